@@ -1,0 +1,10 @@
+/* libtracesynth — learn kernel-trace behaviour, reconstruct lost events,
+ * synthesize new traces. Umbrella header. */
+#ifndef TRACESYNTH_H
+#define TRACESYNTH_H
+#include "tracesynth/common.h"
+#include "tracesynth/container.h"
+#include "tracesynth/data.h"
+#include "tracesynth/eval.h"
+#include "tracesynth/model.h"
+#endif

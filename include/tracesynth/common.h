@@ -1,0 +1,80 @@
+/* tracesynth — common: errors, memory, atomic output files, seeded RNG, progress.
+ *
+ * Error convention: library functions return 0 on success and -1 on failure
+ * (or NULL), after recording one line that names the file and the place
+ * ("trace.txt:12: non-integer token 'ab'"). ts_error() returns it. */
+#ifndef TRACESYNTH_COMMON_H
+#define TRACESYNTH_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TS_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define TS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define TS_PRINTF(a, b)
+#endif
+
+/* ---- errors (thread-local, last one wins) ---- */
+int         ts_fail(const char *fmt, ...) TS_PRINTF(1, 2); /* records, returns -1 */
+const char *ts_error(void);
+void        ts_clear_error(void);
+
+/* ---- memory: abort with a message on out-of-memory (no recovery is sensible) ---- */
+void *ts_malloc(size_t n);
+void *ts_calloc(size_t n, size_t size);
+void *ts_realloc(void *p, size_t n);
+char *ts_strdup(const char *s);
+/* 64-byte aligned, zeroed; free with ts_free_aligned */
+void *ts_alloc_aligned(size_t n);
+void  ts_free_aligned(void *p);
+
+/* ---- atomic output: write to PATH.tmp.XXXXXX in the same directory, then rename ---- */
+typedef struct {
+    FILE *f;
+    char *path;
+    char *tmp;
+} ts_outfile;
+int  ts_out_open(ts_outfile *o, const char *path);   /* 0 / -1 */
+int  ts_out_commit(ts_outfile *o);                   /* flush, fsync, rename; 0 / -1 */
+void ts_out_abort(ts_outfile *o);                    /* remove the temporary file */
+int  ts_mkdir_p(const char *dir);                    /* 0 / -1 */
+char *ts_path_join(const char *a, const char *b);    /* malloc'd "a/b" */
+int  ts_file_exists(const char *path);
+
+/* ---- seeded RNG (xoshiro256**): same seed, same stream on every machine ---- */
+typedef struct { uint64_t s[4]; int has_gauss; float gauss; } ts_rng;
+void     ts_rng_seed(ts_rng *r, uint64_t seed);
+uint64_t ts_rng_u64(ts_rng *r);
+double   ts_rng_uniform(ts_rng *r);              /* [0, 1) */
+uint64_t ts_rng_below(ts_rng *r, uint64_t n);    /* [0, n), unbiased */
+float    ts_rng_normal(ts_rng *r);               /* N(0, 1) */
+/* independent stream for (seed, index): lets thread k draw the same numbers for
+ * item k whatever the thread count */
+void     ts_rng_fork(ts_rng *r, uint64_t seed, uint64_t index);
+
+/* ---- CRC-32 (IEEE) for checkpoints ---- */
+uint32_t ts_crc32(uint32_t crc, const void *data, size_t n);
+
+/* ---- progress on long work: a bar on a terminal, silent otherwise ---- */
+typedef struct {
+    const char *label;
+    long   total;
+    double t0, last;
+    int    tty;
+    int    enabled;
+} ts_progress;
+void   ts_progress_start(ts_progress *p, const char *label, long total);
+/* extra: short text after the bar (e.g. "loss 0.0123"); may be NULL */
+void   ts_progress_update(ts_progress *p, long done, const char *extra);
+void   ts_progress_end(ts_progress *p);
+double ts_now(void);                             /* monotonic seconds */
+
+/* ---- threads ---- */
+void ts_set_threads(int n);                      /* <= 0: all cores */
+int  ts_get_threads(void);
+
+#endif

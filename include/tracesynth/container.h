@@ -1,0 +1,56 @@
+/* tracesynth — the file container used by every model and checkpoint.
+ *
+ * Layout (little-endian):
+ *   magic "TSYN" | u32 format version | u32 chunk count
+ *   chunks: { char tag[8] (NUL-padded) | u64 byte length | bytes }
+ *   u32 CRC-32 of everything before it.
+ * The whole file is read and its checksum verified before any chunk is used,
+ * so a truncated or corrupt file is an error, never a crash. Writers go
+ * through ts_outfile: the old file stays intact until the new one is complete. */
+#ifndef TRACESYNTH_CONTAINER_H
+#define TRACESYNTH_CONTAINER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TS_CONTAINER_VERSION 1u
+
+typedef struct {
+    char     tag[9];
+    uint64_t size;
+    const unsigned char *data;   /* points into the reader's buffer */
+} ts_chunk;
+
+typedef struct {
+    char          *path;
+    unsigned char *buf;          /* whole file */
+    size_t         size;
+    uint32_t       version;
+    ts_chunk      *chunks;
+    uint32_t       nchunks;
+} ts_reader;
+
+typedef struct {
+    char          *path;
+    unsigned char *buf;
+    size_t         size, cap;
+    uint32_t       nchunks;
+} ts_writer;
+
+void ts_writer_init(ts_writer *w, const char *path);
+void ts_writer_chunk(ts_writer *w, const char *tag, const void *data, size_t n);
+/* a chunk of "key=value\n" text: used for model configs */
+void ts_writer_text(ts_writer *w, const char *tag, const char *text);
+int  ts_writer_commit(ts_writer *w);   /* atomic write + free; 0 / -1 */
+void ts_writer_free(ts_writer *w);
+
+int  ts_reader_open(ts_reader *r, const char *path);      /* 0 / -1 (verifies CRC) */
+/* NULL (and an error naming the file) when absent */
+const ts_chunk *ts_reader_get(const ts_reader *r, const char *tag);
+/* copy a chunk of exactly n bytes; -1 with "file: chunk TAG has X bytes, expected n" */
+int  ts_reader_copy(const ts_reader *r, const char *tag, void *dst, size_t n);
+/* value of "key=" in a text chunk, malloc'd, or NULL */
+char *ts_reader_text_value(const ts_reader *r, const char *tag, const char *key);
+void ts_reader_close(ts_reader *r);
+
+#endif

@@ -1,0 +1,124 @@
+/* tracesynth — trace data: sequences, windows, vocabularies, datasets, .npy,
+ * strace ingest, splits (design/PROTOCOLS.md §1–2) and blackout masks.
+ *
+ * IDs are int32 >= 0. A window set is N windows of L events, row-major (N, L).
+ * A mask is (N, L) uint8 in the study's convention: 1 = observed, 0 = missing. */
+#ifndef TRACESYNTH_DATA_H
+#define TRACESYNTH_DATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* one contiguous event sequence */
+typedef struct {
+    int32_t *ids;
+    size_t   n;
+} ts_seq;
+
+/* N windows of length L, row-major */
+typedef struct {
+    int32_t *data;
+    size_t   n, len;
+} ts_windows;
+
+/* named events: ID i is names[i]; counts from the part the ranks came from.
+ * unk is the reserved ID for events never seen there (-1: none). n == 0: unnamed. */
+typedef struct {
+    int       n;
+    char    **names;
+    int64_t  *counts;
+    int       unk;
+} ts_vocab;
+
+/* a dataset directory: stream.txt, optional vocab.tsv, optional
+ * sequence_length_L/{training,testing} (the study's published windows) */
+typedef struct {
+    char    *dir;
+    ts_seq   stream;
+    ts_vocab vocab;
+} ts_dataset;
+
+void ts_seq_free(ts_seq *s);
+void ts_windows_free(ts_windows *w);
+void ts_vocab_free(ts_vocab *v);
+void ts_dataset_free(ts_dataset *d);
+int  ts_vocab_copy(ts_vocab *dst, const ts_vocab *src);
+
+/* number of distinct valid IDs: vocab size when named, else max ID + 1 over the data given */
+int32_t ts_ids_span(const int32_t *ids, size_t n);
+
+/* ---- text formats ---- */
+/* comma-separated IDs (newlines/spaces also separate); errors name file:line */
+int ts_seq_read(const char *path, ts_seq *out);
+int ts_seq_write(const char *path, const ts_seq *s);
+/* the study's window files: one window per line, comma-separated; all lines equal length */
+int ts_windows_read(const char *path, ts_windows *out);
+int ts_windows_write(const char *path, const ts_windows *w);
+/* vocab.tsv: "ID\tname\tcount" per line */
+int ts_vocab_read(const char *path, ts_vocab *out);
+int ts_vocab_write(const char *path, const ts_vocab *v);
+/* ID of a name, or v->unk */
+int32_t ts_vocab_lookup(const ts_vocab *v, const char *name);
+
+/* ---- NumPy .npy (format 1.0/2.0; int32, int64, float32; C order) ---- */
+typedef enum { TS_NPY_F32 = 1, TS_NPY_I32 = 2, TS_NPY_I64 = 3 } ts_npy_dtype;
+typedef struct {
+    ts_npy_dtype dtype;
+    int          ndim;
+    size_t       shape[4];
+    size_t       count;      /* product of shape */
+    void        *data;
+} ts_npy;
+int  ts_npy_read(const char *path, ts_npy *out);
+void ts_npy_free(ts_npy *a);
+int  ts_npy_write(const char *path, ts_npy_dtype dtype, const void *data, int ndim, const size_t *shape);
+/* (N,L), (N,1,L) or (N,L,1) -> windows; reals round to the nearest ID, clamped to [0, max_id]
+ * (max_id < 0: no upper clamp); a negative integer or NaN is an error naming the file and index */
+int  ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_windows *out);
+/* (N,L)-shaped mask (same layouts): nonzero = observed */
+int  ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n, size_t *len);
+/* the study's output triple: DIR/original0.npy, mask0.npy, imputation0.npy as float32 (N,1,L) */
+int  ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_t *mask,
+                            const ts_windows *imputed);
+
+/* ---- datasets ---- */
+int  ts_dataset_load(const char *dir, ts_dataset *out);
+int  ts_dataset_save(const char *dir, const ts_dataset *d);     /* stream.txt (+ vocab.tsv) */
+/* the study's published windows, DIR/sequence_length_L/NAME; 1 found, 0 absent, -1 error */
+int  ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_windows *out);
+
+/* ---- ingest ---- */
+/* strace -f -ttt -T: one event per system call (unfinished/resumed joined, signals and
+ * exits skipped), in the order the calls started. names[i] malloc'd. */
+int  ts_strace_read(const char *path, char ***names, size_t *n);
+/* names -> dataset: vocabulary by frequency rank over the first train_frac of the events
+ * (ties by name), with an UNK ID for names unseen there */
+int  ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset *out);
+
+/* ---- splits (PROTOCOLS.md §2) ---- */
+typedef enum { TS_SPLIT_PAPER = 0, TS_SPLIT_TIME = 1 } ts_split_kind;
+typedef struct {
+    ts_split_kind kind;
+    size_t     len;
+    ts_windows train, valid, test;
+    ts_seq     train_stream;   /* contiguous training events (for n-gram counts) */
+} ts_split;
+int  ts_split_parse(const char *s, ts_split_kind *out);
+const char *ts_split_name(ts_split_kind k);
+/* time: stream [0,.7n) stride windows, valid/test nwin evenly spaced windows.
+ * paper: sequence_length_L/training (or stride-5 windows over the whole stream when
+ * absent) and sequence_length_L/testing; valid = nwin evenly spaced training windows. */
+int  ts_split_make(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
+                   size_t nwin, ts_split *out);
+void ts_split_free(ts_split *s);
+/* share (0..1) of test windows found verbatim among the train windows */
+double ts_audit_overlap(const ts_windows *train, const ts_windows *test);
+
+/* ---- blackout masks ---- */
+typedef enum { TS_MASK_CENTER = 0, TS_MASK_END, TS_MASK_RANDOM, TS_MASK_ALL } ts_mask_pos;
+int  ts_mask_parse(const char *s, ts_mask_pos *out);
+const char *ts_mask_name(ts_mask_pos p);
+/* fills n x L (1 = observed); RANDOM draws each window's start from seed; ALL hides everything */
+void ts_mask_fill(uint8_t *mask, size_t n, size_t L, size_t k, ts_mask_pos pos, uint64_t seed);
+
+#endif

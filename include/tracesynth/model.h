@@ -1,0 +1,83 @@
+/* tracesynth — the model interface. Every model (n-gram, unigram, the diffusion
+ * models) trains on a split, saves into a container, loads, imputes windows under
+ * masks and generates windows. The CLI and the benchmarks only see this. */
+#ifndef TRACESYNTH_MODEL_H
+#define TRACESYNTH_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "data.h"
+#include "container.h"
+
+/* model-specific options, "key=value" (from --key value on the command line) */
+typedef struct {
+    int          n;
+    const char **keys;
+    const char **values;
+} ts_kv;
+/* value or NULL; ts_kv_int/double/... return def when absent, -1 + error when malformed */
+const char *ts_kv_get(const ts_kv *kv, const char *key);
+int ts_kv_long(const ts_kv *kv, const char *key, long def, long *out);
+int ts_kv_double(const ts_kv *kv, const char *key, double def, double *out);
+/* error naming the first key not in the NULL-terminated list */
+int ts_kv_check(const ts_kv *kv, const char *model, const char *const *known);
+
+typedef struct {
+    const ts_split *split;     /* train / valid windows and the training stream */
+    const ts_vocab *vocab;     /* n == 0 when events are unnamed */
+    int32_t  n_ids;            /* valid IDs are [0, n_ids) */
+    size_t   blackout;         /* k used for training masks */
+    ts_mask_pos mask_pos;
+    uint64_t seed;
+    const char *out_path;      /* where the model is saved (models that checkpoint while training) */
+    const char *resume;        /* checkpoint to resume from, or NULL */
+    const char *log_path;      /* JSON-lines training log, or NULL */
+    int      progress;         /* show progress */
+    ts_kv    kv;               /* model-specific options */
+} ts_train_opts;
+
+typedef struct {
+    uint64_t seed;
+    size_t   batch;            /* windows per batch (0: model default) */
+    int      steps;            /* sampling steps (0: model default) */
+    int      progress;
+    ts_kv    kv;
+} ts_run_opts;
+
+typedef struct ts_model ts_model;
+
+typedef struct {
+    const char *name;
+    const char *summary;
+    const char *help;          /* model-specific options, one per line */
+    int  (*train)(ts_model **out, const ts_train_opts *o);
+    int  (*save)(const ts_model *m, ts_writer *w);
+    int  (*load)(ts_model **out, const ts_reader *r);
+    /* x: n x L windows, mask 1 = observed; out: n x L, observed positions copied */
+    int  (*impute)(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
+                   const ts_run_opts *o, int32_t *out);
+    int  (*generate)(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out);
+    void (*free)(ts_model *m);
+} ts_model_ops;
+
+/* every model struct begins with this */
+struct ts_model {
+    const ts_model_ops *ops;
+    ts_vocab vocab;            /* copied at training */
+    int32_t  n_ids;
+    size_t   len;              /* window length trained on (0: any) */
+};
+
+const ts_model_ops *ts_model_find(const char *name);   /* NULL + error listing the models */
+const ts_model_ops *const *ts_model_list(void);        /* NULL-terminated */
+
+int  ts_model_train(const char *name, const ts_train_opts *o, ts_model **out);
+/* container with chunks "MODEL" (name), "VOCAB", "NIDS", then the model's own */
+int  ts_model_save(const ts_model *m, const char *path);
+int  ts_model_load(const char *path, ts_model **out);
+int  ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const ts_run_opts *o,
+                     ts_windows *out);
+int  ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_windows *out);
+void ts_model_free(ts_model *m);
+
+#endif

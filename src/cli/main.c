@@ -1,0 +1,108 @@
+/* tracesynth: dispatch to a subcommand (git-style). */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} commands[] = {
+    {"ingest", cmd_ingest, "turn a trace (strace log, ID file, .npy) into a dataset"},
+    {"split", cmd_split, "write train/validation/test windows (paper or leak-free time split)"},
+    {"audit", cmd_audit, "share of test windows found verbatim in training data"},
+    {"train", cmd_train, "train a model (ngram, unigram, sssd-s4) on a dataset"},
+    {"impute", cmd_impute, "reconstruct blacked-out events in windows"},
+    {"generate", cmd_generate, "synthesize new trace windows"},
+    {"eval", cmd_eval, "imputation or generation metrics"},
+    {"bench", cmd_bench, "benchmarks: impute grid, layers, model speed"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: tracesynth [--version] [--help] COMMAND [ARGS]\n\n"
+               "Learn how a Linux system behaves from its kernel traces, reconstruct\n"
+               "events lost in tracer blackouts, and synthesize realistic traces.\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'tracesynth COMMAND --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        if (argc > 2 && strcmp(argv[1], "help") == 0) {
+            char *sub[] = {argv[2], "--help", NULL};
+            for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+                if (!strcmp(argv[2], commands[i].name)) return commands[i].fn(2, sub);
+        }
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("tracesynth %s\n", TS_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "tracesynth: '%s' is not a command; see 'tracesynth --help'\n", argv[1]);
+    return 2;
+}
+
+int cli_fail(void)
+{
+    fprintf(stderr, "tracesynth: error: %s\n", ts_error());
+    return 1;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "tracesynth %s: error: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see 'tracesynth %s --help')\n", cmd);
+    va_end(ap);
+    return 2;
+}
+
+int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) {
+        cli_usage_error(cmd, "%s expects an integer in [%ld, %ld], got '%s'", opt, lo, hi, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || v != v) {
+        cli_usage_error(cmd, "%s expects a number, got '%s'", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return 1;
+    return 0;
+}

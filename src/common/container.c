@@ -1,0 +1,202 @@
+/* The chunked, checksummed file container (see container.h). */
+#include "tracesynth/container.h"
+#include "tracesynth/common.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char MAGIC[4] = {'T', 'S', 'Y', 'N'};
+
+static void put(ts_writer *w, const void *p, size_t n)
+{
+    if (w->size + n > w->cap) {
+        size_t cap = w->cap ? w->cap : 4096;
+        while (cap < w->size + n) cap *= 2;
+        w->buf = ts_realloc(w->buf, cap);
+        w->cap = cap;
+    }
+    memcpy(w->buf + w->size, p, n);
+    w->size += n;
+}
+
+static void put_u32(ts_writer *w, uint32_t v)
+{
+    unsigned char b[4] = {v, v >> 8, v >> 16, v >> 24};
+    put(w, b, 4);
+}
+
+static void put_u64(ts_writer *w, uint64_t v)
+{
+    put_u32(w, (uint32_t)v);
+    put_u32(w, (uint32_t)(v >> 32));
+}
+
+static uint32_t get_u32(const unsigned char *b)
+{
+    return b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static uint64_t get_u64(const unsigned char *b) { return get_u32(b) | (uint64_t)get_u32(b + 4) << 32; }
+
+void ts_writer_init(ts_writer *w, const char *path)
+{
+    memset(w, 0, sizeof *w);
+    w->path = ts_strdup(path);
+    put(w, MAGIC, 4);
+    put_u32(w, TS_CONTAINER_VERSION);
+    put_u32(w, 0); /* chunk count, patched at commit */
+}
+
+void ts_writer_chunk(ts_writer *w, const char *tag, const void *data, size_t n)
+{
+    char t[8] = {0};
+    size_t tl = strlen(tag);
+    memcpy(t, tag, tl < 8 ? tl : 8);
+    put(w, t, 8);
+    put_u64(w, n);
+    if (n) put(w, data, n);
+    w->nchunks++;
+}
+
+void ts_writer_text(ts_writer *w, const char *tag, const char *text)
+{
+    ts_writer_chunk(w, tag, text, strlen(text));
+}
+
+void ts_writer_free(ts_writer *w)
+{
+    free(w->buf);
+    free(w->path);
+    memset(w, 0, sizeof *w);
+}
+
+int ts_writer_commit(ts_writer *w)
+{
+    unsigned char *c = w->buf + 8;
+    c[0] = w->nchunks; c[1] = w->nchunks >> 8; c[2] = w->nchunks >> 16; c[3] = w->nchunks >> 24;
+    put_u32(w, ts_crc32(0, w->buf, w->size));
+    ts_outfile o;
+    int rc = ts_out_open(&o, w->path);
+    if (rc == 0) {
+        if (fwrite(w->buf, 1, w->size, o.f) != w->size) {
+            ts_out_abort(&o);
+            rc = ts_fail("%s: write failed: %s", w->path, strerror(errno));
+        } else {
+            rc = ts_out_commit(&o);
+        }
+    }
+    ts_writer_free(w);
+    return rc;
+}
+
+int ts_reader_open(ts_reader *r, const char *path)
+{
+    memset(r, 0, sizeof *r);
+    FILE *f = fopen(path, "rb");
+    if (!f) return ts_fail("%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    unsigned char *buf = ts_malloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) buf = ts_realloc(buf, cap *= 2);
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (err) { free(buf); return ts_fail("%s: read error", path); }
+    r->path = ts_strdup(path);
+    r->buf = buf;
+    r->size = n;
+    if (n < 16 || memcmp(buf, MAGIC, 4) != 0) {
+        ts_reader_close(r);
+        return ts_fail("%s: not a tracesynth model or checkpoint file", path);
+    }
+    uint32_t stored = get_u32(buf + n - 4);
+    if (ts_crc32(0, buf, n - 4) != stored) {
+        ts_reader_close(r);
+        return ts_fail("%s: checksum mismatch: the file is truncated or corrupt", path);
+    }
+    r->version = get_u32(buf + 4);
+    if (r->version != TS_CONTAINER_VERSION) {
+        uint32_t v = r->version;
+        ts_reader_close(r);
+        return ts_fail("%s: format version %u, this build reads version %u", path, v,
+                       TS_CONTAINER_VERSION);
+    }
+    uint32_t count = get_u32(buf + 8);
+    size_t off = 12, end = n - 4;
+    if (count > (end - off) / 16 + 1) {
+        ts_reader_close(r);
+        return ts_fail("%s: corrupt header (%u chunks)", path, count);
+    }
+    r->chunks = ts_calloc(count, sizeof *r->chunks);
+    for (uint32_t i = 0; i < count; i++) {
+        if (end - off < 16) {
+            ts_reader_close(r);
+            return ts_fail("%s: chunk %u header past the end of the file", path, i);
+        }
+        ts_chunk *c = &r->chunks[i];
+        memcpy(c->tag, buf + off, 8);
+        c->tag[8] = 0;
+        c->size = get_u64(buf + off + 8);
+        off += 16;
+        if (c->size > end - off) {
+            ts_reader_close(r);
+            return ts_fail("%s: chunk %u runs past the end of the file", path, i);
+        }
+        c->data = buf + off;
+        off += c->size;
+        r->nchunks = i + 1;
+    }
+    return 0;
+}
+
+const ts_chunk *ts_reader_get(const ts_reader *r, const char *tag)
+{
+    for (uint32_t i = 0; i < r->nchunks; i++)
+        if (strncmp(r->chunks[i].tag, tag, 8) == 0) return &r->chunks[i];
+    ts_fail("%s: no '%s' section", r->path, tag);
+    return NULL;
+}
+
+int ts_reader_copy(const ts_reader *r, const char *tag, void *dst, size_t n)
+{
+    const ts_chunk *c = ts_reader_get(r, tag);
+    if (!c) return -1;
+    if (c->size != n)
+        return ts_fail("%s: section '%s' has %llu bytes, expected %zu (config mismatch?)", r->path,
+                       tag, (unsigned long long)c->size, n);
+    memcpy(dst, c->data, n);
+    return 0;
+}
+
+char *ts_reader_text_value(const ts_reader *r, const char *tag, const char *key)
+{
+    const ts_chunk *c = ts_reader_get(r, tag);
+    if (!c) return NULL;
+    size_t kl = strlen(key);
+    const char *p = (const char *)c->data, *end = p + c->size;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', end - p);
+        if (!nl) nl = end;
+        if ((size_t)(nl - p) > kl && memcmp(p, key, kl) == 0 && p[kl] == '=') {
+            size_t vl = nl - p - kl - 1;
+            char *v = ts_malloc(vl + 1);
+            memcpy(v, p + kl + 1, vl);
+            v[vl] = 0;
+            return v;
+        }
+        p = nl + 1;
+    }
+    ts_fail("%s: section '%s' has no '%s'", r->path, tag, key);
+    return NULL;
+}
+
+void ts_reader_close(ts_reader *r)
+{
+    free(r->buf);
+    free(r->chunks);
+    free(r->path);
+    memset(r, 0, sizeof *r);
+}

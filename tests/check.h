@@ -1,0 +1,88 @@
+/* Minimal test harness: each tests/test_*.c is one binary made of TEST functions.
+ * A test passes unless a CHECK fails; SKIP marks it skipped (e.g. ../shared absent).
+ * The binary prints "NAME: N passed, N failed, N skipped"; tests/run.sh sums them. */
+#ifndef TS_CHECK_H
+#define TS_CHECK_H
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int t_failed_now, t_skipped_now, t_pass, t_fail, t_skip;
+static const char *t_name;
+
+#define CHECK(cond) do { if (!(cond)) { \
+    fprintf(stderr, "  FAIL %s (%s:%d): %s\n", t_name, __FILE__, __LINE__, #cond); \
+    t_failed_now = 1; } } while (0)
+#define CHECK_MSG(cond, ...) do { if (!(cond)) { \
+    fprintf(stderr, "  FAIL %s (%s:%d): ", t_name, __FILE__, __LINE__); \
+    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); t_failed_now = 1; } } while (0)
+#define CHECK_NEAR(a, b, tol) do { double _a = (a), _b = (b); \
+    if (!(fabs(_a - _b) <= (tol))) { \
+    fprintf(stderr, "  FAIL %s (%s:%d): %s = %.9g, %s = %.9g, tol %g\n", t_name, __FILE__, \
+            __LINE__, #a, _a, #b, _b, (double)(tol)); t_failed_now = 1; } } while (0)
+/* returns from the test */
+#define REQUIRE(cond) do { CHECK(cond); if (t_failed_now) return; } while (0)
+#define SKIP(...) do { fprintf(stderr, "  skip %s: ", t_name); fprintf(stderr, __VA_ARGS__); \
+    fputc('\n', stderr); t_skipped_now = 1; return; } while (0)
+
+#define RUN(fn) do { t_name = #fn; t_failed_now = t_skipped_now = 0; fn(); \
+    if (t_failed_now) t_fail++; else if (t_skipped_now) t_skip++; else t_pass++; } while (0)
+
+#define TEST_MAIN(suite, body) int main(void) { body; \
+    printf("%s: %d passed, %d failed, %d skipped\n", suite, t_pass, t_fail, t_skip); \
+    return t_fail ? 1 : 0; }
+
+/* ../shared (or $TRACESYNTH_SHARED) + rel, or NULL when absent */
+static inline const char *shared_path(const char *rel)
+{
+    static char buf[4096];
+    const char *root = getenv("TRACESYNTH_SHARED");
+    if (!root) root = "../shared";
+    snprintf(buf, sizeof buf, "%s/%s", root, rel);
+    struct stat st;
+    return stat(buf, &st) == 0 ? buf : NULL;
+}
+
+/* a fresh scratch directory under $TMPDIR */
+static inline const char *scratch_dir(void)
+{
+    static char buf[256];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(buf, sizeof buf, "%s/tstest.XXXXXX", tmp ? tmp : "/tmp");
+    return mkdtemp(buf);
+}
+
+static inline void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (f) { fputs(text, f); fclose(f); }
+}
+
+/* run the CLI ($TRACESYNTH, default build/tracesynth) with args through the shell;
+ * stderr's first line goes to err (may be NULL). Returns the exit status. */
+static inline int run_cli(const char *args, char *err, size_t errn)
+{
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    char efile[] = "/tmp/tserr.XXXXXX";
+    int fd = mkstemp(efile);
+    if (fd >= 0) close(fd);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin, args, efile);
+    int st = system(cmd);
+    if (err && errn) {
+        err[0] = 0;
+        FILE *f = fopen(efile, "r");
+        if (f) { if (!fgets(err, (int)errn, f)) err[0] = 0; fclose(f); }
+        err[strcspn(err, "\n")] = 0;
+    }
+    unlink(efile);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+#endif
