@@ -1,0 +1,101 @@
+/* Adam / AdamW, gradient clipping, learning-rate schedules (see optim.h). */
+#include "tracesynth/optim.h"
+#include "tracesynth/common.h"
+
+#include <math.h>
+#include <string.h>
+
+void ts_adam_init(ts_adam *a, float *params, float *grads, size_t n)
+{
+    memset(a, 0, sizeof *a);
+    a->n = n;
+    a->params = params;
+    a->grads = grads;
+    a->m = ts_alloc_aligned((n ? n : 1) * sizeof(float));
+    a->v = ts_alloc_aligned((n ? n : 1) * sizeof(float));
+    a->beta1 = 0.9;
+    a->beta2 = 0.999;
+    a->eps = 1e-8;
+}
+
+void ts_adam_free(ts_adam *a)
+{
+    ts_free_aligned(a->m);
+    ts_free_aligned(a->v);
+    a->m = a->v = NULL;
+}
+
+void ts_adam_step(ts_adam *a, double lr)
+{
+    a->step++;
+    /* PyTorch computes these scalars in double and applies them in float */
+    double bc1 = 1.0 - pow(a->beta1, (double)a->step);
+    double bc2 = 1.0 - pow(a->beta2, (double)a->step);
+    const float step_size = (float)(lr / bc1);
+    const float bc2_sqrt = (float)sqrt(bc2);
+    const float b1 = (float)a->beta1, b2 = (float)a->beta2;
+    const float omb1 = (float)(1.0 - a->beta1), omb2 = (float)(1.0 - a->beta2);
+    const float eps = (float)a->eps;
+    const float wd = (float)a->weight_decay;
+    const float decay = (float)(1.0 - lr * a->weight_decay);   /* AdamW */
+    const int decoupled = a->decoupled;
+    float *restrict p = a->params, *restrict m = a->m, *restrict v = a->v;
+    const float *restrict g = a->grads;
+    const long n = (long)a->n;
+#pragma omp parallel for schedule(static) if (n > 65536)
+    for (long i = 0; i < n; i++) {
+        float gi = g[i];
+        if (decoupled) p[i] *= decay;
+        else if (wd != 0.0f) gi += wd * p[i];
+        m[i] = m[i] * b1 + omb1 * gi;
+        v[i] = v[i] * b2 + omb2 * gi * gi;
+        float denom = sqrtf(v[i]) / bc2_sqrt + eps;
+        p[i] -= step_size * (m[i] / denom);
+    }
+}
+
+double ts_grad_norm(const float *g, size_t n)
+{
+    double s = 0;
+    const long nn = (long)n;
+#pragma omp parallel for reduction(+ : s) schedule(static) if (nn > 65536)
+    for (long i = 0; i < nn; i++) s += (double)g[i] * g[i];
+    return sqrt(s);
+}
+
+double ts_clip_grad_norm(float *g, size_t n, double max_norm)
+{
+    double norm = ts_grad_norm(g, n);
+    if (max_norm <= 0) return norm;
+    double coef = max_norm / (norm + 1e-6);
+    if (coef < 1.0) {
+        const float c = (float)coef;
+        for (size_t i = 0; i < n; i++) g[i] *= c;
+    }
+    return norm;
+}
+
+double ts_lr_at(const ts_lr_schedule *s, long step)
+{
+    if (step < 0) step = 0;
+    if (s->kind == TS_LR_CONSTANT) return s->lr;
+    if (s->warmup > 0 && step < s->warmup) return s->lr * (double)(step + 1) / (double)s->warmup;
+    if (s->kind == TS_LR_WARMUP) return s->lr;
+    /* cosine from lr (end of warm-up) down to min_lr at `total`, flat after */
+    long span = s->total - s->warmup;
+    if (span <= 0) return s->min_lr;
+    double x = (double)(step - s->warmup) / (double)span;
+    if (x > 1) x = 1;
+    return s->min_lr + 0.5 * (s->lr - s->min_lr) * (1.0 + cos(M_PI * x));
+}
+
+static const char *const lr_names[] = {"constant", "warmup", "cosine"};
+
+int ts_lr_parse(const char *s, ts_lr_kind *out)
+{
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(s, lr_names[i])) { *out = (ts_lr_kind)i; return 0; }
+    return ts_fail("unknown learning-rate schedule '%s' (constant, warmup, cosine)", s);
+}
+
+const char *ts_lr_name(ts_lr_kind k) { return (unsigned)k < 3 ? lr_names[k] : "?"; }
