@@ -1,0 +1,187 @@
+/* tracesynth — neural-network layers on the CPU: flat float arrays, one
+ * _forward and one _backward function per layer (in the style of llm.c).
+ *
+ * Conventions (every layer here, and every layer built on them):
+ *  - Layout is channels-first like PyTorch: a sequence batch x is (B, C, L)
+ *    contiguous, x[b*C*L + c*L + l]. Weights use PyTorch's layouts
+ *    (Conv1d (Cout, Cin, K), Linear (Out, In)), so checkpoints map one to one.
+ *  - Parameters and their gradients live in two contiguous blocks owned by the
+ *    model; layers only take pointers into them. Activations are planned by the
+ *    caller up front. Nothing here allocates: a layer that needs temporary memory
+ *    takes a `scratch` argument of at least its _scratch_size() floats.
+ *  - Backward functions ACCUMULATE (+=) into parameter gradients and into dx, so
+ *    residual branches and shared inputs sum naturally; callers zero the
+ *    gradients once per step (and zero each dx buffer before the first backward
+ *    that writes it).
+ *  - A dx argument may be NULL when the input gradient is not needed; so may a
+ *    bias (b / db) for layers without bias.
+ *  - Threads: matrix products run in OpenBLAS (its own thread pool, see
+ *    ts_set_threads); element-wise loops and reductions use OpenMP. Do not call
+ *    these functions from inside an OpenMP parallel region. Reductions have a
+ *    fixed order, so results do not depend on the thread count.
+ *  - forward(out, x) may be called with out == x only where stated ("in place").
+ */
+#ifndef TRACESYNTH_NN_H
+#define TRACESYNTH_NN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "common.h"
+
+/* ---------------------------------------------------------------------------
+ * Initialisation (seeded, reproducible; draws n values in order from r)
+ * ------------------------------------------------------------------------- */
+void ts_init_normal(float *w, size_t n, float mean, float std, ts_rng *r);
+void ts_init_uniform(float *w, size_t n, float lo, float hi, ts_rng *r);
+/* torch.nn.init.kaiming_normal_ (fan_in mode, ReLU gain): std = sqrt(2 / fan_in) */
+void ts_init_kaiming_normal(float *w, size_t n, int fan_in, ts_rng *r);
+/* torch.nn.init.kaiming_uniform_ (fan_in mode, ReLU gain): bound = sqrt(6 / fan_in) */
+void ts_init_kaiming_uniform(float *w, size_t n, int fan_in, ts_rng *r);
+/* PyTorch's default for nn.Linear / nn.Conv1d weights AND biases:
+ * kaiming_uniform_(a = sqrt(5)) = U(-1/sqrt(fan_in), 1/sqrt(fan_in)) */
+void ts_init_torch_default(float *w, size_t n, int fan_in, ts_rng *r);
+
+/* Linear (Out, In) + bias (Out), PyTorch default init */
+void ts_linear_init(float *w, float *b, int In, int Out, ts_rng *r);
+/* plain Conv1d (Cout, Cin, K) + bias (Cout), PyTorch default init */
+void ts_conv1d_init(float *w, float *b, int Cin, int Cout, int K, ts_rng *r);
+
+/* Weight-normalised Conv1d parameters v (Cout, Cin, K), g (Cout), bias (Cout).
+ * v is drawn as named, bias with PyTorch's default, and g = ||v|| per output
+ * channel (so w == v at step 0, as nn.utils.weight_norm sets it up).
+ * Note: SSSD's Conv calls kaiming_normal_ on conv.weight AFTER
+ * nn.utils.weight_norm; that writes a derived tensor which the next forward
+ * recomputes from g and v, so the network PyTorch actually trains starts from
+ * the default uniform v. TS_WN_TORCH_EFFECTIVE reproduces that;
+ * TS_WN_KAIMING_NORMAL gives the init the code appears to ask for. */
+typedef enum { TS_WN_TORCH_EFFECTIVE = 0, TS_WN_KAIMING_NORMAL = 1 } ts_wn_init;
+void ts_conv1d_wn_init(float *v, float *g, float *b, int Cin, int Cout, int K, ts_wn_init how,
+                       ts_rng *r);
+
+/* ---------------------------------------------------------------------------
+ * Conv1d, "same" padding: K odd, dilation d, padding d*(K-1)/2, stride 1.
+ *   x (B, Cin, L) -> out (B, Cout, L); w (Cout, Cin, K); b (Cout) or NULL.
+ * Each batch item is one GEMM: out_b (Cout x L) = w (Cout x Cin*K) . col(x_b),
+ * where col(x_b) (Cin*K x L) is x_b itself for K = 1 (no copy).
+ * ------------------------------------------------------------------------- */
+size_t ts_conv1d_scratch_size(int Cin, int Cout, int L, int K);
+void ts_conv1d_forward(float *out, const float *x, const float *w, const float *b,
+                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch);
+/* dx (B, Cin, L) or NULL, dw (Cout, Cin, K), db (Cout) or NULL: all accumulated */
+void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
+                        const float *w, int B, int Cin, int Cout, int L, int K, int dil,
+                        float *scratch);
+
+/* Weight normalisation over dim 0 (nn.utils.weight_norm default):
+ *   w[o, :] = g[o] * v[o, :] / ||v[o, :]||,  v, w (Cout, n), g (Cout).
+ * forward writes w and norm (Cout) = ||v[o,:]||; backward turns dw into dv, dg
+ * (accumulated). */
+void ts_weightnorm_forward(float *w, float *norm, const float *v, const float *g, int Cout, int n);
+void ts_weightnorm_backward(float *dv, float *dg, const float *dw, const float *v,
+                            const float *g, const float *norm, int Cout, int n);
+
+/* Weight-normalised Conv1d: parameters v (Cout, Cin, K), g (Cout), b (Cout) or
+ * NULL. w is recomputed from v and g in both passes (it costs 1/(B*L) of the
+ * convolution), so no state is kept between forward and backward. */
+size_t ts_conv1d_wn_scratch_size(int Cin, int Cout, int L, int K);
+void ts_conv1d_wn_forward(float *out, const float *x, const float *v, const float *g,
+                          const float *b, int B, int Cin, int Cout, int L, int K, int dil,
+                          float *scratch);
+void ts_conv1d_wn_backward(float *dx, float *dv, float *dg, float *db, const float *dout,
+                           const float *x, const float *v, const float *g, int B, int Cin,
+                           int Cout, int L, int K, int dil, float *scratch);
+
+/* ---------------------------------------------------------------------------
+ * Linear: x (N, In) -> out (N, Out) = x w^T + b; w (Out, In), b (Out) or NULL.
+ * For (B, L, In) data pass N = B*L.
+ * ------------------------------------------------------------------------- */
+void ts_linear_forward(float *out, const float *x, const float *w, const float *b,
+                       int N, int In, int Out);
+void ts_linear_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
+                        const float *w, int N, int In, int Out);
+
+/* ---------------------------------------------------------------------------
+ * LayerNorm over channels of (B, C, L) data: each (b, :, l) is normalised over
+ * C (what nn.LayerNorm(C) does after a transpose to (B, L, C)), then scaled by
+ * gamma (C) and shifted by beta (C). eps as PyTorch's default: 1e-5.
+ * mean, rstd (B, L) are saved by forward for backward. In place allowed.
+ * ------------------------------------------------------------------------- */
+#define TS_LAYERNORM_EPS 1e-5f
+void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
+                          const float *gamma, const float *beta, int B, int C, int L);
+/* dx (B, C, L) or NULL, dgamma, dbeta (C): accumulated */
+void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout,
+                           const float *x, const float *mean, const float *rstd,
+                           const float *gamma, int B, int C, int L);
+
+/* ---------------------------------------------------------------------------
+ * Embedding: ids (N) in [0, V) -> out (N, D) rows of table (V, D).
+ * Backward scatters dout rows into dtable (accumulated; ids may repeat).
+ * ------------------------------------------------------------------------- */
+void ts_embedding_forward(float *out, const int32_t *ids, const float *table, int N, int D);
+void ts_embedding_backward(float *dtable, const float *dout, const int32_t *ids, int N, int D);
+
+/* ---------------------------------------------------------------------------
+ * Element-wise activations over n floats. forward may run in place (out == x).
+ * backward: dx += dout * f'(x), x being the forward INPUT (so keep it).
+ * ------------------------------------------------------------------------- */
+void ts_relu_forward(float *out, const float *x, size_t n);
+void ts_relu_backward(float *dx, const float *dout, const float *x, size_t n);
+/* exact GELU, x * Phi(x) with erf (nn.GELU()'s default) */
+void ts_gelu_forward(float *out, const float *x, size_t n);
+void ts_gelu_backward(float *dx, const float *dout, const float *x, size_t n);
+/* SiLU / swish: x * sigmoid(x) */
+void ts_silu_forward(float *out, const float *x, size_t n);
+void ts_silu_backward(float *dx, const float *dout, const float *x, size_t n);
+
+/* WaveNet gate: x (B, 2C, L) -> out (B, C, L) = tanh(x[:, :C]) * sigmoid(x[:, C:]).
+ * dx (B, 2C, L) accumulated. */
+void ts_gate_forward(float *out, const float *x, int B, int C, int L);
+void ts_gate_backward(float *dx, const float *dout, const float *x, int B, int C, int L);
+
+/* ---------------------------------------------------------------------------
+ * Broadcast add of a per-(item, channel) vector over positions:
+ *   out (B, C, L) = x (B, C, L) + t (B, C)[:, :, None]   (in place allowed)
+ * backward: dx += dout (if dx), dt (B, C) += sum over l of dout.
+ * ------------------------------------------------------------------------- */
+void ts_add_bcast_forward(float *out, const float *x, const float *t, int B, int C, int L);
+void ts_add_bcast_backward(float *dx, float *dt, const float *dout, int B, int C, int L);
+
+/* ---------------------------------------------------------------------------
+ * Diffusion-step embedding (SSSD / DiffWave calc_diffusion_step_embedding):
+ *   out (B, dim) = [sin(t f_0) .. sin(t f_{h-1}), cos(t f_0) .. cos(t f_{h-1})],
+ *   h = dim/2, f_i = exp(-i log(10000) / (h-1)); dim even, >= 4.
+ * Then the step MLP of SSSD's residual group:
+ *   e = embed(t) (B, Din); h1 = silu(e w1^T + b1) (B, Dmid);
+ *   out = silu(h1 w2^T + b2) (B, Dout)
+ * with w1 (Dmid, Din), b1 (Dmid), w2 (Dout, Dmid), b2 (Dout); SSSD uses
+ * Din 128, Dmid 512, Dout 512. act (ts_stepmlp_act_size floats) is written by
+ * forward and read by backward; backward needs ts_stepmlp_scratch_size floats.
+ * ------------------------------------------------------------------------- */
+void ts_step_embedding(float *out, const int32_t *steps, int B, int dim);
+size_t ts_stepmlp_act_size(int B, int Din, int Dmid, int Dout);
+size_t ts_stepmlp_scratch_size(int B, int Din, int Dmid, int Dout);
+void ts_stepmlp_forward(float *out, float *act, const int32_t *steps, const float *w1,
+                        const float *b1, const float *w2, const float *b2, int B, int Din,
+                        int Dmid, int Dout);
+void ts_stepmlp_backward(float *dw1, float *db1, float *dw2, float *db2, const float *dout,
+                         const float *act, const float *w1, const float *w2, int B, int Din,
+                         int Dmid, int Dout, float *scratch);
+
+/* ---------------------------------------------------------------------------
+ * Losses. Each forward returns the mean loss; backward accumulates
+ * dloss * d(mean loss)/d(input) into its gradient (dloss = 1 for a plain loss).
+ * ------------------------------------------------------------------------- */
+/* masked MSE: mean over positions i with mask[i] != 0 (mask NULL: all n) of
+ * (pred[i] - target[i])^2. No counted position: loss 0, no gradient. */
+float ts_mse_forward(const float *pred, const float *target, const uint8_t *mask, size_t n);
+void  ts_mse_backward(float *dpred, const float *pred, const float *target, const uint8_t *mask,
+                      size_t n, float dloss);
+/* softmax cross-entropy: logits (N, V), targets (N) in [0, V) or < 0 to ignore
+ * the row; mean over the counted rows. forward writes probs (N, V) (softmax) for
+ * backward; probs may alias logits. */
+float ts_xent_forward(float *probs, const float *logits, const int32_t *targets, int N, int V);
+void  ts_xent_backward(float *dlogits, const float *probs, const int32_t *targets, int N, int V,
+                       float dloss);
+
+#endif
