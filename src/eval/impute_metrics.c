@@ -1,0 +1,98 @@
+/* Imputation metrics (design/PROTOCOLS.md §2): over the hidden positions of each window
+ * (mask == 0), accuracy, perfect rate, token ROUGE-L and, for named events, the accuracy of
+ * the kernel subsystem. Each is a per-window score averaged over the windows that have at
+ * least one hidden position, ×100. */
+#include "tracesynth.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* length of the longest common subsequence of a and b (k each), one DP row of k+1 ints */
+static int lcs_len(const int32_t *a, const int32_t *b, int k, int *row)
+{
+    memset(row, 0, (size_t)(k + 1) * sizeof *row);
+    for (int i = 0; i < k; i++) {
+        int diag = 0;                          /* row[j] of the previous i */
+        for (int j = 0; j < k; j++) {
+            int up = row[j + 1];
+            row[j + 1] = a[i] == b[j] ? diag + 1 : (up > row[j] ? up : row[j]);
+            diag = up;
+        }
+    }
+    return row[k];
+}
+
+static int check_ids(const ts_windows *w, const char *what, int32_t n_names)
+{
+    for (size_t i = 0; i < w->n * w->len; i++) {
+        int32_t id = w->data[i];
+        if (id < 0 || (n_names > 0 && id >= n_names))
+            return n_names > 0
+                ? ts_fail("%s: window %zu, position %zu: ID %d is outside the vocabulary (%d events)",
+                          what, i / w->len, i % w->len, (int)id, (int)n_names)
+                : ts_fail("%s: window %zu, position %zu: negative ID %d", what, i / w->len,
+                          i % w->len, (int)id);
+    }
+    return 0;
+}
+
+int ts_eval_impute(const ts_windows *orig, const uint8_t *mask, const ts_windows *imputed,
+                   const ts_vocab *vocab, ts_impute_metrics *out)
+{
+    memset(out, 0, sizeof *out);
+    if (orig->n != imputed->n || orig->len != imputed->len)
+        return ts_fail("imputed windows are %zu x %zu but the original windows are %zu x %zu",
+                       imputed->n, imputed->len, orig->n, orig->len);
+    if (orig->len > (size_t)1 << 30) return ts_fail("windows of %zu events are too long", orig->len);
+    int named = vocab && vocab->n > 0 && vocab->names;
+    int32_t nv = named ? vocab->n : 0;
+    if (check_ids(orig, "original", nv) || check_ids(imputed, "imputed", nv)) return -1;
+
+    /* subsystem per ID, looked up once: pointers into the static table compare by identity */
+    const char **sub = NULL;
+    if (named) {
+        sub = ts_malloc((size_t)nv * sizeof *sub);
+        for (int32_t i = 0; i < nv; i++) sub[i] = ts_syscall_subsystem(vocab->names[i]);
+    }
+
+    size_t L = orig->len;
+    int32_t *truth = ts_malloc((L + 1) * sizeof *truth);   /* hidden run of one window */
+    int32_t *pred = ts_malloc((L + 1) * sizeof *pred);
+    int *row = ts_malloc((L + 1) * sizeof *row);
+    double acc = 0, perfect = 0, rouge = 0, type = 0;
+    size_t windows = 0, hidden = 0;
+    for (size_t w = 0; w < orig->n; w++) {
+        const int32_t *o = orig->data + w * L, *p = imputed->data + w * L;
+        const uint8_t *m = mask + w * L;
+        int k = 0, right = 0, type_right = 0;
+        for (size_t t = 0; t < L; t++) {
+            if (m[t]) continue;
+            truth[k] = o[t];
+            pred[k] = p[t];
+            right += o[t] == p[t];
+            if (named) type_right += sub[o[t]] == sub[p[t]] || strcmp(sub[o[t]], sub[p[t]]) == 0;
+            k++;
+        }
+        if (k == 0) continue;
+        windows++;
+        hidden += (size_t)k;
+        acc += (double)right / k;
+        perfect += right == k;
+        rouge += (double)lcs_len(truth, pred, k, row) / k;
+        type += (double)type_right / k;
+    }
+    free(truth);
+    free(pred);
+    free(row);
+    free(sub);
+    if (windows == 0) return ts_fail("the mask hides no event (0 = missing, 1 = observed)");
+
+    out->windows = windows;
+    out->hidden = hidden;
+    out->accuracy = 100.0 * acc / windows;
+    out->perfect = 100.0 * perfect / windows;
+    out->rouge_l = 100.0 * rouge / windows;
+    out->has_type = named;
+    out->type_accuracy = named ? 100.0 * type / windows : 0.0;
+    return 0;
+}
