@@ -104,7 +104,8 @@ void ts_linear_backward(float *dx, float *dw, float *db, const float *dout, cons
  * LayerNorm over channels of (B, C, L) data: each (b, :, l) is normalised over
  * C (what nn.LayerNorm(C) does after a transpose to (B, L, C)), then scaled by
  * gamma (C) and shifted by beta (C). eps as PyTorch's default: 1e-5.
- * mean, rstd (B, L) are saved by forward for backward. In place allowed.
+ * mean, rstd (B, L) are saved by forward for backward, which also needs x
+ * (so out == x only when no backward follows).
  * ------------------------------------------------------------------------- */
 #define TS_LAYERNORM_EPS 1e-5f
 void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,

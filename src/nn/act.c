@@ -1,0 +1,111 @@
+/* Element-wise layers: ReLU, GELU (erf), SiLU, the WaveNet gate, and the
+ * per-channel broadcast add. Each element is independent, so any thread count
+ * gives the same bits. */
+#include "tracesynth/nn.h"
+
+#include <math.h>
+
+/* below this many elements a parallel region costs more than it saves */
+#define PAR_MIN 16384
+
+static inline float sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
+
+void ts_relu_forward(float *out, const float *x, size_t n)
+{
+    #pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+    for (size_t i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void ts_relu_backward(float *dx, const float *dout, const float *x, size_t n)
+{
+    #pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+    for (size_t i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dout[i] : 0.0f;
+}
+
+#define INV_SQRT2 0.70710678118654752440f
+#define INV_SQRT_2PI 0.39894228040143267794f
+
+void ts_gelu_forward(float *out, const float *x, size_t n)
+{
+    #pragma omp parallel for schedule(static) if (n > PAR_MIN)
+    for (size_t i = 0; i < n; i++) out[i] = 0.5f * x[i] * (1.0f + erff(x[i] * INV_SQRT2));
+}
+
+void ts_gelu_backward(float *dx, const float *dout, const float *x, size_t n)
+{
+    /* d/dx x Phi(x) = Phi(x) + x phi(x) */
+    #pragma omp parallel for schedule(static) if (n > PAR_MIN)
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        float cdf = 0.5f * (1.0f + erff(v * INV_SQRT2));
+        float pdf = INV_SQRT_2PI * expf(-0.5f * v * v);
+        dx[i] += dout[i] * (cdf + v * pdf);
+    }
+}
+
+void ts_silu_forward(float *out, const float *x, size_t n)
+{
+    #pragma omp parallel for schedule(static) if (n > PAR_MIN)
+    for (size_t i = 0; i < n; i++) out[i] = x[i] * sigmoidf(x[i]);
+}
+
+void ts_silu_backward(float *dx, const float *dout, const float *x, size_t n)
+{
+    /* d/dx x s(x) = s (1 + x (1 - s)) */
+    #pragma omp parallel for schedule(static) if (n > PAR_MIN)
+    for (size_t i = 0; i < n; i++) {
+        float s = sigmoidf(x[i]);
+        dx[i] += dout[i] * s * (1.0f + x[i] * (1.0f - s));
+    }
+}
+
+void ts_gate_forward(float *out, const float *x, int B, int C, int L)
+{
+    size_t CL = (size_t)C * L;
+    #pragma omp parallel for schedule(static) if ((size_t)B * CL > PAR_MIN)
+    for (int b = 0; b < B; b++) {
+        const float *a = x + 2 * CL * b, *g = a + CL;
+        float *o = out + CL * b;
+        for (size_t i = 0; i < CL; i++) o[i] = tanhf(a[i]) * sigmoidf(g[i]);
+    }
+}
+
+void ts_gate_backward(float *dx, const float *dout, const float *x, int B, int C, int L)
+{
+    size_t CL = (size_t)C * L;
+    #pragma omp parallel for schedule(static) if ((size_t)B * CL > PAR_MIN)
+    for (int b = 0; b < B; b++) {
+        const float *a = x + 2 * CL * b, *g = a + CL, *d = dout + CL * b;
+        float *da = dx + 2 * CL * b, *dg = da + CL;
+        for (size_t i = 0; i < CL; i++) {
+            float t = tanhf(a[i]), s = sigmoidf(g[i]);
+            da[i] += d[i] * s * (1.0f - t * t);
+            dg[i] += d[i] * t * s * (1.0f - s);
+        }
+    }
+}
+
+void ts_add_bcast_forward(float *out, const float *x, const float *t, int B, int C, int L)
+{
+    #pragma omp parallel for schedule(static) if ((size_t)B * C * L > PAR_MIN)
+    for (int bc = 0; bc < B * C; bc++) {
+        const float *xr = x + (size_t)bc * L;
+        float *o = out + (size_t)bc * L, v = t[bc];
+        for (int l = 0; l < L; l++) o[l] = xr[l] + v;
+    }
+}
+
+void ts_add_bcast_backward(float *dx, float *dt, const float *dout, int B, int C, int L)
+{
+    #pragma omp parallel for schedule(static) if ((size_t)B * C * L > PAR_MIN)
+    for (int bc = 0; bc < B * C; bc++) {
+        const float *g = dout + (size_t)bc * L;
+        float s = 0.0f;
+        for (int l = 0; l < L; l++) s += g[l];
+        if (dt) dt[bc] += s;
+        if (dx) {
+            float *d = dx + (size_t)bc * L;
+            for (int l = 0; l < L; l++) d[l] += g[l];
+        }
+    }
+}

@@ -1,0 +1,185 @@
+/* Conv1d ("same" padding, dilation) as one GEMM per batch item, and weight
+ * normalisation.
+ *
+ * Channels-first data makes each item x_b a (Cin x L) row-major matrix, so
+ *   out_b (Cout x L) = w (Cout x Cin*K) . col_b (Cin*K x L)
+ * where col_b[i*K + k][l] = x_b[i][l + (k - K/2)*dil] (zero outside [0, L)).
+ * w's PyTorch layout (Cout, Cin, K) is already that (Cout x Cin*K) matrix, so the
+ * weights are used as they are. For K = 1, col_b is x_b itself. One GEMM per
+ * item with the full inner dimension Cin*K beat three shifted GEMMs of inner
+ * dimension Cin (see `tracesynth bench layers`). */
+#include "tracesynth/nn.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+size_t ts_conv1d_scratch_size(int Cin, int Cout, int L, int K)
+{
+    (void)Cout;
+    return K == 1 ? 0 : 2 * (size_t)Cin * K * L;   /* col + dcol of one item */
+}
+
+/* col (Cin*K, L) from x_b (Cin, L) */
+static void im2col(float *col, const float *xb, int Cin, int L, int K, int dil)
+{
+    int half = K / 2;
+    #pragma omp parallel for schedule(static) if ((size_t)Cin * K * L > 32768)
+    for (int i = 0; i < Cin; i++) {
+        const float *xr = xb + (size_t)i * L;
+        for (int k = 0; k < K; k++) {
+            float *cr = col + ((size_t)i * K + k) * L;
+            int s = (k - half) * dil;               /* cr[l] = xr[l + s] */
+            int lo = s < 0 ? -s : 0, hi = s > 0 ? L - s : L;
+            if (lo > L) lo = L;
+            if (hi < lo) hi = lo;
+            for (int l = 0; l < lo; l++) cr[l] = 0.0f;
+            memcpy(cr + lo, xr + lo + s, (size_t)(hi - lo) * sizeof(float));
+            for (int l = hi; l < L; l++) cr[l] = 0.0f;
+        }
+    }
+}
+
+/* dx_b (Cin, L) += scatter of dcol (Cin*K, L) */
+static void col2im_add(float *dxb, const float *dcol, int Cin, int L, int K, int dil)
+{
+    int half = K / 2;
+    #pragma omp parallel for schedule(static) if ((size_t)Cin * K * L > 32768)
+    for (int i = 0; i < Cin; i++) {
+        float *dr = dxb + (size_t)i * L;
+        for (int k = 0; k < K; k++) {
+            const float *cr = dcol + ((size_t)i * K + k) * L;
+            int s = (k - half) * dil;
+            int lo = s < 0 ? -s : 0, hi = s > 0 ? L - s : L;
+            for (int l = lo; l < hi; l++) dr[l + s] += cr[l];
+        }
+    }
+}
+
+void ts_conv1d_forward(float *out, const float *x, const float *w, const float *b,
+                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch)
+{
+    int CK = Cin * K;
+    for (int bi = 0; bi < B; bi++) {
+        const float *xb = x + (size_t)bi * Cin * L;
+        float *ob = out + (size_t)bi * Cout * L;
+        const float *col = xb;
+        if (K != 1) {
+            im2col(scratch, xb, Cin, L, K, dil);
+            col = scratch;
+        }
+        if (b) {
+            for (int o = 0; o < Cout; o++)
+                for (int l = 0; l < L; l++) ob[(size_t)o * L + l] = b[o];
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, L, CK, 1.0f, w, CK, col, L,
+                    b ? 1.0f : 0.0f, ob, L);
+    }
+}
+
+/* db[o] += sum over b, l of dout[b, o, l]; fixed order per channel */
+static void bias_grad_bcl(float *db, const float *dout, int B, int C, int L)
+{
+    #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 65536)
+    for (int o = 0; o < C; o++) {
+        float s = 0.0f;
+        for (int bi = 0; bi < B; bi++) {
+            const float *r = dout + ((size_t)bi * C + o) * L;
+            for (int l = 0; l < L; l++) s += r[l];
+        }
+        db[o] += s;
+    }
+}
+
+void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
+                        const float *w, int B, int Cin, int Cout, int L, int K, int dil,
+                        float *scratch)
+{
+    int CK = Cin * K;
+    float *col = scratch, *dcol = scratch ? scratch + (size_t)CK * L : NULL;
+    if (db) bias_grad_bcl(db, dout, B, Cout, L);
+    for (int bi = 0; bi < B; bi++) {
+        const float *xb = x + (size_t)bi * Cin * L;
+        const float *gb = dout + (size_t)bi * Cout * L;
+        const float *cb = xb;
+        if (K != 1) {
+            im2col(col, xb, Cin, L, K, dil);
+            cb = col;
+        }
+        /* dw (Cout x CK) += dout_b (Cout x L) . col_b^T */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Cout, CK, L, 1.0f, gb, L, cb, L, 1.0f,
+                    dw, CK);
+        if (!dx) continue;
+        float *dxb = dx + (size_t)bi * Cin * L;
+        if (K == 1) {
+            /* dx_b (Cin x L) += w^T (Cin x Cout) . dout_b */
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Cin, L, Cout, 1.0f, w, Cin, gb, L,
+                        1.0f, dxb, L);
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, CK, L, Cout, 1.0f, w, CK, gb, L,
+                        0.0f, dcol, L);
+            col2im_add(dxb, dcol, Cin, L, K, dil);
+        }
+    }
+}
+
+/* ---- weight normalisation ---- */
+
+void ts_weightnorm_forward(float *w, float *norm, const float *v, const float *g, int Cout, int n)
+{
+    for (int o = 0; o < Cout; o++) {
+        const float *vr = v + (size_t)o * n;
+        double s = 0;
+        for (int i = 0; i < n; i++) s += (double)vr[i] * vr[i];
+        float nr = (float)sqrt(s);
+        norm[o] = nr;
+        float scale = g[o] / nr;
+        float *wr = w + (size_t)o * n;
+        for (int i = 0; i < n; i++) wr[i] = scale * vr[i];
+    }
+}
+
+void ts_weightnorm_backward(float *dv, float *dg, const float *dw, const float *v,
+                            const float *g, const float *norm, int Cout, int n)
+{
+    /* w = g v / |v|:  dg = <dw, v> / |v|,  dv = (g / |v|) (dw - dg v / |v|) */
+    for (int o = 0; o < Cout; o++) {
+        const float *vr = v + (size_t)o * n, *gr = dw + (size_t)o * n;
+        double s = 0;
+        for (int i = 0; i < n; i++) s += (double)gr[i] * vr[i];
+        float nr = norm[o];
+        float dgo = (float)(s / nr);
+        dg[o] += dgo;
+        float a = g[o] / nr, c = dgo / nr;
+        float *dvr = dv + (size_t)o * n;
+        for (int i = 0; i < n; i++) dvr[i] += a * (gr[i] - c * vr[i]);
+    }
+}
+
+size_t ts_conv1d_wn_scratch_size(int Cin, int Cout, int L, int K)
+{
+    size_t nw = (size_t)Cout * Cin * K;
+    return ts_conv1d_scratch_size(Cin, Cout, L, K) + 2 * nw + (size_t)Cout;
+}
+
+void ts_conv1d_wn_forward(float *out, const float *x, const float *v, const float *g,
+                          const float *b, int B, int Cin, int Cout, int L, int K, int dil,
+                          float *scratch)
+{
+    size_t nw = (size_t)Cout * Cin * K;
+    float *w = scratch, *norm = scratch + 2 * nw, *rest = norm + Cout;
+    ts_weightnorm_forward(w, norm, v, g, Cout, Cin * K);
+    ts_conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, rest);
+}
+
+void ts_conv1d_wn_backward(float *dx, float *dv, float *dg, float *db, const float *dout,
+                           const float *x, const float *v, const float *g, int B, int Cin,
+                           int Cout, int L, int K, int dil, float *scratch)
+{
+    size_t nw = (size_t)Cout * Cin * K;
+    float *w = scratch, *dw = scratch + nw, *norm = scratch + 2 * nw, *rest = norm + Cout;
+    ts_weightnorm_forward(w, norm, v, g, Cout, Cin * K);
+    memset(dw, 0, nw * sizeof(float));
+    ts_conv1d_backward(dx, dw, db, dout, x, w, B, Cin, Cout, L, K, dil, rest);
+    ts_weightnorm_backward(dv, dg, dw, v, g, norm, Cout, Cin * K);
+}

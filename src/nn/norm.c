@@ -1,0 +1,100 @@
+/* LayerNorm over the channels of (B, C, L) data.
+ *
+ * Each (b, :, l) column is normalised over C. Channels are strided by L, so the
+ * loops walk positions in blocks of LB: for each channel, a contiguous run of LB
+ * positions updates LB running sums. Every sum runs over c in order, so results
+ * are the same for any thread count. */
+#include "tracesynth/nn.h"
+
+#include <math.h>
+
+#define LB 64
+
+void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
+                          const float *gamma, const float *beta, int B, int C, int L)
+{
+    int nblk = (L + LB - 1) / LB;
+    #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 32768)
+    for (int job = 0; job < B * nblk; job++) {
+        int bi = job / nblk, l0 = (job % nblk) * LB;
+        int nl = L - l0 < LB ? L - l0 : LB;
+        const float *xb = x + (size_t)bi * C * L + l0;
+        float *ob = out + (size_t)bi * C * L + l0;
+        float m[LB], v[LB];
+        for (int j = 0; j < nl; j++) m[j] = v[j] = 0.0f;
+        for (int c = 0; c < C; c++)
+            for (int j = 0; j < nl; j++) m[j] += xb[(size_t)c * L + j];
+        for (int j = 0; j < nl; j++) m[j] /= (float)C;
+        for (int c = 0; c < C; c++)
+            for (int j = 0; j < nl; j++) {
+                float d = xb[(size_t)c * L + j] - m[j];
+                v[j] += d * d;
+            }
+        for (int j = 0; j < nl; j++) {
+            v[j] = 1.0f / sqrtf(v[j] / (float)C + TS_LAYERNORM_EPS);
+            mean[(size_t)bi * L + l0 + j] = m[j];
+            rstd[(size_t)bi * L + l0 + j] = v[j];
+        }
+        for (int c = 0; c < C; c++) {
+            float ga = gamma[c], be = beta[c];
+            for (int j = 0; j < nl; j++)
+                ob[(size_t)c * L + j] = (xb[(size_t)c * L + j] - m[j]) * v[j] * ga + be;
+        }
+    }
+}
+
+void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout,
+                           const float *x, const float *mean, const float *rstd,
+                           const float *gamma, int B, int C, int L)
+{
+    /* parameter gradients: one channel per iteration, sums in (b, l) order */
+    #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 32768)
+    for (int c = 0; c < C; c++) {
+        float sg = 0.0f, sb = 0.0f;
+        for (int bi = 0; bi < B; bi++) {
+            const float *xr = x + ((size_t)bi * C + c) * L, *gr = dout + ((size_t)bi * C + c) * L;
+            const float *mr = mean + (size_t)bi * L, *rr = rstd + (size_t)bi * L;
+            for (int l = 0; l < L; l++) {
+                sg += gr[l] * (xr[l] - mr[l]) * rr[l];
+                sb += gr[l];
+            }
+        }
+        dgamma[c] += sg;
+        dbeta[c] += sb;
+    }
+    if (!dx) return;
+    /* dx = rstd (g - mean_c(g) - xhat mean_c(g xhat)), g = dout * gamma */
+    int nblk = (L + LB - 1) / LB;
+    #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 32768)
+    for (int job = 0; job < B * nblk; job++) {
+        int bi = job / nblk, l0 = (job % nblk) * LB;
+        int nl = L - l0 < LB ? L - l0 : LB;
+        size_t off = (size_t)bi * C * L + l0;
+        const float *xb = x + off, *gb = dout + off;
+        float *db = dx + off;
+        const float *mr = mean + (size_t)bi * L + l0, *rr = rstd + (size_t)bi * L + l0;
+        float s1[LB], s2[LB];
+        for (int j = 0; j < nl; j++) s1[j] = s2[j] = 0.0f;
+        for (int c = 0; c < C; c++) {
+            float ga = gamma[c];
+            for (int j = 0; j < nl; j++) {
+                float g = gb[(size_t)c * L + j] * ga;
+                float xh = (xb[(size_t)c * L + j] - mr[j]) * rr[j];
+                s1[j] += g;
+                s2[j] += g * xh;
+            }
+        }
+        for (int j = 0; j < nl; j++) {
+            s1[j] /= (float)C;
+            s2[j] /= (float)C;
+        }
+        for (int c = 0; c < C; c++) {
+            float ga = gamma[c];
+            for (int j = 0; j < nl; j++) {
+                float g = gb[(size_t)c * L + j] * ga;
+                float xh = (xb[(size_t)c * L + j] - mr[j]) * rr[j];
+                db[(size_t)c * L + j] += rr[j] * (g - s1[j] - xh * s2[j]);
+            }
+        }
+    }
+}

@@ -1,0 +1,325 @@
+/* Gradient check of every layer and loss in nn.h: the analytic backward
+ * against central finite differences of the forward, for parameters and inputs.
+ *
+ * Each check forms the scalar S = sum(out * R) for a fixed random R (computed
+ * in double), runs backward with dout = R, then moves one float at a time by
+ * +-H and compares (S+ - S-) / (actual step) with the gradient. Float forward
+ * passes make the numeric side accurate to about 1e-4 at these sizes, while a
+ * wrong formula is off by O(1): tolerances sit in between. */
+#include "check.h"
+#include "tracesynth.h"
+#include "tracesynth/nn.h"
+
+#define H 1e-2f
+
+static ts_rng rng;
+
+static float *randv(size_t n, float scale)
+{
+    float *p = malloc((n ? n : 1) * sizeof(float));
+    for (size_t i = 0; i < n; i++) p[i] = scale * ts_rng_normal(&rng);
+    return p;
+}
+static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
+
+static double dot(const float *a, const float *b, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += (double)a[i] * b[i];
+    return s;
+}
+
+/* compares g (analytic) with finite differences of f over every element of p;
+ * returns the worst error |num - ana| / (1 + |ana|) */
+typedef double (*loss_fn)(void);
+static double fd_check(loss_fn f, float *p, const float *g, size_t n)
+{
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        float old = p[i];
+        float up = old + H, dn = old - H;
+        p[i] = up;
+        double lp = f();
+        p[i] = dn;
+        double lm = f();
+        p[i] = old;
+        double num = (lp - lm) / ((double)up - dn);
+        double err = fabs(num - g[i]) / (1.0 + fabs(g[i]));
+        if (err > worst) worst = err;
+    }
+    return worst;
+}
+
+#define GRAD_OK(name, f, p, g, n, tol) do { double _w = fd_check(f, p, g, n); \
+    CHECK_MSG(_w <= (tol), "%s: worst gradient error %.3g > %g", name, _w, (double)(tol)); } while (0)
+
+/* ---- Conv1d (plain and weight-normalised) ---- */
+static struct { int B, Cin, Cout, L, K, dil, wn; float *x, *w, *v, *g, *b, *out, *R, *scr; } cv;
+
+static double conv_loss(void)
+{
+    if (cv.wn)
+        ts_conv1d_wn_forward(cv.out, cv.x, cv.v, cv.g, cv.b, cv.B, cv.Cin, cv.Cout, cv.L, cv.K,
+                             cv.dil, cv.scr);
+    else
+        ts_conv1d_forward(cv.out, cv.x, cv.w, cv.b, cv.B, cv.Cin, cv.Cout, cv.L, cv.K, cv.dil,
+                          cv.scr);
+    return dot(cv.out, cv.R, (size_t)cv.B * cv.Cout * cv.L);
+}
+
+static void conv_case(int K, int dil, int wn, int bias)
+{
+    cv.B = 2; cv.Cin = 3; cv.Cout = 4; cv.L = 9; cv.K = K; cv.dil = dil; cv.wn = wn;
+    size_t nx = (size_t)cv.B * cv.Cin * cv.L, no = (size_t)cv.B * cv.Cout * cv.L;
+    size_t nw = (size_t)cv.Cout * cv.Cin * K;
+    cv.x = randv(nx, 1); cv.w = randv(nw, 0.5f); cv.v = randv(nw, 0.5f);
+    cv.g = randv(cv.Cout, 1); cv.b = bias ? randv(cv.Cout, 0.5f) : NULL;
+    cv.out = zeros(no); cv.R = randv(no, 1);
+    cv.scr = zeros(ts_conv1d_wn_scratch_size(cv.Cin, cv.Cout, cv.L, K));
+    float *dx = zeros(nx), *dw = zeros(nw), *dg = zeros(cv.Cout), *db = zeros(cv.Cout);
+    conv_loss();
+    if (wn)
+        ts_conv1d_wn_backward(dx, dw, dg, bias ? db : NULL, cv.R, cv.x, cv.v, cv.g, cv.B, cv.Cin,
+                              cv.Cout, cv.L, K, dil, cv.scr);
+    else
+        ts_conv1d_backward(dx, dw, bias ? db : NULL, cv.R, cv.x, cv.w, cv.B, cv.Cin, cv.Cout,
+                           cv.L, K, dil, cv.scr);
+    char name[64];
+    snprintf(name, sizeof name, "conv%s K=%d d=%d x", wn ? "_wn" : "", K, dil);
+    GRAD_OK(name, conv_loss, cv.x, dx, nx, 1e-3);
+    snprintf(name, sizeof name, "conv%s K=%d d=%d %s", wn ? "_wn" : "", K, dil, wn ? "v" : "w");
+    GRAD_OK(name, conv_loss, wn ? cv.v : cv.w, dw, nw, 1e-3);
+    if (wn) GRAD_OK("conv_wn g", conv_loss, cv.g, dg, cv.Cout, 1e-3);
+    if (bias) GRAD_OK("conv b", conv_loss, cv.b, db, cv.Cout, 1e-3);
+    /* dx == NULL must leave the parameter gradients unchanged */
+    float *dw2 = zeros(nw), *dg2 = zeros(cv.Cout);
+    if (wn)
+        ts_conv1d_wn_backward(NULL, dw2, dg2, NULL, cv.R, cv.x, cv.v, cv.g, cv.B, cv.Cin, cv.Cout,
+                              cv.L, K, dil, cv.scr);
+    else
+        ts_conv1d_backward(NULL, dw2, NULL, cv.R, cv.x, cv.w, cv.B, cv.Cin, cv.Cout, cv.L, K, dil,
+                           cv.scr);
+    for (size_t i = 0; i < nw; i++) CHECK(dw2[i] == dw[i]);
+    free(cv.x); free(cv.w); free(cv.v); free(cv.g); free(cv.b); free(cv.out); free(cv.R);
+    free(cv.scr); free(dx); free(dw); free(dg); free(db); free(dw2); free(dg2);
+}
+
+static void grad_conv1d(void)
+{
+    conv_case(1, 1, 0, 1);
+    conv_case(3, 1, 0, 1);
+    conv_case(3, 2, 0, 0);
+    conv_case(3, 4, 0, 1);     /* shifts near the edge of L = 9 */
+    conv_case(5, 3, 0, 1);
+}
+
+static void grad_conv1d_weightnorm(void)
+{
+    conv_case(1, 1, 1, 1);
+    conv_case(3, 1, 1, 1);
+    conv_case(3, 2, 1, 0);
+}
+
+/* ---- Linear ---- */
+static struct { int N, In, Out; float *x, *w, *b, *out, *R; } ln;
+
+static double linear_loss(void)
+{
+    ts_linear_forward(ln.out, ln.x, ln.w, ln.b, ln.N, ln.In, ln.Out);
+    return dot(ln.out, ln.R, (size_t)ln.N * ln.Out);
+}
+
+static void grad_linear(void)
+{
+    ln.N = 5; ln.In = 6; ln.Out = 4;
+    size_t nx = (size_t)ln.N * ln.In, nw = (size_t)ln.In * ln.Out, no = (size_t)ln.N * ln.Out;
+    ln.x = randv(nx, 1); ln.w = randv(nw, 0.5f); ln.b = randv(ln.Out, 0.5f);
+    ln.out = zeros(no); ln.R = randv(no, 1);
+    float *dx = zeros(nx), *dw = zeros(nw), *db = zeros(ln.Out);
+    linear_loss();
+    ts_linear_backward(dx, dw, db, ln.R, ln.x, ln.w, ln.N, ln.In, ln.Out);
+    GRAD_OK("linear x", linear_loss, ln.x, dx, nx, 1e-3);
+    GRAD_OK("linear w", linear_loss, ln.w, dw, nw, 1e-3);
+    GRAD_OK("linear b", linear_loss, ln.b, db, ln.Out, 1e-3);
+    free(ln.x); free(ln.w); free(ln.b); free(ln.out); free(ln.R); free(dx); free(dw); free(db);
+}
+
+/* ---- LayerNorm over channels ---- */
+static struct { int B, C, L; float *x, *ga, *be, *out, *mean, *rstd, *R; } lnm;
+
+static double layernorm_loss(void)
+{
+    ts_layernorm_forward(lnm.out, lnm.mean, lnm.rstd, lnm.x, lnm.ga, lnm.be, lnm.B, lnm.C, lnm.L);
+    return dot(lnm.out, lnm.R, (size_t)lnm.B * lnm.C * lnm.L);
+}
+
+static void grad_layernorm(void)
+{
+    lnm.B = 2; lnm.C = 5; lnm.L = 70;   /* L > 64: two position blocks */
+    size_t n = (size_t)lnm.B * lnm.C * lnm.L;
+    lnm.x = randv(n, 1); lnm.ga = randv(lnm.C, 1); lnm.be = randv(lnm.C, 1);
+    lnm.out = zeros(n); lnm.R = randv(n, 1);
+    lnm.mean = zeros((size_t)lnm.B * lnm.L); lnm.rstd = zeros((size_t)lnm.B * lnm.L);
+    float *dx = zeros(n), *dga = zeros(lnm.C), *dbe = zeros(lnm.C);
+    layernorm_loss();
+    ts_layernorm_backward(dx, dga, dbe, lnm.R, lnm.x, lnm.mean, lnm.rstd, lnm.ga, lnm.B, lnm.C,
+                          lnm.L);
+    GRAD_OK("layernorm x", layernorm_loss, lnm.x, dx, n, 1e-3);
+    GRAD_OK("layernorm gamma", layernorm_loss, lnm.ga, dga, lnm.C, 1e-3);
+    GRAD_OK("layernorm beta", layernorm_loss, lnm.be, dbe, lnm.C, 1e-3);
+    free(lnm.x); free(lnm.ga); free(lnm.be); free(lnm.out); free(lnm.R); free(lnm.mean);
+    free(lnm.rstd); free(dx); free(dga); free(dbe);
+}
+
+/* ---- Embedding ---- */
+static struct { int N, D; int32_t ids[7]; float *tab, *out, *R; } em;
+
+static double embedding_loss(void)
+{
+    ts_embedding_forward(em.out, em.ids, em.tab, em.N, em.D);
+    return dot(em.out, em.R, (size_t)em.N * em.D);
+}
+
+static void grad_embedding(void)
+{
+    int V = 5;
+    em.N = 7; em.D = 3;
+    int32_t ids[7] = {4, 0, 2, 4, 1, 4, 0};   /* repeats must add up */
+    memcpy(em.ids, ids, sizeof ids);
+    em.tab = randv((size_t)V * em.D, 1); em.out = zeros((size_t)em.N * em.D);
+    em.R = randv((size_t)em.N * em.D, 1);
+    float *dt = zeros((size_t)V * em.D);
+    embedding_loss();
+    ts_embedding_backward(dt, em.R, em.ids, em.N, em.D);
+    GRAD_OK("embedding table", embedding_loss, em.tab, dt, (size_t)V * em.D, 1e-3);
+    free(em.tab); free(em.out); free(em.R); free(dt);
+}
+
+/* ---- activations, gate, broadcast add ---- */
+static struct { int kind, B, C, L; size_t n; float *x, *t, *out, *R; } ac;
+
+static double act_loss(void)
+{
+    size_t no = ac.n;
+    switch (ac.kind) {
+    case 0: ts_relu_forward(ac.out, ac.x, ac.n); break;
+    case 1: ts_gelu_forward(ac.out, ac.x, ac.n); break;
+    case 2: ts_silu_forward(ac.out, ac.x, ac.n); break;
+    case 3: ts_gate_forward(ac.out, ac.x, ac.B, ac.C, ac.L); no = ac.n / 2; break;
+    default: ts_add_bcast_forward(ac.out, ac.x, ac.t, ac.B, ac.C, ac.L); break;
+    }
+    return dot(ac.out, ac.R, no);
+}
+
+static void act_case(int kind, const char *name)
+{
+    ac.kind = kind; ac.B = 2; ac.C = 3; ac.L = 6;
+    ac.n = (size_t)ac.B * (kind == 3 ? 2 : 1) * ac.C * ac.L;
+    ac.x = randv(ac.n, 1.5f);
+    if (kind == 0)   /* keep ReLU inputs off the kink */
+        for (size_t i = 0; i < ac.n; i++) if (fabsf(ac.x[i]) < 0.05f) ac.x[i] = 0.3f;
+    ac.t = randv((size_t)ac.B * ac.C, 1);
+    ac.out = zeros(ac.n); ac.R = randv(ac.n, 1);
+    float *dx = zeros(ac.n), *dt = zeros((size_t)ac.B * ac.C);
+    act_loss();
+    switch (kind) {
+    case 0: ts_relu_backward(dx, ac.R, ac.x, ac.n); break;
+    case 1: ts_gelu_backward(dx, ac.R, ac.x, ac.n); break;
+    case 2: ts_silu_backward(dx, ac.R, ac.x, ac.n); break;
+    case 3: ts_gate_backward(dx, ac.R, ac.x, ac.B, ac.C, ac.L); break;
+    default: ts_add_bcast_backward(dx, dt, ac.R, ac.B, ac.C, ac.L); break;
+    }
+    GRAD_OK(name, act_loss, ac.x, dx, ac.n, 1e-3);
+    if (kind == 4) GRAD_OK("add_bcast t", act_loss, ac.t, dt, (size_t)ac.B * ac.C, 1e-3);
+    free(ac.x); free(ac.t); free(ac.out); free(ac.R); free(dx); free(dt);
+}
+
+static void grad_activations(void)
+{
+    act_case(0, "relu");
+    act_case(1, "gelu");
+    act_case(2, "silu");
+    act_case(3, "gate");
+    act_case(4, "add_bcast x");
+}
+
+/* ---- step embedding MLP ---- */
+static struct { int B, Din, Dmid, Dout; int32_t steps[3]; float *w1, *b1, *w2, *b2, *out, *act, *R; } sm;
+
+static double stepmlp_loss(void)
+{
+    ts_stepmlp_forward(sm.out, sm.act, sm.steps, sm.w1, sm.b1, sm.w2, sm.b2, sm.B, sm.Din, sm.Dmid,
+                       sm.Dout);
+    return dot(sm.out, sm.R, (size_t)sm.B * sm.Dout);
+}
+
+static void grad_stepmlp(void)
+{
+    sm.B = 3; sm.Din = 8; sm.Dmid = 6; sm.Dout = 5;
+    sm.steps[0] = 0; sm.steps[1] = 17; sm.steps[2] = 199;
+    sm.w1 = randv((size_t)sm.Dmid * sm.Din, 0.5f); sm.b1 = randv(sm.Dmid, 0.5f);
+    sm.w2 = randv((size_t)sm.Dout * sm.Dmid, 0.5f); sm.b2 = randv(sm.Dout, 0.5f);
+    sm.out = zeros((size_t)sm.B * sm.Dout); sm.R = randv((size_t)sm.B * sm.Dout, 1);
+    sm.act = zeros(ts_stepmlp_act_size(sm.B, sm.Din, sm.Dmid, sm.Dout));
+    float *scr = zeros(ts_stepmlp_scratch_size(sm.B, sm.Din, sm.Dmid, sm.Dout));
+    float *dw1 = zeros((size_t)sm.Dmid * sm.Din), *db1 = zeros(sm.Dmid);
+    float *dw2 = zeros((size_t)sm.Dout * sm.Dmid), *db2 = zeros(sm.Dout);
+    stepmlp_loss();
+    ts_stepmlp_backward(dw1, db1, dw2, db2, sm.R, sm.act, sm.w1, sm.w2, sm.B, sm.Din, sm.Dmid,
+                        sm.Dout, scr);
+    GRAD_OK("stepmlp w1", stepmlp_loss, sm.w1, dw1, (size_t)sm.Dmid * sm.Din, 1e-3);
+    GRAD_OK("stepmlp b1", stepmlp_loss, sm.b1, db1, sm.Dmid, 1e-3);
+    GRAD_OK("stepmlp w2", stepmlp_loss, sm.w2, dw2, (size_t)sm.Dout * sm.Dmid, 1e-3);
+    GRAD_OK("stepmlp b2", stepmlp_loss, sm.b2, db2, sm.Dout, 1e-3);
+    free(sm.w1); free(sm.b1); free(sm.w2); free(sm.b2); free(sm.out); free(sm.R); free(sm.act);
+    free(scr); free(dw1); free(db1); free(dw2); free(db2);
+}
+
+/* ---- losses ---- */
+static struct { size_t n; int N, V; float *pred, *target, *probs; uint8_t *mask; int32_t *tg; } ls;
+
+static double mse_loss(void) { return ts_mse_forward(ls.pred, ls.target, ls.mask, ls.n); }
+static double xent_loss(void) { return ts_xent_forward(ls.probs, ls.pred, ls.tg, ls.N, ls.V); }
+
+static void grad_losses(void)
+{
+    ls.n = 24;
+    ls.pred = randv(ls.n, 1); ls.target = randv(ls.n, 1);
+    ls.mask = calloc(ls.n, 1);
+    for (size_t i = 0; i < ls.n; i++) ls.mask[i] = i % 3 == 1;
+    float *d = zeros(ls.n);
+    ts_mse_backward(d, ls.pred, ls.target, ls.mask, ls.n, 1.0f);
+    GRAD_OK("mse masked", mse_loss, ls.pred, d, ls.n, 1e-3);
+    for (size_t i = 0; i < ls.n; i++) if (!ls.mask[i]) CHECK(d[i] == 0.0f);
+    uint8_t *m = ls.mask;
+    ls.mask = NULL;
+    memset(d, 0, ls.n * sizeof(float));
+    ts_mse_backward(d, ls.pred, ls.target, NULL, ls.n, 1.0f);
+    GRAD_OK("mse all", mse_loss, ls.pred, d, ls.n, 1e-3);
+    free(m); free(ls.pred); free(ls.target); free(d);
+
+    ls.N = 4; ls.V = 6;
+    size_t n = (size_t)ls.N * ls.V;
+    ls.pred = randv(n, 2); ls.probs = zeros(n);
+    int32_t tg[4] = {5, -1, 0, 3};   /* row 1 ignored */
+    ls.tg = tg;
+    d = zeros(n);
+    xent_loss();
+    ts_xent_backward(d, ls.probs, ls.tg, ls.N, ls.V, 1.0f);
+    GRAD_OK("xent logits", xent_loss, ls.pred, d, n, 1e-3);
+    for (int v = 0; v < ls.V; v++) CHECK(d[ls.V + v] == 0.0f);
+    free(ls.pred); free(ls.probs); free(d);
+}
+
+TEST_MAIN("test_nn_grad", {
+    ts_rng_seed(&rng, 20251126);
+    ts_set_threads(1);
+    RUN(grad_conv1d);
+    RUN(grad_conv1d_weightnorm);
+    RUN(grad_linear);
+    RUN(grad_layernorm);
+    RUN(grad_embedding);
+    RUN(grad_activations);
+    RUN(grad_stepmlp);
+    RUN(grad_losses);
+})
