@@ -1,0 +1,27 @@
+/* Helpers shared by the src/data files (not part of the public API). */
+#ifndef TS_DATA_INTERNAL_H
+#define TS_DATA_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* the vocabulary name of the reserved ID for events unseen in training */
+#define TS_UNK_NAME "<unk>"
+
+/* whole file into a malloc'd, NUL-terminated buffer */
+int ts__read_file(const char *path, char **buf, size_t *size);
+
+/* string -> index map (open addressing, FNV-1a); keys are borrowed, not copied */
+typedef struct {
+    const char **keys;
+    int32_t     *vals;
+    size_t       cap, n;
+} ts__strmap;
+void    ts__strmap_init(ts__strmap *m, size_t expect);
+void    ts__strmap_free(ts__strmap *m);
+/* value of key, or -1 */
+int32_t ts__strmap_get(const ts__strmap *m, const char *key);
+/* sets key -> val (key must outlive the map) */
+void    ts__strmap_put(ts__strmap *m, const char *key, int32_t val);
+
+#endif

@@ -1,0 +1,210 @@
+/* Dataset directories (stream.txt, vocab.tsv, sequence_length_L/...) and the
+ * frequency-rank vocabulary of PROTOCOLS.md §1. */
+#include "tracesynth/common.h"
+#include "tracesynth/data.h"
+#include "data_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- string map ---- */
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    while (*s) h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+    return h;
+}
+
+void ts__strmap_init(ts__strmap *m, size_t expect)
+{
+    size_t cap = 16;
+    while (cap < 2 * expect) cap *= 2;
+    m->keys = ts_calloc(cap, sizeof *m->keys);
+    m->vals = ts_malloc(cap * sizeof *m->vals);
+    m->cap = cap;
+    m->n = 0;
+}
+
+void ts__strmap_free(ts__strmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+int32_t ts__strmap_get(const ts__strmap *m, const char *key)
+{
+    size_t mask = m->cap - 1;
+    for (size_t i = fnv1a(key) & mask; m->keys[i]; i = (i + 1) & mask)
+        if (strcmp(m->keys[i], key) == 0) return m->vals[i];
+    return -1;
+}
+
+void ts__strmap_put(ts__strmap *m, const char *key, int32_t val)
+{
+    if (2 * (m->n + 1) > m->cap) {   /* keep the load under 1/2 */
+        ts__strmap old = *m;
+        ts__strmap_init(m, old.cap);
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.keys[i]) ts__strmap_put(m, old.keys[i], old.vals[i]);
+        ts__strmap_free(&old);
+    }
+    size_t mask = m->cap - 1, i = fnv1a(key) & mask;
+    for (; m->keys[i]; i = (i + 1) & mask)
+        if (strcmp(m->keys[i], key) == 0) {
+            m->vals[i] = val;
+            return;
+        }
+    m->keys[i] = key;
+    m->vals[i] = val;
+    m->n++;
+}
+
+/* ---- datasets ---- */
+
+void ts_dataset_free(ts_dataset *d)
+{
+    free(d->dir);
+    ts_seq_free(&d->stream);
+    ts_vocab_free(&d->vocab);
+    memset(d, 0, sizeof *d);
+    d->vocab.unk = -1;
+}
+
+int ts_dataset_load(const char *dir, ts_dataset *out)
+{
+    memset(out, 0, sizeof *out);
+    out->vocab.unk = -1;
+    struct stat st;
+    if (stat(dir, &st) != 0) return ts_fail("%s: no such dataset directory", dir);
+    if (!S_ISDIR(st.st_mode))
+        return ts_fail("%s: not a directory (a dataset is a directory holding stream.txt)", dir);
+    char *sp = ts_path_join(dir, "stream.txt");
+    if (!ts_file_exists(sp)) {
+        ts_fail("%s: no stream.txt (a dataset is a directory holding stream.txt)", dir);
+        free(sp);
+        return -1;
+    }
+    int rc = ts_seq_read(sp, &out->stream);
+    char *vp = ts_path_join(dir, "vocab.tsv");
+    if (rc == 0 && ts_file_exists(vp)) {
+        rc = ts_vocab_read(vp, &out->vocab);
+        for (size_t i = 0; rc == 0 && i < out->stream.n; i++)
+            if (out->stream.ids[i] >= out->vocab.n)
+                rc = ts_fail("%s: element %zu: ID %d has no name in vocab.tsv (%d names)", sp, i,
+                             out->stream.ids[i], out->vocab.n);
+    }
+    free(sp);
+    free(vp);
+    if (rc) {
+        ts_dataset_free(out);
+        return -1;
+    }
+    out->dir = ts_strdup(dir);
+    return 0;
+}
+
+int ts_dataset_save(const char *dir, const ts_dataset *d)
+{
+    if (ts_mkdir_p(dir) != 0) return -1;
+    char *sp = ts_path_join(dir, "stream.txt");
+    int rc = ts_seq_write(sp, &d->stream);
+    free(sp);
+    if (rc == 0 && d->vocab.n > 0) {
+        char *vp = ts_path_join(dir, "vocab.tsv");
+        rc = ts_vocab_write(vp, &d->vocab);
+        free(vp);
+    }
+    return rc;
+}
+
+int ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_windows *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!d->dir) return 0;
+    char rel[64];
+    snprintf(rel, sizeof rel, "sequence_length_%zu/%s", L, name);
+    char *p = ts_path_join(d->dir, rel);
+    if (!ts_file_exists(p)) {
+        free(p);
+        return 0;
+    }
+    int rc = ts_windows_read(p, out);
+    if (rc == 0 && out->len != L) {
+        rc = ts_fail("%s: windows of %zu events in a sequence_length_%zu folder", p, out->len, L);
+        ts_windows_free(out);
+    }
+    free(p);
+    return rc == 0 ? 1 : -1;
+}
+
+/* ---- names -> IDs by frequency rank ---- */
+
+typedef struct {
+    const char *name;
+    int64_t count;
+} name_count;
+
+static int by_rank(const void *a, const void *b)
+{
+    const name_count *x = a, *y = b;
+    if (x->count != y->count) return x->count > y->count ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+int ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset *out)
+{
+    memset(out, 0, sizeof *out);
+    out->vocab.unk = -1;
+    if (n == 0) return ts_fail("no events to build a dataset from");
+    if (!(train_frac > 0 && train_frac <= 1))
+        return ts_fail("training fraction %g is not in (0, 1]", train_frac);
+    size_t ntrain = (size_t)(train_frac * (double)n);
+    if (ntrain == 0) ntrain = 1;
+    if (ntrain > n) ntrain = n;
+
+    /* counts over the training part */
+    ts__strmap map;
+    ts__strmap_init(&map, 256);
+    name_count *nc = NULL;
+    size_t nn = 0, cap = 0;
+    for (size_t i = 0; i < ntrain; i++) {
+        int32_t k = ts__strmap_get(&map, names[i]);
+        if (k < 0) {
+            if (nn == cap) nc = ts_realloc(nc, (cap = cap ? 2 * cap : 64) * sizeof *nc);
+            nc[nn] = (name_count){names[i], 0};
+            ts__strmap_put(&map, names[i], (int32_t)nn);
+            k = (int32_t)nn++;
+        }
+        nc[k].count++;
+    }
+    qsort(nc, nn, sizeof *nc, by_rank);
+
+    /* IDs: rank order, then the reserved UNK */
+    ts_vocab *v = &out->vocab;
+    v->n = (int)nn + 1;
+    v->names = ts_malloc((size_t)v->n * sizeof *v->names);
+    v->counts = ts_malloc((size_t)v->n * sizeof *v->counts);
+    ts__strmap_free(&map);
+    ts__strmap_init(&map, nn);
+    for (size_t r = 0; r < nn; r++) {
+        v->names[r] = ts_strdup(nc[r].name);
+        v->counts[r] = nc[r].count;
+        ts__strmap_put(&map, v->names[r], (int32_t)r);
+    }
+    v->unk = (int)nn;
+    v->names[nn] = ts_strdup(TS_UNK_NAME);
+    v->counts[nn] = 0;
+    free(nc);
+
+    out->stream.ids = ts_malloc(n * sizeof *out->stream.ids);
+    out->stream.n = n;
+    for (size_t i = 0; i < n; i++) {
+        int32_t k = ts__strmap_get(&map, names[i]);
+        out->stream.ids[i] = k >= 0 ? k : v->unk;
+    }
+    ts__strmap_free(&map);
+    return 0;
+}

@@ -1,0 +1,286 @@
+/* NumPy .npy files (format 1.0, 2.0 and 3.0 headers; little-endian int32, int64,
+ * float32; C order), and the study's output triple.
+ *
+ * Layout: "\x93NUMPY", major, minor, header length (u16 for 1.x, u32 for 2.x/3.x),
+ * a Python dict literal padded with spaces and ended by '\n', then the raw data. */
+#include "tracesynth/common.h"
+#include "tracesynth/data.h"
+#include "data_internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the .npy reader and writer assume a little-endian host"
+#endif
+
+static size_t dtype_size(ts_npy_dtype t) { return t == TS_NPY_I64 ? 8 : 4; }
+
+static const char *dtype_descr(ts_npy_dtype t)
+{
+    return t == TS_NPY_F32 ? "<f4" : t == TS_NPY_I32 ? "<i4" : "<i8";
+}
+
+void ts_npy_free(ts_npy *a)
+{
+    free(a->data);
+    memset(a, 0, sizeof *a);
+}
+
+/* value of 'key' in the header dict: pointer just after "'key':" and blanks, or NULL */
+static const char *dict_value(const char *h, const char *key)
+{
+    char pat[32];
+    const char *q = "'\"";
+    for (int i = 0; i < 2; i++) {
+        snprintf(pat, sizeof pat, "%c%s%c", q[i], key, q[i]);
+        const char *p = strstr(h, pat);
+        if (!p) continue;
+        p += strlen(pat);
+        while (*p == ' ') p++;
+        if (*p != ':') return NULL;
+        p++;
+        while (*p == ' ') p++;
+        return p;
+    }
+    return NULL;
+}
+
+static int parse_header(const char *path, const char *h, ts_npy *out)
+{
+    const char *d = dict_value(h, "descr");
+    if (!d || (*d != '\'' && *d != '"'))
+        return ts_fail("%s: .npy header has no 'descr' string", path);
+    char quote = *d++;
+    const char *de = strchr(d, quote);
+    if (!de || de - d > 15) return ts_fail("%s: .npy header has a malformed 'descr'", path);
+    char descr[16];
+    memcpy(descr, d, de - d);
+    descr[de - d] = 0;
+    if (descr[0] == '>')
+        return ts_fail("%s: big-endian data ('%s'); save it little-endian "
+                       "(arr.astype(arr.dtype.newbyteorder('<')))", path, descr);
+    const char *t = (descr[0] == '<' || descr[0] == '=' || descr[0] == '|') ? descr + 1 : descr;
+    if (!strcmp(t, "f4")) out->dtype = TS_NPY_F32;
+    else if (!strcmp(t, "i4")) out->dtype = TS_NPY_I32;
+    else if (!strcmp(t, "i8")) out->dtype = TS_NPY_I64;
+    else return ts_fail("%s: dtype '%s' not supported (int32, int64 or float32)", path, descr);
+
+    const char *fo = dict_value(h, "fortran_order");
+    if (!fo) return ts_fail("%s: .npy header has no 'fortran_order'", path);
+    if (!strncmp(fo, "True", 4))
+        return ts_fail("%s: fortran_order is True; save a C-ordered array (np.ascontiguousarray)", path);
+    if (strncmp(fo, "False", 5)) return ts_fail("%s: .npy header has a malformed 'fortran_order'", path);
+
+    const char *s = dict_value(h, "shape");
+    if (!s || *s != '(') return ts_fail("%s: .npy header has no 'shape' tuple", path);
+    s++;
+    out->ndim = 0;
+    out->count = 1;
+    for (;;) {
+        while (*s == ' ') s++;
+        if (*s == ')') break;
+        if ((unsigned)(*s - '0') >= 10) return ts_fail("%s: .npy header has a malformed 'shape'", path);
+        if (out->ndim == 4) return ts_fail("%s: more than 4 dimensions", path);
+        uint64_t v = 0;
+        while ((unsigned)(*s - '0') < 10) {
+            v = v * 10 + (unsigned)(*s++ - '0');
+            if (v > ((uint64_t)1 << 40)) return ts_fail("%s: shape too large", path);
+        }
+        out->shape[out->ndim++] = (size_t)v;
+        if (out->count && v > (((uint64_t)1 << 40) / out->count))
+            return ts_fail("%s: shape too large", path);
+        out->count *= (size_t)v;
+        while (*s == ' ') s++;
+        if (*s == ',') s++;
+        else if (*s != ')') return ts_fail("%s: .npy header has a malformed 'shape'", path);
+    }
+    return 0;
+}
+
+int ts_npy_read(const char *path, ts_npy *out)
+{
+    memset(out, 0, sizeof *out);
+    char *buf;
+    size_t size;
+    if (ts__read_file(path, &buf, &size) != 0) return -1;
+    const unsigned char *b = (const unsigned char *)buf;
+    int rc = 0;
+    size_t hlen = 0, hoff = 0;
+    if (size < 10 || memcmp(b, "\x93NUMPY", 6) != 0) {
+        rc = ts_fail("%s: not a .npy file (no \\x93NUMPY magic)", path);
+    } else if (b[6] == 1) {
+        hlen = b[8] | (size_t)b[9] << 8;
+        hoff = 10;
+    } else if (b[6] == 2 || b[6] == 3) {
+        if (size < 12) rc = ts_fail("%s: truncated .npy header", path);
+        hlen = b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
+        hoff = 12;
+    } else {
+        rc = ts_fail("%s: .npy format version %d.%d not supported (1.0, 2.0, 3.0)", path, b[6], b[7]);
+    }
+    if (rc == 0 && hlen > size - hoff) rc = ts_fail("%s: truncated .npy header", path);
+    if (rc == 0) {
+        char *h = ts_malloc(hlen + 1);
+        memcpy(h, buf + hoff, hlen);
+        h[hlen] = 0;
+        rc = parse_header(path, h, out);
+        free(h);
+    }
+    if (rc == 0) {
+        size_t need = out->count * dtype_size(out->dtype), have = size - hoff - hlen;
+        if (have < need)
+            rc = ts_fail("%s: truncated data: %zu bytes, the shape needs %zu", path, have, need);
+        else if (have > need)
+            rc = ts_fail("%s: %zu bytes after the data the shape describes", path, have - need);
+        else {
+            out->data = ts_malloc(need);
+            memcpy(out->data, buf + hoff + hlen, need);
+        }
+    }
+    free(buf);
+    if (rc) memset(out, 0, sizeof *out);
+    return rc;
+}
+
+int ts_npy_write(const char *path, ts_npy_dtype dtype, const void *data, int ndim, const size_t *shape)
+{
+    if (ndim < 0 || ndim > 4) return ts_fail("%s: %d dimensions (0..4 supported)", path, ndim);
+    char h[256];
+    int k = snprintf(h, sizeof h, "{'descr': '%s', 'fortran_order': False, 'shape': (",
+                     dtype_descr(dtype));
+    size_t count = 1;
+    for (int i = 0; i < ndim; i++) {
+        k += snprintf(h + k, sizeof h - k, "%zu,%s", shape[i], (ndim > 1 && i + 1 < ndim) ? " " : "");
+        count *= shape[i];
+    }
+    if (ndim > 1) k--;   /* "(2, 3)" not "(2, 3,)"; one dimension keeps its comma: "(5,)" */
+    k += snprintf(h + k, sizeof h - k, "), }");
+    /* pad so that the data starts on a 64-byte boundary, as numpy does */
+    size_t total = 10 + (size_t)k + 1;
+    size_t pad = (64 - total % 64) % 64;
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0};
+    size_t hl = (size_t)k + pad + 1;
+    pre[8] = (unsigned char)hl;
+    pre[9] = (unsigned char)(hl >> 8);
+    ts_outfile o;
+    if (ts_out_open(&o, path) != 0) return -1;
+    size_t nb = count * dtype_size(dtype);
+    int bad = fwrite(pre, 1, 10, o.f) != 10 || fwrite(h, 1, (size_t)k, o.f) != (size_t)k;
+    for (size_t i = 0; i < pad && !bad; i++) bad = fputc(' ', o.f) == EOF;
+    bad = bad || fputc('\n', o.f) == EOF || (nb && fwrite(data, 1, nb, o.f) != nb);
+    if (bad) {
+        ts_out_abort(&o);
+        return ts_fail("%s: write failed: %s", path, strerror(errno));
+    }
+    return ts_out_commit(&o);
+}
+
+/* (N,L), (N,1,L), (N,L,1), or (L,) as one window -> N, L; all are row-major (N, L) */
+static int window_shape(const ts_npy *a, const char *path, size_t *n, size_t *len)
+{
+    const size_t *s = a->shape;
+    if (a->ndim == 1) { *n = 1; *len = s[0]; }
+    else if (a->ndim == 2) { *n = s[0]; *len = s[1]; }
+    else if (a->ndim == 3 && s[1] == 1) { *n = s[0]; *len = s[2]; }
+    else if (a->ndim == 3 && s[2] == 1) { *n = s[0]; *len = s[1]; }
+    else {
+        char sh[96] = "";
+        int k = 0;
+        for (int i = 0; i < a->ndim && k < 80; i++)
+            k += snprintf(sh + k, sizeof sh - k, "%s%zu", i ? ", " : "", s[i]);
+        return ts_fail("%s: shape (%s) is not (N, L), (N, 1, L) or (N, L, 1)", path, sh);
+    }
+    if (*n == 0 || *len == 0) return ts_fail("%s: empty array", path);
+    return 0;
+}
+
+int ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_windows *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n, len;
+    if (window_shape(a, path, &n, &len) != 0) return -1;
+    size_t count = n * len;
+    int32_t *d = ts_malloc(count * sizeof *d);
+    double hi = max_id >= 0 ? (double)max_id : (double)INT32_MAX;
+    for (size_t i = 0; i < count; i++) {
+        double v;
+        if (a->dtype == TS_NPY_F32) {
+            v = ((const float *)a->data)[i];
+            if (v != v) {
+                free(d);
+                return ts_fail("%s: element %zu: NaN", path, i);
+            }
+            v = floor(v + 0.5);            /* nearest ID */
+            if (v < 0) v = 0;
+        } else {
+            v = a->dtype == TS_NPY_I32 ? (double)((const int32_t *)a->data)[i]
+                                       : (double)((const int64_t *)a->data)[i];
+            if (v < 0) {
+                free(d);
+                return ts_fail("%s: element %zu: negative ID %.0f", path, i, v);
+            }
+        }
+        if (v > hi) {
+            if (max_id < 0) {
+                free(d);
+                return ts_fail("%s: element %zu: ID %.0f out of range", path, i, v);
+            }
+            v = hi;
+        }
+        d[i] = (int32_t)v;
+    }
+    out->data = d;
+    out->n = n;
+    out->len = len;
+    return 0;
+}
+
+int ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n, size_t *len)
+{
+    *mask = NULL;
+    if (window_shape(a, path, n, len) != 0) return -1;
+    size_t count = *n * *len;
+    uint8_t *m = ts_malloc(count);
+    for (size_t i = 0; i < count; i++) {
+        if (a->dtype == TS_NPY_F32) {
+            float v = ((const float *)a->data)[i];
+            if (v != v) {
+                free(m);
+                return ts_fail("%s: element %zu: NaN in a mask", path, i);
+            }
+            m[i] = v != 0;
+        } else {
+            m[i] = a->dtype == TS_NPY_I32 ? ((const int32_t *)a->data)[i] != 0
+                                          : ((const int64_t *)a->data)[i] != 0;
+        }
+    }
+    *mask = m;
+    return 0;
+}
+
+int ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_t *mask,
+                           const ts_windows *imputed)
+{
+    size_t n = orig->n, L = orig->len;
+    if (imputed->n != n || imputed->len != L)
+        return ts_fail("%s: imputed windows are %zu x %zu, originals %zu x %zu", dir, imputed->n,
+                       imputed->len, n, L);
+    if (ts_mkdir_p(dir) != 0) return -1;
+    size_t shape[3] = {n, 1, L};
+    float *f = ts_malloc(n * L * sizeof *f);
+    const char *names[3] = {"original0.npy", "mask0.npy", "imputation0.npy"};
+    int rc = 0;
+    for (int k = 0; k < 3 && rc == 0; k++) {
+        for (size_t i = 0; i < n * L; i++)
+            f[i] = k == 0 ? (float)orig->data[i] : k == 1 ? (float)(mask[i] != 0)
+                                                          : (float)imputed->data[i];
+        char *p = ts_path_join(dir, names[k]);
+        rc = ts_npy_write(p, TS_NPY_F32, f, 3, shape);
+        free(p);
+    }
+    free(f);
+    return rc;
+}

@@ -1,0 +1,191 @@
+/* Train/validation/test splits (PROTOCOLS.md §2) and the leakage audit. */
+#include "tracesynth/common.h"
+#include "tracesynth/data.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int ts_split_parse(const char *s, ts_split_kind *out)
+{
+    if (!strcmp(s, "paper")) *out = TS_SPLIT_PAPER;
+    else if (!strcmp(s, "time")) *out = TS_SPLIT_TIME;
+    else return ts_fail("unknown split '%s' (paper or time)", s);
+    return 0;
+}
+
+const char *ts_split_name(ts_split_kind k) { return k == TS_SPLIT_PAPER ? "paper" : "time"; }
+
+void ts_split_free(ts_split *s)
+{
+    ts_windows_free(&s->train);
+    ts_windows_free(&s->valid);
+    ts_windows_free(&s->test);
+    ts_seq_free(&s->train_stream);
+}
+
+/* windows of length L at starts 0, stride, 2*stride, ... over ids[0, n) */
+static void stride_windows(const int32_t *ids, size_t n, size_t L, size_t stride, ts_windows *w)
+{
+    size_t count = n >= L ? (n - L) / stride + 1 : 0;
+    w->n = count;
+    w->len = L;
+    w->data = ts_malloc(count * L * sizeof *w->data);
+    for (size_t i = 0; i < count; i++)
+        memcpy(w->data + i * L, ids + i * stride, L * sizeof *ids);
+}
+
+/* N windows in the part [cut, end): starts cut + floor(i (end - L - cut) / (N - 1)) */
+static void spaced_windows(const int32_t *ids, size_t cut, size_t end, size_t L, size_t N,
+                           ts_windows *w)
+{
+    w->n = N;
+    w->len = L;
+    w->data = ts_malloc(N * L * sizeof *w->data);
+    size_t span = end - L - cut;
+    for (size_t i = 0; i < N; i++) {
+        size_t start = cut + (N > 1 ? i * span / (N - 1) : 0);
+        memcpy(w->data + i * L, ids + start, L * sizeof *ids);
+    }
+}
+
+static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin, ts_split *out)
+{
+    const int32_t *ids = d->stream.ids;
+    size_t n = d->stream.n;
+    /* [0, a) train, [a, b) validation, [b, n) test; a = floor(0.7 n), b = floor(0.8 n) */
+    size_t a = n * 7 / 10, b = n * 8 / 10;
+    const char *name[3] = {"training", "validation", "test"};
+    size_t lo[3] = {0, a, b}, hi[3] = {a, b, n};
+    for (int p = 0; p < 3; p++)
+        if (hi[p] - lo[p] < L)
+            return ts_fail("%s: the %s part [%zu, %zu) has %zu events, fewer than the window length %zu "
+                           "(stream of %zu events)", d->dir ? d->dir : "stream", name[p], lo[p], hi[p],
+                           hi[p] - lo[p], L, n);
+    stride_windows(ids, a, L, stride, &out->train);
+    spaced_windows(ids, a, b, L, nwin, &out->valid);
+    spaced_windows(ids, b, n, L, nwin, &out->test);
+    out->train_stream.n = a;
+    out->train_stream.ids = ts_malloc(a * sizeof *ids);
+    memcpy(out->train_stream.ids, ids, a * sizeof *ids);
+    return 0;
+}
+
+static int split_paper(const ts_dataset *d, size_t L, size_t stride, size_t nwin, ts_split *out)
+{
+    int got = ts_dataset_published(d, L, "testing", &out->test);
+    if (got < 0) return -1;
+    if (got == 0)
+        return ts_fail("%s: no sequence_length_%zu/testing: the paper split needs the published "
+                       "test windows (use --split time)", d->dir ? d->dir : "dataset", L);
+    got = ts_dataset_published(d, L, "training", &out->train);
+    if (got < 0) return -1;
+    if (got == 0) {
+        /* the published training files are stride-5 windows over stream.txt */
+        if (d->stream.n < L)
+            return ts_fail("%s: stream.txt has %zu events, fewer than the window length %zu",
+                           d->dir ? d->dir : "dataset", d->stream.n, L);
+        stride_windows(d->stream.ids, d->stream.n, L, stride, &out->train);
+    }
+    /* validation: nwin evenly spaced training windows (the paper has no validation part) */
+    size_t N = out->train.n;
+    out->valid.n = nwin;
+    out->valid.len = L;
+    out->valid.data = ts_malloc(nwin * L * sizeof *out->valid.data);
+    for (size_t i = 0; i < nwin; i++) {
+        size_t k = nwin > 1 ? i * (N - 1) / (nwin - 1) : 0;
+        memcpy(out->valid.data + i * L, out->train.data + k * L, L * sizeof *out->valid.data);
+    }
+    out->train_stream.n = d->stream.n;
+    out->train_stream.ids = ts_malloc(d->stream.n * sizeof *d->stream.ids);
+    memcpy(out->train_stream.ids, d->stream.ids, d->stream.n * sizeof *d->stream.ids);
+    return 0;
+}
+
+int ts_split_make(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride, size_t nwin,
+                  ts_split *out)
+{
+    memset(out, 0, sizeof *out);
+    out->kind = kind;
+    out->len = L;
+    if (L == 0) return ts_fail("window length must be positive");
+    if (stride == 0) return ts_fail("stride must be positive");
+    if (nwin == 0) return ts_fail("the number of validation/test windows must be positive");
+    int rc = kind == TS_SPLIT_TIME ? split_time(d, L, stride, nwin, out)
+                                   : split_paper(d, L, stride, nwin, out);
+    if (rc) {
+        ts_split_free(out);
+        out->kind = kind;
+        out->len = L;
+    }
+    return rc;
+}
+
+/* ---- leakage audit ----
+ * Every length-Lt substring of every train row goes into a hash set (rolling
+ * polynomial hash, content verified on each hit, duplicates stored once), so
+ * equal-length rows compare as whole windows and a long row (a stream) is
+ * searched for the test window as a contiguous substring. O(total train + test). */
+
+typedef struct {
+    uint64_t h;
+    const int32_t *p;   /* first event of the substring; NULL = empty slot */
+} slot;
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+#define HASH_BASE 0x100000001b3ULL
+
+static uint64_t hash_ids(const int32_t *p, size_t L)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < L; i++) h = h * HASH_BASE + (uint32_t)p[i] + 1;
+    return h;
+}
+
+/* returns the slot holding p's content, or the empty slot where it belongs */
+static slot *find(slot *t, size_t mask, uint64_t h, const int32_t *p, size_t L)
+{
+    for (size_t i = mix64(h) & mask;; i = (i + 1) & mask) {
+        if (!t[i].p) return &t[i];
+        if (t[i].h == h && memcmp(t[i].p, p, L * sizeof *p) == 0) return &t[i];
+    }
+}
+
+double ts_audit_overlap(const ts_windows *train, const ts_windows *test)
+{
+    size_t L = test->len;
+    if (test->n == 0 || L == 0 || train->len < L || train->n == 0) return 0.0;
+    size_t per_row = train->len - L + 1, total = train->n * per_row;
+    size_t cap = 16;
+    while (cap < 2 * total) cap *= 2;
+    slot *t = ts_calloc(cap, sizeof *t);
+    size_t mask = cap - 1;
+    /* B^L for removing the outgoing event from the rolling hash */
+    uint64_t bl = 1;
+    for (size_t i = 0; i < L; i++) bl *= HASH_BASE;
+    for (size_t r = 0; r < train->n; r++) {
+        const int32_t *row = train->data + r * train->len;
+        uint64_t h = hash_ids(row, L);
+        for (size_t s = 0;; s++) {
+            slot *e = find(t, mask, h, row + s, L);
+            if (!e->p) {
+                e->h = h;
+                e->p = row + s;
+            }
+            if (s + 1 == per_row) break;
+            h = h * HASH_BASE + (uint32_t)row[s + L] + 1 - bl * ((uint32_t)row[s] + 1);
+        }
+    }
+    size_t found = 0;
+    for (size_t i = 0; i < test->n; i++) {
+        const int32_t *w = test->data + i * L;
+        found += find(t, mask, hash_ids(w, L), w, L)->p != NULL;
+    }
+    free(t);
+    return (double)found / (double)test->n;
+}

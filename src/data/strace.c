@@ -1,0 +1,154 @@
+/* strace logs -> one event (the system call's name) per call.
+ *
+ * Accepted line shapes (from strace -f -ttt -T -o FILE, with or without -ff):
+ *   1234  1700000000.123456 openat(AT_FDCWD, "/etc/x", O_RDONLY) = 3 <0.000012>
+ *   1700000000.123456 read(3, "..", 832) = 832 <0.000020>       (one process: no pid)
+ *   [pid  1234] 1700000000.1 write(1, "x", 1) = 1             (-f to a terminal)
+ *   1234  1700000000.1 read(3,  <unfinished ...>               counted here
+ *   1234  1700000000.2 <... read resumed>"..", 832) = 832      joined to the start above
+ *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
+ *   1234  1700000000.4 +++ exited with 0 +++                   skipped
+ * A resumed call whose start is not in the log (tracing began mid-call) counts
+ * where it resumes. Anything else is an error naming the line. */
+#include "tracesynth/common.h"
+#include "tracesynth/data.h"
+#include "data_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    long pid;
+    char name[64];
+} pending;
+
+static inline int is_ident(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static const char *skip_blanks(const char *p)
+{
+    while (*p == ' ' || *p == '\t') p++;
+    return p;
+}
+
+/* a token of digits, '.' and ':' followed by a blank; returns its end or NULL */
+static const char *number_token(const char *p, int *has_dot)
+{
+    const char *s = p;
+    *has_dot = 0;
+    while ((*p >= '0' && *p <= '9') || *p == '.' || *p == ':') {
+        if (*p == '.' || *p == ':') *has_dot = 1;
+        p++;
+    }
+    return (p > s && (*p == ' ' || *p == '\t')) ? p : NULL;
+}
+
+static int bad_line(const char *path, size_t line, const char *s, const char *why)
+{
+    int n = (int)strcspn(s, "\n");
+    return ts_fail("%s:%zu: %s: '%.*s%s'", path, line, why, n > 60 ? 60 : n, s, n > 60 ? "..." : "");
+}
+
+int ts_strace_read(const char *path, char ***names_out, size_t *n_out)
+{
+    *names_out = NULL;
+    *n_out = 0;
+    char *buf;
+    size_t size;
+    if (ts__read_file(path, &buf, &size) != 0) return -1;
+    size_t cap = 1024, n = 0;
+    char **names = ts_malloc(cap * sizeof *names);
+    pending *pend = NULL;
+    size_t npend = 0, cpend = 0;
+    int rc = 0;
+    size_t line = 0;
+    char *p = buf, *end = buf + size;
+    while (p < end && rc == 0) {
+        line++;
+        char *eol = memchr(p, '\n', end - p);
+        if (!eol) eol = end;
+        *eol = 0;
+        if (eol > p && eol[-1] == '\r') eol[-1] = 0;
+        const char *s = skip_blanks(p), *orig = p;
+        p = eol + 1;
+        if (*s == 0) continue;
+
+        /* optional pid: "[pid N]" or a bare integer; then an optional timestamp */
+        long pid = 0;
+        int dot;
+        if (!strncmp(s, "[pid", 4)) {
+            char *e;
+            pid = strtol(s + 4, &e, 10);
+            if (*e != ']') { rc = bad_line(path, line, orig, "malformed '[pid N]'"); break; }
+            s = skip_blanks(e + 1);
+        }
+        const char *t = number_token(s, &dot);
+        if (t && !dot) {
+            pid = strtol(s, NULL, 10);
+            s = skip_blanks(t);
+            t = number_token(s, &dot);
+        }
+        if (t && dot) s = skip_blanks(t);
+
+        if (!strncmp(s, "--- ", 4) || !strncmp(s, "+++ ", 4)) continue;   /* signal, exit */
+
+        char name[64];
+        int resumed = 0;
+        if (!strncmp(s, "<... ", 5)) {
+            const char *q = s + 5, *ne = q;
+            while (is_ident(*ne)) ne++;
+            if (ne == q || strncmp(ne, " resumed>", 9) || ne - q >= (long)sizeof name) {
+                rc = bad_line(path, line, orig, "malformed '<... NAME resumed>'");
+                break;
+            }
+            memcpy(name, q, ne - q);
+            name[ne - q] = 0;
+            resumed = 1;
+        } else {
+            const char *ne = s;
+            while (is_ident(*ne)) ne++;
+            if (ne == s || *ne != '(' || (*s >= '0' && *s <= '9')) {
+                rc = bad_line(path, line, orig, "not a system call, signal or exit line");
+                break;
+            }
+            if (ne - s >= (long)sizeof name) {
+                rc = bad_line(path, line, orig, "system call name too long");
+                break;
+            }
+            memcpy(name, s, ne - s);
+            name[ne - s] = 0;
+        }
+
+        size_t k = 0;
+        while (k < npend && pend[k].pid != pid) k++;
+        if (resumed) {
+            if (k < npend) {
+                int same = !strcmp(pend[k].name, name);
+                pend[k] = pend[--npend];
+                if (same) continue;   /* counted at its start */
+            }
+        } else if (strstr(s, "<unfinished ...>")) {
+            if (k == npend) {
+                if (npend == cpend) pend = ts_realloc(pend, (cpend = cpend ? 2 * cpend : 16) * sizeof *pend);
+                npend++;
+            }
+            pend[k].pid = pid;
+            memcpy(pend[k].name, name, sizeof name);
+        }
+        if (n == cap) names = ts_realloc(names, (cap *= 2) * sizeof *names);
+        names[n++] = ts_strdup(name);
+    }
+    free(pend);
+    free(buf);
+    if (rc == 0 && n == 0) rc = ts_fail("%s: no system calls in the log", path);
+    if (rc) {
+        for (size_t i = 0; i < n; i++) free(names[i]);
+        free(names);
+        return -1;
+    }
+    *names_out = names;
+    *n_out = n;
+    return 0;
+}

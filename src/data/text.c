@@ -1,0 +1,387 @@
+/* Text formats: ID streams, the study's window files, vocab.tsv.
+ *
+ * Files are read whole into memory and scanned once with a hand-written integer
+ * scanner; outputs are sized from a cheap first pass (newline/separator count),
+ * so a 10,000 x 150 window file costs one allocation, not one per token. */
+#include "tracesynth/common.h"
+#include "tracesynth/data.h"
+#include "data_internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void ts_seq_free(ts_seq *s)
+{
+    free(s->ids);
+    s->ids = NULL;
+    s->n = 0;
+}
+
+void ts_windows_free(ts_windows *w)
+{
+    free(w->data);
+    w->data = NULL;
+    w->n = w->len = 0;
+}
+
+int32_t ts_ids_span(const int32_t *ids, size_t n)
+{
+    int32_t mx = -1;
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] > mx) mx = ids[i];
+    return mx + 1;
+}
+
+/* ---- whole-file reads ---- */
+
+int ts__read_file(const char *path, char **buf, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return ts_fail("%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return ts_fail("%s: is a directory, expected a file", path);
+    }
+    size_t cap = (st.st_size > 0 ? (size_t)st.st_size : 0) + 1, n = 0;
+    char *b = ts_malloc(cap + 1);
+    for (;;) {   /* also works for pipes, whose size fstat does not know */
+        size_t got = fread(b + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) break;
+        cap *= 2;
+        b = ts_realloc(b, cap + 1);
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        free(b);
+        return ts_fail("%s: read error", path);
+    }
+    b[n] = 0;
+    *buf = b;
+    *size = n;
+    return 0;
+}
+
+/* ---- the integer scanner ---- */
+
+static inline int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* Scans one ID at *pp (no leading blanks). On success stores it and advances.
+ * On failure records "path:line: ..." and returns -1. */
+static int scan_id(const char **pp, const char *end, const char *path, size_t line, int32_t *out)
+{
+    const char *p = *pp;
+    const char *s = p;
+    uint64_t v = 0;
+    while (p < end && (unsigned)(*p - '0') < 10) {
+        v = v * 10 + (unsigned)(*p - '0');
+        if (v > INT32_MAX) {
+            while (p < end && (unsigned)(*p - '0') < 10) p++;
+            return ts_fail("%s:%zu: ID '%.*s' is out of range (max %d)", path, line,
+                           (int)(p - s > 24 ? 24 : p - s), s, INT32_MAX);
+        }
+        p++;
+    }
+    if (p == s || (p < end && *p != ',' && *p != '\n' && !is_blank(*p))) {
+        /* show the whole bad token */
+        const char *t = s;
+        while (t < end && *t != ',' && *t != '\n' && !is_blank(*t)) t++;
+        if (t == s) return ts_fail("%s:%zu: empty field (two separators in a row)", path, line);
+        int tl = (int)(t - s > 24 ? 24 : t - s);
+        if (*s == '-' && t - s > 1 && (unsigned)(s[1] - '0') < 10)
+            return ts_fail("%s:%zu: negative ID '%.*s' (IDs are >= 0)", path, line, tl, s);
+        return ts_fail("%s:%zu: non-integer token '%.*s'", path, line, tl, s);
+    }
+    *out = (int32_t)v;
+    *pp = p;
+    return 0;
+}
+
+/* Parses the IDs of one line [p, eol) into dst (capacity cap, or count only when
+ * dst is NULL; IDs past cap are counted, not stored). Separators: commas, with optional blanks around them; with
+ * blanks_separate also blanks alone. Returns the count, or -1. */
+static long parse_line(const char *p, const char *eol, const char *path, size_t line,
+                       int blanks_separate, int32_t *dst, size_t cap)
+{
+    size_t n = 0;
+    while (p < eol && is_blank(*p)) p++;
+    if (p == eol) return 0;
+    for (;;) {
+        int32_t v = 0;
+        if (scan_id(&p, eol, path, line, &v) != 0) return -1;
+        if (dst && n < cap) dst[n] = v;   /* past cap: count only, the caller reports */
+        n++;
+        int blank = 0;
+        while (p < eol && is_blank(*p)) { p++; blank = 1; }
+        if (p == eol) break;
+        if (*p == ',') {
+            p++;
+            while (p < eol && is_blank(*p)) p++;
+            if (p == eol) return ts_fail("%s:%zu: trailing comma (empty last field)", path, line);
+        } else if (!(blank && blanks_separate)) {
+            return ts_fail("%s:%zu: expected ',' after ID %zu", path, line, n);
+        }
+    }
+    return (long)n;
+}
+
+/* ---- streams ---- */
+
+int ts_seq_read(const char *path, ts_seq *out)
+{
+    memset(out, 0, sizeof *out);
+    char *buf;
+    size_t size;
+    if (ts__read_file(path, &buf, &size) != 0) return -1;
+    /* upper bound on the count: separators + 1 */
+    size_t cap = 1;
+    for (size_t i = 0; i < size; i++)
+        cap += buf[i] == ',' || buf[i] == '\n' || buf[i] == ' ';
+    int32_t *ids = ts_malloc(cap * sizeof *ids);
+    size_t n = 0, line = 1;
+    const char *p = buf, *end = buf + size;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', end - p);
+        if (!eol) eol = end;
+        long got = parse_line(p, eol, path, line, 1, ids + n, cap - n);
+        if (got < 0) {
+            free(ids);
+            free(buf);
+            return -1;
+        }
+        /* a line break ends an ID list; a comma just before it is an empty field */
+        n += (size_t)got;
+        p = eol + 1;
+        line++;
+    }
+    free(buf);
+    if (n == 0) {
+        free(ids);
+        return ts_fail("%s: no IDs in the file", path);
+    }
+    out->ids = ts_realloc(ids, n * sizeof *ids);
+    out->n = n;
+    return 0;
+}
+
+/* writes IDs comma-separated; formatting by hand, fprintf per token is the slow part */
+static int put_ids(FILE *f, const int32_t *ids, size_t n)
+{
+    char buf[1 << 14];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k > sizeof buf - 16) {
+            if (fwrite(buf, 1, k, f) != k) return -1;
+            k = 0;
+        }
+        if (i) buf[k++] = ',';
+        char tmp[12];
+        int t = 0;
+        uint32_t v = (uint32_t)(ids[i] < 0 ? 0 : ids[i]);
+        do { tmp[t++] = (char)('0' + v % 10); v /= 10; } while (v);
+        while (t) buf[k++] = tmp[--t];
+    }
+    buf[k++] = '\n';
+    return fwrite(buf, 1, k, f) == k ? 0 : -1;
+}
+
+static int check_nonneg(const char *path, const int32_t *ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] < 0) return ts_fail("%s: element %zu: negative ID %d", path, i, ids[i]);
+    return 0;
+}
+
+int ts_seq_write(const char *path, const ts_seq *s)
+{
+    if (check_nonneg(path, s->ids, s->n) != 0) return -1;
+    ts_outfile o;
+    if (ts_out_open(&o, path) != 0) return -1;
+    if (put_ids(o.f, s->ids, s->n) != 0) {
+        ts_out_abort(&o);
+        return ts_fail("%s: write failed: %s", path, strerror(errno));
+    }
+    return ts_out_commit(&o);
+}
+
+/* ---- window files ---- */
+
+int ts_windows_read(const char *path, ts_windows *out)
+{
+    memset(out, 0, sizeof *out);
+    char *buf;
+    size_t size;
+    if (ts__read_file(path, &buf, &size) != 0) return -1;
+    const char *p = buf, *end = buf + size;
+    if (size && end[-1] == '\n') end--;           /* one trailing newline is fine */
+    if (p == end) {
+        free(buf);
+        return ts_fail("%s: no windows in the file", path);
+    }
+    size_t lines = 1;
+    for (const char *q = p; (q = memchr(q, '\n', end - q)) != NULL; q++) lines++;
+    const char *eol = memchr(p, '\n', end - p);
+    if (!eol) eol = end;
+    long L = parse_line(p, eol, path, 1, 0, NULL, 0);
+    if (L <= 0) {
+        free(buf);
+        return L < 0 ? -1 : ts_fail("%s:1: empty line", path);
+    }
+    int32_t *data = ts_malloc(lines * (size_t)L * sizeof *data);
+    for (size_t i = 0; i < lines; i++) {
+        eol = memchr(p, '\n', end - p);
+        if (!eol) eol = end;
+        long got = parse_line(p, eol, path, i + 1, 0, data + i * L, (size_t)L);
+        if (got == 0) {
+            ts_fail("%s:%zu: empty line", path, i + 1);
+            got = -1;
+        } else if (got > 0 && got != L) {
+            ts_fail("%s:%zu: window of %ld IDs, expected %ld like line 1", path, i + 1, got, L);
+            got = -1;
+        }
+        if (got < 0) {
+            free(data);
+            free(buf);
+            return -1;
+        }
+        p = eol + 1;
+    }
+    free(buf);
+    out->data = data;
+    out->n = lines;
+    out->len = (size_t)L;
+    return 0;
+}
+
+int ts_windows_write(const char *path, const ts_windows *w)
+{
+    if (check_nonneg(path, w->data, w->n * w->len) != 0) return -1;
+    ts_outfile o;
+    if (ts_out_open(&o, path) != 0) return -1;
+    for (size_t i = 0; i < w->n; i++)
+        if (put_ids(o.f, w->data + i * w->len, w->len) != 0) {
+            ts_out_abort(&o);
+            return ts_fail("%s: write failed: %s", path, strerror(errno));
+        }
+    return ts_out_commit(&o);
+}
+
+/* ---- vocab.tsv ---- */
+
+void ts_vocab_free(ts_vocab *v)
+{
+    for (int i = 0; i < v->n; i++) free(v->names[i]);
+    free(v->names);
+    free(v->counts);
+    memset(v, 0, sizeof *v);
+    v->unk = -1;
+}
+
+int ts_vocab_copy(ts_vocab *dst, const ts_vocab *src)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->n = src->n;
+    dst->unk = src->unk;
+    if (src->n > 0) {
+        dst->names = ts_malloc((size_t)src->n * sizeof *dst->names);
+        dst->counts = ts_malloc((size_t)src->n * sizeof *dst->counts);
+        for (int i = 0; i < src->n; i++) {
+            dst->names[i] = ts_strdup(src->names[i]);
+            dst->counts[i] = src->counts ? src->counts[i] : 0;
+        }
+    }
+    return 0;
+}
+
+int32_t ts_vocab_lookup(const ts_vocab *v, const char *name)
+{
+    /* vocabularies are a few hundred names; lookups at ingest go through a hash map */
+    for (int i = 0; i < v->n; i++)
+        if (strcmp(v->names[i], name) == 0) return i;
+    return v->unk;
+}
+
+int ts_vocab_read(const char *path, ts_vocab *out)
+{
+    memset(out, 0, sizeof *out);
+    out->unk = -1;
+    char *buf;
+    size_t size;
+    if (ts__read_file(path, &buf, &size) != 0) return -1;
+    size_t lines = 1;
+    for (size_t i = 0; i < size; i++) lines += buf[i] == '\n';
+    char **names = ts_calloc(lines, sizeof *names);
+    int64_t *counts = ts_calloc(lines, sizeof *counts);
+    int n = 0, rc = 0;
+    size_t line = 0;
+    char *p = buf, *end = buf + size;
+    while (p < end && rc == 0) {
+        line++;
+        char *eol = memchr(p, '\n', end - p);
+        if (!eol) eol = end;
+        *eol = 0;
+        if (eol > p && eol[-1] == '\r') eol[-1] = 0;
+        char *s = p;
+        p = eol + 1;
+        if (*s == '#' || *s == 0) continue;   /* comments and blank lines */
+        char *t1 = strchr(s, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        if (!t1 || !t2 || strchr(t2 + 1, '\t')) {
+            rc = ts_fail("%s:%zu: expected 'ID<TAB>name<TAB>count'", path, line);
+            break;
+        }
+        *t1 = *t2 = 0;
+        char *e;
+        errno = 0;
+        long id = strtol(s, &e, 10);
+        if (*s == 0 || *e || errno || id != n) {
+            rc = ts_fail("%s:%zu: ID '%s' where %d was expected (IDs run 0, 1, 2, ... in order)",
+                         path, line, s, n);
+            break;
+        }
+        if (t1[1] == 0) {
+            rc = ts_fail("%s:%zu: empty name", path, line);
+            break;
+        }
+        long long c = strtoll(t2 + 1, &e, 10);
+        if (t2[1] == 0 || *e || errno || c < 0) {
+            rc = ts_fail("%s:%zu: count '%s' is not a non-negative integer", path, line, t2 + 1);
+            break;
+        }
+        for (int j = 0; j < n; j++)
+            if (strcmp(names[j], t1 + 1) == 0) {
+                rc = ts_fail("%s:%zu: name '%s' already has ID %d", path, line, t1 + 1, j);
+                break;
+            }
+        if (rc) break;
+        names[n] = ts_strdup(t1 + 1);
+        counts[n] = c;
+        if (strcmp(names[n], TS_UNK_NAME) == 0) out->unk = n;
+        n++;
+    }
+    free(buf);
+    out->names = names;
+    out->counts = counts;
+    out->n = n;
+    if (rc == 0 && n == 0) rc = ts_fail("%s: no entries", path);
+    if (rc) ts_vocab_free(out);
+    return rc;
+}
+
+int ts_vocab_write(const char *path, const ts_vocab *v)
+{
+    ts_outfile o;
+    if (ts_out_open(&o, path) != 0) return -1;
+    for (int i = 0; i < v->n; i++) {
+        if (strpbrk(v->names[i], "\t\n")) {
+            ts_out_abort(&o);
+            return ts_fail("%s: name %d contains a tab or newline", path, i);
+        }
+        fprintf(o.f, "%d\t%s\t%lld\n", i, v->names[i], (long long)(v->counts ? v->counts[i] : 0));
+    }
+    return ts_out_commit(&o);
+}

@@ -1,0 +1,506 @@
+/* Data layer: text formats, .npy, vocabularies, datasets, splits, audit, masks. */
+#include "check.h"
+#include "tracesynth.h"
+
+static char path_buf[8][512];
+/* DIR/name in one of a few rotating buffers */
+static const char *in(const char *dir, const char *name)
+{
+    static int k;
+    char *p = path_buf[k++ & 7];
+    snprintf(p, 512, "%s/%s", dir, name);
+    return p;
+}
+
+/* ---- text formats ---- */
+
+static void windows_roundtrip(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    int32_t data[12] = {0, 1, 2, 3, 10, 11, 12, 13, 2147483647, 0, 7, 99};
+    ts_windows w = {data, 3, 4}, r;
+    REQUIRE(ts_windows_write(in(d, "w"), &w) == 0);
+    REQUIRE(ts_windows_read(in(d, "w"), &r) == 0);
+    CHECK(r.n == 3 && r.len == 4);
+    CHECK(memcmp(r.data, data, sizeof data) == 0);
+    ts_windows_free(&r);
+    /* the study's files have no trailing newline; blanks and CRLF are tolerated */
+    write_text(in(d, "x"), "1,2,3\r\n4, 5 ,6\n7,8,9");
+    REQUIRE(ts_windows_read(in(d, "x"), &r) == 0);
+    CHECK(r.n == 3 && r.len == 3 && r.data[4] == 5 && r.data[8] == 9);
+    ts_windows_free(&r);
+}
+
+static void seq_roundtrip(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    int32_t ids[5] = {4, 0, 17, 17, 123456};
+    ts_seq s = {ids, 5}, r;
+    REQUIRE(ts_seq_write(in(d, "s"), &s) == 0);
+    REQUIRE(ts_seq_read(in(d, "s"), &r) == 0);
+    CHECK(r.n == 5 && memcmp(r.ids, ids, sizeof ids) == 0);
+    ts_seq_free(&r);
+    /* newlines and spaces separate too */
+    write_text(in(d, "t"), "1,2\n3 4\n\n5\n");
+    REQUIRE(ts_seq_read(in(d, "t"), &r) == 0);
+    CHECK(r.n == 5 && r.ids[3] == 4 && r.ids[4] == 5);
+    CHECK(ts_ids_span(r.ids, r.n) == 6);
+    ts_seq_free(&r);
+}
+
+/* each malformed input: -1 and an error naming the file and the line */
+static void expect_bad_windows(const char *dir, const char *text, const char *where, const char *what)
+{
+    const char *p = in(dir, "bad");
+    write_text(p, text);
+    ts_windows w;
+    CHECK_MSG(ts_windows_read(p, &w) == -1, "accepted '%s'", text);
+    char want[600];
+    snprintf(want, sizeof want, "%s:%s", p, where);
+    CHECK_MSG(strstr(ts_error(), want) != NULL, "'%s' lacks '%s'", ts_error(), want);
+    CHECK_MSG(strstr(ts_error(), what) != NULL, "'%s' lacks '%s'", ts_error(), what);
+}
+
+static void windows_malformed(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    expect_bad_windows(d, "1,2,3\n4,x5,6\n", "2:", "non-integer token 'x5'");
+    expect_bad_windows(d, "1,2,3\n4,5.5,6\n", "2:", "non-integer token '5.5'");
+    expect_bad_windows(d, "1,2,3\n4,-5,6\n", "2:", "negative ID '-5'");
+    expect_bad_windows(d, "1,2,3\n\n4,5,6\n", "2:", "empty line");
+    expect_bad_windows(d, "1,2,3\n4,5,6\n\n", "3:", "empty line");     /* two newlines at EOF */
+    expect_bad_windows(d, "1,2,3\n4,5\n", "2:", "window of 2 IDs, expected 3");
+    expect_bad_windows(d, "1,2,3\n4,5,6,7,8\n", "2:", "window of 5 IDs, expected 3");
+    expect_bad_windows(d, "1,,3\n", "1:", "empty field");
+    expect_bad_windows(d, "1,2,\n", "1:", "trailing comma");
+    expect_bad_windows(d, "1 2 3\n", "1:", "expected ','");
+    expect_bad_windows(d, "1,99999999999,3\n", "1:", "out of range");
+    ts_windows w;
+    write_text(in(d, "empty"), "");
+    CHECK(ts_windows_read(in(d, "empty"), &w) == -1 && strstr(ts_error(), "no windows"));
+    CHECK(ts_windows_read(in(d, "missing"), &w) == -1 && strstr(ts_error(), "cannot open"));
+    ts_seq s;
+    write_text(in(d, "s"), "1,2,3\n4,ab\n");
+    CHECK(ts_seq_read(in(d, "s"), &s) == -1 && strstr(ts_error(), "s:2: non-integer token 'ab'"));
+    write_text(in(d, "s"), "1,-2\n");
+    CHECK(ts_seq_read(in(d, "s"), &s) == -1 && strstr(ts_error(), "s:1: negative ID"));
+}
+
+static void vocab_roundtrip(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char *names[3] = {"read", "write", "<unk>"};
+    int64_t counts[3] = {10, 4, 0};
+    ts_vocab v = {3, names, counts, 2}, r;
+    REQUIRE(ts_vocab_write(in(d, "vocab.tsv"), &v) == 0);
+    REQUIRE(ts_vocab_read(in(d, "vocab.tsv"), &r) == 0);
+    CHECK(r.n == 3 && r.unk == 2 && r.counts[0] == 10 && r.counts[1] == 4);
+    CHECK(strcmp(r.names[1], "write") == 0);
+    CHECK(ts_vocab_lookup(&r, "write") == 1);
+    CHECK(ts_vocab_lookup(&r, "mmap") == 2);
+    ts_vocab c;
+    ts_vocab_copy(&c, &r);
+    ts_vocab_free(&r);
+    CHECK(c.n == 3 && strcmp(c.names[0], "read") == 0 && c.unk == 2);
+    ts_vocab_free(&c);
+    write_text(in(d, "v2"), "0\tread\t3\n2\twrite\t1\n");
+    CHECK(ts_vocab_read(in(d, "v2"), &r) == -1 && strstr(ts_error(), "v2:2:"));
+    write_text(in(d, "v3"), "0\tread\t3\n1\tread\t1\n");
+    CHECK(ts_vocab_read(in(d, "v3"), &r) == -1 && strstr(ts_error(), "already has ID 0"));
+    write_text(in(d, "v4"), "0 read 3\n");
+    CHECK(ts_vocab_read(in(d, "v4"), &r) == -1 && strstr(ts_error(), "v4:1:"));
+}
+
+/* ---- .npy ---- */
+
+static void npy_roundtrip_all_dtypes_and_shapes(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const size_t shapes[3][3] = {{3, 4, 0}, {3, 1, 4}, {3, 4, 1}};
+    const int ndims[3] = {2, 3, 3};
+    float f[12];
+    int32_t i4[12];
+    int64_t i8[12];
+    for (int i = 0; i < 12; i++) { f[i] = (float)i + 0.3f; i4[i] = i; i8[i] = i; }
+    const void *src[3] = {f, i4, i8};
+    const ts_npy_dtype types[3] = {TS_NPY_F32, TS_NPY_I32, TS_NPY_I64};
+    for (int t = 0; t < 3; t++)
+        for (int s = 0; s < 3; s++) {
+            const char *p = in(d, "a.npy");
+            REQUIRE(ts_npy_write(p, types[t], src[t], ndims[s], shapes[s]) == 0);
+            ts_npy a;
+            REQUIRE(ts_npy_read(p, &a) == 0);
+            CHECK(a.dtype == types[t] && a.ndim == ndims[s] && a.count == 12);
+            for (int k = 0; k < ndims[s]; k++) CHECK(a.shape[k] == shapes[s][k]);
+            CHECK(memcmp(a.data, src[t], 12 * (t == 2 ? 8 : 4)) == 0);
+            ts_windows w;
+            REQUIRE(ts_npy_to_windows(&a, p, -1, &w) == 0);
+            CHECK(w.n == 3 && w.len == 4);
+            for (int k = 0; k < 12; k++) CHECK(w.data[k] == k);
+            ts_windows_free(&w);
+            ts_npy_free(&a);
+        }
+}
+
+static void npy_numpy_compat(void)
+{
+    /* the study's outputs: (500, 1, 200) float32, mask 1 = observed, hidden 100..109 */
+    const char *p = shared_path("reference/paper-results/SSSD_S4/compress-gzip_10/mask0.npy");
+    if (!p) SKIP("../shared/reference not present");
+    ts_npy a;
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(a.dtype == TS_NPY_F32 && a.ndim == 3 && a.shape[0] == 500 && a.shape[1] == 1 &&
+          a.shape[2] == 200);
+    uint8_t *m, ours[200];
+    size_t n, len;
+    REQUIRE(ts_npy_to_mask(&a, p, &m, &n, &len) == 0);
+    CHECK(n == 500 && len == 200);
+    ts_mask_fill(ours, 1, 200, 10, TS_MASK_CENTER, 0);
+    int same = 1;
+    for (size_t i = 0; i < n; i++) same &= memcmp(m + i * len, ours, 200) == 0;
+    CHECK(same);
+    free(m);
+    ts_npy_free(&a);
+    p = shared_path("reference/paper-results/SSSD_S4/compress-gzip_10/imputation0.npy");
+    REQUIRE(p && ts_npy_read(p, &a) == 0);
+    ts_windows w;
+    REQUIRE(ts_npy_to_windows(&a, p, 60, &w) == 0);
+    for (size_t i = 0; i < w.n * w.len; i++) {
+        float v = ((float *)a.data)[i];
+        int32_t want = v < 0 ? 0 : v > 60 ? 60 : (int32_t)floorf(v + 0.5f);
+        if (w.data[i] != want) { CHECK_MSG(0, "element %zu: %g -> %d", i, v, w.data[i]); break; }
+    }
+    ts_windows_free(&w);
+    ts_npy_free(&a);
+}
+
+/* a hand-made .npy: header dict text + raw bytes */
+static void write_npy(const char *path, int major, const char *dict, const void *data, size_t nb)
+{
+    FILE *f = fopen(path, "wb");
+    fwrite("\x93NUMPY", 1, 6, f);
+    fputc(major, f);
+    fputc(0, f);
+    size_t hl = strlen(dict) + 1;
+    if (major == 1) { fputc((int)(hl & 255), f); fputc((int)(hl >> 8), f); }
+    else { for (int i = 0; i < 4; i++) fputc((int)((hl >> (8 * i)) & 255), f); }
+    fputs(dict, f);
+    fputc('\n', f);
+    if (nb) fwrite(data, 1, nb, f);
+    fclose(f);
+}
+
+static void npy_versions_and_rejects(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *p = in(d, "h.npy");
+    int32_t v[6] = {1, 2, 3, 4, 5, 6};
+    ts_npy a;
+    write_npy(p, 2, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", v, sizeof v);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(a.ndim == 2 && a.shape[1] == 3 && ((int32_t *)a.data)[5] == 6);
+    ts_npy_free(&a);
+    write_npy(p, 1, "{\"descr\": \"<i4\", \"fortran_order\": False, \"shape\": (6,)}", v, sizeof v);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(a.ndim == 1 && a.shape[0] == 6);
+    ts_npy_free(&a);
+
+    struct { int major; const char *dict; size_t nb; const char *msg; } bad[] = {
+        {1, "{'descr': '>i4', 'fortran_order': False, 'shape': (2, 3), }", 24, "big-endian"},
+        {1, "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }", 24, "fortran_order"},
+        {1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", 48, "dtype '<f8'"},
+        {1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }", 6, "dtype '|u1'"},
+        {1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", 20, "truncated data"},
+        {1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", 0, "truncated data"},
+        {1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, x), }", 24, "shape"},
+        {1, "{'fortran_order': False, 'shape': (2, 3), }", 24, "descr"},
+        {4, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", 24, "version 4"},
+    };
+    int64_t big[6] = {0};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_npy(p, bad[i].major, bad[i].dict, big, bad[i].nb);
+        CHECK_MSG(ts_npy_read(p, &a) == -1, "accepted case %zu", i);
+        CHECK_MSG(strstr(ts_error(), p) && strstr(ts_error(), bad[i].msg), "case %zu: '%s'", i,
+                  ts_error());
+    }
+    write_text(p, "not numpy");
+    CHECK(ts_npy_read(p, &a) == -1 && strstr(ts_error(), "not a .npy"));
+    /* truncated inside the header */
+    FILE *f = fopen(p, "wb");
+    fwrite("\x93NUMPY\x01\x00\x76\x00{'descr'", 1, 18, f);
+    fclose(f);
+    CHECK(ts_npy_read(p, &a) == -1 && strstr(ts_error(), "truncated .npy header"));
+
+    /* conversion errors: negative integer, NaN, bad shape; reals clamp */
+    int32_t neg[4] = {1, 2, -3, 4};
+    size_t sh[2] = {2, 2};
+    REQUIRE(ts_npy_write(p, TS_NPY_I32, neg, 2, sh) == 0);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    ts_windows w;
+    CHECK(ts_npy_to_windows(&a, p, -1, &w) == -1 && strstr(ts_error(), "element 2: negative ID -3"));
+    ts_npy_free(&a);
+    float fl[4] = {0.49f, -0.7f, 7.6f, NAN};
+    REQUIRE(ts_npy_write(p, TS_NPY_F32, fl, 2, sh) == 0);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(ts_npy_to_windows(&a, p, 5, &w) == -1 && strstr(ts_error(), "element 3: NaN"));
+    ((float *)a.data)[3] = 2.5f;
+    REQUIRE(ts_npy_to_windows(&a, p, 5, &w) == 0);
+    CHECK(w.data[0] == 0 && w.data[1] == 0 && w.data[2] == 5 && w.data[3] == 3);
+    ts_windows_free(&w);
+    ts_npy_free(&a);
+    size_t sh4[3] = {1, 2, 2};
+    REQUIRE(ts_npy_write(p, TS_NPY_F32, fl, 3, sh4) == 0);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(ts_npy_to_windows(&a, p, 5, &w) == -1 && strstr(ts_error(), "shape (1, 2, 2)"));
+    ts_npy_free(&a);
+}
+
+static void impute_triple(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    int32_t o[6] = {1, 2, 3, 4, 5, 6}, im[6] = {1, 9, 3, 4, 8, 6};
+    uint8_t m[6] = {1, 0, 1, 1, 0, 1};
+    ts_windows ow = {o, 2, 3}, iw = {im, 2, 3};
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s/out/k1", d);
+    REQUIRE(ts_write_impute_triple(sub, &ow, m, &iw) == 0);
+    const char *names[3] = {"original0.npy", "mask0.npy", "imputation0.npy"};
+    for (int k = 0; k < 3; k++) {
+        ts_npy a;
+        REQUIRE(ts_npy_read(in(sub, names[k]), &a) == 0);
+        CHECK(a.dtype == TS_NPY_F32 && a.ndim == 3 && a.shape[0] == 2 && a.shape[1] == 1 &&
+              a.shape[2] == 3);
+        const float *f = a.data;
+        for (int i = 0; i < 6; i++)
+            CHECK(f[i] == (k == 0 ? o[i] : k == 1 ? m[i] : im[i]));
+        ts_npy_free(&a);
+    }
+    ts_windows bad = {im, 3, 2};
+    CHECK(ts_write_impute_triple(sub, &ow, m, &bad) == -1);
+}
+
+/* ---- datasets and vocab from names ---- */
+
+static void vocab_rank_and_unk(void)
+{
+    /* training part = first 70% = 7 events: b x3, a x2, c x2 -> b=0, a=1, c=2 (tie by name) */
+    char *names[10] = {"b", "c", "a", "b", "c", "a", "b", "zz", "a", "b"};
+    ts_dataset ds;
+    REQUIRE(ts_dataset_from_names(names, 10, 0.7, &ds) == 0);
+    CHECK(ds.vocab.n == 4 && ds.vocab.unk == 3);
+    CHECK(!strcmp(ds.vocab.names[0], "b") && !strcmp(ds.vocab.names[1], "a") &&
+          !strcmp(ds.vocab.names[2], "c") && !strcmp(ds.vocab.names[3], "<unk>"));
+    CHECK(ds.vocab.counts[0] == 3 && ds.vocab.counts[1] == 2 && ds.vocab.counts[3] == 0);
+    int32_t want[10] = {0, 2, 1, 0, 2, 1, 0, 3, 1, 0};
+    CHECK(ds.stream.n == 10 && memcmp(ds.stream.ids, want, sizeof want) == 0);
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/ds", d);
+    REQUIRE(ts_dataset_save(dir, &ds) == 0);
+    ts_dataset back;
+    REQUIRE(ts_dataset_load(dir, &back) == 0);
+    CHECK(back.stream.n == 10 && memcmp(back.stream.ids, want, sizeof want) == 0);
+    CHECK(back.vocab.n == 4 && back.vocab.unk == 3 && !strcmp(back.vocab.names[2], "c"));
+    ts_dataset_free(&back);
+    ts_dataset_free(&ds);
+    /* a stream ID without a name */
+    write_text(in(dir, "stream.txt"), "0,1,7\n");
+    CHECK(ts_dataset_load(dir, &back) == -1 && strstr(ts_error(), "element 2: ID 7"));
+    CHECK(ts_dataset_load(d, &back) == -1 && strstr(ts_error(), "no stream.txt"));
+}
+
+/* ---- splits ---- */
+
+static ts_dataset counting_dataset(size_t n)
+{
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    d.vocab.unk = -1;
+    d.stream.n = n;
+    d.stream.ids = malloc(n * sizeof *d.stream.ids);
+    for (size_t i = 0; i < n; i++) d.stream.ids[i] = (int32_t)i;   /* ID = position */
+    return d;
+}
+
+static void time_split_positions(void)
+{
+    /* n = 1000: train [0,700), valid [700,800), test [800,1000); L = 20 */
+    ts_dataset d = counting_dataset(1000);
+    ts_split s;
+    REQUIRE(ts_split_make(&d, TS_SPLIT_TIME, 20, 5, 5, &s) == 0);
+    CHECK(s.train.len == 20 && s.train.n == (700 - 20) / 5 + 1);
+    CHECK(s.train.data[0] == 0 && s.train.data[20] == 5);
+    CHECK(s.train.data[(s.train.n - 1) * 20 + 19] == 699);   /* last window ends at 699 */
+    /* valid starts 700 + floor(i*(800-20-700)/4): 700, 720, 740, 760, 780 */
+    size_t vs[5] = {700, 720, 740, 760, 780};
+    /* test starts 800 + floor(i*180/4): 800, 845, 890, 935, 980 */
+    size_t ts_[5] = {800, 845, 890, 935, 980};
+    for (int i = 0; i < 5; i++) {
+        CHECK(s.valid.data[i * 20] == (int32_t)vs[i]);
+        CHECK(s.test.data[i * 20] == (int32_t)ts_[i]);
+    }
+    CHECK(s.valid.data[4 * 20 + 19] == 799 && s.test.data[4 * 20 + 19] == 999);
+    CHECK(s.train_stream.n == 700 && s.train_stream.ids[699] == 699);
+    /* no event of one part appears in another (IDs are positions) */
+    CHECK(ts_audit_overlap(&s.train, &s.test) == 0.0);
+    ts_windows stream = {s.train_stream.ids, 1, s.train_stream.n};
+    CHECK(ts_audit_overlap(&stream, &s.valid) == 0.0);
+    ts_split_free(&s);
+
+    /* n = 101, N = 3, L = 7: parts [0,70), [70,80), [80,101); valid 70, 71, 73 */
+    ts_dataset d2 = counting_dataset(101);
+    REQUIRE(ts_split_make(&d2, TS_SPLIT_TIME, 7, 5, 3, &s) == 0);
+    CHECK(s.valid.data[0] == 70 && s.valid.data[7] == 71 && s.valid.data[14] == 73);
+    CHECK(s.test.data[0] == 80 && s.test.data[7] == 87 && s.test.data[14] == 94);
+    ts_split_free(&s);
+    /* a part shorter than L */
+    CHECK(ts_split_make(&d2, TS_SPLIT_TIME, 11, 5, 3, &s) == -1 && strstr(ts_error(), "validation"));
+    ts_dataset_free(&d2);
+    ts_dataset_free(&d);
+}
+
+static void audit_counts(void)
+{
+    int32_t tr[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3};
+    int32_t te[9] = {1, 2, 3, 7, 8, 9, 3, 2, 1};
+    ts_windows train = {tr, 4, 3}, test = {te, 3, 3};
+    CHECK_NEAR(ts_audit_overlap(&train, &test), 2.0 / 3.0, 1e-12);
+    /* as a stream: "4,5,6" starts at 3 and "3,4,5" crosses the window boundaries */
+    int32_t te2[6] = {3, 4, 5, 9, 1, 2};
+    ts_windows test2 = {te2, 2, 3}, stream = {tr, 1, 12};
+    CHECK_NEAR(ts_audit_overlap(&stream, &test2), 1.0, 1e-12);
+    CHECK_NEAR(ts_audit_overlap(&train, &test2), 0.0, 1e-12);
+    /* repetitive stream: many equal substrings */
+    int32_t *rep = malloc(20000 * sizeof *rep);
+    for (int i = 0; i < 20000; i++) rep[i] = i % 2;
+    ts_windows rs = {rep, 1, 20000};
+    int32_t q[8] = {1, 0, 1, 0, 1, 1, 0, 1};
+    ts_windows qw = {q, 2, 4};
+    CHECK_NEAR(ts_audit_overlap(&rs, &qw), 0.5, 1e-12);
+    free(rep);
+}
+
+static void paper_split_on_pts(void)
+{
+    const char *p = shared_path("datasets/pts/compress-gzip");
+    if (!p) SKIP("../shared/datasets not present");
+    ts_dataset d;
+    REQUIRE(ts_dataset_load(p, &d) == 0);
+    CHECK(d.stream.n == 50145);
+    double t0 = ts_now();
+    ts_split s;
+    REQUIRE(ts_split_make(&d, TS_SPLIT_PAPER, 200, 5, 500, &s) == 0);
+    /* no published L=200 training: stride-5 windows over stream.txt */
+    CHECK(s.train.n == (50145 - 200) / 5 + 1 && s.train.len == 200);
+    ts_windows pub;
+    REQUIRE(ts_dataset_published(&d, 200, "testing", &pub) == 1);
+    CHECK(s.test.n == 500 && memcmp(s.test.data, pub.data, 500 * 200 * sizeof(int32_t)) == 0);
+    ts_windows_free(&pub);
+    ts_windows stream = {s.train_stream.ids, 1, s.train_stream.n};
+    double leak = ts_audit_overlap(&stream, &s.test);
+    CHECK_MSG(leak * 500 >= 370 && leak * 500 <= 500, "leak %g", leak * 500);
+    ts_split_free(&s);
+
+    /* L=150: the published training file is windows of stride 5 over stream.txt */
+    REQUIRE(ts_split_make(&d, TS_SPLIT_PAPER, 150, 5, 500, &s) == 0);
+    CHECK(s.train.n == 10000 && s.train.len == 150);
+    CHECK(memcmp(s.train.data, d.stream.ids, 150 * sizeof(int32_t)) == 0);
+    CHECK(memcmp(s.train.data + 150, d.stream.ids + 5, 150 * sizeof(int32_t)) == 0);
+    CHECK(ts_audit_overlap(&s.train, &s.test) > 0.9);
+    ts_split_free(&s);
+
+    /* the time split does not leak */
+    REQUIRE(ts_split_make(&d, TS_SPLIT_TIME, 200, 5, 500, &s) == 0);
+    CHECK(s.test.n == 500 && s.valid.n == 500);
+    ts_split_free(&s);
+    double dt = ts_now() - t0;
+    CHECK_MSG(dt < 5.0, "splits took %.2f s", dt);
+    ts_dataset_free(&d);
+}
+
+static void read_speed(void)
+{
+    const char *p = shared_path("datasets/pts/ffmpeg/sequence_length_150/training");
+    if (!p) SKIP("../shared/datasets not present");
+    double t0 = ts_now();
+    ts_windows w;
+    REQUIRE(ts_windows_read(p, &w) == 0);
+    double dt = ts_now() - t0;
+    CHECK(w.n == 10000 && w.len == 150);
+    fprintf(stderr, "  note: 10000 x 150 windows read in %.1f ms\n", dt * 1e3);
+    CHECK_MSG(dt < 2.0, "took %.2f s", dt);
+    ts_windows_free(&w);
+}
+
+/* ---- masks ---- */
+
+static void mask_positions(void)
+{
+    uint8_t m[3 * 200];
+    ts_mask_fill(m, 3, 200, 10, TS_MASK_CENTER, 1);
+    for (int w = 0; w < 3; w++)
+        for (int i = 0; i < 200; i++) CHECK(m[w * 200 + i] == !(i >= 100 && i < 110));
+    ts_mask_fill(m, 1, 200, 10, TS_MASK_END, 1);
+    for (int i = 0; i < 200; i++) CHECK(m[i] == (i < 190));
+    ts_mask_fill(m, 1, 50, 40, TS_MASK_CENTER, 1);   /* does not fit at 25: moved to 10 */
+    for (int i = 0; i < 50; i++) CHECK(m[i] == (i < 10));
+    ts_mask_fill(m, 2, 7, 3, TS_MASK_CENTER, 1);
+    for (int i = 0; i < 7; i++) CHECK(m[i] == !(i >= 3 && i < 6));
+    ts_mask_fill(m, 3, 200, 10, TS_MASK_ALL, 1);
+    for (int i = 0; i < 600; i++) CHECK(m[i] == 0);
+
+    /* random: k hidden in a run, per-window starts from the seed, spread over [0, L-k] */
+    enum { N = 2000, L = 20, K = 4 };
+    static uint8_t r1[N * L], r2[N * L];
+    ts_mask_fill(r1, N, L, K, TS_MASK_RANDOM, 7);
+    ts_mask_fill(r2, N, L, K, TS_MASK_RANDOM, 7);
+    CHECK(memcmp(r1, r2, sizeof r1) == 0);
+    int seen[L] = {0};
+    for (int w = 0; w < N; w++) {
+        int start = -1, hidden = 0;
+        for (int i = 0; i < L; i++)
+            if (!r1[w * L + i]) { if (start < 0) start = i; hidden++; }
+        CHECK(hidden == K && start >= 0 && start <= L - K);
+        for (int i = start; i < start + K && start >= 0; i++) CHECK(r1[w * L + i] == 0);
+        if (start >= 0) seen[start]++;
+    }
+    for (int s = 0; s <= L - K; s++) CHECK(seen[s] > N / (L - K + 1) / 2);
+    /* the same window index gives the same start whatever the batch */
+    ts_mask_fill(r2, 1, L, K, TS_MASK_RANDOM, 7);
+    CHECK(memcmp(r1, r2, L) == 0);
+    ts_mask_fill(r2, N, L, K, TS_MASK_RANDOM, 8);
+    CHECK(memcmp(r1, r2, sizeof r1) != 0);
+
+    ts_mask_pos pos;
+    CHECK(ts_mask_parse("end", &pos) == 0 && pos == TS_MASK_END);
+    CHECK(ts_mask_parse("middle", &pos) == -1 && strstr(ts_error(), "middle"));
+    CHECK(!strcmp(ts_mask_name(TS_MASK_RANDOM), "random"));
+    ts_split_kind k;
+    CHECK(ts_split_parse("time", &k) == 0 && k == TS_SPLIT_TIME);
+    CHECK(ts_split_parse("leaky", &k) == -1);
+}
+
+TEST_MAIN("data", {
+    RUN(windows_roundtrip);
+    RUN(seq_roundtrip);
+    RUN(windows_malformed);
+    RUN(vocab_roundtrip);
+    RUN(npy_roundtrip_all_dtypes_and_shapes);
+    RUN(npy_numpy_compat);
+    RUN(npy_versions_and_rejects);
+    RUN(impute_triple);
+    RUN(vocab_rank_and_unk);
+    RUN(time_split_positions);
+    RUN(audit_counts);
+    RUN(paper_split_on_pts);
+    RUN(read_speed);
+    RUN(mask_positions);
+})
