@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "data.h"
+#include "common.h"
 #include "container.h"
 
 /* model-specific options, "key=value" (from --key value on the command line) */
@@ -60,7 +61,9 @@ typedef struct {
     void (*free)(ts_model *m);
 } ts_model_ops;
 
-/* every model struct begins with this */
+/* every model struct begins with this. ts_model_train / ts_model_load fill ops,
+ * vocab and n_ids (a model's train/load may fill vocab itself; it is then kept);
+ * the model sets len. ts_model_free frees vocab, then calls ops->free for the rest. */
 struct ts_model {
     const ts_model_ops *ops;
     ts_vocab vocab;            /* copied at training */
@@ -70,6 +73,10 @@ struct ts_model {
 
 const ts_model_ops *ts_model_find(const char *name);   /* NULL + error listing the models */
 const ts_model_ops *const *ts_model_list(void);        /* NULL-terminated */
+
+/* append one JSON object (fmt gives its members, without braces) as a line to
+ * the training log; no-op when path is NULL. 0 / -1 */
+int  ts_train_log(const char *path, const char *fmt, ...) TS_PRINTF(2, 3);
 
 int  ts_model_train(const char *name, const ts_train_opts *o, ts_model **out);
 /* container with chunks "MODEL" (name), "VOCAB", "NIDS", then the model's own */

@@ -1,0 +1,343 @@
+/* The model interface: registry, model options, and the container layout shared
+ * by every model (chunks MODEL, VOCAB, NIDS, then the model's own). */
+#include "tracesynth/model.h"
+#include "tracesynth/common.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const ts_model_ops ts_model_ngram;
+extern const ts_model_ops ts_model_unigram;
+extern const ts_model_ops ts_model_sssd_s4;
+
+static const ts_model_ops *const registry[] = {
+    &ts_model_ngram,
+    &ts_model_unigram,
+    /* diffusion models: &ts_model_sssd_s4, */
+    NULL,
+};
+
+const ts_model_ops *const *ts_model_list(void) { return registry; }
+
+const ts_model_ops *ts_model_find(const char *name)
+{
+    char names[256] = "";
+    for (const ts_model_ops *const *p = registry; *p; p++) {
+        if (!strcmp((*p)->name, name)) return *p;
+        size_t l = strlen(names);
+        snprintf(names + l, sizeof names - l, "%s%s", l ? ", " : "", (*p)->name);
+    }
+    ts_fail("unknown model '%s' (models: %s)", name, names);
+    return NULL;
+}
+
+/* ---- model options ---- */
+
+const char *ts_kv_get(const ts_kv *kv, const char *key)
+{
+    if (!kv) return NULL;
+    for (int i = kv->n - 1; i >= 0; i--)      /* the last one given wins */
+        if (!strcmp(kv->keys[i], key)) return kv->values[i];
+    return NULL;
+}
+
+int ts_kv_long(const ts_kv *kv, const char *key, long def, long *out)
+{
+    const char *s = ts_kv_get(kv, key);
+    if (!s) { *out = def; return 0; }
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end) return ts_fail("option --%s expects an integer, got '%s'", key, s);
+    *out = v;
+    return 0;
+}
+
+int ts_kv_double(const ts_kv *kv, const char *key, double def, double *out)
+{
+    const char *s = ts_kv_get(kv, key);
+    if (!s) { *out = def; return 0; }
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || v != v) return ts_fail("option --%s expects a number, got '%s'", key, s);
+    *out = v;
+    return 0;
+}
+
+int ts_kv_check(const ts_kv *kv, const char *model, const char *const *known)
+{
+    if (!kv) return 0;
+    for (int i = 0; i < kv->n; i++) {
+        int ok = 0;
+        for (const char *const *k = known; *k && !ok; k++) ok = !strcmp(*k, kv->keys[i]);
+        if (ok) continue;
+        char list[256] = "";
+        for (const char *const *k = known; *k; k++) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s--%s", l ? ", " : "", *k);
+        }
+        return ts_fail("model '%s' has no option --%s (its options: %s)", model, kv->keys[i],
+                       list[0] ? list : "none");
+    }
+    return 0;
+}
+
+int ts_train_log(const char *path, const char *fmt, ...)
+{
+    if (!path) return 0;
+    FILE *f = fopen(path, "a");
+    if (!f) return ts_fail("%s: cannot open the training log: %s", path, strerror(errno));
+    va_list ap;
+    va_start(ap, fmt);
+    fputc('{', f);
+    vfprintf(f, fmt, ap);
+    fputs("}\n", f);
+    va_end(ap);
+    if (fclose(f) != 0) return ts_fail("%s: write failed: %s", path, strerror(errno));
+    return 0;
+}
+
+/* ---- training and the container ---- */
+
+/* fill the fields every model shares, after the model's own train/load */
+static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_vocab *vocab, int32_t n_ids)
+{
+    m->ops = ops;
+    m->n_ids = n_ids;
+    if (m->vocab.n == 0 && vocab && vocab->n > 0) return ts_vocab_copy(&m->vocab, vocab);
+    return 0;
+}
+
+int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
+{
+    *out = NULL;
+    const ts_model_ops *ops = ts_model_find(name);
+    if (!ops) return -1;
+    if (!o->split) return ts_fail("%s: no training data", name);
+    if (o->n_ids <= 0) return ts_fail("%s: no valid event IDs in the training data", name);
+    ts_model *m = NULL;
+    if (ops->train(&m, o) != 0) return -1;
+    if (fill_base(m, ops, o->vocab, o->n_ids) != 0) {
+        m->ops = ops;
+        ts_model_free(m);
+        return -1;
+    }
+    *out = m;
+    return 0;
+}
+
+/* VOCAB chunk: u32 n | i32 unk | n x { i64 count | u32 length | name bytes } */
+static void put_bytes(unsigned char **buf, size_t *size, size_t *cap, const void *p, size_t n)
+{
+    if (*size + n > *cap) {
+        while (*cap < *size + n) *cap = *cap ? *cap * 2 : 256;
+        *buf = ts_realloc(*buf, *cap);
+    }
+    memcpy(*buf + *size, p, n);
+    *size += n;
+}
+
+static void put_le(unsigned char **buf, size_t *size, size_t *cap, uint64_t v, int bytes)
+{
+    unsigned char b[8];
+    for (int i = 0; i < bytes; i++) b[i] = (unsigned char)(v >> (8 * i));
+    put_bytes(buf, size, cap, b, bytes);
+}
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++) v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+int ts_model_save(const ts_model *m, const char *path)
+{
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", m->ops->name);
+
+    unsigned char *buf = NULL;
+    size_t size = 0, cap = 0;
+    put_le(&buf, &size, &cap, (uint32_t)m->vocab.n, 4);
+    put_le(&buf, &size, &cap, (uint32_t)m->vocab.unk, 4);
+    for (int i = 0; i < m->vocab.n; i++) {
+        size_t l = strlen(m->vocab.names[i]);
+        put_le(&buf, &size, &cap, (uint64_t)(m->vocab.counts ? m->vocab.counts[i] : 0), 8);
+        put_le(&buf, &size, &cap, (uint32_t)l, 4);
+        put_bytes(&buf, &size, &cap, m->vocab.names[i], l);
+    }
+    ts_writer_chunk(&w, "VOCAB", buf, size);
+    free(buf);
+
+    unsigned char nids[4];
+    for (int i = 0; i < 4; i++) nids[i] = (unsigned char)((uint32_t)m->n_ids >> (8 * i));
+    ts_writer_chunk(&w, "NIDS", nids, 4);
+
+    if (m->ops->save(m, &w) != 0) {
+        ts_writer_free(&w);
+        return -1;
+    }
+    return ts_writer_commit(&w);
+}
+
+static int read_vocab(const ts_reader *r, ts_vocab *v)
+{
+    memset(v, 0, sizeof *v);
+    v->unk = -1;
+    const ts_chunk *c = ts_reader_get(r, "VOCAB");
+    if (!c) return -1;
+    const unsigned char *p = c->data, *end = c->data + c->size;
+    if (c->size < 8) return ts_fail("%s: section 'VOCAB' is too short (%llu bytes)", r->path,
+                                    (unsigned long long)c->size);
+    uint32_t n = (uint32_t)get_le(p, 4);
+    int32_t unk = (int32_t)get_le(p + 4, 4);
+    p += 8;
+    /* each entry takes at least 12 bytes: bound n before allocating */
+    if (n > (size_t)(end - p) / 12 || n > INT_MAX || unk < -1 || (n > 0 && unk >= (int32_t)n) ||
+        (n == 0 && unk != -1))
+        return ts_fail("%s: section 'VOCAB' is corrupt (%u names, UNK %d)", r->path, n, unk);
+    if (n == 0) return 0;
+    v->names = ts_calloc(n, sizeof *v->names);
+    v->counts = ts_calloc(n, sizeof *v->counts);
+    v->unk = unk;
+    for (uint32_t i = 0; i < n; i++) {
+        if (end - p < 12) goto corrupt;
+        int64_t count = (int64_t)get_le(p, 8);
+        uint32_t l = (uint32_t)get_le(p + 8, 4);
+        p += 12;
+        if ((size_t)(end - p) < l || count < 0 || memchr(p, 0, l)) goto corrupt;
+        v->names[i] = ts_malloc(l + 1);
+        memcpy(v->names[i], p, l);
+        v->names[i][l] = 0;
+        v->counts[i] = count;
+        v->n = (int)i + 1;
+        p += l;
+        continue;
+    corrupt:
+        ts_vocab_free(v);
+        return ts_fail("%s: section 'VOCAB' is corrupt at name %u", r->path, i);
+    }
+    if (p != end) {
+        ts_vocab_free(v);
+        return ts_fail("%s: section 'VOCAB' has %zu trailing bytes", r->path, (size_t)(end - p));
+    }
+    return 0;
+}
+
+int ts_model_load(const char *path, ts_model **out)
+{
+    *out = NULL;
+    ts_reader r;
+    if (ts_reader_open(&r, path) != 0) return -1;
+    int rc = -1;
+    ts_vocab vocab = {0};
+    vocab.unk = -1;
+    const ts_chunk *c = ts_reader_get(&r, "MODEL");
+    if (!c) goto done;
+    char name[64];
+    if (c->size == 0 || c->size >= sizeof name || memchr(c->data, 0, c->size)) {
+        ts_fail("%s: section 'MODEL' does not hold a model name", path);
+        goto done;
+    }
+    memcpy(name, c->data, c->size);
+    name[c->size] = 0;
+    const ts_model_ops *ops = NULL;
+    for (const ts_model_ops *const *p = registry; *p && !ops; p++)
+        if (!strcmp((*p)->name, name)) ops = *p;
+    if (!ops) {
+        ts_model_find(name);   /* records "unknown model 'x' (models: ...)" */
+        char why[512];
+        snprintf(why, sizeof why, "%s", ts_error());
+        ts_fail("%s: %s", path, why);
+        goto done;
+    }
+    if (read_vocab(&r, &vocab) != 0) goto done;
+    unsigned char nb[4];
+    if (ts_reader_copy(&r, "NIDS", nb, 4) != 0) goto done;
+    int32_t n_ids = (int32_t)get_le(nb, 4);
+    if (n_ids <= 0 || (vocab.n > 0 && n_ids < vocab.n)) {
+        ts_fail("%s: section 'NIDS' is corrupt (%d IDs for %d names)", path, n_ids, vocab.n);
+        goto done;
+    }
+    ts_model *m = NULL;
+    if (ops->load(&m, &r) != 0) goto done;
+    m->ops = ops;
+    m->n_ids = n_ids;
+    if (m->vocab.n == 0) { m->vocab = vocab; memset(&vocab, 0, sizeof vocab); }
+    *out = m;
+    rc = 0;
+done:
+    ts_vocab_free(&vocab);
+    ts_reader_close(&r);
+    return rc;
+}
+
+void ts_model_free(ts_model *m)
+{
+    if (!m) return;
+    ts_vocab_free(&m->vocab);
+    m->ops->free(m);
+}
+
+/* ---- imputation and generation: shapes and ranges checked once, here ---- */
+
+int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const ts_run_opts *o,
+                    ts_windows *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = x->n, L = x->len;
+    if (n == 0 || L == 0) return ts_fail("%s: no windows to impute", m->ops->name);
+    if (m->len && L != m->len)
+        return ts_fail("%s: the model was trained on windows of %zu events, got windows of %zu "
+                       "(train it with --length %zu)", m->ops->name, m->len, L, L);
+    for (size_t i = 0; i < n * L; i++)
+        if (mask[i] && (x->data[i] < 0 || x->data[i] >= m->n_ids))
+            return ts_fail("window %zu, position %zu: event ID %d is outside the model's range "
+                           "[0, %d)", i / L, i % L, x->data[i], m->n_ids);
+    out->data = ts_malloc(n * L * sizeof *out->data);
+    out->n = n;
+    out->len = L;
+    if (m->ops->impute(m, x->data, mask, n, L, o, out->data) != 0) {
+        ts_windows_free(out);
+        return -1;
+    }
+    for (size_t i = 0; i < n * L; i++) {
+        if (mask[i]) out->data[i] = x->data[i];   /* observed events are never changed */
+        else if (out->data[i] < 0 || out->data[i] >= m->n_ids) {
+            int32_t v = out->data[i];
+            ts_windows_free(out);
+            return ts_fail("%s: produced event ID %d outside [0, %d) (window %zu, position %zu)",
+                           m->ops->name, v, m->n_ids, i / L, i % L);
+        }
+    }
+    return 0;
+}
+
+int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_windows *out)
+{
+    memset(out, 0, sizeof *out);
+    if (n == 0 || L == 0) return ts_fail("%s: nothing to generate (%zu windows of %zu events)",
+                                         m->ops->name, n, L);
+    if (m->len && L != m->len)
+        return ts_fail("%s: the model was trained on windows of %zu events, cannot generate %zu",
+                       m->ops->name, m->len, L);
+    out->data = ts_malloc(n * L * sizeof *out->data);
+    out->n = n;
+    out->len = L;
+    if (m->ops->generate(m, n, L, o, out->data) != 0) {
+        ts_windows_free(out);
+        return -1;
+    }
+    for (size_t i = 0; i < n * L; i++)
+        if (out->data[i] < 0 || out->data[i] >= m->n_ids) {
+            int32_t v = out->data[i];
+            ts_windows_free(out);
+            return ts_fail("%s: generated event ID %d outside [0, %d)", m->ops->name, v, m->n_ids);
+        }
+    return 0;
+}

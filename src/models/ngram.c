@@ -1,0 +1,433 @@
+/* Bidirectional n-gram infill and an order-n Markov generator over the training stream.
+ *
+ * Imputation of a hidden run x[a, a+k) with left context x[a-l, a) and right
+ * context x[a+k, a+k+r): find every stream position p where the stream around
+ * p matches both contexts (s[p-l, p) == x[a-l, a), s[p+k, p+k+r) == x[a+k, ...)),
+ * and fill the run with the most frequent k-event filler s[p, p+k) among them.
+ * Back-off: l = r = order, order-1, ..., 1 (capped by what the window has), then
+ * the left context alone (a Markov continuation), then the right context alone,
+ * then the most frequent event.
+ *
+ * Index: suffix arrays of the stream and of the reversed stream. The positions
+ * whose left context matches are one suffix-array range of the reversed stream
+ * (the context read backwards is a prefix there); the positions whose right
+ * context matches are one range of the forward stream. We walk the smaller of
+ * the two ranges and verify the other side directly, so a query costs a few
+ * binary searches plus the (usually small) number of matches. */
+#include "tracesynth/model.h"
+#include "tracesynth/common.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEP (-1)          /* separates training windows when no contiguous stream is given */
+#define MAX_ORDER 64
+
+typedef struct {
+    ts_model base;
+    int      order;       /* n: context events on each side */
+    size_t   N;           /* stream length */
+    int32_t *s;           /* (N) training stream */
+    int32_t *rs;          /* (N) reversed stream: rs[j] = s[N-1-j] */
+    int32_t *sa, *rsa;    /* (N) suffix arrays of s and rs */
+    int32_t *sep_next;    /* (N+1) first separator at or after i; N when none */
+    int32_t  top;         /* most frequent event: the last resort */
+} ngram;
+
+/* ---- suffix array by prefix doubling with radix sort, O(N log N) ---- */
+
+static void counting_sort(const int32_t *key, const int32_t *in, int32_t *out, size_t n,
+                          int32_t nkeys, int32_t *cnt)
+{
+    memset(cnt, 0, (size_t)(nkeys + 1) * sizeof *cnt);
+    for (size_t i = 0; i < n; i++) cnt[key[in[i]] + 1]++;
+    for (int32_t k = 0; k < nkeys; k++) cnt[k + 1] += cnt[k];
+    for (size_t i = 0; i < n; i++) out[cnt[key[in[i]]]++] = in[i];
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void build_sa(const int32_t *s, size_t n, int32_t *sa)
+{
+    if (n == 0) return;
+    int32_t *rank = ts_malloc(n * sizeof *rank), *r2 = ts_malloc(n * sizeof *r2);
+    int32_t *tmp = ts_malloc(n * sizeof *tmp), *cnt = ts_malloc((n + 2) * sizeof *cnt);
+    /* dense ranks of the symbols */
+    memcpy(tmp, s, n * sizeof *tmp);
+    qsort(tmp, n, sizeof *tmp, cmp_i32);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || tmp[i] != tmp[i - 1]) tmp[u++] = tmp[i];
+    for (size_t i = 0; i < n; i++) {
+        int32_t *f = bsearch(&s[i], tmp, u, sizeof *tmp, cmp_i32);
+        rank[i] = (int32_t)(f - tmp);
+    }
+    int32_t nranks = (int32_t)u;
+    for (size_t i = 0; i < n; i++) sa[i] = (int32_t)i;
+    for (size_t h = 1;; h *= 2) {
+        /* sort by (rank[i], rank[i+h]) with rank 0 for "past the end" */
+        for (size_t i = 0; i < n; i++) r2[i] = i + h < n ? rank[i + h] + 1 : 0;
+        counting_sort(r2, sa, tmp, n, nranks + 1, cnt);
+        counting_sort(rank, tmp, sa, n, nranks, cnt);
+        tmp[sa[0]] = 0;
+        for (size_t i = 1; i < n; i++) {
+            int32_t a = sa[i - 1], b = sa[i];
+            tmp[b] = tmp[a] + (rank[a] != rank[b] || r2[a] != r2[b]);
+        }
+        memcpy(rank, tmp, n * sizeof *rank);
+        nranks = rank[sa[n - 1]] + 1;
+        if ((size_t)nranks == n || h >= n) break;
+    }
+    free(rank); free(r2); free(tmp); free(cnt);
+}
+
+/* suffix t[pos..) against pattern p (m events): <0, 0 (p is a prefix), >0 */
+static int cmp_suffix(const int32_t *t, size_t n, size_t pos, const int32_t *p, size_t m)
+{
+    for (size_t i = 0; i < m; i++) {
+        if (pos + i >= n) return -1;
+        if (t[pos + i] != p[i]) return t[pos + i] < p[i] ? -1 : 1;
+    }
+    return 0;
+}
+
+/* [lo, hi) of the suffixes that begin with p */
+static void sa_range(const int32_t *t, const int32_t *sa, size_t n, const int32_t *p, size_t m,
+                     size_t *lo, size_t *hi)
+{
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (cmp_suffix(t, n, (size_t)sa[mid], p, m) < 0) a = mid + 1; else b = mid;
+    }
+    *lo = a;
+    b = n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (cmp_suffix(t, n, (size_t)sa[mid], p, m) <= 0) a = mid + 1; else b = mid;
+    }
+    *hi = a;
+}
+
+/* ---- the model ---- */
+
+static void ngram_free(ts_model *m)
+{
+    ngram *g = (ngram *)m;
+    free(g->s); free(g->rs); free(g->sa); free(g->rsa); free(g->sep_next);
+    free(g);
+}
+
+/* takes ownership of s (N events, SEP or a valid ID each) */
+static ngram *ngram_index(int32_t *s, size_t N, int order)
+{
+    ngram *g = ts_calloc(1, sizeof *g);
+    g->order = order;
+    g->N = N;
+    g->s = s;
+    g->rs = ts_malloc(N * sizeof *g->rs);
+    for (size_t j = 0; j < N; j++) g->rs[j] = s[N - 1 - j];
+    g->sa = ts_malloc(N * sizeof *g->sa);
+    g->rsa = ts_malloc(N * sizeof *g->rsa);
+    build_sa(s, N, g->sa);
+    build_sa(g->rs, N, g->rsa);
+    g->sep_next = ts_malloc((N + 1) * sizeof *g->sep_next);
+    g->sep_next[N] = (int32_t)N;
+    for (size_t i = N; i-- > 0;) g->sep_next[i] = s[i] == SEP ? (int32_t)i : g->sep_next[i + 1];
+    /* most frequent event, ties to the smaller ID */
+    int32_t maxid = 0;
+    for (size_t i = 0; i < N; i++) if (s[i] > maxid) maxid = s[i];
+    int64_t *c = ts_calloc((size_t)maxid + 1, sizeof *c);
+    for (size_t i = 0; i < N; i++) if (s[i] != SEP) c[s[i]]++;
+    g->top = 0;
+    for (int32_t v = 1; v <= maxid; v++) if (c[v] > c[g->top]) g->top = v;
+    free(c);
+    return g;
+}
+
+static const char *const ngram_keys[] = {"order", NULL};
+
+static int ngram_train(ts_model **out, const ts_train_opts *o)
+{
+    double t0 = ts_now();
+    if (ts_kv_check(&o->kv, "ngram", ngram_keys) != 0) return -1;
+    long order;
+    if (ts_kv_long(&o->kv, "order", 12, &order) != 0) return -1;
+    if (order < 1 || order > MAX_ORDER)
+        return ts_fail("ngram: --order must be in [1, %d], got %ld", MAX_ORDER, order);
+    if (o->resume)
+        return ts_fail("ngram: --resume: this model trains in one pass and keeps no checkpoints");
+    const ts_seq *st = &o->split->train_stream;
+    const ts_windows *tw = &o->split->train;
+    int32_t *s;
+    size_t N;
+    if (st->n > 0) {
+        N = st->n;
+        s = ts_malloc(N * sizeof *s);
+        memcpy(s, st->ids, N * sizeof *s);
+    } else {
+        /* windows only: concatenate them with separators so no match spans two windows */
+        if (tw->n == 0 || tw->len == 0) return ts_fail("ngram: the split has no training data");
+        N = tw->n * (tw->len + 1) - 1;
+        s = ts_malloc(N * sizeof *s);
+        for (size_t w = 0, j = 0; w < tw->n; w++) {
+            if (w) s[j++] = SEP;
+            memcpy(s + j, tw->data + w * tw->len, tw->len * sizeof *s);
+            j += tw->len;
+        }
+    }
+    if (N > INT32_MAX / 2) { free(s); return ts_fail("ngram: training stream too long (%zu events)", N); }
+    for (size_t i = 0; i < N; i++)
+        if (s[i] != SEP && (s[i] < 0 || s[i] >= o->n_ids)) {
+            int32_t v = s[i];
+            free(s);
+            return ts_fail("ngram: training event %zu has ID %d outside [0, %d)", i, v, o->n_ids);
+        }
+    ngram *g = ngram_index(s, N, (int)order);
+    g->base.len = 0;   /* any window length */
+    *out = &g->base;
+    return ts_train_log(o->log_path, "\"model\": \"ngram\", \"order\": %ld, \"events\": %zu, "
+                        "\"seconds\": %.4f", order, N, ts_now() - t0);
+}
+
+static void put_i32le(unsigned char *b, int32_t v)
+{
+    uint32_t u = (uint32_t)v;
+    b[0] = (unsigned char)u; b[1] = (unsigned char)(u >> 8);
+    b[2] = (unsigned char)(u >> 16); b[3] = (unsigned char)(u >> 24);
+}
+
+static int32_t get_i32le(const unsigned char *b)
+{
+    return (int32_t)(b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
+}
+
+static int ngram_save(const ts_model *m, ts_writer *w)
+{
+    const ngram *g = (const ngram *)m;
+    char cfg[64];
+    snprintf(cfg, sizeof cfg, "order=%d\n", g->order);
+    ts_writer_text(w, "CONFIG", cfg);
+    unsigned char *b = ts_malloc(g->N * 4);
+    for (size_t i = 0; i < g->N; i++) put_i32le(b + 4 * i, g->s[i]);
+    ts_writer_chunk(w, "STREAM", b, g->N * 4);
+    free(b);
+    return 0;
+}
+
+static int ngram_load(ts_model **out, const ts_reader *r)
+{
+    char *v = ts_reader_text_value(r, "CONFIG", "order");
+    if (!v) return -1;
+    char *end;
+    long order = strtol(v, &end, 10);
+    int bad = end == v || *end || order < 1 || order > MAX_ORDER;
+    free(v);
+    if (bad) return ts_fail("%s: ngram: bad order in section 'CONFIG'", r->path);
+    unsigned char nb[4];
+    if (ts_reader_copy(r, "NIDS", nb, 4) != 0) return -1;
+    int32_t n_ids = get_i32le(nb);
+    const ts_chunk *c = ts_reader_get(r, "STREAM");
+    if (!c) return -1;
+    if (c->size == 0 || c->size % 4 || c->size / 4 > INT32_MAX / 2)
+        return ts_fail("%s: ngram: section 'STREAM' has %llu bytes, not a stream of 32-bit IDs",
+                       r->path, (unsigned long long)c->size);
+    size_t N = c->size / 4, events = 0;
+    int32_t *s = ts_malloc(N * sizeof *s);
+    for (size_t i = 0; i < N; i++) {
+        events += get_i32le(c->data + 4 * i) != SEP;
+        s[i] = get_i32le(c->data + 4 * i);
+        if (s[i] != SEP && (s[i] < 0 || s[i] >= n_ids)) {
+            int32_t x = s[i];
+            free(s);
+            return ts_fail("%s: ngram: stream event %zu has ID %d outside [0, %d)", r->path, i, x,
+                           n_ids);
+        }
+    }
+    if (!events) { free(s); return ts_fail("%s: ngram: section 'STREAM' holds no events", r->path); }
+    *out = &ngram_index(s, N, (int)order)->base;
+    return 0;
+}
+
+/* ---- imputation ---- */
+
+typedef struct {
+    int32_t *cand;        /* (N) matching positions */
+    int32_t *lpat, *rpat; /* (order) left context read backwards, right context */
+} scratch;
+
+/* order candidates by filler s[p, p+k), then by position */
+typedef struct { const int32_t *s; size_t k; } filler_ctx;
+
+static int cmp_filler(const void *a, const void *b, void *arg)
+{
+    const filler_ctx *c = arg;
+    int32_t p = *(const int32_t *)a, q = *(const int32_t *)b;
+    for (size_t i = 0; i < c->k; i++)
+        if (c->s[p + i] != c->s[q + i]) return c->s[p + i] < c->s[q + i] ? -1 : 1;
+    return (p > q) - (p < q);
+}
+
+/* Positions p with s[p-lw, p) == context left (lpat backwards), s[p+k, p+k+rw) == rpat,
+ * and no separator in s[p, p+k+rw). Returns the count (in sc->cand). */
+static size_t ngram_match(const ngram *g, scratch *sc, size_t lw, size_t rw, size_t k)
+{
+    const size_t N = g->N;
+    size_t llo = 0, lhi = 0, rlo = 0, rhi = 0, nc = 0;
+    if (lw) sa_range(g->rs, g->rsa, N, sc->lpat, lw, &llo, &lhi);
+    if (rw) sa_range(g->s, g->sa, N, sc->rpat, rw, &rlo, &rhi);
+    if ((lw && llo == lhi) || (rw && rlo == rhi)) return 0;
+    if (lw && (!rw || lhi - llo <= rhi - rlo)) {
+        for (size_t i = llo; i < lhi; i++) {
+            size_t p = N - (size_t)g->rsa[i];   /* rs[N-p] = s[p-1] */
+            if (p + k + rw > N || (size_t)g->sep_next[p] < p + k + rw) continue;
+            if (rw && cmp_suffix(g->s, N, p + k, sc->rpat, rw) != 0) continue;
+            sc->cand[nc++] = (int32_t)p;
+        }
+    } else {
+        for (size_t i = rlo; i < rhi; i++) {
+            size_t q = (size_t)g->sa[i];
+            if (q < k + lw) continue;
+            size_t p = q - k;
+            if ((size_t)g->sep_next[p] < q) continue;
+            if (lw && cmp_suffix(g->rs, N, N - p, sc->lpat, lw) != 0) continue;
+            sc->cand[nc++] = (int32_t)p;
+        }
+    }
+    return nc;
+}
+
+/* the most frequent filler s[p, p+k) among the candidates; ties to the earliest */
+static size_t best_filler(const ngram *g, int32_t *cand, size_t nc, size_t k)
+{
+    filler_ctx c = {g->s, k};
+    qsort_r(cand, nc, sizeof *cand, cmp_filler, &c);
+    size_t best = 0, best_n = 0;
+    for (size_t i = 0; i < nc;) {
+        size_t j = i + 1;
+        while (j < nc && memcmp(g->s + cand[i], g->s + cand[j], k * sizeof *g->s) == 0) j++;
+        /* within a group positions are ascending: cand[i] is its earliest */
+        if (j - i > best_n || (j - i == best_n && cand[i] < cand[best])) best = i, best_n = j - i;
+        i = j;
+    }
+    return (size_t)cand[best];
+}
+
+/* fill y[a, a+k) given lav events of context left of a and rav right of a+k (in y) */
+static void fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k, size_t lav,
+                     size_t rav)
+{
+    size_t n = (size_t)g->order;
+    size_t lmax = lav < n ? lav : n, rmax = rav < n ? rav : n;
+    for (size_t i = 0; i < lmax; i++) sc->lpat[i] = y[a - 1 - i];
+    for (size_t i = 0; i < rmax; i++) sc->rpat[i] = y[a + k + i];
+    size_t nc = 0;
+    /* both sides, shrinking together */
+    if (lmax && rmax)
+        for (size_t m = n; m >= 1 && !nc; m--)
+            nc = ngram_match(g, sc, m < lmax ? m : lmax, m < rmax ? m : rmax, k);
+    /* left only: a Markov continuation of k events */
+    for (size_t m = lmax; m >= 1 && !nc; m--) nc = ngram_match(g, sc, m, 0, k);
+    /* right only (a run at the start of the window) */
+    for (size_t m = rmax; m >= 1 && !nc; m--) nc = ngram_match(g, sc, 0, m, k);
+    if (nc) {
+        size_t p = best_filler(g, sc->cand, nc, k);
+        memcpy(y + a, g->s + p, k * sizeof *y);
+    } else {
+        for (size_t i = 0; i < k; i++) y[a + i] = g->top;
+    }
+}
+
+static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
+                        const ts_run_opts *o, int32_t *out)
+{
+    static const char *const none[] = {NULL};
+    if (ts_kv_check(&o->kv, "ngram", none) != 0) return -1;
+    const ngram *g = (const ngram *)m;
+    memcpy(out, x, n * L * sizeof *out);
+#pragma omp parallel num_threads(ts_get_threads())
+    {
+        scratch sc;
+        sc.cand = ts_malloc(g->N * sizeof *sc.cand);
+        sc.lpat = ts_malloc((size_t)g->order * sizeof *sc.lpat);
+        sc.rpat = ts_malloc((size_t)g->order * sizeof *sc.rpat);
+#pragma omp for schedule(dynamic, 4)
+        for (size_t w = 0; w < n; w++) {
+            int32_t *y = out + w * L;
+            const uint8_t *mk = mask + w * L;
+            /* runs left to right; a run's left context may hold earlier fills */
+            for (size_t a = 0; a < L;) {
+                if (mk[a]) { a++; continue; }
+                size_t b = a;
+                while (b < L && !mk[b]) b++;
+                size_t e = b;
+                while (e < L && mk[e]) e++;
+                fill_run(g, &sc, y, a, b - a, a, e - b);
+                a = b;
+            }
+        }
+        free(sc.cand); free(sc.lpat); free(sc.rpat);
+    }
+    return 0;
+}
+
+/* ---- generation: order-n Markov chain, backing off to shorter contexts ---- */
+
+static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
+{
+    static const char *const none[] = {NULL};
+    if (ts_kv_check(&o->kv, "ngram", none) != 0) return -1;
+    const ngram *g = (const ngram *)m;
+    const size_t N = g->N;
+#pragma omp parallel num_threads(ts_get_threads())
+    {
+        int32_t *pat = ts_malloc((size_t)g->order * sizeof *pat);
+#pragma omp for schedule(dynamic, 4)
+        for (size_t w = 0; w < n; w++) {
+            ts_rng rng;
+            ts_rng_fork(&rng, o->seed, w);
+            int32_t *y = out + w * L;
+            size_t p0;
+            do p0 = ts_rng_below(&rng, N); while (g->s[p0] == SEP);
+            y[0] = g->s[p0];
+            for (size_t t = 1; t < L; t++) {
+                size_t ctx = t < (size_t)g->order ? t : (size_t)g->order;
+                for (size_t i = 0; i < ctx; i++) pat[i] = y[t - 1 - i];
+                int32_t next = g->top;
+                for (size_t mlen = ctx; mlen >= 1; mlen--) {
+                    size_t lo, hi;
+                    sa_range(g->rs, g->rsa, N, pat, mlen, &lo, &hi);
+                    /* a uniform pick among the occurrences samples the followers by count;
+                     * an occurrence at the stream's end or before a separator has none */
+                    int found = 0;
+                    for (int tries = 0; tries < 16 && hi > lo && !found; tries++) {
+                        size_t p = N - (size_t)g->rsa[lo + ts_rng_below(&rng, hi - lo)];
+                        if (p < N && g->s[p] != SEP) next = g->s[p], found = 1;
+                    }
+                    if (found) break;
+                }
+                y[t] = next;
+            }
+        }
+        free(pat);
+    }
+    return 0;
+}
+
+const ts_model_ops ts_model_ngram = {
+    .name = "ngram",
+    .summary = "bidirectional n-gram infill over the training stream (fast, strong baseline)",
+    .help = "  --order N   context events matched on each side of a blackout, and the\n"
+            "              Markov order of generation (default 12, at most 64)\n",
+    .train = ngram_train,
+    .save = ngram_save,
+    .load = ngram_load,
+    .impute = ngram_impute,
+    .generate = ngram_generate,
+    .free = ngram_free,
+};

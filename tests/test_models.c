@@ -1,0 +1,489 @@
+/* Models: n-gram infill (exact fills, back-off, fallbacks, agreement with a brute-force
+ * search), unigram, save/load, corrupt model files, reproducible generation, options. */
+#include "check.h"
+#include "tracesynth.h"
+
+/* a split whose training data is just a stream */
+static ts_split stream_split(const int32_t *ids, size_t n)
+{
+    ts_split s;
+    memset(&s, 0, sizeof s);
+    s.kind = TS_SPLIT_TIME;
+    s.train_stream.ids = (int32_t *)ids;
+    s.train_stream.n = n;
+    return s;
+}
+
+static ts_model *train_on(const char *name, const int32_t *ids, size_t n, int32_t n_ids,
+                          const char *order)
+{
+    ts_split sp = stream_split(ids, n);
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.n_ids = n_ids;
+    o.blackout = 10;
+    const char *k[1] = {"order"}, *v[1] = {order};
+    if (order) { o.kv.n = 1; o.kv.keys = k; o.kv.values = v; }
+    ts_model *m = NULL;
+    if (ts_model_train(name, &o, &m) != 0) {
+        fprintf(stderr, "  train %s: %s\n", name, ts_error());
+        return NULL;
+    }
+    return m;
+}
+
+/* impute one window; -1 in w marks a hidden position */
+static int impute1(ts_model *m, const int32_t *w, size_t L, int32_t *out)
+{
+    int32_t x[256];
+    uint8_t mask[256];
+    for (size_t i = 0; i < L; i++) { x[i] = w[i] < 0 ? 0 : w[i]; mask[i] = w[i] >= 0; }
+    ts_windows in = {x, 1, L}, res;
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    if (ts_model_impute(m, &in, mask, &ro, &res) != 0) return -1;
+    memcpy(out, res.data, L * sizeof *out);
+    ts_windows_free(&res);
+    return 0;
+}
+
+#define H (-1)
+
+static void ngram_exact_fills(void)
+{
+    /* 5 between (1,2) and (3,4) three times, 6 once but with a longer context (7 .. 8) */
+    static const int32_t s[] = {0, 1, 2, 5, 3, 4, 0, 0, 1, 2, 5, 3, 4, 0, 0, 1, 2, 5, 3, 4, 0,
+                                7, 1, 2, 6, 3, 4, 8, 0, 2, 9, 9, 0};
+    size_t n = sizeof s / sizeof *s;
+    ts_model *m = train_on("ngram", s, n, 12, NULL);
+    REQUIRE(m);
+    int32_t y[16];
+
+    /* most frequent filler among equally long matches */
+    int32_t w1[] = {0, 1, 2, H, 3, 4, 0};
+    REQUIRE(impute1(m, w1, 7, y) == 0);
+    CHECK(y[3] == 5);
+    /* the longest context wins over frequency */
+    int32_t w2[] = {7, 1, 2, H, 3, 4, 8};
+    REQUIRE(impute1(m, w2, 7, y) == 0);
+    CHECK(y[3] == 6);
+    int32_t all[7] = {7, 1, 2, 6, 3, 4, 8};
+    CHECK(memcmp(y, all, sizeof all) == 0);   /* observed events untouched */
+    /* back-off: (10, 1, 2) .. (3, 4, 11) never seen as a whole, (1, 2) .. (3, 4) is */
+    int32_t w3[] = {10, 1, 2, H, 3, 4, 11};
+    REQUIRE(impute1(m, w3, 7, y) == 0);
+    CHECK(y[3] == 5);
+    /* a two-event run */
+    int32_t w4[] = {0, 1, H, H, 3, 4, 0};
+    REQUIRE(impute1(m, w4, 7, y) == 0);
+    CHECK(y[2] == 2 && y[3] == 5);
+    /* left only: (1, 2) then 11, never seen after a 2-event gap; continuation of (1, 2) is 5 */
+    int32_t w5[] = {0, 1, 2, H, 11, 11};
+    REQUIRE(impute1(m, w5, 6, y) == 0);
+    CHECK(y[3] == 5);
+    /* end of the window: left only */
+    int32_t w6[] = {0, 0, 2, H, H};
+    REQUIRE(impute1(m, w6, 5, y) == 0);
+    CHECK(y[3] == 9 && y[4] == 9);
+    /* start of the window: right only, the most frequent event before (3, 4) is 5 */
+    int32_t w7[] = {H, 3, 4, 0};
+    REQUIRE(impute1(m, w7, 4, y) == 0);
+    CHECK(y[0] == 5);
+    /* nothing known: the most frequent event */
+    int32_t w8[] = {11, H, 11};
+    REQUIRE(impute1(m, w8, 3, y) == 0);
+    CHECK(y[1] == 0);
+    /* two runs in one window, the second using the first's fill as left context */
+    int32_t w9[] = {0, 1, 2, H, 3, 4, 0, 7, 1, 2, H, 3, 4, 8};
+    REQUIRE(impute1(m, w9, 14, y) == 0);
+    CHECK(y[3] == 5 && y[10] == 6);
+    ts_model_free(m);
+}
+
+/* ---- the suffix-array search against a brute-force scan of every position ---- */
+
+static int match_at(const int32_t *s, size_t N, size_t p, const int32_t *y, size_t a, size_t k,
+                    size_t lw, size_t rw)
+{
+    if (p < lw || p + k + rw > N) return 0;
+    for (size_t i = 0; i < lw; i++) if (s[p - 1 - i] != y[a - 1 - i]) return 0;
+    for (size_t i = 0; i < rw; i++) if (s[p + k + i] != y[a + k + i]) return 0;
+    return 1;
+}
+
+/* most frequent filler among positions matching (lw, rw); ties to the earliest; -1: none */
+static long brute_level(const int32_t *s, size_t N, const int32_t *y, size_t a, size_t k,
+                        size_t lw, size_t rw)
+{
+    long best = -1, best_n = 0;
+    for (size_t p = 0; p < N; p++) {
+        if (!match_at(s, N, p, y, a, k, lw, rw)) continue;
+        long c = 0, first = -1;
+        for (size_t q = 0; q < N; q++)
+            if (match_at(s, N, q, y, a, k, lw, rw) && q + k <= N &&
+                memcmp(s + p, s + q, k * sizeof *s) == 0) {
+                if (first < 0) first = (long)q;
+                c++;
+            }
+        if (c > best_n || (c == best_n && first < best)) best = first, best_n = c;
+    }
+    return best;
+}
+
+static void brute_fill(const int32_t *s, size_t N, int order, int32_t top, int32_t *y, size_t a,
+                       size_t k, size_t lav, size_t rav)
+{
+    size_t n = (size_t)order, lm = lav < n ? lav : n, rm = rav < n ? rav : n;
+    long p = -1;
+    if (lm && rm)
+        for (size_t m = n; m >= 1 && p < 0; m--) p = brute_level(s, N, y, a, k, m < lm ? m : lm, m < rm ? m : rm);
+    for (size_t m = lm; m >= 1 && p < 0; m--) p = brute_level(s, N, y, a, k, m, 0);
+    for (size_t m = rm; m >= 1 && p < 0; m--) p = brute_level(s, N, y, a, k, 0, m);
+    for (size_t i = 0; i < k; i++) y[a + i] = p >= 0 ? s[p + i] : top;
+}
+
+static void ngram_matches_brute_force(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 7);
+    for (int trial = 0; trial < 40; trial++) {
+        /* a repetitive stream over a small alphabet with random edits */
+        size_t N = 200 + ts_rng_below(&r, 300);
+        int32_t V = 3 + (int32_t)ts_rng_below(&r, 4);
+        int32_t s[600];
+        size_t period = 3 + ts_rng_below(&r, 9);
+        for (size_t i = 0; i < N; i++)
+            s[i] = ts_rng_uniform(&r) < 0.15 ? (int32_t)ts_rng_below(&r, V) : (int32_t)((i % period) % V);
+        int order = 1 + (int)ts_rng_below(&r, 6);
+        char ord[16];
+        snprintf(ord, sizeof ord, "%d", order);
+        ts_model *m = train_on("ngram", s, N, V + 1, ord);   /* ID V never occurs */
+        REQUIRE(m);
+        int64_t cnt[8] = {0};
+        for (size_t i = 0; i < N; i++) cnt[s[i]]++;
+        int32_t top = 0;
+        for (int32_t v = 1; v <= V; v++) if (cnt[v] > cnt[top]) top = v;
+        for (int q = 0; q < 25; q++) {
+            size_t L = 8 + ts_rng_below(&r, 30), k = 1 + ts_rng_below(&r, 5), a = ts_rng_below(&r, L - k + 1);
+            int32_t w[64], y[64], ref[64];
+            size_t st = ts_rng_below(&r, N - L);
+            for (size_t i = 0; i < L; i++) {
+                w[i] = s[st + i];
+                if (ts_rng_uniform(&r) < 0.1) w[i] = (int32_t)ts_rng_below(&r, V + 1);
+            }
+            memcpy(ref, w, sizeof w);
+            for (size_t i = a; i < a + k; i++) w[i] = H;
+            REQUIRE(impute1(m, w, L, y) == 0);
+            brute_fill(s, N, order, top, ref, a, k, a, L - a - k);
+            CHECK_MSG(memcmp(y, ref, L * sizeof *y) == 0, "trial %d query %d (N %zu, order %d, L %zu, "
+                      "k %zu, a %zu)", trial, q, N, order, L, k, a);
+        }
+        ts_model_free(m);
+    }
+}
+
+static void ngram_windows_without_stream(void)
+{
+    /* training windows only: no match may span two windows */
+    int32_t tw[] = {1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0};
+    ts_split sp;
+    memset(&sp, 0, sizeof sp);
+    sp.train.data = tw;
+    sp.train.n = 3;
+    sp.train.len = 4;
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.n_ids = 10;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("ngram", &o, &m) == 0);
+    int32_t y[8];
+    int32_t w1[] = {5, H, 7};
+    REQUIRE(impute1(m, w1, 3, y) == 0);
+    CHECK(y[1] == 6);
+    /* "3 4 | 5": nothing follows 4 inside a window, so the most frequent event (0), not 5 */
+    int32_t w2[] = {3, 4, H};
+    REQUIRE(impute1(m, w2, 3, y) == 0);
+    CHECK(y[2] == 0);
+    ts_model_free(m);
+}
+
+static void unigram_floor_and_sampling(void)
+{
+    int32_t s[100];
+    for (int i = 0; i < 100; i++) s[i] = i < 60 ? 2 : i < 90 ? 0 : 1;
+    ts_model *m = train_on("unigram", s, 100, 4, NULL);
+    REQUIRE(m);
+    int32_t y[5], w[] = {1, H, H, 0, H};
+    REQUIRE(impute1(m, w, 5, y) == 0);
+    CHECK(y[0] == 1 && y[1] == 2 && y[2] == 2 && y[3] == 0 && y[4] == 2);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 3;
+    ts_windows g;
+    REQUIRE(ts_model_generate(m, 50, 200, &ro, &g) == 0);
+    size_t c[4] = {0};
+    for (size_t i = 0; i < g.n * g.len; i++) c[g.data[i]]++;
+    CHECK(c[3] == 0);
+    CHECK_NEAR(c[2] / 10000.0, 0.6, 0.02);
+    CHECK_NEAR(c[0] / 10000.0, 0.3, 0.02);
+    ts_windows_free(&g);
+    ts_model_free(m);
+}
+
+static void generation_reproducible(void)
+{
+    int32_t s[400];
+    ts_rng r;
+    ts_rng_seed(&r, 1);
+    for (int i = 0; i < 400; i++) s[i] = (int32_t)ts_rng_below(&r, 6);
+    const char *models[] = {"ngram", "unigram"};
+    for (int mi = 0; mi < 2; mi++) {
+        ts_model *m = train_on(models[mi], s, 400, 6, mi == 0 ? "2" : NULL);
+        REQUIRE(m);
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ts_windows a, b, c;
+        ro.seed = 11;
+        REQUIRE(ts_model_generate(m, 8, 64, &ro, &a) == 0);
+        REQUIRE(ts_model_generate(m, 8, 64, &ro, &b) == 0);
+        ro.seed = 12;
+        REQUIRE(ts_model_generate(m, 8, 64, &ro, &c) == 0);
+        CHECK(memcmp(a.data, b.data, 8 * 64 * sizeof *a.data) == 0);
+        CHECK(memcmp(a.data, c.data, 8 * 64 * sizeof *a.data) != 0);
+        /* the same window whatever the thread count and however many are made */
+        ts_set_threads(1);
+        ro.seed = 11;
+        REQUIRE(ts_model_generate(m, 3, 64, &ro, &b) == 0);
+        ts_set_threads(0);
+        CHECK(memcmp(a.data, b.data, 3 * 64 * sizeof *a.data) == 0);
+        if (mi == 0) {
+            /* order 2: every generated bigram occurs in the stream */
+            int seen[6][6] = {{0}};
+            for (int i = 0; i + 1 < 400; i++) seen[s[i]][s[i + 1]] = 1;
+            int bad = 0;
+            for (size_t w = 0; w < a.n; w++)
+                for (size_t t = 0; t + 1 < a.len; t++)
+                    bad += !seen[a.data[w * 64 + t]][a.data[w * 64 + t + 1]];
+            CHECK(bad == 0);
+        }
+        ts_windows_free(&a); ts_windows_free(&b); ts_windows_free(&c);
+        ts_model_free(m);
+    }
+}
+
+static void save_load_roundtrip(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    int32_t s[300];
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    for (int i = 0; i < 300; i++) s[i] = (int32_t)((i % 7) ^ (ts_rng_below(&r, 10) == 0));
+    const char *models[] = {"ngram", "unigram"};
+    for (int mi = 0; mi < 2; mi++) {
+        ts_model *m = train_on(models[mi], s, 300, 8, NULL);
+        REQUIRE(m);
+        /* a named vocabulary travels with the model */
+        char *names[8] = {"read", "write", "openat", "close", "mmap", "futex", "brk", "<unk>"};
+        int64_t counts[8] = {9, 8, 7, 6, 5, 4, 3, 0};
+        ts_vocab v = {8, names, counts, 7};
+        REQUIRE(ts_vocab_copy(&m->vocab, &v) == 0);
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s.tsm", dir, models[mi]);
+        REQUIRE(ts_model_save(m, path) == 0);
+        ts_model *m2 = NULL;
+        REQUIRE(ts_model_load(path, &m2) == 0);
+        CHECK(strcmp(m2->ops->name, models[mi]) == 0);
+        CHECK(m2->n_ids == 8 && m2->vocab.n == 8 && m2->vocab.unk == 7);
+        CHECK(strcmp(m2->vocab.names[2], "openat") == 0 && m2->vocab.counts[1] == 8);
+        ts_windows x = {ts_malloc(20 * 50 * sizeof(int32_t)), 20, 50}, a, b;
+        uint8_t mask[20 * 50];
+        for (int w = 0; w < 20; w++) memcpy(x.data + w * 50, s + 7 * w, 50 * sizeof *s);
+        ts_mask_fill(mask, 20, 50, 10, TS_MASK_RANDOM, 3);
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        REQUIRE(ts_model_impute(m, &x, mask, &ro, &a) == 0);
+        REQUIRE(ts_model_impute(m2, &x, mask, &ro, &b) == 0);
+        CHECK(memcmp(a.data, b.data, 20 * 50 * sizeof *a.data) == 0);
+        ts_windows_free(&a); ts_windows_free(&b);
+        ro.seed = 9;
+        REQUIRE(ts_model_generate(m, 4, 30, &ro, &a) == 0);
+        REQUIRE(ts_model_generate(m2, 4, 30, &ro, &b) == 0);
+        CHECK(memcmp(a.data, b.data, 4 * 30 * sizeof *a.data) == 0);
+        ts_windows_free(&a); ts_windows_free(&b); ts_windows_free(&x);
+        ts_model_free(m);
+        ts_model_free(m2);
+    }
+}
+
+static void corrupt_model_files(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    int32_t s[64];
+    for (int i = 0; i < 64; i++) s[i] = i % 5;
+    ts_model *m = train_on("ngram", s, 64, 5, NULL), *m2 = NULL;
+    REQUIRE(m);
+    char path[512];
+    snprintf(path, sizeof path, "%s/m.tsm", dir);
+    REQUIRE(ts_model_save(m, path) == 0);
+    FILE *f = fopen(path, "rb");
+    REQUIRE(f);
+    unsigned char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    for (size_t cut = 0; cut < n; cut += 7) {   /* every truncation is an error naming the file */
+        f = fopen(path, "wb");
+        fwrite(buf, 1, cut, f);
+        fclose(f);
+        CHECK(ts_model_load(path, &m2) == -1 && m2 == NULL);
+        CHECK(strstr(ts_error(), path) != NULL);
+    }
+    buf[n / 2] ^= 1;
+    f = fopen(path, "wb");
+    fwrite(buf, 1, n, f);
+    fclose(f);
+    CHECK(ts_model_load(path, &m2) == -1);
+    CHECK(strstr(ts_error(), "checksum") != NULL);
+
+    /* well-formed containers with wrong content */
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "transformer");
+    REQUIRE(ts_writer_commit(&w) == 0);
+    CHECK(ts_model_load(path, &m2) == -1);
+    CHECK(strstr(ts_error(), "transformer") && strstr(ts_error(), "ngram"));
+
+    uint32_t vocab0[2] = {0, 0xffffffffu}, nids = 5;
+    int32_t bad[3] = {1, 7, 2};
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "ngram");
+    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+    ts_writer_chunk(&w, "NIDS", &nids, 4);
+    ts_writer_text(&w, "CONFIG", "order=12\n");
+    REQUIRE(ts_writer_commit(&w) == 0);
+    CHECK(ts_model_load(path, &m2) == -1);
+    CHECK(strstr(ts_error(), "STREAM") != NULL);     /* missing section */
+
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "ngram");
+    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+    ts_writer_chunk(&w, "NIDS", &nids, 4);
+    ts_writer_text(&w, "CONFIG", "order=12\n");
+    ts_writer_chunk(&w, "STREAM", bad, sizeof bad);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    CHECK(ts_model_load(path, &m2) == -1);
+    CHECK(strstr(ts_error(), "ID 7") != NULL);       /* ID past NIDS */
+
+    uint32_t vocab_bad[3] = {1000, 0xffffffffu, 0};
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "unigram");
+    ts_writer_chunk(&w, "VOCAB", vocab_bad, sizeof vocab_bad);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    CHECK(ts_model_load(path, &m2) == -1);
+    CHECK(strstr(ts_error(), "VOCAB") != NULL);
+
+    CHECK(ts_model_load("/nonexistent/m.tsm", &m2) == -1);
+    CHECK(strstr(ts_error(), "/nonexistent/m.tsm") != NULL);
+    ts_model_free(m);
+}
+
+static void options_and_errors(void)
+{
+    int32_t s[16] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
+    ts_split sp = stream_split(s, 16);
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.n_ids = 4;
+    ts_model *m = NULL;
+    CHECK(ts_model_train("lstm", &o, &m) == -1 && m == NULL);
+    CHECK(strstr(ts_error(), "lstm") && strstr(ts_error(), "ngram") && strstr(ts_error(), "unigram"));
+    const char *k[2] = {"order", "depth"}, *v[2] = {"3", "2"};
+    o.kv = (ts_kv){2, k, v};
+    CHECK(ts_model_train("ngram", &o, &m) == -1);
+    CHECK(strstr(ts_error(), "--depth") && strstr(ts_error(), "--order"));
+    o.kv.n = 1;
+    v[0] = "3x";
+    CHECK(ts_model_train("ngram", &o, &m) == -1);
+    CHECK(strstr(ts_error(), "3x") != NULL);
+    v[0] = "0";
+    CHECK(ts_model_train("ngram", &o, &m) == -1);
+    CHECK(strstr(ts_error(), "order") != NULL);
+    o.kv.n = 0;
+    o.n_ids = 3;                               /* ID 3 in the stream is out of range */
+    CHECK(ts_model_train("unigram", &o, &m) == -1);
+    CHECK(strstr(ts_error(), "ID 3") != NULL);
+    o.n_ids = 4;
+    REQUIRE(ts_model_train("ngram", &o, &m) == 0);
+    /* observed IDs outside the model's range */
+    int32_t x[4] = {0, 9, 2, 3};
+    uint8_t mask[4] = {1, 1, 0, 1};
+    ts_windows in = {x, 1, 4}, res;
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    CHECK(ts_model_impute(m, &in, mask, &ro, &res) == -1);
+    CHECK(strstr(ts_error(), "position 1") != NULL);
+    x[1] = 1;
+    REQUIRE(ts_model_impute(m, &in, mask, &ro, &res) == 0);
+    CHECK(res.data[2] == 2);
+    ts_windows_free(&res);
+    ts_model_free(m);
+
+    const char *kk[1] = {"order"}, *vv[1] = {"5"};
+    ts_kv kv = {1, kk, vv};
+    long out;
+    CHECK(ts_kv_long(&kv, "order", 1, &out) == 0 && out == 5);
+    CHECK(ts_kv_long(&kv, "other", 1, &out) == 0 && out == 1);
+    double d;
+    CHECK(ts_kv_double(&kv, "order", 0, &d) == 0 && d == 5.0);
+    static const char *const known[] = {"order", NULL};
+    CHECK(ts_kv_check(&kv, "ngram", known) == 0);
+}
+
+/* the reference baseline figure on real data */
+static void ngram_compress_gzip_time_split(void)
+{
+    const char *p = shared_path("datasets/pts/compress-gzip");
+    if (!p) SKIP("../shared/datasets/pts/compress-gzip absent");
+    ts_dataset d;
+    REQUIRE(ts_dataset_load(p, &d) == 0);
+    ts_split sp;
+    REQUIRE(ts_split_make(&d, TS_SPLIT_TIME, 200, 5, 500, &sp) == 0);
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.n_ids = ts_ids_span(d.stream.ids, d.stream.n);
+    o.blackout = 10;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("ngram", &o, &m) == 0);
+    uint8_t *mask = ts_malloc(sp.test.n * 200);
+    ts_mask_fill(mask, sp.test.n, 200, 10, TS_MASK_CENTER, 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ts_windows out;
+    REQUIRE(ts_model_impute(m, &sp.test, mask, &ro, &out) == 0);
+    ts_impute_metrics im;
+    REQUIRE(ts_eval_impute(&sp.test, mask, &out, NULL, &im) == 0);
+    CHECK_MSG(im.accuracy >= 99.0, "accuracy %.2f", im.accuracy);
+    CHECK(im.windows == 500 && im.hidden == 5000);
+    free(mask);
+    ts_windows_free(&out);
+    ts_model_free(m);
+    ts_split_free(&sp);
+    ts_dataset_free(&d);
+}
+
+TEST_MAIN("models", {
+    RUN(ngram_exact_fills);
+    RUN(ngram_matches_brute_force);
+    RUN(ngram_windows_without_stream);
+    RUN(unigram_floor_and_sampling);
+    RUN(generation_reproducible);
+    RUN(save_load_roundtrip);
+    RUN(corrupt_model_files);
+    RUN(options_and_errors);
+    RUN(ngram_compress_gzip_time_split);
+})
