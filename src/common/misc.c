@@ -1,6 +1,7 @@
 /* CRC-32, monotonic time, progress bar, thread count. */
 #include "tracesynth/common.h"
 
+#include <cblas.h>
 #include <omp.h>
 #include <string.h>
 #include <time.h>
@@ -79,10 +80,13 @@ void ts_progress_end(ts_progress *p)
     p->enabled = 0;
 }
 
+/* OpenMP loops and OpenBLAS's own (pthread) pool get the same count; the layers
+ * never call BLAS from inside an OpenMP region, so the two never run at once. */
 void ts_set_threads(int n)
 {
     if (n <= 0) n = omp_get_num_procs();
     omp_set_num_threads(n);
+    openblas_set_num_threads(n);
 }
 
 int ts_get_threads(void) { return omp_get_max_threads(); }
