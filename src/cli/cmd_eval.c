@@ -1,3 +1,363 @@
-/* placeholder until the command lands */
+/* tracesynth eval: imputation metrics (original, mask, imputed) or generation metrics
+ * (real, synthetic, optional train), as an aligned table or one JSON object. */
 #include "cli.h"
-int cmd_eval(int argc, char **argv) { (void)argc; (void)argv; ts_fail("'eval' is not built yet"); return cli_fail(); }
+
+#include <errno.h>
+#include <stddef.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char usage_text[] =
+    "usage: tracesynth eval --original O --mask M --imputed I [--vocab V] [--json]\n"
+    "       tracesynth eval --real R --synthetic S [--train T] [--json]\n"
+    "\n"
+    "Imputation (design/PROTOCOLS.md section 2): over the hidden positions of each window\n"
+    "(mask 0 = missing, 1 = observed, the study's convention), averaged over the windows\n"
+    "that hide at least one event:\n"
+    "  accuracy       share of hidden events predicted exactly (x100)\n"
+    "  perfect rate   share of windows whose hidden events are all right (x100)\n"
+    "  ROUGE-L        LCS(truth, prediction) / k on event tokens (x100); the study printed\n"
+    "                 ROUGE-L on another representation, higher than this token definition\n"
+    "  type accuracy  accuracy of the kernel subsystem of each system call (fs, mm, kernel,\n"
+    "                 arch, net, ipc, security, other); needs event names: --vocab V, or a\n"
+    "                 vocab.tsv in the directory of O\n"
+    "O, M, I are .npy arrays ((N,L), (N,1,L) or (N,L,1), as the study wrote them) or window\n"
+    "files (one window per line, comma-separated). Real-valued imputations are rounded to the\n"
+    "nearest ID and clamped to [0, vocabulary size - 1], or without a vocabulary to\n"
+    "[0, largest ID in O] (this reproduces the study's published accuracies exactly).\n"
+    "\n"
+    "Generation (section 3): synthetic windows S against real windows R:\n"
+    "  JS unigram/bigram  Jensen-Shannon divergence of event / adjacent-pair distributions,\n"
+    "                     base 2, in [0, 1]; pairs are counted inside windows only\n"
+    "  KL unigram         KL(real || synthetic) in bits, add-one smoothed over the event\n"
+    "                     types seen in either\n"
+    "  coverage           share of real event types seen in S, and of S's types seen in R\n"
+    "and with the training data T:\n"
+    "  D_trans            share of adjacent pairs in S never adjacent in T\n"
+    "  memorized          share of S windows occurring verbatim (as a contiguous run) in T\n"
+    "  LCS                longest common substring of each S window with T, in events:\n"
+    "                     mean, median, 90th percentile (linear interpolation), max\n"
+    "R, S, T are window files, .npy arrays, or dataset directories (their whole stream.txt\n"
+    "as one window). Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
+    "rounded and clamped to [0, largest ID in R and T].\n"
+    "\n"
+    "options:\n"
+    "  --json     print one JSON object (stable keys; null where a metric does not apply)\n"
+    "  -h, --help this text\n";
+
+typedef struct {
+    const char *original, *mask, *imputed, *vocab;
+    const char *real, *synthetic, *train;
+    int json;
+} eval_args;
+
+/* --opt VALUE or --opt=VALUE; -1 on a usage error (already printed) */
+static int parse_args(int argc, char **argv, eval_args *a)
+{
+    static const struct { const char *name; size_t off; } opts[] = {
+        {"--original", offsetof(eval_args, original)}, {"--mask", offsetof(eval_args, mask)},
+        {"--imputed", offsetof(eval_args, imputed)},   {"--vocab", offsetof(eval_args, vocab)},
+        {"--real", offsetof(eval_args, real)},         {"--synthetic", offsetof(eval_args, synthetic)},
+        {"--train", offsetof(eval_args, train)},
+    };
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "--json")) { a->json = 1; continue; }
+        size_t j = 0, nopt = sizeof opts / sizeof *opts;
+        for (; j < nopt; j++) {
+            size_t n = strlen(opts[j].name);
+            if (strncmp(arg, opts[j].name, n) == 0 && (arg[n] == 0 || arg[n] == '=')) break;
+        }
+        if (j == nopt) {
+            cli_usage_error("eval", arg[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", arg);
+            return -1;
+        }
+        const char *eq = strchr(arg, '='), *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (!val || !*val) {
+            cli_usage_error("eval", "%s needs a value", opts[j].name);
+            return -1;
+        }
+        *(const char **)((char *)a + opts[j].off) = val;
+    }
+    int imp = a->original || a->mask || a->imputed, gen = a->real || a->synthetic || a->train;
+    if (imp && gen) {
+        cli_usage_error("eval", "give either --original/--mask/--imputed or --real/--synthetic, not both");
+        return -1;
+    }
+    if (!imp && !gen) {
+        cli_usage_error("eval", "nothing to evaluate: give --original, --mask and --imputed, or --real and --synthetic");
+        return -1;
+    }
+    if (imp && !(a->original && a->mask && a->imputed)) {
+        cli_usage_error("eval", "imputation needs %s", !a->original ? "--original" : !a->mask ? "--mask" : "--imputed");
+        return -1;
+    }
+    if (a->vocab && !imp) {
+        cli_usage_error("eval", "--vocab applies to imputation only");
+        return -1;
+    }
+    if (gen && !(a->real && a->synthetic)) {
+        cli_usage_error("eval", "generation needs %s", !a->real ? "--real" : "--synthetic");
+        return -1;
+    }
+    return 0;
+}
+
+/* 1: .npy, 0: something else, -1: unreadable */
+static int is_npy(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return ts_fail("%s: cannot open: %s", path, strerror(errno));
+    char magic[6] = {0};
+    size_t n = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    return n == sizeof magic && memcmp(magic, "\x93NUMPY", 6) == 0;
+}
+
+/* window file, .npy (reals -> nearest ID, clamped to [0, max_id]; max_id < 0: no clamp) or,
+ * when allow_dir, a dataset directory as one window */
+static int load_windows(const char *path, int32_t max_id, int allow_dir, ts_windows *out)
+{
+    memset(out, 0, sizeof *out);
+    struct stat st;
+    if (stat(path, &st) != 0) return ts_fail("%s: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode)) {
+        if (!allow_dir) return ts_fail("%s: is a directory, expected a .npy or window file", path);
+        ts_dataset d;
+        if (ts_dataset_load(path, &d)) return -1;
+        out->data = d.stream.ids;
+        out->n = 1;
+        out->len = d.stream.n;
+        d.stream.ids = NULL;
+        d.stream.n = 0;
+        ts_dataset_free(&d);
+        if (out->len == 0) return ts_fail("%s: empty stream.txt", path);
+        return 0;
+    }
+    int npy = is_npy(path);
+    if (npy < 0) return -1;
+    if (!npy) return ts_windows_read(path, out);
+    ts_npy a;
+    if (ts_npy_read(path, &a)) return -1;
+    int rc = ts_npy_to_windows(&a, path, max_id, out);
+    ts_npy_free(&a);
+    return rc;
+}
+
+static int load_mask(const char *path, uint8_t **mask, size_t *n, size_t *len)
+{
+    *mask = NULL;
+    int npy = is_npy(path);
+    if (npy < 0) return -1;
+    if (npy) {
+        ts_npy a;
+        if (ts_npy_read(path, &a)) return -1;
+        int rc = ts_npy_to_mask(&a, path, mask, n, len);
+        ts_npy_free(&a);
+        return rc;
+    }
+    ts_windows w;
+    if (ts_windows_read(path, &w)) return -1;
+    uint8_t *m = ts_malloc(w.n * w.len);
+    for (size_t i = 0; i < w.n * w.len; i++) {
+        if (w.data[i] > 1) {
+            ts_fail("%s:%zu: mask value %d at position %zu (1 = observed, 0 = missing)", path,
+                    i / w.len + 1, (int)w.data[i], i % w.len);
+            free(m);
+            ts_windows_free(&w);
+            return -1;
+        }
+        m[i] = (uint8_t)w.data[i];
+    }
+    *mask = m;
+    *n = w.n;
+    *len = w.len;
+    ts_windows_free(&w);
+    return 0;
+}
+
+static int32_t max_id_of(const ts_windows *w, int32_t at_least)
+{
+    int32_t m = at_least;
+    for (size_t i = 0; i < w->n * w->len; i++) if (w->data[i] > m) m = w->data[i];
+    return m;
+}
+
+static void json_string(const char *s)
+{
+    if (!s) { fputs("null", stdout); return; }
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') printf("\\%c", c);
+        else if (c < 0x20) printf("\\u%04x", c);
+        else putchar(c);
+    }
+    putchar('"');
+}
+
+static void json_num(const char *key, int has, double v, int last)
+{
+    printf("\"%s\": ", key);
+    if (has) printf("%.6f", v);
+    else fputs("null", stdout);
+    fputs(last ? "}\n" : ", ", stdout);
+}
+
+static int eval_impute(const eval_args *a)
+{
+    ts_windows O = {0}, I = {0};
+    ts_vocab vocab = {0};
+    uint8_t *mask = NULL;
+    char *vocab_path = NULL;
+    size_t mn = 0, ml = 0;
+    int rc = 1;
+    vocab.unk = -1;
+
+    if (a->vocab) {
+        vocab_path = ts_strdup(a->vocab);
+    } else {
+        char *tmp = ts_strdup(a->original);
+        char *p = ts_path_join(dirname(tmp), "vocab.tsv");
+        free(tmp);
+        if (ts_file_exists(p)) vocab_path = p;
+        else free(p);
+    }
+    if (vocab_path && ts_vocab_read(vocab_path, &vocab)) goto done;
+    if (load_windows(a->original, -1, 0, &O)) goto done;
+    int32_t max_id = vocab.n > 0 ? vocab.n - 1 : max_id_of(&O, 0);
+    if (load_windows(a->imputed, max_id, 0, &I)) goto done;
+    if (load_mask(a->mask, &mask, &mn, &ml)) goto done;
+    if (I.n != O.n || I.len != O.len) {
+        ts_fail("%s: %zu windows of %zu events, but %s has %zu windows of %zu", a->imputed, I.n,
+                I.len, a->original, O.n, O.len);
+        goto done;
+    }
+    if (mn != O.n || ml != O.len) {
+        ts_fail("%s: %zu windows of %zu events, but %s has %zu windows of %zu", a->mask, mn, ml,
+                a->original, O.n, O.len);
+        goto done;
+    }
+    ts_impute_metrics m;
+    if (ts_eval_impute(&O, mask, &I, vocab.n > 0 ? &vocab : NULL, &m)) {
+        /* name the file: the library knows only "original" / "imputed" */
+        const char *e = ts_error();
+        const char *f = !strncmp(e, "original:", 9) ? a->original : !strncmp(e, "imputed:", 8) ? a->imputed : NULL;
+        if (f) {
+            char *msg = ts_strdup(strchr(e, ':') + 1);
+            if (vocab_path && strstr(msg, "vocabulary")) ts_fail("%s:%s of %s", f, msg, vocab_path);
+            else ts_fail("%s:%s", f, msg);
+            free(msg);
+        }
+        goto done;
+    }
+    if (a->json) {
+        printf("{\"mode\": \"impute\", \"windows\": %zu, \"hidden\": %zu, ", m.windows, m.hidden);
+        json_num("accuracy", 1, m.accuracy, 0);
+        json_num("perfect", 1, m.perfect, 0);
+        json_num("rouge_l", 1, m.rouge_l, 0);
+        fputs("\"rouge_l_definition\": \"token LCS / k\", \"vocab\": ", stdout);
+        json_string(m.has_type ? vocab_path : NULL);
+        fputs(", ", stdout);
+        json_num("type_accuracy", m.has_type, m.type_accuracy, 1);
+    } else {
+        printf("imputation: %zu windows of %zu, %zu hidden events (mask 0 = missing)\n", m.windows,
+               O.len, m.hidden);
+        printf("  %-15s %7.2f\n", "accuracy", m.accuracy);
+        printf("  %-15s %7.2f\n", "perfect rate", m.perfect);
+        printf("  %-15s %7.2f   token LCS / k\n", "ROUGE-L", m.rouge_l);
+        if (m.has_type) printf("  %-15s %7.2f   kernel subsystem, names from %s\n", "type accuracy",
+                               m.type_accuracy, vocab_path);
+        else printf("  %-15s %7s   no event names (no --vocab, no vocab.tsv beside %s)\n",
+                    "type accuracy", "-", a->original);
+    }
+    rc = 0;
+done:
+    ts_windows_free(&O);
+    ts_windows_free(&I);
+    ts_vocab_free(&vocab);
+    free(mask);
+    free(vocab_path);
+    return rc ? cli_fail() : 0;
+}
+
+static void describe(const char *what, const ts_windows *w)
+{
+    printf("  %-10s %zu window%s of %zu events\n", what, w->n, w->n == 1 ? "" : "s", w->len);
+}
+
+static int eval_generate(const eval_args *a)
+{
+    ts_windows R = {0}, S = {0}, T = {0};
+    int rc = 1;
+    if (load_windows(a->real, -1, 1, &R)) goto done;
+    if (a->train && load_windows(a->train, -1, 1, &T)) goto done;
+    int32_t max_id = max_id_of(&R, a->train ? max_id_of(&T, 0) : 0);
+    if (load_windows(a->synthetic, max_id, 1, &S)) goto done;
+    ts_gen_metrics g;
+    if (ts_eval_generate(&R, &S, a->train ? &T : NULL, &g)) {
+        const char *e = ts_error();
+        const char *f = !strncmp(e, "real:", 5) ? a->real : !strncmp(e, "synthetic:", 10) ? a->synthetic
+                      : !strncmp(e, "train:", 6) ? a->train : NULL;
+        if (f) {
+            char *msg = ts_strdup(strchr(e, ':') + 1);
+            ts_fail("%s:%s", f, msg);
+            free(msg);
+        }
+        goto done;
+    }
+    int t = g.has_train;
+    if (a->json) {
+        printf("{\"mode\": \"generate\", \"real_windows\": %zu, \"real_length\": %zu, "
+               "\"synthetic_windows\": %zu, \"synthetic_length\": %zu, ", R.n, R.len, S.n, S.len);
+        json_num("js_unigram", 1, g.js_unigram, 0);
+        json_num("js_bigram", 1, g.js_bigram, 0);
+        json_num("kl_unigram", 1, g.kl_unigram, 0);
+        json_num("coverage_real", 1, g.coverage_real, 0);
+        json_num("coverage_synth", 1, g.coverage_synth, 0);
+        json_num("d_trans", t, g.d_trans, 0);
+        json_num("memorized", t, g.memorized, 0);
+        json_num("lcs_mean", t, g.lcs_mean, 0);
+        json_num("lcs_median", t, g.lcs_median, 0);
+        json_num("lcs_p90", t, g.lcs_p90, 0);
+        json_num("lcs_max", t, g.lcs_max, 1);
+    } else {
+        printf("generation:\n");
+        describe("real", &R);
+        describe("synthetic", &S);
+        if (t) describe("train", &T);
+        printf("  %-19s %8.4f   bits, in [0, 1]\n", "JS unigram", g.js_unigram);
+        printf("  %-19s %8.4f   bits, pairs inside windows\n", "JS bigram", g.js_bigram);
+        printf("  %-19s %8.4f   bits, KL(real || synthetic), add-one\n", "KL unigram", g.kl_unigram);
+        printf("  %-19s %8.4f   real event types seen in synthetic\n", "coverage real", g.coverage_real);
+        printf("  %-19s %8.4f   synthetic event types seen in real\n", "coverage synthetic", g.coverage_synth);
+        if (t) {
+            printf("  %-19s %8.4f   synthetic pairs never adjacent in train\n", "D_trans", g.d_trans);
+            printf("  %-19s %8.4f   synthetic windows verbatim in train\n", "memorized", g.memorized);
+            printf("  %-19s %8.1f   median %.1f, p90 %.1f, max %.0f events\n", "LCS with train mean",
+                   g.lcs_mean, g.lcs_median, g.lcs_p90, g.lcs_max);
+        } else {
+            printf("  %-19s %8s   no --train\n", "D_trans, memorized", "-");
+        }
+    }
+    rc = 0;
+done:
+    ts_windows_free(&R);
+    ts_windows_free(&S);
+    ts_windows_free(&T);
+    return rc ? cli_fail() : 0;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    eval_args a;
+    if (parse_args(argc, argv, &a)) return 2;
+    return a.original ? eval_impute(&a) : eval_generate(&a);
+}

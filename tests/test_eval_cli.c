@@ -1,0 +1,228 @@
+/* tracesynth eval on the command line: text and .npy inputs, vocab.tsv found beside the
+ * original, JSON output, and one clear error line with a non-zero exit on bad usage. */
+#include "check.h"
+#include "tracesynth.h"
+
+static char dir[256];
+
+static const char *at(const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+/* run the CLI with stdout captured into out (n bytes); returns the exit status */
+static int run_out(const char *args, char *out, size_t n)
+{
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s %s 2>/dev/null >%s", bin, args, at("stdout"));
+    int st = system(cmd);
+    FILE *f = fopen(at("stdout"), "r");
+    size_t got = f ? fread(out, 1, n - 1, f) : 0;
+    if (f) fclose(f);
+    out[got] = 0;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* the number after "key": in a JSON line, or NAN */
+static double json_get(const char *json, const char *key)
+{
+    char k[128];
+    snprintf(k, sizeof k, "\"%s\": ", key);
+    const char *p = strstr(json, k);
+    if (!p || !strncmp(p + strlen(k), "null", 4)) return NAN;
+    return atof(p + strlen(k));
+}
+
+static void setup(void)
+{
+    const char *d = scratch_dir();
+    snprintf(dir, sizeof dir, "%s", d ? d : "/tmp");
+    /* 2 windows of 5, centre k = 3: w0 all right, w1 one of three (LCS 2) */
+    write_text(at("o.txt"), "1,2,3,4,5\n1,2,3,4,5\n");
+    write_text(at("m.txt"), "1,0,0,0,1\n1,0,0,0,1\n");
+    write_text(at("i.txt"), "1,2,3,4,5\n1,3,2,4,5\n");
+    write_text(at("i_short.txt"), "1,2,3,4\n1,3,2,4\n");
+    write_text(at("m_three.txt"), "1,0,0,0,1\n1,0,0,0,1\n1,0,0,0,1\n");
+    write_text(at("m_bad.txt"), "1,0,0,0,1\n1,0,2,0,1\n");
+    mkdir(at("named"), 0755);
+    write_text(at("named/o.txt"), "0,1,2,3\n");
+    write_text(at("named/m.txt"), "1,0,0,1\n");
+    write_text(at("named/i.txt"), "0,4,3,3\n");
+    write_text(at("named/vocab.tsv"), "0\tread\t9\n1\tsyscall_entry_write\t8\n2\tmmap\t7\n"
+                                      "3\tfutex\t6\n4\tpread64\t5\n");
+    mkdir(at("ds"), 0755);
+    write_text(at("ds/stream.txt"), "1,2,3,4,5,6,7,8\n");
+    write_text(at("real.txt"), "1,2,3\n4,5,6\n");
+    write_text(at("synth.txt"), "2,3,4\n4,5,6\n3,2,1\n9,9,9\n");
+}
+
+static void help_and_usage(void)
+{
+    char err[512], out[4096];
+    CHECK(run_out("eval --help", out, sizeof out) == 0);
+    CHECK(strstr(out, "--original") && strstr(out, "--synthetic"));
+    CHECK(run_cli("eval", err, sizeof err) == 2);
+    CHECK(strstr(err, "nothing to evaluate") != NULL);
+    CHECK(run_cli("eval --original a --mask b", err, sizeof err) == 2);
+    CHECK(strstr(err, "--imputed") != NULL);
+    CHECK(run_cli("eval --original a --mask b --imputed c --real d", err, sizeof err) == 2);
+    CHECK(run_cli("eval --real a", err, sizeof err) == 2);
+    CHECK(strstr(err, "--synthetic") != NULL);
+    CHECK(run_cli("eval --bogus", err, sizeof err) == 2);
+    CHECK(strstr(err, "--bogus") != NULL);
+    CHECK(run_cli("eval --real", err, sizeof err) == 2);
+    CHECK(strstr(err, "needs a value") != NULL);
+}
+
+static void impute_text(void)
+{
+    char args[2048], out[4096];
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("o.txt"),
+             at("m.txt"), at("i.txt"));
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    CHECK(strncmp(out, "{\"mode\": \"impute\"", 17) == 0);
+    CHECK_NEAR(json_get(out, "windows"), 2, 0);
+    CHECK_NEAR(json_get(out, "hidden"), 6, 0);
+    CHECK_NEAR(json_get(out, "accuracy"), 100.0 * (1 + 1.0 / 3) / 2, 1e-5);
+    CHECK_NEAR(json_get(out, "perfect"), 50, 1e-6);
+    CHECK_NEAR(json_get(out, "rouge_l"), 100.0 * (1 + 2.0 / 3) / 2, 1e-5);
+    CHECK(isnan(json_get(out, "type_accuracy")));
+    CHECK(strstr(out, "\"vocab\": null") != NULL);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("o.txt"), at("m.txt"),
+             at("i.txt"));
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    CHECK(strstr(out, "accuracy") && strstr(out, "66.67"));
+}
+
+static void impute_vocab_found(void)
+{
+    /* hidden read/write -> pread64/futex: exact 0 of 2, types fs=fs, fs!=kernel */
+    char args[2048], out[4096], err[512];
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("named/o.txt"),
+             at("named/m.txt"), at("named/i.txt"));
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "accuracy"), 0, 0);
+    CHECK_NEAR(json_get(out, "type_accuracy"), 50, 1e-6);
+    CHECK(strstr(out, "named/vocab.tsv") != NULL);
+    /* an ID the vocabulary does not name */
+    write_text(at("named/i_bad.txt"), "0,7,3,3\n");
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("named/o.txt"),
+             at("named/m.txt"), at("named/i_bad.txt"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "i_bad.txt: window 0, position 1: ID 7") != NULL, "%s", err);
+}
+
+static void impute_bad_input(void)
+{
+    char args[2048], err[512];
+    snprintf(args, sizeof args, "eval --original %s/nope.npy --mask %s --imputed %s", dir, at("m.txt"),
+             at("i.txt"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "nope.npy") && strncmp(err, "tracesynth: error: ", 19) == 0, "%s", err);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("o.txt"), at("m.txt"),
+             at("i_short.txt"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "i_short.txt: 2 windows of 4 events, but") && strstr(err, "o.txt has 2 windows of 5"),
+              "%s", err);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("o.txt"),
+             at("m_three.txt"), at("i.txt"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "m_three.txt: 3 windows of 5 events") != NULL, "%s", err);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("o.txt"), at("m_bad.txt"),
+             at("i.txt"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "m_bad.txt:2: mask value 2") != NULL, "%s", err);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("o.txt"), at("o.txt"),
+             at("i.txt"));
+    CHECK(run_cli(args, err, sizeof err) == 1);             /* values 2..5 in a mask */
+    /* .npy with a shape mismatch against a text original */
+    float f[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    size_t shape[3] = {4, 1, 3};
+    REQUIRE(ts_npy_write(at("i.npy"), TS_NPY_F32, f, 3, shape) == 0);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("o.txt"), at("m.txt"),
+             at("i.npy"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "i.npy: 4 windows of 3 events") != NULL, "%s", err);
+}
+
+static void impute_npy_clamped(void)
+{
+    /* reals round to the nearest ID, clamped to [0, max ID of the original] = [0, 5] */
+    float o[10] = {1, 2, 3, 4, 5, 1, 2, 3, 4, 5}, m[10] = {1, 0, 0, 0, 1, 1, 0, 0, 0, 1};
+    float im[10] = {0, 2.4f, 2.6f, 3.9f, 0, 0, -0.7f, 3.2f, 9.0f, 0};
+    size_t shape[3] = {2, 1, 5};
+    REQUIRE(ts_npy_write(at("o.npy"), TS_NPY_F32, o, 3, shape) == 0);
+    REQUIRE(ts_npy_write(at("m.npy"), TS_NPY_F32, m, 3, shape) == 0);
+    REQUIRE(ts_npy_write(at("im.npy"), TS_NPY_F32, im, 3, shape) == 0);
+    /* w0: 2 3 4 -> 2 3 4 (all right); w1: 2 3 4 -> 0 3 5 (one right) */
+    char args[2048], out[4096];
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("o.npy"),
+             at("m.npy"), at("im.npy"));
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "accuracy"), 100.0 * (1 + 1.0 / 3) / 2, 1e-5);
+    CHECK_NEAR(json_get(out, "perfect"), 50, 1e-6);
+}
+
+static void generate_text_and_dataset(void)
+{
+    char args[2048], out[4096], err[512];
+    /* train = dataset directory (one stream 1..8); see test_eval.c gen_train_metrics */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("real.txt"),
+             at("synth.txt"), at("ds"));
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    CHECK(strncmp(out, "{\"mode\": \"generate\"", 19) == 0);
+    CHECK_NEAR(json_get(out, "d_trans"), 0.5, 1e-6);
+    CHECK_NEAR(json_get(out, "memorized"), 0.5, 1e-6);
+    CHECK_NEAR(json_get(out, "lcs_mean"), 1.75, 1e-6);
+    CHECK_NEAR(json_get(out, "lcs_max"), 3, 1e-6);
+    CHECK_NEAR(json_get(out, "coverage_real"), 1, 1e-6);          /* 1..6 all in synthetic */
+    CHECK_NEAR(json_get(out, "coverage_synth"), 6.0 / 7, 1e-6);   /* 9 is not real */
+    CHECK_NEAR(json_get(out, "synthetic_windows"), 4, 0);
+    /* without train: those keys are null, the rest stays */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --json", at("real.txt"), at("synth.txt"));
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    CHECK(isnan(json_get(out, "d_trans")) && isnan(json_get(out, "lcs_p90")));
+    CHECK(json_get(out, "js_unigram") > 0 && json_get(out, "js_unigram") < 1);
+    /* table */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s", at("ds"), at("synth.txt"),
+             at("ds"));
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    CHECK(strstr(out, "D_trans") && strstr(out, "memorized"));
+    /* a missing file and a directory without stream.txt */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s/none.txt", at("real.txt"), dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "none.txt") != NULL, "%s", err);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("real.txt"), at("named"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "stream.txt") != NULL, "%s", err);
+}
+
+static void paper_figures_cli(void)
+{
+    const char *p = shared_path("reference/paper-results/SSSD_S4/pybench_10");
+    if (!p) SKIP("reference/paper-results not found (set TRACESYNTH_SHARED)");
+    char d[1024], args[4096], out[4096];
+    snprintf(d, sizeof d, "%.1000s", p);
+    snprintf(args, sizeof args, "eval --original %s/original0.npy --mask %s/mask0.npy --imputed %s/imputation0.npy --json",
+             d, d, d);
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "accuracy"), 78.14, 1e-6);
+    CHECK_NEAR(json_get(out, "perfect"), 69.0, 1e-6);
+}
+
+TEST_MAIN("eval_cli", {
+    setup();
+    RUN(help_and_usage);
+    RUN(impute_text);
+    RUN(impute_vocab_found);
+    RUN(impute_bad_input);
+    RUN(impute_npy_clamped);
+    RUN(generate_text_and_dataset);
+    RUN(paper_figures_cli);
+})
