@@ -278,7 +278,7 @@ static void gen_speed(void)
     ts_rng_seed(&r, 3);
     fake_trace(t, tn, &r, 2);
     fake_trace(s, sn * sl, &r, 4);
-    ts_windows T = win(t, 1, tn), S = win(s, sn, sl), R = win(t + tn - sn * sl, sn, sl);
+    ts_windows T = win(t, 1, tn), S = win(s, sn, sl), R = win(t, tn / sl, sl);
     ts_gen_metrics g;
     double t0 = ts_now();
     REQUIRE(ts_eval_generate(&R, &S, &T, &g) == 0);
