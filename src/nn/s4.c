@@ -1,0 +1,293 @@
+/* The S4 layer of SSSD-S4: S4D kernel and convolution (s4_conv.c), D skip,
+ * GELU, output linear, residual and LayerNorm over channels; set-up, S4D-LegS
+ * initialisation, forward, backward and a benchmark. */
+#include <fftw3.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracesynth/common.h"
+#include "tracesynth/nn.h"
+#include "tracesynth/s4.h"
+
+/* round a float count up to 64 bytes so every block stays aligned */
+static size_t a16(size_t n) { return (n + 15) & ~(size_t)15; }
+
+void ts_s4_layout_of(const ts_s4_config *c, ts_s4_layout *o)
+{
+    size_t H = (size_t)c->H, Nh = (size_t)(c->N / 2), dirs = c->bidirectional ? 2 : 1;
+    size_t at = 0;
+    o->log_dt = at;   at += H;
+    o->log_A_re = at; at += H * Nh;
+    o->A_im = at;     at += H * Nh;
+    o->C = at;        at += dirs * H * Nh * 2;
+    o->D = at;        at += H;
+    o->W = at;        at += H * H;
+    o->bias = at;     at += H;
+    o->ln_g = at;     at += H;
+    o->ln_b = at;     at += H;
+    o->total = at;
+}
+
+size_t ts_s4_num_params(const ts_s4_config *c)
+{
+    ts_s4_layout o;
+    ts_s4_layout_of(c, &o);
+    return o.total;
+}
+
+/* smallest 2^a 3^b 5^c >= n: sizes FFTW handles with its fastest codelets */
+static int fft_size(int n)
+{
+    for (int m = n;; m++) {
+        int r = m;
+        while (r % 2 == 0) r /= 2;
+        while (r % 3 == 0) r /= 3;
+        while (r % 5 == 0) r /= 5;
+        if (r == 1) return m;
+    }
+}
+
+int ts_s4_init(ts_s4 *s, const ts_s4_config *c)
+{
+    memset(s, 0, sizeof *s);
+    if (c->H < 1 || c->L < 1)
+        return ts_fail("s4: channels (%d) and length (%d) must be positive", c->H, c->L);
+    if (c->N < 2 || c->N % 2)
+        return ts_fail("s4: state size must be even and at least 2, got %d", c->N);
+    if (c->bidirectional != 0 && c->bidirectional != 1)
+        return ts_fail("s4: bidirectional must be 0 or 1, got %d", c->bidirectional);
+    if (c->conv != TS_S4_CONV_AUTO && c->conv != TS_S4_CONV_FFT && c->conv != TS_S4_CONV_DIRECT)
+        return ts_fail("s4: unknown convolution path %d", (int)c->conv);
+    if (c->L > (1 << 24) || (size_t)c->H * c->L > ((size_t)1 << 40))
+        return ts_fail("s4: length %d x channels %d too large", c->L, c->H);
+    s->c = *c;
+    s->dirs = c->bidirectional ? 2 : 1;
+    s->Nh = c->N / 2;
+    s->use_fft = c->conv == TS_S4_CONV_FFT || (c->conv == TS_S4_CONV_AUTO && c->L >= TS_S4_FFT_MIN_L);
+    s->nthreads = omp_get_max_threads();
+    ts_s4_layout_of(c, &s->p);
+    if (s->use_fft) {
+        s->M = fft_size(2 * c->L);
+        s->khat_stride = (int)a16((size_t)(s->M / 2 + 1) * 2);
+        float *re = fftwf_malloc(sizeof(float) * s->M);
+        fftwf_complex *sp = fftwf_malloc(sizeof(fftwf_complex) * (s->M / 2 + 1));
+        if (!re || !sp) {
+            fftwf_free(re);
+            fftwf_free(sp);
+            return ts_fail("s4: out of memory for FFT size %d", s->M);
+        }
+        /* ESTIMATE: the same plan, hence the same rounding, on every run */
+        s->plan_r2c = fftwf_plan_dft_r2c_1d(s->M, re, sp, FFTW_ESTIMATE);
+        s->plan_c2r = fftwf_plan_dft_c2r_1d(s->M, sp, re, FFTW_ESTIMATE);
+        fftwf_free(re);
+        fftwf_free(sp);
+        if (!s->plan_r2c || !s->plan_c2r) {
+            ts_s4_free(s);
+            return ts_fail("s4: FFTW could not plan size %d", s->M);
+        }
+    }
+    return 0;
+}
+
+void ts_s4_free(ts_s4 *s)
+{
+    if (s->plan_r2c) fftwf_destroy_plan((fftwf_plan)s->plan_r2c);
+    if (s->plan_c2r) fftwf_destroy_plan((fftwf_plan)s->plan_c2r);
+    s->plan_r2c = s->plan_c2r = NULL;
+}
+
+/* ---------------------------------------------------------------------------
+ * S4D-LegS modes. HiPPO-LegS is A = -1/2 I + S - P P^T with P_n = sqrt(n + 1/2)
+ * and S skew-symmetric, S[n,k] = -sqrt((2n+1)(2k+1))/2 for n > k. The normal
+ * part -1/2 I + S has eigenvalues -1/2 + i w, where i S (Hermitian) has the
+ * real eigenvalues -w. They come in +/- pairs; one of each pair is kept.
+ * ------------------------------------------------------------------------- */
+extern void zheev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
+                   double *w, double *work, const int *lwork, double *rwork, int *info,
+                   size_t jobz_len, size_t uplo_len);
+
+int ts_s4_legs_eigs(int N, double *im)
+{
+    if (N < 2 || N % 2) return ts_fail("s4: state size must be even and at least 2, got %d", N);
+    int lwork = 4 * N, info = 0;
+    double *a = ts_calloc((size_t)N * N * 2, sizeof(double));   /* column-major complex */
+    double *w = ts_malloc(sizeof(double) * N);
+    double *work = ts_malloc(sizeof(double) * 2 * lwork);
+    double *rwork = ts_malloc(sizeof(double) * 3 * N);
+    for (int k = 0; k < N; k++)
+        for (int n = 0; n < N; n++) {
+            double v = n == k ? 0 : 0.5 * sqrt((2.0 * n + 1) * (2.0 * k + 1));
+            if (n > k) v = -v;
+            a[((size_t)k * N + n) * 2 + 1] = v;   /* (i S)[n,k] = i S[n,k] */
+        }
+    zheev_("N", "U", &N, a, &N, w, work, &lwork, rwork, &info, 1, 1);
+    if (info == 0)   /* w ascending: the first N/2 are the -w of the positive modes */
+        for (int j = 0; j < N / 2; j++) im[j] = -w[N / 2 - 1 - j];
+    free(a);
+    free(w);
+    free(work);
+    free(rwork);
+    if (info != 0) return ts_fail("s4: eigenvalue solver failed for the LegS matrix (info %d)", info);
+    return 0;
+}
+
+int ts_s4_init_params(const ts_s4 *s, float *params, uint64_t seed)
+{
+    const int H = s->c.H, Nh = s->Nh;
+    const ts_s4_layout *p = &s->p;
+    double *im = ts_malloc(sizeof(double) * Nh);
+    if (ts_s4_legs_eigs(s->c.N, im) != 0) {
+        free(im);
+        return -1;
+    }
+    ts_rng r;
+    ts_rng_seed(&r, seed);
+    const double lo = log(1e-3), hi = log(1e-1);
+    for (int h = 0; h < H; h++) params[p->log_dt + h] = (float)(lo + ts_rng_uniform(&r) * (hi - lo));
+    for (int h = 0; h < H; h++)
+        for (int n = 0; n < Nh; n++) {
+            params[p->log_A_re + (size_t)h * Nh + n] = (float)log(0.5);
+            params[p->A_im + (size_t)h * Nh + n] = (float)im[n];
+        }
+    free(im);
+    size_t nC = (size_t)s->dirs * H * Nh * 2;
+    ts_init_normal(params + p->C, nC, 0.0f, (float)sqrt(0.5), &r);
+    ts_init_normal(params + p->D, (size_t)H, 0.0f, 1.0f, &r);
+    ts_linear_init(params + p->W, params + p->bias, H, H, &r);
+    for (int h = 0; h < H; h++) {
+        params[p->ln_g + h] = 1.0f;
+        params[p->ln_b + h] = 0.0f;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Activations: K (dirs, H, L) | Khat (H, M/2+1, 2) on the FFT path |
+ *              y (B, H, L) the SSM output before GELU | r (B, H, L) the
+ *              LayerNorm input | mean, rstd (B, L)
+ * Scratch:     forward  g (B, H, L) | conv | linear
+ *              backward s1, s2, s3 (B, H, L) | dK (dirs, H, L) | conv | linear
+ * ------------------------------------------------------------------------- */
+typedef struct { float *K, *Khat, *y, *r, *mean, *rstd; size_t total; } act_view;
+
+static act_view act_of(const ts_s4 *s, int B, float *act)
+{
+    size_t H = (size_t)s->c.H, L = (size_t)s->c.L, BHL = (size_t)B * H * L, at = 0;
+    act_view v;
+    v.K = act + at;    at += a16((size_t)s->dirs * H * L);
+    v.Khat = act + at; at += s->use_fft ? H * (size_t)s->khat_stride : 0;
+    v.y = act + at;    at += a16(BHL);
+    v.r = act + at;    at += a16(BHL);
+    v.mean = act + at; at += a16((size_t)B * L);
+    v.rstd = act + at; at += a16((size_t)B * L);
+    v.total = at;
+    return v;
+}
+
+size_t ts_s4_act_size(const ts_s4 *s, int B) { return act_of(s, B, NULL).total; }
+
+static size_t linear_scratch(const ts_s4 *s) { return ts_conv1d_scratch_size(s->c.H, s->c.H, s->c.L, 1); }
+
+size_t ts_s4_scratch_size(const ts_s4 *s, int B)
+{
+    size_t BHL = a16((size_t)B * s->c.H * s->c.L);
+    size_t tail = a16(ts_s4_conv_scratch_size(s)) + a16(linear_scratch(s));
+    size_t fwd = BHL + tail;
+    size_t bwd = 3 * BHL + a16((size_t)s->dirs * s->c.H * s->c.L) + tail;
+    return fwd > bwd ? fwd : bwd;
+}
+
+void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, float *out,
+                   float *act, float *scratch)
+{
+    const int H = s->c.H, L = s->c.L;
+    const size_t n = (size_t)B * H * L;
+    const ts_s4_layout *p = &s->p;
+    act_view a = act_of(s, B, act);
+    float *g = scratch, *conv_scr = g + a16(n), *lin_scr = conv_scr + a16(ts_s4_conv_scratch_size(s));
+
+    ts_s4_kernel(s, params, a.K);
+    ts_s4_conv_forward(s, a.K, params + p->D, x, B, a.y, a.Khat, conv_scr);
+    ts_gelu_forward(g, a.y, n);
+    ts_conv1d_forward(a.r, g, params + p->W, params + p->bias, B, H, H, L, 1, 1, lin_scr);
+    float *r = a.r;
+    #pragma omp parallel for simd schedule(static)
+    for (size_t i = 0; i < n; i++) r[i] += x[i];
+    ts_layernorm_forward(out, a.mean, a.rstd, a.r, params + p->ln_g, params + p->ln_b, B, H, L);
+}
+
+void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
+                    const float *act, const float *dout, float *dparams, float *dx,
+                    float *scratch)
+{
+    const int H = s->c.H, L = s->c.L;
+    const size_t n = (size_t)B * H * L, nK = (size_t)s->dirs * H * L;
+    const ts_s4_layout *p = &s->p;
+    act_view a = act_of(s, B, (float *)act);
+    float *s1 = scratch, *s2 = s1 + a16(n), *s3 = s2 + a16(n), *dK = s3 + a16(n);
+    float *conv_scr = dK + a16(nK), *lin_scr = conv_scr + a16(ts_s4_conv_scratch_size(s));
+
+    /* LayerNorm: s1 = d r; the residual passes it straight to dx */
+    memset(s1, 0, sizeof(float) * n);
+    ts_layernorm_backward(s1, dparams + p->ln_g, dparams + p->ln_b, dout, a.r, a.mean, a.rstd,
+                          params + p->ln_g, B, H, L);
+    if (dx) {
+        #pragma omp parallel for simd schedule(static)
+        for (size_t i = 0; i < n; i++) dx[i] += s1[i];
+    }
+    /* output linear: its input gelu(y) is recomputed into s2; s3 = d gelu(y) */
+    ts_gelu_forward(s2, a.y, n);
+    memset(s3, 0, sizeof(float) * n);
+    ts_conv1d_backward(s3, dparams + p->W, dparams + p->bias, s1, s2, params + p->W, B, H, H, L,
+                       1, 1, lin_scr);
+    /* GELU: s1 = d y */
+    memset(s1, 0, sizeof(float) * n);
+    ts_gelu_backward(s1, s3, a.y, n);
+    /* convolution and D, then the kernel parameters */
+    memset(dK, 0, sizeof(float) * nK);
+    ts_s4_conv_backward(s, a.K, a.Khat, params + p->D, x, s1, B, dK, dparams + p->D, dx, conv_scr);
+    ts_s4_kernel_backward(s, params, dK, dparams);
+}
+
+/* ---------------------------------------------------------------------------
+ * Benchmark
+ * ------------------------------------------------------------------------- */
+int ts_s4_bench(int B, int H, int N, int L, ts_s4_conv conv, int iters, double *fwd_ms,
+                double *bwd_ms)
+{
+    ts_s4_config c = { .H = H, .N = N, .L = L, .bidirectional = 1, .conv = conv };
+    ts_s4 s;
+    if (ts_s4_init(&s, &c) != 0) return -1;
+    if (iters < 1) iters = 1;
+    size_t np = ts_s4_num_params(&c), n = (size_t)B * H * L;
+    float *params = ts_alloc_aligned(sizeof(float) * np);
+    float *grads = ts_alloc_aligned(sizeof(float) * np);
+    float *x = ts_alloc_aligned(sizeof(float) * n), *out = ts_alloc_aligned(sizeof(float) * n);
+    float *dout = ts_alloc_aligned(sizeof(float) * n), *dx = ts_alloc_aligned(sizeof(float) * n);
+    float *act = ts_alloc_aligned(sizeof(float) * ts_s4_act_size(&s, B));
+    float *scr = ts_alloc_aligned(sizeof(float) * ts_s4_scratch_size(&s, B));
+    int rc = ts_s4_init_params(&s, params, 1);
+    if (rc == 0) {
+        ts_rng r;
+        ts_rng_seed(&r, 2);
+        ts_init_normal(x, n, 0, 1, &r);
+        ts_init_normal(dout, n, 0, 1, &r);
+        double tf = 0, tb = 0;
+        for (int it = -1; it < iters; it++) {   /* it = -1 warms up */
+            double t0 = ts_now();
+            ts_s4_forward(&s, params, x, B, out, act, scr);
+            double t1 = ts_now();
+            ts_s4_backward(&s, params, x, B, act, dout, grads, dx, scr);
+            double t2 = ts_now();
+            if (it >= 0) { tf += t1 - t0; tb += t2 - t1; }
+        }
+        *fwd_ms = 1e3 * tf / iters;
+        *bwd_ms = 1e3 * tb / iters;
+    }
+    ts_free_aligned(params); ts_free_aligned(grads); ts_free_aligned(x); ts_free_aligned(out);
+    ts_free_aligned(dout); ts_free_aligned(dx); ts_free_aligned(act); ts_free_aligned(scr);
+    ts_s4_free(&s);
+    return rc;
+}

@@ -1,0 +1,334 @@
+/* S4 core: the S4D kernel (ZOH, diagonal A) and the long convolution, forward
+ * and backward. See include/tracesynth/s4.h for the maths and conventions. */
+#include <fftw3.h>     /* before complex.h: fftwf_complex stays float[2] */
+#include <complex.h>
+#include <math.h>
+#include <omp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tracesynth/s4.h"
+
+/* ---------------------------------------------------------------------------
+ * Kernel
+ *
+ * Per channel h and mode n: z = exp(dt A), E = (z - 1) / A, C' = C E and
+ *   K[l] = 2 Re sum_n C'_n z_n^l.
+ * Powers z^l come from the recurrence p <- p z in double precision (|z| < 1,
+ * so the error grows like l * 1e-16, far below float rounding).
+ * ------------------------------------------------------------------------- */
+
+/* modes per block: the accumulation over modes of one block is in double */
+#define KBLOCK 32
+
+void ts_s4_kernel(const ts_s4 *s, const float *params, float *K)
+{
+    const int H = s->c.H, L = s->c.L, Nh = s->Nh, dirs = s->dirs;
+    const float *log_dt = params + s->p.log_dt, *log_A_re = params + s->p.log_A_re;
+    const float *A_im = params + s->p.A_im, *Cp = params + s->p.C;
+    int nt = s->nthreads < omp_get_max_threads() ? s->nthreads : omp_get_max_threads();
+
+    #pragma omp parallel for schedule(static) num_threads(nt)
+    for (int h = 0; h < H; h++) {
+        double dt = exp((double)log_dt[h]);
+        for (int d = 0; d < dirs; d++) memset(K + ((size_t)d * H + h) * L, 0, sizeof(float) * L);
+        for (int n0 = 0; n0 < Nh; n0 += KBLOCK) {
+            int nb = Nh - n0 < KBLOCK ? Nh - n0 : KBLOCK;
+            /* split re/im so the inner loop over modes vectorises */
+            double zr[KBLOCK], zi[KBLOCK], pr[KBLOCK], pi[KBLOCK];
+            double wr[2][KBLOCK], wi[2][KBLOCK];
+            for (int k = 0; k < nb; k++) {
+                int n = n0 + k;
+                double complex a = -exp((double)log_A_re[h * Nh + n]) + I * (double)A_im[h * Nh + n];
+                double complex z = cexp(dt * a), E = (z - 1.0) / a;
+                zr[k] = creal(z); zi[k] = cimag(z);
+                pr[k] = 1.0; pi[k] = 0.0;
+                for (int d = 0; d < dirs; d++) {
+                    const float *c = Cp + (((size_t)d * H + h) * Nh + n) * 2;
+                    double complex w = 2.0 * (c[0] + I * c[1]) * E;
+                    wr[d][k] = creal(w); wi[d][k] = cimag(w);
+                }
+            }
+            for (int l = 0; l < L; l++) {
+                for (int d = 0; d < dirs; d++) {
+                    double acc = 0;
+                    for (int k = 0; k < nb; k++) acc += wr[d][k] * pr[k] - wi[d][k] * pi[k];
+                    K[((size_t)d * H + h) * L + l] += (float)acc;
+                }
+                for (int k = 0; k < nb; k++) {
+                    double r = pr[k] * zr[k] - pi[k] * zi[k];
+                    pi[k] = pr[k] * zi[k] + pi[k] * zr[k];
+                    pr[k] = r;
+                }
+            }
+        }
+    }
+}
+
+/* For a real loss and K = 2 Re f(w) with f holomorphic in a complex parameter w,
+ * dK/dRe w = 2 Re f'(w) and dK/dIm w = -2 Im f'(w). With G = dK, per mode:
+ *   S = sum_l G[l] z^l,  U = sum_l G[l] l z^l
+ *   dC:   f' = E S
+ *   dA:   f' = C (dt z / A - E / A) S + C' dt U      (dE/dA, d z^l/dA)
+ *   d dt: f' = C z S + C' A U                         (real: dK/d dt = 2 Re f')
+ * and the chain rule to log(-Re A) (times Re A) and log dt (times dt). */
+void ts_s4_kernel_backward(const ts_s4 *s, const float *params, const float *dK, float *dparams)
+{
+    const int H = s->c.H, L = s->c.L, Nh = s->Nh, dirs = s->dirs;
+    const float *log_dt = params + s->p.log_dt, *log_A_re = params + s->p.log_A_re;
+    const float *A_im = params + s->p.A_im, *Cp = params + s->p.C;
+    float *g_log_dt = dparams + s->p.log_dt, *g_log_A_re = dparams + s->p.log_A_re;
+    float *g_A_im = dparams + s->p.A_im, *gC = dparams + s->p.C;
+    int nt = s->nthreads < omp_get_max_threads() ? s->nthreads : omp_get_max_threads();
+
+    #pragma omp parallel for schedule(static) num_threads(nt)
+    for (int h = 0; h < H; h++) {
+        double dt = exp((double)log_dt[h]);
+        double g_dt = 0;
+        for (int n = 0; n < Nh; n++) {
+            double complex a = -exp((double)log_A_re[h * Nh + n]) + I * (double)A_im[h * Nh + n];
+            double complex z = cexp(dt * a), E = (z - 1.0) / a;
+            double complex fa = 0, fdt = 0;
+            for (int d = 0; d < dirs; d++) {
+                const float *G = dK + ((size_t)d * H + h) * L;
+                double Sr = 0, Si = 0, Ur = 0, Ui = 0, pr = 1, pi = 0;
+                double zr = creal(z), zi = cimag(z);
+                for (int l = 0; l < L; l++) {
+                    double g = G[l], gl = g * l;
+                    Sr += g * pr; Si += g * pi;
+                    Ur += gl * pr; Ui += gl * pi;
+                    double r = pr * zr - pi * zi;
+                    pi = pr * zi + pi * zr;
+                    pr = r;
+                }
+                double complex S = Sr + I * Si, U = Ur + I * Ui;
+                size_t ci = (((size_t)d * H + h) * Nh + n) * 2;
+                double complex c = Cp[ci] + I * Cp[ci + 1], cp = c * E;
+                double complex fc = E * S;
+                gC[ci] += (float)(2.0 * creal(fc));
+                gC[ci + 1] += (float)(-2.0 * cimag(fc));
+                fa += c * (dt * z / a - E / a) * S + cp * dt * U;
+                fdt += c * z * S + cp * a * U;
+            }
+            g_log_A_re[h * Nh + n] += (float)(2.0 * creal(fa) * creal(a));
+            g_A_im[h * Nh + n] += (float)(-2.0 * cimag(fa));
+            g_dt += 2.0 * creal(fdt);
+        }
+        g_log_dt[h] += (float)(g_dt * dt);
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Convolution
+ *
+ * FFT path: the full kernel kf (M) holds K0 at [0, L) and K1 reversed at the
+ * top, kf[M-1-m] = K1[m], so one circular convolution of x zero-padded to M
+ * gives both directions (M >= 2L - 1 keeps them from overlapping). Its
+ * spectrum, scaled by 1/M for the unnormalised c2r, is kept in Khat.
+ *   forward:  y    = c2r(r2c(x) Khat)[:L]
+ *   backward: dx   = c2r(r2c(dy) conj(Khat))[:L]          (correlation)
+ *             dkf  = c2r(sum_b r2c(dy_b) conj(r2c(x_b))) / M
+ * Direct path: the same sums as shifted axpy loops over contiguous rows.
+ * ------------------------------------------------------------------------- */
+
+static int threads_of(const ts_s4 *s)
+{
+    int m = omp_get_max_threads();
+    return s->nthreads < m ? s->nthreads : m;
+}
+
+/* per-thread FFT buffers inside scratch: real (M), three spectra (M/2+1 complex) */
+static size_t fft_slot_floats(const ts_s4 *s)
+{
+    size_t F = (size_t)(s->M / 2 + 1) * 2;
+    return ((size_t)s->M + 16) + 3 * (F + 16) + 16;
+}
+
+static float *align64(float *p)
+{
+    uintptr_t u = (uintptr_t)p;
+    return (float *)((u + 63) & ~(uintptr_t)63);
+}
+
+typedef struct { float *re, *A, *B, *C; } fft_bufs;  /* spectra as (re, im) pairs */
+
+static fft_bufs fft_slot(const ts_s4 *s, float *scratch, int tid)
+{
+    size_t F = (size_t)(s->M / 2 + 1) * 2;
+    float *base = scratch + (size_t)tid * fft_slot_floats(s);
+    fft_bufs b;
+    b.re = align64(base);
+    b.A = align64(b.re + s->M);
+    b.B = align64(b.A + F);
+    b.C = align64(b.B + F);
+    return b;
+}
+
+size_t ts_s4_conv_scratch_size(const ts_s4 *s)
+{
+    return s->use_fft ? (size_t)s->nthreads * fft_slot_floats(s) : 0;
+}
+
+static void load_padded(float *re, const float *row, int L, int M)
+{
+    memcpy(re, row, sizeof(float) * L);
+    memset(re + L, 0, sizeof(float) * (M - L));
+}
+
+void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
+                        float *y, float *Khat, float *scratch)
+{
+    const int H = s->c.H, L = s->c.L, dirs = s->dirs;
+    const int nt = threads_of(s);
+    const float *K0 = K, *K1 = dirs == 2 ? K + (size_t)H * L : NULL;
+
+    if (!s->use_fft) {
+        #pragma omp parallel for schedule(static) num_threads(nt)
+        for (int bh = 0; bh < B * H; bh++) {
+            int h = bh % H;
+            const float *xr = x + (size_t)bh * L, *k0 = K0 + (size_t)h * L;
+            float *yr = y + (size_t)bh * L;
+            for (int t = 0; t < L; t++) yr[t] = D[h] * xr[t];
+            for (int j = 0; j < L; j++) {          /* y[t] += K0[j] x[t-j] */
+                float k = k0[j];
+                for (int t = j; t < L; t++) yr[t] += k * xr[t - j];
+            }
+            if (K1) {
+                const float *k1 = K1 + (size_t)h * L;
+                for (int m = 0; m + 1 < L; m++) {  /* y[t] += K1[m] x[t+1+m] */
+                    float k = k1[m];
+                    for (int t = 0; t + 1 + m < L; t++) yr[t] += k * xr[t + 1 + m];
+                }
+            }
+        }
+        return;
+    }
+
+    const int M = s->M, F = M / 2 + 1;
+    const fftwf_plan r2c = (fftwf_plan)s->plan_r2c, c2r = (fftwf_plan)s->plan_c2r;
+    const float inv = 1.0f / (float)M;
+    #pragma omp parallel num_threads(nt)
+    {
+        fft_bufs fb = fft_slot(s, scratch, omp_get_thread_num());
+        #pragma omp for schedule(static)
+        for (int h = 0; h < H; h++) {
+            memset(fb.re, 0, sizeof(float) * M);
+            memcpy(fb.re, K0 + (size_t)h * L, sizeof(float) * L);
+            if (K1) for (int m = 0; m < L; m++) fb.re[M - 1 - m] = K1[(size_t)h * L + m];
+            float *kh = Khat + (size_t)h * s->khat_stride;
+            fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)kh);
+            for (int f = 0; f < F; f++) { kh[2 * f] *= inv; kh[2 * f + 1] *= inv; }
+        }
+        #pragma omp for schedule(static)
+        for (int bh = 0; bh < B * H; bh++) {
+            int h = bh % H;
+            const float *xr = x + (size_t)bh * L;
+            const float *kh = Khat + (size_t)h * s->khat_stride;
+            load_padded(fb.re, xr, L, M);
+            fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)fb.A);
+            for (int f = 0; f < F; f++) {
+                float ar = fb.A[2 * f], ai = fb.A[2 * f + 1];
+                fb.A[2 * f] = ar * kh[2 * f] - ai * kh[2 * f + 1];
+                fb.A[2 * f + 1] = ar * kh[2 * f + 1] + ai * kh[2 * f];
+            }
+            fftwf_execute_dft_c2r(c2r, (fftwf_complex *)fb.A, fb.re);
+            float *yr = y + (size_t)bh * L;
+            for (int t = 0; t < L; t++) yr[t] = fb.re[t] + D[h] * xr[t];
+        }
+    }
+}
+
+void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, const float *D,
+                         const float *x, const float *dy, int B, float *dK, float *dD,
+                         float *dx, float *scratch)
+{
+    const int H = s->c.H, L = s->c.L, dirs = s->dirs;
+    const int nt = threads_of(s);
+    const size_t HL = (size_t)H * L;
+
+    if (!s->use_fft) {
+        /* one channel per iteration: the sums over the batch stay in one thread */
+        #pragma omp parallel for schedule(static) num_threads(nt)
+        for (int h = 0; h < H; h++) {
+            const float *k0 = K + (size_t)h * L, *k1 = dirs == 2 ? K + HL + (size_t)h * L : NULL;
+            float *g0 = dK + (size_t)h * L, *g1 = dirs == 2 ? dK + HL + (size_t)h * L : NULL;
+            double gD = 0;
+            for (int b = 0; b < B; b++) {
+                const float *xr = x + ((size_t)b * H + h) * L, *gy = dy + ((size_t)b * H + h) * L;
+                for (int t = 0; t < L; t++) gD += (double)gy[t] * xr[t];
+                for (int j = 0; j < L; j++) {      /* dK0[j] += sum_t dy[t] x[t-j] */
+                    float acc = 0;
+                    for (int t = j; t < L; t++) acc += gy[t] * xr[t - j];
+                    g0[j] += acc;
+                }
+                if (g1)
+                    for (int m = 0; m + 1 < L; m++) {  /* dK1[m] += sum_t dy[t] x[t+1+m] */
+                        float acc = 0;
+                        for (int t = 0; t + 1 + m < L; t++) acc += gy[t] * xr[t + 1 + m];
+                        g1[m] += acc;
+                    }
+                if (dx) {
+                    float *gx = dx + ((size_t)b * H + h) * L;
+                    for (int t = 0; t < L; t++) gx[t] += D[h] * gy[t];
+                    for (int j = 0; j < L; j++) {  /* dx[s] += K0[j] dy[s+j] */
+                        float k = k0[j];
+                        for (int u = 0; u + j < L; u++) gx[u] += k * gy[u + j];
+                    }
+                    if (k1)
+                        for (int m = 0; m + 1 < L; m++) {  /* dx[s] += K1[m] dy[s-1-m] */
+                            float k = k1[m];
+                            for (int u = m + 1; u < L; u++) gx[u] += k * gy[u - 1 - m];
+                        }
+                }
+            }
+            dD[h] += (float)gD;
+        }
+        return;
+    }
+
+    const int M = s->M, F = M / 2 + 1;
+    const fftwf_plan r2c = (fftwf_plan)s->plan_r2c, c2r = (fftwf_plan)s->plan_c2r;
+    const float inv = 1.0f / (float)M;
+    #pragma omp parallel num_threads(nt)
+    {
+        fft_bufs fb = fft_slot(s, scratch, omp_get_thread_num());
+        #pragma omp for schedule(static)
+        for (int h = 0; h < H; h++) {
+            const float *kh = Khat + (size_t)h * s->khat_stride;
+            float *acc = fb.C;
+            memset(acc, 0, sizeof(float) * 2 * F);
+            double gD = 0;
+            for (int b = 0; b < B; b++) {
+                const float *xr = x + ((size_t)b * H + h) * L, *gy = dy + ((size_t)b * H + h) * L;
+                for (int t = 0; t < L; t++) gD += (double)gy[t] * xr[t];
+                load_padded(fb.re, xr, L, M);
+                fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)fb.A);
+                load_padded(fb.re, gy, L, M);
+                fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)fb.B);
+                for (int f = 0; f < F; f++) {      /* acc += dY conj(X) */
+                    float yr = fb.B[2 * f], yi = fb.B[2 * f + 1], xr2 = fb.A[2 * f], xi = fb.A[2 * f + 1];
+                    acc[2 * f] += yr * xr2 + yi * xi;
+                    acc[2 * f + 1] += yi * xr2 - yr * xi;
+                }
+                if (dx) {
+                    for (int f = 0; f < F; f++) {  /* dY conj(Khat) */
+                        float yr = fb.B[2 * f], yi = fb.B[2 * f + 1];
+                        fb.B[2 * f] = yr * kh[2 * f] + yi * kh[2 * f + 1];
+                        fb.B[2 * f + 1] = yi * kh[2 * f] - yr * kh[2 * f + 1];
+                    }
+                    fftwf_execute_dft_c2r(c2r, (fftwf_complex *)fb.B, fb.re);
+                    float *gx = dx + ((size_t)b * H + h) * L;
+                    for (int t = 0; t < L; t++) gx[t] += fb.re[t] + D[h] * gy[t];
+                }
+            }
+            fftwf_execute_dft_c2r(c2r, (fftwf_complex *)acc, fb.re);
+            float *g0 = dK + (size_t)h * L;
+            for (int j = 0; j < L; j++) g0[j] += fb.re[j] * inv;
+            if (dirs == 2) {
+                float *g1 = dK + HL + (size_t)h * L;
+                for (int m = 0; m < L; m++) g1[m] += fb.re[M - 1 - m] * inv;
+            }
+            dD[h] += (float)gD;
+        }
+    }
+}
