@@ -91,6 +91,8 @@ int  ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_wi
 /* strace -f -ttt -T: one event per system call (unfinished/resumed joined, signals and
  * exits skipped), in the order the calls started. names[i] malloc'd. */
 int  ts_strace_read(const char *path, char ***names, size_t *n);
+/* several logs (strace -ff: one per process) merged by start time; needs -t/-tt/-ttt */
+int  ts_strace_read_many(const char *const *paths, int npaths, char ***names, size_t *n);
 /* names -> dataset: vocabulary by frequency rank over the first train_frac of the events
  * (ties by name), with an UNK ID for names unseen there */
 int  ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset *out);

@@ -51,15 +51,32 @@ static int bad_line(const char *path, size_t line, const char *s, const char *wh
     return ts_fail("%s:%zu: %s: '%.*s%s'", path, line, why, n > 60 ? 60 : n, s, n > 60 ? "..." : "");
 }
 
-int ts_strace_read(const char *path, char ***names_out, size_t *n_out)
+/* timestamp token -> seconds: -ttt "1700000000.123456", -tt/-t "HH:MM:SS[.us]" */
+static double parse_time(const char *s, const char *e)
+{
+    double v = 0, part = 0;
+    for (const char *q = s; q < e; q++) {
+        if (*q == ':') { v = (v + part) * 60; part = 0; }
+        else if (*q == '.') { part += strtod(q, NULL); break; }
+        else part = part * 10 + (*q - '0');
+    }
+    return v + part;
+}
+
+/* one log; times[i] = start time of call i (*timed = 0 when the log has none) */
+static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
+                    int *timed)
 {
     *names_out = NULL;
+    *times_out = NULL;
     *n_out = 0;
+    *timed = 1;
     char *buf;
     size_t size;
     if (ts__read_file(path, &buf, &size) != 0) return -1;
     size_t cap = 1024, n = 0;
     char **names = ts_malloc(cap * sizeof *names);
+    double *times = ts_malloc(cap * sizeof *times);
     pending *pend = NULL;
     size_t npend = 0, cpend = 0;
     int rc = 0;
@@ -90,7 +107,13 @@ int ts_strace_read(const char *path, char ***names_out, size_t *n_out)
             s = skip_blanks(t);
             t = number_token(s, &dot);
         }
-        if (t && dot) s = skip_blanks(t);
+        double when = 0;
+        if (t && dot) {
+            when = parse_time(s, t);
+            s = skip_blanks(t);
+        } else {
+            *timed = 0;
+        }
 
         if (!strncmp(s, "--- ", 4) || !strncmp(s, "+++ ", 4)) continue;   /* signal, exit */
 
@@ -137,7 +160,12 @@ int ts_strace_read(const char *path, char ***names_out, size_t *n_out)
             pend[k].pid = pid;
             memcpy(pend[k].name, name, sizeof name);
         }
-        if (n == cap) names = ts_realloc(names, (cap *= 2) * sizeof *names);
+        if (n == cap) {
+            cap *= 2;
+            names = ts_realloc(names, cap * sizeof *names);
+            times = ts_realloc(times, cap * sizeof *times);
+        }
+        times[n] = when;
         names[n++] = ts_strdup(name);
     }
     free(pend);
@@ -146,8 +174,72 @@ int ts_strace_read(const char *path, char ***names_out, size_t *n_out)
     if (rc) {
         for (size_t i = 0; i < n; i++) free(names[i]);
         free(names);
+        free(times);
         return -1;
     }
+    *names_out = names;
+    *times_out = times;
+    *n_out = n;
+    return 0;
+}
+
+int ts_strace_read(const char *path, char ***names, size_t *n)
+{
+    double *times;
+    int timed;
+    int rc = read_log(path, names, &times, n, &timed);
+    free(times);
+    return rc;
+}
+
+typedef struct {
+    double t;
+    int file;
+    size_t pos;
+    char *name;
+} timed_event;
+
+static int by_time(const void *a, const void *b)
+{
+    const timed_event *x = a, *y = b;
+    if (x->t != y->t) return x->t < y->t ? -1 : 1;
+    if (x->file != y->file) return x->file < y->file ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out, size_t *n_out)
+{
+    *names_out = NULL;
+    *n_out = 0;
+    if (npaths == 1) return ts_strace_read(paths[0], names_out, n_out);
+    timed_event *ev = NULL;
+    size_t n = 0;
+    for (int f = 0; f < npaths; f++) {
+        char **names;
+        double *times;
+        size_t m;
+        int timed;
+        if (read_log(paths[f], &names, &times, &m, &timed) != 0 || !timed) {
+            if (names && !timed)
+                ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt",
+                        paths[f]);
+            for (size_t i = 0; names && i < m; i++) free(names[i]);
+            free(names);
+            free(times);
+            for (size_t i = 0; i < n; i++) free(ev[i].name);
+            free(ev);
+            return -1;
+        }
+        ev = ts_realloc(ev, (n + m) * sizeof *ev);
+        for (size_t i = 0; i < m; i++) ev[n + i] = (timed_event){times[i], f, i, names[i]};
+        n += m;
+        free(names);
+        free(times);
+    }
+    qsort(ev, n, sizeof *ev, by_time);
+    char **names = ts_malloc(n * sizeof *names);
+    for (size_t i = 0; i < n; i++) names[i] = ev[i].name;
+    free(ev);
     *names_out = names;
     *n_out = n;
     return 0;

@@ -1,0 +1,328 @@
+/* Ingest (strace logs, ID files, .npy) and the ingest/split/audit commands. */
+#include "check.h"
+#include "tracesynth.h"
+
+static char pbuf[8][600];
+static const char *in(const char *dir, const char *name)
+{
+    static int k;
+    char *p = pbuf[k++ & 7];
+    snprintf(p, sizeof pbuf[0], "%s/%s", dir, name);
+    return p;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
+static int names_are(char **names, size_t n, const char *want)
+{
+    char buf[2048] = "";
+    for (size_t i = 0; i < n; i++) {
+        strncat(buf, names[i], sizeof buf - strlen(buf) - 2);
+        if (i + 1 < n) strcat(buf, " ");
+    }
+    if (strcmp(buf, want)) fprintf(stderr, "  got:  %s\n  want: %s\n", buf, want);
+    return !strcmp(buf, want);
+}
+
+static void strace_multi_process(void)
+{
+    char **names;
+    size_t n;
+    REQUIRE(ts_strace_read("tests/data/strace_f.log", &names, &n) == 0);
+    /* unfinished/resumed joined at the start; signal and exit lines skipped */
+    CHECK(names_are(names, n, "execve brk openat read close clone openat wait4 getdents64 write "
+                              "close exit_group read rt_sigreturn read close exit_group"));
+    free_names(names, n);
+}
+
+static void strace_single_process_no_pid(void)
+{
+    char **names;
+    size_t n;
+    REQUIRE(ts_strace_read("tests/data/strace_single.log", &names, &n) == 0);
+    CHECK(names_are(names, n, "execve brk mmap read read close exit_group"));
+    free_names(names, n);
+}
+
+static void strace_line_shapes(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char **names;
+    size_t n;
+    /* [pid N] prefix, -tt clock times, no timestamps, a resume without its start
+     * (counted where it resumes), a resume after a start (not counted again) */
+    write_text(in(d, "a.log"),
+               "[pid  77] 12:00:01.000001 read(0, \"\", 1) = 0\n"
+               "12:00:01.000002 write(1, \"x\", 1) = 1\n"
+               "futex(0x1, FUTEX_WAIT, 0, NULL) = 0\n"
+               "77 <... poll resumed>) = 1\n"
+               "78 nanosleep({tv_sec=1}, <unfinished ...>\n"
+               "77 close(3) = 0\n"
+               "78 <... nanosleep resumed>NULL) = 0\n"
+               "\n"
+               "78 --- stopped by SIGSTOP ---\n"
+               "78 +++ killed by SIGKILL +++\n");
+    REQUIRE(ts_strace_read(in(d, "a.log"), &names, &n) == 0);
+    CHECK(names_are(names, n, "read write futex poll nanosleep close"));
+    free_names(names, n);
+
+    /* each unparsable line: an error naming file:line */
+    const char *bad[] = {
+        "1700000000.1 read(0, \"\", 1) = 0\nhello world\n",
+        "1700000000.1 read(0, \"\", 1) = 0\n1234  1700000000.2 ???\n",
+        "1700000000.1 read(0, \"\", 1) = 0\n[pid 12 read(0) = 0\n",
+        "1700000000.1 read(0, \"\", 1) = 0\n12 <... resumed>) = 0\n",
+        "1700000000.1 read(0, \"\", 1) = 0\n1700000000.2 = 0\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_text(in(d, "bad.log"), bad[i]);
+        CHECK_MSG(ts_strace_read(in(d, "bad.log"), &names, &n) == -1, "case %zu accepted", i);
+        char want[700];
+        snprintf(want, sizeof want, "%s:2: ", in(d, "bad.log"));
+        CHECK_MSG(strstr(ts_error(), want) != NULL, "case %zu: '%s'", i, ts_error());
+    }
+    CHECK(ts_strace_read("tests/data/strace_bad.log", &names, &n) == -1);
+    CHECK(strstr(ts_error(), "strace_bad.log:3: not a system call") != NULL);
+    write_text(in(d, "empty.log"), "1 +++ exited with 0 +++\n");
+    CHECK(ts_strace_read(in(d, "empty.log"), &names, &n) == -1 && strstr(ts_error(), "no system calls"));
+}
+
+static void strace_ff_files_merge_by_time(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    /* strace -ff -ttt: one file per process, no pid column */
+    write_text(in(d, "t.100"),
+               "1700000000.000100 clone(child_stack=NULL) = 101\n"
+               "1700000000.000300 wait4(-1,  <unfinished ...>\n"
+               "1700000000.000600 <... wait4 resumed>NULL, 0, NULL) = 101\n"
+               "1700000000.000700 exit_group(0) = ?\n");
+    write_text(in(d, "t.101"),
+               "1700000000.000200 getpid() = 101\n"
+               "1700000000.000400 write(1, \"x\", 1) = 1\n"
+               "1700000000.000500 exit_group(0) = ?\n"
+               "1700000000.000550 +++ exited with 0 +++\n");
+    const char *paths[2] = {in(d, "t.100"), in(d, "t.101")};
+    char **names;
+    size_t n;
+    REQUIRE(ts_strace_read_many(paths, 2, &names, &n) == 0);
+    CHECK(names_are(names, n, "clone getpid wait4 write exit_group exit_group"));
+    free_names(names, n);
+    write_text(in(d, "t.102"), "getpid() = 102\n");
+    const char *p3[2] = {in(d, "t.100"), in(d, "t.102")};
+    CHECK(ts_strace_read_many(p3, 2, &names, &n) == -1 && strstr(ts_error(), "timestamps"));
+}
+
+/* a real strace run, when strace works here (it needs ptrace) */
+static void strace_live(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "strace -f -ttt -T -o %s/live.log sh -c 'ls / | wc -l' >/dev/null 2>&1", d);
+    if (system(cmd) != 0) SKIP("strace is not usable here");
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s/live.log -o %s/ds", d, d);
+    char err[512];
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_dataset ds;
+    REQUIRE(ts_dataset_load(in(d, "ds"), &ds) == 0);
+    CHECK(ds.stream.n > 50 && ds.vocab.n > 5);
+    CHECK(ts_vocab_lookup(&ds.vocab, "execve") >= 0 && ts_vocab_lookup(&ds.vocab, "execve") != ds.vocab.unk);
+    /* the first call of the log is the execve of sh */
+    CHECK(ds.stream.ids[0] == ts_vocab_lookup(&ds.vocab, "execve"));
+    for (int i = 1; i < ds.vocab.n - 1; i++) CHECK(ds.vocab.counts[i - 1] >= ds.vocab.counts[i]);
+    ts_dataset_free(&ds);
+}
+
+/* ---- commands ---- */
+
+static void cli_ingest_strace_and_ids(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1024], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from strace tests/data/strace_f.log -o %s/ds", d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_dataset ds;
+    REQUIRE(ts_dataset_load(in(d, "ds"), &ds) == 0);
+    /* first 70% = 11 events: close x2, openat x2, then 1 each by name */
+    CHECK(ds.stream.n == 17);
+    CHECK(!strcmp(ds.vocab.names[0], "close") && !strcmp(ds.vocab.names[1], "openat"));
+    CHECK(!strcmp(ds.vocab.names[2], "brk") && !strcmp(ds.vocab.names[ds.vocab.n - 1], "<unk>"));
+    /* read, rt_sigreturn after the first 70%: read was seen, rt_sigreturn was not */
+    CHECK(ds.stream.ids[13] == ds.vocab.unk && ds.stream.ids[12] == ts_vocab_lookup(&ds.vocab, "read"));
+    ts_dataset_free(&ds);
+
+    /* --from ids: a stream file; the old vocab.tsv does not survive */
+    write_text(in(d, "ids.txt"), "3,1,4,1,5\n9,2,6\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(ts_dataset_load(in(d, "ds"), &ds) == 0);
+    CHECK(ds.stream.n == 8 && ds.stream.ids[5] == 9 && ds.vocab.n == 0);
+    ts_dataset_free(&ds);
+
+    /* --from npy: one row, or several with --concat */
+    int32_t rows[6] = {1, 2, 3, 4, 5, 6};
+    size_t sh[2] = {2, 3};
+    REQUIRE(ts_npy_write(in(d, "w.npy"), TS_NPY_I32, rows, 2, sh) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from npy %s/w.npy -o %s/np", d, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK(strstr(err, "w.npy: 2 windows of 3 events") && strstr(err, "--concat"));
+    snprintf(cmd, sizeof cmd, "ingest --from npy %s/w.npy --concat -o %s/np", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(ts_dataset_load(in(d, "np"), &ds) == 0);
+    CHECK(ds.stream.n == 6 && ds.stream.ids[5] == 6);
+    ts_dataset_free(&ds);
+}
+
+static void cli_errors_name_file_and_line(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1024], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from strace tests/data/strace_bad.log -o %s/x", d);
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK(strstr(err, "tracesynth: error: tests/data/strace_bad.log:3:") == err);
+
+    write_text(in(d, "ids.txt"), "3,1,4\n1,5,x9\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s -o %s/x", in(d, "ids.txt"), d);
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK(strstr(err, "ids.txt:2: non-integer token 'x9'") != NULL);
+
+    write_text(in(d, "w"), "1,2,3\n4,5\n");
+    write_text(in(d, "t"), "1,2,3\n");
+    snprintf(cmd, sizeof cmd, "audit --train %s --test %s", in(d, "w"), in(d, "t"));
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK(strstr(err, "/w:2: window of 2 IDs, expected 3") != NULL);
+
+    write_text(in(d, "w"), "1,2,3\n\n4,5,6\n");
+    snprintf(cmd, sizeof cmd, "audit --train %s --test %s", in(d, "t"), in(d, "w"));
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK(strstr(err, "/w:2: empty line") != NULL);
+
+    int32_t six[6] = {1, 2, 3, 4, 5, 6};
+    size_t sh[2] = {2, 3};
+    REQUIRE(ts_npy_write(in(d, "x.npy"), TS_NPY_I32, six, 2, sh) == 0);
+    REQUIRE(truncate(in(d, "x.npy"), 128 + 20) == 0);   /* 128-byte header + 5 of 6 values */
+    snprintf(cmd, sizeof cmd, "audit --train %s --test %s", in(d, "t"), in(d, "x.npy"));
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK(strstr(err, "x.npy: truncated data") != NULL);
+
+    CHECK(run_cli("ingest --from pcap x -o y", err, sizeof err) == 2);
+    CHECK(strstr(err, "pcap") != NULL);
+    CHECK(run_cli("split nowhere --length 0 -o y", err, sizeof err) == 2);
+    CHECK(strstr(err, "--length") != NULL);
+    CHECK(run_cli("split nowhere --length 10 -o y", err, sizeof err) == 1);
+    CHECK(strstr(err, "nowhere") != NULL);
+    CHECK(run_cli("ingest --help", NULL, 0) == 0);
+    CHECK(run_cli("split --help", NULL, 0) == 0);
+    CHECK(run_cli("audit --help", NULL, 0) == 0);
+}
+
+static void cli_split_and_audit(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    /* stream of 1000 distinct-ish IDs: no window repeats, so the time split audits to 0 */
+    char *text = malloc(8000), *p = text;
+    for (int i = 0; i < 1000; i++) p += sprintf(p, "%d%s", i, i < 999 ? "," : "\n");
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/ds", d);
+    mkdir(dir, 0755);
+    write_text(in(dir, "stream.txt"), text);
+    free(text);
+    char cmd[1024], err[512];
+    snprintf(cmd, sizeof cmd, "split %s --length 20 --windows 5 -o %s/sp", dir, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_windows tr, va, te;
+    REQUIRE(ts_windows_read(in(d, "sp/training"), &tr) == 0);
+    REQUIRE(ts_windows_read(in(d, "sp/validation"), &va) == 0);
+    REQUIRE(ts_windows_read(in(d, "sp/testing"), &te) == 0);
+    CHECK(tr.n == 137 && tr.len == 20 && va.n == 5 && te.n == 5);
+    CHECK(va.data[20] == 720 && te.data[20] == 845);
+    ts_seq ts_;
+    REQUIRE(ts_seq_read(in(d, "sp/train_stream.txt"), &ts_) == 0);
+    CHECK(ts_.n == 700);
+    ts_seq_free(&ts_);
+    ts_windows_free(&tr);
+    ts_windows_free(&va);
+    ts_windows_free(&te);
+
+    /* audit prints counts; a stream matches substrings */
+    FILE *f;
+    snprintf(cmd, sizeof cmd, "build/tracesynth audit --train %s --test %s/sp/testing", dir, d);
+    f = popen(cmd, "r");
+    REQUIRE(f);
+    char out[2048] = "";
+    size_t got = fread(out, 1, sizeof out - 1, f);
+    out[got] = 0;
+    CHECK(pclose(f) == 0);
+    CHECK_MSG(strstr(out, "found verbatim in train: 5 of 5 (100.0%)") != NULL, "%s", out);
+    snprintf(cmd, sizeof cmd, "build/tracesynth audit --train %s/sp/training --test %s/sp/testing", d, d);
+    f = popen(cmd, "r");
+    REQUIRE(f);
+    got = fread(out, 1, sizeof out - 1, f);
+    out[got] = 0;
+    CHECK(pclose(f) == 0);
+    CHECK_MSG(strstr(out, "found verbatim in train: 0 of 5 (0.0%)") != NULL, "%s", out);
+
+    /* a part shorter than L */
+    snprintf(cmd, sizeof cmd, "split %s --length 150 -o %s/sp2", dir, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK(strstr(err, "validation part [700, 800) has 100 events") != NULL);
+    /* paper split without published windows */
+    snprintf(cmd, sizeof cmd, "split %s --split paper --length 20 -o %s/sp3", dir, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK(strstr(err, "sequence_length_20/testing") != NULL);
+}
+
+static void cli_paper_split_pts(void)
+{
+    const char *p = shared_path("datasets/pts/pybench");
+    if (!p) SKIP("../shared/datasets not present");
+    char *ds = strdup(p);   /* shared_path's buffer is reused */
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1400], err[512];
+    snprintf(cmd, sizeof cmd, "split %s --split paper --length 200 -o %s/p", ds, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_windows te, pub;
+    REQUIRE(ts_windows_read(in(d, "p/testing"), &te) == 0);
+    char pubp[600];
+    snprintf(pubp, sizeof pubp, "%s/sequence_length_200/testing", ds);
+    REQUIRE(ts_windows_read(pubp, &pub) == 0);
+    CHECK(te.n == 500 && pub.n == 500 && memcmp(te.data, pub.data, 500 * 200 * 4) == 0);
+    ts_windows_free(&te);
+    ts_windows_free(&pub);
+    /* the leak of datasets/README.md: 370-500 of the 500 test windows in stream.txt */
+    snprintf(cmd, sizeof cmd, "build/tracesynth audit --train %s --test %s/p/testing", ds, d);
+    FILE *f = popen(cmd, "r");
+    REQUIRE(f);
+    char out[2048];
+    size_t got = fread(out, 1, sizeof out - 1, f);
+    out[got] = 0;
+    CHECK(pclose(f) == 0);
+    const char *q = strstr(out, "found verbatim in train: ");
+    REQUIRE(q);
+    int found = atoi(q + strlen("found verbatim in train: "));
+    CHECK_MSG(found >= 370 && found <= 500, "found %d", found);
+    free(ds);
+}
+
+TEST_MAIN("data_ingest", {
+    RUN(strace_multi_process);
+    RUN(strace_single_process_no_pid);
+    RUN(strace_line_shapes);
+    RUN(strace_ff_files_merge_by_time);
+    RUN(strace_live);
+    RUN(cli_ingest_strace_and_ids);
+    RUN(cli_errors_name_file_and_line);
+    RUN(cli_split_and_audit);
+    RUN(cli_paper_split_pts);
+})
