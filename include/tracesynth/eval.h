@@ -23,16 +23,20 @@ int ts_eval_impute(const ts_windows *orig, const uint8_t *mask, const ts_windows
 /* generation fidelity and memorization */
 typedef struct {
     double js_unigram, js_bigram;          /* base 2, [0, 1] */
-    double kl_unigram;                     /* KL(real || synthetic), add-one smoothing */
+    double kl_unigram;                     /* KL(real || synthetic) in bits, add-one smoothing
+                                              over the event types seen in either */
     double coverage_real;                  /* share of real event types seen in synthetic */
     double coverage_synth;                 /* share of synthetic event types seen in real */
     int    has_train;
     double d_trans;                        /* share of synthetic adjacent pairs absent from train */
-    double memorized;                      /* share of synthetic windows verbatim in train */
-    double lcs_mean, lcs_median, lcs_p90, lcs_max;  /* longest common substring with train */
+    double memorized;                      /* share of synthetic windows verbatim in train
+                                              (a contiguous run inside one train window) */
+    double lcs_mean, lcs_median, lcs_p90, lcs_max;  /* longest common substring with train, in
+                                              events; quantiles interpolate linearly */
 } ts_gen_metrics;
 
-/* train may be NULL (no D_trans / memorization); a contiguous stream is one window of length n */
+/* train may be NULL (no D_trans / memorization); a contiguous stream is one window of length n.
+ * Adjacent pairs and common substrings never cross a window boundary. */
 int ts_eval_generate(const ts_windows *real, const ts_windows *synth, const ts_windows *train,
                      ts_gen_metrics *out);
 
