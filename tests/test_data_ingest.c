@@ -315,6 +315,68 @@ static void cli_paper_split_pts(void)
     free(ds);
 }
 
+/* ---- LTTng CTF ---- */
+
+static void ctf_real_trace(void)
+{
+    const char *p = shared_path("traces/lttng/many-threads");
+    if (!p) SKIP("../shared/traces/lttng/many-threads not present");
+    char *dir = strdup(p);
+    char **names;
+    size_t n;
+    uint64_t lost;
+    REQUIRE(ts_ctf_read(dir, NULL, &names, &n, &lost) == 0);
+    /* babeltrace2 DIR | grep -c syscall_entry_ */
+    CHECK(n == 78085 && lost == 0);
+    CHECK(names_are(names, 4, "ioctl ioctl splice splice"));
+    size_t clones = 0;
+    for (size_t i = 0; i < n; i++) clones += !strcmp(names[i], "clone");
+    CHECK(clones == 8003);
+    free_names(names, n);
+    /* the tracer's consumer daemon alone: its thread is known from sched_switch */
+    REQUIRE(ts_ctf_read(dir, "lttng-consumerd", &names, &n, &lost) == 0);
+    CHECK(n > 100 && n < 78085);
+    size_t tracer_like = 0;
+    for (size_t i = 0; i < n; i++)
+        tracer_like += !strcmp(names[i], "ioctl") || !strcmp(names[i], "splice") ||
+                       !strcmp(names[i], "sync_file_range") || !strcmp(names[i], "fadvise64") ||
+                       !strcmp(names[i], "epoll_wait") || !strcmp(names[i], "poll");
+    CHECK_MSG(tracer_like * 10 > n * 9, "%zu of %zu", tracer_like, n);
+    for (size_t i = 0; i < n; i++) CHECK(strcmp(names[i], "clone") != 0);
+    free_names(names, n);
+    CHECK(ts_ctf_read(dir, "no-such-thread", &names, &n, &lost) == -1);
+    CHECK(strstr(ts_error(), "no system call entry events of threads named no-such-thread"));
+
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1400], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/ds", dir, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_dataset ds;
+    REQUIRE(ts_dataset_load(in(d, "ds"), &ds) == 0);
+    CHECK(ds.stream.n == 78085 && !strcmp(ds.vocab.names[ds.vocab.n - 1], "<unk>"));
+    CHECK(ts_vocab_lookup(&ds.vocab, "clone") < 10);
+    ts_dataset_free(&ds);
+    free(dir);
+}
+
+static void ctf_errors(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char **names;
+    size_t n;
+    CHECK(ts_ctf_read(d, NULL, &names, &n, NULL) == -1 && strstr(ts_error(), "not a CTF trace"));
+    write_text(in(d, "metadata"), "this is not TSDL\n");
+    CHECK(ts_ctf_read(d, NULL, &names, &n, NULL) == -1);
+    CHECK_MSG(strstr(ts_error(), d) && strstr(ts_error(), "cannot open the CTF trace"), "%s", ts_error());
+    char cmd[1200], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/ds", d, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "tracesynth: error: ") == err);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/metadata --comm x -o %s/ds", d, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--comm"));
+}
+
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(strace_single_process_no_pid);
@@ -325,4 +387,6 @@ TEST_MAIN("data_ingest", {
     RUN(cli_errors_name_file_and_line);
     RUN(cli_split_and_audit);
     RUN(cli_paper_split_pts);
+    RUN(ctf_real_trace);
+    RUN(ctf_errors);
 })

@@ -93,6 +93,11 @@ int  ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_wi
 int  ts_strace_read(const char *path, char ***names, size_t *n);
 /* several logs (strace -ff: one per process) merged by start time; needs -t/-tt/-ttt */
 int  ts_strace_read_many(const char *const *paths, int npaths, char ***names, size_t *n);
+/* LTTng kernel trace (CTF directory): one event per system call entry (syscall_entry_NAME,
+ * compat_syscall_entry_NAME, or sys_NAME before LTTng 2.6), all CPUs in time order.
+ * comm: only calls of threads with that name (per-CPU current thread from sched_switch);
+ * NULL: all. lost (may be NULL): events the tracer reported discarded. */
+int  ts_ctf_read(const char *dir, const char *comm, char ***names, size_t *n, uint64_t *lost);
 /* names -> dataset: vocabulary by frequency rank over the first train_frac of the events
  * (ties by name), with an UNK ID for names unseen there */
 int  ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset *out);

@@ -9,6 +9,7 @@ static void usage(void)
 {
     printf(
         "usage: tracesynth ingest --from ids|npy|strace|ctf INPUT... -o DIR [--concat]\n"
+        "                         [--comm NAME]\n"
         "\n"
         "Turns a trace into a dataset directory: DIR/stream.txt (one contiguous\n"
         "sequence of event IDs) and, for named events, DIR/vocab.tsv (ID, name, count).\n"
@@ -27,7 +28,11 @@ static void usage(void)
         "                 merged by start time.\n"
         "  --from ctf     INPUT is an LTTng kernel trace directory (CTF): one event per\n"
         "                 system call entry (syscall_entry_NAME or sys_NAME), all CPUs\n"
-        "                 merged in time order.\n"
+        "                 merged in time order (INPUT holds the trace's metadata file, or is\n"
+        "                 an LTTng session directory holding kernel/). --comm NAME keeps\n"
+        "                 the calls of threads named NAME (the thread on each CPU is\n"
+        "                 known from sched_switch). Discarded-event reports from the\n"
+        "                 tracer are printed as a warning.\n"
         "  -o DIR         output dataset directory (created; stream.txt and vocab.tsv are\n"
         "                 replaced).\n"
         "\n"
@@ -50,17 +55,17 @@ int cmd_ingest(int argc, char **argv)
         usage();
         return 0;
     }
-    const char *from = NULL, *out = NULL;
+    const char *from = NULL, *out = NULL, *comm = NULL;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
     int ninputs = 0, concat = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--from") || !strcmp(a, "-o")) {
+        if (!strcmp(a, "--from") || !strcmp(a, "-o") || !strcmp(a, "--comm")) {
             if (i + 1 >= argc) {
                 free(inputs);
                 return cli_usage_error("ingest", "%s needs a value", a);
             }
-            *(a[1] == 'o' ? &out : &from) = argv[++i];
+            *(a[1] == 'o' ? &out : a[2] == 'f' ? &from : &comm) = argv[++i];
         } else if (!strcmp(a, "--concat")) {
             concat = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -76,6 +81,8 @@ int cmd_ingest(int argc, char **argv)
         bad = cli_usage_error("ingest", "--from '%s': expected ids, npy, strace or ctf", from);
     else if (!out) bad = cli_usage_error("ingest", "-o DIR is required");
     else if (ninputs == 0) bad = cli_usage_error("ingest", "no INPUT given");
+    else if (comm && strcmp(from, "ctf"))
+        bad = cli_usage_error("ingest", "--comm applies to --from ctf only");
     else if (ninputs > 1 && strcmp(from, "strace"))
         bad = cli_usage_error("ingest", "--from %s takes one INPUT, got %d", from, ninputs);
     if (bad) {
@@ -113,7 +120,14 @@ int cmd_ingest(int argc, char **argv)
         rc = ts_strace_read_many(inputs, ninputs, &names, &n);
         if (rc == 0) rc = from_names(names, n, &ds);
     } else {
-        rc = ts_fail("--from ctf: not available in this build");
+        char **names;
+        size_t n;
+        uint64_t lost;
+        rc = ts_ctf_read(inputs[0], comm, &names, &n, &lost);
+        if (rc == 0 && lost)
+            fprintf(stderr, "tracesynth: warning: %s: the tracer reported %llu discarded events: "
+                            "the stream has gaps there\n", inputs[0], (unsigned long long)lost);
+        if (rc == 0) rc = from_names(names, n, &ds);
     }
     if (rc == 0) rc = ts_dataset_save(out, &ds);
     if (rc == 0 && ds.vocab.n == 0) {
