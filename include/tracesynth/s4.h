@@ -27,7 +27,7 @@
  * Conventions as in nn.h: channels-first, parameters and gradients in blocks
  * owned by the model, backward ACCUMULATES into dparams and dx (dx may be NULL),
  * no allocation in forward/backward (act and scratch are the caller's, sized by
- * the _size functions, in floats, 64-byte aligned e.g. from ts_alloc_aligned).
+ * the _size functions, in floats; any alignment works, 64 bytes is fastest).
  * Do not call forward/backward from inside an OpenMP parallel region; results
  * do not depend on the thread count.
  *
@@ -55,7 +55,7 @@
 typedef enum { TS_S4_CONV_AUTO = 0, TS_S4_CONV_FFT = 1, TS_S4_CONV_DIRECT = 2 } ts_s4_conv;
 
 /* AUTO uses the FFT from this length on (measured crossover, see s4.c) */
-#define TS_S4_FFT_MIN_L 64
+#define TS_S4_FFT_MIN_L 20
 
 typedef struct {
     int H;               /* channels */
@@ -79,7 +79,7 @@ typedef struct {
     int use_fft;         /* resolved convolution path */
     int M;               /* FFT size (>= 2L, 2^a 3^b 5^c); 0 on the direct path */
     int khat_stride;     /* floats per channel of a kernel spectrum: 2 (M/2+1) rounded up
-                            to 64 bytes, as FFTW's new-array execute wants equal alignment */
+                            to 64 bytes */
     int nthreads;        /* OpenMP threads the scratch is sized for */
     ts_s4_layout p;
     void *plan_r2c, *plan_c2r;   /* fftwf_plan */
@@ -126,7 +126,7 @@ void ts_s4_kernel_backward(const ts_s4 *s, const float *params, const float *dK,
 /* floats of scratch the convolution needs (per-thread FFT buffers) */
 size_t ts_s4_conv_scratch_size(const ts_s4 *s);
 /* y (B, H, L) = K0 * x + K1 *' x + D . x; scratch: ts_s4_conv_scratch_size floats;
- * Khat (H, khat_stride), 64-byte aligned, receives the kernel spectra on the FFT
+ * Khat (H, khat_stride) receives the kernel spectra (scaled by 1/M) on the FFT
  * path (else unused, may be NULL there) */
 void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
                         float *y, float *Khat, float *scratch);
@@ -135,8 +135,9 @@ void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, cons
                          const float *x, const float *dy, int B, float *dK, float *dD,
                          float *dx, float *scratch);
 
-/* mean milliseconds of one forward and one backward at (B, H, N, L), on the
- * given path, over iters calls after one warm-up; 0 / -1 + error */
+/* milliseconds of one forward and one backward of a bidirectional layer at
+ * (B, H, N, L) on the given path: the fastest of iters calls after one warm-up
+ * (robust to other load), with the current OpenMP thread count; 0 / -1 + error */
 int ts_s4_bench(int B, int H, int N, int L, ts_s4_conv conv, int iters, double *fwd_ms,
                 double *bwd_ms);
 

@@ -274,17 +274,21 @@ int ts_s4_bench(int B, int H, int N, int L, ts_s4_conv conv, int iters, double *
         ts_rng_seed(&r, 2);
         ts_init_normal(x, n, 0, 1, &r);
         ts_init_normal(dout, n, 0, 1, &r);
-        double tf = 0, tb = 0;
-        for (int it = -1; it < iters; it++) {   /* it = -1 warms up */
+        /* fastest of iters after a warm-up: robust to other load on the machine */
+        double tf = 1e30, tb = 1e30;
+        for (int it = -1; it < iters; it++) {
+            memset(grads, 0, sizeof(float) * np);
+            memset(dx, 0, sizeof(float) * n);
             double t0 = ts_now();
             ts_s4_forward(&s, params, x, B, out, act, scr);
             double t1 = ts_now();
             ts_s4_backward(&s, params, x, B, act, dout, grads, dx, scr);
             double t2 = ts_now();
-            if (it >= 0) { tf += t1 - t0; tb += t2 - t1; }
+            if (it >= 0 && t1 - t0 < tf) tf = t1 - t0;
+            if (it >= 0 && t2 - t1 < tb) tb = t2 - t1;
         }
-        *fwd_ms = 1e3 * tf / iters;
-        *bwd_ms = 1e3 * tb / iters;
+        *fwd_ms = 1e3 * tf;
+        *bwd_ms = 1e3 * tb;
     }
     ts_free_aligned(params); ts_free_aligned(grads); ts_free_aligned(x); ts_free_aligned(out);
     ts_free_aligned(dout); ts_free_aligned(dx); ts_free_aligned(act); ts_free_aligned(scr);

@@ -88,20 +88,23 @@ void ts_s4_kernel_backward(const ts_s4 *s, const float *params, const float *dK,
         for (int n = 0; n < Nh; n++) {
             double complex a = -exp((double)log_A_re[h * Nh + n]) + I * (double)A_im[h * Nh + n];
             double complex z = cexp(dt * a), E = (z - 1.0) / a;
+            /* S, U for both directions in one pass over the powers of z */
+            double Sr[2] = {0, 0}, Si[2] = {0, 0}, Ur[2] = {0, 0}, Ui[2] = {0, 0};
+            double pr = 1, pi = 0, zr = creal(z), zi = cimag(z);
+            const float *G0 = dK + (size_t)h * L, *G1 = dirs == 2 ? dK + ((size_t)H + h) * L : G0;
+            for (int l = 0; l < L; l++) {
+                double g0 = G0[l], g1 = G1[l];
+                Sr[0] += g0 * pr; Si[0] += g0 * pi;
+                Ur[0] += g0 * l * pr; Ui[0] += g0 * l * pi;
+                Sr[1] += g1 * pr; Si[1] += g1 * pi;
+                Ur[1] += g1 * l * pr; Ui[1] += g1 * l * pi;
+                double r = pr * zr - pi * zi;
+                pi = pr * zi + pi * zr;
+                pr = r;
+            }
             double complex fa = 0, fdt = 0;
             for (int d = 0; d < dirs; d++) {
-                const float *G = dK + ((size_t)d * H + h) * L;
-                double Sr = 0, Si = 0, Ur = 0, Ui = 0, pr = 1, pi = 0;
-                double zr = creal(z), zi = cimag(z);
-                for (int l = 0; l < L; l++) {
-                    double g = G[l], gl = g * l;
-                    Sr += g * pr; Si += g * pi;
-                    Ur += gl * pr; Ui += gl * pi;
-                    double r = pr * zr - pi * zi;
-                    pi = pr * zi + pi * zr;
-                    pr = r;
-                }
-                double complex S = Sr + I * Si, U = Ur + I * Ui;
+                double complex S = Sr[d] + I * Si[d], U = Ur[d] + I * Ui[d];
                 size_t ci = (((size_t)d * H + h) * Nh + n) * 2;
                 double complex c = Cp[ci] + I * Cp[ci + 1], cp = c * E;
                 double complex fc = E * S;
@@ -215,9 +218,11 @@ void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const fl
             memset(fb.re, 0, sizeof(float) * M);
             memcpy(fb.re, K0 + (size_t)h * L, sizeof(float) * L);
             if (K1) for (int m = 0; m < L; m++) fb.re[M - 1 - m] = K1[(size_t)h * L + m];
+            /* FFTW only ever sees the aligned per-thread buffers, so act and
+             * scratch need no particular alignment */
+            fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)fb.A);
             float *kh = Khat + (size_t)h * s->khat_stride;
-            fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)kh);
-            for (int f = 0; f < F; f++) { kh[2 * f] *= inv; kh[2 * f + 1] *= inv; }
+            for (int f = 0; f < 2 * F; f++) kh[f] = fb.A[f] * inv;
         }
         #pragma omp for schedule(static)
         for (int bh = 0; bh < B * H; bh++) {
