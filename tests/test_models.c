@@ -14,8 +14,8 @@ static ts_split stream_split(const int32_t *ids, size_t n)
     return s;
 }
 
-static ts_model *train_on(const char *name, const int32_t *ids, size_t n, int32_t n_ids,
-                          const char *order)
+static ts_model *train_kv(const char *name, const int32_t *ids, size_t n, int32_t n_ids,
+                          const char *key, const char *value)
 {
     ts_split sp = stream_split(ids, n);
     ts_train_opts o;
@@ -23,14 +23,20 @@ static ts_model *train_on(const char *name, const int32_t *ids, size_t n, int32_
     o.split = &sp;
     o.n_ids = n_ids;
     o.blackout = 10;
-    const char *k[1] = {"order"}, *v[1] = {order};
-    if (order) { o.kv.n = 1; o.kv.keys = k; o.kv.values = v; }
+    const char *k[1] = {key}, *v[1] = {value};
+    if (key) { o.kv.n = 1; o.kv.keys = k; o.kv.values = v; }
     ts_model *m = NULL;
     if (ts_model_train(name, &o, &m) != 0) {
         fprintf(stderr, "  train %s: %s\n", name, ts_error());
         return NULL;
     }
     return m;
+}
+
+static ts_model *train_on(const char *name, const int32_t *ids, size_t n, int32_t n_ids,
+                          const char *order)
+{
+    return train_kv(name, ids, n, n_ids, order ? "order" : NULL, order);
 }
 
 /* impute one window; -1 in w marks a hidden position */
@@ -99,6 +105,20 @@ static void ngram_exact_fills(void)
     REQUIRE(impute1(m, w9, 14, y) == 0);
     CHECK(y[3] == 5 && y[10] == 6);
     ts_model_free(m);
+
+    /* fallback kgram: no two-sided match gives the most frequent k-event sequence */
+    m = train_kv("ngram", s, n, 12, "fallback", "kgram");
+    REQUIRE(m);
+    REQUIRE(impute1(m, w5, 6, y) == 0);
+    CHECK(y[3] == 0);
+    int32_t w10[] = {11, 1, H, H, 11};   /* (1, 2) and (3, 4) four times each: the earlier */
+    REQUIRE(impute1(m, w10, 5, y) == 0);
+    CHECK(y[2] == 1 && y[3] == 2);
+    REQUIRE(impute1(m, w1, 7, y) == 0);  /* two-sided matches are unaffected */
+    CHECK(y[3] == 5);
+    ts_model_free(m);
+    CHECK(train_kv("ngram", s, n, 12, "fallback", "none") == NULL);
+    CHECK(strstr(ts_error(), "markov or kgram") != NULL);
 }
 
 /* ---- the suffix-array search against a brute-force scan of every position ---- */
@@ -362,7 +382,7 @@ static void corrupt_model_files(void)
     ts_writer_text(&w, "MODEL", "ngram");
     ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
     ts_writer_chunk(&w, "NIDS", &nids, 4);
-    ts_writer_text(&w, "CONFIG", "order=12\n");
+    ts_writer_text(&w, "CONFIG", "order=12\nfallback=markov\n");
     REQUIRE(ts_writer_commit(&w) == 0);
     CHECK(ts_model_load(path, &m2) == -1);
     CHECK(strstr(ts_error(), "STREAM") != NULL);     /* missing section */
@@ -371,7 +391,7 @@ static void corrupt_model_files(void)
     ts_writer_text(&w, "MODEL", "ngram");
     ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
     ts_writer_chunk(&w, "NIDS", &nids, 4);
-    ts_writer_text(&w, "CONFIG", "order=12\n");
+    ts_writer_text(&w, "CONFIG", "order=12\nfallback=markov\n");
     ts_writer_chunk(&w, "STREAM", bad, sizeof bad);
     REQUIRE(ts_writer_commit(&w) == 0);
     CHECK(ts_model_load(path, &m2) == -1);

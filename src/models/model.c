@@ -164,7 +164,7 @@ int ts_model_save(const ts_model *m, const char *path)
     unsigned char *buf = NULL;
     size_t size = 0, cap = 0;
     put_le(&buf, &size, &cap, (uint32_t)m->vocab.n, 4);
-    put_le(&buf, &size, &cap, (uint32_t)m->vocab.unk, 4);
+    put_le(&buf, &size, &cap, (uint32_t)(m->vocab.n > 0 ? m->vocab.unk : -1), 4);
     for (int i = 0; i < m->vocab.n; i++) {
         size_t l = strlen(m->vocab.names[i]);
         put_le(&buf, &size, &cap, (uint64_t)(m->vocab.counts ? m->vocab.counts[i] : 0), 8);

@@ -5,8 +5,9 @@
  * p matches both contexts (s[p-l, p) == x[a-l, a), s[p+k, p+k+r) == x[a+k, ...)),
  * and fill the run with the most frequent k-event filler s[p, p+k) among them.
  * Back-off: l = r = order, order-1, ..., 1 (capped by what the window has), then
- * the left context alone (a Markov continuation), then the right context alone,
- * then the most frequent event.
+ * (fallback "markov", the default) the left context alone (a Markov continuation),
+ * the right context alone, the most frequent event; or (fallback "kgram", a plain
+ * back-off baseline) the most frequent k-event sequence of the stream.
  *
  * Index: suffix arrays of the stream and of the reversed stream. The positions
  * whose left context matches are one suffix-array range of the reversed stream
@@ -27,10 +28,12 @@
 typedef struct {
     ts_model base;
     int      order;       /* n: context events on each side */
+    int      kgram;       /* fallback when no two-sided match: 0 markov, 1 kgram */
     size_t   N;           /* stream length */
     int32_t *s;           /* (N) training stream */
     int32_t *rs;          /* (N) reversed stream: rs[j] = s[N-1-j] */
     int32_t *sa, *rsa;    /* (N) suffix arrays of s and rs */
+    int32_t *isa;         /* (N) rank of each suffix of s: isa[sa[i]] = i */
     int32_t *sep_next;    /* (N+1) first separator at or after i; N when none */
     int32_t  top;         /* most frequent event: the last resort */
 } ngram;
@@ -119,15 +122,16 @@ static void sa_range(const int32_t *t, const int32_t *sa, size_t n, const int32_
 static void ngram_free(ts_model *m)
 {
     ngram *g = (ngram *)m;
-    free(g->s); free(g->rs); free(g->sa); free(g->rsa); free(g->sep_next);
+    free(g->s); free(g->rs); free(g->sa); free(g->rsa); free(g->isa); free(g->sep_next);
     free(g);
 }
 
 /* takes ownership of s (N events, SEP or a valid ID each) */
-static ngram *ngram_index(int32_t *s, size_t N, int order)
+static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
 {
     ngram *g = ts_calloc(1, sizeof *g);
     g->order = order;
+    g->kgram = kgram;
     g->N = N;
     g->s = s;
     g->rs = ts_malloc(N * sizeof *g->rs);
@@ -136,6 +140,8 @@ static ngram *ngram_index(int32_t *s, size_t N, int order)
     g->rsa = ts_malloc(N * sizeof *g->rsa);
     build_sa(s, N, g->sa);
     build_sa(g->rs, N, g->rsa);
+    g->isa = ts_malloc(N * sizeof *g->isa);
+    for (size_t i = 0; i < N; i++) g->isa[g->sa[i]] = (int32_t)i;
     g->sep_next = ts_malloc((N + 1) * sizeof *g->sep_next);
     g->sep_next[N] = (int32_t)N;
     for (size_t i = N; i-- > 0;) g->sep_next[i] = s[i] == SEP ? (int32_t)i : g->sep_next[i + 1];
@@ -150,7 +156,15 @@ static ngram *ngram_index(int32_t *s, size_t N, int order)
     return g;
 }
 
-static const char *const ngram_keys[] = {"order", NULL};
+static const char *const ngram_keys[] = {"order", "fallback", NULL};
+
+static int parse_fallback(const char *v, int *kgram)
+{
+    if (!strcmp(v, "markov")) *kgram = 0;
+    else if (!strcmp(v, "kgram")) *kgram = 1;
+    else return -1;
+    return 0;
+}
 
 static int ngram_train(ts_model **out, const ts_train_opts *o)
 {
@@ -160,6 +174,10 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
     if (ts_kv_long(&o->kv, "order", 12, &order) != 0) return -1;
     if (order < 1 || order > MAX_ORDER)
         return ts_fail("ngram: --order must be in [1, %d], got %ld", MAX_ORDER, order);
+    const char *fb = ts_kv_get(&o->kv, "fallback");
+    int kgram = 0;
+    if (fb && parse_fallback(fb, &kgram) != 0)
+        return ts_fail("ngram: --fallback expects markov or kgram, got '%s'", fb);
     if (o->resume)
         return ts_fail("ngram: --resume: this model trains in one pass and keeps no checkpoints");
     const ts_seq *st = &o->split->train_stream;
@@ -188,7 +206,7 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
             free(s);
             return ts_fail("ngram: training event %zu has ID %d outside [0, %d)", i, v, o->n_ids);
         }
-    ngram *g = ngram_index(s, N, (int)order);
+    ngram *g = ngram_index(s, N, (int)order, kgram);
     g->base.len = 0;   /* any window length */
     *out = &g->base;
     return ts_train_log(o->log_path, "\"model\": \"ngram\", \"order\": %ld, \"events\": %zu, "
@@ -211,7 +229,7 @@ static int ngram_save(const ts_model *m, ts_writer *w)
 {
     const ngram *g = (const ngram *)m;
     char cfg[64];
-    snprintf(cfg, sizeof cfg, "order=%d\n", g->order);
+    snprintf(cfg, sizeof cfg, "order=%d\nfallback=%s\n", g->order, g->kgram ? "kgram" : "markov");
     ts_writer_text(w, "CONFIG", cfg);
     unsigned char *b = ts_malloc(g->N * 4);
     for (size_t i = 0; i < g->N; i++) put_i32le(b + 4 * i, g->s[i]);
@@ -229,6 +247,11 @@ static int ngram_load(ts_model **out, const ts_reader *r)
     int bad = end == v || *end || order < 1 || order > MAX_ORDER;
     free(v);
     if (bad) return ts_fail("%s: ngram: bad order in section 'CONFIG'", r->path);
+    int kgram;
+    if (!(v = ts_reader_text_value(r, "CONFIG", "fallback"))) return -1;
+    bad = parse_fallback(v, &kgram);
+    free(v);
+    if (bad) return ts_fail("%s: ngram: bad fallback in section 'CONFIG'", r->path);
     unsigned char nb[4];
     if (ts_reader_copy(r, "NIDS", nb, 4) != 0) return -1;
     int32_t n_ids = get_i32le(nb);
@@ -250,28 +273,19 @@ static int ngram_load(ts_model **out, const ts_reader *r)
         }
     }
     if (!events) { free(s); return ts_fail("%s: ngram: section 'STREAM' holds no events", r->path); }
-    *out = &ngram_index(s, N, (int)order)->base;
+    *out = &ngram_index(s, N, (int)order, kgram)->base;
     return 0;
 }
 
 /* ---- imputation ---- */
 
+#define RADIX_BITS 11
+
 typedef struct {
-    int32_t *cand;        /* (N) matching positions */
+    int32_t *cand, *tmp;  /* (N) matching positions, and room to sort them */
+    int32_t *cnt;         /* (1 << RADIX_BITS) */
     int32_t *lpat, *rpat; /* (order) left context read backwards, right context */
 } scratch;
-
-/* order candidates by filler s[p, p+k), then by position */
-typedef struct { const int32_t *s; size_t k; } filler_ctx;
-
-static int cmp_filler(const void *a, const void *b, void *arg)
-{
-    const filler_ctx *c = arg;
-    int32_t p = *(const int32_t *)a, q = *(const int32_t *)b;
-    for (size_t i = 0; i < c->k; i++)
-        if (c->s[p + i] != c->s[q + i]) return c->s[p + i] < c->s[q + i] ? -1 : 1;
-    return (p > q) - (p < q);
-}
 
 /* Positions p with s[p-lw, p) == context left (lpat backwards), s[p+k, p+k+rw) == rpat,
  * and no separator in s[p, p+k+rw). Returns the count (in sc->cand). */
@@ -302,20 +316,34 @@ static size_t ngram_match(const ngram *g, scratch *sc, size_t lw, size_t rw, siz
     return nc;
 }
 
-/* the most frequent filler s[p, p+k) among the candidates; ties to the earliest */
-static size_t best_filler(const ngram *g, int32_t *cand, size_t nc, size_t k)
+/* The most frequent filler s[p, p+k) among the candidates; ties to the earliest.
+ * Sorted by the rank of their suffix, candidates with equal fillers are adjacent
+ * (suffixes sharing a k-prefix are contiguous in the suffix array), so grouping
+ * costs a radix sort of integers and one comparison per neighbour. */
+static size_t best_filler(const ngram *g, scratch *sc, size_t nc, size_t k)
 {
-    filler_ctx c = {g->s, k};
-    qsort_r(cand, nc, sizeof *cand, cmp_filler, &c);
-    size_t best = 0, best_n = 0;
+    int32_t *c = sc->cand, *t = sc->tmp;
+    const int32_t R = 1 << RADIX_BITS;
+    for (int shift = 0; nc > 1 && ((size_t)1 << shift) < g->N; shift += RADIX_BITS) {
+        memset(sc->cnt, 0, (size_t)R * sizeof *sc->cnt);
+        for (size_t i = 0; i < nc; i++) sc->cnt[(g->isa[c[i]] >> shift) & (R - 1)]++;
+        for (int32_t b = 0, run = 0; b < R; b++) { int32_t x = sc->cnt[b]; sc->cnt[b] = run; run += x; }
+        for (size_t i = 0; i < nc; i++) t[sc->cnt[(g->isa[c[i]] >> shift) & (R - 1)]++] = c[i];
+        int32_t *sw = c; c = t; t = sw;
+    }
+    size_t best_n = 0;
+    int32_t best_p = INT32_MAX;
     for (size_t i = 0; i < nc;) {
         size_t j = i + 1;
-        while (j < nc && memcmp(g->s + cand[i], g->s + cand[j], k * sizeof *g->s) == 0) j++;
-        /* within a group positions are ascending: cand[i] is its earliest */
-        if (j - i > best_n || (j - i == best_n && cand[i] < cand[best])) best = i, best_n = j - i;
+        int32_t first = c[i];
+        while (j < nc && memcmp(g->s + c[i], g->s + c[j], k * sizeof *g->s) == 0) {
+            if (c[j] < first) first = c[j];
+            j++;
+        }
+        if (j - i > best_n || (j - i == best_n && first < best_p)) best_n = j - i, best_p = first;
         i = j;
     }
-    return (size_t)cand[best];
+    return (size_t)best_p;
 }
 
 /* fill y[a, a+k) given lav events of context left of a and rav right of a+k (in y) */
@@ -331,12 +359,17 @@ static void fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k
     if (lmax && rmax)
         for (size_t m = n; m >= 1 && !nc; m--)
             nc = ngram_match(g, sc, m < lmax ? m : lmax, m < rmax ? m : rmax, k);
+    if (!nc && g->kgram) {
+        /* every position that starts k events */
+        for (size_t p = 0; p + k <= g->N; p++)
+            if ((size_t)g->sep_next[p] >= p + k) sc->cand[nc++] = (int32_t)p;
+    }
     /* left only: a Markov continuation of k events */
     for (size_t m = lmax; m >= 1 && !nc; m--) nc = ngram_match(g, sc, m, 0, k);
     /* right only (a run at the start of the window) */
     for (size_t m = rmax; m >= 1 && !nc; m--) nc = ngram_match(g, sc, 0, m, k);
     if (nc) {
-        size_t p = best_filler(g, sc->cand, nc, k);
+        size_t p = best_filler(g, sc, nc, k);
         memcpy(y + a, g->s + p, k * sizeof *y);
     } else {
         for (size_t i = 0; i < k; i++) y[a + i] = g->top;
@@ -354,6 +387,8 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
     {
         scratch sc;
         sc.cand = ts_malloc(g->N * sizeof *sc.cand);
+        sc.tmp = ts_malloc(g->N * sizeof *sc.tmp);
+        sc.cnt = ts_malloc(((size_t)1 << RADIX_BITS) * sizeof *sc.cnt);
         sc.lpat = ts_malloc((size_t)g->order * sizeof *sc.lpat);
         sc.rpat = ts_malloc((size_t)g->order * sizeof *sc.rpat);
 #pragma omp for schedule(dynamic, 4)
@@ -371,7 +406,7 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
                 a = b;
             }
         }
-        free(sc.cand); free(sc.lpat); free(sc.rpat);
+        free(sc.cand); free(sc.tmp); free(sc.cnt); free(sc.lpat); free(sc.rpat);
     }
     return 0;
 }
@@ -423,7 +458,10 @@ const ts_model_ops ts_model_ngram = {
     .name = "ngram",
     .summary = "bidirectional n-gram infill over the training stream (fast, strong baseline)",
     .help = "  --order N   context events matched on each side of a blackout, and the\n"
-            "              Markov order of generation (default 12, at most 64)\n",
+            "              Markov order of generation (default 12, at most 64)\n"
+            "  --fallback F  when no context matches on both sides: markov (default: the\n"
+            "              left context alone, then the right) or kgram (the most\n"
+            "              frequent k-event sequence, a plain back-off)\n",
     .train = ngram_train,
     .save = ngram_save,
     .load = ngram_load,
