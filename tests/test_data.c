@@ -488,6 +488,70 @@ static void mask_positions(void)
     CHECK(ts_split_parse("leaky", &k) == -1);
 }
 
+/* ---- robustness: mutated and truncated inputs fail cleanly, never crash ---- */
+
+static void fuzz_readers(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *p = in(d, "f.npy");
+    float vals[24];
+    for (int i = 0; i < 24; i++) vals[i] = (float)i;
+    size_t sh[3] = {4, 1, 6};
+    REQUIRE(ts_npy_write(p, TS_NPY_F32, vals, 3, sh) == 0);
+    unsigned char good[512];
+    FILE *f = fopen(p, "rb");
+    size_t n = fread(good, 1, sizeof good, f);
+    fclose(f);
+    REQUIRE(n == 128 + 96);
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    int ok = 0, failed = 0;
+    for (int it = 0; it < 3000; it++) {
+        unsigned char b[512];
+        memcpy(b, good, n);
+        size_t len = n;
+        if (it < (int)n) len = (size_t)it;                       /* every prefix */
+        else for (int k = 0; k < 3; k++) b[ts_rng_below(&r, 128)] = (unsigned char)ts_rng_below(&r, 256);
+        f = fopen(p, "wb");
+        fwrite(b, 1, len, f);
+        fclose(f);
+        ts_npy a;
+        ts_clear_error();
+        if (ts_npy_read(p, &a) == 0) {
+            ts_windows w;
+            if (ts_npy_to_windows(&a, p, 30, &w) == 0) ts_windows_free(&w);
+            ts_npy_free(&a);
+            ok++;
+        } else {
+            CHECK_MSG(strstr(ts_error(), p) != NULL, "error without the path: %s", ts_error());
+            failed++;
+        }
+    }
+    CHECK(failed > (int)n && ok > 0);
+
+    /* window text: random bytes from a small alphabet */
+    const char alpha[] = "0123456789,,\n\n -x\r";
+    p = in(d, "f.txt");
+    for (int it = 0; it < 2000; it++) {
+        char t[64];
+        size_t len = ts_rng_below(&r, sizeof t);
+        for (size_t i = 0; i < len; i++) t[i] = alpha[ts_rng_below(&r, sizeof alpha - 1)];
+        t[len] = 0;
+        write_text(p, t);
+        ts_windows w;
+        ts_seq s;
+        if (ts_windows_read(p, &w) == 0) {
+            CHECK(w.n >= 1 && w.len >= 1);
+            ts_windows_free(&w);
+        } else {
+            CHECK_MSG(strstr(ts_error(), p) != NULL, "error without the path: %s", ts_error());
+        }
+        if (ts_seq_read(p, &s) == 0) ts_seq_free(&s);
+        else CHECK_MSG(strstr(ts_error(), p) != NULL, "error without the path: %s", ts_error());
+    }
+}
+
 TEST_MAIN("data", {
     RUN(windows_roundtrip);
     RUN(seq_roundtrip);
@@ -503,4 +567,5 @@ TEST_MAIN("data", {
     RUN(paper_split_on_pts);
     RUN(read_speed);
     RUN(mask_positions);
+    RUN(fuzz_readers);
 })

@@ -99,7 +99,8 @@ int  ts_strace_read_many(const char *const *paths, int npaths, char ***names, si
  * NULL: all. lost (may be NULL): events the tracer reported discarded. */
 int  ts_ctf_read(const char *dir, const char *comm, char ***names, size_t *n, uint64_t *lost);
 /* names -> dataset: vocabulary by frequency rank over the first train_frac of the events
- * (ties by name), with an UNK ID for names unseen there */
+ * (ties by name), with an UNK ID (the last, named "<unk>") for names unseen there.
+ * names are copied: the caller still frees them. */
 int  ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset *out);
 
 /* ---- splits (PROTOCOLS.md §2) ---- */
@@ -118,14 +119,17 @@ const char *ts_split_name(ts_split_kind k);
 int  ts_split_make(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
                    size_t nwin, ts_split *out);
 void ts_split_free(ts_split *s);
-/* share (0..1) of test windows found verbatim among the train windows */
+/* share (0..1) of test windows found verbatim among the train windows; train rows longer
+ * than test->len (e.g. a stream as one row) match as contiguous substrings. Hashing, O(total). */
 double ts_audit_overlap(const ts_windows *train, const ts_windows *test);
 
 /* ---- blackout masks ---- */
 typedef enum { TS_MASK_CENTER = 0, TS_MASK_END, TS_MASK_RANDOM, TS_MASK_ALL } ts_mask_pos;
 int  ts_mask_parse(const char *s, ts_mask_pos *out);
 const char *ts_mask_name(ts_mask_pos p);
-/* fills n x L (1 = observed); RANDOM draws each window's start from seed; ALL hides everything */
+/* fills n x L (1 = observed); RANDOM draws window i's start uniformly in [0, L-k] from
+ * ts_rng_fork(seed, i); ALL hides everything. k > L hides all; CENTER starts at L/2, or at
+ * L-k when L/2 + k > L (e.g. L=50, k=40: 10..49), so k events are always hidden. */
 void ts_mask_fill(uint8_t *mask, size_t n, size_t L, size_t k, ts_mask_pos pos, uint64_t seed);
 
 #endif
