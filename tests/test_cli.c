@@ -1,0 +1,288 @@
+/* The train / impute / generate / bench impute commands end to end on a small
+ * synthetic dataset, and their answers to bad usage. */
+#include "check.h"
+#include "tracesynth.h"
+
+static char dir[256];
+
+/* run the CLI; stdout into out (may be NULL); returns the exit status */
+static int run_out(const char *args, char *out, size_t n)
+{
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    char ofile[512], cmd[8192];
+    snprintf(ofile, sizeof ofile, "%s/stdout.txt", dir);
+    snprintf(cmd, sizeof cmd, "%s %s >%s 2>/dev/null", bin, args, ofile);
+    int st = system(cmd);
+    if (out && n) {
+        out[0] = 0;
+        FILE *f = fopen(ofile, "r");
+        if (f) { size_t got = fread(out, 1, n - 1, f); out[got] = 0; fclose(f); }
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* a repetitive stream of 6000 events over 8 named events, with some noise */
+static int make_dataset(void)
+{
+    const char *s = scratch_dir();
+    if (!s) return -1;
+    snprintf(dir, sizeof dir, "%s", s);
+    char path[512];
+    snprintf(path, sizeof path, "%s/ds", dir);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    d.stream.n = 6000;
+    d.stream.ids = ts_malloc(6000 * sizeof(int32_t));
+    static const int32_t motif[] = {0, 0, 1, 1, 2, 2, 0, 0, 3, 3, 4, 4, 0, 0, 1, 1, 5, 5};
+    ts_rng r;
+    ts_rng_seed(&r, 3);
+    for (size_t i = 0; i < 6000; i++)
+        d.stream.ids[i] = ts_rng_uniform(&r) < 0.02 ? 6 + (int32_t)ts_rng_below(&r, 2) : motif[i % 18];
+    char *names[8] = {"read", "write", "openat", "close", "mmap", "futex", "brk", "ioctl"};
+    int64_t counts[8] = {8, 7, 6, 5, 4, 3, 2, 1};
+    d.vocab = (ts_vocab){8, names, counts, -1};
+    int rc = ts_dataset_save(path, &d);
+    free(d.stream.ids);
+    return rc;
+}
+
+static double metric(const char *out, const char *name)
+{
+    const char *p = strstr(out, name);
+    return p ? atof(p + strlen(name)) : -1;
+}
+
+static void train_impute_eval(void)
+{
+    char args[2048], out[8192];
+    snprintf(args, sizeof args, "train --model ngram %s/ds --length 60 --windows 40 -o %s/ng.tsm "
+             "--log %s/train.jsonl", dir, dir, dir);
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    CHECK(strstr(out, "trained ngram") && strstr(out, "time split"));
+    snprintf(args, sizeof args, "%s/train.jsonl", dir);
+    CHECK(ts_file_exists(args));
+
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/ds --length 60 --windows 40 "
+             "--blackout 6 -o %s/imp", dir, dir, dir);
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    double acc = metric(out, "accuracy "), perfect = metric(out, "perfect "), rouge = metric(out, "ROUGE-L ");
+    CHECK_MSG(acc >= 80 && acc <= 100, "accuracy %.2f in '%s'", acc, out);
+    CHECK(strstr(out, "type accuracy") != NULL);      /* named events */
+
+    /* the printed numbers are those of the written triple */
+    char p[512];
+    ts_npy a;
+    ts_windows orig, imp;
+    uint8_t *mask;
+    size_t mn, ml;
+    snprintf(p, sizeof p, "%s/imp/original0.npy", dir);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    REQUIRE(ts_npy_to_windows(&a, p, -1, &orig) == 0);
+    ts_npy_free(&a);
+    snprintf(p, sizeof p, "%s/imp/imputation0.npy", dir);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    REQUIRE(ts_npy_to_windows(&a, p, -1, &imp) == 0);
+    ts_npy_free(&a);
+    snprintf(p, sizeof p, "%s/imp/mask0.npy", dir);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    REQUIRE(ts_npy_to_mask(&a, p, &mask, &mn, &ml) == 0);
+    ts_npy_free(&a);
+    CHECK(orig.n == 40 && orig.len == 60 && mn == 40 && ml == 60);
+    size_t hidden = 0;
+    for (size_t i = 0; i < mn * ml; i++) hidden += !mask[i];
+    CHECK(hidden == 40 * 6);
+    ts_impute_metrics im;
+    REQUIRE(ts_eval_impute(&orig, mask, &imp, NULL, &im) == 0);
+    CHECK_NEAR(im.accuracy, acc, 0.006);
+    CHECK_NEAR(im.perfect, perfect, 0.006);
+    CHECK_NEAR(im.rouge_l, rouge, 0.006);
+
+    /* a window file and a .npy as input give the same numbers */
+    snprintf(p, sizeof p, "%s/test.txt", dir);
+    REQUIRE(ts_windows_write(p, &orig) == 0);
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 6", dir, p);
+    char out2[8192];
+    REQUIRE(run_out(args, out2, sizeof out2) == 0);
+    CHECK_NEAR(metric(out2, "accuracy "), acc, 1e-9);
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/imp/original0.npy --blackout 6", dir, dir);
+    REQUIRE(run_out(args, out2, sizeof out2) == 0);
+    CHECK_NEAR(metric(out2, "accuracy "), acc, 1e-9);
+
+    /* the unigram floor is far below */
+    snprintf(args, sizeof args, "train --model unigram %s/ds --length 60 --windows 40 -o %s/uni.tsm", dir, dir);
+    REQUIRE(run_out(args, NULL, 0) == 0);
+    snprintf(args, sizeof args, "impute %s/uni.tsm --input %s/ds --length 60 --windows 40 --blackout 6", dir, dir);
+    REQUIRE(run_out(args, out2, sizeof out2) == 0);
+    CHECK(metric(out2, "accuracy ") < acc - 20);
+    free(mask);
+    ts_windows_free(&orig);
+    ts_windows_free(&imp);
+}
+
+static int files_equal(const char *a, const char *b)
+{
+    FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
+    int eq = f && g;
+    while (eq) {
+        int x = fgetc(f), y = fgetc(g);
+        if (x != y) eq = 0;
+        if (x == EOF) break;
+    }
+    if (f) fclose(f);
+    if (g) fclose(g);
+    return eq;
+}
+
+static void generate_files(void)
+{
+    char args[2048], p[512], q[512];
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 5 --length 30 --seed 4 -o %s/g1 --format both", dir, dir);
+    REQUIRE(run_out(args, NULL, 0) == 0);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 5 --length 30 --seed 4 -o %s/g2.txt", dir, dir);
+    REQUIRE(run_out(args, NULL, 0) == 0);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 5 --length 30 --seed 5 -o %s/g3", dir, dir);
+    REQUIRE(run_out(args, NULL, 0) == 0);
+    snprintf(p, sizeof p, "%s/g1.txt", dir);
+    snprintf(q, sizeof q, "%s/g2.txt", dir);
+    CHECK(files_equal(p, q));
+    snprintf(q, sizeof q, "%s/g3.txt", dir);
+    CHECK(!files_equal(p, q));
+    ts_windows w;
+    REQUIRE(ts_windows_read(p, &w) == 0);
+    CHECK(w.n == 5 && w.len == 30);
+    snprintf(p, sizeof p, "%s/g1.npy", dir);
+    ts_npy a;
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(a.dtype == TS_NPY_I32 && a.ndim == 2 && a.shape[0] == 5 && a.shape[1] == 30);
+    CHECK(a.count == 150 && memcmp(a.data, w.data, 150 * sizeof(int32_t)) == 0);
+    ts_npy_free(&a);
+    /* names: one window per line */
+    snprintf(p, sizeof p, "%s/g1.names.txt", dir);
+    FILE *f = fopen(p, "r");
+    REQUIRE(f);
+    char line[4096];
+    int lines = 0;
+    while (fgets(line, sizeof line, f)) lines++;
+    fclose(f);
+    CHECK(lines == 5);
+    CHECK(strstr(line, "read") != NULL);
+    ts_windows_free(&w);
+}
+
+static void bench_grid(void)
+{
+    char args[2048], out[16384];
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds %s/ds --lengths 40,60 --blackouts 1,5 "
+             "--windows 30 --json %s/b.json", dir, dir, dir);
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    CHECK(strstr(out, "L=40 center") && strstr(out, "L=60 end"));
+    CHECK(strstr(out, "train ") && strstr(out, "impute 30 windows"));
+    CHECK(strstr(out, "summary") && strstr(out, "average"));
+    char p[512];
+    snprintf(p, sizeof p, "%s/b.json", dir);
+    FILE *f = fopen(p, "r");
+    REQUIRE(f);
+    static char js[65536];
+    size_t n = fread(js, 1, sizeof js - 1, f);
+    js[n] = 0;
+    fclose(f);
+    int cells = 0;
+    for (const char *s = js; (s = strstr(s, "\"accuracy\"")); s++) cells++;
+    CHECK(cells == 2 * 2 * 2 * 2);   /* datasets x L x positions x k */
+}
+
+static void bad_usage(void)
+{
+    char args[2048], err[512];
+    snprintf(args, sizeof args, "train --model lstm %s/ds", dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(strstr(err, "unknown model 'lstm'") && strstr(err, "ngram"));
+    snprintf(args, sizeof args, "train --model ngram %s/ds --depth 3", dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(strstr(err, "--depth") != NULL);
+    snprintf(args, sizeof args, "train --model ngram %s/ds --order 0", dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(strstr(err, "--order") != NULL);
+    snprintf(args, sizeof args, "train --model ngram %s/ds --length 6x", dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK(strstr(err, "--length") && strstr(err, "6x"));
+    snprintf(args, sizeof args, "train --model ngram %s/ds --split leaky", dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK(strstr(err, "leaky") != NULL);
+    CHECK(run_cli("train --model ngram /nonexistent/ds", err, sizeof err) == 1);
+    CHECK(strstr(err, "/nonexistent/ds") != NULL);
+    CHECK(run_cli("train /tmp", err, sizeof err) == 2);
+    CHECK(strstr(err, "--model") != NULL);
+    snprintf(args, sizeof args, "train --model ngram %s/ds --length 5000", dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(strstr(err, "window length") != NULL);
+
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/ds --blackout 0", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK(strstr(err, "--blackout") != NULL);
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/ds --length 60 --blackout 61", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/ds --position middle", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK(strstr(err, "middle") != NULL);
+    snprintf(args, sizeof args, "impute %s/ds/stream.txt --input %s/ds", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(strstr(err, "stream.txt") && strstr(err, "not a tracesynth model"));
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/missing.txt", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(strstr(err, "missing.txt") != NULL);
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/ds --length 60 --windows 40 --temperature 2", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(strstr(err, "--temperature") != NULL);
+
+    /* a truncated model */
+    char p[512], q[512];
+    snprintf(p, sizeof p, "%s/ng.tsm", dir);
+    snprintf(q, sizeof q, "%s/cut.tsm", dir);
+    FILE *f = fopen(p, "rb"), *g = fopen(q, "wb");
+    REQUIRE(f && g);
+    for (int i = 0; i < 100; i++) { int c = fgetc(f); if (c == EOF) break; fputc(c, g); }
+    fclose(f);
+    fclose(g);
+    snprintf(args, sizeof args, "generate %s -n 2 --length 10 -o %s/x", q, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(strstr(err, "cut.tsm") && strstr(err, "truncated or corrupt"));
+
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 2 -o %s/x", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK(strstr(err, "--length") != NULL);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 2 --length 10 -o %s/x --format csv", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK(strstr(err, "csv") != NULL);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n -3 --length 10 -o %s/x", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40,x", dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK(strstr(err, "--lengths") != NULL);
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 50", dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK(run_cli("bench impute --model ngram --datasets-root /nonexistent", err, sizeof err) == 1);
+    CHECK(strstr(err, "/nonexistent") != NULL);
+
+    char out[8192];
+    CHECK(run_out("train --help", out, sizeof out) == 0);
+    CHECK(strstr(out, "ngram") && strstr(out, "unigram") && strstr(out, "--order"));
+    CHECK(run_out("impute --help", out, sizeof out) == 0);
+    CHECK(run_out("generate --help", out, sizeof out) == 0);
+    CHECK(run_out("bench impute --help", out, sizeof out) == 0);
+}
+
+static void setup(void)
+{
+    REQUIRE(make_dataset() == 0);
+}
+
+TEST_MAIN("cli", {
+    RUN(setup);
+    RUN(train_impute_eval);
+    RUN(generate_files);
+    RUN(bench_grid);
+    RUN(bad_usage);
+})
