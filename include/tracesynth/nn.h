@@ -15,10 +15,11 @@
  *    that writes it).
  *  - A dx argument may be NULL when the input gradient is not needed; so may a
  *    bias (b / db) for layers without bias.
- *  - Threads: matrix products run in OpenBLAS (its own thread pool, see
- *    ts_set_threads); element-wise loops and reductions use OpenMP. Do not call
- *    these functions from inside an OpenMP parallel region. Reductions have a
- *    fixed order, so results do not depend on the thread count.
+ *  - Threads: everything runs on OpenMP's pool (ts_set_threads sets its size
+ *    and leaves OpenBLAS single-threaded); matrix products go through ts_sgemm,
+ *    which splits them over that pool. Call these functions from outside any
+ *    OpenMP parallel region. Sums run in a fixed order, so results are the
+ *    same bits for any thread count.
  *  - forward(out, x) may be called with out == x only where stated ("in place").
  */
 #ifndef TRACESYNTH_NN_H
@@ -27,6 +28,23 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "common.h"
+
+/* ---------------------------------------------------------------------------
+ * SGEMM over the OpenMP threads, cblas conventions, row-major:
+ *   C (M x N) = alpha op(A) op(B) + beta C,  op(X) = X or X^T (trans != 0).
+ * Splits C into row (or column) blocks, one single-threaded cblas_sgemm each;
+ * the result does not depend on the thread count. Falls back to one plain
+ * cblas_sgemm inside a parallel region or when OpenBLAS runs its own threads.
+ * Use it rather than cblas_sgemm so that GEMMs use the threads.
+ * ------------------------------------------------------------------------- */
+void ts_sgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+              const float *B, int ldb, float beta, float *C, int ldc);
+/* the number of blocks ts_sgemm would split (M, N, K) into now (1: one plain
+ * call); a layer with many such small products parallelises over them instead */
+int ts_sgemm_blocks(int M, int N, int K);
+/* 1 when a parallel region may call cblas_sgemm itself: several OpenMP threads,
+ * not inside a region already, OpenBLAS single-threaded */
+int ts_parallel_ok(void);
 
 /* ---------------------------------------------------------------------------
  * Initialisation (seeded, reproducible; draws n values in order from r)

@@ -1,3 +1,275 @@
-/* placeholder until the benchmark lands */
+/* tracesynth bench layers: forward and backward time of each neural layer at
+ * the shapes of SSSD-S4, beside the machine's measured SGEMM peak.
+ *
+ * Per (channels C, batch B, length L) it times the layers of one SSSD residual
+ * block: the weight-normed k=3 conv C -> 2C, layer norm and GELU over 2C
+ * channels (the S4 layer's wrapping), the gate 2C -> C, the weight-normed k=1
+ * res/skip conv C -> C, the diffusion-step projection fc_t (512 -> C), and the
+ * step-embedding MLP (128 -> 512 -> 512). Each time is the best of several runs. */
 #include "cli.h"
-int bench_layers(int argc, char **argv) { (void)argc; (void)argv; ts_fail("'bench layers' is not built yet"); return cli_fail(); }
+#include "tracesynth/nn.h"
+
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *usage =
+    "usage: tracesynth bench layers [--threads N] [--batch B] [--channels C] [--length L]\n"
+    "                               [--min-time S]\n\n"
+    "Times forward and backward of each neural layer at the shapes of SSSD-S4 and prints\n"
+    "GFLOP/s beside the measured OpenBLAS SGEMM peak (n = 1024, best of 5).\n\n"
+    "  --threads N   threads for OpenMP and OpenBLAS (default: all cores)\n"
+    "  --batch B     batch size (default: 16 and 32)\n"
+    "  --channels C  residual channels (default: 64, 128 and 256)\n"
+    "  --length L    sequence length (default: 200)\n"
+    "  --min-time S  seconds spent per measurement, at least 3 runs (default 0.2)\n";
+
+static double min_time = 0.2;
+
+typedef void (*bench_fn)(void *ctx);
+
+/* best time of at least 3 runs, running for at least min_time seconds */
+static double best_time(bench_fn f, void *ctx)
+{
+    f(ctx);   /* warm up: pages, caches, BLAS threads */
+    double best = 1e30, t0 = ts_now();
+    int runs = 0;
+    while (runs < 3 || ts_now() - t0 < min_time) {
+        double a = ts_now();
+        f(ctx);
+        double t = ts_now() - a;
+        if (t < best) best = t;
+        runs++;
+        if (runs >= 1000) break;
+    }
+    return best;
+}
+
+/* ---- SGEMM peak ---- */
+typedef struct { int n; float *a, *b, *c; } gemm_ctx;
+static void run_gemm(void *p)
+{
+    gemm_ctx *g = p;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->n, g->n, g->n, 1.0f, g->a, g->n,
+                g->b, g->n, 0.0f, g->c, g->n);
+}
+
+static double sgemm_peak(void)
+{
+    gemm_ctx g = {1024, NULL, NULL, NULL};
+    size_t nn = (size_t)g.n * g.n;
+    g.a = ts_alloc_aligned(nn * sizeof(float));
+    g.b = ts_alloc_aligned(nn * sizeof(float));
+    g.c = ts_alloc_aligned(nn * sizeof(float));
+    ts_rng r;
+    ts_rng_seed(&r, 1);
+    ts_init_normal(g.a, nn, 0, 1, &r);
+    ts_init_normal(g.b, nn, 0, 1, &r);
+    double saved = min_time;
+    min_time = 0;   /* exactly: warm-up + best of 5 */
+    double best = 1e30;
+    run_gemm(&g);
+    for (int i = 0; i < 5; i++) {
+        double a = ts_now();
+        run_gemm(&g);
+        double t = ts_now() - a;
+        if (t < best) best = t;
+    }
+    min_time = saved;
+    ts_free_aligned(g.a);
+    ts_free_aligned(g.b);
+    ts_free_aligned(g.c);
+    return 2.0 * nn * g.n / best * 1e-9;
+}
+
+/* ---- one SSSD block's layers at (B, C, L) ---- */
+typedef struct {
+    int B, C, L, Cin, Cout, K, N, In, Out;
+    float *x, *y, *dy, *dx, *v, *g, *b, *dv, *dg, *db, *scr, *mean, *rstd, *act;
+    int32_t *steps;
+} layer_ctx;
+
+static void f_convwn(void *p)
+{
+    layer_ctx *c = p;
+    ts_conv1d_wn_forward(c->y, c->x, c->v, c->g, c->b, c->B, c->Cin, c->Cout, c->L, c->K, 1,
+                         c->scr);
+}
+static void b_convwn(void *p)
+{
+    layer_ctx *c = p;
+    ts_conv1d_wn_backward(c->dx, c->dv, c->dg, c->db, c->dy, c->x, c->v, c->g, c->B, c->Cin,
+                          c->Cout, c->L, c->K, 1, c->scr);
+}
+static void f_linear(void *p)
+{
+    layer_ctx *c = p;
+    ts_linear_forward(c->y, c->x, c->v, c->b, c->N, c->In, c->Out);
+}
+static void b_linear(void *p)
+{
+    layer_ctx *c = p;
+    ts_linear_backward(c->dx, c->dv, c->db, c->dy, c->x, c->v, c->N, c->In, c->Out);
+}
+static void f_ln(void *p)
+{
+    layer_ctx *c = p;
+    ts_layernorm_forward(c->y, c->mean, c->rstd, c->x, c->g, c->b, c->B, c->C, c->L);
+}
+static void b_ln(void *p)
+{
+    layer_ctx *c = p;
+    ts_layernorm_backward(c->dx, c->dg, c->db, c->dy, c->x, c->mean, c->rstd, c->g, c->B, c->C,
+                          c->L);
+}
+static void f_gelu(void *p)
+{
+    layer_ctx *c = p;
+    ts_gelu_forward(c->y, c->x, (size_t)c->B * c->C * c->L);
+}
+static void b_gelu(void *p)
+{
+    layer_ctx *c = p;
+    ts_gelu_backward(c->dx, c->dy, c->x, (size_t)c->B * c->C * c->L);
+}
+static void f_gate(void *p)
+{
+    layer_ctx *c = p;
+    ts_gate_forward(c->y, c->x, c->B, c->C, c->L);
+}
+static void b_gate(void *p)
+{
+    layer_ctx *c = p;
+    ts_gate_backward(c->dx, c->dy, c->x, c->B, c->C, c->L);
+}
+static void f_stepmlp(void *p)
+{
+    layer_ctx *c = p;
+    ts_stepmlp_forward(c->y, c->act, c->steps, c->v, c->b, c->g, c->mean, c->B, 128, 512, 512);
+}
+static void b_stepmlp(void *p)
+{
+    layer_ctx *c = p;
+    ts_stepmlp_backward(c->dv, c->db, c->dg, c->rstd, c->dy, c->act, c->v, c->g, c->B, 128, 512,
+                        512, c->scr);
+}
+
+/* big enough for every layer of the block at (B, C, L) */
+static void ctx_alloc(layer_ctx *c, int B, int C, int L)
+{
+    size_t act = (size_t)B * 2 * C * L;
+    size_t par = (size_t)2 * C * C * 3 + 512 * 512;
+    size_t scr = ts_conv1d_wn_scratch_size(C, 2 * C, L, 3) + ts_stepmlp_scratch_size(B, 128, 512, 512);
+    ts_rng r;
+    ts_rng_seed(&r, 7);
+    memset(c, 0, sizeof *c);
+    c->B = B; c->C = C; c->L = L;
+    float **bufs[] = {&c->x, &c->y, &c->dy, &c->dx};
+    for (int i = 0; i < 4; i++) {
+        *bufs[i] = ts_alloc_aligned(act * sizeof(float));
+        ts_init_normal(*bufs[i], act, 0, 1, &r);
+    }
+    float **pars[] = {&c->v, &c->g, &c->b, &c->dv, &c->dg, &c->db, &c->mean, &c->rstd};
+    for (int i = 0; i < 8; i++) {
+        *pars[i] = ts_alloc_aligned(par * sizeof(float));
+        ts_init_uniform(*pars[i], par, 0.5f, 1.0f, &r);
+    }
+    c->scr = ts_alloc_aligned(scr * sizeof(float));
+    c->act = ts_alloc_aligned(ts_stepmlp_act_size(B, 128, 512, 512) * sizeof(float));
+    c->steps = ts_malloc((size_t)B * sizeof(int32_t));
+    for (int i = 0; i < B; i++) c->steps[i] = (int32_t)ts_rng_below(&r, 200);
+}
+
+static void ctx_free(layer_ctx *c)
+{
+    float *all[] = {c->x, c->y, c->dy, c->dx, c->v, c->g, c->b, c->dv, c->dg, c->db, c->mean,
+                    c->rstd, c->scr, c->act};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) ts_free_aligned(all[i]);
+    free(c->steps);
+}
+
+static void row(const char *name, const char *shape, layer_ctx *c, bench_fn f, bench_fn b,
+                double fflop, double bflop, double peak)
+{
+    double tf = best_time(f, c), tb = best_time(b, c);
+    printf("  %-22s %-20s %9.3f %9.3f", name, shape, tf * 1e3, tb * 1e3);
+    if (fflop > 0)
+        printf(" %8.1f %8.1f %5.0f%% %5.0f%%\n", fflop / tf * 1e-9, bflop / tb * 1e-9,
+               100 * fflop / tf * 1e-9 / peak, 100 * bflop / tb * 1e-9 / peak);
+    else
+        printf(" %8s %8s %6s %6s\n", "-", "-", "-", "-");
+}
+
+static void bench_shape(int B, int C, int L, double peak)
+{
+    layer_ctx c;
+    ctx_alloc(&c, B, C, L);
+    char shape[64];
+    printf("B=%d C=%d L=%d\n", B, C, L);
+    printf("  %-22s %-20s %9s %9s %8s %8s %6s %6s\n", "layer", "shape", "fwd ms", "bwd ms",
+           "fwd GF/s", "bwd GF/s", "fwd", "bwd");
+    double BL = (double)B * L;
+
+    c.Cin = C; c.Cout = 2 * C; c.K = 3;
+    snprintf(shape, sizeof shape, "%d->%d k3", C, 2 * C);
+    row("conv1d+wn (conv_layer)", shape, &c, f_convwn, b_convwn, 2 * BL * c.Cout * c.Cin * 3,
+        4 * BL * c.Cout * c.Cin * 3, peak);
+    c.Cin = C; c.Cout = C; c.K = 1;
+    snprintf(shape, sizeof shape, "%d->%d k1", C, C);
+    row("conv1d+wn (res/skip)", shape, &c, f_convwn, b_convwn, 2 * BL * C * C, 4 * BL * C * C, peak);
+
+    c.C = 2 * C;
+    snprintf(shape, sizeof shape, "(%d,%d,%d)", B, 2 * C, L);
+    row("layernorm (channels)", shape, &c, f_ln, b_ln, 0, 0, peak);
+    row("gelu", shape, &c, f_gelu, b_gelu, 0, 0, peak);
+    c.C = C;
+    snprintf(shape, sizeof shape, "(%d,%d,%d)->C", B, 2 * C, L);
+    row("gate tanh*sigmoid", shape, &c, f_gate, b_gate, 0, 0, peak);
+
+    c.N = B; c.In = 512; c.Out = C;
+    snprintf(shape, sizeof shape, "(%d,512)->%d", B, C);
+    row("linear (fc_t)", shape, &c, f_linear, b_linear, 2.0 * B * 512 * C, 4.0 * B * 512 * C, peak);
+    snprintf(shape, sizeof shape, "(%d) 128-512-512", B);
+    double mlp = 2.0 * B * (128 * 512 + 512 * 512);
+    row("step embedding MLP", shape, &c, f_stepmlp, b_stepmlp, mlp, 2 * mlp, peak);
+    ctx_free(&c);
+}
+
+int bench_layers(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    long threads = 0, batch = 0, channels = 0, length = 200;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        if (i + 1 >= argc) return cli_usage_error("bench layers", "%s: missing value", o);
+        const char *v = argv[++i];
+        int rc = 0;
+        if (!strcmp(o, "--threads")) rc = cli_parse_long("bench layers", o, v, 0, 1024, &threads);
+        else if (!strcmp(o, "--batch")) rc = cli_parse_long("bench layers", o, v, 1, 4096, &batch);
+        else if (!strcmp(o, "--channels"))
+            rc = cli_parse_long("bench layers", o, v, 1, 4096, &channels);
+        else if (!strcmp(o, "--length")) rc = cli_parse_long("bench layers", o, v, 1, 100000, &length);
+        else if (!strcmp(o, "--min-time")) {
+            rc = cli_parse_double("bench layers", o, v, &min_time);
+            if (!rc && (min_time < 0 || min_time > 60))
+                return cli_usage_error("bench layers", "--min-time expects seconds in [0, 60], got '%s'", v);
+        } else return cli_usage_error("bench layers", "unknown option '%s'", o);
+        if (rc) return 2;
+    }
+    ts_set_threads((int)threads);
+    double peak = sgemm_peak();
+    printf("threads %d, OpenBLAS %s\n", ts_get_threads(), openblas_get_config());
+    printf("SGEMM peak (n=1024, best of 5): %.1f GFLOP/s\n\n", peak);
+    int bs[2] = {16, 32}, cs[3] = {64, 128, 256};
+    int nb = batch ? 1 : 2, nc = channels ? 1 : 3;
+    for (int ic = 0; ic < nc; ic++)
+        for (int ib = 0; ib < nb; ib++) {
+            bench_shape(batch ? (int)batch : bs[ib], channels ? (int)channels : cs[ic], (int)length,
+                        peak);
+            fflush(stdout);
+        }
+    return 0;
+}

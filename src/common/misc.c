@@ -80,13 +80,14 @@ void ts_progress_end(ts_progress *p)
     p->enabled = 0;
 }
 
-/* OpenMP loops and OpenBLAS's own (pthread) pool get the same count; the layers
- * never call BLAS from inside an OpenMP region, so the two never run at once. */
+/* One thread pool: OpenMP's. OpenBLAS runs single-threaded and ts_sgemm
+ * (nn.h) splits each product over the OpenMP threads; two pools spinning side
+ * by side would steal each other's cores. */
 void ts_set_threads(int n)
 {
     if (n <= 0) n = omp_get_num_procs();
     omp_set_num_threads(n);
-    openblas_set_num_threads(n);
+    openblas_set_num_threads(1);
 }
 
 int ts_get_threads(void) { return omp_get_max_threads(); }

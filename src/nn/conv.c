@@ -56,10 +56,29 @@ static void col2im_add(float *dxb, const float *dcol, int Cin, int L, int K, int
     }
 }
 
+/* K = 1 products too small for ts_sgemm to split: one item per thread, each a
+ * plain single-threaded GEMM (the same arithmetic as the serial loop) */
+static int items_in_parallel(int B, int M, int N, int K)
+{
+    return B > 1 && ts_sgemm_blocks(M, N, K) == 1 && ts_parallel_ok();
+}
+
 void ts_conv1d_forward(float *out, const float *x, const float *w, const float *b,
                        int B, int Cin, int Cout, int L, int K, int dil, float *scratch)
 {
     int CK = Cin * K;
+    if (K == 1 && items_in_parallel(B, Cout, L, Cin)) {
+        #pragma omp parallel for schedule(static)
+        for (int bi = 0; bi < B; bi++) {
+            float *ob = out + (size_t)bi * Cout * L;
+            if (b)
+                for (int o = 0; o < Cout; o++)
+                    for (int l = 0; l < L; l++) ob[(size_t)o * L + l] = b[o];
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, L, Cin, 1.0f, w, Cin,
+                        x + (size_t)bi * Cin * L, L, b ? 1.0f : 0.0f, ob, L);
+        }
+        return;
+    }
     for (int bi = 0; bi < B; bi++) {
         const float *xb = x + (size_t)bi * Cin * L;
         float *ob = out + (size_t)bi * Cout * L;
@@ -69,10 +88,11 @@ void ts_conv1d_forward(float *out, const float *x, const float *w, const float *
             col = scratch;
         }
         if (b) {
+            #pragma omp parallel for schedule(static) if ((size_t)Cout * L > 32768)
             for (int o = 0; o < Cout; o++)
                 for (int l = 0; l < L; l++) ob[(size_t)o * L + l] = b[o];
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, L, CK, 1.0f, w, CK, col, L,
+        ts_sgemm(0, 0, Cout, L, CK, 1.0f, w, CK, col, L,
                     b ? 1.0f : 0.0f, ob, L);
     }
 }
@@ -98,6 +118,15 @@ void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, cons
     int CK = Cin * K;
     float *col = scratch, *dcol = scratch ? scratch + (size_t)CK * L : NULL;
     if (db) bias_grad_bcl(db, dout, B, Cout, L);
+    int dx_items = dx && K == 1 && items_in_parallel(B, Cin, L, Cout);
+    if (dx_items) {
+        /* dx_b (Cin x L) += w^T (Cin x Cout) . dout_b, one item per thread */
+        #pragma omp parallel for schedule(static)
+        for (int bi = 0; bi < B; bi++)
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Cin, L, Cout, 1.0f, w, Cin,
+                        dout + (size_t)bi * Cout * L, L, 1.0f, dx + (size_t)bi * Cin * L, L);
+        dx = NULL;
+    }
     for (int bi = 0; bi < B; bi++) {
         const float *xb = x + (size_t)bi * Cin * L;
         const float *gb = dout + (size_t)bi * Cout * L;
@@ -107,16 +136,16 @@ void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, cons
             cb = col;
         }
         /* dw (Cout x CK) += dout_b (Cout x L) . col_b^T */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Cout, CK, L, 1.0f, gb, L, cb, L, 1.0f,
+        ts_sgemm(0, 1, Cout, CK, L, 1.0f, gb, L, cb, L, 1.0f,
                     dw, CK);
         if (!dx) continue;
         float *dxb = dx + (size_t)bi * Cin * L;
         if (K == 1) {
             /* dx_b (Cin x L) += w^T (Cin x Cout) . dout_b */
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Cin, L, Cout, 1.0f, w, Cin, gb, L,
+            ts_sgemm(1, 0, Cin, L, Cout, 1.0f, w, Cin, gb, L,
                         1.0f, dxb, L);
         } else {
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, CK, L, Cout, 1.0f, w, CK, gb, L,
+            ts_sgemm(1, 0, CK, L, Cout, 1.0f, w, CK, gb, L,
                         0.0f, dcol, L);
             col2im_add(dxb, dcol, Cin, L, K, dil);
         }

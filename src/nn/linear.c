@@ -1,7 +1,6 @@
 /* Linear (GEMM) and Embedding (row gather / scatter). */
 #include "tracesynth/nn.h"
 
-#include <cblas.h>
 #include <string.h>
 
 void ts_linear_forward(float *out, const float *x, const float *w, const float *b,
@@ -10,7 +9,7 @@ void ts_linear_forward(float *out, const float *x, const float *w, const float *
     if (b)
         for (int n = 0; n < N; n++) memcpy(out + (size_t)n * Out, b, (size_t)Out * sizeof(float));
     /* out (N x Out) = x (N x In) . w^T (In x Out) */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, Out, In, 1.0f, x, In, w, In,
+    ts_sgemm(0, 1, N, Out, In, 1.0f, x, In, w, In,
                 b ? 1.0f : 0.0f, out, Out);
 }
 
@@ -23,11 +22,11 @@ void ts_linear_backward(float *dx, float *dw, float *db, const float *dout, cons
             for (int o = 0; o < Out; o++) db[o] += g[o];
         }
     /* dw (Out x In) += dout^T (Out x N) . x (N x In) */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Out, In, N, 1.0f, dout, Out, x, In, 1.0f,
+    ts_sgemm(1, 0, Out, In, N, 1.0f, dout, Out, x, In, 1.0f,
                 dw, In);
     /* dx (N x In) += dout (N x Out) . w (Out x In) */
     if (dx)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, In, Out, 1.0f, dout, Out, w, In,
+        ts_sgemm(0, 0, N, In, Out, 1.0f, dout, Out, w, In,
                     1.0f, dx, In);
 }
 

@@ -1,0 +1,340 @@
+/* Layer semantics beyond gradients: forward passes against direct reference
+ * loops and known values, the accumulate-into-gradients convention, results
+ * identical for any thread count, and the initialisers' distributions. */
+#include "check.h"
+#include "tracesynth.h"
+#include "tracesynth/nn.h"
+
+static ts_rng rng;
+
+static float *randv(size_t n, float scale)
+{
+    float *p = malloc((n ? n : 1) * sizeof(float));
+    for (size_t i = 0; i < n; i++) p[i] = scale * ts_rng_normal(&rng);
+    return p;
+}
+static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
+
+static double maxdiff(const float *a, const float *b, size_t n)
+{
+    double m = 0;
+    for (size_t i = 0; i < n; i++) if (fabs((double)a[i] - b[i]) > m) m = fabs((double)a[i] - b[i]);
+    return m;
+}
+
+/* direct convolution in double, PyTorch semantics (zero padding d*(K-1)/2) */
+static void conv_ref(float *out, const float *x, const float *w, const float *b, int B, int Cin,
+                     int Cout, int L, int K, int dil)
+{
+    int pad = dil * (K - 1) / 2;
+    for (int bi = 0; bi < B; bi++)
+        for (int o = 0; o < Cout; o++)
+            for (int l = 0; l < L; l++) {
+                double s = b ? b[o] : 0;
+                for (int i = 0; i < Cin; i++)
+                    for (int k = 0; k < K; k++) {
+                        int p = l + k * dil - pad;
+                        if (p >= 0 && p < L)
+                            s += (double)w[((size_t)o * Cin + i) * K + k] * x[((size_t)bi * Cin + i) * L + p];
+                    }
+                out[((size_t)bi * Cout + o) * L + l] = (float)s;
+            }
+}
+
+static void conv_matches_direct_loops(void)
+{
+    int cases[][5] = {{1, 1, 1, 1, 1}, {3, 1, 1, 0, 1}, {3, 2, 1, 1, 1}, {5, 3, 0, 1, 1},
+                      {3, 8, 1, 1, 1} /* shift 8 > L/2 */, {3, 20, 1, 1, 1} /* shift > L */};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        int K = cases[c][0], dil = cases[c][1], bias = cases[c][2];
+        int B = 3, Cin = 7, Cout = 5, L = 13;
+        size_t nx = (size_t)B * Cin * L, no = (size_t)B * Cout * L, nw = (size_t)Cout * Cin * K;
+        float *x = randv(nx, 1), *w = randv(nw, 1), *b = bias ? randv(Cout, 1) : NULL;
+        float *y = zeros(no), *r = zeros(no);
+        float *scr = zeros(ts_conv1d_scratch_size(Cin, Cout, L, K));
+        ts_conv1d_forward(y, x, w, b, B, Cin, Cout, L, K, dil, scr);
+        conv_ref(r, x, w, b, B, Cin, Cout, L, K, dil);
+        CHECK_MSG(maxdiff(y, r, no) < 1e-5, "K=%d d=%d: max diff %g", K, dil, maxdiff(y, r, no));
+        free(x); free(w); free(b); free(y); free(r); free(scr);
+    }
+}
+
+static void weightnorm_conv_is_conv_of_normalised_weight(void)
+{
+    int B = 2, Cin = 4, Cout = 3, L = 10, K = 3;
+    size_t nw = (size_t)Cout * Cin * K, no = (size_t)B * Cout * L;
+    float *x = randv((size_t)B * Cin * L, 1), *v = randv(nw, 1), *g = randv(Cout, 1);
+    float *b = randv(Cout, 1), *w = zeros(nw), *y = zeros(no), *r = zeros(no);
+    for (int o = 0; o < Cout; o++) {
+        double s = 0;
+        for (int i = 0; i < Cin * K; i++) s += (double)v[o * Cin * K + i] * v[o * Cin * K + i];
+        for (int i = 0; i < Cin * K; i++) w[o * Cin * K + i] = (float)(g[o] * v[o * Cin * K + i] / sqrt(s));
+    }
+    float *scr = zeros(ts_conv1d_wn_scratch_size(Cin, Cout, L, K));
+    ts_conv1d_wn_forward(y, x, v, g, b, B, Cin, Cout, L, K, 2, scr);
+    conv_ref(r, x, w, b, B, Cin, Cout, L, K, 2);
+    CHECK(maxdiff(y, r, no) < 1e-5);
+    free(x); free(v); free(g); free(b); free(w); free(y); free(r); free(scr);
+}
+
+static void backward_accumulates(void)
+{
+    int B = 2, Cin = 5, Cout = 4, L = 9, K = 3;
+    size_t nx = (size_t)B * Cin * L, no = (size_t)B * Cout * L, nw = (size_t)Cout * Cin * K;
+    float *x = randv(nx, 1), *v = randv(nw, 1), *g = randv(Cout, 1), *dy = randv(no, 1);
+    float *dx = zeros(nx), *dv = zeros(nw), *dg = zeros(Cout), *db = zeros(Cout);
+    float *scr = zeros(ts_conv1d_wn_scratch_size(Cin, Cout, L, K));
+    ts_conv1d_wn_backward(dx, dv, dg, db, dy, x, v, g, B, Cin, Cout, L, K, 1, scr);
+    float *dx1 = malloc(nx * 4), *dv1 = malloc(nw * 4), *dg1 = malloc(Cout * 4), *db1 = malloc(Cout * 4);
+    memcpy(dx1, dx, nx * 4); memcpy(dv1, dv, nw * 4); memcpy(dg1, dg, Cout * 4); memcpy(db1, db, Cout * 4);
+    ts_conv1d_wn_backward(dx, dv, dg, db, dy, x, v, g, B, Cin, Cout, L, K, 1, scr);
+    for (size_t i = 0; i < nx; i++) CHECK_NEAR(dx[i], 2 * dx1[i], 1e-5 * (1 + fabsf(dx1[i])));
+    for (size_t i = 0; i < nw; i++) CHECK_NEAR(dv[i], 2 * dv1[i], 1e-5 * (1 + fabsf(dv1[i])));
+    for (int i = 0; i < Cout; i++) CHECK_NEAR(dg[i], 2 * dg1[i], 1e-5 * (1 + fabsf(dg1[i])));
+    for (int i = 0; i < Cout; i++) CHECK_NEAR(db[i], 2 * db1[i], 1e-5 * (1 + fabsf(db1[i])));
+    /* the element-wise layers too */
+    float *a = randv(40, 1), *d = randv(40, 1), *acc = zeros(40);
+    ts_gelu_backward(acc, d, a, 40);
+    float first = acc[7];
+    ts_gelu_backward(acc, d, a, 40);
+    CHECK(acc[7] == 2 * first);
+    free(x); free(v); free(g); free(dy); free(dx); free(dv); free(dg); free(db); free(scr);
+    free(dx1); free(dv1); free(dg1); free(db1); free(a); free(d); free(acc);
+}
+
+/* one pass of several layers at sizes where ts_sgemm splits; returns a buffer of results */
+static float *run_all(int threads, size_t *n_out)
+{
+    ts_set_threads(threads);
+    ts_rng_seed(&rng, 99);
+    int B = 4, Cin = 48, Cout = 96, L = 200, K = 3;   /* big enough to split */
+    size_t nx = (size_t)B * Cin * L, no = (size_t)B * Cout * L, nw = (size_t)Cout * Cin * K;
+    int Nl = 20, In = 300, Out = 800;   /* short and wide: split by columns */
+    int C1 = 32;                        /* K = 1 conv small enough to go item-parallel */
+    size_t n1 = (size_t)B * C1 * L;
+    size_t total = no + nx + nw + 2 * Cout + nx + nx + 2 * Cin + 1 + (size_t)B * L * 64 +
+                   (size_t)Nl * Out + (size_t)Out * In + 2 * n1 + (size_t)C1 * C1;
+    float *res = zeros(total), *p = res;
+    float *x = randv(nx, 1), *v = randv(nw, 1), *g = randv(Cout, 1), *b = randv(Cout, 1);
+    float *dy = randv(no, 1);
+    float *scr = zeros(ts_conv1d_wn_scratch_size(Cin, Cout, L, K));
+    ts_conv1d_wn_forward(p, x, v, g, b, B, Cin, Cout, L, K, 2, scr);
+    p += no;
+    float *dx = p, *dv = p + nx, *dg = dv + nw, *db = dg + Cout;
+    ts_conv1d_wn_backward(dx, dv, dg, db, dy, x, v, g, B, Cin, Cout, L, K, 2, scr);
+    p = db + Cout;
+    /* layer norm over Cin channels */
+    float *mean = zeros((size_t)B * L), *rstd = zeros((size_t)B * L);
+    ts_layernorm_forward(p, mean, rstd, x, g, b, B, Cin, L);
+    p += nx;
+    ts_layernorm_backward(p, p + nx, p + nx + Cin, dy, x, mean, rstd, g, B, Cin, L);
+    p += nx + 2 * Cin;
+    /* cross-entropy over (B*L, 64) logits */
+    int N = B * L, V = 64;
+    float *logits = randv((size_t)N * V, 2), *probs = zeros((size_t)N * V);
+    int32_t *tg = malloc(N * sizeof(int32_t));
+    for (int i = 0; i < N; i++) tg[i] = (int32_t)ts_rng_below(&rng, V);
+    *p++ = ts_xent_forward(probs, logits, tg, N, V);
+    ts_xent_backward(p, probs, tg, N, V, 1.0f);
+    p += (size_t)N * V;
+    float *lx = randv((size_t)Nl * In, 1), *lw = randv((size_t)Out * In, 1);
+    float *ldy = randv((size_t)Nl * Out, 1);
+    ts_linear_forward(p, lx, lw, NULL, Nl, In, Out);
+    ts_linear_backward(NULL, p + (size_t)Nl * Out, NULL, ldy, lx, lw, Nl, In, Out);
+    free(lx); free(lw); free(ldy);
+    p += (size_t)Nl * Out + (size_t)Out * In;
+    float *x1 = randv(n1, 1), *w1 = randv((size_t)C1 * C1, 1), *dy1 = randv(n1, 1);
+    ts_conv1d_forward(p, x1, w1, NULL, B, C1, C1, L, 1, 1, NULL);
+    ts_conv1d_backward(p + n1, p + 2 * n1, NULL, dy1, x1, w1, B, C1, C1, L, 1, 1, NULL);
+    free(x1); free(w1); free(dy1);
+    *n_out = total;
+    free(x); free(v); free(g); free(b); free(dy); free(scr); free(mean); free(rstd); free(logits);
+    free(probs); free(tg);
+    return res;
+}
+
+static void same_bits_for_any_thread_count(void)
+{
+    size_t n1, n;
+    float *r1 = run_all(1, &n1);
+    int counts[3] = {2, 3, 4};
+    for (int i = 0; i < 3; i++) {
+        float *r = run_all(counts[i], &n);
+        REQUIRE(n == n1);
+        size_t bad = 0;
+        for (size_t j = 0; j < n; j++) bad += memcmp(&r[j], &r1[j], sizeof(float)) != 0;
+        CHECK_MSG(bad == 0, "%zu of %zu values differ between 1 and %d threads", bad, n, counts[i]);
+        free(r);
+    }
+    free(r1);
+    ts_set_threads(1);
+}
+
+static void sgemm_matches_reference(void)
+{
+    /* all four transposition cases, sizes that split by rows and by columns */
+    int shapes[][3] = {{200, 70, 50}, {20, 700, 50}, {5, 7, 3}};
+    for (int s = 0; s < 3; s++)
+        for (int ta = 0; ta < 2; ta++)
+            for (int tb = 0; tb < 2; tb++) {
+                int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+                float *A = randv((size_t)M * K, 1), *Bm = randv((size_t)K * N, 1);
+                float *C = randv((size_t)M * N, 1), *R = malloc((size_t)M * N * 4);
+                int lda = ta ? M : K, ldb = tb ? K : N;
+                for (int i = 0; i < M; i++)
+                    for (int j = 0; j < N; j++) {
+                        double acc = 0.5 * C[(size_t)i * N + j];
+                        for (int k = 0; k < K; k++)
+                            acc += 2.0 * (ta ? A[(size_t)k * lda + i] : A[(size_t)i * lda + k]) *
+                                   (tb ? Bm[(size_t)j * ldb + k] : Bm[(size_t)k * ldb + j]);
+                        R[(size_t)i * N + j] = (float)acc;
+                    }
+                ts_set_threads(3);
+                ts_sgemm(ta, tb, M, N, K, 2.0f, A, lda, Bm, ldb, 0.5f, C, N);
+                ts_set_threads(1);
+                CHECK_MSG(maxdiff(C, R, (size_t)M * N) < 1e-4, "sgemm %dx%dx%d ta=%d tb=%d", M, N,
+                          K, ta, tb);
+                free(A); free(Bm); free(C); free(R);
+            }
+}
+
+static void known_values(void)
+{
+    float x[4] = {-1.0f, 0.0f, 1.0f, 2.0f}, y[4];
+    ts_gelu_forward(y, x, 4);
+    CHECK_NEAR(y[0], -0.15865525f, 1e-6);
+    CHECK_NEAR(y[2], 0.84134475f, 1e-6);
+    ts_silu_forward(y, x, 4);
+    CHECK_NEAR(y[2], 0.73105858f, 1e-6);
+    CHECK_NEAR(y[3], 1.76159416f, 1e-6);
+    ts_relu_forward(y, x, 4);
+    CHECK(y[0] == 0.0f && y[3] == 2.0f);
+    /* gate of (1, 2*2, 1): tanh(a) * sigmoid(b) */
+    float gx[4] = {0.5f, -1.0f, 0.0f, 2.0f}, gy[2];
+    ts_gate_forward(gy, gx, 1, 2, 1);
+    CHECK_NEAR(gy[0], tanhf(0.5f) * 0.5f, 1e-7);
+    CHECK_NEAR(gy[1], tanhf(-1.0f) / (1 + expf(-2.0f)), 1e-7);
+
+    /* step embedding: t = 0 -> sin 0, cos 1; frequencies 1 .. 1e-4 */
+    int32_t steps[2] = {0, 100};
+    float e[2 * 128];
+    ts_step_embedding(e, steps, 2, 128);
+    CHECK(e[0] == 0.0f && e[64] == 1.0f && e[63] == 0.0f && e[127] == 1.0f);
+    CHECK_NEAR(e[128 + 0], sin(100.0), 1e-5);
+    CHECK_NEAR(e[128 + 64], cos(100.0), 1e-5);
+    CHECK_NEAR(e[128 + 63], sin(100.0 * 1e-4), 1e-6);
+    CHECK_NEAR(e[128 + 1], sin(100.0 * exp(-log(10000.0) / 63)), 1e-5);
+
+    /* masked MSE: mean over counted positions only */
+    float p[4] = {1, 2, 3, 4}, t[4] = {0, 0, 0, 0}, d[4] = {0};
+    uint8_t m[4] = {0, 1, 0, 1};
+    CHECK_NEAR(ts_mse_forward(p, t, m, 4), (4.0 + 16.0) / 2, 1e-6);
+    CHECK_NEAR(ts_mse_forward(p, t, NULL, 4), 30.0 / 4, 1e-6);
+    ts_mse_backward(d, p, t, m, 4, 0.5f);
+    CHECK(d[0] == 0.0f && d[2] == 0.0f);
+    CHECK_NEAR(d[1], 0.5 * 2 * 2 / 2.0, 1e-6);
+    uint8_t none[4] = {0};
+    CHECK(ts_mse_forward(p, t, none, 4) == 0.0f);
+    ts_mse_backward(d, p, t, none, 4, 1.0f);
+    CHECK_NEAR(d[1], 1.0, 1e-6);   /* unchanged */
+
+    /* cross-entropy: equal logits give log V; probabilities sum to 1; may run in place */
+    float lg[2 * 5] = {0}, pr[2 * 5];
+    int32_t tg[2] = {3, -1};
+    CHECK_NEAR(ts_xent_forward(pr, lg, tg, 2, 5), log(5.0), 1e-6);
+    for (int v = 0; v < 5; v++) CHECK_NEAR(pr[v], 0.2, 1e-7);
+    float big[3] = {1000.0f, 0.0f, -1000.0f};   /* no overflow */
+    int32_t t0 = 1;
+    float l = ts_xent_forward(big, big, &t0, 1, 3);
+    CHECK_NEAR(l, 1000.0, 1e-3);
+    CHECK_NEAR(big[0], 1.0, 1e-7);
+    int32_t all_ignored[2] = {-1, -1};
+    CHECK(ts_xent_forward(pr, lg, all_ignored, 2, 5) == 0.0f);
+
+    /* embedding rows */
+    float tab[3 * 2] = {1, 2, 3, 4, 5, 6}, out[3 * 2];
+    int32_t ids[3] = {2, 0, 2};
+    ts_embedding_forward(out, ids, tab, 3, 2);
+    CHECK(out[0] == 5 && out[1] == 6 && out[2] == 1 && out[5] == 6);
+
+    /* broadcast add */
+    float bx[2 * 2 * 3] = {0}, bt[4] = {1, 2, 3, 4}, bo[12];
+    ts_add_bcast_forward(bo, bx, bt, 2, 2, 3);
+    CHECK(bo[0] == 1 && bo[2] == 1 && bo[3] == 2 && bo[11] == 4);
+}
+
+static void layernorm_normalises_each_position(void)
+{
+    int B = 2, C = 16, L = 130;
+    size_t n = (size_t)B * C * L;
+    float *x = randv(n, 3), *y = zeros(n), *ga = zeros(C), *be = zeros(C);
+    for (size_t i = 0; i < n; i++) x[i] += 5.0f;
+    for (int c = 0; c < C; c++) ga[c] = 1.0f;
+    float *mean = zeros((size_t)B * L), *rstd = zeros((size_t)B * L);
+    ts_layernorm_forward(y, mean, rstd, x, ga, be, B, C, L);
+    for (int b = 0; b < B; b++)
+        for (int l = 0; l < L; l += 13) {
+            double s = 0, s2 = 0;
+            for (int c = 0; c < C; c++) {
+                double v = y[((size_t)b * C + c) * L + l];
+                s += v;
+                s2 += v * v;
+            }
+            CHECK_NEAR(s / C, 0.0, 1e-5);
+            CHECK_NEAR(s2 / C, 1.0, 1e-3);   /* eps 1e-5 against variance ~9 */
+        }
+    free(x); free(y); free(ga); free(be); free(mean); free(rstd);
+}
+
+static void initialisers(void)
+{
+    size_t n = 200000;
+    float *w = zeros(n);
+    ts_init_kaiming_normal(w, n, 256, &rng);
+    double s = 0, s2 = 0;
+    for (size_t i = 0; i < n; i++) { s += w[i]; s2 += (double)w[i] * w[i]; }
+    CHECK_NEAR(s / n, 0.0, 1e-3);
+    CHECK_NEAR(sqrt(s2 / n), sqrt(2.0 / 256), 1e-3);
+    ts_init_torch_default(w, n, 100, &rng);
+    float mx = 0;
+    for (size_t i = 0; i < n; i++) mx = fabsf(w[i]) > mx ? fabsf(w[i]) : mx;
+    CHECK(mx <= 0.1f && mx > 0.099f);
+    ts_init_kaiming_uniform(w, n, 6, &rng);
+    mx = 0;
+    for (size_t i = 0; i < n; i++) mx = fabsf(w[i]) > mx ? fabsf(w[i]) : mx;
+    CHECK(mx <= 1.0f && mx > 0.99f);
+
+    /* weight norm init: g = ||v|| per output channel, so the effective weight is v */
+    int Cin = 8, Cout = 6, K = 3;
+    size_t nw = (size_t)Cout * Cin * K;
+    float *v = zeros(nw), *g = zeros(Cout), *b = zeros(Cout), *wt = zeros(nw), *nr = zeros(Cout);
+    ts_conv1d_wn_init(v, g, b, Cin, Cout, K, TS_WN_TORCH_EFFECTIVE, &rng);
+    ts_weightnorm_forward(wt, nr, v, g, Cout, Cin * K);
+    CHECK(maxdiff(wt, v, nw) < 1e-6);
+    for (int o = 0; o < Cout; o++) CHECK_NEAR(g[o], nr[o], 1e-6);
+    float bound = 1.0f / sqrtf((float)(Cin * K));
+    for (size_t i = 0; i < nw; i++) CHECK(fabsf(v[i]) <= bound);
+    for (int o = 0; o < Cout; o++) CHECK(fabsf(b[o]) <= bound && b[o] != 0.0f);
+    /* same seed, same parameters */
+    ts_rng r1, r2;
+    ts_rng_seed(&r1, 5);
+    ts_rng_seed(&r2, 5);
+    float *v2 = zeros(nw), *g2 = zeros(Cout), *b2 = zeros(Cout);
+    ts_conv1d_wn_init(v, g, b, Cin, Cout, K, TS_WN_KAIMING_NORMAL, &r1);
+    ts_conv1d_wn_init(v2, g2, b2, Cin, Cout, K, TS_WN_KAIMING_NORMAL, &r2);
+    CHECK(memcmp(v, v2, nw * 4) == 0 && memcmp(g, g2, Cout * 4) == 0 && memcmp(b, b2, Cout * 4) == 0);
+    free(w); free(v); free(g); free(b); free(wt); free(nr); free(v2); free(g2); free(b2);
+}
+
+TEST_MAIN("test_nn_layers", {
+    ts_rng_seed(&rng, 4242);
+    ts_set_threads(1);
+    RUN(conv_matches_direct_loops);
+    RUN(weightnorm_conv_is_conv_of_normalised_weight);
+    RUN(backward_accumulates);
+    RUN(same_bits_for_any_thread_count);
+    RUN(sgemm_matches_reference);
+    RUN(known_values);
+    RUN(layernorm_normalises_each_position);
+    RUN(initialisers);
+})
