@@ -164,13 +164,14 @@ int ts_s4_init_params(const ts_s4 *s, float *params, uint64_t seed)
 }
 
 /* ---------------------------------------------------------------------------
- * Activations: K (dirs, H, L) | Khat (H, M/2+1, 2) on the FFT path |
- *              y (B, H, L) the SSM output before GELU | r (B, H, L) the
+ * Activations: K (dirs, H, L) | Khat (H, khat_stride) on the FFT path |
+ *              y (B, H, L) the SSM output before GELU | g (B, H, L) = gelu(y),
+ *              kept because erf is dearer than the memory | r (B, H, L) the
  *              LayerNorm input | mean, rstd (B, L)
- * Scratch:     forward  g (B, H, L) | conv | linear
- *              backward s1, s2, s3 (B, H, L) | dK (dirs, H, L) | conv | linear
+ * Scratch:     forward  conv | linear
+ *              backward s1, s2 (B, H, L) | dK (dirs, H, L) | conv | linear
  * ------------------------------------------------------------------------- */
-typedef struct { float *K, *Khat, *y, *r, *mean, *rstd; size_t total; } act_view;
+typedef struct { float *K, *Khat, *y, *g, *r, *mean, *rstd; size_t total; } act_view;
 
 static act_view act_of(const ts_s4 *s, int B, float *act)
 {
@@ -179,6 +180,7 @@ static act_view act_of(const ts_s4 *s, int B, float *act)
     v.K = act + at;    at += a16((size_t)s->dirs * H * L);
     v.Khat = act + at; at += s->use_fft ? H * (size_t)s->khat_stride : 0;
     v.y = act + at;    at += a16(BHL);
+    v.g = act + at;    at += a16(BHL);
     v.r = act + at;    at += a16(BHL);
     v.mean = act + at; at += a16((size_t)B * L);
     v.rstd = act + at; at += a16((size_t)B * L);
@@ -194,9 +196,7 @@ size_t ts_s4_scratch_size(const ts_s4 *s, int B)
 {
     size_t BHL = a16((size_t)B * s->c.H * s->c.L);
     size_t tail = a16(ts_s4_conv_scratch_size(s)) + a16(linear_scratch(s));
-    size_t fwd = BHL + tail;
-    size_t bwd = 3 * BHL + a16((size_t)s->dirs * s->c.H * s->c.L) + tail;
-    return fwd > bwd ? fwd : bwd;
+    return 2 * BHL + a16((size_t)s->dirs * s->c.H * s->c.L) + tail;   /* backward's; forward needs less */
 }
 
 void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, float *out,
@@ -206,12 +206,12 @@ void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, f
     const size_t n = (size_t)B * H * L;
     const ts_s4_layout *p = &s->p;
     act_view a = act_of(s, B, act);
-    float *g = scratch, *conv_scr = g + a16(n), *lin_scr = conv_scr + a16(ts_s4_conv_scratch_size(s));
+    float *conv_scr = scratch, *lin_scr = conv_scr + a16(ts_s4_conv_scratch_size(s));
 
     ts_s4_kernel(s, params, a.K);
     ts_s4_conv_forward(s, a.K, params + p->D, x, B, a.y, a.Khat, conv_scr);
-    ts_gelu_forward(g, a.y, n);
-    ts_conv1d_forward(a.r, g, params + p->W, params + p->bias, B, H, H, L, 1, 1, lin_scr);
+    ts_gelu_forward(a.g, a.y, n);
+    ts_conv1d_forward(a.r, a.g, params + p->W, params + p->bias, B, H, H, L, 1, 1, lin_scr);
     float *r = a.r;
     #pragma omp parallel for simd schedule(static)
     for (size_t i = 0; i < n; i++) r[i] += x[i];
@@ -226,7 +226,7 @@ void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
     const size_t n = (size_t)B * H * L, nK = (size_t)s->dirs * H * L;
     const ts_s4_layout *p = &s->p;
     act_view a = act_of(s, B, (float *)act);
-    float *s1 = scratch, *s2 = s1 + a16(n), *s3 = s2 + a16(n), *dK = s3 + a16(n);
+    float *s1 = scratch, *s2 = s1 + a16(n), *dK = s2 + a16(n);
     float *conv_scr = dK + a16(nK), *lin_scr = conv_scr + a16(ts_s4_conv_scratch_size(s));
 
     /* LayerNorm: s1 = d r; the residual passes it straight to dx */
@@ -237,14 +237,13 @@ void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
         #pragma omp parallel for simd schedule(static)
         for (size_t i = 0; i < n; i++) dx[i] += s1[i];
     }
-    /* output linear: its input gelu(y) is recomputed into s2; s3 = d gelu(y) */
-    ts_gelu_forward(s2, a.y, n);
-    memset(s3, 0, sizeof(float) * n);
-    ts_conv1d_backward(s3, dparams + p->W, dparams + p->bias, s1, s2, params + p->W, B, H, H, L,
+    /* output linear: s2 = d gelu(y) */
+    memset(s2, 0, sizeof(float) * n);
+    ts_conv1d_backward(s2, dparams + p->W, dparams + p->bias, s1, a.g, params + p->W, B, H, H, L,
                        1, 1, lin_scr);
     /* GELU: s1 = d y */
     memset(s1, 0, sizeof(float) * n);
-    ts_gelu_backward(s1, s3, a.y, n);
+    ts_gelu_backward(s1, s2, a.y, n);
     /* convolution and D, then the kernel parameters */
     memset(dK, 0, sizeof(float) * nK);
     ts_s4_conv_backward(s, a.K, a.Khat, params + p->D, x, s1, B, dK, dparams + p->D, dx, conv_scr);

@@ -20,6 +20,8 @@
 
 /* modes per block: the accumulation over modes of one block is in double */
 #define KBLOCK 32
+/* modes per block in the backward pass */
+#define KB 8
 
 void ts_s4_kernel(const ts_s4 *s, const float *params, float *K)
 {
@@ -34,15 +36,20 @@ void ts_s4_kernel(const ts_s4 *s, const float *params, float *K)
         for (int d = 0; d < dirs; d++) memset(K + ((size_t)d * H + h) * L, 0, sizeof(float) * L);
         for (int n0 = 0; n0 < Nh; n0 += KBLOCK) {
             int nb = Nh - n0 < KBLOCK ? Nh - n0 : KBLOCK;
-            /* split re/im so the inner loop over modes vectorises */
+            int nb4 = (nb + 3) & ~3;   /* padded with zero modes for 4 accumulators */
+            /* split re/im so the loops over modes vectorise */
             double zr[KBLOCK], zi[KBLOCK], pr[KBLOCK], pi[KBLOCK];
             double wr[2][KBLOCK], wi[2][KBLOCK];
+            for (int k = 0; k < nb4; k++) {
+                zr[k] = zi[k] = pi[k] = 0;
+                pr[k] = 1;
+                wr[0][k] = wi[0][k] = wr[1][k] = wi[1][k] = 0;
+            }
             for (int k = 0; k < nb; k++) {
                 int n = n0 + k;
                 double complex a = -exp((double)log_A_re[h * Nh + n]) + I * (double)A_im[h * Nh + n];
                 double complex z = cexp(dt * a), E = (z - 1.0) / a;
                 zr[k] = creal(z); zi[k] = cimag(z);
-                pr[k] = 1.0; pi[k] = 0.0;
                 for (int d = 0; d < dirs; d++) {
                     const float *c = Cp + (((size_t)d * H + h) * Nh + n) * 2;
                     double complex w = 2.0 * (c[0] + I * c[1]) * E;
@@ -51,14 +58,21 @@ void ts_s4_kernel(const ts_s4 *s, const float *params, float *K)
             }
             for (int l = 0; l < L; l++) {
                 for (int d = 0; d < dirs; d++) {
-                    double acc = 0;
-                    for (int k = 0; k < nb; k++) acc += wr[d][k] * pr[k] - wi[d][k] * pi[k];
-                    K[((size_t)d * H + h) * L + l] += (float)acc;
+                    /* four partial sums in a fixed order: short dependency chains */
+                    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                    const double *r = wr[d], *q = wi[d];
+                    for (int k = 0; k < nb4; k += 4) {
+                        a0 += r[k] * pr[k] - q[k] * pi[k];
+                        a1 += r[k + 1] * pr[k + 1] - q[k + 1] * pi[k + 1];
+                        a2 += r[k + 2] * pr[k + 2] - q[k + 2] * pi[k + 2];
+                        a3 += r[k + 3] * pr[k + 3] - q[k + 3] * pi[k + 3];
+                    }
+                    K[((size_t)d * H + h) * L + l] += (float)((a0 + a1) + (a2 + a3));
                 }
-                for (int k = 0; k < nb; k++) {
-                    double r = pr[k] * zr[k] - pi[k] * zi[k];
+                for (int k = 0; k < nb4; k++) {
+                    double t = pr[k] * zr[k] - pi[k] * zi[k];
                     pi[k] = pr[k] * zi[k] + pi[k] * zr[k];
-                    pr[k] = r;
+                    pr[k] = t;
                 }
             }
         }
@@ -85,37 +99,52 @@ void ts_s4_kernel_backward(const ts_s4 *s, const float *params, const float *dK,
     for (int h = 0; h < H; h++) {
         double dt = exp((double)log_dt[h]);
         double g_dt = 0;
-        for (int n = 0; n < Nh; n++) {
-            double complex a = -exp((double)log_A_re[h * Nh + n]) + I * (double)A_im[h * Nh + n];
-            double complex z = cexp(dt * a), E = (z - 1.0) / a;
-            /* S, U for both directions in one pass over the powers of z */
-            double Sr[2] = {0, 0}, Si[2] = {0, 0}, Ur[2] = {0, 0}, Ui[2] = {0, 0};
-            double pr = 1, pi = 0, zr = creal(z), zi = cimag(z);
+        for (int n0 = 0; n0 < Nh; n0 += KB) {
+            int nb = Nh - n0 < KB ? Nh - n0 : KB;
+            /* S, U of a block of modes and both directions in one pass over l;
+             * the modes are independent chains, so the inner loops vectorise */
+            double zr[KB], zi[KB], pr[KB], pi[KB];
+            double Sr[2][KB], Si[2][KB], Ur[2][KB], Ui[2][KB];
+            double complex av[KB], zv[KB];
+            for (int k = 0; k < KB; k++) {
+                int n = n0 + (k < nb ? k : 0);
+                av[k] = -exp((double)log_A_re[h * Nh + n]) + I * (double)A_im[h * Nh + n];
+                zv[k] = cexp(dt * av[k]);
+                zr[k] = creal(zv[k]); zi[k] = cimag(zv[k]);
+                pr[k] = 1; pi[k] = 0;
+                for (int d = 0; d < 2; d++) Sr[d][k] = Si[d][k] = Ur[d][k] = Ui[d][k] = 0;
+            }
             const float *G0 = dK + (size_t)h * L, *G1 = dirs == 2 ? dK + ((size_t)H + h) * L : G0;
             for (int l = 0; l < L; l++) {
-                double g0 = G0[l], g1 = G1[l];
-                Sr[0] += g0 * pr; Si[0] += g0 * pi;
-                Ur[0] += g0 * l * pr; Ui[0] += g0 * l * pi;
-                Sr[1] += g1 * pr; Si[1] += g1 * pi;
-                Ur[1] += g1 * l * pr; Ui[1] += g1 * l * pi;
-                double r = pr * zr - pi * zi;
-                pi = pr * zi + pi * zr;
-                pr = r;
+                double g0 = G0[l], g1 = G1[l], g0l = g0 * l, g1l = g1 * l;
+                for (int k = 0; k < KB; k++) {
+                    Sr[0][k] += g0 * pr[k]; Si[0][k] += g0 * pi[k];
+                    Ur[0][k] += g0l * pr[k]; Ui[0][k] += g0l * pi[k];
+                    Sr[1][k] += g1 * pr[k]; Si[1][k] += g1 * pi[k];
+                    Ur[1][k] += g1l * pr[k]; Ui[1][k] += g1l * pi[k];
+                    double t = pr[k] * zr[k] - pi[k] * zi[k];
+                    pi[k] = pr[k] * zi[k] + pi[k] * zr[k];
+                    pr[k] = t;
+                }
             }
-            double complex fa = 0, fdt = 0;
-            for (int d = 0; d < dirs; d++) {
-                double complex S = Sr[d] + I * Si[d], U = Ur[d] + I * Ui[d];
-                size_t ci = (((size_t)d * H + h) * Nh + n) * 2;
-                double complex c = Cp[ci] + I * Cp[ci + 1], cp = c * E;
-                double complex fc = E * S;
-                gC[ci] += (float)(2.0 * creal(fc));
-                gC[ci + 1] += (float)(-2.0 * cimag(fc));
-                fa += c * (dt * z / a - E / a) * S + cp * dt * U;
-                fdt += c * z * S + cp * a * U;
+            for (int k = 0; k < nb; k++) {
+                int n = n0 + k;
+                double complex a = av[k], z = zv[k], E = (z - 1.0) / a;
+                double complex fa = 0, fdt = 0;
+                for (int d = 0; d < dirs; d++) {
+                    double complex S = Sr[d][k] + I * Si[d][k], U = Ur[d][k] + I * Ui[d][k];
+                    size_t ci = (((size_t)d * H + h) * Nh + n) * 2;
+                    double complex c = Cp[ci] + I * Cp[ci + 1], cp = c * E;
+                    double complex fc = E * S;
+                    gC[ci] += (float)(2.0 * creal(fc));
+                    gC[ci + 1] += (float)(-2.0 * cimag(fc));
+                    fa += c * (dt * z / a - E / a) * S + cp * dt * U;
+                    fdt += c * z * S + cp * a * U;
+                }
+                g_log_A_re[h * Nh + n] += (float)(2.0 * creal(fa) * creal(a));
+                g_A_im[h * Nh + n] += (float)(-2.0 * cimag(fa));
+                g_dt += 2.0 * creal(fdt);
             }
-            g_log_A_re[h * Nh + n] += (float)(2.0 * creal(fa) * creal(a));
-            g_A_im[h * Nh + n] += (float)(-2.0 * cimag(fa));
-            g_dt += 2.0 * creal(fdt);
         }
         g_log_dt[h] += (float)(g_dt * dt);
     }
