@@ -54,7 +54,9 @@
 
 typedef enum { TS_S4_CONV_AUTO = 0, TS_S4_CONV_FFT = 1, TS_S4_CONV_DIRECT = 2 } ts_s4_conv;
 
-/* AUTO uses the FFT from this length on (measured crossover, see s4.c) */
+/* AUTO uses the FFT from this length on. Measured (B 16, H 128, one thread,
+ * convolution forward + backward): L 16 direct 0.68 ms, FFT 0.72 ms; L 24
+ * direct 1.41 ms, FFT 1.01 ms; L 200 direct 193 ms, FFT 5.6 ms. */
 #define TS_S4_FFT_MIN_L 20
 
 typedef struct {
