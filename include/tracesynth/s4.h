@@ -82,7 +82,7 @@ typedef struct {
     int M;               /* FFT size (>= 2L, 2^a 3^b 5^c); 0 on the direct path */
     int khat_stride;     /* floats per channel of a kernel spectrum: 2 (M/2+1) rounded up
                             to 64 bytes */
-    int nthreads;        /* OpenMP threads the scratch is sized for */
+    int nthreads;        /* most OpenMP threads used (the scratch is sized for them) */
     ts_s4_layout p;
     void *plan_r2c, *plan_c2r;   /* fftwf_plan */
 } ts_s4;

@@ -66,7 +66,10 @@ int ts_s4_init(ts_s4 *s, const ts_s4_config *c)
     s->dirs = c->bidirectional ? 2 : 1;
     s->Nh = c->N / 2;
     s->use_fft = c->conv == TS_S4_CONV_FFT || (c->conv == TS_S4_CONV_AUTO && c->L >= TS_S4_FFT_MIN_L);
-    s->nthreads = omp_get_max_threads();
+    /* per-thread FFT buffers are a few KB: size them for every core, so a
+     * thread count raised after set-up still gets used */
+    s->nthreads = omp_get_max_threads() > omp_get_num_procs() ? omp_get_max_threads()
+                                                               : omp_get_num_procs();
     ts_s4_layout_of(c, &s->p);
     if (s->use_fft) {
         s->M = fft_size(2 * c->L);
