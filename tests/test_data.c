@@ -43,6 +43,11 @@ static void seq_roundtrip(void)
     CHECK(r.n == 5 && memcmp(r.ids, ids, sizeof ids) == 0);
     ts_seq_free(&r);
     /* newlines and spaces separate too */
+    write_text(in(d, "t"), "1,2\n3 4\n\n5\t6\r7\n");
+    REQUIRE(ts_seq_read(in(d, "t"), &r) == 0);
+    CHECK(r.n == 7 && r.ids[3] == 4 && r.ids[4] == 5 && r.ids[6] == 7);
+    CHECK(ts_ids_span(r.ids, r.n) == 8);
+    ts_seq_free(&r);
     write_text(in(d, "t"), "1,2\n3 4\n\n5\n");
     REQUIRE(ts_seq_read(in(d, "t"), &r) == 0);
     CHECK(r.n == 5 && r.ids[3] == 4 && r.ids[4] == 5);
@@ -531,7 +536,7 @@ static void fuzz_readers(void)
     CHECK(failed > (int)n && ok > 0);
 
     /* window text: random bytes from a small alphabet */
-    const char alpha[] = "0123456789,,\n\n -x\r";
+    const char alpha[] = "0123456789,,\n\n -x\r\t";
     p = in(d, "f.txt");
     for (int it = 0; it < 2000; it++) {
         char t[64];

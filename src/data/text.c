@@ -138,10 +138,12 @@ int ts_seq_read(const char *path, ts_seq *out)
     char *buf;
     size_t size;
     if (ts__read_file(path, &buf, &size) != 0) return -1;
-    /* upper bound on the count: separators + 1 */
+    /* upper bound on the count: every ID but the last is followed by a separator */
     size_t cap = 1;
-    for (size_t i = 0; i < size; i++)
-        cap += buf[i] == ',' || buf[i] == '\n' || buf[i] == ' ';
+    for (size_t i = 0; i < size; i++) {
+        char c = buf[i];
+        cap += c == ',' || c == '\n' || is_blank(c);
+    }
     int32_t *ids = ts_malloc(cap * sizeof *ids);
     size_t n = 0, line = 1;
     const char *p = buf, *end = buf + size;
@@ -149,13 +151,12 @@ int ts_seq_read(const char *path, ts_seq *out)
         const char *eol = memchr(p, '\n', end - p);
         if (!eol) eol = end;
         long got = parse_line(p, eol, path, line, 1, ids + n, cap - n);
-        if (got < 0) {
+        if (got < 0 || (size_t)got > cap - n) {
             free(ids);
             free(buf);
-            return -1;
+            return got < 0 ? -1 : ts_fail("%s:%zu: more IDs than separators", path, line);
         }
-        /* a line break ends an ID list; a comma just before it is an empty field */
-        n += (size_t)got;
+        n += (size_t)got;   /* parse_line stores at most cap - n; n <= cap by the count above */
         p = eol + 1;
         line++;
     }
