@@ -118,6 +118,38 @@ static void strace_ff_files_merge_by_time(void)
     CHECK(ts_strace_read_many(p3, 2, &names, &n) == -1 && strstr(ts_error(), "timestamps"));
 }
 
+static void strace_fuzz(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    FILE *f = fopen("tests/data/strace_f.log", "rb");
+    REQUIRE(f);
+    static char good[8192];
+    size_t n = fread(good, 1, sizeof good - 1, f);
+    fclose(f);
+    const char *p = in(d, "fz.log");
+    const char alpha[] = "<>.()[] -+0123456789abc\n\t\"";
+    ts_rng r;
+    ts_rng_seed(&r, 11);
+    for (int it = 0; it < 1500; it++) {
+        static char b[8192];
+        memcpy(b, good, n);
+        size_t len = it < 500 ? (size_t)it * n / 500 : n;
+        if (it >= 500)
+            for (int k = 0; k < 4; k++) b[ts_rng_below(&r, n)] = alpha[ts_rng_below(&r, sizeof alpha - 1)];
+        b[len] = 0;
+        write_text(p, b);
+        char **names;
+        size_t m;
+        if (ts_strace_read(p, &names, &m) == 0) {
+            CHECK(m > 0);
+            free_names(names, m);
+        } else {
+            CHECK_MSG(strstr(ts_error(), p) != NULL, "error without the path: %s", ts_error());
+        }
+    }
+}
+
 /* a real strace run, when strace works here (it needs ptrace) */
 static void strace_live(void)
 {
@@ -382,6 +414,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_single_process_no_pid);
     RUN(strace_line_shapes);
     RUN(strace_ff_files_merge_by_time);
+    RUN(strace_fuzz);
     RUN(strace_live);
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_errors_name_file_and_line);
