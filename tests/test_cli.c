@@ -236,6 +236,13 @@ static void bad_usage(void)
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK(strstr(err, "--temperature") != NULL);
 
+    char wf[512];
+    snprintf(wf, sizeof wf, "%s/bad.txt", dir);
+    write_text(wf, "0,1,2,3\n0,99,1,2\n");
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 1", dir, wf);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(strstr(err, "bad.txt: window 1, position 1: event ID 99") != NULL);
+
     /* a truncated model */
     char p[512], q[512];
     snprintf(p, sizeof p, "%s/ng.tsm", dir);

@@ -26,11 +26,7 @@ static ts_model *train_kv(const char *name, const int32_t *ids, size_t n, int32_
     const char *k[1] = {key}, *v[1] = {value};
     if (key) { o.kv.n = 1; o.kv.keys = k; o.kv.values = v; }
     ts_model *m = NULL;
-    if (ts_model_train(name, &o, &m) != 0) {
-        fprintf(stderr, "  train %s: %s\n", name, ts_error());
-        return NULL;
-    }
-    return m;
+    return ts_model_train(name, &o, &m) == 0 ? m : NULL;
 }
 
 static ts_model *train_on(const char *name, const int32_t *ids, size_t n, int32_t n_ids,
@@ -136,14 +132,16 @@ static int match_at(const int32_t *s, size_t N, size_t p, const int32_t *y, size
 static long brute_level(const int32_t *s, size_t N, const int32_t *y, size_t a, size_t k,
                         size_t lw, size_t rw)
 {
+    static size_t idx[1024];
+    size_t M = 0;
+    for (size_t p = 0; p < N; p++)
+        if (match_at(s, N, p, y, a, k, lw, rw)) idx[M++] = p;
     long best = -1, best_n = 0;
-    for (size_t p = 0; p < N; p++) {
-        if (!match_at(s, N, p, y, a, k, lw, rw)) continue;
+    for (size_t i = 0; i < M; i++) {   /* idx ascending: the first equal one is the earliest */
         long c = 0, first = -1;
-        for (size_t q = 0; q < N; q++)
-            if (match_at(s, N, q, y, a, k, lw, rw) && q + k <= N &&
-                memcmp(s + p, s + q, k * sizeof *s) == 0) {
-                if (first < 0) first = (long)q;
+        for (size_t j = 0; j < M; j++)
+            if (memcmp(s + idx[i], s + idx[j], k * sizeof *s) == 0) {
+                if (first < 0) first = (long)idx[j];
                 c++;
             }
         if (c > best_n || (c == best_n && first < best)) best = first, best_n = c;
@@ -273,6 +271,7 @@ static void generation_reproducible(void)
         CHECK(memcmp(a.data, b.data, 8 * 64 * sizeof *a.data) == 0);
         CHECK(memcmp(a.data, c.data, 8 * 64 * sizeof *a.data) != 0);
         /* the same window whatever the thread count and however many are made */
+        ts_windows_free(&b);
         ts_set_threads(1);
         ro.seed = 11;
         REQUIRE(ts_model_generate(m, 3, 64, &ro, &b) == 0);

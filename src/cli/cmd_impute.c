@@ -120,6 +120,13 @@ int cmd_impute(int argc, char **argv)
     }
     mask = ts_malloc(x.n * x.len);
     ts_mask_fill(mask, x.n, x.len, (size_t)k, pos, (uint64_t)seed);
+    for (size_t i = 0; i < x.n * x.len; i++)
+        if (mask[i] && (x.data[i] < 0 || x.data[i] >= m->n_ids)) {
+            ts_fail("%s: window %zu, position %zu: event ID %d is outside the model's range [0, %d)",
+                    input, i / x.len, i % x.len, x.data[i], m->n_ids);
+            cli_fail();
+            goto done;
+        }
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
     ro.seed = (uint64_t)seed;

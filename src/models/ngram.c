@@ -376,6 +376,13 @@ static void fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k
     }
 }
 
+/* no more threads than windows: a one-window call stays on the caller's thread */
+static int team_size(size_t n)
+{
+    int t = ts_get_threads();
+    return (size_t)t > n ? (int)n : t;
+}
+
 static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                         const ts_run_opts *o, int32_t *out)
 {
@@ -383,7 +390,7 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
     if (ts_kv_check(&o->kv, "ngram", none) != 0) return -1;
     const ngram *g = (const ngram *)m;
     memcpy(out, x, n * L * sizeof *out);
-#pragma omp parallel num_threads(ts_get_threads())
+#pragma omp parallel num_threads(team_size(n))
     {
         scratch sc;
         sc.cand = ts_malloc(g->N * sizeof *sc.cand);
@@ -419,7 +426,7 @@ static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o,
     if (ts_kv_check(&o->kv, "ngram", none) != 0) return -1;
     const ngram *g = (const ngram *)m;
     const size_t N = g->N;
-#pragma omp parallel num_threads(ts_get_threads())
+#pragma omp parallel num_threads(team_size(n))
     {
         int32_t *pat = ts_malloc((size_t)g->order * sizeof *pat);
 #pragma omp for schedule(dynamic, 4)
