@@ -349,6 +349,125 @@ static void cli_paper_split_pts(void)
 
 /* ---- LTTng CTF ---- */
 
+/* A hand-made two-CPU CTF 1.8 trace: sched_switch sets each CPU's thread; entries in
+ * both naming styles (syscall_entry_, sys_, compat_syscall_entry_), exits to skip.
+ * Time order: 10 switch(cpu0 -> app), 15 close (cpu1, thread unknown), 20 read,
+ * 30 switch(cpu1 -> other), 40 sys_write, 50 mmap, 55 exit mmap, 60 exit_syscall,
+ * 70 compat open. With discard, cpu0's second packet reports 7 lost events. */
+static const char ctf_meta[] =
+    "/* CTF 1.8 */\n"
+    "typealias integer { size = 32; align = 8; signed = false; } := uint32_t;\n"
+    "typealias integer { size = 64; align = 8; signed = false; } := uint64_t;\n"
+    "trace { major = 1; minor = 8; byte_order = le;\n"
+    "  packet.header := struct { uint32_t magic; uint32_t stream_id; }; };\n"
+    "clock { name = \"monotonic\"; freq = 1000000000; offset = 0; };\n"
+    "typealias integer { size = 64; align = 8; signed = false; map = clock.monotonic.value; } "
+    ":= uint64_clock_t;\n"
+    "stream { id = 0;\n"
+    "  event.header := struct { uint32_t id; uint64_clock_t timestamp; };\n"
+    "  packet.context := struct { uint64_t content_size; uint64_t packet_size;\n"
+    "                             uint64_t events_discarded; uint32_t cpu_id; }; };\n"
+    "event { name = \"sched_switch\"; id = 0; stream_id = 0;\n"
+    "  fields := struct { string next_comm; uint32_t next_tid; }; };\n"
+    "event { name = \"syscall_entry_read\"; id = 1; stream_id = 0; fields := struct { uint32_t fd; }; };\n"
+    "event { name = \"sys_write\"; id = 2; stream_id = 0; fields := struct { uint32_t fd; }; };\n"
+    "event { name = \"exit_syscall\"; id = 3; stream_id = 0; fields := struct { uint32_t ret; }; };\n"
+    "event { name = \"compat_syscall_entry_open\"; id = 4; stream_id = 0; fields := struct { uint32_t f; }; };\n"
+    "event { name = \"syscall_entry_close\"; id = 5; stream_id = 0; fields := struct { uint32_t fd; }; };\n"
+    "event { name = \"syscall_entry_mmap\"; id = 6; stream_id = 0; fields := struct { uint32_t len; }; };\n"
+    "event { name = \"syscall_exit_mmap\"; id = 7; stream_id = 0; fields := struct { uint32_t ret; }; };\n";
+
+typedef struct { unsigned char b[512]; size_t n; } bytes;
+static void put_le(bytes *o, uint64_t v, int nb) { for (int i = 0; i < nb; i++) o->b[o->n++] = (unsigned char)(v >> (8 * i)); }
+/* one event: id, timestamp, then either a string + u32 (sched_switch) or a u32 */
+static void put_ev(bytes *o, uint32_t id, uint64_t t, const char *comm, uint32_t v)
+{
+    put_le(o, id, 4);
+    put_le(o, t, 8);
+    if (comm) { size_t l = strlen(comm) + 1; memcpy(o->b + o->n, comm, l); o->n += l; }
+    put_le(o, v, 4);
+}
+static void put_packet(FILE *f, const bytes *body, uint64_t discarded, uint32_t cpu)
+{
+    bytes h = {{0}, 0};
+    uint64_t size = (8 + 28 + body->n) * 8;
+    put_le(&h, 0xC1FC1FC1u, 4);
+    put_le(&h, 0, 4);
+    put_le(&h, size, 8);
+    put_le(&h, size, 8);
+    put_le(&h, discarded, 8);
+    put_le(&h, cpu, 4);
+    fwrite(h.b, 1, h.n, f);
+    fwrite(body->b, 1, body->n, f);
+}
+static void write_ctf(const char *dir, int discard)
+{
+    write_text(in(dir, "metadata"), ctf_meta);
+    bytes a = {{0}, 0}, b = {{0}, 0}, c = {{0}, 0};
+    put_ev(&a, 0, 10, "app", 5);
+    put_ev(&a, 1, 20, NULL, 3);
+    put_ev(&b, 2, 40, NULL, 1);
+    put_ev(&b, 3, 60, NULL, 0);
+    put_ev(&b, 4, 70, NULL, 0);
+    FILE *f = fopen(in(dir, "chan_0"), "wb");
+    put_packet(f, &a, 0, 0);
+    put_packet(f, &b, discard ? 7 : 0, 0);
+    fclose(f);
+    put_ev(&c, 5, 15, NULL, 3);
+    put_ev(&c, 0, 30, "other", 6);
+    put_ev(&c, 6, 50, NULL, 4096);
+    put_ev(&c, 7, 55, NULL, 0);
+    f = fopen(in(dir, "chan_1"), "wb");
+    put_packet(f, &c, 0, 1);
+    fclose(f);
+}
+
+static void ctf_handmade_trace(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/trace", d);
+    mkdir(dir, 0755);
+    write_ctf(dir, 0);
+    char **names;
+    size_t n;
+    uint64_t lost = 99;
+    REQUIRE(ts_ctf_read(dir, NULL, &names, &n, &lost) == 0);
+    CHECK(names_are(names, n, "close read write mmap open") && lost == 0);
+    free_names(names, n);
+    REQUIRE(ts_ctf_read(dir, "app", &names, &n, NULL) == 0);
+    CHECK(names_are(names, n, "read write open"));
+    free_names(names, n);
+    /* close ran before cpu1's first sched_switch: its thread is unknown */
+    REQUIRE(ts_ctf_read(dir, "other", &names, &n, NULL) == 0);
+    CHECK(names_are(names, n, "mmap"));
+    free_names(names, n);
+    /* an LTTng session directory holding kernel/ */
+    char sess[700];
+    snprintf(sess, sizeof sess, "%s/session", d);
+    mkdir(sess, 0755);
+    mkdir(in(sess, "kernel"), 0755);
+    write_ctf(in(sess, "kernel"), 1);
+    REQUIRE(ts_ctf_read(sess, NULL, &names, &n, &lost) == 0);
+    CHECK(n == 5 && lost == 7);
+    free_names(names, n);
+    char cmd[1600], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/ds", sess, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "warning") && strstr(err, "7 discarded events"), "%s", err);
+    ts_dataset ds;
+    REQUIRE(ts_dataset_load(in(d, "ds"), &ds) == 0);
+    /* first 70% of 5 = 3 events: close, read, write (one each, by name); mmap, open unseen */
+    CHECK(ds.vocab.n == 4 && !strcmp(ds.vocab.names[0], "close") && !strcmp(ds.vocab.names[2], "write"));
+    CHECK(ds.stream.ids[3] == ds.vocab.unk && ds.stream.ids[4] == ds.vocab.unk);
+    ts_dataset_free(&ds);
+    /* a stream file cut short */
+    REQUIRE(truncate(in(dir, "chan_1"), 40) == 0);
+    CHECK(ts_ctf_read(dir, NULL, &names, &n, NULL) == -1);
+    CHECK_MSG(strstr(ts_error(), dir) != NULL, "%s", ts_error());
+}
+
 static void ctf_real_trace(void)
 {
     const char *p = shared_path("traces/lttng/many-threads");
@@ -420,6 +539,7 @@ TEST_MAIN("data_ingest", {
     RUN(cli_errors_name_file_and_line);
     RUN(cli_split_and_audit);
     RUN(cli_paper_split_pts);
+    RUN(ctf_handmade_trace);
     RUN(ctf_real_trace);
     RUN(ctf_errors);
 })
