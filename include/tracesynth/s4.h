@@ -12,7 +12,9 @@
  *   dt   = exp(log_dt[h]),   A_n = -exp(log_A_re[h,n]) + i A_im[h,n]
  *   K[l] = 2 Re sum_n C_n (exp(dt A_n) - 1) / A_n . exp(dt A_n l)   (ZOH, B = 1)
  * Initialisation is S4D-LegS: A_n are the eigenvalues of the normal part of the
- * HiPPO-LegS matrix (all with real part -1/2), one of each conjugate pair.
+ * HiPPO-LegS matrix (all with real part -1/2), one of each conjugate pair,
+ * computed with LAPACK's zheev. B is fixed at 1 as in S4D's minimal form (any
+ * B only rescales C mode by mode, and C is learned).
  *
  * Convolutions, for t in [0, L):
  *   causal      y[t] += sum_{j <= t} K0[j] x[t - j]
