@@ -124,9 +124,10 @@ int ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_win
 {
     memset(out, 0, sizeof *out);
     if (!d->dir) return 0;
-    char rel[64];
-    snprintf(rel, sizeof rel, "sequence_length_%zu/%s", L, name);
-    char *p = ts_path_join(d->dir, rel);
+    char sub[48];
+    snprintf(sub, sizeof sub, "sequence_length_%zu", L);
+    char *folder = ts_path_join(d->dir, sub), *p = ts_path_join(folder, name);
+    free(folder);
     if (!ts_file_exists(p)) {
         free(p);
         return 0;
