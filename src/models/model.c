@@ -16,7 +16,7 @@ extern const ts_model_ops ts_model_sssd_s4;
 static const ts_model_ops *const registry[] = {
     &ts_model_ngram,
     &ts_model_unigram,
-    /* diffusion models: &ts_model_sssd_s4, */
+    &ts_model_sssd_s4,
     NULL,
 };
 

@@ -1,0 +1,115 @@
+/* tracesynth — the SSSD-S4 denoising network (Alcaraz & Strodthoff 2022, as used
+ * by the ICSE 2025 trace-reconstruction study), forward and backward on the CPU.
+ *
+ *   cond  = [obs · mask, mask]                                 (B, 2, L)
+ *   h     = relu(WNConv1x1(x_t))                               (B, C, L)
+ *   e     = swish(W2 swish(W1 embed(t)))                       (B, 512)
+ *   per block n = 0..layers-1:
+ *     a    = h + fc_n(e)[:, :, None]                           (B, C, L)
+ *     u    = S4_n1(WNConv3(a)) + WNConv1x1(cond)               (B, 2C, L)
+ *     g    = tanh(S4_n2(u)[:C]) · sigmoid(S4_n2(u)[C:])         (B, C, L)
+ *     h    = (h + WNConv1x1_res(g)) · √½;  skip += WNConv1x1_skip(g)
+ *   y     = Conv1x1_zero(relu(WNConv1x1(skip · √(1/layers))))  (B, 1, L)
+ * WN = weight-normalised (nn.utils.weight_norm); S4 = ts_s4 (bidirectional,
+ * GELU, output linear, residual, LayerNorm). The output conv starts at zero.
+ *
+ * All parameters live in one float block (and their gradients in another of
+ * the same size); all activations for a (batch, length) are planned up front
+ * by ts_sssd_plan_init; forward and backward allocate nothing. */
+#ifndef TRACESYNTH_SSSD_H
+#define TRACESYNTH_SSSD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "s4.h"
+
+typedef struct {
+    int layers;        /* residual blocks (36 in the paper) */
+    int C;             /* residual = skip channels (256) */
+    int N;             /* S4 state size (64) */
+    int emb_in, emb_mid, emb_out;   /* step embedding 128 -> 512 -> 512 */
+    int bidirectional; /* S4 direction (1, as the reference) */
+    int train_ssm;     /* 0: S4 log_dt and A stay at their init (the reference
+                          registers them as buffers); 1: train them too */
+} ts_sssd_config;
+
+/* offsets (floats) into the parameter block; block parameters at
+ * blk0 + n * blk_size + the relative offsets */
+typedef struct {
+    size_t init_v, init_g, init_b;          /* WNConv 1 -> C, k 1 */
+    size_t t1_w, t1_b, t2_w, t2_b;          /* step MLP */
+    size_t blk0, blk_size;
+    size_t fc_w, fc_b;                      /* Linear emb_out -> C */
+    size_t c3_v, c3_g, c3_b;                /* WNConv C -> 2C, k 3 */
+    size_t s4a;                             /* S4 (2C) */
+    size_t cond_v, cond_g, cond_b;          /* WNConv 2 -> 2C, k 1 */
+    size_t s4b;                             /* S4 (2C) */
+    size_t rs_v, rs_g, rs_b;                /* WNConv C -> 2C, k 1: rows [0,C) res, [C,2C) skip */
+    size_t fin_v, fin_g, fin_b;             /* WNConv C -> C, k 1 */
+    size_t out_w, out_b;                    /* Conv C -> 1, k 1, zero init */
+    size_t total;
+} ts_sssd_layout;
+
+typedef struct {
+    ts_sssd_config c;
+    ts_sssd_layout p;
+    ts_s4_layout s4p;         /* offsets inside each S4 parameter block */
+    size_t s4_size;           /* floats per S4 layer */
+    float *params, *grads;    /* (p.total) each, 64-byte aligned */
+} ts_sssd_net;
+
+/* the paper's configuration (36 x 256, N 64) */
+void ts_sssd_config_paper(ts_sssd_config *c);
+/* shape checks; 0 / -1 + error */
+int  ts_sssd_config_check(const ts_sssd_config *c);
+void ts_sssd_layout_of(const ts_sssd_config *c, ts_sssd_layout *p, size_t *s4_size);
+
+/* allocates params (drawn from seed, as the reference initialises them) and zeroed grads */
+int  ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed);
+/* allocates without drawing (for loading) */
+void ts_sssd_net_alloc(ts_sssd_net *n, const ts_sssd_config *c);
+void ts_sssd_net_free(ts_sssd_net *n);
+/* parameters the optimiser changes (all, less log_dt and A when !train_ssm) */
+size_t ts_sssd_num_trainable(const ts_sssd_net *n);
+/* zero the gradients of the parameters that are not trained */
+void ts_sssd_mask_grads(const ts_sssd_net *n, float *grads);
+
+/* activations and scratch for one (B, L); train = 0 keeps one block's
+ * activations only (enough for forward) */
+typedef struct {
+    int B, L, train;
+    ts_s4 s4;
+    float  *mem;
+    size_t  floats;
+    float *cond;              /* (B, 2, L) */
+    int32_t *steps;           /* (B) */
+    float *emb, *emb_act;     /* (B, emb_out), step-MLP activations */
+    float *pt;                /* (layers, B, C): fc_n(e) */
+    float *h0pre;             /* (B, C, L) init conv output */
+    float *h;                 /* (B, C, L) residual stream */
+    float *skip;              /* (B, C, L) skip sum, then scaled */
+    float *a, *c3, *u, *s2, *g, *s4a_act, *s4b_act;   /* per block (or one set) */
+    size_t s4_act;            /* floats of one S4 activation set */
+    float *fpre, *f;          /* (B, C, L) final conv output, after relu */
+    float *out;               /* (B, 1, L) predicted noise */
+    /* temporaries */
+    float *t2c;               /* (B, 2C, L) */
+    float *d_a, *d_b;         /* (B, 2C, L) backward */
+    float *d_h, *d_c;         /* (B, C, L) backward */
+    float *d_emb, *d_pt;      /* (B, emb_out), (B, C) */
+    float *scratch;
+    size_t scratch_floats;
+} ts_sssd_plan;
+
+int  ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int train);
+void ts_sssd_plan_free(ts_sssd_plan *pl);
+
+/* x_t (B, 1, L), obs (B, 1, L) the observed values (anything where mask is 0),
+ * mask (B, 1, L) 1 = observed, steps (B) in [0, T) -> pl->out (B, 1, L) */
+void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
+                     const float *mask, const int32_t *steps);
+/* n->grads += d loss / d params from dout (B, 1, L) = d loss / d pl->out;
+ * needs a plan made with train = 1 and the forward just run on it */
+void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *dout);
+
+#endif

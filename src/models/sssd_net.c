@@ -1,0 +1,375 @@
+/* The SSSD-S4 denoising network: parameter layout, initialisation, activation
+ * plan, forward and backward (see sssd.h for the equations). */
+#include "tracesynth/sssd.h"
+#include "tracesynth/common.h"
+#include "tracesynth/nn.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ts_sssd_config_paper(ts_sssd_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->layers = 36;
+    c->C = 256;
+    c->N = 64;
+    c->emb_in = 128;
+    c->emb_mid = 512;
+    c->emb_out = 512;
+    c->bidirectional = 1;
+    c->train_ssm = 0;
+}
+
+int ts_sssd_config_check(const ts_sssd_config *c)
+{
+    if (c->layers < 1 || c->layers > 1024) return ts_fail("sssd: layers = %d out of range [1, 1024]", c->layers);
+    if (c->C < 1 || c->C > 4096) return ts_fail("sssd: channels = %d out of range [1, 4096]", c->C);
+    if (c->N < 2 || c->N > 1024 || c->N % 2) return ts_fail("sssd: state = %d must be even, in [2, 1024]", c->N);
+    if (c->emb_in < 4 || c->emb_in % 2 || c->emb_mid < 1 || c->emb_out < 1)
+        return ts_fail("sssd: step embedding %d -> %d -> %d: the first must be even and >= 4",
+                       c->emb_in, c->emb_mid, c->emb_out);
+    return 0;
+}
+
+void ts_sssd_layout_of(const ts_sssd_config *c, ts_sssd_layout *p, size_t *s4_size)
+{
+    const size_t C = (size_t)c->C, C2 = 2 * C;
+    ts_s4_config sc = {(int)C2, c->N, 1, c->bidirectional, TS_S4_CONV_AUTO};
+    size_t s4 = ts_s4_num_params(&sc);
+    size_t o = 0;
+    memset(p, 0, sizeof *p);
+#define TAKE(field, n) do { p->field = o; o += (n); } while (0)
+    TAKE(init_v, C); TAKE(init_g, C); TAKE(init_b, C);
+    TAKE(t1_w, (size_t)c->emb_mid * c->emb_in); TAKE(t1_b, (size_t)c->emb_mid);
+    TAKE(t2_w, (size_t)c->emb_out * c->emb_mid); TAKE(t2_b, (size_t)c->emb_out);
+    p->blk0 = o;
+    o = 0;   /* relative to the start of a block */
+    TAKE(fc_w, C * c->emb_out); TAKE(fc_b, C);
+    TAKE(c3_v, C2 * C * 3); TAKE(c3_g, C2); TAKE(c3_b, C2);
+    TAKE(s4a, s4);
+    TAKE(cond_v, C2 * 2); TAKE(cond_g, C2); TAKE(cond_b, C2);
+    TAKE(s4b, s4);
+    TAKE(rs_v, C2 * C); TAKE(rs_g, C2); TAKE(rs_b, C2);
+    p->blk_size = o;
+    o = p->blk0 + (size_t)c->layers * p->blk_size;
+    TAKE(fin_v, C * C); TAKE(fin_g, C); TAKE(fin_b, C);
+    TAKE(out_w, C); TAKE(out_b, 1);
+#undef TAKE
+    p->total = o;
+    if (s4_size) *s4_size = s4;
+}
+
+void ts_sssd_net_alloc(ts_sssd_net *n, const ts_sssd_config *c)
+{
+    memset(n, 0, sizeof *n);
+    n->c = *c;
+    ts_sssd_layout_of(c, &n->p, &n->s4_size);
+    ts_s4_config sc = {2 * c->C, c->N, 1, c->bidirectional, TS_S4_CONV_AUTO};
+    ts_s4_layout_of(&sc, &n->s4p);
+    n->params = ts_alloc_aligned(n->p.total * sizeof(float));
+    n->grads = ts_alloc_aligned(n->p.total * sizeof(float));
+}
+
+void ts_sssd_net_free(ts_sssd_net *n)
+{
+    ts_free_aligned(n->params);
+    ts_free_aligned(n->grads);
+    memset(n, 0, sizeof *n);
+}
+
+static float *blk(const ts_sssd_net *n, float *base, int i) { return base + n->p.blk0 + (size_t)i * n->p.blk_size; }
+
+int ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed)
+{
+    if (ts_sssd_config_check(c) != 0) return -1;
+    ts_sssd_net_alloc(n, c);
+    const int C = c->C, C2 = 2 * C;
+    float *P = n->params;
+    const ts_sssd_layout *p = &n->p;
+    ts_s4 s4;
+    ts_s4_config sc = {C2, c->N, 1, c->bidirectional, TS_S4_CONV_AUTO};
+    if (ts_s4_init(&s4, &sc) != 0) { ts_sssd_net_free(n); return -1; }
+    ts_rng r;
+    ts_rng_seed(&r, seed);
+    /* Conv = weight-normalised conv as PyTorch really starts it (see nn.h) */
+    ts_conv1d_wn_init(P + p->init_v, P + p->init_g, P + p->init_b, 1, C, 1, TS_WN_TORCH_EFFECTIVE, &r);
+    ts_linear_init(P + p->t1_w, P + p->t1_b, c->emb_in, c->emb_mid, &r);
+    ts_linear_init(P + p->t2_w, P + p->t2_b, c->emb_mid, c->emb_out, &r);
+    int rc = 0;
+    for (int i = 0; i < c->layers && rc == 0; i++) {
+        float *b = blk(n, P, i);
+        ts_linear_init(b + p->fc_w, b + p->fc_b, c->emb_out, C, &r);
+        ts_conv1d_wn_init(b + p->c3_v, b + p->c3_g, b + p->c3_b, C, C2, 3, TS_WN_TORCH_EFFECTIVE, &r);
+        rc = ts_s4_init_params(&s4, b + p->s4a, ts_rng_u64(&r));
+        ts_conv1d_wn_init(b + p->cond_v, b + p->cond_g, b + p->cond_b, 2, C2, 1, TS_WN_TORCH_EFFECTIVE, &r);
+        if (rc == 0) rc = ts_s4_init_params(&s4, b + p->s4b, ts_rng_u64(&r));
+        /* res and skip: two separate convs of the reference, stacked row-wise */
+        ts_conv1d_wn_init(b + p->rs_v, b + p->rs_g, b + p->rs_b, C, C, 1, TS_WN_TORCH_EFFECTIVE, &r);
+        ts_conv1d_wn_init(b + p->rs_v + (size_t)C * C, b + p->rs_g + C, b + p->rs_b + C, C, C, 1,
+                          TS_WN_TORCH_EFFECTIVE, &r);
+    }
+    ts_s4_free(&s4);
+    if (rc != 0) { ts_sssd_net_free(n); return -1; }
+    ts_conv1d_wn_init(P + p->fin_v, P + p->fin_g, P + p->fin_b, C, C, 1, TS_WN_TORCH_EFFECTIVE, &r);
+    memset(P + p->out_w, 0, ((size_t)C + 1) * sizeof(float));   /* ZeroConv1d */
+    return 0;
+}
+
+/* the [log_dt, C) range of an S4 block: step sizes and state matrix */
+static void ssm_range(const ts_sssd_net *n, size_t *lo, size_t *hi)
+{
+    *lo = n->s4p.log_dt < n->s4p.log_A_re ? n->s4p.log_dt : n->s4p.log_A_re;
+    *hi = n->s4p.C;
+}
+
+size_t ts_sssd_num_trainable(const ts_sssd_net *n)
+{
+    if (n->c.train_ssm) return n->p.total;
+    size_t lo, hi;
+    ssm_range(n, &lo, &hi);
+    return n->p.total - 2 * (size_t)n->c.layers * (hi - lo);
+}
+
+void ts_sssd_mask_grads(const ts_sssd_net *n, float *grads)
+{
+    if (n->c.train_ssm) return;
+    size_t lo, hi;
+    ssm_range(n, &lo, &hi);
+    for (int i = 0; i < n->c.layers; i++) {
+        float *b = blk(n, grads, i);
+        memset(b + n->p.s4a + lo, 0, (hi - lo) * sizeof(float));
+        memset(b + n->p.s4b + lo, 0, (hi - lo) * sizeof(float));
+    }
+}
+
+/* ---- activation plan ---- */
+
+static size_t max_sz(size_t a, size_t b) { return a > b ? a : b; }
+/* round up to 16 floats so every array stays 64-byte aligned */
+static size_t al(size_t n) { return (n + 15) & ~(size_t)15; }
+
+int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int train)
+{
+    memset(pl, 0, sizeof *pl);
+    if (B < 1 || L < 1) return ts_fail("sssd: batch %d x length %d: both must be >= 1", B, L);
+    const ts_sssd_config *c = &n->c;
+    const int C = c->C, C2 = 2 * C;
+    ts_s4_config sc = {C2, c->N, L, c->bidirectional, TS_S4_CONV_AUTO};
+    if (ts_s4_init(&pl->s4, &sc) != 0) return -1;
+    pl->B = B;
+    pl->L = L;
+    pl->train = train;
+    const size_t BL = (size_t)B * L, nC = al(BL * C), n2C = al(BL * C2);
+    const int sets = train ? c->layers : 1;
+    pl->s4_act = al(ts_s4_act_size(&pl->s4, B));
+
+    size_t sc_f = ts_s4_scratch_size(&pl->s4, B);
+    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(1, C, L, 1));
+    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C2, L, 3));
+    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(2, C2, L, 1));
+    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C2, L, 1));
+    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C, L, 1));
+    sc_f = max_sz(sc_f, ts_conv1d_scratch_size(C, 1, L, 1));
+    sc_f = max_sz(sc_f, ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, c->emb_out));
+    pl->scratch_floats = al(sc_f);
+
+    size_t total = al(BL * 2) + al((size_t)B) /* steps */ + al((size_t)B * c->emb_out) +
+                   al(ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, c->emb_out)) +
+                   al((size_t)B * c->layers * C) + 3 * nC /* h0pre h skip */ +
+                   (size_t)sets * (2 * nC + 3 * n2C + 2 * pl->s4_act) + 2 * nC /* fpre f */ +
+                   al(BL) /* out */ + n2C /* t2c */;
+    if (train) total += 2 * n2C + 2 * nC + al((size_t)B * c->emb_out) + al((size_t)B * C);
+    total += pl->scratch_floats;
+    pl->floats = total;
+    pl->mem = ts_alloc_aligned(total * sizeof(float));
+    float *q = pl->mem;
+#define GET(ptr, n) do { ptr = q; q += al(n); } while (0)
+    GET(pl->cond, BL * 2);
+    pl->steps = (int32_t *)q; q += al((size_t)B);
+    GET(pl->emb, (size_t)B * c->emb_out);
+    GET(pl->emb_act, ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, c->emb_out));
+    GET(pl->pt, (size_t)B * c->layers * C);
+    GET(pl->h0pre, BL * C);
+    GET(pl->h, BL * C);
+    GET(pl->skip, BL * C);
+    GET(pl->a, (size_t)sets * nC);
+    GET(pl->g, (size_t)sets * nC);
+    GET(pl->c3, (size_t)sets * n2C);
+    GET(pl->u, (size_t)sets * n2C);
+    GET(pl->s2, (size_t)sets * n2C);
+    GET(pl->s4a_act, (size_t)sets * pl->s4_act);
+    GET(pl->s4b_act, (size_t)sets * pl->s4_act);
+    GET(pl->fpre, BL * C);
+    GET(pl->f, BL * C);
+    GET(pl->out, BL);
+    GET(pl->t2c, BL * C2);
+    if (train) {
+        GET(pl->d_a, BL * C2);
+        GET(pl->d_b, BL * C2);
+        GET(pl->d_h, BL * C);
+        GET(pl->d_c, BL * C);
+        GET(pl->d_emb, (size_t)B * c->emb_out);
+        GET(pl->d_pt, (size_t)B * C);
+    }
+    GET(pl->scratch, pl->scratch_floats);
+#undef GET
+    if ((size_t)(q - pl->mem) > total) abort();   /* the plan above is wrong: a bug, not input */
+    return 0;
+}
+
+void ts_sssd_plan_free(ts_sssd_plan *pl)
+{
+    ts_free_aligned(pl->mem);
+    ts_s4_free(&pl->s4);
+    memset(pl, 0, sizeof *pl);
+}
+
+/* per-block activation slot (one shared set when not training) */
+static size_t slot(const ts_sssd_plan *pl, int i) { return pl->train ? (size_t)i : 0; }
+
+/* ---- forward ---- */
+
+void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
+                     const float *mask, const int32_t *steps)
+{
+    const ts_sssd_config *c = &n->c;
+    const ts_sssd_layout *p = &n->p;
+    const float *P = n->params;
+    const int B = pl->B, L = pl->L, C = c->C, C2 = 2 * C;
+    const size_t BL = (size_t)B * L, nC = al(BL * C), n2C = al(BL * C2);
+    float *S = pl->scratch;
+
+    /* conditioning (B, 2, L) = [obs * mask, mask] */
+    for (int b = 0; b < B; b++) {
+        float *cb = pl->cond + (size_t)b * 2 * L;
+        const float *ob = obs + (size_t)b * L, *mb = mask + (size_t)b * L;
+        for (int l = 0; l < L; l++) { cb[l] = ob[l] * mb[l]; cb[L + l] = mb[l]; }
+    }
+    memcpy(pl->steps, steps, (size_t)B * sizeof(int32_t));
+
+    ts_stepmlp_forward(pl->emb, pl->emb_act, steps, P + p->t1_w, P + p->t1_b, P + p->t2_w,
+                       P + p->t2_b, B, c->emb_in, c->emb_mid, c->emb_out);
+    ts_conv1d_wn_forward(pl->h0pre, xt, P + p->init_v, P + p->init_g, P + p->init_b, B, 1, C, L, 1,
+                         1, S);
+    ts_relu_forward(pl->h, pl->h0pre, BL * C);
+    memset(pl->skip, 0, BL * C * sizeof(float));
+
+    const float sqrt_half = (float)sqrt(0.5);
+    for (int i = 0; i < c->layers; i++) {
+        const float *bp = P + p->blk0 + (size_t)i * p->blk_size;
+        const size_t s = slot(pl, i);
+        float *a = pl->a + s * nC, *g = pl->g + s * nC;
+        float *c3 = pl->c3 + s * n2C, *u = pl->u + s * n2C, *s2 = pl->s2 + s * n2C;
+        float *acta = pl->s4a_act + s * pl->s4_act, *actb = pl->s4b_act + s * pl->s4_act;
+        float *pt = pl->pt + (size_t)i * B * C;   /* (B, C) */
+
+        ts_linear_forward(pt, pl->emb, bp + p->fc_w, bp + p->fc_b, B, c->emb_out, C);
+        ts_add_bcast_forward(a, pl->h, pt, B, C, L);
+        ts_conv1d_wn_forward(c3, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3, 1, S);
+        ts_s4_forward(&pl->s4, bp + p->s4a, c3, B, u, acta, S);
+        ts_conv1d_wn_forward(pl->t2c, pl->cond, bp + p->cond_v, bp + p->cond_g, bp + p->cond_b, B, 2,
+                             C2, L, 1, 1, S);
+        for (size_t j = 0; j < BL * C2; j++) u[j] += pl->t2c[j];
+        ts_s4_forward(&pl->s4, bp + p->s4b, u, B, s2, actb, S);
+        ts_gate_forward(g, s2, B, C, L);
+        /* rs (B, 2C, L): [res; skip] */
+        ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, bp + p->rs_b, B, C, C2, L, 1, 1, S);
+        for (int b = 0; b < B; b++) {
+            float *hb = pl->h + (size_t)b * C * L, *kb = pl->skip + (size_t)b * C * L;
+            const float *rb = pl->t2c + (size_t)b * C2 * L, *sb = rb + (size_t)C * L;
+            for (size_t j = 0; j < (size_t)C * L; j++) {
+                hb[j] = (hb[j] + rb[j]) * sqrt_half;
+                kb[j] += sb[j];
+            }
+        }
+    }
+    const float ks = (float)sqrt(1.0 / c->layers);
+    for (size_t j = 0; j < BL * C; j++) pl->skip[j] *= ks;
+    ts_conv1d_wn_forward(pl->fpre, pl->skip, P + p->fin_v, P + p->fin_g, P + p->fin_b, B, C, C, L, 1,
+                         1, S);
+    ts_relu_forward(pl->f, pl->fpre, BL * C);
+    ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, 1, L, 1, 1, S);
+}
+
+/* ---- backward ---- */
+
+void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *dout)
+{
+    const ts_sssd_config *c = &n->c;
+    const ts_sssd_layout *p = &n->p;
+    const float *P = n->params;
+    float *G = n->grads;
+    const int B = pl->B, L = pl->L, C = c->C, C2 = 2 * C;
+    const size_t BL = (size_t)B * L, nC = al(BL * C), n2C = al(BL * C2);
+    const size_t CL = (size_t)C * L;
+    float *S = pl->scratch;
+
+    /* output head: y = conv(relu(fin(skip))) */
+    float *dF = pl->d_c, *dsk = pl->d_h;   /* dsk reused as the scaled skip gradient */
+    memset(dF, 0, BL * C * sizeof(float));
+    ts_conv1d_backward(dF, G + p->out_w, G + p->out_b, dout, pl->f, P + p->out_w, B, C, 1, L, 1, 1, S);
+    float *dFpre = pl->d_a;   /* (B, C, L) inside a 2C buffer */
+    memset(dFpre, 0, BL * C * sizeof(float));
+    ts_relu_backward(dFpre, dF, pl->fpre, BL * C);
+    memset(dsk, 0, BL * C * sizeof(float));
+    ts_conv1d_wn_backward(dsk, G + p->fin_v, G + p->fin_g, G + p->fin_b, dFpre, pl->skip,
+                          P + p->fin_v, P + p->fin_g, B, C, C, L, 1, 1, S);
+    /* every block's skip gets d(skip_sum) = dsk * sqrt(1/layers); kept in dsk */
+    const float ks = (float)sqrt(1.0 / c->layers);
+    for (size_t j = 0; j < BL * C; j++) dsk[j] *= ks;
+
+    /* d_rs (B, 2C, L) = [√½ dh ; dsk], built in d_a; dh (gradient of the block
+     * output h) lives in d_c, zero for the last block (its h is unused) */
+    float *dh = pl->d_c;
+    memset(dh, 0, BL * C * sizeof(float));
+    memset(pl->d_emb, 0, (size_t)B * c->emb_out * sizeof(float));
+    const float sqrt_half = (float)sqrt(0.5);
+    for (int i = c->layers - 1; i >= 0; i--) {
+        const float *bp = P + p->blk0 + (size_t)i * p->blk_size;
+        float *bg = G + p->blk0 + (size_t)i * p->blk_size;
+        const size_t s = slot(pl, i);
+        const float *a = pl->a + s * nC, *g = pl->g + s * nC;
+        const float *c3 = pl->c3 + s * n2C, *u = pl->u + s * n2C, *s2 = pl->s2 + s * n2C;
+        const float *acta = pl->s4a_act + s * pl->s4_act, *actb = pl->s4b_act + s * pl->s4_act;
+        float *drs = pl->d_a, *dA = pl->d_b;
+
+        for (int b = 0; b < B; b++) {
+            float *r = drs + (size_t)b * 2 * CL;
+            const float *hb = dh + (size_t)b * CL, *kb = dsk + (size_t)b * CL;
+            for (size_t j = 0; j < CL; j++) { r[j] = sqrt_half * hb[j]; r[CL + j] = kb[j]; }
+        }
+        /* residual path: dh_in = √½ dh_out (+ da below) */
+        for (size_t j = 0; j < BL * C; j++) dh[j] *= sqrt_half;
+
+        float *dg = pl->t2c;   /* (B, C, L) */
+        memset(dg, 0, BL * C * sizeof(float));
+        ts_conv1d_wn_backward(dg, bg + p->rs_v, bg + p->rs_g, bg + p->rs_b, drs, g, bp + p->rs_v,
+                              bp + p->rs_g, B, C, C2, L, 1, 1, S);
+        memset(dA, 0, BL * C2 * sizeof(float));               /* ds2 */
+        ts_gate_backward(dA, dg, s2, B, C, L);
+        memset(drs, 0, BL * C2 * sizeof(float));              /* du */
+        ts_s4_backward(&pl->s4, bp + p->s4b, u, B, actb, dA, bg + p->s4b, drs, S);
+        ts_conv1d_wn_backward(NULL, bg + p->cond_v, bg + p->cond_g, bg + p->cond_b, drs, pl->cond,
+                              bp + p->cond_v, bp + p->cond_g, B, 2, C2, L, 1, 1, S);
+        memset(dA, 0, BL * C2 * sizeof(float));               /* dc3 */
+        ts_s4_backward(&pl->s4, bp + p->s4a, c3, B, acta, drs, bg + p->s4a, dA, S);
+        float *da = pl->t2c;
+        memset(da, 0, BL * C * sizeof(float));
+        ts_conv1d_wn_backward(da, bg + p->c3_v, bg + p->c3_g, bg + p->c3_b, dA, a, bp + p->c3_v,
+                              bp + p->c3_g, B, C, C2, L, 3, 1, S);
+        /* a = h + pt: dh += da, dpt = sum over l of da */
+        memset(pl->d_pt, 0, (size_t)B * C * sizeof(float));
+        ts_add_bcast_backward(dh, pl->d_pt, da, B, C, L);
+        ts_linear_backward(pl->d_emb, bg + p->fc_w, bg + p->fc_b, pl->d_pt, pl->emb, bp + p->fc_w, B,
+                           c->emb_out, C);
+    }
+    /* h = relu(init(x_t)) */
+    float *dh0 = pl->t2c;
+    memset(dh0, 0, BL * C * sizeof(float));
+    ts_relu_backward(dh0, dh, pl->h0pre, BL * C);
+    ts_conv1d_wn_backward(NULL, G + p->init_v, G + p->init_g, G + p->init_b, dh0, xt, P + p->init_v,
+                          P + p->init_g, B, 1, C, L, 1, 1, S);
+    ts_stepmlp_backward(G + p->t1_w, G + p->t1_b, G + p->t2_w, G + p->t2_b, pl->d_emb, pl->emb_act,
+                        P + p->t1_w, P + p->t2_w, B, c->emb_in, c->emb_mid, c->emb_out, S);
+}

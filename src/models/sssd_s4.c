@@ -1,0 +1,707 @@
+/* The "sssd-s4" model: the SSSD-S4 network trained as an ε-predicting DDPM on
+ * event IDs as one real-valued channel, imputing blackouts by conditional
+ * sampling (DDPM, or DDIM with fewer steps) and generating from noise alone.
+ *
+ * Representation: as in the study, an event is its frequency-rank ID taken as
+ * a real number (scale=raw), or that ID mapped linearly to [-1, 1]
+ * (scale=unit); outputs go back to the nearest valid ID.
+ *
+ * Training (SSSD's only_generate_missing): the noise is added to the missing
+ * positions only, observed positions enter x_t as their values (as they do
+ * while sampling), and the loss is the MSE of the predicted noise over the
+ * missing positions. The best model by validation MSE is written to the output
+ * path whenever it improves; a resumable checkpoint (parameters, Adam state,
+ * step, RNG) goes to OUT.ckpt at every validation. */
+#include "tracesynth/common.h"
+#include "tracesynth/container.h"
+#include "tracesynth/diffusion.h"
+#include "tracesynth/model.h"
+#include "tracesynth/nn.h"
+#include "tracesynth/optim.h"
+#include "tracesynth/sssd.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const ts_model_ops ts_model_sssd_s4;
+
+enum { SCALE_RAW = 0, SCALE_UNIT = 1 };
+
+typedef struct {
+    ts_model base;
+    ts_sssd_net net;
+    int T;
+    double beta0, betaT;
+    int scale;
+    ts_diffusion diff;
+} sssd_model;
+
+/* ---- representation ---- */
+
+static float id_to_value(const sssd_model *m, int32_t id)
+{
+    if (m->scale == SCALE_RAW) return (float)id;
+    return m->base.n_ids > 1 ? 2.0f * (float)id / (float)(m->base.n_ids - 1) - 1.0f : 0.0f;
+}
+
+static int32_t value_to_id(const sssd_model *m, float v)
+{
+    double x = m->scale == SCALE_RAW ? v : (v + 1.0) * 0.5 * (m->base.n_ids - 1);
+    if (!(x == x)) return 0;   /* NaN cannot come out of a finite network; be safe */
+    double r = floor(x + 0.5);
+    if (r < 0) r = 0;
+    if (r > m->base.n_ids - 1) r = m->base.n_ids - 1;
+    return (int32_t)r;
+}
+
+/* ---- options ---- */
+
+static const char *const known_opts[] = {
+    "preset", "layers", "channels", "state", "T", "beta0", "betaT", "scale", "lr", "schedule",
+    "warmup", "weight-decay", "clip", "iters", "batch", "valid-every", "valid-n", "train-ssm",
+    "log-every", NULL,
+};
+
+typedef struct {
+    ts_sssd_config net;
+    int T;
+    double beta0, betaT;
+    int scale;
+    ts_lr_schedule lr;
+    double weight_decay, clip;
+    long iters, batch, valid_every, valid_n, log_every;
+} sssd_opts;
+
+static int get_int(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
+{
+    if (ts_kv_long(kv, key, def, out) != 0) return -1;
+    if (*out < lo || *out > hi) return ts_fail("option --%s = %ld out of range [%ld, %ld]", key, *out, lo, hi);
+    return 0;
+}
+
+static int parse_opts(const ts_kv *kv, sssd_opts *so)
+{
+    if (ts_kv_check(kv, "sssd-s4", known_opts) != 0) return -1;
+    memset(so, 0, sizeof *so);
+    const char *preset = ts_kv_get(kv, "preset");
+    int paper = 0;
+    if (preset && !strcmp(preset, "paper")) paper = 1;
+    else if (preset && strcmp(preset, "small"))
+        return ts_fail("option --preset: unknown preset '%s' (paper, small)", preset);
+    ts_sssd_config_paper(&so->net);
+    long v;
+    if (get_int(kv, "layers", paper ? 36 : 4, 1, 1024, &v)) return -1;
+    so->net.layers = (int)v;
+    if (get_int(kv, "channels", paper ? 256 : 64, 1, 4096, &v)) return -1;
+    so->net.C = (int)v;
+    if (get_int(kv, "state", 64, 2, 1024, &v)) return -1;
+    if (v % 2) return ts_fail("option --state = %ld must be even", v);
+    so->net.N = (int)v;
+    if (get_int(kv, "train-ssm", 0, 0, 1, &v)) return -1;
+    so->net.train_ssm = (int)v;
+    if (get_int(kv, "T", 200, 1, 100000, &v)) return -1;
+    so->T = (int)v;
+    if (ts_kv_double(kv, "beta0", 1e-4, &so->beta0) || ts_kv_double(kv, "betaT", 0.02, &so->betaT)) return -1;
+    const char *sc = ts_kv_get(kv, "scale");
+    if (!sc || !strcmp(sc, "raw")) so->scale = SCALE_RAW;
+    else if (!strcmp(sc, "unit")) so->scale = SCALE_UNIT;
+    else return ts_fail("option --scale: unknown scale '%s' (raw, unit)", sc);
+    so->lr.kind = TS_LR_CONSTANT;
+    const char *sch = ts_kv_get(kv, "schedule");
+    if (sch && ts_lr_parse(sch, &so->lr.kind) != 0) return -1;
+    if (ts_kv_double(kv, "lr", paper ? 2e-4 : 1e-3, &so->lr.lr)) return -1;
+    if (!(so->lr.lr > 0 && isfinite(so->lr.lr))) return ts_fail("option --lr = %g must be positive", so->lr.lr);
+    if (get_int(kv, "iters", paper ? 10000 : 2000, 0, 100000000, &so->iters)) return -1;
+    if (get_int(kv, "warmup", 0, 0, 100000000, &v)) return -1;
+    so->lr.warmup = v;
+    so->lr.total = so->iters;
+    so->lr.min_lr = 0;
+    if (ts_kv_double(kv, "weight-decay", 0, &so->weight_decay)) return -1;
+    if (ts_kv_double(kv, "clip", 0, &so->clip)) return -1;
+    if (get_int(kv, "batch", 16, 1, 65536, &so->batch)) return -1;
+    if (get_int(kv, "valid-every", paper ? 500 : 100, 1, 100000000, &so->valid_every)) return -1;
+    if (get_int(kv, "valid-n", 64, 1, 1000000, &so->valid_n)) return -1;
+    if (get_int(kv, "log-every", 10, 1, 100000000, &so->log_every)) return -1;
+    return ts_sssd_config_check(&so->net);
+}
+
+/* ---- config text (model file and checkpoint) ---- */
+
+static void config_text(const sssd_model *m, char *buf, size_t n)
+{
+    const ts_sssd_config *c = &m->net.c;
+    snprintf(buf, n,
+             "layers=%d\nchannels=%d\nstate=%d\nemb_in=%d\nemb_mid=%d\nemb_out=%d\nbidirectional=%d\n"
+             "train_ssm=%d\nT=%d\nbeta0=%.17g\nbetaT=%.17g\nscale=%s\nlen=%zu\n",
+             c->layers, c->C, c->N, c->emb_in, c->emb_mid, c->emb_out, c->bidirectional, c->train_ssm,
+             m->T, m->beta0, m->betaT, m->scale == SCALE_RAW ? "raw" : "unit", m->base.len);
+}
+
+static int cfg_long(const ts_reader *r, const char *key, long lo, long hi, long *out)
+{
+    char *s = ts_reader_text_value(r, "CONFIG", key);
+    if (!s) return ts_fail("%s: section 'CONFIG' has no '%s'", r->path, key);
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    int bad = errno || end == s || *end || v < lo || v > hi;
+    free(s);
+    if (bad) return ts_fail("%s: section 'CONFIG': '%s' is not an integer in [%ld, %ld]", r->path, key, lo, hi);
+    *out = v;
+    return 0;
+}
+
+static int cfg_double(const ts_reader *r, const char *key, double *out)
+{
+    char *s = ts_reader_text_value(r, "CONFIG", key);
+    if (!s) return ts_fail("%s: section 'CONFIG' has no '%s'", r->path, key);
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    int bad = errno || end == s || *end || !(v == v);
+    free(s);
+    if (bad) return ts_fail("%s: section 'CONFIG': '%s' is not a number", r->path, key);
+    *out = v;
+    return 0;
+}
+
+/* reads CONFIG into m (network allocated, parameters not read) */
+static int read_config(const ts_reader *r, sssd_model *m, int alloc)
+{
+    ts_sssd_config c;
+    memset(&c, 0, sizeof c);
+    long len;
+    const struct { const char *key; long lo, hi; int *dst; } ints[] = {
+        {"layers", 1, 1024, &c.layers},       {"channels", 1, 4096, &c.C},
+        {"state", 2, 1024, &c.N},             {"emb_in", 4, 65536, &c.emb_in},
+        {"emb_mid", 1, 65536, &c.emb_mid},    {"emb_out", 1, 65536, &c.emb_out},
+        {"bidirectional", 0, 1, &c.bidirectional}, {"train_ssm", 0, 1, &c.train_ssm},
+        {"T", 1, 100000, &m->T},
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        long v;
+        if (cfg_long(r, ints[i].key, ints[i].lo, ints[i].hi, &v) != 0) return -1;
+        *ints[i].dst = (int)v;
+    }
+    if (cfg_long(r, "len", 0, 100000000, &len) != 0) return -1;
+    m->base.len = (size_t)len;
+    if (cfg_double(r, "beta0", &m->beta0) || cfg_double(r, "betaT", &m->betaT)) return -1;
+    char *s = ts_reader_text_value(r, "CONFIG", "scale");
+    if (!s || (strcmp(s, "raw") && strcmp(s, "unit"))) {
+        free(s);
+        return ts_fail("%s: section 'CONFIG': 'scale' must be raw or unit", r->path);
+    }
+    m->scale = !strcmp(s, "raw") ? SCALE_RAW : SCALE_UNIT;
+    free(s);
+    if (ts_sssd_config_check(&c) != 0) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", ts_error());
+        return ts_fail("%s: %s", r->path, why);
+    }
+    if (!alloc) { m->net.c = c; return 0; }
+    if (ts_diffusion_init(&m->diff, m->T, m->beta0, m->betaT) != 0) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", ts_error());
+        return ts_fail("%s: %s", r->path, why);
+    }
+    ts_sssd_net_alloc(&m->net, &c);
+    return 0;
+}
+
+static void model_free(ts_model *base)
+{
+    sssd_model *m = (sssd_model *)base;
+    ts_sssd_net_free(&m->net);
+    ts_diffusion_free(&m->diff);
+    free(m);
+}
+
+static int model_save(const ts_model *base, ts_writer *w)
+{
+    const sssd_model *m = (const sssd_model *)base;
+    char cfg[512];
+    config_text(m, cfg, sizeof cfg);
+    ts_writer_text(w, "CONFIG", cfg);
+    ts_writer_chunk(w, "PARAMS", m->net.params, m->net.p.total * sizeof(float));
+    return 0;
+}
+
+static int model_load(ts_model **out, const ts_reader *r)
+{
+    sssd_model *m = ts_calloc(1, sizeof *m);
+    m->base.ops = &ts_model_sssd_s4;
+    if (read_config(r, m, 1) != 0 ||
+        ts_reader_copy(r, "PARAMS", m->net.params, m->net.p.total * sizeof(float)) != 0) {
+        model_free(&m->base);
+        return -1;
+    }
+    for (size_t i = 0; i < m->net.p.total; i++)
+        if (!isfinite(m->net.params[i])) {
+            model_free(&m->base);
+            return ts_fail("%s: section 'PARAMS': parameter %zu is not finite", r->path, i);
+        }
+    *out = &m->base;
+    return 0;
+}
+
+/* ---- batches ---- */
+
+/* x0 (B, L) values and mask (B, L) floats for windows idx[] of w */
+static void fill_batch(const sssd_model *m, const ts_windows *w, const size_t *idx, int B, size_t L,
+                       float *x0, float *maskf, const uint8_t *mask8)
+{
+    for (int b = 0; b < B; b++) {
+        const int32_t *row = w->data + idx[b] * w->len;
+        for (size_t l = 0; l < L; l++) {
+            x0[(size_t)b * L + l] = id_to_value(m, row[l]);
+            maskf[(size_t)b * L + l] = mask8[(size_t)b * L + l] ? 1.0f : 0.0f;
+        }
+    }
+}
+
+/* training masks: the configured blackout; random positions drawn from rng */
+static void draw_masks(uint8_t *mask8, int B, size_t L, size_t k, ts_mask_pos pos, ts_rng *rng)
+{
+    ts_mask_fill(mask8, (size_t)B, L, k, pos, pos == TS_MASK_RANDOM ? ts_rng_u64(rng) : 0);
+}
+
+/* ---- checkpoint ---- */
+
+typedef struct {
+    int64_t iter, adam_step, best_iter;
+    double best;
+    uint64_t rng[4];
+    int32_t has_gauss;
+    float gauss;
+} ckpt_state;
+
+static int ckpt_write(const char *path, const sssd_model *m, const ts_adam *a, const float *best,
+                      const ckpt_state *st)
+{
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "sssd-s4-checkpoint");
+    char cfg[512];
+    config_text(m, cfg, sizeof cfg);
+    ts_writer_text(&w, "CONFIG", cfg);
+    size_t nb = m->net.p.total * sizeof(float);
+    ts_writer_chunk(&w, "PARAMS", m->net.params, nb);
+    ts_writer_chunk(&w, "BEST", best, nb);
+    ts_writer_chunk(&w, "ADAM_M", a->m, nb);
+    ts_writer_chunk(&w, "ADAM_V", a->v, nb);
+    ts_writer_chunk(&w, "STATE", st, sizeof *st);
+    return ts_writer_commit(&w);
+}
+
+/* the architecture in the checkpoint must be the one the options ask for */
+static int ckpt_read(const char *path, sssd_model *m, ts_adam *a, float *best, ckpt_state *st)
+{
+    ts_reader r;
+    if (ts_reader_open(&r, path) != 0) return -1;
+    int rc = -1;
+    const ts_chunk *c = ts_reader_get(&r, "MODEL");
+    if (!c || c->size != strlen("sssd-s4-checkpoint") || memcmp(c->data, "sssd-s4-checkpoint", c->size)) {
+        ts_fail("%s: not an sssd-s4 training checkpoint", path);
+        goto done;
+    }
+    sssd_model tmp;
+    memset(&tmp, 0, sizeof tmp);
+    if (read_config(&r, &tmp, 0) != 0) goto done;
+    const ts_sssd_config *x = &tmp.net.c, *y = &m->net.c;
+    int same = x->layers == y->layers && x->C == y->C && x->N == y->N && x->emb_in == y->emb_in &&
+               x->emb_mid == y->emb_mid && x->emb_out == y->emb_out &&
+               x->bidirectional == y->bidirectional && x->train_ssm == y->train_ssm &&
+               tmp.T == m->T && tmp.beta0 == m->beta0 && tmp.betaT == m->betaT &&
+               tmp.scale == m->scale && tmp.base.len == m->base.len;
+    if (!same)
+        ts_fail("%s: checkpoint of a different model (layers=%d channels=%d state=%d T=%d len=%zu; "
+                "the options give layers=%d channels=%d state=%d T=%d len=%zu)",
+                path, x->layers, x->C, x->N, tmp.T, tmp.base.len, y->layers, y->C, y->N, m->T, m->base.len);
+    if (!same) goto done;
+    size_t nb = m->net.p.total * sizeof(float);
+    if (ts_reader_copy(&r, "PARAMS", m->net.params, nb) || ts_reader_copy(&r, "BEST", best, nb) ||
+        ts_reader_copy(&r, "ADAM_M", a->m, nb) || ts_reader_copy(&r, "ADAM_V", a->v, nb) ||
+        ts_reader_copy(&r, "STATE", st, sizeof *st))
+        goto done;
+    if (st->iter < 0 || st->adam_step < 0) { ts_fail("%s: section 'STATE' is corrupt", path); goto done; }
+    a->step = (long)st->adam_step;
+    rc = 0;
+done:
+    ts_reader_close(&r);
+    return rc;
+}
+
+/* ---- training ---- */
+
+typedef struct {
+    const ts_windows *w;
+    size_t n;            /* windows used */
+    size_t *idx;
+    uint8_t *mask8;      /* (n, L) */
+    float *eps;          /* (n, L) */
+    int32_t *t;          /* (n) */
+} valid_set;
+
+/* fixed validation windows, masks, steps and noise: every evaluation sees the same */
+static void valid_make(valid_set *v, const ts_windows *w, size_t want, size_t k, ts_mask_pos pos,
+                       int T, uint64_t seed)
+{
+    memset(v, 0, sizeof *v);
+    v->w = w;
+    v->n = w->n < want ? w->n : want;
+    if (v->n == 0) return;
+    size_t L = w->len;
+    v->idx = ts_malloc(v->n * sizeof(size_t));
+    for (size_t i = 0; i < v->n; i++) v->idx[i] = v->n > 1 ? i * (w->n - 1) / (v->n - 1) : 0;
+    v->mask8 = ts_malloc(v->n * L);
+    ts_mask_fill(v->mask8, v->n, L, k, pos, seed ^ 0x76616c6964ull);
+    v->eps = ts_malloc(v->n * L * sizeof(float));
+    v->t = ts_malloc(v->n * sizeof(int32_t));
+    ts_rng r;
+    ts_rng_seed(&r, seed ^ 0x6e6f697365ull);
+    for (size_t i = 0; i < v->n; i++) v->t[i] = (int32_t)ts_rng_below(&r, (uint64_t)T);
+    for (size_t i = 0; i < v->n * L; i++) v->eps[i] = ts_rng_normal(&r);
+}
+
+static void valid_free(valid_set *v)
+{
+    free(v->idx);
+    free(v->mask8);
+    free(v->eps);
+    free(v->t);
+}
+
+typedef struct {
+    float *x0, *xt, *maskf, *eps, *dout;
+    uint8_t *mask8, *lossm;
+    int32_t *t;
+    size_t *idx;
+} batch_buf;
+
+/* validation MSE of the predicted noise over the missing positions */
+static double validate(sssd_model *m, ts_sssd_plan *pl, const valid_set *v, batch_buf *bb)
+{
+    const int B = pl->B;
+    const size_t L = (size_t)pl->L;
+    double se = 0;
+    size_t cnt = 0;
+    for (size_t s = 0; s < v->n; s += (size_t)B) {
+        int nb = (int)(v->n - s < (size_t)B ? v->n - s : (size_t)B);
+        for (int b = 0; b < B; b++) {
+            size_t j = s + (size_t)(b < nb ? b : 0);   /* pad a short batch with its first window */
+            bb->idx[b] = v->idx[j];
+            memcpy(bb->mask8 + (size_t)b * L, v->mask8 + j * L, L);
+            memcpy(bb->eps + (size_t)b * L, v->eps + j * L, L * sizeof(float));
+            bb->t[b] = v->t[j];
+        }
+        fill_batch(m, v->w, bb->idx, B, L, bb->x0, bb->maskf, bb->mask8);
+        ts_diffusion_q_sample(&m->diff, bb->x0, bb->eps, bb->t, bb->maskf, (size_t)B, L, bb->xt);
+        ts_sssd_forward(&m->net, pl, bb->xt, bb->x0, bb->maskf, bb->t);
+        for (int b = 0; b < nb; b++)
+            for (size_t l = 0; l < L; l++) {
+                size_t i = (size_t)b * L + l;
+                if (bb->mask8[i]) continue;
+                double d = (double)pl->out[i] - bb->eps[i];
+                se += d * d;
+                cnt++;
+            }
+    }
+    return cnt ? se / (double)cnt : 0.0;
+}
+
+static void diverged(long it, const char *what, double v, double gn, const char *kept)
+{
+    char tail[1024] = "";
+    if (kept) snprintf(tail, sizeof tail, "; the last good model %s and its .ckpt are intact", kept);
+    ts_fail("sssd-s4: training diverged at iteration %ld (%s %g, gradient norm %g)%s; "
+            "try a lower --lr or --clip 1", it, what, v, gn, tail);
+}
+
+static int model_train(ts_model **out, const ts_train_opts *o)
+{
+    *out = NULL;
+    sssd_opts so;
+    if (parse_opts(&o->kv, &so) != 0) return -1;
+    const ts_windows *tw = &o->split->train;
+    if (tw->n == 0 || tw->len == 0) return ts_fail("sssd-s4: no training windows");
+    const size_t L = tw->len;
+    if (o->mask_pos != TS_MASK_ALL && (o->blackout < 1 || o->blackout > L))
+        return ts_fail("sssd-s4: blackout %zu must be in [1, %zu]", o->blackout, L);
+
+    sssd_model *m = ts_calloc(1, sizeof *m);
+    m->base.ops = &ts_model_sssd_s4;
+    m->base.n_ids = o->n_ids;
+    m->base.len = L;
+    m->base.vocab.unk = -1;
+    if (o->vocab && o->vocab->n > 0 && ts_vocab_copy(&m->base.vocab, o->vocab) != 0) {
+        free(m);
+        return -1;
+    }
+    m->T = so.T;
+    m->beta0 = so.beta0;
+    m->betaT = so.betaT;
+    m->scale = so.scale;
+    if (ts_diffusion_init(&m->diff, m->T, m->beta0, m->betaT) != 0 ||
+        ts_sssd_net_init(&m->net, &so.net, o->seed) != 0) {
+        ts_diffusion_free(&m->diff);
+        ts_vocab_free(&m->base.vocab);
+        free(m);
+        return -1;
+    }
+    const int B = (int)so.batch;
+    const size_t np = m->net.p.total;
+    ts_adam adam;
+    ts_adam_init(&adam, m->net.params, m->net.grads, np);
+    adam.weight_decay = so.weight_decay;
+    adam.decoupled = so.weight_decay > 0;
+    float *best = ts_alloc_aligned(np * sizeof(float));
+    memcpy(best, m->net.params, np * sizeof(float));
+    ckpt_state st;
+    memset(&st, 0, sizeof st);
+    st.best = INFINITY;
+    st.best_iter = -1;
+    ts_rng rng;
+    ts_rng_seed(&rng, o->seed ^ 0x747261696eull);
+    char *ckpt = NULL;
+    if (o->out_path) {
+        size_t n = strlen(o->out_path) + 6;
+        ckpt = ts_malloc(n);
+        snprintf(ckpt, n, "%s.ckpt", o->out_path);
+    }
+
+    ts_sssd_plan pl;
+    valid_set vs;
+    memset(&vs, 0, sizeof vs);
+    batch_buf bb;
+    memset(&bb, 0, sizeof bb);
+    int rc = -1;
+    memset(&pl, 0, sizeof pl);
+    if (o->resume) {
+        if (ckpt_read(o->resume, m, &adam, best, &st) != 0) goto done;
+        memcpy(rng.s, st.rng, sizeof rng.s);
+        rng.has_gauss = st.has_gauss;
+        rng.gauss = st.gauss;
+    }
+    if (ts_sssd_plan_init(&pl, &m->net, B, (int)L, 1) != 0) goto done;
+    size_t BL = (size_t)B * L;
+    bb.x0 = ts_malloc(BL * sizeof(float));
+    bb.xt = ts_malloc(BL * sizeof(float));
+    bb.maskf = ts_malloc(BL * sizeof(float));
+    bb.eps = ts_malloc(BL * sizeof(float));
+    bb.dout = ts_malloc(BL * sizeof(float));
+    bb.mask8 = ts_malloc(BL);
+    bb.lossm = ts_malloc(BL);
+    bb.t = ts_malloc((size_t)B * sizeof(int32_t));
+    bb.idx = ts_malloc((size_t)B * sizeof(size_t));
+    const ts_windows *vw = o->split->valid.n ? &o->split->valid : tw;
+    valid_make(&vs, vw, (size_t)so.valid_n, o->blackout, o->mask_pos, m->T, o->seed);
+
+    if (o->log_path && !o->resume)
+        ts_train_log(o->log_path, "\"event\":\"start\",\"model\":\"sssd-s4\",\"layers\":%d,\"channels\":%d,"
+                     "\"state\":%d,\"params\":%zu,\"trainable\":%zu,\"T\":%d,\"batch\":%d,\"L\":%zu,"
+                     "\"lr\":%g,\"iters\":%ld,\"train_windows\":%zu,\"valid_windows\":%zu",
+                     so.net.layers, so.net.C, so.net.N, np, ts_sssd_num_trainable(&m->net), m->T, B, L,
+                     so.lr.lr, so.iters, tw->n, vs.n);
+
+    ts_progress prog;
+    ts_progress_start(&prog, "train", so.iters);
+    prog.enabled = o->progress;
+    double t0 = ts_now();
+    long it0 = (long)st.iter;
+    double loss_sum = 0;
+    long loss_n = 0;
+    for (long it = (long)st.iter; it < so.iters; it++) {
+        for (int b = 0; b < B; b++) bb.idx[b] = (size_t)ts_rng_below(&rng, tw->n);
+        draw_masks(bb.mask8, B, L, o->blackout, o->mask_pos, &rng);
+        for (int b = 0; b < B; b++) bb.t[b] = (int32_t)ts_rng_below(&rng, (uint64_t)m->T);
+        for (size_t i = 0; i < BL; i++) bb.eps[i] = ts_rng_normal(&rng);
+        fill_batch(m, tw, bb.idx, B, L, bb.x0, bb.maskf, bb.mask8);
+        ts_diffusion_q_sample(&m->diff, bb.x0, bb.eps, bb.t, bb.maskf, (size_t)B, L, bb.xt);
+        for (size_t i = 0; i < BL; i++) bb.lossm[i] = !bb.mask8[i];
+
+        ts_sssd_forward(&m->net, &pl, bb.xt, bb.x0, bb.maskf, bb.t);
+        float loss = ts_mse_forward(pl.out, bb.eps, bb.lossm, BL);
+        memset(bb.dout, 0, BL * sizeof(float));
+        ts_mse_backward(bb.dout, pl.out, bb.eps, bb.lossm, BL, 1.0f);
+        memset(m->net.grads, 0, np * sizeof(float));
+        ts_sssd_backward(&m->net, &pl, bb.xt, bb.dout);
+        ts_sssd_mask_grads(&m->net, m->net.grads);
+        double gn = ts_clip_grad_norm(m->net.grads, np, so.clip);
+        if (!isfinite(loss) || !isfinite(gn)) {
+            ts_progress_end(&prog);
+            diverged(it + 1, "loss", (double)loss, gn, ckpt && st.best_iter >= 0 ? o->out_path : NULL);
+            ts_train_log(o->log_path, "\"event\":\"diverged\",\"iter\":%ld", it + 1);
+            goto done;
+        }
+        double lr = ts_lr_at(&so.lr, it);
+        ts_adam_step(&adam, lr);
+        loss_sum += loss;
+        loss_n++;
+        long done_it = it + 1;
+        double el = ts_now() - t0;
+        double ips = el > 0 ? (double)(done_it - it0) / el : 0;
+        if (done_it % so.log_every == 0 || done_it == so.iters) {
+            ts_train_log(o->log_path, "\"iter\":%ld,\"loss\":%.6g,\"lr\":%.6g,\"grad_norm\":%.6g,"
+                         "\"it_s\":%.3f,\"elapsed_s\":%.1f", done_it, loss_sum / loss_n, lr, gn, ips, el);
+            loss_sum = 0;
+            loss_n = 0;
+        }
+        char extra[96];
+        snprintf(extra, sizeof extra, "loss %.4f  best valid %.4f", (double)loss, st.best);
+        ts_progress_update(&prog, done_it, extra);
+
+        if (done_it % so.valid_every == 0 || done_it == so.iters) {
+            double vl = validate(m, &pl, &vs, &bb);
+            if (!isfinite(vl)) {
+                ts_progress_end(&prog);
+                diverged(done_it, "validation loss", vl, 0, ckpt && st.best_iter >= 0 ? o->out_path : NULL);
+                ts_train_log(o->log_path, "\"event\":\"diverged\",\"iter\":%ld", done_it);
+                goto done;
+            }
+            int improved = vl < st.best;
+            if (improved) {
+                st.best = vl;
+                st.best_iter = done_it;
+                memcpy(best, m->net.params, np * sizeof(float));
+                if (o->out_path && ts_model_save(&m->base, o->out_path) != 0) { ts_progress_end(&prog); goto done; }
+            }
+            st.iter = done_it;
+            st.adam_step = adam.step;
+            memcpy(st.rng, rng.s, sizeof st.rng);
+            st.has_gauss = rng.has_gauss;
+            st.gauss = rng.gauss;
+            if (ckpt && ckpt_write(ckpt, m, &adam, best, &st) != 0) { ts_progress_end(&prog); goto done; }
+            ts_train_log(o->log_path, "\"iter\":%ld,\"valid_loss\":%.6g,\"best_valid_loss\":%.6g,"
+                         "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
+                         improved && o->out_path ? "true" : "false");
+        }
+    }
+    ts_progress_end(&prog);
+    if (st.best_iter >= 0) memcpy(m->net.params, best, np * sizeof(float));
+    ts_train_log(o->log_path, "\"event\":\"end\",\"iter\":%lld,\"best_valid_loss\":%.6g,\"best_iter\":%lld",
+                 (long long)(so.iters > st.iter ? so.iters : st.iter), st.best, (long long)st.best_iter);
+    rc = 0;
+done:
+    ts_sssd_plan_free(&pl);
+    valid_free(&vs);
+    free(bb.x0); free(bb.xt); free(bb.maskf); free(bb.eps); free(bb.dout);
+    free(bb.mask8); free(bb.lossm); free(bb.t); free(bb.idx);
+    ts_adam_free(&adam);
+    ts_free_aligned(best);
+    free(ckpt);
+    if (rc != 0) {
+        ts_vocab_free(&m->base.vocab);
+        model_free(&m->base);
+        return -1;
+    }
+    *out = &m->base;
+    return 0;
+}
+
+/* ---- sampling ---- */
+
+typedef struct {
+    sssd_model *m;
+    ts_sssd_plan *pl;
+    const float *obs, *mask;
+    int32_t *steps;
+    ts_progress *prog;
+    long done;
+} eps_ctx;
+
+static int eps_net(void *ctx, const float *xt, int t, float *eps)
+{
+    eps_ctx *c = ctx;
+    for (int b = 0; b < c->pl->B; b++) c->steps[b] = t;
+    ts_sssd_forward(&c->m->net, c->pl, xt, c->obs, c->mask, c->steps);
+    memcpy(eps, c->pl->out, (size_t)c->pl->B * c->pl->L * sizeof(float));
+    for (size_t i = 0; i < (size_t)c->pl->B * c->pl->L; i++)
+        if (!isfinite(eps[i])) return ts_fail("sssd-s4: the network produced a non-finite value at step %d", t);
+    c->done++;
+    if (c->prog) ts_progress_update(c->prog, c->done, NULL);
+    return 0;
+}
+
+/* x (n, L) IDs (NULL: generate), mask (n, L) 1 = observed (NULL: all missing) */
+static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
+                       const ts_run_opts *o, int32_t *out, const char *label)
+{
+    int B = (int)(o->batch ? o->batch : (n < 32 ? n : 32));
+    int S = o->steps > 0 ? o->steps : m->T;
+    if (S > m->T) return ts_fail("sssd-s4: --steps %d is more than the model's T = %d", S, m->T);
+    if (ts_kv_check(&o->kv, "sssd-s4", (const char *const[]){NULL}) != 0) return -1;
+    ts_sssd_plan pl;
+    if (ts_sssd_plan_init(&pl, &m->net, B, (int)L, 0) != 0) return -1;
+    size_t BL = (size_t)B * L;
+    float *obs = ts_malloc(BL * sizeof(float)), *maskf = ts_malloc(BL * sizeof(float));
+    float *xs = ts_malloc(BL * sizeof(float)), *scratch = ts_malloc(2 * BL * sizeof(float));
+    int32_t *steps = ts_malloc((size_t)B * sizeof(int32_t));
+    size_t nbatch = (n + (size_t)B - 1) / (size_t)B;
+    ts_progress prog;
+    ts_progress_start(&prog, label, (long)(nbatch * (size_t)S));
+    prog.enabled = o->progress;
+    eps_ctx ctx = {m, &pl, obs, maskf, steps, &prog, 0};
+    int rc = 0;
+    for (size_t j = 0; j < nbatch && rc == 0; j++) {
+        size_t s = j * (size_t)B;
+        for (int b = 0; b < B; b++) {
+            size_t w = s + (size_t)b < n ? s + (size_t)b : s;   /* pad with the batch's first window */
+            for (size_t l = 0; l < L; l++) {
+                size_t i = w * L + l, k = (size_t)b * L + l;
+                int observed = mask && mask[i];
+                maskf[k] = observed ? 1.0f : 0.0f;
+                obs[k] = observed ? id_to_value(m, x[i]) : 0.0f;
+            }
+        }
+        ts_rng r;
+        ts_rng_fork(&r, o->seed, j);   /* batch j draws the same noise whatever came before */
+        rc = ts_diffusion_sample(&m->diff, eps_net, &ctx, BL, S, mask ? obs : NULL, mask ? maskf : NULL,
+                                 &r, xs, scratch, NULL);
+        for (int b = 0; b < B && rc == 0 && s + (size_t)b < n; b++)
+            for (size_t l = 0; l < L; l++) out[(s + (size_t)b) * L + l] = value_to_id(m, xs[(size_t)b * L + l]);
+    }
+    ts_progress_end(&prog);
+    free(obs); free(maskf); free(xs); free(scratch); free(steps);
+    ts_sssd_plan_free(&pl);
+    return rc;
+}
+
+static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
+                        const ts_run_opts *o, int32_t *out)
+{
+    return run_sampler((sssd_model *)base, x, mask, n, L, o, out, "impute");
+}
+
+static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
+{
+    return run_sampler((sssd_model *)base, NULL, NULL, n, L, o, out, "generate");
+}
+
+const ts_model_ops ts_model_sssd_s4 = {
+    .name = "sssd-s4",
+    .summary = "SSSD-S4 diffusion imputer (the study's model): S4 residual network, DDPM/DDIM",
+    .help =
+        "--preset small|paper   sizes: small = 4 x 64 (default), paper = 36 x 256\n"
+        "--layers N             residual blocks\n"
+        "--channels C           residual and skip channels\n"
+        "--state N              S4 state size (64)\n"
+        "--T N                  diffusion steps (200), beta linear --beta0 1e-4 -> --betaT 0.02\n"
+        "--scale raw|unit       event ID as a real value: raw ID (the study) or mapped to [-1, 1]\n"
+        "--lr X                 Adam learning rate (small 1e-3, paper 2e-4)\n"
+        "--schedule constant|warmup|cosine, --warmup N, --weight-decay X (AdamW), --clip X\n"
+        "--iters N              training iterations (small 2000, paper 10000)\n"
+        "--batch N              windows per training batch (16)\n"
+        "--valid-every N        validation MSE every N iterations; the best model is saved\n"
+        "--valid-n N            validation windows used (64)\n"
+        "--train-ssm 0|1        also train the S4 step sizes and state matrix (0, as the reference)\n"
+        "--log-every N          training-log line every N iterations (10)\n"
+        "impute/generate: --steps S (T: DDPM; fewer: DDIM), --batch N (32)",
+    .train = model_train,
+    .save = model_save,
+    .load = model_load,
+    .impute = model_impute,
+    .generate = model_generate,
+    .free = model_free,
+};

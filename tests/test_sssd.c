@@ -1,0 +1,463 @@
+/* SSSD-S4: parameter count against the reference, finite-difference gradient of
+ * the whole network, training on a periodic sequence, model files and
+ * checkpoints (round trip, resume exactness, corruption), divergence stop,
+ * imputation and generation through the model interface. */
+#include "check.h"
+#include "tracesynth.h"
+#include "tracesynth/sssd.h"
+
+/* ---- the network alone ---- */
+
+static void param_count_matches_reference(void)
+{
+    /* ANCHORS table D: the PyTorch SSSD-S4 imputer at 4 x 64 (in 1, out 1) has
+     * 865,921 trainable parameters; 4 x 128: 1,935,617 */
+    ts_sssd_config c;
+    ts_sssd_config_paper(&c);
+    c.layers = 4;
+    c.C = 64;
+    ts_sssd_net n;
+    REQUIRE(ts_sssd_net_init(&n, &c, 1) == 0);
+    CHECK_MSG(ts_sssd_num_trainable(&n) == 865921, "4x64: %zu trainable", ts_sssd_num_trainable(&n));
+    /* the output conv starts at zero: the untrained network predicts 0 */
+    for (int i = 0; i <= c.C; i++) CHECK(n.params[n.p.out_w + i] == 0.0f);
+    ts_sssd_net_free(&n);
+    c.C = 128;
+    REQUIRE(ts_sssd_net_init(&n, &c, 1) == 0);
+    CHECK_MSG(ts_sssd_num_trainable(&n) == 1935617, "4x128: %zu trainable", ts_sssd_num_trainable(&n));
+    ts_sssd_net_free(&n);
+}
+
+/* loss = sum(out * r); returns it in double */
+static double probe_loss(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
+                         const float *mask, const int32_t *t, const float *r)
+{
+    ts_sssd_forward(n, pl, xt, obs, mask, t);
+    double s = 0;
+    for (int i = 0; i < pl->B * pl->L; i++) s += (double)pl->out[i] * r[i];
+    return s;
+}
+
+static void gradient_check(void)
+{
+    enum { B = 2, L = 16 };
+    ts_sssd_config c;
+    ts_sssd_config_paper(&c);
+    c.layers = 2;
+    c.C = 4;
+    c.N = 4;
+    c.emb_in = 8;
+    c.emb_mid = 6;
+    c.emb_out = 5;
+    ts_sssd_net n;
+    REQUIRE(ts_sssd_net_init(&n, &c, 7) == 0);
+    ts_rng rg;
+    ts_rng_seed(&rg, 3);
+    /* the zero output conv would hide every other gradient */
+    for (int i = 0; i <= c.C; i++) n.params[n.p.out_w + i] = ts_rng_normal(&rg) * 0.5f;
+    float xt[B * L], obs[B * L], mask[B * L], r[B * L];
+    int32_t t[B] = {3, 150};
+    for (int i = 0; i < B * L; i++) {
+        xt[i] = ts_rng_normal(&rg);
+        obs[i] = (float)(i % 5);
+        mask[i] = (i % L) < 6 || (i % L) >= 10;
+        r[i] = ts_rng_normal(&rg);
+    }
+    ts_sssd_plan pl;
+    REQUIRE(ts_sssd_plan_init(&pl, &n, B, L, 1) == 0);
+    memset(n.grads, 0, n.p.total * sizeof(float));
+    /* keep the inputs of both ReLUs away from their kink, where a finite
+     * difference measures a jump rather than the derivative */
+    for (int round = 0; round < 20; round++) {
+        probe_loss(&n, &pl, xt, obs, mask, t, r);
+        int moved = 0;
+        for (int ch = 0; ch < c.C; ch++) {
+            double m0 = 1e9, m1 = 1e9;
+            for (int i = 0; i < B * L; i++) {
+                size_t k = ((size_t)(i / L) * c.C + ch) * L + i % L;
+                m0 = fmin(m0, fabs(pl.h0pre[k]));
+                m1 = fmin(m1, fabs(pl.fpre[k]));
+            }
+            if (m0 < 0.02) { n.params[n.p.init_b + ch] += 0.05f; moved = 1; }
+            if (m1 < 0.02) { n.params[n.p.fin_b + ch] += 0.05f; moved = 1; }
+        }
+        if (!moved) break;
+    }
+    probe_loss(&n, &pl, xt, obs, mask, t, r);
+    ts_sssd_backward(&n, &pl, xt, r);
+    /* central differences on every parameter; float32 forward, so compare with
+     * a tolerance relative to the gradient scale */
+    double gmax = 0;
+    for (size_t i = 0; i < n.p.total; i++) gmax = fmax(gmax, fabs(n.grads[i]));
+    size_t bad = 0, checked = 0;
+    double worst = 0;
+    size_t worst_i = 0;
+    for (size_t i = 0; i < n.p.total; i++) {
+        float keep = n.params[i];
+        float h = 1e-3f * fmaxf(1.0f, fabsf(keep));
+        n.params[i] = keep + h;
+        double lp = probe_loss(&n, &pl, xt, obs, mask, t, r);
+        n.params[i] = keep - h;
+        double lm = probe_loss(&n, &pl, xt, obs, mask, t, r);
+        n.params[i] = keep;
+        double fd = (lp - lm) / (2.0 * h), an = n.grads[i];
+        double err = fabs(fd - an) / (fabs(fd) + fabs(an) + 1e-2 * gmax);
+        checked++;
+        if (err > worst) { worst = err; worst_i = i; }
+        if (err > 5e-2) {
+            bad++;
+            fprintf(stderr, "    param %zu: analytic %g, numeric %g\n", i, an, fd);
+        }
+    }
+    CHECK_MSG(bad == 0, "%zu of %zu parameters off; worst relative error %g at %zu (grad %g)", bad,
+              checked, worst, worst_i, n.grads[worst_i]);
+    CHECK(gmax > 0);
+    ts_sssd_plan_free(&pl);
+    ts_sssd_net_free(&n);
+}
+
+/* forward in a train plan and in an inference plan agree exactly */
+static void inference_plan_matches(void)
+{
+    enum { B = 3, L = 20 };
+    ts_sssd_config c;
+    ts_sssd_config_paper(&c);
+    c.layers = 3;
+    c.C = 8;
+    c.N = 8;
+    ts_sssd_net n;
+    REQUIRE(ts_sssd_net_init(&n, &c, 11) == 0);
+    ts_rng rg;
+    ts_rng_seed(&rg, 4);
+    for (int i = 0; i <= c.C; i++) n.params[n.p.out_w + i] = ts_rng_normal(&rg);
+    float xt[B * L], obs[B * L], mask[B * L];
+    int32_t t[B] = {0, 99, 199};
+    for (int i = 0; i < B * L; i++) { xt[i] = ts_rng_normal(&rg); obs[i] = 1; mask[i] = i % 3 != 0; }
+    ts_sssd_plan a, b;
+    REQUIRE(ts_sssd_plan_init(&a, &n, B, L, 1) == 0);
+    REQUIRE(ts_sssd_plan_init(&b, &n, B, L, 0) == 0);
+    CHECK(b.floats < a.floats);
+    ts_sssd_forward(&n, &a, xt, obs, mask, t);
+    ts_sssd_forward(&n, &b, xt, obs, mask, t);
+    CHECK(memcmp(a.out, b.out, sizeof(float) * B * L) == 0);
+    double s = 0;
+    for (int i = 0; i < B * L; i++) s += fabs(a.out[i]);
+    CHECK(s > 0);
+    ts_sssd_plan_free(&a);
+    ts_sssd_plan_free(&b);
+    ts_sssd_net_free(&n);
+}
+
+/* ---- the model ---- */
+
+/* windows of a period-5 sequence: train/valid/test splits of L = 24 */
+typedef struct { ts_split split; } toy;
+
+static void toy_make(toy *t, size_t ntrain, size_t L)
+{
+    memset(t, 0, sizeof *t);
+    t->split.len = L;
+    ts_windows *w[3] = {&t->split.train, &t->split.valid, &t->split.test};
+    size_t n[3] = {ntrain, 16, 16};
+    for (int s = 0; s < 3; s++) {
+        w[s]->n = n[s];
+        w[s]->len = L;
+        w[s]->data = ts_malloc(n[s] * L * sizeof(int32_t));
+        for (size_t i = 0; i < n[s]; i++)
+            for (size_t l = 0; l < L; l++) w[s]->data[i * L + l] = (int32_t)((i * 3 + l) % 5);
+    }
+}
+
+static void toy_free(toy *t)
+{
+    ts_windows_free(&t->split.train);
+    ts_windows_free(&t->split.valid);
+    ts_windows_free(&t->split.test);
+}
+
+typedef struct { const char *k[16]; const char *v[16]; int n; } kvbuf;
+static void kv_add(kvbuf *b, const char *k, const char *v) { b->k[b->n] = k; b->v[b->n] = v; b->n++; }
+
+static ts_train_opts toy_opts(const toy *t, kvbuf *kv)
+{
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &t->split;
+    o.n_ids = 5;
+    o.blackout = 4;
+    o.mask_pos = TS_MASK_CENTER;
+    o.seed = 42;
+    o.kv.n = kv->n;
+    o.kv.keys = kv->k;
+    o.kv.values = kv->v;
+    return o;
+}
+
+static void tiny_kv(kvbuf *kv, const char *iters)
+{
+    memset(kv, 0, sizeof *kv);
+    kv_add(kv, "layers", "2");
+    kv_add(kv, "channels", "16");
+    kv_add(kv, "state", "8");
+    kv_add(kv, "batch", "8");
+    kv_add(kv, "iters", iters);
+    kv_add(kv, "T", "200");
+}
+
+/* mean "loss" of the first and last k iteration lines of a JSON-lines log */
+static int log_losses(const char *path, double *first, double *last)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[1024];
+    double v[4096];
+    int n = 0;
+    while (fgets(line, sizeof line, f) && n < 4096) {
+        char *p = strstr(line, "\"loss\":");
+        if (p) v[n++] = atof(p + 7);
+    }
+    fclose(f);
+    if (n < 6) return -1;
+    *first = (v[0] + v[1] + v[2]) / 3;
+    *last = (v[n - 1] + v[n - 2] + v[n - 3]) / 3;
+    return 0;
+}
+
+static void training_loss_drops(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char logp[512], outp[512];
+    snprintf(logp, sizeof logp, "%s/train.jsonl", dir);
+    snprintf(outp, sizeof outp, "%s/m.tsm", dir);
+    toy t;
+    toy_make(&t, 200, 24);
+    kvbuf kv;
+    tiny_kv(&kv, "300");
+    kv_add(&kv, "lr", "3e-3");
+    kv_add(&kv, "scale", "unit");
+    kv_add(&kv, "valid-every", "100");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.log_path = logp;
+    o.out_path = outp;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
+    double first, last;
+    REQUIRE(log_losses(logp, &first, &last) == 0);
+    CHECK_MSG(last < 0.5 * first, "loss %g -> %g", first, last);
+    CHECK(ts_file_exists(outp));
+    char ck[600];
+    snprintf(ck, sizeof ck, "%s.ckpt", outp);
+    CHECK(ts_file_exists(ck));
+
+    /* imputation through the interface: observed kept, IDs valid; DDIM too */
+    size_t L = 24, nw = 5;
+    ts_windows x = {t.split.test.data, nw, L}, y, y2;
+    uint8_t *mask = ts_malloc(nw * L);
+    ts_mask_fill(mask, nw, L, 4, TS_MASK_CENTER, 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 9;
+    ro.steps = 10;
+    REQUIRE(ts_model_impute(m, &x, mask, &ro, &y) == 0);
+    for (size_t i = 0; i < nw * L; i++) {
+        if (mask[i]) CHECK(y.data[i] == x.data[i]);
+        CHECK(y.data[i] >= 0 && y.data[i] < 5);
+    }
+    /* reproducible: same seed, same output, also after a save/load round trip */
+    ts_model *m2 = NULL;
+    CHECK_MSG(ts_model_load(outp, &m2) == 0, "%s", ts_error());
+    REQUIRE(m2);
+    REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
+    CHECK(memcmp(y.data, y2.data, nw * L * sizeof(int32_t)) == 0);
+    ts_windows_free(&y2);
+    ts_windows g;
+    REQUIRE(ts_model_generate(m2, 3, L, &ro, &g) == 0);
+    for (size_t i = 0; i < 3 * L; i++) CHECK(g.data[i] >= 0 && g.data[i] < 5);
+    ts_windows_free(&g);
+    ro.steps = 201;
+    CHECK(ts_model_impute(m2, &x, mask, &ro, &y2) == -1 && strstr(ts_error(), "steps"));
+    ts_windows_free(&y);
+    free(mask);
+    ts_model_free(m);
+    ts_model_free(m2);
+    toy_free(&t);
+}
+
+static int chunk_equal(const char *a, const char *b, const char *tag)
+{
+    ts_reader ra, rb;
+    if (ts_reader_open(&ra, a) != 0) return 0;
+    if (ts_reader_open(&rb, b) != 0) { ts_reader_close(&ra); return 0; }
+    const ts_chunk *ca = ts_reader_get(&ra, tag), *cb = ts_reader_get(&rb, tag);
+    int eq = ca && cb && ca->size == cb->size && memcmp(ca->data, cb->data, ca->size) == 0;
+    ts_reader_close(&ra);
+    ts_reader_close(&rb);
+    return eq;
+}
+
+static void resume_is_exact(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ack[600], bck[600];
+    snprintf(a, sizeof a, "%s/a.tsm", dir);
+    snprintf(b, sizeof b, "%s/b.tsm", dir);
+    snprintf(ack, sizeof ack, "%s.ckpt", a);
+    snprintf(bck, sizeof bck, "%s.ckpt", b);
+    toy t;
+    toy_make(&t, 40, 24);
+    kvbuf kv;
+    ts_model *m = NULL;
+    /* uninterrupted: 8 iterations */
+    tiny_kv(&kv, "8");
+    kv_add(&kv, "valid-every", "4");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.out_path = a;
+    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
+    ts_model_free(m);
+    /* 4 iterations, then resumed to 8 */
+    tiny_kv(&kv, "4");
+    kv_add(&kv, "valid-every", "4");
+    o = toy_opts(&t, &kv);
+    o.out_path = b;
+    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
+    ts_model_free(m);
+    CHECK(!chunk_equal(ack, bck, "PARAMS"));
+    tiny_kv(&kv, "8");
+    kv_add(&kv, "valid-every", "4");
+    o = toy_opts(&t, &kv);
+    o.out_path = b;
+    o.resume = bck;
+    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
+    ts_model_free(m);
+    CHECK(chunk_equal(ack, bck, "PARAMS"));
+    CHECK(chunk_equal(ack, bck, "ADAM_M"));
+    CHECK(chunk_equal(ack, bck, "ADAM_V"));
+    CHECK(chunk_equal(ack, bck, "STATE"));
+    CHECK(chunk_equal(a, b, "PARAMS"));
+
+    /* a checkpoint of another architecture is refused, naming the file */
+    tiny_kv(&kv, "8");
+    kv_add(&kv, "channels", "8");
+    o = toy_opts(&t, &kv);
+    o.resume = bck;
+    CHECK(ts_model_train("sssd-s4", &o, &m) == -1);
+    CHECK(strstr(ts_error(), bck) && strstr(ts_error(), "different model"));
+    /* a model file is not a checkpoint */
+    o.resume = a;
+    CHECK(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), "checkpoint"));
+
+    /* truncated and corrupted files: clean errors naming the file */
+    FILE *f = fopen(bck, "rb");
+    REQUIRE(f);
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = ts_malloc((size_t)sz);
+    REQUIRE(fread(buf, 1, (size_t)sz, f) == (size_t)sz);
+    fclose(f);
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s/bad.ckpt", dir);
+    f = fopen(bad, "wb");
+    fwrite(buf, 1, (size_t)sz / 2, f);
+    fclose(f);
+    tiny_kv(&kv, "8");
+    o = toy_opts(&t, &kv);
+    o.resume = bad;
+    CHECK(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), bad));
+    buf[sz / 3] ^= 0x10;
+    f = fopen(bad, "wb");
+    fwrite(buf, 1, (size_t)sz, f);
+    fclose(f);
+    CHECK(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), "checksum"));
+    free(buf);
+    snprintf(bad, sizeof bad, "%s/bad.tsm", dir);
+    f = fopen(a, "rb");
+    REQUIRE(f);
+    unsigned char head[256];
+    size_t got = fread(head, 1, sizeof head, f);
+    fclose(f);
+    f = fopen(bad, "wb");
+    fwrite(head, 1, got, f);
+    fclose(f);
+    CHECK(ts_model_load(bad, &m) == -1 && strstr(ts_error(), bad));
+    toy_free(&t);
+}
+
+static int file_equal(const char *a, const char *b)
+{
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
+    return system(cmd) == 0;
+}
+
+static void divergence_stops_and_keeps_files(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], ck[600], a0[600], ck0[600], logp[600];
+    snprintf(a, sizeof a, "%s/a.tsm", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", a);
+    snprintf(a0, sizeof a0, "%s/a0.tsm", dir);
+    snprintf(ck0, sizeof ck0, "%s/a0.ckpt", dir);
+    snprintf(logp, sizeof logp, "%s/log.jsonl", dir);
+    toy t;
+    toy_make(&t, 40, 24);
+    kvbuf kv;
+    tiny_kv(&kv, "4");
+    kv_add(&kv, "valid-every", "2");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.out_path = a;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
+    ts_model_free(m);
+    char cmd[2600];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && cp '%s' '%s'", a, a0, ck, ck0);
+    REQUIRE(system(cmd) == 0);
+    /* an absurd learning rate blows the parameters up */
+    tiny_kv(&kv, "40");
+    kv_add(&kv, "valid-every", "2");
+    kv_add(&kv, "lr", "1e30");
+    o = toy_opts(&t, &kv);
+    o.out_path = a;
+    o.resume = ck;
+    o.log_path = logp;
+    CHECK(ts_model_train("sssd-s4", &o, &m) == -1);
+    CHECK_MSG(strstr(ts_error(), "diverged") && strstr(ts_error(), "intact"), "%s", ts_error());
+    CHECK(file_equal(a, a0));
+    CHECK(file_equal(ck, ck0));
+    toy_free(&t);
+}
+
+static void bad_options(void)
+{
+    toy t;
+    toy_make(&t, 10, 24);
+    kvbuf kv;
+    tiny_kv(&kv, "2");
+    kv_add(&kv, "layer", "3");
+    ts_train_opts o = toy_opts(&t, &kv);
+    ts_model *m = NULL;
+    CHECK(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), "--layer"));
+    tiny_kv(&kv, "2");
+    kv_add(&kv, "preset", "huge");
+    o = toy_opts(&t, &kv);
+    CHECK(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), "huge"));
+    tiny_kv(&kv, "2");
+    kv_add(&kv, "state", "7");
+    o = toy_opts(&t, &kv);
+    CHECK(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), "even"));
+    toy_free(&t);
+}
+
+TEST_MAIN("sssd", {
+    ts_set_threads(1);   /* tiny shapes: threads cost more than they give */
+    RUN(param_count_matches_reference);
+    RUN(gradient_check);
+    RUN(inference_plan_matches);
+    RUN(training_loss_drops);
+    RUN(resume_is_exact);
+    RUN(divergence_stops_and_keeps_files);
+    RUN(bad_options);
+})
