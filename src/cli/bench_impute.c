@@ -102,6 +102,29 @@ static void json_str(FILE *f, const char *s)
     }
 }
 
+/* rows k, columns L x position: "accuracy / perfect" */
+static void print_grid(const char *title, const cell *cells, const long *lens, int nl,
+                       const ts_mask_pos *pos, int np, const long *ks, int nk)
+{
+    printf("%s - accuracy / perfect (%%)\n    k", title);
+    for (int li = 0; li < nl; li++)
+        for (int pi = 0; pi < np; pi++) {
+            char h[64];
+            snprintf(h, sizeof h, "L=%ld %s", lens[li], ts_mask_name(pos[pi]));
+            printf(" | %15s", h);
+        }
+    printf("\n");
+    for (int ki = 0; ki < nk; ki++) {
+        printf("%5ld", ks[ki]);
+        for (int li = 0; li < nl; li++)
+            for (int pi = 0; pi < np; pi++) {
+                const cell *c = &cells[((size_t)li * np + pi) * nk + ki];
+                printf(" | %6.2f / %6.2f", c->m.accuracy, c->m.perfect);
+            }
+        printf("\n");
+    }
+}
+
 static const char *basename_of(const char *path, char *buf, size_t n)
 {
     snprintf(buf, n, "%s", path);
@@ -263,26 +286,10 @@ int bench_impute(int argc, char **argv)
         }
         ts_dataset_free(&d);
 
-        /* the grid: rows k, columns L x position, "accuracy / perfect" */
-        printf("%s: %s, %s split, %zu test windows - accuracy / perfect (%%)\n", R->name, model,
-               ts_split_name(kind), R->test_n[0]);
-        printf("    k");
-        for (int li = 0; li < nl; li++)
-            for (int pi = 0; pi < np; pi++) {
-                char h[64];
-                snprintf(h, sizeof h, "L=%ld %s", lens[li], ts_mask_name(pos[pi]));
-                printf(" | %15s", h);
-            }
-        printf("\n");
-        for (int ki = 0; ki < nk; ki++) {
-            printf("%5ld", ks[ki]);
-            for (int li = 0; li < nl; li++)
-                for (int pi = 0; pi < np; pi++) {
-                    const cell *c = &R->cells[((size_t)li * np + pi) * nk + ki];
-                    printf(" | %6.2f / %6.2f", c->m.accuracy, c->m.perfect);
-                }
-            printf("\n");
-        }
+        char title[512];
+        snprintf(title, sizeof title, "%s: %s, %s split, %zu test windows", R->name, model,
+                 ts_split_name(kind), R->test_n[0]);
+        print_grid(title, R->cells, lens, nl, pos, np, ks, nk);
         for (int li = 0; li < nl; li++) {
             double imp = 0;
             for (int j = 0; j < np * nk; j++) imp += R->cells[(size_t)li * np * nk + j].seconds;
@@ -324,6 +331,31 @@ int bench_impute(int argc, char **argv)
         for (int li = 0; li < nl; li++)
             printf(" | %6.2f / %6.2f / %6.2f", sum[li][0] / ndata, sum[li][1] / ndata, sum[li][2] / ndata);
         printf("\n");
+        for (int li = 0; li < nl; li++) {
+            double tr = 0, imp = 0;
+            for (int di = 0; di < ndata; di++) {
+                tr += res[di].train_s[li];
+                for (int j = 0; j < np * nk; j++) imp += res[di].cells[(size_t)li * np * nk + j].seconds;
+            }
+            printf("speed L=%ld: train %.3f s, impute %zu windows %.3f s (means over %d datasets)\n",
+                   lens[li], tr / ndata, res[0].test_n[li], imp / ((double)ndata * np * nk), ndata);
+        }
+        if (nk > 1 || np > 1 || nl > 1) {
+            /* the whole grid averaged over the datasets, as in the study's tables */
+            cell *avg = ts_calloc(ncell, sizeof *avg);
+            for (size_t j = 0; j < ncell; j++) {
+                for (int di = 0; di < ndata; di++) {
+                    avg[j].m.accuracy += res[di].cells[j].m.accuracy / ndata;
+                    avg[j].m.perfect += res[di].cells[j].m.perfect / ndata;
+                }
+            }
+            char title[128];
+            printf("\n");
+            snprintf(title, sizeof title, "average of %d datasets: %s, %s split", ndata, model,
+                     ts_split_name(kind));
+            print_grid(title, avg, lens, nl, pos, np, ks, nk);
+            free(avg);
+        }
     }
 
     if (json) {
