@@ -204,6 +204,9 @@ static void bad_usage(void)
     snprintf(args, sizeof args, "train --model ngram %s/ds --order 0", dir);
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK(strstr(err, "--order") != NULL);
+    snprintf(args, sizeof args, "train --model ngram %s/ds --resume %s/ng.tsm", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(strstr(err, "--resume") != NULL);
     snprintf(args, sizeof args, "train --model ngram %s/ds --length 6x", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK(strstr(err, "--length") && strstr(err, "6x"));
