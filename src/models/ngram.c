@@ -263,8 +263,8 @@ static int ngram_load(ts_model **out, const ts_reader *r)
     size_t N = c->size / 4, events = 0;
     int32_t *s = ts_malloc(N * sizeof *s);
     for (size_t i = 0; i < N; i++) {
-        events += get_i32le(c->data + 4 * i) != SEP;
         s[i] = get_i32le(c->data + 4 * i);
+        events += s[i] != SEP;
         if (s[i] != SEP && (s[i] < 0 || s[i] >= n_ids)) {
             int32_t x = s[i];
             free(s);
