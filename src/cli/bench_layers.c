@@ -17,7 +17,8 @@ static const char *usage =
     "usage: tracesynth bench layers [--threads N] [--batch B] [--channels C] [--length L]\n"
     "                               [--min-time S]\n\n"
     "Times forward and backward of each neural layer at the shapes of SSSD-S4 and prints\n"
-    "GFLOP/s beside the measured OpenBLAS SGEMM peak (n = 1024, best of 5).\n\n"
+    "GFLOP/s beside the measured OpenBLAS SGEMM peak (n = 1024). Every time is the best\n"
+    "of at least 3 runs (after a warm-up) lasting --min-time in all.\n\n"
     "  --threads N   threads for OpenMP and OpenBLAS (default: all cores)\n"
     "  --batch B     batch size (default: 16 and 32)\n"
     "  --channels C  residual channels (default: 64, 128 and 256)\n"
@@ -57,7 +58,7 @@ static void run_gemm(void *p)
         ts_sgemm(0, 0, g->n, g->n, g->n, 1.0f, g->a, g->n, g->b, g->n, 0.0f, g->c, g->n);
 }
 
-/* n = 1024 SGEMM, best of 5 (after a warm-up): OpenBLAS threaded by itself, and ts_sgemm */
+/* n = 1024 SGEMM, best run (as every time here): OpenBLAS threaded by itself, and ts_sgemm */
 static void sgemm_peak(double *blas, double *ours)
 {
     gemm_ctx g = {1024, 1, NULL, NULL, NULL};
@@ -72,15 +73,7 @@ static void sgemm_peak(double *blas, double *ours)
     for (int own = 1; own >= 0; own--) {
         g.own = own;
         openblas_set_num_threads(own ? ts_get_threads() : 1);
-        double best = 1e30;
-        run_gemm(&g);
-        for (int i = 0; i < 5; i++) {
-            double a = ts_now();
-            run_gemm(&g);
-            double t = ts_now() - a;
-            if (t < best) best = t;
-        }
-        *(own ? blas : ours) = 2.0 * nn * g.n / best * 1e-9;
+        *(own ? blas : ours) = 2.0 * nn * g.n / best_time(run_gemm, &g) * 1e-9;
     }
     ts_free_aligned(g.a);
     ts_free_aligned(g.b);
@@ -265,10 +258,10 @@ int bench_layers(int argc, char **argv)
         if (rc) return 2;
     }
     ts_set_threads((int)threads);
-    double peak, ours;
+    double peak = 0, ours = 0;
     sgemm_peak(&peak, &ours);
     printf("threads %d, %s\n", ts_get_threads(), openblas_get_config());
-    printf("SGEMM n=1024, best of 5: OpenBLAS %.1f GFLOP/s (the peak below), ts_sgemm %.1f GFLOP/s\n",
+    printf("SGEMM n=1024: OpenBLAS %.1f GFLOP/s (the peak below), ts_sgemm %.1f GFLOP/s\n",
            peak, ours);
     printf("times in ms (best run); GF/s and %% of peak for the layers that are GEMMs\n\n");
     int bs[2] = {16, 32}, cs[3] = {64, 128, 256};

@@ -100,6 +100,7 @@ void ts_add_bcast_forward(float *out, const float *x, const float *t, int B, int
     for (int bc = 0; bc < B * C; bc++) {
         const float *xr = x + (size_t)bc * L;
         float *o = out + (size_t)bc * L, v = t[bc];
+        #pragma omp simd
         for (int l = 0; l < L; l++) o[l] = xr[l] + v;
     }
 }
@@ -114,6 +115,7 @@ void ts_add_bcast_backward(float *dx, float *dt, const float *dout, int B, int C
         if (dt) dt[bc] += s;
         if (dx) {
             float *d = dx + (size_t)bc * L;
+            #pragma omp simd
             for (int l = 0; l < L; l++) d[l] += g[l];
         }
     }

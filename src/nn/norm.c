@@ -21,15 +21,20 @@ void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
         const float *xb = x + (size_t)bi * C * L + l0;
         float *ob = out + (size_t)bi * C * L + l0;
         float m[LB], v[LB];
+        #pragma omp simd
         for (int j = 0; j < nl; j++) m[j] = v[j] = 0.0f;
         for (int c = 0; c < C; c++)
+            #pragma omp simd
             for (int j = 0; j < nl; j++) m[j] += xb[(size_t)c * L + j];
+        #pragma omp simd
         for (int j = 0; j < nl; j++) m[j] /= (float)C;
         for (int c = 0; c < C; c++)
+            #pragma omp simd
             for (int j = 0; j < nl; j++) {
                 float d = xb[(size_t)c * L + j] - m[j];
                 v[j] += d * d;
             }
+        #pragma omp simd
         for (int j = 0; j < nl; j++) {
             v[j] = 1.0f / sqrtf(v[j] / (float)C + TS_LAYERNORM_EPS);
             mean[(size_t)bi * L + l0 + j] = m[j];
@@ -37,6 +42,7 @@ void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
         }
         for (int c = 0; c < C; c++) {
             float ga = gamma[c], be = beta[c];
+            #pragma omp simd
             for (int j = 0; j < nl; j++)
                 ob[(size_t)c * L + j] = (xb[(size_t)c * L + j] - m[j]) * v[j] * ga + be;
         }
@@ -47,16 +53,29 @@ void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *
                            const float *x, const float *mean, const float *rstd,
                            const float *gamma, int B, int C, int L)
 {
-    /* parameter gradients: one channel per iteration, sums in (b, l) order */
+    /* parameter gradients: one channel per iteration; LB running sums across
+     * positions (vectorised), each summing over b in order, then added up in order */
     #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 32768)
     for (int c = 0; c < C; c++) {
         float sg = 0.0f, sb = 0.0f;
-        for (int bi = 0; bi < B; bi++) {
-            const float *xr = x + ((size_t)bi * C + c) * L, *gr = dout + ((size_t)bi * C + c) * L;
-            const float *mr = mean + (size_t)bi * L, *rr = rstd + (size_t)bi * L;
-            for (int l = 0; l < L; l++) {
-                sg += gr[l] * (xr[l] - mr[l]) * rr[l];
-                sb += gr[l];
+        for (int l0 = 0; l0 < L; l0 += LB) {
+            int nl = L - l0 < LB ? L - l0 : LB;
+            float ag[LB], ab[LB];
+            #pragma omp simd
+            for (int j = 0; j < nl; j++) ag[j] = ab[j] = 0.0f;
+            for (int bi = 0; bi < B; bi++) {
+                size_t off = ((size_t)bi * C + c) * L + l0;
+                const float *xr = x + off, *gr = dout + off;
+                const float *mr = mean + (size_t)bi * L + l0, *rr = rstd + (size_t)bi * L + l0;
+                #pragma omp simd
+                for (int j = 0; j < nl; j++) {
+                    ag[j] += gr[j] * (xr[j] - mr[j]) * rr[j];
+                    ab[j] += gr[j];
+                }
+            }
+            for (int j = 0; j < nl; j++) {
+                sg += ag[j];
+                sb += ab[j];
             }
         }
         dgamma[c] += sg;
@@ -74,9 +93,11 @@ void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *
         float *db = dx + off;
         const float *mr = mean + (size_t)bi * L + l0, *rr = rstd + (size_t)bi * L + l0;
         float s1[LB], s2[LB];
+        #pragma omp simd
         for (int j = 0; j < nl; j++) s1[j] = s2[j] = 0.0f;
         for (int c = 0; c < C; c++) {
             float ga = gamma[c];
+            #pragma omp simd
             for (int j = 0; j < nl; j++) {
                 float g = gb[(size_t)c * L + j] * ga;
                 float xh = (xb[(size_t)c * L + j] - mr[j]) * rr[j];
@@ -84,12 +105,14 @@ void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *
                 s2[j] += g * xh;
             }
         }
+        #pragma omp simd
         for (int j = 0; j < nl; j++) {
             s1[j] /= (float)C;
             s2[j] /= (float)C;
         }
         for (int c = 0; c < C; c++) {
             float ga = gamma[c];
+            #pragma omp simd
             for (int j = 0; j < nl; j++) {
                 float g = gb[(size_t)c * L + j] * ga;
                 float xh = (xb[(size_t)c * L + j] - mr[j]) * rr[j];
