@@ -683,21 +683,27 @@ const ts_model_ops ts_model_sssd_s4 = {
     .name = "sssd-s4",
     .summary = "SSSD-S4 diffusion imputer (the study's model): S4 residual network, DDPM/DDIM",
     .help =
-        "--preset small|paper   sizes: small = 4 x 64 (default), paper = 36 x 256\n"
-        "--layers N             residual blocks\n"
-        "--channels C           residual and skip channels\n"
-        "--state N              S4 state size (64)\n"
-        "--T N                  diffusion steps (200), beta linear --beta0 1e-4 -> --betaT 0.02\n"
-        "--scale raw|unit       event ID as a real value: raw ID (the study) or mapped to [-1, 1]\n"
-        "--lr X                 Adam learning rate (small 1e-3, paper 2e-4)\n"
-        "--schedule constant|warmup|cosine, --warmup N, --weight-decay X (AdamW), --clip X\n"
-        "--iters N              training iterations (small 2000, paper 10000)\n"
-        "--batch N              windows per training batch (16)\n"
-        "--valid-every N        validation MSE every N iterations; the best model is saved\n"
-        "--valid-n N            validation windows used (64)\n"
-        "--train-ssm 0|1        also train the S4 step sizes and state matrix (0, as the reference)\n"
-        "--log-every N          training-log line every N iterations (10)\n"
-        "impute/generate: --steps S (T: DDPM; fewer: DDIM), --batch N (32)",
+        "  --preset small|paper  sizes: small = 4 x 64 (default), paper = 36 x 256, N = 64\n"
+        "  --layers N            residual blocks\n"
+        "  --channels C          residual and skip channels\n"
+        "  --state N             S4 state size (64)\n"
+        "  --T N                 diffusion steps (200); beta linear --beta0 1e-4 to --betaT 0.02\n"
+        "  --scale raw|unit      the event ID as one real value: the raw ID (as the study,\n"
+        "                        default) or mapped linearly to [-1, 1]\n"
+        "  --lr X                Adam learning rate (small 1e-3, paper 2e-4)\n"
+        "  --schedule S          constant (default), warmup or cosine; --warmup N steps\n"
+        "  --weight-decay X      AdamW decoupled weight decay (0)\n"
+        "  --clip X              clip the gradient norm at X (0: off)\n"
+        "  --iters N             training iterations (small 2000, paper 10000)\n"
+        "  --batch N             windows per training batch (16)\n"
+        "  --valid-every N       validation MSE every N iterations (small 100, paper 500);\n"
+        "                        the best model goes to the output file, a resumable\n"
+        "                        checkpoint to OUTPUT.ckpt (use with --resume)\n"
+        "  --valid-n N           validation windows used (64)\n"
+        "  --train-ssm 0|1       also train S4's step sizes and state matrix (0: fixed,\n"
+        "                        as the reference)\n"
+        "  --log-every N         a training-log line every N iterations (10)\n"
+        "  impute/generate: --steps S (T: DDPM; fewer: DDIM), --batch B (32)",
     .train = model_train,
     .save = model_save,
     .load = model_load,
