@@ -326,6 +326,21 @@ static void initialisers(void)
     free(w); free(v); free(g); free(b); free(wt); free(nr); free(v2); free(g2); free(b2);
 }
 
+static void bench_layers_cli(void)
+{
+    char err[512];
+    int rc = run_cli("bench layers --channels 8 --batch 2 --length 16 --min-time 0 --threads 1",
+                     err, sizeof err);
+    CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
+    CHECK(run_cli("bench layers --help", err, sizeof err) == 0);
+    CHECK(run_cli("bench layers --batch 0", err, sizeof err) == 2);
+    CHECK(strstr(err, "--batch") != NULL);
+    CHECK(run_cli("bench layers --length", err, sizeof err) == 2);
+    CHECK(strstr(err, "--length") != NULL);
+    CHECK(run_cli("bench layers --frobnicate 3", err, sizeof err) == 2);
+    CHECK(strstr(err, "frobnicate") != NULL);
+}
+
 TEST_MAIN("test_nn_layers", {
     ts_rng_seed(&rng, 4242);
     ts_set_threads(1);
@@ -337,4 +352,5 @@ TEST_MAIN("test_nn_layers", {
     RUN(known_values);
     RUN(layernorm_normalises_each_position);
     RUN(initialisers);
+    RUN(bench_layers_cli);
 })

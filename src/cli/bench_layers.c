@@ -156,7 +156,9 @@ static void b_stepmlp(void *p)
 static void ctx_alloc(layer_ctx *c, int B, int C, int L)
 {
     size_t act = (size_t)B * 2 * C * L;
+    if (act < (size_t)B * 512) act = (size_t)B * 512;   /* fc_t input, step MLP output */
     size_t par = (size_t)2 * C * C * 3 + 512 * 512;
+    if (par < (size_t)B * L) par = (size_t)B * L;   /* layer-norm statistics */
     size_t scr = ts_conv1d_wn_scratch_size(C, 2 * C, L, 3) + ts_stepmlp_scratch_size(B, 128, 512, 512);
     ts_rng r;
     ts_rng_seed(&r, 7);
