@@ -433,14 +433,18 @@ static void ctf_handmade_trace(void)
     char **names;
     size_t n;
     uint64_t lost = 99;
-    REQUIRE(ts_ctf_read(dir, NULL, &names, &n, &lost) == 0);
+    REQUIRE(ts_ctf_read(dir, NULL, 0, &names, &n, &lost) == 0);
     CHECK(names_are(names, n, "close read write mmap open") && lost == 0);
     free_names(names, n);
-    REQUIRE(ts_ctf_read(dir, "app", &names, &n, NULL) == 0);
+    REQUIRE(ts_ctf_read(dir, "app", 0, &names, &n, NULL) == 0);
     CHECK(names_are(names, n, "read write open"));
     free_names(names, n);
+    /* exits too: syscall_exit_mmap by its name, exit_syscall by cpu0's last entry (write) */
+    REQUIRE(ts_ctf_read(dir, NULL, 1, &names, &n, NULL) == 0);
+    CHECK(names_are(names, n, "close read write mmap mmap write open"));
+    free_names(names, n);
     /* close ran before cpu1's first sched_switch: its thread is unknown */
-    REQUIRE(ts_ctf_read(dir, "other", &names, &n, NULL) == 0);
+    REQUIRE(ts_ctf_read(dir, "other", 0, &names, &n, NULL) == 0);
     CHECK(names_are(names, n, "mmap"));
     free_names(names, n);
     /* an LTTng session directory holding kernel/ */
@@ -449,7 +453,7 @@ static void ctf_handmade_trace(void)
     mkdir(sess, 0755);
     mkdir(in(sess, "kernel"), 0755);
     write_ctf(in(sess, "kernel"), 1);
-    REQUIRE(ts_ctf_read(sess, NULL, &names, &n, &lost) == 0);
+    REQUIRE(ts_ctf_read(sess, NULL, 0, &names, &n, &lost) == 0);
     CHECK(n == 5 && lost == 7);
     free_names(names, n);
     char cmd[1600], err[512];
@@ -464,7 +468,7 @@ static void ctf_handmade_trace(void)
     ts_dataset_free(&ds);
     /* a stream file cut short */
     REQUIRE(truncate(in(dir, "chan_1"), 40) == 0);
-    CHECK(ts_ctf_read(dir, NULL, &names, &n, NULL) == -1);
+    CHECK(ts_ctf_read(dir, NULL, 0, &names, &n, NULL) == -1);
     CHECK_MSG(strstr(ts_error(), dir) != NULL, "%s", ts_error());
 }
 
@@ -476,7 +480,7 @@ static void ctf_real_trace(void)
     char **names;
     size_t n;
     uint64_t lost;
-    REQUIRE(ts_ctf_read(dir, NULL, &names, &n, &lost) == 0);
+    REQUIRE(ts_ctf_read(dir, NULL, 0, &names, &n, &lost) == 0);
     /* babeltrace2 DIR | grep -c syscall_entry_ */
     CHECK(n == 78085 && lost == 0);
     CHECK(names_are(names, 4, "ioctl ioctl splice splice"));
@@ -484,8 +488,12 @@ static void ctf_real_trace(void)
     for (size_t i = 0; i < n; i++) clones += !strcmp(names[i], "clone");
     CHECK(clones == 8003);
     free_names(names, n);
+    /* entries and exits, as the study's PTS data hold them */
+    REQUIRE(ts_ctf_read(dir, NULL, 1, &names, &n, &lost) == 0);
+    CHECK_MSG(n == 156171, "%zu events", n);
+    free_names(names, n);
     /* the tracer's consumer daemon alone: its thread is known from sched_switch */
-    REQUIRE(ts_ctf_read(dir, "lttng-consumerd", &names, &n, &lost) == 0);
+    REQUIRE(ts_ctf_read(dir, "lttng-consumerd", 0, &names, &n, &lost) == 0);
     CHECK(n > 100 && n < 78085);
     size_t tracer_like = 0;
     for (size_t i = 0; i < n; i++)
@@ -495,7 +503,7 @@ static void ctf_real_trace(void)
     CHECK_MSG(tracer_like * 10 > n * 9, "%zu of %zu", tracer_like, n);
     for (size_t i = 0; i < n; i++) CHECK(strcmp(names[i], "clone") != 0);
     free_names(names, n);
-    CHECK(ts_ctf_read(dir, "no-such-thread", &names, &n, &lost) == -1);
+    CHECK(ts_ctf_read(dir, "no-such-thread", 0, &names, &n, &lost) == -1);
     CHECK(strstr(ts_error(), "no system call entry events of threads named no-such-thread"));
 
     const char *d = scratch_dir();
@@ -517,9 +525,9 @@ static void ctf_errors(void)
     REQUIRE(d);
     char **names;
     size_t n;
-    CHECK(ts_ctf_read(d, NULL, &names, &n, NULL) == -1 && strstr(ts_error(), "not a CTF trace"));
+    CHECK(ts_ctf_read(d, NULL, 0, &names, &n, NULL) == -1 && strstr(ts_error(), "not a CTF trace"));
     write_text(in(d, "metadata"), "this is not TSDL\n");
-    CHECK(ts_ctf_read(d, NULL, &names, &n, NULL) == -1);
+    CHECK(ts_ctf_read(d, NULL, 0, &names, &n, NULL) == -1);
     CHECK_MSG(strstr(ts_error(), d) && strstr(ts_error(), "cannot open the CTF trace"), "%s", ts_error());
     char cmd[1200], err[512];
     snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/ds", d, d);

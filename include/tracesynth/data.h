@@ -96,8 +96,12 @@ int  ts_strace_read_many(const char *const *paths, int npaths, char ***names, si
 /* LTTng kernel trace (CTF directory): one event per system call entry (syscall_entry_NAME,
  * compat_syscall_entry_NAME, or sys_NAME before LTTng 2.6), all CPUs in time order.
  * comm: only calls of threads with that name (per-CPU current thread from sched_switch);
- * NULL: all. lost (may be NULL): events the tracer reported discarded. */
-int  ts_ctf_read(const char *dir, const char *comm, char ***names, size_t *n, uint64_t *lost);
+ * NULL: all. exits: also one event per exit (syscall_exit_NAME, or old LTTng's exit_syscall
+ * named by the CPU's last entry), named like its call — the study's PTS data hold both, so
+ * most calls appear as a pair of equal IDs. lost (may be NULL): events the tracer reported
+ * discarded. */
+int  ts_ctf_read(const char *dir, const char *comm, int exits, char ***names, size_t *n,
+                 uint64_t *lost);
 /* names -> dataset: vocabulary by frequency rank over the first train_frac of the events
  * (ties by name), with an UNK ID (the last, named "<unk>") for names unseen there.
  * names are copied: the caller still frees them. */

@@ -9,7 +9,7 @@ static void usage(void)
 {
     printf(
         "usage: tracesynth ingest --from ids|npy|strace|ctf INPUT... -o DIR [--concat]\n"
-        "                         [--comm NAME]\n"
+        "                         [--comm NAME] [--exits]\n"
         "\n"
         "Turns a trace into a dataset directory: DIR/stream.txt (one contiguous\n"
         "sequence of event IDs) and, for named events, DIR/vocab.tsv (ID, name, count).\n"
@@ -32,7 +32,9 @@ static void usage(void)
         "                 an LTTng session directory holding kernel/). --comm NAME keeps\n"
         "                 the calls of threads named NAME (the thread on each CPU is\n"
         "                 known from sched_switch). Discarded-event reports from the\n"
-        "                 tracer are printed as a warning.\n"
+        "                 tracer are printed as a warning. --exits also records each\n"
+        "                 exit, named like its call, as the study's PTS data do (most\n"
+        "                 calls then appear as a pair of equal IDs).\n"
         "  -o DIR         output dataset directory (created; stream.txt and vocab.tsv are\n"
         "                 replaced).\n"
         "\n"
@@ -57,7 +59,7 @@ int cmd_ingest(int argc, char **argv)
     }
     const char *from = NULL, *out = NULL, *comm = NULL;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    int ninputs = 0, concat = 0;
+    int ninputs = 0, concat = 0, exits = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--from") || !strcmp(a, "-o") || !strcmp(a, "--comm")) {
@@ -68,6 +70,8 @@ int cmd_ingest(int argc, char **argv)
             *(a[1] == 'o' ? &out : a[2] == 'f' ? &from : &comm) = argv[++i];
         } else if (!strcmp(a, "--concat")) {
             concat = 1;
+        } else if (!strcmp(a, "--exits")) {
+            exits = 1;
         } else if (a[0] == '-' && a[1]) {
             free(inputs);
             return cli_usage_error("ingest", "unknown option '%s'", a);
@@ -83,6 +87,8 @@ int cmd_ingest(int argc, char **argv)
     else if (ninputs == 0) bad = cli_usage_error("ingest", "no INPUT given");
     else if (comm && strcmp(from, "ctf"))
         bad = cli_usage_error("ingest", "--comm applies to --from ctf only");
+    else if (exits && strcmp(from, "ctf"))
+        bad = cli_usage_error("ingest", "--exits applies to --from ctf only");
     else if (ninputs > 1 && strcmp(from, "strace"))
         bad = cli_usage_error("ingest", "--from %s takes one INPUT, got %d", from, ninputs);
     if (bad) {
@@ -123,7 +129,7 @@ int cmd_ingest(int argc, char **argv)
         char **names;
         size_t n;
         uint64_t lost;
-        rc = ts_ctf_read(inputs[0], comm, &names, &n, &lost);
+        rc = ts_ctf_read(inputs[0], comm, exits, &names, &n, &lost);
         if (rc == 0 && lost)
             fprintf(stderr, "tracesynth: warning: %s: the tracer reported %llu discarded events: "
                             "the stream has gaps there\n", inputs[0], (unsigned long long)lost);

@@ -1,4 +1,5 @@
-/* LTTng kernel traces (CTF) -> one event per system call entry, through
+/* LTTng kernel traces (CTF) -> one event per system call entry (and, when
+ * asked, one per exit, named like its call as in the study's data), through
  * libbabeltrace2: src.ctf.fs -> flt.utils.muxer (time order across CPUs) ->
  * a simple sink that keeps per-CPU state.
  *
@@ -15,11 +16,13 @@
 
 typedef struct {
     const char *comm;      /* filter, or NULL */
+    int         exits;     /* also record exits */
     char      **names;
     size_t      n, cap;
     uint64_t    lost;
     /* per CPU: current thread's name ("" until its first sched_switch) */
     char      (*cur_comm)[32];
+    char      (*cur_call)[64];   /* per CPU: last entry's call (old LTTng's exit_syscall has no name) */
     size_t      ncpu;
     int         failed;
 } sink_state;
@@ -54,6 +57,18 @@ static const char *entry_name(const char *ev)
     return NULL;
 }
 
+/* the syscall name of an exit event, "" for old LTTng's nameless exit_syscall, or NULL */
+static const char *exit_name(const char *ev)
+{
+    static const char *const prefixes[] = {"syscall_exit_", "compat_syscall_exit_"};
+    if (!strcmp(ev, "exit_syscall")) return "";
+    for (int i = 0; i < 2; i++) {
+        size_t l = strlen(prefixes[i]);
+        if (!strncmp(ev, prefixes[i], l) && ev[l]) return ev + l;
+    }
+    return NULL;
+}
+
 static void on_event(sink_state *st, const bt_event *ev)
 {
     const char *name = bt_event_class_get_name(bt_event_borrow_class_const(ev));
@@ -65,6 +80,8 @@ static void on_event(sink_state *st, const bt_event *ev)
         size_t nc = (size_t)cpu + 1;
         st->cur_comm = ts_realloc(st->cur_comm, nc * sizeof *st->cur_comm);
         memset(st->cur_comm + st->ncpu, 0, (nc - st->ncpu) * sizeof *st->cur_comm);
+        st->cur_call = ts_realloc(st->cur_call, nc * sizeof *st->cur_call);
+        memset(st->cur_call + st->ncpu, 0, (nc - st->ncpu) * sizeof *st->cur_call);
         st->ncpu = nc;
     }
     if (!strcmp(name, "sched_switch")) {
@@ -74,9 +91,16 @@ static void on_event(sink_state *st, const bt_event *ev)
             snprintf(st->cur_comm[cpu], sizeof st->cur_comm[cpu], "%s", bt_field_string_get_value(c));
         return;
     }
+    int have_cpu = cpu >= 0 && (size_t)cpu < st->ncpu;
     const char *sc = entry_name(name);
+    if (sc) {
+        if (have_cpu) snprintf(st->cur_call[cpu], sizeof st->cur_call[cpu], "%s", sc);
+    } else if (st->exits) {
+        sc = exit_name(name);
+        if (sc && !*sc) sc = have_cpu && st->cur_call[cpu][0] ? st->cur_call[cpu] : NULL;
+    }
     if (!sc) return;
-    if (st->comm && (cpu < 0 || (size_t)cpu >= st->ncpu || strcmp(st->cur_comm[cpu], st->comm)))
+    if (st->comm && (!have_cpu || strcmp(st->cur_comm[cpu], st->comm)))
         return;
     if (st->n == st->cap) {
         st->cap = st->cap ? 2 * st->cap : 4096;
@@ -125,7 +149,8 @@ static int bt_fail(const char *dir, const char *what)
     return -1;
 }
 
-int ts_ctf_read(const char *dir, const char *comm, char ***names_out, size_t *n_out, uint64_t *lost)
+int ts_ctf_read(const char *dir, const char *comm, int exits, char ***names_out, size_t *n_out,
+                uint64_t *lost)
 {
     *names_out = NULL;
     *n_out = 0;
@@ -160,6 +185,7 @@ int ts_ctf_read(const char *dir, const char *comm, char ***names_out, size_t *n_
     sink_state st;
     memset(&st, 0, sizeof st);
     st.comm = comm;
+    st.exits = exits;
     int rc = 0;
     bt_graph *g = bt_graph_create(0);
     bt_value *params = bt_value_map_create();
@@ -196,6 +222,7 @@ int ts_ctf_read(const char *dir, const char *comm, char ***names_out, size_t *n_
     bt_plugin_put_ref(ctf);
     bt_plugin_put_ref(utils);
     free(st.cur_comm);
+    free(st.cur_call);
     free(kdir);
     if (rc == 0 && st.n == 0)
         rc = ts_fail("%s: no system call entry events%s%s", given, comm ? " of threads named " : "",
