@@ -116,6 +116,88 @@ static void gradient_check(void)
     ts_sssd_net_free(&n);
 }
 
+/* ---- parity with PyTorch (tests/torch/sssd_fixtures.py) ---- */
+
+typedef struct { char name[32]; uint32_t n; float *v; } rec;
+
+/* records: u32 name length, name, u32 count, count float32 */
+static int load_recs(const char *path, rec *rs, int max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    int n = 0;
+    uint32_t len;
+    while (n < max && fread(&len, 4, 1, f) == 1) {
+        if (len >= sizeof rs[n].name || fread(rs[n].name, 1, len, f) != len) break;
+        rs[n].name[len] = 0;
+        if (fread(&rs[n].n, 4, 1, f) != 1) break;
+        rs[n].v = ts_malloc((size_t)rs[n].n * sizeof(float) + 1);
+        if (fread(rs[n].v, sizeof(float), rs[n].n, f) != rs[n].n) { free(rs[n].v); break; }
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+static const rec *find_rec(const rec *rs, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(rs[i].name, name)) return &rs[i];
+    return NULL;
+}
+
+static void torch_parity(void)
+{
+    const char *path = "tests/fixtures/sssd_net.bin";
+    rec rs[16];
+    int nr = load_recs(path, rs, 16);
+    if (nr <= 0) SKIP("%s not found (run from the repository root)", path);
+    const rec *cf = find_rec(rs, nr, "config"), *pr = find_rec(rs, nr, "params");
+    const rec *xt = find_rec(rs, nr, "xt"), *obs = find_rec(rs, nr, "obs"), *mk = find_rec(rs, nr, "mask");
+    const rec *tt = find_rec(rs, nr, "t"), *dout = find_rec(rs, nr, "dout");
+    const rec *out = find_rec(rs, nr, "out"), *dp = find_rec(rs, nr, "dparams");
+    REQUIRE(cf && pr && xt && obs && mk && tt && dout && out && dp && cf->n == 8);
+    ts_sssd_config c;
+    ts_sssd_config_paper(&c);
+    c.layers = (int)cf->v[0];
+    c.C = (int)cf->v[1];
+    c.N = (int)cf->v[2];
+    int L = (int)cf->v[3], B = (int)cf->v[4];
+    c.emb_in = (int)cf->v[5];
+    c.emb_mid = (int)cf->v[6];
+    c.emb_out = (int)cf->v[7];
+    ts_sssd_net n;
+    REQUIRE(ts_sssd_net_init(&n, &c, 1) == 0);
+    REQUIRE(pr->n == n.p.total && dp->n == n.p.total);
+    REQUIRE(xt->n == (uint32_t)(B * L) && out->n == (uint32_t)(B * L) && tt->n == (uint32_t)B);
+    memcpy(n.params, pr->v, n.p.total * sizeof(float));
+    int32_t t[8];
+    for (int b = 0; b < B; b++) t[b] = (int32_t)tt->v[b];
+    ts_sssd_plan pl;
+    REQUIRE(ts_sssd_plan_init(&pl, &n, B, L, 1) == 0);
+    ts_sssd_forward(&n, &pl, xt->v, obs->v, mk->v, t);
+    double oerr = 0, omax = 0;
+    for (int i = 0; i < B * L; i++) {
+        oerr = fmax(oerr, fabs(pl.out[i] - out->v[i]));
+        omax = fmax(omax, fabs(out->v[i]));
+    }
+    CHECK_MSG(oerr <= 1e-4 * (1 + omax), "output: max error %g (max |out| %g)", oerr, omax);
+    memset(n.grads, 0, n.p.total * sizeof(float));
+    ts_sssd_backward(&n, &pl, xt->v, dout->v);
+    double gmax = 0, gerr = 0;
+    size_t gi = 0;
+    for (size_t i = 0; i < n.p.total; i++) gmax = fmax(gmax, fabs(dp->v[i]));
+    for (size_t i = 0; i < n.p.total; i++) {
+        double e = fabs(n.grads[i] - dp->v[i]) / (fabs(dp->v[i]) + 1e-3 * gmax);
+        if (e > gerr) { gerr = e; gi = i; }
+    }
+    CHECK_MSG(gerr < 1e-2, "gradients: worst relative error %g at %zu (C %g, torch %g)", gerr, gi,
+              n.grads[gi], dp->v[gi]);
+    ts_sssd_plan_free(&pl);
+    ts_sssd_net_free(&n);
+    for (int i = 0; i < nr; i++) free(rs[i].v);
+}
+
 /* forward in a train plan and in an inference plan agree exactly */
 static void inference_plan_matches(void)
 {
@@ -455,6 +537,7 @@ TEST_MAIN("sssd", {
     ts_set_threads(1);   /* tiny shapes: threads cost more than they give */
     RUN(param_count_matches_reference);
     RUN(gradient_check);
+    RUN(torch_parity);
     RUN(inference_plan_matches);
     RUN(training_loss_drops);
     RUN(resume_is_exact);

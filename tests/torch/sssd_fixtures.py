@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+"""Reference values for the whole SSSD-S4 network (tests/test_sssd.c), computed
+with PyTorch in float64 from float32-rounded parameters and inputs.
+
+The network follows SSSD's SSSDS4Imputer (imputers/SSSDS4Imputer.py): weight-
+normed Conv (k=1) + ReLU in; step embedding sin/cos(128-style) -> Linear ->
+swish -> Linear -> swish; per residual block: + fc_t(e), Conv k=3 to 2C, S4,
++ cond_conv([x*mask, mask]), S4, tanh*sigmoid gate, res_conv and skip_conv
+(k=1, weight-normed), (x + res) * sqrt(.5); skips summed * sqrt(1/layers);
+Conv k=1 + ReLU, then the plain output Conv k=1. The S4 layer is the one of
+tests/torch/s4_fixtures.py. Parameters are drawn here in the C layout
+(include/tracesynth/sssd.h, ts_sssd_layout_of) so C can load them as a block.
+
+Writes tests/fixtures/sssd_net.bin: records of
+  u32 name length, name (ASCII), u32 count, count float32 (little-endian).
+Run: /usr/bin/python3 tests/torch/sssd_fixtures.py
+"""
+import math
+import os
+import struct
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from s4_fixtures import ORDER as S4_ORDER, legs_normal_eigs, s4_layer  # noqa: E402
+
+torch.set_default_dtype(torch.float64)
+
+
+def wn(v, g):
+    """nn.utils.weight_norm over dim 0"""
+    n = v.reshape(v.shape[0], -1).norm(dim=1)
+    return v * (g / n).reshape(-1, *([1] * (v.dim() - 1)))
+
+
+def step_embed(t, dim):
+    half = dim // 2
+    f = torch.exp(torch.arange(half) * -(math.log(10000) / (half - 1)))
+    a = t[:, None] * f[None, :]
+    return torch.cat([torch.sin(a), torch.cos(a)], 1)
+
+
+def swish(x):
+    return x * torch.sigmoid(x)
+
+
+def network(p, xt, obs, mask, t, cfg):
+    layers, C, N, L = cfg["layers"], cfg["C"], cfg["N"], cfg["L"]
+    cond = torch.cat([obs * mask, mask], 1)                               # (B, 2, L)
+    h = F.relu(F.conv1d(xt, wn(p["init_v"], p["init_g"]), p["init_b"]))
+    e = step_embed(t, cfg["emb_in"])
+    e = swish(F.linear(e, p["t1_w"], p["t1_b"]))
+    e = swish(F.linear(e, p["t2_w"], p["t2_b"]))
+    skip = 0
+    for i in range(layers):
+        q = p["blocks"][i]
+        x = h
+        a = x + F.linear(e, q["fc_w"], q["fc_b"])[:, :, None]
+        u = F.conv1d(a, wn(q["c3_v"], q["c3_g"]), q["c3_b"], padding=1)
+        u, _ = s4_layer(u, q["s4a"], 2 * C, N, L, True)
+        u = u + F.conv1d(cond, wn(q["cond_v"], q["cond_g"]), q["cond_b"])
+        u, _ = s4_layer(u, q["s4b"], 2 * C, N, L, True)
+        g = torch.tanh(u[:, :C]) * torch.sigmoid(u[:, C:])
+        res = F.conv1d(g, wn(q["res_v"], q["res_g"]), q["res_b"])
+        sk = F.conv1d(g, wn(q["skip_v"], q["skip_g"]), q["skip_b"])
+        h = (x + res) * math.sqrt(0.5)
+        skip = skip + sk
+    y = skip * math.sqrt(1.0 / layers)
+    y = F.relu(F.conv1d(y, wn(p["fin_v"], p["fin_g"]), p["fin_b"]))
+    return F.conv1d(y, p["out_w"], p["out_b"])
+
+
+def flat_order(p, layers):
+    """parameter tensors in the order of ts_sssd_layout_of"""
+    out = [p[k] for k in ["init_v", "init_g", "init_b", "t1_w", "t1_b", "t2_w", "t2_b"]]
+    for i in range(layers):
+        q = p["blocks"][i]
+        out += [q["fc_w"], q["fc_b"], q["c3_v"], q["c3_g"], q["c3_b"]]
+        out += [q["s4a"][k] for k in S4_ORDER]
+        out += [q["cond_v"], q["cond_g"], q["cond_b"]]
+        out += [q["s4b"][k] for k in S4_ORDER]
+        # res and skip stacked row-wise: v (2C, C, 1), g (2C), b (2C)
+        out += [q["res_v"], q["skip_v"], q["res_g"], q["skip_g"], q["res_b"], q["skip_b"]]
+    out += [p[k] for k in ["fin_v", "fin_g", "fin_b", "out_w", "out_b"]]
+    return out
+
+
+def main():
+    rng = np.random.default_rng(20250302)
+    cfg = dict(layers=2, C=4, N=8, L=40, B=2, emb_in=16, emb_mid=12, emb_out=10)
+    layers, C, N, L, B = cfg["layers"], cfg["C"], cfg["N"], cfg["L"], cfg["B"]
+    H, Nh = 2 * C, N // 2
+    f32 = lambda a: torch.tensor(np.asarray(a, dtype=np.float32), dtype=torch.float64)
+    U = lambda shape, fan: f32(rng.uniform(-1, 1, shape) / math.sqrt(fan))
+    im = legs_normal_eigs(N)
+
+    def s4p():
+        return {
+            "log_dt": f32(rng.uniform(math.log(1e-2), math.log(0.5), H)),
+            "log_A_re": f32(np.log(0.5) + 0.3 * rng.standard_normal((H, Nh))),
+            "A_im": f32(im[None, :] + 0.1 * rng.standard_normal((H, Nh))),
+            "C": f32(rng.standard_normal((2, H, Nh, 2)) * math.sqrt(0.5)),
+            "D": f32(rng.standard_normal(H)),
+            "W": U((H, H), H),
+            "bias": U(H, H),
+            "ln_g": f32(1 + 0.2 * rng.standard_normal(H)),
+            "ln_b": f32(0.2 * rng.standard_normal(H)),
+        }
+
+    def wnp(cout, cin, k):
+        v = U((cout, cin, k), cin * k)
+        return v, f32(0.5 + rng.uniform(0, 1, cout)), U(cout, cin * k)
+
+    p = {}
+    p["init_v"], p["init_g"], p["init_b"] = wnp(C, 1, 1)
+    p["t1_w"], p["t1_b"] = U((cfg["emb_mid"], cfg["emb_in"]), cfg["emb_in"]), U(cfg["emb_mid"], cfg["emb_in"])
+    p["t2_w"], p["t2_b"] = U((cfg["emb_out"], cfg["emb_mid"]), cfg["emb_mid"]), U(cfg["emb_out"], cfg["emb_mid"])
+    p["blocks"] = []
+    for _ in range(layers):
+        q = {}
+        q["fc_w"], q["fc_b"] = U((C, cfg["emb_out"]), cfg["emb_out"]), U(C, cfg["emb_out"])
+        q["c3_v"], q["c3_g"], q["c3_b"] = wnp(H, C, 3)
+        q["s4a"] = s4p()
+        q["cond_v"], q["cond_g"], q["cond_b"] = wnp(H, 2, 1)
+        q["s4b"] = s4p()
+        q["res_v"], q["res_g"], q["res_b"] = wnp(C, C, 1)
+        q["skip_v"], q["skip_g"], q["skip_b"] = wnp(C, C, 1)
+        p["blocks"].append(q)
+    p["fin_v"], p["fin_g"], p["fin_b"] = wnp(C, C, 1)
+    # the output conv is zero in a fresh network; non-zero here so every gradient shows
+    p["out_w"], p["out_b"] = U((1, C, 1), C), U(1, C)
+
+    params = flat_order(p, layers)
+    for v in params:
+        v.requires_grad_(True)
+    xt = f32(rng.standard_normal((B, 1, L)))
+    obs = f32(rng.integers(0, 40, (B, 1, L)))
+    mask = f32((np.arange(L)[None, None, :] < L // 2) | (np.arange(L)[None, None, :] >= L // 2 + 6)) * torch.ones(B, 1, L)
+    t = torch.tensor([3.0, 170.0])
+    dout = f32(rng.standard_normal((B, 1, L)))
+    out = network(p, xt, obs, mask, t, cfg)
+    (out * dout).sum().backward()
+
+    records = []
+    put = lambda name, a: records.append((name, np.asarray(a, dtype=np.float64).ravel()))
+    put("config", [layers, C, N, L, B, cfg["emb_in"], cfg["emb_mid"], cfg["emb_out"]])
+    put("params", np.concatenate([v.detach().numpy().ravel() for v in params]))
+    put("xt", xt.numpy())
+    put("obs", obs.numpy())
+    put("mask", mask.numpy())
+    put("t", t.numpy())
+    put("dout", dout.numpy())
+    put("out", out.detach().numpy())
+    # the last block's res_conv feeds nothing (only skips reach the output): no gradient
+    put("dparams", np.concatenate([(v.grad if v.grad is not None else torch.zeros_like(v)).numpy().ravel()
+                                   for v in params]))
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "..", "fixtures", "sssd_net.bin")
+    with open(path + ".tmp", "wb") as f:
+        for name, a in records:
+            f.write(struct.pack("<I", len(name)) + name.encode("ascii"))
+            f.write(struct.pack("<I", a.size) + a.astype("<f4").tobytes())
+    os.replace(path + ".tmp", path)
+    print(f"wrote {os.path.normpath(path)} ({os.path.getsize(path)} bytes)")
+
+
+if __name__ == "__main__":
+    main()
