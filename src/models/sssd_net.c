@@ -228,6 +228,13 @@ void ts_sssd_plan_free(ts_sssd_plan *pl)
 /* per-block activation slot (one shared set when not training) */
 static size_t slot(const ts_sssd_plan *pl, int i) { return pl->train ? (size_t)i : 0; }
 
+static void scale(float *x, size_t n, float a)
+{
+    const long nn = (long)n;
+#pragma omp parallel for schedule(static) if (nn > 65536)
+    for (long j = 0; j < nn; j++) x[j] *= a;
+}
+
 /* ---- forward ---- */
 
 void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
@@ -270,22 +277,26 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         ts_s4_forward(&pl->s4, bp + p->s4a, c3, B, u, acta, S);
         ts_conv1d_wn_forward(pl->t2c, pl->cond, bp + p->cond_v, bp + p->cond_g, bp + p->cond_b, B, 2,
                              C2, L, 1, 1, S);
-        for (size_t j = 0; j < BL * C2; j++) u[j] += pl->t2c[j];
+        const long nu = (long)(BL * C2);
+        const float *cc = pl->t2c;
+#pragma omp parallel for schedule(static) if (nu > 65536)
+        for (long j = 0; j < nu; j++) u[j] += cc[j];
         ts_s4_forward(&pl->s4, bp + p->s4b, u, B, s2, actb, S);
         ts_gate_forward(g, s2, B, C, L);
         /* rs (B, 2C, L): [res; skip] */
         ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, bp + p->rs_b, B, C, C2, L, 1, 1, S);
-        for (int b = 0; b < B; b++) {
-            float *hb = pl->h + (size_t)b * C * L, *kb = pl->skip + (size_t)b * C * L;
-            const float *rb = pl->t2c + (size_t)b * C2 * L, *sb = rb + (size_t)C * L;
-            for (size_t j = 0; j < (size_t)C * L; j++) {
+        const long CL = (long)C * L;
+#pragma omp parallel for collapse(2) schedule(static) if ((long)B * CL > 65536)
+        for (int b = 0; b < B; b++)
+            for (long j = 0; j < CL; j++) {
+                float *hb = pl->h + (size_t)b * CL, *kb = pl->skip + (size_t)b * CL;
+                const float *rb = pl->t2c + (size_t)b * 2 * CL;
                 hb[j] = (hb[j] + rb[j]) * sqrt_half;
-                kb[j] += sb[j];
+                kb[j] += rb[CL + j];
             }
-        }
     }
     const float ks = (float)sqrt(1.0 / c->layers);
-    for (size_t j = 0; j < BL * C; j++) pl->skip[j] *= ks;
+    scale(pl->skip, BL * C, ks);
     ts_conv1d_wn_forward(pl->fpre, pl->skip, P + p->fin_v, P + p->fin_g, P + p->fin_b, B, C, C, L, 1,
                          1, S);
     ts_relu_forward(pl->f, pl->fpre, BL * C);
@@ -316,8 +327,7 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
     ts_conv1d_wn_backward(dsk, G + p->fin_v, G + p->fin_g, G + p->fin_b, dFpre, pl->skip,
                           P + p->fin_v, P + p->fin_g, B, C, C, L, 1, 1, S);
     /* every block's skip gets d(skip_sum) = dsk * sqrt(1/layers); kept in dsk */
-    const float ks = (float)sqrt(1.0 / c->layers);
-    for (size_t j = 0; j < BL * C; j++) dsk[j] *= ks;
+    scale(dsk, BL * C, (float)sqrt(1.0 / c->layers));
 
     /* d_rs (B, 2C, L) = [√½ dh ; dsk], built in d_a; dh (gradient of the block
      * output h) lives in d_c, zero for the last block (its h is unused) */
@@ -334,13 +344,18 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
         const float *acta = pl->s4a_act + s * pl->s4_act, *actb = pl->s4b_act + s * pl->s4_act;
         float *drs = pl->d_a, *dA = pl->d_b;
 
-        for (int b = 0; b < B; b++) {
-            float *r = drs + (size_t)b * 2 * CL;
-            const float *hb = dh + (size_t)b * CL, *kb = dsk + (size_t)b * CL;
-            for (size_t j = 0; j < CL; j++) { r[j] = sqrt_half * hb[j]; r[CL + j] = kb[j]; }
-        }
-        /* residual path: dh_in = √½ dh_out (+ da below) */
-        for (size_t j = 0; j < BL * C; j++) dh[j] *= sqrt_half;
+        /* and the residual path: dh_in = √½ dh_out (+ da below) */
+#pragma omp parallel for collapse(2) schedule(static) if (BL * C > 65536)
+        for (int b = 0; b < B; b++)
+            for (size_t j = 0; j < CL; j++) {
+                float *r = drs + (size_t)b * 2 * CL;
+                float *hb = dh + (size_t)b * CL;
+                const float *kb = dsk + (size_t)b * CL;
+                float v = sqrt_half * hb[j];
+                r[j] = v;
+                r[CL + j] = kb[j];
+                hb[j] = v;
+            }
 
         float *dg = pl->t2c;   /* (B, C, L) */
         memset(dg, 0, BL * C * sizeof(float));
