@@ -512,6 +512,74 @@ static void divergence_stops_and_keeps_files(void)
     toy_free(&t);
 }
 
+/* random and all-missing training masks; generation from a model trained unconditionally */
+static void other_masks(void)
+{
+    toy t;
+    toy_make(&t, 40, 24);
+    kvbuf kv;
+    ts_mask_pos pos[2] = {TS_MASK_RANDOM, TS_MASK_ALL};
+    for (int i = 0; i < 2; i++) {
+        tiny_kv(&kv, "6");
+        kv_add(&kv, "valid-every", "3");
+        ts_train_opts o = toy_opts(&t, &kv);
+        o.mask_pos = pos[i];
+        ts_model *m = NULL;
+        REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.steps = 4;
+        ts_windows g;
+        REQUIRE(ts_model_generate(m, 2, 24, &ro, &g) == 0);
+        for (size_t j = 0; j < g.n * g.len; j++) CHECK(g.data[j] >= 0 && g.data[j] < 5);
+        ts_windows_free(&g);
+        CHECK(ts_model_generate(m, 2, 30, &ro, &g) == -1 && strstr(ts_error(), "24"));
+        ts_model_free(m);
+    }
+    toy_free(&t);
+}
+
+/* the command line: train, impute, generate, resume, and errors on one line */
+static void cli_round_trip(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[600], cmd[4096], err[1024];
+    snprintf(path, sizeof path, "%s/ds", dir);
+    REQUIRE(ts_mkdir_p(path) == 0);
+    snprintf(path, sizeof path, "%s/ds/stream.txt", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    for (int i = 0; i < 3000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
+    fputc('\n', f);
+    fclose(f);
+    const char *common = "--threads 1 --no-progress --length 24 --windows 8 --blackout 3";
+    snprintf(cmd, sizeof cmd, "train --model sssd-s4 %s/ds %s -o %s/m.tsm --log %s/log.jsonl "
+             "--layers 1 --channels 8 --state 4 --T 20 --iters 4 --valid-every 2 --batch 4", dir, common,
+             dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model sssd-s4 %s/ds %s -o %s/m.tsm --resume %s/m.tsm.ckpt "
+             "--layers 1 --channels 8 --state 4 --T 20 --iters 6 --valid-every 2 --batch 4", dir, common,
+             dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s/ds --split time %s --steps 5", dir, dir, common);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 3 -o %s/gen --threads 1 --no-progress --steps 5", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(path, sizeof path, "%s/gen.txt", dir);
+    CHECK(ts_file_exists(path));
+    /* an unknown model option names itself */
+    snprintf(cmd, sizeof cmd, "train --model sssd-s4 %s/ds %s -o %s/x.tsm --chanels 8", dir, common, dir);
+    CHECK(run_cli(cmd, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "--chanels") != NULL, "%s", err);
+    /* a truncated model file: one line naming it */
+    snprintf(cmd, sizeof cmd, "head -c 300 %s/m.tsm > %s/cut.tsm", dir, dir);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/cut.tsm --input %s/ds %s", dir, dir, common);
+    CHECK(run_cli(cmd, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "cut.tsm") != NULL, "%s", err);
+}
+
 static void bad_options(void)
 {
     toy t;
@@ -542,5 +610,7 @@ TEST_MAIN("sssd", {
     RUN(training_loss_drops);
     RUN(resume_is_exact);
     RUN(divergence_stops_and_keeps_files);
+    RUN(other_masks);
+    RUN(cli_round_trip);
     RUN(bad_options);
 })

@@ -549,7 +549,8 @@ static int model_train(ts_model **out, const ts_train_opts *o)
             loss_n = 0;
         }
         char extra[96];
-        snprintf(extra, sizeof extra, "loss %.4f  best valid %.4f", (double)loss, st.best);
+        if (st.best_iter >= 0) snprintf(extra, sizeof extra, "loss %.4f  best valid %.4f", (double)loss, st.best);
+        else snprintf(extra, sizeof extra, "loss %.4f", (double)loss);
         ts_progress_update(&prog, done_it, extra);
 
         if (done_it % so.valid_every == 0 || done_it == so.iters) {
