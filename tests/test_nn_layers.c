@@ -215,6 +215,15 @@ static void known_values(void)
     CHECK_NEAR(gy[0], tanhf(0.5f) * 0.5f, 1e-7);
     CHECK_NEAR(gy[1], tanhf(-1.0f) / (1 + expf(-2.0f)), 1e-7);
 
+    /* saturation far out, and NaN stays NaN (a diverged run must show it) */
+    float ext[4] = {NAN, 1e30f, -1e30f, -INFINITY}, eo[4], eg[2];
+    ts_silu_forward(eo, ext, 4);
+    CHECK(isnan(eo[0]) && eo[1] == 1e30f && fabsf(eo[2]) < 1e-6f);
+    ts_gelu_forward(eo, ext, 4);
+    CHECK(isnan(eo[0]) && eo[1] == 1e30f && fabsf(eo[2]) < 1e-6f);
+    ts_gate_forward(eg, ext, 1, 2, 1);   /* tanh(NaN) sigmoid(1e30); tanh(-1e30) sigmoid(-inf) */
+    CHECK(isnan(eg[0]) && fabsf(eg[1]) < 1e-30f);
+
     /* step embedding: t = 0 -> sin 0, cos 1; frequencies 1 .. 1e-4 */
     int32_t steps[2] = {0, 100};
     float e[2 * 128];

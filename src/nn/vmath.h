@@ -3,7 +3,8 @@
  * layers cost as much as the convolutions).
  *   exp:  Cephes expf, range reduction by ln 2 and a degree-6 polynomial, about
  *         1 ulp on [-87, 88]; inputs are clamped to that range, so exp never
- *         returns 0 or inf (sigmoid and tanh saturate correctly anyway).
+ *         returns 0 or inf (sigmoid and tanh saturate correctly anyway); NaN
+ *         stays NaN.
  *   erf:  Abramowitz & Stegun 7.1.26, absolute error below 2e-7.
  * PyTorch's own CPU kernels use vectorised approximations of the same order. */
 #ifndef TS_NN_VMATH_H
@@ -17,8 +18,11 @@ static inline float v_exp(float x)
 {
     x = x < -87.0f ? -87.0f : x;
     x = x > 88.0f ? 88.0f : x;
-    /* n = round(x / ln 2): adding 1.5 * 2^23 pushes the fraction out of the mantissa */
-    float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+    /* n = round(x / ln 2): adding 1.5 * 2^23 pushes the fraction out of the
+     * mantissa. n comes from a copy with NaN sent to -87 so that it always
+     * converts to a valid exponent; a NaN x still propagates through r. */
+    float xn = x > -87.0f ? x : -87.0f;
+    float n = (xn * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
     float r = x - n * 0.693359375f;
     r = r - n * -2.12194440e-4f;
     float p = 1.9875691500e-4f;
@@ -28,7 +32,7 @@ static inline float v_exp(float x)
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * r * r + r + 1.0f;
-    int32_t bits = ((int32_t)n + 127) << 23;   /* 2^n, n in [-126, 127] */
+    uint32_t bits = (uint32_t)((int32_t)n + 127) << 23;   /* 2^n, n in [-126, 127] */
     float s;
     memcpy(&s, &bits, sizeof s);
     return p * s;
