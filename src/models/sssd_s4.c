@@ -415,8 +415,10 @@ static void diverged(long it, const char *what, double v, double gn, const char 
 {
     char tail[1024] = "";
     if (kept) snprintf(tail, sizeof tail, "; the last good model %s and its .ckpt are intact", kept);
-    ts_fail("sssd-s4: training diverged at iteration %ld (%s %g, gradient norm %g)%s; "
-            "try a lower --lr or --clip 1", it, what, v, gn, tail);
+    char gpart[64] = "";
+    if (gn >= 0 || gn != gn) snprintf(gpart, sizeof gpart, ", gradient norm %g", gn);
+    ts_fail("sssd-s4: training diverged at iteration %ld (%s %g%s)%s; try a lower --lr or --clip 1",
+            it, what, v, gpart, tail);
 }
 
 static int model_train(ts_model **out, const ts_train_opts *o)
@@ -557,7 +559,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
             double vl = validate(m, &pl, &vs, &bb);
             if (!isfinite(vl)) {
                 ts_progress_end(&prog);
-                diverged(done_it, "validation loss", vl, 0, ckpt && st.best_iter >= 0 ? o->out_path : NULL);
+                diverged(done_it, "validation loss", vl, -1, ckpt && st.best_iter >= 0 ? o->out_path : NULL);
                 ts_train_log(o->log_path, "\"event\":\"diverged\",\"iter\":%ld", done_it);
                 goto done;
             }
