@@ -100,20 +100,27 @@ void ts_conv1d_forward(float *out, const float *x, const float *w, const float *
             for (int o = 0; o < Cout; o++)
                 for (int l = 0; l < L; l++) ob[(size_t)o * L + l] = b[o];
         }
-        ts_sgemm(0, 0, Cout, L, CK, 1.0f, w, CK, col, L,
-                    b ? 1.0f : 0.0f, ob, L);
+        ts_sgemm(0, 0, Cout, L, CK, 1.0f, w, CK, col, L, b ? 1.0f : 0.0f, ob, L);
     }
 }
 
-/* db[o] += sum over b, l of dout[b, o, l]; fixed order per channel */
+/* db[o] += sum over b, l of dout[b, o, l]: per channel, 64 running sums across
+ * positions (vectorised) each over b in order, then added up in order */
 static void bias_grad_bcl(float *db, const float *dout, int B, int C, int L)
 {
     #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 65536)
     for (int o = 0; o < C; o++) {
         float s = 0.0f;
-        for (int bi = 0; bi < B; bi++) {
-            const float *r = dout + ((size_t)bi * C + o) * L;
-            for (int l = 0; l < L; l++) s += r[l];
+        for (int l0 = 0; l0 < L; l0 += 64) {
+            int nl = L - l0 < 64 ? L - l0 : 64;
+            float acc[64];
+            for (int j = 0; j < nl; j++) acc[j] = 0.0f;
+            for (int bi = 0; bi < B; bi++) {
+                const float *r = dout + ((size_t)bi * C + o) * L + l0;
+                #pragma omp simd
+                for (int j = 0; j < nl; j++) acc[j] += r[j];
+            }
+            for (int j = 0; j < nl; j++) s += acc[j];
         }
         db[o] += s;
     }
@@ -144,17 +151,14 @@ void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, cons
             cb = col;
         }
         /* dw (Cout x CK) += dout_b (Cout x L) . col_b^T */
-        ts_sgemm(0, 1, Cout, CK, L, 1.0f, gb, L, cb, L, 1.0f,
-                    dw, CK);
+        ts_sgemm(0, 1, Cout, CK, L, 1.0f, gb, L, cb, L, 1.0f, dw, CK);
         if (!dx) continue;
         float *dxb = dx + (size_t)bi * Cin * L;
         if (K == 1) {
             /* dx_b (Cin x L) += w^T (Cin x Cout) . dout_b */
-            ts_sgemm(1, 0, Cin, L, Cout, 1.0f, w, Cin, gb, L,
-                        1.0f, dxb, L);
+            ts_sgemm(1, 0, Cin, L, Cout, 1.0f, w, Cin, gb, L, 1.0f, dxb, L);
         } else {
-            ts_sgemm(1, 0, CK, L, Cout, 1.0f, w, CK, gb, L,
-                        0.0f, dcol, L);
+            ts_sgemm(1, 0, CK, L, Cout, 1.0f, w, CK, gb, L, 0.0f, dcol, L);
             col2im_add(dxb, dcol, Cin, L, K, dil);
         }
     }
