@@ -10,6 +10,7 @@
 #include "tracesynth/nn.h"
 
 #include <cblas.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -265,7 +266,20 @@ int bench_layers(int argc, char **argv)
     printf("threads %d, %s\n", ts_get_threads(), openblas_get_config());
     printf("SGEMM n=1024: OpenBLAS %.1f GFLOP/s (the peak below), ts_sgemm %.1f GFLOP/s\n",
            peak, ours);
-    printf("times in ms (best run); GF/s and %% of peak for the layers that are GEMMs\n\n");
+    printf("times in ms (best run); GF/s and %% of peak for the layers that are GEMMs\n");
+    /* OpenMP threads spin while they wait; with other work on the cores that
+     * spinning steals the time slices the working threads need */
+    double load = 0;
+    FILE *la = fopen("/proc/loadavg", "r");
+    if (la) {
+        if (fscanf(la, "%lf", &load) != 1) load = 0;
+        fclose(la);
+    }
+    int cores = omp_get_num_procs();
+    if (ts_get_threads() > 1 && load > 0.5 * cores && !getenv("OMP_WAIT_POLICY"))
+        printf("note: load average %.1f on %d cores; multi-threaded times suffer from other work "
+               "(OMP_WAIT_POLICY=passive limits the damage)\n", load, cores);
+    printf("\n");
     int bs[2] = {16, 32}, cs[3] = {64, 128, 256};
     int nb = batch ? 1 : 2, nc = channels ? 1 : 3;
     for (int ic = 0; ic < nc; ic++)
