@@ -276,7 +276,7 @@ int bench_layers(int argc, char **argv)
         fclose(la);
     }
     int cores = omp_get_num_procs();
-    if (ts_get_threads() > 1 && load > 0.5 * cores && !getenv("OMP_WAIT_POLICY"))
+    if (ts_get_threads() > 1 && load > cores && !getenv("OMP_WAIT_POLICY"))
         printf("note: load average %.1f on %d cores; multi-threaded times suffer from other work "
                "(OMP_WAIT_POLICY=passive limits the damage)\n", load, cores);
     printf("\n");
