@@ -1,9 +1,14 @@
 /* Losses: masked mean squared error and softmax cross-entropy. Sums run in
  * double, in a fixed order (rows in fixed chunks), so the loss does not depend
  * on the thread count. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math")   /* vectorises v_exp, see act.c */
+#endif
 #include "tracesynth/nn.h"
 
 #include <math.h>
+
+#include "vmath.h"
 
 float ts_mse_forward(const float *pred, const float *target, const uint8_t *mask, size_t n)
 {
@@ -47,13 +52,17 @@ float ts_xent_forward(float *probs, const float *logits, const int32_t *targets,
         for (int n = lo; n < hi; n++) {
             const float *z = logits + (size_t)n * V;
             float *p = probs + (size_t)n * V;
+            float zt = targets[n] >= 0 ? z[targets[n]] : 0.0f;   /* p may overwrite z */
             float mx = z[0];
             for (int v = 1; v < V; v++) mx = z[v] > mx ? z[v] : mx;
+            #pragma omp simd
+            for (int v = 0; v < V; v++) p[v] = v_exp(z[v] - mx);
             double sum = 0;
-            for (int v = 0; v < V; v++) sum += exp((double)z[v] - mx);
-            double lse = mx + log(sum);
-            if (targets[n] >= 0) s += lse - z[targets[n]];   /* before probs may overwrite z */
-            for (int v = 0; v < V; v++) p[v] = (float)exp((double)z[v] - lse);
+            for (int v = 0; v < V; v++) sum += p[v];
+            if (targets[n] >= 0) s += mx + log(sum) - zt;
+            float inv = (float)(1.0 / sum);
+            #pragma omp simd
+            for (int v = 0; v < V; v++) p[v] *= inv;
         }
         part[ch] = s;
     }
