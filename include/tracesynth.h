@@ -7,4 +7,9 @@
 #include "tracesynth/data.h"
 #include "tracesynth/eval.h"
 #include "tracesynth/model.h"
+#include "tracesynth/nn.h"
+#include "tracesynth/s4.h"
+#include "tracesynth/optim.h"
+#include "tracesynth/diffusion.h"
+#include "tracesynth/sssd.h"
 #endif
