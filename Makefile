@@ -6,7 +6,7 @@
 BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2 -march=x86-64-v2
-CFLAGS   ?= $(OPT) -g
+CFLAGS   ?= $(OPT) -g -ffp-contract=off
 WARN      = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CPPFLAGS += -Iinclude -Isrc -I/usr/include/x86_64-linux-gnu -D_GNU_SOURCE -MMD -MP
 ALLCFLAGS = -std=c11 -fopenmp $(WARN) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)

@@ -14,35 +14,39 @@
 
 /* below this many elements a parallel region costs more than it saves */
 #define PAR_MIN 16384
-
-void ts_relu_forward(float *out, const float *x, size_t n)
-{
-    #pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
-    for (size_t i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
-}
-
-void ts_relu_backward(float *dx, const float *dout, const float *x, size_t n)
-{
-    #pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
-    for (size_t i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dout[i] : 0.0f;
-}
+/* elements per call of a kernel: every thread gets whole blocks */
+#define BLK 8192
 
 #define INV_SQRT2 0.70710678118654752440f
 #define INV_SQRT_2PI 0.39894228040143267794f
 
-void ts_gelu_forward(float *out, const float *x, size_t n)
+/* ---- kernels on [0, n), one per CPU level (vmath.h) ---- */
+
+TS_CLONES static void relu_fwd_k(float *out, const float *x, size_t n)
 {
-    #pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+    #pragma omp simd
+    for (size_t i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+TS_CLONES static void relu_bwd_k(float *dx, const float *dout, const float *x, size_t n)
+{
+    #pragma omp simd
+    for (size_t i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dout[i] : 0.0f;
+}
+
+TS_CLONES static void gelu_fwd_k(float *out, const float *x, size_t n)
+{
+    #pragma omp simd
     for (size_t i = 0; i < n; i++) {
         float v = x[i];
         out[i] = 0.5f * v * (1.0f + v_erf_e(v * INV_SQRT2, v_exp(-0.5f * v * v)));
     }
 }
 
-void ts_gelu_backward(float *dx, const float *dout, const float *x, size_t n)
+TS_CLONES static void gelu_bwd_k(float *dx, const float *dout, const float *x, size_t n)
 {
     /* d/dx x Phi(x) = Phi(x) + x phi(x) */
-    #pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+    #pragma omp simd
     for (size_t i = 0; i < n; i++) {
         float v = x[i], e = v_exp(-0.5f * v * v);
         float cdf = 0.5f * (1.0f + v_erf_e(v * INV_SQRT2, e));
@@ -50,20 +54,79 @@ void ts_gelu_backward(float *dx, const float *dout, const float *x, size_t n)
     }
 }
 
-void ts_silu_forward(float *out, const float *x, size_t n)
+TS_CLONES static void silu_fwd_k(float *out, const float *x, size_t n)
 {
-    #pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+    #pragma omp simd
     for (size_t i = 0; i < n; i++) out[i] = x[i] * v_sigmoid(x[i]);
 }
 
-void ts_silu_backward(float *dx, const float *dout, const float *x, size_t n)
+TS_CLONES static void silu_bwd_k(float *dx, const float *dout, const float *x, size_t n)
 {
     /* d/dx x s(x) = s (1 + x (1 - s)) */
-    #pragma omp parallel for simd schedule(static) if (n > PAR_MIN)
+    #pragma omp simd
     for (size_t i = 0; i < n; i++) {
         float s = v_sigmoid(x[i]);
         dx[i] += dout[i] * s * (1.0f + x[i] * (1.0f - s));
     }
+}
+
+TS_CLONES static void gate_fwd_k(float *o, const float *a, const float *g, size_t n)
+{
+    #pragma omp simd
+    for (size_t i = 0; i < n; i++) o[i] = v_tanh(a[i]) * v_sigmoid(g[i]);
+}
+
+TS_CLONES static void gate_bwd_k(float *da, float *dg, const float *d, const float *a,
+                                 const float *g, size_t n)
+{
+    #pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+        float t = v_tanh(a[i]), s = v_sigmoid(g[i]);
+        da[i] += d[i] * s * (1.0f - t * t);
+        dg[i] += d[i] * t * s * (1.0f - s);
+    }
+}
+
+/* ---- the layers: blocks of BLK elements over the threads ---- */
+
+#define OVER_BLOCKS(n, call)                                                      \
+    do {                                                                          \
+        const long nblk_ = (long)(((n) + BLK - 1) / BLK);                         \
+        _Pragma("omp parallel for schedule(static) if ((n) > PAR_MIN)")           \
+        for (long k_ = 0; k_ < nblk_; k_++) {                                     \
+            size_t o_ = (size_t)k_ * BLK, m_ = (n) - o_ < BLK ? (n) - o_ : BLK;   \
+            call;                                                                 \
+        }                                                                         \
+    } while (0)
+
+void ts_relu_forward(float *out, const float *x, size_t n)
+{
+    OVER_BLOCKS(n, relu_fwd_k(out + o_, x + o_, m_));
+}
+
+void ts_relu_backward(float *dx, const float *dout, const float *x, size_t n)
+{
+    OVER_BLOCKS(n, relu_bwd_k(dx + o_, dout + o_, x + o_, m_));
+}
+
+void ts_gelu_forward(float *out, const float *x, size_t n)
+{
+    OVER_BLOCKS(n, gelu_fwd_k(out + o_, x + o_, m_));
+}
+
+void ts_gelu_backward(float *dx, const float *dout, const float *x, size_t n)
+{
+    OVER_BLOCKS(n, gelu_bwd_k(dx + o_, dout + o_, x + o_, m_));
+}
+
+void ts_silu_forward(float *out, const float *x, size_t n)
+{
+    OVER_BLOCKS(n, silu_fwd_k(out + o_, x + o_, m_));
+}
+
+void ts_silu_backward(float *dx, const float *dout, const float *x, size_t n)
+{
+    OVER_BLOCKS(n, silu_bwd_k(dx + o_, dout + o_, x + o_, m_));
 }
 
 void ts_gate_forward(float *out, const float *x, int B, int C, int L)
@@ -71,10 +134,8 @@ void ts_gate_forward(float *out, const float *x, int B, int C, int L)
     size_t CL = (size_t)C * L;
     #pragma omp parallel for schedule(static) if ((size_t)B * CL > PAR_MIN)
     for (int b = 0; b < B; b++) {
-        const float *a = x + 2 * CL * b, *g = a + CL;
-        float *o = out + CL * b;
-        #pragma omp simd
-        for (size_t i = 0; i < CL; i++) o[i] = v_tanh(a[i]) * v_sigmoid(g[i]);
+        const float *a = x + 2 * CL * b;
+        gate_fwd_k(out + CL * b, a, a + CL, CL);
     }
 }
 
@@ -83,14 +144,9 @@ void ts_gate_backward(float *dx, const float *dout, const float *x, int B, int C
     size_t CL = (size_t)C * L;
     #pragma omp parallel for schedule(static) if ((size_t)B * CL > PAR_MIN)
     for (int b = 0; b < B; b++) {
-        const float *a = x + 2 * CL * b, *g = a + CL, *d = dout + CL * b;
-        float *da = dx + 2 * CL * b, *dg = da + CL;
-        #pragma omp simd
-        for (size_t i = 0; i < CL; i++) {
-            float t = v_tanh(a[i]), s = v_sigmoid(g[i]);
-            da[i] += d[i] * s * (1.0f - t * t);
-            dg[i] += d[i] * t * s * (1.0f - s);
-        }
+        const float *a = x + 2 * CL * b;
+        float *da = dx + 2 * CL * b;
+        gate_bwd_k(da, da + CL, dout + CL * b, a, a + CL, CL);
     }
 }
 

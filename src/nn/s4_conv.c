@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tracesynth/s4.h"
+#include "vmath.h"
 
 /* ---------------------------------------------------------------------------
  * Kernel
@@ -23,6 +24,58 @@
 /* modes per block in the backward pass */
 #define KB 8
 
+/* one channel: K0 (and K1 when c1) (L) from its modes. Per step l the sum over
+ * modes runs in 8 lanes (lane j takes the modes n = j mod 8), added up in a
+ * fixed order, so the loops vectorise over modes. */
+TS_CLONES static void kernel_channel(double dt, const float *log_A_re, const float *A_im,
+                                     const float *c0, const float *c1, int Nh, int L,
+                                     float *K0, float *K1)
+{
+    memset(K0, 0, sizeof(float) * L);
+    if (K1) memset(K1, 0, sizeof(float) * L);
+    for (int n0 = 0; n0 < Nh; n0 += KBLOCK) {
+        int nb = Nh - n0 < KBLOCK ? Nh - n0 : KBLOCK;
+        int nb8 = (nb + 7) & ~7;   /* padded with zero modes */
+        /* split re/im so the loops over modes vectorise */
+        double zr[KBLOCK], zi[KBLOCK], pr[KBLOCK], pi[KBLOCK];
+        double wr[2][KBLOCK], wi[2][KBLOCK];
+        for (int k = 0; k < nb8; k++) {
+            zr[k] = zi[k] = pi[k] = 0;
+            pr[k] = 1;
+            wr[0][k] = wi[0][k] = wr[1][k] = wi[1][k] = 0;
+        }
+        for (int k = 0; k < nb; k++) {
+            int n = n0 + k;
+            double complex a = -exp((double)log_A_re[n]) + I * (double)A_im[n];
+            double complex z = cexp(dt * a), E = (z - 1.0) / a;
+            zr[k] = creal(z); zi[k] = cimag(z);
+            for (int d = 0; d < (c1 ? 2 : 1); d++) {
+                const float *c = (d ? c1 : c0) + (size_t)n * 2;
+                double complex w = 2.0 * (c[0] + I * c[1]) * E;
+                wr[d][k] = creal(w); wi[d][k] = cimag(w);
+            }
+        }
+        for (int l = 0; l < L; l++) {
+            for (int d = 0; d < (c1 ? 2 : 1); d++) {
+                double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+                const double *r = wr[d], *q = wi[d];
+                for (int k = 0; k < nb8; k += 8)
+                    #pragma omp simd
+                    for (int j = 0; j < 8; j++) acc[j] += r[k + j] * pr[k + j] - q[k + j] * pi[k + j];
+                float v = (float)(((acc[0] + acc[1]) + (acc[2] + acc[3])) +
+                                  ((acc[4] + acc[5]) + (acc[6] + acc[7])));
+                (d ? K1 : K0)[l] += v;
+            }
+            #pragma omp simd
+            for (int k = 0; k < nb8; k++) {
+                double t = pr[k] * zr[k] - pi[k] * zi[k];
+                pi[k] = pr[k] * zi[k] + pi[k] * zr[k];
+                pr[k] = t;
+            }
+        }
+    }
+}
+
 void ts_s4_kernel(const ts_s4 *s, const float *params, float *K)
 {
     const int H = s->c.H, L = s->c.L, Nh = s->Nh, dirs = s->dirs;
@@ -31,52 +84,10 @@ void ts_s4_kernel(const ts_s4 *s, const float *params, float *K)
     int nt = s->nthreads < omp_get_max_threads() ? s->nthreads : omp_get_max_threads();
 
     #pragma omp parallel for schedule(static) num_threads(nt)
-    for (int h = 0; h < H; h++) {
-        double dt = exp((double)log_dt[h]);
-        for (int d = 0; d < dirs; d++) memset(K + ((size_t)d * H + h) * L, 0, sizeof(float) * L);
-        for (int n0 = 0; n0 < Nh; n0 += KBLOCK) {
-            int nb = Nh - n0 < KBLOCK ? Nh - n0 : KBLOCK;
-            int nb4 = (nb + 3) & ~3;   /* padded with zero modes for 4 accumulators */
-            /* split re/im so the loops over modes vectorise */
-            double zr[KBLOCK], zi[KBLOCK], pr[KBLOCK], pi[KBLOCK];
-            double wr[2][KBLOCK], wi[2][KBLOCK];
-            for (int k = 0; k < nb4; k++) {
-                zr[k] = zi[k] = pi[k] = 0;
-                pr[k] = 1;
-                wr[0][k] = wi[0][k] = wr[1][k] = wi[1][k] = 0;
-            }
-            for (int k = 0; k < nb; k++) {
-                int n = n0 + k;
-                double complex a = -exp((double)log_A_re[h * Nh + n]) + I * (double)A_im[h * Nh + n];
-                double complex z = cexp(dt * a), E = (z - 1.0) / a;
-                zr[k] = creal(z); zi[k] = cimag(z);
-                for (int d = 0; d < dirs; d++) {
-                    const float *c = Cp + (((size_t)d * H + h) * Nh + n) * 2;
-                    double complex w = 2.0 * (c[0] + I * c[1]) * E;
-                    wr[d][k] = creal(w); wi[d][k] = cimag(w);
-                }
-            }
-            for (int l = 0; l < L; l++) {
-                for (int d = 0; d < dirs; d++) {
-                    /* four partial sums in a fixed order: short dependency chains */
-                    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-                    const double *r = wr[d], *q = wi[d];
-                    for (int k = 0; k < nb4; k += 4) {
-                        a0 += r[k] * pr[k] - q[k] * pi[k];
-                        a1 += r[k + 1] * pr[k + 1] - q[k + 1] * pi[k + 1];
-                        a2 += r[k + 2] * pr[k + 2] - q[k + 2] * pi[k + 2];
-                        a3 += r[k + 3] * pr[k + 3] - q[k + 3] * pi[k + 3];
-                    }
-                    K[((size_t)d * H + h) * L + l] += (float)((a0 + a1) + (a2 + a3));
-                }
-                for (int k = 0; k < nb4; k++) {
-                    double t = pr[k] * zr[k] - pi[k] * zi[k];
-                    pi[k] = pr[k] * zi[k] + pi[k] * zr[k];
-                    pr[k] = t;
-                }
-            }
-        }
-    }
+    for (int h = 0; h < H; h++)
+        kernel_channel(exp((double)log_dt[h]), log_A_re + (size_t)h * Nh, A_im + (size_t)h * Nh,
+                       Cp + (size_t)h * Nh * 2, dirs == 2 ? Cp + ((size_t)H + h) * Nh * 2 : NULL,
+                       Nh, L, K + (size_t)h * L, dirs == 2 ? K + ((size_t)H + h) * L : NULL);
 }
 
 /* For a real loss and K = 2 Re f(w) with f holomorphic in a complex parameter w,
@@ -86,68 +97,73 @@ void ts_s4_kernel(const ts_s4 *s, const float *params, float *K)
  *   dA:   f' = C (dt z / A - E / A) S + C' dt U      (dE/dA, d z^l/dA)
  *   d dt: f' = C z S + C' A U                         (real: dK/d dt = 2 Re f')
  * and the chain rule to log(-Re A) (times Re A) and log dt (times dt). */
-void ts_s4_kernel_backward(const ts_s4 *s, const float *params, const float *dK, float *dparams)
+/* one channel h of ts_s4_kernel_backward */
+TS_CLONES static void kernel_bwd_channel(const ts_s4 *s, const float *params, const float *dK,
+                                         float *dparams, int h)
 {
     const int H = s->c.H, L = s->c.L, Nh = s->Nh, dirs = s->dirs;
     const float *log_dt = params + s->p.log_dt, *log_A_re = params + s->p.log_A_re;
     const float *A_im = params + s->p.A_im, *Cp = params + s->p.C;
     float *g_log_dt = dparams + s->p.log_dt, *g_log_A_re = dparams + s->p.log_A_re;
     float *g_A_im = dparams + s->p.A_im, *gC = dparams + s->p.C;
-    int nt = s->nthreads < omp_get_max_threads() ? s->nthreads : omp_get_max_threads();
 
-    #pragma omp parallel for schedule(static) num_threads(nt)
-    for (int h = 0; h < H; h++) {
-        double dt = exp((double)log_dt[h]);
-        double g_dt = 0;
-        for (int n0 = 0; n0 < Nh; n0 += KB) {
-            int nb = Nh - n0 < KB ? Nh - n0 : KB;
-            /* S, U of a block of modes and both directions in one pass over l;
-             * the modes are independent chains, so the inner loops vectorise */
-            double zr[KB], zi[KB], pr[KB], pi[KB];
-            double Sr[2][KB], Si[2][KB], Ur[2][KB], Ui[2][KB];
-            double complex av[KB], zv[KB];
+    double dt = exp((double)log_dt[h]);
+    double g_dt = 0;
+    for (int n0 = 0; n0 < Nh; n0 += KB) {
+        int nb = Nh - n0 < KB ? Nh - n0 : KB;
+        /* S, U of a block of modes and both directions in one pass over l;
+         * the modes are independent chains, so the inner loops vectorise */
+        double zr[KB], zi[KB], pr[KB], pi[KB];
+        double Sr[2][KB], Si[2][KB], Ur[2][KB], Ui[2][KB];
+        double complex av[KB], zv[KB];
+        for (int k = 0; k < KB; k++) {
+            int n = n0 + (k < nb ? k : 0);
+            av[k] = -exp((double)log_A_re[h * Nh + n]) + I * (double)A_im[h * Nh + n];
+            zv[k] = cexp(dt * av[k]);
+            zr[k] = creal(zv[k]); zi[k] = cimag(zv[k]);
+            pr[k] = 1; pi[k] = 0;
+            for (int d = 0; d < 2; d++) Sr[d][k] = Si[d][k] = Ur[d][k] = Ui[d][k] = 0;
+        }
+        const float *G0 = dK + (size_t)h * L, *G1 = dirs == 2 ? dK + ((size_t)H + h) * L : G0;
+        for (int l = 0; l < L; l++) {
+            double g0 = G0[l], g1 = G1[l], g0l = g0 * l, g1l = g1 * l;
             for (int k = 0; k < KB; k++) {
-                int n = n0 + (k < nb ? k : 0);
-                av[k] = -exp((double)log_A_re[h * Nh + n]) + I * (double)A_im[h * Nh + n];
-                zv[k] = cexp(dt * av[k]);
-                zr[k] = creal(zv[k]); zi[k] = cimag(zv[k]);
-                pr[k] = 1; pi[k] = 0;
-                for (int d = 0; d < 2; d++) Sr[d][k] = Si[d][k] = Ur[d][k] = Ui[d][k] = 0;
-            }
-            const float *G0 = dK + (size_t)h * L, *G1 = dirs == 2 ? dK + ((size_t)H + h) * L : G0;
-            for (int l = 0; l < L; l++) {
-                double g0 = G0[l], g1 = G1[l], g0l = g0 * l, g1l = g1 * l;
-                for (int k = 0; k < KB; k++) {
-                    Sr[0][k] += g0 * pr[k]; Si[0][k] += g0 * pi[k];
-                    Ur[0][k] += g0l * pr[k]; Ui[0][k] += g0l * pi[k];
-                    Sr[1][k] += g1 * pr[k]; Si[1][k] += g1 * pi[k];
-                    Ur[1][k] += g1l * pr[k]; Ui[1][k] += g1l * pi[k];
-                    double t = pr[k] * zr[k] - pi[k] * zi[k];
-                    pi[k] = pr[k] * zi[k] + pi[k] * zr[k];
-                    pr[k] = t;
-                }
-            }
-            for (int k = 0; k < nb; k++) {
-                int n = n0 + k;
-                double complex a = av[k], z = zv[k], E = (z - 1.0) / a;
-                double complex fa = 0, fdt = 0;
-                for (int d = 0; d < dirs; d++) {
-                    double complex S = Sr[d][k] + I * Si[d][k], U = Ur[d][k] + I * Ui[d][k];
-                    size_t ci = (((size_t)d * H + h) * Nh + n) * 2;
-                    double complex c = Cp[ci] + I * Cp[ci + 1], cp = c * E;
-                    double complex fc = E * S;
-                    gC[ci] += (float)(2.0 * creal(fc));
-                    gC[ci + 1] += (float)(-2.0 * cimag(fc));
-                    fa += c * (dt * z / a - E / a) * S + cp * dt * U;
-                    fdt += c * z * S + cp * a * U;
-                }
-                g_log_A_re[h * Nh + n] += (float)(2.0 * creal(fa) * creal(a));
-                g_A_im[h * Nh + n] += (float)(-2.0 * cimag(fa));
-                g_dt += 2.0 * creal(fdt);
+                Sr[0][k] += g0 * pr[k]; Si[0][k] += g0 * pi[k];
+                Ur[0][k] += g0l * pr[k]; Ui[0][k] += g0l * pi[k];
+                Sr[1][k] += g1 * pr[k]; Si[1][k] += g1 * pi[k];
+                Ur[1][k] += g1l * pr[k]; Ui[1][k] += g1l * pi[k];
+                double t = pr[k] * zr[k] - pi[k] * zi[k];
+                pi[k] = pr[k] * zi[k] + pi[k] * zr[k];
+                pr[k] = t;
             }
         }
-        g_log_dt[h] += (float)(g_dt * dt);
+        for (int k = 0; k < nb; k++) {
+            int n = n0 + k;
+            double complex a = av[k], z = zv[k], E = (z - 1.0) / a;
+            double complex fa = 0, fdt = 0;
+            for (int d = 0; d < dirs; d++) {
+                double complex S = Sr[d][k] + I * Si[d][k], U = Ur[d][k] + I * Ui[d][k];
+                size_t ci = (((size_t)d * H + h) * Nh + n) * 2;
+                double complex c = Cp[ci] + I * Cp[ci + 1], cp = c * E;
+                double complex fc = E * S;
+                gC[ci] += (float)(2.0 * creal(fc));
+                gC[ci + 1] += (float)(-2.0 * cimag(fc));
+                fa += c * (dt * z / a - E / a) * S + cp * dt * U;
+                fdt += c * z * S + cp * a * U;
+            }
+            g_log_A_re[h * Nh + n] += (float)(2.0 * creal(fa) * creal(a));
+            g_A_im[h * Nh + n] += (float)(-2.0 * cimag(fa));
+            g_dt += 2.0 * creal(fdt);
+        }
     }
+    g_log_dt[h] += (float)(g_dt * dt);
+}
+
+void ts_s4_kernel_backward(const ts_s4 *s, const float *params, const float *dK, float *dparams)
+{
+    int nt = s->nthreads < omp_get_max_threads() ? s->nthreads : omp_get_max_threads();
+    #pragma omp parallel for schedule(static) num_threads(nt)
+    for (int h = 0; h < s->c.H; h++) kernel_bwd_channel(s, params, dK, dparams, h);
 }
 
 /* ---------------------------------------------------------------------------
@@ -207,6 +223,72 @@ static void load_padded(float *re, const float *row, int L, int M)
     memset(re + L, 0, sizeof(float) * (M - L));
 }
 
+/* ---- row kernels of the FFT path (one per CPU level, vmath.h); spectra are
+ * (re, im) pairs ---- */
+
+/* a *= k over F complex values */
+TS_CLONES static void spec_mul(float *restrict a, const float *restrict k, int F)
+{
+    #pragma omp simd
+    for (int f = 0; f < F; f++) {
+        float ar = a[2 * f], ai = a[2 * f + 1];
+        a[2 * f] = ar * k[2 * f] - ai * k[2 * f + 1];
+        a[2 * f + 1] = ar * k[2 * f + 1] + ai * k[2 * f];
+    }
+}
+
+/* a *= conj(k) */
+TS_CLONES static void spec_mul_conj(float *restrict a, const float *restrict k, int F)
+{
+    #pragma omp simd
+    for (int f = 0; f < F; f++) {
+        float ar = a[2 * f], ai = a[2 * f + 1];
+        a[2 * f] = ar * k[2 * f] + ai * k[2 * f + 1];
+        a[2 * f + 1] = ai * k[2 * f] - ar * k[2 * f + 1];
+    }
+}
+
+/* acc += y conj(x) */
+TS_CLONES static void spec_acc_conj(float *restrict acc, const float *restrict y,
+                                    const float *restrict x, int F)
+{
+    #pragma omp simd
+    for (int f = 0; f < F; f++) {
+        float yr = y[2 * f], yi = y[2 * f + 1], xr = x[2 * f], xi = x[2 * f + 1];
+        acc[2 * f] += yr * xr + yi * xi;
+        acc[2 * f + 1] += yi * xr - yr * xi;
+    }
+}
+
+/* sum of a[t] b[t] in double: 8 partial sums (lane j takes t = j mod 8), then
+ * added up in a fixed order */
+TS_CLONES static double dot_d(const float *restrict a, const float *restrict b, int n)
+{
+    double p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int t = 0;
+    for (; t + 8 <= n; t += 8)
+        #pragma omp simd
+        for (int j = 0; j < 8; j++) p[j] += (double)a[t + j] * b[t + j];
+    for (int j = 0; t + j < n; j++) p[j] += (double)a[t + j] * b[t + j];
+    return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+}
+
+/* y = c + d x */
+TS_CLONES static void row_set(float *restrict y, const float *restrict c, float d,
+                              const float *restrict x, int n)
+{
+    #pragma omp simd
+    for (int t = 0; t < n; t++) y[t] = c[t] + d * x[t];
+}
+
+/* y += c + d x */
+TS_CLONES static void row_add(float *restrict y, const float *restrict c, float d,
+                              const float *restrict x, int n)
+{
+    #pragma omp simd
+    for (int t = 0; t < n; t++) y[t] += c[t] + d * x[t];
+}
+
 void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
                         float *y, float *Khat, float *scratch)
 {
@@ -260,14 +342,9 @@ void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const fl
             const float *kh = Khat + (size_t)h * s->khat_stride;
             load_padded(fb.re, xr, L, M);
             fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)fb.A);
-            for (int f = 0; f < F; f++) {
-                float ar = fb.A[2 * f], ai = fb.A[2 * f + 1];
-                fb.A[2 * f] = ar * kh[2 * f] - ai * kh[2 * f + 1];
-                fb.A[2 * f + 1] = ar * kh[2 * f + 1] + ai * kh[2 * f];
-            }
+            spec_mul(fb.A, kh, F);
             fftwf_execute_dft_c2r(c2r, (fftwf_complex *)fb.A, fb.re);
-            float *yr = y + (size_t)bh * L;
-            for (int t = 0; t < L; t++) yr[t] = fb.re[t] + D[h] * xr[t];
+            row_set(y + (size_t)bh * L, fb.re, D[h], xr, L);
         }
     }
 }
@@ -334,25 +411,16 @@ void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, cons
             double gD = 0;
             for (int b = 0; b < B; b++) {
                 const float *xr = x + ((size_t)b * H + h) * L, *gy = dy + ((size_t)b * H + h) * L;
-                for (int t = 0; t < L; t++) gD += (double)gy[t] * xr[t];
+                gD += dot_d(gy, xr, L);
                 load_padded(fb.re, xr, L, M);
                 fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)fb.A);
                 load_padded(fb.re, gy, L, M);
                 fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)fb.B);
-                for (int f = 0; f < F; f++) {      /* acc += dY conj(X) */
-                    float yr = fb.B[2 * f], yi = fb.B[2 * f + 1], xr2 = fb.A[2 * f], xi = fb.A[2 * f + 1];
-                    acc[2 * f] += yr * xr2 + yi * xi;
-                    acc[2 * f + 1] += yi * xr2 - yr * xi;
-                }
+                spec_acc_conj(acc, fb.B, fb.A, F);   /* acc += dY conj(X) */
                 if (dx) {
-                    for (int f = 0; f < F; f++) {  /* dY conj(Khat) */
-                        float yr = fb.B[2 * f], yi = fb.B[2 * f + 1];
-                        fb.B[2 * f] = yr * kh[2 * f] + yi * kh[2 * f + 1];
-                        fb.B[2 * f + 1] = yi * kh[2 * f] - yr * kh[2 * f + 1];
-                    }
+                    spec_mul_conj(fb.B, kh, F);      /* dY conj(Khat) */
                     fftwf_execute_dft_c2r(c2r, (fftwf_complex *)fb.B, fb.re);
-                    float *gx = dx + ((size_t)b * H + h) * L;
-                    for (int t = 0; t < L; t++) gx[t] += fb.re[t] + D[h] * gy[t];
+                    row_add(dx + ((size_t)b * H + h) * L, fb.re, D[h], gy, L);
                 }
             }
             fftwf_execute_dft_c2r(c2r, (fftwf_complex *)acc, fb.re);

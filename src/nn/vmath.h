@@ -14,6 +14,19 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Hot element-wise kernels are compiled for AVX-512, AVX2 and the x86-64-v2
+ * baseline; the loader picks the widest the CPU has (an ifunc), so the binary
+ * still runs everywhere. The Makefile builds with -ffp-contract=off: no FMA
+ * contraction, so a vector body and its scalar tail round alike and the
+ * results do not depend on how the work is split over threads. Put the
+ * attribute on a plain function that a parallel loop calls: GCC outlines
+ * OpenMP regions into functions without it. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define TS_CLONES
+#endif
+
 static inline float v_exp(float x)
 {
     x = x < -87.0f ? -87.0f : x;
