@@ -8,7 +8,42 @@
 
 #include <math.h>
 
+#include "vmath.h"
+
 #define LB 64
+
+/* one block of nl <= LB positions of one item: xb, ob point at its first
+ * position; mean, rstd at its first (b, l) */
+TS_CLONES static void ln_fwd_block(float *ob, float *mean, float *rstd, const float *xb,
+                                   const float *gamma, const float *beta, int C, int L, int nl)
+{
+    float m[LB], v[LB];
+    #pragma omp simd
+    for (int j = 0; j < nl; j++) m[j] = v[j] = 0.0f;
+    for (int c = 0; c < C; c++)
+        #pragma omp simd
+        for (int j = 0; j < nl; j++) m[j] += xb[(size_t)c * L + j];
+    #pragma omp simd
+    for (int j = 0; j < nl; j++) m[j] /= (float)C;
+    for (int c = 0; c < C; c++)
+        #pragma omp simd
+        for (int j = 0; j < nl; j++) {
+            float d = xb[(size_t)c * L + j] - m[j];
+            v[j] += d * d;
+        }
+    #pragma omp simd
+    for (int j = 0; j < nl; j++) {
+        v[j] = 1.0f / sqrtf(v[j] / (float)C + TS_LAYERNORM_EPS);
+        mean[j] = m[j];
+        rstd[j] = v[j];
+    }
+    for (int c = 0; c < C; c++) {
+        float ga = gamma[c], be = beta[c];
+        #pragma omp simd
+        for (int j = 0; j < nl; j++)
+            ob[(size_t)c * L + j] = (xb[(size_t)c * L + j] - m[j]) * v[j] * ga + be;
+    }
+}
 
 void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
                           const float *gamma, const float *beta, int B, int C, int L)
@@ -18,33 +53,74 @@ void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
     for (int job = 0; job < B * nblk; job++) {
         int bi = job / nblk, l0 = (job % nblk) * LB;
         int nl = L - l0 < LB ? L - l0 : LB;
-        const float *xb = x + (size_t)bi * C * L + l0;
-        float *ob = out + (size_t)bi * C * L + l0;
-        float m[LB], v[LB];
+        size_t off = (size_t)bi * C * L + l0;
+        ln_fwd_block(out + off, mean + (size_t)bi * L + l0, rstd + (size_t)bi * L + l0, x + off,
+                     gamma, beta, C, L, nl);
+    }
+}
+
+/* dgamma[c], dbeta[c]: LB running sums across positions (vectorised), each
+ * summing over b in order, then added up in order */
+TS_CLONES static void ln_bwd_param_channel(float *dgamma, float *dbeta, const float *dout,
+                                           const float *x, const float *mean,
+                                           const float *rstd, int B, int C, int L, int c)
+{
+    float sg = 0.0f, sb = 0.0f;
+    for (int l0 = 0; l0 < L; l0 += LB) {
+        int nl = L - l0 < LB ? L - l0 : LB;
+        float ag[LB], ab[LB];
         #pragma omp simd
-        for (int j = 0; j < nl; j++) m[j] = v[j] = 0.0f;
-        for (int c = 0; c < C; c++)
-            #pragma omp simd
-            for (int j = 0; j < nl; j++) m[j] += xb[(size_t)c * L + j];
-        #pragma omp simd
-        for (int j = 0; j < nl; j++) m[j] /= (float)C;
-        for (int c = 0; c < C; c++)
+        for (int j = 0; j < nl; j++) ag[j] = ab[j] = 0.0f;
+        for (int bi = 0; bi < B; bi++) {
+            size_t off = ((size_t)bi * C + c) * L + l0;
+            const float *xr = x + off, *gr = dout + off;
+            const float *mr = mean + (size_t)bi * L + l0, *rr = rstd + (size_t)bi * L + l0;
             #pragma omp simd
             for (int j = 0; j < nl; j++) {
-                float d = xb[(size_t)c * L + j] - m[j];
-                v[j] += d * d;
+                ag[j] += gr[j] * (xr[j] - mr[j]) * rr[j];
+                ab[j] += gr[j];
             }
+        }
+        for (int j = 0; j < nl; j++) {
+            sg += ag[j];
+            sb += ab[j];
+        }
+    }
+    dgamma[c] += sg;
+    dbeta[c] += sb;
+}
+
+/* dx of one block of nl <= LB positions of one item (pointers at its start):
+ * dx = rstd (g - mean_c(g) - xhat mean_c(g xhat)), g = dout * gamma */
+TS_CLONES static void ln_bwd_dx_block(float *db, const float *gb, const float *xb,
+                                      const float *mr, const float *rr, const float *gamma,
+                                      int C, int L, int nl)
+{
+    float s1[LB], s2[LB];
+    #pragma omp simd
+    for (int j = 0; j < nl; j++) s1[j] = s2[j] = 0.0f;
+    for (int c = 0; c < C; c++) {
+        float ga = gamma[c];
         #pragma omp simd
         for (int j = 0; j < nl; j++) {
-            v[j] = 1.0f / sqrtf(v[j] / (float)C + TS_LAYERNORM_EPS);
-            mean[(size_t)bi * L + l0 + j] = m[j];
-            rstd[(size_t)bi * L + l0 + j] = v[j];
+            float g = gb[(size_t)c * L + j] * ga;
+            float xh = (xb[(size_t)c * L + j] - mr[j]) * rr[j];
+            s1[j] += g;
+            s2[j] += g * xh;
         }
-        for (int c = 0; c < C; c++) {
-            float ga = gamma[c], be = beta[c];
-            #pragma omp simd
-            for (int j = 0; j < nl; j++)
-                ob[(size_t)c * L + j] = (xb[(size_t)c * L + j] - m[j]) * v[j] * ga + be;
+    }
+    #pragma omp simd
+    for (int j = 0; j < nl; j++) {
+        s1[j] /= (float)C;
+        s2[j] /= (float)C;
+    }
+    for (int c = 0; c < C; c++) {
+        float ga = gamma[c];
+        #pragma omp simd
+        for (int j = 0; j < nl; j++) {
+            float g = gb[(size_t)c * L + j] * ga;
+            float xh = (xb[(size_t)c * L + j] - mr[j]) * rr[j];
+            db[(size_t)c * L + j] += rr[j] * (g - s1[j] - xh * s2[j]);
         }
     }
 }
@@ -53,71 +129,16 @@ void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *
                            const float *x, const float *mean, const float *rstd,
                            const float *gamma, int B, int C, int L)
 {
-    /* parameter gradients: one channel per iteration; LB running sums across
-     * positions (vectorised), each summing over b in order, then added up in order */
     #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 32768)
-    for (int c = 0; c < C; c++) {
-        float sg = 0.0f, sb = 0.0f;
-        for (int l0 = 0; l0 < L; l0 += LB) {
-            int nl = L - l0 < LB ? L - l0 : LB;
-            float ag[LB], ab[LB];
-            #pragma omp simd
-            for (int j = 0; j < nl; j++) ag[j] = ab[j] = 0.0f;
-            for (int bi = 0; bi < B; bi++) {
-                size_t off = ((size_t)bi * C + c) * L + l0;
-                const float *xr = x + off, *gr = dout + off;
-                const float *mr = mean + (size_t)bi * L + l0, *rr = rstd + (size_t)bi * L + l0;
-                #pragma omp simd
-                for (int j = 0; j < nl; j++) {
-                    ag[j] += gr[j] * (xr[j] - mr[j]) * rr[j];
-                    ab[j] += gr[j];
-                }
-            }
-            for (int j = 0; j < nl; j++) {
-                sg += ag[j];
-                sb += ab[j];
-            }
-        }
-        dgamma[c] += sg;
-        dbeta[c] += sb;
-    }
+    for (int c = 0; c < C; c++) ln_bwd_param_channel(dgamma, dbeta, dout, x, mean, rstd, B, C, L, c);
     if (!dx) return;
-    /* dx = rstd (g - mean_c(g) - xhat mean_c(g xhat)), g = dout * gamma */
     int nblk = (L + LB - 1) / LB;
     #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 32768)
     for (int job = 0; job < B * nblk; job++) {
         int bi = job / nblk, l0 = (job % nblk) * LB;
         int nl = L - l0 < LB ? L - l0 : LB;
         size_t off = (size_t)bi * C * L + l0;
-        const float *xb = x + off, *gb = dout + off;
-        float *db = dx + off;
-        const float *mr = mean + (size_t)bi * L + l0, *rr = rstd + (size_t)bi * L + l0;
-        float s1[LB], s2[LB];
-        #pragma omp simd
-        for (int j = 0; j < nl; j++) s1[j] = s2[j] = 0.0f;
-        for (int c = 0; c < C; c++) {
-            float ga = gamma[c];
-            #pragma omp simd
-            for (int j = 0; j < nl; j++) {
-                float g = gb[(size_t)c * L + j] * ga;
-                float xh = (xb[(size_t)c * L + j] - mr[j]) * rr[j];
-                s1[j] += g;
-                s2[j] += g * xh;
-            }
-        }
-        #pragma omp simd
-        for (int j = 0; j < nl; j++) {
-            s1[j] /= (float)C;
-            s2[j] /= (float)C;
-        }
-        for (int c = 0; c < C; c++) {
-            float ga = gamma[c];
-            #pragma omp simd
-            for (int j = 0; j < nl; j++) {
-                float g = gb[(size_t)c * L + j] * ga;
-                float xh = (xb[(size_t)c * L + j] - mr[j]) * rr[j];
-                db[(size_t)c * L + j] += rr[j] * (g - s1[j] - xh * s2[j]);
-            }
-        }
+        ln_bwd_dx_block(dx + off, dout + off, x + off, mean + (size_t)bi * L + l0,
+                        rstd + (size_t)bi * L + l0, gamma, C, L, nl);
     }
 }
