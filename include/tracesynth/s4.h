@@ -22,7 +22,8 @@
  * which is SSSD's bidirectional kernel (k0 padded, k1 flipped into the upper
  * half of a length-2L circular convolution). The two directions have their own
  * C and share log_dt and A, as the reference's 2-channel kernel does.
- * Long sequences convolve through FFTW r2c/c2r of size M >= 2L, short ones with
+ * Long sequences convolve through complex FFTs of size M >= 2L (two real rows
+ * per transform, as real and imaginary parts), short ones with
  * a direct O(L^2) loop (TS_S4_CONV_AUTO picks by L; both give the same result
  * to float rounding).
  *
@@ -82,11 +83,11 @@ typedef struct {
     int Nh;              /* N / 2 */
     int use_fft;         /* resolved convolution path */
     int M;               /* FFT size (>= 2L, 2^a 3^b 5^c); 0 on the direct path */
-    int khat_stride;     /* floats per channel of a kernel spectrum: 2 (M/2+1) rounded up
-                            to 64 bytes */
+    int khat_stride;     /* floats per channel of a kernel spectrum: 2 M (all M complex
+                            bins) rounded up to 64 bytes */
     int nthreads;        /* most OpenMP threads used (the scratch is sized for them) */
     ts_s4_layout p;
-    void *plan_r2c, *plan_c2r;   /* fftwf_plan */
+    void *plan_fwd, *plan_inv;   /* fftwf_plan: complex DFT of size M, forward and inverse */
 } ts_s4;
 
 void ts_s4_layout_of(const ts_s4_config *c, ts_s4_layout *out);

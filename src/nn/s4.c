@@ -73,20 +73,20 @@ int ts_s4_init(ts_s4 *s, const ts_s4_config *c)
     ts_s4_layout_of(c, &s->p);
     if (s->use_fft) {
         s->M = fft_size(2 * c->L);
-        s->khat_stride = (int)a16((size_t)(s->M / 2 + 1) * 2);
-        float *re = fftwf_malloc(sizeof(float) * s->M);
-        fftwf_complex *sp = fftwf_malloc(sizeof(fftwf_complex) * (s->M / 2 + 1));
-        if (!re || !sp) {
-            fftwf_free(re);
-            fftwf_free(sp);
+        s->khat_stride = (int)a16((size_t)s->M * 2);
+        fftwf_complex *a = fftwf_malloc(sizeof(fftwf_complex) * s->M);
+        fftwf_complex *b = fftwf_malloc(sizeof(fftwf_complex) * s->M);
+        if (!a || !b) {
+            fftwf_free(a);
+            fftwf_free(b);
             return ts_fail("s4: out of memory for FFT size %d", s->M);
         }
         /* ESTIMATE: the same plan, hence the same rounding, on every run */
-        s->plan_r2c = fftwf_plan_dft_r2c_1d(s->M, re, sp, FFTW_ESTIMATE);
-        s->plan_c2r = fftwf_plan_dft_c2r_1d(s->M, sp, re, FFTW_ESTIMATE);
-        fftwf_free(re);
-        fftwf_free(sp);
-        if (!s->plan_r2c || !s->plan_c2r) {
+        s->plan_fwd = fftwf_plan_dft_1d(s->M, a, b, FFTW_FORWARD, FFTW_ESTIMATE);
+        s->plan_inv = fftwf_plan_dft_1d(s->M, a, b, FFTW_BACKWARD, FFTW_ESTIMATE);
+        fftwf_free(a);
+        fftwf_free(b);
+        if (!s->plan_fwd || !s->plan_inv) {
             ts_s4_free(s);
             return ts_fail("s4: FFTW could not plan size %d", s->M);
         }
@@ -96,9 +96,9 @@ int ts_s4_init(ts_s4 *s, const ts_s4_config *c)
 
 void ts_s4_free(ts_s4 *s)
 {
-    if (s->plan_r2c) fftwf_destroy_plan((fftwf_plan)s->plan_r2c);
-    if (s->plan_c2r) fftwf_destroy_plan((fftwf_plan)s->plan_c2r);
-    s->plan_r2c = s->plan_c2r = NULL;
+    if (s->plan_fwd) fftwf_destroy_plan((fftwf_plan)s->plan_fwd);
+    if (s->plan_inv) fftwf_destroy_plan((fftwf_plan)s->plan_inv);
+    s->plan_fwd = s->plan_inv = NULL;
 }
 
 /* ---------------------------------------------------------------------------

@@ -172,10 +172,14 @@ void ts_s4_kernel_backward(const ts_s4 *s, const float *params, const float *dK,
  * FFT path: the full kernel kf (M) holds K0 at [0, L) and K1 reversed at the
  * top, kf[M-1-m] = K1[m], so one circular convolution of x zero-padded to M
  * gives both directions (M >= 2L - 1 keeps them from overlapping). Its
- * spectrum, scaled by 1/M for the unnormalised c2r, is kept in Khat.
- *   forward:  y    = c2r(r2c(x) Khat)[:L]
- *   backward: dx   = c2r(r2c(dy) conj(Khat))[:L]          (correlation)
- *             dkf  = c2r(sum_b r2c(dy_b) conj(r2c(x_b))) / M
+ * spectrum Khat (all M bins, scaled by 1/M for the unnormalised inverse) is
+ * kept. kf is real, so two real rows of the same channel go through one
+ * complex transform as z = x_b + i x_b' (half the transforms of r2c/c2r):
+ *   forward:  y_b + i y_b'   = ifft(fft(x_b + i x_b') Khat)[:L]
+ *   backward: dx_b + i dx_b' = ifft(fft(dy_b + i dy_b') conj(Khat))[:L]
+ *             dkf = Re ifft(sum over pairs of fft(dy_b + i dy_b') conj(fft(x_b + i x_b'))) / M
+ * In the last line the product is sum_b DY_b conj(X_b) plus i times the
+ * spectrum of a real signal (the cross terms), which the real part drops.
  * Direct path: the same sums as shifted axpy loops over contiguous rows.
  * ------------------------------------------------------------------------- */
 
@@ -185,12 +189,8 @@ static int threads_of(const ts_s4 *s)
     return s->nthreads < m ? s->nthreads : m;
 }
 
-/* per-thread FFT buffers inside scratch: real (M), three spectra (M/2+1 complex) */
-static size_t fft_slot_floats(const ts_s4 *s)
-{
-    size_t F = (size_t)(s->M / 2 + 1) * 2;
-    return ((size_t)s->M + 16) + 3 * (F + 16) + 16;
-}
+/* per-thread FFT buffers inside scratch: four complex arrays of M */
+static size_t fft_slot_floats(const ts_s4 *s) { return 4 * ((size_t)2 * s->M + 16) + 16; }
 
 static float *align64(float *p)
 {
@@ -198,29 +198,23 @@ static float *align64(float *p)
     return (float *)((u + 63) & ~(uintptr_t)63);
 }
 
-typedef struct { float *re, *A, *B, *C; } fft_bufs;  /* spectra as (re, im) pairs */
+typedef struct { float *z, *Z, *W, *P; } fft_bufs;  /* complex as (re, im) pairs */
 
 static fft_bufs fft_slot(const ts_s4 *s, float *scratch, int tid)
 {
-    size_t F = (size_t)(s->M / 2 + 1) * 2;
+    size_t n = (size_t)2 * s->M;
     float *base = scratch + (size_t)tid * fft_slot_floats(s);
     fft_bufs b;
-    b.re = align64(base);
-    b.A = align64(b.re + s->M);
-    b.B = align64(b.A + F);
-    b.C = align64(b.B + F);
+    b.z = align64(base);
+    b.Z = align64(b.z + n);
+    b.W = align64(b.Z + n);
+    b.P = align64(b.W + n);
     return b;
 }
 
 size_t ts_s4_conv_scratch_size(const ts_s4 *s)
 {
     return s->use_fft ? (size_t)s->nthreads * fft_slot_floats(s) : 0;
-}
-
-static void load_padded(float *re, const float *row, int L, int M)
-{
-    memcpy(re, row, sizeof(float) * L);
-    memset(re + L, 0, sizeof(float) * (M - L));
 }
 
 /* ---- row kernels of the FFT path (one per CPU level, vmath.h); spectra are
@@ -273,20 +267,50 @@ TS_CLONES static double dot_d(const float *restrict a, const float *restrict b, 
     return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
 }
 
-/* y = c + d x */
-TS_CLONES static void row_set(float *restrict y, const float *restrict c, float d,
-                              const float *restrict x, int n)
+/* z (M complex) = a + i b zero-padded from L (b NULL: 0) */
+TS_CLONES static void pack2(float *restrict z, const float *restrict a, const float *restrict b,
+                            int L, int M)
 {
-    #pragma omp simd
-    for (int t = 0; t < n; t++) y[t] = c[t] + d * x[t];
+    if (b) {
+        #pragma omp simd
+        for (int t = 0; t < L; t++) {
+            z[2 * t] = a[t];
+            z[2 * t + 1] = b[t];
+        }
+    } else {
+        #pragma omp simd
+        for (int t = 0; t < L; t++) {
+            z[2 * t] = a[t];
+            z[2 * t + 1] = 0.0f;
+        }
+    }
+    memset(z + 2 * L, 0, sizeof(float) * 2 * (size_t)(M - L));
 }
 
-/* y += c + d x */
-TS_CLONES static void row_add(float *restrict y, const float *restrict c, float d,
-                              const float *restrict x, int n)
+/* ya = Re z + d xa, yb = Im z + d xb over L (yb, xb NULL: the first only) */
+TS_CLONES static void unpack_set(float *restrict ya, float *restrict yb, const float *restrict z,
+                                 float d, const float *restrict xa, const float *restrict xb,
+                                 int L)
 {
     #pragma omp simd
-    for (int t = 0; t < n; t++) y[t] += c[t] + d * x[t];
+    for (int t = 0; t < L; t++) ya[t] = z[2 * t] + d * xa[t];
+    if (yb) {
+        #pragma omp simd
+        for (int t = 0; t < L; t++) yb[t] = z[2 * t + 1] + d * xb[t];
+    }
+}
+
+/* the same, accumulated */
+TS_CLONES static void unpack_add(float *restrict ya, float *restrict yb, const float *restrict z,
+                                 float d, const float *restrict xa, const float *restrict xb,
+                                 int L)
+{
+    #pragma omp simd
+    for (int t = 0; t < L; t++) ya[t] += z[2 * t] + d * xa[t];
+    if (yb) {
+        #pragma omp simd
+        for (int t = 0; t < L; t++) yb[t] += z[2 * t + 1] + d * xb[t];
+    }
 }
 
 void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
@@ -318,33 +342,34 @@ void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const fl
         return;
     }
 
-    const int M = s->M, F = M / 2 + 1;
-    const fftwf_plan r2c = (fftwf_plan)s->plan_r2c, c2r = (fftwf_plan)s->plan_c2r;
+    const int M = s->M, P = (B + 1) / 2;   /* P pairs of rows (b, b + 1) */
+    const fftwf_plan pf = (fftwf_plan)s->plan_fwd, pi = (fftwf_plan)s->plan_inv;
     const float inv = 1.0f / (float)M;
     #pragma omp parallel num_threads(nt)
     {
         fft_bufs fb = fft_slot(s, scratch, omp_get_thread_num());
         #pragma omp for schedule(static)
         for (int h = 0; h < H; h++) {
-            memset(fb.re, 0, sizeof(float) * M);
-            memcpy(fb.re, K0 + (size_t)h * L, sizeof(float) * L);
-            if (K1) for (int m = 0; m < L; m++) fb.re[M - 1 - m] = K1[(size_t)h * L + m];
+            memset(fb.z, 0, sizeof(float) * 2 * M);
+            for (int l = 0; l < L; l++) fb.z[2 * l] = K0[(size_t)h * L + l];
+            if (K1) for (int m = 0; m < L; m++) fb.z[2 * (M - 1 - m)] = K1[(size_t)h * L + m];
             /* FFTW only ever sees the aligned per-thread buffers, so act and
              * scratch need no particular alignment */
-            fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)fb.A);
+            fftwf_execute_dft(pf, (fftwf_complex *)fb.z, (fftwf_complex *)fb.Z);
             float *kh = Khat + (size_t)h * s->khat_stride;
-            for (int f = 0; f < 2 * F; f++) kh[f] = fb.A[f] * inv;
+            for (int f = 0; f < 2 * M; f++) kh[f] = fb.Z[f] * inv;
         }
         #pragma omp for schedule(static)
-        for (int bh = 0; bh < B * H; bh++) {
-            int h = bh % H;
-            const float *xr = x + (size_t)bh * L;
-            const float *kh = Khat + (size_t)h * s->khat_stride;
-            load_padded(fb.re, xr, L, M);
-            fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)fb.A);
-            spec_mul(fb.A, kh, F);
-            fftwf_execute_dft_c2r(c2r, (fftwf_complex *)fb.A, fb.re);
-            row_set(y + (size_t)bh * L, fb.re, D[h], xr, L);
+        for (int job = 0; job < P * H; job++) {
+            int b0 = 2 * (job / H), h = job % H, two = b0 + 1 < B;
+            const float *xa = x + ((size_t)b0 * H + h) * L;
+            const float *xb = two ? xa + (size_t)H * L : NULL;
+            float *ya = y + ((size_t)b0 * H + h) * L;
+            pack2(fb.z, xa, xb, L, M);
+            fftwf_execute_dft(pf, (fftwf_complex *)fb.z, (fftwf_complex *)fb.Z);
+            spec_mul(fb.Z, Khat + (size_t)h * s->khat_stride, M);
+            fftwf_execute_dft(pi, (fftwf_complex *)fb.Z, (fftwf_complex *)fb.z);
+            unpack_set(ya, two ? ya + (size_t)H * L : NULL, fb.z, D[h], xa, xb, L);
         }
     }
 }
@@ -397,38 +422,43 @@ void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, cons
         return;
     }
 
-    const int M = s->M, F = M / 2 + 1;
-    const fftwf_plan r2c = (fftwf_plan)s->plan_r2c, c2r = (fftwf_plan)s->plan_c2r;
+    const int M = s->M;
+    const fftwf_plan pf = (fftwf_plan)s->plan_fwd, pi = (fftwf_plan)s->plan_inv;
     const float inv = 1.0f / (float)M;
     #pragma omp parallel num_threads(nt)
     {
         fft_bufs fb = fft_slot(s, scratch, omp_get_thread_num());
+        /* one channel per iteration: the sums over the batch stay in one thread */
         #pragma omp for schedule(static)
         for (int h = 0; h < H; h++) {
             const float *kh = Khat + (size_t)h * s->khat_stride;
-            float *acc = fb.C;
-            memset(acc, 0, sizeof(float) * 2 * F);
+            memset(fb.P, 0, sizeof(float) * 2 * M);
             double gD = 0;
-            for (int b = 0; b < B; b++) {
-                const float *xr = x + ((size_t)b * H + h) * L, *gy = dy + ((size_t)b * H + h) * L;
-                gD += dot_d(gy, xr, L);
-                load_padded(fb.re, xr, L, M);
-                fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)fb.A);
-                load_padded(fb.re, gy, L, M);
-                fftwf_execute_dft_r2c(r2c, fb.re, (fftwf_complex *)fb.B);
-                spec_acc_conj(acc, fb.B, fb.A, F);   /* acc += dY conj(X) */
+            for (int b0 = 0; b0 < B; b0 += 2) {
+                int two = b0 + 1 < B;
+                size_t off = ((size_t)b0 * H + h) * L;
+                const float *xa = x + off, *xb = two ? xa + HL : NULL;
+                const float *ga = dy + off, *gb = two ? ga + HL : NULL;
+                gD += dot_d(ga, xa, L);
+                if (two) gD += dot_d(gb, xb, L);
+                pack2(fb.z, xa, xb, L, M);
+                fftwf_execute_dft(pf, (fftwf_complex *)fb.z, (fftwf_complex *)fb.Z);
+                pack2(fb.z, ga, gb, L, M);
+                fftwf_execute_dft(pf, (fftwf_complex *)fb.z, (fftwf_complex *)fb.W);
+                spec_acc_conj(fb.P, fb.W, fb.Z, M);    /* P += dY conj(X) */
                 if (dx) {
-                    spec_mul_conj(fb.B, kh, F);      /* dY conj(Khat) */
-                    fftwf_execute_dft_c2r(c2r, (fftwf_complex *)fb.B, fb.re);
-                    row_add(dx + ((size_t)b * H + h) * L, fb.re, D[h], gy, L);
+                    spec_mul_conj(fb.W, kh, M);        /* dY conj(Khat) */
+                    fftwf_execute_dft(pi, (fftwf_complex *)fb.W, (fftwf_complex *)fb.z);
+                    float *da = dx + off;
+                    unpack_add(da, two ? da + HL : NULL, fb.z, D[h], ga, gb, L);
                 }
             }
-            fftwf_execute_dft_c2r(c2r, (fftwf_complex *)acc, fb.re);
+            fftwf_execute_dft(pi, (fftwf_complex *)fb.P, (fftwf_complex *)fb.z);
             float *g0 = dK + (size_t)h * L;
-            for (int j = 0; j < L; j++) g0[j] += fb.re[j] * inv;
+            for (int j = 0; j < L; j++) g0[j] += fb.z[2 * j] * inv;
             if (dirs == 2) {
                 float *g1 = dK + HL + (size_t)h * L;
-                for (int m = 0; m < L; m++) g1[m] += fb.re[M - 1 - m] * inv;
+                for (int m = 0; m < L; m++) g1[m] += fb.z[2 * (M - 1 - m)] * inv;
             }
             dD[h] += (float)gD;
         }
