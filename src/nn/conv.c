@@ -19,17 +19,41 @@
 #include <omp.h>
 #include <string.h>
 
+/* The weight gradient of a batch is summed in DW_GROUPS fixed groups of
+ * consecutive items: each group adds its items' products in order into its own
+ * partial, then the partials are added in group order. The sums do not depend
+ * on the thread count, and the whole batch is one parallel region (a region
+ * per item cost more in barriers than the GEMMs of small items). */
+#define DW_GROUPS 8
+
+static size_t a16(size_t n) { return (n + 15) & ~(size_t)15; }
+
+/* threads the scratch is sized for: every core (a thread count raised later up
+ * to the core count still fits) */
+static int conv_threads(void)
+{
+    int p = omp_get_num_procs();
+    return p < 1 ? 1 : p;
+}
+
+static int team_size(void)
+{
+    int m = omp_get_max_threads(), p = conv_threads();
+    return ts_parallel_ok() ? (m < p ? m : p) : 1;
+}
+
+/* per-thread col + dcol of one item (none for K = 1) */
+static size_t slot_floats(int Cin, int L, int K) { return K == 1 ? 0 : a16(2 * (size_t)Cin * K * L); }
+
 size_t ts_conv1d_scratch_size(int Cin, int Cout, int L, int K)
 {
-    (void)Cout;
-    return K == 1 ? 0 : 2 * (size_t)Cin * K * L;   /* col + dcol of one item */
+    return a16((size_t)DW_GROUPS * Cout * Cin * K) + (size_t)conv_threads() * slot_floats(Cin, L, K);
 }
 
 /* col (Cin*K, L) from x_b (Cin, L) */
 static void im2col(float *col, const float *xb, int Cin, int L, int K, int dil)
 {
     int half = K / 2;
-    #pragma omp parallel for schedule(static) if ((size_t)Cin * K * L > 32768)
     for (int i = 0; i < Cin; i++) {
         const float *xr = xb + (size_t)i * L;
         for (int k = 0; k < K; k++) {
@@ -46,61 +70,78 @@ static void im2col(float *col, const float *xb, int Cin, int L, int K, int dil)
 }
 
 /* dx_b (Cin, L) += scatter of dcol (Cin*K, L) */
-static void col2im_add(float *dxb, const float *dcol, int Cin, int L, int K, int dil)
+static void col2im_add(float *restrict dxb, const float *restrict dcol, int Cin, int L, int K,
+                       int dil)
 {
     int half = K / 2;
-    #pragma omp parallel for schedule(static) if ((size_t)Cin * K * L > 32768)
     for (int i = 0; i < Cin; i++) {
         float *dr = dxb + (size_t)i * L;
         for (int k = 0; k < K; k++) {
             const float *cr = dcol + ((size_t)i * K + k) * L;
             int s = (k - half) * dil;
             int lo = s < 0 ? -s : 0, hi = s > 0 ? L - s : L;
+            #pragma omp simd
             for (int l = lo; l < hi; l++) dr[l + s] += cr[l];
         }
     }
 }
 
-/* K = 1 (no scratch needed): one item per thread, each a plain single-threaded
- * GEMM, when there are items for every thread or when one item's product is too
- * small for ts_sgemm to split. One parallel region per call instead of one per
- * item; every element gets the same arithmetic as in ts_sgemm's blocks. */
-static int items_in_parallel(int B, int M, int N, int K)
+/* out_b (Cout, L) = b[o] per row, or 0 */
+static void fill_bias(float *restrict ob, const float *restrict b, int Cout, int L)
 {
-    return B > 1 && ts_parallel_ok() &&
-           (B >= omp_get_max_threads() || ts_sgemm_blocks(M, N, K) == 1);
+    for (int o = 0; o < Cout; o++) {
+        float v = b ? b[o] : 0.0f;
+        float *r = ob + (size_t)o * L;
+        #pragma omp simd
+        for (int l = 0; l < L; l++) r[l] = v;
+    }
+}
+
+/* one item: out_b = w . col(x_b) + b, single-threaded */
+static void forward_item(float *ob, const float *xb, const float *w, const float *b, int Cin,
+                         int Cout, int L, int K, int dil, float *col)
+{
+    const float *cb = xb;
+    if (K != 1) {
+        im2col(col, xb, Cin, L, K, dil);
+        cb = col;
+    }
+    if (b) fill_bias(ob, b, Cout, L);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, L, Cin * K, 1.0f, w, Cin * K, cb,
+                L, b ? 1.0f : 0.0f, ob, L);
 }
 
 void ts_conv1d_forward(float *out, const float *x, const float *w, const float *b,
                        int B, int Cin, int Cout, int L, int K, int dil, float *scratch)
 {
-    int CK = Cin * K;
-    if (K == 1 && items_in_parallel(B, Cout, L, Cin)) {
-        #pragma omp parallel for schedule(static)
-        for (int bi = 0; bi < B; bi++) {
-            float *ob = out + (size_t)bi * Cout * L;
-            if (b)
-                for (int o = 0; o < Cout; o++)
-                    for (int l = 0; l < L; l++) ob[(size_t)o * L + l] = b[o];
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, L, Cin, 1.0f, w, Cin,
-                        x + (size_t)bi * Cin * L, L, b ? 1.0f : 0.0f, ob, L);
+    const int CK = Cin * K, nt = team_size();
+    /* an item per thread when there are items for every thread (or an item's
+     * product is too small for ts_sgemm to split): one region per call. Every
+     * element gets the same arithmetic as in ts_sgemm's blocks. */
+    if (B > 1 && nt > 1 && (B >= nt || ts_sgemm_blocks(Cout, L, CK) == 1) &&
+        (K == 1 || scratch)) {
+        float *slots = scratch ? scratch + a16((size_t)DW_GROUPS * Cout * CK) : NULL;
+        #pragma omp parallel num_threads(nt)
+        {
+            float *col = K == 1 ? NULL : slots + (size_t)omp_get_thread_num() * slot_floats(Cin, L, K);
+            #pragma omp for schedule(static)
+            for (int bi = 0; bi < B; bi++)
+                forward_item(out + (size_t)bi * Cout * L, x + (size_t)bi * Cin * L, w, b, Cin,
+                             Cout, L, K, dil, col);
         }
         return;
     }
+    float *col = K == 1 ? NULL : scratch + a16((size_t)DW_GROUPS * Cout * CK);
     for (int bi = 0; bi < B; bi++) {
         const float *xb = x + (size_t)bi * Cin * L;
         float *ob = out + (size_t)bi * Cout * L;
-        const float *col = xb;
+        const float *cb = xb;
         if (K != 1) {
-            im2col(scratch, xb, Cin, L, K, dil);
-            col = scratch;
+            im2col(col, xb, Cin, L, K, dil);
+            cb = col;
         }
-        if (b) {
-            #pragma omp parallel for schedule(static) if ((size_t)Cout * L > 32768)
-            for (int o = 0; o < Cout; o++)
-                for (int l = 0; l < L; l++) ob[(size_t)o * L + l] = b[o];
-        }
-        ts_sgemm(0, 0, Cout, L, CK, 1.0f, w, CK, col, L, b ? 1.0f : 0.0f, ob, L);
+        if (b) fill_bias(ob, b, Cout, L);
+        ts_sgemm(0, 0, Cout, L, CK, 1.0f, w, CK, cb, L, b ? 1.0f : 0.0f, ob, L);
     }
 }
 
@@ -130,36 +171,64 @@ void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, cons
                         const float *w, int B, int Cin, int Cout, int L, int K, int dil,
                         float *scratch)
 {
-    int CK = Cin * K;
-    float *col = scratch, *dcol = scratch ? scratch + (size_t)CK * L : NULL;
+    const int CK = Cin * K;
+    const size_t nw = (size_t)Cout * CK;
     if (db) bias_grad_bcl(db, dout, B, Cout, L);
-    int dx_items = dx && K == 1 && items_in_parallel(B, Cin, L, Cout);
-    if (dx_items) {
-        /* dx_b (Cin x L) += w^T (Cin x Cout) . dout_b, one item per thread */
-        #pragma omp parallel for schedule(static)
-        for (int bi = 0; bi < B; bi++)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Cin, L, Cout, 1.0f, w, Cin,
-                        dout + (size_t)bi * Cout * L, L, 1.0f, dx + (size_t)bi * Cin * L, L);
-        dx = NULL;
-    }
-    for (int bi = 0; bi < B; bi++) {
-        const float *xb = x + (size_t)bi * Cin * L;
-        const float *gb = dout + (size_t)bi * Cout * L;
-        const float *cb = xb;
-        if (K != 1) {
-            im2col(col, xb, Cin, L, K, dil);
-            cb = col;
+    if (B < 1) return;
+    if (!scratch) {
+        /* K = 1 without scratch: a GEMM per item over the threads, in order */
+        for (int bi = 0; bi < B; bi++) {
+            const float *xb = x + (size_t)bi * Cin * L, *gb = dout + (size_t)bi * Cout * L;
+            ts_sgemm(0, 1, Cout, Cin, L, 1.0f, gb, L, xb, L, 1.0f, dw, Cin);
+            if (dx) ts_sgemm(1, 0, Cin, L, Cout, 1.0f, w, Cin, gb, L, 1.0f, dx + (size_t)bi * Cin * L, L);
         }
-        /* dw (Cout x CK) += dout_b (Cout x L) . col_b^T */
-        ts_sgemm(0, 1, Cout, CK, L, 1.0f, gb, L, cb, L, 1.0f, dw, CK);
-        if (!dx) continue;
-        float *dxb = dx + (size_t)bi * Cin * L;
-        if (K == 1) {
-            /* dx_b (Cin x L) += w^T (Cin x Cout) . dout_b */
-            ts_sgemm(1, 0, Cin, L, Cout, 1.0f, w, Cin, gb, L, 1.0f, dxb, L);
-        } else {
-            ts_sgemm(1, 0, CK, L, Cout, 1.0f, w, CK, gb, L, 0.0f, dcol, L);
-            col2im_add(dxb, dcol, Cin, L, K, dil);
+        return;
+    }
+    float *part = scratch, *slots = scratch + a16((size_t)DW_GROUPS * nw);
+    const int nt = team_size();
+    int gl[DW_GROUPS], ng = 0;   /* the groups that have items, in order */
+    for (int g = 0; g < DW_GROUPS; g++)
+        if ((g + 1) * B / DW_GROUPS > g * B / DW_GROUPS) gl[ng++] = g;
+    #pragma omp parallel num_threads(nt)
+    {
+        float *col = K == 1 ? NULL : slots + (size_t)omp_get_thread_num() * slot_floats(Cin, L, K);
+        float *dcol = K == 1 ? NULL : col + (size_t)CK * L;
+        #pragma omp for schedule(static)
+        for (int g = 0; g < DW_GROUPS; g++) {
+            int b0 = g * B / DW_GROUPS, b1 = (g + 1) * B / DW_GROUPS;
+            float *pg = part + (size_t)g * nw;
+            for (int bi = b0; bi < b1; bi++) {
+                const float *xb = x + (size_t)bi * Cin * L, *gb = dout + (size_t)bi * Cout * L;
+                const float *cb = xb;
+                if (K != 1) {
+                    im2col(col, xb, Cin, L, K, dil);
+                    cb = col;
+                }
+                /* partial (Cout x CK) (+)= dout_b (Cout x L) . col_b^T */
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Cout, CK, L, 1.0f, gb, L, cb,
+                            L, bi == b0 ? 0.0f : 1.0f, pg, CK);
+                if (!dx) continue;
+                float *dxb = dx + (size_t)bi * Cin * L;
+                if (K == 1) {   /* dx_b (Cin x L) += w^T (Cin x Cout) . dout_b */
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Cin, L, Cout, 1.0f, w, Cin,
+                                gb, L, 1.0f, dxb, L);
+                } else {
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, CK, L, Cout, 1.0f, w, CK,
+                                gb, L, 0.0f, dcol, L);
+                    col2im_add(dxb, dcol, Cin, L, K, dil);
+                }
+            }
+        }
+        /* dw += the partials in group order */
+        const long nchunk = (long)((nw + 1023) / 1024);
+        #pragma omp for schedule(static)
+        for (long c = 0; c < nchunk; c++) {
+            size_t i0 = (size_t)c * 1024, i1 = i0 + 1024 < nw ? i0 + 1024 : nw;
+            for (size_t i = i0; i < i1; i++) {
+                float s = part[(size_t)gl[0] * nw + i];
+                for (int g = 1; g < ng; g++) s += part[(size_t)gl[g] * nw + i];
+                dw[i] += s;
+            }
         }
     }
 }
