@@ -135,6 +135,10 @@ size_t ts_s4_conv_scratch_size(const ts_s4 *s);
  * path (else unused, may be NULL there) */
 void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
                         float *y, float *Khat, float *scratch);
+/* ts_s4_kernel then ts_s4_conv_forward, with one parallel region fewer: on
+ * the FFT path each channel's kernel and spectrum are made together */
+void ts_s4_ssm_forward(const ts_s4 *s, const float *params, const float *x, int B, float *K,
+                       float *Khat, float *y, float *scratch);
 /* dK (dirs, H, L), dD (H), dx (B, H, L) or NULL: accumulated from dy */
 void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, const float *D,
                          const float *x, const float *dy, int B, float *dK, float *dD,

@@ -37,10 +37,7 @@ TS_CLONES static void relu_bwd_k(float *dx, const float *dout, const float *x, s
 TS_CLONES static void gelu_fwd_k(float *out, const float *x, size_t n)
 {
     #pragma omp simd
-    for (size_t i = 0; i < n; i++) {
-        float v = x[i];
-        out[i] = 0.5f * v * (1.0f + v_erf_e(v * INV_SQRT2, v_exp(-0.5f * v * v)));
-    }
+    for (size_t i = 0; i < n; i++) out[i] = v_gelu(x[i]);
 }
 
 TS_CLONES static void gelu_bwd_k(float *dx, const float *dout, const float *x, size_t n)

@@ -206,16 +206,15 @@ void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, f
                    float *act, float *scratch)
 {
     const int H = s->c.H, L = s->c.L;
-    const size_t n = (size_t)B * H * L;
     const ts_s4_layout *p = &s->p;
     act_view a = act_of(s, B, act);
     float *conv_scr = scratch, *lin_scr = conv_scr + a16(ts_s4_conv_scratch_size(s));
 
-    ts_s4_kernel(s, params, a.K);
-    ts_s4_conv_forward(s, a.K, params + p->D, x, B, a.y, a.Khat, conv_scr);
-    ts_gelu_forward(a.g, a.y, n);
+    ts_s4_ssm_forward(s, params, x, B, a.K, a.Khat, a.y, conv_scr);
+    ts_gelu_forward(a.g, a.y, (size_t)B * H * L);
     ts_conv1d_forward(a.r, a.g, params + p->W, params + p->bias, B, H, H, L, 1, 1, lin_scr);
     float *r = a.r;
+    const size_t n = (size_t)B * H * L;
     #pragma omp parallel for simd schedule(static)
     for (size_t i = 0; i < n; i++) r[i] += x[i];
     ts_layernorm_forward(out, a.mean, a.rstd, a.r, params + p->ln_g, params + p->ln_b, B, H, L);

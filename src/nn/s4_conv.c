@@ -313,6 +313,54 @@ TS_CLONES static void unpack_add(float *restrict ya, float *restrict yb, const f
     }
 }
 
+/* the FFT path of the forward: Khat from K, or K (and Khat) from params when
+ * params is not NULL (kernel and spectrum of a channel in one go); then y.
+ * One parallel region. */
+static void fft_forward(const ts_s4 *s, const float *params, float *K, const float *D,
+                        const float *x, int B, float *y, float *Khat, float *scratch)
+{
+    const int H = s->c.H, L = s->c.L, dirs = s->dirs, Nh = s->Nh;
+    const int nt = threads_of(s);
+    const int M = s->M, P = (B + 1) / 2;   /* P pairs of rows (b, b + 1) */
+    const fftwf_plan pf = (fftwf_plan)s->plan_fwd, pi = (fftwf_plan)s->plan_inv;
+    const float inv = 1.0f / (float)M;
+    #pragma omp parallel num_threads(nt)
+    {
+        fft_bufs fb = fft_slot(s, scratch, omp_get_thread_num());
+        #pragma omp for schedule(static)
+        for (int h = 0; h < H; h++) {
+            float *k0 = K + (size_t)h * L, *k1 = dirs == 2 ? K + ((size_t)H + h) * L : NULL;
+            if (params) {
+                const float *Cp = params + s->p.C;
+                kernel_channel(exp((double)params[s->p.log_dt + h]),
+                               params + s->p.log_A_re + (size_t)h * Nh,
+                               params + s->p.A_im + (size_t)h * Nh, Cp + (size_t)h * Nh * 2,
+                               k1 ? Cp + ((size_t)H + h) * Nh * 2 : NULL, Nh, L, k0, k1);
+            }
+            memset(fb.z, 0, sizeof(float) * 2 * M);
+            for (int l = 0; l < L; l++) fb.z[2 * l] = k0[l];
+            if (k1) for (int m = 0; m < L; m++) fb.z[2 * (M - 1 - m)] = k1[m];
+            /* FFTW only ever sees the aligned per-thread buffers, so act and
+             * scratch need no particular alignment */
+            fftwf_execute_dft(pf, (fftwf_complex *)fb.z, (fftwf_complex *)fb.Z);
+            float *kh = Khat + (size_t)h * s->khat_stride;
+            for (int f = 0; f < 2 * M; f++) kh[f] = fb.Z[f] * inv;
+        }
+        #pragma omp for schedule(static)
+        for (int job = 0; job < P * H; job++) {
+            int b0 = 2 * (job / H), h = job % H, two = b0 + 1 < B;
+            size_t off = ((size_t)b0 * H + h) * L, HL = (size_t)H * L;
+            const float *xa = x + off, *xb = two ? xa + HL : NULL;
+            float *ya = y + off;
+            pack2(fb.z, xa, xb, L, M);
+            fftwf_execute_dft(pf, (fftwf_complex *)fb.z, (fftwf_complex *)fb.Z);
+            spec_mul(fb.Z, Khat + (size_t)h * s->khat_stride, M);
+            fftwf_execute_dft(pi, (fftwf_complex *)fb.Z, (fftwf_complex *)fb.z);
+            unpack_set(ya, two ? ya + HL : NULL, fb.z, D[h], xa, xb, L);
+        }
+    }
+}
+
 void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
                         float *y, float *Khat, float *scratch)
 {
@@ -342,36 +390,18 @@ void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const fl
         return;
     }
 
-    const int M = s->M, P = (B + 1) / 2;   /* P pairs of rows (b, b + 1) */
-    const fftwf_plan pf = (fftwf_plan)s->plan_fwd, pi = (fftwf_plan)s->plan_inv;
-    const float inv = 1.0f / (float)M;
-    #pragma omp parallel num_threads(nt)
-    {
-        fft_bufs fb = fft_slot(s, scratch, omp_get_thread_num());
-        #pragma omp for schedule(static)
-        for (int h = 0; h < H; h++) {
-            memset(fb.z, 0, sizeof(float) * 2 * M);
-            for (int l = 0; l < L; l++) fb.z[2 * l] = K0[(size_t)h * L + l];
-            if (K1) for (int m = 0; m < L; m++) fb.z[2 * (M - 1 - m)] = K1[(size_t)h * L + m];
-            /* FFTW only ever sees the aligned per-thread buffers, so act and
-             * scratch need no particular alignment */
-            fftwf_execute_dft(pf, (fftwf_complex *)fb.z, (fftwf_complex *)fb.Z);
-            float *kh = Khat + (size_t)h * s->khat_stride;
-            for (int f = 0; f < 2 * M; f++) kh[f] = fb.Z[f] * inv;
-        }
-        #pragma omp for schedule(static)
-        for (int job = 0; job < P * H; job++) {
-            int b0 = 2 * (job / H), h = job % H, two = b0 + 1 < B;
-            const float *xa = x + ((size_t)b0 * H + h) * L;
-            const float *xb = two ? xa + (size_t)H * L : NULL;
-            float *ya = y + ((size_t)b0 * H + h) * L;
-            pack2(fb.z, xa, xb, L, M);
-            fftwf_execute_dft(pf, (fftwf_complex *)fb.z, (fftwf_complex *)fb.Z);
-            spec_mul(fb.Z, Khat + (size_t)h * s->khat_stride, M);
-            fftwf_execute_dft(pi, (fftwf_complex *)fb.Z, (fftwf_complex *)fb.z);
-            unpack_set(ya, two ? ya + (size_t)H * L : NULL, fb.z, D[h], xa, xb, L);
-        }
+    fft_forward(s, NULL, (float *)K, D, x, B, y, Khat, scratch);   /* K only read */
+}
+
+void ts_s4_ssm_forward(const ts_s4 *s, const float *params, const float *x, int B, float *K,
+                       float *Khat, float *y, float *scratch)
+{
+    if (s->use_fft) {
+        fft_forward(s, params, K, params + s->p.D, x, B, y, Khat, scratch);
+        return;
     }
+    ts_s4_kernel(s, params, K);
+    ts_s4_conv_forward(s, K, params + s->p.D, x, B, y, Khat, scratch);
 }
 
 void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, const float *D,

@@ -25,6 +25,12 @@
 #define TS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define TS_CLONES
+/* exact GELU x Phi(x) (nn.GELU()'s default) */
+static inline float v_gelu(float x)
+{
+    return 0.5f * x * (1.0f + v_erf_e(x * 0.70710678118654752440f, v_exp(-0.5f * x * x)));
+}
+
 #endif
 
 static inline float v_exp(float x)
@@ -70,6 +76,12 @@ static inline float v_erf_e(float x, float e)
     p = p * t - 0.284496736f;
     p = p * t + 0.254829592f;
     return copysignf(1.0f - p * t * e, x);
+}
+
+/* exact GELU x Phi(x) (nn.GELU()'s default) */
+static inline float v_gelu(float x)
+{
+    return 0.5f * x * (1.0f + v_erf_e(x * 0.70710678118654752440f, v_exp(-0.5f * x * x)));
 }
 
 #endif
