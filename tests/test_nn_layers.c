@@ -113,7 +113,8 @@ static float *run_all(int threads, size_t *n_out)
     int C1 = 32;                        /* K = 1 conv small enough to go item-parallel */
     size_t n1 = (size_t)B * C1 * L;
     size_t total = no + nx + nw + 2 * Cout + nx + nx + 2 * Cin + 1 + (size_t)B * L * 64 +
-                   (size_t)Nl * Out + (size_t)Out * In + 2 * n1 + (size_t)C1 * C1;
+                   (size_t)Nl * Out + (size_t)Out * In + 2 * n1 + (size_t)C1 * C1 +
+                   2 * n1 + (size_t)C1 * C1;
     float *res = zeros(total), *p = res;
     float *x = randv(nx, 1), *v = randv(nw, 1), *g = randv(Cout, 1), *b = randv(Cout, 1);
     float *dy = randv(no, 1);
@@ -146,6 +147,12 @@ static float *run_all(int threads, size_t *n_out)
     float *x1 = randv(n1, 1), *w1 = randv((size_t)C1 * C1, 1), *dy1 = randv(n1, 1);
     ts_conv1d_forward(p, x1, w1, NULL, B, C1, C1, L, 1, 1, NULL);
     ts_conv1d_backward(p + n1, p + 2 * n1, NULL, dy1, x1, w1, B, C1, C1, L, 1, 1, NULL);
+    p += 2 * n1 + (size_t)C1 * C1;
+    /* the same with scratch: items over threads, weight gradient in groups */
+    float *scr1 = zeros(ts_conv1d_scratch_size(C1, C1, L, 1));
+    ts_conv1d_forward(p, x1, w1, b, B, C1, C1, L, 1, 1, scr1);
+    ts_conv1d_backward(p + n1, p + 2 * n1, NULL, dy1, x1, w1, B, C1, C1, L, 1, 1, scr1);
+    free(scr1);
     free(x1); free(w1); free(dy1);
     *n_out = total;
     free(x); free(v); free(g); free(b); free(dy); free(scr); free(mean); free(rstd); free(logits);

@@ -107,6 +107,18 @@ int ts_s4_init_params(const ts_s4 *s, float *params, uint64_t seed);
  * (Re A_n = -1/2 for all). 0 / -1 + error. */
 int ts_s4_legs_eigs(int N, double *im);
 
+/* Inference with fixed parameters (denoising steps): the kernel and its
+ * spectra depend on the parameters only, so they can be made once per set of
+ * parameters and reused by every forward pass (they cost ~10% of a forward).
+ * cache: ts_s4_kernel_cache_size floats; ts_s4_kernel_cache fills it (scratch
+ * as for forward); ts_s4_forward_cached gives the same bits as ts_s4_forward
+ * with those parameters, but leaves act unfit for backward. Refill the cache
+ * whenever the parameters change. */
+size_t ts_s4_kernel_cache_size(const ts_s4 *s);
+void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float *scratch);
+void ts_s4_forward_cached(const ts_s4 *s, const float *params, const float *cache, const float *x,
+                          int B, float *out, float *act, float *scratch);
+
 /* floats of activation (written by forward, read by backward) and scratch */
 size_t ts_s4_act_size(const ts_s4 *s, int B);
 size_t ts_s4_scratch_size(const ts_s4 *s, int B);
@@ -139,6 +151,9 @@ void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const fl
  * the FFT path each channel's kernel and spectrum are made together */
 void ts_s4_ssm_forward(const ts_s4 *s, const float *params, const float *x, int B, float *K,
                        float *Khat, float *y, float *scratch);
+/* y as ts_s4_ssm_forward from a cache filled by ts_s4_kernel_cache */
+void ts_s4_ssm_forward_cached(const ts_s4 *s, const float *params, const float *cache,
+                              const float *x, int B, float *y, float *scratch);
 /* dK (dirs, H, L), dD (H), dx (B, H, L) or NULL: accumulated from dy */
 void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, const float *D,
                          const float *x, const float *dy, int B, float *dK, float *dD,

@@ -202,22 +202,39 @@ size_t ts_s4_scratch_size(const ts_s4 *s, int B)
     return 2 * BHL + a16((size_t)s->dirs * s->c.H * s->c.L) + tail;   /* backward's; forward needs less */
 }
 
+/* from y (in act): g = gelu(y), r = W g + bias + x, out = LayerNorm(r) */
+static void forward_tail(const ts_s4 *s, const float *params, const float *x, int B, float *out,
+                         const act_view *a, float *lin_scr)
+{
+    const int H = s->c.H, L = s->c.L;
+    const size_t n = (size_t)B * H * L;
+    const ts_s4_layout *p = &s->p;
+    ts_gelu_forward(a->g, a->y, n);
+    ts_conv1d_forward(a->r, a->g, params + p->W, params + p->bias, B, H, H, L, 1, 1, lin_scr);
+    float *r = a->r;
+    #pragma omp parallel for simd schedule(static)
+    for (size_t i = 0; i < n; i++) r[i] += x[i];
+    ts_layernorm_forward(out, a->mean, a->rstd, a->r, params + p->ln_g, params + p->ln_b, B, H, L);
+}
+
 void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, float *out,
                    float *act, float *scratch)
 {
-    const int H = s->c.H, L = s->c.L;
-    const ts_s4_layout *p = &s->p;
     act_view a = act_of(s, B, act);
     float *conv_scr = scratch, *lin_scr = conv_scr + a16(ts_s4_conv_scratch_size(s));
 
     ts_s4_ssm_forward(s, params, x, B, a.K, a.Khat, a.y, conv_scr);
-    ts_gelu_forward(a.g, a.y, (size_t)B * H * L);
-    ts_conv1d_forward(a.r, a.g, params + p->W, params + p->bias, B, H, H, L, 1, 1, lin_scr);
-    float *r = a.r;
-    const size_t n = (size_t)B * H * L;
-    #pragma omp parallel for simd schedule(static)
-    for (size_t i = 0; i < n; i++) r[i] += x[i];
-    ts_layernorm_forward(out, a.mean, a.rstd, a.r, params + p->ln_g, params + p->ln_b, B, H, L);
+    forward_tail(s, params, x, B, out, &a, lin_scr);
+}
+
+void ts_s4_forward_cached(const ts_s4 *s, const float *params, const float *cache, const float *x,
+                          int B, float *out, float *act, float *scratch)
+{
+    act_view a = act_of(s, B, act);
+    float *conv_scr = scratch, *lin_scr = conv_scr + a16(ts_s4_conv_scratch_size(s));
+
+    ts_s4_ssm_forward_cached(s, params, cache, x, B, a.y, conv_scr);
+    forward_tail(s, params, x, B, out, &a, lin_scr);
 }
 
 void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,

@@ -317,7 +317,8 @@ TS_CLONES static void unpack_add(float *restrict ya, float *restrict yb, const f
  * params is not NULL (kernel and spectrum of a channel in one go); then y.
  * One parallel region. */
 static void fft_forward(const ts_s4 *s, const float *params, float *K, const float *D,
-                        const float *x, int B, float *y, float *Khat, float *scratch)
+                        const float *x, int B, float *y, float *Khat, int khat_ready,
+                        float *scratch)
 {
     const int H = s->c.H, L = s->c.L, dirs = s->dirs, Nh = s->Nh;
     const int nt = threads_of(s);
@@ -327,6 +328,7 @@ static void fft_forward(const ts_s4 *s, const float *params, float *K, const flo
     #pragma omp parallel num_threads(nt)
     {
         fft_bufs fb = fft_slot(s, scratch, omp_get_thread_num());
+        if (!khat_ready) {
         #pragma omp for schedule(static)
         for (int h = 0; h < H; h++) {
             float *k0 = K + (size_t)h * L, *k1 = dirs == 2 ? K + ((size_t)H + h) * L : NULL;
@@ -345,6 +347,7 @@ static void fft_forward(const ts_s4 *s, const float *params, float *K, const flo
             fftwf_execute_dft(pf, (fftwf_complex *)fb.z, (fftwf_complex *)fb.Z);
             float *kh = Khat + (size_t)h * s->khat_stride;
             for (int f = 0; f < 2 * M; f++) kh[f] = fb.Z[f] * inv;
+        }
         }
         #pragma omp for schedule(static)
         for (int job = 0; job < P * H; job++) {
@@ -390,18 +393,45 @@ void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const fl
         return;
     }
 
-    fft_forward(s, NULL, (float *)K, D, x, B, y, Khat, scratch);   /* K only read */
+    fft_forward(s, NULL, (float *)K, D, x, B, y, Khat, 0, scratch);   /* K only read */
 }
 
 void ts_s4_ssm_forward(const ts_s4 *s, const float *params, const float *x, int B, float *K,
                        float *Khat, float *y, float *scratch)
 {
     if (s->use_fft) {
-        fft_forward(s, params, K, params + s->p.D, x, B, y, Khat, scratch);
+        fft_forward(s, params, K, params + s->p.D, x, B, y, Khat, 0, scratch);
         return;
     }
     ts_s4_kernel(s, params, K);
     ts_s4_conv_forward(s, K, params + s->p.D, x, B, y, Khat, scratch);
+}
+
+size_t ts_s4_kernel_cache_size(const ts_s4 *s)
+{
+    size_t nK = ((size_t)s->dirs * s->c.H * s->c.L + 15) & ~(size_t)15;
+    return nK + (s->use_fft ? (size_t)s->c.H * s->khat_stride : 0);
+}
+
+/* the cache: K (dirs, H, L) rounded to 16 floats | Khat (H, khat_stride) */
+void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float *scratch)
+{
+    size_t nK = ((size_t)s->dirs * s->c.H * s->c.L + 15) & ~(size_t)15;
+    ts_s4_kernel(s, params, cache);
+    if (!s->use_fft) return;
+    /* the spectra alone: a forward pass over an empty batch */
+    fft_forward(s, NULL, cache, params + s->p.D, NULL, 0, NULL, cache + nK, 0, scratch);
+}
+
+void ts_s4_ssm_forward_cached(const ts_s4 *s, const float *params, const float *cache,
+                              const float *x, int B, float *y, float *scratch)
+{
+    size_t nK = ((size_t)s->dirs * s->c.H * s->c.L + 15) & ~(size_t)15;
+    if (s->use_fft)
+        fft_forward(s, NULL, (float *)cache, params + s->p.D, x, B, y, (float *)cache + nK, 1,
+                    scratch);   /* cache only read */
+    else
+        ts_s4_conv_forward(s, cache, params + s->p.D, x, B, y, NULL, scratch);
 }
 
 void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, const float *D,
