@@ -254,17 +254,20 @@ TS_CLONES static void spec_acc_conj(float *restrict acc, const float *restrict y
     }
 }
 
-/* sum of a[t] b[t] in double: 8 partial sums (lane j takes t = j mod 8), then
- * added up in a fixed order */
+/* sum of a[t] b[t]: 16 float partial sums (lane j takes t = j mod 16, a
+ * dozen terms each for a row of 200), added up in double in a fixed order */
 TS_CLONES static double dot_d(const float *restrict a, const float *restrict b, int n)
 {
-    double p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    float p[16];
+    for (int j = 0; j < 16; j++) p[j] = 0.0f;
     int t = 0;
-    for (; t + 8 <= n; t += 8)
+    for (; t + 16 <= n; t += 16)
         #pragma omp simd
-        for (int j = 0; j < 8; j++) p[j] += (double)a[t + j] * b[t + j];
-    for (int j = 0; t + j < n; j++) p[j] += (double)a[t + j] * b[t + j];
-    return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+        for (int j = 0; j < 16; j++) p[j] += a[t + j] * b[t + j];
+    for (int j = 0; t + j < n; j++) p[j] += a[t + j] * b[t + j];
+    double s = 0;
+    for (int j = 0; j < 16; j++) s += (double)p[j];
+    return s;
 }
 
 /* z (M complex) = a + i b zero-padded from L (b NULL: 0) */
