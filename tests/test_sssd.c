@@ -222,6 +222,12 @@ static void inference_plan_matches(void)
     ts_sssd_forward(&n, &a, xt, obs, mask, t);
     ts_sssd_forward(&n, &b, xt, obs, mask, t);
     CHECK(memcmp(a.out, b.out, sizeof(float) * B * L) == 0);
+    /* the cached S4 kernels give the same bits */
+    ts_sssd_plan_cache_kernels(&n, &b);
+    CHECK(b.kcache_ready);
+    memset(b.out, 0, sizeof(float) * B * L);
+    ts_sssd_forward(&n, &b, xt, obs, mask, t);
+    CHECK(memcmp(a.out, b.out, sizeof(float) * B * L) == 0);
     double s = 0;
     for (int i = 0; i < B * L; i++) s += fabs(a.out[i]);
     CHECK(s > 0);

@@ -99,10 +99,17 @@ typedef struct {
     float *d_emb, *d_pt;      /* (B, emb_out), (B, C) */
     float *scratch;
     size_t scratch_floats;
+    float *kcache;            /* inference plans: S4 kernels of every layer (2 per block) */
+    size_t kcache_floats;     /* floats per S4 layer */
+    int    kcache_ready;
 } ts_sssd_plan;
 
 int  ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int train);
 void ts_sssd_plan_free(ts_sssd_plan *pl);
+/* inference plans (train = 0): make the S4 kernels of n's current parameters
+ * once, so that every later forward skips them (same bits). Valid until the
+ * parameters change: call again then. */
+void ts_sssd_plan_cache_kernels(const ts_sssd_net *n, ts_sssd_plan *pl);
 
 /* x_t (B, 1, L), obs (B, 1, L) the observed values (anything where mask is 0),
  * mask (B, 1, L) 1 = observed, steps (B) in [0, T) -> pl->out (B, 1, L) */

@@ -180,6 +180,10 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
                    (size_t)sets * (2 * nC + 3 * n2C + 2 * pl->s4_act) + 2 * nC /* fpre f */ +
                    al(BL) /* out */ + n2C /* t2c */;
     if (train) total += 2 * n2C + 2 * nC + al((size_t)B * c->emb_out) + al((size_t)B * C);
+    else {
+        pl->kcache_floats = al(ts_s4_kernel_cache_size(&pl->s4));
+        total += 2 * (size_t)c->layers * pl->kcache_floats;
+    }
     total += pl->scratch_floats;
     pl->floats = total;
     pl->mem = ts_alloc_aligned(total * sizeof(float));
@@ -213,6 +217,7 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
         GET(pl->d_pt, (size_t)B * C);
     }
     GET(pl->scratch, pl->scratch_floats);
+    if (!train) GET(pl->kcache, 2 * (size_t)c->layers * pl->kcache_floats);
 #undef GET
     if ((size_t)(q - pl->mem) > total) abort();   /* the plan above is wrong: a bug, not input */
     return 0;
@@ -223,6 +228,28 @@ void ts_sssd_plan_free(ts_sssd_plan *pl)
     ts_free_aligned(pl->mem);
     ts_s4_free(&pl->s4);
     memset(pl, 0, sizeof *pl);
+}
+
+void ts_sssd_plan_cache_kernels(const ts_sssd_net *n, ts_sssd_plan *pl)
+{
+    if (pl->train) return;
+    for (int i = 0; i < n->c.layers; i++) {
+        const float *bp = n->params + n->p.blk0 + (size_t)i * n->p.blk_size;
+        ts_s4_kernel_cache(&pl->s4, bp + n->p.s4a, pl->kcache + (size_t)(2 * i) * pl->kcache_floats, pl->scratch);
+        ts_s4_kernel_cache(&pl->s4, bp + n->p.s4b, pl->kcache + (size_t)(2 * i + 1) * pl->kcache_floats,
+                           pl->scratch);
+    }
+    pl->kcache_ready = 1;
+}
+
+/* S4 forward, from the kernel cache when the plan has one */
+static void s4_fwd(ts_sssd_plan *pl, const float *params, int which, const float *x, float *out, float *act)
+{
+    if (pl->kcache_ready)
+        ts_s4_forward_cached(&pl->s4, params, pl->kcache + (size_t)which * pl->kcache_floats, x, pl->B, out,
+                             act, pl->scratch);
+    else
+        ts_s4_forward(&pl->s4, params, x, pl->B, out, act, pl->scratch);
 }
 
 /* per-block activation slot (one shared set when not training) */
@@ -274,14 +301,14 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         ts_linear_forward(pt, pl->emb, bp + p->fc_w, bp + p->fc_b, B, c->emb_out, C);
         ts_add_bcast_forward(a, pl->h, pt, B, C, L);
         ts_conv1d_wn_forward(c3, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3, 1, S);
-        ts_s4_forward(&pl->s4, bp + p->s4a, c3, B, u, acta, S);
+        s4_fwd(pl, bp + p->s4a, 2 * i, c3, u, acta);
         ts_conv1d_wn_forward(pl->t2c, pl->cond, bp + p->cond_v, bp + p->cond_g, bp + p->cond_b, B, 2,
                              C2, L, 1, 1, S);
         const long nu = (long)(BL * C2);
         const float *cc = pl->t2c;
 #pragma omp parallel for schedule(static) if (nu > 65536)
         for (long j = 0; j < nu; j++) u[j] += cc[j];
-        ts_s4_forward(&pl->s4, bp + p->s4b, u, B, s2, actb, S);
+        s4_fwd(pl, bp + p->s4b, 2 * i + 1, u, s2, actb);
         ts_gate_forward(g, s2, B, C, L);
         /* rs (B, 2C, L): [res; skip] */
         ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, bp + p->rs_b, B, C, C2, L, 1, 1, S);

@@ -637,6 +637,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     if (ts_kv_check(&o->kv, "sssd-s4", (const char *const[]){NULL}) != 0) return -1;
     ts_sssd_plan pl;
     if (ts_sssd_plan_init(&pl, &m->net, B, (int)L, 0) != 0) return -1;
+    ts_sssd_plan_cache_kernels(&m->net, &pl);   /* parameters are fixed while sampling */
     size_t BL = (size_t)B * L;
     float *obs = ts_malloc(BL * sizeof(float)), *maskf = ts_malloc(BL * sizeof(float));
     float *xs = ts_malloc(BL * sizeof(float)), *scratch = ts_malloc(2 * BL * sizeof(float));
