@@ -24,6 +24,14 @@
 /* modes per block in the backward pass */
 #define KB 8
 
+/* 1 / a without the slow general complex division (a is never 0 here:
+ * Re a = -exp(.) < 0) */
+static inline double complex inv_c(double complex a)
+{
+    double r = creal(a), m = cimag(a), d = r * r + m * m;
+    return r / d - I * (m / d);
+}
+
 /* one channel: K0 (and K1 when c1) (L) from its modes. Per step l the sum over
  * modes runs in 8 lanes (lane j takes the modes n = j mod 8), added up in a
  * fixed order, so the loops vectorise over modes. */
@@ -47,7 +55,7 @@ TS_CLONES static void kernel_channel(double dt, const float *log_A_re, const flo
         for (int k = 0; k < nb; k++) {
             int n = n0 + k;
             double complex a = -exp((double)log_A_re[n]) + I * (double)A_im[n];
-            double complex z = cexp(dt * a), E = (z - 1.0) / a;
+            double complex z = cexp(dt * a), E = (z - 1.0) * inv_c(a);
             zr[k] = creal(z); zi[k] = cimag(z);
             for (int d = 0; d < (c1 ? 2 : 1); d++) {
                 const float *c = (d ? c1 : c0) + (size_t)n * 2;
@@ -139,7 +147,7 @@ TS_CLONES static void kernel_bwd_channel(const ts_s4 *s, const float *params, co
         }
         for (int k = 0; k < nb; k++) {
             int n = n0 + k;
-            double complex a = av[k], z = zv[k], E = (z - 1.0) / a;
+            double complex a = av[k], z = zv[k], ia = inv_c(a), E = (z - 1.0) * ia;
             double complex fa = 0, fdt = 0;
             for (int d = 0; d < dirs; d++) {
                 double complex S = Sr[d][k] + I * Si[d][k], U = Ur[d][k] + I * Ui[d][k];
@@ -148,7 +156,7 @@ TS_CLONES static void kernel_bwd_channel(const ts_s4 *s, const float *params, co
                 double complex fc = E * S;
                 gC[ci] += (float)(2.0 * creal(fc));
                 gC[ci + 1] += (float)(-2.0 * cimag(fc));
-                fa += c * (dt * z / a - E / a) * S + cp * dt * U;
+                fa += c * ((dt * z - E) * ia) * S + cp * dt * U;
                 fdt += c * z * S + cp * a * U;
             }
             g_log_A_re[h * Nh + n] += (float)(2.0 * creal(fa) * creal(a));
