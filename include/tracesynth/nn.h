@@ -80,7 +80,11 @@ void ts_conv1d_wn_init(float *v, float *g, float *b, int Cin, int Cout, int K, t
  * Conv1d, "same" padding: K odd, dilation d, padding d*(K-1)/2, stride 1.
  *   x (B, Cin, L) -> out (B, Cout, L); w (Cout, Cin, K); b (Cout) or NULL.
  * Each batch item is one GEMM: out_b (Cout x L) = w (Cout x Cin*K) . col(x_b),
- * where col(x_b) (Cin*K x L) is x_b itself for K = 1 (no copy).
+ * where col(x_b) (Cin*K x L) is x_b itself for K = 1 (no copy). With scratch,
+ * items run over the threads in one parallel region (per-thread col buffers,
+ * the weight gradient summed in fixed groups of items: the same bits for any
+ * thread count); for K = 1 scratch may be NULL (a GEMM per item, each split
+ * over the threads). The scratch size covers every core.
  * ------------------------------------------------------------------------- */
 size_t ts_conv1d_scratch_size(int Cin, int Cout, int L, int K);
 void ts_conv1d_forward(float *out, const float *x, const float *w, const float *b,

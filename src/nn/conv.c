@@ -11,7 +11,10 @@
  * slower than im2col + one GEMM; one GEMM over the whole batch, W . [x_0 .. x_B-1]
  * through transposed copies, ran 1-7% slower than a GEMM per item (the copies
  * cost more than the longer GEMM saves). Both reached ~98% of the core's SGEMM
- * rate with per-item GEMMs. */
+ * rate with per-item GEMMs.
+ * Threads: items go to threads, each with its own col buffer in scratch, so a
+ * call is one parallel region (per-item regions, three per item with im2col,
+ * made the barriers cost more than small GEMMs on 2 cores). */
 #include "tracesynth/nn.h"
 
 #include <cblas.h>
