@@ -506,6 +506,10 @@ static int model_train(ts_model **out, const ts_train_opts *o)
                      "\"lr\":%g,\"iters\":%ld,\"train_windows\":%zu,\"valid_windows\":%zu",
                      so.net.layers, so.net.C, so.net.N, np, ts_sssd_num_trainable(&m->net), m->T, B, L,
                      so.lr.lr, so.iters, tw->n, vs.n);
+    if (o->log_path && o->resume)
+        ts_train_log(o->log_path, "\"event\":\"resume\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
+                     "\"lr\":%g,\"best_valid_loss\":%.6g", o->resume, (long long)st.iter, so.iters, so.lr.lr,
+                     st.best);
 
     ts_progress prog;
     ts_progress_start(&prog, "train", so.iters);
@@ -631,7 +635,8 @@ static int eps_net(void *ctx, const float *xt, int t, float *eps)
 static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                        const ts_run_opts *o, int32_t *out, const char *label)
 {
-    int B = (int)(o->batch ? o->batch : (n < 32 ? n : 32));
+    size_t want = o->batch ? o->batch : 32;
+    int B = (int)(n < want ? n : want);   /* no batch larger than the work */
     int S = o->steps > 0 ? o->steps : m->T;
     if (S > m->T) return ts_fail("sssd-s4: --steps %d is more than the model's T = %d", S, m->T);
     if (ts_kv_check(&o->kv, "sssd-s4", (const char *const[]){NULL}) != 0) return -1;
