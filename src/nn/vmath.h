@@ -20,17 +20,12 @@
  * contraction, so a vector body and its scalar tail round alike and the
  * results do not depend on how the work is split over threads. Put the
  * attribute on a plain function that a parallel loop calls: GCC outlines
- * OpenMP regions into functions without it. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+ * OpenMP regions into functions without it. -DTS_NO_CLONES builds only the
+ * -march code (to test a single level: -march=x86-64-v2 or -v3). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(TS_NO_CLONES)
 #define TS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define TS_CLONES
-/* exact GELU x Phi(x) (nn.GELU()'s default) */
-static inline float v_gelu(float x)
-{
-    return 0.5f * x * (1.0f + v_erf_e(x * 0.70710678118654752440f, v_exp(-0.5f * x * x)));
-}
-
 #endif
 
 static inline float v_exp(float x)
