@@ -545,6 +545,60 @@ static void other_masks(void)
     toy_free(&t);
 }
 
+/* --samples N: the vote over N samples; 1 is the plain sampler, each output is the
+ * most frequent of the N single-sample outputs (sample 0 = the seed's own draw) */
+static void samples_vote(void)
+{
+    toy t;
+    toy_make(&t, 40, 24);
+    kvbuf kv;
+    tiny_kv(&kv, "4");
+    ts_train_opts o = toy_opts(&t, &kv);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
+    uint8_t *mask = ts_malloc(t.split.test.n * 24);
+    ts_mask_fill(mask, t.split.test.n, 24, 4, TS_MASK_CENTER, 0);
+    const char *k1[] = {"samples"}, *v1[] = {"1"}, *v3[] = {"3"}, *v0[] = {"0"};
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.steps = 4;
+    ro.seed = 7;
+    ts_windows plain, one, three, again;
+    REQUIRE(ts_model_impute(m, &t.split.test, mask, &ro, &plain) == 0);
+    ro.kv = (ts_kv){1, k1, v1};
+    REQUIRE(ts_model_impute(m, &t.split.test, mask, &ro, &one) == 0);
+    CHECK(memcmp(plain.data, one.data, plain.n * plain.len * sizeof(int32_t)) == 0);
+    ro.kv = (ts_kv){1, k1, v3};
+    REQUIRE(ts_model_impute(m, &t.split.test, mask, &ro, &three) == 0);
+    REQUIRE(ts_model_impute(m, &t.split.test, mask, &ro, &again) == 0);
+    CHECK(memcmp(three.data, again.data, three.n * three.len * sizeof(int32_t)) == 0);
+    /* sample v is the plain sampler seeded with seed ^ v * golden: vote by hand */
+    ts_windows s1, s2;
+    ro.kv = (ts_kv){0, NULL, NULL};
+    ro.seed = 7 ^ 0x9e3779b97f4a7c15ULL;
+    REQUIRE(ts_model_impute(m, &t.split.test, mask, &ro, &s1) == 0);
+    ro.seed = 7 ^ (2 * 0x9e3779b97f4a7c15ULL);
+    REQUIRE(ts_model_impute(m, &t.split.test, mask, &ro, &s2) == 0);
+    size_t differ = 0;
+    for (size_t i = 0; i < three.n * three.len; i++) {
+        int32_t a = plain.data[i], b = s1.data[i], c = s2.data[i];
+        int32_t want = (b == c && a != b) ? b : a;
+        CHECK(three.data[i] == want);
+        differ += a != b || b != c;
+        if (mask[i]) CHECK(three.data[i] == t.split.test.data[i]);
+    }
+    CHECK(differ > 0);   /* the samples do disagree somewhere, so the vote is exercised */
+    ts_windows_free(&s1); ts_windows_free(&s2);
+    ro.seed = 7;
+    ro.kv = (ts_kv){1, k1, v3};
+    ro.kv = (ts_kv){1, k1, v0};
+    CHECK(ts_model_impute(m, &t.split.test, mask, &ro, &again) == -1 && strstr(ts_error(), "--samples"));
+    ts_windows_free(&plain); ts_windows_free(&one); ts_windows_free(&three); ts_windows_free(&again);
+    free(mask);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 /* the command line: train, impute, generate, resume, and errors on one line */
 static void cli_round_trip(void)
 {
@@ -617,6 +671,7 @@ TEST_MAIN("sssd", {
     RUN(resume_is_exact);
     RUN(divergence_stops_and_keeps_files);
     RUN(other_masks);
+    RUN(samples_vote);
     RUN(cli_round_trip);
     RUN(bad_options);
 })

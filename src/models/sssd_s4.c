@@ -631,7 +631,22 @@ static int eps_net(void *ctx, const float *xt, int t, float *eps)
     return 0;
 }
 
-/* x (n, L) IDs (NULL: generate), mask (n, L) 1 = observed (NULL: all missing) */
+/* the most frequent of n IDs at v[0], v[stride], ...; ties go to the earliest sample */
+static int32_t majority(const int32_t *v, size_t stride, int n)
+{
+    int32_t best = v[0];
+    int best_count = 0;
+    for (int i = 0; i < n; i++) {
+        int c = 0;
+        for (int j = 0; j < n; j++) c += v[(size_t)j * stride] == v[(size_t)i * stride];
+        if (c > best_count) { best_count = c; best = v[(size_t)i * stride]; }
+    }
+    return best;
+}
+
+/* x (n, L) IDs (NULL: generate), mask (n, L) 1 = observed (NULL: all missing).
+ * With --samples N > 1, each window is sampled N times and every position takes
+ * the most frequent ID: a diffusion sample is noisy, its mode over samples is not. */
 static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                        const ts_run_opts *o, int32_t *out, const char *label)
 {
@@ -639,7 +654,10 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     int B = (int)(n < want ? n : want);   /* no batch larger than the work */
     int S = o->steps > 0 ? o->steps : m->T;
     if (S > m->T) return ts_fail("sssd-s4: --steps %d is more than the model's T = %d", S, m->T);
-    if (ts_kv_check(&o->kv, "sssd-s4", (const char *const[]){NULL}) != 0) return -1;
+    if (ts_kv_check(&o->kv, "sssd-s4", (const char *const[]){"samples", NULL}) != 0) return -1;
+    long nsamp = 1;
+    if (ts_kv_long(&o->kv, "samples", 1, &nsamp) != 0) return -1;
+    if (nsamp < 1 || nsamp > 1000) return ts_fail("sssd-s4: --samples %ld: expected 1 to 1000", nsamp);
     ts_sssd_plan pl;
     if (ts_sssd_plan_init(&pl, &m->net, B, (int)L, 0) != 0) return -1;
     ts_sssd_plan_cache_kernels(&m->net, &pl);   /* parameters are fixed while sampling */
@@ -647,9 +665,10 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     float *obs = ts_malloc(BL * sizeof(float)), *maskf = ts_malloc(BL * sizeof(float));
     float *xs = ts_malloc(BL * sizeof(float)), *scratch = ts_malloc(2 * BL * sizeof(float));
     int32_t *steps = ts_malloc((size_t)B * sizeof(int32_t));
+    int32_t *votes = nsamp > 1 ? ts_malloc((size_t)nsamp * BL * sizeof(int32_t)) : NULL;
     size_t nbatch = (n + (size_t)B - 1) / (size_t)B;
     ts_progress prog;
-    ts_progress_start(&prog, label, (long)(nbatch * (size_t)S));
+    ts_progress_start(&prog, label, (long)(nbatch * (size_t)S * (size_t)nsamp));
     prog.enabled = o->progress;
     eps_ctx ctx = {m, &pl, obs, maskf, steps, &prog, 0};
     int rc = 0;
@@ -664,13 +683,24 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
                 obs[k] = observed ? id_to_value(m, x[i]) : 0.0f;
             }
         }
-        ts_rng r;
-        ts_rng_fork(&r, o->seed, j);   /* batch j draws the same noise whatever came before */
-        rc = ts_diffusion_sample(&m->diff, eps_net, &ctx, BL, S, mask ? obs : NULL, mask ? maskf : NULL,
-                                 &r, xs, scratch, NULL);
+        for (long v = 0; v < nsamp && rc == 0; v++) {
+            /* batch j, sample v draws the same noise whatever came before; sample 0
+             * is the single-sample result */
+            ts_rng r;
+            ts_rng_fork(&r, v ? o->seed ^ ((uint64_t)v * 0x9e3779b97f4a7c15ULL) : o->seed, j);
+            rc = ts_diffusion_sample(&m->diff, eps_net, &ctx, BL, S, mask ? obs : NULL,
+                                     mask ? maskf : NULL, &r, xs, scratch, NULL);
+            if (votes)
+                for (size_t i = 0; i < BL; i++) votes[(size_t)v * BL + i] = value_to_id(m, xs[i]);
+        }
         for (int b = 0; b < B && rc == 0 && s + (size_t)b < n; b++)
-            for (size_t l = 0; l < L; l++) out[(s + (size_t)b) * L + l] = value_to_id(m, xs[(size_t)b * L + l]);
+            for (size_t l = 0; l < L; l++) {
+                size_t k = (size_t)b * L + l;
+                out[(s + (size_t)b) * L + l] =
+                    votes ? majority(votes + k, BL, (int)nsamp) : value_to_id(m, xs[k]);
+            }
     }
+    free(votes);
     ts_progress_end(&prog);
     free(obs); free(maskf); free(xs); free(scratch); free(steps);
     ts_sssd_plan_free(&pl);
@@ -712,7 +742,9 @@ const ts_model_ops ts_model_sssd_s4 = {
         "  --train-ssm 0|1       also train S4's step sizes and state matrix (0: fixed,\n"
         "                        as the reference)\n"
         "  --log-every N         a training-log line every N iterations (10)\n"
-        "  impute/generate: --steps S (T: DDPM; fewer: DDIM), --batch B (32)",
+        "  impute/generate: --steps S (T: DDPM; fewer: DDIM), --batch B (32),\n"
+        "                 --samples N: N samples per window, each event the most\n"
+        "                 frequent of them (1)\n",
     .train = model_train,
     .save = model_save,
     .load = model_load,
