@@ -148,26 +148,29 @@ void ts_conv1d_forward(float *out, const float *x, const float *w, const float *
     }
 }
 
-/* db[o] += sum over b, l of dout[b, o, l]: per channel, 64 running sums across
- * positions (vectorised) each over b in order, then added up in order */
+/* db[o] += sum over b, l of dout[b, o, l]: 64 running sums across positions
+ * (vectorised) each over b in order, then added up in order */
+static void bias_grad_channel(float *db, const float *dout, int B, int C, int L, int o)
+{
+    float s = 0.0f;
+    for (int l0 = 0; l0 < L; l0 += 64) {
+        int nl = L - l0 < 64 ? L - l0 : 64;
+        float acc[64];
+        for (int j = 0; j < nl; j++) acc[j] = 0.0f;
+        for (int bi = 0; bi < B; bi++) {
+            const float *r = dout + ((size_t)bi * C + o) * L + l0;
+            #pragma omp simd
+            for (int j = 0; j < nl; j++) acc[j] += r[j];
+        }
+        for (int j = 0; j < nl; j++) s += acc[j];
+    }
+    db[o] += s;
+}
+
 static void bias_grad_bcl(float *db, const float *dout, int B, int C, int L)
 {
     #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 65536)
-    for (int o = 0; o < C; o++) {
-        float s = 0.0f;
-        for (int l0 = 0; l0 < L; l0 += 64) {
-            int nl = L - l0 < 64 ? L - l0 : 64;
-            float acc[64];
-            for (int j = 0; j < nl; j++) acc[j] = 0.0f;
-            for (int bi = 0; bi < B; bi++) {
-                const float *r = dout + ((size_t)bi * C + o) * L + l0;
-                #pragma omp simd
-                for (int j = 0; j < nl; j++) acc[j] += r[j];
-            }
-            for (int j = 0; j < nl; j++) s += acc[j];
-        }
-        db[o] += s;
-    }
+    for (int o = 0; o < C; o++) bias_grad_channel(db, dout, B, C, L, o);
 }
 
 void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
@@ -176,9 +179,9 @@ void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, cons
 {
     const int CK = Cin * K;
     const size_t nw = (size_t)Cout * CK;
-    if (db) bias_grad_bcl(db, dout, B, Cout, L);
     if (B < 1) return;
     if (!scratch) {
+        if (db) bias_grad_bcl(db, dout, B, Cout, L);
         /* K = 1 without scratch: a GEMM per item over the threads, in order */
         for (int bi = 0; bi < B; bi++) {
             const float *xb = x + (size_t)bi * Cin * L, *gb = dout + (size_t)bi * Cout * L;
@@ -196,6 +199,10 @@ void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, cons
     {
         float *col = K == 1 ? NULL : slots + (size_t)omp_get_thread_num() * slot_floats(Cin, L, K);
         float *dcol = K == 1 ? NULL : col + (size_t)CK * L;
+        if (db) {   /* db apart from the rest: no barrier after it */
+            #pragma omp for schedule(static) nowait
+            for (int o = 0; o < Cout; o++) bias_grad_channel(db, dout, B, Cout, L, o);
+        }
         #pragma omp for schedule(static)
         for (int g = 0; g < DW_GROUPS; g++) {
             int b0 = g * B / DW_GROUPS, b1 = (g + 1) * B / DW_GROUPS;

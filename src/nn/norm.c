@@ -129,16 +129,20 @@ void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *
                            const float *x, const float *mean, const float *rstd,
                            const float *gamma, int B, int C, int L)
 {
-    #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 32768)
-    for (int c = 0; c < C; c++) ln_bwd_param_channel(dgamma, dbeta, dout, x, mean, rstd, B, C, L, c);
-    if (!dx) return;
-    int nblk = (L + LB - 1) / LB;
-    #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 32768)
-    for (int job = 0; job < B * nblk; job++) {
-        int bi = job / nblk, l0 = (job % nblk) * LB;
-        int nl = L - l0 < LB ? L - l0 : LB;
-        size_t off = (size_t)bi * C * L + l0;
-        ln_bwd_dx_block(dx + off, dout + off, x + off, mean + (size_t)bi * L + l0,
-                        rstd + (size_t)bi * L + l0, gamma, C, L, nl);
+    const int nblk = (L + LB - 1) / LB, njob = dx ? B * nblk : 0;
+    /* one region: the parameter sums and dx write different arrays */
+    #pragma omp parallel if ((size_t)B * C * L > 32768)
+    {
+        #pragma omp for schedule(static) nowait
+        for (int c = 0; c < C; c++)
+            ln_bwd_param_channel(dgamma, dbeta, dout, x, mean, rstd, B, C, L, c);
+        #pragma omp for schedule(static)
+        for (int job = 0; job < njob; job++) {
+            int bi = job / nblk, l0 = (job % nblk) * LB;
+            int nl = L - l0 < LB ? L - l0 : LB;
+            size_t off = (size_t)bi * C * L + l0;
+            ln_bwd_dx_block(dx + off, dout + off, x + off, mean + (size_t)bi * L + l0,
+                            rstd + (size_t)bi * L + l0, gamma, C, L, nl);
+        }
     }
 }
