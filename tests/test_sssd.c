@@ -591,6 +591,7 @@ static void samples_vote(void)
     ts_windows_free(&s1); ts_windows_free(&s2);
     ro.seed = 7;
     ro.kv = (ts_kv){1, k1, v3};
+    ts_windows_free(&again);
     ro.kv = (ts_kv){1, k1, v0};
     CHECK(ts_model_impute(m, &t.split.test, mask, &ro, &again) == -1 && strstr(ts_error(), "--samples"));
     ts_windows_free(&plain); ts_windows_free(&one); ts_windows_free(&three); ts_windows_free(&again);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct {
     const char *name;
@@ -32,8 +33,21 @@ static void usage(FILE *f)
     fprintf(f, "\n'tracesynth COMMAND --help' describes a command.\n");
 }
 
+/* OpenMP's default busy-waiting makes a two-thread step 10-80x slower as soon as
+ * another process holds a core; a short spin keeps the quiet-machine speed and
+ * degrades gracefully. The runtime reads its settings when the program loads,
+ * so set it and start again (once: the new image finds it set). The user's
+ * own OMP_WAIT_POLICY or GOMP_SPINCOUNT is respected. */
+static void set_spin_policy(char **argv)
+{
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")) return;
+    if (setenv("GOMP_SPINCOUNT", "1000", 1) != 0) return;
+    execv("/proc/self/exe", argv);   /* on failure, carry on with the default policy */
+}
+
 int main(int argc, char **argv)
 {
+    set_spin_policy(argv);
     if (argc < 2) {
         usage(stderr);
         return 2;
