@@ -6,7 +6,7 @@
 set -e
 B=${TRACESYNTH:-build/tracesynth}
 O=out/demo
-ITERS=${SSSD_ITERS:-300}
+ITERS=${SSSD_ITERS:-1500}
 rm -rf "$O"
 mkdir -p "$O"
 
