@@ -123,6 +123,9 @@ const char *ts_split_name(ts_split_kind k);
 int  ts_split_make(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
                    size_t nwin, ts_split *out);
 void ts_split_free(ts_split *s);
+/* valid IDs of a split's data are [0, result): the vocabulary size when events are named,
+ * else one past the largest ID in the stream and in every part of the split */
+int32_t ts_split_n_ids(const ts_dataset *d, const ts_split *sp);
 /* share (0..1) of test windows found verbatim among the train windows; train rows longer
  * than test->len (e.g. a stream as one row) match as contiguous substrings. Hashing, O(total). */
 double ts_audit_overlap(const ts_windows *train, const ts_windows *test);

@@ -222,15 +222,7 @@ int bench_impute(int argc, char **argv)
                 cli_fail();
                 goto done;
             }
-            int32_t n_ids = d.vocab.n;
-            if (n_ids == 0) {
-                const ts_windows *ws[3] = {&sp.train, &sp.valid, &sp.test};
-                n_ids = ts_ids_span(d.stream.ids, d.stream.n);
-                for (int j = 0; j < 3; j++) {
-                    int32_t s = ts_ids_span(ws[j]->data, ws[j]->n * ws[j]->len);
-                    if (s > n_ids) n_ids = s;
-                }
-            }
+            int32_t n_ids = ts_split_n_ids(&d, &sp);
             ts_train_opts o;
             memset(&o, 0, sizeof o);
             o.split = &sp;

@@ -189,3 +189,15 @@ double ts_audit_overlap(const ts_windows *train, const ts_windows *test)
     free(t);
     return (double)found / (double)test->n;
 }
+
+int32_t ts_split_n_ids(const ts_dataset *d, const ts_split *sp)
+{
+    if (d->vocab.n > 0) return d->vocab.n;
+    const ts_windows *ws[3] = {&sp->train, &sp->valid, &sp->test};
+    int32_t n_ids = ts_ids_span(d->stream.ids, d->stream.n);
+    for (int j = 0; j < 3; j++) {
+        int32_t s = ts_ids_span(ws[j]->data, ws[j]->n * ws[j]->len);
+        if (s > n_ids) n_ids = s;
+    }
+    return n_ids;
+}
