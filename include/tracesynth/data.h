@@ -81,6 +81,13 @@ int  ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n
 int  ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_t *mask,
                             const ts_windows *imputed);
 
+/* 1 when PATH is a .npy (by its name or its magic bytes), 0 when not, -1 unreadable */
+int  ts_is_npy(const char *path);
+/* PATH as windows: a .npy (reals -> nearest ID, clamped to [0, max_id]; max_id < 0: no
+ * clamp), a dataset directory when allow_dir (its whole stream.txt as one window), else a
+ * window file (a one-line stream file is one window) */
+int  ts_windows_load(const char *path, int32_t max_id, int allow_dir, ts_windows *out);
+
 /* ---- datasets ---- */
 int  ts_dataset_load(const char *dir, ts_dataset *out);
 int  ts_dataset_save(const char *dir, const ts_dataset *d);     /* stream.txt (+ vocab.tsv) */

@@ -19,39 +19,15 @@ static void usage(void)
         "  B  test windows: a window file or a .npy array (N, L), (N, 1, L), (N, L, 1).\n");
 }
 
-static int ends_with(const char *s, const char *suf)
-{
-    size_t a = strlen(s), b = strlen(suf);
-    return a >= b && !strcmp(s + a - b, suf);
-}
-
 /* windows from a dataset dir (its stream as one row), .npy, or a window/stream file */
 static int load_rows(const char *path, int allow_dir, ts_windows *w, const char **what)
 {
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (!allow_dir) return ts_fail("%s: is a directory, expected a window file or .npy", path);
-        ts_dataset d;
-        if (ts_dataset_load(path, &d) != 0) return -1;
-        w->data = d.stream.ids;
-        w->n = 1;
-        w->len = d.stream.n;
-        d.stream.ids = NULL;
-        d.stream.n = 0;
-        ts_dataset_free(&d);
-        *what = "dataset stream";
-        return 0;
-    }
-    if (ends_with(path, ".npy")) {
-        ts_npy a;
-        if (ts_npy_read(path, &a) != 0) return -1;
-        int rc = ts_npy_to_windows(&a, path, -1, w);
-        ts_npy_free(&a);
-        *what = "windows";
-        return rc;
-    }
-    if (ts_windows_read(path, w) != 0) return -1;
-    *what = w->n == 1 ? "stream" : "windows";
+    int dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    int npy = dir ? 0 : ts_is_npy(path);
+    if (npy < 0) return -1;
+    if (ts_windows_load(path, -1, allow_dir, w) != 0) return -1;
+    *what = dir ? "dataset stream" : npy || w->n != 1 ? "windows" : "stream";
     return 0;
 }
 

@@ -106,51 +106,10 @@ static int parse_args(int argc, char **argv, eval_args *a)
     return 0;
 }
 
-/* 1: .npy, 0: something else, -1: unreadable */
-static int is_npy(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return ts_fail("%s: cannot open: %s", path, strerror(errno));
-    char magic[6] = {0};
-    size_t n = fread(magic, 1, sizeof magic, f);
-    fclose(f);
-    return n == sizeof magic && memcmp(magic, "\x93NUMPY", 6) == 0;
-}
-
-/* window file, .npy (reals -> nearest ID, clamped to [0, max_id]; max_id < 0: no clamp) or,
- * when allow_dir, a dataset directory as one window */
-static int load_windows(const char *path, int32_t max_id, int allow_dir, ts_windows *out)
-{
-    memset(out, 0, sizeof *out);
-    struct stat st;
-    if (stat(path, &st) != 0) return ts_fail("%s: %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode)) {
-        if (!allow_dir) return ts_fail("%s: is a directory, expected a .npy or window file", path);
-        ts_dataset d;
-        if (ts_dataset_load(path, &d)) return -1;
-        out->data = d.stream.ids;
-        out->n = 1;
-        out->len = d.stream.n;
-        d.stream.ids = NULL;
-        d.stream.n = 0;
-        ts_dataset_free(&d);
-        if (out->len == 0) return ts_fail("%s: empty stream.txt", path);
-        return 0;
-    }
-    int npy = is_npy(path);
-    if (npy < 0) return -1;
-    if (!npy) return ts_windows_read(path, out);
-    ts_npy a;
-    if (ts_npy_read(path, &a)) return -1;
-    int rc = ts_npy_to_windows(&a, path, max_id, out);
-    ts_npy_free(&a);
-    return rc;
-}
-
 static int load_mask(const char *path, uint8_t **mask, size_t *n, size_t *len)
 {
     *mask = NULL;
-    int npy = is_npy(path);
+    int npy = ts_is_npy(path);
     if (npy < 0) return -1;
     if (npy) {
         ts_npy a;
@@ -227,9 +186,9 @@ static int eval_impute(const eval_args *a)
         else free(p);
     }
     if (vocab_path && ts_vocab_read(vocab_path, &vocab)) goto done;
-    if (load_windows(a->original, -1, 0, &O)) goto done;
+    if (ts_windows_load(a->original, -1, 0, &O)) goto done;
     int32_t max_id = vocab.n > 0 ? vocab.n - 1 : max_id_of(&O, 0);
-    if (load_windows(a->imputed, max_id, 0, &I)) goto done;
+    if (ts_windows_load(a->imputed, max_id, 0, &I)) goto done;
     if (load_mask(a->mask, &mask, &mn, &ml)) goto done;
     if (I.n != O.n || I.len != O.len) {
         ts_fail("%s: %zu windows of %zu events, but %s has %zu windows of %zu", a->imputed, I.n,
@@ -293,10 +252,10 @@ static int eval_generate(const eval_args *a)
 {
     ts_windows R = {0}, S = {0}, T = {0};
     int rc = 1;
-    if (load_windows(a->real, -1, 1, &R)) goto done;
-    if (a->train && load_windows(a->train, -1, 1, &T)) goto done;
+    if (ts_windows_load(a->real, -1, 1, &R)) goto done;
+    if (a->train && ts_windows_load(a->train, -1, 1, &T)) goto done;
     int32_t max_id = max_id_of(&R, a->train ? max_id_of(&T, 0) : 0);
-    if (load_windows(a->synthetic, max_id, 1, &S)) goto done;
+    if (ts_windows_load(a->synthetic, max_id, 1, &S)) goto done;
     ts_gen_metrics g;
     if (ts_eval_generate(&R, &S, a->train ? &T : NULL, &g)) {
         const char *e = ts_error();

@@ -29,12 +29,6 @@ static void usage(FILE *f)
             "Other --KEY VALUE pairs are options of the model.\n");
 }
 
-static int ends_with(const char *s, const char *suf)
-{
-    size_t a = strlen(s), b = strlen(suf);
-    return a >= b && !strcmp(s + a - b, suf);
-}
-
 /* windows from a file or from a dataset's test part */
 static int read_input(const char *in, const ts_model *m, ts_split_kind kind, long L, long nwin,
                       ts_windows *x)
@@ -55,14 +49,7 @@ static int read_input(const char *in, const ts_model *m, ts_split_kind kind, lon
         ts_dataset_free(&d);
         return 0;
     }
-    if (ends_with(in, ".npy")) {
-        ts_npy a;
-        if (ts_npy_read(in, &a)) return -1;
-        int rc = ts_npy_to_windows(&a, in, m->n_ids - 1, x);
-        ts_npy_free(&a);
-        return rc;
-    }
-    return ts_windows_read(in, x);
+    return ts_windows_load(in, m->n_ids - 1, 0, x);
 }
 
 int cmd_impute(int argc, char **argv)

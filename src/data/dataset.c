@@ -4,6 +4,8 @@
 #include "tracesynth/data.h"
 #include "data_internal.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -208,4 +210,44 @@ int ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset 
     }
     ts__strmap_free(&map);
     return 0;
+}
+
+int ts_is_npy(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 4 && !strcmp(path + n - 4, ".npy")) return 1;
+    FILE *f = fopen(path, "rb");
+    if (!f) return ts_fail("%s: cannot open: %s", path, strerror(errno));
+    char magic[6] = {0};
+    size_t got = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    return got == sizeof magic && memcmp(magic, "\x93NUMPY", 6) == 0;
+}
+
+int ts_windows_load(const char *path, int32_t max_id, int allow_dir, ts_windows *out)
+{
+    memset(out, 0, sizeof *out);
+    struct stat st;
+    if (stat(path, &st) != 0) return ts_fail("%s: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode)) {
+        if (!allow_dir) return ts_fail("%s: is a directory, expected a .npy or window file", path);
+        ts_dataset d;
+        if (ts_dataset_load(path, &d)) return -1;
+        out->data = d.stream.ids;
+        out->n = 1;
+        out->len = d.stream.n;
+        d.stream.ids = NULL;
+        d.stream.n = 0;
+        ts_dataset_free(&d);
+        if (out->len == 0) return ts_fail("%s: empty stream.txt", path);
+        return 0;
+    }
+    int npy = ts_is_npy(path);
+    if (npy < 0) return -1;
+    if (!npy) return ts_windows_read(path, out);
+    ts_npy a;
+    if (ts_npy_read(path, &a)) return -1;
+    int rc = ts_npy_to_windows(&a, path, max_id, out);
+    ts_npy_free(&a);
+    return rc;
 }
