@@ -26,6 +26,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) TS_PRINTF(2, 3);
 /* strict number parsing for options: -1 + message naming the option on junk */
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
 int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
+/* the options of every model run: --seed, --batch, --steps, --threads */
+int cli_is_run_option(const char *opt);
+/* parses one of them into its variable; 0, or -1 after a usage message */
+int cli_run_option(const char *cmd, const char *opt, const char *val, long *seed, long *batch,
+                   long *steps, long *threads);
 /* "-h"/"--help" anywhere in argv */
 int cli_wants_help(int argc, char **argv);
 

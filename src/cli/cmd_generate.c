@@ -66,10 +66,7 @@ int cmd_generate(int argc, char **argv)
         else if (!strcmp(a, "--format")) format = v;
         else if (!strcmp(a, "-n") || !strcmp(a, "--count")) { if (cli_parse_long(C, a, v, 1, 1 << 24, &n)) goto done; }
         else if (!strcmp(a, "--length")) { if (cli_parse_long(C, a, v, 1, 1 << 24, &L)) goto done; }
-        else if (!strcmp(a, "--seed")) { if (cli_parse_long(C, a, v, 0, 0x7fffffffffffffffL, &seed)) goto done; }
-        else if (!strcmp(a, "--batch")) { if (cli_parse_long(C, a, v, 1, 1 << 24, &batch)) goto done; }
-        else if (!strcmp(a, "--steps")) { if (cli_parse_long(C, a, v, 1, 1 << 24, &steps)) goto done; }
-        else if (!strcmp(a, "--threads")) { if (cli_parse_long(C, a, v, 0, 4096, &threads)) goto done; }
+        else if (cli_is_run_option(a)) { if (cli_run_option(C, a, v, &seed, &batch, &steps, &threads)) goto done; }
         else if (a[1] == '-' && a[2]) { keys[nkv] = a + 2; vals[nkv++] = v; }
         else { cli_usage_error(C, "unknown option '%s'", a); goto done; }
     }

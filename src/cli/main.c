@@ -114,6 +114,21 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double *ou
     return 0;
 }
 
+int cli_is_run_option(const char *opt)
+{
+    return !strcmp(opt, "--seed") || !strcmp(opt, "--batch") || !strcmp(opt, "--steps") ||
+           !strcmp(opt, "--threads");
+}
+
+int cli_run_option(const char *cmd, const char *opt, const char *val, long *seed, long *batch,
+                   long *steps, long *threads)
+{
+    if (!strcmp(opt, "--seed")) return cli_parse_long(cmd, opt, val, 0, 0x7fffffffffffffffL, seed);
+    if (!strcmp(opt, "--batch")) return cli_parse_long(cmd, opt, val, 1, 1 << 24, batch);
+    if (!strcmp(opt, "--steps")) return cli_parse_long(cmd, opt, val, 1, 1 << 24, steps);
+    return cli_parse_long(cmd, opt, val, 0, 4096, threads);
+}
+
 int cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
