@@ -1,0 +1,239 @@
+/* Interpolated modified Kneser–Ney over event IDs (see kneser_ney.h).
+ *
+ * Storage: per order m, one open-addressing table of the distinct m-grams
+ * (key = a position of the stream where the m-gram occurs, length m; value =
+ * its count c_m) and one of the distinct (m-1)-gram contexts (value = c_m(h·)
+ * and how many continuations have count 1, 2 and 3+). Memory is O(order × n). */
+#include "tracesynth/kneser_ney.h"
+#include "tracesynth/common.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    uint64_t h;
+    int32_t  pos;        /* -1: empty slot */
+    int32_t  c;          /* count (gram table) or c(h·) (context table) */
+    int32_t  n1, n2, n3; /* context table: continuations with count 1, 2, 3+ */
+} slot;
+
+typedef struct {
+    slot  *s;
+    size_t cap, used;
+    int    len;          /* key length */
+} table;
+
+struct ts_kn {
+    int      order;
+    int32_t  V;
+    size_t   n;
+    int32_t *s;
+    table    gram[TS_KN_MAX_ORDER + 1], ctx[TS_KN_MAX_ORDER + 1];
+    double   D[TS_KN_MAX_ORDER + 1][4];
+};
+
+static uint64_t hash_ids(const int32_t *x, int m)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)m;
+    for (int i = 0; i < m; i++) {
+        h ^= (uint32_t)x[i];
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    return h;
+}
+
+static void table_init(table *t, int len, size_t expect)
+{
+    size_t cap = 16;
+    while (cap < 2 * expect + 16) cap *= 2;
+    t->s = ts_malloc(cap * sizeof *t->s);
+    for (size_t i = 0; i < cap; i++) t->s[i].pos = -1;
+    t->cap = cap;
+    t->used = 0;
+    t->len = len;
+}
+
+/* the slot of key x (len t->len): found, or the empty slot where it would go */
+static slot *table_find(const table *t, const int32_t *stream, const int32_t *x, uint64_t h)
+{
+    size_t i = (size_t)h & (t->cap - 1);
+    for (;;) {
+        slot *e = &t->s[i];
+        if (e->pos < 0) return e;
+        if (e->h == h && !memcmp(stream + e->pos, x, (size_t)t->len * sizeof *x)) return e;
+        i = (i + 1) & (t->cap - 1);
+    }
+}
+
+/* the entry for the key at stream[pos..), inserted with zero counts when new */
+static slot *table_get(table *t, const int32_t *stream, size_t pos)
+{
+    uint64_t h = hash_ids(stream + pos, t->len);
+    slot *e = table_find(t, stream, stream + pos, h);
+    if (e->pos < 0) {
+        e->h = h;
+        e->pos = (int32_t)pos;
+        e->c = e->n1 = e->n2 = e->n3 = 0;
+        t->used++;
+    }
+    return e;
+}
+
+static const slot *table_lookup(const table *t, const int32_t *stream, const int32_t *x)
+{
+    const slot *e = table_find(t, stream, x, hash_ids(x, t->len));
+    return e->pos < 0 ? NULL : e;
+}
+
+/* an m-gram starting at p lies inside one piece (no separator) */
+static int gram_ok(const int32_t *s, size_t n, size_t p, int m)
+{
+    if (p + (size_t)m > n) return 0;
+    for (int i = 0; i < m; i++)
+        if (s[p + (size_t)i] < 0) return 0;
+    return 1;
+}
+
+/* Chen & Goodman's estimates from the counts of counts; sane values when a class is empty */
+static void discounts(const table *g, double D[4])
+{
+    double nk[5] = {0, 0, 0, 0, 0};
+    for (size_t i = 0; i < g->cap; i++)
+        if (g->s[i].pos >= 0 && g->s[i].c >= 1 && g->s[i].c <= 4) nk[g->s[i].c]++;
+    D[0] = 0;
+    if (nk[1] <= 0 || nk[2] <= 0) { D[1] = 0.5; D[2] = 1.0; D[3] = 1.5; return; }
+    double Y = nk[1] / (nk[1] + 2 * nk[2]);
+    D[1] = 1 - 2 * Y * nk[2] / nk[1];
+    D[2] = nk[2] > 0 && nk[3] > 0 ? 2 - 3 * Y * nk[3] / nk[2] : 1.0;
+    D[3] = nk[3] > 0 && nk[4] > 0 ? 3 - 4 * Y * nk[4] / nk[3] : 1.5;
+    for (int c = 1; c <= 3; c++) {
+        if (!(D[c] > 0)) D[c] = 0.1 * c;
+        if (D[c] > c) D[c] = c;
+    }
+}
+
+int ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V)
+{
+    *out = NULL;
+    if (order < 1 || order > TS_KN_MAX_ORDER)
+        return ts_fail("kneser-ney: order %d out of range [1, %d]", order, TS_KN_MAX_ORDER);
+    if (V < 1) return ts_fail("kneser-ney: alphabet size %d must be positive", (int)V);
+    if (n > (size_t)INT32_MAX - 1) return ts_fail("kneser-ney: stream of %zu events is too long", n);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= V)
+            return ts_fail("kneser-ney: event %zu has ID %d, outside the alphabet [0, %d)", i, (int)s[i], (int)V);
+    ts_kn *kn = ts_calloc(1, sizeof *kn);
+    kn->order = order;
+    kn->V = V;
+    kn->n = n;
+    kn->s = ts_malloc((n ? n : 1) * sizeof *kn->s);
+    if (n) memcpy(kn->s, s, n * sizeof *s);
+    const int32_t *x = kn->s;
+    for (int m = 1; m <= order; m++) {
+        table_init(&kn->gram[m], m, n);
+        table_init(&kn->ctx[m], m - 1, n);
+    }
+    /* highest order: raw counts */
+    for (size_t p = 0; p < n; p++)
+        if (gram_ok(x, n, p, order)) table_get(&kn->gram[order], x, p)->c++;
+    /* below: distinct left neighbours (each distinct (m+1)-gram adds one to its suffix),
+     * and one for an occurrence at the start of a piece */
+    for (int m = order - 1; m >= 1; m--) {
+        const table *up = &kn->gram[m + 1];
+        table *g = &kn->gram[m];
+        for (size_t i = 0; i < up->cap; i++)
+            if (up->s[i].pos >= 0) table_get(g, x, (size_t)up->s[i].pos + 1)->c++;
+        for (size_t p = 0; p < n; p++)
+            if ((p == 0 || x[p - 1] < 0) && gram_ok(x, n, p, m)) {
+                /* counted once per distinct m-gram: only if no earlier start had it */
+                slot *e = table_get(g, x, p);
+                if (e->n3 == 0) { e->c++; e->n3 = 1; }   /* n3 is a scratch flag here */
+            }
+        for (size_t i = 0; i < g->cap; i++) g->s[i].n3 = 0;
+    }
+    /* contexts: c(h·) and the continuation classes */
+    for (int m = 1; m <= order; m++) {
+        const table *g = &kn->gram[m];
+        table *c = &kn->ctx[m];
+        for (size_t i = 0; i < g->cap; i++) {
+            const slot *e = &g->s[i];
+            if (e->pos < 0 || e->c <= 0) continue;
+            slot *h = table_get(c, x, (size_t)e->pos);
+            h->c += e->c;
+            if (e->c == 1) h->n1++; else if (e->c == 2) h->n2++; else h->n3++;
+        }
+        discounts(g, kn->D[m]);
+    }
+    *out = kn;
+    return 0;
+}
+
+void ts_kn_free(ts_kn *kn)
+{
+    if (!kn) return;
+    for (int m = 1; m <= kn->order; m++) {
+        free(kn->gram[m].s);
+        free(kn->ctx[m].s);
+    }
+    free(kn->s);
+    free(kn);
+}
+
+int ts_kn_order(const ts_kn *kn) { return kn->order; }
+
+double ts_kn_discount(const ts_kn *kn, int m, int c)
+{
+    if (m < 1 || m > kn->order || c < 1 || c > 3) return 0;
+    return kn->D[m][c];
+}
+
+/* p(w | h) with h = ctx[nctx-m+1 .. nctx) growing from order 1 up */
+static double kn_prob(const ts_kn *kn, const int32_t *ctx, size_t nctx, int32_t w)
+{
+    double p = 1.0 / kn->V;
+    int32_t key[TS_KN_MAX_ORDER];
+    for (int m = 1; m <= kn->order; m++) {
+        size_t hl = (size_t)m - 1;
+        if (hl > nctx) break;
+        memcpy(key, ctx + nctx - hl, hl * sizeof *key);
+        const slot *h = table_lookup(&kn->ctx[m], kn->s, key);
+        if (!h || h->c <= 0) continue;          /* unseen context: all mass to the lower order */
+        key[hl] = w;
+        const slot *g = w >= 0 ? table_lookup(&kn->gram[m], kn->s, key) : NULL;
+        const double *D = kn->D[m];
+        double c = g ? g->c : 0;
+        double disc = c <= 0 ? 0 : D[c >= 3 ? 3 : (int)c];
+        double gamma = (D[1] * h->n1 + D[2] * h->n2 + D[3] * h->n3) / h->c;
+        p = (c > disc ? c - disc : 0) / h->c + gamma * p;
+    }
+    return p;
+}
+
+double ts_kn_logprob(const ts_kn *kn, const int32_t *ctx, size_t nctx, int32_t w)
+{
+    return log(kn_prob(kn, ctx, nctx, w));
+}
+
+void ts_kn_dist(const ts_kn *kn, const int32_t *ctx, size_t nctx, double *p)
+{
+    for (int32_t w = 0; w < kn->V; w++) p[w] = kn_prob(kn, ctx, nctx, w);
+}
+
+double ts_kn_bits(const ts_kn *kn, const int32_t *x, size_t n, size_t L)
+{
+    if (n == 0 || L == 0) return 0;
+    double nats = 0;
+    #pragma omp parallel for reduction(+ : nats) schedule(static)
+    for (size_t i = 0; i < n; i++) {
+        const int32_t *row = x + i * L;
+        double s = 0;
+        for (size_t l = 0; l < L; l++) {
+            size_t lo = l >= (size_t)kn->order - 1 ? l - ((size_t)kn->order - 1) : 0;
+            s -= log(kn_prob(kn, row + lo, l - lo, row[l]));
+        }
+        nats += s;
+    }
+    return nats / ((double)n * (double)L) / log(2.0);
+}
