@@ -1,0 +1,66 @@
+/* tracesynth — one command-line option parser (in the manner of git's parse-options).
+ *
+ * A command declares a table of options: type, names, destination, range and
+ * help. ts_opt_parse fills the destinations, accepts "--name VALUE" and
+ * "--name=VALUE" alike (and "-o VALUE" for a short name), collects positional
+ * arguments, and hands unknown "--key VALUE" pairs to the caller's ts_kv when it
+ * asks for them (a model's own options). The usage text is made from the table. */
+#ifndef TRACESYNTH_OPTIONS_H
+#define TRACESYNTH_OPTIONS_H
+
+#include <stdio.h>
+
+typedef enum {
+    TS_OPT_END = 0,
+    TS_OPT_FLAG,      /* int *: set to 1; no value */
+    TS_OPT_STRING,    /* const char **: the value as given */
+    TS_OPT_LONG,      /* long *: an integer in [lo, hi] */
+    TS_OPT_DOUBLE,    /* double *: a finite number in [dlo, dhi] (both 0: any) */
+    TS_OPT_GROUP,     /* a heading in the help; no option */
+} ts_opt_type;
+
+typedef struct {
+    ts_opt_type type;
+    char        short_name;   /* 0: none */
+    const char *long_name;    /* without the dashes */
+    void       *value;
+    const char *argh;         /* the value's name in the help ("N", "FILE") */
+    const char *help;         /* may hold '\n' for more lines */
+    long        lo, hi;       /* TS_OPT_LONG */
+    double      dlo, dhi;     /* TS_OPT_DOUBLE */
+    const char *alias;        /* another long name that means the same (kept for old scripts) */
+} ts_option;
+
+#define TS_OPT_FLAG_(s, l, v, h)            {TS_OPT_FLAG, s, l, v, NULL, h, 0, 0, 0, 0, NULL}
+#define TS_OPT_STR_(s, l, v, a, h)          {TS_OPT_STRING, s, l, v, a, h, 0, 0, 0, 0, NULL}
+#define TS_OPT_LONG_(s, l, v, a, lo, hi, h) {TS_OPT_LONG, s, l, v, a, h, lo, hi, 0, 0, NULL}
+#define TS_OPT_DBL_(s, l, v, a, lo, hi, h)  {TS_OPT_DOUBLE, s, l, v, a, h, 0, 0, lo, hi, NULL}
+#define TS_OPT_GROUP_(h)                    {TS_OPT_GROUP, 0, NULL, NULL, NULL, h, 0, 0, 0, 0, NULL}
+#define TS_OPT_END_                         {TS_OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL}
+
+typedef struct {
+    const char  *cmd;         /* "train": messages say "tracesynth train: error: ..." */
+    const char  *usage;       /* "tracesynth train --model NAME DATASET [OPTIONS]" */
+    const char  *about;       /* a paragraph under the usage line (may be NULL) */
+    const ts_option *opts;    /* ended by TS_OPT_END_ */
+    int          min_pos, max_pos;   /* positional arguments accepted */
+    const char  *pos_name;    /* "DATASET": in messages about positional arguments */
+    int          extra_kv;    /* 1: unknown --key VALUE pairs go to kv; 0: an error */
+    void       (*more_help)(FILE *f);  /* printed after the options (e.g. the models) */
+} ts_opt_spec;
+
+typedef struct {
+    int          npos;
+    const char **pos;         /* argv pointers, npos of them */
+    int          nkv;
+    const char **keys, **values;
+} ts_opt_result;
+
+/* 0: parsed; 1: help was asked for and printed to stdout; 2: a usage error was printed
+ * to stderr ("tracesynth CMD: error: ... (see 'tracesynth CMD --help')"). Free the
+ * result with ts_opt_free in every case. */
+int  ts_opt_parse(const ts_opt_spec *spec, int argc, char **argv, ts_opt_result *out);
+void ts_opt_free(ts_opt_result *r);
+void ts_opt_usage(const ts_opt_spec *spec, FILE *f);
+
+#endif

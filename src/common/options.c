@@ -1,0 +1,193 @@
+/* The command-line option parser (see options.h). */
+#include "tracesynth/options.h"
+#include "tracesynth/common.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int usage_error(const ts_opt_spec *sp, const char *fmt, ...) TS_PRINTF(2, 3);
+static int usage_error(const ts_opt_spec *sp, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "tracesynth %s: error: ", sp->cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see 'tracesynth %s --help')\n", sp->cmd);
+    va_end(ap);
+    return 2;
+}
+
+static const ts_option *find_long(const ts_option *o, const char *name, size_t n)
+{
+    for (; o->type != TS_OPT_END; o++) {
+        if (o->type == TS_OPT_GROUP) continue;
+        if (o->long_name && strlen(o->long_name) == n && !strncmp(o->long_name, name, n)) return o;
+        if (o->alias && strlen(o->alias) == n && !strncmp(o->alias, name, n)) return o;
+    }
+    return NULL;
+}
+
+static const ts_option *find_short(const ts_option *o, char c)
+{
+    for (; o->type != TS_OPT_END; o++)
+        if (o->type != TS_OPT_GROUP && o->short_name && o->short_name == c) return o;
+    return NULL;
+}
+
+/* "--name" or "-n" as the user wrote it, for messages */
+static void opt_label(const ts_option *o, int is_short, char *buf, size_t n)
+{
+    if (is_short) snprintf(buf, n, "-%c", o->short_name);
+    else snprintf(buf, n, "--%s", o->long_name);
+}
+
+static int set_value(const ts_opt_spec *sp, const ts_option *o, const char *label, const char *v)
+{
+    char *end;
+    switch (o->type) {
+    case TS_OPT_STRING:
+        *(const char **)o->value = v;
+        return 0;
+    case TS_OPT_LONG: {
+        errno = 0;
+        long x = strtol(v, &end, 10);
+        if (errno || end == v || *end || x < o->lo || x > o->hi)
+            return usage_error(sp, "%s expects an integer in [%ld, %ld], got '%s'", label, o->lo, o->hi, v);
+        *(long *)o->value = x;
+        return 0;
+    }
+    case TS_OPT_DOUBLE: {
+        errno = 0;
+        double x = strtod(v, &end);
+        int ranged = o->dlo != 0 || o->dhi != 0;
+        if (errno || end == v || *end || !isfinite(x))
+            return usage_error(sp, "%s expects a number, got '%s'", label, v);
+        if (ranged && (x < o->dlo || x > o->dhi))
+            return usage_error(sp, "%s expects a number in [%g, %g], got '%s'", label, o->dlo, o->dhi, v);
+        *(double *)o->value = x;
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t cap = argc > 0 ? (size_t)argc : 1;
+    out->pos = ts_calloc(cap, sizeof *out->pos);
+    out->keys = ts_calloc(cap, sizeof *out->keys);
+    out->values = ts_calloc(cap, sizeof *out->values);
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            ts_opt_usage(sp, stdout);
+            return 1;
+        }
+    int only_pos = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_pos || a[0] != '-' || !a[1]) {
+            if (out->npos >= sp->max_pos) {
+                if (sp->max_pos == 0) return usage_error(sp, "unexpected argument '%s'", a);
+                if (sp->max_pos == 1)
+                    return usage_error(sp, "more than one %s ('%s', '%s')", sp->pos_name, out->pos[0], a);
+                return usage_error(sp, "too many arguments ('%s')", a);
+            }
+            out->pos[out->npos++] = a;
+            continue;
+        }
+        if (!strcmp(a, "--")) { only_pos = 1; continue; }
+        const ts_option *o;
+        const char *v = NULL, *name;
+        size_t nlen;
+        int is_short = a[1] != '-';
+        char label[128];
+        if (is_short) {
+            if (a[2]) return usage_error(sp, "unknown option '%s'", a);
+            o = find_short(sp->opts, a[1]);
+            if (!o) return usage_error(sp, "unknown option '%s'", a);
+            name = a + 1;
+            nlen = 1;
+        } else {
+            name = a + 2;
+            const char *eq = strchr(name, '=');
+            nlen = eq ? (size_t)(eq - name) : strlen(name);
+            if (eq) v = eq + 1;
+            if (nlen == 0) return usage_error(sp, "unknown option '%s'", a);
+            o = find_long(sp->opts, name, nlen);
+        }
+        if (!o) {
+            /* a model's own option: --key VALUE or --key=VALUE */
+            if (!sp->extra_kv) return usage_error(sp, "unknown option '%.*s'", (int)nlen + 2, a);
+            if (!v) {
+                if (i + 1 >= argc) return usage_error(sp, "%s needs a value", a);
+                v = argv[++i];
+            }
+            char *key = ts_malloc(nlen + 1);
+            memcpy(key, name, nlen);
+            key[nlen] = 0;
+            out->keys[out->nkv] = key;
+            out->values[out->nkv++] = v;
+            continue;
+        }
+        opt_label(o, is_short, label, sizeof label);
+        if (o->type == TS_OPT_FLAG) {
+            if (v) return usage_error(sp, "%s takes no value", label);
+            *(int *)o->value = 1;
+            continue;
+        }
+        if (!v) {
+            if (i + 1 >= argc) return usage_error(sp, "%s needs a value", label);
+            v = argv[++i];
+        }
+        int rc = set_value(sp, o, label, v);
+        if (rc) return rc;
+    }
+    if (out->npos < sp->min_pos)
+        return usage_error(sp, "no %s given", sp->pos_name ? sp->pos_name : "argument");
+    return 0;
+}
+
+void ts_opt_free(ts_opt_result *r)
+{
+    for (int i = 0; i < r->nkv; i++) free((char *)r->keys[i]);
+    free(r->pos);
+    free(r->keys);
+    free(r->values);
+    memset(r, 0, sizeof *r);
+}
+
+void ts_opt_usage(const ts_opt_spec *sp, FILE *f)
+{
+    fprintf(f, "usage: %s\n", sp->usage);
+    if (sp->about) fprintf(f, "\n%s", sp->about);
+    fputc('\n', f);
+    for (const ts_option *o = sp->opts; o->type != TS_OPT_END; o++) {
+        if (o->type == TS_OPT_GROUP) { fprintf(f, "\n%s\n", o->help); continue; }
+        char head[96];
+        int n = 0;
+        if (o->short_name) n = snprintf(head, sizeof head, "  -%c, ", o->short_name);
+        else n = snprintf(head, sizeof head, "  ");
+        snprintf(head + n, sizeof head - (size_t)n, "--%s%s%s", o->long_name,
+                 o->type == TS_OPT_FLAG ? "" : " ", o->type == TS_OPT_FLAG ? "" : (o->argh ? o->argh : "VALUE"));
+        /* the help's lines, the first beside the option, the rest under it */
+        const char *h = o->help ? o->help : "";
+        int first = 1;
+        do {
+            const char *nl = strchr(h, '\n');
+            int len = nl ? (int)(nl - h) : (int)strlen(h);
+            if (first && strlen(head) < 24) fprintf(f, "%-24s %.*s\n", head, len, h);
+            else if (first) fprintf(f, "%s\n%-24s %.*s\n", head, "", len, h);
+            else fprintf(f, "%-24s %.*s\n", "", len, h);
+            first = 0;
+            h = nl ? nl + 1 : NULL;
+        } while (h && *h);
+        if (o->alias) fprintf(f, "%-24s (also --%s)\n", "", o->alias);
+    }
+    if (sp->extra_kv) fprintf(f, "\nOther --KEY VALUE pairs are options of the model.\n");
+    if (sp->more_help) sp->more_help(f);
+}

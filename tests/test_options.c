@@ -1,0 +1,138 @@
+/* The option parser: --opt VALUE and --opt=VALUE alike, short names, flags, ranges,
+ * aliases, positional arguments, model options passed through, errors, the usage text. */
+#include "check.h"
+#include "tracesynth/options.h"
+
+typedef struct {
+    const char *model, *out, *pos_s;
+    long L, k;
+    double lr;
+    int quiet;
+} args;
+
+static const ts_option opts[] = {
+    TS_OPT_STR_(0, "model", NULL, "NAME", "model to train"),
+    TS_OPT_LONG_(0, "length", NULL, "L", 1, 1 << 24, "window length (default 200)"),
+    TS_OPT_LONG_(0, "blackout", NULL, "K", 1, 1000, "hidden events"),
+    TS_OPT_DBL_(0, "lr", NULL, "X", 0, 1, "learning rate\nsecond line of help"),
+    TS_OPT_STR_('o', "output", NULL, "FILE", "where"),
+    TS_OPT_FLAG_(0, "no-progress", NULL, "quiet"),
+    {TS_OPT_STRING, 0, "position", NULL, "P", "center or end", 0, 0, 0, 0, "mask-position"},
+    TS_OPT_END_,
+};
+
+/* the table with destinations bound to a */
+static int parse(args *a, int extra, int argc, char **argv, ts_opt_result *r)
+{
+    static ts_option o[sizeof opts / sizeof *opts];
+    memcpy(o, opts, sizeof opts);
+    void *dst[] = {&a->model, &a->L, &a->k, &a->lr, &a->out, &a->quiet, &a->pos_s};
+    for (size_t i = 0; i < sizeof dst / sizeof *dst; i++) o[i].value = dst[i];
+    ts_opt_spec sp = {"test", "tracesynth test [OPTIONS] DATASET", NULL, o, 1, 1, "DATASET", extra, NULL};
+    memset(a, 0, sizeof *a);
+    a->L = 200;
+    return ts_opt_parse(&sp, argc, argv, r);
+}
+
+#define ARGV(...) (char *[]){"test", __VA_ARGS__, NULL}
+#define ARGC(...) ((int)(sizeof((char *[]){"test", __VA_ARGS__}) / sizeof(char *)))
+#define PARSE(a, extra, r, ...) parse(a, extra, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), r)
+
+static void both_forms(void)
+{
+    args a;
+    ts_opt_result r;
+    REQUIRE(PARSE(&a, 0, &r, "--length=60", "-o", "m.tsm", "ds", "--blackout", "7", "--lr=0.5") == 0);
+    CHECK(a.L == 60 && a.k == 7 && a.lr == 0.5);
+    CHECK(a.out && !strcmp(a.out, "m.tsm"));
+    CHECK(r.npos == 1 && !strcmp(r.pos[0], "ds"));   /* -o did not become a dataset */
+    ts_opt_free(&r);
+    REQUIRE(PARSE(&a, 0, &r, "ds", "--output=x", "--no-progress", "--mask-position", "end") == 0);
+    CHECK(a.quiet == 1 && !strcmp(a.out, "x") && !strcmp(a.pos_s, "end"));   /* alias */
+    ts_opt_free(&r);
+    REQUIRE(PARSE(&a, 0, &r, "--position=center", "--", "-odd-name") == 0);
+    CHECK(!strcmp(a.pos_s, "center") && r.npos == 1 && !strcmp(r.pos[0], "-odd-name"));
+    ts_opt_free(&r);
+}
+
+static void model_options(void)
+{
+    args a;
+    ts_opt_result r;
+    REQUIRE(PARSE(&a, 1, &r, "ds", "--layers", "4", "--preset=small", "--model", "mdm") == 0);
+    CHECK(r.nkv == 2);
+    CHECK(!strcmp(r.keys[0], "layers") && !strcmp(r.values[0], "4"));
+    CHECK(!strcmp(r.keys[1], "preset") && !strcmp(r.values[1], "small"));
+    CHECK(!strcmp(a.model, "mdm"));
+    ts_opt_free(&r);
+    /* without pass-through an unknown option is an error */
+    CHECK(PARSE(&a, 0, &r, "ds", "--layers", "4") == 2);
+    ts_opt_free(&r);
+}
+
+static void errors(void)
+{
+    args a;
+    ts_opt_result r;
+    int rc;
+    rc = PARSE(&a, 0, &r, "ds", "--length");
+    CHECK(rc == 2);
+    ts_opt_free(&r);
+    rc = PARSE(&a, 0, &r, "ds", "--length=abc");
+    CHECK(rc == 2);
+    ts_opt_free(&r);
+    rc = PARSE(&a, 0, &r, "ds", "--blackout", "1001");   /* out of range */
+    CHECK(rc == 2);
+    ts_opt_free(&r);
+    rc = PARSE(&a, 0, &r, "ds", "--lr", "2");
+    CHECK(rc == 2);
+    ts_opt_free(&r);
+    rc = PARSE(&a, 0, &r, "ds", "--lr", "nan");
+    CHECK(rc == 2);
+    ts_opt_free(&r);
+    rc = PARSE(&a, 0, &r, "ds", "other");                /* two positionals */
+    CHECK(rc == 2);
+    ts_opt_free(&r);
+    rc = PARSE(&a, 0, &r, "--length", "5");              /* none */
+    CHECK(rc == 2);
+    ts_opt_free(&r);
+    rc = PARSE(&a, 0, &r, "ds", "--no-progress=1");
+    CHECK(rc == 2);
+    ts_opt_free(&r);
+    rc = PARSE(&a, 0, &r, "ds", "-x");
+    CHECK(rc == 2);
+    ts_opt_free(&r);
+    rc = PARSE(&a, 1, &r, "ds", "--layers");             /* model option without value */
+    CHECK(rc == 2);
+    ts_opt_free(&r);
+}
+
+static void usage_text(void)
+{
+    args a;
+    static ts_option o[sizeof opts / sizeof *opts];
+    memcpy(o, opts, sizeof opts);
+    o[0].value = &a.model;
+    ts_opt_spec sp = {"test", "tracesynth test [OPTIONS] DATASET", "About.\n", o, 1, 1, "DATASET", 1, NULL};
+    FILE *f = tmpfile();
+    REQUIRE(f);
+    ts_opt_usage(&sp, f);
+    rewind(f);
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    CHECK(strstr(buf, "usage: tracesynth test [OPTIONS] DATASET\n\nAbout.\n") != NULL);
+    CHECK(strstr(buf, "  --length L             window length (default 200)\n") != NULL);
+    CHECK(strstr(buf, "  -o, --output FILE      where\n") != NULL);
+    CHECK(strstr(buf, "learning rate\n                         second line of help\n") != NULL);
+    CHECK(strstr(buf, "(also --mask-position)") != NULL);
+    CHECK(strstr(buf, "Other --KEY VALUE pairs are options of the model.") != NULL);
+}
+
+TEST_MAIN("options", {
+    RUN(both_forms);
+    RUN(model_options);
+    RUN(errors);
+    RUN(usage_text);
+})
