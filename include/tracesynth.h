@@ -12,4 +12,6 @@
 #include "tracesynth/optim.h"
 #include "tracesynth/diffusion.h"
 #include "tracesynth/sssd.h"
+#include "tracesynth/kneser_ney.h"
+#include "tracesynth/options.h"
 #endif

@@ -31,6 +31,21 @@ int cli_is_run_option(const char *opt);
 /* parses one of them into its variable; 0, or -1 after a usage message */
 int cli_run_option(const char *cmd, const char *opt, const char *val, long *seed, long *batch,
                    long *steps, long *threads);
+/* the options of every model run, as one group of an option table:
+ * --seed, --batch, --steps, --threads, --no-progress */
+typedef struct {
+    long seed, batch, steps, threads;
+    int  no_progress;
+} cli_run;
+#define CLI_RUN_DEFAULTS {0, 0, 0, 0, 0}
+#define CLI_RUN_OPTIONS(r) \
+    TS_OPT_LONG_(0, "seed", &(r)->seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0): the same seed, the same result"), \
+    TS_OPT_LONG_(0, "batch", &(r)->batch, "B", 1, 1 << 24, "windows per batch (model default)"), \
+    TS_OPT_LONG_(0, "steps", &(r)->steps, "S", 1, 1 << 24, "sampling steps (model default)"), \
+    TS_OPT_LONG_(0, "threads", &(r)->threads, "N", 0, 4096, "threads (default: all cores)"), \
+    TS_OPT_FLAG_(0, "no-progress", &(r)->no_progress, "no progress bar")
+/* sets the thread count and fills ro (the model's own options from args) */
+void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro);
 /* "-h"/"--help" anywhere in argv */
 int cli_wants_help(int argc, char **argv);
 

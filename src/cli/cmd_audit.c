@@ -4,21 +4,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void usage(void)
-{
-    printf(
-        "usage: tracesynth audit --train A --test B\n"
-        "\n"
-        "Prints how many windows of B occur verbatim in A (a leakage check for a\n"
-        "train/test pair, or a memorization check for synthetic windows).\n"
-        "\n"
-        "  A  training data: a dataset directory (its stream.txt), a window file (one\n"
-        "     window per line), a one-line stream file, or a .npy array. Windows of A\n"
-        "     as long as B's match whole; a longer row (a stream) matches B's window\n"
-        "     anywhere inside it, as a contiguous substring.\n"
-        "  B  test windows: a window file or a .npy array (N, L), (N, 1, L), (N, L, 1).\n");
-}
-
 /* windows from a dataset dir (its stream as one row), .npy, or a window/stream file */
 static int load_rows(const char *path, int allow_dir, ts_windows *w, const char **what)
 {
@@ -33,20 +18,27 @@ static int load_rows(const char *path, int allow_dir, ts_windows *w, const char 
 
 int cmd_audit(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        usage();
-        return 0;
-    }
     const char *train_p = NULL, *test_p = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--train") || !strcmp(a, "--test")) {
-            if (i + 1 >= argc) return cli_usage_error("audit", "%s needs a value", a);
-            *(a[3] == 'r' ? &train_p : &test_p) = argv[++i];
-        } else {
-            return cli_usage_error("audit", "unexpected argument '%s'", a);
-        }
-    }
+    const ts_option opts[] = {
+        TS_OPT_STR_(0, "train", &train_p, "A", "training data: a dataset directory (its stream.txt), a\n"
+                    "window file (one window per line), a one-line stream file,\n"
+                    "or a .npy array. Windows of A as long as B's match whole; a\n"
+                    "longer row (a stream) matches B's window anywhere inside it,\n"
+                    "as a contiguous substring"),
+        TS_OPT_STR_(0, "test", &test_p, "B", "test windows: a window file or a .npy array (N, L),\n"
+                    "(N, 1, L), (N, L, 1)"),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        "audit", "tracesynth audit --train A --test B",
+        "Prints how many windows of B occur verbatim in A (a leakage check for a\n"
+        "train/test pair, or a memorization check for synthetic windows).\n",
+        opts, 0, 0, NULL, 0, NULL,
+    };
+    ts_opt_result args;
+    int prc = ts_opt_parse(&spec, argc, argv, &args);
+    ts_opt_free(&args);
+    if (prc) return prc == 1 ? 0 : prc;
     if (!train_p || !test_p) return cli_usage_error("audit", "--train A and --test B are required");
     ts_windows train, test;
     const char *train_what, *test_what;

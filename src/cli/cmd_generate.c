@@ -5,23 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: tracesynth generate MODEL -n N [--length L] -o OUT [OPTIONS]\n\n"
-            "Synthesize N windows of L events.\n\n"
-            "  -n, --count N          windows to generate\n"
-            "  --length L             events per window (default: the model's)\n"
-            "  --seed S               seed: the same seed gives the same windows (default 0)\n"
-            "  -o, --output OUT       OUT.txt (window file), OUT.npy (int32, N x L);\n"
-            "                         with named events also OUT.names.txt\n"
-            "  --format F             text, npy or both (default text)\n"
-            "  --batch B, --steps S   batch size and sampling steps (model default)\n"
-            "  --threads N            threads (default: all cores)\n"
-            "  --no-progress          no progress bar\n\n"
-            "Other --KEY VALUE pairs are options of the model.\n");
-}
-
 /* one window per line, event names separated by spaces */
 static int write_names(const char *path, const ts_windows *w, const ts_vocab *v)
 {
@@ -42,42 +25,38 @@ static int write_names(const char *path, const ts_windows *w, const ts_vocab *v)
 
 int cmd_generate(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
     const char *C = "generate";
-    const char *model_path = NULL, *out = NULL, *format = "text";
-    long n = 0, L = 0, seed = 0, batch = 0, steps = 0, threads = 0;
-    int progress = 1;
-    const char **keys = ts_calloc((size_t)argc, sizeof *keys), **vals = ts_calloc((size_t)argc, sizeof *vals);
-    int nkv = 0, rc = 2;
+    const char *out = NULL, *format = "text";
+    long n = 0, L = 0;
+    cli_run run = CLI_RUN_DEFAULTS;
+    const ts_option opts[] = {
+        TS_OPT_LONG_('n', "count", &n, "N", 1, 1 << 24, "windows to generate"),
+        TS_OPT_LONG_(0, "length", &L, "L", 1, 1 << 24, "events per window (default: the model's)"),
+        TS_OPT_STR_('o', "output", &out, "OUT", "OUT.txt (window file), OUT.npy (int32, N x L);\n"
+                    "with named events also OUT.names.txt"),
+        TS_OPT_STR_(0, "format", &format, "F", "text, npy or both (default text)"),
+        CLI_RUN_OPTIONS(&run),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        C, "tracesynth generate MODEL -n N [--length L] -o OUT [OPTIONS]",
+        "Synthesize N windows of L events; the same seed gives the same windows.\n",
+        opts, 1, 1, "MODEL", 1, NULL,
+    };
+    ts_opt_result args;
+    int rc = ts_opt_parse(&spec, argc, argv, &args);
     ts_model *m = NULL;
     ts_windows w = {0};
     char *base = NULL, *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (a[0] != '-' || !a[1]) {
-            if (model_path) { cli_usage_error(C, "more than one MODEL ('%s', '%s')", model_path, a); goto done; }
-            model_path = a;
-            continue;
-        }
-        if (!strcmp(a, "--no-progress")) { progress = 0; continue; }
-        if (!v) { cli_usage_error(C, "%s needs a value", a); goto done; }
-        i++;
-        if (!strcmp(a, "-o") || !strcmp(a, "--output")) out = v;
-        else if (!strcmp(a, "--format")) format = v;
-        else if (!strcmp(a, "-n") || !strcmp(a, "--count")) { if (cli_parse_long(C, a, v, 1, 1 << 24, &n)) goto done; }
-        else if (!strcmp(a, "--length")) { if (cli_parse_long(C, a, v, 1, 1 << 24, &L)) goto done; }
-        else if (cli_is_run_option(a)) { if (cli_run_option(C, a, v, &seed, &batch, &steps, &threads)) goto done; }
-        else if (a[1] == '-' && a[2]) { keys[nkv] = a + 2; vals[nkv++] = v; }
-        else { cli_usage_error(C, "unknown option '%s'", a); goto done; }
-    }
-    if (!model_path) { cli_usage_error(C, "no MODEL given"); goto done; }
+    if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
+    rc = 2;
+    const char *model_path = args.pos[0];
     if (!n) { cli_usage_error(C, "-n N is required"); goto done; }
     if (!out) { cli_usage_error(C, "-o OUT is required"); goto done; }
     int text = !strcmp(format, "text") || !strcmp(format, "both");
     int npy = !strcmp(format, "npy") || !strcmp(format, "both");
     if (!text && !npy) { cli_usage_error(C, "--format expects text, npy or both, got '%s'", format); goto done; }
     if ((double)n * (L ? L : 1) > 2e9) { cli_usage_error(C, "%ld windows of %ld events are too many", n, L); goto done; }
-    if (threads) ts_set_threads((int)threads);
     rc = 1;
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     if (!L) {
@@ -85,12 +64,7 @@ int cmd_generate(int argc, char **argv)
         L = (long)m->len;
     }
     ts_run_opts ro;
-    memset(&ro, 0, sizeof ro);
-    ro.seed = (uint64_t)seed;
-    ro.batch = (size_t)batch;
-    ro.steps = (int)steps;
-    ro.progress = progress;
-    ro.kv = (ts_kv){nkv, keys, vals};
+    cli_run_apply(&run, &args, &ro);
     double t0 = ts_now();
     if (ts_model_generate(m, (size_t)n, (size_t)L, &ro, &w)) { cli_fail(); goto done; }
     double dt = ts_now() - t0;
@@ -100,7 +74,7 @@ int cmd_generate(int argc, char **argv)
     size_t bl = strlen(base);
     if (bl > 4 && (!strcmp(base + bl - 4, ".txt") || !strcmp(base + bl - 4, ".npy"))) base[bl - 4] = 0;
     path = ts_malloc(strlen(base) + 16);
-    printf("%s: generated %ld windows of %ld events in %.2f s (seed %ld) ->", m->ops->name, n, L, dt, seed);
+    printf("%s: generated %ld windows of %ld events in %.2f s (seed %ld) ->", m->ops->name, n, L, dt, run.seed);
     if (text) {
         sprintf(path, "%s.txt", base);
         if (ts_windows_write(path, &w)) { printf("\n"); cli_fail(); goto done; }
@@ -124,7 +98,6 @@ done:
     free(path);
     ts_windows_free(&w);
     ts_model_free(m);
-    free(keys);
-    free(vals);
+    ts_opt_free(&args);
     return rc;
 }
