@@ -31,6 +31,9 @@ char *ts_strdup(const char *s);
 /* 64-byte aligned, zeroed; free with ts_free_aligned */
 void *ts_alloc_aligned(size_t n);
 void  ts_free_aligned(void *p);
+/* n rounded up to a multiple of a (a power of two): ts_round_up(floats, 16) keeps
+ * each float block of a planned buffer 64-byte aligned */
+static inline size_t ts_round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
 
 /* ---- atomic output: write to PATH.tmp.XXXXXX in the same directory, then rename ---- */
 typedef struct {

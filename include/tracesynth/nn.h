@@ -61,8 +61,6 @@ void ts_init_torch_default(float *w, size_t n, int fan_in, ts_rng *r);
 
 /* Linear (Out, In) + bias (Out), PyTorch default init */
 void ts_linear_init(float *w, float *b, int In, int Out, ts_rng *r);
-/* plain Conv1d (Cout, Cin, K) + bias (Cout), PyTorch default init */
-void ts_conv1d_init(float *w, float *b, int Cin, int Cout, int K, ts_rng *r);
 
 /* Weight-normalised Conv1d parameters v (Cout, Cin, K), g (Cout), bias (Cout).
  * v is drawn as named, bias with PyTorch's default, and g = ||v|| per output

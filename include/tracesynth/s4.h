@@ -159,10 +159,4 @@ void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, cons
                          const float *x, const float *dy, int B, float *dK, float *dD,
                          float *dx, float *scratch);
 
-/* milliseconds of one forward and one backward of a bidirectional layer at
- * (B, H, N, L) on the given path: the fastest of iters calls after one warm-up
- * (robust to other load), with the current OpenMP thread count; 0 / -1 + error */
-int ts_s4_bench(int B, int H, int N, int L, ts_s4_conv conv, int iters, double *fwd_ms,
-                double *bwd_ms);
-
 #endif

@@ -147,7 +147,6 @@ void ts_sssd_mask_grads(const ts_sssd_net *n, float *grads)
 
 static size_t max_sz(size_t a, size_t b) { return a > b ? a : b; }
 /* round up to 16 floats so every array stays 64-byte aligned */
-static size_t al(size_t n) { return (n + 15) & ~(size_t)15; }
 
 int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int train)
 {
@@ -160,9 +159,9 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
     pl->B = B;
     pl->L = L;
     pl->train = train;
-    const size_t BL = (size_t)B * L, nC = al(BL * C), n2C = al(BL * C2);
+    const size_t BL = (size_t)B * L, nC = ts_round_up(BL * C, 16), n2C = ts_round_up(BL * C2, 16);
     const int sets = train ? c->layers : 1;
-    pl->s4_act = al(ts_s4_act_size(&pl->s4, B));
+    pl->s4_act = ts_round_up(ts_s4_act_size(&pl->s4, B), 16);
 
     size_t sc_f = ts_s4_scratch_size(&pl->s4, B);
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(1, C, L, 1));
@@ -172,25 +171,25 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C, L, 1));
     sc_f = max_sz(sc_f, ts_conv1d_scratch_size(C, 1, L, 1));
     sc_f = max_sz(sc_f, ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, c->emb_out));
-    pl->scratch_floats = al(sc_f);
+    pl->scratch_floats = ts_round_up(sc_f, 16);
 
-    size_t total = al(BL * 2) + al((size_t)B) /* steps */ + al((size_t)B * c->emb_out) +
-                   al(ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, c->emb_out)) +
-                   al((size_t)B * c->layers * C) + 3 * nC /* h0pre h skip */ +
+    size_t total = ts_round_up(BL * 2, 16) + ts_round_up((size_t)B, 16) /* steps */ + ts_round_up((size_t)B * c->emb_out, 16) +
+                   ts_round_up(ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, c->emb_out), 16) +
+                   ts_round_up((size_t)B * c->layers * C, 16) + 3 * nC /* h0pre h skip */ +
                    (size_t)sets * (2 * nC + 3 * n2C + 2 * pl->s4_act) + 2 * nC /* fpre f */ +
-                   al(BL) /* out */ + n2C /* t2c */;
-    if (train) total += 2 * n2C + 2 * nC + al((size_t)B * c->emb_out) + al((size_t)B * C);
+                   ts_round_up(BL, 16) /* out */ + n2C /* t2c */;
+    if (train) total += 2 * n2C + 2 * nC + ts_round_up((size_t)B * c->emb_out, 16) + ts_round_up((size_t)B * C, 16);
     else {
-        pl->kcache_floats = al(ts_s4_kernel_cache_size(&pl->s4));
+        pl->kcache_floats = ts_round_up(ts_s4_kernel_cache_size(&pl->s4), 16);
         total += 2 * (size_t)c->layers * pl->kcache_floats;
     }
     total += pl->scratch_floats;
     pl->floats = total;
     pl->mem = ts_alloc_aligned(total * sizeof(float));
     float *q = pl->mem;
-#define GET(ptr, n) do { ptr = q; q += al(n); } while (0)
+#define GET(ptr, n) do { ptr = q; q += ts_round_up(n, 16); } while (0)
     GET(pl->cond, BL * 2);
-    pl->steps = (int32_t *)q; q += al((size_t)B);
+    pl->steps = (int32_t *)q; q += ts_round_up((size_t)B, 16);
     GET(pl->emb, (size_t)B * c->emb_out);
     GET(pl->emb_act, ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, c->emb_out));
     GET(pl->pt, (size_t)B * c->layers * C);
@@ -271,7 +270,7 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
     const ts_sssd_layout *p = &n->p;
     const float *P = n->params;
     const int B = pl->B, L = pl->L, C = c->C, C2 = 2 * C;
-    const size_t BL = (size_t)B * L, nC = al(BL * C), n2C = al(BL * C2);
+    const size_t BL = (size_t)B * L, nC = ts_round_up(BL * C, 16), n2C = ts_round_up(BL * C2, 16);
     float *S = pl->scratch;
 
     /* conditioning (B, 2, L) = [obs * mask, mask] */
@@ -339,7 +338,7 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
     const float *P = n->params;
     float *G = n->grads;
     const int B = pl->B, L = pl->L, C = c->C, C2 = 2 * C;
-    const size_t BL = (size_t)B * L, nC = al(BL * C), n2C = al(BL * C2);
+    const size_t BL = (size_t)B * L, nC = ts_round_up(BL * C, 16), n2C = ts_round_up(BL * C2, 16);
     const size_t CL = (size_t)C * L;
     float *S = pl->scratch;
 

@@ -29,7 +29,6 @@
  * per item cost more in barriers than the GEMMs of small items). */
 #define DW_GROUPS 8
 
-static size_t a16(size_t n) { return (n + 15) & ~(size_t)15; }
 
 /* threads the scratch is sized for: every core (a thread count raised later up
  * to the core count still fits) */
@@ -46,11 +45,11 @@ static int team_size(void)
 }
 
 /* per-thread col + dcol of one item (none for K = 1) */
-static size_t slot_floats(int Cin, int L, int K) { return K == 1 ? 0 : a16(2 * (size_t)Cin * K * L); }
+static size_t slot_floats(int Cin, int L, int K) { return K == 1 ? 0 : ts_round_up(2 * (size_t)Cin * K * L, 16); }
 
 size_t ts_conv1d_scratch_size(int Cin, int Cout, int L, int K)
 {
-    return a16((size_t)DW_GROUPS * Cout * Cin * K) + (size_t)conv_threads() * slot_floats(Cin, L, K);
+    return ts_round_up((size_t)DW_GROUPS * Cout * Cin * K, 16) + (size_t)conv_threads() * slot_floats(Cin, L, K);
 }
 
 /* col (Cin*K, L) from x_b (Cin, L) */
@@ -123,7 +122,7 @@ void ts_conv1d_forward(float *out, const float *x, const float *w, const float *
      * element gets the same arithmetic as in ts_sgemm's blocks. */
     if (B > 1 && nt > 1 && (B >= nt || ts_sgemm_blocks(Cout, L, CK) == 1) &&
         (K == 1 || scratch)) {
-        float *slots = scratch ? scratch + a16((size_t)DW_GROUPS * Cout * CK) : NULL;
+        float *slots = scratch ? scratch + ts_round_up((size_t)DW_GROUPS * Cout * CK, 16) : NULL;
         #pragma omp parallel num_threads(nt)
         {
             float *col = K == 1 ? NULL : slots + (size_t)omp_get_thread_num() * slot_floats(Cin, L, K);
@@ -134,7 +133,7 @@ void ts_conv1d_forward(float *out, const float *x, const float *w, const float *
         }
         return;
     }
-    float *col = K == 1 ? NULL : scratch + a16((size_t)DW_GROUPS * Cout * CK);
+    float *col = K == 1 ? NULL : scratch + ts_round_up((size_t)DW_GROUPS * Cout * CK, 16);
     for (int bi = 0; bi < B; bi++) {
         const float *xb = x + (size_t)bi * Cin * L;
         float *ob = out + (size_t)bi * Cout * L;
@@ -190,7 +189,7 @@ void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, cons
         }
         return;
     }
-    float *part = scratch, *slots = scratch + a16((size_t)DW_GROUPS * nw);
+    float *part = scratch, *slots = scratch + ts_round_up((size_t)DW_GROUPS * nw, 16);
     const int nt = team_size();
     int gl[DW_GROUPS], ng = 0;   /* the groups that have items, in order */
     for (int g = 0; g < DW_GROUPS; g++)

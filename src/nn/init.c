@@ -38,12 +38,6 @@ void ts_linear_init(float *w, float *b, int In, int Out, ts_rng *r)
     if (b) ts_init_torch_default(b, (size_t)Out, In, r);
 }
 
-void ts_conv1d_init(float *w, float *b, int Cin, int Cout, int K, ts_rng *r)
-{
-    ts_init_torch_default(w, (size_t)Cout * Cin * K, Cin * K, r);
-    if (b) ts_init_torch_default(b, (size_t)Cout, Cin * K, r);
-}
-
 void ts_conv1d_wn_init(float *v, float *g, float *b, int Cin, int Cout, int K, ts_wn_init how,
                        ts_rng *r)
 {

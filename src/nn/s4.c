@@ -11,8 +11,6 @@
 #include "tracesynth/nn.h"
 #include "tracesynth/s4.h"
 
-/* round a float count up to 64 bytes so every block stays aligned */
-static size_t a16(size_t n) { return (n + 15) & ~(size_t)15; }
 
 void ts_s4_layout_of(const ts_s4_config *c, ts_s4_layout *o)
 {
@@ -73,7 +71,7 @@ int ts_s4_init(ts_s4 *s, const ts_s4_config *c)
     ts_s4_layout_of(c, &s->p);
     if (s->use_fft) {
         s->M = fft_size(2 * c->L);
-        s->khat_stride = (int)a16((size_t)s->M * 2);
+        s->khat_stride = (int)ts_round_up((size_t)s->M * 2, 16);
         fftwf_complex *a = fftwf_malloc(sizeof(fftwf_complex) * s->M);
         fftwf_complex *b = fftwf_malloc(sizeof(fftwf_complex) * s->M);
         if (!a || !b) {
@@ -180,13 +178,13 @@ static act_view act_of(const ts_s4 *s, int B, float *act)
 {
     size_t H = (size_t)s->c.H, L = (size_t)s->c.L, BHL = (size_t)B * H * L, at = 0;
     act_view v;
-    v.K = act + at;    at += a16((size_t)s->dirs * H * L);
+    v.K = act + at;    at += ts_round_up((size_t)s->dirs * H * L, 16);
     v.Khat = act + at; at += s->use_fft ? H * (size_t)s->khat_stride : 0;
-    v.y = act + at;    at += a16(BHL);
-    v.g = act + at;    at += a16(BHL);
-    v.r = act + at;    at += a16(BHL);
-    v.mean = act + at; at += a16((size_t)B * L);
-    v.rstd = act + at; at += a16((size_t)B * L);
+    v.y = act + at;    at += ts_round_up(BHL, 16);
+    v.g = act + at;    at += ts_round_up(BHL, 16);
+    v.r = act + at;    at += ts_round_up(BHL, 16);
+    v.mean = act + at; at += ts_round_up((size_t)B * L, 16);
+    v.rstd = act + at; at += ts_round_up((size_t)B * L, 16);
     v.total = at;
     return v;
 }
@@ -197,9 +195,9 @@ static size_t linear_scratch(const ts_s4 *s) { return ts_conv1d_scratch_size(s->
 
 size_t ts_s4_scratch_size(const ts_s4 *s, int B)
 {
-    size_t BHL = a16((size_t)B * s->c.H * s->c.L);
-    size_t tail = a16(ts_s4_conv_scratch_size(s)) + a16(linear_scratch(s));
-    return 2 * BHL + a16((size_t)s->dirs * s->c.H * s->c.L) + tail;   /* backward's; forward needs less */
+    size_t BHL = ts_round_up((size_t)B * s->c.H * s->c.L, 16);
+    size_t tail = ts_round_up(ts_s4_conv_scratch_size(s), 16) + ts_round_up(linear_scratch(s), 16);
+    return 2 * BHL + ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16) + tail;   /* backward's; forward needs less */
 }
 
 /* from y (in act): g = gelu(y), r = W g + bias + x, out = LayerNorm(r) */
@@ -221,7 +219,7 @@ void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, f
                    float *act, float *scratch)
 {
     act_view a = act_of(s, B, act);
-    float *conv_scr = scratch, *lin_scr = conv_scr + a16(ts_s4_conv_scratch_size(s));
+    float *conv_scr = scratch, *lin_scr = conv_scr + ts_round_up(ts_s4_conv_scratch_size(s), 16);
 
     ts_s4_ssm_forward(s, params, x, B, a.K, a.Khat, a.y, conv_scr);
     forward_tail(s, params, x, B, out, &a, lin_scr);
@@ -231,7 +229,7 @@ void ts_s4_forward_cached(const ts_s4 *s, const float *params, const float *cach
                           int B, float *out, float *act, float *scratch)
 {
     act_view a = act_of(s, B, act);
-    float *conv_scr = scratch, *lin_scr = conv_scr + a16(ts_s4_conv_scratch_size(s));
+    float *conv_scr = scratch, *lin_scr = conv_scr + ts_round_up(ts_s4_conv_scratch_size(s), 16);
 
     ts_s4_ssm_forward_cached(s, params, cache, x, B, a.y, conv_scr);
     forward_tail(s, params, x, B, out, &a, lin_scr);
@@ -245,8 +243,8 @@ void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
     const size_t n = (size_t)B * H * L, nK = (size_t)s->dirs * H * L;
     const ts_s4_layout *p = &s->p;
     act_view a = act_of(s, B, (float *)act);
-    float *s1 = scratch, *s2 = s1 + a16(n), *dK = s2 + a16(n);
-    float *conv_scr = dK + a16(nK), *lin_scr = conv_scr + a16(ts_s4_conv_scratch_size(s));
+    float *s1 = scratch, *s2 = s1 + ts_round_up(n, 16), *dK = s2 + ts_round_up(n, 16);
+    float *conv_scr = dK + ts_round_up(nK, 16), *lin_scr = conv_scr + ts_round_up(ts_s4_conv_scratch_size(s), 16);
 
     /* LayerNorm: s1 = d r; the residual passes it straight to dx */
     memset(s1, 0, sizeof(float) * n);
@@ -267,49 +265,4 @@ void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
     memset(dK, 0, sizeof(float) * nK);
     ts_s4_conv_backward(s, a.K, a.Khat, params + p->D, x, s1, B, dK, dparams + p->D, dx, conv_scr);
     ts_s4_kernel_backward(s, params, dK, dparams);
-}
-
-/* ---------------------------------------------------------------------------
- * Benchmark
- * ------------------------------------------------------------------------- */
-int ts_s4_bench(int B, int H, int N, int L, ts_s4_conv conv, int iters, double *fwd_ms,
-                double *bwd_ms)
-{
-    ts_s4_config c = { .H = H, .N = N, .L = L, .bidirectional = 1, .conv = conv };
-    ts_s4 s;
-    if (ts_s4_init(&s, &c) != 0) return -1;
-    if (iters < 1) iters = 1;
-    size_t np = ts_s4_num_params(&c), n = (size_t)B * H * L;
-    float *params = ts_alloc_aligned(sizeof(float) * np);
-    float *grads = ts_alloc_aligned(sizeof(float) * np);
-    float *x = ts_alloc_aligned(sizeof(float) * n), *out = ts_alloc_aligned(sizeof(float) * n);
-    float *dout = ts_alloc_aligned(sizeof(float) * n), *dx = ts_alloc_aligned(sizeof(float) * n);
-    float *act = ts_alloc_aligned(sizeof(float) * ts_s4_act_size(&s, B));
-    float *scr = ts_alloc_aligned(sizeof(float) * ts_s4_scratch_size(&s, B));
-    int rc = ts_s4_init_params(&s, params, 1);
-    if (rc == 0) {
-        ts_rng r;
-        ts_rng_seed(&r, 2);
-        ts_init_normal(x, n, 0, 1, &r);
-        ts_init_normal(dout, n, 0, 1, &r);
-        /* fastest of iters after a warm-up: robust to other load on the machine */
-        double tf = 1e30, tb = 1e30;
-        for (int it = -1; it < iters; it++) {
-            memset(grads, 0, sizeof(float) * np);
-            memset(dx, 0, sizeof(float) * n);
-            double t0 = ts_now();
-            ts_s4_forward(&s, params, x, B, out, act, scr);
-            double t1 = ts_now();
-            ts_s4_backward(&s, params, x, B, act, dout, grads, dx, scr);
-            double t2 = ts_now();
-            if (it >= 0 && t1 - t0 < tf) tf = t1 - t0;
-            if (it >= 0 && t2 - t1 < tb) tb = t2 - t1;
-        }
-        *fwd_ms = 1e3 * tf;
-        *bwd_ms = 1e3 * tb;
-    }
-    ts_free_aligned(params); ts_free_aligned(grads); ts_free_aligned(x); ts_free_aligned(out);
-    ts_free_aligned(dout); ts_free_aligned(dx); ts_free_aligned(act); ts_free_aligned(scr);
-    ts_s4_free(&s);
-    return rc;
 }

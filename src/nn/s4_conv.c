@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "tracesynth/common.h"
 #include "tracesynth/s4.h"
 #include "vmath.h"
 
@@ -200,11 +201,7 @@ static int threads_of(const ts_s4 *s)
 /* per-thread FFT buffers inside scratch: four complex arrays of M */
 static size_t fft_slot_floats(const ts_s4 *s) { return 4 * ((size_t)2 * s->M + 16) + 16; }
 
-static float *align64(float *p)
-{
-    uintptr_t u = (uintptr_t)p;
-    return (float *)((u + 63) & ~(uintptr_t)63);
-}
+static float *align64(float *p) { return (float *)ts_round_up((uintptr_t)p, 64); }
 
 typedef struct { float *z, *Z, *W, *P; } fft_bufs;  /* complex as (re, im) pairs */
 
@@ -420,14 +417,14 @@ void ts_s4_ssm_forward(const ts_s4 *s, const float *params, const float *x, int 
 
 size_t ts_s4_kernel_cache_size(const ts_s4 *s)
 {
-    size_t nK = ((size_t)s->dirs * s->c.H * s->c.L + 15) & ~(size_t)15;
+    size_t nK = ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16);
     return nK + (s->use_fft ? (size_t)s->c.H * s->khat_stride : 0);
 }
 
 /* the cache: K (dirs, H, L) rounded to 16 floats | Khat (H, khat_stride) */
 void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float *scratch)
 {
-    size_t nK = ((size_t)s->dirs * s->c.H * s->c.L + 15) & ~(size_t)15;
+    size_t nK = ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16);
     ts_s4_kernel(s, params, cache);
     if (!s->use_fft) return;
     /* the spectra alone: a forward pass over an empty batch */
@@ -437,7 +434,7 @@ void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float
 void ts_s4_ssm_forward_cached(const ts_s4 *s, const float *params, const float *cache,
                               const float *x, int B, float *y, float *scratch)
 {
-    size_t nK = ((size_t)s->dirs * s->c.H * s->c.L + 15) & ~(size_t)15;
+    size_t nK = ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16);
     if (s->use_fft)
         fft_forward(s, NULL, (float *)cache, params + s->p.D, x, B, y, (float *)cache + nK, 1,
                     scratch);   /* cache only read */
