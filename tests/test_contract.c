@@ -1,0 +1,177 @@
+/* The model contract: every registered model, trained small on a periodic stream,
+ * must keep observed events, return IDs in range, not look at the hidden events,
+ * give the same output for the same seed at 1 and 2 threads, survive a save/load
+ * round trip unchanged, impute wherever the mask says (centre, end, random), and
+ * generate in range. A model added to the registry without an entry in `tiny`
+ * fails here, so every model is held to the contract. */
+#include "check.h"
+#include "tracesynth.h"
+
+/* small, fast options for each model */
+static const struct { const char *name; const char *kv[24]; } tiny[] = {
+    {"ngram", {"order", "4", NULL}},
+    {"unigram", {NULL}},
+    {"sssd-s4", {"layers", "1", "channels", "4", "state", "4", "iters", "3", "batch", "2",
+                 "valid-every", "3", "valid-n", "2", "T", "8", NULL}},
+};
+
+enum { NS = 600, L = 24, NW = 5, V = 9 };
+
+static const char *const *tiny_opts(const char *name)
+{
+    for (size_t i = 0; i < sizeof tiny / sizeof *tiny; i++)
+        if (!strcmp(tiny[i].name, name)) return tiny[i].kv;
+    return NULL;
+}
+
+static ts_model *train_tiny(const char *name, const int32_t *s, ts_windows *tw)
+{
+    const char *const *kv = tiny_opts(name);
+    if (!kv) return NULL;
+    const char *keys[12], *vals[12];
+    int n = 0;
+    for (; kv[2 * n]; n++) { keys[n] = kv[2 * n]; vals[n] = kv[2 * n + 1]; }
+    ts_split sp;
+    memset(&sp, 0, sizeof sp);
+    sp.kind = TS_SPLIT_TIME;
+    sp.len = L;
+    sp.train = *tw;
+    sp.valid = *tw;
+    sp.train_stream.ids = (int32_t *)s;
+    sp.train_stream.n = NS;
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.n_ids = V;
+    o.blackout = 3;
+    o.mask_pos = TS_MASK_CENTER;
+    o.seed = 5;
+    o.kv = (ts_kv){n, keys, vals};
+    ts_model *m = NULL;
+    if (ts_model_train(name, &o, &m) != 0) {
+        fprintf(stderr, "  %s: %s\n", name, ts_error());
+        return NULL;
+    }
+    return m;
+}
+
+static int impute(ts_model *m, const ts_windows *x, const uint8_t *mask, int threads, ts_windows *y)
+{
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 3;
+    ts_set_threads(threads);
+    int rc = ts_model_impute(m, x, mask, &ro, y);
+    ts_set_threads(0);
+    return rc;
+}
+
+static void every_model(void)
+{
+    int32_t s[NS];
+    for (size_t i = 0; i < NS; i++) s[i] = (int32_t)((i % 7) + (i % 13 == 0)) % V;
+    int32_t tw_data[20 * L];
+    for (size_t w = 0; w < 20; w++) memcpy(tw_data + w * L, s + w * 25, L * sizeof *s);
+    ts_windows tw = {tw_data, 20, L};
+    int32_t xd[NW * L];
+    for (size_t w = 0; w < NW; w++) memcpy(xd + w * L, s + 300 + w * 31, L * sizeof *s);
+    const ts_windows x = {xd, NW, L};
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+
+    for (const ts_model_ops *const *op = ts_model_list(); *op; op++) {
+        const char *name = (*op)->name;
+        CHECK_MSG(tiny_opts(name) != NULL, "model %s has no tiny configuration in the contract test", name);
+        ts_model *m = train_tiny(name, s, &tw);
+        CHECK_MSG(m != NULL, "%s: training failed", name);
+        if (!m) continue;
+        static const ts_mask_pos where[] = {TS_MASK_CENTER, TS_MASK_END, TS_MASK_RANDOM};
+        for (size_t p = 0; p < 3; p++) {
+            uint8_t mask[NW * L];
+            ts_mask_fill(mask, NW, L, 4, where[p], 11);
+            ts_windows y1, y2, y3;
+            REQUIRE(impute(m, &x, mask, 1, &y1) == 0);
+            REQUIRE(impute(m, &x, mask, 2, &y2) == 0);
+            CHECK_MSG(y1.n == NW && y1.len == L, "%s: output shape", name);
+            CHECK_MSG(!memcmp(y1.data, y2.data, sizeof xd), "%s at %s: 1 and 2 threads differ", name,
+                      ts_mask_name(where[p]));
+            int kept = 1, inrange = 1;
+            for (size_t i = 0; i < NW * L; i++) {
+                if (mask[i] && y1.data[i] != xd[i]) kept = 0;
+                if (y1.data[i] < 0 || y1.data[i] >= V) inrange = 0;
+            }
+            CHECK_MSG(kept, "%s at %s: an observed event changed", name, ts_mask_name(where[p]));
+            CHECK_MSG(inrange, "%s at %s: an ID outside [0, %d)", name, ts_mask_name(where[p]), V);
+            /* what the hidden positions held must not matter */
+            int32_t zd[NW * L];
+            for (size_t i = 0; i < NW * L; i++) zd[i] = mask[i] ? xd[i] : (int32_t)((xd[i] + 4) % V);
+            ts_windows z = {zd, NW, L};
+            REQUIRE(impute(m, &z, mask, 1, &y3) == 0);
+            CHECK_MSG(!memcmp(y1.data, y3.data, sizeof xd), "%s at %s: the output depends on the hidden events",
+                      name, ts_mask_name(where[p]));
+            ts_windows_free(&y2);
+            ts_windows_free(&y3);
+            /* the round trip keeps the model */
+            if (p == 0) {
+                char path[512];
+                snprintf(path, sizeof path, "%s/%s.tsm", dir, name);
+                ts_model *m2 = NULL;
+                REQUIRE(ts_model_save(m, path) == 0);
+                REQUIRE(ts_model_load(path, &m2) == 0);
+                CHECK(m2->ops == m->ops && m2->n_ids == m->n_ids && m2->len == m->len);
+                REQUIRE(impute(m2, &x, mask, 1, &y2) == 0);
+                CHECK_MSG(!memcmp(y1.data, y2.data, sizeof xd), "%s: a loaded model imputes otherwise", name);
+                ts_windows_free(&y2);
+                ts_model_free(m2);
+            }
+            ts_windows_free(&y1);
+        }
+        /* generation: right shape, in range, reproducible */
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.seed = 9;
+        ts_windows g1, g2;
+        REQUIRE(ts_model_generate(m, 3, L, &ro, &g1) == 0);
+        REQUIRE(ts_model_generate(m, 3, L, &ro, &g2) == 0);
+        CHECK(g1.n == 3 && g1.len == L);
+        CHECK_MSG(!memcmp(g1.data, g2.data, 3 * L * sizeof(int32_t)), "%s: generation not reproducible", name);
+        int inrange = 1;
+        for (size_t i = 0; i < 3 * L; i++) inrange &= g1.data[i] >= 0 && g1.data[i] < V;
+        CHECK_MSG(inrange, "%s: generated an ID outside [0, %d)", name, V);
+        ts_windows_free(&g1);
+        ts_windows_free(&g2);
+        ts_model_free(m);
+    }
+}
+
+/* a model that learned the stream fills the blackout wherever it is: trained n-gram
+ * on a periodic stream is exact at the centre, the end and random places */
+static void masks_move_the_blackout(void)
+{
+    int32_t s[NS];
+    for (size_t i = 0; i < NS; i++) s[i] = (int32_t)(i % 7);
+    int32_t tw_data[L];
+    memcpy(tw_data, s, sizeof tw_data);
+    ts_windows tw = {tw_data, 1, L};
+    ts_model *m = train_tiny("ngram", s, &tw);
+    REQUIRE(m);
+    int32_t xd[NW * L];
+    for (size_t w = 0; w < NW; w++) memcpy(xd + w * L, s + 100 + w * 3, L * sizeof *s);
+    static const ts_mask_pos where[] = {TS_MASK_CENTER, TS_MASK_END, TS_MASK_RANDOM};
+    for (size_t p = 0; p < 3; p++) {
+        uint8_t mask[NW * L];
+        ts_mask_fill(mask, NW, L, 5, where[p], 2);
+        int32_t zd[NW * L];
+        for (size_t i = 0; i < NW * L; i++) zd[i] = mask[i] ? xd[i] : 8;
+        ts_windows z = {zd, NW, L}, y;
+        REQUIRE(impute(m, &z, mask, 1, &y) == 0);
+        CHECK_MSG(!memcmp(y.data, xd, sizeof xd), "ngram at %s: blackout not filled exactly", ts_mask_name(where[p]));
+        ts_windows_free(&y);
+    }
+    ts_model_free(m);
+}
+
+TEST_MAIN("contract", {
+    RUN(every_model);
+    RUN(masks_move_the_blackout);
+})
