@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""The project's PyTorch definition of the SSSD-S4 network (tests/torch/sssd_fixtures.py,
+the same maths as the C network), timed in float32 for `tracesynth bench model --vs-torch`.
+
+One training step = forward + masked MSE + backward + Adam, as `tracesynth train` runs
+it; one denoising step = one forward pass without gradients. S4's step sizes and state
+matrix are fixed (not trained), as in the C default (--train-ssm 0).
+
+Prints one JSON object: medians and minima of the step times in seconds, the spread,
+peak RSS, torch's threads and the BLAS build. Run with the same environment (threads,
+OPENBLAS_CORETYPE) as the C side: `tracesynth bench model --vs-torch` does that.
+usage: bench_sssd.py --layers 4 --channels 64 --batch 16 --length 200 --threads 2 --iters 5
+"""
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sssd_fixtures import network  # noqa: E402  (sets float64 as the default: undone below)
+
+torch.set_default_dtype(torch.float32)
+
+
+def make_params(layers, C, N, emb=(128, 512, 512), seed=0):
+    g = torch.Generator().manual_seed(seed)
+    H, Nh = 2 * C, N // 2
+
+    def U(shape, fan):
+        return (torch.rand(shape, generator=g) * 2 - 1) / math.sqrt(fan)
+
+    def wnp(cout, cin, k):
+        return U((cout, cin, k), cin * k), 0.5 + torch.rand(cout, generator=g), U(cout, cin * k)
+
+    def s4p():
+        return {
+            "log_dt": torch.log(torch.full((H,), 0.05)),
+            "log_A_re": torch.full((H, Nh), math.log(0.5)),
+            "A_im": math.pi * torch.arange(Nh, dtype=torch.float32)[None, :].repeat(H, 1),
+            "C": torch.randn((2, H, Nh, 2), generator=g) * math.sqrt(0.5),
+            "D": torch.randn(H, generator=g),
+            "W": U((H, H), H),
+            "bias": U(H, H),
+            "ln_g": torch.ones(H),
+            "ln_b": torch.zeros(H),
+        }
+
+    p = {}
+    p["init_v"], p["init_g"], p["init_b"] = wnp(C, 1, 1)
+    p["t1_w"], p["t1_b"] = U((emb[1], emb[0]), emb[0]), U(emb[1], emb[0])
+    p["t2_w"], p["t2_b"] = U((emb[2], emb[1]), emb[1]), U(emb[2], emb[1])
+    p["blocks"] = []
+    for _ in range(layers):
+        q = {}
+        q["fc_w"], q["fc_b"] = U((C, emb[2]), emb[2]), U(C, emb[2])
+        q["c3_v"], q["c3_g"], q["c3_b"] = wnp(H, C, 3)
+        q["s4a"] = s4p()
+        q["cond_v"], q["cond_g"], q["cond_b"] = wnp(H, 2, 1)
+        q["s4b"] = s4p()
+        q["res_v"], q["res_g"], q["res_b"] = wnp(C, C, 1)
+        q["skip_v"], q["skip_g"], q["skip_b"] = wnp(C, C, 1)
+        p["blocks"].append(q)
+    p["fin_v"], p["fin_g"], p["fin_b"] = wnp(C, C, 1)
+    p["out_w"], p["out_b"] = torch.zeros((1, C, 1)), torch.zeros(1)
+    fixed = {"log_dt", "log_A_re", "A_im"}
+    trainable = []
+
+    def walk(d):
+        for k, v in d.items():
+            if isinstance(v, dict):
+                walk(v)
+            elif isinstance(v, list):
+                for x in v:
+                    walk(x)
+            elif k not in fixed:
+                v.requires_grad_(True)
+                trainable.append(v)
+
+    walk(p)
+    return p, trainable
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--channels", type=int, default=64)
+    ap.add_argument("--state", type=int, default=64)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--length", type=int, default=200)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--iters", type=int, default=5)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    B, L = a.batch, a.length
+    cfg = dict(layers=a.layers, C=a.channels, N=a.state, L=L, emb_in=128)
+    p, trainable = make_params(a.layers, a.channels, a.state)
+    opt = torch.optim.Adam(trainable, lr=1e-3)
+    g = torch.Generator().manual_seed(1)
+    x0 = torch.randint(0, 40, (B, 1, L), generator=g).float()
+    mask = torch.ones(B, 1, L)
+    mask[:, :, L // 2:L // 2 + 10] = 0
+    t = torch.randint(0, 200, (B,), generator=g).float()
+
+    def train_step():
+        eps = torch.randn(B, 1, L, generator=g)
+        xt = x0 * mask + eps * (1 - mask)
+        out = network(p, xt, x0, mask, t, cfg)
+        loss = (((out - eps) * (1 - mask)) ** 2).sum() / (1 - mask).sum()
+        opt.zero_grad(set_to_none=False)
+        loss.backward()
+        opt.step()
+
+    def denoise_step():
+        with torch.no_grad():
+            network(p, x0, x0, mask, t, cfg)
+
+    res = {}
+    for name, fn in (("train", train_step), ("denoise", denoise_step)):
+        fn()   # warm-up
+        ts = []
+        for _ in range(a.iters):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+        res[name + "_median_s"] = statistics.median(ts)
+        res[name + "_min_s"] = min(ts)
+        res[name + "_max_s"] = max(ts)
+    res["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res["threads"] = torch.get_num_threads()
+    res["params"] = sum(v.numel() for v in trainable)
+    res["torch"] = torch.__version__
+    print(json.dumps(res))
+
+
+if __name__ == "__main__":
+    main()
