@@ -274,13 +274,19 @@ TS_CLONES static void softmax_rows(float *P, int L)
 {
     for (int i = 0; i < L; i++) {
         float *p = P + (size_t)i * L;
-        float m = p[0];
-        for (int j = 1; j < L; j++) m = p[j] > m ? p[j] : m;
+        float mx[LANES], m = p[0];
+        int j = 0;
+        for (int u = 0; u < LANES; u++) mx[u] = m;
+        for (; j + LANES <= L; j += LANES)
+            #pragma omp simd
+            for (int u = 0; u < LANES; u++) mx[u] = p[j + u] > mx[u] ? p[j + u] : mx[u];
+        for (; j < L; j++) m = p[j] > m ? p[j] : m;
+        for (int u = 0; u < LANES; u++) m = mx[u] > m ? mx[u] : m;
         #pragma omp simd
-        for (int j = 0; j < L; j++) p[j] = v_exp(p[j] - m);
+        for (j = 0; j < L; j++) p[j] = v_exp(p[j] - m);
         float inv = 1.0f / sum_lanes(p, L);
         #pragma omp simd
-        for (int j = 0; j < L; j++) p[j] *= inv;
+        for (j = 0; j < L; j++) p[j] *= inv;
     }
 }
 
