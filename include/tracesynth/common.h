@@ -77,4 +77,18 @@ double ts_now(void);                             /* monotonic seconds */
 void ts_set_threads(int n);                      /* <= 0: all cores */
 int  ts_get_threads(void);
 
+/* ---- BLAS kernels: the CPU's features against OpenBLAS's own choice ---- */
+typedef struct {
+    int intel, amd;
+    int sse3, sse42, avx, avx2, fma;                           /* usable: the OS saves the state */
+    int avx512f, avx512bw, avx512vl, avx512dq, avx512cd, avx512bf16;
+} ts_cpu;
+void ts_cpu_detect(ts_cpu *c);                   /* cpuid + xgetbv (zeroes elsewhere) */
+const char *ts_blas_core_best(const ts_cpu *c);  /* best OpenBLAS core the CPU runs; NULL: none */
+/* the core to ask OpenBLAS for (OPENBLAS_CORETYPE), or NULL to keep its choice: the
+ * user's own OPENBLAS_CORETYPE (user_env) always wins; a core at least as strong as the
+ * CPU's best, or one this table does not know, is kept */
+const char *ts_blas_core_pick(const ts_cpu *c, const char *openblas_core, const char *user_env);
+void ts_blas_describe(char *buf, size_t n);      /* one line: the kernels in use and why */
+
 #endif
