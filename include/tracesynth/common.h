@@ -32,11 +32,13 @@ char *ts_strdup(const char *s);
 void *ts_alloc_aligned(size_t n);
 void  ts_free_aligned(void *p);
 
-/* ---- atomic output: write to PATH.tmp.XXXXXX in the same directory, then rename ---- */
+/* ---- atomic output: write to an unnamed file in PATH's directory (O_TMPFILE; where the
+ * filesystem lacks it, PATH.tmp.<pid>.XXXXXX, removed by a later open once <pid> is gone),
+ * then link and rename over PATH ---- */
 typedef struct {
     FILE *f;
     char *path;
-    char *tmp;
+    char *tmp;    /* the temporary's name; NULL while it has none (O_TMPFILE) */
 } ts_outfile;
 int  ts_out_open(ts_outfile *o, const char *path);   /* 0 / -1 */
 int  ts_out_commit(ts_outfile *o);                   /* flush, fsync, rename; 0 / -1 */

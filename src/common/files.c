@@ -1,34 +1,131 @@
 /* Atomic output files: nothing already written is lost if we fail half-way. */
 #include "tracesynth/common.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Temporaries vanish with the process where the filesystem allows: an unnamed
+ * O_TMPFILE inode in the target's directory, given a name (linkat) only when
+ * it is complete, then renamed over the target. Elsewhere the temporary is
+ * PATH.tmp.<pid>.XXXXXX, and a later ts_out_open of PATH removes those whose
+ * process no longer exists (kill -9, power loss). */
+
+static char *dir_of(const char *path)
+{
+    const char *sl = strrchr(path, '/');
+    if (!sl) return ts_strdup(".");
+    if (sl == path) return ts_strdup("/");
+    char *d = ts_malloc((size_t)(sl - path) + 1);
+    memcpy(d, path, (size_t)(sl - path));
+    d[sl - path] = 0;
+    return d;
+}
+
+static int pid_alive(long pid)
+{
+    return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* remove PATH.tmp.<pid>.XXXXXX left by processes that are gone */
+static void remove_stale(const char *path)
+{
+    char *dir = dir_of(path);
+    const char *sl = strrchr(path, '/');
+    const char *base = sl ? sl + 1 : path;
+    size_t nb = strlen(base);
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            const char *s = e->d_name;
+            if (strncmp(s, base, nb) || strncmp(s + nb, ".tmp.", 5)) continue;
+            char *end;
+            errno = 0;
+            long pid = strtol(s + nb + 5, &end, 10);
+            if (errno || end == s + nb + 5 || *end != '.' || strlen(end + 1) != 6) continue;
+            if (pid == (long)getpid() || pid_alive(pid)) continue;
+            char *p = ts_path_join(dir, s);
+            unlink(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    free(dir);
+}
+
+/* a fresh name PATH.tmp.<pid>.XXXXXX; fd >= 0: link that unnamed file there, else create it */
+static int make_named(const char *path, int fd, char **name_out, int *fd_out)
+{
+    size_t n = strlen(path) + 48;
+    char *name = ts_malloc(n);
+    static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    uint64_t x = (uint64_t)(ts_now() * 1e9) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)name;
+    int e = EEXIST;
+    for (int attempt = 0; attempt < 100 && e == EEXIST; attempt++) {
+        char suf[7];
+        for (int i = 0; i < 6; i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            suf[i] = digits[(x >> 33) % 36];
+        }
+        suf[6] = 0;
+        snprintf(name, n, "%s.tmp.%ld.%s", path, (long)getpid(), suf);
+        if (fd >= 0) {
+            char proc[64];
+            snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+            if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0 ||
+                linkat(fd, "", AT_FDCWD, name, AT_EMPTY_PATH) == 0) {
+                *name_out = name;
+                return 0;
+            }
+        } else {
+            int nfd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+            if (nfd >= 0) {
+                *fd_out = nfd;
+                *name_out = name;
+                return 0;
+            }
+        }
+        e = errno;
+    }
+    free(name);
+    errno = e;
+    return -1;
+}
+
 int ts_out_open(ts_outfile *o, const char *path)
 {
     memset(o, 0, sizeof *o);
-    size_t n = strlen(path);
+    remove_stale(path);
     o->path = ts_strdup(path);
-    o->tmp = ts_malloc(n + 16);
-    snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(o->tmp);
+    char *dir = dir_of(path);
+    int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    int e = errno;
+    free(dir);
+    if (fd < 0 && e != ENOENT && e != ENOTDIR && e != EACCES && e != EROFS && e != ENOSPC &&
+        e != EDQUOT) {
+        /* O_TMPFILE not supported here: a named temporary */
+        if (make_named(path, -1, &o->tmp, &fd) != 0) e = errno;
+    }
     if (fd < 0) {
-        int e = errno;
-        free(o->path); free(o->tmp);
+        free(o->path);
         memset(o, 0, sizeof *o);
         return ts_fail("%s: cannot create: %s", path, strerror(e));
     }
     fchmod(fd, 0644);
     o->f = fdopen(fd, "wb");
     if (!o->f) {
+        e = errno;
         close(fd);
-        unlink(o->tmp);
+        if (o->tmp) unlink(o->tmp);
         free(o->path); free(o->tmp);
         memset(o, 0, sizeof *o);
-        return ts_fail("%s: cannot open: %s", path, strerror(errno));
+        return ts_fail("%s: cannot open: %s", path, strerror(e));
     }
     return 0;
 }
@@ -37,11 +134,15 @@ int ts_out_commit(ts_outfile *o)
 {
     int bad = ferror(o->f) || fflush(o->f) != 0 || fsync(fileno(o->f)) != 0;
     int e = errno;
+    if (!bad && !o->tmp && make_named(o->path, fileno(o->f), &o->tmp, NULL) != 0) {
+        bad = 1;
+        e = errno;
+    }
     if (fclose(o->f) != 0 && !bad) { bad = 1; e = errno; }
     o->f = NULL;
     if (!bad && rename(o->tmp, o->path) != 0) { bad = 1; e = errno; }
     if (bad) {
-        unlink(o->tmp);
+        if (o->tmp) unlink(o->tmp);
         ts_fail("%s: write failed: %s", o->path, strerror(e));
     }
     free(o->path); free(o->tmp);
