@@ -3,6 +3,8 @@
 #include "check.h"
 #include "tracesynth.h"
 
+#include <dirent.h>
+
 static char dir[256];
 
 /* run the CLI; stdout into out (may be NULL); returns the exit status */
@@ -284,6 +286,103 @@ static void bad_usage(void)
     CHECK(run_out("bench impute --help", out, sizeof out) == 0);
 }
 
+static int count_dir(const char *d)
+{
+    DIR *dd = opendir(d);
+    if (!dd) return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(dd)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+    closedir(dd);
+    return n;
+}
+
+static long file_size(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* a failed impute leaves the old original/mask/imputation set whole, not a mix */
+static void impute_outputs_as_a_unit(void)
+{
+    char args[2048], out[8192], p[512], q[512];
+    snprintf(args, sizeof args, "train --model ngram %s/ds --length 60 --windows 40 -o %s/ngu.tsm", dir, dir);
+    REQUIRE(run_out(args, NULL, 0) == 0);
+    snprintf(args, sizeof args, "impute %s/ngu.tsm --input %s/ds --length 60 --windows 40 -o %s/unit", dir, dir, dir);
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    snprintf(p, sizeof p, "%s/unit/original0.npy", dir);
+    long old_size = file_size(p);
+    REQUIRE(old_size > 0);
+    /* imputation0.npy cannot be replaced (a directory stands there): the others stay old */
+    snprintf(p, sizeof p, "%s/unit/imputation0.npy", dir);
+    REQUIRE(unlink(p) == 0 && mkdir(p, 0755) == 0);
+    snprintf(q, sizeof q, "%s/unit/imputation0.npy/keep", dir);
+    write_text(q, "x");
+    char err[512];
+    snprintf(args, sizeof args, "impute %s/ngu.tsm --input %s/ds --length 60 --windows 7 -o %s/unit", dir, dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "imputation0.npy: is a directory") != NULL, "%s", err);
+    snprintf(p, sizeof p, "%s/unit/original0.npy", dir);
+    CHECK(file_size(p) == old_size);
+    snprintf(p, sizeof p, "%s/unit/mask0.npy", dir);
+    CHECK(file_size(p) == old_size);
+    snprintf(p, sizeof p, "%s/unit", dir);
+    CHECK(count_dir(p) == 3);   /* no stage left behind */
+    unlink(q);
+    snprintf(q, sizeof q, "%s/unit/imputation0.npy", dir);
+    rmdir(q);
+    /* a stage left by a killed run goes with the next one */
+    snprintf(q, sizeof q, "%s/unit/.stage.999999999.abcdef", dir);
+    REQUIRE(mkdir(q, 0755) == 0);
+    snprintf(q, sizeof q, "%s/unit/.stage.999999999.abcdef/original0.npy", dir);
+    write_text(q, "x");
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    CHECK(count_dir(p) == 3);
+    snprintf(p, sizeof p, "%s/unit/imputation0.npy", dir);
+    CHECK(file_size(p) > 0 && file_size(p) < old_size);
+}
+
+/* the runtime settings reach OpenMP, and valgrind runs the program */
+static void runtime_env_and_valgrind(void)
+{
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    char cmd[2048], out[8192], p[512];
+    snprintf(p, sizeof p, "%s/env.txt", dir);
+    snprintf(cmd, sizeof cmd, "env -u GOMP_SPINCOUNT -u OMP_WAIT_POLICY OMP_DISPLAY_ENV=verbose %s --version >%s 2>&1", bin, p);
+    REQUIRE(system(cmd) == 0);
+    FILE *f = fopen(p, "r");
+    REQUIRE(f);
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = 0;
+    fclose(f);
+    CHECK_MSG(strstr(out, "GOMP_SPINCOUNT = '1000'") != NULL, "%s", out);
+    CHECK(strstr(out, "OpenBLAS kernels ") != NULL);
+    /* the user's own settings win */
+    snprintf(cmd, sizeof cmd, "GOMP_SPINCOUNT=77 OPENBLAS_CORETYPE=Haswell OMP_DISPLAY_ENV=verbose %s --version >%s 2>&1", bin, p);
+    REQUIRE(system(cmd) == 0);
+    f = fopen(p, "r");
+    REQUIRE(f);
+    n = fread(out, 1, sizeof out - 1, f);
+    out[n] = 0;
+    fclose(f);
+    CHECK_MSG(strstr(out, "GOMP_SPINCOUNT = '77'") && strstr(out, "kernels Haswell (OPENBLAS_CORETYPE)"), "%s", out);
+    if (system("valgrind --version >/dev/null 2>&1") != 0) SKIP("valgrind is not installed");
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("valgrind does not run a sanitizer build");
+#endif
+    snprintf(cmd, sizeof cmd, "valgrind -q --error-exitcode=1 %s --version >%s 2>&1", bin, p);
+    int st = system(cmd);
+    f = fopen(p, "r");
+    REQUIRE(f);
+    n = fread(out, 1, sizeof out - 1, f);
+    out[n] = 0;
+    fclose(f);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0 && strstr(out, "tracesynth " TS_VERSION), "%s", out);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -295,4 +394,6 @@ TEST_MAIN("cli", {
     RUN(generate_files);
     RUN(bench_grid);
     RUN(bad_usage);
+    RUN(impute_outputs_as_a_unit);
+    RUN(runtime_env_and_valgrind);
 })

@@ -43,6 +43,13 @@ typedef struct {
 int  ts_out_open(ts_outfile *o, const char *path);   /* 0 / -1 */
 int  ts_out_commit(ts_outfile *o);                   /* flush, fsync, rename; 0 / -1 */
 void ts_out_abort(ts_outfile *o);                    /* remove the temporary file */
+/* a set of files replaced together: write them into s.stage (a fresh directory inside
+ * dir), then ts_stage_commit moves them into dir - all, or on failure none (the old
+ * ones stay). Frees s either way; ts_stage_abort discards the set. */
+typedef struct { char *dir, *stage; } ts_stage;
+int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 */
+int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 */
+void ts_stage_abort(ts_stage *s);
 int  ts_mkdir_p(const char *dir);                    /* 0 / -1 */
 char *ts_path_join(const char *a, const char *b);    /* malloc'd "a/b" */
 int  ts_file_exists(const char *path);

@@ -52,6 +52,20 @@ static int read_input(const char *in, const ts_model *m, ts_split_kind kind, lon
     return ts_windows_load(in, m->n_ids - 1, 0, x);
 }
 
+/* the triple as a unit: a failure (full disk, kill) leaves the old set whole */
+static int write_outputs(const char *outdir, const ts_windows *x, const uint8_t *mask,
+                         const ts_windows *y)
+{
+    static const char *const names[3] = {"original0.npy", "mask0.npy", "imputation0.npy"};
+    ts_stage st;
+    if (ts_stage_open(&st, outdir)) return -1;
+    if (ts_write_impute_triple(st.stage, x, mask, y)) {
+        ts_stage_abort(&st);
+        return -1;
+    }
+    return ts_stage_commit(&st, names, 3);
+}
+
 int cmd_impute(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
@@ -123,7 +137,7 @@ int cmd_impute(int argc, char **argv)
     double dt = ts_now() - t0;
     ts_impute_metrics im;
     if (ts_eval_impute(&x, mask, &y, m->vocab.n ? &m->vocab : NULL, &im)) { cli_fail(); goto done; }
-    if (outdir && (ts_mkdir_p(outdir) || ts_write_impute_triple(outdir, &x, mask, &y))) { cli_fail(); goto done; }
+    if (outdir && write_outputs(outdir, &x, mask, &y)) { cli_fail(); goto done; }
     printf("%s: %zu windows of %zu, blackout %ld at %s: accuracy %.2f  perfect %.2f  ROUGE-L %.2f",
            m->ops->name, x.n, x.len, k, ts_mask_name(pos), im.accuracy, im.perfect, im.rouge_l);
     if (im.has_type) printf("  type accuracy %.2f", im.type_accuracy);

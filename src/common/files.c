@@ -158,6 +158,106 @@ void ts_out_abort(ts_outfile *o)
     memset(o, 0, sizeof *o);
 }
 
+/* ---- a set of files replaced together ----
+ * Written into DIR/.stage.<pid>.XXXXXX, then moved into DIR one rename at a
+ * time; each old file is first linked into the stage so that a failed rename
+ * puts back the ones already replaced. A stage left by a killed process is
+ * removed by the next ts_stage_open in DIR. */
+
+static void remove_tree_flat(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            char *p = ts_path_join(dir, e->d_name);
+            unlink(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+int ts_stage_open(ts_stage *s, const char *dir)
+{
+    memset(s, 0, sizeof *s);
+    if (ts_mkdir_p(dir) != 0) return -1;
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (strncmp(e->d_name, ".stage.", 7)) continue;
+            char *end;
+            errno = 0;
+            long pid = strtol(e->d_name + 7, &end, 10);
+            if (errno || end == e->d_name + 7 || *end != '.' || strlen(end + 1) != 6) continue;
+            if (pid == (long)getpid() || pid_alive(pid)) continue;
+            char *p = ts_path_join(dir, e->d_name);
+            remove_tree_flat(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    char name[64];
+    snprintf(name, sizeof name, ".stage.%ld.XXXXXX", (long)getpid());
+    s->stage = ts_path_join(dir, name);
+    if (!mkdtemp(s->stage)) {
+        int e = errno;
+        free(s->stage);
+        s->stage = NULL;
+        return ts_fail("%s: cannot create a directory: %s", dir, strerror(e));
+    }
+    s->dir = ts_strdup(dir);
+    return 0;
+}
+
+void ts_stage_abort(ts_stage *s)
+{
+    if (s->stage) remove_tree_flat(s->stage);
+    free(s->stage);
+    free(s->dir);
+    memset(s, 0, sizeof *s);
+}
+
+int ts_stage_commit(ts_stage *s, const char *const *names, int n)
+{
+    char **src = ts_calloc((size_t)n, sizeof *src), **dst = ts_calloc((size_t)n, sizeof *dst);
+    char **old = ts_calloc((size_t)n, sizeof *old);
+    int rc = 0, done = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        src[i] = ts_path_join(s->stage, names[i]);
+        dst[i] = ts_path_join(s->dir, names[i]);
+        struct stat st;
+        if (stat(src[i], &st) != 0) { rc = ts_fail("%s: not written", src[i]); break; }
+        if (lstat(dst[i], &st) == 0) {
+            if (S_ISDIR(st.st_mode)) { rc = ts_fail("%s: is a directory", dst[i]); break; }
+            size_t m = strlen(src[i]) + 8;
+            old[i] = ts_malloc(m);
+            snprintf(old[i], m, "%s.old", src[i]);
+            if (link(dst[i], old[i]) != 0) {
+                rc = ts_fail("%s: cannot keep the old file: %s", dst[i], strerror(errno));
+                break;
+            }
+        }
+    }
+    for (; rc == 0 && done < n; done++)
+        if (rename(src[done], dst[done]) != 0) {
+            rc = ts_fail("%s: cannot replace: %s", dst[done], strerror(errno));
+            break;
+        }
+    if (rc) /* put back what was replaced */
+        for (int j = 0; j < done; j++) {
+            if (old[j]) rename(old[j], dst[j]);
+            else unlink(dst[j]);
+        }
+    for (int i = 0; i < n; i++) { free(src[i]); free(dst[i]); free(old[i]); }
+    free(src); free(dst); free(old);
+    ts_stage_abort(s);
+    return rc;
+}
+
 int ts_mkdir_p(const char *dir)
 {
     char *p = ts_strdup(dir);
