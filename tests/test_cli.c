@@ -194,6 +194,36 @@ static void bench_grid(void)
     CHECK(cells == 2 * 2 * 2 * 2);   /* datasets x L x positions x k */
 }
 
+/* one failing dataset does not discard the others' results */
+static void bench_keeps_going(void)
+{
+    char args[2048], out[16384], err[512], p[512];
+    snprintf(p, sizeof p, "%s/short", dir);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    int32_t ids[50];
+    for (int i = 0; i < 50; i++) ids[i] = i % 3;
+    d.stream = (ts_seq){ids, 50};
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    snprintf(args, sizeof args, "bench impute --model ngram %s/short %s/ds --lengths 40 --blackouts 5 "
+             "--windows 20 --no-progress --json %s/b2.json", dir, dir, dir);
+    CHECK(run_out(args, out, sizeof out) == 1);
+    CHECK(strstr(out, "ds: ngram") && strstr(out, "1 of 2 datasets failed"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "short: failed:") && strstr(err, "fewer than the window length"), "%s", err);
+    snprintf(p, sizeof p, "%s/b2.json", dir);
+    FILE *f = fopen(p, "r");
+    REQUIRE(f);
+    static char js[65536];
+    size_t n = fread(js, 1, sizeof js - 1, f);
+    js[n] = 0;
+    fclose(f);
+    CHECK(strstr(js, "\"name\": \"short\", \"error\": \"") != NULL);
+    int cells = 0;
+    for (const char *s = js; (s = strstr(s, "\"accuracy\"")); s++) cells++;
+    CHECK(cells == 2);   /* ds: one L, two positions, one k */
+}
+
 static void bad_usage(void)
 {
     char args[2048], err[512];
@@ -393,6 +423,7 @@ TEST_MAIN("cli", {
     RUN(train_impute_eval);
     RUN(generate_files);
     RUN(bench_grid);
+    RUN(bench_keeps_going);
     RUN(bad_usage);
     RUN(impute_outputs_as_a_unit);
     RUN(runtime_env_and_valgrind);
