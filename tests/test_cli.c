@@ -309,7 +309,16 @@ static void bad_usage(void)
     CHECK(strstr(err, "/nonexistent") != NULL);
 
     char out[8192];
+    /* one name for the blackout position in train and impute; the old one still works */
+    snprintf(args, sizeof args, "train --model unigram %s/ds --length 40 --windows 10 --position end -o %s/pos.tsm", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "train --model unigram %s/ds --length 40 --windows 10 --mask-position end -o %s/pos.tsm", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    CHECK(strstr(err, "--mask-position is now --position") != NULL);
+    snprintf(args, sizeof args, "train --model unigram %s/ds --length 40 --position middle", dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK(run_out("train --help", out, sizeof out) == 0);
+    CHECK(strstr(out, "--position P") != NULL);
     CHECK(strstr(out, "ngram") && strstr(out, "unigram") && strstr(out, "--order"));
     CHECK(run_out("impute --help", out, sizeof out) == 0);
     CHECK(run_out("generate --help", out, sizeof out) == 0);

@@ -18,7 +18,9 @@ static void usage(FILE *f)
             "  --stride S             stride of the training windows (default 5)\n"
             "  --windows N            validation/test windows (default 500)\n"
             "  --blackout K           blackout size of the training masks (default 10)\n"
-            "  --mask-position P      center, end or random (default center)\n"
+            "  --position P           blackout position of the training masks: center,\n"
+            "                         end, random or all (default center), as impute's\n"
+            "                         --position (--mask-position: the old name, still read)\n"
             "  --seed S               random seed (default 0)\n"
             "  --threads N            threads (default: all cores)\n"
             "  -o, --output FILE      model file (default DATASET-NAME.MODEL.tsm)\n"
@@ -52,7 +54,11 @@ int cmd_train(int argc, char **argv)
         i++;
         if (!strcmp(a, "--model")) model = v;
         else if (!strcmp(a, "--split")) split_s = v;
-        else if (!strcmp(a, "--mask-position")) pos_s = v;
+        else if (!strcmp(a, "--position")) pos_s = v;
+        else if (!strcmp(a, "--mask-position")) {
+            fprintf(stderr, "tracesynth train: note: --mask-position is now --position\n");
+            pos_s = v;
+        }
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) out = v;
         else if (!strcmp(a, "--resume")) resume = v;
         else if (!strcmp(a, "--log")) log = v;
