@@ -224,6 +224,59 @@ static void bench_keeps_going(void)
     CHECK(cells == 2);   /* ds: one L, two positions, one k */
 }
 
+/* a short trace: the message names the longest window that fits; fractions are options */
+static void split_short_trace(void)
+{
+    char args[2048], out[8192], err[1024], p[512];
+    snprintf(p, sizeof p, "%s/ds1800", dir);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    int32_t *ids = ts_malloc(1800 * sizeof *ids);
+    for (int i = 0; i < 1800; i++) ids[i] = (i * 7 + i / 13) % 11;
+    d.stream = (ts_seq){ids, 1800};
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    free(ids);
+    snprintf(args, sizeof args, "split %s/ds1800 --length 200 -o %s/sp1", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "validation part [1260, 1440) has 180 events") &&
+              strstr(err, "the longest window that fits is 180"), "%s", err);
+    snprintf(args, sizeof args, "split %s/ds1800 --length 180 --windows 50 -o %s/sp1", dir, dir);
+    CHECK(run_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "note: the validation part (180 events) holds only 1 distinct windows") &&
+              strstr(out, "note: the testing part (360 events) holds only 50 distinct") == NULL, "%s", out);
+    snprintf(args, sizeof args, "split %s/ds1800 --length 200 --fractions 0.6,0.2,0.2 -o %s/sp2", dir, dir);
+    CHECK(run_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "validation    500 windows in [1080, 1440)") &&
+              strstr(out, "testing part (360 events) holds only 161 distinct windows of length 200; "
+                          "339 of the 500 are repeats"), "%s", out);
+    snprintf(p, sizeof p, "%s/sp2/split.txt", dir);
+    FILE *f = fopen(p, "r");
+    REQUIRE(f);
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = 0;
+    fclose(f);
+    CHECK(strstr(out, "fractions=0.6,0.2,0.2\n") != NULL);
+    /* train and impute take the same option */
+    snprintf(args, sizeof args, "train --model ngram %s/ds1800 --length 200 --fractions 0.6,0.2,0.2 "
+             "--windows 20 -o %s/short.tsm", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "impute %s/short.tsm --input %s/ds1800 --fractions 0.6,0.2,0.2", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "holds only 161 distinct windows of length 200; 339 of the 500"), "%s", err);
+    snprintf(args, sizeof args, "split %s/ds1800 --length 20 --fractions 0.7,0.2,0.2 -o %s/sp3", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "add up to 1.1, not 1"), "%s", err);
+    int pm[3];
+    CHECK(ts_split_parse_fractions("0.7,0.1,0.2", pm) == 0 && pm[0] == 700 && pm[1] == 100 && pm[2] == 200);
+    CHECK(memcmp(pm, ts_split_default_permille, sizeof pm) == 0);
+    CHECK(ts_split_parse_fractions("0.8,0.2", pm) == -1);
+    CHECK(ts_split_parse_fractions("0.5,0.5,0", pm) == -1);
+    CHECK(ts_split_parse_fractions("0.5,0.25,0.25,", pm) == -1);
+    CHECK(ts_split_parse_fractions("a,b,c", pm) == -1);
+    CHECK(ts_split_max_length(1800, NULL) == 180);
+    CHECK(ts_split_max_length(2340, NULL) == 234);
+}
+
 static void bad_usage(void)
 {
     char args[2048], err[512];
@@ -433,6 +486,7 @@ TEST_MAIN("cli", {
     RUN(generate_files);
     RUN(bench_grid);
     RUN(bench_keeps_going);
+    RUN(split_short_trace);
     RUN(bad_usage);
     RUN(impute_outputs_as_a_unit);
     RUN(runtime_env_and_valgrind);

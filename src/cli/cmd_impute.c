@@ -18,6 +18,8 @@ static void usage(FILE *f)
             "  --length L             window length of a dataset input (default: the\n"
             "                         model's, else 200)\n"
             "  --windows N            test windows of a dataset input (default 500)\n"
+            "  --fractions A,B,C      time split shares of a dataset input (default\n"
+            "                         0.7,0.1,0.2; the values the model was trained with)\n"
             "  --blackout K           hidden events per window (default 10)\n"
             "  --position P           center, end, random or all (default center)\n"
             "  --seed S               seed (random positions, sampling models)\n"
@@ -31,7 +33,7 @@ static void usage(FILE *f)
 
 /* windows from a file or from a dataset's test part */
 static int read_input(const char *in, const ts_model *m, ts_split_kind kind, long L, long nwin,
-                      ts_windows *x)
+                      const int pm[3], ts_windows *x)
 {
     struct stat st;
     if (stat(in, &st) != 0) return ts_fail("%s: no such file or directory", in);
@@ -39,10 +41,14 @@ static int read_input(const char *in, const ts_model *m, ts_split_kind kind, lon
         ts_dataset d;
         if (ts_dataset_load(in, &d)) return -1;
         ts_split sp;
-        if (ts_split_make(&d, kind, (size_t)L, 5, (size_t)nwin, &sp)) {
+        if (ts_split_make_parts(&d, kind, (size_t)L, 5, (size_t)nwin, pm, &sp)) {
             ts_dataset_free(&d);
             return -1;
         }
+        if (sp.test_distinct < sp.test.n)
+            fprintf(stderr, "tracesynth impute: note: the test part of %s holds only %zu distinct "
+                    "windows of length %ld; %zu of the %zu are repeats\n", in, sp.test_distinct, L,
+                    sp.test.n - sp.test_distinct, sp.test.n);
         *x = sp.test;
         memset(&sp.test, 0, sizeof sp.test);
         ts_split_free(&sp);
@@ -72,6 +78,8 @@ int cmd_impute(int argc, char **argv)
     const char *C = "impute";
     const char *model_path = NULL, *input = NULL, *outdir = NULL, *split_s = "time", *pos_s = "center";
     long L = 0, nwin = 500, k = 10, seed = 0, batch = 0, steps = 0, threads = 0;
+    int pm[3];
+    memcpy(pm, ts_split_default_permille, sizeof pm);
     int progress = 1;
     const char **keys = ts_calloc((size_t)argc, sizeof *keys), **vals = ts_calloc((size_t)argc, sizeof *vals);
     int nkv = 0, rc = 2;
@@ -91,6 +99,9 @@ int cmd_impute(int argc, char **argv)
         if (!strcmp(a, "--input")) input = v;
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) outdir = v;
         else if (!strcmp(a, "--split")) split_s = v;
+        else if (!strcmp(a, "--fractions")) {
+            if (ts_split_parse_fractions(v, pm)) { cli_usage_error(C, "%s", ts_error()); goto done; }
+        }
         else if (!strcmp(a, "--position")) pos_s = v;
         else if (!strcmp(a, "--length")) { if (cli_parse_long(C, a, v, 1, 1 << 24, &L)) goto done; }
         else if (!strcmp(a, "--windows")) { if (cli_parse_long(C, a, v, 1, 1 << 24, &nwin)) goto done; }
@@ -111,7 +122,7 @@ int cmd_impute(int argc, char **argv)
     rc = 1;
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     if (!L) L = m->len ? (long)m->len : 200;
-    if (read_input(input, m, kind, L, nwin, &x)) { cli_fail(); goto done; }
+    if (read_input(input, m, kind, L, nwin, pm, &x)) { cli_fail(); goto done; }
     if ((size_t)k > x.len) {
         rc = cli_usage_error(C, "--blackout %ld is longer than the windows of %s (%zu events)", k, input, x.len);
         goto done;
