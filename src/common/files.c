@@ -104,8 +104,12 @@ int ts_out_open(ts_outfile *o, const char *path)
     remove_stale(path);
     o->path = ts_strdup(path);
     char *dir = dir_of(path);
-    int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
-    int e = errno;
+    /* naming it later goes through /proc/self/fd (linkat with AT_EMPTY_PATH needs a capability) */
+    int fd = -1, e = EOPNOTSUPP;
+    if (access("/proc/self/fd", X_OK) == 0) {
+        fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+        e = errno;
+    }
     free(dir);
     if (fd < 0 && e != ENOENT && e != ENOTDIR && e != EACCES && e != EROFS && e != ENOSPC &&
         e != EDQUOT) {
