@@ -10,7 +10,7 @@ CFLAGS   ?= $(OPT) -g -ffp-contract=off
 WARN      = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CPPFLAGS += -Iinclude -Isrc -I/usr/include/x86_64-linux-gnu -D_GNU_SOURCE -MMD -MP
 ALLCFLAGS = -std=c11 -fopenmp $(WARN) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS   += -lopenblas -lfftw3f -lbabeltrace2 -lm
+LDLIBS   += -lopenblas -lfftw3f -lbabeltrace2 -lz -lm
 LDFLAGS  += -fopenmp $(EXTRA_LDFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/common/*.c src/data/*.c src/nn/*.c src/models/*.c \

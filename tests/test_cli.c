@@ -3,6 +3,8 @@
 #include "check.h"
 #include "tracesynth.h"
 
+#include <dirent.h>
+
 static char dir[256];
 
 /* run the CLI; stdout into out (may be NULL); returns the exit status */
@@ -192,6 +194,89 @@ static void bench_grid(void)
     CHECK(cells == 2 * 2 * 2 * 2);   /* datasets x L x positions x k */
 }
 
+/* one failing dataset does not discard the others' results */
+static void bench_keeps_going(void)
+{
+    char args[2048], out[16384], err[512], p[512];
+    snprintf(p, sizeof p, "%s/short", dir);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    int32_t ids[50];
+    for (int i = 0; i < 50; i++) ids[i] = i % 3;
+    d.stream = (ts_seq){ids, 50};
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    snprintf(args, sizeof args, "bench impute --model ngram %s/short %s/ds --lengths 40 --blackouts 5 "
+             "--windows 20 --no-progress --json %s/b2.json", dir, dir, dir);
+    CHECK(run_out(args, out, sizeof out) == 1);
+    CHECK(strstr(out, "ds: ngram") && strstr(out, "1 of 2 datasets failed"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "short: failed:") && strstr(err, "fewer than the window length"), "%s", err);
+    snprintf(p, sizeof p, "%s/b2.json", dir);
+    FILE *f = fopen(p, "r");
+    REQUIRE(f);
+    static char js[65536];
+    size_t n = fread(js, 1, sizeof js - 1, f);
+    js[n] = 0;
+    fclose(f);
+    CHECK(strstr(js, "\"name\": \"short\", \"error\": \"") != NULL);
+    int cells = 0;
+    for (const char *s = js; (s = strstr(s, "\"accuracy\"")); s++) cells++;
+    CHECK(cells == 2);   /* ds: one L, two positions, one k */
+}
+
+/* a short trace: the message names the longest window that fits; fractions are options */
+static void split_short_trace(void)
+{
+    char args[2048], out[8192], err[1024], p[512];
+    snprintf(p, sizeof p, "%s/ds1800", dir);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    int32_t *ids = ts_malloc(1800 * sizeof *ids);
+    for (int i = 0; i < 1800; i++) ids[i] = (i * 7 + i / 13) % 11;
+    d.stream = (ts_seq){ids, 1800};
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    free(ids);
+    snprintf(args, sizeof args, "split %s/ds1800 --length 200 -o %s/sp1", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "validation part [1260, 1440) has 180 events") &&
+              strstr(err, "the longest window that fits is 180"), "%s", err);
+    snprintf(args, sizeof args, "split %s/ds1800 --length 180 --windows 50 -o %s/sp1", dir, dir);
+    CHECK(run_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "note: the validation part (180 events) holds only 1 distinct windows") &&
+              strstr(out, "note: the testing part (360 events) holds only 50 distinct") == NULL, "%s", out);
+    snprintf(args, sizeof args, "split %s/ds1800 --length 200 --fractions 0.6,0.2,0.2 -o %s/sp2", dir, dir);
+    CHECK(run_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "validation    500 windows in [1080, 1440)") &&
+              strstr(out, "testing part (360 events) holds only 161 distinct windows of length 200; "
+                          "339 of the 500 are repeats"), "%s", out);
+    snprintf(p, sizeof p, "%s/sp2/split.txt", dir);
+    FILE *f = fopen(p, "r");
+    REQUIRE(f);
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = 0;
+    fclose(f);
+    CHECK(strstr(out, "fractions=0.6,0.2,0.2\n") != NULL);
+    /* train and impute take the same option */
+    snprintf(args, sizeof args, "train --model ngram %s/ds1800 --length 200 --fractions 0.6,0.2,0.2 "
+             "--windows 20 -o %s/short.tsm", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "impute %s/short.tsm --input %s/ds1800 --fractions 0.6,0.2,0.2", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "holds only 161 distinct windows of length 200; 339 of the 500"), "%s", err);
+    snprintf(args, sizeof args, "split %s/ds1800 --length 20 --fractions 0.7,0.2,0.2 -o %s/sp3", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "add up to 1.1, not 1"), "%s", err);
+    int pm[3];
+    CHECK(ts_split_parse_fractions("0.7,0.1,0.2", pm) == 0 && pm[0] == 700 && pm[1] == 100 && pm[2] == 200);
+    CHECK(memcmp(pm, ts_split_default_permille, sizeof pm) == 0);
+    CHECK(ts_split_parse_fractions("0.8,0.2", pm) == -1);
+    CHECK(ts_split_parse_fractions("0.5,0.5,0", pm) == -1);
+    CHECK(ts_split_parse_fractions("0.5,0.25,0.25,", pm) == -1);
+    CHECK(ts_split_parse_fractions("a,b,c", pm) == -1);
+    CHECK(ts_split_max_length(1800, NULL) == 180);
+    CHECK(ts_split_max_length(2340, NULL) == 234);
+}
+
 static void bad_usage(void)
 {
     char args[2048], err[512];
@@ -277,11 +362,117 @@ static void bad_usage(void)
     CHECK(strstr(err, "/nonexistent") != NULL);
 
     char out[8192];
+    /* one name for the blackout position in train and impute; the old one still works */
+    snprintf(args, sizeof args, "train --model unigram %s/ds --length 40 --windows 10 --position end -o %s/pos.tsm", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "train --model unigram %s/ds --length 40 --windows 10 --mask-position end -o %s/pos.tsm", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    CHECK(strstr(err, "--mask-position is now --position") != NULL);
+    snprintf(args, sizeof args, "train --model unigram %s/ds --length 40 --position middle", dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK(run_out("train --help", out, sizeof out) == 0);
+    CHECK(strstr(out, "--position P") != NULL);
     CHECK(strstr(out, "ngram") && strstr(out, "unigram") && strstr(out, "--order"));
     CHECK(run_out("impute --help", out, sizeof out) == 0);
     CHECK(run_out("generate --help", out, sizeof out) == 0);
     CHECK(run_out("bench impute --help", out, sizeof out) == 0);
+}
+
+static int count_dir(const char *d)
+{
+    DIR *dd = opendir(d);
+    if (!dd) return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(dd)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+    closedir(dd);
+    return n;
+}
+
+static long file_size(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* a failed impute leaves the old original/mask/imputation set whole, not a mix */
+static void impute_outputs_as_a_unit(void)
+{
+    char args[2048], out[8192], p[512], q[512];
+    snprintf(args, sizeof args, "train --model ngram %s/ds --length 60 --windows 40 -o %s/ngu.tsm", dir, dir);
+    REQUIRE(run_out(args, NULL, 0) == 0);
+    snprintf(args, sizeof args, "impute %s/ngu.tsm --input %s/ds --length 60 --windows 40 -o %s/unit", dir, dir, dir);
+    REQUIRE(run_out(args, out, sizeof out) == 0);
+    snprintf(p, sizeof p, "%s/unit/original0.npy", dir);
+    long old_size = file_size(p);
+    REQUIRE(old_size > 0);
+    /* imputation0.npy cannot be replaced (a directory stands there): the others stay old */
+    snprintf(p, sizeof p, "%s/unit/imputation0.npy", dir);
+    REQUIRE(unlink(p) == 0 && mkdir(p, 0755) == 0);
+    snprintf(q, sizeof q, "%s/unit/imputation0.npy/keep", dir);
+    write_text(q, "x");
+    char err[512];
+    snprintf(args, sizeof args, "impute %s/ngu.tsm --input %s/ds --length 60 --windows 7 -o %s/unit", dir, dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "imputation0.npy: is a directory") != NULL, "%s", err);
+    snprintf(p, sizeof p, "%s/unit/original0.npy", dir);
+    CHECK(file_size(p) == old_size);
+    snprintf(p, sizeof p, "%s/unit/mask0.npy", dir);
+    CHECK(file_size(p) == old_size);
+    snprintf(p, sizeof p, "%s/unit", dir);
+    CHECK(count_dir(p) == 3);   /* no stage left behind */
+    unlink(q);
+    snprintf(q, sizeof q, "%s/unit/imputation0.npy", dir);
+    rmdir(q);
+    /* a stage left by a killed run goes with the next one */
+    snprintf(q, sizeof q, "%s/unit/.stage.999999999.abcdef", dir);
+    REQUIRE(mkdir(q, 0755) == 0);
+    snprintf(q, sizeof q, "%s/unit/.stage.999999999.abcdef/original0.npy", dir);
+    write_text(q, "x");
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    CHECK(count_dir(p) == 3);
+    snprintf(p, sizeof p, "%s/unit/imputation0.npy", dir);
+    CHECK(file_size(p) > 0 && file_size(p) < old_size);
+}
+
+/* the runtime settings reach OpenMP, and valgrind runs the program */
+static void runtime_env_and_valgrind(void)
+{
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    char cmd[2048], out[8192], p[512];
+    snprintf(p, sizeof p, "%s/env.txt", dir);
+    snprintf(cmd, sizeof cmd, "env -u GOMP_SPINCOUNT -u OMP_WAIT_POLICY OMP_DISPLAY_ENV=verbose %s --version >%s 2>&1", bin, p);
+    REQUIRE(system(cmd) == 0);
+    FILE *f = fopen(p, "r");
+    REQUIRE(f);
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = 0;
+    fclose(f);
+    CHECK_MSG(strstr(out, "GOMP_SPINCOUNT = '1000'") != NULL, "%s", out);
+    CHECK(strstr(out, "OpenBLAS kernels ") != NULL);
+    /* the user's own settings win */
+    snprintf(cmd, sizeof cmd, "GOMP_SPINCOUNT=77 OPENBLAS_CORETYPE=Haswell OMP_DISPLAY_ENV=verbose %s --version >%s 2>&1", bin, p);
+    REQUIRE(system(cmd) == 0);
+    f = fopen(p, "r");
+    REQUIRE(f);
+    n = fread(out, 1, sizeof out - 1, f);
+    out[n] = 0;
+    fclose(f);
+    CHECK_MSG(strstr(out, "GOMP_SPINCOUNT = '77'") && strstr(out, "kernels Haswell (OPENBLAS_CORETYPE)"), "%s", out);
+    if (system("valgrind --version >/dev/null 2>&1") != 0) SKIP("valgrind is not installed");
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("valgrind does not run a sanitizer build");
+#endif
+    snprintf(cmd, sizeof cmd, "valgrind -q --error-exitcode=1 %s --version >%s 2>&1", bin, p);
+    int st = system(cmd);
+    f = fopen(p, "r");
+    REQUIRE(f);
+    n = fread(out, 1, sizeof out - 1, f);
+    out[n] = 0;
+    fclose(f);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0 && strstr(out, "tracesynth " TS_VERSION), "%s", out);
 }
 
 static void setup(void)
@@ -294,5 +485,9 @@ TEST_MAIN("cli", {
     RUN(train_impute_eval);
     RUN(generate_files);
     RUN(bench_grid);
+    RUN(bench_keeps_going);
+    RUN(split_short_trace);
     RUN(bad_usage);
+    RUN(impute_outputs_as_a_unit);
+    RUN(runtime_env_and_valgrind);
 })

@@ -2,6 +2,24 @@
 #include "check.h"
 #include "tracesynth.h"
 
+#include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* entries of dir other than . and .. */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+    closedir(d);
+    return n;
+}
+
 static void rng_reproducible(void)
 {
     ts_rng a, b;
@@ -89,8 +107,128 @@ static void atomic_file_keeps_old_on_abort(void)
     CHECK(strstr(ts_error(), "/nonexistent-dir/x") != NULL);
 }
 
+/* kill -9 in the middle of a write leaves no temporary behind, or one that the
+ * next write to the same path removes */
+static void killed_writer_leaves_no_temporary(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/model.tsm", dir);
+    for (int round = 0; round < 3; round++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            ts_outfile o;
+            if (ts_out_open(&o, path) != 0) _exit(3);
+            static char buf[1 << 20];
+            fwrite(buf, 1, sizeof buf, o.f);
+            fflush(o.f);
+            raise(SIGKILL);
+            _exit(4);
+        }
+        int st;
+        REQUIRE(waitpid(pid, &st, 0) == pid);
+        CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    }
+    ts_outfile o;
+    REQUIRE(ts_out_open(&o, path) == 0);
+    int unnamed = o.tmp == NULL;
+    fputs("done\n", o.f);
+    /* with O_TMPFILE, nothing is visible before the commit */
+    if (unnamed) CHECK(count_entries(dir) == 0);
+    REQUIRE(ts_out_commit(&o) == 0);
+    CHECK_MSG(count_entries(dir) == 1, "%d entries in %s", count_entries(dir), dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* named temporaries (filesystems without O_TMPFILE): those of dead processes
+ * go, those of live ones and of other paths stay */
+static void stale_temporaries_removed(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    fflush(NULL);
+    pid_t dead = fork();
+    REQUIRE(dead >= 0);
+    if (dead == 0) _exit(0);
+    REQUIRE(waitpid(dead, NULL, 0) == dead);
+    char path[512], stale[600], live[600], other[600], odd[600];
+    snprintf(path, sizeof path, "%s/out.npy", dir);
+    snprintf(stale, sizeof stale, "%s.tmp.%ld.abc123", path, (long)dead);
+    snprintf(live, sizeof live, "%s.tmp.%ld.abc123", path, (long)getppid());
+    snprintf(other, sizeof other, "%s/other.npy.tmp.%ld.abc123", dir, (long)dead);
+    snprintf(odd, sizeof odd, "%s.tmp.%ldx.abc123", path, (long)dead);
+    write_text(stale, "x");
+    write_text(live, "x");
+    write_text(other, "x");
+    write_text(odd, "x");
+    ts_outfile o;
+    REQUIRE(ts_out_open(&o, path) == 0);
+    CHECK(access(stale, F_OK) != 0);
+    CHECK(access(live, F_OK) == 0);
+    CHECK(access(other, F_OK) == 0);
+    CHECK(access(odd, F_OK) == 0);
+    ts_out_abort(&o);
+    CHECK(access(path, F_OK) != 0);
+    unlink(live); unlink(other); unlink(odd);
+    CHECK(count_entries(dir) == 0);
+    rmdir(dir);
+}
+
+/* the kernel choice: pure function of CPU features, OpenBLAS's core and the user's setting */
+static void blas_core_choice(void)
+{
+    ts_cpu skx = {0}, hsw = {0}, zen = {0}, old = {0};
+    skx.intel = hsw.intel = old.intel = 1;
+    zen.amd = 1;
+    skx.sse3 = skx.sse42 = skx.avx = skx.avx2 = skx.fma = 1;
+    skx.avx512f = skx.avx512bw = skx.avx512vl = skx.avx512dq = skx.avx512cd = skx.avx512bf16 = 1;
+    hsw.sse3 = hsw.sse42 = hsw.avx = hsw.avx2 = hsw.fma = 1;
+    zen = hsw;
+    zen.intel = 0;
+    zen.amd = 1;
+    old.sse3 = 1;
+    /* the case from the field: 0.3.21 on family 6 model 207 falls back to Prescott */
+    CHECK(ts_blas_core_pick(&skx, "Prescott", NULL) && !strcmp(ts_blas_core_pick(&skx, "Prescott", NULL), "SkylakeX"));
+    CHECK(!strcmp(ts_blas_core_pick(&skx, "Haswell", NULL), "SkylakeX"));
+    CHECK(!strcmp(ts_blas_core_pick(&skx, "prescott", ""), "SkylakeX"));      /* empty = unset */
+    /* the user's own setting always wins */
+    CHECK(ts_blas_core_pick(&skx, "Prescott", "Haswell") == NULL);
+    /* OpenBLAS's choice is kept when at least as strong, or newer than the table */
+    CHECK(ts_blas_core_pick(&skx, "SkylakeX", NULL) == NULL);
+    CHECK(ts_blas_core_pick(&skx, "Cooperlake", NULL) == NULL);
+    CHECK(ts_blas_core_pick(&skx, "SapphireRapids", NULL) == NULL);
+    CHECK(ts_blas_core_pick(&skx, "SomeFutureCore", NULL) == NULL);
+    CHECK(!strcmp(ts_blas_core_pick(&hsw, "Prescott", NULL), "Haswell"));
+    CHECK(!strcmp(ts_blas_core_pick(&zen, "Prescott", NULL), "Zen"));
+    CHECK(ts_blas_core_pick(&zen, "Zen", NULL) == NULL);
+    CHECK(ts_blas_core_pick(&hsw, "Zen", NULL) == NULL);
+    /* AVX-512 without BW/VL (Knights Landing) is not SkylakeX */
+    ts_cpu knl = skx;
+    knl.avx512bw = knl.avx512vl = 0;
+    CHECK(!strcmp(ts_blas_core_pick(&knl, "Prescott", NULL), "Haswell"));
+    CHECK(ts_blas_core_pick(&old, "Prescott", NULL) == NULL);
+    CHECK(ts_blas_core_pick(&skx, NULL, NULL) == NULL);
+    /* this machine: whatever it is, the best core is consistent with its features */
+    ts_cpu here;
+    ts_cpu_detect(&here);
+    const char *best = ts_blas_core_best(&here);
+    if (here.avx512f && here.avx512bw && here.avx512vl && here.avx512dq && here.avx512cd)
+        CHECK(best && !strcmp(best, "SkylakeX"));
+    if (!here.avx) CHECK(!best || !strcmp(best, "Nehalem"));
+    char line[512];
+    ts_blas_describe(line, sizeof line);
+    CHECK(strstr(line, "OpenBLAS kernels ") == line);
+}
+
 TEST_MAIN("common", {
     RUN(rng_reproducible);
     RUN(container_roundtrip_and_corruption);
     RUN(atomic_file_keeps_old_on_abort);
+    RUN(killed_writer_leaves_no_temporary);
+    RUN(stale_temporaries_removed);
+    RUN(blas_core_choice);
 })

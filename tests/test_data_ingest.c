@@ -2,6 +2,8 @@
 #include "check.h"
 #include "tracesynth.h"
 
+#include <zlib.h>
+
 static char pbuf[8][600];
 static const char *in(const char *dir, const char *name)
 {
@@ -116,6 +118,103 @@ static void strace_ff_files_merge_by_time(void)
     write_text(in(d, "t.102"), "getpid() = 102\n");
     const char *p3[2] = {in(d, "t.100"), in(d, "t.102")};
     CHECK(ts_strace_read_many(p3, 2, &names, &n) == -1 && strstr(ts_error(), "timestamps"));
+}
+
+/* gzip data of text (one member), into out; returns its size */
+static size_t gz_bytes(const char *text, unsigned char *out, size_t cap)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) return 0;
+    z.next_in = (unsigned char *)text;
+    z.avail_in = (uInt)strlen(text);
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, Z_FINISH);
+    size_t n = cap - z.avail_out;
+    deflateEnd(&z);
+    return rc == Z_STREAM_END ? n : 0;
+}
+
+static void write_bytes(const char *path, const void *b, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (f) { fwrite(b, 1, n, f); fclose(f); }
+}
+
+/* a gzip-compressed log reads as the plain one; broken or other compressed files are named */
+static void strace_gzip(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    FILE *f = fopen("tests/data/strace_f.log", "rb");
+    REQUIRE(f);
+    static char text[8192];
+    size_t tn = fread(text, 1, sizeof text - 1, f);
+    text[tn] = 0;
+    fclose(f);
+    char **plain, **names;
+    size_t np, n;
+    REQUIRE(ts_strace_read("tests/data/strace_f.log", &plain, &np) == 0);
+    static unsigned char gz[16384];
+    size_t gn = gz_bytes(text, gz, sizeof gz);
+    REQUIRE(gn > 20);
+    write_bytes(in(d, "f.log.gz"), gz, gn);
+    REQUIRE(ts_strace_read(in(d, "f.log.gz"), &names, &n) == 0);
+    CHECK(n == np);
+    for (size_t i = 0; i < n && i < np; i++) CHECK(!strcmp(names[i], plain[i]));
+    free_names(names, n);
+    /* two members (cat a.gz b.gz) give both logs */
+    static unsigned char two[32768];
+    memcpy(two, gz, gn);
+    memcpy(two + gn, gz, gn);
+    write_bytes(in(d, "two.gz"), two, 2 * gn);
+    REQUIRE(ts_strace_read(in(d, "two.gz"), &names, &n) == 0);
+    CHECK(n == 2 * np);
+    free_names(names, n);
+    /* truncated, corrupt, trailing garbage */
+    write_bytes(in(d, "cut.gz"), gz, gn / 2);
+    CHECK(ts_strace_read(in(d, "cut.gz"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), "cut.gz: truncated gzip file"), "%s", ts_error());
+    memcpy(two, gz, gn);
+    for (size_t i = 12; i < gn - 8; i += 3) two[i] ^= 0x5a;
+    write_bytes(in(d, "bad.gz"), two, gn);
+    CHECK(ts_strace_read(in(d, "bad.gz"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), "bad.gz: ") && (strstr(ts_error(), "corrupt gzip") || strstr(ts_error(), "truncated")),
+              "%s", ts_error());
+    memcpy(two, gz, gn);
+    memcpy(two + gn, "junk", 4);
+    write_bytes(in(d, "junk.gz"), two, gn + 4);
+    CHECK(ts_strace_read(in(d, "junk.gz"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), "junk.gz: 4 bytes of garbage after the gzip data"), "%s", ts_error());
+    /* only the magic */
+    write_bytes(in(d, "magic.gz"), "\x1f\x8b", 2);
+    CHECK(ts_strace_read(in(d, "magic.gz"), &names, &n) == -1 && strstr(ts_error(), "magic.gz: "));
+    /* other compressors are named, not parsed as text */
+    write_bytes(in(d, "f.xz"), "\xfd" "7zXZ\0\0\x04\xe6", 10);
+    CHECK(ts_strace_read(in(d, "f.xz"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), "f.xz: xz-compressed; decompress it first (xz -d)"), "%s", ts_error());
+    write_bytes(in(d, "f.zst"), "\x28\xb5\x2f\xfd\0\0", 6);
+    CHECK(ts_strace_read(in(d, "f.zst"), &names, &n) == -1 && strstr(ts_error(), "zstd-compressed"));
+    write_bytes(in(d, "f.bz2"), "BZh91AY&SY", 10);
+    CHECK(ts_strace_read(in(d, "f.bz2"), &names, &n) == -1 && strstr(ts_error(), "bzip2-compressed"));
+    /* random corruption of the compressed bytes: an error naming the file, or a parse */
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    for (int it = 0; it < 300; it++) {
+        memcpy(two, gz, gn);
+        size_t len = it < 100 ? (size_t)it * gn / 100 : gn;
+        if (it >= 100)
+            for (int k = 0; k < 3; k++) two[ts_rng_below(&r, gn)] = (unsigned char)ts_rng_below(&r, 256);
+        write_bytes(in(d, "fz.gz"), two, len);
+        if (ts_strace_read(in(d, "fz.gz"), &names, &n) == 0) free_names(names, n);
+        else CHECK_MSG(strstr(ts_error(), "fz.gz") != NULL, "%s", ts_error());
+    }
+    free_names(plain, np);
+    /* the CLI reads it the same */
+    char cmd[2048], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s -o %s/gzds", in(d, "f.log.gz"), d);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
 }
 
 static void strace_fuzz(void)
@@ -541,6 +640,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_single_process_no_pid);
     RUN(strace_line_shapes);
     RUN(strace_ff_files_merge_by_time);
+    RUN(strace_gzip);
     RUN(strace_fuzz);
     RUN(strace_live);
     RUN(cli_ingest_strace_and_ids);

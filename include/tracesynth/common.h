@@ -35,15 +35,24 @@ void  ts_free_aligned(void *p);
  * each float block of a planned buffer 64-byte aligned */
 static inline size_t ts_round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
 
-/* ---- atomic output: write to PATH.tmp.XXXXXX in the same directory, then rename ---- */
+/* ---- atomic output: write to an unnamed file in PATH's directory (O_TMPFILE; where the
+ * filesystem lacks it, PATH.tmp.<pid>.XXXXXX, removed by a later open once <pid> is gone),
+ * then link and rename over PATH ---- */
 typedef struct {
     FILE *f;
     char *path;
-    char *tmp;
+    char *tmp;    /* the temporary's name; NULL while it has none (O_TMPFILE) */
 } ts_outfile;
 int  ts_out_open(ts_outfile *o, const char *path);   /* 0 / -1 */
 int  ts_out_commit(ts_outfile *o);                   /* flush, fsync, rename; 0 / -1 */
 void ts_out_abort(ts_outfile *o);                    /* remove the temporary file */
+/* a set of files replaced together: write them into s.stage (a fresh directory inside
+ * dir), then ts_stage_commit moves them into dir - all, or on failure none (the old
+ * ones stay). Frees s either way; ts_stage_abort discards the set. */
+typedef struct { char *dir, *stage; } ts_stage;
+int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 */
+int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 */
+void ts_stage_abort(ts_stage *s);
 int  ts_mkdir_p(const char *dir);                    /* 0 / -1 */
 char *ts_path_join(const char *a, const char *b);    /* malloc'd "a/b" */
 int  ts_file_exists(const char *path);
@@ -79,5 +88,19 @@ double ts_now(void);                             /* monotonic seconds */
 /* ---- threads ---- */
 void ts_set_threads(int n);                      /* <= 0: all cores */
 int  ts_get_threads(void);
+
+/* ---- BLAS kernels: the CPU's features against OpenBLAS's own choice ---- */
+typedef struct {
+    int intel, amd;
+    int sse3, sse42, avx, avx2, fma;                           /* usable: the OS saves the state */
+    int avx512f, avx512bw, avx512vl, avx512dq, avx512cd, avx512bf16;
+} ts_cpu;
+void ts_cpu_detect(ts_cpu *c);                   /* cpuid + xgetbv (zeroes elsewhere) */
+const char *ts_blas_core_best(const ts_cpu *c);  /* best OpenBLAS core the CPU runs; NULL: none */
+/* the core to ask OpenBLAS for (OPENBLAS_CORETYPE), or NULL to keep its choice: the
+ * user's own OPENBLAS_CORETYPE (user_env) always wins; a core at least as strong as the
+ * CPU's best, or one this table does not know, is kept */
+const char *ts_blas_core_pick(const ts_cpu *c, const char *openblas_core, const char *user_env);
+void ts_blas_describe(char *buf, size_t n);      /* one line: the kernels in use and why */
 
 #endif

@@ -121,7 +121,14 @@ typedef struct {
     size_t     len;
     ts_windows train, valid, test;
     ts_seq     train_stream;   /* contiguous training events (for n-gram counts) */
+    size_t     valid_distinct, test_distinct;   /* windows at distinct starts (<= valid.n, test.n) */
 } ts_split;
+/* the time split's parts in thousandths of the stream: training, validation, testing */
+extern const int ts_split_default_permille[3];   /* {700, 100, 200} */
+/* "0.7,0.1,0.2" -> {700, 100, 200}: three fractions in (0, 1), summing to 1 */
+int  ts_split_parse_fractions(const char *s, int permille[3]);
+/* the longest window every part of a time split of n events holds */
+size_t ts_split_max_length(size_t n, const int permille[3]);
 int  ts_split_parse(const char *s, ts_split_kind *out);
 const char *ts_split_name(ts_split_kind k);
 /* time: stream [0,.7n) stride windows, valid/test nwin evenly spaced windows.
@@ -129,6 +136,9 @@ const char *ts_split_name(ts_split_kind k);
  * absent) and sequence_length_L/testing; valid = nwin evenly spaced training windows. */
 int  ts_split_make(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
                    size_t nwin, ts_split *out);
+/* the same with the time split's parts given (NULL: the default) */
+int  ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
+                         size_t nwin, const int permille[3], ts_split *out);
 void ts_split_free(ts_split *s);
 /* valid IDs of a split's data are [0, result): the vocabulary size when events are named,
  * else one past the largest ID in the stream and in every part of the split */

@@ -89,9 +89,17 @@ typedef struct {
     double train_s[MAXN];
     size_t stream_n[MAXN], test_n[MAXN];
     cell  *cells;      /* [L][position][k] */
+    char  *error;      /* why this dataset has no results; NULL: it has them */
 } dset_result;
 
 /* a JSON string literal body: quotes, backslashes and control characters escaped */
+/* one dataset failed: say so now, keep the reason for the JSON, go on with the next */
+static void dataset_failed(dset_result *R)
+{
+    R->error = ts_strdup(ts_error());
+    fprintf(stderr, "tracesynth bench impute: %s: failed: %s\n", R->name, R->error);
+}
+
 static void json_str(FILE *f, const char *s)
 {
     for (; *s; s++) {
@@ -203,6 +211,7 @@ int bench_impute(int argc, char **argv)
     if (threads) ts_set_threads((int)threads);
 
     size_t ncell = (size_t)nl * np * nk;
+    int nok = 0;   /* datasets with results */
     res = ts_calloc((size_t)ndata, sizeof *res);
     for (int di = 0; di < ndata; di++) {
         char nb[4096];
@@ -210,14 +219,16 @@ int bench_impute(int argc, char **argv)
         R->name = ts_strdup(basename_of(data[di], nb, sizeof nb));
         R->cells = ts_calloc(ncell, sizeof *R->cells);
         ts_dataset d;
-        if (ts_dataset_load(data[di], &d)) { cli_fail(); goto done; }
-        for (int li = 0; li < nl; li++) {
+        if (ts_dataset_load(data[di], &d)) {
+            dataset_failed(R);
+            continue;
+        }
+        for (int li = 0; li < nl && !R->error; li++) {
             size_t L = (size_t)lens[li];
             ts_split sp;
             if (ts_split_make(&d, kind, L, (size_t)stride, (size_t)nwin, &sp)) {
-                ts_dataset_free(&d);
-                cli_fail();
-                goto done;
+                dataset_failed(R);
+                break;
             }
             int32_t n_ids = ts_split_n_ids(&d, &sp);
             ts_train_opts o;
@@ -234,16 +245,15 @@ int bench_impute(int argc, char **argv)
             ts_model *m = NULL;
             if (ts_model_train(model, &o, &m)) {
                 ts_split_free(&sp);
-                ts_dataset_free(&d);
-                cli_fail();
-                goto done;
+                dataset_failed(R);
+                break;
             }
             R->train_s[li] = ts_now() - t0;
             R->stream_n[li] = sp.train_stream.n;
             R->test_n[li] = sp.test.n;
             uint8_t *mask = ts_malloc(sp.test.n * L);
-            for (int pi = 0; pi < np; pi++)
-                for (int ki = 0; ki < nk; ki++) {
+            for (int pi = 0; pi < np && !R->error; pi++)
+                for (int ki = 0; ki < nk && !R->error; ki++) {
                     cell *c = &R->cells[((size_t)li * np + pi) * nk + ki];
                     ts_mask_fill(mask, sp.test.n, L, (size_t)ks[ki], pos[pi], (uint64_t)seed);
                     ts_run_opts ro;
@@ -260,20 +270,15 @@ int bench_impute(int argc, char **argv)
                         bad = ts_eval_impute(&sp.test, mask, &y, d.vocab.n ? &d.vocab : NULL, &c->m);
                         ts_windows_free(&y);
                     }
-                    if (bad) {
-                        free(mask);
-                        ts_model_free(m);
-                        ts_split_free(&sp);
-                        ts_dataset_free(&d);
-                        cli_fail();
-                        goto done;
-                    }
+                    if (bad) dataset_failed(R);
                 }
             free(mask);
             ts_model_free(m);
             ts_split_free(&sp);
         }
         ts_dataset_free(&d);
+        if (R->error) continue;
+        nok++;
 
         char title[512];
         snprintf(title, sizeof title, "%s: %s, %s split, %zu test windows", R->name, model,
@@ -291,7 +296,9 @@ int bench_impute(int argc, char **argv)
     }
 
     /* several datasets: k=10 (or the nearest k given), first position, every L */
-    if (ndata > 1) {
+    if (nok < ndata && ndata > 1)
+        printf("%d of %d datasets failed; the summary covers the other %d\n\n", ndata - nok, ndata, nok);
+    if (nok > 1) {
         int k10 = 0;
         for (int ki = 1; ki < nk; ki++)
             if (labs(ks[ki] - 10) < labs(ks[k10] - 10)) k10 = ki;
@@ -306,6 +313,7 @@ int bench_impute(int argc, char **argv)
         printf("\n");
         double sum[MAXN][3] = {{0}};
         for (int di = 0; di < ndata; di++) {
+            if (res[di].error) continue;
             printf("%-14s", res[di].name);
             for (int li = 0; li < nl; li++) {
                 const ts_impute_metrics *mm = &res[di].cells[((size_t)li * np) * nk + k10].m;
@@ -318,29 +326,33 @@ int bench_impute(int argc, char **argv)
         }
         printf("%-14s", "average");
         for (int li = 0; li < nl; li++)
-            printf(" | %6.2f / %6.2f / %6.2f", sum[li][0] / ndata, sum[li][1] / ndata, sum[li][2] / ndata);
+            printf(" | %6.2f / %6.2f / %6.2f", sum[li][0] / nok, sum[li][1] / nok, sum[li][2] / nok);
         printf("\n");
         for (int li = 0; li < nl; li++) {
             double tr = 0, imp = 0;
+            size_t tn = 0;
             for (int di = 0; di < ndata; di++) {
+                if (res[di].error) continue;
+                tn = res[di].test_n[li];
                 tr += res[di].train_s[li];
                 for (int j = 0; j < np * nk; j++) imp += res[di].cells[(size_t)li * np * nk + j].seconds;
             }
             printf("speed L=%ld: train %.3f s, impute %zu windows %.3f s (means over %d datasets)\n",
-                   lens[li], tr / ndata, res[0].test_n[li], imp / ((double)ndata * np * nk), ndata);
+                   lens[li], tr / nok, tn, imp / ((double)nok * np * nk), nok);
         }
         if (nk > 1 || np > 1 || nl > 1) {
             /* the whole grid averaged over the datasets, as in the study's tables */
             cell *avg = ts_calloc(ncell, sizeof *avg);
             for (size_t j = 0; j < ncell; j++) {
                 for (int di = 0; di < ndata; di++) {
-                    avg[j].m.accuracy += res[di].cells[j].m.accuracy / ndata;
-                    avg[j].m.perfect += res[di].cells[j].m.perfect / ndata;
+                    if (res[di].error) continue;
+                    avg[j].m.accuracy += res[di].cells[j].m.accuracy / nok;
+                    avg[j].m.perfect += res[di].cells[j].m.perfect / nok;
                 }
             }
             char title[128];
             printf("\n");
-            snprintf(title, sizeof title, "average of %d datasets: %s, %s split", ndata, model,
+            snprintf(title, sizeof title, "average of %d datasets: %s, %s split", nok, model,
                      ts_split_name(kind));
             print_grid(title, avg, lens, nl, pos, np, ks, nk);
             free(avg);
@@ -356,6 +368,12 @@ int bench_impute(int argc, char **argv)
             const dset_result *R = &res[di];
             fputs("  {\"name\": \"", o.f);
             json_str(o.f, R->name);
+            if (R->error) {
+                fputs("\", \"error\": \"", o.f);
+                json_str(o.f, R->error);
+                fprintf(o.f, "\"}%s\n", di == ndata - 1 ? "" : ",");
+                continue;
+            }
             fputs("\", \"lengths\": [\n", o.f);
             for (int li = 0; li < nl; li++) {
                 fprintf(o.f, "    {\"L\": %ld, \"train_s\": %.4f, \"stream_events\": %zu, \"test_windows\": %zu, "
@@ -378,10 +396,10 @@ int bench_impute(int argc, char **argv)
         if (ferror(o.f)) { ts_out_abort(&o); ts_fail("%s: write failed", json); cli_fail(); goto done; }
         if (ts_out_commit(&o)) { cli_fail(); goto done; }
     }
-    rc = 0;
+    rc = nok < ndata ? 1 : 0;
 done:
     if (res) {
-        for (int di = 0; di < ndata; di++) { free(res[di].name); free(res[di].cells); }
+        for (int di = 0; di < ndata; di++) { free(res[di].name); free(res[di].cells); free(res[di].error); }
         free(res);
     }
     if (owned) for (int di = 0; di < ndata; di++) free(data[di]);

@@ -393,7 +393,9 @@ int bench_layers(int argc, char **argv)
     ts_set_threads((int)threads);
     double peak = 0, ours = 0;
     sgemm_peak(&peak, &ours);
-    printf("threads %d, %s\n", ts_get_threads(), openblas_get_config());
+    char blas[512];
+    ts_blas_describe(blas, sizeof blas);
+    printf("threads %d, %s\n%s\n", ts_get_threads(), openblas_get_config(), blas);
     printf("SGEMM n=1024: OpenBLAS %.1f GFLOP/s (the peak below), ts_sgemm %.1f GFLOP/s\n",
            peak, ours);
     printf("times in ms (best run); GF/s and %% of peak for the layers that are GEMMs\n");

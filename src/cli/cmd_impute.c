@@ -18,11 +18,18 @@ static void usage(FILE *f)
             "  --length L             window length of a dataset input (default: the\n"
             "                         model's, else 200)\n"
             "  --windows N            test windows of a dataset input (default 500)\n"
+            "  --fractions A,B,C      time split shares of a dataset input (default\n"
+            "                         0.7,0.1,0.2; the values the model was trained with)\n"
             "  --blackout K           hidden events per window (default 10)\n"
             "  --position P           center, end, random or all (default center)\n"
             "  --seed S               seed (random positions, sampling models)\n"
             "  --batch B              windows per batch (model default)\n"
-            "  --steps S              sampling steps (model default)\n"
+            "  --steps S              sampling steps (model default). sssd-s4: fewer than\n"
+            "                         its T (default 200) samples with DDIM, faster but\n"
+            "                         less accurate: DDIM 50 ran 3.4-3.8x faster than DDPM 200\n"
+            "                         and lost 3.2 accuracy points on PTS compress-gzip,\n"
+            "                         13 on the real LTTng trace many-threads (k = 10);\n"
+            "                         check on your data (docs/results-sssd.md)\n"
             "  --threads N            threads (default: all cores)\n"
             "  -o, --output OUTDIR    write original0.npy, mask0.npy, imputation0.npy\n"
             "  --no-progress          no progress bar\n\n"
@@ -31,7 +38,7 @@ static void usage(FILE *f)
 
 /* windows from a file or from a dataset's test part */
 static int read_input(const char *in, const ts_model *m, ts_split_kind kind, long L, long nwin,
-                      ts_windows *x)
+                      const int pm[3], ts_windows *x)
 {
     struct stat st;
     if (stat(in, &st) != 0) return ts_fail("%s: no such file or directory", in);
@@ -39,10 +46,14 @@ static int read_input(const char *in, const ts_model *m, ts_split_kind kind, lon
         ts_dataset d;
         if (ts_dataset_load(in, &d)) return -1;
         ts_split sp;
-        if (ts_split_make(&d, kind, (size_t)L, 5, (size_t)nwin, &sp)) {
+        if (ts_split_make_parts(&d, kind, (size_t)L, 5, (size_t)nwin, pm, &sp)) {
             ts_dataset_free(&d);
             return -1;
         }
+        if (sp.test_distinct < sp.test.n)
+            fprintf(stderr, "tracesynth impute: note: the test part of %s holds only %zu distinct "
+                    "windows of length %ld; %zu of the %zu are repeats\n", in, sp.test_distinct, L,
+                    sp.test.n - sp.test_distinct, sp.test.n);
         *x = sp.test;
         memset(&sp.test, 0, sizeof sp.test);
         ts_split_free(&sp);
@@ -52,12 +63,28 @@ static int read_input(const char *in, const ts_model *m, ts_split_kind kind, lon
     return ts_windows_load(in, m->n_ids - 1, 0, x);
 }
 
+/* the triple as a unit: a failure (full disk, kill) leaves the old set whole */
+static int write_outputs(const char *outdir, const ts_windows *x, const uint8_t *mask,
+                         const ts_windows *y)
+{
+    static const char *const names[3] = {"original0.npy", "mask0.npy", "imputation0.npy"};
+    ts_stage st;
+    if (ts_stage_open(&st, outdir)) return -1;
+    if (ts_write_impute_triple(st.stage, x, mask, y)) {
+        ts_stage_abort(&st);
+        return -1;
+    }
+    return ts_stage_commit(&st, names, 3);
+}
+
 int cmd_impute(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
     const char *C = "impute";
     const char *model_path = NULL, *input = NULL, *outdir = NULL, *split_s = "time", *pos_s = "center";
     long L = 0, nwin = 500, k = 10, seed = 0, batch = 0, steps = 0, threads = 0;
+    int pm[3];
+    memcpy(pm, ts_split_default_permille, sizeof pm);
     int progress = 1;
     const char **keys = ts_calloc((size_t)argc, sizeof *keys), **vals = ts_calloc((size_t)argc, sizeof *vals);
     int nkv = 0, rc = 2;
@@ -77,6 +104,9 @@ int cmd_impute(int argc, char **argv)
         if (!strcmp(a, "--input")) input = v;
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) outdir = v;
         else if (!strcmp(a, "--split")) split_s = v;
+        else if (!strcmp(a, "--fractions")) {
+            if (ts_split_parse_fractions(v, pm)) { cli_usage_error(C, "%s", ts_error()); goto done; }
+        }
         else if (!strcmp(a, "--position")) pos_s = v;
         else if (!strcmp(a, "--length")) { if (cli_parse_long(C, a, v, 1, 1 << 24, &L)) goto done; }
         else if (!strcmp(a, "--windows")) { if (cli_parse_long(C, a, v, 1, 1 << 24, &nwin)) goto done; }
@@ -97,7 +127,7 @@ int cmd_impute(int argc, char **argv)
     rc = 1;
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     if (!L) L = m->len ? (long)m->len : 200;
-    if (read_input(input, m, kind, L, nwin, &x)) { cli_fail(); goto done; }
+    if (read_input(input, m, kind, L, nwin, pm, &x)) { cli_fail(); goto done; }
     if ((size_t)k > x.len) {
         rc = cli_usage_error(C, "--blackout %ld is longer than the windows of %s (%zu events)", k, input, x.len);
         goto done;
@@ -123,7 +153,7 @@ int cmd_impute(int argc, char **argv)
     double dt = ts_now() - t0;
     ts_impute_metrics im;
     if (ts_eval_impute(&x, mask, &y, m->vocab.n ? &m->vocab : NULL, &im)) { cli_fail(); goto done; }
-    if (outdir && (ts_mkdir_p(outdir) || ts_write_impute_triple(outdir, &x, mask, &y))) { cli_fail(); goto done; }
+    if (outdir && write_outputs(outdir, &x, mask, &y)) { cli_fail(); goto done; }
     printf("%s: %zu windows of %zu, blackout %ld at %s: accuracy %.2f  perfect %.2f  ROUGE-L %.2f",
            m->ops->name, x.n, x.len, k, ts_mask_name(pos), im.accuracy, im.perfect, im.rouge_l);
     if (im.has_type) printf("  type accuracy %.2f", im.type_accuracy);

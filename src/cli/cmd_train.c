@@ -17,8 +17,12 @@ static void usage(FILE *f)
             "  --length L             window length (default 200)\n"
             "  --stride S             stride of the training windows (default 5)\n"
             "  --windows N            validation/test windows (default 500)\n"
+            "  --fractions A,B,C      time split shares: training, validation, testing\n"
+            "                         (default 0.7,0.1,0.2; as split's --fractions)\n"
             "  --blackout K           blackout size of the training masks (default 10)\n"
-            "  --mask-position P      center, end or random (default center)\n"
+            "  --position P           blackout position of the training masks: center,\n"
+            "                         end, random or all (default center), as impute's\n"
+            "                         --position (--mask-position: the old name, still read)\n"
             "  --seed S               random seed (default 0)\n"
             "  --threads N            threads (default: all cores)\n"
             "  -o, --output FILE      model file (default DATASET-NAME.MODEL.tsm)\n"
@@ -37,6 +41,8 @@ int cmd_train(int argc, char **argv)
     const char *model = NULL, *dataset = NULL, *out = NULL, *resume = NULL, *log = NULL;
     const char *split_s = "time", *pos_s = "center";
     long L = 200, stride = 5, nwin = 500, k = 10, seed = 0, threads = 0;
+    int pm[3];
+    memcpy(pm, ts_split_default_permille, sizeof pm);
     int progress = 1;
     const char **keys = ts_calloc((size_t)argc, sizeof *keys), **vals = ts_calloc((size_t)argc, sizeof *vals);
     int nkv = 0, rc = 2;
@@ -52,7 +58,14 @@ int cmd_train(int argc, char **argv)
         i++;
         if (!strcmp(a, "--model")) model = v;
         else if (!strcmp(a, "--split")) split_s = v;
-        else if (!strcmp(a, "--mask-position")) pos_s = v;
+        else if (!strcmp(a, "--fractions")) {
+            if (ts_split_parse_fractions(v, pm)) { cli_usage_error(C, "%s", ts_error()); goto done; }
+        }
+        else if (!strcmp(a, "--position")) pos_s = v;
+        else if (!strcmp(a, "--mask-position")) {
+            fprintf(stderr, "tracesynth train: note: --mask-position is now --position\n");
+            pos_s = v;
+        }
         else if (!strcmp(a, "-o") || !strcmp(a, "--output")) out = v;
         else if (!strcmp(a, "--resume")) resume = v;
         else if (!strcmp(a, "--log")) log = v;
@@ -80,7 +93,7 @@ int cmd_train(int argc, char **argv)
     ts_dataset d;
     if (ts_dataset_load(dataset, &d)) { rc = cli_fail(); goto done; }
     ts_split sp;
-    if (ts_split_make(&d, kind, (size_t)L, (size_t)stride, (size_t)nwin, &sp)) {
+    if (ts_split_make_parts(&d, kind, (size_t)L, (size_t)stride, (size_t)nwin, pm, &sp)) {
         ts_dataset_free(&d);
         rc = cli_fail();
         goto done;

@@ -1,6 +1,7 @@
 /* tracesynth: dispatch to a subcommand (git-style). */
 #include "cli.h"
 
+#include <cblas.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -33,21 +34,65 @@ static void usage(FILE *f)
     fprintf(f, "\n'tracesynth COMMAND --help' describes a command.\n");
 }
 
-/* OpenMP's default busy-waiting makes a two-thread step 10-80x slower as soon as
- * another process holds a core; a short spin keeps the quiet-machine speed and
- * degrades gracefully. The runtime reads its settings when the program loads,
- * so set it and start again (once: the new image finds it set). The user's
- * own OMP_WAIT_POLICY or GOMP_SPINCOUNT is respected. */
-static void set_spin_policy(char **argv)
+/* Settings that the OpenMP runtime and OpenBLAS read once, when the program
+ * loads:
+ * - OpenMP's default busy-waiting makes a two-thread step 10-80x slower as soon
+ *   as another process holds a core; a short spin (GOMP_SPINCOUNT) keeps the
+ *   quiet-machine speed and degrades gracefully.
+ * - OpenBLAS older than the CPU falls back to SSE3 kernels; ask for the best
+ *   kernels the CPU's feature bits allow (OPENBLAS_CORETYPE) when its own
+ *   choice is weaker (ts_blas_core_pick).
+ * Both are set in the environment and the program starts again, once: the new
+ * image finds them set. The user's own OMP_WAIT_POLICY, GOMP_SPINCOUNT or
+ * OPENBLAS_CORETYPE is respected. (glibc's libc initialiser replaces the
+ * environment after .preinit_array, so an earlier hook cannot set them.)
+ * No restart under a tool that runs the program itself: valgrind (the kernel's
+ * /proc/self/exe is then valgrind's own tool, which refuses to run directly),
+ * an explicit ld.so invocation, or TRACESYNTH_NO_REEXEC=1. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define HAVE_VALGRIND_H 1
+#endif
+#endif
+#include <sys/auxv.h>
+
+static int under_tool(void)
 {
-    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")) return;
-    if (setenv("GOMP_SPINCOUNT", "1000", 1) != 0) return;
-    execv("/proc/self/exe", argv);   /* on failure, carry on with the default policy */
+#ifdef HAVE_VALGRIND_H
+    if (RUNNING_ON_VALGRIND) return 1;
+#endif
+    const char *pre = getenv("LD_PRELOAD");
+    if (pre && strstr(pre, "vgpreload")) return 1;
+    if (getauxval(AT_BASE) == 0) return 1;   /* no interpreter loaded by the kernel: ld.so run by hand */
+    const char *no = getenv("TRACESYNTH_NO_REEXEC");
+    return no && *no && strcmp(no, "0");
+}
+
+static void set_runtime_env(char **argv)
+{
+    if (under_tool()) return;
+    int spin = 0;
+    if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT")) {
+        if (setenv("GOMP_SPINCOUNT", "1000", 1) != 0) return;
+        spin = 1;
+    }
+    ts_cpu c;
+    ts_cpu_detect(&c);
+    const char *was = openblas_get_corename();
+    const char *core = ts_blas_core_pick(&c, was, getenv("OPENBLAS_CORETYPE"));
+    if (core && (setenv("TRACESYNTH_BLAS_REPLACED", was, 1) || setenv("OPENBLAS_CORETYPE", core, 1)))
+        core = NULL;
+    if (!spin && !core) return;
+    execv("/proc/self/exe", argv);
+    /* on failure, carry on with the defaults */
+    if (spin) unsetenv("GOMP_SPINCOUNT");
+    if (core) { unsetenv("OPENBLAS_CORETYPE"); unsetenv("TRACESYNTH_BLAS_REPLACED"); }
 }
 
 int main(int argc, char **argv)
 {
-    set_spin_policy(argv);
+    set_runtime_env(argv);
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -62,7 +107,9 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("tracesynth %s\n", TS_VERSION);
+        char blas[512];
+        ts_blas_describe(blas, sizeof blas);
+        printf("tracesynth %s\n%s\n", TS_VERSION, blas);
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

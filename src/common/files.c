@@ -1,34 +1,135 @@
 /* Atomic output files: nothing already written is lost if we fail half-way. */
 #include "tracesynth/common.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Temporaries vanish with the process where the filesystem allows: an unnamed
+ * O_TMPFILE inode in the target's directory, given a name (linkat) only when
+ * it is complete, then renamed over the target. Elsewhere the temporary is
+ * PATH.tmp.<pid>.XXXXXX, and a later ts_out_open of PATH removes those whose
+ * process no longer exists (kill -9, power loss). */
+
+static char *dir_of(const char *path)
+{
+    const char *sl = strrchr(path, '/');
+    if (!sl) return ts_strdup(".");
+    if (sl == path) return ts_strdup("/");
+    char *d = ts_malloc((size_t)(sl - path) + 1);
+    memcpy(d, path, (size_t)(sl - path));
+    d[sl - path] = 0;
+    return d;
+}
+
+static int pid_alive(long pid)
+{
+    return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* remove PATH.tmp.<pid>.XXXXXX left by processes that are gone */
+static void remove_stale(const char *path)
+{
+    char *dir = dir_of(path);
+    const char *sl = strrchr(path, '/');
+    const char *base = sl ? sl + 1 : path;
+    size_t nb = strlen(base);
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            const char *s = e->d_name;
+            if (strncmp(s, base, nb) || strncmp(s + nb, ".tmp.", 5)) continue;
+            char *end;
+            errno = 0;
+            long pid = strtol(s + nb + 5, &end, 10);
+            if (errno || end == s + nb + 5 || *end != '.' || strlen(end + 1) != 6) continue;
+            if (pid == (long)getpid() || pid_alive(pid)) continue;
+            char *p = ts_path_join(dir, s);
+            unlink(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    free(dir);
+}
+
+/* a fresh name PATH.tmp.<pid>.XXXXXX; fd >= 0: link that unnamed file there, else create it */
+static int make_named(const char *path, int fd, char **name_out, int *fd_out)
+{
+    size_t n = strlen(path) + 48;
+    char *name = ts_malloc(n);
+    static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    uint64_t x = (uint64_t)(ts_now() * 1e9) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)name;
+    int e = EEXIST;
+    for (int attempt = 0; attempt < 100 && e == EEXIST; attempt++) {
+        char suf[7];
+        for (int i = 0; i < 6; i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            suf[i] = digits[(x >> 33) % 36];
+        }
+        suf[6] = 0;
+        snprintf(name, n, "%s.tmp.%ld.%s", path, (long)getpid(), suf);
+        if (fd >= 0) {
+            char proc[64];
+            snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+            if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0 ||
+                linkat(fd, "", AT_FDCWD, name, AT_EMPTY_PATH) == 0) {
+                *name_out = name;
+                return 0;
+            }
+        } else {
+            int nfd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+            if (nfd >= 0) {
+                *fd_out = nfd;
+                *name_out = name;
+                return 0;
+            }
+        }
+        e = errno;
+    }
+    free(name);
+    errno = e;
+    return -1;
+}
+
 int ts_out_open(ts_outfile *o, const char *path)
 {
     memset(o, 0, sizeof *o);
-    size_t n = strlen(path);
+    remove_stale(path);
     o->path = ts_strdup(path);
-    o->tmp = ts_malloc(n + 16);
-    snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(o->tmp);
+    char *dir = dir_of(path);
+    /* naming it later goes through /proc/self/fd (linkat with AT_EMPTY_PATH needs a capability) */
+    int fd = -1, e = EOPNOTSUPP;
+    if (access("/proc/self/fd", X_OK) == 0) {
+        fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+        e = errno;
+    }
+    free(dir);
+    if (fd < 0 && e != ENOENT && e != ENOTDIR && e != EACCES && e != EROFS && e != ENOSPC &&
+        e != EDQUOT) {
+        /* O_TMPFILE not supported here: a named temporary */
+        if (make_named(path, -1, &o->tmp, &fd) != 0) e = errno;
+    }
     if (fd < 0) {
-        int e = errno;
-        free(o->path); free(o->tmp);
+        free(o->path);
         memset(o, 0, sizeof *o);
         return ts_fail("%s: cannot create: %s", path, strerror(e));
     }
     fchmod(fd, 0644);
     o->f = fdopen(fd, "wb");
     if (!o->f) {
+        e = errno;
         close(fd);
-        unlink(o->tmp);
+        if (o->tmp) unlink(o->tmp);
         free(o->path); free(o->tmp);
         memset(o, 0, sizeof *o);
-        return ts_fail("%s: cannot open: %s", path, strerror(errno));
+        return ts_fail("%s: cannot open: %s", path, strerror(e));
     }
     return 0;
 }
@@ -37,11 +138,15 @@ int ts_out_commit(ts_outfile *o)
 {
     int bad = ferror(o->f) || fflush(o->f) != 0 || fsync(fileno(o->f)) != 0;
     int e = errno;
+    if (!bad && !o->tmp && make_named(o->path, fileno(o->f), &o->tmp, NULL) != 0) {
+        bad = 1;
+        e = errno;
+    }
     if (fclose(o->f) != 0 && !bad) { bad = 1; e = errno; }
     o->f = NULL;
     if (!bad && rename(o->tmp, o->path) != 0) { bad = 1; e = errno; }
     if (bad) {
-        unlink(o->tmp);
+        if (o->tmp) unlink(o->tmp);
         ts_fail("%s: write failed: %s", o->path, strerror(e));
     }
     free(o->path); free(o->tmp);
@@ -55,6 +160,106 @@ void ts_out_abort(ts_outfile *o)
     if (o->tmp) unlink(o->tmp);
     free(o->path); free(o->tmp);
     memset(o, 0, sizeof *o);
+}
+
+/* ---- a set of files replaced together ----
+ * Written into DIR/.stage.<pid>.XXXXXX, then moved into DIR one rename at a
+ * time; each old file is first linked into the stage so that a failed rename
+ * puts back the ones already replaced. A stage left by a killed process is
+ * removed by the next ts_stage_open in DIR. */
+
+static void remove_tree_flat(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            char *p = ts_path_join(dir, e->d_name);
+            unlink(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+int ts_stage_open(ts_stage *s, const char *dir)
+{
+    memset(s, 0, sizeof *s);
+    if (ts_mkdir_p(dir) != 0) return -1;
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (strncmp(e->d_name, ".stage.", 7)) continue;
+            char *end;
+            errno = 0;
+            long pid = strtol(e->d_name + 7, &end, 10);
+            if (errno || end == e->d_name + 7 || *end != '.' || strlen(end + 1) != 6) continue;
+            if (pid == (long)getpid() || pid_alive(pid)) continue;
+            char *p = ts_path_join(dir, e->d_name);
+            remove_tree_flat(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    char name[64];
+    snprintf(name, sizeof name, ".stage.%ld.XXXXXX", (long)getpid());
+    s->stage = ts_path_join(dir, name);
+    if (!mkdtemp(s->stage)) {
+        int e = errno;
+        free(s->stage);
+        s->stage = NULL;
+        return ts_fail("%s: cannot create a directory: %s", dir, strerror(e));
+    }
+    s->dir = ts_strdup(dir);
+    return 0;
+}
+
+void ts_stage_abort(ts_stage *s)
+{
+    if (s->stage) remove_tree_flat(s->stage);
+    free(s->stage);
+    free(s->dir);
+    memset(s, 0, sizeof *s);
+}
+
+int ts_stage_commit(ts_stage *s, const char *const *names, int n)
+{
+    char **src = ts_calloc((size_t)n, sizeof *src), **dst = ts_calloc((size_t)n, sizeof *dst);
+    char **old = ts_calloc((size_t)n, sizeof *old);
+    int rc = 0, done = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        src[i] = ts_path_join(s->stage, names[i]);
+        dst[i] = ts_path_join(s->dir, names[i]);
+        struct stat st;
+        if (stat(src[i], &st) != 0) { rc = ts_fail("%s: not written", src[i]); break; }
+        if (lstat(dst[i], &st) == 0) {
+            if (S_ISDIR(st.st_mode)) { rc = ts_fail("%s: is a directory", dst[i]); break; }
+            size_t m = strlen(src[i]) + 8;
+            old[i] = ts_malloc(m);
+            snprintf(old[i], m, "%s.old", src[i]);
+            if (link(dst[i], old[i]) != 0) {
+                rc = ts_fail("%s: cannot keep the old file: %s", dst[i], strerror(errno));
+                break;
+            }
+        }
+    }
+    for (; rc == 0 && done < n; done++)
+        if (rename(src[done], dst[done]) != 0) {
+            rc = ts_fail("%s: cannot replace: %s", dst[done], strerror(errno));
+            break;
+        }
+    if (rc) /* put back what was replaced */
+        for (int j = 0; j < done; j++) {
+            if (old[j]) rename(old[j], dst[j]);
+            else unlink(dst[j]);
+        }
+    for (int i = 0; i < n; i++) { free(src[i]); free(dst[i]); free(old[i]); }
+    free(src); free(dst); free(old);
+    ts_stage_abort(s);
+    return rc;
 }
 
 int ts_mkdir_p(const char *dir)

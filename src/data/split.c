@@ -2,6 +2,7 @@
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,22 +49,76 @@ static void spaced_windows(const int32_t *ids, size_t cut, size_t end, size_t L,
     }
 }
 
-static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin, ts_split *out)
+const int ts_split_default_permille[3] = {700, 100, 200};
+
+int ts_split_parse_fractions(const char *s, int permille[3])
+{
+    const char *p = s;
+    int sum = 0;
+    for (int k = 0; k < 3; k++) {
+        char *end;
+        errno = 0;
+        double f = strtod(p, &end);
+        if (errno || end == p || !(f > 0 && f < 1) || (k < 2 ? *end != ',' : *end != 0))
+            return ts_fail("fractions '%s': expected three numbers in (0, 1) such as 0.7,0.1,0.2", s);
+        permille[k] = (int)(f * 1000 + 0.5);   /* thousandths */
+        if (permille[k] < 1) return ts_fail("fractions '%s': %g is below 0.001", s, f);
+        sum += permille[k];
+        p = end + 1;
+    }
+    if (sum != 1000) return ts_fail("fractions '%s' add up to %g, not 1", s, sum / 1000.0);
+    return 0;
+}
+
+/* [0, a) training, [a, b) validation, [b, n) test; a = floor(n pa / 1000), b = floor(n (pa + pb) / 1000)
+ * (the default gives floor(0.7 n) and floor(0.8 n) exactly) */
+static void part_bounds(size_t n, const int pm[3], size_t *a, size_t *b)
+{
+    *a = n * (size_t)pm[0] / 1000;
+    *b = n * (size_t)(pm[0] + pm[1]) / 1000;
+}
+
+size_t ts_split_max_length(size_t n, const int permille[3])
+{
+    const int *pm = permille ? permille : ts_split_default_permille;
+    size_t a, b;
+    part_bounds(n, pm, &a, &b);
+    size_t m = a;
+    if (b - a < m) m = b - a;
+    if (n - b < m) m = n - b;
+    return m;
+}
+
+static size_t distinct_starts(size_t part, size_t L, size_t N)
+{
+    size_t starts = part - L + 1;
+    return starts < N ? starts : N;
+}
+
+static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin, const int pm[3],
+                      ts_split *out)
 {
     const int32_t *ids = d->stream.ids;
     size_t n = d->stream.n;
-    /* [0, a) train, [a, b) validation, [b, n) test; a = floor(0.7 n), b = floor(0.8 n) */
-    size_t a = n * 7 / 10, b = n * 8 / 10;
+    size_t a, b;
+    part_bounds(n, pm, &a, &b);
     const char *name[3] = {"training", "validation", "test"};
     size_t lo[3] = {0, a, b}, hi[3] = {a, b, n};
     for (int p = 0; p < 3; p++)
-        if (hi[p] - lo[p] < L)
+        if (hi[p] - lo[p] < L) {
+            size_t fit = ts_split_max_length(n, pm);
             return ts_fail("%s: the %s part [%zu, %zu) has %zu events, fewer than the window length %zu "
-                           "(stream of %zu events)", d->dir ? d->dir : "stream", name[p], lo[p], hi[p],
-                           hi[p] - lo[p], L, n);
+                           "(stream of %zu events, parts %g/%g/%g); %s%zu, or other fractions",
+                           d->dir ? d->dir : "stream", name[p], lo[p], hi[p], hi[p] - lo[p], L, n,
+                           pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0,
+                           fit ? "the longest window that fits is " : "too short for any window: ",
+                           fit ? fit : n);
+        }
     stride_windows(ids, a, L, stride, &out->train);
     spaced_windows(ids, a, b, L, nwin, &out->valid);
     spaced_windows(ids, b, n, L, nwin, &out->test);
+    out->valid_distinct = distinct_starts(b - a, L, nwin);
+    out->test_distinct = distinct_starts(n - b, L, nwin);
     out->train_stream.n = a;
     out->train_stream.ids = ts_malloc(a * sizeof *ids);
     memcpy(out->train_stream.ids, ids, a * sizeof *ids);
@@ -95,6 +150,8 @@ static int split_paper(const ts_dataset *d, size_t L, size_t stride, size_t nwin
         size_t k = nwin > 1 ? i * (N - 1) / (nwin - 1) : 0;
         memcpy(out->valid.data + i * L, out->train.data + k * L, L * sizeof *out->valid.data);
     }
+    out->valid_distinct = nwin < N ? nwin : N;
+    out->test_distinct = out->test.n;
     out->train_stream.n = d->stream.n;
     out->train_stream.ids = ts_malloc(d->stream.n * sizeof *d->stream.ids);
     memcpy(out->train_stream.ids, d->stream.ids, d->stream.n * sizeof *d->stream.ids);
@@ -104,13 +161,20 @@ static int split_paper(const ts_dataset *d, size_t L, size_t stride, size_t nwin
 int ts_split_make(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride, size_t nwin,
                   ts_split *out)
 {
+    return ts_split_make_parts(d, kind, L, stride, nwin, NULL, out);
+}
+
+int ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
+                        size_t nwin, const int permille[3], ts_split *out)
+{
     memset(out, 0, sizeof *out);
     out->kind = kind;
     out->len = L;
     if (L == 0) return ts_fail("window length must be positive");
     if (stride == 0) return ts_fail("stride must be positive");
     if (nwin == 0) return ts_fail("the number of validation/test windows must be positive");
-    int rc = kind == TS_SPLIT_TIME ? split_time(d, L, stride, nwin, out)
+    int rc = kind == TS_SPLIT_TIME ? split_time(d, L, stride, nwin,
+                                                permille ? permille : ts_split_default_permille, out)
                                    : split_paper(d, L, stride, nwin, out);
     if (rc) {
         ts_split_free(out);

@@ -9,13 +9,16 @@
  *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
  * A resumed call whose start is not in the log (tracing began mid-call) counts
- * where it resumes. Anything else is an error naming the line. */
+ * where it resumes. Anything else is an error naming the line.
+ * A gzip-compressed log (strace -o >(gzip > x.gz), logrotate) is read as it is;
+ * other compressed formats are named in the error. */
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
 #include "data_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 typedef struct {
     long pid;
@@ -63,6 +66,89 @@ static double parse_time(const char *s, const char *e)
     return v + part;
 }
 
+/* larger logs are refused: gzip expands up to ~1000x, so a small file could
+ * otherwise ask for any amount of memory */
+#define GZ_MAX ((size_t)8 << 30)
+
+/* *buf holds a gzip stream (one member or several): replace it by its contents */
+static int gunzip(const char *path, char **buf, size_t *size)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return ts_fail("%s: zlib: cannot start", path);
+    size_t cap = *size * 4 + 4096, n = 0;
+    char *out = ts_malloc(cap + 1);
+    const unsigned char *in = (const unsigned char *)*buf;
+    size_t left = *size;
+    int rc = 0;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= GZ_MAX) { rc = ts_fail("%s: more than %zu bytes once decompressed", path, GZ_MAX); break; }
+            cap = cap * 2 > GZ_MAX ? GZ_MAX : cap * 2;
+            out = ts_realloc(out, cap + 1);
+        }
+        uInt chunk_in = left > (1u << 30) ? (1u << 30) : (uInt)left;
+        size_t room = cap - n;
+        uInt chunk_out = room > (1u << 30) ? (1u << 30) : (uInt)room;
+        z.next_in = (unsigned char *)in;
+        z.avail_in = chunk_in;
+        z.next_out = (unsigned char *)out + n;
+        z.avail_out = chunk_out;
+        int zr = inflate(&z, Z_NO_FLUSH);
+        in += chunk_in - z.avail_in;
+        left -= chunk_in - z.avail_in;
+        n += chunk_out - z.avail_out;
+        if (zr == Z_STREAM_END) {
+            /* another member follows (cat a.gz b.gz), or trailing zeros (padding) */
+            size_t k = 0;
+            while (k < left && in[k] == 0) k++;
+            if (k == left) break;
+            if (left < 2 || in[0] != 0x1f || in[1] != 0x8b) {
+                rc = ts_fail("%s: %zu bytes of garbage after the gzip data", path, left);
+                break;
+            }
+            inflateReset(&z);
+            continue;
+        }
+        if (zr == Z_BUF_ERROR && left == 0) {
+            rc = ts_fail("%s: truncated gzip file (%zu bytes decompressed)", path, n);
+            break;
+        }
+        if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            rc = ts_fail("%s: corrupt gzip data after %zu decompressed bytes (%s)", path, n,
+                         z.msg ? z.msg : "zlib error");
+            break;
+        }
+    }
+    inflateEnd(&z);
+    if (rc) { free(out); return -1; }
+    out[n] = 0;
+    free(*buf);
+    *buf = out;
+    *size = n;
+    return 0;
+}
+
+/* the log's text: read whole, decompressed when gzip; other compressions named */
+static int read_text(const char *path, char **buf, size_t *size)
+{
+    if (ts__read_file(path, buf, size) != 0) return -1;
+    const unsigned char *b = (const unsigned char *)*buf;
+    size_t n = *size;
+    if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) return gunzip(path, buf, size) ? (free(*buf), -1) : 0;
+    const char *what = NULL, *how = NULL;
+    if (n >= 6 && !memcmp(b, "\xfd" "7zXZ\0", 6)) what = "xz", how = "xz -d";
+    else if (n >= 4 && !memcmp(b, "\x28\xb5\x2f\xfd", 4)) what = "zstd", how = "zstd -d";
+    else if (n >= 3 && !memcmp(b, "BZh", 3) && n >= 4 && b[3] >= '1' && b[3] <= '9') what = "bzip2", how = "bzip2 -d";
+    else if (n >= 4 && !memcmp(b, "\x04\x22\x4d\x18", 4)) what = "lz4", how = "lz4 -d";
+    if (what) {
+        free(*buf);
+        return ts_fail("%s: %s-compressed; decompress it first (%s), or use gzip, which is read directly",
+                       path, what, how);
+    }
+    return 0;
+}
+
 /* one log; times[i] = start time of call i (*timed = 0 when the log has none) */
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
                     int *timed)
@@ -73,7 +159,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     *timed = 1;
     char *buf;
     size_t size;
-    if (ts__read_file(path, &buf, &size) != 0) return -1;
+    if (read_text(path, &buf, &size) != 0) return -1;
     size_t cap = 1024, n = 0;
     char **names = ts_malloc(cap * sizeof *names);
     double *times = ts_malloc(cap * sizeof *times);
