@@ -230,6 +230,68 @@ static void arch_guess_from_names(void)
               ts_arch_name(ts_arch_guess(generic, ng)));
 }
 
+/* eval on the command line: the architecture's source, unknown names, the floor */
+static int eval_out(const char *args, char *out, size_t n)
+{
+    const char *bin = getenv("TRACESYNTH");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", bin ? bin : "build/tracesynth", args);
+    FILE *p = popen(cmd, "r");
+    if (!p) return -1;
+    size_t got = fread(out, 1, n - 1, p);
+    out[got] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static void cli_type_accuracy_arch(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char o[600], m[600], i[600], v[600], a[600], args[3000], out[4096];
+    snprintf(o, sizeof o, "%s/o.txt", d);
+    snprintf(m, sizeof m, "%s/m.txt", d);
+    snprintf(i, sizeof i, "%s/i.txt", d);
+    snprintf(v, sizeof v, "%s/vocab.tsv", d);
+    snprintf(a, sizeof a, "%s/arch", d);
+    /* hidden read mmap2 arm_fadvise64_64 -> write mmap2 read */
+    write_text(o, "3,0,1,2,3\n");
+    write_text(m, "1,0,0,0,1\n");
+    write_text(i, "3,3,1,0,3\n");
+    write_text(v, "0\tread\t9\n1\tmmap2\t8\n2\tarm_fadvise64_64\t7\n3\twrite\t6\n");
+    write_text(a, "armv7l\n");
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", o, m, i);
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    /* arm: read->write fs, mmap2 mm, fadvise (mm) -> read (fs): 2 of 3 */
+    CHECK_MSG(strstr(out, "66.67") && strstr(out, "arm table (from the dataset)"), "%s", out);
+    CHECK_MSG(strstr(out, "type floor") && !strstr(out, "type unknown"), "%s", out);
+    /* on x86-64, arm_fadvise64_64 is no call: counted apart, named */
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --arch x86_64", o, m, i);
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "100.00") && strstr(out, "x86_64 table (from --arch)"), "%s", out);
+    CHECK_MSG(strstr(out, "type unknown") && strstr(out, "arm_fadvise64_64"), "%s", out);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --arch x86_64 --json", o, m, i);
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"arch\": \"x86_64\"") && strstr(out, "\"type_unknown\": 1") &&
+              strstr(out, "\"type_scored\": 2"), "%s", out);
+    /* no arch file: the names say arm */
+    unlink(a);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", o, m, i);
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "arm table (from the event names)"), "%s", out);
+    /* every hidden event in fs: the metric is uninformative and says so */
+    write_text(o, "3,0,3,0,3\n");
+    write_text(i, "3,1,3,3,3\n");
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "uninformative") && strstr(out, "fs"), "%s", out);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", o, m, i);
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"type_informative\": false") && strstr(out, "\"type_floor\": 100.0"), "%s", out);
+    /* usage */
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --arch sparc", o, m, i);
+    CHECK(eval_out(args, out, sizeof out) == 2 && strstr(out, "sparc"));
+}
+
 /* ---- generation ---- */
 
 static void gen_identical_and_disjoint(void)
@@ -491,6 +553,7 @@ TEST_MAIN("eval", {
     RUN(syscall_subsystems_per_arch);
     RUN(arch_guess_from_names);
     RUN(impute_type_unknown_and_floor);
+    RUN(cli_type_accuracy_arch);
     RUN(gen_identical_and_disjoint);
     RUN(gen_partial_overlap);
     RUN(gen_train_metrics);

@@ -332,14 +332,20 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
     return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
 }
 
-/* records babeltrace's own error message (its most recent cause) after what */
+/* records babeltrace's own error message (its most recent cause) after what, and the cause
+ * that names a stream file when another one does */
 static int bt_fail(const char *dir, const char *what)
 {
     const bt_error *err = bt_current_thread_take_error();
-    const char *why = NULL;
-    if (err && bt_error_get_cause_count(err) > 0)
-        why = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, 0));
-    ts_fail("%s: %s%s%s", dir, what, why ? ": " : "", why ? why : "");
+    const char *why = NULL, *file = NULL;
+    uint64_t nc = err ? bt_error_get_cause_count(err) : 0;
+    if (nc > 0) why = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, 0));
+    for (uint64_t i = 1; i < nc && why && !strstr(why, "stream file") && !file; i++) {
+        const char *m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, i));
+        if (m && strstr(m, "stream file")) file = m;
+    }
+    ts_fail("%s: %s%s%s%s%s%s", dir, what, why ? ": " : "", why ? why : "", file ? " (" : "",
+            file ? file : "", file ? ": cut short or corrupt?)" : "");
     if (err) bt_error_release(err);
     return -1;
 }
