@@ -217,7 +217,8 @@ static void unknown_names(const ts_vocab *v, ts_arch arch, char *buf, size_t cap
         if (strcmp(ts_syscall_subsystem_arch(v->names[i], arch), "unknown")) continue;
         if (shown == 4) { more = 1; break; }
         size_t l = strlen(buf);
-        snprintf(buf + l, cap - l, "%s%s", shown ? ", " : "", v->names[i]);
+        snprintf(buf + l, cap - l, "%s%s%s", shown ? ", " : "", v->names[i],
+                 i == v->unk ? ": names unseen in training" : "");
         shown++;
     }
     if (more) {
@@ -304,8 +305,8 @@ static int eval_impute(const eval_args *a)
                        "  %-15s %7s   guessing %s scores 100 too\n", "type floor", m.type_floor,
                        m.type_majority, "", "", m.type_majority);
             else
-                printf("  %-15s %7.2f   always guessing %s, the most common subsystem\n", "type floor",
-                       m.type_floor, m.type_majority);
+                printf("  %-15s %7.2f   always guessing %s, the most common subsystem%s\n", "type floor",
+                       m.type_floor, m.type_majority, m.type_floor >= 95 ? ": the metric tells little here" : "");
         } else if (vocab.n > 0) {
             printf("  %-15s %7s   no hidden event is a system call of %s (from %s)\n", "type accuracy", "-",
                    ts_arch_name(arch), arch_from);
