@@ -194,6 +194,35 @@ static void syscall_subsystems_per_arch(void)
     CHECK(ts_arch_host() != TS_ARCH_UNKNOWN);
 }
 
+/* every call the system's own headers list is in the table of its architecture */
+static int header_calls(const char *path, ts_arch arch, int *missing)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[256], name[128];
+    int n = 0;
+    *missing = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "#define __NR_%127s", name) == 1) {
+            n++;
+            if (!strcmp(ts_syscall_subsystem_arch(name, arch), "unknown")) {
+                fprintf(stderr, "  %s: %s not in the %s table\n", path, name, ts_arch_name(arch));
+                (*missing)++;
+            }
+        }
+    fclose(f);
+    return n;
+}
+
+static void syscall_tables_cover_headers(void)
+{
+    int missing = 0, n = header_calls("/usr/include/x86_64-linux-gnu/asm/unistd_64.h", TS_ARCH_X86_64, &missing);
+    if (n < 0) SKIP("no /usr/include/x86_64-linux-gnu/asm/unistd_64.h");
+    CHECK(n > 300 && missing == 0);
+    n = header_calls("/usr/include/x86_64-linux-gnu/asm/unistd_32.h", TS_ARCH_I386, &missing);
+    CHECK(n > 380 && missing == 0);
+}
+
 static void arch_guess_from_names(void)
 {
     const char *arm[] = {"read", "mmap2", "stat64", "fstat64", "fcntl64", "arm_fadvise64_64", "write"};
@@ -552,6 +581,7 @@ TEST_MAIN("eval", {
     RUN(syscall_subsystems);
     RUN(syscall_subsystems_per_arch);
     RUN(arch_guess_from_names);
+    RUN(syscall_tables_cover_headers);
     RUN(impute_type_unknown_and_floor);
     RUN(cli_type_accuracy_arch);
     RUN(gen_identical_and_disjoint);

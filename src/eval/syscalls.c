@@ -251,7 +251,7 @@ static const ts_syscall_entry syscall_table[] = {
     {"lstat", "fs", X64 | I386 | ARM},
     {"lstat64", "fs", I386 | ARM},
     {"madvise", "mm", X64 | I386 | ARM | A64},
-    {"map_shadow_stack", "arch", X64},
+    {"map_shadow_stack", "arch", X64 | ARM},
     {"mbind", "mm", X64 | I386 | ARM | A64},
     {"membarrier", "kernel", X64 | I386 | ARM | A64},
     {"memfd_create", "mm", X64 | I386 | ARM | A64},
