@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 static const char usage_text[] =
-    "usage: tracesynth eval --original O --mask M --imputed I [--vocab V] [--json]\n"
+    "usage: tracesynth eval --original O --mask M --imputed I [--vocab V] [--arch A] [--json]\n"
     "       tracesynth eval --real R --synthetic S [--train T] [--json]\n"
     "\n"
     "Imputation (design/PROTOCOLS.md section 2): over the hidden positions of each window\n"
@@ -22,7 +22,13 @@ static const char usage_text[] =
     "                 ROUGE-L on another representation, higher than this token definition\n"
     "  type accuracy  accuracy of the kernel subsystem of each system call (fs, mm, kernel,\n"
     "                 arch, net, ipc, security, other); needs event names: --vocab V, or a\n"
-    "                 vocab.tsv in the directory of O\n"
+    "                 vocab.tsv in the directory of O. The table is that of the trace's\n"
+    "                 architecture: --arch A (x86_64, i386, arm, aarch64), else the file\n"
+    "                 'arch' beside the vocabulary (ingest writes it), else the one whose\n"
+    "                 calls the names are, else the host's. Hidden events whose name is not\n"
+    "                 a call of that architecture are counted as unknown, not scored. Beside\n"
+    "                 it, the floor: the score of always guessing the most common subsystem;\n"
+    "                 when that is 100 the metric is uninformative and says so\n"
     "O, M, I are .npy arrays ((N,L), (N,1,L) or (N,L,1), as the study wrote them) or window\n"
     "files (one window per line, comma-separated). Real-valued imputations are rounded to the\n"
     "nearest ID and clamped to [0, vocabulary size - 1], or without a vocabulary to\n"
@@ -48,7 +54,7 @@ static const char usage_text[] =
     "  -h, --help this text\n";
 
 typedef struct {
-    const char *original, *mask, *imputed, *vocab;
+    const char *original, *mask, *imputed, *vocab, *arch;
     const char *real, *synthetic, *train;
     int json;
 } eval_args;
@@ -59,6 +65,7 @@ static int parse_args(int argc, char **argv, eval_args *a)
     static const struct { const char *name; size_t off; } opts[] = {
         {"--original", offsetof(eval_args, original)}, {"--mask", offsetof(eval_args, mask)},
         {"--imputed", offsetof(eval_args, imputed)},   {"--vocab", offsetof(eval_args, vocab)},
+        {"--arch", offsetof(eval_args, arch)},
         {"--real", offsetof(eval_args, real)},         {"--synthetic", offsetof(eval_args, synthetic)},
         {"--train", offsetof(eval_args, train)},
     };
@@ -95,8 +102,13 @@ static int parse_args(int argc, char **argv, eval_args *a)
         cli_usage_error("eval", "imputation needs %s", !a->original ? "--original" : !a->mask ? "--mask" : "--imputed");
         return -1;
     }
-    if (a->vocab && !imp) {
-        cli_usage_error("eval", "--vocab applies to imputation only");
+    if ((a->vocab || a->arch) && !imp) {
+        cli_usage_error("eval", "%s applies to imputation only", a->vocab ? "--vocab" : "--arch");
+        return -1;
+    }
+    ts_arch arch;
+    if (a->arch && ts_arch_parse(a->arch, &arch)) {
+        cli_usage_error("eval", "--arch: %s", ts_error());
         return -1;
     }
     if (gen && !(a->real && a->synthetic)) {
@@ -166,6 +178,55 @@ static void json_num(const char *key, int has, double v, int last)
     fputs(last ? "}\n" : ", ", stdout);
 }
 
+/* the architecture of the names: --arch, else DIR/arch beside the vocabulary, else the one
+ * whose calls the names are, else the host's; *from says which */
+static ts_arch resolve_arch(const eval_args *a, const char *vocab_path, const ts_vocab *v, const char **from)
+{
+    ts_arch arch = TS_ARCH_UNKNOWN;
+    if (a->arch && ts_arch_parse(a->arch, &arch) == 0) {
+        *from = "--arch";
+        return arch;
+    }
+    if (vocab_path) {
+        char *tmp = ts_strdup(vocab_path);
+        char *p = ts_path_join(dirname(tmp), "arch");
+        free(tmp);
+        FILE *f = fopen(p, "r");
+        char word[32] = "";
+        if (f && fscanf(f, "%31s", word) == 1 && ts_arch_parse(word, &arch) == 0) *from = "the dataset";
+        ts_clear_error();
+        if (f) fclose(f);
+        free(p);
+        if (arch != TS_ARCH_UNKNOWN) return arch;
+    }
+    arch = ts_arch_guess((const char *const *)v->names, (size_t)v->n);
+    if (arch != TS_ARCH_UNKNOWN) {
+        *from = "the event names";
+        return arch;
+    }
+    *from = "the host; no --arch";
+    return ts_arch_host();
+}
+
+/* up to 4 vocabulary names that are not calls of arch, "a, b, c, ..." */
+static void unknown_names(const ts_vocab *v, ts_arch arch, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    int shown = 0, more = 0;
+    for (int i = 0; i < v->n; i++) {
+        if (strcmp(ts_syscall_subsystem_arch(v->names[i], arch), "unknown")) continue;
+        if (shown == 4) { more = 1; break; }
+        size_t l = strlen(buf);
+        snprintf(buf + l, cap - l, "%s%s%s", shown ? ", " : "", v->names[i],
+                 i == v->unk ? ": names unseen in training" : "");
+        shown++;
+    }
+    if (more) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, cap - l, ", ...");
+    }
+}
+
 static int eval_impute(const eval_args *a)
 {
     ts_windows O = {0}, I = {0};
@@ -201,7 +262,9 @@ static int eval_impute(const eval_args *a)
         goto done;
     }
     ts_impute_metrics m;
-    if (ts_eval_impute(&O, mask, &I, vocab.n > 0 ? &vocab : NULL, &m)) {
+    const char *arch_from = NULL;
+    ts_arch arch = vocab.n > 0 ? resolve_arch(a, vocab_path, &vocab, &arch_from) : TS_ARCH_UNKNOWN;
+    if (ts_eval_impute_arch(&O, mask, &I, vocab.n > 0 ? &vocab : NULL, arch, &m)) {
         /* name the file: the library knows only "original" / "imputed" */
         const char *e = ts_error();
         const char *f = !strncmp(e, "original:", 9) ? a->original : !strncmp(e, "imputed:", 8) ? a->imputed : NULL;
@@ -219,7 +282,13 @@ static int eval_impute(const eval_args *a)
         json_num("perfect", 1, m.perfect, 0);
         json_num("rouge_l", 1, m.rouge_l, 0);
         fputs("\"rouge_l_definition\": \"token LCS / k\", \"vocab\": ", stdout);
-        json_string(m.has_type ? vocab_path : NULL);
+        json_string(vocab.n > 0 ? vocab_path : NULL);
+        fputs(", \"arch\": ", stdout);
+        json_string(vocab.n > 0 ? ts_arch_name(arch) : NULL);
+        printf(", \"type_scored\": %zu, \"type_unknown\": %zu, ", m.type_scored, m.type_unknown);
+        json_num("type_floor", m.has_type, m.type_floor, 0);
+        fputs("\"type_informative\": ", stdout);
+        fputs(!m.has_type ? "null" : m.type_floor < 100.0 - 1e-9 ? "true" : "false", stdout);
         fputs(", ", stdout);
         json_num("type_accuracy", m.has_type, m.type_accuracy, 1);
     } else {
@@ -228,10 +297,29 @@ static int eval_impute(const eval_args *a)
         printf("  %-15s %7.2f\n", "accuracy", m.accuracy);
         printf("  %-15s %7.2f\n", "perfect rate", m.perfect);
         printf("  %-15s %7.2f   token LCS / k\n", "ROUGE-L", m.rouge_l);
-        if (m.has_type) printf("  %-15s %7.2f   kernel subsystem, names from %s\n", "type accuracy",
-                               m.type_accuracy, vocab_path);
-        else printf("  %-15s %7s   no event names (no --vocab, no vocab.tsv beside %s)\n",
-                    "type accuracy", "-", a->original);
+        if (m.has_type) {
+            printf("  %-15s %7.2f   kernel subsystem, %s table (from %s), names from %s\n",
+                   "type accuracy", m.type_accuracy, ts_arch_name(arch), arch_from, vocab_path);
+            if (m.type_floor >= 100.0 - 1e-9)
+                printf("  %-15s %7.2f   uninformative: every scored hidden event is in %s, so always\n"
+                       "  %-15s %7s   guessing %s scores 100 too\n", "type floor", m.type_floor,
+                       m.type_majority, "", "", m.type_majority);
+            else
+                printf("  %-15s %7.2f   always guessing %s, the most common subsystem%s\n", "type floor",
+                       m.type_floor, m.type_majority, m.type_floor >= 95 ? ": the metric tells little here" : "");
+        } else if (vocab.n > 0) {
+            printf("  %-15s %7s   no hidden event is a system call of %s (from %s)\n", "type accuracy", "-",
+                   ts_arch_name(arch), arch_from);
+        } else {
+            printf("  %-15s %7s   no event names (no --vocab, no vocab.tsv beside %s)\n",
+                   "type accuracy", "-", a->original);
+        }
+        if (vocab.n > 0 && m.type_unknown > 0) {
+            char names[200];
+            unknown_names(&vocab, arch, names, sizeof names);
+            printf("  %-15s %7zu   hidden events named outside the %s table, not scored (%s)\n",
+                   "type unknown", m.type_unknown, ts_arch_name(arch), names);
+        }
     }
     rc = 0;
 done:
