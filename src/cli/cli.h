@@ -13,11 +13,15 @@ int cmd_train(int argc, char **argv);
 int cmd_impute(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_gaps(int argc, char **argv);
+int cmd_drop(int argc, char **argv);
+int cmd_fill(int argc, char **argv);
 
 /* bench subcommands (bench_*.c) */
 int bench_impute(int argc, char **argv);
 int bench_layers(int argc, char **argv);
 int bench_model(int argc, char **argv);
+int bench_fill(int argc, char **argv);
 
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);

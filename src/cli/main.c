@@ -20,6 +20,9 @@ static const struct {
     {"impute", cmd_impute, "reconstruct blacked-out events in windows"},
     {"generate", cmd_generate, "synthesize new trace windows"},
     {"eval", cmd_eval, "imputation or generation metrics"},
+    {"gaps", cmd_gaps, "list the events an LTTng trace lost, gap by gap"},
+    {"drop", cmd_drop, "simulate LTTng's discard mode on a complete CTF trace"},
+    {"fill", cmd_fill, "reconstruct the events an LTTng trace lost, write a new CTF trace"},
     {"bench", cmd_bench, "benchmarks: impute grid, layers, model speed"},
 };
 

@@ -1,0 +1,2 @@
+#include "cli.h"
+int cmd_fill(int argc, char **argv) { return 2; }
