@@ -1409,17 +1409,26 @@ int ts_ctf_print_text(const char *dir, FILE *f)
     if (rc == 0 && bt_graph_connect_ports(p.g, bt_component_filter_borrow_output_port_by_index_const(p.mux, 0),
                                           bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL))
         rc = bt_fail(dir, "cannot connect the text output");
-    int saved = -1;
+    /* babeltrace2 writes events to stdout and its warnings about gaps to stderr: both to f */
+    int saved = -1, saved2 = -1;
     if (rc == 0 && f != stdout) {
         fflush(stdout);
+        fflush(stderr);
         saved = dup(1);
-        if (saved < 0 || dup2(fileno(f), 1) < 0) rc = ts_fail("cannot redirect the text output: %s", strerror(errno));
+        saved2 = dup(2);
+        if (saved < 0 || saved2 < 0 || dup2(fileno(f), 1) < 0 || dup2(fileno(f), 2) < 0)
+            rc = ts_fail("cannot redirect the text output: %s", strerror(errno));
     }
     if (rc == 0) rc = pipeline_run(&p, dir, "cannot read the trace");
     fflush(stdout);
+    fflush(stderr);
     if (saved >= 0) {
         dup2(saved, 1);
         close(saved);
+    }
+    if (saved2 >= 0) {
+        dup2(saved2, 2);
+        close(saved2);
     }
     pipeline_free(&p);
     free(tdir);

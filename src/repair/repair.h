@@ -79,7 +79,8 @@ typedef struct {
  * else): every message of DIR re-emitted through sink.ctf.fs, with the hooks' changes */
 int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h);
 
-/* the trace in babeltrace2's text format (sink.text.pretty) to f */
+/* the trace in babeltrace2's text format (sink.text.pretty) to f, with its warnings
+ * about gaps (which babeltrace2 writes to stderr) when f is not stdout */
 int ts_ctf_print_text(const char *dir, FILE *f);
 
 /* the trace directory of DIR (DIR or DIR/kernel), malloc'd; one error line when DIR
