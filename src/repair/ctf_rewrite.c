@@ -189,16 +189,30 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
         field_int(member(pl, "prev_tid"), &e->prev_tid);
         field_int(member(pl, "next_tid"), &e->next_tid);
         if (e->cpu >= 0 && e->next_tid >= 0) r->cpu_tid[e->cpu] = e->next_tid;
-    } else if (!strcmp(e->name, TS_RECON_CLASS)) {
+        r->events++;
+        if ((r->events & 0xffff) == 0) progress_line(r, 0);
+        return;
+    }
+    const char *nm = e->name;
+    if (!strcmp(e->name, TS_RECON_CLASS)) {
+        /* classified as the event it stands for; its thread is in its payload */
         const bt_field *f = member(pl, "event");
         e->recon = f && bt_field_get_class_type(f) == BT_FIELD_CLASS_TYPE_STRING ? bt_field_string_get_value(f) : "";
         field_int(member(pl, "tid"), &e->tid);
-    } else if ((e->call = prefixed(e->name, entries, 3))) {
+        nm = e->recon;
+        if (!strcmp(nm, "sched_switch")) {
+            e->kind = TS_EV_SWITCH;
+            e->prev_tid = e->tid;
+            field_int(member(pl, "next_tid"), &e->next_tid);
+            if (e->cpu >= 0 && e->next_tid >= 0) r->cpu_tid[e->cpu] = e->next_tid;
+        }
+    }
+    if ((e->call = prefixed(nm, entries, 3))) {
         e->kind = TS_EV_ENTRY;
-    } else if (!strcmp(e->name, "exit_syscall")) {
+    } else if (!strcmp(nm, "exit_syscall")) {
         e->kind = TS_EV_EXIT;
         e->call = "";
-    } else if ((e->call = prefixed(e->name, exits, 2))) {
+    } else if ((e->call = prefixed(nm, exits, 2))) {
         e->kind = TS_EV_EXIT;
     }
     r->events++;
@@ -773,7 +787,8 @@ static int ensure_trace(rw_iter *w, const bt_stream *s)
 }
 
 /* the reconstructed events' class: event (string), confidence (double), tid (int64),
- * gap_begin / gap_end (ns from the clock's origin), gap_count */
+ * gap_begin / gap_end (ns from the clock's origin), gap_count, next_tid (a sched_switch: the
+ * thread it switches to, -1 unknown) */
 static bt_event_class *make_recon_class(rw_iter *w, bt_stream_class *sc, uint64_t id)
 {
     bt_event_class *ec = bt_event_class_create_with_id(sc, id);
@@ -781,7 +796,8 @@ static bt_event_class *make_recon_class(rw_iter *w, bt_stream_class *sc, uint64_
     bt_field_class *s = bt_field_class_string_create(w->tc), *c = bt_field_class_real_double_precision_create(w->tc);
     bt_field_class *tid = bt_field_class_integer_signed_create(w->tc), *b = bt_field_class_integer_signed_create(w->tc);
     bt_field_class *e = bt_field_class_integer_signed_create(w->tc), *n = bt_field_class_integer_unsigned_create(w->tc);
-    int bad = !ec || !pl || !s || !c || !tid || !b || !e || !n;
+    bt_field_class *nt = bt_field_class_integer_signed_create(w->tc);
+    int bad = !ec || !pl || !s || !c || !tid || !b || !e || !n || !nt;
     if (!bad)
         bad = bt_event_class_set_name(ec, TS_RECON_CLASS) || bt_field_class_structure_append_member(pl, "event", s) ||
               bt_field_class_structure_append_member(pl, "confidence", c) ||
@@ -789,9 +805,11 @@ static bt_event_class *make_recon_class(rw_iter *w, bt_stream_class *sc, uint64_
               bt_field_class_structure_append_member(pl, "gap_begin", b) ||
               bt_field_class_structure_append_member(pl, "gap_end", e) ||
               bt_field_class_structure_append_member(pl, "gap_count", n) ||
+              bt_field_class_structure_append_member(pl, "next_tid", nt) ||
               bt_event_class_set_payload_field_class(ec, pl);
     bt_field_class_put_ref(pl); bt_field_class_put_ref(s); bt_field_class_put_ref(c);
     bt_field_class_put_ref(tid); bt_field_class_put_ref(b); bt_field_class_put_ref(e); bt_field_class_put_ref(n);
+    bt_field_class_put_ref(nt);
     if (bad) {
         bt_event_class_put_ref(ec);
         rw_error(w, "cannot create the event class " TS_RECON_CLASS "%s", NULL);
@@ -1006,6 +1024,7 @@ static int release_held(rw_iter *w, ostream *o, uint64_t t)
         bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(pl, 3), o->gap.begin_ns);
         bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(pl, 4), o->gap.end_ns);
         bt_field_integer_unsigned_set_value(bt_field_structure_borrow_member_field_by_index(pl, 5), o->gap.count);
+        bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(pl, 6), rec[j].next_tid);
         bt_field *cc = bt_event_borrow_common_context_field(ev);
         if (cc && o->last_ev) {
             const bt_field *icc = bt_event_borrow_common_context_field_const(bt_message_event_borrow_event_const(o->last_ev));

@@ -135,10 +135,10 @@ static int f_event(void *u, const ts_rw_event *e)
     }
     s->ids[s->n++] = id;
     s->cpu = e->cpu;
-    if (s->waiting) {
+    /* the thread that ran at the end of a gap: the one the next sched_switch leaves */
+    if (s->waiting && e->kind == TS_EV_SWITCH) {
         for (size_t i = s->waiting - 1; i < f->ngap; i++)
-            if (f->gaps[i].stream == e->stream && f->gaps[i].tid_after == -2)
-                f->gaps[i].tid_after = e->kind == TS_EV_SWITCH ? e->prev_tid : -1;
+            if (f->gaps[i].stream == e->stream && f->gaps[i].tid_after == -2) f->gaps[i].tid_after = e->prev_tid;
         s->waiting = 0;
     }
     f->events++;
@@ -161,7 +161,11 @@ static int f_gap(void *u, const ts_rw_gap *g)
     r->pos = s->n;
     r->tid_before = g->cpu >= 0 && (size_t)g->cpu < f->ncpu ? f->cpu_tid[g->cpu] : -1;
     r->tid_after = -2;
-    if (!s->waiting) s->waiting = f->ngap + 1;
+    /* an earlier gap still waiting: who ran at its end is not known */
+    if (s->waiting)
+        for (size_t i = s->waiting - 1; i < f->ngap; i++)
+            if (f->gaps[i].stream == g->stream && f->gaps[i].tid_after == -2) f->gaps[i].tid_after = -1;
+    s->waiting = f->ngap + 1;
     f->ngap++;
     s->gaps++;
     return 0;
@@ -509,14 +513,33 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             /* the thread: the one running when the gap began, until a reconstructed
              * sched_switch; then the one a real sched_switch right after the gap leaves */
             int64_t tid = r->tid_before;
+            size_t last_switch = k;
             for (size_t j = 0; j < k; j++) {
                 int32_t id = from_file ? im.to_trace[dst[j]] : dst[j];
                 if (id < 0 || id >= f.names.n) id = 0;
                 r->names[j] = f.names.names[id];
-                r->rec[j].event = f.names.names[id];
+                if (!strcmp(r->names[j], "sched_switch")) last_switch = j;
+            }
+            /* the trace shows that the CPU changed threads during the gap (the thread
+             * running after it is not the one running before), but the model put no
+             * sched_switch in it: its last event becomes one */
+            if (last_switch == k && r->tid_before >= 0 && r->tid_after >= 0 && r->tid_before != r->tid_after) {
+                last_switch = k - 1;
+                r->names[k - 1] = f.names.names[intern_id(&f.names, "sched_switch")];
+            }
+            for (size_t j = 0; j < k; j++) {
+                r->rec[j].event = r->names[j];
+                int32_t id = intern_id(&f.names, r->names[j]);
                 r->rec[j].confidence = ss->conf && id < f.names.n ? ss->conf[id] : ss->conf_all;
                 r->rec[j].tid = tid;
-                if (!strcmp(r->names[j], "sched_switch")) tid = r->tid_after >= 0 ? r->tid_after : -1;
+                r->rec[j].next_tid = -1;
+                if (last_switch < k && j >= last_switch) {
+                    /* the last switch of the gap goes to the thread found running after it */
+                    if (j == last_switch) r->rec[j].next_tid = r->tid_after >= 0 ? r->tid_after : -1;
+                    tid = r->tid_after >= 0 ? r->tid_after : -1;
+                } else if (last_switch < k && !strcmp(r->names[j], "sched_switch")) {
+                    tid = -1;
+                }
             }
             res->reconstructed += k;
         }

@@ -127,8 +127,12 @@ typedef struct {
     ts_drop_stats *st;
     ts_rng  *rng;            /* per stream */
     uint64_t *left;          /* per stream: events left in the current burst */
+    int      *kept;          /* per stream: 1 once an event was kept, 2 while in a gap after it */
+    uint64_t *cpu_gaps;      /* per CPU: gaps so far */
+    size_t    ncpu;
     size_t    n;
     double    p_start;       /* chance that a kept event is followed by a burst */
+    size_t   *gap_of;        /* per stream: its current gap in st->gaps */
 } drop_state;
 
 static int drop_keep(void *u, const ts_rw_event *e)
@@ -138,15 +142,18 @@ static int drop_keep(void *u, const ts_rw_event *e)
         size_t n = (size_t)e->stream + 1;
         d->rng = ts_realloc(d->rng, n * sizeof *d->rng);
         d->left = ts_realloc(d->left, n * sizeof *d->left);
+        d->kept = ts_realloc(d->kept, n * sizeof *d->kept);
         for (size_t i = d->n; i < n; i++) {
             ts_rng_fork(&d->rng[i], d->o->seed, i);
             d->left[i] = 0;
+            d->kept[i] = 0;
         }
         d->n = n;
     }
     d->st->events++;
     ts_rng *r = &d->rng[e->stream];
-    if (!d->left[e->stream] && ts_rng_uniform(r) < d->p_start) {
+    /* a burst starts after a kept event (a discarded-events record needs a packet before it) */
+    if (!d->left[e->stream] && d->kept[e->stream] && ts_rng_uniform(r) < d->p_start) {
         long span = d->o->burst_max - d->o->burst_min + 1;
         d->left[e->stream] = (uint64_t)d->o->burst_min + ts_rng_below(r, (uint64_t)span);
         d->st->bursts++;
@@ -154,9 +161,43 @@ static int drop_keep(void *u, const ts_rw_event *e)
     if (d->left[e->stream]) {
         d->left[e->stream]--;
         d->st->dropped++;
+        if (d->o->record) {
+            if (d->kept[e->stream] != 2) {
+                int32_t c = e->cpu < 0 ? 0 : e->cpu;
+                if ((size_t)c >= d->ncpu) {
+                    d->cpu_gaps = ts_realloc(d->cpu_gaps, ((size_t)c + 1) * sizeof *d->cpu_gaps);
+                    memset(d->cpu_gaps + d->ncpu, 0, ((size_t)c + 1 - d->ncpu) * sizeof *d->cpu_gaps);
+                    d->ncpu = (size_t)c + 1;
+                }
+                d->st->gaps = ts_realloc(d->st->gaps, (d->st->n_gaps + 1) * sizeof *d->st->gaps);
+                ts_drop_gap *g = &d->st->gaps[d->st->n_gaps++];
+                g->cpu = e->cpu;
+                g->index = d->cpu_gaps[c]++;
+                g->n = 0;
+                g->names = NULL;
+                d->gap_of = ts_realloc(d->gap_of, d->n * sizeof *d->gap_of);
+                d->gap_of[e->stream] = d->st->n_gaps - 1;
+            }
+            ts_drop_gap *g = &d->st->gaps[d->gap_of[e->stream]];
+            g->names = ts_realloc(g->names, (g->n + 1) * sizeof *g->names);
+            g->names[g->n++] = ts_strdup(e->name);
+        }
+        d->kept[e->stream] = 2;
         return 0;
     }
+    d->kept[e->stream] = 1;
     return 1;
+}
+
+void ts_drop_stats_free(ts_drop_stats *st)
+{
+    for (size_t i = 0; i < st->n_gaps; i++) {
+        for (size_t j = 0; j < st->gaps[i].n; j++) free(st->gaps[i].names[j]);
+        free(st->gaps[i].names);
+    }
+    free(st->gaps);
+    st->gaps = NULL;
+    st->n_gaps = 0;
 }
 
 int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop_stats *st)
@@ -176,5 +217,9 @@ int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop
     int rc = ts_ctf_rewrite(dir, out, &h);
     free(d.rng);
     free(d.left);
+    free(d.kept);
+    free(d.cpu_gaps);
+    free(d.gap_of);
+    if (rc) ts_drop_stats_free(st);
     return rc;
 }

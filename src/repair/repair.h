@@ -62,6 +62,7 @@ typedef struct {
     const char *event;       /* the event class it stands for */
     double      confidence;  /* 0..1 */
     int64_t     tid;         /* the thread it is attributed to; -1 unknown */
+    int64_t     next_tid;    /* a sched_switch: the thread it switches to; -1 unknown */
 } ts_recon;
 
 typedef struct {
@@ -112,10 +113,22 @@ typedef struct {
     long     burst_min, burst_max;   /* events per burst, uniform */
     uint64_t seed;
     int      progress;
+    int      record;         /* keep the dropped events (ts_drop_stats.gaps) */
 } ts_drop_opts;
+/* what was dropped: per CPU, gap after gap (a gap: consecutive dropped events of one
+ * stream; bursts that follow each other make one gap) */
+typedef struct {
+    int32_t  cpu;
+    uint64_t index;          /* the gap's number within its CPU's stream */
+    size_t   n;
+    char   **names;          /* event class names */
+} ts_drop_gap;
 typedef struct {
     uint64_t events, dropped, bursts;
+    ts_drop_gap *gaps;       /* filled when the options ask for it */
+    size_t       n_gaps;
 } ts_drop_stats;
+void ts_drop_stats_free(ts_drop_stats *st);
 int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop_stats *st);
 
 /* ---- fill ---- */
@@ -143,5 +156,22 @@ typedef struct {
 } ts_fill_result;
 int  ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill_result *res);
 void ts_fill_result_free(ts_fill_result *r);
+
+/* ---- scoring: a system call analysis ---- */
+/* per thread (the thread on the CPU from sched_switch; a reconstructed event's own tid),
+ * system call entries, and entries left without their exit (another entry of the same
+ * thread came first, or the trace ended), among the entries of calls that return (all
+ * but exit and exit_group) made by a known thread */
+typedef struct {
+    int64_t *tid;
+    int64_t *entries;
+    size_t   n;
+    uint64_t total, returning, unmatched;
+} ts_sc_analysis;
+int    ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out);
+void   ts_sc_analysis_free(ts_sc_analysis *a);
+/* sum over threads of |entries - true entries| / true entries in all */
+double ts_sc_count_error(const ts_sc_analysis *truth, const ts_sc_analysis *a);
+double ts_sc_unmatched_share(const ts_sc_analysis *a);
 
 #endif
