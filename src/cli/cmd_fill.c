@@ -22,8 +22,8 @@ static void fill_more_help(FILE *f)
 int cmd_fill(int argc, char **argv)
 {
     const char *C = "fill";
-    const char *out = NULL, *model = NULL, *text = NULL;
-    long context = 32, seed = 0;
+    const char *out = NULL, *model = NULL, *text = NULL, *save = NULL;
+    long context = 32, seed = 0, length = 200, max_train = 500000;
     int quiet = 0;
     const ts_option opts[] = {
         TS_OPT_STR_(0, "model", &model, "M", "a trained model file, or a model name (ngram, unigram, sssd-s4):\n"
@@ -31,6 +31,10 @@ int cmd_fill(int argc, char **argv)
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced)"),
         TS_OPT_STR_(0, "text", &text, "FILE", "also the new trace in babeltrace2's text format ('-': stdout)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side of a gap (default 32)"),
+        TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model of fixed length (default 200)"),
+        TS_OPT_LONG_(0, "max-train", &max_train, "N", 100, 1L << 34, "events per CPU kept for training (default 500000):\n"
+                     "bounds the memory on long traces"),
+        TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events (for --model FILE)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
         TS_OPT_END_,
@@ -54,6 +58,9 @@ int cmd_fill(int argc, char **argv)
     o.kv.keys = args.keys;
     o.kv.values = args.values;
     o.context = (size_t)context;
+    o.length = (size_t)length;
+    o.max_train = (size_t)max_train;
+    o.save_model = save;
     o.seed = (uint64_t)seed;
     o.progress = !quiet;
     ts_fill_result res;

@@ -78,7 +78,8 @@ static void intern_free(intern *t)
 typedef struct {
     uint32_t stream;
     uint64_t index, count;
-    size_t   pos;           /* events of the stream before the gap */
+    int32_t *left, *right;  /* context: up to W events before, up to W after (until the next gap) */
+    size_t   nl, nr;
     int64_t  tid_before;    /* thread on the CPU when the gap began */
     int64_t  tid_after;     /* prev_tid of a sched_switch right after it; -1 */
     ts_recon *rec;          /* count of them, after imputation */
@@ -86,8 +87,11 @@ typedef struct {
 } gap_rec;
 
 typedef struct {
-    int32_t *ids;
+    int32_t *ids;           /* the first max_train events: for training and held-out windows */
     size_t   n, cap;
+    uint64_t total;         /* events of the stream */
+    int32_t *ring;          /* (W) the last W events */
+    size_t   open;          /* a gap collecting its right context: index + 1 */
     int32_t  cpu;
     uint64_t gaps;
     size_t   waiting;       /* a gap waits for its first event after: index + 1 */
@@ -98,6 +102,8 @@ typedef struct {
 
 typedef struct {
     const ts_fill_opts *o;
+    size_t   W;             /* context kept on each side of a gap */
+    size_t   max_train;     /* events kept per stream for training */
     intern   names;
     sstream *s;
     size_t   ns;
@@ -129,11 +135,22 @@ static int f_event(void *u, const ts_rw_event *e)
     /* a reconstructed event of an earlier fill counts as the event it stands for */
     int32_t id = intern_id(&f->names, e->recon ? e->recon : e->name);
     f->names.counts[id]++;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 4096;
-        s->ids = ts_realloc(s->ids, s->cap * sizeof *s->ids);
+    if (s->n < f->max_train) {
+        if (s->n == s->cap) {
+            s->cap = s->cap ? 2 * s->cap : 4096;
+            if (s->cap > f->max_train) s->cap = f->max_train;
+            s->ids = ts_realloc(s->ids, s->cap * sizeof *s->ids);
+        }
+        s->ids[s->n++] = id;
     }
-    s->ids[s->n++] = id;
+    if (!s->ring) s->ring = ts_malloc(f->W * sizeof *s->ring);
+    s->ring[s->total % f->W] = id;
+    s->total++;
+    if (s->open) {
+        gap_rec *r = &f->gaps[s->open - 1];
+        r->right[r->nr++] = id;
+        if (r->nr == f->W) s->open = 0;
+    }
     s->cpu = e->cpu;
     /* the thread that ran at the end of a gap: the one the next sched_switch leaves */
     if (s->waiting && e->kind == TS_EV_SWITCH) {
@@ -158,7 +175,14 @@ static int f_gap(void *u, const ts_rw_gap *g)
     r->stream = g->stream;
     r->index = g->index;
     r->count = g->count;
-    r->pos = s->n;
+    /* the left context: the ring's last events (none across an earlier gap's start is
+     * kept apart: the events around gaps are what the model sees) */
+    r->nl = s->total < f->W ? (size_t)s->total : f->W;
+    r->left = ts_malloc((r->nl ? r->nl : 1) * sizeof *r->left);
+    for (size_t i = 0; i < r->nl; i++) r->left[i] = s->ring[(s->total - r->nl + i) % f->W];
+    r->right = ts_malloc(f->W * sizeof *r->right);
+    r->nr = 0;
+    s->open = f->ngap + 1;
     r->tid_before = g->cpu >= 0 && (size_t)g->cpu < f->ncpu ? f->cpu_tid[g->cpu] : -1;
     r->tid_after = -2;
     /* an earlier gap still waiting: who ran at its end is not known */
@@ -217,6 +241,24 @@ static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_mo
     to.progress = f->o->progress;
     to.kv = f->o->kv;
     return ts_model_train(f->o->model, &to, out);
+}
+
+/* one model over every stream's events, one stream after another */
+static int train_pooled(fill_state *f, size_t L, ts_model **out)
+{
+    size_t tot = 0;
+    for (size_t k = 0; k < f->ns; k++) tot += f->s[k].n;
+    int32_t *all = ts_malloc((tot ? tot : 1) * sizeof *all);
+    for (size_t k = 0, p = 0; k < f->ns; k++) {
+        memcpy(all + p, f->s[k].ids, f->s[k].n * sizeof *all);
+        p += f->s[k].n;
+    }
+    ts_split sp;
+    if (f->o->progress) fprintf(stderr, "fill: training %s on the %zu events of every CPU\n", f->o->model, tot);
+    int rc = train_on(f, all, tot, L, out, &sp);
+    ts_split_free(&sp);
+    free(all);
+    return rc;
 }
 
 /* the window length for a model: its own, else 2 context + the longest gap */
@@ -407,14 +449,19 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         from_file = 1;
     }
     ts_clear_error();
-    double t0 = ts_now();
     if (from_file && ts_model_load(o->model, &file_model)) return -1;
+
+    size_t L = o->length ? o->length : 200;
+    size_t ctx = o->context ? o->context : 32;
+    f.W = ctx;
+    if (!from_file && L > f.W) f.W = L;
+    if (from_file && file_model->len > f.W) f.W = file_model->len;
+    f.max_train = o->max_train ? o->max_train : 500000;
 
     /* pass 1 */
     ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress};
     if (o->progress) fprintf(stderr, "fill: reading %s\n", dir);
     rc = ts_ctf_scan(dir, &h);
-    /* threads at the gaps: the event before each gap carries the CPU's thread */
     res->events = f.events;
 
     /* the gap sizes (for the confidence's simulated gaps) */
@@ -427,11 +474,6 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         free(ks);
     }
     if (kmed < 1) kmed = 1;
-    size_t L = 200;
-    long lv;
-    if (rc == 0 && ts_kv_long(&o->kv, "length", 200, &lv) == 0 && lv > 8) L = (size_t)lv;
-    ts_clear_error();
-    size_t ctx = o->context ? o->context : 32;
 
     /* models: one per stream that has gaps, else the pooled one */
     if (rc == 0 && from_file) rc = make_idmap(&f, file_model, &im);
@@ -462,30 +504,16 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             ts_split_free(&sp);
             ts_clear_error();
         }
-        if (!pooled) {
-            /* every stream's events, one after another */
-            size_t tot = 0;
-            for (size_t k = 0; k < f.ns; k++) tot += f.s[k].n;
-            int32_t *all = ts_malloc((tot ? tot : 1) * sizeof *all);
-            for (size_t k = 0, p = 0; k < f.ns; k++) {
-                memcpy(all + p, f.s[k].ids, f.s[k].n * sizeof *all);
-                p += f.s[k].n;
-            }
-            ts_split sp;
-            if (o->progress) fprintf(stderr, "fill: training %s on the %zu events of every CPU\n", o->model, tot);
-            rc = train_on(&f, all, tot, L, &pooled, &sp);
-            ts_split_free(&sp);
-            if (rc == 0) {
-                held_windows(all, tot, pooled->len ? pooled->len : Lc, 32, &held);
-                calibrate(&f, ss, pooled, NULL, &held, (size_t)kmed);
-                ts_windows_free(&held);
-            }
-            free(all);
-        } else {
+        if (!pooled) rc = train_pooled(&f, L, &pooled);
+        if (rc == 0) {
             held_windows(ss->ids, ss->n, pooled->len ? pooled->len : Lc, 32, &held);
             calibrate(&f, ss, pooled, NULL, &held, (size_t)kmed);
             ts_windows_free(&held);
         }
+    }
+    if (rc == 0 && o->save_model && !from_file) {
+        if (!pooled) rc = train_pooled(&f, L, &pooled);
+        if (rc == 0) rc = ts_model_save(pooled, o->save_model);
     }
     res->train_s = ts_now() - t1;
 
@@ -498,14 +526,10 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         if (!m || r->count == 0) continue;
         if (r->count > (1u << 24)) { rc = ts_fail("fill: a gap of %llu events is too long to reconstruct", (unsigned long long)r->count); break; }
         size_t k = (size_t)r->count;
-        size_t nl = r->pos, nr = ss->n - r->pos;
-        size_t want = ctx > m->len ? ctx : m->len;
-        const int32_t *left = ss->ids + (nl > want ? nl - want : 0);
-        size_t lnl = nl > want ? want : nl;
-        size_t rnr = nr > want ? want : nr;
+        size_t lnl = r->nl, rnr = r->nr;
         int32_t *lx = ts_malloc((lnl + rnr + 1) * sizeof *lx), *dst = ts_malloc(k * sizeof *dst);
-        for (size_t j = 0; j < lnl; j++) lx[j] = from_file ? im.to_model[left[j]] : left[j];
-        for (size_t j = 0; j < rnr; j++) lx[lnl + j] = from_file ? im.to_model[ss->ids[r->pos + j]] : ss->ids[r->pos + j];
+        for (size_t j = 0; j < lnl; j++) lx[j] = from_file ? im.to_model[r->left[j]] : r->left[j];
+        for (size_t j = 0; j < rnr; j++) lx[lnl + j] = from_file ? im.to_model[r->right[j]] : r->right[j];
         rc = impute_gap(m, lx, lnl, lx + lnl, rnr, k, ctx, o->seed + i, dst);
         if (rc == 0) {
             r->rec = ts_malloc(k * sizeof *r->rec);
@@ -557,7 +581,6 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         rc = ts_ctf_rewrite(dir, out, &wh);
     }
     res->write_s = ts_now() - t3;
-    (void)t0;
 
     if (rc == 0) {
         res->n = f.ngap;
@@ -575,10 +598,13 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     for (size_t i = 0; i < f.ngap; i++) {
         free(f.gaps[i].rec);
         free(f.gaps[i].names);
+        free(f.gaps[i].left);
+        free(f.gaps[i].right);
     }
     free(f.gaps);
     for (size_t s = 0; s < f.ns; s++) {
         free(f.s[s].ids);
+        free(f.s[s].ring);
         free(f.s[s].conf);
         if (f.s[s].model && f.s[s].model != file_model) ts_model_free(f.s[s].model);
     }

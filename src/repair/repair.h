@@ -135,7 +135,10 @@ int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop
 typedef struct {
     const char *model;       /* a model file, or a model name (trained per CPU on the trace) */
     ts_kv       kv;          /* model options (training) */
-    size_t      context;     /* events of context on each side of a gap */
+    size_t      context;     /* events of context on each side of a gap (0: 32) */
+    size_t      length;      /* window length when training a model of fixed length (0: 200) */
+    size_t      max_train;   /* events per CPU kept for training (0: 500,000): bounds memory */
+    const char *save_model;  /* also save a model trained on every CPU's events here */
     uint64_t    seed;
     int         progress;
     int         quiet;
