@@ -262,7 +262,8 @@ static int bt_fail(const char *dir, const char *what)
         const char *m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, i));
         if (m && strstr(m, "stream file")) file = m;
     }
-    ts_fail("%s: %s%s%s%s%s%s", dir, what, why ? ": " : "", why ? why : "", file ? " (" : "",
+    const char *hint = why && strstr(why, "timestamp is less than") ? " (the trace's timestamps go back in time)" : "";
+    ts_fail("%s: %s%s%s%s%s%s%s", dir, what, why ? ": " : "", why ? why : "", hint, file ? " (" : "",
             file ? file : "", file ? ")" : "");
     if (err) bt_error_release(err);
     return -1;
@@ -522,6 +523,8 @@ typedef struct {
     const ts_rw_hooks *h;
     rw_mode mode;
     rw_iter *it;          /* for the caller's error */
+    bt_trace *trace;      /* a reference to the output trace, dropped after the graph: the
+                             sink must not outlive it when the graph ends on an error */
     char err[512];
 } rw_comp;
 
@@ -772,6 +775,11 @@ static int ensure_trace(rw_iter *w, const bt_stream *s)
     w->trace = bt_trace_create(w->tc);
     if (!w->trace) return rw_error(w, "cannot create the trace%s", NULL);
     w->in_trace = in;
+    rw_comp *c = bt_self_component_get_data(self);
+    if (!c->trace) {
+        c->trace = w->trace;
+        bt_trace_get_ref(c->trace);
+    }
     if (bt_trace_get_name(in)) bt_trace_set_name(w->trace, bt_trace_get_name(in));
     uint64_t n = bt_trace_get_environment_entry_count(in);
     for (uint64_t i = 0; i < n; i++) {
@@ -1387,6 +1395,7 @@ int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
     }
     bt_value_put_ref(params);
     pipeline_free(&p);   /* finalizes the sink: the metadata is written now */
+    bt_trace_put_ref(comp.trace);
     bt_component_class_filter_put_ref(fc);
     bt_message_iterator_class_put_ref(mic);
     free(tdir);
@@ -1437,6 +1446,9 @@ int ts_ctf_print_text(const char *dir, FILE *f)
         saved2 = dup(2);
         if (saved < 0 || saved2 < 0 || dup2(fileno(f), 1) < 0 || dup2(fileno(f), 2) < 0)
             rc = ts_fail("cannot redirect the text output: %s", strerror(errno));
+        /* the sink writes each event as one line: flushed line by line, a warning never
+         * lands inside one */
+        setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
     }
     if (rc == 0) rc = pipeline_run(&p, dir, "cannot read the trace");
     fflush(stdout);
