@@ -291,6 +291,10 @@ static void drop_fill(int old)
     ts_fill_result fr;
     REQUIRE(ts_ctf_fill(dr, fl, &fo, &fr) == 0);
     CHECK(fr.reconstructed == st.dropped && fr.n == st.n_gaps);
+    /* the filled trace: the same gaps, the recorded events, and the reconstructed ones apart */
+    REQUIRE(ts_gaps_find(fl, 0, &gl) == 0);
+    CHECK(gl.n == st.n_gaps && gl.events == 6000 - st.dropped && gl.recon == st.dropped);
+    ts_gap_list_free(&gl);
     /* the threads loop over one pattern: the n-gram gets nearly every event back */
     size_t hit = 0, tot = 0;
     for (size_t i = 0; i < st.n_gaps; i++)

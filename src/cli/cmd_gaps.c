@@ -39,7 +39,7 @@ int cmd_gaps(int argc, char **argv)
         "stream between two packets, with their count, the span they were lost in (from\n"
         "the end of the packet before to the end of the packet after, as babeltrace2\n"
         "reports it), the stream's last event before and first event after; then the\n"
-        "totals per CPU.\n",
+        "totals per CPU (recorded events, and reconstructed ones in a filled trace).\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;
@@ -52,7 +52,11 @@ int cmd_gaps(int argc, char **argv)
     for (size_t i = 0; i < l.n_streams; i++) if (l.stream_cpu[i] + 1 > ncpu) ncpu = l.stream_cpu[i] + 1;
     uint64_t *lost = calloc((size_t)ncpu + 1, sizeof *lost), *ngap = calloc((size_t)ncpu + 1, sizeof *ngap);
     uint64_t *evs = calloc((size_t)ncpu + 1, sizeof *evs), total = 0;
-    for (size_t i = 0; i < l.n_streams; i++) evs[l.stream_cpu[i] < 0 ? ncpu : l.stream_cpu[i]] += l.stream_events[i];
+    uint64_t *rec = calloc((size_t)ncpu + 1, sizeof *rec);
+    for (size_t i = 0; i < l.n_streams; i++) {
+        evs[l.stream_cpu[i] < 0 ? ncpu : l.stream_cpu[i]] += l.stream_events[i];
+        rec[l.stream_cpu[i] < 0 ? ncpu : l.stream_cpu[i]] += l.stream_recon[i];
+    }
     for (size_t i = 0; i < l.n; i++) {
         int32_t c = l.gaps[i].g.cpu < 0 ? ncpu : l.gaps[i].g.cpu;
         lost[c] += l.gaps[i].g.count;
@@ -63,7 +67,8 @@ int cmd_gaps(int argc, char **argv)
     if (json) {
         printf("{\"trace\": ");
         json_str(args.pos[0]);
-        printf(", \"events\": %llu, \"discarded\": %llu, \"gaps\": [", (unsigned long long)l.events, (unsigned long long)total);
+        printf(", \"events\": %llu, \"reconstructed\": %llu, \"discarded\": %llu, \"gaps\": [", (unsigned long long)l.events,
+               (unsigned long long)l.recon, (unsigned long long)total);
         for (size_t i = 0; i < l.n; i++) {
             const ts_gap_info *g = &l.gaps[i];
             printf("%s\n  {\"stream\": ", i ? "," : "");
@@ -81,8 +86,9 @@ int cmd_gaps(int argc, char **argv)
         printf("%s], \"cpus\": [", l.n ? "\n" : "");
         for (int32_t c = 0, k = 0; c <= ncpu; c++) {
             if (c == ncpu && !evs[c] && !ngap[c]) continue;
-            printf("%s\n  {\"cpu\": %d, \"events\": %llu, \"gaps\": %llu, \"discarded\": %llu}", k++ ? "," : "",
-                   c == ncpu ? -1 : c, (unsigned long long)evs[c], (unsigned long long)ngap[c], (unsigned long long)lost[c]);
+            printf("%s\n  {\"cpu\": %d, \"events\": %llu, \"reconstructed\": %llu, \"gaps\": %llu, \"discarded\": %llu}",
+                   k++ ? "," : "", c == ncpu ? -1 : c, (unsigned long long)evs[c], (unsigned long long)rec[c],
+                   (unsigned long long)ngap[c], (unsigned long long)lost[c]);
         }
         printf("\n]}\n");
     } else {
@@ -104,8 +110,10 @@ int cmd_gaps(int argc, char **argv)
             double share = evs[c] + lost[c] ? 100.0 * (double)lost[c] / (double)(evs[c] + lost[c]) : 0.0;
             if (c == ncpu) printf("  CPU ?");
             else printf("  CPU %d", c);
-            printf(": %llu events, %llu lost in %llu gap%s (%.2f %%)\n", (unsigned long long)evs[c],
+            printf(": %llu events, %llu lost in %llu gap%s (%.2f %%)", (unsigned long long)evs[c],
                    (unsigned long long)lost[c], (unsigned long long)ngap[c], ngap[c] == 1 ? "" : "s", share);
+            if (rec[c]) printf(", %llu reconstructed", (unsigned long long)rec[c]);
+            printf("\n");
         }
         printf("total: %llu events, %llu lost in %zu gap%s\n", (unsigned long long)l.events, (unsigned long long)total,
                l.n, l.n == 1 ? "" : "s");
@@ -113,6 +121,7 @@ int cmd_gaps(int argc, char **argv)
     free(lost);
     free(ngap);
     free(evs);
+    free(rec);
     ts_gap_list_free(&l);
     ts_opt_free(&args);
     return 0;

@@ -20,6 +20,7 @@ void ts_gap_list_free(ts_gap_list *l)
     free(l->stream_names);
     free(l->stream_cpu);
     free(l->stream_events);
+    free(l->stream_recon);
     memset(l, 0, sizeof *l);
 }
 
@@ -38,6 +39,7 @@ static void grow_streams(gap_scan *s, uint32_t k)
     l->stream_names = ts_realloc(l->stream_names, n * sizeof *l->stream_names);
     l->stream_cpu = ts_realloc(l->stream_cpu, n * sizeof *l->stream_cpu);
     l->stream_events = ts_realloc(l->stream_events, n * sizeof *l->stream_events);
+    l->stream_recon = ts_realloc(l->stream_recon, n * sizeof *l->stream_recon);
     s->last = ts_realloc(s->last, n * sizeof *s->last);
     s->last_ns = ts_realloc(s->last_ns, n * sizeof *s->last_ns);
     s->waiting = ts_realloc(s->waiting, n * sizeof *s->waiting);
@@ -45,6 +47,7 @@ static void grow_streams(gap_scan *s, uint32_t k)
         l->stream_names[i] = NULL;
         l->stream_cpu[i] = -1;
         l->stream_events[i] = 0;
+        l->stream_recon[i] = 0;
         s->last[i] = NULL;
         s->last_ns[i] = 0;
         s->waiting[i] = 0;
@@ -66,9 +69,14 @@ static int gs_event(void *u, const ts_rw_event *e)
     gap_scan *s = u;
     grow_streams(s, e->stream);
     ts_gap_list *l = s->l;
+    l->stream_cpu[e->stream] = e->cpu;
+    if (e->recon) {
+        l->recon++;
+        l->stream_recon[e->stream]++;
+        return 0;
+    }
     l->events++;
     l->stream_events[e->stream]++;
-    l->stream_cpu[e->stream] = e->cpu;
     if (s->waiting[e->stream]) {
         for (size_t i = s->waiting[e->stream] - 1; i < l->n; i++)
             if (l->gaps[i].g.stream == e->stream && !l->gaps[i].after) {

@@ -100,9 +100,10 @@ typedef struct {
     size_t       n;
     char       **stream_names;
     int32_t     *stream_cpu;
-    uint64_t    *stream_events;
+    uint64_t    *stream_events;     /* recorded events (reconstructed ones apart) */
+    uint64_t    *stream_recon;      /* events of class tracesynth:reconstructed */
     size_t       n_streams;
-    uint64_t     events;
+    uint64_t     events, recon;
 } ts_gap_list;
 int  ts_gaps_find(const char *dir, int progress, ts_gap_list *out);
 void ts_gap_list_free(ts_gap_list *l);
