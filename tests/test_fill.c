@@ -424,6 +424,12 @@ static void bad_input(void)
         fwrite(e, 1, 56, f);
         fclose(f);
     }
+    /* libbabeltrace2 2.0's CTF metadata parser leaks 16 bytes when it rejects a metadata
+     * file: not ours; the sanitizer build is told so (other builds ignore this) */
+    write_text(in(d, "lsan.supp"), "leak:bt_graph_add_source_component_with_initialize_method_data\n");
+    char lsan[1400];
+    snprintf(lsan, sizeof lsan, "fast_unwind_on_malloc=0:print_suppressions=0:suppressions=%s", in(d, "lsan.supp"));
+    setenv("LSAN_OPTIONS", lsan, 1);
     const char *bad[] = {"cut", "meta", "empty", "back", "idx", "nosuch"};
     const char *cmds[] = {"fill %s --model ngram -o %s -q", "drop %s -o %s -q", "gaps %s -q"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
@@ -437,6 +443,7 @@ static void bad_input(void)
             struct stat sb;
             CHECK(stat(in(d, "out"), &sb) != 0);
         }
+    unsetenv("LSAN_OPTIONS");
 }
 
 TEST_MAIN("fill", {
