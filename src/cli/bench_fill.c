@@ -64,6 +64,10 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
 
     /* events: truth gap (cpu, index) against the fill's gap of the same CPU and number */
     int64_t tot = 0, hit = 0, perfect = 0, matched = 0;
+    /* calibration: accuracy of the events whose confidence falls in each bucket */
+    static const double edges[] = {0.0, 0.5, 0.8, 0.95, 1.01};
+    int64_t bn[4] = {0}, bh[4] = {0};
+    double bc[4] = {0};
     cls *cl = NULL;
     size_t ncl = 0;
     for (size_t i = 0; i < st.n_gaps; i++) {
@@ -75,6 +79,9 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
         if (g && g->n == t->n) matched++;
         for (size_t k = 0; k < t->n; k++) {
             int h = g && k < g->n && !strcmp(g->names[k], t->names[k]);
+            if (g && k < g->n)
+                for (int b = 0; b < 4; b++)
+                    if (g->conf[k] >= edges[b] && g->conf[k] < edges[b + 1]) { bn[b]++; bh[b] += h; bc[b] += g->conf[k]; }
             tot++;
             hit += h;
             ok &= h;
@@ -106,6 +113,12 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
                100 * e_gap, 100 * e_fill, truth->n);
         printf("  entries without exit   %7.2f %%  %7.2f %%  %7.2f %%  (error %.2f -> %.2f points)\n", 100 * u_true,
                100 * u_gap, 100 * u_fill, 100 * fabs(u_gap - u_true), 100 * fabs(u_fill - u_true));
+        printf("  confidence calibration (reconstructed events by the confidence written with them):\n");
+        for (int b = 0; b < 4; b++)
+            if (bn[b])
+                printf("    [%.2f, %.2f)  %6lld events  mean confidence %.3f  accuracy %6.2f %%\n", edges[b],
+                       edges[b + 1] > 1 ? 1.0 : edges[b + 1], (long long)bn[b], bc[b] / (double)bn[b],
+                       100.0 * (double)bh[b] / (double)bn[b]);
         qsort(cl, ncl, sizeof *cl, cmp_cls);
         printf("  accuracy per event class (the %d most frequent lost):\n", top);
         for (size_t i = 0; i < ncl && (int)i < top; i++)

@@ -92,6 +92,7 @@ typedef struct {
     uint64_t total;         /* events of the stream */
     int32_t *ring;          /* (W) the last W events */
     size_t   open;          /* a gap collecting its right context: index + 1 */
+    size_t  *cuts, ncuts;   /* positions of the gaps among the stored events */
     int32_t  cpu;
     uint64_t gaps;
     size_t   waiting;       /* a gap waits for its first event after: index + 1 */
@@ -183,6 +184,10 @@ static int f_gap(void *u, const ts_rw_gap *g)
     r->right = ts_malloc(f->W * sizeof *r->right);
     r->nr = 0;
     s->open = f->ngap + 1;
+    if (s->total < f->max_train) {
+        s->cuts = ts_realloc(s->cuts, (s->ncuts + 1) * sizeof *s->cuts);
+        s->cuts[s->ncuts++] = (size_t)s->total;
+    }
     r->tid_before = g->cpu >= 0 && (size_t)g->cpu < f->ncpu ? f->cpu_tid[g->cpu] : -1;
     r->tid_after = -2;
     /* an earlier gap still waiting: who ran at its end is not known */
@@ -387,17 +392,26 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* the windows of the last 5 % of a stream (held out from training) */
-static void held_windows(const int32_t *ids, size_t n, size_t L, size_t nwin, ts_windows *w)
+/* up to nwin windows of L events from the last 5 % of a stream (held out from training),
+ * none across a gap (cuts: the stream positions where gaps are, ascending) */
+static void held_windows(const sstream *ss, size_t L, size_t nwin, ts_windows *w)
 {
     memset(w, 0, sizeof *w);
-    size_t b = n - n / 20;
+    size_t n = ss->n, b = n - n / 20;
     if (n - b < L || nwin == 0) return;
     w->len = L;
-    w->n = nwin;
     w->data = ts_malloc(nwin * L * sizeof *w->data);
+    size_t next_free = b;
     for (size_t i = 0; i < nwin; i++) {
         size_t st = b + (nwin > 1 ? i * (n - b - L) / (nwin - 1) : 0);
-        memcpy(w->data + i * L, ids + st, L * sizeof *w->data);
+        if (st < next_free) st = next_free;
+        /* past every gap inside [st, st + L) */
+        for (size_t c = 0; c < ss->ncuts; c++)
+            if (ss->cuts[c] > st && ss->cuts[c] < st + L) st = ss->cuts[c];
+        if (st + L > n) break;
+        memcpy(w->data + w->n * L, ss->ids + st, L * sizeof *w->data);
+        w->n++;
+        next_free = st + L;
     }
 }
 
@@ -427,6 +441,7 @@ void ts_fill_result_free(ts_fill_result *r)
     for (size_t i = 0; i < r->n; i++) {
         for (size_t j = 0; j < r->gaps[i].n; j++) free(r->gaps[i].names[j]);
         free(r->gaps[i].names);
+        free(r->gaps[i].conf);
     }
     free(r->gaps);
     memset(r, 0, sizeof *r);
@@ -485,7 +500,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         size_t Lc = 2 * ctx + (size_t)(kmed < 256 ? kmed : 256);
         if (from_file) {
             ss->model = file_model;
-            held_windows(ss->ids, ss->n, file_model->len ? file_model->len : Lc, 32, &held);
+            held_windows(ss, file_model->len ? file_model->len : Lc, 32, &held);
             calibrate(&f, ss, file_model, &im, &held, (size_t)kmed);
             ts_windows_free(&held);
             continue;
@@ -495,7 +510,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             if (o->progress) fprintf(stderr, "fill: training %s on CPU %d's %zu events\n", o->model, ss->cpu, ss->n);
             if (train_on(&f, ss->ids, ss->n, L, &ss->model, &sp) == 0) {
                 ts_model *m = ss->model;
-                held_windows(ss->ids, ss->n, m->len ? m->len : Lc, 32, &held);
+                held_windows(ss, m->len ? m->len : Lc, 32, &held);
                 calibrate(&f, ss, m, NULL, &held, (size_t)kmed);
                 ts_windows_free(&held);
                 ts_split_free(&sp);
@@ -506,7 +521,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         }
         if (!pooled) rc = train_pooled(&f, L, &pooled);
         if (rc == 0) {
-            held_windows(ss->ids, ss->n, pooled->len ? pooled->len : Lc, 32, &held);
+            held_windows(ss, pooled->len ? pooled->len : Lc, 32, &held);
             calibrate(&f, ss, pooled, NULL, &held, (size_t)kmed);
             ts_windows_free(&held);
         }
@@ -595,7 +610,11 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             g->index = f.gaps[i].index;
             g->n = f.gaps[i].names ? (size_t)f.gaps[i].count : 0;
             g->names = ts_malloc((g->n ? g->n : 1) * sizeof *g->names);
-            for (size_t j = 0; j < g->n; j++) g->names[j] = ts_strdup(f.gaps[i].names[j]);
+            g->conf = ts_malloc((g->n ? g->n : 1) * sizeof *g->conf);
+            for (size_t j = 0; j < g->n; j++) {
+                g->names[j] = ts_strdup(f.gaps[i].names[j]);
+                g->conf[j] = f.gaps[i].rec[j].confidence;
+            }
         }
     }
     for (size_t i = 0; i < f.ngap; i++) {
@@ -608,6 +627,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     for (size_t s = 0; s < f.ns; s++) {
         free(f.s[s].ids);
         free(f.s[s].ring);
+        free(f.s[s].cuts);
         free(f.s[s].conf);
         if (f.s[s].model && f.s[s].model != file_model) ts_model_free(f.s[s].model);
     }

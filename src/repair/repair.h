@@ -151,6 +151,7 @@ typedef struct {
     uint64_t index;
     size_t   n;
     char   **names;
+    double  *conf;           /* (n) the confidence written with each */
 } ts_fill_gap;
 typedef struct {
     ts_fill_gap *gaps;
