@@ -9,14 +9,17 @@ static void fill_more_help(FILE *f)
 {
     fprintf(f, "\nReconstructed events are events of their own class, " TS_RECON_CLASS ", in the\n"
                "stream of the CPU that lost them, at the start of the packet after the gap, their\n"
-               "times spread evenly over the gap; payload: event (the event class it stands for),\n"
+               "times spread evenly over the gap. Payload: event (the event class it stands for),\n"
                "confidence (the model's precision for that class on gaps simulated in held-out\n"
-               "events of the same CPU), tid (the thread running when the gap began, or -1),\n"
-               "gap_begin / gap_end (ns from the clock's origin: the uncertainty interval) and\n"
-               "gap_count. The discarded-events counters stay: babeltrace2 still reports the gaps.\n"
+               "events of the same CPU), tid (the thread running when the gap began; after a\n"
+               "reconstructed sched_switch, the thread found running after the gap, or -1),\n"
+               "gap_begin / gap_end (ns from the clock's origin: the uncertainty interval),\n"
+               "gap_count, and next_tid (a reconstructed sched_switch: the thread it switches to,\n"
+               "or -1). The discarded-events counters stay: babeltrace2 still reports the gaps.\n"
                "Each gap gets as many events as the tracer says it lost (of every type), drawn\n"
-               "from the stream's own event classes (entries and exits apart).\n"
-               "Other --key VALUE pairs go to the model's training (e.g. --order 8 for ngram).\n");
+               "from the stream's own event classes (entries and exits apart); when the threads\n"
+               "before and after a gap differ and the model put no sched_switch in it, its last\n"
+               "event becomes one. Extra options go to the model's training (e.g. --order 8).\n");
 }
 
 int cmd_fill(int argc, char **argv)
