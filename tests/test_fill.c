@@ -97,16 +97,20 @@ static void fx_event(buf *b, int old, int ev, uint64_t t, int prev, int next, in
     }
 }
 
-static void fx_packet(FILE *f, const buf *body, uint64_t t0, uint64_t t1, uint32_t cpu)
+static void fx_packet(FILE *f, const buf *body, uint64_t t0, uint64_t t1, uint32_t cpu, uint64_t discarded)
 {
     buf h = {0};
     uint64_t size = (8 + 44 + body->n) * 8;
     le(&h, 0xC1FC1FC1u, 4); le(&h, 0, 4);
-    le(&h, t0, 8); le(&h, t1, 8); le(&h, size, 8); le(&h, size, 8); le(&h, 0, 8); le(&h, cpu, 4);
+    le(&h, t0, 8); le(&h, t1, 8); le(&h, size, 8); le(&h, size, 8); le(&h, discarded, 8); le(&h, cpu, 4);
     fwrite(h.b, 1, h.n, f);
     fwrite(body->b, 1, body->n, f);
     free(h.b);
 }
+
+/* as LTTng in discard mode: CPU 0's third packet and later report this many lost events
+ * (before the third packet, the time between the packets stands for them) */
+static uint64_t fx_lost;
 
 /* n events per CPU; bad_ts: CPU 1's timestamps go back in its second packet */
 static void fx_trace(const char *dir_, int old, size_t n, int bad_ts)
@@ -139,7 +143,8 @@ static void fx_trace(const char *dir_, int old, size_t n, int bad_ts)
             t += 100 + (uint64_t)(i % 5) * 10;
             if (bad_ts && cpu == 1 && npk == 1 && in_pkt == 3) t -= 5000;
             if (in_pkt == 150 || i + 1 == n) {
-                fx_packet(f, &b, t0, t1, (uint32_t)cpu);
+                fx_packet(f, &b, t0, t1, (uint32_t)cpu, cpu == 0 && npk >= 2 ? fx_lost : 0);
+                if (cpu == 0 && npk == 1 && fx_lost) t += 20000;   /* the lost events' time */
                 b.n = 0;
                 in_pkt = 0;
                 npk++;
@@ -352,6 +357,71 @@ static void drop_fill(int old)
 static void drop_fill_new_names(void) { drop_fill(0); }
 static void drop_fill_old_names(void) { drop_fill(1); }
 
+/* CPU 0's reconstructed events: inside (lo, hi), in order, with a thread; the recorded
+ * event right after them at hi */
+typedef struct { int64_t lo, hi; int n; int64_t last; int ok, next_ok, seen_next; } recon_times;
+static int recon_time_event(void *u, const ts_rw_event *e)
+{
+    recon_times *r = u;
+    if (e->cpu != 0) return 0;
+    if (e->recon) {
+        r->ok &= e->time_ns > r->lo && e->time_ns < r->hi && e->time_ns >= r->last && e->tid >= 0 && !r->seen_next;
+        r->last = e->time_ns;
+        r->n++;
+    } else if (r->n > 0 && !r->seen_next) {
+        r->seen_next = 1;
+        r->next_ok = e->time_ns == r->hi;
+    }
+    return 0;
+}
+
+/* a gap as LTTng writes it: the counter grows in a packet with events; the reconstructed
+ * events go before them, in [end of the packet before, first event after] */
+static void lttng_gap(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], fl[600];
+    snprintf(t, sizeof t, "%s/t", d);
+    snprintf(fl, sizeof fl, "%s/filled", d);
+    fx_lost = 5;
+    fx_trace(t, 0, 2500, 0);
+    fx_lost = 0;
+    ts_gap_list gl;
+    REQUIRE(ts_gaps_find(t, 0, &gl) == 0);
+    REQUIRE(gl.n == 1);
+    CHECK(gl.gaps[0].g.count == 5 && gl.gaps[0].g.cpu == 0 && gl.gaps[0].g.has_times);
+    /* the packet before ends at its last event (event 300), the next one begins 20 us later */
+    CHECK(gl.gaps[0].before && gl.gaps[0].after && gl.gaps[0].before_ns == gl.gaps[0].g.begin_ns);
+    CHECK(gl.gaps[0].after_ns > gl.gaps[0].before_ns + 20000 && gl.gaps[0].after_ns <= gl.gaps[0].g.end_ns);
+    int64_t b = gl.gaps[0].g.begin_ns, after = gl.gaps[0].after_ns;
+    ts_gap_list_free(&gl);
+    ts_fill_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.model = "ngram";
+    ts_fill_result fr;
+    REQUIRE(ts_ctf_fill(t, fl, &fo, &fr) == 0);
+    CHECK(fr.reconstructed == 5 && fr.n == 1);
+    ts_fill_result_free(&fr);
+    /* the reconstructed events lie strictly inside the gap, in order, right before the
+     * first event after it */
+    recon_times r = {b, after, 0, b, 1, 0, 0};
+    ts_scan_hooks h = {&r, NULL, recon_time_event, NULL, 0};
+    REQUIRE(ts_ctf_scan(fl, &h) == 0);
+    CHECK(r.n == 5 && r.ok && r.next_ok);
+    REQUIRE(ts_gaps_find(fl, 0, &gl) == 0);
+    CHECK(gl.n == 1 && gl.recon == 5 && gl.events == 5000);
+    ts_gap_list_free(&gl);
+    if (!have_babeltrace()) { SKIP("babeltrace2 is not installed"); return; }
+    int nr, nw, nl, nr2, nw2, nl2;
+    char *a = bt_text(t, 1, &nr, &nw, &nl), *c = bt_text(fl, 0, &nr2, &nw2, &nl2);
+    REQUIRE(a && c);
+    CHECK(nw == 1 && nw2 == 1 && nr2 == 5 && nl == 5000 && nl2 == 5000);
+    CHECK_MSG(strcmp(a, c) == 0, "the original events changed");
+    free(a);
+    free(c);
+}
+
 /* the CLI: drop, gaps (--json), fill with a model name and with a saved model file, bench fill */
 static void cli_round(void)
 {
@@ -450,6 +520,7 @@ TEST_MAIN("fill", {
     RUN(copy_is_exact);
     RUN(drop_fill_new_names);
     RUN(drop_fill_old_names);
+    RUN(lttng_gap);
     RUN(cli_round);
     RUN(bad_input);
 })
