@@ -99,6 +99,7 @@ typedef struct {
     ts_model *model;        /* its own, or NULL: the pooled one */
     double  *conf;          /* (n_ids) precision per predicted class; NULL: none measured */
     double   conf_all;      /* over every class */
+    int32_t  nconf;         /* classes conf covers */
 } sstream;
 
 typedef struct {
@@ -375,6 +376,7 @@ static void calibrate(fill_state *f, sstream *s, ts_model *m, const idmap *im, c
         }
     }
     s->conf = ts_malloc((size_t)nid * sizeof *s->conf);
+    s->nconf = nid;
     s->conf_all = tot ? (double)tot_hit / (double)tot : 0.5;
     /* smoothed toward the overall precision */
     for (int32_t c = 0; c < nid; c++)
@@ -569,7 +571,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             for (size_t j = 0; j < k; j++) {
                 r->rec[j].event = r->names[j];
                 int32_t id = intern_id(&f.names, r->names[j]);
-                r->rec[j].confidence = ss->conf && id < f.names.n ? ss->conf[id] : ss->conf_all;
+                r->rec[j].confidence = ss->conf && id < ss->nconf ? ss->conf[id] : ss->conf_all;
                 r->rec[j].tid = tid;
                 r->rec[j].next_tid = -1;
                 if (last_switch < k && j >= last_switch) {
