@@ -112,9 +112,6 @@ typedef struct {
     gap_rec *gaps;
     size_t   ngap, gapcap;
     uint64_t events;
-    /* pass 2 */
-    size_t   next_gap;
-    uint64_t *served;       /* per stream: gaps handed to the writer */
     int64_t  *cpu_tid;
     size_t    ncpu;
 } fill_state;
@@ -267,14 +264,12 @@ static int train_pooled(fill_state *f, size_t L, ts_model **out)
     return rc;
 }
 
-/* the window length for a model: its own, else 2 context + the longest gap */
-static size_t model_len(const ts_model *m) { return m->len; }
 
 /* fills dst[0, k) given left[0, nl) and right[0, nr) */
 static int impute_gap(ts_model *m, const int32_t *left, size_t nl, const int32_t *right, size_t nr, size_t k,
                       size_t ctx, uint64_t seed, int32_t *dst)
 {
-    size_t L0 = model_len(m);
+    size_t L0 = m->len;   /* 0: any window length */
     /* filled: left context followed by what is reconstructed so far */
     size_t lc_max = nl < ctx ? nl : ctx;
     int32_t *filled = ts_malloc((lc_max + k) * sizeof *filled);
@@ -635,7 +630,6 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     }
     free(f.s);
     free(f.cpu_tid);
-    free(f.served);
     if (pooled) ts_model_free(pooled);
     if (file_model) ts_model_free(file_model);
     free(im.to_model);
