@@ -118,12 +118,15 @@ static int parse_even(const char *v, void *dst)
     return 0;
 }
 
+static size_t count;
+
 static int parse_more(int argc, char **argv, int *fmt, long *even, const char **out)
 {
     static const char *const formats[] = {"text", "npy", "both", NULL};
     const ts_option o[] = {
         TS_OPT_CHOICE_(0, "format", fmt, "F", formats, "text, npy or both"),
         TS_OPT_CB_(0, "even", even, "N", parse_even, "an even number"),
+        TS_OPT_SIZE_('n', "count", &count, "N", 1, 10, "how many"),
         TS_OPT_STR_F_('o', "output", out, "DIR", TS_OPT_REQUIRED, "where"),
         TS_OPT_END_,
     };
@@ -147,6 +150,10 @@ static void choices_callbacks_required(void)
     CHECK(fmt == 1 && even == 4 && out && !strcmp(out, "d"));
     CHECK(parse_more(ARGC("-o", "d", "--format", "both"), ARGV("-o", "d", "--format", "both"), &fmt, &even, &out) == 0);
     CHECK(fmt == 2 && even == 0);
+    CHECK(parse_more(ARGC("-o", "d", "-n", "7"), ARGV("-o", "d", "-n", "7"), &fmt, &even, &out) == 0);
+    CHECK(count == 7);
+    CHECK(parse_more(ARGC("-o", "d", "-n", "-1"), ARGV("-o", "d", "-n", "-1"), &fmt, &even, &out) == 2);
+    CHECK(parse_more(ARGC("-o", "d", "--count=11"), ARGV("-o", "d", "--count=11"), &fmt, &even, &out) == 2);
     CHECK(parse_more(ARGC("-o", "d", "--format", "csv"), ARGV("-o", "d", "--format", "csv"), &fmt, &even, &out) == 2);
     CHECK(parse_more(ARGC("-o", "d", "--format", "tex"), ARGV("-o", "d", "--format", "tex"), &fmt, &even, &out) == 2);
     CHECK(parse_more(ARGC("-o", "d", "--even=3"), ARGV("-o", "d", "--even=3"), &fmt, &even, &out) == 2);

@@ -15,6 +15,7 @@ typedef enum {
     TS_OPT_FLAG,      /* int *: set to 1; no value */
     TS_OPT_STRING,    /* const char **: the value as given */
     TS_OPT_LONG,      /* long *: an integer in [lo, hi] */
+    TS_OPT_SIZE,      /* size_t *: an integer in [lo, hi] (lo >= 0) */
     TS_OPT_DOUBLE,    /* double *: a finite number in [dlo, dhi] (both 0: any) */
     TS_OPT_CHOICE,    /* int *: the index of the value in choices (NULL-terminated) */
     TS_OPT_CALLBACK,  /* cb(value, dst): 0, or -1 + ts_fail naming what is wrong */
@@ -30,7 +31,7 @@ typedef struct {
     void       *value;
     const char *argh;         /* the value's name in the help ("N", "FILE") */
     const char *help;         /* may hold '\n' for more lines */
-    long        lo, hi;       /* TS_OPT_LONG */
+    long        lo, hi;       /* TS_OPT_LONG, TS_OPT_SIZE */
     double      dlo, dhi;     /* TS_OPT_DOUBLE */
     const char *alias;        /* an old long name that means the same: still read, with a note */
     int         flags;        /* TS_OPT_REQUIRED */
@@ -43,6 +44,8 @@ typedef struct {
 #define TS_OPT_STR_(s, l, v, a, h)          TS_OPT_STR_F_(s, l, v, a, 0, h)
 #define TS_OPT_LONG_F_(s, l, v, a, lo, hi, f, h) {TS_OPT_LONG, s, l, v, a, h, lo, hi, 0, 0, NULL, f, NULL, NULL}
 #define TS_OPT_LONG_(s, l, v, a, lo, hi, h) TS_OPT_LONG_F_(s, l, v, a, lo, hi, 0, h)
+#define TS_OPT_SIZE_F_(s, l, v, a, lo, hi, f, h) {TS_OPT_SIZE, s, l, v, a, h, lo, hi, 0, 0, NULL, f, NULL, NULL}
+#define TS_OPT_SIZE_(s, l, v, a, lo, hi, h) TS_OPT_SIZE_F_(s, l, v, a, lo, hi, 0, h)
 #define TS_OPT_DBL_(s, l, v, a, lo, hi, h)  {TS_OPT_DOUBLE, s, l, v, a, h, 0, 0, lo, hi, NULL, 0, NULL, NULL}
 #define TS_OPT_CHOICE_(s, l, v, a, c, h)    {TS_OPT_CHOICE, s, l, v, a, h, 0, 0, 0, 0, NULL, 0, c, NULL}
 #define TS_OPT_CB_(s, l, v, a, cb, h)       {TS_OPT_CALLBACK, s, l, v, a, h, 0, 0, 0, 0, NULL, 0, NULL, cb}

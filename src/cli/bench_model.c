@@ -12,21 +12,6 @@
 #include <string.h>
 #include <sys/resource.h>
 
-static const char *usage =
-    "usage: tracesynth bench model [--layers N --channels C --batch B --length L] [--state N]\n"
-    "                              [--runs R] [--threads N]\n\n"
-    "Times one training step (forward + backward + Adam) and one denoising step (one\n"
-    "forward) of the SSSD-S4 network, with the peak resident memory, beside the PyTorch\n"
-    "reference of ANCHORS.md table D where it has the same size. Without a size, runs\n"
-    "4 x 64 (batch 16) and 4 x 128 (batch 32) at L = 200.\n\n"
-    "  --layers N    residual blocks\n"
-    "  --channels C  residual channels\n"
-    "  --batch B     windows per batch\n"
-    "  --length L    window length (200)\n"
-    "  --state N     S4 state size (64)\n"
-    "  --runs R      timed runs after a warm-up; the median is reported (default 5)\n"
-    "  --threads N   threads for OpenMP and OpenBLAS (default: all cores)\n";
-
 /* ANCHORS.md table D */
 static const struct { int layers, C, B; double train, denoise; } ref[] = {
     {4, 64, 16, 0.674, 0.214},
@@ -138,23 +123,30 @@ static int bench_one(int layers, int C, int B, int L, int N, int runs)
 int bench_model(int argc, char **argv)
 {
     const char *C_ = "bench model";
-    if (cli_wants_help(argc, argv)) { fputs(usage, stdout); return 0; }
     long layers = 0, ch = 0, batch = 0, L = 200, N = 64, runs = 5, threads = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (i + 1 >= argc) return cli_usage_error(C_, "option %s needs a value (or unknown option)", a);
-        const char *v = argv[++i];
-        int rc;
-        if (!strcmp(a, "--layers")) rc = cli_parse_long(C_, a, v, 1, 1024, &layers);
-        else if (!strcmp(a, "--channels")) rc = cli_parse_long(C_, a, v, 1, 4096, &ch);
-        else if (!strcmp(a, "--batch")) rc = cli_parse_long(C_, a, v, 1, 65536, &batch);
-        else if (!strcmp(a, "--length")) rc = cli_parse_long(C_, a, v, 2, 1000000, &L);
-        else if (!strcmp(a, "--state")) rc = cli_parse_long(C_, a, v, 2, 1024, &N);
-        else if (!strcmp(a, "--runs")) rc = cli_parse_long(C_, a, v, 1, 1000, &runs);
-        else if (!strcmp(a, "--threads")) rc = cli_parse_long(C_, a, v, 0, 4096, &threads);
-        else return cli_usage_error(C_, "unknown option %s", a);
-        if (rc) return 2;
-    }
+    const ts_option opts[] = {
+        TS_OPT_LONG_(0, "layers", &layers, "N", 1, 1024, "residual blocks"),
+        TS_OPT_LONG_(0, "channels", &ch, "C", 1, 4096, "residual channels"),
+        TS_OPT_LONG_(0, "batch", &batch, "B", 1, 65536, "windows per batch"),
+        TS_OPT_LONG_(0, "length", &L, "L", 2, 1000000, "window length (200)"),
+        TS_OPT_LONG_(0, "state", &N, "N", 2, 1024, "S4 state size (64)"),
+        TS_OPT_LONG_(0, "runs", &runs, "R", 1, 1000, "timed runs after a warm-up; the median is reported (default 5)"),
+        TS_OPT_LONG_(0, "threads", &threads, "N", 0, 4096, "threads for OpenMP and OpenBLAS (default: all cores)"),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        C_, "tracesynth bench model [--layers N --channels C --batch B --length L] [--state N]\n"
+        "                              [--runs R] [--threads N]",
+        "Times one training step (forward + backward + Adam) and one denoising step (one\n"
+        "forward) of the SSSD-S4 network, with the peak resident memory, beside the PyTorch\n"
+        "reference of ANCHORS.md table D where it has the same size. Without a size, runs\n"
+        "4 x 64 (batch 16) and 4 x 128 (batch 32) at L = 200.\n",
+        opts, 0, 0, NULL, 0, NULL,
+    };
+    ts_opt_result args;
+    int rc = ts_opt_parse(&spec, argc, argv, &args);
+    ts_opt_free(&args);
+    if (rc) return rc == 1 ? 0 : rc;
     if (N % 2) return cli_usage_error(C_, "--state must be even");
     ts_set_threads((int)threads);
     printf("SSSD-S4, T = 200, L = %ld, S4 state %ld, %d threads; median of %ld runs "

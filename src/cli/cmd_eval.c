@@ -9,10 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char usage_text[] =
-    "usage: tracesynth eval --original O --mask M --imputed I [--vocab V] [--json]\n"
-    "       tracesynth eval --real R --synthetic S [--train T] [--json]\n"
-    "\n"
+static const char about_text[] =
     "Imputation (design/PROTOCOLS.md section 2): over the hidden positions of each window\n"
     "(mask 0 = missing, 1 = observed, the study's convention), averaged over the windows\n"
     "that hide at least one event:\n"
@@ -41,11 +38,7 @@ static const char usage_text[] =
     "                     mean, median, 90th percentile (linear interpolation), max\n"
     "R, S, T are window files, .npy arrays, or dataset directories (their whole stream.txt\n"
     "as one window). Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
-    "rounded and clamped to [0, largest ID in R and T].\n"
-    "\n"
-    "options:\n"
-    "  --json     print one JSON object (stable keys; null where a metric does not apply)\n"
-    "  -h, --help this text\n";
+    "rounded and clamped to [0, largest ID in R and T].\n";
 
 typedef struct {
     const char *original, *mask, *imputed, *vocab;
@@ -53,55 +46,46 @@ typedef struct {
     int json;
 } eval_args;
 
-/* --opt VALUE or --opt=VALUE; -1 on a usage error (already printed) */
+/* 0: parsed; 1: help printed; 2: a usage error printed */
 static int parse_args(int argc, char **argv, eval_args *a)
 {
-    static const struct { const char *name; size_t off; } opts[] = {
-        {"--original", offsetof(eval_args, original)}, {"--mask", offsetof(eval_args, mask)},
-        {"--imputed", offsetof(eval_args, imputed)},   {"--vocab", offsetof(eval_args, vocab)},
-        {"--real", offsetof(eval_args, real)},         {"--synthetic", offsetof(eval_args, synthetic)},
-        {"--train", offsetof(eval_args, train)},
-    };
     memset(a, 0, sizeof *a);
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (!strcmp(arg, "--json")) { a->json = 1; continue; }
-        size_t j = 0, nopt = sizeof opts / sizeof *opts;
-        for (; j < nopt; j++) {
-            size_t n = strlen(opts[j].name);
-            if (strncmp(arg, opts[j].name, n) == 0 && (arg[n] == 0 || arg[n] == '=')) break;
-        }
-        if (j == nopt) {
-            cli_usage_error("eval", arg[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", arg);
-            return -1;
-        }
-        const char *eq = strchr(arg, '='), *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-        if (!val || !*val) {
-            cli_usage_error("eval", "%s needs a value", opts[j].name);
-            return -1;
-        }
-        *(const char **)((char *)a + opts[j].off) = val;
-    }
+    const ts_option opts[] = {
+        TS_OPT_STR_(0, "original", &a->original, "O", "the original windows"),
+        TS_OPT_STR_(0, "mask", &a->mask, "M", "the mask (1 = observed, 0 = missing)"),
+        TS_OPT_STR_(0, "imputed", &a->imputed, "I", "the imputed windows"),
+        TS_OPT_STR_(0, "vocab", &a->vocab, "V", "event names (vocab.tsv) for the type accuracy"),
+        TS_OPT_STR_(0, "real", &a->real, "R", "real windows"),
+        TS_OPT_STR_(0, "synthetic", &a->synthetic, "S", "synthetic windows"),
+        TS_OPT_STR_(0, "train", &a->train, "T", "training data"),
+        TS_OPT_FLAG_(0, "json", &a->json, "print one JSON object (stable keys; null where a metric\n"
+                     "does not apply)"),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        "eval", "tracesynth eval --original O --mask M --imputed I [--vocab V] [--json]\n"
+        "       tracesynth eval --real R --synthetic S [--train T] [--json]",
+        about_text, opts, 0, 0, NULL, 0, NULL,
+    };
+    ts_opt_result r;
+    int rc = ts_opt_parse(&spec, argc, argv, &r);
+    ts_opt_free(&r);
+    if (rc) return rc;
     int imp = a->original || a->mask || a->imputed, gen = a->real || a->synthetic || a->train;
     if (imp && gen) {
-        cli_usage_error("eval", "give either --original/--mask/--imputed or --real/--synthetic, not both");
-        return -1;
+        return cli_usage_error("eval", "give either --original/--mask/--imputed or --real/--synthetic, not both");
     }
     if (!imp && !gen) {
-        cli_usage_error("eval", "nothing to evaluate: give --original, --mask and --imputed, or --real and --synthetic");
-        return -1;
+        return cli_usage_error("eval", "nothing to evaluate: give --original, --mask and --imputed, or --real and --synthetic");
     }
     if (imp && !(a->original && a->mask && a->imputed)) {
-        cli_usage_error("eval", "imputation needs %s", !a->original ? "--original" : !a->mask ? "--mask" : "--imputed");
-        return -1;
+        return cli_usage_error("eval", "imputation needs %s", !a->original ? "--original" : !a->mask ? "--mask" : "--imputed");
     }
     if (a->vocab && !imp) {
-        cli_usage_error("eval", "--vocab applies to imputation only");
-        return -1;
+        return cli_usage_error("eval", "--vocab applies to imputation only");
     }
     if (gen && !(a->real && a->synthetic)) {
-        cli_usage_error("eval", "generation needs %s", !a->real ? "--real" : "--synthetic");
-        return -1;
+        return cli_usage_error("eval", "generation needs %s", !a->real ? "--real" : "--synthetic");
     }
     return 0;
 }
@@ -312,11 +296,8 @@ done:
 
 int cmd_eval(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
     eval_args a;
-    if (parse_args(argc, argv, &a)) return 2;
+    int rc = parse_args(argc, argv, &a);
+    if (rc) return rc == 1 ? 0 : rc;
     return a.original ? eval_impute(&a) : eval_generate(&a);
 }

@@ -135,47 +135,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
-int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) {
-        cli_usage_error(cmd, "%s expects an integer in [%ld, %ld], got '%s'", opt, lo, hi, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || v != v) {
-        cli_usage_error(cmd, "%s expects a number, got '%s'", opt, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-int cli_is_run_option(const char *opt)
-{
-    return !strcmp(opt, "--seed") || !strcmp(opt, "--batch") || !strcmp(opt, "--steps") ||
-           !strcmp(opt, "--threads");
-}
-
-int cli_run_option(const char *cmd, const char *opt, const char *val, long *seed, long *batch,
-                   long *steps, long *threads)
-{
-    if (!strcmp(opt, "--seed")) return cli_parse_long(cmd, opt, val, 0, 0x7fffffffffffffffL, seed);
-    if (!strcmp(opt, "--batch")) return cli_parse_long(cmd, opt, val, 1, 1 << 24, batch);
-    if (!strcmp(opt, "--steps")) return cli_parse_long(cmd, opt, val, 1, 1 << 24, steps);
-    return cli_parse_long(cmd, opt, val, 0, 4096, threads);
-}
-
 int cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)

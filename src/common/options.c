@@ -51,12 +51,14 @@ static int set_value(const ts_opt_spec *sp, const ts_option *o, const char *labe
     case TS_OPT_STRING:
         *(const char **)o->value = v;
         return 0;
-    case TS_OPT_LONG: {
+    case TS_OPT_LONG:
+    case TS_OPT_SIZE: {
         errno = 0;
         long x = strtol(v, &end, 10);
         if (errno || end == v || *end || x < o->lo || x > o->hi)
             return usage_error(sp, "%s expects an integer in [%ld, %ld], got '%s'", label, o->lo, o->hi, v);
-        *(long *)o->value = x;
+        if (o->type == TS_OPT_SIZE) *(size_t *)o->value = (size_t)x;
+        else *(long *)o->value = x;
         return 0;
     }
     case TS_OPT_DOUBLE: {
@@ -180,14 +182,14 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
         int rc = set_value(sp, o, label, v);
         if (rc) return rc;
     }
+    if (out->npos < sp->min_pos)
+        return usage_error(sp, "no %s given", sp->pos_name ? sp->pos_name : "argument");
     for (size_t j = 0; j < nopt && j < sizeof given; j++)
         if ((sp->opts[j].flags & TS_OPT_REQUIRED) && !given[j]) {
             char syn[128];
             opt_synopsis(&sp->opts[j], syn, sizeof syn);
             return usage_error(sp, "%s is required", syn);
         }
-    if (out->npos < sp->min_pos)
-        return usage_error(sp, "no %s given", sp->pos_name ? sp->pos_name : "argument");
     return 0;
 }
 
