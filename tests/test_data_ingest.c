@@ -1,5 +1,7 @@
 /* Ingest (strace logs, ID files, .npy) and the ingest/split/audit commands. */
 #include "check.h"
+
+#include <dirent.h>
 #include "tracesynth.h"
 
 #include <zlib.h>
@@ -555,10 +557,23 @@ static void ctf_handmade_trace(void)
     REQUIRE(ts_ctf_read(sess, NULL, 0, &names, &n, &lost) == 0);
     CHECK(n == 5 && lost == 7);
     free_names(names, n);
+    /* per stream: CPU 0's stream lost 7 events between its two packets */
+    ts_ctf_trace t;
+    REQUIRE(ts_ctf_load(sess, NULL, &t) == 0);
+    CHECK(t.lost == 7 && t.n_streams == 2);
+    for (size_t i = 0; i < t.n_streams; i++) {
+        const ts_ctf_stream *s = &t.streams[i];
+        CHECK(s->cpu == 0 || s->cpu == 1);
+        CHECK(s->discarded == (s->cpu == 0 ? 7u : 0u) && s->n_discards == (s->cpu == 0 ? 1u : 0u));
+        CHECK(strstr(s->name, s->cpu == 0 ? "chan_0" : "chan_1") != NULL);
+        if (s->n_discards) CHECK(s->discards[0].count == 7);
+    }
+    ts_ctf_trace_free(&t);
     char cmd[1600], err[512];
     snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/ds", sess, d);
     CHECK(run_cli(cmd, err, sizeof err) == 0);
-    CHECK_MSG(strstr(err, "warning") && strstr(err, "7 discarded events"), "%s", err);
+    CHECK_MSG(strstr(err, "warning") && strstr(err, "7 discarded events") && strstr(err, "CPU 0: 7 in 1 gap"),
+              "%s", err);
     ts_dataset ds;
     REQUIRE(ts_dataset_load(in(d, "ds"), &ds) == 0);
     /* first 70% of 5 = 3 events: close, read, write (one each, by name); mmap, open unseen */
@@ -569,6 +584,301 @@ static void ctf_handmade_trace(void)
     REQUIRE(truncate(in(dir, "chan_1"), 40) == 0);
     CHECK(ts_ctf_read(dir, NULL, 0, &names, &n, NULL) == -1);
     CHECK_MSG(strstr(ts_error(), dir) != NULL, "%s", ts_error());
+}
+
+/* ---- CTF fixtures from an event list: one stream file per CPU, packets of at most
+ * `per_packet` events, optionally LTTng's index files (index/chan_N.idx) ---- */
+typedef struct {
+    int         cpu;
+    uint64_t    t;
+    const char *name;       /* event class */
+    uint32_t    prev, next; /* sched_switch */
+    const char *comm;       /* sched_switch next_comm */
+} fx_ev;
+
+static int fx_class(const char *const *classes, int nclass, const char *name)
+{
+    for (int i = 0; i < nclass; i++) if (!strcmp(classes[i], name)) return i;
+    return -1;
+}
+
+static void be_put(FILE *f, uint64_t v, int nb) { for (int i = nb - 1; i >= 0; i--) fputc((int)(v >> (8 * i)) & 0xff, f); }
+
+static void fx_write(const char *dir, const char *env, const char *const *classes, int nclass,
+                     const fx_ev *ev, size_t n, int ncpu, size_t per_packet, int index)
+{
+    char meta[8192];
+    int o = snprintf(meta, sizeof meta,
+        "/* CTF 1.8 */\n"
+        "typealias integer { size = 32; align = 8; signed = false; } := uint32_t;\n"
+        "typealias integer { size = 64; align = 8; signed = false; } := uint64_t;\n"
+        "trace { major = 1; minor = 8; byte_order = le;\n"
+        "  packet.header := struct { uint32_t magic; uint32_t stream_id; }; };\n"
+        "%s\n"
+        "clock { name = \"monotonic\"; freq = 1000000000; offset = 0; };\n"
+        "typealias integer { size = 64; align = 8; signed = false; map = clock.monotonic.value; } "
+        ":= uint64_clock_t;\n"
+        "stream { id = 0;\n"
+        "  event.header := struct { uint32_t id; uint64_clock_t timestamp; };\n"
+        "  packet.context := struct { uint64_t content_size; uint64_t packet_size;\n"
+        "                             uint64_t events_discarded; uint32_t cpu_id; }; };\n", env ? env : "");
+    for (int i = 0; i < nclass; i++)
+        o += snprintf(meta + o, sizeof meta - (size_t)o,
+                      !strcmp(classes[i], "sched_switch")
+                          ? "event { name = \"%s\"; id = %d; stream_id = 0; fields := struct { string next_comm; "
+                            "uint32_t prev_tid; uint32_t next_tid; }; };\n"
+                          : "event { name = \"%s\"; id = %d; stream_id = 0; fields := struct { uint32_t v; }; };\n",
+                      classes[i], i);
+    write_text(in(dir, "metadata"), meta);
+    if (index) mkdir(in(dir, "index"), 0755);
+    for (int c = 0; c < ncpu; c++) {
+        char name[32], iname[64];
+        snprintf(name, sizeof name, "chan_%d", c);
+        snprintf(iname, sizeof iname, "index/chan_%d.idx", c);
+        FILE *f = fopen(in(dir, name), "wb"), *fi = index ? fopen(in(dir, iname), "wb") : NULL;
+        if (fi) { be_put(fi, 0xC1F1DCC1u, 4); be_put(fi, 1, 4); be_put(fi, 0, 4); be_put(fi, 56, 4); }
+        size_t i = 0;
+        uint64_t off = 0;
+        while (1) {
+            bytes b = {{0}, 0};
+            size_t k = 0;
+            uint64_t t0 = 0, t1 = 0;
+            for (; i < n && k < per_packet; i++) {
+                if (ev[i].cpu != c) continue;
+                int id = fx_class(classes, nclass, ev[i].name);
+                put_ev(&b, (uint32_t)id, ev[i].t, !strcmp(ev[i].name, "sched_switch") ? ev[i].comm : NULL,
+                       !strcmp(ev[i].name, "sched_switch") ? ev[i].prev : 0);
+                if (!strcmp(ev[i].name, "sched_switch")) put_le(&b, ev[i].next, 4);
+                if (!k) t0 = ev[i].t;
+                t1 = ev[i].t;
+                k++;
+            }
+            if (!k) break;
+            put_packet(f, &b, 0, (uint32_t)c);
+            uint64_t size = 8 + 28 + b.n;
+            if (fi) {
+                be_put(fi, off, 8); be_put(fi, size * 8, 8); be_put(fi, size * 8, 8);
+                be_put(fi, t0, 8); be_put(fi, t1, 8); be_put(fi, 0, 8); be_put(fi, 0, 8);
+            }
+            off += size;
+        }
+        fclose(f);
+        if (fi) fclose(fi);
+    }
+}
+
+/* Two CPUs, threads that block inside calls across context switches and migrate: A (tid 10)
+ * blocks in select while B (20) runs ppoll and read on CPU 0; A returns, enters write,
+ * blocks, resumes on CPU 1. CPU 1 starts inside an unknown call (an exit with no entry) and
+ * with an unknown thread (30) that enters close before CPU 1's first sched_switch.
+ * old: LTTng < 2.6 names (sys_NAME, one nameless exit_syscall); else syscall_entry_/exit_. */
+static void fx_threads(const char *dir, int old, int index, size_t per_packet)
+{
+    static const fx_ev seq[] = {
+        {0, 10, "sched_switch", 1, 10, "appA"},
+        {1, 15, "x:futex", 0, 0, NULL},          /* CPU 1 was inside futex when tracing began */
+        {0, 20, "e:select", 0, 0, NULL},
+        {1, 25, "e:close", 0, 0, NULL},
+        {0, 30, "sched_switch", 10, 20, "appB"},
+        {1, 35, "sched_switch", 30, 40, "appC"},
+        {0, 40, "e:ppoll", 0, 0, NULL},
+        {1, 45, "e:open", 0, 0, NULL},
+        {0, 50, "x:ppoll", 0, 0, NULL},
+        {0, 60, "e:read", 0, 0, NULL},
+        {0, 70, "sched_switch", 20, 10, "appA"},
+        {0, 80, "x:select", 0, 0, NULL},
+        {0, 90, "e:write", 0, 0, NULL},
+        {0, 100, "sched_switch", 10, 20, "appB"},
+        {1, 105, "sched_switch", 40, 10, "appA"},
+        {0, 110, "x:read", 0, 0, NULL},
+        {1, 115, "x:write", 0, 0, NULL},
+        {1, 120, "sched_switch", 10, 30, "appD"},
+        {1, 125, "x:close", 0, 0, NULL},
+    };
+    size_t n = sizeof seq / sizeof *seq;
+    fx_ev ev[32];
+    char names[32][48];
+    const char *classes[32];
+    int nclass = 0;
+    for (size_t i = 0; i < n; i++) {
+        ev[i] = seq[i];
+        if (seq[i].name[1] == ':') {
+            int entry = seq[i].name[0] == 'e';
+            if (old) snprintf(names[i], sizeof names[i], entry ? "sys_%s" : "exit_syscall", seq[i].name + 2);
+            else snprintf(names[i], sizeof names[i], entry ? "syscall_entry_%s" : "syscall_exit_%s", seq[i].name + 2);
+            ev[i].name = names[i];
+        }
+        if (fx_class(classes, nclass, ev[i].name) < 0) classes[nclass++] = ev[i].name;
+    }
+    /* declared but unused: arm's own calls make the architecture known from the metadata */
+    if (old) {
+        classes[nclass++] = "sys_mmap2";
+        classes[nclass++] = "sys_arm_fadvise64_64";
+    }
+    fx_write(dir, old ? NULL : "env { hostname = \"h\"; machine = \"aarch64\"; };", classes, nclass, ev, n,
+             2, per_packet, index);
+}
+
+static int ctf_names(const char *dir, ts_ctf_events events, int exits, int64_t cpu, const char *comm,
+                     const char *want)
+{
+    ts_ctf_opts o = {comm, exits, events, cpu};
+    ts_ctf_trace t;
+    if (ts_ctf_load(dir, &o, &t)) {
+        fprintf(stderr, "  %s\n", ts_error());
+        return 0;
+    }
+    int ok = names_are(t.names, t.n, want);
+    ts_ctf_trace_free(&t);
+    return ok;
+}
+
+/* LTTng < 2.6: one nameless exit_syscall, named after the exiting thread's own pending call */
+static void ctf_old_names_pair_exits_per_thread(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/old", d);
+    mkdir(dir, 0755);
+    fx_threads(dir, 1, 0, 4);
+    /* A's select exit comes after B's read entry on the same CPU; A's write exit on CPU 1
+     * after C's open; thread 30's close exit after A's write (its entry came before CPU 1's
+     * first switch, which names it as prev_tid). The per-CPU last call would give
+     * "... read read write open open". The exit at 15 has no entry: left out. */
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 1, -1, NULL,
+                    "select close ppoll open ppoll read select write read write close"));
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 0, -1, NULL, "select close ppoll open read write"));
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 1, 0, NULL, "select ppoll ppoll read select write read"));
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 1, 1, NULL, "close open write close"));
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 1, -1, "appA", "select select write write"));
+    /* every event: the exit with no entry keeps its own name */
+    CHECK(ctf_names(dir, TS_CTF_ALL, 0, -1, NULL,
+                    "sched_switch exit_syscall select close sched_switch sched_switch ppoll open ppoll "
+                    "read sched_switch select write sched_switch sched_switch read write sched_switch close"));
+    CHECK(ctf_names(dir, TS_CTF_ALL, 0, 1, NULL,
+                    "exit_syscall close sched_switch open sched_switch write sched_switch close"));
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1};
+    ts_ctf_trace t;
+    REQUIRE(ts_ctf_load(dir, &o, &t) == 0);
+    CHECK(t.unpaired_exits == 1 && t.n_cpus == 2 && t.n_streams == 2);
+    /* the metadata declares arm's own calls */
+    CHECK_MSG(!strcmp(t.arch, "arm") && t.arch_from && !strcmp(t.arch_from, "events"), "%s", t.arch);
+    /* times and CPUs per event: close at 25 on CPU 1 */
+    CHECK(t.n == 11 && t.time_ns[1] == 25 && t.cpu[1] == 1 && t.time_ns[10] == 125);
+    for (size_t i = 0; i < t.n_streams; i++)
+        CHECK(t.streams[i].cpu >= 0 && t.streams[i].discarded == 0 &&
+              t.streams[i].events == (t.streams[i].cpu == 0 ? 11u : 8u));
+    ts_ctf_trace_free(&t);
+    /* the CLI: a CPU the trace does not have */
+    char cmd[1600], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --cpu 2 -o %s/ds", dir, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "no CPU 2") && strstr(err, "0..1"));
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --events some -o %s/ds", dir, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--events"));
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --cpu -1 -o %s/ds", dir, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--cpu"));
+    /* the dataset records the architecture for eval */
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --cpu 0 --exits -o %s/ds", dir, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    FILE *f = fopen(in(in(d, "ds"), "arch"), "r");
+    char word[32] = "";
+    REQUIRE(f);
+    CHECK(fscanf(f, "%31s", word) == 1 && !strcmp(word, "arm"));
+    fclose(f);
+}
+
+/* LTTng >= 2.6 names give the same events as the old ones */
+static void ctf_new_names_match_old(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/new", d);
+    mkdir(dir, 0755);
+    fx_threads(dir, 0, 0, 100);
+    /* named exits are kept as named, the futex exit at 15 too */
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 1, -1, NULL,
+                    "futex select close ppoll open ppoll read select write read write close"));
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 1, 0, NULL, "select ppoll ppoll read select write read"));
+    CHECK(ctf_names(dir, TS_CTF_ALL, 0, 1, NULL, "futex close sched_switch open sched_switch write sched_switch close"));
+    ts_ctf_trace t;
+    REQUIRE(ts_ctf_load(dir, NULL, &t) == 0);
+    /* the trace environment names the machine */
+    CHECK_MSG(!strcmp(t.arch, "aarch64") && !strcmp(t.arch_from, "env"), "%s", t.arch);
+    CHECK(t.unpaired_exits == 0);
+    ts_ctf_trace_free(&t);
+}
+
+/* A stream file shorter than its LTTng index says: a warning naming it and the bytes
+ * missing (its complete packets are read), an error with --strict */
+static void ctf_truncated_stream(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], tmp[700];
+    snprintf(dir, sizeof dir, "%s/trunc", d);
+    snprintf(tmp, sizeof tmp, "%s/tmp", d);
+    mkdir(dir, 0755);
+    mkdir(tmp, 0755);
+    fx_threads(dir, 1, 1, 4);   /* CPU 0: 11 events in packets of 4, 4, 3 */
+    struct stat sb;
+    REQUIRE(stat(in(dir, "chan_0"), &sb) == 0);
+    /* where CPU 0's third and last packet starts, from the index */
+    FILE *fi = fopen(in(dir, "index/chan_0.idx"), "rb");
+    REQUIRE(fi);
+    unsigned char h[16 + 3 * 56];
+    REQUIRE(fread(h, 1, sizeof h, fi) == sizeof h);
+    fclose(fi);
+    uint64_t third = 0;
+    for (int i = 0; i < 8; i++) third = third << 8 | h[16 + 2 * 56 + i];
+    REQUIRE(third > 0 && third < (uint64_t)sb.st_size);
+    uint64_t full = (uint64_t)sb.st_size;
+
+    /* cut at the third packet's start: babeltrace2 alone reads 2 of 3 packets silently */
+    REQUIRE(truncate(in(dir, "chan_0"), (off_t)third) == 0);
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1};
+    ts_ctf_trace t;
+    REQUIRE(ts_ctf_load(dir, &o, &t) == 0);
+    CHECK(t.n_truncated == 1 && !strcmp(t.truncated[0].file, "chan_0"));
+    CHECK(t.truncated[0].size == third && t.truncated[0].indexed == full);
+    CHECK(t.truncated[0].packets == 3 && t.truncated[0].packets_missing == 1);
+    /* CPU 0's last packet (write entry, switch, read exit) is gone; A's write exit on CPU 1
+     * then has no entry */
+    CHECK(names_are(t.names, t.n, "select close ppoll open ppoll read select close"));
+    CHECK(t.unpaired_exits == 2);
+    ts_ctf_trace_free(&t);
+    char cmd[2000], err[512], want[128];
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/ds", dir, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(want, sizeof want, "%llu of %llu bytes unread", (unsigned long long)(full - third),
+             (unsigned long long)full);
+    CHECK_MSG(strstr(err, "warning") && strstr(err, "chan_0") && strstr(err, want), "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --strict -o %s/ds2", dir, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "error") && strstr(err, "chan_0") && strstr(err, want), "%s", err);
+    CHECK(!ts_file_exists(in(in(d, "ds2"), "stream.txt")));
+
+    /* cut inside the third packet: the complete packets are still read, through a temporary
+     * copy that is removed afterwards */
+    fx_threads(dir, 1, 1, 4);
+    REQUIRE(truncate(in(dir, "chan_0"), (off_t)third + 10) == 0);
+    setenv("TMPDIR", tmp, 1);
+    REQUIRE(ts_ctf_load(dir, &o, &t) == 0);
+    unsetenv("TMPDIR");
+    CHECK(t.n_truncated == 1 && t.truncated[0].packets_missing == 1);
+    CHECK(names_are(t.names, t.n, "select close ppoll open ppoll read select close"));
+    ts_ctf_trace_free(&t);
+    DIR *td = opendir(tmp);
+    int left = 0;
+    struct dirent *de;
+    while (td && (de = readdir(td))) left += de->d_name[0] != '.';
+    if (td) closedir(td);
+    CHECK_MSG(left == 0, "%d entries left in %s", left, tmp);
+    /* without the index, a cut inside a packet is babeltrace2's error, naming the file */
+    unlink(in(dir, "index/chan_0.idx"));
+    CHECK(ts_ctf_load(dir, &o, &t) == -1);
+    CHECK_MSG(strstr(ts_error(), "chan_0"), "%s", ts_error());
 }
 
 static void ctf_real_trace(void)
@@ -604,6 +914,27 @@ static void ctf_real_trace(void)
     free_names(names, n);
     CHECK(ts_ctf_read(dir, "no-such-thread", 0, &names, &n, &lost) == -1);
     CHECK(strstr(ts_error(), "no system call entry events of threads named no-such-thread"));
+    /* one CPU's stream, entries and exits: babeltrace2 DIR | grep "cpu_id = 3 }" | grep -c syscall_e */
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, 3};
+    ts_ctf_trace t;
+    REQUIRE(ts_ctf_load(dir, &o, &t) == 0);
+    CHECK_MSG(t.n == 13438, "%zu events", t.n);
+    for (size_t i = 0; i < t.n; i++) CHECK(t.cpu[i] == 3);
+    CHECK(!strcmp(t.arch, "x86_64") && !strcmp(t.arch_from, "events") && t.n_cpus == 8);
+    ts_ctf_trace_free(&t);
+    /* every event: as many as babeltrace2 prints, in time order, accounted per stream */
+    o.cpu = -1;
+    o.events = TS_CTF_ALL;
+    REQUIRE(ts_ctf_load(dir, &o, &t) == 0);
+    CHECK_MSG(t.n == 240644, "%zu events", t.n);
+    uint64_t per_stream = 0;
+    for (size_t i = 0; i < t.n_streams; i++) per_stream += t.streams[i].events;
+    CHECK(t.n_streams == 8 && per_stream == t.n && t.lost == 0);
+    size_t order = 0, switches = 0;
+    for (size_t i = 1; i < t.n; i++) order += t.time_ns[i] < t.time_ns[i - 1];
+    for (size_t i = 0; i < t.n; i++) switches += !strcmp(t.names[i], "sched_switch");
+    CHECK(order == 0 && switches > 1000);
+    ts_ctf_trace_free(&t);
 
     const char *d = scratch_dir();
     REQUIRE(d);
@@ -648,6 +979,9 @@ TEST_MAIN("data_ingest", {
     RUN(cli_split_and_audit);
     RUN(cli_paper_split_pts);
     RUN(ctf_handmade_trace);
+    RUN(ctf_old_names_pair_exits_per_thread);
+    RUN(ctf_new_names_match_old);
+    RUN(ctf_truncated_stream);
     RUN(ctf_real_trace);
     RUN(ctf_errors);
 })

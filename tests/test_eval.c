@@ -64,6 +64,52 @@ static void impute_type_accuracy(void)
     CHECK(strstr(ts_error(), "imputed: window 0, position 3") != NULL);
 }
 
+/* names outside the table are counted apart, not scored; the floor of a constant guess */
+static void impute_type_unknown_and_floor(void)
+{
+    char *names[] = {"read", "mmap2", "arm_fadvise64_64", "write", "<unk>"};
+    int64_t counts[] = {5, 4, 3, 2, 0};
+    ts_vocab v = {5, names, counts, 4};
+    /* one window hides read mmap2 arm_fadvise64_64 <unk> | write write
+     *                -> write read mmap2 read          | read write */
+    int32_t o[] = {0, 0, 1, 2, 4, 0, 3, 3, 0};
+    int32_t p[] = {0, 3, 0, 1, 0, 0, 0, 3, 0};
+    uint8_t m[] = {1, 0, 0, 0, 0, 1, 0, 0, 1};
+    ts_windows O = win(o, 1, 9), I = win(p, 1, 9);
+    ts_impute_metrics r;
+    /* arm: all three calls known (read fs, mmap2 mm, arm_fadvise64_64 mm), <unk> not:
+     * scored 3 + 2 = 5 events, unknown 1; type right: read->write fs, mmap2->read no,
+     * fadvise->mmap2 mm, write->read fs, write->write fs: 4 of 5 */
+    REQUIRE(ts_eval_impute_arch(&O, m, &I, &v, TS_ARCH_ARM, &r) == 0);
+    CHECK(r.has_type && r.arch == TS_ARCH_ARM && r.type_scored == 5 && r.type_unknown == 1);
+    CHECK_NEAR(r.type_accuracy, 80, 1e-9);
+    /* majority of the scored truth: fs (read write write) 3 of 5 */
+    CHECK(r.type_majority && !strcmp(r.type_majority, "fs"));
+    CHECK_NEAR(r.type_floor, 60, 1e-9);
+    /* x86-64: arm_fadvise64_64 is not a call there: unknown too */
+    REQUIRE(ts_eval_impute_arch(&O, m, &I, &v, TS_ARCH_X86_64, &r) == 0);
+    CHECK(r.type_scored == 4 && r.type_unknown == 2);
+    CHECK_NEAR(r.type_accuracy, 75, 1e-9);
+    /* guessed from the names: arm */
+    REQUIRE(ts_eval_impute(&O, m, &I, &v, &r) == 0);
+    CHECK(r.arch == TS_ARCH_ARM);
+    /* one subsystem only: the floor is 100, the metric says nothing */
+    int32_t o2[] = {0, 0, 3, 0, 0}, p2[] = {0, 3, 0, 0, 0};
+    uint8_t m2[] = {1, 0, 0, 1, 1};
+    O = win(o2, 1, 5);
+    I = win(p2, 1, 5);
+    REQUIRE(ts_eval_impute_arch(&O, m2, &I, &v, TS_ARCH_ARM, &r) == 0);
+    CHECK_NEAR(r.type_accuracy, 100, 1e-9);
+    CHECK_NEAR(r.type_floor, 100, 1e-9);
+    /* nothing scored: no type accuracy */
+    int32_t o3[] = {4, 4}, p3[] = {0, 0};
+    uint8_t m3[] = {0, 0};
+    O = win(o3, 1, 2);
+    I = win(p3, 1, 2);
+    REQUIRE(ts_eval_impute_arch(&O, m3, &I, &v, TS_ARCH_ARM, &r) == 0);
+    CHECK(!r.has_type && r.type_unknown == 2);
+}
+
 static void impute_errors(void)
 {
     int32_t o[] = {1, 2, 3, 4}, p[] = {1, 2, 3, 4, 5, 6};
@@ -93,16 +139,186 @@ static void syscall_subsystems(void)
         {"sendto", "net"}, {"accept4", "net"}, {"shmget", "ipc"}, {"msgsnd", "ipc"},
         {"semop", "ipc"}, {"mq_open", "ipc"}, {"mq_timedreceive", "ipc"}, {"keyctl", "security"},
         {"add_key", "security"}, {"landlock_add_rule", "security"}, {"getrandom", "other"},
-        {"tuxcall", "other"}, {"zzz_unknown", "other"}, {"", "other"},
+        {"tuxcall", "other"}, {"zzz_unknown", "unknown"}, {"", "unknown"},
         /* tracer prefixes */
         {"syscall_entry_read", "fs"}, {"syscall_exit_mmap", "mm"}, {"sys_futex", "kernel"},
         {"compat_syscall_entry_socket", "net"}, {"__x64_sys_brk", "mm"},
-        {"syscall_entry_newstat", "fs"}, {"sys_sysinfo", "kernel"}, {"exit_syscall", "other"},
+        {"syscall_entry_newstat", "fs"}, {"sys_sysinfo", "kernel"}, {"exit_syscall", "unknown"},
+        /* 32-bit tasks on x86-64 (i386 names); arm-only calls are not x86 calls */
+        {"mmap2", "mm"}, {"stat64", "fs"}, {"_llseek", "fs"}, {"compat_syscall_entry_fcntl64", "fs"},
+        {"arm_fadvise64_64", "unknown"}, {"sync_file_range2", "unknown"}, {"pciconfig_read", "unknown"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         CHECK_MSG(strcmp(ts_syscall_subsystem(cases[i].name), cases[i].sub) == 0, "%s -> %s, want %s",
                   cases[i].name, ts_syscall_subsystem(cases[i].name), cases[i].sub);
-    CHECK(strcmp(ts_syscall_subsystem(NULL), "other") == 0);
+    CHECK(strcmp(ts_syscall_subsystem(NULL), "unknown") == 0);
+}
+
+/* each architecture's own names; "unknown" for a name that is not one of its calls */
+static void syscall_subsystems_per_arch(void)
+{
+    static const struct { const char *name; ts_arch arch; const char *sub; } cases[] = {
+        {"mmap2", TS_ARCH_ARM, "mm"}, {"stat64", TS_ARCH_ARM, "fs"}, {"fstat64", TS_ARCH_ARM, "fs"},
+        {"fcntl64", TS_ARCH_ARM, "fs"}, {"arm_fadvise64_64", TS_ARCH_ARM, "mm"},
+        {"sync_file_range2", TS_ARCH_ARM, "fs"}, {"arm_sync_file_range", TS_ARCH_ARM, "fs"},
+        {"_llseek", TS_ARCH_ARM, "fs"}, {"llseek", TS_ARCH_ARM, "fs"}, {"send", TS_ARCH_ARM, "net"},
+        {"getuid32", TS_ARCH_ARM, "kernel"}, {"sys_fstatat64", TS_ARCH_ARM, "fs"},
+        {"cacheflush", TS_ARCH_ARM, "arch"}, {"pciconfig_iobase", TS_ARCH_ARM, "other"},
+        {"arch_prctl", TS_ARCH_ARM, "unknown"}, {"vm86", TS_ARCH_ARM, "unknown"},
+        {"sync_file_range", TS_ARCH_ARM, "unknown"}, {"newfstatat", TS_ARCH_ARM, "unknown"},
+        {"mmap2", TS_ARCH_I386, "mm"}, {"vm86", TS_ARCH_I386, "arch"}, {"socketcall", TS_ARCH_I386, "net"},
+        {"ipc", TS_ARCH_I386, "ipc"}, {"waitpid", TS_ARCH_I386, "kernel"}, {"mmap_pgoff", TS_ARCH_I386, "mm"},
+        {"newfstatat", TS_ARCH_I386, "unknown"}, {"arm_fadvise64_64", TS_ARCH_I386, "unknown"},
+        {"clock_gettime64", TS_ARCH_I386, "kernel"}, {"futex_time64", TS_ARCH_I386, "kernel"},
+        {"openat", TS_ARCH_AARCH64, "fs"}, {"newfstatat", TS_ARCH_AARCH64, "fs"},
+        {"fadvise64_64", TS_ARCH_AARCH64, "mm"}, {"renameat", TS_ARCH_AARCH64, "fs"},
+        {"arm_fadvise64_64", TS_ARCH_AARCH64, "mm"},          /* compat: 32-bit arm tasks */
+        {"arch_prctl", TS_ARCH_AARCH64, "unknown"}, {"vm86", TS_ARCH_AARCH64, "unknown"},
+        {"mmap2", TS_ARCH_X86_64, "mm"}, {"arch_prctl", TS_ARCH_X86_64, "arch"},
+        /* no architecture known: any table's name counts */
+        {"arm_fadvise64_64", TS_ARCH_UNKNOWN, "mm"}, {"vm86", TS_ARCH_UNKNOWN, "arch"},
+        {"not_a_call", TS_ARCH_UNKNOWN, "unknown"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *got = ts_syscall_subsystem_arch(cases[i].name, cases[i].arch);
+        CHECK_MSG(strcmp(got, cases[i].sub) == 0, "%s on %s -> %s, want %s", cases[i].name,
+                  ts_arch_name(cases[i].arch), got, cases[i].sub);
+    }
+    ts_arch a = TS_ARCH_UNKNOWN;
+    CHECK(ts_arch_parse("armv7l", &a) == 0 && a == TS_ARCH_ARM);
+    CHECK(ts_arch_parse("arm64", &a) == 0 && a == TS_ARCH_AARCH64);
+    CHECK(ts_arch_parse("AMD64", &a) == 0 && a == TS_ARCH_X86_64);
+    CHECK(ts_arch_parse("i686", &a) == 0 && a == TS_ARCH_I386);
+    CHECK(ts_arch_parse("mips", &a) == -1 && strstr(ts_error(), "mips"));
+    CHECK(!strcmp(ts_arch_name(TS_ARCH_AARCH64), "aarch64") && !strcmp(ts_arch_name(TS_ARCH_UNKNOWN), "unknown"));
+    CHECK(ts_arch_host() != TS_ARCH_UNKNOWN);
+}
+
+/* every call the system's own headers list is in the table of its architecture */
+static int header_calls(const char *path, ts_arch arch, int *missing)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[256], name[128];
+    int n = 0;
+    *missing = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "#define __NR_%127s", name) == 1) {
+            n++;
+            if (!strcmp(ts_syscall_subsystem_arch(name, arch), "unknown")) {
+                fprintf(stderr, "  %s: %s not in the %s table\n", path, name, ts_arch_name(arch));
+                (*missing)++;
+            }
+        }
+    fclose(f);
+    return n;
+}
+
+static void syscall_tables_cover_headers(void)
+{
+    int missing = 0, n = header_calls("/usr/include/x86_64-linux-gnu/asm/unistd_64.h", TS_ARCH_X86_64, &missing);
+    if (n < 0) SKIP("no /usr/include/x86_64-linux-gnu/asm/unistd_64.h");
+    CHECK(n > 300 && missing == 0);
+    n = header_calls("/usr/include/x86_64-linux-gnu/asm/unistd_32.h", TS_ARCH_I386, &missing);
+    CHECK(n > 380 && missing == 0);
+}
+
+static void arch_guess_from_names(void)
+{
+    const char *arm[] = {"read", "mmap2", "stat64", "fstat64", "fcntl64", "arm_fadvise64_64", "write"};
+    CHECK(ts_arch_guess(arm, 7) == TS_ARCH_ARM);
+    const char *i386[] = {"read", "mmap2", "socketcall", "waitpid", "stat64"};
+    CHECK(ts_arch_guess(i386, 5) == TS_ARCH_I386);
+    const char *x64[] = {"syscall_entry_read", "syscall_entry_open", "syscall_entry_newfstatat",
+                         "syscall_entry_arch_prctl", "compat_syscall_entry_mmap2"};
+    CHECK(ts_arch_guess(x64, 5) == TS_ARCH_X86_64);
+    /* calls common to every table: undecided */
+    const char *common[] = {"read", "write", "close", "openat"};
+    CHECK(ts_arch_guess(common, 4) == TS_ARCH_UNKNOWN);
+    CHECK(ts_arch_guess(common, 0) == TS_ARCH_UNKNOWN);
+    /* a long generic list (what an aarch64 trace declares) covers aarch64's table best */
+    static const char *generic[] = {
+        "io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents", "setxattr", "lsetxattr",
+        "fsetxattr", "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr", "flistxattr",
+        "removexattr", "lremovexattr", "fremovexattr", "getcwd", "eventfd2", "epoll_create1",
+        "epoll_ctl", "epoll_pwait", "dup", "dup3", "fcntl", "inotify_init1", "inotify_add_watch",
+        "inotify_rm_watch", "ioctl", "ioprio_set", "ioprio_get", "flock", "mknodat", "mkdirat",
+        "unlinkat", "symlinkat", "linkat", "renameat", "umount2", "mount", "pivot_root", "statfs",
+        "fstatfs", "truncate", "ftruncate", "fallocate", "faccessat", "chdir", "fchdir", "chroot",
+        "fchmod", "fchmodat", "fchownat", "fchown", "openat", "close", "vhangup", "pipe2", "quotactl",
+        "getdents64", "lseek", "read", "write", "readv", "writev", "pread64", "pwrite64", "preadv",
+        "pwritev", "sendfile", "pselect6", "ppoll", "signalfd4", "vmsplice", "splice", "tee",
+        "readlinkat", "newfstatat", "fstat", "sync", "fsync", "fdatasync", "sync_file_range",
+        "timerfd_create", "timerfd_settime", "timerfd_gettime", "utimensat", "acct", "capget",
+        "capset", "personality", "exit", "exit_group", "waitid", "set_tid_address", "unshare",
+        "futex", "set_robust_list", "get_robust_list", "nanosleep", "getitimer", "setitimer",
+        "kexec_load", "init_module", "delete_module", "timer_create", "timer_gettime",
+    };
+    size_t ng = sizeof generic / sizeof *generic;
+    CHECK_MSG(ng >= 100 && ts_arch_guess(generic, ng) == TS_ARCH_AARCH64, "%s",
+              ts_arch_name(ts_arch_guess(generic, ng)));
+}
+
+/* eval on the command line: the architecture's source, unknown names, the floor */
+static int eval_out(const char *args, char *out, size_t n)
+{
+    const char *bin = getenv("TRACESYNTH");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", bin ? bin : "build/tracesynth", args);
+    FILE *p = popen(cmd, "r");
+    if (!p) return -1;
+    size_t got = fread(out, 1, n - 1, p);
+    out[got] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static void cli_type_accuracy_arch(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char o[600], m[600], i[600], v[600], a[600], args[3000], out[4096];
+    snprintf(o, sizeof o, "%s/o.txt", d);
+    snprintf(m, sizeof m, "%s/m.txt", d);
+    snprintf(i, sizeof i, "%s/i.txt", d);
+    snprintf(v, sizeof v, "%s/vocab.tsv", d);
+    snprintf(a, sizeof a, "%s/arch", d);
+    /* hidden read mmap2 arm_fadvise64_64 -> write mmap2 read */
+    write_text(o, "3,0,1,2,3\n");
+    write_text(m, "1,0,0,0,1\n");
+    write_text(i, "3,3,1,0,3\n");
+    write_text(v, "0\tread\t9\n1\tmmap2\t8\n2\tarm_fadvise64_64\t7\n3\twrite\t6\n");
+    write_text(a, "armv7l\n");
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", o, m, i);
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    /* arm: read->write fs, mmap2 mm, fadvise (mm) -> read (fs): 2 of 3 */
+    CHECK_MSG(strstr(out, "66.67") && strstr(out, "arm table (from the dataset)"), "%s", out);
+    CHECK_MSG(strstr(out, "type floor") && !strstr(out, "type unknown"), "%s", out);
+    /* on x86-64, arm_fadvise64_64 is no call: counted apart, named */
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --arch x86_64", o, m, i);
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "100.00") && strstr(out, "x86_64 table (from --arch)"), "%s", out);
+    CHECK_MSG(strstr(out, "type unknown") && strstr(out, "arm_fadvise64_64"), "%s", out);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --arch x86_64 --json", o, m, i);
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"arch\": \"x86_64\"") && strstr(out, "\"type_unknown\": 1") &&
+              strstr(out, "\"type_scored\": 2"), "%s", out);
+    /* no arch file: the names say arm */
+    unlink(a);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", o, m, i);
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "arm table (from the event names)"), "%s", out);
+    /* every hidden event in fs: the metric is uninformative and says so */
+    write_text(o, "3,0,3,0,3\n");
+    write_text(i, "3,1,3,3,3\n");
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "uninformative") && strstr(out, "fs"), "%s", out);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", o, m, i);
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"type_informative\": false") && strstr(out, "\"type_floor\": 100.0"), "%s", out);
+    /* usage */
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --arch sparc", o, m, i);
+    CHECK(eval_out(args, out, sizeof out) == 2 && strstr(out, "sparc"));
 }
 
 /* ---- generation ---- */
@@ -363,6 +579,11 @@ TEST_MAIN("eval", {
     RUN(impute_type_accuracy);
     RUN(impute_errors);
     RUN(syscall_subsystems);
+    RUN(syscall_subsystems_per_arch);
+    RUN(arch_guess_from_names);
+    RUN(syscall_tables_cover_headers);
+    RUN(impute_type_unknown_and_floor);
+    RUN(cli_type_accuracy_arch);
     RUN(gen_identical_and_disjoint);
     RUN(gen_partial_overlap);
     RUN(gen_train_metrics);

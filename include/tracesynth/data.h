@@ -109,6 +109,61 @@ int  ts_strace_read_many(const char *const *paths, int npaths, char ***names, si
  * discarded. */
 int  ts_ctf_read(const char *dir, const char *comm, int exits, char ***names, size_t *n,
                  uint64_t *lost);
+/* The same trace in full: options, per-event times and CPUs, per-stream accounting.
+ * events: TS_CTF_SYSCALLS keeps system calls (entries; exits too with exits), TS_CTF_ALL
+ * keeps every event, named by its event class, except that system call entries and exits
+ * are both named like their call (LTTng >= 2.6 syscall_entry_NAME / syscall_exit_NAME and
+ * older sys_NAME / exit_syscall give the same names). Old LTTng's nameless exit_syscall is
+ * named after the exiting thread's own pending call: the thread on each CPU is known from
+ * sched_switch (next_tid), so calls that block across a context switch or a migration
+ * keep their name. cpu >= 0: only events of that CPU's stream (the state above is still
+ * followed on every CPU). */
+typedef enum { TS_CTF_SYSCALLS = 0, TS_CTF_ALL = 1 } ts_ctf_events;
+typedef struct {
+    const char   *comm;        /* only events of threads with this name; NULL: all */
+    int           exits;       /* TS_CTF_SYSCALLS: also one event per exit */
+    ts_ctf_events events;
+    int64_t       cpu;         /* only this CPU's events; -1: all */
+} ts_ctf_opts;
+/* events the tracer reported lost in one stream (babeltrace2's discarded-events message) */
+typedef struct {
+    uint64_t count;
+    int      has_times;
+    int64_t  begin_ns, end_ns; /* the span they were lost in, ns from the clock's origin */
+} ts_ctf_discard;
+typedef struct {
+    char           *name;      /* the stream as babeltrace2 names it (its file's path) */
+    int64_t         cpu;       /* packet context cpu_id; -1 when absent */
+    uint64_t        events;    /* events read, of every type */
+    uint64_t        discarded; /* sum of the counts below */
+    ts_ctf_discard *discards;
+    size_t          n_discards;
+} ts_ctf_stream;
+/* a stream file shorter than its LTTng index (index/NAME.idx) says */
+typedef struct {
+    char    *file;
+    uint64_t size, indexed;    /* bytes present, bytes the index lists */
+    uint64_t packets, packets_missing;
+} ts_ctf_truncation;
+typedef struct {
+    char             **names;       /* n events, malloc'd each */
+    size_t             n;
+    int64_t           *time_ns;     /* per event, ns from the clock's origin (0: no clock) */
+    int32_t           *cpu;         /* per event; -1 unknown */
+    uint64_t           lost;        /* events reported discarded, all streams */
+    ts_ctf_stream     *streams;
+    size_t             n_streams;
+    ts_ctf_truncation *truncated;   /* stream files cut short (their complete packets are read) */
+    size_t             n_truncated;
+    size_t             unpaired_exits; /* exits whose call began before the trace did (left out,
+                                          or named exit_syscall with TS_CTF_ALL) */
+    int64_t            n_cpus;      /* largest cpu_id + 1 */
+    char               arch[16];    /* "x86_64", "i386", "arm", "aarch64"; "" unknown */
+    const char        *arch_from;   /* "env" (trace environment), "events" (the system calls
+                                       the trace declares), or NULL */
+} ts_ctf_trace;
+int  ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out);
+void ts_ctf_trace_free(ts_ctf_trace *t);
 /* names -> dataset: vocabulary by frequency rank over the first train_frac of the events
  * (ties by name), with an UNK ID (the last, named "<unk>") for names unseen there.
  * names are copied: the caller still frees them. */

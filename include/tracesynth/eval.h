@@ -6,6 +6,15 @@
 #include <stdint.h>
 #include "data.h"
 
+/* the architecture whose system call table names the events */
+typedef enum {
+    TS_ARCH_UNKNOWN = 0,   /* a name of any of the four tables counts */
+    TS_ARCH_X86_64,        /* also i386 names: 32-bit tasks on a 64-bit kernel */
+    TS_ARCH_I386,
+    TS_ARCH_ARM,
+    TS_ARCH_AARCH64,       /* also arm names (compat tasks) */
+} ts_arch;
+
 /* imputation metrics over the hidden positions (mask == 0), averaged over windows, ×100 */
 typedef struct {
     size_t windows, hidden;      /* windows with >= 1 hidden position; hidden positions */
@@ -13,12 +22,23 @@ typedef struct {
     double perfect;
     double rouge_l;              /* token LCS / k */
     int    has_type;
-    double type_accuracy;        /* kernel subsystem of each system call (named events only) */
+    double type_accuracy;        /* kernel subsystem of each system call (named events only),
+                                    over the hidden events whose true name is in the table */
+    ts_arch arch;                /* the table used */
+    size_t type_scored;          /* hidden events whose true name is a call of arch */
+    size_t type_unknown;         /* hidden events whose true name is not (left out of the score) */
+    double type_floor;           /* type accuracy of always guessing the most common subsystem
+                                    of the hidden events: the metric says nothing when it is 100 */
+    const char *type_majority;   /* that subsystem */
 } ts_impute_metrics;
 
-/* vocab may be NULL (no names: type accuracy not computed) */
+/* vocab may be NULL (no names: type accuracy not computed). The architecture is guessed from
+ * the vocabulary's names (ts_arch_guess), else the host's. */
 int ts_eval_impute(const ts_windows *orig, const uint8_t *mask, const ts_windows *imputed,
                    const ts_vocab *vocab, ts_impute_metrics *out);
+/* the same with the architecture given (TS_ARCH_UNKNOWN: names of any table count) */
+int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_windows *imputed,
+                        const ts_vocab *vocab, ts_arch arch, ts_impute_metrics *out);
 
 /* generation fidelity and memorization */
 typedef struct {
@@ -40,7 +60,20 @@ typedef struct {
 int ts_eval_generate(const ts_windows *real, const ts_windows *synth, const ts_windows *train,
                      ts_gen_metrics *out);
 
-/* x86-64 system call -> "fs", "mm", "kernel", "arch", "net", "ipc", "security" or "other" */
+/* system call -> "fs", "mm", "kernel", "arch", "net", "ipc", "security" or "other" (drivers,
+ * ENOSYS stubs), or "unknown" when the name is not a call of arch (tracer prefixes such as
+ * syscall_entry_, sys_, compat_syscall_exit_ are stripped) */
+const char *ts_syscall_subsystem_arch(const char *name, ts_arch arch);
+/* the x86-64 table */
 const char *ts_syscall_subsystem(const char *name);
+const char *ts_arch_name(ts_arch a);              /* "x86_64", "i386", "arm", "aarch64", "unknown" */
+/* x86_64 (amd64, x86-64), i386 (i686, x86), arm (armv7l, armhf), aarch64 (arm64); -1 otherwise */
+int         ts_arch_parse(const char *s, ts_arch *out);
+ts_arch     ts_arch_host(void);
+/* the architecture whose native calls these names are (e.g. the vocabulary of a dataset, or
+ * the system call events a CTF trace declares; compat_ names are skipped): the one table that
+ * holds them all; among several, for a list of 100 names or more, the table it covers best;
+ * else TS_ARCH_UNKNOWN (a short list of calls common to all, like read and write) */
+ts_arch     ts_arch_guess(const char *const *names, size_t n);
 
 #endif

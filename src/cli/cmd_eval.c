@@ -19,7 +19,13 @@ static const char about_text[] =
     "                 ROUGE-L on another representation, higher than this token definition\n"
     "  type accuracy  accuracy of the kernel subsystem of each system call (fs, mm, kernel,\n"
     "                 arch, net, ipc, security, other); needs event names: --vocab V, or a\n"
-    "                 vocab.tsv in the directory of O\n"
+    "                 vocab.tsv in the directory of O. The table is that of the trace's\n"
+    "                 architecture: --arch A (x86_64, i386, arm, aarch64), else the file\n"
+    "                 'arch' beside the vocabulary (ingest writes it), else the one whose\n"
+    "                 calls the names are, else the host's. Hidden events whose name is not\n"
+    "                 a call of that architecture are counted as unknown, not scored. Beside\n"
+    "                 it, the floor: the score of always guessing the most common subsystem;\n"
+    "                 when that is 100 the metric is uninformative and says so\n"
     "O, M, I are .npy arrays ((N,L), (N,1,L) or (N,L,1), as the study wrote them) or window\n"
     "files (one window per line, comma-separated). Real-valued imputations are rounded to the\n"
     "nearest ID and clamped to [0, vocabulary size - 1], or without a vocabulary to\n"
@@ -41,12 +47,12 @@ static const char about_text[] =
     "rounded and clamped to [0, largest ID in R and T].\n";
 
 typedef struct {
-    const char *original, *mask, *imputed, *vocab;
+    const char *original, *mask, *imputed, *vocab, *arch;
     const char *real, *synthetic, *train;
     int json;
 } eval_args;
 
-/* 0: parsed; 1: help printed; 2: a usage error printed */
+/* 0: parsed; 1: help printed; 2 or -1: a usage error printed */
 static int parse_args(int argc, char **argv, eval_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -55,6 +61,7 @@ static int parse_args(int argc, char **argv, eval_args *a)
         TS_OPT_STR_(0, "mask", &a->mask, "M", "the mask (1 = observed, 0 = missing)"),
         TS_OPT_STR_(0, "imputed", &a->imputed, "I", "the imputed windows"),
         TS_OPT_STR_(0, "vocab", &a->vocab, "V", "event names (vocab.tsv) for the type accuracy"),
+        TS_OPT_STR_(0, "arch", &a->arch, "A", "the trace's architecture for the type accuracy"),
         TS_OPT_STR_(0, "real", &a->real, "R", "real windows"),
         TS_OPT_STR_(0, "synthetic", &a->synthetic, "S", "synthetic windows"),
         TS_OPT_STR_(0, "train", &a->train, "T", "training data"),
@@ -63,7 +70,7 @@ static int parse_args(int argc, char **argv, eval_args *a)
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "eval", "tracesynth eval --original O --mask M --imputed I [--vocab V] [--json]\n"
+        "eval", "tracesynth eval --original O --mask M --imputed I [--vocab V] [--arch A] [--json]\n"
         "       tracesynth eval --real R --synthetic S [--train T] [--json]",
         about_text, opts, 0, 0, NULL, 0, NULL,
     };
@@ -73,52 +80,30 @@ static int parse_args(int argc, char **argv, eval_args *a)
     if (rc) return rc;
     int imp = a->original || a->mask || a->imputed, gen = a->real || a->synthetic || a->train;
     if (imp && gen) {
-        return cli_usage_error("eval", "give either --original/--mask/--imputed or --real/--synthetic, not both");
+        cli_usage_error("eval", "give either --original/--mask/--imputed or --real/--synthetic, not both");
+        return -1;
     }
     if (!imp && !gen) {
-        return cli_usage_error("eval", "nothing to evaluate: give --original, --mask and --imputed, or --real and --synthetic");
+        cli_usage_error("eval", "nothing to evaluate: give --original, --mask and --imputed, or --real and --synthetic");
+        return -1;
     }
     if (imp && !(a->original && a->mask && a->imputed)) {
-        return cli_usage_error("eval", "imputation needs %s", !a->original ? "--original" : !a->mask ? "--mask" : "--imputed");
+        cli_usage_error("eval", "imputation needs %s", !a->original ? "--original" : !a->mask ? "--mask" : "--imputed");
+        return -1;
     }
-    if (a->vocab && !imp) {
-        return cli_usage_error("eval", "--vocab applies to imputation only");
+    if ((a->vocab || a->arch) && !imp) {
+        cli_usage_error("eval", "%s applies to imputation only", a->vocab ? "--vocab" : "--arch");
+        return -1;
+    }
+    ts_arch arch;
+    if (a->arch && ts_arch_parse(a->arch, &arch)) {
+        cli_usage_error("eval", "--arch: %s", ts_error());
+        return -1;
     }
     if (gen && !(a->real && a->synthetic)) {
-        return cli_usage_error("eval", "generation needs %s", !a->real ? "--real" : "--synthetic");
+        cli_usage_error("eval", "generation needs %s", !a->real ? "--real" : "--synthetic");
+        return -1;
     }
-    return 0;
-}
-
-static int load_mask(const char *path, uint8_t **mask, size_t *n, size_t *len)
-{
-    *mask = NULL;
-    int npy = ts_is_npy(path);
-    if (npy < 0) return -1;
-    if (npy) {
-        ts_npy a;
-        if (ts_npy_read(path, &a)) return -1;
-        int rc = ts_npy_to_mask(&a, path, mask, n, len);
-        ts_npy_free(&a);
-        return rc;
-    }
-    ts_windows w;
-    if (ts_windows_read(path, &w)) return -1;
-    uint8_t *m = ts_malloc(w.n * w.len);
-    for (size_t i = 0; i < w.n * w.len; i++) {
-        if (w.data[i] > 1) {
-            ts_fail("%s:%zu: mask value %d at position %zu (1 = observed, 0 = missing)", path,
-                    i / w.len + 1, (int)w.data[i], i % w.len);
-            free(m);
-            ts_windows_free(&w);
-            return -1;
-        }
-        m[i] = (uint8_t)w.data[i];
-    }
-    *mask = m;
-    *n = w.n;
-    *len = w.len;
-    ts_windows_free(&w);
     return 0;
 }
 
@@ -150,6 +135,55 @@ static void json_num(const char *key, int has, double v, int last)
     fputs(last ? "}\n" : ", ", stdout);
 }
 
+/* the architecture of the names: --arch, else DIR/arch beside the vocabulary, else the one
+ * whose calls the names are, else the host's; *from says which */
+static ts_arch resolve_arch(const eval_args *a, const char *vocab_path, const ts_vocab *v, const char **from)
+{
+    ts_arch arch = TS_ARCH_UNKNOWN;
+    if (a->arch && ts_arch_parse(a->arch, &arch) == 0) {
+        *from = "--arch";
+        return arch;
+    }
+    if (vocab_path) {
+        char *tmp = ts_strdup(vocab_path);
+        char *p = ts_path_join(dirname(tmp), "arch");
+        free(tmp);
+        FILE *f = fopen(p, "r");
+        char word[32] = "";
+        if (f && fscanf(f, "%31s", word) == 1 && ts_arch_parse(word, &arch) == 0) *from = "the dataset";
+        ts_clear_error();
+        if (f) fclose(f);
+        free(p);
+        if (arch != TS_ARCH_UNKNOWN) return arch;
+    }
+    arch = ts_arch_guess((const char *const *)v->names, (size_t)v->n);
+    if (arch != TS_ARCH_UNKNOWN) {
+        *from = "the event names";
+        return arch;
+    }
+    *from = "the host; no --arch";
+    return ts_arch_host();
+}
+
+/* up to 4 vocabulary names that are not calls of arch, "a, b, c, ..." */
+static void unknown_names(const ts_vocab *v, ts_arch arch, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    int shown = 0, more = 0;
+    for (int i = 0; i < v->n; i++) {
+        if (strcmp(ts_syscall_subsystem_arch(v->names[i], arch), "unknown")) continue;
+        if (shown == 4) { more = 1; break; }
+        size_t l = strlen(buf);
+        snprintf(buf + l, cap - l, "%s%s%s", shown ? ", " : "", v->names[i],
+                 i == v->unk ? ": names unseen in training" : "");
+        shown++;
+    }
+    if (more) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, cap - l, ", ...");
+    }
+}
+
 static int eval_impute(const eval_args *a)
 {
     ts_windows O = {0}, I = {0};
@@ -173,7 +207,7 @@ static int eval_impute(const eval_args *a)
     if (ts_windows_load(a->original, -1, 0, &O)) goto done;
     int32_t max_id = vocab.n > 0 ? vocab.n - 1 : max_id_of(&O, 0);
     if (ts_windows_load(a->imputed, max_id, 0, &I)) goto done;
-    if (load_mask(a->mask, &mask, &mn, &ml)) goto done;
+    if (ts_mask_load(a->mask, &mask, &mn, &ml)) goto done;
     if (I.n != O.n || I.len != O.len) {
         ts_fail("%s: %zu windows of %zu events, but %s has %zu windows of %zu", a->imputed, I.n,
                 I.len, a->original, O.n, O.len);
@@ -185,7 +219,9 @@ static int eval_impute(const eval_args *a)
         goto done;
     }
     ts_impute_metrics m;
-    if (ts_eval_impute(&O, mask, &I, vocab.n > 0 ? &vocab : NULL, &m)) {
+    const char *arch_from = NULL;
+    ts_arch arch = vocab.n > 0 ? resolve_arch(a, vocab_path, &vocab, &arch_from) : TS_ARCH_UNKNOWN;
+    if (ts_eval_impute_arch(&O, mask, &I, vocab.n > 0 ? &vocab : NULL, arch, &m)) {
         /* name the file: the library knows only "original" / "imputed" */
         const char *e = ts_error();
         const char *f = !strncmp(e, "original:", 9) ? a->original : !strncmp(e, "imputed:", 8) ? a->imputed : NULL;
@@ -203,7 +239,13 @@ static int eval_impute(const eval_args *a)
         json_num("perfect", 1, m.perfect, 0);
         json_num("rouge_l", 1, m.rouge_l, 0);
         fputs("\"rouge_l_definition\": \"token LCS / k\", \"vocab\": ", stdout);
-        json_string(m.has_type ? vocab_path : NULL);
+        json_string(vocab.n > 0 ? vocab_path : NULL);
+        fputs(", \"arch\": ", stdout);
+        json_string(vocab.n > 0 ? ts_arch_name(arch) : NULL);
+        printf(", \"type_scored\": %zu, \"type_unknown\": %zu, ", m.type_scored, m.type_unknown);
+        json_num("type_floor", m.has_type, m.type_floor, 0);
+        fputs("\"type_informative\": ", stdout);
+        fputs(!m.has_type ? "null" : m.type_floor < 100.0 - 1e-9 ? "true" : "false", stdout);
         fputs(", ", stdout);
         json_num("type_accuracy", m.has_type, m.type_accuracy, 1);
     } else {
@@ -212,10 +254,29 @@ static int eval_impute(const eval_args *a)
         printf("  %-15s %7.2f\n", "accuracy", m.accuracy);
         printf("  %-15s %7.2f\n", "perfect rate", m.perfect);
         printf("  %-15s %7.2f   token LCS / k\n", "ROUGE-L", m.rouge_l);
-        if (m.has_type) printf("  %-15s %7.2f   kernel subsystem, names from %s\n", "type accuracy",
-                               m.type_accuracy, vocab_path);
-        else printf("  %-15s %7s   no event names (no --vocab, no vocab.tsv beside %s)\n",
-                    "type accuracy", "-", a->original);
+        if (m.has_type) {
+            printf("  %-15s %7.2f   kernel subsystem, %s table (from %s), names from %s\n",
+                   "type accuracy", m.type_accuracy, ts_arch_name(arch), arch_from, vocab_path);
+            if (m.type_floor >= 100.0 - 1e-9)
+                printf("  %-15s %7.2f   uninformative: every scored hidden event is in %s, so always\n"
+                       "  %-15s %7s   guessing %s scores 100 too\n", "type floor", m.type_floor,
+                       m.type_majority, "", "", m.type_majority);
+            else
+                printf("  %-15s %7.2f   always guessing %s, the most common subsystem%s\n", "type floor",
+                       m.type_floor, m.type_majority, m.type_floor >= 95 ? ": the metric tells little here" : "");
+        } else if (vocab.n > 0) {
+            printf("  %-15s %7s   no hidden event is a system call of %s (from %s)\n", "type accuracy", "-",
+                   ts_arch_name(arch), arch_from);
+        } else {
+            printf("  %-15s %7s   no event names (no --vocab, no vocab.tsv beside %s)\n",
+                   "type accuracy", "-", a->original);
+        }
+        if (vocab.n > 0 && m.type_unknown > 0) {
+            char names[200];
+            unknown_names(&vocab, arch, names, sizeof names);
+            printf("  %-15s %7zu   hidden events named outside the %s table, not scored (%s)\n",
+                   "type unknown", m.type_unknown, ts_arch_name(arch), names);
+        }
     }
     rc = 0;
 done:
@@ -298,6 +359,6 @@ int cmd_eval(int argc, char **argv)
 {
     eval_args a;
     int rc = parse_args(argc, argv, &a);
-    if (rc) return rc == 1 ? 0 : rc;
+    if (rc) return rc == 1 ? 0 : 2;
     return a.original ? eval_impute(&a) : eval_generate(&a);
 }

@@ -9,7 +9,8 @@ static void usage(void)
 {
     printf(
         "usage: tracesynth ingest --from ids|npy|strace|ctf INPUT... -o DIR [--concat]\n"
-        "                         [--comm NAME] [--exits]\n"
+        "                         [--comm NAME] [--exits] [--events syscalls|all] [--cpu N]\n"
+        "                         [--strict] [--arch ARCH]\n"
         "\n"
         "Turns a trace into a dataset directory: DIR/stream.txt (one contiguous\n"
         "sequence of event IDs) and, for named events, DIR/vocab.tsv (ID, name, count).\n"
@@ -25,18 +26,30 @@ static void usage(void)
         "                 system call, counted where it starts (<unfinished ...> and\n"
         "                 <... resumed> lines are joined; signal and exit lines skipped).\n"
         "                 Several INPUTs (strace -ff -ttt: one file per process) are\n"
-        "                 merged by start time.\n"
+        "                 merged by start time. The architecture (for eval's type accuracy)\n"
+        "                 is the host's unless --arch ARCH (x86_64, i386, arm, aarch64).\n"
         "  --from ctf     INPUT is an LTTng kernel trace directory (CTF): one event per\n"
-        "                 system call entry (syscall_entry_NAME or sys_NAME), all CPUs\n"
-        "                 merged in time order (INPUT holds the trace's metadata file, or is\n"
-        "                 an LTTng session directory holding kernel/). --comm NAME keeps\n"
-        "                 the calls of threads named NAME (the thread on each CPU is\n"
-        "                 known from sched_switch). Discarded-event reports from the\n"
-        "                 tracer are printed as a warning. --exits also records each\n"
-        "                 exit, named like its call, as the study's PTS data do (most\n"
-        "                 calls then appear as a pair of equal IDs).\n"
-        "  -o DIR         output dataset directory (created; stream.txt and vocab.tsv are\n"
-        "                 replaced).\n"
+        "                 system call entry (syscall_entry_NAME, or sys_NAME before LTTng\n"
+        "                 2.6), all CPUs merged in time order (INPUT holds the trace's\n"
+        "                 metadata file, or is an LTTng session directory holding kernel/).\n"
+        "                 --comm NAME keeps the events of threads named NAME (the thread on\n"
+        "                 each CPU is known from sched_switch). --exits also records each\n"
+        "                 exit, named like its call, as the study's PTS data do (most calls\n"
+        "                 then appear as a pair of equal IDs); old LTTng's nameless\n"
+        "                 exit_syscall is named after the exiting thread's own pending call\n"
+        "                 (an exit whose call began before the trace is left out).\n"
+        "                 --events all records every event (scheduler, interrupts, ...),\n"
+        "                 named by its event class, with system call entries and exits both\n"
+        "                 named like their call. --cpu N keeps the events of CPU N's stream.\n"
+        "                 Discarded-event reports from the tracer are printed per CPU as a\n"
+        "                 warning. A stream file shorter than its LTTng index (index/*.idx)\n"
+        "                 says is a warning naming the file and the bytes missing (its\n"
+        "                 complete packets are read), an error with --strict. The\n"
+        "                 architecture is --arch ARCH (a warning if the trace says another),\n"
+        "                 else the trace's (its environment, or the system calls its\n"
+        "                 metadata declares), else the host's.\n"
+        "  -o DIR         output dataset directory (created; stream.txt, vocab.tsv and, for\n"
+        "                 named events, arch (one word: the architecture) are replaced).\n"
         "\n"
         "Named events get IDs by frequency rank over the first 70%% of the events (the\n"
         "training part of the time split; 0 = most frequent, ties by name); names\n"
@@ -51,27 +64,85 @@ static int from_names(char **names, size_t n, ts_dataset *ds)
     return rc;
 }
 
+/* warnings about what the trace lost: discarded events per stream, truncated stream files
+ * (an error under strict) */
+static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
+{
+    for (size_t i = 0; i < t->n_truncated; i++) {
+        const ts_ctf_truncation *tr = &t->truncated[i];
+        fprintf(stderr, "tracesynth: %s: %s: stream file %s is truncated: %llu of %llu bytes unread "
+                        "(%llu of its %llu packets, per its LTTng index)%s\n",
+                strict ? "error" : "warning", in, tr->file, (unsigned long long)(tr->indexed - tr->size),
+                (unsigned long long)tr->indexed, (unsigned long long)tr->packets_missing,
+                (unsigned long long)tr->packets, strict ? "" : "; its complete packets were read");
+    }
+    if (strict && t->n_truncated) {
+        ts_fail("%s: %zu truncated stream file%s (--strict)", in, t->n_truncated, t->n_truncated == 1 ? "" : "s");
+        return -1;
+    }
+    if (t->lost) {
+        fprintf(stderr, "tracesynth: warning: %s: the tracer reported %llu discarded events: "
+                        "the stream has gaps there (", in, (unsigned long long)t->lost);
+        int first = 1;
+        for (size_t i = 0; i < t->n_streams; i++) {
+            const ts_ctf_stream *s = &t->streams[i];
+            if (!s->discarded) continue;
+            if (s->cpu >= 0) fprintf(stderr, "%sCPU %lld: %llu in %zu gap%s", first ? "" : ", ", (long long)s->cpu,
+                                     (unsigned long long)s->discarded, s->n_discards, s->n_discards == 1 ? "" : "s");
+            else fprintf(stderr, "%s%s: %llu in %zu gap%s", first ? "" : ", ", s->name,
+                         (unsigned long long)s->discarded, s->n_discards, s->n_discards == 1 ? "" : "s");
+            first = 0;
+        }
+        fprintf(stderr, ")\n");
+    }
+    return 0;
+}
+
+/* DIR/arch: the architecture whose system call table names the events (read by eval) */
+static int write_arch(const char *dir, ts_arch arch)
+{
+    char *p = ts_path_join(dir, "arch");
+    int rc = 0;
+    if (arch == TS_ARCH_UNKNOWN) {
+        if (ts_file_exists(p)) unlink(p);
+    } else {
+        ts_outfile o;
+        rc = ts_out_open(&o, p);
+        if (rc == 0) {
+            fprintf(o.f, "%s\n", ts_arch_name(arch));
+            rc = ts_out_commit(&o);
+        }
+    }
+    free(p);
+    return rc;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
         usage();
         return 0;
     }
-    const char *from = NULL, *out = NULL, *comm = NULL;
+    const char *from = NULL, *out = NULL, *comm = NULL, *events = NULL, *cpu_s = NULL, *arch_s = NULL;
     const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    int ninputs = 0, concat = 0, exits = 0;
+    int ninputs = 0, concat = 0, exits = 0, strict = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--from") || !strcmp(a, "-o") || !strcmp(a, "--comm")) {
+        const char **val = !strcmp(a, "--from") ? &from : !strcmp(a, "-o") ? &out
+                         : !strcmp(a, "--comm") ? &comm : !strcmp(a, "--events") ? &events
+                         : !strcmp(a, "--cpu") ? &cpu_s : !strcmp(a, "--arch") ? &arch_s : NULL;
+        if (val) {
             if (i + 1 >= argc) {
                 free(inputs);
                 return cli_usage_error("ingest", "%s needs a value", a);
             }
-            *(a[1] == 'o' ? &out : a[2] == 'f' ? &from : &comm) = argv[++i];
+            *val = argv[++i];
         } else if (!strcmp(a, "--concat")) {
             concat = 1;
         } else if (!strcmp(a, "--exits")) {
             exits = 1;
+        } else if (!strcmp(a, "--strict")) {
+            strict = 1;
         } else if (a[0] == '-' && a[1]) {
             free(inputs);
             return cli_usage_error("ingest", "unknown option '%s'", a);
@@ -89,8 +160,19 @@ int cmd_ingest(int argc, char **argv)
         bad = cli_usage_error("ingest", "--comm applies to --from ctf only");
     else if (exits && strcmp(from, "ctf"))
         bad = cli_usage_error("ingest", "--exits applies to --from ctf only");
+    else if ((events || cpu_s || strict) && strcmp(from, "ctf"))
+        bad = cli_usage_error("ingest", "%s applies to --from ctf only",
+                              events ? "--events" : cpu_s ? "--cpu" : "--strict");
+    else if (events && strcmp(events, "all") && strcmp(events, "syscalls"))
+        bad = cli_usage_error("ingest", "--events '%s': expected syscalls or all", events);
+    else if (arch_s && strcmp(from, "ctf") && strcmp(from, "strace"))
+        bad = cli_usage_error("ingest", "--arch applies to --from strace and ctf only");
     else if (ninputs > 1 && strcmp(from, "strace"))
         bad = cli_usage_error("ingest", "--from %s takes one INPUT, got %d", from, ninputs);
+    long cpu = -1;
+    ts_arch arch = TS_ARCH_UNKNOWN;
+    if (!bad && cpu_s && cli_parse_long("ingest", "--cpu", cpu_s, 0, 65535, &cpu)) bad = 2;
+    if (!bad && arch_s && ts_arch_parse(arch_s, &arch)) bad = cli_usage_error("ingest", "--arch: %s", ts_error());
     if (bad) {
         free(inputs);
         return bad;
@@ -125,15 +207,32 @@ int cmd_ingest(int argc, char **argv)
         size_t n;
         rc = ts_strace_read_many(inputs, ninputs, &names, &n);
         if (rc == 0) rc = from_names(names, n, &ds);
+        if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else {
-        char **names;
-        size_t n;
-        uint64_t lost;
-        rc = ts_ctf_read(inputs[0], comm, exits, &names, &n, &lost);
-        if (rc == 0 && lost)
-            fprintf(stderr, "tracesynth: warning: %s: the tracer reported %llu discarded events: "
-                            "the stream has gaps there\n", inputs[0], (unsigned long long)lost);
-        if (rc == 0) rc = from_names(names, n, &ds);
+        ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu};
+        ts_ctf_trace t;
+        rc = ts_ctf_load(inputs[0], &o, &t);
+        int loaded = rc == 0;
+        if (rc == 0) rc = ctf_report(inputs[0], &t, strict);
+        if (rc == 0) {
+            ts_arch from_trace = TS_ARCH_UNKNOWN;
+            if (t.arch[0]) ts_arch_parse(t.arch, &from_trace);
+            if (from_trace != TS_ARCH_UNKNOWN) {
+                if (arch != TS_ARCH_UNKNOWN && arch != from_trace)
+                    fprintf(stderr, "tracesynth: warning: %s: --arch %s, but the trace's %s say %s; "
+                                    "using %s\n", inputs[0], ts_arch_name(arch),
+                            !strcmp(t.arch_from, "env") ? "environment" : "declared system calls",
+                            t.arch, ts_arch_name(arch));
+                else
+                    arch = from_trace;
+            } else if (arch == TS_ARCH_UNKNOWN) {
+                arch = ts_arch_host();
+                fprintf(stderr, "tracesynth: warning: %s: the trace does not tell its architecture; "
+                                "assuming the host's (%s); --arch sets it\n", inputs[0], ts_arch_name(arch));
+            }
+            rc = ts_dataset_from_names(t.names, t.n, 0.7, &ds);
+        }
+        if (loaded) ts_ctf_trace_free(&t);
     }
     if (rc == 0) rc = ts_dataset_save(out, &ds);
     if (rc == 0 && ds.vocab.n == 0) {
@@ -142,6 +241,7 @@ int cmd_ingest(int argc, char **argv)
         if (ts_file_exists(vp)) unlink(vp);
         free(vp);
     }
+    if (rc == 0) rc = write_arch(out, ds.vocab.n > 0 ? arch : TS_ARCH_UNKNOWN);
     if (rc == 0) {
         printf("%zu events", ds.stream.n);
         if (ds.vocab.n > 0) {

@@ -1,30 +1,97 @@
 /* LTTng kernel traces (CTF) -> one event per system call entry (and, when
- * asked, one per exit, named like its call as in the study's data), through
- * libbabeltrace2: src.ctf.fs -> flt.utils.muxer (time order across CPUs) ->
- * a simple sink that keeps per-CPU state.
+ * asked, one per exit, named like its call as in the study's data), or every
+ * event, through libbabeltrace2: src.ctf.fs -> flt.utils.muxer (time order
+ * across CPUs) -> a simple sink that keeps per-CPU and per-thread state.
  *
  * Entries are syscall_entry_NAME (LTTng >= 2.6), compat_syscall_entry_NAME
  * (32-bit tasks) and sys_NAME (older LTTng, whose exits are all exit_syscall).
- * Which thread runs on each CPU comes from sched_switch (next_tid, next_comm);
- * cpu_id is in each packet's context. */
+ * Which thread runs on each CPU comes from sched_switch (prev_tid, next_tid,
+ * next_comm); cpu_id is in each packet's context. Old exits are named after the
+ * exiting thread's pending call.
+ *
+ * Before reading, each stream file is checked against its LTTng index
+ * (index/NAME.idx): a file shorter than its packets is reported, and its
+ * complete packets are read (a packet cut in the middle would make babeltrace2
+ * refuse the whole trace, so such a file is read through a temporary copy of its
+ * complete packets). */
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
+#include "tracesynth/eval.h"
 
 #include <babeltrace2/babeltrace.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- per-thread pending calls: open addressing, tid -> call name ---- */
+typedef struct {
+    int64_t    *tid;     /* -1: empty */
+    const char **call;   /* NULL: no pending call (tombstone-free: entries are overwritten) */
+    size_t      cap, used;
+} pend_map;
+
+static size_t pend_slot(const pend_map *m, int64_t tid)
+{
+    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 17) & (m->cap - 1);
+    while (m->tid[h] != -1 && m->tid[h] != tid) h = (h + 1) & (m->cap - 1);
+    return h;
+}
+
+static void pend_set(pend_map *m, int64_t tid, const char *call)
+{
+    if (2 * (m->used + 1) > m->cap) {
+        pend_map g = {NULL, NULL, m->cap ? 2 * m->cap : 1024, 0};
+        g.tid = ts_malloc(g.cap * sizeof *g.tid);
+        g.call = ts_malloc(g.cap * sizeof *g.call);
+        for (size_t i = 0; i < g.cap; i++) g.tid[i] = -1;
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->tid[i] != -1) {
+                size_t h = pend_slot(&g, m->tid[i]);
+                g.tid[h] = m->tid[i];
+                g.call[h] = m->call[i];
+                g.used++;
+            }
+        free(m->tid);
+        free(m->call);
+        *m = g;
+    }
+    size_t h = pend_slot(m, tid);
+    if (m->tid[h] == -1) m->used++;
+    m->tid[h] = tid;
+    m->call[h] = call;
+}
+
+static const char *pend_take(pend_map *m, int64_t tid)
+{
+    if (!m->cap) return NULL;
+    size_t h = pend_slot(m, tid);
+    if (m->tid[h] == -1) return NULL;
+    const char *c = m->call[h];
+    m->call[h] = NULL;
+    return c;
+}
+
+/* ---- sink state ---- */
+typedef struct {
+    int64_t tid;          /* thread on the CPU, -1 until its first sched_switch */
+    char    comm[32];     /* its name, "" until then */
+    const char *call;     /* while tid is unknown: the CPU's last entry */
+} cpu_state;
 
 typedef struct {
-    const char *comm;      /* filter, or NULL */
-    int         exits;     /* also record exits */
-    char      **names;
-    size_t      n, cap;
-    uint64_t    lost;
-    /* per CPU: current thread's name ("" until its first sched_switch) */
-    char      (*cur_comm)[32];
-    char      (*cur_call)[64];   /* per CPU: last entry's call (old LTTng's exit_syscall has no name) */
-    size_t      ncpu;
-    int         failed;
+    const ts_ctf_opts *o;
+    ts_ctf_trace *t;
+    size_t cap;
+    cpu_state *cpus;
+    size_t ncpu;
+    pend_map pend;
+    const bt_stream **bt_streams;  /* parallel to t->streams */
+    size_t last_stream;
+    int arch_done;
 } sink_state;
 
 static int field_int(const bt_field *f, int64_t *out)
@@ -69,44 +136,175 @@ static const char *exit_name(const char *ev)
     return NULL;
 }
 
-static void on_event(sink_state *st, const bt_event *ev)
+static cpu_state *cpu_of(sink_state *st, int64_t cpu)
 {
-    const char *name = bt_event_class_get_name(bt_event_borrow_class_const(ev));
-    if (!name) return;
-    int64_t cpu = -1;
-    const bt_packet *pkt = bt_event_borrow_packet_const(ev);
-    if (pkt) field_int(member(bt_packet_borrow_context_field_const(pkt), "cpu_id"), &cpu);
-    if (cpu >= 0 && cpu < 65536 && (size_t)cpu >= st->ncpu) {
+    if (cpu < 0 || cpu >= 65536) return NULL;
+    if ((size_t)cpu >= st->ncpu) {
         size_t nc = (size_t)cpu + 1;
-        st->cur_comm = ts_realloc(st->cur_comm, nc * sizeof *st->cur_comm);
-        memset(st->cur_comm + st->ncpu, 0, (nc - st->ncpu) * sizeof *st->cur_comm);
-        st->cur_call = ts_realloc(st->cur_call, nc * sizeof *st->cur_call);
-        memset(st->cur_call + st->ncpu, 0, (nc - st->ncpu) * sizeof *st->cur_call);
+        st->cpus = ts_realloc(st->cpus, nc * sizeof *st->cpus);
+        for (size_t i = st->ncpu; i < nc; i++) {
+            memset(&st->cpus[i], 0, sizeof st->cpus[i]);
+            st->cpus[i].tid = -1;
+        }
         st->ncpu = nc;
     }
-    if (!strcmp(name, "sched_switch")) {
-        const bt_field *c = member(bt_event_borrow_payload_field_const(ev), "next_comm");
-        if (cpu >= 0 && (size_t)cpu < st->ncpu && c &&
-            bt_field_get_class_type(c) == BT_FIELD_CLASS_TYPE_STRING)
-            snprintf(st->cur_comm[cpu], sizeof st->cur_comm[cpu], "%s", bt_field_string_get_value(c));
-        return;
+    if (cpu + 1 > st->t->n_cpus) st->t->n_cpus = cpu + 1;
+    return &st->cpus[cpu];
+}
+
+/* the architecture: the trace environment's word for it, else the system calls it declares */
+static void find_arch(sink_state *st, const bt_stream *s)
+{
+    st->arch_done = 1;
+    const bt_trace *tr = bt_stream_borrow_trace_const(s);
+    static const char *const keys[] = {"arch", "architecture", "machine", "uname_m", "cpu_arch"};
+    ts_arch a = TS_ARCH_UNKNOWN;
+    for (size_t k = 0; k < sizeof keys / sizeof *keys && a == TS_ARCH_UNKNOWN; k++) {
+        const bt_value *v = bt_trace_borrow_environment_entry_value_by_name_const(tr, keys[k]);
+        if (v && bt_value_get_type(v) == BT_VALUE_TYPE_STRING &&
+            ts_arch_parse(bt_value_string_get(v), &a) == 0)
+            st->t->arch_from = "env";
+        ts_clear_error();
     }
-    int have_cpu = cpu >= 0 && (size_t)cpu < st->ncpu;
-    const char *sc = entry_name(name);
-    if (sc) {
-        if (have_cpu) snprintf(st->cur_call[cpu], sizeof st->cur_call[cpu], "%s", sc);
-    } else if (st->exits) {
-        sc = exit_name(name);
-        if (sc && !*sc) sc = have_cpu && st->cur_call[cpu][0] ? st->cur_call[cpu] : NULL;
+    if (a == TS_ARCH_UNKNOWN) {
+        const bt_stream_class *sc = bt_stream_borrow_class_const(s);
+        uint64_t n = bt_stream_class_get_event_class_count(sc), k = 0;
+        const char **names = ts_malloc((n + 1) * sizeof *names);
+        for (uint64_t i = 0; i < n; i++) {
+            const char *nm = bt_event_class_get_name(bt_stream_class_borrow_event_class_by_index_const(sc, i));
+            if (nm && entry_name(nm) && strncmp(nm, "compat_", 7)) names[k++] = nm;
+        }
+        a = ts_arch_guess(names, k);
+        free(names);
+        if (a != TS_ARCH_UNKNOWN) st->t->arch_from = "events";
     }
-    if (!sc) return;
-    if (st->comm && (!have_cpu || strcmp(st->cur_comm[cpu], st->comm)))
-        return;
-    if (st->n == st->cap) {
+    if (a != TS_ARCH_UNKNOWN) snprintf(st->t->arch, sizeof st->t->arch, "%s", ts_arch_name(a));
+}
+
+/* the index of a stream in t->streams, added on first sight */
+static size_t stream_index(sink_state *st, const bt_stream *s)
+{
+    ts_ctf_trace *t = st->t;
+    if (st->last_stream < t->n_streams && st->bt_streams[st->last_stream] == s) return st->last_stream;
+    for (size_t i = 0; i < t->n_streams; i++)
+        if (st->bt_streams[i] == s) return st->last_stream = i;
+    if (!st->arch_done) find_arch(st, s);
+    size_t i = t->n_streams++;
+    t->streams = ts_realloc(t->streams, t->n_streams * sizeof *t->streams);
+    st->bt_streams = ts_realloc(st->bt_streams, t->n_streams * sizeof *st->bt_streams);
+    st->bt_streams[i] = s;
+    ts_ctf_stream *ts = &t->streams[i];
+    memset(ts, 0, sizeof *ts);
+    const char *nm = bt_stream_get_name(s);
+    if (nm) {
+        const char *slash = strrchr(nm, '/');
+        ts->name = ts_strdup(slash ? slash + 1 : nm);
+    } else {
+        char buf[32];
+        snprintf(buf, sizeof buf, "stream %llu", (unsigned long long)bt_stream_get_id(s));
+        ts->name = ts_strdup(buf);
+    }
+    ts->cpu = -1;
+    return st->last_stream = i;
+}
+
+static void emit(sink_state *st, const char *name, int64_t cpu, int64_t ns)
+{
+    ts_ctf_trace *t = st->t;
+    if (t->n == st->cap) {
         st->cap = st->cap ? 2 * st->cap : 4096;
-        st->names = ts_realloc(st->names, st->cap * sizeof *st->names);
+        t->names = ts_realloc(t->names, st->cap * sizeof *t->names);
+        t->time_ns = ts_realloc(t->time_ns, st->cap * sizeof *t->time_ns);
+        t->cpu = ts_realloc(t->cpu, st->cap * sizeof *t->cpu);
     }
-    st->names[st->n++] = ts_strdup(sc);
+    t->names[t->n] = ts_strdup(name);
+    t->time_ns[t->n] = ns;
+    t->cpu[t->n] = (int32_t)cpu;
+    t->n++;
+}
+
+static void on_event(sink_state *st, const bt_message *m)
+{
+    const bt_event *ev = bt_message_event_borrow_event_const(m);
+    const char *name = bt_event_class_get_name(bt_event_borrow_class_const(ev));
+    const bt_stream *s = bt_event_borrow_stream_const(ev);
+    ts_ctf_stream *ts = &st->t->streams[stream_index(st, s)];
+    ts->events++;
+    if (!name) return;
+    int64_t cpu = -1, ns = 0;
+    const bt_packet *pkt = bt_event_borrow_packet_const(ev);
+    if (pkt) field_int(member(bt_packet_borrow_context_field_const(pkt), "cpu_id"), &cpu);
+    if (cpu < 0) cpu = ts->cpu;
+    else ts->cpu = cpu;
+    const bt_stream_class *sc = bt_stream_borrow_class_const(s);
+    if (bt_stream_class_borrow_default_clock_class_const(sc)) {
+        const bt_clock_snapshot *cs = bt_message_event_borrow_default_clock_snapshot_const(m);
+        if (bt_clock_snapshot_get_ns_from_origin(cs, &ns) != BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
+            ns = 0;
+    }
+    cpu_state *c = cpu_of(st, cpu);
+    const ts_ctf_opts *o = st->o;
+    int keep_cpu = o->cpu < 0 || cpu == o->cpu;
+
+    if (!strcmp(name, "sched_switch")) {
+        const bt_field *pl = bt_event_borrow_payload_field_const(ev);
+        const bt_field *nc = member(pl, "next_comm");
+        int64_t prev = -1, next = -1;
+        field_int(member(pl, "prev_tid"), &prev);
+        field_int(member(pl, "next_tid"), &next);
+        if (c) {
+            /* the thread that ran before the CPU's first switch: its pending call is known now */
+            if (c->tid < 0 && prev >= 0 && c->call) pend_set(&st->pend, prev, c->call);
+            c->call = NULL;
+            c->tid = next;
+            if (nc && bt_field_get_class_type(nc) == BT_FIELD_CLASS_TYPE_STRING)
+                snprintf(c->comm, sizeof c->comm, "%s", bt_field_string_get_value(nc));
+        }
+        if (o->events == TS_CTF_ALL && keep_cpu && (!o->comm || (c && !strcmp(c->comm, o->comm))))
+            emit(st, name, cpu, ns);
+        return;
+    }
+    const char *sc_name = entry_name(name), *out = NULL;
+    if (sc_name) {
+        if (c && c->tid >= 0) pend_set(&st->pend, c->tid, sc_name);
+        else if (c) c->call = sc_name;
+        out = sc_name;
+    } else if ((sc_name = exit_name(name))) {
+        const char *pending = NULL;
+        if (c && c->tid >= 0) pending = pend_take(&st->pend, c->tid);
+        else if (c) pending = c->call, c->call = NULL;
+        if (!*sc_name) {
+            sc_name = pending;
+            if (!sc_name && keep_cpu) st->t->unpaired_exits++;
+        }
+        if (o->events == TS_CTF_ALL) out = sc_name ? sc_name : name;
+        else if (o->exits) out = sc_name;
+    } else if (o->events == TS_CTF_ALL) {
+        out = name;
+    }
+    if (!out || !keep_cpu) return;
+    if (o->comm && (!c || strcmp(c->comm, o->comm))) return;
+    emit(st, out, cpu, ns);
+}
+
+static void on_discarded(sink_state *st, const bt_message *m)
+{
+    uint64_t count = 0;
+    if (bt_message_discarded_events_get_count(m, &count) != BT_PROPERTY_AVAILABILITY_AVAILABLE) count = 0;
+    const bt_stream *s = bt_message_discarded_events_borrow_stream_const(m);
+    ts_ctf_stream *ts = &st->t->streams[stream_index(st, s)];
+    ts_ctf_discard d = {count, 0, 0, 0};
+    const bt_stream_class *sc = bt_stream_borrow_class_const(s);
+    if (bt_stream_class_discarded_events_have_default_clock_snapshots(sc)) {
+        const bt_clock_snapshot *b = bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(m);
+        const bt_clock_snapshot *e = bt_message_discarded_events_borrow_end_default_clock_snapshot_const(m);
+        d.has_times = bt_clock_snapshot_get_ns_from_origin(b, &d.begin_ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK &&
+                      bt_clock_snapshot_get_ns_from_origin(e, &d.end_ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK;
+    }
+    ts->discards = ts_realloc(ts->discards, (ts->n_discards + 1) * sizeof *ts->discards);
+    ts->discards[ts->n_discards++] = d;
+    ts->discarded += count;
+    st->t->lost += count;
 }
 
 static bt_graph_simple_sink_component_consume_func_status consume(bt_message_iterator *it, void *data)
@@ -125,36 +323,254 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
     for (uint64_t i = 0; i < count; i++) {
         const bt_message *m = msgs[i];
         bt_message_type t = bt_message_get_type(m);
-        if (t == BT_MESSAGE_TYPE_EVENT) {
-            on_event(st, bt_message_event_borrow_event_const(m));
-        } else if (t == BT_MESSAGE_TYPE_DISCARDED_EVENTS) {
-            uint64_t c;
-            if (bt_message_discarded_events_get_count(m, &c) == BT_PROPERTY_AVAILABILITY_AVAILABLE)
-                st->lost += c;
-        }
+        if (t == BT_MESSAGE_TYPE_EVENT) on_event(st, m);
+        else if (t == BT_MESSAGE_TYPE_DISCARDED_EVENTS) on_discarded(st, m);
+        else if (t == BT_MESSAGE_TYPE_STREAM_BEGINNING)
+            stream_index(st, bt_message_stream_beginning_borrow_stream_const(m));
         bt_message_put_ref(m);
     }
     return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
 }
 
-/* records babeltrace's own error message (its most recent cause) after what */
+/* records babeltrace's own error message (its most recent cause) after what, and the cause
+ * that names a stream file when another one does */
 static int bt_fail(const char *dir, const char *what)
 {
     const bt_error *err = bt_current_thread_take_error();
-    const char *why = NULL;
-    if (err && bt_error_get_cause_count(err) > 0)
-        why = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, 0));
-    ts_fail("%s: %s%s%s", dir, what, why ? ": " : "", why ? why : "");
+    const char *why = NULL, *file = NULL;
+    uint64_t nc = err ? bt_error_get_cause_count(err) : 0;
+    if (nc > 0) why = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, 0));
+    for (uint64_t i = 1; i < nc && why && !strstr(why, "stream file") && !file; i++) {
+        const char *m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, i));
+        if (m && strstr(m, "stream file")) file = m;
+    }
+    ts_fail("%s: %s%s%s%s%s%s", dir, what, why ? ": " : "", why ? why : "", file ? " (" : "",
+            file ? file : "", file ? ": cut short or corrupt?)" : "");
     if (err) bt_error_release(err);
     return -1;
 }
 
-int ts_ctf_read(const char *dir, const char *comm, int exits, char ***names_out, size_t *n_out,
-                uint64_t *lost)
+/* ---- LTTng index check ---- */
+static uint64_t be64(const unsigned char *p)
 {
-    *names_out = NULL;
-    *n_out = 0;
-    if (lost) *lost = 0;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | p[i];
+    return v;
+}
+
+/* bytes of complete packets at the start of a stream file of `size` bytes per its LTTng
+ * index (-1: no usable index); total: bytes the index lists; packets: count, and how many
+ * do not fit */
+static int index_extent(const char *idx, uint64_t size, uint64_t *complete, uint64_t *total,
+                        uint64_t *packets, uint64_t *missing)
+{
+    FILE *f = fopen(idx, "rb");
+    if (!f) return -1;
+    unsigned char h[16];
+    int rc = -1;
+    if (fread(h, 1, 16, f) == 16 && be64(h) >> 32 == 0xC1F1DCC1u) {
+        uint32_t len = (uint32_t)be64(h + 8);
+        if (len >= 16 && len <= 4096) {
+            unsigned char *e = ts_malloc(len);
+            *complete = 0;
+            *total = 0;
+            *packets = *missing = 0;
+            int contiguous = 1;
+            while (fread(e, 1, len, f) == len) {
+                uint64_t off = be64(e), bytes = be64(e + 8) / 8, end = off + bytes;
+                if (end < off) break;
+                (*packets)++;
+                if (end > *total) *total = end;
+                if (end <= size && contiguous && off == *complete) *complete = end;
+                else contiguous = 0;
+                *missing += end > size;
+            }
+            free(e);
+            rc = *packets > 0 ? 0 : -1;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+/* stream files shorter than their index says; *partial: one ends inside a packet */
+static void check_index(const char *dir, ts_ctf_trace *t, int *partial)
+{
+    *partial = 0;
+    char *idir = ts_path_join(dir, "index");
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (de->d_name[0] == '.' || !strcmp(de->d_name, "metadata")) continue;
+        char *p = ts_path_join(dir, de->d_name);
+        struct stat sb;
+        if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            char name[512];
+            snprintf(name, sizeof name, "%s.idx", de->d_name);
+            char *ip = ts_path_join(idir, name);
+            uint64_t complete, total, packets, missing;
+            if (index_extent(ip, (uint64_t)sb.st_size, &complete, &total, &packets, &missing) == 0 &&
+                total > (uint64_t)sb.st_size) {
+                t->truncated = ts_realloc(t->truncated, (t->n_truncated + 1) * sizeof *t->truncated);
+                ts_ctf_truncation *tr = &t->truncated[t->n_truncated++];
+                tr->file = ts_strdup(de->d_name);
+                tr->size = (uint64_t)sb.st_size;
+                tr->indexed = total;
+                tr->packets = packets;
+                tr->packets_missing = missing;
+                if (complete != (uint64_t)sb.st_size) *partial = 1;
+            }
+            free(ip);
+        }
+        free(p);
+    }
+    if (d) closedir(d);
+    free(idir);
+}
+
+/* a temporary trace directory: links to the metadata and the whole stream files, and copies
+ * of the complete packets of the truncated ones (no index: babeltrace2 scans the packets) */
+static char *salvage_dir(const char *dir, const ts_ctf_trace *t)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *tpl = ts_path_join(tmp && *tmp ? tmp : "/tmp", "tracesynth-ctf-XXXXXX");
+    if (!mkdtemp(tpl)) {
+        ts_fail("%s: cannot create a temporary directory to read the truncated streams: %s", tpl, strerror(errno));
+        free(tpl);
+        return NULL;
+    }
+    char *abs = realpath(dir, NULL);
+    char *idir = ts_path_join(dir, "index");
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int rc = abs && d ? 0 : -1;
+    while (rc == 0 && (de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        char *src = ts_path_join(abs, de->d_name), *dst = ts_path_join(tpl, de->d_name);
+        struct stat sb;
+        if (stat(src, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            const ts_ctf_truncation *tr = NULL;
+            for (size_t i = 0; i < t->n_truncated; i++)
+                if (!strcmp(t->truncated[i].file, de->d_name)) tr = &t->truncated[i];
+            if (!tr) {
+                rc = symlink(src, dst);
+            } else {
+                char name[512];
+                snprintf(name, sizeof name, "%s.idx", de->d_name);
+                char *ip = ts_path_join(idir, name);
+                uint64_t complete = 0, total, packets, missing;
+                index_extent(ip, (uint64_t)sb.st_size, &complete, &total, &packets, &missing);
+                free(ip);
+                FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+                char buf[65536];
+                for (uint64_t left = complete; in && out && left > 0;) {
+                    size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
+                    size_t got = fread(buf, 1, want, in);
+                    if (got == 0 || fwrite(buf, 1, got, out) != got) break;
+                    left -= got;
+                }
+                if (!in || !out || ferror(in) || ferror(out)) rc = -1;
+                if (in) fclose(in);
+                if (out && fclose(out)) rc = -1;
+            }
+        }
+        free(src);
+        free(dst);
+    }
+    if (d) closedir(d);
+    free(abs);
+    free(idir);
+    if (rc) {
+        ts_fail("%s: cannot prepare the complete packets of the truncated streams in %s", dir, tpl);
+        free(tpl);
+        return NULL;
+    }
+    return tpl;
+}
+
+static void remove_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        char *p = ts_path_join(path, de->d_name);
+        unlink(p);
+        free(p);
+    }
+    if (d) closedir(d);
+    rmdir(path);
+}
+
+void ts_ctf_trace_free(ts_ctf_trace *t)
+{
+    for (size_t i = 0; i < t->n; i++) free(t->names[i]);
+    free(t->names);
+    free(t->time_ns);
+    free(t->cpu);
+    for (size_t i = 0; i < t->n_streams; i++) {
+        free(t->streams[i].name);
+        free(t->streams[i].discards);
+    }
+    free(t->streams);
+    for (size_t i = 0; i < t->n_truncated; i++) free(t->truncated[i].file);
+    free(t->truncated);
+    memset(t, 0, sizeof *t);
+}
+
+static int run_graph(const char *dir, const char *given, sink_state *st)
+{
+    const bt_plugin *ctf = NULL, *utils = NULL;
+    if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &ctf) != BT_PLUGIN_FIND_STATUS_OK ||
+        bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &utils) != BT_PLUGIN_FIND_STATUS_OK) {
+        bt_plugin_put_ref(ctf);
+        return bt_fail(given, "babeltrace2's 'ctf' and 'utils' plugins are not installed");
+    }
+    const bt_component_class_source *fs = bt_plugin_borrow_source_component_class_by_name_const(ctf, "fs");
+    const bt_component_class_filter *mux = bt_plugin_borrow_filter_component_class_by_name_const(utils, "muxer");
+    int rc = 0;
+    bt_graph *g = bt_graph_create(0);
+    bt_value *params = bt_value_map_create();
+    bt_value *inputs = NULL;
+    const bt_component_source *src = NULL;
+    const bt_component_filter *flt = NULL;
+    const bt_component_sink *snk = NULL;
+    if (!g || !params || !fs || !mux) rc = bt_fail(given, "cannot set up the trace reader");
+    if (rc == 0 && (bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) ||
+                    bt_value_array_append_string_element(inputs, dir)))
+        rc = bt_fail(given, "cannot set up the trace reader");
+    if (rc == 0 && bt_graph_add_source_component(g, fs, "src", params, BT_LOGGING_LEVEL_NONE, &src))
+        rc = bt_fail(given, "cannot open the CTF trace");
+    if (rc == 0 && bt_graph_add_filter_component(g, mux, "mux", NULL, BT_LOGGING_LEVEL_NONE, &flt))
+        rc = bt_fail(given, "cannot set up the trace reader");
+    if (rc == 0 && bt_graph_add_simple_sink_component(g, "sink", NULL, consume, NULL, st, &snk))
+        rc = bt_fail(given, "cannot set up the trace reader");
+    /* one muxer input per stream: the muxer adds a free input port after each connection */
+    uint64_t nout = rc == 0 ? bt_component_source_get_output_port_count(src) : 0;
+    for (uint64_t i = 0; i < nout && rc == 0; i++)
+        if (bt_graph_connect_ports(g, bt_component_source_borrow_output_port_by_index_const(src, i),
+                                   bt_component_filter_borrow_input_port_by_index_const(flt, i), NULL))
+            rc = bt_fail(given, "cannot connect the trace streams");
+    if (rc == 0 && bt_graph_connect_ports(g, bt_component_filter_borrow_output_port_by_index_const(flt, 0),
+                                          bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL))
+        rc = bt_fail(given, "cannot connect the trace streams");
+    if (rc == 0) {
+        bt_graph_run_status s;
+        do s = bt_graph_run(g); while (s == BT_GRAPH_RUN_STATUS_AGAIN);
+        if (s != BT_GRAPH_RUN_STATUS_OK) rc = bt_fail(given, "cannot read the trace");
+    }
+    bt_graph_put_ref(g);
+    bt_value_put_ref(params);
+    bt_plugin_put_ref(ctf);
+    bt_plugin_put_ref(utils);
+    return rc;
+}
+
+int ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
+{
+    memset(out, 0, sizeof *out);
+    ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1};
+    const ts_ctf_opts *o = opts ? opts : &defaults;
     /* a CTF trace directory, or an LTTng session directory holding kernel/ */
     char *meta = ts_path_join(dir, "metadata"), *kdir = ts_path_join(dir, "kernel");
     char *kmeta = ts_path_join(kdir, "metadata");
@@ -171,69 +587,55 @@ int ts_ctf_read(const char *dir, const char *comm, int exits, char ***names_out,
         return ts_fail("%s: not a CTF trace directory (no 'metadata' file, nor kernel/metadata)", given);
     }
 
-    const bt_plugin *ctf = NULL, *utils = NULL;
-    if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &ctf) != BT_PLUGIN_FIND_STATUS_OK ||
-        bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &utils) != BT_PLUGIN_FIND_STATUS_OK) {
-        bt_plugin_put_ref(ctf);
-        bt_fail(given, "babeltrace2's 'ctf' and 'utils' plugins are not installed");
-        free(kdir);
-        return -1;
-    }
-    const bt_component_class_source *fs = bt_plugin_borrow_source_component_class_by_name_const(ctf, "fs");
-    const bt_component_class_filter *mux = bt_plugin_borrow_filter_component_class_by_name_const(utils, "muxer");
+    int partial = 0;
+    check_index(dir, out, &partial);
+    char *tmp = partial ? salvage_dir(dir, out) : NULL;
+    int rc = partial && !tmp ? -1 : 0;
 
     sink_state st;
     memset(&st, 0, sizeof st);
-    st.comm = comm;
-    st.exits = exits;
-    int rc = 0;
-    bt_graph *g = bt_graph_create(0);
-    bt_value *params = bt_value_map_create();
-    bt_value *inputs = NULL;
-    const bt_component_source *src = NULL;
-    const bt_component_filter *flt = NULL;
-    const bt_component_sink *snk = NULL;
-    if (!g || !params || !fs || !mux) rc = bt_fail(dir, "cannot set up the trace reader");
-    if (rc == 0 && (bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) ||
-                    bt_value_array_append_string_element(inputs, dir)))
-        rc = bt_fail(dir, "cannot set up the trace reader");
-    if (rc == 0 && bt_graph_add_source_component(g, fs, "src", params, BT_LOGGING_LEVEL_NONE, &src))
-        rc = bt_fail(dir, "cannot open the CTF trace");
-    if (rc == 0 && bt_graph_add_filter_component(g, mux, "mux", NULL, BT_LOGGING_LEVEL_NONE, &flt))
-        rc = bt_fail(dir, "cannot set up the trace reader");
-    if (rc == 0 && bt_graph_add_simple_sink_component(g, "sink", NULL, consume, NULL, &st, &snk))
-        rc = bt_fail(dir, "cannot set up the trace reader");
-    /* one muxer input per stream: the muxer adds a free input port after each connection */
-    uint64_t nout = rc == 0 ? bt_component_source_get_output_port_count(src) : 0;
-    for (uint64_t i = 0; i < nout && rc == 0; i++)
-        if (bt_graph_connect_ports(g, bt_component_source_borrow_output_port_by_index_const(src, i),
-                                   bt_component_filter_borrow_input_port_by_index_const(flt, i), NULL))
-            rc = bt_fail(dir, "cannot connect the trace streams");
-    if (rc == 0 && bt_graph_connect_ports(g, bt_component_filter_borrow_output_port_by_index_const(flt, 0),
-                                          bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL))
-        rc = bt_fail(dir, "cannot connect the trace streams");
-    if (rc == 0) {
-        bt_graph_run_status s;
-        do s = bt_graph_run(g); while (s == BT_GRAPH_RUN_STATUS_AGAIN);
-        if (s != BT_GRAPH_RUN_STATUS_OK) rc = bt_fail(dir, "cannot read the trace");
+    st.o = o;
+    st.t = out;
+    if (rc == 0) rc = run_graph(tmp ? tmp : dir, given, &st);
+    if (tmp) {
+        remove_dir(tmp);
+        free(tmp);
     }
-    bt_graph_put_ref(g);
-    bt_value_put_ref(params);
-    bt_plugin_put_ref(ctf);
-    bt_plugin_put_ref(utils);
-    free(st.cur_comm);
-    free(st.cur_call);
+    free(st.cpus);
+    free(st.pend.tid);
+    free(st.pend.call);
+    free(st.bt_streams);
     free(kdir);
-    if (rc == 0 && st.n == 0)
-        rc = ts_fail("%s: no system call entry events%s%s", given, comm ? " of threads named " : "",
-                     comm ? comm : "");
+    if (rc == 0 && o->cpu >= 0 && o->cpu >= out->n_cpus)
+        rc = ts_fail("%s: no CPU %lld in the trace (its streams are of CPUs 0..%lld)", given,
+                     (long long)o->cpu, (long long)out->n_cpus - 1);
+    if (rc == 0 && out->n == 0) {
+        char cpu[48] = "";
+        if (o->cpu >= 0) snprintf(cpu, sizeof cpu, " on CPU %lld", (long long)o->cpu);
+        rc = ts_fail("%s: no %sevents%s%s%s", given, o->events == TS_CTF_ALL ? "" : "system call entry ",
+                     cpu, o->comm ? " of threads named " : "", o->comm ? o->comm : "");
+    }
     if (rc) {
-        for (size_t i = 0; i < st.n; i++) free(st.names[i]);
-        free(st.names);
+        ts_ctf_trace_free(out);
         return -1;
     }
-    *names_out = st.names;
-    *n_out = st.n;
-    if (lost) *lost = st.lost;
+    return 0;
+}
+
+int ts_ctf_read(const char *dir, const char *comm, int exits, char ***names_out, size_t *n_out,
+                uint64_t *lost)
+{
+    ts_ctf_opts o = {comm, exits, TS_CTF_SYSCALLS, -1};
+    ts_ctf_trace t;
+    *names_out = NULL;
+    *n_out = 0;
+    if (lost) *lost = 0;
+    if (ts_ctf_load(dir, &o, &t)) return -1;
+    *names_out = t.names;
+    *n_out = t.n;
+    if (lost) *lost = t.lost;
+    t.names = NULL;
+    t.n = 0;
+    ts_ctf_trace_free(&t);
     return 0;
 }

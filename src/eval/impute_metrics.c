@@ -1,7 +1,9 @@
 /* Imputation metrics (design/PROTOCOLS.md §2): over the hidden positions of each window
  * (mask == 0), accuracy, perfect rate, token ROUGE-L and, for named events, the accuracy of
  * the kernel subsystem. Each is a per-window score averaged over the windows that have at
- * least one hidden position, ×100. */
+ * least one hidden position, ×100. Type accuracy counts only the hidden events whose true
+ * name is a system call of the architecture (the others are counted apart, not guessed),
+ * beside the floor a constant guess of the most common subsystem would score. */
 #include "tracesynth.h"
 
 #include <stdlib.h>
@@ -39,6 +41,26 @@ static int check_ids(const ts_windows *w, const char *what, int32_t n_names)
 int ts_eval_impute(const ts_windows *orig, const uint8_t *mask, const ts_windows *imputed,
                    const ts_vocab *vocab, ts_impute_metrics *out)
 {
+    ts_arch arch = TS_ARCH_UNKNOWN;
+    if (vocab && vocab->n > 0 && vocab->names)
+        arch = ts_arch_guess((const char *const *)vocab->names, (size_t)vocab->n);
+    if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
+    return ts_eval_impute_arch(orig, mask, imputed, vocab, arch, out);
+}
+
+static const char *const subsystems[] = {"fs", "mm", "kernel", "arch", "net", "ipc", "security", "other"};
+enum { NSUB = sizeof subsystems / sizeof *subsystems };
+
+/* index of a subsystem name in subsystems[], -1 for "unknown" */
+static int sub_index(const char *s)
+{
+    for (int i = 0; i < NSUB; i++) if (!strcmp(s, subsystems[i])) return i;
+    return -1;
+}
+
+int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_windows *imputed,
+                        const ts_vocab *vocab, ts_arch arch, ts_impute_metrics *out)
+{
     memset(out, 0, sizeof *out);
     if (orig->n != imputed->n || orig->len != imputed->len)
         return ts_fail("imputed windows are %zu x %zu but the original windows are %zu x %zu",
@@ -48,11 +70,11 @@ int ts_eval_impute(const ts_windows *orig, const uint8_t *mask, const ts_windows
     int32_t nv = named ? vocab->n : 0;
     if (check_ids(orig, "original", nv) || check_ids(imputed, "imputed", nv)) return -1;
 
-    /* subsystem per ID, looked up once: pointers into the static table compare by identity */
-    const char **sub = NULL;
+    /* subsystem index per ID (-1: not a call of arch), looked up once */
+    int *sub = NULL;
     if (named) {
         sub = ts_malloc((size_t)nv * sizeof *sub);
-        for (int32_t i = 0; i < nv; i++) sub[i] = ts_syscall_subsystem(vocab->names[i]);
+        for (int32_t i = 0; i < nv; i++) sub[i] = sub_index(ts_syscall_subsystem_arch(vocab->names[i], arch));
     }
 
     size_t L = orig->len;
@@ -60,17 +82,26 @@ int ts_eval_impute(const ts_windows *orig, const uint8_t *mask, const ts_windows
     int32_t *pred = ts_malloc((L + 1) * sizeof *pred);
     int *row = ts_malloc((L + 1) * sizeof *row);
     double acc = 0, perfect = 0, rouge = 0, type = 0;
-    size_t windows = 0, hidden = 0;
+    size_t windows = 0, hidden = 0, type_windows = 0, scored = 0, unknown = 0;
+    size_t sub_count[NSUB] = {0};
     for (size_t w = 0; w < orig->n; w++) {
         const int32_t *o = orig->data + w * L, *p = imputed->data + w * L;
         const uint8_t *m = mask + w * L;
-        int k = 0, right = 0, type_right = 0;
+        int k = 0, right = 0, type_right = 0, type_k = 0;
         for (size_t t = 0; t < L; t++) {
             if (m[t]) continue;
             truth[k] = o[t];
             pred[k] = p[t];
             right += o[t] == p[t];
-            if (named) type_right += sub[o[t]] == sub[p[t]] || strcmp(sub[o[t]], sub[p[t]]) == 0;
+            if (named) {
+                if (sub[o[t]] < 0) {
+                    unknown++;
+                } else {
+                    type_k++;
+                    type_right += sub[o[t]] == sub[p[t]];
+                    sub_count[sub[o[t]]]++;
+                }
+            }
             k++;
         }
         if (k == 0) continue;
@@ -79,7 +110,28 @@ int ts_eval_impute(const ts_windows *orig, const uint8_t *mask, const ts_windows
         acc += (double)right / k;
         perfect += right == k;
         rouge += (double)lcs_len(truth, pred, k, row) / k;
-        type += (double)type_right / k;
+        if (type_k > 0) {
+            type_windows++;
+            scored += (size_t)type_k;
+            type += (double)type_right / type_k;
+        }
+    }
+    /* the floor: always guess the most common subsystem of the scored hidden events */
+    int major = 0;
+    for (int i = 1; i < NSUB; i++) if (sub_count[i] > sub_count[major]) major = i;
+    double floor_sum = 0;
+    if (named && scored > 0) {
+        for (size_t w = 0; w < orig->n; w++) {
+            const int32_t *o = orig->data + w * L;
+            const uint8_t *m = mask + w * L;
+            int type_k = 0, hit = 0;
+            for (size_t t = 0; t < L; t++) {
+                if (m[t] || sub[o[t]] < 0) continue;
+                type_k++;
+                hit += sub[o[t]] == major;
+            }
+            if (type_k > 0) floor_sum += (double)hit / type_k;
+        }
     }
     free(truth);
     free(pred);
@@ -92,7 +144,12 @@ int ts_eval_impute(const ts_windows *orig, const uint8_t *mask, const ts_windows
     out->accuracy = 100.0 * acc / windows;
     out->perfect = 100.0 * perfect / windows;
     out->rouge_l = 100.0 * rouge / windows;
-    out->has_type = named;
-    out->type_accuracy = named ? 100.0 * type / windows : 0.0;
+    out->has_type = named && scored > 0;
+    out->type_accuracy = out->has_type ? 100.0 * type / type_windows : 0.0;
+    out->arch = arch;
+    out->type_scored = scored;
+    out->type_unknown = unknown;
+    out->type_floor = out->has_type ? 100.0 * floor_sum / type_windows : 0.0;
+    out->type_majority = out->has_type ? subsystems[major] : NULL;
     return 0;
 }
