@@ -59,6 +59,10 @@ typedef struct {
                    const ts_run_opts *o, int32_t *out);
     int  (*generate)(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out);
     void (*free)(ts_model *m);
+    /* the model's own options (NULL-terminated; NULL: none), checked by ts_model_train
+     * (train_keys) and by ts_model_impute / ts_model_generate (run_keys) */
+    const char *const *train_keys;
+    const char *const *run_keys;
 } ts_model_ops;
 
 /* every model struct begins with this. ts_model_train / ts_model_load fill ops,

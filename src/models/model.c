@@ -112,6 +112,13 @@ static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_vocab *vocab
     return 0;
 }
 
+/* the model's options: only the keys it declares */
+static int check_keys(const ts_kv *kv, const ts_model_ops *ops, const char *const *keys)
+{
+    static const char *const none[] = {NULL};
+    return ts_kv_check(kv, ops->name, keys ? keys : none);
+}
+
 int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
 {
     *out = NULL;
@@ -119,6 +126,7 @@ int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
     if (!ops) return -1;
     if (!o->split) return ts_fail("%s: no training data", name);
     if (o->n_ids <= 0) return ts_fail("%s: no valid event IDs in the training data", name);
+    if (check_keys(&o->kv, ops, ops->train_keys)) return -1;
     ts_model *m = NULL;
     if (ops->train(&m, o) != 0) return -1;
     if (fill_base(m, ops, o->vocab, o->n_ids) != 0) {
@@ -292,6 +300,7 @@ int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const
     memset(out, 0, sizeof *out);
     size_t n = x->n, L = x->len;
     if (n == 0 || L == 0) return ts_fail("%s: no windows to impute", m->ops->name);
+    if (check_keys(o ? &o->kv : NULL, m->ops, m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, got windows of %zu "
                        "(train it with --length %zu)", m->ops->name, m->len, L, L);
@@ -323,6 +332,7 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
     memset(out, 0, sizeof *out);
     if (n == 0 || L == 0) return ts_fail("%s: nothing to generate (%zu windows of %zu events)",
                                          m->ops->name, n, L);
+    if (check_keys(o ? &o->kv : NULL, m->ops, m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, cannot generate %zu",
                        m->ops->name, m->len, L);

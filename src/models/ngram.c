@@ -169,7 +169,6 @@ static int parse_fallback(const char *v, int *kgram)
 static int ngram_train(ts_model **out, const ts_train_opts *o)
 {
     double t0 = ts_now();
-    if (ts_kv_check(&o->kv, "ngram", ngram_keys) != 0) return -1;
     long order;
     if (ts_kv_long(&o->kv, "order", 12, &order) != 0) return -1;
     if (order < 1 || order > MAX_ORDER)
@@ -386,8 +385,6 @@ static int team_size(size_t n)
 static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                         const ts_run_opts *o, int32_t *out)
 {
-    static const char *const none[] = {NULL};
-    if (ts_kv_check(&o->kv, "ngram", none) != 0) return -1;
     const ngram *g = (const ngram *)m;
     memcpy(out, x, n * L * sizeof *out);
 #pragma omp parallel num_threads(team_size(n))
@@ -422,8 +419,6 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
 
 static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
 {
-    static const char *const none[] = {NULL};
-    if (ts_kv_check(&o->kv, "ngram", none) != 0) return -1;
     const ngram *g = (const ngram *)m;
     const size_t N = g->N;
 #pragma omp parallel num_threads(team_size(n))
@@ -475,4 +470,5 @@ const ts_model_ops ts_model_ngram = {
     .impute = ngram_impute,
     .generate = ngram_generate,
     .free = ngram_free,
+    .train_keys = ngram_keys,
 };
