@@ -44,40 +44,33 @@ typedef struct {
 
 /* ---- parse ---- */
 
-static int parse_longs(const char *v, void *dst)
+/* "a,b,c": each item through one(item, dst, its index); at most MAXN */
+static int each_item(const char *v, void *dst, int *n, int (*one)(const char *t, void *dst, int i))
 {
-    long_list *l = dst;
-    l->n = 0;
+    *n = 0;
     char *dup = ts_strdup(v), *save = NULL;
     int rc = 0;
-    for (char *t = strtok_r(dup, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save)) {
-        char *end;
-        errno = 0;
-        long x = strtol(t, &end, 10);
-        if (l->n == MAXN) rc = ts_fail("at most %d values", MAXN);
-        else if (errno || end == t || *end || x < 1 || x > 1 << 24)
-            rc = ts_fail("'%s' is not an integer in [1, %d]", t, 1 << 24);
-        else l->v[l->n++] = x;
-    }
+    for (char *t = strtok_r(dup, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save))
+        rc = *n == MAXN ? ts_fail("at most %d values", MAXN) : one(t, dst, (*n)++);
     free(dup);
-    if (!rc && l->n == 0) rc = ts_fail("empty list");
+    if (!rc && *n == 0) rc = ts_fail("empty list");
     return rc;
 }
 
-static int parse_positions(const char *v, void *dst)
+static int one_long(const char *t, void *dst, int i)
 {
-    pos_list *l = dst;
-    l->n = 0;
-    char *dup = ts_strdup(v), *save = NULL;
-    int rc = 0;
-    for (char *t = strtok_r(dup, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save)) {
-        if (l->n == MAXN) rc = ts_fail("too many");
-        else rc = ts_mask_parse(t, &l->v[l->n++]);
-    }
-    free(dup);
-    if (!rc && l->n == 0) rc = ts_fail("empty list");
-    return rc;
+    char *end;
+    errno = 0;
+    long x = strtol(t, &end, 10);
+    if (errno || end == t || *end || x < 1 || x > 1 << 24)
+        return ts_fail("'%s' is not an integer in [1, %d]", t, 1 << 24);
+    ((long_list *)dst)->v[i] = x;
+    return 0;
 }
+
+static int one_position(const char *t, void *dst, int i) { return ts_mask_parse(t, &((pos_list *)dst)->v[i]); }
+static int parse_longs(const char *v, void *dst) { return each_item(v, dst, &((long_list *)dst)->n, one_long); }
+static int parse_positions(const char *v, void *dst) { return each_item(v, dst, &((pos_list *)dst)->n, one_position); }
 
 /* 0: parsed; 1: help printed; 2: usage error printed */
 static int parse(int argc, char **argv, bench_args *a)

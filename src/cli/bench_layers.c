@@ -355,7 +355,7 @@ int bench_layers(int argc, char **argv)
 {
     long threads = 0, batch = 0, channels = 0, length = 200;
     const ts_option opts[] = {
-        TS_OPT_LONG_(0, "threads", &threads, "N", 0, 1024, "threads for OpenMP and OpenBLAS (default: all cores)"),
+        CLI_THREADS_OPTION(&threads),
         TS_OPT_LONG_(0, "batch", &batch, "B", 1, 4096, "batch size (default: 16 and 32)"),
         TS_OPT_LONG_(0, "channels", &channels, "C", 1, 4096, "residual channels (default: 64, 128 and 256)"),
         TS_OPT_LONG_(0, "length", &length, "L", 1, 100000, "sequence length (default: 200)"),
@@ -373,10 +373,8 @@ int bench_layers(int argc, char **argv)
         "--channels, a multiple of 8) and L = --length.\n",
         opts, 0, 0, NULL, 0, NULL,
     };
-    ts_opt_result args;
-    int rc = ts_opt_parse(&spec, argc, argv, &args);
-    ts_opt_free(&args);
-    if (rc) return rc == 1 ? 0 : rc;
+    int rc = cli_parse_options(&spec, argc, argv);
+    if (rc >= 0) return rc;
     ts_set_threads((int)threads);
     double peak = 0, ours = 0;
     sgemm_peak(&peak, &ours);

@@ -131,7 +131,7 @@ int bench_model(int argc, char **argv)
         TS_OPT_LONG_(0, "length", &L, "L", 2, 1000000, "window length (200)"),
         TS_OPT_LONG_(0, "state", &N, "N", 2, 1024, "S4 state size (64)"),
         TS_OPT_LONG_(0, "runs", &runs, "R", 1, 1000, "timed runs after a warm-up; the median is reported (default 5)"),
-        TS_OPT_LONG_(0, "threads", &threads, "N", 0, 4096, "threads for OpenMP and OpenBLAS (default: all cores)"),
+        CLI_THREADS_OPTION(&threads),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
@@ -143,10 +143,8 @@ int bench_model(int argc, char **argv)
         "4 x 64 (batch 16) and 4 x 128 (batch 32) at L = 200.\n",
         opts, 0, 0, NULL, 0, NULL,
     };
-    ts_opt_result args;
-    int rc = ts_opt_parse(&spec, argc, argv, &args);
-    ts_opt_free(&args);
-    if (rc) return rc == 1 ? 0 : rc;
+    int rc = cli_parse_options(&spec, argc, argv);
+    if (rc >= 0) return rc;
     if (N % 2) return cli_usage_error(C_, "--state must be even");
     ts_set_threads((int)threads);
     printf("SSSD-S4, T = 200, L = %ld, S4 state %ld, %d threads; median of %ld runs "

@@ -41,8 +41,14 @@ typedef struct {
 #define CLI_RUN_SEED(r) \
     TS_OPT_LONG_(0, "seed", &(r)->seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0): the same seed, the same result")
 #define CLI_RUN_THREADS(r) \
-    TS_OPT_LONG_(0, "threads", &(r)->threads, "N", 0, 4096, "threads (default: all cores)"), \
+    CLI_THREADS_OPTION(&(r)->threads), \
     TS_OPT_FLAG_(0, "no-progress", &(r)->no_progress, "no progress bar")
+/* --threads N into a long */
+#define CLI_THREADS_OPTION(p) \
+    TS_OPT_LONG_(0, "threads", p, "N", 0, 4096, "threads for OpenMP and OpenBLAS (default: all cores)")
+/* ts_opt_parse for a command that takes no arguments besides its options: -1 to go
+ * on, else the exit status (0 after --help, 2 after a usage error) */
+int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv);
 /* sets the thread count and fills ro (the model's own options from args) */
 void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro);
 /* option callbacks (TS_OPT_CB_) for the library's names: a ts_split_kind, a

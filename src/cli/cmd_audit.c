@@ -35,10 +35,8 @@ int cmd_audit(int argc, char **argv)
         "train/test pair, or a memorization check for synthetic windows).\n",
         opts, 0, 0, NULL, 0, NULL,
     };
-    ts_opt_result args;
-    int prc = ts_opt_parse(&spec, argc, argv, &args);
-    ts_opt_free(&args);
-    if (prc) return prc == 1 ? 0 : prc;
+    int prc = cli_parse_options(&spec, argc, argv);
+    if (prc >= 0) return prc;
     ts_windows train, test;
     const char *train_what, *test_what;
     if (load_rows(train_p, 1, &train, &train_what) != 0) return cli_fail();

@@ -74,10 +74,8 @@ static int parse_args(int argc, char **argv, eval_args *a)
         "       tracesynth eval --real R --synthetic S [--train T] [--json]",
         about_text, opts, 0, 0, NULL, 0, NULL,
     };
-    ts_opt_result r;
-    int rc = ts_opt_parse(&spec, argc, argv, &r);
-    ts_opt_free(&r);
-    if (rc) return rc;
+    int rc = cli_parse_options(&spec, argc, argv);
+    if (rc >= 0) return rc ? rc : 1;
     int imp = a->original || a->mask || a->imputed, gen = a->real || a->synthetic || a->train;
     if (imp && gen) {
         cli_usage_error("eval", "give either --original/--mask/--imputed or --real/--synthetic, not both");

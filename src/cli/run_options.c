@@ -32,3 +32,11 @@ void cli_json_str(FILE *f, const char *s)
     }
     fputc('"', f);
 }
+
+int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv)
+{
+    ts_opt_result args;
+    int rc = ts_opt_parse(spec, argc, argv, &args);
+    ts_opt_free(&args);
+    return rc == 0 ? -1 : rc == 1 ? 0 : rc;
+}
