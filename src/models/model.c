@@ -120,7 +120,13 @@ int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
     if (!o->split) return ts_fail("%s: no training data", name);
     if (o->n_ids <= 0) return ts_fail("%s: no valid event IDs in the training data", name);
     ts_model *m = NULL;
-    if (ops->train(&m, o) != 0) return -1;
+    if (ops->train(&m, o) != 0) {
+        if (m) {   /* a model that failed after making itself: free it, keep its error */
+            m->ops = ops;
+            ts_model_free(m);
+        }
+        return -1;
+    }
     if (fill_base(m, ops, o->vocab, o->n_ids) != 0) {
         m->ops = ops;
         ts_model_free(m);
@@ -260,7 +266,9 @@ int ts_model_load(const char *path, ts_model **out)
     unsigned char nb[4];
     if (ts_reader_copy(&r, "NIDS", nb, 4) != 0) goto done;
     int32_t n_ids = (int32_t)get_le(nb, 4);
-    if (n_ids <= 0 || (vocab.n > 0 && n_ids < vocab.n)) {
+    /* named events: the IDs are the names' (training takes n_ids from the vocabulary);
+     * the model's loader checks its own sections against n_ids before it allocates */
+    if (n_ids <= 0 || (vocab.n > 0 && n_ids != vocab.n)) {
         ts_fail("%s: section 'NIDS' is corrupt (%d IDs for %d names)", path, n_ids, vocab.n);
         goto done;
     }
@@ -341,3 +349,4 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
         }
     return 0;
 }
+

@@ -167,7 +167,8 @@ static int cfg_double(const ts_reader *r, const char *key, double *out)
     return 0;
 }
 
-/* reads CONFIG into m (network allocated, parameters not read) */
+/* reads CONFIG into m; with alloc, checks that PARAMS has the size the config implies,
+ * then allocates the network (parameters not read) */
 static int read_config(const ts_reader *r, sssd_model *m, int alloc)
 {
     ts_sssd_config c;
@@ -201,6 +202,10 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
         return ts_fail("%s: %s", r->path, why);
     }
     if (!alloc) { m->net.c = c; return 0; }
+    /* the parameters the config implies must be what the file holds, before any allocation */
+    ts_sssd_layout lay;
+    ts_sssd_layout_of(&c, &lay, NULL);
+    if (ts_reader_expect_size(r, "PARAMS", lay.total, sizeof(float)) != 0) return -1;
     if (ts_diffusion_init(&m->diff, m->T, m->beta0, m->betaT) != 0) {
         char why[256];
         snprintf(why, sizeof why, "%s", ts_error());

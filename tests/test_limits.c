@@ -1,0 +1,264 @@
+/* Untrusted inputs cannot exhaust memory or give silent wrong answers: model files
+ * whose config asks for more than they hold, huge sparse IDs, leaks on error paths. */
+#include "check.h"
+#include "tracesynth.h"
+
+static ts_split stream_split(const int32_t *ids, size_t n)
+{
+    ts_split s;
+    memset(&s, 0, sizeof s);
+    s.kind = TS_SPLIT_TIME;
+    s.train_stream.ids = (int32_t *)ids;
+    s.train_stream.n = n;
+    return s;
+}
+
+static ts_model *train(const char *name, const int32_t *ids, size_t n, int32_t n_ids,
+                       const ts_vocab *v, const char *log)
+{
+    ts_split sp = stream_split(ids, n);
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.vocab = v;
+    o.n_ids = n_ids;
+    o.blackout = 10;
+    o.log_path = log;
+    ts_model *m = NULL;
+    return ts_model_train(name, &o, &m) == 0 ? m : NULL;
+}
+
+static long file_size(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* an sssd-s4 container with CONFIG cfg and PARAMS of nparams floats */
+static void write_sssd(const char *path, const char *cfg, size_t nparams)
+{
+    uint32_t vocab0[2] = {0, 0xffffffffu}, nids = 5;
+    float *p = calloc(nparams ? nparams : 1, sizeof *p);
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "sssd-s4");
+    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+    ts_writer_chunk(&w, "NIDS", &nids, 4);
+    ts_writer_text(&w, "CONFIG", cfg);
+    ts_writer_chunk(&w, "PARAMS", p, nparams * sizeof *p);
+    ts_writer_commit(&w);
+    free(p);
+}
+
+static const char *sssd_cfg(char *buf, size_t n, int layers, int C, int emb_in, int emb_mid)
+{
+    snprintf(buf, n, "layers=%d\nchannels=%d\nstate=4\nemb_in=%d\nemb_mid=%d\nemb_out=8\n"
+             "bidirectional=1\ntrain_ssm=0\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=20\n",
+             layers, C, emb_in, emb_mid);
+    return buf;
+}
+
+/* item: a few hundred bytes must not make the loader size a network from CONFIG alone */
+static void sssd_config_checked_before_allocation(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512], cfg[512];
+    snprintf(path, sizeof path, "%s/m.tsm", dir);
+    ts_model *m = NULL;
+    /* 1024 x 4096: terabytes; refused by the parameter cap */
+    write_sssd(path, sssd_cfg(cfg, sizeof cfg, 1024, 4096, 128, 512), 16);
+    CHECK(file_size(path) < 1024);
+    CHECK(ts_model_load(path, &m) == -1 && m == NULL);
+    CHECK_MSG(strstr(ts_error(), path) && strstr(ts_error(), "PARAMS") && strstr(ts_error(), "limit"),
+              "%s", ts_error());
+    /* emb 16384 x 16384: 1 GiB of parameters implied, 64 bytes present */
+    write_sssd(path, sssd_cfg(cfg, sizeof cfg, 1, 4, 16384, 16384), 16);
+    CHECK(ts_model_load(path, &m) == -1 && m == NULL);
+    CHECK_MSG(strstr(ts_error(), "section 'PARAMS' has 64 bytes, the configuration implies"),
+              "%s", ts_error());
+    /* the exact size loads */
+    ts_sssd_config c = {1, 4, 4, 8, 8, 8, 1, 0};
+    ts_sssd_layout lay;
+    ts_sssd_layout_of(&c, &lay, NULL);
+    write_sssd(path, sssd_cfg(cfg, sizeof cfg, 1, 4, 8, 8), lay.total);
+    CHECK_MSG(ts_model_load(path, &m) == 0, "%s", ts_error());
+    ts_model_free(m);
+    m = NULL;
+    write_sssd(path, sssd_cfg(cfg, sizeof cfg, 1, 4, 8, 8), lay.total + 1);
+    CHECK(ts_model_load(path, &m) == -1 && strstr(ts_error(), "configuration implies"));
+}
+
+/* the container helper every loader uses */
+static void container_expect_size(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/c.tsm", dir);
+    float x[4] = {1, 2, 3, 4};
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_chunk(&w, "PARAMS", x, sizeof x);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, path) == 0);
+    CHECK(ts_reader_expect_size(&r, "PARAMS", 4, sizeof(float)) == 0);
+    CHECK(ts_reader_expect_size(&r, "PARAMS", 5, sizeof(float)) == -1 &&
+          strstr(ts_error(), "has 16 bytes, the configuration implies 20"));
+    CHECK(ts_reader_expect_size(&r, "PARAMS", UINT64_MAX / 2, 4) == -1 && strstr(ts_error(), "limit"));
+    CHECK(ts_reader_expect_size(&r, "PARAMS", TS_MAX_PARAM_BYTES / 4 + 1, 4) == -1 &&
+          strstr(ts_error(), "limit"));
+    CHECK(ts_reader_expect_size(&r, "ADAM_M", 4, 4) == -1 && strstr(ts_error(), "no 'ADAM_M'"));
+    ts_reader_close(&r);
+}
+
+/* memory follows the distinct events, never the largest ID: 60 events, one of them
+ * 2,000,000,000; train, save, load, impute and generate stay small */
+static void huge_sparse_ids(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    int32_t s[60];
+    for (int i = 0; i < 60; i++) s[i] = i % 6;
+    s[30] = 2000000000;
+    const int32_t n_ids = 2000000001;
+    const char *models[] = {"unigram", "ngram"};
+    for (int mi = 0; mi < 2; mi++) {
+        ts_model *m = train(models[mi], s, 60, n_ids, NULL, NULL);
+        REQUIRE(m);
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s.tsm", dir, models[mi]);
+        REQUIRE(ts_model_save(m, path) == 0);
+        CHECK_MSG(file_size(path) < 4096, "%s: %ld bytes", models[mi], file_size(path));
+        ts_model *m2 = NULL;
+        REQUIRE(ts_model_load(path, &m2) == 0);
+        CHECK(m2->n_ids == n_ids);
+        int32_t x[12] = {0, 1, 2, 3, 4, 5, 0, 1, 2000000000, 3, 4, 5};
+        uint8_t mask[12] = {1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1};
+        ts_windows in = {x, 1, 12}, y;
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        REQUIRE(ts_model_impute(m2, &in, mask, &ro, &y) == 0);
+        CHECK(y.data[8] == 2000000000);
+        ts_windows_free(&y);
+        ro.seed = 3;
+        REQUIRE(ts_model_generate(m2, 20, 30, &ro, &y) == 0);
+        int big = 0;   /* the rare ID is drawn sometimes (1 in 60 for unigram) */
+        for (size_t i = 0; i < 600; i++) {
+            CHECK((y.data[i] >= 0 && y.data[i] < 6) || y.data[i] == 2000000000);
+            big += y.data[i] == 2000000000;
+        }
+        CHECK(big > 0);
+        ts_windows_free(&y);
+        ts_model_free(m);
+        ts_model_free(m2);
+    }
+}
+
+/* model files whose NIDS disagrees with their sections are refused before allocating */
+static void nids_checked_against_sections(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/u.tsm", dir);
+    uint32_t vocab0[2] = {0, 0xffffffffu}, nids = 2000000000u;
+    int64_t counts[3] = {4, 0, 2};
+    ts_writer w;
+    ts_model *m = NULL;
+    /* the older dense unigram layout: COUNTS must be NIDS x 8 bytes */
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "unigram");
+    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+    ts_writer_chunk(&w, "NIDS", &nids, 4);
+    ts_writer_chunk(&w, "COUNTS", counts, sizeof counts);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    CHECK(ts_model_load(path, &m) == -1 && m == NULL);
+    CHECK_MSG(strstr(ts_error(), "'COUNTS' has 24 bytes") && strstr(ts_error(), "limit"), "%s", ts_error());
+    nids = 3;   /* the same file with a true NIDS loads: the most frequent event is 0 */
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "unigram");
+    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+    ts_writer_chunk(&w, "NIDS", &nids, 4);
+    ts_writer_chunk(&w, "COUNTS", counts, sizeof counts);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    REQUIRE(ts_model_load(path, &m) == 0);
+    int32_t x[3] = {2, 0, 2};
+    uint8_t mask[3] = {1, 0, 1};
+    ts_windows in = {x, 1, 3}, y;
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    REQUIRE(ts_model_impute(m, &in, mask, &ro, &y) == 0);
+    CHECK(y.data[1] == 0);
+    ts_windows_free(&y);
+    ts_model_free(m);
+    m = NULL;
+    /* the sparse table: IDs ascending, below NIDS, counts positive */
+    unsigned char t[24] = {0};
+    t[0] = 5; t[4] = 1;              /* ID 5, count 1 */
+    t[12] = 3; t[16] = 1;            /* ID 3 after 5: not ascending */
+    nids = 10;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "unigram");
+    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+    ts_writer_chunk(&w, "NIDS", &nids, 4);
+    ts_writer_chunk(&w, "IDCOUNTS", t, sizeof t);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    CHECK(ts_model_load(path, &m) == -1 && strstr(ts_error(), "IDCOUNTS") && strstr(ts_error(), "entry 1"));
+    /* named events: NIDS must be the vocabulary's size */
+    int32_t s[20];
+    for (int i = 0; i < 20; i++) s[i] = i % 3;
+    char *names[3] = {"read", "write", "<unk>"};
+    int64_t vc[3] = {7, 7, 0};
+    ts_vocab v = {3, names, vc, 2};
+    ts_model *g = train("ngram", s, 20, 3, &v, NULL);
+    REQUIRE(g);
+    g->n_ids = 2000000000;
+    REQUIRE(ts_model_save(g, path) == 0);
+    CHECK(ts_model_load(path, &m) == -1 && strstr(ts_error(), "NIDS"));
+    ts_model_free(g);
+}
+
+/* error paths free what they made (LeakSanitizer checks this under make asan) */
+static void no_leaks_on_errors(void)
+{
+    int32_t s[40];
+    for (int i = 0; i < 40; i++) s[i] = i % 4;
+    const char *models[] = {"ngram", "unigram"};
+    for (int mi = 0; mi < 2; mi++) {
+        ts_model *m = train(models[mi], s, 40, 4, NULL, "/nonexistent-dir/train.jsonl");
+        CHECK(m == NULL);
+        CHECK_MSG(strstr(ts_error(), "/nonexistent-dir/train.jsonl"), "%s", ts_error());
+    }
+    /* every truncation of a model file: an error, nothing leaked */
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/m.tsm", dir);
+    for (int mi = 0; mi < 2; mi++) {
+        ts_model *m = train(models[mi], s, 40, 4, NULL, NULL);
+        REQUIRE(m);
+        REQUIRE(ts_model_save(m, path) == 0);
+        ts_model_free(m);
+        FILE *f = fopen(path, "rb");
+        REQUIRE(f);
+        unsigned char buf[4096];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        for (size_t cut = 0; cut + 4 < n; cut += 5) {
+            f = fopen(path, "wb");
+            fwrite(buf, 1, cut, f);
+            fclose(f);
+            CHECK(ts_model_load(path, &m) == -1 && m == NULL);
+        }
+    }
+}
+
+TEST_MAIN("limits", {
+    RUN(sssd_config_checked_before_allocation);
+    RUN(container_expect_size);
+    RUN(huge_sparse_ids);
+    RUN(nids_checked_against_sections);
+    RUN(no_leaks_on_errors);
+})
