@@ -1,5 +1,6 @@
 /* Untrusted inputs cannot exhaust memory or give silent wrong answers: model files
- * whose config asks for more than they hold, huge sparse IDs, leaks on error paths. */
+ * whose config asks for more than they hold, huge sparse IDs, leaks on error paths,
+ * and models applied to inputs numbered by another vocabulary. */
 #include "check.h"
 #include "tracesynth.h"
 
@@ -255,10 +256,122 @@ static void no_leaks_on_errors(void)
     }
 }
 
+/* a named dataset: n events of a small repetitive "program" over names */
+static const char *const NAMES[6] = {"read", "write", "openat", "close", "mmap", "<unk>"};
+
+/* a model trained on dataset A, applied to dataset B that numbers the same names
+ * differently, gives the same reconstruction (in B's numbering) as on A */
+static void impute_matches_names(void)
+{
+    enum { N = 600, V = 6, W = 8, L = 30 };
+    /* A: IDs as listed; B: a permutation of them */
+    const int32_t perm[V] = {3, 0, 4, 1, 5, 2};   /* A's ID i is B's ID perm[i] */
+    char *na[V], *nb[V];
+    int64_t ca[V] = {0}, cb[V] = {0};
+    for (int i = 0; i < V; i++) { na[i] = (char *)NAMES[i]; nb[perm[i]] = (char *)NAMES[i]; }
+    ts_vocab va = {V, na, ca, 5}, vb = {V, nb, cb, perm[5]};
+    int32_t sa[N];
+    ts_rng r;
+    ts_rng_seed(&r, 11);
+    for (int i = 0; i < N; i++) sa[i] = (int32_t)((i % 5 + (ts_rng_below(&r, 9) == 0)) % 5);
+    ts_model *m = train("ngram", sa, N, V, &va, NULL);
+    REQUIRE(m);
+    ts_windows xa = {malloc(W * L * sizeof(int32_t)), W, L}, xb = {malloc(W * L * sizeof(int32_t)), W, L};
+    for (int i = 0; i < W * L; i++) {
+        xa.data[i] = sa[(i / L) * 53 + i % L];   /* window w: stream events [53 w, 53 w + L) */
+        xb.data[i] = perm[xa.data[i]];
+    }
+    uint8_t mask[W * L];
+    ts_mask_fill(mask, W, L, 10, TS_MASK_CENTER, 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ts_windows ya, yb, yplain;
+    size_t unk = 99;
+    REQUIRE(ts_model_impute_named(m, &xa, &va, mask, &ro, &ya, &unk) == 0);
+    CHECK(unk == 0);
+    REQUIRE(ts_model_impute(m, &xa, mask, &ro, &yplain) == 0);
+    CHECK(memcmp(ya.data, yplain.data, sizeof(int32_t) * W * L) == 0);
+    REQUIRE(ts_model_impute_named(m, &xb, &vb, mask, &ro, &yb, &unk) == 0);
+    int same = 1, right = 0;
+    for (int i = 0; i < W * L; i++) {
+        same &= yb.data[i] == perm[ya.data[i]];
+        right += !mask[i] && yb.data[i] == xb.data[i];
+    }
+    CHECK(same);
+    CHECK(right > W * 10 / 2);   /* the fills are good ones, not just consistent */
+    ts_windows_free(&yb);
+    /* without the names, B's IDs are read as A's: a different (wrong) answer */
+    REQUIRE(ts_model_impute(m, &xb, mask, &ro, &yb) == 0);
+    int differs = 0;
+    for (int i = 0; i < W * L; i++) differs |= yb.data[i] != perm[ya.data[i]];
+    CHECK(differs);
+    ts_windows_free(&yb);
+
+    /* names the model never saw: read as its <unk>, counted */
+    char *nc[V + 1];
+    for (int i = 0; i < V; i++) nc[i] = nb[i];
+    nc[V] = "ioctl";
+    int64_t cc[V + 1] = {0};
+    ts_vocab vc = {V + 1, nc, cc, perm[5]};
+    xb.data[0] = V;          /* observed: position 0 is outside the centre blackout */
+    REQUIRE(ts_model_impute_named(m, &xb, &vc, mask, &ro, &yb, &unk) == 0);
+    CHECK(unk == 1 && yb.data[0] == V);
+    ts_windows_free(&yb);
+    /* ... refused, with the name and the count, when the model has no <unk> */
+    ts_vocab va_nounk = {V - 1, na, ca, -1};
+    ts_model *m2 = train("ngram", sa, N, V - 1, &va_nounk, NULL);
+    REQUIRE(m2);
+    xb.data[1] = V;
+    CHECK(ts_model_impute_named(m2, &xb, &vc, mask, &ro, &yb, &unk) == -1);
+    CHECK_MSG(strstr(ts_error(), "'ioctl' (2)") && strstr(ts_error(), "2 observed events"), "%s", ts_error());
+    /* an input ID its vocabulary does not name */
+    xb.data[0] = 40;
+    CHECK(ts_model_impute_named(m, &xb, &vc, mask, &ro, &yb, &unk) == -1 &&
+          strstr(ts_error(), "event ID 40 has no name"));
+    /* a fill the input cannot name: its <unk>, or refused when it has none */
+    {
+        char *mn[4] = {"a", "b", "c", "<unk>"}, *in2[3] = {"b", "a", "<unk>"};
+        int64_t z[4] = {0};
+        ts_vocab mv = {4, mn, z, 3}, iv = {3, in2, z, 2}, iv_nounk = {2, in2, z, -1};
+        int32_t st[30];
+        for (int i = 0; i < 30; i++) st[i] = i % 3;            /* a b c a b c ... */
+        ts_model *m3 = train("ngram", st, 30, 4, &mv, NULL);
+        REQUIRE(m3);
+        int32_t x3[6] = {1, 0, 0, 1, 0, 1};                     /* b a [c] b a b, as input IDs */
+        uint8_t k3[6] = {1, 1, 0, 1, 1, 1};
+        ts_windows w3 = {x3, 1, 6}, y3;
+        REQUIRE(ts_model_impute_named(m3, &w3, &iv, k3, &ro, &y3, &unk) == 0);
+        CHECK(y3.data[2] == 2 && y3.data[0] == 1 && y3.data[1] == 0);   /* "c" -> input <unk> */
+        ts_windows_free(&y3);
+        CHECK(ts_model_impute_named(m3, &w3, &iv_nounk, k3, &ro, &y3, &unk) == -1);
+        CHECK_MSG(strstr(ts_error(), "'c'") && strstr(ts_error(), "position 2"), "%s", ts_error());
+        ts_model_free(m3);
+    }
+    ts_model_free(m2);
+    ts_model_free(m);
+    ts_windows_free(&ya);
+    ts_windows_free(&yplain);
+    ts_windows_free(&xa);
+    ts_windows_free(&xb);
+}
+
+/* the vocabulary map itself */
+static void vocab_map_by_name(void)
+{
+    char *a[4] = {"read", "write", "<unk>", "ioctl"}, *b[3] = {"<unk>", "write", "read"};
+    ts_vocab va = {4, a, NULL, 2}, vb = {3, b, NULL, 0}, vn = {3, b, NULL, -1};
+    int32_t map[4];
+    CHECK(ts_vocab_map(&va, &vb, map) == 1);
+    CHECK(map[0] == 2 && map[1] == 1 && map[2] == 0 && map[3] == 0);
+    CHECK(ts_vocab_map(&va, &vn, map) == 1 && map[3] == -1);
+}
+
 TEST_MAIN("limits", {
     RUN(sssd_config_checked_before_allocation);
     RUN(container_expect_size);
     RUN(huge_sparse_ids);
     RUN(nids_checked_against_sections);
     RUN(no_leaks_on_errors);
+    RUN(impute_matches_names);
+    RUN(vocab_map_by_name);
 })
