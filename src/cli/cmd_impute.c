@@ -120,9 +120,6 @@ int cmd_impute(int argc, char **argv)
     if (!L) L = m->len ? (long)m->len : 200;
     if (read_input(input, m, kind, L, nwin, vocab_path, &x, &names)) { cli_fail(); goto done; }
     int by_name = names.n > 0 && m->vocab.n > 0;   /* IDs matched by name in the library */
-    if (m->vocab.n > 0 && names.n == 0)
-        fprintf(stderr, "impute: note: %s has no vocab.tsv; its IDs are read in the model's "
-                "numbering (--vocab FILE matches them by name)\n", input);
     if ((size_t)k > x.len) {
         rc = cli_usage_error(C, "--blackout %ld is longer than the windows of %s (%zu events)", k, input, x.len);
         goto done;
@@ -147,6 +144,9 @@ int cmd_impute(int argc, char **argv)
     size_t unknown = 0;
     if (ts_model_impute_named(m, &x, &names, mask, &ro, &y, &unknown)) { cli_fail(); goto done; }
     double dt = ts_now() - t0;
+    if (m->vocab.n > 0 && names.n == 0)
+        fprintf(stderr, "impute: note: %s has no vocab.tsv; its IDs are read in the model's "
+                "numbering (--vocab FILE matches them by name)\n", input);
     if (unknown)
         fprintf(stderr, "impute: note: %zu observed events have names the model never saw; "
                 "it reads them as <unk>\n", unknown);
