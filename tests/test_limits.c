@@ -366,6 +366,103 @@ static void vocab_map_by_name(void)
     CHECK(ts_vocab_map(&va, &vn, map) == 1 && map[3] == -1);
 }
 
+/* the command line: impute finds the input's names (dataset, beside a window file,
+ * --vocab) and gives on a renumbered copy of a dataset what it gives on the original */
+static void write_dataset(const char *dir, const int32_t *ids, size_t n, char *const *names, int V)
+{
+    mkdir(dir, 0755);
+    char p[600];
+    snprintf(p, sizeof p, "%s/stream.txt", dir);
+    FILE *f = fopen(p, "w");
+    for (size_t i = 0; f && i < n; i++) fprintf(f, "%s%d", i ? "," : "", ids[i]);
+    if (f) { fputc('\n', f); fclose(f); }
+    snprintf(p, sizeof p, "%s/vocab.tsv", dir);
+    f = fopen(p, "w");
+    for (int i = 0; f && i < V; i++) fprintf(f, "%d\t%s\t0\n", i, names[i]);
+    if (f) fclose(f);
+}
+
+static int read_imputed(const char *dir, ts_windows *w)
+{
+    char p[600];
+    snprintf(p, sizeof p, "%s/imputation0.npy", dir);
+    ts_npy a;
+    if (ts_npy_read(p, &a) != 0) return -1;
+    int rc = ts_npy_to_windows(&a, p, -1, w);
+    ts_npy_free(&a);
+    return rc;
+}
+
+static void cli_impute_by_name(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { N = 3000, V = 6 };
+    const int32_t perm[V] = {2, 5, 0, 3, 1, 4};
+    char *na[V], *nb[V];
+    for (int i = 0; i < V; i++) { na[i] = (char *)NAMES[i]; nb[perm[i]] = (char *)NAMES[i]; }
+    static int32_t a[N], b[N];
+    ts_rng r;
+    ts_rng_seed(&r, 4);
+    for (int i = 0; i < N; i++) {
+        a[i] = (int32_t)((i % 5 + (ts_rng_below(&r, 7) == 0)) % 5);
+        b[i] = perm[a[i]];
+    }
+    char da[512], db[512], args[2048], err[512];
+    snprintf(da, sizeof da, "%s/A", dir);
+    snprintf(db, sizeof db, "%s/B", dir);
+    write_dataset(da, a, N, na, V);
+    write_dataset(db, b, N, nb, V);
+    snprintf(args, sizeof args, "train --model ngram %s --split time --length 20 -o %s/a.tsm", da, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    const char *inputs[2] = {da, db};
+    ts_windows y[2];
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "impute %s/a.tsm --input %s --length 20 --windows 30 "
+                 "--blackout 4 --no-progress -o %s/out%d", dir, inputs[k], dir, k);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+        char o[600];
+        snprintf(o, sizeof o, "%s/out%d", dir, k);
+        REQUIRE(read_imputed(o, &y[k]) == 0);
+    }
+    REQUIRE(y[0].n == 30 && y[1].n == 30 && y[0].len == 20);
+    int same = 1;
+    for (size_t i = 0; i < 600; i++) same &= y[1].data[i] == perm[y[0].data[i]];
+    CHECK(same);
+    ts_windows_free(&y[0]);
+    ts_windows_free(&y[1]);
+
+    /* a window file in B's numbering: vocab.tsv beside it, then --vocab elsewhere */
+    char wf[600], names[600], from[600];
+    snprintf(wf, sizeof wf, "%s/w.txt", db);
+    ts_windows wb = {malloc(600 * sizeof(int32_t)), 30, 20};
+    for (size_t i = 0; i < 600; i++) wb.data[i] = b[2000 + (i / 20) * 31 + i % 20];
+    REQUIRE(ts_windows_write(wf, &wb) == 0);
+    ts_windows yw[2];
+    snprintf(from, sizeof from, "%s/vocab.tsv", db);
+    snprintf(names, sizeof names, "%s/names.tsv", dir);
+    for (int k = 0; k < 2; k++) {
+        if (k) REQUIRE(rename(from, names) == 0);
+        snprintf(args, sizeof args, "impute %s/a.tsm --input %s --blackout 4 --no-progress -o %s/w%d%s%s",
+                 dir, wf, dir, k, k ? " --vocab " : "", k ? names : "");
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+        char o[600];
+        snprintf(o, sizeof o, "%s/w%d", dir, k);
+        REQUIRE(read_imputed(o, &yw[k]) == 0);
+    }
+    CHECK(memcmp(yw[0].data, yw[1].data, 600 * sizeof(int32_t)) == 0);
+    int good = 0;
+    for (size_t i = 0; i < 600; i++) good += yw[0].data[i] == wb.data[i];
+    CHECK_MSG(good > 600 - 30 * 4 / 2, "%d of 600 right", good);   /* hidden events mostly right */
+    /* no names beside the file: read in the model's numbering, with a note on stderr */
+    snprintf(args, sizeof args, "impute %s/a.tsm --input %s --blackout 4 --no-progress", dir, wf);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "no vocab.tsv") && strstr(err, "--vocab"), "%s", err);
+    ts_windows_free(&yw[0]);
+    ts_windows_free(&yw[1]);
+    ts_windows_free(&wb);
+}
+
 TEST_MAIN("limits", {
     RUN(sssd_config_checked_before_allocation);
     RUN(container_expect_size);
@@ -374,4 +471,5 @@ TEST_MAIN("limits", {
     RUN(no_leaks_on_errors);
     RUN(impute_matches_names);
     RUN(vocab_map_by_name);
+    RUN(cli_impute_by_name);
 })
