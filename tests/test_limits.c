@@ -51,12 +51,18 @@ static void write_sssd(const char *path, const char *cfg, size_t nparams)
     free(p);
 }
 
-static const char *sssd_cfg(char *buf, size_t n, int layers, int C, int emb_in, int emb_mid)
+static const char *sssd_cfg_len(char *buf, size_t n, int layers, int C, int emb_in, int emb_mid,
+                                long len)
 {
     snprintf(buf, n, "layers=%d\nchannels=%d\nstate=4\nemb_in=%d\nemb_mid=%d\nemb_out=8\n"
-             "bidirectional=1\ntrain_ssm=0\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=20\n",
-             layers, C, emb_in, emb_mid);
+             "bidirectional=1\ntrain_ssm=0\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=%ld\n",
+             layers, C, emb_in, emb_mid, len);
     return buf;
+}
+
+static const char *sssd_cfg(char *buf, size_t n, int layers, int C, int emb_in, int emb_mid)
+{
+    return sssd_cfg_len(buf, n, layers, C, emb_in, emb_mid, 20);
 }
 
 /* item: a few hundred bytes must not make the loader size a network from CONFIG alone */
@@ -68,7 +74,7 @@ static void sssd_config_checked_before_allocation(void)
     snprintf(path, sizeof path, "%s/m.tsm", dir);
     ts_model *m = NULL;
     /* 1024 x 4096: terabytes; refused by the parameter cap */
-    write_sssd(path, sssd_cfg(cfg, sizeof cfg, 1024, 4096, 128, 512), 16);
+    write_sssd(path, sssd_cfg_len(cfg, sizeof cfg, 1024, 4096, 128, 512, 1), 16);
     CHECK(file_size(path) < 1024);
     CHECK(ts_model_load(path, &m) == -1 && m == NULL);
     CHECK_MSG(strstr(ts_error(), path) && strstr(ts_error(), "PARAMS") && strstr(ts_error(), "limit"),
@@ -88,6 +94,14 @@ static void sssd_config_checked_before_allocation(void)
     m = NULL;
     write_sssd(path, sssd_cfg(cfg, sizeof cfg, 1, 4, 8, 8), lay.total + 1);
     CHECK(ts_model_load(path, &m) == -1 && strstr(ts_error(), "configuration implies"));
+    /* a tiny network with windows of 16M events: sampling one would take gigabytes */
+    write_sssd(path, sssd_cfg_len(cfg, sizeof cfg, 1, 4, 8, 8, 1 << 24), lay.total);
+    CHECK(ts_model_load(path, &m) == -1);
+    CHECK_MSG(strstr(ts_error(), "1 layers x 4 channels x len 16777216 is over the limit"), "%s", ts_error());
+    write_sssd(path, sssd_cfg_len(cfg, sizeof cfg, 1, 4, 8, 8, 1 << 22), lay.total);
+    CHECK_MSG(ts_model_load(path, &m) == 0, "%s", ts_error());
+    ts_model_free(m);
+    m = NULL;
 }
 
 /* the container helper every loader uses */
@@ -254,6 +268,96 @@ static void no_leaks_on_errors(void)
             CHECK(ts_model_load(path, &m) == -1 && m == NULL);
         }
     }
+}
+
+/* model files with random bytes changed and the checksum made right again (as a hostile
+ * file would): each loads, imputes and generates, or is refused naming the file */
+static void model_file_mutations(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { NS = 200, L = 16, NW = 6 };
+    int32_t s[NS];
+    for (int i = 0; i < NS; i++) s[i] = (i % 7) % 5;
+    ts_windows tw = {malloc(NW * L * sizeof(int32_t)), NW, L};
+    for (int i = 0; i < NW * L; i++) tw.data[i] = s[(i / L) * 13 + i % L];
+    const char *models[] = {"ngram", "unigram", "sssd-s4"};
+    const char *kk[] = {"layers", "channels", "state", "iters", "batch", "valid-every", "valid-n", "T"};
+    const char *kv[] = {"1", "4", "4", "2", "2", "2", "2", "8"};
+    ts_rng r;
+    ts_rng_seed(&r, 17);
+    char path[512];
+    snprintf(path, sizeof path, "%s/m.tsm", dir);
+    for (int mi = 0; mi < 3; mi++) {
+        ts_split sp = stream_split(s, NS);
+        sp.train = tw;
+        sp.valid = tw;
+        sp.len = L;
+        ts_train_opts o;
+        memset(&o, 0, sizeof o);
+        o.split = &sp;
+        o.n_ids = 5;
+        o.blackout = 3;
+        o.seed = 1;
+        if (mi == 2) o.kv = (ts_kv){8, kk, kv};
+        ts_model *m = NULL;
+        REQUIRE(ts_model_train(models[mi], &o, &m) == 0);
+        REQUIRE(ts_model_save(m, path) == 0);
+        ts_model_free(m);
+        FILE *f = fopen(path, "rb");
+        REQUIRE(f);
+        const size_t cap = (size_t)8 << 20;   /* sssd-s4's step MLP alone is 1.3 MB */
+        unsigned char *good = malloc(cap), *b = malloc(cap);
+        size_t n = fread(good, 1, cap, f);
+        fclose(f);
+        if (n < 17 || n == cap) { free(good); free(b); }
+        REQUIRE(n > 16 && n < cap);
+        int loaded = 0, refused = 0;
+        for (int it = 0; it < (mi == 2 ? 80 : 400); it++) {   /* sssd-s4 samples: slower */
+            memcpy(b, good, n);
+            int k = 1 + (int)ts_rng_below(&r, 3);
+            for (int j = 0; j < k; j++) {
+                /* half of them in the headers, the names and the config, which come first */
+                size_t span = ts_rng_below(&r, 2) && n > 2048 ? 2048 - 16 : n - 16;
+                size_t at = 12 + ts_rng_below(&r, span);
+                if (b[at] >= '0' && b[at] <= '9' && ts_rng_below(&r, 2))
+                    b[at] = (unsigned char)('0' + ts_rng_below(&r, 10));   /* a config number */
+                else
+                    b[at] = (unsigned char)ts_rng_below(&r, 256);
+            }
+            uint32_t crc = ts_crc32(0, b, n - 4);
+            for (int j = 0; j < 4; j++) b[n - 4 + j] = (unsigned char)(crc >> (8 * j));
+            f = fopen(path, "wb");
+            fwrite(b, 1, n, f);
+            fclose(f);
+            m = NULL;
+            ts_clear_error();
+            if (ts_model_load(path, &m) != 0) {
+                CHECK_MSG(m == NULL && strstr(ts_error(), path), "%s: %s", models[mi], ts_error());
+                refused++;
+                continue;
+            }
+            loaded++;
+            size_t len = m->len ? m->len : L;
+            if (len <= 64) {
+                ts_windows x = {malloc(2 * len * sizeof(int32_t)), 2, len}, y;
+                uint8_t mask[128];
+                for (size_t i = 0; i < 2 * len; i++) x.data[i] = s[i] % (m->n_ids < 5 ? m->n_ids : 5);
+                ts_mask_fill(mask, 2, len, 3, TS_MASK_CENTER, 0);
+                ts_run_opts ro;
+                memset(&ro, 0, sizeof ro);
+                ro.steps = 2;
+                if (ts_model_impute(m, &x, mask, &ro, &y) == 0) ts_windows_free(&y);
+                if (ts_model_generate(m, 2, len, &ro, &y) == 0) ts_windows_free(&y);
+                ts_windows_free(&x);
+            }
+            ts_model_free(m);
+        }
+        CHECK_MSG(loaded > 0 && refused > 0, "%s: %d loaded, %d refused", models[mi], loaded, refused);
+        free(good);
+        free(b);
+    }
+    ts_windows_free(&tw);
 }
 
 /* a named dataset: n events of a small repetitive "program" over names */
@@ -469,6 +573,7 @@ TEST_MAIN("limits", {
     RUN(huge_sparse_ids);
     RUN(nids_checked_against_sections);
     RUN(no_leaks_on_errors);
+    RUN(model_file_mutations);
     RUN(impute_matches_names);
     RUN(vocab_map_by_name);
     RUN(cli_impute_by_name);
