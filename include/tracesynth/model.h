@@ -53,6 +53,8 @@ typedef struct {
     const char *help;          /* model-specific options, one per line */
     int  (*train)(ts_model **out, const ts_train_opts *o);
     int  (*save)(const ts_model *m, ts_writer *w);
+    /* model files are untrusted: bound every config value, and check each section sized
+     * from the config with ts_reader_expect_size before allocating anything */
     int  (*load)(ts_model **out, const ts_reader *r);
     /* x: n x L windows, mask 1 = observed; out: n x L, observed positions copied */
     int  (*impute)(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
