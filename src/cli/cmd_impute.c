@@ -20,6 +20,10 @@ static void usage(FILE *f)
             "  --windows N            test windows of a dataset input (default 500)\n"
             "  --fractions A,B,C      time split shares of a dataset input (default\n"
             "                         0.7,0.1,0.2; the values the model was trained with)\n"
+            "  --vocab FILE           names of the input's IDs (default: the dataset's\n"
+            "                         vocab.tsv, or vocab.tsv beside the window file);\n"
+            "                         when model and input both name their events, IDs\n"
+            "                         are matched by name\n"
             "  --blackout K           hidden events per window (default 10)\n"
             "  --position P           center, end, random or all (default center)\n"
             "  --seed S               seed (random positions, sampling models)\n"
@@ -36,15 +40,28 @@ static void usage(FILE *f)
             "Other --KEY VALUE pairs are options of the model.\n");
 }
 
-/* windows from a file or from a dataset's test part */
+/* windows from a file or from a dataset's test part, and the names of their IDs
+ * (vocab_path, else the dataset's vocab.tsv or the one beside the file; none: n == 0) */
 static int read_input(const char *in, const ts_model *m, ts_split_kind kind, long L, long nwin,
-                      const int pm[3], ts_windows *x)
+                      const int pm[3], const char *vocab_path, ts_windows *x, ts_vocab *v)
 {
     struct stat st;
     if (stat(in, &st) != 0) return ts_fail("%s: no such file or directory", in);
+    char *beside = NULL;
+    if (!vocab_path && !S_ISDIR(st.st_mode)) {
+        char *dir = ts_strdup(in), *slash = strrchr(dir, '/');
+        if (slash) *slash = 0;
+        beside = ts_path_join(slash ? dir : ".", "vocab.tsv");
+        free(dir);
+        if (ts_file_exists(beside)) vocab_path = beside;
+    }
+    int rc = vocab_path ? ts_vocab_read(vocab_path, v) : 0;
+    free(beside);
+    if (rc) return -1;
     if (S_ISDIR(st.st_mode)) {
         ts_dataset d;
         if (ts_dataset_load(in, &d)) return -1;
+        if (!vocab_path) { *v = d.vocab; memset(&d.vocab, 0, sizeof d.vocab); }
         ts_split sp;
         if (ts_split_make_parts(&d, kind, (size_t)L, 5, (size_t)nwin, pm, &sp)) {
             ts_dataset_free(&d);
@@ -60,7 +77,7 @@ static int read_input(const char *in, const ts_model *m, ts_split_kind kind, lon
         ts_dataset_free(&d);
         return 0;
     }
-    return ts_windows_load(in, m->n_ids - 1, 0, x);
+    return ts_windows_load(in, v->n > 0 ? v->n - 1 : m->n_ids - 1, 0, x);
 }
 
 /* the triple as a unit: a failure (full disk, kill) leaves the old set whole */
@@ -82,6 +99,9 @@ int cmd_impute(int argc, char **argv)
     if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
     const char *C = "impute";
     const char *model_path = NULL, *input = NULL, *outdir = NULL, *split_s = "time", *pos_s = "center";
+    const char *vocab_path = NULL;
+    ts_vocab names = {0};
+    names.unk = -1;
     long L = 0, nwin = 500, k = 10, seed = 0, batch = 0, steps = 0, threads = 0;
     int pm[3];
     memcpy(pm, ts_split_default_permille, sizeof pm);
@@ -107,6 +127,7 @@ int cmd_impute(int argc, char **argv)
         else if (!strcmp(a, "--fractions")) {
             if (ts_split_parse_fractions(v, pm)) { cli_usage_error(C, "%s", ts_error()); goto done; }
         }
+        else if (!strcmp(a, "--vocab")) vocab_path = v;
         else if (!strcmp(a, "--position")) pos_s = v;
         else if (!strcmp(a, "--length")) { if (cli_parse_long(C, a, v, 1, 1 << 24, &L)) goto done; }
         else if (!strcmp(a, "--windows")) { if (cli_parse_long(C, a, v, 1, 1 << 24, &nwin)) goto done; }
@@ -127,7 +148,8 @@ int cmd_impute(int argc, char **argv)
     rc = 1;
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     if (!L) L = m->len ? (long)m->len : 200;
-    if (read_input(input, m, kind, L, nwin, pm, &x)) { cli_fail(); goto done; }
+    if (read_input(input, m, kind, L, nwin, pm, vocab_path, &x, &names)) { cli_fail(); goto done; }
+    int by_name = names.n > 0 && m->vocab.n > 0;   /* IDs matched by name in the library */
     if ((size_t)k > x.len) {
         rc = cli_usage_error(C, "--blackout %ld is longer than the windows of %s (%zu events)", k, input, x.len);
         goto done;
@@ -135,7 +157,7 @@ int cmd_impute(int argc, char **argv)
     mask = ts_malloc(x.n * x.len);
     ts_mask_fill(mask, x.n, x.len, (size_t)k, pos, (uint64_t)seed);
     for (size_t i = 0; i < x.n * x.len; i++)
-        if (mask[i] && (x.data[i] < 0 || x.data[i] >= m->n_ids)) {
+        if (!by_name && mask[i] && (x.data[i] < 0 || x.data[i] >= m->n_ids)) {
             ts_fail("%s: window %zu, position %zu: event ID %d is outside the model's range [0, %d)",
                     input, i / x.len, i % x.len, x.data[i], m->n_ids);
             cli_fail();
@@ -149,10 +171,19 @@ int cmd_impute(int argc, char **argv)
     ro.progress = progress;
     ro.kv = (ts_kv){nkv, keys, vals};
     double t0 = ts_now();
-    if (ts_model_impute(m, &x, mask, &ro, &y)) { cli_fail(); goto done; }
+    size_t unknown = 0;
+    if (ts_model_impute_named(m, &x, &names, mask, &ro, &y, &unknown)) { cli_fail(); goto done; }
     double dt = ts_now() - t0;
+    if (m->vocab.n > 0 && names.n == 0)
+        fprintf(stderr, "impute: note: %s has no vocab.tsv; its IDs are read in the model's "
+                "numbering (--vocab FILE matches them by name)\n", input);
+    if (unknown)
+        fprintf(stderr, "impute: note: %zu observed events have names the model never saw; "
+                "it reads them as <unk>\n", unknown);
+    const ts_vocab *ev = by_name || (names.n > 0 && names.n >= m->n_ids) ? &names
+                         : m->vocab.n ? &m->vocab : NULL;
     ts_impute_metrics im;
-    if (ts_eval_impute(&x, mask, &y, m->vocab.n ? &m->vocab : NULL, &im)) { cli_fail(); goto done; }
+    if (ts_eval_impute(&x, mask, &y, ev, &im)) { cli_fail(); goto done; }
     if (outdir && write_outputs(outdir, &x, mask, &y)) { cli_fail(); goto done; }
     printf("%s: %zu windows of %zu, blackout %ld at %s: accuracy %.2f  perfect %.2f  ROUGE-L %.2f",
            m->ops->name, x.n, x.len, k, ts_mask_name(pos), im.accuracy, im.perfect, im.rouge_l);
@@ -165,6 +196,7 @@ done:
     ts_windows_free(&x);
     ts_windows_free(&y);
     ts_model_free(m);
+    ts_vocab_free(&names);
     free(keys);
     free(vals);
     return rc;

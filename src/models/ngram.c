@@ -145,14 +145,18 @@ static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
     g->sep_next = ts_malloc((N + 1) * sizeof *g->sep_next);
     g->sep_next[N] = (int32_t)N;
     for (size_t i = N; i-- > 0;) g->sep_next[i] = s[i] == SEP ? (int32_t)i : g->sep_next[i + 1];
-    /* most frequent event, ties to the smaller ID */
-    int32_t maxid = 0;
-    for (size_t i = 0; i < N; i++) if (s[i] > maxid) maxid = s[i];
-    int64_t *c = ts_calloc((size_t)maxid + 1, sizeof *c);
-    for (size_t i = 0; i < N; i++) if (s[i] != SEP) c[s[i]]++;
+    /* most frequent event, ties to the smaller ID; counted by sorting, so memory follows
+     * the stream's length and not its largest ID */
+    int32_t *t = ts_malloc((N ? N : 1) * sizeof *t);
+    memcpy(t, s, N * sizeof *t);
+    qsort(t, N, sizeof *t, cmp_i32);
     g->top = 0;
-    for (int32_t v = 1; v <= maxid; v++) if (c[v] > c[g->top]) g->top = v;
-    free(c);
+    size_t best = 0;
+    for (size_t i = 0, j; i < N; i = j) {
+        for (j = i + 1; j < N && t[j] == t[i]; j++) {}
+        if (t[i] != SEP && j - i > best) best = j - i, g->top = t[i];
+    }
+    free(t);
     return g;
 }
 
@@ -208,9 +212,13 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
         }
     ngram *g = ngram_index(s, N, (int)order, kgram);
     g->base.len = 0;   /* any window length */
+    if (ts_train_log(o->log_path, "\"model\": \"ngram\", \"order\": %ld, \"events\": %zu, "
+                     "\"seconds\": %.4f", order, N, ts_now() - t0) != 0) {
+        ngram_free(&g->base);
+        return -1;
+    }
     *out = &g->base;
-    return ts_train_log(o->log_path, "\"model\": \"ngram\", \"order\": %ld, \"events\": %zu, "
-                        "\"seconds\": %.4f", order, N, ts_now() - t0);
+    return 0;
 }
 
 static void put_i32le(unsigned char *b, int32_t v)

@@ -167,7 +167,13 @@ static int cfg_double(const ts_reader *r, const char *key, double *out)
     return 0;
 }
 
-/* reads CONFIG into m (network allocated, parameters not read) */
+/* a loaded model's layers x channels x window length, which sets the memory of sampling
+ * (about 20 floats each, at most 1.3 GB a window): the paper's 36 x 256 at L = 200 is 1.8M,
+ * this allows it up to L = 1,820, the small preset (4 x 64) up to L = 65,536 */
+#define MAX_WINDOW_STATE ((uint64_t)1 << 24)
+
+/* reads CONFIG into m; with alloc, checks that PARAMS has the size the config implies,
+ * then allocates the network (parameters not read) */
 static int read_config(const ts_reader *r, sssd_model *m, int alloc)
 {
     ts_sssd_config c;
@@ -185,7 +191,7 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
         if (cfg_long(r, ints[i].key, ints[i].lo, ints[i].hi, &v) != 0) return -1;
         *ints[i].dst = (int)v;
     }
-    if (cfg_long(r, "len", 0, 100000000, &len) != 0) return -1;
+    if (cfg_long(r, "len", 0, 1 << 24, &len) != 0) return -1;
     m->base.len = (size_t)len;
     if (cfg_double(r, "beta0", &m->beta0) || cfg_double(r, "betaT", &m->betaT)) return -1;
     char *s = ts_reader_text_value(r, "CONFIG", "scale");
@@ -201,6 +207,16 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
         return ts_fail("%s: %s", r->path, why);
     }
     if (!alloc) { m->net.c = c; return 0; }
+    /* what sampling one window will hold (S4 kernels of every layer, activations) grows with
+     * layers x channels x len, which the parameters do not bound: cap it */
+    if ((uint64_t)c.layers * (uint64_t)c.C * (uint64_t)len > MAX_WINDOW_STATE)
+        return ts_fail("%s: section 'CONFIG': %d layers x %d channels x len %ld is over the limit "
+                       "of %llu for one window (corrupt or hostile file?)", r->path, c.layers, c.C,
+                       len, (unsigned long long)MAX_WINDOW_STATE);
+    /* the parameters the config implies must be what the file holds, before any allocation */
+    ts_sssd_layout lay;
+    ts_sssd_layout_of(&c, &lay, NULL);
+    if (ts_reader_expect_size(r, "PARAMS", lay.total, sizeof(float)) != 0) return -1;
     if (ts_diffusion_init(&m->diff, m->T, m->beta0, m->betaT) != 0) {
         char why[256];
         snprintf(why, sizeof why, "%s", ts_error());
