@@ -30,6 +30,7 @@
  * windows after training; --prior-weight overrides it at imputation. */
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
+#include "tracesynth/mdm.h"
 #include "tracesynth/model.h"
 #include "tracesynth/ngram.h"
 #include "tracesynth/nn.h"
@@ -47,6 +48,7 @@ typedef struct {
     int layers, C, N, F;      /* blocks, channels, S4 state, feed-forward width */
     int V;                    /* event IDs; V is the MASK token */
     int ctx;                  /* training crop length */
+    int K;                    /* kernel of the feed-forward's first convolution (odd) */
 } mdm_config;
 
 typedef struct {
@@ -77,7 +79,7 @@ static void layout_of(const mdm_config *c, mdm_layout *p)
     p->blk0 = o;
     size_t b = 0;
     p->s4 = b; b += p->s4n;
-    p->f1w = b; b += F * C;
+    p->f1w = b; b += F * C * (size_t)c->K;
     p->f1b = b; b += F;
     p->f2w = b; b += C * F;
     p->f2b = b; b += C;
@@ -111,7 +113,8 @@ static int init_params(mdm_model *m, uint64_t seed)
     for (int i = 0; i < c->layers && rc == 0; i++) {
         float *b = P + m->p.blk0 + (size_t)i * m->p.blk_size;
         rc = ts_s4_init_params(&s4, b + m->p.s4, ts_rng_u64(&r));
-        ts_linear_init(b + m->p.f1w, b + m->p.f1b, c->C, c->F, &r);
+        ts_init_torch_default(b + m->p.f1w, (size_t)c->F * c->C * c->K, c->C * c->K, &r);
+        ts_init_torch_default(b + m->p.f1b, (size_t)c->F, c->C * c->K, &r);
         ts_linear_init(b + m->p.f2w, b + m->p.f2b, c->F, c->C, &r);
         for (int j = 0; j < c->C; j++) b[m->p.lg + j] = 1, b[m->p.lb + j] = 0;
     }
@@ -165,11 +168,13 @@ static int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
         (nl + 1) * BL * C, nl * pl->s4act, nl * BL * C, nl * BL * F, nl * BL * F, nl * BL * C,
         nl * BL, nl * BL, BL * C, BL * (size_t)c->V, train ? BL * (size_t)c->V : 0,
         train ? BL * C : 0, train ? BL * C : 0, train ? BL * C : 0, train ? BL * F : 0,
-        train ? BL * F : 0, train ? BL * C : 0, ts_s4_scratch_size(&pl->s4, B),
+        train ? BL * F : 0, train ? BL * C : 0, 0,
     };
     float **dst[] = {&pl->h, &pl->act, &pl->u, &pl->f1, &pl->g1, &pl->r, &pl->mean, &pl->rstd,
                      &pl->hT, &pl->logits, &pl->dlogits, &pl->dh, &pl->du, &pl->dr, &pl->df,
                      &pl->dfp, &pl->dhT, &pl->scratch};
+    size_t scr = ts_s4_scratch_size(&pl->s4, B), cs = ts_conv1d_scratch_size(c->C, c->F, L, c->K);
+    sz[sizeof sz / sizeof sz[0] - 1] = scr > cs ? scr : cs;
     size_t total = 0;
     for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += al16(sz[i]);
     pl->mem = ts_alloc_aligned(total * sizeof(float));
@@ -215,7 +220,7 @@ static void net_forward(const mdm_model *m, plan *pl)
         float *x = pl->h + i * BCL, *u = pl->u + i * BCL, *f1 = pl->f1 + i * BFL, *g1 = pl->g1 + i * BFL;
         float *r = pl->r + i * BCL;
         ts_s4_forward(&pl->s4, b + m->p.s4, x, B, u, pl->act + i * pl->s4act, pl->scratch);
-        ts_conv1d_forward(f1, u, b + m->p.f1w, b + m->p.f1b, B, C, F, L, 1, 1, NULL);
+        ts_conv1d_forward(f1, u, b + m->p.f1w, b + m->p.f1b, B, C, F, L, c->K, 1, pl->scratch);
         ts_gelu_forward(g1, f1, BFL);
         ts_conv1d_forward(r, g1, b + m->p.f2w, b + m->p.f2b, B, F, C, L, 1, 1, NULL);
         for (size_t j = 0; j < BCL; j++) r[j] += u[j];
@@ -251,8 +256,8 @@ static void net_backward(const mdm_model *m, plan *pl)
                            NULL);
         memset(pl->dfp, 0, BFL * sizeof(float));
         ts_gelu_backward(pl->dfp, pl->df, f1, BFL);
-        ts_conv1d_backward(pl->du, gb + m->p.f1w, gb + m->p.f1b, pl->dfp, u, b + m->p.f1w, B, C, F, L, 1, 1,
-                           NULL);
+        ts_conv1d_backward(pl->du, gb + m->p.f1w, gb + m->p.f1b, pl->dfp, u, b + m->p.f1w, B, C, F, L, c->K, 1,
+                           pl->scratch);
         memset(pl->dh, 0, BCL * sizeof(float));
         ts_s4_backward(&pl->s4, b + m->p.s4, x, B, pl->act + i * pl->s4act, pl->du, gb + m->p.s4, pl->dh,
                        pl->scratch);
@@ -292,7 +297,7 @@ static double xent(const float *logits, const int32_t *tgt, const float *w, size
 /* ---- options ---- */
 
 static const char *const mdm_keys[] = {
-    "layers", "channels", "state", "ff", "context", "batch", "span-frac", "span-max", "prior",
+    "layers", "channels", "state", "ff", "kernel", "context", "batch", "span-frac", "span-max", "prior",
     "prior-order", "valid-n", "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every",
     "log-every", NULL,
 };
@@ -325,6 +330,9 @@ static int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
     so->c.N = (int)v;
     if (opt_long(kv, "ff", 2, 1, 16, &v)) return -1;
     so->c.F = (int)v * so->c.C;
+    if (opt_long(kv, "kernel", 3, 1, 63, &v)) return -1;
+    if (v % 2 == 0) return ts_fail("mdm: option --kernel = %ld must be odd", v);
+    so->c.K = (int)v;
     if (opt_long(kv, "context", L < 128 ? (long)L : 128, 2, 4096, &v)) return -1;
     if ((size_t)v > L) return ts_fail("mdm: option --context = %ld is longer than the windows (%zu)", v, L);
     so->c.ctx = (int)v;
@@ -343,8 +351,8 @@ static int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
 static void config_text(const mdm_model *m, char *buf, size_t n)
 {
     const mdm_config *c = &m->c;
-    snprintf(buf, n, "layers=%d\nchannels=%d\nstate=%d\nff=%d\nvocab=%d\ncontext=%d\nlen=%zu\n", c->layers, c->C,
-             c->N, c->F, c->V, c->ctx, m->base.len);
+    snprintf(buf, n, "layers=%d\nchannels=%d\nstate=%d\nff=%d\nkernel=%d\nvocab=%d\ncontext=%d\nlen=%zu\n",
+             c->layers, c->C, c->N, c->F, c->K, c->V, c->ctx, m->base.len);
 }
 
 static int cfg_long(const ts_reader *r, const char *key, long lo, long hi, long *out)
@@ -410,17 +418,21 @@ static int model_load(ts_model **out, const ts_reader *r)
 {
     mdm_model *m = ts_calloc(1, sizeof *m);
     m->base.ops = &ts_model_mdm;
-    long v[8];
+    long v[9];
     const struct { const char *k; long lo, hi; } keys[] = {
         {"layers", 1, 256}, {"channels", 2, 4096}, {"state", 2, 1024}, {"ff", 1, 65536},
         {"vocab", 1, 1 << 24}, {"context", 2, 4096}, {"len", 0, 100000000}, {"prior_order", 0, 64},
+        {"kernel", 1, 63},
     };
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 9; i++)
         if (cfg_long(r, keys[i].k, keys[i].lo, keys[i].hi, &v[i]) != 0) { free(m); return -1; }
-    m->c = (mdm_config){(int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5]};
+    m->c = (mdm_config){(int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[8]};
     m->base.len = (size_t)v[6];
     m->prior_order = (int)v[7];
-    if (m->c.N % 2) { free(m); return ts_fail("%s: section 'CONFIG': 'state' must be even", r->path); }
+    if (m->c.N % 2 || m->c.K % 2 == 0) {
+        free(m);
+        return ts_fail("%s: section 'CONFIG': 'state' must be even and 'kernel' odd", r->path);
+    }
     char *s = ts_reader_text_value(r, "CONFIG", "prior_weight");
     char *end = NULL;
     m->prior_weight = s ? strtod(s, &end) : NAN;
@@ -896,19 +908,19 @@ static int model_train(ts_model **out, const ts_train_opts *o)
 
     /* the prior's weight: the best mean accuracy on validation windows */
     if (m->prior && o->split->valid.n && o->split->valid.len >= 2) {
-        static const double grid[] = {0, 0.25, 0.5, 1, 2, 4};
+        static const double grid[] = {0, 0.5, 1, 2, 4, 8};
         const ts_windows *v = &o->split->valid;
         size_t kk[3] = {10, 40, 10};
         ts_mask_pos pp[3] = {TS_MASK_CENTER, TS_MASK_CENTER, TS_MASK_END};
         double best = -1;
         for (size_t g = 0; g < sizeof grid / sizeof grid[0]; g++) {
-            infill_opts io = {grid[g], 0, 0, o->seed, 64};
+            infill_opts io = {grid[g], 0, 10, o->seed, 64};   /* at most 10 evaluations */
             double acc = 0;
             int cnt = 0;
             for (int s = 0; s < 3; s++) {
                 size_t k = kk[s] < v->len / 2 ? kk[s] : v->len / 2;
                 if (!k) continue;
-                double a = infill_accuracy(m, v, 100, k, pp[s], &io);
+                double a = infill_accuracy(m, v, 64, k, pp[s], &io);
                 if (a < 0) goto done;
                 acc += a;
                 cnt++;
@@ -1034,6 +1046,8 @@ const ts_model_ops ts_model_mdm = {
         "  --channels C          embedding and residual channels (128)\n"
         "  --state N             S4 state size (64)\n"
         "  --ff M                feed-forward width M x C (2)\n"
+        "  --kernel K            the feed-forward's first convolution spans K events (3):\n"
+        "                        exact neighbours, which S4's smooth kernels blur\n"
         "  --context N           training crop length; longer windows are cut to it\n"
         "                        around their hidden events (128, at most L)\n"
         "  --batch N             crops per training batch (32)\n"
@@ -1058,3 +1072,56 @@ const ts_model_ops ts_model_mdm = {
     .generate = model_generate,
     .free = model_free,
 };
+
+/* ---- the network alone (tracesynth/mdm.h) ---- */
+
+struct ts_mdm_net { mdm_model m; };
+
+ts_mdm_net *ts_mdm_net_new(int layers, int C, int N, int F, int K, int V, uint64_t seed)
+{
+    if (layers < 1 || C < 2 || N < 2 || N % 2 || F < 1 || K < 1 || K % 2 == 0 || V < 1) {
+        ts_fail("mdm: bad network sizes (layers %d, channels %d, state %d, ff %d, kernel %d, vocabulary %d)", layers,
+                C, N, F, K, V);
+        return NULL;
+    }
+    ts_mdm_net *n = ts_calloc(1, sizeof *n);
+    n->m.c = (mdm_config){layers, C, N, F, V, 2, K};
+    alloc_params(&n->m);
+    if (init_params(&n->m, seed) != 0) { ts_mdm_net_free(n); return NULL; }
+    return n;
+}
+
+void ts_mdm_net_free(ts_mdm_net *n)
+{
+    if (!n) return;
+    ts_free_aligned(n->m.params);
+    ts_free_aligned(n->m.grads);
+    free(n);
+}
+
+size_t ts_mdm_net_size(const ts_mdm_net *n) { return n->m.p.total; }
+float *ts_mdm_net_params(ts_mdm_net *n) { return n->m.params; }
+float *ts_mdm_net_grads(ts_mdm_net *n) { return n->m.grads; }
+
+int ts_mdm_net_loss(ts_mdm_net *n, const int32_t *ids, const int32_t *tgt, const float *weights, int B, int L,
+                    int want_grad, double *loss)
+{
+    const mdm_model *m = &n->m;
+    plan pl;
+    if (plan_init(&pl, m, B, L, want_grad) != 0) return -1;
+    size_t BL = (size_t)B * L, cnt = 0;
+    for (size_t i = 0; i < BL; i++) {
+        if (ids[i] < 0 || ids[i] > m->c.V || tgt[i] >= m->c.V) {
+            plan_free(&pl);
+            return ts_fail("mdm: ID out of range at position %zu", i);
+        }
+        cnt += tgt[i] >= 0;
+    }
+    memcpy(pl.ids, ids, BL * sizeof *ids);
+    net_forward(m, &pl);
+    double s = xent(pl.logits, tgt, weights, BL, m->c.V, want_grad ? pl.dlogits : NULL, cnt ? 1.0 / cnt : 0);
+    *loss = cnt ? s / (double)cnt : 0;
+    if (want_grad) net_backward(m, &pl);
+    plan_free(&pl);
+    return 0;
+}
