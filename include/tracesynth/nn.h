@@ -207,4 +207,134 @@ float ts_xent_forward(float *probs, const float *logits, const int32_t *targets,
 void  ts_xent_backward(float *dlogits, const float *probs, const int32_t *targets, int N, int V,
                        float dloss);
 
+/* ===========================================================================
+ * Transformer layers (bidirectional encoder). Layout: ROW-MAJOR (B, L, C),
+ * x[(b*L + l)*C + c], so that a Linear over channels is one GEMM over N = B*L
+ * rows (ts_linear_*). The convolution layers above are channels-first (B, C, L):
+ * moving between the two is a transpose of B*C*L floats each way (memory-bound,
+ * about as costly as one element-wise layer; ~1 % of a block at B 16, L 200,
+ * C 128), so a model should keep its whole transformer stack in (B, L, C).
+ * Same rules as everything in this header: no allocation, backward accumulates,
+ * results do not depend on the thread count. Matches PyTorch (float64 reference)
+ * to ~1e-6: tests/test_nn_attention.c, tests/torch/attention_fixtures.py.
+ * ========================================================================= */
+
+/* LayerNorm over the last axis of row-major rows: x (N, C) -> out (N, C),
+ * each row normalised over C, times gamma (C) plus beta (C), eps
+ * TS_LAYERNORM_EPS (nn.LayerNorm(C) on (B, L, C) data with N = B*L). mean,
+ * rstd (N) are saved for backward, which also reads x (so out == x only when
+ * no backward follows). dx (N, C) or NULL, dgamma, dbeta (C): accumulated. */
+void ts_layernorm_rows_forward(float *out, float *mean, float *rstd, const float *x,
+                               const float *gamma, const float *beta, int N, int C);
+void ts_layernorm_rows_backward(float *dx, float *dgamma, float *dbeta, const float *dout,
+                                const float *x, const float *mean, const float *rstd,
+                                const float *gamma, int N, int C);
+
+/* Learned absolute positions: out (B, L, C) = x (B, L, C) + table[l] with table
+ * (Lmax, C), Lmax >= L (in place allowed). backward: dx += dout (dx may be NULL;
+ * dx != dout), dtable[l] += sum over b of dout[b, l] (in b order). */
+void ts_posemb_forward(float *out, const float *x, const float *table, int B, int L, int C);
+void ts_posemb_backward(float *dx, float *dtable, const float *dout, int B, int L, int C);
+
+/* Rotary position embedding (RoPE, Su et al. 2021), "rotate-half" pairing as in
+ * GPT-NeoX / Llama: within each head of D (even) floats, element i < D/2 pairs
+ * with i + D/2 and the pair at position l turns by the angle l * theta_i,
+ * theta_i = base^(-2i/D) (base 10000 usually):
+ *   out[i]       = x[i] cos - x[i + D/2] sin
+ *   out[i + D/2] = x[i + D/2] cos + x[i] sin
+ * tab (L, D) holds [cos(l theta_0 .. theta_{D/2-1}) | sin(...)] per position,
+ * filled once (in double, then rounded) by ts_rope_table for positions 0..L-1.
+ * x and out are (B, L, ld) rows whose first nh*D floats are nh heads; the rest
+ * of each row is not touched. For a fused qkv (B, L, 3C) buffer, q and k are
+ * the first 2C floats of each row: nh = 2H, ld = 3C, v untouched.
+ * forward: in place allowed (out == x). backward: dx += R^T dout over the same
+ * heads (dx != dout; the other floats of dx rows are not touched). */
+void ts_rope_table(float *tab, int L, int D, double base);
+void ts_rope_forward(float *out, const float *x, const float *tab, int B, int L, int nh, int D,
+                     int ld);
+void ts_rope_backward(float *dx, const float *dout, const float *tab, int B, int L, int nh, int D,
+                      int ld);
+
+/* Multi-head bidirectional self-attention core (no projections, no mask):
+ *   qkv (B, L, 3C): each row is [q (C) | k (C) | v (C)] (the output of one
+ *   fused Linear C -> 3C, PyTorch's in_proj_weight order); head h < H uses
+ *   columns [h D, (h+1) D) of each, D = C / H.
+ *   att (B, H, L, L) = softmax_row(q_h k_h^T / sqrt(D)), saved by forward for
+ *   backward: 4 B H L^2 bytes (10.2 MB at B 16, H 4, L 200; 268 MB at B 1,
+ *   H 4, L 4096 — long sequences want small batches).
+ *   out (B, L, C) = heads' att v_h side by side (before the output projection).
+ * One job per (b, h) on the OpenMP threads, each two (forward) or four
+ * (backward) single-threaded GEMMs through ts_sgemm. FLOPs: forward 4 B L^2 C,
+ * backward 8 B L^2 C.
+ * backward: dqkv (B, L, 3C) += d/dqkv (q, k and v parts) from dout (B, L, C);
+ * needs qkv and att as forward left them, and ts_attention_scratch_size(L)
+ * floats of scratch (one L x L buffer per core). */
+size_t ts_attention_scratch_size(int L);
+void ts_attention_forward(float *out, float *att, const float *qkv, int B, int L, int C, int H);
+void ts_attention_backward(float *dqkv, const float *dout, const float *qkv, const float *att,
+                           int B, int L, int C, int H, float *scratch);
+
+/* ---------------------------------------------------------------------------
+ * Transformer encoder block, pre-LayerNorm (GPT-2 / nn.TransformerEncoderLayer
+ * with norm_first=True, activation gelu, no dropout), over (B, L, C) rows:
+ *   a   = x + W_o Attn(RoPE(W_qkv LN1(x) + b_qkv)) + b_o
+ *   out = a + W_2 gelu(W_1 LN2(a) + b_1) + b_2
+ * RoPE (rope = 1) turns q and k with a table from ts_rope_table(tab, Lmax,
+ * C/H, base), Lmax >= L; rope = 0 (tab NULL) leaves positions to the model
+ * (e.g. ts_posemb_forward before the first block). With rope = 0 the block is
+ * exactly nn.TransformerEncoderLayer(C, H, F, dropout=0, activation="gelu",
+ * batch_first=True, norm_first=True); the parameters map one to one.
+ *
+ * Parameter layout of one block (floats, in this order; ts_tblock_layout_of):
+ *   ln1_g (C), ln1_b (C)            norm1
+ *   qkv_w (3C, C), qkv_b (3C)       self_attn.in_proj_weight / in_proj_bias
+ *   proj_w (C, C), proj_b (C)       self_attn.out_proj
+ *   ln2_g (C), ln2_b (C)            norm2
+ *   fc1_w (F, C), fc1_b (F)         linear1
+ *   fc2_w (C, F), fc2_b (C)         linear2
+ * A model stacks n blocks over one parameter block: block i's parameters start
+ * at i * layout.total (and its gradients at the same offset of the gradient
+ * block); the block functions only take that pointer.
+ *
+ * act (ts_tblock_act_size floats) is written by forward and read by backward
+ * (what each block of a training stack keeps; inference can reuse one act for
+ * all blocks). Per block, in floats, N = B L:
+ *   N (7C + 2F + 4) + B H L^2   (B 16, L 200, C 128, H 4, F 512: 34.9 MB)
+ * backward's scratch (ts_tblock_scratch_size) can be shared by all blocks. ------ */
+typedef struct {
+    int C;          /* model width (channels) */
+    int H;          /* heads; C % H == 0 (and C/H even with rope) */
+    int F;          /* MLP hidden width (4 C usually) */
+    int rope;       /* 1: rotary positions on q, k; 0: none */
+} ts_tblock_config;
+
+typedef struct {
+    size_t ln1_g, ln1_b, qkv_w, qkv_b, proj_w, proj_b, ln2_g, ln2_b, fc1_w, fc1_b, fc2_w, fc2_b;
+    size_t total;   /* floats per block */
+} ts_tblock_layout;
+
+/* shape checks; 0 / -1 + error */
+int    ts_tblock_check(const ts_tblock_config *c);
+void   ts_tblock_layout_of(const ts_tblock_config *c, ts_tblock_layout *p);
+/* GPT-2 / llm.c init of one block (n_layers: blocks in the stack): weights
+ * N(0, 0.02), the two residual projections (proj_w, fc2_w) N(0, 0.02 /
+ * sqrt(2 n_layers)), biases 0, LayerNorm gain 1 and shift 0. Draws in layout
+ * order. */
+void   ts_tblock_init(const ts_tblock_config *c, float *params, int n_layers, ts_rng *r);
+size_t ts_tblock_act_size(const ts_tblock_config *c, int B, int L);
+size_t ts_tblock_scratch_size(const ts_tblock_config *c, int B, int L);
+/* out (B, L, C) from x (B, L, C); out != x (backward reads x). rope_tab: (>= L,
+ * C/H) from ts_rope_table when c->rope, else ignored (NULL). FLOPs: 2 N (4 C^2
+ * + 2 C F) + 4 B L^2 C. */
+void ts_tblock_forward(const ts_tblock_config *c, const float *params, const float *rope_tab,
+                       const float *x, float *out, float *act, int B, int L);
+/* dparams (layout.total) += d/dparams; dx (B, L, C) += d/dx, or NULL. In place
+ * allowed: dx == dout makes the buffer hold the block's input gradient (dout
+ * plus the branches), which is how a stack hands one residual-gradient buffer
+ * from block to block. x and act as forward left them. FLOPs: twice forward's
+ * GEMMs + 8 B L^2 C. */
+void ts_tblock_backward(const ts_tblock_config *c, const float *params, const float *rope_tab,
+                        const float *x, const float *act, const float *dout, float *dparams,
+                        float *dx, float *scratch, int B, int L);
+
 #endif

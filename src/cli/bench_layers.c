@@ -24,7 +24,10 @@ static const char *usage =
     "  --batch B     batch size (default: 16 and 32)\n"
     "  --channels C  residual channels (default: 64, 128 and 256)\n"
     "  --length L    sequence length (default: 200)\n"
-    "  --min-time S  seconds spent per measurement, at least 3 runs (default 0.2)\n";
+    "  --min-time S  seconds spent per measurement, at least 3 runs (default 0.2)\n"
+    "\nThen the transformer layers (row layer norm, RoPE, multi-head self-attention, one\n"
+    "pre-LN encoder block with H = 4 heads, MLP 4C) at B = 16 (or --batch), C = 128 (or\n"
+    "--channels, a multiple of 8) and L = --length.\n";
 
 static double min_time = 0.2;
 
@@ -236,6 +239,133 @@ static void bench_shape(int B, int C, int L, double peak)
     ctx_free(&c);
 }
 
+/* ---- transformer layers at (B, L, C), row-major (B, L, C) data ---- */
+typedef struct {
+    ts_tblock_config c;
+    int B, L;
+    float *x, *y, *dy, *dx, *p, *dp, *act, *scr, *tab, *mean, *rstd;
+} tf_ctx;
+
+static void f_tln(void *q)
+{
+    tf_ctx *t = q;
+    ts_layernorm_rows_forward(t->y, t->mean, t->rstd, t->x, t->p, t->p + t->c.C, t->B * t->L, t->c.C);
+}
+static void b_tln(void *q)
+{
+    tf_ctx *t = q;
+    ts_layernorm_rows_backward(t->dx, t->dp, t->dp + t->c.C, t->dy, t->x, t->mean, t->rstd, t->p,
+                               t->B * t->L, t->c.C);
+}
+static void f_rope(void *q)   /* q and k of a fused qkv buffer */
+{
+    tf_ctx *t = q;
+    ts_rope_forward(t->y, t->x, t->tab, t->B, t->L, 2 * t->c.H, t->c.C / t->c.H, 3 * t->c.C);
+}
+static void b_rope(void *q)
+{
+    tf_ctx *t = q;
+    ts_rope_backward(t->dx, t->dy, t->tab, t->B, t->L, 2 * t->c.H, t->c.C / t->c.H, 3 * t->c.C);
+}
+static void f_qkv(void *q)
+{
+    tf_ctx *t = q;
+    ts_linear_forward(t->y, t->x, t->p, t->p + 3 * t->c.C * t->c.C, t->B * t->L, t->c.C, 3 * t->c.C);
+}
+static void b_qkv(void *q)
+{
+    tf_ctx *t = q;
+    ts_linear_backward(t->dx, t->dp, t->dp + 3 * t->c.C * t->c.C, t->dy, t->x, t->p, t->B * t->L,
+                       t->c.C, 3 * t->c.C);
+}
+static void f_attn(void *q)
+{
+    tf_ctx *t = q;
+    ts_attention_forward(t->y, t->act, t->x, t->B, t->L, t->c.C, t->c.H);
+}
+static void b_attn(void *q)
+{
+    tf_ctx *t = q;
+    ts_attention_backward(t->dx, t->dy, t->x, t->act, t->B, t->L, t->c.C, t->c.H, t->scr);
+}
+static void f_tblock(void *q)
+{
+    tf_ctx *t = q;
+    ts_tblock_forward(&t->c, t->p, t->tab, t->x, t->y, t->act, t->B, t->L);
+}
+static void b_tblock(void *q)
+{
+    tf_ctx *t = q;
+    ts_tblock_backward(&t->c, t->p, t->tab, t->x, t->act, t->dy, t->dp, t->dx, t->scr, t->B, t->L);
+}
+
+/* as row(), for the transformer context */
+static void tf_row(const char *name, const char *shape, tf_ctx *t, bench_fn f, bench_fn b,
+                   double fflop, double bflop, double peak)
+{
+    double tf = best_time(f, t), tb = best_time(b, t);
+    printf("  %-22s %-20s %9.3f %9.3f", name, shape, tf * 1e3, tb * 1e3);
+    if (fflop > 0)
+        printf(" %8.1f %8.1f %5.0f%% %5.0f%%\n", fflop / tf * 1e-9, bflop / tb * 1e-9,
+               100 * fflop / tf * 1e-9 / peak, 100 * bflop / tb * 1e-9 / peak);
+    else
+        printf(" %8s %8s %6s %6s\n", "-", "-", "-", "-");
+}
+
+static void bench_transformer(int B, int C, int L, double peak)
+{
+    tf_ctx t;
+    memset(&t, 0, sizeof t);
+    t.c.C = C; t.c.H = 4; t.c.F = 4 * C; t.c.rope = 1; t.B = B; t.L = L;
+    printf("transformer B=%d C=%d L=%d H=%d F=%d (rows (B, L, C))\n", B, C, L, t.c.H, t.c.F);
+    if (C % 8 || (double)B * t.c.H * L * L > 2.7e8) {
+        printf("  skipped: C must be a multiple of 8 and B H L^2 at most 2.7e8 floats\n\n");
+        return;
+    }
+    ts_tblock_layout lo;
+    ts_tblock_layout_of(&t.c, &lo);
+    size_t N = (size_t)B * L, big = 3 * N * C;
+    size_t act = ts_tblock_act_size(&t.c, B, L), scr = ts_tblock_scratch_size(&t.c, B, L);
+    ts_rng r;
+    ts_rng_seed(&r, 11);
+    float **bufs[] = {&t.x, &t.y, &t.dy, &t.dx};
+    for (int i = 0; i < 4; i++) {
+        *bufs[i] = ts_alloc_aligned(big * sizeof(float));
+        ts_init_normal(*bufs[i], big, 0, 1, &r);
+    }
+    t.p = ts_alloc_aligned(lo.total * sizeof(float));
+    t.dp = ts_alloc_aligned(lo.total * sizeof(float));
+    ts_tblock_init(&t.c, t.p, 4, &r);
+    memset(t.dp, 0, lo.total * sizeof(float));
+    t.act = ts_alloc_aligned(act * sizeof(float));
+    t.scr = ts_alloc_aligned(scr * sizeof(float));
+    t.mean = ts_alloc_aligned(N * sizeof(float));
+    t.rstd = ts_alloc_aligned(N * sizeof(float));
+    t.tab = ts_alloc_aligned((size_t)L * (C / t.c.H) * sizeof(float));
+    ts_rope_table(t.tab, L, C / t.c.H, 10000.0);
+    printf("  %-22s %-20s %9s %9s %8s %8s %6s %6s\n", "layer", "shape", "fwd ms", "bwd ms",
+           "fwd GF/s", "bwd GF/s", "fwd", "bwd");
+    char shape[64];
+    double BL = (double)N, att = (double)B * L * L * C;
+    snprintf(shape, sizeof shape, "(%d,%d,%d)", B, L, C);
+    tf_row("layernorm (rows)", shape, &t, f_tln, b_tln, 0, 0, peak);
+    snprintf(shape, sizeof shape, "%d->%d", C, 3 * C);
+    tf_row("linear (fused qkv)", shape, &t, f_qkv, b_qkv, 2 * BL * C * 3 * C, 4 * BL * C * 3 * C,
+           peak);
+    snprintf(shape, sizeof shape, "q,k of (%d,%d,%d)", B, L, 3 * C);
+    tf_row("rope", shape, &t, f_rope, b_rope, 0, 0, peak);
+    snprintf(shape, sizeof shape, "H=%d (B,H,L,L)", t.c.H);
+    tf_row("self-attention core", shape, &t, f_attn, b_attn, 4 * att, 8 * att, peak);
+    double gem = 2 * BL * (4.0 * C * C + 2.0 * C * t.c.F);
+    snprintf(shape, sizeof shape, "C=%d H=%d F=%d rope", C, t.c.H, t.c.F);
+    tf_row("encoder block (pre-LN)", shape, &t, f_tblock, b_tblock, gem + 4 * att,
+           2 * gem + 8 * att, peak);
+    printf("  block memory: activations %.1f MB per block, backward scratch %.1f MB\n\n",
+           act * 4e-6, scr * 4e-6);
+    float *all[] = {t.x, t.y, t.dy, t.dx, t.p, t.dp, t.act, t.scr, t.mean, t.rstd, t.tab};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) ts_free_aligned(all[i]);
+}
+
 int bench_layers(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -288,5 +418,6 @@ int bench_layers(int argc, char **argv)
                         peak);
             fflush(stdout);
         }
+    bench_transformer(batch ? (int)batch : 16, channels ? (int)channels : 128, (int)length, peak);
     return 0;
 }
