@@ -141,6 +141,8 @@ typedef struct {
     int32_t *ids;             /* (B L) */
     float *dh, *du, *dr, *df, *dfp, *dhT;   /* backward temporaries */
     float *scratch;
+    float *kcache;            /* (layers, kcache_floats) S4 kernels for fixed parameters, or NULL */
+    size_t kcache_floats;
     void *mem;
 } plan;
 
@@ -148,6 +150,7 @@ static void plan_free(plan *pl)
 {
     if (pl->s4.c.H) ts_s4_free(&pl->s4);
     ts_free_aligned(pl->mem);
+    ts_free_aligned(pl->kcache);
     free(pl->ids);
     memset(pl, 0, sizeof *pl);
 }
@@ -184,6 +187,14 @@ static int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
         q += al16(sz[i]);
     }
     pl->ids = ts_malloc(BL * sizeof(int32_t));
+    if (!train) {
+        /* inference: the S4 kernels depend on the parameters only, make them once */
+        pl->kcache_floats = al16(ts_s4_kernel_cache_size(&pl->s4));
+        pl->kcache = ts_alloc_aligned(nl * pl->kcache_floats * sizeof(float));
+        for (int i = 0; i < c->layers; i++)
+            ts_s4_kernel_cache(&pl->s4, m->params + m->p.blk0 + (size_t)i * m->p.blk_size + m->p.s4,
+                               pl->kcache + (size_t)i * pl->kcache_floats, pl->scratch);
+    }
     return 0;
 }
 
@@ -219,7 +230,11 @@ static void net_forward(const mdm_model *m, plan *pl)
         const float *b = P + m->p.blk0 + (size_t)i * m->p.blk_size;
         float *x = pl->h + i * BCL, *u = pl->u + i * BCL, *f1 = pl->f1 + i * BFL, *g1 = pl->g1 + i * BFL;
         float *r = pl->r + i * BCL;
-        ts_s4_forward(&pl->s4, b + m->p.s4, x, B, u, pl->act + i * pl->s4act, pl->scratch);
+        if (pl->kcache)
+            ts_s4_forward_cached(&pl->s4, b + m->p.s4, pl->kcache + (size_t)i * pl->kcache_floats, x, B, u,
+                                 pl->act + i * pl->s4act, pl->scratch);
+        else
+            ts_s4_forward(&pl->s4, b + m->p.s4, x, B, u, pl->act + i * pl->s4act, pl->scratch);
         ts_conv1d_forward(f1, u, b + m->p.f1w, b + m->p.f1b, B, C, F, L, c->K, 1, pl->scratch);
         ts_gelu_forward(g1, f1, BFL);
         ts_conv1d_forward(r, g1, b + m->p.f2w, b + m->p.f2b, B, F, C, L, 1, 1, NULL);
@@ -755,6 +770,25 @@ static void hide(uint8_t *hb, int a, int len, double t, ts_rng *r)
     if (!any) hb[a + (int)ts_rng_below(r, (uint64_t)len)] = 1;
 }
 
+/* fixed evaluation crops: up to want windows of w spread evenly, the middle
+ * `context` events of each, masking levels t_j = (j + 1/2) / n */
+static void make_crops(train_ctx *c, const ts_windows *w, size_t want, uint64_t seed)
+{
+    const int Lc = c->pl.L;
+    c->vn = w->n < want ? w->n : want;
+    c->vx = ts_malloc(c->vn * Lc * sizeof(int32_t));
+    c->vh = ts_malloc(c->vn * Lc);
+    c->vt = ts_malloc(c->vn * sizeof(float));
+    ts_rng vr;
+    ts_rng_seed(&vr, seed ^ 0x76616c6964ull);
+    for (size_t j = 0; j < c->vn; j++) {
+        size_t src = c->vn > 1 ? j * (w->n - 1) / (c->vn - 1) : 0;
+        memcpy(c->vx + j * Lc, w->data + src * w->len + (w->len - (size_t)Lc) / 2, (size_t)Lc * sizeof(int32_t));
+        c->vt[j] = (float)((j + 0.5) / c->vn);
+        hide(c->vh + j * Lc, 0, Lc, c->vt[j], &vr);
+    }
+}
+
 static int train_step(void *ctx, ts_rng *rng, float *loss)
 {
     train_ctx *c = ctx;
@@ -872,19 +906,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     if (plan_init(&c.pl, m, B, Lc, 1) != 0) goto done;
     c.tgt = ts_malloc((size_t)B * Lc * sizeof(int32_t));
     c.w = ts_malloc((size_t)B * Lc * sizeof(float));
-    const ts_windows *vw = o->split->valid.n ? &o->split->valid : tw;
-    c.vn = vw->n < (size_t)so.valid_n ? vw->n : (size_t)so.valid_n;
-    c.vx = ts_malloc(c.vn * Lc * sizeof(int32_t));
-    c.vh = ts_malloc(c.vn * Lc);
-    c.vt = ts_malloc(c.vn * sizeof(float));
-    ts_rng vr;
-    ts_rng_seed(&vr, o->seed ^ 0x76616c6964ull);
-    for (size_t j = 0; j < c.vn; j++) {
-        size_t src = c.vn > 1 ? j * (vw->n - 1) / (c.vn - 1) : 0;
-        memcpy(c.vx + j * Lc, vw->data + src * vw->len + (vw->len - (size_t)Lc) / 2, (size_t)Lc * sizeof(int32_t));
-        c.vt[j] = (float)((j + 0.5) / c.vn);
-        hide(c.vh + j * Lc, 0, Lc, c.vt[j], &vr);
-    }
+    make_crops(&c, o->split->valid.n ? &o->split->valid : tw, (size_t)so.valid_n, o->seed);
 
     char cfg[512], start[512];
     config_text(m, cfg, sizeof cfg);
@@ -904,6 +926,17 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     tc.progress = o->progress;
     tc.start_log = start;
     if (ts_train_run(&net, &tc) != 0) goto done;
+    /* the bound on test crops, made as the validation ones */
+    const ts_windows *tt = &o->split->test;
+    if (tt->n && tt->len >= (size_t)Lc) {
+        double vb = 0, tb = 0;
+        if (train_validate(&c, &vb) != 0) goto done;
+        free(c.vx); free(c.vh); free(c.vt);
+        make_crops(&c, tt, (size_t)so.valid_n, o->seed);
+        if (train_validate(&c, &tb) != 0) goto done;
+        ts_train_log(o->log_path, "\"event\":\"bound\",\"valid_bits_per_event\":%.5f,\"test_bits_per_event\":%.5f,"
+                     "\"crops\":%zu,\"context\":%d", vb, tb, c.vn, Lc);
+    }
     plan_free(&c.pl);
 
     /* the prior's weight: the best mean accuracy on validation windows */
