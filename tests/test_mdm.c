@@ -22,12 +22,12 @@ static double gloss(void)
     return l;
 }
 
-static void grad_check_at(int L)
+static void grad_check_at(int L, int transformer)
 {
     const int V = 5;
     gB = 2;
     gL = L;
-    gnet = ts_mdm_net_new(2, 4, 4, 8, 3, V, 11);
+    gnet = transformer ? ts_mdm_net_new_backbone(1, 2, 2, 8, 4, 16, 3, V, 11) : ts_mdm_net_new(2, 4, 4, 8, 3, V, 11);
     REQUIRE(gnet);
     ts_rng r;
     ts_rng_seed(&r, 5);
@@ -59,7 +59,8 @@ static void grad_check_at(int L)
         if (err > worst) worst = err;
         nz += g[i] != 0;
     }
-    CHECK_MSG(worst < 2e-3, "L=%d: worst gradient error %.3g over %zu parameters", L, worst, n);
+    CHECK_MSG(worst < 2e-3, "L=%d %s: worst gradient error %.3g over %zu parameters", L, transformer ? "transformer" : "s4",
+              worst, n);
     CHECK(nz > n / 2);   /* the check is not vacuous */
     /* a gradient of the wrong sign would be caught */
     g[n - 1] = -g[n - 1] + 1;
@@ -75,8 +76,11 @@ static void grad_check_at(int L)
 
 static void gradient_check(void)
 {
-    grad_check_at(6);    /* S4's direct convolution */
-    grad_check_at(24);   /* its FFT path */
+    grad_check_at(6, 0);    /* S4's direct convolution */
+    grad_check_at(24, 0);   /* its FFT path */
+    grad_check_at(6, 1);    /* the transformer backbone */
+    grad_check_at(24, 1);
+    CHECK(ts_mdm_net_new_backbone(1, 3, 1, 8, 4, 16, 3, 5, 0) == NULL && strstr(ts_error(), "heads"));
     CHECK(ts_mdm_net_new(1, 4, 4, 8, 2, 5, 0) == NULL && strstr(ts_error(), "kernel"));
     CHECK(ts_mdm_net_new(1, 4, 3, 8, 3, 5, 0) == NULL && strstr(ts_error(), "state"));
 }
@@ -256,6 +260,46 @@ static void learns_periodic_stream(void)
     toy_free(&t);
 }
 
+/* the transformer backbone learns the same stream; its model file round-trips */
+static void transformer_learns(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    toy t;
+    toy_make(&t, 60, 32);
+    kvbuf kv;
+    tiny_kv(&kv, "200");
+    kv_add(&kv, "backbone", "transformer");
+    kv_add(&kv, "heads", "2");
+    kv_add(&kv, "valid-every", "100");
+    kv_add(&kv, "lr", "1e-2");
+    ts_train_opts o = toy_opts(&t, &kv);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    double a = accuracy(m, &t.split.test, 4, TS_MASK_CENTER, "0");
+    CHECK_MSG(a > 95, "centre accuracy %.1f", a);
+    char p[600];
+    snprintf(p, sizeof p, "%s/t.tsm", dir);
+    REQUIRE(ts_model_save(m, p) == 0);
+    ts_model *m2 = NULL;
+    REQUIRE(ts_model_load(p, &m2) == 0);
+    double b = accuracy(m2, &t.split.test, 4, TS_MASK_CENTER, "0");
+    CHECK(a == b);
+    ts_model_free(m2);
+    ts_model_free(m);
+    /* heads that do not divide the channels */
+    tiny_kv(&kv, "2");
+    kv_add(&kv, "backbone", "transformer");
+    kv_add(&kv, "heads", "3");
+    o = toy_opts(&t, &kv);
+    CHECK(ts_model_train("mdm", &o, &m) == -1 && strstr(ts_error(), "heads"));
+    tiny_kv(&kv, "2");
+    kv_add(&kv, "backbone", "lstm");
+    o = toy_opts(&t, &kv);
+    CHECK(ts_model_train("mdm", &o, &m) == -1 && strstr(ts_error(), "lstm"));
+    toy_free(&t);
+}
+
 static int chunk_equal(const char *a, const char *b, const char *tag)
 {
     ts_reader ra, rb;
@@ -398,6 +442,7 @@ TEST_MAIN("mdm", {
     ts_set_threads(1);
     RUN(gradient_check);
     RUN(learns_periodic_stream);
+    RUN(transformer_learns);
     RUN(resume_is_exact);
     RUN(bad_options);
     RUN(cli_round_trip);

@@ -14,6 +14,10 @@ typedef struct ts_mdm_net ts_mdm_net;
 
 /* a network with parameters drawn from seed; NULL + error on bad sizes */
 ts_mdm_net *ts_mdm_net_new(int layers, int C, int N, int F, int K, int V, uint64_t seed);
+/* the same with the transformer backbone (transformer = 1: heads heads, N and K
+ * unused but checked) */
+ts_mdm_net *ts_mdm_net_new_backbone(int transformer, int heads, int layers, int C, int N, int F, int K, int V,
+                                    uint64_t seed);
 void   ts_mdm_net_free(ts_mdm_net *n);
 size_t ts_mdm_net_size(const ts_mdm_net *n);
 float *ts_mdm_net_params(ts_mdm_net *n);

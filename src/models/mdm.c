@@ -49,12 +49,17 @@ typedef struct {
     int V;                    /* event IDs; V is the MASK token */
     int ctx;                  /* training crop length */
     int K;                    /* kernel of the feed-forward's first convolution (odd) */
+    int backbone;             /* BACKBONE_S4 or BACKBONE_TRANSFORMER */
+    int heads;                /* attention heads (transformer) */
 } mdm_config;
+
+enum { BACKBONE_S4 = 0, BACKBONE_TRANSFORMER = 1 };
 
 typedef struct {
     size_t emb, blk0, blk_size;
     size_t s4, f1w, f1b, f2w, f2b, lg, lb;   /* inside a block */
     size_t hw, hb;
+    size_t fg, fb;            /* transformer: the final LayerNorm */
     size_t total;
     size_t s4n;
 } mdm_layout;
@@ -69,14 +74,34 @@ typedef struct {
     int prior_order;
 } mdm_model;
 
+static ts_tblock_config tblock_of(const mdm_config *c)
+{
+    ts_tblock_config t = {c->C, c->heads, c->F, 1};
+    return t;
+}
+
 static void layout_of(const mdm_config *c, mdm_layout *p)
 {
-    ts_s4_config sc = {c->C, c->N, 1, 1, TS_S4_CONV_AUTO};
     size_t C = (size_t)c->C, F = (size_t)c->F, V = (size_t)c->V;
-    p->s4n = ts_s4_num_params(&sc);
+    memset(p, 0, sizeof *p);
     size_t o = 0;
     p->emb = o; o += (V + 1) * C;
     p->blk0 = o;
+    if (c->backbone == BACKBONE_TRANSFORMER) {
+        ts_tblock_config tc = tblock_of(c);
+        ts_tblock_layout tl;
+        ts_tblock_layout_of(&tc, &tl);
+        p->blk_size = tl.total;
+        o += (size_t)c->layers * tl.total;
+        p->fg = o; o += C;
+        p->fb = o; o += C;
+        p->hw = o; o += V * C;
+        p->hb = o; o += V;
+        p->total = o;
+        return;
+    }
+    ts_s4_config sc = {c->C, c->N, 1, 1, TS_S4_CONV_AUTO};
+    p->s4n = ts_s4_num_params(&sc);
     size_t b = 0;
     p->s4 = b; b += p->s4n;
     p->f1w = b; b += F * C * (size_t)c->K;
@@ -106,6 +131,14 @@ static int init_params(mdm_model *m, uint64_t seed)
     const mdm_config *c = &m->c;
     float *P = m->params;
     ts_init_normal(P + m->p.emb, (size_t)(c->V + 1) * c->C, 0, 1, &r);
+    if (c->backbone == BACKBONE_TRANSFORMER) {
+        ts_tblock_config tc = tblock_of(c);
+        if (ts_tblock_check(&tc) != 0) return -1;
+        for (int i = 0; i < c->layers; i++) ts_tblock_init(&tc, P + m->p.blk0 + (size_t)i * m->p.blk_size, c->layers, &r);
+        for (int j = 0; j < c->C; j++) P[m->p.fg + j] = 1, P[m->p.fb + j] = 0;
+        ts_linear_init(P + m->p.hw, P + m->p.hb, c->C, c->V, &r);
+        return 0;
+    }
     ts_s4 s4;
     ts_s4_config sc = {c->C, c->N, 1, 1, TS_S4_CONV_AUTO};
     if (ts_s4_init(&s4, &sc) != 0) return -1;
@@ -141,6 +174,7 @@ typedef struct {
     int32_t *ids;             /* (B L) */
     float *dh, *du, *dr, *df, *dfp, *dhT;   /* backward temporaries */
     float *scratch;
+    float *rope;              /* transformer: (L, C / heads) rotary table */
     float *kcache;            /* (layers, kcache_floats) S4 kernels for fixed parameters, or NULL */
     size_t kcache_floats;
     void *mem;
@@ -157,10 +191,39 @@ static void plan_free(plan *pl)
 
 static size_t al16(size_t n) { return (n + 15) & ~(size_t)15; }
 
+static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
+{
+    const mdm_config *c = &m->c;
+    ts_tblock_config tc = tblock_of(c);
+    if (ts_tblock_check(&tc) != 0) return -1;
+    pl->B = B;
+    pl->L = L;
+    size_t BL = (size_t)B * L, nl = (size_t)c->layers, C = (size_t)c->C, D = (size_t)(c->C / c->heads);
+    pl->s4act = al16(ts_tblock_act_size(&tc, B, L));
+    size_t sz[] = {
+        (nl + 1) * BL * C, nl * pl->s4act, BL, BL, BL * C, BL * (size_t)c->V, train ? BL * (size_t)c->V : 0,
+        train ? BL * C : 0, train ? BL * C : 0, train ? ts_tblock_scratch_size(&tc, B, L) : 0, (size_t)L * D,
+    };
+    float **dst[] = {&pl->h, &pl->act, &pl->mean, &pl->rstd, &pl->hT, &pl->logits, &pl->dlogits, &pl->dh,
+                     &pl->dhT, &pl->scratch, &pl->rope};
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += al16(sz[i]);
+    pl->mem = ts_alloc_aligned(total * sizeof(float));
+    float *q = pl->mem;
+    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) {
+        *dst[i] = sz[i] ? q : NULL;
+        q += al16(sz[i]);
+    }
+    ts_rope_table(pl->rope, L, (int)D, 10000.0);
+    pl->ids = ts_malloc(BL * sizeof(int32_t));
+    return 0;
+}
+
 static int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
 {
     memset(pl, 0, sizeof *pl);
     const mdm_config *c = &m->c;
+    if (c->backbone == BACKBONE_TRANSFORMER) return plan_init_tfm(pl, m, B, L, train);
     ts_s4_config sc = {c->C, c->N, L, 1, TS_S4_CONV_AUTO};
     if (ts_s4_init(&pl->s4, &sc) != 0) return -1;
     pl->B = B;
@@ -217,9 +280,47 @@ static void to_channels(float *out, const float *x, int B, int C, int L)
         }
 }
 
+/* transformer: rows (B L, C) throughout */
+static void tfm_forward(const mdm_model *m, plan *pl)
+{
+    const mdm_config *c = &m->c;
+    const int B = pl->B, L = pl->L, C = c->C;
+    const size_t BL = (size_t)B * L, BCL = BL * C;
+    const float *P = m->params;
+    ts_tblock_config tc = tblock_of(c);
+    ts_embedding_forward(pl->h, pl->ids, P + m->p.emb, (int)BL, C);
+    for (int i = 0; i < c->layers; i++)
+        ts_tblock_forward(&tc, P + m->p.blk0 + (size_t)i * m->p.blk_size, pl->rope, pl->h + i * BCL,
+                          pl->h + (i + 1) * BCL, pl->act + i * pl->s4act, B, L);
+    ts_layernorm_rows_forward(pl->hT, pl->mean, pl->rstd, pl->h + c->layers * BCL, P + m->p.fg, P + m->p.fb, (int)BL,
+                              C);
+    ts_linear_forward(pl->logits, pl->hT, P + m->p.hw, P + m->p.hb, (int)BL, C, c->V);
+}
+
+static void tfm_backward(const mdm_model *m, plan *pl)
+{
+    const mdm_config *c = &m->c;
+    const int B = pl->B, L = pl->L, C = c->C;
+    const size_t BL = (size_t)B * L, BCL = BL * C;
+    const float *P = m->params;
+    float *G = m->grads;
+    ts_tblock_config tc = tblock_of(c);
+    memset(pl->dhT, 0, BCL * sizeof(float));
+    ts_linear_backward(pl->dhT, G + m->p.hw, G + m->p.hb, pl->dlogits, pl->hT, P + m->p.hw, (int)BL, C, c->V);
+    memset(pl->dh, 0, BCL * sizeof(float));
+    ts_layernorm_rows_backward(pl->dh, G + m->p.fg, G + m->p.fb, pl->dhT, pl->h + c->layers * BCL, pl->mean, pl->rstd,
+                               P + m->p.fg, (int)BL, C);
+    for (int i = c->layers - 1; i >= 0; i--)
+        ts_tblock_backward(&tc, P + m->p.blk0 + (size_t)i * m->p.blk_size, pl->rope, pl->h + i * BCL,
+                           pl->act + i * pl->s4act, pl->dh, G + m->p.blk0 + (size_t)i * m->p.blk_size, pl->dh,
+                           pl->scratch, B, L);
+    ts_embedding_backward(G + m->p.emb, pl->dh, pl->ids, (int)BL, C);
+}
+
 /* logits (B L, V) from pl->ids */
 static void net_forward(const mdm_model *m, plan *pl)
 {
+    if (m->c.backbone == BACKBONE_TRANSFORMER) { tfm_forward(m, pl); return; }
     const mdm_config *c = &m->c;
     const int B = pl->B, L = pl->L, C = c->C, F = c->F;
     const size_t BL = (size_t)B * L, BCL = BL * C, BFL = BL * F;
@@ -249,6 +350,7 @@ static void net_forward(const mdm_model *m, plan *pl)
 /* grads += from pl->dlogits */
 static void net_backward(const mdm_model *m, plan *pl)
 {
+    if (m->c.backbone == BACKBONE_TRANSFORMER) { tfm_backward(m, pl); return; }
     const mdm_config *c = &m->c;
     const int B = pl->B, L = pl->L, C = c->C, F = c->F;
     const size_t BL = (size_t)B * L, BCL = BL * C, BFL = BL * F;
@@ -312,7 +414,7 @@ static double xent(const float *logits, const int32_t *tgt, const float *w, size
 /* ---- options ---- */
 
 static const char *const mdm_keys[] = {
-    "layers", "channels", "state", "ff", "kernel", "context", "batch", "span-frac", "span-max", "prior",
+    "backbone", "heads", "layers", "channels", "state", "ff", "kernel", "context", "batch", "span-frac", "span-max", "prior",
     "prior-order", "valid-n", "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every",
     "log-every", NULL,
 };
@@ -336,6 +438,12 @@ static int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
     if (ts_kv_check(kv, "mdm", mdm_keys) != 0) return -1;
     memset(so, 0, sizeof *so);
     long v;
+    const char *bb = ts_kv_get(kv, "backbone");
+    if (!bb || !strcmp(bb, "s4")) so->c.backbone = BACKBONE_S4;
+    else if (!strcmp(bb, "transformer")) so->c.backbone = BACKBONE_TRANSFORMER;
+    else return ts_fail("mdm: option --backbone: unknown backbone '%s' (s4, transformer)", bb);
+    if (opt_long(kv, "heads", 4, 1, 256, &v)) return -1;
+    so->c.heads = (int)v;
     if (opt_long(kv, "layers", 4, 1, 256, &v)) return -1;
     so->c.layers = (int)v;
     if (opt_long(kv, "channels", 128, 2, 4096, &v)) return -1;
@@ -348,6 +456,8 @@ static int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
     if (opt_long(kv, "kernel", 3, 1, 63, &v)) return -1;
     if (v % 2 == 0) return ts_fail("mdm: option --kernel = %ld must be odd", v);
     so->c.K = (int)v;
+    if (so->c.backbone == BACKBONE_TRANSFORMER && (so->c.C % so->c.heads || (so->c.C / so->c.heads) % 2))
+        return ts_fail("mdm: --channels %d must be --heads %d times an even head size", so->c.C, so->c.heads);
     if (opt_long(kv, "context", L < 128 ? (long)L : 128, 2, 4096, &v)) return -1;
     if ((size_t)v > L) return ts_fail("mdm: option --context = %ld is longer than the windows (%zu)", v, L);
     so->c.ctx = (int)v;
@@ -366,8 +476,9 @@ static int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
 static void config_text(const mdm_model *m, char *buf, size_t n)
 {
     const mdm_config *c = &m->c;
-    snprintf(buf, n, "layers=%d\nchannels=%d\nstate=%d\nff=%d\nkernel=%d\nvocab=%d\ncontext=%d\nlen=%zu\n",
-             c->layers, c->C, c->N, c->F, c->K, c->V, c->ctx, m->base.len);
+    snprintf(buf, n, "backbone=%s\nheads=%d\nlayers=%d\nchannels=%d\nstate=%d\nff=%d\nkernel=%d\nvocab=%d\n"
+             "context=%d\nlen=%zu\n", c->backbone == BACKBONE_TRANSFORMER ? "transformer" : "s4", c->heads, c->layers,
+             c->C, c->N, c->F, c->K, c->V, c->ctx, m->base.len);
 }
 
 static int cfg_long(const ts_reader *r, const char *key, long lo, long hi, long *out)
@@ -433,15 +544,24 @@ static int model_load(ts_model **out, const ts_reader *r)
 {
     mdm_model *m = ts_calloc(1, sizeof *m);
     m->base.ops = &ts_model_mdm;
-    long v[9];
+    long v[10];
     const struct { const char *k; long lo, hi; } keys[] = {
         {"layers", 1, 256}, {"channels", 2, 4096}, {"state", 2, 1024}, {"ff", 1, 65536},
         {"vocab", 1, 1 << 24}, {"context", 2, 4096}, {"len", 0, 100000000}, {"prior_order", 0, 64},
-        {"kernel", 1, 63},
+        {"kernel", 1, 63}, {"heads", 1, 256},
     };
-    for (int i = 0; i < 9; i++)
+    for (int i = 0; i < 10; i++)
         if (cfg_long(r, keys[i].k, keys[i].lo, keys[i].hi, &v[i]) != 0) { free(m); return -1; }
-    m->c = (mdm_config){(int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[8]};
+    m->c = (mdm_config){(int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[8], 0, (int)v[9]};
+    char *bbs = ts_reader_text_value(r, "CONFIG", "backbone");
+    int bbad = !bbs || (strcmp(bbs, "s4") && strcmp(bbs, "transformer"));
+    if (!bbad) m->c.backbone = !strcmp(bbs, "s4") ? BACKBONE_S4 : BACKBONE_TRANSFORMER;
+    free(bbs);
+    if (bbad) { free(m); return ts_fail("%s: section 'CONFIG': 'backbone' must be s4 or transformer", r->path); }
+    if (m->c.backbone == BACKBONE_TRANSFORMER && (m->c.C % m->c.heads || (m->c.C / m->c.heads) % 2)) {
+        free(m);
+        return ts_fail("%s: section 'CONFIG': 'channels' must be 'heads' times an even number", r->path);
+    }
     m->base.len = (size_t)v[6];
     m->prior_order = (int)v[7];
     if (m->c.N % 2 || m->c.K % 2 == 0) {
@@ -1075,12 +1195,15 @@ const ts_model_ops ts_model_mdm = {
     .name = "mdm",
     .summary = "masked (absorbing-state) diffusion over event categories, S4 backbone, n-gram prior",
     .help =
-        "  --layers N            S4 + feed-forward blocks (4)\n"
+        "  --backbone B          s4 (default: bidirectional S4 + feed-forward blocks) or\n"
+        "                        transformer (pre-LN encoder blocks, rotary positions)\n"
+        "  --heads H             attention heads of the transformer (4)\n"
+        "  --layers N            blocks (4)\n"
         "  --channels C          embedding and residual channels (128)\n"
         "  --state N             S4 state size (64)\n"
         "  --ff M                feed-forward width M x C (2)\n"
-        "  --kernel K            the feed-forward's first convolution spans K events (3):\n"
-        "                        exact neighbours, which S4's smooth kernels blur\n"
+        "  --kernel K            S4: the feed-forward's first convolution spans K events\n"
+        "                        (3): exact neighbours, which S4's smooth kernels blur\n"
         "  --context N           training crop length; longer windows are cut to it\n"
         "                        around their hidden events (128, at most L)\n"
         "  --batch N             crops per training batch (32)\n"
@@ -1112,13 +1235,23 @@ struct ts_mdm_net { mdm_model m; };
 
 ts_mdm_net *ts_mdm_net_new(int layers, int C, int N, int F, int K, int V, uint64_t seed)
 {
+    return ts_mdm_net_new_backbone(0, 0, layers, C, N, F, K, V, seed);
+}
+
+ts_mdm_net *ts_mdm_net_new_backbone(int transformer, int heads, int layers, int C, int N, int F, int K, int V,
+                                    uint64_t seed)
+{
+    if (transformer && (heads < 1 || C % heads || (C / heads) % 2)) {
+        ts_fail("mdm: bad transformer sizes (channels %d, heads %d)", C, heads);
+        return NULL;
+    }
     if (layers < 1 || C < 2 || N < 2 || N % 2 || F < 1 || K < 1 || K % 2 == 0 || V < 1) {
         ts_fail("mdm: bad network sizes (layers %d, channels %d, state %d, ff %d, kernel %d, vocabulary %d)", layers,
                 C, N, F, K, V);
         return NULL;
     }
     ts_mdm_net *n = ts_calloc(1, sizeof *n);
-    n->m.c = (mdm_config){layers, C, N, F, V, 2, K};
+    n->m.c = (mdm_config){layers, C, N, F, V, 2, K, transformer ? BACKBONE_TRANSFORMER : BACKBONE_S4, heads};
     alloc_params(&n->m);
     if (init_params(&n->m, seed) != 0) { ts_mdm_net_free(n); return NULL; }
     return n;
