@@ -17,6 +17,7 @@
  * binary searches plus the (usually small) number of matches. */
 #include "tracesynth/model.h"
 #include "tracesynth/common.h"
+#include "tracesynth/ngram.h"
 
 #include <omp.h>
 #include <stdlib.h>
@@ -484,3 +485,55 @@ const ts_model_ops ts_model_ngram = {
     .generate = ngram_generate,
     .free = ngram_free,
 };
+
+/* ---- the n-gram's evidence for other models (see tracesynth/ngram.h) ---- */
+
+ts_model *ts_ngram_new(const int32_t *s, size_t N, int order)
+{
+    if (N == 0 || N > INT32_MAX / 2 || order < 1 || order > MAX_ORDER) return NULL;
+    int32_t *c = ts_malloc(N * sizeof *c);
+    memcpy(c, s, N * sizeof *c);
+    ngram *g = ngram_index(c, N, order, 0);
+    g->base.ops = &ts_model_ngram;
+    g->base.vocab.unk = -1;
+    return &g->base;
+}
+
+const int32_t *ts_ngram_stream(const ts_model *m, size_t *N, int *order)
+{
+    const ngram *g = (const ngram *)m;
+    *N = g->N;
+    if (order) *order = g->order;
+    return g->s;
+}
+
+size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t k, size_t lav, size_t rav,
+                           int32_t **out, int *matched)
+{
+    const ngram *g = (const ngram *)m;
+    scratch sc;
+    sc.cand = ts_malloc(g->N * sizeof *sc.cand);
+    sc.lpat = ts_malloc((size_t)g->order * sizeof *sc.lpat);
+    sc.rpat = ts_malloc((size_t)g->order * sizeof *sc.rpat);
+    sc.tmp = NULL;
+    sc.cnt = NULL;
+    size_t n = (size_t)g->order;
+    size_t lmax = lav < n ? lav : n, rmax = rav < n ? rav : n;
+    for (size_t i = 0; i < lmax; i++) sc.lpat[i] = y[a - 1 - i];
+    for (size_t i = 0; i < rmax; i++) sc.rpat[i] = y[a + k + i];
+    size_t nc = 0;
+    int got = 0;
+    if (lmax && rmax)
+        for (size_t mm = n; mm >= 1 && !nc; mm--) {
+            nc = ngram_match(g, &sc, mm < lmax ? mm : lmax, mm < rmax ? mm : rmax, k);
+            got = (int)mm;
+        }
+    for (size_t mm = lmax; mm >= 1 && !nc; mm--) { nc = ngram_match(g, &sc, mm, 0, k); got = -(int)mm; }
+    for (size_t mm = rmax; mm >= 1 && !nc; mm--) { nc = ngram_match(g, &sc, 0, mm, k); got = -(int)mm; }
+    free(sc.lpat);
+    free(sc.rpat);
+    if (matched) *matched = nc ? got : 0;
+    if (!nc) { free(sc.cand); *out = NULL; return 0; }
+    *out = sc.cand;
+    return nc;
+}
