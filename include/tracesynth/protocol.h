@@ -44,24 +44,30 @@ int  ts_split_dir_write(const char *dir, const char *dataset, const ts_split_dat
 int  ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *o, ts_model **out,
                  double *seconds);
 
-/* the windows to impute: a window file or a .npy (IDs at most max_id), or a dataset
- * directory: the test windows of its split s. distinct (may be NULL): how many of them
- * differ (a short test part repeats windows; for a file, the number of windows) */
-int  ts_impute_input_load(const char *path, const ts_split_spec *s, int32_t max_id, ts_windows *x,
-                          size_t *distinct);
+/* the windows to impute and the names of their IDs: a window file or a .npy, named by
+ * vocab_path, else by the vocab.tsv beside it (IDs at most the names' last, else at most
+ * max_id), or a dataset directory: the test windows of its split s, named by vocab_path
+ * or the dataset's names. names->n == 0: unnamed. distinct (may be NULL): how many of the
+ * windows differ (a short test part repeats windows; for a file, the number of windows) */
+int  ts_impute_input_load(const char *path, const ts_split_spec *s, const char *vocab_path,
+                          int32_t max_id, ts_windows *x, ts_vocab *names, size_t *distinct);
 
 /* hide -> impute -> score -> write */
 typedef struct {
     size_t      blackout;      /* k hidden events per window */
     ts_mask_pos pos;           /* where; random positions draw from the run's seed */
     const char *source;        /* the windows' name in messages (NULL: "input") */
+    const ts_vocab *names;     /* the windows' event names (NULL or n == 0: the model's
+                                  numbering); with the model's names, IDs match by name
+                                  (ts_model_impute_named) */
     const char *outdir;        /* write original0.npy, mask0.npy, imputation0.npy there, all
                                   or none (NULL: nothing written) */
 } ts_impute_spec;
 
 typedef struct {
-    ts_impute_metrics metrics; /* over the hidden events; type accuracy when m names events */
+    ts_impute_metrics metrics; /* over the hidden events; type accuracy when events are named */
     double seconds;            /* the imputation alone */
+    size_t unknown;            /* observed events whose names the model never saw (its <unk>) */
 } ts_impute_result;
 
 int  ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, const ts_run_opts *ro,

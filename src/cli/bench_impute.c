@@ -189,7 +189,7 @@ static void run_dataset(const bench_args *a, const char *path, const ts_run_opts
         for (int pi = 0; pi < np && !R->error; pi++)
             for (int ki = 0; ki < nk && !R->error; ki++) {
                 cell *c = &R->cells[((size_t)li * np + pi) * nk + ki];
-                ts_impute_spec is = {(size_t)a->ks.v[ki], a->pos.v[pi], NULL, NULL};
+                ts_impute_spec is = {(size_t)a->ks.v[ki], a->pos.v[pi], NULL, NULL, NULL};
                 ts_impute_result r;
                 if (ts_impute_eval(m, &d.split.test, &is, ro, &r)) dataset_failed(R);
                 c->m = r.metrics;

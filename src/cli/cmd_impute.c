@@ -25,7 +25,7 @@ static void print_json(const ts_model *m, const ts_windows *x, const ts_impute_s
            ts_mask_name(is->pos), (unsigned long long)seed, im->hidden, im->accuracy, im->perfect, im->rouge_l);
     if (im->has_type) printf("%.6f", im->type_accuracy);
     else fputs("null", stdout);
-    printf(", \"seconds\": %.4f, \"output\": ", r->seconds);
+    printf(", \"unknown\": %zu, \"seconds\": %.4f, \"output\": ", r->unknown, r->seconds);
     cli_json_str(stdout, is->outdir);
     printf("}\n");
 }
@@ -33,17 +33,23 @@ static void print_json(const ts_model *m, const ts_windows *x, const ts_impute_s
 int cmd_impute(int argc, char **argv)
 {
     const char *C = "impute";
-    const char *input = NULL;
+    const char *input = NULL, *vocab_path = NULL;
+    ts_vocab names = {0};
+    names.unk = -1;
     ts_split_spec ss;
     ts_split_spec_default(&ss);
     ss.length = 0;
-    ts_impute_spec is = {10, TS_MASK_CENTER, NULL, NULL};
+    ts_impute_spec is = {10, TS_MASK_CENTER, NULL, NULL, NULL};
     int json = 0;
     cli_run run = CLI_RUN_DEFAULTS;
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "input", &input, "PATH", TS_OPT_REQUIRED,
                       "a window file (one window per line), a .npy of\n"
                       "windows, or a dataset directory (its test windows)"),
+        TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (default: the dataset's\n"
+                    "vocab.tsv, or vocab.tsv beside the window file);\n"
+                    "when model and input both name their events, IDs\n"
+                    "are matched by name"),
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's, else 200)"),
@@ -73,7 +79,7 @@ int cmd_impute(int argc, char **argv)
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     if (!ss.length) ss.length = m->len ? m->len : 200;
     size_t distinct;
-    if (ts_impute_input_load(input, &ss, m->n_ids - 1, &x, &distinct)) { cli_fail(); goto done; }
+    if (ts_impute_input_load(input, &ss, vocab_path, m->n_ids - 1, &x, &names, &distinct)) { cli_fail(); goto done; }
     if (distinct < x.n)
         fprintf(stderr, "tracesynth impute: note: the test part of %s holds only %zu distinct "
                 "windows of length %zu; %zu of the %zu are repeats\n", input, distinct, x.len,
@@ -84,8 +90,15 @@ int cmd_impute(int argc, char **argv)
         goto done;
     }
     is.source = input;
+    is.names = &names;
     ts_impute_result r;
     if (ts_impute_eval(m, &x, &is, &ro, &r)) { cli_fail(); goto done; }
+    if (m->vocab.n > 0 && names.n == 0)
+        fprintf(stderr, "impute: note: %s has no vocab.tsv; its IDs are read in the model's "
+                "numbering (--vocab FILE matches them by name)\n", input);
+    if (r.unknown)
+        fprintf(stderr, "impute: note: %zu observed events have names the model never saw; "
+                "it reads them as <unk>\n", r.unknown);
     if (json) {
         print_json(m, &x, &is, ro.seed, &r);
     } else {
@@ -99,6 +112,7 @@ int cmd_impute(int argc, char **argv)
     }
     rc = 0;
 done:
+    ts_vocab_free(&names);
     ts_windows_free(&x);
     ts_model_free(m);
     ts_opt_free(&args);

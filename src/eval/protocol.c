@@ -108,24 +108,48 @@ int ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *o
 
 /* ---- imputation ---- */
 
-int ts_impute_input_load(const char *path, const ts_split_spec *s, int32_t max_id, ts_windows *x,
-                         size_t *distinct)
+/* the vocab.tsv beside a file, when there is one */
+static char *vocab_beside(const char *path)
+{
+    char *dir = ts_strdup(path), *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    char *p = ts_path_join(slash ? dir : ".", "vocab.tsv");
+    free(dir);
+    if (ts_file_exists(p)) return p;
+    free(p);
+    return NULL;
+}
+
+int ts_impute_input_load(const char *path, const ts_split_spec *s, const char *vocab_path,
+                         int32_t max_id, ts_windows *x, ts_vocab *names, size_t *distinct)
 {
     memset(x, 0, sizeof *x);
+    memset(names, 0, sizeof *names);
+    names->unk = -1;
     struct stat st;
     if (stat(path, &st) != 0) return ts_fail("%s: no such file or directory", path);
-    if (!S_ISDIR(st.st_mode)) {
-        if (ts_windows_load(path, max_id, 0, x)) return -1;
+    int dir = S_ISDIR(st.st_mode);
+    char *beside = !vocab_path && !dir ? vocab_beside(path) : NULL;
+    if (beside) vocab_path = beside;
+    int rc = vocab_path ? ts_vocab_read(vocab_path, names) : 0;
+    free(beside);
+    if (rc) return -1;
+    if (!dir) {
+        rc = ts_windows_load(path, names->n > 0 ? names->n - 1 : max_id, 0, x);
         if (distinct) *distinct = x->n;
-        return 0;
+    } else {
+        ts_split_data d;
+        rc = ts_split_data_load(path, s, &d);
+        if (rc == 0) {
+            if (!vocab_path) { *names = d.data.vocab; memset(&d.data.vocab, 0, sizeof d.data.vocab); }
+            *x = d.split.test;
+            memset(&d.split.test, 0, sizeof d.split.test);
+            if (distinct) *distinct = d.split.test_distinct;
+            ts_split_data_free(&d);
+        }
     }
-    ts_split_data d;
-    if (ts_split_data_load(path, s, &d)) return -1;
-    *x = d.split.test;
-    memset(&d.split.test, 0, sizeof d.split.test);
-    if (distinct) *distinct = d.split.test_distinct;
-    ts_split_data_free(&d);
-    return 0;
+    if (rc) ts_vocab_free(names);
+    return rc;
 }
 
 /* the triple as a unit: a failure (full disk, kill) leaves the old set whole */
@@ -148,21 +172,26 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
     const char *src = s->source ? s->source : "input";
     if (s->blackout == 0 || s->blackout > x->len)
         return ts_fail("%s: a blackout of %zu events does not fit windows of %zu", src, s->blackout, x->len);
+    const ts_vocab *names = s->names && s->names->n > 0 ? s->names : NULL;
+    int by_name = names && m->vocab.n > 0;   /* IDs matched by name in ts_model_impute_named */
     size_t nl = x->n * x->len;
     uint8_t *mask = ts_malloc(nl ? nl : 1);
     ts_mask_fill(mask, x->n, x->len, s->blackout, s->pos, ro->seed);
     for (size_t i = 0; i < nl; i++)
-        if (mask[i] && (x->data[i] < 0 || x->data[i] >= m->n_ids)) {
+        if (!by_name && mask[i] && (x->data[i] < 0 || x->data[i] >= m->n_ids)) {
             free(mask);
             return ts_fail("%s: window %zu, position %zu: event ID %d is outside the model's range [0, %d)",
                            src, i / x->len, i % x->len, x->data[i], m->n_ids);
         }
     ts_windows y;
     double t0 = ts_now();
-    int rc = ts_model_impute(m, x, mask, ro, &y);
+    int rc = ts_model_impute_named(m, x, names, mask, ro, &y, &res->unknown);
     res->seconds = ts_now() - t0;
     if (rc == 0) {
-        rc = ts_eval_impute(x, mask, &y, m->vocab.n ? &m->vocab : NULL, &res->metrics);
+        /* the windows' own names where they cover the IDs, else the model's */
+        const ts_vocab *ev = by_name || (names && names->n >= m->n_ids) ? names
+                             : m->vocab.n ? &m->vocab : NULL;
+        rc = ts_eval_impute(x, mask, &y, ev, &res->metrics);
         if (rc == 0 && s->outdir) rc = write_triple(s->outdir, x, mask, &y);
         ts_windows_free(&y);
     }

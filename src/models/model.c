@@ -12,11 +12,13 @@
 extern const ts_model_ops ts_model_ngram;
 extern const ts_model_ops ts_model_unigram;
 extern const ts_model_ops ts_model_sssd_s4;
+extern const ts_model_ops ts_model_mdm;
 
 static const ts_model_ops *const registry[] = {
     &ts_model_ngram,
     &ts_model_unigram,
     &ts_model_sssd_s4,
+    &ts_model_mdm,
     NULL,
 };
 
@@ -128,7 +130,13 @@ int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
     if (o->n_ids <= 0) return ts_fail("%s: no valid event IDs in the training data", name);
     if (check_keys(&o->kv, ops, ops->train_keys)) return -1;
     ts_model *m = NULL;
-    if (ops->train(&m, o) != 0) return -1;
+    if (ops->train(&m, o) != 0) {
+        if (m) {   /* a model that failed after making itself: free it, keep its error */
+            m->ops = ops;
+            ts_model_free(m);
+        }
+        return -1;
+    }
     if (fill_base(m, ops, o->vocab, o->n_ids) != 0) {
         m->ops = ops;
         ts_model_free(m);
@@ -268,7 +276,9 @@ int ts_model_load(const char *path, ts_model **out)
     unsigned char nb[4];
     if (ts_reader_copy(&r, "NIDS", nb, 4) != 0) goto done;
     int32_t n_ids = (int32_t)get_le(nb, 4);
-    if (n_ids <= 0 || (vocab.n > 0 && n_ids < vocab.n)) {
+    /* named events: the IDs are the names' (training takes n_ids from the vocabulary);
+     * the model's loader checks its own sections against n_ids before it allocates */
+    if (n_ids <= 0 || (vocab.n > 0 && n_ids != vocab.n)) {
         ts_fail("%s: section 'NIDS' is corrupt (%d IDs for %d names)", path, n_ids, vocab.n);
         goto done;
     }
@@ -349,5 +359,77 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
             ts_windows_free(out);
             return ts_fail("%s: generated event ID %d outside [0, %d)", m->ops->name, v, m->n_ids);
         }
+    return 0;
+}
+
+/* ---- inputs named by another vocabulary ---- */
+
+int ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *names,
+                          const uint8_t *mask, const ts_run_opts *o, ts_windows *out,
+                          size_t *unknown)
+{
+    memset(out, 0, sizeof *out);
+    if (unknown) *unknown = 0;
+    if (!names || names->n <= 0 || m->vocab.n <= 0) return ts_model_impute(m, x, mask, o, out);
+    const ts_vocab *mv = &m->vocab;
+    size_t nL = x->n * x->len;
+    int32_t *fwd = ts_malloc((size_t)names->n * sizeof *fwd);   /* input ID -> model ID */
+    int32_t *back = ts_malloc((size_t)mv->n * sizeof *back);    /* model ID -> input ID */
+    int32_t *seen = ts_calloc((size_t)names->n, sizeof *seen);  /* unknown names' counts */
+    ts_vocab_map(names, mv, fwd);
+    ts_vocab_map(mv, names, back);
+    ts_windows xm = {ts_malloc((nL ? nL : 1) * sizeof *xm.data), x->n, x->len};
+    int rc = 0;
+    size_t unk = 0;
+    for (size_t i = 0; i < nL && rc == 0; i++) {
+        int32_t v = x->data[i];
+        if (v < 0 || v >= names->n) {
+            rc = ts_fail("window %zu, position %zu: event ID %d has no name in the input's "
+                         "vocabulary (%d names)", i / x->len, i % x->len, v, names->n);
+            break;
+        }
+        /* a name the model never saw: its <unk> (hidden positions keep any valid ID) */
+        int known = fwd[v] >= 0 && (fwd[v] != mv->unk || !strcmp(names->names[v], mv->names[mv->unk]));
+        if (mask[i] && !known) {
+            unk++;
+            seen[v]++;
+        }
+        xm.data[i] = fwd[v] >= 0 ? fwd[v] : 0;
+    }
+    if (rc == 0 && unk && (mv->unk < 0 || mv->unk >= mv->n)) {
+        char list[256] = "";
+        int shown = 0;
+        for (int v = 0; v < names->n && shown < 5; v++)
+            if (seen[v]) {
+                size_t l = strlen(list);
+                snprintf(list + l, sizeof list - l, "%s'%s' (%d)", l ? ", " : "", names->names[v], seen[v]);
+                shown++;
+            }
+        rc = ts_fail("%zu observed events have names the model does not know and it has no "
+                     "<unk> event to map them to: %s%s", unk, list, shown == 5 ? ", ..." : "");
+    }
+    ts_windows y = {0};
+    if (rc == 0) rc = ts_model_impute(m, &xm, mask, o, &y);
+    for (size_t i = 0; i < nL && rc == 0; i++) {
+        if (mask[i]) { y.data[i] = x->data[i]; continue; }
+        int32_t v = back[y.data[i]];
+        if (v < 0) {
+            rc = ts_fail("%s: filled window %zu, position %zu with '%s', which the input's "
+                         "vocabulary does not name and which has no <unk> event",
+                         m->ops->name, i / x->len, i % x->len, mv->names[y.data[i]]);
+            break;
+        }
+        y.data[i] = v;
+    }
+    free(fwd);
+    free(back);
+    free(seen);
+    ts_windows_free(&xm);
+    if (rc != 0) {
+        ts_windows_free(&y);
+        return -1;
+    }
+    if (unknown) *unknown = unk;
+    *out = y;
     return 0;
 }

@@ -17,6 +17,7 @@
  * binary searches plus the (usually small) number of matches. */
 #include "tracesynth/model.h"
 #include "tracesynth/common.h"
+#include "tracesynth/ngram.h"
 
 #include <omp.h>
 #include <stdlib.h>
@@ -145,14 +146,18 @@ static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
     g->sep_next = ts_malloc((N + 1) * sizeof *g->sep_next);
     g->sep_next[N] = (int32_t)N;
     for (size_t i = N; i-- > 0;) g->sep_next[i] = s[i] == SEP ? (int32_t)i : g->sep_next[i + 1];
-    /* most frequent event, ties to the smaller ID */
-    int32_t maxid = 0;
-    for (size_t i = 0; i < N; i++) if (s[i] > maxid) maxid = s[i];
-    int64_t *c = ts_calloc((size_t)maxid + 1, sizeof *c);
-    for (size_t i = 0; i < N; i++) if (s[i] != SEP) c[s[i]]++;
+    /* most frequent event, ties to the smaller ID; counted by sorting, so memory follows
+     * the stream's length and not its largest ID */
+    int32_t *t = ts_malloc((N ? N : 1) * sizeof *t);
+    memcpy(t, s, N * sizeof *t);
+    qsort(t, N, sizeof *t, cmp_i32);
     g->top = 0;
-    for (int32_t v = 1; v <= maxid; v++) if (c[v] > c[g->top]) g->top = v;
-    free(c);
+    size_t best = 0;
+    for (size_t i = 0, j; i < N; i = j) {
+        for (j = i + 1; j < N && t[j] == t[i]; j++) {}
+        if (t[i] != SEP && j - i > best) best = j - i, g->top = t[i];
+    }
+    free(t);
     return g;
 }
 
@@ -207,9 +212,13 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
         }
     ngram *g = ngram_index(s, N, (int)order, kgram);
     g->base.len = 0;   /* any window length */
+    if (ts_train_log(o->log_path, "\"model\": \"ngram\", \"order\": %ld, \"events\": %zu, "
+                     "\"seconds\": %.4f", order, N, ts_now() - t0) != 0) {
+        ngram_free(&g->base);
+        return -1;
+    }
     *out = &g->base;
-    return ts_train_log(o->log_path, "\"model\": \"ngram\", \"order\": %ld, \"events\": %zu, "
-                        "\"seconds\": %.4f", order, N, ts_now() - t0);
+    return 0;
 }
 
 static void put_i32le(unsigned char *b, int32_t v)
@@ -472,3 +481,55 @@ const ts_model_ops ts_model_ngram = {
     .free = ngram_free,
     .train_keys = ngram_keys,
 };
+
+/* ---- the n-gram's evidence for other models (see tracesynth/ngram.h) ---- */
+
+ts_model *ts_ngram_new(const int32_t *s, size_t N, int order)
+{
+    if (N == 0 || N > INT32_MAX / 2 || order < 1 || order > MAX_ORDER) return NULL;
+    int32_t *c = ts_malloc(N * sizeof *c);
+    memcpy(c, s, N * sizeof *c);
+    ngram *g = ngram_index(c, N, order, 0);
+    g->base.ops = &ts_model_ngram;
+    g->base.vocab.unk = -1;
+    return &g->base;
+}
+
+const int32_t *ts_ngram_stream(const ts_model *m, size_t *N, int *order)
+{
+    const ngram *g = (const ngram *)m;
+    *N = g->N;
+    if (order) *order = g->order;
+    return g->s;
+}
+
+size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t k, size_t lav, size_t rav,
+                           int32_t **out, int *matched)
+{
+    const ngram *g = (const ngram *)m;
+    scratch sc;
+    sc.cand = ts_malloc(g->N * sizeof *sc.cand);
+    sc.lpat = ts_malloc((size_t)g->order * sizeof *sc.lpat);
+    sc.rpat = ts_malloc((size_t)g->order * sizeof *sc.rpat);
+    sc.tmp = NULL;
+    sc.cnt = NULL;
+    size_t n = (size_t)g->order;
+    size_t lmax = lav < n ? lav : n, rmax = rav < n ? rav : n;
+    for (size_t i = 0; i < lmax; i++) sc.lpat[i] = y[a - 1 - i];
+    for (size_t i = 0; i < rmax; i++) sc.rpat[i] = y[a + k + i];
+    size_t nc = 0;
+    int got = 0;
+    if (lmax && rmax)
+        for (size_t mm = n; mm >= 1 && !nc; mm--) {
+            nc = ngram_match(g, &sc, mm < lmax ? mm : lmax, mm < rmax ? mm : rmax, k);
+            got = (int)mm;
+        }
+    for (size_t mm = lmax; mm >= 1 && !nc; mm--) { nc = ngram_match(g, &sc, mm, 0, k); got = -(int)mm; }
+    for (size_t mm = rmax; mm >= 1 && !nc; mm--) { nc = ngram_match(g, &sc, 0, mm, k); got = -(int)mm; }
+    free(sc.lpat);
+    free(sc.rpat);
+    if (matched) *matched = nc ? got : 0;
+    if (!nc) { free(sc.cand); *out = NULL; return 0; }
+    *out = sc.cand;
+    return nc;
+}
