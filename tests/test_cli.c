@@ -339,6 +339,23 @@ static void option_forms(void)
     CHECK(strstr(err, "-o DIR is required") != NULL);
 }
 
+/* every option key a model declares is in its help, which train --help prints */
+static void model_keys_in_help(void)
+{
+    int n = 0;
+    for (const ts_model_ops *const *m = ts_model_list(); *m; m++) {
+        const char *const *lists[2] = {(*m)->train_keys, (*m)->run_keys};
+        for (int j = 0; j < 2; j++)
+            for (const char *const *k = lists[j]; k && *k; k++) {
+                char opt[64];
+                snprintf(opt, sizeof opt, "--%s ", *k);
+                CHECK_MSG((*m)->help && strstr((*m)->help, opt), "%s: %s is not in its help", (*m)->name, opt);
+                n++;
+            }
+    }
+    CHECK(n >= 3);   /* ngram --order, --fallback; sssd-s4 --samples at least */
+}
+
 static void bad_usage(void)
 {
     char args[2048], err[512];
@@ -550,6 +567,7 @@ TEST_MAIN("cli", {
     RUN(bench_keeps_going);
     RUN(split_short_trace);
     RUN(option_forms);
+    RUN(model_keys_in_help);
     RUN(bad_usage);
     RUN(impute_outputs_as_a_unit);
     RUN(runtime_env_and_valgrind);
