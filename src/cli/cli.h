@@ -69,10 +69,5 @@ int cli_opt_fractions(const char *v, void *dst);
                "(default 0.7,0.1,0.2; give train, impute and split the same)")
 /* a JSON string (quotes, backslashes and control characters escaped; NULL: null) */
 void cli_json_str(FILE *f, const char *s);
-/* ingest's argv loop (until it parses with ts_opt_parse): strict number parsing, -1 +
- * a usage message naming the option on junk */
-int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
-/* "-h"/"--help" anywhere in argv (ingest) */
-int cli_wants_help(int argc, char **argv);
 
 #endif
