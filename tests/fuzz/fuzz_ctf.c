@@ -3,6 +3,7 @@
  * names become a dataset as `ingest --from ctf` does. */
 #include "fuzz.h"
 
+#include <babeltrace2/babeltrace.h>
 #include <sys/stat.h>
 
 typedef struct { unsigned char b[256]; size_t n; } bytes;
@@ -73,7 +74,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the input's length picks the options, as the CLI's --exits and --comm would */
     int exits = size & 1;
     const char *comm = size & 2 ? "app" : NULL;
-    if (ts_ctf_read(dir, comm, exits, &names, &n, &lost) != 0) {
+    int rc = ts_ctf_read(dir, comm, exits, &names, &n, &lost);
+    /* an error left on the thread makes the next babeltrace2 call in the process abort */
+    const bt_error *pending = bt_current_thread_take_error();
+    if (pending) {
+        fprintf(stderr, "fuzz: ts_ctf_read returned %d and left a babeltrace2 error pending\n", rc);
+        abort();
+    }
+    if (rc != 0) {
         fuzz_check_error();
         return 0;
     }
