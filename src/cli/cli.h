@@ -13,6 +13,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_impute(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 
 /* bench subcommands (bench_*.c) */

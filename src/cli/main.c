@@ -16,9 +16,10 @@ static const struct {
     {"ingest", cmd_ingest, "turn a trace (strace log, ID file, .npy) into a dataset"},
     {"split", cmd_split, "write train/validation/test windows (paper or leak-free time split)"},
     {"audit", cmd_audit, "share of test windows found verbatim in training data"},
-    {"train", cmd_train, "train a model (ngram, unigram, sssd-s4) on a dataset"},
+    {"train", cmd_train, "train a model (ngram, unigram, sssd-s4, mdm) on a dataset"},
     {"impute", cmd_impute, "reconstruct blacked-out events in windows"},
     {"generate", cmd_generate, "synthesize new trace windows"},
+    {"score", cmd_score, "bits per event of windows under a model (its likelihood)"},
     {"eval", cmd_eval, "imputation or generation metrics"},
     {"bench", cmd_bench, "benchmarks: impute grid, layers, model speed"},
 };
