@@ -6,7 +6,8 @@
 #   run.sh --repro BUILD     run each harness once on every file in tests/fuzz/repro/NAME/
 # Memory limits make an input that drives a huge allocation a failure. FUZZ_FLAGS adds
 # libFuzzer options (e.g. "-fork=1 -ignore_crashes=1" to keep going after a failure);
-# FUZZ_CORPUS: where new inputs go instead of BUILD/fuzz/corpus.
+# FUZZ_CORPUS: where new inputs go instead of BUILD/fuzz/corpus; FUZZ_ONLY="ids npy":
+# only those harnesses.
 # Exit status 1 when any harness failed.
 set -u
 [ $# -eq 2 ] || { echo "usage: run.sh SECONDS|--repro BUILD" >&2; exit 2; }
@@ -25,6 +26,7 @@ failed=""
 for bin in "$b"/fuzz_*; do
     [ -x "$bin" ] || continue
     name=${bin##*/fuzz_}
+    case " ${FUZZ_ONLY:-$name} " in *" $name "*) ;; *) continue ;; esac
     log=$b/logs/$name.log
     # FUZZ_SLOW_UNWIND=1: stacks through libbabeltrace2 (no frame pointers) in full, to
     # match lsan.supp against them (four times slower)
