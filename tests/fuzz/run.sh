@@ -18,8 +18,9 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$here/ubsa
 export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
 limits="-rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=20"
 mkdir -p "$b/artifacts" "$b/logs"
-# the harnesses' scratch files (left behind when a harness dies), removed at the end
-export TMPDIR="$b/tmp"
+# the harnesses' scratch files (left behind when a harness dies), removed at the end; one
+# directory per run, so that runs at the same time leave each other's alone
+export TMPDIR="$b/tmp/run.$$"
 rm -rf "$TMPDIR"
 mkdir -p "$TMPDIR"
 failed=""
