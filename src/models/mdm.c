@@ -544,16 +544,18 @@ static int model_load(ts_model **out, const ts_reader *r)
 {
     mdm_model *m = ts_calloc(1, sizeof *m);
     m->base.ops = &ts_model_mdm;
-    long v[10];
+    long v[10] = {0};
     const struct { const char *k; long lo, hi; } keys[] = {
         {"layers", 1, 256}, {"channels", 2, 4096}, {"state", 2, 1024}, {"ff", 1, 65536},
         {"vocab", 1, 1 << 24}, {"context", 2, 4096}, {"len", 0, 100000000}, {"prior_order", 0, 64},
         {"kernel", 1, 63}, {"heads", 1, 256},
     };
-    for (int i = 0; i < 10; i++)
-        if (cfg_long(r, keys[i].k, keys[i].lo, keys[i].hi, &v[i]) != 0) { free(m); return -1; }
-    m->c = (mdm_config){(int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[8], 0, (int)v[9]};
+    /* models from before the transformer backbone have no 'backbone' and 'heads': S4 */
     char *bbs = ts_reader_text_value(r, "CONFIG", "backbone");
+    if (!bbs) bbs = ts_strdup("s4"), v[9] = 4;
+    for (int i = 0; i < (v[9] ? 9 : 10); i++)
+        if (cfg_long(r, keys[i].k, keys[i].lo, keys[i].hi, &v[i]) != 0) { free(bbs); free(m); return -1; }
+    m->c = (mdm_config){(int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[8], 0, (int)v[9]};
     int bbad = !bbs || (strcmp(bbs, "s4") && strcmp(bbs, "transformer"));
     if (!bbad) m->c.backbone = !strcmp(bbs, "s4") ? BACKBONE_S4 : BACKBONE_TRANSFORMER;
     free(bbs);
