@@ -625,6 +625,7 @@ typedef struct {
     int steps;                /* network evaluations per batch (0: one per hidden position) */
     uint64_t seed;
     size_t batch;
+    size_t ctx;               /* crop length (0: the model's training context) */
 } infill_opts;
 
 typedef struct {
@@ -759,12 +760,13 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
         return ts_fail("mdm: the model file says %d event IDs in one place and %d in another", m->c.V,
                        m->base.n_ids);
     size_t *cs = ts_malloc(n * sizeof *cs), *cl = ts_malloc(n * sizeof *cl);
-    for (size_t w = 0; w < n; w++) crop_of(hid0 + w * L, L, (size_t)m->c.ctx, &cs[w], &cl[w]);
+    const size_t ctx = io->ctx ? io->ctx : (size_t)m->c.ctx;
+    for (size_t w = 0; w < n; w++) crop_of(hid0 + w * L, L, ctx, &cs[w], &cl[w]);
     size_t *list = ts_malloc(n * sizeof *list);
     int rc = 0;
     const int V = m->c.V;
     /* two groups: crops of the context length, then whole windows */
-    size_t lens[2] = {(size_t)m->c.ctx < L ? (size_t)m->c.ctx : L, L};
+    size_t lens[2] = {ctx < L ? ctx : L, L};
     for (int g = 0; g < 2 && rc == 0; g++) {
         if (g == 1 && lens[1] == lens[0]) break;
         size_t nl = 0;
@@ -1069,7 +1071,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
         ts_mask_pos pp[3] = {TS_MASK_CENTER, TS_MASK_CENTER, TS_MASK_END};
         double best = -1;
         for (size_t g = 0; g < sizeof grid / sizeof grid[0]; g++) {
-            infill_opts io = {grid[g], 0, 10, o->seed, 64};   /* at most 10 evaluations */
+            infill_opts io = {grid[g], 0, 10, o->seed, 64, 0};   /* at most 10 evaluations */
             double acc = 0;
             int cnt = 0;
             for (int s = 0; s < 3; s++) {
@@ -1103,7 +1105,7 @@ done:
 
 static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, long *samples)
 {
-    static const char *const keys[] = {"samples", "temperature", "prior-weight", NULL};
+    static const char *const keys[] = {"samples", "temperature", "prior-weight", "context", NULL};
     if (ts_kv_check(&o->kv, "mdm", keys) != 0) return -1;
     if (ts_kv_long(&o->kv, "samples", 1, samples) != 0) return -1;
     if (*samples < 1 || *samples > 1000) return ts_fail("mdm: --samples %ld: expected 1 to 1000", *samples);
@@ -1116,6 +1118,10 @@ static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, l
     if (io->weight > 0 && !m->prior) return ts_fail("mdm: --prior-weight: this model was trained without the n-gram prior");
     if (o->steps < 0) return ts_fail("mdm: --steps %d must be positive", o->steps);
     io->steps = o->steps;
+    long cx;
+    if (ts_kv_long(&o->kv, "context", 0, &cx) != 0) return -1;
+    if (cx < 0 || cx > 4096) return ts_fail("mdm: --context %ld: expected 2 to 4096 (0: the trained one)", cx);
+    io->ctx = (size_t)cx;
     io->seed = o->seed;
     io->batch = o->batch ? o->batch : 64;
     return 0;
@@ -1222,7 +1228,8 @@ const ts_model_ops ts_model_mdm = {
         "                 per hidden event; generate: 64), --batch B (64),\n"
         "                 --temperature T (0: greedy, most confident first; generate 1),\n"
         "                 --samples N (a vote per event), --prior-weight W (the\n"
-        "                 trained choice; 0: the network alone)\n",
+        "                 trained choice; 0: the network alone), --context N (the\n"
+        "                 events around a blackout the network sees; the trained one)\n",
     .train = model_train,
     .save = model_save,
     .load = model_load,
