@@ -20,8 +20,9 @@
  * Infilling: iterative unmasking with both sides as context, most confident
  * position first, within a --steps budget (default: one position per network
  * evaluation); greedy, or sampled at --temperature; --samples N votes per
- * position. A window longer than twice the training context (or --context) is
- * cut to that many events around its hidden events when they fit in it.
+ * position. A window longer than twice the training context (S4; the training
+ * context for the transformer; or --context) is cut to that many events around
+ * its hidden events when they fit in it.
  *
  * Hybrid (prior-weight w > 0): each hidden position's log-probabilities get
  * w * log q_i(v), q_i the smoothed share of the n-gram's matching fillers (both
@@ -760,9 +761,11 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
         return ts_fail("mdm: the model file says %d event IDs in one place and %d in another", m->c.V,
                        m->base.n_ids);
     size_t *cs = ts_malloc(n * sizeof *cs), *cl = ts_malloc(n * sizeof *cl);
-    /* twice the training context by default: more context helps, and S4 reads any length
-     * (many-threads, k = 10: 83.4 % with 64 events, 83.8 with 128, 84.7 with 200) */
-    const size_t ctx = io->ctx ? io->ctx : 2 * (size_t)m->c.ctx;
+    /* S4: twice the training context by default: more context helps, and S4 reads any
+     * length (many-threads, k = 10: 83.4 % with 64 events, 83.8 with 128, 84.7 with 200).
+     * Attention with rotary positions does not extrapolate: the training context. */
+    const size_t ctx = io->ctx ? io->ctx
+                               : (m->c.backbone == BACKBONE_S4 ? 2 : 1) * (size_t)m->c.ctx;
     for (size_t w = 0; w < n; w++) crop_of(hid0 + w * L, L, ctx, &cs[w], &cl[w]);
     size_t *list = ts_malloc(n * sizeof *list);
     int rc = 0;
@@ -1231,8 +1234,8 @@ const ts_model_ops ts_model_mdm = {
         "                 --temperature T (0: greedy, most confident first; generate 1),\n"
         "                 --samples N (a vote per event), --prior-weight W (the\n"
         "                 trained choice; 0: the network alone), --context N (the\n"
-        "                 events around a blackout the network sees; default twice\n"
-        "                 the training context)\n",
+        "                 events around a blackout the network sees; default S4 twice\n"
+        "                 the training context, transformer the training context)\n",
     .train = model_train,
     .save = model_save,
     .load = model_load,
