@@ -1206,7 +1206,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
 
 const ts_model_ops ts_model_mdm = {
     .name = "mdm",
-    .summary = "masked (absorbing-state) diffusion over event categories, S4 backbone, n-gram prior",
+    .summary = "masked (absorbing-state) diffusion over event categories (S4 or transformer), n-gram prior",
     .help =
         "  --backbone B          s4 (default: bidirectional S4 + feed-forward blocks) or\n"
         "                        transformer (pre-LN encoder blocks, rotary positions)\n"
@@ -1217,8 +1217,8 @@ const ts_model_ops ts_model_mdm = {
         "  --ff M                feed-forward width M x C (2)\n"
         "  --kernel K            S4: the feed-forward's first convolution spans K events\n"
         "                        (3): exact neighbours, which S4's smooth kernels blur\n"
-        "  --context N           training crop length; longer windows are cut to it\n"
-        "                        around their hidden events (128, at most L)\n"
+        "  --context N           training crop length (128, at most L); see impute's\n"
+        "                        --context below\n"
         "  --batch N             crops per training batch (32)\n"
         "  --span-frac X         share of crops masked as one span (0.5); the rest\n"
         "                        hide each event with probability t ~ U(0, 1]\n"
