@@ -1,5 +1,6 @@
 /* tracesynth train: train a model on a dataset split and save it. */
 #include "cli.h"
+#include "tracesynth/train.h"
 
 #include <libgen.h>
 #include <stdlib.h>
@@ -89,6 +90,9 @@ int cmd_train(int argc, char **argv)
     if (k > L) { cli_usage_error(C, "--blackout %ld is longer than the window (%ld)", k, L); goto done; }
     if (!ts_model_find(model)) { rc = cli_fail(); goto done; }
     if (threads) ts_set_threads((int)threads);
+    int rank = 0, nranks = 1;   /* under mpirun: data-parallel; rank 0 writes */
+    if (ts_train_mpi_init() != 0) { rc = cli_fail(); goto done; }
+    ts_train_world(&rank, &nranks);
 
     ts_dataset d;
     if (ts_dataset_load(dataset, &d)) { rc = cli_fail(); goto done; }
@@ -126,12 +130,15 @@ int cmd_train(int argc, char **argv)
     o.kv = (ts_kv){nkv, keys, vals};
     double t0 = ts_now();
     ts_model *m = NULL;
-    if (ts_model_train(model, &o, &m) || ts_model_save(m, out)) {
+    if (ts_model_train(model, &o, &m) || (rank == 0 && ts_model_save(m, out))) {
         rc = cli_fail();
-    } else {
+    } else if (rank == 0) {
         printf("trained %s on %s (%s split, L=%ld): %zu training windows, %zu stream events, "
                "%d event IDs, %.2f s -> %s\n", model, dataset, ts_split_name(kind), L, sp.train.n,
                sp.train_stream.n, n_ids, ts_now() - t0, out);
+        if (nranks > 1) printf("data-parallel over %d processes\n", nranks);
+        rc = 0;
+    } else {
         rc = 0;
     }
     ts_model_free(m);
