@@ -23,7 +23,8 @@
 #include <unistd.h>
 
 #define MAX_SIZES 16
-#define DENOISE_K 4            /* extra sampling steps whose time gives one step's */
+#define DENOISE_K 4            /* at least this many extra sampling steps give one step's time */
+#define DENOISE_S 0.1          /* ... and enough of them to take about this long (s) */
 
 typedef struct { int layers, C, B; } size3;
 
@@ -157,6 +158,8 @@ static void prof_print(const char *what, const profile *p, const profile *p1, in
             }
             name = "element-wise and other";
         }
+        if (a < 0) a = 0;   /* the denoising profile is a difference of two runs */
+        if (b < 0) b = 0;
         if (a <= 0 && b <= 0) continue;
         a /= p->steps;
         printf("    %-30s %9.4f  %5.1f%%", name, a, 100 * a * p->steps / p->total);
@@ -263,11 +266,11 @@ typedef struct {
     stats train, denoise;
     profile ptrain, pdenoise, ptrain1, pdenoise1;   /* 1: at one thread */
     double rss;
-    size_t params;
+    int denoise_k;             /* the sampling steps whose time gave one step's */
 } size_result;
 
-/* profile of the marginal DENOISE_K sampling steps after S */
-static int denoise_profile(ts_model *m, ts_run_opts *ro, size_t B, size_t L, int S, profile *p)
+/* profile of the marginal k sampling steps after S */
+static int denoise_profile(ts_model *m, ts_run_opts *ro, size_t B, size_t L, int S, int k, profile *p)
 {
     ts_windows out;
     profile p0;
@@ -279,13 +282,13 @@ static int denoise_profile(ts_model *m, ts_run_opts *ro, size_t B, size_t L, int
     if (rc == 0) ts_windows_free(&out);
     prof_take(&p0, t0, 0);
     ts_prof_reset();
-    ro->steps = S + DENOISE_K;
+    ro->steps = S + k;
     a = ts_now();
     if (rc == 0) rc = ts_model_generate(m, B, L, ro, &out);
     double t1 = ts_now() - a;
     if (rc == 0) ts_windows_free(&out);
-    prof_take(p, t1, DENOISE_K);
-    for (int k = 0; k < TS_PROF_N; k++) p->sec[k] -= p0.sec[k];
+    prof_take(p, t1, k);
+    for (int i = 0; i < TS_PROF_N; i++) p->sec[i] -= p0.sec[i];
     p->flops -= p0.flops;
     p->total = t1 - t0;
     ts_prof_enable(0);
@@ -339,23 +342,35 @@ static int bench_size(const bench_cfg *bc, size3 s, size_result *res)
     ts_windows out;
     double *td = ts_malloc((size_t)bc->runs * sizeof(double));
     const int S = 2;
-    for (long i = -1; i < bc->runs && rc == 0; i++) {   /* i = -1 warms up */
+    /* k: DENOISE_K or more, as the warm-up's step time asks for DENOISE_S seconds,
+     * at most 64 and within the window (mdm makes at most one step per event) */
+    int k = DENOISE_K, kmax = (int)L - S < 64 ? (int)L - S : 64;
+    if (kmax < 1) kmax = 1;
+    if (k > kmax) k = kmax;
+    for (long i = -1; i < bc->runs && rc == 0; i++) {   /* i = -1 warms up and sets k */
         double t[2];
         for (int j = 0; j < 2 && rc == 0; j++) {
-            ro.steps = S + j * DENOISE_K;
+            ro.steps = S + j * k;
             double a = ts_now();
             rc = ts_model_generate(m, (size_t)s.B, L, &ro, &out);
             t[j] = ts_now() - a;
             if (rc == 0) ts_windows_free(&out);
         }
-        if (i >= 0) td[i] = (t[1] - t[0]) / DENOISE_K;
+        if (i >= 0) {
+            td[i] = (t[1] - t[0]) / k;
+        } else {
+            double step = (t[1] - t[0]) / k;
+            int want = step > 0 ? (int)ceil(DENOISE_S / step) : kmax;
+            k = want < k ? k : want > kmax ? kmax : want;
+        }
     }
+    res->denoise_k = k;
     if (rc == 0) res->denoise = stats_of(td, (int)bc->runs);
-    if (rc == 0 && bc->profile) rc = denoise_profile(m, &ro, (size_t)s.B, L, S, &res->pdenoise);
+    if (rc == 0 && bc->profile) rc = denoise_profile(m, &ro, (size_t)s.B, L, S, k, &res->pdenoise);
     int nt = ts_get_threads();
     if (rc == 0 && bc->profile && nt > 1) {
         ts_set_threads(1);
-        rc = denoise_profile(m, &ro, (size_t)s.B, L, S, &res->pdenoise1);
+        rc = denoise_profile(m, &ro, (size_t)s.B, L, S, k, &res->pdenoise1);
         ts_set_threads(nt);
     }
     free(td);
@@ -471,7 +486,7 @@ static int one_size(const bench_cfg *bc, size3 s, double peak)
     print_stats(res.train);
     printf("   denoise ");
     print_stats(res.denoise);
-    printf("   peak %.0f MiB\n", res.rss);
+    printf("   peak %.0f MiB   (denoise: %d steps)\n", res.rss, res.denoise_k);
     if (bc->vs_torch) {
         torch_result tr;
         if (run_torch(bc, s, &tr) != 0) return -1;
@@ -536,8 +551,8 @@ int bench_model(int argc, char **argv)
         .usage = "tracesynth bench model [--model NAME] [--sizes LxCxB,...] [OPTIONS] [--MODEL-OPTION V]",
         .about = "Times one training step (the step `train` runs: the model's batch, forward,\n"
                  "backward, clipping and Adam, through the trainer) and one denoising step (the\n"
-                 "sampler's cost per step: generating B windows with 2 + 4 steps minus with 2,\n"
-                 "over 4) on synthetic data. Reports the median and the min-max over the runs,\n"
+                 "sampler's cost per step: generating B windows with 2 + k steps minus with 2,\n"
+                 "over k; k >= 4 steps taking about 0.1 s) on synthetic data. Reports the median and the min-max over the runs,\n"
                  "the peak resident memory of each size (a child process each) and the machine's\n"
                  "load. Other --key value pairs go to the model (e.g. --backbone transformer,\n"
                  "--state 64).",
