@@ -14,6 +14,7 @@
 #include "tracesynth/prof.h"
 #include "tracesynth/train.h"
 
+#include <cblas.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -429,8 +430,14 @@ static int run_torch(const bench_cfg *bc, size3 s, torch_result *tr)
             !strcmp(bc->kv->keys[i], "ff"))
             snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " --%s %s", bc->kv->keys[i],
                      bc->kv->values[i]);
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/%s --layers %d --channels %d --batch %d --length %ld "
-             "--threads %d --iters %ld%s 2>&1", dir, script, s.layers, s.C, s.B, bc->L, ts_get_threads(),
+    /* the same kernels: the CLI may have chosen them through OPENBLAS_CORETYPE and
+     * removed it from its environment after OpenBLAS started */
+    char env[128];
+    const char *core = getenv("OPENBLAS_CORETYPE");
+    snprintf(env, sizeof env, "OPENBLAS_CORETYPE=%s OMP_NUM_THREADS=%d", core ? core : openblas_get_corename(),
+             ts_get_threads());
+    snprintf(cmd, sizeof cmd, "%s /usr/bin/python3 %s/%s --layers %d --channels %d --batch %d --length %ld "
+             "--threads %d --iters %ld%s 2>&1", env, dir, script, s.layers, s.C, s.B, bc->L, ts_get_threads(),
              bc->runs, extra);
     FILE *p = popen(cmd, "r");
     if (!p) return ts_fail("bench model: cannot run %s", cmd);
@@ -552,10 +559,12 @@ int bench_model(int argc, char **argv)
         .about = "Times one training step (the step `train` runs: the model's batch, forward,\n"
                  "backward, clipping and Adam, through the trainer) and one denoising step (the\n"
                  "sampler's cost per step: generating B windows with 2 + k steps minus with 2,\n"
-                 "over k; k >= 4 steps taking about 0.1 s) on synthetic data. Reports the median and the min-max over the runs,\n"
-                 "the peak resident memory of each size (a child process each) and the machine's\n"
-                 "load. Other --key value pairs go to the model (e.g. --backbone transformer,\n"
-                 "--state 64).",
+                 "over k; k >= 4, enough steps for about 0.1 s) on synthetic data. Reports the\n"
+                 "median and the min-max over the runs, the peak resident memory of each size (a\n"
+                 "child process each) and the machine's load average. --vs-torch runs\n"
+                 "tests/torch/bench_sssd.py or bench_mdm.py with /usr/bin/python3 in the same\n"
+                 "environment (threads, OPENBLAS_CORETYPE). Other --key value pairs go to the\n"
+                 "model (e.g. --backbone transformer, --state 64).",
         .opts = opts,
         .min_pos = 0, .max_pos = 0,
         .extra_kv = 1,
