@@ -3,6 +3,7 @@
 #   make test       all unit tests (skip what needs ../shared when it is absent)
 #   make asan       the tests under AddressSanitizer + UBSan (build-asan/)
 #   make bench      layer and model benchmarks
+#   make fuzz       libFuzzer harnesses (tests/fuzz/, clang), FUZZ_SECONDS each (build-fuzz/)
 BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2 -march=x86-64-v2
@@ -64,6 +65,7 @@ asan:
 check:
 	$(MAKE) -j2 test
 	$(MAKE) -j2 asan
+	$(MAKE) fuzz-check
 
 demo: $(BIN)
 	sh scripts/demo.sh
@@ -72,8 +74,30 @@ bench: $(BIN)
 	$(BIN) bench layers
 	$(BIN) bench model
 
+# fuzz harnesses: the library under libFuzzer coverage + ASan + UBSan, clang only
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+.PHONY: fuzz fuzz-build fuzz-bins fuzz-check fuzz-repro
+fuzz-build:
+	$(MAKE) -j2 BUILD=build-fuzz CC=$(FUZZ_CC) OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -fsanitize-recover=pointer-overflow -Wno-pass-failed" \
+	  EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" fuzz-bins
+fuzz-bins: $(FUZZ_BIN)
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) build-fuzz
+fuzz-repro: fuzz-build
+	sh tests/fuzz/run.sh --repro build-fuzz
+fuzz-check:
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then $(MAKE) fuzz FUZZ_SECONDS=3; \
+	else echo "fuzz: $(FUZZ_CC) not found, harnesses skipped (scripts/setup.sh installs it)"; fi
+-include $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%.d,$(wildcard tests/fuzz/fuzz_*.c))
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_BIN:=.o.d)
 .SECONDARY:

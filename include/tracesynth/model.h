@@ -61,6 +61,15 @@ typedef struct {
                    const ts_run_opts *o, int32_t *out);
     int  (*generate)(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out);
     void (*free)(ts_model *m);
+    /* the model's own options (NULL-terminated; NULL: none), checked by ts_model_train
+     * (train_keys) and by ts_model_impute / ts_model_generate (run_keys) */
+    const char *const *train_keys;
+    const char *const *run_keys;
+    /* optional: *bits = mean bits per event of the n windows of L (IDs in range): the
+     * negative log2-likelihood per event, or an upper bound on it (say which in the help).
+     * NULL: the model gives no likelihood */
+    int  (*bits)(ts_model *m, const int32_t *x, size_t n, size_t L, const ts_run_opts *o,
+                 double *bits);
 } ts_model_ops;
 
 /* every model struct begins with this. ts_model_train / ts_model_load fill ops,
@@ -97,6 +106,10 @@ int  ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *nam
                            const uint8_t *mask, const ts_run_opts *o, ts_windows *out,
                            size_t *unknown);
 int  ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_windows *out);
+/* mean bits per event of the windows x under the model (ops->bits); names as for
+ * ts_model_impute_named (events the model cannot name count as its <unk>: *unknown) */
+int  ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const ts_run_opts *o,
+                   double *bits, size_t *unknown);
 void ts_model_free(ts_model *m);
 
 #endif

@@ -546,7 +546,7 @@ int bench_model(int argc, char **argv)
         TS_OPT_LONG_(0, "length", &L, "L", 2, 1000000, "window length (200)"),
         TS_OPT_LONG_(0, "ids", &ids, "V", 2, 1 << 20, "event IDs of the synthetic data (40)"),
         TS_OPT_LONG_(0, "runs", &runs, "R", 1, 1000, "timed runs after a warm-up (5)"),
-        TS_OPT_LONG_(0, "threads", &threads, "N", 0, 4096, "threads for OpenMP and OpenBLAS (default: all cores)"),
+        CLI_THREADS_OPTION(&threads),
         TS_OPT_FLAG_(0, "vs-torch", &vs_torch, "also run the project's PyTorch definition (tests/torch,\n"
                      "float32) with the same sizes, threads and environment; print ratios"),
         TS_OPT_FLAG_(0, "profile", &profile_on, "split both steps into GEMM, S4 kernel, FFT, step MLP,\n"

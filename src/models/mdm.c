@@ -435,7 +435,6 @@ static int opt_long(const ts_kv *kv, const char *key, long def, long lo, long hi
 
 static int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
 {
-    if (ts_kv_check(kv, "mdm", mdm_keys) != 0) return -1;
     memset(so, 0, sizeof *so);
     long v;
     const char *bb = ts_kv_get(kv, "backbone");
@@ -1101,8 +1100,6 @@ done:
 
 static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, long *samples)
 {
-    static const char *const keys[] = {"samples", "temperature", "prior-weight", NULL};
-    if (ts_kv_check(&o->kv, "mdm", keys) != 0) return -1;
     if (ts_kv_long(&o->kv, "samples", 1, samples) != 0) return -1;
     if (*samples < 1 || *samples > 1000) return ts_fail("mdm: --samples %ld: expected 1 to 1000", *samples);
     memset(io, 0, sizeof *io);
@@ -1227,6 +1224,8 @@ const ts_model_ops ts_model_mdm = {
     .impute = model_impute,
     .generate = model_generate,
     .free = model_free,
+    .train_keys = mdm_keys,
+    .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", NULL},
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */

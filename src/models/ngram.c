@@ -17,6 +17,7 @@
  * binary searches plus the (usually small) number of matches. */
 #include "tracesynth/model.h"
 #include "tracesynth/common.h"
+#include "tracesynth/kneser_ney.h"
 #include "tracesynth/ngram.h"
 
 #include <omp.h>
@@ -25,6 +26,8 @@
 
 #define SEP (-1)          /* separates training windows when no contiguous stream is given */
 #define MAX_ORDER 64
+#define KN_MAX_ORDER 12       /* the likelihood's orders tried on validation windows */
+#define KN_DEFAULT_ORDER 10   /* and the order without them (the best on PTS and LTTng) */
 
 typedef struct {
     ts_model base;
@@ -37,6 +40,8 @@ typedef struct {
     int32_t *isa;         /* (N) rank of each suffix of s: isa[sa[i]] = i */
     int32_t *sep_next;    /* (N+1) first separator at or after i; N when none */
     int32_t  top;         /* most frequent event: the last resort */
+    int      kn_order;    /* the likelihood's order (chosen on validation windows) */
+    ts_kn   *kn;          /* the likelihood, made when first needed */
 } ngram;
 
 /* ---- suffix array by prefix doubling with radix sort, O(N log N) ---- */
@@ -124,6 +129,7 @@ static void ngram_free(ts_model *m)
 {
     ngram *g = (ngram *)m;
     free(g->s); free(g->rs); free(g->sa); free(g->rsa); free(g->isa); free(g->sep_next);
+    ts_kn_free(g->kn);
     free(g);
 }
 
@@ -133,6 +139,7 @@ static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
     ngram *g = ts_calloc(1, sizeof *g);
     g->order = order;
     g->kgram = kgram;
+    g->kn_order = KN_DEFAULT_ORDER;
     g->N = N;
     g->s = s;
     g->rs = ts_malloc(N * sizeof *g->rs);
@@ -171,10 +178,43 @@ static int parse_fallback(const char *v, int *kgram)
     return 0;
 }
 
+static int kn_make(ngram *g)
+{
+    if (g->kn) return 0;
+    return ts_kn_build(&g->kn, g->s, g->N, g->kn_order, g->base.n_ids);
+}
+
+/* the likelihood's order: the lowest bits per event on (up to 128 of) the validation
+ * windows, from one build of the highest order; without them, the default */
+static int choose_kn_order(ngram *g, const ts_windows *valid)
+{
+    g->kn_order = KN_DEFAULT_ORDER;
+    if (valid->n == 0 || valid->len == 0) return 0;
+    g->kn_order = KN_MAX_ORDER;
+    if (kn_make(g) != 0) return -1;
+    size_t n = valid->n < 128 ? valid->n : 128;
+    double best = 0;
+    int best_m = KN_DEFAULT_ORDER;
+    for (int m = 1; m <= KN_MAX_ORDER; m++) {
+        ts_kn_set_order(g->kn, m);
+        double b = ts_kn_bits(g->kn, valid->data, n, valid->len);
+        if (m == 1 || b < best) { best = b; best_m = m; }
+    }
+    g->kn_order = best_m;
+    return ts_kn_set_order(g->kn, best_m);
+}
+
+static int ngram_bits(ts_model *m, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
+{
+    ngram *g = (ngram *)m;
+    if (kn_make(g) != 0) return -1;
+    *bits = ts_kn_bits(g->kn, x, n, L);
+    return 0;
+}
+
 static int ngram_train(ts_model **out, const ts_train_opts *o)
 {
     double t0 = ts_now();
-    if (ts_kv_check(&o->kv, "ngram", ngram_keys) != 0) return -1;
     long order;
     if (ts_kv_long(&o->kv, "order", 12, &order) != 0) return -1;
     if (order < 1 || order > MAX_ORDER)
@@ -213,6 +253,11 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
         }
     ngram *g = ngram_index(s, N, (int)order, kgram);
     g->base.len = 0;   /* any window length */
+    g->base.n_ids = o->n_ids;
+    if (choose_kn_order(g, &o->split->valid) != 0) {
+        ngram_free(&g->base);
+        return -1;
+    }
     if (ts_train_log(o->log_path, "\"model\": \"ngram\", \"order\": %ld, \"events\": %zu, "
                      "\"seconds\": %.4f", order, N, ts_now() - t0) != 0) {
         ngram_free(&g->base);
@@ -238,7 +283,8 @@ static int ngram_save(const ts_model *m, ts_writer *w)
 {
     const ngram *g = (const ngram *)m;
     char cfg[64];
-    snprintf(cfg, sizeof cfg, "order=%d\nfallback=%s\n", g->order, g->kgram ? "kgram" : "markov");
+    snprintf(cfg, sizeof cfg, "order=%d\nfallback=%s\nkn_order=%d\n", g->order, g->kgram ? "kgram" : "markov",
+             g->kn_order);
     ts_writer_text(w, "CONFIG", cfg);
     unsigned char *b = ts_malloc(g->N * 4);
     for (size_t i = 0; i < g->N; i++) put_i32le(b + 4 * i, g->s[i]);
@@ -282,7 +328,20 @@ static int ngram_load(ts_model **out, const ts_reader *r)
         }
     }
     if (!events) { free(s); return ts_fail("%s: ngram: section 'STREAM' holds no events", r->path); }
-    *out = &ngram_index(s, N, (int)order, kgram)->base;
+    ngram *g = ngram_index(s, N, (int)order, kgram);
+    g->kn_order = KN_DEFAULT_ORDER;   /* files written before the likelihood existed */
+    if ((v = ts_reader_text_value(r, "CONFIG", "kn_order"))) {
+        long ko = strtol(v, &end, 10);
+        bad = end == v || *end || ko < 1 || ko > TS_KN_MAX_ORDER;
+        free(v);
+        if (bad) {
+            ngram_free(&g->base);
+            return ts_fail("%s: ngram: bad kn_order in section 'CONFIG'", r->path);
+        }
+        g->kn_order = (int)ko;
+    }
+    g->base.n_ids = n_ids;
+    *out = &g->base;
     return 0;
 }
 
@@ -395,8 +454,6 @@ static int team_size(size_t n)
 static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                         const ts_run_opts *o, int32_t *out)
 {
-    static const char *const none[] = {NULL};
-    if (ts_kv_check(&o->kv, "ngram", none) != 0) return -1;
     const ngram *g = (const ngram *)m;
     memcpy(out, x, n * L * sizeof *out);
 #pragma omp parallel num_threads(team_size(n))
@@ -431,8 +488,6 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
 
 static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
 {
-    static const char *const none[] = {NULL};
-    if (ts_kv_check(&o->kv, "ngram", none) != 0) return -1;
     const ngram *g = (const ngram *)m;
     const size_t N = g->N;
 #pragma omp parallel num_threads(team_size(n))
@@ -477,13 +532,17 @@ const ts_model_ops ts_model_ngram = {
             "              Markov order of generation (default 12, at most 64)\n"
             "  --fallback F  when no context matches on both sides: markov (default: the\n"
             "              left context alone, then the right) or kgram (the most\n"
-            "              frequent k-event sequence, a plain back-off)\n",
+            "              frequent k-event sequence, a plain back-off)\n"
+            "  score: bits per event by interpolated modified Kneser-Ney, its order\n"
+            "              (1-12) chosen on the validation windows at training\n",
     .train = ngram_train,
     .save = ngram_save,
     .load = ngram_load,
     .impute = ngram_impute,
     .generate = ngram_generate,
     .free = ngram_free,
+    .train_keys = ngram_keys,
+    .bits = ngram_bits,
 };
 
 /* ---- the n-gram's evidence for other models (see tracesynth/ngram.h) ---- */

@@ -83,7 +83,6 @@ static int get_int(const ts_kv *kv, const char *key, long def, long lo, long hi,
 
 static int parse_opts(const ts_kv *kv, sssd_opts *so)
 {
-    if (ts_kv_check(kv, "sssd-s4", known_opts) != 0) return -1;
     memset(so, 0, sizeof *so);
     const char *preset = ts_kv_get(kv, "preset");
     int paper = 0;
@@ -560,7 +559,6 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     int B = (int)(n < want ? n : want);   /* no batch larger than the work */
     int S = o->steps > 0 ? o->steps : m->T;
     if (S > m->T) return ts_fail("sssd-s4: --steps %d is more than the model's T = %d", S, m->T);
-    if (ts_kv_check(&o->kv, "sssd-s4", (const char *const[]){"samples", NULL}) != 0) return -1;
     long nsamp = 1;
     if (ts_kv_long(&o->kv, "samples", 1, &nsamp) != 0) return -1;
     if (nsamp < 1 || nsamp > 1000) return ts_fail("sssd-s4: --samples %ld: expected 1 to 1000", nsamp);
@@ -657,4 +655,6 @@ const ts_model_ops ts_model_sssd_s4 = {
     .impute = model_impute,
     .generate = model_generate,
     .free = model_free,
+    .train_keys = known_opts,
+    .run_keys = (const char *const[]){"samples", NULL},
 };

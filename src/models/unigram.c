@@ -49,8 +49,6 @@ static int cmp_i32(const void *a, const void *b)
 
 static int unigram_train(ts_model **out, const ts_train_opts *o)
 {
-    static const char *const none[] = {NULL};
-    if (ts_kv_check(&o->kv, "unigram", none) != 0) return -1;
     if (o->resume) return ts_fail("unigram: --resume: this model trains in one pass and keeps no checkpoints");
     const ts_seq *st = &o->split->train_stream;
     const ts_windows *tw = &o->split->train;
@@ -153,8 +151,6 @@ static int unigram_load(ts_model **out, const ts_reader *r)
 static int unigram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                           const ts_run_opts *o, int32_t *out)
 {
-    static const char *const none[] = {NULL};
-    if (ts_kv_check(&o->kv, "unigram", none) != 0) return -1;
     const unigram *u = (const unigram *)m;
     for (size_t i = 0; i < n * L; i++) out[i] = mask[i] ? x[i] : u->top;
     return 0;
@@ -162,8 +158,6 @@ static int unigram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, si
 
 static int unigram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
 {
-    static const char *const none[] = {NULL};
-    if (ts_kv_check(&o->kv, "unigram", none) != 0) return -1;
     const unigram *u = (const unigram *)m;
     size_t V = u->V;
     uint64_t total = (uint64_t)u->cum[V - 1];
