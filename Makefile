@@ -3,6 +3,7 @@
 #   make test       all unit tests (skip what needs ../shared when it is absent)
 #   make asan       the tests under AddressSanitizer + UBSan (build-asan/)
 #   make bench      layer and model benchmarks
+#   make fuzz       libFuzzer harnesses (tests/fuzz/, clang), FUZZ_SECONDS each (build-fuzz/)
 BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2 -march=x86-64-v2
@@ -11,10 +12,18 @@ WARN      = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-protot
 CPPFLAGS += -Iinclude -Isrc -I/usr/include/x86_64-linux-gnu -D_GNU_SOURCE -MMD -MP
 ALLCFLAGS = -std=c11 -fopenmp $(WARN) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS   += -lopenblas -lfftw3f -lbabeltrace2 -lz -lm
+# MPI=1 (the default when Open MPI's mpicc is installed): data-parallel training under
+# mpirun; MPI=0 builds without it (use another BUILD directory when switching)
+MPI      ?= $(if $(shell command -v mpicc 2>/dev/null),1,0)
+ifeq ($(MPI),1)
+CPPFLAGS += -DTS_MPI $(patsubst -I%,-isystem %,$(shell mpicc --showme:compile))
+LDLIBS   += $(shell mpicc --showme:link)
+endif
 LDFLAGS  += -fopenmp $(EXTRA_LDFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/common/*.c src/data/*.c src/nn/*.c src/models/*.c \
-                  src/diffusion/*.c src/eval/*.c src/repair/*.c))
+                  src/diffusion/*.c src/eval/*.c src/repair/*.c \
+                  src/train/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 
@@ -30,6 +39,10 @@ all: $(BIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -c $< -o $@
+
+# the trainer is rebuilt when MPI is switched
+$(shell mkdir -p $(BUILD); [ -f $(BUILD)/.mpi-$(MPI) ] || { rm -f $(BUILD)/.mpi-*; touch $(BUILD)/.mpi-$(MPI); })
+$(BUILD)/src/train/trainer.o $(BUILD)/src/cli/cmd_train.o: $(BUILD)/.mpi-$(MPI)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -52,6 +65,7 @@ asan:
 check:
 	$(MAKE) -j2 test
 	$(MAKE) -j2 asan
+	$(MAKE) fuzz-check
 
 demo: $(BIN)
 	sh scripts/demo.sh
@@ -60,8 +74,35 @@ bench: $(BIN)
 	$(BIN) bench layers
 	$(BIN) bench model
 
+# fuzz harnesses: the library under libFuzzer coverage + ASan + UBSan, clang only
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+.PHONY: fuzz fuzz-build fuzz-bins fuzz-check fuzz-repro
+fuzz-build:
+	$(MAKE) -j2 BUILD=build-fuzz CC=$(FUZZ_CC) OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -Wno-pass-failed" \
+	  EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" fuzz-bins
+fuzz-bins: $(FUZZ_BIN)
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) build-fuzz
+fuzz-repro: fuzz-build
+	sh tests/fuzz/run.sh --repro build-fuzz
+# make check: every reproducer, then each harness 3 s from the checked-in seeds only (a
+# corpus grown by long runs would make the check slower each time)
+fuzz-check:
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then $(MAKE) fuzz-build && \
+	  sh tests/fuzz/run.sh --repro build-fuzz && \
+	  rm -rf build-fuzz/fuzz/check-corpus && \
+	  FUZZ_CORPUS=build-fuzz/fuzz/check-corpus sh tests/fuzz/run.sh 3 build-fuzz; \
+	else echo "fuzz: $(FUZZ_CC) not found, harnesses skipped (scripts/setup.sh installs it)"; fi
+-include $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%.d,$(wildcard tests/fuzz/fuzz_*.c))
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_BIN:=.o.d)
 .SECONDARY:

@@ -14,4 +14,5 @@
 #include "tracesynth/sssd.h"
 #include "tracesynth/kneser_ney.h"
 #include "tracesynth/options.h"
+#include "tracesynth/protocol.h"
 #endif

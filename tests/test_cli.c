@@ -49,10 +49,14 @@ static int make_dataset(void)
     return rc;
 }
 
-static double metric(const char *out, const char *name)
+/* the number after "key": in impute's --json object; -1 when absent or null */
+static double metric(const char *json, const char *key)
 {
-    const char *p = strstr(out, name);
-    return p ? atof(p + strlen(name)) : -1;
+    char k[128];
+    snprintf(k, sizeof k, "\"%s\": ", key);
+    const char *p = strstr(json, k);
+    if (!p || !strncmp(p + strlen(k), "null", 4)) return -1;
+    return atof(p + strlen(k));
 }
 
 static void train_impute_eval(void)
@@ -66,11 +70,22 @@ static void train_impute_eval(void)
     CHECK(ts_file_exists(args));
 
     snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/ds --length 60 --windows 40 "
-             "--blackout 6 -o %s/imp", dir, dir, dir);
+             "--blackout 6 -o %s/imp --json", dir, dir, dir);
     REQUIRE(run_out(args, out, sizeof out) == 0);
-    double acc = metric(out, "accuracy "), perfect = metric(out, "perfect "), rouge = metric(out, "ROUGE-L ");
+    CHECK_MSG(strncmp(out, "{\"model\": \"ngram\", \"windows\": 40, \"length\": 60, \"blackout\": 6, "
+                      "\"position\": \"center\"", 80) == 0, "%s", out);
+    double acc = metric(out, "accuracy"), perfect = metric(out, "perfect"), rouge = metric(out, "rouge_l");
     CHECK_MSG(acc >= 80 && acc <= 100, "accuracy %.2f in '%s'", acc, out);
-    CHECK(strstr(out, "type accuracy") != NULL);      /* named events */
+    CHECK(metric(out, "type_accuracy") >= 0);       /* named events */
+    CHECK(metric(out, "hidden") == 40 * 6);
+    CHECK(strstr(out, "/imp\"}") != NULL);          /* "output": the directory */
+    /* the text line says the same */
+    char text[8192];
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/ds --length=60 --windows=40 --blackout=6", dir, dir);
+    REQUIRE(run_out(args, text, sizeof text) == 0);
+    char want[128];
+    snprintf(want, sizeof want, "accuracy %.2f  perfect %.2f  ROUGE-L %.2f", acc, perfect, rouge);
+    CHECK_MSG(strstr(text, want) && strstr(text, "type accuracy"), "'%s' not in '%s'", want, text);
 
     /* the printed numbers are those of the written triple */
     char p[512];
@@ -103,20 +118,21 @@ static void train_impute_eval(void)
     /* a window file and a .npy as input give the same numbers */
     snprintf(p, sizeof p, "%s/test.txt", dir);
     REQUIRE(ts_windows_write(p, &orig) == 0);
-    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 6", dir, p);
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 6 --json", dir, p);
     char out2[8192];
     REQUIRE(run_out(args, out2, sizeof out2) == 0);
-    CHECK_NEAR(metric(out2, "accuracy "), acc, 1e-9);
-    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/imp/original0.npy --blackout 6", dir, dir);
+    CHECK_NEAR(metric(out2, "accuracy"), acc, 1e-9);
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input=%s/imp/original0.npy --blackout 6 --json", dir, dir);
     REQUIRE(run_out(args, out2, sizeof out2) == 0);
-    CHECK_NEAR(metric(out2, "accuracy "), acc, 1e-9);
+    CHECK_NEAR(metric(out2, "accuracy"), acc, 1e-9);
 
     /* the unigram floor is far below */
     snprintf(args, sizeof args, "train --model unigram %s/ds --length 60 --windows 40 -o %s/uni.tsm", dir, dir);
     REQUIRE(run_out(args, NULL, 0) == 0);
-    snprintf(args, sizeof args, "impute %s/uni.tsm --input %s/ds --length 60 --windows 40 --blackout 6", dir, dir);
+    snprintf(args, sizeof args, "impute %s/uni.tsm --input %s/ds --length 60 --windows 40 --blackout 6 --json", dir, dir);
     REQUIRE(run_out(args, out2, sizeof out2) == 0);
-    CHECK(metric(out2, "accuracy ") < acc - 20);
+    double uacc = metric(out2, "accuracy");
+    CHECK_MSG(uacc >= 0 && uacc < acc - 20, "%s", out2);
     free(mask);
     ts_windows_free(&orig);
     ts_windows_free(&imp);
@@ -275,6 +291,69 @@ static void split_short_trace(void)
     CHECK(ts_split_parse_fractions("a,b,c", pm) == -1);
     CHECK(ts_split_max_length(1800, NULL) == 180);
     CHECK(ts_split_max_length(2340, NULL) == 234);
+}
+
+/* --opt VALUE and --opt=VALUE alike in every command; model options as well */
+static void option_forms(void)
+{
+    char args[2048], out[8192], err[1024];
+    /* -o after --length=60 is an option, not a second dataset */
+    snprintf(args, sizeof args, "train --model=ngram %s/ds --length=60 --windows=40 -o %s/eq.tsm --order=8", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(args, sizeof args, "%s/eq.tsm", dir);
+    CHECK(ts_file_exists(args));
+    snprintf(args, sizeof args, "impute %s/eq.tsm --input=%s/ds --length=60 --windows=40 --blackout=3 "
+             "--position=end --seed=2 --json", dir, dir);
+    CHECK(run_out(args, out, sizeof out) == 0);
+    CHECK_MSG(metric(out, "blackout") == 3 && strstr(out, "\"position\": \"end\"") && metric(out, "seed") == 2,
+              "%s", out);
+    snprintf(args, sizeof args, "generate %s/eq.tsm --count=3 --length=20 --output=%s/eqg --format=npy", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "%s/eqg.npy", dir);
+    CHECK(ts_file_exists(args));
+    snprintf(args, sizeof args, "split %s/ds --length=50 --windows=20 --split=time --output=%s/eqs", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "%s/eqs/split.txt", dir);
+    CHECK(ts_file_exists(args));
+    snprintf(args, sizeof args, "bench impute --model=unigram %s/ds --lengths=40 --blackouts=2 --windows=10 "
+             "--positions=end --no-progress", dir);
+    CHECK(run_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "L=40 end") != NULL, "%s", out);
+    CHECK(run_cli("bench layers --min-time=-1", err, sizeof err) == 2);
+    CHECK(strstr(err, "--min-time") != NULL);
+    CHECK(run_cli("bench model --state=3", err, sizeof err) == 2);
+    CHECK(run_cli("bench model --runs=0", err, sizeof err) == 2);
+    /* an empty value, a value given to a flag */
+    snprintf(args, sizeof args, "impute %s/eq.tsm --input=", dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK(strstr(err, "--input needs a value") != NULL);
+    snprintf(args, sizeof args, "impute %s/eq.tsm --input %s/ds --json=1", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    /* a model's run options are its own: a training option is refused at run time */
+    snprintf(args, sizeof args, "generate %s/eq.tsm -n 2 --length 10 -o %s/x --order 3", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "model 'ngram' has no option --order"), "%s", err);
+    /* required options are named */
+    snprintf(args, sizeof args, "split %s/ds --length 50", dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK(strstr(err, "-o DIR is required") != NULL);
+}
+
+/* every option key a model declares is in its help, which train --help prints */
+static void model_keys_in_help(void)
+{
+    int n = 0;
+    for (const ts_model_ops *const *m = ts_model_list(); *m; m++) {
+        const char *const *lists[2] = {(*m)->train_keys, (*m)->run_keys};
+        for (int j = 0; j < 2; j++)
+            for (const char *const *k = lists[j]; k && *k; k++) {
+                char opt[64];
+                snprintf(opt, sizeof opt, "--%s ", *k);
+                CHECK_MSG((*m)->help && strstr((*m)->help, opt), "%s: %s is not in its help", (*m)->name, opt);
+                n++;
+            }
+    }
+    CHECK(n >= 3);   /* ngram --order, --fallback; sssd-s4 --samples at least */
 }
 
 static void bad_usage(void)
@@ -487,6 +566,8 @@ TEST_MAIN("cli", {
     RUN(bench_grid);
     RUN(bench_keeps_going);
     RUN(split_short_trace);
+    RUN(option_forms);
+    RUN(model_keys_in_help);
     RUN(bad_usage);
     RUN(impute_outputs_as_a_unit);
     RUN(runtime_env_and_valgrind);

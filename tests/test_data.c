@@ -18,7 +18,7 @@ static void windows_roundtrip(void)
 {
     const char *d = scratch_dir();
     REQUIRE(d);
-    int32_t data[12] = {0, 1, 2, 3, 10, 11, 12, 13, 2147483647, 0, 7, 99};
+    int32_t data[12] = {0, 1, 2, 3, 10, 11, 12, 13, 2147483646, 0, 7, 99};   /* TS_ID_MAX */
     ts_windows w = {data, 3, 4}, r;
     REQUIRE(ts_windows_write(in(d, "w"), &w) == 0);
     REQUIRE(ts_windows_read(in(d, "w"), &r) == 0);
@@ -92,6 +92,112 @@ static void windows_malformed(void)
     CHECK(ts_seq_read(in(d, "s"), &s) == -1 && strstr(ts_error(), "s:2: non-integer token 'ab'"));
     write_text(in(d, "s"), "1,-2\n");
     CHECK(ts_seq_read(in(d, "s"), &s) == -1 && strstr(ts_error(), "s:1: negative ID"));
+}
+
+/* the largest ID: INT32_MAX would overflow "max ID + 1" (the count of IDs) */
+static void id_range_limit(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    ts_seq s;
+    write_text(in(d, "s"), "1,2147483646,3\n");
+    REQUIRE(ts_seq_read(in(d, "s"), &s) == 0);
+    CHECK(s.ids[1] == TS_ID_MAX && ts_ids_span(s.ids, s.n) == INT32_MAX);
+    ts_seq_free(&s);
+    write_text(in(d, "s"), "1,2147483647,3\n");
+    CHECK(ts_seq_read(in(d, "s"), &s) == -1);
+    CHECK_MSG(strstr(ts_error(), "s:1: ID '2147483647' is out of range (max 2147483646)"), "%s", ts_error());
+    /* an in-memory ID past the limit: no signed overflow (UBSan), refused later */
+    int32_t ids[3] = {5, INT32_MAX, 0};
+    CHECK(ts_ids_span(ids, 3) == INT32_MAX);
+    CHECK(ts_ids_span(ids, 0) == 0);
+    ts_seq bad = {ids, 3};
+    CHECK(ts_seq_write(in(d, "w"), &bad) == -1 && strstr(ts_error(), "element 1"));
+    ts_npy a;
+    int64_t big[2] = {1, 2147483647};
+    size_t sh[1] = {2};
+    REQUIRE(ts_npy_write(in(d, "a.npy"), TS_NPY_I64, big, 1, sh) == 0);
+    REQUIRE(ts_npy_read(in(d, "a.npy"), &a) == 0);
+    ts_windows w;
+    CHECK(ts_npy_to_windows(&a, "a.npy", -1, &w) == -1 && strstr(ts_error(), "out of range"));
+    ts_npy_free(&a);
+}
+
+/* memory follows the data read: 100,000 IDs on line 1 then 100,000 blank lines is
+ * "line 2: empty line", not lines x 100,000 IDs allocated first */
+static void windows_sized_by_data(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    size_t L = 100000, blank = 100000;
+    char *t = malloc(2 * L + blank + 1);
+    REQUIRE(t);
+    size_t k = 0;
+    for (size_t i = 0; i < L; i++) { t[k++] = '1'; t[k++] = i + 1 < L ? ',' : '\n'; }
+    for (size_t i = 0; i < blank; i++) t[k++] = '\n';
+    t[k] = 0;
+    write_text(in(d, "w"), t);
+    free(t);
+    ts_windows w;
+    CHECK(ts_windows_read(in(d, "w"), &w) == -1);
+    CHECK_MSG(strstr(ts_error(), "w:2: empty line"), "%s", ts_error());
+    /* many valid lines still read (the capacity bound is exact for valid files) */
+    write_text(in(d, "ok"), "1,2,3\n4,5,6\n7,8,9\n10,11,12\n");
+    REQUIRE(ts_windows_read(in(d, "ok"), &w) == 0);
+    CHECK(w.n == 4 && w.len == 3 && w.data[11] == 12);
+    ts_windows_free(&w);
+    write_text(in(d, "one"), "7\n8\n9");
+    REQUIRE(ts_windows_read(in(d, "one"), &w) == 0);
+    CHECK(w.n == 3 && w.len == 1 && w.data[2] == 9);
+    ts_windows_free(&w);
+    /* a short line after long ones, where the capacity bound is tight */
+    expect_bad_windows(d, "1,2,3\n4,5,6\n7\n", "3:", "window of 1 IDs, expected 3");
+}
+
+static void write_bytes(const char *p, const void *b, size_t n)
+{
+    FILE *f = fopen(p, "wb");
+    if (f) { fwrite(b, 1, n, f); fclose(f); }
+}
+
+/* a byte-order mark, a NUL or a control byte is named, with its line and column */
+static void bad_bytes_named(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *p = in(d, "ids");
+    ts_seq s;
+    ts_windows w;
+    write_bytes(p, "\xEF\xBB\xBF" "1,2,3\n", 9);
+    CHECK(ts_seq_read(p, &s) == -1);
+    CHECK_MSG(strstr(ts_error(), "byte 0xEF (UTF-8 byte-order mark") &&
+              strstr(ts_error(), "at line 1, column 1") && strstr(ts_error(), p), "%s", ts_error());
+    CHECK(ts_windows_read(p, &w) == -1 && strstr(ts_error(), "byte 0xEF (UTF-8 byte-order mark"));
+    write_bytes(p, "1,2,3\n4,\0" "5,6\n", 13);
+    CHECK(ts_windows_read(p, &w) == -1);
+    CHECK_MSG(strstr(ts_error(), "byte 0x00 (NUL) at line 2, column 3"), "%s", ts_error());
+    write_bytes(p, "1,2,3\n4,5\0,6\n", 13);
+    CHECK(ts_seq_read(p, &s) == -1);
+    CHECK_MSG(strstr(ts_error(), "byte 0x00 (NUL) at line 2, column 4"), "%s", ts_error());
+    write_bytes(p, "1,\x01\n", 4);
+    CHECK(ts_seq_read(p, &s) == -1 && strstr(ts_error(), "byte 0x01 (a control character)"));
+    write_bytes(p, "1,\xC3\xA9\n", 5);
+    CHECK(ts_seq_read(p, &s) == -1 && strstr(ts_error(), "byte 0xC3 (not ASCII) at line 1, column 3"));
+    /* vocab.tsv: a BOM and a NUL inside a name */
+    write_bytes(p, "\xEF\xBB\xBF" "0\tread\t3\n", 12);
+    ts_vocab v;
+    CHECK(ts_vocab_read(p, &v) == -1);
+    CHECK_MSG(strstr(ts_error(), "byte 0xEF (UTF-8 byte-order mark"), "%s", ts_error());
+    write_bytes(p, "0\tread\t3\n1\twr\0te\t1\n", 20);
+    CHECK(ts_vocab_read(p, &v) == -1);
+    CHECK_MSG(strstr(ts_error(), "byte 0x00 (NUL) at line 2, column 5"), "%s", ts_error());
+    /* a .npy cut inside its magic or right after it says so */
+    ts_npy a;
+    for (size_t n = 1; n < 10; n++) {
+        write_bytes(p, "\x93NUMPY\x01\x00\x76", n);
+        CHECK(ts_npy_read(p, &a) == -1);
+        CHECK_MSG(strstr(ts_error(), "truncated .npy file"), "%zu bytes: %s", n, ts_error());
+    }
 }
 
 static void vocab_roundtrip(void)
@@ -561,6 +667,9 @@ TEST_MAIN("data", {
     RUN(windows_roundtrip);
     RUN(seq_roundtrip);
     RUN(windows_malformed);
+    RUN(id_range_limit);
+    RUN(windows_sized_by_data);
+    RUN(bad_bytes_named);
     RUN(vocab_roundtrip);
     RUN(npy_roundtrip_all_dtypes_and_shapes);
     RUN(npy_numpy_compat);

@@ -135,6 +135,35 @@ static void matches_oracle(void)
     }
 }
 
+/* one build of order 6 set to order m scores exactly as a build of order m */
+static void lower_orders(void)
+{
+    int32_t s[500];
+    ts_rng r;
+    ts_rng_seed(&r, 3);
+    for (size_t i = 0; i < 500; i++) s[i] = (int32_t)(ts_rng_uniform(&r) < 0.75 ? i % 5 : ts_rng_below(&r, 8));
+    s[250] = -1;
+    ts_kn *big;
+    REQUIRE(ts_kn_build(&big, s, 500, 6, 8) == 0);
+    CHECK(ts_kn_set_order(big, 7) == -1 && ts_kn_set_order(big, 0) == -1);
+    for (int m = 1; m <= 6; m++) {
+        ts_kn *kn;
+        REQUIRE(ts_kn_build(&kn, s, 500, m, 8) == 0);
+        REQUIRE(ts_kn_set_order(big, m) == 0);
+        CHECK(ts_kn_order(big) == m);
+        for (int q = 0; q < 40; q++) {
+            int32_t ctx[8];
+            for (int i = 0; i < 8; i++) ctx[i] = (int32_t)ts_rng_below(&r, 8);
+            int32_t w = (int32_t)ts_rng_below(&r, 8);
+            size_t nc = (size_t)(q % 9);
+            CHECK_NEAR(ts_kn_logprob(big, ctx, nc, w), ts_kn_logprob(kn, ctx, nc, w), 0);
+        }
+        for (int c = 1; c <= 3; c++) CHECK(ts_kn_discount(big, m, c) == ts_kn_discount(kn, m, c));
+        ts_kn_free(kn);
+    }
+    ts_kn_free(big);
+}
+
 static void sums_to_one(void)
 {
     int32_t s[400];
@@ -189,6 +218,83 @@ static void bits_per_event(void)
     ts_kn_free(k1);
 }
 
+/* the n-gram model's likelihood: the order chosen on validation windows is the best of
+ * 1..12 there, survives save/load, and ts_model_bits equals the KN of that order; names
+ * map as for imputation */
+static void ngram_model_bits(void)
+{
+    enum { N = 3000, L = 40 };
+    static int32_t s[N], vw[8 * L];
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    for (size_t i = 0; i < N; i++) s[i] = (int32_t)(ts_rng_uniform(&r) < 0.9 ? (i * 7 / 3) % 6 : ts_rng_below(&r, 6));
+    for (size_t w = 0; w < 8; w++) memcpy(vw + w * L, s + 100 + 300 * w, L * sizeof *s);
+    ts_split sp;
+    memset(&sp, 0, sizeof sp);
+    sp.train_stream.ids = s;
+    sp.train_stream.n = N;
+    sp.valid = (ts_windows){vw, 8, L};
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.n_ids = 6;
+    ts_model *m;
+    REQUIRE(ts_model_train("ngram", &o, &m) == 0);
+    double b;
+    ts_windows x = {vw, 8, L};
+    REQUIRE(ts_model_bits(m, &x, NULL, NULL, &b, NULL) == 0);
+    ts_kn *kn;
+    REQUIRE(ts_kn_build(&kn, s, N, 12, 6) == 0);
+    double best = 1e9;
+    for (int k = 1; k <= 12; k++) {
+        ts_kn_set_order(kn, k);
+        double bk = ts_kn_bits(kn, vw, 8, L);
+        if (bk < best) best = bk;
+    }
+    CHECK_NEAR(b, best, 1e-12);
+    ts_kn_free(kn);
+    const char *dir = scratch_dir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/ng.tsm", dir);
+    REQUIRE(ts_model_save(m, path) == 0);
+    ts_model *m2;
+    REQUIRE(ts_model_load(path, &m2) == 0);
+    double b2;
+    REQUIRE(ts_model_bits(m2, &x, NULL, NULL, &b2, NULL) == 0);
+    CHECK(b2 == b);
+    int32_t bad[L];
+    memcpy(bad, vw, sizeof bad);
+    bad[3] = 6;
+    ts_windows xb = {bad, 1, L};
+    CHECK(ts_model_bits(m2, &xb, NULL, NULL, &b2, NULL) == -1);
+    CHECK(strstr(ts_error(), "event ID 6 is outside") != NULL);
+    /* the command: a line with the number, --json, and a clear error for a model
+     * without a likelihood */
+    char wpath[600], args[1600], err[512], upath[600];
+    snprintf(wpath, sizeof wpath, "%s/valid.txt", dir);
+    REQUIRE(ts_windows_write(wpath, &x) == 0);
+    const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
+    snprintf(args, sizeof args, "%s score %s --input=%s --json", bin, path, wpath);
+    FILE *f = popen(args, "r");
+    REQUIRE(f);
+    char line[512] = "";
+    CHECK(fgets(line, sizeof line, f) != NULL);
+    CHECK(pclose(f) == 0);
+    char want[64];
+    snprintf(want, sizeof want, "\"bits_per_event\": %.6f", b);
+    CHECK_MSG(strstr(line, want) != NULL, "%s lacks %s", line, want);
+    ts_model *u;
+    REQUIRE(ts_model_train("unigram", &o, &u) == 0);
+    snprintf(upath, sizeof upath, "%s/uni.tsm", dir);
+    REQUIRE(ts_model_save(u, upath) == 0);
+    ts_model_free(u);
+    snprintf(args, sizeof args, "score %s --input %s", upath, wpath);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "unigram: this model gives no likelihood") != NULL, "%s", err);
+    ts_model_free(m);
+    ts_model_free(m2);
+}
+
 static void bad_arguments(void)
 {
     int32_t s[] = {0, 1, 2, 5};
@@ -205,7 +311,9 @@ static void bad_arguments(void)
 
 TEST_MAIN("kn", {
     RUN(matches_oracle);
+    RUN(lower_orders);
     RUN(sums_to_one);
     RUN(bits_per_event);
+    RUN(ngram_model_bits);
     RUN(bad_arguments);
 })

@@ -1,6 +1,7 @@
 /* The option parser: --opt VALUE and --opt=VALUE alike, short names, flags, ranges,
  * aliases, positional arguments, model options passed through, errors, the usage text. */
 #include "check.h"
+#include "tracesynth/common.h"
 #include "tracesynth/options.h"
 
 typedef struct {
@@ -17,7 +18,7 @@ static const ts_option opts[] = {
     TS_OPT_DBL_(0, "lr", NULL, "X", 0, 1, "learning rate\nsecond line of help"),
     TS_OPT_STR_('o', "output", NULL, "FILE", "where"),
     TS_OPT_FLAG_(0, "no-progress", NULL, "quiet"),
-    {TS_OPT_STRING, 0, "position", NULL, "P", "center or end", 0, 0, 0, 0, "mask-position"},
+    {TS_OPT_STRING, 0, "position", NULL, "P", "center or end", 0, 0, 0, 0, "mask-position", 0, NULL, NULL},
     TS_OPT_END_,
 };
 
@@ -107,6 +108,61 @@ static void errors(void)
     ts_opt_free(&r);
 }
 
+/* a choice, a callback, a required option */
+static int parse_even(const char *v, void *dst)
+{
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (*end || x % 2) return ts_fail("'%s' is not an even number", v);
+    *(long *)dst = x;
+    return 0;
+}
+
+static size_t count;
+
+static int parse_more(int argc, char **argv, int *fmt, long *even, const char **out)
+{
+    static const char *const formats[] = {"text", "npy", "both", NULL};
+    const ts_option o[] = {
+        TS_OPT_CHOICE_(0, "format", fmt, "F", formats, "text, npy or both"),
+        TS_OPT_CB_(0, "even", even, "N", parse_even, "an even number"),
+        TS_OPT_SIZE_('n', "count", &count, "N", 1, 10, "how many"),
+        TS_OPT_STR_F_('o', "output", out, "DIR", TS_OPT_REQUIRED, "where"),
+        TS_OPT_END_,
+    };
+    ts_opt_spec sp = {"test", "tracesynth test -o DIR", NULL, o, 0, 0, NULL, 0, NULL};
+    ts_opt_result r;
+    *fmt = 0;
+    *even = 0;
+    *out = NULL;
+    int rc = ts_opt_parse(&sp, argc, argv, &r);
+    ts_opt_free(&r);
+    return rc;
+}
+
+static void choices_callbacks_required(void)
+{
+    int fmt;
+    long even;
+    const char *out;
+    CHECK(parse_more(ARGC("--format=npy", "--even", "4", "-o", "d"), ARGV("--format=npy", "--even", "4", "-o", "d"),
+                     &fmt, &even, &out) == 0);
+    CHECK(fmt == 1 && even == 4 && out && !strcmp(out, "d"));
+    CHECK(parse_more(ARGC("-o", "d", "--format", "both"), ARGV("-o", "d", "--format", "both"), &fmt, &even, &out) == 0);
+    CHECK(fmt == 2 && even == 0);
+    CHECK(parse_more(ARGC("-o", "d", "-n", "7"), ARGV("-o", "d", "-n", "7"), &fmt, &even, &out) == 0);
+    CHECK(count == 7);
+    CHECK(parse_more(ARGC("-o", "d", "-n", "-1"), ARGV("-o", "d", "-n", "-1"), &fmt, &even, &out) == 2);
+    CHECK(parse_more(ARGC("-o", "d", "--count=11"), ARGV("-o", "d", "--count=11"), &fmt, &even, &out) == 2);
+    CHECK(parse_more(ARGC("-o", "d", "--format", "csv"), ARGV("-o", "d", "--format", "csv"), &fmt, &even, &out) == 2);
+    CHECK(parse_more(ARGC("-o", "d", "--format", "tex"), ARGV("-o", "d", "--format", "tex"), &fmt, &even, &out) == 2);
+    CHECK(parse_more(ARGC("-o", "d", "--even=3"), ARGV("-o", "d", "--even=3"), &fmt, &even, &out) == 2);
+    CHECK(strstr(ts_error(), "'3' is not an even number") != NULL);
+    CHECK(parse_more(ARGC("--even=2"), ARGV("--even=2"), &fmt, &even, &out) == 2);   /* no -o */
+    CHECK(parse_more(ARGC("-o", "d", "--format="), ARGV("-o", "d", "--format="), &fmt, &even, &out) == 2);
+    CHECK(parse_more(ARGC("--output=", "d"), ARGV("--output=", "d"), &fmt, &even, &out) == 2);
+}
+
 static void usage_text(void)
 {
     args a;
@@ -134,5 +190,6 @@ TEST_MAIN("options", {
     RUN(both_forms);
     RUN(model_options);
     RUN(errors);
+    RUN(choices_callbacks_required);
     RUN(usage_text);
 })

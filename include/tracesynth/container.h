@@ -15,6 +15,14 @@
 
 #define TS_CONTAINER_VERSION 1u
 
+/* Model files and checkpoints are untrusted input (anyone can recompute the CRC).
+ * A container file is at most TS_CONTAINER_MAX_BYTES, and a loader sizes nothing
+ * from a config before ts_reader_expect_size has checked that the section the
+ * config describes is present with exactly that many bytes, and at most
+ * TS_MAX_PARAM_BYTES: what a model allocates then follows what the file holds. */
+#define TS_CONTAINER_MAX_BYTES ((uint64_t)4 << 30)
+#define TS_MAX_PARAM_BYTES     ((uint64_t)2 << 30)
+
 typedef struct {
     char     tag[9];
     uint64_t size;
@@ -49,6 +57,10 @@ int  ts_reader_open(ts_reader *r, const char *path);      /* 0 / -1 (verifies CR
 const ts_chunk *ts_reader_get(const ts_reader *r, const char *tag);
 /* copy a chunk of exactly n bytes; -1 with "file: chunk TAG has X bytes, expected n" */
 int  ts_reader_copy(const ts_reader *r, const char *tag, void *dst, size_t n);
+/* 0 when section TAG holds exactly count * elem bytes (the size a model's config
+ * implies) and that is at most TS_MAX_PARAM_BYTES; else -1 with an error naming
+ * the file, the section and both sizes. Call it before allocating from a config. */
+int  ts_reader_expect_size(const ts_reader *r, const char *tag, uint64_t count, uint64_t elem);
 /* value of "key=" in a text chunk, malloc'd, or NULL */
 char *ts_reader_text_value(const ts_reader *r, const char *tag, const char *key);
 void ts_reader_close(ts_reader *r);

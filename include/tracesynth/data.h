@@ -44,7 +44,11 @@ void ts_vocab_free(ts_vocab *v);
 void ts_dataset_free(ts_dataset *d);
 int  ts_vocab_copy(ts_vocab *dst, const ts_vocab *src);
 
-/* number of distinct valid IDs: vocab size when named, else max ID + 1 over the data given */
+/* the largest valid ID: INT32_MAX - 1, so that "max ID + 1" always fits an int32_t.
+ * Readers refuse larger IDs by name and place. */
+#define TS_ID_MAX (INT32_MAX - 1)
+/* max ID + 1 over the data given (0 when n == 0), at most INT32_MAX: an ID above
+ * TS_ID_MAX counts as TS_ID_MAX (it is invalid, and every range check refuses it) */
 int32_t ts_ids_span(const int32_t *ids, size_t n);
 
 /* ---- text formats ---- */
@@ -59,6 +63,10 @@ int ts_vocab_read(const char *path, ts_vocab *out);
 int ts_vocab_write(const char *path, const ts_vocab *v);
 /* ID of a name, or v->unk */
 int32_t ts_vocab_lookup(const ts_vocab *v, const char *name);
+/* map[i] (from->n entries) = the ID in `to` of from's name i, or to->unk (-1 when `to`
+ * has none) when `to` does not name it; hashed, O(from->n + to->n). Returns how many
+ * of from's names `to` lacks. */
+size_t  ts_vocab_map(const ts_vocab *from, const ts_vocab *to, int32_t *map);
 
 /* ---- NumPy .npy (format 1.0/2.0; int32, int64, float32; C order) ---- */
 typedef enum { TS_NPY_F32 = 1, TS_NPY_I32 = 2, TS_NPY_I64 = 3 } ts_npy_dtype;

@@ -24,6 +24,9 @@ typedef struct ts_kn ts_kn;
 int    ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V);
 void   ts_kn_free(ts_kn *kn);
 int    ts_kn_order(const ts_kn *kn);
+/* score as the model of a lower order (1 .. the order built for): the same numbers as a
+ * build of that order, without counting again (for choosing the order on held-out data) */
+int    ts_kn_set_order(ts_kn *kn, int order);
 /* natural-log probability of w after ctx[0..nctx) (the last order-1 events are used) */
 double ts_kn_logprob(const ts_kn *kn, const int32_t *ctx, size_t nctx, int32_t w);
 /* fills p[0..V) with p(w | ctx) for every w (sums to 1) */

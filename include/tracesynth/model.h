@@ -53,12 +53,23 @@ typedef struct {
     const char *help;          /* model-specific options, one per line */
     int  (*train)(ts_model **out, const ts_train_opts *o);
     int  (*save)(const ts_model *m, ts_writer *w);
+    /* model files are untrusted: bound every config value, and check each section sized
+     * from the config with ts_reader_expect_size before allocating anything */
     int  (*load)(ts_model **out, const ts_reader *r);
     /* x: n x L windows, mask 1 = observed; out: n x L, observed positions copied */
     int  (*impute)(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                    const ts_run_opts *o, int32_t *out);
     int  (*generate)(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out);
     void (*free)(ts_model *m);
+    /* the model's own options (NULL-terminated; NULL: none), checked by ts_model_train
+     * (train_keys) and by ts_model_impute / ts_model_generate (run_keys) */
+    const char *const *train_keys;
+    const char *const *run_keys;
+    /* optional: *bits = mean bits per event of the n windows of L (IDs in range): the
+     * negative log2-likelihood per event, or an upper bound on it (say which in the help).
+     * NULL: the model gives no likelihood */
+    int  (*bits)(ts_model *m, const int32_t *x, size_t n, size_t L, const ts_run_opts *o,
+                 double *bits);
 } ts_model_ops;
 
 /* every model struct begins with this. ts_model_train / ts_model_load fill ops,
@@ -84,7 +95,21 @@ int  ts_model_save(const ts_model *m, const char *path);
 int  ts_model_load(const char *path, ts_model **out);
 int  ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const ts_run_opts *o,
                      ts_windows *out);
+/* impute windows numbered by the vocabulary `names` (the input's vocab.tsv; NULL or
+ * n == 0: unnamed). When the model and the input both name their events, observed IDs
+ * go to the model's IDs by name and the filled ones come back to the input's, so a model
+ * gives the same reconstruction on any numbering of the same events. Observed events
+ * whose names the model lacks become its <unk> (counted in *unknown, may be NULL), or
+ * are refused, named, when it has no <unk>; a fill the input cannot name becomes the
+ * input's <unk>, else is refused. Otherwise the input must use the model's numbering. */
+int  ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *names,
+                           const uint8_t *mask, const ts_run_opts *o, ts_windows *out,
+                           size_t *unknown);
 int  ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_windows *out);
+/* mean bits per event of the windows x under the model (ops->bits); names as for
+ * ts_model_impute_named (events the model cannot name count as its <unk>: *unknown) */
+int  ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const ts_run_opts *o,
+                   double *bits, size_t *unknown);
 void ts_model_free(ts_model *m);
 
 #endif

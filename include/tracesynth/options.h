@@ -15,9 +15,14 @@ typedef enum {
     TS_OPT_FLAG,      /* int *: set to 1; no value */
     TS_OPT_STRING,    /* const char **: the value as given */
     TS_OPT_LONG,      /* long *: an integer in [lo, hi] */
+    TS_OPT_SIZE,      /* size_t *: an integer in [lo, hi] (lo >= 0) */
     TS_OPT_DOUBLE,    /* double *: a finite number in [dlo, dhi] (both 0: any) */
+    TS_OPT_CHOICE,    /* int *: the index of the value in choices (NULL-terminated) */
+    TS_OPT_CALLBACK,  /* cb(value, dst): 0, or -1 + ts_fail naming what is wrong */
     TS_OPT_GROUP,     /* a heading in the help; no option */
 } ts_opt_type;
+
+enum { TS_OPT_REQUIRED = 1 };   /* ts_option.flags: an error when not given */
 
 typedef struct {
     ts_opt_type type;
@@ -26,17 +31,28 @@ typedef struct {
     void       *value;
     const char *argh;         /* the value's name in the help ("N", "FILE") */
     const char *help;         /* may hold '\n' for more lines */
-    long        lo, hi;       /* TS_OPT_LONG */
+    long        lo, hi;       /* TS_OPT_LONG, TS_OPT_SIZE */
     double      dlo, dhi;     /* TS_OPT_DOUBLE */
-    const char *alias;        /* another long name that means the same (kept for old scripts) */
+    const char *alias;        /* an old long name that means the same: still read, with a note */
+    int         flags;        /* TS_OPT_REQUIRED */
+    const char *const *choices;                /* TS_OPT_CHOICE */
+    int (*cb)(const char *value, void *dst);   /* TS_OPT_CALLBACK */
 } ts_option;
 
-#define TS_OPT_FLAG_(s, l, v, h)            {TS_OPT_FLAG, s, l, v, NULL, h, 0, 0, 0, 0, NULL}
-#define TS_OPT_STR_(s, l, v, a, h)          {TS_OPT_STRING, s, l, v, a, h, 0, 0, 0, 0, NULL}
-#define TS_OPT_LONG_(s, l, v, a, lo, hi, h) {TS_OPT_LONG, s, l, v, a, h, lo, hi, 0, 0, NULL}
-#define TS_OPT_DBL_(s, l, v, a, lo, hi, h)  {TS_OPT_DOUBLE, s, l, v, a, h, 0, 0, lo, hi, NULL}
-#define TS_OPT_GROUP_(h)                    {TS_OPT_GROUP, 0, NULL, NULL, NULL, h, 0, 0, 0, 0, NULL}
-#define TS_OPT_END_                         {TS_OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL}
+#define TS_OPT_FLAG_(s, l, v, h)            {TS_OPT_FLAG, s, l, v, NULL, h, 0, 0, 0, 0, NULL, 0, NULL, NULL}
+#define TS_OPT_STR_F_(s, l, v, a, f, h)     {TS_OPT_STRING, s, l, v, a, h, 0, 0, 0, 0, NULL, f, NULL, NULL}
+#define TS_OPT_STR_(s, l, v, a, h)          TS_OPT_STR_F_(s, l, v, a, 0, h)
+#define TS_OPT_LONG_F_(s, l, v, a, lo, hi, f, h) {TS_OPT_LONG, s, l, v, a, h, lo, hi, 0, 0, NULL, f, NULL, NULL}
+#define TS_OPT_LONG_(s, l, v, a, lo, hi, h) TS_OPT_LONG_F_(s, l, v, a, lo, hi, 0, h)
+#define TS_OPT_SIZE_F_(s, l, v, a, lo, hi, f, h) {TS_OPT_SIZE, s, l, v, a, h, lo, hi, 0, 0, NULL, f, NULL, NULL}
+#define TS_OPT_SIZE_(s, l, v, a, lo, hi, h) TS_OPT_SIZE_F_(s, l, v, a, lo, hi, 0, h)
+#define TS_OPT_DBL_(s, l, v, a, lo, hi, h)  {TS_OPT_DOUBLE, s, l, v, a, h, 0, 0, lo, hi, NULL, 0, NULL, NULL}
+#define TS_OPT_CHOICE_(s, l, v, a, c, h)    {TS_OPT_CHOICE, s, l, v, a, h, 0, 0, 0, 0, NULL, 0, c, NULL}
+#define TS_OPT_CB_(s, l, v, a, cb, h)       {TS_OPT_CALLBACK, s, l, v, a, h, 0, 0, 0, 0, NULL, 0, NULL, cb}
+/* a callback option also read under an old long name */
+#define TS_OPT_CB_ALIAS_(s, l, old, v, a, cb, h) {TS_OPT_CALLBACK, s, l, v, a, h, 0, 0, 0, 0, old, 0, NULL, cb}
+#define TS_OPT_GROUP_(h)                    {TS_OPT_GROUP, 0, NULL, NULL, NULL, h, 0, 0, 0, 0, NULL, 0, NULL, NULL}
+#define TS_OPT_END_                         {TS_OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL}
 
 typedef struct {
     const char  *cmd;         /* "train": messages say "tracesynth train: error: ..." */
@@ -57,7 +73,8 @@ typedef struct {
 } ts_opt_result;
 
 /* 0: parsed; 1: help was asked for and printed to stdout; 2: a usage error was printed
- * to stderr ("tracesynth CMD: error: ... (see 'tracesynth CMD --help')"). Free the
+ * to stderr (a value out of range or not a choice, a callback's ts_error, a TS_OPT_REQUIRED
+ * option not given, an empty "--name=") ("tracesynth CMD: error: ... (see 'tracesynth CMD --help')"). Free the
  * result with ts_opt_free in every case. */
 int  ts_opt_parse(const ts_opt_spec *spec, int argc, char **argv, ts_opt_result *out);
 void ts_opt_free(ts_opt_result *r);

@@ -14,21 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *usage =
-    "usage: tracesynth bench layers [--threads N] [--batch B] [--channels C] [--length L]\n"
-    "                               [--min-time S]\n\n"
-    "Times forward and backward of each neural layer at the shapes of SSSD-S4 and prints\n"
-    "GFLOP/s beside the measured OpenBLAS SGEMM peak (n = 1024). Every time is the best\n"
-    "of at least 3 runs (after a warm-up) lasting --min-time in all.\n\n"
-    "  --threads N   threads for OpenMP and OpenBLAS (default: all cores)\n"
-    "  --batch B     batch size (default: 16 and 32)\n"
-    "  --channels C  residual channels (default: 64, 128 and 256)\n"
-    "  --length L    sequence length (default: 200)\n"
-    "  --min-time S  seconds spent per measurement, at least 3 runs (default 0.2)\n"
-    "\nThen the transformer layers (row layer norm, RoPE, multi-head self-attention, one\n"
-    "pre-LN encoder block with H = 4 heads, MLP 4C) at B = 16 (or --batch), C = 128 (or\n"
-    "--channels, a multiple of 8) and L = --length.\n";
-
 static double min_time = 0.2;
 
 typedef void (*bench_fn)(void *ctx);
@@ -368,28 +353,28 @@ static void bench_transformer(int B, int C, int L, double peak)
 
 int bench_layers(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return 0;
-    }
     long threads = 0, batch = 0, channels = 0, length = 200;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (i + 1 >= argc) return cli_usage_error("bench layers", "%s: missing value", o);
-        const char *v = argv[++i];
-        int rc = 0;
-        if (!strcmp(o, "--threads")) rc = cli_parse_long("bench layers", o, v, 0, 1024, &threads);
-        else if (!strcmp(o, "--batch")) rc = cli_parse_long("bench layers", o, v, 1, 4096, &batch);
-        else if (!strcmp(o, "--channels"))
-            rc = cli_parse_long("bench layers", o, v, 1, 4096, &channels);
-        else if (!strcmp(o, "--length")) rc = cli_parse_long("bench layers", o, v, 1, 100000, &length);
-        else if (!strcmp(o, "--min-time")) {
-            rc = cli_parse_double("bench layers", o, v, &min_time);
-            if (!rc && (min_time < 0 || min_time > 60))
-                return cli_usage_error("bench layers", "--min-time expects seconds in [0, 60], got '%s'", v);
-        } else return cli_usage_error("bench layers", "unknown option '%s'", o);
-        if (rc) return 2;
-    }
+    const ts_option opts[] = {
+        CLI_THREADS_OPTION(&threads),
+        TS_OPT_LONG_(0, "batch", &batch, "B", 1, 4096, "batch size (default: 16 and 32)"),
+        TS_OPT_LONG_(0, "channels", &channels, "C", 1, 4096, "residual channels (default: 64, 128 and 256)"),
+        TS_OPT_LONG_(0, "length", &length, "L", 1, 100000, "sequence length (default: 200)"),
+        TS_OPT_DBL_(0, "min-time", &min_time, "S", 0, 60, "seconds spent per measurement, at least 3 runs (default 0.2)"),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        "bench layers", "tracesynth bench layers [--threads N] [--batch B] [--channels C] [--length L]\n"
+        "                               [--min-time S]",
+        "Times forward and backward of each neural layer at the shapes of SSSD-S4 and prints\n"
+        "GFLOP/s beside the measured OpenBLAS SGEMM peak (n = 1024). Every time is the best\n"
+        "of at least 3 runs (after a warm-up) lasting --min-time in all.\n\n"
+        "Then the transformer layers (row layer norm, RoPE, multi-head self-attention, one\n"
+        "pre-LN encoder block with H = 4 heads, MLP 4C) at B = 16 (or --batch), C = 128 (or\n"
+        "--channels, a multiple of 8) and L = --length.\n",
+        opts, 0, 0, NULL, 0, NULL,
+    };
+    int rc = cli_parse_options(&spec, argc, argv);
+    if (rc >= 0) return rc;
     ts_set_threads((int)threads);
     double peak = 0, ours = 0;
     sgemm_peak(&peak, &ours);

@@ -1,5 +1,6 @@
-/* The tracesynth command line: one file per subcommand, each a thin client of
- * libtracesynth. A subcommand returns the process exit status. */
+/* The tracesynth command line: one file per subcommand. Each parses its options with
+ * ts_opt_parse, calls the library's protocols (protocol.h) and prints. A subcommand
+ * returns the process exit status. */
 #ifndef TRACESYNTH_CLI_H
 #define TRACESYNTH_CLI_H
 
@@ -12,6 +13,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_impute(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_gaps(int argc, char **argv);
 int cmd_drop(int argc, char **argv);
@@ -27,14 +29,6 @@ int bench_fill(int argc, char **argv);
 int cli_fail(void);
 /* print "tracesynth CMD: error: <msg>" (usage problems) and return 2 */
 int cli_usage_error(const char *cmd, const char *fmt, ...) TS_PRINTF(2, 3);
-/* strict number parsing for options: -1 + message naming the option on junk */
-int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
-int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
-/* the options of every model run: --seed, --batch, --steps, --threads */
-int cli_is_run_option(const char *opt);
-/* parses one of them into its variable; 0, or -1 after a usage message */
-int cli_run_option(const char *cmd, const char *opt, const char *val, long *seed, long *batch,
-                   long *steps, long *threads);
 /* the options of every model run, as one group of an option table:
  * --seed, --batch, --steps, --threads, --no-progress */
 typedef struct {
@@ -43,14 +37,42 @@ typedef struct {
 } cli_run;
 #define CLI_RUN_DEFAULTS {0, 0, 0, 0, 0}
 #define CLI_RUN_OPTIONS(r) \
-    TS_OPT_LONG_(0, "seed", &(r)->seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0): the same seed, the same result"), \
+    CLI_RUN_SEED(r), \
     TS_OPT_LONG_(0, "batch", &(r)->batch, "B", 1, 1 << 24, "windows per batch (model default)"), \
     TS_OPT_LONG_(0, "steps", &(r)->steps, "S", 1, 1 << 24, "sampling steps (model default)"), \
-    TS_OPT_LONG_(0, "threads", &(r)->threads, "N", 0, 4096, "threads (default: all cores)"), \
+    CLI_RUN_THREADS(r)
+/* training: the same less --batch and --steps (a model's own training options) */
+#define CLI_TRAIN_OPTIONS(r) CLI_RUN_SEED(r), CLI_RUN_THREADS(r)
+#define CLI_RUN_SEED(r) \
+    TS_OPT_LONG_(0, "seed", &(r)->seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0): the same seed, the same result")
+#define CLI_RUN_THREADS(r) \
+    CLI_THREADS_OPTION(&(r)->threads), \
     TS_OPT_FLAG_(0, "no-progress", &(r)->no_progress, "no progress bar")
+/* --threads N into a long */
+#define CLI_THREADS_OPTION(p) \
+    TS_OPT_LONG_(0, "threads", p, "N", 0, 4096, "threads for OpenMP and OpenBLAS (default: all cores)")
+/* ts_opt_parse for a command that takes no arguments besides its options: -1 to go
+ * on, else the exit status (0 after --help, 2 after a usage error) */
+int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv);
 /* sets the thread count and fills ro (the model's own options from args) */
 void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro);
-/* "-h"/"--help" anywhere in argv */
-int cli_wants_help(int argc, char **argv);
+/* option callbacks (TS_OPT_CB_) for the library's names: a ts_split_kind, a
+ * ts_mask_pos, the time split's parts (int[3], thousandths) */
+int cli_opt_split(const char *v, void *dst);
+int cli_opt_position(const char *v, void *dst);
+int cli_opt_fractions(const char *v, void *dst);
+/* the options that cut a dataset into windows (besides --length and --stride, whose
+ * meaning differs between commands), as one group of an option table: --split,
+ * --windows, --fractions into a ts_split_spec */
+#define CLI_SPLIT_OPTIONS(s) \
+    TS_OPT_CB_(0, "split", &(s)->kind, "paper|time", cli_opt_split, \
+               "paper: the published windows (they leak); time: the\n" \
+               "stream cut in time, training first (default)"), \
+    TS_OPT_SIZE_(0, "windows", &(s)->windows, "N", 1, 1 << 24, "validation and test windows (default 500)"), \
+    TS_OPT_CB_(0, "fractions", (s)->permille, "A,B,C", cli_opt_fractions, \
+               "time split shares: training, validation, testing\n" \
+               "(default 0.7,0.1,0.2; give train, impute and split the same)")
+/* a JSON string (quotes, backslashes and control characters escaped; NULL: null) */
+void cli_json_str(FILE *f, const char *s);
 
 #endif

@@ -20,12 +20,12 @@ int cmd_audit(int argc, char **argv)
 {
     const char *train_p = NULL, *test_p = NULL;
     const ts_option opts[] = {
-        TS_OPT_STR_(0, "train", &train_p, "A", "training data: a dataset directory (its stream.txt), a\n"
+        TS_OPT_STR_F_(0, "train", &train_p, "A", TS_OPT_REQUIRED, "training data: a dataset directory (its stream.txt), a\n"
                     "window file (one window per line), a one-line stream file,\n"
                     "or a .npy array. Windows of A as long as B's match whole; a\n"
                     "longer row (a stream) matches B's window anywhere inside it,\n"
                     "as a contiguous substring"),
-        TS_OPT_STR_(0, "test", &test_p, "B", "test windows: a window file or a .npy array (N, L),\n"
+        TS_OPT_STR_F_(0, "test", &test_p, "B", TS_OPT_REQUIRED, "test windows: a window file or a .npy array (N, L),\n"
                     "(N, 1, L), (N, L, 1)"),
         TS_OPT_END_,
     };
@@ -35,11 +35,8 @@ int cmd_audit(int argc, char **argv)
         "train/test pair, or a memorization check for synthetic windows).\n",
         opts, 0, 0, NULL, 0, NULL,
     };
-    ts_opt_result args;
-    int prc = ts_opt_parse(&spec, argc, argv, &args);
-    ts_opt_free(&args);
-    if (prc) return prc == 1 ? 0 : prc;
-    if (!train_p || !test_p) return cli_usage_error("audit", "--train A and --test B are required");
+    int prc = cli_parse_options(&spec, argc, argv);
+    if (prc >= 0) return prc;
     ts_windows train, test;
     const char *train_what, *test_what;
     if (load_rows(train_p, 1, &train, &train_what) != 0) return cli_fail();

@@ -9,10 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char usage_text[] =
-    "usage: tracesynth eval --original O --mask M --imputed I [--vocab V] [--arch A] [--json]\n"
-    "       tracesynth eval --real R --synthetic S [--train T] [--json]\n"
-    "\n"
+static const char about_text[] =
     "Imputation (design/PROTOCOLS.md section 2): over the hidden positions of each window\n"
     "(mask 0 = missing, 1 = observed, the study's convention), averaged over the windows\n"
     "that hide at least one event:\n"
@@ -47,11 +44,7 @@ static const char usage_text[] =
     "                     mean, median, 90th percentile (linear interpolation), max\n"
     "R, S, T are window files, .npy arrays, or dataset directories (their whole stream.txt\n"
     "as one window). Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
-    "rounded and clamped to [0, largest ID in R and T].\n"
-    "\n"
-    "options:\n"
-    "  --json     print one JSON object (stable keys; null where a metric does not apply)\n"
-    "  -h, --help this text\n";
+    "rounded and clamped to [0, largest ID in R and T].\n";
 
 typedef struct {
     const char *original, *mask, *imputed, *vocab, *arch;
@@ -59,36 +52,30 @@ typedef struct {
     int json;
 } eval_args;
 
-/* --opt VALUE or --opt=VALUE; -1 on a usage error (already printed) */
+/* 0: parsed; 1: help printed; 2 or -1: a usage error printed */
 static int parse_args(int argc, char **argv, eval_args *a)
 {
-    static const struct { const char *name; size_t off; } opts[] = {
-        {"--original", offsetof(eval_args, original)}, {"--mask", offsetof(eval_args, mask)},
-        {"--imputed", offsetof(eval_args, imputed)},   {"--vocab", offsetof(eval_args, vocab)},
-        {"--arch", offsetof(eval_args, arch)},
-        {"--real", offsetof(eval_args, real)},         {"--synthetic", offsetof(eval_args, synthetic)},
-        {"--train", offsetof(eval_args, train)},
-    };
     memset(a, 0, sizeof *a);
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (!strcmp(arg, "--json")) { a->json = 1; continue; }
-        size_t j = 0, nopt = sizeof opts / sizeof *opts;
-        for (; j < nopt; j++) {
-            size_t n = strlen(opts[j].name);
-            if (strncmp(arg, opts[j].name, n) == 0 && (arg[n] == 0 || arg[n] == '=')) break;
-        }
-        if (j == nopt) {
-            cli_usage_error("eval", arg[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", arg);
-            return -1;
-        }
-        const char *eq = strchr(arg, '='), *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-        if (!val || !*val) {
-            cli_usage_error("eval", "%s needs a value", opts[j].name);
-            return -1;
-        }
-        *(const char **)((char *)a + opts[j].off) = val;
-    }
+    const ts_option opts[] = {
+        TS_OPT_STR_(0, "original", &a->original, "O", "the original windows"),
+        TS_OPT_STR_(0, "mask", &a->mask, "M", "the mask (1 = observed, 0 = missing)"),
+        TS_OPT_STR_(0, "imputed", &a->imputed, "I", "the imputed windows"),
+        TS_OPT_STR_(0, "vocab", &a->vocab, "V", "event names (vocab.tsv) for the type accuracy"),
+        TS_OPT_STR_(0, "arch", &a->arch, "A", "the trace's architecture for the type accuracy"),
+        TS_OPT_STR_(0, "real", &a->real, "R", "real windows"),
+        TS_OPT_STR_(0, "synthetic", &a->synthetic, "S", "synthetic windows"),
+        TS_OPT_STR_(0, "train", &a->train, "T", "training data"),
+        TS_OPT_FLAG_(0, "json", &a->json, "print one JSON object (stable keys; null where a metric\n"
+                     "does not apply)"),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        "eval", "tracesynth eval --original O --mask M --imputed I [--vocab V] [--arch A] [--json]\n"
+        "       tracesynth eval --real R --synthetic S [--train T] [--json]",
+        about_text, opts, 0, 0, NULL, 0, NULL,
+    };
+    int rc = cli_parse_options(&spec, argc, argv);
+    if (rc >= 0) return rc ? rc : 1;
     int imp = a->original || a->mask || a->imputed, gen = a->real || a->synthetic || a->train;
     if (imp && gen) {
         cli_usage_error("eval", "give either --original/--mask/--imputed or --real/--synthetic, not both");
@@ -115,38 +102,6 @@ static int parse_args(int argc, char **argv, eval_args *a)
         cli_usage_error("eval", "generation needs %s", !a->real ? "--real" : "--synthetic");
         return -1;
     }
-    return 0;
-}
-
-static int load_mask(const char *path, uint8_t **mask, size_t *n, size_t *len)
-{
-    *mask = NULL;
-    int npy = ts_is_npy(path);
-    if (npy < 0) return -1;
-    if (npy) {
-        ts_npy a;
-        if (ts_npy_read(path, &a)) return -1;
-        int rc = ts_npy_to_mask(&a, path, mask, n, len);
-        ts_npy_free(&a);
-        return rc;
-    }
-    ts_windows w;
-    if (ts_windows_read(path, &w)) return -1;
-    uint8_t *m = ts_malloc(w.n * w.len);
-    for (size_t i = 0; i < w.n * w.len; i++) {
-        if (w.data[i] > 1) {
-            ts_fail("%s:%zu: mask value %d at position %zu (1 = observed, 0 = missing)", path,
-                    i / w.len + 1, (int)w.data[i], i % w.len);
-            free(m);
-            ts_windows_free(&w);
-            return -1;
-        }
-        m[i] = (uint8_t)w.data[i];
-    }
-    *mask = m;
-    *n = w.n;
-    *len = w.len;
-    ts_windows_free(&w);
     return 0;
 }
 
@@ -250,7 +205,7 @@ static int eval_impute(const eval_args *a)
     if (ts_windows_load(a->original, -1, 0, &O)) goto done;
     int32_t max_id = vocab.n > 0 ? vocab.n - 1 : max_id_of(&O, 0);
     if (ts_windows_load(a->imputed, max_id, 0, &I)) goto done;
-    if (load_mask(a->mask, &mask, &mn, &ml)) goto done;
+    if (ts_mask_load(a->mask, &mask, &mn, &ml)) goto done;
     if (I.n != O.n || I.len != O.len) {
         ts_fail("%s: %zu windows of %zu events, but %s has %zu windows of %zu", a->imputed, I.n,
                 I.len, a->original, O.n, O.len);
@@ -400,11 +355,8 @@ done:
 
 int cmd_eval(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        fputs(usage_text, stdout);
-        return 0;
-    }
     eval_args a;
-    if (parse_args(argc, argv, &a)) return 2;
+    int rc = parse_args(argc, argv, &a);
+    if (rc) return rc == 1 ? 0 : 2;
     return a.original ? eval_impute(&a) : eval_generate(&a);
 }

@@ -1,40 +1,23 @@
 /* tracesynth generate: synthesize windows with a trained model. */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* one window per line, event names separated by spaces */
-static int write_names(const char *path, const ts_windows *w, const ts_vocab *v)
-{
-    ts_outfile o;
-    if (ts_out_open(&o, path)) return -1;
-    for (size_t i = 0; i < w->n; i++)
-        for (size_t t = 0; t < w->len; t++) {
-            int32_t id = w->data[i * w->len + t];
-            fputs(id < v->n ? v->names[id] : "?", o.f);
-            fputc(t + 1 < w->len ? ' ' : '\n', o.f);
-        }
-    if (ferror(o.f)) {
-        ts_out_abort(&o);
-        return ts_fail("%s: write failed: %s", path, strerror(errno));
-    }
-    return ts_out_commit(&o);
-}
 
 int cmd_generate(int argc, char **argv)
 {
     const char *C = "generate";
-    const char *out = NULL, *format = "text";
+    static const char *const formats[] = {"text", "npy", "both", NULL};
+    const char *out = NULL;
+    int format = 0;
     long n = 0, L = 0;
     cli_run run = CLI_RUN_DEFAULTS;
     const ts_option opts[] = {
-        TS_OPT_LONG_('n', "count", &n, "N", 1, 1 << 24, "windows to generate"),
+        TS_OPT_LONG_F_('n', "count", &n, "N", 1, 1 << 24, TS_OPT_REQUIRED, "windows to generate"),
         TS_OPT_LONG_(0, "length", &L, "L", 1, 1 << 24, "events per window (default: the model's)"),
-        TS_OPT_STR_('o', "output", &out, "OUT", "OUT.txt (window file), OUT.npy (int32, N x L);\n"
+        TS_OPT_STR_F_('o', "output", &out, "OUT", TS_OPT_REQUIRED, "OUT.txt (window file), OUT.npy (int32, N x L);\n"
                     "with named events also OUT.names.txt"),
-        TS_OPT_STR_(0, "format", &format, "F", "text, npy or both (default text)"),
+        TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default text)"),
         CLI_RUN_OPTIONS(&run),
         TS_OPT_END_,
     };
@@ -51,11 +34,7 @@ int cmd_generate(int argc, char **argv)
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     rc = 2;
     const char *model_path = args.pos[0];
-    if (!n) { cli_usage_error(C, "-n N is required"); goto done; }
-    if (!out) { cli_usage_error(C, "-o OUT is required"); goto done; }
-    int text = !strcmp(format, "text") || !strcmp(format, "both");
-    int npy = !strcmp(format, "npy") || !strcmp(format, "both");
-    if (!text && !npy) { cli_usage_error(C, "--format expects text, npy or both, got '%s'", format); goto done; }
+    int text = format != 1, npy = format != 0;
     if ((double)n * (L ? L : 1) > 2e9) { cli_usage_error(C, "%ld windows of %ld events are too many", n, L); goto done; }
     rc = 1;
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
@@ -88,7 +67,7 @@ int cmd_generate(int argc, char **argv)
     }
     if (m->vocab.n > 0) {
         sprintf(path, "%s.names.txt", base);
-        if (write_names(path, &w, &m->vocab)) { printf("\n"); cli_fail(); goto done; }
+        if (ts_windows_write_names(path, &w, &m->vocab)) { printf("\n"); cli_fail(); goto done; }
         printf(" %s", path);
     }
     printf("\n");

@@ -5,13 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void usage(void)
-{
-    printf(
-        "usage: tracesynth ingest --from ids|npy|strace|ctf INPUT... -o DIR [--concat]\n"
-        "                         [--comm NAME] [--exits] [--events syscalls|all] [--cpu N]\n"
-        "                         [--strict] [--arch ARCH]\n"
-        "\n"
+static const char about[] =
         "Turns a trace into a dataset directory: DIR/stream.txt (one contiguous\n"
         "sequence of event IDs) and, for named events, DIR/vocab.tsv (ID, name, count).\n"
         "\n"
@@ -48,17 +42,14 @@ static void usage(void)
         "                 architecture is --arch ARCH (a warning if the trace says another),\n"
         "                 else the trace's (its environment, or the system calls its\n"
         "                 metadata declares), else the host's.\n"
-        "  -o DIR         output dataset directory (created; stream.txt, vocab.tsv and, for\n"
-        "                 named events, arch (one word: the architecture) are replaced).\n"
         "\n"
-        "Named events get IDs by frequency rank over the first 70%% of the events (the\n"
-        "training part of the time split; 0 = most frequent, ties by name); names\n"
-        "never seen there map to the reserved ID of '<unk>', the last ID.\n");
-}
+        "Named events get IDs by frequency rank over the first 70% of the events (the\n"
+        "training part of the default time split; 0 = most frequent, ties by name); names\n"
+        "never seen there map to the reserved ID of '<unk>', the last ID.\n";
 
 static int from_names(char **names, size_t n, ts_dataset *ds)
 {
-    int rc = ts_dataset_from_names(names, n, 0.7, ds);
+    int rc = ts_dataset_from_names(names, n, ts_split_default_permille[0] / 1000.0, ds);
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
     return rc;
@@ -119,43 +110,42 @@ static int write_arch(const char *dir, ts_arch arch)
 
 int cmd_ingest(int argc, char **argv)
 {
-    if (cli_wants_help(argc, argv)) {
-        usage();
-        return 0;
+    static const char *const froms[] = {"ids", "npy", "strace", "ctf", NULL};
+    static const char *const kinds[] = {"syscalls", "all", NULL};
+    const char *out = NULL, *comm = NULL, *arch_s = NULL;
+    int from_i = -1, events_i = -1, concat = 0, exits = 0, strict = 0;
+    long cpu = -1;
+    const ts_option opts[] = {
+        TS_OPT_CHOICE_(0, "from", &from_i, "FORMAT", froms, "ids, npy, strace or ctf (required; see above)"),
+        TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED,
+                      "output dataset directory (created; stream.txt, vocab.tsv and,\n"
+                      "for named events, arch (one word: the architecture) are replaced)"),
+        TS_OPT_FLAG_(0, "concat", &concat, "npy: join the rows of a (N, L) array into one stream"),
+        TS_OPT_STR_(0, "comm", &comm, "NAME", "ctf: keep the events of threads named NAME"),
+        TS_OPT_FLAG_(0, "exits", &exits, "ctf: record system call exits too"),
+        TS_OPT_CHOICE_(0, "events", &events_i, "syscalls|all", kinds, "ctf: system calls (default) or every event"),
+        TS_OPT_LONG_(0, "cpu", &cpu, "N", 0, 65535, "ctf: keep the events of CPU N's stream"),
+        TS_OPT_FLAG_(0, "strict", &strict, "ctf: a truncated stream file is an error"),
+        TS_OPT_STR_(0, "arch", &arch_s, "ARCH", "strace, ctf: x86_64, i386, arm or aarch64"),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        "ingest", "tracesynth ingest --from ids|npy|strace|ctf INPUT... -o DIR [OPTIONS]", about,
+        opts, 1, 1 << 20, "INPUT", 0, NULL,
+    };
+    ts_opt_result args;
+    int prc = ts_opt_parse(&spec, argc, argv, &args);
+    if (prc) {
+        ts_opt_free(&args);
+        return prc == 1 ? 0 : prc;
     }
-    const char *from = NULL, *out = NULL, *comm = NULL, *events = NULL, *cpu_s = NULL, *arch_s = NULL;
-    const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    int ninputs = 0, concat = 0, exits = 0, strict = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **val = !strcmp(a, "--from") ? &from : !strcmp(a, "-o") ? &out
-                         : !strcmp(a, "--comm") ? &comm : !strcmp(a, "--events") ? &events
-                         : !strcmp(a, "--cpu") ? &cpu_s : !strcmp(a, "--arch") ? &arch_s : NULL;
-        if (val) {
-            if (i + 1 >= argc) {
-                free(inputs);
-                return cli_usage_error("ingest", "%s needs a value", a);
-            }
-            *val = argv[++i];
-        } else if (!strcmp(a, "--concat")) {
-            concat = 1;
-        } else if (!strcmp(a, "--exits")) {
-            exits = 1;
-        } else if (!strcmp(a, "--strict")) {
-            strict = 1;
-        } else if (a[0] == '-' && a[1]) {
-            free(inputs);
-            return cli_usage_error("ingest", "unknown option '%s'", a);
-        } else {
-            inputs[ninputs++] = a;
-        }
-    }
+    const char **inputs = args.pos;
+    int ninputs = args.npos;
+    const char *from = from_i >= 0 ? froms[from_i] : NULL;
+    const char *events = events_i >= 0 ? kinds[events_i] : NULL;
+    const char *cpu_s = cpu >= 0 ? "--cpu" : NULL;
     int bad = 0;
     if (!from) bad = cli_usage_error("ingest", "--from ids|npy|strace|ctf is required");
-    else if (strcmp(from, "ids") && strcmp(from, "npy") && strcmp(from, "strace") && strcmp(from, "ctf"))
-        bad = cli_usage_error("ingest", "--from '%s': expected ids, npy, strace or ctf", from);
-    else if (!out) bad = cli_usage_error("ingest", "-o DIR is required");
-    else if (ninputs == 0) bad = cli_usage_error("ingest", "no INPUT given");
     else if (comm && strcmp(from, "ctf"))
         bad = cli_usage_error("ingest", "--comm applies to --from ctf only");
     else if (exits && strcmp(from, "ctf"))
@@ -163,18 +153,14 @@ int cmd_ingest(int argc, char **argv)
     else if ((events || cpu_s || strict) && strcmp(from, "ctf"))
         bad = cli_usage_error("ingest", "%s applies to --from ctf only",
                               events ? "--events" : cpu_s ? "--cpu" : "--strict");
-    else if (events && strcmp(events, "all") && strcmp(events, "syscalls"))
-        bad = cli_usage_error("ingest", "--events '%s': expected syscalls or all", events);
     else if (arch_s && strcmp(from, "ctf") && strcmp(from, "strace"))
         bad = cli_usage_error("ingest", "--arch applies to --from strace and ctf only");
     else if (ninputs > 1 && strcmp(from, "strace"))
         bad = cli_usage_error("ingest", "--from %s takes one INPUT, got %d", from, ninputs);
-    long cpu = -1;
     ts_arch arch = TS_ARCH_UNKNOWN;
-    if (!bad && cpu_s && cli_parse_long("ingest", "--cpu", cpu_s, 0, 65535, &cpu)) bad = 2;
     if (!bad && arch_s && ts_arch_parse(arch_s, &arch)) bad = cli_usage_error("ingest", "--arch: %s", ts_error());
     if (bad) {
-        free(inputs);
+        ts_opt_free(&args);
         return bad;
     }
 
@@ -230,7 +216,7 @@ int cmd_ingest(int argc, char **argv)
                 fprintf(stderr, "tracesynth: warning: %s: the trace does not tell its architecture; "
                                 "assuming the host's (%s); --arch sets it\n", inputs[0], ts_arch_name(arch));
             }
-            rc = ts_dataset_from_names(t.names, t.n, 0.7, &ds);
+            rc = ts_dataset_from_names(t.names, t.n, ts_split_default_permille[0] / 1000.0, &ds);
         }
         if (loaded) ts_ctf_trace_free(&t);
     }
@@ -255,6 +241,6 @@ int cmd_ingest(int argc, char **argv)
         printf(" -> %s\n", out);
     }
     ts_dataset_free(&ds);
-    free(inputs);
+    ts_opt_free(&args);
     return rc ? cli_fail() : 0;
 }

@@ -16,9 +16,10 @@ static const struct {
     {"ingest", cmd_ingest, "turn a trace (strace log, ID file, .npy) into a dataset"},
     {"split", cmd_split, "write train/validation/test windows (paper or leak-free time split)"},
     {"audit", cmd_audit, "share of test windows found verbatim in training data"},
-    {"train", cmd_train, "train a model (ngram, unigram, sssd-s4) on a dataset"},
+    {"train", cmd_train, "train a model (ngram, unigram, sssd-s4, mdm) on a dataset"},
     {"impute", cmd_impute, "reconstruct blacked-out events in windows"},
     {"generate", cmd_generate, "synthesize new trace windows"},
+    {"score", cmd_score, "bits per event of windows under a model (its likelihood)"},
     {"eval", cmd_eval, "imputation or generation metrics"},
     {"gaps", cmd_gaps, "list the events an LTTng trace lost, gap by gap"},
     {"drop", cmd_drop, "simulate LTTng's discard mode on a complete CTF trace"},
@@ -136,52 +137,4 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, " (see 'tracesynth %s --help')\n", cmd);
     va_end(ap);
     return 2;
-}
-
-int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) {
-        cli_usage_error(cmd, "%s expects an integer in [%ld, %ld], got '%s'", opt, lo, hi, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || v != v) {
-        cli_usage_error(cmd, "%s expects a number, got '%s'", opt, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-int cli_is_run_option(const char *opt)
-{
-    return !strcmp(opt, "--seed") || !strcmp(opt, "--batch") || !strcmp(opt, "--steps") ||
-           !strcmp(opt, "--threads");
-}
-
-int cli_run_option(const char *cmd, const char *opt, const char *val, long *seed, long *batch,
-                   long *steps, long *threads)
-{
-    if (!strcmp(opt, "--seed")) return cli_parse_long(cmd, opt, val, 0, 0x7fffffffffffffffL, seed);
-    if (!strcmp(opt, "--batch")) return cli_parse_long(cmd, opt, val, 1, 1 << 24, batch);
-    if (!strcmp(opt, "--steps")) return cli_parse_long(cmd, opt, val, 1, 1 << 24, steps);
-    return cli_parse_long(cmd, opt, val, 0, 4096, threads);
-}
-
-int cli_wants_help(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return 1;
-    return 0;
 }

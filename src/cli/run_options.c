@@ -1,5 +1,6 @@
-/* The options every model run shares (--seed, --batch, --steps, --threads,
- * --no-progress), turned into the library's run options. */
+/* The options commands share: those of every model run (--seed, --batch, --steps,
+ * --threads, --no-progress) turned into the library's run options, the option
+ * callbacks for the library's names, and a JSON string writer. */
 #include "cli.h"
 
 #include <string.h>
@@ -13,4 +14,29 @@ void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro)
     ro->steps = (int)r->steps;
     ro->progress = !r->no_progress;
     ro->kv = (ts_kv){args->nkv, args->keys, args->values};
+}
+
+int cli_opt_split(const char *v, void *dst) { return ts_split_parse(v, dst); }
+int cli_opt_position(const char *v, void *dst) { return ts_mask_parse(v, dst); }
+int cli_opt_fractions(const char *v, void *dst) { return ts_split_parse_fractions(v, dst); }
+
+void cli_json_str(FILE *f, const char *s)
+{
+    if (!s) { fputs("null", f); return; }
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv)
+{
+    ts_opt_result args;
+    int rc = ts_opt_parse(spec, argc, argv, &args);
+    ts_opt_free(&args);
+    return rc == 0 ? -1 : rc == 1 ? 0 : rc;
 }

@@ -100,6 +100,12 @@ int ts_reader_open(ts_reader *r, const char *path)
     size_t got;
     while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
+        if (n > TS_CONTAINER_MAX_BYTES) {   /* grows with what was read, never with a header */
+            fclose(f);
+            free(buf);
+            return ts_fail("%s: larger than %llu bytes, too large for a model or checkpoint file",
+                           path, (unsigned long long)TS_CONTAINER_MAX_BYTES);
+        }
         if (n == cap) buf = ts_realloc(buf, cap *= 2);
     }
     int err = ferror(f);
@@ -168,6 +174,23 @@ int ts_reader_copy(const ts_reader *r, const char *tag, void *dst, size_t n)
         return ts_fail("%s: section '%s' has %llu bytes, expected %zu (config mismatch?)", r->path,
                        tag, (unsigned long long)c->size, n);
     memcpy(dst, c->data, n);
+    return 0;
+}
+
+int ts_reader_expect_size(const ts_reader *r, const char *tag, uint64_t count, uint64_t elem)
+{
+    const ts_chunk *c = ts_reader_get(r, tag);
+    if (!c) return -1;
+    uint64_t bytes;
+    if (__builtin_mul_overflow(count, elem, &bytes) || bytes > TS_MAX_PARAM_BYTES)
+        return ts_fail("%s: section '%s' has %llu bytes; the configuration implies %llu x %llu, "
+                       "over the limit of %llu bytes (corrupt or hostile file?)", r->path, tag,
+                       (unsigned long long)c->size, (unsigned long long)count,
+                       (unsigned long long)elem, (unsigned long long)TS_MAX_PARAM_BYTES);
+    if (c->size != bytes)
+        return ts_fail("%s: section '%s' has %llu bytes, the configuration implies %llu "
+                       "(corrupt file or config mismatch)", r->path, tag,
+                       (unsigned long long)c->size, (unsigned long long)bytes);
     return 0;
 }
 

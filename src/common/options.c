@@ -51,12 +51,14 @@ static int set_value(const ts_opt_spec *sp, const ts_option *o, const char *labe
     case TS_OPT_STRING:
         *(const char **)o->value = v;
         return 0;
-    case TS_OPT_LONG: {
+    case TS_OPT_LONG:
+    case TS_OPT_SIZE: {
         errno = 0;
         long x = strtol(v, &end, 10);
         if (errno || end == v || *end || x < o->lo || x > o->hi)
             return usage_error(sp, "%s expects an integer in [%ld, %ld], got '%s'", label, o->lo, o->hi, v);
-        *(long *)o->value = x;
+        if (o->type == TS_OPT_SIZE) *(size_t *)o->value = (size_t)x;
+        else *(long *)o->value = x;
         return 0;
     }
     case TS_OPT_DOUBLE: {
@@ -70,8 +72,33 @@ static int set_value(const ts_opt_spec *sp, const ts_option *o, const char *labe
         *(double *)o->value = x;
         return 0;
     }
+    case TS_OPT_CHOICE: {
+        for (int i = 0; o->choices[i]; i++)
+            if (!strcmp(o->choices[i], v)) { *(int *)o->value = i; return 0; }
+        char list[256] = "";
+        for (int i = 0; o->choices[i]; i++) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s", i == 0 ? "" : o->choices[i + 1] ? ", " : " or ",
+                     o->choices[i]);
+        }
+        return usage_error(sp, "%s expects %s, got '%s'", label, list, v);
+    }
+    case TS_OPT_CALLBACK:
+        if (o->cb(v, o->value)) return usage_error(sp, "%s: %s", label, ts_error());
+        return 0;
     default:
         return 0;
+    }
+}
+
+/* "-o DIR" or "--model NAME": how the help names an option */
+static void opt_synopsis(const ts_option *o, char *buf, size_t n)
+{
+    if (o->short_name) snprintf(buf, n, "-%c", o->short_name);
+    else snprintf(buf, n, "--%s", o->long_name);
+    if (o->type != TS_OPT_FLAG) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, n - l, " %s", o->argh ? o->argh : "VALUE");
     }
 }
 
@@ -87,6 +114,9 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
             ts_opt_usage(sp, stdout);
             return 1;
         }
+    size_t nopt = 0;
+    while (sp->opts[nopt].type != TS_OPT_END) nopt++;
+    unsigned char given[256] = {0};   /* per option of the table (tables are short) */
     int only_pos = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -135,6 +165,9 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
             continue;
         }
         opt_label(o, is_short, label, sizeof label);
+        if ((size_t)(o - sp->opts) < sizeof given) given[o - sp->opts] = 1;
+        if (!is_short && o->alias && strlen(o->alias) == nlen && !strncmp(o->alias, name, nlen))
+            fprintf(stderr, "tracesynth %s: note: --%s is now --%s\n", sp->cmd, o->alias, o->long_name);
         if (o->type == TS_OPT_FLAG) {
             if (v) return usage_error(sp, "%s takes no value", label);
             *(int *)o->value = 1;
@@ -143,12 +176,20 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
         if (!v) {
             if (i + 1 >= argc) return usage_error(sp, "%s needs a value", label);
             v = argv[++i];
+        } else if (!*v) {
+            return usage_error(sp, "%s needs a value", label);
         }
         int rc = set_value(sp, o, label, v);
         if (rc) return rc;
     }
     if (out->npos < sp->min_pos)
         return usage_error(sp, "no %s given", sp->pos_name ? sp->pos_name : "argument");
+    for (size_t j = 0; j < nopt && j < sizeof given; j++)
+        if ((sp->opts[j].flags & TS_OPT_REQUIRED) && !given[j]) {
+            char syn[128];
+            opt_synopsis(&sp->opts[j], syn, sizeof syn);
+            return usage_error(sp, "%s is required", syn);
+        }
     return 0;
 }
 

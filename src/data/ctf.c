@@ -13,7 +13,10 @@
  * (index/NAME.idx): a file shorter than its packets is reported, and its
  * complete packets are read (a packet cut in the middle would make babeltrace2
  * refuse the whole trace, so such a file is read through a temporary copy of its
- * complete packets). */
+ * complete packets).
+ *
+ * ts_ctf_load runs this reader (ts__ctf_load_here) in a child process: see ctf_isolate.c. */
+#include "data/ctf_isolate.h"
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
 #include "tracesynth/eval.h"
@@ -520,6 +523,8 @@ void ts_ctf_trace_free(ts_ctf_trace *t)
 
 static int run_graph(const char *dir, const char *given, sink_state *st)
 {
+    /* an error an earlier caller left on the thread would make the calls below abort */
+    bt_current_thread_clear_error();
     const bt_plugin *ctf = NULL, *utils = NULL;
     if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &ctf) != BT_PLUGIN_FIND_STATUS_OK ||
         bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &utils) != BT_PLUGIN_FIND_STATUS_OK) {
@@ -563,10 +568,21 @@ static int run_graph(const char *dir, const char *given, sink_state *st)
     bt_value_put_ref(params);
     bt_plugin_put_ref(ctf);
     bt_plugin_put_ref(utils);
+    /* babeltrace2 may end the graph OK after a stream stopped decoding, with the reason left
+     * on the thread: the trace was not read in full. Never leave an error behind. */
+    const bt_error *pending = bt_current_thread_take_error();
+    if (pending) {
+        if (rc == 0) {
+            bt_current_thread_move_error(pending);
+            rc = bt_fail(given, "cannot read the trace");
+        } else {
+            bt_error_release(pending);
+        }
+    }
     return rc;
 }
 
-int ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
+int ts__ctf_load_here(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
 {
     memset(out, 0, sizeof *out);
     ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1};

@@ -11,6 +11,12 @@
 /* whole file into a malloc'd, NUL-terminated buffer */
 int ts__read_file(const char *path, char **buf, size_t *size);
 
+/* the first NUL, control or non-ASCII byte in [s, t) of a text file, named with its line
+ * and column ("byte 0xEF (UTF-8 byte-order mark) at line 1, column 1"): -1 + error, else 0.
+ * file: the buffer's start, bol: the line's start */
+int ts__bad_byte(const char *path, const char *file, const char *bol, const char *s,
+                 const char *t, size_t line);
+
 /* string -> index map (open addressing, FNV-1a); keys are borrowed, not copied */
 typedef struct {
     const char **keys;

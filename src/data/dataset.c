@@ -64,6 +64,21 @@ void ts__strmap_put(ts__strmap *m, const char *key, int32_t val)
     m->n++;
 }
 
+size_t ts_vocab_map(const ts_vocab *from, const ts_vocab *to, int32_t *map)
+{
+    ts__strmap m;
+    ts__strmap_init(&m, (size_t)(to->n > 0 ? to->n : 0));
+    for (int i = to->n; i-- > 0;) ts__strmap_put(&m, to->names[i], i);   /* first ID wins */
+    size_t missing = 0;
+    for (int i = 0; i < from->n; i++) {
+        int32_t k = ts__strmap_get(&m, from->names[i]);
+        if (k < 0) missing++;
+        map[i] = k >= 0 ? k : (to->n > 0 && to->unk >= 0 && to->unk < to->n ? to->unk : -1);
+    }
+    ts__strmap_free(&m);
+    return missing;
+}
+
 /* ---- datasets ---- */
 
 void ts_dataset_free(ts_dataset *d)

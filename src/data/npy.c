@@ -109,7 +109,10 @@ int ts_npy_read(const char *path, ts_npy *out)
     const unsigned char *b = (const unsigned char *)buf;
     int rc = 0;
     size_t hlen = 0, hoff = 0;
-    if (size < 10 || memcmp(b, "\x93NUMPY", 6) != 0) {
+    if (size < 10 && size > 0 && memcmp(b, "\x93NUMPY", size < 6 ? size : 6) == 0) {
+        rc = ts_fail("%s: truncated .npy file (%zu bytes; the magic and header need at least 10)",
+                     path, size);
+    } else if (size < 10 || memcmp(b, "\x93NUMPY", 6) != 0) {
         rc = ts_fail("%s: not a .npy file (no \\x93NUMPY magic)", path);
     } else if (b[6] == 1) {
         hlen = b[8] | (size_t)b[9] << 8;
@@ -204,7 +207,7 @@ int ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_wind
     if (window_shape(a, path, &n, &len) != 0) return -1;
     size_t count = n * len;
     int32_t *d = ts_malloc(count * sizeof *d);
-    double hi = max_id >= 0 ? (double)max_id : (double)INT32_MAX;
+    double hi = max_id >= 0 && max_id <= TS_ID_MAX ? (double)max_id : (double)TS_ID_MAX;
     for (size_t i = 0; i < count; i++) {
         double v;
         if (a->dtype == TS_NPY_F32) {
@@ -226,7 +229,7 @@ int ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_wind
         if (v > hi) {
             if (max_id < 0) {
                 free(d);
-                return ts_fail("%s: element %zu: ID %.0f out of range", path, i, v);
+                return ts_fail("%s: element %zu: ID %.0f out of range (max %d)", path, i, v, TS_ID_MAX);
             }
             v = hi;
         }

@@ -32,7 +32,7 @@ int32_t ts_ids_span(const int32_t *ids, size_t n)
     int32_t mx = -1;
     for (size_t i = 0; i < n; i++)
         if (ids[i] > mx) mx = ids[i];
-    return mx + 1;
+    return mx > TS_ID_MAX ? INT32_MAX : mx + 1;   /* saturates: an ID past TS_ID_MAX is refused later */
 }
 
 /* ---- whole-file reads ---- */
@@ -71,19 +71,41 @@ int ts__read_file(const char *path, char **buf, size_t *size)
 
 static inline int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
+/* A byte no text token may hold (NUL, a control character, a non-ASCII byte) in
+ * [s, t): records "path: byte 0xEF (UTF-8 byte-order mark) at line 1, column 1"
+ * and returns -1; 0 when there is none. bol: the start of the line, file: of the file. */
+int ts__bad_byte(const char *path, const char *file, const char *bol, const char *s,
+                 const char *t, size_t line)
+{
+    for (const char *q = s; q < t; q++) {
+        unsigned char c = (unsigned char)*q;
+        if (c >= 0x20 && c < 0x7f) continue;
+        if (c == '\t' || c == '\r') continue;
+        const char *what = c == 0 ? "NUL" : c < 0x20 || c == 0x7f ? "a control character"
+                                                                 : "not ASCII";
+        if (q == file && c == 0xEF && t - q >= 3 && (unsigned char)q[1] == 0xBB &&
+            (unsigned char)q[2] == 0xBF)
+            what = "UTF-8 byte-order mark; save the file without it";
+        return ts_fail("%s: byte 0x%02X (%s) at line %zu, column %zu", path, c, what, line,
+                       (size_t)(q - bol) + 1);
+    }
+    return 0;
+}
+
 /* Scans one ID at *pp (no leading blanks). On success stores it and advances.
  * On failure records "path:line: ..." and returns -1. */
-static int scan_id(const char **pp, const char *end, const char *path, size_t line, int32_t *out)
+static int scan_id(const char **pp, const char *end, const char *path, const char *file,
+                   const char *bol, size_t line, int32_t *out)
 {
     const char *p = *pp;
     const char *s = p;
     uint64_t v = 0;
     while (p < end && (unsigned)(*p - '0') < 10) {
         v = v * 10 + (unsigned)(*p - '0');
-        if (v > INT32_MAX) {
+        if (v > TS_ID_MAX) {
             while (p < end && (unsigned)(*p - '0') < 10) p++;
             return ts_fail("%s:%zu: ID '%.*s' is out of range (max %d)", path, line,
-                           (int)(p - s > 24 ? 24 : p - s), s, INT32_MAX);
+                           (int)(p - s > 24 ? 24 : p - s), s, TS_ID_MAX);
         }
         p++;
     }
@@ -91,6 +113,7 @@ static int scan_id(const char **pp, const char *end, const char *path, size_t li
         /* show the whole bad token */
         const char *t = s;
         while (t < end && *t != ',' && *t != '\n' && !is_blank(*t)) t++;
+        if (ts__bad_byte(path, file, bol, s, t, line) != 0) return -1;
         if (t == s) return ts_fail("%s:%zu: empty field (two separators in a row)", path, line);
         int tl = (int)(t - s > 24 ? 24 : t - s);
         if (*s == '-' && t - s > 1 && (unsigned)(s[1] - '0') < 10)
@@ -105,15 +128,16 @@ static int scan_id(const char **pp, const char *end, const char *path, size_t li
 /* Parses the IDs of one line [p, eol) into dst (capacity cap, or count only when
  * dst is NULL; IDs past cap are counted, not stored). Separators: commas, with optional blanks around them; with
  * blanks_separate also blanks alone. Returns the count, or -1. */
-static long parse_line(const char *p, const char *eol, const char *path, size_t line,
-                       int blanks_separate, int32_t *dst, size_t cap)
+static long parse_line(const char *p, const char *eol, const char *path, const char *file,
+                       size_t line, int blanks_separate, int32_t *dst, size_t cap)
 {
     size_t n = 0;
+    const char *bol = p;
     while (p < eol && is_blank(*p)) p++;
     if (p == eol) return 0;
     for (;;) {
         int32_t v = 0;
-        if (scan_id(&p, eol, path, line, &v) != 0) return -1;
+        if (scan_id(&p, eol, path, file, bol, line, &v) != 0) return -1;
         if (dst && n < cap) dst[n] = v;   /* past cap: count only, the caller reports */
         n++;
         int blank = 0;
@@ -150,7 +174,7 @@ int ts_seq_read(const char *path, ts_seq *out)
     while (p < end) {
         const char *eol = memchr(p, '\n', end - p);
         if (!eol) eol = end;
-        long got = parse_line(p, eol, path, line, 1, ids + n, cap - n);
+        long got = parse_line(p, eol, path, buf, line, 1, ids + n, cap - n);
         if (got < 0 || (size_t)got > cap - n) {
             free(ids);
             free(buf);
@@ -194,7 +218,8 @@ static int put_ids(FILE *f, const int32_t *ids, size_t n)
 static int check_nonneg(const char *path, const int32_t *ids, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (ids[i] < 0) return ts_fail("%s: element %zu: negative ID %d", path, i, ids[i]);
+        if (ids[i] < 0 || ids[i] > TS_ID_MAX)
+            return ts_fail("%s: element %zu: ID %d outside [0, %d]", path, i, ids[i], TS_ID_MAX);
     return 0;
 }
 
@@ -224,20 +249,29 @@ int ts_windows_read(const char *path, ts_windows *out)
         free(buf);
         return ts_fail("%s: no windows in the file", path);
     }
-    size_t lines = 1;
-    for (const char *q = p; (q = memchr(q, '\n', end - q)) != NULL; q++) lines++;
+    /* sized from what the file holds, never from line 1 alone: a line has at most
+     * (its commas + 1) IDs, so lines x L is capped by commas + lines */
+    size_t lines = 1, commas = 0;
+    for (const char *q = p; q < end; q++) {
+        lines += *q == '\n';
+        commas += *q == ',';
+    }
     const char *eol = memchr(p, '\n', end - p);
     if (!eol) eol = end;
-    long L = parse_line(p, eol, path, 1, 0, NULL, 0);
+    long L = parse_line(p, eol, path, buf, 1, 0, NULL, 0);
     if (L <= 0) {
         free(buf);
         return L < 0 ? -1 : ts_fail("%s:1: empty line", path);
     }
-    int32_t *data = ts_malloc(lines * (size_t)L * sizeof *data);
+    size_t cap;
+    if (__builtin_mul_overflow(lines, (size_t)L, &cap) || cap > commas + lines) cap = commas + lines;
+    int32_t *data = ts_malloc(cap * sizeof *data);
     for (size_t i = 0; i < lines; i++) {
         eol = memchr(p, '\n', end - p);
         if (!eol) eol = end;
-        long got = parse_line(p, eol, path, i + 1, 0, data + i * L, (size_t)L);
+        /* lines 1..i-1 held L IDs each, so at least L slots remain unless line i is short */
+        size_t room = cap - i * (size_t)L;
+        long got = parse_line(p, eol, path, buf, i + 1, 0, data + i * L, room < (size_t)L ? room : (size_t)L);
         if (got == 0) {
             ts_fail("%s:%zu: empty line", path, i + 1);
             got = -1;
@@ -316,8 +350,14 @@ int ts_vocab_read(const char *path, ts_vocab *out)
     if (ts__read_file(path, &buf, &size) != 0) return -1;
     size_t lines = 1;
     for (size_t i = 0; i < size; i++) lines += buf[i] == '\n';
+    if (lines > INT32_MAX) {
+        free(buf);
+        return ts_fail("%s: %zu lines, more than a vocabulary can hold", path, lines);
+    }
     char **names = ts_calloc(lines, sizeof *names);
     int64_t *counts = ts_calloc(lines, sizeof *counts);
+    ts__strmap seen;                      /* duplicate names, in O(1) each */
+    ts__strmap_init(&seen, 64);
     int n = 0, rc = 0;
     size_t line = 0;
     char *p = buf, *end = buf + size;
@@ -325,6 +365,11 @@ int ts_vocab_read(const char *path, ts_vocab *out)
         line++;
         char *eol = memchr(p, '\n', end - p);
         if (!eol) eol = end;
+        char *nul = memchr(p, 0, eol - p);
+        if (nul) {
+            rc = ts__bad_byte(path, buf, p, nul, nul + 1, line);
+            break;
+        }
         *eol = 0;
         if (eol > p && eol[-1] == '\r') eol[-1] = 0;
         char *s = p;
@@ -340,6 +385,7 @@ int ts_vocab_read(const char *path, ts_vocab *out)
         errno = 0;
         long id = strtol(s, &e, 10);
         if (*s == 0 || *e || errno || id != n) {
+            if (ts__bad_byte(path, buf, s, s, t1, line) != 0) { rc = -1; break; }
             rc = ts_fail("%s:%zu: ID '%s' where %d was expected (IDs run 0, 1, 2, ... in order)",
                          path, line, s, n);
             break;
@@ -353,18 +399,19 @@ int ts_vocab_read(const char *path, ts_vocab *out)
             rc = ts_fail("%s:%zu: count '%s' is not a non-negative integer", path, line, t2 + 1);
             break;
         }
-        for (int j = 0; j < n; j++)
-            if (strcmp(names[j], t1 + 1) == 0) {
-                rc = ts_fail("%s:%zu: name '%s' already has ID %d", path, line, t1 + 1, j);
-                break;
-            }
-        if (rc) break;
+        int32_t j = ts__strmap_get(&seen, t1 + 1);
+        if (j >= 0) {
+            rc = ts_fail("%s:%zu: name '%s' already has ID %d", path, line, t1 + 1, j);
+            break;
+        }
         names[n] = ts_strdup(t1 + 1);
+        ts__strmap_put(&seen, names[n], n);
         counts[n] = c;
         if (strcmp(names[n], TS_UNK_NAME) == 0) out->unk = n;
         n++;
     }
     free(buf);
+    ts__strmap_free(&seen);
     out->names = names;
     out->counts = counts;
     out->n = n;

@@ -3,7 +3,8 @@
  * Storage: per order m, one open-addressing table of the distinct m-grams
  * (key = a position of the stream where the m-gram occurs, length m; value =
  * its count c_m) and one of the distinct (m-1)-gram contexts (value = c_m(h·)
- * and how many continuations have count 1, 2 and 3+). Memory is O(order × n). */
+ * and how many continuations have count 1, 2 and 3+), each as raw and as continuation
+ * counts so one build scores at every order up to its own. Memory is O(order × n). */
 #include "tracesynth/kneser_ney.h"
 #include "tracesynth/common.h"
 
@@ -11,11 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* counts in two kinds: [0] as the top order (raw counts), [1] below it (continuation
+ * counts), so that one build serves every order up to the one it was built for */
 typedef struct {
     uint64_t h;
-    int32_t  pos;        /* -1: empty slot */
-    int32_t  c;          /* count (gram table) or c(h·) (context table) */
-    int32_t  n1, n2, n3; /* context table: continuations with count 1, 2, 3+ */
+    int32_t  pos;           /* -1: empty slot */
+    int32_t  c[2];          /* count (gram table) or c(h·) (context table) */
+    int32_t  n1[2], n2[2], n3[2]; /* context table: continuations with count 1, 2, 3+ */
 } slot;
 
 typedef struct {
@@ -25,12 +28,13 @@ typedef struct {
 } table;
 
 struct ts_kn {
-    int      order;
+    int      order;          /* in use (ts_kn_set_order) */
+    int      max_order;      /* built for */
     int32_t  V;
     size_t   n;
     int32_t *s;
     table    gram[TS_KN_MAX_ORDER + 1], ctx[TS_KN_MAX_ORDER + 1];
-    double   D[TS_KN_MAX_ORDER + 1][4];
+    double   D[TS_KN_MAX_ORDER + 1][2][4];
 };
 
 static uint64_t hash_ids(const int32_t *x, int m)
@@ -75,7 +79,10 @@ static slot *table_get(table *t, const int32_t *stream, size_t pos)
     if (e->pos < 0) {
         e->h = h;
         e->pos = (int32_t)pos;
-        e->c = e->n1 = e->n2 = e->n3 = 0;
+        memset(e->c, 0, sizeof e->c);
+        memset(e->n1, 0, sizeof e->n1);
+        memset(e->n2, 0, sizeof e->n2);
+        memset(e->n3, 0, sizeof e->n3);
         t->used++;
     }
     return e;
@@ -97,11 +104,11 @@ static int gram_ok(const int32_t *s, size_t n, size_t p, int m)
 }
 
 /* Chen & Goodman's estimates from the counts of counts; sane values when a class is empty */
-static void discounts(const table *g, double D[4])
+static void discounts(const table *g, int kind, double D[4])
 {
     double nk[5] = {0, 0, 0, 0, 0};
     for (size_t i = 0; i < g->cap; i++)
-        if (g->s[i].pos >= 0 && g->s[i].c >= 1 && g->s[i].c <= 4) nk[g->s[i].c]++;
+        if (g->s[i].pos >= 0 && g->s[i].c[kind] >= 1 && g->s[i].c[kind] <= 4) nk[g->s[i].c[kind]]++;
     D[0] = 0;
     if (nk[1] <= 0 || nk[2] <= 0) { D[1] = 0.5; D[2] = 1.0; D[3] = 1.5; return; }
     double Y = nk[1] / (nk[1] + 2 * nk[2]);
@@ -125,7 +132,7 @@ int ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V)
         if (s[i] >= V)
             return ts_fail("kneser-ney: event %zu has ID %d, outside the alphabet [0, %d)", i, (int)s[i], (int)V);
     ts_kn *kn = ts_calloc(1, sizeof *kn);
-    kn->order = order;
+    kn->order = kn->max_order = order;
     kn->V = V;
     kn->n = n;
     kn->s = ts_malloc((n ? n : 1) * sizeof *kn->s);
@@ -135,36 +142,41 @@ int ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V)
         table_init(&kn->gram[m], m, n);
         table_init(&kn->ctx[m], m - 1, n);
     }
-    /* highest order: raw counts */
-    for (size_t p = 0; p < n; p++)
-        if (gram_ok(x, n, p, order)) table_get(&kn->gram[order], x, p)->c++;
-    /* below: distinct left neighbours (each distinct (m+1)-gram adds one to its suffix),
-     * and one for an occurrence at the start of a piece */
+    /* raw counts, every order */
+    for (int m = 1; m <= order; m++)
+        for (size_t p = 0; p < n; p++)
+            if (gram_ok(x, n, p, m)) table_get(&kn->gram[m], x, p)->c[0]++;
+    /* continuation counts below the top: distinct left neighbours (each distinct
+     * (m+1)-gram adds one to its suffix), and one for an occurrence at the start of a
+     * piece, counted once per distinct m-gram (n3[1] is a scratch flag here) */
     for (int m = order - 1; m >= 1; m--) {
         const table *up = &kn->gram[m + 1];
         table *g = &kn->gram[m];
         for (size_t i = 0; i < up->cap; i++)
-            if (up->s[i].pos >= 0) table_get(g, x, (size_t)up->s[i].pos + 1)->c++;
+            if (up->s[i].pos >= 0) table_get(g, x, (size_t)up->s[i].pos + 1)->c[1]++;
         for (size_t p = 0; p < n; p++)
             if ((p == 0 || x[p - 1] < 0) && gram_ok(x, n, p, m)) {
-                /* counted once per distinct m-gram: only if no earlier start had it */
                 slot *e = table_get(g, x, p);
-                if (e->n3 == 0) { e->c++; e->n3 = 1; }   /* n3 is a scratch flag here */
+                if (e->n3[1] == 0) { e->c[1]++; e->n3[1] = 1; }
             }
-        for (size_t i = 0; i < g->cap; i++) g->s[i].n3 = 0;
+        for (size_t i = 0; i < g->cap; i++) g->s[i].n3[1] = 0;
     }
-    /* contexts: c(h·) and the continuation classes */
+    /* contexts: c(h·) and the continuation classes, in both kinds */
     for (int m = 1; m <= order; m++) {
         const table *g = &kn->gram[m];
         table *c = &kn->ctx[m];
         for (size_t i = 0; i < g->cap; i++) {
             const slot *e = &g->s[i];
-            if (e->pos < 0 || e->c <= 0) continue;
+            if (e->pos < 0) continue;
             slot *h = table_get(c, x, (size_t)e->pos);
-            h->c += e->c;
-            if (e->c == 1) h->n1++; else if (e->c == 2) h->n2++; else h->n3++;
+            for (int k = 0; k < 2; k++) {
+                if (e->c[k] <= 0) continue;
+                h->c[k] += e->c[k];
+                if (e->c[k] == 1) h->n1[k]++; else if (e->c[k] == 2) h->n2[k]++; else h->n3[k]++;
+            }
         }
-        discounts(g, kn->D[m]);
+        discounts(g, 0, kn->D[m][0]);
+        discounts(g, 1, kn->D[m][1]);
     }
     *out = kn;
     return 0;
@@ -173,7 +185,7 @@ int ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V)
 void ts_kn_free(ts_kn *kn)
 {
     if (!kn) return;
-    for (int m = 1; m <= kn->order; m++) {
+    for (int m = 1; m <= kn->max_order; m++) {
         free(kn->gram[m].s);
         free(kn->ctx[m].s);
     }
@@ -183,10 +195,18 @@ void ts_kn_free(ts_kn *kn)
 
 int ts_kn_order(const ts_kn *kn) { return kn->order; }
 
+int ts_kn_set_order(ts_kn *kn, int order)
+{
+    if (order < 1 || order > kn->max_order)
+        return ts_fail("kneser-ney: order %d out of range [1, %d]", order, kn->max_order);
+    kn->order = order;
+    return 0;
+}
+
 double ts_kn_discount(const ts_kn *kn, int m, int c)
 {
     if (m < 1 || m > kn->order || c < 1 || c > 3) return 0;
-    return kn->D[m][c];
+    return kn->D[m][m == kn->order ? 0 : 1][c];
 }
 
 /* p(w | h) with h = ctx[nctx-m+1 .. nctx) growing from order 1 up */
@@ -198,15 +218,16 @@ static double kn_prob(const ts_kn *kn, const int32_t *ctx, size_t nctx, int32_t 
         size_t hl = (size_t)m - 1;
         if (hl > nctx) break;
         memcpy(key, ctx + nctx - hl, hl * sizeof *key);
+        int k = m == kn->order ? 0 : 1;      /* raw counts at the top, continuations below */
         const slot *h = table_lookup(&kn->ctx[m], kn->s, key);
-        if (!h || h->c <= 0) continue;          /* unseen context: all mass to the lower order */
+        if (!h || h->c[k] <= 0) continue;    /* unseen context: all mass to the lower order */
         key[hl] = w;
         const slot *g = w >= 0 ? table_lookup(&kn->gram[m], kn->s, key) : NULL;
-        const double *D = kn->D[m];
-        double c = g ? g->c : 0;
+        const double *D = kn->D[m][k];
+        double c = g ? g->c[k] : 0;
         double disc = c <= 0 ? 0 : D[c >= 3 ? 3 : (int)c];
-        double gamma = (D[1] * h->n1 + D[2] * h->n2 + D[3] * h->n3) / h->c;
-        p = (c > disc ? c - disc : 0) / h->c + gamma * p;
+        double gamma = (D[1] * h->n1[k] + D[2] * h->n2[k] + D[3] * h->n3[k]) / h->c[k];
+        p = (c > disc ? c - disc : 0) / h->c[k] + gamma * p;
     }
     return p;
 }

@@ -12,11 +12,13 @@
 extern const ts_model_ops ts_model_ngram;
 extern const ts_model_ops ts_model_unigram;
 extern const ts_model_ops ts_model_sssd_s4;
+extern const ts_model_ops ts_model_mdm;
 
 static const ts_model_ops *const registry[] = {
     &ts_model_ngram,
     &ts_model_unigram,
     &ts_model_sssd_s4,
+    &ts_model_mdm,
     NULL,
 };
 
@@ -112,6 +114,13 @@ static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_vocab *vocab
     return 0;
 }
 
+/* the model's options: only the keys it declares */
+static int check_keys(const ts_kv *kv, const ts_model_ops *ops, const char *const *keys)
+{
+    static const char *const none[] = {NULL};
+    return ts_kv_check(kv, ops->name, keys ? keys : none);
+}
+
 int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
 {
     *out = NULL;
@@ -119,8 +128,15 @@ int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
     if (!ops) return -1;
     if (!o->split) return ts_fail("%s: no training data", name);
     if (o->n_ids <= 0) return ts_fail("%s: no valid event IDs in the training data", name);
+    if (check_keys(&o->kv, ops, ops->train_keys)) return -1;
     ts_model *m = NULL;
-    if (ops->train(&m, o) != 0) return -1;
+    if (ops->train(&m, o) != 0) {
+        if (m) {   /* a model that failed after making itself: free it, keep its error */
+            m->ops = ops;
+            ts_model_free(m);
+        }
+        return -1;
+    }
     if (fill_base(m, ops, o->vocab, o->n_ids) != 0) {
         m->ops = ops;
         ts_model_free(m);
@@ -260,7 +276,9 @@ int ts_model_load(const char *path, ts_model **out)
     unsigned char nb[4];
     if (ts_reader_copy(&r, "NIDS", nb, 4) != 0) goto done;
     int32_t n_ids = (int32_t)get_le(nb, 4);
-    if (n_ids <= 0 || (vocab.n > 0 && n_ids < vocab.n)) {
+    /* named events: the IDs are the names' (training takes n_ids from the vocabulary);
+     * the model's loader checks its own sections against n_ids before it allocates */
+    if (n_ids <= 0 || (vocab.n > 0 && n_ids != vocab.n)) {
         ts_fail("%s: section 'NIDS' is corrupt (%d IDs for %d names)", path, n_ids, vocab.n);
         goto done;
     }
@@ -292,6 +310,7 @@ int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const
     memset(out, 0, sizeof *out);
     size_t n = x->n, L = x->len;
     if (n == 0 || L == 0) return ts_fail("%s: no windows to impute", m->ops->name);
+    if (check_keys(o ? &o->kv : NULL, m->ops, m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, got windows of %zu "
                        "(train it with --length %zu)", m->ops->name, m->len, L, L);
@@ -323,6 +342,7 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
     memset(out, 0, sizeof *out);
     if (n == 0 || L == 0) return ts_fail("%s: nothing to generate (%zu windows of %zu events)",
                                          m->ops->name, n, L);
+    if (check_keys(o ? &o->kv : NULL, m->ops, m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, cannot generate %zu",
                        m->ops->name, m->len, L);
@@ -340,4 +360,117 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
             return ts_fail("%s: generated event ID %d outside [0, %d)", m->ops->name, v, m->n_ids);
         }
     return 0;
+}
+
+/* ---- inputs named by another vocabulary ---- */
+
+/* x (numbered by names) in the model's numbering: xm (allocated). Events at positions
+ * counted (mask NULL: all; else the observed ones) whose names the model lacks become its
+ * <unk> (*unknown of them), or are an error naming them when it has none. back (may be
+ * NULL, model->n entries) receives the model-to-input map. 0 / -1 */
+static int to_model_ids(const ts_model *m, const ts_windows *x, const ts_vocab *names,
+                        const uint8_t *mask, ts_windows *xm, size_t *unknown, int32_t *back)
+{
+    const ts_vocab *mv = &m->vocab;
+    size_t nL = x->n * x->len;
+    int32_t *fwd = ts_malloc((size_t)names->n * sizeof *fwd);   /* input ID -> model ID */
+    int32_t *seen = ts_calloc((size_t)names->n, sizeof *seen);  /* unknown names' counts */
+    ts_vocab_map(names, mv, fwd);
+    if (back) ts_vocab_map(mv, names, back);
+    *xm = (ts_windows){ts_malloc((nL ? nL : 1) * sizeof *xm->data), x->n, x->len};
+    int rc = 0;
+    size_t unk = 0;
+    for (size_t i = 0; i < nL && rc == 0; i++) {
+        int32_t v = x->data[i];
+        if (v < 0 || v >= names->n) {
+            rc = ts_fail("window %zu, position %zu: event ID %d has no name in the input's "
+                         "vocabulary (%d names)", i / x->len, i % x->len, v, names->n);
+            break;
+        }
+        /* a name the model never saw: its <unk> (hidden positions keep any valid ID) */
+        int known = fwd[v] >= 0 && (fwd[v] != mv->unk || !strcmp(names->names[v], mv->names[mv->unk]));
+        if ((!mask || mask[i]) && !known) {
+            unk++;
+            seen[v]++;
+        }
+        xm->data[i] = fwd[v] >= 0 ? fwd[v] : (mv->unk >= 0 ? mv->unk : 0);
+    }
+    if (rc == 0 && unk && (mv->unk < 0 || mv->unk >= mv->n)) {
+        char list[256] = "";
+        int shown = 0;
+        for (int v = 0; v < names->n && shown < 5; v++)
+            if (seen[v]) {
+                size_t l = strlen(list);
+                snprintf(list + l, sizeof list - l, "%s'%s' (%d)", l ? ", " : "", names->names[v], seen[v]);
+                shown++;
+            }
+        rc = ts_fail("%zu observed events have names the model does not know and it has no "
+                     "<unk> event to map them to: %s%s", unk, list, shown == 5 ? ", ..." : "");
+    }
+    free(fwd);
+    free(seen);
+    if (rc) ts_windows_free(xm);
+    else if (unknown) *unknown = unk;
+    return rc;
+}
+
+int ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *names,
+                          const uint8_t *mask, const ts_run_opts *o, ts_windows *out,
+                          size_t *unknown)
+{
+    memset(out, 0, sizeof *out);
+    if (unknown) *unknown = 0;
+    if (!names || names->n <= 0 || m->vocab.n <= 0) return ts_model_impute(m, x, mask, o, out);
+    const ts_vocab *mv = &m->vocab;
+    size_t nL = x->n * x->len;
+    int32_t *back = ts_malloc((size_t)mv->n * sizeof *back);    /* model ID -> input ID */
+    ts_windows xm;
+    size_t unk = 0;
+    int rc = to_model_ids(m, x, names, mask, &xm, &unk, back);
+    ts_windows y = {0};
+    if (rc == 0) rc = ts_model_impute(m, &xm, mask, o, &y);
+    for (size_t i = 0; i < nL && rc == 0; i++) {
+        if (mask[i]) { y.data[i] = x->data[i]; continue; }
+        int32_t v = back[y.data[i]];
+        if (v < 0) {
+            rc = ts_fail("%s: filled window %zu, position %zu with '%s', which the input's "
+                         "vocabulary does not name and which has no <unk> event",
+                         m->ops->name, i / x->len, i % x->len, mv->names[y.data[i]]);
+            break;
+        }
+        y.data[i] = v;
+    }
+    free(back);
+    ts_windows_free(&xm);
+    if (rc != 0) {
+        ts_windows_free(&y);
+        return -1;
+    }
+    if (unknown) *unknown = unk;
+    *out = y;
+    return 0;
+}
+
+/* ---- likelihood ---- */
+
+int ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const ts_run_opts *o,
+                  double *bits, size_t *unknown)
+{
+    if (unknown) *unknown = 0;
+    if (!m->ops->bits) return ts_fail("%s: this model gives no likelihood", m->ops->name);
+    if (x->n == 0 || x->len == 0) return ts_fail("%s: no windows to score", m->ops->name);
+    if (check_keys(o ? &o->kv : NULL, m->ops, m->ops->run_keys)) return -1;
+    ts_windows xm = *x, mapped = {0};
+    if (names && names->n > 0 && m->vocab.n > 0) {
+        if (to_model_ids(m, x, names, NULL, &mapped, unknown, NULL)) return -1;
+        xm = mapped;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < xm.n * xm.len && rc == 0; i++)
+        if (xm.data[i] < 0 || xm.data[i] >= m->n_ids)
+            rc = ts_fail("window %zu, position %zu: event ID %d is outside the model's range [0, %d)",
+                         i / xm.len, i % xm.len, xm.data[i], m->n_ids);
+    if (rc == 0) rc = m->ops->bits(m, xm.data, xm.n, xm.len, o, bits);
+    ts_windows_free(&mapped);
+    return rc;
 }

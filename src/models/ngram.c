@@ -17,6 +17,8 @@
  * binary searches plus the (usually small) number of matches. */
 #include "tracesynth/model.h"
 #include "tracesynth/common.h"
+#include "tracesynth/kneser_ney.h"
+#include "tracesynth/ngram.h"
 
 #include <omp.h>
 #include <stdlib.h>
@@ -24,6 +26,8 @@
 
 #define SEP (-1)          /* separates training windows when no contiguous stream is given */
 #define MAX_ORDER 64
+#define KN_MAX_ORDER 12       /* the likelihood's orders tried on validation windows */
+#define KN_DEFAULT_ORDER 10   /* and the order without them (the best on PTS and LTTng) */
 
 typedef struct {
     ts_model base;
@@ -36,6 +40,8 @@ typedef struct {
     int32_t *isa;         /* (N) rank of each suffix of s: isa[sa[i]] = i */
     int32_t *sep_next;    /* (N+1) first separator at or after i; N when none */
     int32_t  top;         /* most frequent event: the last resort */
+    int      kn_order;    /* the likelihood's order (chosen on validation windows) */
+    ts_kn   *kn;          /* the likelihood, made when first needed */
 } ngram;
 
 /* ---- suffix array by prefix doubling with radix sort, O(N log N) ---- */
@@ -123,6 +129,7 @@ static void ngram_free(ts_model *m)
 {
     ngram *g = (ngram *)m;
     free(g->s); free(g->rs); free(g->sa); free(g->rsa); free(g->isa); free(g->sep_next);
+    ts_kn_free(g->kn);
     free(g);
 }
 
@@ -132,6 +139,7 @@ static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
     ngram *g = ts_calloc(1, sizeof *g);
     g->order = order;
     g->kgram = kgram;
+    g->kn_order = KN_DEFAULT_ORDER;
     g->N = N;
     g->s = s;
     g->rs = ts_malloc(N * sizeof *g->rs);
@@ -145,14 +153,18 @@ static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
     g->sep_next = ts_malloc((N + 1) * sizeof *g->sep_next);
     g->sep_next[N] = (int32_t)N;
     for (size_t i = N; i-- > 0;) g->sep_next[i] = s[i] == SEP ? (int32_t)i : g->sep_next[i + 1];
-    /* most frequent event, ties to the smaller ID */
-    int32_t maxid = 0;
-    for (size_t i = 0; i < N; i++) if (s[i] > maxid) maxid = s[i];
-    int64_t *c = ts_calloc((size_t)maxid + 1, sizeof *c);
-    for (size_t i = 0; i < N; i++) if (s[i] != SEP) c[s[i]]++;
+    /* most frequent event, ties to the smaller ID; counted by sorting, so memory follows
+     * the stream's length and not its largest ID */
+    int32_t *t = ts_malloc((N ? N : 1) * sizeof *t);
+    memcpy(t, s, N * sizeof *t);
+    qsort(t, N, sizeof *t, cmp_i32);
     g->top = 0;
-    for (int32_t v = 1; v <= maxid; v++) if (c[v] > c[g->top]) g->top = v;
-    free(c);
+    size_t best = 0;
+    for (size_t i = 0, j; i < N; i = j) {
+        for (j = i + 1; j < N && t[j] == t[i]; j++) {}
+        if (t[i] != SEP && j - i > best) best = j - i, g->top = t[i];
+    }
+    free(t);
     return g;
 }
 
@@ -166,10 +178,43 @@ static int parse_fallback(const char *v, int *kgram)
     return 0;
 }
 
+static int kn_make(ngram *g)
+{
+    if (g->kn) return 0;
+    return ts_kn_build(&g->kn, g->s, g->N, g->kn_order, g->base.n_ids);
+}
+
+/* the likelihood's order: the lowest bits per event on (up to 128 of) the validation
+ * windows, from one build of the highest order; without them, the default */
+static int choose_kn_order(ngram *g, const ts_windows *valid)
+{
+    g->kn_order = KN_DEFAULT_ORDER;
+    if (valid->n == 0 || valid->len == 0) return 0;
+    g->kn_order = KN_MAX_ORDER;
+    if (kn_make(g) != 0) return -1;
+    size_t n = valid->n < 128 ? valid->n : 128;
+    double best = 0;
+    int best_m = KN_DEFAULT_ORDER;
+    for (int m = 1; m <= KN_MAX_ORDER; m++) {
+        ts_kn_set_order(g->kn, m);
+        double b = ts_kn_bits(g->kn, valid->data, n, valid->len);
+        if (m == 1 || b < best) { best = b; best_m = m; }
+    }
+    g->kn_order = best_m;
+    return ts_kn_set_order(g->kn, best_m);
+}
+
+static int ngram_bits(ts_model *m, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
+{
+    ngram *g = (ngram *)m;
+    if (kn_make(g) != 0) return -1;
+    *bits = ts_kn_bits(g->kn, x, n, L);
+    return 0;
+}
+
 static int ngram_train(ts_model **out, const ts_train_opts *o)
 {
     double t0 = ts_now();
-    if (ts_kv_check(&o->kv, "ngram", ngram_keys) != 0) return -1;
     long order;
     if (ts_kv_long(&o->kv, "order", 12, &order) != 0) return -1;
     if (order < 1 || order > MAX_ORDER)
@@ -208,9 +253,18 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
         }
     ngram *g = ngram_index(s, N, (int)order, kgram);
     g->base.len = 0;   /* any window length */
+    g->base.n_ids = o->n_ids;
+    if (choose_kn_order(g, &o->split->valid) != 0) {
+        ngram_free(&g->base);
+        return -1;
+    }
+    if (ts_train_log(o->log_path, "\"model\": \"ngram\", \"order\": %ld, \"events\": %zu, "
+                     "\"seconds\": %.4f", order, N, ts_now() - t0) != 0) {
+        ngram_free(&g->base);
+        return -1;
+    }
     *out = &g->base;
-    return ts_train_log(o->log_path, "\"model\": \"ngram\", \"order\": %ld, \"events\": %zu, "
-                        "\"seconds\": %.4f", order, N, ts_now() - t0);
+    return 0;
 }
 
 static void put_i32le(unsigned char *b, int32_t v)
@@ -229,7 +283,8 @@ static int ngram_save(const ts_model *m, ts_writer *w)
 {
     const ngram *g = (const ngram *)m;
     char cfg[64];
-    snprintf(cfg, sizeof cfg, "order=%d\nfallback=%s\n", g->order, g->kgram ? "kgram" : "markov");
+    snprintf(cfg, sizeof cfg, "order=%d\nfallback=%s\nkn_order=%d\n", g->order, g->kgram ? "kgram" : "markov",
+             g->kn_order);
     ts_writer_text(w, "CONFIG", cfg);
     unsigned char *b = ts_malloc(g->N * 4);
     for (size_t i = 0; i < g->N; i++) put_i32le(b + 4 * i, g->s[i]);
@@ -273,7 +328,20 @@ static int ngram_load(ts_model **out, const ts_reader *r)
         }
     }
     if (!events) { free(s); return ts_fail("%s: ngram: section 'STREAM' holds no events", r->path); }
-    *out = &ngram_index(s, N, (int)order, kgram)->base;
+    ngram *g = ngram_index(s, N, (int)order, kgram);
+    g->kn_order = KN_DEFAULT_ORDER;   /* files written before the likelihood existed */
+    if ((v = ts_reader_text_value(r, "CONFIG", "kn_order"))) {
+        long ko = strtol(v, &end, 10);
+        bad = end == v || *end || ko < 1 || ko > TS_KN_MAX_ORDER;
+        free(v);
+        if (bad) {
+            ngram_free(&g->base);
+            return ts_fail("%s: ngram: bad kn_order in section 'CONFIG'", r->path);
+        }
+        g->kn_order = (int)ko;
+    }
+    g->base.n_ids = n_ids;
+    *out = &g->base;
     return 0;
 }
 
@@ -386,8 +454,6 @@ static int team_size(size_t n)
 static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                         const ts_run_opts *o, int32_t *out)
 {
-    static const char *const none[] = {NULL};
-    if (ts_kv_check(&o->kv, "ngram", none) != 0) return -1;
     const ngram *g = (const ngram *)m;
     memcpy(out, x, n * L * sizeof *out);
 #pragma omp parallel num_threads(team_size(n))
@@ -422,8 +488,6 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
 
 static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
 {
-    static const char *const none[] = {NULL};
-    if (ts_kv_check(&o->kv, "ngram", none) != 0) return -1;
     const ngram *g = (const ngram *)m;
     const size_t N = g->N;
 #pragma omp parallel num_threads(team_size(n))
@@ -468,11 +532,67 @@ const ts_model_ops ts_model_ngram = {
             "              Markov order of generation (default 12, at most 64)\n"
             "  --fallback F  when no context matches on both sides: markov (default: the\n"
             "              left context alone, then the right) or kgram (the most\n"
-            "              frequent k-event sequence, a plain back-off)\n",
+            "              frequent k-event sequence, a plain back-off)\n"
+            "  score: bits per event by interpolated modified Kneser-Ney, its order\n"
+            "              (1-12) chosen on the validation windows at training\n",
     .train = ngram_train,
     .save = ngram_save,
     .load = ngram_load,
     .impute = ngram_impute,
     .generate = ngram_generate,
     .free = ngram_free,
+    .train_keys = ngram_keys,
+    .bits = ngram_bits,
 };
+
+/* ---- the n-gram's evidence for other models (see tracesynth/ngram.h) ---- */
+
+ts_model *ts_ngram_new(const int32_t *s, size_t N, int order)
+{
+    if (N == 0 || N > INT32_MAX / 2 || order < 1 || order > MAX_ORDER) return NULL;
+    int32_t *c = ts_malloc(N * sizeof *c);
+    memcpy(c, s, N * sizeof *c);
+    ngram *g = ngram_index(c, N, order, 0);
+    g->base.ops = &ts_model_ngram;
+    g->base.vocab.unk = -1;
+    return &g->base;
+}
+
+const int32_t *ts_ngram_stream(const ts_model *m, size_t *N, int *order)
+{
+    const ngram *g = (const ngram *)m;
+    *N = g->N;
+    if (order) *order = g->order;
+    return g->s;
+}
+
+size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t k, size_t lav, size_t rav,
+                           int32_t **out, int *matched)
+{
+    const ngram *g = (const ngram *)m;
+    scratch sc;
+    sc.cand = ts_malloc(g->N * sizeof *sc.cand);
+    sc.lpat = ts_malloc((size_t)g->order * sizeof *sc.lpat);
+    sc.rpat = ts_malloc((size_t)g->order * sizeof *sc.rpat);
+    sc.tmp = NULL;
+    sc.cnt = NULL;
+    size_t n = (size_t)g->order;
+    size_t lmax = lav < n ? lav : n, rmax = rav < n ? rav : n;
+    for (size_t i = 0; i < lmax; i++) sc.lpat[i] = y[a - 1 - i];
+    for (size_t i = 0; i < rmax; i++) sc.rpat[i] = y[a + k + i];
+    size_t nc = 0;
+    int got = 0;
+    if (lmax && rmax)
+        for (size_t mm = n; mm >= 1 && !nc; mm--) {
+            nc = ngram_match(g, &sc, mm < lmax ? mm : lmax, mm < rmax ? mm : rmax, k);
+            got = (int)mm;
+        }
+    for (size_t mm = lmax; mm >= 1 && !nc; mm--) { nc = ngram_match(g, &sc, mm, 0, k); got = -(int)mm; }
+    for (size_t mm = rmax; mm >= 1 && !nc; mm--) { nc = ngram_match(g, &sc, 0, mm, k); got = -(int)mm; }
+    free(sc.lpat);
+    free(sc.rpat);
+    if (matched) *matched = nc ? got : 0;
+    if (!nc) { free(sc.cand); *out = NULL; return 0; }
+    *out = sc.cand;
+    return nc;
+}

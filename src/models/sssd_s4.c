@@ -19,6 +19,7 @@
 #include "tracesynth/nn.h"
 #include "tracesynth/optim.h"
 #include "tracesynth/sssd.h"
+#include "tracesynth/train.h"
 
 #include <errno.h>
 #include <math.h>
@@ -69,9 +70,8 @@ typedef struct {
     int T;
     double beta0, betaT;
     int scale;
-    ts_lr_schedule lr;
-    double weight_decay, clip;
-    long iters, batch, valid_every, valid_n, log_every;
+    ts_train_cfg tc;           /* lr, schedule, clip, iters, validation, log */
+    long batch, valid_n;
 } sssd_opts;
 
 static int get_int(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
@@ -83,7 +83,6 @@ static int get_int(const ts_kv *kv, const char *key, long def, long lo, long hi,
 
 static int parse_opts(const ts_kv *kv, sssd_opts *so)
 {
-    if (ts_kv_check(kv, "sssd-s4", known_opts) != 0) return -1;
     memset(so, 0, sizeof *so);
     const char *preset = ts_kv_get(kv, "preset");
     int paper = 0;
@@ -108,22 +107,10 @@ static int parse_opts(const ts_kv *kv, sssd_opts *so)
     if (!sc || !strcmp(sc, "raw")) so->scale = SCALE_RAW;
     else if (!strcmp(sc, "unit")) so->scale = SCALE_UNIT;
     else return ts_fail("option --scale: unknown scale '%s' (raw, unit)", sc);
-    so->lr.kind = TS_LR_CONSTANT;
-    const char *sch = ts_kv_get(kv, "schedule");
-    if (sch && ts_lr_parse(sch, &so->lr.kind) != 0) return -1;
-    if (ts_kv_double(kv, "lr", paper ? 2e-4 : 1e-3, &so->lr.lr)) return -1;
-    if (!(so->lr.lr > 0 && isfinite(so->lr.lr))) return ts_fail("option --lr = %g must be positive", so->lr.lr);
-    if (get_int(kv, "iters", paper ? 10000 : 2000, 0, 100000000, &so->iters)) return -1;
-    if (get_int(kv, "warmup", 0, 0, 100000000, &v)) return -1;
-    so->lr.warmup = v;
-    so->lr.total = so->iters;
-    so->lr.min_lr = 0;
-    if (ts_kv_double(kv, "weight-decay", 0, &so->weight_decay)) return -1;
-    if (ts_kv_double(kv, "clip", 0, &so->clip)) return -1;
+    if (ts_train_parse(&so->tc, kv, paper ? 2e-4 : 1e-3, paper ? 10000 : 2000, paper ? 500 : 100) != 0)
+        return -1;
     if (get_int(kv, "batch", 16, 1, 65536, &so->batch)) return -1;
-    if (get_int(kv, "valid-every", paper ? 500 : 100, 1, 100000000, &so->valid_every)) return -1;
     if (get_int(kv, "valid-n", 64, 1, 1000000, &so->valid_n)) return -1;
-    if (get_int(kv, "log-every", 10, 1, 100000000, &so->log_every)) return -1;
     return ts_sssd_config_check(&so->net);
 }
 
@@ -167,7 +154,13 @@ static int cfg_double(const ts_reader *r, const char *key, double *out)
     return 0;
 }
 
-/* reads CONFIG into m (network allocated, parameters not read) */
+/* a loaded model's layers x channels x window length, which sets the memory of sampling
+ * (about 20 floats each, at most 1.3 GB a window): the paper's 36 x 256 at L = 200 is 1.8M,
+ * this allows it up to L = 1,820, the small preset (4 x 64) up to L = 65,536 */
+#define MAX_WINDOW_STATE ((uint64_t)1 << 24)
+
+/* reads CONFIG into m; with alloc, checks that PARAMS has the size the config implies,
+ * then allocates the network (parameters not read) */
 static int read_config(const ts_reader *r, sssd_model *m, int alloc)
 {
     ts_sssd_config c;
@@ -185,7 +178,7 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
         if (cfg_long(r, ints[i].key, ints[i].lo, ints[i].hi, &v) != 0) return -1;
         *ints[i].dst = (int)v;
     }
-    if (cfg_long(r, "len", 0, 100000000, &len) != 0) return -1;
+    if (cfg_long(r, "len", 0, 1 << 24, &len) != 0) return -1;
     m->base.len = (size_t)len;
     if (cfg_double(r, "beta0", &m->beta0) || cfg_double(r, "betaT", &m->betaT)) return -1;
     char *s = ts_reader_text_value(r, "CONFIG", "scale");
@@ -201,6 +194,16 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
         return ts_fail("%s: %s", r->path, why);
     }
     if (!alloc) { m->net.c = c; return 0; }
+    /* what sampling one window will hold (S4 kernels of every layer, activations) grows with
+     * layers x channels x len, which the parameters do not bound: cap it */
+    if ((uint64_t)c.layers * (uint64_t)c.C * (uint64_t)len > MAX_WINDOW_STATE)
+        return ts_fail("%s: section 'CONFIG': %d layers x %d channels x len %ld is over the limit "
+                       "of %llu for one window (corrupt or hostile file?)", r->path, c.layers, c.C,
+                       len, (unsigned long long)MAX_WINDOW_STATE);
+    /* the parameters the config implies must be what the file holds, before any allocation */
+    ts_sssd_layout lay;
+    ts_sssd_layout_of(&c, &lay, NULL);
+    if (ts_reader_expect_size(r, "PARAMS", lay.total, sizeof(float)) != 0) return -1;
     if (ts_diffusion_init(&m->diff, m->T, m->beta0, m->betaT) != 0) {
         char why[256];
         snprintf(why, sizeof why, "%s", ts_error());
@@ -265,72 +268,6 @@ static void fill_batch(const sssd_model *m, const ts_windows *w, const size_t *i
 static void draw_masks(uint8_t *mask8, int B, size_t L, size_t k, ts_mask_pos pos, ts_rng *rng)
 {
     ts_mask_fill(mask8, (size_t)B, L, k, pos, pos == TS_MASK_RANDOM ? ts_rng_u64(rng) : 0);
-}
-
-/* ---- checkpoint ---- */
-
-typedef struct {
-    int64_t iter, adam_step, best_iter;
-    double best;
-    uint64_t rng[4];
-    int32_t has_gauss;
-    float gauss;
-} ckpt_state;
-
-static int ckpt_write(const char *path, const sssd_model *m, const ts_adam *a, const float *best,
-                      const ckpt_state *st)
-{
-    ts_writer w;
-    ts_writer_init(&w, path);
-    ts_writer_text(&w, "MODEL", "sssd-s4-checkpoint");
-    char cfg[512];
-    config_text(m, cfg, sizeof cfg);
-    ts_writer_text(&w, "CONFIG", cfg);
-    size_t nb = m->net.p.total * sizeof(float);
-    ts_writer_chunk(&w, "PARAMS", m->net.params, nb);
-    ts_writer_chunk(&w, "BEST", best, nb);
-    ts_writer_chunk(&w, "ADAM_M", a->m, nb);
-    ts_writer_chunk(&w, "ADAM_V", a->v, nb);
-    ts_writer_chunk(&w, "STATE", st, sizeof *st);
-    return ts_writer_commit(&w);
-}
-
-/* the architecture in the checkpoint must be the one the options ask for */
-static int ckpt_read(const char *path, sssd_model *m, ts_adam *a, float *best, ckpt_state *st)
-{
-    ts_reader r;
-    if (ts_reader_open(&r, path) != 0) return -1;
-    int rc = -1;
-    const ts_chunk *c = ts_reader_get(&r, "MODEL");
-    if (!c || c->size != strlen("sssd-s4-checkpoint") || memcmp(c->data, "sssd-s4-checkpoint", c->size)) {
-        ts_fail("%s: not an sssd-s4 training checkpoint", path);
-        goto done;
-    }
-    sssd_model tmp;
-    memset(&tmp, 0, sizeof tmp);
-    if (read_config(&r, &tmp, 0) != 0) goto done;
-    const ts_sssd_config *x = &tmp.net.c, *y = &m->net.c;
-    int same = x->layers == y->layers && x->C == y->C && x->N == y->N && x->emb_in == y->emb_in &&
-               x->emb_mid == y->emb_mid && x->emb_out == y->emb_out &&
-               x->bidirectional == y->bidirectional && x->train_ssm == y->train_ssm &&
-               tmp.T == m->T && tmp.beta0 == m->beta0 && tmp.betaT == m->betaT &&
-               tmp.scale == m->scale && tmp.base.len == m->base.len;
-    if (!same)
-        ts_fail("%s: checkpoint of a different model (layers=%d channels=%d state=%d T=%d len=%zu; "
-                "the options give layers=%d channels=%d state=%d T=%d len=%zu)",
-                path, x->layers, x->C, x->N, tmp.T, tmp.base.len, y->layers, y->C, y->N, m->T, m->base.len);
-    if (!same) goto done;
-    size_t nb = m->net.p.total * sizeof(float);
-    if (ts_reader_copy(&r, "PARAMS", m->net.params, nb) || ts_reader_copy(&r, "BEST", best, nb) ||
-        ts_reader_copy(&r, "ADAM_M", a->m, nb) || ts_reader_copy(&r, "ADAM_V", a->v, nb) ||
-        ts_reader_copy(&r, "STATE", st, sizeof *st))
-        goto done;
-    if (st->iter < 0 || st->adam_step < 0) { ts_fail("%s: section 'STATE' is corrupt", path); goto done; }
-    a->step = (long)st->adam_step;
-    rc = 0;
-done:
-    ts_reader_close(&r);
-    return rc;
 }
 
 /* ---- training ---- */
@@ -411,14 +348,73 @@ static double validate(sssd_model *m, ts_sssd_plan *pl, const valid_set *v, batc
     return cnt ? se / (double)cnt : 0.0;
 }
 
-static void diverged(long it, const char *what, double v, double gn, const char *kept)
+typedef struct {
+    sssd_model *m;
+    const ts_windows *tw;
+    const sssd_opts *so;
+    const ts_train_opts *o;
+    ts_sssd_plan pl;          /* one share of the batch (all of it in one process) */
+    int B;                    /* the whole batch */
+    valid_set vs;
+    batch_buf bb;
+} train_ctx;
+
+/* one batch of c->B windows, masks, steps and noise drawn from rng; the loss and
+ * gradients of its share `part` of `nparts` (windows [part B/nparts, (part+1) B/nparts)),
+ * scaled by the share's missing positions over the batch's: the shares sum to the
+ * batch's mean loss and its gradient (one share: exactly those) */
+static int train_step_part(void *ctx, ts_rng *rng, int part, int nparts, float *loss)
 {
-    char tail[1024] = "";
-    if (kept) snprintf(tail, sizeof tail, "; the last good model %s and its .ckpt are intact", kept);
-    char gpart[64] = "";
-    if (gn >= 0 || gn != gn) snprintf(gpart, sizeof gpart, ", gradient norm %g", gn);
-    ts_fail("sssd-s4: training diverged at iteration %ld (%s %g%s)%s; try a lower --lr or --clip 1",
-            it, what, v, gpart, tail);
+    train_ctx *c = ctx;
+    sssd_model *m = c->m;
+    batch_buf *bb = &c->bb;
+    const int B = c->B, Bp = c->pl.B;
+    if (Bp * nparts != B) return ts_fail("sssd-s4: batch %d split into %d shares of %d", B, nparts, Bp);
+    const size_t L = (size_t)c->pl.L, BL = (size_t)B * L, BpL = (size_t)Bp * L;
+    for (int b = 0; b < B; b++) bb->idx[b] = (size_t)ts_rng_below(rng, c->tw->n);
+    draw_masks(bb->mask8, B, L, c->o->blackout, c->o->mask_pos, rng);
+    for (int b = 0; b < B; b++) bb->t[b] = (int32_t)ts_rng_below(rng, (uint64_t)m->T);
+    for (size_t i = 0; i < BL; i++) bb->eps[i] = ts_rng_normal(rng);
+    const size_t b0 = (size_t)part * Bp;
+    const uint8_t *mask8 = bb->mask8 + b0 * L;
+    float *eps = bb->eps + b0 * L;
+    int32_t *t = bb->t + b0;
+    fill_batch(m, c->tw, bb->idx + b0, Bp, L, bb->x0, bb->maskf, mask8);
+    ts_diffusion_q_sample(&m->diff, bb->x0, eps, t, bb->maskf, (size_t)Bp, L, bb->xt);
+    size_t all = 0, mine = 0;
+    for (size_t i = 0; i < BL; i++) all += !bb->mask8[i];
+    for (size_t i = 0; i < BpL; i++) mine += bb->lossm[i] = !mask8[i];
+    const float share = all ? (float)mine / (float)all : 0.0f;
+    ts_sssd_forward(&m->net, &c->pl, bb->xt, bb->x0, bb->maskf, t);
+    *loss = ts_mse_forward(c->pl.out, eps, bb->lossm, BpL) * share;
+    memset(bb->dout, 0, BpL * sizeof(float));
+    ts_mse_backward(bb->dout, c->pl.out, eps, bb->lossm, BpL, share);
+    ts_sssd_backward(&m->net, &c->pl, bb->xt, bb->dout);
+    return 0;
+}
+
+static int train_step(void *ctx, ts_rng *rng, float *loss)
+{
+    return train_step_part(ctx, rng, 0, 1, loss);
+}
+
+static void train_mask_grads(void *ctx, float *grads)
+{
+    train_ctx *c = ctx;
+    ts_sssd_mask_grads(&c->m->net, grads);
+}
+
+static int train_validate(void *ctx, double *loss)
+{
+    train_ctx *c = ctx;
+    *loss = validate(c->m, &c->pl, &c->vs, &c->bb);
+    return 0;
+}
+
+static int train_save(void *ctx, const char *path)
+{
+    train_ctx *c = ctx;
+    return ts_model_save(&c->m->base, path);
 }
 
 static int model_train(ts_model **out, const ts_train_opts *o)
@@ -454,150 +450,59 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     }
     const int B = (int)so.batch;
     const size_t np = m->net.p.total;
-    ts_adam adam;
-    ts_adam_init(&adam, m->net.params, m->net.grads, np);
-    adam.weight_decay = so.weight_decay;
-    adam.decoupled = so.weight_decay > 0;
-    float *best = ts_alloc_aligned(np * sizeof(float));
-    memcpy(best, m->net.params, np * sizeof(float));
-    ckpt_state st;
-    memset(&st, 0, sizeof st);
-    st.best = INFINITY;
-    st.best_iter = -1;
-    ts_rng rng;
-    ts_rng_seed(&rng, o->seed ^ 0x747261696eull);
-    char *ckpt = NULL;
-    if (o->out_path) {
-        size_t n = strlen(o->out_path) + 6;
-        ckpt = ts_malloc(n);
-        snprintf(ckpt, n, "%s.ckpt", o->out_path);
+    train_ctx c;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    c.tw = tw;
+    c.so = &so;
+    c.o = o;
+    batch_buf *bb = &c.bb;
+    int rc = -1, rank, nranks;
+    ts_train_world(&rank, &nranks);
+    if (B % nranks) {
+        ts_fail("sssd-s4: --batch %d cannot be split evenly across %d processes", B, nranks);
+        goto done;
     }
-
-    ts_sssd_plan pl;
-    valid_set vs;
-    memset(&vs, 0, sizeof vs);
-    batch_buf bb;
-    memset(&bb, 0, sizeof bb);
-    int rc = -1;
-    memset(&pl, 0, sizeof pl);
-    if (o->resume) {
-        if (ckpt_read(o->resume, m, &adam, best, &st) != 0) goto done;
-        memcpy(rng.s, st.rng, sizeof rng.s);
-        rng.has_gauss = st.has_gauss;
-        rng.gauss = st.gauss;
-    }
-    if (ts_sssd_plan_init(&pl, &m->net, B, (int)L, 1) != 0) goto done;
+    c.B = B;
+    if (ts_sssd_plan_init(&c.pl, &m->net, B / nranks, (int)L, 1) != 0) goto done;
     size_t BL = (size_t)B * L;
-    bb.x0 = ts_malloc(BL * sizeof(float));
-    bb.xt = ts_malloc(BL * sizeof(float));
-    bb.maskf = ts_malloc(BL * sizeof(float));
-    bb.eps = ts_malloc(BL * sizeof(float));
-    bb.dout = ts_malloc(BL * sizeof(float));
-    bb.mask8 = ts_malloc(BL);
-    bb.lossm = ts_malloc(BL);
-    bb.t = ts_malloc((size_t)B * sizeof(int32_t));
-    bb.idx = ts_malloc((size_t)B * sizeof(size_t));
+    bb->x0 = ts_malloc(BL * sizeof(float));
+    bb->xt = ts_malloc(BL * sizeof(float));
+    bb->maskf = ts_malloc(BL * sizeof(float));
+    bb->eps = ts_malloc(BL * sizeof(float));
+    bb->dout = ts_malloc(BL * sizeof(float));
+    bb->mask8 = ts_malloc(BL);
+    bb->lossm = ts_malloc(BL);
+    bb->t = ts_malloc((size_t)B * sizeof(int32_t));
+    bb->idx = ts_malloc((size_t)B * sizeof(size_t));
     const ts_windows *vw = o->split->valid.n ? &o->split->valid : tw;
-    valid_make(&vs, vw, (size_t)so.valid_n, o->blackout, o->mask_pos, m->T, o->seed);
+    valid_make(&c.vs, vw, (size_t)so.valid_n, o->blackout, o->mask_pos, m->T, o->seed);
 
-    if (o->log_path && !o->resume)
-        ts_train_log(o->log_path, "\"event\":\"start\",\"model\":\"sssd-s4\",\"layers\":%d,\"channels\":%d,"
-                     "\"state\":%d,\"params\":%zu,\"trainable\":%zu,\"T\":%d,\"batch\":%d,\"L\":%zu,"
-                     "\"lr\":%g,\"iters\":%ld,\"train_windows\":%zu,\"valid_windows\":%zu",
-                     so.net.layers, so.net.C, so.net.N, np, ts_sssd_num_trainable(&m->net), m->T, B, L,
-                     so.lr.lr, so.iters, tw->n, vs.n);
-    if (o->log_path && o->resume)
-        ts_train_log(o->log_path, "\"event\":\"resume\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
-                     "\"lr\":%g,\"best_valid_loss\":%.6g", o->resume, (long long)st.iter, so.iters, so.lr.lr,
-                     st.best);
-
-    ts_progress prog;
-    ts_progress_start(&prog, "train", so.iters);
-    prog.enabled = o->progress;
-    double t0 = ts_now();
-    long it0 = (long)st.iter;
-    double loss_sum = 0;
-    long loss_n = 0;
-    for (long it = (long)st.iter; it < so.iters; it++) {
-        for (int b = 0; b < B; b++) bb.idx[b] = (size_t)ts_rng_below(&rng, tw->n);
-        draw_masks(bb.mask8, B, L, o->blackout, o->mask_pos, &rng);
-        for (int b = 0; b < B; b++) bb.t[b] = (int32_t)ts_rng_below(&rng, (uint64_t)m->T);
-        for (size_t i = 0; i < BL; i++) bb.eps[i] = ts_rng_normal(&rng);
-        fill_batch(m, tw, bb.idx, B, L, bb.x0, bb.maskf, bb.mask8);
-        ts_diffusion_q_sample(&m->diff, bb.x0, bb.eps, bb.t, bb.maskf, (size_t)B, L, bb.xt);
-        for (size_t i = 0; i < BL; i++) bb.lossm[i] = !bb.mask8[i];
-
-        ts_sssd_forward(&m->net, &pl, bb.xt, bb.x0, bb.maskf, bb.t);
-        float loss = ts_mse_forward(pl.out, bb.eps, bb.lossm, BL);
-        memset(bb.dout, 0, BL * sizeof(float));
-        ts_mse_backward(bb.dout, pl.out, bb.eps, bb.lossm, BL, 1.0f);
-        memset(m->net.grads, 0, np * sizeof(float));
-        ts_sssd_backward(&m->net, &pl, bb.xt, bb.dout);
-        ts_sssd_mask_grads(&m->net, m->net.grads);
-        double gn = ts_clip_grad_norm(m->net.grads, np, so.clip);
-        if (!isfinite(loss) || !isfinite(gn)) {
-            ts_progress_end(&prog);
-            diverged(it + 1, "loss", (double)loss, gn, ckpt && st.best_iter >= 0 ? o->out_path : NULL);
-            ts_train_log(o->log_path, "\"event\":\"diverged\",\"iter\":%ld", it + 1);
-            goto done;
-        }
-        double lr = ts_lr_at(&so.lr, it);
-        ts_adam_step(&adam, lr);
-        loss_sum += loss;
-        loss_n++;
-        long done_it = it + 1;
-        double el = ts_now() - t0;
-        double ips = el > 0 ? (double)(done_it - it0) / el : 0;
-        if (done_it % so.log_every == 0 || done_it == so.iters) {
-            ts_train_log(o->log_path, "\"iter\":%ld,\"loss\":%.6g,\"lr\":%.6g,\"grad_norm\":%.6g,"
-                         "\"it_s\":%.3f,\"elapsed_s\":%.1f", done_it, loss_sum / loss_n, lr, gn, ips, el);
-            loss_sum = 0;
-            loss_n = 0;
-        }
-        char extra[96];
-        if (st.best_iter >= 0) snprintf(extra, sizeof extra, "loss %.4f  best valid %.4f", (double)loss, st.best);
-        else snprintf(extra, sizeof extra, "loss %.4f", (double)loss);
-        ts_progress_update(&prog, done_it, extra);
-
-        if (done_it % so.valid_every == 0 || done_it == so.iters) {
-            double vl = validate(m, &pl, &vs, &bb);
-            if (!isfinite(vl)) {
-                ts_progress_end(&prog);
-                diverged(done_it, "validation loss", vl, -1, ckpt && st.best_iter >= 0 ? o->out_path : NULL);
-                ts_train_log(o->log_path, "\"event\":\"diverged\",\"iter\":%ld", done_it);
-                goto done;
-            }
-            int improved = vl < st.best;
-            if (improved) {
-                st.best = vl;
-                st.best_iter = done_it;
-                memcpy(best, m->net.params, np * sizeof(float));
-                if (o->out_path && ts_model_save(&m->base, o->out_path) != 0) { ts_progress_end(&prog); goto done; }
-            }
-            st.iter = done_it;
-            st.adam_step = adam.step;
-            memcpy(st.rng, rng.s, sizeof st.rng);
-            st.has_gauss = rng.has_gauss;
-            st.gauss = rng.gauss;
-            if (ckpt && ckpt_write(ckpt, m, &adam, best, &st) != 0) { ts_progress_end(&prog); goto done; }
-            ts_train_log(o->log_path, "\"iter\":%ld,\"valid_loss\":%.6g,\"best_valid_loss\":%.6g,"
-                         "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
-                         improved && o->out_path ? "true" : "false");
-        }
-    }
-    ts_progress_end(&prog);
-    if (st.best_iter >= 0) memcpy(m->net.params, best, np * sizeof(float));
-    ts_train_log(o->log_path, "\"event\":\"end\",\"iter\":%lld,\"best_valid_loss\":%.6g,\"best_iter\":%lld",
-                 (long long)(so.iters > st.iter ? so.iters : st.iter), st.best, (long long)st.best_iter);
-    rc = 0;
+    char cfg[512], start[512];
+    config_text(m, cfg, sizeof cfg);
+    snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,"
+             "\"state\":%d,\"params\":%zu,\"trainable\":%zu,\"T\":%d,\"batch\":%d,\"L\":%zu,"
+             "\"lr\":%g,\"iters\":%ld,\"train_windows\":%zu,\"valid_windows\":%zu",
+             so.net.layers, so.net.C, so.net.N, np, ts_sssd_num_trainable(&m->net), m->T, B, L,
+             so.tc.lr.lr, so.tc.iters, tw->n, c.vs.n);
+    ts_train_net net = {
+        .name = "sssd-s4", .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = np,
+        .config = cfg, .step = train_step, .step_part = train_step_part, .mask_grads = train_mask_grads, .validate = train_validate,
+        .save = train_save,
+    };
+    ts_train_cfg tc = so.tc;
+    tc.seed = o->seed;
+    tc.out_path = o->out_path;
+    tc.resume = o->resume;
+    tc.log_path = o->log_path;
+    tc.progress = o->progress;
+    tc.start_log = start;
+    rc = ts_train_run(&net, &tc);
 done:
-    ts_sssd_plan_free(&pl);
-    valid_free(&vs);
-    free(bb.x0); free(bb.xt); free(bb.maskf); free(bb.eps); free(bb.dout);
-    free(bb.mask8); free(bb.lossm); free(bb.t); free(bb.idx);
-    ts_adam_free(&adam);
-    ts_free_aligned(best);
-    free(ckpt);
+    ts_sssd_plan_free(&c.pl);
+    valid_free(&c.vs);
+    free(bb->x0); free(bb->xt); free(bb->maskf); free(bb->eps); free(bb->dout);
+    free(bb->mask8); free(bb->lossm); free(bb->t); free(bb->idx);
     if (rc != 0) {
         ts_vocab_free(&m->base.vocab);
         model_free(&m->base);
@@ -654,7 +559,6 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     int B = (int)(n < want ? n : want);   /* no batch larger than the work */
     int S = o->steps > 0 ? o->steps : m->T;
     if (S > m->T) return ts_fail("sssd-s4: --steps %d is more than the model's T = %d", S, m->T);
-    if (ts_kv_check(&o->kv, "sssd-s4", (const char *const[]){"samples", NULL}) != 0) return -1;
     long nsamp = 1;
     if (ts_kv_long(&o->kv, "samples", 1, &nsamp) != 0) return -1;
     if (nsamp < 1 || nsamp > 1000) return ts_fail("sssd-s4: --samples %ld: expected 1 to 1000", nsamp);
@@ -751,4 +655,6 @@ const ts_model_ops ts_model_sssd_s4 = {
     .impute = model_impute,
     .generate = model_generate,
     .free = model_free,
+    .train_keys = known_opts,
+    .run_keys = (const char *const[]){"samples", NULL},
 };

@@ -3,107 +3,154 @@
 #include "tracesynth/model.h"
 #include "tracesynth/common.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Memory follows the distinct events of the training data, never the largest ID:
+ * a stream holding one ID of 2,000,000,000 costs one table entry. */
 typedef struct {
     ts_model base;
-    int64_t *counts;      /* (n_ids) occurrences in the training data */
-    int64_t *cum;         /* (n_ids) running sums, for sampling */
+    size_t   V;           /* distinct IDs in the training data */
+    int32_t *ids;         /* (V) those IDs, ascending */
+    int64_t *cum;         /* (V) running sums of their counts, for sampling */
     int32_t  top;         /* most frequent event, ties to the smaller ID */
 } unigram;
 
 static void unigram_free(ts_model *m)
 {
     unigram *u = (unigram *)m;
-    free(u->counts);
+    free(u->ids);
     free(u->cum);
     free(u);
 }
 
-/* takes ownership of counts (n_ids entries, total > 0) */
-static unigram *unigram_make(int64_t *counts, int32_t n_ids)
+/* takes ownership of ids (V ascending, distinct) and cum (V running sums, strictly increasing) */
+static unigram *unigram_make(int32_t *ids, int64_t *cum, size_t V, int32_t n_ids)
 {
     unigram *u = ts_calloc(1, sizeof *u);
-    u->counts = counts;
-    u->cum = ts_malloc((size_t)n_ids * sizeof *u->cum);
-    int64_t run = 0;
-    for (int32_t v = 0; v < n_ids; v++) {
-        run += counts[v];
-        u->cum[v] = run;
-        if (counts[v] > counts[u->top]) u->top = v;
+    u->ids = ids;
+    u->cum = cum;
+    u->V = V;
+    int64_t best = 0;
+    for (size_t i = 0; i < V; i++) {
+        int64_t c = cum[i] - (i ? cum[i - 1] : 0);
+        if (c > best) best = c, u->top = ids[i];
     }
     u->base.n_ids = n_ids;
     return u;
 }
 
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int unigram_train(ts_model **out, const ts_train_opts *o)
 {
-    static const char *const none[] = {NULL};
-    if (ts_kv_check(&o->kv, "unigram", none) != 0) return -1;
     if (o->resume) return ts_fail("unigram: --resume: this model trains in one pass and keeps no checkpoints");
     const ts_seq *st = &o->split->train_stream;
     const ts_windows *tw = &o->split->train;
     const int32_t *ids = st->n ? st->ids : tw->data;
     size_t n = st->n ? st->n : tw->n * tw->len;
     if (n == 0) return ts_fail("unigram: the split has no training data");
-    int64_t *counts = ts_calloc((size_t)o->n_ids, sizeof *counts);
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] < 0 || ids[i] >= o->n_ids)
+            return ts_fail("unigram: training event %zu has ID %d outside [0, %d)", i, ids[i], o->n_ids);
+    /* counts by sorting: O(n log n) time, O(n) memory whatever the IDs' values */
+    int32_t *sorted = ts_malloc(n * sizeof *sorted);
+    memcpy(sorted, ids, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_i32);
+    int64_t *cum = ts_malloc(n * sizeof *cum);
+    size_t V = 0;
     for (size_t i = 0; i < n; i++) {
-        if (ids[i] < 0 || ids[i] >= o->n_ids) {
-            int32_t v = ids[i];
-            free(counts);
-            return ts_fail("unigram: training event %zu has ID %d outside [0, %d)", i, v, o->n_ids);
-        }
-        counts[ids[i]]++;
+        if (i == 0 || sorted[i] != sorted[i - 1]) sorted[V++] = sorted[i];
+        cum[V - 1] = (int64_t)i + 1;
     }
-    *out = &unigram_make(counts, o->n_ids)->base;
-    return ts_train_log(o->log_path, "\"model\": \"unigram\", \"events\": %zu", n);
+    sorted = ts_realloc(sorted, V * sizeof *sorted);
+    cum = ts_realloc(cum, V * sizeof *cum);
+    unigram *u = unigram_make(sorted, cum, V, o->n_ids);
+    if (ts_train_log(o->log_path, "\"model\": \"unigram\", \"events\": %zu", n) != 0) {
+        unigram_free(&u->base);
+        return -1;
+    }
+    *out = &u->base;
+    return 0;
 }
 
+/* IDCOUNTS: V x { i32 ID | i64 count }, IDs ascending, counts > 0 */
 static int unigram_save(const ts_model *m, ts_writer *w)
 {
     const unigram *u = (const unigram *)m;
-    size_t n = (size_t)m->n_ids;
-    unsigned char *b = ts_malloc(n * 8);
-    for (size_t v = 0; v < n; v++)
-        for (int i = 0; i < 8; i++) b[8 * v + i] = (unsigned char)((uint64_t)u->counts[v] >> (8 * i));
-    ts_writer_chunk(w, "COUNTS", b, n * 8);
+    unsigned char *b = ts_malloc(u->V * 12);
+    for (size_t i = 0; i < u->V; i++) {
+        uint64_t c = (uint64_t)(u->cum[i] - (i ? u->cum[i - 1] : 0));
+        for (int k = 0; k < 4; k++) b[12 * i + k] = (unsigned char)((uint32_t)u->ids[i] >> (8 * k));
+        for (int k = 0; k < 8; k++) b[12 * i + 4 + k] = (unsigned char)(c >> (8 * k));
+    }
+    ts_writer_chunk(w, "IDCOUNTS", b, u->V * 12);
     free(b);
     return 0;
+}
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++) v |= (uint64_t)p[i] << (8 * i);
+    return v;
 }
 
 static int unigram_load(ts_model **out, const ts_reader *r)
 {
     unsigned char nb[4];
     if (ts_reader_copy(r, "NIDS", nb, 4) != 0) return -1;
-    int32_t n_ids = (int32_t)(nb[0] | (uint32_t)nb[1] << 8 | (uint32_t)nb[2] << 16 | (uint32_t)nb[3] << 24);
-    const ts_chunk *c = ts_reader_get(r, "COUNTS");
-    if (!c) return -1;
-    if (n_ids <= 0 || c->size != (uint64_t)n_ids * 8)
-        return ts_fail("%s: unigram: section 'COUNTS' has %llu bytes for %d IDs", r->path,
-                       (unsigned long long)c->size, n_ids);
-    int64_t *counts = ts_malloc((size_t)n_ids * sizeof *counts);
-    int64_t total = 0;
-    for (int32_t v = 0; v < n_ids; v++) {
-        uint64_t x = 0;
-        for (int i = 0; i < 8; i++) x |= (uint64_t)c->data[8 * v + i] << (8 * i);
-        counts[v] = (int64_t)x;
-        if (counts[v] < 0 || counts[v] > INT64_MAX - total) {
-            free(counts);
-            return ts_fail("%s: unigram: section 'COUNTS' is corrupt at ID %d", r->path, v);
-        }
-        total += counts[v];
+    int32_t n_ids = (int32_t)get_le(nb, 4);
+    if (n_ids <= 0) return ts_fail("%s: unigram: section 'NIDS' is corrupt (%d)", r->path, n_ids);
+    /* IDCOUNTS, or the dense COUNTS (n_ids x i64) of older files: both sized by the file */
+    int dense = 0;
+    const ts_chunk *c = NULL;
+    for (uint32_t i = 0; i < r->nchunks && !c; i++)
+        if (!strcmp(r->chunks[i].tag, "IDCOUNTS")) c = &r->chunks[i];
+    if (!c) {
+        if (ts_reader_expect_size(r, "COUNTS", (uint64_t)n_ids, 8) != 0) return -1;
+        c = ts_reader_get(r, "COUNTS");
+        dense = 1;
+    } else if (c->size % 12 || c->size / 12 > (uint64_t)n_ids) {
+        return ts_fail("%s: unigram: section 'IDCOUNTS' has %llu bytes, not a table of at most "
+                       "%d (ID, count) entries", r->path, (unsigned long long)c->size, n_ids);
     }
-    if (total == 0) { free(counts); return ts_fail("%s: unigram: section 'COUNTS' is empty", r->path); }
-    *out = &unigram_make(counts, n_ids)->base;
+    size_t rows = dense ? (size_t)n_ids : c->size / 12, V = 0;
+    int32_t *ids = ts_malloc((rows ? rows : 1) * sizeof *ids);
+    int64_t *cum = ts_malloc((rows ? rows : 1) * sizeof *cum);
+    int64_t total = 0;
+    for (size_t i = 0; i < rows; i++) {
+        int64_t id = dense ? (int64_t)i : (int32_t)get_le(c->data + 12 * i, 4);
+        int64_t cnt = (int64_t)get_le(c->data + (dense ? 8 * i : 12 * i + 4), 8);
+        int bad = cnt < 0 || cnt > INT64_MAX - total || id < 0 || id >= n_ids ||
+                  (!dense && (cnt == 0 || (V && id <= ids[V - 1])));
+        if (bad) {
+            free(ids);
+            free(cum);
+            return ts_fail("%s: unigram: section '%s' is corrupt at entry %zu", r->path, c->tag, i);
+        }
+        if (cnt == 0) continue;
+        total += cnt;
+        ids[V] = (int32_t)id;
+        cum[V++] = total;
+    }
+    if (total == 0) {
+        free(ids);
+        free(cum);
+        return ts_fail("%s: unigram: section '%s' is empty", r->path, c->tag);
+    }
+    *out = &unigram_make(ids, cum, V, n_ids)->base;
     return 0;
 }
 
 static int unigram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                           const ts_run_opts *o, int32_t *out)
 {
-    static const char *const none[] = {NULL};
-    if (ts_kv_check(&o->kv, "unigram", none) != 0) return -1;
     const unigram *u = (const unigram *)m;
     for (size_t i = 0; i < n * L; i++) out[i] = mask[i] ? x[i] : u->top;
     return 0;
@@ -111,22 +158,20 @@ static int unigram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, si
 
 static int unigram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
 {
-    static const char *const none[] = {NULL};
-    if (ts_kv_check(&o->kv, "unigram", none) != 0) return -1;
     const unigram *u = (const unigram *)m;
-    int32_t V = m->n_ids;
+    size_t V = u->V;
     uint64_t total = (uint64_t)u->cum[V - 1];
     for (size_t w = 0; w < n; w++) {
         ts_rng rng;
         ts_rng_fork(&rng, o->seed, w);   /* window w draws the same numbers however many are made */
         for (size_t t = 0; t < L; t++) {
             int64_t r = (int64_t)ts_rng_below(&rng, total);
-            int32_t lo = 0, hi = V - 1;     /* first v with cum[v] > r */
+            size_t lo = 0, hi = V - 1;      /* first entry with cum > r */
             while (lo < hi) {
-                int32_t mid = lo + (hi - lo) / 2;
+                size_t mid = lo + (hi - lo) / 2;
                 if (u->cum[mid] > r) hi = mid; else lo = mid + 1;
             }
-            out[w * L + t] = lo;
+            out[w * L + t] = u->ids[lo];
         }
     }
     return 0;

@@ -1,0 +1,279 @@
+#!/bin/sh
+# Records strace logs of six real workloads (Debian 12, offline, loopback only):
+#
+#   sh data/workloads/record.sh [OUTDIR] [NAME...]
+#
+# Each workload runs under `strace -f -ttt -T -o NAME.strace` in a scratch directory (the
+# web server alone, not its curl clients) and its log is written to OUTDIR/NAME.strace.gz (default OUTDIR: the directory of this
+# script). NAMEs pick workloads (default: all). Needs strace, gcc, make, tar, xz, zstd,
+# sqlite3, python3, curl and git. The inputs are generated from fixed seeds, so a rerun
+# records the same work (timing, PIDs and addresses differ).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git"
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
+
+# ---- the workloads (run under strace by "record.sh --run NAME DIR") ----
+
+# a C project of 12 files built with make -j1 (gcc driver, cc1, as, ld), run, rebuilt after
+# touching a header, then cleaned
+run_cc_make() {
+    $PY - "$1" <<'EOF'
+import os, random, sys
+random.seed(7)
+d = sys.argv[1]
+os.makedirs(d + "/src", exist_ok=True)
+n = 12
+with open(d + "/src/common.h", "w") as f:
+    f.write("#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n")
+    for i in range(n): f.write(f"long mod{i}(long x);\n")
+for i in range(n):
+    with open(f"{d}/src/mod{i}.c", "w") as f:
+        f.write('#include "common.h"\n')
+        nf = random.randint(5, 15)
+        for j in range(nf):
+            f.write(f"static long f{j}(long x) {{ long s = 0; for (long k = 0; k < x % {random.randint(3, 50)}; k++) s += k * {random.randint(1, 99)} ^ x; return s; }}\n")
+        calls = " + ".join(f"f{j}(x)" for j in range(nf))
+        f.write(f"long mod{i}(long x) {{ char b[64]; snprintf(b, sizeof b, \"%ld\", x); return {calls} + (long)strlen(b); }}\n")
+with open(d + "/src/main.c", "w") as f:
+    f.write('#include "common.h"\nint main(void) { long s = 0;\n')
+    for i in range(n): f.write(f"  s += mod{i}({i + 3});\n")
+    f.write('  printf("%ld\\n", s); return 0; }\n')
+objs = " ".join(f"mod{i}.o" for i in range(n)) + " main.o"
+with open(d + "/src/Makefile", "w") as f:
+    f.write(f"CFLAGS = -O1 -Wall\nprog: {objs}\n\t$(CC) -o $@ $^\n%.o: %.c common.h\n\t$(CC) $(CFLAGS) -c $<\nclean:\n\trm -f prog *.o\n")
+EOF
+    make -s -j1 -C "$1/src" CC=gcc
+    "$1/src/prog" > /dev/null
+    touch "$1/src/common.h"
+    make -s -j1 -C "$1/src" CC=gcc
+    make -s -C "$1/src" clean
+}
+
+# the sqlite3 CLI: a schema, 400 transactions of inserts, an index, joins and
+# aggregates, updates, deletes and a VACUUM, on a rollback-journal database file
+run_sqlite() {
+    $PY - "$1/w.sql" <<'EOF'
+import random, sys
+random.seed(11)
+out = open(sys.argv[1], "w")
+w = out.write
+w("PRAGMA journal_mode=DELETE;\nCREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT, city TEXT);\n"
+  "CREATE TABLE orders(id INTEGER PRIMARY KEY, user INTEGER, amount REAL, note TEXT);\n")
+cities = ["Oslo", "Lima", "Pune", "Graz", "Kobe", "Turin"]
+uid = oid = 0
+for t in range(400):
+    w("BEGIN;\n")
+    for k in range(random.randint(5, 40)):
+        if random.random() < 0.3 or uid == 0:
+            uid += 1
+            w(f"INSERT INTO users VALUES({uid}, 'user{uid}', '{random.choice(cities)}');\n")
+        oid += 1
+        w(f"INSERT INTO orders VALUES({oid}, {random.randint(1, uid)}, {random.uniform(1, 500):.2f}, '{'x' * random.randint(0, 200)}');\n")
+    w("COMMIT;\n")
+    if t % 10 == 9:
+        w("SELECT city, count(*), sum(amount) FROM users JOIN orders ON orders.user = users.id GROUP BY city;\n")
+    if t == 200:
+        w("CREATE INDEX orders_user ON orders(user);\n")
+    if t % 25 == 24:
+        w(f"UPDATE orders SET amount = amount * 1.1 WHERE user % 7 = {t % 7};\n")
+        w(f"DELETE FROM orders WHERE id % 13 = {t % 13};\n")
+w("SELECT name, max(amount) FROM users JOIN orders ON orders.user = users.id GROUP BY name ORDER BY 2 DESC LIMIT 20;\n")
+w("VACUUM;\nPRAGMA integrity_check;\n")
+EOF
+    sqlite3 "$1/w.db" < "$1/w.sql" > /dev/null
+    rm -f "$1/w.db" "$1/w.sql"
+}
+
+# python3's threading http.server on 127.0.0.1 (a free port) under 800 requests from four
+# concurrent curl clients (GET of files of several sizes, HEAD, conditional GET answered 304,
+# directory listings, missing paths; 40 URLs per curl process). Only the server is traced:
+# $2 is the log to write.
+run_http_server() {
+    d=$1
+    mkdir -p "$d/www/docs" "$d/www/img"
+    $PY - "$d/www" <<'EOF'
+import os, random, sys
+random.seed(3)
+d = sys.argv[1]
+for i in range(40):
+    sub = random.choice(["", "docs", "img"])
+    with open(os.path.join(d, sub, f"f{i}.{random.choice(['html', 'txt', 'bin', 'json'])}"), "wb") as f:
+        f.write(random.randbytes(random.choice([100, 2000, 30000, 200000])))
+EOF
+    cat > "$d/server.py" <<'EOF'
+import functools, http.server, os, sys
+root, portfile, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+class H(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *a): pass
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(H, directory=root))
+with open(portfile + ".tmp", "w") as f: f.write(str(srv.server_address[1]))
+os.rename(portfile + ".tmp", portfile)
+for _ in range(n): srv.handle_request()
+srv.server_close()   # waits for the request threads
+EOF
+    n=800
+    strace -f -ttt -T -o "$2" $PY "$d/server.py" "$d/www" "$d/port" $n &
+    server=$!
+    i=0
+    while [ ! -f "$d/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+    port=$(cat "$d/port")
+    files=$(cd "$d/www" && find . -type f | sed 's|^\./||' | sort)
+    set -- $files
+    nf=$#
+    for c in 0 1 2 3; do
+        (
+            k=$c
+            while [ $k -lt $n ]; do
+                urls=""
+                j=0
+                while [ $j -lt 40 ]; do
+                    case $((k % 10)) in
+                        7) path=docs/ ;;
+                        9) path=missing$k.html ;;
+                        *) eval "path=\${$((k * 7 % nf + 1))}" ;;
+                    esac
+                    urls="$urls -o /dev/null http://127.0.0.1:$port/$path"
+                    j=$((j + 1))
+                    k=$((k + 4))
+                done
+                case $((k / 4 % 5)) in
+                    1) curl -s -I $urls > /dev/null || true ;;
+                    3) curl -s -z "2000-01-01" $urls || true ;;
+                    4) curl -s -H "If-Modified-Since: Sun, 01 Jan 2090 00:00:00 GMT" $urls || true ;;
+                    *) curl -s $urls || true ;;
+                esac
+            done
+        ) &
+    done
+    wait
+}
+
+# four rounds, one source tree each (428 to 763 files: libc headers, libstdc++ headers, Perl
+# modules, kernel headers): pack it with tar, compress with xz and with zstd, list the
+# archive, unpack both, check the tarballs and compare the trees, clean up
+run_archive_xz_zstd() {
+    for src in /usr/include/x86_64-linux-gnu /usr/include/c++/12/bits /usr/share/perl5 /usr/include/linux; do
+        mkdir -p "$1/out1" "$1/out2"
+        tar -cf "$1/t.tar" -C "$(dirname "$src")" "$(basename "$src")"
+        xz -T1 -3 -k "$1/t.tar"
+        zstd -q -3 "$1/t.tar" -o "$1/t.tar.zst"
+        xz -dc "$1/t.tar.xz" | tar -tvf - > /dev/null
+        tar -xJf "$1/t.tar.xz" -C "$1/out1"
+        zstd -dcq "$1/t.tar.zst" | tar -xf - -C "$1/out2"
+        zstd -dcq "$1/t.tar.zst" | cmp -s - "$1/t.tar"
+        diff -r "$1/out1" "$1/out2" > /dev/null
+        rm -rf "$1/out1" "$1/out2" "$1/t.tar"*
+    done
+}
+
+# a Python ETL job, three rounds of different sizes: write JSON-lines logs, parse them with
+# regexes in a pool of 4 threads (each writes its CSV report: temporary file + rename, some
+# copied), aggregate into a gzip'd JSON summary, hash the tree in a pool of 2 processes,
+# remove it
+run_python_etl() {
+    $PY - "$1" <<'EOF'
+import concurrent.futures, csv, gzip, hashlib, json, multiprocessing, os, random, re, shutil, sys
+pat = re.compile(r"path=(/api/v\d/item/\d+) took (\d+)ms")
+
+def parse(d, name):
+    stats = {}
+    with open(os.path.join(d, "logs", name)) as f:
+        for line in f:
+            rec = json.loads(line)
+            m = pat.search(rec["msg"])
+            if m:
+                s = stats.setdefault(m.group(1), [0, 0, 0])
+                s[0] += 1; s[1] += int(m.group(2)); s[2] += rec["lvl"] == "ERROR"
+    tmp = f"{d}/reports/.{name}.tmp"
+    with open(tmp, "w", newline="") as f:
+        w = csv.writer(f)
+        for k in sorted(stats): w.writerow([k, *stats[k]])
+    os.replace(tmp, f"{d}/reports/{name}.csv")
+    if hash(name) % 5 == 0:
+        shutil.copy(f"{d}/reports/{name}.csv", f"{d}/reports/{name}.bak")
+    return stats
+
+def digest(path):
+    with open(path, "rb") as f: return hashlib.sha256(f.read()).hexdigest()
+
+if __name__ == "__main__":
+    random.seed(5)
+    top = sys.argv[1]
+    for rnd, (nfiles, lo, hi) in enumerate([(150, 20, 120), (60, 200, 600), (120, 10, 200)]):
+        d = f"{top}/round{rnd}"
+        os.makedirs(d + "/logs")
+        os.makedirs(d + "/reports")
+        for i in range(nfiles):
+            with open(f"{d}/logs/app{i}.jsonl", "w") as f:
+                for k in range(random.randint(lo, hi)):
+                    f.write(json.dumps({"t": 1700000000 + k, "lvl": random.choice(["INFO", "WARN", "ERROR"]),
+                                        "msg": f"req {random.randint(1, 999)} path=/api/v{random.randint(1, 3)}/item/{random.randint(1, 50)} took {random.randint(1, 900)}ms"}) + "\n")
+        total = {}
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as ex:
+            for stats in ex.map(lambda n: parse(d, n), sorted(os.listdir(d + "/logs"))):
+                for k, v in stats.items():
+                    t = total.setdefault(k, [0, 0, 0])
+                    for j in range(3): t[j] += v[j]
+        with gzip.open(d + "/reports/summary.json.gz", "wt") as f:
+            json.dump(total, f)
+        paths = sorted(os.path.join(r, fn) for r, _, fs in os.walk(d) for fn in fs)
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            h = hashlib.sha256("".join(pool.map(digest, paths, chunksize=8)).encode()).hexdigest()
+        print(rnd, h[:16])
+        shutil.rmtree(d)
+EOF
+}
+
+# git, three repositories of different sizes: commits on two branches, a merge, log -p,
+# status, gc
+run_git() {
+    export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.org GIT_COMMITTER_NAME=t \
+           GIT_COMMITTER_EMAIL=t@example.org GIT_CONFIG_NOSYSTEM=1 HOME="$1"
+    for n in 14 6 10; do
+        git init -q -b main "$1/repo$n"
+        cd "$1/repo$n"
+        i=0
+        while [ $i -lt $n ]; do
+            [ $i -eq $((n / 2)) ] && git checkout -q -b topic
+            seq $i $((i * 40 + 50)) > "f$((i % 6)).txt"
+            echo "change $i" >> README
+            git add -A
+            git commit -q -m "change $i"
+            i=$((i + 1))
+        done
+        git checkout -q main
+        echo merged > merge.txt && git add merge.txt && git commit -q -m "before merge"
+        git merge -q --no-edit topic
+        git log -p --stat > /dev/null
+        git status --short > /dev/null
+        git gc -q
+        cd /
+    done
+}
+
+# ---- driver ----
+if [ "${1:-}" = "--run" ]; then
+    "run_$(echo "$2" | tr - _)" "$3" "${4:-}"
+    exit 0
+fi
+out=$here
+if [ $# -gt 0 ] && [ -d "$1" ]; then out=$(cd "$1" && pwd); shift; fi
+names=${*:-$ALL}
+for t in strace gcc make tar xz zstd sqlite3 $PY curl git gzip; do
+    command -v $t > /dev/null || { echo "record.sh: '$t' is not installed" >&2; exit 1; }
+done
+self=$here/record.sh
+for name in $names; do
+    case " $ALL " in *" $name "*) ;; *) echo "record.sh: unknown workload '$name' ($ALL)" >&2; exit 2 ;; esac
+    W=$(mktemp -d)
+    mkdir "$W/work"
+    case $name in
+        http-server) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null ;;
+        *) strace -f -ttt -T -o "$W/$name.strace" sh "$self" --run "$name" "$W/work" > /dev/null ;;
+    esac
+    gzip -9n < "$W/$name.strace" > "$out/$name.strace.gz"
+    echo "$name: $(wc -l < "$W/$name.strace") strace lines -> $out/$name.strace.gz"
+    rm -rf "$W"
+done

@@ -1,0 +1,31 @@
+/* tracesynth — the network of the "mdm" model (src/models/mdm.c), exposed for
+ * gradient checks and benchmarks:
+ *   ids (B, L) in [0, V] (V = MASK) -> embedding (V+1, C) -> layers x
+ *   [bidirectional S4 layer, feed-forward C -> F (a convolution over K events) -> C
+ *   (position-wise) with GELU,
+ *   residual, LayerNorm] -> linear head -> logits (B, L, V). */
+#ifndef TRACESYNTH_MDM_H
+#define TRACESYNTH_MDM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ts_mdm_net ts_mdm_net;
+
+/* a network with parameters drawn from seed; NULL + error on bad sizes */
+ts_mdm_net *ts_mdm_net_new(int layers, int C, int N, int F, int K, int V, uint64_t seed);
+/* the same with the transformer backbone (transformer = 1: heads heads, N and K
+ * unused but checked) */
+ts_mdm_net *ts_mdm_net_new_backbone(int transformer, int heads, int layers, int C, int N, int F, int K, int V,
+                                    uint64_t seed);
+void   ts_mdm_net_free(ts_mdm_net *n);
+size_t ts_mdm_net_size(const ts_mdm_net *n);
+float *ts_mdm_net_params(ts_mdm_net *n);
+float *ts_mdm_net_grads(ts_mdm_net *n);
+/* *loss = sum over positions with tgt >= 0 of w * -log p(tgt | ids) divided by
+ * their count (w = 1 when weights is NULL); with want_grad, the gradients of
+ * that loss are ADDED to the gradient block. 0 / -1 + error */
+int ts_mdm_net_loss(ts_mdm_net *n, const int32_t *ids, const int32_t *tgt, const float *weights, int B, int L,
+                    int want_grad, double *loss);
+
+#endif

@@ -1,0 +1,28 @@
+/* tracesynth — the n-gram's evidence, for models that use it as a prior.
+ *
+ * The "ngram" model fills a hidden run with the most frequent filler among the
+ * training-stream positions whose contexts match on both sides (backing off to
+ * shorter contexts, then one side). These functions give the matching positions
+ * themselves, so a caller can count, per hidden position, how often each event
+ * fills it. */
+#ifndef TRACESYNTH_NGRAM_H
+#define TRACESYNTH_NGRAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "model.h"
+
+/* an n-gram index over s (N events; -1 separates unrelated pieces); NULL on bad
+ * sizes. Free with ts_model_free. */
+ts_model *ts_ngram_new(const int32_t *s, size_t N, int order);
+/* the indexed stream (N events) and the order */
+const int32_t *ts_ngram_stream(const ts_model *m, size_t *N, int *order);
+/* the stream positions p whose context matches the run y[a, a+k): lav events
+ * of y left of a and rav right of a+k may be used (at most the order each).
+ * Fillers are s[p, p+k). *out (malloc'd, NULL when none) receives them;
+ * *matched the context length used on each side (negative: one side only;
+ * 0: no match). Returns the count. Thread-safe. */
+size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t k, size_t lav, size_t rav,
+                           int32_t **out, int *matched);
+
+#endif

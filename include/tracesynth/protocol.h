@@ -1,0 +1,82 @@
+/* tracesynth — the study's protocols (design/PROTOCOLS.md §2) as library calls, so the
+ * commands and the benchmarks run the same steps: a dataset directory and its split,
+ * training a model on the split, hide -> impute -> score -> write the output triple,
+ * the split directory, mask files and event-name files. */
+#ifndef TRACESYNTH_PROTOCOL_H
+#define TRACESYNTH_PROTOCOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "data.h"
+#include "eval.h"
+#include "model.h"
+
+/* how a dataset is cut into windows */
+typedef struct {
+    ts_split_kind kind;        /* default time */
+    size_t length;             /* window length L (default 200) */
+    size_t stride;             /* stride of the training windows (default 5) */
+    size_t windows;            /* validation and test windows (default 500) */
+    int    permille[3];        /* the time split's parts (default ts_split_default_permille) */
+} ts_split_spec;
+void ts_split_spec_default(ts_split_spec *s);
+
+/* a dataset directory and one split of it */
+typedef struct {
+    ts_dataset data;
+    ts_split   split;
+    int32_t    n_ids;          /* ts_split_n_ids: valid IDs are [0, n_ids) */
+} ts_split_data;
+/* ts_dataset_load, then the split s (NULL: none yet); 0, or -1 with d empty */
+int  ts_split_data_load(const char *dir, const ts_split_spec *s, ts_split_data *d);
+/* cut the same data again (another length); 0, or -1 with no split left */
+int  ts_split_data_resplit(ts_split_data *d, const ts_split_spec *s);
+void ts_split_data_free(ts_split_data *d);
+
+/* the split directory: DIR/training, validation, testing (window files), train_stream.txt,
+ * vocab.tsv when the events are named, split.txt (the parameters, dataset = its name);
+ * *leak: the share of test windows found verbatim in the training stream */
+int  ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data *d,
+                        const ts_split_spec *s, double *leak);
+
+/* dataset -> split -> train: the model `name` trained on d's split with o, whose split,
+ * vocab and n_ids are taken from d. seconds (may be NULL): the training time */
+int  ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *o, ts_model **out,
+                 double *seconds);
+
+/* the windows to impute and the names of their IDs: a window file or a .npy, named by
+ * vocab_path, else by the vocab.tsv beside it (IDs at most the names' last, else at most
+ * max_id), or a dataset directory: the test windows of its split s, named by vocab_path
+ * or the dataset's names. names->n == 0: unnamed. distinct (may be NULL): how many of the
+ * windows differ (a short test part repeats windows; for a file, the number of windows) */
+int  ts_impute_input_load(const char *path, const ts_split_spec *s, const char *vocab_path,
+                          int32_t max_id, ts_windows *x, ts_vocab *names, size_t *distinct);
+
+/* hide -> impute -> score -> write */
+typedef struct {
+    size_t      blackout;      /* k hidden events per window */
+    ts_mask_pos pos;           /* where; random positions draw from the run's seed */
+    const char *source;        /* the windows' name in messages (NULL: "input") */
+    const ts_vocab *names;     /* the windows' event names (NULL or n == 0: the model's
+                                  numbering); with the model's names, IDs match by name
+                                  (ts_model_impute_named) */
+    const char *outdir;        /* write original0.npy, mask0.npy, imputation0.npy there, all
+                                  or none (NULL: nothing written) */
+} ts_impute_spec;
+
+typedef struct {
+    ts_impute_metrics metrics; /* over the hidden events; type accuracy when events are named */
+    double seconds;            /* the imputation alone */
+    size_t unknown;            /* observed events whose names the model never saw (its <unk>) */
+} ts_impute_result;
+
+int  ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, const ts_run_opts *ro,
+                    ts_impute_result *res);
+
+/* a mask from a .npy or a window file of 0/1 values (1 = observed, 0 = missing) */
+int  ts_mask_load(const char *path, uint8_t **mask, size_t *n, size_t *len);
+
+/* one window per line, event names separated by spaces ("?" for an ID without a name) */
+int  ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab *v);
+
+#endif

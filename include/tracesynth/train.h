@@ -1,0 +1,118 @@
+/* tracesynth — one training loop for every neural model.
+ *
+ * A model describes its network with ts_train_net (the parameter block, its
+ * gradients, and callbacks for one training step, validation and saving); the
+ * trainer does the rest, the same way for all:
+ *  - Adam / AdamW with a learning-rate schedule, gradient-norm clipping;
+ *  - validation every N iterations; the best parameters are kept and the model
+ *    is saved to the output path whenever validation improves;
+ *  - a resumable checkpoint OUT.ckpt at every validation (PARAMS, BEST, ADAM_M,
+ *    ADAM_V, STATE, and the network's CONFIG so that a resume with another
+ *    architecture is refused); a resumed run gives the same bits as an
+ *    uninterrupted one;
+ *  - the progress bar and the JSON-lines log (on resume the log is cut back to
+ *    the checkpoint's iteration, so no iteration appears twice);
+ *  - a stop on a non-finite loss, gradient or validation loss, leaving the last
+ *    good model and checkpoint intact;
+ *  - the output, checkpoint and log paths are checked for writing before any
+ *    learning. */
+#ifndef TRACESYNTH_TRAIN_H
+#define TRACESYNTH_TRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "common.h"
+#include "model.h"
+#include "optim.h"
+
+typedef struct {
+    const char *name;          /* model name: messages and the checkpoint's MODEL tag */
+    void  *ctx;                /* passed to every callback */
+    float *params, *grads;     /* (n) one contiguous block each, owned by the model */
+    size_t n;
+    /* the network's architecture as "key=value" lines: written to the checkpoint,
+     * which a resume must match exactly */
+    const char *config;
+    /* gradients of one batch drawn from rng into grads (zeroed by the trainer
+     * before the call); *loss = the batch's loss. 0 / -1 + error */
+    int  (*step)(void *ctx, ts_rng *rng, float *loss);
+    /* optional, for data-parallel training (mpirun): like step, but the gradients of
+     * share `part` of `nparts` of the batch only. Every part draws the same whole
+     * batch from rng (the RNGs stay equal) and scales its gradients and *loss so
+     * that the parts sum to the whole batch's. A model sizes its buffers for one
+     * share with ts_train_world() before building the network. */
+    int  (*step_part)(void *ctx, ts_rng *rng, int part, int nparts, float *loss);
+    /* optional: zero the gradients of parameters that are not trained */
+    void (*mask_grads)(void *ctx, float *grads);
+    /* validation loss with the current parameters (deterministic); 0 / -1 + error */
+    int  (*validate)(void *ctx, double *loss);
+    /* write the model (current parameters) to path; 0 / -1 + error */
+    int  (*save)(void *ctx, const char *path);
+} ts_train_net;
+
+typedef struct {
+    ts_lr_schedule lr;
+    double weight_decay;       /* > 0: AdamW (decoupled) */
+    double clip;               /* clip the gradient norm (<= 0: off) */
+    long   iters, valid_every, log_every;
+    uint64_t seed;             /* the batch RNG starts from seed ^ a constant */
+    const char *out_path;      /* NULL: nothing written (no checkpoint either) */
+    const char *resume;        /* checkpoint to continue from, or NULL */
+    const char *log_path;      /* JSON-lines log, or NULL */
+    int    progress;
+    /* members (JSON, no braces) of the log's "start" line after "model" */
+    const char *start_log;
+    /* what "diverged" suggests (NULL: "try a lower --lr or --clip 1") */
+    const char *hint;
+} ts_train_cfg;
+
+/* the common options, parsed from kv into cfg (lr, schedule, warmup, weight-decay,
+ * clip, iters, valid-every, log-every) with the given defaults; the rest of cfg
+ * (paths, seed, ...) is left as it was. 0 / -1 + error */
+int ts_train_parse(ts_train_cfg *cfg, const ts_kv *kv, double lr, long iters, long valid_every);
+/* the option names ts_train_parse reads, NULL-terminated */
+extern const char *const ts_train_keys[];
+/* the help lines of those options */
+#define TS_TRAIN_HELP \
+    "  --lr X                Adam learning rate\n" \
+    "  --schedule S          constant (default), warmup or cosine; --warmup N steps\n" \
+    "  --weight-decay X      AdamW decoupled weight decay (0)\n" \
+    "  --clip X              clip the gradient norm at X (0: off)\n" \
+    "  --iters N             training iterations\n" \
+    "  --valid-every N       validation every N iterations; the best model goes to the\n" \
+    "                        output file, a resumable checkpoint to OUTPUT.ckpt\n" \
+    "                        (use with --resume)\n" \
+    "  --log-every N         a training-log line every N iterations (10)\n"
+
+/* runs the loop; on success the network holds the best parameters (those of the
+ * last iteration when no validation happened). 0 / -1 + error */
+int ts_train_run(const ts_train_net *net, const ts_train_cfg *cfg);
+
+/* one training iteration, exactly as ts_train_run makes it: zero the gradients,
+ * the step (under MPI: this process's share, gradients and loss summed over the
+ * processes with MPI_Allreduce), mask_grads, clipping at clip, Adam at lr. *gnorm
+ * gets the norm before clipping. 0 / -1 + error */
+int ts_train_iter(const ts_train_net *net, ts_adam *adam, ts_rng *rng, double lr, double clip, float *loss,
+                  double *gnorm);
+
+/* `bench model`: when a hook is set, ts_train_run builds everything as for training
+ * (Adam, the batch RNG) and then calls hook instead of the loop; its return value is
+ * ts_train_run's. NULL removes it. */
+typedef int (*ts_train_hook)(const ts_train_net *net, const ts_train_cfg *cfg, ts_adam *adam, ts_rng *rng,
+                             void *ud);
+void ts_train_set_hook(ts_train_hook hook, void *ud);
+
+/* ---- data-parallel training over MPI (built with MPI=1; see docs/results-speed.md) ----
+ * ts_train_mpi_init starts MPI when the process was launched by mpirun (Open MPI,
+ * or a PMI launcher) and the library was built with MPI; otherwise it does nothing.
+ * Under R > 1 processes ts_train_run splits each batch across them (the model needs
+ * step_part), averages the gradients with MPI_Allreduce, and only rank 0 writes the
+ * model, checkpoint, log and progress. A checkpoint resumes under any rank count. */
+int  ts_train_mpi_init(void);
+void ts_train_world(int *rank, int *size);   /* 0, 1 without MPI */
+
+/* cut a JSON-lines log back to iteration iter: every line whose "iter" member is
+ * above it goes (atomically rewritten). A missing log is not an error. 0 / -1 */
+int ts_train_log_truncate(const char *path, long iter);
+
+#endif

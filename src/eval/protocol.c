@@ -1,0 +1,251 @@
+/* The study's protocols (see protocol.h): what the commands and the benchmarks share. */
+#include "tracesynth/protocol.h"
+#include "tracesynth/common.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void ts_split_spec_default(ts_split_spec *s)
+{
+    s->kind = TS_SPLIT_TIME;
+    s->length = 200;
+    s->stride = 5;
+    s->windows = 500;
+    memcpy(s->permille, ts_split_default_permille, sizeof s->permille);
+}
+
+/* ---- a dataset and its split ---- */
+
+int ts_split_data_resplit(ts_split_data *d, const ts_split_spec *s)
+{
+    ts_split_free(&d->split);
+    memset(&d->split, 0, sizeof d->split);
+    d->n_ids = 0;
+    if (ts_split_make_parts(&d->data, s->kind, s->length, s->stride, s->windows, s->permille, &d->split))
+        return -1;
+    d->n_ids = ts_split_n_ids(&d->data, &d->split);
+    return 0;
+}
+
+int ts_split_data_load(const char *dir, const ts_split_spec *s, ts_split_data *d)
+{
+    memset(d, 0, sizeof *d);
+    if (ts_dataset_load(dir, &d->data)) return -1;
+    if (s && ts_split_data_resplit(d, s)) {
+        ts_split_data_free(d);
+        return -1;
+    }
+    return 0;
+}
+
+void ts_split_data_free(ts_split_data *d)
+{
+    ts_split_free(&d->split);
+    ts_dataset_free(&d->data);
+    memset(d, 0, sizeof *d);
+}
+
+/* ---- the split directory ---- */
+
+static int write_in(const char *dir, const char *name, int (*put)(const char *, const void *),
+                    const void *what)
+{
+    char *p = ts_path_join(dir, name);
+    int rc = put(p, what);
+    free(p);
+    return rc;
+}
+static int put_windows(const char *p, const void *w) { return ts_windows_write(p, w); }
+static int put_seq(const char *p, const void *s) { return ts_seq_write(p, s); }
+static int put_vocab(const char *p, const void *v) { return ts_vocab_write(p, v); }
+
+int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data *d,
+                       const ts_split_spec *s, double *leak)
+{
+    const ts_split *sp = &d->split;
+    if (ts_mkdir_p(dir)) return -1;
+    if (write_in(dir, "training", put_windows, &sp->train) ||
+        write_in(dir, "validation", put_windows, &sp->valid) ||
+        write_in(dir, "testing", put_windows, &sp->test) ||
+        write_in(dir, "train_stream.txt", put_seq, &sp->train_stream) ||
+        (d->data.vocab.n > 0 && write_in(dir, "vocab.tsv", put_vocab, &d->data.vocab)))
+        return -1;
+    ts_windows stream = {sp->train_stream.ids, 1, sp->train_stream.n};
+    *leak = ts_audit_overlap(&stream, &sp->test);
+    char *p = ts_path_join(dir, "split.txt");
+    ts_outfile o;
+    int rc = ts_out_open(&o, p);
+    if (rc == 0) {
+        fprintf(o.f, "dataset=%s\nsplit=%s\nlength=%zu\nstride=%zu\nwindows=%zu\nstream_events=%zu\n"
+                     "train_windows=%zu\ntrain_stream_events=%zu\ntest_in_train=%zu\n",
+                dataset, ts_split_name(s->kind), s->length, s->stride, s->windows, d->data.stream.n,
+                sp->train.n, sp->train_stream.n, (size_t)(*leak * (double)sp->test.n + 0.5));
+        if (s->kind == TS_SPLIT_TIME)
+            fprintf(o.f, "fractions=%g,%g,%g\n", s->permille[0] / 1000.0, s->permille[1] / 1000.0,
+                    s->permille[2] / 1000.0);
+        rc = ts_out_commit(&o);
+    }
+    free(p);
+    return rc;
+}
+
+/* ---- training ---- */
+
+int ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *o, ts_model **out,
+                double *seconds)
+{
+    ts_train_opts to = *o;
+    to.split = &d->split;
+    to.vocab = &d->data.vocab;
+    to.n_ids = d->n_ids;
+    double t0 = ts_now();
+    int rc = ts_model_train(name, &to, out);
+    if (seconds) *seconds = ts_now() - t0;
+    return rc;
+}
+
+/* ---- imputation ---- */
+
+/* the vocab.tsv beside a file, when there is one */
+static char *vocab_beside(const char *path)
+{
+    char *dir = ts_strdup(path), *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    char *p = ts_path_join(slash ? dir : ".", "vocab.tsv");
+    free(dir);
+    if (ts_file_exists(p)) return p;
+    free(p);
+    return NULL;
+}
+
+int ts_impute_input_load(const char *path, const ts_split_spec *s, const char *vocab_path,
+                         int32_t max_id, ts_windows *x, ts_vocab *names, size_t *distinct)
+{
+    memset(x, 0, sizeof *x);
+    memset(names, 0, sizeof *names);
+    names->unk = -1;
+    struct stat st;
+    if (stat(path, &st) != 0) return ts_fail("%s: no such file or directory", path);
+    int dir = S_ISDIR(st.st_mode);
+    char *beside = !vocab_path && !dir ? vocab_beside(path) : NULL;
+    if (beside) vocab_path = beside;
+    int rc = vocab_path ? ts_vocab_read(vocab_path, names) : 0;
+    free(beside);
+    if (rc) return -1;
+    if (!dir) {
+        rc = ts_windows_load(path, names->n > 0 ? names->n - 1 : max_id, 0, x);
+        if (distinct) *distinct = x->n;
+    } else {
+        ts_split_data d;
+        rc = ts_split_data_load(path, s, &d);
+        if (rc == 0) {
+            if (!vocab_path) { *names = d.data.vocab; memset(&d.data.vocab, 0, sizeof d.data.vocab); }
+            *x = d.split.test;
+            memset(&d.split.test, 0, sizeof d.split.test);
+            if (distinct) *distinct = d.split.test_distinct;
+            ts_split_data_free(&d);
+        }
+    }
+    if (rc) ts_vocab_free(names);
+    return rc;
+}
+
+/* the triple as a unit: a failure (full disk, kill) leaves the old set whole */
+static int write_triple(const char *outdir, const ts_windows *x, const uint8_t *mask, const ts_windows *y)
+{
+    static const char *const names[3] = {"original0.npy", "mask0.npy", "imputation0.npy"};
+    ts_stage st;
+    if (ts_stage_open(&st, outdir)) return -1;
+    if (ts_write_impute_triple(st.stage, x, mask, y)) {
+        ts_stage_abort(&st);
+        return -1;
+    }
+    return ts_stage_commit(&st, names, 3);
+}
+
+int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, const ts_run_opts *ro,
+                   ts_impute_result *res)
+{
+    memset(res, 0, sizeof *res);
+    const char *src = s->source ? s->source : "input";
+    if (s->blackout == 0 || s->blackout > x->len)
+        return ts_fail("%s: a blackout of %zu events does not fit windows of %zu", src, s->blackout, x->len);
+    const ts_vocab *names = s->names && s->names->n > 0 ? s->names : NULL;
+    int by_name = names && m->vocab.n > 0;   /* IDs matched by name in ts_model_impute_named */
+    size_t nl = x->n * x->len;
+    uint8_t *mask = ts_malloc(nl ? nl : 1);
+    ts_mask_fill(mask, x->n, x->len, s->blackout, s->pos, ro->seed);
+    for (size_t i = 0; i < nl; i++)
+        if (!by_name && mask[i] && (x->data[i] < 0 || x->data[i] >= m->n_ids)) {
+            free(mask);
+            return ts_fail("%s: window %zu, position %zu: event ID %d is outside the model's range [0, %d)",
+                           src, i / x->len, i % x->len, x->data[i], m->n_ids);
+        }
+    ts_windows y;
+    double t0 = ts_now();
+    int rc = ts_model_impute_named(m, x, names, mask, ro, &y, &res->unknown);
+    res->seconds = ts_now() - t0;
+    if (rc == 0) {
+        /* the windows' own names where they cover the IDs, else the model's */
+        const ts_vocab *ev = by_name || (names && names->n >= m->n_ids) ? names
+                             : m->vocab.n ? &m->vocab : NULL;
+        rc = ts_eval_impute(x, mask, &y, ev, &res->metrics);
+        if (rc == 0 && s->outdir) rc = write_triple(s->outdir, x, mask, &y);
+        ts_windows_free(&y);
+    }
+    free(mask);
+    return rc;
+}
+
+/* ---- files ---- */
+
+int ts_mask_load(const char *path, uint8_t **mask, size_t *n, size_t *len)
+{
+    *mask = NULL;
+    int npy = ts_is_npy(path);
+    if (npy < 0) return -1;
+    if (npy) {
+        ts_npy a;
+        if (ts_npy_read(path, &a)) return -1;
+        int rc = ts_npy_to_mask(&a, path, mask, n, len);
+        ts_npy_free(&a);
+        return rc;
+    }
+    ts_windows w;
+    if (ts_windows_read(path, &w)) return -1;
+    uint8_t *m = ts_malloc(w.n * w.len);
+    for (size_t i = 0; i < w.n * w.len; i++) {
+        if (w.data[i] > 1) {
+            ts_fail("%s:%zu: mask value %d at position %zu (1 = observed, 0 = missing)", path,
+                    i / w.len + 1, (int)w.data[i], i % w.len);
+            free(m);
+            ts_windows_free(&w);
+            return -1;
+        }
+        m[i] = (uint8_t)w.data[i];
+    }
+    *mask = m;
+    *n = w.n;
+    *len = w.len;
+    ts_windows_free(&w);
+    return 0;
+}
+
+int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab *v)
+{
+    ts_outfile o;
+    if (ts_out_open(&o, path)) return -1;
+    for (size_t i = 0; i < w->n; i++)
+        for (size_t t = 0; t < w->len; t++) {
+            int32_t id = w->data[i * w->len + t];
+            fputs(id >= 0 && id < v->n ? v->names[id] : "?", o.f);
+            fputc(t + 1 < w->len ? ' ' : '\n', o.f);
+        }
+    if (ferror(o.f)) {
+        ts_out_abort(&o);
+        return ts_fail("%s: write failed: %s", path, strerror(errno));
+    }
+    return ts_out_commit(&o);
+}

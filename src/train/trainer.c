@@ -1,0 +1,475 @@
+/* The training loop shared by the neural models (see train.h). */
+#include "tracesynth/train.h"
+#include "tracesynth/container.h"
+#include "tracesynth/prof.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef TS_MPI
+#include <mpi.h>
+#endif
+
+const char *const ts_train_keys[] = {
+    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", NULL,
+};
+
+static int get_long(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
+{
+    if (ts_kv_long(kv, key, def, out) != 0) return -1;
+    if (*out < lo || *out > hi) return ts_fail("option --%s = %ld out of range [%ld, %ld]", key, *out, lo, hi);
+    return 0;
+}
+
+int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, double lr, long iters, long valid_every)
+{
+    c->lr.kind = TS_LR_CONSTANT;
+    const char *sch = ts_kv_get(kv, "schedule");
+    if (sch && ts_lr_parse(sch, &c->lr.kind) != 0) return -1;
+    if (ts_kv_double(kv, "lr", lr, &c->lr.lr)) return -1;
+    if (!(c->lr.lr > 0 && isfinite(c->lr.lr))) return ts_fail("option --lr = %g must be positive", c->lr.lr);
+    if (get_long(kv, "iters", iters, 0, 100000000, &c->iters)) return -1;
+    long v;
+    if (get_long(kv, "warmup", 0, 0, 100000000, &v)) return -1;
+    c->lr.warmup = v;
+    c->lr.total = c->iters;
+    c->lr.min_lr = 0;
+    if (ts_kv_double(kv, "weight-decay", 0, &c->weight_decay)) return -1;
+    if (ts_kv_double(kv, "clip", 0, &c->clip)) return -1;
+    if (get_long(kv, "valid-every", valid_every, 1, 100000000, &c->valid_every)) return -1;
+    if (get_long(kv, "log-every", 10, 1, 100000000, &c->log_every)) return -1;
+    return 0;
+}
+
+/* ---- checkpoint: STATE as explicit little-endian fields (the layout the raw
+ * struct of earlier versions had on x86-64, so their checkpoints still load) ---- */
+
+typedef struct {
+    int64_t iter, adam_step, best_iter;
+    double best;
+    uint64_t rng[4];
+    int32_t has_gauss;
+    float gauss;
+} train_state;
+
+#define STATE_BYTES 72
+
+static void put_u64(unsigned char *b, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_u64(const unsigned char *b)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v |= (uint64_t)b[i] << (8 * i);
+    return v;
+}
+
+static void put_u32(unsigned char *b, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *b)
+{
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) v |= (uint32_t)b[i] << (8 * i);
+    return v;
+}
+
+static void state_pack(const train_state *s, unsigned char *b)
+{
+    uint64_t d;
+    uint32_t f;
+    put_u64(b, (uint64_t)s->iter);
+    put_u64(b + 8, (uint64_t)s->adam_step);
+    put_u64(b + 16, (uint64_t)s->best_iter);
+    memcpy(&d, &s->best, 8);
+    put_u64(b + 24, d);
+    for (int i = 0; i < 4; i++) put_u64(b + 32 + 8 * i, s->rng[i]);
+    put_u32(b + 64, (uint32_t)s->has_gauss);
+    memcpy(&f, &s->gauss, 4);
+    put_u32(b + 68, f);
+}
+
+static void state_unpack(train_state *s, const unsigned char *b)
+{
+    uint64_t d;
+    uint32_t f;
+    s->iter = (int64_t)get_u64(b);
+    s->adam_step = (int64_t)get_u64(b + 8);
+    s->best_iter = (int64_t)get_u64(b + 16);
+    d = get_u64(b + 24);
+    memcpy(&s->best, &d, 8);
+    for (int i = 0; i < 4; i++) s->rng[i] = get_u64(b + 32 + 8 * i);
+    s->has_gauss = (int32_t)get_u32(b + 64);
+    f = get_u32(b + 68);
+    memcpy(&s->gauss, &f, 4);
+}
+
+static void ckpt_tag(const ts_train_net *net, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s-checkpoint", net->name);
+}
+
+/* PARAMS, BEST, ADAM_M, ADAM_V as host floats (little-endian machines only, as
+ * the model files) */
+static int ckpt_write(const char *path, const ts_train_net *net, const ts_adam *a, const float *best,
+                      const train_state *st)
+{
+    ts_writer w;
+    ts_writer_init(&w, path);
+    char tag[128];
+    ckpt_tag(net, tag, sizeof tag);
+    ts_writer_text(&w, "MODEL", tag);
+    ts_writer_text(&w, "CONFIG", net->config);
+    size_t nb = net->n * sizeof(float);
+    ts_writer_chunk(&w, "PARAMS", net->params, nb);
+    ts_writer_chunk(&w, "BEST", best, nb);
+    ts_writer_chunk(&w, "ADAM_M", a->m, nb);
+    ts_writer_chunk(&w, "ADAM_V", a->v, nb);
+    unsigned char sb[STATE_BYTES];
+    state_pack(st, sb);
+    ts_writer_chunk(&w, "STATE", sb, sizeof sb);
+    return ts_writer_commit(&w);
+}
+
+/* one line of config text with newlines as spaces, for messages */
+static void flat(const char *s, char *buf, size_t n)
+{
+    size_t j = 0;
+    for (; *s && j + 1 < n; s++) buf[j++] = *s == '\n' ? ' ' : *s;
+    while (j > 0 && buf[j - 1] == ' ') j--;
+    buf[j] = 0;
+}
+
+static int ckpt_read(const char *path, const ts_train_net *net, ts_adam *a, float *best, train_state *st)
+{
+    ts_reader r;
+    if (ts_reader_open(&r, path) != 0) return -1;
+    int rc = -1;
+    char tag[128];
+    ckpt_tag(net, tag, sizeof tag);
+    const ts_chunk *c = ts_reader_get(&r, "MODEL");
+    if (!c || c->size != strlen(tag) || memcmp(c->data, tag, c->size)) {
+        ts_fail("%s: not %s %s training checkpoint", path, strchr("aeiou", net->name[0]) ? "an" : "a",
+                net->name);
+        goto done;
+    }
+    c = ts_reader_get(&r, "CONFIG");
+    if (!c) { ts_fail("%s: no section 'CONFIG'", path); goto done; }
+    if (c->size != strlen(net->config) || memcmp(c->data, net->config, c->size)) {
+        char have[512], want[512], *h = ts_malloc(c->size + 1);
+        memcpy(h, c->data, c->size);
+        h[c->size] = 0;
+        flat(h, have, sizeof have);
+        flat(net->config, want, sizeof want);
+        free(h);
+        ts_fail("%s: checkpoint of a different model (%s; the options give %s)", path, have, want);
+        goto done;
+    }
+    size_t nb = net->n * sizeof(float);
+    unsigned char sb[STATE_BYTES];
+    if (ts_reader_copy(&r, "PARAMS", net->params, nb) || ts_reader_copy(&r, "BEST", best, nb) ||
+        ts_reader_copy(&r, "ADAM_M", a->m, nb) || ts_reader_copy(&r, "ADAM_V", a->v, nb) ||
+        ts_reader_copy(&r, "STATE", sb, sizeof sb))
+        goto done;
+    state_unpack(st, sb);
+    if (st->iter < 0 || st->adam_step < 0 || st->best_iter < -1 || st->best_iter > st->iter) {
+        ts_fail("%s: section 'STATE' is corrupt", path);
+        goto done;
+    }
+    for (size_t i = 0; i < net->n; i++)
+        if (!isfinite(net->params[i]) || !isfinite(best[i]) || !isfinite(a->m[i]) || !isfinite(a->v[i])) {
+            ts_fail("%s: parameter or optimizer state %zu is not finite", path, i);
+            goto done;
+        }
+    a->step = (long)st->adam_step;
+    rc = 0;
+done:
+    ts_reader_close(&r);
+    return rc;
+}
+
+/* ---- the log ---- */
+
+/* the value of the first "iter": member of a line, or -1 */
+static long line_iter(const char *line)
+{
+    const char *p = strstr(line, "\"iter\":");
+    if (!p) return -1;
+    p += 7;
+    while (*p == ' ') p++;
+    char *end;
+    long v = strtol(p, &end, 10);
+    return end == p ? -1 : v;
+}
+
+int ts_train_log_truncate(const char *path, long iter)
+{
+    if (!path) return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return errno == ENOENT ? 0 : ts_fail("%s: cannot read the training log: %s", path, strerror(errno));
+    ts_outfile o;
+    if (ts_out_open(&o, path) != 0) { fclose(f); return -1; }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0)
+        if (line_iter(line) <= iter) fwrite(line, 1, (size_t)n, o.f);
+    free(line);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) { ts_out_abort(&o); return ts_fail("%s: read error in the training log", path); }
+    return ts_out_commit(&o);
+}
+
+/* can path be written (atomically: a temporary file beside it)? */
+static int check_writable(const char *path, const char *what)
+{
+    ts_outfile o;
+    if (ts_out_open(&o, path) != 0) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", ts_error());
+        return ts_fail("%s: the %s cannot be written (%s)", path, what, why);
+    }
+    ts_out_abort(&o);
+    return 0;
+}
+
+static int check_log(const char *path)
+{
+    FILE *f = fopen(path, "a");
+    if (!f) return ts_fail("%s: cannot open the training log: %s", path, strerror(errno));
+    fclose(f);
+    return 0;
+}
+
+static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, const char *what, double v,
+                     double gn, const char *kept)
+{
+    char tail[1024] = "";
+    if (kept) snprintf(tail, sizeof tail, "; the last good model %s and its .ckpt are intact", kept);
+    char gpart[64] = "";
+    if (gn >= 0 || gn != gn) snprintf(gpart, sizeof gpart, ", gradient norm %g", gn);
+    ts_fail("%s: training diverged at iteration %ld (%s %g%s)%s; %s", net->name, it, what, v, gpart, tail,
+            c->hint ? c->hint : "try a lower --lr or --clip 1");
+}
+
+/* ---- data parallelism ---- */
+
+int ts_train_mpi_init(void)
+{
+#ifdef TS_MPI
+    static const char *const launched[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", NULL};
+    int started = 0;
+    for (int i = 0; launched[i]; i++) started |= getenv(launched[i]) != NULL;
+    int inited = 0;
+    MPI_Initialized(&inited);
+    if (!started || inited) return 0;
+    int provided;
+    if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+        return ts_fail("MPI_Init failed");
+    atexit((void (*)(void))MPI_Finalize);
+#endif
+    return 0;
+}
+
+void ts_train_world(int *rank, int *size)
+{
+    *rank = 0;
+    *size = 1;
+#ifdef TS_MPI
+    int inited = 0, fin = 0;
+    MPI_Initialized(&inited);
+    MPI_Finalized(&fin);
+    if (inited && !fin) {
+        MPI_Comm_rank(MPI_COMM_WORLD, rank);
+        MPI_Comm_size(MPI_COMM_WORLD, size);
+    }
+#endif
+}
+
+static ts_train_hook the_hook;
+static void *the_hook_ud;
+
+void ts_train_set_hook(ts_train_hook hook, void *ud)
+{
+    the_hook = hook;
+    the_hook_ud = ud;
+}
+
+int ts_train_iter(const ts_train_net *net, ts_adam *adam, ts_rng *rng, double lr, double clip, float *loss,
+                  double *gnorm)
+{
+    const size_t np = net->n;
+    int rank, size;
+    ts_train_world(&rank, &size);
+    memset(net->grads, 0, np * sizeof(float));
+    *loss = 0;
+    if (size == 1) {
+        if (net->step(net->ctx, rng, loss) != 0) return -1;
+    } else {
+#ifdef TS_MPI
+        if (net->step_part(net->ctx, rng, rank, size, loss) != 0) return -1;
+        TS_PROF_PUSH(TS_PROF_COMM);
+        /* the shares' gradients and losses summed: the whole batch's, on every rank */
+        MPI_Allreduce(MPI_IN_PLACE, net->grads, (int)np, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+        MPI_Allreduce(MPI_IN_PLACE, loss, 1, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+        TS_PROF_POP();
+#endif
+    }
+    TS_PROF_PUSH(TS_PROF_OPTIM);
+    if (net->mask_grads) net->mask_grads(net->ctx, net->grads);
+    *gnorm = ts_clip_grad_norm(net->grads, np, clip);
+    if (isfinite(*loss) && isfinite(*gnorm)) ts_adam_step(adam, lr);
+    TS_PROF_POP();
+    return 0;
+}
+
+int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
+{
+    const size_t np = net->n;
+    int rank, nranks;
+    ts_train_world(&rank, &nranks);
+    if (nranks > 1 && !net->step_part)
+        return ts_fail("%s: no data-parallel training (mpirun with %d processes); run one process", net->name,
+                       nranks);
+    /* under MPI only rank 0 writes: the model, the checkpoint, the log, the progress bar */
+    ts_train_cfg cw = *c0;
+    if (rank != 0) {
+        cw.out_path = NULL;
+        cw.log_path = NULL;
+        cw.progress = 0;
+    }
+    const ts_train_cfg *c = &cw;
+    char *ckpt = NULL;
+    if (c->out_path) {
+        size_t n = strlen(c->out_path) + 6;
+        ckpt = ts_malloc(n);
+        snprintf(ckpt, n, "%s.ckpt", c->out_path);
+        if (check_writable(c->out_path, "model") != 0 || check_writable(ckpt, "checkpoint") != 0) {
+            free(ckpt);
+            return -1;
+        }
+    }
+    if (c->log_path && check_log(c->log_path) != 0) { free(ckpt); return -1; }
+
+    ts_adam adam;
+    ts_adam_init(&adam, net->params, net->grads, np);
+    adam.weight_decay = c->weight_decay;
+    adam.decoupled = c->weight_decay > 0;
+    float *best = ts_alloc_aligned(np * sizeof(float));
+    memcpy(best, net->params, np * sizeof(float));
+    train_state st;
+    memset(&st, 0, sizeof st);
+    st.best = INFINITY;
+    st.best_iter = -1;
+    ts_rng rng;
+    ts_rng_seed(&rng, c->seed ^ 0x747261696eull);
+    int rc = -1;
+    if (c->resume) {
+        if (ckpt_read(c->resume, net, &adam, best, &st) != 0) goto done;
+        memcpy(rng.s, st.rng, sizeof rng.s);
+        rng.has_gauss = st.has_gauss;
+        rng.gauss = st.gauss;
+        if (ts_train_log_truncate(c->log_path, (long)st.iter) != 0) goto done;
+    }
+
+    if (the_hook) {
+        rc = the_hook(net, c, &adam, &rng, the_hook_ud);
+        goto done;
+    }
+    if (c->log_path && !c->resume)
+        ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\"%s%s", net->name,
+                     c->start_log ? "," : "", c->start_log ? c->start_log : "");
+    if (c->log_path && c->resume)
+        ts_train_log(c->log_path, "\"event\":\"resume\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
+                     "\"lr\":%g,\"best_valid_loss\":%.6g", c->resume, (long long)st.iter, c->iters, c->lr.lr,
+                     st.best);
+
+    ts_progress prog;
+    ts_progress_start(&prog, "train", c->iters);
+    prog.enabled = c->progress;
+    double t0 = ts_now();
+    long it0 = (long)st.iter;
+    double loss_sum = 0;
+    long loss_n = 0;
+    const char *kept = NULL;
+    for (long it = (long)st.iter; it < c->iters; it++) {
+        kept = ckpt && st.best_iter >= 0 ? c->out_path : NULL;
+        float loss = 0;
+        double gn = 0, lr = ts_lr_at(&c->lr, it);
+        if (ts_train_iter(net, &adam, &rng, lr, c->clip, &loss, &gn) != 0) { ts_progress_end(&prog); goto done; }
+        if (!isfinite(loss) || !isfinite(gn)) {   /* (no update was made) */
+            ts_progress_end(&prog);
+            diverged(c, net, it + 1, "loss", (double)loss, gn, kept);
+            ts_train_log(c->log_path, "\"event\":\"diverged\",\"iter\":%ld", it + 1);
+            goto done;
+        }
+        loss_sum += loss;
+        loss_n++;
+        long done_it = it + 1;
+        double el = ts_now() - t0;
+        double ips = el > 0 ? (double)(done_it - it0) / el : 0;
+        if (done_it % c->log_every == 0 || done_it == c->iters) {
+            ts_train_log(c->log_path, "\"iter\":%ld,\"loss\":%.6g,\"lr\":%.6g,\"grad_norm\":%.6g,"
+                         "\"it_s\":%.3f,\"elapsed_s\":%.1f", done_it, loss_sum / loss_n, lr, gn, ips, el);
+            loss_sum = 0;
+            loss_n = 0;
+        }
+        char extra[96];
+        if (st.best_iter >= 0) snprintf(extra, sizeof extra, "loss %.4f  best valid %.4f", (double)loss, st.best);
+        else snprintf(extra, sizeof extra, "loss %.4f", (double)loss);
+        ts_progress_update(&prog, done_it, extra);
+
+        if (done_it % c->valid_every == 0 || done_it == c->iters) {
+            double vl = 0;
+            int vrc = rank == 0 ? net->validate(net->ctx, &vl) : 0;
+#ifdef TS_MPI
+            if (nranks > 1) {   /* rank 0's verdict for all, so that they decide alike */
+                double msg[2] = {vrc, vl};
+                MPI_Bcast(msg, 2, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+                vrc = (int)msg[0];
+                vl = msg[1];
+                if (vrc != 0 && rank != 0) ts_fail("%s: validation failed on rank 0", net->name);
+            }
+#endif
+            if (vrc != 0) { ts_progress_end(&prog); goto done; }
+            if (!isfinite(vl)) {
+                ts_progress_end(&prog);
+                diverged(c, net, done_it, "validation loss", vl, -1, kept);
+                ts_train_log(c->log_path, "\"event\":\"diverged\",\"iter\":%ld", done_it);
+                goto done;
+            }
+            int improved = vl < st.best;
+            if (improved) {
+                st.best = vl;
+                st.best_iter = done_it;
+                memcpy(best, net->params, np * sizeof(float));
+                if (c->out_path && net->save(net->ctx, c->out_path) != 0) { ts_progress_end(&prog); goto done; }
+            }
+            st.iter = done_it;
+            st.adam_step = adam.step;
+            memcpy(st.rng, rng.s, sizeof st.rng);
+            st.has_gauss = rng.has_gauss;
+            st.gauss = rng.gauss;
+            if (ckpt && ckpt_write(ckpt, net, &adam, best, &st) != 0) { ts_progress_end(&prog); goto done; }
+            ts_train_log(c->log_path, "\"iter\":%ld,\"valid_loss\":%.6g,\"best_valid_loss\":%.6g,"
+                         "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
+                         improved && c->out_path ? "true" : "false");
+        }
+    }
+    ts_progress_end(&prog);
+    if (st.best_iter >= 0) memcpy(net->params, best, np * sizeof(float));
+    ts_train_log(c->log_path, "\"event\":\"end\",\"iter\":%lld,\"best_valid_loss\":%.6g,\"best_iter\":%lld",
+                 (long long)(c->iters > st.iter ? c->iters : st.iter), st.best, (long long)st.best_iter);
+    rc = 0;
+done:
+    ts_adam_free(&adam);
+    ts_free_aligned(best);
+    free(ckpt);
+    return rc;
+}

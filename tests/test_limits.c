@@ -1,0 +1,580 @@
+/* Untrusted inputs cannot exhaust memory or give silent wrong answers: model files
+ * whose config asks for more than they hold, huge sparse IDs, leaks on error paths,
+ * and models applied to inputs numbered by another vocabulary. */
+#include "check.h"
+#include "tracesynth.h"
+
+static ts_split stream_split(const int32_t *ids, size_t n)
+{
+    ts_split s;
+    memset(&s, 0, sizeof s);
+    s.kind = TS_SPLIT_TIME;
+    s.train_stream.ids = (int32_t *)ids;
+    s.train_stream.n = n;
+    return s;
+}
+
+static ts_model *train(const char *name, const int32_t *ids, size_t n, int32_t n_ids,
+                       const ts_vocab *v, const char *log)
+{
+    ts_split sp = stream_split(ids, n);
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.vocab = v;
+    o.n_ids = n_ids;
+    o.blackout = 10;
+    o.log_path = log;
+    ts_model *m = NULL;
+    return ts_model_train(name, &o, &m) == 0 ? m : NULL;
+}
+
+static long file_size(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* an sssd-s4 container with CONFIG cfg and PARAMS of nparams floats */
+static void write_sssd(const char *path, const char *cfg, size_t nparams)
+{
+    uint32_t vocab0[2] = {0, 0xffffffffu}, nids = 5;
+    float *p = calloc(nparams ? nparams : 1, sizeof *p);
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "sssd-s4");
+    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+    ts_writer_chunk(&w, "NIDS", &nids, 4);
+    ts_writer_text(&w, "CONFIG", cfg);
+    ts_writer_chunk(&w, "PARAMS", p, nparams * sizeof *p);
+    ts_writer_commit(&w);
+    free(p);
+}
+
+static const char *sssd_cfg_len(char *buf, size_t n, int layers, int C, int emb_in, int emb_mid,
+                                long len)
+{
+    snprintf(buf, n, "layers=%d\nchannels=%d\nstate=4\nemb_in=%d\nemb_mid=%d\nemb_out=8\n"
+             "bidirectional=1\ntrain_ssm=0\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=%ld\n",
+             layers, C, emb_in, emb_mid, len);
+    return buf;
+}
+
+static const char *sssd_cfg(char *buf, size_t n, int layers, int C, int emb_in, int emb_mid)
+{
+    return sssd_cfg_len(buf, n, layers, C, emb_in, emb_mid, 20);
+}
+
+/* item: a few hundred bytes must not make the loader size a network from CONFIG alone */
+static void sssd_config_checked_before_allocation(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512], cfg[512];
+    snprintf(path, sizeof path, "%s/m.tsm", dir);
+    ts_model *m = NULL;
+    /* 1024 x 4096: terabytes; refused by the parameter cap */
+    write_sssd(path, sssd_cfg_len(cfg, sizeof cfg, 1024, 4096, 128, 512, 1), 16);
+    CHECK(file_size(path) < 1024);
+    CHECK(ts_model_load(path, &m) == -1 && m == NULL);
+    CHECK_MSG(strstr(ts_error(), path) && strstr(ts_error(), "PARAMS") && strstr(ts_error(), "limit"),
+              "%s", ts_error());
+    /* emb 16384 x 16384: 1 GiB of parameters implied, 64 bytes present */
+    write_sssd(path, sssd_cfg(cfg, sizeof cfg, 1, 4, 16384, 16384), 16);
+    CHECK(ts_model_load(path, &m) == -1 && m == NULL);
+    CHECK_MSG(strstr(ts_error(), "section 'PARAMS' has 64 bytes, the configuration implies"),
+              "%s", ts_error());
+    /* the exact size loads */
+    ts_sssd_config c = {1, 4, 4, 8, 8, 8, 1, 0};
+    ts_sssd_layout lay;
+    ts_sssd_layout_of(&c, &lay, NULL);
+    write_sssd(path, sssd_cfg(cfg, sizeof cfg, 1, 4, 8, 8), lay.total);
+    CHECK_MSG(ts_model_load(path, &m) == 0, "%s", ts_error());
+    ts_model_free(m);
+    m = NULL;
+    write_sssd(path, sssd_cfg(cfg, sizeof cfg, 1, 4, 8, 8), lay.total + 1);
+    CHECK(ts_model_load(path, &m) == -1 && strstr(ts_error(), "configuration implies"));
+    /* a tiny network with windows of 16M events: sampling one would take gigabytes */
+    write_sssd(path, sssd_cfg_len(cfg, sizeof cfg, 1, 4, 8, 8, 1 << 24), lay.total);
+    CHECK(ts_model_load(path, &m) == -1);
+    CHECK_MSG(strstr(ts_error(), "1 layers x 4 channels x len 16777216 is over the limit"), "%s", ts_error());
+    write_sssd(path, sssd_cfg_len(cfg, sizeof cfg, 1, 4, 8, 8, 1 << 22), lay.total);
+    CHECK_MSG(ts_model_load(path, &m) == 0, "%s", ts_error());
+    ts_model_free(m);
+    m = NULL;
+}
+
+/* the container helper every loader uses */
+static void container_expect_size(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/c.tsm", dir);
+    float x[4] = {1, 2, 3, 4};
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_chunk(&w, "PARAMS", x, sizeof x);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, path) == 0);
+    CHECK(ts_reader_expect_size(&r, "PARAMS", 4, sizeof(float)) == 0);
+    CHECK(ts_reader_expect_size(&r, "PARAMS", 5, sizeof(float)) == -1 &&
+          strstr(ts_error(), "has 16 bytes, the configuration implies 20"));
+    CHECK(ts_reader_expect_size(&r, "PARAMS", UINT64_MAX / 2, 4) == -1 && strstr(ts_error(), "limit"));
+    CHECK(ts_reader_expect_size(&r, "PARAMS", TS_MAX_PARAM_BYTES / 4 + 1, 4) == -1 &&
+          strstr(ts_error(), "limit"));
+    CHECK(ts_reader_expect_size(&r, "ADAM_M", 4, 4) == -1 && strstr(ts_error(), "no 'ADAM_M'"));
+    ts_reader_close(&r);
+}
+
+/* memory follows the distinct events, never the largest ID: 60 events, one of them
+ * 2,000,000,000; train, save, load, impute and generate stay small */
+static void huge_sparse_ids(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    int32_t s[60];
+    for (int i = 0; i < 60; i++) s[i] = i % 6;
+    s[30] = 2000000000;
+    const int32_t n_ids = 2000000001;
+    const char *models[] = {"unigram", "ngram"};
+    for (int mi = 0; mi < 2; mi++) {
+        ts_model *m = train(models[mi], s, 60, n_ids, NULL, NULL);
+        REQUIRE(m);
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s.tsm", dir, models[mi]);
+        REQUIRE(ts_model_save(m, path) == 0);
+        CHECK_MSG(file_size(path) < 4096, "%s: %ld bytes", models[mi], file_size(path));
+        ts_model *m2 = NULL;
+        REQUIRE(ts_model_load(path, &m2) == 0);
+        CHECK(m2->n_ids == n_ids);
+        int32_t x[12] = {0, 1, 2, 3, 4, 5, 0, 1, 2000000000, 3, 4, 5};
+        uint8_t mask[12] = {1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1};
+        ts_windows in = {x, 1, 12}, y;
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        REQUIRE(ts_model_impute(m2, &in, mask, &ro, &y) == 0);
+        CHECK(y.data[8] == 2000000000);
+        ts_windows_free(&y);
+        ro.seed = 3;
+        REQUIRE(ts_model_generate(m2, 20, 30, &ro, &y) == 0);
+        int big = 0;   /* the rare ID is drawn sometimes (1 in 60 for unigram) */
+        for (size_t i = 0; i < 600; i++) {
+            CHECK((y.data[i] >= 0 && y.data[i] < 6) || y.data[i] == 2000000000);
+            big += y.data[i] == 2000000000;
+        }
+        CHECK(big > 0);
+        ts_windows_free(&y);
+        ts_model_free(m);
+        ts_model_free(m2);
+    }
+}
+
+/* model files whose NIDS disagrees with their sections are refused before allocating */
+static void nids_checked_against_sections(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/u.tsm", dir);
+    uint32_t vocab0[2] = {0, 0xffffffffu}, nids = 2000000000u;
+    int64_t counts[3] = {4, 0, 2};
+    ts_writer w;
+    ts_model *m = NULL;
+    /* the older dense unigram layout: COUNTS must be NIDS x 8 bytes */
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "unigram");
+    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+    ts_writer_chunk(&w, "NIDS", &nids, 4);
+    ts_writer_chunk(&w, "COUNTS", counts, sizeof counts);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    CHECK(ts_model_load(path, &m) == -1 && m == NULL);
+    CHECK_MSG(strstr(ts_error(), "'COUNTS' has 24 bytes") && strstr(ts_error(), "limit"), "%s", ts_error());
+    nids = 3;   /* the same file with a true NIDS loads: the most frequent event is 0 */
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "unigram");
+    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+    ts_writer_chunk(&w, "NIDS", &nids, 4);
+    ts_writer_chunk(&w, "COUNTS", counts, sizeof counts);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    REQUIRE(ts_model_load(path, &m) == 0);
+    int32_t x[3] = {2, 0, 2};
+    uint8_t mask[3] = {1, 0, 1};
+    ts_windows in = {x, 1, 3}, y;
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    REQUIRE(ts_model_impute(m, &in, mask, &ro, &y) == 0);
+    CHECK(y.data[1] == 0);
+    ts_windows_free(&y);
+    ts_model_free(m);
+    m = NULL;
+    /* the sparse table: IDs ascending, below NIDS, counts positive */
+    unsigned char t[24] = {0};
+    t[0] = 5; t[4] = 1;              /* ID 5, count 1 */
+    t[12] = 3; t[16] = 1;            /* ID 3 after 5: not ascending */
+    nids = 10;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "unigram");
+    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+    ts_writer_chunk(&w, "NIDS", &nids, 4);
+    ts_writer_chunk(&w, "IDCOUNTS", t, sizeof t);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    CHECK(ts_model_load(path, &m) == -1 && strstr(ts_error(), "IDCOUNTS") && strstr(ts_error(), "entry 1"));
+    /* named events: NIDS must be the vocabulary's size */
+    int32_t s[20];
+    for (int i = 0; i < 20; i++) s[i] = i % 3;
+    char *names[3] = {"read", "write", "<unk>"};
+    int64_t vc[3] = {7, 7, 0};
+    ts_vocab v = {3, names, vc, 2};
+    ts_model *g = train("ngram", s, 20, 3, &v, NULL);
+    REQUIRE(g);
+    g->n_ids = 2000000000;
+    REQUIRE(ts_model_save(g, path) == 0);
+    CHECK(ts_model_load(path, &m) == -1 && strstr(ts_error(), "NIDS"));
+    ts_model_free(g);
+}
+
+/* error paths free what they made (LeakSanitizer checks this under make asan) */
+static void no_leaks_on_errors(void)
+{
+    int32_t s[40];
+    for (int i = 0; i < 40; i++) s[i] = i % 4;
+    const char *models[] = {"ngram", "unigram"};
+    for (int mi = 0; mi < 2; mi++) {
+        ts_model *m = train(models[mi], s, 40, 4, NULL, "/nonexistent-dir/train.jsonl");
+        CHECK(m == NULL);
+        CHECK_MSG(strstr(ts_error(), "/nonexistent-dir/train.jsonl"), "%s", ts_error());
+    }
+    /* every truncation of a model file: an error, nothing leaked */
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/m.tsm", dir);
+    for (int mi = 0; mi < 2; mi++) {
+        ts_model *m = train(models[mi], s, 40, 4, NULL, NULL);
+        REQUIRE(m);
+        REQUIRE(ts_model_save(m, path) == 0);
+        ts_model_free(m);
+        FILE *f = fopen(path, "rb");
+        REQUIRE(f);
+        unsigned char buf[4096];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        for (size_t cut = 0; cut + 4 < n; cut += 5) {
+            f = fopen(path, "wb");
+            fwrite(buf, 1, cut, f);
+            fclose(f);
+            CHECK(ts_model_load(path, &m) == -1 && m == NULL);
+        }
+    }
+}
+
+/* model files with random bytes changed and the checksum made right again (as a hostile
+ * file would): each loads, imputes and generates, or is refused naming the file */
+static void model_file_mutations(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { NS = 200, L = 16, NW = 6 };
+    int32_t s[NS];
+    for (int i = 0; i < NS; i++) s[i] = (i % 7) % 5;
+    ts_windows tw = {malloc(NW * L * sizeof(int32_t)), NW, L};
+    for (int i = 0; i < NW * L; i++) tw.data[i] = s[(i / L) * 13 + i % L];
+    const char *models[] = {"ngram", "unigram", "sssd-s4"};
+    const char *kk[] = {"layers", "channels", "state", "iters", "batch", "valid-every", "valid-n", "T"};
+    const char *kv[] = {"1", "4", "4", "2", "2", "2", "2", "8"};
+    ts_rng r;
+    ts_rng_seed(&r, 17);
+    char path[512];
+    snprintf(path, sizeof path, "%s/m.tsm", dir);
+    for (int mi = 0; mi < 3; mi++) {
+        ts_split sp = stream_split(s, NS);
+        sp.train = tw;
+        sp.valid = tw;
+        sp.len = L;
+        ts_train_opts o;
+        memset(&o, 0, sizeof o);
+        o.split = &sp;
+        o.n_ids = 5;
+        o.blackout = 3;
+        o.seed = 1;
+        if (mi == 2) o.kv = (ts_kv){8, kk, kv};
+        ts_model *m = NULL;
+        REQUIRE(ts_model_train(models[mi], &o, &m) == 0);
+        REQUIRE(ts_model_save(m, path) == 0);
+        ts_model_free(m);
+        FILE *f = fopen(path, "rb");
+        REQUIRE(f);
+        const size_t cap = (size_t)8 << 20;   /* sssd-s4's step MLP alone is 1.3 MB */
+        unsigned char *good = malloc(cap), *b = malloc(cap);
+        size_t n = fread(good, 1, cap, f);
+        fclose(f);
+        if (n < 17 || n == cap) { free(good); free(b); }
+        REQUIRE(n > 16 && n < cap);
+        int loaded = 0, refused = 0;
+        for (int it = 0; it < (mi == 2 ? 80 : 400); it++) {   /* sssd-s4 samples: slower */
+            memcpy(b, good, n);
+            int k = 1 + (int)ts_rng_below(&r, 3);
+            for (int j = 0; j < k; j++) {
+                /* half of them in the headers, the names and the config, which come first */
+                size_t span = ts_rng_below(&r, 2) && n > 2048 ? 2048 - 16 : n - 16;
+                size_t at = 12 + ts_rng_below(&r, span);
+                if (b[at] >= '0' && b[at] <= '9' && ts_rng_below(&r, 2))
+                    b[at] = (unsigned char)('0' + ts_rng_below(&r, 10));   /* a config number */
+                else
+                    b[at] = (unsigned char)ts_rng_below(&r, 256);
+            }
+            uint32_t crc = ts_crc32(0, b, n - 4);
+            for (int j = 0; j < 4; j++) b[n - 4 + j] = (unsigned char)(crc >> (8 * j));
+            f = fopen(path, "wb");
+            fwrite(b, 1, n, f);
+            fclose(f);
+            m = NULL;
+            ts_clear_error();
+            if (ts_model_load(path, &m) != 0) {
+                CHECK_MSG(m == NULL && strstr(ts_error(), path), "%s: %s", models[mi], ts_error());
+                refused++;
+                continue;
+            }
+            loaded++;
+            size_t len = m->len ? m->len : L;
+            if (len <= 64) {
+                ts_windows x = {malloc(2 * len * sizeof(int32_t)), 2, len}, y;
+                uint8_t mask[128];
+                for (size_t i = 0; i < 2 * len; i++) x.data[i] = s[i] % (m->n_ids < 5 ? m->n_ids : 5);
+                ts_mask_fill(mask, 2, len, 3, TS_MASK_CENTER, 0);
+                ts_run_opts ro;
+                memset(&ro, 0, sizeof ro);
+                ro.steps = 2;
+                if (ts_model_impute(m, &x, mask, &ro, &y) == 0) ts_windows_free(&y);
+                if (ts_model_generate(m, 2, len, &ro, &y) == 0) ts_windows_free(&y);
+                ts_windows_free(&x);
+            }
+            ts_model_free(m);
+        }
+        CHECK_MSG(loaded > 0 && refused > 0, "%s: %d loaded, %d refused", models[mi], loaded, refused);
+        free(good);
+        free(b);
+    }
+    ts_windows_free(&tw);
+}
+
+/* a named dataset: n events of a small repetitive "program" over names */
+static const char *const NAMES[6] = {"read", "write", "openat", "close", "mmap", "<unk>"};
+
+/* a model trained on dataset A, applied to dataset B that numbers the same names
+ * differently, gives the same reconstruction (in B's numbering) as on A */
+static void impute_matches_names(void)
+{
+    enum { N = 600, V = 6, W = 8, L = 30 };
+    /* A: IDs as listed; B: a permutation of them */
+    const int32_t perm[V] = {3, 0, 4, 1, 5, 2};   /* A's ID i is B's ID perm[i] */
+    char *na[V], *nb[V];
+    int64_t ca[V] = {0}, cb[V] = {0};
+    for (int i = 0; i < V; i++) { na[i] = (char *)NAMES[i]; nb[perm[i]] = (char *)NAMES[i]; }
+    ts_vocab va = {V, na, ca, 5}, vb = {V, nb, cb, perm[5]};
+    int32_t sa[N];
+    ts_rng r;
+    ts_rng_seed(&r, 11);
+    for (int i = 0; i < N; i++) sa[i] = (int32_t)((i % 5 + (ts_rng_below(&r, 9) == 0)) % 5);
+    ts_model *m = train("ngram", sa, N, V, &va, NULL);
+    REQUIRE(m);
+    ts_windows xa = {malloc(W * L * sizeof(int32_t)), W, L}, xb = {malloc(W * L * sizeof(int32_t)), W, L};
+    for (int i = 0; i < W * L; i++) {
+        xa.data[i] = sa[(i / L) * 53 + i % L];   /* window w: stream events [53 w, 53 w + L) */
+        xb.data[i] = perm[xa.data[i]];
+    }
+    uint8_t mask[W * L];
+    ts_mask_fill(mask, W, L, 10, TS_MASK_CENTER, 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ts_windows ya, yb, yplain;
+    size_t unk = 99;
+    REQUIRE(ts_model_impute_named(m, &xa, &va, mask, &ro, &ya, &unk) == 0);
+    CHECK(unk == 0);
+    REQUIRE(ts_model_impute(m, &xa, mask, &ro, &yplain) == 0);
+    CHECK(memcmp(ya.data, yplain.data, sizeof(int32_t) * W * L) == 0);
+    REQUIRE(ts_model_impute_named(m, &xb, &vb, mask, &ro, &yb, &unk) == 0);
+    int same = 1, right = 0;
+    for (int i = 0; i < W * L; i++) {
+        same &= yb.data[i] == perm[ya.data[i]];
+        right += !mask[i] && yb.data[i] == xb.data[i];
+    }
+    CHECK(same);
+    CHECK(right > W * 10 / 2);   /* the fills are good ones, not just consistent */
+    ts_windows_free(&yb);
+    /* without the names, B's IDs are read as A's: a different (wrong) answer */
+    REQUIRE(ts_model_impute(m, &xb, mask, &ro, &yb) == 0);
+    int differs = 0;
+    for (int i = 0; i < W * L; i++) differs |= yb.data[i] != perm[ya.data[i]];
+    CHECK(differs);
+    ts_windows_free(&yb);
+
+    /* names the model never saw: read as its <unk>, counted */
+    char *nc[V + 1];
+    for (int i = 0; i < V; i++) nc[i] = nb[i];
+    nc[V] = "ioctl";
+    int64_t cc[V + 1] = {0};
+    ts_vocab vc = {V + 1, nc, cc, perm[5]};
+    xb.data[0] = V;          /* observed: position 0 is outside the centre blackout */
+    REQUIRE(ts_model_impute_named(m, &xb, &vc, mask, &ro, &yb, &unk) == 0);
+    CHECK(unk == 1 && yb.data[0] == V);
+    ts_windows_free(&yb);
+    /* ... refused, with the name and the count, when the model has no <unk> */
+    ts_vocab va_nounk = {V - 1, na, ca, -1};
+    ts_model *m2 = train("ngram", sa, N, V - 1, &va_nounk, NULL);
+    REQUIRE(m2);
+    xb.data[1] = V;
+    CHECK(ts_model_impute_named(m2, &xb, &vc, mask, &ro, &yb, &unk) == -1);
+    CHECK_MSG(strstr(ts_error(), "'ioctl' (2)") && strstr(ts_error(), "2 observed events"), "%s", ts_error());
+    /* an input ID its vocabulary does not name */
+    xb.data[0] = 40;
+    CHECK(ts_model_impute_named(m, &xb, &vc, mask, &ro, &yb, &unk) == -1 &&
+          strstr(ts_error(), "event ID 40 has no name"));
+    /* a fill the input cannot name: its <unk>, or refused when it has none */
+    {
+        char *mn[4] = {"a", "b", "c", "<unk>"}, *in2[3] = {"b", "a", "<unk>"};
+        int64_t z[4] = {0};
+        ts_vocab mv = {4, mn, z, 3}, iv = {3, in2, z, 2}, iv_nounk = {2, in2, z, -1};
+        int32_t st[30];
+        for (int i = 0; i < 30; i++) st[i] = i % 3;            /* a b c a b c ... */
+        ts_model *m3 = train("ngram", st, 30, 4, &mv, NULL);
+        REQUIRE(m3);
+        int32_t x3[6] = {1, 0, 0, 1, 0, 1};                     /* b a [c] b a b, as input IDs */
+        uint8_t k3[6] = {1, 1, 0, 1, 1, 1};
+        ts_windows w3 = {x3, 1, 6}, y3;
+        REQUIRE(ts_model_impute_named(m3, &w3, &iv, k3, &ro, &y3, &unk) == 0);
+        CHECK(y3.data[2] == 2 && y3.data[0] == 1 && y3.data[1] == 0);   /* "c" -> input <unk> */
+        ts_windows_free(&y3);
+        CHECK(ts_model_impute_named(m3, &w3, &iv_nounk, k3, &ro, &y3, &unk) == -1);
+        CHECK_MSG(strstr(ts_error(), "'c'") && strstr(ts_error(), "position 2"), "%s", ts_error());
+        ts_model_free(m3);
+    }
+    ts_model_free(m2);
+    ts_model_free(m);
+    ts_windows_free(&ya);
+    ts_windows_free(&yplain);
+    ts_windows_free(&xa);
+    ts_windows_free(&xb);
+}
+
+/* the vocabulary map itself */
+static void vocab_map_by_name(void)
+{
+    char *a[4] = {"read", "write", "<unk>", "ioctl"}, *b[3] = {"<unk>", "write", "read"};
+    ts_vocab va = {4, a, NULL, 2}, vb = {3, b, NULL, 0}, vn = {3, b, NULL, -1};
+    int32_t map[4];
+    CHECK(ts_vocab_map(&va, &vb, map) == 1);
+    CHECK(map[0] == 2 && map[1] == 1 && map[2] == 0 && map[3] == 0);
+    CHECK(ts_vocab_map(&va, &vn, map) == 1 && map[3] == -1);
+}
+
+/* the command line: impute finds the input's names (dataset, beside a window file,
+ * --vocab) and gives on a renumbered copy of a dataset what it gives on the original */
+static void write_dataset(const char *dir, const int32_t *ids, size_t n, char *const *names, int V)
+{
+    mkdir(dir, 0755);
+    char p[600];
+    snprintf(p, sizeof p, "%s/stream.txt", dir);
+    FILE *f = fopen(p, "w");
+    for (size_t i = 0; f && i < n; i++) fprintf(f, "%s%d", i ? "," : "", ids[i]);
+    if (f) { fputc('\n', f); fclose(f); }
+    snprintf(p, sizeof p, "%s/vocab.tsv", dir);
+    f = fopen(p, "w");
+    for (int i = 0; f && i < V; i++) fprintf(f, "%d\t%s\t0\n", i, names[i]);
+    if (f) fclose(f);
+}
+
+static int read_imputed(const char *dir, ts_windows *w)
+{
+    char p[600];
+    snprintf(p, sizeof p, "%s/imputation0.npy", dir);
+    ts_npy a;
+    if (ts_npy_read(p, &a) != 0) return -1;
+    int rc = ts_npy_to_windows(&a, p, -1, w);
+    ts_npy_free(&a);
+    return rc;
+}
+
+static void cli_impute_by_name(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { N = 3000, V = 6 };
+    const int32_t perm[V] = {2, 5, 0, 3, 1, 4};
+    char *na[V], *nb[V];
+    for (int i = 0; i < V; i++) { na[i] = (char *)NAMES[i]; nb[perm[i]] = (char *)NAMES[i]; }
+    static int32_t a[N], b[N];
+    ts_rng r;
+    ts_rng_seed(&r, 4);
+    for (int i = 0; i < N; i++) {
+        a[i] = (int32_t)((i % 5 + (ts_rng_below(&r, 7) == 0)) % 5);
+        b[i] = perm[a[i]];
+    }
+    char da[512], db[512], args[2048], err[512];
+    snprintf(da, sizeof da, "%s/A", dir);
+    snprintf(db, sizeof db, "%s/B", dir);
+    write_dataset(da, a, N, na, V);
+    write_dataset(db, b, N, nb, V);
+    snprintf(args, sizeof args, "train --model ngram %s --split time --length 20 -o %s/a.tsm", da, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    const char *inputs[2] = {da, db};
+    ts_windows y[2];
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "impute %s/a.tsm --input %s --length 20 --windows 30 "
+                 "--blackout 4 --no-progress -o %s/out%d", dir, inputs[k], dir, k);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+        char o[600];
+        snprintf(o, sizeof o, "%s/out%d", dir, k);
+        REQUIRE(read_imputed(o, &y[k]) == 0);
+    }
+    REQUIRE(y[0].n == 30 && y[1].n == 30 && y[0].len == 20);
+    int same = 1;
+    for (size_t i = 0; i < 600; i++) same &= y[1].data[i] == perm[y[0].data[i]];
+    CHECK(same);
+    ts_windows_free(&y[0]);
+    ts_windows_free(&y[1]);
+
+    /* a window file in B's numbering: vocab.tsv beside it, then --vocab elsewhere */
+    char wf[600], names[600], from[600];
+    snprintf(wf, sizeof wf, "%s/w.txt", db);
+    ts_windows wb = {malloc(600 * sizeof(int32_t)), 30, 20};
+    for (size_t i = 0; i < 600; i++) wb.data[i] = b[2000 + (i / 20) * 31 + i % 20];
+    REQUIRE(ts_windows_write(wf, &wb) == 0);
+    ts_windows yw[2];
+    snprintf(from, sizeof from, "%s/vocab.tsv", db);
+    snprintf(names, sizeof names, "%s/names.tsv", dir);
+    for (int k = 0; k < 2; k++) {
+        if (k) REQUIRE(rename(from, names) == 0);
+        snprintf(args, sizeof args, "impute %s/a.tsm --input %s --blackout 4 --no-progress -o %s/w%d%s%s",
+                 dir, wf, dir, k, k ? " --vocab " : "", k ? names : "");
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+        char o[600];
+        snprintf(o, sizeof o, "%s/w%d", dir, k);
+        REQUIRE(read_imputed(o, &yw[k]) == 0);
+    }
+    CHECK(memcmp(yw[0].data, yw[1].data, 600 * sizeof(int32_t)) == 0);
+    int good = 0;
+    for (size_t i = 0; i < 600; i++) good += yw[0].data[i] == wb.data[i];
+    CHECK_MSG(good > 600 - 30 * 4 / 2, "%d of 600 right", good);   /* hidden events mostly right */
+    /* no names beside the file: read in the model's numbering, with a note on stderr */
+    snprintf(args, sizeof args, "impute %s/a.tsm --input %s --blackout 4 --no-progress", dir, wf);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "no vocab.tsv") && strstr(err, "--vocab"), "%s", err);
+    ts_windows_free(&yw[0]);
+    ts_windows_free(&yw[1]);
+    ts_windows_free(&wb);
+}
+
+TEST_MAIN("limits", {
+    RUN(sssd_config_checked_before_allocation);
+    RUN(container_expect_size);
+    RUN(huge_sparse_ids);
+    RUN(nids_checked_against_sections);
+    RUN(no_leaks_on_errors);
+    RUN(model_file_mutations);
+    RUN(impute_matches_names);
+    RUN(vocab_map_by_name);
+    RUN(cli_impute_by_name);
+})

@@ -1,0 +1,450 @@
+/* The "mdm" model: the whole network's gradient against finite differences,
+ * save/load, learning a periodic stream, exact resume, infilling rules
+ * (observed events kept, IDs in range, steps, samples), the command line and
+ * option errors. */
+#include "check.h"
+#include "tracesynth.h"
+#include "tracesynth/mdm.h"
+
+#include <math.h>
+
+/* ---- gradient of the whole network ---- */
+
+static ts_mdm_net *gnet;
+static int32_t gids[2 * 24], gtgt[2 * 24];
+static float gw[2 * 24];
+static int gB, gL;
+
+static double gloss(void)
+{
+    double l = 0;
+    ts_mdm_net_loss(gnet, gids, gtgt, gw, gB, gL, 0, &l);
+    return l;
+}
+
+static void grad_check_at(int L, int transformer)
+{
+    const int V = 5;
+    gB = 2;
+    gL = L;
+    gnet = transformer ? ts_mdm_net_new_backbone(1, 2, 2, 8, 4, 16, 3, V, 11) : ts_mdm_net_new(2, 4, 4, 8, 3, V, 11);
+    REQUIRE(gnet);
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    for (int i = 0; i < gB * L; i++) {
+        int hidden = ts_rng_uniform(&r) < 0.5;
+        int32_t x = (int32_t)ts_rng_below(&r, V);
+        gids[i] = hidden ? V : x;
+        gtgt[i] = hidden ? x : -1;
+        gw[i] = 0.5f + (float)ts_rng_uniform(&r);
+    }
+    size_t n = ts_mdm_net_size(gnet);
+    float *p = ts_mdm_net_params(gnet), *g = ts_mdm_net_grads(gnet);
+    memset(g, 0, n * sizeof *g);
+    double l0;
+    REQUIRE(ts_mdm_net_loss(gnet, gids, gtgt, gw, gB, L, 1, &l0) == 0);
+    CHECK(l0 > 0 && isfinite(l0));
+    const float H = 1e-2f;
+    double worst = 0;
+    size_t nz = 0;
+    for (size_t i = 0; i < n; i++) {
+        float old = p[i];
+        p[i] = old + H;
+        double lp = gloss();
+        p[i] = old - H;
+        double lm = gloss();
+        p[i] = old;
+        double num = (lp - lm) / (2.0 * H);
+        double err = fabs(num - g[i]) / (1.0 + fabs(g[i]));
+        if (err > worst) worst = err;
+        nz += g[i] != 0;
+    }
+    CHECK_MSG(worst < 2e-3, "L=%d %s: worst gradient error %.3g over %zu parameters", L, transformer ? "transformer" : "s4",
+              worst, n);
+    CHECK(nz > n / 2);   /* the check is not vacuous */
+    /* a gradient of the wrong sign would be caught */
+    g[n - 1] = -g[n - 1] + 1;
+    float old = p[n - 1];
+    p[n - 1] = old + H;
+    double lp = gloss();
+    p[n - 1] = old - H;
+    double lm = gloss();
+    p[n - 1] = old;
+    CHECK(fabs((lp - lm) / (2.0 * H) - g[n - 1]) > 0.1);
+    ts_mdm_net_free(gnet);
+}
+
+static void gradient_check(void)
+{
+    grad_check_at(6, 0);    /* S4's direct convolution */
+    grad_check_at(24, 0);   /* its FFT path */
+    grad_check_at(6, 1);    /* the transformer backbone */
+    grad_check_at(24, 1);
+    CHECK(ts_mdm_net_new_backbone(1, 3, 1, 8, 4, 16, 3, 5, 0) == NULL && strstr(ts_error(), "heads"));
+    CHECK(ts_mdm_net_new(1, 4, 4, 8, 2, 5, 0) == NULL && strstr(ts_error(), "kernel"));
+    CHECK(ts_mdm_net_new(1, 4, 3, 8, 3, 5, 0) == NULL && strstr(ts_error(), "state"));
+}
+
+/* ---- training on a toy stream ---- */
+
+typedef struct { ts_split split; } toy;
+
+/* the stream 0 1 2 3 4 0 1 2 ...; windows start 3 events apart */
+static void toy_make(toy *t, size_t ntrain, size_t L)
+{
+    memset(t, 0, sizeof *t);
+    t->split.len = L;
+    size_t N = (ntrain + 40) * L;
+    int32_t *s = ts_malloc(N * sizeof *s);
+    for (size_t i = 0; i < N; i++) s[i] = (int32_t)(i % 5);
+    ts_windows *w[3] = {&t->split.train, &t->split.valid, &t->split.test};
+    size_t n[3] = {ntrain, 20, 20}, off[3] = {0, ntrain * L, (ntrain + 20) * L};
+    for (int k = 0; k < 3; k++) {
+        w[k]->n = n[k];
+        w[k]->len = L;
+        w[k]->data = ts_malloc(n[k] * L * sizeof(int32_t));
+        for (size_t i = 0; i < n[k]; i++) memcpy(w[k]->data + i * L, s + off[k] + i * 3, L * sizeof(int32_t));
+    }
+    t->split.train_stream.n = ntrain * L;
+    t->split.train_stream.ids = s;
+}
+
+static void toy_free(toy *t)
+{
+    ts_windows_free(&t->split.train);
+    ts_windows_free(&t->split.valid);
+    ts_windows_free(&t->split.test);
+    free(t->split.train_stream.ids);
+}
+
+typedef struct { const char *k[24]; const char *v[24]; int n; } kvbuf;
+static void kv_add(kvbuf *b, const char *k, const char *v) { b->k[b->n] = k; b->v[b->n] = v; b->n++; }
+static void tiny_kv(kvbuf *b, const char *iters)
+{
+    b->n = 0;
+    kv_add(b, "layers", "1");
+    kv_add(b, "channels", "16");
+    kv_add(b, "state", "4");
+    kv_add(b, "batch", "8");
+    kv_add(b, "context", "16");
+    kv_add(b, "iters", iters);
+    kv_add(b, "valid-n", "8");
+}
+
+static ts_train_opts toy_opts(const toy *t, kvbuf *kv)
+{
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &t->split;
+    o.n_ids = 5;
+    o.blackout = 4;
+    o.seed = 42;
+    o.kv = (ts_kv){kv->n, kv->k, kv->v};
+    return o;
+}
+
+static double accuracy(ts_model *m, const ts_windows *w, size_t k, ts_mask_pos pos, const char *weight)
+{
+    uint8_t *mask = ts_malloc(w->n * w->len);
+    ts_mask_fill(mask, w->n, w->len, k, pos, 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    const char *keys[] = {"prior-weight"}, *vals[] = {weight};
+    ro.kv = (ts_kv){weight ? 1 : 0, keys, vals};
+    ts_windows out;
+    double acc = -1;
+    if (ts_model_impute(m, w, mask, &ro, &out) == 0) {
+        size_t hit = 0, tot = 0;
+        for (size_t i = 0; i < w->n * w->len; i++) {
+            if (mask[i]) CHECK(out.data[i] == w->data[i]);   /* observed events kept */
+            else hit += out.data[i] == w->data[i], tot++;
+            CHECK(out.data[i] >= 0 && out.data[i] < 5);
+        }
+        acc = 100.0 * hit / tot;
+        ts_windows_free(&out);
+    }
+    free(mask);
+    return acc;
+}
+
+static void learns_periodic_stream(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char logp[600], outp[600];
+    snprintf(logp, sizeof logp, "%s/log.jsonl", dir);
+    snprintf(outp, sizeof outp, "%s/m.tsm", dir);
+    toy t;
+    toy_make(&t, 60, 32);
+    kvbuf kv;
+    tiny_kv(&kv, "200");
+    kv_add(&kv, "valid-every", "50");
+    kv_add(&kv, "lr", "1e-2");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.log_path = logp;
+    o.out_path = outp;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    /* the validation bound falls far below log2(5) = 2.32 bits per event (the crops
+     * hidden whole at t near 1 keep it above 0) */
+    FILE *f = fopen(logp, "r");
+    REQUIRE(f);
+    char line[1024];
+    double first = -1, last = -1;
+    while (fgets(line, sizeof line, f)) {
+        char *p = strstr(line, "\"valid_loss\":");
+        if (!p) continue;
+        double v = atof(p + 13);
+        if (first < 0) first = v;
+        last = v;
+    }
+    fclose(f);
+    CHECK_MSG(last >= 0 && last < 0.75 && last < first, "bound %g -> %g bits per event", first, last);
+    /* the network alone infills the pattern, at the centre and at the end, wider
+     * than the training context's half */
+    double a = accuracy(m, &t.split.test, 4, TS_MASK_CENTER, "0");
+    CHECK_MSG(a > 95, "centre accuracy %.1f", a);
+    a = accuracy(m, &t.split.test, 6, TS_MASK_END, "0");
+    CHECK_MSG(a > 90, "end accuracy %.1f", a);
+    a = accuracy(m, &t.split.test, 4, TS_MASK_CENTER, NULL);
+    CHECK_MSG(a > 95, "hybrid accuracy %.1f", a);
+
+    /* save / load: same parameters, same imputations */
+    char p2[700];
+    snprintf(p2, sizeof p2, "%s/m2.tsm", dir);
+    REQUIRE(ts_model_save(m, p2) == 0);
+    ts_model *m2 = NULL;
+    REQUIRE(ts_model_load(p2, &m2) == 0);
+    uint8_t *mask = ts_malloc(t.split.test.n * 32);
+    ts_mask_fill(mask, t.split.test.n, 32, 7, TS_MASK_RANDOM, 3);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    const char *keys[] = {"temperature", "samples"}, *vals[] = {"1", "3"};
+    ro.kv = (ts_kv){2, keys, vals};
+    ro.seed = 9;
+    ts_windows x1, x2;
+    REQUIRE(ts_model_impute(m, &t.split.test, mask, &ro, &x1) == 0);
+    REQUIRE(ts_model_impute(m2, &t.split.test, mask, &ro, &x2) == 0);
+    CHECK(memcmp(x1.data, x2.data, x1.n * x1.len * sizeof(int32_t)) == 0);
+    ts_windows_free(&x1);
+    ts_windows_free(&x2);
+    /* the same at 2 threads, and with fewer steps than hidden events */
+    ts_set_threads(2);
+    REQUIRE(ts_model_impute(m2, &t.split.test, mask, &ro, &x2) == 0);
+    ts_set_threads(1);
+    REQUIRE(ts_model_impute(m, &t.split.test, mask, &ro, &x1) == 0);
+    CHECK(memcmp(x1.data, x2.data, x1.n * x1.len * sizeof(int32_t)) == 0);
+    ts_windows_free(&x1);
+    ts_windows_free(&x2);
+    ro.steps = 2;
+    ro.kv.n = 0;
+    REQUIRE(ts_model_impute(m, &t.split.test, mask, &ro, &x1) == 0);
+    for (size_t i = 0; i < x1.n * x1.len; i++)
+        if (mask[i]) CHECK(x1.data[i] == t.split.test.data[i]);
+    ts_windows_free(&x1);
+    free(mask);
+    /* generation: IDs in range, any length */
+    ts_windows g;
+    ro.steps = 0;
+    REQUIRE(ts_model_generate(m2, 3, 40, &ro, &g) == 0);
+    for (size_t i = 0; i < g.n * g.len; i++) CHECK(g.data[i] >= 0 && g.data[i] < 5);
+    ts_windows_free(&g);
+    /* a truncated file is refused, naming it */
+    char cut[700], cmd[1600];
+    snprintf(cut, sizeof cut, "%s/cut.tsm", dir);
+    snprintf(cmd, sizeof cmd, "head -c 400 '%s' > '%s'", p2, cut);
+    REQUIRE(system(cmd) == 0);
+    ts_model *m3 = m2;
+    CHECK(ts_model_load(cut, &m3) == -1 && m3 == NULL && strstr(ts_error(), "cut.tsm"));
+    ts_model_free(m2);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
+/* the transformer backbone learns the same stream; its model file round-trips */
+static void transformer_learns(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    toy t;
+    toy_make(&t, 60, 32);
+    kvbuf kv;
+    tiny_kv(&kv, "200");
+    kv_add(&kv, "backbone", "transformer");
+    kv_add(&kv, "heads", "2");
+    kv_add(&kv, "valid-every", "100");
+    kv_add(&kv, "lr", "1e-2");
+    ts_train_opts o = toy_opts(&t, &kv);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    double a = accuracy(m, &t.split.test, 4, TS_MASK_CENTER, "0");
+    CHECK_MSG(a > 95, "centre accuracy %.1f", a);
+    char p[600];
+    snprintf(p, sizeof p, "%s/t.tsm", dir);
+    REQUIRE(ts_model_save(m, p) == 0);
+    ts_model *m2 = NULL;
+    REQUIRE(ts_model_load(p, &m2) == 0);
+    double b = accuracy(m2, &t.split.test, 4, TS_MASK_CENTER, "0");
+    CHECK(a == b);
+    ts_model_free(m2);
+    ts_model_free(m);
+    /* heads that do not divide the channels */
+    tiny_kv(&kv, "2");
+    kv_add(&kv, "backbone", "transformer");
+    kv_add(&kv, "heads", "3");
+    o = toy_opts(&t, &kv);
+    CHECK(ts_model_train("mdm", &o, &m) == -1 && strstr(ts_error(), "heads"));
+    tiny_kv(&kv, "2");
+    kv_add(&kv, "backbone", "lstm");
+    o = toy_opts(&t, &kv);
+    CHECK(ts_model_train("mdm", &o, &m) == -1 && strstr(ts_error(), "lstm"));
+    toy_free(&t);
+}
+
+static int chunk_equal(const char *a, const char *b, const char *tag)
+{
+    ts_reader ra, rb;
+    if (ts_reader_open(&ra, a) != 0) return 0;
+    if (ts_reader_open(&rb, b) != 0) { ts_reader_close(&ra); return 0; }
+    const ts_chunk *ca = ts_reader_get(&ra, tag), *cb = ts_reader_get(&rb, tag);
+    int eq = ca && cb && ca->size == cb->size && memcmp(ca->data, cb->data, ca->size) == 0;
+    ts_reader_close(&ra);
+    ts_reader_close(&rb);
+    return eq;
+}
+
+static void resume_is_exact(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ack[600], bck[600];
+    snprintf(a, sizeof a, "%s/a.tsm", dir);
+    snprintf(b, sizeof b, "%s/b.tsm", dir);
+    snprintf(ack, sizeof ack, "%s.ckpt", a);
+    snprintf(bck, sizeof bck, "%s.ckpt", b);
+    toy t;
+    toy_make(&t, 30, 24);
+    kvbuf kv;
+    ts_model *m = NULL;
+    tiny_kv(&kv, "8");
+    kv_add(&kv, "valid-every", "4");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.out_path = a;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model_free(m);
+    tiny_kv(&kv, "4");
+    kv_add(&kv, "valid-every", "4");
+    o = toy_opts(&t, &kv);
+    o.out_path = b;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model_free(m);
+    tiny_kv(&kv, "8");
+    kv_add(&kv, "valid-every", "4");
+    o = toy_opts(&t, &kv);
+    o.out_path = b;
+    o.resume = bck;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model_free(m);
+    CHECK(chunk_equal(ack, bck, "PARAMS"));
+    CHECK(chunk_equal(ack, bck, "ADAM_V"));
+    CHECK(chunk_equal(ack, bck, "STATE"));
+    /* another architecture is refused */
+    tiny_kv(&kv, "8");
+    kv_add(&kv, "channels", "8");
+    o = toy_opts(&t, &kv);
+    o.resume = bck;
+    CHECK(ts_model_train("mdm", &o, &m) == -1 && strstr(ts_error(), "different model"));
+    /* an sssd-s4 checkpoint is not an mdm one */
+    o.resume = a;
+    CHECK(ts_model_train("mdm", &o, &m) == -1 && strstr(ts_error(), "checkpoint"));
+    toy_free(&t);
+}
+
+static void bad_options(void)
+{
+    toy t;
+    toy_make(&t, 10, 24);
+    kvbuf kv;
+    ts_model *m = NULL;
+    const char *bad[][2] = {
+        {"layer", "3"}, {"state", "7"}, {"context", "25"}, {"span-frac", "2"}, {"lr", "-1"}, {"prior", "2"},
+    };
+    const char *why[] = {"--layer", "even", "longer than the windows", "span-frac", "--lr", "--prior"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tiny_kv(&kv, "2");
+        kv_add(&kv, bad[i][0], bad[i][1]);
+        ts_train_opts o = toy_opts(&t, &kv);
+        CHECK_MSG(ts_model_train("mdm", &o, &m) == -1 && strstr(ts_error(), why[i]), "%s: %s", bad[i][0],
+                  ts_error());
+    }
+    /* run options */
+    tiny_kv(&kv, "2");
+    kv_add(&kv, "prior", "0");
+    ts_train_opts o = toy_opts(&t, &kv);
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    uint8_t *mask = ts_malloc(t.split.test.n * 24);
+    ts_mask_fill(mask, t.split.test.n, 24, 3, TS_MASK_CENTER, 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    const char *rk[][2] = {{"temperature", "-1"}, {"samples", "0"}, {"prior-weight", "1"}, {"sample", "2"}};
+    const char *rwhy[] = {"--temperature", "--samples", "without the n-gram prior", "--sample"};
+    ts_windows out;
+    for (size_t i = 0; i < 4; i++) {
+        ro.kv = (ts_kv){1, &rk[i][0], &rk[i][1]};
+        CHECK_MSG(ts_model_impute(m, &t.split.test, mask, &ro, &out) == -1 && strstr(ts_error(), rwhy[i]), "%s",
+                  ts_error());
+    }
+    free(mask);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
+/* the command line: train, impute (with -o), eval, generate */
+static void cli_round_trip(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[600], cmd[4096], err[1024];
+    snprintf(path, sizeof path, "%s/ds", dir);
+    REQUIRE(ts_mkdir_p(path) == 0);
+    snprintf(path, sizeof path, "%s/ds/stream.txt", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    for (int i = 0; i < 3000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
+    fputc('\n', f);
+    fclose(f);
+    const char *common = "--threads 1 --no-progress --length 24 --windows 8 --blackout 3";
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/m.tsm --log %s/log.jsonl "
+             "--layers 1 --channels 8 --state 4 --context 16 --iters 4 --valid-every 2 --batch 4", dir, common,
+             dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/m.tsm --resume %s/m.tsm.ckpt --log %s/log.jsonl "
+             "--layers 1 --channels 8 --state 4 --context 16 --iters 6 --valid-every 2 --batch 4", dir, common,
+             dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s/ds %s -o %s/imp --samples 2 --temperature 0.5", dir, dir,
+             common, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "eval --original %s/imp/original0.npy --mask %s/imp/mask0.npy "
+             "--imputed %s/imp/imputation0.npy", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 3 --length 24 -o %s/gen --threads 1 --no-progress --steps 5", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/x.tsm --chanels 8", dir, common, dir);
+    CHECK(run_cli(cmd, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "--chanels") != NULL, "%s", err);
+    /* an unwritable output is found before any learning */
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/none/x.tsm --iters 100000", dir, common, dir);
+    CHECK(run_cli(cmd, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "none/x.tsm") != NULL, "%s", err);
+}
+
+TEST_MAIN("mdm", {
+    ts_set_threads(1);
+    RUN(gradient_check);
+    RUN(learns_periodic_stream);
+    RUN(transformer_learns);
+    RUN(resume_is_exact);
+    RUN(bad_options);
+    RUN(cli_round_trip);
+})

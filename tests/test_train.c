@@ -1,0 +1,228 @@
+/* The shared training loop: a tiny least-squares network trains, resumes to the
+ * same bits, refuses an unwritable output before learning, keeps one line per
+ * iteration in the log across a resume, and stops on a non-finite loss. */
+#include "check.h"
+#include "tracesynth/train.h"
+#include "tracesynth/container.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* y = w . x + b on fixed data; a batch of 4 rows drawn from the rng */
+typedef struct {
+    float p[4], g[4];
+    float x[32][3], y[32];
+    long steps;
+    int poison;          /* step at which the loss turns NaN (0: never) */
+    const char *path_saved;
+} lsq;
+
+static void lsq_make(lsq *q)
+{
+    memset(q, 0, sizeof *q);
+    ts_rng r;
+    ts_rng_seed(&r, 7);
+    for (int i = 0; i < 32; i++) {
+        for (int j = 0; j < 3; j++) q->x[i][j] = ts_rng_normal(&r);
+        q->y[i] = 1.5f * q->x[i][0] - 2.0f * q->x[i][1] + 0.5f * q->x[i][2] + 0.25f;
+    }
+}
+
+static int lsq_step(void *ctx, ts_rng *rng, float *loss)
+{
+    lsq *q = ctx;
+    q->steps++;
+    double l = 0;
+    for (int b = 0; b < 4; b++) {
+        int i = (int)ts_rng_below(rng, 32);
+        float e = q->p[0] * q->x[i][0] + q->p[1] * q->x[i][1] + q->p[2] * q->x[i][2] + q->p[3] - q->y[i];
+        l += e * e / 4;
+        for (int j = 0; j < 3; j++) q->g[j] += e * q->x[i][j] / 2;
+        q->g[3] += e / 2;
+    }
+    *loss = q->poison && q->steps >= q->poison ? NAN : (float)l;
+    return 0;
+}
+
+static int lsq_valid(void *ctx, double *loss)
+{
+    lsq *q = ctx;
+    double l = 0;
+    for (int i = 0; i < 32; i++) {
+        double e = q->p[0] * q->x[i][0] + q->p[1] * q->x[i][1] + q->p[2] * q->x[i][2] + q->p[3] - q->y[i];
+        l += e * e / 32;
+    }
+    *loss = l;
+    return 0;
+}
+
+static int lsq_save(void *ctx, const char *path)
+{
+    lsq *q = ctx;
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "lsq");
+    ts_writer_chunk(&w, "PARAMS", q->p, sizeof q->p);
+    return ts_writer_commit(&w);
+}
+
+static ts_train_net lsq_net(lsq *q)
+{
+    ts_train_net n = {.name = "lsq", .ctx = q, .params = q->p, .grads = q->g, .n = 4,
+                      .config = "inputs=3\n", .step = lsq_step, .validate = lsq_valid, .save = lsq_save};
+    return n;
+}
+
+static ts_train_cfg lsq_cfg(long iters)
+{
+    ts_train_cfg c;
+    memset(&c, 0, sizeof c);
+    c.lr.lr = 0.05;
+    c.iters = iters;
+    c.valid_every = 10;
+    c.log_every = 1;
+    c.seed = 3;
+    return c;
+}
+
+static void learns(void)
+{
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(400);
+    double before;
+    lsq_valid(&q, &before);
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    double after;
+    lsq_valid(&q, &after);
+    CHECK_MSG(after < before * 0.01, "%g -> %g", before, after);
+    CHECK(q.steps == 400);
+}
+
+static long count_lines_with(const char *path, const char *s)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[1024];
+    long n = 0;
+    while (fgets(line, sizeof line, f)) n += strstr(line, s) != NULL;
+    fclose(f);
+    return n;
+}
+
+static void resume_exact_and_log_once(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ck[600], ck20[600], logp[600], cmd[2000];
+    snprintf(a, sizeof a, "%s/a.m", dir);
+    snprintf(b, sizeof b, "%s/b.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", b);
+    snprintf(ck20, sizeof ck20, "%s/b20.ckpt", dir);
+    snprintf(logp, sizeof logp, "%s/log.jsonl", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(40);
+    c.out_path = a;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    float pa[4];
+    memcpy(pa, q.p, sizeof pa);
+
+    /* 20 iterations, keep that checkpoint, go on to 30 (a run "killed" later),
+     * then resume from 20 to 40: the same bits as 40 in one go, each iteration
+     * once in the log */
+    lsq_make(&q);
+    c = lsq_cfg(20);
+    c.out_path = b;
+    c.log_path = logp;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", ck, ck20);
+    REQUIRE(system(cmd) == 0);
+    c.iters = 30;
+    c.resume = ck;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(count_lines_with(logp, "\"iter\":25,") == 1);
+    c.iters = 40;
+    c.resume = ck20;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(memcmp(pa, q.p, sizeof pa) == 0);
+    CHECK(count_lines_with(logp, "\"iter\":25,\"loss\"") == 1);
+    CHECK(count_lines_with(logp, "\"iter\":30,\"loss\"") == 1);
+    CHECK(count_lines_with(logp, "\"iter\":40,\"loss\"") == 1);
+    CHECK(count_lines_with(logp, "\"event\":\"resume\"") == 2);
+
+    /* another architecture is refused, naming the file */
+    n.config = "inputs=4\n";
+    c.resume = ck20;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK(strstr(ts_error(), ck20) && strstr(ts_error(), "different model") && strstr(ts_error(), "inputs=4"));
+    /* a model file is not a checkpoint */
+    n.config = "inputs=3\n";
+    c.resume = a;
+    CHECK(ts_train_run(&n, &c) == -1 && strstr(ts_error(), "checkpoint"));
+}
+
+static void unwritable_output_fails_first(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s/no/such/dir/m.tsm", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(40);
+    c.out_path = bad;
+    CHECK(ts_train_run(&n, &c) == -1 && strstr(ts_error(), bad));
+    CHECK(q.steps == 0);
+    c.out_path = NULL;
+    c.log_path = bad;
+    CHECK(ts_train_run(&n, &c) == -1 && strstr(ts_error(), bad));
+    CHECK(q.steps == 0);
+}
+
+static void nan_stops(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512];
+    snprintf(a, sizeof a, "%s/n.m", dir);
+    lsq q;
+    lsq_make(&q);
+    q.poison = 15;
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(40);
+    c.out_path = a;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), "diverged at iteration 15") && strstr(ts_error(), "intact"), "%s", ts_error());
+    CHECK(q.steps == 15);
+}
+
+static void log_truncate(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[600];
+    snprintf(p, sizeof p, "%s/t.jsonl", dir);
+    FILE *f = fopen(p, "w");
+    REQUIRE(f);
+    fputs("{\"event\":\"start\"}\n{\"iter\":1,\"loss\":2}\n{\"iter\":2,\"loss\":1}\n{\"iter\":3,\"loss\":0}\n", f);
+    fclose(f);
+    REQUIRE(ts_train_log_truncate(p, 2) == 0);
+    CHECK(count_lines_with(p, "\"iter\"") == 2);
+    CHECK(count_lines_with(p, "start") == 1);
+    CHECK(count_lines_with(p, "\"iter\":3") == 0);
+    snprintf(p, sizeof p, "%s/absent.jsonl", dir);
+    CHECK(ts_train_log_truncate(p, 2) == 0);
+}
+
+TEST_MAIN("train", {
+    RUN(learns);
+    RUN(resume_exact_and_log_once);
+    RUN(unwritable_output_fails_first);
+    RUN(nan_stops);
+    RUN(log_truncate);
+})
