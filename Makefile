@@ -60,6 +60,7 @@ demo: $(BIN)
 bench: $(BIN)
 	$(BIN) bench layers
 	$(BIN) bench model
+	$(BIN) bench data
 
 clean:
 	rm -rf build build-asan

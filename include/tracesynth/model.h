@@ -1,6 +1,7 @@
 /* tracesynth — the model interface. Every model (n-gram, unigram, the diffusion
  * models) trains on a split, saves into a container, loads, imputes windows under
- * masks and generates windows. The CLI and the benchmarks only see this. */
+ * masks and generates windows. The protocols (protocol.h), the trainer and the
+ * benchmarks drive every model through this interface alone. */
 #ifndef TRACESYNTH_MODEL_H
 #define TRACESYNTH_MODEL_H
 

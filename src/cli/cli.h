@@ -19,6 +19,7 @@ int cmd_bench(int argc, char **argv);
 int bench_impute(int argc, char **argv);
 int bench_layers(int argc, char **argv);
 int bench_model(int argc, char **argv);
+int bench_data(int argc, char **argv);
 
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);

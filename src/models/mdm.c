@@ -505,19 +505,6 @@ static void model_free(ts_model *base)
     free(m);
 }
 
-static void put_i32(unsigned char *b, int32_t v)
-{
-    uint32_t u = (uint32_t)v;
-    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(u >> (8 * i));
-}
-
-static int32_t get_i32(const unsigned char *b)
-{
-    uint32_t u = 0;
-    for (int i = 0; i < 4; i++) u |= (uint32_t)b[i] << (8 * i);
-    return (int32_t)u;
-}
-
 static int model_save(const ts_model *base, ts_writer *w)
 {
     const mdm_model *m = (const mdm_model *)base;
@@ -527,14 +514,11 @@ static int model_save(const ts_model *base, ts_writer *w)
              m->prior_weight);
     strncat(cfg, pr, sizeof cfg - strlen(cfg) - 1);
     ts_writer_text(w, "CONFIG", cfg);
-    ts_writer_chunk(w, "PARAMS", m->params, m->p.total * sizeof(float));
+    ts_writer_f32(w, "PARAMS", m->params, m->p.total);
     if (m->prior) {
         size_t N;
         const int32_t *s = ts_ngram_stream(m->prior, &N, NULL);
-        unsigned char *b = ts_malloc(N * 4);
-        for (size_t i = 0; i < N; i++) put_i32(b + 4 * i, s[i]);
-        ts_writer_chunk(w, "PRIOR", b, N * 4);
-        free(b);
+        ts_writer_i32(w, "PRIOR", s, N);
     }
     return 0;
 }
@@ -581,7 +565,7 @@ static int model_load(ts_model **out, const ts_reader *r)
         return ts_fail("%s: section 'PARAMS' does not hold the %zu parameters the CONFIG gives", r->path, want);
     }
     alloc_params(m);
-    memcpy(m->params, pc->data, pc->size);
+    if (ts_reader_f32(r, "PARAMS", m->params, m->p.total) != 0) { model_free(&m->base); return -1; }
     for (size_t i = 0; i < m->p.total; i++)
         if (!isfinite(m->params[i])) {
             model_free(&m->base);
@@ -596,7 +580,7 @@ static int model_load(ts_model **out, const ts_reader *r)
         size_t N = c->size / 4;
         int32_t *st = ts_malloc(N * sizeof *st);
         for (size_t i = 0; i < N; i++) {
-            st[i] = get_i32(c->data + 4 * i);
+            st[i] = ts_chunk_i32(c, i);
             if (st[i] < -1 || st[i] >= m->c.V) {
                 free(st);
                 model_free(&m->base);

@@ -221,28 +221,13 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
     return 0;
 }
 
-static void put_i32le(unsigned char *b, int32_t v)
-{
-    uint32_t u = (uint32_t)v;
-    b[0] = (unsigned char)u; b[1] = (unsigned char)(u >> 8);
-    b[2] = (unsigned char)(u >> 16); b[3] = (unsigned char)(u >> 24);
-}
-
-static int32_t get_i32le(const unsigned char *b)
-{
-    return (int32_t)(b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
-}
-
 static int ngram_save(const ts_model *m, ts_writer *w)
 {
     const ngram *g = (const ngram *)m;
     char cfg[64];
     snprintf(cfg, sizeof cfg, "order=%d\nfallback=%s\n", g->order, g->kgram ? "kgram" : "markov");
     ts_writer_text(w, "CONFIG", cfg);
-    unsigned char *b = ts_malloc(g->N * 4);
-    for (size_t i = 0; i < g->N; i++) put_i32le(b + 4 * i, g->s[i]);
-    ts_writer_chunk(w, "STREAM", b, g->N * 4);
-    free(b);
+    ts_writer_i32(w, "STREAM", g->s, g->N);
     return 0;
 }
 
@@ -262,7 +247,7 @@ static int ngram_load(ts_model **out, const ts_reader *r)
     if (bad) return ts_fail("%s: ngram: bad fallback in section 'CONFIG'", r->path);
     unsigned char nb[4];
     if (ts_reader_copy(r, "NIDS", nb, 4) != 0) return -1;
-    int32_t n_ids = get_i32le(nb);
+    int32_t n_ids = (int32_t)ts_le_get32(nb);
     const ts_chunk *c = ts_reader_get(r, "STREAM");
     if (!c) return -1;
     if (c->size == 0 || c->size % 4 || c->size / 4 > INT32_MAX / 2)
@@ -271,7 +256,7 @@ static int ngram_load(ts_model **out, const ts_reader *r)
     size_t N = c->size / 4, events = 0;
     int32_t *s = ts_malloc(N * sizeof *s);
     for (size_t i = 0; i < N; i++) {
-        s[i] = get_i32le(c->data + 4 * i);
+        s[i] = ts_chunk_i32(c, i);
         events += s[i] != SEP;
         if (s[i] != SEP && (s[i] < 0 || s[i] >= n_ids)) {
             int32_t x = s[i];

@@ -227,7 +227,7 @@ static int model_save(const ts_model *base, ts_writer *w)
     char cfg[512];
     config_text(m, cfg, sizeof cfg);
     ts_writer_text(w, "CONFIG", cfg);
-    ts_writer_chunk(w, "PARAMS", m->net.params, m->net.p.total * sizeof(float));
+    ts_writer_f32(w, "PARAMS", m->net.params, m->net.p.total);
     return 0;
 }
 
@@ -236,7 +236,7 @@ static int model_load(ts_model **out, const ts_reader *r)
     sssd_model *m = ts_calloc(1, sizeof *m);
     m->base.ops = &ts_model_sssd_s4;
     if (read_config(r, m, 1) != 0 ||
-        ts_reader_copy(r, "PARAMS", m->net.params, m->net.p.total * sizeof(float)) != 0) {
+        ts_reader_f32(r, "PARAMS", m->net.params, m->net.p.total) != 0) {
         model_free(&m->base);
         return -1;
     }
