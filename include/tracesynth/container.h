@@ -97,6 +97,12 @@ int  ts_reader_f32(const ts_reader *r, const char *tag, float *dst, size_t n);
 static inline int32_t ts_chunk_i32(const ts_chunk *c, size_t i) { return (int32_t)ts_le_get32(c->data + 4 * i); }
 /* value of "key=" in a text chunk, malloc'd, or NULL */
 char *ts_reader_text_value(const ts_reader *r, const char *tag, const char *key);
+/* "key=" of text chunk TAG as an integer in [lo, hi], a finite number in [lo, hi]
+ * (lo == hi == 0: any), or one of choices (NULL-terminated; *out is its index);
+ * -1 with an error naming the file, the section and the key */
+int  ts_reader_long(const ts_reader *r, const char *tag, const char *key, long lo, long hi, long *out);
+int  ts_reader_double(const ts_reader *r, const char *tag, const char *key, double lo, double hi, double *out);
+int  ts_reader_choice(const ts_reader *r, const char *tag, const char *key, const char *const *choices, int *out);
 void ts_reader_close(ts_reader *r);
 
 #endif

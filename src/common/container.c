@@ -3,6 +3,7 @@
 #include "tracesynth/common.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,6 +277,55 @@ char *ts_reader_text_value(const ts_reader *r, const char *tag, const char *key)
     }
     ts_fail("%s: section '%s' has no '%s'", r->path, tag, key);
     return NULL;
+}
+
+int ts_reader_long(const ts_reader *r, const char *tag, const char *key, long lo, long hi, long *out)
+{
+    char *s = ts_reader_text_value(r, tag, key);
+    if (!s) return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    int bad = errno || end == s || *end || v < lo || v > hi;
+    free(s);
+    if (bad) return ts_fail("%s: section '%s': '%s' is not an integer in [%ld, %ld]", r->path, tag, key, lo, hi);
+    *out = v;
+    return 0;
+}
+
+int ts_reader_double(const ts_reader *r, const char *tag, const char *key, double lo, double hi, double *out)
+{
+    char *s = ts_reader_text_value(r, tag, key);
+    if (!s) return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    int any = lo == 0 && hi == 0;
+    int bad = errno || end == s || *end || !isfinite(v) || (!any && (v < lo || v > hi));
+    free(s);
+    if (bad && any) return ts_fail("%s: section '%s': '%s' is not a number", r->path, tag, key);
+    if (bad) return ts_fail("%s: section '%s': '%s' is not a number in [%g, %g]", r->path, tag, key, lo, hi);
+    *out = v;
+    return 0;
+}
+
+int ts_reader_choice(const ts_reader *r, const char *tag, const char *key, const char *const *choices, int *out)
+{
+    char *s = ts_reader_text_value(r, tag, key);
+    if (!s) return -1;
+    for (int i = 0; choices[i]; i++)
+        if (!strcmp(s, choices[i])) {
+            free(s);
+            *out = i;
+            return 0;
+        }
+    free(s);
+    char list[256] = "";
+    for (int i = 0; choices[i]; i++) {
+        if (i) strncat(list, choices[i + 1] ? ", " : " or ", sizeof list - strlen(list) - 1);
+        strncat(list, choices[i], sizeof list - strlen(list) - 1);
+    }
+    return ts_fail("%s: section '%s': '%s' must be %s", r->path, tag, key, list);
 }
 
 void ts_reader_close(ts_reader *r)

@@ -480,20 +480,6 @@ static void config_text(const mdm_model *m, char *buf, size_t n)
              c->C, c->N, c->F, c->K, c->V, c->ctx, m->base.len);
 }
 
-static int cfg_long(const ts_reader *r, const char *key, long lo, long hi, long *out)
-{
-    char *s = ts_reader_text_value(r, "CONFIG", key);
-    if (!s) return ts_fail("%s: section 'CONFIG' has no '%s'", r->path, key);
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    int bad = errno || end == s || *end || v < lo || v > hi;
-    free(s);
-    if (bad) return ts_fail("%s: section 'CONFIG': '%s' is not an integer in [%ld, %ld]", r->path, key, lo, hi);
-    *out = v;
-    return 0;
-}
-
 /* ---- save / load ---- */
 
 static void model_free(ts_model *base)
@@ -534,13 +520,12 @@ static int model_load(ts_model **out, const ts_reader *r)
         {"kernel", 1, 63}, {"heads", 1, 256},
     };
     for (int i = 0; i < 10; i++)
-        if (cfg_long(r, keys[i].k, keys[i].lo, keys[i].hi, &v[i]) != 0) { free(m); return -1; }
+        if (ts_reader_long(r, "CONFIG", keys[i].k, keys[i].lo, keys[i].hi, &v[i]) != 0) { free(m); return -1; }
     m->c = (mdm_config){(int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[8], 0, (int)v[9]};
-    char *bbs = ts_reader_text_value(r, "CONFIG", "backbone");
-    int bbad = !bbs || (strcmp(bbs, "s4") && strcmp(bbs, "transformer"));
-    if (!bbad) m->c.backbone = !strcmp(bbs, "s4") ? BACKBONE_S4 : BACKBONE_TRANSFORMER;
-    free(bbs);
-    if (bbad) { free(m); return ts_fail("%s: section 'CONFIG': 'backbone' must be s4 or transformer", r->path); }
+    static const char *const backbones[] = {"s4", "transformer", NULL};
+    int bb;
+    if (ts_reader_choice(r, "CONFIG", "backbone", backbones, &bb) != 0) { free(m); return -1; }
+    m->c.backbone = bb == 0 ? BACKBONE_S4 : BACKBONE_TRANSFORMER;
     if (m->c.backbone == BACKBONE_TRANSFORMER && (m->c.C % m->c.heads || (m->c.C / m->c.heads) % 2)) {
         free(m);
         return ts_fail("%s: section 'CONFIG': 'channels' must be 'heads' times an even number", r->path);
@@ -551,12 +536,7 @@ static int model_load(ts_model **out, const ts_reader *r)
         free(m);
         return ts_fail("%s: section 'CONFIG': 'state' must be even and 'kernel' odd", r->path);
     }
-    char *s = ts_reader_text_value(r, "CONFIG", "prior_weight");
-    char *end = NULL;
-    m->prior_weight = s ? strtod(s, &end) : NAN;
-    int bad = !s || end == s || *end || !(m->prior_weight >= 0 && m->prior_weight < 1e6);
-    free(s);
-    if (bad) { free(m); return ts_fail("%s: section 'CONFIG': 'prior_weight' is not a number >= 0", r->path); }
+    if (ts_reader_double(r, "CONFIG", "prior_weight", 0, 1e6, &m->prior_weight) != 0) { free(m); return -1; }
     layout_of(&m->c, &m->p);
     const ts_chunk *pc = ts_reader_get(r, "PARAMS");
     if (!pc || pc->size != m->p.total * sizeof(float)) {

@@ -233,18 +233,12 @@ static int ngram_save(const ts_model *m, ts_writer *w)
 
 static int ngram_load(ts_model **out, const ts_reader *r)
 {
-    char *v = ts_reader_text_value(r, "CONFIG", "order");
-    if (!v) return -1;
-    char *end;
-    long order = strtol(v, &end, 10);
-    int bad = end == v || *end || order < 1 || order > MAX_ORDER;
-    free(v);
-    if (bad) return ts_fail("%s: ngram: bad order in section 'CONFIG'", r->path);
+    static const char *const fallbacks[] = {"markov", "kgram", NULL};
+    long order;
     int kgram;
-    if (!(v = ts_reader_text_value(r, "CONFIG", "fallback"))) return -1;
-    bad = parse_fallback(v, &kgram);
-    free(v);
-    if (bad) return ts_fail("%s: ngram: bad fallback in section 'CONFIG'", r->path);
+    if (ts_reader_long(r, "CONFIG", "order", 1, MAX_ORDER, &order) ||
+        ts_reader_choice(r, "CONFIG", "fallback", fallbacks, &kgram))
+        return -1;
     unsigned char nb[4];
     if (ts_reader_copy(r, "NIDS", nb, 4) != 0) return -1;
     int32_t n_ids = (int32_t)ts_le_get32(nb);

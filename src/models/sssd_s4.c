@@ -126,34 +126,6 @@ static void config_text(const sssd_model *m, char *buf, size_t n)
              m->T, m->beta0, m->betaT, m->scale == SCALE_RAW ? "raw" : "unit", m->base.len);
 }
 
-static int cfg_long(const ts_reader *r, const char *key, long lo, long hi, long *out)
-{
-    char *s = ts_reader_text_value(r, "CONFIG", key);
-    if (!s) return ts_fail("%s: section 'CONFIG' has no '%s'", r->path, key);
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    int bad = errno || end == s || *end || v < lo || v > hi;
-    free(s);
-    if (bad) return ts_fail("%s: section 'CONFIG': '%s' is not an integer in [%ld, %ld]", r->path, key, lo, hi);
-    *out = v;
-    return 0;
-}
-
-static int cfg_double(const ts_reader *r, const char *key, double *out)
-{
-    char *s = ts_reader_text_value(r, "CONFIG", key);
-    if (!s) return ts_fail("%s: section 'CONFIG' has no '%s'", r->path, key);
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    int bad = errno || end == s || *end || !(v == v);
-    free(s);
-    if (bad) return ts_fail("%s: section 'CONFIG': '%s' is not a number", r->path, key);
-    *out = v;
-    return 0;
-}
-
 /* a loaded model's layers x channels x window length, which sets the memory of sampling
  * (about 20 floats each, at most 1.3 GB a window): the paper's 36 x 256 at L = 200 is 1.8M,
  * this allows it up to L = 1,820, the small preset (4 x 64) up to L = 65,536 */
@@ -175,19 +147,18 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         long v;
-        if (cfg_long(r, ints[i].key, ints[i].lo, ints[i].hi, &v) != 0) return -1;
+        if (ts_reader_long(r, "CONFIG", ints[i].key, ints[i].lo, ints[i].hi, &v) != 0) return -1;
         *ints[i].dst = (int)v;
     }
-    if (cfg_long(r, "len", 0, 1 << 24, &len) != 0) return -1;
+    if (ts_reader_long(r, "CONFIG", "len", 0, 1 << 24, &len) != 0) return -1;
     m->base.len = (size_t)len;
-    if (cfg_double(r, "beta0", &m->beta0) || cfg_double(r, "betaT", &m->betaT)) return -1;
-    char *s = ts_reader_text_value(r, "CONFIG", "scale");
-    if (!s || (strcmp(s, "raw") && strcmp(s, "unit"))) {
-        free(s);
-        return ts_fail("%s: section 'CONFIG': 'scale' must be raw or unit", r->path);
-    }
-    m->scale = !strcmp(s, "raw") ? SCALE_RAW : SCALE_UNIT;
-    free(s);
+    if (ts_reader_double(r, "CONFIG", "beta0", 0, 0, &m->beta0) ||
+        ts_reader_double(r, "CONFIG", "betaT", 0, 0, &m->betaT))
+        return -1;
+    static const char *const scales[] = {"raw", "unit", NULL};
+    int sc;
+    if (ts_reader_choice(r, "CONFIG", "scale", scales, &sc) != 0) return -1;
+    m->scale = sc == 0 ? SCALE_RAW : SCALE_UNIT;
     if (ts_sssd_config_check(&c) != 0) {
         char why[256];
         snprintf(why, sizeof why, "%s", ts_error());
