@@ -104,4 +104,10 @@ int  ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *nam
 int  ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_windows *out);
 void ts_model_free(ts_model *m);
 
+/* --samples N of a run (default 1, at most 1000): a sampling model draws each window
+ * N times and every event takes the most frequent draw (ts_vote); 0 / -1 + error */
+int     ts_run_samples(const ts_run_opts *o, const char *model, long *samples);
+/* the most frequent of v[0], v[stride], ..., v[(n - 1) * stride]; ties: the earliest */
+int32_t ts_vote(const int32_t *v, size_t stride, long n);
+
 #endif

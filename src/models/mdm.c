@@ -1064,8 +1064,7 @@ done:
 
 static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, long *samples)
 {
-    if (ts_kv_long(&o->kv, "samples", 1, samples) != 0) return -1;
-    if (*samples < 1 || *samples > 1000) return ts_fail("mdm: --samples %ld: expected 1 to 1000", *samples);
+    if (ts_run_samples(o, "mdm", samples) != 0) return -1;
     memset(io, 0, sizeof *io);
     if (ts_kv_double(&o->kv, "temperature", 0, &io->temperature) != 0) return -1;
     if (!(io->temperature >= 0 && io->temperature <= 100))
@@ -1078,18 +1077,6 @@ static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, l
     io->seed = o->seed;
     io->batch = o->batch ? o->batch : 64;
     return 0;
-}
-
-static int32_t majority(const int32_t *v, size_t stride, long n)
-{
-    int32_t best = v[0];
-    long best_count = 0;
-    for (long i = 0; i < n; i++) {
-        long c = 0;
-        for (long j = 0; j < n; j++) c += v[(size_t)j * stride] == v[(size_t)i * stride];
-        if (c > best_count) best_count = c, best = v[(size_t)i * stride];
-    }
-    return best;
 }
 
 static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n, size_t L, infill_opts *io,
@@ -1113,7 +1100,7 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
     }
     io->seed = seed;
     if (votes && rc == 0)
-        for (size_t i = 0; i < n * L; i++) out[i] = majority(votes + i, n * L, samples);
+        for (size_t i = 0; i < n * L; i++) out[i] = ts_vote(votes + i, n * L, samples);
     ts_progress_end(&prog);
     free(votes);
     return rc;

@@ -407,3 +407,22 @@ int ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *name
     *out = y;
     return 0;
 }
+
+int ts_run_samples(const ts_run_opts *o, const char *model, long *samples)
+{
+    if (ts_kv_long(&o->kv, "samples", 1, samples) != 0) return -1;
+    if (*samples < 1 || *samples > 1000) return ts_fail("%s: --samples %ld: expected 1 to 1000", model, *samples);
+    return 0;
+}
+
+int32_t ts_vote(const int32_t *v, size_t stride, long n)
+{
+    int32_t best = v[0];
+    long best_count = 0;
+    for (long i = 0; i < n; i++) {
+        long c = 0;
+        for (long j = 0; j < n; j++) c += v[(size_t)j * stride] == v[(size_t)i * stride];
+        if (c > best_count) { best_count = c; best = v[(size_t)i * stride]; }
+    }
+    return best;
+}

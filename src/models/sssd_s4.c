@@ -484,19 +484,6 @@ static int eps_net(void *ctx, const float *xt, int t, float *eps)
     return 0;
 }
 
-/* the most frequent of n IDs at v[0], v[stride], ...; ties go to the earliest sample */
-static int32_t majority(const int32_t *v, size_t stride, int n)
-{
-    int32_t best = v[0];
-    int best_count = 0;
-    for (int i = 0; i < n; i++) {
-        int c = 0;
-        for (int j = 0; j < n; j++) c += v[(size_t)j * stride] == v[(size_t)i * stride];
-        if (c > best_count) { best_count = c; best = v[(size_t)i * stride]; }
-    }
-    return best;
-}
-
 /* x (n, L) IDs (NULL: generate), mask (n, L) 1 = observed (NULL: all missing).
  * With --samples N > 1, each window is sampled N times and every position takes
  * the most frequent ID: a diffusion sample is noisy, its mode over samples is not. */
@@ -508,8 +495,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     int S = o->steps > 0 ? o->steps : m->T;
     if (S > m->T) return ts_fail("sssd-s4: --steps %d is more than the model's T = %d", S, m->T);
     long nsamp = 1;
-    if (ts_kv_long(&o->kv, "samples", 1, &nsamp) != 0) return -1;
-    if (nsamp < 1 || nsamp > 1000) return ts_fail("sssd-s4: --samples %ld: expected 1 to 1000", nsamp);
+    if (ts_run_samples(o, "sssd-s4", &nsamp) != 0) return -1;
     ts_sssd_plan pl;
     if (ts_sssd_plan_init(&pl, &m->net, B, (int)L, 0) != 0) return -1;
     ts_sssd_plan_cache_kernels(&m->net, &pl);   /* parameters are fixed while sampling */
@@ -549,7 +535,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
             for (size_t l = 0; l < L; l++) {
                 size_t k = (size_t)b * L + l;
                 out[(s + (size_t)b) * L + l] =
-                    votes ? majority(votes + k, BL, (int)nsamp) : value_to_id(m, xs[k]);
+                    votes ? ts_vote(votes + k, BL, nsamp) : value_to_id(m, xs[k]);
             }
     }
     free(votes);
