@@ -86,6 +86,10 @@ const ts_model_ops *const *ts_model_list(void);        /* NULL-terminated */
 int  ts_train_log(const char *path, const char *fmt, ...) TS_PRINTF(2, 3);
 
 int  ts_model_train(const char *name, const ts_train_opts *o, ts_model **out);
+/* for a model's train that saves while it learns (the shared trainer saves the best
+ * model at each validation): fill ops, n_ids and a copy of the vocabulary into its
+ * fresh (zeroed) base now. 0 / -1 */
+int  ts_model_base_init(ts_model *m, const ts_model_ops *ops, const ts_train_opts *o);
 /* container with chunks "MODEL" (name), "VOCAB", "NIDS", then the model's own */
 int  ts_model_save(const ts_model *m, const char *path);
 int  ts_model_load(const char *path, ts_model **out);

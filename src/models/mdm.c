@@ -948,11 +948,8 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     mdm_opts so;
     if (parse_opts(&o->kv, tw->len, &so) != 0) return -1;
     mdm_model *m = ts_calloc(1, sizeof *m);
-    m->base.ops = &ts_model_mdm;
-    m->base.n_ids = o->n_ids;
     m->base.len = 0;   /* any window length */
-    m->base.vocab.unk = -1;
-    if (o->vocab && o->vocab->n > 0 && ts_vocab_copy(&m->base.vocab, o->vocab) != 0) {
+    if (ts_model_base_init(&m->base, &ts_model_mdm, o) != 0) {
         free(m);
         return -1;
     }

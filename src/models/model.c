@@ -106,6 +106,14 @@ int ts_train_log(const char *path, const char *fmt, ...)
 /* ---- training and the container ---- */
 
 /* fill the fields every model shares, after the model's own train/load */
+static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_vocab *vocab, int32_t n_ids);
+
+int ts_model_base_init(ts_model *m, const ts_model_ops *ops, const ts_train_opts *o)
+{
+    m->vocab.unk = -1;
+    return fill_base(m, ops, o->vocab, o->n_ids);
+}
+
 static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_vocab *vocab, int32_t n_ids)
 {
     m->ops = ops;

@@ -383,11 +383,8 @@ static int model_train(ts_model **out, const ts_train_opts *o)
         return ts_fail("sssd-s4: blackout %zu must be in [1, %zu]", o->blackout, L);
 
     sssd_model *m = ts_calloc(1, sizeof *m);
-    m->base.ops = &ts_model_sssd_s4;
-    m->base.n_ids = o->n_ids;
     m->base.len = L;
-    m->base.vocab.unk = -1;
-    if (o->vocab && o->vocab->n > 0 && ts_vocab_copy(&m->base.vocab, o->vocab) != 0) {
+    if (ts_model_base_init(&m->base, &ts_model_sssd_s4, o) != 0) {
         free(m);
         return -1;
     }
