@@ -5,6 +5,7 @@
 #define TRACESYNTH_CLI_H
 
 #include "tracesynth.h"
+#include "tracesynth/channels.h"
 
 int cmd_ingest(int argc, char **argv);
 int cmd_split(int argc, char **argv);
@@ -20,6 +21,10 @@ int bench_impute(int argc, char **argv);
 int bench_layers(int argc, char **argv);
 int bench_model(int argc, char **argv);
 int bench_data(int argc, char **argv);
+
+/* ingest --channels: encode raw (the default training share), write the channel files
+ * to dir, print what they hold; the events go to ds (saved by the caller). Frees raw. */
+int ingest_channels(ts_mc_raw *raw, const char *dir, ts_dataset *ds);
 
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);
