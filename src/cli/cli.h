@@ -15,6 +15,8 @@ int cmd_train(int argc, char **argv);
 int cmd_impute(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_constraints(int argc, char **argv);
+int cmd_repair(int argc, char **argv);
 
 /* bench subcommands (bench_*.c) */
 int bench_impute(int argc, char **argv);

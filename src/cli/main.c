@@ -21,6 +21,8 @@ static const struct {
     {"generate", cmd_generate, "synthesize new trace windows"},
     {"eval", cmd_eval, "imputation or generation metrics"},
     {"bench", cmd_bench, "benchmarks: impute grid, layers, model speed"},
+    {"constraints", cmd_constraints, "learn validity constraints from a multi-channel dataset"},
+    {"repair", cmd_repair, "repair a synthetic multi-channel trace under learned constraints"},
 };
 
 static void usage(FILE *f)
