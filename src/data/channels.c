@@ -317,7 +317,7 @@ int ts_mc_from_strace(const char *path, ts_mc_raw *out)
     out->names = names;
     if (timed) {
         out->time_ns = ts_malloc(n * sizeof *out->time_ns);
-        for (size_t i = 0; i < n; i++) out->time_ns[i] = llround(times[i] * 1e9);
+        memcpy(out->time_ns, x.ns, n * sizeof *out->time_ns);
     }
     free(times);
     out->ret = x.ret;
@@ -363,6 +363,7 @@ int ts_mc_from_strace(const char *path, ts_mc_raw *out)
     for (size_t i = 0; i < nt; i++) free(tab[i].comm);
     free(tab);
     free(x.pid);
+    free(x.ns);
     free(x.exec);
     return 0;
 }

@@ -98,6 +98,21 @@ static double parse_time(const char *s, const char *e)
     return v + part;
 }
 
+/* the same in nanoseconds, exactly (a double of seconds since 1970 keeps only ~0.24 us) */
+static int64_t parse_time_ns(const char *s, const char *e)
+{
+    int64_t v = 0, part = 0, frac = 0;
+    int digits = 0, infrac = 0;
+    for (const char *q = s; q < e; q++) {
+        if (*q == ':') { v = (v + part) * 60; part = 0; }
+        else if (*q == '.') infrac = 1;
+        else if (infrac) { if (digits < 9) { frac = frac * 10 + (*q - '0'); digits++; } }
+        else part = part * 10 + (*q - '0');
+    }
+    while (digits++ < 9) frac *= 10;
+    return (v + part) * 1000000000 + frac;
+}
+
 /* larger logs are refused: gzip expands up to ~1000x, so a small file could
  * otherwise ask for any amount of memory */
 #define GZ_MAX ((size_t)8 << 30)
@@ -199,6 +214,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     if (x) {
         memset(x, 0, sizeof *x);
         x->pid = ts_malloc(cap * sizeof *x->pid);
+        x->ns = ts_malloc(cap * sizeof *x->ns);
         x->ret = ts_malloc(cap * sizeof *x->ret);
         x->has_ret = ts_malloc(cap);
         x->exec = ts_malloc(cap * sizeof *x->exec);
@@ -234,8 +250,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             t = number_token(s, &dot);
         }
         double when = 0;
+        int64_t when_ns = 0;
         if (t && dot) {
             when = parse_time(s, t);
+            when_ns = parse_time_ns(s, t);
             s = skip_blanks(t);
         } else {
             *timed = 0;
@@ -297,6 +315,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             times = ts_realloc(times, cap * sizeof *times);
             if (x) {
                 x->pid = ts_realloc(x->pid, cap * sizeof *x->pid);
+                x->ns = ts_realloc(x->ns, cap * sizeof *x->ns);
                 x->ret = ts_realloc(x->ret, cap * sizeof *x->ret);
                 x->has_ret = ts_realloc(x->has_ret, cap);
                 x->exec = ts_realloc(x->exec, cap * sizeof *x->exec);
@@ -304,6 +323,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         }
         if (x) {
             x->pid[n] = pid;
+            x->ns[n] = when_ns;
             x->ret[n] = 0;
             x->has_ret[n] = strstr(s, "<unfinished ...>") ? 0 : (uint8_t)parse_ret(s, &x->ret[n]);
             x->exec[n] = resumed ? NULL : exec_path(s);
@@ -348,6 +368,7 @@ int ts__strace_read_fields(const char *path, char ***names, double **times, size
 void ts__strace_fields_free(ts__strace_fields *x)
 {
     free(x->pid);
+    free(x->ns);
     free(x->ret);
     free(x->has_ret);
     free(x->exec);
