@@ -64,7 +64,13 @@ int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
         }
         for (int j = 0; j < NCAT; j++) {
             int c = cat_channels[j];
-            if (out->cnt[c]) out->cnt[c][(size_t)v * out->card[c] + m->ch[c][i]]++;
+            if (!out->cnt[c]) continue;
+            int32_t x = m->ch[c][i];
+            if (x < 0 || x >= out->card[c]) {
+                ts_constraints_free(out);
+                return ts_fail("event %zu: %s value %d outside [0, %d)", i, ts_ch_names[c], x, out->card[c]);
+            }
+            out->cnt[c][(size_t)v * out->card[c] + x]++;
         }
     }
     return 0;
