@@ -278,7 +278,57 @@ static void ctf_channels(void)
     ts_ctf_trace_free(&tr);
 }
 
+/* a trace of n events with events e, dt d, cpu c (the others absent) */
+static void tiny_mc(ts_mc *m, size_t n, const int32_t *e, const float *d, const int32_t *c)
+{
+    memset(m, 0, sizeof *m);
+    m->n = n;
+    m->events.stream.n = n;
+    m->events.stream.ids = ts_malloc(n * sizeof(int32_t));
+    memcpy(m->events.stream.ids, e, n * sizeof(int32_t));
+    m->events.vocab.unk = -1;
+    m->ch[TS_CH_EVENT] = m->events.stream.ids;
+    m->dt = ts_malloc(n * sizeof(float));
+    memcpy(m->dt, d, n * sizeof(float));
+    m->ch[TS_CH_CPU] = ts_malloc(n * sizeof(int32_t));
+    memcpy(m->ch[TS_CH_CPU], c, n * sizeof(int32_t));
+}
+
+static void fidelity(void)
+{
+    const int32_t e1[] = {0, 0, 1, 1}, e2[] = {2, 2, 3, 3}, c1[] = {0, 1, 0, 1}, c2[] = {1, 0, 1, 0};
+    const float d1[] = {0, 1, 1, 1}, d2[] = {1, 2, 2, 2}, b1[] = {20, 1, 1, 1};
+    ts_mc a, b, c;
+    tiny_mc(&a, 4, e1, d1, c1);
+    tiny_mc(&b, 4, e2, d2, c2);
+    tiny_mc(&c, 4, e1, b1, c1);
+    ts_mc_fidelity f;
+    REQUIRE(ts_mc_compare(&a, &a, &f) == 0);
+    CHECK(f.js[TS_CH_EVENT] == 0 && f.w1_dt == 0 && f.js_event_cpu == 0 && f.js[TS_CH_COMM] == -1);
+    REQUIRE(ts_mc_compare(&a, &b, &f) == 0);
+    CHECK_NEAR(f.js[TS_CH_EVENT], 1.0, 1e-12);          /* disjoint */
+    CHECK_NEAR(f.js[TS_CH_CPU], 0.0, 1e-12);            /* the same CPUs, in another order */
+    CHECK_NEAR(f.js_event_cpu, 1.0, 1e-12);
+    CHECK_NEAR(f.w1_dt, 1.0, 1e-12);                    /* every value moved by 1 */
+    CHECK(f.js_event_ret == -1);
+    /* W1 against the sorted-sample formula: mean |a_(i) - c_(i)| for equal sizes */
+    REQUIRE(ts_mc_compare(&a, &c, &f) == 0);
+    CHECK_NEAR(f.w1_dt, (1 + 0 + 0 + 19) / 4.0, 1e-6);
+    /* bursts: dt values within log(1 + 10 us); a holds one run of 4 */
+    CHECK_NEAR(f.burst_real, 1000.0 / 4, 1e-9);
+    CHECK_NEAR(f.burst_synth, 1000.0 / 4, 1e-9);        /* a run starts at any dt: c's is 4 long */
+    const float d3[] = {0, 50, 1, 50};
+    ts_mc_free(&c);
+    tiny_mc(&c, 4, e1, d3, c1);
+    REQUIRE(ts_mc_compare(&a, &c, &f) == 0);
+    CHECK_NEAR(f.burst_synth, 0, 1e-9);                 /* runs of 2 and 2 */
+    ts_mc_free(&a);
+    ts_mc_free(&b);
+    ts_mc_free(&c);
+}
+
 TEST_MAIN("channels", {
+    RUN(fidelity);
     RUN(encoding);
     RUN(ret_top);
     RUN(save_load);

@@ -67,6 +67,21 @@ int  ts_mc_save(const char *dir, const ts_mc *m);
  * [0, 256), cpu >= 0, dt finite and >= 0); an error names the file, the event and the value */
 int  ts_mc_load(const char *dir, ts_mc *out);
 
+/* fidelity of a synthetic multi-channel trace against a real one (PROTOCOLS.md §3):
+ * -1 where a channel is absent from either */
+typedef struct {
+    double js[TS_NCH];          /* Jensen-Shannon divergence (base 2) of each categorical
+                                   channel's values; js[TS_CH_DT] is -1 (see w1_dt) */
+    double w1_dt;               /* Wasserstein-1 distance of the dt values (log(1 + ns)) */
+    double js_event_cpu;        /* JS of the joint (event, CPU) distribution */
+    double js_event_ret;        /* JS of the joint (event, ret) distribution */
+    double burst_real, burst_synth;   /* bursts per 1000 events: runs of >= 3 events each
+                                         within 10 us of the one before */
+} ts_mc_fidelity;
+int  ts_mc_compare(const ts_mc *real, const ts_mc *synth, ts_mc_fidelity *out);
+/* the dt of a burst: events within 10 us of the one before */
+#define TS_BURST_NS 10000
+
 /* strace -f -ttt -T log -> raw fields: the pid is the thread, the return value from the
  * call's line (or its resumed line), times from -ttt; comm from execve (the program's
  * base name, from the successful execve on) and inherited across fork/clone; no CPU */

@@ -28,6 +28,11 @@ int bench_data(int argc, char **argv);
  * to dir, print what they hold; the events go to ds (saved by the caller). Frees raw. */
 int ingest_channels(ts_mc_raw *raw, const char *dir, ts_dataset *ds);
 
+/* eval of multi-channel datasets: per-channel fidelity, and with constraints (a file
+ * from 'tracesynth constraints', may be NULL) the validity distances */
+int eval_is_channels(const char *path);   /* a dataset directory with channel files */
+int eval_channels(const char *real, const char *synthetic, const char *constraints, int json);
+
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);
 /* print "tracesynth CMD: error: <msg>" (usage problems) and return 2 */
