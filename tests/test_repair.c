@@ -234,7 +234,37 @@ static void cli(void)
     CHECK(system(cmd) == 0);
 }
 
+/* the Markov baseline: in the constraints of its training part by construction, seeded */
+static void markov_baseline(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    ts_mc real, a, b;
+    make_mc(&real, 500, 5, &r, 0);
+    REQUIRE(ts_mc_markov(&real, 400, 2, 300, 9, &a) == 0);
+    REQUIRE(ts_mc_markov(&real, 400, 2, 300, 9, &b) == 0);
+    CHECK(a.n == 300 && a.dt && a.ch[TS_CH_CPU] && a.comm_vocab.n == 4 && a.ret_vocab.n == 6);
+    for (int c = 0; c < TS_NCH; c++)
+        if (c != TS_CH_DT) CHECK(memcmp(a.ch[c], b.ch[c], 300 * sizeof(int32_t)) == 0);
+    CHECK(memcmp(a.dt, b.dt, 300 * sizeof(float)) == 0);
+    ts_constraints k;
+    REQUIRE(ts_constraints_learn(&real, 400, &k) == 0);
+    ts_validity v;
+    ts_constraints_validity(&k, &a, 0, &v);
+    CHECK(v.d_trans == 0 && v.d_time == 0 && v.d_cpu == 0 && v.d_attr == 0);
+    /* another seed, another trace */
+    ts_mc_free(&b);
+    REQUIRE(ts_mc_markov(&real, 400, 2, 300, 10, &b) == 0);
+    CHECK(memcmp(a.ch[TS_CH_EVENT], b.ch[TS_CH_EVENT], 300 * sizeof(int32_t)) != 0);
+    ts_constraints_free(&k);
+    ts_mc_free(&a);
+    ts_mc_free(&b);
+    ts_mc_free(&real);
+    CHECK(ts_mc_markov(&real, 0, 2, 10, 1, &a) != 0);   /* freed: no events left */
+}
+
 TEST_MAIN("repair", {
+    RUN(markov_baseline);
     RUN(learn_and_validity);
     RUN(repair_is_minimal);
     RUN(repair_channels);

@@ -82,6 +82,12 @@ int  ts_mc_compare(const ts_mc *real, const ts_mc *synth, ts_mc_fidelity *out);
 /* the dt of a burst: events within 10 us of the one before */
 #define TS_BURST_NS 10000
 
+/* the multi-channel Markov baseline: n events whose types follow an order-`order` Markov
+ * chain over the first n_train events of train (the n-gram model's generation, backing off
+ * to shorter contexts), each other channel drawn per event type from its training counts
+ * (dt: a training dt of that type). Vocabularies are train's. Same seed, same trace. */
+int  ts_mc_markov(const ts_mc *train, size_t n_train, int order, size_t n, uint64_t seed, ts_mc *out);
+
 /* strace -f -ttt -T log -> raw fields: the pid is the thread, the return value from the
  * call's line (or its resumed line), times from -ttt; comm from execve (the program's
  * base name, from the successful execve on) and inherited across fork/clone; no CPU */

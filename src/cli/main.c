@@ -23,6 +23,7 @@ static const struct {
     {"bench", cmd_bench, "benchmarks: impute grid, layers, model speed"},
     {"constraints", cmd_constraints, "learn validity constraints from a multi-channel dataset"},
     {"repair", cmd_repair, "repair a synthetic multi-channel trace under learned constraints"},
+    {"markov", cmd_markov, "the multi-channel Markov baseline generator"},
 };
 
 static void usage(FILE *f)
