@@ -22,6 +22,9 @@ static const struct {
     {"score", cmd_score, "bits per event of windows under a model (its likelihood)"},
     {"eval", cmd_eval, "imputation or generation metrics"},
     {"bench", cmd_bench, "benchmarks: impute grid, layers, model speed"},
+    {"constraints", cmd_constraints, "learn validity constraints from a multi-channel dataset"},
+    {"repair", cmd_repair, "repair a synthetic multi-channel trace under learned constraints"},
+    {"markov", cmd_markov, "the multi-channel Markov baseline generator"},
 };
 
 static void usage(FILE *f)
