@@ -19,6 +19,9 @@ int cmd_bench(int argc, char **argv);
 int cmd_constraints(int argc, char **argv);
 int cmd_repair(int argc, char **argv);
 int cmd_markov(int argc, char **argv);
+int cmd_gaps(int argc, char **argv);
+int cmd_drop(int argc, char **argv);
+int cmd_fill(int argc, char **argv);
 
 /* bench subcommands (bench_*.c) */
 int bench_impute(int argc, char **argv);
@@ -34,6 +37,7 @@ int ingest_channels(ts_mc_raw *raw, const char *dir, ts_dataset *ds);
  * from 'tracesynth constraints', may be NULL) the validity distances */
 int eval_is_channels(const char *path);   /* a dataset directory with channel files */
 int eval_channels(const char *real, const char *synthetic, const char *constraints, int json);
+int bench_fill(int argc, char **argv);
 
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);
