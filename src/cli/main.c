@@ -13,7 +13,7 @@ static const struct {
     int (*fn)(int, char **);
     const char *summary;
 } commands[] = {
-    {"ingest", cmd_ingest, "turn a trace (strace log, ID file, .npy) into a dataset"},
+    {"ingest", cmd_ingest, "turn a trace (strace log, LTTng CTF, ID file, .npy) into a dataset"},
     {"split", cmd_split, "write train/validation/test windows (paper or leak-free time split)"},
     {"audit", cmd_audit, "share of test windows found verbatim in training data"},
     {"train", cmd_train, "train a model (ngram, unigram, sssd-s4, mdm) on a dataset"},
@@ -37,7 +37,7 @@ static void usage(FILE *f)
                "events lost in tracer blackouts, and synthesize realistic traces.\n\n"
                "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'tracesynth COMMAND --help' describes a command.\n");
 }
 
