@@ -73,6 +73,7 @@ demo: $(BIN)
 bench: $(BIN)
 	$(BIN) bench layers
 	$(BIN) bench model
+	$(BIN) bench data
 
 # fuzz harnesses: the library under libFuzzer coverage + ASan + UBSan, clang only
 FUZZ_CC      ?= clang

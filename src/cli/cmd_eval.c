@@ -49,6 +49,7 @@ static const char about_text[] =
 typedef struct {
     const char *original, *mask, *imputed, *vocab, *arch;
     const char *real, *synthetic, *train;
+    const char *constraints;
     int json;
 } eval_args;
 
@@ -65,6 +66,8 @@ static int parse_args(int argc, char **argv, eval_args *a)
         TS_OPT_STR_(0, "real", &a->real, "R", "real windows"),
         TS_OPT_STR_(0, "synthetic", &a->synthetic, "S", "synthetic windows"),
         TS_OPT_STR_(0, "train", &a->train, "T", "training data"),
+        TS_OPT_STR_(0, "constraints", &a->constraints, "C", "multi-channel datasets (ingest --channels): the\n"
+                    "constraints file for D_trans, D_time, D_cpu, D_attr"),
         TS_OPT_FLAG_(0, "json", &a->json, "print one JSON object (stable keys; null where a metric\n"
                      "does not apply)"),
         TS_OPT_END_,
@@ -358,5 +361,7 @@ int cmd_eval(int argc, char **argv)
     eval_args a;
     int rc = parse_args(argc, argv, &a);
     if (rc) return rc == 1 ? 0 : 2;
+    if (!a.original && (a.constraints || eval_is_channels(a.real)))
+        return eval_channels(a.real, a.synthetic, a.constraints, a.json);
     return a.original ? eval_impute(&a) : eval_generate(&a);
 }
