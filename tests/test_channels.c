@@ -225,6 +225,11 @@ static void strace_fields(void)
     REQUIRE(ts_mc_from_strace(p, &r) == 0);
     CHECK(r.n == 2 && !r.tid && r.comm && !r.comm[0] && r.has_ret[1] && r.ret[1] == 0);
     ts_mc_raw_free(&r);
+    /* a time past 2262 saturates rather than overflows */
+    write_text(p, "1 99999999999999999999.5 read(3, \"\", 1) = 0 <0.1>\n1 1.000000001 close(3) = 0\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.time_ns[0] == INT64_MAX && r.time_ns[1] == 1000000001);
+    ts_mc_raw_free(&r);
     write_text(p, "100 1700000000.1 read(3, \"\", 1) = 0 <0.1>\n100 1700000000.2 bogus line\n");
     CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
     remove(p);
