@@ -18,6 +18,7 @@ int cmd_bench(int argc, char **argv);
 int cmd_constraints(int argc, char **argv);
 int cmd_repair(int argc, char **argv);
 int cmd_markov(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* bench subcommands (bench_*.c) */
 int bench_impute(int argc, char **argv);

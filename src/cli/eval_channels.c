@@ -43,10 +43,16 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         if (ts_constraints_load(constraints, &k) != 0) goto done;
         have_k = 1;
     }
+    /* the synthetic trace in the real one's numbering, by name */
+    size_t unknown = 0;
+    if (ts_mc_renumber(&s, &r.events.vocab, &r.comm_vocab, &r.ret_vocab, &unknown) != 0) goto done;
+    if (unknown && !json)
+        fprintf(stderr, "eval: note: %zu synthetic values have names the real trace lacks (counted as <unk>)\n", unknown);
     ts_mc_fidelity f;
     if (ts_mc_compare(&r, &s, &f) != 0) goto done;
     ts_validity vr, vs;
     if (have_k) {
+        if (ts_constraints_fit(&k, &r, real) || ts_constraints_fit(&k, &s, synthetic)) goto done;
         ts_constraints_validity(&k, &r, 0, &vr);
         ts_constraints_validity(&k, &s, 0, &vs);
     }
