@@ -239,6 +239,18 @@ static void cli(void)
     if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
     CHECK_MSG(strstr(buf, "\"validity\": {\"d_trans\": 0.000000, \"d_time\": 0.000000, \"d_cpu\": null, \"d_attr\": 0.000000}")
               && strstr(buf, "\"js\": {\"event\": ") && strstr(buf, "\"cpu\": null"), "%s", buf);
+    /* the real trace's test part: its last 20 % */
+    snprintf(full, sizeof full, "%s eval --real %s/ds --real-part test --synthetic %s/rep --json > %s/ev.json",
+             bin ? bin : "build/tracesynth", dir, dir, dir);
+    REQUIRE(system(full) == 0);
+    f = fopen(p, "r");
+    buf[0] = 0;
+    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    char want[128];
+    snprintf(want, sizeof want, "\"real_part\": \"test\", \"real_events\": %zu,", 22872 - (size_t)(22872 * 0.8));
+    CHECK_MSG(strstr(buf, want), "%s", buf);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --real-part test --synthetic %s/ds/stream.txt", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--real-part applies to multi-channel"));
     snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/ds/stream.txt -o %s/x", dir, dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "not a tracesynth"));
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

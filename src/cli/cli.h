@@ -33,7 +33,9 @@ int ingest_channels(ts_mc_raw *raw, const char *dir, ts_dataset *ds);
 /* eval of multi-channel datasets: per-channel fidelity, and with constraints (a file
  * from 'tracesynth constraints', may be NULL) the validity distances */
 int eval_is_channels(const char *path);   /* a dataset directory with channel files */
-int eval_channels(const char *real, const char *synthetic, const char *constraints, int json);
+int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, int json);
+/* the parts eval_channels takes: all, train, valid, test */
+extern const char *const eval_parts[];
 
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);
