@@ -225,6 +225,11 @@ static void strace_fields(void)
     REQUIRE(ts_mc_from_strace(p, &r) == 0);
     CHECK(r.n == 2 && !r.tid && r.comm && !r.comm[0] && r.has_ret[1] && r.ret[1] == 0);
     ts_mc_raw_free(&r);
+    /* a time past 2262 saturates rather than overflows */
+    write_text(p, "1 99999999999999999999.5 read(3, \"\", 1) = 0 <0.1>\n1 1.000000001 close(3) = 0\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.time_ns[0] == INT64_MAX && r.time_ns[1] == 1000000001);
+    ts_mc_raw_free(&r);
     write_text(p, "100 1700000000.1 read(3, \"\", 1) = 0 <0.1>\n100 1700000000.2 bogus line\n");
     CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
     remove(p);
@@ -327,7 +332,69 @@ static void fidelity(void)
     ts_mc_free(&c);
 }
 
+/* renumbering by name, slices, and the strace-like text read back */
+static void renumber_slice_export(void)
+{
+    ts_mc_raw r;
+    small_raw(&r);
+    ts_mc a, b;
+    REQUIRE(ts_mc_encode(&r, 1.0, &a) == 0);
+    ts_mc_raw_free(&r);
+    /* b: the same trace ranked over its first half only: other IDs for the same names */
+    small_raw(&r);
+    REQUIRE(ts_mc_encode(&r, 0.5, &b) == 0);
+    ts_mc_raw_free(&r);
+    CHECK(memcmp(a.ch[TS_CH_EVENT], b.ch[TS_CH_EVENT], 6 * sizeof(int32_t)) != 0);
+    size_t unk = 0;
+    REQUIRE(ts_mc_renumber(&b, &a.events.vocab, &a.comm_vocab, &a.ret_vocab, &unk) == 0);
+    /* names b saw only after its first half are its <unk>: they stay unknown */
+    for (int i = 0; i < 6; i++) {
+        int32_t x = b.ch[TS_CH_EVENT][i];
+        CHECK(x == a.ch[TS_CH_EVENT][i] || x == a.events.vocab.unk);
+        x = b.ch[TS_CH_RET][i];
+        CHECK(x == a.ch[TS_CH_RET][i] || x == TS_CH_UNK);
+    }
+    CHECK(b.events.vocab.n == a.events.vocab.n && unk == 0);
+    CHECK(b.ch[TS_CH_EVENT][0] == a.ch[TS_CH_EVENT][0] && b.ch[TS_CH_EVENT][1] == a.ch[TS_CH_EVENT][1]);
+    ts_mc_free(&b);
+    /* a target without <unk> refuses a name it lacks, naming it */
+    ts_vocab one = {1, (char *[]){"read"}, NULL, -1};
+    small_raw(&r);
+    REQUIRE(ts_mc_encode(&r, 1.0, &b) == 0);
+    ts_mc_raw_free(&r);
+    CHECK(ts_mc_renumber(&b, &one, NULL, NULL, NULL) != 0 && strstr(ts_error(), "'write' is not in"));
+    ts_mc_free(&b);
+    /* slices */
+    REQUIRE(ts_mc_slice(&a, 2, 5, &b) == 0);
+    CHECK(b.n == 3 && b.ch[TS_CH_CPU][1] == a.ch[TS_CH_CPU][3] && b.dt[2] == a.dt[4]);
+    CHECK(b.comm_vocab.n == a.comm_vocab.n);
+    ts_mc_free(&b);
+    CHECK(ts_mc_slice(&a, 4, 7, &b) != 0);
+    /* strace-like text: read back, the events, return values, threads and times survive */
+    const char *dir = scratch_dir();
+    char p[512];
+    snprintf(p, sizeof p, "%s/t.strace", dir);
+    REQUIRE(ts_mc_write_strace(p, &a) == 0);
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 6);
+    for (size_t i = 0; i < 6 && i < r.n; i++) {
+        int32_t e = a.ch[TS_CH_EVENT][i];
+        const char *want = e == a.events.vocab.unk ? "_unk_" : a.events.vocab.names[e];
+        CHECK_MSG(!strcmp(r.names[i], want), "%zu: %s, want %s", i, r.names[i], want);
+        int32_t rt = a.ch[TS_CH_RET][i];
+        CHECK(r.has_ret[i] == (rt >= 2));
+        if (rt >= 2) CHECK(r.ret[i] == strtoll(a.ret_vocab.names[rt], NULL, 10));
+        if (i) CHECK_NEAR((double)(r.time_ns[i] - r.time_ns[i - 1]), expm1((double)a.dt[i]), 1.0);
+    }
+    CHECK(r.tid && r.tid[2] == 101);
+    ts_mc_raw_free(&r);
+    remove(p);
+    rmdir(dir);
+    ts_mc_free(&a);
+}
+
 TEST_MAIN("channels", {
+    RUN(renumber_slice_export);
     RUN(fidelity);
     RUN(encoding);
     RUN(ret_top);

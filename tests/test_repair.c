@@ -188,6 +188,7 @@ static void file_round_trip(void)
     REQUIRE(ts_constraints_load(p, &b) == 0);
     CHECK(b.V == k.V && memcmp(b.card, k.card, sizeof k.card) == 0);
     CHECK(memcmp(b.trans, k.trans, 25) == 0 && memcmp(b.dt_lo, k.dt_lo, 5 * sizeof(float)) == 0);
+    CHECK(b.comm.n == 4 && b.ret.n == 6 && !strcmp(b.ret.names[5], "100") && b.ret.unk == 1 && b.events.n == 0);
     for (int c = TS_CH_COMM; c < TS_NCH; c++)
         CHECK(memcmp(b.cnt[c], k.cnt[c], 5 * (size_t)k.card[c] * 4) == 0);
     ts_constraints_free(&b);
@@ -228,6 +229,28 @@ static void cli(void)
     REQUIRE(ts_mc_load(p, &m) == 0);
     CHECK(m.n == 22872);
     ts_mc_free(&m);
+    /* eval: the repaired trace against the real one, in JSON */
+    snprintf(full, sizeof full, "%s eval --real %s/ds --synthetic %s/rep --constraints %s/c.tsc --json > %s/ev.json",
+             bin ? bin : "build/tracesynth", dir, dir, dir, dir);
+    REQUIRE(system(full) == 0);
+    snprintf(p, sizeof p, "%s/ev.json", dir);
+    f = fopen(p, "r");
+    buf[0] = 0;
+    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    CHECK_MSG(strstr(buf, "\"validity\": {\"d_trans\": 0.000000, \"d_time\": 0.000000, \"d_cpu\": null, \"d_attr\": 0.000000}")
+              && strstr(buf, "\"js\": {\"event\": ") && strstr(buf, "\"cpu\": null"), "%s", buf);
+    /* the real trace's test part: its last 20 % */
+    snprintf(full, sizeof full, "%s eval --real %s/ds --real-part test --synthetic %s/rep --json > %s/ev.json",
+             bin ? bin : "build/tracesynth", dir, dir, dir);
+    REQUIRE(system(full) == 0);
+    f = fopen(p, "r");
+    buf[0] = 0;
+    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    char want[128];
+    snprintf(want, sizeof want, "\"real_part\": \"test\", \"real_events\": %zu,", 22872 - (size_t)(22872 * 0.8));
+    CHECK_MSG(strstr(buf, want), "%s", buf);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --real-part test --synthetic %s/ds/stream.txt", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--real-part applies to multi-channel"));
     snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/ds/stream.txt -o %s/x", dir, dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "not a tracesynth"));
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

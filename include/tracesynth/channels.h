@@ -58,6 +58,18 @@ int  ts_mc_has(const ts_mc *m, int c);
  * max CPU + 1 for cpu; 0 for dt or an absent channel */
 int32_t ts_mc_card(const ts_mc *m, int c);
 
+/* renumber m's named channels (event, comm, ret) into the vocabularies given (NULL or
+ * n == 0: leave that channel): IDs are matched by name, a name the target lacks becomes
+ * its <unk> (an error naming it when the target has none); m then carries copies of the
+ * targets. *unknown (may be NULL) counts the values that became <unk>. */
+int  ts_mc_renumber(ts_mc *m, const ts_vocab *event, const ts_vocab *comm, const ts_vocab *ret, size_t *unknown);
+/* events [from, to) of m as a trace of their own (vocabularies copied) */
+int  ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out);
+/* strace-like text, one line per event: "TID SECONDS NAME() = RET <DT>" with the time
+ * summed from dt (from 0), TID the thread bucket (0 without one), RET the value's
+ * name ("?" for none or an unknown value) */
+int  ts_mc_write_strace(const char *path, const ts_mc *m);
+
 /* encode raw fields (PROTOCOLS.md §4), ranks over the first train_frac of the events */
 int  ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out);
 /* a dataset directory: stream.txt, vocab.tsv and the channel files (atomically each) */

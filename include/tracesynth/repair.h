@@ -12,7 +12,9 @@
  * File: the container (container.h) with MODEL "constraints", CONFIG (events, the
  * cardinality of each channel, 0 when absent), TRANS (V x V bytes, 1 = allowed),
  * DT (V x 2 float32: min, max; +inf, -inf when the type was never seen), and per
- * categorical channel CNT_<name> (V x card uint32 counts). */
+ * categorical channel CNT_<name> (V x card uint32 counts), and the names of the event,
+ * comm and ret IDs (V_EVENT, V_COMM, V_RET: one per line). A trace checked or
+ * repaired against the constraints is first renumbered into these names. */
 #ifndef TRACESYNTH_REPAIR_H
 #define TRACESYNTH_REPAIR_H
 
@@ -27,6 +29,7 @@ typedef struct {
     uint8_t  *seen;              /* (V) 1: the type occurs in the training part */
     float    *dt_lo, *dt_hi;     /* (V) when card[TS_CH_DT] */
     uint32_t *cnt[TS_NCH];       /* (V, card[c]) per type counts of comm, ret, tid, cpu */
+    ts_vocab  events, comm, ret; /* the names of the IDs (n == 0: unnamed) */
 } ts_constraints;
 
 /* learn from the first n_train events of m (0: all) */
@@ -34,12 +37,12 @@ int  ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out);
 int  ts_constraints_save(const ts_constraints *k, const char *path);
 int  ts_constraints_load(const char *path, ts_constraints *out);
 void ts_constraints_free(ts_constraints *k);
-/* 0 when m's channels fit k (the same event types, every categorical value within
- * k's cardinality); else -1 naming the first mismatch */
-int  ts_constraints_check_fit(const ts_constraints *k, const ts_mc *m, const char *what);
+/* renumber m into k's names (ts_mc_renumber); a channel m lacks is left out of the
+ * distances and of the repair. -1 naming the first mismatch */
+int  ts_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what);
 
-/* the validity distances of a sequence (PROTOCOLS.md §3); a distance whose channels
- * are absent is -1. Windows of len events (0: one sequence): pairs across window
+/* the validity distances of a sequence (PROTOCOLS.md §3), m numbered as k (see
+ * ts_constraints_fit); a distance whose channels are absent is -1. Windows of len events (0: one sequence): pairs across window
  * boundaries do not count for D_trans. */
 typedef struct {
     double d_trans, d_time, d_cpu, d_attr;

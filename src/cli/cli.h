@@ -22,6 +22,7 @@ int cmd_markov(int argc, char **argv);
 int cmd_gaps(int argc, char **argv);
 int cmd_drop(int argc, char **argv);
 int cmd_fill(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* bench subcommands (bench_*.c) */
 int bench_impute(int argc, char **argv);
@@ -36,7 +37,9 @@ int ingest_channels(ts_mc_raw *raw, const char *dir, ts_dataset *ds);
 /* eval of multi-channel datasets: per-channel fidelity, and with constraints (a file
  * from 'tracesynth constraints', may be NULL) the validity distances */
 int eval_is_channels(const char *path);   /* a dataset directory with channel files */
-int eval_channels(const char *real, const char *synthetic, const char *constraints, int json);
+int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, int json);
+/* the parts eval_channels takes: all, train, valid, test */
+extern const char *const eval_parts[];
 int bench_fill(int argc, char **argv);
 
 /* print "tracesynth: error: <ts_error()>" and return 1 */

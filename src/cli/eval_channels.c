@@ -32,27 +32,44 @@ static void num(const char *key, double v, int json, int *first, const char *wha
     numk(key, NULL, v, json, first, what);
 }
 
-int eval_channels(const char *real, const char *synthetic, const char *constraints, int json)
+const char *const eval_parts[] = {"all", "train", "valid", "test", NULL};
+
+int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, int json)
 {
     ts_mc r, s;
     ts_constraints k;
     int have_k = 0, rc = 1;
     if (ts_mc_load(real, &r) != 0) return cli_fail();
+    if (part > 0) {   /* the time split's part: [0, a), [a, a + b), [a + b, n) */
+        const int *pm = ts_split_default_permille;
+        size_t a = (size_t)((double)r.n * pm[0] / 1000.0), b = (size_t)((double)r.n * (pm[0] + pm[1]) / 1000.0);
+        size_t from = part == 1 ? 0 : part == 2 ? a : b, to = part == 1 ? a : part == 2 ? b : r.n;
+        ts_mc whole = r;
+        int src = ts_mc_slice(&whole, from, to, &r);
+        ts_mc_free(&whole);
+        if (src) return cli_fail();
+    }
     if (ts_mc_load(synthetic, &s) != 0) { ts_mc_free(&r); return cli_fail(); }
     if (constraints) {
         if (ts_constraints_load(constraints, &k) != 0) goto done;
         have_k = 1;
     }
+    /* the synthetic trace in the real one's numbering, by name */
+    size_t unknown = 0;
+    if (ts_mc_renumber(&s, &r.events.vocab, &r.comm_vocab, &r.ret_vocab, &unknown) != 0) goto done;
+    if (unknown && !json)
+        fprintf(stderr, "eval: note: %zu synthetic values have names the real trace lacks (counted as <unk>)\n", unknown);
     ts_mc_fidelity f;
     if (ts_mc_compare(&r, &s, &f) != 0) goto done;
     ts_validity vr, vs;
     if (have_k) {
+        if (ts_constraints_fit(&k, &r, real) || ts_constraints_fit(&k, &s, synthetic)) goto done;
         ts_constraints_validity(&k, &r, 0, &vr);
         ts_constraints_validity(&k, &s, 0, &vs);
     }
     int first = 1;
-    if (json) printf("{\"real_events\": %zu, \"synthetic_events\": %zu, ", r.n, s.n);
-    else printf("multi-channel: real %zu events, synthetic %zu events\n", r.n, s.n);
+    if (json) printf("{\"real_part\": \"%s\", \"real_events\": %zu, \"synthetic_events\": %zu, ", eval_parts[part], r.n, s.n);
+    else printf("multi-channel: real %zu events (%s), synthetic %zu events\n", r.n, eval_parts[part], s.n);
     if (json) first = 1, printf("\"js\": {");
     for (int c = 0; c < TS_NCH; c++) {
         if (c == TS_CH_DT) continue;

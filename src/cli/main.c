@@ -28,6 +28,7 @@ static const struct {
     {"constraints", cmd_constraints, "learn validity constraints from a multi-channel dataset"},
     {"repair", cmd_repair, "repair a synthetic multi-channel trace under learned constraints"},
     {"markov", cmd_markov, "the multi-channel Markov baseline generator"},
+    {"export", cmd_export, "a multi-channel dataset as strace-like text"},
 };
 
 static void usage(FILE *f)

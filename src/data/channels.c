@@ -282,6 +282,97 @@ int ts_mc_load(const char *dir, ts_mc *out)
     return rc;
 }
 
+/* one channel: IDs of `from` -> IDs of `to`, then `from` becomes a copy of `to` */
+static int renumber(int32_t *v, size_t n, ts_vocab *from, const ts_vocab *to, const char *what, size_t *unknown)
+{
+    if (!to || to->n == 0 || from->n == 0) return 0;
+    int32_t *map = ts_malloc((size_t)from->n * sizeof *map);
+    ts_vocab_map(from, to, map);
+    for (size_t i = 0; i < n; i++) {
+        int32_t x = v[i];
+        if (x < 0 || x >= from->n) { free(map); return ts_fail("%s: ID %d outside its vocabulary", what, x); }
+        if (map[x] < 0) {
+            ts_fail("%s: '%s' is not in the vocabulary it is compared with, which has no <unk>", what,
+                    from->names[x]);
+            free(map);
+            return -1;
+        }
+        if (unknown) *unknown += map[x] == to->unk && x != from->unk;
+        v[i] = map[x];
+    }
+    free(map);
+    ts_vocab_free(from);
+    return ts_vocab_copy(from, to);
+}
+
+int ts_mc_renumber(ts_mc *m, const ts_vocab *event, const ts_vocab *comm, const ts_vocab *ret, size_t *unknown)
+{
+    if (unknown) *unknown = 0;
+    if (renumber(m->ch[TS_CH_EVENT], m->n, &m->events.vocab, event, "event", unknown)) return -1;
+    if (m->ch[TS_CH_COMM] && renumber(m->ch[TS_CH_COMM], m->n, &m->comm_vocab, comm, "comm", unknown)) return -1;
+    if (m->ch[TS_CH_RET] && renumber(m->ch[TS_CH_RET], m->n, &m->ret_vocab, ret, "ret", unknown)) return -1;
+    return 0;
+}
+
+int ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out)
+{
+    memset(out, 0, sizeof *out);
+    if (from > to || to > m->n) return ts_fail("events [%zu, %zu) of a trace of %zu", from, to, m->n);
+    size_t n = to - from;
+    out->n = n;
+    out->events.vocab.unk = -1;
+    if ((m->events.vocab.n > 0 && ts_vocab_copy(&out->events.vocab, &m->events.vocab)) ||
+        (m->comm_vocab.n > 0 && ts_vocab_copy(&out->comm_vocab, &m->comm_vocab)) ||
+        (m->ret_vocab.n > 0 && ts_vocab_copy(&out->ret_vocab, &m->ret_vocab))) {
+        ts_mc_free(out);
+        return -1;
+    }
+    out->events.stream.n = n;
+    out->events.stream.ids = ts_malloc((n ? n : 1) * sizeof(int32_t));
+    memcpy(out->events.stream.ids, m->ch[TS_CH_EVENT] + from, n * sizeof(int32_t));
+    out->ch[TS_CH_EVENT] = out->events.stream.ids;
+    if (m->dt) {
+        out->dt = ts_malloc((n ? n : 1) * sizeof *out->dt);
+        memcpy(out->dt, m->dt + from, n * sizeof *out->dt);
+    }
+    for (int c = TS_CH_COMM; c < TS_NCH; c++)
+        if (m->ch[c]) {
+            out->ch[c] = ts_malloc((n ? n : 1) * sizeof(int32_t));
+            memcpy(out->ch[c], m->ch[c] + from, n * sizeof(int32_t));
+        }
+    return 0;
+}
+
+int ts_mc_write_strace(const char *path, const ts_mc *m)
+{
+    ts_outfile o;
+    if (ts_out_open(&o, path) != 0) return -1;
+    double t = 0;
+    char idbuf[64];
+    for (size_t i = 0; i < m->n; i++) {
+        double dt = m->dt ? expm1((double)m->dt[i]) : 0;
+        t += dt;
+        int32_t e = m->ch[TS_CH_EVENT][i];
+        const char *name = e >= 0 && e < m->events.vocab.n ? m->events.vocab.names[e] : NULL;
+        if (!name) snprintf(idbuf, sizeof idbuf, "event%d", e);
+        else {   /* a name strace could print: other characters become '_' ("<unk>": "_unk_") */
+            snprintf(idbuf, sizeof idbuf, "%s", name);
+            for (char *q = idbuf; *q; q++)
+                if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_'))
+                    *q = '_';
+        }
+        name = idbuf;
+        const char *ret = "?";
+        if (m->ch[TS_CH_RET]) {
+            int32_t r = m->ch[TS_CH_RET][i];
+            if (r >= 2 && r < m->ret_vocab.n) ret = m->ret_vocab.names[r];
+        }
+        fprintf(o.f, "%d %.9f %s() = %s <%.9f>\n", m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : 0, t * 1e-9, name, ret,
+                dt * 1e-9);
+    }
+    return ts_out_commit(&o);
+}
+
 /* ---- strace ---- */
 
 typedef struct { long pid; char *comm; } pid_comm;

@@ -98,19 +98,27 @@ static double parse_time(const char *s, const char *e)
     return v + part;
 }
 
-/* the same in nanoseconds, exactly (a double of seconds since 1970 keeps only ~0.24 us) */
+/* the same in nanoseconds, exactly (a double of seconds since 1970 keeps only ~0.24 us);
+ * saturates at INT64_MAX (a time past the year 2262, or digits without end) */
 static int64_t parse_time_ns(const char *s, const char *e)
 {
     int64_t v = 0, part = 0, frac = 0;
-    int digits = 0, infrac = 0;
-    for (const char *q = s; q < e; q++) {
-        if (*q == ':') { v = (v + part) * 60; part = 0; }
+    int digits = 0, infrac = 0, over = 0;
+    for (const char *q = s; q < e && !over; q++) {
+        if (*q == ':') {
+            over = __builtin_add_overflow(v, part, &v) || __builtin_mul_overflow(v, 60, &v);
+            part = 0;
+        }
         else if (*q == '.') infrac = 1;
         else if (infrac) { if (digits < 9) { frac = frac * 10 + (*q - '0'); digits++; } }
-        else part = part * 10 + (*q - '0');
+        else over = __builtin_mul_overflow(part, 10, &part) || __builtin_add_overflow(part, *q - '0', &part);
     }
     while (digits++ < 9) frac *= 10;
-    return (v + part) * 1000000000 + frac;
+    int64_t ns;
+    if (over || __builtin_add_overflow(v, part, &v) || __builtin_mul_overflow(v, 1000000000, &ns) ||
+        __builtin_add_overflow(ns, frac, &ns))
+        return INT64_MAX;
+    return ns;
 }
 
 /* larger logs are refused: gzip expands up to ~1000x, so a small file could
@@ -253,7 +261,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         int64_t when_ns = 0;
         if (t && dot) {
             when = parse_time(s, t);
-            when_ns = parse_time_ns(s, t);
+            if (x) when_ns = parse_time_ns(s, t);
             s = skip_blanks(t);
         } else {
             *timed = 0;

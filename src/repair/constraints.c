@@ -19,6 +19,9 @@ void ts_constraints_free(ts_constraints *k)
     free(k->dt_lo);
     free(k->dt_hi);
     for (int c = 0; c < TS_NCH; c++) free(k->cnt[c]);
+    ts_vocab_free(&k->events);
+    ts_vocab_free(&k->comm);
+    ts_vocab_free(&k->ret);
     memset(k, 0, sizeof *k);
 }
 
@@ -49,6 +52,12 @@ int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
     out->card[TS_CH_DT] = m->dt ? 1 : 0;
     for (int j = 0; j < NCAT; j++) out->card[cat_channels[j]] = ts_mc_card(m, cat_channels[j]);
     alloc_tables(out);
+    out->events.unk = out->comm.unk = out->ret.unk = -1;
+    if (ts_vocab_copy(&out->events, &m->events.vocab) || ts_vocab_copy(&out->comm, &m->comm_vocab) ||
+        ts_vocab_copy(&out->ret, &m->ret_vocab)) {
+        ts_constraints_free(out);
+        return -1;
+    }
     const int32_t *e = m->ch[TS_CH_EVENT];
     for (size_t i = 0; i < n; i++) {
         int32_t v = e[i];
@@ -101,7 +110,46 @@ int ts_constraints_save(const ts_constraints *k, const char *path)
         snprintf(tag, sizeof tag, "CNT_%s", ts_ch_names[c]);
         ts_writer_i32(&w, tag, (const int32_t *)k->cnt[c], V * (size_t)k->card[c]);
     }
+    const ts_vocab *voc[3] = {&k->events, &k->comm, &k->ret};
+    static const char *const vtag[3] = {"V_EVENT", "V_COMM", "V_RET"};
+    for (int j = 0; j < 3; j++) {
+        if (voc[j]->n == 0) continue;
+        ts_writer_begin(&w, vtag[j]);
+        for (int i = 0; i < voc[j]->n; i++) {
+            ts_writer_put(&w, voc[j]->names[i], strlen(voc[j]->names[i]));
+            ts_writer_put(&w, "\n", 1);
+        }
+        ts_writer_end(&w);
+    }
     return ts_writer_commit(&w);
+}
+
+/* a V_ chunk (names, one per line) -> v; absent: unnamed. want: the count it must hold */
+static int read_names(const ts_reader *r, const char *tag, int32_t want, ts_vocab *v)
+{
+    memset(v, 0, sizeof *v);
+    v->unk = -1;
+    const ts_chunk *c = NULL;
+    for (uint32_t i = 0; i < r->nchunks && !c; i++)
+        if (!strcmp(r->chunks[i].tag, tag)) c = &r->chunks[i];
+    if (!c) return 0;
+    int n = 0;
+    for (uint64_t i = 0; i < c->size; i++) n += c->data[i] == '\n';
+    if (n != want || (c->size && c->data[c->size - 1] != '\n'))
+        return ts_fail("%s: section '%s' does not hold %d names, one per line", r->path, tag, want);
+    v->n = n;
+    v->names = ts_malloc((size_t)(n ? n : 1) * sizeof *v->names);
+    v->counts = ts_calloc((size_t)(n ? n : 1), sizeof *v->counts);
+    const char *p = (const char *)c->data;
+    for (int i = 0; i < n; i++) {
+        const char *e = memchr(p, '\n', (size_t)((const char *)c->data + c->size - p));
+        v->names[i] = ts_malloc((size_t)(e - p) + 1);
+        memcpy(v->names[i], p, (size_t)(e - p));
+        v->names[i][e - p] = 0;
+        if (!strcmp(v->names[i], "<unk>")) v->unk = i;
+        p = e + 1;
+    }
+    return 0;
 }
 
 int ts_constraints_load(const char *path, ts_constraints *out)
@@ -149,6 +197,9 @@ int ts_constraints_load(const char *path, ts_constraints *out)
         const ts_chunk *ch = ts_reader_get(&r, tag);
         for (size_t i = 0; i < V * (size_t)out->card[c]; i++) out->cnt[c][i] = (uint32_t)ts_chunk_i32(ch, i);
     }
+    if (read_names(&r, "V_EVENT", out->V, &out->events) || read_names(&r, "V_COMM", out->card[TS_CH_COMM], &out->comm) ||
+        read_names(&r, "V_RET", out->card[TS_CH_RET], &out->ret))
+        goto done;
     rc = 0;
 done:
     ts_reader_close(&r);
@@ -156,15 +207,18 @@ done:
     return rc;
 }
 
-int ts_constraints_check_fit(const ts_constraints *k, const ts_mc *m, const char *what)
+int ts_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what)
 {
-    if (m->events.vocab.n > 0 && m->events.vocab.n != k->V)
-        return ts_fail("%s: %d event names, the constraints %d: not the same vocabulary", what,
-                       m->events.vocab.n, k->V);
-    for (int c = TS_CH_COMM; c < TS_NCH; c++)
-        if (k->card[c] && !ts_mc_has(m, c))
-            return ts_fail("%s: no %s channel, which the constraints have", what, ts_ch_names[c]);
-    if (k->card[TS_CH_DT] && !m->dt) return ts_fail("%s: no dt channel, which the constraints have", what);
+    if (ts_mc_renumber(m, &k->events, &k->comm, &k->ret, NULL) != 0) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", ts_error());
+        return ts_fail("%s: %s", what, why);
+    }
+    /* IDs past a channel's values (an unnamed channel: tid, cpu) are left to the distances */
+    if (m->events.vocab.n == 0)
+        for (size_t i = 0; i < m->n; i++)
+            if (m->ch[TS_CH_EVENT][i] < 0)
+                return ts_fail("%s: event %zu has the negative type %d", what, i, m->ch[TS_CH_EVENT][i]);
     return 0;
 }
 

@@ -92,7 +92,7 @@ static long long *ret_values(const ts_vocab *rv, int32_t card)
 int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, ts_repair_report *out)
 {
     memset(out, 0, sizeof *out);
-    if (ts_constraints_check_fit(k, m, "synthetic trace") != 0) return -1;
+    if (ts_constraints_fit(k, m, "synthetic trace") != 0) return -1;
     int32_t V = k->V;
     /* predecessor lists of each type */
     size_t *pstart = ts_calloc((size_t)V + 1, sizeof *pstart), ne = 0;
