@@ -1,7 +1,7 @@
 /* Lost events in LTTng traces: gaps, drop (simulated discard mode), fill (reconstruction
  * written back as CTF through libbabeltrace2), the system call analysis, bad input. */
 #include "check.h"
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* tracesynth bench fill: drop -> fill -> score against the truth, on a complete LTTng trace. */
 #include "cli.h"
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /* tracesynth fill: reconstruct the events an LTTng trace lost and write a new CTF trace. */
 #include "cli.h"
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 
 #include <errno.h>
 #include <string.h>

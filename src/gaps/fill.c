@@ -12,7 +12,7 @@
  * precision for the event class it predicted, measured on gaps simulated in held-out
  * events of the same stream (the last 5 % of it, not trained on). Pass 2 rewrites the
  * trace with the reconstructions (ctf_rewrite.c). */
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 
 #include <math.h>

@@ -8,8 +8,8 @@
  * packets and re-emits every message -> sink.ctf.fs. Nothing is held beyond one
  * packet per stream and the gaps' reconstructions, so memory does not grow with
  * the trace. */
-#ifndef TRACESYNTH_REPAIR_H
-#define TRACESYNTH_REPAIR_H
+#ifndef TRACESYNTH_GAPS_H
+#define TRACESYNTH_GAPS_H
 
 #include <stddef.h>
 #include <stdint.h>
