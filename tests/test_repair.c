@@ -251,6 +251,33 @@ static void cli(void)
     CHECK_MSG(strstr(buf, want), "%s", buf);
     snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --real-part test --synthetic %s/ds/stream.txt", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--real-part applies to multi-channel"));
+    /* windows: the Markov baseline as windows of 100, eval and repair per window */
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 --length 100 -o %s/mk", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(full, sizeof full, "%s eval --real %s/ds --synthetic %s/mk --constraints %s/c.tsc --length 100 --json > %s/ev.json",
+             bin ? bin : "build/tracesynth", dir, dir, dir, dir);
+    REQUIRE(system(full) == 0);
+    f = fopen(p, "r");
+    buf[0] = 0;
+    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    CHECK_MSG(strstr(buf, "\"length\": 100, \"windows\": 10,") && strstr(buf, "\"memorized\": 0.000000")
+              && strstr(buf, "\"js_bigram\": 0.") && strstr(buf, "\"validity\": {\"d_trans\": 0.000000"), "%s", buf);
+    /* the real trace itself as windows of 8: those inside its training part (2001 of 2859) are memorized */
+    snprintf(full, sizeof full, "%s eval --real %s/ds --real-part train --synthetic %s/ds --length 8 --json > %s/ev.json",
+             bin ? bin : "build/tracesynth", dir, dir, dir);
+    REQUIRE(system(full) == 0);
+    f = fopen(p, "r");
+    buf[0] = 0;
+    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    CHECK_MSG(strstr(buf, "\"length\": 8, \"windows\": 2859,") && strstr(buf, "\"memorized\": 0.69"), "%s", buf);
+    snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --length 100 -o %s/mkr", dir, dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --length 300", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "1000 events are not windows of --length 300"));
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 1001 --length 100 -o %s/mk", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "-n 1001 is not a multiple of --length 100"));
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --synthetic %s/ds/stream.txt --length 10", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length applies to multi-channel"));
     snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/ds/stream.txt -o %s/x", dir, dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "not a tracesynth"));
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -286,7 +313,90 @@ static void markov_baseline(void)
     CHECK(ts_mc_markov(&real, 0, 2, 10, 1, &a) != 0);   /* freed: no events left */
 }
 
+
+/* memorized multi-channel windows: a copy of a training run is memorized; a change to
+ * any one channel, dt included, makes it new; a window longer than the training part
+ * cannot be memorized; windows of the Markov baseline start afresh */
+static void memorization(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 11);
+    ts_mc train, s;
+    make_mc(&train, 400, 5, &r, 0);
+    /* 4 windows of 8: copies of the training runs at 3, 100, 250 and 392 (the last one) */
+    REQUIRE(ts_mc_slice(&train, 0, 32, &s) == 0);
+    const size_t at[4] = {3, 100, 250, 392};
+    for (int w = 0; w < 4; w++) {
+        for (int c = 0; c < TS_NCH; c++)
+            if (s.ch[c]) memcpy(s.ch[c] + w * 8, train.ch[c] + at[w], 8 * sizeof(int32_t));
+        memcpy(s.dt + w * 8, train.dt + at[w], 8 * sizeof(float));
+    }
+    double share = -1;
+    size_t nw = 0;
+    REQUIRE(ts_mc_memorized(&train, 0, &s, 8, &share, &nw) == 0);
+    CHECK(nw == 4 && share == 1.0);
+    /* the training part ends before 392: that window is no longer in it */
+    REQUIRE(ts_mc_memorized(&train, 399, &s, 8, &share, &nw) == 0);
+    CHECK(share == 0.75);
+    /* one thread bucket changed in window 1, one dt in window 2 (by one ulp) */
+    s.ch[TS_CH_TID][8 + 5] = (s.ch[TS_CH_TID][8 + 5] + 1) % 256;
+    s.dt[16 + 7] = nextafterf(s.dt[16 + 7], 100.0f);
+    REQUIRE(ts_mc_memorized(&train, 0, &s, 8, &share, &nw) == 0);
+    CHECK(share == 0.5);
+    /* a channel the synthetic trace lacks is not compared: without tid, window 1 is back */
+    int32_t *tid = s.ch[TS_CH_TID];
+    s.ch[TS_CH_TID] = NULL;
+    REQUIRE(ts_mc_memorized(&train, 0, &s, 8, &share, &nw) == 0);
+    CHECK(share == 0.75);
+    s.ch[TS_CH_TID] = tid;
+    /* windows of 4: 8 windows, all but the two changed ones verbatim; a tail is left out */
+    REQUIRE(ts_mc_memorized(&train, 0, &s, 5, &share, &nw) == 0);
+    CHECK(nw == 6);
+    REQUIRE(ts_mc_memorized(&train, 0, &s, 4, &share, &nw) == 0);
+    CHECK(nw == 8 && share == 6.0 / 8.0);
+    /* longer than the training part: nothing memorized; longer than the trace: an error */
+    REQUIRE(ts_mc_memorized(&train, 20, &s, 32, &share, &nw) == 0);
+    CHECK(nw == 1 && share == 0);
+    CHECK(ts_mc_memorized(&train, 0, &s, 33, &share, &nw) != 0 && strstr(ts_error(), "no window of 33"));
+    /* the whole training trace as the synthetic one: one window, memorized */
+    REQUIRE(ts_mc_memorized(&train, 0, &train, 0, &share, &nw) == 0);
+    CHECK(nw == 1 && share == 1.0);
+    ts_mc_free(&s);
+
+    /* Markov windows: one window of n is ts_mc_markov's trace; windows of 10 over a strict
+     * cycle 0,1,2,3,4,0,... each start afresh (not where the previous one left off) */
+    ts_mc a, b, cyc;
+    REQUIRE(ts_mc_markov(&train, 400, 2, 60, 3, &a) == 0);
+    REQUIRE(ts_mc_markov_windows(&train, 400, 2, 1, 60, 3, &b) == 0);
+    CHECK(a.n == 60 && b.n == 60 && memcmp(a.ch[TS_CH_EVENT], b.ch[TS_CH_EVENT], 60 * sizeof(int32_t)) == 0);
+    ts_mc_free(&a);
+    ts_mc_free(&b);
+    make_mc(&cyc, 200, 5, &r, 1);
+    REQUIRE(ts_mc_markov_windows(&cyc, 200, 2, 30, 7, 1, &a) == 0);
+    CHECK(a.n == 210 && a.dt && a.ch[TS_CH_CPU]);
+    int starts[5] = {0}, inside = 1;
+    for (size_t w = 0; w < 30; w++) {
+        starts[a.ch[TS_CH_EVENT][w * 7]]++;
+        for (size_t t = 1; t < 7; t++)
+            inside &= a.ch[TS_CH_EVENT][w * 7 + t] == (a.ch[TS_CH_EVENT][w * 7 + t - 1] + 1) % 5;
+    }
+    CHECK(inside);
+    int kinds = 0;   /* a chain continued across windows would start each at the next in the cycle */
+    for (int v = 0; v < 5; v++) kinds += starts[v] > 0;
+    CHECK(kinds >= 3);
+    ts_constraints k;
+    REQUIRE(ts_constraints_learn(&cyc, 200, &k) == 0);
+    ts_validity v;
+    ts_constraints_validity(&k, &a, 7, &v);
+    CHECK(v.d_trans == 0 && v.d_cpu == 0 && v.d_attr == 0 && v.d_time == 0);
+    ts_constraints_free(&k);
+    ts_mc_free(&a);
+    ts_mc_free(&cyc);
+    ts_mc_free(&train);
+}
+
 TEST_MAIN("repair", {
+    RUN(memorization);
     RUN(markov_baseline);
     RUN(learn_and_validity);
     RUN(repair_is_minimal);

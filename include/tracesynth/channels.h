@@ -91,6 +91,13 @@ typedef struct {
                                          within 10 us of the one before */
 } ts_mc_fidelity;
 int  ts_mc_compare(const ts_mc *real, const ts_mc *synth, ts_mc_fidelity *out);
+/* memorization of multi-channel windows: synth is windows of len events (0: one window of
+ * all its events; a tail shorter than len is left out), train the first n_train events of
+ * the training trace (0: all), both numbered alike (ts_mc_renumber). A window is memorized
+ * when it occurs verbatim, every channel both traces have (dt bit for bit), as a run of
+ * consecutive training events. *windows receives the number of windows compared. */
+int  ts_mc_memorized(const ts_mc *train, size_t n_train, const ts_mc *synth, size_t len,
+                     double *share, size_t *windows);
 /* the dt of a burst: events within 10 us of the one before */
 #define TS_BURST_NS 10000
 
@@ -99,6 +106,10 @@ int  ts_mc_compare(const ts_mc *real, const ts_mc *synth, ts_mc_fidelity *out);
  * to shorter contexts), each other channel drawn per event type from its training counts
  * (dt: a training dt of that type). Vocabularies are train's. Same seed, same trace. */
 int  ts_mc_markov(const ts_mc *train, size_t n_train, int order, size_t n, uint64_t seed, ts_mc *out);
+/* the same as `windows` independent windows of len events each, one after the other
+ * (each window's chain starts afresh) */
+int  ts_mc_markov_windows(const ts_mc *train, size_t n_train, int order, size_t windows, size_t len,
+                          uint64_t seed, ts_mc *out);
 
 /* strace -f -ttt -T log -> raw fields: the pid is the thread, the return value from the
  * call's line (or its resumed line), times from -ttt; comm from execve (the program's

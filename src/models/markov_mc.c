@@ -21,7 +21,15 @@ static int32_t draw(const uint32_t *cnt, int32_t k, uint64_t total, ts_rng *r)
 
 int ts_mc_markov(const ts_mc *train, size_t n_train, int order, size_t n, uint64_t seed, ts_mc *out)
 {
+    return ts_mc_markov_windows(train, n_train, order, 1, n, seed, out);
+}
+
+int ts_mc_markov_windows(const ts_mc *train, size_t n_train, int order, size_t windows, size_t len,
+                         uint64_t seed, ts_mc *out)
+{
     memset(out, 0, sizeof *out);
+    if (windows && len > SIZE_MAX / windows) return ts_fail("markov: %zu windows of %zu events is too many", windows, len);
+    size_t n = windows * len;
     size_t nt = n_train && n_train < train->n ? n_train : train->n;
     if (n == 0 || nt == 0) return ts_fail("markov: nothing to learn from or to generate");
     ts_constraints k;
@@ -36,7 +44,7 @@ int ts_mc_markov(const ts_mc *train, size_t n_train, int order, size_t n, uint64
     memset(&ro, 0, sizeof ro);
     ro.seed = seed;
     ts_windows w;
-    int rc = ts_model_generate(g, 1, n, &ro, &w);
+    int rc = ts_model_generate(g, windows, len, &ro, &w);
     ts_model_free(g);
     if (rc) { ts_constraints_free(&k); return -1; }
     out->n = n;
