@@ -272,6 +272,17 @@ static void cli(void)
     CHECK_MSG(strstr(buf, "\"length\": 8, \"windows\": 2859,") && strstr(buf, "\"memorized\": 0.69"), "%s", buf);
     snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --length 100 -o %s/mkr", dir, dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 0);
+    /* repair of one part: only the test part is written */
+    snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/c.tsc --part test -o %s/rt", dir, dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(p, sizeof p, "%s/rt", dir);
+    if (ts_mc_load(p, &m) == 0) {
+        CHECK(m.n == 22872 - (size_t)(22872 * 0.8));
+        ts_mc_free(&m);
+    } else {
+        CHECK_MSG(0, "%s", ts_error());
+    }
+    snprintf(p, sizeof p, "%s/ev.json", dir);
     snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --length 300", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "1000 events are not windows of --length 300"));
     snprintf(cmd, sizeof cmd, "markov %s/ds -n 1001 --length 100 -o %s/mk", dir, dir);
