@@ -1,8 +1,9 @@
 #!/bin/sh
 # Multi-channel results (docs/results-channels.md): the Markov baseline at L = 256, 1024,
-# 4096 and the repair, on the LTTng trace many-threads and on the strace workload
-# http-server. Run from the repository root after `make`; writes under ${OUT:-/tmp/ts-channels}
-# and prints the tables. About 1 minute on one core.
+# 4096 and the repair, on the LTTng trace many-threads and on the strace workloads
+# http-server (801 threads) and python-etl (threads, 2 forked processes, execs). Run from
+# the repository root after `make`; writes under ${OUT:-/tmp/ts-channels} and prints the
+# tables. About 10 seconds on one core.
 set -eu
 B=${B:-$PWD/build/tracesynth}
 SHARED=${SHARED:-$PWD/../shared}
@@ -13,7 +14,8 @@ here=$PWD
 cd "$OUT"
 $B ingest --from ctf "$SHARED/traces/lttng/many-threads" --channels -o mt > /dev/null
 $B ingest --from strace "$here/data/workloads/http-server.strace.gz" --channels -o http > /dev/null
-for ds in mt http; do
+$B ingest --from strace "$here/data/workloads/python-etl.strace.gz" --channels -o etl > /dev/null
+for ds in mt http etl; do
     $B constraints $ds -o $ds.tsc > /dev/null           # from the first 70 %
     for L in 256 1024 4096; do
         g=$ds-markov-$L
@@ -31,7 +33,7 @@ python3 - <<'PY'
 import json
 def J(p): return json.load(open(p))
 def f(v): return "-" if v is None else "%.4f" % v
-for ds in ("mt", "http"):
+for ds in ("mt", "http", "etl"):
     print("\n%s" % ds)
     print("| trace | L | D_trans | D_time | D_cpu | D_attr | JS event | JS bigram | W1 dt | JS comm | JS ret | JS tid | JS cpu | JS ev×cpu | JS ev×ret | bursts/1000 (real) | memorized | memorized (events) | changed by repair |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -56,5 +58,4 @@ for ds in ("mt", "http"):
           f(a["d_trans"]), f(a["d_time"]), f(a["d_cpu"]), f(a["d_attr"]), 100 * r["share_changed"],
           ", ".join("%s %d" % (k, n) for k, n in r["changed"].items() if n),
           f(e2["js"]["event"]), f(e2["js_bigram"]), f(e2["w1_dt"]), f(e2["js"]["tid"]), f(e2["js"]["cpu"]), f(e2["js"]["ret"])))
-    print("memorization of the real trace itself (whole trace as windows): see eval --real-part train")
 PY
