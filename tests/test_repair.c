@@ -3,6 +3,7 @@
 #include "check.h"
 #include "tracesynth.h"
 #include "tracesynth/repair.h"
+#include "repair/repair.h"   /* ts_ctf_scan: reads the CTF output back */
 
 /* a trace of n events over V types with every channel; values from rng */
 static void make_mc(ts_mc *m, size_t n, int V, ts_rng *r, int cycle)
@@ -285,6 +286,9 @@ static void cli(void)
     snprintf(p, sizeof p, "%s/ev.json", dir);
     snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --length 300", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "1000 events are not windows of --length 300"));
+    snprintf(cmd, sizeof cmd, "export %s/mk --format ctf -o %s/mk.ctf", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "exists; not replaced"));
     snprintf(cmd, sizeof cmd, "markov %s/ds -n 1001 --length 100 -o %s/mk", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "-n 1001 is not a multiple of --length 100"));
     snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --synthetic %s/ds/stream.txt --length 10", dir, dir);
@@ -406,7 +410,101 @@ static void memorization(void)
     ts_mc_free(&train);
 }
 
+/* CTF output: read back through libbabeltrace2 (ts_ctf_scan): every event, with its name,
+ * CPU and time, in order within its CPU's stream (events of equal times on different CPUs
+ * may come in either order); babeltrace2's own text output when the program is installed */
+typedef struct {
+    const ts_mc *m;
+    size_t n, bad_name, bad_cpu, bad_time, next[4];
+    int64_t last;
+} ctf_back;
+
+static int ctf_back_event(void *user, const ts_rw_event *e)
+{
+    ctf_back *b = user;
+    b->n++;
+    if (e->cpu < 0 || e->cpu >= 4) { b->bad_cpu++; return 0; }
+    size_t *i = &b->next[e->cpu];   /* the next event of that CPU */
+    while (*i < b->m->n && b->m->ch[TS_CH_CPU][*i] != e->cpu) ++*i;
+    if (*i == b->m->n) { b->bad_cpu++; return 0; }
+    char want[32];
+    snprintf(want, sizeof want, "e%d", (int)b->m->ch[TS_CH_EVENT][*i]);
+    b->bad_name += strcmp(e->name, want) != 0;
+    b->bad_time += e->time_ns < b->last;
+    b->last = e->time_ns;
+    ++*i;
+    return 0;
+}
+
+static void ctf_output(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 21);
+    ts_mc m;
+    make_mc(&m, 300, 5, &r, 0);
+    m.events.vocab.n = 5;
+    m.events.vocab.names = ts_malloc(5 * sizeof(char *));
+    for (int v = 0; v < 5; v++) {
+        char nm[8];
+        snprintf(nm, sizeof nm, "e%d", v);
+        m.events.vocab.names[v] = ts_strdup(nm);
+    }
+    const char *dir = scratch_dir();
+    char out[512], cmd[1200];
+    snprintf(out, sizeof out, "%s/ctf", dir);
+    REQUIRE(ts_mc_write_ctf(out, &m) == 0);
+    char p[600];
+    for (int c = 0; c < 4; c++) {   /* CPUs 0..3: one stream file each */
+        snprintf(p, sizeof p, "%s/chan_%d", out, c);
+        CHECK_MSG(ts_file_exists(p), "%s", p);
+    }
+    ctf_back b = {&m, 0, 0, 0, 0, {0}, 0};
+    ts_scan_hooks h;
+    memset(&h, 0, sizeof h);
+    h.user = &b;
+    h.event = ctf_back_event;
+    REQUIRE(ts_ctf_scan(out, &h) == 0);
+    CHECK_MSG(b.n == 300 && b.bad_name == 0 && b.bad_cpu == 0 && b.bad_time == 0, "%zu events, %zu %zu %zu wrong",
+              b.n, b.bad_name, b.bad_cpu, b.bad_time);
+    double total = 0;   /* the last event's time: the sum of the dts after the first */
+    for (size_t i = 1; i < 300; i++) total += expm1((double)m.dt[i]);
+    CHECK_MSG(b.last == (int64_t)llround(total), "last event at %lld ns, want %.0f", (long long)b.last, total);
+    /* an existing output is not replaced; an empty trace is refused */
+    CHECK(ts_mc_write_ctf(out, &m) != 0 && strstr(ts_error(), "exists"));
+    if (system("command -v babeltrace2 > /dev/null 2>&1") == 0) {
+        snprintf(cmd, sizeof cmd, "babeltrace2 %s > %s/bt.txt 2>&1", out, dir);
+        CHECK(system(cmd) == 0);
+        snprintf(p, sizeof p, "%s/bt.txt", dir);
+        FILE *f = fopen(p, "r");
+        char line[512];
+        size_t lines = 0, payload = 0;
+        while (f && fgets(line, sizeof line, f)) {
+            lines++;
+            payload += strstr(line, "{ tid = ") && strstr(line, ", comm = \"") && strstr(line, "cpu_id = ");
+        }
+        if (f) fclose(f);
+        CHECK_MSG(lines == 300 && payload == 300, "%zu lines, %zu with the payload", lines, payload);
+    } else {
+        fprintf(stderr, "  note: babeltrace2 not installed; its text output not checked\n");
+    }
+    /* without a cpu channel: one stream */
+    free(m.ch[TS_CH_CPU]);
+    m.ch[TS_CH_CPU] = NULL;
+    snprintf(out, sizeof out, "%s/ctf1", dir);
+    REQUIRE(ts_mc_write_ctf(out, &m) == 0);
+    snprintf(p, sizeof p, "%s/chan_1", out);
+    CHECK(!ts_file_exists(p));
+    m.n = 0;
+    snprintf(out, sizeof out, "%s/ctf2", dir);
+    CHECK(ts_mc_write_ctf(out, &m) != 0 && strstr(ts_error(), "no events"));
+    m.n = 300;
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("repair", {
+    RUN(ctf_output);
     RUN(memorization);
     RUN(markov_baseline);
     RUN(learn_and_validity);

@@ -69,6 +69,11 @@ int  ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out);
  * summed from dt (from 0), TID the thread bucket (0 without one), RET the value's
  * name ("?" for none or an unknown value) */
 int  ts_mc_write_strace(const char *path, const ts_mc *m);
+/* a CTF trace at dir (which must not exist), written by babeltrace2's sink.ctf.fs: one
+ * stream per CPU (packet context cpu_id; one stream, no context, without a cpu channel), one event class
+ * per event name, times (ns from 0) summed from dt, payload tid (the bucket; -1 none),
+ * comm and ret (names; "" none, "?" unknown) */
+int  ts_mc_write_ctf(const char *dir, const ts_mc *m);
 
 /* encode raw fields (PROTOCOLS.md §4), ranks over the first train_frac of the events */
 int  ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out);
