@@ -445,7 +445,7 @@ static void ctf_output(void)
     m.events.vocab.n = 5;
     m.events.vocab.names = ts_malloc(5 * sizeof(char *));
     for (int v = 0; v < 5; v++) {
-        char nm[8];
+        char nm[16];
         snprintf(nm, sizeof nm, "e%d", v);
         m.events.vocab.names[v] = ts_strdup(nm);
     }
