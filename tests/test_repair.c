@@ -406,6 +406,22 @@ static void memorization(void)
     CHECK(v.d_trans == 0 && v.d_cpu == 0 && v.d_attr == 0 && v.d_time == 0);
     ts_constraints_free(&k);
     ts_mc_free(&a);
+
+    /* the other channels for given events: the events kept; a type the training part
+     * never has (4 in the first 3 events of the cycle) draws from all of it; IDs outside
+     * the trace's types are refused */
+    const int32_t ev[6] = {0, 1, 4, 4, 2, 3};
+    REQUIRE(ts_mc_from_events(&cyc, 200, ev, 6, 2, &a) == 0);
+    CHECK(a.n == 6 && memcmp(a.ch[TS_CH_EVENT], ev, sizeof ev) == 0 && a.dt && a.ch[TS_CH_TID]);
+    for (int i = 0; i < 6; i++) CHECK(a.ch[TS_CH_TID][i] == 10 * ev[i]);   /* the cycle's tid: 10 x type */
+    ts_mc_free(&a);
+    REQUIRE(ts_mc_from_events(&cyc, 3, ev, 6, 2, &a) == 0);
+    CHECK(a.ch[TS_CH_TID][2] == 0 || a.ch[TS_CH_TID][2] == 10 || a.ch[TS_CH_TID][2] == 20);
+    CHECK(a.ch[TS_CH_TID][0] == 0 && a.ch[TS_CH_TID][4] == 20);
+    ts_mc_free(&a);
+    const int32_t bad[2] = {1, 5};
+    CHECK(ts_mc_from_events(&cyc, 200, bad, 2, 2, &a) != 0);
+    CHECK_MSG(strstr(ts_error(), "event 1: ID 5 is not one of the trace's 5"), "%s", ts_error());
     ts_mc_free(&cyc);
     ts_mc_free(&train);
 }

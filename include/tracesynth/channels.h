@@ -115,6 +115,10 @@ int  ts_mc_markov(const ts_mc *train, size_t n_train, int order, size_t n, uint6
  * (each window's chain starts afresh) */
 int  ts_mc_markov_windows(const ts_mc *train, size_t n_train, int order, size_t windows, size_t len,
                           uint64_t seed, ts_mc *out);
+/* the other channels for a given event sequence ev (n IDs in train's numbering, e.g.
+ * windows a single-channel model generated), drawn as for the Markov baseline; a type the
+ * training part lacks draws from all its events. An ID outside train's types is an error. */
+int  ts_mc_from_events(const ts_mc *train, size_t n_train, const int32_t *ev, size_t n, uint64_t seed, ts_mc *out);
 
 /* strace -f -ttt -T log -> raw fields: the pid is the thread, the return value from the
  * call's line (or its resumed line), times from -ttt; comm from execve (the program's
