@@ -3,7 +3,7 @@
 # 4096 and the repair, on the LTTng trace many-threads and on the strace workloads
 # http-server (801 threads) and python-etl (threads, 2 forked processes, execs). Run from
 # the repository root after `make`; writes under ${OUT:-/tmp/ts-channels} and prints the
-# tables. About 10 seconds on one core.
+# tables. About 10 seconds on one core, plus about 1 minute for the mdm (MDM=0: without).
 set -eu
 B=${B:-$PWD/build/tracesynth}
 SHARED=${SHARED:-$PWD/../shared}
@@ -29,6 +29,16 @@ for ds in mt http etl; do
     $B repair $ds --part test --constraints $ds.tsc --json -o $ds-test-rep > $ds-test.repair.json
     $B eval --real $ds --real-part test --synthetic $ds-test-rep --constraints $ds.tsc --json > $ds-test-rep.eval.json
 done
+# a learned event model (a small mdm, about 1 minute on 2 cores) with the other channels drawn
+# per event type as for the baseline, on mt at L = 256: before and after repair
+if [ "${MDM:-1}" = 1 ]; then
+    $B train --model mdm mt --length 256 --layers 2 --channels 64 --iters 400 --threads 2 --no-progress -o mt.mdm.tsm > /dev/null
+    $B generate mt.mdm.tsm -n 64 --length 256 --threads 2 --no-progress -o mdm256 > /dev/null
+    $B markov mt --from-events mdm256.txt --seed 1 -o mt-mdm-256 > /dev/null
+    $B eval --real mt --real-part test --synthetic mt-mdm-256 --constraints mt.tsc --length 256 --json > mt-mdm-256.eval.json
+    $B repair mt-mdm-256 --constraints mt.tsc --length 256 --json -o mt-mdm-256-rep > mt-mdm-256.repair.json
+    $B eval --real mt --real-part test --synthetic mt-mdm-256-rep --constraints mt.tsc --length 256 --json > mt-mdm-256-rep.eval.json
+fi
 python3 - <<'PY'
 import json
 def J(p): return json.load(open(p))
@@ -42,6 +52,10 @@ for ds in ("mt", "http", "etl"):
         g = "%s-markov-%d" % (ds, L)
         rows.append(("Markov", L, J(g + ".eval.json"), J(g + ".repair.json")))
         rows.append(("Markov, repaired", L, J(g + "-rep.eval.json"), None))
+    import os
+    if ds == "mt" and os.path.exists("mt-mdm-256.eval.json"):
+        rows.append(("mdm events + drawn channels", 256, J("mt-mdm-256.eval.json"), J("mt-mdm-256.repair.json")))
+        rows.append(("mdm events + drawn channels, repaired", 256, J("mt-mdm-256-rep.eval.json"), None))
     for name, L, e, r in rows:
         v, js = e["validity"], e["js"]
         ch = "" if r is None else "%.2f %%" % (100 * r["share_changed"])
