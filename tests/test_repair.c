@@ -3,7 +3,7 @@
 #include "check.h"
 #include "tracesynth.h"
 #include "tracesynth/repair.h"
-#include "repair/repair.h"   /* ts_ctf_scan: reads the CTF output back */
+#include "tracesynth/gaps.h"   /* ts_ctf_scan: reads the CTF output back */
 
 /* a trace of n events over V types with every channel; values from rng */
 static void make_mc(ts_mc *m, size_t n, int V, ts_rng *r, int cycle)
