@@ -12,6 +12,13 @@ WARN      = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-protot
 CPPFLAGS += -Iinclude -Isrc -I/usr/include/x86_64-linux-gnu -D_GNU_SOURCE -MMD -MP
 ALLCFLAGS = -std=c11 -fopenmp $(WARN) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS   += -lopenblas -lfftw3f -lbabeltrace2 -lz -lm
+# MPI=1 (the default when Open MPI's mpicc is installed): data-parallel training under
+# mpirun; MPI=0 builds without it (use another BUILD directory when switching)
+MPI      ?= $(if $(shell command -v mpicc 2>/dev/null),1,0)
+ifeq ($(MPI),1)
+CPPFLAGS += -DTS_MPI $(patsubst -I%,-isystem %,$(shell mpicc --showme:compile))
+LDLIBS   += $(shell mpicc --showme:link)
+endif
 LDFLAGS  += -fopenmp $(EXTRA_LDFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/common/*.c src/data/*.c src/nn/*.c src/models/*.c \
@@ -32,6 +39,10 @@ all: $(BIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -c $< -o $@
+
+# the trainer is rebuilt when MPI is switched
+$(shell mkdir -p $(BUILD); [ -f $(BUILD)/.mpi-$(MPI) ] || { rm -f $(BUILD)/.mpi-*; touch $(BUILD)/.mpi-$(MPI); })
+$(BUILD)/src/train/trainer.o $(BUILD)/src/cli/cmd_train.o: $(BUILD)/.mpi-$(MPI)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

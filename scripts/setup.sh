@@ -3,7 +3,7 @@
 set -e
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-PKGS="build-essential libopenblas-dev libfftw3-dev libbabeltrace2-dev babeltrace2 strace zlib1g-dev valgrind"
+PKGS="build-essential libopenblas-dev libfftw3-dev libbabeltrace2-dev babeltrace2 strace zlib1g-dev valgrind libopenmpi-dev openmpi-bin"
 missing=""
 PKGS="$PKGS clang libclang-rt-14-dev libomp-dev"   # make fuzz: libFuzzer, sanitizers, OpenMP for clang
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done

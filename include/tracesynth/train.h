@@ -36,6 +36,12 @@ typedef struct {
     /* gradients of one batch drawn from rng into grads (zeroed by the trainer
      * before the call); *loss = the batch's loss. 0 / -1 + error */
     int  (*step)(void *ctx, ts_rng *rng, float *loss);
+    /* optional, for data-parallel training (mpirun): like step, but the gradients of
+     * share `part` of `nparts` of the batch only. Every part draws the same whole
+     * batch from rng (the RNGs stay equal) and scales its gradients and *loss so
+     * that the parts sum to the whole batch's. A model sizes its buffers for one
+     * share with ts_train_world() before building the network. */
+    int  (*step_part)(void *ctx, ts_rng *rng, int part, int nparts, float *loss);
     /* optional: zero the gradients of parameters that are not trained */
     void (*mask_grads)(void *ctx, float *grads);
     /* validation loss with the current parameters (deterministic); 0 / -1 + error */
@@ -81,6 +87,29 @@ extern const char *const ts_train_keys[];
 /* runs the loop; on success the network holds the best parameters (those of the
  * last iteration when no validation happened). 0 / -1 + error */
 int ts_train_run(const ts_train_net *net, const ts_train_cfg *cfg);
+
+/* one training iteration, exactly as ts_train_run makes it: zero the gradients,
+ * the step (under MPI: this process's share, gradients and loss summed over the
+ * processes with MPI_Allreduce), mask_grads, clipping at clip, Adam at lr. *gnorm
+ * gets the norm before clipping. 0 / -1 + error */
+int ts_train_iter(const ts_train_net *net, ts_adam *adam, ts_rng *rng, double lr, double clip, float *loss,
+                  double *gnorm);
+
+/* `bench model`: when a hook is set, ts_train_run builds everything as for training
+ * (Adam, the batch RNG) and then calls hook instead of the loop; its return value is
+ * ts_train_run's. NULL removes it. */
+typedef int (*ts_train_hook)(const ts_train_net *net, const ts_train_cfg *cfg, ts_adam *adam, ts_rng *rng,
+                             void *ud);
+void ts_train_set_hook(ts_train_hook hook, void *ud);
+
+/* ---- data-parallel training over MPI (built with MPI=1; see docs/results-speed.md) ----
+ * ts_train_mpi_init starts MPI when the process was launched by mpirun (Open MPI,
+ * or a PMI launcher) and the library was built with MPI; otherwise it does nothing.
+ * Under R > 1 processes ts_train_run splits each batch across them (the model needs
+ * step_part), averages the gradients with MPI_Allreduce, and only rank 0 writes the
+ * model, checkpoint, log and progress. A checkpoint resumes under any rank count. */
+int  ts_train_mpi_init(void);
+void ts_train_world(int *rank, int *size);   /* 0, 1 without MPI */
 
 /* cut a JSON-lines log back to iteration iter: every line whose "iter" member is
  * above it goes (atomically rewritten). A missing log is not an error. 0 / -1 */

@@ -1,29 +1,54 @@
-/* tracesynth bench model: time of one SSSD-S4 training step (forward + backward +
- * Adam on one batch) and one denoising step (one forward pass), beside the
- * PyTorch reference on this kind of machine (ANCHORS.md table D: torch 1.13 on
- * the CPU, 2 threads, T = 200, L = 200). */
+/* tracesynth bench model: one training step and one denoising step of a neural
+ * model, timed through the model interface itself:
+ *  - the training step is the one `train` runs: the model trains on a synthetic
+ *    split and the trainer's bench hook times ts_train_iter (the model's step
+ *    callback, mask, clip, Adam) on the network the model built;
+ *  - the denoising step is the sampler's marginal cost per step: generating B
+ *    windows with S + k steps minus with S steps, over k;
+ * with the spread over runs, the machine's load, the peak memory of each size
+ * (measured in a child process per size), optionally the project's PyTorch
+ * definition of the same network run in the same environment (--vs-torch), and a
+ * profile of both steps (--profile). */
 #include "cli.h"
-#include "tracesynth/diffusion.h"
-#include "tracesynth/nn.h"
-#include "tracesynth/optim.h"
-#include "tracesynth/sssd.h"
+#include "tracesynth/options.h"
+#include "tracesynth/prof.h"
+#include "tracesynth/train.h"
 
+#include <cblas.h>
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-/* ANCHORS.md table D */
-static const struct { int layers, C, B; double train, denoise; } ref[] = {
-    {4, 64, 16, 0.674, 0.214},
-    {4, 128, 32, 2.207, 0.660},
-    {8, 128, 16, 2.900, 0.851},
-    {36, 256, 16, 34.29, 15.75},
-};
+#define MAX_SIZES 16
+#define DENOISE_K 4            /* at least this many extra sampling steps give one step's time */
+#define DENOISE_S 0.1          /* ... and enough of them to take about this long (s) */
+
+typedef struct { int layers, C, B; } size3;
+
+typedef struct {
+    const char *model;
+    long L, runs, ids;
+    int  vs_torch, profile;
+    const ts_kv *kv;           /* the model's own options (--backbone, --state, ...) */
+} bench_cfg;
 
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
+}
+
+/* median, min, max of v[0..n) (sorts v) */
+typedef struct { double med, min, max; } stats;
+static stats stats_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    stats s = {n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]), v[0], v[n - 1]};
+    return s;
 }
 
 static double peak_mib(void)
@@ -33,131 +58,551 @@ static double peak_mib(void)
     return ru.ru_maxrss / 1024.0;   /* kilobytes on Linux */
 }
 
-static int bench_one(int layers, int C, int B, int L, int N, int runs)
+static void loadavg(char *buf, size_t n)
 {
-    ts_sssd_config c;
-    ts_sssd_config_paper(&c);
-    c.layers = layers;
-    c.C = C;
-    c.N = N;
-    ts_sssd_net net;
-    if (ts_sssd_net_init(&net, &c, 1) != 0) return -1;
-    ts_sssd_plan tr, inf;
-    if (ts_sssd_plan_init(&tr, &net, B, L, 1) != 0) { ts_sssd_net_free(&net); return -1; }
-    if (ts_sssd_plan_init(&inf, &net, B, L, 0) != 0) {
-        ts_sssd_plan_free(&tr);
-        ts_sssd_net_free(&net);
-        return -1;
+    snprintf(buf, n, "?");
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (!f) return;
+    double a, b, c;
+    if (fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3) snprintf(buf, n, "%.2f %.2f %.2f", a, b, c);
+    fclose(f);
+}
+
+/* ts_sgemm n = 1024 over the OpenMP threads (as the layers run it), best of 5: GFLOP/s */
+static double gemm_peak(void)
+{
+    const int n = 1024;
+    size_t nn = (size_t)n * n;
+    float *a = ts_alloc_aligned(nn * sizeof(float)), *b = ts_alloc_aligned(nn * sizeof(float));
+    float *c = ts_alloc_aligned(nn * sizeof(float));
+    ts_rng r;
+    ts_rng_seed(&r, 1);
+    for (size_t i = 0; i < nn; i++) a[i] = ts_rng_normal(&r), b[i] = ts_rng_normal(&r);
+    double best = INFINITY;
+    for (int i = 0; i < 6; i++) {
+        double t = ts_now();
+        ts_sgemm(0, 0, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
+        t = ts_now() - t;
+        if (i && t < best) best = t;   /* the first warms up */
     }
-    ts_diffusion d;
-    ts_diffusion_init(&d, 200, 1e-4, 0.02);
-    size_t BL = (size_t)B * L;
-    float *x0 = ts_malloc(BL * sizeof(float)), *xt = ts_malloc(BL * sizeof(float));
-    float *eps = ts_malloc(BL * sizeof(float)), *mask = ts_malloc(BL * sizeof(float));
-    float *dout = ts_malloc(BL * sizeof(float));
-    uint8_t *lm = ts_malloc(BL);
-    int32_t *t = ts_malloc((size_t)B * sizeof(int32_t));
+    ts_free_aligned(a);
+    ts_free_aligned(b);
+    ts_free_aligned(c);
+    return 2.0 * nn * n / best * 1e-9;
+}
+
+/* the peak in a child process: the parent starts no OpenMP threads, so that the
+ * children it forks for the sizes start from a clean OpenMP runtime */
+static double gemm_peak_child(void)
+{
+    int fd[2];
+    if (pipe(fd) != 0) return NAN;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) { close(fd[0]); close(fd[1]); return NAN; }
+    if (pid == 0) {
+        close(fd[0]);
+        double p = gemm_peak();
+        ssize_t w = write(fd[1], &p, sizeof p);
+        close(fd[1]);
+        _exit(w == (ssize_t)sizeof p ? 0 : 1);
+    }
+    close(fd[1]);
+    double p = NAN;
+    if (read(fd[0], &p, sizeof p) != (ssize_t)sizeof p) p = NAN;
+    close(fd[0]);
+    waitpid(pid, NULL, 0);
+    return p;
+}
+
+/* ---- the profile ---- */
+
+typedef struct {
+    double sec[TS_PROF_N], total, flops;
+    long steps;
+} profile;
+
+static void prof_take(profile *p, double total, long steps)
+{
+    for (int s = 0; s < TS_PROF_N; s++) p->sec[s] = ts_prof_seconds(s);
+    p->flops = ts_prof_flops();
+    p->total = total;
+    p->steps = steps;
+}
+
+/* the table: seconds per step and share at the threads asked for; with a one-thread
+ * profile (p1->steps > 0) also its seconds, the speed-up, and the parallel loss
+ * (time at N threads - time at 1 thread / N, summed over the sections) */
+static void prof_print(const char *what, const profile *p, const profile *p1, int nt, double peak)
+{
+    if (p->steps <= 0 || p->total <= 0) return;
+    int one = p1->steps > 0 && p1->total > 0 && nt > 1;
+    double known = 0, loss = 0;
+    printf("  %s: %.4f s per step, %.2f GFLOP of GEMM per step, %.1f GFLOP/s = %.0f%% of the GEMM peak\n",
+           what, p->total / p->steps, p->flops / p->steps * 1e-9, p->flops / p->total * 1e-9,
+           100 * p->flops / p->total * 1e-9 / peak);
+    if (one) printf("    %-30s %9s  %6s  %9s  %8s\n", "", "s/step", "share", "1 thread", "speed-up");
+    for (int s = 0; s <= TS_PROF_N; s++) {
+        double a, b = 0;
+        const char *name;
+        if (s < TS_PROF_N) {
+            a = p->sec[s];
+            if (one) b = p1->sec[s];
+            name = ts_prof_name(s);
+            known += a;
+        } else {
+            a = p->total - known;
+            if (one) {
+                double k1 = 0;
+                for (int k = 0; k < TS_PROF_N; k++) k1 += p1->sec[k];
+                b = p1->total - k1;
+            }
+            name = "element-wise and other";
+        }
+        if (a < 0) a = 0;   /* the denoising profile is a difference of two runs */
+        if (b < 0) b = 0;
+        if (a <= 0 && b <= 0) continue;
+        a /= p->steps;
+        printf("    %-30s %9.4f  %5.1f%%", name, a, 100 * a * p->steps / p->total);
+        if (one) {
+            b /= p1->steps;
+            printf("  %9.4f  %7.2fx", b, a > 0 ? b / a : 0);
+            if (a - b / nt > 0) loss += a - b / nt;
+        }
+        printf("\n");
+    }
+    if (one)
+        printf("    threading overhead (est.: sum over sections of t(%d) - t(1)/%d): %.4f s per step, %.0f%%\n", nt,
+               nt, loss, 100 * loss * p->steps / p->total);
+}
+
+/* ---- the training step, through the trainer ---- */
+
+typedef struct {
+    long runs;
+    int profile;
+    double *t;                 /* (runs) */
+    profile prof, prof1;       /* at the threads asked for, and at one thread */
+    int ran;
+} train_bench;
+
+/* profile of `runs` training iterations */
+static int train_profile(const ts_train_net *net, const ts_train_cfg *cfg, ts_adam *adam, ts_rng *rng, long runs,
+                         profile *p)
+{
+    float loss;
+    double gn;
+    ts_prof_enable(1);
+    double a = ts_now();
+    for (long i = 0; i < runs; i++)
+        if (ts_train_iter(net, adam, rng, 1e-5, cfg->clip, &loss, &gn) != 0) { ts_prof_enable(0); return -1; }
+    prof_take(p, ts_now() - a, runs);
+    ts_prof_enable(0);
+    return 0;
+}
+
+static int train_hook(const ts_train_net *net, const ts_train_cfg *cfg, ts_adam *adam, ts_rng *rng, void *ud)
+{
+    train_bench *tb = ud;
+    float loss;
+    double gn;
+    const double lr = 1e-5;   /* small: the network stays near where it started */
+    for (long i = -1; i < tb->runs; i++) {   /* i = -1 warms up */
+        double a = ts_now();
+        if (ts_train_iter(net, adam, rng, lr, cfg->clip, &loss, &gn) != 0) return -1;
+        if (i >= 0) tb->t[i] = ts_now() - a;
+    }
+    if (tb->profile) {
+        if (train_profile(net, cfg, adam, rng, tb->runs, &tb->prof) != 0) return -1;
+        int nt = ts_get_threads();
+        if (nt > 1) {
+            ts_set_threads(1);
+            int rc = train_profile(net, cfg, adam, rng, tb->runs, &tb->prof1);
+            ts_set_threads(nt);
+            if (rc != 0) return -1;
+        }
+    }
+    tb->ran = 1;
+    return 0;
+}
+
+/* "--key value" pairs for the model: the bench's sizes, then the user's own */
+typedef struct {
+    const char *keys[64], *vals[64];
+    char buf[8][32];
+    ts_kv kv;
+} kv_build;
+
+static void kv_make(kv_build *k, const bench_cfg *bc, size3 s)
+{
+    int n = 0;
+    snprintf(k->buf[0], sizeof k->buf[0], "%d", s.layers);
+    snprintf(k->buf[1], sizeof k->buf[1], "%d", s.C);
+    snprintf(k->buf[2], sizeof k->buf[2], "%d", s.B);
+    snprintf(k->buf[3], sizeof k->buf[3], "%ld", bc->L);
+    k->keys[n] = "layers", k->vals[n++] = k->buf[0];
+    k->keys[n] = "channels", k->vals[n++] = k->buf[1];
+    k->keys[n] = "batch", k->vals[n++] = k->buf[2];
+    k->keys[n] = "iters", k->vals[n++] = "1";
+    k->keys[n] = "valid-n", k->vals[n++] = "1";
+    if (!strcmp(bc->model, "mdm")) {   /* the network alone: crops of the whole window, no n-gram */
+        k->keys[n] = "context", k->vals[n++] = k->buf[3];
+        k->keys[n] = "prior", k->vals[n++] = "0";
+    }
+    for (int i = 0; i < bc->kv->n && n < 64; i++) {
+        int dup = 0;
+        for (int j = 0; j < n; j++) dup |= !strcmp(k->keys[j], bc->kv->keys[i]);
+        if (dup) {   /* the user's value wins */
+            for (int j = 0; j < n; j++)
+                if (!strcmp(k->keys[j], bc->kv->keys[i])) k->vals[j] = bc->kv->values[i];
+        } else {
+            k->keys[n] = bc->kv->keys[i], k->vals[n++] = bc->kv->values[i];
+        }
+    }
+    k->kv = (ts_kv){n, k->keys, k->vals};
+}
+
+/* the results of one size, written by the child to the parent */
+typedef struct {
+    stats train, denoise;
+    profile ptrain, pdenoise, ptrain1, pdenoise1;   /* 1: at one thread */
+    double rss;
+    int denoise_k;             /* the sampling steps whose time gave one step's */
+} size_result;
+
+/* profile of the marginal k sampling steps after S */
+static int denoise_profile(ts_model *m, ts_run_opts *ro, size_t B, size_t L, int S, int k, profile *p)
+{
+    ts_windows out;
+    profile p0;
+    ts_prof_enable(1);
+    ro->steps = S;
+    double a = ts_now();
+    int rc = ts_model_generate(m, B, L, ro, &out);
+    double t0 = ts_now() - a;
+    if (rc == 0) ts_windows_free(&out);
+    prof_take(&p0, t0, 0);
+    ts_prof_reset();
+    ro->steps = S + k;
+    a = ts_now();
+    if (rc == 0) rc = ts_model_generate(m, B, L, ro, &out);
+    double t1 = ts_now() - a;
+    if (rc == 0) ts_windows_free(&out);
+    prof_take(p, t1, k);
+    for (int i = 0; i < TS_PROF_N; i++) p->sec[i] -= p0.sec[i];
+    p->flops -= p0.flops;
+    p->total = t1 - t0;
+    ts_prof_enable(0);
+    return rc;
+}
+
+/* runs in the child: train (hooked) and sample; 0 / -1 + error */
+static int bench_size(const bench_cfg *bc, size3 s, size_result *res)
+{
+    memset(res, 0, sizeof *res);
+    const size_t L = (size_t)bc->L, nwin = (size_t)(s.B * 4 > 64 ? s.B * 4 : 64);
+    ts_split sp;
+    memset(&sp, 0, sizeof sp);
+    sp.len = L;
+    sp.train.n = nwin;
+    sp.train.len = L;
+    sp.train.data = ts_malloc(nwin * L * sizeof(int32_t));
     ts_rng r;
     ts_rng_seed(&r, 7);
-    for (size_t i = 0; i < BL; i++) {
-        size_t l = i % (size_t)L;
-        x0[i] = (float)(ts_rng_below(&r, 40));
-        eps[i] = ts_rng_normal(&r);
-        mask[i] = (l >= (size_t)L / 2 && l < (size_t)L / 2 + 10) ? 0.0f : 1.0f;
-        lm[i] = mask[i] == 0.0f;
-    }
-    for (int b = 0; b < B; b++) t[b] = (int32_t)ts_rng_below(&r, 200);
-    ts_diffusion_q_sample(&d, x0, eps, t, mask, (size_t)B, (size_t)L, xt);
-    /* a non-zero output layer, as after some training */
-    for (int i = 0; i < C; i++) net.params[net.p.out_w + i] = 0.01f * ts_rng_normal(&r);
-    ts_adam adam;
-    ts_adam_init(&adam, net.params, net.grads, net.p.total);
+    for (size_t i = 0; i < nwin * L; i++) sp.train.data[i] = (int32_t)ts_rng_below(&r, (uint64_t)bc->ids);
+    kv_build kb;
+    kv_make(&kb, bc, s);
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.n_ids = (int32_t)bc->ids;
+    o.blackout = L >= 20 ? 10 : 1;
+    o.mask_pos = TS_MASK_CENTER;
+    o.seed = 7;
+    o.kv = kb.kv;
+    train_bench tb;
+    memset(&tb, 0, sizeof tb);
+    tb.runs = bc->runs;
+    tb.profile = bc->profile;
+    tb.t = ts_malloc((size_t)bc->runs * sizeof(double));
+    ts_model *m = NULL;
+    ts_train_set_hook(train_hook, &tb);
+    int rc = ts_model_train(bc->model, &o, &m);
+    ts_train_set_hook(NULL, NULL);
+    if (rc == 0 && !tb.ran) rc = ts_fail("bench model: %s has no network trained through the trainer", bc->model);
+    if (rc != 0) goto done;
+    res->train = stats_of(tb.t, (int)bc->runs);
+    res->ptrain = tb.prof;
+    res->ptrain1 = tb.prof1;
 
-    double *tt = ts_malloc((size_t)(runs + 1) * sizeof(double));
-    double *td = ts_malloc((size_t)(runs + 1) * sizeof(double));
-    for (int i = 0; i <= runs; i++) {   /* run 0 warms up */
-        double a = ts_now();
-        ts_sssd_forward(&net, &tr, xt, x0, mask, t);
-        ts_mse_forward(tr.out, eps, lm, BL);
-        memset(dout, 0, BL * sizeof(float));
-        ts_mse_backward(dout, tr.out, eps, lm, BL, 1.0f);
-        memset(net.grads, 0, net.p.total * sizeof(float));
-        ts_sssd_backward(&net, &tr, xt, dout);
-        ts_sssd_mask_grads(&net, net.grads);
-        ts_adam_step(&adam, 1e-5);
-        tt[i] = ts_now() - a;
+    /* denoising: B windows at S and S + k steps */
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 3;
+    ro.batch = (size_t)s.B;
+    ts_windows out;
+    double *td = ts_malloc((size_t)bc->runs * sizeof(double));
+    const int S = 2;
+    /* k: DENOISE_K or more, as the warm-up's step time asks for DENOISE_S seconds,
+     * at most 64 and within the window (mdm makes at most one step per event) */
+    int k = DENOISE_K, kmax = (int)L - S < 64 ? (int)L - S : 64;
+    if (kmax < 1) kmax = 1;
+    if (k > kmax) k = kmax;
+    for (long i = -1; i < bc->runs && rc == 0; i++) {   /* i = -1 warms up and sets k */
+        double t[2];
+        for (int j = 0; j < 2 && rc == 0; j++) {
+            ro.steps = S + j * k;
+            double a = ts_now();
+            rc = ts_model_generate(m, (size_t)s.B, L, &ro, &out);
+            t[j] = ts_now() - a;
+            if (rc == 0) ts_windows_free(&out);
+        }
+        if (i >= 0) {
+            td[i] = (t[1] - t[0]) / k;
+        } else {
+            double step = (t[1] - t[0]) / k;
+            int want = step > 0 ? (int)ceil(DENOISE_S / step) : kmax;
+            k = want < k ? k : want > kmax ? kmax : want;
+        }
     }
-    ts_sssd_plan_cache_kernels(&net, &inf);   /* as the samplers do: parameters fixed */
-    for (int i = 0; i <= runs; i++) {
-        double a = ts_now();
-        ts_sssd_forward(&net, &inf, xt, x0, mask, t);
-        td[i] = ts_now() - a;
+    res->denoise_k = k;
+    if (rc == 0) res->denoise = stats_of(td, (int)bc->runs);
+    if (rc == 0 && bc->profile) rc = denoise_profile(m, &ro, (size_t)s.B, L, S, k, &res->pdenoise);
+    int nt = ts_get_threads();
+    if (rc == 0 && bc->profile && nt > 1) {
+        ts_set_threads(1);
+        rc = denoise_profile(m, &ro, (size_t)s.B, L, S, k, &res->pdenoise1);
+        ts_set_threads(nt);
     }
-    qsort(tt + 1, (size_t)runs, sizeof(double), cmp_double);
-    qsort(td + 1, (size_t)runs, sizeof(double), cmp_double);
-    double mt = tt[1 + runs / 2], md = td[1 + runs / 2];
-    char name[48];
-    snprintf(name, sizeof name, "%d x %d, batch %d", layers, C, B);
-    int k = -1;
-    for (int i = 0; i < (int)(sizeof ref / sizeof ref[0]); i++)
-        if (ref[i].layers == layers && ref[i].C == C && ref[i].B == B && L == 200 && N == 64) k = i;
-    printf("%-20s %10zu  %8.4f s  (min %.4f)", name, ts_sssd_num_trainable(&net), mt, tt[1]);
-    if (k >= 0) printf("  ref %6.3f s  %5.1fx", ref[k].train, ref[k].train / mt);
-    else printf("  %-20s", "");
-    printf("   %8.4f s  (min %.4f)", md, td[1]);
-    if (k >= 0) printf("  ref %6.3f s  %5.1fx", ref[k].denoise, ref[k].denoise / md);
-    else printf("  %-20s", "");
-    printf("   %7.1f MiB\n", peak_mib());
-    fflush(stdout);
+    free(td);
+    res->rss = peak_mib();
+done:
+    free(tb.t);
+    ts_model_free(m);
+    free(sp.train.data);
+    return rc;
+}
 
-    free(tt); free(td);
-    free(x0); free(xt); free(eps); free(mask); free(dout); free(lm); free(t);
-    ts_adam_free(&adam);
-    ts_diffusion_free(&d);
-    ts_sssd_plan_free(&tr);
-    ts_sssd_plan_free(&inf);
-    ts_sssd_net_free(&net);
+/* ---- the PyTorch definition ---- */
+
+typedef struct { stats train, denoise; double rss; int ok; } torch_result;
+
+static double json_num(const char *s, const char *key)
+{
+    char k[64];
+    snprintf(k, sizeof k, "\"%s\":", key);
+    const char *p = strstr(s, k);
+    return p ? atof(p + strlen(k)) : NAN;
+}
+
+/* the directory of the PyTorch definitions: beside the binary's source tree, or ./tests/torch */
+static void torch_dir(char *buf, size_t n)
+{
+    char exe[PATH_MAX - 64];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k > 0) {
+        exe[k] = 0;
+        char *sl = strrchr(exe, '/');
+        if (sl) {
+            *sl = 0;
+            snprintf(buf, n, "%s/../tests/torch", exe);
+            char probe[PATH_MAX + 32];
+            snprintf(probe, sizeof probe, "%s/bench_sssd.py", buf);
+            if (access(probe, R_OK) == 0) return;
+        }
+    }
+    snprintf(buf, n, "tests/torch");
+}
+
+static int run_torch(const bench_cfg *bc, size3 s, torch_result *tr)
+{
+    memset(tr, 0, sizeof *tr);
+    char dir[PATH_MAX], cmd[PATH_MAX + 1024], extra[256] = "";
+    torch_dir(dir, sizeof dir);
+    const char *script = "bench_sssd.py";
+    if (!strcmp(bc->model, "mdm")) {
+        script = "bench_mdm.py";
+        const char *bb = ts_kv_get(bc->kv, "backbone");
+        snprintf(extra, sizeof extra, " --backbone %s --vocab %ld", bb ? bb : "s4", bc->ids);
+    }
+    for (int i = 0; i < bc->kv->n; i++)
+        if (!strcmp(bc->kv->keys[i], "state") || !strcmp(bc->kv->keys[i], "heads") ||
+            !strcmp(bc->kv->keys[i], "ff"))
+            snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " --%s %s", bc->kv->keys[i],
+                     bc->kv->values[i]);
+    /* the same kernels: the CLI may have chosen them through OPENBLAS_CORETYPE and
+     * removed it from its environment after OpenBLAS started */
+    char env[128];
+    const char *core = getenv("OPENBLAS_CORETYPE");
+    snprintf(env, sizeof env, "OPENBLAS_CORETYPE=%s OMP_NUM_THREADS=%d", core ? core : openblas_get_corename(),
+             ts_get_threads());
+    snprintf(cmd, sizeof cmd, "%s /usr/bin/python3 %s/%s --layers %d --channels %d --batch %d --length %ld "
+             "--threads %d --iters %ld%s 2>&1", env, dir, script, s.layers, s.C, s.B, bc->L, ts_get_threads(),
+             bc->runs, extra);
+    FILE *p = popen(cmd, "r");
+    if (!p) return ts_fail("bench model: cannot run %s", cmd);
+    char line[4096], last[4096] = "";
+    while (fgets(line, sizeof line, p))
+        if (line[0] == '{') snprintf(last, sizeof last, "%s", line);
+        else fputs(line, stderr);
+    int st = pclose(p);
+    if (st != 0 || !last[0]) return ts_fail("bench model: the PyTorch definition failed (%s)", cmd);
+    tr->train = (stats){json_num(last, "train_median_s"), json_num(last, "train_min_s"), json_num(last, "train_max_s")};
+    tr->denoise = (stats){json_num(last, "denoise_median_s"), json_num(last, "denoise_min_s"),
+                          json_num(last, "denoise_max_s")};
+    tr->rss = json_num(last, "peak_rss_mib");
+    tr->ok = isfinite(tr->train.med) && isfinite(tr->denoise.med);
+    if (!tr->ok) return ts_fail("bench model: no times from the PyTorch definition: %s", last);
     return 0;
+}
+
+/* ---- one size: a child process (its own peak memory), then PyTorch ---- */
+
+static void print_stats(stats s)
+{
+    printf("%8.4f s (%.4f-%.4f)", s.med, s.min, s.max);
+}
+
+static int one_size(const bench_cfg *bc, size3 s, double peak)
+{
+    int fd[2];
+    if (pipe(fd) != 0) return ts_fail("bench model: pipe failed");
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) return ts_fail("bench model: fork failed");
+    if (pid == 0) {
+        close(fd[0]);
+        size_result res;
+        int rc = bench_size(bc, s, &res);
+        if (rc != 0) fprintf(stderr, "tracesynth: error: %s\n", ts_error());
+        else if (write(fd[1], &res, sizeof res) != (ssize_t)sizeof res) rc = -1;
+        close(fd[1]);
+        _exit(rc ? 1 : 0);
+    }
+    close(fd[1]);
+    size_result res;
+    ssize_t got = read(fd[0], &res, sizeof res);
+    close(fd[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    if (got != (ssize_t)sizeof res || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return ts_fail("bench model: %s at %d x %d, batch %d failed", bc->model, s.layers, s.C, s.B);
+    char name[48];
+    snprintf(name, sizeof name, "%d x %d, batch %d", s.layers, s.C, s.B);
+    printf("%-20s train ", name);
+    print_stats(res.train);
+    printf("   denoise ");
+    print_stats(res.denoise);
+    printf("   peak %.0f MiB   (denoise: %d steps)\n", res.rss, res.denoise_k);
+    if (bc->vs_torch) {
+        torch_result tr;
+        if (run_torch(bc, s, &tr) != 0) return -1;
+        printf("%-20s train ", "  PyTorch");
+        print_stats(tr.train);
+        printf("   denoise ");
+        print_stats(tr.denoise);
+        printf("   peak %.0f MiB\n", tr.rss);
+        printf("%-20s train %6.1fx (%.1f-%.1f)              denoise %6.1fx (%.1f-%.1f)\n", "  ratio (median)",
+               tr.train.med / res.train.med, tr.train.min / res.train.max, tr.train.max / res.train.min,
+               tr.denoise.med / res.denoise.med, tr.denoise.min / res.denoise.max,
+               tr.denoise.max / res.denoise.min);
+    }
+    if (bc->profile) {
+        prof_print("training step", &res.ptrain, &res.ptrain1, ts_get_threads(), peak);
+        prof_print("denoising step", &res.pdenoise, &res.pdenoise1, ts_get_threads(), peak);
+    }
+    fflush(stdout);
+    return 0;
+}
+
+static int parse_sizes(const char *s, size3 *out, int *n)
+{
+    *n = 0;
+    while (*s) {
+        int l, c, b, used = 0;
+        if (sscanf(s, "%dx%dx%d%n", &l, &c, &b, &used) != 3 || l < 1 || c < 1 || b < 1 || l > 1024 || c > 4096 ||
+            b > 65536 || *n >= MAX_SIZES)
+            return -1;
+        out[(*n)++] = (size3){l, c, b};
+        s += used;
+        if (*s == ',') s++;
+        else if (*s) return -1;
+    }
+    return *n ? 0 : -1;
 }
 
 int bench_model(int argc, char **argv)
 {
-    const char *C_ = "bench model";
-    long layers = 0, ch = 0, batch = 0, L = 200, N = 64, runs = 5, threads = 0;
+    const char *model = "sssd-s4", *sizes = NULL;
+    long layers = 0, ch = 0, batch = 0, L = 200, runs = 5, threads = 0, ids = 40;
+    int vs_torch = 0, profile_on = 0;
     const ts_option opts[] = {
-        TS_OPT_LONG_(0, "layers", &layers, "N", 1, 1024, "residual blocks"),
-        TS_OPT_LONG_(0, "channels", &ch, "C", 1, 4096, "residual channels"),
-        TS_OPT_LONG_(0, "batch", &batch, "B", 1, 65536, "windows per batch"),
+        TS_OPT_STR_(0, "model", &model, "NAME", "the model: sssd-s4 (default) or mdm (--backbone s4|transformer)"),
+        TS_OPT_STR_(0, "sizes", &sizes, "LxCxB,...", "layers x channels x batch, comma-separated\n"
+                    "(default 4x64x16,4x128x32; the paper's size is 36x256x16)"),
+        TS_OPT_LONG_(0, "layers", &layers, "N", 1, 1024, "one size: blocks"),
+        TS_OPT_LONG_(0, "channels", &ch, "C", 1, 4096, "one size: channels"),
+        TS_OPT_LONG_(0, "batch", &batch, "B", 1, 65536, "one size: windows per batch"),
         TS_OPT_LONG_(0, "length", &L, "L", 2, 1000000, "window length (200)"),
-        TS_OPT_LONG_(0, "state", &N, "N", 2, 1024, "S4 state size (64)"),
-        TS_OPT_LONG_(0, "runs", &runs, "R", 1, 1000, "timed runs after a warm-up; the median is reported (default 5)"),
+        TS_OPT_LONG_(0, "ids", &ids, "V", 2, 1 << 20, "event IDs of the synthetic data (40)"),
+        TS_OPT_LONG_(0, "runs", &runs, "R", 1, 1000, "timed runs after a warm-up (5)"),
         CLI_THREADS_OPTION(&threads),
+        TS_OPT_FLAG_(0, "vs-torch", &vs_torch, "also run the project's PyTorch definition (tests/torch,\n"
+                     "float32) with the same sizes, threads and environment; print ratios"),
+        TS_OPT_FLAG_(0, "profile", &profile_on, "split both steps into GEMM, S4 kernel, FFT, step MLP,\n"
+                     "attention, optimizer and the rest; GFLOP/s against the GEMM peak"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        C_, "tracesynth bench model [--layers N --channels C --batch B --length L] [--state N]\n"
-        "                              [--runs R] [--threads N]",
-        "Times one training step (forward + backward + Adam) and one denoising step (one\n"
-        "forward) of the SSSD-S4 network, with the peak resident memory, beside the PyTorch\n"
-        "reference of ANCHORS.md table D where it has the same size. Without a size, runs\n"
-        "4 x 64 (batch 16) and 4 x 128 (batch 32) at L = 200.\n",
-        opts, 0, 0, NULL, 0, NULL,
+        .cmd = "bench model",
+        .usage = "tracesynth bench model [--model NAME] [--sizes LxCxB,...] [OPTIONS] [--MODEL-OPTION V]",
+        .about = "Times one training step (the step `train` runs: the model's batch, forward,\n"
+                 "backward, clipping and Adam, through the trainer) and one denoising step (the\n"
+                 "sampler's cost per step: generating B windows with 2 + k steps minus with 2,\n"
+                 "over k; k >= 4, enough steps for about 0.1 s) on synthetic data. Reports the\n"
+                 "median and the min-max over the runs, the peak resident memory of each size (a\n"
+                 "child process each) and the machine's load average. --vs-torch runs\n"
+                 "tests/torch/bench_sssd.py or bench_mdm.py with /usr/bin/python3 in the same\n"
+                 "environment (threads, OPENBLAS_CORETYPE). Other --key value pairs go to the\n"
+                 "model (e.g. --backbone transformer, --state 64).",
+        .opts = opts,
+        .min_pos = 0, .max_pos = 0,
+        .extra_kv = 1,
     };
-    int rc = cli_parse_options(&spec, argc, argv);
-    if (rc >= 0) return rc;
-    if (N % 2) return cli_usage_error(C_, "--state must be even");
-    ts_set_threads((int)threads);
-    printf("SSSD-S4, T = 200, L = %ld, S4 state %ld, %d threads; median of %ld runs "
-           "(reference: PyTorch 1.13, 2 threads)\n", L, N, ts_get_threads(), runs);
-    printf("%-20s %10s  %-40s   %-40s   %s\n", "layers x channels", "params", "training step",
-           "denoising step", "peak RSS");
-    if (layers || ch || batch) {
-        if (bench_one(layers ? (int)layers : 4, ch ? (int)ch : 64, batch ? (int)batch : 16, (int)L,
-                      (int)N, (int)runs) != 0)
-            return cli_fail();
-        return 0;
+    ts_opt_result args;
+    int rc = ts_opt_parse(&spec, argc, argv, &args);
+    if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : 2; }
+    ts_kv kv = {args.nkv, args.keys, args.values};
+    size3 sz[MAX_SIZES];
+    int nsz = 0;
+    rc = 0;
+    if (sizes && (layers || ch || batch)) rc = cli_usage_error("bench model", "--sizes or --layers/--channels/--batch, not both");
+    else if (sizes && parse_sizes(sizes, sz, &nsz) != 0)
+        rc = cli_usage_error("bench model", "--sizes '%s': expected LxCxB[,LxCxB...]", sizes);
+    else if (!sizes && (layers || ch || batch)) {
+        sz[0] = (size3){layers ? (int)layers : 4, ch ? (int)ch : 64, batch ? (int)batch : 16};
+        nsz = 1;
+    } else if (!sizes) {
+        sz[0] = (size3){4, 64, 16};
+        sz[1] = (size3){4, 128, 32};
+        nsz = 2;
     }
-    if (bench_one(4, 64, 16, (int)L, (int)N, (int)runs) != 0) return cli_fail();
-    if (bench_one(4, 128, 32, (int)L, (int)N, (int)runs) != 0) return cli_fail();
-    return 0;
+    if (rc) { ts_opt_free(&args); return rc; }
+    const ts_model_ops *ops = ts_model_find(model);
+    if (!ops) { ts_opt_free(&args); return cli_fail(); }
+    ts_set_threads((int)threads);
+    bench_cfg bc = {model, L, runs, ids, vs_torch, profile_on, &kv};
+    char load[64], blas[256];
+    loadavg(load, sizeof load);
+    ts_blas_describe(blas, sizeof blas);
+    double peak = gemm_peak_child();
+    printf("%s, L = %ld, %d threads, %s; %ld timed runs after a warm-up: median (min-max)\n", model, L,
+           ts_get_threads(), blas, runs);
+    printf("GEMM peak (ts_sgemm n = 1024): %.1f GFLOP/s; load average before: %s\n", peak, load);
+    for (int i = 0; i < nsz && rc == 0; i++)
+        if (one_size(&bc, sz[i], peak) != 0) rc = cli_fail();
+    loadavg(load, sizeof load);
+    printf("load average after: %s\n", load);
+    ts_opt_free(&args);
+    return rc;
 }

@@ -1,5 +1,6 @@
 /* tracesynth train: train a model on a dataset split and save it. */
 #include "cli.h"
+#include "tracesynth/train.h"
 
 #include <libgen.h>
 #include <stdlib.h>
@@ -68,6 +69,9 @@ int cmd_train(int argc, char **argv)
     if (!ts_model_find(model)) { cli_fail(); goto done; }
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
+    int rank = 0, nranks = 1;   /* under mpirun: data-parallel; rank 0 writes */
+    if (ts_train_mpi_init() != 0) { cli_fail(); goto done; }
+    ts_train_world(&rank, &nranks);
     if (ts_split_data_load(dataset, &ss, &d)) { cli_fail(); goto done; }
     if (!out) out = def_out = default_output(dataset, model);
     ts_train_opts o;
@@ -81,10 +85,11 @@ int cmd_train(int argc, char **argv)
     o.progress = ro.progress;
     o.kv = ro.kv;
     double dt;
-    if (ts_train_on(model, &d, &o, &m, &dt) || ts_model_save(m, out)) { cli_fail(); goto done; }
-    printf("trained %s on %s (%s split, L=%zu): %zu training windows, %zu stream events, "
+    if (ts_train_on(model, &d, &o, &m, &dt) || (rank == 0 && ts_model_save(m, out))) { cli_fail(); goto done; }
+    if (rank == 0) printf("trained %s on %s (%s split, L=%zu): %zu training windows, %zu stream events, "
            "%d event IDs, %.2f s -> %s\n", model, dataset, ts_split_name(ss.kind), ss.length,
            d.split.train.n, d.split.train_stream.n, d.n_ids, dt, out);
+    if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
     rc = 0;
 done:
     ts_model_free(m);

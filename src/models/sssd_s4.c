@@ -353,32 +353,49 @@ typedef struct {
     const ts_windows *tw;
     const sssd_opts *so;
     const ts_train_opts *o;
-    ts_sssd_plan pl;
+    ts_sssd_plan pl;          /* one share of the batch (all of it in one process) */
+    int B;                    /* the whole batch */
     valid_set vs;
     batch_buf bb;
 } train_ctx;
 
-/* one batch: windows, masks, steps and noise drawn from rng; loss and gradients */
-static int train_step(void *ctx, ts_rng *rng, float *loss)
+/* one batch of c->B windows, masks, steps and noise drawn from rng; the loss and
+ * gradients of its share `part` of `nparts` (windows [part B/nparts, (part+1) B/nparts)),
+ * scaled by the share's missing positions over the batch's: the shares sum to the
+ * batch's mean loss and its gradient (one share: exactly those) */
+static int train_step_part(void *ctx, ts_rng *rng, int part, int nparts, float *loss)
 {
     train_ctx *c = ctx;
     sssd_model *m = c->m;
     batch_buf *bb = &c->bb;
-    const int B = c->pl.B;
-    const size_t L = (size_t)c->pl.L, BL = (size_t)B * L;
+    const int B = c->B, Bp = c->pl.B;
+    if (Bp * nparts != B) return ts_fail("sssd-s4: batch %d split into %d shares of %d", B, nparts, Bp);
+    const size_t L = (size_t)c->pl.L, BL = (size_t)B * L, BpL = (size_t)Bp * L;
     for (int b = 0; b < B; b++) bb->idx[b] = (size_t)ts_rng_below(rng, c->tw->n);
     draw_masks(bb->mask8, B, L, c->o->blackout, c->o->mask_pos, rng);
     for (int b = 0; b < B; b++) bb->t[b] = (int32_t)ts_rng_below(rng, (uint64_t)m->T);
     for (size_t i = 0; i < BL; i++) bb->eps[i] = ts_rng_normal(rng);
-    fill_batch(m, c->tw, bb->idx, B, L, bb->x0, bb->maskf, bb->mask8);
-    ts_diffusion_q_sample(&m->diff, bb->x0, bb->eps, bb->t, bb->maskf, (size_t)B, L, bb->xt);
-    for (size_t i = 0; i < BL; i++) bb->lossm[i] = !bb->mask8[i];
-    ts_sssd_forward(&m->net, &c->pl, bb->xt, bb->x0, bb->maskf, bb->t);
-    *loss = ts_mse_forward(c->pl.out, bb->eps, bb->lossm, BL);
-    memset(bb->dout, 0, BL * sizeof(float));
-    ts_mse_backward(bb->dout, c->pl.out, bb->eps, bb->lossm, BL, 1.0f);
+    const size_t b0 = (size_t)part * Bp;
+    const uint8_t *mask8 = bb->mask8 + b0 * L;
+    float *eps = bb->eps + b0 * L;
+    int32_t *t = bb->t + b0;
+    fill_batch(m, c->tw, bb->idx + b0, Bp, L, bb->x0, bb->maskf, mask8);
+    ts_diffusion_q_sample(&m->diff, bb->x0, eps, t, bb->maskf, (size_t)Bp, L, bb->xt);
+    size_t all = 0, mine = 0;
+    for (size_t i = 0; i < BL; i++) all += !bb->mask8[i];
+    for (size_t i = 0; i < BpL; i++) mine += bb->lossm[i] = !mask8[i];
+    const float share = all ? (float)mine / (float)all : 0.0f;
+    ts_sssd_forward(&m->net, &c->pl, bb->xt, bb->x0, bb->maskf, t);
+    *loss = ts_mse_forward(c->pl.out, eps, bb->lossm, BpL) * share;
+    memset(bb->dout, 0, BpL * sizeof(float));
+    ts_mse_backward(bb->dout, c->pl.out, eps, bb->lossm, BpL, share);
     ts_sssd_backward(&m->net, &c->pl, bb->xt, bb->dout);
     return 0;
+}
+
+static int train_step(void *ctx, ts_rng *rng, float *loss)
+{
+    return train_step_part(ctx, rng, 0, 1, loss);
 }
 
 static void train_mask_grads(void *ctx, float *grads)
@@ -440,8 +457,14 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     c.so = &so;
     c.o = o;
     batch_buf *bb = &c.bb;
-    int rc = -1;
-    if (ts_sssd_plan_init(&c.pl, &m->net, B, (int)L, 1) != 0) goto done;
+    int rc = -1, rank, nranks;
+    ts_train_world(&rank, &nranks);
+    if (B % nranks) {
+        ts_fail("sssd-s4: --batch %d cannot be split evenly across %d processes", B, nranks);
+        goto done;
+    }
+    c.B = B;
+    if (ts_sssd_plan_init(&c.pl, &m->net, B / nranks, (int)L, 1) != 0) goto done;
     size_t BL = (size_t)B * L;
     bb->x0 = ts_malloc(BL * sizeof(float));
     bb->xt = ts_malloc(BL * sizeof(float));
@@ -464,7 +487,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
              so.tc.lr.lr, so.tc.iters, tw->n, c.vs.n);
     ts_train_net net = {
         .name = "sssd-s4", .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = np,
-        .config = cfg, .step = train_step, .mask_grads = train_mask_grads, .validate = train_validate,
+        .config = cfg, .step = train_step, .step_part = train_step_part, .mask_grads = train_mask_grads, .validate = train_validate,
         .save = train_save,
     };
     ts_train_cfg tc = so.tc;

@@ -8,6 +8,7 @@
  * the rows in order. Attention is one job per (item, head), each a few
  * single-threaded GEMMs. */
 #include "tracesynth/nn.h"
+#include "tracesynth/prof.h"
 
 #include <math.h>
 #include <omp.h>
@@ -313,7 +314,7 @@ TS_CLONES static void softmax_rows_bwd(float *dP, const float *P, int L)
     }
 }
 
-void ts_attention_forward(float *out, float *att, const float *qkv, int B, int L, int C, int H)
+static void attention_forward_body(float *out, float *att, const float *qkv, int B, int L, int C, int H)
 {
     const int D = C / H, ld = 3 * C, nt = team_size();
     const float scale = 1.0f / sqrtf((float)D);
@@ -331,7 +332,14 @@ void ts_attention_forward(float *out, float *att, const float *qkv, int B, int L
     }
 }
 
-void ts_attention_backward(float *dqkv, const float *dout, const float *qkv, const float *att,
+void ts_attention_forward(float *out, float *att, const float *qkv, int B, int L, int C, int H)
+{
+    TS_PROF_PUSH(TS_PROF_ATTN);
+    attention_forward_body(out, att, qkv, B, L, C, H);
+    TS_PROF_POP();
+}
+
+static void attention_backward_body(float *dqkv, const float *dout, const float *qkv, const float *att,
                            int B, int L, int C, int H, float *scratch)
 {
     const int D = C / H, ld = 3 * C, nt = team_size();
@@ -355,6 +363,14 @@ void ts_attention_backward(float *dqkv, const float *dout, const float *qkv, con
         ts_sgemm(0, 0, L, D, L, scale, dP, L, k, ld, 1.0f, dq, ld);
         ts_sgemm(1, 0, L, D, L, scale, dP, L, q, ld, 1.0f, dk, ld);
     }
+}
+
+void ts_attention_backward(float *dqkv, const float *dout, const float *qkv, const float *att,
+                           int B, int L, int C, int H, float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_ATTN);
+    attention_backward_body(dqkv, dout, qkv, att, B, L, C, H, scratch);
+    TS_PROF_POP();
 }
 
 /* ======================= encoder block ======================= */

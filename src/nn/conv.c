@@ -16,6 +16,7 @@
  * call is one parallel region (per-item regions, three per item with im2col,
  * made the barriers cost more than small GEMMs on 2 cores). */
 #include "tracesynth/nn.h"
+#include "tracesynth/prof.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -109,11 +110,12 @@ static void forward_item(float *ob, const float *xb, const float *w, const float
         cb = col;
     }
     if (b) fill_bias(ob, b, Cout, L);
+    TS_PROF_FLOPS(2.0 * Cout * L * Cin * K);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, L, Cin * K, 1.0f, w, Cin * K, cb,
                 L, b ? 1.0f : 0.0f, ob, L);
 }
 
-void ts_conv1d_forward(float *out, const float *x, const float *w, const float *b,
+static void conv1d_forward(float *out, const float *x, const float *w, const float *b,
                        int B, int Cin, int Cout, int L, int K, int dil, float *scratch)
 {
     const int CK = Cin * K, nt = team_size();
@@ -147,6 +149,14 @@ void ts_conv1d_forward(float *out, const float *x, const float *w, const float *
     }
 }
 
+void ts_conv1d_forward(float *out, const float *x, const float *w, const float *b,
+                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_GEMM);
+    conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, scratch);
+    TS_PROF_POP();
+}
+
 /* db[o] += sum over b, l of dout[b, o, l]: 64 running sums across positions
  * (vectorised) each over b in order, then added up in order */
 static void bias_grad_channel(float *db, const float *dout, int B, int C, int L, int o)
@@ -172,7 +182,7 @@ static void bias_grad_bcl(float *db, const float *dout, int B, int C, int L)
     for (int o = 0; o < C; o++) bias_grad_channel(db, dout, B, C, L, o);
 }
 
-void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
+static void conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
                         const float *w, int B, int Cin, int Cout, int L, int K, int dil,
                         float *scratch)
 {
@@ -214,6 +224,7 @@ void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, cons
                     cb = col;
                 }
                 /* partial (Cout x CK) (+)= dout_b (Cout x L) . col_b^T */
+                TS_PROF_FLOPS((dx ? 4.0 : 2.0) * Cout * CK * L);
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Cout, CK, L, 1.0f, gb, L, cb,
                             L, bi == b0 ? 0.0f : 1.0f, pg, CK);
                 if (!dx) continue;
@@ -240,6 +251,15 @@ void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, cons
             }
         }
     }
+}
+
+void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
+                        const float *w, int B, int Cin, int Cout, int L, int K, int dil,
+                        float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_GEMM);
+    conv1d_backward(dx, dw, db, dout, x, w, B, Cin, Cout, L, K, dil, scratch);
+    TS_PROF_POP();
 }
 
 /* ---- weight normalisation ---- */

@@ -8,6 +8,7 @@
  * thread count, the arithmetic does not: every C element is the same dot
  * product over k in the same order whatever block it falls in. */
 #include "tracesynth/nn.h"
+#include "tracesynth/prof.h"
 
 #include <cblas.h>
 #include <omp.h>
@@ -55,7 +56,7 @@ int ts_sgemm_blocks(int M, int N, int K)
     return plan(M, N, K, e);
 }
 
-void ts_sgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+static void sgemm_body(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
               const float *B, int ldb, float beta, float *C, int ldc)
 {
     if (M <= 0 || N <= 0) return;
@@ -79,4 +80,13 @@ void ts_sgemm(int transA, int transB, int M, int N, int K, float alpha, const fl
             cblas_sgemm(CblasRowMajor, ta, tb, M, n, K, alpha, A, lda, b, ldb, beta, C + i0, ldc);
         }
     }
+}
+
+void ts_sgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+              const float *B, int ldb, float beta, float *C, int ldc)
+{
+    TS_PROF_FLOPS(2.0 * M * N * K);
+    TS_PROF_PUSH(TS_PROF_GEMM);
+    sgemm_body(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    TS_PROF_POP();
 }

@@ -1,6 +1,7 @@
 /* S4 core: the S4D kernel (ZOH, diagonal A) and the long convolution, forward
  * and backward. See include/tracesynth/s4.h for the maths and conventions. */
 #include <fftw3.h>     /* before complex.h: fftwf_complex stays float[2] */
+#include "tracesynth/prof.h"
 #include <complex.h>
 #include <math.h>
 #include <omp.h>
@@ -85,7 +86,7 @@ TS_CLONES static void kernel_channel(double dt, const float *log_A_re, const flo
     }
 }
 
-void ts_s4_kernel(const ts_s4 *s, const float *params, float *K)
+static void s4_kernel_body(const ts_s4 *s, const float *params, float *K)
 {
     const int H = s->c.H, L = s->c.L, Nh = s->Nh, dirs = s->dirs;
     const float *log_dt = params + s->p.log_dt, *log_A_re = params + s->p.log_A_re;
@@ -97,6 +98,13 @@ void ts_s4_kernel(const ts_s4 *s, const float *params, float *K)
         kernel_channel(exp((double)log_dt[h]), log_A_re + (size_t)h * Nh, A_im + (size_t)h * Nh,
                        Cp + (size_t)h * Nh * 2, dirs == 2 ? Cp + ((size_t)H + h) * Nh * 2 : NULL,
                        Nh, L, K + (size_t)h * L, dirs == 2 ? K + ((size_t)H + h) * L : NULL);
+}
+
+void ts_s4_kernel(const ts_s4 *s, const float *params, float *K)
+{
+    TS_PROF_PUSH(TS_PROF_S4K);
+    s4_kernel_body(s, params, K);
+    TS_PROF_POP();
 }
 
 /* For a real loss and K = 2 Re f(w) with f holomorphic in a complex parameter w,
@@ -168,11 +176,18 @@ TS_CLONES static void kernel_bwd_channel(const ts_s4 *s, const float *params, co
     g_log_dt[h] += (float)(g_dt * dt);
 }
 
-void ts_s4_kernel_backward(const ts_s4 *s, const float *params, const float *dK, float *dparams)
+static void s4_kernel_backward_body(const ts_s4 *s, const float *params, const float *dK, float *dparams)
 {
     int nt = s->nthreads < omp_get_max_threads() ? s->nthreads : omp_get_max_threads();
     #pragma omp parallel for schedule(static) num_threads(nt)
     for (int h = 0; h < s->c.H; h++) kernel_bwd_channel(s, params, dK, dparams, h);
+}
+
+void ts_s4_kernel_backward(const ts_s4 *s, const float *params, const float *dK, float *dparams)
+{
+    TS_PROF_PUSH(TS_PROF_S4K);
+    s4_kernel_backward_body(s, params, dK, dparams);
+    TS_PROF_POP();
 }
 
 /* ---------------------------------------------------------------------------
@@ -333,6 +348,8 @@ static void fft_forward(const ts_s4 *s, const float *params, float *K, const flo
     const int M = s->M, P = (B + 1) / 2;   /* P pairs of rows (b, b + 1) */
     const fftwf_plan pf = (fftwf_plan)s->plan_fwd, pi = (fftwf_plan)s->plan_inv;
     const float inv = 1.0f / (float)M;
+    const int prof = ts_prof_on && params && !khat_ready;   /* the kernel build's share */
+    double tk0 = prof ? ts_now() : 0, tk = 0;
     #pragma omp parallel num_threads(nt)
     {
         fft_bufs fb = fft_slot(s, scratch, omp_get_thread_num());
@@ -357,6 +374,7 @@ static void fft_forward(const ts_s4 *s, const float *params, float *K, const flo
             for (int f = 0; f < 2 * M; f++) kh[f] = fb.Z[f] * inv;
         }
         }
+        if (prof && omp_get_thread_num() == 0) tk = ts_now() - tk0;   /* after the loop's barrier */
         #pragma omp for schedule(static)
         for (int job = 0; job < P * H; job++) {
             int b0 = 2 * (job / H), h = job % H, two = b0 + 1 < B;
@@ -370,9 +388,10 @@ static void fft_forward(const ts_s4 *s, const float *params, float *K, const flo
             unpack_set(ya, two ? ya + HL : NULL, fb.z, D[h], xa, xb, L);
         }
     }
+    if (prof) ts_prof_move(TS_PROF_FFT, TS_PROF_S4K, tk);
 }
 
-void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
+static void s4_conv_forward_body(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
                         float *y, float *Khat, float *scratch)
 {
     const int H = s->c.H, L = s->c.L, dirs = s->dirs;
@@ -404,7 +423,15 @@ void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const fl
     fft_forward(s, NULL, (float *)K, D, x, B, y, Khat, 0, scratch);   /* K only read */
 }
 
-void ts_s4_ssm_forward(const ts_s4 *s, const float *params, const float *x, int B, float *K,
+void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
+                        float *y, float *Khat, float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_FFT);
+    s4_conv_forward_body(s, K, D, x, B, y, Khat, scratch);
+    TS_PROF_POP();
+}
+
+static void s4_ssm_forward_body(const ts_s4 *s, const float *params, const float *x, int B, float *K,
                        float *Khat, float *y, float *scratch)
 {
     if (s->use_fft) {
@@ -415,6 +442,14 @@ void ts_s4_ssm_forward(const ts_s4 *s, const float *params, const float *x, int 
     ts_s4_conv_forward(s, K, params + s->p.D, x, B, y, Khat, scratch);
 }
 
+void ts_s4_ssm_forward(const ts_s4 *s, const float *params, const float *x, int B, float *K,
+                       float *Khat, float *y, float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_FFT);
+    s4_ssm_forward_body(s, params, x, B, K, Khat, y, scratch);
+    TS_PROF_POP();
+}
+
 size_t ts_s4_kernel_cache_size(const ts_s4 *s)
 {
     size_t nK = ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16);
@@ -422,7 +457,7 @@ size_t ts_s4_kernel_cache_size(const ts_s4 *s)
 }
 
 /* the cache: K (dirs, H, L) rounded to 16 floats | Khat (H, khat_stride) */
-void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float *scratch)
+static void s4_kernel_cache_body(const ts_s4 *s, const float *params, float *cache, float *scratch)
 {
     size_t nK = ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16);
     ts_s4_kernel(s, params, cache);
@@ -431,7 +466,14 @@ void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float
     fft_forward(s, NULL, cache, params + s->p.D, NULL, 0, NULL, cache + nK, 0, scratch);
 }
 
-void ts_s4_ssm_forward_cached(const ts_s4 *s, const float *params, const float *cache,
+void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_S4K);
+    s4_kernel_cache_body(s, params, cache, scratch);
+    TS_PROF_POP();
+}
+
+static void s4_ssm_forward_cached_body(const ts_s4 *s, const float *params, const float *cache,
                               const float *x, int B, float *y, float *scratch)
 {
     size_t nK = ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16);
@@ -442,7 +484,15 @@ void ts_s4_ssm_forward_cached(const ts_s4 *s, const float *params, const float *
         ts_s4_conv_forward(s, cache, params + s->p.D, x, B, y, NULL, scratch);
 }
 
-void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, const float *D,
+void ts_s4_ssm_forward_cached(const ts_s4 *s, const float *params, const float *cache,
+                              const float *x, int B, float *y, float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_FFT);
+    s4_ssm_forward_cached_body(s, params, cache, x, B, y, scratch);
+    TS_PROF_POP();
+}
+
+static void s4_conv_backward_body(const ts_s4 *s, const float *K, const float *Khat, const float *D,
                          const float *x, const float *dy, int B, float *dK, float *dD,
                          float *dx, float *scratch)
 {
@@ -531,4 +581,13 @@ void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, cons
             dD[h] += (float)gD;
         }
     }
+}
+
+void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, const float *D,
+                         const float *x, const float *dy, int B, float *dK, float *dD,
+                         float *dx, float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_FFT);
+    s4_conv_backward_body(s, K, Khat, D, x, dy, B, dK, dD, dx, scratch);
+    TS_PROF_POP();
 }

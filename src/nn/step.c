@@ -1,6 +1,7 @@
 /* Diffusion-step embedding and the two-layer SiLU MLP that follows it in
  * SSSD / DiffWave. */
 #include "tracesynth/nn.h"
+#include "tracesynth/prof.h"
 
 #include <math.h>
 #include <string.h>
@@ -32,7 +33,7 @@ size_t ts_stepmlp_scratch_size(int B, int Din, int Dmid, int Dout)
     return (size_t)B * (Dout + 2 * (size_t)Dmid);         /* dpre2, dh1, dpre1 */
 }
 
-void ts_stepmlp_forward(float *out, float *act, const int32_t *steps, const float *w1,
+static void stepmlp_forward_body(float *out, float *act, const int32_t *steps, const float *w1,
                         const float *b1, const float *w2, const float *b2, int B, int Din,
                         int Dmid, int Dout)
 {
@@ -45,7 +46,16 @@ void ts_stepmlp_forward(float *out, float *act, const int32_t *steps, const floa
     ts_silu_forward(out, pre2, (size_t)B * Dout);
 }
 
-void ts_stepmlp_backward(float *dw1, float *db1, float *dw2, float *db2, const float *dout,
+void ts_stepmlp_forward(float *out, float *act, const int32_t *steps, const float *w1,
+                        const float *b1, const float *w2, const float *b2, int B, int Din,
+                        int Dmid, int Dout)
+{
+    TS_PROF_PUSH(TS_PROF_MLP);
+    stepmlp_forward_body(out, act, steps, w1, b1, w2, b2, B, Din, Dmid, Dout);
+    TS_PROF_POP();
+}
+
+static void stepmlp_backward_body(float *dw1, float *db1, float *dw2, float *db2, const float *dout,
                          const float *act, const float *w1, const float *w2, int B, int Din,
                          int Dmid, int Dout, float *scratch)
 {
@@ -58,4 +68,13 @@ void ts_stepmlp_backward(float *dw1, float *db1, float *dw2, float *db2, const f
     ts_linear_backward(dh1, dw2, db2, dpre2, h1, w2, B, Dmid, Dout);
     ts_silu_backward(dpre1, dh1, pre1, (size_t)B * Dmid);
     ts_linear_backward(NULL, dw1, db1, dpre1, e, w1, B, Din, Dmid);
+}
+
+void ts_stepmlp_backward(float *dw1, float *db1, float *dw2, float *db2, const float *dout,
+                         const float *act, const float *w1, const float *w2, int B, int Din,
+                         int Dmid, int Dout, float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_MLP);
+    stepmlp_backward_body(dw1, db1, dw2, db2, dout, act, w1, w2, B, Din, Dmid, Dout, scratch);
+    TS_PROF_POP();
 }

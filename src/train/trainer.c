@@ -1,11 +1,15 @@
 /* The training loop shared by the neural models (see train.h). */
 #include "tracesynth/train.h"
 #include "tracesynth/container.h"
+#include "tracesynth/prof.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef TS_MPI
+#include <mpi.h>
+#endif
 
 const char *const ts_train_keys[] = {
     "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", NULL,
@@ -254,9 +258,93 @@ static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, co
             c->hint ? c->hint : "try a lower --lr or --clip 1");
 }
 
-int ts_train_run(const ts_train_net *net, const ts_train_cfg *c)
+/* ---- data parallelism ---- */
+
+int ts_train_mpi_init(void)
+{
+#ifdef TS_MPI
+    static const char *const launched[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", NULL};
+    int started = 0;
+    for (int i = 0; launched[i]; i++) started |= getenv(launched[i]) != NULL;
+    int inited = 0;
+    MPI_Initialized(&inited);
+    if (!started || inited) return 0;
+    int provided;
+    if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+        return ts_fail("MPI_Init failed");
+    atexit((void (*)(void))MPI_Finalize);
+#endif
+    return 0;
+}
+
+void ts_train_world(int *rank, int *size)
+{
+    *rank = 0;
+    *size = 1;
+#ifdef TS_MPI
+    int inited = 0, fin = 0;
+    MPI_Initialized(&inited);
+    MPI_Finalized(&fin);
+    if (inited && !fin) {
+        MPI_Comm_rank(MPI_COMM_WORLD, rank);
+        MPI_Comm_size(MPI_COMM_WORLD, size);
+    }
+#endif
+}
+
+static ts_train_hook the_hook;
+static void *the_hook_ud;
+
+void ts_train_set_hook(ts_train_hook hook, void *ud)
+{
+    the_hook = hook;
+    the_hook_ud = ud;
+}
+
+int ts_train_iter(const ts_train_net *net, ts_adam *adam, ts_rng *rng, double lr, double clip, float *loss,
+                  double *gnorm)
 {
     const size_t np = net->n;
+    int rank, size;
+    ts_train_world(&rank, &size);
+    memset(net->grads, 0, np * sizeof(float));
+    *loss = 0;
+    if (size == 1) {
+        if (net->step(net->ctx, rng, loss) != 0) return -1;
+    } else {
+#ifdef TS_MPI
+        if (net->step_part(net->ctx, rng, rank, size, loss) != 0) return -1;
+        TS_PROF_PUSH(TS_PROF_COMM);
+        /* the shares' gradients and losses summed: the whole batch's, on every rank */
+        MPI_Allreduce(MPI_IN_PLACE, net->grads, (int)np, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+        MPI_Allreduce(MPI_IN_PLACE, loss, 1, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+        TS_PROF_POP();
+#endif
+    }
+    TS_PROF_PUSH(TS_PROF_OPTIM);
+    if (net->mask_grads) net->mask_grads(net->ctx, net->grads);
+    *gnorm = ts_clip_grad_norm(net->grads, np, clip);
+    if (isfinite(*loss) && isfinite(*gnorm)) ts_adam_step(adam, lr);
+    TS_PROF_POP();
+    return 0;
+}
+
+int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
+{
+    const size_t np = net->n;
+    int rank, nranks;
+    ts_train_world(&rank, &nranks);
+    if (nranks > 1 && !net->step_part)
+        return ts_fail("%s: no data-parallel training (mpirun with %d processes); run one process", net->name,
+                       nranks);
+    /* under MPI only rank 0 writes: the model, the checkpoint, the log, the progress bar */
+    ts_train_cfg cw = *c0;
+    if (rank != 0) {
+        cw.out_path = NULL;
+        cw.log_path = NULL;
+        cw.progress = 0;
+    }
+    const ts_train_cfg *c = &cw;
     char *ckpt = NULL;
     if (c->out_path) {
         size_t n = strlen(c->out_path) + 6;
@@ -290,6 +378,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c)
         if (ts_train_log_truncate(c->log_path, (long)st.iter) != 0) goto done;
     }
 
+    if (the_hook) {
+        rc = the_hook(net, c, &adam, &rng, the_hook_ud);
+        goto done;
+    }
     if (c->log_path && !c->resume)
         ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\"%s%s", net->name,
                      c->start_log ? "," : "", c->start_log ? c->start_log : "");
@@ -308,19 +400,15 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c)
     const char *kept = NULL;
     for (long it = (long)st.iter; it < c->iters; it++) {
         kept = ckpt && st.best_iter >= 0 ? c->out_path : NULL;
-        memset(net->grads, 0, np * sizeof(float));
         float loss = 0;
-        if (net->step(net->ctx, &rng, &loss) != 0) { ts_progress_end(&prog); goto done; }
-        if (net->mask_grads) net->mask_grads(net->ctx, net->grads);
-        double gn = ts_clip_grad_norm(net->grads, np, c->clip);
-        if (!isfinite(loss) || !isfinite(gn)) {
+        double gn = 0, lr = ts_lr_at(&c->lr, it);
+        if (ts_train_iter(net, &adam, &rng, lr, c->clip, &loss, &gn) != 0) { ts_progress_end(&prog); goto done; }
+        if (!isfinite(loss) || !isfinite(gn)) {   /* (no update was made) */
             ts_progress_end(&prog);
             diverged(c, net, it + 1, "loss", (double)loss, gn, kept);
             ts_train_log(c->log_path, "\"event\":\"diverged\",\"iter\":%ld", it + 1);
             goto done;
         }
-        double lr = ts_lr_at(&c->lr, it);
-        ts_adam_step(&adam, lr);
         loss_sum += loss;
         loss_n++;
         long done_it = it + 1;
@@ -339,7 +427,17 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c)
 
         if (done_it % c->valid_every == 0 || done_it == c->iters) {
             double vl = 0;
-            if (net->validate(net->ctx, &vl) != 0) { ts_progress_end(&prog); goto done; }
+            int vrc = rank == 0 ? net->validate(net->ctx, &vl) : 0;
+#ifdef TS_MPI
+            if (nranks > 1) {   /* rank 0's verdict for all, so that they decide alike */
+                double msg[2] = {vrc, vl};
+                MPI_Bcast(msg, 2, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+                vrc = (int)msg[0];
+                vl = msg[1];
+                if (vrc != 0 && rank != 0) ts_fail("%s: validation failed on rank 0", net->name);
+            }
+#endif
+            if (vrc != 0) { ts_progress_end(&prog); goto done; }
             if (!isfinite(vl)) {
                 ts_progress_end(&prog);
                 diverged(c, net, done_it, "validation loss", vl, -1, kept);

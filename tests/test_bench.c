@@ -1,0 +1,90 @@
+/* `tracesynth bench model` on tiny networks: both steps are measured through the
+ * model interface for every neural model (sssd-s4, mdm with both backbones), the
+ * profile splits them into sections, no ratio is printed without --vs-torch, and
+ * bad usage is refused by name. (No timing is asserted.) */
+#include "check.h"
+#include "tracesynth.h"
+
+static char dir[256];
+
+static int run_out(const char *args, char *out, size_t n)
+{
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    char ofile[512], cmd[4096];
+    snprintf(ofile, sizeof ofile, "%s/out.txt", dir);
+    snprintf(cmd, sizeof cmd, "%s %s >%s 2>&1", bin, args, ofile);
+    int st = system(cmd);
+    out[0] = 0;
+    FILE *f = fopen(ofile, "r");
+    if (f) { size_t got = fread(out, 1, n - 1, f); out[got] = 0; fclose(f); }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static void setup(void)
+{
+    const char *s = scratch_dir();
+    REQUIRE(s);
+    snprintf(dir, sizeof dir, "%s", s);
+}
+
+static void each_model_both_steps(void)
+{
+    static const char *const models[] = {
+        "--model sssd-s4 --state 8",
+        "--model mdm --state 8",
+        "--model mdm --backbone transformer --heads 2",
+    };
+    char args[512], out[16384];
+    for (int i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, "bench model %s --sizes 1x8x2,2x8x2 --length 24 --runs 2 --threads 1", models[i]);
+        int rc = run_out(args, out, sizeof out);
+        CHECK_MSG(rc == 0, "%s: exit %d\n%s", models[i], rc, out);
+        CHECK_MSG(strstr(out, "1 x 8, batch 2") && strstr(out, "2 x 8, batch 2"), "%s", out);
+        CHECK_MSG(strstr(out, " train ") && strstr(out, " denoise ") && strstr(out, "peak "), "%s", out);
+        CHECK_MSG(strstr(out, "load average") != NULL, "%s", out);
+        CHECK_MSG(!strstr(out, "ratio") && !strstr(out, "PyTorch"), "%s", out);
+    }
+}
+
+static void profile_sections(void)
+{
+    char out[16384];
+    int rc = run_out("bench model --sizes 1x8x2 --length 24 --runs 2 --threads 2 --state 8 --profile", out, sizeof out);
+    CHECK_MSG(rc == 0, "%s", out);
+    CHECK_MSG(strstr(out, "training step:") && strstr(out, "denoising step:"), "%s", out);
+    CHECK_MSG(strstr(out, "GEMM convolutions") && strstr(out, "optimizer (clip + Adam)") &&
+              strstr(out, "element-wise and other") && strstr(out, "% of the GEMM peak"), "%s", out);
+    CHECK_MSG(strstr(out, "threading overhead") && strstr(out, "1 thread"), "%s", out);
+}
+
+static void bad_usage(void)
+{
+    char out[4096];
+    CHECK(run_out("bench model --sizes 4x64", out, sizeof out) == 2);
+    CHECK_MSG(strstr(out, "--sizes '4x64'") != NULL, "%s", out);
+    CHECK(run_out("bench model --sizes 1x8x2 --layers 3", out, sizeof out) == 2);
+    CHECK(run_out("bench model --model nosuch", out, sizeof out) != 0);
+    CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);
+    /* a non-neural model has no network to time */
+    CHECK(run_out("bench model --model ngram --sizes 1x8x2 --length 24 --runs 1", out, sizeof out) != 0);
+    CHECK_MSG(strstr(out, "ngram") != NULL, "%s", out);
+    /* the model's own options are checked by the model */
+    CHECK(run_out("bench model --sizes 1x8x2 --length 24 --runs 1 --nosuch 3", out, sizeof out) != 0);
+    CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);
+}
+
+static void cleanup(void)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(dir[0] && system(cmd) == 0);
+}
+
+TEST_MAIN("bench", {
+    RUN(setup);
+    RUN(each_model_both_steps);
+    RUN(profile_sections);
+    RUN(bad_usage);
+    RUN(cleanup);
+})
