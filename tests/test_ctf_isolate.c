@@ -112,7 +112,7 @@ static void check_same(const char *dir, ts_ctf_opts o)
 {
     ts_ctf_trace a, b;
     REQUIRE(ts_ctf_load(dir, &o, &a) == 0);
-    if (ts__ctf_load_here(dir, &o, &b) != 0) {
+    if (ts__ctf_load_here(dir, &o, 0, &b) != 0) {
         CHECK_MSG(0, "in this process: %s", ts_error());
         ts_ctf_trace_free(&a);
         return;
@@ -208,9 +208,9 @@ static void pending_error_is_a_failure(void)
     if (pid == 0) {
         ts_ctf_trace t;
         int bad = 0;
-        if (ts__ctf_load_here(dir, NULL, &t) != -1 || !strstr(ts_error(), "cannot read the trace")) bad |= 1;
+        if (ts__ctf_load_here(dir, NULL, 0, &t) != -1 || !strstr(ts_error(), "cannot read the trace")) bad |= 1;
         if (bt_current_thread_take_error()) bad |= 2;
-        if (ts__ctf_load_here(good, NULL, &t) != 0) bad |= 4;
+        if (ts__ctf_load_here(good, NULL, 0, &t) != 0) bad |= 4;
         else ts_ctf_trace_free(&t);
         _exit(bad);
     }

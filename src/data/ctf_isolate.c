@@ -18,6 +18,9 @@
  *            u64 n_streams, each: str name, i64 cpu, u64 events, u64 discarded,
  *              u64 n_discards, each: u64 count, i32 has_times, i64 begin_ns, i64 end_ns
  *            u64 n_truncated, each: str file, u64 size, indexed, packets, packets_missing
+ *            u32 has_fields; when 1: n x i64 tid, n x i64 ret, n x u8 has_ret,
+ *              u64 n_comms, n_comms x str (distinct thread names), n x u32 (index, or
+ *              0xFFFFFFFF: no name)
  *   u32 MAGIC (anything shorter: the child died while writing)
  * str: u32 length (0xFFFFFFFF: NULL), then the bytes, no NUL. */
 #include "data/ctf_isolate.h"
@@ -112,9 +115,35 @@ static void put_trace(wr *w, const ts_ctf_trace *t)
         put_u64(w, tr->packets);
         put_u64(w, tr->packets_missing);
     }
+    put_u32(w, t->tid ? 1 : 0);
+    if (!t->tid) return;
+    put(w, t->tid, t->n * sizeof *t->tid);
+    put(w, t->ret, t->n * sizeof *t->ret);
+    put(w, t->has_ret, t->n * sizeof *t->has_ret);
+    ts__strmap cm;
+    ts__strmap_init(&cm, 64);
+    uint32_t *cidx = ts_malloc((t->n ? t->n : 1) * sizeof *idx);
+    const char **comms = ts_malloc((t->n + 1) * sizeof *comms);
+    size_t nc = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (!t->comm[i]) { cidx[i] = NO_STR; continue; }
+        int32_t k = ts__strmap_get(&cm, t->comm[i]);
+        if (k < 0) {
+            k = (int32_t)nc;
+            comms[nc++] = t->comm[i];
+            ts__strmap_put(&cm, t->comm[i], k);
+        }
+        cidx[i] = (uint32_t)k;
+    }
+    put_u64(w, nc);
+    for (size_t i = 0; i < nc; i++) put_str(w, comms[i]);
+    put(w, cidx, t->n * sizeof *idx);
+    free(cidx);
+    free(comms);
+    ts__strmap_free(&cm);
 }
 
-static void child(int fd, int err_fd, const char *dir, const ts_ctf_opts *o)
+static void child(int fd, int err_fd, const char *dir, const ts_ctf_opts *o, int fields)
 {
     if (err_fd >= 0) dup2(err_fd, 2);
     /* a crash in the library ends the child on its signal, with no core file, and is not
@@ -132,7 +161,7 @@ static void child(int fd, int err_fd, const char *dir, const ts_ctf_opts *o)
 
     ts_clear_error();
     ts_ctf_trace t;
-    int rc = ts__ctf_load_here(dir, o, &t);
+    int rc = ts__ctf_load_here(dir, o, fields, &t);
     wr w = {fdopen(fd, "w"), 0};
     if (!w.f) _exit(3);
     setvbuf(w.f, NULL, _IOFBF, 1 << 16);
@@ -240,7 +269,35 @@ static int get_trace(FILE *f, ts_ctf_trace *t)
             get_u64(f, &tr->packets) || get_u64(f, &tr->packets_missing))
             return -1;
     }
-    return 0;
+    uint32_t has_fields;
+    if (get_u32(f, &has_fields) || has_fields > 1) return -1;
+    if (!has_fields) return 0;
+    size_t ne = t->n;
+    t->tid = ts_malloc((ne ? ne : 1) * sizeof *t->tid);
+    t->ret = ts_malloc((ne ? ne : 1) * sizeof *t->ret);
+    t->has_ret = ts_malloc(ne ? ne : 1);
+    t->comm = ts_calloc(ne ? ne : 1, sizeof *t->comm);
+    size_t nc;
+    if (get(f, t->tid, ne * sizeof *t->tid) || get(f, t->ret, ne * sizeof *t->ret) ||
+        get(f, t->has_ret, ne) || get_size(f, &nc))
+        return -1;
+    char **comms = ts_calloc(nc + 1, sizeof *comms);
+    uint32_t *cidx = ts_malloc((ne ? ne : 1) * sizeof *idx);
+    int crc = 0;
+    for (size_t i = 0; i < nc && crc == 0; i++) {
+        crc = get_str(f, &comms[i]);
+        if (crc == 0 && !comms[i]) crc = -1;
+    }
+    if (crc == 0) crc = get(f, cidx, ne * sizeof *idx);
+    for (size_t i = 0; i < ne && crc == 0; i++) {
+        if (cidx[i] == NO_STR) continue;
+        if (cidx[i] >= nc) crc = -1;
+        else t->comm[i] = ts_strdup(comms[cidx[i]]);
+    }
+    for (size_t i = 0; i < nc; i++) free(comms[i]);
+    free(comms);
+    free(cidx);
+    return crc;
 }
 
 /* what the child wrote to stderr (a file): a sanitizer's report, or libbabeltrace2's
@@ -291,7 +348,7 @@ static int get_result(FILE *f, ts_ctf_trace *out, char **err)
     return 0;
 }
 
-int ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
+static int load_isolated(const char *dir, const ts_ctf_opts *opts, int fields, ts_ctf_trace *out)
 {
     memset(out, 0, sizeof *out);
     int fds[2];
@@ -309,7 +366,7 @@ int ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
     }
     if (pid == 0) {
         close(fds[0]);
-        child(fds[1], err_fd, dir, opts);
+        child(fds[1], err_fd, dir, opts, fields);
     }
     close(fds[1]);
     FILE *f = fdopen(fds[0], "r");
@@ -346,4 +403,14 @@ int ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
         return ts_fail("%s: babeltrace2 could not read the trace (its process exited with status %d)",
                        dir, WEXITSTATUS(status));
     return ts_fail("%s: babeltrace2 could not read the trace (its process ended without a result)", dir);
+}
+
+int ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
+{
+    return load_isolated(dir, opts, 0, out);
+}
+
+int ts_ctf_load_fields(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
+{
+    return load_isolated(dir, opts, 1, out);
 }
