@@ -506,7 +506,6 @@ static void paper_split_on_pts(void)
     ts_dataset d;
     REQUIRE(ts_dataset_load(p, &d) == 0);
     CHECK(d.stream.n == 50145);
-    double t0 = ts_now();
     ts_split s;
     REQUIRE(ts_split_make(&d, TS_SPLIT_PAPER, 200, 5, 500, &s) == 0);
     /* no published L=200 training: stride-5 windows over stream.txt */
@@ -532,22 +531,17 @@ static void paper_split_on_pts(void)
     REQUIRE(ts_split_make(&d, TS_SPLIT_TIME, 200, 5, 500, &s) == 0);
     CHECK(s.test.n == 500 && s.valid.n == 500);
     ts_split_free(&s);
-    double dt = ts_now() - t0;
-    CHECK_MSG(dt < 5.0, "splits took %.2f s", dt);
     ts_dataset_free(&d);
 }
 
-static void read_speed(void)
+/* a published window file reads whole (its speed: tracesynth bench data) */
+static void read_published(void)
 {
     const char *p = shared_path("datasets/pts/ffmpeg/sequence_length_150/training");
     if (!p) SKIP("../shared/datasets not present");
-    double t0 = ts_now();
     ts_windows w;
     REQUIRE(ts_windows_read(p, &w) == 0);
-    double dt = ts_now() - t0;
     CHECK(w.n == 10000 && w.len == 150);
-    fprintf(stderr, "  note: 10000 x 150 windows read in %.1f ms\n", dt * 1e3);
-    CHECK_MSG(dt < 2.0, "took %.2f s", dt);
     ts_windows_free(&w);
 }
 
@@ -679,7 +673,7 @@ TEST_MAIN("data", {
     RUN(time_split_positions);
     RUN(audit_counts);
     RUN(paper_split_on_pts);
-    RUN(read_speed);
+    RUN(read_published);
     RUN(mask_positions);
     RUN(fuzz_readers);
 })

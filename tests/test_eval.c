@@ -485,7 +485,8 @@ static void gen_automaton_matches_brute_force(void)
     }
 }
 
-static void gen_speed(void)
+/* the generation metrics at a realistic size (their speed: tracesynth bench data) */
+static void gen_metrics_sized(void)
 {
     /* 500 synthetic windows of 200 against a 50,000-event training stream */
     size_t tn = 50000, sn = 500, sl = 200;
@@ -496,13 +497,9 @@ static void gen_speed(void)
     fake_trace(s, sn * sl, &r, 4);
     ts_windows T = win(t, 1, tn), S = win(s, sn, sl), R = win(t, tn / sl, sl);
     ts_gen_metrics g;
-    double t0 = ts_now();
     REQUIRE(ts_eval_generate(&R, &S, &T, &g) == 0);
-    double dt = ts_now() - t0;
-    fprintf(stderr, "  gen_speed: %.3f s (js %.4f/%.4f, d_trans %.4f, lcs mean %.1f max %.0f)\n",
-            dt, g.js_unigram, g.js_bigram, g.d_trans, g.lcs_mean, g.lcs_max);
-    CHECK(dt < 5.0);        /* about 0.05 s optimized; generous for sanitizer builds */
     CHECK(g.d_trans > 0 && g.d_trans < 0.1);
+    CHECK(g.js_unigram >= 0 && g.js_unigram < 0.1 && g.lcs_max >= g.lcs_mean);
     free(t);
     free(s);
 }
@@ -589,6 +586,6 @@ TEST_MAIN("eval", {
     RUN(gen_train_metrics);
     RUN(gen_errors);
     RUN(gen_automaton_matches_brute_force);
-    RUN(gen_speed);
+    RUN(gen_metrics_sized);
     RUN(paper_figures);
 })

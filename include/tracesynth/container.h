@@ -43,12 +43,41 @@ typedef struct {
     unsigned char *buf;
     size_t         size, cap;
     uint32_t       nchunks;
+    size_t         open;         /* offset of the length of the chunk begun, or 0 */
 } ts_writer;
+
+/* ---- little-endian numbers: every number inside a chunk is read and written
+ * through these, so a file means the same on every machine ---- */
+static inline void ts_le_put32(unsigned char *b, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+static inline void ts_le_put64(unsigned char *b, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+}
+static inline uint32_t ts_le_get32(const unsigned char *b)
+{
+    return b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+static inline uint64_t ts_le_get64(const unsigned char *b)
+{
+    return ts_le_get32(b) | (uint64_t)ts_le_get32(b + 4) << 32;
+}
 
 void ts_writer_init(ts_writer *w, const char *path);
 void ts_writer_chunk(ts_writer *w, const char *tag, const void *data, size_t n);
 /* a chunk of "key=value\n" text: used for model configs */
 void ts_writer_text(ts_writer *w, const char *tag, const char *text);
+/* a chunk built piece by piece: begin, then any puts, then end (which fills in its length) */
+void ts_writer_begin(ts_writer *w, const char *tag);
+void ts_writer_put(ts_writer *w, const void *data, size_t n);
+void ts_writer_put32(ts_writer *w, uint32_t v);          /* little-endian */
+void ts_writer_put64(ts_writer *w, uint64_t v);
+void ts_writer_end(ts_writer *w);
+/* arrays as little-endian chunks */
+void ts_writer_f32(ts_writer *w, const char *tag, const float *x, size_t n);
+void ts_writer_i32(ts_writer *w, const char *tag, const int32_t *x, size_t n);
 int  ts_writer_commit(ts_writer *w);   /* atomic write + free; 0 / -1 */
 void ts_writer_free(ts_writer *w);
 
@@ -61,8 +90,19 @@ int  ts_reader_copy(const ts_reader *r, const char *tag, void *dst, size_t n);
  * implies) and that is at most TS_MAX_PARAM_BYTES; else -1 with an error naming
  * the file, the section and both sizes. Call it before allocating from a config. */
 int  ts_reader_expect_size(const ts_reader *r, const char *tag, uint64_t count, uint64_t elem);
+/* read a little-endian chunk of exactly n floats; -1 with an error naming the
+ * file, the section and both sizes */
+int  ts_reader_f32(const ts_reader *r, const char *tag, float *dst, size_t n);
+/* the i-th 32-bit little-endian value of a chunk (the caller checked the size) */
+static inline int32_t ts_chunk_i32(const ts_chunk *c, size_t i) { return (int32_t)ts_le_get32(c->data + 4 * i); }
 /* value of "key=" in a text chunk, malloc'd, or NULL */
 char *ts_reader_text_value(const ts_reader *r, const char *tag, const char *key);
+/* "key=" of text chunk TAG as an integer in [lo, hi], a finite number in [lo, hi]
+ * (lo == hi == 0: any), or one of choices (NULL-terminated; *out is its index);
+ * -1 with an error naming the file, the section and the key */
+int  ts_reader_long(const ts_reader *r, const char *tag, const char *key, long lo, long hi, long *out);
+int  ts_reader_double(const ts_reader *r, const char *tag, const char *key, double lo, double hi, double *out);
+int  ts_reader_choice(const ts_reader *r, const char *tag, const char *key, const char *const *choices, int *out);
 void ts_reader_close(ts_reader *r);
 
 #endif

@@ -169,8 +169,17 @@ typedef struct {
     char               arch[16];    /* "x86_64", "i386", "arm", "aarch64"; "" unknown */
     const char        *arch_from;   /* "env" (trace environment), "events" (the system calls
                                        the trace declares), or NULL */
+    /* from ts_ctf_load_fields, per event (else NULL): the thread on its CPU (-1 before the CPU's
+     * first sched_switch) and its name (NULL then); the return value of a system call
+     * (an entry gets its exit's; has_ret 0: none, e.g. the exit is past the trace's end) */
+    int64_t           *tid;
+    char             **comm;
+    int64_t           *ret;
+    uint8_t           *has_ret;
 } ts_ctf_trace;
 int  ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out);
+/* the same, with each event's tid, comm and ret (ts_ctf_trace's last members) */
+int  ts_ctf_load_fields(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out);
 void ts_ctf_trace_free(ts_ctf_trace *t);
 /* names -> dataset: vocabulary by frequency rank over the first train_frac of the events
  * (ties by name), with an UNK ID (the last, named "<unk>") for names unseen there.

@@ -1,6 +1,7 @@
 /* tracesynth — the model interface. Every model (n-gram, unigram, the diffusion
  * models) trains on a split, saves into a container, loads, imputes windows under
- * masks and generates windows. The CLI and the benchmarks only see this. */
+ * masks and generates windows. The protocols (protocol.h), the trainer and the
+ * benchmarks drive every model through this interface alone. */
 #ifndef TRACESYNTH_MODEL_H
 #define TRACESYNTH_MODEL_H
 
@@ -90,6 +91,10 @@ const ts_model_ops *const *ts_model_list(void);        /* NULL-terminated */
 int  ts_train_log(const char *path, const char *fmt, ...) TS_PRINTF(2, 3);
 
 int  ts_model_train(const char *name, const ts_train_opts *o, ts_model **out);
+/* for a model's train that saves while it learns (the shared trainer saves the best
+ * model at each validation): fill ops, n_ids and a copy of the vocabulary into its
+ * fresh (zeroed) base now. 0 / -1 */
+int  ts_model_base_init(ts_model *m, const ts_model_ops *ops, const ts_train_opts *o);
 /* container with chunks "MODEL" (name), "VOCAB", "NIDS", then the model's own */
 int  ts_model_save(const ts_model *m, const char *path);
 int  ts_model_load(const char *path, ts_model **out);
@@ -111,5 +116,11 @@ int  ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts
 int  ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const ts_run_opts *o,
                    double *bits, size_t *unknown);
 void ts_model_free(ts_model *m);
+
+/* --samples N of a run (default 1, at most 1000): a sampling model draws each window
+ * N times and every event takes the most frequent draw (ts_vote); 0 / -1 + error */
+int     ts_run_samples(const ts_run_opts *o, const char *model, long *samples);
+/* the most frequent of v[0], v[stride], ..., v[(n - 1) * stride]; ties: the earliest */
+int32_t ts_vote(const int32_t *v, size_t stride, long n);
 
 #endif

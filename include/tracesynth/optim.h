@@ -46,6 +46,5 @@ typedef struct {
 double ts_lr_at(const ts_lr_schedule *s, long step);
 /* "constant", "warmup", "cosine"; 0 / -1 + error */
 int ts_lr_parse(const char *s, ts_lr_kind *out);
-const char *ts_lr_name(ts_lr_kind k);
 
 #endif

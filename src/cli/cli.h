@@ -5,6 +5,7 @@
 #define TRACESYNTH_CLI_H
 
 #include "tracesynth.h"
+#include "tracesynth/channels.h"
 
 int cmd_ingest(int argc, char **argv);
 int cmd_split(int argc, char **argv);
@@ -15,11 +16,31 @@ int cmd_impute(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_constraints(int argc, char **argv);
+int cmd_repair(int argc, char **argv);
+int cmd_markov(int argc, char **argv);
+int cmd_gaps(int argc, char **argv);
+int cmd_drop(int argc, char **argv);
+int cmd_fill(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* bench subcommands (bench_*.c) */
 int bench_impute(int argc, char **argv);
 int bench_layers(int argc, char **argv);
 int bench_model(int argc, char **argv);
+int bench_data(int argc, char **argv);
+
+/* ingest --channels: encode raw (the default training share), write the channel files
+ * to dir, print what they hold; the events go to ds (saved by the caller). Frees raw. */
+int ingest_channels(ts_mc_raw *raw, const char *dir, ts_dataset *ds);
+
+/* eval of multi-channel datasets: per-channel fidelity, and with constraints (a file
+ * from 'tracesynth constraints', may be NULL) the validity distances */
+int eval_is_channels(const char *path);   /* a dataset directory with channel files */
+int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, int json);
+/* the parts eval_channels takes: all, train, valid, test */
+extern const char *const eval_parts[];
+int bench_fill(int argc, char **argv);
 
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);

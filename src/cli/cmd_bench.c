@@ -6,15 +6,19 @@
 int cmd_bench(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        printf("usage: tracesynth bench impute|layers|model [OPTIONS]\n\n"
+        printf("usage: tracesynth bench impute|layers|model|data|fill [OPTIONS]\n\n"
                "  impute   the study's reconstruction grid (L x k x position) for a model\n"
                "  layers   forward/backward time and GFLOP/s of each neural layer\n"
-               "  model    training- and denoising-step time of a diffusion model\n\n"
+               "  model    training- and denoising-step time of a diffusion model\n"
+               "  data     reading a window file; the generation metrics\n"
+               "  fill     drop -> fill -> score on a complete LTTng trace\n\n"
                "'tracesynth bench SUB --help' for options.\n");
         return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "impute")) return bench_impute(argc - 1, argv + 1);
     if (!strcmp(argv[1], "layers")) return bench_layers(argc - 1, argv + 1);
     if (!strcmp(argv[1], "model")) return bench_model(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "data")) return bench_data(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "fill")) return bench_fill(argc - 1, argv + 1);
     return cli_usage_error("bench", "unknown benchmark '%s'", argv[1]);
 }

@@ -49,6 +49,8 @@ static const char about_text[] =
 typedef struct {
     const char *original, *mask, *imputed, *vocab, *arch;
     const char *real, *synthetic, *train;
+    const char *constraints;
+    int real_part;
     int json;
 } eval_args;
 
@@ -65,6 +67,11 @@ static int parse_args(int argc, char **argv, eval_args *a)
         TS_OPT_STR_(0, "real", &a->real, "R", "real windows"),
         TS_OPT_STR_(0, "synthetic", &a->synthetic, "S", "synthetic windows"),
         TS_OPT_STR_(0, "train", &a->train, "T", "training data"),
+        TS_OPT_STR_(0, "constraints", &a->constraints, "C", "multi-channel datasets (ingest --channels): the\n"
+                    "constraints file for D_trans, D_time, D_cpu, D_attr"),
+        TS_OPT_CHOICE_(0, "real-part", &a->real_part, "P", eval_parts,
+                       "multi-channel: all (default), train, valid or test: the part\n"
+                       "of the real trace (the default time split) compared with"),
         TS_OPT_FLAG_(0, "json", &a->json, "print one JSON object (stable keys; null where a metric\n"
                      "does not apply)"),
         TS_OPT_END_,
@@ -358,5 +365,8 @@ int cmd_eval(int argc, char **argv)
     eval_args a;
     int rc = parse_args(argc, argv, &a);
     if (rc) return rc == 1 ? 0 : 2;
+    if (!a.original && (a.constraints || eval_is_channels(a.real)))
+        return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.json);
+    if (a.real_part) return cli_usage_error("eval", "--real-part applies to multi-channel datasets (ingest --channels)");
     return a.original ? eval_impute(&a) : eval_generate(&a);
 }

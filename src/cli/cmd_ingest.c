@@ -113,7 +113,7 @@ int cmd_ingest(int argc, char **argv)
     static const char *const froms[] = {"ids", "npy", "strace", "ctf", NULL};
     static const char *const kinds[] = {"syscalls", "all", NULL};
     const char *out = NULL, *comm = NULL, *arch_s = NULL;
-    int from_i = -1, events_i = -1, concat = 0, exits = 0, strict = 0;
+    int from_i = -1, events_i = -1, concat = 0, exits = 0, strict = 0, channels = 0;
     long cpu = -1;
     const ts_option opts[] = {
         TS_OPT_CHOICE_(0, "from", &from_i, "FORMAT", froms, "ids, npy, strace or ctf (required; see above)"),
@@ -127,6 +127,8 @@ int cmd_ingest(int argc, char **argv)
         TS_OPT_LONG_(0, "cpu", &cpu, "N", 0, 65535, "ctf: keep the events of CPU N's stream"),
         TS_OPT_FLAG_(0, "strict", &strict, "ctf: a truncated stream file is an error"),
         TS_OPT_STR_(0, "arch", &arch_s, "ARCH", "strace, ctf: x86_64, i386, arm or aarch64"),
+        TS_OPT_FLAG_(0, "channels", &channels, "strace (one log), ctf: also each event's channels, one .npy\n"
+                     "each beside stream.txt: dt, comm, ret, tid, cpu (see README)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
@@ -155,6 +157,8 @@ int cmd_ingest(int argc, char **argv)
                               events ? "--events" : cpu_s ? "--cpu" : "--strict");
     else if (arch_s && strcmp(from, "ctf") && strcmp(from, "strace"))
         bad = cli_usage_error("ingest", "--arch applies to --from strace and ctf only");
+    else if (channels && strcmp(from, "ctf") && (strcmp(from, "strace") || ninputs > 1))
+        bad = cli_usage_error("ingest", "--channels applies to --from ctf and to one strace log");
     else if (ninputs > 1 && strcmp(from, "strace"))
         bad = cli_usage_error("ingest", "--from %s takes one INPUT, got %d", from, ninputs);
     ts_arch arch = TS_ARCH_UNKNOWN;
@@ -188,6 +192,11 @@ int cmd_ingest(int argc, char **argv)
             ds.stream.ids = w.data;
             ds.stream.n = w.n * w.len;
         }
+    } else if (!strcmp(from, "strace") && channels) {
+        ts_mc_raw raw;
+        rc = ts_mc_from_strace(inputs[0], &raw);
+        if (rc == 0) rc = ingest_channels(&raw, out, &ds);
+        if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else if (!strcmp(from, "strace")) {
         char **names;
         size_t n;
@@ -197,7 +206,8 @@ int cmd_ingest(int argc, char **argv)
     } else {
         ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu};
         ts_ctf_trace t;
-        rc = ts_ctf_load(inputs[0], &o, &t);
+        ts_mc_raw raw;
+        rc = channels ? ts_mc_from_ctf(inputs[0], &o, &raw, &t) : ts_ctf_load(inputs[0], &o, &t);
         int loaded = rc == 0;
         if (rc == 0) rc = ctf_report(inputs[0], &t, strict);
         if (rc == 0) {
@@ -216,7 +226,10 @@ int cmd_ingest(int argc, char **argv)
                 fprintf(stderr, "tracesynth: warning: %s: the trace does not tell its architecture; "
                                 "assuming the host's (%s); --arch sets it\n", inputs[0], ts_arch_name(arch));
             }
-            rc = ts_dataset_from_names(t.names, t.n, ts_split_default_permille[0] / 1000.0, &ds);
+            if (channels) rc = ingest_channels(&raw, out, &ds);
+            else rc = ts_dataset_from_names(t.names, t.n, ts_split_default_permille[0] / 1000.0, &ds);
+        } else if (loaded && channels) {
+            ts_mc_raw_free(&raw);
         }
         if (loaded) ts_ctf_trace_free(&t);
     }

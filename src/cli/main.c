@@ -13,7 +13,7 @@ static const struct {
     int (*fn)(int, char **);
     const char *summary;
 } commands[] = {
-    {"ingest", cmd_ingest, "turn a trace (strace log, ID file, .npy) into a dataset"},
+    {"ingest", cmd_ingest, "turn a trace (strace log, LTTng CTF, ID file, .npy) into a dataset"},
     {"split", cmd_split, "write train/validation/test windows (paper or leak-free time split)"},
     {"audit", cmd_audit, "share of test windows found verbatim in training data"},
     {"train", cmd_train, "train a model (ngram, unigram, sssd-s4, mdm) on a dataset"},
@@ -21,7 +21,14 @@ static const struct {
     {"generate", cmd_generate, "synthesize new trace windows"},
     {"score", cmd_score, "bits per event of windows under a model (its likelihood)"},
     {"eval", cmd_eval, "imputation or generation metrics"},
+    {"gaps", cmd_gaps, "list the events an LTTng trace lost, gap by gap"},
+    {"drop", cmd_drop, "simulate LTTng's discard mode on a complete CTF trace"},
+    {"fill", cmd_fill, "reconstruct the events an LTTng trace lost, write a new CTF trace"},
     {"bench", cmd_bench, "benchmarks: impute grid, layers, model speed"},
+    {"constraints", cmd_constraints, "learn validity constraints from a multi-channel dataset"},
+    {"repair", cmd_repair, "repair a synthetic multi-channel trace under learned constraints"},
+    {"markov", cmd_markov, "the multi-channel Markov baseline generator"},
+    {"export", cmd_export, "a multi-channel dataset as strace-like text"},
 };
 
 static void usage(FILE *f)
@@ -31,7 +38,7 @@ static void usage(FILE *f)
                "events lost in tracer blackouts, and synthesize realistic traces.\n\n"
                "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'tracesynth COMMAND --help' describes a command.\n");
 }
 

@@ -3,8 +3,27 @@
 #include "tracesynth/common.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+uint32_t ts_crc32(uint32_t crc, const void *data, size_t n)
+{
+    static uint32_t table[256];
+    static int ready;
+    if (!ready) {   /* idempotent: racing initialisers write the same values */
+        for (uint32_t i = 0; i < 256; i++) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; k++) c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+            table[i] = c;
+        }
+        ready = 1;
+    }
+    const unsigned char *p = data;
+    crc = ~crc;
+    for (size_t i = 0; i < n; i++) crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+    return ~crc;
+}
 
 static const char MAGIC[4] = {'T', 'S', 'Y', 'N'};
 
@@ -20,43 +39,74 @@ static void put(ts_writer *w, const void *p, size_t n)
     w->size += n;
 }
 
-static void put_u32(ts_writer *w, uint32_t v)
+void ts_writer_put(ts_writer *w, const void *data, size_t n)
 {
-    unsigned char b[4] = {v, v >> 8, v >> 16, v >> 24};
+    if (n) put(w, data, n);
+}
+
+void ts_writer_put32(ts_writer *w, uint32_t v)
+{
+    unsigned char b[4];
+    ts_le_put32(b, v);
     put(w, b, 4);
 }
 
-static void put_u64(ts_writer *w, uint64_t v)
+void ts_writer_put64(ts_writer *w, uint64_t v)
 {
-    put_u32(w, (uint32_t)v);
-    put_u32(w, (uint32_t)(v >> 32));
+    unsigned char b[8];
+    ts_le_put64(b, v);
+    put(w, b, 8);
 }
-
-static uint32_t get_u32(const unsigned char *b)
-{
-    return b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static uint64_t get_u64(const unsigned char *b) { return get_u32(b) | (uint64_t)get_u32(b + 4) << 32; }
 
 void ts_writer_init(ts_writer *w, const char *path)
 {
     memset(w, 0, sizeof *w);
     w->path = ts_strdup(path);
     put(w, MAGIC, 4);
-    put_u32(w, TS_CONTAINER_VERSION);
-    put_u32(w, 0); /* chunk count, patched at commit */
+    ts_writer_put32(w, TS_CONTAINER_VERSION);
+    ts_writer_put32(w, 0); /* chunk count, patched at commit */
 }
 
-void ts_writer_chunk(ts_writer *w, const char *tag, const void *data, size_t n)
+void ts_writer_begin(ts_writer *w, const char *tag)
 {
     char t[8] = {0};
     size_t tl = strlen(tag);
     memcpy(t, tag, tl < 8 ? tl : 8);
     put(w, t, 8);
-    put_u64(w, n);
-    if (n) put(w, data, n);
+    w->open = w->size;
+    ts_writer_put64(w, 0);   /* the length, filled in by ts_writer_end */
+}
+
+void ts_writer_end(ts_writer *w)
+{
+    ts_le_put64(w->buf + w->open, (uint64_t)(w->size - w->open - 8));
+    w->open = 0;
     w->nchunks++;
+}
+
+void ts_writer_chunk(ts_writer *w, const char *tag, const void *data, size_t n)
+{
+    ts_writer_begin(w, tag);
+    ts_writer_put(w, data, n);
+    ts_writer_end(w);
+}
+
+void ts_writer_f32(ts_writer *w, const char *tag, const float *x, size_t n)
+{
+    ts_writer_begin(w, tag);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, &x[i], 4);
+        ts_writer_put32(w, u);
+    }
+    ts_writer_end(w);
+}
+
+void ts_writer_i32(ts_writer *w, const char *tag, const int32_t *x, size_t n)
+{
+    ts_writer_begin(w, tag);
+    for (size_t i = 0; i < n; i++) ts_writer_put32(w, (uint32_t)x[i]);
+    ts_writer_end(w);
 }
 
 void ts_writer_text(ts_writer *w, const char *tag, const char *text)
@@ -73,9 +123,8 @@ void ts_writer_free(ts_writer *w)
 
 int ts_writer_commit(ts_writer *w)
 {
-    unsigned char *c = w->buf + 8;
-    c[0] = w->nchunks; c[1] = w->nchunks >> 8; c[2] = w->nchunks >> 16; c[3] = w->nchunks >> 24;
-    put_u32(w, ts_crc32(0, w->buf, w->size));
+    ts_le_put32(w->buf + 8, w->nchunks);
+    ts_writer_put32(w, ts_crc32(0, w->buf, w->size));
     ts_outfile o;
     int rc = ts_out_open(&o, w->path);
     if (rc == 0) {
@@ -118,19 +167,19 @@ int ts_reader_open(ts_reader *r, const char *path)
         ts_reader_close(r);
         return ts_fail("%s: not a tracesynth model or checkpoint file", path);
     }
-    uint32_t stored = get_u32(buf + n - 4);
+    uint32_t stored = ts_le_get32(buf + n - 4);
     if (ts_crc32(0, buf, n - 4) != stored) {
         ts_reader_close(r);
         return ts_fail("%s: checksum mismatch: the file is truncated or corrupt", path);
     }
-    r->version = get_u32(buf + 4);
+    r->version = ts_le_get32(buf + 4);
     if (r->version != TS_CONTAINER_VERSION) {
         uint32_t v = r->version;
         ts_reader_close(r);
         return ts_fail("%s: format version %u, this build reads version %u", path, v,
                        TS_CONTAINER_VERSION);
     }
-    uint32_t count = get_u32(buf + 8);
+    uint32_t count = ts_le_get32(buf + 8);
     size_t off = 12, end = n - 4;
     if (count > (end - off) / 16 + 1) {
         ts_reader_close(r);
@@ -145,7 +194,7 @@ int ts_reader_open(ts_reader *r, const char *path)
         ts_chunk *c = &r->chunks[i];
         memcpy(c->tag, buf + off, 8);
         c->tag[8] = 0;
-        c->size = get_u64(buf + off + 8);
+        c->size = ts_le_get64(buf + off + 8);
         off += 16;
         if (c->size > end - off) {
             ts_reader_close(r);
@@ -174,6 +223,20 @@ int ts_reader_copy(const ts_reader *r, const char *tag, void *dst, size_t n)
         return ts_fail("%s: section '%s' has %llu bytes, expected %zu (config mismatch?)", r->path,
                        tag, (unsigned long long)c->size, n);
     memcpy(dst, c->data, n);
+    return 0;
+}
+
+int ts_reader_f32(const ts_reader *r, const char *tag, float *dst, size_t n)
+{
+    const ts_chunk *c = ts_reader_get(r, tag);
+    if (!c) return -1;
+    if (c->size != (uint64_t)n * 4)
+        return ts_fail("%s: section '%s' has %llu bytes, expected %zu floats (config mismatch?)", r->path,
+                       tag, (unsigned long long)c->size, n);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u = ts_le_get32(c->data + 4 * i);
+        memcpy(&dst[i], &u, 4);
+    }
     return 0;
 }
 
@@ -214,6 +277,55 @@ char *ts_reader_text_value(const ts_reader *r, const char *tag, const char *key)
     }
     ts_fail("%s: section '%s' has no '%s'", r->path, tag, key);
     return NULL;
+}
+
+int ts_reader_long(const ts_reader *r, const char *tag, const char *key, long lo, long hi, long *out)
+{
+    char *s = ts_reader_text_value(r, tag, key);
+    if (!s) return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    int bad = errno || end == s || *end || v < lo || v > hi;
+    free(s);
+    if (bad) return ts_fail("%s: section '%s': '%s' is not an integer in [%ld, %ld]", r->path, tag, key, lo, hi);
+    *out = v;
+    return 0;
+}
+
+int ts_reader_double(const ts_reader *r, const char *tag, const char *key, double lo, double hi, double *out)
+{
+    char *s = ts_reader_text_value(r, tag, key);
+    if (!s) return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    int any = lo == 0 && hi == 0;
+    int bad = errno || end == s || *end || !isfinite(v) || (!any && (v < lo || v > hi));
+    free(s);
+    if (bad && any) return ts_fail("%s: section '%s': '%s' is not a number", r->path, tag, key);
+    if (bad) return ts_fail("%s: section '%s': '%s' is not a number in [%g, %g]", r->path, tag, key, lo, hi);
+    *out = v;
+    return 0;
+}
+
+int ts_reader_choice(const ts_reader *r, const char *tag, const char *key, const char *const *choices, int *out)
+{
+    char *s = ts_reader_text_value(r, tag, key);
+    if (!s) return -1;
+    for (int i = 0; choices[i]; i++)
+        if (!strcmp(s, choices[i])) {
+            free(s);
+            *out = i;
+            return 0;
+        }
+    free(s);
+    char list[256] = "";
+    for (int i = 0; choices[i]; i++) {
+        if (i) strncat(list, choices[i + 1] ? ", " : " or ", sizeof list - strlen(list) - 1);
+        strncat(list, choices[i], sizeof list - strlen(list) - 1);
+    }
+    return ts_fail("%s: section '%s': '%s' must be %s", r->path, tag, key, list);
 }
 
 void ts_reader_close(ts_reader *r)

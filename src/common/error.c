@@ -1,9 +1,7 @@
-/* Thread-local "last error" line and allocation helpers. */
+/* The thread-local "last error" line. */
 #include "tracesynth/common.h"
 
 #include <stdarg.h>
-#include <stdlib.h>
-#include <string.h>
 
 static _Thread_local char last_error[1024];
 
@@ -18,49 +16,3 @@ int ts_fail(const char *fmt, ...)
 
 const char *ts_error(void) { return last_error[0] ? last_error : "unknown error"; }
 void ts_clear_error(void) { last_error[0] = 0; }
-
-static void oom(size_t n)
-{
-    fprintf(stderr, "tracesynth: error: out of memory (asked for %zu bytes)\n", n);
-    abort();
-}
-
-void *ts_malloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) oom(n);
-    return p;
-}
-
-void *ts_calloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) oom(n * size);
-    return p;
-}
-
-void *ts_realloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) oom(n);
-    return q;
-}
-
-char *ts_strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = ts_malloc(n);
-    memcpy(d, s, n);
-    return d;
-}
-
-void *ts_alloc_aligned(size_t n)
-{
-    size_t sz = (n + 63) & ~(size_t)63;
-    void *p = aligned_alloc(64, sz ? sz : 64);
-    if (!p) oom(n);
-    memset(p, 0, sz ? sz : 64);
-    return p;
-}
-
-void ts_free_aligned(void *p) { free(p); }

@@ -13,7 +13,10 @@
  * (index/NAME.idx): a file shorter than its packets is reported, and its
  * complete packets are read (a packet cut in the middle would make babeltrace2
  * refuse the whole trace, so such a file is read through a temporary copy of its
- * complete packets). */
+ * complete packets).
+ *
+ * ts_ctf_load runs this reader (ts__ctf_load_here) in a child process: see ctf_isolate.c. */
+#include "data/ctf_isolate.h"
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
 #include "tracesynth/eval.h"
@@ -92,6 +95,11 @@ typedef struct {
     const bt_stream **bt_streams;  /* parallel to t->streams */
     size_t last_stream;
     int arch_done;
+    int fields;                    /* ts_ctf_load_fields */
+    /* with fields: per thread, the index of its call's entry awaiting the exit's ret */
+    int64_t *open_tid;             /* -1: empty */
+    size_t  *open_idx;
+    size_t   open_cap, open_used;
 } sink_state;
 
 static int field_int(const bt_field *f, int64_t *out)
@@ -208,6 +216,49 @@ static size_t stream_index(sink_state *st, const bt_stream *s)
     return st->last_stream = i;
 }
 
+/* ---- ts_ctf_load_fields: the entry of each thread's open call (open addressing) ---- */
+static size_t open_slot(const sink_state *st, int64_t tid)
+{
+    size_t i = (size_t)((uint64_t)tid * 0x9e3779b97f4a7c15ull) & (st->open_cap - 1);
+    while (st->open_tid[i] != -1 && st->open_tid[i] != tid) i = (i + 1) & (st->open_cap - 1);
+    return i;
+}
+
+static void open_set(sink_state *st, int64_t tid, size_t idx)
+{
+    if (2 * (st->open_used + 1) > st->open_cap) {
+        int64_t *ot = st->open_tid;
+        size_t *oi = st->open_idx, oc = st->open_cap;
+        st->open_cap = oc ? 2 * oc : 256;
+        st->open_tid = ts_malloc(st->open_cap * sizeof *st->open_tid);
+        st->open_idx = ts_malloc(st->open_cap * sizeof *st->open_idx);
+        for (size_t i = 0; i < st->open_cap; i++) st->open_tid[i] = -1;
+        for (size_t i = 0; i < oc; i++)
+            if (ot[i] != -1) {
+                size_t k = open_slot(st, ot[i]);
+                st->open_tid[k] = ot[i];
+                st->open_idx[k] = oi[i];
+            }
+        free(ot);
+        free(oi);
+    }
+    size_t k = open_slot(st, tid);
+    if (st->open_tid[k] == -1) st->open_used++;
+    st->open_tid[k] = tid;
+    st->open_idx[k] = idx;
+}
+
+/* the thread's open entry, or SIZE_MAX; it stays in the table, marked taken */
+static size_t open_take(sink_state *st, int64_t tid)
+{
+    if (!st->open_cap || tid == -1) return SIZE_MAX;
+    size_t k = open_slot(st, tid);
+    if (st->open_tid[k] != tid) return SIZE_MAX;
+    size_t idx = st->open_idx[k];
+    st->open_idx[k] = SIZE_MAX;
+    return idx;
+}
+
 static void emit(sink_state *st, const char *name, int64_t cpu, int64_t ns)
 {
     ts_ctf_trace *t = st->t;
@@ -216,10 +267,23 @@ static void emit(sink_state *st, const char *name, int64_t cpu, int64_t ns)
         t->names = ts_realloc(t->names, st->cap * sizeof *t->names);
         t->time_ns = ts_realloc(t->time_ns, st->cap * sizeof *t->time_ns);
         t->cpu = ts_realloc(t->cpu, st->cap * sizeof *t->cpu);
+        if (st->fields) {
+            t->tid = ts_realloc(t->tid, st->cap * sizeof *t->tid);
+            t->comm = ts_realloc(t->comm, st->cap * sizeof *t->comm);
+            t->ret = ts_realloc(t->ret, st->cap * sizeof *t->ret);
+            t->has_ret = ts_realloc(t->has_ret, st->cap);
+        }
     }
     t->names[t->n] = ts_strdup(name);
     t->time_ns[t->n] = ns;
     t->cpu[t->n] = (int32_t)cpu;
+    if (st->fields) {
+        const cpu_state *c = cpu >= 0 && (size_t)cpu < st->ncpu ? &st->cpus[cpu] : NULL;
+        t->tid[t->n] = c ? c->tid : -1;
+        t->comm[t->n] = c && c->comm[0] ? ts_strdup(c->comm) : NULL;
+        t->ret[t->n] = 0;
+        t->has_ret[t->n] = 0;
+    }
     t->n++;
 }
 
@@ -282,9 +346,26 @@ static void on_event(sink_state *st, const bt_message *m)
     } else if (o->events == TS_CTF_ALL) {
         out = name;
     }
+    int64_t ret = 0;
+    /* the open call of the thread, or of the CPU while its thread is unknown */
+    int64_t key = c ? (c->tid >= 0 ? c->tid : -2 - cpu) : -1;
+    int is_exit = st->fields && sc_name && !entry_name(name) && key != -1 &&
+                  field_int(member(bt_event_borrow_payload_field_const(ev), "ret"), &ret) == 0;
+    if (is_exit) {   /* the return value goes to the call's entry */
+        size_t at = open_take(st, key);
+        if (at != SIZE_MAX && at < st->t->n) {
+            st->t->ret[at] = ret;
+            st->t->has_ret[at] = 1;
+        }
+    }
     if (!out || !keep_cpu) return;
     if (o->comm && (!c || strcmp(c->comm, o->comm))) return;
     emit(st, out, cpu, ns);
+    if (st->fields && entry_name(name) && key != -1) open_set(st, key, st->t->n - 1);
+    if (is_exit) {
+        st->t->ret[st->t->n - 1] = ret;
+        st->t->has_ret[st->t->n - 1] = 1;
+    }
 }
 
 static void on_discarded(sink_state *st, const bt_message *m)
@@ -508,6 +589,11 @@ void ts_ctf_trace_free(ts_ctf_trace *t)
     free(t->names);
     free(t->time_ns);
     free(t->cpu);
+    for (size_t i = 0; t->comm && i < t->n; i++) free(t->comm[i]);
+    free(t->comm);
+    free(t->tid);
+    free(t->ret);
+    free(t->has_ret);
     for (size_t i = 0; i < t->n_streams; i++) {
         free(t->streams[i].name);
         free(t->streams[i].discards);
@@ -520,6 +606,8 @@ void ts_ctf_trace_free(ts_ctf_trace *t)
 
 static int run_graph(const char *dir, const char *given, sink_state *st)
 {
+    /* an error an earlier caller left on the thread would make the calls below abort */
+    bt_current_thread_clear_error();
     const bt_plugin *ctf = NULL, *utils = NULL;
     if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &ctf) != BT_PLUGIN_FIND_STATUS_OK ||
         bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &utils) != BT_PLUGIN_FIND_STATUS_OK) {
@@ -563,10 +651,21 @@ static int run_graph(const char *dir, const char *given, sink_state *st)
     bt_value_put_ref(params);
     bt_plugin_put_ref(ctf);
     bt_plugin_put_ref(utils);
+    /* babeltrace2 may end the graph OK after a stream stopped decoding, with the reason left
+     * on the thread: the trace was not read in full. Never leave an error behind. */
+    const bt_error *pending = bt_current_thread_take_error();
+    if (pending) {
+        if (rc == 0) {
+            bt_current_thread_move_error(pending);
+            rc = bt_fail(given, "cannot read the trace");
+        } else {
+            bt_error_release(pending);
+        }
+    }
     return rc;
 }
 
-int ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
+int ts__ctf_load_here(const char *dir, const ts_ctf_opts *opts, int fields, ts_ctf_trace *out)
 {
     memset(out, 0, sizeof *out);
     ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1};
@@ -596,6 +695,7 @@ int ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
     memset(&st, 0, sizeof st);
     st.o = o;
     st.t = out;
+    st.fields = fields;
     if (rc == 0) rc = run_graph(tmp ? tmp : dir, given, &st);
     if (tmp) {
         remove_dir(tmp);
@@ -604,6 +704,8 @@ int ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
     free(st.cpus);
     free(st.pend.tid);
     free(st.pend.call);
+    free(st.open_tid);
+    free(st.open_idx);
     free(st.bt_streams);
     free(kdir);
     if (rc == 0 && o->cpu >= 0 && o->cpu >= out->n_cpus)

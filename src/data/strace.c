@@ -23,7 +23,39 @@
 typedef struct {
     long pid;
     char name[64];
+    size_t idx;        /* the event counted at the call's start */
 } pending;
+
+/* " = VALUE" at the end of a call's line (before " <duration>"): the return value;
+ * 0 when there is none ("= ?", or no " = ") */
+static int parse_ret(const char *s, int64_t *ret)
+{
+    const char *eq = NULL;   /* the last " = " after the closing parenthesis (strace pads with blanks) */
+    for (const char *q = strstr(s, " = "); q; q = strstr(q + 1, " = ")) {
+        const char *b = q;
+        while (b > s && b[-1] == ' ') b--;
+        if (b > s && b[-1] == ')') eq = q;
+    }
+    if (!eq) return 0;
+    const char *v = eq + 3;
+    char *e;
+    long long x = strtoll(v, &e, 0);
+    if (e == v) return 0;
+    *ret = (int64_t)x;
+    return 1;
+}
+
+/* the first argument of execve("PATH", ...) as malloc'd text, or NULL */
+static char *exec_path(const char *s)
+{
+    if (strncmp(s, "execve(\"", 8)) return NULL;
+    const char *b = s + 8, *e = strchr(b, '"');
+    if (!e) return NULL;
+    char *p = ts_malloc((size_t)(e - b) + 1);
+    memcpy(p, b, (size_t)(e - b));
+    p[e - b] = 0;
+    return p;
+}
 
 static inline int is_ident(char c)
 {
@@ -64,6 +96,29 @@ static double parse_time(const char *s, const char *e)
         else part = part * 10 + (*q - '0');
     }
     return v + part;
+}
+
+/* the same in nanoseconds, exactly (a double of seconds since 1970 keeps only ~0.24 us);
+ * saturates at INT64_MAX (a time past the year 2262, or digits without end) */
+static int64_t parse_time_ns(const char *s, const char *e)
+{
+    int64_t v = 0, part = 0, frac = 0;
+    int digits = 0, infrac = 0, over = 0;
+    for (const char *q = s; q < e && !over; q++) {
+        if (*q == ':') {
+            over = __builtin_add_overflow(v, part, &v) || __builtin_mul_overflow(v, 60, &v);
+            part = 0;
+        }
+        else if (*q == '.') infrac = 1;
+        else if (infrac) { if (digits < 9) { frac = frac * 10 + (*q - '0'); digits++; } }
+        else over = __builtin_mul_overflow(part, 10, &part) || __builtin_add_overflow(part, *q - '0', &part);
+    }
+    while (digits++ < 9) frac *= 10;
+    int64_t ns;
+    if (over || __builtin_add_overflow(v, part, &v) || __builtin_mul_overflow(v, 1000000000, &ns) ||
+        __builtin_add_overflow(ns, frac, &ns))
+        return INT64_MAX;
+    return ns;
 }
 
 /* larger logs are refused: gzip expands up to ~1000x, so a small file could
@@ -149,9 +204,10 @@ static int read_text(const char *path, char **buf, size_t *size)
     return 0;
 }
 
-/* one log; times[i] = start time of call i (*timed = 0 when the log has none) */
+/* one log; times[i] = start time of call i (*timed = 0 when the log has none); x (may
+ * be NULL): also per call the pid, the return value and execve's path */
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
-                    int *timed)
+                    int *timed, ts__strace_fields *x)
 {
     *names_out = NULL;
     *times_out = NULL;
@@ -163,6 +219,14 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     size_t cap = 1024, n = 0;
     char **names = ts_malloc(cap * sizeof *names);
     double *times = ts_malloc(cap * sizeof *times);
+    if (x) {
+        memset(x, 0, sizeof *x);
+        x->pid = ts_malloc(cap * sizeof *x->pid);
+        x->ns = ts_malloc(cap * sizeof *x->ns);
+        x->ret = ts_malloc(cap * sizeof *x->ret);
+        x->has_ret = ts_malloc(cap);
+        x->exec = ts_malloc(cap * sizeof *x->exec);
+    }
     pending *pend = NULL;
     size_t npend = 0, cpend = 0;
     int rc = 0;
@@ -194,8 +258,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             t = number_token(s, &dot);
         }
         double when = 0;
+        int64_t when_ns = 0;
         if (t && dot) {
             when = parse_time(s, t);
+            if (x) when_ns = parse_time_ns(s, t);
             s = skip_blanks(t);
         } else {
             *timed = 0;
@@ -235,8 +301,12 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         if (resumed) {
             if (k < npend) {
                 int same = !strcmp(pend[k].name, name);
+                size_t at = pend[k].idx;
                 pend[k] = pend[--npend];
-                if (same) continue;   /* counted at its start */
+                if (same) {   /* counted at its start; the return value is here */
+                    if (x) x->has_ret[at] = (uint8_t)parse_ret(s, &x->ret[at]);
+                    continue;
+                }
             }
         } else if (strstr(s, "<unfinished ...>")) {
             if (k == npend) {
@@ -244,12 +314,27 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 npend++;
             }
             pend[k].pid = pid;
+            pend[k].idx = n;
             memcpy(pend[k].name, name, sizeof name);
         }
         if (n == cap) {
             cap *= 2;
             names = ts_realloc(names, cap * sizeof *names);
             times = ts_realloc(times, cap * sizeof *times);
+            if (x) {
+                x->pid = ts_realloc(x->pid, cap * sizeof *x->pid);
+                x->ns = ts_realloc(x->ns, cap * sizeof *x->ns);
+                x->ret = ts_realloc(x->ret, cap * sizeof *x->ret);
+                x->has_ret = ts_realloc(x->has_ret, cap);
+                x->exec = ts_realloc(x->exec, cap * sizeof *x->exec);
+            }
+        }
+        if (x) {
+            x->pid[n] = pid;
+            x->ns[n] = when_ns;
+            x->ret[n] = 0;
+            x->has_ret[n] = strstr(s, "<unfinished ...>") ? 0 : (uint8_t)parse_ret(s, &x->ret[n]);
+            x->exec[n] = resumed ? NULL : exec_path(s);
         }
         times[n] = when;
         names[n++] = ts_strdup(name);
@@ -261,6 +346,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         for (size_t i = 0; i < n; i++) free(names[i]);
         free(names);
         free(times);
+        if (x) {
+            for (size_t i = 0; i < n; i++) free(x->exec[i]);
+            ts__strace_fields_free(x);
+        }
         return -1;
     }
     *names_out = names;
@@ -273,9 +362,25 @@ int ts_strace_read(const char *path, char ***names, size_t *n)
 {
     double *times;
     int timed;
-    int rc = read_log(path, names, &times, n, &timed);
+    int rc = read_log(path, names, &times, n, &timed, NULL);
     free(times);
     return rc;
+}
+
+int ts__strace_read_fields(const char *path, char ***names, double **times, size_t *n, int *timed,
+                           ts__strace_fields *x)
+{
+    return read_log(path, names, times, n, timed, x);
+}
+
+void ts__strace_fields_free(ts__strace_fields *x)
+{
+    free(x->pid);
+    free(x->ns);
+    free(x->ret);
+    free(x->has_ret);
+    free(x->exec);
+    memset(x, 0, sizeof *x);
 }
 
 typedef struct {
@@ -305,7 +410,7 @@ int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out,
         double *times;
         size_t m;
         int timed;
-        if (read_log(paths[f], &names, &times, &m, &timed) != 0 || !timed) {
+        if (read_log(paths[f], &names, &times, &m, &timed, NULL) != 0 || !timed) {
             if (names && !timed)
                 ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt",
                         paths[f]);

@@ -8,7 +8,8 @@
  * iff "ab" is accepted, the longest common substring of a window with train is its longest
  * run of matching statistics, and a window is verbatim in train iff that run is the whole
  * window. Building it is O(n) in the training events, each synthetic window O(L). */
-#include "tracesynth.h"
+#include "tracesynth/eval.h"
+#include "tracesynth/common.h"
 
 #include <math.h>
 #include <stdlib.h>

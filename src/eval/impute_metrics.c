@@ -4,7 +4,8 @@
  * least one hidden position, ×100. Type accuracy counts only the hidden events whose true
  * name is a system call of the architecture (the others are counted apart, not guessed),
  * beside the floor a constant guess of the most common subsystem would score. */
-#include "tracesynth.h"
+#include "tracesynth/eval.h"
+#include "tracesynth/common.h"
 
 #include <stdlib.h>
 #include <string.h>

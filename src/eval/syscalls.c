@@ -1,7 +1,8 @@
 /* System call names -> kernel subsystem, for the type accuracy of imputation
  * (design/PROTOCOLS.md §2), on the four architectures LTTng and strace record most:
  * x86-64, i386, arm (32-bit EABI/OABI) and aarch64. */
-#include "tracesynth.h"
+#include "tracesynth/eval.h"
+#include "tracesynth/common.h"
 
 #include <stdlib.h>
 #include <string.h>

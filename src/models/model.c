@@ -106,6 +106,14 @@ int ts_train_log(const char *path, const char *fmt, ...)
 /* ---- training and the container ---- */
 
 /* fill the fields every model shares, after the model's own train/load */
+static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_vocab *vocab, int32_t n_ids);
+
+int ts_model_base_init(ts_model *m, const ts_model_ops *ops, const ts_train_opts *o)
+{
+    m->vocab.unk = -1;
+    return fill_base(m, ops, o->vocab, o->n_ids);
+}
+
 static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_vocab *vocab, int32_t n_ids)
 {
     m->ops = ops;
@@ -147,52 +155,26 @@ int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
 }
 
 /* VOCAB chunk: u32 n | i32 unk | n x { i64 count | u32 length | name bytes } */
-static void put_bytes(unsigned char **buf, size_t *size, size_t *cap, const void *p, size_t n)
-{
-    if (*size + n > *cap) {
-        while (*cap < *size + n) *cap = *cap ? *cap * 2 : 256;
-        *buf = ts_realloc(*buf, *cap);
-    }
-    memcpy(*buf + *size, p, n);
-    *size += n;
-}
-
-static void put_le(unsigned char **buf, size_t *size, size_t *cap, uint64_t v, int bytes)
-{
-    unsigned char b[8];
-    for (int i = 0; i < bytes; i++) b[i] = (unsigned char)(v >> (8 * i));
-    put_bytes(buf, size, cap, b, bytes);
-}
-
-static uint64_t get_le(const unsigned char *p, int bytes)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++) v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 int ts_model_save(const ts_model *m, const char *path)
 {
     ts_writer w;
     ts_writer_init(&w, path);
     ts_writer_text(&w, "MODEL", m->ops->name);
 
-    unsigned char *buf = NULL;
-    size_t size = 0, cap = 0;
-    put_le(&buf, &size, &cap, (uint32_t)m->vocab.n, 4);
-    put_le(&buf, &size, &cap, (uint32_t)(m->vocab.n > 0 ? m->vocab.unk : -1), 4);
+    ts_writer_begin(&w, "VOCAB");
+    ts_writer_put32(&w, (uint32_t)m->vocab.n);
+    ts_writer_put32(&w, (uint32_t)(m->vocab.n > 0 ? m->vocab.unk : -1));
     for (int i = 0; i < m->vocab.n; i++) {
         size_t l = strlen(m->vocab.names[i]);
-        put_le(&buf, &size, &cap, (uint64_t)(m->vocab.counts ? m->vocab.counts[i] : 0), 8);
-        put_le(&buf, &size, &cap, (uint32_t)l, 4);
-        put_bytes(&buf, &size, &cap, m->vocab.names[i], l);
+        ts_writer_put64(&w, (uint64_t)(m->vocab.counts ? m->vocab.counts[i] : 0));
+        ts_writer_put32(&w, (uint32_t)l);
+        ts_writer_put(&w, m->vocab.names[i], l);
     }
-    ts_writer_chunk(&w, "VOCAB", buf, size);
-    free(buf);
+    ts_writer_end(&w);
 
-    unsigned char nids[4];
-    for (int i = 0; i < 4; i++) nids[i] = (unsigned char)((uint32_t)m->n_ids >> (8 * i));
-    ts_writer_chunk(&w, "NIDS", nids, 4);
+    ts_writer_begin(&w, "NIDS");
+    ts_writer_put32(&w, (uint32_t)m->n_ids);
+    ts_writer_end(&w);
 
     if (m->ops->save(m, &w) != 0) {
         ts_writer_free(&w);
@@ -210,8 +192,8 @@ static int read_vocab(const ts_reader *r, ts_vocab *v)
     const unsigned char *p = c->data, *end = c->data + c->size;
     if (c->size < 8) return ts_fail("%s: section 'VOCAB' is too short (%llu bytes)", r->path,
                                     (unsigned long long)c->size);
-    uint32_t n = (uint32_t)get_le(p, 4);
-    int32_t unk = (int32_t)get_le(p + 4, 4);
+    uint32_t n = (uint32_t)ts_le_get32(p);
+    int32_t unk = (int32_t)ts_le_get32(p + 4);
     p += 8;
     /* each entry takes at least 12 bytes: bound n before allocating */
     if (n > (size_t)(end - p) / 12 || n > INT_MAX || unk < -1 || (n > 0 && unk >= (int32_t)n) ||
@@ -223,8 +205,8 @@ static int read_vocab(const ts_reader *r, ts_vocab *v)
     v->unk = unk;
     for (uint32_t i = 0; i < n; i++) {
         if (end - p < 12) goto corrupt;
-        int64_t count = (int64_t)get_le(p, 8);
-        uint32_t l = (uint32_t)get_le(p + 8, 4);
+        int64_t count = (int64_t)ts_le_get64(p);
+        uint32_t l = (uint32_t)ts_le_get32(p + 8);
         p += 12;
         if ((size_t)(end - p) < l || count < 0 || memchr(p, 0, l)) goto corrupt;
         v->names[i] = ts_malloc(l + 1);
@@ -275,7 +257,7 @@ int ts_model_load(const char *path, ts_model **out)
     if (read_vocab(&r, &vocab) != 0) goto done;
     unsigned char nb[4];
     if (ts_reader_copy(&r, "NIDS", nb, 4) != 0) goto done;
-    int32_t n_ids = (int32_t)get_le(nb, 4);
+    int32_t n_ids = (int32_t)ts_le_get32(nb);
     /* named events: the IDs are the names' (training takes n_ids from the vocabulary);
      * the model's loader checks its own sections against n_ids before it allocates */
     if (n_ids <= 0 || (vocab.n > 0 && n_ids != vocab.n)) {
@@ -473,4 +455,23 @@ int ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const
     if (rc == 0) rc = m->ops->bits(m, xm.data, xm.n, xm.len, o, bits);
     ts_windows_free(&mapped);
     return rc;
+}
+
+int ts_run_samples(const ts_run_opts *o, const char *model, long *samples)
+{
+    if (ts_kv_long(&o->kv, "samples", 1, samples) != 0) return -1;
+    if (*samples < 1 || *samples > 1000) return ts_fail("%s: --samples %ld: expected 1 to 1000", model, *samples);
+    return 0;
+}
+
+int32_t ts_vote(const int32_t *v, size_t stride, long n)
+{
+    int32_t best = v[0];
+    long best_count = 0;
+    for (long i = 0; i < n; i++) {
+        long c = 0;
+        for (long j = 0; j < n; j++) c += v[(size_t)j * stride] == v[(size_t)i * stride];
+        if (c > best_count) { best_count = c; best = v[(size_t)i * stride]; }
+    }
+    return best;
 }

@@ -267,49 +267,29 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
     return 0;
 }
 
-static void put_i32le(unsigned char *b, int32_t v)
-{
-    uint32_t u = (uint32_t)v;
-    b[0] = (unsigned char)u; b[1] = (unsigned char)(u >> 8);
-    b[2] = (unsigned char)(u >> 16); b[3] = (unsigned char)(u >> 24);
-}
-
-static int32_t get_i32le(const unsigned char *b)
-{
-    return (int32_t)(b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
-}
-
 static int ngram_save(const ts_model *m, ts_writer *w)
 {
     const ngram *g = (const ngram *)m;
     char cfg[64];
-    snprintf(cfg, sizeof cfg, "order=%d\nfallback=%s\nkn_order=%d\n", g->order, g->kgram ? "kgram" : "markov",
-             g->kn_order);
+    int n = snprintf(cfg, sizeof cfg, "order=%d\nfallback=%s\n", g->order, g->kgram ? "kgram" : "markov");
+    /* absent means the default: files from before the likelihood load and save unchanged */
+    if (g->kn_order != KN_DEFAULT_ORDER) snprintf(cfg + n, sizeof cfg - (size_t)n, "kn_order=%d\n", g->kn_order);
     ts_writer_text(w, "CONFIG", cfg);
-    unsigned char *b = ts_malloc(g->N * 4);
-    for (size_t i = 0; i < g->N; i++) put_i32le(b + 4 * i, g->s[i]);
-    ts_writer_chunk(w, "STREAM", b, g->N * 4);
-    free(b);
+    ts_writer_i32(w, "STREAM", g->s, g->N);
     return 0;
 }
 
 static int ngram_load(ts_model **out, const ts_reader *r)
 {
-    char *v = ts_reader_text_value(r, "CONFIG", "order");
-    if (!v) return -1;
-    char *end;
-    long order = strtol(v, &end, 10);
-    int bad = end == v || *end || order < 1 || order > MAX_ORDER;
-    free(v);
-    if (bad) return ts_fail("%s: ngram: bad order in section 'CONFIG'", r->path);
+    static const char *const fallbacks[] = {"markov", "kgram", NULL};
+    long order;
     int kgram;
-    if (!(v = ts_reader_text_value(r, "CONFIG", "fallback"))) return -1;
-    bad = parse_fallback(v, &kgram);
-    free(v);
-    if (bad) return ts_fail("%s: ngram: bad fallback in section 'CONFIG'", r->path);
+    if (ts_reader_long(r, "CONFIG", "order", 1, MAX_ORDER, &order) ||
+        ts_reader_choice(r, "CONFIG", "fallback", fallbacks, &kgram))
+        return -1;
     unsigned char nb[4];
     if (ts_reader_copy(r, "NIDS", nb, 4) != 0) return -1;
-    int32_t n_ids = get_i32le(nb);
+    int32_t n_ids = (int32_t)ts_le_get32(nb);
     const ts_chunk *c = ts_reader_get(r, "STREAM");
     if (!c) return -1;
     if (c->size == 0 || c->size % 4 || c->size / 4 > INT32_MAX / 2)
@@ -318,7 +298,7 @@ static int ngram_load(ts_model **out, const ts_reader *r)
     size_t N = c->size / 4, events = 0;
     int32_t *s = ts_malloc(N * sizeof *s);
     for (size_t i = 0; i < N; i++) {
-        s[i] = get_i32le(c->data + 4 * i);
+        s[i] = ts_chunk_i32(c, i);
         events += s[i] != SEP;
         if (s[i] != SEP && (s[i] < 0 || s[i] >= n_ids)) {
             int32_t x = s[i];
@@ -330,13 +310,13 @@ static int ngram_load(ts_model **out, const ts_reader *r)
     if (!events) { free(s); return ts_fail("%s: ngram: section 'STREAM' holds no events", r->path); }
     ngram *g = ngram_index(s, N, (int)order, kgram);
     g->kn_order = KN_DEFAULT_ORDER;   /* files written before the likelihood existed */
-    if ((v = ts_reader_text_value(r, "CONFIG", "kn_order"))) {
-        long ko = strtol(v, &end, 10);
-        bad = end == v || *end || ko < 1 || ko > TS_KN_MAX_ORDER;
+    char *v = ts_reader_text_value(r, "CONFIG", "kn_order");
+    if (v) {
+        long ko;
         free(v);
-        if (bad) {
+        if (ts_reader_long(r, "CONFIG", "kn_order", 1, TS_KN_MAX_ORDER, &ko)) {
             ngram_free(&g->base);
-            return ts_fail("%s: ngram: bad kn_order in section 'CONFIG'", r->path);
+            return -1;
         }
         g->kn_order = (int)ko;
     }

@@ -126,34 +126,6 @@ static void config_text(const sssd_model *m, char *buf, size_t n)
              m->T, m->beta0, m->betaT, m->scale == SCALE_RAW ? "raw" : "unit", m->base.len);
 }
 
-static int cfg_long(const ts_reader *r, const char *key, long lo, long hi, long *out)
-{
-    char *s = ts_reader_text_value(r, "CONFIG", key);
-    if (!s) return ts_fail("%s: section 'CONFIG' has no '%s'", r->path, key);
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    int bad = errno || end == s || *end || v < lo || v > hi;
-    free(s);
-    if (bad) return ts_fail("%s: section 'CONFIG': '%s' is not an integer in [%ld, %ld]", r->path, key, lo, hi);
-    *out = v;
-    return 0;
-}
-
-static int cfg_double(const ts_reader *r, const char *key, double *out)
-{
-    char *s = ts_reader_text_value(r, "CONFIG", key);
-    if (!s) return ts_fail("%s: section 'CONFIG' has no '%s'", r->path, key);
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    int bad = errno || end == s || *end || !(v == v);
-    free(s);
-    if (bad) return ts_fail("%s: section 'CONFIG': '%s' is not a number", r->path, key);
-    *out = v;
-    return 0;
-}
-
 /* a loaded model's layers x channels x window length, which sets the memory of sampling
  * (about 20 floats each, at most 1.3 GB a window): the paper's 36 x 256 at L = 200 is 1.8M,
  * this allows it up to L = 1,820, the small preset (4 x 64) up to L = 65,536 */
@@ -175,19 +147,18 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         long v;
-        if (cfg_long(r, ints[i].key, ints[i].lo, ints[i].hi, &v) != 0) return -1;
+        if (ts_reader_long(r, "CONFIG", ints[i].key, ints[i].lo, ints[i].hi, &v) != 0) return -1;
         *ints[i].dst = (int)v;
     }
-    if (cfg_long(r, "len", 0, 1 << 24, &len) != 0) return -1;
+    if (ts_reader_long(r, "CONFIG", "len", 0, 1 << 24, &len) != 0) return -1;
     m->base.len = (size_t)len;
-    if (cfg_double(r, "beta0", &m->beta0) || cfg_double(r, "betaT", &m->betaT)) return -1;
-    char *s = ts_reader_text_value(r, "CONFIG", "scale");
-    if (!s || (strcmp(s, "raw") && strcmp(s, "unit"))) {
-        free(s);
-        return ts_fail("%s: section 'CONFIG': 'scale' must be raw or unit", r->path);
-    }
-    m->scale = !strcmp(s, "raw") ? SCALE_RAW : SCALE_UNIT;
-    free(s);
+    if (ts_reader_double(r, "CONFIG", "beta0", 0, 0, &m->beta0) ||
+        ts_reader_double(r, "CONFIG", "betaT", 0, 0, &m->betaT))
+        return -1;
+    static const char *const scales[] = {"raw", "unit", NULL};
+    int sc;
+    if (ts_reader_choice(r, "CONFIG", "scale", scales, &sc) != 0) return -1;
+    m->scale = sc == 0 ? SCALE_RAW : SCALE_UNIT;
     if (ts_sssd_config_check(&c) != 0) {
         char why[256];
         snprintf(why, sizeof why, "%s", ts_error());
@@ -227,7 +198,7 @@ static int model_save(const ts_model *base, ts_writer *w)
     char cfg[512];
     config_text(m, cfg, sizeof cfg);
     ts_writer_text(w, "CONFIG", cfg);
-    ts_writer_chunk(w, "PARAMS", m->net.params, m->net.p.total * sizeof(float));
+    ts_writer_f32(w, "PARAMS", m->net.params, m->net.p.total);
     return 0;
 }
 
@@ -236,7 +207,7 @@ static int model_load(ts_model **out, const ts_reader *r)
     sssd_model *m = ts_calloc(1, sizeof *m);
     m->base.ops = &ts_model_sssd_s4;
     if (read_config(r, m, 1) != 0 ||
-        ts_reader_copy(r, "PARAMS", m->net.params, m->net.p.total * sizeof(float)) != 0) {
+        ts_reader_f32(r, "PARAMS", m->net.params, m->net.p.total) != 0) {
         model_free(&m->base);
         return -1;
     }
@@ -429,11 +400,8 @@ static int model_train(ts_model **out, const ts_train_opts *o)
         return ts_fail("sssd-s4: blackout %zu must be in [1, %zu]", o->blackout, L);
 
     sssd_model *m = ts_calloc(1, sizeof *m);
-    m->base.ops = &ts_model_sssd_s4;
-    m->base.n_ids = o->n_ids;
     m->base.len = L;
-    m->base.vocab.unk = -1;
-    if (o->vocab && o->vocab->n > 0 && ts_vocab_copy(&m->base.vocab, o->vocab) != 0) {
+    if (ts_model_base_init(&m->base, &ts_model_sssd_s4, o) != 0) {
         free(m);
         return -1;
     }
@@ -536,19 +504,6 @@ static int eps_net(void *ctx, const float *xt, int t, float *eps)
     return 0;
 }
 
-/* the most frequent of n IDs at v[0], v[stride], ...; ties go to the earliest sample */
-static int32_t majority(const int32_t *v, size_t stride, int n)
-{
-    int32_t best = v[0];
-    int best_count = 0;
-    for (int i = 0; i < n; i++) {
-        int c = 0;
-        for (int j = 0; j < n; j++) c += v[(size_t)j * stride] == v[(size_t)i * stride];
-        if (c > best_count) { best_count = c; best = v[(size_t)i * stride]; }
-    }
-    return best;
-}
-
 /* x (n, L) IDs (NULL: generate), mask (n, L) 1 = observed (NULL: all missing).
  * With --samples N > 1, each window is sampled N times and every position takes
  * the most frequent ID: a diffusion sample is noisy, its mode over samples is not. */
@@ -560,8 +515,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     int S = o->steps > 0 ? o->steps : m->T;
     if (S > m->T) return ts_fail("sssd-s4: --steps %d is more than the model's T = %d", S, m->T);
     long nsamp = 1;
-    if (ts_kv_long(&o->kv, "samples", 1, &nsamp) != 0) return -1;
-    if (nsamp < 1 || nsamp > 1000) return ts_fail("sssd-s4: --samples %ld: expected 1 to 1000", nsamp);
+    if (ts_run_samples(o, "sssd-s4", &nsamp) != 0) return -1;
     ts_sssd_plan pl;
     if (ts_sssd_plan_init(&pl, &m->net, B, (int)L, 0) != 0) return -1;
     ts_sssd_plan_cache_kernels(&m->net, &pl);   /* parameters are fixed while sampling */
@@ -601,7 +555,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
             for (size_t l = 0; l < L; l++) {
                 size_t k = (size_t)b * L + l;
                 out[(s + (size_t)b) * L + l] =
-                    votes ? majority(votes + k, BL, (int)nsamp) : value_to_id(m, xs[k]);
+                    votes ? ts_vote(votes + k, BL, nsamp) : value_to_id(m, xs[k]);
             }
     }
     free(votes);

@@ -83,29 +83,20 @@ static int unigram_train(ts_model **out, const ts_train_opts *o)
 static int unigram_save(const ts_model *m, ts_writer *w)
 {
     const unigram *u = (const unigram *)m;
-    unsigned char *b = ts_malloc(u->V * 12);
+    ts_writer_begin(w, "IDCOUNTS");
     for (size_t i = 0; i < u->V; i++) {
-        uint64_t c = (uint64_t)(u->cum[i] - (i ? u->cum[i - 1] : 0));
-        for (int k = 0; k < 4; k++) b[12 * i + k] = (unsigned char)((uint32_t)u->ids[i] >> (8 * k));
-        for (int k = 0; k < 8; k++) b[12 * i + 4 + k] = (unsigned char)(c >> (8 * k));
+        ts_writer_put32(w, (uint32_t)u->ids[i]);
+        ts_writer_put64(w, (uint64_t)(u->cum[i] - (i ? u->cum[i - 1] : 0)));
     }
-    ts_writer_chunk(w, "IDCOUNTS", b, u->V * 12);
-    free(b);
+    ts_writer_end(w);
     return 0;
-}
-
-static uint64_t get_le(const unsigned char *p, int bytes)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++) v |= (uint64_t)p[i] << (8 * i);
-    return v;
 }
 
 static int unigram_load(ts_model **out, const ts_reader *r)
 {
     unsigned char nb[4];
     if (ts_reader_copy(r, "NIDS", nb, 4) != 0) return -1;
-    int32_t n_ids = (int32_t)get_le(nb, 4);
+    int32_t n_ids = (int32_t)ts_le_get32(nb);
     if (n_ids <= 0) return ts_fail("%s: unigram: section 'NIDS' is corrupt (%d)", r->path, n_ids);
     /* IDCOUNTS, or the dense COUNTS (n_ids x i64) of older files: both sized by the file */
     int dense = 0;
@@ -125,8 +116,8 @@ static int unigram_load(ts_model **out, const ts_reader *r)
     int64_t *cum = ts_malloc((rows ? rows : 1) * sizeof *cum);
     int64_t total = 0;
     for (size_t i = 0; i < rows; i++) {
-        int64_t id = dense ? (int64_t)i : (int32_t)get_le(c->data + 12 * i, 4);
-        int64_t cnt = (int64_t)get_le(c->data + (dense ? 8 * i : 12 * i + 4), 8);
+        int64_t id = dense ? (int64_t)i : (int32_t)ts_le_get32(c->data + 12 * i);
+        int64_t cnt = (int64_t)ts_le_get64(c->data + (dense ? 8 * i : 12 * i + 4));
         int bad = cnt < 0 || cnt > INT64_MAX - total || id < 0 || id >= n_ids ||
                   (!dense && (cnt == 0 || (V && id <= ids[V - 1])));
         if (bad) {

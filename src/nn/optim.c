@@ -97,5 +97,3 @@ int ts_lr_parse(const char *s, ts_lr_kind *out)
         if (!strcmp(s, lr_names[i])) { *out = (ts_lr_kind)i; return 0; }
     return ts_fail("unknown learning-rate schedule '%s' (constant, warmup, cosine)", s);
 }
-
-const char *ts_lr_name(ts_lr_kind k) { return (unsigned)k < 3 ? lr_names[k] : "?"; }

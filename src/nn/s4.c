@@ -172,24 +172,33 @@ int ts_s4_init_params(const ts_s4 *s, float *params, uint64_t seed)
  * Scratch:     forward  conv | linear
  *              backward s1, s2 (B, H, L) | dK (dirs, H, L) | conv | linear
  * ------------------------------------------------------------------------- */
-typedef struct { float *K, *Khat, *y, *g, *r, *mean, *rstd; size_t total; } act_view;
+typedef struct { float *K, *Khat, *y, *g, *r, *mean, *rstd; } act_view;
+/* the same as offsets (floats) into act, and the floats act needs */
+typedef struct { size_t K, Khat, y, g, r, mean, rstd, total; } act_offsets;
+
+static act_offsets act_layout(const ts_s4 *s, int B)
+{
+    size_t H = (size_t)s->c.H, L = (size_t)s->c.L, BHL = (size_t)B * H * L, at = 0;
+    act_offsets o;
+    o.K = at;    at += ts_round_up((size_t)s->dirs * H * L, 16);
+    o.Khat = at; at += s->use_fft ? H * (size_t)s->khat_stride : 0;
+    o.y = at;    at += ts_round_up(BHL, 16);
+    o.g = at;    at += ts_round_up(BHL, 16);
+    o.r = at;    at += ts_round_up(BHL, 16);
+    o.mean = at; at += ts_round_up((size_t)B * L, 16);
+    o.rstd = at; at += ts_round_up((size_t)B * L, 16);
+    o.total = at;
+    return o;
+}
 
 static act_view act_of(const ts_s4 *s, int B, float *act)
 {
-    size_t H = (size_t)s->c.H, L = (size_t)s->c.L, BHL = (size_t)B * H * L, at = 0;
-    act_view v;
-    v.K = act + at;    at += ts_round_up((size_t)s->dirs * H * L, 16);
-    v.Khat = act + at; at += s->use_fft ? H * (size_t)s->khat_stride : 0;
-    v.y = act + at;    at += ts_round_up(BHL, 16);
-    v.g = act + at;    at += ts_round_up(BHL, 16);
-    v.r = act + at;    at += ts_round_up(BHL, 16);
-    v.mean = act + at; at += ts_round_up((size_t)B * L, 16);
-    v.rstd = act + at; at += ts_round_up((size_t)B * L, 16);
-    v.total = at;
+    act_offsets o = act_layout(s, B);
+    act_view v = {act + o.K, act + o.Khat, act + o.y, act + o.g, act + o.r, act + o.mean, act + o.rstd};
     return v;
 }
 
-size_t ts_s4_act_size(const ts_s4 *s, int B) { return act_of(s, B, NULL).total; }
+size_t ts_s4_act_size(const ts_s4 *s, int B) { return act_layout(s, B).total; }
 
 static size_t linear_scratch(const ts_s4 *s) { return ts_conv1d_scratch_size(s->c.H, s->c.H, s->c.L, 1); }
 

@@ -55,57 +55,33 @@ typedef struct {
 
 #define STATE_BYTES 72
 
-static void put_u64(unsigned char *b, uint64_t v)
-{
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t get_u64(const unsigned char *b)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v |= (uint64_t)b[i] << (8 * i);
-    return v;
-}
-
-static void put_u32(unsigned char *b, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) b[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const unsigned char *b)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) v |= (uint32_t)b[i] << (8 * i);
-    return v;
-}
-
 static void state_pack(const train_state *s, unsigned char *b)
 {
     uint64_t d;
     uint32_t f;
-    put_u64(b, (uint64_t)s->iter);
-    put_u64(b + 8, (uint64_t)s->adam_step);
-    put_u64(b + 16, (uint64_t)s->best_iter);
+    ts_le_put64(b, (uint64_t)s->iter);
+    ts_le_put64(b + 8, (uint64_t)s->adam_step);
+    ts_le_put64(b + 16, (uint64_t)s->best_iter);
     memcpy(&d, &s->best, 8);
-    put_u64(b + 24, d);
-    for (int i = 0; i < 4; i++) put_u64(b + 32 + 8 * i, s->rng[i]);
-    put_u32(b + 64, (uint32_t)s->has_gauss);
+    ts_le_put64(b + 24, d);
+    for (int i = 0; i < 4; i++) ts_le_put64(b + 32 + 8 * i, s->rng[i]);
+    ts_le_put32(b + 64, (uint32_t)s->has_gauss);
     memcpy(&f, &s->gauss, 4);
-    put_u32(b + 68, f);
+    ts_le_put32(b + 68, f);
 }
 
 static void state_unpack(train_state *s, const unsigned char *b)
 {
     uint64_t d;
     uint32_t f;
-    s->iter = (int64_t)get_u64(b);
-    s->adam_step = (int64_t)get_u64(b + 8);
-    s->best_iter = (int64_t)get_u64(b + 16);
-    d = get_u64(b + 24);
+    s->iter = (int64_t)ts_le_get64(b);
+    s->adam_step = (int64_t)ts_le_get64(b + 8);
+    s->best_iter = (int64_t)ts_le_get64(b + 16);
+    d = ts_le_get64(b + 24);
     memcpy(&s->best, &d, 8);
-    for (int i = 0; i < 4; i++) s->rng[i] = get_u64(b + 32 + 8 * i);
-    s->has_gauss = (int32_t)get_u32(b + 64);
-    f = get_u32(b + 68);
+    for (int i = 0; i < 4; i++) s->rng[i] = ts_le_get64(b + 32 + 8 * i);
+    s->has_gauss = (int32_t)ts_le_get32(b + 64);
+    f = ts_le_get32(b + 68);
     memcpy(&s->gauss, &f, 4);
 }
 
@@ -114,8 +90,7 @@ static void ckpt_tag(const ts_train_net *net, char *buf, size_t n)
     snprintf(buf, n, "%s-checkpoint", net->name);
 }
 
-/* PARAMS, BEST, ADAM_M, ADAM_V as host floats (little-endian machines only, as
- * the model files) */
+/* PARAMS, BEST, ADAM_M, ADAM_V as little-endian floats */
 static int ckpt_write(const char *path, const ts_train_net *net, const ts_adam *a, const float *best,
                       const train_state *st)
 {
@@ -125,11 +100,10 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_adam *
     ckpt_tag(net, tag, sizeof tag);
     ts_writer_text(&w, "MODEL", tag);
     ts_writer_text(&w, "CONFIG", net->config);
-    size_t nb = net->n * sizeof(float);
-    ts_writer_chunk(&w, "PARAMS", net->params, nb);
-    ts_writer_chunk(&w, "BEST", best, nb);
-    ts_writer_chunk(&w, "ADAM_M", a->m, nb);
-    ts_writer_chunk(&w, "ADAM_V", a->v, nb);
+    ts_writer_f32(&w, "PARAMS", net->params, net->n);
+    ts_writer_f32(&w, "BEST", best, net->n);
+    ts_writer_f32(&w, "ADAM_M", a->m, net->n);
+    ts_writer_f32(&w, "ADAM_V", a->v, net->n);
     unsigned char sb[STATE_BYTES];
     state_pack(st, sb);
     ts_writer_chunk(&w, "STATE", sb, sizeof sb);
@@ -170,10 +144,9 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_adam *a, floa
         ts_fail("%s: checkpoint of a different model (%s; the options give %s)", path, have, want);
         goto done;
     }
-    size_t nb = net->n * sizeof(float);
     unsigned char sb[STATE_BYTES];
-    if (ts_reader_copy(&r, "PARAMS", net->params, nb) || ts_reader_copy(&r, "BEST", best, nb) ||
-        ts_reader_copy(&r, "ADAM_M", a->m, nb) || ts_reader_copy(&r, "ADAM_V", a->v, nb) ||
+    if (ts_reader_f32(&r, "PARAMS", net->params, net->n) || ts_reader_f32(&r, "BEST", best, net->n) ||
+        ts_reader_f32(&r, "ADAM_M", a->m, net->n) || ts_reader_f32(&r, "ADAM_V", a->v, net->n) ||
         ts_reader_copy(&r, "STATE", sb, sizeof sb))
         goto done;
     state_unpack(st, sb);

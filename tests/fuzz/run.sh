@@ -5,7 +5,9 @@
 #                            BUILD/fuzz/artifacts/)
 #   run.sh --repro BUILD     run each harness once on every file in tests/fuzz/repro/NAME/
 # Memory limits make an input that drives a huge allocation a failure. FUZZ_FLAGS adds
-# libFuzzer options (e.g. "-fork=1 -ignore_crashes=1" to keep going after a failure).
+# libFuzzer options (e.g. "-fork=1 -ignore_crashes=1" to keep going after a failure);
+# FUZZ_CORPUS: where new inputs go instead of BUILD/fuzz/corpus; FUZZ_ONLY="ids npy":
+# only those harnesses.
 # Exit status 1 when any harness failed.
 set -u
 [ $# -eq 2 ] || { echo "usage: run.sh SECONDS|--repro BUILD" >&2; exit 2; }
@@ -16,19 +18,21 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$here/ubsa
 export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
 limits="-rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=20"
 mkdir -p "$b/artifacts" "$b/logs"
-# the harnesses' scratch files (left behind when a harness dies), removed at the end
-export TMPDIR="$b/tmp"
+# the harnesses' scratch files (left behind when a harness dies), removed at the end; one
+# directory per run, so that runs at the same time leave each other's alone
+export TMPDIR="$b/tmp/run.$$"
 rm -rf "$TMPDIR"
 mkdir -p "$TMPDIR"
 failed=""
 for bin in "$b"/fuzz_*; do
     [ -x "$bin" ] || continue
     name=${bin##*/fuzz_}
+    case " ${FUZZ_ONLY:-$name} " in *" $name "*) ;; *) continue ;; esac
     log=$b/logs/$name.log
-    # the CTF reader's stacks pass through libbabeltrace2 (no frame pointers): the slow
-    # unwinder lets lsan.supp match them
+    # FUZZ_SLOW_UNWIND=1: stacks through libbabeltrace2 (no frame pointers) in full, to
+    # match lsan.supp against them (four times slower)
     asan=""
-    [ "$name" = ctf ] && asan="fast_unwind_on_malloc=0"
+    [ "$name" = ctf ] && [ "${FUZZ_SLOW_UNWIND:-0}" = 1 ] && asan="fast_unwind_on_malloc=0"
     if [ "$mode" = "--repro" ]; then
         [ -d "$here/repro/$name" ] || continue
         files=$(ls "$here/repro/$name"/* 2>/dev/null)
@@ -43,11 +47,12 @@ for bin in "$b"/fuzz_*; do
         done
         continue
     fi
-    mkdir -p "$b/corpus/$name"
+    corpus=${FUZZ_CORPUS:-$b/corpus}/$name
+    mkdir -p "$corpus"
     dict=""
     [ -f "$here/dict/$name.dict" ] && dict="-dict=$here/dict/$name.dict"
     ASAN_OPTIONS=$asan "$bin" $limits $dict ${FUZZ_FLAGS:-} -max_total_time="$mode" -print_final_stats=1 \
-        -artifact_prefix="$b/artifacts/$name-" "$b/corpus/$name" "$here/corpus/$name" >"$log" 2>&1
+        -artifact_prefix="$b/artifacts/$name-" "$corpus" "$here/corpus/$name" >"$log" 2>&1
     rc=$?
     # runs: the final stats, or the last status line in -fork mode ("#N: ... oom/timeout/crash: a/b/c")
     runs=$(sed -n 's/^stat::number_of_executed_units: //p' "$log")

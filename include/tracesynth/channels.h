@@ -1,0 +1,115 @@
+/* tracesynth — multi-channel traces (design/PROTOCOLS.md §3–4).
+ *
+ * Each event carries up to six channels, encoded as in PROTOCOLS.md §4:
+ *   event  the event name's frequency rank (0 = most common): stream.txt + vocab.tsv
+ *   dt     log(1 + Δt in ns), Δt the time since the previous event (0 for the first)
+ *   comm   the process name's frequency rank from 2; 0 = PAD (none), 1 = UNK
+ *   ret    the return value: the 1024 most frequent values get IDs from 2 by rank;
+ *          0 = PAD (no return value), 1 = UNK (any other value)
+ *   tid    the thread ID mod 256
+ *   cpu    the CPU number, as is
+ * Ranks come from the training part (the first train_frac of the events), as for the
+ * event names. On disk a multi-channel dataset is a single-channel dataset directory
+ * (stream.txt, vocab.tsv; every single-channel command reads it as before) plus one
+ * .npy per further channel: dt.npy (float32, n), comm.npy, ret.npy, tid.npy, cpu.npy
+ * (int32, n), and comm.vocab.tsv, ret.vocab.tsv (ID, name or value, count). A channel
+ * whose file is absent is absent (strace logs have no CPU). */
+#ifndef TRACESYNTH_CHANNELS_H
+#define TRACESYNTH_CHANNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "data.h"
+
+enum { TS_CH_EVENT = 0, TS_CH_DT, TS_CH_COMM, TS_CH_RET, TS_CH_TID, TS_CH_CPU, TS_NCH };
+extern const char *const ts_ch_names[TS_NCH];   /* "event", "dt", "comm", "ret", "tid", "cpu" */
+
+#define TS_CH_PAD   0      /* comm, ret: no value */
+#define TS_CH_UNK   1      /* comm, ret: a value outside the vocabulary */
+#define TS_RET_TOP  1024   /* return values with their own ID */
+#define TS_TID_MOD  256
+
+/* per-event fields as read from a trace; a NULL array: the trace has no such field */
+typedef struct {
+    size_t   n;
+    char   **names;        /* (n) event names */
+    int64_t *time_ns;      /* (n) event times, nondecreasing */
+    char   **comm;         /* (n) process names; an entry may be NULL (unknown) */
+    int64_t *ret;          /* (n) return values, where has_ret[i] */
+    uint8_t *has_ret;
+    int64_t *tid;          /* (n) thread IDs; -1 unknown */
+    int32_t *cpu;          /* (n) CPUs; -1 unknown */
+} ts_mc_raw;
+void ts_mc_raw_free(ts_mc_raw *r);
+
+/* an encoded multi-channel trace. ch[c] is NULL when channel c is absent;
+ * ch[TS_CH_EVENT] aliases events.stream.ids; dt holds reals, the others IDs. */
+typedef struct {
+    ts_dataset events;     /* stream.txt + vocab.tsv */
+    size_t     n;
+    float     *dt;         /* (n) or NULL */
+    int32_t   *ch[TS_NCH]; /* (n) each, or NULL; ch[TS_CH_DT] is always NULL (see dt) */
+    ts_vocab   comm_vocab, ret_vocab;   /* n == 0 when the channel is absent */
+} ts_mc;
+void ts_mc_free(ts_mc *m);
+/* 1 when channel c is present */
+int  ts_mc_has(const ts_mc *m, int c);
+/* the number of values a categorical channel takes: vocabulary sizes, 256 for tid,
+ * max CPU + 1 for cpu; 0 for dt or an absent channel */
+int32_t ts_mc_card(const ts_mc *m, int c);
+
+/* renumber m's named channels (event, comm, ret) into the vocabularies given (NULL or
+ * n == 0: leave that channel): IDs are matched by name, a name the target lacks becomes
+ * its <unk> (an error naming it when the target has none); m then carries copies of the
+ * targets. *unknown (may be NULL) counts the values that became <unk>. */
+int  ts_mc_renumber(ts_mc *m, const ts_vocab *event, const ts_vocab *comm, const ts_vocab *ret, size_t *unknown);
+/* events [from, to) of m as a trace of their own (vocabularies copied) */
+int  ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out);
+/* strace-like text, one line per event: "TID SECONDS NAME() = RET <DT>" with the time
+ * summed from dt (from 0), TID the thread bucket (0 without one), RET the value's
+ * name ("?" for none or an unknown value) */
+int  ts_mc_write_strace(const char *path, const ts_mc *m);
+
+/* encode raw fields (PROTOCOLS.md §4), ranks over the first train_frac of the events */
+int  ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out);
+/* a dataset directory: stream.txt, vocab.tsv and the channel files (atomically each) */
+int  ts_mc_save(const char *dir, const ts_mc *m);
+/* reads and checks every channel: each holds exactly as many values as stream.txt has
+ * events, and each value is one its channel can take (within its vocabulary, tid in
+ * [0, 256), cpu >= 0, dt finite and >= 0); an error names the file, the event and the value */
+int  ts_mc_load(const char *dir, ts_mc *out);
+
+/* fidelity of a synthetic multi-channel trace against a real one (PROTOCOLS.md §3):
+ * -1 where a channel is absent from either */
+typedef struct {
+    double js[TS_NCH];          /* Jensen-Shannon divergence (base 2) of each categorical
+                                   channel's values; js[TS_CH_DT] is -1 (see w1_dt) */
+    double w1_dt;               /* Wasserstein-1 distance of the dt values (log(1 + ns)) */
+    double js_event_cpu;        /* JS of the joint (event, CPU) distribution */
+    double js_event_ret;        /* JS of the joint (event, ret) distribution */
+    double burst_real, burst_synth;   /* bursts per 1000 events: runs of >= 3 events each
+                                         within 10 us of the one before */
+} ts_mc_fidelity;
+int  ts_mc_compare(const ts_mc *real, const ts_mc *synth, ts_mc_fidelity *out);
+/* the dt of a burst: events within 10 us of the one before */
+#define TS_BURST_NS 10000
+
+/* the multi-channel Markov baseline: n events whose types follow an order-`order` Markov
+ * chain over the first n_train events of train (the n-gram model's generation, backing off
+ * to shorter contexts), each other channel drawn per event type from its training counts
+ * (dt: a training dt of that type). Vocabularies are train's. Same seed, same trace. */
+int  ts_mc_markov(const ts_mc *train, size_t n_train, int order, size_t n, uint64_t seed, ts_mc *out);
+
+/* strace -f -ttt -T log -> raw fields: the pid is the thread, the return value from the
+ * call's line (or its resumed line), times from -ttt; comm from execve (the program's
+ * base name, from the successful execve on) and inherited across fork/clone; no CPU */
+int  ts_mc_from_strace(const char *path, ts_mc_raw *out);
+
+/* LTTng kernel trace (CTF) -> raw fields: one event per system call entry (opts as
+ * ts_ctf_load; NULL: the defaults), its return value from the paired exit, the thread and
+ * comm from sched_switch, the CPU from the stream, times from the clock. trace (may be
+ * NULL) receives what ts_ctf_load reports (lost events, architecture); its per-event
+ * arrays move to out. */
+int  ts_mc_from_ctf(const char *dir, const ts_ctf_opts *opts, ts_mc_raw *out, ts_ctf_trace *trace);
+
+#endif

@@ -1,0 +1,200 @@
+/* tracesynth bench fill: drop -> fill -> score against the truth, on a complete LTTng trace. */
+#include "cli.h"
+#include "repair/repair.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct {
+    const char *name;
+    int64_t     n, hit;
+} cls;
+
+static int cmp_cls(const void *a, const void *b)
+{
+    const cls *x = a, *y = b;
+    return (x->n < y->n) - (x->n > y->n);
+}
+
+static cls *cls_get(cls **v, size_t *n, const char *name)
+{
+    for (size_t i = 0; i < *n; i++) if (!strcmp((*v)[i].name, name)) return &(*v)[i];
+    *v = ts_realloc(*v, (*n + 1) * sizeof **v);
+    (*v)[*n] = (cls){name, 0, 0};
+    return &(*v)[(*n)++];
+}
+
+static void rm_trace(const char *dir)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd)) { /* best effort */ }
+}
+
+/* one loss rate: returns 0 and prints the figures */
+static int one_rate(const char *trace, const char *work, double rate, long bmin, long bmax, long seed,
+                    const char *model, const ts_opt_result *args, long context, int progress,
+                    const ts_sc_analysis *truth, int top)
+{
+    char dropped[1100], filled[1100];
+    snprintf(dropped, sizeof dropped, "%s/dropped-%g", work, rate * 100);
+    snprintf(filled, sizeof filled, "%s/filled-%g", work, rate * 100);
+    ts_drop_opts dop = {rate, bmin, bmax, (uint64_t)seed, progress, 1};
+    ts_drop_stats st;
+    double t0 = ts_now();
+    if (ts_ctf_drop(trace, dropped, &dop, &st)) return -1;
+    double t_drop = ts_now() - t0;
+    ts_fill_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.model = model;
+    fo.kv.n = args->nkv;
+    fo.kv.keys = args->keys;
+    fo.kv.values = args->values;
+    fo.context = (size_t)context;
+    fo.seed = (uint64_t)seed;
+    fo.progress = progress;
+    ts_fill_result fr;
+    t0 = ts_now();
+    if (ts_ctf_fill(dropped, filled, &fo, &fr)) { ts_drop_stats_free(&st); return -1; }
+    double t_fill = ts_now() - t0;
+
+    /* events: truth gap (cpu, index) against the fill's gap of the same CPU and number */
+    int64_t tot = 0, hit = 0, perfect = 0, matched = 0;
+    /* calibration: accuracy of the events whose confidence falls in each bucket */
+    static const double edges[] = {0.0, 0.5, 0.8, 0.95, 1.01};
+    int64_t bn[4] = {0}, bh[4] = {0};
+    double bc[4] = {0};
+    cls *cl = NULL;
+    size_t ncl = 0;
+    for (size_t i = 0; i < st.n_gaps; i++) {
+        const ts_drop_gap *t = &st.gaps[i];
+        const ts_fill_gap *g = NULL;
+        for (size_t j = 0; j < fr.n && !g; j++)
+            if (fr.gaps[j].cpu == t->cpu && fr.gaps[j].index == t->index) g = &fr.gaps[j];
+        int ok = 1;
+        if (g && g->n == t->n) matched++;
+        for (size_t k = 0; k < t->n; k++) {
+            int h = g && k < g->n && !strcmp(g->names[k], t->names[k]);
+            if (g && k < g->n)
+                for (int b = 0; b < 4; b++)
+                    if (g->conf[k] >= edges[b] && g->conf[k] < edges[b + 1]) { bn[b]++; bh[b] += h; bc[b] += g->conf[k]; }
+            tot++;
+            hit += h;
+            ok &= h;
+            cls *c = cls_get(&cl, &ncl, t->names[k]);
+            c->n++;
+            c->hit += h;
+        }
+        perfect += ok;
+    }
+    ts_sc_analysis ad, af;
+    int rc = ts_sc_analyse(dropped, 0, &ad);
+    if (rc == 0 && (rc = ts_sc_analyse(filled, 0, &af)) != 0) ts_sc_analysis_free(&ad);
+    if (rc == 0) {
+        printf("\nloss %.1f %% requested: %llu of %llu events dropped (%.2f %%) in %zu gaps (%llu bursts of %ld-%ld)\n",
+               rate * 100, (unsigned long long)st.dropped, (unsigned long long)st.events,
+               st.events ? 100.0 * (double)st.dropped / (double)st.events : 0.0, st.n_gaps,
+               (unsigned long long)st.bursts, bmin, bmax);
+        printf("  gaps matched between drop and fill: %lld of %zu\n", (long long)matched, st.n_gaps);
+        printf("  event accuracy          %6.2f %%  (%lld of %lld)\n", tot ? 100.0 * (double)hit / (double)tot : 0.0,
+               (long long)hit, (long long)tot);
+        printf("  gaps perfectly filled   %6.2f %%  (%lld of %zu)\n",
+               st.n_gaps ? 100.0 * (double)perfect / (double)st.n_gaps : 0.0, (long long)perfect, st.n_gaps);
+        double e_gap = ts_sc_count_error(truth, &ad), e_fill = ts_sc_count_error(truth, &af);
+        double u_true = ts_sc_unmatched_share(truth), u_gap = ts_sc_unmatched_share(&ad), u_fill = ts_sc_unmatched_share(&af);
+        printf("  analysis                 truth      with gaps   filled\n");
+        printf("  syscall entries        %9llu  %9llu  %9llu\n", (unsigned long long)truth->total,
+               (unsigned long long)ad.total, (unsigned long long)af.total);
+        printf("  per-thread count error     0.00 %%  %7.2f %%  %7.2f %%  (sum |count - true| / true, %zu threads)\n",
+               100 * e_gap, 100 * e_fill, truth->n);
+        printf("  entries without exit   %7.2f %%  %7.2f %%  %7.2f %%  (error %.2f -> %.2f points)\n", 100 * u_true,
+               100 * u_gap, 100 * u_fill, 100 * fabs(u_gap - u_true), 100 * fabs(u_fill - u_true));
+        printf("  confidence calibration (reconstructed events by the confidence written with them):\n");
+        for (int b = 0; b < 4; b++)
+            if (bn[b])
+                printf("    [%.2f, %.2f)  %6lld events  mean confidence %.3f  accuracy %6.2f %%\n", edges[b],
+                       edges[b + 1] > 1 ? 1.0 : edges[b + 1], (long long)bn[b], bc[b] / (double)bn[b],
+                       100.0 * (double)bh[b] / (double)bn[b]);
+        qsort(cl, ncl, sizeof *cl, cmp_cls);
+        printf("  accuracy per event class (the %d most frequent lost):\n", top);
+        for (size_t i = 0; i < ncl && (int)i < top; i++)
+            printf("    %-36s %6lld  %6.2f %%\n", cl[i].name, (long long)cl[i].n, 100.0 * (double)cl[i].hit / (double)cl[i].n);
+        printf("  time: drop %.1f s, fill %.1f s (train %.1f, impute %.1f, write %.1f)\n", t_drop, t_fill, fr.train_s,
+               fr.impute_s, fr.write_s);
+        ts_sc_analysis_free(&ad);
+        ts_sc_analysis_free(&af);
+    }
+    free(cl);
+    ts_fill_result_free(&fr);
+    ts_drop_stats_free(&st);
+    return rc;
+}
+
+int bench_fill(int argc, char **argv)
+{
+    const char *C = "bench fill";
+    const char *model = "ngram", *rates = "0.01,0.1", *keep = NULL;
+    long bmin = 8, bmax = 64, seed = 0, context = 32, top = 12;
+    int quiet = 0;
+    const ts_option opts[] = {
+        TS_OPT_STR_(0, "model", &model, "M", "model file or name (default ngram: trained on the damaged trace)"),
+        TS_OPT_STR_(0, "rates", &rates, "R,R", "loss rates (default 0.01,0.1)"),
+        TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
+        TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64)"),
+        TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side (default 32)"),
+        TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
+        TS_OPT_LONG_(0, "top", &top, "N", 0, 1000, "event classes in the per-class table (default 12)"),
+        TS_OPT_STR_(0, "keep", &keep, "DIR", "keep the dropped and filled traces in DIR"),
+        TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        C, "tracesynth bench fill TRACE [--model M] [--rates 0.01,0.1] [OPTIONS]",
+        "On a complete LTTng trace: drop events in bursts (tracesynth drop), fill the gaps\n"
+        "(tracesynth fill) and score against what was dropped: event accuracy, gaps filled\n"
+        "perfectly, accuracy per event class, and a system call analysis (per-thread counts,\n"
+        "entries without exit) on the true, the damaged and the filled trace.\n",
+        opts, 1, 1, "TRACE", 1, NULL,
+    };
+    ts_opt_result args;
+    int rc = ts_opt_parse(&spec, argc, argv, &args);
+    if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    if (bmax < bmin) { ts_opt_free(&args); return cli_usage_error(C, "--burst-max %ld is below --burst-min %ld", bmax, bmin); }
+    double rv[16];
+    int nr = 0;
+    for (const char *p = rates; *p && nr < 16;) {
+        char *end;
+        rv[nr] = strtod(p, &end);
+        if (end == p || !(rv[nr] > 0 && rv[nr] < 0.9)) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.9)", rates); }
+        nr++;
+        p = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',') { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.9)", rates); }
+    }
+    const char *trace = args.pos[0];
+    char work[1000];
+    if (keep) {
+        snprintf(work, sizeof work, "%s", keep);
+        mkdir(work, 0755);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(work, sizeof work, "%s/tracesynth-bench-fill-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(work)) { ts_opt_free(&args); ts_fail("%s: %s", work, strerror(errno)); return cli_fail(); }
+    }
+    ts_sc_analysis truth;
+    if (ts_sc_analyse(trace, !quiet, &truth)) { ts_opt_free(&args); return cli_fail(); }
+    printf("bench fill: %s, model %s, bursts of %ld-%ld events, seed %ld\n", trace, model, bmin, bmax, seed);
+    printf("truth: %llu system call entries in %zu threads, %.2f %% without exit\n", (unsigned long long)truth.total,
+           truth.n, 100 * ts_sc_unmatched_share(&truth));
+    for (int i = 0; i < nr && rc == 0; i++) {
+        rc = one_rate(trace, work, rv[i], bmin, bmax, seed, model, &args, context, !quiet, &truth, (int)top);
+        fflush(stdout);
+    }
+    ts_sc_analysis_free(&truth);
+    if (!keep) rm_trace(work);
+    ts_opt_free(&args);
+    return rc ? cli_fail() : 0;
+}

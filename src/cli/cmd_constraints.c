@@ -1,0 +1,51 @@
+/* tracesynth constraints: learn the validity constraints of a multi-channel dataset. */
+#include "cli.h"
+#include "tracesynth/repair.h"
+
+#include <stdlib.h>
+
+int cmd_constraints(int argc, char **argv)
+{
+    const char *out = NULL;
+    int permille[3] = {ts_split_default_permille[0], ts_split_default_permille[1], ts_split_default_permille[2]};
+    const ts_option opts[] = {
+        TS_OPT_STR_F_('o', "output", &out, "FILE", TS_OPT_REQUIRED, "the constraints file"),
+        TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
+                   "time split shares: training, validation, testing (default\n"
+                   "0.7,0.1,0.2): the constraints come from the training part"),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        "constraints", "tracesynth constraints DATASET -o FILE [--fractions A,B,C]",
+        "Learn from the training part of a multi-channel dataset (ingest --channels) what real\n"
+        "traces never break: the event-transition graph, the dt bounds of each event type, the\n"
+        "CPUs of each type, and the thread buckets, process names and return values of each\n"
+        "type. 'tracesynth repair' and 'tracesynth eval' use the file.\n",
+        opts, 1, 1, "DATASET", 0, NULL,
+    };
+    ts_opt_result args;
+    int rc = ts_opt_parse(&spec, argc, argv, &args);
+    if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    ts_mc m;
+    ts_constraints k;
+    rc = ts_mc_load(args.pos[0], &m);
+    if (rc == 0) {
+        size_t ntrain = (size_t)((double)m.n * permille[0] / 1000.0);
+        rc = ts_constraints_learn(&m, ntrain ? ntrain : 1, &k);
+        if (rc == 0) rc = ts_constraints_save(&k, out);
+        if (rc == 0) {
+            size_t edges = 0, types = 0;
+            for (size_t i = 0; i < (size_t)k.V * k.V; i++) edges += k.trans[i];
+            for (int32_t v = 0; v < k.V; v++) types += k.seen[v];
+            printf("constraints of %s (first %zu of %zu events): %zu event types, %zu allowed transitions "
+                   "of %zu;", args.pos[0], ntrain, m.n, types, edges, types * types);
+            for (int c = TS_CH_DT; c < TS_NCH; c++)
+                if (k.card[c]) printf(" %s", ts_ch_names[c]);
+            printf(" -> %s\n", out);
+            ts_constraints_free(&k);
+        }
+        ts_mc_free(&m);
+    }
+    ts_opt_free(&args);
+    return rc ? cli_fail() : 0;
+}

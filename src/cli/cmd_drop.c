@@ -1,0 +1,46 @@
+/* tracesynth drop: simulate LTTng's discard mode on a complete trace. */
+#include "cli.h"
+#include "repair/repair.h"
+
+#include <string.h>
+
+int cmd_drop(int argc, char **argv)
+{
+    const char *C = "drop";
+    const char *out = NULL;
+    double rate = 0.01;
+    long bmin = 8, bmax = 64, seed = 0;
+    int quiet = 0;
+    const ts_option opts[] = {
+        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced)"),
+        TS_OPT_DBL_(0, "rate", &rate, "R", 0, 0.99, "share of events to drop, per CPU (default 0.01)"),
+        TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
+        TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64)"),
+        TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0): the same seed, the same drops"),
+        TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        C, "tracesynth drop TRACE -o OUT [--rate R] [--burst-min N] [--burst-max N] [--seed S]",
+        "Simulate LTTng's discard mode on a complete CTF trace: in each CPU's stream, bursts of\n"
+        "consecutive events (sizes uniform in [burst-min, burst-max]) are dropped, as when every\n"
+        "sub-buffer is full, for about RATE of the events. The output's packets record the\n"
+        "losses in their events_discarded counters, so babeltrace2 and Trace Compass report\n"
+        "them; every other event is written unchanged.\n",
+        opts, 1, 1, "TRACE", 0, NULL,
+    };
+    ts_opt_result args;
+    int rc = ts_opt_parse(&spec, argc, argv, &args);
+    if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    if (!out) { ts_opt_free(&args); return cli_usage_error(C, "-o OUT is required"); }
+    if (bmax < bmin) { ts_opt_free(&args); return cli_usage_error(C, "--burst-max %ld is below --burst-min %ld", bmax, bmin); }
+    ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0};
+    ts_drop_stats st;
+    rc = ts_ctf_drop(args.pos[0], out, &o, &st);
+    if (rc == 0)
+        printf("drop: %llu of %llu events dropped (%.2f %%) in %llu bursts -> %s\n", (unsigned long long)st.dropped,
+               (unsigned long long)st.events, st.events ? 100.0 * (double)st.dropped / (double)st.events : 0.0,
+               (unsigned long long)st.bursts, out);
+    ts_opt_free(&args);
+    return rc ? cli_fail() : 0;
+}

@@ -1,0 +1,88 @@
+/* tracesynth fill: reconstruct the events an LTTng trace lost and write a new CTF trace. */
+#include "cli.h"
+#include "repair/repair.h"
+
+#include <errno.h>
+#include <string.h>
+
+static void fill_more_help(FILE *f)
+{
+    fprintf(f, "\nReconstructed events are events of their own class, " TS_RECON_CLASS ", in the\n"
+               "stream of the CPU that lost them, at the start of the packet after the gap, their\n"
+               "times spread evenly over the gap. Payload: event (the event class it stands for),\n"
+               "confidence (the model's precision for that class on gaps simulated in held-out\n"
+               "events of the same CPU), tid (the thread running when the gap began; after a\n"
+               "reconstructed sched_switch, the thread found running after the gap, or -1),\n"
+               "gap_begin / gap_end (ns from the clock's origin: the uncertainty interval),\n"
+               "gap_count, and next_tid (a reconstructed sched_switch: the thread it switches to,\n"
+               "or -1). The discarded-events counters stay: babeltrace2 still reports the gaps.\n"
+               "Each gap gets as many events as the tracer says it lost (of every type), drawn\n"
+               "from the stream's own event classes (entries and exits apart); when the threads\n"
+               "before and after a gap differ and the model put no sched_switch in it, its last\n"
+               "event becomes one. Extra options go to the model's training (e.g. --order 8).\n");
+}
+
+int cmd_fill(int argc, char **argv)
+{
+    const char *C = "fill";
+    const char *out = NULL, *model = NULL, *text = NULL, *save = NULL;
+    long context = 32, seed = 0, length = 200, max_train = 500000;
+    int quiet = 0;
+    const ts_option opts[] = {
+        TS_OPT_STR_(0, "model", &model, "M", "a trained model file, or a model name (ngram, unigram, sssd-s4):\n"
+                    "then trained per CPU on the trace's own surviving events"),
+        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced)"),
+        TS_OPT_STR_(0, "text", &text, "FILE", "also the new trace in babeltrace2's text format ('-': stdout)"),
+        TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side of a gap (default 32)"),
+        TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model of fixed length (default 200)"),
+        TS_OPT_LONG_(0, "max-train", &max_train, "N", 100, 1L << 34, "events per CPU kept for training (default 500000):\n"
+                     "bounds the memory on long traces"),
+        TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events (for --model FILE)"),
+        TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
+        TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        C, "tracesynth fill TRACE --model M -o OUT [--text FILE] [OPTIONS]",
+        "Reconstruct the events an LTTng trace lost (its discarded-event gaps, per CPU) from\n"
+        "the events on both sides of each gap, and write a new CTF trace through\n"
+        "libbabeltrace2: every original event unchanged, plus the reconstructed ones, marked.\n",
+        opts, 1, 1, "TRACE", 1, fill_more_help,
+    };
+    ts_opt_result args;
+    int rc = ts_opt_parse(&spec, argc, argv, &args);
+    if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    if (!model) { ts_opt_free(&args); return cli_usage_error(C, "--model M is required"); }
+    if (!out) { ts_opt_free(&args); return cli_usage_error(C, "-o OUT is required"); }
+    ts_fill_opts o;
+    memset(&o, 0, sizeof o);
+    o.model = model;
+    o.kv.n = args.nkv;
+    o.kv.keys = args.keys;
+    o.kv.values = args.values;
+    o.context = (size_t)context;
+    o.length = (size_t)length;
+    o.max_train = (size_t)max_train;
+    o.save_model = save;
+    o.seed = (uint64_t)seed;
+    o.progress = !quiet;
+    ts_fill_result res;
+    rc = ts_ctf_fill(args.pos[0], out, &o, &res);
+    if (rc == 0) {
+        printf("fill: %zu gap%s, %llu events reconstructed among %llu recorded (train %.1f s, impute %.1f s, "
+               "write %.1f s) -> %s\n", res.n, res.n == 1 ? "" : "s", (unsigned long long)res.reconstructed,
+               (unsigned long long)res.events, res.train_s, res.impute_s, res.write_s, out);
+        if (text) {
+            FILE *f = strcmp(text, "-") ? fopen(text, "w") : stdout;
+            if (!f) rc = ts_fail("%s: cannot write: %s", text, strerror(errno));
+            else {
+                fflush(stdout);
+                rc = ts_ctf_print_text(out, f);
+                if (f != stdout && fclose(f)) rc = ts_fail("%s: write failed", text);
+            }
+        }
+        ts_fill_result_free(&res);
+    }
+    ts_opt_free(&args);
+    return rc ? cli_fail() : 0;
+}

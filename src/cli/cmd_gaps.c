@@ -1,0 +1,128 @@
+/* tracesynth gaps: the events an LTTng trace lost, gap by gap. */
+#include "cli.h"
+#include "repair/repair.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void json_str(const char *s)
+{
+    if (!s) { fputs("null", stdout); return; }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
+        else putchar(*s);
+    }
+    putchar('"');
+}
+
+/* babeltrace2's time format: seconds.nanoseconds from the clock's origin */
+static const char *ts_str(char *buf, size_t n, int64_t ns)
+{
+    snprintf(buf, n, "%lld.%09lld", (long long)(ns / 1000000000), (long long)(ns % 1000000000));
+    return buf;
+}
+
+int cmd_gaps(int argc, char **argv)
+{
+    const char *C = "gaps";
+    int json = 0, quiet = 0;
+    const ts_option opts[] = {
+        TS_OPT_FLAG_(0, "json", &json, "one JSON object: gaps, totals per CPU"),
+        TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        C, "tracesynth gaps TRACE [--json]",
+        "List every gap of an LTTng trace (CTF): events the tracer discarded in one CPU's\n"
+        "stream between two packets, with their count, the span they were lost in (from\n"
+        "the end of the packet before to the end of the packet after, as babeltrace2\n"
+        "reports it), the stream's last event before and first event after; then the\n"
+        "totals per CPU (recorded events, and reconstructed ones in a filled trace).\n",
+        opts, 1, 1, "TRACE", 0, NULL,
+    };
+    ts_opt_result args;
+    int rc = ts_opt_parse(&spec, argc, argv, &args);
+    if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    ts_gap_list l;
+    if (ts_gaps_find(args.pos[0], !quiet && !json, &l)) { ts_opt_free(&args); return cli_fail(); }
+    /* totals per CPU */
+    int32_t ncpu = 0;
+    for (size_t i = 0; i < l.n_streams; i++) if (l.stream_cpu[i] + 1 > ncpu) ncpu = l.stream_cpu[i] + 1;
+    uint64_t *lost = calloc((size_t)ncpu + 1, sizeof *lost), *ngap = calloc((size_t)ncpu + 1, sizeof *ngap);
+    uint64_t *evs = calloc((size_t)ncpu + 1, sizeof *evs), total = 0;
+    uint64_t *rec = calloc((size_t)ncpu + 1, sizeof *rec);
+    for (size_t i = 0; i < l.n_streams; i++) {
+        evs[l.stream_cpu[i] < 0 ? ncpu : l.stream_cpu[i]] += l.stream_events[i];
+        rec[l.stream_cpu[i] < 0 ? ncpu : l.stream_cpu[i]] += l.stream_recon[i];
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        int32_t c = l.gaps[i].g.cpu < 0 ? ncpu : l.gaps[i].g.cpu;
+        lost[c] += l.gaps[i].g.count;
+        ngap[c]++;
+        total += l.gaps[i].g.count;
+    }
+    char b1[32], b2[32], b3[32], b4[32];
+    if (json) {
+        printf("{\"trace\": ");
+        json_str(args.pos[0]);
+        printf(", \"events\": %llu, \"reconstructed\": %llu, \"discarded\": %llu, \"gaps\": [", (unsigned long long)l.events,
+               (unsigned long long)l.recon, (unsigned long long)total);
+        for (size_t i = 0; i < l.n; i++) {
+            const ts_gap_info *g = &l.gaps[i];
+            printf("%s\n  {\"stream\": ", i ? "," : "");
+            json_str(g->stream_name);
+            printf(", \"cpu\": %d, \"count\": %llu", g->g.cpu, (unsigned long long)g->g.count);
+            if (g->g.has_times) printf(", \"begin_ns\": %lld, \"end_ns\": %lld", (long long)g->g.begin_ns, (long long)g->g.end_ns);
+            printf(", \"before\": ");
+            json_str(g->before);
+            if (g->before) printf(", \"before_ns\": %lld", (long long)g->before_ns);
+            printf(", \"after\": ");
+            json_str(g->after);
+            if (g->after) printf(", \"after_ns\": %lld", (long long)g->after_ns);
+            printf("}");
+        }
+        printf("%s], \"cpus\": [", l.n ? "\n" : "");
+        for (int32_t c = 0, k = 0; c <= ncpu; c++) {
+            if (c == ncpu && !evs[c] && !ngap[c]) continue;
+            printf("%s\n  {\"cpu\": %d, \"events\": %llu, \"reconstructed\": %llu, \"gaps\": %llu, \"discarded\": %llu}",
+                   k++ ? "," : "", c == ncpu ? -1 : c, (unsigned long long)evs[c], (unsigned long long)rec[c],
+                   (unsigned long long)ngap[c], (unsigned long long)lost[c]);
+        }
+        printf("\n]}\n");
+    } else {
+        printf("%-14s %4s %8s  %-20s %-20s  %-28s %s\n", "stream", "cpu", "lost", "begin", "end", "last before", "first after");
+        for (size_t i = 0; i < l.n; i++) {
+            const ts_gap_info *g = &l.gaps[i];
+            char before[96], after[96];
+            snprintf(before, sizeof before, "%s%s%s%s", g->before ? g->before : "-", g->before ? " @" : "",
+                     g->before ? ts_str(b3, sizeof b3, g->before_ns) : "", "");
+            snprintf(after, sizeof after, "%s%s%s", g->after ? g->after : "-", g->after ? " @" : "",
+                     g->after ? ts_str(b4, sizeof b4, g->after_ns) : "");
+            printf("%-14s %4d %8llu  %-20s %-20s  %-28s %s\n", g->stream_name, g->g.cpu, (unsigned long long)g->g.count,
+                   g->g.has_times ? ts_str(b1, sizeof b1, g->g.begin_ns) : "-",
+                   g->g.has_times ? ts_str(b2, sizeof b2, g->g.end_ns) : "-", before, after);
+        }
+        printf("\nper CPU:\n");
+        for (int32_t c = 0; c <= ncpu; c++) {
+            if (c == ncpu && !evs[c] && !ngap[c]) continue;
+            double share = evs[c] + lost[c] ? 100.0 * (double)lost[c] / (double)(evs[c] + lost[c]) : 0.0;
+            if (c == ncpu) printf("  CPU ?");
+            else printf("  CPU %d", c);
+            printf(": %llu events, %llu lost in %llu gap%s (%.2f %%)", (unsigned long long)evs[c],
+                   (unsigned long long)lost[c], (unsigned long long)ngap[c], ngap[c] == 1 ? "" : "s", share);
+            if (rec[c]) printf(", %llu reconstructed", (unsigned long long)rec[c]);
+            printf("\n");
+        }
+        printf("total: %llu events, %llu lost in %zu gap%s\n", (unsigned long long)l.events, (unsigned long long)total,
+               l.n, l.n == 1 ? "" : "s");
+    }
+    free(lost);
+    free(ngap);
+    free(evs);
+    free(rec);
+    ts_gap_list_free(&l);
+    ts_opt_free(&args);
+    return 0;
+}

@@ -1,0 +1,91 @@
+/* tracesynth repair: make a synthetic multi-channel trace obey learned constraints. */
+#include "cli.h"
+#include "tracesynth/repair.h"
+
+#include <stdlib.h>
+
+static void print_validity(FILE *f, const char *label, const ts_validity *v, int json)
+{
+    const double d[4] = {v->d_trans, v->d_time, v->d_cpu, v->d_attr};
+    static const char *const names[4] = {"d_trans", "d_time", "d_cpu", "d_attr"};
+    if (json) fprintf(f, "\"%s\": {", label);
+    else fprintf(f, "%s:", label);
+    for (int i = 0; i < 4; i++) {
+        if (json) {
+            if (d[i] < 0) fprintf(f, "%s\"%s\": null", i ? ", " : "", names[i]);
+            else fprintf(f, "%s\"%s\": %.6f", i ? ", " : "", names[i], d[i]);
+        } else if (d[i] < 0) {
+            fprintf(f, " %s -", names[i]);
+        } else {
+            fprintf(f, " %s %.4f", names[i], d[i]);
+        }
+    }
+    fprintf(f, json ? "}" : "\n");
+}
+
+int cmd_repair(int argc, char **argv)
+{
+    const char *out = NULL, *cons = NULL;
+    size_t len = 0;
+    int json = 0;
+    const ts_option opts[] = {
+        TS_OPT_STR_F_(0, "constraints", &cons, "FILE", TS_OPT_REQUIRED, "from 'tracesynth constraints'"),
+        TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the repaired dataset (the same files)"),
+        TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
+                     "the trace is windows of L events, each repaired on its own\n"
+                     "(default 0: one sequence)"),
+        TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the lines"),
+        TS_OPT_END_,
+    };
+    const ts_opt_spec spec = {
+        "repair", "tracesynth repair SYNTHETIC --constraints FILE -o DIR [--length L] [--json]",
+        "Change a synthetic multi-channel trace (a dataset directory) as little as possible so\n"
+        "that it obeys the constraints: the event sequence becomes the closest walk through the\n"
+        "transition graph (fewest events replaced, by dynamic programming), dt is clamped to\n"
+        "its event type's bounds, and a CPU, thread bucket or return value the type never has\n"
+        "becomes the nearest allowed one (a process name: the type's most frequent). Prints\n"
+        "D_trans, D_time, D_cpu and D_attr before and after, and what changed.\n",
+        opts, 1, 1, "SYNTHETIC", 0, NULL,
+    };
+    ts_opt_result args;
+    int rc = ts_opt_parse(&spec, argc, argv, &args);
+    if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    ts_constraints k;
+    ts_mc m;
+    rc = ts_constraints_load(cons, &k);
+    if (rc == 0) {
+        rc = ts_mc_load(args.pos[0], &m);
+        if (rc == 0) {
+            ts_validity before, after;
+            ts_repair_report rep;
+            ts_constraints_validity(&k, &m, len, &before);
+            rc = ts_repair(&k, &m, len, &rep);
+            if (rc == 0) rc = ts_mc_save(out, &m);
+            if (rc == 0) {
+                ts_constraints_validity(&k, &m, len, &after);
+                if (json) {
+                    printf("{\"events\": %zu, \"events_changed\": %zu, \"share_changed\": %.6f, \"changed\": {",
+                           rep.events, rep.events_touched, rep.events ? (double)rep.events_touched / rep.events : 0);
+                    for (int c = 0; c < TS_NCH; c++) printf("%s\"%s\": %zu", c ? ", " : "", ts_ch_names[c], rep.changed[c]);
+                    printf("}, ");
+                    print_validity(stdout, "before", &before, 1);
+                    printf(", ");
+                    print_validity(stdout, "after", &after, 1);
+                    printf("}\n");
+                } else {
+                    print_validity(stdout, "before", &before, 0);
+                    print_validity(stdout, "after ", &after, 0);
+                    printf("changed %zu of %zu events (%.2f %%):", rep.events_touched, rep.events,
+                           rep.events ? 100.0 * (double)rep.events_touched / rep.events : 0);
+                    for (int c = 0; c < TS_NCH; c++)
+                        if (rep.changed[c]) printf(" %s %zu", ts_ch_names[c], rep.changed[c]);
+                    printf(" -> %s\n", out);
+                }
+            }
+            ts_mc_free(&m);
+        }
+        ts_constraints_free(&k);
+    }
+    ts_opt_free(&args);
+    return rc ? cli_fail() : 0;
+}

@@ -1,0 +1,108 @@
+/* tracesynth eval on multi-channel datasets: per-channel JS, W1 of dt, joint JS,
+ * burst rates, and the validity distances under learned constraints. */
+#include "cli.h"
+#include "tracesynth/repair.h"
+
+#include <stdlib.h>
+
+int eval_is_channels(const char *path)
+{
+    if (!path) return 0;
+    char *p = ts_path_join(path, "dt.npy");
+    int yes = ts_file_exists(p);
+    free(p);
+    return yes;
+}
+
+/* key: the table's label; jkey: the JSON key (NULL: key) */
+static void numk(const char *key, const char *jkey, double v, int json, int *first, const char *what)
+{
+    if (json) {
+        printf("%s\"%s\": ", *first ? "" : ", ", jkey ? jkey : key);
+        if (v < 0) printf("null");
+        else printf("%.6f", v);
+        *first = 0;
+    } else if (v >= 0) {
+        printf("  %-16s %9.4f   %s\n", key, v, what);
+    }
+}
+
+static void num(const char *key, double v, int json, int *first, const char *what)
+{
+    numk(key, NULL, v, json, first, what);
+}
+
+const char *const eval_parts[] = {"all", "train", "valid", "test", NULL};
+
+int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, int json)
+{
+    ts_mc r, s;
+    ts_constraints k;
+    int have_k = 0, rc = 1;
+    if (ts_mc_load(real, &r) != 0) return cli_fail();
+    if (part > 0) {   /* the time split's part: [0, a), [a, a + b), [a + b, n) */
+        const int *pm = ts_split_default_permille;
+        size_t a = (size_t)((double)r.n * pm[0] / 1000.0), b = (size_t)((double)r.n * (pm[0] + pm[1]) / 1000.0);
+        size_t from = part == 1 ? 0 : part == 2 ? a : b, to = part == 1 ? a : part == 2 ? b : r.n;
+        ts_mc whole = r;
+        int src = ts_mc_slice(&whole, from, to, &r);
+        ts_mc_free(&whole);
+        if (src) return cli_fail();
+    }
+    if (ts_mc_load(synthetic, &s) != 0) { ts_mc_free(&r); return cli_fail(); }
+    if (constraints) {
+        if (ts_constraints_load(constraints, &k) != 0) goto done;
+        have_k = 1;
+    }
+    /* the synthetic trace in the real one's numbering, by name */
+    size_t unknown = 0;
+    if (ts_mc_renumber(&s, &r.events.vocab, &r.comm_vocab, &r.ret_vocab, &unknown) != 0) goto done;
+    if (unknown && !json)
+        fprintf(stderr, "eval: note: %zu synthetic values have names the real trace lacks (counted as <unk>)\n", unknown);
+    ts_mc_fidelity f;
+    if (ts_mc_compare(&r, &s, &f) != 0) goto done;
+    ts_validity vr, vs;
+    if (have_k) {
+        if (ts_constraints_fit(&k, &r, real) || ts_constraints_fit(&k, &s, synthetic)) goto done;
+        ts_constraints_validity(&k, &r, 0, &vr);
+        ts_constraints_validity(&k, &s, 0, &vs);
+    }
+    int first = 1;
+    if (json) printf("{\"real_part\": \"%s\", \"real_events\": %zu, \"synthetic_events\": %zu, ", eval_parts[part], r.n, s.n);
+    else printf("multi-channel: real %zu events (%s), synthetic %zu events\n", r.n, eval_parts[part], s.n);
+    if (json) first = 1, printf("\"js\": {");
+    for (int c = 0; c < TS_NCH; c++) {
+        if (c == TS_CH_DT) continue;
+        char key[32], what[64];
+        snprintf(key, sizeof key, json ? "%s" : "JS %s", ts_ch_names[c]);
+        snprintf(what, sizeof what, "bits, the %s values", ts_ch_names[c]);
+        num(key, f.js[c], json, &first, what);
+    }
+    if (json) printf("}, "), first = 1;
+    numk("W1 dt", "w1_dt", f.w1_dt, json, &first, "log(1 + ns), Wasserstein-1 of dt");
+    numk("JS event x cpu", "js_event_cpu", f.js_event_cpu, json, &first, "bits, joint");
+    numk("JS event x ret", "js_event_ret", f.js_event_ret, json, &first, "bits, joint");
+    numk("bursts real", "bursts_real", f.burst_real, json, &first, "per 1000 events (>= 3 within 10 us)");
+    numk("bursts synthetic", "bursts_synthetic", f.burst_synth, json, &first, "per 1000 events");
+    if (have_k) {
+        if (json) printf(", \"validity\": {"), first = 1;
+        numk("D_trans", "d_trans", vs.d_trans, json, &first, "synthetic pairs not in the transition graph");
+        numk("D_time", "d_time", vs.d_time, json, &first, "synthetic events with dt outside their type's bounds");
+        numk("D_cpu", "d_cpu", vs.d_cpu, json, &first, "synthetic events on a CPU their type never runs on");
+        numk("D_attr", "d_attr", vs.d_attr, json, &first, "synthetic events with an attribute their type never has");
+        if (json) printf("}, \"validity_real\": {"), first = 1;
+        else printf("  (the real trace under the same constraints:)\n");
+        numk("D_trans", "d_trans", vr.d_trans, json, &first, "");
+        numk("D_time", "d_time", vr.d_time, json, &first, "");
+        numk("D_cpu", "d_cpu", vr.d_cpu, json, &first, "");
+        numk("D_attr", "d_attr", vr.d_attr, json, &first, "");
+        if (json) printf("}");
+    }
+    if (json) printf("}\n");
+    rc = 0;
+done:
+    if (have_k) ts_constraints_free(&k);
+    ts_mc_free(&r);
+    ts_mc_free(&s);
+    return rc ? cli_fail() : 0;
+}

@@ -1,0 +1,62 @@
+/* Monotonic time and the progress bar on long work. */
+#include "tracesynth/common.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+double ts_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void ts_progress_start(ts_progress *p, const char *label, long total)
+{
+    memset(p, 0, sizeof *p);
+    p->label = label;
+    p->total = total;
+    p->t0 = p->last = ts_now();
+    p->tty = isatty(2);
+    p->enabled = 1;
+}
+
+static void fmt_time(char *buf, size_t n, double s)
+{
+    if (s < 0 || s > 1e7) snprintf(buf, n, "--:--");
+    else if (s >= 3600) snprintf(buf, n, "%d:%02d:%02d", (int)s / 3600, ((int)s / 60) % 60, (int)s % 60);
+    else snprintf(buf, n, "%02d:%02d", (int)s / 60, (int)s % 60);
+}
+
+void ts_progress_update(ts_progress *p, long done, const char *extra)
+{
+    if (!p->enabled) return;
+    double now = ts_now();
+    int last = done >= p->total;
+    /* terminals: at most 10 redraws a second; logs: a line every 30 s */
+    if (!last && now - p->last < (p->tty ? 0.1 : 30.0)) return;
+    p->last = now;
+    double el = now - p->t0;
+    double rate = el > 0 ? done / el : 0;
+    double eta = rate > 0 ? (p->total - done) / rate : -1;
+    char e1[32], e2[32];
+    fmt_time(e1, sizeof e1, el);
+    fmt_time(e2, sizeof e2, eta);
+    int width = 24, fill = p->total > 0 ? (int)(width * (double)done / p->total) : 0;
+    if (fill > width) fill = width;
+    char bar[32];
+    for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
+    bar[width] = 0;
+    fprintf(stderr, "%s%s [%s] %ld/%ld %.2f it/s %s<%s%s%s%s%s", p->tty ? "\r" : "", p->label, bar,
+            done, p->total, rate, e1, e2, extra ? "  " : "", extra ? extra : "",
+            p->tty ? "\033[K" : "", p->tty ? "" : "\n");
+    fflush(stderr);
+}
+
+void ts_progress_end(ts_progress *p)
+{
+    if (p->enabled && p->tty) fputc('\n', stderr);
+    p->enabled = 0;
+}

@@ -1,0 +1,492 @@
+/* Multi-channel traces: encoding (PROTOCOLS.md §4), the dataset files, strace
+ * ingest (see channels.h). */
+#include "tracesynth/channels.h"
+#include "tracesynth/common.h"
+#include "data_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *const ts_ch_names[TS_NCH] = {"event", "dt", "comm", "ret", "tid", "cpu"};
+
+void ts_mc_raw_free(ts_mc_raw *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->names) free(r->names[i]);
+        if (r->comm) free(r->comm[i]);
+    }
+    free(r->names);
+    free(r->comm);
+    free(r->time_ns);
+    free(r->ret);
+    free(r->has_ret);
+    free(r->tid);
+    free(r->cpu);
+    memset(r, 0, sizeof *r);
+}
+
+void ts_mc_free(ts_mc *m)
+{
+    ts_dataset_free(&m->events);
+    free(m->dt);
+    for (int c = 0; c < TS_NCH; c++)
+        if (c != TS_CH_EVENT) free(m->ch[c]);
+    ts_vocab_free(&m->comm_vocab);
+    ts_vocab_free(&m->ret_vocab);
+    memset(m, 0, sizeof *m);
+}
+
+int ts_mc_has(const ts_mc *m, int c) { return c == TS_CH_DT ? m->dt != NULL : m->ch[c] != NULL; }
+
+int32_t ts_mc_card(const ts_mc *m, int c)
+{
+    if (!ts_mc_has(m, c) || c == TS_CH_DT) return 0;
+    switch (c) {
+    case TS_CH_EVENT: return m->events.vocab.n > 0 ? m->events.vocab.n : ts_ids_span(m->ch[c], m->n);
+    case TS_CH_COMM: return m->comm_vocab.n;
+    case TS_CH_RET: return m->ret_vocab.n;
+    case TS_CH_TID: return TS_TID_MOD;
+    default: return ts_ids_span(m->ch[c], m->n);
+    }
+}
+
+/* ---- encoding ---- */
+
+typedef struct { const char *key; int64_t count; } key_count;
+
+static int by_count(const void *a, const void *b)
+{
+    const key_count *x = a, *y = b;
+    if (x->count != y->count) return x->count > y->count ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+/* keys (n, NULL = no value) -> IDs: PAD for NULL, then the top most frequent keys of the
+ * first ntrain from 2 by rank (ties by key), UNK for the rest; v gets "<pad>", "<unk>",
+ * the ranked keys and their training counts */
+static void rank_vocab(const char *const *keys, size_t n, size_t ntrain, size_t top, ts_vocab *v, int32_t *ids)
+{
+    ts__strmap map;
+    ts__strmap_init(&map, 256);
+    key_count *kc = NULL;
+    size_t nk = 0, cap = 0;
+    for (size_t i = 0; i < ntrain; i++) {
+        if (!keys[i]) continue;
+        int32_t k = ts__strmap_get(&map, keys[i]);
+        if (k < 0) {
+            if (nk == cap) kc = ts_realloc(kc, (cap = cap ? 2 * cap : 64) * sizeof *kc);
+            kc[nk] = (key_count){keys[i], 0};
+            ts__strmap_put(&map, keys[i], (int32_t)nk);
+            k = (int32_t)nk++;
+        }
+        kc[k].count++;
+    }
+    if (nk) qsort(kc, nk, sizeof *kc, by_count);
+    if (nk > top) nk = top;
+    v->n = (int)nk + 2;
+    v->unk = TS_CH_UNK;
+    v->names = ts_malloc((size_t)v->n * sizeof *v->names);
+    v->counts = ts_calloc((size_t)v->n, sizeof *v->counts);
+    v->names[TS_CH_PAD] = ts_strdup("<pad>");
+    v->names[TS_CH_UNK] = ts_strdup(TS_UNK_NAME);
+    ts__strmap_free(&map);
+    ts__strmap_init(&map, nk + 1);
+    for (size_t r = 0; r < nk; r++) {
+        v->names[r + 2] = ts_strdup(kc[r].key);
+        v->counts[r + 2] = kc[r].count;
+        ts__strmap_put(&map, v->names[r + 2], (int32_t)r + 2);
+    }
+    free(kc);
+    for (size_t i = 0; i < n; i++) {
+        int32_t k = keys[i] ? ts__strmap_get(&map, keys[i]) : TS_CH_PAD;
+        ids[i] = k < 0 ? TS_CH_UNK : k;
+    }
+    ts__strmap_free(&map);
+}
+
+/* a name fit for a vocabulary file: tabs and newlines become '?' */
+static char *clean_name(const char *s)
+{
+    char *d = ts_strdup(s);
+    for (char *p = d; *p; p++)
+        if (*p == '\t' || *p == '\n' || *p == '\r') *p = '?';
+    return d;
+}
+
+int ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out)
+{
+    memset(out, 0, sizeof *out);
+    if (ts_dataset_from_names(raw->names, raw->n, train_frac, &out->events) != 0) return -1;
+    size_t n = raw->n, ntrain = (size_t)(train_frac * (double)n);
+    if (ntrain == 0) ntrain = 1;
+    if (ntrain > n) ntrain = n;
+    out->n = n;
+    out->ch[TS_CH_EVENT] = out->events.stream.ids;
+    if (raw->time_ns) {
+        out->dt = ts_malloc(n * sizeof *out->dt);
+        for (size_t i = 0; i < n; i++) {
+            int64_t d = i ? raw->time_ns[i] - raw->time_ns[i - 1] : 0;
+            out->dt[i] = (float)log1p((double)(d > 0 ? d : 0));
+        }
+    }
+    if (raw->comm) {
+        char **keys = ts_malloc(n * sizeof *keys);
+        for (size_t i = 0; i < n; i++) keys[i] = raw->comm[i] ? clean_name(raw->comm[i]) : NULL;
+        out->ch[TS_CH_COMM] = ts_malloc(n * sizeof(int32_t));
+        rank_vocab((const char *const *)keys, n, ntrain, SIZE_MAX, &out->comm_vocab, out->ch[TS_CH_COMM]);
+        for (size_t i = 0; i < n; i++) free(keys[i]);
+        free(keys);
+    }
+    if (raw->ret) {
+        char **keys = ts_malloc(n * sizeof *keys);
+        for (size_t i = 0; i < n; i++) {
+            keys[i] = NULL;
+            if (raw->has_ret[i]) {
+                char b[32];
+                snprintf(b, sizeof b, "%lld", (long long)raw->ret[i]);
+                keys[i] = ts_strdup(b);
+            }
+        }
+        out->ch[TS_CH_RET] = ts_malloc(n * sizeof(int32_t));
+        rank_vocab((const char *const *)keys, n, ntrain, TS_RET_TOP, &out->ret_vocab, out->ch[TS_CH_RET]);
+        for (size_t i = 0; i < n; i++) free(keys[i]);
+        free(keys);
+    }
+    if (raw->tid) {
+        int32_t *t = out->ch[TS_CH_TID] = ts_malloc(n * sizeof *t);
+        for (size_t i = 0; i < n; i++) t[i] = raw->tid[i] < 0 ? 0 : (int32_t)(raw->tid[i] % TS_TID_MOD);
+    }
+    if (raw->cpu) {
+        int32_t *c = out->ch[TS_CH_CPU] = ts_malloc(n * sizeof *c);
+        for (size_t i = 0; i < n; i++) {
+            if (raw->cpu[i] < 0) {
+                ts_mc_free(out);
+                return ts_fail("event %zu has no CPU", i);
+            }
+            c[i] = raw->cpu[i];
+        }
+    }
+    return 0;
+}
+
+/* ---- files ---- */
+
+static char *ch_file(const char *dir, int c, const char *suffix)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s%s", ts_ch_names[c], suffix);
+    return ts_path_join(dir, name);
+}
+
+int ts_mc_save(const char *dir, const ts_mc *m)
+{
+    if (ts_dataset_save(dir, &m->events) != 0) return -1;
+    int rc = 0;
+    for (int c = TS_CH_DT; c < TS_NCH && rc == 0; c++) {
+        char *p = ch_file(dir, c, ".npy"), *vp = ch_file(dir, c, ".vocab.tsv");
+        const ts_vocab *v = c == TS_CH_COMM ? &m->comm_vocab : c == TS_CH_RET ? &m->ret_vocab : NULL;
+        if (ts_mc_has(m, c)) {
+            rc = ts_npy_write(p, c == TS_CH_DT ? TS_NPY_F32 : TS_NPY_I32,
+                              c == TS_CH_DT ? (const void *)m->dt : (const void *)m->ch[c], 1, &m->n);
+            if (rc == 0 && v) rc = ts_vocab_write(vp, v);
+        } else {   /* a channel the trace lacks: no file left from an earlier ingest */
+            if (ts_file_exists(p)) unlink(p);
+            if (v && ts_file_exists(vp)) unlink(vp);
+        }
+        free(p);
+        free(vp);
+    }
+    return rc;
+}
+
+/* one channel's values: 1-D (or (n, 1)) with exactly n values; reals for dt, integers
+ * (int32 or int64) for the rest; NULL when the file is absent (*rc 0) or bad (*rc -1) */
+static void *load_channel(const char *path, int c, size_t n, int *rc)
+{
+    *rc = 0;
+    if (!ts_file_exists(path)) return NULL;
+    ts_npy a;
+    if (ts_npy_read(path, &a) != 0) { *rc = -1; return NULL; }
+    void *out = NULL;
+    if (!(a.ndim == 1 || (a.ndim == 2 && a.shape[1] == 1))) {
+        *rc = ts_fail("%s: %d-dimensional array; a channel is one value per event (shape (%zu,))", path,
+                      a.ndim, n);
+    } else if (a.count != n) {
+        *rc = ts_fail("%s: %zu values, but stream.txt has %zu events (every channel holds one value "
+                      "per event)", path, a.count, n);
+    } else if (c == TS_CH_DT) {
+        if (a.dtype != TS_NPY_F32) *rc = ts_fail("%s: dt must be float32 (log(1 + ns))", path);
+        else { out = a.data; a.data = NULL; }
+    } else if (a.dtype == TS_NPY_F32) {
+        *rc = ts_fail("%s: float values; channel '%s' holds integer IDs", path, ts_ch_names[c]);
+    } else {
+        int32_t *v = ts_malloc((n ? n : 1) * sizeof *v);
+        for (size_t i = 0; i < n && *rc == 0; i++) {
+            int64_t x = a.dtype == TS_NPY_I32 ? ((const int32_t *)a.data)[i] : ((const int64_t *)a.data)[i];
+            if (x < INT32_MIN || x > INT32_MAX)
+                *rc = ts_fail("%s: event %zu: value %lld is not a 32-bit ID", path, i, (long long)x);
+            v[i] = (int32_t)x;
+        }
+        if (*rc) free(v);
+        else out = v;
+    }
+    ts_npy_free(&a);
+    return out;
+}
+
+/* every value of an ID channel in [lo, hi) */
+static int check_range(const char *path, const int32_t *v, size_t n, int32_t lo, int32_t hi, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] < lo || v[i] >= hi)
+            return ts_fail("%s: event %zu: value %d outside %s [%d, %d)", path, i, v[i], what, lo, hi);
+    return 0;
+}
+
+int ts_mc_load(const char *dir, ts_mc *out)
+{
+    memset(out, 0, sizeof *out);
+    if (ts_dataset_load(dir, &out->events) != 0) return -1;
+    out->n = out->events.stream.n;
+    out->ch[TS_CH_EVENT] = out->events.stream.ids;
+    int rc = 0;
+    for (int c = TS_CH_DT; c < TS_NCH && rc == 0; c++) {
+        char *p = ch_file(dir, c, ".npy"), *vp = ch_file(dir, c, ".vocab.tsv");
+        void *v = load_channel(p, c, out->n, &rc);
+        ts_vocab *voc = c == TS_CH_COMM ? &out->comm_vocab : c == TS_CH_RET ? &out->ret_vocab : NULL;
+        if (c == TS_CH_DT) out->dt = v;
+        else out->ch[c] = v;
+        if (rc == 0 && v && c == TS_CH_DT) {
+            for (size_t i = 0; i < out->n && rc == 0; i++)
+                if (!(out->dt[i] >= 0) || !isfinite(out->dt[i]))
+                    rc = ts_fail("%s: event %zu: %g is not a log(1 + ns) time (finite, >= 0)", p, i,
+                                 (double)out->dt[i]);
+        } else if (rc == 0 && v && voc) {
+            if (!ts_file_exists(vp)) rc = ts_fail("%s: no %s beside it (the channel's vocabulary)", p, vp);
+            else if (ts_vocab_read(vp, voc) == 0)
+                rc = check_range(p, v, out->n, 0, voc->n, "the vocabulary");
+            else rc = -1;
+            if (rc == 0 && voc->n < 2) rc = ts_fail("%s: fewer than the 2 reserved entries (<pad>, <unk>)", vp);
+        } else if (rc == 0 && v && c == TS_CH_TID) {
+            rc = check_range(p, v, out->n, 0, TS_TID_MOD, "thread IDs mod 256,");
+        } else if (rc == 0 && v && c == TS_CH_CPU) {
+            rc = check_range(p, v, out->n, 0, 1 << 20, "CPU numbers");
+        }
+        free(p);
+        free(vp);
+    }
+    if (rc) ts_mc_free(out);
+    return rc;
+}
+
+/* one channel: IDs of `from` -> IDs of `to`, then `from` becomes a copy of `to` */
+static int renumber(int32_t *v, size_t n, ts_vocab *from, const ts_vocab *to, const char *what, size_t *unknown)
+{
+    if (!to || to->n == 0 || from->n == 0) return 0;
+    int32_t *map = ts_malloc((size_t)from->n * sizeof *map);
+    ts_vocab_map(from, to, map);
+    for (size_t i = 0; i < n; i++) {
+        int32_t x = v[i];
+        if (x < 0 || x >= from->n) { free(map); return ts_fail("%s: ID %d outside its vocabulary", what, x); }
+        if (map[x] < 0) {
+            ts_fail("%s: '%s' is not in the vocabulary it is compared with, which has no <unk>", what,
+                    from->names[x]);
+            free(map);
+            return -1;
+        }
+        if (unknown) *unknown += map[x] == to->unk && x != from->unk;
+        v[i] = map[x];
+    }
+    free(map);
+    ts_vocab_free(from);
+    return ts_vocab_copy(from, to);
+}
+
+int ts_mc_renumber(ts_mc *m, const ts_vocab *event, const ts_vocab *comm, const ts_vocab *ret, size_t *unknown)
+{
+    if (unknown) *unknown = 0;
+    if (renumber(m->ch[TS_CH_EVENT], m->n, &m->events.vocab, event, "event", unknown)) return -1;
+    if (m->ch[TS_CH_COMM] && renumber(m->ch[TS_CH_COMM], m->n, &m->comm_vocab, comm, "comm", unknown)) return -1;
+    if (m->ch[TS_CH_RET] && renumber(m->ch[TS_CH_RET], m->n, &m->ret_vocab, ret, "ret", unknown)) return -1;
+    return 0;
+}
+
+int ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out)
+{
+    memset(out, 0, sizeof *out);
+    if (from > to || to > m->n) return ts_fail("events [%zu, %zu) of a trace of %zu", from, to, m->n);
+    size_t n = to - from;
+    out->n = n;
+    out->events.vocab.unk = -1;
+    if ((m->events.vocab.n > 0 && ts_vocab_copy(&out->events.vocab, &m->events.vocab)) ||
+        (m->comm_vocab.n > 0 && ts_vocab_copy(&out->comm_vocab, &m->comm_vocab)) ||
+        (m->ret_vocab.n > 0 && ts_vocab_copy(&out->ret_vocab, &m->ret_vocab))) {
+        ts_mc_free(out);
+        return -1;
+    }
+    out->events.stream.n = n;
+    out->events.stream.ids = ts_malloc((n ? n : 1) * sizeof(int32_t));
+    memcpy(out->events.stream.ids, m->ch[TS_CH_EVENT] + from, n * sizeof(int32_t));
+    out->ch[TS_CH_EVENT] = out->events.stream.ids;
+    if (m->dt) {
+        out->dt = ts_malloc((n ? n : 1) * sizeof *out->dt);
+        memcpy(out->dt, m->dt + from, n * sizeof *out->dt);
+    }
+    for (int c = TS_CH_COMM; c < TS_NCH; c++)
+        if (m->ch[c]) {
+            out->ch[c] = ts_malloc((n ? n : 1) * sizeof(int32_t));
+            memcpy(out->ch[c], m->ch[c] + from, n * sizeof(int32_t));
+        }
+    return 0;
+}
+
+int ts_mc_write_strace(const char *path, const ts_mc *m)
+{
+    ts_outfile o;
+    if (ts_out_open(&o, path) != 0) return -1;
+    double t = 0;
+    char idbuf[64];
+    for (size_t i = 0; i < m->n; i++) {
+        double dt = m->dt ? expm1((double)m->dt[i]) : 0;
+        t += dt;
+        int32_t e = m->ch[TS_CH_EVENT][i];
+        const char *name = e >= 0 && e < m->events.vocab.n ? m->events.vocab.names[e] : NULL;
+        if (!name) snprintf(idbuf, sizeof idbuf, "event%d", e);
+        else {   /* a name strace could print: other characters become '_' ("<unk>": "_unk_") */
+            snprintf(idbuf, sizeof idbuf, "%s", name);
+            for (char *q = idbuf; *q; q++)
+                if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_'))
+                    *q = '_';
+        }
+        name = idbuf;
+        const char *ret = "?";
+        if (m->ch[TS_CH_RET]) {
+            int32_t r = m->ch[TS_CH_RET][i];
+            if (r >= 2 && r < m->ret_vocab.n) ret = m->ret_vocab.names[r];
+        }
+        fprintf(o.f, "%d %.9f %s() = %s <%.9f>\n", m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : 0, t * 1e-9, name, ret,
+                dt * 1e-9);
+    }
+    return ts_out_commit(&o);
+}
+
+/* ---- strace ---- */
+
+typedef struct { long pid; char *comm; } pid_comm;
+
+/* the kernel keeps a process name's first 15 bytes */
+static char *comm_of(const char *s)
+{
+    size_t l = strlen(s);
+    if (l > 15) l = 15;
+    char *d = ts_malloc(l + 1);
+    memcpy(d, s, l);
+    d[l] = 0;
+    return d;
+}
+
+static pid_comm *find_pid(pid_comm *t, size_t n, long pid)
+{
+    for (size_t i = n; i-- > 0;)
+        if (t[i].pid == pid) return &t[i];
+    return NULL;
+}
+
+int ts_mc_from_strace(const char *path, ts_mc_raw *out)
+{
+    memset(out, 0, sizeof *out);
+    char **names;
+    double *times;
+    size_t n;
+    int timed;
+    ts__strace_fields x;
+    if (ts__strace_read_fields(path, &names, &times, &n, &timed, &x) != 0) return -1;
+    out->n = n;
+    out->names = names;
+    if (timed) {
+        out->time_ns = ts_malloc(n * sizeof *out->time_ns);
+        memcpy(out->time_ns, x.ns, n * sizeof *out->time_ns);
+    }
+    free(times);
+    out->ret = x.ret;
+    out->has_ret = x.has_ret;
+    int pids = 0;
+    for (size_t i = 0; i < n; i++) pids |= x.pid[i] != 0;
+    if (pids) {
+        out->tid = ts_malloc(n * sizeof *out->tid);
+        for (size_t i = 0; i < n; i++) out->tid[i] = x.pid[i];
+    }
+    /* comm: a process is named by its last successful execve; a child takes its parent's */
+    out->comm = ts_calloc(n, sizeof *out->comm);
+    pid_comm *tab = NULL;
+    size_t nt = 0, ct = 0;
+    for (size_t i = 0; i < n; i++) {
+        pid_comm *pc = find_pid(tab, nt, x.pid[i]);
+        const char *nm = names[i];
+        if (x.exec[i] && x.has_ret[i] && x.ret[i] == 0) {
+            const char *b = strrchr(x.exec[i], '/');
+            b = b ? b + 1 : x.exec[i];
+            if (!pc) {
+                if (nt == ct) tab = ts_realloc(tab, (ct = ct ? 2 * ct : 16) * sizeof *tab);
+                pc = &tab[nt++];
+                *pc = (pid_comm){x.pid[i], NULL};
+            }
+            free(pc->comm);
+            pc->comm = comm_of(b);
+        } else if (pc && pc->comm && x.has_ret[i] && x.ret[i] > 0 &&
+                   (!strcmp(nm, "clone") || !strcmp(nm, "clone3") || !strcmp(nm, "fork") || !strcmp(nm, "vfork"))) {
+            pid_comm *ch = find_pid(tab, nt, (long)x.ret[i]);
+            if (!ch) {
+                if (nt == ct) tab = ts_realloc(tab, (ct = ct ? 2 * ct : 16) * sizeof *tab);
+                pc = find_pid(tab, nt, x.pid[i]);   /* tab may have moved */
+                ch = &tab[nt++];
+                *ch = (pid_comm){(long)x.ret[i], NULL};
+            }
+            free(ch->comm);
+            ch->comm = ts_strdup(pc->comm);
+        }
+        if (pc && pc->comm) out->comm[i] = ts_strdup(pc->comm);
+        free(x.exec[i]);
+    }
+    for (size_t i = 0; i < nt; i++) free(tab[i].comm);
+    free(tab);
+    free(x.pid);
+    free(x.ns);
+    free(x.exec);
+    return 0;
+}
+
+/* ---- CTF ---- */
+
+int ts_mc_from_ctf(const char *dir, const ts_ctf_opts *opts, ts_mc_raw *out, ts_ctf_trace *trace)
+{
+    memset(out, 0, sizeof *out);
+    ts_ctf_trace t;
+    if (ts_ctf_load_fields(dir, opts, &t) != 0) return -1;
+    if (t.n == 0) {
+        ts_ctf_trace_free(&t);
+        return ts_fail("%s: no events", dir);
+    }
+    out->n = t.n;
+    out->names = t.names;
+    out->time_ns = t.time_ns;
+    out->cpu = t.cpu;
+    out->tid = t.tid;
+    out->comm = t.comm;
+    out->ret = t.ret;
+    out->has_ret = t.has_ret;
+    t.names = NULL;
+    t.time_ns = NULL;
+    t.cpu = NULL;
+    t.tid = NULL;
+    t.comm = NULL;
+    t.ret = NULL;
+    t.has_ret = NULL;
+    t.n = 0;
+    if (trace) *trace = t;
+    else ts_ctf_trace_free(&t);
+    return 0;
+}

@@ -1,0 +1,261 @@
+/* Constraints learned from real multi-channel traces, their file, and the validity
+ * distances D_trans, D_time, D_cpu, D_attr (see repair.h). */
+#include "tracesynth/repair.h"
+#include "tracesynth/common.h"
+#include "tracesynth/container.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const int cat_channels[] = {TS_CH_COMM, TS_CH_RET, TS_CH_TID, TS_CH_CPU};
+enum { NCAT = 4 };
+
+void ts_constraints_free(ts_constraints *k)
+{
+    free(k->trans);
+    free(k->seen);
+    free(k->dt_lo);
+    free(k->dt_hi);
+    for (int c = 0; c < TS_NCH; c++) free(k->cnt[c]);
+    ts_vocab_free(&k->events);
+    ts_vocab_free(&k->comm);
+    ts_vocab_free(&k->ret);
+    memset(k, 0, sizeof *k);
+}
+
+static void alloc_tables(ts_constraints *k)
+{
+    size_t V = (size_t)k->V;
+    k->trans = ts_calloc(V * V, 1);
+    k->seen = ts_calloc(V, 1);
+    if (k->card[TS_CH_DT]) {
+        k->dt_lo = ts_malloc(V * sizeof *k->dt_lo);
+        k->dt_hi = ts_malloc(V * sizeof *k->dt_hi);
+        for (size_t v = 0; v < V; v++) k->dt_lo[v] = INFINITY, k->dt_hi[v] = -INFINITY;
+    }
+    for (int j = 0; j < NCAT; j++) {
+        int c = cat_channels[j];
+        if (k->card[c]) k->cnt[c] = ts_calloc(V * (size_t)k->card[c], sizeof(uint32_t));
+    }
+}
+
+int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = n_train && n_train < m->n ? n_train : m->n;
+    if (n == 0) return ts_fail("no events to learn constraints from");
+    out->V = ts_mc_card(m, TS_CH_EVENT);
+    if (out->V <= 0) return ts_fail("no event types");
+    out->card[TS_CH_EVENT] = out->V;
+    out->card[TS_CH_DT] = m->dt ? 1 : 0;
+    for (int j = 0; j < NCAT; j++) out->card[cat_channels[j]] = ts_mc_card(m, cat_channels[j]);
+    alloc_tables(out);
+    out->events.unk = out->comm.unk = out->ret.unk = -1;
+    if (ts_vocab_copy(&out->events, &m->events.vocab) || ts_vocab_copy(&out->comm, &m->comm_vocab) ||
+        ts_vocab_copy(&out->ret, &m->ret_vocab)) {
+        ts_constraints_free(out);
+        return -1;
+    }
+    const int32_t *e = m->ch[TS_CH_EVENT];
+    for (size_t i = 0; i < n; i++) {
+        int32_t v = e[i];
+        if (v < 0 || v >= out->V) {
+            ts_constraints_free(out);
+            return ts_fail("event %zu: type %d outside [0, %d)", i, v, out->V);
+        }
+        out->seen[v] = 1;
+        if (i) out->trans[(size_t)e[i - 1] * out->V + v] = 1;
+        if (m->dt) {
+            if (m->dt[i] < out->dt_lo[v]) out->dt_lo[v] = m->dt[i];
+            if (m->dt[i] > out->dt_hi[v]) out->dt_hi[v] = m->dt[i];
+        }
+        for (int j = 0; j < NCAT; j++) {
+            int c = cat_channels[j];
+            if (!out->cnt[c]) continue;
+            int32_t x = m->ch[c][i];
+            if (x < 0 || x >= out->card[c]) {
+                ts_constraints_free(out);
+                return ts_fail("event %zu: %s value %d outside [0, %d)", i, ts_ch_names[c], x, out->card[c]);
+            }
+            out->cnt[c][(size_t)v * out->card[c] + x]++;
+        }
+    }
+    return 0;
+}
+
+/* ---- file ---- */
+
+int ts_constraints_save(const ts_constraints *k, const char *path)
+{
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "constraints");
+    char cfg[256];
+    snprintf(cfg, sizeof cfg, "events=%d\ndt=%d\ncomm=%d\nret=%d\ntid=%d\ncpu=%d\n", k->V, k->card[TS_CH_DT],
+             k->card[TS_CH_COMM], k->card[TS_CH_RET], k->card[TS_CH_TID], k->card[TS_CH_CPU]);
+    ts_writer_text(&w, "CONFIG", cfg);
+    size_t V = (size_t)k->V;
+    ts_writer_chunk(&w, "TRANS", k->trans, V * V);
+    ts_writer_chunk(&w, "SEEN", k->seen, V);
+    if (k->card[TS_CH_DT]) {
+        ts_writer_f32(&w, "DT_LO", k->dt_lo, V);
+        ts_writer_f32(&w, "DT_HI", k->dt_hi, V);
+    }
+    for (int j = 0; j < NCAT; j++) {
+        int c = cat_channels[j];
+        if (!k->card[c]) continue;
+        char tag[9];
+        snprintf(tag, sizeof tag, "CNT_%s", ts_ch_names[c]);
+        ts_writer_i32(&w, tag, (const int32_t *)k->cnt[c], V * (size_t)k->card[c]);
+    }
+    const ts_vocab *voc[3] = {&k->events, &k->comm, &k->ret};
+    static const char *const vtag[3] = {"V_EVENT", "V_COMM", "V_RET"};
+    for (int j = 0; j < 3; j++) {
+        if (voc[j]->n == 0) continue;
+        ts_writer_begin(&w, vtag[j]);
+        for (int i = 0; i < voc[j]->n; i++) {
+            ts_writer_put(&w, voc[j]->names[i], strlen(voc[j]->names[i]));
+            ts_writer_put(&w, "\n", 1);
+        }
+        ts_writer_end(&w);
+    }
+    return ts_writer_commit(&w);
+}
+
+/* a V_ chunk (names, one per line) -> v; absent: unnamed. want: the count it must hold */
+static int read_names(const ts_reader *r, const char *tag, int32_t want, ts_vocab *v)
+{
+    memset(v, 0, sizeof *v);
+    v->unk = -1;
+    const ts_chunk *c = NULL;
+    for (uint32_t i = 0; i < r->nchunks && !c; i++)
+        if (!strcmp(r->chunks[i].tag, tag)) c = &r->chunks[i];
+    if (!c) return 0;
+    int n = 0;
+    for (uint64_t i = 0; i < c->size; i++) n += c->data[i] == '\n';
+    if (n != want || (c->size && c->data[c->size - 1] != '\n'))
+        return ts_fail("%s: section '%s' does not hold %d names, one per line", r->path, tag, want);
+    v->n = n;
+    v->names = ts_malloc((size_t)(n ? n : 1) * sizeof *v->names);
+    v->counts = ts_calloc((size_t)(n ? n : 1), sizeof *v->counts);
+    const char *p = (const char *)c->data;
+    for (int i = 0; i < n; i++) {
+        const char *e = memchr(p, '\n', (size_t)((const char *)c->data + c->size - p));
+        v->names[i] = ts_malloc((size_t)(e - p) + 1);
+        memcpy(v->names[i], p, (size_t)(e - p));
+        v->names[i][e - p] = 0;
+        if (!strcmp(v->names[i], "<unk>")) v->unk = i;
+        p = e + 1;
+    }
+    return 0;
+}
+
+int ts_constraints_load(const char *path, ts_constraints *out)
+{
+    memset(out, 0, sizeof *out);
+    ts_reader r;
+    if (ts_reader_open(&r, path) != 0) return -1;
+    int rc = -1;
+    const ts_chunk *mc = ts_reader_get(&r, "MODEL");
+    if (!mc || mc->size != 11 || memcmp(mc->data, "constraints", 11)) {
+        ts_fail("%s: not a constraints file (tracesynth constraints writes one)", path);
+        goto done;
+    }
+    long v[6];
+    static const char *const keys[] = {"events", "dt", "comm", "ret", "tid", "cpu"};
+    static const long hi[] = {1 << 16, 1, 1 << 20, 1 << 20, 1 << 20, 1 << 16};
+    for (int i = 0; i < 6; i++)
+        if (ts_reader_long(&r, "CONFIG", keys[i], i == 0, hi[i], &v[i]) != 0) goto done;
+    out->V = (int32_t)v[0];
+    out->card[TS_CH_EVENT] = out->V;
+    out->card[TS_CH_DT] = (int32_t)v[1];
+    out->card[TS_CH_COMM] = (int32_t)v[2];
+    out->card[TS_CH_RET] = (int32_t)v[3];
+    out->card[TS_CH_TID] = (int32_t)v[4];
+    out->card[TS_CH_CPU] = (int32_t)v[5];
+    size_t V = (size_t)out->V;
+    if (ts_reader_expect_size(&r, "TRANS", V * V, 1) || ts_reader_expect_size(&r, "SEEN", V, 1)) goto done;
+    for (int j = 0; j < NCAT; j++) {
+        int c = cat_channels[j];
+        char tag[9];
+        snprintf(tag, sizeof tag, "CNT_%s", ts_ch_names[c]);
+        if (out->card[c] && ts_reader_expect_size(&r, tag, V * (uint64_t)out->card[c], 4)) goto done;
+    }
+    alloc_tables(out);
+    memcpy(out->trans, ts_reader_get(&r, "TRANS")->data, V * V);
+    memcpy(out->seen, ts_reader_get(&r, "SEEN")->data, V);
+    if (out->card[TS_CH_DT] &&
+        (ts_reader_f32(&r, "DT_LO", out->dt_lo, V) || ts_reader_f32(&r, "DT_HI", out->dt_hi, V)))
+        goto done;
+    for (int j = 0; j < NCAT; j++) {
+        int c = cat_channels[j];
+        if (!out->card[c]) continue;
+        char tag[9];
+        snprintf(tag, sizeof tag, "CNT_%s", ts_ch_names[c]);
+        const ts_chunk *ch = ts_reader_get(&r, tag);
+        for (size_t i = 0; i < V * (size_t)out->card[c]; i++) out->cnt[c][i] = (uint32_t)ts_chunk_i32(ch, i);
+    }
+    if (read_names(&r, "V_EVENT", out->V, &out->events) || read_names(&r, "V_COMM", out->card[TS_CH_COMM], &out->comm) ||
+        read_names(&r, "V_RET", out->card[TS_CH_RET], &out->ret))
+        goto done;
+    rc = 0;
+done:
+    ts_reader_close(&r);
+    if (rc) ts_constraints_free(out);
+    return rc;
+}
+
+int ts_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what)
+{
+    if (ts_mc_renumber(m, &k->events, &k->comm, &k->ret, NULL) != 0) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", ts_error());
+        return ts_fail("%s: %s", what, why);
+    }
+    /* IDs past a channel's values (an unnamed channel: tid, cpu) are left to the distances */
+    if (m->events.vocab.n == 0)
+        for (size_t i = 0; i < m->n; i++)
+            if (m->ch[TS_CH_EVENT][i] < 0)
+                return ts_fail("%s: event %zu has the negative type %d", what, i, m->ch[TS_CH_EVENT][i]);
+    return 0;
+}
+
+/* ---- validity ---- */
+
+static int allowed_value(const ts_constraints *k, int c, int32_t v, int32_t x)
+{
+    return x >= 0 && x < k->card[c] && k->cnt[c][(size_t)v * k->card[c] + x] > 0;
+}
+
+static int known_type(const ts_constraints *k, int32_t v) { return v >= 0 && v < k->V && k->seen[v]; }
+
+void ts_constraints_validity(const ts_constraints *k, const ts_mc *m, size_t len, ts_validity *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = m->n, bad_trans = 0, bad_time = 0, bad_cpu = 0, bad_attr = 0;
+    const int32_t *e = m->ch[TS_CH_EVENT];
+    for (size_t i = 0; i < n; i++) {
+        int32_t v = e[i];
+        int known = known_type(k, v);
+        if (i && (!len || i % len)) {
+            out->pairs++;
+            int32_t u = e[i - 1];
+            bad_trans += !(known && known_type(k, u) && k->trans[(size_t)u * k->V + v]);
+        }
+        if (k->card[TS_CH_DT] && m->dt) bad_time += !(known && m->dt[i] >= k->dt_lo[v] && m->dt[i] <= k->dt_hi[v]);
+        if (k->card[TS_CH_CPU] && m->ch[TS_CH_CPU]) bad_cpu += !(known && allowed_value(k, TS_CH_CPU, v, m->ch[TS_CH_CPU][i]));
+        int attr = 0;
+        for (int c = TS_CH_COMM; c <= TS_CH_TID; c++)
+            if (k->card[c] && m->ch[c]) attr |= !(known && allowed_value(k, c, v, m->ch[c][i]));
+        bad_attr += attr;
+    }
+    out->events = n;
+    int has_attr = 0;
+    for (int c = TS_CH_COMM; c <= TS_CH_TID; c++) has_attr |= k->card[c] && m->ch[c];
+    out->d_trans = out->pairs ? (double)bad_trans / (double)out->pairs : 0;
+    out->d_time = k->card[TS_CH_DT] && m->dt && n ? (double)bad_time / (double)n : -1;
+    out->d_cpu = k->card[TS_CH_CPU] && m->ch[TS_CH_CPU] && n ? (double)bad_cpu / (double)n : -1;
+    out->d_attr = has_attr && n ? (double)bad_attr / (double)n : -1;
+}

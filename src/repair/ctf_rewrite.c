@@ -1,0 +1,1467 @@
+/* Reading and rewriting LTTng CTF traces through libbabeltrace2 (see repair.h).
+ *
+ * The rewriter is a filter component of ours between flt.utils.muxer and
+ * sink.ctf.fs. Its message iterator re-creates, on first sight, the input's trace
+ * class, clock classes, stream classes and event classes (every field class copied,
+ * dynamic arrays and variants with their length / selector fields found again by
+ * their field paths), then every stream, packet and event, copying every field.
+ * Each copied stream class gets one more event class, tracesynth:reconstructed.
+ *
+ * sink.ctf.fs's rules for discarded events (babeltrace2-sink.ctf.fs(7)): the stream
+ * class supports packets; a discarded-events message sits between a packet end and
+ * a packet beginning, begins at the time of the last packet end and ends at the time
+ * of the next packet end. So:
+ *  - drop: the first dropped event of a burst closes the current packet (at the time
+ *    of its last kept event); the next kept event opens a packet that covers the gap
+ *    [previous end, its time] and holds no event, preceded by the discarded-events
+ *    message for the gap, and then a packet for itself and what follows.
+ *  - fill: a gap of the input keeps its discarded-events message as it is; the packet
+ *    after it begins at the gap's start and first holds the reconstructed events,
+ *    spread over [gap start, time of that packet's first event]. */
+#include "repair/repair.h"
+#include "tracesynth/common.h"
+
+#include <babeltrace2/babeltrace.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- pointer map (open addressing) ---- */
+typedef struct {
+    const void **k;
+    void       **v;
+    size_t       cap, used;
+} ptrmap;
+
+static size_t pm_slot(const ptrmap *m, const void *k)
+{
+    size_t h = (size_t)(((uintptr_t)k >> 4) * 0x9E3779B97F4A7C15ull >> 20) & (m->cap - 1);
+    while (m->k[h] && m->k[h] != k) h = (h + 1) & (m->cap - 1);
+    return h;
+}
+static void *pm_get(const ptrmap *m, const void *k)
+{
+    if (!m->cap) return NULL;
+    size_t h = pm_slot(m, k);
+    return m->k[h] ? m->v[h] : NULL;
+}
+static void pm_put(ptrmap *m, const void *k, void *v)
+{
+    if (2 * (m->used + 1) > m->cap) {
+        ptrmap g = {NULL, NULL, m->cap ? 2 * m->cap : 256, 0};
+        g.k = ts_calloc(g.cap, sizeof *g.k);
+        g.v = ts_calloc(g.cap, sizeof *g.v);
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->k[i]) { size_t h = pm_slot(&g, m->k[i]); g.k[h] = m->k[i]; g.v[h] = m->v[i]; g.used++; }
+        free(m->k);
+        free(m->v);
+        *m = g;
+    }
+    size_t h = pm_slot(m, k);
+    if (!m->k[h]) m->used++;
+    m->k[h] = k;
+    m->v[h] = v;
+}
+static void pm_free(ptrmap *m) { free(m->k); free(m->v); memset(m, 0, sizeof *m); }
+
+/* ---- what a reader knows: streams, the thread on each CPU ---- */
+typedef struct {
+    const bt_stream *s;
+    int32_t  cpu;
+    uint64_t gaps;
+} rstream;
+
+typedef struct {
+    rstream  *streams;
+    size_t    n_streams, last;
+    int64_t  *cpu_tid;     /* (ncpu) */
+    size_t    ncpu;
+    uint64_t  events;
+    double    t0, shown;
+    int       progress;
+    int     (*on_stream)(void *user, uint32_t stream, const char *name);
+    void     *user;
+    int       failed;
+} reader;
+
+static int field_int(const bt_field *f, int64_t *out)
+{
+    if (!f) return -1;
+    bt_field_class_type t = bt_field_get_class_type(f);
+    if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
+        *out = (int64_t)bt_field_integer_unsigned_get_value(f);
+    else if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER))
+        *out = bt_field_integer_signed_get_value(f);
+    else
+        return -1;
+    return 0;
+}
+
+static const bt_field *member(const bt_field *s, const char *name)
+{
+    if (!s || bt_field_get_class_type(s) != BT_FIELD_CLASS_TYPE_STRUCTURE) return NULL;
+    return bt_field_structure_borrow_member_field_by_name_const(s, name);
+}
+
+static uint32_t reader_stream(reader *r, const bt_stream *s)
+{
+    if (r->last < r->n_streams && r->streams[r->last].s == s) return (uint32_t)r->last;
+    for (size_t i = 0; i < r->n_streams; i++)
+        if (r->streams[i].s == s) return (uint32_t)(r->last = i);
+    r->streams = ts_realloc(r->streams, (r->n_streams + 1) * sizeof *r->streams);
+    rstream *rs = &r->streams[r->n_streams];
+    rs->s = s;
+    rs->cpu = -1;
+    rs->gaps = 0;
+    if (r->on_stream && !r->failed) {
+        const char *nm = bt_stream_get_name(s);
+        char buf[32];
+        if (nm) {
+            const char *slash = strrchr(nm, '/');
+            nm = slash ? slash + 1 : nm;
+        } else {
+            snprintf(buf, sizeof buf, "stream-%llu", (unsigned long long)bt_stream_get_id(s));
+            nm = buf;
+        }
+        if (r->on_stream(r->user, (uint32_t)r->n_streams, nm)) r->failed = 1;
+    }
+    return (uint32_t)(r->last = r->n_streams++);
+}
+
+static const char *prefixed(const char *ev, const char *const *prefixes, int n)
+{
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(prefixes[i]);
+        if (!strncmp(ev, prefixes[i], l) && ev[l]) return ev + l;
+    }
+    return NULL;
+}
+
+static void progress_line(reader *r, int force)
+{
+    if (!r->progress) return;
+    double now = ts_now();
+    if (!force && now - r->shown < 1.0) return;
+    r->shown = now;
+    fprintf(stderr, "\r  %llu events, %.0f s", (unsigned long long)r->events, now - r->t0);
+    if (force) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* fills e from an event message */
+static void decode(reader *r, const bt_message *m, ts_rw_event *e)
+{
+    static const char *const entries[] = {"syscall_entry_", "compat_syscall_entry_", "sys_"};
+    static const char *const exits[] = {"syscall_exit_", "compat_syscall_exit_"};
+    const bt_event *ev = bt_message_event_borrow_event_const(m);
+    const bt_event_class *ec = bt_event_borrow_class_const(ev);
+    const bt_stream *s = bt_event_borrow_stream_const(ev);
+    memset(e, 0, sizeof *e);
+    e->stream = reader_stream(r, s);
+    rstream *rs = &r->streams[e->stream];
+    const char *name = bt_event_class_get_name(ec);
+    e->name = name ? name : "";
+    int64_t cpu = -1;
+    const bt_packet *pkt = bt_event_borrow_packet_const(ev);
+    if (pkt && field_int(member(bt_packet_borrow_context_field_const(pkt), "cpu_id"), &cpu) == 0 &&
+        cpu >= 0 && cpu < 65536)
+        rs->cpu = (int32_t)cpu;
+    e->cpu = rs->cpu;
+    if (bt_stream_class_borrow_default_clock_class_const(bt_stream_borrow_class_const(s))) {
+        const bt_clock_snapshot *cs = bt_message_event_borrow_default_clock_snapshot_const(m);
+        if (bt_clock_snapshot_get_ns_from_origin(cs, &e->time_ns) != BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
+            e->time_ns = 0;
+    }
+    if (e->cpu >= 0 && (size_t)e->cpu >= r->ncpu) {
+        size_t nc = (size_t)e->cpu + 1;
+        r->cpu_tid = ts_realloc(r->cpu_tid, nc * sizeof *r->cpu_tid);
+        for (size_t i = r->ncpu; i < nc; i++) r->cpu_tid[i] = -1;
+        r->ncpu = nc;
+    }
+    e->tid = e->cpu >= 0 ? r->cpu_tid[e->cpu] : -1;
+    e->prev_tid = e->next_tid = -1;
+    const bt_field *pl = bt_event_borrow_payload_field_const(ev);
+    if (!strcmp(e->name, "sched_switch")) {
+        e->kind = TS_EV_SWITCH;
+        field_int(member(pl, "prev_tid"), &e->prev_tid);
+        field_int(member(pl, "next_tid"), &e->next_tid);
+        if (e->cpu >= 0 && e->next_tid >= 0) r->cpu_tid[e->cpu] = e->next_tid;
+        r->events++;
+        if ((r->events & 0xffff) == 0) progress_line(r, 0);
+        return;
+    }
+    const char *nm = e->name;
+    if (!strcmp(e->name, TS_RECON_CLASS)) {
+        /* classified as the event it stands for; its thread is in its payload */
+        const bt_field *f = member(pl, "event");
+        e->recon = f && bt_field_get_class_type(f) == BT_FIELD_CLASS_TYPE_STRING ? bt_field_string_get_value(f) : "";
+        field_int(member(pl, "tid"), &e->tid);
+        nm = e->recon;
+        if (!strcmp(nm, "sched_switch")) {
+            e->kind = TS_EV_SWITCH;
+            e->prev_tid = e->tid;
+            field_int(member(pl, "next_tid"), &e->next_tid);
+            if (e->cpu >= 0 && e->next_tid >= 0) r->cpu_tid[e->cpu] = e->next_tid;
+        }
+    }
+    if ((e->call = prefixed(nm, entries, 3))) {
+        e->kind = TS_EV_ENTRY;
+    } else if (!strcmp(nm, "exit_syscall")) {
+        e->kind = TS_EV_EXIT;
+        e->call = "";
+    } else if ((e->call = prefixed(nm, exits, 2))) {
+        e->kind = TS_EV_EXIT;
+    }
+    r->events++;
+    if ((r->events & 0xffff) == 0) progress_line(r, 0);
+}
+
+static void decode_gap(reader *r, const bt_message *m, ts_rw_gap *g)
+{
+    memset(g, 0, sizeof *g);
+    const bt_stream *s = bt_message_discarded_events_borrow_stream_const(m);
+    g->stream = reader_stream(r, s);
+    g->cpu = r->streams[g->stream].cpu;
+    g->index = r->streams[g->stream].gaps++;
+    if (bt_message_discarded_events_get_count(m, &g->count) != BT_PROPERTY_AVAILABILITY_AVAILABLE) g->count = 1;
+    if (bt_stream_class_discarded_events_have_default_clock_snapshots(bt_stream_borrow_class_const(s))) {
+        const bt_clock_snapshot *b = bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(m);
+        const bt_clock_snapshot *e = bt_message_discarded_events_borrow_end_default_clock_snapshot_const(m);
+        g->has_times = bt_clock_snapshot_get_ns_from_origin(b, &g->begin_ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK &&
+                       bt_clock_snapshot_get_ns_from_origin(e, &g->end_ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK;
+    }
+}
+
+/* a packet's cpu_id as soon as the packet begins */
+static void note_packet(reader *r, const bt_message *m)
+{
+    const bt_packet *p = bt_message_packet_beginning_borrow_packet_const(m);
+    uint32_t i = reader_stream(r, bt_packet_borrow_stream_const(p));
+    int64_t cpu;
+    if (field_int(member(bt_packet_borrow_context_field_const(p), "cpu_id"), &cpu) == 0 && cpu >= 0 && cpu < 65536)
+        r->streams[i].cpu = (int32_t)cpu;
+}
+
+static void reader_free(reader *r)
+{
+    free(r->streams);
+    free(r->cpu_tid);
+}
+
+/* babeltrace's own message (its most recent cause) after what */
+static int bt_fail(const char *dir, const char *what)
+{
+    const bt_error *err = bt_current_thread_take_error();
+    const char *why = NULL, *file = NULL;
+    uint64_t nc = err ? bt_error_get_cause_count(err) : 0;
+    if (nc > 0) why = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, 0));
+    for (uint64_t i = 1; i < nc && why && !strstr(why, "stream file") && !file; i++) {
+        const char *m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, i));
+        if (m && strstr(m, "stream file")) file = m;
+    }
+    const char *hint = why && strstr(why, "timestamp is less than") ? " (the trace's timestamps go back in time)" : "";
+    ts_fail("%s: %s%s%s%s%s%s%s", dir, what, why ? ": " : "", why ? why : "", hint, file ? " (" : "",
+            file ? file : "", file ? ")" : "");
+    if (err) bt_error_release(err);
+    return -1;
+}
+
+/* ---- the input: trace directory checks ---- */
+static uint64_t be64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | p[i];
+    return v;
+}
+
+/* bytes the LTTng index lists for a stream file; 0: no usable index */
+static uint64_t index_total(const char *idx)
+{
+    FILE *f = fopen(idx, "rb");
+    if (!f) return 0;
+    unsigned char h[16], e[4096];
+    uint64_t total = 0;
+    if (fread(h, 1, 16, f) == 16 && be64(h) >> 32 == 0xC1F1DCC1u) {
+        uint32_t len = (uint32_t)be64(h + 8);
+        if (len >= 16 && len <= sizeof e)
+            while (fread(e, 1, len, f) == len) {
+                uint64_t end = be64(e) + be64(e + 8) / 8;
+                if (end > total) total = end;
+            }
+    }
+    fclose(f);
+    return total;
+}
+
+char *ts_ctf_trace_dir(const char *dir)
+{
+    struct stat sb;
+    if (stat(dir, &sb) != 0) {
+        ts_fail("%s: cannot open: %s", dir, strerror(errno));
+        return NULL;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        ts_fail("%s: not a directory (a CTF trace is a directory holding 'metadata')", dir);
+        return NULL;
+    }
+    char *meta = ts_path_join(dir, "metadata"), *kdir = ts_path_join(dir, "kernel");
+    char *kmeta = ts_path_join(kdir, "metadata"), *out = NULL;
+    if (ts_file_exists(meta)) out = ts_strdup(dir);
+    else if (ts_file_exists(kmeta)) out = ts_strdup(kdir);
+    free(meta);
+    free(kmeta);
+    free(kdir);
+    if (!out) {
+        ts_fail("%s: not a CTF trace directory (no 'metadata' file, nor kernel/metadata)", dir);
+        return NULL;
+    }
+    /* stream files shorter than their LTTng index says */
+    DIR *d = opendir(out);
+    struct dirent *de;
+    int bad = 0;
+    while (d && !bad && (de = readdir(d))) {
+        if (de->d_name[0] == '.' || !strcmp(de->d_name, "metadata")) continue;
+        char *p = ts_path_join(out, de->d_name), name[600];
+        snprintf(name, sizeof name, "index/%s.idx", de->d_name);
+        char *ip = ts_path_join(out, name);
+        uint64_t total;
+        if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (total = index_total(ip)) > (uint64_t)sb.st_size) {
+            ts_fail("%s: stream file %s is cut short: %llu bytes of the %llu its index lists "
+                    "('tracesynth ingest' reads the complete packets of such a trace)", dir, de->d_name,
+                    (unsigned long long)sb.st_size, (unsigned long long)total);
+            bad = 1;
+        }
+        free(p);
+        free(ip);
+    }
+    if (d) closedir(d);
+    if (bad) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* ---- graph set-up: src.ctf.fs -> muxer -> [filter] -> sink ---- */
+typedef struct {
+    bt_graph *g;
+    const bt_plugin *ctf, *utils, *text;
+    const bt_component_source *src;
+    const bt_component_filter *mux;
+} pipeline;
+
+static void pipeline_free(pipeline *p)
+{
+    bt_graph_put_ref(p->g);
+    bt_plugin_put_ref(p->ctf);
+    bt_plugin_put_ref(p->utils);
+    bt_plugin_put_ref(p->text);
+    memset(p, 0, sizeof *p);
+}
+
+static const bt_plugin *find_plugin(const char *name)
+{
+    const bt_plugin *p = NULL;
+    if (bt_plugin_find(name, BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &p) != BT_PLUGIN_FIND_STATUS_OK) return NULL;
+    return p;
+}
+
+/* the source and the muxer, connected */
+static int pipeline_open(pipeline *p, const char *dir, const char *given)
+{
+    memset(p, 0, sizeof *p);
+    p->ctf = find_plugin("ctf");
+    p->utils = find_plugin("utils");
+    if (!p->ctf || !p->utils) return bt_fail(given, "babeltrace2's 'ctf' and 'utils' plugins are not installed");
+    const bt_component_class_source *fs = bt_plugin_borrow_source_component_class_by_name_const(p->ctf, "fs");
+    const bt_component_class_filter *mux = bt_plugin_borrow_filter_component_class_by_name_const(p->utils, "muxer");
+    p->g = bt_graph_create(0);
+    bt_value *params = bt_value_map_create(), *inputs = NULL;
+    int rc = 0;
+    if (!p->g || !params || !fs || !mux || bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) ||
+        bt_value_array_append_string_element(inputs, dir))
+        rc = bt_fail(given, "cannot set up the trace reader");
+    if (rc == 0 && bt_graph_add_source_component(p->g, fs, "src", params, BT_LOGGING_LEVEL_NONE, &p->src))
+        rc = bt_fail(given, "cannot open the CTF trace");
+    if (rc == 0 && bt_graph_add_filter_component(p->g, mux, "mux", NULL, BT_LOGGING_LEVEL_NONE, &p->mux))
+        rc = bt_fail(given, "cannot set up the trace reader");
+    uint64_t nout = rc == 0 ? bt_component_source_get_output_port_count(p->src) : 0;
+    for (uint64_t i = 0; i < nout && rc == 0; i++)
+        if (bt_graph_connect_ports(p->g, bt_component_source_borrow_output_port_by_index_const(p->src, i),
+                                   bt_component_filter_borrow_input_port_by_index_const(p->mux, i), NULL))
+            rc = bt_fail(given, "cannot connect the trace streams");
+    bt_value_put_ref(params);
+    return rc;
+}
+
+static int pipeline_run(pipeline *p, const char *given, const char *what)
+{
+    bt_graph_run_status s;
+    do s = bt_graph_run(p->g); while (s == BT_GRAPH_RUN_STATUS_AGAIN);
+    if (s != BT_GRAPH_RUN_STATUS_OK) return bt_fail(given, what);
+    return 0;
+}
+
+/* ---- scan: a simple sink ---- */
+typedef struct {
+    reader r;
+    const ts_scan_hooks *h;
+    int failed;
+} scan_state;
+
+static bt_graph_simple_sink_component_consume_func_status scan_consume(bt_message_iterator *it, void *data)
+{
+    scan_state *st = data;
+    bt_message_array_const msgs;
+    uint64_t count;
+    switch (bt_message_iterator_next(it, &msgs, &count)) {
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_END: return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN: return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK: break;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
+    default: return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        const bt_message *m = msgs[i];
+        bt_message_type t = bt_message_get_type(m);
+        if (!st->failed) {
+            if (t == BT_MESSAGE_TYPE_EVENT) {
+                ts_rw_event e;
+                decode(&st->r, m, &e);
+                if (st->h->event && st->h->event(st->h->user, &e)) st->failed = 1;
+            } else if (t == BT_MESSAGE_TYPE_DISCARDED_EVENTS) {
+                ts_rw_gap g;
+                decode_gap(&st->r, m, &g);
+                if (st->h->gap && st->h->gap(st->h->user, &g)) st->failed = 1;
+            } else if (t == BT_MESSAGE_TYPE_PACKET_BEGINNING) {
+                note_packet(&st->r, m);
+            } else if (t == BT_MESSAGE_TYPE_STREAM_BEGINNING) {
+                reader_stream(&st->r, bt_message_stream_beginning_borrow_stream_const(m));
+            }
+            if (st->r.failed) st->failed = 1;
+        }
+        bt_message_put_ref(m);
+    }
+    /* a hook's error: end the graph cleanly, the caller reports it */
+    return st->failed ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END
+                      : BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
+}
+
+int ts_ctf_scan(const char *dir, const ts_scan_hooks *h)
+{
+    char *tdir = ts_ctf_trace_dir(dir);
+    if (!tdir) return -1;
+    scan_state st;
+    memset(&st, 0, sizeof st);
+    st.h = h;
+    st.r.progress = h->progress;
+    st.r.t0 = st.r.shown = ts_now();
+    st.r.on_stream = h->stream;
+    st.r.user = h->user;
+    pipeline p;
+    const bt_component_sink *snk = NULL;
+    int rc = pipeline_open(&p, tdir, dir);
+    if (rc == 0 && bt_graph_add_simple_sink_component(p.g, "sink", NULL, scan_consume, NULL, &st, &snk))
+        rc = bt_fail(dir, "cannot set up the trace reader");
+    if (rc == 0 && bt_graph_connect_ports(p.g, bt_component_filter_borrow_output_port_by_index_const(p.mux, 0),
+                                          bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL))
+        rc = bt_fail(dir, "cannot connect the trace streams");
+    if (rc == 0) rc = pipeline_run(&p, dir, "cannot read the trace");
+    progress_line(&st.r, 1);
+    if (rc == 0 && st.failed) rc = -1;   /* the hook's own error stands */
+    pipeline_free(&p);
+    reader_free(&st.r);
+    free(tdir);
+    return rc;
+}
+
+/* ---- the rewriter's filter ---- */
+typedef enum { RW_COPY = 0, RW_DROP, RW_FILL } rw_mode;
+
+typedef struct {
+    const bt_stream *in;
+    bt_stream       *out;
+    bt_packet       *pkt;         /* the output packet (open or held) */
+    const bt_packet *in_pkt;      /* the input's current packet (a reference) */
+    int              open;        /* a packet beginning was emitted and no end yet */
+    uint64_t         last;        /* latest time emitted in this stream (cycles) */
+    uint64_t         last_end;    /* time of the last packet end */
+    uint64_t         pending;     /* drop: events dropped since the last packet end */
+    int              gap_wait;    /* fill: a gap's reconstruction waits for the next packet */
+    ts_rw_gap        gap;
+    uint64_t         gap_begin, gap_end;   /* cycles */
+    int              held;        /* fill: the next packet's beginning is held back */
+    const bt_message *last_ev;    /* the last input event (for the common context), a reference */
+    const bt_event_class *recon_in;  /* key of the reconstructed class in the class map */
+} ostream;
+
+typedef struct {
+    const ts_rw_hooks *h;
+    rw_mode            mode;
+    reader             r;
+    bt_self_message_iterator *self;
+    bt_message_iterator *up;
+    bt_trace_class    *tc;
+    bt_trace          *trace;
+    const bt_trace    *in_trace;
+    ptrmap             classes;   /* input clock/stream/event/field class -> ours (borrowed: owned by tc) */
+    ptrmap             owned;     /* input clock class -> ours (references we hold) */
+    ostream           *os;        /* parallel to r.streams */
+    size_t             n_os;
+    /* output queue */
+    const bt_message **q;
+    size_t             qhead, qlen, qcap;
+    int                up_ended, failed;
+    char               err[512];
+} rw_iter;
+
+typedef struct {
+    const ts_rw_hooks *h;
+    rw_mode mode;
+    rw_iter *it;          /* for the caller's error */
+    bt_trace *trace;      /* a reference to the output trace, dropped after the graph: the
+                             sink must not outlive it when the graph ends on an error */
+    char err[512];
+} rw_comp;
+
+static void push(rw_iter *w, const bt_message *m)
+{
+    if (!m) {
+        w->failed = 1;
+        if (!w->err[0]) snprintf(w->err, sizeof w->err, "cannot create a message (babeltrace2 refused it)");
+        return;
+    }
+    if (w->qhead + w->qlen == w->qcap) {
+        if (w->qhead > 0) {
+            memmove(w->q, w->q + w->qhead, w->qlen * sizeof *w->q);
+            w->qhead = 0;
+        } else {
+            w->qcap = w->qcap ? 2 * w->qcap : 1024;
+            w->q = ts_realloc(w->q, w->qcap * sizeof *w->q);
+        }
+    }
+    w->q[w->qhead + w->qlen++] = m;
+}
+
+static int rw_error(rw_iter *w, const char *fmt, const char *arg)
+{
+    w->failed = 1;
+    if (!w->err[0]) snprintf(w->err, sizeof w->err, fmt, arg ? arg : "");
+    return -1;
+}
+
+/* -- class copies -- */
+typedef struct {
+    const bt_field_class *root[4];   /* input scopes: packet ctx, common ctx, specific ctx, payload */
+} scopes;
+
+static const bt_field_class *resolve_path(const scopes *sc, const bt_field_path *fp)
+{
+    int root;
+    switch (bt_field_path_get_root_scope(fp)) {
+    case BT_FIELD_PATH_SCOPE_PACKET_CONTEXT: root = 0; break;
+    case BT_FIELD_PATH_SCOPE_EVENT_COMMON_CONTEXT: root = 1; break;
+    case BT_FIELD_PATH_SCOPE_EVENT_SPECIFIC_CONTEXT: root = 2; break;
+    default: root = 3; break;
+    }
+    const bt_field_class *fc = sc->root[root];
+    uint64_t n = bt_field_path_get_item_count(fp);
+    for (uint64_t i = 0; i < n && fc; i++) {
+        const bt_field_path_item *it = bt_field_path_borrow_item_by_index_const(fp, i);
+        bt_field_class_type t = bt_field_class_get_type(fc);
+        switch (bt_field_path_item_get_type(it)) {
+        case BT_FIELD_PATH_ITEM_TYPE_INDEX: {
+            uint64_t k = bt_field_path_item_index_get_index(it);
+            if (t == BT_FIELD_CLASS_TYPE_STRUCTURE)
+                fc = bt_field_class_structure_member_borrow_field_class_const(
+                    bt_field_class_structure_borrow_member_by_index_const(fc, k));
+            else if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_VARIANT))
+                fc = bt_field_class_variant_option_borrow_field_class_const(
+                    bt_field_class_variant_borrow_option_by_index_const(fc, k));
+            else fc = NULL;
+            break;
+        }
+        case BT_FIELD_PATH_ITEM_TYPE_CURRENT_ARRAY_ELEMENT:
+            fc = bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_ARRAY) ? bt_field_class_array_borrow_element_field_class_const(fc) : NULL;
+            break;
+        default:
+            fc = bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_OPTION) ? bt_field_class_option_borrow_field_class_const(fc) : NULL;
+        }
+    }
+    return fc;
+}
+
+/* a copy of in (a new reference), every part of it recorded in the class map */
+static bt_field_class *copy_fc(rw_iter *w, const scopes *sc, const bt_field_class *in)
+{
+    bt_field_class_type t = bt_field_class_get_type(in);
+    bt_field_class *out = NULL;
+    if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_INTEGER)) {
+        int sign = bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER);
+        if (t == BT_FIELD_CLASS_TYPE_UNSIGNED_ENUMERATION) out = bt_field_class_enumeration_unsigned_create(w->tc);
+        else if (t == BT_FIELD_CLASS_TYPE_SIGNED_ENUMERATION) out = bt_field_class_enumeration_signed_create(w->tc);
+        else out = sign ? bt_field_class_integer_signed_create(w->tc) : bt_field_class_integer_unsigned_create(w->tc);
+        if (!out) return NULL;
+        bt_field_class_integer_set_field_value_range(out, bt_field_class_integer_get_field_value_range(in));
+        bt_field_class_integer_set_preferred_display_base(out, bt_field_class_integer_get_preferred_display_base(in));
+        uint64_t nm = bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_ENUMERATION) ? bt_field_class_enumeration_get_mapping_count(in) : 0;
+        for (uint64_t i = 0; i < nm; i++) {
+            if (t == BT_FIELD_CLASS_TYPE_UNSIGNED_ENUMERATION) {
+                const bt_field_class_enumeration_unsigned_mapping *mp =
+                    bt_field_class_enumeration_unsigned_borrow_mapping_by_index_const(in, i);
+                const bt_field_class_enumeration_mapping *base = bt_field_class_enumeration_unsigned_mapping_as_mapping_const(mp);
+                bt_field_class_enumeration_unsigned_add_mapping(out, bt_field_class_enumeration_mapping_get_label(base),
+                    bt_field_class_enumeration_unsigned_mapping_borrow_ranges_const(mp));
+            } else {
+                const bt_field_class_enumeration_signed_mapping *mp =
+                    bt_field_class_enumeration_signed_borrow_mapping_by_index_const(in, i);
+                const bt_field_class_enumeration_mapping *base = bt_field_class_enumeration_signed_mapping_as_mapping_const(mp);
+                bt_field_class_enumeration_signed_add_mapping(out, bt_field_class_enumeration_mapping_get_label(base),
+                    bt_field_class_enumeration_signed_mapping_borrow_ranges_const(mp));
+            }
+        }
+    } else if (t == BT_FIELD_CLASS_TYPE_BOOL) {
+        out = bt_field_class_bool_create(w->tc);
+    } else if (t == BT_FIELD_CLASS_TYPE_SINGLE_PRECISION_REAL) {
+        out = bt_field_class_real_single_precision_create(w->tc);
+    } else if (t == BT_FIELD_CLASS_TYPE_DOUBLE_PRECISION_REAL) {
+        out = bt_field_class_real_double_precision_create(w->tc);
+    } else if (t == BT_FIELD_CLASS_TYPE_STRING) {
+        out = bt_field_class_string_create(w->tc);
+    } else if (t == BT_FIELD_CLASS_TYPE_STRUCTURE) {
+        out = bt_field_class_structure_create(w->tc);
+        uint64_t n = bt_field_class_structure_get_member_count(in);
+        for (uint64_t i = 0; out && i < n; i++) {
+            const bt_field_class_structure_member *mb = bt_field_class_structure_borrow_member_by_index_const(in, i);
+            bt_field_class *m = copy_fc(w, sc, bt_field_class_structure_member_borrow_field_class_const(mb));
+            if (!m || bt_field_class_structure_append_member(out, bt_field_class_structure_member_get_name(mb), m)) {
+                bt_field_class_put_ref(m);
+                bt_field_class_put_ref(out);
+                return NULL;
+            }
+            bt_field_class_put_ref(m);
+        }
+    } else if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_ARRAY)) {
+        bt_field_class *el = copy_fc(w, sc, bt_field_class_array_borrow_element_field_class_const(in));
+        if (!el) return NULL;
+        if (t == BT_FIELD_CLASS_TYPE_STATIC_ARRAY) {
+            out = bt_field_class_array_static_create(w->tc, el, bt_field_class_array_static_get_length(in));
+        } else {
+            bt_field_class *len = NULL;
+            if (t == BT_FIELD_CLASS_TYPE_DYNAMIC_ARRAY_WITH_LENGTH_FIELD) {
+                const bt_field_class *lin = resolve_path(
+                    sc, bt_field_class_array_dynamic_with_length_field_borrow_length_field_path_const(in));
+                len = lin ? pm_get(&w->classes, lin) : NULL;
+                if (!len) {
+                    bt_field_class_put_ref(el);
+                    rw_error(w, "a dynamic array's length field cannot be found in the metadata%s", NULL);
+                    return NULL;
+                }
+            }
+            out = bt_field_class_array_dynamic_create(w->tc, el, len);
+        }
+        bt_field_class_put_ref(el);
+    } else if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_VARIANT)) {
+        bt_field_class *sel = NULL;
+        if (t != BT_FIELD_CLASS_TYPE_VARIANT_WITHOUT_SELECTOR_FIELD) {
+            const bt_field_class *sin = resolve_path(sc, bt_field_class_variant_with_selector_field_borrow_selector_field_path_const(in));
+            sel = sin ? pm_get(&w->classes, sin) : NULL;
+            if (!sel) {
+                rw_error(w, "a variant's selector field cannot be found in the metadata%s", NULL);
+                return NULL;
+            }
+        }
+        out = bt_field_class_variant_create(w->tc, sel);
+        uint64_t n = bt_field_class_variant_get_option_count(in);
+        for (uint64_t i = 0; out && i < n; i++) {
+            const bt_field_class_variant_option *op = bt_field_class_variant_borrow_option_by_index_const(in, i);
+            bt_field_class *ofc = copy_fc(w, sc, bt_field_class_variant_option_borrow_field_class_const(op));
+            const char *name = bt_field_class_variant_option_get_name(op);
+            int bad = !ofc;
+            if (!bad && t == BT_FIELD_CLASS_TYPE_VARIANT_WITHOUT_SELECTOR_FIELD)
+                bad = bt_field_class_variant_without_selector_append_option(out, name, ofc) != 0;
+            else if (!bad && t == BT_FIELD_CLASS_TYPE_VARIANT_WITH_UNSIGNED_INTEGER_SELECTOR_FIELD)
+                bad = bt_field_class_variant_with_selector_field_integer_unsigned_append_option(out, name, ofc,
+                    bt_field_class_variant_with_selector_field_integer_unsigned_option_borrow_ranges_const(
+                        bt_field_class_variant_with_selector_field_integer_unsigned_borrow_option_by_index_const(in, i))) != 0;
+            else if (!bad)
+                bad = bt_field_class_variant_with_selector_field_integer_signed_append_option(out, name, ofc,
+                    bt_field_class_variant_with_selector_field_integer_signed_option_borrow_ranges_const(
+                        bt_field_class_variant_with_selector_field_integer_signed_borrow_option_by_index_const(in, i))) != 0;
+            bt_field_class_put_ref(ofc);
+            if (bad) {
+                bt_field_class_put_ref(out);
+                return NULL;
+            }
+        }
+    } else {
+        rw_error(w, "a field class of a kind CTF 1.8 does not have (option or bit array)%s", NULL);
+        return NULL;
+    }
+    if (out) pm_put(&w->classes, in, out);
+    return out;
+}
+
+static void copy_field(const bt_field *in, bt_field *out)
+{
+    bt_field_class_type t = bt_field_get_class_type(in);
+    if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
+        bt_field_integer_unsigned_set_value(out, bt_field_integer_unsigned_get_value(in));
+    else if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER))
+        bt_field_integer_signed_set_value(out, bt_field_integer_signed_get_value(in));
+    else if (t == BT_FIELD_CLASS_TYPE_BOOL)
+        bt_field_bool_set_value(out, bt_field_bool_get_value(in));
+    else if (t == BT_FIELD_CLASS_TYPE_SINGLE_PRECISION_REAL)
+        bt_field_real_single_precision_set_value(out, bt_field_real_single_precision_get_value(in));
+    else if (t == BT_FIELD_CLASS_TYPE_DOUBLE_PRECISION_REAL)
+        bt_field_real_double_precision_set_value(out, bt_field_real_double_precision_get_value(in));
+    else if (t == BT_FIELD_CLASS_TYPE_STRING)
+        bt_field_string_set_value(out, bt_field_string_get_value(in));
+    else if (t == BT_FIELD_CLASS_TYPE_STRUCTURE) {
+        uint64_t n = bt_field_class_structure_get_member_count(bt_field_borrow_class_const(in));
+        for (uint64_t i = 0; i < n; i++)
+            copy_field(bt_field_structure_borrow_member_field_by_index_const(in, i),
+                       bt_field_structure_borrow_member_field_by_index(out, i));
+    } else if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_ARRAY)) {
+        uint64_t n = bt_field_array_get_length(in);
+        if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_DYNAMIC_ARRAY)) bt_field_array_dynamic_set_length(out, n);
+        for (uint64_t i = 0; i < n; i++)
+            copy_field(bt_field_array_borrow_element_field_by_index_const(in, i),
+                       bt_field_array_borrow_element_field_by_index(out, i));
+    } else if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_VARIANT)) {
+        uint64_t k = bt_field_variant_get_selected_option_index(in);
+        bt_field_variant_select_option_by_index(out, k);
+        copy_field(bt_field_variant_borrow_selected_option_field_const(in),
+                   bt_field_variant_borrow_selected_option_field(out));
+    }
+}
+
+static bt_clock_class *copy_clock(rw_iter *w, const bt_clock_class *in)
+{
+    bt_clock_class *out = pm_get(&w->owned, in);
+    if (out) return out;
+    bt_self_component *self = bt_self_message_iterator_borrow_component(w->self);
+    out = bt_clock_class_create(self);
+    if (!out) return NULL;
+    if (bt_clock_class_get_name(in)) bt_clock_class_set_name(out, bt_clock_class_get_name(in));
+    if (bt_clock_class_get_description(in)) bt_clock_class_set_description(out, bt_clock_class_get_description(in));
+    bt_clock_class_set_frequency(out, bt_clock_class_get_frequency(in));
+    bt_clock_class_set_precision(out, bt_clock_class_get_precision(in));
+    int64_t s;
+    uint64_t c;
+    bt_clock_class_get_offset(in, &s, &c);
+    bt_clock_class_set_offset(out, s, c);
+    bt_clock_class_set_origin_is_unix_epoch(out, bt_clock_class_origin_is_unix_epoch(in));
+    if (bt_clock_class_get_uuid(in)) bt_clock_class_set_uuid(out, bt_clock_class_get_uuid(in));
+    pm_put(&w->owned, in, out);
+    return out;
+}
+
+static int ensure_trace(rw_iter *w, const bt_stream *s)
+{
+    const bt_trace *in = bt_stream_borrow_trace_const(s);
+    if (w->trace) {
+        if (in != w->in_trace) return rw_error(w, "the input holds more than one trace%s", NULL);
+        return 0;
+    }
+    bt_self_component *self = bt_self_message_iterator_borrow_component(w->self);
+    w->tc = bt_trace_class_create(self);
+    if (!w->tc) return rw_error(w, "cannot create the trace class%s", NULL);
+    bt_trace_class_set_assigns_automatic_stream_class_id(w->tc, BT_FALSE);
+    w->trace = bt_trace_create(w->tc);
+    if (!w->trace) return rw_error(w, "cannot create the trace%s", NULL);
+    w->in_trace = in;
+    rw_comp *c = bt_self_component_get_data(self);
+    if (!c->trace) {
+        c->trace = w->trace;
+        bt_trace_get_ref(c->trace);
+    }
+    if (bt_trace_get_name(in)) bt_trace_set_name(w->trace, bt_trace_get_name(in));
+    uint64_t n = bt_trace_get_environment_entry_count(in);
+    for (uint64_t i = 0; i < n; i++) {
+        const char *name;
+        const bt_value *v;
+        bt_trace_borrow_environment_entry_by_index_const(in, i, &name, &v);
+        if (bt_value_get_type(v) == BT_VALUE_TYPE_STRING)
+            bt_trace_set_environment_entry_string(w->trace, name, bt_value_string_get(v));
+        else if (bt_value_get_type(v) == BT_VALUE_TYPE_SIGNED_INTEGER)
+            bt_trace_set_environment_entry_integer(w->trace, name, bt_value_integer_signed_get(v));
+    }
+    return 0;
+}
+
+/* the reconstructed events' class: event (string), confidence (double), tid (int64),
+ * gap_begin / gap_end (ns from the clock's origin), gap_count, next_tid (a sched_switch: the
+ * thread it switches to, -1 unknown) */
+static bt_event_class *make_recon_class(rw_iter *w, bt_stream_class *sc, uint64_t id)
+{
+    bt_event_class *ec = bt_event_class_create_with_id(sc, id);
+    bt_field_class *pl = bt_field_class_structure_create(w->tc);
+    bt_field_class *s = bt_field_class_string_create(w->tc), *c = bt_field_class_real_double_precision_create(w->tc);
+    bt_field_class *tid = bt_field_class_integer_signed_create(w->tc), *b = bt_field_class_integer_signed_create(w->tc);
+    bt_field_class *e = bt_field_class_integer_signed_create(w->tc), *n = bt_field_class_integer_unsigned_create(w->tc);
+    bt_field_class *nt = bt_field_class_integer_signed_create(w->tc);
+    int bad = !ec || !pl || !s || !c || !tid || !b || !e || !n || !nt;
+    if (!bad)
+        bad = bt_event_class_set_name(ec, TS_RECON_CLASS) || bt_field_class_structure_append_member(pl, "event", s) ||
+              bt_field_class_structure_append_member(pl, "confidence", c) ||
+              bt_field_class_structure_append_member(pl, "tid", tid) ||
+              bt_field_class_structure_append_member(pl, "gap_begin", b) ||
+              bt_field_class_structure_append_member(pl, "gap_end", e) ||
+              bt_field_class_structure_append_member(pl, "gap_count", n) ||
+              bt_field_class_structure_append_member(pl, "next_tid", nt) ||
+              bt_event_class_set_payload_field_class(ec, pl);
+    bt_field_class_put_ref(pl); bt_field_class_put_ref(s); bt_field_class_put_ref(c);
+    bt_field_class_put_ref(tid); bt_field_class_put_ref(b); bt_field_class_put_ref(e); bt_field_class_put_ref(n);
+    bt_field_class_put_ref(nt);
+    if (bad) {
+        bt_event_class_put_ref(ec);
+        rw_error(w, "cannot create the event class " TS_RECON_CLASS "%s", NULL);
+        return NULL;
+    }
+    bt_event_class_put_ref(ec);   /* the stream class holds it */
+    return ec;
+}
+
+static bt_stream_class *copy_stream_class(rw_iter *w, const bt_stream_class *in)
+{
+    bt_stream_class *out = pm_get(&w->classes, in);
+    if (out) return out;
+    out = bt_stream_class_create_with_id(w->tc, bt_stream_class_get_id(in));
+    if (!out) { rw_error(w, "cannot create a stream class%s", NULL); return NULL; }
+    bt_stream_class_set_assigns_automatic_event_class_id(out, BT_FALSE);
+    bt_stream_class_set_assigns_automatic_stream_id(out, BT_FALSE);
+    if (bt_stream_class_get_name(in)) bt_stream_class_set_name(out, bt_stream_class_get_name(in));
+    const bt_clock_class *cc = bt_stream_class_borrow_default_clock_class_const(in);
+    if (cc) {
+        bt_clock_class *occ = copy_clock(w, cc);
+        if (!occ) { rw_error(w, "cannot create a clock class%s", NULL); return NULL; }
+        bt_stream_class_set_default_clock_class(out, occ);
+    }
+    scopes sc = {{bt_stream_class_borrow_packet_context_field_class_const(in),
+                  bt_stream_class_borrow_event_common_context_field_class_const(in), NULL, NULL}};
+    /* packets (with times when there is a clock), discarded events with times */
+    bt_stream_class_set_supports_packets(out, BT_TRUE, cc != NULL, cc != NULL);
+    bt_stream_class_set_supports_discarded_events(out, BT_TRUE, cc != NULL);
+    if (sc.root[0]) {
+        bt_field_class *f = copy_fc(w, &sc, sc.root[0]);
+        if (!f || bt_stream_class_set_packet_context_field_class(out, f)) {
+            bt_field_class_put_ref(f);
+            rw_error(w, "cannot copy the packet context's class%s", NULL);
+            return NULL;
+        }
+        bt_field_class_put_ref(f);
+    }
+    if (sc.root[1]) {
+        bt_field_class *f = copy_fc(w, &sc, sc.root[1]);
+        if (!f || bt_stream_class_set_event_common_context_field_class(out, f)) {
+            bt_field_class_put_ref(f);
+            rw_error(w, "cannot copy the event common context's class%s", NULL);
+            return NULL;
+        }
+        bt_field_class_put_ref(f);
+    }
+    pm_put(&w->classes, in, out);
+    bt_stream_class_put_ref(out);   /* the trace class holds it */
+    return out;
+}
+
+static bt_event_class *copy_event_class(rw_iter *w, const bt_event_class *in)
+{
+    bt_event_class *out = pm_get(&w->classes, in);
+    if (out) return out;
+    const bt_stream_class *isc = bt_event_class_borrow_stream_class_const(in);
+    bt_stream_class *sc = copy_stream_class(w, isc);
+    if (!sc) return NULL;
+    out = bt_event_class_create_with_id(sc, bt_event_class_get_id(in));
+    if (!out) { rw_error(w, "cannot create an event class%s", NULL); return NULL; }
+    const char *nm = bt_event_class_get_name(in);
+    if (nm) bt_event_class_set_name(out, nm);
+    bt_event_class_log_level ll;
+    if (bt_event_class_get_log_level(in, &ll) == BT_PROPERTY_AVAILABILITY_AVAILABLE) bt_event_class_set_log_level(out, ll);
+    if (bt_event_class_get_emf_uri(in)) bt_event_class_set_emf_uri(out, bt_event_class_get_emf_uri(in));
+    scopes s = {{bt_stream_class_borrow_packet_context_field_class_const(isc),
+                 bt_stream_class_borrow_event_common_context_field_class_const(isc),
+                 bt_event_class_borrow_specific_context_field_class_const(in),
+                 bt_event_class_borrow_payload_field_class_const(in)}};
+    for (int k = 2; k < 4; k++) {
+        if (!s.root[k]) continue;
+        bt_field_class *f = copy_fc(w, &s, s.root[k]);
+        int bad = !f || (k == 2 ? bt_event_class_set_specific_context_field_class(out, f)
+                                : bt_event_class_set_payload_field_class(out, f));
+        bt_field_class_put_ref(f);
+        if (bad) {
+            bt_event_class_put_ref(out);
+            rw_error(w, "cannot copy the fields of event class %s", nm ? nm : "(unnamed)");
+            return NULL;
+        }
+    }
+    pm_put(&w->classes, in, out);
+    bt_event_class_put_ref(out);   /* the stream class holds it */
+    return out;
+}
+
+/* the reconstructed class of an output stream class: one id above the input's largest */
+static bt_event_class *recon_class(rw_iter *w, ostream *o)
+{
+    const bt_stream_class *isc = bt_stream_borrow_class_const(o->in);
+    bt_event_class *ec = pm_get(&w->classes, (const char *)isc + 1);
+    if (ec) return ec;
+    uint64_t id = 0, n = bt_stream_class_get_event_class_count(isc);
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t k = bt_event_class_get_id(bt_stream_class_borrow_event_class_by_index_const(isc, i));
+        if (k + 1 > id) id = k + 1;
+    }
+    ec = make_recon_class(w, bt_stream_borrow_class(o->out), id);
+    if (ec) pm_put(&w->classes, (const char *)isc + 1, ec);
+    return ec;
+}
+
+static ostream *out_stream(rw_iter *w, const bt_stream *s)
+{
+    uint32_t i = reader_stream(&w->r, s);
+    if (i < w->n_os && w->os[i].out) return &w->os[i];
+    if (i >= w->n_os) {
+        w->os = ts_realloc(w->os, (i + 1) * sizeof *w->os);
+        memset(w->os + w->n_os, 0, (i + 1 - w->n_os) * sizeof *w->os);
+        w->n_os = i + 1;
+    }
+    ostream *o = &w->os[i];
+    if (ensure_trace(w, s)) return NULL;
+    bt_stream_class *sc = copy_stream_class(w, bt_stream_borrow_class_const(s));
+    if (!sc) return NULL;
+    o->in = s;
+    o->out = bt_stream_create_with_id(sc, w->trace, bt_stream_get_id(s));
+    if (!o->out) { rw_error(w, "cannot create a stream%s", NULL); return NULL; }
+    const char *nm = bt_stream_get_name(s);
+    if (nm) {
+        const char *slash = strrchr(nm, '/');
+        bt_stream_set_name(o->out, slash ? slash + 1 : nm);
+    }
+    return o;
+}
+
+static int has_clock(const ostream *o)
+{
+    return bt_stream_class_borrow_default_clock_class_const(bt_stream_borrow_class_const(o->out)) != NULL;
+}
+
+static int new_packet(rw_iter *w, ostream *o)
+{
+    bt_packet_put_ref(o->pkt);
+    o->pkt = bt_packet_create(o->out);
+    if (!o->pkt) return rw_error(w, "cannot create a packet%s", NULL);
+    if (o->in_pkt) {
+        const bt_field *ctx = bt_packet_borrow_context_field_const(o->in_pkt);
+        bt_field *octx = bt_packet_borrow_context_field(o->pkt);
+        if (ctx && octx) copy_field(ctx, octx);
+    }
+    return 0;
+}
+
+static void emit_pb(rw_iter *w, ostream *o, uint64_t t)
+{
+    if (t < o->last) t = o->last;
+    push(w, has_clock(o) ? bt_message_packet_beginning_create_with_default_clock_snapshot(w->self, o->pkt, t)
+                         : bt_message_packet_beginning_create(w->self, o->pkt));
+    o->open = 1;
+    o->last = t;
+}
+
+static void emit_pe(rw_iter *w, ostream *o, uint64_t t)
+{
+    if (t < o->last) t = o->last;
+    push(w, has_clock(o) ? bt_message_packet_end_create_with_default_clock_snapshot(w->self, o->pkt, t)
+                         : bt_message_packet_end_create(w->self, o->pkt));
+    o->open = 0;
+    o->last = o->last_end = t;
+}
+
+static int emit_discard(rw_iter *w, ostream *o, uint64_t b, uint64_t e, uint64_t count)
+{
+    if (!has_clock(o)) return rw_error(w, "the trace has no clock: discarded events cannot be written%s", NULL);
+    bt_message *m = bt_message_discarded_events_create_with_default_clock_snapshots(w->self, o->out, b, e);
+    if (m) bt_message_discarded_events_set_count(m, count);
+    push(w, m);
+    return 0;
+}
+
+/* drop: the events dropped since the last packet end, reported before time t */
+static int flush_drops(rw_iter *w, ostream *o, uint64_t t)
+{
+    if (!o->pending) return 0;
+    if (t < o->last) t = o->last;
+    if (emit_discard(w, o, o->last_end, t, o->pending)) return -1;
+    o->pending = 0;
+    if (new_packet(w, o)) return -1;
+    emit_pb(w, o, o->last_end);
+    emit_pe(w, o, t);
+    return 0;
+}
+
+static void set_member_str(bt_field *s, uint64_t i, const char *v) { bt_field_string_set_value(bt_field_structure_borrow_member_field_by_index(s, i), v); }
+
+/* fill: the held packet begins at the gap's start and first holds the reconstructed events,
+ * their times spread over [gap start, t] */
+static int release_held(rw_iter *w, ostream *o, uint64_t t)
+{
+    if (!o->held) return 0;
+    o->held = 0;
+    const ts_recon *rec = NULL;
+    size_t n = 0;
+    if (w->h->fill && w->h->fill(w->h->user, &o->gap, &rec, &n)) return rw_error(w, "%s", ts_error());
+    uint64_t b = o->gap_begin < o->last ? o->last : o->gap_begin;
+    if (t < b) t = b;
+    emit_pb(w, o, b);
+    bt_event_class *ec = n ? recon_class(w, o) : NULL;
+    if (n && !ec) return -1;
+    for (size_t j = 0; j < n; j++) {
+        uint64_t tj = b + (uint64_t)((unsigned __int128)(t - b) * (j + 1) / (n + 1));
+        bt_message *m = has_clock(o) ? bt_message_event_create_with_packet_and_default_clock_snapshot(w->self, ec, o->pkt, tj)
+                                     : bt_message_event_create_with_packet(w->self, ec, o->pkt);
+        if (!m) return rw_error(w, "cannot create a reconstructed event%s", NULL);
+        bt_event *ev = bt_message_event_borrow_event(m);
+        bt_field *pl = bt_event_borrow_payload_field(ev);
+        set_member_str(pl, 0, rec[j].event);
+        bt_field_real_double_precision_set_value(bt_field_structure_borrow_member_field_by_index(pl, 1), rec[j].confidence);
+        bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(pl, 2), rec[j].tid);
+        bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(pl, 3), o->gap.begin_ns);
+        bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(pl, 4), o->gap.end_ns);
+        bt_field_integer_unsigned_set_value(bt_field_structure_borrow_member_field_by_index(pl, 5), o->gap.count);
+        bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(pl, 6), rec[j].next_tid);
+        bt_field *cc = bt_event_borrow_common_context_field(ev);
+        if (cc && o->last_ev) {
+            const bt_field *icc = bt_event_borrow_common_context_field_const(bt_message_event_borrow_event_const(o->last_ev));
+            if (icc) copy_field(icc, cc);
+        }
+        push(w, m);
+        o->last = tj;
+    }
+    return 0;
+}
+
+static uint64_t snap(const bt_clock_snapshot *cs) { return cs ? bt_clock_snapshot_get_value(cs) : 0; }
+
+static int on_message(rw_iter *w, const bt_message *m)
+{
+    bt_message_type t = bt_message_get_type(m);
+    switch (t) {
+    case BT_MESSAGE_TYPE_STREAM_BEGINNING: {
+        ostream *o = out_stream(w, bt_message_stream_beginning_borrow_stream_const(m));
+        if (!o) return -1;
+        push(w, bt_message_stream_beginning_create(w->self, o->out));
+        return 0;
+    }
+    case BT_MESSAGE_TYPE_STREAM_END: {
+        ostream *o = out_stream(w, bt_message_stream_end_borrow_stream_const(m));
+        if (!o) return -1;
+        if (w->mode == RW_DROP && flush_drops(w, o, o->last)) return -1;
+        if (o->gap_wait && !o->held) {
+            /* a gap at the very end: its reconstruction in a packet of its own */
+            if (new_packet(w, o)) return -1;
+            o->held = 1;
+        }
+        if (o->held) {
+            if (release_held(w, o, o->gap_end)) return -1;
+            emit_pe(w, o, o->gap_end);
+            o->gap_wait = 0;
+        }
+        if (o->open) emit_pe(w, o, o->last);
+        push(w, bt_message_stream_end_create(w->self, o->out));
+        return 0;
+    }
+    case BT_MESSAGE_TYPE_PACKET_BEGINNING: {
+        note_packet(&w->r, m);
+        const bt_packet *p = bt_message_packet_beginning_borrow_packet_const(m);
+        ostream *o = out_stream(w, bt_packet_borrow_stream_const(p));
+        if (!o) return -1;
+        bt_packet_put_ref(o->in_pkt);
+        o->in_pkt = p;
+        bt_packet_get_ref(p);
+        int clk = bt_stream_class_packets_have_beginning_default_clock_snapshot(bt_stream_borrow_class_const(o->in));
+        uint64_t tb = clk ? snap(bt_message_packet_beginning_borrow_default_clock_snapshot_const(m)) : o->last;
+        if (w->mode == RW_DROP && o->pending) return 0;   /* opened by the next kept event */
+        if (new_packet(w, o)) return -1;
+        if (o->gap_wait) {
+            o->held = 1;
+            o->gap_wait = 0;
+            return 0;
+        }
+        emit_pb(w, o, tb);
+        return 0;
+    }
+    case BT_MESSAGE_TYPE_PACKET_END: {
+        const bt_packet *p = bt_message_packet_end_borrow_packet_const(m);
+        ostream *o = out_stream(w, bt_packet_borrow_stream_const(p));
+        if (!o) return -1;
+        int clk = bt_stream_class_packets_have_end_default_clock_snapshot(bt_stream_borrow_class_const(o->in));
+        uint64_t te = clk ? snap(bt_message_packet_end_borrow_default_clock_snapshot_const(m)) : o->last;
+        if (o->held && release_held(w, o, te)) return -1;
+        if (o->open) emit_pe(w, o, te);
+        return 0;
+    }
+    case BT_MESSAGE_TYPE_EVENT: {
+        const bt_event *ev = bt_message_event_borrow_event_const(m);
+        ostream *o = out_stream(w, bt_event_borrow_stream_const(ev));
+        if (!o) return -1;
+        ts_rw_event e;
+        decode(&w->r, m, &e);
+        uint64_t te = has_clock(o) ? snap(bt_message_event_borrow_default_clock_snapshot_const(m)) : 0;
+        if (w->mode == RW_DROP && w->h->keep && !w->h->keep(w->h->user, &e)) {
+            if (o->open) emit_pe(w, o, o->last);
+            o->pending++;
+            return 0;
+        }
+        if (w->mode == RW_DROP && o->pending) {
+            if (flush_drops(w, o, te) || new_packet(w, o)) return -1;
+            emit_pb(w, o, te);
+        }
+        if (o->held && release_held(w, o, te)) return -1;
+        if (!o->open) {
+            if (new_packet(w, o)) return -1;
+            emit_pb(w, o, te);
+        }
+        bt_event_class *ec = copy_event_class(w, bt_event_borrow_class_const(ev));
+        if (!ec) return -1;
+        bt_message *om = has_clock(o) ? bt_message_event_create_with_packet_and_default_clock_snapshot(w->self, ec, o->pkt, te)
+                                      : bt_message_event_create_with_packet(w->self, ec, o->pkt);
+        if (!om) return rw_error(w, "cannot create an event%s", NULL);
+        bt_event *oev = bt_message_event_borrow_event(om);
+        const bt_field *f;
+        if ((f = bt_event_borrow_common_context_field_const(ev))) copy_field(f, bt_event_borrow_common_context_field(oev));
+        if ((f = bt_event_borrow_specific_context_field_const(ev))) copy_field(f, bt_event_borrow_specific_context_field(oev));
+        if ((f = bt_event_borrow_payload_field_const(ev))) copy_field(f, bt_event_borrow_payload_field(oev));
+        push(w, om);
+        if (te > o->last) o->last = te;
+        if (bt_stream_class_borrow_event_common_context_field_class_const(bt_stream_borrow_class_const(o->in))) {
+            bt_message_put_ref(o->last_ev);
+            o->last_ev = m;
+            bt_message_get_ref(m);
+        }
+        return 0;
+    }
+    case BT_MESSAGE_TYPE_DISCARDED_EVENTS: {
+        ostream *o = out_stream(w, bt_message_discarded_events_borrow_stream_const(m));
+        if (!o) return -1;
+        ts_rw_gap g;
+        decode_gap(&w->r, m, &g);
+        if (w->mode == RW_DROP) {
+            o->pending += g.count;
+            return 0;
+        }
+        int clk = bt_stream_class_discarded_events_have_default_clock_snapshots(bt_stream_borrow_class_const(o->in));
+        uint64_t b = clk ? snap(bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(m)) : o->last_end;
+        uint64_t e = clk ? snap(bt_message_discarded_events_borrow_end_default_clock_snapshot_const(m)) : o->last;
+        if (b != o->last_end) b = o->last_end;
+        if (e < b) e = b;
+        if (emit_discard(w, o, b, e, g.count)) return -1;
+        if (w->mode == RW_FILL) {
+            o->gap_wait = 1;
+            o->gap = g;
+            o->gap_begin = b;
+            o->gap_end = e;
+        }
+        return 0;
+    }
+    default:
+        /* discarded packets (overwrite mode) and inactivity: not written */
+        return 0;
+    }
+}
+
+static bt_message_iterator_class_next_method_status rw_next(bt_self_message_iterator *self,
+                                                            bt_message_array_const msgs, uint64_t capacity,
+                                                            uint64_t *count)
+{
+    rw_iter *w = bt_self_message_iterator_get_data(self);
+    while (w->qlen == 0 && !w->up_ended && !w->failed) {
+        bt_message_array_const in;
+        uint64_t n;
+        bt_message_iterator_next_status s = bt_message_iterator_next(w->up, &in, &n);
+        if (s == BT_MESSAGE_ITERATOR_NEXT_STATUS_END) { w->up_ended = 1; break; }
+        if (s == BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN) return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_AGAIN;
+        if (s != BT_MESSAGE_ITERATOR_NEXT_STATUS_OK) return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_ERROR;
+        for (uint64_t i = 0; i < n; i++) {
+            if (!w->failed) on_message(w, in[i]);
+            bt_message_put_ref(in[i]);
+        }
+    }
+    if (w->failed) {
+        bt_current_thread_error_append_cause_from_message_iterator(self, __FILE__, __LINE__, "%s", w->err);
+        return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_ERROR;
+    }
+    if (w->qlen == 0) return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_END;
+    uint64_t k = 0;
+    while (k < capacity && w->qlen) {
+        msgs[k++] = w->q[w->qhead++];
+        w->qlen--;
+    }
+    if (!w->qlen) w->qhead = 0;
+    *count = k;
+    return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_OK;
+}
+
+static bt_message_iterator_class_initialize_method_status rw_iter_init(bt_self_message_iterator *self,
+                                                                       bt_self_message_iterator_configuration *cfg,
+                                                                       bt_self_component_port_output *port)
+{
+    bt_self_component *comp = bt_self_message_iterator_borrow_component(self);
+    rw_comp *c = bt_self_component_get_data(comp);
+    rw_iter *w = ts_calloc(1, sizeof *w);
+    w->h = c->h;
+    w->mode = c->mode;
+    w->self = self;
+    w->r.progress = c->h->progress;
+    w->r.t0 = w->r.shown = ts_now();
+    c->it = w;
+    bt_self_component_port_input *in =
+        bt_self_component_filter_borrow_input_port_by_index((bt_self_component_filter *)comp, 0);
+    if (bt_message_iterator_create_from_message_iterator(self, in, &w->up) !=
+        BT_MESSAGE_ITERATOR_CREATE_FROM_MESSAGE_ITERATOR_STATUS_OK) {
+        free(w);
+        c->it = NULL;
+        return BT_MESSAGE_ITERATOR_CLASS_INITIALIZE_METHOD_STATUS_ERROR;
+    }
+    bt_self_message_iterator_set_data(self, w);
+    return BT_MESSAGE_ITERATOR_CLASS_INITIALIZE_METHOD_STATUS_OK;
+}
+
+static void rw_iter_fini(bt_self_message_iterator *self)
+{
+    rw_iter *w = bt_self_message_iterator_get_data(self);
+    if (!w) return;
+    rw_comp *c = bt_self_component_get_data(bt_self_message_iterator_borrow_component(self));
+    if (w->failed && !c->err[0]) snprintf(c->err, sizeof c->err, "%s", w->err);
+    progress_line(&w->r, 1);
+    c->it = NULL;
+    for (size_t i = 0; i < w->qlen; i++) bt_message_put_ref(w->q[w->qhead + i]);
+    free(w->q);
+    for (size_t i = 0; i < w->n_os; i++) {
+        bt_packet_put_ref(w->os[i].pkt);
+        bt_packet_put_ref(w->os[i].in_pkt);
+        bt_message_put_ref(w->os[i].last_ev);
+        bt_stream_put_ref(w->os[i].out);
+    }
+    free(w->os);
+    for (size_t i = 0; i < w->owned.cap; i++)
+        if (w->owned.k[i]) bt_clock_class_put_ref(w->owned.v[i]);
+    pm_free(&w->owned);
+    pm_free(&w->classes);
+    bt_trace_put_ref(w->trace);
+    bt_trace_class_put_ref(w->tc);
+    bt_message_iterator_put_ref(w->up);
+    reader_free(&w->r);
+    free(w);
+}
+
+static bt_component_class_initialize_method_status rw_init(bt_self_component_filter *self,
+                                                           bt_self_component_filter_configuration *cfg,
+                                                           const bt_value *params, void *data)
+{
+    bt_self_component_set_data(bt_self_component_filter_as_self_component(self), data);
+    if (bt_self_component_filter_add_input_port(self, "in", NULL, NULL) ||
+        bt_self_component_filter_add_output_port(self, "out", NULL, NULL))
+        return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_ERROR;
+    return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
+}
+
+/* a temporary directory next to out (same file system: the rename is atomic) */
+static char *temp_next_to(const char *out)
+{
+    size_t l = strlen(out) + 32;
+    char *t = ts_malloc(l);
+    snprintf(t, l, "%s.tmp-XXXXXX", out);
+    if (!mkdtemp(t)) {
+        ts_fail("%s: cannot create a temporary directory next to it: %s", out, strerror(errno));
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+static void remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        char *p = ts_path_join(path, de->d_name);
+        struct stat sb;
+        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) remove_tree(p);
+        else unlink(p);
+        free(p);
+    }
+    if (d) closedir(d);
+    rmdir(path);
+}
+
+/* out may be replaced when it is absent, an empty directory or a CTF trace */
+static int check_out(const char *out)
+{
+    struct stat sb;
+    if (stat(out, &sb) != 0) return 0;
+    if (!S_ISDIR(sb.st_mode)) return ts_fail("%s: exists and is not a directory", out);
+    char *meta = ts_path_join(out, "metadata");
+    int trace = ts_file_exists(meta);
+    free(meta);
+    DIR *d = opendir(out);
+    struct dirent *de;
+    int empty = 1;
+    while (d && (de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) empty = 0;
+    if (d) closedir(d);
+    if (!trace && !empty) return ts_fail("%s: exists and holds something other than a CTF trace; not replaced", out);
+    return 0;
+}
+
+int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
+{
+    if (check_out(out)) return -1;
+    char *tdir = ts_ctf_trace_dir(dir);
+    if (!tdir) return -1;
+    char *in_abs = realpath(tdir, NULL), *out_abs = NULL;
+    {
+        char *parent = ts_strdup(out), *slash = strrchr(parent, '/');
+        if (slash) *slash = 0;
+        char *pabs = realpath(slash ? (*parent ? parent : "/") : ".", NULL);
+        if (pabs && in_abs) {
+            out_abs = ts_path_join(pabs, slash ? slash + 1 : out);
+            if (!strcmp(out_abs, in_abs)) {
+                free(pabs); free(parent); free(in_abs); free(out_abs); free(tdir);
+                return ts_fail("%s: the output would replace the input trace", out);
+            }
+        }
+        free(pabs);
+        free(parent);
+    }
+    free(in_abs);
+    free(out_abs);
+    char *tmp = temp_next_to(out);
+    if (!tmp) { free(tdir); return -1; }
+    rmdir(tmp);   /* sink.ctf.fs creates it */
+
+    rw_comp comp;
+    memset(&comp, 0, sizeof comp);
+    comp.h = h;
+    comp.mode = h->keep ? RW_DROP : h->fill ? RW_FILL : RW_COPY;
+    pipeline p;
+    int rc = pipeline_open(&p, tdir, dir);
+    bt_message_iterator_class *mic = NULL;
+    bt_component_class_filter *fc = NULL;
+    const bt_component_filter *flt = NULL;
+    const bt_component_sink *snk = NULL;
+    bt_value *params = NULL;
+    if (rc == 0) {
+        mic = bt_message_iterator_class_create(rw_next);
+        fc = mic ? bt_component_class_filter_create("tracesynth-rewrite", mic) : NULL;
+        if (!fc || bt_message_iterator_class_set_initialize_method(mic, rw_iter_init) ||
+            bt_message_iterator_class_set_finalize_method(mic, rw_iter_fini) ||
+            bt_component_class_filter_set_initialize_method(fc, rw_init))
+            rc = bt_fail(dir, "cannot set up the trace writer");
+    }
+    if (rc == 0 && bt_graph_add_filter_component_with_initialize_method_data(p.g, fc, "rewrite", NULL, &comp,
+                                                                             BT_LOGGING_LEVEL_NONE, &flt))
+        rc = bt_fail(dir, "cannot set up the trace writer");
+    if (rc == 0) {
+        const bt_component_class_sink *fs = bt_plugin_borrow_sink_component_class_by_name_const(p.ctf, "fs");
+        params = bt_value_map_create();
+        if (!fs || !params || bt_value_map_insert_string_entry(params, "path", tmp) ||
+            bt_value_map_insert_bool_entry(params, "assume-single-trace", BT_TRUE) ||
+            bt_value_map_insert_bool_entry(params, "quiet", BT_TRUE) ||
+            bt_graph_add_sink_component(p.g, fs, "out", params, BT_LOGGING_LEVEL_NONE, &snk))
+            rc = bt_fail(out, "cannot set up babeltrace2's CTF writer (sink.ctf.fs)");
+    }
+    if (rc == 0 && (bt_graph_connect_ports(p.g, bt_component_filter_borrow_output_port_by_index_const(p.mux, 0),
+                                           bt_component_filter_borrow_input_port_by_index_const(flt, 0), NULL) ||
+                    bt_graph_connect_ports(p.g, bt_component_filter_borrow_output_port_by_index_const(flt, 0),
+                                           bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL)))
+        rc = bt_fail(dir, "cannot connect the trace writer");
+    if (rc == 0) {
+        bt_graph_run_status s;
+        do s = bt_graph_run(p.g); while (s == BT_GRAPH_RUN_STATUS_AGAIN);
+        if (s != BT_GRAPH_RUN_STATUS_OK) {
+            if (comp.it && comp.it->failed && !comp.err[0]) snprintf(comp.err, sizeof comp.err, "%s", comp.it->err);
+            if (comp.err[0]) {
+                bt_error_release(bt_current_thread_take_error());
+                rc = ts_fail("%s: %s", dir, comp.err);
+            } else {
+                rc = bt_fail(dir, "cannot rewrite the trace");
+            }
+        }
+    }
+    bt_value_put_ref(params);
+    pipeline_free(&p);   /* finalizes the sink: the metadata is written now */
+    bt_trace_put_ref(comp.trace);
+    bt_component_class_filter_put_ref(fc);
+    bt_message_iterator_class_put_ref(mic);
+    free(tdir);
+    if (rc == 0) {
+        /* replace out */
+        struct stat sb;
+        char *old = NULL;
+        if (stat(out, &sb) == 0) {
+            size_t l = strlen(out) + 16;
+            old = ts_malloc(l);
+            snprintf(old, l, "%s.old-%d", out, (int)getpid());
+            if (rename(out, old)) rc = ts_fail("%s: cannot move the previous trace aside: %s", out, strerror(errno));
+        }
+        if (rc == 0 && rename(tmp, out)) rc = ts_fail("%s: cannot move the new trace into place: %s", out, strerror(errno));
+        if (old) {
+            if (rc == 0) remove_tree(old);
+            free(old);
+        }
+    }
+    if (rc) remove_tree(tmp);
+    free(tmp);
+    return rc;
+}
+
+/* ---- text: sink.text.pretty, its standard output sent to f ---- */
+int ts_ctf_print_text(const char *dir, FILE *f)
+{
+    char *tdir = ts_ctf_trace_dir(dir);
+    if (!tdir) return -1;
+    pipeline p;
+    int rc = pipeline_open(&p, tdir, dir);
+    const bt_component_sink *snk = NULL;
+    if (rc == 0) {
+        p.text = find_plugin("text");
+        const bt_component_class_sink *pretty = p.text ? bt_plugin_borrow_sink_component_class_by_name_const(p.text, "pretty") : NULL;
+        if (!pretty || bt_graph_add_sink_component(p.g, pretty, "text", NULL, BT_LOGGING_LEVEL_NONE, &snk))
+            rc = bt_fail(dir, "babeltrace2's 'text' plugin is not installed");
+    }
+    if (rc == 0 && bt_graph_connect_ports(p.g, bt_component_filter_borrow_output_port_by_index_const(p.mux, 0),
+                                          bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL))
+        rc = bt_fail(dir, "cannot connect the text output");
+    /* babeltrace2 writes events to stdout and its warnings about gaps to stderr: both to f */
+    int saved = -1, saved2 = -1;
+    if (rc == 0 && f != stdout) {
+        fflush(stdout);
+        fflush(stderr);
+        saved = dup(1);
+        saved2 = dup(2);
+        if (saved < 0 || saved2 < 0 || dup2(fileno(f), 1) < 0 || dup2(fileno(f), 2) < 0)
+            rc = ts_fail("cannot redirect the text output: %s", strerror(errno));
+        /* the sink writes each event as one line: flushed line by line, a warning never
+         * lands inside one */
+        setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+    }
+    if (rc == 0) rc = pipeline_run(&p, dir, "cannot read the trace");
+    fflush(stdout);
+    fflush(stderr);
+    if (saved >= 0) {
+        dup2(saved, 1);
+        close(saved);
+    }
+    if (saved2 >= 0) {
+        dup2(saved2, 2);
+        close(saved2);
+    }
+    pipeline_free(&p);
+    free(tdir);
+    return rc;
+}

@@ -1,0 +1,639 @@
+/* fill: reconstruct the events an LTTng trace lost, gap by gap, with any model.
+ *
+ * Pass 1 reads the trace: every event, named by its event class (the stream's own
+ * alphabet: syscall_entry_read and syscall_exit_read differ, sched_switch, irq_*...),
+ * goes into its stream's ID sequence, and each gap is placed in its stream's sequence
+ * with the number of events it lost (the tracer's count covers events of every type).
+ * The model (a file, or a model name trained per stream on the stream's own surviving
+ * events; a stream too short to train on uses one model over every stream) then fills
+ * each gap from the context on both sides: a window [left context][count hidden]
+ * [right context], cut into several windows when the model takes a fixed length and
+ * the gap is longer. Each reconstructed event gets a confidence: the model's
+ * precision for the event class it predicted, measured on gaps simulated in held-out
+ * events of the same stream (the last 5 % of it, not trained on). Pass 2 rewrites the
+ * trace with the reconstructions (ctf_rewrite.c). */
+#include "repair/repair.h"
+#include "tracesynth/common.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- names -> IDs ---- */
+typedef struct {
+    char   **names;
+    int64_t *counts;
+    int32_t  n, cap;
+    int32_t *slot;          /* hash table of IDs, -1 empty */
+    size_t   nslot;
+} intern;
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int32_t intern_id(intern *t, const char *s)
+{
+    if (2 * ((size_t)t->n + 1) > t->nslot) {
+        size_t ns = t->nslot ? 2 * t->nslot : 1024;
+        int32_t *sl = ts_malloc(ns * sizeof *sl);
+        for (size_t i = 0; i < ns; i++) sl[i] = -1;
+        for (int32_t i = 0; i < t->n; i++) {
+            size_t h = hash_str(t->names[i]) & (ns - 1);
+            while (sl[h] >= 0) h = (h + 1) & (ns - 1);
+            sl[h] = i;
+        }
+        free(t->slot);
+        t->slot = sl;
+        t->nslot = ns;
+    }
+    size_t h = hash_str(s) & (t->nslot - 1);
+    while (t->slot[h] >= 0) {
+        if (!strcmp(t->names[t->slot[h]], s)) return t->slot[h];
+        h = (h + 1) & (t->nslot - 1);
+    }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 256;
+        t->names = ts_realloc(t->names, (size_t)t->cap * sizeof *t->names);
+        t->counts = ts_realloc(t->counts, (size_t)t->cap * sizeof *t->counts);
+    }
+    t->names[t->n] = ts_strdup(s);
+    t->counts[t->n] = 0;
+    t->slot[h] = t->n;
+    return t->n++;
+}
+
+static void intern_free(intern *t)
+{
+    for (int32_t i = 0; i < t->n; i++) free(t->names[i]);
+    free(t->names);
+    free(t->counts);
+    free(t->slot);
+}
+
+/* ---- pass 1 ---- */
+typedef struct {
+    uint32_t stream;
+    uint64_t index, count;
+    int32_t *left, *right;  /* context: up to W events before, up to W after (until the next gap) */
+    size_t   nl, nr;
+    int64_t  tid_before;    /* thread on the CPU when the gap began */
+    int64_t  tid_after;     /* prev_tid of a sched_switch right after it; -1 */
+    ts_recon *rec;          /* count of them, after imputation */
+    char    **names;
+} gap_rec;
+
+typedef struct {
+    int32_t *ids;           /* the first max_train events: for training and held-out windows */
+    size_t   n, cap;
+    uint64_t total;         /* events of the stream */
+    int32_t *ring;          /* (W) the last W events */
+    size_t   open;          /* a gap collecting its right context: index + 1 */
+    size_t  *cuts, ncuts;   /* positions of the gaps among the stored events */
+    int32_t  cpu;
+    uint64_t gaps;
+    size_t   waiting;       /* a gap waits for its first event after: index + 1 */
+    ts_model *model;        /* its own, or NULL: the pooled one */
+    double  *conf;          /* (n_ids) precision per predicted class; NULL: none measured */
+    double   conf_all;      /* over every class */
+    int32_t  nconf;         /* classes conf covers */
+} sstream;
+
+typedef struct {
+    const ts_fill_opts *o;
+    size_t   W;             /* context kept on each side of a gap */
+    size_t   max_train;     /* events kept per stream for training */
+    intern   names;
+    sstream *s;
+    size_t   ns;
+    gap_rec *gaps;
+    size_t   ngap, gapcap;
+    uint64_t events;
+    int64_t  *cpu_tid;
+    size_t    ncpu;
+} fill_state;
+
+static sstream *fs_stream(fill_state *f, uint32_t k)
+{
+    if (k >= f->ns) {
+        f->s = ts_realloc(f->s, ((size_t)k + 1) * sizeof *f->s);
+        memset(f->s + f->ns, 0, ((size_t)k + 1 - f->ns) * sizeof *f->s);
+        for (size_t i = f->ns; i <= k; i++) f->s[i].cpu = -1;
+        f->ns = (size_t)k + 1;
+    }
+    return &f->s[k];
+}
+
+static int f_event(void *u, const ts_rw_event *e)
+{
+    fill_state *f = u;
+    sstream *s = fs_stream(f, e->stream);
+    /* a reconstructed event of an earlier fill counts as the event it stands for */
+    int32_t id = intern_id(&f->names, e->recon ? e->recon : e->name);
+    f->names.counts[id]++;
+    if (s->n < f->max_train) {
+        if (s->n == s->cap) {
+            s->cap = s->cap ? 2 * s->cap : 4096;
+            if (s->cap > f->max_train) s->cap = f->max_train;
+            s->ids = ts_realloc(s->ids, s->cap * sizeof *s->ids);
+        }
+        s->ids[s->n++] = id;
+    }
+    if (!s->ring) s->ring = ts_malloc(f->W * sizeof *s->ring);
+    s->ring[s->total % f->W] = id;
+    s->total++;
+    if (s->open) {
+        gap_rec *r = &f->gaps[s->open - 1];
+        r->right[r->nr++] = id;
+        if (r->nr == f->W) s->open = 0;
+    }
+    s->cpu = e->cpu;
+    /* the thread that ran at the end of a gap: the one the next sched_switch leaves */
+    if (s->waiting && e->kind == TS_EV_SWITCH) {
+        for (size_t i = s->waiting - 1; i < f->ngap; i++)
+            if (f->gaps[i].stream == e->stream && f->gaps[i].tid_after == -2) f->gaps[i].tid_after = e->prev_tid;
+        s->waiting = 0;
+    }
+    f->events++;
+    return 0;
+}
+
+static int f_gap(void *u, const ts_rw_gap *g)
+{
+    fill_state *f = u;
+    sstream *s = fs_stream(f, g->stream);
+    if (f->ngap == f->gapcap) {
+        f->gapcap = f->gapcap ? 2 * f->gapcap : 64;
+        f->gaps = ts_realloc(f->gaps, f->gapcap * sizeof *f->gaps);
+    }
+    gap_rec *r = &f->gaps[f->ngap];
+    memset(r, 0, sizeof *r);
+    r->stream = g->stream;
+    r->index = g->index;
+    r->count = g->count;
+    /* the left context: the ring's last events (none across an earlier gap's start is
+     * kept apart: the events around gaps are what the model sees) */
+    r->nl = s->total < f->W ? (size_t)s->total : f->W;
+    r->left = ts_malloc((r->nl ? r->nl : 1) * sizeof *r->left);
+    for (size_t i = 0; i < r->nl; i++) r->left[i] = s->ring[(s->total - r->nl + i) % f->W];
+    r->right = ts_malloc(f->W * sizeof *r->right);
+    r->nr = 0;
+    s->open = f->ngap + 1;
+    if (s->total < f->max_train) {
+        s->cuts = ts_realloc(s->cuts, (s->ncuts + 1) * sizeof *s->cuts);
+        s->cuts[s->ncuts++] = (size_t)s->total;
+    }
+    r->tid_before = g->cpu >= 0 && (size_t)g->cpu < f->ncpu ? f->cpu_tid[g->cpu] : -1;
+    r->tid_after = -2;
+    /* an earlier gap still waiting: who ran at its end is not known */
+    if (s->waiting)
+        for (size_t i = s->waiting - 1; i < f->ngap; i++)
+            if (f->gaps[i].stream == g->stream && f->gaps[i].tid_after == -2) f->gaps[i].tid_after = -1;
+    s->waiting = f->ngap + 1;
+    f->ngap++;
+    s->gaps++;
+    return 0;
+}
+
+/* the thread on each CPU, for the thread of a gap's events */
+static int f_event_tid(void *u, const ts_rw_event *e)
+{
+    fill_state *f = u;
+    if (e->cpu >= 0) {
+        if ((size_t)e->cpu >= f->ncpu) {
+            f->cpu_tid = ts_realloc(f->cpu_tid, ((size_t)e->cpu + 1) * sizeof *f->cpu_tid);
+            for (size_t i = f->ncpu; i <= (size_t)e->cpu; i++) f->cpu_tid[i] = -1;
+            f->ncpu = (size_t)e->cpu + 1;
+        }
+        f->cpu_tid[e->cpu] = e->kind == TS_EV_SWITCH ? e->next_tid : e->tid;
+    }
+    return f_event(u, e);
+}
+
+/* ---- models ---- */
+#define MIN_TRAIN 2000   /* fewer events in a stream: the pooled model fills its gaps */
+
+static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_model **out, ts_split *sp)
+{
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    d.stream.ids = (int32_t *)ids;
+    d.stream.n = n;
+    static const int pm[3] = {950, 25, 25};
+    size_t fit = ts_split_max_length(n, pm);
+    if (fit < 8) return ts_fail("fill: too few events to train on (%zu)", n);
+    if (L > fit) L = fit;
+    ts_vocab v;
+    memset(&v, 0, sizeof v);
+    v.n = f->names.n;
+    v.names = f->names.names;
+    v.counts = f->names.counts;
+    v.unk = -1;
+    if (ts_split_make_parts(&d, TS_SPLIT_TIME, L, L, 16, pm, sp)) return -1;
+    ts_train_opts to;
+    memset(&to, 0, sizeof to);
+    to.split = sp;
+    to.vocab = &v;
+    to.n_ids = f->names.n;
+    to.blackout = L / 4 ? L / 4 : 1;
+    to.mask_pos = TS_MASK_CENTER;
+    to.seed = f->o->seed;
+    to.progress = f->o->progress;
+    to.kv = f->o->kv;
+    return ts_model_train(f->o->model, &to, out);
+}
+
+/* one model over every stream's events, one stream after another */
+static int train_pooled(fill_state *f, size_t L, ts_model **out)
+{
+    size_t tot = 0;
+    for (size_t k = 0; k < f->ns; k++) tot += f->s[k].n;
+    int32_t *all = ts_malloc((tot ? tot : 1) * sizeof *all);
+    for (size_t k = 0, p = 0; k < f->ns; k++) {
+        memcpy(all + p, f->s[k].ids, f->s[k].n * sizeof *all);
+        p += f->s[k].n;
+    }
+    ts_split sp;
+    if (f->o->progress) fprintf(stderr, "fill: training %s on the %zu events of every CPU\n", f->o->model, tot);
+    int rc = train_on(f, all, tot, L, out, &sp);
+    ts_split_free(&sp);
+    free(all);
+    return rc;
+}
+
+
+/* fills dst[0, k) given left[0, nl) and right[0, nr) */
+static int impute_gap(ts_model *m, const int32_t *left, size_t nl, const int32_t *right, size_t nr, size_t k,
+                      size_t ctx, uint64_t seed, int32_t *dst)
+{
+    size_t L0 = m->len;   /* 0: any window length */
+    /* filled: left context followed by what is reconstructed so far */
+    size_t lc_max = nl < ctx ? nl : ctx;
+    int32_t *filled = ts_malloc((lc_max + k) * sizeof *filled);
+    memcpy(filled, left + nl - lc_max, lc_max * sizeof *filled);
+    size_t nf = lc_max, done = 0;
+    int rc = 0;
+    while (done < k && rc == 0) {
+        size_t rem = k - done, L, chunk, lc, rc_n, pad;
+        if (L0 == 0) {
+            chunk = rem;
+            lc = nf < ctx ? nf : ctx;
+            rc_n = nr < ctx ? nr : ctx;
+            pad = 0;
+            L = lc + chunk + rc_n;
+        } else {
+            L = L0;
+            int last = rem <= L / 2;
+            chunk = last ? rem : L / 2;
+            rc_n = last ? (nr < (L - chunk) / 2 ? nr : (L - chunk) / 2) : 0;
+            lc = nf < L - chunk - rc_n ? nf : L - chunk - rc_n;
+            pad = L - lc - chunk - rc_n;
+            if (!last) pad = 0;
+        }
+        int32_t *x = ts_calloc(L, sizeof *x), *y = ts_malloc(L * sizeof *y);
+        uint8_t *mk = ts_calloc(L, 1);
+        size_t p = pad;
+        for (size_t i = 0; i < lc; i++, p++) { x[p] = filled[nf - lc + i]; mk[p] = 1; }
+        size_t a = p;
+        p += chunk;
+        if (L0 == 0 || rem <= L / 2)
+            for (size_t i = 0; i < rc_n; i++, p++) { x[p] = right[i]; mk[p] = 1; }
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.seed = seed + done;
+        if (m->ops->impute(m, x, mk, 1, L, &ro, y)) rc = -1;
+        for (size_t i = 0; rc == 0 && i < chunk; i++) {
+            int32_t v = y[a + i];
+            filled[nf++] = v < 0 || v >= m->n_ids ? 0 : v;
+        }
+        done += chunk;
+        free(x);
+        free(y);
+        free(mk);
+    }
+    if (rc == 0) memcpy(dst, filled + lc_max, k * sizeof *dst);
+    free(filled);
+    return rc;
+}
+
+/* model IDs <-> trace IDs: a model file has its own vocabulary */
+typedef struct {
+    int32_t *to_model;      /* (trace names) */
+    int32_t *to_trace;      /* (model IDs); -1: a name the trace never had */
+    int      identity;
+} idmap;
+
+static int make_idmap(fill_state *f, const ts_model *m, idmap *im)
+{
+    memset(im, 0, sizeof *im);
+    if (m->vocab.n == 0) return ts_fail("%s: the model has no event names; fill needs a model trained on named events", f->o->model);
+    im->to_model = ts_malloc((size_t)f->names.n * sizeof *im->to_model);
+    im->to_trace = ts_malloc((size_t)m->vocab.n * sizeof *im->to_trace);
+    int32_t fallback = m->vocab.unk >= 0 ? m->vocab.unk : 0;
+    for (int32_t i = 0; i < f->names.n; i++) {
+        int32_t id = ts_vocab_lookup(&m->vocab, f->names.names[i]);
+        im->to_model[i] = id >= 0 ? id : fallback;
+    }
+    for (int32_t i = 0; i < m->vocab.n; i++) im->to_trace[i] = intern_id(&f->names, m->vocab.names[i]);
+    return 0;
+}
+
+/* precision per predicted class on gaps simulated in held-out windows */
+static void calibrate(fill_state *f, sstream *s, ts_model *m, const idmap *im, const ts_windows *held, size_t k)
+{
+    int32_t nid = f->names.n;
+    free(s->conf);
+    s->conf = NULL;
+    if (!held->n || held->len < 3) return;
+    size_t L = held->len;
+    if (k > L / 2) k = L / 2;
+    if (k < 1) k = 1;
+    size_t a = (L - k) / 2;
+    int64_t *pred = ts_calloc((size_t)nid, sizeof *pred), *hit = ts_calloc((size_t)nid, sizeof *hit);
+    int32_t *dst = ts_malloc(k * sizeof *dst), *xl = ts_malloc(L * sizeof *xl);
+    int64_t tot = 0, tot_hit = 0;
+    for (size_t w = 0; w < held->n; w++) {
+        const int32_t *x = held->data + w * L;
+        for (size_t i = 0; i < L; i++) xl[i] = im ? im->to_model[x[i]] : x[i];
+        if (impute_gap(m, xl, a, xl + a + k, L - a - k, k, f->o->context, f->o->seed + w, dst)) {
+            ts_clear_error();
+            continue;
+        }
+        for (size_t i = 0; i < k; i++) {
+            int32_t p = im ? im->to_trace[dst[i]] : dst[i];
+            if (p < 0 || p >= nid) continue;
+            pred[p]++;
+            tot++;
+            if (p == x[a + i]) { hit[p]++; tot_hit++; }
+        }
+    }
+    s->conf = ts_malloc((size_t)nid * sizeof *s->conf);
+    s->nconf = nid;
+    s->conf_all = tot ? (double)tot_hit / (double)tot : 0.5;
+    /* smoothed toward the overall precision */
+    for (int32_t c = 0; c < nid; c++)
+        s->conf[c] = ((double)hit[c] + 2.0 * s->conf_all) / ((double)pred[c] + 2.0);
+    free(pred);
+    free(hit);
+    free(dst);
+    free(xl);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* the windows of the last 5 % of a stream (held out from training) */
+/* up to nwin windows of L events from the last 5 % of a stream (held out from training),
+ * none across a gap (cuts: the stream positions where gaps are, ascending) */
+static void held_windows(const sstream *ss, size_t L, size_t nwin, ts_windows *w)
+{
+    memset(w, 0, sizeof *w);
+    size_t n = ss->n, b = n - n / 20;
+    if (n - b < L || nwin == 0) return;
+    w->len = L;
+    w->data = ts_malloc(nwin * L * sizeof *w->data);
+    size_t next_free = b;
+    for (size_t i = 0; i < nwin; i++) {
+        size_t st = b + (nwin > 1 ? i * (n - b - L) / (nwin - 1) : 0);
+        if (st < next_free) st = next_free;
+        /* past every gap inside [st, st + L) */
+        for (size_t c = 0; c < ss->ncuts; c++)
+            if (ss->cuts[c] > st && ss->cuts[c] < st + L) st = ss->cuts[c];
+        if (st + L > n) break;
+        memcpy(w->data + w->n * L, ss->ids + st, L * sizeof *w->data);
+        w->n++;
+        next_free = st + L;
+    }
+}
+
+static int fill_hook(void *u, const ts_rw_gap *g, const ts_recon **ev, size_t *n)
+{
+    fill_state *f = u;
+    *ev = NULL;
+    *n = 0;
+    /* the same reader, the same order: the next gap of this stream */
+    for (size_t i = 0; i < f->ngap; i++) {
+        gap_rec *r = &f->gaps[i];
+        if (r->stream == g->stream && r->index == g->index) {
+            if (r->count != g->count)
+                return ts_fail("fill: gap %llu of stream %u lost %llu events in the first reading and %llu in the second",
+                               (unsigned long long)g->index, g->stream, (unsigned long long)r->count,
+                               (unsigned long long)g->count);
+            *ev = r->rec;
+            *n = r->rec ? (size_t)r->count : 0;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+void ts_fill_result_free(ts_fill_result *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        for (size_t j = 0; j < r->gaps[i].n; j++) free(r->gaps[i].names[j]);
+        free(r->gaps[i].names);
+        free(r->gaps[i].conf);
+    }
+    free(r->gaps);
+    memset(r, 0, sizeof *r);
+}
+
+int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill_result *res)
+{
+    memset(res, 0, sizeof *res);
+    fill_state f;
+    memset(&f, 0, sizeof f);
+    f.o = o;
+    int rc = 0;
+    ts_model *file_model = NULL, *pooled = NULL;
+    idmap im;
+    memset(&im, 0, sizeof im);
+    int from_file = 0;
+    if (!ts_model_find(o->model)) {
+        if (!ts_file_exists(o->model))
+            return ts_fail("fill: '%s' is neither a model file nor a model name (%s)", o->model, ts_error());
+        from_file = 1;
+    }
+    ts_clear_error();
+    if (from_file && ts_model_load(o->model, &file_model)) return -1;
+
+    size_t L = o->length ? o->length : 200;
+    size_t ctx = o->context ? o->context : 32;
+    f.W = ctx;
+    if (!from_file && L > f.W) f.W = L;
+    if (from_file && file_model->len > f.W) f.W = file_model->len;
+    f.max_train = o->max_train ? o->max_train : 500000;
+
+    /* pass 1 */
+    ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress};
+    if (o->progress) fprintf(stderr, "fill: reading %s\n", dir);
+    rc = ts_ctf_scan(dir, &h);
+    res->events = f.events;
+
+    /* the gap sizes (for the confidence's simulated gaps) */
+    uint64_t kmed = 8;
+    if (rc == 0 && f.ngap) {
+        uint64_t *ks = ts_malloc(f.ngap * sizeof *ks);
+        for (size_t i = 0; i < f.ngap; i++) ks[i] = f.gaps[i].count;
+        qsort(ks, f.ngap, sizeof *ks, cmp_u64);
+        kmed = ks[f.ngap / 2];
+        free(ks);
+    }
+    if (kmed < 1) kmed = 1;
+
+    /* models: one per stream that has gaps, else the pooled one */
+    if (rc == 0 && from_file) rc = make_idmap(&f, file_model, &im);
+    double t1 = ts_now();
+    for (size_t s = 0; rc == 0 && s < f.ns && f.ngap; s++) {
+        sstream *ss = &f.s[s];
+        if (!ss->gaps) continue;
+        ts_windows held;
+        size_t Lc = 2 * ctx + (size_t)(kmed < 256 ? kmed : 256);
+        if (from_file) {
+            ss->model = file_model;
+            held_windows(ss, file_model->len ? file_model->len : Lc, 32, &held);
+            calibrate(&f, ss, file_model, &im, &held, (size_t)kmed);
+            ts_windows_free(&held);
+            continue;
+        }
+        if (ss->n >= MIN_TRAIN) {
+            ts_split sp;
+            if (o->progress) fprintf(stderr, "fill: training %s on CPU %d's %zu events\n", o->model, ss->cpu, ss->n);
+            if (train_on(&f, ss->ids, ss->n, L, &ss->model, &sp) == 0) {
+                ts_model *m = ss->model;
+                held_windows(ss, m->len ? m->len : Lc, 32, &held);
+                calibrate(&f, ss, m, NULL, &held, (size_t)kmed);
+                ts_windows_free(&held);
+                ts_split_free(&sp);
+                continue;
+            }
+            ts_split_free(&sp);
+            ts_clear_error();
+        }
+        if (!pooled) rc = train_pooled(&f, L, &pooled);
+        if (rc == 0) {
+            held_windows(ss, pooled->len ? pooled->len : Lc, 32, &held);
+            calibrate(&f, ss, pooled, NULL, &held, (size_t)kmed);
+            ts_windows_free(&held);
+        }
+    }
+    if (rc == 0 && o->save_model && !from_file) {
+        if (!pooled) rc = train_pooled(&f, L, &pooled);
+        if (rc == 0) rc = ts_model_save(pooled, o->save_model);
+    }
+    res->train_s = ts_now() - t1;
+
+    /* impute every gap */
+    double t2 = ts_now();
+    for (size_t i = 0; rc == 0 && i < f.ngap; i++) {
+        gap_rec *r = &f.gaps[i];
+        sstream *ss = &f.s[r->stream];
+        ts_model *m = ss->model ? ss->model : pooled;
+        if (!m || r->count == 0) continue;
+        if (r->count > (1u << 24)) { rc = ts_fail("fill: a gap of %llu events is too long to reconstruct", (unsigned long long)r->count); break; }
+        size_t k = (size_t)r->count;
+        size_t lnl = r->nl, rnr = r->nr;
+        int32_t *lx = ts_malloc((lnl + rnr + 1) * sizeof *lx), *dst = ts_malloc(k * sizeof *dst);
+        for (size_t j = 0; j < lnl; j++) lx[j] = from_file ? im.to_model[r->left[j]] : r->left[j];
+        for (size_t j = 0; j < rnr; j++) lx[lnl + j] = from_file ? im.to_model[r->right[j]] : r->right[j];
+        rc = impute_gap(m, lx, lnl, lx + lnl, rnr, k, ctx, o->seed + i, dst);
+        if (rc == 0) {
+            r->rec = ts_malloc(k * sizeof *r->rec);
+            r->names = ts_malloc(k * sizeof *r->names);
+            /* the thread: the one running when the gap began, until a reconstructed
+             * sched_switch; then the one a real sched_switch right after the gap leaves */
+            int64_t tid = r->tid_before;
+            size_t last_switch = k;
+            for (size_t j = 0; j < k; j++) {
+                int32_t id = from_file ? im.to_trace[dst[j]] : dst[j];
+                if (id < 0 || id >= f.names.n) id = 0;
+                r->names[j] = f.names.names[id];
+                if (!strcmp(r->names[j], "sched_switch")) last_switch = j;
+            }
+            /* the trace shows that the CPU changed threads during the gap (the thread
+             * running after it is not the one running before), but the model put no
+             * sched_switch in it: its last event becomes one */
+            if (last_switch == k && r->tid_before >= 0 && r->tid_after >= 0 && r->tid_before != r->tid_after) {
+                last_switch = k - 1;
+                r->names[k - 1] = f.names.names[intern_id(&f.names, "sched_switch")];
+            }
+            for (size_t j = 0; j < k; j++) {
+                r->rec[j].event = r->names[j];
+                int32_t id = intern_id(&f.names, r->names[j]);
+                r->rec[j].confidence = ss->conf && id < ss->nconf ? ss->conf[id] : ss->conf_all;
+                r->rec[j].tid = tid;
+                r->rec[j].next_tid = -1;
+                if (last_switch < k && j >= last_switch) {
+                    /* the last switch of the gap goes to the thread found running after it */
+                    if (j == last_switch) r->rec[j].next_tid = r->tid_after >= 0 ? r->tid_after : -1;
+                    tid = r->tid_after >= 0 ? r->tid_after : -1;
+                } else if (last_switch < k && !strcmp(r->names[j], "sched_switch")) {
+                    tid = -1;
+                }
+            }
+            res->reconstructed += k;
+        }
+        free(lx);
+        free(dst);
+        if (o->progress && ((i + 1) % 1000 == 0 || i + 1 == f.ngap)) {
+            fprintf(stderr, "\r  %zu of %zu gaps reconstructed", i + 1, f.ngap);
+            if (i + 1 == f.ngap) fputc('\n', stderr);
+        }
+    }
+    res->impute_s = ts_now() - t2;
+
+    /* pass 2 */
+    double t3 = ts_now();
+    if (rc == 0) {
+        if (o->progress) fprintf(stderr, "fill: writing %s\n", out);
+        ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress};
+        rc = ts_ctf_rewrite(dir, out, &wh);
+    }
+    res->write_s = ts_now() - t3;
+
+    if (rc == 0) {
+        res->n = f.ngap;
+        res->gaps = ts_calloc(f.ngap ? f.ngap : 1, sizeof *res->gaps);
+        for (size_t i = 0; i < f.ngap; i++) {
+            ts_fill_gap *g = &res->gaps[i];
+            g->stream = f.gaps[i].stream;
+            g->cpu = f.s[g->stream].cpu;
+            g->index = f.gaps[i].index;
+            g->n = f.gaps[i].names ? (size_t)f.gaps[i].count : 0;
+            g->names = ts_malloc((g->n ? g->n : 1) * sizeof *g->names);
+            g->conf = ts_malloc((g->n ? g->n : 1) * sizeof *g->conf);
+            for (size_t j = 0; j < g->n; j++) {
+                g->names[j] = ts_strdup(f.gaps[i].names[j]);
+                g->conf[j] = f.gaps[i].rec[j].confidence;
+            }
+        }
+    }
+    for (size_t i = 0; i < f.ngap; i++) {
+        free(f.gaps[i].rec);
+        free(f.gaps[i].names);
+        free(f.gaps[i].left);
+        free(f.gaps[i].right);
+    }
+    free(f.gaps);
+    for (size_t s = 0; s < f.ns; s++) {
+        free(f.s[s].ids);
+        free(f.s[s].ring);
+        free(f.s[s].cuts);
+        free(f.s[s].conf);
+        if (f.s[s].model && f.s[s].model != file_model) ts_model_free(f.s[s].model);
+    }
+    free(f.s);
+    free(f.cpu_tid);
+    if (pooled) ts_model_free(pooled);
+    if (file_model) ts_model_free(file_model);
+    free(im.to_model);
+    free(im.to_trace);
+    intern_free(&f.names);
+    return rc;
+}

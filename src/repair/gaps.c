@@ -1,0 +1,233 @@
+/* Gaps of an LTTng trace (discarded-events messages, per stream), with the last event
+ * before and the first event after each one; and drop, LTTng's discard mode simulated:
+ * per stream, bursts of consecutive events are dropped, as when every sub-buffer is
+ * full until the consumer frees one. */
+#include "repair/repair.h"
+#include "tracesynth/common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void ts_gap_list_free(ts_gap_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->gaps[i].stream_name);
+        free(l->gaps[i].before);
+        free(l->gaps[i].after);
+    }
+    free(l->gaps);
+    for (size_t i = 0; i < l->n_streams; i++) free(l->stream_names[i]);
+    free(l->stream_names);
+    free(l->stream_cpu);
+    free(l->stream_events);
+    free(l->stream_recon);
+    memset(l, 0, sizeof *l);
+}
+
+typedef struct {
+    ts_gap_list *l;
+    char       **last;       /* per stream: name of its last event */
+    int64_t     *last_ns;
+    size_t      *waiting;    /* per stream: gaps waiting for their first event after, +1 (0: none) */
+} gap_scan;
+
+static void grow_streams(gap_scan *s, uint32_t k)
+{
+    ts_gap_list *l = s->l;
+    if (k < l->n_streams) return;
+    size_t n = (size_t)k + 1;
+    l->stream_names = ts_realloc(l->stream_names, n * sizeof *l->stream_names);
+    l->stream_cpu = ts_realloc(l->stream_cpu, n * sizeof *l->stream_cpu);
+    l->stream_events = ts_realloc(l->stream_events, n * sizeof *l->stream_events);
+    l->stream_recon = ts_realloc(l->stream_recon, n * sizeof *l->stream_recon);
+    s->last = ts_realloc(s->last, n * sizeof *s->last);
+    s->last_ns = ts_realloc(s->last_ns, n * sizeof *s->last_ns);
+    s->waiting = ts_realloc(s->waiting, n * sizeof *s->waiting);
+    for (size_t i = l->n_streams; i < n; i++) {
+        l->stream_names[i] = NULL;
+        l->stream_cpu[i] = -1;
+        l->stream_events[i] = 0;
+        l->stream_recon[i] = 0;
+        s->last[i] = NULL;
+        s->last_ns[i] = 0;
+        s->waiting[i] = 0;
+    }
+    l->n_streams = n;
+}
+
+static int gs_stream(void *u, uint32_t k, const char *name)
+{
+    gap_scan *s = u;
+    grow_streams(s, k);
+    free(s->l->stream_names[k]);
+    s->l->stream_names[k] = ts_strdup(name);
+    return 0;
+}
+
+static int gs_event(void *u, const ts_rw_event *e)
+{
+    gap_scan *s = u;
+    grow_streams(s, e->stream);
+    ts_gap_list *l = s->l;
+    l->stream_cpu[e->stream] = e->cpu;
+    if (e->recon) {
+        l->recon++;
+        l->stream_recon[e->stream]++;
+        return 0;
+    }
+    l->events++;
+    l->stream_events[e->stream]++;
+    if (s->waiting[e->stream]) {
+        for (size_t i = s->waiting[e->stream] - 1; i < l->n; i++)
+            if (l->gaps[i].g.stream == e->stream && !l->gaps[i].after) {
+                l->gaps[i].after = ts_strdup(e->name);
+                l->gaps[i].after_ns = e->time_ns;
+            }
+        s->waiting[e->stream] = 0;
+    }
+    if (!s->last[e->stream] || strcmp(s->last[e->stream], e->name)) {
+        free(s->last[e->stream]);
+        s->last[e->stream] = ts_strdup(e->name);
+    }
+    s->last_ns[e->stream] = e->time_ns;
+    return 0;
+}
+
+static int gs_gap(void *u, const ts_rw_gap *g)
+{
+    gap_scan *s = u;
+    grow_streams(s, g->stream);
+    ts_gap_list *l = s->l;
+    l->gaps = ts_realloc(l->gaps, (l->n + 1) * sizeof *l->gaps);
+    ts_gap_info *gi = &l->gaps[l->n];
+    memset(gi, 0, sizeof *gi);
+    gi->g = *g;
+    gi->stream_name = ts_strdup(l->stream_names[g->stream] ? l->stream_names[g->stream] : "?");
+    if (s->last[g->stream]) {
+        gi->before = ts_strdup(s->last[g->stream]);
+        gi->before_ns = s->last_ns[g->stream];
+    }
+    if (!s->waiting[g->stream]) s->waiting[g->stream] = l->n + 1;
+    l->n++;
+    return 0;
+}
+
+int ts_gaps_find(const char *dir, int progress, ts_gap_list *out)
+{
+    memset(out, 0, sizeof *out);
+    gap_scan s = {out, NULL, NULL, NULL};
+    ts_scan_hooks h = {&s, gs_stream, gs_event, gs_gap, progress};
+    int rc = ts_ctf_scan(dir, &h);
+    for (size_t i = 0; i < out->n_streams; i++) free(s.last[i]);
+    free(s.last);
+    free(s.last_ns);
+    free(s.waiting);
+    /* a gap's CPU: its stream's, once known */
+    for (size_t i = 0; rc == 0 && i < out->n; i++)
+        if (out->gaps[i].g.cpu < 0) out->gaps[i].g.cpu = out->stream_cpu[out->gaps[i].g.stream];
+    if (rc) ts_gap_list_free(out);
+    return rc;
+}
+
+/* ---- drop ---- */
+typedef struct {
+    const ts_drop_opts *o;
+    ts_drop_stats *st;
+    ts_rng  *rng;            /* per stream */
+    uint64_t *left;          /* per stream: events left in the current burst */
+    int      *kept;          /* per stream: 1 once an event was kept, 2 while in a gap after it */
+    uint64_t *cpu_gaps;      /* per CPU: gaps so far */
+    size_t    ncpu;
+    size_t    n;
+    double    p_start;       /* chance that a kept event is followed by a burst */
+    size_t   *gap_of;        /* per stream: its current gap in st->gaps */
+} drop_state;
+
+static int drop_keep(void *u, const ts_rw_event *e)
+{
+    drop_state *d = u;
+    if (e->stream >= d->n) {
+        size_t n = (size_t)e->stream + 1;
+        d->rng = ts_realloc(d->rng, n * sizeof *d->rng);
+        d->left = ts_realloc(d->left, n * sizeof *d->left);
+        d->kept = ts_realloc(d->kept, n * sizeof *d->kept);
+        for (size_t i = d->n; i < n; i++) {
+            ts_rng_fork(&d->rng[i], d->o->seed, i);
+            d->left[i] = 0;
+            d->kept[i] = 0;
+        }
+        d->n = n;
+    }
+    d->st->events++;
+    ts_rng *r = &d->rng[e->stream];
+    /* a burst starts after a kept event (a discarded-events record needs a packet before it) */
+    if (!d->left[e->stream] && d->kept[e->stream] && ts_rng_uniform(r) < d->p_start) {
+        long span = d->o->burst_max - d->o->burst_min + 1;
+        d->left[e->stream] = (uint64_t)d->o->burst_min + ts_rng_below(r, (uint64_t)span);
+        d->st->bursts++;
+    }
+    if (d->left[e->stream]) {
+        d->left[e->stream]--;
+        d->st->dropped++;
+        if (d->o->record) {
+            if (d->kept[e->stream] != 2) {
+                int32_t c = e->cpu < 0 ? 0 : e->cpu;
+                if ((size_t)c >= d->ncpu) {
+                    d->cpu_gaps = ts_realloc(d->cpu_gaps, ((size_t)c + 1) * sizeof *d->cpu_gaps);
+                    memset(d->cpu_gaps + d->ncpu, 0, ((size_t)c + 1 - d->ncpu) * sizeof *d->cpu_gaps);
+                    d->ncpu = (size_t)c + 1;
+                }
+                d->st->gaps = ts_realloc(d->st->gaps, (d->st->n_gaps + 1) * sizeof *d->st->gaps);
+                ts_drop_gap *g = &d->st->gaps[d->st->n_gaps++];
+                g->cpu = e->cpu;
+                g->index = d->cpu_gaps[c]++;
+                g->n = 0;
+                g->names = NULL;
+                d->gap_of = ts_realloc(d->gap_of, d->n * sizeof *d->gap_of);
+                d->gap_of[e->stream] = d->st->n_gaps - 1;
+            }
+            ts_drop_gap *g = &d->st->gaps[d->gap_of[e->stream]];
+            g->names = ts_realloc(g->names, (g->n + 1) * sizeof *g->names);
+            g->names[g->n++] = ts_strdup(e->name);
+        }
+        d->kept[e->stream] = 2;
+        return 0;
+    }
+    d->kept[e->stream] = 1;
+    return 1;
+}
+
+void ts_drop_stats_free(ts_drop_stats *st)
+{
+    for (size_t i = 0; i < st->n_gaps; i++) {
+        for (size_t j = 0; j < st->gaps[i].n; j++) free(st->gaps[i].names[j]);
+        free(st->gaps[i].names);
+    }
+    free(st->gaps);
+    st->gaps = NULL;
+    st->n_gaps = 0;
+}
+
+int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    if (!(o->rate >= 0 && o->rate < 1)) return ts_fail("drop: the loss rate must be in [0, 1), got %g", o->rate);
+    if (o->burst_min < 1 || o->burst_max < o->burst_min)
+        return ts_fail("drop: burst sizes must satisfy 1 <= min <= max, got %ld..%ld", o->burst_min, o->burst_max);
+    drop_state d;
+    memset(&d, 0, sizeof d);
+    d.o = o;
+    d.st = st;
+    /* a burst of mean B after a kept event with chance p drops p B / (1 + p B) of the events */
+    double B = 0.5 * (double)(o->burst_min + o->burst_max);
+    d.p_start = o->rate / (B * (1 - o->rate));
+    ts_rw_hooks h = {&d, drop_keep, NULL, o->progress};
+    int rc = ts_ctf_rewrite(dir, out, &h);
+    free(d.rng);
+    free(d.left);
+    free(d.kept);
+    free(d.cpu_gaps);
+    free(d.gap_of);
+    if (rc) ts_drop_stats_free(st);
+    return rc;
+}

@@ -1,0 +1,182 @@
+/* tracesynth — lost events in LTTng traces: read a CTF trace as a stream of events
+ * and discarded-event gaps, rewrite it through libbabeltrace2 (sink.ctf.fs) while
+ * dropping events (simulated discard mode) or inserting reconstructed ones, list
+ * the gaps, fill them with any model, and score a fill against the truth.
+ *
+ * Reading: src.ctf.fs -> flt.utils.muxer (time order across CPUs) -> our code.
+ * Writing: ... -> a filter of ours that re-creates the trace's classes, streams and
+ * packets and re-emits every message -> sink.ctf.fs. Nothing is held beyond one
+ * packet per stream and the gaps' reconstructions, so memory does not grow with
+ * the trace. */
+#ifndef TRACESYNTH_REPAIR_H
+#define TRACESYNTH_REPAIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tracesynth/model.h"
+
+/* the event class of reconstructed events, and its payload members */
+#define TS_RECON_CLASS "tracesynth:reconstructed"
+
+typedef enum { TS_EV_OTHER = 0, TS_EV_ENTRY, TS_EV_EXIT, TS_EV_SWITCH } ts_ev_kind;
+
+/* one event of the input, with what the reader knows of its context */
+typedef struct {
+    uint32_t    stream;      /* stream index, in order of first sight */
+    int32_t     cpu;         /* packet context cpu_id; -1 unknown */
+    int64_t     tid;         /* thread on the CPU (from sched_switch); -1 unknown */
+    int64_t     time_ns;     /* ns from the clock's origin; 0 without a clock */
+    const char *name;        /* event class name */
+    ts_ev_kind  kind;
+    const char *call;        /* entry/exit: the system call ("" : old exit_syscall) */
+    int64_t     prev_tid, next_tid;  /* sched_switch */
+    const char *recon;       /* a reconstructed event: the event it stands for; else NULL */
+} ts_rw_event;
+
+/* events the tracer reported lost in one stream */
+typedef struct {
+    uint32_t stream;
+    int32_t  cpu;
+    uint64_t index;          /* the gap's number within its stream, from 0 */
+    uint64_t count;
+    int      has_times;
+    int64_t  begin_ns, end_ns;
+} ts_rw_gap;
+
+typedef struct {
+    void *user;
+    int (*stream)(void *user, uint32_t stream, const char *name);   /* first sight; may be NULL */
+    int (*event)(void *user, const ts_rw_event *e);                   /* may be NULL */
+    int (*gap)(void *user, const ts_rw_gap *g);                       /* may be NULL */
+    int progress;            /* print progress to stderr */
+} ts_scan_hooks;
+
+/* reads the trace at DIR (a CTF directory, or an LTTng session directory holding
+ * kernel/) in time order. A hook returning nonzero stops with its error. */
+int ts_ctf_scan(const char *dir, const ts_scan_hooks *h);
+
+/* one reconstructed event */
+typedef struct {
+    const char *event;       /* the event class it stands for */
+    double      confidence;  /* 0..1 */
+    int64_t     tid;         /* the thread it is attributed to; -1 unknown */
+    int64_t     next_tid;    /* a sched_switch: the thread it switches to; -1 unknown */
+} ts_recon;
+
+typedef struct {
+    void *user;
+    /* drop: 1 keep the event, 0 drop it (its stream's counter of discarded events grows) */
+    int (*keep)(void *user, const ts_rw_event *e);
+    /* fill: the events to insert for a gap of the input (they are placed, with times
+     * spread over the gap, at the start of the packet that follows it); *n = 0: none.
+     * The array stays the caller's. */
+    int (*fill)(void *user, const ts_rw_gap *g, const ts_recon **ev, size_t *n);
+    int progress;
+} ts_rw_hooks;
+
+/* writes a new CTF trace at OUT (replacing a previous trace there; refuses anything
+ * else): every message of DIR re-emitted through sink.ctf.fs, with the hooks' changes */
+int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h);
+
+/* the trace in babeltrace2's text format (sink.text.pretty) to f, with its warnings
+ * about gaps (which babeltrace2 writes to stderr) when f is not stdout */
+int ts_ctf_print_text(const char *dir, FILE *f);
+
+/* the trace directory of DIR (DIR or DIR/kernel), malloc'd; one error line when DIR
+ * holds no trace or a stream file is shorter than its LTTng index */
+char *ts_ctf_trace_dir(const char *dir);
+
+/* ---- gaps ---- */
+typedef struct {
+    ts_rw_gap g;
+    char     *stream_name;
+    char     *before, *after;      /* last event before, first after (names; NULL none) */
+    int64_t   before_ns, after_ns;
+} ts_gap_info;
+typedef struct {
+    ts_gap_info *gaps;
+    size_t       n;
+    char       **stream_names;
+    int32_t     *stream_cpu;
+    uint64_t    *stream_events;     /* recorded events (reconstructed ones apart) */
+    uint64_t    *stream_recon;      /* events of class tracesynth:reconstructed */
+    size_t       n_streams;
+    uint64_t     events, recon;
+} ts_gap_list;
+int  ts_gaps_find(const char *dir, int progress, ts_gap_list *out);
+void ts_gap_list_free(ts_gap_list *l);
+
+/* ---- drop: simulated discard mode ---- */
+typedef struct {
+    double   rate;           /* share of events to drop, 0..1 */
+    long     burst_min, burst_max;   /* events per burst, uniform */
+    uint64_t seed;
+    int      progress;
+    int      record;         /* keep the dropped events (ts_drop_stats.gaps) */
+} ts_drop_opts;
+/* what was dropped: per CPU, gap after gap (a gap: consecutive dropped events of one
+ * stream; bursts that follow each other make one gap) */
+typedef struct {
+    int32_t  cpu;
+    uint64_t index;          /* the gap's number within its CPU's stream */
+    size_t   n;
+    char   **names;          /* event class names */
+} ts_drop_gap;
+typedef struct {
+    uint64_t events, dropped, bursts;
+    ts_drop_gap *gaps;       /* filled when the options ask for it */
+    size_t       n_gaps;
+} ts_drop_stats;
+void ts_drop_stats_free(ts_drop_stats *st);
+int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop_stats *st);
+
+/* ---- fill ---- */
+typedef struct {
+    const char *model;       /* a model file, or a model name (trained per CPU on the trace) */
+    ts_kv       kv;          /* model options (training) */
+    size_t      context;     /* events of context on each side of a gap (0: 32) */
+    size_t      length;      /* window length when training a model of fixed length (0: 200) */
+    size_t      max_train;   /* events per CPU kept for training (0: 500,000): bounds memory */
+    const char *save_model;  /* also save a model trained on every CPU's events here */
+    uint64_t    seed;
+    int         progress;
+    int         quiet;
+} ts_fill_opts;
+/* one gap's reconstruction, kept for scoring */
+typedef struct {
+    uint32_t stream;
+    int32_t  cpu;
+    uint64_t index;
+    size_t   n;
+    char   **names;
+    double  *conf;           /* (n) the confidence written with each */
+} ts_fill_gap;
+typedef struct {
+    ts_fill_gap *gaps;
+    size_t       n;
+    uint64_t     events, reconstructed;
+    double       train_s, impute_s, write_s;
+} ts_fill_result;
+int  ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill_result *res);
+void ts_fill_result_free(ts_fill_result *r);
+
+/* ---- scoring: a system call analysis ---- */
+/* per thread (the thread on the CPU from sched_switch; a reconstructed event's own tid),
+ * system call entries, and entries left without their exit (another entry of the same
+ * thread came first, or the trace ended), among the entries of calls that return (all
+ * but exit and exit_group) made by a known thread */
+typedef struct {
+    int64_t *tid;
+    int64_t *entries;
+    size_t   n;
+    uint64_t total, returning, unmatched;
+} ts_sc_analysis;
+int    ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out);
+void   ts_sc_analysis_free(ts_sc_analysis *a);
+/* sum over threads of |entries - true entries| / true entries in all */
+double ts_sc_count_error(const ts_sc_analysis *truth, const ts_sc_analysis *a);
+double ts_sc_unmatched_share(const ts_sc_analysis *a);
+
+#endif

@@ -1,0 +1,156 @@
+/* A system call analysis of a trace, to measure what gaps do to a real analysis and
+ * what filling them gives back: per-thread system call counts, and the share of
+ * system call entries left without their exit. Threads come from sched_switch
+ * (the thread on each CPU); a reconstructed event counts as the event it stands for,
+ * for the thread in its payload. exit and exit_group do not return: they wait for no
+ * exit. Calls of an unknown thread (before the CPU's first sched_switch, or after a
+ * reconstructed switch to a thread that cannot be told) are counted, not paired. */
+#include "repair/repair.h"
+#include "tracesynth/common.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    int64_t     tid;        /* INT64_MIN: empty */
+    int64_t     entries;
+    const char *pending;    /* the call the thread is in (owned copy), or NULL */
+} th_slot;
+
+typedef struct {
+    th_slot *t;
+    size_t   cap, used;
+    uint64_t total, returning, unmatched;
+} sc_state;
+
+static th_slot *th_get(sc_state *s, int64_t tid)
+{
+    if (2 * (s->used + 1) > s->cap) {
+        size_t nc = s->cap ? 2 * s->cap : 1024;
+        th_slot *nt = ts_malloc(nc * sizeof *nt);
+        for (size_t i = 0; i < nc; i++) nt[i].tid = INT64_MIN;
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->t[i].tid != INT64_MIN) {
+                size_t h = (size_t)((uint64_t)s->t[i].tid * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
+                while (nt[h].tid != INT64_MIN) h = (h + 1) & (nc - 1);
+                nt[h] = s->t[i];
+            }
+        free(s->t);
+        s->t = nt;
+        s->cap = nc;
+    }
+    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (s->cap - 1);
+    while (s->t[h].tid != INT64_MIN && s->t[h].tid != tid) h = (h + 1) & (s->cap - 1);
+    if (s->t[h].tid == INT64_MIN) {
+        s->t[h].tid = tid;
+        s->t[h].entries = 0;
+        s->t[h].pending = NULL;
+        s->used++;
+    }
+    return &s->t[h];
+}
+
+static int sc_event(void *u, const ts_rw_event *e)
+{
+    sc_state *s = u;
+    if (e->kind != TS_EV_ENTRY && e->kind != TS_EV_EXIT) return 0;
+    th_slot *t = th_get(s, e->tid);
+    if (e->kind == TS_EV_ENTRY) {
+        s->total++;
+        t->entries++;
+        if (e->tid < 0) return 0;   /* an unknown thread: nothing to pair with */
+        if (t->pending) {
+            s->unmatched++;
+            free((char *)t->pending);
+            t->pending = NULL;
+        }
+        /* calls that do not return when they succeed have no exit to wait for */
+        if (strcmp(e->call, "exit") && strcmp(e->call, "exit_group")) {
+            s->returning++;
+            t->pending = ts_strdup(e->call);
+        }
+    } else if (t->pending && (!*e->call || !strcmp(e->call, t->pending))) {
+        free((char *)t->pending);
+        t->pending = NULL;
+    }
+    return 0;
+}
+
+void ts_sc_analysis_free(ts_sc_analysis *a)
+{
+    free(a->tid);
+    free(a->entries);
+    memset(a, 0, sizeof *a);
+}
+
+static int cmp_tid(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out)
+{
+    memset(out, 0, sizeof *out);
+    sc_state s;
+    memset(&s, 0, sizeof s);
+    ts_scan_hooks h = {&s, NULL, sc_event, NULL, progress};
+    int rc = ts_ctf_scan(dir, &h);
+    if (rc == 0) {
+        out->total = s.total;
+        out->returning = s.returning;
+        out->unmatched = s.unmatched;
+        /* (tid, entries) pairs sorted by tid */
+        int64_t *pairs = ts_malloc((s.used ? s.used : 1) * 2 * sizeof *pairs);
+        size_t n = 0;
+        for (size_t i = 0; i < s.cap; i++)
+            if (s.t[i].tid != INT64_MIN) {
+                pairs[2 * n] = s.t[i].tid;
+                pairs[2 * n + 1] = s.t[i].entries;
+                n++;
+                if (s.t[i].pending) out->unmatched++;   /* still inside its call at the end */
+            }
+        qsort(pairs, n, 2 * sizeof *pairs, cmp_tid);
+        out->n = n;
+        out->tid = ts_malloc((n ? n : 1) * sizeof *out->tid);
+        out->entries = ts_malloc((n ? n : 1) * sizeof *out->entries);
+        for (size_t i = 0; i < n; i++) {
+            out->tid[i] = pairs[2 * i];
+            out->entries[i] = pairs[2 * i + 1];
+        }
+        free(pairs);
+    }
+    for (size_t i = 0; i < s.cap; i++)
+        if (s.t[i].tid != INT64_MIN) free((char *)s.t[i].pending);
+    free(s.t);
+    return rc;
+}
+
+double ts_sc_count_error(const ts_sc_analysis *truth, const ts_sc_analysis *a)
+{
+    /* both sorted by tid: merge */
+    double err = 0, tot = 0;
+    size_t i = 0, j = 0;
+    while (i < truth->n || j < a->n) {
+        if (j >= a->n || (i < truth->n && truth->tid[i] < a->tid[j])) {
+            err += (double)truth->entries[i];
+            tot += (double)truth->entries[i];
+            i++;
+        } else if (i >= truth->n || a->tid[j] < truth->tid[i]) {
+            err += (double)a->entries[j];
+            j++;
+        } else {
+            err += fabs((double)(a->entries[j] - truth->entries[i]));
+            tot += (double)truth->entries[i];
+            i++;
+            j++;
+        }
+    }
+    return tot > 0 ? err / tot : 0.0;
+}
+
+double ts_sc_unmatched_share(const ts_sc_analysis *a)
+{
+    return a->returning ? (double)a->unmatched / (double)a->returning : 0.0;
+}

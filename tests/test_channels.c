@@ -1,0 +1,407 @@
+/* Multi-channel traces: the encoding of PROTOCOLS.md §4, the dataset files and their
+ * malformed forms, strace fields (return values, threads, comm), the CTF channels. */
+#include "check.h"
+#include "tracesynth.h"
+#include "tracesynth/channels.h"
+
+static char *dup_s(const char *s) { return s ? ts_strdup(s) : NULL; }
+
+/* 6 events: names, times, comm, ret, tid, cpu */
+static void small_raw(ts_mc_raw *r)
+{
+    static const char *names[] = {"read", "write", "read", "openat", "read", "close"};
+    static const char *comm[] = {"a", "a", "b", NULL, "a", "zz"};
+    static const int64_t t[] = {1000, 1000, 1100, 2100, 2100 + 999, 5000};
+    static const int64_t ret[] = {3, 0, 3, -2, 7, 0};
+    static const uint8_t has[] = {1, 1, 1, 1, 1, 0};
+    static const int64_t tid[] = {100, 100, 357, -1, 100, 612};
+    static const int32_t cpu[] = {0, 0, 1, 3, 0, 2};
+    memset(r, 0, sizeof *r);
+    r->n = 6;
+    r->names = ts_malloc(6 * sizeof *r->names);
+    r->comm = ts_malloc(6 * sizeof *r->comm);
+    r->time_ns = ts_malloc(sizeof t);
+    r->ret = ts_malloc(sizeof ret);
+    r->has_ret = ts_malloc(sizeof has);
+    r->tid = ts_malloc(sizeof tid);
+    r->cpu = ts_malloc(sizeof cpu);
+    for (int i = 0; i < 6; i++) {
+        r->names[i] = dup_s(names[i]);
+        r->comm[i] = dup_s(comm[i]);
+    }
+    memcpy(r->time_ns, t, sizeof t);
+    memcpy(r->ret, ret, sizeof ret);
+    memcpy(r->has_ret, has, sizeof has);
+    memcpy(r->tid, tid, sizeof tid);
+    memcpy(r->cpu, cpu, sizeof cpu);
+}
+
+static void encoding(void)
+{
+    ts_mc_raw r;
+    small_raw(&r);
+    ts_mc m;
+    REQUIRE(ts_mc_encode(&r, 5.0 / 6.0, &m) == 0);   /* ranks from the first 5 events */
+    ts_mc_raw_free(&r);
+    CHECK(m.n == 6);
+    /* events: read 3 times -> 0; openat, write once: by name -> openat 1, write 2; close unseen -> <unk> */
+    const int32_t ev[] = {0, 2, 0, 1, 0, 3};
+    for (int i = 0; i < 6; i++) CHECK(m.ch[TS_CH_EVENT][i] == ev[i]);
+    /* dt = log(1 + ns since the previous event); 0 for the first */
+    const double dt[] = {0, 0, 100, 1000, 999, 5000 - 3099};
+    for (int i = 0; i < 6; i++) CHECK_NEAR(m.dt[i], log1p(dt[i]), 1e-5);
+    /* comm: a (2 in training) -> 2, b -> 3, none -> PAD, zz (after training) -> UNK */
+    const int32_t cm[] = {2, 2, 3, 0, 2, 1};
+    for (int i = 0; i < 6; i++) CHECK(m.ch[TS_CH_COMM][i] == cm[i]);
+    CHECK(m.comm_vocab.n == 4 && !strcmp(m.comm_vocab.names[0], "<pad>") && !strcmp(m.comm_vocab.names[1], "<unk>"));
+    CHECK(!strcmp(m.comm_vocab.names[2], "a") && m.comm_vocab.counts[2] == 3);
+    /* ret: 3 twice -> 2; -2, 0, 7 once each, ranked by text: "-2" 3, "0" 4, "7" 5; none -> PAD */
+    const int32_t rt[] = {2, 4, 2, 3, 5, 0};
+    for (int i = 0; i < 6; i++) CHECK_MSG(m.ch[TS_CH_RET][i] == rt[i], "ret %d: %d", i, m.ch[TS_CH_RET][i]);
+    /* tid mod 256 (unknown -> 0), cpu as is */
+    const int32_t td[] = {100, 100, 101, 0, 100, 100};
+    for (int i = 0; i < 6; i++) CHECK(m.ch[TS_CH_TID][i] == td[i]);
+    CHECK(m.ch[TS_CH_CPU][3] == 3 && ts_mc_card(&m, TS_CH_CPU) == 4 && ts_mc_card(&m, TS_CH_TID) == 256);
+    ts_mc_free(&m);
+}
+
+/* the top-1024 cut of return values */
+static void ret_top(void)
+{
+    enum { N = 3000 };
+    ts_mc_raw r;
+    memset(&r, 0, sizeof r);
+    r.n = N;
+    r.names = ts_malloc(N * sizeof *r.names);
+    r.ret = ts_malloc(N * sizeof *r.ret);
+    r.has_ret = ts_malloc(N);
+    for (int i = 0; i < N; i++) {
+        r.names[i] = ts_strdup("read");
+        r.ret[i] = i < 2000 ? i / 2 : 5000 + i;   /* 1000 values twice, then 1000 once */
+        r.has_ret[i] = 1;
+    }
+    ts_mc m;
+    REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
+    ts_mc_raw_free(&r);
+    CHECK(m.ret_vocab.n == TS_RET_TOP + 2);
+    size_t unk = 0;
+    for (int i = 0; i < N; i++) unk += m.ch[TS_CH_RET][i] == TS_CH_UNK;
+    CHECK(unk == 1000 - (TS_RET_TOP - 1000));
+    for (int i = 0; i < 2000; i++) CHECK(m.ch[TS_CH_RET][i] >= 2 && m.ch[TS_CH_RET][i] < 1002);
+    ts_mc_free(&m);
+}
+
+static void save_load(void)
+{
+    ts_mc_raw r;
+    small_raw(&r);
+    ts_mc m, b;
+    REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
+    ts_mc_raw_free(&r);
+    const char *dir = scratch_dir();
+    REQUIRE(dir && ts_mc_save(dir, &m) == 0);
+    REQUIRE(ts_mc_load(dir, &b) == 0);
+    CHECK(b.n == m.n && b.comm_vocab.n == m.comm_vocab.n && b.ret_vocab.n == m.ret_vocab.n);
+    for (int c = 0; c < TS_NCH; c++) {
+        CHECK(ts_mc_has(&b, c) == ts_mc_has(&m, c));
+        if (c != TS_CH_DT && m.ch[c]) CHECK(memcmp(b.ch[c], m.ch[c], m.n * sizeof(int32_t)) == 0);
+    }
+    CHECK(memcmp(b.dt, m.dt, m.n * sizeof(float)) == 0);
+    /* a single-channel reader sees the events as before */
+    ts_dataset d;
+    REQUIRE(ts_dataset_load(dir, &d) == 0);
+    CHECK(d.stream.n == 6 && memcmp(d.stream.ids, m.ch[TS_CH_EVENT], 6 * sizeof(int32_t)) == 0);
+    ts_dataset_free(&d);
+    ts_mc_free(&b);
+    /* a trace without CPUs saved over it: no cpu.npy is left behind */
+    free(m.ch[TS_CH_CPU]);
+    m.ch[TS_CH_CPU] = NULL;
+    REQUIRE(ts_mc_save(dir, &m) == 0);
+    REQUIRE(ts_mc_load(dir, &b) == 0);
+    CHECK(!ts_mc_has(&b, TS_CH_CPU) && ts_mc_has(&b, TS_CH_TID));
+    ts_mc_free(&b);
+    ts_mc_free(&m);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+/* writes the small dataset to a fresh directory, then replaces channel file `file`
+ * with an int32 (or float32) array of n values; returns the load error or "" */
+static const char *load_with(const char *file, int is_float, const void *vals, size_t n, char *err, size_t en)
+{
+    ts_mc_raw r;
+    small_raw(&r);
+    ts_mc m;
+    ts_mc_encode(&r, 1.0, &m);
+    ts_mc_raw_free(&r);
+    const char *dir = scratch_dir();
+    ts_mc_save(dir, &m);
+    ts_mc_free(&m);
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, file);
+    ts_npy_write(p, is_float ? TS_NPY_F32 : TS_NPY_I32, vals, 1, &n);
+    ts_mc b;
+    err[0] = 0;
+    if (ts_mc_load(dir, &b) == 0) ts_mc_free(&b);
+    else snprintf(err, en, "%s", ts_error());
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) err[0] = '?';
+    return err;
+}
+
+static void malformed_channels(void)
+{
+    char e[512];
+    const int32_t five[5] = {0, 0, 0, 0, 0};
+    CHECK_MSG(strstr(load_with("cpu.npy", 0, five, 5, e, sizeof e), "cpu.npy: 5 values, but stream.txt has 6 events"), "%s", e);
+    const int32_t comm[6] = {2, 2, 3, 0, 9, 1};
+    CHECK_MSG(strstr(load_with("comm.npy", 0, comm, 6, e, sizeof e), "comm.npy: event 4: value 9 outside the vocabulary [0, 5)"), "%s", e);
+    const int32_t tid[6] = {0, 1, 2, 256, 0, 0};
+    CHECK_MSG(strstr(load_with("tid.npy", 0, tid, 6, e, sizeof e), "event 3: value 256 outside"), "%s", e);
+    const int32_t cpu[6] = {0, -1, 0, 0, 0, 0};
+    CHECK_MSG(strstr(load_with("cpu.npy", 0, cpu, 6, e, sizeof e), "event 1: value -1 outside CPU numbers"), "%s", e);
+    const float dt[6] = {0, 1, -1, 0, 0, 0};
+    CHECK_MSG(strstr(load_with("dt.npy", 1, dt, 6, e, sizeof e), "dt.npy: event 2: -1 is not a log(1 + ns) time"), "%s", e);
+    CHECK_MSG(strstr(load_with("ret.npy", 1, dt, 6, e, sizeof e), "float values; channel 'ret' holds integer IDs"), "%s", e);
+    CHECK_MSG(strstr(load_with("dt.npy", 0, five, 5, e, sizeof e), "dt.npy: 5 values"), "%s", e);
+    const int32_t ok[6] = {0, 1, 2, 3, 4, 5};
+    CHECK_MSG(load_with("tid.npy", 0, ok, 6, e, sizeof e)[0] == 0, "%s", e);
+}
+
+static void malformed_vocab(void)
+{
+    ts_mc_raw r;
+    small_raw(&r);
+    ts_mc m;
+    REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
+    ts_mc_raw_free(&r);
+    const char *dir = scratch_dir();
+    REQUIRE(ts_mc_save(dir, &m) == 0);
+    ts_mc_free(&m);
+    char p[512], cmd[600];
+    snprintf(p, sizeof p, "%s/ret.vocab.tsv", dir);
+    remove(p);
+    ts_mc b;
+    CHECK(ts_mc_load(dir, &b) != 0 && strstr(ts_error(), "no ") && strstr(ts_error(), "ret.vocab.tsv"));
+    write_text(p, "0\t<pad>\t0\n");
+    CHECK(ts_mc_load(dir, &b) != 0 && strstr(ts_error(), "ret.npy: event 0: value 2 outside the vocabulary [0, 1)"));
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+static void strace_fields(void)
+{
+    const char *dir = scratch_dir();
+    char p[512];
+    snprintf(p, sizeof p, "%s/t.strace", dir);
+    write_text(p,
+               "100 1700000000.000001 execve(\"/usr/bin/gzip\", [\"gzip\"], 0x7ff /* 3 vars */) = 0 <0.0001>\n"
+               "100 1700000000.000011 brk(NULL)       = 0x55f6636c5000 <0.000033>\n"
+               "100 1700000000.000021 openat(AT_FDCWD, \"/x\", O_RDONLY) = -1 ENOENT (No such file) <0.00001>\n"
+               "100 1700000000.000031 clone(child_stack=NULL, flags=CLONE_CHILD) = 101 <0.0001>\n"
+               "101 1700000000.000041 read(3,  <unfinished ...>\n"
+               "100 1700000000.000051 close(3)        = 0 <0.00002>\n"
+               "101 1700000000.000061 <... read resumed>\"ab\", 832) = 2 <0.00001>\n"
+               "101 1700000000.000071 --- SIGCHLD {si_signo=SIGCHLD} ---\n"
+               "101 1700000000.000081 exit_group(0)   = ?\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 7 && !r.cpu);
+    const int64_t ret[] = {0, 0x55f6636c5000LL, -1, 101, 2, 0, 0};
+    const uint8_t has[] = {1, 1, 1, 1, 1, 1, 0};
+    const int64_t tid[] = {100, 100, 100, 100, 101, 100, 101};
+    for (size_t i = 0; i < 7 && i < r.n; i++) {
+        CHECK_MSG(r.has_ret[i] == has[i] && (!has[i] || r.ret[i] == ret[i]), "event %zu: ret %lld (%d)", i,
+                  (long long)r.ret[i], r.has_ret[i]);
+        CHECK(r.tid[i] == tid[i]);
+        CHECK(r.comm[i] && !strcmp(r.comm[i], "gzip"));   /* the child inherits its parent's */
+    }
+    CHECK(r.time_ns[4] - r.time_ns[3] == 10000);
+    ts_mc_raw_free(&r);
+    /* before any execve the process has no name; one log without pids has no threads */
+    write_text(p, "1700000000.1 read(3, \"\", 1) = 0 <0.1>\n1700000000.2 close(3) = 0 <0.1>\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && !r.tid && r.comm && !r.comm[0] && r.has_ret[1] && r.ret[1] == 0);
+    ts_mc_raw_free(&r);
+    /* a time past 2262 saturates rather than overflows */
+    write_text(p, "1 99999999999999999999.5 read(3, \"\", 1) = 0 <0.1>\n1 1.000000001 close(3) = 0\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.time_ns[0] == INT64_MAX && r.time_ns[1] == 1000000001);
+    ts_mc_raw_free(&r);
+    write_text(p, "100 1700000000.1 read(3, \"\", 1) = 0 <0.1>\n100 1700000000.2 bogus line\n");
+    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
+    remove(p);
+    rmdir(dir);
+}
+
+/* the CLI: ingest --channels from a log, the files beside stream.txt */
+static void ingest_cli(void)
+{
+    const char *dir = scratch_dir();
+    char cmd[1024], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels data/default/workload.strace -o %s/ds", dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char p[512];
+    snprintf(p, sizeof p, "%s/ds", dir);
+    ts_mc m;
+    REQUIRE(ts_mc_load(p, &m) == 0);
+    CHECK(m.n == 22872 && m.dt && m.ch[TS_CH_RET] && m.ch[TS_CH_TID] && m.ch[TS_CH_COMM] && !m.ch[TS_CH_CPU]);
+    size_t none = 0;
+    for (size_t i = 0; i < m.n; i++) none += m.ch[TS_CH_RET][i] == TS_CH_PAD;
+    CHECK_MSG(none < 20, "%zu events without a return value", none);
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "ingest --from ids --channels data/default/workload.strace -o %s/x", dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--channels applies to"));
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+static void ctf_channels(void)
+{
+    const char *t = shared_path("traces/lttng/many-threads");
+    if (!t) SKIP("../shared/traces/lttng/many-threads not present");
+    ts_mc_raw r;
+    ts_ctf_trace tr;
+    REQUIRE(ts_mc_from_ctf(t, NULL, &r, &tr) == 0);
+    CHECK(r.n > 1000 && r.cpu && r.tid && r.comm && r.ret && r.time_ns && tr.names == NULL);
+    size_t with_ret = 0, with_tid = 0, nondecr = 1;
+    for (size_t i = 0; i < r.n; i++) {
+        with_ret += r.has_ret[i];
+        with_tid += r.tid[i] >= 0;
+        if (i && r.time_ns[i] < r.time_ns[i - 1]) nondecr = 0;
+    }
+    CHECK(nondecr);
+    CHECK_MSG(with_tid > r.n * 9 / 10, "%zu of %zu with a thread", with_tid, r.n);
+    /* every call but those that never return (exit) or end past the trace gets its exit's value */
+    size_t noret_not_exit = 0;
+    for (size_t i = 0; i < r.n; i++) noret_not_exit += !r.has_ret[i] && strcmp(r.names[i], "exit");
+    CHECK_MSG(noret_not_exit < r.n / 1000 + 50, "%zu calls without a return value", noret_not_exit);
+    CHECK(with_ret > r.n / 2);
+    ts_mc_raw_free(&r);
+    ts_ctf_trace_free(&tr);
+}
+
+/* a trace of n events with events e, dt d, cpu c (the others absent) */
+static void tiny_mc(ts_mc *m, size_t n, const int32_t *e, const float *d, const int32_t *c)
+{
+    memset(m, 0, sizeof *m);
+    m->n = n;
+    m->events.stream.n = n;
+    m->events.stream.ids = ts_malloc(n * sizeof(int32_t));
+    memcpy(m->events.stream.ids, e, n * sizeof(int32_t));
+    m->events.vocab.unk = -1;
+    m->ch[TS_CH_EVENT] = m->events.stream.ids;
+    m->dt = ts_malloc(n * sizeof(float));
+    memcpy(m->dt, d, n * sizeof(float));
+    m->ch[TS_CH_CPU] = ts_malloc(n * sizeof(int32_t));
+    memcpy(m->ch[TS_CH_CPU], c, n * sizeof(int32_t));
+}
+
+static void fidelity(void)
+{
+    const int32_t e1[] = {0, 0, 1, 1}, e2[] = {2, 2, 3, 3}, c1[] = {0, 1, 0, 1}, c2[] = {1, 0, 1, 0};
+    const float d1[] = {0, 1, 1, 1}, d2[] = {1, 2, 2, 2}, b1[] = {20, 1, 1, 1};
+    ts_mc a, b, c;
+    tiny_mc(&a, 4, e1, d1, c1);
+    tiny_mc(&b, 4, e2, d2, c2);
+    tiny_mc(&c, 4, e1, b1, c1);
+    ts_mc_fidelity f;
+    REQUIRE(ts_mc_compare(&a, &a, &f) == 0);
+    CHECK(f.js[TS_CH_EVENT] == 0 && f.w1_dt == 0 && f.js_event_cpu == 0 && f.js[TS_CH_COMM] == -1);
+    REQUIRE(ts_mc_compare(&a, &b, &f) == 0);
+    CHECK_NEAR(f.js[TS_CH_EVENT], 1.0, 1e-12);          /* disjoint */
+    CHECK_NEAR(f.js[TS_CH_CPU], 0.0, 1e-12);            /* the same CPUs, in another order */
+    CHECK_NEAR(f.js_event_cpu, 1.0, 1e-12);
+    CHECK_NEAR(f.w1_dt, 1.0, 1e-12);                    /* every value moved by 1 */
+    CHECK(f.js_event_ret == -1);
+    /* W1 against the sorted-sample formula: mean |a_(i) - c_(i)| for equal sizes */
+    REQUIRE(ts_mc_compare(&a, &c, &f) == 0);
+    CHECK_NEAR(f.w1_dt, (1 + 0 + 0 + 19) / 4.0, 1e-6);
+    /* bursts: dt values within log(1 + 10 us); a holds one run of 4 */
+    CHECK_NEAR(f.burst_real, 1000.0 / 4, 1e-9);
+    CHECK_NEAR(f.burst_synth, 1000.0 / 4, 1e-9);        /* a run starts at any dt: c's is 4 long */
+    const float d3[] = {0, 50, 1, 50};
+    ts_mc_free(&c);
+    tiny_mc(&c, 4, e1, d3, c1);
+    REQUIRE(ts_mc_compare(&a, &c, &f) == 0);
+    CHECK_NEAR(f.burst_synth, 0, 1e-9);                 /* runs of 2 and 2 */
+    ts_mc_free(&a);
+    ts_mc_free(&b);
+    ts_mc_free(&c);
+}
+
+/* renumbering by name, slices, and the strace-like text read back */
+static void renumber_slice_export(void)
+{
+    ts_mc_raw r;
+    small_raw(&r);
+    ts_mc a, b;
+    REQUIRE(ts_mc_encode(&r, 1.0, &a) == 0);
+    ts_mc_raw_free(&r);
+    /* b: the same trace ranked over its first half only: other IDs for the same names */
+    small_raw(&r);
+    REQUIRE(ts_mc_encode(&r, 0.5, &b) == 0);
+    ts_mc_raw_free(&r);
+    CHECK(memcmp(a.ch[TS_CH_EVENT], b.ch[TS_CH_EVENT], 6 * sizeof(int32_t)) != 0);
+    size_t unk = 0;
+    REQUIRE(ts_mc_renumber(&b, &a.events.vocab, &a.comm_vocab, &a.ret_vocab, &unk) == 0);
+    /* names b saw only after its first half are its <unk>: they stay unknown */
+    for (int i = 0; i < 6; i++) {
+        int32_t x = b.ch[TS_CH_EVENT][i];
+        CHECK(x == a.ch[TS_CH_EVENT][i] || x == a.events.vocab.unk);
+        x = b.ch[TS_CH_RET][i];
+        CHECK(x == a.ch[TS_CH_RET][i] || x == TS_CH_UNK);
+    }
+    CHECK(b.events.vocab.n == a.events.vocab.n && unk == 0);
+    CHECK(b.ch[TS_CH_EVENT][0] == a.ch[TS_CH_EVENT][0] && b.ch[TS_CH_EVENT][1] == a.ch[TS_CH_EVENT][1]);
+    ts_mc_free(&b);
+    /* a target without <unk> refuses a name it lacks, naming it */
+    ts_vocab one = {1, (char *[]){"read"}, NULL, -1};
+    small_raw(&r);
+    REQUIRE(ts_mc_encode(&r, 1.0, &b) == 0);
+    ts_mc_raw_free(&r);
+    CHECK(ts_mc_renumber(&b, &one, NULL, NULL, NULL) != 0 && strstr(ts_error(), "'write' is not in"));
+    ts_mc_free(&b);
+    /* slices */
+    REQUIRE(ts_mc_slice(&a, 2, 5, &b) == 0);
+    CHECK(b.n == 3 && b.ch[TS_CH_CPU][1] == a.ch[TS_CH_CPU][3] && b.dt[2] == a.dt[4]);
+    CHECK(b.comm_vocab.n == a.comm_vocab.n);
+    ts_mc_free(&b);
+    CHECK(ts_mc_slice(&a, 4, 7, &b) != 0);
+    /* strace-like text: read back, the events, return values, threads and times survive */
+    const char *dir = scratch_dir();
+    char p[512];
+    snprintf(p, sizeof p, "%s/t.strace", dir);
+    REQUIRE(ts_mc_write_strace(p, &a) == 0);
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 6);
+    for (size_t i = 0; i < 6 && i < r.n; i++) {
+        int32_t e = a.ch[TS_CH_EVENT][i];
+        const char *want = e == a.events.vocab.unk ? "_unk_" : a.events.vocab.names[e];
+        CHECK_MSG(!strcmp(r.names[i], want), "%zu: %s, want %s", i, r.names[i], want);
+        int32_t rt = a.ch[TS_CH_RET][i];
+        CHECK(r.has_ret[i] == (rt >= 2));
+        if (rt >= 2) CHECK(r.ret[i] == strtoll(a.ret_vocab.names[rt], NULL, 10));
+        if (i) CHECK_NEAR((double)(r.time_ns[i] - r.time_ns[i - 1]), expm1((double)a.dt[i]), 1.0);
+    }
+    CHECK(r.tid && r.tid[2] == 101);
+    ts_mc_raw_free(&r);
+    remove(p);
+    rmdir(dir);
+    ts_mc_free(&a);
+}
+
+TEST_MAIN("channels", {
+    RUN(renumber_slice_export);
+    RUN(fidelity);
+    RUN(encoding);
+    RUN(ret_top);
+    RUN(save_load);
+    RUN(malformed_channels);
+    RUN(malformed_vocab);
+    RUN(strace_fields);
+    RUN(ingest_cli);
+    RUN(ctf_channels);
+})
