@@ -22,7 +22,7 @@ endif
 LDFLAGS  += -fopenmp $(EXTRA_LDFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/common/*.c src/data/*.c src/nn/*.c src/models/*.c \
-                  src/diffusion/*.c src/eval/*.c src/repair/*.c \
+                  src/diffusion/*.c src/eval/*.c src/repair/*.c src/gaps/*.c \
                   src/train/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))

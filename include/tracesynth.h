@@ -15,4 +15,10 @@
 #include "tracesynth/kneser_ney.h"
 #include "tracesynth/options.h"
 #include "tracesynth/protocol.h"
+#include "tracesynth/channels.h"
+#include "tracesynth/repair.h"
+#include "tracesynth/gaps.h"
+#include "tracesynth/mdm.h"
+#include "tracesynth/ngram.h"
+#include "tracesynth/train.h"
 #endif

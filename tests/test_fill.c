@@ -1,7 +1,7 @@
 /* Lost events in LTTng traces: gaps, drop (simulated discard mode), fill (reconstruction
  * written back as CTF through libbabeltrace2), the system call analysis, bad input. */
 #include "check.h"
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 
 #include <stdint.h>
@@ -445,6 +445,8 @@ static void cli_round(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(cmd, sizeof cmd, "grep -q 'tracesynth:reconstructed' %s", in(d, "f2.txt"));
     CHECK(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram --one-model -o %s -q", in(d, "dr"), in(d, "f3"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     counts c1 = {0, 0, 0}, c2 = {0, 0, 0};
     ts_scan_hooks h1 = {&c1, NULL, cnt_event, cnt_gap, 0}, h2 = {&c2, NULL, cnt_event, cnt_gap, 0};
     REQUIRE(ts_ctf_scan(in(d, "f1"), &h1) == 0 && ts_ctf_scan(in(d, "f2"), &h2) == 0);

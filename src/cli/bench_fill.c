@@ -1,6 +1,6 @@
 /* tracesynth bench fill: drop -> fill -> score against the truth, on a complete LTTng trace. */
 #include "cli.h"
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 
 #include <errno.h>
 #include <math.h>
@@ -37,7 +37,7 @@ static void rm_trace(const char *dir)
 
 /* one loss rate: returns 0 and prints the figures */
 static int one_rate(const char *trace, const char *work, double rate, long bmin, long bmax, long seed,
-                    const char *model, const ts_opt_result *args, long context, int progress,
+                    const char *model, const ts_opt_result *args, long context, int one_model, int progress,
                     const ts_sc_analysis *truth, int top)
 {
     char dropped[1100], filled[1100];
@@ -55,6 +55,7 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
     fo.kv.keys = args->keys;
     fo.kv.values = args->values;
     fo.context = (size_t)context;
+    fo.one_model = one_model;
     fo.seed = (uint64_t)seed;
     fo.progress = progress;
     ts_fill_result fr;
@@ -139,13 +140,14 @@ int bench_fill(int argc, char **argv)
     const char *C = "bench fill";
     const char *model = "ngram", *rates = "0.01,0.1", *keep = NULL;
     long bmin = 8, bmax = 64, seed = 0, context = 32, top = 12;
-    int quiet = 0;
+    int quiet = 0, one = 0;
     const ts_option opts[] = {
         TS_OPT_STR_(0, "model", &model, "M", "model file or name (default ngram: trained on the damaged trace)"),
         TS_OPT_STR_(0, "rates", &rates, "R,R", "loss rates (default 0.01,0.1)"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
         TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side (default 32)"),
+        TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
         TS_OPT_LONG_(0, "top", &top, "N", 0, 1000, "event classes in the per-class table (default 12)"),
         TS_OPT_STR_(0, "keep", &keep, "DIR", "keep the dropped and filled traces in DIR"),
@@ -190,7 +192,7 @@ int bench_fill(int argc, char **argv)
     printf("truth: %llu system call entries in %zu threads, %.2f %% without exit\n", (unsigned long long)truth.total,
            truth.n, 100 * ts_sc_unmatched_share(&truth));
     for (int i = 0; i < nr && rc == 0; i++) {
-        rc = one_rate(trace, work, rv[i], bmin, bmax, seed, model, &args, context, !quiet, &truth, (int)top);
+        rc = one_rate(trace, work, rv[i], bmin, bmax, seed, model, &args, context, one, !quiet, &truth, (int)top);
         fflush(stdout);
     }
     ts_sc_analysis_free(&truth);

@@ -1,6 +1,6 @@
 /* tracesynth drop: simulate LTTng's discard mode on a complete trace. */
 #include "cli.h"
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* tracesynth fill: reconstruct the events an LTTng trace lost and write a new CTF trace. */
 #include "cli.h"
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 
 #include <errno.h>
 #include <string.h>
@@ -27,7 +27,7 @@ int cmd_fill(int argc, char **argv)
     const char *C = "fill";
     const char *out = NULL, *model = NULL, *text = NULL, *save = NULL;
     long context = 32, seed = 0, length = 200, max_train = 500000;
-    int quiet = 0;
+    int quiet = 0, one = 0;
     const ts_option opts[] = {
         TS_OPT_STR_(0, "model", &model, "M", "a trained model file, or a model name (ngram, unigram, sssd-s4):\n"
                     "then trained per CPU on the trace's own surviving events"),
@@ -37,6 +37,7 @@ int cmd_fill(int argc, char **argv)
         TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model of fixed length (default 200)"),
         TS_OPT_LONG_(0, "max-train", &max_train, "N", 100, 1L << 34, "events per CPU kept for training (default 500000):\n"
                      "bounds the memory on long traces"),
+        TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),
         TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events (for --model FILE)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
@@ -64,6 +65,7 @@ int cmd_fill(int argc, char **argv)
     o.length = (size_t)length;
     o.max_train = (size_t)max_train;
     o.save_model = save;
+    o.one_model = one;
     o.seed = (uint64_t)seed;
     o.progress = !quiet;
     ts_fill_result res;

@@ -1,6 +1,6 @@
 /* tracesynth gaps: the events an LTTng trace lost, gap by gap. */
 #include "cli.h"
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 
 #include <stdlib.h>
 #include <string.h>

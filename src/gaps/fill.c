@@ -12,7 +12,7 @@
  * precision for the event class it predicted, measured on gaps simulated in held-out
  * events of the same stream (the last 5 % of it, not trained on). Pass 2 rewrites the
  * trace with the reconstructions (ctf_rewrite.c). */
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 
 #include <math.h>
@@ -502,7 +502,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             ts_windows_free(&held);
             continue;
         }
-        if (ss->n >= MIN_TRAIN) {
+        if (ss->n >= MIN_TRAIN && !o->one_model) {
             ts_split sp;
             if (o->progress) fprintf(stderr, "fill: training %s on CPU %d's %zu events\n", o->model, ss->cpu, ss->n);
             if (train_on(&f, ss->ids, ss->n, L, &ss->model, &sp) == 0) {

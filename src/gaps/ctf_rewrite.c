@@ -18,7 +18,7 @@
  *  - fill: a gap of the input keeps its discarded-events message as it is; the packet
  *    after it begins at the gap's start and first holds the reconstructed events,
  *    spread over [gap start, time of that packet's first event]. */
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 
 #include <babeltrace2/babeltrace.h>

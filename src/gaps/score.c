@@ -5,7 +5,7 @@
  * for the thread in its payload. exit and exit_group do not return: they wait for no
  * exit. Calls of an unknown thread (before the CPU's first sched_switch, or after a
  * reconstructed switch to a thread that cannot be told) are counted, not paired. */
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 
 #include <math.h>

@@ -2,7 +2,7 @@
  * before and the first event after each one; and drop, LTTng's discard mode simulated:
  * per stream, bursts of consecutive events are dropped, as when every sub-buffer is
  * full until the consumer frees one. */
-#include "repair/repair.h"
+#include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 
 #include <stdlib.h>

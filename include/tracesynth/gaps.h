@@ -8,8 +8,8 @@
  * packets and re-emits every message -> sink.ctf.fs. Nothing is held beyond one
  * packet per stream and the gaps' reconstructions, so memory does not grow with
  * the trace. */
-#ifndef TRACESYNTH_REPAIR_H
-#define TRACESYNTH_REPAIR_H
+#ifndef TRACESYNTH_GAPS_H
+#define TRACESYNTH_GAPS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -140,6 +140,7 @@ typedef struct {
     size_t      length;      /* window length when training a model of fixed length (0: 200) */
     size_t      max_train;   /* events per CPU kept for training (0: 500,000): bounds memory */
     const char *save_model;  /* also save a model trained on every CPU's events here */
+    int         one_model;   /* train one model on every CPU's events, not one per CPU */
     uint64_t    seed;
     int         progress;
     int         quiet;
