@@ -20,6 +20,8 @@ for M in unigram ngram; do
     $B train --model $M $O/dataset --split time --length 200 -o $O/$M.tsm --no-progress
     $B impute $O/$M.tsm --input $O/dataset --blackout 10 -o $O/impute-$M --no-progress
 done
+echo "== ngram: bits per event of the test windows (interpolated Kneser-Ney)"
+$B score $O/ngram.tsm --input $O/dataset
 
 if $B train --help | grep -q '^  sssd-s4'; then
     echo "== sssd-s4 (small preset, $ITERS iterations): train, impute, evaluate"
