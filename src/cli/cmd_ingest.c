@@ -217,7 +217,7 @@ int cmd_ingest(int argc, char **argv)
                 if (arch != TS_ARCH_UNKNOWN && arch != from_trace)
                     fprintf(stderr, "tracesynth: warning: %s: --arch %s, but the trace's %s say %s; "
                                     "using %s\n", inputs[0], ts_arch_name(arch),
-                            !strcmp(t.arch_from, "env") ? "environment" : "declared system calls",
+                            t.arch_from && !strcmp(t.arch_from, "env") ? "environment" : "declared system calls",
                             t.arch, ts_arch_name(arch));
                 else
                     arch = from_trace;

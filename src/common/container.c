@@ -3,22 +3,27 @@
 #include "tracesynth/common.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+static uint32_t crc_table[256];
+
+static void crc_table_make(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++) c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+        crc_table[i] = c;
+    }
+}
+
 uint32_t ts_crc32(uint32_t crc, const void *data, size_t n)
 {
-    static uint32_t table[256];
-    static int ready;
-    if (!ready) {   /* idempotent: racing initialisers write the same values */
-        for (uint32_t i = 0; i < 256; i++) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; k++) c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-            table[i] = c;
-        }
-        ready = 1;
-    }
+    static pthread_once_t once = PTHREAD_ONCE_INIT;   /* the table is complete before any use */
+    pthread_once(&once, crc_table_make);
+    const uint32_t *table = crc_table;
     const unsigned char *p = data;
     crc = ~crc;
     for (size_t i = 0; i < n; i++) crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);

@@ -2,15 +2,20 @@
 #include "tracesynth/common.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 static _Thread_local char last_error[1024];
 
 int ts_fail(const char *fmt, ...)
 {
+    /* formatted aside first: an argument may be ts_error() itself (a message wrapping the
+     * one before), and vsnprintf's source and destination must not overlap */
+    char line[sizeof last_error];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    memcpy(last_error, line, sizeof line);
     return -1;
 }
 

@@ -41,6 +41,7 @@ char *ts_strdup(const char *s)
 
 void *ts_alloc_aligned(size_t n)
 {
+    if (n > SIZE_MAX - 63) oom(n);
     size_t sz = (n + 63) & ~(size_t)63;
     void *p = aligned_alloc(64, sz ? sz : 64);
     if (!p) oom(n);
