@@ -77,9 +77,18 @@ static int under_tool(void)
     return no && *no && strcmp(no, "0");
 }
 
-static void set_runtime_env(char **argv)
+/* usage and help texts compute nothing: no second start for them */
+static int only_help(int argc, char **argv)
 {
-    if (under_tool()) return;
+    if (argc < 2 || !strcmp(argv[1], "help")) return 1;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return 1;
+    return 0;
+}
+
+static void set_runtime_env(int argc, char **argv)
+{
+    if (under_tool() || only_help(argc, argv)) return;
     int spin = 0;
     if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT")) {
         if (setenv("GOMP_SPINCOUNT", "1000", 1) != 0) return;
@@ -100,7 +109,7 @@ static void set_runtime_env(char **argv)
 
 int main(int argc, char **argv)
 {
-    set_runtime_env(argv);
+    set_runtime_env(argc, argv);
     if (argc < 2) {
         usage(stderr);
         return 2;
