@@ -82,6 +82,9 @@ typedef struct {
     size_t   nl, nr;
     int64_t  tid_before;    /* thread on the CPU when the gap began */
     int64_t  tid_after;     /* prev_tid of a sched_switch right after it; -1 */
+    int32_t  pending_before; /* the call (calls table) tid_before is inside; -1 none */
+    ts_ev_kind after_kind;  /* the stream's first system call event after the gap, before a switch */
+    int32_t  after_call;    /* its call (calls table) */
     ts_recon *rec;          /* count of them, after imputation */
     char    **names;
 } gap_rec;
@@ -96,6 +99,7 @@ typedef struct {
     int32_t  cpu;
     uint64_t gaps;
     size_t   waiting;       /* a gap waits for its first event after: index + 1 */
+    size_t   waiting_sc;    /* a gap waits for its first system call event after: index + 1 */
     ts_model *model;        /* its own, or NULL: the pooled one */
     double  *conf;          /* (n_ids) precision per predicted class; NULL: none measured */
     double   conf_all;      /* over every class */
@@ -114,7 +118,42 @@ typedef struct {
     uint64_t events;
     int64_t  *cpu_tid;
     size_t    ncpu;
+    intern    calls;        /* system call names */
+    int64_t  *pend_tid;     /* thread -> the call it is inside: open addressing, INT64_MIN empty */
+    int32_t  *pend_call;    /* -1 none */
+    size_t    pend_cap, pend_used;
+    int       old_names;    /* sys_X / exit_syscall naming seen */
 } fill_state;
+
+static int32_t *pend_slot(fill_state *f, int64_t tid)
+{
+    if (2 * (f->pend_used + 1) > f->pend_cap) {
+        size_t nc = f->pend_cap ? 2 * f->pend_cap : 1024;
+        int64_t *nt = ts_malloc(nc * sizeof *nt);
+        int32_t *ncall = ts_malloc(nc * sizeof *ncall);
+        for (size_t i = 0; i < nc; i++) nt[i] = INT64_MIN;
+        for (size_t i = 0; i < f->pend_cap; i++)
+            if (f->pend_tid[i] != INT64_MIN) {
+                size_t h = (size_t)((uint64_t)f->pend_tid[i] * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
+                while (nt[h] != INT64_MIN) h = (h + 1) & (nc - 1);
+                nt[h] = f->pend_tid[i];
+                ncall[h] = f->pend_call[i];
+            }
+        free(f->pend_tid);
+        free(f->pend_call);
+        f->pend_tid = nt;
+        f->pend_call = ncall;
+        f->pend_cap = nc;
+    }
+    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (f->pend_cap - 1);
+    while (f->pend_tid[h] != INT64_MIN && f->pend_tid[h] != tid) h = (h + 1) & (f->pend_cap - 1);
+    if (f->pend_tid[h] == INT64_MIN) {
+        f->pend_tid[h] = tid;
+        f->pend_call[h] = -1;
+        f->pend_used++;
+    }
+    return &f->pend_call[h];
+}
 
 static sstream *fs_stream(fill_state *f, uint32_t k)
 {
@@ -151,6 +190,13 @@ static int f_event(void *u, const ts_rw_event *e)
         if (r->nr == f->W) s->open = 0;
     }
     s->cpu = e->cpu;
+    /* the first system call event after a gap, unless a switch comes first */
+    if (s->waiting_sc && e->kind != TS_EV_OTHER) {
+        gap_rec *r = &f->gaps[s->waiting_sc - 1];
+        r->after_kind = e->kind == TS_EV_SWITCH ? TS_EV_OTHER : e->kind;
+        if (e->kind != TS_EV_SWITCH) r->after_call = intern_id(&f->calls, e->call ? e->call : "");
+        s->waiting_sc = 0;
+    }
     /* the thread that ran at the end of a gap: the one the next sched_switch leaves */
     if (s->waiting && e->kind == TS_EV_SWITCH) {
         for (size_t i = s->waiting - 1; i < f->ngap; i++)
@@ -188,6 +234,10 @@ static int f_gap(void *u, const ts_rw_gap *g)
     }
     r->tid_before = g->cpu >= 0 && (size_t)g->cpu < f->ncpu ? f->cpu_tid[g->cpu] : -1;
     r->tid_after = -2;
+    r->pending_before = r->tid_before >= 0 ? *pend_slot(f, r->tid_before) : -1;
+    r->after_kind = TS_EV_OTHER;
+    r->after_call = -1;
+    s->waiting_sc = f->ngap + 1;
     /* an earlier gap still waiting: who ran at its end is not known */
     if (s->waiting)
         for (size_t i = s->waiting - 1; i < f->ngap; i++)
@@ -209,6 +259,18 @@ static int f_event_tid(void *u, const ts_rw_event *e)
             f->ncpu = (size_t)e->cpu + 1;
         }
         f->cpu_tid[e->cpu] = e->kind == TS_EV_SWITCH ? e->next_tid : e->tid;
+    }
+    /* which call each thread is inside */
+    if ((e->kind == TS_EV_ENTRY || e->kind == TS_EV_EXIT) && e->call) {
+        const char *nm = e->recon ? e->recon : e->name;
+        if (!strncmp(nm, "sys_", 4) || !strcmp(nm, "exit_syscall")) f->old_names = 1;
+        if (e->tid >= 0) {
+            int32_t *p = pend_slot(f, e->tid);
+            if (e->kind == TS_EV_ENTRY)
+                *p = strcmp(e->call, "exit") && strcmp(e->call, "exit_group") ? intern_id(&f->calls, e->call) : -1;
+            else if (*p >= 0 && (!*e->call || !strcmp(f->calls.names[*p], e->call)))
+                *p = -1;
+        }
     }
     return f_event(u, e);
 }
@@ -264,6 +326,12 @@ static int train_pooled(fill_state *f, size_t L, ts_model **out)
     return rc;
 }
 
+
+static const char *intern_name(void *u, const char *name)
+{
+    fill_state *f = u;
+    return f->names.names[intern_id(&f->names, name)];
+}
 
 /* fills dst[0, k) given left[0, nl) and right[0, nr) */
 static int impute_gap(ts_model *m, const int32_t *left, size_t nl, const int32_t *right, size_t nr, size_t k,
@@ -546,37 +614,25 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         if (rc == 0) {
             r->rec = ts_malloc(k * sizeof *r->rec);
             r->names = ts_malloc(k * sizeof *r->names);
-            /* the thread: the one running when the gap began, until a reconstructed
-             * sched_switch; then the one a real sched_switch right after the gap leaves */
-            int64_t tid = r->tid_before;
-            size_t last_switch = k;
             for (size_t j = 0; j < k; j++) {
                 int32_t id = from_file ? im.to_trace[dst[j]] : dst[j];
                 if (id < 0 || id >= f.names.n) id = 0;
                 r->names[j] = f.names.names[id];
-                if (!strcmp(r->names[j], "sched_switch")) last_switch = j;
             }
-            /* the trace shows that the CPU changed threads during the gap (the thread
-             * running after it is not the one running before), but the model put no
-             * sched_switch in it: its last event becomes one */
-            if (last_switch == k && r->tid_before >= 0 && r->tid_after >= 0 && r->tid_before != r->tid_after) {
-                last_switch = k - 1;
-                r->names[k - 1] = f.names.names[intern_id(&f.names, "sched_switch")];
-            }
+            /* threads, switches and system call pairing agree with the trace around the gap */
+            ts_gap_side side = {r->tid_before, r->pending_before >= 0 ? f.calls.names[r->pending_before] : NULL,
+                                r->tid_after >= 0 ? r->tid_after : -1, r->after_kind,
+                                r->after_call >= 0 ? f.calls.names[r->after_call] : NULL, f.old_names};
+            int64_t *tids = ts_malloc(2 * k * sizeof *tids);
+            ts_gap_consistent(&side, (const char **)r->names, k, intern_name, &f, tids, tids + k);
             for (size_t j = 0; j < k; j++) {
                 r->rec[j].event = r->names[j];
                 int32_t id = intern_id(&f.names, r->names[j]);
                 r->rec[j].confidence = ss->conf && id < ss->nconf ? ss->conf[id] : ss->conf_all;
-                r->rec[j].tid = tid;
-                r->rec[j].next_tid = -1;
-                if (last_switch < k && j >= last_switch) {
-                    /* the last switch of the gap goes to the thread found running after it */
-                    if (j == last_switch) r->rec[j].next_tid = r->tid_after >= 0 ? r->tid_after : -1;
-                    tid = r->tid_after >= 0 ? r->tid_after : -1;
-                } else if (last_switch < k && !strcmp(r->names[j], "sched_switch")) {
-                    tid = -1;
-                }
+                r->rec[j].tid = tids[j];
+                r->rec[j].next_tid = tids[k + j];
             }
+            free(tids);
             res->reconstructed += k;
         }
         free(lx);
@@ -630,6 +686,9 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     }
     free(f.s);
     free(f.cpu_tid);
+    free(f.pend_tid);
+    free(f.pend_call);
+    intern_free(&f.calls);
     if (pooled) ts_model_free(pooled);
     if (file_model) ts_model_free(file_model);
     free(im.to_model);
