@@ -5,8 +5,10 @@
  * events cut the gap into segments: the first belongs to the thread before, the last to
  * the thread after; the last switch goes to the thread after. A segment between two
  * reconstructed switches is guessed: with no system call in it, the idle thread (0);
- * otherwise the thread after the gap when it differs from the one before (the model
- * placed its switch too early), else the one before.
+ * otherwise, when the threads before and after are the same, that thread (it left and came
+ * back); otherwise the next candidate the caller gives (fill.c: children of clone, from
+ * the returns of recorded clone calls near the gap, that no recorded event shows running:
+ * their lives fell in gaps); else unknown (-1).
  *
  * System calls. Per segment of a known thread, the entries and exits must pair: the
  * thread before may be inside a call when the gap begins (its entry recorded, its exit
@@ -75,13 +77,12 @@ static const char *build(const ts_gap_side *s, ts_ev_kind k, const char *call, c
     return buf;
 }
 
-/* pairs the system calls of names[a, b), a segment of one known thread */
-static void pair_segment(const ts_gap_side *s, const char **names, size_t a, size_t b, int start_known,
+/* pairs the system calls of names[pos[0..n)], the events of one known thread in order */
+static void pair_events(const ts_gap_side *s, const char **names, const size_t *pos, size_t n, int start_known,
                          const char *start, int end_kind, const char *end_call,
                          const char *(*intern)(void *u, const char *name), void *u)
 {
-    size_t n = b - a;
-    if (n == 0 || n > MAX_DP || getenv("TSX_NODP")) return;
+    if (n == 0 || n > MAX_DP) return;
     calls t;
     t.c = ts_malloc((n + 3) * sizeof *t.c);
     t.c[0] = NULL;
@@ -92,7 +93,7 @@ static void pair_segment(const ts_gap_side *s, const char **names, size_t a, siz
     int *oc = ts_malloc(n * sizeof *oc);
     for (size_t j = 0; j < n; j++) {
         const char *c;
-        k[j] = ts_gap_classify(names[a + j], &c);
+        k[j] = ts_gap_classify(names[pos[j]], &c);
         oc[j] = (k[j] == TS_EV_ENTRY || k[j] == TS_EV_EXIT) && c && *c ? call_ix(&t, c) : 0;
     }
     int S = t.n;
@@ -149,7 +150,7 @@ static void pair_segment(const ts_gap_side *s, const char **names, size_t a, siz
         cand ch = choice[j * (size_t)S + (size_t)bq];
         if (ch.cost > 0) {
             char buf[256];
-            names[a + j] = intern(u, build(s, ch.k, ch.c ? t.c[ch.c] : "", buf, sizeof buf));
+            names[pos[j]] = intern(u, build(s, ch.k, ch.c ? t.c[ch.c] : "", buf, sizeof buf));
         }
         bq = from[j * (size_t)S + (size_t)bq];
     }
@@ -161,10 +162,11 @@ static void pair_segment(const ts_gap_side *s, const char **names, size_t a, siz
     free(choice);
 }
 
-void ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
-                       const char *(*intern)(void *u, const char *name), void *u, int64_t *tid, int64_t *next_tid)
+size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
+                         const char *(*intern)(void *u, const char *name), void *u, int64_t *tid, int64_t *next_tid)
 {
-    if (n == 0) return;
+    size_t used = 0;
+    if (n == 0) return 0;
     size_t nsw = 0;
     for (size_t j = 0; j < n; j++) if (!strcmp(names[j], "sched_switch")) nsw++;
     /* the CPU changed threads during the gap, but the model put no switch in it: the
@@ -192,21 +194,34 @@ void ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
                 ts_ev_kind kk = ts_gap_classify(names[j], &c);
                 sys |= kk == TS_EV_ENTRY || kk == TS_EV_EXIT;
             }
-            int mode = getenv("TSX_MID") ? atoi(getenv("TSX_MID")) : 0;
-            st[i] = mode == 1 ? -1 : mode == 2 ? (sys ? -1 : 0) : !sys ? 0
-                  : s->tid_after >= 0 && s->tid_after != s->tid_before ? s->tid_after
-                  : s->tid_before;
+            st[i] = !sys ? 0
+                  : s->tid_before >= 0 && s->tid_after == s->tid_before ? s->tid_before
+                  : used < s->n_mid ? s->mid[used++]
+                  : -1;
         }
     }
-    /* the first segment's end state is known only when no switch follows; the last's
-     * start only when it is the thread before's own segment */
+    /* per thread, its segments' events (switches apart) in order: the thread before starts
+     * inside its pending call; the thread after ends in the state the trace shows */
+    size_t *pos = ts_malloc(n * sizeof *pos);
     for (size_t i = 0; i < nseg; i++) {
         if (st[i] < 0) continue;
-        int start_known = i == 0 && s->tid_before >= 0;
-        int last = i == nseg - 1;
-        pair_segment(s, names, sa[i], last ? sb[i] : sb[i] - 1, start_known, start_known ? s->pending_before : NULL,
-                     last ? s->after_kind : 0, last ? s->after_call : NULL, intern, u);
+        int seen = 0;
+        for (size_t q = 0; q < i; q++) seen |= st[q] == st[i];
+        if (seen) continue;
+        size_t np = 0;
+        int last = 0;
+        for (size_t q = i; q < nseg; q++) {
+            if (st[q] != st[i]) continue;
+            size_t b = q == nseg - 1 ? sb[q] : sb[q] - 1;
+            for (size_t j = sa[q]; j < b; j++) pos[np++] = j;
+            last = q == nseg - 1;
+        }
+        int start_known = i == 0 ? s->tid_before >= 0 && !s->pending_unknown
+                        : st[i] == s->tid_after && s->pending_after_known;
+        pair_events(s, names, pos, np, start_known, i == 0 ? s->pending_before : s->pending_after,
+                    last ? s->after_kind : 0, last ? s->after_call : NULL, intern, u);
     }
+    free(pos);
     for (size_t i = 0; i < nseg; i++)
         for (size_t j = sa[i]; j < sb[i]; j++) {
             tid[j] = st[i];
@@ -216,4 +231,5 @@ void ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
     free(sa);
     free(sb);
     free(st);
+    return used;
 }

@@ -82,7 +82,10 @@ typedef struct {
     size_t   nl, nr;
     int64_t  tid_before;    /* thread on the CPU when the gap began */
     int64_t  tid_after;     /* prev_tid of a sched_switch right after it; -1 */
+    int      has_times;
+    int64_t  begin_ns, end_ns;
     int32_t  pending_before; /* the call (calls table) tid_before is inside; -1 none */
+    int32_t  pending_after; /* the call tid_after was inside when switched out before; -1 none, -2 unknown */
     ts_ev_kind after_kind;  /* the stream's first system call event after the gap, before a switch */
     int32_t  after_call;    /* its call (calls table) */
     ts_recon *rec;          /* count of them, after imputation */
@@ -123,7 +126,40 @@ typedef struct {
     int32_t  *pend_call;    /* -1 none */
     size_t    pend_cap, pend_used;
     int       old_names;    /* sys_X / exit_syscall naming seen */
+    int64_t  *seen_tid;     /* threads a recorded sched_switch names: open addressing, INT64_MIN empty */
+    size_t    seen_cap, seen_used;
+    int64_t  *child_tid, *child_ns;   /* returns of recorded clone calls (> 0), in time order */
+    uint8_t  *child_used;
+    size_t    nchild, childcap;
 } fill_state;
+
+/* adds tid to the set; returns 1 when it was there */
+static int seen_add(fill_state *f, int64_t tid, int add)
+{
+    if (add && 2 * (f->seen_used + 1) > f->seen_cap) {
+        size_t nc = f->seen_cap ? 2 * f->seen_cap : 1024;
+        int64_t *nt = ts_malloc(nc * sizeof *nt);
+        for (size_t i = 0; i < nc; i++) nt[i] = INT64_MIN;
+        for (size_t i = 0; i < f->seen_cap; i++)
+            if (f->seen_tid[i] != INT64_MIN) {
+                size_t h = (size_t)((uint64_t)f->seen_tid[i] * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
+                while (nt[h] != INT64_MIN) h = (h + 1) & (nc - 1);
+                nt[h] = f->seen_tid[i];
+            }
+        free(f->seen_tid);
+        f->seen_tid = nt;
+        f->seen_cap = nc;
+    }
+    if (!f->seen_cap) return 0;
+    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (f->seen_cap - 1);
+    while (f->seen_tid[h] != INT64_MIN && f->seen_tid[h] != tid) h = (h + 1) & (f->seen_cap - 1);
+    if (f->seen_tid[h] == tid) return 1;
+    if (add) {
+        f->seen_tid[h] = tid;
+        f->seen_used++;
+    }
+    return 0;
+}
 
 static int32_t *pend_slot(fill_state *f, int64_t tid)
 {
@@ -200,7 +236,13 @@ static int f_event(void *u, const ts_rw_event *e)
     /* the thread that ran at the end of a gap: the one the next sched_switch leaves */
     if (s->waiting && e->kind == TS_EV_SWITCH) {
         for (size_t i = s->waiting - 1; i < f->ngap; i++)
-            if (f->gaps[i].stream == e->stream && f->gaps[i].tid_after == -2) f->gaps[i].tid_after = e->prev_tid;
+            if (f->gaps[i].stream == e->stream && f->gaps[i].tid_after == -2) {
+                f->gaps[i].tid_after = e->prev_tid;
+                /* its events since the gap were read as the thread before's: its own
+                 * state is still the one it had when it last left a CPU */
+                f->gaps[i].pending_after = i == s->waiting - 1 && e->prev_tid >= 0 ? *pend_slot(f, e->prev_tid) : -2;
+                if (f->gaps[i].tid_before == -3) f->gaps[i].tid_before = e->prev_tid;
+            }
         s->waiting = 0;
     }
     f->events++;
@@ -234,15 +276,22 @@ static int f_gap(void *u, const ts_rw_gap *g)
     }
     r->tid_before = g->cpu >= 0 && (size_t)g->cpu < f->ncpu ? f->cpu_tid[g->cpu] : -1;
     r->tid_after = -2;
+    r->has_times = g->has_times;
+    r->begin_ns = g->begin_ns;
+    r->end_ns = g->end_ns;
     r->pending_before = r->tid_before >= 0 ? *pend_slot(f, r->tid_before) : -1;
+    /* an earlier gap of the stream with no recorded switch since: the thread between the
+     * two is the one found running after the chain (-3: set with the chain's tid_after),
+     * and which call it is inside is not known */
+    if (s->waiting) {
+        r->tid_before = -3;
+        r->pending_before = -2;
+    }
     r->after_kind = TS_EV_OTHER;
+    r->pending_after = -2;
     r->after_call = -1;
     s->waiting_sc = f->ngap + 1;
-    /* an earlier gap still waiting: who ran at its end is not known */
-    if (s->waiting)
-        for (size_t i = s->waiting - 1; i < f->ngap; i++)
-            if (f->gaps[i].stream == g->stream && f->gaps[i].tid_after == -2) f->gaps[i].tid_after = -1;
-    s->waiting = f->ngap + 1;
+    if (!s->waiting) s->waiting = f->ngap + 1;
     f->ngap++;
     s->gaps++;
     return 0;
@@ -259,6 +308,20 @@ static int f_event_tid(void *u, const ts_rw_event *e)
             f->ncpu = (size_t)e->cpu + 1;
         }
         f->cpu_tid[e->cpu] = e->kind == TS_EV_SWITCH ? e->next_tid : e->tid;
+    }
+    /* threads seen running; children of clone */
+    if (e->kind == TS_EV_SWITCH && !e->recon) {
+        if (e->prev_tid >= 0) seen_add(f, e->prev_tid, 1);
+        if (e->next_tid >= 0) seen_add(f, e->next_tid, 1);
+    }
+    if (e->kind == TS_EV_EXIT && !e->recon && e->call && !strcmp(e->call, "clone") && e->ret > 0) {
+        if (f->nchild == f->childcap) {
+            f->childcap = f->childcap ? 2 * f->childcap : 256;
+            f->child_tid = ts_realloc(f->child_tid, f->childcap * sizeof *f->child_tid);
+            f->child_ns = ts_realloc(f->child_ns, f->childcap * sizeof *f->child_ns);
+        }
+        f->child_tid[f->nchild] = e->ret;
+        f->child_ns[f->nchild++] = e->time_ns;
     }
     /* which call each thread is inside */
     if ((e->kind == TS_EV_ENTRY || e->kind == TS_EV_EXIT) && e->call) {
@@ -326,6 +389,9 @@ static int train_pooled(fill_state *f, size_t L, ts_model **out)
     return rc;
 }
 
+
+#define CHILD_BEFORE 500000     /* ns */
+#define CHILD_AFTER  1500000
 
 static const char *intern_name(void *u, const char *name)
 {
@@ -542,6 +608,15 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress};
     if (o->progress) fprintf(stderr, "fill: reading %s\n", dir);
     rc = ts_ctf_scan(dir, &h);
+    /* children of clone that no recorded switch shows running: candidates for the threads
+     * that run between two reconstructed switches */
+    f.child_used = ts_calloc(f.nchild ? f.nchild : 1, 1);
+    for (size_t i = 0; i < f.nchild; i++) f.child_used[i] = seen_add(&f, f.child_tid[i], 0);
+    /* gaps with no recorded switch after them: the threads are not known */
+    for (size_t i = 0; i < f.ngap; i++) {
+        if (f.gaps[i].tid_after < 0) f.gaps[i].tid_after = -1;
+        if (f.gaps[i].tid_before < 0) f.gaps[i].tid_before = -1;
+    }
     res->events = f.events;
 
     /* the gap sizes (for the confidence's simulated gaps) */
@@ -620,11 +695,25 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
                 r->names[j] = f.names.names[id];
             }
             /* threads, switches and system call pairing agree with the trace around the gap */
-            ts_gap_side side = {r->tid_before, r->pending_before >= 0 ? f.calls.names[r->pending_before] : NULL,
-                                r->tid_after >= 0 ? r->tid_after : -1, r->after_kind,
-                                r->after_call >= 0 ? f.calls.names[r->after_call] : NULL, f.old_names};
+            ts_gap_side side = {r->tid_before, r->pending_before == -2, r->pending_before >= 0 ? f.calls.names[r->pending_before] : NULL,
+                                r->tid_after >= 0 ? r->tid_after : -1, r->pending_after != -2,
+                                r->pending_after >= 0 ? f.calls.names[r->pending_after] : NULL, r->after_kind,
+                                r->after_call >= 0 ? f.calls.names[r->after_call] : NULL, f.old_names, NULL, 0};
+            /* the unused children whose clone returned from CHILD_BEFORE before the gap to
+             * CHILD_AFTER after it, nearest the gap's start first */
+            size_t cand[8], ncand = 0;
+            if (r->has_times)
+                for (size_t c = 0; c < f.nchild && ncand < 8; c++)
+                    if (!f.child_used[c] && f.child_ns[c] >= r->begin_ns - CHILD_BEFORE &&
+                        f.child_ns[c] <= r->end_ns + CHILD_AFTER)
+                        cand[ncand++] = c;
+            int64_t mid[8];
+            for (size_t c = 0; c < ncand; c++) mid[c] = f.child_tid[cand[c]];
+            side.mid = mid;
+            side.n_mid = ncand;
             int64_t *tids = ts_malloc(2 * k * sizeof *tids);
-            ts_gap_consistent(&side, (const char **)r->names, k, intern_name, &f, tids, tids + k);
+            size_t used = ts_gap_consistent(&side, (const char **)r->names, k, intern_name, &f, tids, tids + k);
+            for (size_t c = 0; c < used; c++) f.child_used[cand[c]] = 1;
             for (size_t j = 0; j < k; j++) {
                 r->rec[j].event = r->names[j];
                 int32_t id = intern_id(&f.names, r->names[j]);
@@ -687,6 +776,10 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     free(f.s);
     free(f.cpu_tid);
     free(f.pend_tid);
+    free(f.seen_tid);
+    free(f.child_tid);
+    free(f.child_ns);
+    free(f.child_used);
     free(f.pend_call);
     intern_free(&f.calls);
     if (pooled) ts_model_free(pooled);
