@@ -182,6 +182,9 @@ typedef struct {
                                   * that hold system calls, in order, when the thread before
                                   * and after differ (e.g. children of clone never seen running) */
     size_t      n_mid;
+    size_t      before_max;      /* the thread before cannot own events from here on (it ran on
+                                  * another CPU then), unless it came back: n none */
+    size_t      after_min;       /* the thread after cannot own events before this one: 0 none */
 } ts_gap_side;
 /* the kind of an event class name, and for entries/exits the call (NULL otherwise) */
 ts_ev_kind ts_gap_classify(const char *name, const char **call);

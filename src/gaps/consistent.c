@@ -162,6 +162,18 @@ static void pair_events(const ts_gap_side *s, const char **names, const size_t *
     free(choice);
 }
 
+/* whether thread t may own event j: the thread before left the CPU for another by
+ * before_max, the thread after came from another after after_min */
+static int owns(const ts_gap_side *s, int64_t t, size_t j)
+{
+    if (t < 0) return 0;
+    int b = t == s->tid_before, a = t == s->tid_after;
+    if (b && a) return j < s->before_max || j >= s->after_min;
+    if (b) return j < s->before_max;
+    if (a) return j >= s->after_min;
+    return 1;
+}
+
 size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
                          const char *(*intern)(void *u, const char *name), void *u, int64_t *tid, int64_t *next_tid)
 {
@@ -213,7 +225,8 @@ size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
         for (size_t q = i; q < nseg; q++) {
             if (st[q] != st[i]) continue;
             size_t b = q == nseg - 1 ? sb[q] : sb[q] - 1;
-            for (size_t j = sa[q]; j < b; j++) pos[np++] = j;
+            for (size_t j = sa[q]; j < b; j++)
+                if (owns(s, st[q], j)) pos[np++] = j;
             last = q == nseg - 1;
         }
         int start_known = i == 0 ? s->tid_before >= 0 && !s->pending_unknown
@@ -224,7 +237,7 @@ size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
     free(pos);
     for (size_t i = 0; i < nseg; i++)
         for (size_t j = sa[i]; j < sb[i]; j++) {
-            tid[j] = st[i];
+            tid[j] = owns(s, st[i], j) ? st[i] : -1;
             next_tid[j] = -1;
         }
     for (size_t i = 0; i + 1 < nseg; i++) next_tid[sb[i] - 1] = st[i + 1];

@@ -84,6 +84,9 @@ typedef struct {
     int64_t  tid_after;     /* prev_tid of a sched_switch right after it; -1 */
     int      has_times;
     int64_t  begin_ns, end_ns;
+    int64_t  after_ns;      /* the stream's first event after the gap; 0 none yet */
+    int64_t  leave_ns;      /* tid_before switched in on another CPU then, inside the gap; 0 no */
+    int64_t  arrive_ns;     /* tid_after switched out of another CPU then, inside the gap; 0 no */
     int32_t  pending_before; /* the call (calls table) tid_before is inside; -1 none */
     int32_t  pending_after; /* the call tid_after was inside when switched out before; -1 none, -2 unknown */
     ts_ev_kind after_kind;  /* the stream's first system call event after the gap, before a switch */
@@ -103,6 +106,7 @@ typedef struct {
     uint64_t gaps;
     size_t   waiting;       /* a gap waits for its first event after: index + 1 */
     size_t   waiting_sc;    /* a gap waits for its first system call event after: index + 1 */
+    size_t   last_gap;      /* the stream's latest gap: index + 1 */
     ts_model *model;        /* its own, or NULL: the pooled one */
     double  *conf;          /* (n_ids) precision per predicted class; NULL: none measured */
     double   conf_all;      /* over every class */
@@ -126,12 +130,50 @@ typedef struct {
     int32_t  *pend_call;    /* -1 none */
     size_t    pend_cap, pend_used;
     int       old_names;    /* sys_X / exit_syscall naming seen */
+    int64_t  *out_tid, *out_ns;       /* thread -> its last recorded switch out: open addressing */
+    int32_t  *out_cpu;
+    size_t    out_cap, out_used;
     int64_t  *seen_tid;     /* threads a recorded sched_switch names: open addressing, INT64_MIN empty */
     size_t    seen_cap, seen_used;
     int64_t  *child_tid, *child_ns;   /* returns of recorded clone calls (> 0), in time order */
     uint8_t  *child_used;
     size_t    nchild, childcap;
 } fill_state;
+
+/* the slot of tid in the switch-out table (out_cpu -1: none yet) */
+static size_t out_slot(fill_state *f, int64_t tid)
+{
+    if (2 * (f->out_used + 1) > f->out_cap) {
+        size_t nc = f->out_cap ? 2 * f->out_cap : 1024;
+        int64_t *nt = ts_malloc(nc * sizeof *nt), *nn = ts_malloc(nc * sizeof *nn);
+        int32_t *ncpu = ts_malloc(nc * sizeof *ncpu);
+        for (size_t i = 0; i < nc; i++) nt[i] = INT64_MIN;
+        for (size_t i = 0; i < f->out_cap; i++)
+            if (f->out_tid[i] != INT64_MIN) {
+                size_t h = (size_t)((uint64_t)f->out_tid[i] * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
+                while (nt[h] != INT64_MIN) h = (h + 1) & (nc - 1);
+                nt[h] = f->out_tid[i];
+                nn[h] = f->out_ns[i];
+                ncpu[h] = f->out_cpu[i];
+            }
+        free(f->out_tid);
+        free(f->out_ns);
+        free(f->out_cpu);
+        f->out_tid = nt;
+        f->out_ns = nn;
+        f->out_cpu = ncpu;
+        f->out_cap = nc;
+    }
+    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (f->out_cap - 1);
+    while (f->out_tid[h] != INT64_MIN && f->out_tid[h] != tid) h = (h + 1) & (f->out_cap - 1);
+    if (f->out_tid[h] == INT64_MIN) {
+        f->out_tid[h] = tid;
+        f->out_ns[h] = 0;
+        f->out_cpu[h] = -1;
+        f->out_used++;
+    }
+    return h;
+}
 
 /* adds tid to the set; returns 1 when it was there */
 static int seen_add(fill_state *f, int64_t tid, int add)
@@ -226,6 +268,19 @@ static int f_event(void *u, const ts_rw_event *e)
         if (r->nr == f->W) s->open = 0;
     }
     s->cpu = e->cpu;
+    if (s->open && f->gaps[s->open - 1].nr == 1) f->gaps[s->open - 1].after_ns = e->time_ns;
+    if (e->kind == TS_EV_SWITCH && !e->recon) {
+        /* a thread that ran on a CPU when it lost events, switched in on another CPU
+         * during the gap, had left the first one by then */
+        if (e->next_tid > 0)
+            for (size_t k = 0; k < f->ns; k++) {
+                if (!f->s[k].last_gap || f->s[k].cpu == e->cpu) continue;
+                gap_rec *g = &f->gaps[f->s[k].last_gap - 1];
+                if (g->tid_before == e->next_tid && !g->leave_ns && e->time_ns > g->begin_ns &&
+                    (!g->after_ns || e->time_ns < g->after_ns))
+                    g->leave_ns = e->time_ns;
+            }
+    }
     /* the first system call event after a gap, unless a switch comes first */
     if (s->waiting_sc && e->kind != TS_EV_OTHER) {
         gap_rec *r = &f->gaps[s->waiting_sc - 1];
@@ -241,9 +296,21 @@ static int f_event(void *u, const ts_rw_event *e)
                 /* its events since the gap were read as the thread before's: its own
                  * state is still the one it had when it last left a CPU */
                 f->gaps[i].pending_after = i == s->waiting - 1 && e->prev_tid >= 0 ? *pend_slot(f, e->prev_tid) : -2;
+                /* it left another CPU during the gap: it came here after that */
+                if (e->prev_tid > 0) {
+                    size_t h = out_slot(f, e->prev_tid);
+                    if (f->out_cpu[h] >= 0 && f->out_cpu[h] != e->cpu && f->out_ns[h] > f->gaps[i].begin_ns &&
+                        (!f->gaps[i].after_ns || f->out_ns[h] < f->gaps[i].after_ns))
+                        f->gaps[i].arrive_ns = f->out_ns[h];
+                }
                 if (f->gaps[i].tid_before == -3) f->gaps[i].tid_before = e->prev_tid;
             }
         s->waiting = 0;
+    }
+    if (e->kind == TS_EV_SWITCH && !e->recon && e->prev_tid > 0) {
+        size_t h = out_slot(f, e->prev_tid);
+        f->out_ns[h] = e->time_ns;
+        f->out_cpu[h] = e->cpu;
     }
     f->events++;
     return 0;
@@ -277,6 +344,7 @@ static int f_gap(void *u, const ts_rw_gap *g)
     r->tid_before = g->cpu >= 0 && (size_t)g->cpu < f->ncpu ? f->cpu_tid[g->cpu] : -1;
     r->tid_after = -2;
     r->has_times = g->has_times;
+    s->last_gap = f->ngap + 1;
     r->begin_ns = g->begin_ns;
     r->end_ns = g->end_ns;
     r->pending_before = r->tid_before >= 0 ? *pend_slot(f, r->tid_before) : -1;
@@ -698,7 +766,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             ts_gap_side side = {r->tid_before, r->pending_before == -2, r->pending_before >= 0 ? f.calls.names[r->pending_before] : NULL,
                                 r->tid_after >= 0 ? r->tid_after : -1, r->pending_after != -2,
                                 r->pending_after >= 0 ? f.calls.names[r->pending_after] : NULL, r->after_kind,
-                                r->after_call >= 0 ? f.calls.names[r->after_call] : NULL, f.old_names, NULL, 0};
+                                r->after_call >= 0 ? f.calls.names[r->after_call] : NULL, f.old_names, NULL, 0, k, 0};
             /* the unused children whose clone returned from CHILD_BEFORE before the gap to
              * CHILD_AFTER after it, nearest the gap's start first */
             size_t cand[8], ncand = 0;
@@ -709,6 +777,18 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
                         cand[ncand++] = c;
             int64_t mid[8];
             for (size_t c = 0; c < ncand; c++) mid[c] = f.child_tid[cand[c]];
+            /* the events' times, as the writer spreads them: b + (a - b) (j + 1) / (k + 1) */
+            if (r->has_times && r->after_ns > r->begin_ns) {
+                double span = (double)(r->after_ns - r->begin_ns);
+                if (r->leave_ns) {
+                    double p = ceil((double)(r->leave_ns - r->begin_ns) * (double)(k + 1) / span) - 1;
+                    side.before_max = p < 0 ? 0 : p > (double)k ? k : (size_t)p;
+                }
+                if (r->arrive_ns) {
+                    double p = ceil((double)(r->arrive_ns - r->begin_ns) * (double)(k + 1) / span) - 1;
+                    side.after_min = p < 0 ? 0 : p > (double)k ? k : (size_t)p;
+                }
+            }
             side.mid = mid;
             side.n_mid = ncand;
             int64_t *tids = ts_malloc(2 * k * sizeof *tids);
@@ -777,6 +857,9 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     free(f.cpu_tid);
     free(f.pend_tid);
     free(f.seen_tid);
+    free(f.out_tid);
+    free(f.out_ns);
+    free(f.out_cpu);
     free(f.child_tid);
     free(f.child_ns);
     free(f.child_used);
