@@ -21,4 +21,5 @@
 #include "tracesynth/mdm.h"
 #include "tracesynth/ngram.h"
 #include "tracesynth/train.h"
+#include "tracesynth/prof.h"
 #endif

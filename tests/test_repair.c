@@ -3,6 +3,7 @@
 #include "check.h"
 #include "tracesynth.h"
 #include "tracesynth/repair.h"
+#include "tracesynth/gaps.h"   /* ts_ctf_scan: reads the CTF output back */
 
 /* a trace of n events over V types with every channel; values from rng */
 static void make_mc(ts_mc *m, size_t n, int V, ts_rng *r, int cycle)
@@ -251,6 +252,47 @@ static void cli(void)
     CHECK_MSG(strstr(buf, want), "%s", buf);
     snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --real-part test --synthetic %s/ds/stream.txt", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--real-part applies to multi-channel"));
+    /* windows: the Markov baseline as windows of 100, eval and repair per window */
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 --length 100 -o %s/mk", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(full, sizeof full, "%s eval --real %s/ds --synthetic %s/mk --constraints %s/c.tsc --length 100 --json > %s/ev.json",
+             bin ? bin : "build/tracesynth", dir, dir, dir, dir);
+    REQUIRE(system(full) == 0);
+    f = fopen(p, "r");
+    buf[0] = 0;
+    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    CHECK_MSG(strstr(buf, "\"length\": 100, \"windows\": 10,") && strstr(buf, "\"memorized\": 0.000000")
+              && strstr(buf, "\"js_bigram\": 0.") && strstr(buf, "\"validity\": {\"d_trans\": 0.000000"), "%s", buf);
+    /* the real trace itself as windows of 8: those inside its training part (2001 of 2859) are memorized */
+    snprintf(full, sizeof full, "%s eval --real %s/ds --real-part train --synthetic %s/ds --length 8 --json > %s/ev.json",
+             bin ? bin : "build/tracesynth", dir, dir, dir);
+    REQUIRE(system(full) == 0);
+    f = fopen(p, "r");
+    buf[0] = 0;
+    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    CHECK_MSG(strstr(buf, "\"length\": 8, \"windows\": 2859,") && strstr(buf, "\"memorized\": 0.69"), "%s", buf);
+    snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --length 100 -o %s/mkr", dir, dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    /* repair of one part: only the test part is written */
+    snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/c.tsc --part test -o %s/rt", dir, dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(p, sizeof p, "%s/rt", dir);
+    if (ts_mc_load(p, &m) == 0) {
+        CHECK(m.n == 22872 - (size_t)(22872 * 0.8));
+        ts_mc_free(&m);
+    } else {
+        CHECK_MSG(0, "%s", ts_error());
+    }
+    snprintf(p, sizeof p, "%s/ev.json", dir);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --length 300", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "1000 events are not windows of --length 300"));
+    snprintf(cmd, sizeof cmd, "export %s/mk --format ctf -o %s/mk.ctf", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "exists; not replaced"));
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 1001 --length 100 -o %s/mk", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "-n 1001 is not a multiple of --length 100"));
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --synthetic %s/ds/stream.txt --length 10", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length applies to multi-channel"));
     snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/ds/stream.txt -o %s/x", dir, dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "not a tracesynth"));
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -286,7 +328,200 @@ static void markov_baseline(void)
     CHECK(ts_mc_markov(&real, 0, 2, 10, 1, &a) != 0);   /* freed: no events left */
 }
 
+
+/* memorized multi-channel windows: a copy of a training run is memorized; a change to
+ * any one channel, dt included, makes it new; a window longer than the training part
+ * cannot be memorized; windows of the Markov baseline start afresh */
+static void memorization(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 11);
+    ts_mc train, s;
+    make_mc(&train, 400, 5, &r, 0);
+    /* 4 windows of 8: copies of the training runs at 3, 100, 250 and 392 (the last one) */
+    REQUIRE(ts_mc_slice(&train, 0, 32, &s) == 0);
+    const size_t at[4] = {3, 100, 250, 392};
+    for (int w = 0; w < 4; w++) {
+        for (int c = 0; c < TS_NCH; c++)
+            if (s.ch[c]) memcpy(s.ch[c] + w * 8, train.ch[c] + at[w], 8 * sizeof(int32_t));
+        memcpy(s.dt + w * 8, train.dt + at[w], 8 * sizeof(float));
+    }
+    double share = -1;
+    size_t nw = 0;
+    REQUIRE(ts_mc_memorized(&train, 0, &s, 8, &share, &nw) == 0);
+    CHECK(nw == 4 && share == 1.0);
+    /* the training part ends before 392: that window is no longer in it */
+    REQUIRE(ts_mc_memorized(&train, 399, &s, 8, &share, &nw) == 0);
+    CHECK(share == 0.75);
+    /* one thread bucket changed in window 1, one dt in window 2 (by one ulp) */
+    s.ch[TS_CH_TID][8 + 5] = (s.ch[TS_CH_TID][8 + 5] + 1) % 256;
+    s.dt[16 + 7] = nextafterf(s.dt[16 + 7], 100.0f);
+    REQUIRE(ts_mc_memorized(&train, 0, &s, 8, &share, &nw) == 0);
+    CHECK(share == 0.5);
+    /* a channel the synthetic trace lacks is not compared: without tid, window 1 is back */
+    int32_t *tid = s.ch[TS_CH_TID];
+    s.ch[TS_CH_TID] = NULL;
+    REQUIRE(ts_mc_memorized(&train, 0, &s, 8, &share, &nw) == 0);
+    CHECK(share == 0.75);
+    s.ch[TS_CH_TID] = tid;
+    /* windows of 4: 8 windows, all but the two changed ones verbatim; a tail is left out */
+    REQUIRE(ts_mc_memorized(&train, 0, &s, 5, &share, &nw) == 0);
+    CHECK(nw == 6);
+    REQUIRE(ts_mc_memorized(&train, 0, &s, 4, &share, &nw) == 0);
+    CHECK(nw == 8 && share == 6.0 / 8.0);
+    /* longer than the training part: nothing memorized; longer than the trace: an error */
+    REQUIRE(ts_mc_memorized(&train, 20, &s, 32, &share, &nw) == 0);
+    CHECK(nw == 1 && share == 0);
+    CHECK(ts_mc_memorized(&train, 0, &s, 33, &share, &nw) != 0 && strstr(ts_error(), "no window of 33"));
+    /* the whole training trace as the synthetic one: one window, memorized */
+    REQUIRE(ts_mc_memorized(&train, 0, &train, 0, &share, &nw) == 0);
+    CHECK(nw == 1 && share == 1.0);
+    ts_mc_free(&s);
+
+    /* Markov windows: one window of n is ts_mc_markov's trace; windows of 10 over a strict
+     * cycle 0,1,2,3,4,0,... each start afresh (not where the previous one left off) */
+    ts_mc a, b, cyc;
+    REQUIRE(ts_mc_markov(&train, 400, 2, 60, 3, &a) == 0);
+    REQUIRE(ts_mc_markov_windows(&train, 400, 2, 1, 60, 3, &b) == 0);
+    CHECK(a.n == 60 && b.n == 60 && memcmp(a.ch[TS_CH_EVENT], b.ch[TS_CH_EVENT], 60 * sizeof(int32_t)) == 0);
+    ts_mc_free(&a);
+    ts_mc_free(&b);
+    make_mc(&cyc, 200, 5, &r, 1);
+    REQUIRE(ts_mc_markov_windows(&cyc, 200, 2, 30, 7, 1, &a) == 0);
+    CHECK(a.n == 210 && a.dt && a.ch[TS_CH_CPU]);
+    int starts[5] = {0}, inside = 1;
+    for (size_t w = 0; w < 30; w++) {
+        starts[a.ch[TS_CH_EVENT][w * 7]]++;
+        for (size_t t = 1; t < 7; t++)
+            inside &= a.ch[TS_CH_EVENT][w * 7 + t] == (a.ch[TS_CH_EVENT][w * 7 + t - 1] + 1) % 5;
+    }
+    CHECK(inside);
+    int kinds = 0;   /* a chain continued across windows would start each at the next in the cycle */
+    for (int v = 0; v < 5; v++) kinds += starts[v] > 0;
+    CHECK(kinds >= 3);
+    ts_constraints k;
+    REQUIRE(ts_constraints_learn(&cyc, 200, &k) == 0);
+    ts_validity v;
+    ts_constraints_validity(&k, &a, 7, &v);
+    CHECK(v.d_trans == 0 && v.d_cpu == 0 && v.d_attr == 0 && v.d_time == 0);
+    ts_constraints_free(&k);
+    ts_mc_free(&a);
+
+    /* the other channels for given events: the events kept; a type the training part
+     * never has (4 in the first 3 events of the cycle) draws from all of it; IDs outside
+     * the trace's types are refused */
+    const int32_t ev[6] = {0, 1, 4, 4, 2, 3};
+    REQUIRE(ts_mc_from_events(&cyc, 200, ev, 6, 2, &a) == 0);
+    CHECK(a.n == 6 && memcmp(a.ch[TS_CH_EVENT], ev, sizeof ev) == 0 && a.dt && a.ch[TS_CH_TID]);
+    for (int i = 0; i < 6; i++) CHECK(a.ch[TS_CH_TID][i] == 10 * ev[i]);   /* the cycle's tid: 10 x type */
+    ts_mc_free(&a);
+    REQUIRE(ts_mc_from_events(&cyc, 3, ev, 6, 2, &a) == 0);
+    CHECK(a.ch[TS_CH_TID][2] == 0 || a.ch[TS_CH_TID][2] == 10 || a.ch[TS_CH_TID][2] == 20);
+    CHECK(a.ch[TS_CH_TID][0] == 0 && a.ch[TS_CH_TID][4] == 20);
+    ts_mc_free(&a);
+    const int32_t bad[2] = {1, 5};
+    CHECK(ts_mc_from_events(&cyc, 200, bad, 2, 2, &a) != 0);
+    CHECK_MSG(strstr(ts_error(), "event 1: ID 5 is not one of the trace's 5"), "%s", ts_error());
+    ts_mc_free(&cyc);
+    ts_mc_free(&train);
+}
+
+/* CTF output: read back through libbabeltrace2 (ts_ctf_scan): every event, with its name,
+ * CPU and time, in order within its CPU's stream (events of equal times on different CPUs
+ * may come in either order); babeltrace2's own text output when the program is installed */
+typedef struct {
+    const ts_mc *m;
+    size_t n, bad_name, bad_cpu, bad_time, next[4];
+    int64_t last;
+} ctf_back;
+
+static int ctf_back_event(void *user, const ts_rw_event *e)
+{
+    ctf_back *b = user;
+    b->n++;
+    if (e->cpu < 0 || e->cpu >= 4) { b->bad_cpu++; return 0; }
+    size_t *i = &b->next[e->cpu];   /* the next event of that CPU */
+    while (*i < b->m->n && b->m->ch[TS_CH_CPU][*i] != e->cpu) ++*i;
+    if (*i == b->m->n) { b->bad_cpu++; return 0; }
+    char want[32];
+    snprintf(want, sizeof want, "e%d", (int)b->m->ch[TS_CH_EVENT][*i]);
+    b->bad_name += strcmp(e->name, want) != 0;
+    b->bad_time += e->time_ns < b->last;
+    b->last = e->time_ns;
+    ++*i;
+    return 0;
+}
+
+static void ctf_output(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 21);
+    ts_mc m;
+    make_mc(&m, 300, 5, &r, 0);
+    m.events.vocab.n = 5;
+    m.events.vocab.names = ts_malloc(5 * sizeof(char *));
+    for (int v = 0; v < 5; v++) {
+        char nm[16];
+        snprintf(nm, sizeof nm, "e%d", v);
+        m.events.vocab.names[v] = ts_strdup(nm);
+    }
+    const char *dir = scratch_dir();
+    char out[512], cmd[1200];
+    snprintf(out, sizeof out, "%s/ctf", dir);
+    REQUIRE(ts_mc_write_ctf(out, &m) == 0);
+    char p[600];
+    for (int c = 0; c < 4; c++) {   /* CPUs 0..3: one stream file each */
+        snprintf(p, sizeof p, "%s/chan_%d", out, c);
+        CHECK_MSG(ts_file_exists(p), "%s", p);
+    }
+    ctf_back b = {&m, 0, 0, 0, 0, {0}, 0};
+    ts_scan_hooks h;
+    memset(&h, 0, sizeof h);
+    h.user = &b;
+    h.event = ctf_back_event;
+    REQUIRE(ts_ctf_scan(out, &h) == 0);
+    CHECK_MSG(b.n == 300 && b.bad_name == 0 && b.bad_cpu == 0 && b.bad_time == 0, "%zu events, %zu %zu %zu wrong",
+              b.n, b.bad_name, b.bad_cpu, b.bad_time);
+    double total = 0;   /* the last event's time: the sum of the dts after the first */
+    for (size_t i = 1; i < 300; i++) total += expm1((double)m.dt[i]);
+    CHECK_MSG(b.last == (int64_t)llround(total), "last event at %lld ns, want %.0f", (long long)b.last, total);
+    /* an existing output is not replaced; an empty trace is refused */
+    CHECK(ts_mc_write_ctf(out, &m) != 0 && strstr(ts_error(), "exists"));
+    if (system("command -v babeltrace2 > /dev/null 2>&1") == 0) {
+        snprintf(cmd, sizeof cmd, "babeltrace2 %s > %s/bt.txt 2>&1", out, dir);
+        CHECK(system(cmd) == 0);
+        snprintf(p, sizeof p, "%s/bt.txt", dir);
+        FILE *f = fopen(p, "r");
+        char line[512];
+        size_t lines = 0, payload = 0;
+        while (f && fgets(line, sizeof line, f)) {
+            lines++;
+            payload += strstr(line, "{ tid = ") && strstr(line, ", comm = \"") && strstr(line, "cpu_id = ");
+        }
+        if (f) fclose(f);
+        CHECK_MSG(lines == 300 && payload == 300, "%zu lines, %zu with the payload", lines, payload);
+    } else {
+        fprintf(stderr, "  note: babeltrace2 not installed; its text output not checked\n");
+    }
+    /* without a cpu channel: one stream */
+    free(m.ch[TS_CH_CPU]);
+    m.ch[TS_CH_CPU] = NULL;
+    snprintf(out, sizeof out, "%s/ctf1", dir);
+    REQUIRE(ts_mc_write_ctf(out, &m) == 0);
+    snprintf(p, sizeof p, "%s/chan_1", out);
+    CHECK(!ts_file_exists(p));
+    m.n = 0;
+    snprintf(out, sizeof out, "%s/ctf2", dir);
+    CHECK(ts_mc_write_ctf(out, &m) != 0 && strstr(ts_error(), "no events"));
+    m.n = 300;
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("repair", {
+    RUN(ctf_output);
+    RUN(memorization);
     RUN(markov_baseline);
     RUN(learn_and_validity);
     RUN(repair_is_minimal);

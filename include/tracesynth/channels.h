@@ -69,6 +69,11 @@ int  ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out);
  * summed from dt (from 0), TID the thread bucket (0 without one), RET the value's
  * name ("?" for none or an unknown value) */
 int  ts_mc_write_strace(const char *path, const ts_mc *m);
+/* a CTF trace at dir (which must not exist), written by babeltrace2's sink.ctf.fs: one
+ * stream per CPU (packet context cpu_id; one stream, no context, without a cpu channel), one event class
+ * per event name, times (ns from 0) summed from dt, payload tid (the bucket; -1 none),
+ * comm and ret (names; "" none, "?" unknown) */
+int  ts_mc_write_ctf(const char *dir, const ts_mc *m);
 
 /* encode raw fields (PROTOCOLS.md §4), ranks over the first train_frac of the events */
 int  ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out);
@@ -91,6 +96,13 @@ typedef struct {
                                          within 10 us of the one before */
 } ts_mc_fidelity;
 int  ts_mc_compare(const ts_mc *real, const ts_mc *synth, ts_mc_fidelity *out);
+/* memorization of multi-channel windows: synth is windows of len events (0: one window of
+ * all its events; a tail shorter than len is left out), train the first n_train events of
+ * the training trace (0: all), both numbered alike (ts_mc_renumber). A window is memorized
+ * when it occurs verbatim, every channel both traces have (dt bit for bit), as a run of
+ * consecutive training events. *windows receives the number of windows compared. */
+int  ts_mc_memorized(const ts_mc *train, size_t n_train, const ts_mc *synth, size_t len,
+                     double *share, size_t *windows);
 /* the dt of a burst: events within 10 us of the one before */
 #define TS_BURST_NS 10000
 
@@ -99,6 +111,14 @@ int  ts_mc_compare(const ts_mc *real, const ts_mc *synth, ts_mc_fidelity *out);
  * to shorter contexts), each other channel drawn per event type from its training counts
  * (dt: a training dt of that type). Vocabularies are train's. Same seed, same trace. */
 int  ts_mc_markov(const ts_mc *train, size_t n_train, int order, size_t n, uint64_t seed, ts_mc *out);
+/* the same as `windows` independent windows of len events each, one after the other
+ * (each window's chain starts afresh) */
+int  ts_mc_markov_windows(const ts_mc *train, size_t n_train, int order, size_t windows, size_t len,
+                          uint64_t seed, ts_mc *out);
+/* the other channels for a given event sequence ev (n IDs in train's numbering, e.g.
+ * windows a single-channel model generated), drawn as for the Markov baseline; a type the
+ * training part lacks draws from all its events. An ID outside train's types is an error. */
+int  ts_mc_from_events(const ts_mc *train, size_t n_train, const int32_t *ev, size_t n, uint64_t seed, ts_mc *out);
 
 /* strace -f -ttt -T log -> raw fields: the pid is the thread, the return value from the
  * call's line (or its resumed line), times from -ttt; comm from execve (the program's

@@ -15,8 +15,8 @@
  * categorical channel CNT_<name> (V x card uint32 counts), and the names of the event,
  * comm and ret IDs (V_EVENT, V_COMM, V_RET: one per line). A trace checked or
  * repaired against the constraints is first renumbered into these names. */
-#ifndef TRACESYNTH_REPAIR_H
-#define TRACESYNTH_REPAIR_H
+#ifndef TRACESYNTH_CONSTRAINTS_H
+#define TRACESYNTH_CONSTRAINTS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -383,6 +383,56 @@ done:
     return rc;
 }
 
+/* ---- the model's options, checked before anything is timed ---- */
+
+static int validate_hook(const ts_train_net *net, const ts_train_cfg *cfg, ts_adam *adam, ts_rng *rng, void *ud)
+{
+    *(int *)ud = 1;
+    return ts_fail("(options valid)");
+}
+
+/* in a child: the model builds its network on a small synthetic split of size s
+ * (so that a bad option is refused before anything is timed). 0: valid; -1 after
+ * printing the model's error */
+static int check_options(const bench_cfg *bc, size3 s)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) return ts_fail("bench model: fork failed");
+    if (pid == 0) {
+        const size_t L = (size_t)bc->L, nwin = 2;
+        ts_split sp;
+        memset(&sp, 0, sizeof sp);
+        sp.len = L;
+        sp.train = (ts_windows){ts_calloc(nwin * L, sizeof(int32_t)), nwin, L};
+        kv_build kb;
+        kv_make(&kb, bc, s);
+        ts_train_opts o;
+        memset(&o, 0, sizeof o);
+        o.split = &sp;
+        o.n_ids = (int32_t)bc->ids;
+        o.blackout = L >= 20 ? 10 : 1;
+        o.mask_pos = TS_MASK_CENTER;
+        o.kv = kb.kv;
+        int reached = 0;
+        ts_model *m = NULL;
+        ts_train_set_hook(validate_hook, &reached);
+        int rc = ts_model_train(bc->model, &o, &m);
+        ts_model_free(m);
+        free(sp.train.data);
+        if (!reached) {
+            fprintf(stderr, "tracesynth bench model: error: %s (bench model times the neural models, "
+                    "trained through the trainer: sssd-s4, mdm)\n",
+                    rc ? ts_error() : "the model has no network trained through the trainer");
+            _exit(2);
+        }
+        _exit(0);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 /* ---- the PyTorch definition ---- */
 
 typedef struct { stats train, denoise; double rss; int ok; } torch_result;
@@ -592,6 +642,7 @@ int bench_model(int argc, char **argv)
     if (!ops) { ts_opt_free(&args); return cli_fail(); }
     ts_set_threads((int)threads);
     bench_cfg bc = {model, L, runs, ids, vs_torch, profile_on, &kv};
+    if (check_options(&bc, sz[0]) != 0) { ts_opt_free(&args); return 2; }
     char load[64], blas[256];
     loadavg(load, sizeof load);
     ts_blas_describe(blas, sizeof blas);

@@ -37,7 +37,7 @@ int ingest_channels(ts_mc_raw *raw, const char *dir, ts_dataset *ds);
 /* eval of multi-channel datasets: per-channel fidelity, and with constraints (a file
  * from 'tracesynth constraints', may be NULL) the validity distances */
 int eval_is_channels(const char *path);   /* a dataset directory with channel files */
-int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, int json);
+int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, size_t len, int json);
 /* the parts eval_channels takes: all, train, valid, test */
 extern const char *const eval_parts[];
 int bench_fill(int argc, char **argv);

@@ -51,6 +51,7 @@ typedef struct {
     const char *real, *synthetic, *train;
     const char *constraints;
     int real_part;
+    size_t length;
     int json;
 } eval_args;
 
@@ -72,6 +73,10 @@ static int parse_args(int argc, char **argv, eval_args *a)
         TS_OPT_CHOICE_(0, "real-part", &a->real_part, "P", eval_parts,
                        "multi-channel: all (default), train, valid or test: the part\n"
                        "of the real trace (the default time split) compared with"),
+        TS_OPT_SIZE_(0, "length", &a->length, "L", 0, 1 << 24,
+                     "multi-channel: the synthetic trace is windows of L events\n"
+                     "(pairs across windows do not count; memorization is per\n"
+                     "window; default 0: one sequence)"),
         TS_OPT_FLAG_(0, "json", &a->json, "print one JSON object (stable keys; null where a metric\n"
                      "does not apply)"),
         TS_OPT_END_,
@@ -366,7 +371,8 @@ int cmd_eval(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc) return rc == 1 ? 0 : 2;
     if (!a.original && (a.constraints || eval_is_channels(a.real)))
-        return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.json);
+        return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.length, a.json);
     if (a.real_part) return cli_usage_error("eval", "--real-part applies to multi-channel datasets (ingest --channels)");
+    if (a.length) return cli_usage_error("eval", "--length applies to multi-channel datasets (ingest --channels)");
     return a.original ? eval_impute(&a) : eval_generate(&a);
 }

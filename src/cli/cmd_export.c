@@ -1,19 +1,28 @@
-/* tracesynth export: a multi-channel dataset as strace-like text. */
+/* tracesynth export: a multi-channel dataset as strace-like text or as a CTF trace. */
 #include "cli.h"
+
+static const char *const formats[] = {"strace", "ctf", NULL};
 
 int cmd_export(int argc, char **argv)
 {
     const char *out = NULL;
+    int format = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_F_('o', "output", &out, "FILE", TS_OPT_REQUIRED, "the text file"),
+        TS_OPT_STR_F_('o', "output", &out, "PATH", TS_OPT_REQUIRED, "the text file, or the CTF trace's directory"),
+        TS_OPT_CHOICE_(0, "format", &format, "F", formats, "strace (default) or ctf"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "export", "tracesynth export DATASET -o FILE",
+        "export", "tracesynth export DATASET -o PATH [--format strace|ctf]",
         "Write a multi-channel dataset (ingest --channels, markov, repair) as strace-like\n"
         "text, one line per event: 'TID SECONDS NAME() = RET <DT>', the time summed from dt,\n"
         "TID the thread bucket, RET the return value ('?' for none or an unknown value).\n"
-        "'ingest --from strace --channels' reads it back (the process names are not kept).\n",
+        "'ingest --from strace --channels' reads it back (the process names are not kept).\n"
+        "--format ctf: a CTF trace (a new directory PATH) written by babeltrace2's sink.ctf.fs\n"
+        "that babeltrace2 opens: one stream per CPU (packet context cpu_id; one stream without\n"
+        "a cpu channel), one event class\n"
+        "per event name, times in ns from 0 summed from dt, payload fields tid (the thread\n"
+        "bucket; -1 none), comm and ret (names; \"\" none, \"?\" unknown).\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;
@@ -22,7 +31,7 @@ int cmd_export(int argc, char **argv)
     ts_mc m;
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
-        rc = ts_mc_write_strace(out, &m);
+        rc = format ? ts_mc_write_ctf(out, &m) : ts_mc_write_strace(out, &m);
         if (rc == 0) printf("%zu events -> %s\n", m.n, out);
         ts_mc_free(&m);
     }

@@ -1,44 +1,83 @@
-/* tracesynth markov: the multi-channel Markov baseline generator. */
+/* tracesynth markov: the multi-channel Markov baseline generator, or the other channels
+ * for an event sequence a model generated. */
 #include "cli.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 int cmd_markov(int argc, char **argv)
 {
-    const char *out = NULL;
-    size_t n = 0;
+    const char *out = NULL, *events = NULL;
+    size_t n = 0, len = 0;
     long order = 2, seed = 0;
     int permille[3] = {ts_split_default_permille[0], ts_split_default_permille[1], ts_split_default_permille[2]};
     const ts_option opts[] = {
-        TS_OPT_SIZE_F_('n', "events", &n, "N", 1, (size_t)1 << 30, TS_OPT_REQUIRED, "events to generate"),
+        TS_OPT_SIZE_('n', "events", &n, "N", 1, (size_t)1 << 30, "events to generate"),
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the synthetic multi-channel dataset"),
+        TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
+                     "generate N / L independent windows of L events (N a multiple\n"
+                     "of L), one after the other (default 0: one sequence of N)"),
         TS_OPT_LONG_(0, "order", &order, "K", 1, 64, "Markov order of the event chain (default 2)"),
+        TS_OPT_STR_(0, "from-events", &events, "W",
+                    "instead of the chain, take the events from the windows W (a\n"
+                    "window file or .npy, e.g. from 'tracesynth generate' with a model\n"
+                    "trained on DATASET: IDs in its numbering), one after the other,\n"
+                    "and draw only the other channels"),
         TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
                    "time split shares (default 0.7,0.1,0.2): it learns from\nthe training part"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 1L << 62, "seed (default 0): the same seed, the same trace"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "markov", "tracesynth markov DATASET -n N -o DIR [--order K] [--seed S]",
+        "markov", "tracesynth markov DATASET (-n N [--length L] [--order K] | --from-events W) -o DIR [--seed S]",
         "The multi-channel baseline: N events whose types follow an order-K Markov chain of\n"
         "the training part of DATASET (ingest --channels), each other channel (dt, comm,\n"
-        "ret, tid, cpu) drawn per event type from the training counts.\n",
+        "ret, tid, cpu) drawn per event type from the training counts (a type the training\n"
+        "part lacks: from all its events).\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    if (!events == !n) {
+        ts_opt_free(&args);
+        return cli_usage_error("markov", "give -n N or --from-events W (one of them)");
+    }
+    if (len && n % len) {
+        ts_opt_free(&args);
+        return cli_usage_error("markov", "-n %zu is not a multiple of --length %zu", n, len);
+    }
     ts_mc m, g;
+    ts_windows w = {0};
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
         size_t nt = (size_t)((double)m.n * permille[0] / 1000.0);
-        rc = ts_mc_markov(&m, nt ? nt : 1, (int)order, n, (uint64_t)seed, &g);
+        if (events) {
+            rc = ts_windows_load(events, -1, 0, &w);
+            if (rc == 0) {
+                rc = ts_mc_from_events(&m, nt ? nt : 1, w.data, w.n * w.len, (uint64_t)seed, &g);
+                if (rc) {
+                    char msg[512];
+                    snprintf(msg, sizeof msg, "%s", ts_error());
+                    ts_fail("%s: %s", events, msg);
+                }
+            }
+            n = w.n * w.len;
+            len = w.len;
+        } else {
+            rc = ts_mc_markov_windows(&m, nt ? nt : 1, (int)order, len ? n / len : 1, len ? len : n, (uint64_t)seed, &g);
+        }
         if (rc == 0) {
             rc = ts_mc_save(out, &g);
-            if (rc == 0) printf("markov (order %ld) on the first %zu events of %s: %zu events -> %s\n", order, nt,
-                                args.pos[0], n, out);
+            if (rc == 0 && events)
+                printf("the events of %s (%zu windows of %zu), other channels from the first %zu events of %s -> %s\n",
+                       events, w.n, w.len, nt, args.pos[0], out);
+            else if (rc == 0)
+                printf("markov (order %ld) on the first %zu events of %s: %zu events (%zu windows of %zu) -> %s\n",
+                       order, nt, args.pos[0], n, len ? n / len : 1, len ? len : n, out);
             ts_mc_free(&g);
         }
+        ts_windows_free(&w);
         ts_mc_free(&m);
     }
     ts_opt_free(&args);

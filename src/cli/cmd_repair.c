@@ -27,18 +27,21 @@ int cmd_repair(int argc, char **argv)
 {
     const char *out = NULL, *cons = NULL;
     size_t len = 0;
-    int json = 0;
+    int json = 0, part = 0;
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "constraints", &cons, "FILE", TS_OPT_REQUIRED, "from 'tracesynth constraints'"),
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the repaired dataset (the same files)"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "the trace is windows of L events, each repaired on its own\n"
                      "(default 0: one sequence)"),
+        TS_OPT_CHOICE_(0, "part", &part, "P", eval_parts,
+                       "all (default), train, valid or test: repair and write only\n"
+                       "that part of the trace (the default time split)"),
         TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the lines"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "repair", "tracesynth repair SYNTHETIC --constraints FILE -o DIR [--length L] [--json]",
+        "repair", "tracesynth repair SYNTHETIC --constraints FILE -o DIR [--length L] [--part P] [--json]",
         "Change a synthetic multi-channel trace (a dataset directory) as little as possible so\n"
         "that it obeys the constraints: the event sequence becomes the closest walk through the\n"
         "transition graph (fewest events replaced, by dynamic programming), dt is clamped to\n"
@@ -55,6 +58,13 @@ int cmd_repair(int argc, char **argv)
     rc = ts_constraints_load(cons, &k);
     if (rc == 0) {
         rc = ts_mc_load(args.pos[0], &m);
+        if (rc == 0 && part > 0) {   /* [0, a), [a, b), [b, n) */
+            const int *pm = ts_split_default_permille;
+            size_t a = (size_t)((double)m.n * pm[0] / 1000.0), b = (size_t)((double)m.n * (pm[0] + pm[1]) / 1000.0);
+            ts_mc whole = m;
+            rc = ts_mc_slice(&whole, part == 2 ? a : part == 3 ? b : 0, part == 1 ? a : part == 2 ? b : whole.n, &m);
+            ts_mc_free(&whole);
+        }
         if (rc == 0) {
             ts_validity before, after;
             ts_repair_report rep;

@@ -54,7 +54,9 @@ int cmd_train(int argc, char **argv)
     const ts_opt_spec spec = {
         C, "tracesynth train --model NAME DATASET [OPTIONS] [--KEY VALUE ...]",
         "Train a model on a dataset directory (stream.txt, optional vocab.tsv and the\n"
-        "study's sequence_length_L/ windows) and save it.\n",
+        "study's sequence_length_L/ windows) and save it. Under mpirun (Open MPI builds)\n"
+        "sssd-s4 trains data-parallel: each batch split across the processes, gradients\n"
+        "averaged, rank 0 writing the model, checkpoint and log.\n",
         opts, 1, 1, "DATASET", 1, models_help,
     };
     ts_opt_result args;

@@ -34,22 +34,22 @@ static void num(const char *key, double v, int json, int *first, const char *wha
 
 const char *const eval_parts[] = {"all", "train", "valid", "test", NULL};
 
-int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, int json)
+int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, size_t len, int json)
 {
-    ts_mc r, s;
+    ts_mc whole, r, s;
     ts_constraints k;
     int have_k = 0, rc = 1;
-    if (ts_mc_load(real, &r) != 0) return cli_fail();
-    if (part > 0) {   /* the time split's part: [0, a), [a, a + b), [a + b, n) */
-        const int *pm = ts_split_default_permille;
-        size_t a = (size_t)((double)r.n * pm[0] / 1000.0), b = (size_t)((double)r.n * (pm[0] + pm[1]) / 1000.0);
-        size_t from = part == 1 ? 0 : part == 2 ? a : b, to = part == 1 ? a : part == 2 ? b : r.n;
-        ts_mc whole = r;
-        int src = ts_mc_slice(&whole, from, to, &r);
-        ts_mc_free(&whole);
-        if (src) return cli_fail();
+    if (ts_mc_load(real, &whole) != 0) return cli_fail();
+    /* the time split's parts: [0, a), [a, b), [b, n); memorization is against [0, a) */
+    const int *pm = ts_split_default_permille;
+    size_t a = (size_t)((double)whole.n * pm[0] / 1000.0), b = (size_t)((double)whole.n * (pm[0] + pm[1]) / 1000.0);
+    size_t from = part == 2 ? a : part == 3 ? b : 0, to = part == 1 ? a : part == 2 ? b : whole.n;
+    if (ts_mc_slice(&whole, from, to, &r)) { ts_mc_free(&whole); return cli_fail(); }
+    if (ts_mc_load(synthetic, &s) != 0) { ts_mc_free(&r); ts_mc_free(&whole); return cli_fail(); }
+    if (len && (s.n < len || s.n % len)) {
+        ts_fail("%s: %zu events are not windows of --length %zu", synthetic, s.n, len);
+        goto done;
     }
-    if (ts_mc_load(synthetic, &s) != 0) { ts_mc_free(&r); return cli_fail(); }
     if (constraints) {
         if (ts_constraints_load(constraints, &k) != 0) goto done;
         have_k = 1;
@@ -61,15 +61,27 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         fprintf(stderr, "eval: note: %zu synthetic values have names the real trace lacks (counted as <unk>)\n", unknown);
     ts_mc_fidelity f;
     if (ts_mc_compare(&r, &s, &f) != 0) goto done;
+    /* windows: the event channel's bigram JS and memorization, and every channel's */
+    size_t L = len ? len : s.n, nw = 0;
+    ts_windows wr = {r.ch[TS_CH_EVENT], 1, r.n}, ws = {s.ch[TS_CH_EVENT], s.n / L, L};
+    ts_windows wt = {whole.ch[TS_CH_EVENT], 1, a};
+    ts_gen_metrics g;
+    double mem = -1;
+    if (ts_eval_generate(&wr, &ws, a >= 2 ? &wt : NULL, &g)) goto done;
+    if (a && ts_mc_memorized(&whole, a, &s, L, &mem, &nw)) goto done;
     ts_validity vr, vs;
     if (have_k) {
         if (ts_constraints_fit(&k, &r, real) || ts_constraints_fit(&k, &s, synthetic)) goto done;
         ts_constraints_validity(&k, &r, 0, &vr);
-        ts_constraints_validity(&k, &s, 0, &vs);
+        ts_constraints_validity(&k, &s, len, &vs);
     }
     int first = 1;
-    if (json) printf("{\"real_part\": \"%s\", \"real_events\": %zu, \"synthetic_events\": %zu, ", eval_parts[part], r.n, s.n);
-    else printf("multi-channel: real %zu events (%s), synthetic %zu events\n", r.n, eval_parts[part], s.n);
+    if (json)
+        printf("{\"real_part\": \"%s\", \"real_events\": %zu, \"synthetic_events\": %zu, \"length\": %zu, \"windows\": %zu, ",
+               eval_parts[part], r.n, s.n, L, s.n / L);
+    else
+        printf("multi-channel: real %zu events (%s), synthetic %zu events (%zu window%s of %zu)\n", r.n, eval_parts[part],
+               s.n, s.n / L, s.n / L == 1 ? "" : "s", L);
     if (json) first = 1, printf("\"js\": {");
     for (int c = 0; c < TS_NCH; c++) {
         if (c == TS_CH_DT) continue;
@@ -79,11 +91,16 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         num(key, f.js[c], json, &first, what);
     }
     if (json) printf("}, "), first = 1;
+    numk("JS bigram", "js_bigram", g.js_bigram, json, &first, "bits, event pairs inside windows");
     numk("W1 dt", "w1_dt", f.w1_dt, json, &first, "log(1 + ns), Wasserstein-1 of dt");
     numk("JS event x cpu", "js_event_cpu", f.js_event_cpu, json, &first, "bits, joint");
     numk("JS event x ret", "js_event_ret", f.js_event_ret, json, &first, "bits, joint");
     numk("bursts real", "bursts_real", f.burst_real, json, &first, "per 1000 events (>= 3 within 10 us)");
     numk("bursts synthetic", "bursts_synthetic", f.burst_synth, json, &first, "per 1000 events");
+    numk("memorized", "memorized", mem, json, &first, "windows verbatim in the training part, every channel");
+    numk("memorized events", "memorized_events", g.has_train ? g.memorized : -1, json, &first,
+         "windows whose events alone are verbatim there");
+    numk("LCS mean", "lcs_mean", g.has_train ? g.lcs_mean : -1, json, &first, "events, longest event run shared with it");
     if (have_k) {
         if (json) printf(", \"validity\": {"), first = 1;
         numk("D_trans", "d_trans", vs.d_trans, json, &first, "synthetic pairs not in the transition graph");
@@ -104,5 +121,6 @@ done:
     if (have_k) ts_constraints_free(&k);
     ts_mc_free(&r);
     ts_mc_free(&s);
+    ts_mc_free(&whole);
     return rc ? cli_fail() : 0;
 }

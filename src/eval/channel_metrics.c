@@ -100,3 +100,111 @@ int ts_mc_compare(const ts_mc *real, const ts_mc *synth, ts_mc_fidelity *out)
     out->burst_synth = bursts(synth);
     return 0;
 }
+
+/* ---- memorized windows ---- */
+
+/* the channels both traces carry: categorical ones in c[], and whether dt counts */
+typedef struct {
+    int ch[TS_NCH], nch, dt;
+} shared_channels;
+
+static void shared_of(const ts_mc *a, const ts_mc *b, shared_channels *s)
+{
+    s->nch = 0;
+    for (int c = 0; c < TS_NCH; c++)
+        if (c != TS_CH_DT && a->ch[c] && b->ch[c]) s->ch[s->nch++] = c;
+    s->dt = a->dt && b->dt;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* one event's channels as a 64-bit key */
+static uint64_t event_key(const ts_mc *m, size_t i, const shared_channels *s)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (int j = 0; j < s->nch; j++) h = mix64(h ^ (uint64_t)(uint32_t)m->ch[s->ch[j]][i]) + (uint64_t)j;
+    if (s->dt) {
+        uint32_t bits;
+        memcpy(&bits, &m->dt[i], sizeof bits);
+        h = mix64(h ^ ((uint64_t)bits << 1));
+    }
+    return h;
+}
+
+static int same_run(const ts_mc *a, size_t i, const ts_mc *b, size_t j, size_t len, const shared_channels *s)
+{
+    for (int c = 0; c < s->nch; c++)
+        if (memcmp(a->ch[s->ch[c]] + i, b->ch[s->ch[c]] + j, len * sizeof(int32_t))) return 0;
+    return !s->dt || !memcmp(a->dt + i, b->dt + j, len * sizeof(float));
+}
+
+typedef struct {
+    uint64_t h;
+    size_t   at;
+} hpos;
+
+static int cmp_hpos(const void *a, const void *b)
+{
+    const hpos *x = a, *y = b;
+    if (x->h != y->h) return (x->h > y->h) - (x->h < y->h);
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+int ts_mc_memorized(const ts_mc *train, size_t n_train, const ts_mc *synth, size_t len,
+                    double *share, size_t *windows)
+{
+    size_t nt = n_train && n_train < train->n ? n_train : train->n;
+    if (len == 0) len = synth->n;
+    size_t nw = len ? synth->n / len : 0;
+    *share = 0;
+    if (windows) *windows = nw;
+    if (nw == 0) return ts_fail("memorization: the synthetic trace holds no window of %zu events", len);
+    shared_channels s;
+    shared_of(train, synth, &s);
+    if (!s.nch) return ts_fail("memorization: the traces share no channel");
+    if (nt < len) return 0;   /* no training run is that long */
+    /* polynomial hash of every run of len training events, rolled along */
+    const uint64_t P = 0x100000001b3ULL;
+    uint64_t Pl = 1;
+    for (size_t i = 0; i < len; i++) Pl *= P;
+    uint64_t *kt = ts_malloc(nt * sizeof *kt);
+    for (size_t i = 0; i < nt; i++) kt[i] = event_key(train, i, &s);
+    size_t nr = nt - len + 1;
+    hpos *runs = ts_malloc(nr * sizeof *runs);
+    uint64_t h = 0;
+    for (size_t i = 0; i < len; i++) h = h * P + kt[i];
+    for (size_t i = 0; i < nr; i++) {
+        runs[i].h = h;
+        runs[i].at = i;
+        if (i + len < nt) h = h * P - kt[i] * Pl + kt[i + len];
+    }
+    free(kt);
+    qsort(runs, nr, sizeof *runs, cmp_hpos);
+    size_t verbatim = 0;
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t hw = 0;
+        for (size_t i = 0; i < len; i++) hw = hw * P + event_key(synth, w * len + i, &s);
+        size_t lo = 0, hi = nr;   /* the first run with a hash >= hw */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (runs[mid].h < hw) lo = mid + 1;
+            else hi = mid;
+        }
+        for (; lo < nr && runs[lo].h == hw; lo++)
+            if (same_run(train, runs[lo].at, synth, w * len, len, &s)) {
+                verbatim++;
+                break;
+            }
+    }
+    free(runs);
+    *share = (double)verbatim / (double)nw;
+    return 0;
+}

@@ -73,7 +73,14 @@ typedef struct {
     ts_model *prior;          /* n-gram index over the training stream, or NULL */
     double prior_weight;
     int prior_order;
+    int has_kw;               /* prior weights per blackout size (kw_keys) chosen */
+    double kw[5];
 } mdm_model;
+
+/* blackout sizes with their own prior weight: a run of k events takes the weight
+ * of the largest key <= k */
+#define NKW 5
+static const int kw_keys[NKW] = {1, 5, 10, 20, 40};
 
 static ts_tblock_config tblock_of(const mdm_config *c)
 {
@@ -495,11 +502,16 @@ static void model_free(ts_model *base)
 static int model_save(const ts_model *base, ts_writer *w)
 {
     const mdm_model *m = (const mdm_model *)base;
-    char cfg[512], pr[128];
+    char cfg[768], pr[256];
     config_text(m, cfg, sizeof cfg);
     snprintf(pr, sizeof pr, "prior_order=%d\nprior_weight=%.17g\n", m->prior ? m->prior_order : 0,
              m->prior_weight);
     strncat(cfg, pr, sizeof cfg - strlen(cfg) - 1);
+    if (m->has_kw) {
+        snprintf(pr, sizeof pr, "prior_weights=%.17g,%.17g,%.17g,%.17g,%.17g\n", m->kw[0], m->kw[1], m->kw[2],
+                 m->kw[3], m->kw[4]);
+        strncat(cfg, pr, sizeof cfg - strlen(cfg) - 1);
+    }
     ts_writer_text(w, "CONFIG", cfg);
     ts_writer_f32(w, "PARAMS", m->params, m->p.total);
     if (m->prior) {
@@ -546,6 +558,20 @@ static int model_load(ts_model **out, const ts_reader *r)
         return ts_fail("%s: section 'CONFIG': 'state' must be even and 'kernel' odd", r->path);
     }
     if (ts_reader_double(r, "CONFIG", "prior_weight", 0, 1e6, &m->prior_weight) != 0) { free(m); return -1; }
+    /* optional: one weight per blackout size (models before it have one weight) */
+    char *s = ts_reader_text_value(r, "CONFIG", "prior_weights");
+    if (s) {
+        char *q = s, *end = NULL;
+        int bad = 0;
+        for (int i = 0; i < NKW && !bad; i++) {
+            m->kw[i] = strtod(q, &end);
+            bad = end == q || !(m->kw[i] >= 0 && m->kw[i] < 1e6) || *end != (i + 1 < NKW ? ',' : 0);
+            q = end + (i + 1 < NKW);
+        }
+        free(s);
+        if (bad) { free(m); return ts_fail("%s: section 'CONFIG': 'prior_weights' is not %d numbers >= 0", r->path, NKW); }
+        m->has_kw = 1;
+    }
     layout_of(&m->c, &m->p);
     const ts_chunk *pc = ts_reader_get(r, "PARAMS");
     if (!pc || pc->size != m->p.total * sizeof(float)) {
@@ -596,13 +622,23 @@ typedef struct {
     uint64_t seed;
     size_t batch;
     size_t ctx;               /* crop length (0: the model's training context) */
+    const double *kw;         /* NKW weights by run length (NULL: weight for all) */
 } infill_opts;
+
+static double run_weight(const infill_opts *io, int k)
+{
+    if (!io->kw) return io->weight;
+    int i = 0;
+    while (i + 1 < NKW && kw_keys[i + 1] <= k) i++;
+    return io->kw[i];
+}
 
 typedef struct {
     int a, k;                 /* run [a, a+k) in crop coordinates */
     int32_t *cand;            /* filler starts in the prior's stream */
     uint8_t *alive;
     size_t nc, nalive;
+    double w;                 /* prior weight of this run */
 } run_t;
 
 /* crop start and length of each window: the context around its hidden events
@@ -638,14 +674,14 @@ static void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, u
         float *zl = z + (size_t)l * V;
         for (int v = 0; v < V; v++) zl[v] = lg[v];
         run_t *r = runid[l] >= 0 ? &runs[runid[l]] : NULL;
-        if (io->weight > 0 && r && r->nalive > 0) {
+        if (r && r->w > 0 && r->nalive > 0) {
             int off = l - r->a;
             float *cnt = conf + Lp;   /* V floats of room after conf */
             memset(cnt, 0, (size_t)V * sizeof(float));
             for (size_t i = 0; i < r->nc; i++)
                 if (r->alive[i]) cnt[S[r->cand[i] + off]] += 1;
             double den = (double)r->nalive + PRIOR_SMOOTH * V;
-            for (int v = 0; v < V; v++) zl[v] += (float)(io->weight * log((cnt[v] + PRIOR_SMOOTH) / den));
+            for (int v = 0; v < V; v++) zl[v] += (float)(r->w * log((cnt[v] + PRIOR_SMOOTH) / den));
         }
         float mx = zl[0];
         int arg = 0;
@@ -687,7 +723,7 @@ static void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, u
 /* the runs of window y (L) hidden in hid, inside crop [cs, cs+Lp), with their
  * n-gram candidates; runid (Lp) gets each position's run */
 static int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, size_t L, size_t cs, int Lp,
-                     run_t *runs, int *runid, int want_prior)
+                     run_t *runs, int *runid, const infill_opts *io)
 {
     int nr = 0;
     for (int l = 0; l < Lp; l++) runid[l] = -1;
@@ -700,7 +736,8 @@ static int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, s
         r->a = (int)(a - cs);
         r->k = (int)(b - a);
         for (size_t l = a; l < b; l++) runid[l - cs] = nr;
-        if (want_prior && m->prior) {
+        r->w = run_weight(io, r->k);
+        if (r->w > 0 && m->prior) {
             size_t lav = 0, rav = 0;
             while (lav < a && !hid[a - 1 - lav]) lav++;
             while (b + rav < L && !hid[b + rav]) rav++;
@@ -777,7 +814,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                     h += hb[l];
                 }
                 nruns[b] = b < nb ? find_runs(m, yw, hw, L, cs[w], Lp, runs + (size_t)b * Lp, runid + (size_t)b * Lp,
-                                              io->weight > 0)
+                                              io)
                                   : 0;
                 if (b >= nb) for (int l = 0; l < Lp; l++) runid[(size_t)b * Lp + l] = -1;
                 ts_rng_fork(&rngs[b], io->seed, w);
@@ -1042,7 +1079,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
         ts_mask_pos pp[3] = {TS_MASK_CENTER, TS_MASK_CENTER, TS_MASK_END};
         double best = -1;
         for (size_t g = 0; g < sizeof grid / sizeof grid[0]; g++) {
-            infill_opts io = {grid[g], 0, 10, o->seed, 64, 0};   /* at most 10 evaluations */
+            infill_opts io = {grid[g], 0, 10, o->seed, 64, 0, NULL};   /* at most 10 evaluations */
             double acc = 0;
             int cnt = 0;
             for (int s = 0; s < 3; s++) {
@@ -1058,6 +1095,22 @@ static int model_train(ts_model **out, const ts_train_opts *o)
                          acc);
             if (acc > best) best = acc, m->prior_weight = grid[g];
         }
+        /* and one weight per blackout size: centre and end, 64 windows each */
+        for (int i = 0; i < NKW; i++) {
+            size_t k = (size_t)kw_keys[i] < v->len / 2 ? (size_t)kw_keys[i] : v->len / 2;
+            double bk = -1;
+            m->kw[i] = m->prior_weight;
+            for (size_t g = 0; g < sizeof grid / sizeof grid[0] && k; g++) {
+                infill_opts io = {grid[g], 0, 10, o->seed, 64, 0, NULL};
+                double a = infill_accuracy(m, v, 64, k, TS_MASK_CENTER, &io);
+                double e = infill_accuracy(m, v, 64, k, TS_MASK_END, &io);
+                if (a < 0 || e < 0) goto done;
+                ts_train_log(o->log_path, "\"event\":\"prior_weight_k\",\"k\":%d,\"weight\":%g,"
+                             "\"valid_accuracy\":%.4f", kw_keys[i], grid[g], (a + e) / 2);
+                if ((a + e) / 2 > bk) bk = (a + e) / 2, m->kw[i] = grid[g];
+            }
+        }
+        m->has_kw = 1;
     }
     rc = 0;
 done:
@@ -1082,6 +1135,7 @@ static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, l
     if (!(io->temperature >= 0 && io->temperature <= 100))
         return ts_fail("mdm: --temperature %g: expected 0 (greedy) to 100", io->temperature);
     if (ts_kv_double(&o->kv, "prior-weight", m->prior ? m->prior_weight : 0, &io->weight) != 0) return -1;
+    io->kw = m->prior && m->has_kw && !ts_kv_get(&o->kv, "prior-weight") ? m->kw : NULL;
     if (!(io->weight >= 0 && io->weight <= 1000)) return ts_fail("mdm: --prior-weight %g: expected 0 to 1000", io->weight);
     if (io->weight > 0 && !m->prior) return ts_fail("mdm: --prior-weight: this model was trained without the n-gram prior");
     if (o->steps < 0) return ts_fail("mdm: --steps %d must be positive", o->steps);
@@ -1145,6 +1199,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     if (L > 4096) return ts_fail("mdm: generation length %zu: at most 4096", L);
     if (!ts_kv_get(&o->kv, "temperature")) io.temperature = 1.0;   /* a generator samples */
     io.weight = 0;
+    io.kw = NULL;
     if (!io.steps) io.steps = (int)(L < 64 ? L : 64);
     uint8_t *hid = ts_malloc(n * L);
     memset(hid, 1, n * L);
@@ -1175,7 +1230,8 @@ const ts_model_ops ts_model_mdm = {
         "                        hide each event with probability t ~ U(0, 1]\n"
         "  --span-max N          longest training span (64)\n"
         "  --prior 0|1           keep the n-gram's evidence as a prior (1); its weight\n"
-        "                        is chosen on validation windows after training\n"
+        "                        is chosen on validation windows after training, one\n"
+        "                        per blackout size (1, 5, 10, 20, 40 events)\n"
         "  --prior-order N       its context length (12)\n"
         "  --valid-n N           validation crops for the bound in bits per event (128)\n"
         TS_TRAIN_HELP
@@ -1183,8 +1239,9 @@ const ts_model_ops ts_model_mdm = {
         "  impute/generate: --steps S network evaluations per batch (default: one\n"
         "                 per hidden event; generate: 64), --batch B (64),\n"
         "                 --temperature T (0: greedy, most confident first; generate 1),\n"
-        "                 --samples N (a vote per event), --prior-weight W (the\n"
-        "                 trained choice; 0: the network alone), --context N (the\n"
+        "                 --samples N (a vote per event), --prior-weight W (one\n"
+        "                 weight for all; default the trained choices; 0: the network\n"
+        "                 alone), --context N (the\n"
         "                 events around a blackout the network sees; default S4 twice\n"
         "                 the training context, transformer the training context)\n",
     .train = model_train,

@@ -233,6 +233,15 @@ static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, co
 
 /* ---- data parallelism ---- */
 
+#ifdef TS_MPI
+static void mpi_finalize(void)
+{
+    int fin = 0;
+    MPI_Finalized(&fin);
+    if (!fin) MPI_Finalize();
+}
+#endif
+
 int ts_train_mpi_init(void)
 {
 #ifdef TS_MPI
@@ -245,7 +254,14 @@ int ts_train_mpi_init(void)
     int provided;
     if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
         return ts_fail("MPI_Init failed");
-    atexit((void (*)(void))MPI_Finalize);
+    atexit(mpi_finalize);
+#else
+    /* R copies of one process would each train alone and write the same files */
+    const char *n = getenv("OMPI_COMM_WORLD_SIZE");
+    if (!n) n = getenv("PMI_SIZE");
+    if (n && atoi(n) > 1)
+        return ts_fail("this tracesynth was built without MPI (make MPI=0) but runs as one of %d processes "
+                       "under mpirun; rebuild with Open MPI installed", atoi(n));
 #endif
     return 0;
 }

@@ -109,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * libbabeltrace2 leaks the message it was building, which the leak check would report */
     ts_ctf_opts o = {comm, exits, TS_CTF_SYSCALLS, -1};
     ts_ctf_trace t;
-    int rc2 = ts__ctf_load_here(dir, &o, &t);
+    int rc2 = ts__ctf_load_here(dir, &o, 0, &t);
     fuzz_no_pending_error("ts__ctf_load_here", rc2);
     if (rc2 != 0 || t.n != n || t.lost != lost) {
         fprintf(stderr, "fuzz: the CTF reader read %zu events in a child, in this process %s (%zu)\n",

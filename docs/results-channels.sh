@@ -1,0 +1,75 @@
+#!/bin/sh
+# Multi-channel results (docs/results-channels.md): the Markov baseline at L = 256, 1024,
+# 4096 and the repair, on the LTTng trace many-threads and on the strace workloads
+# http-server (801 threads) and python-etl (threads, 2 forked processes, execs). Run from
+# the repository root after `make`; writes under ${OUT:-/tmp/ts-channels} and prints the
+# tables. About 10 seconds on one core, plus about 1 minute for the mdm (MDM=0: without).
+set -eu
+B=${B:-$PWD/build/tracesynth}
+SHARED=${SHARED:-$PWD/../shared}
+OUT=${OUT:-/tmp/ts-channels}
+N=${N:-65536}
+mkdir -p "$OUT"
+here=$PWD
+cd "$OUT"
+$B ingest --from ctf "$SHARED/traces/lttng/many-threads" --channels -o mt > /dev/null
+$B ingest --from strace "$here/data/workloads/http-server.strace.gz" --channels -o http > /dev/null
+$B ingest --from strace "$here/data/workloads/python-etl.strace.gz" --channels -o etl > /dev/null
+for ds in mt http etl; do
+    $B constraints $ds -o $ds.tsc > /dev/null           # from the first 70 %
+    for L in 256 1024 4096; do
+        g=$ds-markov-$L
+        $B markov $ds -n $N --length $L --seed 1 -o $g > /dev/null
+        $B eval --real $ds --real-part test --synthetic $g --constraints $ds.tsc --length $L --json > $g.eval.json
+        $B repair $g --constraints $ds.tsc --length $L --json -o $g-rep > $g.repair.json
+        $B eval --real $ds --real-part test --synthetic $g-rep --constraints $ds.tsc --length $L --json > $g-rep.eval.json
+    done
+    # the real held-out part (last 20 %) under the training part's constraints
+    $B eval --real $ds --real-part test --synthetic $ds --constraints $ds.tsc --json > $ds-real.eval.json
+    $B repair $ds --part test --constraints $ds.tsc --json -o $ds-test-rep > $ds-test.repair.json
+    $B eval --real $ds --real-part test --synthetic $ds-test-rep --constraints $ds.tsc --json > $ds-test-rep.eval.json
+done
+# a learned event model (a small mdm, about 1 minute on 2 cores) with the other channels drawn
+# per event type as for the baseline, on mt at L = 256: before and after repair
+if [ "${MDM:-1}" = 1 ]; then
+    $B train --model mdm mt --length 256 --layers 2 --channels 64 --iters 400 --threads 2 --no-progress -o mt.mdm.tsm > /dev/null
+    $B generate mt.mdm.tsm -n 64 --length 256 --threads 2 --no-progress -o mdm256 > /dev/null
+    $B markov mt --from-events mdm256.txt --seed 1 -o mt-mdm-256 > /dev/null
+    $B eval --real mt --real-part test --synthetic mt-mdm-256 --constraints mt.tsc --length 256 --json > mt-mdm-256.eval.json
+    $B repair mt-mdm-256 --constraints mt.tsc --length 256 --json -o mt-mdm-256-rep > mt-mdm-256.repair.json
+    $B eval --real mt --real-part test --synthetic mt-mdm-256-rep --constraints mt.tsc --length 256 --json > mt-mdm-256-rep.eval.json
+fi
+python3 - <<'PY'
+import json
+def J(p): return json.load(open(p))
+def f(v): return "-" if v is None else "%.4f" % v
+for ds in ("mt", "http", "etl"):
+    print("\n%s" % ds)
+    print("| trace | L | D_trans | D_time | D_cpu | D_attr | JS event | JS bigram | W1 dt | JS comm | JS ret | JS tid | JS cpu | JS ev×cpu | JS ev×ret | bursts/1000 (real) | memorized | memorized (events) | changed by repair |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    rows = []
+    for L in (256, 1024, 4096):
+        g = "%s-markov-%d" % (ds, L)
+        rows.append(("Markov", L, J(g + ".eval.json"), J(g + ".repair.json")))
+        rows.append(("Markov, repaired", L, J(g + "-rep.eval.json"), None))
+    import os
+    if ds == "mt" and os.path.exists("mt-mdm-256.eval.json"):
+        rows.append(("mdm events + drawn channels", 256, J("mt-mdm-256.eval.json"), J("mt-mdm-256.repair.json")))
+        rows.append(("mdm events + drawn channels, repaired", 256, J("mt-mdm-256-rep.eval.json"), None))
+    for name, L, e, r in rows:
+        v, js = e["validity"], e["js"]
+        ch = "" if r is None else "%.2f %%" % (100 * r["share_changed"])
+        print("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s |" % (
+            name, L, f(v["d_trans"]), f(v["d_time"]), f(v["d_cpu"]), f(v["d_attr"]), f(js["event"]), f(e["js_bigram"]),
+            f(e["w1_dt"]), f(js["comm"]), f(js["ret"]), f(js["tid"]), f(js["cpu"]), f(e["js_event_cpu"]), f(e["js_event_ret"]),
+            "%.1f" % e["bursts_synthetic"], "%.1f" % e["bursts_real"], f(e["memorized"]), f(e["memorized_events"]), ch))
+    e, r, e2 = J(ds + "-real.eval.json"), J(ds + "-test.repair.json"), J(ds + "-test-rep.eval.json")
+    b, a = r["before"], r["after"]
+    print("\nreal test part (%d events) under the training constraints: D_trans %s D_time %s D_cpu %s D_attr %s;"
+          " repaired: %s %s %s %s, %.2f %% of its events changed (%s);"
+          " repaired vs unrepaired: JS event %s, JS bigram %s, W1 dt %s, JS tid %s, JS cpu %s, JS ret %s" % (
+          r["events"], f(b["d_trans"]), f(b["d_time"]), f(b["d_cpu"]), f(b["d_attr"]),
+          f(a["d_trans"]), f(a["d_time"]), f(a["d_cpu"]), f(a["d_attr"]), 100 * r["share_changed"],
+          ", ".join("%s %d" % (k, n) for k, n in r["changed"].items() if n),
+          f(e2["js"]["event"]), f(e2["js_bigram"]), f(e2["w1_dt"]), f(e2["js"]["tid"]), f(e2["js"]["cpu"]), f(e2["js"]["ret"])))
+PY

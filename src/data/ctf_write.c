@@ -1,0 +1,317 @@
+/* A multi-channel trace as a CTF trace, written by babeltrace2's sink.ctf.fs: a source
+ * component of ours emits the trace's messages (one stream per CPU, one packet per
+ * stream, one event class per event name), the sink writes them (see channels.h). */
+#include "tracesynth/channels.h"
+#include "tracesynth/common.h"
+
+#include <babeltrace2/babeltrace.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct {
+    const ts_mc *m;
+    const char  *path;          /* for messages */
+    int64_t     *t;             /* (n) event times in ns from 0 */
+    int          nstreams;      /* CPUs (max + 1), or 1 without a cpu channel */
+    int          failed;
+    char         err[256];
+} cw_comp;
+
+typedef struct {
+    cw_comp          *c;
+    bt_trace_class   *tc;
+    bt_trace         *trace;
+    bt_stream_class  *sc;
+    bt_clock_class   *clock;
+    bt_event_class  **ec;       /* (V) */
+    int32_t           V;
+    bt_stream       **st;       /* (nstreams) */
+    bt_packet       **pkt;
+    size_t            phase, next;   /* 0: beginnings, 1: events, 2: ends, 3: done */
+} cw_iter;
+
+static void cw_iter_free(cw_iter *w)
+{
+    if (!w) return;
+    for (int s = 0; s < (w->c ? w->c->nstreams : 0); s++) {
+        if (w->pkt) bt_packet_put_ref(w->pkt[s]);
+        if (w->st) bt_stream_put_ref(w->st[s]);
+    }
+    free(w->pkt);
+    free(w->st);
+    for (int32_t v = 0; v < w->V; v++) bt_event_class_put_ref(w->ec[v]);
+    free(w->ec);
+    bt_clock_class_put_ref(w->clock);
+    bt_stream_class_put_ref(w->sc);
+    bt_trace_put_ref(w->trace);
+    bt_trace_class_put_ref(w->tc);
+    free(w);
+}
+
+static const char *event_name(const ts_mc *m, int32_t v, char *buf, size_t n)
+{
+    if (v >= 0 && v < m->events.vocab.n) return m->events.vocab.names[v];
+    snprintf(buf, n, "event%d", (int)v);
+    return buf;
+}
+
+/* the payload: tid (thread bucket), comm, ret (the value's name; "" none) */
+static bt_field_class *payload_class(bt_trace_class *tc)
+{
+    bt_field_class *p = bt_field_class_structure_create(tc);
+    bt_field_class *tid = bt_field_class_integer_signed_create(tc);
+    bt_field_class *comm = bt_field_class_string_create(tc), *ret = bt_field_class_string_create(tc);
+    int bad = !p || !tid || !comm || !ret || bt_field_class_structure_append_member(p, "tid", tid) ||
+              bt_field_class_structure_append_member(p, "comm", comm) ||
+              bt_field_class_structure_append_member(p, "ret", ret);
+    bt_field_class_put_ref(tid);
+    bt_field_class_put_ref(comm);
+    bt_field_class_put_ref(ret);
+    if (bad) {
+        bt_field_class_put_ref(p);
+        return NULL;
+    }
+    return p;
+}
+
+static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_message_iterator *self,
+                                                                       bt_self_message_iterator_configuration *cfg,
+                                                                       bt_self_component_port_output *port)
+{
+    bt_self_component *comp = bt_self_message_iterator_borrow_component(self);
+    cw_comp *c = bt_self_component_get_data(comp);
+    const ts_mc *m = c->m;
+    cw_iter *w = calloc(1, sizeof *w);
+    if (!w) return BT_MESSAGE_ITERATOR_CLASS_INITIALIZE_METHOD_STATUS_MEMORY_ERROR;
+    w->c = c;
+    int bad = 0;
+    w->tc = bt_trace_class_create(comp);
+    w->sc = w->tc ? bt_stream_class_create(w->tc) : NULL;
+    w->clock = bt_clock_class_create(comp);
+    bad = !w->tc || !w->sc || !w->clock;
+    if (!bad) {
+        bt_clock_class_set_frequency(w->clock, 1000000000);
+        bt_clock_class_set_origin_is_unix_epoch(w->clock, BT_FALSE);
+        bad = bt_clock_class_set_name(w->clock, "monotonic") || bt_stream_class_set_default_clock_class(w->sc, w->clock);
+        if (!bad) bt_stream_class_set_supports_packets(w->sc, BT_TRUE, BT_FALSE, BT_FALSE);
+    }
+    if (!bad && m->ch[TS_CH_CPU]) {   /* packet context: cpu_id, as LTTng writes it */
+        bt_field_class *ctx = bt_field_class_structure_create(w->tc), *cpu = bt_field_class_integer_unsigned_create(w->tc);
+        bad = !ctx || !cpu || bt_field_class_structure_append_member(ctx, "cpu_id", cpu) ||
+              bt_stream_class_set_packet_context_field_class(w->sc, ctx);
+        bt_field_class_put_ref(cpu);
+        bt_field_class_put_ref(ctx);
+    }
+    int32_t V = 0;
+    for (size_t i = 0; i < m->n; i++)
+        if (m->ch[TS_CH_EVENT][i] + 1 > V) V = m->ch[TS_CH_EVENT][i] + 1;
+    if (m->events.vocab.n > V) V = m->events.vocab.n;
+    w->ec = calloc((size_t)V, sizeof *w->ec);
+    if (!w->ec) bad = 1;
+    else w->V = V;
+    for (int32_t v = 0; v < w->V && !bad; v++) {
+        char buf[32];
+        bt_field_class *p = payload_class(w->tc);
+        w->ec[v] = p ? bt_event_class_create(w->sc) : NULL;
+        bad = !w->ec[v] || bt_event_class_set_name(w->ec[v], event_name(m, v, buf, sizeof buf)) ||
+              bt_event_class_set_payload_field_class(w->ec[v], p);
+        bt_field_class_put_ref(p);
+    }
+    w->trace = bad ? NULL : bt_trace_create(w->tc);
+    w->st = calloc((size_t)c->nstreams, sizeof *w->st);
+    w->pkt = calloc((size_t)c->nstreams, sizeof *w->pkt);
+    bad = bad || !w->trace || !w->st || !w->pkt;
+    for (int s = 0; s < c->nstreams && !bad; s++) {
+        char name[32];
+        snprintf(name, sizeof name, "chan_%d", s);
+        w->st[s] = bt_stream_create(w->sc, w->trace);
+        bad = !w->st[s] || bt_stream_set_name(w->st[s], name);
+        w->pkt[s] = bad ? NULL : bt_packet_create(w->st[s]);
+        bad = bad || !w->pkt[s];
+        if (!bad && m->ch[TS_CH_CPU]) {
+            bt_field *ctx = bt_packet_borrow_context_field(w->pkt[s]);
+            bt_field_integer_unsigned_set_value(bt_field_structure_borrow_member_field_by_index(ctx, 0), (uint64_t)s);
+        }
+    }
+    if (bad) {
+        snprintf(c->err, sizeof c->err, "cannot create the trace's classes and streams");
+        c->failed = 1;
+        cw_iter_free(w);
+        return BT_MESSAGE_ITERATOR_CLASS_INITIALIZE_METHOD_STATUS_ERROR;
+    }
+    bt_self_message_iterator_set_data(self, w);
+    return BT_MESSAGE_ITERATOR_CLASS_INITIALIZE_METHOD_STATUS_OK;
+}
+
+static void cw_iter_fini(bt_self_message_iterator *self)
+{
+    cw_iter_free(bt_self_message_iterator_get_data(self));
+}
+
+/* one event's message; NULL on failure */
+static bt_message *event_message(bt_self_message_iterator *self, cw_iter *w, size_t i)
+{
+    const ts_mc *m = w->c->m;
+    int s = m->ch[TS_CH_CPU] ? m->ch[TS_CH_CPU][i] : 0;
+    int32_t v = m->ch[TS_CH_EVENT][i];
+    if (s < 0 || s >= w->c->nstreams || v < 0 || v >= w->V) return NULL;
+    bt_message *msg = bt_message_event_create_with_packet_and_default_clock_snapshot(self, w->ec[v], w->pkt[s],
+                                                                                     (uint64_t)w->c->t[i]);
+    if (!msg) return NULL;
+    bt_field *p = bt_event_borrow_payload_field(bt_message_event_borrow_event(msg));
+    bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 0),
+                                      m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : -1);
+    const char *comm = "", *ret = "";
+    int32_t a = m->ch[TS_CH_COMM] ? m->ch[TS_CH_COMM][i] : TS_CH_PAD;
+    if (a >= 2 && a < m->comm_vocab.n) comm = m->comm_vocab.names[a];
+    a = m->ch[TS_CH_RET] ? m->ch[TS_CH_RET][i] : TS_CH_PAD;
+    if (a >= 2 && a < m->ret_vocab.n) ret = m->ret_vocab.names[a];
+    else if (a == TS_CH_UNK) ret = "?";
+    if (bt_field_string_set_value(bt_field_structure_borrow_member_field_by_index(p, 1), comm) ||
+        bt_field_string_set_value(bt_field_structure_borrow_member_field_by_index(p, 2), ret)) {
+        bt_message_put_ref(msg);
+        return NULL;
+    }
+    return msg;
+}
+
+static bt_message_iterator_class_next_method_status cw_next(bt_self_message_iterator *self,
+                                                            bt_message_array_const msgs, uint64_t capacity,
+                                                            uint64_t *count)
+{
+    cw_iter *w = bt_self_message_iterator_get_data(self);
+    size_t S = (size_t)w->c->nstreams, n = w->c->m->n;
+    uint64_t k = 0;
+    while (k < capacity && w->phase < 3) {
+        bt_message *msg = NULL;
+        size_t j = w->next++;
+        if (w->phase == 0) {   /* stream s beginning, then its packet's */
+            size_t s = j / 2;
+            msg = j % 2 ? bt_message_packet_beginning_create(self, w->pkt[s]) : bt_message_stream_beginning_create(self, w->st[s]);
+            if (w->next == 2 * S) w->phase = 1, w->next = 0;
+        } else if (w->phase == 1) {
+            msg = event_message(self, w, j);
+            if (w->next == n) w->phase = 2, w->next = 0;
+        } else {
+            size_t s = j / 2;
+            msg = j % 2 ? bt_message_stream_end_create(self, w->st[s]) : bt_message_packet_end_create(self, w->pkt[s]);
+            if (w->next == 2 * S) w->phase = 3;
+        }
+        if (!msg) {
+            for (uint64_t i = 0; i < k; i++) bt_message_put_ref(msgs[i]);
+            snprintf(w->c->err, sizeof w->c->err, "cannot create the message of %s %zu",
+                     w->phase == 1 ? "event" : "stream", w->phase == 1 ? j : j / 2);
+            w->c->failed = 1;
+            return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_ERROR;
+        }
+        msgs[k++] = msg;
+    }
+    *count = k;
+    return k ? BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_OK : BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_END;
+}
+
+static bt_component_class_initialize_method_status cw_init(bt_self_component_source *self,
+                                                           bt_self_component_source_configuration *cfg,
+                                                           const bt_value *params, void *data)
+{
+    bt_self_component_set_data(bt_self_component_source_as_self_component(self), data);
+    if (bt_self_component_source_add_output_port(self, "out", NULL, NULL))
+        return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_ERROR;
+    return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
+}
+
+static void remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        char *p = ts_path_join(path, de->d_name);
+        struct stat sb;
+        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) remove_tree(p);
+        else unlink(p);
+        free(p);
+    }
+    if (d) closedir(d);
+    rmdir(path);
+}
+
+int ts_mc_write_ctf(const char *out, const ts_mc *m)
+{
+    struct stat sb;
+    if (stat(out, &sb) == 0) return ts_fail("%s: exists; not replaced", out);
+    if (!m->n) return ts_fail("%s: no events to write", out);
+    cw_comp c;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    c.path = out;
+    c.nstreams = 1;
+    if (m->ch[TS_CH_CPU])
+        for (size_t i = 0; i < m->n; i++)
+            if (m->ch[TS_CH_CPU][i] >= c.nstreams) c.nstreams = m->ch[TS_CH_CPU][i] + 1;
+    if (c.nstreams > 4096) return ts_fail("%s: %d CPUs is too many streams", out, c.nstreams);
+    /* times: the sum of the dts (ns), from 0 */
+    c.t = ts_malloc(m->n * sizeof *c.t);
+    double acc = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->dt && i > 0) acc += expm1((double)m->dt[i]);
+        c.t[i] = acc < 9e18 ? (int64_t)llround(acc) : INT64_MAX;
+    }
+    size_t l = strlen(out) + 32;
+    char *tmp = ts_malloc(l);
+    snprintf(tmp, l, "%s.tmp-%d", out, (int)getpid());
+    const bt_plugin *ctf = NULL;
+    bt_graph *g = NULL;
+    bt_message_iterator_class *mic = NULL;
+    bt_component_class_source *sc = NULL;
+    const bt_component_source *src = NULL;
+    const bt_component_sink *snk = NULL;
+    bt_value *params = NULL;
+    int rc = 0;
+    if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &ctf) != BT_PLUGIN_FIND_STATUS_OK)
+        rc = ts_fail("%s: babeltrace2's 'ctf' plugin is not installed", out);
+    if (rc == 0) {
+        g = bt_graph_create(0);
+        mic = bt_message_iterator_class_create(cw_next);
+        sc = mic ? bt_component_class_source_create("tracesynth-channels", mic) : NULL;
+        if (!g || !sc || bt_message_iterator_class_set_initialize_method(mic, cw_iter_init) ||
+            bt_message_iterator_class_set_finalize_method(mic, cw_iter_fini) ||
+            bt_component_class_source_set_initialize_method(sc, cw_init) ||
+            bt_graph_add_source_component_with_initialize_method_data(g, sc, "channels", NULL, &c, BT_LOGGING_LEVEL_NONE, &src))
+            rc = ts_fail("%s: cannot set up the trace source", out);
+    }
+    if (rc == 0) {
+        const bt_component_class_sink *fs = bt_plugin_borrow_sink_component_class_by_name_const(ctf, "fs");
+        params = bt_value_map_create();
+        if (!fs || !params || bt_value_map_insert_string_entry(params, "path", tmp) ||
+            bt_value_map_insert_bool_entry(params, "assume-single-trace", BT_TRUE) ||
+            bt_value_map_insert_bool_entry(params, "quiet", BT_TRUE) ||
+            bt_graph_add_sink_component(g, fs, "out", params, BT_LOGGING_LEVEL_NONE, &snk) ||
+            bt_graph_connect_ports(g, bt_component_source_borrow_output_port_by_index_const(src, 0),
+                                   bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL))
+            rc = ts_fail("%s: cannot set up babeltrace2's CTF writer (sink.ctf.fs)", out);
+    }
+    if (rc == 0) {
+        bt_graph_run_status s;
+        do s = bt_graph_run(g); while (s == BT_GRAPH_RUN_STATUS_AGAIN);
+        if (s != BT_GRAPH_RUN_STATUS_OK)
+            rc = ts_fail("%s: %s", out, c.failed ? c.err : "babeltrace2 could not write the trace");
+    }
+    bt_current_thread_clear_error();
+    bt_value_put_ref(params);
+    bt_graph_put_ref(g);   /* finalizes the sink: the metadata is written now */
+    bt_component_class_source_put_ref(sc);
+    bt_message_iterator_class_put_ref(mic);
+    bt_plugin_put_ref(ctf);
+    free(c.t);
+    if (rc == 0 && rename(tmp, out)) rc = ts_fail("%s: cannot move the new trace into place: %s", out, strerror(errno));
+    if (rc) remove_tree(tmp);
+    free(tmp);
+    return rc;
+}
