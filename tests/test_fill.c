@@ -563,10 +563,26 @@ static void consistent_threads(void)
     s.n_mid = 0;
     CHECK(ts_gap_consistent(&s, a, n, pool_name, NULL, t, nt) == 0);
     CHECK(t[2] == -1 && t[4] == -1 && t[6] == 20 && nt[1] == -1 && nt[5] == 20);
-    /* the same thread before and after: it left and came back */
+    /* the same thread before and after: still a new thread when it returns from clone */
     s = side_of(10, 10, n);
-    ts_gap_consistent(&s, a, n, pool_name, NULL, t, nt);
-    CHECK(t[3] == 10 && nt[1] == 10 && t[6] == 10);
+    s.mid = &child;
+    s.n_mid = 1;
+    CHECK(ts_gap_consistent(&s, a, n, pool_name, NULL, t, nt) == 1);
+    CHECK(t[3] == 30 && nt[1] == 30 && nt[5] == 10 && t[6] == 10);
+    /* else it left and came back */
+    const char *a2[] = {"sched_wakeup", "sched_switch", "syscall_entry_read", "syscall_exit_read", "sched_switch",
+                        "irq_handler_entry"};
+    s = side_of(10, 10, 6);
+    s.mid = &child;
+    s.n_mid = 1;
+    CHECK(ts_gap_consistent(&s, a2, 6, pool_name, NULL, t, nt) == 0);
+    CHECK(t[2] == 10 && nt[1] == 10 && t[5] == 10);
+    /* the threads differ and the segment does not begin with clone's exit: unknown */
+    s = side_of(10, 20, 6);
+    s.mid = &child;
+    s.n_mid = 1;
+    CHECK(ts_gap_consistent(&s, a2, 6, pool_name, NULL, t, nt) == 0);
+    CHECK(t[2] == -1 && t[3] == -1 && nt[4] == 20 && t[5] == 20);
     /* no system call between the switches: the idle thread */
     const char *b[] = {"syscall_entry_read", "sched_switch", "irq_handler_entry", "sched_switch", "syscall_exit_read"};
     s = side_of(10, 20, 5);

@@ -179,8 +179,8 @@ typedef struct {
     const char *after_call;      /* its call ("" an old exit_syscall) */
     int         old_names;       /* the trace names calls sys_X / exit_syscall (before LTTng 2.6) */
     const int64_t *mid;          /* threads for the segments between two reconstructed switches
-                                  * that hold system calls, in order, when the thread before
-                                  * and after differ (e.g. children of clone never seen running) */
+                                  * that begin with clone's exit, in order (children of clone
+                                  * never seen running) */
     size_t      n_mid;
     size_t      before_max;      /* the thread before cannot own events from here on (it ran on
                                   * another CPU then), unless it came back: n none */
@@ -190,9 +190,9 @@ typedef struct {
 ts_ev_kind ts_gap_classify(const char *name, const char **call);
 /* makes the n reconstructed events names[] of one gap agree with s: threads per segment
  * between reconstructed sched_switches (the first segment the thread before, the last the
- * thread after; one between two switches: 0 (idle) without system calls, else the thread
- * before when the thread after is the same, else the next of s->mid, else -1; returns how
- * many of s->mid it used),
+ * thread after; one between two switches: 0 (idle) without system calls; one whose first
+ * system call event is clone's exit: the next of s->mid, else -1; else the thread before
+ * when the thread after is the same, else -1; returns how many of s->mid it used),
  * written to tid[] and next_tid[] (a switch: the thread it switches to; else -1); a
  * switch added when the thread changed and the model put none; and, per segment of a
  * known thread, the fewest renames of names[] (through intern, which returns a string that

@@ -4,11 +4,12 @@
  * after it (the one the next recorded sched_switch leaves). Reconstructed sched_switch
  * events cut the gap into segments: the first belongs to the thread before, the last to
  * the thread after; the last switch goes to the thread after. A segment between two
- * reconstructed switches is guessed: with no system call in it, the idle thread (0);
+ * reconstructed switches is guessed: with no system call in it, the idle thread (0); when
+ * its first system call event is clone's exit (a new thread returning from clone), the next
+ * candidate the caller gives (fill.c: children of clone, from the returns of recorded clone
+ * calls near the gap, that no recorded switch shows running: their lives fell in gaps);
  * otherwise, when the threads before and after are the same, that thread (it left and came
- * back); otherwise the next candidate the caller gives (fill.c: children of clone, from
- * the returns of recorded clone calls near the gap, that no recorded event shows running:
- * their lives fell in gaps); else unknown (-1).
+ * back); else unknown (-1).
  *
  * System calls. Per segment of a known thread, the entries and exits must pair: the
  * thread before may be inside a call when the gap begins (its entry recorded, its exit
@@ -200,15 +201,16 @@ size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
         if (i == 0) st[i] = s->tid_before;
         else if (i == nseg - 1) st[i] = s->tid_after;
         else {
-            int sys = 0;
+            int sys = 0, born = 0;
             for (size_t j = sa[i]; j < sb[i]; j++) {
                 const char *c;
                 ts_ev_kind kk = ts_gap_classify(names[j], &c);
+                if (!sys && kk == TS_EV_EXIT && !strcmp(c, "clone")) born = 1;
                 sys |= kk == TS_EV_ENTRY || kk == TS_EV_EXIT;
             }
             st[i] = !sys ? 0
+                  : born ? (used < s->n_mid ? s->mid[used++] : -1)
                   : s->tid_before >= 0 && s->tid_after == s->tid_before ? s->tid_before
-                  : used < s->n_mid ? s->mid[used++]
                   : -1;
         }
     }
