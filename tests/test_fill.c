@@ -4,6 +4,7 @@
 #include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,6 +324,9 @@ static void drop_fill(int old)
     double ed = ts_sc_count_error(&at, &ad), ef = ts_sc_count_error(&at, &af);
     CHECK_MSG(ed > 0.02 && ef < ed / 2, "count error %.4f with gaps, %.4f filled", ed, ef);
     CHECK(ts_sc_count_error(&at, &at) == 0.0);
+    /* and entries without their exit no further from the truth than with the gaps */
+    double ut = ts_sc_unmatched_share(&at), ud = ts_sc_unmatched_share(&ad), uf = ts_sc_unmatched_share(&af);
+    CHECK_MSG(fabs(uf - ut) <= fabs(ud - ut), "entries without exit: %.4f true, %.4f with gaps, %.4f filled", ut, ud, uf);
     ts_sc_analysis_free(&at);
     ts_sc_analysis_free(&ad);
     ts_sc_analysis_free(&af);
@@ -518,7 +522,147 @@ static void bad_input(void)
     unsetenv("LSAN_OPTIONS");
 }
 
+/* ---- a reconstruction made consistent with the trace around its gap ---- */
+static char *pool[64];
+static const char *pool_name(void *u, const char *name)
+{
+    (void)u;
+    int i = 0;
+    for (; i < 63 && pool[i]; i++) if (!strcmp(pool[i], name)) return pool[i];
+    return pool[i] = ts_strdup(name);   /* the tests use far fewer than 63 names */
+}
+static void pool_free(void)
+{
+    for (int i = 0; i < 64; i++) { free(pool[i]); pool[i] = NULL; }
+}
+static ts_gap_side side_of(int64_t before, int64_t after, size_t n)
+{
+    ts_gap_side s;
+    memset(&s, 0, sizeof s);
+    s.tid_before = before;
+    s.tid_after = after;
+    s.after_kind = TS_EV_OTHER;
+    s.before_max = n;
+    return s;
+}
+
+static void consistent_threads(void)
+{
+    /* the thread before, a child between two switches, the thread after */
+    const char *a[] = {"sched_wakeup", "sched_switch", "syscall_exit_clone", "syscall_entry_read", "syscall_exit_read",
+                       "sched_switch", "irq_handler_entry"};
+    size_t n = 7;
+    int64_t t[7], nt[7], child = 30;
+    ts_gap_side s = side_of(10, 20, n);
+    s.mid = &child;
+    s.n_mid = 1;
+    CHECK(ts_gap_consistent(&s, a, n, pool_name, NULL, t, nt) == 1);
+    CHECK(t[0] == 10 && t[1] == 10 && t[2] == 30 && t[4] == 30 && t[5] == 30 && t[6] == 20);
+    CHECK(nt[1] == 30 && nt[5] == 20 && nt[0] == -1 && nt[3] == -1);
+    /* no candidate: unknown */
+    s.n_mid = 0;
+    CHECK(ts_gap_consistent(&s, a, n, pool_name, NULL, t, nt) == 0);
+    CHECK(t[2] == -1 && t[4] == -1 && t[6] == 20 && nt[1] == -1 && nt[5] == 20);
+    /* the same thread before and after: still a new thread when it returns from clone */
+    s = side_of(10, 10, n);
+    s.mid = &child;
+    s.n_mid = 1;
+    CHECK(ts_gap_consistent(&s, a, n, pool_name, NULL, t, nt) == 1);
+    CHECK(t[3] == 30 && nt[1] == 30 && nt[5] == 10 && t[6] == 10);
+    /* else it left and came back */
+    const char *a2[] = {"sched_wakeup", "sched_switch", "syscall_entry_read", "syscall_exit_read", "sched_switch",
+                        "irq_handler_entry"};
+    s = side_of(10, 10, 6);
+    s.mid = &child;
+    s.n_mid = 1;
+    CHECK(ts_gap_consistent(&s, a2, 6, pool_name, NULL, t, nt) == 0);
+    CHECK(t[2] == 10 && nt[1] == 10 && t[5] == 10);
+    /* the threads differ and the segment does not begin with clone's exit: unknown */
+    s = side_of(10, 20, 6);
+    s.mid = &child;
+    s.n_mid = 1;
+    CHECK(ts_gap_consistent(&s, a2, 6, pool_name, NULL, t, nt) == 0);
+    CHECK(t[2] == -1 && t[3] == -1 && nt[4] == 20 && t[5] == 20);
+    /* no system call between the switches: the idle thread */
+    const char *b[] = {"syscall_entry_read", "sched_switch", "irq_handler_entry", "sched_switch", "syscall_exit_read"};
+    s = side_of(10, 20, 5);
+    s.mid = &child;
+    s.n_mid = 1;
+    CHECK(ts_gap_consistent(&s, b, 5, pool_name, NULL, t, nt) == 0);
+    CHECK(t[2] == 0 && nt[1] == 0 && nt[3] == 20 && t[4] == 20);
+    /* the thread changed but the model put no switch: the last event becomes one */
+    const char *c[] = {"syscall_entry_read", "syscall_exit_read", "irq_handler_entry"};
+    s = side_of(10, 20, 3);
+    ts_gap_consistent(&s, c, 3, pool_name, NULL, t, nt);
+    CHECK(!strcmp(c[2], "sched_switch") && nt[2] == 20 && t[0] == 10);
+    /* the thread before ran on another CPU from event 2 on: events 2.. are not its own */
+    const char *d[] = {"syscall_entry_read", "syscall_exit_read", "syscall_entry_write", "syscall_exit_write",
+                       "sched_switch", "syscall_entry_poll"};
+    s = side_of(10, 20, 6);
+    s.before_max = 2;
+    ts_gap_consistent(&s, d, 6, pool_name, NULL, t, nt);
+    CHECK(t[0] == 10 && t[1] == 10 && t[2] == -1 && t[3] == -1 && t[4] == -1 && nt[4] == 20 && t[5] == 20);
+    /* and the thread after came from another CPU at event 5 */
+    s = side_of(10, 20, 6);
+    s.after_min = 6;
+    ts_gap_consistent(&s, d, 6, pool_name, NULL, t, nt);
+    CHECK(t[0] == 10 && t[3] == 10 && t[5] == -1);
+    pool_free();
+}
+
+static void consistent_pairing(void)
+{
+    int64_t t[4], nt[4];
+    /* the thread is inside read when the gap begins: an entry cannot come first; the
+     * cheapest fix turns the event before it into read's exit */
+    const char *a[] = {"sched_wakeup", "syscall_entry_write", "syscall_exit_write"};
+    ts_gap_side s = side_of(10, -1, 3);
+    s.pending_before = "read";
+    ts_gap_consistent(&s, a, 3, pool_name, NULL, t, nt);
+    CHECK(!strcmp(a[0], "syscall_exit_read") && !strcmp(a[1], "syscall_entry_write") && !strcmp(a[2], "syscall_exit_write"));
+    /* an exit of another call becomes read's */
+    const char *b[] = {"syscall_exit_open", "syscall_entry_write", "syscall_exit_write"};
+    ts_gap_consistent(&s, b, 3, pool_name, NULL, t, nt);
+    CHECK(!strcmp(b[0], "syscall_exit_read") && !strcmp(b[1], "syscall_entry_write"));
+    /* already consistent: nothing changes */
+    const char *c[] = {"syscall_exit_read", "syscall_entry_write", "syscall_exit_write"};
+    ts_gap_consistent(&s, c, 3, pool_name, NULL, t, nt);
+    CHECK(!strcmp(c[0], "syscall_exit_read") && !strcmp(c[1], "syscall_entry_write") && !strcmp(c[2], "syscall_exit_write"));
+    /* the first event after the gap is poll's exit: the gap ends inside poll */
+    const char *d[] = {"syscall_entry_read", "syscall_exit_read", "syscall_entry_write"};
+    s = side_of(10, 10, 3);
+    s.after_kind = TS_EV_EXIT;
+    s.after_call = "poll";
+    ts_gap_consistent(&s, d, 3, pool_name, NULL, t, nt);
+    CHECK(!strcmp(d[0], "syscall_entry_read") && !strcmp(d[1], "syscall_exit_read") && !strcmp(d[2], "syscall_entry_poll"));
+    /* the first event after is an entry: the gap must not end inside a call */
+    const char *e[] = {"syscall_entry_read", "syscall_exit_read", "syscall_entry_write", "irq_handler_entry"};
+    s = side_of(10, 10, 4);
+    s.after_kind = TS_EV_ENTRY;
+    s.after_call = "ioctl";
+    ts_gap_consistent(&s, e, 4, pool_name, NULL, t, nt);
+    CHECK(!strcmp(e[0], "syscall_entry_read") && !strcmp(e[3], "syscall_exit_write"));
+    /* the names before LTTng 2.6: one exit_syscall closes any call */
+    const char *f[] = {"sys_write", "exit_syscall"};
+    s = side_of(10, -1, 2);
+    s.pending_before = "read";
+    s.old_names = 1;
+    ts_gap_consistent(&s, f, 2, pool_name, NULL, t, nt);
+    CHECK(!strcmp(f[0], "exit_syscall") && !strcmp(f[1], "exit_syscall"));
+    const char *g[] = {"exit_syscall", "sys_write", "exit_syscall"};
+    ts_gap_consistent(&s, g, 3, pool_name, NULL, t, nt);
+    CHECK(!strcmp(g[0], "exit_syscall") && !strcmp(g[1], "sys_write"));
+    /* an unknown thread is left alone */
+    const char *h[] = {"syscall_entry_write", "syscall_entry_read"};
+    s = side_of(-1, -1, 2);
+    ts_gap_consistent(&s, h, 2, pool_name, NULL, t, nt);
+    CHECK(!strcmp(h[0], "syscall_entry_write") && !strcmp(h[1], "syscall_entry_read") && t[0] == -1);
+    pool_free();
+}
+
 TEST_MAIN("fill", {
+    RUN(consistent_threads);
+    RUN(consistent_pairing);
     RUN(copy_is_exact);
     RUN(drop_fill_new_names);
     RUN(drop_fill_old_names);

@@ -32,6 +32,7 @@ typedef struct {
     ts_ev_kind  kind;
     const char *call;        /* entry/exit: the system call ("" : old exit_syscall) */
     int64_t     prev_tid, next_tid;  /* sched_switch */
+    int64_t     ret;         /* a recorded system call exit: its return value; else 0 */
     const char *recon;       /* a reconstructed event: the event it stands for; else NULL */
 } ts_rw_event;
 
@@ -162,6 +163,43 @@ typedef struct {
 } ts_fill_result;
 int  ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill_result *res);
 void ts_fill_result_free(ts_fill_result *r);
+
+/* ---- a reconstruction consistent with the trace around its gap (consistent.c) ---- */
+/* what the trace tells around one gap of a CPU */
+typedef struct {
+    int64_t     tid_before;      /* the thread running when the gap began; -1 unknown */
+    int         pending_unknown; /* which call it is inside is not known (pending_before ignored) */
+    const char *pending_before;  /* the call it is inside then (entry seen, exit not); NULL none */
+    int64_t     tid_after;       /* the thread running after the gap; -1 unknown */
+    int         pending_after_known;
+    const char *pending_after;   /* the call tid_after was inside when the gap began (it last
+                                  * left a CPU inside it); NULL none */
+    ts_ev_kind  after_kind;      /* the CPU's first system call event after the gap, before any
+                                  * switch: TS_EV_ENTRY, TS_EV_EXIT; TS_EV_OTHER: none seen */
+    const char *after_call;      /* its call ("" an old exit_syscall) */
+    int         old_names;       /* the trace names calls sys_X / exit_syscall (before LTTng 2.6) */
+    const int64_t *mid;          /* threads for the segments between two reconstructed switches
+                                  * that begin with clone's exit, in order (children of clone
+                                  * never seen running) */
+    size_t      n_mid;
+    size_t      before_max;      /* the thread before cannot own events from here on (it ran on
+                                  * another CPU then), unless it came back: n none */
+    size_t      after_min;       /* the thread after cannot own events before this one: 0 none */
+} ts_gap_side;
+/* the kind of an event class name, and for entries/exits the call (NULL otherwise) */
+ts_ev_kind ts_gap_classify(const char *name, const char **call);
+/* makes the n reconstructed events names[] of one gap agree with s: threads per segment
+ * between reconstructed sched_switches (the first segment the thread before, the last the
+ * thread after; one between two switches: 0 (idle) without system calls; one whose first
+ * system call event is clone's exit: the next of s->mid, else -1; else the thread before
+ * when the thread after is the same, else -1; returns how many of s->mid it used),
+ * written to tid[] and next_tid[] (a switch: the thread it switches to; else -1); a
+ * switch added when the thread changed and the model put none; and, per segment of a
+ * known thread, the fewest renames of names[] (through intern, which returns a string that
+ * outlives names) so that entries and exits pair, from the call the thread before is
+ * inside to the state the first system call event after the gap shows */
+size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
+                         const char *(*intern)(void *u, const char *name), void *u, int64_t *tid, int64_t *next_tid);
 
 /* ---- scoring: a system call analysis ---- */
 /* per thread (the thread on the CPU from sched_switch; a reconstructed event's own tid),

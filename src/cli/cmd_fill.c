@@ -11,15 +11,22 @@ static void fill_more_help(FILE *f)
                "stream of the CPU that lost them, at the start of the packet after the gap, their\n"
                "times spread evenly over the gap. Payload: event (the event class it stands for),\n"
                "confidence (the model's precision for that class on gaps simulated in held-out\n"
-               "events of the same CPU), tid (the thread running when the gap began; after a\n"
-               "reconstructed sched_switch, the thread found running after the gap, or -1),\n"
+               "events of the same CPU), tid (the thread it is attributed to, or -1),\n"
                "gap_begin / gap_end (ns from the clock's origin: the uncertainty interval),\n"
                "gap_count, and next_tid (a reconstructed sched_switch: the thread it switches to,\n"
                "or -1). The discarded-events counters stay: babeltrace2 still reports the gaps.\n"
                "Each gap gets as many events as the tracer says it lost (of every type), drawn\n"
-               "from the stream's own event classes (entries and exits apart); when the threads\n"
-               "before and after a gap differ and the model put no sched_switch in it, its last\n"
-               "event becomes one. Extra options go to the model's training (e.g. --order 8).\n");
+               "from the stream's own event classes (entries and exits apart), then made\n"
+               "consistent with the trace around the gap: before the first reconstructed\n"
+               "sched_switch, the thread running when the gap began; after the last, the thread\n"
+               "found running after it (when they differ and the model put no sched_switch in\n"
+               "the gap, its last event becomes one); between two, the idle thread without\n"
+               "system calls, else the same thread when it left and came back, else a child of\n"
+               "clone never seen running, else -1; none of a thread's events while it ran on\n"
+               "another CPU. Per thread, the fewest events are renamed so that system call\n"
+               "entries and exits pair, from the call open before the gap to the state the\n"
+               "first system call event after it shows. Extra options go to the model's\n"
+               "training (e.g. --order 8).\n");
 }
 
 int cmd_fill(int argc, char **argv)

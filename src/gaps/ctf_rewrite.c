@@ -215,6 +215,7 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
     } else if ((e->call = prefixed(nm, exits, 2))) {
         e->kind = TS_EV_EXIT;
     }
+    if (e->kind == TS_EV_EXIT && !e->recon) field_int(member(pl, "ret"), &e->ret);
     r->events++;
     if ((r->events & 0xffff) == 0) progress_line(r, 0);
 }

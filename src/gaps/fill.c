@@ -82,6 +82,15 @@ typedef struct {
     size_t   nl, nr;
     int64_t  tid_before;    /* thread on the CPU when the gap began */
     int64_t  tid_after;     /* prev_tid of a sched_switch right after it; -1 */
+    int      has_times;
+    int64_t  begin_ns, end_ns;
+    int64_t  after_ns;      /* the stream's first event after the gap; 0 none yet */
+    int64_t  leave_ns;      /* tid_before switched in on another CPU then, inside the gap; 0 no */
+    int64_t  arrive_ns;     /* tid_after switched out of another CPU then, inside the gap; 0 no */
+    int32_t  pending_before; /* the call (calls table) tid_before is inside; -1 none */
+    int32_t  pending_after; /* the call tid_after was inside when switched out before; -1 none, -2 unknown */
+    ts_ev_kind after_kind;  /* the stream's first system call event after the gap, before a switch */
+    int32_t  after_call;    /* its call (calls table) */
     ts_recon *rec;          /* count of them, after imputation */
     char    **names;
 } gap_rec;
@@ -96,6 +105,8 @@ typedef struct {
     int32_t  cpu;
     uint64_t gaps;
     size_t   waiting;       /* a gap waits for its first event after: index + 1 */
+    size_t   waiting_sc;    /* a gap waits for its first system call event after: index + 1 */
+    size_t   last_gap;      /* the stream's latest gap: index + 1 */
     ts_model *model;        /* its own, or NULL: the pooled one */
     double  *conf;          /* (n_ids) precision per predicted class; NULL: none measured */
     double   conf_all;      /* over every class */
@@ -114,7 +125,113 @@ typedef struct {
     uint64_t events;
     int64_t  *cpu_tid;
     size_t    ncpu;
+    intern    calls;        /* system call names */
+    int64_t  *pend_tid;     /* thread -> the call it is inside: open addressing, INT64_MIN empty */
+    int32_t  *pend_call;    /* -1 none */
+    size_t    pend_cap, pend_used;
+    int       old_names;    /* sys_X / exit_syscall naming seen */
+    int64_t  *out_tid, *out_ns;       /* thread -> its last recorded switch out: open addressing */
+    int32_t  *out_cpu;
+    size_t    out_cap, out_used;
+    int64_t  *seen_tid;     /* threads a recorded sched_switch names: open addressing, INT64_MIN empty */
+    size_t    seen_cap, seen_used;
+    int64_t  *child_tid, *child_ns;   /* returns of recorded clone calls (> 0), in time order */
+    uint8_t  *child_used;
+    size_t    nchild, childcap;
 } fill_state;
+
+/* the slot of tid in the switch-out table (out_cpu -1: none yet) */
+static size_t out_slot(fill_state *f, int64_t tid)
+{
+    if (2 * (f->out_used + 1) > f->out_cap) {
+        size_t nc = f->out_cap ? 2 * f->out_cap : 1024;
+        int64_t *nt = ts_malloc(nc * sizeof *nt), *nn = ts_malloc(nc * sizeof *nn);
+        int32_t *ncpu = ts_malloc(nc * sizeof *ncpu);
+        for (size_t i = 0; i < nc; i++) nt[i] = INT64_MIN;
+        for (size_t i = 0; i < f->out_cap; i++)
+            if (f->out_tid[i] != INT64_MIN) {
+                size_t h = (size_t)((uint64_t)f->out_tid[i] * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
+                while (nt[h] != INT64_MIN) h = (h + 1) & (nc - 1);
+                nt[h] = f->out_tid[i];
+                nn[h] = f->out_ns[i];
+                ncpu[h] = f->out_cpu[i];
+            }
+        free(f->out_tid);
+        free(f->out_ns);
+        free(f->out_cpu);
+        f->out_tid = nt;
+        f->out_ns = nn;
+        f->out_cpu = ncpu;
+        f->out_cap = nc;
+    }
+    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (f->out_cap - 1);
+    while (f->out_tid[h] != INT64_MIN && f->out_tid[h] != tid) h = (h + 1) & (f->out_cap - 1);
+    if (f->out_tid[h] == INT64_MIN) {
+        f->out_tid[h] = tid;
+        f->out_ns[h] = 0;
+        f->out_cpu[h] = -1;
+        f->out_used++;
+    }
+    return h;
+}
+
+/* adds tid to the set; returns 1 when it was there */
+static int seen_add(fill_state *f, int64_t tid, int add)
+{
+    if (add && 2 * (f->seen_used + 1) > f->seen_cap) {
+        size_t nc = f->seen_cap ? 2 * f->seen_cap : 1024;
+        int64_t *nt = ts_malloc(nc * sizeof *nt);
+        for (size_t i = 0; i < nc; i++) nt[i] = INT64_MIN;
+        for (size_t i = 0; i < f->seen_cap; i++)
+            if (f->seen_tid[i] != INT64_MIN) {
+                size_t h = (size_t)((uint64_t)f->seen_tid[i] * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
+                while (nt[h] != INT64_MIN) h = (h + 1) & (nc - 1);
+                nt[h] = f->seen_tid[i];
+            }
+        free(f->seen_tid);
+        f->seen_tid = nt;
+        f->seen_cap = nc;
+    }
+    if (!f->seen_cap) return 0;
+    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (f->seen_cap - 1);
+    while (f->seen_tid[h] != INT64_MIN && f->seen_tid[h] != tid) h = (h + 1) & (f->seen_cap - 1);
+    if (f->seen_tid[h] == tid) return 1;
+    if (add) {
+        f->seen_tid[h] = tid;
+        f->seen_used++;
+    }
+    return 0;
+}
+
+static int32_t *pend_slot(fill_state *f, int64_t tid)
+{
+    if (2 * (f->pend_used + 1) > f->pend_cap) {
+        size_t nc = f->pend_cap ? 2 * f->pend_cap : 1024;
+        int64_t *nt = ts_malloc(nc * sizeof *nt);
+        int32_t *ncall = ts_malloc(nc * sizeof *ncall);
+        for (size_t i = 0; i < nc; i++) nt[i] = INT64_MIN;
+        for (size_t i = 0; i < f->pend_cap; i++)
+            if (f->pend_tid[i] != INT64_MIN) {
+                size_t h = (size_t)((uint64_t)f->pend_tid[i] * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
+                while (nt[h] != INT64_MIN) h = (h + 1) & (nc - 1);
+                nt[h] = f->pend_tid[i];
+                ncall[h] = f->pend_call[i];
+            }
+        free(f->pend_tid);
+        free(f->pend_call);
+        f->pend_tid = nt;
+        f->pend_call = ncall;
+        f->pend_cap = nc;
+    }
+    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (f->pend_cap - 1);
+    while (f->pend_tid[h] != INT64_MIN && f->pend_tid[h] != tid) h = (h + 1) & (f->pend_cap - 1);
+    if (f->pend_tid[h] == INT64_MIN) {
+        f->pend_tid[h] = tid;
+        f->pend_call[h] = -1;
+        f->pend_used++;
+    }
+    return &f->pend_call[h];
+}
 
 static sstream *fs_stream(fill_state *f, uint32_t k)
 {
@@ -151,11 +268,49 @@ static int f_event(void *u, const ts_rw_event *e)
         if (r->nr == f->W) s->open = 0;
     }
     s->cpu = e->cpu;
+    if (s->open && f->gaps[s->open - 1].nr == 1) f->gaps[s->open - 1].after_ns = e->time_ns;
+    if (e->kind == TS_EV_SWITCH && !e->recon) {
+        /* a thread that ran on a CPU when it lost events, switched in on another CPU
+         * during the gap, had left the first one by then */
+        if (e->next_tid > 0)
+            for (size_t k = 0; k < f->ns; k++) {
+                if (!f->s[k].last_gap || f->s[k].cpu == e->cpu) continue;
+                gap_rec *g = &f->gaps[f->s[k].last_gap - 1];
+                if (g->tid_before == e->next_tid && !g->leave_ns && e->time_ns > g->begin_ns &&
+                    (!g->after_ns || e->time_ns < g->after_ns))
+                    g->leave_ns = e->time_ns;
+            }
+    }
+    /* the first system call event after a gap, unless a switch comes first */
+    if (s->waiting_sc && e->kind != TS_EV_OTHER) {
+        gap_rec *r = &f->gaps[s->waiting_sc - 1];
+        r->after_kind = e->kind == TS_EV_SWITCH ? TS_EV_OTHER : e->kind;
+        if (e->kind != TS_EV_SWITCH) r->after_call = intern_id(&f->calls, e->call ? e->call : "");
+        s->waiting_sc = 0;
+    }
     /* the thread that ran at the end of a gap: the one the next sched_switch leaves */
     if (s->waiting && e->kind == TS_EV_SWITCH) {
         for (size_t i = s->waiting - 1; i < f->ngap; i++)
-            if (f->gaps[i].stream == e->stream && f->gaps[i].tid_after == -2) f->gaps[i].tid_after = e->prev_tid;
+            if (f->gaps[i].stream == e->stream && f->gaps[i].tid_after == -2) {
+                f->gaps[i].tid_after = e->prev_tid;
+                /* its events since the gap were read as the thread before's: its own
+                 * state is still the one it had when it last left a CPU */
+                f->gaps[i].pending_after = i == s->waiting - 1 && e->prev_tid >= 0 ? *pend_slot(f, e->prev_tid) : -2;
+                /* it left another CPU during the gap: it came here after that */
+                if (e->prev_tid > 0) {
+                    size_t h = out_slot(f, e->prev_tid);
+                    if (f->out_cpu[h] >= 0 && f->out_cpu[h] != e->cpu && f->out_ns[h] > f->gaps[i].begin_ns &&
+                        (!f->gaps[i].after_ns || f->out_ns[h] < f->gaps[i].after_ns))
+                        f->gaps[i].arrive_ns = f->out_ns[h];
+                }
+                if (f->gaps[i].tid_before == -3) f->gaps[i].tid_before = e->prev_tid;
+            }
         s->waiting = 0;
+    }
+    if (e->kind == TS_EV_SWITCH && !e->recon && e->prev_tid > 0) {
+        size_t h = out_slot(f, e->prev_tid);
+        f->out_ns[h] = e->time_ns;
+        f->out_cpu[h] = e->cpu;
     }
     f->events++;
     return 0;
@@ -188,11 +343,23 @@ static int f_gap(void *u, const ts_rw_gap *g)
     }
     r->tid_before = g->cpu >= 0 && (size_t)g->cpu < f->ncpu ? f->cpu_tid[g->cpu] : -1;
     r->tid_after = -2;
-    /* an earlier gap still waiting: who ran at its end is not known */
-    if (s->waiting)
-        for (size_t i = s->waiting - 1; i < f->ngap; i++)
-            if (f->gaps[i].stream == g->stream && f->gaps[i].tid_after == -2) f->gaps[i].tid_after = -1;
-    s->waiting = f->ngap + 1;
+    r->has_times = g->has_times;
+    s->last_gap = f->ngap + 1;
+    r->begin_ns = g->begin_ns;
+    r->end_ns = g->end_ns;
+    r->pending_before = r->tid_before >= 0 ? *pend_slot(f, r->tid_before) : -1;
+    /* an earlier gap of the stream with no recorded switch since: the thread between the
+     * two is the one found running after the chain (-3: set with the chain's tid_after),
+     * and which call it is inside is not known */
+    if (s->waiting) {
+        r->tid_before = -3;
+        r->pending_before = -2;
+    }
+    r->after_kind = TS_EV_OTHER;
+    r->pending_after = -2;
+    r->after_call = -1;
+    s->waiting_sc = f->ngap + 1;
+    if (!s->waiting) s->waiting = f->ngap + 1;
     f->ngap++;
     s->gaps++;
     return 0;
@@ -209,6 +376,32 @@ static int f_event_tid(void *u, const ts_rw_event *e)
             f->ncpu = (size_t)e->cpu + 1;
         }
         f->cpu_tid[e->cpu] = e->kind == TS_EV_SWITCH ? e->next_tid : e->tid;
+    }
+    /* threads seen running; children of clone */
+    if (e->kind == TS_EV_SWITCH && !e->recon) {
+        if (e->prev_tid >= 0) seen_add(f, e->prev_tid, 1);
+        if (e->next_tid >= 0) seen_add(f, e->next_tid, 1);
+    }
+    if (e->kind == TS_EV_EXIT && !e->recon && e->call && !strcmp(e->call, "clone") && e->ret > 0) {
+        if (f->nchild == f->childcap) {
+            f->childcap = f->childcap ? 2 * f->childcap : 256;
+            f->child_tid = ts_realloc(f->child_tid, f->childcap * sizeof *f->child_tid);
+            f->child_ns = ts_realloc(f->child_ns, f->childcap * sizeof *f->child_ns);
+        }
+        f->child_tid[f->nchild] = e->ret;
+        f->child_ns[f->nchild++] = e->time_ns;
+    }
+    /* which call each thread is inside */
+    if ((e->kind == TS_EV_ENTRY || e->kind == TS_EV_EXIT) && e->call) {
+        const char *nm = e->recon ? e->recon : e->name;
+        if (!strncmp(nm, "sys_", 4) || !strcmp(nm, "exit_syscall")) f->old_names = 1;
+        if (e->tid >= 0) {
+            int32_t *p = pend_slot(f, e->tid);
+            if (e->kind == TS_EV_ENTRY)
+                *p = strcmp(e->call, "exit") && strcmp(e->call, "exit_group") ? intern_id(&f->calls, e->call) : -1;
+            else if (*p >= 0 && (!*e->call || !strcmp(f->calls.names[*p], e->call)))
+                *p = -1;
+        }
     }
     return f_event(u, e);
 }
@@ -264,6 +457,15 @@ static int train_pooled(fill_state *f, size_t L, ts_model **out)
     return rc;
 }
 
+
+#define CHILD_BEFORE 500000     /* ns */
+#define CHILD_AFTER  1500000
+
+static const char *intern_name(void *u, const char *name)
+{
+    fill_state *f = u;
+    return f->names.names[intern_id(&f->names, name)];
+}
 
 /* fills dst[0, k) given left[0, nl) and right[0, nr) */
 static int impute_gap(ts_model *m, const int32_t *left, size_t nl, const int32_t *right, size_t nr, size_t k,
@@ -474,6 +676,15 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress};
     if (o->progress) fprintf(stderr, "fill: reading %s\n", dir);
     rc = ts_ctf_scan(dir, &h);
+    /* children of clone that no recorded switch shows running: candidates for the threads
+     * that run between two reconstructed switches */
+    f.child_used = ts_calloc(f.nchild ? f.nchild : 1, 1);
+    for (size_t i = 0; i < f.nchild; i++) f.child_used[i] = seen_add(&f, f.child_tid[i], 0);
+    /* gaps with no recorded switch after them: the threads are not known */
+    for (size_t i = 0; i < f.ngap; i++) {
+        if (f.gaps[i].tid_after < 0) f.gaps[i].tid_after = -1;
+        if (f.gaps[i].tid_before < 0) f.gaps[i].tid_before = -1;
+    }
     res->events = f.events;
 
     /* the gap sizes (for the confidence's simulated gaps) */
@@ -546,37 +757,51 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         if (rc == 0) {
             r->rec = ts_malloc(k * sizeof *r->rec);
             r->names = ts_malloc(k * sizeof *r->names);
-            /* the thread: the one running when the gap began, until a reconstructed
-             * sched_switch; then the one a real sched_switch right after the gap leaves */
-            int64_t tid = r->tid_before;
-            size_t last_switch = k;
             for (size_t j = 0; j < k; j++) {
                 int32_t id = from_file ? im.to_trace[dst[j]] : dst[j];
                 if (id < 0 || id >= f.names.n) id = 0;
                 r->names[j] = f.names.names[id];
-                if (!strcmp(r->names[j], "sched_switch")) last_switch = j;
             }
-            /* the trace shows that the CPU changed threads during the gap (the thread
-             * running after it is not the one running before), but the model put no
-             * sched_switch in it: its last event becomes one */
-            if (last_switch == k && r->tid_before >= 0 && r->tid_after >= 0 && r->tid_before != r->tid_after) {
-                last_switch = k - 1;
-                r->names[k - 1] = f.names.names[intern_id(&f.names, "sched_switch")];
+            /* threads, switches and system call pairing agree with the trace around the gap */
+            ts_gap_side side = {r->tid_before, r->pending_before == -2, r->pending_before >= 0 ? f.calls.names[r->pending_before] : NULL,
+                                r->tid_after >= 0 ? r->tid_after : -1, r->pending_after != -2,
+                                r->pending_after >= 0 ? f.calls.names[r->pending_after] : NULL, r->after_kind,
+                                r->after_call >= 0 ? f.calls.names[r->after_call] : NULL, f.old_names, NULL, 0, k, 0};
+            /* the unused children whose clone returned from CHILD_BEFORE before the gap to
+             * CHILD_AFTER after it, nearest the gap's start first */
+            size_t cand[8], ncand = 0;
+            if (r->has_times)
+                for (size_t c = 0; c < f.nchild && ncand < 8; c++)
+                    if (!f.child_used[c] && f.child_ns[c] >= r->begin_ns - CHILD_BEFORE &&
+                        f.child_ns[c] <= r->end_ns + CHILD_AFTER)
+                        cand[ncand++] = c;
+            int64_t mid[8];
+            for (size_t c = 0; c < ncand; c++) mid[c] = f.child_tid[cand[c]];
+            /* the events' times, as the writer spreads them: b + (a - b) (j + 1) / (k + 1) */
+            if (r->has_times && r->after_ns > r->begin_ns) {
+                double span = (double)(r->after_ns - r->begin_ns);
+                if (r->leave_ns) {
+                    double p = ceil((double)(r->leave_ns - r->begin_ns) * (double)(k + 1) / span) - 1;
+                    side.before_max = p < 0 ? 0 : p > (double)k ? k : (size_t)p;
+                }
+                if (r->arrive_ns) {
+                    double p = ceil((double)(r->arrive_ns - r->begin_ns) * (double)(k + 1) / span) - 1;
+                    side.after_min = p < 0 ? 0 : p > (double)k ? k : (size_t)p;
+                }
             }
+            side.mid = mid;
+            side.n_mid = ncand;
+            int64_t *tids = ts_malloc(2 * k * sizeof *tids);
+            size_t used = ts_gap_consistent(&side, (const char **)r->names, k, intern_name, &f, tids, tids + k);
+            for (size_t c = 0; c < used; c++) f.child_used[cand[c]] = 1;
             for (size_t j = 0; j < k; j++) {
                 r->rec[j].event = r->names[j];
                 int32_t id = intern_id(&f.names, r->names[j]);
                 r->rec[j].confidence = ss->conf && id < ss->nconf ? ss->conf[id] : ss->conf_all;
-                r->rec[j].tid = tid;
-                r->rec[j].next_tid = -1;
-                if (last_switch < k && j >= last_switch) {
-                    /* the last switch of the gap goes to the thread found running after it */
-                    if (j == last_switch) r->rec[j].next_tid = r->tid_after >= 0 ? r->tid_after : -1;
-                    tid = r->tid_after >= 0 ? r->tid_after : -1;
-                } else if (last_switch < k && !strcmp(r->names[j], "sched_switch")) {
-                    tid = -1;
-                }
+                r->rec[j].tid = tids[j];
+                r->rec[j].next_tid = tids[k + j];
             }
+            free(tids);
             res->reconstructed += k;
         }
         free(lx);
@@ -630,6 +855,16 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     }
     free(f.s);
     free(f.cpu_tid);
+    free(f.pend_tid);
+    free(f.seen_tid);
+    free(f.out_tid);
+    free(f.out_ns);
+    free(f.out_cpu);
+    free(f.child_tid);
+    free(f.child_ns);
+    free(f.child_used);
+    free(f.pend_call);
+    intern_free(&f.calls);
     if (pooled) ts_model_free(pooled);
     if (file_model) ts_model_free(file_model);
     free(im.to_model);
