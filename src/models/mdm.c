@@ -197,7 +197,6 @@ static void plan_free(plan *pl)
     memset(pl, 0, sizeof *pl);
 }
 
-static size_t al16(size_t n) { return (n + 15) & ~(size_t)15; }
 
 static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
 {
@@ -207,7 +206,7 @@ static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
     pl->B = B;
     pl->L = L;
     size_t BL = (size_t)B * L, nl = (size_t)c->layers, C = (size_t)c->C, D = (size_t)(c->C / c->heads);
-    pl->s4act = al16(ts_tblock_act_size(&tc, B, L));
+    pl->s4act = ts_round_up(ts_tblock_act_size(&tc, B, L), 16);
     size_t sz[] = {
         (nl + 1) * BL * C, nl * pl->s4act, BL, BL, BL * C, BL * (size_t)c->V, train ? BL * (size_t)c->V : 0,
         train ? BL * C : 0, train ? BL * C : 0, train ? ts_tblock_scratch_size(&tc, B, L) : 0, (size_t)L * D,
@@ -215,12 +214,12 @@ static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
     float **dst[] = {&pl->h, &pl->act, &pl->mean, &pl->rstd, &pl->hT, &pl->logits, &pl->dlogits, &pl->dh,
                      &pl->dhT, &pl->scratch, &pl->rope};
     size_t total = 0;
-    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += al16(sz[i]);
+    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += ts_round_up(sz[i], 16);
     pl->mem = ts_alloc_aligned(total * sizeof(float));
     float *q = pl->mem;
     for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) {
         *dst[i] = sz[i] ? q : NULL;
-        q += al16(sz[i]);
+        q += ts_round_up(sz[i], 16);
     }
     ts_rope_table(pl->rope, L, (int)D, 10000.0);
     pl->ids = ts_malloc(BL * sizeof(int32_t));
@@ -237,7 +236,7 @@ static int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
     pl->B = B;
     pl->L = L;
     size_t BL = (size_t)B * L, nl = (size_t)c->layers, C = (size_t)c->C, F = (size_t)c->F;
-    pl->s4act = al16(ts_s4_act_size(&pl->s4, B));
+    pl->s4act = ts_round_up(ts_s4_act_size(&pl->s4, B), 16);
     size_t sz[] = {
         (nl + 1) * BL * C, nl * pl->s4act, nl * BL * C, nl * BL * F, nl * BL * F, nl * BL * C,
         nl * BL, nl * BL, BL * C, BL * (size_t)c->V, train ? BL * (size_t)c->V : 0,
@@ -250,17 +249,17 @@ static int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
     size_t scr = ts_s4_scratch_size(&pl->s4, B), cs = ts_conv1d_scratch_size(c->C, c->F, L, c->K);
     sz[sizeof sz / sizeof sz[0] - 1] = scr > cs ? scr : cs;
     size_t total = 0;
-    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += al16(sz[i]);
+    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += ts_round_up(sz[i], 16);
     pl->mem = ts_alloc_aligned(total * sizeof(float));
     float *q = pl->mem;
     for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) {
         *dst[i] = sz[i] ? q : NULL;
-        q += al16(sz[i]);
+        q += ts_round_up(sz[i], 16);
     }
     pl->ids = ts_malloc(BL * sizeof(int32_t));
     if (!train) {
         /* inference: the S4 kernels depend on the parameters only, make them once */
-        pl->kcache_floats = al16(ts_s4_kernel_cache_size(&pl->s4));
+        pl->kcache_floats = ts_round_up(ts_s4_kernel_cache_size(&pl->s4), 16);
         pl->kcache = ts_alloc_aligned(nl * pl->kcache_floats * sizeof(float));
         for (int i = 0; i < c->layers; i++)
             ts_s4_kernel_cache(&pl->s4, m->params + m->p.blk0 + (size_t)i * m->p.blk_size + m->p.s4,
@@ -573,11 +572,9 @@ static int model_load(ts_model **out, const ts_reader *r)
         m->has_kw = 1;
     }
     layout_of(&m->c, &m->p);
-    const ts_chunk *pc = ts_reader_get(r, "PARAMS");
-    if (!pc || pc->size != m->p.total * sizeof(float)) {
-        size_t want = m->p.total;
+    if (ts_reader_expect_size(r, "PARAMS", m->p.total, sizeof(float)) != 0) {
         free(m);
-        return ts_fail("%s: section 'PARAMS' does not hold the %zu parameters the CONFIG gives", r->path, want);
+        return -1;
     }
     alloc_params(m);
     if (ts_reader_f32(r, "PARAMS", m->params, m->p.total) != 0) { model_free(&m->base); return -1; }
