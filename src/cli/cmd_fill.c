@@ -2,7 +2,6 @@
 #include "cli.h"
 #include "tracesynth/gaps.h"
 
-#include <errno.h>
 #include <string.h>
 
 static void fill_more_help(FILE *f)
@@ -81,13 +80,17 @@ int cmd_fill(int argc, char **argv)
         printf("fill: %zu gap%s, %llu events reconstructed among %llu recorded (train %.1f s, impute %.1f s, "
                "write %.1f s) -> %s\n", res.n, res.n == 1 ? "" : "s", (unsigned long long)res.reconstructed,
                (unsigned long long)res.events, res.train_s, res.impute_s, res.write_s, out);
-        if (text) {
-            FILE *f = strcmp(text, "-") ? fopen(text, "w") : stdout;
-            if (!f) rc = ts_fail("%s: cannot write: %s", text, strerror(errno));
-            else {
-                fflush(stdout);
-                rc = ts_ctf_print_text(out, f);
-                if (f != stdout && fclose(f)) rc = ts_fail("%s: write failed", text);
+        if (text && !strcmp(text, "-")) {
+            fflush(stdout);
+            rc = ts_ctf_print_text(out, stdout);
+        } else if (text) {
+            /* written aside and renamed in whole, as every output */
+            ts_outfile tf;
+            rc = ts_out_open(&tf, text);
+            if (rc == 0) {
+                rc = ts_ctf_print_text(out, tf.f);
+                if (rc == 0) rc = ts_out_commit(&tf);
+                else ts_out_abort(&tf);
             }
         }
         ts_fill_result_free(&res);
