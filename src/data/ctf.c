@@ -22,6 +22,7 @@
 #include "tracesynth/eval.h"
 
 #include <babeltrace2/babeltrace.h>
+#include "data/ctf_fields.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -102,24 +103,6 @@ typedef struct {
     size_t   open_cap, open_used;
 } sink_state;
 
-static int field_int(const bt_field *f, int64_t *out)
-{
-    if (!f) return -1;
-    bt_field_class_type t = bt_field_get_class_type(f);
-    if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
-        *out = (int64_t)bt_field_integer_unsigned_get_value(f);
-    else if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER))
-        *out = bt_field_integer_signed_get_value(f);
-    else
-        return -1;
-    return 0;
-}
-
-static const bt_field *member(const bt_field *s, const char *name)
-{
-    if (!s || bt_field_get_class_type(s) != BT_FIELD_CLASS_TYPE_STRUCTURE) return NULL;
-    return bt_field_structure_borrow_member_field_by_name_const(s, name);
-}
 
 /* the syscall name of an entry event, or NULL */
 static const char *entry_name(const char *ev)
@@ -297,7 +280,7 @@ static void on_event(sink_state *st, const bt_message *m)
     if (!name) return;
     int64_t cpu = -1, ns = 0;
     const bt_packet *pkt = bt_event_borrow_packet_const(ev);
-    if (pkt) field_int(member(bt_packet_borrow_context_field_const(pkt), "cpu_id"), &cpu);
+    if (pkt) ts__bt_field_int(ts__bt_member(bt_packet_borrow_context_field_const(pkt), "cpu_id"), &cpu);
     if (cpu < 0) cpu = ts->cpu;
     else ts->cpu = cpu;
     const bt_stream_class *sc = bt_stream_borrow_class_const(s);
@@ -312,10 +295,10 @@ static void on_event(sink_state *st, const bt_message *m)
 
     if (!strcmp(name, "sched_switch")) {
         const bt_field *pl = bt_event_borrow_payload_field_const(ev);
-        const bt_field *nc = member(pl, "next_comm");
+        const bt_field *nc = ts__bt_member(pl, "next_comm");
         int64_t prev = -1, next = -1;
-        field_int(member(pl, "prev_tid"), &prev);
-        field_int(member(pl, "next_tid"), &next);
+        ts__bt_field_int(ts__bt_member(pl, "prev_tid"), &prev);
+        ts__bt_field_int(ts__bt_member(pl, "next_tid"), &next);
         if (c) {
             /* the thread that ran before the CPU's first switch: its pending call is known now */
             if (c->tid < 0 && prev >= 0 && c->call) pend_set(&st->pend, prev, c->call);
@@ -350,7 +333,7 @@ static void on_event(sink_state *st, const bt_message *m)
     /* the open call of the thread, or of the CPU while its thread is unknown */
     int64_t key = c ? (c->tid >= 0 ? c->tid : -2 - cpu) : -1;
     int is_exit = st->fields && sc_name && !entry_name(name) && key != -1 &&
-                  field_int(member(bt_event_borrow_payload_field_const(ev), "ret"), &ret) == 0;
+                  ts__bt_field_int(ts__bt_member(bt_event_borrow_payload_field_const(ev), "ret"), &ret) == 0;
     if (is_exit) {   /* the return value goes to the call's entry */
         size_t at = open_take(st, key);
         if (at != SIZE_MAX && at < st->t->n) {

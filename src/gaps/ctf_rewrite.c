@@ -22,6 +22,7 @@
 #include "tracesynth/common.h"
 
 #include <babeltrace2/babeltrace.h>
+#include "data/ctf_fields.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -87,24 +88,6 @@ typedef struct {
     int       failed;
 } reader;
 
-static int field_int(const bt_field *f, int64_t *out)
-{
-    if (!f) return -1;
-    bt_field_class_type t = bt_field_get_class_type(f);
-    if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
-        *out = (int64_t)bt_field_integer_unsigned_get_value(f);
-    else if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER))
-        *out = bt_field_integer_signed_get_value(f);
-    else
-        return -1;
-    return 0;
-}
-
-static const bt_field *member(const bt_field *s, const char *name)
-{
-    if (!s || bt_field_get_class_type(s) != BT_FIELD_CLASS_TYPE_STRUCTURE) return NULL;
-    return bt_field_structure_borrow_member_field_by_name_const(s, name);
-}
 
 static uint32_t reader_stream(reader *r, const bt_stream *s)
 {
@@ -166,7 +149,7 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
     e->name = name ? name : "";
     int64_t cpu = -1;
     const bt_packet *pkt = bt_event_borrow_packet_const(ev);
-    if (pkt && field_int(member(bt_packet_borrow_context_field_const(pkt), "cpu_id"), &cpu) == 0 &&
+    if (pkt && ts__bt_field_int(ts__bt_member(bt_packet_borrow_context_field_const(pkt), "cpu_id"), &cpu) == 0 &&
         cpu >= 0 && cpu < 65536)
         rs->cpu = (int32_t)cpu;
     e->cpu = rs->cpu;
@@ -186,8 +169,8 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
     const bt_field *pl = bt_event_borrow_payload_field_const(ev);
     if (!strcmp(e->name, "sched_switch")) {
         e->kind = TS_EV_SWITCH;
-        field_int(member(pl, "prev_tid"), &e->prev_tid);
-        field_int(member(pl, "next_tid"), &e->next_tid);
+        ts__bt_field_int(ts__bt_member(pl, "prev_tid"), &e->prev_tid);
+        ts__bt_field_int(ts__bt_member(pl, "next_tid"), &e->next_tid);
         if (e->cpu >= 0 && e->next_tid >= 0) r->cpu_tid[e->cpu] = e->next_tid;
         r->events++;
         if ((r->events & 0xffff) == 0) progress_line(r, 0);
@@ -196,14 +179,14 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
     const char *nm = e->name;
     if (!strcmp(e->name, TS_RECON_CLASS)) {
         /* classified as the event it stands for; its thread is in its payload */
-        const bt_field *f = member(pl, "event");
+        const bt_field *f = ts__bt_member(pl, "event");
         e->recon = f && bt_field_get_class_type(f) == BT_FIELD_CLASS_TYPE_STRING ? bt_field_string_get_value(f) : "";
-        field_int(member(pl, "tid"), &e->tid);
+        ts__bt_field_int(ts__bt_member(pl, "tid"), &e->tid);
         nm = e->recon;
         if (!strcmp(nm, "sched_switch")) {
             e->kind = TS_EV_SWITCH;
             e->prev_tid = e->tid;
-            field_int(member(pl, "next_tid"), &e->next_tid);
+            ts__bt_field_int(ts__bt_member(pl, "next_tid"), &e->next_tid);
             if (e->cpu >= 0 && e->next_tid >= 0) r->cpu_tid[e->cpu] = e->next_tid;
         }
     }
@@ -215,7 +198,7 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
     } else if ((e->call = prefixed(nm, exits, 2))) {
         e->kind = TS_EV_EXIT;
     }
-    if (e->kind == TS_EV_EXIT && !e->recon) field_int(member(pl, "ret"), &e->ret);
+    if (e->kind == TS_EV_EXIT && !e->recon) ts__bt_field_int(ts__bt_member(pl, "ret"), &e->ret);
     r->events++;
     if ((r->events & 0xffff) == 0) progress_line(r, 0);
 }
@@ -242,7 +225,7 @@ static void note_packet(reader *r, const bt_message *m)
     const bt_packet *p = bt_message_packet_beginning_borrow_packet_const(m);
     uint32_t i = reader_stream(r, bt_packet_borrow_stream_const(p));
     int64_t cpu;
-    if (field_int(member(bt_packet_borrow_context_field_const(p), "cpu_id"), &cpu) == 0 && cpu >= 0 && cpu < 65536)
+    if (ts__bt_field_int(ts__bt_member(bt_packet_borrow_context_field_const(p), "cpu_id"), &cpu) == 0 && cpu >= 0 && cpu < 65536)
         r->streams[i].cpu = (int32_t)cpu;
 }
 
