@@ -401,14 +401,8 @@ static bt_graph_simple_sink_component_consume_func_status scan_consume(bt_messag
     scan_state *st = data;
     bt_message_array_const msgs;
     uint64_t count;
-    switch (bt_message_iterator_next(it, &msgs, &count)) {
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_END: return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN: return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK: break;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
-        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
-    default: return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
-    }
+    bt_graph_simple_sink_component_consume_func_status status;
+    if (!ts__bt_next(it, &msgs, &count, &status)) return status;
     for (uint64_t i = 0; i < count; i++) {
         const bt_message *m = msgs[i];
         bt_message_type t = bt_message_get_type(m);
