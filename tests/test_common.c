@@ -224,6 +224,29 @@ static void blas_core_choice(void)
     CHECK(strstr(line, "OpenBLAS kernels ") == line);
 }
 
+/* numbers from text: the whole string, in range; anything else one error line quoting it */
+static void number_parsing(void)
+{
+    long l = 7;
+    double d = 7;
+    CHECK(ts_parse_long("42", 0, 100, &l) == 0 && l == 42);
+    CHECK(ts_parse_long("-3", -5, 5, &l) == 0 && l == -3);
+    const char *bad_l[] = {"", "4x", "x", " 4", "4 ", "101", "-1", "1e2", "99999999999999999999999"};
+    for (size_t i = 0; i < sizeof bad_l / sizeof *bad_l; i++) {
+        l = 7;
+        CHECK_MSG(ts_parse_long(bad_l[i], 0, 100, &l) == -1 && l == 7, "'%s'", bad_l[i]);
+        CHECK(strstr(ts_error(), "is not an integer in [0, 100]") && !strchr(ts_error(), '\n'));
+    }
+    CHECK(ts_parse_double("0.25", 0, 1, &d) == 0 && d == 0.25);
+    CHECK(ts_parse_double("-1e300", 0, 0, &d) == 0 && d == -1e300);   /* lo == hi == 0: any */
+    const char *bad_d[] = {"", " 0.5", "0.5x", "nan", "inf", "1e999", "2"};
+    for (size_t i = 0; i < sizeof bad_d / sizeof *bad_d; i++) {
+        d = 7;
+        CHECK_MSG(ts_parse_double(bad_d[i], 0, 1, &d) == -1 && d == 7, "'%s'", bad_d[i]);
+        CHECK(strstr(ts_error(), "is not a number") != NULL);
+    }
+}
+
 TEST_MAIN("common", {
     RUN(rng_reproducible);
     RUN(container_roundtrip_and_corruption);
@@ -231,4 +254,5 @@ TEST_MAIN("common", {
     RUN(killed_writer_leaves_no_temporary);
     RUN(stale_temporaries_removed);
     RUN(blas_core_choice);
+    RUN(number_parsing);
 })

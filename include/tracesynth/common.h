@@ -23,6 +23,12 @@ int         ts_fail(const char *fmt, ...) TS_PRINTF(1, 2); /* records, returns -
 const char *ts_error(void);
 void        ts_clear_error(void);
 
+/* ---- numbers from text: all of s, a decimal integer in [lo, hi] or a finite number in
+ * [lo, hi] (lo == hi == 0: any); -1 with "'s' is not ..." (callers that name the place
+ * write their own line) ---- */
+int ts_parse_long(const char *s, long lo, long hi, long *out);
+int ts_parse_double(const char *s, double lo, double hi, double *out);
+
 /* ---- memory: abort with a message on out-of-memory (no recovery is sensible) ---- */
 void *ts_malloc(size_t n);
 void *ts_calloc(size_t n, size_t size);

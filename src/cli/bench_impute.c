@@ -59,11 +59,8 @@ static int each_item(const char *v, void *dst, int *n, int (*one)(const char *t,
 
 static int one_long(const char *t, void *dst, int i)
 {
-    char *end;
-    errno = 0;
-    long x = strtol(t, &end, 10);
-    if (errno || end == t || *end || x < 1 || x > 1 << 24)
-        return ts_fail("'%s' is not an integer in [1, %d]", t, 1 << 24);
+    long x;
+    if (ts_parse_long(t, 1, 1 << 24, &x)) return -1;
     ((long_list *)dst)->v[i] = x;
     return 0;
 }

@@ -288,10 +288,8 @@ int ts_reader_long(const ts_reader *r, const char *tag, const char *key, long lo
 {
     char *s = ts_reader_text_value(r, tag, key);
     if (!s) return -1;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    int bad = errno || end == s || *end || v < lo || v > hi;
+    long v = 0;
+    int bad = ts_parse_long(s, lo, hi, &v) != 0;
     free(s);
     if (bad) return ts_fail("%s: section '%s': '%s' is not an integer in [%ld, %ld]", r->path, tag, key, lo, hi);
     *out = v;
@@ -302,11 +300,9 @@ int ts_reader_double(const ts_reader *r, const char *tag, const char *key, doubl
 {
     char *s = ts_reader_text_value(r, tag, key);
     if (!s) return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
+    double v = 0;
     int any = lo == 0 && hi == 0;
-    int bad = errno || end == s || *end || !isfinite(v) || (!any && (v < lo || v > hi));
+    int bad = ts_parse_double(s, lo, hi, &v) != 0;
     free(s);
     if (bad && any) return ts_fail("%s: section '%s': '%s' is not a number", r->path, tag, key);
     if (bad) return ts_fail("%s: section '%s': '%s' is not a number in [%g, %g]", r->path, tag, key, lo, hi);

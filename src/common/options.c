@@ -46,28 +46,25 @@ static void opt_label(const ts_option *o, int is_short, char *buf, size_t n)
 
 static int set_value(const ts_opt_spec *sp, const ts_option *o, const char *label, const char *v)
 {
-    char *end;
     switch (o->type) {
     case TS_OPT_STRING:
         *(const char **)o->value = v;
         return 0;
     case TS_OPT_LONG:
     case TS_OPT_SIZE: {
-        errno = 0;
-        long x = strtol(v, &end, 10);
-        if (errno || end == v || *end || x < o->lo || x > o->hi)
+        long x;
+        if (ts_parse_long(v, o->lo, o->hi, &x))
             return usage_error(sp, "%s expects an integer in [%ld, %ld], got '%s'", label, o->lo, o->hi, v);
         if (o->type == TS_OPT_SIZE) *(size_t *)o->value = (size_t)x;
         else *(long *)o->value = x;
         return 0;
     }
     case TS_OPT_DOUBLE: {
-        errno = 0;
-        double x = strtod(v, &end);
+        double x;
         int ranged = o->dlo != 0 || o->dhi != 0;
-        if (errno || end == v || *end || !isfinite(x))
+        if (ts_parse_double(v, 0, 0, &x))
             return usage_error(sp, "%s expects a number, got '%s'", label, v);
-        if (ranged && (x < o->dlo || x > o->dhi))
+        if (ranged && ts_parse_double(v, o->dlo, o->dhi, &x))
             return usage_error(sp, "%s expects a number in [%g, %g], got '%s'", label, o->dlo, o->dhi, v);
         *(double *)o->value = x;
         return 0;

@@ -1,0 +1,31 @@
+/* Numbers from text (options, model configs, lists): the whole string (no blank around it),
+ * in range, or an error. */
+#include "tracesynth/common.h"
+
+#include <errno.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+
+int ts_parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || isspace((unsigned char)*s) || v < lo || v > hi)
+        return ts_fail("'%s' is not an integer in [%ld, %ld]", s, lo, hi);
+    *out = v;
+    return 0;
+}
+
+int ts_parse_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    int any = lo == 0 && hi == 0;
+    if (errno || end == s || *end || isspace((unsigned char)*s) || !isfinite(v)) return ts_fail("'%s' is not a number", s);
+    if (!any && (v < lo || v > hi)) return ts_fail("'%s' is not a number in [%g, %g]", s, lo, hi);
+    *out = v;
+    return 0;
+}
