@@ -247,6 +247,36 @@ static void number_parsing(void)
     }
 }
 
+/* a directory tree goes whole; a link in it goes, not what it points to */
+static void remove_tree_whole(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char top[300], p[400], keep[300];
+    snprintf(top, sizeof top, "%s/top", d);
+    snprintf(keep, sizeof keep, "%s/keep.txt", d);
+    write_text(keep, "keep\n");
+    REQUIRE(mkdir(top, 0755) == 0);
+    snprintf(p, sizeof p, "%s/a", top);
+    REQUIRE(mkdir(p, 0755) == 0);
+    snprintf(p, sizeof p, "%s/a/b", top);
+    REQUIRE(mkdir(p, 0755) == 0);
+    snprintf(p, sizeof p, "%s/a/b/f", top);
+    write_text(p, "x");
+    snprintf(p, sizeof p, "%s/g", top);
+    write_text(p, "y");
+    snprintf(p, sizeof p, "%s/link", top);
+    REQUIRE(symlink(d, p) == 0);   /* a link to the directory above: not followed */
+    ts_remove_tree(top);
+    CHECK(!ts_file_exists(top));
+    CHECK(ts_file_exists(keep));
+    ts_remove_tree(keep);          /* a plain file */
+    CHECK(!ts_file_exists(keep));
+    ts_remove_tree(keep);          /* absent: nothing happens */
+    rmdir(d);
+    CHECK(!ts_file_exists(d));
+}
+
 TEST_MAIN("common", {
     RUN(rng_reproducible);
     RUN(container_roundtrip_and_corruption);
@@ -255,4 +285,5 @@ TEST_MAIN("common", {
     RUN(stale_temporaries_removed);
     RUN(blas_core_choice);
     RUN(number_parsing);
+    RUN(remove_tree_whole);
 })

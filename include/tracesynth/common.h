@@ -60,6 +60,9 @@ int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 
 int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 */
 void ts_stage_abort(ts_stage *s);
 int  ts_mkdir_p(const char *dir);                    /* 0 / -1 */
+/* removes PATH: a file, or a directory with everything in it (links are removed, not
+ * followed); what cannot be removed stays, silently */
+void ts_remove_tree(const char *path);
 char *ts_path_join(const char *a, const char *b);    /* malloc'd "a/b" */
 int  ts_file_exists(const char *path);
 

@@ -168,20 +168,26 @@ void ts_out_abort(ts_outfile *o)
  * puts back the ones already replaced. A stage left by a killed process is
  * removed by the next ts_stage_open in DIR. */
 
-static void remove_tree_flat(const char *dir)
+void ts_remove_tree(const char *path)
 {
-    DIR *d = opendir(dir);
+    struct stat st;
+    if (lstat(path, &st) != 0) return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlink(path);
+        return;
+    }
+    DIR *d = opendir(path);
     if (d) {
         struct dirent *e;
         while ((e = readdir(d))) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            char *p = ts_path_join(dir, e->d_name);
-            unlink(p);
+            char *p = ts_path_join(path, e->d_name);
+            ts_remove_tree(p);
             free(p);
         }
         closedir(d);
     }
-    rmdir(dir);
+    rmdir(path);
 }
 
 int ts_stage_open(ts_stage *s, const char *dir)
@@ -199,7 +205,7 @@ int ts_stage_open(ts_stage *s, const char *dir)
             if (errno || end == e->d_name + 7 || *end != '.' || strlen(end + 1) != 6) continue;
             if (pid == (long)getpid() || pid_alive(pid)) continue;
             char *p = ts_path_join(dir, e->d_name);
-            remove_tree_flat(p);
+            ts_remove_tree(p);
             free(p);
         }
         closedir(d);
@@ -219,7 +225,7 @@ int ts_stage_open(ts_stage *s, const char *dir)
 
 void ts_stage_abort(ts_stage *s)
 {
-    if (s->stage) remove_tree_flat(s->stage);
+    if (s->stage) ts_remove_tree(s->stage);
     free(s->stage);
     free(s->dir);
     memset(s, 0, sizeof *s);

@@ -546,20 +546,6 @@ static char *salvage_dir(const char *dir, const ts_ctf_trace *t)
     return tpl;
 }
 
-static void remove_dir(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        char *p = ts_path_join(path, de->d_name);
-        unlink(p);
-        free(p);
-    }
-    if (d) closedir(d);
-    rmdir(path);
-}
-
 void ts_ctf_trace_free(ts_ctf_trace *t)
 {
     for (size_t i = 0; i < t->n; i++) free(t->names[i]);
@@ -675,7 +661,7 @@ int ts__ctf_load_here(const char *dir, const ts_ctf_opts *opts, int fields, ts_c
     st.fields = fields;
     if (rc == 0) rc = run_graph(tmp ? tmp : dir, given, &st);
     if (tmp) {
-        remove_dir(tmp);
+        ts_remove_tree(tmp);
         free(tmp);
     }
     free(st.cpus);

@@ -226,22 +226,6 @@ static bt_component_class_initialize_method_status cw_init(bt_self_component_sou
     return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
 }
 
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        char *p = ts_path_join(path, de->d_name);
-        struct stat sb;
-        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) remove_tree(p);
-        else unlink(p);
-        free(p);
-    }
-    if (d) closedir(d);
-    rmdir(path);
-}
-
 int ts_mc_write_ctf(const char *out, const ts_mc *m)
 {
     struct stat sb;
@@ -311,7 +295,7 @@ int ts_mc_write_ctf(const char *out, const ts_mc *m)
     bt_plugin_put_ref(ctf);
     free(c.t);
     if (rc == 0 && rename(tmp, out)) rc = ts_fail("%s: cannot move the new trace into place: %s", out, strerror(errno));
-    if (rc) remove_tree(tmp);
+    if (rc) ts_remove_tree(tmp);
     free(tmp);
     return rc;
 }

@@ -1261,22 +1261,6 @@ static char *temp_next_to(const char *out)
     return t;
 }
 
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        char *p = ts_path_join(path, de->d_name);
-        struct stat sb;
-        if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) remove_tree(p);
-        else unlink(p);
-        free(p);
-    }
-    if (d) closedir(d);
-    rmdir(path);
-}
-
 /* out may be replaced when it is absent, an empty directory or a CTF trace */
 static int check_out(const char *out)
 {
@@ -1389,11 +1373,11 @@ int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
         }
         if (rc == 0 && rename(tmp, out)) rc = ts_fail("%s: cannot move the new trace into place: %s", out, strerror(errno));
         if (old) {
-            if (rc == 0) remove_tree(old);
+            if (rc == 0) ts_remove_tree(old);
             free(old);
         }
     }
-    if (rc) remove_tree(tmp);
+    if (rc) ts_remove_tree(tmp);
     free(tmp);
     return rc;
 }
