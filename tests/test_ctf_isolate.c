@@ -6,6 +6,7 @@
 
 #include "data/ctf_isolate.h"
 #include "tracesynth.h"
+#include "tracesynth/gaps.h"
 
 #include <babeltrace2/babeltrace.h>
 #include <sys/wait.h>
@@ -220,8 +221,37 @@ static void pending_error_is_a_failure(void)
     remove_tree(d);
 }
 
+static int count_ev(void *u, const ts_rw_event *e) { (void)e; ++*(int *)u; return 0; }
+
+/* the scanner: babeltrace2 ends the graph OK with an error pending (a stream stopped
+ * decoding): a failure with its reason, nothing left pending */
+static void scan_pending_error_is_a_failure(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], good[600], out[600];
+    snprintf(dir, sizeof dir, "%s/bad", d);
+    snprintf(good, sizeof good, "%s/good", d);
+    snprintf(out, sizeof out, "%s/out", d);
+    REQUIRE(mkdir(dir, 0755) == 0 && mkdir(good, 0755) == 0);
+    REQUIRE(make_trace(good, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
+    REQUIRE(make_trace(dir, repro("metadata-success-leaves-error-pending")) == 0);
+    int n = 0;
+    ts_scan_hooks sh = {&n, NULL, count_ev, NULL, 0};
+    CHECK(ts_ctf_scan(dir, &sh) == -1);
+    const char *e = ts_error();
+    CHECK_MSG(!strncmp(e, dir, strlen(dir)) && strstr(e, ": cannot read the trace: ") && one_line(e), "%s", e);
+    CHECK(bt_current_thread_take_error() == NULL);
+    n = 0;
+    CHECK(ts_ctf_scan(good, &sh) == 0 && n == 9);
+    ts_rw_hooks h = {NULL, NULL, NULL, 0};
+    CHECK(ts_ctf_rewrite(good, out, &h) == 0 && ts_file_exists(out));
+    remove_tree(d);
+}
+
 TEST_MAIN("ctf_isolate", {
     RUN(child_result_is_the_readers);
     RUN(library_crash_is_an_error);
     RUN(pending_error_is_a_failure);
+    RUN(scan_pending_error_is_a_failure);
 })

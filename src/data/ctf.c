@@ -390,67 +390,7 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
     return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
 }
 
-/* records babeltrace's own error message (its most recent cause) after what, and the cause
- * that names a stream file when another one does */
-static int bt_fail(const char *dir, const char *what)
-{
-    const bt_error *err = bt_current_thread_take_error();
-    const char *why = NULL, *file = NULL;
-    uint64_t nc = err ? bt_error_get_cause_count(err) : 0;
-    if (nc > 0) why = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, 0));
-    for (uint64_t i = 1; i < nc && why && !strstr(why, "stream file") && !file; i++) {
-        const char *m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, i));
-        if (m && strstr(m, "stream file")) file = m;
-    }
-    ts_fail("%s: %s%s%s%s%s%s", dir, what, why ? ": " : "", why ? why : "", file ? " (" : "",
-            file ? file : "", file ? ": cut short or corrupt?)" : "");
-    if (err) bt_error_release(err);
-    return -1;
-}
-
 /* ---- LTTng index check ---- */
-static uint64_t be64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v = v << 8 | p[i];
-    return v;
-}
-
-/* bytes of complete packets at the start of a stream file of `size` bytes per its LTTng
- * index (-1: no usable index); total: bytes the index lists; packets: count, and how many
- * do not fit */
-static int index_extent(const char *idx, uint64_t size, uint64_t *complete, uint64_t *total,
-                        uint64_t *packets, uint64_t *missing)
-{
-    FILE *f = fopen(idx, "rb");
-    if (!f) return -1;
-    unsigned char h[16];
-    int rc = -1;
-    if (fread(h, 1, 16, f) == 16 && be64(h) >> 32 == 0xC1F1DCC1u) {
-        uint32_t len = (uint32_t)be64(h + 8);
-        if (len >= 16 && len <= 4096) {
-            unsigned char *e = ts_malloc(len);
-            *complete = 0;
-            *total = 0;
-            *packets = *missing = 0;
-            int contiguous = 1;
-            while (fread(e, 1, len, f) == len) {
-                uint64_t off = be64(e), bytes = be64(e + 8) / 8, end = off + bytes;
-                if (end < off) break;
-                (*packets)++;
-                if (end > *total) *total = end;
-                if (end <= size && contiguous && off == *complete) *complete = end;
-                else contiguous = 0;
-                *missing += end > size;
-            }
-            free(e);
-            rc = *packets > 0 ? 0 : -1;
-        }
-    }
-    fclose(f);
-    return rc;
-}
-
 /* stream files shorter than their index says; *partial: one ends inside a packet */
 static void check_index(const char *dir, ts_ctf_trace *t, int *partial)
 {
@@ -467,7 +407,7 @@ static void check_index(const char *dir, ts_ctf_trace *t, int *partial)
             snprintf(name, sizeof name, "%s.idx", de->d_name);
             char *ip = ts_path_join(idir, name);
             uint64_t complete, total, packets, missing;
-            if (index_extent(ip, (uint64_t)sb.st_size, &complete, &total, &packets, &missing) == 0 &&
+            if (ts__ctf_index_extent(ip, (uint64_t)sb.st_size, &complete, &total, &packets, &missing) == 0 &&
                 total > (uint64_t)sb.st_size) {
                 t->truncated = ts_realloc(t->truncated, (t->n_truncated + 1) * sizeof *t->truncated);
                 ts_ctf_truncation *tr = &t->truncated[t->n_truncated++];
@@ -517,7 +457,7 @@ static char *salvage_dir(const char *dir, const ts_ctf_trace *t)
                 snprintf(name, sizeof name, "%s.idx", de->d_name);
                 char *ip = ts_path_join(idir, name);
                 uint64_t complete = 0, total, packets, missing;
-                index_extent(ip, (uint64_t)sb.st_size, &complete, &total, &packets, &missing);
+                ts__ctf_index_extent(ip, (uint64_t)sb.st_size, &complete, &total, &packets, &missing);
                 free(ip);
                 FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
                 char buf[65536];
@@ -569,63 +509,16 @@ void ts_ctf_trace_free(ts_ctf_trace *t)
 
 static int run_graph(const char *dir, const char *given, sink_state *st)
 {
-    /* an error an earlier caller left on the thread would make the calls below abort */
-    bt_current_thread_clear_error();
-    const bt_plugin *ctf = NULL, *utils = NULL;
-    if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &ctf) != BT_PLUGIN_FIND_STATUS_OK ||
-        bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &utils) != BT_PLUGIN_FIND_STATUS_OK) {
-        bt_plugin_put_ref(ctf);
-        return bt_fail(given, "babeltrace2's 'ctf' and 'utils' plugins are not installed");
-    }
-    const bt_component_class_source *fs = bt_plugin_borrow_source_component_class_by_name_const(ctf, "fs");
-    const bt_component_class_filter *mux = bt_plugin_borrow_filter_component_class_by_name_const(utils, "muxer");
-    int rc = 0;
-    bt_graph *g = bt_graph_create(0);
-    bt_value *params = bt_value_map_create();
-    bt_value *inputs = NULL;
-    const bt_component_source *src = NULL;
-    const bt_component_filter *flt = NULL;
+    ts__bt_pipeline p;
     const bt_component_sink *snk = NULL;
-    if (!g || !params || !fs || !mux) rc = bt_fail(given, "cannot set up the trace reader");
-    if (rc == 0 && (bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) ||
-                    bt_value_array_append_string_element(inputs, dir)))
-        rc = bt_fail(given, "cannot set up the trace reader");
-    if (rc == 0 && bt_graph_add_source_component(g, fs, "src", params, BT_LOGGING_LEVEL_NONE, &src))
-        rc = bt_fail(given, "cannot open the CTF trace");
-    if (rc == 0 && bt_graph_add_filter_component(g, mux, "mux", NULL, BT_LOGGING_LEVEL_NONE, &flt))
-        rc = bt_fail(given, "cannot set up the trace reader");
-    if (rc == 0 && bt_graph_add_simple_sink_component(g, "sink", NULL, consume, NULL, st, &snk))
-        rc = bt_fail(given, "cannot set up the trace reader");
-    /* one muxer input per stream: the muxer adds a free input port after each connection */
-    uint64_t nout = rc == 0 ? bt_component_source_get_output_port_count(src) : 0;
-    for (uint64_t i = 0; i < nout && rc == 0; i++)
-        if (bt_graph_connect_ports(g, bt_component_source_borrow_output_port_by_index_const(src, i),
-                                   bt_component_filter_borrow_input_port_by_index_const(flt, i), NULL))
-            rc = bt_fail(given, "cannot connect the trace streams");
-    if (rc == 0 && bt_graph_connect_ports(g, bt_component_filter_borrow_output_port_by_index_const(flt, 0),
-                                          bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL))
-        rc = bt_fail(given, "cannot connect the trace streams");
-    if (rc == 0) {
-        bt_graph_run_status s;
-        do s = bt_graph_run(g); while (s == BT_GRAPH_RUN_STATUS_AGAIN);
-        if (s != BT_GRAPH_RUN_STATUS_OK) rc = bt_fail(given, "cannot read the trace");
-    }
-    bt_graph_put_ref(g);
-    bt_value_put_ref(params);
-    bt_plugin_put_ref(ctf);
-    bt_plugin_put_ref(utils);
-    /* babeltrace2 may end the graph OK after a stream stopped decoding, with the reason left
-     * on the thread: the trace was not read in full. Never leave an error behind. */
-    const bt_error *pending = bt_current_thread_take_error();
-    if (pending) {
-        if (rc == 0) {
-            bt_current_thread_move_error(pending);
-            rc = bt_fail(given, "cannot read the trace");
-        } else {
-            bt_error_release(pending);
-        }
-    }
-    return rc;
+    int rc = ts__bt_pipeline_open(&p, dir, given);
+    if (rc == 0 && bt_graph_add_simple_sink_component(p.g, "sink", NULL, consume, NULL, st, &snk))
+        rc = ts__bt_fail(given, "cannot set up the trace reader");
+    if (rc == 0) rc = ts__bt_pipeline_sink(&p, snk, given);
+    if (rc == 0) rc = ts__bt_pipeline_run(&p, given, "cannot read the trace");
+    ts__bt_pipeline_free(&p);
+    /* nothing left on the thread for the next caller */
+    return ts__bt_pending(rc, given, "cannot read the trace");
 }
 
 int ts__ctf_load_here(const char *dir, const ts_ctf_opts *opts, int fields, ts_ctf_trace *out)
@@ -634,20 +527,10 @@ int ts__ctf_load_here(const char *dir, const ts_ctf_opts *opts, int fields, ts_c
     ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1};
     const ts_ctf_opts *o = opts ? opts : &defaults;
     /* a CTF trace directory, or an LTTng session directory holding kernel/ */
-    char *meta = ts_path_join(dir, "metadata"), *kdir = ts_path_join(dir, "kernel");
-    char *kmeta = ts_path_join(kdir, "metadata");
     const char *given = dir;
-    int ok = ts_file_exists(meta);
-    if (!ok && ts_file_exists(kmeta)) {
-        dir = kdir;
-        ok = 1;
-    }
-    free(meta);
-    free(kmeta);
-    if (!ok) {
-        free(kdir);
-        return ts_fail("%s: not a CTF trace directory (no 'metadata' file, nor kernel/metadata)", given);
-    }
+    char *kdir = ts__ctf_find_dir(dir);
+    if (!kdir) return -1;
+    dir = kdir;
 
     int partial = 0;
     check_index(dir, out, &partial);

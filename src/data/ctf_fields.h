@@ -1,5 +1,6 @@
 /* Field access and the simple-sink iteration step of libbabeltrace2 messages, shared by the CTF reader (src/data/ctf.c)
- * and the CTF rewriter (src/gaps/ctf_rewrite.c). Not part of the public API. */
+ * and the CTF rewriter (src/gaps/ctf_rewrite.c), and what else they share (src/data/ctf_util.c). Not part of the
+ * public API. */
 #ifndef TS_CTF_FIELDS_H
 #define TS_CTF_FIELDS_H
 
@@ -43,5 +44,40 @@ static inline int ts__bt_next(bt_message_iterator *it, bt_message_array_const *m
     }
     return 0;
 }
+
+/* DIR, or DIR/kernel (an LTTng session directory), whichever holds 'metadata' (malloc'd); NULL with one error
+ * line when DIR cannot be opened, is not a directory or holds no trace */
+char *ts__ctf_find_dir(const char *dir);
+
+/* a stream file of SIZE bytes against its LTTng index IDX: *complete the bytes of complete packets at its start,
+ * *total the bytes the index lists, *packets how many it lists and *missing how many do not fit in SIZE; -1 when
+ * there is no usable index */
+int ts__ctf_index_extent(const char *idx, uint64_t size, uint64_t *complete, uint64_t *total, uint64_t *packets,
+                         uint64_t *missing);
+
+/* "DIR: WHAT: babeltrace2's reason" (its most recent cause, with the cause naming a stream file when another one
+ * does) as the error, from the error pending on the thread, which it takes; returns -1 */
+int ts__bt_fail(const char *dir, const char *what);
+
+/* after a graph: babeltrace2 may end it OK after a stream stopped decoding, with the reason left on the thread.
+ * Returns rc, or -1 (named as ts__bt_fail does) when rc was 0 and an error is pending; none is left behind. */
+int ts__bt_pending(int rc, const char *dir, const char *what);
+
+/* ---- a graph: src.ctf.fs -> flt.utils.muxer (time order across streams) -> the caller's components ---- */
+typedef struct {
+    bt_graph *g;
+    const bt_plugin *ctf, *utils, *text;
+    const bt_component_source *src;
+    const bt_component_filter *mux;
+} ts__bt_pipeline;
+/* a plugin (a reference), or NULL */
+const bt_plugin *ts__bt_find_plugin(const char *name);
+/* the source reading DIR and the muxer, connected (GIVEN names the trace in errors); 0 / -1 */
+int  ts__bt_pipeline_open(ts__bt_pipeline *p, const char *dir, const char *given);
+/* the muxer's output to a sink's input; 0 / -1 */
+int  ts__bt_pipeline_sink(ts__bt_pipeline *p, const bt_component_sink *snk, const char *given);
+/* runs the graph to its end; -1 with "GIVEN: WHAT: reason" on an error, also one babeltrace2 left pending */
+int  ts__bt_pipeline_run(ts__bt_pipeline *p, const char *given, const char *what);
+void ts__bt_pipeline_free(ts__bt_pipeline *p);
 
 #endif

@@ -235,73 +235,12 @@ static void reader_free(reader *r)
     free(r->cpu_tid);
 }
 
-/* babeltrace's own message (its most recent cause) after what */
-static int bt_fail(const char *dir, const char *what)
-{
-    const bt_error *err = bt_current_thread_take_error();
-    const char *why = NULL, *file = NULL;
-    uint64_t nc = err ? bt_error_get_cause_count(err) : 0;
-    if (nc > 0) why = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, 0));
-    for (uint64_t i = 1; i < nc && why && !strstr(why, "stream file") && !file; i++) {
-        const char *m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, i));
-        if (m && strstr(m, "stream file")) file = m;
-    }
-    const char *hint = why && strstr(why, "timestamp is less than") ? " (the trace's timestamps go back in time)" : "";
-    ts_fail("%s: %s%s%s%s%s%s%s", dir, what, why ? ": " : "", why ? why : "", hint, file ? " (" : "",
-            file ? file : "", file ? ")" : "");
-    if (err) bt_error_release(err);
-    return -1;
-}
-
 /* ---- the input: trace directory checks ---- */
-static uint64_t be64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v = v << 8 | p[i];
-    return v;
-}
-
-/* bytes the LTTng index lists for a stream file; 0: no usable index */
-static uint64_t index_total(const char *idx)
-{
-    FILE *f = fopen(idx, "rb");
-    if (!f) return 0;
-    unsigned char h[16], e[4096];
-    uint64_t total = 0;
-    if (fread(h, 1, 16, f) == 16 && be64(h) >> 32 == 0xC1F1DCC1u) {
-        uint32_t len = (uint32_t)be64(h + 8);
-        if (len >= 16 && len <= sizeof e)
-            while (fread(e, 1, len, f) == len) {
-                uint64_t end = be64(e) + be64(e + 8) / 8;
-                if (end > total) total = end;
-            }
-    }
-    fclose(f);
-    return total;
-}
-
 char *ts_ctf_trace_dir(const char *dir)
 {
+    char *out = ts__ctf_find_dir(dir);
+    if (!out) return NULL;
     struct stat sb;
-    if (stat(dir, &sb) != 0) {
-        ts_fail("%s: cannot open: %s", dir, strerror(errno));
-        return NULL;
-    }
-    if (!S_ISDIR(sb.st_mode)) {
-        ts_fail("%s: not a directory (a CTF trace is a directory holding 'metadata')", dir);
-        return NULL;
-    }
-    char *meta = ts_path_join(dir, "metadata"), *kdir = ts_path_join(dir, "kernel");
-    char *kmeta = ts_path_join(kdir, "metadata"), *out = NULL;
-    if (ts_file_exists(meta)) out = ts_strdup(dir);
-    else if (ts_file_exists(kmeta)) out = ts_strdup(kdir);
-    free(meta);
-    free(kmeta);
-    free(kdir);
-    if (!out) {
-        ts_fail("%s: not a CTF trace directory (no 'metadata' file, nor kernel/metadata)", dir);
-        return NULL;
-    }
     /* stream files shorter than their LTTng index says */
     DIR *d = opendir(out);
     struct dirent *de;
@@ -311,8 +250,10 @@ char *ts_ctf_trace_dir(const char *dir)
         char *p = ts_path_join(out, de->d_name), name[600];
         snprintf(name, sizeof name, "index/%s.idx", de->d_name);
         char *ip = ts_path_join(out, name);
-        uint64_t total;
-        if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (total = index_total(ip)) > (uint64_t)sb.st_size) {
+        uint64_t complete, total, packets, missing;
+        if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode) &&
+            ts__ctf_index_extent(ip, (uint64_t)sb.st_size, &complete, &total, &packets, &missing) == 0 &&
+            total > (uint64_t)sb.st_size) {
             ts_fail("%s: stream file %s is cut short: %llu bytes of the %llu its index lists "
                     "('tracesynth ingest' reads the complete packets of such a trace)", dir, de->d_name,
                     (unsigned long long)sb.st_size, (unsigned long long)total);
@@ -327,66 +268,6 @@ char *ts_ctf_trace_dir(const char *dir)
         return NULL;
     }
     return out;
-}
-
-/* ---- graph set-up: src.ctf.fs -> muxer -> [filter] -> sink ---- */
-typedef struct {
-    bt_graph *g;
-    const bt_plugin *ctf, *utils, *text;
-    const bt_component_source *src;
-    const bt_component_filter *mux;
-} pipeline;
-
-static void pipeline_free(pipeline *p)
-{
-    bt_graph_put_ref(p->g);
-    bt_plugin_put_ref(p->ctf);
-    bt_plugin_put_ref(p->utils);
-    bt_plugin_put_ref(p->text);
-    memset(p, 0, sizeof *p);
-}
-
-static const bt_plugin *find_plugin(const char *name)
-{
-    const bt_plugin *p = NULL;
-    if (bt_plugin_find(name, BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &p) != BT_PLUGIN_FIND_STATUS_OK) return NULL;
-    return p;
-}
-
-/* the source and the muxer, connected */
-static int pipeline_open(pipeline *p, const char *dir, const char *given)
-{
-    memset(p, 0, sizeof *p);
-    p->ctf = find_plugin("ctf");
-    p->utils = find_plugin("utils");
-    if (!p->ctf || !p->utils) return bt_fail(given, "babeltrace2's 'ctf' and 'utils' plugins are not installed");
-    const bt_component_class_source *fs = bt_plugin_borrow_source_component_class_by_name_const(p->ctf, "fs");
-    const bt_component_class_filter *mux = bt_plugin_borrow_filter_component_class_by_name_const(p->utils, "muxer");
-    p->g = bt_graph_create(0);
-    bt_value *params = bt_value_map_create(), *inputs = NULL;
-    int rc = 0;
-    if (!p->g || !params || !fs || !mux || bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) ||
-        bt_value_array_append_string_element(inputs, dir))
-        rc = bt_fail(given, "cannot set up the trace reader");
-    if (rc == 0 && bt_graph_add_source_component(p->g, fs, "src", params, BT_LOGGING_LEVEL_NONE, &p->src))
-        rc = bt_fail(given, "cannot open the CTF trace");
-    if (rc == 0 && bt_graph_add_filter_component(p->g, mux, "mux", NULL, BT_LOGGING_LEVEL_NONE, &p->mux))
-        rc = bt_fail(given, "cannot set up the trace reader");
-    uint64_t nout = rc == 0 ? bt_component_source_get_output_port_count(p->src) : 0;
-    for (uint64_t i = 0; i < nout && rc == 0; i++)
-        if (bt_graph_connect_ports(p->g, bt_component_source_borrow_output_port_by_index_const(p->src, i),
-                                   bt_component_filter_borrow_input_port_by_index_const(p->mux, i), NULL))
-            rc = bt_fail(given, "cannot connect the trace streams");
-    bt_value_put_ref(params);
-    return rc;
-}
-
-static int pipeline_run(pipeline *p, const char *given, const char *what)
-{
-    bt_graph_run_status s;
-    do s = bt_graph_run(p->g); while (s == BT_GRAPH_RUN_STATUS_AGAIN);
-    if (s != BT_GRAPH_RUN_STATUS_OK) return bt_fail(given, what);
-    return 0;
 }
 
 /* ---- scan: a simple sink ---- */
@@ -440,18 +321,16 @@ int ts_ctf_scan(const char *dir, const ts_scan_hooks *h)
     st.r.t0 = st.r.shown = ts_now();
     st.r.on_stream = h->stream;
     st.r.user = h->user;
-    pipeline p;
+    ts__bt_pipeline p;
     const bt_component_sink *snk = NULL;
-    int rc = pipeline_open(&p, tdir, dir);
+    int rc = ts__bt_pipeline_open(&p, tdir, dir);
     if (rc == 0 && bt_graph_add_simple_sink_component(p.g, "sink", NULL, scan_consume, NULL, &st, &snk))
-        rc = bt_fail(dir, "cannot set up the trace reader");
-    if (rc == 0 && bt_graph_connect_ports(p.g, bt_component_filter_borrow_output_port_by_index_const(p.mux, 0),
-                                          bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL))
-        rc = bt_fail(dir, "cannot connect the trace streams");
-    if (rc == 0) rc = pipeline_run(&p, dir, "cannot read the trace");
+        rc = ts__bt_fail(dir, "cannot set up the trace reader");
+    if (rc == 0) rc = ts__bt_pipeline_sink(&p, snk, dir);
+    if (rc == 0) rc = ts__bt_pipeline_run(&p, dir, "cannot read the trace");
     progress_line(&st.r, 1);
     if (rc == 0 && st.failed) rc = -1;   /* the hook's own error stands */
-    pipeline_free(&p);
+    ts__bt_pipeline_free(&p);
     reader_free(&st.r);
     free(tdir);
     return rc;
@@ -1310,8 +1189,8 @@ int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
     memset(&comp, 0, sizeof comp);
     comp.h = h;
     comp.mode = h->keep ? RW_DROP : h->fill ? RW_FILL : RW_COPY;
-    pipeline p;
-    int rc = pipeline_open(&p, tdir, dir);
+    ts__bt_pipeline p;
+    int rc = ts__bt_pipeline_open(&p, tdir, dir);
     bt_message_iterator_class *mic = NULL;
     bt_component_class_filter *fc = NULL;
     const bt_component_filter *flt = NULL;
@@ -1323,11 +1202,11 @@ int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
         if (!fc || bt_message_iterator_class_set_initialize_method(mic, rw_iter_init) ||
             bt_message_iterator_class_set_finalize_method(mic, rw_iter_fini) ||
             bt_component_class_filter_set_initialize_method(fc, rw_init))
-            rc = bt_fail(dir, "cannot set up the trace writer");
+            rc = ts__bt_fail(dir, "cannot set up the trace writer");
     }
     if (rc == 0 && bt_graph_add_filter_component_with_initialize_method_data(p.g, fc, "rewrite", NULL, &comp,
                                                                              BT_LOGGING_LEVEL_NONE, &flt))
-        rc = bt_fail(dir, "cannot set up the trace writer");
+        rc = ts__bt_fail(dir, "cannot set up the trace writer");
     if (rc == 0) {
         const bt_component_class_sink *fs = bt_plugin_borrow_sink_component_class_by_name_const(p.ctf, "fs");
         params = bt_value_map_create();
@@ -1335,13 +1214,13 @@ int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
             bt_value_map_insert_bool_entry(params, "assume-single-trace", BT_TRUE) ||
             bt_value_map_insert_bool_entry(params, "quiet", BT_TRUE) ||
             bt_graph_add_sink_component(p.g, fs, "out", params, BT_LOGGING_LEVEL_NONE, &snk))
-            rc = bt_fail(out, "cannot set up babeltrace2's CTF writer (sink.ctf.fs)");
+            rc = ts__bt_fail(out, "cannot set up babeltrace2's CTF writer (sink.ctf.fs)");
     }
     if (rc == 0 && (bt_graph_connect_ports(p.g, bt_component_filter_borrow_output_port_by_index_const(p.mux, 0),
                                            bt_component_filter_borrow_input_port_by_index_const(flt, 0), NULL) ||
                     bt_graph_connect_ports(p.g, bt_component_filter_borrow_output_port_by_index_const(flt, 0),
                                            bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL)))
-        rc = bt_fail(dir, "cannot connect the trace writer");
+        rc = ts__bt_fail(dir, "cannot connect the trace writer");
     if (rc == 0) {
         bt_graph_run_status s;
         do s = bt_graph_run(p.g); while (s == BT_GRAPH_RUN_STATUS_AGAIN);
@@ -1351,12 +1230,14 @@ int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
                 bt_error_release(bt_current_thread_take_error());
                 rc = ts_fail("%s: %s", dir, comp.err);
             } else {
-                rc = bt_fail(dir, "cannot rewrite the trace");
+                rc = ts__bt_fail(dir, "cannot rewrite the trace");
             }
         }
     }
     bt_value_put_ref(params);
-    pipeline_free(&p);   /* finalizes the sink: the metadata is written now */
+    ts__bt_pipeline_free(&p);   /* finalizes the sink: the metadata is written now */
+    /* a stream that stopped decoding (the graph still ended OK), or a sink that failed to finish */
+    rc = ts__bt_pending(rc, dir, "cannot rewrite the trace");
     bt_trace_put_ref(comp.trace);
     bt_component_class_filter_put_ref(fc);
     bt_message_iterator_class_put_ref(mic);
@@ -1387,18 +1268,16 @@ int ts_ctf_print_text(const char *dir, FILE *f)
 {
     char *tdir = ts_ctf_trace_dir(dir);
     if (!tdir) return -1;
-    pipeline p;
-    int rc = pipeline_open(&p, tdir, dir);
+    ts__bt_pipeline p;
+    int rc = ts__bt_pipeline_open(&p, tdir, dir);
     const bt_component_sink *snk = NULL;
     if (rc == 0) {
-        p.text = find_plugin("text");
+        p.text = ts__bt_find_plugin("text");
         const bt_component_class_sink *pretty = p.text ? bt_plugin_borrow_sink_component_class_by_name_const(p.text, "pretty") : NULL;
         if (!pretty || bt_graph_add_sink_component(p.g, pretty, "text", NULL, BT_LOGGING_LEVEL_NONE, &snk))
-            rc = bt_fail(dir, "babeltrace2's 'text' plugin is not installed");
+            rc = ts__bt_fail(dir, "babeltrace2's 'text' plugin is not installed");
     }
-    if (rc == 0 && bt_graph_connect_ports(p.g, bt_component_filter_borrow_output_port_by_index_const(p.mux, 0),
-                                          bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL))
-        rc = bt_fail(dir, "cannot connect the text output");
+    if (rc == 0) rc = ts__bt_pipeline_sink(&p, snk, dir);
     /* babeltrace2 writes events to stdout and its warnings about gaps to stderr: both to f */
     int saved = -1, saved2 = -1;
     if (rc == 0 && f != stdout) {
@@ -1412,7 +1291,7 @@ int ts_ctf_print_text(const char *dir, FILE *f)
          * lands inside one */
         setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
     }
-    if (rc == 0) rc = pipeline_run(&p, dir, "cannot read the trace");
+    if (rc == 0) rc = ts__bt_pipeline_run(&p, dir, "cannot read the trace");
     fflush(stdout);
     fflush(stderr);
     if (saved >= 0) {
@@ -1423,7 +1302,7 @@ int ts_ctf_print_text(const char *dir, FILE *f)
         dup2(saved2, 2);
         close(saved2);
     }
-    pipeline_free(&p);
+    ts__bt_pipeline_free(&p);
     free(tdir);
     return rc;
 }

@@ -1,0 +1,162 @@
+/* What the CTF reader (src/data/ctf.c) and the CTF rewriter (src/gaps/ctf_rewrite.c) share
+ * beyond field access: finding the trace directory, the LTTng index, babeltrace2's errors. */
+#include "data/ctf_fields.h"
+#include "tracesynth/common.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+char *ts__ctf_find_dir(const char *dir)
+{
+    struct stat sb;
+    if (stat(dir, &sb) != 0) {
+        ts_fail("%s: cannot open: %s", dir, strerror(errno));
+        return NULL;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        ts_fail("%s: not a directory (a CTF trace is a directory holding 'metadata')", dir);
+        return NULL;
+    }
+    char *meta = ts_path_join(dir, "metadata"), *kdir = ts_path_join(dir, "kernel");
+    char *kmeta = ts_path_join(kdir, "metadata"), *out = NULL;
+    if (ts_file_exists(meta)) out = ts_strdup(dir);
+    else if (ts_file_exists(kmeta)) out = ts_strdup(kdir);
+    free(meta);
+    free(kmeta);
+    free(kdir);
+    if (!out) ts_fail("%s: not a CTF trace directory (no 'metadata' file, nor kernel/metadata)", dir);
+    return out;
+}
+
+static uint64_t be64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | p[i];
+    return v;
+}
+
+int ts__ctf_index_extent(const char *idx, uint64_t size, uint64_t *complete, uint64_t *total,
+                         uint64_t *packets, uint64_t *missing)
+{
+    FILE *f = fopen(idx, "rb");
+    if (!f) return -1;
+    unsigned char h[16];
+    int rc = -1;
+    if (fread(h, 1, 16, f) == 16 && be64(h) >> 32 == 0xC1F1DCC1u) {
+        uint32_t len = (uint32_t)be64(h + 8);
+        if (len >= 16 && len <= 4096) {
+            unsigned char *e = ts_malloc(len);
+            *complete = 0;
+            *total = 0;
+            *packets = *missing = 0;
+            int contiguous = 1;
+            while (fread(e, 1, len, f) == len) {
+                uint64_t off = be64(e), bytes = be64(e + 8) / 8, end = off + bytes;
+                if (end < off) break;
+                (*packets)++;
+                if (end > *total) *total = end;
+                if (end <= size && contiguous && off == *complete) *complete = end;
+                else contiguous = 0;
+                *missing += end > size;
+            }
+            free(e);
+            rc = *packets > 0 ? 0 : -1;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int ts__bt_fail(const char *dir, const char *what)
+{
+    const bt_error *err = bt_current_thread_take_error();
+    const char *why = NULL, *file = NULL;
+    uint64_t nc = err ? bt_error_get_cause_count(err) : 0;
+    if (nc > 0) why = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, 0));
+    for (uint64_t i = 1; i < nc && why && !strstr(why, "stream file") && !file; i++) {
+        const char *m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, i));
+        if (m && strstr(m, "stream file")) file = m;
+    }
+    const char *hint = why && strstr(why, "timestamp is less than") ? " (the trace's timestamps go back in time)" : "";
+    ts_fail("%s: %s%s%s%s%s%s%s", dir, what, why ? ": " : "", why ? why : "", hint, file ? " (" : "",
+            file ? file : "", file ? ": cut short or corrupt?)" : "");
+    if (err) bt_error_release(err);
+    return -1;
+}
+
+int ts__bt_pending(int rc, const char *dir, const char *what)
+{
+    const bt_error *pending = bt_current_thread_take_error();
+    if (!pending) return rc;
+    if (rc == 0) {
+        bt_current_thread_move_error(pending);
+        return ts__bt_fail(dir, what);
+    }
+    bt_error_release(pending);
+    return rc;
+}
+
+void ts__bt_pipeline_free(ts__bt_pipeline *p)
+{
+    bt_graph_put_ref(p->g);
+    bt_plugin_put_ref(p->ctf);
+    bt_plugin_put_ref(p->utils);
+    bt_plugin_put_ref(p->text);
+    memset(p, 0, sizeof *p);
+}
+
+const bt_plugin *ts__bt_find_plugin(const char *name)
+{
+    const bt_plugin *p = NULL;
+    if (bt_plugin_find(name, BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &p) != BT_PLUGIN_FIND_STATUS_OK) return NULL;
+    return p;
+}
+
+int ts__bt_pipeline_open(ts__bt_pipeline *p, const char *dir, const char *given)
+{
+    memset(p, 0, sizeof *p);
+    /* an error an earlier caller left on the thread would make the calls below abort */
+    bt_current_thread_clear_error();
+    p->ctf = ts__bt_find_plugin("ctf");
+    p->utils = ts__bt_find_plugin("utils");
+    if (!p->ctf || !p->utils) return ts__bt_fail(given, "babeltrace2's 'ctf' and 'utils' plugins are not installed");
+    const bt_component_class_source *fs = bt_plugin_borrow_source_component_class_by_name_const(p->ctf, "fs");
+    const bt_component_class_filter *mux = bt_plugin_borrow_filter_component_class_by_name_const(p->utils, "muxer");
+    p->g = bt_graph_create(0);
+    bt_value *params = bt_value_map_create(), *inputs = NULL;
+    int rc = 0;
+    if (!p->g || !params || !fs || !mux || bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) ||
+        bt_value_array_append_string_element(inputs, dir))
+        rc = ts__bt_fail(given, "cannot set up the trace reader");
+    if (rc == 0 && bt_graph_add_source_component(p->g, fs, "src", params, BT_LOGGING_LEVEL_NONE, &p->src))
+        rc = ts__bt_fail(given, "cannot open the CTF trace");
+    if (rc == 0 && bt_graph_add_filter_component(p->g, mux, "mux", NULL, BT_LOGGING_LEVEL_NONE, &p->mux))
+        rc = ts__bt_fail(given, "cannot set up the trace reader");
+    /* one muxer input per stream: the muxer adds a free input port after each connection */
+    uint64_t nout = rc == 0 ? bt_component_source_get_output_port_count(p->src) : 0;
+    for (uint64_t i = 0; i < nout && rc == 0; i++)
+        if (bt_graph_connect_ports(p->g, bt_component_source_borrow_output_port_by_index_const(p->src, i),
+                                   bt_component_filter_borrow_input_port_by_index_const(p->mux, i), NULL))
+            rc = ts__bt_fail(given, "cannot connect the trace streams");
+    bt_value_put_ref(params);
+    return rc;
+}
+
+int ts__bt_pipeline_sink(ts__bt_pipeline *p, const bt_component_sink *snk, const char *given)
+{
+    if (bt_graph_connect_ports(p->g, bt_component_filter_borrow_output_port_by_index_const(p->mux, 0),
+                               bt_component_sink_borrow_input_port_by_index_const(snk, 0), NULL))
+        return ts__bt_fail(given, "cannot connect the trace streams");
+    return 0;
+}
+
+int ts__bt_pipeline_run(ts__bt_pipeline *p, const char *given, const char *what)
+{
+    bt_graph_run_status s;
+    do s = bt_graph_run(p->g); while (s == BT_GRAPH_RUN_STATUS_AGAIN);
+    int rc = s == BT_GRAPH_RUN_STATUS_OK ? 0 : ts__bt_fail(given, what);
+    return ts__bt_pending(rc, given, what);
+}
