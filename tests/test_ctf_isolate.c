@@ -9,9 +9,10 @@
 #include "tracesynth/gaps.h"
 
 #include <babeltrace2/babeltrace.h>
+#include <dirent.h>
 #include <sys/wait.h>
 
-static char pbuf[8][600];
+static char pbuf[8][1300];
 static const char *in(const char *dir, const char *name)
 {
     static int k;
@@ -244,8 +245,148 @@ static void scan_pending_error_is_a_failure(void)
     CHECK(bt_current_thread_take_error() == NULL);
     n = 0;
     CHECK(ts_ctf_scan(good, &sh) == 0 && n == 9);
-    ts_rw_hooks h = {NULL, NULL, NULL, 0};
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL};
     CHECK(ts_ctf_rewrite(good, out, &h) == 0 && ts_file_exists(out));
+    remove_tree(d);
+}
+
+/* nothing in D but the entries named (no temporary left beside an output) */
+static int only_entries(const char *d, int n)
+{
+    DIR *dd = opendir(d);
+    int k = 0;
+    struct dirent *de;
+    while (dd && (de = readdir(dd)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) k++;
+    if (dd) closedir(dd);
+    return k == n;
+}
+
+/* the rewriter (gaps, drop, fill) and the scanner run libbabeltrace2 in a child too: a
+ * crash is one error line naming the trace and the signal, nothing is left at the output,
+ * an output already there stays, and the next call works */
+static void rewriter_crash_is_an_error(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], good[600], out[600], keep[700];
+    snprintf(dir, sizeof dir, "%s/bad", d);
+    snprintf(good, sizeof good, "%s/good", d);
+    snprintf(out, sizeof out, "%s/out", d);
+    snprintf(keep, sizeof keep, "%s/out/metadata", d);
+    REQUIRE(mkdir(dir, 0755) == 0 && mkdir(good, 0755) == 0);
+    REQUIRE(make_trace(good, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL};
+    REQUIRE(ts_ctf_rewrite(good, out, &h) == 0);
+    struct stat before;
+    REQUIRE(stat(keep, &before) == 0);
+    const char *bad[] = {"metadata-clock-without-freq-sigfpe", "metadata-babeltrace-precondition-abort",
+                         "metadata-success-leaves-error-pending"};
+    const char *want[] = {"it stopped on signal 8: ", "it stopped on signal 6: ", ": cannot rewrite the trace: "};
+    for (int i = 0; i < 3; i++) {
+        REQUIRE(make_trace(dir, repro(bad[i])) == 0);
+        CHECK(ts_ctf_rewrite(dir, out, &h) == -1);
+        const char *e = ts_error();
+        CHECK_MSG(!strncmp(e, dir, strlen(dir)) && strstr(e, want[i]) && one_line(e), "%s: %s", bad[i], e);
+        if (i < 2) CHECK_MSG(strstr(e, "babeltrace2 could not rewrite the trace"), "%s", e);
+        struct stat now;
+        CHECK(stat(keep, &now) == 0 && now.st_size == before.st_size && now.st_ino == before.st_ino);
+        CHECK(only_entries(d, 3));   /* bad, good, out: no temporary beside out */
+        CHECK(bt_current_thread_take_error() == NULL);
+        int n = 0;
+        ts_scan_hooks sh = {&n, NULL, count_ev, NULL, 0};
+        CHECK(ts_ctf_scan(dir, &sh) == -1);
+        e = ts_error();
+        CHECK_MSG(!strncmp(e, dir, strlen(dir)) && (i == 2 || strstr(e, want[i])) && one_line(e), "%s: %s", bad[i], e);
+        ts_gap_list gl;
+        CHECK(ts_gaps_find(dir, 0, &gl) == -1 && !strncmp(ts_error(), dir, strlen(dir)));
+        n = 0;
+        CHECK(ts_ctf_scan(good, &sh) == 0 && n == 9);
+    }
+    /* drop from the command line: one error line, a failing exit status, no output */
+    REQUIRE(make_trace(dir, repro(bad[0])) == 0);
+    char cmd[1400], err[1024], want0[1200];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s/dropped --rate 0.2", dir, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    snprintf(want0, sizeof want0,
+             "tracesynth: error: %s: babeltrace2 could not rewrite the trace (it stopped on signal 8: ", dir);
+    CHECK_MSG(!strncmp(err, want0, strlen(want0)), "%s", err);
+    CHECK(only_entries(d, 3));
+    CHECK(ts_ctf_rewrite(good, out, &h) == 0);
+    remove_tree(d);
+}
+
+typedef struct { int n, stop_at; } stopper;
+static int stop_ev(void *u, const ts_rw_event *e)
+{
+    stopper *s = u;
+    (void)e;
+    if (++s->n == s->stop_at) return ts_fail("hook: stopped at event %d", s->n);
+    return 0;
+}
+
+/* a hook's error stops the reading: its own error line, the child stopped */
+static void scan_hook_error_stands(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    REQUIRE(make_trace(d, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
+    stopper s = {0, 3};
+    ts_scan_hooks sh = {&s, NULL, stop_ev, NULL, 0};
+    CHECK(ts_ctf_scan(d, &sh) == -1);
+    CHECK_MSG(!strcmp(ts_error(), "hook: stopped at event 3") && s.n == 3, "%s (%d)", ts_error(), s.n);
+    CHECK(waitpid(-1, NULL, WNOHANG) == -1);   /* no child left behind */
+    remove_tree(d);
+}
+
+static int sleepy(void *arg, ts__wr *w) { (void)arg; (void)w; sleep(100); return 0; }
+static int hang_keep(void *u, const ts_rw_event *e) { (void)u; (void)e; sleep(100); return 1; }
+
+/* a child that hangs is stopped after TRACESYNTH_CTF_TIMEOUT seconds, with an error saying
+ * so: a child that sleeps, a rewriting whose hook hangs, libbabeltrace2 waiting on an index
+ * file that is a FIFO (the reader and the scanner); a bad value is an error */
+static void hung_child_is_stopped(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], out[600];
+    snprintf(dir, sizeof dir, "%s/t", d);
+    snprintf(out, sizeof out, "%s/out", d);
+    REQUIRE(mkdir(dir, 0755) == 0);
+    REQUIRE(make_trace(dir, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
+    setenv("TRACESYNTH_CTF_TIMEOUT", "1", 1);
+    double t0 = ts_now();
+    ts__child c;
+    REQUIRE(ts__child_start(&c, dir, "read", sleepy, NULL) == 0);
+    uint32_t v;
+    CHECK(ts__get_u32(c.in, &v) == -1);
+    CHECK(ts__child_end(&c, 0, 0) == -1);
+    const char *e = ts_error();
+    CHECK_MSG(!strncmp(e, dir, strlen(dir)) && strstr(e, "could not read the trace in 1 s: its process was stopped") &&
+              strstr(e, "TRACESYNTH_CTF_TIMEOUT") && one_line(e), "%s", e);
+    ts_rw_hooks h = {NULL, hang_keep, NULL, 0, NULL, NULL};
+    CHECK(ts_ctf_rewrite(dir, out, &h) == -1);
+    CHECK_MSG(strstr(ts_error(), "could not rewrite the trace in 1 s: its process was stopped"), "%s", ts_error());
+    CHECK(!ts_file_exists(out) && only_entries(d, 1));
+    CHECK_MSG(ts_now() - t0 < 60, "took %.0f s", ts_now() - t0);   /* not a hang */
+    CHECK(waitpid(-1, NULL, WNOHANG) == -1);
+    setenv("TRACESYNTH_CTF_TIMEOUT", "soon", 1);
+    ts_ctf_trace t;
+    CHECK(ts_ctf_load(dir, NULL, &t) == -1 && strstr(ts_error(), "TRACESYNTH_CTF_TIMEOUT: 'soon' is not a number"));
+    /* an index file that is a FIFO: our own index check passes it by, libbabeltrace2 waits
+     * on it for ever */
+    setenv("TRACESYNTH_CTF_TIMEOUT", "1", 1);
+    REQUIRE(mkdir(in(dir, "index"), 0755) == 0 && mkfifo(in(dir, "index/chan_0.idx"), 0644) == 0);
+    CHECK(ts_ctf_load(dir, NULL, &t) == -1);
+    CHECK_MSG(strstr(ts_error(), "could not read the trace in 1 s: its process was stopped"), "%s", ts_error());
+    int n = 0;
+    ts_scan_hooks sh = {&n, NULL, count_ev, NULL, 0};
+    CHECK(ts_ctf_scan(dir, &sh) == -1 && strstr(ts_error(), "could not read the trace in 1 s"));
+    char *td = ts_ctf_trace_dir(dir);
+    CHECK(td != NULL);
+    free(td);
+    CHECK(waitpid(-1, NULL, WNOHANG) == -1);
+    unsetenv("TRACESYNTH_CTF_TIMEOUT");
     remove_tree(d);
 }
 
@@ -254,4 +395,7 @@ TEST_MAIN("ctf_isolate", {
     RUN(library_crash_is_an_error);
     RUN(pending_error_is_a_failure);
     RUN(scan_pending_error_is_a_failure);
+    RUN(rewriter_crash_is_an_error);
+    RUN(scan_hook_error_stands);
+    RUN(hung_child_is_stopped);
 })

@@ -242,7 +242,7 @@ static void copy_is_exact(void)
     const char *d = scratch_dir();
     REQUIRE(d);
     fx_trace(in(d, "t"), 0, 400, 0);
-    ts_rw_hooks h = {NULL, NULL, NULL, 0};
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL};
     REQUIRE(ts_ctf_rewrite(in(d, "t"), in(d, "copy"), &h) == 0);
     if (!have_babeltrace()) { SKIP("babeltrace2 is not installed"); return; }
     int la, lb;

@@ -55,7 +55,8 @@ typedef struct {
 } ts_scan_hooks;
 
 /* reads the trace at DIR (a CTF directory, or an LTTng session directory holding
- * kernel/) in time order. A hook returning nonzero stops with its error. */
+ * kernel/) in time order. A hook returning nonzero stops with its error. The reading
+ * runs in a child process (see ts_ctf_rewrite), the hooks in this one. */
 int ts_ctf_scan(const char *dir, const ts_scan_hooks *h);
 
 /* one reconstructed event */
@@ -75,10 +76,19 @@ typedef struct {
      * The array stays the caller's. */
     int (*fill)(void *user, const ts_rw_gap *g, const ts_recon **ev, size_t *n);
     int progress;
+    /* the rewriting runs in a child process, the hooks there on a copy of user: what they
+     * learn reaches user here through save (the child writes it to out) and load (this
+     * process reads it back, in the same binary); both may be NULL; 0 / -1 */
+    int (*save)(void *user, FILE *out);
+    int (*load)(void *user, FILE *in);
 } ts_rw_hooks;
 
 /* writes a new CTF trace at OUT (replacing a previous trace there; refuses anything
- * else): every message of DIR re-emitted through sink.ctf.fs, with the hooks' changes */
+ * else): every message of DIR re-emitted through sink.ctf.fs, with the hooks' changes.
+ * libbabeltrace2 runs in a child process (as for ts_ctf_scan and ts_ctf_print_text): a
+ * trace that crashes it, or a child that runs past TRACESYNTH_CTF_TIMEOUT seconds (by
+ * default 10 minutes plus one second per MB of the trace), is one error line naming the
+ * trace, and nothing is left at OUT */
 int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h);
 
 /* the trace in babeltrace2's text format (sink.text.pretty) to f, with its warnings

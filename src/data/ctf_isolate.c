@@ -1,15 +1,17 @@
-/* ts_ctf_load: the CTF reader (ctf.c) in a forked child process, its result passed back
- * through a pipe.
+/* libbabeltrace2 in a forked child process (ts__child_*), and ts_ctf_load: the CTF reader
+ * (ctf.c) in such a child, its result passed back through a pipe.
  *
  * libbabeltrace2 trusts a trace's metadata more than it should: a clock without a
  * frequency makes it divide by zero (SIGFPE), metadata that no longer matches the streams
  * trips one of its own precondition checks, which abort the process. In a child such a
  * crash becomes one error line naming the trace and the signal, and no babeltrace2 state
- * (a pending error, a graph it could not tear down) outlives the read. The child is
- * forked from the calling thread only: call ts_ctf_load while no other thread of the
- * process is inside libbabeltrace2 (or GLib).
+ * (a pending error, a graph it could not tear down) outlives the read. A child that runs
+ * past its time limit (TRACESYNTH_CTF_TIMEOUT seconds; by default 10 minutes plus one
+ * second per MB of the trace) is killed, with an error saying so. The child is forked
+ * from the calling thread only: call these while no other thread of the process is
+ * inside libbabeltrace2 (or GLib).
  *
- * The child writes, in its native byte order (the same binary reads it):
+ * The reader's child writes, in its native byte order (the same binary reads it):
  *   u32 MAGIC, i32 rc
  *   rc != 0: str error
  *   rc == 0: u64 n_names, n_names x str (the distinct event names), u64 n,
@@ -27,15 +29,19 @@
 #include "data/data_internal.h"
 #include "tracesynth/common.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAGIC 0x54534346u   /* "TSCF" */
@@ -43,24 +49,23 @@
 #define MAX_STR (64u << 20)
 
 /* ---- child: write ---- */
-typedef struct { FILE *f; int bad; } wr;
 
-static void put(wr *w, const void *p, size_t n)
+void ts__put(ts__wr *w, const void *p, size_t n)
 {
     if (!w->bad && n && fwrite(p, 1, n, w->f) != n) w->bad = 1;
 }
-static void put_u32(wr *w, uint32_t v) { put(w, &v, sizeof v); }
-static void put_u64(wr *w, uint64_t v) { put(w, &v, sizeof v); }
-static void put_i64(wr *w, int64_t v) { put(w, &v, sizeof v); }
-static void put_str(wr *w, const char *s)
+void ts__put_u32(ts__wr *w, uint32_t v) { ts__put(w, &v, sizeof v); }
+void ts__put_u64(ts__wr *w, uint64_t v) { ts__put(w, &v, sizeof v); }
+void ts__put_i64(ts__wr *w, int64_t v) { ts__put(w, &v, sizeof v); }
+void ts__put_str(ts__wr *w, const char *s)
 {
     size_t l = s ? strlen(s) : 0;
     if (l >= MAX_STR) l = MAX_STR - 1;
-    put_u32(w, s ? (uint32_t)l : NO_STR);
-    put(w, s, l);
+    ts__put_u32(w, s ? (uint32_t)l : NO_STR);
+    ts__put(w, s, l);
 }
 
-static void put_trace(wr *w, const ts_ctf_trace *t)
+static void put_trace(ts__wr *w, const ts_ctf_trace *t)
 {
     /* event names are few and repeated: a table of the distinct ones, then an index each */
     ts__strmap m;
@@ -77,49 +82,49 @@ static void put_trace(wr *w, const ts_ctf_trace *t)
         }
         idx[i] = (uint32_t)k;
     }
-    put_u64(w, nn);
-    for (size_t i = 0; i < nn; i++) put_str(w, names[i]);
-    put_u64(w, t->n);
-    put(w, idx, t->n * sizeof *idx);
-    put(w, t->time_ns, t->n * sizeof *t->time_ns);
-    put(w, t->cpu, t->n * sizeof *t->cpu);
+    ts__put_u64(w, nn);
+    for (size_t i = 0; i < nn; i++) ts__put_str(w, names[i]);
+    ts__put_u64(w, t->n);
+    ts__put(w, idx, t->n * sizeof *idx);
+    ts__put(w, t->time_ns, t->n * sizeof *t->time_ns);
+    ts__put(w, t->cpu, t->n * sizeof *t->cpu);
     free(idx);
     free(names);
     ts__strmap_free(&m);
-    put_u64(w, t->lost);
-    put_u64(w, t->unpaired_exits);
-    put_i64(w, t->n_cpus);
-    put(w, t->arch, sizeof t->arch);
-    put_str(w, t->arch_from);
-    put_u64(w, t->n_streams);
+    ts__put_u64(w, t->lost);
+    ts__put_u64(w, t->unpaired_exits);
+    ts__put_i64(w, t->n_cpus);
+    ts__put(w, t->arch, sizeof t->arch);
+    ts__put_str(w, t->arch_from);
+    ts__put_u64(w, t->n_streams);
     for (size_t i = 0; i < t->n_streams; i++) {
         const ts_ctf_stream *s = &t->streams[i];
-        put_str(w, s->name);
-        put_i64(w, s->cpu);
-        put_u64(w, s->events);
-        put_u64(w, s->discarded);
-        put_u64(w, s->n_discards);
+        ts__put_str(w, s->name);
+        ts__put_i64(w, s->cpu);
+        ts__put_u64(w, s->events);
+        ts__put_u64(w, s->discarded);
+        ts__put_u64(w, s->n_discards);
         for (size_t k = 0; k < s->n_discards; k++) {
-            put_u64(w, s->discards[k].count);
-            put_u32(w, (uint32_t)s->discards[k].has_times);
-            put_i64(w, s->discards[k].begin_ns);
-            put_i64(w, s->discards[k].end_ns);
+            ts__put_u64(w, s->discards[k].count);
+            ts__put_u32(w, (uint32_t)s->discards[k].has_times);
+            ts__put_i64(w, s->discards[k].begin_ns);
+            ts__put_i64(w, s->discards[k].end_ns);
         }
     }
-    put_u64(w, t->n_truncated);
+    ts__put_u64(w, t->n_truncated);
     for (size_t i = 0; i < t->n_truncated; i++) {
         const ts_ctf_truncation *tr = &t->truncated[i];
-        put_str(w, tr->file);
-        put_u64(w, tr->size);
-        put_u64(w, tr->indexed);
-        put_u64(w, tr->packets);
-        put_u64(w, tr->packets_missing);
+        ts__put_str(w, tr->file);
+        ts__put_u64(w, tr->size);
+        ts__put_u64(w, tr->indexed);
+        ts__put_u64(w, tr->packets);
+        ts__put_u64(w, tr->packets_missing);
     }
-    put_u32(w, t->tid ? 1 : 0);
+    ts__put_u32(w, t->tid ? 1 : 0);
     if (!t->tid) return;
-    put(w, t->tid, t->n * sizeof *t->tid);
-    put(w, t->ret, t->n * sizeof *t->ret);
-    put(w, t->has_ret, t->n * sizeof *t->has_ret);
+    ts__put(w, t->tid, t->n * sizeof *t->tid);
+    ts__put(w, t->ret, t->n * sizeof *t->ret);
+    ts__put(w, t->has_ret, t->n * sizeof *t->has_ret);
     ts__strmap cm;
     ts__strmap_init(&cm, 64);
     uint32_t *cidx = ts_malloc((t->n ? t->n : 1) * sizeof *idx);
@@ -135,90 +140,74 @@ static void put_trace(wr *w, const ts_ctf_trace *t)
         }
         cidx[i] = (uint32_t)k;
     }
-    put_u64(w, nc);
-    for (size_t i = 0; i < nc; i++) put_str(w, comms[i]);
-    put(w, cidx, t->n * sizeof *idx);
+    ts__put_u64(w, nc);
+    for (size_t i = 0; i < nc; i++) ts__put_str(w, comms[i]);
+    ts__put(w, cidx, t->n * sizeof *idx);
     free(cidx);
     free(comms);
     ts__strmap_free(&cm);
 }
 
-static void child(int fd, int err_fd, const char *dir, const ts_ctf_opts *o, int fields)
-{
-    if (err_fd >= 0) dup2(err_fd, 2);
-    /* a crash in the library ends the child on its signal, with no core file, and is not
-     * caught by whatever handler the caller installed */
-    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS, SIGPIPE};
-    sigset_t set;
-    sigemptyset(&set);
-    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
-        signal(sigs[i], SIG_DFL);
-        sigaddset(&set, sigs[i]);
-    }
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
+typedef struct { const char *dir; const ts_ctf_opts *o; int fields; } load_job;
 
-    ts_clear_error();
+/* the reader's child: its result, as above */
+static int load_child(void *arg, ts__wr *w)
+{
+    const load_job *j = arg;
     ts_ctf_trace t;
-    int rc = ts__ctf_load_here(dir, o, fields, &t);
-    wr w = {fdopen(fd, "w"), 0};
-    if (!w.f) _exit(3);
-    setvbuf(w.f, NULL, _IOFBF, 1 << 16);
-    put_u32(&w, MAGIC);
-    put_u32(&w, (uint32_t)rc);
-    if (rc) put_str(&w, ts_error());
-    else put_trace(&w, &t);
-    put_u32(&w, MAGIC);
-    if (fclose(w.f)) w.bad = 1;
-    /* no exit handlers: they belong to the parent (and a leak check here would report the
-     * trace, which the parent frees) */
-    _exit(w.bad ? 3 : 0);
+    int rc = ts__ctf_load_here(j->dir, j->o, j->fields, &t);
+    ts__put_u32(w, MAGIC);
+    ts__put_u32(w, (uint32_t)rc);
+    if (rc) ts__put_str(w, ts_error());
+    else put_trace(w, &t);
+    ts__put_u32(w, MAGIC);
+    /* the trace is not freed: the process ends now (a leak check is not run in the child) */
+    return 0;
 }
 
 /* ---- parent: read ---- */
-static int get(FILE *f, void *p, size_t n) { return n && fread(p, 1, n, f) != n ? -1 : 0; }
-static int get_u32(FILE *f, uint32_t *v) { return get(f, v, sizeof *v); }
-static int get_u64(FILE *f, uint64_t *v) { return get(f, v, sizeof *v); }
-static int get_i64(FILE *f, int64_t *v) { return get(f, v, sizeof *v); }
-static int get_size(FILE *f, size_t *v)
+int ts__get(FILE *f, void *p, size_t n) { return n && fread(p, 1, n, f) != n ? -1 : 0; }
+int ts__get_u32(FILE *f, uint32_t *v) { return ts__get(f, v, sizeof *v); }
+int ts__get_u64(FILE *f, uint64_t *v) { return ts__get(f, v, sizeof *v); }
+int ts__get_i64(FILE *f, int64_t *v) { return ts__get(f, v, sizeof *v); }
+int ts__get_size(FILE *f, size_t *v)
 {
     uint64_t u;
-    if (get_u64(f, &u) || u > SIZE_MAX / 64) return -1;
+    if (ts__get_u64(f, &u) || u > SIZE_MAX / 64) return -1;
     *v = (size_t)u;
     return 0;
 }
 /* *s: malloc'd, or NULL when the child sent NULL */
-static int get_str(FILE *f, char **s)
+int ts__get_str(FILE *f, char **s)
 {
     uint32_t l;
     *s = NULL;
-    if (get_u32(f, &l)) return -1;
+    if (ts__get_u32(f, &l)) return -1;
     if (l == NO_STR) return 0;
     if (l >= MAX_STR) return -1;
     *s = ts_malloc((size_t)l + 1);
     (*s)[l] = 0;
-    return get(f, *s, l);
+    return ts__get(f, *s, l);
 }
 
 static int get_trace(FILE *f, ts_ctf_trace *t)
 {
     size_t nn, n;
-    if (get_size(f, &nn)) return -1;
+    if (ts__get_size(f, &nn)) return -1;
     char **names = ts_calloc(nn + 1, sizeof *names);
     int rc = 0;
     for (size_t i = 0; i < nn && rc == 0; i++) {
-        rc = get_str(f, &names[i]);
+        rc = ts__get_str(f, &names[i]);
         if (rc == 0 && !names[i]) rc = -1;
     }
     uint32_t *idx = NULL;
-    if (rc == 0) rc = get_size(f, &n);
+    if (rc == 0) rc = ts__get_size(f, &n);
     if (rc == 0) {
         idx = ts_malloc(n * sizeof *idx);
         t->time_ns = ts_malloc(n * sizeof *t->time_ns);
         t->cpu = ts_malloc(n * sizeof *t->cpu);
-        rc = get(f, idx, n * sizeof *idx) || get(f, t->time_ns, n * sizeof *t->time_ns) ||
-             get(f, t->cpu, n * sizeof *t->cpu) ? -1 : 0;
+        rc = ts__get(f, idx, n * sizeof *idx) || ts__get(f, t->time_ns, n * sizeof *t->time_ns) ||
+             ts__get(f, t->cpu, n * sizeof *t->cpu) ? -1 : 0;
     }
     if (rc == 0) {
         t->names = ts_malloc(n * sizeof *t->names);
@@ -233,8 +222,8 @@ static int get_trace(FILE *f, ts_ctf_trace *t)
     if (rc) return -1;
 
     char *from = NULL;
-    if (get_u64(f, &t->lost) || get_size(f, &t->unpaired_exits) || get_i64(f, &t->n_cpus) ||
-        get(f, t->arch, sizeof t->arch) || get_str(f, &from))
+    if (ts__get_u64(f, &t->lost) || ts__get_size(f, &t->unpaired_exits) || ts__get_i64(f, &t->n_cpus) ||
+        ts__get(f, t->arch, sizeof t->arch) || ts__get_str(f, &from))
         return -1;
     t->arch[sizeof t->arch - 1] = 0;
     /* arch_from points at one of the reader's literals */
@@ -242,35 +231,35 @@ static int get_trace(FILE *f, ts_ctf_trace *t)
     free(from);
 
     size_t ns;
-    if (get_size(f, &ns)) return -1;
+    if (ts__get_size(f, &ns)) return -1;
     t->streams = ts_calloc(ns, sizeof *t->streams);
     for (size_t i = 0; i < ns; i++) {
         ts_ctf_stream *s = &t->streams[t->n_streams++];
         size_t nd;
-        if (get_str(f, &s->name) || get_i64(f, &s->cpu) || get_u64(f, &s->events) ||
-            get_u64(f, &s->discarded) || get_size(f, &nd))
+        if (ts__get_str(f, &s->name) || ts__get_i64(f, &s->cpu) || ts__get_u64(f, &s->events) ||
+            ts__get_u64(f, &s->discarded) || ts__get_size(f, &nd))
             return -1;
         s->discards = ts_calloc(nd, sizeof *s->discards);
         for (size_t k = 0; k < nd; k++) {
             ts_ctf_discard *d = &s->discards[s->n_discards++];
             uint32_t has;
-            if (get_u64(f, &d->count) || get_u32(f, &has) || get_i64(f, &d->begin_ns) ||
-                get_i64(f, &d->end_ns))
+            if (ts__get_u64(f, &d->count) || ts__get_u32(f, &has) || ts__get_i64(f, &d->begin_ns) ||
+                ts__get_i64(f, &d->end_ns))
                 return -1;
             d->has_times = (int)has;
         }
     }
     size_t nt;
-    if (get_size(f, &nt)) return -1;
+    if (ts__get_size(f, &nt)) return -1;
     t->truncated = ts_calloc(nt, sizeof *t->truncated);
     for (size_t i = 0; i < nt; i++) {
         ts_ctf_truncation *tr = &t->truncated[t->n_truncated++];
-        if (get_str(f, &tr->file) || get_u64(f, &tr->size) || get_u64(f, &tr->indexed) ||
-            get_u64(f, &tr->packets) || get_u64(f, &tr->packets_missing))
+        if (ts__get_str(f, &tr->file) || ts__get_u64(f, &tr->size) || ts__get_u64(f, &tr->indexed) ||
+            ts__get_u64(f, &tr->packets) || ts__get_u64(f, &tr->packets_missing))
             return -1;
     }
     uint32_t has_fields;
-    if (get_u32(f, &has_fields) || has_fields > 1) return -1;
+    if (ts__get_u32(f, &has_fields) || has_fields > 1) return -1;
     if (!has_fields) return 0;
     size_t ne = t->n;
     t->tid = ts_malloc((ne ? ne : 1) * sizeof *t->tid);
@@ -278,17 +267,17 @@ static int get_trace(FILE *f, ts_ctf_trace *t)
     t->has_ret = ts_malloc(ne ? ne : 1);
     t->comm = ts_calloc(ne ? ne : 1, sizeof *t->comm);
     size_t nc;
-    if (get(f, t->tid, ne * sizeof *t->tid) || get(f, t->ret, ne * sizeof *t->ret) ||
-        get(f, t->has_ret, ne) || get_size(f, &nc))
+    if (ts__get(f, t->tid, ne * sizeof *t->tid) || ts__get(f, t->ret, ne * sizeof *t->ret) ||
+        ts__get(f, t->has_ret, ne) || ts__get_size(f, &nc))
         return -1;
     char **comms = ts_calloc(nc + 1, sizeof *comms);
     uint32_t *cidx = ts_malloc((ne ? ne : 1) * sizeof *idx);
     int crc = 0;
     for (size_t i = 0; i < nc && crc == 0; i++) {
-        crc = get_str(f, &comms[i]);
+        crc = ts__get_str(f, &comms[i]);
         if (crc == 0 && !comms[i]) crc = -1;
     }
-    if (crc == 0) crc = get(f, cidx, ne * sizeof *idx);
+    if (crc == 0) crc = ts__get(f, cidx, ne * sizeof *idx);
     for (size_t i = 0; i < ne && crc == 0; i++) {
         if (cidx[i] == NO_STR) continue;
         if (cidx[i] >= nc) crc = -1;
@@ -298,6 +287,198 @@ static int get_trace(FILE *f, ts_ctf_trace *t)
     free(comms);
     free(cidx);
     return crc;
+}
+
+/* the child's result: 0 with *out, 1 with *err (the reader's error), -1: incomplete */
+static int get_result(FILE *f, ts_ctf_trace *out, char **err)
+{
+    uint32_t magic, rc;
+    *err = NULL;
+    if (ts__get_u32(f, &magic) || magic != MAGIC || ts__get_u32(f, &rc)) return -1;
+    if (rc) {
+        if (ts__get_str(f, err) || ts__get_u32(f, &magic) || magic != MAGIC) {
+            free(*err);
+            *err = NULL;
+            return -1;
+        }
+        return 1;
+    }
+    if (get_trace(f, out) || ts__get_u32(f, &magic) || magic != MAGIC) {
+        ts_ctf_trace_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+static int load_isolated(const char *dir, const ts_ctf_opts *opts, int fields, ts_ctf_trace *out)
+{
+    memset(out, 0, sizeof *out);
+    load_job j = {dir, opts, fields};
+    ts__child c;
+    if (ts__child_start(&c, dir, "read", load_child, &j)) return -1;
+    char *err = NULL;
+    int got = get_result(c.in, out, &err);
+    if (ts__child_end(&c, got >= 0, 0)) {
+        if (got == 0) ts_ctf_trace_free(out);
+        free(err);
+        return -1;
+    }
+    if (got == 0) return 0;
+    ts_fail("%s", err);
+    free(err);
+    return -1;
+}
+
+int ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
+{
+    return load_isolated(dir, opts, 0, out);
+}
+
+int ts_ctf_load_fields(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
+{
+    return load_isolated(dir, opts, 1, out);
+}
+
+/* ---- the child process ---- */
+
+static FILE *progress_f;
+
+FILE *ts__ctf_progress(void) { return progress_f ? progress_f : stderr; }
+
+/* bytes of the regular files in DIR and DIR/kernel (a trace's streams and metadata) */
+static uint64_t trace_bytes(const char *dir)
+{
+    uint64_t n = 0;
+    for (int k = 0; k < 2; k++) {
+        char *d = k ? ts_path_join(dir, "kernel") : ts_strdup(dir);
+        DIR *dd = opendir(d);
+        struct dirent *de;
+        while (dd && (de = readdir(dd))) {
+            char *p = ts_path_join(d, de->d_name);
+            struct stat sb;
+            if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) n += (uint64_t)sb.st_size;
+            free(p);
+        }
+        if (dd) closedir(dd);
+        free(d);
+    }
+    return n;
+}
+
+int ts__ctf_time_limit(const char *dir, double *limit)
+{
+    const char *v = getenv("TRACESYNTH_CTF_TIMEOUT");
+    if (v && *v) {
+        if (ts_parse_double(v, 0, 1e9, limit))
+            return ts_fail("TRACESYNTH_CTF_TIMEOUT: '%s' is not a number of seconds in [0, 1e9] (0: no limit)", v);
+        return 0;
+    }
+    *limit = 600 + (double)trace_bytes(dir) / 1e6;
+    return 0;
+}
+
+/* the parent's end of the pipe: reads that wait at most until the deadline */
+typedef struct { int fd; double deadline; int timed_out; } pipe_in;
+
+static ssize_t pipe_read(void *cookie, char *buf, size_t n)
+{
+    pipe_in *p = cookie;
+    for (;;) {
+        int ms = -1;
+        if (p->deadline > 0) {
+            double left = p->deadline - ts_now();
+            if (left <= 0) {
+                p->timed_out = 1;
+                errno = ETIMEDOUT;
+                return -1;
+            }
+            ms = left > 1e6 ? 1000000000 : (int)(left * 1000) + 1;
+        }
+        struct pollfd pf = {p->fd, POLLIN, 0};
+        int r = poll(&pf, 1, ms);
+        if (r < 0 && errno != EINTR) return -1;
+        if (r <= 0) continue;
+        ssize_t got = read(p->fd, buf, n);
+        if (got < 0 && errno == EINTR) continue;
+        return got;
+    }
+}
+
+static int pipe_close(void *cookie)
+{
+    pipe_in *p = cookie;
+    close(p->fd);
+    free(p);
+    return 0;
+}
+
+int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(void *arg, ts__wr *out), void *arg)
+{
+    memset(c, 0, sizeof *c);
+    c->dir = dir;
+    c->verb = verb;
+    c->err_fd = -1;
+    if (ts__ctf_time_limit(dir, &c->limit)) return -1;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC))
+        return ts_fail("%s: cannot start babeltrace2's process: pipe: %s", dir, strerror(errno));
+    /* the child's stderr, read once it has ended */
+    c->err_fd = memfd_create("tracesynth-ctf-stderr", MFD_CLOEXEC);
+    fflush(NULL);   /* nothing buffered here is written twice */
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(fds[0]);
+        close(fds[1]);
+        if (c->err_fd >= 0) close(c->err_fd);
+        return ts_fail("%s: cannot start babeltrace2's process: fork: %s", dir, strerror(e));
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        /* progress lines still go to the caller's stderr */
+        int pfd = fcntl(2, F_DUPFD_CLOEXEC, 3);
+        progress_f = pfd >= 0 ? fdopen(pfd, "w") : NULL;
+        if (c->err_fd >= 0) dup2(c->err_fd, 2);
+        /* a crash in the library ends the child on its signal, with no core file, and is not
+         * caught by whatever handler the caller installed */
+        static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS, SIGPIPE};
+        sigset_t set;
+        sigemptyset(&set);
+        for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+            signal(sigs[i], SIG_DFL);
+            sigaddset(&set, sigs[i]);
+        }
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        ts_clear_error();
+        ts__wr w = {fdopen(fds[1], "w"), 0};
+        if (!w.f) _exit(3);
+        setvbuf(w.f, NULL, _IOFBF, 1 << 16);
+        int st = fn(arg, &w);
+        if (fclose(w.f)) w.bad = 1;
+        if (progress_f) fflush(progress_f);
+        fflush(stdout);
+        /* no exit handlers: they belong to the parent */
+        _exit(st ? st : w.bad ? 3 : 0);
+    }
+    close(fds[1]);
+    c->pid = pid;
+    pipe_in *p = ts_malloc(sizeof *p);
+    p->fd = fds[0];
+    p->deadline = c->limit > 0 ? ts_now() + c->limit : 0;
+    p->timed_out = 0;
+    c->pin = p;
+    cookie_io_functions_t io = {pipe_read, NULL, NULL, pipe_close};
+    c->in = fopencookie(p, "r", io);
+    if (!c->in) {
+        pipe_close(p);
+        c->pin = NULL;
+        kill(pid, SIGKILL);
+        ts__child_end(c, 0, 1);
+        return ts_fail("%s: cannot read from babeltrace2's process: %s", dir, strerror(errno));
+    }
+    return 0;
 }
 
 /* what the child wrote to stderr (a file): a sanitizer's report, or libbabeltrace2's
@@ -327,90 +508,48 @@ static void child_stderr(int fd, int crashed, char *why, size_t whyn)
     free(buf);
 }
 
-/* the child's result: 0 with *out, 1 with *err (the reader's error), -1: incomplete */
-static int get_result(FILE *f, ts_ctf_trace *out, char **err)
+int ts__child_end(ts__child *c, int complete, int stop)
 {
-    uint32_t magic, rc;
-    *err = NULL;
-    if (get_u32(f, &magic) || magic != MAGIC || get_u32(f, &rc)) return -1;
-    if (rc) {
-        if (get_str(f, err) || get_u32(f, &magic) || magic != MAGIC) {
-            free(*err);
-            *err = NULL;
-            return -1;
-        }
-        return 1;
-    }
-    if (get_trace(f, out) || get_u32(f, &magic) || magic != MAGIC) {
-        ts_ctf_trace_free(out);
-        return -1;
-    }
-    return 0;
-}
-
-static int load_isolated(const char *dir, const ts_ctf_opts *opts, int fields, ts_ctf_trace *out)
-{
-    memset(out, 0, sizeof *out);
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC))
-        return ts_fail("%s: cannot start the trace reader: pipe: %s", dir, strerror(errno));
-    /* the child's stderr, read once it has ended */
-    int err_fd = memfd_create("tracesynth-ctf-stderr", MFD_CLOEXEC);
-    pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        close(fds[0]);
-        close(fds[1]);
-        if (err_fd >= 0) close(err_fd);
-        return ts_fail("%s: cannot start the trace reader: fork: %s", dir, strerror(e));
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        child(fds[1], err_fd, dir, opts, fields);
-    }
-    close(fds[1]);
-    FILE *f = fdopen(fds[0], "r");
-    char *err = NULL;
-    int got = -1;
-    if (f) {
-        got = get_result(f, out, &err);
-        fclose(f);
-    } else {
-        close(fds[0]);
-    }
+    pipe_in *p = c->pin;
+    int timed_out = p && p->timed_out;
+    double deadline = p ? p->deadline : 0;
+    if (stop || timed_out) kill(c->pid, SIGKILL);
+    if (c->in) fclose(c->in);   /* a child still writing ends on SIGPIPE */
+    c->in = NULL;
+    c->pin = NULL;
+    /* the child ends soon after its last byte; past the deadline it is killed */
     int status = 0;
     pid_t w;
-    do w = waitpid(pid, &status, 0); while (w < 0 && errno == EINTR);
-    int signaled = w == pid && WIFSIGNALED(status);
+    struct timespec nap = {0, 1000000};
+    for (;;) {
+        w = waitpid(c->pid, &status, WNOHANG);
+        if (w != 0 && !(w < 0 && errno == EINTR)) break;
+        if (deadline > 0 && ts_now() > deadline && !timed_out) {
+            timed_out = 1;
+            kill(c->pid, SIGKILL);
+        }
+        nanosleep(&nap, NULL);
+        if (nap.tv_nsec < 64000000) nap.tv_nsec *= 2;
+    }
+    int signaled = w == c->pid && WIFSIGNALED(status);
     char why[512];
-    child_stderr(err_fd, signaled, why, sizeof why);
-    if (err_fd >= 0) close(err_fd);
+    child_stderr(c->err_fd, signaled && !stop && !timed_out, why, sizeof why);
+    if (c->err_fd >= 0) close(c->err_fd);
+    c->err_fd = -1;
+    if (stop) return -1;   /* the caller's own error stands */
+    const char *dir = c->dir, *verb = c->verb;
+    if (timed_out)
+        return ts_fail("%s: babeltrace2 could not %s the trace in %g s: its process was stopped "
+                       "(TRACESYNTH_CTF_TIMEOUT sets the limit in seconds, 0 none)", dir, verb, c->limit);
     /* w < 0 (ECHILD: the caller ignores SIGCHLD, children are reaped unseen): the result
      * alone says whether the child finished */
     int clean = w < 0 || (WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    if (got >= 0 && clean) {
-        if (got == 0) return 0;
-        ts_fail("%s", err);
-        free(err);
-        return -1;
-    }
-    if (got == 0) ts_ctf_trace_free(out);
-    free(err);
+    if (complete && clean) return 0;
     if (signaled)
-        return ts_fail("%s: babeltrace2 could not read the trace (it stopped on signal %d: %s%s%s)", dir,
+        return ts_fail("%s: babeltrace2 could not %s the trace (it stopped on signal %d: %s%s%s)", dir, verb,
                        WTERMSIG(status), strsignal(WTERMSIG(status)), why[0] ? "; " : "", why);
-    if (w == pid && WIFEXITED(status) && WEXITSTATUS(status) != 0)
-        return ts_fail("%s: babeltrace2 could not read the trace (its process exited with status %d)",
-                       dir, WEXITSTATUS(status));
-    return ts_fail("%s: babeltrace2 could not read the trace (its process ended without a result)", dir);
-}
-
-int ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
-{
-    return load_isolated(dir, opts, 0, out);
-}
-
-int ts_ctf_load_fields(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out)
-{
-    return load_isolated(dir, opts, 1, out);
+    if (w == c->pid && WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        return ts_fail("%s: babeltrace2 could not %s the trace (its process exited with status %d)", dir, verb,
+                       WEXITSTATUS(status));
+    return ts_fail("%s: babeltrace2 could not %s the trace (its process ended without a result)", dir, verb);
 }

@@ -4,10 +4,12 @@
 #include "tracesynth/common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 char *ts__ctf_find_dir(const char *dir)
 {
@@ -41,8 +43,15 @@ static uint64_t be64(const unsigned char *p)
 int ts__ctf_index_extent(const char *idx, uint64_t size, uint64_t *complete, uint64_t *total,
                          uint64_t *packets, uint64_t *missing)
 {
-    FILE *f = fopen(idx, "rb");
-    if (!f) return -1;
+    /* a regular file only: a FIFO or a device there must not block or feed the reader */
+    int fd = open(idx, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0) return -1;
+    FILE *f = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        close(fd);
+        return -1;
+    }
     unsigned char h[16];
     int rc = -1;
     if (fread(h, 1, 16, f) == 16 && be64(h) >> 32 == 0xC1F1DCC1u) {

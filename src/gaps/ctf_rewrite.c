@@ -23,6 +23,7 @@
 
 #include <babeltrace2/babeltrace.h>
 #include "data/ctf_fields.h"
+#include "data/ctf_isolate.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -129,9 +130,10 @@ static void progress_line(reader *r, int force)
     double now = ts_now();
     if (!force && now - r->shown < 1.0) return;
     r->shown = now;
-    fprintf(stderr, "\r  %llu events, %.0f s", (unsigned long long)r->events, now - r->t0);
-    if (force) fputc('\n', stderr);
-    fflush(stderr);
+    FILE *f = ts__ctf_progress();
+    fprintf(f, "\r  %llu events, %.0f s", (unsigned long long)r->events, now - r->t0);
+    if (force) fputc('\n', f);
+    fflush(f);
 }
 
 /* fills e from an event message */
@@ -310,7 +312,7 @@ static bt_graph_simple_sink_component_consume_func_status scan_consume(bt_messag
                       : BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
 }
 
-int ts_ctf_scan(const char *dir, const ts_scan_hooks *h)
+static int scan_here(const char *dir, const ts_scan_hooks *h)
 {
     char *tdir = ts_ctf_trace_dir(dir);
     if (!tdir) return -1;
@@ -333,6 +335,182 @@ int ts_ctf_scan(const char *dir, const ts_scan_hooks *h)
     ts__bt_pipeline_free(&p);
     reader_free(&st.r);
     free(tdir);
+    return rc;
+}
+
+
+/* ts_ctf_scan: the reading in a child process (ctf_isolate.c), each hook's argument sent
+ * here as a record, the hooks run here. Records: u8 tag, then
+ *   'S' u32 stream, str name
+ *   'E' u32 stream, i32 cpu, i64 tid, time_ns, prev_tid, next_tid, ret, u32 kind, str name,
+ *       str recon, i32 call (-1 NULL, -2 "", else its offset in recon, or in name without recon)
+ *   'G' u32 stream, i32 cpu, u64 index, count, u32 has_times, i64 begin_ns, end_ns
+ *   'X' u32 rc, rc != 0: str error; then u32 MAGIC */
+#define SCAN_MAGIC 0x54535343u   /* "TSSC" */
+
+static void put_u8(ts__wr *w, uint8_t v) { ts__put(w, &v, 1); }
+
+static int send_stream(void *u, uint32_t k, const char *name)
+{
+    ts__wr *w = u;
+    put_u8(w, 'S');
+    ts__put_u32(w, k);
+    ts__put_str(w, name);
+    return w->bad ? -1 : 0;
+}
+
+static int send_event(void *u, const ts_rw_event *e)
+{
+    ts__wr *w = u;
+    const char *base = e->recon ? e->recon : e->name;
+    size_t lb = strlen(base);
+    int32_t call = !e->call ? -1 : e->call >= base && e->call <= base + lb ? (int32_t)(e->call - base) : -2;
+    if (call == -2 && *e->call) call = -1;   /* not in the name: never so (prefixed() points into it) */
+    put_u8(w, 'E');
+    ts__put_u32(w, e->stream);
+    ts__put_u32(w, (uint32_t)e->cpu);
+    ts__put_i64(w, e->tid);
+    ts__put_i64(w, e->time_ns);
+    ts__put_i64(w, e->prev_tid);
+    ts__put_i64(w, e->next_tid);
+    ts__put_i64(w, e->ret);
+    ts__put_u32(w, (uint32_t)e->kind);
+    ts__put_str(w, e->name);
+    ts__put_str(w, e->recon);
+    ts__put_u32(w, (uint32_t)call);
+    return w->bad ? -1 : 0;
+}
+
+static int send_gap(void *u, const ts_rw_gap *g)
+{
+    ts__wr *w = u;
+    put_u8(w, 'G');
+    ts__put_u32(w, g->stream);
+    ts__put_u32(w, (uint32_t)g->cpu);
+    ts__put_u64(w, g->index);
+    ts__put_u64(w, g->count);
+    ts__put_u32(w, (uint32_t)g->has_times);
+    ts__put_i64(w, g->begin_ns);
+    ts__put_i64(w, g->end_ns);
+    return w->bad ? -1 : 0;
+}
+
+typedef struct { const char *dir; const ts_scan_hooks *h; } scan_job;
+
+static int scan_child(void *arg, ts__wr *w)
+{
+    const scan_job *j = arg;
+    /* only what the caller has a hook for */
+    ts_scan_hooks send = {w, j->h->stream ? send_stream : NULL, j->h->event ? send_event : NULL,
+                          j->h->gap ? send_gap : NULL, j->h->progress};
+    int rc = scan_here(j->dir, &send);
+    if (w->bad) return 3;   /* this process is gone */
+    put_u8(w, 'X');
+    ts__put_u32(w, rc ? 1 : 0);
+    if (rc) ts__put_str(w, ts_error());
+    ts__put_u32(w, SCAN_MAGIC);
+    return 0;
+}
+
+/* a string into a buffer that grows; *is_null when NULL was sent */
+static int get_str_buf(FILE *f, char **buf, size_t *cap, int *is_null)
+{
+    uint32_t l;
+    if (ts__get_u32(f, &l)) return -1;
+    *is_null = l == 0xFFFFFFFFu;
+    if (*is_null) return 0;
+    if (l >= (64u << 20)) return -1;
+    if ((size_t)l + 1 > *cap) {
+        *cap = (size_t)l + 1 > 2 * *cap ? (size_t)l + 1 : 2 * *cap;
+        *buf = ts_realloc(*buf, *cap);
+    }
+    (*buf)[l] = 0;
+    return ts__get(f, *buf, l);
+}
+
+/* the child's records to the hooks: 1 the end record read (*child_rc, *err its result),
+ * 0 a hook failed (*hook_failed), -1 the records stopped short or are malformed */
+static int scan_records(FILE *in, const ts_scan_hooks *h, int *child_rc, char **err, int *hook_failed)
+{
+    char *name = NULL, *recon = NULL;
+    size_t ncap = 0, rcap = 0;
+    int rc = -1;
+    *hook_failed = 0;
+    for (;;) {
+        uint8_t tag;
+        if (ts__get(in, &tag, 1)) break;
+        if (tag == 'S') {
+            uint32_t k;
+            int null;
+            if (ts__get_u32(in, &k) || get_str_buf(in, &name, &ncap, &null) || null) break;
+            if (h->stream && h->stream(h->user, k, name)) { *hook_failed = 1; rc = 0; break; }
+        } else if (tag == 'E') {
+            ts_rw_event e;
+            memset(&e, 0, sizeof e);
+            uint32_t cpu, kind, call;
+            int nnull, rnull;
+            if (ts__get_u32(in, &e.stream) || ts__get_u32(in, &cpu) || ts__get_i64(in, &e.tid) ||
+                ts__get_i64(in, &e.time_ns) || ts__get_i64(in, &e.prev_tid) || ts__get_i64(in, &e.next_tid) ||
+                ts__get_i64(in, &e.ret) || ts__get_u32(in, &kind) || get_str_buf(in, &name, &ncap, &nnull) ||
+                get_str_buf(in, &recon, &rcap, &rnull) || ts__get_u32(in, &call) || nnull || kind > TS_EV_SWITCH)
+                break;
+            e.cpu = (int32_t)cpu;
+            e.kind = (ts_ev_kind)kind;
+            e.name = name;
+            e.recon = rnull ? NULL : recon;
+            const char *base = e.recon ? e.recon : e.name;
+            int32_t c = (int32_t)call;
+            if (c >= 0 && (size_t)c > strlen(base)) break;
+            e.call = c == -1 ? NULL : c == -2 ? "" : c >= 0 ? base + c : NULL;
+            if (c < -2) break;
+            if (h->event && h->event(h->user, &e)) { *hook_failed = 1; rc = 0; break; }
+        } else if (tag == 'G') {
+            ts_rw_gap g;
+            memset(&g, 0, sizeof g);
+            uint32_t cpu, has;
+            if (ts__get_u32(in, &g.stream) || ts__get_u32(in, &cpu) || ts__get_u64(in, &g.index) ||
+                ts__get_u64(in, &g.count) || ts__get_u32(in, &has) || ts__get_i64(in, &g.begin_ns) ||
+                ts__get_i64(in, &g.end_ns))
+                break;
+            g.cpu = (int32_t)cpu;
+            g.has_times = has != 0;
+            if (h->gap && h->gap(h->user, &g)) { *hook_failed = 1; rc = 0; break; }
+        } else if (tag == 'X') {
+            uint32_t r, magic;
+            *err = NULL;
+            if (ts__get_u32(in, &r) || (r && (ts__get_str(in, err) || !*err)) || ts__get_u32(in, &magic) ||
+                magic != SCAN_MAGIC) {
+                free(*err);
+                *err = NULL;
+                break;
+            }
+            *child_rc = (int)r;
+            rc = 1;
+            break;
+        } else {
+            break;
+        }
+    }
+    free(name);
+    free(recon);
+    return rc;
+}
+
+int ts_ctf_scan(const char *dir, const ts_scan_hooks *h)
+{
+    /* the directory's own errors without a process */
+    char *tdir = ts_ctf_trace_dir(dir);
+    if (!tdir) return -1;
+    free(tdir);
+    scan_job j = {dir, h};
+    ts__child c;
+    if (ts__child_start(&c, dir, "read", scan_child, &j)) return -1;
+    int child_rc = 0, hook_failed = 0;
+    char *err = NULL;
+    int got = scan_records(c.in, h, &child_rc, &err, &hook_failed);
+    int rc = ts__child_end(&c, got == 1, hook_failed);
+    if (rc == 0 && child_rc) rc = ts_fail("%s", err);
+    free(err);
     return rc;
 }
 
@@ -1039,6 +1217,16 @@ static bt_message_iterator_class_next_method_status rw_next(bt_self_message_iter
         bt_message_array_const in;
         uint64_t n;
         bt_message_iterator_next_status s = bt_message_iterator_next(w->up, &in, &n);
+        /* a stream that stopped decoding may leave its reason on the thread and go on; the
+         * library aborts on the next call made with an error pending: the rewriting fails */
+        const bt_error *pending = s == BT_MESSAGE_ITERATOR_NEXT_STATUS_ERROR ||
+                                  s == BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR ? NULL : bt_current_thread_take_error();
+        if (pending) {
+            if (s == BT_MESSAGE_ITERATOR_NEXT_STATUS_OK)
+                for (uint64_t i = 0; i < n; i++) bt_message_put_ref(in[i]);
+            bt_current_thread_move_error(pending);
+            return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_ERROR;
+        }
         if (s == BT_MESSAGE_ITERATOR_NEXT_STATUS_END) { w->up_ended = 1; break; }
         if (s == BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN) return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_AGAIN;
         if (s != BT_MESSAGE_ITERATOR_NEXT_STATUS_OK) return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_ERROR;
@@ -1159,32 +1347,9 @@ static int check_out(const char *out)
     return 0;
 }
 
-int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
+/* the rewriting itself, into tmp (in the child) */
+static int rewrite_here(const char *tdir, const char *dir, const char *out, const char *tmp, const ts_rw_hooks *h)
 {
-    if (check_out(out)) return -1;
-    char *tdir = ts_ctf_trace_dir(dir);
-    if (!tdir) return -1;
-    char *in_abs = realpath(tdir, NULL), *out_abs = NULL;
-    {
-        char *parent = ts_strdup(out), *slash = strrchr(parent, '/');
-        if (slash) *slash = 0;
-        char *pabs = realpath(slash ? (*parent ? parent : "/") : ".", NULL);
-        if (pabs && in_abs) {
-            out_abs = ts_path_join(pabs, slash ? slash + 1 : out);
-            if (!strcmp(out_abs, in_abs)) {
-                free(pabs); free(parent); free(in_abs); free(out_abs); free(tdir);
-                return ts_fail("%s: the output would replace the input trace", out);
-            }
-        }
-        free(pabs);
-        free(parent);
-    }
-    free(in_abs);
-    free(out_abs);
-    char *tmp = temp_next_to(out);
-    if (!tmp) { free(tdir); return -1; }
-    rmdir(tmp);   /* sink.ctf.fs creates it */
-
     rw_comp comp;
     memset(&comp, 0, sizeof comp);
     comp.h = h;
@@ -1241,6 +1406,72 @@ int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
     bt_trace_put_ref(comp.trace);
     bt_component_class_filter_put_ref(fc);
     bt_message_iterator_class_put_ref(mic);
+    return rc;
+}
+
+/* ts_ctf_rewrite's child: u32 MAGIC, u32 rc, then rc != 0: str error, else what the save
+ * hook writes; u32 MAGIC */
+#define RW_MAGIC 0x54535257u   /* "TSRW" */
+typedef struct { const char *tdir, *dir, *out, *tmp; const ts_rw_hooks *h; } rw_job;
+
+static int rewrite_child(void *arg, ts__wr *w)
+{
+    const rw_job *j = arg;
+    int rc = rewrite_here(j->tdir, j->dir, j->out, j->tmp, j->h);
+    ts__put_u32(w, RW_MAGIC);
+    ts__put_u32(w, rc ? 1 : 0);
+    if (rc) ts__put_str(w, ts_error());
+    else if (j->h->save && j->h->save(j->h->user, w->f)) return 4;
+    ts__put_u32(w, RW_MAGIC);
+    return 0;
+}
+
+/* in a child: 0, or -1 with the child's error or what became of it */
+static int rewrite_isolated(const char *tdir, const char *dir, const char *out, const char *tmp, const ts_rw_hooks *h)
+{
+    rw_job j = {tdir, dir, out, tmp, h};
+    ts__child c;
+    if (ts__child_start(&c, dir, "rewrite", rewrite_child, &j)) return -1;
+    uint32_t magic, crc;
+    char *err = NULL;
+    int complete = 0;
+    if (ts__get_u32(c.in, &magic) == 0 && magic == RW_MAGIC && ts__get_u32(c.in, &crc) == 0) {
+        int body = crc ? ts__get_str(c.in, &err) == 0 && err : !h->load || h->load(h->user, c.in) == 0;
+        complete = body && ts__get_u32(c.in, &magic) == 0 && magic == RW_MAGIC;
+    }
+    int rc = ts__child_end(&c, complete, 0);
+    if (rc == 0 && err) rc = ts_fail("%s", err);
+    free(err);
+    return rc;
+}
+
+int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
+{
+    if (check_out(out)) return -1;
+    char *tdir = ts_ctf_trace_dir(dir);
+    if (!tdir) return -1;
+    char *in_abs = realpath(tdir, NULL), *out_abs = NULL;
+    {
+        char *parent = ts_strdup(out), *slash = strrchr(parent, '/');
+        if (slash) *slash = 0;
+        char *pabs = realpath(slash ? (*parent ? parent : "/") : ".", NULL);
+        if (pabs && in_abs) {
+            out_abs = ts_path_join(pabs, slash ? slash + 1 : out);
+            if (!strcmp(out_abs, in_abs)) {
+                free(pabs); free(parent); free(in_abs); free(out_abs); free(tdir);
+                return ts_fail("%s: the output would replace the input trace", out);
+            }
+        }
+        free(pabs);
+        free(parent);
+    }
+    free(in_abs);
+    free(out_abs);
+    char *tmp = temp_next_to(out);
+    if (!tmp) { free(tdir); return -1; }
+    rmdir(tmp);   /* sink.ctf.fs creates it */
+
+    int rc = rewrite_isolated(tdir, dir, out, tmp, h);
     free(tdir);
     if (rc == 0) {
         /* replace out */

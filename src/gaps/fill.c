@@ -817,7 +817,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     double t3 = ts_now();
     if (rc == 0) {
         if (o->progress) fprintf(stderr, "fill: writing %s\n", out);
-        ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress};
+        ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress, NULL, NULL};
         rc = ts_ctf_rewrite(dir, out, &wh);
     }
     res->write_s = ts_now() - t3;

@@ -4,6 +4,7 @@
  * full until the consumer frees one. */
 #include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
+#include "data/ctf_isolate.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,46 @@ static int drop_keep(void *u, const ts_rw_event *e)
     return 1;
 }
 
+/* the stats, from the rewriting's child to this process */
+static int drop_save(void *u, FILE *f)
+{
+    const ts_drop_stats *st = ((drop_state *)u)->st;
+    ts__wr w = {f, 0};
+    ts__put_u64(&w, st->events);
+    ts__put_u64(&w, st->dropped);
+    ts__put_u64(&w, st->bursts);
+    ts__put_u64(&w, st->n_gaps);
+    for (size_t i = 0; i < st->n_gaps; i++) {
+        const ts_drop_gap *g = &st->gaps[i];
+        ts__put_u32(&w, (uint32_t)g->cpu);
+        ts__put_u64(&w, g->index);
+        ts__put_u64(&w, g->n);
+        for (size_t j = 0; j < g->n; j++) ts__put_str(&w, g->names[j]);
+    }
+    return w.bad ? -1 : 0;
+}
+
+static int drop_load(void *u, FILE *f)
+{
+    ts_drop_stats *st = ((drop_state *)u)->st;
+    size_t ng;
+    if (ts__get_u64(f, &st->events) || ts__get_u64(f, &st->dropped) || ts__get_u64(f, &st->bursts) ||
+        ts__get_size(f, &ng))
+        return -1;
+    st->gaps = ts_calloc(ng ? ng : 1, sizeof *st->gaps);
+    for (size_t i = 0; i < ng; i++) {
+        ts_drop_gap *g = &st->gaps[st->n_gaps++];
+        uint32_t cpu;
+        size_t n;
+        if (ts__get_u32(f, &cpu) || ts__get_u64(f, &g->index) || ts__get_size(f, &n)) return -1;
+        g->cpu = (int32_t)cpu;
+        g->names = ts_calloc(n ? n : 1, sizeof *g->names);
+        for (; g->n < n; g->n++)
+            if (ts__get_str(f, &g->names[g->n]) || !g->names[g->n]) return -1;
+    }
+    return 0;
+}
+
 void ts_drop_stats_free(ts_drop_stats *st)
 {
     for (size_t i = 0; i < st->n_gaps; i++) {
@@ -221,7 +262,7 @@ int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop
     /* a burst of mean B after a kept event with chance p drops p B / (1 + p B) of the events */
     double B = 0.5 * (double)(o->burst_min + o->burst_max);
     d.p_start = o->rate / (B * (1 - o->rate));
-    ts_rw_hooks h = {&d, drop_keep, NULL, o->progress};
+    ts_rw_hooks h = {&d, drop_keep, NULL, o->progress, drop_save, drop_load};
     int rc = ts_ctf_rewrite(dir, out, &h);
     free(d.rng);
     free(d.left);
