@@ -10,6 +10,7 @@
 
 #include <babeltrace2/babeltrace.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 
 static char pbuf[8][1300];
@@ -390,6 +391,59 @@ static void hung_child_is_stopped(void)
     remove_tree(d);
 }
 
+/* the text output is written by a child through f's descriptor: it works with this
+ * process's stdout and stderr closed and leaves them so; a crash is an error line */
+static void text_output_leaves_stdio_alone(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], bad[600], txt[600];
+    snprintf(dir, sizeof dir, "%s/t", d);
+    snprintf(bad, sizeof bad, "%s/bad", d);
+    snprintf(txt, sizeof txt, "%s/t.txt", d);
+    REQUIRE(mkdir(dir, 0755) == 0 && mkdir(bad, 0755) == 0);
+    REQUIRE(make_trace(dir, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
+    REQUIRE(make_trace(bad, repro("metadata-clock-without-freq-sigfpe")) == 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        int fd = open(txt, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int hi = fd >= 0 ? fcntl(fd, F_DUPFD, 10) : -1;
+        close(fd);
+        FILE *f = hi >= 0 ? fdopen(hi, "w") : NULL;
+        if (!f) _exit(10);
+        close(1);
+        close(2);
+        int bad_rc = 0;
+        fputs("before\n", f);
+        if (ts_ctf_print_text(dir, f) != 0) bad_rc |= 1;
+        fputs("after\n", f);
+        if (fcntl(1, F_GETFD) != -1 || fcntl(2, F_GETFD) != -1) bad_rc |= 2;   /* still closed */
+        if (ts_ctf_print_text(bad, f) != -1 || !strstr(ts_error(), "could not print the trace (it stopped on signal 8"))
+            bad_rc |= 4;
+        fclose(f);
+        _exit(bad_rc);
+    }
+    int st = 0;
+    REQUIRE(waitpid(pid, &st, 0) == pid);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+    FILE *f = fopen(txt, "r");
+    REQUIRE(f);
+    char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    int lines = 0;
+    for (char *p = buf; *p; p++) lines += *p == '\n';
+    CHECK_MSG(!strncmp(buf, "before\n", 7) && strstr(buf, "after\n") && lines >= 11 && strstr(buf, "chan_") == NULL &&
+              strstr(buf, "] ") != NULL, "%s", buf);
+    /* the events come between the two lines, in order */
+    char *after = strstr(buf, "after\n");
+    CHECK(after && after > buf + 7 && strchr(buf + 7, '[') < after);
+    remove_tree(d);
+}
+
 TEST_MAIN("ctf_isolate", {
     RUN(child_result_is_the_readers);
     RUN(library_crash_is_an_error);
@@ -398,4 +452,5 @@ TEST_MAIN("ctf_isolate", {
     RUN(rewriter_crash_is_an_error);
     RUN(scan_hook_error_stands);
     RUN(hung_child_is_stopped);
+    RUN(text_output_leaves_stdio_alone);
 })

@@ -91,8 +91,9 @@ typedef struct {
  * trace, and nothing is left at OUT */
 int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h);
 
-/* the trace in babeltrace2's text format (sink.text.pretty) to f, with its warnings
- * about gaps (which babeltrace2 writes to stderr) when f is not stdout */
+/* the trace in babeltrace2's text format (sink.text.pretty) to f (written through its
+ * descriptor by a child process; this process's stdout and stderr are not touched), with
+ * its warnings about gaps (which babeltrace2 writes to stderr) when f is not stdout */
 int ts_ctf_print_text(const char *dir, FILE *f);
 
 /* the trace directory of DIR (DIR or DIR/kernel), malloc'd; one error line when DIR

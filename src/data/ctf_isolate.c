@@ -412,6 +412,16 @@ static int pipe_close(void *cookie)
     return 0;
 }
 
+/* fd moved to 3 or above (close-on-exec): with stdin, stdout or stderr closed, a new
+ * descriptor would take their place, and the child's dup2 onto 1 or 2 would end it */
+static int high_fd(int fd)
+{
+    if (fd < 0 || fd > 2) return fd;
+    int h = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    close(fd);
+    return h;
+}
+
 int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(void *arg, ts__wr *out), void *arg)
 {
     memset(c, 0, sizeof *c);
@@ -422,8 +432,15 @@ int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(v
     int fds[2];
     if (pipe2(fds, O_CLOEXEC))
         return ts_fail("%s: cannot start babeltrace2's process: pipe: %s", dir, strerror(errno));
+    fds[0] = high_fd(fds[0]);
+    fds[1] = high_fd(fds[1]);
+    if (fds[0] < 0 || fds[1] < 0) {
+        if (fds[0] >= 0) close(fds[0]);
+        if (fds[1] >= 0) close(fds[1]);
+        return ts_fail("%s: cannot start babeltrace2's process: no file descriptor", dir);
+    }
     /* the child's stderr, read once it has ended */
-    c->err_fd = memfd_create("tracesynth-ctf-stderr", MFD_CLOEXEC);
+    c->err_fd = high_fd(memfd_create("tracesynth-ctf-stderr", MFD_CLOEXEC));
     fflush(NULL);   /* nothing buffered here is written twice */
     pid_t pid = fork();
     if (pid < 0) {

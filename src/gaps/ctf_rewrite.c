@@ -1494,46 +1494,66 @@ int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
     return rc;
 }
 
-/* ---- text: sink.text.pretty, its standard output sent to f ---- */
-int ts_ctf_print_text(const char *dir, FILE *f)
+/* ---- text: sink.text.pretty, in a child whose standard output is f ---- */
+#define TEXT_MAGIC 0x54535458u   /* "TSTX" */
+typedef struct { const char *tdir, *dir; int fd, err_too; } text_job;
+
+/* in the child: babeltrace2 writes events to stdout and its warnings about gaps to stderr
+ * (both to f when f is not stdout; else the warnings reach stderr when the child ends).
+ * Writes u32 MAGIC, u32 rc, rc != 0: str error; u32 MAGIC. */
+static int text_child(void *arg, ts__wr *w)
 {
-    char *tdir = ts_ctf_trace_dir(dir);
-    if (!tdir) return -1;
+    const text_job *j = arg;
+    int rc = 0;
+    if (dup2(j->fd, 1) < 0 || (j->err_too && dup2(j->fd, 2) < 0))
+        rc = ts_fail("%s: cannot send the text output: %s", j->dir, strerror(errno));
+    /* the sink writes each event as one line: flushed line by line, a warning never lands
+     * inside one */
+    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
     ts__bt_pipeline p;
-    int rc = ts__bt_pipeline_open(&p, tdir, dir);
+    memset(&p, 0, sizeof p);
+    if (rc == 0) rc = ts__bt_pipeline_open(&p, j->tdir, j->dir);
     const bt_component_sink *snk = NULL;
     if (rc == 0) {
         p.text = ts__bt_find_plugin("text");
         const bt_component_class_sink *pretty = p.text ? bt_plugin_borrow_sink_component_class_by_name_const(p.text, "pretty") : NULL;
         if (!pretty || bt_graph_add_sink_component(p.g, pretty, "text", NULL, BT_LOGGING_LEVEL_NONE, &snk))
-            rc = ts__bt_fail(dir, "babeltrace2's 'text' plugin is not installed");
+            rc = ts__bt_fail(j->dir, "babeltrace2's 'text' plugin is not installed");
     }
-    if (rc == 0) rc = ts__bt_pipeline_sink(&p, snk, dir);
-    /* babeltrace2 writes events to stdout and its warnings about gaps to stderr: both to f */
-    int saved = -1, saved2 = -1;
-    if (rc == 0 && f != stdout) {
-        fflush(stdout);
-        fflush(stderr);
-        saved = dup(1);
-        saved2 = dup(2);
-        if (saved < 0 || saved2 < 0 || dup2(fileno(f), 1) < 0 || dup2(fileno(f), 2) < 0)
-            rc = ts_fail("cannot redirect the text output: %s", strerror(errno));
-        /* the sink writes each event as one line: flushed line by line, a warning never
-         * lands inside one */
-        setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
-    }
-    if (rc == 0) rc = ts__bt_pipeline_run(&p, dir, "cannot read the trace");
-    fflush(stdout);
-    fflush(stderr);
-    if (saved >= 0) {
-        dup2(saved, 1);
-        close(saved);
-    }
-    if (saved2 >= 0) {
-        dup2(saved2, 2);
-        close(saved2);
-    }
+    if (rc == 0) rc = ts__bt_pipeline_sink(&p, snk, j->dir);
+    if (rc == 0) rc = ts__bt_pipeline_run(&p, j->dir, "cannot read the trace");
     ts__bt_pipeline_free(&p);
+    if (fflush(stdout) && rc == 0) rc = ts_fail("%s: cannot write the text output: %s", j->dir, strerror(errno));
+    ts__put_u32(w, TEXT_MAGIC);
+    ts__put_u32(w, rc ? 1 : 0);
+    if (rc) ts__put_str(w, ts_error());
+    ts__put_u32(w, TEXT_MAGIC);
+    return 0;
+}
+
+int ts_ctf_print_text(const char *dir, FILE *f)
+{
+    int fd = fileno(f);
+    if (fd < 0) return ts_fail("%s: the text output needs a file with a descriptor", dir);
+    char *tdir = ts_ctf_trace_dir(dir);
+    if (!tdir) return -1;
+    if (fflush(f)) {
+        free(tdir);
+        return ts_fail("%s: cannot write the text output: %s", dir, strerror(errno));
+    }
+    text_job j = {tdir, dir, fd, f != stdout};
+    ts__child c;
+    int rc = ts__child_start(&c, dir, "print", text_child, &j);
+    if (rc == 0) {
+        uint32_t magic, crc = 0;
+        char *err = NULL;
+        int complete = ts__get_u32(c.in, &magic) == 0 && magic == TEXT_MAGIC && ts__get_u32(c.in, &crc) == 0 &&
+                       (!crc || (ts__get_str(c.in, &err) == 0 && err)) && ts__get_u32(c.in, &magic) == 0 &&
+                       magic == TEXT_MAGIC;
+        rc = ts__child_end(&c, complete, 0);
+        if (rc == 0 && crc) rc = ts_fail("%s", err);
+        free(err);
+    }
     free(tdir);
     return rc;
 }
