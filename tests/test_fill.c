@@ -4,6 +4,9 @@
 #include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +21,30 @@ static const char *in(const char *dir, const char *name)
     k = (k + 1) & 3;
     snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
     return buf[k];
+}
+
+/* the next rename onto this path fails, once: every rename of the library in this binary
+ * comes here (a definition of the program's own takes the C library's place) */
+static const char *fail_rename_to;
+int rename(const char *from, const char *to)
+{
+    if (fail_rename_to && !strcmp(to, fail_rename_to)) {
+        fail_rename_to = NULL;
+        errno = EIO;
+        return -1;
+    }
+    return renameat(AT_FDCWD, from, AT_FDCWD, to);
+}
+
+static int entries(const char *d)
+{
+    DIR *dd = opendir(d);
+    int k = 0;
+    struct dirent *de;
+    while (dd && (de = readdir(dd)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) k++;
+    if (dd) closedir(dd);
+    return k;
 }
 
 /* ---- an LTTng-like kernel trace, written by hand: two CPUs, packets with
@@ -671,10 +698,45 @@ static void consistent_pairing(void)
     pool_free();
 }
 
+/* drop and fill replace their output as a whole: when the last move fails, the trace that
+ * was there stays as it was, and nothing else is left beside it */
+static void output_replaced_whole(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], out[600], keep[700];
+    snprintf(t, sizeof t, "%s/t", d);
+    snprintf(out, sizeof out, "%s/out", d);
+    snprintf(keep, sizeof keep, "%s/out/keep.txt", d);
+    fx_trace(t, 0, 400, 0);
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL};
+    REQUIRE(ts_ctf_rewrite(t, out, &h) == 0);
+    write_text(keep, "old\n");
+    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0};
+    ts_drop_stats st;
+    fail_rename_to = out;
+    CHECK(ts_ctf_drop(t, out, &dop, &st) == -1);
+    CHECK_MSG(strstr(ts_error(), "cannot replace") != NULL, "%s", ts_error());
+    CHECK(ts_file_exists(keep) && ts_file_exists(in(out, "metadata")));
+    CHECK_MSG(entries(d) == 2, "%d entries", entries(d));   /* t and out: no stage, no old copy */
+    fail_rename_to = NULL;
+    REQUIRE(ts_ctf_drop(t, out, &dop, &st) == 0);
+    CHECK(st.dropped > 0 && !ts_file_exists(keep) && entries(d) == 2);
+    ts_drop_stats_free(&st);
+    /* "OUT/" is OUT */
+    char outs[700];
+    snprintf(outs, sizeof outs, "%s/", out);
+    CHECK(ts_ctf_rewrite(t, outs, &h) == 0 && entries(d) == 2);
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("fill", {
     RUN(consistent_threads);
     RUN(consistent_pairing);
     RUN(copy_is_exact);
+    RUN(output_replaced_whole);
     RUN(drop_fill_new_names);
     RUN(drop_fill_old_names);
     RUN(lttng_gap);

@@ -54,7 +54,8 @@ int  ts_out_commit(ts_outfile *o);                   /* flush, fsync, rename; 0 
 void ts_out_abort(ts_outfile *o);                    /* remove the temporary file */
 /* a set of files replaced together: write them into s.stage (a fresh directory inside
  * dir), then ts_stage_commit moves them into dir - all, or on failure none (the old
- * ones stay). Frees s either way; ts_stage_abort discards the set. */
+ * ones stay). An entry may be a directory (a CTF trace), which replaces a directory of
+ * that name. Frees s either way; ts_stage_abort discards the set. */
 typedef struct { char *dir, *stage; } ts_stage;
 int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 */
 int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 */

@@ -164,9 +164,10 @@ void ts_out_abort(ts_outfile *o)
 
 /* ---- a set of files replaced together ----
  * Written into DIR/.stage.<pid>.XXXXXX, then moved into DIR one rename at a
- * time; each old file is first linked into the stage so that a failed rename
- * puts back the ones already replaced. A stage left by a killed process is
- * removed by the next ts_stage_open in DIR. */
+ * time; each old file is first linked into the stage (an old directory is moved
+ * into it just before its replacement) so that a failed rename puts back the ones
+ * already replaced. A stage left by a killed process is removed by the next
+ * ts_stage_open in DIR. */
 
 void ts_remove_tree(const char *path)
 {
@@ -235,36 +236,50 @@ int ts_stage_commit(ts_stage *s, const char *const *names, int n)
 {
     char **src = ts_calloc((size_t)n, sizeof *src), **dst = ts_calloc((size_t)n, sizeof *dst);
     char **old = ts_calloc((size_t)n, sizeof *old);
+    char *isdir = ts_calloc((size_t)n, 1);
     int rc = 0, done = 0;
     for (int i = 0; i < n && rc == 0; i++) {
         src[i] = ts_path_join(s->stage, names[i]);
         dst[i] = ts_path_join(s->dir, names[i]);
-        struct stat st;
-        if (stat(src[i], &st) != 0) { rc = ts_fail("%s: not written", src[i]); break; }
+        struct stat st, sst;
+        if (lstat(src[i], &sst) != 0) { rc = ts_fail("%s: not written", src[i]); break; }
+        isdir[i] = S_ISDIR(sst.st_mode);
         if (lstat(dst[i], &st) == 0) {
-            if (S_ISDIR(st.st_mode)) { rc = ts_fail("%s: is a directory", dst[i]); break; }
+            if (S_ISDIR(st.st_mode) != isdir[i]) {
+                rc = ts_fail("%s: is %sa directory", dst[i], isdir[i] ? "not " : "");
+                break;
+            }
             size_t m = strlen(src[i]) + 8;
             old[i] = ts_malloc(m);
             snprintf(old[i], m, "%s.old", src[i]);
-            if (link(dst[i], old[i]) != 0) {
+            /* a file: linked into the stage, replaced by one rename; a directory: moved into
+             * the stage just before the new one takes its place */
+            if (!isdir[i] && link(dst[i], old[i]) != 0) {
                 rc = ts_fail("%s: cannot keep the old file: %s", dst[i], strerror(errno));
                 break;
             }
         }
     }
-    for (; rc == 0 && done < n; done++)
-        if (rename(src[done], dst[done]) != 0) {
-            rc = ts_fail("%s: cannot replace: %s", dst[done], strerror(errno));
+    for (; rc == 0 && done < n; done++) {
+        if (isdir[done] && old[done] && rename(dst[done], old[done]) != 0) {
+            rc = ts_fail("%s: cannot move the old one aside: %s", dst[done], strerror(errno));
             break;
         }
+        if (rename(src[done], dst[done]) != 0) {
+            rc = ts_fail("%s: cannot replace: %s", dst[done], strerror(errno));
+            if (isdir[done] && old[done]) rename(old[done], dst[done]);
+            break;
+        }
+    }
     if (rc) /* put back what was replaced */
         for (int j = 0; j < done; j++) {
+            if (isdir[j]) rename(dst[j], src[j]);   /* a directory is not renamed over */
             if (old[j]) rename(old[j], dst[j]);
-            else unlink(dst[j]);
+            else if (!isdir[j]) unlink(dst[j]);
         }
     for (int i = 0; i < n; i++) { free(src[i]); free(dst[i]); free(old[i]); }
-    free(src); free(dst); free(old);
-    ts_stage_abort(s);
+    free(src); free(dst); free(old); free(isdir);
+    ts_stage_abort(s);   /* the old ones go with the stage */
     return rc;
 }
 

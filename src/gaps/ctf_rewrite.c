@@ -1314,20 +1314,6 @@ static bt_component_class_initialize_method_status rw_init(bt_self_component_fil
     return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
 }
 
-/* a temporary directory next to out (same file system: the rename is atomic) */
-static char *temp_next_to(const char *out)
-{
-    size_t l = strlen(out) + 32;
-    char *t = ts_malloc(l);
-    snprintf(t, l, "%s.tmp-XXXXXX", out);
-    if (!mkdtemp(t)) {
-        ts_fail("%s: cannot create a temporary directory next to it: %s", out, strerror(errno));
-        free(t);
-        return NULL;
-    }
-    return t;
-}
-
 /* out may be replaced when it is absent, an empty directory or a CTF trace */
 static int check_out(const char *out)
 {
@@ -1445,7 +1431,7 @@ static int rewrite_isolated(const char *tdir, const char *dir, const char *out, 
     return rc;
 }
 
-int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
+static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h)
 {
     if (check_out(out)) return -1;
     char *tdir = ts_ctf_trace_dir(dir);
@@ -1467,30 +1453,35 @@ int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
     }
     free(in_abs);
     free(out_abs);
-    char *tmp = temp_next_to(out);
-    if (!tmp) { free(tdir); return -1; }
-    rmdir(tmp);   /* sink.ctf.fs creates it */
-
-    int rc = rewrite_isolated(tdir, dir, out, tmp, h);
-    free(tdir);
-    if (rc == 0) {
-        /* replace out */
-        struct stat sb;
-        char *old = NULL;
-        if (stat(out, &sb) == 0) {
-            size_t l = strlen(out) + 16;
-            old = ts_malloc(l);
-            snprintf(old, l, "%s.old-%d", out, (int)getpid());
-            if (rename(out, old)) rc = ts_fail("%s: cannot move the previous trace aside: %s", out, strerror(errno));
-        }
-        if (rc == 0 && rename(tmp, out)) rc = ts_fail("%s: cannot move the new trace into place: %s", out, strerror(errno));
-        if (old) {
-            if (rc == 0) ts_remove_tree(old);
-            free(old);
-        }
+    /* written into a stage beside out (the same file system), then moved into place: the
+     * previous trace there stays when anything fails, the move included */
+    char *slash = strrchr(out, '/');
+    char *parent = !slash ? ts_strdup(".") : slash == out ? ts_strdup("/") : ts_strdup(out);
+    if (slash && slash != out) parent[slash - out] = 0;
+    const char *base = slash ? slash + 1 : out;
+    ts_stage st;
+    int rc = ts_stage_open(&st, parent);
+    free(parent);
+    if (rc) {
+        free(tdir);
+        return -1;
     }
-    if (rc) ts_remove_tree(tmp);
+    char *tmp = ts_path_join(st.stage, base);   /* sink.ctf.fs creates it */
+    rc = rewrite_isolated(tdir, dir, out, tmp, h);
+    free(tdir);
     free(tmp);
+    if (rc == 0) return ts_stage_commit(&st, &base, 1);
+    ts_stage_abort(&st);
+    return rc;
+}
+
+int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
+{
+    char *o = ts_strdup(out);   /* "OUT/" names OUT */
+    size_t l = strlen(o);
+    while (l > 1 && o[l - 1] == '/') o[--l] = 0;
+    int rc = rewrite_to(dir, o, h);
+    free(o);
     return rc;
 }
 
