@@ -84,6 +84,9 @@ void ts_writer_free(ts_writer *w);
 int  ts_reader_open(ts_reader *r, const char *path);      /* 0 / -1 (verifies CRC) */
 /* NULL (and an error naming the file) when absent */
 const ts_chunk *ts_reader_get(const ts_reader *r, const char *tag);
+/* 1 when section TAG is there (key NULL) or, a text section, holds "key="; else 0. No
+ * error is recorded: the test for an optional section or key before reading it */
+int  ts_reader_has(const ts_reader *r, const char *tag, const char *key);
 /* copy a chunk of exactly n bytes; -1 with "file: chunk TAG has X bytes, expected n" */
 int  ts_reader_copy(const ts_reader *r, const char *tag, void *dst, size_t n);
 /* 0 when section TAG holds exactly count * elem bytes (the size a model's config

@@ -212,12 +212,43 @@ int ts_reader_open(ts_reader *r, const char *path)
     return 0;
 }
 
-const ts_chunk *ts_reader_get(const ts_reader *r, const char *tag)
+/* the section TAG, or NULL (no error recorded) */
+static const ts_chunk *find_chunk(const ts_reader *r, const char *tag)
 {
     for (uint32_t i = 0; i < r->nchunks; i++)
         if (strncmp(r->chunks[i].tag, tag, 8) == 0) return &r->chunks[i];
-    ts_fail("%s: no '%s' section", r->path, tag);
     return NULL;
+}
+
+/* the value of "key=" in a text section (*vl its length), or NULL */
+static const char *find_key(const ts_chunk *c, const char *key, size_t *vl)
+{
+    size_t kl = strlen(key);
+    const char *p = (const char *)c->data, *end = p + c->size;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', end - p);
+        if (!nl) nl = end;
+        if ((size_t)(nl - p) > kl && memcmp(p, key, kl) == 0 && p[kl] == '=') {
+            *vl = (size_t)(nl - p) - kl - 1;
+            return p + kl + 1;
+        }
+        p = nl + 1;
+    }
+    return NULL;
+}
+
+const ts_chunk *ts_reader_get(const ts_reader *r, const char *tag)
+{
+    const ts_chunk *c = find_chunk(r, tag);
+    if (!c) ts_fail("%s: no '%s' section", r->path, tag);
+    return c;
+}
+
+int ts_reader_has(const ts_reader *r, const char *tag, const char *key)
+{
+    const ts_chunk *c = find_chunk(r, tag);
+    size_t vl;
+    return c && (!key || find_key(c, key, &vl));
 }
 
 int ts_reader_copy(const ts_reader *r, const char *tag, void *dst, size_t n)
@@ -266,22 +297,16 @@ char *ts_reader_text_value(const ts_reader *r, const char *tag, const char *key)
 {
     const ts_chunk *c = ts_reader_get(r, tag);
     if (!c) return NULL;
-    size_t kl = strlen(key);
-    const char *p = (const char *)c->data, *end = p + c->size;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', end - p);
-        if (!nl) nl = end;
-        if ((size_t)(nl - p) > kl && memcmp(p, key, kl) == 0 && p[kl] == '=') {
-            size_t vl = nl - p - kl - 1;
-            char *v = ts_malloc(vl + 1);
-            memcpy(v, p + kl + 1, vl);
-            v[vl] = 0;
-            return v;
-        }
-        p = nl + 1;
+    size_t vl;
+    const char *p = find_key(c, key, &vl);
+    if (!p) {
+        ts_fail("%s: section '%s' has no '%s'", r->path, tag, key);
+        return NULL;
     }
-    ts_fail("%s: section '%s' has no '%s'", r->path, tag, key);
-    return NULL;
+    char *v = ts_malloc(vl + 1);
+    memcpy(v, p, vl);
+    v[vl] = 0;
+    return v;
 }
 
 int ts_reader_long(const ts_reader *r, const char *tag, const char *key, long lo, long hi, long *out)

@@ -532,9 +532,7 @@ static int model_load(ts_model **out, const ts_reader *r)
         {"kernel", 1, 63}, {"heads", 1, 256},
     };
     /* models from before the transformer backbone have no 'backbone' and 'heads': S4 */
-    char *bbs = ts_reader_text_value(r, "CONFIG", "backbone");
-    int has_backbone = bbs != NULL;
-    free(bbs);
+    int has_backbone = ts_reader_has(r, "CONFIG", "backbone");
     if (!has_backbone) v[9] = 4;
     for (int i = 0; i < (v[9] ? 9 : 10); i++)
         if (ts_reader_long(r, "CONFIG", keys[i].k, keys[i].lo, keys[i].hi, &v[i]) != 0) { free(m); return -1; }
@@ -558,7 +556,7 @@ static int model_load(ts_model **out, const ts_reader *r)
     }
     if (ts_reader_double(r, "CONFIG", "prior_weight", 0, 1e6, &m->prior_weight) != 0) { free(m); return -1; }
     /* optional: one weight per blackout size (models before it have one weight) */
-    char *s = ts_reader_text_value(r, "CONFIG", "prior_weights");
+    char *s = ts_reader_has(r, "CONFIG", "prior_weights") ? ts_reader_text_value(r, "CONFIG", "prior_weights") : NULL;
     if (s) {
         char *q = s, *end = NULL;
         int bad = 0;

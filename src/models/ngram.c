@@ -310,10 +310,8 @@ static int ngram_load(ts_model **out, const ts_reader *r)
     if (!events) { free(s); return ts_fail("%s: ngram: section 'STREAM' holds no events", r->path); }
     ngram *g = ngram_index(s, N, (int)order, kgram);
     g->kn_order = KN_DEFAULT_ORDER;   /* files written before the likelihood existed */
-    char *v = ts_reader_text_value(r, "CONFIG", "kn_order");
-    if (v) {
+    if (ts_reader_has(r, "CONFIG", "kn_order")) {
         long ko;
-        free(v);
         if (ts_reader_long(r, "CONFIG", "kn_order", 1, TS_KN_MAX_ORDER, &ko)) {
             ngram_free(&g->base);
             return -1;

@@ -1,0 +1,104 @@
+/* The container's optional sections and keys (ts_reader_has): asking leaves no error
+ * behind, and a model file without an optional key loads with no stale error. */
+#include "check.h"
+#include "tracesynth.h"
+
+static char path_a[300], path_b[300];
+
+static void has_records_no_error(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    snprintf(path_a, sizeof path_a, "%s/c.tsm", d);
+    ts_writer w;
+    ts_writer_init(&w, path_a);
+    ts_writer_text(&w, "CONFIG", "a=1\nbb=2\nempty=\n");
+    ts_writer_chunk(&w, "DATA", "xyz", 3);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, path_a) == 0);
+    ts_clear_error();
+    CHECK(ts_reader_has(&r, "CONFIG", "a") == 1);
+    CHECK(ts_reader_has(&r, "CONFIG", "bb") == 1);
+    CHECK(ts_reader_has(&r, "CONFIG", "empty") == 1);
+    CHECK(ts_reader_has(&r, "CONFIG", "b") == 0);      /* a prefix of a key is not the key */
+    CHECK(ts_reader_has(&r, "CONFIG", "c") == 0);
+    CHECK(ts_reader_has(&r, "CONFIG", NULL) == 1);
+    CHECK(ts_reader_has(&r, "DATA", NULL) == 1);
+    CHECK(ts_reader_has(&r, "NOPE", NULL) == 0);
+    CHECK(ts_reader_has(&r, "NOPE", "a") == 0);
+    CHECK_MSG(!strcmp(ts_error(), "unknown error"), "stale error: %s", ts_error());
+    /* the required reads still name what is missing */
+    CHECK(ts_reader_text_value(&r, "CONFIG", "c") == NULL && strstr(ts_error(), "section 'CONFIG' has no 'c'"));
+    char *v = ts_reader_text_value(&r, "CONFIG", "bb");
+    CHECK(v && !strcmp(v, "2"));
+    free(v);
+    ts_reader_close(&r);
+    unlink(path_a);
+    rmdir(d);
+}
+
+/* an n-gram model file without the optional 'kn_order' in its CONFIG (written before the
+ * likelihood's order existed, or with its default) loads with no error left set */
+static void optional_key_leaves_no_stale_error(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    snprintf(path_a, sizeof path_a, "%s/new.tsm", d);
+    snprintf(path_b, sizeof path_b, "%s/old.tsm", d);
+    int32_t ids[600];
+    for (int i = 0; i < 600; i++) ids[i] = (i * 7 + i / 13) % 9;
+    ts_split sp;
+    memset(&sp, 0, sizeof sp);
+    sp.kind = TS_SPLIT_TIME;
+    sp.train_stream.ids = ids;
+    sp.train_stream.n = 600;
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.n_ids = 9;
+    o.blackout = 10;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("ngram", &o, &m) == 0);
+    REQUIRE(ts_model_save(m, path_a) == 0);
+    ts_model_free(m);
+    /* the same file, its CONFIG without kn_order */
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, path_a) == 0);
+    ts_writer w;
+    ts_writer_init(&w, path_b);
+    int stripped = 0;
+    for (uint32_t i = 0; i < r.nchunks; i++) {
+        const ts_chunk *c = &r.chunks[i];
+        if (strcmp(c->tag, "CONFIG")) {
+            ts_writer_chunk(&w, c->tag, c->data, c->size);
+            continue;
+        }
+        char *t = malloc(c->size + 1), *o2 = malloc(c->size + 1), *q = o2;
+        memcpy(t, c->data, c->size);
+        t[c->size] = 0;
+        for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+            if (!strncmp(line, "kn_order=", 9)) { stripped = 1; continue; }
+            q += sprintf(q, "%s\n", line);
+        }
+        *q = 0;
+        ts_writer_text(&w, "CONFIG", o2);
+        free(t);
+        free(o2);
+    }
+    ts_reader_close(&r);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    (void)stripped;   /* the writer leaves kn_order out when it has its default value */
+    ts_clear_error();
+    REQUIRE(ts_model_load(path_b, &m) == 0);
+    CHECK_MSG(!strcmp(ts_error(), "unknown error"), "stale error: %s", ts_error());
+    ts_model_free(m);
+    unlink(path_a);
+    unlink(path_b);
+    rmdir(d);
+}
+
+TEST_MAIN("container", {
+    RUN(has_records_no_error);
+    RUN(optional_key_leaves_no_stale_error);
+})
