@@ -86,20 +86,9 @@ static int bad_line(const char *path, size_t line, const char *s, const char *wh
     return ts_fail("%s:%zu: %s: '%.*s%s'", path, line, why, n > 60 ? 60 : n, s, n > 60 ? "..." : "");
 }
 
-/* timestamp token -> seconds: -ttt "1700000000.123456", -tt/-t "HH:MM:SS[.us]" */
-static double parse_time(const char *s, const char *e)
-{
-    double v = 0, part = 0;
-    for (const char *q = s; q < e; q++) {
-        if (*q == ':') { v = (v + part) * 60; part = 0; }
-        else if (*q == '.') { part += strtod(q, NULL); break; }
-        else part = part * 10 + (*q - '0');
-    }
-    return v + part;
-}
-
-/* the same in nanoseconds, exactly (a double of seconds since 1970 keeps only ~0.24 us);
- * saturates at INT64_MAX (a time past the year 2262, or digits without end) */
+/* timestamp token -> nanoseconds, exactly: -ttt "1700000000.123456", -tt/-t "HH:MM:SS[.us]"
+ * (a double of seconds since 1970 keeps only ~0.24 us); saturates at INT64_MAX (a time past
+ * the year 2262, or digits without end) */
 static int64_t parse_time_ns(const char *s, const char *e)
 {
     int64_t v = 0, part = 0, frac = 0;
@@ -260,8 +249,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         double when = 0;
         int64_t when_ns = 0;
         if (t && dot) {
-            when = parse_time(s, t);
-            if (x) when_ns = parse_time_ns(s, t);
+            when_ns = parse_time_ns(s, t);   /* once: seconds from it */
+            when = (double)(when_ns / 1000000000) + (double)(when_ns % 1000000000) * 1e-9;
             s = skip_blanks(t);
         } else {
             *timed = 0;
