@@ -4,6 +4,7 @@
 #ifndef TS_CHECK_H
 #define TS_CHECK_H
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,19 @@ static inline const char *scratch_dir(void)
     const char *tmp = getenv("TMPDIR");
     snprintf(buf, sizeof buf, "%s/tstest.XXXXXX", tmp ? tmp : "/tmp");
     return mkdtemp(buf);
+}
+
+/* entries in directory d ("." and ".." aside); -1 when it cannot be opened */
+static inline int count_dir(const char *d)
+{
+    DIR *dd = opendir(d);
+    if (!dd) return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(dd)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+    closedir(dd);
+    return n;
 }
 
 static inline void write_text(const char *path, const char *text)

@@ -458,18 +458,6 @@ static void bad_usage(void)
     CHECK(run_out("bench impute --help", out, sizeof out) == 0);
 }
 
-static int count_dir(const char *d)
-{
-    DIR *dd = opendir(d);
-    if (!dd) return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(dd)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
-    closedir(dd);
-    return n;
-}
-
 static long file_size(const char *p)
 {
     struct stat st;

@@ -251,18 +251,6 @@ static void scan_pending_error_is_a_failure(void)
     remove_tree(d);
 }
 
-/* nothing in D but the entries named (no temporary left beside an output) */
-static int only_entries(const char *d, int n)
-{
-    DIR *dd = opendir(d);
-    int k = 0;
-    struct dirent *de;
-    while (dd && (de = readdir(dd)))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) k++;
-    if (dd) closedir(dd);
-    return k == n;
-}
-
 /* the rewriter (gaps, drop, fill) and the scanner run libbabeltrace2 in a child too: a
  * crash is one error line naming the trace and the signal, nothing is left at the output,
  * an output already there stays, and the next call works */
@@ -292,7 +280,7 @@ static void rewriter_crash_is_an_error(void)
         if (i < 2) CHECK_MSG(strstr(e, "babeltrace2 could not rewrite the trace"), "%s", e);
         struct stat now;
         CHECK(stat(keep, &now) == 0 && now.st_size == before.st_size && now.st_ino == before.st_ino);
-        CHECK(only_entries(d, 3));   /* bad, good, out: no temporary beside out */
+        CHECK(count_dir(d) == 3);   /* bad, good, out: no temporary beside out */
         CHECK(bt_current_thread_take_error() == NULL);
         int n = 0;
         ts_scan_hooks sh = {&n, NULL, count_ev, NULL, 0};
@@ -312,7 +300,7 @@ static void rewriter_crash_is_an_error(void)
     snprintf(want0, sizeof want0,
              "tracesynth: error: %s: babeltrace2 could not rewrite the trace (it stopped on signal 8: ", dir);
     CHECK_MSG(!strncmp(err, want0, strlen(want0)), "%s", err);
-    CHECK(only_entries(d, 3));
+    CHECK(count_dir(d) == 3);
     CHECK(ts_ctf_rewrite(good, out, &h) == 0);
     remove_tree(d);
 }
@@ -368,7 +356,7 @@ static void hung_child_is_stopped(void)
     ts_rw_hooks h = {NULL, hang_keep, NULL, 0, NULL, NULL};
     CHECK(ts_ctf_rewrite(dir, out, &h) == -1);
     CHECK_MSG(strstr(ts_error(), "could not rewrite the trace in 1 s: its process was stopped"), "%s", ts_error());
-    CHECK(!ts_file_exists(out) && only_entries(d, 1));
+    CHECK(!ts_file_exists(out) && count_dir(d) == 1);
     CHECK_MSG(ts_now() - t0 < 60, "took %.0f s", ts_now() - t0);   /* not a hang */
     CHECK(waitpid(-1, NULL, WNOHANG) == -1);
     setenv("TRACESYNTH_CTF_TIMEOUT", "soon", 1);

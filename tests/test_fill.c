@@ -36,17 +36,6 @@ int rename(const char *from, const char *to)
     return renameat(AT_FDCWD, from, AT_FDCWD, to);
 }
 
-static int entries(const char *d)
-{
-    DIR *dd = opendir(d);
-    int k = 0;
-    struct dirent *de;
-    while (dd && (de = readdir(dd)))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) k++;
-    if (dd) closedir(dd);
-    return k;
-}
-
 /* ---- an LTTng-like kernel trace, written by hand: two CPUs, packets with
  * timestamp_begin/end, events_discarded and cpu_id; threads that loop over
  * read / write / poll (a sequence field) / ioctl (a variant and an enum) calls and
@@ -718,15 +707,15 @@ static void output_replaced_whole(void)
     CHECK(ts_ctf_drop(t, out, &dop, &st) == -1);
     CHECK_MSG(strstr(ts_error(), "cannot replace") != NULL, "%s", ts_error());
     CHECK(ts_file_exists(keep) && ts_file_exists(in(out, "metadata")));
-    CHECK_MSG(entries(d) == 2, "%d entries", entries(d));   /* t and out: no stage, no old copy */
+    CHECK_MSG(count_dir(d) == 2, "%d entries", count_dir(d));   /* t and out: no stage, no old copy */
     fail_rename_to = NULL;
     REQUIRE(ts_ctf_drop(t, out, &dop, &st) == 0);
-    CHECK(st.dropped > 0 && !ts_file_exists(keep) && entries(d) == 2);
+    CHECK(st.dropped > 0 && !ts_file_exists(keep) && count_dir(d) == 2);
     ts_drop_stats_free(&st);
     /* "OUT/" is OUT */
     char outs[700];
     snprintf(outs, sizeof outs, "%s/", out);
-    CHECK(ts_ctf_rewrite(t, outs, &h) == 0 && entries(d) == 2);
+    CHECK(ts_ctf_rewrite(t, outs, &h) == 0 && count_dir(d) == 2);
     char cmd[1400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
     CHECK(system(cmd) == 0);
