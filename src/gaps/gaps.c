@@ -224,7 +224,7 @@ static int drop_load(void *u, FILE *f)
     if (ts__get_u64(f, &st->events) || ts__get_u64(f, &st->dropped) || ts__get_u64(f, &st->bursts) ||
         ts__get_size(f, &ng))
         return -1;
-    st->gaps = ts_calloc(ng ? ng : 1, sizeof *st->gaps);
+    if (ng) st->gaps = ts_calloc(ng, sizeof *st->gaps);   /* none without record */
     for (size_t i = 0; i < ng; i++) {
         ts_drop_gap *g = &st->gaps[st->n_gaps++];
         uint32_t cpu;
