@@ -16,6 +16,7 @@
  * complete packets).
  *
  * ts_ctf_load runs this reader (ts__ctf_load_here) in a child process: see ctf_isolate.c. */
+#include "common/idmap.h"
 #include "data/ctf_isolate.h"
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
@@ -31,49 +32,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* ---- per-thread pending calls: open addressing, tid -> call name ---- */
+/* ---- per-thread pending calls: tid -> call name ---- */
 typedef struct {
-    int64_t    *tid;     /* -1: empty */
-    const char **call;   /* NULL: no pending call (tombstone-free: entries are overwritten) */
-    size_t      cap, used;
+    ts__idmap    ids;
+    const char **call;   /* (ids's indices) NULL: no pending call */
 } pend_map;
-
-static size_t pend_slot(const pend_map *m, int64_t tid)
-{
-    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 17) & (m->cap - 1);
-    while (m->tid[h] != -1 && m->tid[h] != tid) h = (h + 1) & (m->cap - 1);
-    return h;
-}
 
 static void pend_set(pend_map *m, int64_t tid, const char *call)
 {
-    if (2 * (m->used + 1) > m->cap) {
-        pend_map g = {NULL, NULL, m->cap ? 2 * m->cap : 1024, 0};
-        g.tid = ts_malloc(g.cap * sizeof *g.tid);
-        g.call = ts_malloc(g.cap * sizeof *g.call);
-        for (size_t i = 0; i < g.cap; i++) g.tid[i] = -1;
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->tid[i] != -1) {
-                size_t h = pend_slot(&g, m->tid[i]);
-                g.tid[h] = m->tid[i];
-                g.call[h] = m->call[i];
-                g.used++;
-            }
-        free(m->tid);
-        free(m->call);
-        *m = g;
-    }
-    size_t h = pend_slot(m, tid);
-    if (m->tid[h] == -1) m->used++;
-    m->tid[h] = tid;
+    size_t cap = ts__idmap_cap(&m->ids), h = ts__idmap_get(&m->ids, tid, 1);
+    if (ts__idmap_cap(&m->ids) != cap) m->call = ts_realloc(m->call, ts__idmap_cap(&m->ids) * sizeof *m->call);
     m->call[h] = call;
 }
 
 static const char *pend_take(pend_map *m, int64_t tid)
 {
-    if (!m->cap) return NULL;
-    size_t h = pend_slot(m, tid);
-    if (m->tid[h] == -1) return NULL;
+    size_t h = ts__idmap_get(&m->ids, tid, 0);
+    if (h == SIZE_MAX) return NULL;
     const char *c = m->call[h];
     m->call[h] = NULL;
     return c;
@@ -98,9 +73,8 @@ typedef struct {
     int arch_done;
     int fields;                    /* ts_ctf_load_fields */
     /* with fields: per thread, the index of its call's entry awaiting the exit's ret */
-    int64_t *open_tid;             /* -1: empty */
-    size_t  *open_idx;
-    size_t   open_cap, open_used;
+    ts__idmap open;
+    size_t   *open_idx;            /* (open's indices) SIZE_MAX: taken */
 } sink_state;
 
 
@@ -199,44 +173,20 @@ static size_t stream_index(sink_state *st, const bt_stream *s)
     return st->last_stream = i;
 }
 
-/* ---- ts_ctf_load_fields: the entry of each thread's open call (open addressing) ---- */
-static size_t open_slot(const sink_state *st, int64_t tid)
-{
-    size_t i = (size_t)((uint64_t)tid * 0x9e3779b97f4a7c15ull) & (st->open_cap - 1);
-    while (st->open_tid[i] != -1 && st->open_tid[i] != tid) i = (i + 1) & (st->open_cap - 1);
-    return i;
-}
-
+/* ---- ts_ctf_load_fields: the entry of each thread's open call ---- */
 static void open_set(sink_state *st, int64_t tid, size_t idx)
 {
-    if (2 * (st->open_used + 1) > st->open_cap) {
-        int64_t *ot = st->open_tid;
-        size_t *oi = st->open_idx, oc = st->open_cap;
-        st->open_cap = oc ? 2 * oc : 256;
-        st->open_tid = ts_malloc(st->open_cap * sizeof *st->open_tid);
-        st->open_idx = ts_malloc(st->open_cap * sizeof *st->open_idx);
-        for (size_t i = 0; i < st->open_cap; i++) st->open_tid[i] = -1;
-        for (size_t i = 0; i < oc; i++)
-            if (ot[i] != -1) {
-                size_t k = open_slot(st, ot[i]);
-                st->open_tid[k] = ot[i];
-                st->open_idx[k] = oi[i];
-            }
-        free(ot);
-        free(oi);
-    }
-    size_t k = open_slot(st, tid);
-    if (st->open_tid[k] == -1) st->open_used++;
-    st->open_tid[k] = tid;
+    size_t cap = ts__idmap_cap(&st->open), k = ts__idmap_get(&st->open, tid, 1);
+    if (ts__idmap_cap(&st->open) != cap)
+        st->open_idx = ts_realloc(st->open_idx, ts__idmap_cap(&st->open) * sizeof *st->open_idx);
     st->open_idx[k] = idx;
 }
 
 /* the thread's open entry, or SIZE_MAX; it stays in the table, marked taken */
 static size_t open_take(sink_state *st, int64_t tid)
 {
-    if (!st->open_cap || tid == -1) return SIZE_MAX;
-    size_t k = open_slot(st, tid);
-    if (st->open_tid[k] != tid) return SIZE_MAX;
+    size_t k = tid == -1 ? SIZE_MAX : ts__idmap_get(&st->open, tid, 0);
+    if (k == SIZE_MAX) return SIZE_MAX;
     size_t idx = st->open_idx[k];
     st->open_idx[k] = SIZE_MAX;
     return idx;
@@ -548,9 +498,9 @@ int ts__ctf_load_here(const char *dir, const ts_ctf_opts *opts, int fields, ts_c
         free(tmp);
     }
     free(st.cpus);
-    free(st.pend.tid);
+    ts__idmap_free(&st.pend.ids);
     free(st.pend.call);
-    free(st.open_tid);
+    ts__idmap_free(&st.open);
     free(st.open_idx);
     free(st.bt_streams);
     free(kdir);

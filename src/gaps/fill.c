@@ -14,6 +14,7 @@
  * trace with the reconstructions (ctf_rewrite.c). */
 #include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
+#include "common/idmap.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -126,110 +127,47 @@ typedef struct {
     int64_t  *cpu_tid;
     size_t    ncpu;
     intern    calls;        /* system call names */
-    int64_t  *pend_tid;     /* thread -> the call it is inside: open addressing, INT64_MIN empty */
-    int32_t  *pend_call;    /* -1 none */
-    size_t    pend_cap, pend_used;
+    ts__idmap pend;         /* thread -> the call it is inside: */
+    int32_t  *pend_call;    /* (pend's indices) -1 none */
     int       old_names;    /* sys_X / exit_syscall naming seen */
-    int64_t  *out_tid, *out_ns;       /* thread -> its last recorded switch out: open addressing */
+    ts__idmap out;          /* thread -> its last recorded switch out: */
+    int64_t  *out_ns;       /* (out's indices) */
     int32_t  *out_cpu;
-    size_t    out_cap, out_used;
-    int64_t  *seen_tid;     /* threads a recorded sched_switch names: open addressing, INT64_MIN empty */
-    size_t    seen_cap, seen_used;
+    ts__idmap seen;         /* threads a recorded sched_switch names */
     int64_t  *child_tid, *child_ns;   /* returns of recorded clone calls (> 0), in time order */
     uint8_t  *child_used;
     size_t    nchild, childcap;
 } fill_state;
 
-/* the slot of tid in the switch-out table (out_cpu -1: none yet) */
+/* the index of tid in the switch-out table (out_cpu -1: none yet) */
 static size_t out_slot(fill_state *f, int64_t tid)
 {
-    if (2 * (f->out_used + 1) > f->out_cap) {
-        size_t nc = f->out_cap ? 2 * f->out_cap : 1024;
-        int64_t *nt = ts_malloc(nc * sizeof *nt), *nn = ts_malloc(nc * sizeof *nn);
-        int32_t *ncpu = ts_malloc(nc * sizeof *ncpu);
-        for (size_t i = 0; i < nc; i++) nt[i] = INT64_MIN;
-        for (size_t i = 0; i < f->out_cap; i++)
-            if (f->out_tid[i] != INT64_MIN) {
-                size_t h = (size_t)((uint64_t)f->out_tid[i] * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
-                while (nt[h] != INT64_MIN) h = (h + 1) & (nc - 1);
-                nt[h] = f->out_tid[i];
-                nn[h] = f->out_ns[i];
-                ncpu[h] = f->out_cpu[i];
-            }
-        free(f->out_tid);
-        free(f->out_ns);
-        free(f->out_cpu);
-        f->out_tid = nt;
-        f->out_ns = nn;
-        f->out_cpu = ncpu;
-        f->out_cap = nc;
+    size_t cap = ts__idmap_cap(&f->out), n = f->out.n, h = ts__idmap_get(&f->out, tid, 1);
+    if (ts__idmap_cap(&f->out) != cap) {
+        f->out_ns = ts_realloc(f->out_ns, ts__idmap_cap(&f->out) * sizeof *f->out_ns);
+        f->out_cpu = ts_realloc(f->out_cpu, ts__idmap_cap(&f->out) * sizeof *f->out_cpu);
     }
-    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (f->out_cap - 1);
-    while (f->out_tid[h] != INT64_MIN && f->out_tid[h] != tid) h = (h + 1) & (f->out_cap - 1);
-    if (f->out_tid[h] == INT64_MIN) {
-        f->out_tid[h] = tid;
+    if (h == n) {   /* new */
         f->out_ns[h] = 0;
         f->out_cpu[h] = -1;
-        f->out_used++;
     }
     return h;
 }
 
-/* adds tid to the set; returns 1 when it was there */
+/* adds tid to the set (when add); returns 1 when it was there */
 static int seen_add(fill_state *f, int64_t tid, int add)
 {
-    if (add && 2 * (f->seen_used + 1) > f->seen_cap) {
-        size_t nc = f->seen_cap ? 2 * f->seen_cap : 1024;
-        int64_t *nt = ts_malloc(nc * sizeof *nt);
-        for (size_t i = 0; i < nc; i++) nt[i] = INT64_MIN;
-        for (size_t i = 0; i < f->seen_cap; i++)
-            if (f->seen_tid[i] != INT64_MIN) {
-                size_t h = (size_t)((uint64_t)f->seen_tid[i] * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
-                while (nt[h] != INT64_MIN) h = (h + 1) & (nc - 1);
-                nt[h] = f->seen_tid[i];
-            }
-        free(f->seen_tid);
-        f->seen_tid = nt;
-        f->seen_cap = nc;
-    }
-    if (!f->seen_cap) return 0;
-    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (f->seen_cap - 1);
-    while (f->seen_tid[h] != INT64_MIN && f->seen_tid[h] != tid) h = (h + 1) & (f->seen_cap - 1);
-    if (f->seen_tid[h] == tid) return 1;
-    if (add) {
-        f->seen_tid[h] = tid;
-        f->seen_used++;
-    }
-    return 0;
+    size_t n = f->seen.n;
+    return ts__idmap_get(&f->seen, tid, add) < n;
 }
 
+/* the call tid is inside (-1 none), to read or set */
 static int32_t *pend_slot(fill_state *f, int64_t tid)
 {
-    if (2 * (f->pend_used + 1) > f->pend_cap) {
-        size_t nc = f->pend_cap ? 2 * f->pend_cap : 1024;
-        int64_t *nt = ts_malloc(nc * sizeof *nt);
-        int32_t *ncall = ts_malloc(nc * sizeof *ncall);
-        for (size_t i = 0; i < nc; i++) nt[i] = INT64_MIN;
-        for (size_t i = 0; i < f->pend_cap; i++)
-            if (f->pend_tid[i] != INT64_MIN) {
-                size_t h = (size_t)((uint64_t)f->pend_tid[i] * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
-                while (nt[h] != INT64_MIN) h = (h + 1) & (nc - 1);
-                nt[h] = f->pend_tid[i];
-                ncall[h] = f->pend_call[i];
-            }
-        free(f->pend_tid);
-        free(f->pend_call);
-        f->pend_tid = nt;
-        f->pend_call = ncall;
-        f->pend_cap = nc;
-    }
-    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (f->pend_cap - 1);
-    while (f->pend_tid[h] != INT64_MIN && f->pend_tid[h] != tid) h = (h + 1) & (f->pend_cap - 1);
-    if (f->pend_tid[h] == INT64_MIN) {
-        f->pend_tid[h] = tid;
-        f->pend_call[h] = -1;
-        f->pend_used++;
-    }
+    size_t cap = ts__idmap_cap(&f->pend), n = f->pend.n, h = ts__idmap_get(&f->pend, tid, 1);
+    if (ts__idmap_cap(&f->pend) != cap)
+        f->pend_call = ts_realloc(f->pend_call, ts__idmap_cap(&f->pend) * sizeof *f->pend_call);
+    if (h == n) f->pend_call[h] = -1;   /* new */
     return &f->pend_call[h];
 }
 
@@ -855,9 +793,9 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     }
     free(f.s);
     free(f.cpu_tid);
-    free(f.pend_tid);
-    free(f.seen_tid);
-    free(f.out_tid);
+    ts__idmap_free(&f.pend);
+    ts__idmap_free(&f.seen);
+    ts__idmap_free(&f.out);
     free(f.out_ns);
     free(f.out_cpu);
     free(f.child_tid);

@@ -7,47 +7,29 @@
  * reconstructed switch to a thread that cannot be told) are counted, not paired. */
 #include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
+#include "common/idmap.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
-    int64_t     tid;        /* INT64_MIN: empty */
+    int64_t     tid;
     int64_t     entries;
     const char *pending;    /* the call the thread is in (owned copy), or NULL */
 } th_slot;
 
 typedef struct {
-    th_slot *t;
-    size_t   cap, used;
-    uint64_t total, returning, unmatched;
+    ts__idmap ids;          /* thread -> its index in t */
+    th_slot  *t;            /* (ids's indices) */
+    uint64_t  total, returning, unmatched;
 } sc_state;
 
 static th_slot *th_get(sc_state *s, int64_t tid)
 {
-    if (2 * (s->used + 1) > s->cap) {
-        size_t nc = s->cap ? 2 * s->cap : 1024;
-        th_slot *nt = ts_malloc(nc * sizeof *nt);
-        for (size_t i = 0; i < nc; i++) nt[i].tid = INT64_MIN;
-        for (size_t i = 0; i < s->cap; i++)
-            if (s->t[i].tid != INT64_MIN) {
-                size_t h = (size_t)((uint64_t)s->t[i].tid * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
-                while (nt[h].tid != INT64_MIN) h = (h + 1) & (nc - 1);
-                nt[h] = s->t[i];
-            }
-        free(s->t);
-        s->t = nt;
-        s->cap = nc;
-    }
-    size_t h = (size_t)((uint64_t)tid * 0x9E3779B97F4A7C15ull >> 20) & (s->cap - 1);
-    while (s->t[h].tid != INT64_MIN && s->t[h].tid != tid) h = (h + 1) & (s->cap - 1);
-    if (s->t[h].tid == INT64_MIN) {
-        s->t[h].tid = tid;
-        s->t[h].entries = 0;
-        s->t[h].pending = NULL;
-        s->used++;
-    }
+    size_t cap = ts__idmap_cap(&s->ids), n = s->ids.n, h = ts__idmap_get(&s->ids, tid, 1);
+    if (ts__idmap_cap(&s->ids) != cap) s->t = ts_realloc(s->t, ts__idmap_cap(&s->ids) * sizeof *s->t);
+    if (h == n) s->t[h] = (th_slot){tid, 0, NULL};   /* new */
     return &s->t[h];
 }
 
@@ -102,15 +84,13 @@ int ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out)
         out->returning = s.returning;
         out->unmatched = s.unmatched;
         /* (tid, entries) pairs sorted by tid */
-        int64_t *pairs = ts_malloc((s.used ? s.used : 1) * 2 * sizeof *pairs);
-        size_t n = 0;
-        for (size_t i = 0; i < s.cap; i++)
-            if (s.t[i].tid != INT64_MIN) {
-                pairs[2 * n] = s.t[i].tid;
-                pairs[2 * n + 1] = s.t[i].entries;
-                n++;
-                if (s.t[i].pending) out->unmatched++;   /* still inside its call at the end */
-            }
+        size_t n = s.ids.n;
+        int64_t *pairs = ts_malloc((n ? n : 1) * 2 * sizeof *pairs);
+        for (size_t i = 0; i < n; i++) {
+            pairs[2 * i] = s.t[i].tid;
+            pairs[2 * i + 1] = s.t[i].entries;
+            if (s.t[i].pending) out->unmatched++;   /* still inside its call at the end */
+        }
         qsort(pairs, n, 2 * sizeof *pairs, cmp_tid);
         out->n = n;
         out->tid = ts_malloc((n ? n : 1) * sizeof *out->tid);
@@ -121,9 +101,9 @@ int ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out)
         }
         free(pairs);
     }
-    for (size_t i = 0; i < s.cap; i++)
-        if (s.t[i].tid != INT64_MIN) free((char *)s.t[i].pending);
+    for (size_t i = 0; i < s.ids.n; i++) free((char *)s.t[i].pending);
     free(s.t);
+    ts__idmap_free(&s.ids);
     return rc;
 }
 
