@@ -1,5 +1,6 @@
 /* Core utilities: RNG reproducibility, container round trip and corruption, atomic files. */
 #include "check.h"
+#include "common/idmap.h"
 #include "tracesynth.h"
 
 #include <dirent.h>
@@ -277,6 +278,23 @@ static void remove_tree_whole(void)
     CHECK(!ts_file_exists(d));
 }
 
+/* thread IDs -> dense indices in order of first sight, any 64-bit value a key, across growth */
+static void idmap_dense_indices(void)
+{
+    ts__idmap m;
+    memset(&m, 0, sizeof m);
+    CHECK(ts__idmap_get(&m, 5, 0) == SIZE_MAX && m.n == 0);
+    const int64_t special[] = {INT64_MIN, -1, 0, INT64_MAX};
+    for (size_t i = 0; i < 4; i++) CHECK(ts__idmap_get(&m, special[i], 1) == i);
+    for (int64_t k = 0; k < 5000; k++) CHECK(ts__idmap_get(&m, 1000 + 7 * k, 1) == (size_t)(4 + k));
+    CHECK(m.n == 5004 && ts__idmap_cap(&m) >= 2 * m.n);
+    for (size_t i = 0; i < 4; i++) CHECK(ts__idmap_get(&m, special[i], 0) == i);
+    for (int64_t k = 0; k < 5000; k++) CHECK(ts__idmap_get(&m, 1000 + 7 * k, 1) == (size_t)(4 + k));
+    CHECK(ts__idmap_get(&m, 1001, 0) == SIZE_MAX && m.n == 5004);
+    ts__idmap_free(&m);
+    CHECK(m.n == 0 && ts__idmap_get(&m, 0, 0) == SIZE_MAX);
+}
+
 TEST_MAIN("common", {
     RUN(rng_reproducible);
     RUN(container_roundtrip_and_corruption);
@@ -286,4 +304,5 @@ TEST_MAIN("common", {
     RUN(blas_core_choice);
     RUN(number_parsing);
     RUN(remove_tree_whole);
+    RUN(idmap_dense_indices);
 })
