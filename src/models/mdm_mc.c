@@ -1,0 +1,621 @@
+/* The "mdm-mc" model: mdm (src/models/mdm.c) over every channel of a multi-channel
+ * trace.
+ *
+ * Each event is nch values, one per channel modelled (event, dt, comm, ret, tid, cpu,
+ * those the trace has). dt is categorical too: --dt-bins equal bins of log(1 + ns)
+ * between the training part's smallest and largest dt (log-spaced in ns); a drawn bin
+ * becomes a training dt that fell in it (drawn uniformly among them), so the values
+ * inside a bin keep their real distribution.
+ *
+ * Network (mdm_mc.h): per event the sum of one embedding per channel (K_j values and
+ * MASK_j, rows [off_j, off_j + K_j] of one table) -> mdm's blocks -> one linear layer
+ * whose outputs [off_j, off_j + K_j) are channel j's softmax head. Parameters: mdm's
+ * block with its vocabulary V = sum_j (K_j + 1) - 1, so its embedding table holds the
+ * channels' tables one after the other and its head their heads (the last MASK row of
+ * the head is absent, the other MASK rows go unused).
+ *
+ * Training: crops of --context events from the training part; t ~ U(0, 1], each value
+ * (event, channel) hidden with probability t (at least one); the loss is the
+ * cross-entropy of the hidden values, mean over them. Validation: the MDLM bound over
+ * all channels in bits per event on fixed crops of the validation part (stratified t),
+ * each channel's share in the training log.
+ *
+ * Imputation (and generation, with everything hidden): the absorbing process run
+ * backwards: the hidden values of a window are revealed in a random order, a share of
+ * them per network evaluation (--steps S, default min(L, 256)), each drawn from its
+ * channel's softmax at --temperature (1; 0: the most likely). */
+#include "tracesynth/common.h"
+#include "tracesynth/container.h"
+#include "tracesynth/mc_model.h"
+#include "tracesynth/mdm_mc.h"
+#include "tracesynth/nn.h"
+#include "tracesynth/train.h"
+#include "mdm_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const ts_mc_model_ops ts_mc_model_mdm;
+
+#define DT_KEEP 65536          /* training dt values kept for drawing inside a bin */
+
+typedef struct {
+    ts_mc_model base;
+    mdm_model *net;            /* blocks and the shared head (mdm.c) */
+    int nch, chan[TS_NCH];     /* value j of an event is channel chan[j] */
+    int32_t K[TS_NCH], off[TS_NCH];
+    int nbins;                 /* dt bins */
+    double dt_lo, dt_hi;
+    float *dtv;                /* (ndtv) training dt values, sorted */
+    size_t ndtv;
+    size_t *bstart;            /* (nbins + 1) bin b's values are dtv[bstart[b], bstart[b + 1]) */
+} mdm_mc;
+
+/* ---- channels as values ---- */
+
+/* the channels of has in order; K from card (dt: nbins); the offsets; returns V + 1 */
+static int groups_of(mdm_mc *m, unsigned has, const int32_t *card, int nbins)
+{
+    m->nch = 0;
+    int32_t o = 0;
+    for (int c = 0; c < TS_NCH; c++) {
+        if (!(has & 1u << c)) continue;
+        int j = m->nch++;
+        m->chan[j] = c;
+        m->K[j] = c == TS_CH_DT ? nbins : card[c];
+        m->off[j] = o;
+        o += m->K[j] + 1;
+    }
+    return (int)o;
+}
+
+static int dt_bin(const mdm_mc *m, double x)
+{
+    double u = m->dt_hi > m->dt_lo ? (x - m->dt_lo) / (m->dt_hi - m->dt_lo) : 0;
+    int b = (int)floor(u * m->nbins);
+    return b < 0 ? 0 : b >= m->nbins ? m->nbins - 1 : b;
+}
+
+static void make_bins(mdm_mc *m)
+{
+    m->bstart = ts_calloc((size_t)m->nbins + 1, sizeof *m->bstart);
+    for (size_t i = 0; i < m->ndtv; i++) m->bstart[dt_bin(m, m->dtv[i]) + 1]++;
+    for (int b = 0; b < m->nbins; b++) m->bstart[b + 1] += m->bstart[b];
+}
+
+/* a dt inside bin b: a training value of the bin, else uniform in it */
+static float dt_draw(const mdm_mc *m, int b, ts_rng *r)
+{
+    size_t a = m->bstart[b], e = m->bstart[b + 1];
+    if (e > a) return m->dtv[a + ts_rng_below(r, e - a)];
+    double w = (m->dt_hi - m->dt_lo) / m->nbins;
+    return (float)(m->dt_lo + (b + ts_rng_uniform(r)) * w);
+}
+
+/* value j of event i of y (dt: its bin) */
+static int32_t value_of(const mdm_mc *m, const ts_mc *y, int j, size_t i)
+{
+    int c = m->chan[j];
+    return c == TS_CH_DT ? dt_bin(m, y->dt[i]) : y->ch[c][i];
+}
+
+/* ---- the network: summed embeddings, mdm's blocks, one head per channel ---- */
+
+/* the blocks' input rows (B L, C) and, after the backward, their gradient */
+static float *trunk_in(const mdm_model *n, plan *pl) { return n->c.backbone == BACKBONE_TRANSFORMER ? pl->h : pl->hT; }
+static float *trunk_din(const mdm_model *n, plan *pl) { return n->c.backbone == BACKBONE_TRANSFORMER ? pl->dh : pl->dhT; }
+
+/* out (N, C) = sum_j table[ids[i nch + j]] */
+static void embed_forward(float *out, const int32_t *ids, const float *table, int N, int nch, int C)
+{
+    for (int i = 0; i < N; i++) {
+        float *o = out + (size_t)i * C;
+        memcpy(o, table + (size_t)ids[(size_t)i * nch] * C, (size_t)C * sizeof(float));
+        for (int j = 1; j < nch; j++) {
+            const float *t = table + (size_t)ids[(size_t)i * nch + j] * C;
+            for (int d = 0; d < C; d++) o[d] += t[d];
+        }
+    }
+}
+
+/* dtable += row i of dout at each of event i's nch rows (serial: a fixed order) */
+static void embed_backward(float *dtable, const float *dout, const int32_t *ids, int N, int nch, int C)
+{
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < nch; j++) {
+            float *t = dtable + (size_t)ids[(size_t)i * nch + j] * C;
+            const float *g = dout + (size_t)i * C;
+            for (int d = 0; d < C; d++) t[d] += g[d];
+        }
+}
+
+/* ids (B L nch): the table rows; logits (B L, V) */
+static void mc_forward(const mdm_mc *m, plan *pl, const int32_t *ids)
+{
+    const mdm_model *n = m->net;
+    embed_forward(trunk_in(n, pl), ids, n->params + n->p.emb, pl->B * pl->L, m->nch, n->c.C);
+    pl->embedded = 1;
+    net_forward(n, pl);
+}
+
+static void mc_backward(const mdm_mc *m, plan *pl, const int32_t *ids)
+{
+    const mdm_model *n = m->net;
+    net_backward(n, pl);
+    embed_backward(n->grads + n->p.emb, trunk_din(n, pl), ids, pl->B * pl->L, m->nch, n->c.C);
+}
+
+/* sum over rows i and channels j with tgt[i nch + j] >= 0 of w_i * -log softmax(head j)
+ * [tgt]; per[j] (may be NULL) += channel j's share. dlogits (NULL: none) = scale * the
+ * gradient, 0 outside the hidden values' heads. */
+static double mc_loss(const mdm_mc *m, const float *logits, const int32_t *tgt, const float *w, size_t N,
+                      float *dlogits, double scale, double *per)
+{
+    const int V = m->net->c.V;
+    if (dlogits) memset(dlogits, 0, N * (size_t)V * sizeof(float));
+    double sum = 0;
+    for (size_t i = 0; i < N; i++)
+        for (int j = 0; j < m->nch; j++) {
+            const int32_t *t = tgt + i * m->nch + j;
+            if (*t < 0) continue;
+            size_t at = i * (size_t)V + (size_t)m->off[j];
+            double s = xent(logits + at, t, w ? w + i : NULL, 1, m->K[j], dlogits ? dlogits + at : NULL, scale);
+            sum += s;
+            if (per) per[j] += s;
+        }
+    return sum;
+}
+
+/* ids and targets of one crop: values x (Lc, nch), hidden hb (Lc nch) */
+static size_t crop_ids(const mdm_mc *m, const int32_t *x, const uint8_t *hb, int Lc, int32_t *ids, int32_t *tgt)
+{
+    size_t cnt = 0;
+    for (int l = 0; l < Lc; l++)
+        for (int j = 0; j < m->nch; j++) {
+            size_t k = (size_t)l * m->nch + j;
+            ids[k] = m->off[j] + (hb[k] ? m->K[j] : x[k]);
+            tgt[k] = hb[k] ? x[k] : -1;
+            cnt += hb[k];
+        }
+    return cnt;
+}
+
+/* ---- training ---- */
+
+static const char *const mc_keys[] = {
+    "backbone", "heads", "layers", "channels", "state", "ff", "kernel", "context", "batch", "valid-n", "dt-bins",
+    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", NULL,
+};
+
+typedef struct {
+    mdm_mc *m;
+    const ts_mc *d;
+    size_t n_train;
+    const char *log_path;
+    plan pl;
+    int32_t *x;               /* (B Lc nch) crop values */
+    uint8_t *hb;              /* (B Lc nch) hidden */
+    int32_t *ids, *tgt;       /* (B Lc nch) */
+    float *w;                 /* (B Lc) */
+    size_t vn;                /* validation crops */
+    int32_t *vx;              /* (vn Lc nch) */
+    uint8_t *vh;
+    float *vt;                /* (vn) masking levels */
+} train_ctx;
+
+/* the values of events [s, s + Lc) of d into x (Lc, nch) */
+static void crop_values(const mdm_mc *m, const ts_mc *d, size_t s, int Lc, int32_t *x)
+{
+    for (int l = 0; l < Lc; l++)
+        for (int j = 0; j < m->nch; j++) x[(size_t)l * m->nch + j] = value_of(m, d, j, s + (size_t)l);
+}
+
+static int train_step(void *ctx, ts_rng *rng, float *loss)
+{
+    train_ctx *c = ctx;
+    const mdm_mc *m = c->m;
+    const int B = c->pl.B, Lc = c->pl.L, S = Lc * m->nch;
+    size_t cnt = 0;
+    for (int b = 0; b < B; b++) {
+        size_t s = ts_rng_below(rng, c->n_train - (size_t)Lc + 1);
+        int32_t *x = c->x + (size_t)b * S;
+        uint8_t *hb = c->hb + (size_t)b * S;
+        crop_values(m, c->d, s, Lc, x);
+        hide(hb, 0, S, 1.0 - ts_rng_uniform(rng), rng);
+        cnt += crop_ids(m, x, hb, Lc, c->ids + (size_t)b * S, c->tgt + (size_t)b * S);
+    }
+    mc_forward(m, &c->pl, c->ids);
+    double s = mc_loss(m, c->pl.logits, c->tgt, NULL, (size_t)B * Lc, c->pl.dlogits, 1.0 / (double)cnt, NULL);
+    *loss = (float)(s / (double)cnt);
+    mc_backward(m, &c->pl, c->ids);
+    return 0;
+}
+
+/* the MDLM bound in bits per event (all channels) on the fixed validation crops */
+static int train_validate(void *ctx, double *loss)
+{
+    train_ctx *c = ctx;
+    const mdm_mc *m = c->m;
+    const int B = c->pl.B, Lc = c->pl.L, S = Lc * m->nch;
+    double sum = 0, per[TS_NCH] = {0};
+    for (size_t s0 = 0; s0 < c->vn; s0 += (size_t)B) {
+        int nb = (int)(c->vn - s0 < (size_t)B ? c->vn - s0 : (size_t)B);
+        for (int b = 0; b < B; b++) {
+            size_t j = s0 + (size_t)(b < nb ? b : 0);
+            crop_ids(m, c->vx + j * S, c->vh + j * S, Lc, c->ids + (size_t)b * S, c->tgt + (size_t)b * S);
+            if (b >= nb) for (int k = 0; k < S; k++) c->tgt[(size_t)b * S + k] = -1;
+            for (int l = 0; l < Lc; l++) c->w[(size_t)b * Lc + l] = (float)(1.0 / c->vt[j]);
+        }
+        mc_forward(m, &c->pl, c->ids);
+        sum += mc_loss(m, c->pl.logits, c->tgt, c->w, (size_t)B * Lc, NULL, 0, per);
+    }
+    double den = (double)c->vn * Lc * log(2.0);
+    *loss = sum / den;
+    char buf[256];
+    int k = 0;
+    for (int j = 0; j < m->nch; j++)
+        k += snprintf(buf + k, sizeof buf - (size_t)k, ",\"valid_bits_%s\":%.5f", ts_ch_names[m->chan[j]], per[j] / den);
+    return ts_train_log(c->log_path, "\"event\":\"valid_channels\"%s", buf);
+}
+
+static int train_save(void *ctx, const char *path)
+{
+    train_ctx *c = ctx;
+    return ts_mc_model_save(&c->m->base, path);
+}
+
+static void mc_free(ts_mc_model *base)
+{
+    mdm_mc *m = (mdm_mc *)base;
+    if (m->net) model_free(&m->net->base);
+    free(m->dtv);
+    free(m->bstart);
+    free(m);
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* the fixed validation crops: up to want crops of events [a, b) spread evenly */
+static void make_crops(train_ctx *c, size_t a, size_t b, size_t want, uint64_t seed)
+{
+    const mdm_mc *m = c->m;
+    const int Lc = c->pl.L, S = Lc * m->nch;
+    size_t starts = b - a - (size_t)Lc + 1;
+    c->vn = starts < want ? starts : want;
+    c->vx = ts_malloc(c->vn * (size_t)S * sizeof(int32_t));
+    c->vh = ts_malloc(c->vn * (size_t)S);
+    c->vt = ts_malloc(c->vn * sizeof(float));
+    ts_rng r;
+    ts_rng_seed(&r, seed ^ 0x76616c6964ull);
+    for (size_t j = 0; j < c->vn; j++) {
+        size_t s = a + (c->vn > 1 ? j * (starts - 1) / (c->vn - 1) : 0);
+        crop_values(m, c->d, s, Lc, c->vx + j * S);
+        c->vt[j] = (float)((j + 0.5) / c->vn);
+        hide(c->vh + j * S, 0, S, c->vt[j], &r);
+    }
+}
+
+static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
+{
+    *out = NULL;
+    const ts_mc *d = o->data;
+    mdm_opts so;
+    if (parse_opts(&o->kv, o->len, &so) != 0) return -1;
+    if (so.c.ctx > (int)o->n_train) return ts_fail("mdm-mc: --context %d is longer than the training part (%zu events)",
+                                                   so.c.ctx, o->n_train);
+    long nbins;
+    if (ts_kv_long(&o->kv, "dt-bins", 64, &nbins) != 0) return -1;
+    if (nbins < 2 || nbins > 4096) return ts_fail("mdm-mc: option --dt-bins = %ld out of range [2, 4096]", nbins);
+    mdm_mc *m = ts_calloc(1, sizeof *m);
+    *out = &m->base;
+    m->base.ops = &ts_mc_model_mdm;
+    for (int c = 0; c < TS_NCH; c++)
+        if (ts_mc_has(d, c)) {
+            m->base.has |= 1u << c;
+            m->base.card[c] = ts_mc_card(d, c);
+        }
+    m->base.dt_mode = d->dt ? TS_DT_BINS : TS_DT_NONE;
+    if (ts_mc_model_base_init(&m->base, d) != 0) return -1;
+    m->nbins = d->dt ? (int)nbins : 1;
+    if (d->dt) {
+        /* the training dt values, sorted; at most DT_KEEP of them, evenly spaced quantiles */
+        float *all = ts_malloc(o->n_train * sizeof *all);
+        memcpy(all, d->dt, o->n_train * sizeof *all);
+        qsort(all, o->n_train, sizeof *all, cmp_float);
+        m->ndtv = o->n_train < DT_KEEP ? o->n_train : DT_KEEP;
+        m->dtv = ts_malloc(m->ndtv * sizeof *m->dtv);
+        for (size_t i = 0; i < m->ndtv; i++) m->dtv[i] = all[i * o->n_train / m->ndtv];
+        m->dt_lo = all[0];
+        m->dt_hi = all[o->n_train - 1];
+        free(all);
+        make_bins(m);
+    }
+    int V1 = groups_of(m, m->base.has, m->base.card, m->nbins);
+    m->net = ts_calloc(1, sizeof *m->net);
+    m->net->c = so.c;
+    m->net->c.V = V1 - 1;
+    alloc_params(m->net);
+    if (init_params(m->net, o->seed) != 0) return -1;
+
+    train_ctx c;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    c.d = d;
+    c.n_train = o->n_train;
+    c.log_path = o->log_path;
+    const int B = (int)so.batch, Lc = so.c.ctx, S = Lc * m->nch;
+    int rc = -1;
+    if (plan_init(&c.pl, m->net, B, Lc, 1) != 0) goto done;
+    c.x = ts_malloc((size_t)B * S * sizeof *c.x);
+    c.hb = ts_malloc((size_t)B * S);
+    c.ids = ts_malloc((size_t)B * S * sizeof *c.ids);
+    c.tgt = ts_malloc((size_t)B * S * sizeof *c.tgt);
+    c.w = ts_malloc((size_t)B * Lc * sizeof *c.w);
+    if (o->n_valid >= (size_t)Lc) make_crops(&c, o->n_train, o->n_train + o->n_valid, (size_t)so.valid_n, o->seed);
+    else make_crops(&c, 0, o->n_train, (size_t)so.valid_n, o->seed);
+
+    char cfg[1024], start[640];
+    config_text(m->net, cfg, sizeof cfg);
+    size_t k = strlen(cfg);
+    snprintf(cfg + k, sizeof cfg - k, "mc_channels=%u\ndt_bins=%d\n", m->base.has, m->nbins);
+    k = (size_t)snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,\"state\":%d,\"ff\":%d,\"context\":%d,"
+                         "\"params\":%zu,\"batch\":%d,\"lr\":%g,\"iters\":%ld,\"train_events\":%zu,\"valid_crops\":%zu,"
+                         "\"dt_bins\":%d,\"modelled\":\"", m->net->c.layers, m->net->c.C, m->net->c.N, m->net->c.F, Lc,
+                         m->net->p.total, B, so.tc.lr.lr, so.tc.iters, o->n_train, c.vn, m->nbins);
+    for (int j = 0; j < m->nch; j++)
+        k += (size_t)snprintf(start + k, sizeof start - k, "%s%s", j ? "," : "", ts_ch_names[m->chan[j]]);
+    snprintf(start + k, sizeof start - k, "\"");
+    ts_train_net net = {
+        .name = "mdm-mc", .ctx = &c, .params = m->net->params, .grads = m->net->grads, .n = m->net->p.total,
+        .config = cfg, .step = train_step, .validate = train_validate, .save = train_save,
+    };
+    ts_train_cfg tc = so.tc;
+    tc.seed = o->seed;
+    tc.out_path = o->out_path;
+    tc.resume = o->resume;
+    tc.log_path = o->log_path;
+    tc.progress = o->progress;
+    tc.start_log = start;
+    rc = ts_train_run(&net, &tc);
+done:
+    plan_free(&c.pl);
+    free(c.x); free(c.hb); free(c.ids); free(c.tgt); free(c.w); free(c.vx); free(c.vh); free(c.vt);
+    return rc;
+}
+
+/* ---- save / load ---- */
+
+static int mc_save(const ts_mc_model *base, ts_writer *w)
+{
+    const mdm_mc *m = (const mdm_mc *)base;
+    char txt[128];
+    snprintf(txt, sizeof txt, "dt_bins=%d\ndt_lo=%.17g\ndt_hi=%.17g\n", m->nbins, m->dt_lo, m->dt_hi);
+    ts_writer_text(w, "MDMMC", txt);
+    if (m->dtv) ts_writer_f32(w, "DTVALS", m->dtv, m->ndtv);
+    return model_save(&m->net->base, w);   /* CONFIG, PARAMS */
+}
+
+static int mc_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *base)
+{
+    mdm_mc *m = ts_calloc(1, sizeof *m);
+    m->base.ops = &ts_mc_model_mdm;
+    long nb;
+    int has_dt = !!(base->has & 1u << TS_CH_DT);
+    if (ts_reader_long(r, "MDMMC", "dt_bins", has_dt ? 2 : 1, has_dt ? 4096 : 1, &nb) != 0 ||
+        ts_reader_double(r, "MDMMC", "dt_lo", 0, 1e3, &m->dt_lo) != 0 ||
+        ts_reader_double(r, "MDMMC", "dt_hi", 0, 1e3, &m->dt_hi) != 0)
+        goto fail;
+    m->nbins = (int)nb;
+    if (m->dt_hi < m->dt_lo) {
+        ts_fail("%s: section 'MDMMC': 'dt_hi' is below 'dt_lo'", r->path);
+        goto fail;
+    }
+    if (has_dt) {
+        const ts_chunk *c = ts_reader_get(r, "DTVALS");
+        if (!c) goto fail;
+        if (c->size == 0 || c->size % 4 || c->size / 4 > DT_KEEP) {
+            ts_fail("%s: section 'DTVALS' is not 1 to %d float32 values", r->path, DT_KEEP);
+            goto fail;
+        }
+        m->ndtv = c->size / 4;
+        m->dtv = ts_malloc(c->size);
+        if (ts_reader_f32(r, "DTVALS", m->dtv, m->ndtv) != 0) goto fail;
+        for (size_t i = 0; i < m->ndtv; i++)
+            if (!(m->dtv[i] >= m->dt_lo - 1e-3 && m->dtv[i] <= m->dt_hi + 1e-3) || (i && m->dtv[i] < m->dtv[i - 1])) {
+                ts_fail("%s: section 'DTVALS': value %zu (%g) is not sorted inside [dt_lo, dt_hi]", r->path, i,
+                        (double)m->dtv[i]);
+                goto fail;
+            }
+        make_bins(m);
+    }
+    int V1 = groups_of(m, base->has, base->card, m->nbins);
+    ts_model *net = NULL;
+    if (model_load(&net, r) != 0) goto fail;
+    m->net = (mdm_model *)net;
+    if (m->net->c.V != V1 - 1 || m->net->prior) {
+        ts_fail("%s: section 'CONFIG': 'vocab' = %d, the channels need %d (and no prior)", r->path, m->net->c.V, V1 - 1);
+        goto fail;
+    }
+    *out = &m->base;
+    return 0;
+fail:
+    mc_free(&m->base);
+    return -1;
+}
+
+/* ---- imputation ---- */
+
+/* a draw from softmax(z / T) over K values (T = 0: the largest) */
+static int32_t draw_value(const float *z, int K, double T, ts_rng *r)
+{
+    int arg = 0;
+    for (int v = 1; v < K; v++) if (z[v] > z[arg]) arg = v;
+    if (T <= 0) return arg;
+    double s = 0;
+    for (int v = 0; v < K; v++) s += exp(((double)z[v] - z[arg]) / T);
+    double u = ts_rng_uniform(r) * s, acc = 0;
+    for (int v = 0; v < K; v++) {
+        acc += exp(((double)z[v] - z[arg]) / T);
+        if (u < acc) return v;
+    }
+    return K - 1;
+}
+
+static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const mask[TS_NCH], const ts_run_opts *o)
+{
+    mdm_mc *m = (mdm_mc *)base;
+    double T;
+    if (ts_kv_double(&o->kv, "temperature", 1.0, &T) != 0) return -1;
+    if (!(T >= 0 && T <= 100)) return ts_fail("mdm-mc: --temperature %g: expected 0 (most likely) to 100", T);
+    if (L > 8192) return ts_fail("mdm-mc: windows of %zu events: at most 8192", L);
+    if (o->steps < 0) return ts_fail("mdm-mc: --steps %d must be positive", o->steps);
+    const size_t n = y->n / L;
+    const int nch = m->nch, S = (int)L * nch, V = m->net->c.V;
+    const int B = (int)(n < (o->batch ? o->batch : 16) ? n : (o->batch ? o->batch : 16));
+    const int steps = o->steps ? o->steps : (int)(L < 256 ? L : 256);
+    plan pl;
+    if (plan_init(&pl, m->net, B, (int)L, 0) != 0) return -1;
+    int32_t *ids = ts_malloc((size_t)B * S * sizeof *ids);
+    int32_t *order = ts_malloc((size_t)B * S * sizeof *order);
+    int *nh = ts_malloc((size_t)B * sizeof *nh), *done = ts_malloc((size_t)B * sizeof *done);
+    ts_rng *rngs = ts_malloc((size_t)B * sizeof *rngs);
+    ts_progress prog;
+    ts_progress_start(&prog, "generate", (long)((n + (size_t)B - 1) / (size_t)B) * steps);
+    prog.enabled = o->progress;
+    long tick = 0;
+    for (size_t w0 = 0; w0 < n; w0 += (size_t)B) {
+        int nb = (int)(n - w0 < (size_t)B ? n - w0 : (size_t)B), maxh = 0;
+        for (int b = 0; b < B; b++) {
+            size_t w = w0 + (size_t)(b < nb ? b : 0);
+            int32_t *id = ids + (size_t)b * S, *ord = order + (size_t)b * S;
+            nh[b] = done[b] = 0;
+            ts_rng_fork(&rngs[b], o->seed, w);
+            for (int l = 0; l < (int)L; l++)
+                for (int j = 0; j < nch; j++) {
+                    size_t i = w * L + (size_t)l;
+                    int obs = mask[m->chan[j]] && mask[m->chan[j]][i];
+                    id[l * nch + j] = m->off[j] + (obs ? value_of(m, y, j, i) : m->K[j]);
+                    if (!obs && b < nb) ord[nh[b]++] = l * nch + j;
+                }
+            /* a random order of the hidden values (Fisher-Yates) */
+            for (int k = nh[b] - 1; k > 0; k--) {
+                int r = (int)ts_rng_below(&rngs[b], (uint64_t)k + 1), t = ord[k];
+                ord[k] = ord[r];
+                ord[r] = t;
+            }
+            if (nh[b] > maxh) maxh = nh[b];
+        }
+        int st = steps < maxh ? steps : maxh;
+        for (int s = 0; s < st; s++) {
+            mc_forward(m, &pl, ids);
+            for (int b = 0; b < nb; b++) {
+                int rem = nh[b] - done[b];
+                int reveal = (rem + (st - s) - 1) / (st - s);
+                for (int q = 0; q < reveal; q++) {
+                    int k = order[(size_t)b * S + done[b]++], l = k / nch, j = k % nch;
+                    const float *z = pl.logits + ((size_t)b * L + (size_t)l) * V + m->off[j];
+                    int32_t v = draw_value(z, m->K[j], T, &rngs[b]);
+                    ids[(size_t)b * S + k] = m->off[j] + v;
+                    size_t i = (w0 + (size_t)b) * L + (size_t)l;
+                    if (m->chan[j] == TS_CH_DT) y->dt[i] = dt_draw(m, v, &rngs[b]);
+                    else y->ch[m->chan[j]][i] = v;
+                }
+            }
+            ts_progress_update(&prog, ++tick, NULL);
+        }
+    }
+    ts_progress_end(&prog);
+    plan_free(&pl);
+    free(ids); free(order); free(nh); free(done); free(rngs);
+    return 0;
+}
+
+const ts_mc_model_ops ts_mc_model_mdm = {
+    .name = "mdm-mc",
+    .summary = "mdm over every channel: summed embeddings, one softmax head per channel, dt in log-spaced bins",
+    .help =
+        "  --dt-bins N           dt bins, equal in log(1 + ns) over the training range (64);\n"
+        "                        a drawn bin becomes a training dt of that bin\n"
+        "  --backbone, --heads, --layers, --channels, --state, --ff, --kernel, --context,\n"
+        "  --batch, --valid-n    as for mdm (defaults 4 layers, 128 channels, context 128)\n"
+        TS_TRAIN_HELP
+        "                        (defaults: --lr 2e-3, --iters 2000, --valid-every 200)\n"
+        "  generate/impute: hidden values revealed in a random order over --steps S\n"
+        "                 network evaluations (min(L, 256)), each drawn at\n"
+        "                 --temperature T (1; 0: the most likely), --batch B windows (16)\n",
+    .channels = (1u << TS_NCH) - 1,
+    .train = mc_train,
+    .save = mc_save,
+    .load = mc_load,
+    .impute = mc_impute,
+    .free = mc_free,
+    .train_keys = mc_keys,
+    .run_keys = (const char *const[]){"temperature", NULL},
+};
+
+/* ---- the network alone (tracesynth/mdm_mc.h) ---- */
+
+struct ts_mdm_mc_net { mdm_mc m; };
+
+ts_mdm_mc_net *ts_mdm_mc_net_new(int transformer, int layers, int C, int nch, const int32_t *K, uint64_t seed)
+{
+    if (nch < 1 || nch > TS_NCH - 1 || layers < 1 || C < 2 || (transformer && C % 4)) {
+        ts_fail("mdm-mc: bad network sizes (channels %d, layers %d, width %d)", nch, layers, C);
+        return NULL;
+    }
+    int32_t card[TS_NCH] = {0};
+    for (int j = 0; j < nch; j++) {
+        if (K[j] < 1) { ts_fail("mdm-mc: channel %d has %d values", j, (int)K[j]); return NULL; }
+        card[j == 0 ? TS_CH_EVENT : j + 1] = K[j];   /* event, comm, ret, tid, cpu */
+    }
+    ts_mdm_mc_net *n = ts_calloc(1, sizeof *n);
+    mdm_mc *m = &n->m;
+    /* channels event, comm, ret, ... (no dt: the bins are a categorical like the rest) */
+    unsigned has = 0;
+    for (int c = 0; c < TS_NCH; c++) if (card[c]) has |= 1u << c;
+    int V1 = groups_of(m, has, card, 1);
+    m->net = ts_calloc(1, sizeof *m->net);
+    m->net->c = (mdm_config){layers, C, 4, 2 * C, V1 - 1, 2, 3, transformer ? BACKBONE_TRANSFORMER : BACKBONE_S4, 2};
+    alloc_params(m->net);
+    if (init_params(m->net, seed) != 0) { ts_mdm_mc_net_free(n); return NULL; }
+    return n;
+}
+
+void ts_mdm_mc_net_free(ts_mdm_mc_net *n)
+{
+    if (!n) return;
+    if (n->m.net) model_free(&n->m.net->base);
+    free(n);
+}
+
+size_t ts_mdm_mc_net_size(const ts_mdm_mc_net *n) { return n->m.net->p.total; }
+float *ts_mdm_mc_net_params(ts_mdm_mc_net *n) { return n->m.net->params; }
+float *ts_mdm_mc_net_grads(ts_mdm_mc_net *n) { return n->m.net->grads; }
+
+int ts_mdm_mc_net_loss(ts_mdm_mc_net *n, const int32_t *values, const uint8_t *hid, const float *weights, int B, int L,
+                       int want_grad, double *loss)
+{
+    const mdm_mc *m = &n->m;
+    const size_t S = (size_t)L * m->nch;
+    for (size_t i = 0; i < (size_t)B * S; i++)
+        if (values[i] < 0 || values[i] >= m->K[i % m->nch])
+            return ts_fail("mdm-mc: value %d out of range at %zu", (int)values[i], i);
+    plan pl;
+    if (plan_init(&pl, m->net, B, L, want_grad) != 0) return -1;
+    int32_t *ids = ts_malloc((size_t)B * S * sizeof *ids), *tgt = ts_malloc((size_t)B * S * sizeof *tgt);
+    size_t cnt = 0;
+    for (int b = 0; b < B; b++) cnt += crop_ids(m, values + b * S, hid + b * S, L, ids + b * S, tgt + b * S);
+    mc_forward(m, &pl, ids);
+    double s = mc_loss(m, pl.logits, tgt, weights, (size_t)B * L, want_grad ? pl.dlogits : NULL, cnt ? 1.0 / cnt : 0, NULL);
+    *loss = cnt ? s / (double)cnt : 0;
+    if (want_grad) mc_backward(m, &pl, ids);
+    plan_free(&pl);
+    free(ids);
+    free(tgt);
+    return 0;
+}
