@@ -3,7 +3,8 @@
 # 4096 and the repair, on the LTTng trace many-threads and on the strace workloads
 # http-server (801 threads) and python-etl (threads, 2 forked processes, execs). Run from
 # the repository root after `make`; writes under ${OUT:-/tmp/ts-channels} and prints the
-# tables. About 10 seconds on one core, plus about 1 minute for the mdm (MDM=0: without).
+# tables. About 10 seconds on one core, plus about 1 minute for the mdm (MDM=0: without)
+# and about 40 minutes for the multi-channel mdm (MDMMC=0: without).
 set -eu
 B=${B:-$PWD/build/tracesynth}
 SHARED=${SHARED:-$PWD/../shared}
@@ -39,6 +40,30 @@ if [ "${MDM:-1}" = 1 ]; then
     $B repair mt-mdm-256 --constraints mt.tsc --length 256 --json -o mt-mdm-256-rep > mt-mdm-256.repair.json
     $B eval --real mt --real-part test --synthetic mt-mdm-256-rep --constraints mt.tsc --length 256 --json > mt-mdm-256-rep.eval.json
 fi
+# the multi-channel mdm (mdm-mc: every channel modelled, dt in 64 log-spaced bins) on mt and
+# etl: one training each (about 10 minutes on one loaded core), generation at L = 256, 1024,
+# 4096 (N events each), before and after repair; and conditioned on a prefix: the test
+# part's windows of 256 with their first 64 events observed (MDMMC=0: without)
+if [ "${MDMMC:-1}" = 1 ]; then
+    for ds in mt etl; do
+        [ -f $ds.mdm-mc.tsm ] || nice -n 19 $B train --model mdm-mc $ds --length 256 --layers 2 --channels 64 \
+            --context 128 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
+            --log $ds.mdm-mc.jsonl -o $ds.mdm-mc.tsm > /dev/null
+        for L in 256 1024 4096; do
+            g=$ds-mdmmc-$L
+            nice -n 19 $B generate $ds.mdm-mc.tsm -n $((N / L)) --length $L --seed 1 --threads 1 --no-progress -o $g > /dev/null
+            $B eval --real $ds --real-part test --synthetic $g --constraints $ds.tsc --length $L --json > $g.eval.json
+            $B repair $g --constraints $ds.tsc --length $L --json -o $g-rep > $g.repair.json
+            $B eval --real $ds --real-part test --synthetic $g-rep --constraints $ds.tsc --length $L --json > $g-rep.eval.json
+        done
+        g=$ds-mdmmc-prefix
+        nice -n 19 $B impute $ds.mdm-mc.tsm --input $ds --length 256 --prefix 64 --seed 1 --threads 1 --no-progress \
+            --json -o $g > $g.impute.json
+        $B eval --real $ds --real-part test --synthetic $g --constraints $ds.tsc --length 256 --json > $g.eval.json
+        $B repair $g --constraints $ds.tsc --length 256 --json -o $g-rep > $g.repair.json
+        $B eval --real $ds --real-part test --synthetic $g-rep --constraints $ds.tsc --length 256 --json > $g-rep.eval.json
+    done
+fi
 python3 - <<'PY'
 import json
 def J(p): return json.load(open(p))
@@ -56,6 +81,15 @@ for ds in ("mt", "http", "etl"):
     if ds == "mt" and os.path.exists("mt-mdm-256.eval.json"):
         rows.append(("mdm events + drawn channels", 256, J("mt-mdm-256.eval.json"), J("mt-mdm-256.repair.json")))
         rows.append(("mdm events + drawn channels, repaired", 256, J("mt-mdm-256-rep.eval.json"), None))
+    for L in (256, 1024, 4096):
+        g = "%s-mdmmc-%d" % (ds, L)
+        if os.path.exists(g + ".eval.json"):
+            rows.append(("mdm-mc", L, J(g + ".eval.json"), J(g + ".repair.json")))
+            rows.append(("mdm-mc, repaired", L, J(g + "-rep.eval.json"), None))
+    g = "%s-mdmmc-prefix" % ds
+    if os.path.exists(g + ".eval.json"):
+        rows.append(("mdm-mc, first 64 observed", 256, J(g + ".eval.json"), J(g + ".repair.json")))
+        rows.append(("mdm-mc, first 64 observed, repaired", 256, J(g + "-rep.eval.json"), None))
     for name, L, e, r in rows:
         v, js = e["validity"], e["js"]
         ch = "" if r is None else "%.2f %%" % (100 * r["share_changed"])
@@ -72,4 +106,10 @@ for ds in ("mt", "http", "etl"):
           f(a["d_trans"]), f(a["d_time"]), f(a["d_cpu"]), f(a["d_attr"]), 100 * r["share_changed"],
           ", ".join("%s %d" % (k, n) for k, n in r["changed"].items() if n),
           f(e2["js"]["event"]), f(e2["js_bigram"]), f(e2["w1_dt"]), f(e2["js"]["tid"]), f(e2["js"]["cpu"]), f(e2["js"]["ret"])))
+    g = "%s-mdmmc-prefix.impute.json" % ds
+    if os.path.exists(g):
+        i = J(g)
+        print("\nmdm-mc conditioned on the first 64 events of %d test windows of 256: share of the %d drawn events equal"
+              " to the real ones: %s" % (i["windows"], i["hidden"], ", ".join(
+                  "%s %.1f %%" % (k[9:], v) for k, v in i.items() if k.startswith("accuracy_"))))
 PY

@@ -17,37 +17,41 @@
 static ts_mdm_mc_net *gnet;
 static int32_t gval[GMAX];
 static uint8_t ghid[GMAX];
-static float gw[2 * 24];
+static float gw[2 * 24], gx[2 * 24];
 static int gB, gL;
 
 static double gloss(void)
 {
     double l = 0;
-    ts_mdm_mc_net_loss(gnet, gval, ghid, gw, gB, gL, 0, &l);
+    ts_mdm_mc_net_loss(gnet, gval, gx, ghid, gw, gB, gL, 0, &l);
     return l;
 }
 
-static void grad_check_at(int L, int transformer)
+/* real: the second channel is a real dt */
+static void grad_check_at(int L, int transformer, int real)
 {
     const int32_t K[3] = {5, 3, 4};
     const int nch = 3;
     gB = 2;
     gL = L;
-    gnet = ts_mdm_mc_net_new(transformer, 2, 8, nch, K, 11);
+    gnet = ts_mdm_mc_net_new(transformer, 2, 8, nch, K, real, 11);
     REQUIRE(gnet);
     ts_rng r;
     ts_rng_seed(&r, 5);
     for (int i = 0; i < gB * L * nch; i++) {
-        gval[i] = (int32_t)ts_rng_below(&r, (uint64_t)K[i % nch]);
+        gval[i] = real && i % nch == 1 ? 0 : (int32_t)ts_rng_below(&r, (uint64_t)K[i % nch]);
         ghid[i] = ts_rng_uniform(&r) < 0.5;
     }
-    for (int i = 0; i < gB * L; i++) gw[i] = 0.5f + (float)ts_rng_uniform(&r);
+    for (int i = 0; i < gB * L; i++) {
+        gw[i] = 0.5f + (float)ts_rng_uniform(&r);
+        gx[i] = (float)ts_rng_normal(&r);
+    }
     size_t n = ts_mdm_mc_net_size(gnet);
     float *p = ts_mdm_mc_net_params(gnet), *g = ts_mdm_mc_net_grads(gnet);
     memset(g, 0, n * sizeof *g);
     double l0;
-    REQUIRE(ts_mdm_mc_net_loss(gnet, gval, ghid, gw, gB, L, 1, &l0) == 0);
-    CHECK(l0 > 0 && isfinite(l0));
+    REQUIRE(ts_mdm_mc_net_loss(gnet, gval, gx, ghid, gw, gB, L, 1, &l0) == 0);
+    CHECK(isfinite(l0) && l0 != 0);
     const float H = 1e-2f;
     double worst = 0;
     size_t nz = 0;
@@ -63,8 +67,8 @@ static void grad_check_at(int L, int transformer)
         if (err > worst) worst = err;
         nz += g[i] != 0;
     }
-    CHECK_MSG(worst < 2e-3, "L=%d %s: worst gradient error %.3g over %zu parameters", L,
-              transformer ? "transformer" : "s4", worst, n);
+    CHECK_MSG(worst < 2e-3, "L=%d %s%s: worst gradient error %.3g over %zu parameters", L,
+              transformer ? "transformer" : "s4", real ? ", real dt" : "", worst, n);
     CHECK(nz > n / 2);   /* not vacuous */
     /* the embeddings of the second and third channel (rows 6.. of the table, after the
      * first channel's 5 values and MASK) have gradients: the sum reaches them */
@@ -85,12 +89,15 @@ static void grad_check_at(int L, int transformer)
 
 static void gradient_check(void)
 {
-    grad_check_at(6, 0);    /* S4's direct convolution */
-    grad_check_at(24, 0);   /* its FFT path */
-    grad_check_at(6, 1);    /* the transformer backbone */
+    grad_check_at(6, 0, 0);    /* S4's direct convolution */
+    grad_check_at(24, 0, 0);   /* its FFT path */
+    grad_check_at(6, 1, 0);    /* the transformer backbone */
+    grad_check_at(6, 0, 1);    /* a real dt: its input rows and Gaussian head */
+    grad_check_at(24, 1, 1);
     const int32_t K[2] = {3, 0};
-    CHECK(ts_mdm_mc_net_new(0, 2, 8, 2, K, 0) == NULL && strstr(ts_error(), "values"));
-    CHECK(ts_mdm_mc_net_new(0, 2, 8, 0, K, 0) == NULL && strstr(ts_error(), "sizes"));
+    CHECK(ts_mdm_mc_net_new(0, 2, 8, 2, K, 0, 0) == NULL && strstr(ts_error(), "values"));
+    CHECK(ts_mdm_mc_net_new(0, 2, 8, 0, K, 0, 0) == NULL && strstr(ts_error(), "sizes"));
+    CHECK(ts_mdm_mc_net_new(0, 2, 8, 1, K, 1, 0) == NULL && strstr(ts_error(), "sizes"));
 }
 
 /* ---- a trace whose channels follow its events ---- */
@@ -269,9 +276,10 @@ static void bad_files(void)
          "'card_tid' = 100"},
         {"CHANNELS", "channels=51\ndt=bins\nlen=0\ncard_event=5\ncard_comm=0\ncard_ret=0\ncard_tid=256\ncard_cpu=2\n",
          "'vocab'"},
-        {"MDMMC", "dt_bins=16\ndt_lo=5\ndt_hi=1\n", "'dt_hi' is below"},
-        {"MDMMC", "dt_bins=99999\ndt_lo=0\ndt_hi=1\n", "'dt_bins'"},
-        {"MDMMC", "dt_bins=16\ndt_lo=0\ndt_hi=1\n", "'DTVALS'"},
+        {"MDMMC", "dt_bins=16\ndt_lo=5\ndt_hi=1\ndt_mean=1\ndt_std=1\n", "'dt_hi' is below"},
+        {"MDMMC", "dt_bins=99999\ndt_lo=0\ndt_hi=1\ndt_mean=1\ndt_std=1\n", "'dt_bins'"},
+        {"MDMMC", "dt_bins=16\ndt_lo=0\ndt_hi=1\ndt_mean=1\ndt_std=1\n", "'DTVALS'"},
+        {"MDMMC", "dt_bins=16\ndt_lo=0\ndt_hi=1\ndt_mean=1\ndt_std=0\n", "'dt_std'"},
         {"DTVALS", NULL, "'DTVALS'"},
         {"PARAMS", NULL, "'PARAMS'"},
         {"MODEL", "mdm", "not a multi-channel model"},
@@ -316,6 +324,20 @@ static void cli(void)
     REQUIRE(ts_mc_load(cmd, &g) == 0);
     CHECK(g.n == 600 / 16 * 16);   /* the test part's whole windows */
     ts_mc_free(&g);
+    /* dt as a real channel */
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --dt real --length 32 --layers 1 --channels 16 --state 8 "
+             "--context 16 --iters 3 --threads 1 --no-progress -o %s/r.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/r.tsm -n 2 --length 16 --threads 1 --no-progress -o %s/genr", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "%s/genr", dir);
+    REQUIRE(ts_mc_load(cmd, &g) == 0);
+    size_t inside = 0;
+    for (size_t i = 0; i < g.n; i++) inside += g.dt[i] >= log(1001.0) && g.dt[i] <= log(4001.0) + 0.01;
+    CHECK(g.n == 32 && inside == g.n);   /* clamped to the training range */
+    ts_mc_free(&g);
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --dt spline -o %s/x.tsm", ds, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--dt: 'spline'"));
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --threads 1 -o %s/gen2", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length is required"));
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --prior 1 -o %s/x.tsm", ds, dir);

@@ -248,7 +248,7 @@ static void tfm_forward(const mdm_model *m, plan *pl)
                           pl->h + (i + 1) * BCL, pl->act + i * pl->s4act, B, L);
     ts_layernorm_rows_forward(pl->hT, pl->mean, pl->rstd, pl->h + c->layers * BCL, P + m->p.fg, P + m->p.fb, (int)BL,
                               C);
-    ts_linear_forward(pl->logits, pl->hT, P + m->p.hw, P + m->p.hb, (int)BL, C, c->V);
+    if (!pl->trunk_only) ts_linear_forward(pl->logits, pl->hT, P + m->p.hw, P + m->p.hb, (int)BL, C, c->V);
 }
 
 static void tfm_backward(const mdm_model *m, plan *pl)
@@ -298,7 +298,7 @@ void net_forward(const mdm_model *m, plan *pl)
                              b + m->p.lb, B, C, L);
     }
     to_rows(pl->hT, pl->h + c->layers * BCL, B, C, L);
-    ts_linear_forward(pl->logits, pl->hT, P + m->p.hw, P + m->p.hb, (int)BL, C, c->V);
+    if (!pl->trunk_only) ts_linear_forward(pl->logits, pl->hT, P + m->p.hw, P + m->p.hb, (int)BL, C, c->V);
 }
 
 /* grads += from pl->dlogits */

@@ -82,6 +82,8 @@ typedef struct {
      * (S4) or pl->h (transformer); the gradient of that input is then left in
      * pl->dhT (S4) or pl->dh (transformer) */
     int embedded;
+    /* set by a caller that applies the head itself: net_forward stops at pl->hT */
+    int trunk_only;
 } plan;
 
 typedef struct {

@@ -50,20 +50,25 @@ typedef struct {
     float *dtv;                /* (ndtv) training dt values, sorted */
     size_t ndtv;
     size_t *bstart;            /* (nbins + 1) bin b's values are dtv[bstart[b], bstart[b + 1]) */
+    int dtj;                   /* TS_DT_REAL: the value index of dt, else -1 */
+    double dt_mean, dt_std;    /* TS_DT_REAL: dt standardized by the training part's */
 } mdm_mc;
 
 /* ---- channels as values ---- */
 
-/* the channels of has in order; K from card (dt: nbins); the offsets; returns V + 1 */
-static int groups_of(mdm_mc *m, unsigned has, const int32_t *card, int nbins)
+/* the channels of has in order; K from card (dt: nbins, or 2 for a real dt: its input
+ * rows (slope, offset) and head outputs (mean, log sd)); the offsets; returns V + 1 */
+static int groups_of(mdm_mc *m, unsigned has, const int32_t *card, int nbins, int real)
 {
     m->nch = 0;
+    m->dtj = -1;
     int32_t o = 0;
     for (int c = 0; c < TS_NCH; c++) {
         if (!(has & 1u << c)) continue;
         int j = m->nch++;
         m->chan[j] = c;
-        m->K[j] = c == TS_CH_DT ? nbins : card[c];
+        m->K[j] = c == TS_CH_DT ? (real ? 2 : nbins) : card[c];
+        if (c == TS_CH_DT && real) m->dtj = j;
         m->off[j] = o;
         o += m->K[j] + 1;
     }
@@ -93,11 +98,16 @@ static float dt_draw(const mdm_mc *m, int b, ts_rng *r)
     return (float)(m->dt_lo + (b + ts_rng_uniform(r)) * w);
 }
 
-/* value j of event i of y (dt: its bin) */
+/* value j of event i of y (dt: its bin; a real dt: 0, its value is real_of) */
 static int32_t value_of(const mdm_mc *m, const ts_mc *y, int j, size_t i)
 {
     int c = m->chan[j];
-    return c == TS_CH_DT ? dt_bin(m, y->dt[i]) : y->ch[c][i];
+    return c != TS_CH_DT ? y->ch[c][i] : j == m->dtj ? 0 : dt_bin(m, y->dt[i]);
+}
+
+static float real_of(const mdm_mc *m, const ts_mc *y, size_t i)
+{
+    return m->dtj < 0 ? 0 : (float)((y->dt[i] - m->dt_mean) / m->dt_std);
 }
 
 /* ---- the network: summed embeddings, mdm's blocks, one head per channel ---- */
@@ -106,51 +116,80 @@ static int32_t value_of(const mdm_mc *m, const ts_mc *y, int j, size_t i)
 static float *trunk_in(const mdm_model *n, plan *pl) { return n->c.backbone == BACKBONE_TRANSFORMER ? pl->h : pl->hT; }
 static float *trunk_din(const mdm_model *n, plan *pl) { return n->c.backbone == BACKBONE_TRANSFORMER ? pl->dh : pl->dhT; }
 
-/* out (N, C) = sum_j table[ids[i nch + j]] */
-static void embed_forward(float *out, const int32_t *ids, const float *table, int N, int nch, int C)
+/* out (N, C) = sum_j table[ids[i nch + j]]; an observed real dt (value index dtj, row
+ * off = its group's first) adds table[off] xf[i] + table[off + 1] instead */
+static void embed_forward(float *out, const int32_t *ids, const float *xf, const float *table, int N, int nch, int C,
+                          int dtj, int32_t off)
 {
     for (int i = 0; i < N; i++) {
         float *o = out + (size_t)i * C;
-        memcpy(o, table + (size_t)ids[(size_t)i * nch] * C, (size_t)C * sizeof(float));
-        for (int j = 1; j < nch; j++) {
-            const float *t = table + (size_t)ids[(size_t)i * nch + j] * C;
-            for (int d = 0; d < C; d++) o[d] += t[d];
+        memset(o, 0, (size_t)C * sizeof(float));
+        for (int j = 0; j < nch; j++) {
+            const int32_t id = ids[(size_t)i * nch + j];
+            const float *t = table + (size_t)id * C;
+            if (j == dtj && id == off) {
+                const float x = xf[i];
+                for (int d = 0; d < C; d++) o[d] += t[d] * x + t[C + d];
+            } else {
+                for (int d = 0; d < C; d++) o[d] += t[d];
+            }
         }
     }
 }
 
 /* dtable += row i of dout at each of event i's nch rows (serial: a fixed order) */
-static void embed_backward(float *dtable, const float *dout, const int32_t *ids, int N, int nch, int C)
+static void embed_backward(float *dtable, const float *dout, const int32_t *ids, const float *xf, int N, int nch, int C,
+                           int dtj, int32_t off)
 {
     for (int i = 0; i < N; i++)
         for (int j = 0; j < nch; j++) {
-            float *t = dtable + (size_t)ids[(size_t)i * nch + j] * C;
+            const int32_t id = ids[(size_t)i * nch + j];
+            float *t = dtable + (size_t)id * C;
             const float *g = dout + (size_t)i * C;
-            for (int d = 0; d < C; d++) t[d] += g[d];
+            if (j == dtj && id == off) {
+                const float x = xf[i];
+                for (int d = 0; d < C; d++) t[d] += g[d] * x, t[C + d] += g[d];
+            } else {
+                for (int d = 0; d < C; d++) t[d] += g[d];
+            }
         }
 }
 
-/* ids (B L nch): the table rows; logits (B L, V) */
-static void mc_forward(const mdm_mc *m, plan *pl, const int32_t *ids)
+/* ids (B L nch): the table rows, xf (B L) the real dt values (or NULL); logits (B L, V) */
+static void mc_forward(const mdm_mc *m, plan *pl, const int32_t *ids, const float *xf)
 {
     const mdm_model *n = m->net;
-    embed_forward(trunk_in(n, pl), ids, n->params + n->p.emb, pl->B * pl->L, m->nch, n->c.C);
+    embed_forward(trunk_in(n, pl), ids, xf, n->params + n->p.emb, pl->B * pl->L, m->nch, n->c.C, m->dtj,
+                  m->dtj < 0 ? -1 : m->off[m->dtj]);
     pl->embedded = 1;
     net_forward(n, pl);
 }
 
-static void mc_backward(const mdm_mc *m, plan *pl, const int32_t *ids)
+static void mc_backward(const mdm_mc *m, plan *pl, const int32_t *ids, const float *xf)
 {
     const mdm_model *n = m->net;
     net_backward(n, pl);
-    embed_backward(n->grads + n->p.emb, trunk_din(n, pl), ids, pl->B * pl->L, m->nch, n->c.C);
+    embed_backward(n->grads + n->p.emb, trunk_din(n, pl), ids, xf, pl->B * pl->L, m->nch, n->c.C, m->dtj,
+                   m->dtj < 0 ? -1 : m->off[m->dtj]);
+}
+
+/* a real dt's loss: the Gaussian negative log-density of x under (mean z[0], log sd z[1]),
+ * and its gradient (scale w) into d (may be NULL) */
+static double gauss_nll(const float *z, double x, double w, float *d, double scale)
+{
+    double isd = exp(-(double)z[1]), e = (x - z[0]) * isd;
+    if (d) {
+        d[0] = (float)(scale * w * -e * isd);
+        d[1] = (float)(scale * w * (1.0 - e * e));
+    }
+    return w * (0.5 * e * e + z[1] + 0.9189385332046727);   /* + log sqrt(2 pi) */
 }
 
 /* sum over rows i and channels j with tgt[i nch + j] >= 0 of w_i * -log softmax(head j)
- * [tgt]; per[j] (may be NULL) += channel j's share. dlogits (NULL: none) = scale * the
- * gradient, 0 outside the hidden values' heads. */
-static double mc_loss(const mdm_mc *m, const float *logits, const int32_t *tgt, const float *w, size_t N,
-                      float *dlogits, double scale, double *per)
+ * [tgt] (a real dt: w_i gauss_nll of xf[i]); per[j] (may be NULL) += channel j's share.
+ * dlogits (NULL: none) = scale * the gradient, 0 outside the hidden values' heads. */
+static double mc_loss(const mdm_mc *m, const float *logits, const int32_t *tgt, const float *xf, const float *w,
+                      size_t N, float *dlogits, double scale, double *per)
 {
     const int V = m->net->c.V;
     if (dlogits) memset(dlogits, 0, N * (size_t)V * sizeof(float));
@@ -160,14 +199,16 @@ static double mc_loss(const mdm_mc *m, const float *logits, const int32_t *tgt, 
             const int32_t *t = tgt + i * m->nch + j;
             if (*t < 0) continue;
             size_t at = i * (size_t)V + (size_t)m->off[j];
-            double s = xent(logits + at, t, w ? w + i : NULL, 1, m->K[j], dlogits ? dlogits + at : NULL, scale);
+            double s = j == m->dtj ? gauss_nll(logits + at, xf[i], w ? w[i] : 1.0, dlogits ? dlogits + at : NULL, scale)
+                                   : xent(logits + at, t, w ? w + i : NULL, 1, m->K[j], dlogits ? dlogits + at : NULL, scale);
             sum += s;
             if (per) per[j] += s;
         }
     return sum;
 }
 
-/* ids and targets of one crop: values x (Lc, nch), hidden hb (Lc nch) */
+/* ids and targets of one crop: values x (Lc, nch), hidden hb (Lc nch); a real dt's
+ * observed value is row off + 0 (its value in xf), hidden the MASK row off + 2 */
 static size_t crop_ids(const mdm_mc *m, const int32_t *x, const uint8_t *hb, int Lc, int32_t *ids, int32_t *tgt)
 {
     size_t cnt = 0;
@@ -184,7 +225,7 @@ static size_t crop_ids(const mdm_mc *m, const int32_t *x, const uint8_t *hb, int
 /* ---- training ---- */
 
 static const char *const mc_keys[] = {
-    "backbone", "heads", "layers", "channels", "state", "ff", "kernel", "context", "batch", "valid-n", "dt-bins",
+    "backbone", "heads", "layers", "channels", "state", "ff", "kernel", "context", "batch", "valid-n", "dt-bins", "dt",
     "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", NULL,
 };
 
@@ -198,17 +239,21 @@ typedef struct {
     uint8_t *hb;              /* (B Lc nch) hidden */
     int32_t *ids, *tgt;       /* (B Lc nch) */
     float *w;                 /* (B Lc) */
+    float *xf;                /* (B Lc) real dt values */
     size_t vn;                /* validation crops */
     int32_t *vx;              /* (vn Lc nch) */
+    float *vxf;               /* (vn Lc) */
     uint8_t *vh;
     float *vt;                /* (vn) masking levels */
 } train_ctx;
 
-/* the values of events [s, s + Lc) of d into x (Lc, nch) */
-static void crop_values(const mdm_mc *m, const ts_mc *d, size_t s, int Lc, int32_t *x)
+/* the values of events [s, s + Lc) of d into x (Lc, nch), a real dt's into xf (Lc) */
+static void crop_values(const mdm_mc *m, const ts_mc *d, size_t s, int Lc, int32_t *x, float *xf)
 {
-    for (int l = 0; l < Lc; l++)
+    for (int l = 0; l < Lc; l++) {
         for (int j = 0; j < m->nch; j++) x[(size_t)l * m->nch + j] = value_of(m, d, j, s + (size_t)l);
+        xf[l] = real_of(m, d, s + (size_t)l);
+    }
 }
 
 static int train_step(void *ctx, ts_rng *rng, float *loss)
@@ -221,14 +266,14 @@ static int train_step(void *ctx, ts_rng *rng, float *loss)
         size_t s = ts_rng_below(rng, c->n_train - (size_t)Lc + 1);
         int32_t *x = c->x + (size_t)b * S;
         uint8_t *hb = c->hb + (size_t)b * S;
-        crop_values(m, c->d, s, Lc, x);
+        crop_values(m, c->d, s, Lc, x, c->xf + (size_t)b * Lc);
         hide(hb, 0, S, 1.0 - ts_rng_uniform(rng), rng);
         cnt += crop_ids(m, x, hb, Lc, c->ids + (size_t)b * S, c->tgt + (size_t)b * S);
     }
-    mc_forward(m, &c->pl, c->ids);
-    double s = mc_loss(m, c->pl.logits, c->tgt, NULL, (size_t)B * Lc, c->pl.dlogits, 1.0 / (double)cnt, NULL);
+    mc_forward(m, &c->pl, c->ids, c->xf);
+    double s = mc_loss(m, c->pl.logits, c->tgt, c->xf, NULL, (size_t)B * Lc, c->pl.dlogits, 1.0 / (double)cnt, NULL);
     *loss = (float)(s / (double)cnt);
-    mc_backward(m, &c->pl, c->ids);
+    mc_backward(m, &c->pl, c->ids, c->xf);
     return 0;
 }
 
@@ -245,10 +290,13 @@ static int train_validate(void *ctx, double *loss)
             size_t j = s0 + (size_t)(b < nb ? b : 0);
             crop_ids(m, c->vx + j * S, c->vh + j * S, Lc, c->ids + (size_t)b * S, c->tgt + (size_t)b * S);
             if (b >= nb) for (int k = 0; k < S; k++) c->tgt[(size_t)b * S + k] = -1;
-            for (int l = 0; l < Lc; l++) c->w[(size_t)b * Lc + l] = (float)(1.0 / c->vt[j]);
+            for (int l = 0; l < Lc; l++) {
+                c->w[(size_t)b * Lc + l] = (float)(1.0 / c->vt[j]);
+                c->xf[(size_t)b * Lc + l] = c->vxf[j * Lc + l];
+            }
         }
-        mc_forward(m, &c->pl, c->ids);
-        sum += mc_loss(m, c->pl.logits, c->tgt, c->w, (size_t)B * Lc, NULL, 0, per);
+        mc_forward(m, &c->pl, c->ids, c->xf);
+        sum += mc_loss(m, c->pl.logits, c->tgt, c->xf, c->w, (size_t)B * Lc, NULL, 0, per);
     }
     double den = (double)c->vn * Lc * log(2.0);
     *loss = sum / den;
@@ -290,11 +338,12 @@ static void make_crops(train_ctx *c, size_t a, size_t b, size_t want, uint64_t s
     c->vx = ts_malloc(c->vn * (size_t)S * sizeof(int32_t));
     c->vh = ts_malloc(c->vn * (size_t)S);
     c->vt = ts_malloc(c->vn * sizeof(float));
+    c->vxf = ts_malloc(c->vn * (size_t)Lc * sizeof(float));
     ts_rng r;
     ts_rng_seed(&r, seed ^ 0x76616c6964ull);
     for (size_t j = 0; j < c->vn; j++) {
         size_t s = a + (c->vn > 1 ? j * (starts - 1) / (c->vn - 1) : 0);
-        crop_values(m, c->d, s, Lc, c->vx + j * S);
+        crop_values(m, c->d, s, Lc, c->vx + j * S, c->vxf + j * Lc);
         c->vt[j] = (float)((j + 0.5) / c->vn);
         hide(c->vh + j * S, 0, S, c->vt[j], &r);
     }
@@ -311,6 +360,10 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     long nbins;
     if (ts_kv_long(&o->kv, "dt-bins", 64, &nbins) != 0) return -1;
     if (nbins < 2 || nbins > 4096) return ts_fail("mdm-mc: option --dt-bins = %ld out of range [2, 4096]", nbins);
+    const char *dtm = ts_kv_get(&o->kv, "dt");
+    if (dtm && strcmp(dtm, "bins") && strcmp(dtm, "real"))
+        return ts_fail("mdm-mc: option --dt: '%s' is not bins or real", dtm);
+    const int real = dtm && !strcmp(dtm, "real");
     mdm_mc *m = ts_calloc(1, sizeof *m);
     *out = &m->base;
     m->base.ops = &ts_mc_model_mdm;
@@ -319,9 +372,9 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
             m->base.has |= 1u << c;
             m->base.card[c] = ts_mc_card(d, c);
         }
-    m->base.dt_mode = d->dt ? TS_DT_BINS : TS_DT_NONE;
+    m->base.dt_mode = !d->dt ? TS_DT_NONE : real ? TS_DT_REAL : TS_DT_BINS;
     if (ts_mc_model_base_init(&m->base, d) != 0) return -1;
-    m->nbins = d->dt ? (int)nbins : 1;
+    m->nbins = d->dt && !real ? (int)nbins : 1;
     if (d->dt) {
         /* the training dt values, sorted; at most DT_KEEP of them, evenly spaced quantiles */
         float *all = ts_malloc(o->n_train * sizeof *all);
@@ -333,9 +386,19 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
         m->dt_lo = all[0];
         m->dt_hi = all[o->n_train - 1];
         free(all);
-        make_bins(m);
+        double s1 = 0, s2 = 0;
+        for (size_t i = 0; i < o->n_train; i++) s1 += d->dt[i], s2 += (double)d->dt[i] * d->dt[i];
+        m->dt_mean = s1 / (double)o->n_train;
+        m->dt_std = sqrt(fmax(s2 / (double)o->n_train - m->dt_mean * m->dt_mean, 0)) + 1e-3;
+        if (real) {
+            free(m->dtv);
+            m->dtv = NULL;
+            m->ndtv = 0;
+        } else {
+            make_bins(m);
+        }
     }
-    int V1 = groups_of(m, m->base.has, m->base.card, m->nbins);
+    int V1 = groups_of(m, m->base.has, m->base.card, m->nbins, real);
     m->net = ts_calloc(1, sizeof *m->net);
     m->net->c = so.c;
     m->net->c.V = V1 - 1;
@@ -356,6 +419,7 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     c.ids = ts_malloc((size_t)B * S * sizeof *c.ids);
     c.tgt = ts_malloc((size_t)B * S * sizeof *c.tgt);
     c.w = ts_malloc((size_t)B * Lc * sizeof *c.w);
+    c.xf = ts_calloc((size_t)B * Lc, sizeof *c.xf);
     if (o->n_valid >= (size_t)Lc) make_crops(&c, o->n_train, o->n_train + o->n_valid, (size_t)so.valid_n, o->seed);
     else make_crops(&c, 0, o->n_train, (size_t)so.valid_n, o->seed);
 
@@ -385,6 +449,7 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
 done:
     plan_free(&c.pl);
     free(c.x); free(c.hb); free(c.ids); free(c.tgt); free(c.w); free(c.vx); free(c.vh); free(c.vt);
+    free(c.xf); free(c.vxf);
     return rc;
 }
 
@@ -393,8 +458,9 @@ done:
 static int mc_save(const ts_mc_model *base, ts_writer *w)
 {
     const mdm_mc *m = (const mdm_mc *)base;
-    char txt[128];
-    snprintf(txt, sizeof txt, "dt_bins=%d\ndt_lo=%.17g\ndt_hi=%.17g\n", m->nbins, m->dt_lo, m->dt_hi);
+    char txt[256];
+    snprintf(txt, sizeof txt, "dt_bins=%d\ndt_lo=%.17g\ndt_hi=%.17g\ndt_mean=%.17g\ndt_std=%.17g\n", m->nbins, m->dt_lo,
+             m->dt_hi, m->dt_mean, m->dt_std);
     ts_writer_text(w, "MDMMC", txt);
     if (m->dtv) ts_writer_f32(w, "DTVALS", m->dtv, m->ndtv);
     return model_save(&m->net->base, w);   /* CONFIG, PARAMS */
@@ -405,17 +471,19 @@ static int mc_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *bas
     mdm_mc *m = ts_calloc(1, sizeof *m);
     m->base.ops = &ts_mc_model_mdm;
     long nb;
-    int has_dt = !!(base->has & 1u << TS_CH_DT);
-    if (ts_reader_long(r, "MDMMC", "dt_bins", has_dt ? 2 : 1, has_dt ? 4096 : 1, &nb) != 0 ||
+    const int real = base->dt_mode == TS_DT_REAL, bins = base->dt_mode == TS_DT_BINS;
+    if (ts_reader_long(r, "MDMMC", "dt_bins", bins ? 2 : 1, bins ? 4096 : 1, &nb) != 0 ||
         ts_reader_double(r, "MDMMC", "dt_lo", 0, 1e3, &m->dt_lo) != 0 ||
-        ts_reader_double(r, "MDMMC", "dt_hi", 0, 1e3, &m->dt_hi) != 0)
+        ts_reader_double(r, "MDMMC", "dt_hi", 0, 1e3, &m->dt_hi) != 0 ||
+        ts_reader_double(r, "MDMMC", "dt_mean", 0, 1e3, &m->dt_mean) != 0 ||
+        ts_reader_double(r, "MDMMC", "dt_std", 1e-6, 1e3, &m->dt_std) != 0)
         goto fail;
     m->nbins = (int)nb;
     if (m->dt_hi < m->dt_lo) {
         ts_fail("%s: section 'MDMMC': 'dt_hi' is below 'dt_lo'", r->path);
         goto fail;
     }
-    if (has_dt) {
+    if (bins) {
         const ts_chunk *c = ts_reader_get(r, "DTVALS");
         if (!c) goto fail;
         if (c->size == 0 || c->size % 4 || c->size / 4 > DT_KEEP) {
@@ -433,7 +501,7 @@ static int mc_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *bas
             }
         make_bins(m);
     }
-    int V1 = groups_of(m, base->has, base->card, m->nbins);
+    int V1 = groups_of(m, base->has, base->card, m->nbins, real);
     ts_model *net = NULL;
     if (model_load(&net, r) != 0) goto fail;
     m->net = (mdm_model *)net;
@@ -480,7 +548,12 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     const int steps = o->steps ? o->steps : (int)(L < 256 ? L : 256);
     plan pl;
     if (plan_init(&pl, m->net, B, (int)L, 0) != 0) return -1;
+    pl.trunk_only = 1;
+    const int C = m->net->c.C;
+    const float *hw = m->net->params + m->net->p.hw, *hb = m->net->params + m->net->p.hb;
+    float *z = ts_malloc((size_t)V * sizeof *z);
     int32_t *ids = ts_malloc((size_t)B * S * sizeof *ids);
+    float *xf = ts_calloc((size_t)B * L, sizeof *xf);
     int32_t *order = ts_malloc((size_t)B * S * sizeof *order);
     int *nh = ts_malloc((size_t)B * sizeof *nh), *done = ts_malloc((size_t)B * sizeof *done);
     ts_rng *rngs = ts_malloc((size_t)B * sizeof *rngs);
@@ -500,6 +573,7 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
                     size_t i = w * L + (size_t)l;
                     int obs = mask[m->chan[j]] && mask[m->chan[j]][i];
                     id[l * nch + j] = m->off[j] + (obs ? value_of(m, y, j, i) : m->K[j]);
+                    if (j == m->dtj) xf[(size_t)b * L + (size_t)l] = obs ? real_of(m, y, i) : 0;
                     if (!obs && b < nb) ord[nh[b]++] = l * nch + j;
                 }
             /* a random order of the hidden values (Fisher-Yates) */
@@ -512,16 +586,26 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
         }
         int st = steps < maxh ? steps : maxh;
         for (int s = 0; s < st; s++) {
-            mc_forward(m, &pl, ids);
+            mc_forward(m, &pl, ids, xf);   /* the blocks only: the heads of the values drawn now below */
             for (int b = 0; b < nb; b++) {
                 int rem = nh[b] - done[b];
                 int reveal = (rem + (st - s) - 1) / (st - s);
                 for (int q = 0; q < reveal; q++) {
                     int k = order[(size_t)b * S + done[b]++], l = k / nch, j = k % nch;
-                    const float *z = pl.logits + ((size_t)b * L + (size_t)l) * V + m->off[j];
+                    ts_linear_forward(z, pl.hT + ((size_t)b * L + (size_t)l) * C, hw + (size_t)m->off[j] * C,
+                                      hb + m->off[j], 1, C, m->K[j]);
+                    size_t i = (w0 + (size_t)b) * L + (size_t)l;
+                    if (j == m->dtj) {   /* a real dt: mean z[0], sd exp(z[1]) (times T) */
+                        float x = z[0] + (float)(T * exp(z[1])) * ts_rng_normal(&rngs[b]);
+                        double dt = x * m->dt_std + m->dt_mean;
+                        dt = dt < m->dt_lo ? m->dt_lo : dt > m->dt_hi ? m->dt_hi : dt;
+                        y->dt[i] = (float)dt;
+                        xf[(size_t)b * L + (size_t)l] = real_of(m, y, i);
+                        ids[(size_t)b * S + k] = m->off[j];
+                        continue;
+                    }
                     int32_t v = draw_value(z, m->K[j], T, &rngs[b]);
                     ids[(size_t)b * S + k] = m->off[j] + v;
-                    size_t i = (w0 + (size_t)b) * L + (size_t)l;
                     if (m->chan[j] == TS_CH_DT) y->dt[i] = dt_draw(m, v, &rngs[b]);
                     else y->ch[m->chan[j]][i] = v;
                 }
@@ -531,14 +615,18 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     }
     ts_progress_end(&prog);
     plan_free(&pl);
-    free(ids); free(order); free(nh); free(done); free(rngs);
+    free(ids); free(order); free(nh); free(done); free(rngs); free(z); free(xf);
     return 0;
 }
 
 const ts_mc_model_ops ts_mc_model_mdm = {
     .name = "mdm-mc",
-    .summary = "mdm over every channel: summed embeddings, one softmax head per channel, dt in log-spaced bins",
+    .summary = "mdm over every channel: summed embeddings, one head per channel, dt in log-spaced bins or real",
     .help =
+        "  --dt bins|real        dt as a categorical of bins (default) or as a real value:\n"
+        "                        standardized log(1 + ns) in (slope and offset rows of\n"
+        "                        the embedding), a Gaussian (mean, log sd) head out,\n"
+        "                        drawn values clamped to the training range\n"
         "  --dt-bins N           dt bins, equal in log(1 + ns) over the training range (64);\n"
         "                        a drawn bin becomes a training dt of that bin\n"
         "  --backbone, --heads, --layers, --channels, --state, --ff, --kernel, --context,\n"
@@ -562,23 +650,25 @@ const ts_mc_model_ops ts_mc_model_mdm = {
 
 struct ts_mdm_mc_net { mdm_mc m; };
 
-ts_mdm_mc_net *ts_mdm_mc_net_new(int transformer, int layers, int C, int nch, const int32_t *K, uint64_t seed)
+ts_mdm_mc_net *ts_mdm_mc_net_new(int transformer, int layers, int C, int nch, const int32_t *K, int real_dt,
+                                 uint64_t seed)
 {
-    if (nch < 1 || nch > TS_NCH - 1 || layers < 1 || C < 2 || (transformer && C % 4)) {
+    if (nch < 1 + !!real_dt || nch > TS_NCH - !real_dt || layers < 1 || C < 2 || (transformer && C % 4)) {
         ts_fail("mdm-mc: bad network sizes (channels %d, layers %d, width %d)", nch, layers, C);
         return NULL;
     }
     int32_t card[TS_NCH] = {0};
     for (int j = 0; j < nch; j++) {
+        if (real_dt && j == 1) { card[TS_CH_DT] = 1; continue; }   /* marks dt present */
         if (K[j] < 1) { ts_fail("mdm-mc: channel %d has %d values", j, (int)K[j]); return NULL; }
-        card[j == 0 ? TS_CH_EVENT : j + 1] = K[j];   /* event, comm, ret, tid, cpu */
+        card[j == 0 ? TS_CH_EVENT : real_dt ? j : j + 1] = K[j];   /* event, (dt,) comm, ret, tid, cpu */
     }
     ts_mdm_mc_net *n = ts_calloc(1, sizeof *n);
     mdm_mc *m = &n->m;
     /* channels event, comm, ret, ... (no dt: the bins are a categorical like the rest) */
     unsigned has = 0;
     for (int c = 0; c < TS_NCH; c++) if (card[c]) has |= 1u << c;
-    int V1 = groups_of(m, has, card, 1);
+    int V1 = groups_of(m, has, card, 1, real_dt);
     m->net = ts_calloc(1, sizeof *m->net);
     m->net->c = (mdm_config){layers, C, 4, 2 * C, V1 - 1, 2, 3, transformer ? BACKBONE_TRANSFORMER : BACKBONE_S4, 2};
     alloc_params(m->net);
@@ -597,23 +687,24 @@ size_t ts_mdm_mc_net_size(const ts_mdm_mc_net *n) { return n->m.net->p.total; }
 float *ts_mdm_mc_net_params(ts_mdm_mc_net *n) { return n->m.net->params; }
 float *ts_mdm_mc_net_grads(ts_mdm_mc_net *n) { return n->m.net->grads; }
 
-int ts_mdm_mc_net_loss(ts_mdm_mc_net *n, const int32_t *values, const uint8_t *hid, const float *weights, int B, int L,
-                       int want_grad, double *loss)
+int ts_mdm_mc_net_loss(ts_mdm_mc_net *n, const int32_t *values, const float *xdt, const uint8_t *hid,
+                       const float *weights, int B, int L, int want_grad, double *loss)
 {
     const mdm_mc *m = &n->m;
     const size_t S = (size_t)L * m->nch;
     for (size_t i = 0; i < (size_t)B * S; i++)
-        if (values[i] < 0 || values[i] >= m->K[i % m->nch])
+        if (values[i] < 0 || values[i] >= ((int)(i % m->nch) == m->dtj ? 1 : m->K[i % m->nch]))
             return ts_fail("mdm-mc: value %d out of range at %zu", (int)values[i], i);
     plan pl;
     if (plan_init(&pl, m->net, B, L, want_grad) != 0) return -1;
     int32_t *ids = ts_malloc((size_t)B * S * sizeof *ids), *tgt = ts_malloc((size_t)B * S * sizeof *tgt);
     size_t cnt = 0;
     for (int b = 0; b < B; b++) cnt += crop_ids(m, values + b * S, hid + b * S, L, ids + b * S, tgt + b * S);
-    mc_forward(m, &pl, ids);
-    double s = mc_loss(m, pl.logits, tgt, weights, (size_t)B * L, want_grad ? pl.dlogits : NULL, cnt ? 1.0 / cnt : 0, NULL);
+    mc_forward(m, &pl, ids, xdt);
+    double s = mc_loss(m, pl.logits, tgt, xdt, weights, (size_t)B * L, want_grad ? pl.dlogits : NULL,
+                       cnt ? 1.0 / cnt : 0, NULL);
     *loss = cnt ? s / (double)cnt : 0;
-    if (want_grad) mc_backward(m, &pl, ids);
+    if (want_grad) mc_backward(m, &pl, ids, xdt);
     plan_free(&pl);
     free(ids);
     free(tgt);
