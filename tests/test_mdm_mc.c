@@ -180,6 +180,27 @@ static void learns_and_generates(void)
     CHECK_MSG(tid_ok > g.n * 9 / 10, "tid follows the event in %zu of %zu", tid_ok, g.n);
     CHECK_MSG(dt_ok > g.n * 8 / 10, "dt follows the event in %zu of %zu", dt_ok, g.n);
     CHECK_MSG(cyc_ok > pairs * 8 / 10, "the cycle holds in %zu of %zu pairs", cyc_ok, pairs);
+    /* the other orders and truncation: values in range, channels still following events */
+    {
+        const char *k2[] = {"order", "min-p"}, *v2[] = {"confident", "0.2"};
+        ts_run_opts r2 = ro;
+        r2.kv = (ts_kv){2, k2, v2};
+        ts_mc g3;
+        REQUIRE(ts_mc_model_generate(m, 4, 32, &r2, &g3) == 0);
+        size_t ok = 0;
+        for (size_t i = 0; i < g3.n; i++) {
+            CHECK(g3.ch[TS_CH_EVENT][i] >= 0 && g3.ch[TS_CH_EVENT][i] < 4);
+            ok += g3.ch[TS_CH_TID][i] == 10 + 3 * g3.ch[TS_CH_EVENT][i];
+        }
+        CHECK_MSG(ok > g3.n * 9 / 10, "confident, min-p: tid follows the event in %zu of %zu", ok, g3.n);
+        ts_mc_free(&g3);
+        const char *k3[] = {"order"}, *v3[] = {"best"};
+        r2.kv = (ts_kv){1, k3, v3};
+        CHECK(ts_mc_model_generate(m, 1, 8, &r2, &g3) != 0 && strstr(ts_error(), "--order 'best'"));
+        const char *k4[] = {"min-p"}, *v4[] = {"1"};
+        r2.kv = (ts_kv){1, k4, v4};
+        CHECK(ts_mc_model_generate(m, 1, 8, &r2, &g3) != 0 && strstr(ts_error(), "--min-p"));
+    }
     /* the same model read back draws the same windows */
     ts_mc_model *m2 = NULL;
     REQUIRE(ts_mc_model_load(path, &m2) == 0);
@@ -279,7 +300,6 @@ static void bad_files(void)
         {"MDMMC", "dt_bins=16\ndt_lo=5\ndt_hi=1\ndt_mean=1\ndt_std=1\n", "'dt_hi' is below"},
         {"MDMMC", "dt_bins=99999\ndt_lo=0\ndt_hi=1\ndt_mean=1\ndt_std=1\n", "'dt_bins'"},
         {"MDMMC", "dt_bins=16\ndt_lo=0\ndt_hi=1\ndt_mean=1\ndt_std=1\n", "'DTVALS'"},
-        {"MDMMC", "dt_bins=16\ndt_lo=0\ndt_hi=1\ndt_mean=1\ndt_std=0\n", "'dt_std'"},
         {"DTVALS", NULL, "'DTVALS'"},
         {"PARAMS", NULL, "'PARAMS'"},
         {"MODEL", "mdm", "not a multi-channel model"},

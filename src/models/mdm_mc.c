@@ -475,8 +475,8 @@ static int mc_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *bas
     if (ts_reader_long(r, "MDMMC", "dt_bins", bins ? 2 : 1, bins ? 4096 : 1, &nb) != 0 ||
         ts_reader_double(r, "MDMMC", "dt_lo", 0, 1e3, &m->dt_lo) != 0 ||
         ts_reader_double(r, "MDMMC", "dt_hi", 0, 1e3, &m->dt_hi) != 0 ||
-        ts_reader_double(r, "MDMMC", "dt_mean", 0, 1e3, &m->dt_mean) != 0 ||
-        ts_reader_double(r, "MDMMC", "dt_std", 1e-6, 1e3, &m->dt_std) != 0)
+        (real && (ts_reader_double(r, "MDMMC", "dt_mean", 0, 1e3, &m->dt_mean) != 0 ||
+                  ts_reader_double(r, "MDMMC", "dt_std", 1e-6, 1e3, &m->dt_std) != 0)))
         goto fail;
     m->nbins = (int)nb;
     if (m->dt_hi < m->dt_lo) {
@@ -518,20 +518,54 @@ fail:
 
 /* ---- imputation ---- */
 
-/* a draw from softmax(z / T) over K values (T = 0: the largest) */
-static int32_t draw_value(const float *z, int K, double T, ts_rng *r)
+/* a draw from softmax(z / T) over the K values whose probability is at least minp times
+ * the largest (T = 0: the largest) */
+static int32_t draw_value(const float *z, int K, double T, double minp, ts_rng *r)
 {
     int arg = 0;
     for (int v = 1; v < K; v++) if (z[v] > z[arg]) arg = v;
     if (T <= 0) return arg;
+    const double cut = minp > 0 ? log(minp) : -INFINITY;
     double s = 0;
-    for (int v = 0; v < K; v++) s += exp(((double)z[v] - z[arg]) / T);
+    for (int v = 0; v < K; v++)
+        if ((double)z[v] - z[arg] >= cut) s += exp(((double)z[v] - z[arg]) / T);
     double u = ts_rng_uniform(r) * s, acc = 0;
     for (int v = 0; v < K; v++) {
+        if ((double)z[v] - z[arg] < cut) continue;
         acc += exp(((double)z[v] - z[arg]) / T);
         if (u < acc) return v;
     }
-    return K - 1;
+    return arg;
+}
+
+typedef struct { float conf; int k; } ranked;
+
+static int by_conf(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    return x->conf != y->conf ? (x->conf < y->conf) - (x->conf > y->conf) : (x->k > y->k) - (x->k < y->k);
+}
+
+/* --order confident: put the n hidden values slot[] of a window (rows h, (L, C)) in the
+ * order of their heads' largest probability, the most certain first (a real dt last) */
+static void rank_slots(const mdm_mc *m, const float *h, int *slot, int n, float *z, ranked *rk)
+{
+    const int C = m->net->c.C, nch = m->nch;
+    const float *hw = m->net->params + m->net->p.hw, *hb = m->net->params + m->net->p.hb;
+    for (int i = 0; i < n; i++) {
+        int k = slot[i], l = k / nch, j = k % nch;
+        rk[i].k = k;
+        rk[i].conf = -1;
+        if (j == m->dtj) continue;
+        ts_linear_forward(z, h + (size_t)l * C, hw + (size_t)m->off[j] * C, hb + m->off[j], 1, C, m->K[j]);
+        float mx = z[0];
+        for (int v = 1; v < m->K[j]; v++) if (z[v] > mx) mx = z[v];
+        double sum = 0;
+        for (int v = 0; v < m->K[j]; v++) sum += exp((double)z[v] - mx);
+        rk[i].conf = (float)(1.0 / sum);
+    }
+    qsort(rk, (size_t)n, sizeof *rk, by_conf);
+    for (int i = 0; i < n; i++) slot[i] = rk[i].k;
 }
 
 static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const mask[TS_NCH], const ts_run_opts *o)
@@ -540,6 +574,13 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     double T;
     if (ts_kv_double(&o->kv, "temperature", 1.0, &T) != 0) return -1;
     if (!(T >= 0 && T <= 100)) return ts_fail("mdm-mc: --temperature %g: expected 0 (most likely) to 100", T);
+    const char *om = ts_kv_get(&o->kv, "order");
+    if (om && strcmp(om, "random") && strcmp(om, "confident"))
+        return ts_fail("mdm-mc: --order '%s': expected random or confident", om);
+    const int confident = om && !strcmp(om, "confident");
+    double minp;
+    if (ts_kv_double(&o->kv, "min-p", 0, &minp) != 0) return -1;
+    if (!(minp >= 0 && minp < 1)) return ts_fail("mdm-mc: --min-p %g: expected 0 (off) to below 1", minp);
     if (L > 8192) return ts_fail("mdm-mc: windows of %zu events: at most 8192", L);
     if (o->steps < 0) return ts_fail("mdm-mc: --steps %d must be positive", o->steps);
     const size_t n = y->n / L;
@@ -554,6 +595,7 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     float *z = ts_malloc((size_t)V * sizeof *z);
     int32_t *ids = ts_malloc((size_t)B * S * sizeof *ids);
     float *xf = ts_calloc((size_t)B * L, sizeof *xf);
+    ranked *rk = confident ? ts_malloc((size_t)S * sizeof *rk) : NULL;
     int32_t *order = ts_malloc((size_t)B * S * sizeof *order);
     int *nh = ts_malloc((size_t)B * sizeof *nh), *done = ts_malloc((size_t)B * sizeof *done);
     ts_rng *rngs = ts_malloc((size_t)B * sizeof *rngs);
@@ -590,6 +632,8 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
             for (int b = 0; b < nb; b++) {
                 int rem = nh[b] - done[b];
                 int reveal = (rem + (st - s) - 1) / (st - s);
+                if (confident && rem > reveal)
+                    rank_slots(m, pl.hT + (size_t)b * L * C, order + (size_t)b * S + done[b], rem, z, rk);
                 for (int q = 0; q < reveal; q++) {
                     int k = order[(size_t)b * S + done[b]++], l = k / nch, j = k % nch;
                     ts_linear_forward(z, pl.hT + ((size_t)b * L + (size_t)l) * C, hw + (size_t)m->off[j] * C,
@@ -604,7 +648,7 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
                         ids[(size_t)b * S + k] = m->off[j];
                         continue;
                     }
-                    int32_t v = draw_value(z, m->K[j], T, &rngs[b]);
+                    int32_t v = draw_value(z, m->K[j], T, minp, &rngs[b]);
                     ids[(size_t)b * S + k] = m->off[j] + v;
                     if (m->chan[j] == TS_CH_DT) y->dt[i] = dt_draw(m, v, &rngs[b]);
                     else y->ch[m->chan[j]][i] = v;
@@ -615,7 +659,7 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     }
     ts_progress_end(&prog);
     plan_free(&pl);
-    free(ids); free(order); free(nh); free(done); free(rngs); free(z); free(xf);
+    free(ids); free(order); free(nh); free(done); free(rngs); free(z); free(xf); free(rk);
     return 0;
 }
 
@@ -633,9 +677,13 @@ const ts_mc_model_ops ts_mc_model_mdm = {
         "  --batch, --valid-n    as for mdm (defaults 4 layers, 128 channels, context 128)\n"
         TS_TRAIN_HELP
         "                        (defaults: --lr 2e-3, --iters 2000, --valid-every 200)\n"
-        "  generate/impute: hidden values revealed in a random order over --steps S\n"
-        "                 network evaluations (min(L, 256)), each drawn at\n"
-        "                 --temperature T (1; 0: the most likely), --batch B windows (16)\n",
+        "  generate/impute: hidden values revealed over --steps S network evaluations\n"
+        "                 (min(L, 256)) in --order random (default: the reverse of the\n"
+        "                 training process) or confident (the values whose heads are\n"
+        "                 most certain first; a real dt last), each drawn at\n"
+        "                 --temperature T (1; 0: the most likely) among the values of at\n"
+        "                 least --min-p X times the largest probability (0: all),\n"
+        "                 --batch B windows (16)\n",
     .channels = (1u << TS_NCH) - 1,
     .train = mc_train,
     .save = mc_save,
@@ -643,7 +691,7 @@ const ts_mc_model_ops ts_mc_model_mdm = {
     .impute = mc_impute,
     .free = mc_free,
     .train_keys = mc_keys,
-    .run_keys = (const char *const[]){"temperature", NULL},
+    .run_keys = (const char *const[]){"temperature", "order", "min-p", NULL},
 };
 
 /* ---- the network alone (tracesynth/mdm_mc.h) ---- */
