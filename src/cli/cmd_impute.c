@@ -61,7 +61,8 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_SIZE_(0, "prefix", &prefix, "P", 1, 1 << 24, "multi-channel models: observe the first P events of\n"
                      "every channel, draw the rest (instead of a blackout)"),
         CLI_RUN_OPTIONS(&run),
-        TS_OPT_STR_('o', "output", &is.outdir, "OUTDIR", "write original0.npy, mask0.npy, imputation0.npy"),
+        TS_OPT_STR_('o', "output", &is.outdir, "OUTDIR", "write original0.npy, mask0.npy, imputation0.npy (a\n"
+                    "multi-channel model: the imputed windows as a dataset)"),
         TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the line"),
         TS_OPT_END_,
     };
