@@ -41,22 +41,25 @@ if [ "${MDM:-1}" = 1 ]; then
     $B eval --real mt --real-part test --synthetic mt-mdm-256-rep --constraints mt.tsc --length 256 --json > mt-mdm-256-rep.eval.json
 fi
 # the multi-channel mdm (mdm-mc: every channel modelled, dt in 64 log-spaced bins) on mt and
-# etl: one training each (about 10 minutes on one loaded core), generation at L = 256, 1024,
+# etl: one training each (about 15 minutes on one loaded core), generation at L = 256, 1024,
 # 4096 (N events each), before and after repair; and conditioned on a prefix: the test
-# part's windows of 256 with their first 64 events observed (MDMMC=0: without)
+# part's windows of 256 with their first 64 events observed. MDMMC=0: without; MDMMC_SETS:
+# the datasets (runs for different sets may go side by side); what exists is not redone.
 if [ "${MDMMC:-1}" = 1 ]; then
-    for ds in mt etl; do
+    for ds in ${MDMMC_SETS:-mt etl}; do
         [ -f $ds.mdm-mc.tsm ] || nice -n 19 $B train --model mdm-mc $ds --length 256 --layers 2 --channels 64 \
             --context 128 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
             --log $ds.mdm-mc.jsonl -o $ds.mdm-mc.tsm > /dev/null
         for L in 256 1024 4096; do
             g=$ds-mdmmc-$L
+            [ -f $g-rep.eval.json ] && continue
             nice -n 19 $B generate $ds.mdm-mc.tsm -n $((N / L)) --length $L --seed 1 --threads 1 --no-progress -o $g > /dev/null
             $B eval --real $ds --real-part test --synthetic $g --constraints $ds.tsc --length $L --json > $g.eval.json
             $B repair $g --constraints $ds.tsc --length $L --json -o $g-rep > $g.repair.json
             $B eval --real $ds --real-part test --synthetic $g-rep --constraints $ds.tsc --length $L --json > $g-rep.eval.json
         done
         g=$ds-mdmmc-prefix
+        [ -f $g-rep.eval.json ] && continue
         nice -n 19 $B impute $ds.mdm-mc.tsm --input $ds --length 256 --prefix 64 --seed 1 --threads 1 --no-progress \
             --json -o $g > $g.impute.json
         $B eval --real $ds --real-part test --synthetic $g --constraints $ds.tsc --length 256 --json > $g.eval.json

@@ -568,98 +568,139 @@ static void rank_slots(const mdm_mc *m, const float *h, int *slot, int n, float 
     for (int i = 0; i < n; i++) slot[i] = rk[i].k;
 }
 
+/* draw hidden value k (= l nch + j) of a window from the rows h (crop, C) at crop position
+ * lc: into y's event i, ids (crop) and xf (crop) */
+typedef struct {
+    double T, minp;
+    float *z;                 /* (V) */
+} draw_opts;
+
+static void reveal(const mdm_mc *m, const float *h, int lc, int j, size_t i, ts_mc *y, int32_t *ids, float *xf,
+                   const draw_opts *d, ts_rng *r)
+{
+    const int C = m->net->c.C;
+    const float *hw = m->net->params + m->net->p.hw, *hb = m->net->params + m->net->p.hb;
+    float *z = d->z;
+    ts_linear_forward(z, h + (size_t)lc * C, hw + (size_t)m->off[j] * C, hb + m->off[j], 1, C, m->K[j]);
+    int32_t *id = ids + (size_t)lc * m->nch + j;
+    if (j == m->dtj) {   /* a real dt: mean z[0], sd exp(z[1]) (times T) */
+        float x = z[0] + (float)(d->T * exp(z[1])) * ts_rng_normal(r);
+        double dt = x * m->dt_std + m->dt_mean;
+        dt = dt < m->dt_lo ? m->dt_lo : dt > m->dt_hi ? m->dt_hi : dt;
+        y->dt[i] = (float)dt;
+        xf[lc] = real_of(m, y, i);
+        *id = m->off[j];
+        return;
+    }
+    int32_t v = draw_value(z, m->K[j], d->T, d->minp, r);
+    *id = m->off[j] + v;
+    if (m->chan[j] == TS_CH_DT) y->dt[i] = dt_draw(m, v, r);
+    else y->ch[m->chan[j]][i] = v;
+}
+
+/* Windows longer than the crop (--context, default the training context) are filled crop
+ * by crop, each crop half a crop after the one before: a crop draws the hidden values of
+ * its part after the previous crop, with everything before it in the crop as context. */
 static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const mask[TS_NCH], const ts_run_opts *o)
 {
     mdm_mc *m = (mdm_mc *)base;
-    double T;
-    if (ts_kv_double(&o->kv, "temperature", 1.0, &T) != 0) return -1;
-    if (!(T >= 0 && T <= 100)) return ts_fail("mdm-mc: --temperature %g: expected 0 (most likely) to 100", T);
+    draw_opts d;
+    if (ts_kv_double(&o->kv, "temperature", 1.0, &d.T) != 0) return -1;
+    if (!(d.T >= 0 && d.T <= 100)) return ts_fail("mdm-mc: --temperature %g: expected 0 (most likely) to 100", d.T);
     const char *om = ts_kv_get(&o->kv, "order");
     if (om && strcmp(om, "random") && strcmp(om, "confident"))
         return ts_fail("mdm-mc: --order '%s': expected random or confident", om);
     const int confident = om && !strcmp(om, "confident");
-    double minp;
-    if (ts_kv_double(&o->kv, "min-p", 0, &minp) != 0) return -1;
-    if (!(minp >= 0 && minp < 1)) return ts_fail("mdm-mc: --min-p %g: expected 0 (off) to below 1", minp);
-    if (L > 8192) return ts_fail("mdm-mc: windows of %zu events: at most 8192", L);
+    if (ts_kv_double(&o->kv, "min-p", 0, &d.minp) != 0) return -1;
+    if (!(d.minp >= 0 && d.minp < 1)) return ts_fail("mdm-mc: --min-p %g: expected 0 (off) to below 1", d.minp);
+    long cx;
+    if (ts_kv_long(&o->kv, "context", m->net->c.ctx, &cx) != 0) return -1;
+    if (cx < 2 || cx > 8192) return ts_fail("mdm-mc: --context %ld: expected 2 to 8192", cx);
     if (o->steps < 0) return ts_fail("mdm-mc: --steps %d must be positive", o->steps);
+    const int Lc = (int)((size_t)cx < L ? (size_t)cx : L), half = Lc / 2 > 0 ? Lc / 2 : 1;
     const size_t n = y->n / L;
-    const int nch = m->nch, S = (int)L * nch, V = m->net->c.V;
+    const int nch = m->nch, S = Lc * nch, C = m->net->c.C;
     const int B = (int)(n < (o->batch ? o->batch : 16) ? n : (o->batch ? o->batch : 16));
-    const int steps = o->steps ? o->steps : (int)(L < 256 ? L : 256);
+    /* the crops: starts a_k = k half (the last one ends at L), each drawing [from_k, a_k + Lc) */
+    int ncrops = L <= (size_t)Lc ? 1 : 1 + (int)((L - (size_t)Lc + (size_t)half - 1) / (size_t)half);
     plan pl;
-    if (plan_init(&pl, m->net, B, (int)L, 0) != 0) return -1;
+    if (plan_init(&pl, m->net, B, Lc, 0) != 0) return -1;
     pl.trunk_only = 1;
-    const int C = m->net->c.C;
-    const float *hw = m->net->params + m->net->p.hw, *hb = m->net->params + m->net->p.hb;
-    float *z = ts_malloc((size_t)V * sizeof *z);
+    d.z = ts_malloc((size_t)m->net->c.V * sizeof *d.z);
     int32_t *ids = ts_malloc((size_t)B * S * sizeof *ids);
-    float *xf = ts_calloc((size_t)B * L, sizeof *xf);
+    float *xf = ts_calloc((size_t)B * Lc, sizeof *xf);
     ranked *rk = confident ? ts_malloc((size_t)S * sizeof *rk) : NULL;
     int32_t *order = ts_malloc((size_t)B * S * sizeof *order);
     int *nh = ts_malloc((size_t)B * sizeof *nh), *done = ts_malloc((size_t)B * sizeof *done);
     ts_rng *rngs = ts_malloc((size_t)B * sizeof *rngs);
+    uint8_t *known = ts_malloc((size_t)B * L * nch);   /* observed or drawn */
     ts_progress prog;
-    ts_progress_start(&prog, "generate", (long)((n + (size_t)B - 1) / (size_t)B) * steps);
+    ts_progress_start(&prog, "generate", (long)((n + (size_t)B - 1) / (size_t)B) * ncrops);
     prog.enabled = o->progress;
     long tick = 0;
     for (size_t w0 = 0; w0 < n; w0 += (size_t)B) {
-        int nb = (int)(n - w0 < (size_t)B ? n - w0 : (size_t)B), maxh = 0;
-        for (int b = 0; b < B; b++) {
-            size_t w = w0 + (size_t)(b < nb ? b : 0);
-            int32_t *id = ids + (size_t)b * S, *ord = order + (size_t)b * S;
-            nh[b] = done[b] = 0;
-            ts_rng_fork(&rngs[b], o->seed, w);
-            for (int l = 0; l < (int)L; l++)
-                for (int j = 0; j < nch; j++) {
-                    size_t i = w * L + (size_t)l;
-                    int obs = mask[m->chan[j]] && mask[m->chan[j]][i];
-                    id[l * nch + j] = m->off[j] + (obs ? value_of(m, y, j, i) : m->K[j]);
-                    if (j == m->dtj) xf[(size_t)b * L + (size_t)l] = obs ? real_of(m, y, i) : 0;
-                    if (!obs && b < nb) ord[nh[b]++] = l * nch + j;
-                }
-            /* a random order of the hidden values (Fisher-Yates) */
-            for (int k = nh[b] - 1; k > 0; k--) {
-                int r = (int)ts_rng_below(&rngs[b], (uint64_t)k + 1), t = ord[k];
-                ord[k] = ord[r];
-                ord[r] = t;
-            }
-            if (nh[b] > maxh) maxh = nh[b];
+        const int nb = (int)(n - w0 < (size_t)B ? n - w0 : (size_t)B);
+        for (int b = 0; b < nb; b++) {
+            ts_rng_fork(&rngs[b], o->seed, w0 + (size_t)b);
+            for (size_t l = 0; l < L; l++)
+                for (int j = 0; j < nch; j++)
+                    known[((size_t)b * L + l) * nch + j] = mask[m->chan[j]] && mask[m->chan[j]][(w0 + (size_t)b) * L + l];
         }
-        int st = steps < maxh ? steps : maxh;
-        for (int s = 0; s < st; s++) {
-            mc_forward(m, &pl, ids, xf);   /* the blocks only: the heads of the values drawn now below */
-            for (int b = 0; b < nb; b++) {
-                int rem = nh[b] - done[b];
-                int reveal = (rem + (st - s) - 1) / (st - s);
-                if (confident && rem > reveal)
-                    rank_slots(m, pl.hT + (size_t)b * L * C, order + (size_t)b * S + done[b], rem, z, rk);
-                for (int q = 0; q < reveal; q++) {
-                    int k = order[(size_t)b * S + done[b]++], l = k / nch, j = k % nch;
-                    ts_linear_forward(z, pl.hT + ((size_t)b * L + (size_t)l) * C, hw + (size_t)m->off[j] * C,
-                                      hb + m->off[j], 1, C, m->K[j]);
-                    size_t i = (w0 + (size_t)b) * L + (size_t)l;
-                    if (j == m->dtj) {   /* a real dt: mean z[0], sd exp(z[1]) (times T) */
-                        float x = z[0] + (float)(T * exp(z[1])) * ts_rng_normal(&rngs[b]);
-                        double dt = x * m->dt_std + m->dt_mean;
-                        dt = dt < m->dt_lo ? m->dt_lo : dt > m->dt_hi ? m->dt_hi : dt;
-                        y->dt[i] = (float)dt;
-                        xf[(size_t)b * L + (size_t)l] = real_of(m, y, i);
-                        ids[(size_t)b * S + k] = m->off[j];
-                        continue;
+        size_t end = 0;   /* drawn up to here */
+        for (int k = 0; k < ncrops; k++) {
+            size_t a = k + 1 < ncrops ? (size_t)k * (size_t)half : L - (size_t)Lc, e = a + (size_t)Lc;
+            size_t from = end > a ? end : a;
+            int maxh = 0;
+            for (int b = 0; b < B; b++) {
+                const int bb = b < nb ? b : 0;
+                const size_t w = w0 + (size_t)bb;
+                int32_t *id = ids + (size_t)b * S, *ord = order + (size_t)b * S;
+                nh[b] = done[b] = 0;
+                for (int lc = 0; lc < Lc; lc++) {
+                    size_t l = a + (size_t)lc, i = w * L + l;
+                    for (int j = 0; j < nch; j++) {
+                        int kn = known[((size_t)bb * L + l) * nch + j];
+                        id[lc * nch + j] = m->off[j] + (kn ? value_of(m, y, j, i) : m->K[j]);
+                        if (!kn && b < nb && l >= from) ord[nh[b]++] = lc * nch + j;
                     }
-                    int32_t v = draw_value(z, m->K[j], T, minp, &rngs[b]);
-                    ids[(size_t)b * S + k] = m->off[j] + v;
-                    if (m->chan[j] == TS_CH_DT) y->dt[i] = dt_draw(m, v, &rngs[b]);
-                    else y->ch[m->chan[j]][i] = v;
+                    xf[(size_t)b * Lc + lc] = known[((size_t)bb * L + l) * nch + (m->dtj < 0 ? 0 : m->dtj)] ? real_of(m, y, i)
+                                                                                                         : 0;
+                }
+                /* a random order of the hidden values (Fisher-Yates) */
+                for (int q = nh[b] - 1; q > 0; q--) {
+                    int r = (int)ts_rng_below(&rngs[b], (uint64_t)q + 1), t = ord[q];
+                    ord[q] = ord[r];
+                    ord[r] = t;
+                }
+                if (nh[b] > maxh) maxh = nh[b];
+            }
+            /* network evaluations: --steps per crop, default one per event drawn */
+            int st = o->steps ? o->steps : (int)(e - from);
+            if (st > maxh) st = maxh;
+            for (int s = 0; s < st; s++) {
+                mc_forward(m, &pl, ids, xf);   /* the blocks only: the heads of the values drawn now */
+                for (int b = 0; b < nb; b++) {
+                    int rem = nh[b] - done[b], cnt = (rem + (st - s) - 1) / (st - s);
+                    const float *h = pl.hT + (size_t)b * Lc * C;
+                    int *ord = order + (size_t)b * S + done[b];
+                    if (confident && rem > cnt) rank_slots(m, h, ord, rem, d.z, rk);
+                    for (int q = 0; q < cnt; q++) {
+                        int kk = ord[q], lc = kk / nch, j = kk % nch;
+                        size_t l = a + (size_t)lc;
+                        reveal(m, h, lc, j, (w0 + (size_t)b) * L + l, y, ids + (size_t)b * S, xf + (size_t)b * Lc, &d,
+                               &rngs[b]);
+                        known[((size_t)b * L + l) * nch + j] = 1;
+                    }
+                    done[b] += cnt;
                 }
             }
+            end = e;
             ts_progress_update(&prog, ++tick, NULL);
         }
     }
     ts_progress_end(&prog);
     plan_free(&pl);
-    free(ids); free(order); free(nh); free(done); free(rngs); free(z); free(xf); free(rk);
+    free(ids); free(order); free(nh); free(done); free(rngs); free(d.z); free(xf); free(rk); free(known);
     return 0;
 }
 
@@ -677,10 +718,14 @@ const ts_mc_model_ops ts_mc_model_mdm = {
         "  --batch, --valid-n    as for mdm (defaults 4 layers, 128 channels, context 128)\n"
         TS_TRAIN_HELP
         "                        (defaults: --lr 2e-3, --iters 2000, --valid-every 200)\n"
-        "  generate/impute: hidden values revealed over --steps S network evaluations\n"
-        "                 (min(L, 256)) in --order random (default: the reverse of the\n"
-        "                 training process) or confident (the values whose heads are\n"
-        "                 most certain first; a real dt last), each drawn at\n"
+        "  generate/impute: windows filled in crops of --context N events (the\n"
+        "                 training context), each half a crop after the one before\n"
+        "                 and drawing its part after it, with what comes before as\n"
+        "                 context; a crop's hidden values revealed over --steps S\n"
+        "                 network evaluations (one per event drawn) in --order random\n"
+        "                 (default: the reverse of the training process) or confident\n"
+        "                 (the values whose heads are most certain first; a real dt\n"
+        "                 last), each drawn at\n"
         "                 --temperature T (1; 0: the most likely) among the values of at\n"
         "                 least --min-p X times the largest probability (0: all),\n"
         "                 --batch B windows (16)\n",
@@ -691,7 +736,7 @@ const ts_mc_model_ops ts_mc_model_mdm = {
     .impute = mc_impute,
     .free = mc_free,
     .train_keys = mc_keys,
-    .run_keys = (const char *const[]){"temperature", "order", "min-p", NULL},
+    .run_keys = (const char *const[]){"temperature", "order", "min-p", "context", NULL},
 };
 
 /* ---- the network alone (tracesynth/mdm_mc.h) ---- */
