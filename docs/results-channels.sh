@@ -32,7 +32,7 @@ for ds in mt http etl; do
 done
 # a learned event model (a small mdm, about 1 minute on 2 cores) with the other channels drawn
 # per event type as for the baseline, on mt at L = 256: before and after repair
-if [ "${MDM:-1}" = 1 ]; then
+if [ "${MDM:-1}" = 1 ] && [ ! -f mt-mdm-256-rep.eval.json ]; then
     $B train --model mdm mt --length 256 --layers 2 --channels 64 --iters 400 --threads 2 --no-progress -o mt.mdm.tsm > /dev/null
     $B generate mt.mdm.tsm -n 64 --length 256 --threads 2 --no-progress -o mdm256 > /dev/null
     $B markov mt --from-events mdm256.txt --seed 1 -o mt-mdm-256 > /dev/null
@@ -67,8 +67,36 @@ if [ "${MDMMC:-1}" = 1 ]; then
         $B eval --real $ds --real-part test --synthetic $g-rep --constraints $ds.tsc --length 256 --json > $g-rep.eval.json
     done
 fi
-python3 - <<'PY'
-import json
+# dt as a real channel (--dt real: a Gaussian head) against the bins, on mt at L = 256
+# (DTREAL=0: without)
+if [ "${DTREAL:-1}" = 1 ] && [ "${MDMMC:-1}" = 1 ]; then
+    [ -f mt.mdm-mc-real.tsm ] || nice -n 19 $B train --model mdm-mc mt --dt real --length 256 --layers 2 --channels 64 \
+        --context 128 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
+        --log mt.mdm-mc-real.jsonl -o mt.mdm-mc-real.tsm > /dev/null
+    g=mt-mdmmc-real-256
+    if [ ! -f $g-rep.eval.json ]; then
+        nice -n 19 $B generate mt.mdm-mc-real.tsm -n $((N / 256)) --length 256 --seed 1 --threads 1 --no-progress -o $g > /dev/null
+        $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length 256 --json > $g.eval.json
+        $B repair $g --constraints mt.tsc --length 256 --json -o $g-rep > $g.repair.json
+        $B eval --real mt --real-part test --synthetic $g-rep --constraints mt.tsc --length 256 --json > $g-rep.eval.json
+    fi
+fi
+# sampling truncation: --min-p X keeps the values of at least X times the largest
+# probability; mt, N/4 events at L = 256 and 1024 (MINP=0: without)
+if [ "${MINP:-1}" = 1 ] && [ "${MDMMC:-1}" = 1 ]; then
+    for L in 256 1024; do
+        for mp in 0 0.05 0.1 0.2; do
+            g=mt-mdmmc-minp$mp-$L
+            [ -f $g.eval.json ] && continue
+            nice -n 19 $B generate mt.mdm-mc.tsm -n $((N / 4 / L)) --length $L --seed 1 --min-p $mp --threads 1 \
+                --no-progress -o $g > /dev/null
+            $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length $L --json > $g.eval.json
+        done
+    done
+fi
+N=$N python3 - <<'PY'
+import json, os
+N = int(os.environ["N"])
 def J(p): return json.load(open(p))
 def f(v): return "-" if v is None else "%.4f" % v
 for ds in ("mt", "http", "etl"):
@@ -89,6 +117,10 @@ for ds in ("mt", "http", "etl"):
         if os.path.exists(g + ".eval.json"):
             rows.append(("mdm-mc", L, J(g + ".eval.json"), J(g + ".repair.json")))
             rows.append(("mdm-mc, repaired", L, J(g + "-rep.eval.json"), None))
+    g = "%s-mdmmc-real-256" % ds
+    if os.path.exists(g + ".eval.json"):
+        rows.append(("mdm-mc, dt real", 256, J(g + ".eval.json"), J(g + ".repair.json")))
+        rows.append(("mdm-mc, dt real, repaired", 256, J(g + "-rep.eval.json"), None))
     g = "%s-mdmmc-prefix" % ds
     if os.path.exists(g + ".eval.json"):
         rows.append(("mdm-mc, first 64 observed", 256, J(g + ".eval.json"), J(g + ".repair.json")))
@@ -109,6 +141,18 @@ for ds in ("mt", "http", "etl"):
           f(a["d_trans"]), f(a["d_time"]), f(a["d_cpu"]), f(a["d_attr"]), 100 * r["share_changed"],
           ", ".join("%s %d" % (k, n) for k, n in r["changed"].items() if n),
           f(e2["js"]["event"]), f(e2["js_bigram"]), f(e2["w1_dt"]), f(e2["js"]["tid"]), f(e2["js"]["cpu"]), f(e2["js"]["ret"])))
+    if ds == "mt" and os.path.exists("mt-mdmmc-minp0-256.eval.json"):
+        print("\nmdm-mc on mt, sampling truncated at --min-p X (%d events per L):" % (N // 4))
+        print("| L | min-p | D_trans | D_time | D_cpu | D_attr | JS event | JS bigram | W1 dt | JS ret | JS tid | JS cpu |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for L in (256, 1024):
+            for mp in ("0", "0.05", "0.1", "0.2"):
+                p = "mt-mdmmc-minp%s-%d.eval.json" % (mp, L)
+                if not os.path.exists(p): continue
+                e = J(p); v = e["validity"]; js = e["js"]
+                print("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (L, mp, f(v["d_trans"]), f(v["d_time"]),
+                      f(v["d_cpu"]), f(v["d_attr"]), f(js["event"]), f(e["js_bigram"]), f(e["w1_dt"]), f(js["ret"]),
+                      f(js["tid"]), f(js["cpu"])))
     g = "%s-mdmmc-prefix.impute.json" % ds
     if os.path.exists(g):
         i = J(g)
