@@ -4,7 +4,7 @@
 # http-server (801 threads) and python-etl (threads, 2 forked processes, execs). Run from
 # the repository root after `make`; writes under ${OUT:-/tmp/ts-channels} and prints the
 # tables. About 10 seconds on one core, plus about 1 minute for the mdm (MDM=0: without)
-# and about 40 minutes for the multi-channel mdm (MDMMC=0: without).
+# and about 70 minutes on a loaded 2-core machine for the multi-channel mdm (MDMMC=0: without).
 set -eu
 B=${B:-$PWD/build/tracesynth}
 SHARED=${SHARED:-$PWD/../shared}
@@ -41,7 +41,7 @@ if [ "${MDM:-1}" = 1 ] && [ ! -f mt-mdm-256-rep.eval.json ]; then
     $B eval --real mt --real-part test --synthetic mt-mdm-256-rep --constraints mt.tsc --length 256 --json > mt-mdm-256-rep.eval.json
 fi
 # the multi-channel mdm (mdm-mc: every channel modelled, dt in 64 log-spaced bins) on mt and
-# etl: one training each (about 15 minutes on one loaded core), generation at L = 256, 1024,
+# etl: one training each (about 17 minutes on one loaded core), generation at L = 256, 1024,
 # 4096 (N events each), before and after repair; and conditioned on a prefix: the test
 # part's windows of 256 with their first 64 events observed. MDMMC=0: without; MDMMC_SETS:
 # the datasets (runs for different sets may go side by side); what exists is not redone.
