@@ -361,6 +361,16 @@ static void cli(void)
     ts_mc_free(&g);
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --dt spline -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--dt: 'spline'"));
+    /* an input whose value the model never saw: the error names the input and the place */
+    REQUIRE(ts_mc_load(ds, &g) == 0);
+    for (size_t i = 0; i < g.n; i++) g.ch[TS_CH_CPU][i] = 0;
+    g.ch[TS_CH_CPU][2400 + 16 + 3] = 7;   /* test part, window 1, position 3 */
+    snprintf(cmd, sizeof cmd, "%s/ds7", dir);
+    REQUIRE(ts_mc_save(cmd, &g) == 0);
+    ts_mc_free(&g);
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s/ds7 --length 16 --prefix 4 --threads 1 --no-progress", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ds7: test part: window 1, position 3: cpu value 7") &&
+          strstr(err, "[0, 2)"));
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --threads 1 -o %s/gen2", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length is required"));
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --prior 1 -o %s/x.tsm", ds, dir);

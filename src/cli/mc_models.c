@@ -105,7 +105,11 @@ int impute_channels(const char *path, const char *input, const ts_split_spec *ss
     for (int c = 0; c < TS_NCH; c++) masks[c] = mask;
     size_t unknown = 0;
     double t0 = ts_now();
-    if (ts_mc_model_impute(m, &w, L, masks, ro, &y, &unknown) != 0) { cli_fail(); goto done; }
+    if (ts_mc_model_impute(m, &w, L, masks, ro, &y, &unknown) != 0) {   /* the place in the input's test part */
+        if (!strncmp(ts_error(), "window ", 7)) ts_fail("%s: test part: %s", input, ts_error());
+        cli_fail();
+        goto done;
+    }
     double secs = ts_now() - t0;
     if (out && ts_mc_save(out, &y) != 0) { cli_fail(); goto done; }
     /* the share of hidden values drawn equal to the truth, per channel (dt: equal bins of 0.5) */

@@ -213,11 +213,11 @@ static int check_values(const ts_mc_model *m, const ts_mc *y, size_t L, const ui
                                     : y->ch[c][i] < 0 || y->ch[c][i] >= m->card[c];
             if (!bad) continue;
             if (c == TS_CH_DT)
-                return ts_fail("%s%s: window %zu, position %zu: dt %g is not a finite value >= 0",
-                               observed ? "" : m->ops->name, observed ? "input" : " produced", i / L, i % L,
+                return ts_fail("%s%swindow %zu, position %zu: dt %g is not a finite value >= 0",
+                               observed ? "" : m->ops->name, observed ? "" : " produced: ", i / L, i % L,
                                (double)y->dt[i]);
-            return ts_fail("%s%s: window %zu, position %zu: %s value %d is outside [0, %d)",
-                           observed ? "" : m->ops->name, observed ? "input" : " produced", i / L, i % L,
+            return ts_fail("%s%swindow %zu, position %zu: %s value %d is outside the model's [0, %d)",
+                           observed ? "" : m->ops->name, observed ? "" : " produced: ", i / L, i % L,
                            ts_ch_names[c], (int)y->ch[c][i], (int)m->card[c]);
         }
     }
