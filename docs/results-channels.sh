@@ -94,6 +94,20 @@ if [ "${MINP:-1}" = 1 ] && [ "${MDMMC:-1}" = 1 ]; then
         done
     done
 fi
+# a longer training context (--context 256) on mt, N/4 events at L = 256 and 1024 (CTX256=0:
+# without)
+if [ "${CTX256:-1}" = 1 ] && [ "${MDMMC:-1}" = 1 ]; then
+    [ -f mt.mdm-mc-c256.tsm ] || nice -n 19 $B train --model mdm-mc mt --length 256 --layers 2 --channels 64 \
+        --context 256 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
+        --log mt.mdm-mc-c256.jsonl -o mt.mdm-mc-c256.tsm > /dev/null
+    for L in 256 1024; do
+        g=mt-mdmmc-c256-$L
+        [ -f $g.eval.json ] && continue
+        nice -n 19 $B generate mt.mdm-mc-c256.tsm -n $((N / 4 / L)) --length $L --seed 1 --threads 1 --no-progress \
+            -o $g > /dev/null
+        $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length $L --json > $g.eval.json
+    done
+fi
 N=$N python3 - <<'PY'
 import json, os
 N = int(os.environ["N"])
@@ -151,6 +165,17 @@ for ds in ("mt", "http", "etl"):
                 if not os.path.exists(p): continue
                 e = J(p); v = e["validity"]; js = e["js"]
                 print("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (L, mp, f(v["d_trans"]), f(v["d_time"]),
+                      f(v["d_cpu"]), f(v["d_attr"]), f(js["event"]), f(e["js_bigram"]), f(e["w1_dt"]), f(js["ret"]),
+                      f(js["tid"]), f(js["cpu"])))
+    if ds == "mt" and os.path.exists("mt-mdmmc-c256-256.eval.json"):
+        print("\nmdm-mc on mt trained on crops of 128 or 256 events (%d events per L):" % (N // 4))
+        print("| context | L | D_trans | D_time | D_cpu | D_attr | JS event | JS bigram | W1 dt | JS ret | JS tid | JS cpu |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for L in (256, 1024):
+            for cx, p in (("128", "mt-mdmmc-minp0-%d.eval.json" % L), ("256", "mt-mdmmc-c256-%d.eval.json" % L)):
+                if not os.path.exists(p): continue
+                e = J(p); v = e["validity"]; js = e["js"]
+                print("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (cx, L, f(v["d_trans"]), f(v["d_time"]),
                       f(v["d_cpu"]), f(v["d_attr"]), f(js["event"]), f(e["js_bigram"]), f(e["w1_dt"]), f(js["ret"]),
                       f(js["tid"]), f(js["cpu"])))
     g = "%s-mdmmc-prefix.impute.json" % ds

@@ -706,7 +706,7 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
 
 const ts_mc_model_ops ts_mc_model_mdm = {
     .name = "mdm-mc",
-    .summary = "mdm over every channel: summed embeddings, one head per channel, dt in log-spaced bins or real",
+    .summary = "mdm over every channel: an embedding and a head each, dt binned or real",
     .help =
         "  --dt bins|real        dt as a categorical of bins (default) or as a real value:\n"
         "                        standardized log(1 + ns) in (slope and offset rows of\n"
@@ -725,10 +725,9 @@ const ts_mc_model_ops ts_mc_model_mdm = {
         "                 network evaluations (one per event drawn) in --order random\n"
         "                 (default: the reverse of the training process) or confident\n"
         "                 (the values whose heads are most certain first; a real dt\n"
-        "                 last), each drawn at\n"
-        "                 --temperature T (1; 0: the most likely) among the values of at\n"
-        "                 least --min-p X times the largest probability (0: all),\n"
-        "                 --batch B windows (16)\n",
+        "                 last), each drawn at --temperature T (1; 0: the most\n"
+        "                 likely) among the values of at least --min-p X times the\n"
+        "                 largest probability (0: all); --batch B windows (16)\n",
     .channels = (1u << TS_NCH) - 1,
     .train = mc_train,
     .save = mc_save,
