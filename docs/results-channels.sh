@@ -4,7 +4,7 @@
 # http-server (801 threads) and python-etl (threads, 2 forked processes, execs). Run from
 # the repository root after `make`; writes under ${OUT:-/tmp/ts-channels} and prints the
 # tables. About 10 seconds on one core, plus about 1 minute for the mdm (MDM=0: without)
-# and about 70 minutes on a loaded 2-core machine for the multi-channel mdm (MDMMC=0: without).
+# and about 90 minutes on a loaded 2-core machine for the multi-channel mdm (MDMMC=0: without).
 set -eu
 B=${B:-$PWD/build/tracesynth}
 SHARED=${SHARED:-$PWD/../shared}
