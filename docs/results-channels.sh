@@ -3,7 +3,8 @@
 # 4096 and the repair, on the LTTng trace many-threads and on the strace workloads
 # http-server (801 threads) and python-etl (threads, 2 forked processes, execs). Run from
 # the repository root after `make`; writes under ${OUT:-/tmp/ts-channels} and prints the
-# tables. About 10 seconds on one core, plus about 1 minute for the mdm (MDM=0: without).
+# tables. About 10 seconds on one core, plus about 1 minute for the mdm (MDM=0: without)
+# and about 90 minutes on a loaded 2-core machine for the multi-channel mdm (MDMMC=0: without).
 set -eu
 B=${B:-$PWD/build/tracesynth}
 SHARED=${SHARED:-$PWD/../shared}
@@ -31,7 +32,7 @@ for ds in mt http etl; do
 done
 # a learned event model (a small mdm, about 1 minute on 2 cores) with the other channels drawn
 # per event type as for the baseline, on mt at L = 256: before and after repair
-if [ "${MDM:-1}" = 1 ]; then
+if [ "${MDM:-1}" = 1 ] && [ ! -f mt-mdm-256-rep.eval.json ]; then
     $B train --model mdm mt --length 256 --layers 2 --channels 64 --iters 400 --threads 2 --no-progress -o mt.mdm.tsm > /dev/null
     $B generate mt.mdm.tsm -n 64 --length 256 --threads 2 --no-progress -o mdm256 > /dev/null
     $B markov mt --from-events mdm256.txt --seed 1 -o mt-mdm-256 > /dev/null
@@ -39,8 +40,77 @@ if [ "${MDM:-1}" = 1 ]; then
     $B repair mt-mdm-256 --constraints mt.tsc --length 256 --json -o mt-mdm-256-rep > mt-mdm-256.repair.json
     $B eval --real mt --real-part test --synthetic mt-mdm-256-rep --constraints mt.tsc --length 256 --json > mt-mdm-256-rep.eval.json
 fi
-python3 - <<'PY'
-import json
+# the multi-channel mdm (mdm-mc: every channel modelled, dt in 64 log-spaced bins) on mt and
+# etl: one training each (about 17 minutes on one loaded core), generation at L = 256, 1024,
+# 4096 (N events each), before and after repair; and conditioned on a prefix: the test
+# part's windows of 256 with their first 64 events observed. MDMMC=0: without; MDMMC_SETS:
+# the datasets (runs for different sets may go side by side); what exists is not redone.
+if [ "${MDMMC:-1}" = 1 ]; then
+    for ds in ${MDMMC_SETS:-mt etl}; do
+        [ -f $ds.mdm-mc.tsm ] || nice -n 19 $B train --model mdm-mc $ds --length 256 --layers 2 --channels 64 \
+            --context 128 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
+            --log $ds.mdm-mc.jsonl -o $ds.mdm-mc.tsm > /dev/null
+        for L in 256 1024 4096; do
+            g=$ds-mdmmc-$L
+            [ -f $g-rep.eval.json ] && continue
+            nice -n 19 $B generate $ds.mdm-mc.tsm -n $((N / L)) --length $L --seed 1 --threads 1 --no-progress -o $g > /dev/null
+            $B eval --real $ds --real-part test --synthetic $g --constraints $ds.tsc --length $L --json > $g.eval.json
+            $B repair $g --constraints $ds.tsc --length $L --json -o $g-rep > $g.repair.json
+            $B eval --real $ds --real-part test --synthetic $g-rep --constraints $ds.tsc --length $L --json > $g-rep.eval.json
+        done
+        g=$ds-mdmmc-prefix
+        [ -f $g-rep.eval.json ] && continue
+        nice -n 19 $B impute $ds.mdm-mc.tsm --input $ds --length 256 --prefix 64 --seed 1 --threads 1 --no-progress \
+            --json -o $g > $g.impute.json
+        $B eval --real $ds --real-part test --synthetic $g --constraints $ds.tsc --length 256 --json > $g.eval.json
+        $B repair $g --constraints $ds.tsc --length 256 --json -o $g-rep > $g.repair.json
+        $B eval --real $ds --real-part test --synthetic $g-rep --constraints $ds.tsc --length 256 --json > $g-rep.eval.json
+    done
+fi
+# dt as a real channel (--dt real: a Gaussian head) against the bins, on mt at L = 256
+# (DTREAL=0: without)
+if [ "${DTREAL:-1}" = 1 ] && [ "${MDMMC:-1}" = 1 ]; then
+    [ -f mt.mdm-mc-real.tsm ] || nice -n 19 $B train --model mdm-mc mt --dt real --length 256 --layers 2 --channels 64 \
+        --context 128 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
+        --log mt.mdm-mc-real.jsonl -o mt.mdm-mc-real.tsm > /dev/null
+    g=mt-mdmmc-real-256
+    if [ ! -f $g-rep.eval.json ]; then
+        nice -n 19 $B generate mt.mdm-mc-real.tsm -n $((N / 256)) --length 256 --seed 1 --threads 1 --no-progress -o $g > /dev/null
+        $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length 256 --json > $g.eval.json
+        $B repair $g --constraints mt.tsc --length 256 --json -o $g-rep > $g.repair.json
+        $B eval --real mt --real-part test --synthetic $g-rep --constraints mt.tsc --length 256 --json > $g-rep.eval.json
+    fi
+fi
+# sampling truncation: --min-p X keeps the values of at least X times the largest
+# probability; mt, N/4 events at L = 256 and 1024 (MINP=0: without)
+if [ "${MINP:-1}" = 1 ] && [ "${MDMMC:-1}" = 1 ]; then
+    for L in 256 1024; do
+        for mp in 0 0.05 0.1 0.2; do
+            g=mt-mdmmc-minp$mp-$L
+            [ -f $g.eval.json ] && continue
+            nice -n 19 $B generate mt.mdm-mc.tsm -n $((N / 4 / L)) --length $L --seed 1 --min-p $mp --threads 1 \
+                --no-progress -o $g > /dev/null
+            $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length $L --json > $g.eval.json
+        done
+    done
+fi
+# a longer training context (--context 256) on mt, N/4 events at L = 256 and 1024 (CTX256=0:
+# without)
+if [ "${CTX256:-1}" = 1 ] && [ "${MDMMC:-1}" = 1 ]; then
+    [ -f mt.mdm-mc-c256.tsm ] || nice -n 19 $B train --model mdm-mc mt --length 256 --layers 2 --channels 64 \
+        --context 256 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
+        --log mt.mdm-mc-c256.jsonl -o mt.mdm-mc-c256.tsm > /dev/null
+    for L in 256 1024; do
+        g=mt-mdmmc-c256-$L
+        [ -f $g.eval.json ] && continue
+        nice -n 19 $B generate mt.mdm-mc-c256.tsm -n $((N / 4 / L)) --length $L --seed 1 --threads 1 --no-progress \
+            -o $g > /dev/null
+        $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length $L --json > $g.eval.json
+    done
+fi
+N=$N python3 - <<'PY'
+import json, os
+N = int(os.environ["N"])
 def J(p): return json.load(open(p))
 def f(v): return "-" if v is None else "%.4f" % v
 for ds in ("mt", "http", "etl"):
@@ -56,6 +126,19 @@ for ds in ("mt", "http", "etl"):
     if ds == "mt" and os.path.exists("mt-mdm-256.eval.json"):
         rows.append(("mdm events + drawn channels", 256, J("mt-mdm-256.eval.json"), J("mt-mdm-256.repair.json")))
         rows.append(("mdm events + drawn channels, repaired", 256, J("mt-mdm-256-rep.eval.json"), None))
+    for L in (256, 1024, 4096):
+        g = "%s-mdmmc-%d" % (ds, L)
+        if os.path.exists(g + ".eval.json"):
+            rows.append(("mdm-mc", L, J(g + ".eval.json"), J(g + ".repair.json")))
+            rows.append(("mdm-mc, repaired", L, J(g + "-rep.eval.json"), None))
+    g = "%s-mdmmc-real-256" % ds
+    if os.path.exists(g + ".eval.json"):
+        rows.append(("mdm-mc, dt real", 256, J(g + ".eval.json"), J(g + ".repair.json")))
+        rows.append(("mdm-mc, dt real, repaired", 256, J(g + "-rep.eval.json"), None))
+    g = "%s-mdmmc-prefix" % ds
+    if os.path.exists(g + ".eval.json"):
+        rows.append(("mdm-mc, first 64 observed", 256, J(g + ".eval.json"), J(g + ".repair.json")))
+        rows.append(("mdm-mc, first 64 observed, repaired", 256, J(g + "-rep.eval.json"), None))
     for name, L, e, r in rows:
         v, js = e["validity"], e["js"]
         ch = "" if r is None else "%.2f %%" % (100 * r["share_changed"])
@@ -72,4 +155,33 @@ for ds in ("mt", "http", "etl"):
           f(a["d_trans"]), f(a["d_time"]), f(a["d_cpu"]), f(a["d_attr"]), 100 * r["share_changed"],
           ", ".join("%s %d" % (k, n) for k, n in r["changed"].items() if n),
           f(e2["js"]["event"]), f(e2["js_bigram"]), f(e2["w1_dt"]), f(e2["js"]["tid"]), f(e2["js"]["cpu"]), f(e2["js"]["ret"])))
+    if ds == "mt" and os.path.exists("mt-mdmmc-minp0-256.eval.json"):
+        print("\nmdm-mc on mt, sampling truncated at --min-p X (%d events per L):" % (N // 4))
+        print("| L | min-p | D_trans | D_time | D_cpu | D_attr | JS event | JS bigram | W1 dt | JS ret | JS tid | JS cpu |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for L in (256, 1024):
+            for mp in ("0", "0.05", "0.1", "0.2"):
+                p = "mt-mdmmc-minp%s-%d.eval.json" % (mp, L)
+                if not os.path.exists(p): continue
+                e = J(p); v = e["validity"]; js = e["js"]
+                print("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (L, mp, f(v["d_trans"]), f(v["d_time"]),
+                      f(v["d_cpu"]), f(v["d_attr"]), f(js["event"]), f(e["js_bigram"]), f(e["w1_dt"]), f(js["ret"]),
+                      f(js["tid"]), f(js["cpu"])))
+    if ds == "mt" and os.path.exists("mt-mdmmc-c256-256.eval.json"):
+        print("\nmdm-mc on mt trained on crops of 128 or 256 events (%d events per L):" % (N // 4))
+        print("| context | L | D_trans | D_time | D_cpu | D_attr | JS event | JS bigram | W1 dt | JS ret | JS tid | JS cpu |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for L in (256, 1024):
+            for cx, p in (("128", "mt-mdmmc-minp0-%d.eval.json" % L), ("256", "mt-mdmmc-c256-%d.eval.json" % L)):
+                if not os.path.exists(p): continue
+                e = J(p); v = e["validity"]; js = e["js"]
+                print("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (cx, L, f(v["d_trans"]), f(v["d_time"]),
+                      f(v["d_cpu"]), f(v["d_attr"]), f(js["event"]), f(e["js_bigram"]), f(e["w1_dt"]), f(js["ret"]),
+                      f(js["tid"]), f(js["cpu"])))
+    g = "%s-mdmmc-prefix.impute.json" % ds
+    if os.path.exists(g):
+        i = J(g)
+        print("\nmdm-mc conditioned on the first 64 events of %d test windows of 256: share of the %d drawn events equal"
+              " to the real ones: %s" % (i["windows"], i["hidden"], ", ".join(
+                  "%s %.1f %%" % (k[9:], v) for k, v in i.items() if k.startswith("accuracy_"))))
 PY

@@ -22,4 +22,6 @@
 #include "tracesynth/ngram.h"
 #include "tracesynth/train.h"
 #include "tracesynth/prof.h"
+#include "tracesynth/mc_model.h"
+#include "tracesynth/mdm_mc.h"
 #endif

@@ -97,6 +97,10 @@ int  ts_model_train(const char *name, const ts_train_opts *o, ts_model **out);
 int  ts_model_base_init(ts_model *m, const ts_model_ops *ops, const ts_train_opts *o);
 /* container with chunks "MODEL" (name), "VOCAB", "NIDS", then the model's own */
 int  ts_model_save(const ts_model *m, const char *path);
+/* a vocabulary as container section TAG (u32 n | i32 unk | n x {i64 count | u32 length |
+ * name}), and its reading (an error names the file and the section) */
+void ts_vocab_put(ts_writer *w, const char *tag, const ts_vocab *v);
+int  ts_vocab_get(const ts_reader *r, const char *tag, ts_vocab *v);
 int  ts_model_load(const char *path, ts_model **out);
 int  ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const ts_run_opts *o,
                      ts_windows *out);

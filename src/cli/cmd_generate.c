@@ -1,5 +1,6 @@
 /* tracesynth generate: synthesize windows with a trained model. */
 #include "cli.h"
+#include "tracesynth/mc_model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,8 @@ int cmd_generate(int argc, char **argv)
         TS_OPT_LONG_F_('n', "count", &n, "N", 1, 1 << 24, TS_OPT_REQUIRED, "windows to generate"),
         TS_OPT_LONG_(0, "length", &L, "L", 1, 1 << 24, "events per window (default: the model's)"),
         TS_OPT_STR_F_('o', "output", &out, "OUT", TS_OPT_REQUIRED, "OUT.txt (window file), OUT.npy (int32, N x L);\n"
-                    "with named events also OUT.names.txt"),
+                    "with named events also OUT.names.txt; a multi-channel\n"
+                    "model: the dataset directory OUT (N L events)"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default text)"),
         CLI_RUN_OPTIONS(&run),
         TS_OPT_END_,
@@ -37,6 +39,14 @@ int cmd_generate(int argc, char **argv)
     int text = format != 1, npy = format != 0;
     if ((double)n * (L ? L : 1) > 2e9) { cli_usage_error(C, "%ld windows of %ld events are too many", n, L); goto done; }
     rc = 1;
+    int mc = ts_mc_model_is(model_path);
+    if (mc < 0) { cli_fail(); goto done; }
+    if (mc) {   /* a multi-channel model writes a multi-channel dataset directory */
+        ts_run_opts mro;
+        cli_run_apply(&run, &args, &mro);
+        rc = generate_channels(model_path, (size_t)n, (size_t)L, out, &mro);
+        goto done;
+    }
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     if (!L) {
         if (!m->len) { rc = cli_usage_error(C, "--length is required: the model takes any window length"); goto done; }

@@ -1,6 +1,7 @@
 /* tracesynth impute: reconstruct blacked-out events with a trained model, write the
  * study's original/mask/imputation triple and print the metrics of the run. */
 #include "cli.h"
+#include "tracesynth/mc_model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ int cmd_impute(int argc, char **argv)
     ss.length = 0;
     ts_impute_spec is = {10, TS_MASK_CENTER, NULL, NULL, NULL};
     int json = 0;
+    size_t prefix = 0;
     cli_run run = CLI_RUN_DEFAULTS;
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "input", &input, "PATH", TS_OPT_REQUIRED,
@@ -56,8 +58,11 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_GROUP_("the blackout and the run:"),
         TS_OPT_SIZE_(0, "blackout", &is.blackout, "K", 1, 1 << 24, "hidden events per window (default 10)"),
         TS_OPT_CB_(0, "position", &is.pos, "P", cli_opt_position, "center, end, random or all (default center)"),
+        TS_OPT_SIZE_(0, "prefix", &prefix, "P", 1, 1 << 24, "multi-channel models: observe the first P events of\n"
+                     "every channel, draw the rest (instead of a blackout)"),
         CLI_RUN_OPTIONS(&run),
-        TS_OPT_STR_('o', "output", &is.outdir, "OUTDIR", "write original0.npy, mask0.npy, imputation0.npy"),
+        TS_OPT_STR_('o', "output", &is.outdir, "OUTDIR", "write original0.npy, mask0.npy, imputation0.npy (a\n"
+                    "multi-channel model: the imputed windows as a dataset)"),
         TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the line"),
         TS_OPT_END_,
     };
@@ -76,6 +81,13 @@ int cmd_impute(int argc, char **argv)
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     rc = 1;
+    int mc = ts_mc_model_is(model_path);
+    if (mc < 0) { cli_fail(); goto done; }
+    if (mc) {   /* a multi-channel model: the test part of a multi-channel dataset */
+        rc = impute_channels(model_path, input, &ss, prefix, is.blackout, is.pos, is.outdir, &ro, json);
+        goto done;
+    }
+    if (prefix) { rc = cli_usage_error(C, "--prefix is for multi-channel models"); goto done; }
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     if (!ss.length) ss.length = m->len ? m->len : 200;
     size_t distinct;

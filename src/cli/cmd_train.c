@@ -1,5 +1,6 @@
 /* tracesynth train: train a model on a dataset split and save it. */
 #include "cli.h"
+#include "tracesynth/mc_model.h"
 #include "tracesynth/train.h"
 
 #include <libgen.h>
@@ -11,6 +12,7 @@ static void models_help(FILE *f)
     fprintf(f, "\nmodels:\n");
     for (const ts_model_ops *const *m = ts_model_list(); *m; m++)
         fprintf(f, "  %-10s %s\n%s", (*m)->name, (*m)->summary, (*m)->help ? (*m)->help : "");
+    mc_models_help(f);
 }
 
 /* DATASET-NAME.MODEL.tsm in the current directory */
@@ -68,9 +70,14 @@ int cmd_train(int argc, char **argv)
     const char *dataset = args.pos[0];
     if (k > ss.length) { rc = cli_usage_error(C, "--blackout %zu is longer than the window (%zu)", k, ss.length); goto done; }
     rc = 1;
-    if (!ts_model_find(model)) { cli_fail(); goto done; }
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
+    if (ts_mc_model_find(model, 1)) {   /* a multi-channel model */
+        if (!out) out = def_out = default_output(dataset, model);
+        rc = train_channels(model, dataset, &ss, out, resume, log, &ro);
+        goto done;
+    }
+    if (!ts_model_find(model)) { cli_fail(); goto done; }
     int rank = 0, nranks = 1;   /* under mpirun: data-parallel; rank 0 writes */
     if (ts_train_mpi_init() != 0) { cli_fail(); goto done; }
     ts_train_world(&rank, &nranks);

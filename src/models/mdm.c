@@ -37,6 +37,7 @@
 #include "tracesynth/nn.h"
 #include "tracesynth/s4.h"
 #include "tracesynth/train.h"
+#include "mdm_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -44,38 +45,6 @@
 #include <string.h>
 
 extern const ts_model_ops ts_model_mdm;
-
-typedef struct {
-    int layers, C, N, F;      /* blocks, channels, S4 state, feed-forward width */
-    int V;                    /* event IDs; V is the MASK token */
-    int ctx;                  /* training crop length */
-    int K;                    /* kernel of the feed-forward's first convolution (odd) */
-    int backbone;             /* BACKBONE_S4 or BACKBONE_TRANSFORMER */
-    int heads;                /* attention heads (transformer) */
-} mdm_config;
-
-enum { BACKBONE_S4 = 0, BACKBONE_TRANSFORMER = 1 };
-
-typedef struct {
-    size_t emb, blk0, blk_size;
-    size_t s4, f1w, f1b, f2w, f2b, lg, lb;   /* inside a block */
-    size_t hw, hb;
-    size_t fg, fb;            /* transformer: the final LayerNorm */
-    size_t total;
-    size_t s4n;
-} mdm_layout;
-
-typedef struct {
-    ts_model base;
-    mdm_config c;
-    mdm_layout p;
-    float *params, *grads;
-    ts_model *prior;          /* n-gram index over the training stream, or NULL */
-    double prior_weight;
-    int prior_order;
-    int has_kw;               /* prior weights per blackout size (kw_keys) chosen */
-    double kw[5];
-} mdm_model;
 
 /* blackout sizes with their own prior weight: a run of k events takes the weight
  * of the largest key <= k */
@@ -125,14 +94,14 @@ static void layout_of(const mdm_config *c, mdm_layout *p)
     p->total = o;
 }
 
-static void alloc_params(mdm_model *m)
+void alloc_params(mdm_model *m)
 {
     layout_of(&m->c, &m->p);
     m->params = ts_alloc_aligned(m->p.total * sizeof(float));
     m->grads = ts_alloc_aligned(m->p.total * sizeof(float));
 }
 
-static int init_params(mdm_model *m, uint64_t seed)
+int init_params(mdm_model *m, uint64_t seed)
 {
     ts_rng r;
     ts_rng_seed(&r, seed ^ 0x6d646dull);
@@ -166,29 +135,7 @@ static int init_params(mdm_model *m, uint64_t seed)
 
 /* ---- activations for one (B, L) ---- */
 
-typedef struct {
-    int B, L;
-    ts_s4 s4;
-    size_t s4act;             /* floats of one layer's S4 activations */
-    float *h;                 /* (layers+1, B, C, L) block inputs, then the output */
-    float *act;               /* (layers, s4act) */
-    float *u;                 /* (layers, B, C, L) S4 outputs */
-    float *f1, *g1;           /* (layers, B, F, L) feed-forward before / after GELU */
-    float *r;                 /* (layers, B, C, L) before the block's LayerNorm */
-    float *mean, *rstd;       /* (layers, B, L) */
-    float *hT;                /* (B L, C) */
-    float *logits;            /* (B L, V) */
-    float *dlogits;           /* (B L, V) */
-    int32_t *ids;             /* (B L) */
-    float *dh, *du, *dr, *df, *dfp, *dhT;   /* backward temporaries */
-    float *scratch;
-    float *rope;              /* transformer: (L, C / heads) rotary table */
-    float *kcache;            /* (layers, kcache_floats) S4 kernels for fixed parameters, or NULL */
-    size_t kcache_floats;
-    void *mem;
-} plan;
-
-static void plan_free(plan *pl)
+void plan_free(plan *pl)
 {
     if (pl->s4.c.H) ts_s4_free(&pl->s4);
     ts_free_aligned(pl->mem);
@@ -226,7 +173,7 @@ static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
     return 0;
 }
 
-static int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
+int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
 {
     memset(pl, 0, sizeof *pl);
     const mdm_config *c = &m->c;
@@ -295,13 +242,13 @@ static void tfm_forward(const mdm_model *m, plan *pl)
     const size_t BL = (size_t)B * L, BCL = BL * C;
     const float *P = m->params;
     ts_tblock_config tc = tblock_of(c);
-    ts_embedding_forward(pl->h, pl->ids, P + m->p.emb, (int)BL, C);
+    if (!pl->embedded) ts_embedding_forward(pl->h, pl->ids, P + m->p.emb, (int)BL, C);
     for (int i = 0; i < c->layers; i++)
         ts_tblock_forward(&tc, P + m->p.blk0 + (size_t)i * m->p.blk_size, pl->rope, pl->h + i * BCL,
                           pl->h + (i + 1) * BCL, pl->act + i * pl->s4act, B, L);
     ts_layernorm_rows_forward(pl->hT, pl->mean, pl->rstd, pl->h + c->layers * BCL, P + m->p.fg, P + m->p.fb, (int)BL,
                               C);
-    ts_linear_forward(pl->logits, pl->hT, P + m->p.hw, P + m->p.hb, (int)BL, C, c->V);
+    if (!pl->trunk_only) ts_linear_forward(pl->logits, pl->hT, P + m->p.hw, P + m->p.hb, (int)BL, C, c->V);
 }
 
 static void tfm_backward(const mdm_model *m, plan *pl)
@@ -321,18 +268,18 @@ static void tfm_backward(const mdm_model *m, plan *pl)
         ts_tblock_backward(&tc, P + m->p.blk0 + (size_t)i * m->p.blk_size, pl->rope, pl->h + i * BCL,
                            pl->act + i * pl->s4act, pl->dh, G + m->p.blk0 + (size_t)i * m->p.blk_size, pl->dh,
                            pl->scratch, B, L);
-    ts_embedding_backward(G + m->p.emb, pl->dh, pl->ids, (int)BL, C);
+    if (!pl->embedded) ts_embedding_backward(G + m->p.emb, pl->dh, pl->ids, (int)BL, C);
 }
 
 /* logits (B L, V) from pl->ids */
-static void net_forward(const mdm_model *m, plan *pl)
+void net_forward(const mdm_model *m, plan *pl)
 {
     if (m->c.backbone == BACKBONE_TRANSFORMER) { tfm_forward(m, pl); return; }
     const mdm_config *c = &m->c;
     const int B = pl->B, L = pl->L, C = c->C, F = c->F;
     const size_t BL = (size_t)B * L, BCL = BL * C, BFL = BL * F;
     const float *P = m->params;
-    ts_embedding_forward(pl->hT, pl->ids, P + m->p.emb, (int)BL, C);
+    if (!pl->embedded) ts_embedding_forward(pl->hT, pl->ids, P + m->p.emb, (int)BL, C);
     to_channels(pl->h, pl->hT, B, C, L);
     for (int i = 0; i < c->layers; i++) {
         const float *b = P + m->p.blk0 + (size_t)i * m->p.blk_size;
@@ -351,11 +298,11 @@ static void net_forward(const mdm_model *m, plan *pl)
                              b + m->p.lb, B, C, L);
     }
     to_rows(pl->hT, pl->h + c->layers * BCL, B, C, L);
-    ts_linear_forward(pl->logits, pl->hT, P + m->p.hw, P + m->p.hb, (int)BL, C, c->V);
+    if (!pl->trunk_only) ts_linear_forward(pl->logits, pl->hT, P + m->p.hw, P + m->p.hb, (int)BL, C, c->V);
 }
 
 /* grads += from pl->dlogits */
-static void net_backward(const mdm_model *m, plan *pl)
+void net_backward(const mdm_model *m, plan *pl)
 {
     if (m->c.backbone == BACKBONE_TRANSFORMER) { tfm_backward(m, pl); return; }
     const mdm_config *c = &m->c;
@@ -387,12 +334,12 @@ static void net_backward(const mdm_model *m, plan *pl)
                        pl->scratch);
     }
     to_rows(pl->dhT, pl->dh, B, C, L);
-    ts_embedding_backward(G + m->p.emb, pl->dhT, pl->ids, (int)BL, C);
+    if (!pl->embedded) ts_embedding_backward(G + m->p.emb, pl->dhT, pl->ids, (int)BL, C);
 }
 
 /* sum over rows with tgt >= 0 of w_row * -log softmax(logits)[tgt]; dlogits (if
  * not NULL) = scale * w_row * (softmax - onehot) on those rows, 0 elsewhere */
-static double xent(const float *logits, const int32_t *tgt, const float *w, size_t N, int V, float *dlogits,
+double xent(const float *logits, const int32_t *tgt, const float *w, size_t N, int V, float *dlogits,
                    double scale)
 {
     double sum = 0;
@@ -426,13 +373,6 @@ static const char *const mdm_keys[] = {
     "log-every", NULL,
 };
 
-typedef struct {
-    mdm_config c;
-    long batch, valid_n, span_max, prior, prior_order;
-    double span_frac;
-    ts_train_cfg tc;
-} mdm_opts;
-
 static int opt_long(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
 {
     if (ts_kv_long(kv, key, def, out) != 0) return -1;
@@ -440,7 +380,7 @@ static int opt_long(const ts_kv *kv, const char *key, long def, long lo, long hi
     return 0;
 }
 
-static int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
+int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
 {
     memset(so, 0, sizeof *so);
     long v;
@@ -479,7 +419,7 @@ static int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
 
 /* ---- config text ---- */
 
-static void config_text(const mdm_model *m, char *buf, size_t n)
+void config_text(const mdm_model *m, char *buf, size_t n)
 {
     const mdm_config *c = &m->c;
     snprintf(buf, n, "backbone=%s\nheads=%d\nlayers=%d\nchannels=%d\nstate=%d\nff=%d\nkernel=%d\nvocab=%d\n"
@@ -489,7 +429,7 @@ static void config_text(const mdm_model *m, char *buf, size_t n)
 
 /* ---- save / load ---- */
 
-static void model_free(ts_model *base)
+void model_free(ts_model *base)
 {
     mdm_model *m = (mdm_model *)base;
     ts_free_aligned(m->params);
@@ -498,7 +438,7 @@ static void model_free(ts_model *base)
     free(m);
 }
 
-static int model_save(const ts_model *base, ts_writer *w)
+int model_save(const ts_model *base, ts_writer *w)
 {
     const mdm_model *m = (const mdm_model *)base;
     char cfg[768], pr[256];
@@ -521,7 +461,7 @@ static int model_save(const ts_model *base, ts_writer *w)
     return 0;
 }
 
-static int model_load(ts_model **out, const ts_reader *r)
+int model_load(ts_model **out, const ts_reader *r)
 {
     mdm_model *m = ts_calloc(1, sizeof *m);
     m->base.ops = &ts_model_mdm;
@@ -890,7 +830,7 @@ typedef struct {
 } train_ctx;
 
 /* hide positions [a, a+len) of hb (1 = hidden) each with probability t, at least one */
-static void hide(uint8_t *hb, int a, int len, double t, ts_rng *r)
+void hide(uint8_t *hb, int a, int len, double t, ts_rng *r)
 {
     int any = 0;
     for (int l = a; l < a + len; l++) {

@@ -155,22 +155,27 @@ int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
 }
 
 /* VOCAB chunk: u32 n | i32 unk | n x { i64 count | u32 length | name bytes } */
+void ts_vocab_put(ts_writer *w, const char *tag, const ts_vocab *v)
+{
+    ts_writer_begin(w, tag);
+    ts_writer_put32(w, (uint32_t)v->n);
+    ts_writer_put32(w, (uint32_t)(v->n > 0 ? v->unk : -1));
+    for (int i = 0; i < v->n; i++) {
+        size_t l = strlen(v->names[i]);
+        ts_writer_put64(w, (uint64_t)(v->counts ? v->counts[i] : 0));
+        ts_writer_put32(w, (uint32_t)l);
+        ts_writer_put(w, v->names[i], l);
+    }
+    ts_writer_end(w);
+}
+
 int ts_model_save(const ts_model *m, const char *path)
 {
     ts_writer w;
     ts_writer_init(&w, path);
     ts_writer_text(&w, "MODEL", m->ops->name);
 
-    ts_writer_begin(&w, "VOCAB");
-    ts_writer_put32(&w, (uint32_t)m->vocab.n);
-    ts_writer_put32(&w, (uint32_t)(m->vocab.n > 0 ? m->vocab.unk : -1));
-    for (int i = 0; i < m->vocab.n; i++) {
-        size_t l = strlen(m->vocab.names[i]);
-        ts_writer_put64(&w, (uint64_t)(m->vocab.counts ? m->vocab.counts[i] : 0));
-        ts_writer_put32(&w, (uint32_t)l);
-        ts_writer_put(&w, m->vocab.names[i], l);
-    }
-    ts_writer_end(&w);
+    ts_vocab_put(&w, "VOCAB", &m->vocab);
 
     ts_writer_begin(&w, "NIDS");
     ts_writer_put32(&w, (uint32_t)m->n_ids);
@@ -183,14 +188,14 @@ int ts_model_save(const ts_model *m, const char *path)
     return ts_writer_commit(&w);
 }
 
-static int read_vocab(const ts_reader *r, ts_vocab *v)
+int ts_vocab_get(const ts_reader *r, const char *tag, ts_vocab *v)
 {
     memset(v, 0, sizeof *v);
     v->unk = -1;
-    const ts_chunk *c = ts_reader_get(r, "VOCAB");
+    const ts_chunk *c = ts_reader_get(r, tag);
     if (!c) return -1;
     const unsigned char *p = c->data, *end = c->data + c->size;
-    if (c->size < 8) return ts_fail("%s: section 'VOCAB' is too short (%llu bytes)", r->path,
+    if (c->size < 8) return ts_fail("%s: section '%s' is too short (%llu bytes)", r->path, tag,
                                     (unsigned long long)c->size);
     uint32_t n = (uint32_t)ts_le_get32(p);
     int32_t unk = (int32_t)ts_le_get32(p + 4);
@@ -198,7 +203,7 @@ static int read_vocab(const ts_reader *r, ts_vocab *v)
     /* each entry takes at least 12 bytes: bound n before allocating */
     if (n > (size_t)(end - p) / 12 || n > INT_MAX || unk < -1 || (n > 0 && unk >= (int32_t)n) ||
         (n == 0 && unk != -1))
-        return ts_fail("%s: section 'VOCAB' is corrupt (%u names, UNK %d)", r->path, n, unk);
+        return ts_fail("%s: section '%s' is corrupt (%u names, UNK %d)", r->path, tag, n, unk);
     if (n == 0) return 0;
     v->names = ts_calloc(n, sizeof *v->names);
     v->counts = ts_calloc(n, sizeof *v->counts);
@@ -218,11 +223,11 @@ static int read_vocab(const ts_reader *r, ts_vocab *v)
         continue;
     corrupt:
         ts_vocab_free(v);
-        return ts_fail("%s: section 'VOCAB' is corrupt at name %u", r->path, i);
+        return ts_fail("%s: section '%s' is corrupt at name %u", r->path, tag, i);
     }
     if (p != end) {
         ts_vocab_free(v);
-        return ts_fail("%s: section 'VOCAB' has %zu trailing bytes", r->path, (size_t)(end - p));
+        return ts_fail("%s: section '%s' has %zu trailing bytes", r->path, tag, (size_t)(end - p));
     }
     return 0;
 }
@@ -254,7 +259,7 @@ int ts_model_load(const char *path, ts_model **out)
         ts_fail("%s: %s", path, why);
         goto done;
     }
-    if (read_vocab(&r, &vocab) != 0) goto done;
+    if (ts_vocab_get(&r, "VOCAB", &vocab) != 0) goto done;
     unsigned char nb[4];
     if (ts_reader_copy(&r, "NIDS", nb, 4) != 0) goto done;
     int32_t n_ids = (int32_t)ts_le_get32(nb);

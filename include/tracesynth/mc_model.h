@@ -1,0 +1,93 @@
+/* tracesynth — models of multi-channel traces (docs/design-channels.md).
+ *
+ * A multi-channel model learns from an encoded trace (ts_mc, channels.h) and fills
+ * windows of it: n windows of L events are a ts_mc of n L events (window w is events
+ * [w L, (w + 1) L) of every channel), so a model's input and output are the dataset
+ * format itself. Generation is imputation with every value hidden; conditioning on a
+ * prefix is imputation with a mask that observes the first p events of every channel.
+ *
+ * A model file is the container (container.h) with the chunks MODEL (the name), VOCAB
+ * (the event names), COMMVOC and RETVOC (the comm and ret vocabularies), CHANNELS (the
+ * channels modelled, how dt is modelled, each channel's number of values), then the
+ * model's own. The single-channel models (model.h) are untouched. */
+#ifndef TRACESYNTH_MC_MODEL_H
+#define TRACESYNTH_MC_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "channels.h"
+#include "container.h"
+#include "model.h"
+
+/* how a model handles dt */
+enum { TS_DT_NONE = 0, TS_DT_BINS = 1, TS_DT_REAL = 2 };
+extern const char *const ts_dt_mode_names[];   /* "none", "bins", "real", NULL */
+
+typedef struct {
+    const ts_mc *data;         /* the whole encoded trace */
+    size_t n_train, n_valid;   /* the time split: events [0, n_train) train, the next n_valid validate */
+    size_t len;                /* window length asked for (crops are at most this long) */
+    uint64_t seed;
+    const char *out_path;      /* where the model is saved (the trainer saves while learning) */
+    const char *resume;        /* checkpoint to resume from, or NULL */
+    const char *log_path;      /* JSON-lines training log, or NULL */
+    int progress;
+    ts_kv kv;                  /* model-specific options */
+} ts_mc_train_opts;
+
+typedef struct ts_mc_model ts_mc_model;
+
+typedef struct {
+    const char *name, *summary, *help;
+    unsigned channels;         /* the channels the model can model (bit 1 << TS_CH_x) */
+    /* the model fills its base's has, dt_mode and card; the driver the vocabularies */
+    int  (*train)(ts_mc_model **out, const ts_mc_train_opts *o);
+    int  (*save)(const ts_mc_model *m, ts_writer *w);
+    /* untrusted file: base holds what the driver read and checked (CHANNELS and the
+     * vocabularies); the driver copies it into the model afterwards */
+    int  (*load)(ts_mc_model **out, const ts_reader *r, const ts_mc_model *base);
+    /* y: n windows of L events (y->n = n L) holding every channel of m->has in the model's
+     * numbering; mask[c] (y->n), 1 = observed, NULL: channel c all hidden. Fill the hidden
+     * values in place. */
+    int  (*impute)(ts_mc_model *m, ts_mc *y, size_t L, const uint8_t *const mask[TS_NCH], const ts_run_opts *o);
+    void (*free)(ts_mc_model *m);
+    const char *const *train_keys;   /* NULL-terminated, checked by the driver */
+    const char *const *run_keys;
+} ts_mc_model_ops;
+
+/* every multi-channel model struct begins with this */
+struct ts_mc_model {
+    const ts_mc_model_ops *ops;
+    unsigned has;              /* the channels modelled (bits; event always) */
+    int dt_mode;               /* TS_DT_* (TS_DT_NONE when dt is not modelled) */
+    int32_t card[TS_NCH];      /* values of each categorical channel (0: dt or absent) */
+    ts_vocab event_vocab, comm_vocab, ret_vocab;
+    size_t len;                /* window length trained on (0: any) */
+};
+
+const ts_mc_model_ops *const *ts_mc_model_list(void);   /* NULL-terminated */
+/* NULL + error listing the multi-channel models (quiet: NULL without an error) */
+const ts_mc_model_ops *ts_mc_model_find(const char *name, int quiet);
+
+int  ts_mc_model_train(const char *name, const ts_mc_train_opts *o, ts_mc_model **out);
+int  ts_mc_model_save(const ts_mc_model *m, const char *path);
+/* 1 when path is a multi-channel model file, 0 when it is another model file, -1 + error
+ * when it cannot be read */
+int  ts_mc_model_is(const char *path);
+int  ts_mc_model_load(const char *path, ts_mc_model **out);
+/* impute the windows of x (n L events, windows of L): x must hold every channel the model
+ * has (an error names the channel); its named channels are matched to the model's by name
+ * (a value the model cannot name becomes its <unk>: *unknown, may be NULL); channels the
+ * model lacks are left out of out. out: x's windows in the model's numbering, hidden values
+ * filled, observed ones as given. mask as for ops->impute. */
+int  ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *const mask[TS_NCH],
+                        const ts_run_opts *o, ts_mc *out, size_t *unknown);
+/* n windows of L events, every value drawn */
+int  ts_mc_model_generate(ts_mc_model *m, size_t n, size_t L, const ts_run_opts *o, ts_mc *out);
+void ts_mc_model_free(ts_mc_model *m);
+
+/* for a model's train that saves while it learns: fill the base's vocabularies from the
+ * training data now (the driver does it again only when they are still empty). 0 / -1 */
+int  ts_mc_model_base_init(ts_mc_model *m, const ts_mc *data);
+
+#endif

@@ -1,0 +1,155 @@
+/* train, generate and impute with a multi-channel model (mc_model.h): the part of those
+ * commands that reads and writes multi-channel datasets (ingest --channels). */
+#include "cli.h"
+#include "tracesynth/mc_model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void mc_models_help(FILE *f)
+{
+    fprintf(f, "\nmulti-channel models (a dataset of ingest --channels; generate and impute\n"
+               "write multi-channel datasets):\n");
+    for (const ts_mc_model_ops *const *m = ts_mc_model_list(); *m; m++)
+        fprintf(f, "  %-10s %s\n%s", (*m)->name, (*m)->summary, (*m)->help ? (*m)->help : "");
+}
+
+/* the events of the time split's parts */
+static void parts(size_t n, const int permille[3], size_t *ntrain, size_t *nvalid)
+{
+    *ntrain = (size_t)((double)n * permille[0] / 1000.0);
+    *nvalid = (size_t)((double)n * permille[1] / 1000.0);
+}
+
+int train_channels(const char *model, const char *dataset, const ts_split_spec *ss, const char *out,
+                   const char *resume, const char *log, const ts_run_opts *ro)
+{
+    ts_mc d;
+    if (ts_mc_load(dataset, &d) != 0) return cli_fail();
+    ts_mc_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.data = &d;
+    parts(d.n, ss->permille, &o.n_train, &o.n_valid);
+    o.len = ss->length;
+    o.seed = ro->seed;
+    o.out_path = out;
+    o.resume = resume;
+    o.log_path = log;
+    o.progress = ro->progress;
+    o.kv = ro->kv;
+    ts_mc_model *m = NULL;
+    double t0 = ts_now();
+    int rc = ts_mc_model_train(model, &o, &m) || ts_mc_model_save(m, out);
+    if (rc == 0) {
+        printf("trained %s on %s (first %zu of %zu events;", model, dataset, o.n_train, d.n);
+        for (int c = 0; c < TS_NCH; c++)
+            if (m->has & 1u << c) printf(" %s", ts_ch_names[c]);
+        printf("), %.2f s -> %s\n", ts_now() - t0, out);
+    }
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
+    return rc ? cli_fail() : 0;
+}
+
+int generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro)
+{
+    ts_mc_model *m = NULL;
+    if (ts_mc_model_load(path, &m) != 0) return cli_fail();
+    if (!L) L = m->len;
+    if (!L) {
+        ts_mc_model_free(m);
+        return cli_usage_error("generate", "--length is required: the model takes any window length");
+    }
+    ts_mc g;
+    double t0 = ts_now();
+    int rc = ts_mc_model_generate(m, n, L, ro, &g);
+    if (rc == 0) {
+        double dt = ts_now() - t0;
+        rc = ts_mc_save(out, &g);
+        if (rc == 0) printf("%s: generated %zu windows of %zu events in %.2f s (seed %llu) -> %s\n", m->ops->name, n,
+                            L, dt, (unsigned long long)ro->seed, out);
+        ts_mc_free(&g);
+    }
+    ts_mc_model_free(m);
+    return rc ? cli_fail() : 0;
+}
+
+int impute_channels(const char *path, const char *input, const ts_split_spec *ss, size_t prefix, size_t k,
+                    ts_mask_pos pos, const char *out, const ts_run_opts *ro, int json)
+{
+    ts_mc_model *m = NULL;
+    ts_mc x = {0}, w = {0}, y = {0};
+    uint8_t *mask = NULL;
+    int rc = 1;
+    if (ts_mc_model_load(path, &m) != 0 || ts_mc_load(input, &x) != 0) { cli_fail(); goto done; }
+    size_t L = ss->length ? ss->length : m->len ? m->len : 200;
+    size_t ntrain, nvalid;
+    parts(x.n, ss->permille, &ntrain, &nvalid);
+    size_t from = ntrain + nvalid, nw = (x.n - from) / L;
+    if (nw == 0) {
+        rc = cli_usage_error("impute", "the test part of %s (%zu events) holds no window of %zu", input, x.n - from, L);
+        goto done;
+    }
+    if (prefix >= L || k > L) {
+        rc = cli_usage_error("impute", "--prefix %zu / --blackout %zu: the windows have %zu events", prefix, k, L);
+        goto done;
+    }
+    if (ts_mc_slice(&x, from, from + nw * L, &w) != 0) { cli_fail(); goto done; }
+    mask = ts_malloc(w.n);
+    if (prefix) {
+        for (size_t i = 0; i < w.n; i++) mask[i] = i % L < prefix;
+    } else {
+        ts_mask_fill(mask, nw, L, k, pos, ro->seed);
+    }
+    const uint8_t *masks[TS_NCH];
+    for (int c = 0; c < TS_NCH; c++) masks[c] = mask;
+    size_t unknown = 0;
+    double t0 = ts_now();
+    if (ts_mc_model_impute(m, &w, L, masks, ro, &y, &unknown) != 0) {   /* the place in the input's test part */
+        if (!strncmp(ts_error(), "window ", 7)) ts_fail("%s: test part: %s", input, ts_error());
+        cli_fail();
+        goto done;
+    }
+    double secs = ts_now() - t0;
+    if (out && ts_mc_save(out, &y) != 0) { cli_fail(); goto done; }
+    /* the share of hidden values drawn equal to the truth, per channel (dt: equal bins of 0.5) */
+    ts_mc truth;
+    if (ts_mc_slice(&w, 0, w.n, &truth) != 0 ||
+        ts_mc_renumber(&truth, &m->event_vocab, &m->comm_vocab, &m->ret_vocab, NULL) != 0) {
+        cli_fail();
+        goto done;
+    }
+    size_t hidden = 0;
+    double acc[TS_NCH] = {0};
+    for (size_t i = 0; i < y.n; i++) {
+        if (mask[i]) continue;
+        hidden++;
+        for (int c = 0; c < TS_NCH; c++)
+            if (m->has & 1u << c)
+                acc[c] += c == TS_CH_DT ? (int)(2 * y.dt[i]) == (int)(2 * truth.dt[i]) : y.ch[c][i] == truth.ch[c][i];
+    }
+    ts_mc_free(&truth);
+    if (json) {
+        printf("{\"model\": \"%s\", \"windows\": %zu, \"length\": %zu, \"prefix\": %zu, \"hidden\": %zu, "
+               "\"unknown\": %zu, \"seconds\": %.3f", m->ops->name, nw, L, prefix, hidden, unknown, secs);
+        for (int c = 0; c < TS_NCH; c++)
+            if (m->has & 1u << c) printf(", \"accuracy_%s\": %.6f", ts_ch_names[c], hidden ? 100 * acc[c] / hidden : 0);
+        printf(", \"output\": ");
+        cli_json_str(stdout, out);
+        printf("}\n");
+    } else {
+        printf("%s: %zu windows of %zu from the test part of %s, %s; %zu hidden events; accuracy:", m->ops->name, nw,
+               L, input, prefix ? "the first events observed" : "a blackout", hidden);
+        for (int c = 0; c < TS_NCH; c++)
+            if (m->has & 1u << c) printf(" %s %.2f", ts_ch_names[c], hidden ? 100 * acc[c] / hidden : 0);
+        printf(" (%.2f s)%s%s\n", secs, out ? " -> " : "", out ? out : "");
+    }
+    rc = 0;
+done:
+    free(mask);
+    ts_mc_free(&x);
+    ts_mc_free(&w);
+    ts_mc_free(&y);
+    ts_mc_model_free(m);
+    return rc;
+}

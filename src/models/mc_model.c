@@ -1,0 +1,304 @@
+/* The multi-channel model interface (mc_model.h): registry, the container layout every
+ * multi-channel model shares (MODEL, VOCAB, COMMVOC, RETVOC, CHANNELS, then its own),
+ * and the drivers that check channels, numbering and ranges once for every model. */
+#include "tracesynth/mc_model.h"
+#include "tracesynth/common.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const ts_mc_model_ops ts_mc_model_mdm;
+
+static const ts_mc_model_ops *const registry[] = {
+    &ts_mc_model_mdm,
+    NULL,
+};
+
+const char *const ts_dt_mode_names[] = {"none", "bins", "real", NULL};
+
+const ts_mc_model_ops *const *ts_mc_model_list(void) { return registry; }
+
+const ts_mc_model_ops *ts_mc_model_find(const char *name, int quiet)
+{
+    char names[256] = "";
+    for (const ts_mc_model_ops *const *p = registry; *p; p++) {
+        if (!strcmp((*p)->name, name)) return *p;
+        size_t l = strlen(names);
+        snprintf(names + l, sizeof names - l, "%s%s", l ? ", " : "", (*p)->name);
+    }
+    if (!quiet) ts_fail("unknown multi-channel model '%s' (models: %s)", name, names);
+    return NULL;
+}
+
+static int check_keys(const ts_kv *kv, const char *name, const char *const *keys)
+{
+    static const char *const none[] = {NULL};
+    return ts_kv_check(kv, name, keys ? keys : none);
+}
+
+int ts_mc_model_base_init(ts_mc_model *m, const ts_mc *data)
+{
+    if ((m->event_vocab.n == 0 && data->events.vocab.n > 0 && ts_vocab_copy(&m->event_vocab, &data->events.vocab)) ||
+        (m->comm_vocab.n == 0 && data->comm_vocab.n > 0 && ts_vocab_copy(&m->comm_vocab, &data->comm_vocab)) ||
+        (m->ret_vocab.n == 0 && data->ret_vocab.n > 0 && ts_vocab_copy(&m->ret_vocab, &data->ret_vocab)))
+        return -1;
+    return 0;
+}
+
+int ts_mc_model_train(const char *name, const ts_mc_train_opts *o, ts_mc_model **out)
+{
+    *out = NULL;
+    const ts_mc_model_ops *ops = ts_mc_model_find(name, 0);
+    if (!ops) return -1;
+    if (!o->data || o->n_train < 2) return ts_fail("%s: no training events", name);
+    if (check_keys(&o->kv, name, ops->train_keys)) return -1;
+    ts_mc_model *m = NULL;
+    if (ops->train(&m, o) != 0) {
+        if (m) {
+            m->ops = ops;
+            ts_mc_model_free(m);
+        }
+        return -1;
+    }
+    m->ops = ops;
+    if (ts_mc_model_base_init(m, o->data) != 0) {
+        ts_mc_model_free(m);
+        return -1;
+    }
+    *out = m;
+    return 0;
+}
+
+void ts_mc_model_free(ts_mc_model *m)
+{
+    if (!m) return;
+    ts_vocab_free(&m->event_vocab);
+    ts_vocab_free(&m->comm_vocab);
+    ts_vocab_free(&m->ret_vocab);
+    m->ops->free(m);
+}
+
+/* ---- the container ---- */
+
+int ts_mc_model_save(const ts_mc_model *m, const char *path)
+{
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", m->ops->name);
+    ts_vocab_put(&w, "VOCAB", &m->event_vocab);
+    ts_vocab_put(&w, "COMMVOC", &m->comm_vocab);
+    ts_vocab_put(&w, "RETVOC", &m->ret_vocab);
+    char txt[512];
+    int k = snprintf(txt, sizeof txt, "channels=%u\ndt=%s\nlen=%zu\n", m->has, ts_dt_mode_names[m->dt_mode], m->len);
+    for (int c = 0; c < TS_NCH; c++)
+        if (c != TS_CH_DT) k += snprintf(txt + k, sizeof txt - (size_t)k, "card_%s=%d\n", ts_ch_names[c], (int)m->card[c]);
+    ts_writer_text(&w, "CHANNELS", txt);
+    if (m->ops->save(m, &w) != 0) {
+        ts_writer_free(&w);
+        return -1;
+    }
+    return ts_writer_commit(&w);
+}
+
+/* the MODEL chunk's name into name (64 bytes); 0 / -1 + error */
+static int model_name(const ts_reader *r, char *name)
+{
+    const ts_chunk *c = ts_reader_get(r, "MODEL");
+    if (!c) return -1;
+    if (c->size == 0 || c->size >= 64 || memchr(c->data, 0, c->size))
+        return ts_fail("%s: section 'MODEL' does not hold a model name", r->path);
+    memcpy(name, c->data, c->size);
+    name[c->size] = 0;
+    return 0;
+}
+
+int ts_mc_model_is(const char *path)
+{
+    ts_reader r;
+    if (ts_reader_open(&r, path) != 0) return -1;
+    char name[64];
+    int rc = model_name(&r, name);
+    if (rc == 0) rc = ts_mc_model_find(name, 1) != NULL;
+    ts_reader_close(&r);
+    return rc;
+}
+
+/* CHANNELS: the channels, dt's handling and each channel's values, checked against the
+ * vocabularies and the model's abilities */
+static int read_channels(const ts_reader *r, const ts_mc_model_ops *ops, ts_mc_model *b)
+{
+    long v;
+    if (ts_reader_long(r, "CHANNELS", "channels", 1, (1 << TS_NCH) - 1, &v) != 0) return -1;
+    b->has = (unsigned)v;
+    if (!(b->has & 1u << TS_CH_EVENT) || (b->has & ~ops->channels))
+        return ts_fail("%s: section 'CHANNELS': 'channels' = %u is not a set of channels %s models", r->path, b->has,
+                       ops->name);
+    if (ts_reader_choice(r, "CHANNELS", "dt", ts_dt_mode_names, &b->dt_mode) != 0) return -1;
+    if ((b->dt_mode != TS_DT_NONE) != !!(b->has & 1u << TS_CH_DT))
+        return ts_fail("%s: section 'CHANNELS': 'dt' = %s does not fit the channels (%u)", r->path,
+                       ts_dt_mode_names[b->dt_mode], b->has);
+    if (ts_reader_long(r, "CHANNELS", "len", 0, 1 << 24, &v) != 0) return -1;
+    b->len = (size_t)v;
+    for (int c = 0; c < TS_NCH; c++) {
+        if (c == TS_CH_DT) continue;
+        char key[32];
+        snprintf(key, sizeof key, "card_%s", ts_ch_names[c]);
+        if (ts_reader_long(r, "CHANNELS", key, 0, 1 << 24, &v) != 0) return -1;
+        b->card[c] = (int32_t)v;
+        const ts_vocab *voc = c == TS_CH_EVENT ? &b->event_vocab : c == TS_CH_COMM ? &b->comm_vocab
+                            : c == TS_CH_RET ? &b->ret_vocab : NULL;
+        int has = !!(b->has & 1u << c);
+        if ((v > 0) != has || (voc && voc->n > 0 && v != voc->n) || (c == TS_CH_TID && has && v != TS_TID_MOD) ||
+            (has && (c == TS_CH_COMM || c == TS_CH_RET) && voc->n == 0))
+            return ts_fail("%s: section 'CHANNELS': '%s' = %ld does not fit the channels and vocabularies", r->path,
+                           key, v);
+    }
+    return 0;
+}
+
+int ts_mc_model_load(const char *path, ts_mc_model **out)
+{
+    *out = NULL;
+    ts_reader r;
+    if (ts_reader_open(&r, path) != 0) return -1;
+    int rc = -1;
+    ts_mc_model b;
+    memset(&b, 0, sizeof b);
+    char name[64];
+    if (model_name(&r, name) != 0) goto done;
+    const ts_mc_model_ops *ops = ts_mc_model_find(name, 1);
+    if (!ops) {
+        ts_fail("%s: '%s' is not a multi-channel model", path, name);
+        goto done;
+    }
+    if (ts_vocab_get(&r, "VOCAB", &b.event_vocab) || ts_vocab_get(&r, "COMMVOC", &b.comm_vocab) ||
+        ts_vocab_get(&r, "RETVOC", &b.ret_vocab) || read_channels(&r, ops, &b))
+        goto done;
+    ts_mc_model *m = NULL;
+    if (ops->load(&m, &r, &b) != 0) goto done;
+    m->ops = ops;
+    m->has = b.has;
+    m->dt_mode = b.dt_mode;
+    m->len = b.len;
+    memcpy(m->card, b.card, sizeof b.card);
+    m->event_vocab = b.event_vocab;
+    m->comm_vocab = b.comm_vocab;
+    m->ret_vocab = b.ret_vocab;
+    memset(&b, 0, sizeof b);
+    *out = m;
+    rc = 0;
+done:
+    ts_vocab_free(&b.event_vocab);
+    ts_vocab_free(&b.comm_vocab);
+    ts_vocab_free(&b.ret_vocab);
+    ts_reader_close(&r);
+    return rc;
+}
+
+/* ---- imputation and generation: channels, numbering and ranges checked here ---- */
+
+static int has_ch(const ts_mc_model *m, int c) { return !!(m->has & 1u << c); }
+
+/* value i of channel c out of range (observed values are the input's; filled ones the model's) */
+static int check_values(const ts_mc_model *m, const ts_mc *y, size_t L, const uint8_t *const mask[TS_NCH],
+                        int observed)
+{
+    for (int c = 0; c < TS_NCH; c++) {
+        if (!has_ch(m, c)) continue;
+        for (size_t i = 0; i < y->n; i++) {
+            int obs = mask[c] && mask[c][i];
+            if (obs != observed) continue;
+            int bad = c == TS_CH_DT ? !(isfinite(y->dt[i]) && y->dt[i] >= 0)
+                                    : y->ch[c][i] < 0 || y->ch[c][i] >= m->card[c];
+            if (!bad) continue;
+            if (c == TS_CH_DT)
+                return ts_fail("%s%swindow %zu, position %zu: dt %g is not a finite value >= 0",
+                               observed ? "" : m->ops->name, observed ? "" : " produced: ", i / L, i % L,
+                               (double)y->dt[i]);
+            return ts_fail("%s%swindow %zu, position %zu: %s value %d is outside the model's [0, %d)",
+                           observed ? "" : m->ops->name, observed ? "" : " produced: ", i / L, i % L,
+                           ts_ch_names[c], (int)y->ch[c][i], (int)m->card[c]);
+        }
+    }
+    return 0;
+}
+
+static int run(ts_mc_model *m, ts_mc *y, size_t L, const uint8_t *const mask[TS_NCH], const ts_run_opts *o)
+{
+    if (check_keys(o ? &o->kv : NULL, m->ops->name, m->ops->run_keys)) return -1;
+    if (m->len && L != m->len)
+        return ts_fail("%s: the model was trained on windows of %zu events, got %zu", m->ops->name, m->len, L);
+    if (check_values(m, y, L, mask, 1) != 0) return -1;
+    /* hidden values are zero when the model sees them, observed ones are kept aside */
+    ts_mc keep;
+    if (ts_mc_slice(y, 0, y->n, &keep) != 0) return -1;
+    for (int c = 0; c < TS_NCH; c++)
+        for (size_t i = 0; has_ch(m, c) && i < y->n; i++)
+            if (!(mask[c] && mask[c][i])) {
+                if (c == TS_CH_DT) y->dt[i] = 0;
+                else y->ch[c][i] = 0;
+            }
+    int rc = m->ops->impute(m, y, L, mask, o);
+    if (rc == 0) {
+        for (int c = 0; c < TS_NCH; c++)
+            for (size_t i = 0; has_ch(m, c) && mask[c] && i < y->n; i++)
+                if (mask[c][i]) {
+                    if (c == TS_CH_DT) y->dt[i] = keep.dt[i];
+                    else y->ch[c][i] = keep.ch[c][i];
+                }
+        rc = check_values(m, y, L, mask, 0);
+    }
+    ts_mc_free(&keep);
+    return rc;
+}
+
+int ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *const mask[TS_NCH],
+                       const ts_run_opts *o, ts_mc *out, size_t *unknown)
+{
+    memset(out, 0, sizeof *out);
+    if (unknown) *unknown = 0;
+    if (L == 0 || x->n == 0 || x->n % L)
+        return ts_fail("%s: %zu events are not windows of %zu", m->ops->name, x->n, L);
+    for (int c = 0; c < TS_NCH; c++)
+        if (has_ch(m, c) && !ts_mc_has(x, c))
+            return ts_fail("%s: the model needs the channel '%s', which the input lacks", m->ops->name, ts_ch_names[c]);
+    if (ts_mc_slice(x, 0, x->n, out) != 0) return -1;
+    for (int c = TS_CH_DT; c < TS_NCH; c++) {
+        if (has_ch(m, c)) continue;
+        if (c == TS_CH_DT) { free(out->dt); out->dt = NULL; }
+        else { free(out->ch[c]); out->ch[c] = NULL; }
+        if (c == TS_CH_COMM) ts_vocab_free(&out->comm_vocab);
+        if (c == TS_CH_RET) ts_vocab_free(&out->ret_vocab);
+    }
+    if (ts_mc_renumber(out, &m->event_vocab, &m->comm_vocab, &m->ret_vocab, unknown) != 0 ||
+        run(m, out, L, mask, o) != 0) {
+        ts_mc_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+int ts_mc_model_generate(ts_mc_model *m, size_t n, size_t L, const ts_run_opts *o, ts_mc *out)
+{
+    memset(out, 0, sizeof *out);
+    if (n == 0 || L == 0 || n > SIZE_MAX / L / sizeof(int32_t))
+        return ts_fail("%s: cannot generate %zu windows of %zu events", m->ops->name, n, L);
+    size_t N = n * L;
+    out->n = N;
+    out->events.vocab.unk = -1;
+    out->events.stream.n = N;
+    out->events.stream.ids = ts_calloc(N, sizeof(int32_t));
+    out->ch[TS_CH_EVENT] = out->events.stream.ids;
+    if (has_ch(m, TS_CH_DT)) out->dt = ts_calloc(N, sizeof(float));
+    for (int c = TS_CH_COMM; c < TS_NCH; c++)
+        if (has_ch(m, c)) out->ch[c] = ts_calloc(N, sizeof(int32_t));
+    const uint8_t *none[TS_NCH] = {0};
+    if ((m->event_vocab.n > 0 && ts_vocab_copy(&out->events.vocab, &m->event_vocab)) ||
+        (m->comm_vocab.n > 0 && ts_vocab_copy(&out->comm_vocab, &m->comm_vocab)) ||
+        (m->ret_vocab.n > 0 && ts_vocab_copy(&out->ret_vocab, &m->ret_vocab)) || run(m, out, L, none, o) != 0) {
+        ts_mc_free(out);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,120 @@
+/* tracesynth — the internals of the "mdm" model (src/models/mdm.c) that the
+ * multi-channel mdm (src/models/mdm_mc.c) builds on: the configuration, the
+ * parameter layout, the activations of one (B, L), the network's forward and
+ * backward, the cross-entropy and the masking draw. Only those two files include it.
+ * The functions keep mdm.c's names there; the linker sees them prefixed mdm_. */
+#ifndef TRACESYNTH_MDM_INTERNAL_H
+#define TRACESYNTH_MDM_INTERNAL_H
+
+#include "tracesynth/common.h"
+#include "tracesynth/container.h"
+#include "tracesynth/model.h"
+#include "tracesynth/s4.h"
+#include "tracesynth/train.h"
+
+#define alloc_params mdm_alloc_params
+#define init_params  mdm_init_params
+#define plan_init    mdm_plan_init
+#define plan_free    mdm_plan_free
+#define net_forward  mdm_net_forward
+#define net_backward mdm_net_backward
+#define xent         mdm_xent
+#define hide         mdm_hide
+#define parse_opts   mdm_parse_opts
+#define config_text  mdm_config_text
+#define model_free   mdm_model_free
+#define model_save   mdm_model_save
+#define model_load   mdm_model_load
+
+typedef struct {
+    int layers, C, N, F;      /* blocks, channels, S4 state, feed-forward width */
+    int V;                    /* event IDs; V is the MASK token */
+    int ctx;                  /* training crop length */
+    int K;                    /* kernel of the feed-forward's first convolution (odd) */
+    int backbone;             /* BACKBONE_S4 or BACKBONE_TRANSFORMER */
+    int heads;                /* attention heads (transformer) */
+} mdm_config;
+
+enum { BACKBONE_S4 = 0, BACKBONE_TRANSFORMER = 1 };
+
+typedef struct {
+    size_t emb, blk0, blk_size;
+    size_t s4, f1w, f1b, f2w, f2b, lg, lb;   /* inside a block */
+    size_t hw, hb;
+    size_t fg, fb;            /* transformer: the final LayerNorm */
+    size_t total;
+    size_t s4n;
+} mdm_layout;
+
+typedef struct {
+    ts_model base;
+    mdm_config c;
+    mdm_layout p;
+    float *params, *grads;
+    ts_model *prior;          /* n-gram index over the training stream, or NULL */
+    double prior_weight;
+    int prior_order;
+    int has_kw;               /* prior weights per blackout size (kw_keys) chosen */
+    double kw[5];
+} mdm_model;
+
+typedef struct {
+    int B, L;
+    ts_s4 s4;
+    size_t s4act;             /* floats of one layer's S4 activations */
+    float *h;                 /* (layers+1, B, C, L) block inputs, then the output */
+    float *act;               /* (layers, s4act) */
+    float *u;                 /* (layers, B, C, L) S4 outputs */
+    float *f1, *g1;           /* (layers, B, F, L) feed-forward before / after GELU */
+    float *r;                 /* (layers, B, C, L) before the block's LayerNorm */
+    float *mean, *rstd;       /* (layers, B, L) */
+    float *hT;                /* (B L, C) */
+    float *logits;            /* (B L, V) */
+    float *dlogits;           /* (B L, V) */
+    int32_t *ids;             /* (B L) */
+    float *dh, *du, *dr, *df, *dfp, *dhT;   /* backward temporaries */
+    float *scratch;
+    float *rope;              /* transformer: (L, C / heads) rotary table */
+    float *kcache;            /* (layers, kcache_floats) S4 kernels for fixed parameters, or NULL */
+    size_t kcache_floats;
+    void *mem;
+    /* set by a caller that writes the blocks' input rows (B L, C) itself: at pl->hT
+     * (S4) or pl->h (transformer); the gradient of that input is then left in
+     * pl->dhT (S4) or pl->dh (transformer) */
+    int embedded;
+    /* set by a caller that applies the head itself: net_forward stops at pl->hT */
+    int trunk_only;
+} plan;
+
+typedef struct {
+    mdm_config c;
+    long batch, valid_n, span_max, prior, prior_order;
+    double span_frac;
+    ts_train_cfg tc;
+} mdm_opts;
+
+/* the parameter blocks for m->c (layout in m->p); drawn from seed. 0 / -1 */
+void alloc_params(mdm_model *m);
+int  init_params(mdm_model *m, uint64_t seed);
+/* activations for B rows of L events (train: with the backward's) */
+int  plan_init(plan *pl, const mdm_model *m, int B, int L, int train);
+void plan_free(plan *pl);
+/* logits (B L, V) from pl->ids (or from the input rows when pl->embedded) */
+void net_forward(const mdm_model *m, plan *pl);
+/* grads += from pl->dlogits */
+void net_backward(const mdm_model *m, plan *pl);
+/* sum over rows with tgt >= 0 of w_row * -log softmax(logits)[tgt]; dlogits (if
+ * not NULL) = scale * w_row * (softmax - onehot) on those rows, 0 elsewhere */
+double xent(const float *logits, const int32_t *tgt, const float *w, size_t N, int V, float *dlogits, double scale);
+/* hide positions [a, a+len) of hb (1 = hidden) each with probability t, at least one */
+void hide(uint8_t *hb, int a, int len, double t, ts_rng *r);
+/* mdm's training options for windows of L events */
+int  parse_opts(const ts_kv *kv, size_t L, mdm_opts *so);
+/* the CONFIG text of the network */
+void config_text(const mdm_model *m, char *buf, size_t n);
+/* the model's own sections (CONFIG, PARAMS, PRIOR) and their reading; the free */
+int  model_save(const ts_model *base, ts_writer *w);
+int  model_load(ts_model **out, const ts_reader *r);
+void model_free(ts_model *base);
+
+#endif

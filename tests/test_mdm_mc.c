@@ -1,0 +1,387 @@
+/* The multi-channel mdm ("mdm-mc") and the multi-channel model interface: the whole
+ * network's gradient (summed embeddings, blocks, one head per channel) against finite
+ * differences, learning a trace whose channels follow its events, generation and
+ * prefix-conditioned imputation (observed values kept, values in range), save/load,
+ * malformed model files and inputs, and the command line. */
+#include "check.h"
+#include "tracesynth.h"
+#include "tracesynth/channels.h"
+#include "tracesynth/mc_model.h"
+#include "tracesynth/mdm_mc.h"
+
+#include <math.h>
+
+/* ---- gradient of the whole network ---- */
+
+#define GMAX (2 * 24 * 3)
+static ts_mdm_mc_net *gnet;
+static int32_t gval[GMAX];
+static uint8_t ghid[GMAX];
+static float gw[2 * 24], gx[2 * 24];
+static int gB, gL;
+
+static double gloss(void)
+{
+    double l = 0;
+    ts_mdm_mc_net_loss(gnet, gval, gx, ghid, gw, gB, gL, 0, &l);
+    return l;
+}
+
+/* real: the second channel is a real dt */
+static void grad_check_at(int L, int transformer, int real)
+{
+    const int32_t K[3] = {5, 3, 4};
+    const int nch = 3;
+    gB = 2;
+    gL = L;
+    gnet = ts_mdm_mc_net_new(transformer, 2, 8, nch, K, real, 11);
+    REQUIRE(gnet);
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    for (int i = 0; i < gB * L * nch; i++) {
+        gval[i] = real && i % nch == 1 ? 0 : (int32_t)ts_rng_below(&r, (uint64_t)K[i % nch]);
+        ghid[i] = ts_rng_uniform(&r) < 0.5;
+    }
+    for (int i = 0; i < gB * L; i++) {
+        gw[i] = 0.5f + (float)ts_rng_uniform(&r);
+        gx[i] = (float)ts_rng_normal(&r);
+    }
+    size_t n = ts_mdm_mc_net_size(gnet);
+    float *p = ts_mdm_mc_net_params(gnet), *g = ts_mdm_mc_net_grads(gnet);
+    memset(g, 0, n * sizeof *g);
+    double l0;
+    REQUIRE(ts_mdm_mc_net_loss(gnet, gval, gx, ghid, gw, gB, L, 1, &l0) == 0);
+    CHECK(isfinite(l0) && l0 != 0);
+    const float H = 1e-2f;
+    double worst = 0;
+    size_t nz = 0;
+    for (size_t i = 0; i < n; i++) {
+        float old = p[i];
+        p[i] = old + H;
+        double lp = gloss();
+        p[i] = old - H;
+        double lm = gloss();
+        p[i] = old;
+        double num = (lp - lm) / (2.0 * H);
+        double err = fabs(num - g[i]) / (1.0 + fabs(g[i]));
+        if (err > worst) worst = err;
+        nz += g[i] != 0;
+    }
+    CHECK_MSG(worst < 2e-3, "L=%d %s%s: worst gradient error %.3g over %zu parameters", L,
+              transformer ? "transformer" : "s4", real ? ", real dt" : "", worst, n);
+    CHECK(nz > n / 2);   /* not vacuous */
+    /* the embeddings of the second and third channel (rows 6.. of the table, after the
+     * first channel's 5 values and MASK) have gradients: the sum reaches them */
+    float emb = 0;
+    for (int i = 6 * 8; i < 14 * 8; i++) emb += fabsf(g[i]);
+    CHECK(emb > 0);
+    /* a wrong gradient would be caught */
+    g[0] = -g[0] + 1;
+    float old = p[0];
+    p[0] = old + H;
+    double lp = gloss();
+    p[0] = old - H;
+    double lm = gloss();
+    p[0] = old;
+    CHECK(fabs((lp - lm) / (2.0 * H) - g[0]) > 0.1);
+    ts_mdm_mc_net_free(gnet);
+}
+
+static void gradient_check(void)
+{
+    grad_check_at(6, 0, 0);    /* S4's direct convolution */
+    grad_check_at(24, 0, 0);   /* its FFT path */
+    grad_check_at(6, 1, 0);    /* the transformer backbone */
+    grad_check_at(6, 0, 1);    /* a real dt: its input rows and Gaussian head */
+    grad_check_at(24, 1, 1);
+    const int32_t K[2] = {3, 0};
+    CHECK(ts_mdm_mc_net_new(0, 2, 8, 2, K, 0, 0) == NULL && strstr(ts_error(), "values"));
+    CHECK(ts_mdm_mc_net_new(0, 2, 8, 0, K, 0, 0) == NULL && strstr(ts_error(), "sizes"));
+    CHECK(ts_mdm_mc_net_new(0, 2, 8, 1, K, 1, 0) == NULL && strstr(ts_error(), "sizes"));
+}
+
+/* ---- a trace whose channels follow its events ---- */
+
+/* events cycle 0 1 2 3 (4 types); tid = 10 + 3 event; cpu = event % 2; dt = log(1 + 1000 (event + 1))
+ * with a little noise */
+static void make_trace(size_t n, ts_mc *m)
+{
+    memset(m, 0, sizeof *m);
+    m->n = n;
+    m->events.vocab.unk = -1;
+    m->events.stream.n = n;
+    m->events.stream.ids = ts_malloc(n * sizeof(int32_t));
+    m->ch[TS_CH_EVENT] = m->events.stream.ids;
+    m->ch[TS_CH_TID] = ts_malloc(n * sizeof(int32_t));
+    m->ch[TS_CH_CPU] = ts_malloc(n * sizeof(int32_t));
+    m->dt = ts_malloc(n * sizeof(float));
+    ts_rng r;
+    ts_rng_seed(&r, 3);
+    for (size_t i = 0; i < n; i++) {
+        int32_t e = (int32_t)(i % 4);
+        m->ch[TS_CH_EVENT][i] = e;
+        m->ch[TS_CH_TID][i] = 10 + 3 * e;
+        m->ch[TS_CH_CPU][i] = e % 2;
+        m->dt[i] = (float)(log(1.0 + 1000.0 * (e + 1)) + 0.01 * ts_rng_uniform(&r));
+    }
+}
+
+static ts_mc_model *train_small(const ts_mc *d, const char *out, long iters)
+{
+    const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins", "lr"};
+    char it[32];
+    snprintf(it, sizeof it, "%ld", iters);
+    const char *vals[] = {"1", "16", "8", "16", it, "1000", "8", "16", "1e-2"};
+    ts_mc_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.data = d;
+    o.n_train = d->n * 7 / 10;
+    o.n_valid = d->n / 10;
+    o.len = 32;
+    o.seed = 1;
+    o.out_path = out;
+    o.kv = (ts_kv){9, keys, vals};
+    ts_mc_model *m = NULL;
+    if (ts_mc_model_train("mdm-mc", &o, &m) != 0) fprintf(stderr, "%s\n", ts_error());
+    return m;
+}
+
+/* generation with one run option refused, the error naming it */
+static int refused(ts_mc_model *m, const char *key, const char *value, const char *want)
+{
+    const char *k[] = {key}, *v[] = {value};
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.kv = (ts_kv){1, k, v};
+    ts_mc z;
+    return ts_mc_model_generate(m, 1, 8, &ro, &z) != 0 && strstr(ts_error(), want);
+}
+
+static void learns_and_generates(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/m.tsm", dir);
+    ts_mc d;
+    make_trace(2000, &d);
+    ts_mc_model *m = train_small(&d, path, 300);
+    REQUIRE(m);
+    CHECK(m->has == (1u << TS_CH_EVENT | 1u << TS_CH_DT | 1u << TS_CH_TID | 1u << TS_CH_CPU));
+    CHECK(m->dt_mode == TS_DT_BINS && m->card[TS_CH_EVENT] == 4 && m->card[TS_CH_CPU] == 2);
+    REQUIRE(ts_mc_model_save(m, path) == 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 7;
+    ts_mc g;
+    REQUIRE(ts_mc_model_generate(m, 8, 32, &ro, &g) == 0);
+    CHECK(g.n == 256 && g.dt && g.ch[TS_CH_TID] && g.ch[TS_CH_CPU] && !g.ch[TS_CH_COMM]);
+    /* the channels follow the events, the events the cycle */
+    size_t tid_ok = 0, cyc_ok = 0, pairs = 0, dt_ok = 0;
+    for (size_t i = 0; i < g.n; i++) {
+        int32_t e = g.ch[TS_CH_EVENT][i];
+        CHECK(e >= 0 && e < 4 && g.ch[TS_CH_CPU][i] >= 0 && g.ch[TS_CH_CPU][i] < 2);
+        tid_ok += g.ch[TS_CH_TID][i] == 10 + 3 * e;
+        dt_ok += fabs(g.dt[i] - log(1.0 + 1000.0 * (e + 1))) < 0.2;
+        if (i % 32) {
+            pairs++;
+            cyc_ok += e == (g.ch[TS_CH_EVENT][i - 1] + 1) % 4;
+        }
+    }
+    CHECK_MSG(tid_ok > g.n * 9 / 10, "tid follows the event in %zu of %zu", tid_ok, g.n);
+    CHECK_MSG(dt_ok > g.n * 8 / 10, "dt follows the event in %zu of %zu", dt_ok, g.n);
+    CHECK_MSG(cyc_ok > pairs * 8 / 10, "the cycle holds in %zu of %zu pairs", cyc_ok, pairs);
+    /* the other orders and truncation: values in range, channels still following events */
+    {
+        const char *k2[] = {"order", "min-p"}, *v2[] = {"confident", "0.2"};
+        ts_run_opts r2 = ro;
+        r2.kv = (ts_kv){2, k2, v2};
+        ts_mc g3;
+        REQUIRE(ts_mc_model_generate(m, 4, 32, &r2, &g3) == 0);
+        size_t ok = 0;
+        for (size_t i = 0; i < g3.n; i++) {
+            CHECK(g3.ch[TS_CH_EVENT][i] >= 0 && g3.ch[TS_CH_EVENT][i] < 4);
+            ok += g3.ch[TS_CH_TID][i] == 10 + 3 * g3.ch[TS_CH_EVENT][i];
+        }
+        CHECK_MSG(ok > g3.n * 9 / 10, "confident, min-p: tid follows the event in %zu of %zu", ok, g3.n);
+        ts_mc_free(&g3);
+    }
+    CHECK(refused(m, "order", "best", "--order 'best'"));
+    CHECK(refused(m, "min-p", "1", "--min-p"));
+    CHECK(refused(m, "temperature", "-1", "--temperature"));
+    CHECK(refused(m, "prior", "1", "no option --prior"));
+    /* the same model read back draws the same windows */
+    ts_mc_model *m2 = NULL;
+    REQUIRE(ts_mc_model_load(path, &m2) == 0);
+    CHECK(ts_mc_model_is(path) == 1);
+    ts_mc g2;
+    REQUIRE(ts_mc_model_generate(m2, 8, 32, &ro, &g2) == 0);
+    CHECK(!memcmp(g.ch[TS_CH_EVENT], g2.ch[TS_CH_EVENT], g.n * sizeof(int32_t)) &&
+          !memcmp(g.dt, g2.dt, g.n * sizeof(float)) && !memcmp(g.ch[TS_CH_TID], g2.ch[TS_CH_TID], g.n * sizeof(int32_t)));
+    /* conditioned on a prefix: the first 8 events of every channel kept, the rest drawn */
+    ts_mc x;
+    REQUIRE(ts_mc_slice(&d, 1600, 1600 + 4 * 32, &x) == 0);
+    uint8_t mask[128];
+    for (int i = 0; i < 128; i++) mask[i] = i % 32 < 8;
+    const uint8_t *masks[TS_NCH] = {mask, mask, mask, mask, mask, mask};
+    ts_mc y;
+    size_t unk = 9;
+    REQUIRE(ts_mc_model_impute(m2, &x, 32, masks, &ro, &y, &unk) == 0);
+    CHECK(unk == 0 && y.n == 128);
+    size_t kept = 0, right = 0;
+    for (int i = 0; i < 128; i++) {
+        if (mask[i]) kept += y.ch[TS_CH_EVENT][i] == x.ch[TS_CH_EVENT][i] && y.dt[i] == x.dt[i] &&
+                             y.ch[TS_CH_TID][i] == x.ch[TS_CH_TID][i];
+        else right += y.ch[TS_CH_EVENT][i] == x.ch[TS_CH_EVENT][i];
+    }
+    CHECK(kept == 32);
+    CHECK_MSG(right > 96 * 8 / 10, "continuation right at %zu of 96", right);
+    /* an input without a channel the model needs, and an observed value out of range */
+    ts_mc bad;
+    REQUIRE(ts_mc_slice(&x, 0, x.n, &bad) == 0);
+    free(bad.ch[TS_CH_CPU]);
+    bad.ch[TS_CH_CPU] = NULL;
+    ts_mc z;
+    CHECK(ts_mc_model_impute(m2, &bad, 32, masks, &ro, &z, NULL) != 0 && strstr(ts_error(), "'cpu'"));
+    bad.ch[TS_CH_CPU] = ts_calloc(bad.n, sizeof(int32_t));
+    bad.ch[TS_CH_CPU][3] = 5;
+    CHECK(ts_mc_model_impute(m2, &bad, 32, masks, &ro, &z, NULL) != 0 && strstr(ts_error(), "window 0, position 3") &&
+          strstr(ts_error(), "cpu value 5"));
+    CHECK(ts_mc_model_impute(m2, &bad, 30, masks, &ro, &z, NULL) != 0 && strstr(ts_error(), "not windows of 30"));
+    ts_mc_free(&bad);
+    ts_mc_free(&x);
+    ts_mc_free(&y);
+    ts_mc_free(&g);
+    ts_mc_free(&g2);
+    ts_mc_model_free(m);
+    ts_mc_model_free(m2);
+    ts_mc_free(&d);
+}
+
+/* ---- malformed model files: one line naming the file and the section ---- */
+
+/* copy the container src to dst with chunk tag's body replaced (NULL: left out) */
+static int rewrite(const char *src, const char *dst, const char *tag, const char *body)
+{
+    ts_reader r;
+    if (ts_reader_open(&r, src) != 0) return -1;
+    ts_writer w;
+    ts_writer_init(&w, dst);
+    for (uint32_t i = 0; i < r.nchunks; i++) {
+        const ts_chunk *c = &r.chunks[i];
+        if (strcmp(c->tag, tag)) ts_writer_chunk(&w, c->tag, c->data, c->size);
+        else if (body) ts_writer_text(&w, tag, body);
+    }
+    ts_reader_close(&r);
+    return ts_writer_commit(&w);
+}
+
+static void bad_files(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char good[512], bad[512];
+    snprintf(good, sizeof good, "%s/m.tsm", dir);
+    snprintf(bad, sizeof bad, "%s/bad.tsm", dir);
+    ts_mc d;
+    make_trace(400, &d);
+    ts_mc_model *m = train_small(&d, good, 2);
+    REQUIRE(m);
+    REQUIRE(ts_mc_model_save(m, good) == 0);
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
+    static const struct { const char *tag, *body, *want; } cases[] = {
+        {"CHANNELS", NULL, "'CHANNELS'"},
+        {"CHANNELS", "channels=2\ndt=bins\nlen=0\ncard_event=4\ncard_comm=0\ncard_ret=0\ncard_tid=256\ncard_cpu=2\n",
+         "'channels' = 2"},
+        {"CHANNELS", "channels=51\ndt=none\nlen=0\ncard_event=4\ncard_comm=0\ncard_ret=0\ncard_tid=256\ncard_cpu=2\n",
+         "'dt' = none"},
+        {"CHANNELS", "channels=51\ndt=bins\nlen=0\ncard_event=4\ncard_comm=0\ncard_ret=0\ncard_tid=100\ncard_cpu=2\n",
+         "'card_tid' = 100"},
+        {"CHANNELS", "channels=51\ndt=bins\nlen=0\ncard_event=5\ncard_comm=0\ncard_ret=0\ncard_tid=256\ncard_cpu=2\n",
+         "'vocab'"},
+        {"MDMMC", "dt_bins=16\ndt_lo=5\ndt_hi=1\ndt_mean=1\ndt_std=1\n", "'dt_hi' is below"},
+        {"MDMMC", "dt_bins=99999\ndt_lo=0\ndt_hi=1\ndt_mean=1\ndt_std=1\n", "'dt_bins'"},
+        {"MDMMC", "dt_bins=16\ndt_lo=0\ndt_hi=1\ndt_mean=1\ndt_std=1\n", "'DTVALS'"},
+        {"DTVALS", NULL, "'DTVALS'"},
+        {"PARAMS", NULL, "'PARAMS'"},
+        {"MODEL", "mdm", "not a multi-channel model"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        REQUIRE(rewrite(good, bad, cases[i].tag, cases[i].body) == 0);
+        ts_mc_model *x = NULL;
+        CHECK_MSG(ts_mc_model_load(bad, &x) != 0 && strstr(ts_error(), cases[i].want) && strstr(ts_error(), bad) &&
+                      !strchr(ts_error(), '\n'),
+                  "case %zu: %s", i, ts_error());
+        ts_mc_model_free(x);
+    }
+    CHECK(ts_mc_model_is(bad) == 0);   /* the last one names a single-channel model */
+}
+
+/* ---- the command line ---- */
+
+static void cli(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    ts_mc d;
+    make_trace(3000, &d);
+    char ds[512], cmd[2048], err[512];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    ts_mc_free(&d);
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 32 --layers 1 --channels 16 --state 8 --context 16 "
+             "--iters 3 --threads 1 --no-progress -o %s/m.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 3 --length 16 --threads 1 --no-progress -o %s/gen", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc g;
+    snprintf(cmd, sizeof cmd, "%s/gen", dir);
+    REQUIRE(ts_mc_load(cmd, &g) == 0);
+    CHECK(g.n == 48 && g.dt && g.ch[TS_CH_TID] && g.ch[TS_CH_CPU]);
+    ts_mc_free(&g);
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 4 --threads 1 --no-progress -o %s/imp",
+             dir, ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "%s/imp", dir);
+    REQUIRE(ts_mc_load(cmd, &g) == 0);
+    CHECK(g.n == 600 / 16 * 16);   /* the test part's whole windows */
+    ts_mc_free(&g);
+    /* dt as a real channel */
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --dt real --length 32 --layers 1 --channels 16 --state 8 "
+             "--context 16 --iters 3 --threads 1 --no-progress -o %s/r.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/r.tsm -n 2 --length 16 --threads 1 --no-progress -o %s/genr", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "%s/genr", dir);
+    REQUIRE(ts_mc_load(cmd, &g) == 0);
+    size_t inside = 0;
+    for (size_t i = 0; i < g.n; i++) inside += g.dt[i] >= log(1001.0) && g.dt[i] <= log(4001.0) + 0.01;
+    CHECK(g.n == 32 && inside == g.n);   /* clamped to the training range */
+    ts_mc_free(&g);
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --dt spline -o %s/x.tsm", ds, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--dt: 'spline'"));
+    /* an input whose value the model never saw: the error names the input and the place */
+    REQUIRE(ts_mc_load(ds, &g) == 0);
+    for (size_t i = 0; i < g.n; i++) g.ch[TS_CH_CPU][i] = 0;
+    g.ch[TS_CH_CPU][2400 + 16 + 3] = 7;   /* test part, window 1, position 3 */
+    snprintf(cmd, sizeof cmd, "%s/ds7", dir);
+    REQUIRE(ts_mc_save(cmd, &g) == 0);
+    ts_mc_free(&g);
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s/ds7 --length 16 --prefix 4 --threads 1 --no-progress", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ds7: test part: window 1, position 3: cpu value 7") &&
+          strstr(err, "[0, 2)"));
+    snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --threads 1 -o %s/gen2", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length is required"));
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --prior 1 -o %s/x.tsm", ds, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "no option --prior"));
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 16", dir, ds);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--prefix 16"));
+}
+
+TEST_MAIN("mdm_mc", {
+    RUN(gradient_check);
+    RUN(learns_and_generates);
+    RUN(bad_files);
+    RUN(cli);
+})
