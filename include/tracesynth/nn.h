@@ -45,6 +45,21 @@ int ts_sgemm_blocks(int M, int N, int K);
 /* 1 when a parallel region may call cblas_sgemm itself: several OpenMP threads,
  * not inside a region already, OpenBLAS single-threaded */
 int ts_parallel_ok(void);
+/* one product on the calling thread (cblas conventions as above), in the
+ * precision set below; what ts_sgemm runs per block, and what a layer calls
+ * inside its own parallel region */
+void ts_gemm_1t(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+                const float *B, int ldb, float beta, float *C, int ldc);
+
+/* The arithmetic of every product above. FP32 (the default): float32
+ * throughout. BF16: A and B rounded to bfloat16, products accumulated and C
+ * kept in float32 (oneDNN's matmul; needs a build with oneDNN and a CPU with
+ * AVX512_BF16, else -1 with ts_error() saying which). Process-wide; set it
+ * before a run, not during one. */
+typedef enum { TS_PRECISION_FP32 = 0, TS_PRECISION_BF16 = 1 } ts_precision;
+int ts_set_precision(ts_precision p);
+ts_precision ts_get_precision(void);
+const char *ts_precision_name(ts_precision p);   /* "fp32", "bf16" */
 
 /* ---------------------------------------------------------------------------
  * Initialisation (seeded, reproducible; draws n values in order from r)
