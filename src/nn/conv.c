@@ -17,6 +17,7 @@
  * made the barriers cost more than small GEMMs on 2 cores). */
 #include "tracesynth/nn.h"
 #include "tracesynth/prof.h"
+#include "vmath.h"
 
 #include <math.h>
 #include <omp.h>
@@ -89,7 +90,7 @@ static void col2im_add(float *restrict dxb, const float *restrict dcol, int Cin,
 }
 
 /* out_b (Cout, L) = b[o] per row, or 0 */
-static void fill_bias(float *restrict ob, const float *restrict b, int Cout, int L)
+TS_CLONES static void fill_bias(float *restrict ob, const float *restrict b, int Cout, int L)
 {
     for (int o = 0; o < Cout; o++) {
         float v = b ? b[o] : 0.0f;
@@ -157,7 +158,7 @@ void ts_conv1d_forward(float *out, const float *x, const float *w, const float *
 
 /* db[o] += sum over b, l of dout[b, o, l]: 64 running sums across positions
  * (vectorised) each over b in order, then added up in order */
-static void bias_grad_channel(float *db, const float *dout, int B, int C, int L, int o)
+TS_CLONES static void bias_grad_channel(float *db, const float *dout, int B, int C, int L, int o)
 {
     float s = 0.0f;
     for (int l0 = 0; l0 < L; l0 += 64) {
