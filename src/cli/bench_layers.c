@@ -383,6 +383,17 @@ int bench_layers(int argc, char **argv)
     printf("threads %d, %s\n%s\n", ts_get_threads(), openblas_get_config(), blas);
     printf("SGEMM n=1024: OpenBLAS %.1f GFLOP/s (the peak below), ts_sgemm %.1f GFLOP/s\n",
            peak, ours);
+    {   /* the same product in bf16 with float32 sums (--precision bf16), when available */
+        ts_precision was = ts_get_precision();
+        if (ts_set_precision(TS_PRECISION_BF16) == 0) {
+            double bp = 0, bo = 0;
+            sgemm_peak(&bp, &bo);
+            printf("bf16 products n=1024 (--precision bf16: oneDNN, float32 sums): ts_sgemm %.1f GFLOP/s\n", bo);
+        } else {
+            printf("bf16 products: not available (%s)\n", ts_error());
+        }
+        ts_set_precision(was);
+    }
     printf("times in ms (best run); GF/s and %% of peak for the layers that are GEMMs\n");
     /* OpenMP threads spin while they wait; with other work on the cores that
      * spinning steals the time slices the working threads need */
