@@ -356,6 +356,7 @@ int bench_layers(int argc, char **argv)
     long threads = 0, batch = 0, channels = 0, length = 200;
     const ts_option opts[] = {
         CLI_THREADS_OPTION(&threads),
+        CLI_PRECISION_OPTION,
         TS_OPT_LONG_(0, "batch", &batch, "B", 1, 4096, "batch size (default: 16 and 32)"),
         TS_OPT_LONG_(0, "channels", &channels, "C", 1, 4096, "residual channels (default: 64, 128 and 256)"),
         TS_OPT_LONG_(0, "length", &length, "L", 1, 100000, "sequence length (default: 200)"),

@@ -16,6 +16,7 @@
  * oneDNN refuses bf16. */
 #include "tracesynth/nn.h"
 #include "tracesynth/prof.h"
+#include "vmath.h"
 
 #include <cblas.h>
 #include <omp.h>
@@ -101,15 +102,22 @@ typedef struct {
 static _Thread_local bf_thread *bf_tl;
 
 /* float32 -> bfloat16, round to nearest even (no NaNs reach a product) */
-static void to_bf16(uint16_t *dst, const float *src, int rows, int cols, int ld)
+static inline uint16_t bf16_of(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+}
+
+/* dst (rows x cols, contiguous) = bf16(src), src rows ld apart */
+TS_CLONES static void to_bf16(uint16_t *restrict dst, const float *restrict src, int rows, int cols,
+                              int ld)
 {
     for (int r = 0; r < rows; r++) {
-        const uint32_t *s = (const uint32_t *)(const void *)(src + (size_t)r * ld);
-        uint16_t *d = dst + (size_t)r * cols;
-        for (int c = 0; c < cols; c++) {
-            uint32_t u = s[c];
-            d[c] = (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
-        }
+        const float *restrict s = src + (size_t)r * ld;
+        uint16_t *restrict d = dst + (size_t)r * cols;
+        #pragma omp simd
+        for (int c = 0; c < cols; c++) d[c] = bf16_of(s[c]);
     }
 }
 
@@ -140,6 +148,8 @@ static bf_entry *bf_lookup(int M, int N, int K, int ta, int tb, int ldc, float a
             *e = (bf_entry){.M = M, .N = N, .K = K, .ta = ta, .tb = tb, .ldc = ldc,
                             .alpha = alpha, .beta = beta};
             dnnl_dims_t da = {M, K}, db = {K, N}, dc = {M, N};
+            /* the inputs are packed as stored (A^T: A (K x M) row-major), the
+             * transposition in the strides: faster than transposing them here */
             dnnl_dims_t sa = {ta ? 1 : K, ta ? M : 1}, sb = {tb ? 1 : N, tb ? K : 1}, sc = {ldc, 1};
             dnnl_matmul_desc_t desc;
             dnnl_primitive_attr_t attr = NULL;
@@ -201,7 +211,6 @@ static int bf16_gemm(int transA, int transB, int M, int N, int K, float alpha, c
         grow((void **)&t->b, &t->nb, (size_t)K * N * 2) ||
         grow(&t->scratch, &t->nscratch, e->scratch ? e->scratch : 1))
         return -1;
-    /* packed as stored: op(A) = A^T reads A (K x M) */
     if (transA) to_bf16(t->a, A, K, M, lda);
     else to_bf16(t->a, A, M, K, lda);
     if (transB) to_bf16(t->b, B, N, K, ldb);
