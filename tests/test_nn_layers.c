@@ -98,6 +98,11 @@ static void backward_accumulates(void)
     float first = acc[7];
     ts_gelu_backward(acc, d, a, 40);
     CHECK(acc[7] == 2 * first);
+    /* the writing variant: the first pass's values over whatever was there */
+    float *set = randv(40, 1);
+    ts_gelu_backward_set(set, d, a, 40);
+    for (int i = 0; i < 40; i++) CHECK(set[i] == acc[i] / 2);
+    free(set);
     free(x); free(v); free(g); free(dy); free(dx); free(dv); free(dg); free(db); free(scr);
     free(dx1); free(dv1); free(dg1); free(db1); free(a); free(d); free(acc);
 }

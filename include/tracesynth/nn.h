@@ -166,6 +166,8 @@ void ts_relu_backward(float *dx, const float *dout, const float *x, size_t n);
 /* exact GELU, x * Phi(x) with erf (nn.GELU()'s default) */
 void ts_gelu_forward(float *out, const float *x, size_t n);
 void ts_gelu_backward(float *dx, const float *dout, const float *x, size_t n);
+/* the same, writing dx instead of adding to it (saves zeroing it first) */
+void ts_gelu_backward_set(float *dx, const float *dout, const float *x, size_t n);
 /* SiLU / swish: x * sigmoid(x) */
 void ts_silu_forward(float *out, const float *x, size_t n);
 void ts_silu_backward(float *dx, const float *dout, const float *x, size_t n);
