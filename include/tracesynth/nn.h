@@ -32,9 +32,10 @@
 /* ---------------------------------------------------------------------------
  * SGEMM over the OpenMP threads, cblas conventions, row-major:
  *   C (M x N) = alpha op(A) op(B) + beta C,  op(X) = X or X^T (trans != 0).
- * Splits C into row (or column) blocks, one single-threaded cblas_sgemm each;
- * the result does not depend on the thread count. Falls back to one plain
- * cblas_sgemm inside a parallel region or when OpenBLAS runs its own threads.
+ * Splits C into row (or column) blocks, one single-threaded product each
+ * (ts_gemm_1t: cblas_sgemm, or bf16 under ts_set_precision); the result does
+ * not depend on the thread count. Falls back to one plain product inside a
+ * parallel region or when OpenBLAS runs its own threads.
  * Use it rather than cblas_sgemm so that GEMMs use the threads.
  * ------------------------------------------------------------------------- */
 void ts_sgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
