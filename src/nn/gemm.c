@@ -73,7 +73,9 @@ int ts_sgemm_blocks(int M, int N, int K)
 
 /* ---- bf16 products through oneDNN ---- */
 #ifdef TS_DNNL
-#define BF_CACHE 256   /* distinct product shapes (a network has a few dozen) */
+/* distinct product shapes (a network has a few dozen); past that, or if oneDNN
+ * refuses a shape, the product runs in float32 */
+#define BF_CACHE 256
 
 /* one matmul primitive per shape; inputs are packed contiguous, so the shape,
  * the transpositions, ldc, alpha and beta make the key */
