@@ -19,6 +19,13 @@ ifeq ($(MPI),1)
 CPPFLAGS += -DTS_MPI $(patsubst -I%,-isystem %,$(shell mpicc --showme:compile))
 LDLIBS   += $(shell mpicc --showme:link)
 endif
+# DNNL=1 (the default when oneDNN's header is installed, Debian's libdnnl-dev): the
+# bf16 products of --precision bf16; DNNL=0 builds without them
+DNNL     ?= $(if $(wildcard /usr/include/oneapi/dnnl/dnnl.h),1,0)
+ifeq ($(DNNL),1)
+CPPFLAGS += -DTS_DNNL
+LDLIBS   += -ldnnl
+endif
 LDFLAGS  += -fopenmp $(EXTRA_LDFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/common/*.c src/data/*.c src/nn/*.c src/models/*.c \
@@ -43,6 +50,8 @@ $(BUILD)/%.o: %.c
 # the trainer is rebuilt when MPI is switched
 $(shell mkdir -p $(BUILD); [ -f $(BUILD)/.mpi-$(MPI) ] || { rm -f $(BUILD)/.mpi-*; touch $(BUILD)/.mpi-$(MPI); })
 $(BUILD)/src/train/trainer.o $(BUILD)/src/cli/cmd_train.o: $(BUILD)/.mpi-$(MPI)
+$(shell [ -f $(BUILD)/.dnnl-$(DNNL) ] || { rm -f $(BUILD)/.dnnl-*; touch $(BUILD)/.dnnl-$(DNNL); })
+$(BUILD)/src/nn/gemm.o: $(BUILD)/.dnnl-$(DNNL)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

@@ -6,6 +6,7 @@ SUDO=""
 PKGS="build-essential libopenblas-dev libfftw3-dev libbabeltrace2-dev babeltrace2 strace zlib1g-dev valgrind libopenmpi-dev openmpi-bin"
 missing=""
 PKGS="$PKGS clang libclang-rt-14-dev libomp-dev"   # make fuzz: libFuzzer, sanitizers, OpenMP for clang
+PKGS="$PKGS libdnnl-dev"   # --precision bf16: oneDNN's bf16 matmul
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
     $SUDO apt-get update -qq

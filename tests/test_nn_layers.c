@@ -98,6 +98,11 @@ static void backward_accumulates(void)
     float first = acc[7];
     ts_gelu_backward(acc, d, a, 40);
     CHECK(acc[7] == 2 * first);
+    /* the writing variant: the first pass's values over whatever was there */
+    float *set = randv(40, 1);
+    ts_gelu_backward_set(set, d, a, 40);
+    for (int i = 0; i < 40; i++) CHECK(set[i] == acc[i] / 2);
+    free(set);
     free(x); free(v); free(g); free(dy); free(dx); free(dv); free(dg); free(db); free(scr);
     free(dx1); free(dv1); free(dg1); free(db1); free(a); free(d); free(acc);
 }
@@ -203,6 +208,73 @@ static void sgemm_matches_reference(void)
                           K, ta, tb);
                 free(A); free(Bm); free(C); free(R);
             }
+}
+
+static float bf16_round(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    u = (u + 0x7fffu + ((u >> 16) & 1u)) & 0xffff0000u;
+    memcpy(&x, &u, 4);
+    return x;
+}
+
+/* --precision bf16: every transposition, padded leading dimensions, alpha and
+ * beta, split and unsplit; the result is the product of the bf16-rounded inputs
+ * summed in float32 (so it is far closer to that than to the float32 product),
+ * and the same bits for 1 and 3 threads */
+static void bf16_gemm_matches_rounded_reference(void)
+{
+    if (ts_set_precision(TS_PRECISION_BF16) != 0) SKIP("%s", ts_error());
+    int shapes[][3] = {{200, 70, 50}, {20, 700, 50}, {5, 7, 3}};
+    for (int s = 0; s < 3; s++)
+        for (int ta = 0; ta < 2; ta++)
+            for (int tb = 0; tb < 2; tb++) {
+                int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2], ldc = N + 5;
+                int lda = (ta ? M : K) + 3, ldb = (tb ? K : N) + 1;
+                float *A = randv((size_t)(ta ? K : M) * lda, 1), *Bm = randv((size_t)(tb ? N : K) * ldb, 1);
+                float *C0 = randv((size_t)M * ldc, 1), *C = malloc((size_t)M * ldc * 4);
+                float *C1 = malloc((size_t)M * ldc * 4);
+                float *R = malloc((size_t)M * N * 4), *F = malloc((size_t)M * N * 4);
+                for (int i = 0; i < M; i++)
+                    for (int j = 0; j < N; j++) {
+                        double acc = 0.5 * C0[(size_t)i * ldc + j], f = acc;
+                        for (int k = 0; k < K; k++) {
+                            float a = ta ? A[(size_t)k * lda + i] : A[(size_t)i * lda + k];
+                            float b = tb ? Bm[(size_t)j * ldb + k] : Bm[(size_t)k * ldb + j];
+                            acc += 2.0 * bf16_round(a) * bf16_round(b);
+                            f += 2.0 * a * b;
+                        }
+                        R[(size_t)i * N + j] = (float)acc;
+                        F[(size_t)i * N + j] = (float)f;
+                    }
+                memcpy(C, C0, (size_t)M * ldc * 4);
+                memcpy(C1, C0, (size_t)M * ldc * 4);
+                ts_set_threads(3);
+                ts_sgemm(ta, tb, M, N, K, 2.0f, A, lda, Bm, ldb, 0.5f, C, ldc);
+                ts_set_threads(1);
+                ts_sgemm(ta, tb, M, N, K, 2.0f, A, lda, Bm, ldb, 0.5f, C1, ldc);
+                double er = 0, ef = 0;
+                size_t same = 0;
+                for (int i = 0; i < M; i++)
+                    for (int j = 0; j < N; j++) {
+                        size_t o = (size_t)i * ldc + j, q = (size_t)i * N + j;
+                        er = fmax(er, fabs(C[o] - R[q]));
+                        ef = fmax(ef, fabs(C[o] - F[q]));
+                        same += memcmp(&C[o], &C1[o], 4) == 0;
+                    }
+                int pad_kept = 1;   /* columns past N untouched */
+                for (int i = 0; i < M; i++)
+                    for (int j = N; j < ldc; j++)
+                        pad_kept &= C[(size_t)i * ldc + j] == C0[(size_t)i * ldc + j];
+                CHECK_MSG(er < 1e-4 && ef > 10 * er && pad_kept && same == (size_t)M * N,
+                          "bf16 %dx%dx%d ta=%d tb=%d: off the rounded product by %g, the float32 one by "
+                          "%g, padding kept %d, %zu of %d values the same at 1 and 3 threads", M, N, K, ta,
+                          tb, er, ef, pad_kept, same, M * N);
+                free(A); free(Bm); free(C0); free(C); free(C1); free(R); free(F);
+            }
+    CHECK(ts_get_precision() == TS_PRECISION_BF16 && !strcmp(ts_precision_name(TS_PRECISION_BF16), "bf16"));
+    CHECK(ts_set_precision(TS_PRECISION_FP32) == 0 && ts_get_precision() == TS_PRECISION_FP32);
 }
 
 static void known_values(void)
@@ -365,6 +437,7 @@ TEST_MAIN("test_nn_layers", {
     RUN(backward_accumulates);
     RUN(same_bits_for_any_thread_count);
     RUN(sgemm_matches_reference);
+    RUN(bf16_gemm_matches_rounded_reference);
     RUN(known_values);
     RUN(layernorm_normalises_each_position);
     RUN(initialisers);

@@ -32,9 +32,10 @@
 /* ---------------------------------------------------------------------------
  * SGEMM over the OpenMP threads, cblas conventions, row-major:
  *   C (M x N) = alpha op(A) op(B) + beta C,  op(X) = X or X^T (trans != 0).
- * Splits C into row (or column) blocks, one single-threaded cblas_sgemm each;
- * the result does not depend on the thread count. Falls back to one plain
- * cblas_sgemm inside a parallel region or when OpenBLAS runs its own threads.
+ * Splits C into row (or column) blocks, one single-threaded product each
+ * (ts_gemm_1t: cblas_sgemm, or bf16 under ts_set_precision); the result does
+ * not depend on the thread count. Falls back to one plain product inside a
+ * parallel region or when OpenBLAS runs its own threads.
  * Use it rather than cblas_sgemm so that GEMMs use the threads.
  * ------------------------------------------------------------------------- */
 void ts_sgemm(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
@@ -45,6 +46,21 @@ int ts_sgemm_blocks(int M, int N, int K);
 /* 1 when a parallel region may call cblas_sgemm itself: several OpenMP threads,
  * not inside a region already, OpenBLAS single-threaded */
 int ts_parallel_ok(void);
+/* one product on the calling thread (cblas conventions as above), in the
+ * precision set below; what ts_sgemm runs per block, and what a layer calls
+ * inside its own parallel region */
+void ts_gemm_1t(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+                const float *B, int ldb, float beta, float *C, int ldc);
+
+/* The arithmetic of every product above. FP32 (the default): float32
+ * throughout. BF16: A and B rounded to bfloat16, products accumulated and C
+ * kept in float32 (oneDNN's matmul; needs a build with oneDNN and a CPU with
+ * AVX512_BF16, else -1 with ts_error() saying which). Process-wide; set it
+ * before a run, not during one. */
+typedef enum { TS_PRECISION_FP32 = 0, TS_PRECISION_BF16 = 1 } ts_precision;
+int ts_set_precision(ts_precision p);
+ts_precision ts_get_precision(void);
+const char *ts_precision_name(ts_precision p);   /* "fp32", "bf16" */
 
 /* ---------------------------------------------------------------------------
  * Initialisation (seeded, reproducible; draws n values in order from r)
@@ -151,6 +167,8 @@ void ts_relu_backward(float *dx, const float *dout, const float *x, size_t n);
 /* exact GELU, x * Phi(x) with erf (nn.GELU()'s default) */
 void ts_gelu_forward(float *out, const float *x, size_t n);
 void ts_gelu_backward(float *dx, const float *dout, const float *x, size_t n);
+/* the same, writing dx instead of adding to it (saves zeroing it first) */
+void ts_gelu_backward_set(float *dx, const float *dout, const float *x, size_t n);
 /* SiLU / swish: x * sigmoid(x) */
 void ts_silu_forward(float *out, const float *x, size_t n);
 void ts_silu_backward(float *dx, const float *dout, const float *x, size_t n);

@@ -356,6 +356,7 @@ int bench_layers(int argc, char **argv)
     long threads = 0, batch = 0, channels = 0, length = 200;
     const ts_option opts[] = {
         CLI_THREADS_OPTION(&threads),
+        CLI_PRECISION_OPTION,
         TS_OPT_LONG_(0, "batch", &batch, "B", 1, 4096, "batch size (default: 16 and 32)"),
         TS_OPT_LONG_(0, "channels", &channels, "C", 1, 4096, "residual channels (default: 64, 128 and 256)"),
         TS_OPT_LONG_(0, "length", &length, "L", 1, 100000, "sequence length (default: 200)"),
@@ -383,6 +384,17 @@ int bench_layers(int argc, char **argv)
     printf("threads %d, %s\n%s\n", ts_get_threads(), openblas_get_config(), blas);
     printf("SGEMM n=1024: OpenBLAS %.1f GFLOP/s (the peak below), ts_sgemm %.1f GFLOP/s\n",
            peak, ours);
+    {   /* the same product in bf16 with float32 sums (--precision bf16), when available */
+        ts_precision was = ts_get_precision();
+        if (ts_set_precision(TS_PRECISION_BF16) == 0) {
+            double bp = 0, bo = 0;
+            sgemm_peak(&bp, &bo);
+            printf("bf16 products n=1024 (--precision bf16: oneDNN, float32 sums): ts_sgemm %.1f GFLOP/s\n", bo);
+        } else {
+            printf("bf16 products: not available (%s)\n", ts_error());
+        }
+        ts_set_precision(was);
+    }
     printf("times in ms (best run); GF/s and %% of peak for the layers that are GEMMs\n");
     /* OpenMP threads spin while they wait; with other work on the cores that
      * spinning steals the time slices the working threads need */

@@ -597,6 +597,7 @@ int bench_model(int argc, char **argv)
         TS_OPT_LONG_(0, "ids", &ids, "V", 2, 1 << 20, "event IDs of the synthetic data (40)"),
         TS_OPT_LONG_(0, "runs", &runs, "R", 1, 1000, "timed runs after a warm-up (5)"),
         CLI_THREADS_OPTION(&threads),
+        CLI_PRECISION_OPTION,
         TS_OPT_FLAG_(0, "vs-torch", &vs_torch, "also run the project's PyTorch definition (tests/torch,\n"
                      "float32) with the same sizes, threads and environment; print ratios"),
         TS_OPT_FLAG_(0, "profile", &profile_on, "split both steps into GEMM, S4 kernel, FFT, step MLP,\n"
@@ -649,7 +650,8 @@ int bench_model(int argc, char **argv)
     double peak = gemm_peak_child();
     printf("%s, L = %ld, %d threads, %s; %ld timed runs after a warm-up: median (min-max)\n", model, L,
            ts_get_threads(), blas, runs);
-    printf("GEMM peak (ts_sgemm n = 1024): %.1f GFLOP/s; load average before: %s\n", peak, load);
+    printf("GEMM peak (ts_sgemm n = 1024, %s products): %.1f GFLOP/s; load average before: %s\n",
+           ts_precision_name(ts_get_precision()), peak, load);
     for (int i = 0; i < nsz && rc == 0; i++)
         if (one_size(&bc, sz[i], peak) != 0) rc = cli_fail();
     loadavg(load, sizeof load);

@@ -74,7 +74,12 @@ typedef struct {
     TS_OPT_LONG_(0, "seed", &(r)->seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0): the same seed, the same result")
 #define CLI_RUN_THREADS(r) \
     CLI_THREADS_OPTION(&(r)->threads), \
-    TS_OPT_FLAG_(0, "no-progress", &(r)->no_progress, "no progress bar")
+    TS_OPT_FLAG_(0, "no-progress", &(r)->no_progress, "no progress bar"), \
+    CLI_PRECISION_OPTION
+/* --precision fp32|bf16: the arithmetic of the matrix products, set when parsed */
+#define CLI_PRECISION_OPTION \
+    TS_OPT_CB_(0, "precision", NULL, "fp32|bf16", cli_opt_precision, \
+               "matrix products in float32 (default) or bf16 with float32 sums (AVX512_BF16)")
 /* --threads N into a long */
 #define CLI_THREADS_OPTION(p) \
     TS_OPT_LONG_(0, "threads", p, "N", 0, 4096, "threads for OpenMP and OpenBLAS (default: all cores)")
@@ -88,6 +93,7 @@ void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro)
 int cli_opt_split(const char *v, void *dst);
 int cli_opt_position(const char *v, void *dst);
 int cli_opt_fractions(const char *v, void *dst);
+int cli_opt_precision(const char *v, void *dst);
 /* the options that cut a dataset into windows (besides --length and --stride, whose
  * meaning differs between commands), as one group of an option table: --split,
  * --windows, --fractions into a ts_split_spec */

@@ -19,6 +19,13 @@ void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro)
 int cli_opt_split(const char *v, void *dst) { return ts_split_parse(v, dst); }
 int cli_opt_position(const char *v, void *dst) { return ts_mask_parse(v, dst); }
 int cli_opt_fractions(const char *v, void *dst) { return ts_split_parse_fractions(v, dst); }
+int cli_opt_precision(const char *v, void *dst)
+{
+    (void)dst;
+    if (!strcmp(v, "fp32")) return ts_set_precision(TS_PRECISION_FP32);
+    if (!strcmp(v, "bf16")) return ts_set_precision(TS_PRECISION_BF16);
+    return ts_fail("run_options.c: --precision: '%s' is neither fp32 nor bf16", v);
+}
 
 void cli_json_str(FILE *f, const char *s)
 {

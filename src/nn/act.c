@@ -40,14 +40,24 @@ TS_CLONES static void gelu_fwd_k(float *out, const float *x, size_t n)
     for (size_t i = 0; i < n; i++) out[i] = v_gelu(x[i]);
 }
 
-TS_CLONES static void gelu_bwd_k(float *dx, const float *dout, const float *x, size_t n)
+/* acc: dx += (accumulate, the layers' rule), else dx = (no zeroing pass first) */
+TS_CLONES static void gelu_bwd_k(float *dx, const float *dout, const float *x, size_t n, int acc)
 {
     /* d/dx x Phi(x) = Phi(x) + x phi(x) */
-    #pragma omp simd
-    for (size_t i = 0; i < n; i++) {
-        float v = x[i], e = v_exp(-0.5f * v * v);
-        float cdf = 0.5f * (1.0f + v_erf_e(v * INV_SQRT2, e));
-        dx[i] += dout[i] * (cdf + v * INV_SQRT_2PI * e);
+    if (acc) {
+        #pragma omp simd
+        for (size_t i = 0; i < n; i++) {
+            float v = x[i], e = v_exp(-0.5f * v * v);
+            float cdf = 0.5f * (1.0f + v_erf_e(v * INV_SQRT2, e));
+            dx[i] += dout[i] * (cdf + v * INV_SQRT_2PI * e);
+        }
+    } else {
+        #pragma omp simd
+        for (size_t i = 0; i < n; i++) {
+            float v = x[i], e = v_exp(-0.5f * v * v);
+            float cdf = 0.5f * (1.0f + v_erf_e(v * INV_SQRT2, e));
+            dx[i] = dout[i] * (cdf + v * INV_SQRT_2PI * e);
+        }
     }
 }
 
@@ -113,7 +123,12 @@ void ts_gelu_forward(float *out, const float *x, size_t n)
 
 void ts_gelu_backward(float *dx, const float *dout, const float *x, size_t n)
 {
-    OVER_BLOCKS(n, gelu_bwd_k(dx + o_, dout + o_, x + o_, m_));
+    OVER_BLOCKS(n, gelu_bwd_k(dx + o_, dout + o_, x + o_, m_, 1));
+}
+
+void ts_gelu_backward_set(float *dx, const float *dout, const float *x, size_t n)
+{
+    OVER_BLOCKS(n, gelu_bwd_k(dx + o_, dout + o_, x + o_, m_, 0));
 }
 
 void ts_silu_forward(float *out, const float *x, size_t n)

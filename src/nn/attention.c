@@ -516,8 +516,7 @@ void ts_tblock_backward(const ts_tblock_config *c, const float *params, const fl
     /* MLP half: out = x1 + fc2(gelu(fc1(ln2))) */
     memset(dhg, 0, NF * sizeof(float));
     ts_linear_backward(dhg, G + p.fc2_w, G + p.fc2_b, dout, act + a.hg, P + p.fc2_w, N, F, C);
-    memset(dh, 0, NF * sizeof(float));
-    ts_gelu_backward(dh, dhg, act + a.h, NF);
+    ts_gelu_backward_set(dh, dhg, act + a.h, NF);
     memset(dln, 0, NC * sizeof(float));
     ts_linear_backward(dln, G + p.fc1_w, G + p.fc1_b, dh, act + a.ln2, P + p.fc1_w, N, C, F);
     ts_layernorm_rows_backward(dx1, G + p.ln2_g, G + p.ln2_b, dln, act + a.x1, act + a.mean2,

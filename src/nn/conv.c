@@ -17,8 +17,8 @@
  * made the barriers cost more than small GEMMs on 2 cores). */
 #include "tracesynth/nn.h"
 #include "tracesynth/prof.h"
+#include "vmath.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <omp.h>
 #include <string.h>
@@ -90,7 +90,7 @@ static void col2im_add(float *restrict dxb, const float *restrict dcol, int Cin,
 }
 
 /* out_b (Cout, L) = b[o] per row, or 0 */
-static void fill_bias(float *restrict ob, const float *restrict b, int Cout, int L)
+TS_CLONES static void fill_bias(float *restrict ob, const float *restrict b, int Cout, int L)
 {
     for (int o = 0; o < Cout; o++) {
         float v = b ? b[o] : 0.0f;
@@ -111,8 +111,7 @@ static void forward_item(float *ob, const float *xb, const float *w, const float
     }
     if (b) fill_bias(ob, b, Cout, L);
     TS_PROF_FLOPS(2.0 * Cout * L * Cin * K);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, L, Cin * K, 1.0f, w, Cin * K, cb,
-                L, b ? 1.0f : 0.0f, ob, L);
+    ts_gemm_1t(0, 0, Cout, L, Cin * K, 1.0f, w, Cin * K, cb, L, b ? 1.0f : 0.0f, ob, L);
 }
 
 static void conv1d_forward(float *out, const float *x, const float *w, const float *b,
@@ -159,7 +158,7 @@ void ts_conv1d_forward(float *out, const float *x, const float *w, const float *
 
 /* db[o] += sum over b, l of dout[b, o, l]: 64 running sums across positions
  * (vectorised) each over b in order, then added up in order */
-static void bias_grad_channel(float *db, const float *dout, int B, int C, int L, int o)
+TS_CLONES static void bias_grad_channel(float *db, const float *dout, int B, int C, int L, int o)
 {
     float s = 0.0f;
     for (int l0 = 0; l0 < L; l0 += 64) {
@@ -225,16 +224,13 @@ static void conv1d_backward(float *dx, float *dw, float *db, const float *dout, 
                 }
                 /* partial (Cout x CK) (+)= dout_b (Cout x L) . col_b^T */
                 TS_PROF_FLOPS((dx ? 4.0 : 2.0) * Cout * CK * L);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Cout, CK, L, 1.0f, gb, L, cb,
-                            L, bi == b0 ? 0.0f : 1.0f, pg, CK);
+                ts_gemm_1t(0, 1, Cout, CK, L, 1.0f, gb, L, cb, L, bi == b0 ? 0.0f : 1.0f, pg, CK);
                 if (!dx) continue;
                 float *dxb = dx + (size_t)bi * Cin * L;
                 if (K == 1) {   /* dx_b (Cin x L) += w^T (Cin x Cout) . dout_b */
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Cin, L, Cout, 1.0f, w, Cin,
-                                gb, L, 1.0f, dxb, L);
+                    ts_gemm_1t(1, 0, Cin, L, Cout, 1.0f, w, Cin, gb, L, 1.0f, dxb, L);
                 } else {
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, CK, L, Cout, 1.0f, w, CK,
-                                gb, L, 0.0f, dcol, L);
+                    ts_gemm_1t(1, 0, CK, L, Cout, 1.0f, w, CK, gb, L, 0.0f, dcol, L);
                     col2im_add(dxb, dcol, Cin, L, K, dil);
                 }
             }

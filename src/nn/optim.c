@@ -1,6 +1,7 @@
 /* Adam / AdamW, gradient clipping, learning-rate schedules (see optim.h). */
 #include "tracesynth/optim.h"
 #include "tracesynth/common.h"
+#include "vmath.h"
 
 #include <math.h>
 #include <string.h>
@@ -25,32 +26,60 @@ void ts_adam_free(ts_adam *a)
     a->m = a->v = NULL;
 }
 
+typedef struct {
+    float step_size, bc2_sqrt, b1, b2, omb1, omb2, eps, wd, decay;
+    int decoupled;
+} adam_k;
+
+/* elements [i0, i1): compiled for each vector width (vmath.h); IEEE sqrt and
+ * division round alike in every lane, so the bits do not depend on the width */
+TS_CLONES static void adam_range(const adam_k *k, float *restrict p, float *restrict m,
+                                 float *restrict v, const float *restrict g, long i0, long i1)
+{
+    const float step_size = k->step_size, bc2_sqrt = k->bc2_sqrt, b1 = k->b1, b2 = k->b2;
+    const float omb1 = k->omb1, omb2 = k->omb2, eps = k->eps, wd = k->wd, decay = k->decay;
+    if (k->decoupled) {
+        #pragma omp simd
+        for (long i = i0; i < i1; i++) {
+            float gi = g[i];
+            p[i] *= decay;
+            m[i] = m[i] * b1 + omb1 * gi;
+            v[i] = v[i] * b2 + omb2 * gi * gi;
+            float denom = sqrtf(v[i]) / bc2_sqrt + eps;
+            p[i] -= step_size * (m[i] / denom);
+        }
+    } else {
+        #pragma omp simd
+        for (long i = i0; i < i1; i++) {
+            float gi = g[i];
+            if (wd != 0.0f) gi += wd * p[i];
+            m[i] = m[i] * b1 + omb1 * gi;
+            v[i] = v[i] * b2 + omb2 * gi * gi;
+            float denom = sqrtf(v[i]) / bc2_sqrt + eps;
+            p[i] -= step_size * (m[i] / denom);
+        }
+    }
+}
+
 void ts_adam_step(ts_adam *a, double lr)
 {
     a->step++;
     /* PyTorch computes these scalars in double and applies them in float */
     double bc1 = 1.0 - pow(a->beta1, (double)a->step);
     double bc2 = 1.0 - pow(a->beta2, (double)a->step);
-    const float step_size = (float)(lr / bc1);
-    const float bc2_sqrt = (float)sqrt(bc2);
-    const float b1 = (float)a->beta1, b2 = (float)a->beta2;
-    const float omb1 = (float)(1.0 - a->beta1), omb2 = (float)(1.0 - a->beta2);
-    const float eps = (float)a->eps;
-    const float wd = (float)a->weight_decay;
-    const float decay = (float)(1.0 - lr * a->weight_decay);   /* AdamW */
-    const int decoupled = a->decoupled;
-    float *restrict p = a->params, *restrict m = a->m, *restrict v = a->v;
-    const float *restrict g = a->grads;
-    const long n = (long)a->n;
+    const adam_k k = {
+        .step_size = (float)(lr / bc1), .bc2_sqrt = (float)sqrt(bc2),
+        .b1 = (float)a->beta1, .b2 = (float)a->beta2,
+        .omb1 = (float)(1.0 - a->beta1), .omb2 = (float)(1.0 - a->beta2),
+        .eps = (float)a->eps, .wd = (float)a->weight_decay,
+        .decay = (float)(1.0 - lr * a->weight_decay),   /* AdamW */
+        .decoupled = a->decoupled,
+    };
+    const long n = (long)a->n, chunk = 16384, nc = (n + chunk - 1) / chunk;
 #pragma omp parallel for schedule(static) if (n > 65536)
-    for (long i = 0; i < n; i++) {
-        float gi = g[i];
-        if (decoupled) p[i] *= decay;
-        else if (wd != 0.0f) gi += wd * p[i];
-        m[i] = m[i] * b1 + omb1 * gi;
-        v[i] = v[i] * b2 + omb2 * gi * gi;
-        float denom = sqrtf(v[i]) / bc2_sqrt + eps;
-        p[i] -= step_size * (m[i] / denom);
+    for (long c = 0; c < nc; c++) {
+        long i0 = c * chunk, i1 = i0 + chunk < n ? i0 + chunk : n;
+        adam_range(&k, a->params, a->m, a->v, a->grads, i0, i1);
     }
 }
 

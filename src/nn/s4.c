@@ -268,8 +268,7 @@ void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
     ts_conv1d_backward(s2, dparams + p->W, dparams + p->bias, s1, a.g, params + p->W, B, H, H, L,
                        1, 1, lin_scr);
     /* GELU: s1 = d y */
-    memset(s1, 0, sizeof(float) * n);
-    ts_gelu_backward(s1, s2, a.y, n);
+    ts_gelu_backward_set(s1, s2, a.y, n);
     /* convolution and D, then the kernel parameters */
     memset(dK, 0, sizeof(float) * nK);
     ts_s4_conv_backward(s, a.K, a.Khat, params + p->D, x, s1, B, dK, dparams + p->D, dx, conv_scr);
