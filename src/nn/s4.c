@@ -113,10 +113,14 @@ int ts_s4_legs_eigs(int N, double *im)
 {
     if (N < 2 || N % 2) return ts_fail("s4: state size must be even and at least 2, got %d", N);
     int lwork = 4 * N, info = 0;
-    double *a = ts_calloc((size_t)N * N * 2, sizeof(double));   /* column-major complex */
-    double *w = ts_malloc(sizeof(double) * N);
-    double *work = ts_malloc(sizeof(double) * 2 * lwork);
-    double *rwork = ts_malloc(sizeof(double) * 3 * N);
+    /* Every buffer gets 4 KiB of zeroed slack: OpenBLAS 0.3.21's zgemv_n kernels (called by
+     * zheev through zlatrd) read up to about 1 KiB past their operands, which crashed
+     * training when the heap ended just there (valgrind shows the read). */
+    const size_t slack = 512;
+    double *a = ts_calloc((size_t)N * N * 2 + slack, sizeof(double));   /* column-major complex */
+    double *w = ts_calloc((size_t)N + slack, sizeof(double));
+    double *work = ts_calloc((size_t)2 * lwork + slack, sizeof(double));
+    double *rwork = ts_calloc((size_t)3 * N + slack, sizeof(double));
     for (int k = 0; k < N; k++)
         for (int n = 0; n < N; n++) {
             double v = n == k ? 0 : 0.5 * sqrt((2.0 * n + 1) * (2.0 * k + 1));
