@@ -77,26 +77,41 @@ static inline void write_text(const char *path, const char *text)
     if (f) { fputs(text, f); fclose(f); }
 }
 
-/* run the CLI ($TRACESYNTH, default build/tracesynth) with args through the shell;
- * stderr's first line goes to err (may be NULL). Returns the exit status. */
-static inline int run_cli(const char *args, char *err, size_t errn)
+/* run the CLI ($TRACESYNTH, default build/tracesynth) with args through the shell, one of
+ * its outputs kept in buf (n bytes; buf may be NULL): CLI_ERR_LINE stderr's first line
+ * (stdout dropped), CLI_OUT stdout (stderr dropped), CLI_OUT_ERR both. Returns the exit status. */
+enum { CLI_ERR_LINE, CLI_OUT, CLI_OUT_ERR };
+static inline int cli_run(const char *args, int what, char *buf, size_t n)
 {
     const char *bin = getenv("TRACESYNTH");
     if (!bin) bin = "build/tracesynth";
-    char efile[] = "/tmp/tserr.XXXXXX";
-    int fd = mkstemp(efile);
+    char tmp[] = "/tmp/tscli.XXXXXX";
+    int fd = mkstemp(tmp);
     if (fd >= 0) close(fd);
     char cmd[8192];
-    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin, args, efile);
+    if (what == CLI_ERR_LINE) snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin, args, tmp);
+    else snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", bin, args, tmp, what == CLI_OUT ? "/dev/null" : "&1");
     int st = system(cmd);
-    if (err && errn) {
-        err[0] = 0;
-        FILE *f = fopen(efile, "r");
-        if (f) { if (!fgets(err, (int)errn, f)) err[0] = 0; fclose(f); }
-        err[strcspn(err, "\n")] = 0;
+    if (buf && n) {
+        buf[0] = 0;
+        FILE *f = fopen(tmp, "r");
+        if (f && what == CLI_ERR_LINE) {
+            if (!fgets(buf, (int)n, f)) buf[0] = 0;
+            buf[strcspn(buf, "\n")] = 0;
+        } else if (f) {
+            buf[fread(buf, 1, n - 1, f)] = 0;
+        }
+        if (f) fclose(f);
     }
-    unlink(efile);
+    unlink(tmp);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
+
+/* stderr's first line into err (may be NULL) */
+static inline int run_cli(const char *args, char *err, size_t errn) { return cli_run(args, CLI_ERR_LINE, err, errn); }
+/* stdout into out (may be NULL) */
+static inline int run_stdout(const char *args, char *out, size_t n) { return cli_run(args, CLI_OUT, out, n); }
+/* stdout and stderr together into out */
+static inline int run_output(const char *args, char *out, size_t n) { return cli_run(args, CLI_OUT_ERR, out, n); }
 
 #endif

@@ -7,20 +7,6 @@
 
 static char dir[256];
 
-static int run_out(const char *args, char *out, size_t n)
-{
-    const char *bin = getenv("TRACESYNTH");
-    if (!bin) bin = "build/tracesynth";
-    char ofile[512], cmd[4096];
-    snprintf(ofile, sizeof ofile, "%s/out.txt", dir);
-    snprintf(cmd, sizeof cmd, "%s %s >%s 2>&1", bin, args, ofile);
-    int st = system(cmd);
-    out[0] = 0;
-    FILE *f = fopen(ofile, "r");
-    if (f) { size_t got = fread(out, 1, n - 1, f); out[got] = 0; fclose(f); }
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 static void setup(void)
 {
     const char *s = scratch_dir();
@@ -38,7 +24,7 @@ static void each_model_both_steps(void)
     char args[512], out[16384];
     for (int i = 0; i < 3; i++) {
         snprintf(args, sizeof args, "bench model %s --sizes 1x8x2,2x8x2 --length 24 --runs 2 --threads 1", models[i]);
-        int rc = run_out(args, out, sizeof out);
+        int rc = run_output(args, out, sizeof out);
         CHECK_MSG(rc == 0, "%s: exit %d\n%s", models[i], rc, out);
         CHECK_MSG(strstr(out, "1 x 8, batch 2") && strstr(out, "2 x 8, batch 2"), "%s", out);
         CHECK_MSG(strstr(out, " train ") && strstr(out, " denoise ") && strstr(out, "peak "), "%s", out);
@@ -50,7 +36,7 @@ static void each_model_both_steps(void)
 static void profile_sections(void)
 {
     char out[16384];
-    int rc = run_out("bench model --sizes 1x8x2 --length 24 --runs 2 --threads 2 --state 8 --profile", out, sizeof out);
+    int rc = run_output("bench model --sizes 1x8x2 --length 24 --runs 2 --threads 2 --state 8 --profile", out, sizeof out);
     CHECK_MSG(rc == 0, "%s", out);
     CHECK_MSG(strstr(out, "training step:") && strstr(out, "denoising step:"), "%s", out);
     CHECK_MSG(strstr(out, "GEMM convolutions") && strstr(out, "optimizer (clip + Adam)") &&
@@ -61,16 +47,16 @@ static void profile_sections(void)
 static void bad_usage(void)
 {
     char out[4096];
-    CHECK(run_out("bench model --sizes 4x64", out, sizeof out) == 2);
+    CHECK(run_output("bench model --sizes 4x64", out, sizeof out) == 2);
     CHECK_MSG(strstr(out, "--sizes '4x64'") != NULL, "%s", out);
-    CHECK(run_out("bench model --sizes 1x8x2 --layers 3", out, sizeof out) == 2);
-    CHECK(run_out("bench model --model nosuch", out, sizeof out) != 0);
+    CHECK(run_output("bench model --sizes 1x8x2 --layers 3", out, sizeof out) == 2);
+    CHECK(run_output("bench model --model nosuch", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);
     /* a non-neural model has no network to time */
-    CHECK(run_out("bench model --model ngram --sizes 1x8x2 --length 24 --runs 1", out, sizeof out) != 0);
+    CHECK(run_output("bench model --model ngram --sizes 1x8x2 --length 24 --runs 1", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "ngram") != NULL, "%s", out);
     /* the model's own options are checked by the model */
-    CHECK(run_out("bench model --sizes 1x8x2 --length 24 --runs 1 --nosuch 3", out, sizeof out) != 0);
+    CHECK(run_output("bench model --sizes 1x8x2 --length 24 --runs 1 --nosuch 3", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);
 }
 

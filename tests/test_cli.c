@@ -7,23 +7,6 @@
 
 static char dir[256];
 
-/* run the CLI; stdout into out (may be NULL); returns the exit status */
-static int run_out(const char *args, char *out, size_t n)
-{
-    const char *bin = getenv("TRACESYNTH");
-    if (!bin) bin = "build/tracesynth";
-    char ofile[512], cmd[8192];
-    snprintf(ofile, sizeof ofile, "%s/stdout.txt", dir);
-    snprintf(cmd, sizeof cmd, "%s %s >%s 2>/dev/null", bin, args, ofile);
-    int st = system(cmd);
-    if (out && n) {
-        out[0] = 0;
-        FILE *f = fopen(ofile, "r");
-        if (f) { size_t got = fread(out, 1, n - 1, f); out[got] = 0; fclose(f); }
-    }
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 /* a repetitive stream of 6000 events over 8 named events, with some noise */
 static int make_dataset(void)
 {
@@ -64,14 +47,14 @@ static void train_impute_eval(void)
     char args[2048], out[8192];
     snprintf(args, sizeof args, "train --model ngram %s/ds --length 60 --windows 40 -o %s/ng.tsm "
              "--log %s/train.jsonl", dir, dir, dir);
-    REQUIRE(run_out(args, out, sizeof out) == 0);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK(strstr(out, "trained ngram") && strstr(out, "time split"));
     snprintf(args, sizeof args, "%s/train.jsonl", dir);
     CHECK(ts_file_exists(args));
 
     snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/ds --length 60 --windows 40 "
              "--blackout 6 -o %s/imp --json", dir, dir, dir);
-    REQUIRE(run_out(args, out, sizeof out) == 0);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strncmp(out, "{\"model\": \"ngram\", \"windows\": 40, \"length\": 60, \"blackout\": 6, "
                       "\"position\": \"center\"", 80) == 0, "%s", out);
     double acc = metric(out, "accuracy"), perfect = metric(out, "perfect"), rouge = metric(out, "rouge_l");
@@ -82,7 +65,7 @@ static void train_impute_eval(void)
     /* the text line says the same */
     char text[8192];
     snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/ds --length=60 --windows=40 --blackout=6", dir, dir);
-    REQUIRE(run_out(args, text, sizeof text) == 0);
+    REQUIRE(run_stdout(args, text, sizeof text) == 0);
     char want[128];
     snprintf(want, sizeof want, "accuracy %.2f  perfect %.2f  ROUGE-L %.2f", acc, perfect, rouge);
     CHECK_MSG(strstr(text, want) && strstr(text, "type accuracy"), "'%s' not in '%s'", want, text);
@@ -120,17 +103,17 @@ static void train_impute_eval(void)
     REQUIRE(ts_windows_write(p, &orig) == 0);
     snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 6 --json", dir, p);
     char out2[8192];
-    REQUIRE(run_out(args, out2, sizeof out2) == 0);
+    REQUIRE(run_stdout(args, out2, sizeof out2) == 0);
     CHECK_NEAR(metric(out2, "accuracy"), acc, 1e-9);
     snprintf(args, sizeof args, "impute %s/ng.tsm --input=%s/imp/original0.npy --blackout 6 --json", dir, dir);
-    REQUIRE(run_out(args, out2, sizeof out2) == 0);
+    REQUIRE(run_stdout(args, out2, sizeof out2) == 0);
     CHECK_NEAR(metric(out2, "accuracy"), acc, 1e-9);
 
     /* the unigram floor is far below */
     snprintf(args, sizeof args, "train --model unigram %s/ds --length 60 --windows 40 -o %s/uni.tsm", dir, dir);
-    REQUIRE(run_out(args, NULL, 0) == 0);
+    REQUIRE(run_stdout(args, NULL, 0) == 0);
     snprintf(args, sizeof args, "impute %s/uni.tsm --input %s/ds --length 60 --windows 40 --blackout 6 --json", dir, dir);
-    REQUIRE(run_out(args, out2, sizeof out2) == 0);
+    REQUIRE(run_stdout(args, out2, sizeof out2) == 0);
     double uacc = metric(out2, "accuracy");
     CHECK_MSG(uacc >= 0 && uacc < acc - 20, "%s", out2);
     free(mask);
@@ -156,11 +139,11 @@ static void generate_files(void)
 {
     char args[2048], p[512], q[512];
     snprintf(args, sizeof args, "generate %s/ng.tsm -n 5 --length 30 --seed 4 -o %s/g1 --format both", dir, dir);
-    REQUIRE(run_out(args, NULL, 0) == 0);
+    REQUIRE(run_stdout(args, NULL, 0) == 0);
     snprintf(args, sizeof args, "generate %s/ng.tsm -n 5 --length 30 --seed 4 -o %s/g2.txt", dir, dir);
-    REQUIRE(run_out(args, NULL, 0) == 0);
+    REQUIRE(run_stdout(args, NULL, 0) == 0);
     snprintf(args, sizeof args, "generate %s/ng.tsm -n 5 --length 30 --seed 5 -o %s/g3", dir, dir);
-    REQUIRE(run_out(args, NULL, 0) == 0);
+    REQUIRE(run_stdout(args, NULL, 0) == 0);
     snprintf(p, sizeof p, "%s/g1.txt", dir);
     snprintf(q, sizeof q, "%s/g2.txt", dir);
     CHECK(files_equal(p, q));
@@ -193,7 +176,7 @@ static void bench_grid(void)
     char args[2048], out[16384];
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds %s/ds --lengths 40,60 --blackouts 1,5 "
              "--windows 30 --json %s/b.json", dir, dir, dir);
-    REQUIRE(run_out(args, out, sizeof out) == 0);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK(strstr(out, "L=40 center") && strstr(out, "L=60 end"));
     CHECK(strstr(out, "train ") && strstr(out, "impute 30 windows"));
     CHECK(strstr(out, "summary") && strstr(out, "average"));
@@ -223,7 +206,7 @@ static void bench_keeps_going(void)
     REQUIRE(ts_dataset_save(p, &d) == 0);
     snprintf(args, sizeof args, "bench impute --model ngram %s/short %s/ds --lengths 40 --blackouts 5 "
              "--windows 20 --no-progress --json %s/b2.json", dir, dir, dir);
-    CHECK(run_out(args, out, sizeof out) == 1);
+    CHECK(run_stdout(args, out, sizeof out) == 1);
     CHECK(strstr(out, "ds: ngram") && strstr(out, "1 of 2 datasets failed"));
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK_MSG(strstr(err, "short: failed:") && strstr(err, "fewer than the window length"), "%s", err);
@@ -257,11 +240,11 @@ static void split_short_trace(void)
     CHECK_MSG(strstr(err, "validation part [1260, 1440) has 180 events") &&
               strstr(err, "the longest window that fits is 180"), "%s", err);
     snprintf(args, sizeof args, "split %s/ds1800 --length 180 --windows 50 -o %s/sp1", dir, dir);
-    CHECK(run_out(args, out, sizeof out) == 0);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "note: the validation part (180 events) holds only 1 distinct windows") &&
               strstr(out, "note: the testing part (360 events) holds only 50 distinct") == NULL, "%s", out);
     snprintf(args, sizeof args, "split %s/ds1800 --length 200 --fractions 0.6,0.2,0.2 -o %s/sp2", dir, dir);
-    CHECK(run_out(args, out, sizeof out) == 0);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "validation    500 windows in [1080, 1440)") &&
               strstr(out, "testing part (360 events) holds only 161 distinct windows of length 200; "
                           "339 of the 500 are repeats"), "%s", out);
@@ -304,7 +287,7 @@ static void option_forms(void)
     CHECK(ts_file_exists(args));
     snprintf(args, sizeof args, "impute %s/eq.tsm --input=%s/ds --length=60 --windows=40 --blackout=3 "
              "--position=end --seed=2 --json", dir, dir);
-    CHECK(run_out(args, out, sizeof out) == 0);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(metric(out, "blackout") == 3 && strstr(out, "\"position\": \"end\"") && metric(out, "seed") == 2,
               "%s", out);
     snprintf(args, sizeof args, "generate %s/eq.tsm --count=3 --length=20 --output=%s/eqg --format=npy", dir, dir);
@@ -317,7 +300,7 @@ static void option_forms(void)
     CHECK(ts_file_exists(args));
     snprintf(args, sizeof args, "bench impute --model=unigram %s/ds --lengths=40 --blackouts=2 --windows=10 "
              "--positions=end --no-progress", dir);
-    CHECK(run_out(args, out, sizeof out) == 0);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "L=40 end") != NULL, "%s", out);
     CHECK(run_cli("bench layers --min-time=-1", err, sizeof err) == 2);
     CHECK(strstr(err, "--min-time") != NULL);
@@ -450,12 +433,12 @@ static void bad_usage(void)
     CHECK(strstr(err, "--mask-position is now --position") != NULL);
     snprintf(args, sizeof args, "train --model unigram %s/ds --length 40 --position middle", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
-    CHECK(run_out("train --help", out, sizeof out) == 0);
+    CHECK(run_stdout("train --help", out, sizeof out) == 0);
     CHECK(strstr(out, "--position P") != NULL);
     CHECK(strstr(out, "ngram") && strstr(out, "unigram") && strstr(out, "--order"));
-    CHECK(run_out("impute --help", out, sizeof out) == 0);
-    CHECK(run_out("generate --help", out, sizeof out) == 0);
-    CHECK(run_out("bench impute --help", out, sizeof out) == 0);
+    CHECK(run_stdout("impute --help", out, sizeof out) == 0);
+    CHECK(run_stdout("generate --help", out, sizeof out) == 0);
+    CHECK(run_stdout("bench impute --help", out, sizeof out) == 0);
 }
 
 static long file_size(const char *p)
@@ -469,9 +452,9 @@ static void impute_outputs_as_a_unit(void)
 {
     char args[2048], out[8192], p[512], q[512];
     snprintf(args, sizeof args, "train --model ngram %s/ds --length 60 --windows 40 -o %s/ngu.tsm", dir, dir);
-    REQUIRE(run_out(args, NULL, 0) == 0);
+    REQUIRE(run_stdout(args, NULL, 0) == 0);
     snprintf(args, sizeof args, "impute %s/ngu.tsm --input %s/ds --length 60 --windows 40 -o %s/unit", dir, dir, dir);
-    REQUIRE(run_out(args, out, sizeof out) == 0);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     snprintf(p, sizeof p, "%s/unit/original0.npy", dir);
     long old_size = file_size(p);
     REQUIRE(old_size > 0);

@@ -14,21 +14,6 @@ static const char *at(const char *name)
     return buf[k];
 }
 
-/* run the CLI with stdout captured into out (n bytes); returns the exit status */
-static int run_out(const char *args, char *out, size_t n)
-{
-    const char *bin = getenv("TRACESYNTH");
-    if (!bin) bin = "build/tracesynth";
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "%s %s 2>/dev/null >%s", bin, args, at("stdout"));
-    int st = system(cmd);
-    FILE *f = fopen(at("stdout"), "r");
-    size_t got = f ? fread(out, 1, n - 1, f) : 0;
-    if (f) fclose(f);
-    out[got] = 0;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 /* the number after "key": in a JSON line, or NAN */
 static double json_get(const char *json, const char *key)
 {
@@ -65,7 +50,7 @@ static void setup(void)
 static void help_and_usage(void)
 {
     char err[512], out[4096];
-    CHECK(run_out("eval --help", out, sizeof out) == 0);
+    CHECK(run_stdout("eval --help", out, sizeof out) == 0);
     CHECK(strstr(out, "--original") && strstr(out, "--synthetic"));
     CHECK(run_cli("eval", err, sizeof err) == 2);
     CHECK(strstr(err, "nothing to evaluate") != NULL);
@@ -85,7 +70,7 @@ static void impute_text(void)
     char args[2048], out[4096];
     snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("o.txt"),
              at("m.txt"), at("i.txt"));
-    REQUIRE(run_out(args, out, sizeof out) == 0);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK(strncmp(out, "{\"mode\": \"impute\"", 17) == 0);
     CHECK_NEAR(json_get(out, "windows"), 2, 0);
     CHECK_NEAR(json_get(out, "hidden"), 6, 0);
@@ -96,7 +81,7 @@ static void impute_text(void)
     CHECK(strstr(out, "\"vocab\": null") != NULL);
     snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("o.txt"), at("m.txt"),
              at("i.txt"));
-    REQUIRE(run_out(args, out, sizeof out) == 0);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK(strstr(out, "accuracy") && strstr(out, "66.67"));
 }
 
@@ -106,7 +91,7 @@ static void impute_vocab_found(void)
     char args[2048], out[4096], err[512];
     snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("named/o.txt"),
              at("named/m.txt"), at("named/i.txt"));
-    REQUIRE(run_out(args, out, sizeof out) == 0);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_NEAR(json_get(out, "accuracy"), 0, 0);
     CHECK_NEAR(json_get(out, "type_accuracy"), 50, 1e-6);
     CHECK(strstr(out, "named/vocab.tsv") != NULL);
@@ -164,7 +149,7 @@ static void impute_npy_clamped(void)
     char args[2048], out[4096];
     snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("o.npy"),
              at("m.npy"), at("im.npy"));
-    REQUIRE(run_out(args, out, sizeof out) == 0);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_NEAR(json_get(out, "accuracy"), 100.0 * (1 + 1.0 / 3) / 2, 1e-5);
     CHECK_NEAR(json_get(out, "perfect"), 50, 1e-6);
 }
@@ -175,7 +160,7 @@ static void generate_text_and_dataset(void)
     /* train = dataset directory (one stream 1..8); see test_eval.c gen_train_metrics */
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("real.txt"),
              at("synth.txt"), at("ds"));
-    REQUIRE(run_out(args, out, sizeof out) == 0);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK(strncmp(out, "{\"mode\": \"generate\"", 19) == 0);
     CHECK_NEAR(json_get(out, "d_trans"), 0.5, 1e-6);
     CHECK_NEAR(json_get(out, "memorized"), 0.5, 1e-6);
@@ -186,13 +171,13 @@ static void generate_text_and_dataset(void)
     CHECK_NEAR(json_get(out, "synthetic_windows"), 4, 0);
     /* without train: those keys are null, the rest stays */
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --json", at("real.txt"), at("synth.txt"));
-    REQUIRE(run_out(args, out, sizeof out) == 0);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK(isnan(json_get(out, "d_trans")) && isnan(json_get(out, "lcs_p90")));
     CHECK(json_get(out, "js_unigram") > 0 && json_get(out, "js_unigram") < 1);
     /* table */
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s", at("ds"), at("synth.txt"),
              at("ds"));
-    REQUIRE(run_out(args, out, sizeof out) == 0);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK(strstr(out, "D_trans") && strstr(out, "memorized"));
     /* a missing file and a directory without stream.txt */
     snprintf(args, sizeof args, "eval --real %s --synthetic %s/none.txt", at("real.txt"), dir);
@@ -211,7 +196,7 @@ static void paper_figures_cli(void)
     snprintf(d, sizeof d, "%.1000s", p);
     snprintf(args, sizeof args, "eval --original %s/original0.npy --mask %s/mask0.npy --imputed %s/imputation0.npy --json",
              d, d, d);
-    REQUIRE(run_out(args, out, sizeof out) == 0);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_NEAR(json_get(out, "accuracy"), 78.14, 1e-6);
     CHECK_NEAR(json_get(out, "perfect"), 69.0, 1e-6);
 }
