@@ -1,6 +1,7 @@
 /* The train / impute / generate / bench impute commands end to end on a small
  * synthetic dataset, and their answers to bad usage. */
 #include "check.h"
+#include "motif.h"
 #include "tracesynth.h"
 
 #include <dirent.h>
@@ -15,21 +16,7 @@ static int make_dataset(void)
     snprintf(dir, sizeof dir, "%s", s);
     char path[512];
     snprintf(path, sizeof path, "%s/ds", dir);
-    ts_dataset d;
-    memset(&d, 0, sizeof d);
-    d.stream.n = 6000;
-    d.stream.ids = ts_malloc(6000 * sizeof(int32_t));
-    static const int32_t motif[] = {0, 0, 1, 1, 2, 2, 0, 0, 3, 3, 4, 4, 0, 0, 1, 1, 5, 5};
-    ts_rng r;
-    ts_rng_seed(&r, 3);
-    for (size_t i = 0; i < 6000; i++)
-        d.stream.ids[i] = ts_rng_uniform(&r) < 0.02 ? 6 + (int32_t)ts_rng_below(&r, 2) : motif[i % 18];
-    char *names[8] = {"read", "write", "openat", "close", "mmap", "futex", "brk", "ioctl"};
-    int64_t counts[8] = {8, 7, 6, 5, 4, 3, 2, 1};
-    d.vocab = (ts_vocab){8, names, counts, -1};
-    int rc = ts_dataset_save(path, &d);
-    free(d.stream.ids);
-    return rc;
+    return save_motif_dataset(path, 6000);
 }
 
 /* the number after "key": in impute's --json object; -1 when absent or null */

@@ -4,6 +4,7 @@
  * checkpoint written by one process resumes under two. Skipped when the build
  * has no MPI or mpirun is not installed. */
 #include "check.h"
+#include "motif.h"
 #include "tracesynth.h"
 #include "tracesynth/container.h"
 
@@ -24,21 +25,7 @@ static int make_dataset(void)
     snprintf(dir, sizeof dir, "%s", s);
     char path[512];
     snprintf(path, sizeof path, "%s/ds", dir);
-    ts_dataset d;
-    memset(&d, 0, sizeof d);
-    d.stream.n = 4000;
-    d.stream.ids = ts_malloc(4000 * sizeof(int32_t));
-    static const int32_t motif[] = {0, 0, 1, 1, 2, 2, 0, 0, 3, 3, 4, 4, 0, 0, 1, 1, 5, 5};
-    ts_rng r;
-    ts_rng_seed(&r, 3);
-    for (size_t i = 0; i < 4000; i++)
-        d.stream.ids[i] = ts_rng_uniform(&r) < 0.02 ? 6 + (int32_t)ts_rng_below(&r, 2) : motif[i % 18];
-    char *names[8] = {"read", "write", "openat", "close", "mmap", "futex", "brk", "ioctl"};
-    int64_t counts[8] = {8, 7, 6, 5, 4, 3, 2, 1};
-    d.vocab = (ts_vocab){8, names, counts, -1};
-    int rc = ts_dataset_save(path, &d);
-    free(d.stream.ids);
-    return rc;
+    return save_motif_dataset(path, 4000);
 }
 
 /* "mpirun -np N" (N > 0) or nothing (N = 0) before the CLI; 0 on success */
