@@ -254,6 +254,9 @@ static void command_line(void)
     CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "210 training events (its first 0.7 of the stream), 39 windows, 70 events renamed <unk>") &&
               strstr(out, "training windows"), "%s", out);
+    snprintf(args, sizeof args, "train --model mdm-mc %s --also %s -o %s/m.tsm --no-progress", mp, ep, dir);
+    CHECK(run_cli(args, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "--also: not for the multi-channel model mdm-mc"), "%s", err);
     snprintf(args, sizeof args, "train --help");
     CHECK(run_stdout(args, out, sizeof out) == 0 && strstr(out, "--also DATASET"));
 }
