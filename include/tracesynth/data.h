@@ -36,6 +36,8 @@ typedef struct {
     char    *dir;
     ts_seq   stream;
     ts_vocab vocab;
+    int64_t *time_ns;   /* (stream.n) each event's time, ns from the trace clock's origin
+                           (time_ns.npy, written by ingest --from ctf); NULL: not known */
 } ts_dataset;
 
 void ts_seq_free(ts_seq *s);
@@ -98,7 +100,7 @@ int  ts_windows_load(const char *path, int32_t max_id, int allow_dir, ts_windows
 
 /* ---- datasets ---- */
 int  ts_dataset_load(const char *dir, ts_dataset *out);
-int  ts_dataset_save(const char *dir, const ts_dataset *d);     /* stream.txt (+ vocab.tsv) */
+int  ts_dataset_save(const char *dir, const ts_dataset *d);     /* stream.txt (+ vocab.tsv, time_ns.npy) */
 /* the study's published windows, DIR/sequence_length_L/NAME; 1 found, 0 absent, -1 error */
 int  ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_windows *out);
 
@@ -194,6 +196,10 @@ typedef struct {
     ts_windows train, valid, test;
     ts_seq     train_stream;   /* contiguous training events (for n-gram counts) */
     size_t     valid_distinct, test_distinct;   /* windows at distinct starts (<= valid.n, test.n) */
+    /* further training streams (train --also): train holds their windows after the main
+     * stream's, each window inside one stream; their events in the main numbering */
+    ts_seq    *also;
+    size_t     n_also;
 } ts_split;
 /* the time split's parts in thousandths of the stream: training, validation, testing */
 extern const int ts_split_default_permille[3];   /* {700, 100, 200} */
@@ -212,6 +218,14 @@ int  ts_split_make(const ts_dataset *d, ts_split_kind kind, size_t L, size_t str
 int  ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
                          size_t nwin, const int permille[3], ts_split *out);
 void ts_split_free(ts_split *s);
+/* another training stream: ids[0, n) (IDs in the split's numbering) kept in sp->also, and
+ * its windows of sp->len at the given stride appended to sp->train; none crosses from one
+ * stream into another. A stream shorter than a window adds no window. */
+void ts_split_add_train(ts_split *sp, const int32_t *ids, size_t n, size_t stride);
+/* the training events of every stream, train_stream first, then each of sp->also, with
+ * sep between two streams (for n-gram counts, whose matches must not span it); *n events
+ * (malloc'd; NULL when there are none) */
+int32_t *ts_split_train_events(const ts_split *sp, int32_t sep, size_t *n);
 /* valid IDs of a split's data are [0, result): the vocabulary size when events are named,
  * else one past the largest ID in the stream and in every part of the split */
 int32_t ts_split_n_ids(const ts_dataset *d, const ts_split *sp);

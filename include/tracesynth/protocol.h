@@ -33,6 +33,22 @@ int  ts_split_data_load(const char *dir, const ts_split_spec *s, ts_split_data *
 int  ts_split_data_resplit(ts_split_data *d, const ts_split_spec *s);
 void ts_split_data_free(ts_split_data *d);
 
+/* train --also: another dataset's training part added to d's split (time split only) as a
+ * further training stream (ts_split_add_train); its validation and test parts are never
+ * used. Its events are renumbered into d's vocabulary by name: a name d lacks becomes d's
+ * <unk>, an error naming it when d has none; unnamed datasets keep their IDs (both must be
+ * unnamed then). Its training part: when both datasets carry event times (time_ns.npy), its
+ * events before the time of d's first event after d's training part, so that none is as
+ * late as d's validation and test parts; otherwise its first s->permille[0] thousandths,
+ * like d's. info (may be NULL): what was added. 0, or -1 with d's split unchanged */
+typedef struct {
+    size_t  events, windows;   /* training events and windows added */
+    size_t  unknown;           /* events renumbered to <unk> */
+    int     by_time;           /* 1: cut at cut_ns (d's training end); 0: at the fraction */
+    int64_t cut_ns, first_ns;  /* by_time: the cut and d's first event's time */
+} ts_also_info;
+int  ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info);
+
 /* the split directory: DIR/training, validation, testing (window files), train_stream.txt,
  * vocab.tsv when the events are named, split.txt (the parameters, dataset = its name);
  * *leak: the share of test windows found verbatim in the training stream */

@@ -41,7 +41,9 @@ static const char about[] =
         "                 complete packets are read), an error with --strict. The\n"
         "                 architecture is --arch ARCH (a warning if the trace says another),\n"
         "                 else the trace's (its environment, or the system calls its\n"
-        "                 metadata declares), else the host's.\n"
+        "                 metadata declares), else the host's. Each event's time (ns from\n"
+        "                 the trace clock's origin) goes to DIR/time_ns.npy (int64), which\n"
+        "                 train --also uses to keep other streams before the test part.\n"
         "\n"
         "Named events get IDs by frequency rank over the first 70% of the events (the\n"
         "training part of the default time split; 0 = most frequent, ties by name); names\n"
@@ -228,6 +230,11 @@ int cmd_ingest(int argc, char **argv)
             }
             if (channels) rc = ingest_channels(&raw, out, &ds);
             else rc = ts_dataset_from_names(t.names, t.n, ts_split_default_permille[0] / 1000.0, &ds);
+            if (rc == 0 && t.time_ns && t.n == ds.stream.n && t.n && t.time_ns[t.n - 1]) {
+                /* the events' times: time_ns.npy (train --also cuts other streams in time) */
+                ds.time_ns = ts_malloc(t.n * sizeof *ds.time_ns);
+                memcpy(ds.time_ns, t.time_ns, t.n * sizeof *ds.time_ns);
+            }
         } else if (loaded && channels) {
             ts_mc_raw_free(&raw);
         }

@@ -29,6 +29,39 @@ static char *default_output(const char *dataset, const char *model)
     return out;
 }
 
+/* --also DATASET, repeatable */
+typedef struct {
+    const char *dir[64];
+    int n;
+} also_list;
+
+static int opt_also(const char *v, void *dst)
+{
+    also_list *l = dst;
+    if (l->n == 64) return ts_fail("--also: at most 64 datasets");
+    l->dir[l->n++] = v;
+    return 0;
+}
+
+/* every --also dataset's training part into d's split, one line each */
+static int add_also(ts_split_data *d, const also_list *al, const ts_split_spec *ss, int say)
+{
+    for (int i = 0; i < al->n; i++) {
+        ts_also_info inf;
+        if (ts_split_data_also(d, al->dir[i], ss, &inf)) return -1;
+        if (!say) continue;
+        printf("also %s: %zu training events (", al->dir[i], inf.events);
+        if (inf.by_time)
+            printf("before the main dataset's training end, %.6f s after its first event",
+                   (double)(inf.cut_ns - inf.first_ns) * 1e-9);
+        else printf("its first %g of the stream", ss->permille[0] / 1000.0);
+        printf("), %zu windows", inf.windows);
+        if (inf.unknown) printf(", %zu events renamed <unk>", inf.unknown);
+        printf("\n");
+    }
+    return 0;
+}
+
 int cmd_train(int argc, char **argv)
 {
     const char *C = "train";
@@ -38,11 +71,21 @@ int cmd_train(int argc, char **argv)
     ts_mask_pos pos = TS_MASK_CENTER;
     size_t k = 10;
     cli_run run = CLI_RUN_DEFAULTS;
+    also_list also = {{0}, 0};
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_REQUIRED, "model to train (see below)"),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default 200)"),
         TS_OPT_SIZE_(0, "stride", &ss.stride, "S", 1, 1 << 24, "stride of the training windows (default 5)"),
         CLI_SPLIT_OPTIONS(&ss),
+        TS_OPT_CB_(0, "also", &also, "DATASET", opt_also,
+                   "more training data (repeatable; time split): DATASET's\n"
+                   "training part is added to the training windows (none\n"
+                   "crosses from one stream into another); validation and test\n"
+                   "stay the main dataset's. Its events are renumbered by name\n"
+                   "into the main vocabulary (a name it lacks becomes <unk>; an\n"
+                   "error without one). The part: its events before the main\n"
+                   "training part's end time when both have time_ns.npy (ingest\n"
+                   "--from ctf), else its first training fraction (--fractions)"),
         TS_OPT_SIZE_(0, "blackout", &k, "K", 1, 1 << 24, "blackout size of the training masks (default 10)"),
         TS_OPT_CB_ALIAS_(0, "position", "mask-position", &pos, "P", cli_opt_position,
                          "blackout position of the training masks: center,\n"
@@ -73,6 +116,7 @@ int cmd_train(int argc, char **argv)
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     if (ts_mc_model_find(model, 1)) {   /* a multi-channel model */
+        if (also.n) { rc = cli_usage_error(C, "--also: not for the multi-channel model %s", model); goto done; }
         if (!out) out = def_out = default_output(dataset, model);
         rc = train_channels(model, dataset, &ss, out, resume, log, &ro);
         goto done;
@@ -81,7 +125,7 @@ int cmd_train(int argc, char **argv)
     int rank = 0, nranks = 1;   /* under mpirun: data-parallel; rank 0 writes */
     if (ts_train_mpi_init() != 0) { cli_fail(); goto done; }
     ts_train_world(&rank, &nranks);
-    if (ts_split_data_load(dataset, &ss, &d)) { cli_fail(); goto done; }
+    if (ts_split_data_load(dataset, &ss, &d) || add_also(&d, &also, &ss, rank == 0)) { cli_fail(); goto done; }
     if (!out) out = def_out = default_output(dataset, model);
     ts_train_opts o;
     memset(&o, 0, sizeof o);
@@ -95,9 +139,9 @@ int cmd_train(int argc, char **argv)
     o.kv = ro.kv;
     double dt;
     if (ts_train_on(model, &d, &o, &m, &dt) || (rank == 0 && ts_model_save(m, out))) { cli_fail(); goto done; }
-    if (rank == 0) printf("trained %s on %s (%s split, L=%zu): %zu training windows, %zu stream events, "
+    if (rank == 0) printf("trained %s on %s (%s split, L=%zu): %zu training windows, %zu stream events%s, "
            "%d event IDs, %.2f s -> %s\n", model, dataset, ts_split_name(ss.kind), ss.length,
-           d.split.train.n, d.split.train_stream.n, d.n_ids, dt, out);
+           d.split.train.n, d.split.train_stream.n, also.n ? " (+ --also)" : "", d.n_ids, dt, out);
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
     rc = 0;
 done:

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- string map ---- */
 
@@ -86,8 +87,27 @@ void ts_dataset_free(ts_dataset *d)
     free(d->dir);
     ts_seq_free(&d->stream);
     ts_vocab_free(&d->vocab);
+    free(d->time_ns);
     memset(d, 0, sizeof *d);
     d->vocab.unk = -1;
+}
+
+/* time_ns.npy: int64, one time per event of the stream */
+static int read_times(const char *path, ts_dataset *d)
+{
+    ts_npy a;
+    if (ts_npy_read(path, &a)) return -1;
+    int rc = 0;
+    if (a.dtype != TS_NPY_I64 || a.ndim != 1)
+        rc = ts_fail("%s: expected a 1-D int64 array (one time in ns per event)", path);
+    else if (a.count != d->stream.n)
+        rc = ts_fail("%s: %zu times for %zu events in stream.txt", path, a.count, d->stream.n);
+    if (rc == 0) {
+        d->time_ns = a.data;
+        a.data = NULL;
+    }
+    ts_npy_free(&a);
+    return rc;
 }
 
 int ts_dataset_load(const char *dir, ts_dataset *out)
@@ -113,8 +133,11 @@ int ts_dataset_load(const char *dir, ts_dataset *out)
                 rc = ts_fail("%s: element %zu: ID %d has no name in vocab.tsv (%d names)", sp, i,
                              out->stream.ids[i], out->vocab.n);
     }
-    free(sp);
     free(vp);
+    char *tp = ts_path_join(dir, "time_ns.npy");
+    if (rc == 0 && ts_file_exists(tp)) rc = read_times(tp, out);
+    free(tp);
+    free(sp);
     if (rc) {
         ts_dataset_free(out);
         return -1;
@@ -134,6 +157,15 @@ int ts_dataset_save(const char *dir, const ts_dataset *d)
         rc = ts_vocab_write(vp, &d->vocab);
         free(vp);
     }
+    /* event times, or no stale file from an earlier ingest */
+    char *tp = ts_path_join(dir, "time_ns.npy");
+    if (rc == 0 && d->time_ns) {
+        size_t shape[1] = {d->stream.n};
+        rc = ts_npy_write(tp, TS_NPY_I64, d->time_ns, 1, shape);
+    } else if (rc == 0 && ts_file_exists(tp) && unlink(tp) != 0) {
+        rc = ts_fail("%s: cannot remove: %s", tp, strerror(errno));
+    }
+    free(tp);
     return rc;
 }
 

@@ -22,6 +22,10 @@ void ts_split_free(ts_split *s)
     ts_windows_free(&s->valid);
     ts_windows_free(&s->test);
     ts_seq_free(&s->train_stream);
+    for (size_t i = 0; i < s->n_also; i++) ts_seq_free(&s->also[i]);
+    free(s->also);
+    s->also = NULL;
+    s->n_also = 0;
 }
 
 /* windows of length L at starts 0, stride, 2*stride, ... over ids[0, n) */
@@ -33,6 +37,44 @@ static void stride_windows(const int32_t *ids, size_t n, size_t L, size_t stride
     w->data = ts_malloc(count * L * sizeof *w->data);
     for (size_t i = 0; i < count; i++)
         memcpy(w->data + i * L, ids + i * stride, L * sizeof *ids);
+}
+
+void ts_split_add_train(ts_split *sp, const int32_t *ids, size_t n, size_t stride)
+{
+    sp->also = ts_realloc(sp->also, (sp->n_also + 1) * sizeof *sp->also);
+    ts_seq *st = &sp->also[sp->n_also++];
+    st->n = n;
+    st->ids = ts_malloc((n ? n : 1) * sizeof *ids);
+    if (n) memcpy(st->ids, ids, n * sizeof *ids);
+    ts_windows w;
+    stride_windows(ids, n, sp->len, stride, &w);
+    if (w.n) {
+        size_t L = sp->len;
+        sp->train.data = ts_realloc(sp->train.data, (sp->train.n + w.n) * L * sizeof *w.data);
+        memcpy(sp->train.data + sp->train.n * L, w.data, w.n * L * sizeof *w.data);
+        sp->train.n += w.n;
+        sp->train.len = L;
+    }
+    ts_windows_free(&w);
+}
+
+int32_t *ts_split_train_events(const ts_split *sp, int32_t sep, size_t *n)
+{
+    const ts_seq *main = &sp->train_stream;
+    size_t total = main->n;
+    for (size_t i = 0; i < sp->n_also; i++) total += (total && sp->also[i].n) + sp->also[i].n;
+    *n = total;
+    if (!total) return NULL;
+    int32_t *s = ts_malloc(total * sizeof *s), *p = s;
+    memcpy(p, main->ids, main->n * sizeof *s);
+    p += main->n;
+    for (size_t i = 0; i < sp->n_also; i++) {
+        if (!sp->also[i].n) continue;
+        if (p > s) *p++ = sep;
+        memcpy(p, sp->also[i].ids, sp->also[i].n * sizeof *s);
+        p += sp->also[i].n;
+    }
+    return s;
 }
 
 /* N windows in the part [cut, end): starts cut + floor(i (end - L - cut) / (N - 1)) */
@@ -261,6 +303,10 @@ int32_t ts_split_n_ids(const ts_dataset *d, const ts_split *sp)
     int32_t n_ids = ts_ids_span(d->stream.ids, d->stream.n);
     for (int j = 0; j < 3; j++) {
         int32_t s = ts_ids_span(ws[j]->data, ws[j]->n * ws[j]->len);
+        if (s > n_ids) n_ids = s;
+    }
+    for (size_t j = 0; j < sp->n_also; j++) {
+        int32_t s = ts_ids_span(sp->also[j].ids, sp->also[j].n);
         if (s > n_ids) n_ids = s;
     }
     return n_ids;

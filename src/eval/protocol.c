@@ -47,6 +47,73 @@ void ts_split_data_free(ts_split_data *d)
     memset(d, 0, sizeof *d);
 }
 
+/* ---- further training streams (train --also) ---- */
+
+/* the extra dataset e's training events in d's numbering: out (n), *unknown to <unk> */
+static int also_renumber(const ts_split_data *d, const ts_dataset *e, const char *dir, size_t n, int32_t *out,
+                         size_t *unknown)
+{
+    const ts_vocab *dv = &d->data.vocab, *ev = &e->vocab;
+    *unknown = 0;
+    if ((dv->n > 0) != (ev->n > 0))
+        return ts_fail("%s: its events are %s (vocab.tsv) but those of %s are %s: both must be named, or both "
+                       "numbered alike", dir, ev->n ? "named" : "unnamed", d->data.dir ? d->data.dir : "the dataset",
+                       dv->n ? "named" : "not");
+    if (dv->n == 0) {
+        memcpy(out, e->stream.ids, n * sizeof *out);
+        return 0;
+    }
+    int32_t *map = ts_malloc((size_t)ev->n * sizeof *map);
+    ts_vocab_map(ev, dv, map);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int32_t id = map[e->stream.ids[i]];
+        if (id < 0)
+            rc = ts_fail("%s: event %zu is '%s', which the vocabulary of %s lacks, and it has no <unk> ID", dir, i,
+                         ev->names[e->stream.ids[i]], d->data.dir ? d->data.dir : "the dataset");
+        *unknown += id == dv->unk && e->stream.ids[i] != ev->unk;
+        out[i] = id;
+    }
+    free(map);
+    return rc;
+}
+
+int ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info)
+{
+    ts_also_info inf = {0};
+    if (d->split.kind != TS_SPLIT_TIME)
+        return ts_fail("%s: another dataset's training part needs the time split (--split time)", dir);
+    ts_dataset e;
+    if (ts_dataset_load(dir, &e)) return -1;
+    size_t n = e.stream.n * (size_t)s->permille[0] / 1000;   /* the training part, as the split's */
+    const ts_dataset *m = &d->data;
+    size_t a = d->split.train_stream.n;   /* d's training part is [0, a) */
+    if (m->time_ns && e.time_ns && a < m->stream.n) {
+        inf.by_time = 1;
+        inf.cut_ns = m->time_ns[a];
+        inf.first_ns = m->time_ns[0];
+        for (n = 0; n < e.stream.n && e.time_ns[n] < inf.cut_ns; n++) {}
+    }
+    int rc = 0;
+    if (n < d->split.len)
+        rc = ts_fail("%s: its training part has %zu events (%s), fewer than the window length %zu", dir, n,
+                     inf.by_time ? "those before the main dataset's training end time" : "the training fraction",
+                     d->split.len);
+    int32_t *ids = rc ? NULL : ts_malloc(n * sizeof *ids);
+    if (rc == 0) rc = also_renumber(d, &e, dir, n, ids, &inf.unknown);
+    if (rc == 0) {
+        size_t before = d->split.train.n;
+        ts_split_add_train(&d->split, ids, n, s->stride);
+        d->n_ids = ts_split_n_ids(&d->data, &d->split);
+        inf.events = n;
+        inf.windows = d->split.train.n - before;
+        if (info) *info = inf;
+    }
+    free(ids);
+    ts_dataset_free(&e);
+    return rc;
+}
+
 /* ---- the split directory ---- */
 
 static int write_in(const char *dir, const char *name, int (*put)(const char *, const void *),

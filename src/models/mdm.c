@@ -952,8 +952,11 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     if (init_params(m, o->seed) != 0) goto done;
     if (so.prior) {
         const ts_seq *st = &o->split->train_stream;
-        if (st->n > 0) {
-            m->prior = ts_ngram_new(st->ids, st->n, (int)so.prior_order);
+        if (st->n > 0) {   /* further streams (--also) after a separator no match spans */
+            size_t N;
+            int32_t *s = ts_split_train_events(o->split, -1, &N);
+            m->prior = ts_ngram_new(s, N, (int)so.prior_order);
+            free(s);
         } else {
             size_t N = tw->n * (tw->len + 1) - 1;
             int32_t *s = ts_malloc(N * sizeof *s);

@@ -230,9 +230,7 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
     int32_t *s;
     size_t N;
     if (st->n > 0) {
-        N = st->n;
-        s = ts_malloc(N * sizeof *s);
-        memcpy(s, st->ids, N * sizeof *s);
+        s = ts_split_train_events(o->split, SEP, &N);   /* with further streams (--also) after SEP */
     } else {
         /* windows only: concatenate them with separators so no match spans two windows */
         if (tw->n == 0 || tw->len == 0) return ts_fail("ngram: the split has no training data");

@@ -52,15 +52,22 @@ static int unigram_train(ts_model **out, const ts_train_opts *o)
     if (o->resume) return ts_fail("unigram: --resume: this model trains in one pass and keeps no checkpoints");
     const ts_seq *st = &o->split->train_stream;
     const ts_windows *tw = &o->split->train;
-    const int32_t *ids = st->n ? st->ids : tw->data;
-    size_t n = st->n ? st->n : tw->n * tw->len;
-    if (n == 0) return ts_fail("unigram: the split has no training data");
+    size_t n = st->n ? 0 : tw->n * tw->len;
+    /* the stream and further ones (--also): counts need no separator, so it goes */
+    int32_t *sorted = st->n ? ts_split_train_events(o->split, INT32_MIN, &n) : ts_malloc((n ? n : 1) * sizeof *sorted);
+    if (!st->n && n) memcpy(sorted, tw->data, n * sizeof *sorted);
+    size_t kept = 0;
     for (size_t i = 0; i < n; i++)
-        if (ids[i] < 0 || ids[i] >= o->n_ids)
-            return ts_fail("unigram: training event %zu has ID %d outside [0, %d)", i, ids[i], o->n_ids);
+        if (sorted[i] != INT32_MIN) sorted[kept++] = sorted[i];
+    n = kept;
+    if (n == 0) { free(sorted); return ts_fail("unigram: the split has no training data"); }
+    for (size_t i = 0; i < n; i++)
+        if (sorted[i] < 0 || sorted[i] >= o->n_ids) {
+            int32_t v = sorted[i];
+            free(sorted);
+            return ts_fail("unigram: training event %zu has ID %d outside [0, %d)", i, v, o->n_ids);
+        }
     /* counts by sorting: O(n log n) time, O(n) memory whatever the IDs' values */
-    int32_t *sorted = ts_malloc(n * sizeof *sorted);
-    memcpy(sorted, ids, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, cmp_i32);
     int64_t *cum = ts_malloc(n * sizeof *cum);
     size_t V = 0;

@@ -1,0 +1,270 @@
+/* More training data from other datasets (train --also): renumbering by name, names
+ * the main vocabulary lacks, windows that never cross from one stream into another,
+ * the cut in time (time_ns.npy) or at the training fraction, the errors, and a
+ * network that learns from the added stream. */
+#include "check.h"
+#include "tracesynth.h"
+
+/* a dataset directory dir/name: n events ids[i % period] (+ names, + times t0 + i dt) */
+static void make_dataset(char *out, size_t outn, const char *dir, const char *name, const int32_t *pat,
+                         size_t period, size_t n, const char *const *names, int nnames, int64_t t0, int64_t dt)
+{
+    snprintf(out, outn, "%s/%s", dir, name);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    d.vocab.unk = -1;
+    d.stream.n = n;
+    d.stream.ids = ts_malloc(n * sizeof(int32_t));
+    for (size_t i = 0; i < n; i++) d.stream.ids[i] = pat[i % period];
+    if (names) {
+        d.vocab.n = nnames;
+        d.vocab.names = (char **)names;
+        d.vocab.counts = ts_calloc((size_t)nnames, sizeof(int64_t));
+    }
+    if (dt) {
+        d.time_ns = ts_malloc(n * sizeof(int64_t));
+        for (size_t i = 0; i < n; i++) d.time_ns[i] = t0 + (int64_t)i * dt;
+    }
+    CHECK(ts_dataset_save(out, &d) == 0);
+    free(d.stream.ids);
+    free(d.vocab.counts);
+    free(d.time_ns);
+}
+
+static ts_split_spec spec(size_t L, size_t stride, size_t windows)
+{
+    ts_split_spec s;
+    ts_split_spec_default(&s);
+    s.length = L;
+    s.stride = stride;
+    s.windows = windows;
+    return s;
+}
+
+static void renumbers_by_name(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char mp[512], ep[512], np[512];
+    static const char *const mn[] = {"a", "b", "c", "<unk>"};
+    static const char *const en[] = {"c", "a", "d"};
+    static const char *const nn[] = {"a", "b", "c"};   /* no <unk> */
+    const int32_t mpat[] = {0, 1, 2}, epat[] = {0, 1, 2, 1};   /* extra: c a d a */
+    make_dataset(mp, sizeof mp, dir, "main", mpat, 3, 100, mn, 4, 0, 0);
+    make_dataset(ep, sizeof ep, dir, "extra", epat, 4, 100, en, 3, 0, 0);
+    make_dataset(np, sizeof np, dir, "nounk", mpat, 3, 100, nn, 3, 0, 0);
+    ts_split_spec s = spec(10, 5, 5);
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(mp, &s, &d) == 0);
+    size_t before = d.split.train.n;
+    CHECK(before == 13);   /* (70 - 10) / 5 + 1 */
+    ts_also_info inf;
+    REQUIRE(ts_split_data_also(&d, ep, &s, &inf) == 0);
+    CHECK(!inf.by_time && inf.events == 70 && inf.windows == 13);
+    CHECK(inf.unknown == 17);   /* 'd' at 2, 6, ..., 66 */
+    REQUIRE(d.split.n_also == 1 && d.split.also[0].n == 70);
+    const int32_t want[4] = {2, 0, 3, 0};   /* c -> 2, a -> 0, d -> <unk> (3) */
+    int ok = 1;
+    for (size_t i = 0; i < 70; i++) ok &= d.split.also[0].ids[i] == want[i % 4];
+    CHECK(ok);
+    CHECK(d.split.train.n == 26 && memcmp(d.split.train.data + 13 * 10, d.split.also[0].ids, 10 * sizeof(int32_t)) == 0);
+    CHECK(d.n_ids == 4);
+    /* validation and test stay the main dataset's: IDs 0, 1, 2 only */
+    int main_only = 1;
+    for (size_t i = 0; i < d.split.test.n * d.split.test.len; i++) main_only &= d.split.test.data[i] < 3;
+    CHECK(main_only);
+    ts_split_data_free(&d);
+
+    /* a name the main vocabulary lacks, without <unk>: one line naming it; the split unchanged */
+    REQUIRE(ts_split_data_load(np, &s, &d) == 0);
+    CHECK(ts_split_data_also(&d, ep, &s, &inf) == -1);
+    CHECK_MSG(strstr(ts_error(), "'d'") && strstr(ts_error(), "event 2") && strstr(ts_error(), "<unk>") &&
+              !strchr(ts_error(), '\n'), "%s", ts_error());
+    CHECK(d.split.train.n == 13 && d.split.n_also == 0);
+    ts_split_data_free(&d);
+}
+
+static void windows_stay_in_their_stream(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char mp[512], ep[512], fp[512];
+    const int32_t mpat[] = {0, 1, 2, 3, 4}, epat[] = {5, 6, 7, 8, 9};
+    make_dataset(mp, sizeof mp, dir, "main", mpat, 5, 103, NULL, 0, 0, 0);   /* unnamed */
+    make_dataset(ep, sizeof ep, dir, "extra", epat, 5, 57, NULL, 0, 0, 0);
+    static const char *const names[] = {"x", "y", "z", "u", "v"};
+    make_dataset(fp, sizeof fp, dir, "named", mpat, 5, 100, names, 5, 0, 0);
+    ts_split_spec s = spec(7, 1, 4);
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(mp, &s, &d) == 0);
+    REQUIRE(ts_split_data_also(&d, ep, &s, NULL) == 0);
+    REQUIRE(ts_split_data_also(&d, ep, &s, NULL) == 0);   /* twice: three streams */
+    size_t a = 103 * 7 / 10, e = 57 * 7 / 10;          /* 72, 39 */
+    CHECK(d.split.train.n == (a - 7 + 1) + 2 * (e - 7 + 1));
+    /* every window lies in one stream: all IDs below 5, or all from 5 */
+    size_t mixed = 0, from_extra = 0;
+    for (size_t w = 0; w < d.split.train.n; w++) {
+        const int32_t *x = d.split.train.data + w * 7;
+        int lo = 0, hi = 0;
+        for (int l = 0; l < 7; l++) lo |= x[l] < 5, hi |= x[l] >= 5;
+        mixed += lo && hi;
+        from_extra += hi;
+    }
+    CHECK_MSG(mixed == 0, "%zu windows cross a stream boundary", mixed);
+    CHECK(from_extra == 2 * (e - 7 + 1));
+    CHECK(d.n_ids == 10);   /* unnamed: the IDs as they are */
+    /* the n-gram's events: the streams joined by a separator */
+    size_t n;
+    int32_t *ev = ts_split_train_events(&d.split, -1, &n);
+    REQUIRE(ev);
+    CHECK(n == a + 1 + e + 1 + e && ev[a] == -1 && ev[a + 1] == 5 && ev[a + 1 + e] == -1);
+    free(ev);
+    /* named and unnamed do not mix */
+    size_t nw = d.split.train.n;
+    CHECK(ts_split_data_also(&d, fp, &s, NULL) == -1 && strstr(ts_error(), "named"));
+    /* the paper split has no training part to take */
+    d.split.kind = TS_SPLIT_PAPER;
+    CHECK(ts_split_data_also(&d, ep, &s, NULL) == -1 && strstr(ts_error(), "time split"));
+    CHECK(d.split.train.n == nw && d.split.n_also == 2);
+    ts_split_data_free(&d);
+}
+
+static void cut_in_time_or_at_the_fraction(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char mp[512], e1[512], e2[512], e3[512];
+    const int32_t pat[] = {0, 1, 2, 3};
+    make_dataset(mp, sizeof mp, dir, "main", pat, 4, 100, NULL, 0, 1000, 10);   /* training end: t = 1700 */
+    make_dataset(e1, sizeof e1, dir, "slow", pat, 4, 100, NULL, 0, 1000, 20);   /* 35 events before 1700 */
+    make_dataset(e2, sizeof e2, dir, "fast", pat, 4, 100, NULL, 0, 1000, 5);    /* all 100 before */
+    make_dataset(e3, sizeof e3, dir, "untimed", pat, 4, 100, NULL, 0, 0, 0);
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(mp, NULL, &d) == 0);
+    REQUIRE(d.data.time_ns && d.data.time_ns[99] == 1990);   /* time_ns.npy read back */
+    ts_split_data_free(&d);
+    ts_split_spec s = spec(10, 5, 5);
+    REQUIRE(ts_split_data_load(mp, &s, &d) == 0);
+    ts_also_info inf;
+    REQUIRE(ts_split_data_also(&d, e1, &s, &inf) == 0);
+    CHECK(inf.by_time && inf.cut_ns == 1700 && inf.first_ns == 1000 && inf.events == 35);
+    REQUIRE(ts_split_data_also(&d, e2, &s, &inf) == 0);
+    CHECK(inf.by_time && inf.events == 100);
+    REQUIRE(ts_split_data_also(&d, e3, &s, &inf) == 0);
+    CHECK(!inf.by_time && inf.events == 70);
+    ts_split_data_free(&d);
+    /* a times file that does not match the stream */
+    char tp[600];
+    snprintf(tp, sizeof tp, "%s/time_ns.npy", e1);
+    int64_t t3[3] = {1, 2, 3};
+    size_t shape[1] = {3};
+    REQUIRE(ts_npy_write(tp, TS_NPY_I64, t3, 1, shape) == 0);
+    ts_dataset bad;
+    CHECK(ts_dataset_load(e1, &bad) == -1 && strstr(ts_error(), "3 times for 100 events"));
+    /* a part shorter than a window */
+    s.length = 10;
+    REQUIRE(ts_split_data_load(mp, &s, &d) == 0);
+    make_dataset(e1, sizeof e1, dir, "slow", pat, 4, 30, NULL, 0, 1000, 100);   /* 7 events before 1700 */
+    CHECK(ts_split_data_also(&d, e1, &s, &inf) == -1 && strstr(ts_error(), "7 events") &&
+          strstr(ts_error(), "window length 10"));
+    ts_split_data_free(&d);
+}
+
+/* accuracy of the network alone at one hidden event in the centre of the test windows */
+static double centre_accuracy(ts_model *m, const ts_windows *w)
+{
+    uint8_t *mask = ts_malloc(w->n * w->len);
+    ts_mask_fill(mask, w->n, w->len, 1, TS_MASK_CENTER, 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    const char *keys[] = {"prior-weight"}, *vals[] = {"0"};
+    ro.kv = (ts_kv){1, keys, vals};
+    ts_windows out;
+    double acc = -1;
+    if (ts_model_impute(m, w, mask, &ro, &out) == 0) {
+        size_t hit = 0, tot = 0;
+        for (size_t i = 0; i < w->n * w->len; i++)
+            if (!mask[i]) hit += out.data[i] == w->data[i], tot++;
+        acc = 100.0 * hit / tot;
+        ts_windows_free(&out);
+    }
+    free(mask);
+    return acc;
+}
+
+/* the main stream's training part repeats 0 1 2 3, its validation and test parts
+ * 0 2 1 3; the extra stream holds 0 2 1 3 only. A network trained on the main stream
+ * alone fills "0 _ 1" after its training part (with 1 or 3); with the extra stream
+ * it has seen the test's pattern and fills it right. */
+static void learns_from_the_added_stream(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char mp[512], ep[512];
+    const int32_t p2[] = {0, 2, 1, 3};
+    make_dataset(ep, sizeof ep, dir, "extra", p2, 4, 1000, NULL, 0, 0, 0);
+    snprintf(mp, sizeof mp, "%s/main", dir);
+    ts_dataset md;
+    memset(&md, 0, sizeof md);
+    md.vocab.unk = -1;
+    md.stream.n = 1000;
+    md.stream.ids = ts_malloc(1000 * sizeof(int32_t));
+    for (int i = 0; i < 1000; i++) md.stream.ids[i] = i < 700 ? i % 4 : p2[i % 4];
+    REQUIRE(ts_dataset_save(mp, &md) == 0);
+    free(md.stream.ids);
+    ts_split_spec s = spec(32, 3, 20);
+    double acc[2];
+    for (int with = 0; with < 2; with++) {
+        ts_split_data d;
+        REQUIRE(ts_split_data_load(mp, &s, &d) == 0);
+        if (with) REQUIRE(ts_split_data_also(&d, ep, &s, NULL) == 0);
+        const char *k[] = {"layers", "channels", "state", "batch", "context", "iters", "valid-n", "lr", "prior"};
+        const char *v[] = {"1", "16", "4", "8", "16", "150", "8", "1e-2", "0"};
+        ts_train_opts o;
+        memset(&o, 0, sizeof o);
+        o.blackout = 4;
+        o.seed = 7;
+        o.kv = (ts_kv){9, k, v};
+        ts_model *m = NULL;
+        REQUIRE(ts_train_on("mdm", &d, &o, &m, NULL) == 0);
+        acc[with] = centre_accuracy(m, &d.split.test);
+        ts_model_free(m);
+        ts_split_data_free(&d);
+    }
+    CHECK_MSG(acc[1] > 95 && acc[0] < 60, "test accuracy %.1f without the added stream, %.1f with it", acc[0],
+              acc[1]);
+}
+
+static void command_line(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char mp[512], ep[512], args[2048], err[1024], out[4096];
+    static const char *const names[] = {"a", "b", "c", "<unk>"};
+    static const char *const en[] = {"c", "a", "d"};
+    const int32_t pat[] = {0, 1, 2};
+    make_dataset(mp, sizeof mp, dir, "main", pat, 3, 400, names, 4, 0, 0);
+    make_dataset(ep, sizeof ep, dir, "extra", pat, 3, 300, en, 3, 0, 0);
+    snprintf(args, sizeof args, "train --model ngram %s --length 20 --also %s/none -o %s/m.tsm --no-progress", mp, dir,
+             dir);
+    CHECK(run_cli(args, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "/none") && strstr(err, "no such dataset directory"), "%s", err);
+    snprintf(args, sizeof args, "train --model ngram %s --length 20 --also %s --also %s -o %s/m.tsm --no-progress", mp,
+             ep, ep, dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "210 training events (its first 0.7 of the stream), 39 windows, 70 events renamed <unk>") &&
+              strstr(out, "training windows"), "%s", out);
+    snprintf(args, sizeof args, "train --model mdm-mc %s --also %s -o %s/m.tsm --no-progress", mp, ep, dir);
+    CHECK(run_cli(args, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "--also: not for the multi-channel model mdm-mc"), "%s", err);
+    snprintf(args, sizeof args, "train --help");
+    CHECK(run_stdout(args, out, sizeof out) == 0 && strstr(out, "--also DATASET"));
+}
+
+TEST_MAIN("also", {
+    RUN(renumbers_by_name);
+    RUN(windows_stay_in_their_stream);
+    RUN(cut_in_time_or_at_the_fraction);
+    RUN(learns_from_the_added_stream);
+    RUN(command_line);
+})
