@@ -9,9 +9,11 @@
 #include <string.h>
 
 extern const ts_mc_model_ops ts_mc_model_mdm;
+extern const ts_mc_model_ops ts_mc_model_ddpm;
 
 static const ts_mc_model_ops *const registry[] = {
     &ts_mc_model_mdm,
+    &ts_mc_model_ddpm,
     NULL,
 };
 
