@@ -9,6 +9,7 @@
 #include "tracesynth/channels.h"
 #include "tracesynth/container.h"
 #include "tracesynth/mc_model.h"
+#include "mc_trace.h"
 #include "tracesynth/sssd.h"
 
 #include <math.h>
@@ -111,30 +112,6 @@ static void multichannel_gradient(void)
 
 /* ---- a trace whose channels follow its events ---- */
 
-/* events cycle 0 1 2 3; comm = 2 + e % 2 (of 4); tid = 10 + 3 e; cpu = e % 2 (with_cpu);
- * dt = log(1 + 1000 (e + 1)) with a little noise */
-static void make_trace(size_t n, int with_cpu, ts_mc *m)
-{
-    memset(m, 0, sizeof *m);
-    m->n = n;
-    m->events.vocab.unk = -1;
-    m->events.stream.n = n;
-    m->events.stream.ids = ts_malloc(n * sizeof(int32_t));
-    m->ch[TS_CH_EVENT] = m->events.stream.ids;
-    m->ch[TS_CH_TID] = ts_malloc(n * sizeof(int32_t));
-    if (with_cpu) m->ch[TS_CH_CPU] = ts_malloc(n * sizeof(int32_t));
-    m->dt = ts_malloc(n * sizeof(float));
-    ts_rng r;
-    ts_rng_seed(&r, 5);
-    for (size_t i = 0; i < n; i++) {
-        int32_t e = (int32_t)(i % 4);
-        m->ch[TS_CH_EVENT][i] = e;
-        m->ch[TS_CH_TID][i] = 10 + 3 * e;
-        if (with_cpu) m->ch[TS_CH_CPU][i] = e % 2;
-        m->dt[i] = (float)(log(1.0 + 1000.0 * (e + 1)) + 0.01 * ts_rng_uniform(&r));
-    }
-}
-
 static ts_mc_model *train_small(const ts_mc *d, const char *out, const char *log, long iters)
 {
     const char *keys[] = {"layers", "channels", "state", "iters", "valid-every", "batch", "lr", "T", "valid-n"};
@@ -182,7 +159,7 @@ static void learns_generates_keeps_prefix(void)
     snprintf(path, sizeof path, "%s/m.tsm", dir);
     snprintf(logp, sizeof logp, "%s/log.jsonl", dir);
     ts_mc d;
-    make_trace(2000, 1, &d);
+    mc_cycle_trace(2000, 1, &d);
     ts_mc_model *m = train_small(&d, path, logp, 250);
     REQUIRE(m);
     double first = 0, last = 0;
@@ -300,7 +277,7 @@ static void bad_files(void)
     snprintf(good, sizeof good, "%s/m.tsm", dir);
     snprintf(bad, sizeof bad, "%s/bad.tsm", dir);
     ts_mc d;
-    make_trace(400, 0, &d);
+    mc_cycle_trace(400, 0, &d);
     ts_mc_model *m = train_small(&d, good, NULL, 2);
     REQUIRE(m);
     REQUIRE(ts_mc_model_save(m, good) == 0);
@@ -344,7 +321,7 @@ static void cli(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     ts_mc d;
-    make_trace(3000, 0, &d);
+    mc_cycle_trace(3000, 0, &d);
     char ds[512], cmd[2048], err[512];
     snprintf(ds, sizeof ds, "%s/ds", dir);
     REQUIRE(ts_mc_save(ds, &d) == 0);

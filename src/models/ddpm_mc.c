@@ -149,12 +149,9 @@ static int parse_opts(const ts_kv *kv, int nch, ddpm_opts *so)
 
 static void config_text(const ddpm_mc *m, char *buf, size_t n)
 {
-    const ts_sssd_config *c = &m->net.c;
-    snprintf(buf, n,
-             "layers=%d\nchannels=%d\nstate=%d\nemb_in=%d\nemb_mid=%d\nemb_out=%d\nbidirectional=%d\ntrain_ssm=%d\n"
-             "in_ch=%d\nT=%d\nbeta0=%.17g\nbetaT=%.17g\ndt_mean=%.17g\ndt_std=%.17g\ndt_lo=%.17g\ndt_hi=%.17g\n",
-             c->layers, c->C, c->N, c->emb_in, c->emb_mid, c->emb_out, c->bidirectional, c->train_ssm, c->in_ch, m->T,
-             m->beta0, m->betaT, m->dt_mean, m->dt_std, m->dt_lo, m->dt_hi);
+    size_t k = ts_sssd_config_text(&m->net.c, buf, n);
+    snprintf(buf + k, n - k, "in_ch=%d\nT=%d\nbeta0=%.17g\nbetaT=%.17g\ndt_mean=%.17g\ndt_std=%.17g\ndt_lo=%.17g\n"
+             "dt_hi=%.17g\n", m->net.c.in_ch, m->T, m->beta0, m->betaT, m->dt_mean, m->dt_std, m->dt_lo, m->dt_hi);
 }
 
 static void ddpm_free(ts_mc_model *base)
@@ -184,17 +181,12 @@ static int ddpm_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *b
     channels_of(m);
     ts_sssd_config c;
     memset(&c, 0, sizeof c);
-    const struct { const char *key; long lo, hi; int *dst; } ints[] = {
-        {"layers", 1, 1024, &c.layers},    {"channels", 1, 4096, &c.C},          {"state", 2, 1024, &c.N},
-        {"emb_in", 4, 65536, &c.emb_in},   {"emb_mid", 1, 65536, &c.emb_mid},   {"emb_out", 1, 65536, &c.emb_out},
-        {"bidirectional", 0, 1, &c.bidirectional}, {"train_ssm", 0, 1, &c.train_ssm},
-        {"in_ch", m->nch, m->nch, &c.in_ch}, {"T", 1, 100000, &m->T},
-    };
-    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
-        long v;
-        if (ts_reader_long(r, "DDPMMC", ints[i].key, ints[i].lo, ints[i].hi, &v) != 0) goto fail;
-        *ints[i].dst = (int)v;
-    }
+    long K, T;
+    if (ts_sssd_config_read(r, "DDPMMC", &c) != 0 || ts_reader_long(r, "DDPMMC", "in_ch", m->nch, m->nch, &K) != 0 ||
+        ts_reader_long(r, "DDPMMC", "T", 1, 100000, &T) != 0)
+        goto fail;
+    c.in_ch = (int)K;
+    m->T = (int)T;
     const int dt = !!(base->has & 1u << TS_CH_DT);
     if (ts_reader_double(r, "DDPMMC", "beta0", 1e-12, 0.999, &m->beta0) ||
         ts_reader_double(r, "DDPMMC", "betaT", 1e-12, 0.999, &m->betaT) ||
@@ -213,12 +205,7 @@ static int ddpm_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *b
     ts_sssd_layout_of(&c, &lay, NULL);
     if (ts_reader_expect_size(r, "PARAMS", lay.total, sizeof(float)) != 0) goto fail;
     ts_sssd_net_alloc(&m->net, &c);
-    if (ts_reader_f32(r, "PARAMS", m->net.params, m->net.p.total) != 0) goto fail;
-    for (size_t i = 0; i < m->net.p.total; i++)
-        if (!isfinite(m->net.params[i])) {
-            ts_fail("%s: section 'PARAMS': parameter %zu is not finite", r->path, i);
-            goto fail;
-        }
+    if (ts_sssd_params_read(r, &m->net) != 0) goto fail;
     *out = &m->base;
     return 0;
 fail:
@@ -422,12 +409,7 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
         .save = train_save,
     };
     ts_train_cfg tc = so.tc;
-    tc.seed = o->seed;
-    tc.out_path = o->out_path;
-    tc.resume = o->resume;
-    tc.log_path = o->log_path;
-    tc.progress = o->progress;
-    tc.start_log = start;
+    ts_mc_train_cfg(&tc, o, start);
     rc = ts_train_run(&net, &tc);
 done:
     ts_sssd_plan_free(&c.pl);
@@ -437,28 +419,6 @@ done:
 }
 
 /* ---- generation and imputation ---- */
-
-typedef struct {
-    ddpm_mc *m;
-    ts_sssd_plan *pl;
-    const float *obs, *mask;
-    int32_t *steps;
-    ts_progress *prog;
-    long done;
-} eps_ctx;
-
-static int eps_net(void *ctx, const float *xt, int t, float *eps)
-{
-    eps_ctx *c = ctx;
-    const size_t n = (size_t)c->pl->B * (size_t)c->m->nch * (size_t)c->pl->L;
-    for (int b = 0; b < c->pl->B; b++) c->steps[b] = t;
-    ts_sssd_forward(&c->m->net, c->pl, xt, c->obs, c->mask, c->steps);
-    memcpy(eps, c->pl->out, n * sizeof(float));
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(eps[i])) return ts_fail("ddpm-mc: the network produced a non-finite value at step %d", t);
-    ts_progress_update(c->prog, ++c->done, NULL);
-    return 0;
-}
 
 static int ddpm_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const mask[TS_NCH], const ts_run_opts *o)
 {
@@ -482,14 +442,14 @@ static int ddpm_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *con
     ts_progress prog;
     ts_progress_start(&prog, "generate", (long)(nbatch * (size_t)S));
     prog.enabled = o->progress;
-    eps_ctx ctx = {m, &pl, obs, maskf, steps, &prog, 0};
+    ts_sssd_eps ctx = {&m->net, &pl, obs, maskf, steps, "ddpm-mc", &prog, 0};
     int rc = 0;
     for (size_t jb = 0; jb < nbatch && rc == 0; jb++) {
         const size_t w0 = jb * (size_t)B;
         fill(m, y, hold ? mask : NULL, w0, n, B, L, obs, maskf);
         ts_rng r;
         ts_rng_fork(&r, o->seed, jb);
-        rc = ts_diffusion_sample(&m->diff, eps_net, &ctx, BKL, S, hold ? obs : NULL, hold ? maskf : NULL, &r, xs,
+        rc = ts_diffusion_sample(&m->diff, ts_sssd_eps_fn, &ctx, BKL, S, hold ? obs : NULL, hold ? maskf : NULL, &r, xs,
                                  scratch, NULL);
         for (int b = 0; b < B && rc == 0 && w0 + (size_t)b < n; b++)
             for (int j = 0; j < K; j++)

@@ -48,6 +48,16 @@ int ts_mc_model_base_init(ts_mc_model *m, const ts_mc *data)
     return 0;
 }
 
+void ts_mc_train_cfg(ts_train_cfg *tc, const ts_mc_train_opts *o, const char *start)
+{
+    tc->seed = o->seed;
+    tc->out_path = o->out_path;
+    tc->resume = o->resume;
+    tc->log_path = o->log_path;
+    tc->progress = o->progress;
+    tc->start_log = start;
+}
+
 int ts_mc_model_train(const char *name, const ts_mc_train_opts *o, ts_mc_model **out)
 {
     *out = NULL;
