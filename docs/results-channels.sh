@@ -109,14 +109,14 @@ if [ "${CTX256:-1}" = 1 ] && [ "${MDMMC:-1}" = 1 ]; then
     done
 fi
 # the Gaussian DDPM over the encoded channels (ddpm-mc: the SSSD-S4 network, 4 blocks x 64, one
-# input and output channel per trace channel) on mt and etl: one training each (2,400
-# iterations, about 15 minutes on one loaded core), generation at L = 256, 1024, 4096 by DDIM
-# with 50 of the 200 steps, before and after repair; and conditioned on a prefix as for mdm-mc.
+# input and output channel per trace channel) on mt and etl: one training each (1,200
+# iterations, about 13 minutes on one core of a loaded machine), generation at L = 256, 1024,
+# 4096 by DDIM with 50 of the 200 steps, before and after repair; and conditioned on a prefix as for mdm-mc.
 # DDPMMC=0: without; DDPMMC_SETS: the datasets; what exists is not redone.
 if [ "${DDPMMC:-1}" = 1 ]; then
     for ds in ${DDPMMC_SETS:-mt etl}; do
         [ -f $ds.ddpm-mc.tsm ] || nice -n 19 $B train --model ddpm-mc $ds --length 256 --layers 4 --channels 64 \
-            --iters 2400 --schedule cosine --warmup 100 --valid-every 200 --threads 1 --no-progress \
+            --iters 1200 --schedule cosine --warmup 100 --valid-every 200 --threads 1 --no-progress \
             --log $ds.ddpm-mc.jsonl -o $ds.ddpm-mc.tsm > $ds.ddpm-mc.train.txt
         for L in 256 1024 4096; do
             g=$ds-ddpmmc-$L
