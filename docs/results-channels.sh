@@ -108,6 +108,34 @@ if [ "${CTX256:-1}" = 1 ] && [ "${MDMMC:-1}" = 1 ]; then
         $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length $L --json > $g.eval.json
     done
 fi
+# the Gaussian DDPM over the encoded channels (ddpm-mc: the SSSD-S4 network, 4 blocks x 64, one
+# input and output channel per trace channel) on mt and etl: one training each (1,200
+# iterations, about 13 minutes on one core of a loaded machine), generation at L = 256, 1024,
+# 4096 by DDIM with 50 of the 200 steps, before and after repair; and conditioned on a prefix as for mdm-mc.
+# DDPMMC=0: without; DDPMMC_SETS: the datasets; what exists is not redone.
+if [ "${DDPMMC:-1}" = 1 ]; then
+    for ds in ${DDPMMC_SETS:-mt etl}; do
+        [ -f $ds.ddpm-mc.tsm ] || nice -n 19 $B train --model ddpm-mc $ds --length 256 --layers 4 --channels 64 \
+            --iters 1200 --schedule cosine --warmup 100 --valid-every 200 --threads 1 --no-progress \
+            --log $ds.ddpm-mc.jsonl -o $ds.ddpm-mc.tsm > $ds.ddpm-mc.train.txt
+        for L in 256 1024 4096; do
+            g=$ds-ddpmmc-$L
+            [ -f $g-rep.eval.json ] && continue
+            nice -n 19 $B generate $ds.ddpm-mc.tsm -n $((N / L)) --length $L --steps 50 --seed 1 --threads 1 --no-progress \
+                -o $g > $g.gen.txt
+            $B eval --real $ds --real-part test --synthetic $g --constraints $ds.tsc --length $L --json > $g.eval.json
+            $B repair $g --constraints $ds.tsc --length $L --json -o $g-rep > $g.repair.json
+            $B eval --real $ds --real-part test --synthetic $g-rep --constraints $ds.tsc --length $L --json > $g-rep.eval.json
+        done
+        g=$ds-ddpmmc-prefix
+        [ -f $g-rep.eval.json ] && continue
+        nice -n 19 $B impute $ds.ddpm-mc.tsm --input $ds --length 256 --prefix 64 --steps 50 --seed 1 --threads 1 \
+            --no-progress --json -o $g > $g.impute.json
+        $B eval --real $ds --real-part test --synthetic $g --constraints $ds.tsc --length 256 --json > $g.eval.json
+        $B repair $g --constraints $ds.tsc --length 256 --json -o $g-rep > $g.repair.json
+        $B eval --real $ds --real-part test --synthetic $g-rep --constraints $ds.tsc --length 256 --json > $g-rep.eval.json
+    done
+fi
 N=$N python3 - <<'PY'
 import json, os
 N = int(os.environ["N"])
@@ -131,6 +159,11 @@ for ds in ("mt", "http", "etl"):
         if os.path.exists(g + ".eval.json"):
             rows.append(("mdm-mc", L, J(g + ".eval.json"), J(g + ".repair.json")))
             rows.append(("mdm-mc, repaired", L, J(g + "-rep.eval.json"), None))
+    for L in (256, 1024, 4096):
+        g = "%s-ddpmmc-%d" % (ds, L)
+        if os.path.exists(g + ".eval.json"):
+            rows.append(("ddpm-mc", L, J(g + ".eval.json"), J(g + ".repair.json")))
+            rows.append(("ddpm-mc, repaired", L, J(g + "-rep.eval.json"), None))
     g = "%s-mdmmc-real-256" % ds
     if os.path.exists(g + ".eval.json"):
         rows.append(("mdm-mc, dt real", 256, J(g + ".eval.json"), J(g + ".repair.json")))
@@ -139,6 +172,10 @@ for ds in ("mt", "http", "etl"):
     if os.path.exists(g + ".eval.json"):
         rows.append(("mdm-mc, first 64 observed", 256, J(g + ".eval.json"), J(g + ".repair.json")))
         rows.append(("mdm-mc, first 64 observed, repaired", 256, J(g + "-rep.eval.json"), None))
+    g = "%s-ddpmmc-prefix" % ds
+    if os.path.exists(g + ".eval.json"):
+        rows.append(("ddpm-mc, first 64 observed", 256, J(g + ".eval.json"), J(g + ".repair.json")))
+        rows.append(("ddpm-mc, first 64 observed, repaired", 256, J(g + "-rep.eval.json"), None))
     for name, L, e, r in rows:
         v, js = e["validity"], e["js"]
         ch = "" if r is None else "%.2f %%" % (100 * r["share_changed"])
@@ -178,10 +215,11 @@ for ds in ("mt", "http", "etl"):
                 print("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (cx, L, f(v["d_trans"]), f(v["d_time"]),
                       f(v["d_cpu"]), f(v["d_attr"]), f(js["event"]), f(e["js_bigram"]), f(e["w1_dt"]), f(js["ret"]),
                       f(js["tid"]), f(js["cpu"])))
-    g = "%s-mdmmc-prefix.impute.json" % ds
-    if os.path.exists(g):
+    for mdl in ("mdmmc", "ddpmmc"):
+        g = "%s-%s-prefix.impute.json" % (ds, mdl)
+        if not os.path.exists(g): continue
         i = J(g)
-        print("\nmdm-mc conditioned on the first 64 events of %d test windows of 256: share of the %d drawn events equal"
-              " to the real ones: %s" % (i["windows"], i["hidden"], ", ".join(
+        print("\n%s conditioned on the first 64 events of %d test windows of 256: share of the %d drawn events equal"
+              " to the real ones: %s" % (i["model"], i["windows"], i["hidden"], ", ".join(
                   "%s %.1f %%" % (k[9:], v) for k, v in i.items() if k.startswith("accuracy_"))))
 PY

@@ -7,6 +7,7 @@
 #include "tracesynth.h"
 #include "tracesynth/channels.h"
 #include "tracesynth/mc_model.h"
+#include "mc_trace.h"
 #include "tracesynth/mdm_mc.h"
 
 #include <math.h>
@@ -102,30 +103,6 @@ static void gradient_check(void)
 
 /* ---- a trace whose channels follow its events ---- */
 
-/* events cycle 0 1 2 3 (4 types); tid = 10 + 3 event; cpu = event % 2; dt = log(1 + 1000 (event + 1))
- * with a little noise */
-static void make_trace(size_t n, ts_mc *m)
-{
-    memset(m, 0, sizeof *m);
-    m->n = n;
-    m->events.vocab.unk = -1;
-    m->events.stream.n = n;
-    m->events.stream.ids = ts_malloc(n * sizeof(int32_t));
-    m->ch[TS_CH_EVENT] = m->events.stream.ids;
-    m->ch[TS_CH_TID] = ts_malloc(n * sizeof(int32_t));
-    m->ch[TS_CH_CPU] = ts_malloc(n * sizeof(int32_t));
-    m->dt = ts_malloc(n * sizeof(float));
-    ts_rng r;
-    ts_rng_seed(&r, 3);
-    for (size_t i = 0; i < n; i++) {
-        int32_t e = (int32_t)(i % 4);
-        m->ch[TS_CH_EVENT][i] = e;
-        m->ch[TS_CH_TID][i] = 10 + 3 * e;
-        m->ch[TS_CH_CPU][i] = e % 2;
-        m->dt[i] = (float)(log(1.0 + 1000.0 * (e + 1)) + 0.01 * ts_rng_uniform(&r));
-    }
-}
-
 static ts_mc_model *train_small(const ts_mc *d, const char *out, long iters)
 {
     const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins", "lr"};
@@ -164,7 +141,7 @@ static void learns_and_generates(void)
     char path[512];
     snprintf(path, sizeof path, "%s/m.tsm", dir);
     ts_mc d;
-    make_trace(2000, &d);
+    mc_cycle_trace(2000, 1, &d);
     ts_mc_model *m = train_small(&d, path, 300);
     REQUIRE(m);
     CHECK(m->has == (1u << TS_CH_EVENT | 1u << TS_CH_DT | 1u << TS_CH_TID | 1u << TS_CH_CPU));
@@ -284,7 +261,7 @@ static void bad_files(void)
     snprintf(good, sizeof good, "%s/m.tsm", dir);
     snprintf(bad, sizeof bad, "%s/bad.tsm", dir);
     ts_mc d;
-    make_trace(400, &d);
+    mc_cycle_trace(400, 1, &d);
     ts_mc_model *m = train_small(&d, good, 2);
     REQUIRE(m);
     REQUIRE(ts_mc_model_save(m, good) == 0);
@@ -325,7 +302,7 @@ static void cli(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     ts_mc d;
-    make_trace(3000, &d);
+    mc_cycle_trace(3000, 1, &d);
     char ds[512], cmd[2048], err[512];
     snprintf(ds, sizeof ds, "%s/ds", dir);
     REQUIRE(ts_mc_save(ds, &d) == 0);

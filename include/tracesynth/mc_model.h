@@ -18,6 +18,7 @@
 #include "channels.h"
 #include "container.h"
 #include "model.h"
+#include "train.h"
 
 /* how a model handles dt */
 enum { TS_DT_NONE = 0, TS_DT_BINS = 1, TS_DT_REAL = 2 };
@@ -85,6 +86,10 @@ int  ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t 
 /* n windows of L events, every value drawn */
 int  ts_mc_model_generate(ts_mc_model *m, size_t n, size_t L, const ts_run_opts *o, ts_mc *out);
 void ts_mc_model_free(ts_mc_model *m);
+
+/* a model's training settings tc (its parsed schedule) completed from o: seed, output,
+ * checkpoint to resume, log, progress; start: the log's first line's fields */
+void ts_mc_train_cfg(ts_train_cfg *tc, const ts_mc_train_opts *o, const char *start);
 
 /* for a model's train that saves while it learns: fill the base's vocabularies from the
  * training data now (the driver does it again only when they are still empty). 0 / -1 */

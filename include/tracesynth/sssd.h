@@ -1,7 +1,8 @@
 /* tracesynth — the SSSD-S4 denoising network (Alcaraz & Strodthoff 2022, as used
  * by the ICSE 2025 trace-reconstruction study), forward and backward on the CPU.
  *
- *   cond  = [obs · mask, mask]                                 (B, 2, L)
+ * K input channels (in_ch; 1 for event IDs alone, the study's network):
+ *   cond  = [obs · mask, mask]                                 (B, 2K, L)
  *   h     = relu(WNConv1x1(x_t))                               (B, C, L)
  *   e     = swish(W2 swish(W1 embed(t)))                       (B, 512)
  *   per block n = 0..layers-1:
@@ -9,7 +10,7 @@
  *     u    = S4_n1(WNConv3(a)) + WNConv1x1(cond)               (B, 2C, L)
  *     g    = tanh(S4_n2(u)[:C]) · sigmoid(S4_n2(u)[C:])         (B, C, L)
  *     h    = (h + WNConv1x1_res(g)) · √½;  skip += WNConv1x1_skip(g)
- *   y     = Conv1x1_zero(relu(WNConv1x1(skip · √(1/layers))))  (B, 1, L)
+ *   y     = Conv1x1_zero(relu(WNConv1x1(skip · √(1/layers))))  (B, K, L)
  * WN = weight-normalised (nn.utils.weight_norm); S4 = ts_s4 (bidirectional,
  * GELU, output linear, residual, LayerNorm). The output conv starts at zero.
  *
@@ -21,6 +22,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "common.h"
+#include "container.h"
 #include "s4.h"
 
 typedef struct {
@@ -31,22 +34,23 @@ typedef struct {
     int bidirectional; /* S4 direction (1, as the reference) */
     int train_ssm;     /* 0: S4 log_dt and A stay at their init (the reference
                           registers them as buffers); 1: train them too */
+    int in_ch;         /* K: input = output channels; 0 counts as 1 (event IDs alone) */
 } ts_sssd_config;
 
 /* offsets (floats) into the parameter block; block parameters at
  * blk0 + n * blk_size + the relative offsets */
 typedef struct {
-    size_t init_v, init_g, init_b;          /* WNConv 1 -> C, k 1 */
+    size_t init_v, init_g, init_b;          /* WNConv K -> C, k 1 */
     size_t t1_w, t1_b, t2_w, t2_b;          /* step MLP */
     size_t blk0, blk_size;
     size_t fc_w, fc_b;                      /* Linear emb_out -> C */
     size_t c3_v, c3_g, c3_b;                /* WNConv C -> 2C, k 3 */
     size_t s4a;                             /* S4 (2C) */
-    size_t cond_v, cond_g, cond_b;          /* WNConv 2 -> 2C, k 1 */
+    size_t cond_v, cond_g, cond_b;          /* WNConv 2K -> 2C, k 1 */
     size_t s4b;                             /* S4 (2C) */
     size_t rs_v, rs_g, rs_b;                /* WNConv C -> 2C, k 1: rows [0,C) res, [C,2C) skip */
     size_t fin_v, fin_g, fin_b;             /* WNConv C -> C, k 1 */
-    size_t out_w, out_b;                    /* Conv C -> 1, k 1, zero init */
+    size_t out_w, out_b;                    /* Conv C -> K, k 1, zero init */
     size_t total;
 } ts_sssd_layout;
 
@@ -58,11 +62,24 @@ typedef struct {
     float *params, *grads;    /* (p.total) each, 64-byte aligned */
 } ts_sssd_net;
 
-/* the paper's configuration (36 x 256, N 64) */
+/* the paper's configuration (36 x 256, N 64, one input channel) */
 void ts_sssd_config_paper(ts_sssd_config *c);
+/* K: c->in_ch, or 1 when 0 */
+int  ts_sssd_in_ch(const ts_sssd_config *c);
 /* shape checks; 0 / -1 + error */
 int  ts_sssd_config_check(const ts_sssd_config *c);
 void ts_sssd_layout_of(const ts_sssd_config *c, ts_sssd_layout *p, size_t *s4_size);
+
+/* the sizes as "key=value" lines (layers, channels, state, emb_in, emb_mid, emb_out,
+ * bidirectional, train_ssm; the start of a model file's config section); returns the
+ * characters written */
+size_t ts_sssd_config_text(const ts_sssd_config *c, char *buf, size_t n);
+/* reads those keys from section tag of a model file into c (in_ch left as it is); not
+ * checked: call ts_sssd_config_check. 0 / -1 + error naming the file, section and key */
+int  ts_sssd_config_read(const ts_reader *r, const char *tag, ts_sssd_config *c);
+/* reads section PARAMS into n's allocated parameters; every one must be finite.
+ * 0 / -1 + error */
+int  ts_sssd_params_read(const ts_reader *r, ts_sssd_net *n);
 
 /* allocates params (drawn from seed, as the reference initialises them) and zeroed grads */
 int  ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed);
@@ -81,7 +98,7 @@ typedef struct {
     ts_s4 s4;
     float  *mem;
     size_t  floats;
-    float *cond;              /* (B, 2, L) */
+    float *cond;              /* (B, 2K, L) */
     int32_t *steps;           /* (B) */
     float *emb, *emb_act;     /* (B, emb_out), step-MLP activations */
     float *pt;                /* (layers, B, C): fc_n(e) */
@@ -91,7 +108,7 @@ typedef struct {
     float *a, *c3, *u, *s2, *g, *s4a_act, *s4b_act;   /* per block (or one set) */
     size_t s4_act;            /* floats of one S4 activation set */
     float *fpre, *f;          /* (B, C, L) final conv output, after relu */
-    float *out;               /* (B, 1, L) predicted noise */
+    float *out;               /* (B, K, L) predicted noise */
     /* temporaries */
     float *t2c;               /* (B, 2C, L) */
     float *d_a, *d_b;         /* (B, 2C, L) backward */
@@ -111,12 +128,27 @@ void ts_sssd_plan_free(ts_sssd_plan *pl);
  * parameters change: call again then. */
 void ts_sssd_plan_cache_kernels(const ts_sssd_net *n, ts_sssd_plan *pl);
 
-/* x_t (B, 1, L), obs (B, 1, L) the observed values (anything where mask is 0),
- * mask (B, 1, L) 1 = observed, steps (B) in [0, T) -> pl->out (B, 1, L) */
+/* x_t (B, K, L), obs (B, K, L) the observed values (anything where mask is 0),
+ * mask (B, K, L) 1 = observed, steps (B) in [0, T) -> pl->out (B, K, L) */
 void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
                      const float *mask, const int32_t *steps);
-/* n->grads += d loss / d params from dout (B, 1, L) = d loss / d pl->out;
+/* n->grads += d loss / d params from dout (B, K, L) = d loss / d pl->out;
  * needs a plan made with train = 1 and the forward just run on it */
 void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *dout);
+
+/* the network as the ε-predictor of ts_diffusion_sample (a ts_eps_fn: ctx is a
+ * ts_sssd_eps): the plan's whole batch at one step, observed values obs and mask
+ * (B, K, L); an error naming the model when the output is not finite; prog (may be
+ * NULL) advances one per call */
+typedef struct {
+    const ts_sssd_net *net;
+    ts_sssd_plan *pl;
+    const float *obs, *mask;
+    int32_t *steps;            /* (B) scratch */
+    const char *name;          /* the model, for errors */
+    ts_progress *prog;
+    long done;
+} ts_sssd_eps;
+int ts_sssd_eps_fn(void *ctx, const float *xt, int t, float *eps);
 
 #endif

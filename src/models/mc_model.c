@@ -9,9 +9,11 @@
 #include <string.h>
 
 extern const ts_mc_model_ops ts_mc_model_mdm;
+extern const ts_mc_model_ops ts_mc_model_ddpm;
 
 static const ts_mc_model_ops *const registry[] = {
     &ts_mc_model_mdm,
+    &ts_mc_model_ddpm,
     NULL,
 };
 
@@ -44,6 +46,16 @@ int ts_mc_model_base_init(ts_mc_model *m, const ts_mc *data)
         (m->ret_vocab.n == 0 && data->ret_vocab.n > 0 && ts_vocab_copy(&m->ret_vocab, &data->ret_vocab)))
         return -1;
     return 0;
+}
+
+void ts_mc_train_cfg(ts_train_cfg *tc, const ts_mc_train_opts *o, const char *start)
+{
+    tc->seed = o->seed;
+    tc->out_path = o->out_path;
+    tc->resume = o->resume;
+    tc->log_path = o->log_path;
+    tc->progress = o->progress;
+    tc->start_log = start;
 }
 
 int ts_mc_model_train(const char *name, const ts_mc_train_opts *o, ts_mc_model **out)

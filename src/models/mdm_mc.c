@@ -439,12 +439,7 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
         .config = cfg, .step = train_step, .validate = train_validate, .save = train_save,
     };
     ts_train_cfg tc = so.tc;
-    tc.seed = o->seed;
-    tc.out_path = o->out_path;
-    tc.resume = o->resume;
-    tc.log_path = o->log_path;
-    tc.progress = o->progress;
-    tc.start_log = start;
+    ts_mc_train_cfg(&tc, o, start);
     rc = ts_train_run(&net, &tc);
 done:
     plan_free(&c.pl);

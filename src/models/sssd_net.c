@@ -19,12 +19,16 @@ void ts_sssd_config_paper(ts_sssd_config *c)
     c->emb_out = 512;
     c->bidirectional = 1;
     c->train_ssm = 0;
+    c->in_ch = 1;
 }
+
+int ts_sssd_in_ch(const ts_sssd_config *c) { return c->in_ch > 0 ? c->in_ch : 1; }
 
 int ts_sssd_config_check(const ts_sssd_config *c)
 {
     if (c->layers < 1 || c->layers > 1024) return ts_fail("sssd: layers = %d out of range [1, 1024]", c->layers);
     if (c->C < 1 || c->C > 4096) return ts_fail("sssd: channels = %d out of range [1, 4096]", c->C);
+    if (c->in_ch < 0 || c->in_ch > 64) return ts_fail("sssd: input channels = %d out of range [1, 64]", c->in_ch);
     if (c->N < 2 || c->N > 1024 || c->N % 2) return ts_fail("sssd: state = %d must be even, in [2, 1024]", c->N);
     if (c->emb_in < 4 || c->emb_in % 2 || c->emb_mid < 1 || c->emb_out < 1)
         return ts_fail("sssd: step embedding %d -> %d -> %d: the first must be even and >= 4",
@@ -32,15 +36,47 @@ int ts_sssd_config_check(const ts_sssd_config *c)
     return 0;
 }
 
+size_t ts_sssd_config_text(const ts_sssd_config *c, char *buf, size_t n)
+{
+    int k = snprintf(buf, n, "layers=%d\nchannels=%d\nstate=%d\nemb_in=%d\nemb_mid=%d\nemb_out=%d\nbidirectional=%d\n"
+                     "train_ssm=%d\n", c->layers, c->C, c->N, c->emb_in, c->emb_mid, c->emb_out, c->bidirectional,
+                     c->train_ssm);
+    return k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
+}
+
+int ts_sssd_config_read(const ts_reader *r, const char *tag, ts_sssd_config *c)
+{
+    const struct { const char *key; long lo, hi; int *dst; } ints[] = {
+        {"layers", 1, 1024, &c->layers},       {"channels", 1, 4096, &c->C},
+        {"state", 2, 1024, &c->N},             {"emb_in", 4, 65536, &c->emb_in},
+        {"emb_mid", 1, 65536, &c->emb_mid},    {"emb_out", 1, 65536, &c->emb_out},
+        {"bidirectional", 0, 1, &c->bidirectional}, {"train_ssm", 0, 1, &c->train_ssm},
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        long v;
+        if (ts_reader_long(r, tag, ints[i].key, ints[i].lo, ints[i].hi, &v) != 0) return -1;
+        *ints[i].dst = (int)v;
+    }
+    return 0;
+}
+
+int ts_sssd_params_read(const ts_reader *r, ts_sssd_net *n)
+{
+    if (ts_reader_f32(r, "PARAMS", n->params, n->p.total) != 0) return -1;
+    for (size_t i = 0; i < n->p.total; i++)
+        if (!isfinite(n->params[i])) return ts_fail("%s: section 'PARAMS': parameter %zu is not finite", r->path, i);
+    return 0;
+}
+
 void ts_sssd_layout_of(const ts_sssd_config *c, ts_sssd_layout *p, size_t *s4_size)
 {
-    const size_t C = (size_t)c->C, C2 = 2 * C;
+    const size_t C = (size_t)c->C, C2 = 2 * C, K = (size_t)ts_sssd_in_ch(c);
     ts_s4_config sc = {(int)C2, c->N, 1, c->bidirectional, TS_S4_CONV_AUTO};
     size_t s4 = ts_s4_num_params(&sc);
     size_t o = 0;
     memset(p, 0, sizeof *p);
 #define TAKE(field, n) do { p->field = o; o += (n); } while (0)
-    TAKE(init_v, C); TAKE(init_g, C); TAKE(init_b, C);
+    TAKE(init_v, C * K); TAKE(init_g, C); TAKE(init_b, C);
     TAKE(t1_w, (size_t)c->emb_mid * c->emb_in); TAKE(t1_b, (size_t)c->emb_mid);
     TAKE(t2_w, (size_t)c->emb_out * c->emb_mid); TAKE(t2_b, (size_t)c->emb_out);
     p->blk0 = o;
@@ -48,13 +84,13 @@ void ts_sssd_layout_of(const ts_sssd_config *c, ts_sssd_layout *p, size_t *s4_si
     TAKE(fc_w, C * c->emb_out); TAKE(fc_b, C);
     TAKE(c3_v, C2 * C * 3); TAKE(c3_g, C2); TAKE(c3_b, C2);
     TAKE(s4a, s4);
-    TAKE(cond_v, C2 * 2); TAKE(cond_g, C2); TAKE(cond_b, C2);
+    TAKE(cond_v, C2 * 2 * K); TAKE(cond_g, C2); TAKE(cond_b, C2);
     TAKE(s4b, s4);
     TAKE(rs_v, C2 * C); TAKE(rs_g, C2); TAKE(rs_b, C2);
     p->blk_size = o;
     o = p->blk0 + (size_t)c->layers * p->blk_size;
     TAKE(fin_v, C * C); TAKE(fin_g, C); TAKE(fin_b, C);
-    TAKE(out_w, C); TAKE(out_b, 1);
+    TAKE(out_w, K * C); TAKE(out_b, K);
 #undef TAKE
     p->total = o;
     if (s4_size) *s4_size = s4;
@@ -84,7 +120,7 @@ int ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed)
 {
     if (ts_sssd_config_check(c) != 0) return -1;
     ts_sssd_net_alloc(n, c);
-    const int C = c->C, C2 = 2 * C;
+    const int C = c->C, C2 = 2 * C, K = ts_sssd_in_ch(c);
     float *P = n->params;
     const ts_sssd_layout *p = &n->p;
     ts_s4 s4;
@@ -93,7 +129,7 @@ int ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed)
     ts_rng r;
     ts_rng_seed(&r, seed);
     /* Conv = weight-normalised conv as PyTorch really starts it (see nn.h) */
-    ts_conv1d_wn_init(P + p->init_v, P + p->init_g, P + p->init_b, 1, C, 1, TS_WN_TORCH_EFFECTIVE, &r);
+    ts_conv1d_wn_init(P + p->init_v, P + p->init_g, P + p->init_b, K, C, 1, TS_WN_TORCH_EFFECTIVE, &r);
     ts_linear_init(P + p->t1_w, P + p->t1_b, c->emb_in, c->emb_mid, &r);
     ts_linear_init(P + p->t2_w, P + p->t2_b, c->emb_mid, c->emb_out, &r);
     int rc = 0;
@@ -102,7 +138,7 @@ int ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed)
         ts_linear_init(b + p->fc_w, b + p->fc_b, c->emb_out, C, &r);
         ts_conv1d_wn_init(b + p->c3_v, b + p->c3_g, b + p->c3_b, C, C2, 3, TS_WN_TORCH_EFFECTIVE, &r);
         rc = ts_s4_init_params(&s4, b + p->s4a, ts_rng_u64(&r));
-        ts_conv1d_wn_init(b + p->cond_v, b + p->cond_g, b + p->cond_b, 2, C2, 1, TS_WN_TORCH_EFFECTIVE, &r);
+        ts_conv1d_wn_init(b + p->cond_v, b + p->cond_g, b + p->cond_b, 2 * K, C2, 1, TS_WN_TORCH_EFFECTIVE, &r);
         if (rc == 0) rc = ts_s4_init_params(&s4, b + p->s4b, ts_rng_u64(&r));
         /* res and skip: two separate convs of the reference, stacked row-wise */
         ts_conv1d_wn_init(b + p->rs_v, b + p->rs_g, b + p->rs_b, C, C, 1, TS_WN_TORCH_EFFECTIVE, &r);
@@ -112,7 +148,7 @@ int ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed)
     ts_s4_free(&s4);
     if (rc != 0) { ts_sssd_net_free(n); return -1; }
     ts_conv1d_wn_init(P + p->fin_v, P + p->fin_g, P + p->fin_b, C, C, 1, TS_WN_TORCH_EFFECTIVE, &r);
-    memset(P + p->out_w, 0, ((size_t)C + 1) * sizeof(float));   /* ZeroConv1d */
+    memset(P + p->out_w, 0, (size_t)K * ((size_t)C + 1) * sizeof(float));   /* ZeroConv1d */
     return 0;
 }
 
@@ -153,7 +189,7 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
     memset(pl, 0, sizeof *pl);
     if (B < 1 || L < 1) return ts_fail("sssd: batch %d x length %d: both must be >= 1", B, L);
     const ts_sssd_config *c = &n->c;
-    const int C = c->C, C2 = 2 * C;
+    const int C = c->C, C2 = 2 * C, K = ts_sssd_in_ch(c);
     ts_s4_config sc = {C2, c->N, L, c->bidirectional, TS_S4_CONV_AUTO};
     if (ts_s4_init(&pl->s4, &sc) != 0) return -1;
     pl->B = B;
@@ -164,20 +200,20 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
     pl->s4_act = ts_round_up(ts_s4_act_size(&pl->s4, B), 16);
 
     size_t sc_f = ts_s4_scratch_size(&pl->s4, B);
-    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(1, C, L, 1));
+    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(K, C, L, 1));
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C2, L, 3));
-    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(2, C2, L, 1));
+    sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(2 * K, C2, L, 1));
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C2, L, 1));
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C, L, 1));
-    sc_f = max_sz(sc_f, ts_conv1d_scratch_size(C, 1, L, 1));
+    sc_f = max_sz(sc_f, ts_conv1d_scratch_size(C, K, L, 1));
     sc_f = max_sz(sc_f, ts_stepmlp_scratch_size(B, c->emb_in, c->emb_mid, c->emb_out));
     pl->scratch_floats = ts_round_up(sc_f, 16);
 
-    size_t total = ts_round_up(BL * 2, 16) + ts_round_up((size_t)B, 16) /* steps */ + ts_round_up((size_t)B * c->emb_out, 16) +
+    size_t total = ts_round_up(BL * 2 * K, 16) + ts_round_up((size_t)B, 16) /* steps */ + ts_round_up((size_t)B * c->emb_out, 16) +
                    ts_round_up(ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, c->emb_out), 16) +
                    ts_round_up((size_t)B * c->layers * C, 16) + 3 * nC /* h0pre h skip */ +
                    (size_t)sets * (2 * nC + 3 * n2C + 2 * pl->s4_act) + 2 * nC /* fpre f */ +
-                   ts_round_up(BL, 16) /* out */ + n2C /* t2c */;
+                   ts_round_up(BL * K, 16) /* out */ + n2C /* t2c */;
     if (train) total += 2 * n2C + 2 * nC + ts_round_up((size_t)B * c->emb_out, 16) + ts_round_up((size_t)B * C, 16);
     else {
         pl->kcache_floats = ts_round_up(ts_s4_kernel_cache_size(&pl->s4), 16);
@@ -188,7 +224,7 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
     pl->mem = ts_alloc_aligned(total * sizeof(float));
     float *q = pl->mem;
 #define GET(ptr, n) do { ptr = q; q += ts_round_up(n, 16); } while (0)
-    GET(pl->cond, BL * 2);
+    GET(pl->cond, BL * 2 * K);
     pl->steps = (int32_t *)q; q += ts_round_up((size_t)B, 16);
     GET(pl->emb, (size_t)B * c->emb_out);
     GET(pl->emb_act, ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, c->emb_out));
@@ -205,7 +241,7 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
     GET(pl->s4b_act, (size_t)sets * pl->s4_act);
     GET(pl->fpre, BL * C);
     GET(pl->f, BL * C);
-    GET(pl->out, BL);
+    GET(pl->out, BL * K);
     GET(pl->t2c, BL * C2);
     if (train) {
         GET(pl->d_a, BL * C2);
@@ -269,21 +305,22 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
     const ts_sssd_config *c = &n->c;
     const ts_sssd_layout *p = &n->p;
     const float *P = n->params;
-    const int B = pl->B, L = pl->L, C = c->C, C2 = 2 * C;
+    const int B = pl->B, L = pl->L, C = c->C, C2 = 2 * C, K = ts_sssd_in_ch(c);
     const size_t BL = (size_t)B * L, nC = ts_round_up(BL * C, 16), n2C = ts_round_up(BL * C2, 16);
+    const size_t KL = (size_t)K * L;
     float *S = pl->scratch;
 
-    /* conditioning (B, 2, L) = [obs * mask, mask] */
+    /* conditioning (B, 2K, L) = [obs * mask, mask] */
     for (int b = 0; b < B; b++) {
-        float *cb = pl->cond + (size_t)b * 2 * L;
-        const float *ob = obs + (size_t)b * L, *mb = mask + (size_t)b * L;
-        for (int l = 0; l < L; l++) { cb[l] = ob[l] * mb[l]; cb[L + l] = mb[l]; }
+        float *cb = pl->cond + (size_t)b * 2 * KL;
+        const float *ob = obs + (size_t)b * KL, *mb = mask + (size_t)b * KL;
+        for (size_t l = 0; l < KL; l++) { cb[l] = ob[l] * mb[l]; cb[KL + l] = mb[l]; }
     }
     memcpy(pl->steps, steps, (size_t)B * sizeof(int32_t));
 
     ts_stepmlp_forward(pl->emb, pl->emb_act, steps, P + p->t1_w, P + p->t1_b, P + p->t2_w,
                        P + p->t2_b, B, c->emb_in, c->emb_mid, c->emb_out);
-    ts_conv1d_wn_forward(pl->h0pre, xt, P + p->init_v, P + p->init_g, P + p->init_b, B, 1, C, L, 1,
+    ts_conv1d_wn_forward(pl->h0pre, xt, P + p->init_v, P + p->init_g, P + p->init_b, B, K, C, L, 1,
                          1, S);
     ts_relu_forward(pl->h, pl->h0pre, BL * C);
     memset(pl->skip, 0, BL * C * sizeof(float));
@@ -301,7 +338,7 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         ts_add_bcast_forward(a, pl->h, pt, B, C, L);
         ts_conv1d_wn_forward(c3, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3, 1, S);
         s4_fwd(pl, bp + p->s4a, 2 * i, c3, u, acta);
-        ts_conv1d_wn_forward(pl->t2c, pl->cond, bp + p->cond_v, bp + p->cond_g, bp + p->cond_b, B, 2,
+        ts_conv1d_wn_forward(pl->t2c, pl->cond, bp + p->cond_v, bp + p->cond_g, bp + p->cond_b, B, 2 * K,
                              C2, L, 1, 1, S);
         const long nu = (long)(BL * C2);
         const float *cc = pl->t2c;
@@ -326,7 +363,7 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
     ts_conv1d_wn_forward(pl->fpre, pl->skip, P + p->fin_v, P + p->fin_g, P + p->fin_b, B, C, C, L, 1,
                          1, S);
     ts_relu_forward(pl->f, pl->fpre, BL * C);
-    ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, 1, L, 1, 1, S);
+    ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, K, L, 1, 1, S);
 }
 
 /* ---- backward ---- */
@@ -337,7 +374,7 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
     const ts_sssd_layout *p = &n->p;
     const float *P = n->params;
     float *G = n->grads;
-    const int B = pl->B, L = pl->L, C = c->C, C2 = 2 * C;
+    const int B = pl->B, L = pl->L, C = c->C, C2 = 2 * C, K = ts_sssd_in_ch(c);
     const size_t BL = (size_t)B * L, nC = ts_round_up(BL * C, 16), n2C = ts_round_up(BL * C2, 16);
     const size_t CL = (size_t)C * L;
     float *S = pl->scratch;
@@ -345,7 +382,7 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
     /* output head: y = conv(relu(fin(skip))) */
     float *dF = pl->d_c, *dsk = pl->d_h;   /* dsk reused as the scaled skip gradient */
     memset(dF, 0, BL * C * sizeof(float));
-    ts_conv1d_backward(dF, G + p->out_w, G + p->out_b, dout, pl->f, P + p->out_w, B, C, 1, L, 1, 1, S);
+    ts_conv1d_backward(dF, G + p->out_w, G + p->out_b, dout, pl->f, P + p->out_w, B, C, K, L, 1, 1, S);
     float *dFpre = pl->d_a;   /* (B, C, L) inside a 2C buffer */
     memset(dFpre, 0, BL * C * sizeof(float));
     ts_relu_backward(dFpre, dF, pl->fpre, BL * C);
@@ -392,7 +429,7 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
         memset(drs, 0, BL * C2 * sizeof(float));              /* du */
         ts_s4_backward(&pl->s4, bp + p->s4b, u, B, actb, dA, bg + p->s4b, drs, S);
         ts_conv1d_wn_backward(NULL, bg + p->cond_v, bg + p->cond_g, bg + p->cond_b, drs, pl->cond,
-                              bp + p->cond_v, bp + p->cond_g, B, 2, C2, L, 1, 1, S);
+                              bp + p->cond_v, bp + p->cond_g, B, 2 * K, C2, L, 1, 1, S);
         memset(dA, 0, BL * C2 * sizeof(float));               /* dc3 */
         ts_s4_backward(&pl->s4, bp + p->s4a, c3, B, acta, drs, bg + p->s4a, dA, S);
         float *da = pl->t2c;
@@ -410,7 +447,21 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
     memset(dh0, 0, BL * C * sizeof(float));
     ts_relu_backward(dh0, dh, pl->h0pre, BL * C);
     ts_conv1d_wn_backward(NULL, G + p->init_v, G + p->init_g, G + p->init_b, dh0, xt, P + p->init_v,
-                          P + p->init_g, B, 1, C, L, 1, 1, S);
+                          P + p->init_g, B, K, C, L, 1, 1, S);
     ts_stepmlp_backward(G + p->t1_w, G + p->t1_b, G + p->t2_w, G + p->t2_b, pl->d_emb, pl->emb_act,
                         P + p->t1_w, P + p->t2_w, B, c->emb_in, c->emb_mid, c->emb_out, S);
+}
+
+int ts_sssd_eps_fn(void *ctx, const float *xt, int t, float *eps)
+{
+    ts_sssd_eps *c = ctx;
+    const size_t n = (size_t)c->pl->B * (size_t)ts_sssd_in_ch(&c->net->c) * (size_t)c->pl->L;
+    for (int b = 0; b < c->pl->B; b++) c->steps[b] = t;
+    ts_sssd_forward(c->net, c->pl, xt, c->obs, c->mask, c->steps);
+    memcpy(eps, c->pl->out, n * sizeof(float));
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(eps[i])) return ts_fail("%s: the network produced a non-finite value at step %d", c->name, t);
+    c->done++;
+    if (c->prog) ts_progress_update(c->prog, c->done, NULL);
+    return 0;
 }

@@ -118,12 +118,9 @@ static int parse_opts(const ts_kv *kv, sssd_opts *so)
 
 static void config_text(const sssd_model *m, char *buf, size_t n)
 {
-    const ts_sssd_config *c = &m->net.c;
-    snprintf(buf, n,
-             "layers=%d\nchannels=%d\nstate=%d\nemb_in=%d\nemb_mid=%d\nemb_out=%d\nbidirectional=%d\n"
-             "train_ssm=%d\nT=%d\nbeta0=%.17g\nbetaT=%.17g\nscale=%s\nlen=%zu\n",
-             c->layers, c->C, c->N, c->emb_in, c->emb_mid, c->emb_out, c->bidirectional, c->train_ssm,
-             m->T, m->beta0, m->betaT, m->scale == SCALE_RAW ? "raw" : "unit", m->base.len);
+    size_t k = ts_sssd_config_text(&m->net.c, buf, n);
+    snprintf(buf + k, n - k, "T=%d\nbeta0=%.17g\nbetaT=%.17g\nscale=%s\nlen=%zu\n", m->T, m->beta0, m->betaT,
+             m->scale == SCALE_RAW ? "raw" : "unit", m->base.len);
 }
 
 /* a loaded model's layers x channels x window length, which sets the memory of sampling
@@ -137,19 +134,9 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
 {
     ts_sssd_config c;
     memset(&c, 0, sizeof c);
-    long len;
-    const struct { const char *key; long lo, hi; int *dst; } ints[] = {
-        {"layers", 1, 1024, &c.layers},       {"channels", 1, 4096, &c.C},
-        {"state", 2, 1024, &c.N},             {"emb_in", 4, 65536, &c.emb_in},
-        {"emb_mid", 1, 65536, &c.emb_mid},    {"emb_out", 1, 65536, &c.emb_out},
-        {"bidirectional", 0, 1, &c.bidirectional}, {"train_ssm", 0, 1, &c.train_ssm},
-        {"T", 1, 100000, &m->T},
-    };
-    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
-        long v;
-        if (ts_reader_long(r, "CONFIG", ints[i].key, ints[i].lo, ints[i].hi, &v) != 0) return -1;
-        *ints[i].dst = (int)v;
-    }
+    long len, T;
+    if (ts_sssd_config_read(r, "CONFIG", &c) != 0 || ts_reader_long(r, "CONFIG", "T", 1, 100000, &T) != 0) return -1;
+    m->T = (int)T;
     if (ts_reader_long(r, "CONFIG", "len", 0, 1 << 24, &len) != 0) return -1;
     m->base.len = (size_t)len;
     if (ts_reader_double(r, "CONFIG", "beta0", 0, 0, &m->beta0) ||
@@ -206,16 +193,10 @@ static int model_load(ts_model **out, const ts_reader *r)
 {
     sssd_model *m = ts_calloc(1, sizeof *m);
     m->base.ops = &ts_model_sssd_s4;
-    if (read_config(r, m, 1) != 0 ||
-        ts_reader_f32(r, "PARAMS", m->net.params, m->net.p.total) != 0) {
+    if (read_config(r, m, 1) != 0 || ts_sssd_params_read(r, &m->net) != 0) {
         model_free(&m->base);
         return -1;
     }
-    for (size_t i = 0; i < m->net.p.total; i++)
-        if (!isfinite(m->net.params[i])) {
-            model_free(&m->base);
-            return ts_fail("%s: section 'PARAMS': parameter %zu is not finite", r->path, i);
-        }
     *out = &m->base;
     return 0;
 }
@@ -482,28 +463,6 @@ done:
 
 /* ---- sampling ---- */
 
-typedef struct {
-    sssd_model *m;
-    ts_sssd_plan *pl;
-    const float *obs, *mask;
-    int32_t *steps;
-    ts_progress *prog;
-    long done;
-} eps_ctx;
-
-static int eps_net(void *ctx, const float *xt, int t, float *eps)
-{
-    eps_ctx *c = ctx;
-    for (int b = 0; b < c->pl->B; b++) c->steps[b] = t;
-    ts_sssd_forward(&c->m->net, c->pl, xt, c->obs, c->mask, c->steps);
-    memcpy(eps, c->pl->out, (size_t)c->pl->B * c->pl->L * sizeof(float));
-    for (size_t i = 0; i < (size_t)c->pl->B * c->pl->L; i++)
-        if (!isfinite(eps[i])) return ts_fail("sssd-s4: the network produced a non-finite value at step %d", t);
-    c->done++;
-    if (c->prog) ts_progress_update(c->prog, c->done, NULL);
-    return 0;
-}
-
 /* x (n, L) IDs (NULL: generate), mask (n, L) 1 = observed (NULL: all missing).
  * With --samples N > 1, each window is sampled N times and every position takes
  * the most frequent ID: a diffusion sample is noisy, its mode over samples is not. */
@@ -528,7 +487,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     ts_progress prog;
     ts_progress_start(&prog, label, (long)(nbatch * (size_t)S * (size_t)nsamp));
     prog.enabled = o->progress;
-    eps_ctx ctx = {m, &pl, obs, maskf, steps, &prog, 0};
+    ts_sssd_eps ctx = {&m->net, &pl, obs, maskf, steps, "sssd-s4", &prog, 0};
     int rc = 0;
     for (size_t j = 0; j < nbatch && rc == 0; j++) {
         size_t s = j * (size_t)B;
@@ -546,7 +505,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
              * is the single-sample result */
             ts_rng r;
             ts_rng_fork(&r, v ? o->seed ^ ((uint64_t)v * 0x9e3779b97f4a7c15ULL) : o->seed, j);
-            rc = ts_diffusion_sample(&m->diff, eps_net, &ctx, BL, S, mask ? obs : NULL,
+            rc = ts_diffusion_sample(&m->diff, ts_sssd_eps_fn, &ctx, BL, S, mask ? obs : NULL,
                                      mask ? maskf : NULL, &r, xs, scratch, NULL);
             if (votes)
                 for (size_t i = 0; i < BL; i++) votes[(size_t)v * BL + i] = value_to_id(m, xs[i]);
