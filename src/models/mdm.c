@@ -27,8 +27,14 @@
  * Hybrid (prior-weight w > 0): each hidden position's log-probabilities get
  * w * log q_i(v), q_i the smoothed share of the n-gram's matching fillers (both
  * contexts, backed off as the ngram model does, filtered by the positions
- * already revealed) that put v at position i. w is chosen on validation
- * windows after training; --prior-weight overrides it at imputation. */
+ * already revealed) that put v at position i: a product of experts. w depends on
+ * the n-gram's evidence at that position (the gate: blackout size x how the
+ * fillers were matched x how they agree there), and a run whose evidence cell
+ * says so takes the n-gram's most frequent filler outright (a hard mixture).
+ * The weights are chosen on validation windows after training (tune_prior),
+ * from the network's logits computed once per window; --prior-weight overrides
+ * them at imputation. Files from before the gate hold one weight per blackout
+ * size (or one weight) and impute as they did. */
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
 #include "tracesynth/mdm.h"
@@ -699,6 +705,32 @@ static void crop_of(const uint8_t *hid, size_t L, size_t ctx, size_t *cs, size_t
     *cl = Lc;
 }
 
+/* position l's scores: z (V) = the network's logits plus the prior's share,
+ * conf[l] its largest probability, pick[l] the argmax */
+static void score_pos(const mdm_model *m, const float *logits, int l, const run_t *runs, const int *runid,
+                      const infill_opts *io, float *z, float *conf, int32_t *pick)
+{
+    const int V = m->c.V;
+    const float *lg = logits + (size_t)l * V;
+    float *zl = z + (size_t)l * V;
+    for (int v = 0; v < V; v++) zl[v] = lg[v];
+    const run_t *r = runid[l] >= 0 ? &runs[runid[l]] : NULL;
+    if (r && r->w > 0 && r->nalive > 0) {
+        const float *cnt = r->cnt + (size_t)(l - r->a) * V;
+        double w = pos_weight(io, r, cnt, V);
+        double den = (double)r->nalive + PRIOR_SMOOTH * V;
+        if (w > 0)
+            for (int v = 0; v < V; v++) zl[v] += (float)(w * log((cnt[v] + PRIOR_SMOOTH) / den));
+    }
+    float mx = zl[0];
+    int arg = 0;
+    for (int v = 1; v < V; v++) if (zl[v] > mx) mx = zl[v], arg = v;
+    double s = 0;
+    for (int v = 0; v < V; v++) s += exp((double)zl[v] - mx);
+    conf[l] = (float)(1.0 / s);   /* the largest probability */
+    pick[l] = arg;
+}
+
 /* one window's unmasking step: reveal up to `reveal` positions of crop row
  * cur/hid (Lp) using logits (Lp, V) */
 static void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, uint8_t *hid, int Lp, run_t *runs,
@@ -711,24 +743,7 @@ static void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, u
     int nh = 0;
     for (int l = 0; l < Lp; l++) {
         if (!hid[l]) continue;
-        const float *lg = logits + (size_t)l * V;
-        float *zl = z + (size_t)l * V;
-        for (int v = 0; v < V; v++) zl[v] = lg[v];
-        run_t *r = runid[l] >= 0 ? &runs[runid[l]] : NULL;
-        if (r && r->w > 0 && r->nalive > 0) {
-            const float *cnt = r->cnt + (size_t)(l - r->a) * V;
-            double w = pos_weight(io, r, cnt, V);
-            double den = (double)r->nalive + PRIOR_SMOOTH * V;
-            if (w > 0)
-                for (int v = 0; v < V; v++) zl[v] += (float)(w * log((cnt[v] + PRIOR_SMOOTH) / den));
-        }
-        float mx = zl[0];
-        int arg = 0;
-        for (int v = 1; v < V; v++) if (zl[v] > mx) mx = zl[v], arg = v;
-        double s = 0;
-        for (int v = 0; v < V; v++) s += exp((double)zl[v] - mx);
-        conf[l] = (float)(1.0 / s);   /* the largest probability */
-        pick[l] = arg;
+        score_pos(m, logits, l, runs, runid, io, z, conf, pick);
         nh++;
     }
     if (reveal > nh) reveal = nh;
@@ -927,16 +942,17 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
  * windows per position (centre and end) spread evenly over the validation
  * windows get their blackout; the network's logits at the hidden events are
  * computed ONCE (one evaluation with the whole gap hidden), and every weight
- * setting is scored by replaying the unmasking on those cached logits: one event
- * revealed per step, most confident first, the n-gram's fillers filtered by each
- * revealed event, exactly reveal_step. (Imputation refreshes the network every
- * k / steps reveals; the replay keeps its first view, so it scores the prior's
- * part of the decision, not the network's refinement.) A window's replay reads
- * only the cells its positions fall in, so a cell's trial replays only the
- * windows that visited it. First the best single weight of the grid (the
- * constant), then one pass of coordinate ascent over the cells of that size,
- * most visited first, a cell moving only for a gain of at least 1 in 1,000
- * hidden events (and one event). */
+ * setting is scored by replaying the fill on those cached logits as imputation
+ * with --steps 1 makes it (every hidden event the argmax of the product of the
+ * network and the n-gram's shares; no second network evaluation, so the replay
+ * is exact for that decoding; more steps let the network see its own fills,
+ * which the replay does not score). A window's replay reads only the cells its
+ * positions fall in, so a cell's trial replays only the windows that visited it.
+ * First the best single weight of the grid (the constant, also kept per size as
+ * `prior_weights`), then a pass of coordinate ascent over the gate's cells of
+ * that size (gate_pass), then the copy cells, then a second pass. A change must
+ * fill at least 1 in 2,000 more hidden events (and one), or lose none and raise
+ * the likelihood of the true events. */
 static const double tune_grid[] = {0, 0.25, 0.5, 1, 2, 4, 8, 16, 32};
 #define NGRID (int)(sizeof tune_grid / sizeof tune_grid[0])
 #define NCELL (NOB * NAB)
@@ -953,11 +969,13 @@ typedef struct {
     float *z, *conf;          /* (k, V), (k + V) */
     int32_t *cur, *pick;      /* (k) */
     int *runid;               /* (k) zeros */
-    uint8_t *hid, *hprev;     /* (k) */
+    uint8_t *hid;             /* (k) */
 } tune_set;
 
-/* replays window w with gate (MDM_GATE_N): its hits; *visited gets the cells
- * (bits), *ll the log-probability of each true event at the step it is revealed */
+/* replays window w with gate (MDM_GATE_N) as imputation with --steps 1 fills it
+ * (one network evaluation, then every hidden event the argmax of its product):
+ * its hits; *visited gets the cells (bits), *ll the log-probability of the true
+ * events */
 static int replay(tune_set *t, size_t w, const double *gate, unsigned *visited, double *ll)
 {
     const int k = t->k, V = t->V;
@@ -974,22 +992,18 @@ static int replay(tune_set *t, size_t w, const double *gate, unsigned *visited, 
     memset(t->hid, 1, (size_t)k);
     *visited = 0;
     *ll = 0;
-    for (int s = 0; s < k; s++) {
-        for (int l = 0; l < k && r->w > 0 && r->nalive > 0; l++)
-            if (t->hid[l]) *visited |= 1u << (gate_cell(0, r->ob, agree_class(r->cnt + (size_t)l * V, V, r->nalive)));
-        memcpy(t->hprev, t->hid, (size_t)k);
-        reveal_step(t->m, t->cap + w * (size_t)k * V, t->cur, t->hid, k, r, t->runid, 1, &io, NULL, t->z, t->conf,
-                    t->pick);
-        for (int l = 0; l < k; l++) {
-            if (t->hid[l] == t->hprev[l]) continue;
-            const float *zl = t->z + (size_t)l * V;
-            double mx = zl[t->pick[l]], se = 0;
-            for (int v = 0; v < V; v++) se += exp((double)zl[v] - mx);
-            *ll += (double)zl[t->truth[w * (size_t)k + l]] - mx - log(se);
-        }
-    }
+    for (int l = 0; l < k && r->w > 0 && r->nalive > 0; l++)
+        *visited |= 1u << (gate_cell(0, r->ob, agree_class(r->cnt + (size_t)l * V, V, r->nalive)));
+    reveal_step(t->m, t->cap + w * (size_t)k * V, t->cur, t->hid, k, r, t->runid, k, &io, NULL, t->z, t->conf,
+                t->pick);
     int hits = 0;
-    for (int l = 0; l < k; l++) hits += t->cur[l] == t->truth[w * (size_t)k + l];
+    for (int l = 0; l < k; l++) {
+        const float *zl = t->z + (size_t)l * V;
+        double mx = zl[t->pick[l]], se = 0;
+        for (int v = 0; v < V; v++) se += exp((double)zl[v] - mx);
+        *ll += (double)zl[t->truth[w * (size_t)k + l]] - mx - log(se);
+        hits += t->cur[l] == t->truth[w * (size_t)k + l];
+    }
     return hits;
 }
 
@@ -1041,7 +1055,6 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
     t->pick = ts_calloc(k, sizeof(int32_t));
     t->runid = ts_calloc(k, sizeof(int));
     t->hid = ts_malloc(k);
-    t->hprev = ts_malloc(k);
     return rc;
 }
 
@@ -1049,7 +1062,7 @@ static void tune_set_free(tune_set *t)
 {
     for (size_t w = 0; t->runs && w < t->nw; w++) run_free(&t->runs[w]);
     free(t->runs); free(t->cnt0); free((void *)t->cap); free((void *)t->truth);
-    free(t->z); free(t->conf); free(t->cur); free(t->pick); free(t->runid); free(t->hid); free(t->hprev);
+    free(t->z); free(t->conf); free(t->cur); free(t->pick); free(t->runid); free(t->hid);
     memset(t, 0, sizeof *t);
 }
 
@@ -1553,9 +1566,12 @@ const ts_model_ops ts_model_mdm = {
         "  --span-frac X         share of crops masked as one span (0.5); the rest\n"
         "                        hide each event with probability t ~ U(0, 1]\n"
         "  --span-max N          longest training span (64)\n"
-        "  --prior 0|1           keep the n-gram's evidence as a prior (1); its weight\n"
-        "                        is chosen on validation windows after training, one\n"
-        "                        per blackout size (1, 5, 10, 20, 40 events)\n"
+        "  --prior 0|1           keep the n-gram's evidence as a prior (1); its weights\n"
+        "                        are chosen on validation windows after training (and\n"
+        "                        again by 'tracesynth tune-prior'): per blackout size\n"
+        "                        (1, 5, 10, 20, 40 events), how the n-gram matched\n"
+        "                        (one side, both backed off, both at full order) and\n"
+        "                        how its fillers agree, for --steps 1 decoding\n"
         "  --prior-order N       its context length (12)\n"
         "  --valid-n N           validation crops for the bound in bits per event (128)\n"
         TS_TRAIN_HELP
@@ -1565,7 +1581,8 @@ const ts_model_ops ts_model_mdm = {
         "                 --temperature T (0: greedy, most confident first; generate 1),\n"
         "                 --samples N (a vote per event), --prior-weight W (one\n"
         "                 weight for all; default the trained choices; 0: the network\n"
-        "                 alone), --context N (the\n"
+        "                 alone), --prior-gate 0|1 (0: the chosen weight per blackout\n"
+        "                 size only, no gate; default 1), --context N (the\n"
         "                 events around a blackout the network sees; default S4 twice\n"
         "                 the training context, transformer the training context)\n"
         "  score: bits per event by the masked-diffusion bound (an upper bound on the\n"
