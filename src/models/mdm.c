@@ -608,6 +608,7 @@ typedef struct {
     const double *kw;         /* NKW weights by run length (NULL: weight for all) */
     const double *gate;       /* MDM_GATE_N weights by evidence cell (NULL: kw or weight) */
     const double *copy;       /* MDM_GATE_N flags by run evidence: take the n-gram's filler (NULL: none) */
+    int want_mode;            /* find each run's most frequent filler even without copy */
     float *cap;               /* if set: the network's first logits at each window's hidden
                                  positions, (n, cap_k, V), window w's j-th hidden at w cap_k + j */
     size_t cap_k;
@@ -673,7 +674,7 @@ static int row_copies(const infill_opts *io, int kb)
     return 0;
 }
 
-/* the prior weight at offset off of run r */
+/* the prior weight of run r at a position whose alive fillers' counts are cnt (V) */
 static double pos_weight(const infill_opts *io, const run_t *r, const float *cnt, int V)
 {
     if (!io->gate) return r->w;
@@ -804,7 +805,7 @@ static int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, s
             size_t nc = ts_ngram_candidates(m->prior, y, a, b - a, lav, rav, &c, &matched);
             r->ob = order_class(matched, m->prior_order);
             r->nall = nc;
-            if (nc) r->mode = ts_ngram_mode(m->prior, c, nc, b - a, &r->mode_n);
+            if (nc && (io->copy || io->want_mode)) r->mode = ts_ngram_mode(m->prior, c, nc, b - a, &r->mode_n);
             r->copy = nc && io->copy && io->copy[gate_cell(r->kb, r->ob, share_class(r->mode_n, nc))];
             if (nc > PRIOR_CAP) {
                 for (size_t i = 0; i < PRIOR_CAP; i++) c[i] = c[i * nc / PRIOR_CAP];
@@ -1040,6 +1041,7 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
     t->cnt0 = ts_calloc(nw * k * (size_t)V, sizeof(float));
     io.weight = 1;
     io.cap = NULL;
+    io.want_mode = 1;
     int runid[4096];
     for (size_t w = 0; w < nw && rc == 0; w++) {
         size_t a = 0;
