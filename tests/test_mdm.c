@@ -3,6 +3,7 @@
  * (observed events kept, IDs in range, steps, samples), the command line and
  * option errors. */
 #include "check.h"
+#include "container_edit.h"
 #include "tracesynth.h"
 #include "tracesynth/mdm.h"
 
@@ -143,14 +144,16 @@ static ts_train_opts toy_opts(const toy *t, kvbuf *kv)
     return o;
 }
 
-static double accuracy(ts_model *m, const ts_windows *w, size_t k, ts_mask_pos pos, const char *weight)
+/* accuracy (%) of imputing windows w at k hidden at pos with the run options
+ * keys/vals (n of them); observed events kept and IDs in range checked */
+static double acc_with(ts_model *m, const ts_windows *w, size_t k, ts_mask_pos pos, int n, const char **keys,
+                       const char **vals)
 {
     uint8_t *mask = ts_malloc(w->n * w->len);
     ts_mask_fill(mask, w->n, w->len, k, pos, 0);
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
-    const char *keys[] = {"prior-weight"}, *vals[] = {weight};
-    ro.kv = (ts_kv){weight ? 1 : 0, keys, vals};
+    ro.kv = (ts_kv){n, keys, vals};
     ts_windows out;
     double acc = -1;
     if (ts_model_impute(m, w, mask, &ro, &out) == 0) {
@@ -158,13 +161,20 @@ static double accuracy(ts_model *m, const ts_windows *w, size_t k, ts_mask_pos p
         for (size_t i = 0; i < w->n * w->len; i++) {
             if (mask[i]) CHECK(out.data[i] == w->data[i]);   /* observed events kept */
             else hit += out.data[i] == w->data[i], tot++;
-            CHECK(out.data[i] >= 0 && out.data[i] < 5);
+            CHECK(out.data[i] >= 0 && out.data[i] < m->n_ids);
         }
         acc = 100.0 * hit / tot;
         ts_windows_free(&out);
     }
     free(mask);
     return acc;
+}
+
+/* the same with --prior-weight weight (NULL: the model's choice) */
+static double accuracy(ts_model *m, const ts_windows *w, size_t k, ts_mask_pos pos, const char *weight)
+{
+    const char *keys[] = {"prior-weight"}, *vals[] = {weight};
+    return acc_with(m, w, k, pos, weight ? 1 : 0, keys, vals);
 }
 
 static void learns_periodic_stream(void)
@@ -417,20 +427,27 @@ static void bad_options(void)
     toy_free(&t);
 }
 
+/* dir/name/stream.txt: 3,000 events of a short periodic pattern over 6 IDs. 0 / -1 */
+static int write_cli_dataset(const char *dir, const char *name)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (ts_mkdir_p(path) != 0) return -1;
+    snprintf(path, sizeof path, "%s/%s/stream.txt", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    for (int i = 0; i < 3000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
+    fputc('\n', f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
 /* the command line: train, impute (with -o), eval, generate */
 static void cli_round_trip(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char path[600], cmd[4096], err[1024];
-    snprintf(path, sizeof path, "%s/ds", dir);
-    REQUIRE(ts_mkdir_p(path) == 0);
-    snprintf(path, sizeof path, "%s/ds/stream.txt", dir);
-    FILE *f = fopen(path, "w");
-    REQUIRE(f);
-    for (int i = 0; i < 3000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
-    fputc('\n', f);
-    fclose(f);
+    char cmd[4096], err[1024];
+    REQUIRE(write_cli_dataset(dir, "ds") == 0);
     const char *common = "--threads 1 --no-progress --length 24 --windows 8 --blackout 3";
     snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/m.tsm --log %s/log.jsonl "
              "--layers 1 --channels 8 --state 4 --context 16 --iters 4 --valid-every 2 --batch 4", dir, common,
@@ -457,6 +474,168 @@ static void cli_round_trip(void)
     CHECK_MSG(strstr(err, "none/x.tsm") != NULL, "%s", err);
 }
 
+/* ---- the gated prior ---- */
+
+/* a copy of model file src at dst with CONFIG's line `key=...` replaced by line
+ * (NULL: removed); the other sections as they are */
+static int rewrite_config(const char *src, const char *dst, const char *key, const char *line)
+{
+    ts_reader r;
+    if (ts_reader_open(&r, src) != 0) return -1;
+    const ts_chunk *c = ts_reader_get(&r, "CONFIG");
+    char *txt = ts_calloc((c ? c->size : 0) + (line ? strlen(line) : 0) + 2, 1), *o = txt;
+    const char *p = c ? (const char *)c->data : "", *end = p + (c ? c->size : 0);
+    size_t kl = strlen(key);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        if (!(n > kl && !strncmp(p, key, kl) && p[kl] == '=')) memcpy(o, p, n), o += n;
+        p += n;
+    }
+    if (line) sprintf(o, "%s\n", line);
+    ts_reader_close(&r);
+    int rc = rewrite_chunk(src, dst, "CONFIG", txt);
+    free(txt);
+    return rc;
+}
+
+/* Windows repeat 0 1 2 3 4. The network learns from windows where the third
+ * event is 5 instead of 2 (so it says 5 there, confidently and wrongly); the
+ * n-gram prior (order 2) from a stream where the fillers between "3 4" and
+ * "1 2" are all 5 (unanimous and wrong: the network is right there) and those
+ * between "0 1" and "3 4" are 2 seven times in ten, 5 in the rest (a split vote,
+ * right). No single weight gets both: a weight that overrules the network on
+ * the split vote also lets the unanimous wrong fillers overrule it. The gate
+ * tells the two cells apart (unanimous, majority) and gets both. */
+static void gate_matters(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    const size_t L = 32, ntrain = 60;
+    toy t;
+    toy_make(&t, ntrain, L);
+    for (size_t i = 0; i < t.split.train.n * L; i++)   /* the network's windows: 2 -> 5 */
+        if (t.split.train.data[i] == 2) t.split.train.data[i] = 5;
+    /* the prior's stream: pieces apart by -1 separators */
+    static const int32_t pieces[][5] = {
+        {3, 4, 5, 1, 2}, {0, 1, 2, 3, 4}, {0, 1, 5, 3, 4}, {4, 0, 1, 2, 3}, {1, 2, 3, 4, 0}, {2, 3, 4, 0, 1},
+    };
+    static const int reps[] = {30, 21, 9, 30, 30, 30};
+    size_t N = 0;
+    int32_t *s = t.split.train_stream.ids;   /* room for ntrain * L = 1,920 events */
+    for (int p = 0; p < 6; p++)
+        for (int r = 0; r < reps[p]; r++) {
+            if (N) s[N++] = -1;
+            for (int j = 0; j < 5; j++) s[N++] = pieces[p][j];
+        }
+    REQUIRE(N <= ntrain * L);
+    t.split.train_stream.n = N;
+    kvbuf kv;
+    tiny_kv(&kv, "200");
+    kv_add(&kv, "valid-every", "100");
+    kv_add(&kv, "lr", "1e-2");
+    kv_add(&kv, "prior-order", "2");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.n_ids = 6;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    /* the choice made after training, again through the library call: the gate
+     * beats every single weight on the validation windows */
+    ts_mdm_tune_row rows[5];
+    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 500, 42, NULL, rows) == 0);
+    CHECK_MSG(rows[0].k == 1 && rows[0].gated_acc >= rows[0].constant_acc + 5,
+              "k 1: gated %.1f, best constant %.1f (w %g), network %.1f", rows[0].gated_acc, rows[0].constant_acc,
+              rows[0].constant, rows[0].pure_acc);
+    /* and on the test windows, in imputation: the gate, the best constant, the
+     * network alone, the n-gram at a large weight */
+    const char *kg[] = {"prior-gate"}, *v0[] = {"0"}, *kw[] = {"prior-weight"}, *w0[] = {"0"}, *w32[] = {"32"};
+    double gated = acc_with(m, &t.split.test, 1, TS_MASK_CENTER, 0, NULL, NULL);
+    double constant = acc_with(m, &t.split.test, 1, TS_MASK_CENTER, 1, kg, v0);
+    double pure = acc_with(m, &t.split.test, 1, TS_MASK_CENTER, 1, kw, w0);
+    double big = acc_with(m, &t.split.test, 1, TS_MASK_CENTER, 1, kw, w32);
+    CHECK_MSG(gated >= 95 && constant <= 85 && pure <= 85 && big <= 85,
+              "test k 1: gated %.1f, constant %.1f, network %.1f, w 32 %.1f", gated, constant, pure, big);
+
+    /* the file keeps the weights: same imputations after a round trip */
+    char p1[700], p2[700];
+    snprintf(p1, sizeof p1, "%s/gate.tsm", dir);
+    REQUIRE(ts_model_save(m, p1) == 0);
+    ts_model *m2 = NULL;
+    REQUIRE(ts_model_load(p1, &m2) == 0);
+    CHECK(acc_with(m2, &t.split.test, 1, TS_MASK_CENTER, 0, NULL, NULL) == gated);
+    CHECK(acc_with(m2, &t.split.test, 1, TS_MASK_CENTER, 1, kg, v0) == constant);
+    ts_model_free(m2);
+    /* a file without the gate (as written before it) loads and imputes with its
+     * weights per size, as --prior-gate 0 does */
+    snprintf(p2, sizeof p2, "%s/nogate.tsm", dir);
+    REQUIRE(rewrite_config(p1, p2, "prior_gate", NULL) == 0);
+    REQUIRE(rewrite_config(p2, p2, "prior_copy", NULL) == 0);
+    REQUIRE(ts_model_load(p2, &m2) == 0);
+    CHECK(acc_with(m2, &t.split.test, 1, TS_MASK_CENTER, 0, NULL, NULL) == constant);
+    ts_model_free(m2);
+    /* malformed weights: one line naming the file and the key */
+    const char *badk[] = {"prior_gate", "prior_gate", "prior_gate", "prior_copy", "prior_copy", "prior_weights"};
+    const char *badv[] = {"prior_gate=1,2", "prior_gate=nan", "prior_gate=x", NULL, NULL, "prior_weights=1,2,3,4,-5"};
+    char line[1024];
+    for (int i = 0; i < 6; i++) {
+        const char *bl = badv[i];
+        if (!bl) {   /* 60 values, one out of place */
+            int n = sprintf(line, "prior_copy=");
+            for (int j = 0; j < 60; j++) n += sprintf(line + n, "%s%s", j ? "," : "", j == 7 ? (i == 3 ? "0.5" : "2") : "0");
+            bl = line;
+        }
+        REQUIRE(rewrite_config(p1, p2, badk[i], bl) == 0);
+        m2 = NULL;
+        CHECK_MSG(ts_model_load(p2, &m2) == -1 && m2 == NULL && strstr(ts_error(), "nogate.tsm") &&
+                      strstr(ts_error(), badk[i]) && !strchr(ts_error(), '\n'),
+                  "%s: %s", bl, ts_error());
+    }
+    /* a bad --prior-gate; tune-prior refuses a model without the prior */
+    const char *vb[] = {"2"};
+    CHECK(acc_with(m, &t.split.test, 1, TS_MASK_CENTER, 1, kg, vb) < 0 && strstr(ts_error(), "--prior-gate"));
+    ts_model_free(m);
+    kvbuf kv0;
+    tiny_kv(&kv0, "1");
+    kv_add(&kv0, "prior", "0");
+    ts_train_opts o0 = toy_opts(&t, &kv0);
+    o0.n_ids = 6;
+    REQUIRE(ts_model_train("mdm", &o0, &m) == 0);
+    CHECK(ts_mdm_tune_prior(m, &t.split.valid, 10, 1, NULL, NULL) == -1 && strstr(ts_error(), "--prior 0"));
+    ts_model_free(m);
+    toy_free(&t);
+}
+
+/* the command line: tune-prior on a trained model, and its errors */
+static void cli_tune_prior(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[600], cmd[4096], err[1024];
+    REQUIRE(write_cli_dataset(dir, "tds") == 0);
+    const char *common = "--threads 1 --no-progress --length 24 --windows 8";
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/tds %s -o %s/t.tsm --layers 1 --channels 8 --state 4 "
+             "--context 16 --iters 2 --valid-every 2 --batch 4", dir, common, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t2.tsm --log %s/tune.jsonl --valid-windows 4",
+             dir, dir, common, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    ts_model *m = NULL;
+    snprintf(path, sizeof path, "%s/t2.tsm", dir);
+    CHECK(ts_model_load(path, &m) == 0);
+    ts_model_free(m);
+    snprintf(path, sizeof path, "%s/tune.jsonl", dir);
+    FILE *f = fopen(path, "r");
+    REQUIRE(f);
+    int lines = 0;
+    while (fgets(err, sizeof err, f)) lines += strstr(err, "\"event\":\"prior_gate\"") != NULL;
+    fclose(f);
+    CHECK_MSG(lines == 5, "%d prior_gate lines", lines);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s", dir, dir, common);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "-o FILE"), "%s", err);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/nothere.tsm %s/tds %s -o %s/t3.tsm", dir, dir, common, dir);
+    CHECK(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "nothere.tsm"));
+}
+
 TEST_MAIN("mdm", {
     ts_set_threads(1);
     RUN(gradient_check);
@@ -465,4 +644,6 @@ TEST_MAIN("mdm", {
     RUN(resume_is_exact);
     RUN(bad_options);
     RUN(cli_round_trip);
+    RUN(gate_matters);
+    RUN(cli_tune_prior);
 })

@@ -4,6 +4,7 @@
  * prefix-conditioned imputation (observed values kept, values in range), save/load,
  * malformed model files and inputs, and the command line. */
 #include "check.h"
+#include "container_edit.h"
 #include "tracesynth.h"
 #include "tracesynth/channels.h"
 #include "tracesynth/mc_model.h"
@@ -237,22 +238,6 @@ static void learns_and_generates(void)
 
 /* ---- malformed model files: one line naming the file and the section ---- */
 
-/* copy the container src to dst with chunk tag's body replaced (NULL: left out) */
-static int rewrite(const char *src, const char *dst, const char *tag, const char *body)
-{
-    ts_reader r;
-    if (ts_reader_open(&r, src) != 0) return -1;
-    ts_writer w;
-    ts_writer_init(&w, dst);
-    for (uint32_t i = 0; i < r.nchunks; i++) {
-        const ts_chunk *c = &r.chunks[i];
-        if (strcmp(c->tag, tag)) ts_writer_chunk(&w, c->tag, c->data, c->size);
-        else if (body) ts_writer_text(&w, tag, body);
-    }
-    ts_reader_close(&r);
-    return ts_writer_commit(&w);
-}
-
 static void bad_files(void)
 {
     const char *dir = scratch_dir();
@@ -285,7 +270,7 @@ static void bad_files(void)
         {"MODEL", "mdm", "not a multi-channel model"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        REQUIRE(rewrite(good, bad, cases[i].tag, cases[i].body) == 0);
+        REQUIRE(rewrite_chunk(good, bad, cases[i].tag, cases[i].body) == 0);
         ts_mc_model *x = NULL;
         CHECK_MSG(ts_mc_model_load(bad, &x) != 0 && strstr(ts_error(), cases[i].want) && strstr(ts_error(), bad) &&
                       !strchr(ts_error(), '\n'),

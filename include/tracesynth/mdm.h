@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "data.h"
+#include "model.h"
 
 typedef struct ts_mdm_net ts_mdm_net;
 
@@ -27,5 +29,20 @@ float *ts_mdm_net_grads(ts_mdm_net *n);
  * that loss are ADDED to the gradient block. 0 / -1 + error */
 int ts_mdm_net_loss(ts_mdm_net *n, const int32_t *ids, const int32_t *tgt, const float *weights, int B, int L,
                     int want_grad, double *loss);
+
+/* mdm with the n-gram prior: choose the prior's weights again (one per blackout size,
+ * the gated weights per evidence cell and where a run takes the n-gram's filler
+ * outright, src/models/mdm.c) on `windows` validation
+ * windows per position (centre, end) of valid, as training does after its last
+ * iteration; the model keeps them (ts_model_save writes them). rows (may be NULL):
+ * per blackout-size bucket (1, 5, 10, 20, 40) k (0: not measured), the constant
+ * weight chosen and the replayed validation accuracies (%) of the network alone,
+ * the n-gram's most frequent filler, the constant and the gate. 0, or -1 + error (not mdm, no prior, no windows) */
+typedef struct {
+    int k;
+    double constant, pure_acc, ngram_acc, constant_acc, gated_acc;
+} ts_mdm_tune_row;
+int ts_mdm_tune_prior(ts_model *m, const ts_windows *valid, size_t windows, uint64_t seed, const char *log_path,
+                      ts_mdm_tune_row rows[5]);
 
 #endif

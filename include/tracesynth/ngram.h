@@ -24,5 +24,9 @@ const int32_t *ts_ngram_stream(const ts_model *m, size_t *N, int *order);
  * 0: no match). Returns the count. Thread-safe. */
 size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t k, size_t lav, size_t rav,
                            int32_t **out, int *matched);
+/* the most frequent filler s[p, p+k) among the nc candidates cand (nc >= 1) of
+ * ts_ngram_candidates, ties to the earliest, as the model fills a run: returns p,
+ * *count its count. Thread-safe. */
+size_t ts_ngram_mode(const ts_model *m, const int32_t *cand, size_t nc, size_t k, size_t *count);
 
 #endif

@@ -23,6 +23,7 @@ int cmd_gaps(int argc, char **argv);
 int cmd_drop(int argc, char **argv);
 int cmd_fill(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_tune_prior(int argc, char **argv);
 
 /* bench subcommands (bench_*.c) */
 int bench_impute(int argc, char **argv);

@@ -18,6 +18,7 @@ static const struct {
     {"audit", cmd_audit, "share of test windows found verbatim in training data"},
     {"train", cmd_train, "train a model (ngram, unigram, sssd-s4, mdm) on a dataset"},
     {"impute", cmd_impute, "reconstruct blacked-out events in windows"},
+    {"tune-prior", cmd_tune_prior, "choose an mdm model's n-gram prior weights again (no training)"},
     {"generate", cmd_generate, "synthesize new trace windows"},
     {"score", cmd_score, "bits per event of windows under a model (its likelihood)"},
     {"eval", cmd_eval, "imputation or generation metrics"},

@@ -27,8 +27,14 @@
  * Hybrid (prior-weight w > 0): each hidden position's log-probabilities get
  * w * log q_i(v), q_i the smoothed share of the n-gram's matching fillers (both
  * contexts, backed off as the ngram model does, filtered by the positions
- * already revealed) that put v at position i. w is chosen on validation
- * windows after training; --prior-weight overrides it at imputation. */
+ * already revealed) that put v at position i: a product of experts. w depends on
+ * the n-gram's evidence at that position (the gate: blackout size x how the
+ * fillers were matched x how they agree there), and a run whose evidence cell
+ * says so takes the n-gram's most frequent filler outright (a hard mixture).
+ * The weights are chosen on validation windows after training (tune_prior),
+ * from the network's logits computed once per window; --prior-weight overrides
+ * them at imputation. Files from before the gate hold one weight per blackout
+ * size (or one weight) and impute as they did. */
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
 #include "tracesynth/mdm.h"
@@ -441,7 +447,7 @@ void model_free(ts_model *base)
 int model_save(const ts_model *base, ts_writer *w)
 {
     const mdm_model *m = (const mdm_model *)base;
-    char cfg[768], pr[256];
+    char cfg[4096], pr[256];
     config_text(m, cfg, sizeof cfg);
     snprintf(pr, sizeof pr, "prior_order=%d\nprior_weight=%.17g\n", m->prior ? m->prior_order : 0,
              m->prior_weight);
@@ -451,6 +457,15 @@ int model_save(const ts_model *base, ts_writer *w)
                  m->kw[3], m->kw[4]);
         strncat(cfg, pr, sizeof cfg - strlen(cfg) - 1);
     }
+    for (int t = 0; t < 2; t++) {
+        if (!(t ? m->has_copy : m->has_gate)) continue;
+        const double *x = t ? m->copy : m->gate;
+        size_t l = strlen(cfg);
+        l += (size_t)snprintf(cfg + l, sizeof cfg - l, "%s=", t ? "prior_copy" : "prior_gate");
+        for (int i = 0; i < MDM_GATE_N && l < sizeof cfg; i++)
+            l += (size_t)snprintf(cfg + l, sizeof cfg - l, "%.17g%s", x[i], i + 1 < MDM_GATE_N ? "," : "\n");
+        if (l >= sizeof cfg) return ts_fail("mdm: the model's CONFIG text is too long");
+    }
     ts_writer_text(w, "CONFIG", cfg);
     ts_writer_f32(w, "PARAMS", m->params, m->p.total);
     if (m->prior) {
@@ -458,6 +473,26 @@ int model_save(const ts_model *base, ts_writer *w)
         const int32_t *s = ts_ngram_stream(m->prior, &N, NULL);
         ts_writer_i32(w, "PRIOR", s, N);
     }
+    return 0;
+}
+
+/* the optional CONFIG key `key`: n comma-separated weights in [0, 1e6) into out,
+ * *has = 1; absent: *has = 0. 0, or -1 + one line naming the file and the key */
+static int read_weights(const ts_reader *r, const char *key, int n, double *out, int *has)
+{
+    *has = 0;
+    char *s = ts_reader_has(r, "CONFIG", key) ? ts_reader_text_value(r, "CONFIG", key) : NULL;
+    if (!s) return 0;
+    char *q = s, *end = NULL;
+    int bad = 0;
+    for (int i = 0; i < n && !bad; i++) {
+        out[i] = strtod(q, &end);
+        bad = end == q || !(out[i] >= 0 && out[i] < 1e6) || *end != (i + 1 < n ? ',' : 0);
+        q = end + (i + 1 < n);
+    }
+    free(s);
+    if (bad) return ts_fail("%s: section 'CONFIG': '%s' is not %d comma-separated numbers in [0, 1e6)", r->path, key, n);
+    *has = 1;
     return 0;
 }
 
@@ -495,20 +530,20 @@ int model_load(ts_model **out, const ts_reader *r)
         return ts_fail("%s: section 'CONFIG': 'state' must be even and 'kernel' odd", r->path);
     }
     if (ts_reader_double(r, "CONFIG", "prior_weight", 0, 1e6, &m->prior_weight) != 0) { free(m); return -1; }
-    /* optional: one weight per blackout size (models before it have one weight) */
-    char *s = ts_reader_has(r, "CONFIG", "prior_weights") ? ts_reader_text_value(r, "CONFIG", "prior_weights") : NULL;
-    if (s) {
-        char *q = s, *end = NULL;
-        int bad = 0;
-        for (int i = 0; i < NKW && !bad; i++) {
-            m->kw[i] = strtod(q, &end);
-            bad = end == q || !(m->kw[i] >= 0 && m->kw[i] < 1e6) || *end != (i + 1 < NKW ? ',' : 0);
-            q = end + (i + 1 < NKW);
-        }
-        free(s);
-        if (bad) { free(m); return ts_fail("%s: section 'CONFIG': 'prior_weights' is not %d numbers >= 0", r->path, NKW); }
-        m->has_kw = 1;
+    /* optional: one weight per blackout size (models before it have one weight), and
+     * the gated weights (models before them have none) */
+    if (read_weights(r, "prior_weights", NKW, m->kw, &m->has_kw) != 0 ||
+        read_weights(r, "prior_gate", MDM_GATE_N, m->gate, &m->has_gate) != 0 ||
+        read_weights(r, "prior_copy", MDM_GATE_N, m->copy, &m->has_copy) != 0) {
+        free(m);
+        return -1;
     }
+    for (int i = 0; i < MDM_GATE_N; i++)
+        if (m->has_copy && m->copy[i] != 0 && m->copy[i] != 1) {
+            double x = m->copy[i];
+            free(m);
+            return ts_fail("%s: section 'CONFIG': 'prior_copy' value %d is %g, not 0 or 1", r->path, i + 1, x);
+        }
     layout_of(&m->c, &m->p);
     if (ts_reader_expect_size(r, "PARAMS", m->p.total, sizeof(float)) != 0) {
         free(m);
@@ -550,6 +585,19 @@ int model_load(ts_model **out, const ts_reader *r)
 #define PRIOR_CAP 2048        /* matching fillers kept per run (evenly spaced) */
 #define PRIOR_SMOOTH 0.5      /* add-beta smoothing of the filler shares */
 
+/* The gated prior. A hidden position's prior weight depends on the n-gram's
+ * evidence there: the blackout size (bucket of kw_keys), how the fillers were
+ * matched (order class: one side only; both sides, backed off below the prior's
+ * order; both sides at full order) and how the still-matching fillers agree at
+ * this position (agreement class: unanimous with >= GATE_MANY fillers, unanimous
+ * with fewer, a majority >= 1/2, a plurality below 1/2). The network's and the
+ * n-gram's log-probabilities add as a product of experts whose exponent on the
+ * n-gram is the weight of that evidence cell; the cells are chosen on validation
+ * windows (tune_prior). */
+#define NOB 3
+#define NAB 4
+#define GATE_MANY 8
+
 typedef struct {
     double weight;            /* n-gram prior weight (0: the network alone) */
     double temperature;       /* 0: greedy */
@@ -558,14 +606,34 @@ typedef struct {
     size_t batch;
     size_t ctx;               /* crop length (0: the model's training context) */
     const double *kw;         /* NKW weights by run length (NULL: weight for all) */
+    const double *gate;       /* MDM_GATE_N weights by evidence cell (NULL: kw or weight) */
+    const double *copy;       /* MDM_GATE_N flags by run evidence: take the n-gram's filler (NULL: none) */
+    int want_mode;            /* find each run's most frequent filler even without copy */
+    float *cap;               /* if set: the network's first logits at each window's hidden
+                                 positions, (n, cap_k, V), window w's j-th hidden at w cap_k + j */
+    size_t cap_k;
 } infill_opts;
 
-static double run_weight(const infill_opts *io, int k)
+static int k_bucket(int k)
 {
-    if (!io->kw) return io->weight;
     int i = 0;
     while (i + 1 < NKW && kw_keys[i + 1] <= k) i++;
-    return io->kw[i];
+    return i;
+}
+
+static int gate_cell(int kb, int ob, int ab) { return (kb * NOB + ob) * NAB + ab; }
+
+/* the run's weight without the gate, or with it the largest of its size's cells
+ * (> 0: the n-gram's candidates are needed) */
+static double run_weight(const infill_opts *io, int k)
+{
+    int kb = k_bucket(k);
+    if (io->gate) {
+        double mx = 0;
+        for (int c = gate_cell(kb, 0, 0); c < gate_cell(kb + 1, 0, 0); c++) if (io->gate[c] > mx) mx = io->gate[c];
+        return mx;
+    }
+    return io->kw ? io->kw[kb] : io->weight;
 }
 
 typedef struct {
@@ -573,8 +641,53 @@ typedef struct {
     int32_t *cand;            /* filler starts in the prior's stream */
     uint8_t *alive;
     size_t nc, nalive;
-    double w;                 /* prior weight of this run */
+    float *cnt;               /* (k, V) the alive fillers' events at each position */
+    double w;                 /* prior weight of this run (the gate: its largest) */
+    int kb, ob;               /* blackout-size bucket and match-order class */
+    size_t mode, mode_n;      /* the most frequent filler's start and count, among nall */
+    size_t nall;              /* matching fillers before the cap */
+    int copy;                 /* take that filler outright (io->copy) */
 } run_t;
+
+/* the match-order class of ts_ngram_candidates' `matched` */
+static int order_class(int matched, int order) { return matched < 0 ? 0 : matched < order ? 1 : 2; }
+
+/* the agreement class of the most frequent of n fillers, top of them */
+static int share_class(size_t top, size_t n)
+{
+    if (top == n) return n >= GATE_MANY ? 0 : 1;
+    return 2 * top >= n ? 2 : 3;
+}
+
+/* the agreement class of one position's filler counts (V) among nalive */
+static int agree_class(const float *cnt, int V, size_t nalive)
+{
+    float top = 0;
+    for (int v = 0; v < V; v++) if (cnt[v] > top) top = cnt[v];
+    return share_class((size_t)top, nalive);
+}
+
+/* does any run of bucket kb take the n-gram's filler outright */
+static int row_copies(const infill_opts *io, int kb)
+{
+    for (int c = gate_cell(kb, 0, 0); io->copy && c < gate_cell(kb + 1, 0, 0); c++) if (io->copy[c]) return 1;
+    return 0;
+}
+
+/* the prior weight of run r at a position whose alive fillers' counts are cnt (V) */
+static double pos_weight(const infill_opts *io, const run_t *r, const float *cnt, int V)
+{
+    if (!io->gate) return r->w;
+    return io->gate[gate_cell(r->kb, r->ob, agree_class(cnt, V, r->nalive))];
+}
+
+static void run_free(run_t *r)
+{
+    free(r->cand);
+    free(r->alive);
+    free(r->cnt);
+    r->cand = NULL, r->alive = NULL, r->cnt = NULL;
+}
 
 /* crop start and length of each window: the context around its hidden events
  * when they fit in it, else the whole window; 0 hidden: length 0 */
@@ -593,6 +706,32 @@ static void crop_of(const uint8_t *hid, size_t L, size_t ctx, size_t *cs, size_t
     *cl = Lc;
 }
 
+/* position l's scores: z (V) = the network's logits plus the prior's share,
+ * conf[l] its largest probability, pick[l] the argmax */
+static void score_pos(const mdm_model *m, const float *logits, int l, const run_t *runs, const int *runid,
+                      const infill_opts *io, float *z, float *conf, int32_t *pick)
+{
+    const int V = m->c.V;
+    const float *lg = logits + (size_t)l * V;
+    float *zl = z + (size_t)l * V;
+    for (int v = 0; v < V; v++) zl[v] = lg[v];
+    const run_t *r = runid[l] >= 0 ? &runs[runid[l]] : NULL;
+    if (r && r->w > 0 && r->nalive > 0) {
+        const float *cnt = r->cnt + (size_t)(l - r->a) * V;
+        double w = pos_weight(io, r, cnt, V);
+        double den = (double)r->nalive + PRIOR_SMOOTH * V;
+        if (w > 0)
+            for (int v = 0; v < V; v++) zl[v] += (float)(w * log((cnt[v] + PRIOR_SMOOTH) / den));
+    }
+    float mx = zl[0];
+    int arg = 0;
+    for (int v = 1; v < V; v++) if (zl[v] > mx) mx = zl[v], arg = v;
+    double s = 0;
+    for (int v = 0; v < V; v++) s += exp((double)zl[v] - mx);
+    conf[l] = (float)(1.0 / s);   /* the largest probability */
+    pick[l] = arg;
+}
+
 /* one window's unmasking step: reveal up to `reveal` positions of crop row
  * cur/hid (Lp) using logits (Lp, V) */
 static void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, uint8_t *hid, int Lp, run_t *runs,
@@ -605,26 +744,7 @@ static void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, u
     int nh = 0;
     for (int l = 0; l < Lp; l++) {
         if (!hid[l]) continue;
-        const float *lg = logits + (size_t)l * V;
-        float *zl = z + (size_t)l * V;
-        for (int v = 0; v < V; v++) zl[v] = lg[v];
-        run_t *r = runid[l] >= 0 ? &runs[runid[l]] : NULL;
-        if (r && r->w > 0 && r->nalive > 0) {
-            int off = l - r->a;
-            float *cnt = conf + Lp;   /* V floats of room after conf */
-            memset(cnt, 0, (size_t)V * sizeof(float));
-            for (size_t i = 0; i < r->nc; i++)
-                if (r->alive[i]) cnt[S[r->cand[i] + off]] += 1;
-            double den = (double)r->nalive + PRIOR_SMOOTH * V;
-            for (int v = 0; v < V; v++) zl[v] += (float)(r->w * log((cnt[v] + PRIOR_SMOOTH) / den));
-        }
-        float mx = zl[0];
-        int arg = 0;
-        for (int v = 1; v < V; v++) if (zl[v] > mx) mx = zl[v], arg = v;
-        double s = 0;
-        for (int v = 0; v < V; v++) s += exp((double)zl[v] - mx);
-        conf[l] = (float)(1.0 / s);   /* the largest probability */
-        pick[l] = arg;
+        score_pos(m, logits, l, runs, runid, io, z, conf, pick);
         nh++;
     }
     if (reveal > nh) reveal = nh;
@@ -650,7 +770,10 @@ static void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, u
         if (r && r->nalive > 0) {
             int off = best - r->a;
             for (size_t i = 0; i < r->nc; i++)
-                if (r->alive[i] && S[r->cand[i] + off] != tok) r->alive[i] = 0, r->nalive--;
+                if (r->alive[i] && S[r->cand[i] + off] != tok) {
+                    r->alive[i] = 0, r->nalive--;
+                    for (int o = 0; o < r->k; o++) r->cnt[(size_t)o * V + S[r->cand[i] + o]] -= 1;
+                }
         }
     }
 }
@@ -672,21 +795,34 @@ static int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, s
         r->k = (int)(b - a);
         for (size_t l = a; l < b; l++) runid[l - cs] = nr;
         r->w = run_weight(io, r->k);
-        if (r->w > 0 && m->prior) {
+        r->kb = k_bucket(r->k);
+        if ((r->w > 0 || row_copies(io, r->kb)) && m->prior) {
             size_t lav = 0, rav = 0;
             while (lav < a && !hid[a - 1 - lav]) lav++;
             while (b + rav < L && !hid[b + rav]) rav++;
             int32_t *c = NULL;
             int matched;
             size_t nc = ts_ngram_candidates(m->prior, y, a, b - a, lav, rav, &c, &matched);
+            r->ob = order_class(matched, m->prior_order);
+            r->nall = nc;
+            if (nc && (io->copy || io->want_mode)) r->mode = ts_ngram_mode(m->prior, c, nc, b - a, &r->mode_n);
+            r->copy = nc && io->copy && io->copy[gate_cell(r->kb, r->ob, share_class(r->mode_n, nc))];
             if (nc > PRIOR_CAP) {
                 for (size_t i = 0; i < PRIOR_CAP; i++) c[i] = c[i * nc / PRIOR_CAP];
                 nc = PRIOR_CAP;
             }
             r->cand = c;
             r->nc = r->nalive = nc;
-            r->alive = nc ? ts_malloc(nc) : NULL;
-            if (nc) memset(r->alive, 1, nc);
+            if (nc) {
+                size_t Ns = 0;
+                const int32_t *S = ts_ngram_stream(m->prior, &Ns, NULL);
+                const int V = m->c.V;
+                r->alive = ts_malloc(nc);
+                memset(r->alive, 1, nc);
+                r->cnt = ts_calloc((size_t)r->k * V, sizeof(float));
+                for (size_t i = 0; i < nc; i++)
+                    for (int o = 0; o < r->k; o++) r->cnt[(size_t)o * V + S[c[i] + o]] += 1;
+            }
         }
         nr++;
         a = b;
@@ -751,6 +887,15 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                 nruns[b] = b < nb ? find_runs(m, yw, hw, L, cs[w], Lp, runs + (size_t)b * Lp, runid + (size_t)b * Lp,
                                               io)
                                   : 0;
+                /* runs whose evidence says so take the n-gram's filler before the network runs */
+                for (int r = 0; r < nruns[b]; r++) {
+                    const run_t *ru = &runs[(size_t)b * Lp + r];
+                    if (!ru->copy) continue;
+                    size_t Ns;
+                    const int32_t *S = ts_ngram_stream(m->prior, &Ns, NULL);
+                    for (int o = 0; o < ru->k; o++) ids[ru->a + o] = S[ru->mode + o], hb[ru->a + o] = 0;
+                    h -= ru->k;
+                }
                 if (b >= nb) for (int l = 0; l < Lp; l++) runid[(size_t)b * Lp + l] = -1;
                 ts_rng_fork(&rngs[b], io->seed, w);
                 if (h > maxh) maxh = h;
@@ -758,6 +903,13 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
             int S = io->steps > 0 && io->steps < maxh ? io->steps : maxh;
             for (int s = 0; s < S; s++) {
                 net_forward(m, &pl);
+                for (int b = 0; io->cap && s == 0 && b < nb; b++) {
+                    size_t w = list[s0 + (size_t)b], j = 0;
+                    for (int l = 0; l < Lp && j < io->cap_k; l++)
+                        if (hid[(size_t)b * Lp + l])
+                            memcpy(io->cap + ((w * io->cap_k) + j++) * V, pl.logits + ((size_t)b * Lp + l) * V,
+                                   (size_t)V * sizeof(float));
+                }
 #pragma omp parallel for schedule(dynamic, 1)
                 for (int b = 0; b < nb; b++) {
                     uint8_t *hb = hid + (size_t)b * Lp;
@@ -775,10 +927,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                 size_t w = list[s0 + (size_t)b];
                 for (int l = 0; l < Lp; l++)
                     if (hid0[w * L + cs[w] + l]) y[w * L + cs[w] + l] = pl.ids[(size_t)b * Lp + l];
-                for (int r = 0; r < nruns[b]; r++) {
-                    free(runs[(size_t)b * Lp + r].cand);
-                    free(runs[(size_t)b * Lp + r].alive);
-                }
+                for (int r = 0; r < nruns[b]; r++) run_free(&runs[(size_t)b * Lp + r]);
             }
         }
         free(hid); free(runid); free(nruns); free(runs); free(z); free(conf); free(pick); free(rngs);
@@ -788,30 +937,262 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
     return rc;
 }
 
-/* accuracy (%) of infilling windows w at blackout k, position pos */
-static double infill_accuracy(mdm_model *m, const ts_windows *w, size_t nwin, size_t k, ts_mask_pos pos,
-                              const infill_opts *io)
+/* ---- choosing the prior's weights on validation windows ----
+ *
+ * For each blackout-size bucket (k = its key, at most half the window), TUNE
+ * windows per position (centre and end) spread evenly over the validation
+ * windows get their blackout; the network's logits at the hidden events are
+ * computed ONCE (one evaluation with the whole gap hidden), and every weight
+ * setting is scored by replaying the fill on those cached logits as imputation
+ * with --steps 1 makes it (every hidden event the argmax of the product of the
+ * network and the n-gram's shares; no second network evaluation, so the replay
+ * is exact for that decoding; more steps let the network see its own fills,
+ * which the replay does not score). A window's replay reads only the cells its
+ * positions fall in, so a cell's trial replays only the windows that visited it.
+ * First the best single weight of the grid (the constant, also kept per size as
+ * `prior_weights`), then a pass of coordinate ascent over the gate's cells of
+ * that size (gate_pass), then the copy cells, then a second pass. A change must
+ * fill at least 1 in 2,000 more hidden events (and one), or lose none and raise
+ * the likelihood of the true events. */
+static const double tune_grid[] = {0, 0.25, 0.5, 1, 2, 4, 8, 16, 32};
+#define NGRID (int)(sizeof tune_grid / sizeof tune_grid[0])
+#define NCELL (NOB * NAB)
+#define TUNE_WINDOWS 500      /* validation windows per position and size */
+
+typedef struct {
+    const mdm_model *m;
+    int k, kb, V;
+    size_t nw;
+    const float *cap;         /* (nw, k, V) */
+    const int32_t *truth;     /* (nw, k) */
+    run_t *runs;              /* (nw) each window's one run, a = 0 */
+    float *cnt0;              /* (nw, k, V) the runs' initial counts (NULL rows: no fillers) */
+    float *z, *conf;          /* (k, V), (k + V) */
+    int32_t *cur, *pick;      /* (k) */
+    int *runid;               /* (k) zeros */
+    uint8_t *hid;             /* (k) */
+} tune_set;
+
+/* replays window w with gate (MDM_GATE_N) as imputation with --steps 1 fills it
+ * (one network evaluation, then every hidden event the argmax of its product):
+ * its hits; *visited gets the cells (bits), *ll the log-probability of the true
+ * events */
+static int replay(tune_set *t, size_t w, const double *gate, unsigned *visited, double *ll)
 {
-    size_t L = w->len, n = w->n < nwin ? w->n : nwin;
-    uint8_t *mask = ts_malloc(n * L);
-    ts_mask_fill(mask, n, L, k, pos, 1);
-    int32_t *y = ts_malloc(n * L * sizeof *y);
-    for (size_t i = 0; i < n; i++) {
-        size_t src = n > 1 ? i * (w->n - 1) / (n - 1) : 0;
-        memcpy(y + i * L, w->data + src * L, L * sizeof *y);
+    const int k = t->k, V = t->V;
+    run_t *r = &t->runs[w];
+    infill_opts io;
+    memset(&io, 0, sizeof io);
+    io.gate = gate;
+    r->w = run_weight(&io, k);
+    r->nalive = r->nc;
+    if (r->nc) {
+        memset(r->alive, 1, r->nc);
+        memcpy(r->cnt, t->cnt0 + w * (size_t)k * V, (size_t)k * V * sizeof(float));
     }
-    int32_t *truth = ts_malloc(n * L * sizeof *truth);
-    memcpy(truth, y, n * L * sizeof *y);
-    for (size_t i = 0; i < n * L; i++) mask[i] = !mask[i];   /* 1 = hidden */
-    double acc = -1;
-    if (infill(m, y, mask, n, L, io, NULL, NULL) == 0) {
-        size_t hit = 0, tot = 0;
-        for (size_t i = 0; i < n * L; i++)
-            if (mask[i]) hit += y[i] == truth[i], tot++;
-        acc = tot ? 100.0 * hit / tot : 0;
+    memset(t->hid, 1, (size_t)k);
+    *visited = 0;
+    *ll = 0;
+    for (int l = 0; l < k && r->w > 0 && r->nalive > 0; l++)
+        *visited |= 1u << (gate_cell(0, r->ob, agree_class(r->cnt + (size_t)l * V, V, r->nalive)));
+    reveal_step(t->m, t->cap + w * (size_t)k * V, t->cur, t->hid, k, r, t->runid, k, &io, NULL, t->z, t->conf,
+                t->pick);
+    int hits = 0;
+    for (int l = 0; l < k; l++) {
+        const float *zl = t->z + (size_t)l * V;
+        double mx = zl[t->pick[l]], se = 0;
+        for (int v = 0; v < V; v++) se += exp((double)zl[v] - mx);
+        *ll += (double)zl[t->truth[w * (size_t)k + l]] - mx - log(se);
+        hits += t->cur[l] == t->truth[w * (size_t)k + l];
     }
-    free(mask); free(y); free(truth);
-    return acc;
+    return hits;
+}
+
+/* the validation set of size bucket kb: windows, cached logits and fillers */
+static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb, uint64_t seed, tune_set *t)
+{
+    const size_t L = v->len, n = v->n < nwin ? v->n : nwin, k = (size_t)kw_keys[kb] < L / 2 ? (size_t)kw_keys[kb] : L / 2;
+    const int V = m->c.V;
+    memset(t, 0, sizeof *t);
+    t->m = m, t->k = (int)k, t->kb = kb, t->V = V, t->nw = 2 * n;
+    if (!k || !n) return 0;
+    const size_t nw = t->nw;
+    int32_t *y = ts_malloc(nw * L * sizeof *y);
+    uint8_t *hid = ts_malloc(nw * L);
+    for (int p = 0; p < 2; p++) {
+        ts_mask_fill(hid + (size_t)p * n * L, n, L, k, p ? TS_MASK_END : TS_MASK_CENTER, 1);
+        for (size_t i = 0; i < n; i++) {
+            size_t src = n > 1 ? i * (v->n - 1) / (n - 1) : 0;
+            memcpy(y + ((size_t)p * n + i) * L, v->data + src * L, L * sizeof *y);
+        }
+    }
+    for (size_t i = 0; i < nw * L; i++) hid[i] = !hid[i];   /* 1 = hidden */
+    float *cap = ts_malloc(nw * k * (size_t)V * sizeof(float));
+    int32_t *truth = ts_malloc(nw * k * sizeof *truth);
+    t->cap = cap, t->truth = truth;
+    int32_t *yy = ts_malloc(nw * L * sizeof *yy);
+    memcpy(yy, y, nw * L * sizeof *y);
+    infill_opts io;
+    memset(&io, 0, sizeof io);
+    io.steps = 1, io.seed = seed, io.batch = 64, io.cap = cap, io.cap_k = k;
+    int rc = infill(m, yy, hid, nw, L, &io, NULL, NULL);
+    free(yy);
+    t->runs = ts_calloc(nw, sizeof *t->runs);
+    t->cnt0 = ts_calloc(nw * k * (size_t)V, sizeof(float));
+    io.weight = 1;
+    io.cap = NULL;
+    io.want_mode = 1;
+    int runid[4096];
+    for (size_t w = 0; w < nw && rc == 0; w++) {
+        size_t a = 0;
+        while (!hid[w * L + a]) a++;
+        memcpy(truth + w * k, y + w * L + a, k * sizeof *truth);
+        find_runs(m, y + w * L, hid + w * L, L, a, (int)k, &t->runs[w], runid, &io);
+        if (t->runs[w].nc) memcpy(t->cnt0 + w * k * V, t->runs[w].cnt, k * (size_t)V * sizeof(float));
+    }
+    free(y); free(hid);
+    t->z = ts_malloc(k * (size_t)V * sizeof(float));
+    t->conf = ts_malloc((k + (size_t)V) * sizeof(float));
+    t->cur = ts_calloc(k, sizeof(int32_t));
+    t->pick = ts_calloc(k, sizeof(int32_t));
+    t->runid = ts_calloc(k, sizeof(int));
+    t->hid = ts_malloc(k);
+    return rc;
+}
+
+static void tune_set_free(tune_set *t)
+{
+    for (size_t w = 0; t->runs && w < t->nw; w++) run_free(&t->runs[w]);
+    free(t->runs); free(t->cnt0); free((void *)t->cap); free((void *)t->truth);
+    free(t->z); free(t->conf); free(t->cur); free(t->pick); free(t->runid); free(t->hid);
+    memset(t, 0, sizeof *t);
+}
+
+/* one pass of coordinate ascent over the cells of row (NCELL weights of gate), most
+ * visited first, on the windows not skipped; hits / ll / vis: each window's hits,
+ * log-likelihood and visited cells under the current row, updated. A cell moves to
+ * the weight that fills the most events when that gains at least `gain` of them;
+ * else, when no weight gains that many, to the one of the highest likelihood of the
+ * true events among those that lose none (where the accuracy cannot tell, the
+ * better-calibrated weight: the largest that the n-gram's evidence never
+ * contradicted on these windows). */
+static void gate_pass(tune_set *t, double *gate, double *row, int *hits, double *ll, unsigned *vis, unsigned *tvis,
+                      const uint8_t *skip, long gain)
+{
+    long cvis[NCELL] = {0};
+    for (size_t w = 0; w < t->nw; w++)
+        for (int c = 0; c < NCELL && !skip[w]; c++) cvis[c] += (vis[w] >> c) & 1;
+    int order[NCELL];
+    for (int c = 0; c < NCELL; c++) order[c] = c;
+    for (int i = 1; i < NCELL; i++)
+        for (int j = i; j > 0 && cvis[order[j]] > cvis[order[j - 1]]; j--) {
+            int x = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = x;
+        }
+    for (int oi = 0; oi < NCELL; oi++) {
+        int c = order[oi];
+        if (!cvis[c]) continue;
+        double keep = row[c], tl;
+        long ad = 0;          /* the best gain of at least `gain` events (ga), ties by likelihood */
+        double adl = 0, bdl = 0;
+        int ga = -1, gb = -1; /* gb: the best likelihood among those losing none */
+        for (int g = 0; g < NGRID; g++) {
+            if (tune_grid[g] == keep) continue;
+            row[c] = tune_grid[g];
+            long d = 0;
+            double dl = 0;
+            for (size_t w = 0; w < t->nw; w++)
+                if (!skip[w] && ((vis[w] >> c) & 1)) d += replay(t, w, gate, &tvis[w], &tl) - hits[w], dl += tl - ll[w];
+            if (d >= gain && (ga < 0 || d > ad || (d == ad && dl > adl))) ga = g, ad = d, adl = dl;
+            if (d >= 0 && dl > bdl) gb = g, bdl = dl;
+        }
+        row[c] = keep;
+        int pick = ga >= 0 ? ga : gb;
+        if (pick < 0) continue;
+        row[c] = tune_grid[pick];
+        for (size_t w = 0; w < t->nw; w++)
+            if (!skip[w] && ((vis[w] >> c) & 1)) hits[w] = replay(t, w, gate, &vis[w], &ll[w]);
+    }
+}
+
+/* chooses m->kw, m->gate and m->copy (has_kw, has_gate, has_copy) on nwin validation
+ * windows per position of v; rows (may be NULL) gets each size's replayed
+ * accuracies. For each size: the best constant weight; a pass over the gate's
+ * cells; then each run-evidence cell takes the n-gram's filler outright where that
+ * fills more validation events (by the gain); then a second pass over the gate's
+ * cells on the runs left to it. 0 / -1 */
+static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
+                      ts_mdm_tune_row *rows)
+{
+    if (!m->prior) return ts_fail("mdm: this model was trained without the n-gram prior (--prior 0): no weights to choose");
+    if (!v->n || v->len < 2) return ts_fail("mdm: no validation windows to choose the prior's weights on");
+    double gate[MDM_GATE_N], copy[MDM_GATE_N];
+    for (int i = 0; i < MDM_GATE_N; i++) gate[i] = m->prior_weight, copy[i] = 0;
+    size_t Ns;
+    const int32_t *S = ts_ngram_stream(m->prior, &Ns, NULL);
+    for (int kb = 0; kb < NKW; kb++) {
+        tune_set t;
+        if (tune_set_make(m, v, nwin, kb, seed, &t) != 0) { tune_set_free(&t); return -1; }
+        if (!t.k || !t.nw) { tune_set_free(&t); continue; }
+        const size_t nw = t.nw, hidden = nw * (size_t)t.k;
+        const long gain = hidden / 2000 > 1 ? (long)(hidden / 2000) : 1;
+        double *row = gate + gate_cell(kb, 0, 0), *crow = copy + gate_cell(kb, 0, 0);
+        int *hits = ts_malloc(nw * sizeof *hits), *mhits = ts_calloc(nw, sizeof *mhits);
+        double *ll = ts_malloc(nw * sizeof *ll);
+        unsigned *vis = ts_malloc(nw * sizeof *vis), *tvis = ts_malloc(nw * sizeof *tvis);
+        uint8_t *skip = ts_calloc(nw, 1);
+        int *rc = ts_malloc(nw * sizeof *rc);   /* each window's run-evidence cell, -1: no filler */
+        for (size_t w = 0; w < nw; w++) {
+            const run_t *r = &t.runs[w];
+            rc[w] = r->nall ? r->ob * NAB + share_class(r->mode_n, r->nall) : -1;
+            for (int o = 0; o < t.k && r->nall; o++) mhits[w] += S[r->mode + o] == t.truth[w * t.k + o];
+        }
+        /* the best constant */
+        long best = -1, pure = 0, ngram = 0;
+        int bg = 0;
+        for (size_t w = 0; w < nw; w++) ngram += mhits[w];
+        for (int g = 0; g < NGRID; g++) {
+            for (int c = 0; c < NCELL; c++) row[c] = tune_grid[g];
+            long h = 0;
+            for (size_t w = 0; w < nw; w++) h += replay(&t, w, gate, &tvis[w], &ll[w]);
+            if (g == 0) pure = h;
+            if (h > best) best = h, bg = g;
+        }
+        for (int c = 0; c < NCELL; c++) row[c] = tune_grid[bg];
+        m->kw[kb] = tune_grid[bg];
+        for (size_t w = 0; w < nw; w++) hits[w] = replay(&t, w, gate, &vis[w], &ll[w]);
+        gate_pass(&t, gate, row, hits, ll, vis, tvis, skip, gain);
+        /* the n-gram's filler outright, per run-evidence cell */
+        for (int c = 0; c < NCELL; c++) {
+            long d = 0;
+            for (size_t w = 0; w < nw; w++) if (rc[w] == c) d += mhits[w] - hits[w];
+            if (d < gain) continue;
+            crow[c] = 1;
+            for (size_t w = 0; w < nw; w++) if (rc[w] == c) skip[w] = 1;
+        }
+        gate_pass(&t, gate, row, hits, ll, vis, tvis, skip, gain);
+        long cur = 0;
+        for (size_t w = 0; w < nw; w++) cur += skip[w] ? mhits[w] : hits[w];
+        char wtxt[NCELL * 12] = "", ctxt[NCELL * 3] = "";
+        for (int c = 0; c < NCELL; c++) {
+            snprintf(wtxt + strlen(wtxt), sizeof wtxt - strlen(wtxt), "%s%g", c ? "," : "", row[c]);
+            snprintf(ctxt + strlen(ctxt), sizeof ctxt - strlen(ctxt), "%s%d", c ? "," : "", (int)crow[c]);
+        }
+        ts_train_log(log, "\"event\":\"prior_gate\",\"k\":%d,\"windows\":%zu,\"pure_accuracy\":%.4f,"
+                     "\"ngram_accuracy\":%.4f,\"constant\":%g,\"constant_accuracy\":%.4f,\"gated_accuracy\":%.4f,"
+                     "\"weights\":[%s],\"copy\":[%s]", t.k, nw, 100.0 * pure / hidden, 100.0 * ngram / hidden,
+                     tune_grid[bg], 100.0 * best / hidden, 100.0 * cur / hidden, wtxt, ctxt);
+        if (rows) rows[kb] = (ts_mdm_tune_row){t.k, tune_grid[bg], 100.0 * pure / hidden, 100.0 * ngram / hidden,
+                                               100.0 * best / hidden, 100.0 * cur / hidden};
+        free(hits); free(mhits); free(ll); free(vis); free(tvis); free(skip); free(rc);
+        tune_set_free(&t);
+    }
+    memcpy(m->gate, gate, sizeof gate);
+    memcpy(m->copy, copy, sizeof copy);
+    m->prior_weight = m->kw[k_bucket(10)];
+    m->has_kw = m->has_gate = m->has_copy = 1;
+    return 0;
 }
 
 /* ---- training ---- */
@@ -1009,47 +1390,10 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     }
     plan_free(&c.pl);
 
-    /* the prior's weight: the best mean accuracy on validation windows */
-    if (m->prior && o->split->valid.n && o->split->valid.len >= 2) {
-        static const double grid[] = {0, 0.5, 1, 2, 4, 8};
-        const ts_windows *v = &o->split->valid;
-        size_t kk[3] = {10, 40, 10};
-        ts_mask_pos pp[3] = {TS_MASK_CENTER, TS_MASK_CENTER, TS_MASK_END};
-        double best = -1;
-        for (size_t g = 0; g < sizeof grid / sizeof grid[0]; g++) {
-            infill_opts io = {grid[g], 0, 10, o->seed, 64, 0, NULL};   /* at most 10 evaluations */
-            double acc = 0;
-            int cnt = 0;
-            for (int s = 0; s < 3; s++) {
-                size_t k = kk[s] < v->len / 2 ? kk[s] : v->len / 2;
-                if (!k) continue;
-                double a = infill_accuracy(m, v, 64, k, pp[s], &io);
-                if (a < 0) goto done;
-                acc += a;
-                cnt++;
-            }
-            acc /= cnt ? cnt : 1;
-            ts_train_log(o->log_path, "\"event\":\"prior_weight\",\"weight\":%g,\"valid_accuracy\":%.4f", grid[g],
-                         acc);
-            if (acc > best) best = acc, m->prior_weight = grid[g];
-        }
-        /* and one weight per blackout size: centre and end, 64 windows each */
-        for (int i = 0; i < NKW; i++) {
-            size_t k = (size_t)kw_keys[i] < v->len / 2 ? (size_t)kw_keys[i] : v->len / 2;
-            double bk = -1;
-            m->kw[i] = m->prior_weight;
-            for (size_t g = 0; g < sizeof grid / sizeof grid[0] && k; g++) {
-                infill_opts io = {grid[g], 0, 10, o->seed, 64, 0, NULL};
-                double a = infill_accuracy(m, v, 64, k, TS_MASK_CENTER, &io);
-                double e = infill_accuracy(m, v, 64, k, TS_MASK_END, &io);
-                if (a < 0 || e < 0) goto done;
-                ts_train_log(o->log_path, "\"event\":\"prior_weight_k\",\"k\":%d,\"weight\":%g,"
-                             "\"valid_accuracy\":%.4f", kw_keys[i], grid[g], (a + e) / 2);
-                if ((a + e) / 2 > bk) bk = (a + e) / 2, m->kw[i] = grid[g];
-            }
-        }
-        m->has_kw = 1;
-    }
+    /* the prior's weights: chosen on validation windows */
+    if (m->prior && o->split->valid.n && o->split->valid.len >= 2 &&
+        tune_prior(m, &o->split->valid, TUNE_WINDOWS, o->seed, o->log_path, NULL) != 0)
+        goto done;
     rc = 0;
 done:
     plan_free(&c.pl);
@@ -1073,7 +1417,13 @@ static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, l
     if (!(io->temperature >= 0 && io->temperature <= 100))
         return ts_fail("mdm: --temperature %g: expected 0 (greedy) to 100", io->temperature);
     if (ts_kv_double(&o->kv, "prior-weight", m->prior ? m->prior_weight : 0, &io->weight) != 0) return -1;
-    io->kw = m->prior && m->has_kw && !ts_kv_get(&o->kv, "prior-weight") ? m->kw : NULL;
+    long gated;
+    if (ts_kv_long(&o->kv, "prior-gate", 1, &gated) != 0) return -1;
+    if (gated != 0 && gated != 1) return ts_fail("mdm: --prior-gate %ld: expected 0 or 1", gated);
+    int chosen = m->prior && !ts_kv_get(&o->kv, "prior-weight");
+    io->kw = chosen && m->has_kw ? m->kw : NULL;
+    io->gate = chosen && m->has_gate && gated ? m->gate : NULL;
+    io->copy = chosen && m->has_copy && gated ? m->copy : NULL;
     if (!(io->weight >= 0 && io->weight <= 1000)) return ts_fail("mdm: --prior-weight %g: expected 0 to 1000", io->weight);
     if (io->weight > 0 && !m->prior) return ts_fail("mdm: --prior-weight: this model was trained without the n-gram prior");
     if (o->steps < 0) return ts_fail("mdm: --steps %d must be positive", o->steps);
@@ -1138,6 +1488,8 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     if (!ts_kv_get(&o->kv, "temperature")) io.temperature = 1.0;   /* a generator samples */
     io.weight = 0;
     io.kw = NULL;
+    io.gate = NULL;
+    io.copy = NULL;
     if (!io.steps) io.steps = (int)(L < 64 ? L : 64);
     uint8_t *hid = ts_malloc(n * L);
     memset(hid, 1, n * L);
@@ -1219,9 +1571,12 @@ const ts_model_ops ts_model_mdm = {
         "  --span-frac X         share of crops masked as one span (0.5); the rest\n"
         "                        hide each event with probability t ~ U(0, 1]\n"
         "  --span-max N          longest training span (64)\n"
-        "  --prior 0|1           keep the n-gram's evidence as a prior (1); its weight\n"
-        "                        is chosen on validation windows after training, one\n"
-        "                        per blackout size (1, 5, 10, 20, 40 events)\n"
+        "  --prior 0|1           keep the n-gram's evidence as a prior (1); its weights\n"
+        "                        are chosen on validation windows after training (and\n"
+        "                        again by 'tracesynth tune-prior'): per blackout size\n"
+        "                        (1, 5, 10, 20, 40 events), how the n-gram matched\n"
+        "                        (one side, both backed off, both at full order) and\n"
+        "                        how its fillers agree, for --steps 1 decoding\n"
         "  --prior-order N       its context length (12)\n"
         "  --valid-n N           validation crops for the bound in bits per event (128)\n"
         TS_TRAIN_HELP
@@ -1231,7 +1586,8 @@ const ts_model_ops ts_model_mdm = {
         "                 --temperature T (0: greedy, most confident first; generate 1),\n"
         "                 --samples N (a vote per event), --prior-weight W (one\n"
         "                 weight for all; default the trained choices; 0: the network\n"
-        "                 alone), --context N (the\n"
+        "                 alone), --prior-gate 0|1 (0: the chosen weight per blackout\n"
+        "                 size only, no gate; default 1), --context N (the\n"
         "                 events around a blackout the network sees; default S4 twice\n"
         "                 the training context, transformer the training context)\n"
         "  score: bits per event by the masked-diffusion bound (an upper bound on the\n"
@@ -1245,7 +1601,7 @@ const ts_model_ops ts_model_mdm = {
     .free = model_free,
     .bits = model_bits,
     .train_keys = mdm_keys,
-    .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "context", NULL},
+    .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "prior-gate", "context", NULL},
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */
@@ -1309,4 +1665,14 @@ int ts_mdm_net_loss(ts_mdm_net *n, const int32_t *ids, const int32_t *tgt, const
     if (want_grad) net_backward(m, &pl);
     plan_free(&pl);
     return 0;
+}
+
+int ts_mdm_tune_prior(ts_model *base, const ts_windows *valid, size_t windows, uint64_t seed, const char *log_path,
+                      ts_mdm_tune_row rows[5])
+{
+    if (!base || base->ops != &ts_model_mdm) return ts_fail("tune-prior: the model is not an mdm model");
+    if (windows < 1) return ts_fail("tune-prior: at least one validation window per position");
+    mdm_model *m = (mdm_model *)base;
+    if (valid->n && valid->len > 4096) return ts_fail("tune-prior: windows of %zu events: at most 4096", valid->len);
+    return tune_prior(m, valid, windows, seed, log_path, rows);
 }

@@ -56,7 +56,17 @@ typedef struct {
     int prior_order;
     int has_kw;               /* prior weights per blackout size (kw_keys) chosen */
     double kw[5];
+    /* the gated prior: a weight per (blackout-size bucket, match-order class,
+     * agreement class), MDM_GATE_N = 5 x 3 x 4 (mdm.c: gate_cell); has_gate: chosen */
+    int has_gate;
+    double gate[60];
+    /* and per (blackout-size bucket, match-order class, agreement class of the
+     * n-gram's most frequent filler): 1 = the run takes that filler outright */
+    int has_copy;
+    double copy[60];
 } mdm_model;
+
+#define MDM_GATE_N 60
 
 typedef struct {
     int B, L;

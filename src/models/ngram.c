@@ -364,7 +364,7 @@ static size_t ngram_match(const ngram *g, scratch *sc, size_t lw, size_t rw, siz
  * Sorted by the rank of their suffix, candidates with equal fillers are adjacent
  * (suffixes sharing a k-prefix are contiguous in the suffix array), so grouping
  * costs a radix sort of integers and one comparison per neighbour. */
-static size_t best_filler(const ngram *g, scratch *sc, size_t nc, size_t k)
+static size_t best_filler(const ngram *g, scratch *sc, size_t nc, size_t k, size_t *count)
 {
     int32_t *c = sc->cand, *t = sc->tmp;
     const int32_t R = 1 << RADIX_BITS;
@@ -387,6 +387,7 @@ static size_t best_filler(const ngram *g, scratch *sc, size_t nc, size_t k)
         if (j - i > best_n || (j - i == best_n && first < best_p)) best_n = j - i, best_p = first;
         i = j;
     }
+    if (count) *count = best_n;
     return (size_t)best_p;
 }
 
@@ -413,7 +414,7 @@ static void fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k
     /* right only (a run at the start of the window) */
     for (size_t m = rmax; m >= 1 && !nc; m--) nc = ngram_match(g, sc, 0, m, k);
     if (nc) {
-        size_t p = best_filler(g, sc, nc, k);
+        size_t p = best_filler(g, sc, nc, k, NULL);
         memcpy(y + a, g->s + p, k * sizeof *y);
     } else {
         for (size_t i = 0; i < k; i++) y[a + i] = g->top;
@@ -571,4 +572,20 @@ size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t
     if (!nc) { free(sc.cand); *out = NULL; return 0; }
     *out = sc.cand;
     return nc;
+}
+
+size_t ts_ngram_mode(const ts_model *m, const int32_t *cand, size_t nc, size_t k, size_t *count)
+{
+    const ngram *g = (const ngram *)m;
+    scratch sc;
+    memset(&sc, 0, sizeof sc);
+    sc.cand = ts_malloc(nc * sizeof *sc.cand);
+    sc.tmp = ts_malloc(nc * sizeof *sc.tmp);
+    sc.cnt = ts_malloc(((size_t)1 << RADIX_BITS) * sizeof *sc.cnt);
+    memcpy(sc.cand, cand, nc * sizeof *cand);
+    size_t p = best_filler(g, &sc, nc, k, count);
+    free(sc.cand);
+    free(sc.tmp);
+    free(sc.cnt);
+    return p;
 }

@@ -1,0 +1,27 @@
+/* Test helper: write a copy of a container file with one section replaced, for
+ * the malformed-file tests of the model formats. */
+#ifndef TRACESYNTH_TESTS_CONTAINER_EDIT_H
+#define TRACESYNTH_TESTS_CONTAINER_EDIT_H
+
+#include "tracesynth/container.h"
+
+#include <string.h>
+
+/* copy the container src to dst with chunk tag's body replaced by the text body
+ * (NULL: left out); src and dst may be the same file. 0 / -1 */
+static inline int rewrite_chunk(const char *src, const char *dst, const char *tag, const char *body)
+{
+    ts_reader r;
+    if (ts_reader_open(&r, src) != 0) return -1;
+    ts_writer w;
+    ts_writer_init(&w, dst);
+    for (uint32_t i = 0; i < r.nchunks; i++) {
+        const ts_chunk *c = &r.chunks[i];
+        if (strcmp(c->tag, tag)) ts_writer_chunk(&w, c->tag, c->data, c->size);
+        else if (body) ts_writer_text(&w, tag, body);
+    }
+    ts_reader_close(&r);
+    return ts_writer_commit(&w);
+}
+
+#endif
