@@ -213,19 +213,19 @@ size_t ts_s4_scratch_size(const ts_s4 *s, int B)
     return 2 * BHL + ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16) + tail;   /* backward's; forward needs less */
 }
 
-/* from y (in act): g = gelu(y), r = W g + bias + x, out = LayerNorm(r) */
+/* from y (in act): g = gelu(y) (unless gelu_done: the convolution wrote g),
+ * r = (W g + bias) + x, out = LayerNorm(r); the bias and the residual are
+ * added in LayerNorm's first pass */
 static void forward_tail(const ts_s4 *s, const float *params, const float *x, int B, float *out,
-                         const act_view *a, float *lin_scr)
+                         const act_view *a, float *lin_scr, int gelu_done)
 {
     const int H = s->c.H, L = s->c.L;
     const size_t n = (size_t)B * H * L;
     const ts_s4_layout *p = &s->p;
-    ts_gelu_forward(a->g, a->y, n);
-    ts_conv1d_forward(a->r, a->g, params + p->W, params + p->bias, B, H, H, L, 1, 1, lin_scr);
-    float *r = a->r;
-    #pragma omp parallel for simd schedule(static)
-    for (size_t i = 0; i < n; i++) r[i] += x[i];
-    ts_layernorm_forward(out, a->mean, a->rstd, a->r, params + p->ln_g, params + p->ln_b, B, H, L);
+    if (!gelu_done) ts_gelu_forward(a->g, a->y, n);
+    ts_conv1d_forward(a->r, a->g, params + p->W, NULL, B, H, H, L, 1, 1, lin_scr);
+    ts_layernorm_res_forward(out, a->mean, a->rstd, a->r, params + p->bias, x, params + p->ln_g,
+                             params + p->ln_b, B, H, L);
 }
 
 void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, float *out,
@@ -235,7 +235,7 @@ void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, f
     float *conv_scr = scratch, *lin_scr = conv_scr + ts_round_up(ts_s4_conv_scratch_size(s), 16);
 
     ts_s4_ssm_forward(s, params, x, B, a.K, a.Khat, a.y, conv_scr);
-    forward_tail(s, params, x, B, out, &a, lin_scr);
+    forward_tail(s, params, x, B, out, &a, lin_scr, 0);
 }
 
 void ts_s4_forward_cached(const ts_s4 *s, const float *params, const float *cache, const float *x,
@@ -244,8 +244,10 @@ void ts_s4_forward_cached(const ts_s4 *s, const float *params, const float *cach
     act_view a = act_of(s, B, act);
     float *conv_scr = scratch, *lin_scr = conv_scr + ts_round_up(ts_s4_conv_scratch_size(s), 16);
 
-    ts_s4_ssm_forward_cached(s, params, cache, x, B, a.y, conv_scr);
-    forward_tail(s, params, x, B, out, &a, lin_scr);
+    /* the GELU as the rows leave the transform: act.y is not kept (no backward) */
+    if (ts_s4_ssm_forward_cached_gelu(s, params, cache, x, B, a.g, conv_scr))
+        ts_gelu_forward(a.g, a.g, (size_t)B * s->c.H * s->c.L);
+    forward_tail(s, params, x, B, out, &a, lin_scr, 1);
 }
 
 void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
