@@ -154,6 +154,11 @@ void ts_s4_ssm_forward(const ts_s4 *s, const float *params, const float *x, int 
 /* y as ts_s4_ssm_forward from a cache filled by ts_s4_kernel_cache */
 void ts_s4_ssm_forward_cached(const ts_s4 *s, const float *params, const float *cache,
                               const float *x, int B, float *y, float *scratch);
+/* the same, then y = gelu(y) (the layer's activation) in the pass that
+ * leaves the transform on the FFT path; returns 1 when the GELU is still to
+ * be applied by the caller (the direct path), else 0 */
+int ts_s4_ssm_forward_cached_gelu(const ts_s4 *s, const float *params, const float *cache,
+                                  const float *x, int B, float *y, float *scratch);
 /* dK (dirs, H, L), dD (H), dx (B, H, L) or NULL: accumulated from dy */
 void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, const float *D,
                          const float *x, const float *dy, int B, float *dK, float *dD,

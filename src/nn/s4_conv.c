@@ -323,6 +323,27 @@ TS_CLONES static void unpack_set(float *restrict ya, float *restrict yb, const f
     }
 }
 
+/* ya = gelu(Re z + d xa), yb = gelu(Im z + d xb): the S4 layer's activation
+ * taken while the rows are in cache (inference). The GELU runs over both rows
+ * side by side in tmp (2 L): one vector loop with one short tail instead of a
+ * tail per row (a row of 200 has 8 left over, which cost more than the rest) */
+TS_CLONES static void unpack_gelu(float *restrict ya, float *restrict yb, const float *restrict z,
+                                  float d, const float *restrict xa, const float *restrict xb,
+                                  int L, float *restrict tmp)
+{
+    const int n = yb ? 2 * L : L;
+    #pragma omp simd
+    for (int t = 0; t < L; t++) tmp[t] = z[2 * t] + d * xa[t];
+    if (yb) {
+        #pragma omp simd
+        for (int t = 0; t < L; t++) tmp[L + t] = z[2 * t + 1] + d * xb[t];
+    }
+    #pragma omp simd
+    for (int t = 0; t < n; t++) tmp[t] = v_gelu(tmp[t]);
+    memcpy(ya, tmp, sizeof(float) * L);
+    if (yb) memcpy(yb, tmp + L, sizeof(float) * L);
+}
+
 /* the same, accumulated */
 TS_CLONES static void unpack_add(float *restrict ya, float *restrict yb, const float *restrict z,
                                  float d, const float *restrict xa, const float *restrict xb,
@@ -341,7 +362,7 @@ TS_CLONES static void unpack_add(float *restrict ya, float *restrict yb, const f
  * One parallel region. */
 static void fft_forward(const ts_s4 *s, const float *params, float *K, const float *D,
                         const float *x, int B, float *y, float *Khat, int khat_ready,
-                        float *scratch)
+                        int gelu, float *scratch)
 {
     const int H = s->c.H, L = s->c.L, dirs = s->dirs, Nh = s->Nh;
     const int nt = threads_of(s);
@@ -385,7 +406,8 @@ static void fft_forward(const ts_s4 *s, const float *params, float *K, const flo
             fftwf_execute_dft(pf, (fftwf_complex *)fb.z, (fftwf_complex *)fb.Z);
             spec_mul(fb.Z, Khat + (size_t)h * s->khat_stride, M);
             fftwf_execute_dft(pi, (fftwf_complex *)fb.Z, (fftwf_complex *)fb.z);
-            unpack_set(ya, two ? ya + HL : NULL, fb.z, D[h], xa, xb, L);
+            if (gelu) unpack_gelu(ya, two ? ya + HL : NULL, fb.z, D[h], xa, xb, L, fb.W);
+            else unpack_set(ya, two ? ya + HL : NULL, fb.z, D[h], xa, xb, L);
         }
     }
     if (prof) ts_prof_move(TS_PROF_FFT, TS_PROF_S4K, tk);
@@ -420,7 +442,7 @@ static void s4_conv_forward_body(const ts_s4 *s, const float *K, const float *D,
         return;
     }
 
-    fft_forward(s, NULL, (float *)K, D, x, B, y, Khat, 0, scratch);   /* K only read */
+    fft_forward(s, NULL, (float *)K, D, x, B, y, Khat, 0, 0, scratch);   /* K only read */
 }
 
 void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
@@ -435,7 +457,7 @@ static void s4_ssm_forward_body(const ts_s4 *s, const float *params, const float
                        float *Khat, float *y, float *scratch)
 {
     if (s->use_fft) {
-        fft_forward(s, params, K, params + s->p.D, x, B, y, Khat, 0, scratch);
+        fft_forward(s, params, K, params + s->p.D, x, B, y, Khat, 0, 0, scratch);
         return;
     }
     ts_s4_kernel(s, params, K);
@@ -463,7 +485,7 @@ static void s4_kernel_cache_body(const ts_s4 *s, const float *params, float *cac
     ts_s4_kernel(s, params, cache);
     if (!s->use_fft) return;
     /* the spectra alone: a forward pass over an empty batch */
-    fft_forward(s, NULL, cache, params + s->p.D, NULL, 0, NULL, cache + nK, 0, scratch);
+    fft_forward(s, NULL, cache, params + s->p.D, NULL, 0, NULL, cache + nK, 0, 0, scratch);
 }
 
 void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float *scratch)
@@ -473,23 +495,35 @@ void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float
     TS_PROF_POP();
 }
 
-static void s4_ssm_forward_cached_body(const ts_s4 *s, const float *params, const float *cache,
-                              const float *x, int B, float *y, float *scratch)
+/* gelu: y = gelu(the SSM output) (0 when done, 1 when the caller must apply it) */
+static int s4_ssm_forward_cached_body(const ts_s4 *s, const float *params, const float *cache,
+                                      const float *x, int B, float *y, int gelu, float *scratch)
 {
     size_t nK = ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16);
-    if (s->use_fft)
+    if (s->use_fft) {
         fft_forward(s, NULL, (float *)cache, params + s->p.D, x, B, y, (float *)cache + nK, 1,
-                    scratch);   /* cache only read */
-    else
-        ts_s4_conv_forward(s, cache, params + s->p.D, x, B, y, NULL, scratch);
+                    gelu, scratch);   /* cache only read */
+        return 0;
+    }
+    ts_s4_conv_forward(s, cache, params + s->p.D, x, B, y, NULL, scratch);
+    return gelu;
 }
 
 void ts_s4_ssm_forward_cached(const ts_s4 *s, const float *params, const float *cache,
                               const float *x, int B, float *y, float *scratch)
 {
     TS_PROF_PUSH(TS_PROF_FFT);
-    s4_ssm_forward_cached_body(s, params, cache, x, B, y, scratch);
+    s4_ssm_forward_cached_body(s, params, cache, x, B, y, 0, scratch);
     TS_PROF_POP();
+}
+
+int ts_s4_ssm_forward_cached_gelu(const ts_s4 *s, const float *params, const float *cache,
+                                  const float *x, int B, float *y, float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_FFT);
+    int left = s4_ssm_forward_cached_body(s, params, cache, x, B, y, 1, scratch);
+    TS_PROF_POP();
+    return left;
 }
 
 static void s4_conv_backward_body(const ts_s4 *s, const float *K, const float *Khat, const float *D,
