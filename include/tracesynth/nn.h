@@ -111,6 +111,14 @@ void ts_conv1d_wn_init(float *v, float *g, float *b, int Cin, int Cout, int K, t
 size_t ts_conv1d_scratch_size(int Cin, int Cout, int L, int K);
 void ts_conv1d_forward(float *out, const float *x, const float *w, const float *b,
                        int B, int Cin, int Cout, int L, int K, int dil, float *scratch);
+/* the same, calling post(ctx, b) for each item b right after its product, on
+ * the thread that made it (inside the layer's parallel region when it has
+ * one), so that element-wise work on out_b finds it in cache; post must only
+ * touch item b's data and may call the layers here (they run single-threaded
+ * inside a region) */
+void ts_conv1d_forward_each(float *out, const float *x, const float *w, const float *b, int B,
+                            int Cin, int Cout, int L, int K, int dil, float *scratch,
+                            void (*post)(void *ctx, int item), void *ctx);
 /* dx (B, Cin, L) or NULL, dw (Cout, Cin, K), db (Cout) or NULL: all accumulated */
 void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
                         const float *w, int B, int Cin, int Cout, int L, int K, int dil,

@@ -117,7 +117,8 @@ static void forward_item(float *ob, const float *xb, const float *w, const float
 }
 
 static void conv1d_forward(float *out, const float *x, const float *w, const float *b,
-                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch)
+                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch,
+                       void (*post)(void *, int), void *ctx)
 {
     const int CK = Cin * K, nt = team_size();
     /* an item per thread when there are items for every thread (or an item's
@@ -135,6 +136,7 @@ static void conv1d_forward(float *out, const float *x, const float *w, const flo
                 forward_item(out + (size_t)bi * Cout * L, x + (size_t)bi * Cin * L, w, b, Cin,
                              Cout, L, K, dil, col, same_w);
                 same_w = 1;
+                if (post) post(ctx, bi);
             }
         }
         return;
@@ -146,6 +148,7 @@ static void conv1d_forward(float *out, const float *x, const float *w, const flo
         float *ob = out + (size_t)bi * Cout * L;
         if (!split) {   /* one product per item on this thread: w rounded once */
             forward_item(ob, xb, w, b, Cin, Cout, L, K, dil, col, bi > 0);
+            if (post) post(ctx, bi);
             continue;
         }
         const float *cb = xb;
@@ -155,6 +158,7 @@ static void conv1d_forward(float *out, const float *x, const float *w, const flo
         }
         if (b) fill_bias(ob, b, Cout, L);
         ts_sgemm(0, 0, Cout, L, CK, 1.0f, w, CK, cb, L, b ? 1.0f : 0.0f, ob, L);
+        if (post) post(ctx, bi);
     }
 }
 
@@ -162,7 +166,16 @@ void ts_conv1d_forward(float *out, const float *x, const float *w, const float *
                        int B, int Cin, int Cout, int L, int K, int dil, float *scratch)
 {
     TS_PROF_PUSH(TS_PROF_GEMM);
-    conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, scratch);
+    conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, scratch, NULL, NULL);
+    TS_PROF_POP();
+}
+
+void ts_conv1d_forward_each(float *out, const float *x, const float *w, const float *b, int B,
+                            int Cin, int Cout, int L, int K, int dil, float *scratch,
+                            void (*post)(void *ctx, int item), void *ctx)
+{
+    TS_PROF_PUSH(TS_PROF_GEMM);
+    conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, scratch, post, ctx);
     TS_PROF_POP();
 }
 

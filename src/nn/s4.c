@@ -213,9 +213,28 @@ size_t ts_s4_scratch_size(const ts_s4 *s, int B)
     return 2 * BHL + ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16) + tail;   /* backward's; forward needs less */
 }
 
+typedef struct {
+    const ts_s4 *s;
+    const float *params, *x;
+    float *out;
+    const act_view *a;
+} tail_ctx;
+
+/* LayerNorm of item b as soon as its output linear is done (still in cache) */
+static void tail_item(void *p, int b)
+{
+    const tail_ctx *t = p;
+    const int H = t->s->c.H, L = t->s->c.L;
+    const size_t off = (size_t)b * H * L;
+    const ts_s4_layout *l = &t->s->p;
+    ts_layernorm_res_forward(t->out + off, t->a->mean + (size_t)b * L, t->a->rstd + (size_t)b * L,
+                             t->a->r + off, t->params + l->bias, t->x + off, t->params + l->ln_g,
+                             t->params + l->ln_b, 1, H, L);
+}
+
 /* from y (in act): g = gelu(y) (unless gelu_done: the convolution wrote g),
  * r = (W g + bias) + x, out = LayerNorm(r); the bias and the residual are
- * added in LayerNorm's first pass */
+ * added in LayerNorm's first pass, item by item right after its product */
 static void forward_tail(const ts_s4 *s, const float *params, const float *x, int B, float *out,
                          const act_view *a, float *lin_scr, int gelu_done)
 {
@@ -223,9 +242,8 @@ static void forward_tail(const ts_s4 *s, const float *params, const float *x, in
     const size_t n = (size_t)B * H * L;
     const ts_s4_layout *p = &s->p;
     if (!gelu_done) ts_gelu_forward(a->g, a->y, n);
-    ts_conv1d_forward(a->r, a->g, params + p->W, NULL, B, H, H, L, 1, 1, lin_scr);
-    ts_layernorm_res_forward(out, a->mean, a->rstd, a->r, params + p->bias, x, params + p->ln_g,
-                             params + p->ln_b, B, H, L);
+    tail_ctx t = {s, params, x, out, a};
+    ts_conv1d_forward_each(a->r, a->g, params + p->W, NULL, B, H, H, L, 1, 1, lin_scr, tail_item, &t);
 }
 
 void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, float *out,
