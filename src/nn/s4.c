@@ -9,6 +9,7 @@
 
 #include "tracesynth/common.h"
 #include "tracesynth/nn.h"
+#include "tracesynth/prof.h"
 #include "tracesynth/s4.h"
 
 
@@ -256,11 +257,61 @@ void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, f
     forward_tail(s, params, x, B, out, &a, lin_scr, 0);
 }
 
+/* The cached forward on the FFT path, a pair of items at a time through the
+ * whole layer (transform and GELU, output linear, LayerNorm) in one parallel
+ * region: an item's rows are still in cache for the next stage, and a layer
+ * is one region instead of three. Every value is computed as by the staged
+ * path (the same bits). Under the profile the master thread's own split of
+ * its time shares the region's time out among the sections. */
+static void forward_cached_pairs(const ts_s4 *s, const float *params, const float *cache,
+                                 const float *x, int B, float *out, const act_view *a,
+                                 float *conv_scr, int nt)
+{
+    const int H = s->c.H, L = s->c.L, P = (B + 1) / 2;
+    const float *W = params + s->p.W;
+    tail_ctx t = {s, params, x, out, a};
+    const int prof = ts_prof_on;
+    double tf = 0, tg = 0, tl = 0, t0 = prof ? ts_now() : 0;
+    TS_PROF_PUSH(TS_PROF_FFT);
+    #pragma omp parallel num_threads(nt)
+    {
+        const int tid = omp_get_thread_num(), clock = prof && tid == 0;
+        int same_w = 0;
+        #pragma omp for schedule(static)
+        for (int pi = 0; pi < P; pi++) {
+            double c0 = clock ? ts_now() : 0, c1;
+            ts_s4_fft_pair_gelu(s, params, cache, x, B, 2 * pi, a->g, conv_scr, tid);
+            if (clock) { c1 = ts_now(); tf += c1 - c0; c0 = c1; }
+            for (int b = 2 * pi; b < B && b < 2 * pi + 2; b++) {
+                const size_t off = (size_t)b * H * L;
+                TS_PROF_FLOPS(2.0 * H * L * H);
+                (same_w ? ts_gemm_1t_same_a : ts_gemm_1t)(0, 0, H, L, H, 1.0f, W, H, a->g + off, L,
+                                                        0.0f, a->r + off, L);
+                same_w = 1;
+                if (clock) { c1 = ts_now(); tg += c1 - c0; c0 = c1; }
+                tail_item(&t, b);
+                if (clock) { c1 = ts_now(); tl += c1 - c0; c0 = c1; }
+            }
+        }
+    }
+    TS_PROF_POP();
+    if (prof && tf + tg + tl > 0) {
+        double wall = ts_now() - t0, k = wall / (tf + tg + tl);
+        ts_prof_move(TS_PROF_FFT, TS_PROF_GEMM, tg * k);
+        ts_prof_take(TS_PROF_FFT, tl * k);
+    }
+}
+
 void ts_s4_forward_cached(const ts_s4 *s, const float *params, const float *cache, const float *x,
                           int B, float *out, float *act, float *scratch)
 {
     act_view a = act_of(s, B, act);
     float *conv_scr = scratch, *lin_scr = conv_scr + ts_round_up(ts_s4_conv_scratch_size(s), 16);
+    const int nt = s->nthreads < omp_get_max_threads() ? s->nthreads : omp_get_max_threads();
+    if (s->use_fft && (nt == 1 || (ts_parallel_ok() && B >= 2 * nt))) {
+        forward_cached_pairs(s, params, cache, x, B, out, &a, conv_scr, nt);
+        return;
+    }
 
     /* the GELU as the rows leave the transform: act.y is not kept (no backward) */
     if (ts_s4_ssm_forward_cached_gelu(s, params, cache, x, B, a.g, conv_scr))

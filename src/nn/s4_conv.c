@@ -357,6 +357,24 @@ TS_CLONES static void unpack_add(float *restrict ya, float *restrict yb, const f
     }
 }
 
+/* channel h of the items b0 and b0 + 1 (when < B) through one complex
+ * transform: y = K * x + D x, or gelu of it */
+static void pair_row(const ts_s4 *s, const fft_bufs *fb, const float *Khat, const float *D,
+                     const float *x, int B, int b0, int h, float *y, int gelu)
+{
+    const int H = s->c.H, L = s->c.L, M = s->M, two = b0 + 1 < B;
+    const fftwf_plan pf = (fftwf_plan)s->plan_fwd, pi = (fftwf_plan)s->plan_inv;
+    size_t off = ((size_t)b0 * H + h) * L, HL = (size_t)H * L;
+    const float *xa = x + off, *xb = two ? xa + HL : NULL;
+    float *ya = y + off;
+    pack2(fb->z, xa, xb, L, M);
+    fftwf_execute_dft(pf, (fftwf_complex *)fb->z, (fftwf_complex *)fb->Z);
+    spec_mul(fb->Z, Khat + (size_t)h * s->khat_stride, M);
+    fftwf_execute_dft(pi, (fftwf_complex *)fb->Z, (fftwf_complex *)fb->z);
+    if (gelu) unpack_gelu(ya, two ? ya + HL : NULL, fb->z, D[h], xa, xb, L, fb->W);
+    else unpack_set(ya, two ? ya + HL : NULL, fb->z, D[h], xa, xb, L);
+}
+
 /* the FFT path of the forward: Khat from K, or K (and Khat) from params when
  * params is not NULL (kernel and spectrum of a channel in one go); then y.
  * One parallel region. */
@@ -367,7 +385,7 @@ static void fft_forward(const ts_s4 *s, const float *params, float *K, const flo
     const int H = s->c.H, L = s->c.L, dirs = s->dirs, Nh = s->Nh;
     const int nt = threads_of(s);
     const int M = s->M, P = (B + 1) / 2;   /* P pairs of rows (b, b + 1) */
-    const fftwf_plan pf = (fftwf_plan)s->plan_fwd, pi = (fftwf_plan)s->plan_inv;
+    const fftwf_plan pf = (fftwf_plan)s->plan_fwd;
     const float inv = 1.0f / (float)M;
     const int prof = ts_prof_on && params && !khat_ready;   /* the kernel build's share */
     double tk0 = prof ? ts_now() : 0, tk = 0;
@@ -397,20 +415,19 @@ static void fft_forward(const ts_s4 *s, const float *params, float *K, const flo
         }
         if (prof && omp_get_thread_num() == 0) tk = ts_now() - tk0;   /* after the loop's barrier */
         #pragma omp for schedule(static)
-        for (int job = 0; job < P * H; job++) {
-            int b0 = 2 * (job / H), h = job % H, two = b0 + 1 < B;
-            size_t off = ((size_t)b0 * H + h) * L, HL = (size_t)H * L;
-            const float *xa = x + off, *xb = two ? xa + HL : NULL;
-            float *ya = y + off;
-            pack2(fb.z, xa, xb, L, M);
-            fftwf_execute_dft(pf, (fftwf_complex *)fb.z, (fftwf_complex *)fb.Z);
-            spec_mul(fb.Z, Khat + (size_t)h * s->khat_stride, M);
-            fftwf_execute_dft(pi, (fftwf_complex *)fb.Z, (fftwf_complex *)fb.z);
-            if (gelu) unpack_gelu(ya, two ? ya + HL : NULL, fb.z, D[h], xa, xb, L, fb.W);
-            else unpack_set(ya, two ? ya + HL : NULL, fb.z, D[h], xa, xb, L);
-        }
+        for (int job = 0; job < P * H; job++)
+            pair_row(s, &fb, Khat, D, x, B, 2 * (job / H), job % H, y, gelu);
     }
     if (prof) ts_prof_move(TS_PROF_FFT, TS_PROF_S4K, tk);
+}
+
+void ts_s4_fft_pair_gelu(const ts_s4 *s, const float *params, const float *cache, const float *x,
+                         int B, int b0, float *y, float *scratch, int slot)
+{
+    size_t nK = ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16);
+    fft_bufs fb = fft_slot(s, scratch, slot);
+    for (int h = 0; h < s->c.H; h++)
+        pair_row(s, &fb, cache + nK, params + s->p.D, x, B, b0, h, y, 1);
 }
 
 static void s4_conv_forward_body(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
