@@ -277,6 +277,54 @@ static void bf16_gemm_matches_rounded_reference(void)
     CHECK(ts_set_precision(TS_PRECISION_FP32) == 0 && ts_get_precision() == TS_PRECISION_FP32);
 }
 
+/* ts_gemm_1t_same_a: with the same A as the thread's previous product, the
+ * same bits as rounding A again; another A (pointer or shape) is rounded afresh
+ * even when the call says "same" (a wrong promise must not reuse a stale copy);
+ * and in float32 it is ts_gemm_1t */
+static void gemm_same_a_reuses_only_the_same_matrix(void)
+{
+    enum { M = 64, N = 48, K = 40 };
+    for (int prec = 0; prec < 2; prec++) {
+        if (prec == 1 && ts_set_precision(TS_PRECISION_BF16) != 0) SKIP("bf16 part: %s", ts_error());
+        long fb0 = ts_gemm_bf16_fallbacks();
+        float *A1 = randv(M * K, 1), *A2 = randv(M * K, 1), *B1 = randv(K * N, 1), *B2 = randv(K * N, 1);
+        float *R12 = zeros(M * N), *R22 = zeros(M * N), *Rh = zeros(M * N), *C = zeros(M * N);
+        ts_gemm_1t(0, 0, M, N, K, 1.0f, A1, K, B2, N, 0.0f, R12, N);
+        ts_gemm_1t(0, 0, M, N, K, 1.0f, A2, K, B2, N, 0.0f, R22, N);
+        ts_gemm_1t(0, 0, M / 2, N, K, 1.0f, A2, K, B2, N, 0.0f, Rh, N);
+        ts_gemm_1t(0, 0, M, N, K, 1.0f, A1, K, B1, N, 0.0f, C, N);
+        ts_gemm_1t_same_a(0, 0, M, N, K, 1.0f, A1, K, B2, N, 0.0f, C, N);
+        CHECK_MSG(memcmp(C, R12, sizeof(float) * M * N) == 0, "precision %d: reused A", prec);
+        ts_gemm_1t_same_a(0, 0, M, N, K, 1.0f, A2, K, B2, N, 0.0f, C, N);
+        CHECK_MSG(memcmp(C, R22, sizeof(float) * M * N) == 0, "precision %d: another A", prec);
+        ts_gemm_1t_same_a(0, 0, M / 2, N, K, 1.0f, A2, K, B2, N, 0.0f, C, N);
+        CHECK_MSG(memcmp(C, Rh, sizeof(float) * M / 2 * N) == 0, "precision %d: another shape", prec);
+        CHECK(maxdiff(R12, R22, M * N) > 1e-2);   /* the two As do differ */
+        CHECK(ts_gemm_bf16_fallbacks() == fb0);
+        free(A1); free(A2); free(B1); free(B2); free(R12); free(R22); free(Rh); free(C);
+    }
+    CHECK(ts_set_precision(TS_PRECISION_FP32) == 0);
+}
+
+/* past the bf16 primitive cache a product runs in float32 (the float32 bits)
+ * and is counted. Fills the process's cache: run after the other bf16 tests. */
+static void bf16_cache_full_falls_back_counted(void)
+{
+    if (ts_set_precision(TS_PRECISION_BF16) != 0) SKIP("%s", ts_error());
+    enum { N = 8, K = 8 };
+    float *A = randv(400 * K, 1), *Bm = randv(K * N, 1), *C = zeros(400 * N), *F = zeros(400 * N);
+    long fb0 = ts_gemm_bf16_fallbacks();
+    int M = 1;
+    for (; M <= 300 && ts_gemm_bf16_fallbacks() == fb0; M++)   /* a new shape each */
+        ts_gemm_1t(0, 0, M, N, K, 1.0f, A, K, Bm, N, 0.0f, C, N);
+    CHECK_MSG(ts_gemm_bf16_fallbacks() == fb0 + 1, "no fallback counted after %d shapes", M - 1);
+    M--;   /* the shape that fell back */
+    ts_set_precision(TS_PRECISION_FP32);
+    ts_gemm_1t(0, 0, M, N, K, 1.0f, A, K, Bm, N, 0.0f, F, N);
+    CHECK(memcmp(C, F, sizeof(float) * M * N) == 0);
+    free(A); free(Bm); free(C); free(F);
+}
+
 static void known_values(void)
 {
     float x[4] = {-1.0f, 0.0f, 1.0f, 2.0f}, y[4];
@@ -374,6 +422,35 @@ static void layernorm_normalises_each_position(void)
     free(x); free(y); free(ga); free(be); free(mean); free(rstd);
 }
 
+/* LayerNorm with an output bias and a residual added in its first pass: the
+ * same bits as adding them first, and the sum left in x; L = 200 has a short
+ * last block of positions */
+static void layernorm_res_matches_separate_adds(void)
+{
+    int B = 3, C = 24, L = 200;
+    size_t n = (size_t)B * C * L;
+    float *x = randv(n, 2), *res = randv(n, 1), *bias = randv(C, 1), *ga = randv(C, 1), *be = randv(C, 1);
+    float *t = zeros(n), *y0 = zeros(n), *y1 = zeros(n);
+    float *m0 = zeros((size_t)B * L), *r0 = zeros((size_t)B * L), *m1 = zeros((size_t)B * L),
+          *r1 = zeros((size_t)B * L);
+    for (int b = 0; b < B; b++)
+        for (int c = 0; c < C; c++)
+            for (int l = 0; l < L; l++) {
+                size_t i = ((size_t)b * C + c) * L + l;
+                t[i] = (x[i] + bias[c]) + res[i];
+            }
+    ts_set_threads(1);
+    ts_layernorm_forward(y0, m0, r0, t, ga, be, B, C, L);
+    ts_set_threads(2);
+    ts_layernorm_res_forward(y1, m1, r1, x, bias, res, ga, be, B, C, L);
+    ts_set_threads(1);
+    CHECK(memcmp(y0, y1, sizeof(float) * n) == 0);
+    CHECK(memcmp(x, t, sizeof(float) * n) == 0);
+    CHECK(memcmp(m0, m1, sizeof(float) * B * L) == 0 && memcmp(r0, r1, sizeof(float) * B * L) == 0);
+    free(x); free(res); free(bias); free(ga); free(be); free(t); free(y0); free(y1);
+    free(m0); free(r0); free(m1); free(r1);
+}
+
 static void initialisers(void)
 {
     size_t n = 200000;
@@ -438,8 +515,11 @@ TEST_MAIN("test_nn_layers", {
     RUN(same_bits_for_any_thread_count);
     RUN(sgemm_matches_reference);
     RUN(bf16_gemm_matches_rounded_reference);
+    RUN(gemm_same_a_reuses_only_the_same_matrix);
     RUN(known_values);
     RUN(layernorm_normalises_each_position);
+    RUN(layernorm_res_matches_separate_adds);
     RUN(initialisers);
     RUN(bench_layers_cli);
+    RUN(bf16_cache_full_falls_back_counted);   /* last: fills the bf16 primitive cache */
 })

@@ -312,26 +312,35 @@ static void thread_count_independent(void)
 }
 
 /* a forward from a kernel cache gives the same bits as a plain forward, on
- * both paths, with an odd batch (one FFT row pair half empty) */
+ * both paths, at 1 and 2 threads, with odd batches (one FFT row pair half
+ * empty): 5 takes the sampling path on the FFT side (a pair of items at a time
+ * through the layer), 1 the staged one at 2 threads */
 static void forward_cached(void)
 {
-    for (int path = 0; path < 2; path++) {
-        rig g;
-        REQUIRE(rig_open(&g, 3, 4, 8, 40, 1, path ? TS_S4_CONV_DIRECT : TS_S4_CONV_FFT) == 0);
-        test_params(&g, 21);
-        float *x = falloc(g.n), *out2 = falloc(g.n);
-        float *cache = falloc(ts_s4_kernel_cache_size(&g.s));
-        ts_rng r;
-        ts_rng_seed(&r, 22);
-        fill_normal(x, g.n, 1, &r);
-        ts_s4_forward(&g.s, g.params, x, 3, g.out, g.act, g.scr);
-        ts_s4_kernel_cache(&g.s, g.params, cache, g.scr);
-        memset(g.act, 0, sizeof(float) * ts_s4_act_size(&g.s, 3));
-        ts_s4_forward_cached(&g.s, g.params, cache, x, 3, out2, g.act, g.scr);
-        CHECK(memcmp(g.out, out2, sizeof(float) * g.n) == 0);
-        ts_free_aligned(x); ts_free_aligned(out2); ts_free_aligned(cache);
-        rig_close(&g);
-    }
+    for (int path = 0; path < 2; path++)
+        for (int nt = 1; nt <= 2; nt++) {
+            rig g;
+            REQUIRE(rig_open(&g, 5, 6, 8, 40, 1, path ? TS_S4_CONV_DIRECT : TS_S4_CONV_FFT) == 0);
+            test_params(&g, 21);
+            float *x = falloc(g.n), *out2 = falloc(g.n);
+            float *cache = falloc(ts_s4_kernel_cache_size(&g.s));
+            ts_rng r;
+            ts_rng_seed(&r, 22);
+            fill_normal(x, g.n, 1, &r);
+            ts_set_threads(nt);
+            ts_s4_kernel_cache(&g.s, g.params, cache, g.scr);
+            for (int B = 5; B >= 1; B -= 4) {
+                ts_s4_forward(&g.s, g.params, x, B, g.out, g.act, g.scr);
+                memset(g.act, 0, sizeof(float) * ts_s4_act_size(&g.s, B));
+                memset(out2, 0, sizeof(float) * g.n);
+                ts_s4_forward_cached(&g.s, g.params, cache, x, B, out2, g.act, g.scr);
+                CHECK_MSG(memcmp(g.out, out2, sizeof(float) * g.n / 5 * B) == 0,
+                          "path %d, %d threads, batch %d", path, nt, B);
+            }
+            ts_set_threads(0);
+            ts_free_aligned(x); ts_free_aligned(out2); ts_free_aligned(cache);
+            rig_close(&g);
+        }
 }
 
 /* act and scratch at any float offset give the same numbers (FFTW only sees

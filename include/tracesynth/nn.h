@@ -51,6 +51,14 @@ int ts_parallel_ok(void);
  * inside its own parallel region */
 void ts_gemm_1t(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
                 const float *B, int ldb, float beta, float *C, int ldc);
+/* ts_gemm_1t when A (pointer, shape and contents) is the one of this thread's
+ * previous product: under bf16 its rounded copy is reused (a layer's weights
+ * across the batch items a thread runs). The same result as ts_gemm_1t. */
+void ts_gemm_1t_same_a(int transA, int transB, int M, int N, int K, float alpha, const float *A,
+                       int lda, const float *B, int ldb, float beta, float *C, int ldc);
+/* bf16 products that ran in float32 instead since the start (the primitive
+ * cache was full or oneDNN refused a shape); 0 in float32 */
+long ts_gemm_bf16_fallbacks(void);
 
 /* The arithmetic of every product above. FP32 (the default): float32
  * throughout. BF16: A and B rounded to bfloat16, products accumulated and C
@@ -103,6 +111,14 @@ void ts_conv1d_wn_init(float *v, float *g, float *b, int Cin, int Cout, int K, t
 size_t ts_conv1d_scratch_size(int Cin, int Cout, int L, int K);
 void ts_conv1d_forward(float *out, const float *x, const float *w, const float *b,
                        int B, int Cin, int Cout, int L, int K, int dil, float *scratch);
+/* the same, calling post(ctx, b) for each item b right after its product, on
+ * the thread that made it (inside the layer's parallel region when it has
+ * one), so that element-wise work on out_b finds it in cache; post must only
+ * touch item b's data and may call the layers here (they run single-threaded
+ * inside a region) */
+void ts_conv1d_forward_each(float *out, const float *x, const float *w, const float *b, int B,
+                            int Cin, int Cout, int L, int K, int dil, float *scratch,
+                            void (*post)(void *ctx, int item), void *ctx);
 /* dx (B, Cin, L) or NULL, dw (Cout, Cin, K), db (Cout) or NULL: all accumulated */
 void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
                         const float *w, int B, int Cin, int Cout, int L, int K, int dil,
@@ -146,6 +162,12 @@ void ts_linear_backward(float *dx, float *dw, float *db, const float *dout, cons
 #define TS_LAYERNORM_EPS 1e-5f
 void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
                           const float *gamma, const float *beta, int B, int C, int L);
+/* the same after x = (x + bias[c]) + res in place (bias (C), res (B, C, L)):
+ * an output layer's bias and a residual added in LayerNorm's first pass; x
+ * then holds the normalised input, as backward wants it */
+void ts_layernorm_res_forward(float *out, float *mean, float *rstd, float *x, const float *bias,
+                              const float *res, const float *gamma, const float *beta, int B,
+                              int C, int L);
 /* dx (B, C, L) or NULL, dgamma, dbeta (C): accumulated */
 void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout,
                            const float *x, const float *mean, const float *rstd,

@@ -30,6 +30,8 @@ void ts_prof_pop_(void);
 /* move dt seconds from section `from` to section `to` (a finer split measured
  * inside a parallel region by its master thread) */
 void ts_prof_move(int from, int to, double dt);
+/* take dt seconds out of section `from`: they go to "element-wise and other" */
+void ts_prof_take(int from, double dt);
 void ts_prof_flops_(double f);
 /* seconds per section; the sum over sections of what was opened */
 double ts_prof_seconds(int sec);

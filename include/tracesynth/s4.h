@@ -154,6 +154,17 @@ void ts_s4_ssm_forward(const ts_s4 *s, const float *params, const float *x, int 
 /* y as ts_s4_ssm_forward from a cache filled by ts_s4_kernel_cache */
 void ts_s4_ssm_forward_cached(const ts_s4 *s, const float *params, const float *cache,
                               const float *x, int B, float *y, float *scratch);
+/* the same, then y = gelu(y) (the layer's activation) in the pass that
+ * leaves the transform on the FFT path; returns 1 when the GELU is still to
+ * be applied by the caller (the direct path), else 0 */
+int ts_s4_ssm_forward_cached_gelu(const ts_s4 *s, const float *params, const float *cache,
+                                  const float *x, int B, float *y, float *scratch);
+/* the FFT path of ts_s4_ssm_forward_cached_gelu for the items b0 and b0 + 1
+ * (when < B) only, every channel, on the calling thread (inside a parallel
+ * region: each thread its own slot < nthreads of the convolution's scratch);
+ * the same bits as the whole batch */
+void ts_s4_fft_pair_gelu(const ts_s4 *s, const float *params, const float *cache, const float *x,
+                         int B, int b0, float *y, float *scratch, int slot);
 /* dK (dirs, H, L), dD (H), dx (B, H, L) or NULL: accumulated from dy */
 void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, const float *D,
                          const float *x, const float *dy, int B, float *dK, float *dD,

@@ -268,6 +268,7 @@ typedef struct {
     profile ptrain, pdenoise, ptrain1, pdenoise1;   /* 1: at one thread */
     double rss;
     int denoise_k;             /* the sampling steps whose time gave one step's */
+    long bf16_fallbacks;       /* bf16 products that ran in float32 (ts_gemm_bf16_fallbacks) */
 } size_result;
 
 /* profile of the marginal k sampling steps after S */
@@ -376,6 +377,7 @@ static int bench_size(const bench_cfg *bc, size3 s, size_result *res)
     }
     free(td);
     res->rss = peak_mib();
+    res->bf16_fallbacks = ts_gemm_bf16_fallbacks();
 done:
     free(tb.t);
     ts_model_free(m);
@@ -560,6 +562,9 @@ static int one_size(const bench_cfg *bc, size3 s, double peak)
     if (bc->profile) {
         prof_print("training step", &res.ptrain, &res.ptrain1, ts_get_threads(), peak);
         prof_print("denoising step", &res.pdenoise, &res.pdenoise1, ts_get_threads(), peak);
+        if (ts_get_precision() == TS_PRECISION_BF16)
+            printf("  bf16 products that ran in float32 (no oneDNN primitive for the shape): %ld\n",
+                   res.bf16_fallbacks);
     }
     fflush(stdout);
     return 0;

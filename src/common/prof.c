@@ -54,6 +54,8 @@ void ts_prof_move(int from, int to, double dt)
     acc[to] += dt;
 }
 
+void ts_prof_take(int from, double dt) { acc[from] -= dt; }
+
 void ts_prof_flops_(double f)
 {
     #pragma omp atomic

@@ -3,6 +3,7 @@
 #include "tracesynth/sssd.h"
 #include "tracesynth/common.h"
 #include "tracesynth/nn.h"
+#include "nn/vmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -299,6 +300,52 @@ static void scale(float *x, size_t n, float a)
 
 /* ---- forward ---- */
 
+/* one row: u[l] += (w0 c0[l] + w1 c1[l]) + b */
+TS_CLONES static void add_cond_row(float *restrict u, const float *restrict c0,
+                                   const float *restrict c1, float w0, float w1, float b, int L)
+{
+    #pragma omp simd
+    for (int l = 0; l < L; l++) u[l] += (w0 * c0[l] + w1 * c1[l]) + b;
+}
+
+/* u (B, C2, L) += w (C2, 2) . cond_b (2, L) + bias: the conditioning's 1x1
+ * convolution (2 inputs: a product too small for a GEMM) added in one pass */
+static void add_cond(float *u, const float *cond, const float *w, const float *bias, int B, int C2,
+                     int L)
+{
+#pragma omp parallel for schedule(static) if ((long)B * C2 * L > 65536)
+    for (int bo = 0; bo < B * C2; bo++) {
+        int b = bo / C2, o = bo % C2;
+        const float *c0 = cond + (size_t)b * 2 * L;
+        add_cond_row(u + (size_t)bo * L, c0, c0 + L, w[2 * o], w[2 * o + 1], bias[o], L);
+    }
+}
+
+/* one row of res_skip */
+TS_CLONES static void res_skip_row(float *restrict h, float *restrict k, const float *restrict r,
+                                   const float *restrict q, float br, float bq, float s, int L)
+{
+    #pragma omp simd
+    for (int l = 0; l < L; l++) {
+        h[l] = (h[l] + (r[l] + br)) * s;
+        k[l] += q[l] + bq;
+    }
+}
+
+/* h = (h + res) * s, skip += skip_out, from rs (B, 2C, L) = [res; skip_out]
+ * without its bias (C2), which is added here */
+static void res_skip(float *h, float *skip, const float *rs, const float *bias, int B, int C, int L,
+                     float s)
+{
+#pragma omp parallel for schedule(static) if ((long)B * C * L > 65536)
+    for (int bc = 0; bc < B * C; bc++) {
+        int b = bc / C, c = bc % C;
+        const float *r = rs + ((size_t)b * 2 * C + c) * L;
+        res_skip_row(h + (size_t)bc * L, skip + (size_t)bc * L, r, r + (size_t)C * L, bias[c],
+                     bias[C + c], s, L);
+    }
+}
+
 void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
                      const float *mask, const int32_t *steps)
 {
@@ -338,25 +385,23 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         ts_add_bcast_forward(a, pl->h, pt, B, C, L);
         ts_conv1d_wn_forward(c3, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3, 1, S);
         s4_fwd(pl, bp + p->s4a, 2 * i, c3, u, acta);
-        ts_conv1d_wn_forward(pl->t2c, pl->cond, bp + p->cond_v, bp + p->cond_g, bp + p->cond_b, B, 2 * K,
-                             C2, L, 1, 1, S);
-        const long nu = (long)(BL * C2);
-        const float *cc = pl->t2c;
+        if (K == 1) {
+            /* u += cond_conv(cond): a 2-input 1x1 convolution, added in one pass */
+            ts_weightnorm_forward(S, S + 2 * (size_t)C2, bp + p->cond_v, bp + p->cond_g, C2, 2);
+            add_cond(u, pl->cond, S, bp + p->cond_b, B, C2, L);
+        } else {
+            ts_conv1d_wn_forward(pl->t2c, pl->cond, bp + p->cond_v, bp + p->cond_g, bp + p->cond_b, B, 2 * K,
+                                 C2, L, 1, 1, S);
+            const long nu = (long)(BL * C2);
+            const float *cc = pl->t2c;
 #pragma omp parallel for schedule(static) if (nu > 65536)
-        for (long j = 0; j < nu; j++) u[j] += cc[j];
+            for (long j = 0; j < nu; j++) u[j] += cc[j];
+        }
         s4_fwd(pl, bp + p->s4b, 2 * i + 1, u, s2, actb);
         ts_gate_forward(g, s2, B, C, L);
-        /* rs (B, 2C, L): [res; skip] */
-        ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, bp + p->rs_b, B, C, C2, L, 1, 1, S);
-        const long CL = (long)C * L;
-#pragma omp parallel for collapse(2) schedule(static) if ((long)B * CL > 65536)
-        for (int b = 0; b < B; b++)
-            for (long j = 0; j < CL; j++) {
-                float *hb = pl->h + (size_t)b * CL, *kb = pl->skip + (size_t)b * CL;
-                const float *rb = pl->t2c + (size_t)b * 2 * CL;
-                hb[j] = (hb[j] + rb[j]) * sqrt_half;
-                kb[j] += rb[CL + j];
-            }
+        /* rs (B, 2C, L): [res; skip], its bias added in the residual pass */
+        ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, NULL, B, C, C2, L, 1, 1, S);
+        res_skip(pl->h, pl->skip, pl->t2c, bp + p->rs_b, B, C, L, sqrt_half);
     }
     const float ks = (float)sqrt(1.0 / c->layers);
     scale(pl->skip, BL * C, ks);

@@ -100,9 +100,10 @@ TS_CLONES static void fill_bias(float *restrict ob, const float *restrict b, int
     }
 }
 
-/* one item: out_b = w . col(x_b) + b, single-threaded */
+/* one item: out_b = w . col(x_b) + b, single-threaded; same_w: this thread's
+ * previous product was with w (its bf16 copy is reused) */
 static void forward_item(float *ob, const float *xb, const float *w, const float *b, int Cin,
-                         int Cout, int L, int K, int dil, float *col)
+                         int Cout, int L, int K, int dil, float *col, int same_w)
 {
     const float *cb = xb;
     if (K != 1) {
@@ -111,11 +112,13 @@ static void forward_item(float *ob, const float *xb, const float *w, const float
     }
     if (b) fill_bias(ob, b, Cout, L);
     TS_PROF_FLOPS(2.0 * Cout * L * Cin * K);
-    ts_gemm_1t(0, 0, Cout, L, Cin * K, 1.0f, w, Cin * K, cb, L, b ? 1.0f : 0.0f, ob, L);
+    (same_w ? ts_gemm_1t_same_a : ts_gemm_1t)(0, 0, Cout, L, Cin * K, 1.0f, w, Cin * K, cb, L,
+                                             b ? 1.0f : 0.0f, ob, L);
 }
 
 static void conv1d_forward(float *out, const float *x, const float *w, const float *b,
-                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch)
+                       int B, int Cin, int Cout, int L, int K, int dil, float *scratch,
+                       void (*post)(void *, int), void *ctx)
 {
     const int CK = Cin * K, nt = team_size();
     /* an item per thread when there are items for every thread (or an item's
@@ -127,17 +130,27 @@ static void conv1d_forward(float *out, const float *x, const float *w, const flo
         #pragma omp parallel num_threads(nt)
         {
             float *col = K == 1 ? NULL : slots + (size_t)omp_get_thread_num() * slot_floats(Cin, L, K);
+            int same_w = 0;
             #pragma omp for schedule(static)
-            for (int bi = 0; bi < B; bi++)
+            for (int bi = 0; bi < B; bi++) {
                 forward_item(out + (size_t)bi * Cout * L, x + (size_t)bi * Cin * L, w, b, Cin,
-                             Cout, L, K, dil, col);
+                             Cout, L, K, dil, col, same_w);
+                same_w = 1;
+                if (post) post(ctx, bi);
+            }
         }
         return;
     }
     float *col = K == 1 ? NULL : scratch + ts_round_up((size_t)DW_GROUPS * Cout * CK, 16);
+    const int split = ts_sgemm_blocks(Cout, L, CK) > 1;
     for (int bi = 0; bi < B; bi++) {
         const float *xb = x + (size_t)bi * Cin * L;
         float *ob = out + (size_t)bi * Cout * L;
+        if (!split) {   /* one product per item on this thread: w rounded once */
+            forward_item(ob, xb, w, b, Cin, Cout, L, K, dil, col, bi > 0);
+            if (post) post(ctx, bi);
+            continue;
+        }
         const float *cb = xb;
         if (K != 1) {
             im2col(col, xb, Cin, L, K, dil);
@@ -145,6 +158,7 @@ static void conv1d_forward(float *out, const float *x, const float *w, const flo
         }
         if (b) fill_bias(ob, b, Cout, L);
         ts_sgemm(0, 0, Cout, L, CK, 1.0f, w, CK, cb, L, b ? 1.0f : 0.0f, ob, L);
+        if (post) post(ctx, bi);
     }
 }
 
@@ -152,7 +166,16 @@ void ts_conv1d_forward(float *out, const float *x, const float *w, const float *
                        int B, int Cin, int Cout, int L, int K, int dil, float *scratch)
 {
     TS_PROF_PUSH(TS_PROF_GEMM);
-    conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, scratch);
+    conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, scratch, NULL, NULL);
+    TS_PROF_POP();
+}
+
+void ts_conv1d_forward_each(float *out, const float *x, const float *w, const float *b, int B,
+                            int Cin, int Cout, int L, int K, int dil, float *scratch,
+                            void (*post)(void *ctx, int item), void *ctx)
+{
+    TS_PROF_PUSH(TS_PROF_GEMM);
+    conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, scratch, post, ctx);
     TS_PROF_POP();
 }
 

@@ -19,6 +19,7 @@
 #include "vmath.h"
 
 #include <cblas.h>
+#include <stdatomic.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +75,8 @@ int ts_sgemm_blocks(int M, int N, int K)
 /* ---- bf16 products through oneDNN ---- */
 #ifdef TS_DNNL
 /* distinct product shapes (a network has a few dozen); past that, or if oneDNN
- * refuses a shape, the product runs in float32 */
+ * refuses a shape, the product runs in float32 and is counted
+ * (ts_gemm_bf16_fallbacks; `bench model --profile` prints the count) */
 #define BF_CACHE 256
 
 /* one matmul primitive per shape; inputs are packed contiguous, so the shape,
@@ -89,7 +91,9 @@ typedef struct {
 
 static dnnl_engine_t bf_engine;
 static bf_entry bf_cache[BF_CACHE];
-static int bf_n;
+static _Atomic int bf_n;
+/* products that ran in float32 because no primitive was available */
+static _Atomic long bf_fallbacks;
 
 /* per thread: the packed bf16 inputs, the scratchpad, and memory objects for
  * each cache entry (their data handles are set per call) */
@@ -100,6 +104,9 @@ typedef struct {
     size_t nscratch;
     dnnl_stream_t stream;
     dnnl_memory_t mem[BF_CACHE][4];
+    /* what t->a holds: the bf16 copy of this A (rows x cols, ld apart) */
+    const float *a_src;
+    int a_rows, a_cols, a_ld;
 } bf_thread;
 static _Thread_local bf_thread *bf_tl;
 
@@ -133,20 +140,29 @@ static int grow(void **p, size_t *cap, size_t need)
     return 0;
 }
 
-/* the primitive for this key, created on first use (one thread inside) */
+static int bf_key_eq(const bf_entry *e, int M, int N, int K, int ta, int tb, int ldc, float alpha,
+                     float beta)
+{
+    return e->M == M && e->N == N && e->K == K && e->ta == ta && e->tb == tb && e->ldc == ldc &&
+           e->alpha == alpha && e->beta == beta;
+}
+
+/* the primitive for this key, created on first use (one thread inside). Entries
+ * are only ever appended and bf_n is published after its entry is complete, so
+ * a hit needs no lock; a miss creates under the lock. */
 static bf_entry *bf_lookup(int M, int N, int K, int ta, int tb, int ldc, float alpha, float beta)
 {
+    int n = atomic_load_explicit(&bf_n, memory_order_acquire);
+    for (int i = 0; i < n; i++)
+        if (bf_key_eq(&bf_cache[i], M, N, K, ta, tb, ldc, alpha, beta)) return &bf_cache[i];
     bf_entry *hit = NULL;
     #pragma omp critical(ts_bf_cache)
     {
-        for (int i = 0; i < bf_n && !hit; i++) {
-            bf_entry *e = &bf_cache[i];
-            if (e->M == M && e->N == N && e->K == K && e->ta == ta && e->tb == tb &&
-                e->ldc == ldc && e->alpha == alpha && e->beta == beta)
-                hit = e;
-        }
-        if (!hit && bf_n < BF_CACHE && bf_engine) {
-            bf_entry *e = &bf_cache[bf_n];
+        int n2 = atomic_load_explicit(&bf_n, memory_order_relaxed);
+        for (int i = n; i < n2 && !hit; i++)   /* made by another thread meanwhile */
+            if (bf_key_eq(&bf_cache[i], M, N, K, ta, tb, ldc, alpha, beta)) hit = &bf_cache[i];
+        if (!hit && n2 < BF_CACHE && bf_engine) {
+            bf_entry *e = &bf_cache[n2];
             *e = (bf_entry){.M = M, .N = N, .K = K, .ta = ta, .tb = tb, .ldc = ldc,
                             .alpha = alpha, .beta = beta};
             dnnl_dims_t da = {M, K}, db = {K, N}, dc = {M, N};
@@ -183,7 +199,10 @@ static bf_entry *bf_lookup(int M, int N, int K, int ta, int tb, int ldc, float a
             if (pd) dnnl_primitive_desc_destroy(pd);
             if (po) dnnl_post_ops_destroy(po);
             if (attr) dnnl_primitive_attr_destroy(attr);
-            if (ok) hit = &bf_cache[bf_n++];
+            if (ok) {
+                hit = e;
+                atomic_store_explicit(&bf_n, n2 + 1, memory_order_release);
+            }
         }
     }
     return hit;
@@ -203,18 +222,30 @@ static bf_thread *bf_thread_state(void)
     return bf_tl;
 }
 
-/* 0 done; -1: no primitive or memory (the caller falls back to float32) */
-static int bf16_gemm(int transA, int transB, int M, int N, int K, float alpha, const float *A,
-                     int lda, const float *B, int ldb, float beta, float *C, int ldc)
+/* 0 done; -1: no primitive or memory (the caller falls back to float32).
+ * same_a: A is unchanged since this thread's previous product, whose bf16 copy
+ * is reused when it was of this A (pointer and shape) */
+static int bf16_gemm(int same_a, int transA, int transB, int M, int N, int K, float alpha,
+                     const float *A, int lda, const float *B, int ldb, float beta, float *C,
+                     int ldc)
 {
     bf_entry *e = bf_lookup(M, N, K, transA, transB, ldc, alpha, beta);
     bf_thread *t = e ? bf_thread_state() : NULL;
+    if (t) t->a_src = same_a ? t->a_src : NULL;
     if (!t || grow((void **)&t->a, &t->na, (size_t)M * K * 2) ||
         grow((void **)&t->b, &t->nb, (size_t)K * N * 2) ||
-        grow(&t->scratch, &t->nscratch, e->scratch ? e->scratch : 1))
+        grow(&t->scratch, &t->nscratch, e->scratch ? e->scratch : 1)) {
+        if (t) t->a_src = NULL;
         return -1;
-    if (transA) to_bf16(t->a, A, K, M, lda);
-    else to_bf16(t->a, A, M, K, lda);
+    }
+    int ar = transA ? K : M, ac = transA ? M : K;
+    if (!(t->a_src == A && t->a_rows == ar && t->a_cols == ac && t->a_ld == lda)) {
+        to_bf16(t->a, A, ar, ac, lda);
+        t->a_src = A;
+        t->a_rows = ar;
+        t->a_cols = ac;
+        t->a_ld = lda;
+    }
     if (transB) to_bf16(t->b, B, N, K, ldb);
     else to_bf16(t->b, B, K, N, ldb);
     int i = (int)(e - bf_cache);
@@ -262,17 +293,42 @@ ts_precision ts_get_precision(void) { return g_precision; }
 
 const char *ts_precision_name(ts_precision p) { return p == TS_PRECISION_BF16 ? "bf16" : "fp32"; }
 
-void ts_gemm_1t(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
-                const float *B, int ldb, float beta, float *C, int ldc)
+long ts_gemm_bf16_fallbacks(void)
+{
+#ifdef TS_DNNL
+    return atomic_load(&bf_fallbacks);
+#else
+    return 0;
+#endif
+}
+
+static void gemm_1t(int same_a, int transA, int transB, int M, int N, int K, float alpha,
+                    const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc)
 {
     if (M <= 0 || N <= 0) return;
 #ifdef TS_DNNL
-    if (g_precision == TS_PRECISION_BF16 && K > 0 &&
-        bf16_gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) == 0)
-        return;
+    if (g_precision == TS_PRECISION_BF16 && K > 0) {
+        if (bf16_gemm(same_a, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) == 0)
+            return;
+        atomic_fetch_add_explicit(&bf_fallbacks, 1, memory_order_relaxed);
+    }
+#else
+    (void)same_a;
 #endif
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+void ts_gemm_1t(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,
+                const float *B, int ldb, float beta, float *C, int ldc)
+{
+    gemm_1t(0, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+void ts_gemm_1t_same_a(int transA, int transB, int M, int N, int K, float alpha, const float *A,
+                       int lda, const float *B, int ldb, float beta, float *C, int ldc)
+{
+    gemm_1t(1, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 static void sgemm_body(int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda,

@@ -13,16 +13,32 @@
 #define LB 64
 
 /* one block of nl <= LB positions of one item: xb, ob point at its first
- * position; mean, rstd at its first (b, l) */
-TS_CLONES static void ln_fwd_block(float *ob, float *mean, float *rstd, const float *xb,
-                                   const float *gamma, const float *beta, int C, int L, int nl)
+ * position; mean, rstd at its first (b, l). With bias (C) and res (the same
+ * layout as xb), the block's input is first made in place:
+ * xb = (xb + bias[c]) + res (an output layer's bias and a residual added in the
+ * pass that sums the mean). */
+TS_CLONES static void ln_fwd_block(float *ob, float *mean, float *rstd, float *xb,
+                                   const float *bias, const float *res, const float *gamma,
+                                   const float *beta, int C, int L, int nl)
 {
     float m[LB], v[LB];
     #pragma omp simd
     for (int j = 0; j < nl; j++) m[j] = v[j] = 0.0f;
-    for (int c = 0; c < C; c++)
-        #pragma omp simd
-        for (int j = 0; j < nl; j++) m[j] += xb[(size_t)c * L + j];
+    if (bias)
+        for (int c = 0; c < C; c++) {
+            float *xr = xb + (size_t)c * L, bc = bias[c];
+            const float *rr = res + (size_t)c * L;
+            #pragma omp simd
+            for (int j = 0; j < nl; j++) {
+                float t = (xr[j] + bc) + rr[j];
+                xr[j] = t;
+                m[j] += t;
+            }
+        }
+    else
+        for (int c = 0; c < C; c++)
+            #pragma omp simd
+            for (int j = 0; j < nl; j++) m[j] += xb[(size_t)c * L + j];
     #pragma omp simd
     for (int j = 0; j < nl; j++) m[j] /= (float)C;
     for (int c = 0; c < C; c++)
@@ -45,8 +61,9 @@ TS_CLONES static void ln_fwd_block(float *ob, float *mean, float *rstd, const fl
     }
 }
 
-void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
-                          const float *gamma, const float *beta, int B, int C, int L)
+static void layernorm_forward(float *out, float *mean, float *rstd, float *x, const float *bias,
+                              const float *res, const float *gamma, const float *beta, int B,
+                              int C, int L)
 {
     int nblk = (L + LB - 1) / LB;
     #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 32768)
@@ -55,8 +72,22 @@ void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
         int nl = L - l0 < LB ? L - l0 : LB;
         size_t off = (size_t)bi * C * L + l0;
         ln_fwd_block(out + off, mean + (size_t)bi * L + l0, rstd + (size_t)bi * L + l0, x + off,
-                     gamma, beta, C, L, nl);
+                     bias, bias ? res + off : NULL, gamma, beta, C, L, nl);
     }
+}
+
+void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
+                          const float *gamma, const float *beta, int B, int C, int L)
+{
+    /* x is only read when there is no bias */
+    layernorm_forward(out, mean, rstd, (float *)x, NULL, NULL, gamma, beta, B, C, L);
+}
+
+void ts_layernorm_res_forward(float *out, float *mean, float *rstd, float *x, const float *bias,
+                              const float *res, const float *gamma, const float *beta, int B,
+                              int C, int L)
+{
+    layernorm_forward(out, mean, rstd, x, bias, res, gamma, beta, B, C, L);
 }
 
 /* dgamma[c], dbeta[c]: LB running sums across positions (vectorised), each

@@ -9,6 +9,7 @@
 
 #include "tracesynth/common.h"
 #include "tracesynth/nn.h"
+#include "tracesynth/prof.h"
 #include "tracesynth/s4.h"
 
 
@@ -213,19 +214,37 @@ size_t ts_s4_scratch_size(const ts_s4 *s, int B)
     return 2 * BHL + ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16) + tail;   /* backward's; forward needs less */
 }
 
-/* from y (in act): g = gelu(y), r = W g + bias + x, out = LayerNorm(r) */
+typedef struct {
+    const ts_s4 *s;
+    const float *params, *x;
+    float *out;
+    const act_view *a;
+} tail_ctx;
+
+/* LayerNorm of item b as soon as its output linear is done (still in cache) */
+static void tail_item(void *p, int b)
+{
+    const tail_ctx *t = p;
+    const int H = t->s->c.H, L = t->s->c.L;
+    const size_t off = (size_t)b * H * L;
+    const ts_s4_layout *l = &t->s->p;
+    ts_layernorm_res_forward(t->out + off, t->a->mean + (size_t)b * L, t->a->rstd + (size_t)b * L,
+                             t->a->r + off, t->params + l->bias, t->x + off, t->params + l->ln_g,
+                             t->params + l->ln_b, 1, H, L);
+}
+
+/* from y (in act): g = gelu(y) (unless gelu_done: the convolution wrote g),
+ * r = (W g + bias) + x, out = LayerNorm(r); the bias and the residual are
+ * added in LayerNorm's first pass, item by item right after its product */
 static void forward_tail(const ts_s4 *s, const float *params, const float *x, int B, float *out,
-                         const act_view *a, float *lin_scr)
+                         const act_view *a, float *lin_scr, int gelu_done)
 {
     const int H = s->c.H, L = s->c.L;
     const size_t n = (size_t)B * H * L;
     const ts_s4_layout *p = &s->p;
-    ts_gelu_forward(a->g, a->y, n);
-    ts_conv1d_forward(a->r, a->g, params + p->W, params + p->bias, B, H, H, L, 1, 1, lin_scr);
-    float *r = a->r;
-    #pragma omp parallel for simd schedule(static)
-    for (size_t i = 0; i < n; i++) r[i] += x[i];
-    ts_layernorm_forward(out, a->mean, a->rstd, a->r, params + p->ln_g, params + p->ln_b, B, H, L);
+    if (!gelu_done) ts_gelu_forward(a->g, a->y, n);
+    tail_ctx t = {s, params, x, out, a};
+    ts_conv1d_forward_each(a->r, a->g, params + p->W, NULL, B, H, H, L, 1, 1, lin_scr, tail_item, &t);
 }
 
 void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, float *out,
@@ -235,7 +254,52 @@ void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, f
     float *conv_scr = scratch, *lin_scr = conv_scr + ts_round_up(ts_s4_conv_scratch_size(s), 16);
 
     ts_s4_ssm_forward(s, params, x, B, a.K, a.Khat, a.y, conv_scr);
-    forward_tail(s, params, x, B, out, &a, lin_scr);
+    forward_tail(s, params, x, B, out, &a, lin_scr, 0);
+}
+
+/* The cached forward on the FFT path, a pair of items at a time through the
+ * whole layer (transform and GELU, output linear, LayerNorm) in one parallel
+ * region: an item's rows are still in cache for the next stage, and a layer
+ * is one region instead of three. Every value is computed as by the staged
+ * path (the same bits). Under the profile the master thread's own split of
+ * its time shares the region's time out among the sections. */
+static void forward_cached_pairs(const ts_s4 *s, const float *params, const float *cache,
+                                 const float *x, int B, float *out, const act_view *a,
+                                 float *conv_scr, int nt)
+{
+    const int H = s->c.H, L = s->c.L, P = (B + 1) / 2;
+    const float *W = params + s->p.W;
+    tail_ctx t = {s, params, x, out, a};
+    const int prof = ts_prof_on;
+    double tf = 0, tg = 0, tl = 0, t0 = prof ? ts_now() : 0;
+    TS_PROF_PUSH(TS_PROF_FFT);
+    #pragma omp parallel num_threads(nt)
+    {
+        const int tid = omp_get_thread_num(), clock = prof && tid == 0;
+        int same_w = 0;
+        #pragma omp for schedule(static)
+        for (int pi = 0; pi < P; pi++) {
+            double c0 = clock ? ts_now() : 0, c1;
+            ts_s4_fft_pair_gelu(s, params, cache, x, B, 2 * pi, a->g, conv_scr, tid);
+            if (clock) { c1 = ts_now(); tf += c1 - c0; c0 = c1; }
+            for (int b = 2 * pi; b < B && b < 2 * pi + 2; b++) {
+                const size_t off = (size_t)b * H * L;
+                TS_PROF_FLOPS(2.0 * H * L * H);
+                (same_w ? ts_gemm_1t_same_a : ts_gemm_1t)(0, 0, H, L, H, 1.0f, W, H, a->g + off, L,
+                                                        0.0f, a->r + off, L);
+                same_w = 1;
+                if (clock) { c1 = ts_now(); tg += c1 - c0; c0 = c1; }
+                tail_item(&t, b);
+                if (clock) { c1 = ts_now(); tl += c1 - c0; c0 = c1; }
+            }
+        }
+    }
+    TS_PROF_POP();
+    if (prof && tf + tg + tl > 0) {
+        double wall = ts_now() - t0, k = wall / (tf + tg + tl);
+        ts_prof_move(TS_PROF_FFT, TS_PROF_GEMM, tg * k);
+        ts_prof_take(TS_PROF_FFT, tl * k);
+    }
 }
 
 void ts_s4_forward_cached(const ts_s4 *s, const float *params, const float *cache, const float *x,
@@ -243,9 +307,16 @@ void ts_s4_forward_cached(const ts_s4 *s, const float *params, const float *cach
 {
     act_view a = act_of(s, B, act);
     float *conv_scr = scratch, *lin_scr = conv_scr + ts_round_up(ts_s4_conv_scratch_size(s), 16);
+    const int nt = s->nthreads < omp_get_max_threads() ? s->nthreads : omp_get_max_threads();
+    if (s->use_fft && (nt == 1 || (ts_parallel_ok() && B >= 2 * nt))) {
+        forward_cached_pairs(s, params, cache, x, B, out, &a, conv_scr, nt);
+        return;
+    }
 
-    ts_s4_ssm_forward_cached(s, params, cache, x, B, a.y, conv_scr);
-    forward_tail(s, params, x, B, out, &a, lin_scr);
+    /* the GELU as the rows leave the transform: act.y is not kept (no backward) */
+    if (ts_s4_ssm_forward_cached_gelu(s, params, cache, x, B, a.g, conv_scr))
+        ts_gelu_forward(a.g, a.g, (size_t)B * s->c.H * s->c.L);
+    forward_tail(s, params, x, B, out, &a, lin_scr, 1);
 }
 
 void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,

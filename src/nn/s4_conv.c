@@ -323,6 +323,27 @@ TS_CLONES static void unpack_set(float *restrict ya, float *restrict yb, const f
     }
 }
 
+/* ya = gelu(Re z + d xa), yb = gelu(Im z + d xb): the S4 layer's activation
+ * taken while the rows are in cache (inference). The GELU runs over both rows
+ * side by side in tmp (2 L): one vector loop with one short tail instead of a
+ * tail per row (a row of 200 has 8 left over, which cost more than the rest) */
+TS_CLONES static void unpack_gelu(float *restrict ya, float *restrict yb, const float *restrict z,
+                                  float d, const float *restrict xa, const float *restrict xb,
+                                  int L, float *restrict tmp)
+{
+    const int n = yb ? 2 * L : L;
+    #pragma omp simd
+    for (int t = 0; t < L; t++) tmp[t] = z[2 * t] + d * xa[t];
+    if (yb) {
+        #pragma omp simd
+        for (int t = 0; t < L; t++) tmp[L + t] = z[2 * t + 1] + d * xb[t];
+    }
+    #pragma omp simd
+    for (int t = 0; t < n; t++) tmp[t] = v_gelu(tmp[t]);
+    memcpy(ya, tmp, sizeof(float) * L);
+    if (yb) memcpy(yb, tmp + L, sizeof(float) * L);
+}
+
 /* the same, accumulated */
 TS_CLONES static void unpack_add(float *restrict ya, float *restrict yb, const float *restrict z,
                                  float d, const float *restrict xa, const float *restrict xb,
@@ -336,17 +357,35 @@ TS_CLONES static void unpack_add(float *restrict ya, float *restrict yb, const f
     }
 }
 
+/* channel h of the items b0 and b0 + 1 (when < B) through one complex
+ * transform: y = K * x + D x, or gelu of it */
+static void pair_row(const ts_s4 *s, const fft_bufs *fb, const float *Khat, const float *D,
+                     const float *x, int B, int b0, int h, float *y, int gelu)
+{
+    const int H = s->c.H, L = s->c.L, M = s->M, two = b0 + 1 < B;
+    const fftwf_plan pf = (fftwf_plan)s->plan_fwd, pi = (fftwf_plan)s->plan_inv;
+    size_t off = ((size_t)b0 * H + h) * L, HL = (size_t)H * L;
+    const float *xa = x + off, *xb = two ? xa + HL : NULL;
+    float *ya = y + off;
+    pack2(fb->z, xa, xb, L, M);
+    fftwf_execute_dft(pf, (fftwf_complex *)fb->z, (fftwf_complex *)fb->Z);
+    spec_mul(fb->Z, Khat + (size_t)h * s->khat_stride, M);
+    fftwf_execute_dft(pi, (fftwf_complex *)fb->Z, (fftwf_complex *)fb->z);
+    if (gelu) unpack_gelu(ya, two ? ya + HL : NULL, fb->z, D[h], xa, xb, L, fb->W);
+    else unpack_set(ya, two ? ya + HL : NULL, fb->z, D[h], xa, xb, L);
+}
+
 /* the FFT path of the forward: Khat from K, or K (and Khat) from params when
  * params is not NULL (kernel and spectrum of a channel in one go); then y.
  * One parallel region. */
 static void fft_forward(const ts_s4 *s, const float *params, float *K, const float *D,
                         const float *x, int B, float *y, float *Khat, int khat_ready,
-                        float *scratch)
+                        int gelu, float *scratch)
 {
     const int H = s->c.H, L = s->c.L, dirs = s->dirs, Nh = s->Nh;
     const int nt = threads_of(s);
     const int M = s->M, P = (B + 1) / 2;   /* P pairs of rows (b, b + 1) */
-    const fftwf_plan pf = (fftwf_plan)s->plan_fwd, pi = (fftwf_plan)s->plan_inv;
+    const fftwf_plan pf = (fftwf_plan)s->plan_fwd;
     const float inv = 1.0f / (float)M;
     const int prof = ts_prof_on && params && !khat_ready;   /* the kernel build's share */
     double tk0 = prof ? ts_now() : 0, tk = 0;
@@ -376,19 +415,19 @@ static void fft_forward(const ts_s4 *s, const float *params, float *K, const flo
         }
         if (prof && omp_get_thread_num() == 0) tk = ts_now() - tk0;   /* after the loop's barrier */
         #pragma omp for schedule(static)
-        for (int job = 0; job < P * H; job++) {
-            int b0 = 2 * (job / H), h = job % H, two = b0 + 1 < B;
-            size_t off = ((size_t)b0 * H + h) * L, HL = (size_t)H * L;
-            const float *xa = x + off, *xb = two ? xa + HL : NULL;
-            float *ya = y + off;
-            pack2(fb.z, xa, xb, L, M);
-            fftwf_execute_dft(pf, (fftwf_complex *)fb.z, (fftwf_complex *)fb.Z);
-            spec_mul(fb.Z, Khat + (size_t)h * s->khat_stride, M);
-            fftwf_execute_dft(pi, (fftwf_complex *)fb.Z, (fftwf_complex *)fb.z);
-            unpack_set(ya, two ? ya + HL : NULL, fb.z, D[h], xa, xb, L);
-        }
+        for (int job = 0; job < P * H; job++)
+            pair_row(s, &fb, Khat, D, x, B, 2 * (job / H), job % H, y, gelu);
     }
     if (prof) ts_prof_move(TS_PROF_FFT, TS_PROF_S4K, tk);
+}
+
+void ts_s4_fft_pair_gelu(const ts_s4 *s, const float *params, const float *cache, const float *x,
+                         int B, int b0, float *y, float *scratch, int slot)
+{
+    size_t nK = ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16);
+    fft_bufs fb = fft_slot(s, scratch, slot);
+    for (int h = 0; h < s->c.H; h++)
+        pair_row(s, &fb, cache + nK, params + s->p.D, x, B, b0, h, y, 1);
 }
 
 static void s4_conv_forward_body(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
@@ -420,7 +459,7 @@ static void s4_conv_forward_body(const ts_s4 *s, const float *K, const float *D,
         return;
     }
 
-    fft_forward(s, NULL, (float *)K, D, x, B, y, Khat, 0, scratch);   /* K only read */
+    fft_forward(s, NULL, (float *)K, D, x, B, y, Khat, 0, 0, scratch);   /* K only read */
 }
 
 void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
@@ -435,7 +474,7 @@ static void s4_ssm_forward_body(const ts_s4 *s, const float *params, const float
                        float *Khat, float *y, float *scratch)
 {
     if (s->use_fft) {
-        fft_forward(s, params, K, params + s->p.D, x, B, y, Khat, 0, scratch);
+        fft_forward(s, params, K, params + s->p.D, x, B, y, Khat, 0, 0, scratch);
         return;
     }
     ts_s4_kernel(s, params, K);
@@ -463,7 +502,7 @@ static void s4_kernel_cache_body(const ts_s4 *s, const float *params, float *cac
     ts_s4_kernel(s, params, cache);
     if (!s->use_fft) return;
     /* the spectra alone: a forward pass over an empty batch */
-    fft_forward(s, NULL, cache, params + s->p.D, NULL, 0, NULL, cache + nK, 0, scratch);
+    fft_forward(s, NULL, cache, params + s->p.D, NULL, 0, NULL, cache + nK, 0, 0, scratch);
 }
 
 void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float *scratch)
@@ -473,23 +512,35 @@ void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float
     TS_PROF_POP();
 }
 
-static void s4_ssm_forward_cached_body(const ts_s4 *s, const float *params, const float *cache,
-                              const float *x, int B, float *y, float *scratch)
+/* gelu: y = gelu(the SSM output) (0 when done, 1 when the caller must apply it) */
+static int s4_ssm_forward_cached_body(const ts_s4 *s, const float *params, const float *cache,
+                                      const float *x, int B, float *y, int gelu, float *scratch)
 {
     size_t nK = ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16);
-    if (s->use_fft)
+    if (s->use_fft) {
         fft_forward(s, NULL, (float *)cache, params + s->p.D, x, B, y, (float *)cache + nK, 1,
-                    scratch);   /* cache only read */
-    else
-        ts_s4_conv_forward(s, cache, params + s->p.D, x, B, y, NULL, scratch);
+                    gelu, scratch);   /* cache only read */
+        return 0;
+    }
+    ts_s4_conv_forward(s, cache, params + s->p.D, x, B, y, NULL, scratch);
+    return gelu;
 }
 
 void ts_s4_ssm_forward_cached(const ts_s4 *s, const float *params, const float *cache,
                               const float *x, int B, float *y, float *scratch)
 {
     TS_PROF_PUSH(TS_PROF_FFT);
-    s4_ssm_forward_cached_body(s, params, cache, x, B, y, scratch);
+    s4_ssm_forward_cached_body(s, params, cache, x, B, y, 0, scratch);
     TS_PROF_POP();
+}
+
+int ts_s4_ssm_forward_cached_gelu(const ts_s4 *s, const float *params, const float *cache,
+                                  const float *x, int B, float *y, float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_FFT);
+    int left = s4_ssm_forward_cached_body(s, params, cache, x, B, y, 1, scratch);
+    TS_PROF_POP();
+    return left;
 }
 
 static void s4_conv_backward_body(const ts_s4 *s, const float *K, const float *Khat, const float *D,
