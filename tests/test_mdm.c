@@ -605,6 +605,30 @@ static void gate_matters(void)
     toy_free(&t);
 }
 
+/* the CLI dataset with named events: name i of names for event i of the stream, the
+ * vocabulary listing them in the order `order` (a permutation of 0..nv-1); extra > 0:
+ * every 50th event is a name outside the six, "extra" */
+static int write_named_dataset(const char *dir, const char *name, const int *order, int nv, int extra)
+{
+    static const char *const base[7] = {"read", "write", "openat", "close", "mmap", "futex", "extra"};
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    d.stream.n = 3000;
+    d.stream.ids = ts_malloc(3000 * sizeof(int32_t));
+    int pos[7];
+    for (int i = 0; i < nv; i++) pos[order[i]] = i;
+    for (int i = 0; i < 3000; i++) d.stream.ids[i] = pos[extra && i % 50 == 49 ? 6 : (i * 7 / 3) % 6];
+    char *names[7];
+    int64_t counts[7];
+    for (int i = 0; i < nv; i++) names[i] = (char *)base[order[i]], counts[i] = 1;
+    d.vocab = (ts_vocab){nv, names, counts, -1};
+    int rc = ts_dataset_save(path, &d);
+    free(d.stream.ids);
+    return rc;
+}
+
 /* the command line: tune-prior on a trained model, and its errors */
 static void cli_tune_prior(void)
 {
@@ -636,6 +660,34 @@ static void cli_tune_prior(void)
     CHECK(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "nothere.tsm"));
 }
 
+/* tune-prior matches another dataset's events by name: the same events in another
+ * numbering give the same choice; a name the model lacks (and no <unk>) is refused */
+static void cli_tune_prior_by_name(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    static const int same[6] = {0, 1, 2, 3, 4, 5}, perm[6] = {5, 3, 0, 4, 1, 2}, more[7] = {6, 0, 1, 2, 3, 4, 5};
+    REQUIRE(write_named_dataset(dir, "a", same, 6, 0) == 0);
+    REQUIRE(write_named_dataset(dir, "b", perm, 6, 0) == 0);
+    REQUIRE(write_named_dataset(dir, "c", more, 7, 1) == 0);
+    char cmd[4096], out[2][4096], err[1024];
+    const char *common = "--threads 1 --no-progress --length 24 --windows 8";
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/a %s -o %s/t.tsm --layers 1 --channels 8 --state 4 "
+             "--context 16 --iters 2 --valid-every 2 --batch 4", dir, common, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/%s %s -o %s/t%d.tsm --valid-windows 4", dir, dir,
+                 i ? "b" : "a", common, dir, i);
+        REQUIRE(run_stdout(cmd, out[i], sizeof out[i]) == 0);
+        char *last = strstr(out[i], "chose the prior");   /* names the paths and the time */
+        REQUIRE(last);
+        *last = 0;
+    }
+    CHECK_MSG(!strcmp(out[0], out[1]), "numbered alike:\n%s\nrenumbered:\n%s", out[0], out[1]);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/c %s -o %s/t2.tsm --valid-windows 4", dir, dir, common, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "/c:") && strstr(err, "'extra'"), "%s", err);
+}
+
 TEST_MAIN("mdm", {
     ts_set_threads(1);
     RUN(gradient_check);
@@ -646,4 +698,5 @@ TEST_MAIN("mdm", {
     RUN(cli_round_trip);
     RUN(gate_matters);
     RUN(cli_tune_prior);
+    RUN(cli_tune_prior_by_name);
 })

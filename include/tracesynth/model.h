@@ -115,6 +115,12 @@ int  ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *nam
                            const uint8_t *mask, const ts_run_opts *o, ts_windows *out,
                            size_t *unknown);
 int  ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_windows *out);
+/* windows x (numbered by `names`, as for ts_model_impute_named) in the model's numbering:
+ * out (allocated). Matched by name when both name their events (names the model lacks
+ * become its <unk>: *unknown, may be NULL; an error when it has none), else copied after
+ * checking that every ID is the model's. 0 / -1 */
+int  ts_model_windows_named(const ts_model *m, const ts_windows *x, const ts_vocab *names, ts_windows *out,
+                            size_t *unknown);
 /* mean bits per event of the windows x under the model (ops->bits); names as for
  * ts_model_impute_named (events the model cannot name count as its <unk>: *unknown) */
 int  ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const ts_run_opts *o,

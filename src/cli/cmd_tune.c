@@ -32,14 +32,17 @@ int cmd_tune_prior(int argc, char **argv)
         "the validation windows of DATASET, as training does after its last iteration:\n"
         "one weight per blackout size (1, 5, 10, 20, 40) and the gated weights per\n"
         "evidence cell (blackout size x how the n-gram matched x how its fillers\n"
-        "agree). The network is not changed. Prints the replayed validation accuracy\n"
-        "of the network alone, the constant weight and the gate, per size.\n",
+        "agree). DATASET may be another than the one trained on: its events are\n"
+        "matched to the model's by name. The network is not changed. Prints the\n"
+        "replayed validation accuracy of the network alone, the constant weight and\n"
+        "the gate, per size.\n",
         opts, 2, 2, "MODEL DATASET", 0, NULL,
     };
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     ts_split_data d = {0};
     ts_model *m = NULL;
+    ts_windows valid = {0};
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     rc = 1;
     ts_run_opts ro;
@@ -47,16 +50,23 @@ int cmd_tune_prior(int argc, char **argv)
     if (ts_model_load(args.pos[0], &m)) { cli_fail(); goto done; }
     if (!ss.length) ss.length = m->len ? m->len : 200;
     if (ts_split_data_load(args.pos[1], &ss, &d)) { cli_fail(); goto done; }
-    if (d.n_ids != m->n_ids) {
-        ts_fail("tune-prior: %s has %d event IDs, the model %d: not the dataset it was trained on", args.pos[1],
-                d.n_ids, m->n_ids);
+    /* the validation windows in the model's numbering (by name: a model trained with
+     * --also serves the other datasets too) */
+    size_t unknown = 0;
+    if (ts_model_windows_named(m, &d.split.valid, &d.data.vocab, &valid, &unknown)) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", ts_error());
+        ts_fail("tune-prior: %s: %s", args.pos[1], why);
         cli_fail();
         goto done;
     }
+    if (unknown)
+        fprintf(stderr, "tune-prior: %zu validation events of %s have names the model does not know (its <unk>)\n",
+                unknown, args.pos[1]);
     ts_mdm_tune_row rows[5];
     memset(rows, 0, sizeof rows);
     double t0 = ts_now();
-    if (ts_mdm_tune_prior(m, &d.split.valid, nwin, (uint64_t)ro.seed, log, rows) || ts_model_save(m, out)) {
+    if (ts_mdm_tune_prior(m, &valid, nwin, (uint64_t)ro.seed, log, rows) || ts_model_save(m, out)) {
         cli_fail();
         goto done;
     }
@@ -67,10 +77,11 @@ int cmd_tune_prior(int argc, char **argv)
             printf("  %2d  %6.2f  %6.2f  %6.2f (%g)  %6.2f\n", rows[i].k, rows[i].pure_acc, rows[i].ngram_acc,
                    rows[i].constant_acc, rows[i].constant, rows[i].gated_acc);
     printf("chose the prior's weights of %s on %zu validation windows of %s in %.1f s -> %s\n", args.pos[0],
-           d.split.valid.n < nwin ? d.split.valid.n : nwin, args.pos[1], ts_now() - t0, out);
+           valid.n < nwin ? valid.n : nwin, args.pos[1], ts_now() - t0, out);
     rc = 0;
 done:
     ts_model_free(m);
+    ts_windows_free(&valid);
     ts_split_data_free(&d);
     ts_opt_free(&args);
     return rc;

@@ -401,6 +401,26 @@ static int to_model_ids(const ts_model *m, const ts_windows *x, const ts_vocab *
     return rc;
 }
 
+int ts_model_windows_named(const ts_model *m, const ts_windows *x, const ts_vocab *names, ts_windows *out,
+                           size_t *unknown)
+{
+    size_t unk = 0;
+    if (unknown) *unknown = 0;
+    if (!names || names->n <= 0 || m->vocab.n <= 0) {
+        size_t nL = x->n * x->len;
+        for (size_t i = 0; i < nL; i++)
+            if (x->data[i] < 0 || x->data[i] >= m->n_ids)
+                return ts_fail("window %zu, position %zu: event ID %d is outside the model's range [0, %d)",
+                               i / x->len, i % x->len, x->data[i], m->n_ids);
+        *out = (ts_windows){ts_malloc((nL ? nL : 1) * sizeof *out->data), x->n, x->len};
+        if (nL) memcpy(out->data, x->data, nL * sizeof *out->data);
+        return 0;
+    }
+    if (to_model_ids(m, x, names, NULL, out, &unk, NULL)) return -1;
+    if (unknown) *unknown = unk;
+    return 0;
+}
+
 int ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *names,
                           const uint8_t *mask, const ts_run_opts *o, ts_windows *out,
                           size_t *unknown)
