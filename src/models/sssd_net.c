@@ -301,23 +301,26 @@ static void scale(float *x, size_t n, float a)
 /* ---- forward ---- */
 
 /* one row: u[l] += (w0 c0[l] + w1 c1[l]) + b */
-TS_CLONES static void add_cond_row(float *restrict u, const float *restrict c0,
-                                   const float *restrict c1, float w0, float w1, float b, int L)
+TS_CLONES static void add_cond_row(float *restrict u, const float *restrict c, const float *restrict w,
+                                   int n_in, float b, int L)
 {
     #pragma omp simd
-    for (int l = 0; l < L; l++) u[l] += (w0 * c0[l] + w1 * c1[l]) + b;
+    for (int l = 0; l < L; l++) {
+        float acc = w[0] * c[l];
+        for (int i = 1; i < n_in; i++) acc += w[i] * c[(size_t)i * L + l];
+        u[l] += acc + b;
+    }
 }
 
-/* u (B, C2, L) += w (C2, 2) . cond_b (2, L) + bias: the conditioning's 1x1
- * convolution (2 inputs: a product too small for a GEMM) added in one pass */
-static void add_cond(float *u, const float *cond, const float *w, const float *bias, int B, int C2,
+/* u (B, C2, L) += w (C2, n_in) . cond_b (n_in, L) + bias: the conditioning's 1x1
+ * convolution (n_in = 2K inputs: a product too small for a GEMM) added in one pass */
+static void add_cond(float *u, const float *cond, const float *w, const float *bias, int B, int C2, int n_in,
                      int L)
 {
 #pragma omp parallel for schedule(static) if ((long)B * C2 * L > 65536)
     for (int bo = 0; bo < B * C2; bo++) {
         int b = bo / C2, o = bo % C2;
-        const float *c0 = cond + (size_t)b * 2 * L;
-        add_cond_row(u + (size_t)bo * L, c0, c0 + L, w[2 * o], w[2 * o + 1], bias[o], L);
+        add_cond_row(u + (size_t)bo * L, cond + (size_t)b * n_in * L, w + (size_t)n_in * o, n_in, bias[o], L);
     }
 }
 
@@ -385,18 +388,9 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         ts_add_bcast_forward(a, pl->h, pt, B, C, L);
         ts_conv1d_wn_forward(c3, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3, 1, S);
         s4_fwd(pl, bp + p->s4a, 2 * i, c3, u, acta);
-        if (K == 1) {
-            /* u += cond_conv(cond): a 2-input 1x1 convolution, added in one pass */
-            ts_weightnorm_forward(S, S + 2 * (size_t)C2, bp + p->cond_v, bp + p->cond_g, C2, 2);
-            add_cond(u, pl->cond, S, bp + p->cond_b, B, C2, L);
-        } else {
-            ts_conv1d_wn_forward(pl->t2c, pl->cond, bp + p->cond_v, bp + p->cond_g, bp + p->cond_b, B, 2 * K,
-                                 C2, L, 1, 1, S);
-            const long nu = (long)(BL * C2);
-            const float *cc = pl->t2c;
-#pragma omp parallel for schedule(static) if (nu > 65536)
-            for (long j = 0; j < nu; j++) u[j] += cc[j];
-        }
+        /* u += cond_conv(cond): a 2K-input 1x1 convolution, added in one pass */
+        ts_weightnorm_forward(S, S + 2 * (size_t)K * C2, bp + p->cond_v, bp + p->cond_g, C2, 2 * K);
+        add_cond(u, pl->cond, S, bp + p->cond_b, B, C2, 2 * K, L);
         s4_fwd(pl, bp + p->s4b, 2 * i + 1, u, s2, actb);
         ts_gate_forward(g, s2, B, C, L);
         /* rs (B, 2C, L): [res; skip], its bias added in the residual pass */
