@@ -629,6 +629,19 @@ static int write_named_dataset(const char *dir, const char *name, const int *ord
     return rc;
 }
 
+/* PREFIX a: the six names in order; PREFIX b: the same stream renumbered; PREFIX c: a
+ * seventh name, "extra", in every 50th event */
+static int write_named_trio(const char *dir, const char *prefix)
+{
+    static const int same[6] = {0, 1, 2, 3, 4, 5}, perm[6] = {5, 3, 0, 4, 1, 2}, more[7] = {6, 0, 1, 2, 3, 4, 5};
+    char name[3][64];
+    for (int i = 0; i < 3; i++) snprintf(name[i], sizeof name[i], "%s%c", prefix, 'a' + i);
+    return write_named_dataset(dir, name[0], same, 6, 0) || write_named_dataset(dir, name[1], perm, 6, 0) ||
+                   write_named_dataset(dir, name[2], more, 7, 1)
+               ? -1
+               : 0;
+}
+
 /* the command line: tune-prior on a trained model, and its errors */
 static void cli_tune_prior(void)
 {
@@ -666,10 +679,7 @@ static void cli_tune_prior_by_name(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    static const int same[6] = {0, 1, 2, 3, 4, 5}, perm[6] = {5, 3, 0, 4, 1, 2}, more[7] = {6, 0, 1, 2, 3, 4, 5};
-    REQUIRE(write_named_dataset(dir, "a", same, 6, 0) == 0);
-    REQUIRE(write_named_dataset(dir, "b", perm, 6, 0) == 0);
-    REQUIRE(write_named_dataset(dir, "c", more, 7, 1) == 0);
+    REQUIRE(write_named_trio(dir, "") == 0);
     char cmd[4096], out[2][4096], err[1024];
     const char *common = "--threads 1 --no-progress --length 24 --windows 8";
     snprintf(cmd, sizeof cmd, "train --model mdm %s/a %s -o %s/t.tsm --layers 1 --channels 8 --state 4 "
@@ -713,16 +723,13 @@ static char *slurp(const char *path, size_t *n)
 /* impute --ensemble: two networks' log-probabilities averaged, their events matched by
  * name. A model with itself fills as alone; A with B fills as B with A (their
  * vocabularies in other orders), and unlike either alone; tune-prior --ensemble
- * chooses the weights for the pair; mismatched vocabularies, a non-mdm model and a
- * missing file are refused with one line naming the file */
+ * chooses the weights for the pair; generate reads it too; mismatched vocabularies, a
+ * non-mdm model and a missing file are refused with one line naming the file */
 static void ensemble(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    static const int same[6] = {0, 1, 2, 3, 4, 5}, perm[6] = {5, 3, 0, 4, 1, 2}, more[7] = {6, 0, 1, 2, 3, 4, 5};
-    REQUIRE(write_named_dataset(dir, "ea", same, 6, 0) == 0);
-    REQUIRE(write_named_dataset(dir, "eb", perm, 6, 0) == 0);
-    REQUIRE(write_named_dataset(dir, "ec", more, 7, 1) == 0);
+    REQUIRE(write_named_trio(dir, "e") == 0);
     char cmd[4096], err[1024], m[5][512];
     const char *common = "--threads 1 --no-progress --length 24 --windows 8";
     const char *net = "--layers 1 --channels 8 --state 4 --context 16 --valid-every 3 --batch 4";
@@ -773,6 +780,12 @@ static void ensemble(void)
               "%s", err);
     snprintf(cmd, sizeof cmd, "impute %s/ea.tsm --input %s/ea %s %s --ensemble %s/eng.tsm", dir, dir, common, run, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "eng.tsm") && strstr(err, "not an mdm"), "%s", err);
+    snprintf(cmd, sizeof cmd, "generate %s/ea.tsm -n 2 --length 24 -o %s/gen --threads 1 --no-progress --steps 4 "
+             "--ensemble %s/eng.tsm", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "eng.tsm") && strstr(err, "not an mdm"), "%s", err);
+    snprintf(cmd, sizeof cmd, "generate %s/ea.tsm -n 2 --length 24 -o %s/gen --threads 1 --no-progress --steps 4 "
+             "--ensemble %s/eb.tsm", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(cmd, sizeof cmd, "tune-prior %s/ea.tsm %s/ea %s -o %s/x.tsm --ensemble %s/none.tsm", dir, dir, common,
              dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "none.tsm"), "%s", err);

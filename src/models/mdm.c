@@ -1542,6 +1542,16 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
     return rc;
 }
 
+/* --ensemble FILE: FILE's network averaged in from now on (ts_mdm_set_ensemble) */
+static int ensemble_opt(ts_model *base, const ts_run_opts *o)
+{
+    const char *ens = ts_kv_get(&o->kv, "ensemble");
+    if (!ens) return 0;
+    ts_model *e = NULL;
+    if (ts_model_load(ens, &e) != 0) return -1;
+    return ts_mdm_set_ensemble(base, e, ens);
+}
+
 static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                         const ts_run_opts *o, int32_t *out)
 {
@@ -1549,12 +1559,7 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     infill_opts io;
     long samples;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
-    const char *ens = ts_kv_get(&o->kv, "ensemble");
-    if (ens) {
-        ts_model *e = NULL;
-        if (ts_model_load(ens, &e) != 0) return -1;
-        if (ts_mdm_set_ensemble(base, e, ens) != 0) return -1;
-    }
+    if (ensemble_opt(base, o) != 0) return -1;
     uint8_t *hid = ts_malloc(n * L);
     for (size_t i = 0; i < n * L; i++) hid[i] = !mask[i];
     int rc = fill_all(m, x, hid, n, L, &io, samples, "impute", o->progress, out);
@@ -1569,6 +1574,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     long samples;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
     if (L > 4096) return ts_fail("mdm: generation length %zu: at most 4096", L);
+    if (ensemble_opt(base, o) != 0) return -1;
     if (!ts_kv_get(&o->kv, "temperature")) io.temperature = 1.0;   /* a generator samples */
     io.weight = 0;
     io.kw = NULL;
@@ -1674,7 +1680,7 @@ const ts_model_ops ts_model_mdm = {
         "                 size only, no gate; default 1), --context N (the\n"
         "                 events around a blackout the network sees; default S4 twice\n"
         "                 the training context, transformer the training context),\n"
-        "                 --ensemble FILE (impute: average the log-probabilities of\n"
+        "                 --ensemble FILE (average the log-probabilities of\n"
         "                 this model's network and FILE's, another mdm model whose\n"
         "                 events are matched by name; the prior stays this model's:\n"
         "                 choose its weights for the pair with tune-prior --ensemble)\n"
