@@ -629,6 +629,19 @@ static int write_named_dataset(const char *dir, const char *name, const int *ord
     return rc;
 }
 
+/* PREFIX a: the six names in order; PREFIX b: the same stream renumbered; PREFIX c: a
+ * seventh name, "extra", in every 50th event */
+static int write_named_trio(const char *dir, const char *prefix)
+{
+    static const int same[6] = {0, 1, 2, 3, 4, 5}, perm[6] = {5, 3, 0, 4, 1, 2}, more[7] = {6, 0, 1, 2, 3, 4, 5};
+    char name[3][64];
+    for (int i = 0; i < 3; i++) snprintf(name[i], sizeof name[i], "%s%c", prefix, 'a' + i);
+    return write_named_dataset(dir, name[0], same, 6, 0) || write_named_dataset(dir, name[1], perm, 6, 0) ||
+                   write_named_dataset(dir, name[2], more, 7, 1)
+               ? -1
+               : 0;
+}
+
 /* the command line: tune-prior on a trained model, and its errors */
 static void cli_tune_prior(void)
 {
@@ -666,10 +679,7 @@ static void cli_tune_prior_by_name(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    static const int same[6] = {0, 1, 2, 3, 4, 5}, perm[6] = {5, 3, 0, 4, 1, 2}, more[7] = {6, 0, 1, 2, 3, 4, 5};
-    REQUIRE(write_named_dataset(dir, "a", same, 6, 0) == 0);
-    REQUIRE(write_named_dataset(dir, "b", perm, 6, 0) == 0);
-    REQUIRE(write_named_dataset(dir, "c", more, 7, 1) == 0);
+    REQUIRE(write_named_trio(dir, "") == 0);
     char cmd[4096], out[2][4096], err[1024];
     const char *common = "--threads 1 --no-progress --length 24 --windows 8";
     snprintf(cmd, sizeof cmd, "train --model mdm %s/a %s -o %s/t.tsm --layers 1 --channels 8 --state 4 "
@@ -688,6 +698,108 @@ static void cli_tune_prior_by_name(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "/c:") && strstr(err, "'extra'"), "%s", err);
 }
 
+/* the metrics of an impute command's line ("accuracy ... ROUGE-L x"), or "" on failure */
+static void metrics_of(const char *cmd, char *buf, size_t n)
+{
+    char out[4096];
+    buf[0] = 0;
+    if (run_stdout(cmd, out, sizeof out) != 0) return;
+    char *a = strstr(out, "accuracy"), *e = a ? strstr(a, "  (") : NULL;
+    if (!a || !e) return;
+    snprintf(buf, n, "%.*s", (int)(e - a), a);
+}
+
+/* the file's bytes (allocated, *n its size), NULL if unreadable */
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *b = ts_malloc(1 << 20);
+    *n = fread(b, 1, 1 << 20, f);
+    fclose(f);
+    return b;
+}
+
+/* impute --ensemble: two networks' log-probabilities averaged, their events matched by
+ * name. A model with itself fills as alone; A with B fills as B with A (their
+ * vocabularies in other orders), and unlike either alone; tune-prior --ensemble
+ * chooses the weights for the pair; generate reads it too; mismatched vocabularies, a
+ * non-mdm model and a missing file are refused with one line naming the file */
+static void ensemble(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    REQUIRE(write_named_trio(dir, "e") == 0);
+    char cmd[4096], err[1024], m[5][512];
+    const char *common = "--threads 1 --no-progress --length 24 --windows 8";
+    const char *net = "--layers 1 --channels 8 --state 4 --context 16 --valid-every 3 --batch 4";
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ea %s -o %s/ea.tsm %s --iters 3", dir, common, dir, net);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/eb %s -o %s/eb.tsm %s --iters 6 --seed 9", dir, common, dir, net);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ec %s -o %s/ec.tsm %s --iters 3", dir, common, dir, net);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ea %s -o %s/eng.tsm", dir, common, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    /* the network alone (--prior-weight 0), one step: every hidden event its argmax */
+    const char *run = "--blackout 6 --steps 1 --prior-weight 0";
+    const char *pairs[5][2] = {{"ea", ""}, {"eb", ""}, {"ea", "ea"}, {"ea", "eb"}, {"eb", "ea"}};
+    for (int i = 0; i < 5; i++) {
+        char ens[700] = "";
+        if (pairs[i][1][0]) snprintf(ens, sizeof ens, "--ensemble %s/%s.tsm", dir, pairs[i][1]);
+        snprintf(cmd, sizeof cmd, "impute %s/%s.tsm --input %s/ea %s %s %s -o %s/imp%d", dir, pairs[i][0], dir,
+                 common, run, ens, dir, i);
+        metrics_of(cmd, m[i], sizeof m[i]);
+        CHECK_MSG(m[i][0], "%s", cmd);
+    }
+    CHECK_MSG(strcmp(m[0], m[1]) != 0, "the two networks fill alike (%s), so the test cannot tell", m[0]);
+    CHECK_MSG(!strcmp(m[0], m[2]), "alone: %s; with itself: %s", m[0], m[2]);
+    CHECK_MSG(!strcmp(m[3], m[4]), "ea + eb: %s; eb + ea: %s", m[3], m[4]);
+    char path[2][700];
+    size_t n[2] = {0, 0};
+    char *b[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(path[i], sizeof path[i], "%s/imp%d/imputation0.npy", dir, 3 + i);
+        b[i] = slurp(path[i], &n[i]);
+    }
+    CHECK(b[0] && b[1] && n[0] == n[1] && n[0] > 0 && !memcmp(b[0], b[1], n[0]));
+    free(b[0]);
+    free(b[1]);
+    /* the prior's weights chosen for the pair */
+    char out[4096];
+    snprintf(cmd, sizeof cmd, "tune-prior %s/ea.tsm %s/ea %s -o %s/eab.tsm --valid-windows 4 --ensemble %s/eb.tsm",
+             dir, dir, common, dir, dir);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "--ensemble"), "%s", out);
+    snprintf(cmd, sizeof cmd, "impute %s/eab.tsm --input %s/ea %s --blackout 6 --steps 1 --ensemble %s/eb.tsm",
+             dir, dir, common, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    /* refused: a name the member lacks (no <unk>), not mdm, no file */
+    snprintf(cmd, sizeof cmd, "impute %s/ec.tsm --input %s/ec %s %s --ensemble %s/ea.tsm", dir, dir, common, run, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "ea.tsm") && strstr(err, "'extra'") &&
+                  !strchr(err, '\n'),
+              "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/ea.tsm --input %s/ea %s %s --ensemble %s/eng.tsm", dir, dir, common, run, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "eng.tsm") && strstr(err, "not an mdm"), "%s", err);
+    snprintf(cmd, sizeof cmd, "generate %s/ea.tsm -n 2 --length 24 -o %s/gen --threads 1 --no-progress --steps 4 "
+             "--ensemble %s/eng.tsm", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "eng.tsm") && strstr(err, "not an mdm"), "%s", err);
+    snprintf(cmd, sizeof cmd, "generate %s/ea.tsm -n 2 --length 24 -o %s/gen --threads 1 --no-progress --steps 4 "
+             "--ensemble %s/eb.tsm", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/ea.tsm %s/ea %s -o %s/x.tsm --ensemble %s/none.tsm", dir, dir, common,
+             dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "none.tsm"), "%s", err);
+    /* the member averages in: the API */
+    ts_model *a = NULL, *e = NULL;
+    snprintf(path[0], sizeof path[0], "%s/ea.tsm", dir);
+    snprintf(path[1], sizeof path[1], "%s/eng.tsm", dir);
+    REQUIRE(ts_model_load(path[0], &a) == 0 && ts_model_load(path[1], &e) == 0);
+    CHECK(ts_mdm_set_ensemble(e, NULL, "x") == -1 && strstr(ts_error(), "not an mdm"));
+    CHECK(ts_mdm_set_ensemble(a, e, "eng") == -1 && strstr(ts_error(), "eng: not an mdm"));   /* e freed */
+    CHECK(ts_mdm_set_ensemble(a, NULL, "none") == 0);
+    ts_model_free(a);
+}
+
 TEST_MAIN("mdm", {
     ts_set_threads(1);
     RUN(gradient_check);
@@ -699,4 +811,5 @@ TEST_MAIN("mdm", {
     RUN(gate_matters);
     RUN(cli_tune_prior);
     RUN(cli_tune_prior_by_name);
+    RUN(ensemble);
 })

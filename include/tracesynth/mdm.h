@@ -45,4 +45,12 @@ typedef struct {
 int ts_mdm_tune_prior(ts_model *m, const ts_windows *valid, size_t windows, uint64_t seed, const char *log_path,
                       ts_mdm_tune_row rows[5]);
 
+/* mdm: from now on, infilling with m (impute, generate, tune-prior) averages the
+ * log-probabilities of m's network and of other's (an mdm model whose events are
+ * matched to m's by name: a name it lacks reads as its <unk>); the n-gram prior
+ * stays m's. m owns other from then on (freed on failure too); other = NULL: m
+ * alone again. Not saved with m. 0, or -1 + error naming `what` (not mdm, or the
+ * vocabularies cannot be matched) */
+int ts_mdm_set_ensemble(ts_model *m, ts_model *other, const char *what);
+
 #endif

@@ -8,7 +8,7 @@
 int cmd_tune_prior(int argc, char **argv)
 {
     const char *C = "tune-prior";
-    const char *out = NULL, *log = NULL;
+    const char *out = NULL, *log = NULL, *ens = NULL;
     ts_split_spec ss;
     ts_split_spec_default(&ss);
     ss.length = 0;
@@ -20,6 +20,9 @@ int cmd_tune_prior(int argc, char **argv)
                      "validation windows per blackout position (centre, end)\n"
                      "and size (default 500, as training)"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append the choices (JSON lines)"),
+        TS_OPT_STR_(0, "ensemble", &ens, "FILE", "choose them for MODEL's network averaged with FILE's\n"
+                    "(another mdm model, events matched by name); impute\n"
+                    "the result with the same --ensemble FILE"),
         TS_OPT_GROUP_("the dataset is split as train split it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's, else 200)"),
@@ -48,6 +51,10 @@ int cmd_tune_prior(int argc, char **argv)
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     if (ts_model_load(args.pos[0], &m)) { cli_fail(); goto done; }
+    if (ens) {
+        ts_model *e = NULL;
+        if (ts_model_load(ens, &e) || ts_mdm_set_ensemble(m, e, ens)) { cli_fail(); goto done; }
+    }
     if (!ss.length) ss.length = m->len ? m->len : 200;
     if (ts_split_data_load(args.pos[1], &ss, &d)) { cli_fail(); goto done; }
     /* the validation windows in the model's numbering (by name: a model trained with
@@ -78,6 +85,7 @@ int cmd_tune_prior(int argc, char **argv)
                    rows[i].constant_acc, rows[i].constant, rows[i].gated_acc);
     printf("chose the prior's weights of %s on %zu validation windows of %s in %.1f s -> %s\n", args.pos[0],
            valid.n < nwin ? valid.n : nwin, args.pos[1], ts_now() - t0, out);
+    if (ens) printf("(chosen for the ensemble with %s: impute %s with --ensemble %s)\n", ens, out, ens);
     rc = 0;
 done:
     ts_model_free(m);

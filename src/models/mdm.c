@@ -441,6 +441,8 @@ void model_free(ts_model *base)
     ts_free_aligned(m->params);
     ts_free_aligned(m->grads);
     if (m->prior) ts_model_free(m->prior);
+    ts_model_free(m->ens);
+    free(m->ens_map);
     free(m);
 }
 
@@ -830,6 +832,78 @@ static int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, s
     return nr;
 }
 
+/* the ensemble member's numbering of m's IDs and MASK (V + 1) by name (an event the
+ * member lacks: its <unk>), or the identity when neither names its events and the
+ * sizes agree; NULL + error naming `what` when they cannot be matched */
+static int32_t *ens_map_of(const mdm_model *m, const mdm_model *e, const char *what)
+{
+    const ts_vocab *a = &m->base.vocab, *b = &e->base.vocab;
+    const int V = m->c.V, Ve = e->c.V;
+    if (a->n == 0 || b->n == 0) {
+        if (V != Ve || a->n != b->n) {
+            ts_fail("mdm: ensemble %s: %d event IDs against the model's %d, and %s unnamed: cannot be matched", what,
+                    Ve, V, a->n ? "its events are" : "the model's events are");
+            return NULL;
+        }
+    }
+    int32_t *map = ts_malloc(((size_t)V + 1) * sizeof *map);
+    for (int v = 0; v < V; v++) {
+        map[v] = a->n ? -1 : v;
+        for (int j = 0; v < a->n && j < b->n && j < Ve; j++)
+            if (strcmp(a->names[v], b->names[j]) == 0) { map[v] = j; break; }
+        if (map[v] < 0) map[v] = b->unk >= 0 && b->unk < Ve ? b->unk : -1;
+        if (map[v] < 0) {
+            ts_fail("mdm: ensemble %s: it has no event named '%s' and no <unk>", what, v < a->n ? a->names[v] : "?");
+            free(map);
+            return NULL;
+        }
+    }
+    map[V] = Ve;
+    return map;
+}
+
+int ts_mdm_set_ensemble(ts_model *base, ts_model *other, const char *what)
+{
+    if (!base || base->ops != &ts_model_mdm) {
+        ts_model_free(other);
+        return ts_fail("mdm: ensemble %s: the model is not an mdm model", what);
+    }
+    mdm_model *m = (mdm_model *)base;
+    int32_t *map = NULL;
+    if (other && other->ops != &ts_model_mdm) {
+        ts_model_free(other);
+        return ts_fail("mdm: ensemble %s: not an mdm model", what);
+    }
+    if (other && !(map = ens_map_of(m, (const mdm_model *)other, what))) { ts_model_free(other); return -1; }
+    ts_model_free(m->ens);
+    free(m->ens_map);
+    m->ens = other;
+    m->ens_map = map;
+    return 0;
+}
+
+/* with an ensemble member: pl->logits (BL, V) become the mean of the two networks'
+ * log-softmaxes (the member run on pe, its ids mapped from pl->ids) */
+static void ens_forward(const mdm_model *m, plan *pl, plan *pe, size_t BL)
+{
+    const mdm_model *e = (const mdm_model *)m->ens;
+    const int V = m->c.V, Ve = e->c.V;
+    for (size_t i = 0; i < BL; i++) pe->ids[i] = m->ens_map[pl->ids[i]];
+    net_forward(e, pe);
+    for (size_t i = 0; i < BL; i++) {
+        float *a = pl->logits + i * V;
+        const float *b = pe->logits + i * Ve;
+        float ma = a[0], mb = b[0];
+        for (int v = 1; v < V; v++) if (a[v] > ma) ma = a[v];
+        for (int v = 1; v < Ve; v++) if (b[v] > mb) mb = b[v];
+        double sa = 0, sb = 0;
+        for (int v = 0; v < V; v++) sa += exp((double)a[v] - ma);
+        for (int v = 0; v < Ve; v++) sb += exp((double)b[v] - mb);
+        const double la = ma + log(sa), lb = mb + log(sb);
+        for (int v = 0; v < V; v++) a[v] = (float)(0.5 * (((double)a[v] - la) + ((double)b[m->ens_map[v]] - lb)));
+    }
+}
+
 /* fills the hidden positions (hid = 1) of windows y (n, L) in place */
 static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, const infill_opts *io,
                   ts_progress *prog, long *done)
@@ -857,8 +931,10 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
         if (!nl) continue;
         const int Lp = (int)lens[g];
         const int B = (int)(nl < io->batch ? nl : io->batch);
-        plan pl;
+        plan pl, pe;
+        memset(&pe, 0, sizeof pe);
         if (plan_init(&pl, m, B, Lp, 0) != 0) { rc = -1; break; }
+        if (m->ens && plan_init(&pe, (const mdm_model *)m->ens, B, Lp, 0) != 0) { plan_free(&pl); rc = -1; break; }
         const size_t BL = (size_t)B * Lp;
         uint8_t *hid = ts_malloc(BL);
         int *runid = ts_malloc(BL * sizeof(int));
@@ -903,6 +979,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
             int S = io->steps > 0 && io->steps < maxh ? io->steps : maxh;
             for (int s = 0; s < S; s++) {
                 net_forward(m, &pl);
+                if (m->ens) ens_forward(m, &pl, &pe, BL);
                 for (int b = 0; io->cap && s == 0 && b < nb; b++) {
                     size_t w = list[s0 + (size_t)b], j = 0;
                     for (int l = 0; l < Lp && j < io->cap_k; l++)
@@ -932,6 +1009,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
         }
         free(hid); free(runid); free(nruns); free(runs); free(z); free(conf); free(pick); free(rngs);
         plan_free(&pl);
+        if (m->ens) plan_free(&pe);
     }
     free(cs); free(cl); free(list);
     return rc;
@@ -1464,6 +1542,16 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
     return rc;
 }
 
+/* --ensemble FILE: FILE's network averaged in from now on (ts_mdm_set_ensemble) */
+static int ensemble_opt(ts_model *base, const ts_run_opts *o)
+{
+    const char *ens = ts_kv_get(&o->kv, "ensemble");
+    if (!ens) return 0;
+    ts_model *e = NULL;
+    if (ts_model_load(ens, &e) != 0) return -1;
+    return ts_mdm_set_ensemble(base, e, ens);
+}
+
 static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                         const ts_run_opts *o, int32_t *out)
 {
@@ -1471,6 +1559,7 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     infill_opts io;
     long samples;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
+    if (ensemble_opt(base, o) != 0) return -1;
     uint8_t *hid = ts_malloc(n * L);
     for (size_t i = 0; i < n * L; i++) hid[i] = !mask[i];
     int rc = fill_all(m, x, hid, n, L, &io, samples, "impute", o->progress, out);
@@ -1485,6 +1574,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     long samples;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
     if (L > 4096) return ts_fail("mdm: generation length %zu: at most 4096", L);
+    if (ensemble_opt(base, o) != 0) return -1;
     if (!ts_kv_get(&o->kv, "temperature")) io.temperature = 1.0;   /* a generator samples */
     io.weight = 0;
     io.kw = NULL;
@@ -1589,7 +1679,11 @@ const ts_model_ops ts_model_mdm = {
         "                 alone), --prior-gate 0|1 (0: the chosen weight per blackout\n"
         "                 size only, no gate; default 1), --context N (the\n"
         "                 events around a blackout the network sees; default S4 twice\n"
-        "                 the training context, transformer the training context)\n"
+        "                 the training context, transformer the training context),\n"
+        "                 --ensemble FILE (average the log-probabilities of\n"
+        "                 this model's network and FILE's, another mdm model whose\n"
+        "                 events are matched by name; the prior stays this model's:\n"
+        "                 choose its weights for the pair with tune-prior --ensemble)\n"
         "  score: bits per event by the masked-diffusion bound (an upper bound on the\n"
         "                 negative log2-likelihood): the network alone on whole windows,\n"
         "                 8 masking levels per window from a fixed seed\n",
@@ -1601,7 +1695,8 @@ const ts_model_ops ts_model_mdm = {
     .free = model_free,
     .bits = model_bits,
     .train_keys = mdm_keys,
-    .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "prior-gate", "context", NULL},
+    .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "prior-gate", "context", "ensemble",
+                                      NULL},
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */

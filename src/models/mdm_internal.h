@@ -64,6 +64,11 @@ typedef struct {
      * n-gram's most frequent filler): 1 = the run takes that filler outright */
     int has_copy;
     double copy[60];
+    /* an ensemble member (ts_mdm_set_ensemble; not saved): infilling averages the two
+     * networks' log-probabilities; ens_map (V + 1): this model's IDs and MASK in the
+     * member's numbering (by name; names it lacks: its <unk>) */
+    ts_model *ens;
+    int32_t *ens_map;
 } mdm_model;
 
 #define MDM_GATE_N 60
