@@ -74,6 +74,44 @@ int generate_channels(const char *path, size_t n, size_t L, const char *out, con
     return rc ? cli_fail() : 0;
 }
 
+int generate_events_channels(const char *path, const char *dataset, int given, size_t crop, size_t n, size_t L,
+                             const char *out, const ts_run_opts *ro)
+{
+    ts_model *ev = NULL;
+    ts_mc_model *m = NULL;
+    ts_mc d;
+    if (ts_model_load(path, &ev) != 0) return cli_fail();
+    if (ts_mc_load(dataset, &d) != 0) {
+        ts_model_free(ev);
+        return cli_fail();
+    }
+    size_t ntrain, nvalid;
+    parts(d.n, ts_split_default_permille, &ntrain, &nvalid);
+    if (ts_mc_model_events(ev, &d, ntrain, given, crop, dataset, &m) != 0) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", ts_error());
+        ts_fail("%s: %s", path, msg);
+        ts_model_free(ev);
+        ts_mc_free(&d);
+        return cli_fail();
+    }
+    ts_mc g;
+    double t0 = ts_now();
+    int rc = ts_mc_model_generate(m, n, L, ro, &g);
+    if (rc == 0) {
+        double dt = ts_now() - t0;
+        rc = ts_mc_save(out, &g);
+        if (rc == 0)
+            printf("%s: generated %zu windows of %zu events in %.2f s (seed %llu; other channels from the first %zu "
+                   "events of %s, drawn by %s) -> %s\n", m->ops->name, n, L, dt, (unsigned long long)ro->seed, ntrain,
+                   dataset, given == TS_DRAW_PAIR ? "pair" : "type", out);
+        ts_mc_free(&g);
+    }
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
+    return rc ? cli_fail() : 0;
+}
+
 int impute_channels(const char *path, const char *input, const ts_split_spec *ss, size_t prefix, size_t k,
                     ts_mask_pos pos, const char *out, const ts_run_opts *ro, int json)
 {
