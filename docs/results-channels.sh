@@ -136,6 +136,74 @@ if [ "${DDPMMC:-1}" = 1 ]; then
         $B eval --real $ds --real-part test --synthetic $g-rep --constraints $ds.tsc --length 256 --json > $g-rep.eval.json
     done
 fi
+# eval, repair per window and eval again of the synthetic dataset $1 (windows of $2) of mt
+evrep() {
+    $B eval --real mt --real-part test --synthetic $1 --constraints mt.tsc --length $2 --json > $1.eval.json
+    $B repair $1 --constraints mt.tsc --length $2 --json -o $1-rep > $1.repair.json
+    $B eval --real mt --real-part test --synthetic $1-rep --constraints mt.tsc --length $2 --json > $1-rep.eval.json
+}
+# a single-channel model as the event channel (generate --channels-from): mdm trained on
+# mt's events alone, the mdm-mc network's size (2 x 64, crops of 128, 1,500 iterations) and
+# a larger one (4 x 128, 3,000 iterations), no n-gram prior; the other channels drawn given
+# the previous event and the event (--draw pair; --draw type at L = 256 for the first);
+# windows of 1024 and 4096 drawn in crops of 256, each next 128 events imputed after the
+# 128 before them. Beside it the Markov chain with the same pair drawing. EVCH=0: without.
+if [ "${EVCH:-1}" = 1 ]; then
+    [ -f mt.mdm1.tsm ] || nice -n 19 $B train --model mdm mt --length 256 --layers 2 --channels 64 --context 128 \
+        --prior 0 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
+        --log mt.mdm1.jsonl -o mt.mdm1.tsm > mt.mdm1.train.txt
+    [ -f mt.mdm4.tsm ] || nice -n 19 $B train --model mdm mt --length 256 --layers 4 --channels 128 --context 128 \
+        --prior 0 --iters 3000 --schedule cosine --warmup 100 --valid-every 250 --threads 1 --no-progress \
+        --log mt.mdm4.jsonl -o mt.mdm4.tsm > mt.mdm4.train.txt
+    for L in 256 1024 4096; do
+        g=mt-markovpair-$L
+        [ -f $g-rep.eval.json ] && continue
+        $B markov mt -n $N --length $L --draw pair --seed 1 -o $g > /dev/null
+        evrep $g $L
+    done
+    g=mt-evmdm1-type-256
+    if [ ! -f $g-rep.eval.json ]; then
+        nice -n 19 $B generate mt.mdm1.tsm --channels-from mt --draw type -n $((N / 256)) --length 256 --seed 1 \
+            --threads 1 --no-progress -o $g > $g.gen.txt
+        evrep $g 256
+    fi
+    for mdl in ${EVCH_MODELS:-mdm1 mdm4}; do
+        for L in 256 1024 4096; do
+            g=mt-ev$mdl-$L
+            [ -f $g-rep.eval.json ] && continue
+            nice -n 19 $B generate mt.$mdl.tsm --channels-from mt -n $((N / L)) --length $L --crop 256 --seed 1 \
+                --threads 1 --no-progress -o $g > $g.gen.txt
+            evrep $g $L
+        done
+    done
+fi
+# mdm-mc sampled at temperatures below 1 (N/4 events at L = 256 and 1024; T = 1 is the
+# min-p 0 row); TEMP=0: without
+if [ "${TEMP:-1}" = 1 ] && [ -f mt.mdm-mc.tsm ]; then
+    for L in 256 1024; do
+        for T in 0.7 0.8 0.9; do
+            g=mt-mdmmc-t$T-$L
+            [ -f $g.eval.json ] && continue
+            nice -n 19 $B generate mt.mdm-mc.tsm -n $((N / 4 / L)) --length $L --seed 1 --temperature $T --threads 1 \
+                --no-progress -o $g > /dev/null
+            $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length $L --json > $g.eval.json
+        done
+    done
+fi
+# mdm-mc with the event channel's loss weighted 4 times (--channel-weights event=4), the
+# main rows' training otherwise; N/4 events at L = 256 and 1024; CHW=0: without
+if [ "${CHW:-1}" = 1 ]; then
+    [ -f mt.mdm-mc-ev4.tsm ] || nice -n 19 $B train --model mdm-mc mt --length 256 --layers 2 --channels 64 \
+        --context 128 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --channel-weights event=4 \
+        --threads 1 --no-progress --log mt.mdm-mc-ev4.jsonl -o mt.mdm-mc-ev4.tsm > mt.mdm-mc-ev4.train.txt
+    for L in 256 1024; do
+        g=mt-mdmmc-ev4-$L
+        [ -f $g.eval.json ] && continue
+        nice -n 19 $B generate mt.mdm-mc-ev4.tsm -n $((N / 4 / L)) --length $L --seed 1 --threads 1 --no-progress \
+            -o $g > /dev/null
+        $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length $L --json > $g.eval.json
+    done
+fi
 N=$N python3 - <<'PY'
 import json, os
 N = int(os.environ["N"])
@@ -154,6 +222,16 @@ for ds in ("mt", "http", "etl"):
     if ds == "mt" and os.path.exists("mt-mdm-256.eval.json"):
         rows.append(("mdm events + drawn channels", 256, J("mt-mdm-256.eval.json"), J("mt-mdm-256.repair.json")))
         rows.append(("mdm events + drawn channels, repaired", 256, J("mt-mdm-256-rep.eval.json"), None))
+    if ds == "mt":
+        for name, pre in (("Markov, pair-drawn channels", "mt-markovpair-%d"),
+                          ("mdm 2×64 events (--channels-from), type-drawn channels", "mt-evmdm1-type-%d"),
+                          ("mdm 2×64 events (--channels-from), pair-drawn channels", "mt-evmdm1-%d"),
+                          ("mdm 4×128 events (--channels-from), pair-drawn channels", "mt-evmdm4-%d")):
+            for L in (256, 1024, 4096):
+                g = pre % L
+                if os.path.exists(g + "-rep.eval.json"):
+                    rows.append((name, L, J(g + ".eval.json"), J(g + ".repair.json")))
+                    rows.append((name + ", repaired", L, J(g + "-rep.eval.json"), None))
     for L in (256, 1024, 4096):
         g = "%s-mdmmc-%d" % (ds, L)
         if os.path.exists(g + ".eval.json"):
@@ -204,6 +282,20 @@ for ds in ("mt", "http", "etl"):
                 print("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (L, mp, f(v["d_trans"]), f(v["d_time"]),
                       f(v["d_cpu"]), f(v["d_attr"]), f(js["event"]), f(e["js_bigram"]), f(e["w1_dt"]), f(js["ret"]),
                       f(js["tid"]), f(js["cpu"])))
+    if ds == "mt" and os.path.exists("mt-mdmmc-t0.8-256.eval.json"):
+        print("\nmdm-mc on mt sampled at temperature T, or trained with the event channel's loss weighted 4 times"
+              " (%d events per L; T = 1: the min-p 0 rows):" % (N // 4))
+        print("| L | model | T | D_trans | D_time | D_cpu | D_attr | JS event | JS bigram | W1 dt | JS ret | JS tid | JS cpu |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for L in (256, 1024):
+            for mdl, T, p in [("mdm-mc", "1", "mt-mdmmc-minp0-%d.eval.json" % L)] + [
+                    ("mdm-mc", t, "mt-mdmmc-t%s-%d.eval.json" % (t, L)) for t in ("0.9", "0.8", "0.7")] + [
+                    ("mdm-mc, event=4", "1", "mt-mdmmc-ev4-%d.eval.json" % L)]:
+                if not os.path.exists(p): continue
+                e = J(p); v = e["validity"]; js = e["js"]
+                print("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (L, mdl, T, f(v["d_trans"]),
+                      f(v["d_time"]), f(v["d_cpu"]), f(v["d_attr"]), f(js["event"]), f(e["js_bigram"]), f(e["w1_dt"]),
+                      f(js["ret"]), f(js["tid"]), f(js["cpu"])))
     if ds == "mt" and os.path.exists("mt-mdmmc-c256-256.eval.json"):
         print("\nmdm-mc on mt trained on crops of 128 or 256 events (%d events per L):" % (N // 4))
         print("| context | L | D_trans | D_time | D_cpu | D_attr | JS event | JS bigram | W1 dt | JS ret | JS tid | JS cpu |")

@@ -104,12 +104,13 @@ static void gradient_check(void)
 
 /* ---- a trace whose channels follow its events ---- */
 
-static ts_mc_model *train_small(const ts_mc *d, const char *out, long iters)
+static ts_mc_model *train_weighted(const ts_mc *d, const char *out, long iters, const char *weights)
 {
-    const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins", "lr"};
+    const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins", "lr",
+                          "channel-weights"};
     char it[32];
     snprintf(it, sizeof it, "%ld", iters);
-    const char *vals[] = {"1", "16", "8", "16", it, "1000", "8", "16", "1e-2"};
+    const char *vals[] = {"1", "16", "8", "16", it, "1000", "8", "16", "1e-2", weights};
     ts_mc_train_opts o;
     memset(&o, 0, sizeof o);
     o.data = d;
@@ -118,9 +119,16 @@ static ts_mc_model *train_small(const ts_mc *d, const char *out, long iters)
     o.len = 32;
     o.seed = 1;
     o.out_path = out;
-    o.kv = (ts_kv){9, keys, vals};
+    o.kv = (ts_kv){weights ? 10 : 9, keys, vals};
     ts_mc_model *m = NULL;
-    if (ts_mc_model_train("mdm-mc", &o, &m) != 0) fprintf(stderr, "%s\n", ts_error());
+    ts_mc_model_train("mdm-mc", &o, &m);
+    return m;
+}
+
+static ts_mc_model *train_small(const ts_mc *d, const char *out, long iters)
+{
+    ts_mc_model *m = train_weighted(d, out, iters, NULL);
+    if (!m) fprintf(stderr, "%s\n", ts_error());
     return m;
 }
 
@@ -237,27 +245,6 @@ static void learns_and_generates(void)
 }
 
 /* ---- per-channel loss weights ---- */
-
-static ts_mc_model *train_weighted(const ts_mc *d, const char *out, long iters, const char *weights)
-{
-    const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins", "lr",
-                          "channel-weights"};
-    char it[32];
-    snprintf(it, sizeof it, "%ld", iters);
-    const char *vals[] = {"1", "16", "8", "16", it, "1000", "8", "16", "1e-2", weights};
-    ts_mc_train_opts o;
-    memset(&o, 0, sizeof o);
-    o.data = d;
-    o.n_train = d->n * 7 / 10;
-    o.n_valid = d->n / 10;
-    o.len = 32;
-    o.seed = 1;
-    o.out_path = out;
-    o.kv = (ts_kv){weights ? 10 : 9, keys, vals};
-    ts_mc_model *m = NULL;
-    ts_mc_model_train("mdm-mc", &o, &m);
-    return m;
-}
 
 /* 1 when channel c's heads (weights and biases) of a and b are bit for bit the same */
 static int same_head(const ts_mc_model *a, const ts_mc_model *b, int c)
