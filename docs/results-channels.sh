@@ -136,44 +136,48 @@ if [ "${DDPMMC:-1}" = 1 ]; then
         $B eval --real $ds --real-part test --synthetic $g-rep --constraints $ds.tsc --length 256 --json > $g-rep.eval.json
     done
 fi
-# eval, repair per window and eval again of the synthetic dataset $1 (windows of $2) of mt
+# eval, repair per window and eval again of the synthetic dataset $2 (windows of $3) of the trace $1
 evrep() {
-    $B eval --real mt --real-part test --synthetic $1 --constraints mt.tsc --length $2 --json > $1.eval.json
-    $B repair $1 --constraints mt.tsc --length $2 --json -o $1-rep > $1.repair.json
-    $B eval --real mt --real-part test --synthetic $1-rep --constraints mt.tsc --length $2 --json > $1-rep.eval.json
+    $B eval --real $1 --real-part test --synthetic $2 --constraints $1.tsc --length $3 --json > $2.eval.json
+    $B repair $2 --constraints $1.tsc --length $3 --json -o $2-rep > $2.repair.json
+    $B eval --real $1 --real-part test --synthetic $2-rep --constraints $1.tsc --length $3 --json > $2-rep.eval.json
 }
-# a single-channel model as the event channel (generate --channels-from): mdm trained on
-# mt's events alone, the mdm-mc network's size (2 x 64, crops of 128, 1,500 iterations) and
-# a larger one (4 x 128, 3,000 iterations), no n-gram prior; the other channels drawn given
-# the previous event and the event (--draw pair; --draw type at L = 256 for the first);
-# windows of 1024 and 4096 drawn in crops of 256, each next 128 events imputed after the
-# 128 before them. Beside it the Markov chain with the same pair drawing. EVCH=0: without.
+# a single-channel model as the event channel (generate --channels-from): mdm trained on a
+# trace's events alone, the mdm-mc network's size (2 x 64, crops of 128, 1,500 iterations;
+# mt and etl) and a larger one (4 x 128, 3,000 iterations; mt), no n-gram prior; the other
+# channels drawn given the previous event and the event (--draw pair; --draw type at L =
+# 256 for the first on mt); windows of 1024 and 4096 drawn in crops of 256, each next 128
+# events imputed after the 128 before them. Beside it the Markov chain with the same pair
+# drawing. EVCH=0: without; EVCH_SETS: the traces; EVCH_MODELS: the models on mt.
 if [ "${EVCH:-1}" = 1 ]; then
-    [ -f mt.mdm1.tsm ] || nice -n 19 $B train --model mdm mt --length 256 --layers 2 --channels 64 --context 128 \
-        --prior 0 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
-        --log mt.mdm1.jsonl -o mt.mdm1.tsm > mt.mdm1.train.txt
+    for ds in ${EVCH_SETS:-mt etl}; do
+        [ -f $ds.mdm1.tsm ] || nice -n 19 $B train --model mdm $ds --length 256 --layers 2 --channels 64 --context 128 \
+            --prior 0 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
+            --log $ds.mdm1.jsonl -o $ds.mdm1.tsm > $ds.mdm1.train.txt
+        for L in 256 1024 4096; do
+            g=$ds-markovpair-$L
+            [ -f $g-rep.eval.json ] && continue
+            $B markov $ds -n $N --length $L --draw pair --seed 1 -o $g > /dev/null
+            evrep $ds $g $L
+        done
+    done
     [ -f mt.mdm4.tsm ] || nice -n 19 $B train --model mdm mt --length 256 --layers 4 --channels 128 --context 128 \
         --prior 0 --iters 3000 --schedule cosine --warmup 100 --valid-every 250 --threads 1 --no-progress \
         --log mt.mdm4.jsonl -o mt.mdm4.tsm > mt.mdm4.train.txt
-    for L in 256 1024 4096; do
-        g=mt-markovpair-$L
-        [ -f $g-rep.eval.json ] && continue
-        $B markov mt -n $N --length $L --draw pair --seed 1 -o $g > /dev/null
-        evrep $g $L
-    done
     g=mt-evmdm1-type-256
     if [ ! -f $g-rep.eval.json ]; then
         nice -n 19 $B generate mt.mdm1.tsm --channels-from mt --draw type -n $((N / 256)) --length 256 --seed 1 \
             --threads 1 --no-progress -o $g > $g.gen.txt
-        evrep $g 256
+        evrep mt $g 256
     fi
-    for mdl in ${EVCH_MODELS:-mdm1 mdm4}; do
+    for dm in $(for ds in ${EVCH_SETS:-mt etl}; do echo $ds:mdm1; done) $(for m in ${EVCH_MODELS:-mdm4}; do echo mt:$m; done); do
+        ds=${dm%%:*} mdl=${dm#*:}
         for L in 256 1024 4096; do
-            g=mt-ev$mdl-$L
+            g=$ds-ev$mdl-$L
             [ -f $g-rep.eval.json ] && continue
-            nice -n 19 $B generate mt.$mdl.tsm --channels-from mt -n $((N / L)) --length $L --crop 256 --seed 1 \
+            nice -n 19 $B generate $ds.$mdl.tsm --channels-from $ds -n $((N / L)) --length $L --crop 256 --seed 1 \
                 --threads 1 --no-progress -o $g > $g.gen.txt
-            evrep $g $L
+            evrep $ds $g $L
         done
     done
 fi
@@ -222,16 +226,15 @@ for ds in ("mt", "http", "etl"):
     if ds == "mt" and os.path.exists("mt-mdm-256.eval.json"):
         rows.append(("mdm events + drawn channels", 256, J("mt-mdm-256.eval.json"), J("mt-mdm-256.repair.json")))
         rows.append(("mdm events + drawn channels, repaired", 256, J("mt-mdm-256-rep.eval.json"), None))
-    if ds == "mt":
-        for name, pre in (("Markov, pair-drawn channels", "mt-markovpair-%d"),
-                          ("mdm 2×64 events (--channels-from), type-drawn channels", "mt-evmdm1-type-%d"),
-                          ("mdm 2×64 events (--channels-from), pair-drawn channels", "mt-evmdm1-%d"),
-                          ("mdm 4×128 events (--channels-from), pair-drawn channels", "mt-evmdm4-%d")):
-            for L in (256, 1024, 4096):
-                g = pre % L
-                if os.path.exists(g + "-rep.eval.json"):
-                    rows.append((name, L, J(g + ".eval.json"), J(g + ".repair.json")))
-                    rows.append((name + ", repaired", L, J(g + "-rep.eval.json"), None))
+    for name, pre in (("Markov, pair-drawn channels", "markovpair-%d"),
+                      ("mdm 2×64 events (--channels-from), type-drawn channels", "evmdm1-type-%d"),
+                      ("mdm 2×64 events (--channels-from), pair-drawn channels", "evmdm1-%d"),
+                      ("mdm 4×128 events (--channels-from), pair-drawn channels", "evmdm4-%d")):
+        for L in (256, 1024, 4096):
+            g = ds + "-" + pre % L
+            if os.path.exists(g + "-rep.eval.json"):
+                rows.append((name, L, J(g + ".eval.json"), J(g + ".repair.json")))
+                rows.append((name + ", repaired", L, J(g + "-rep.eval.json"), None))
     for L in (256, 1024, 4096):
         g = "%s-mdmmc-%d" % (ds, L)
         if os.path.exists(g + ".eval.json"):
