@@ -181,6 +181,37 @@ if [ "${EVCH:-1}" = 1 ]; then
         done
     done
 fi
+# seed spread: seeds 2 and 3 at 16384 events (the rows above: seed 1, 65536 events) of the
+# event-channel models and the Markov chain on mt at L = 256 and 1024; and on etl an event
+# model trained without span masks (--span-frac 0: every crop masked at random, the way
+# generation starts), 64 windows of 256. SEEDS=0: without.
+if [ "${SEEDS:-1}" = 1 ] && [ "${EVCH:-1}" = 1 ]; then
+    for s in 2 3; do
+        for L in 256 1024; do
+            for mdl in mdm1 mdm4 markov; do
+                if [ $mdl = markov ]; then g=mt-markov-s$s-$L; else g=mt-ev$mdl-s$s-$L; fi
+                [ -f $g.eval.json ] && continue
+                if [ $mdl = markov ]; then
+                    $B markov mt -n 16384 --length $L --seed $s -o $g > /dev/null
+                else
+                    nice -n 19 $B generate mt.$mdl.tsm --channels-from mt -n $((16384 / L)) --length $L --crop 256 \
+                        --seed $s --threads 1 --no-progress -o $g > $g.gen.txt
+                fi
+                $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length $L --json > $g.eval.json
+            done
+        done
+    done
+    [ -f etl.mdm1s0.tsm ] || nice -n 19 $B train --model mdm etl --length 256 --layers 2 --channels 64 --context 128 \
+        --prior 0 --span-frac 0 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
+        --log etl.mdm1s0.jsonl -o etl.mdm1s0.tsm > etl.mdm1s0.train.txt
+    for mdl in mdm1 mdm1s0; do
+        g=etl-ev$mdl-st64
+        [ -f $g.eval.json ] && continue
+        nice -n 19 $B generate etl.$mdl.tsm --channels-from etl -n 64 --length 256 --seed 1 --threads 1 --no-progress \
+            -o $g > $g.gen.txt
+        $B eval --real etl --real-part test --synthetic $g --constraints etl.tsc --length 256 --json > $g.eval.json
+    done
+fi
 # mdm-mc sampled at temperatures below 1 (N/4 events at L = 256 and 1024; T = 1 is the
 # min-p 0 row); TEMP=0: without
 if [ "${TEMP:-1}" = 1 ] && [ -f mt.mdm-mc.tsm ]; then
@@ -285,6 +316,28 @@ for ds in ("mt", "http", "etl"):
                 print("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (L, mp, f(v["d_trans"]), f(v["d_time"]),
                       f(v["d_cpu"]), f(v["d_attr"]), f(js["event"]), f(e["js_bigram"]), f(e["w1_dt"]), f(js["ret"]),
                       f(js["tid"]), f(js["cpu"])))
+    if ds == "mt" and os.path.exists("mt-evmdm1-s2-256.eval.json"):
+        print("\nseed spread on mt: seed 1 (65536 events, the rows above) and seeds 2, 3 (16384 events each):")
+        print("| L | generator | seed | D_trans | JS event | JS bigram | W1 dt | LCS mean |")
+        print("|---|---|---|---|---|---|---|---|")
+        for L in (256, 1024):
+            for name, pre in (("Markov", "mt-markov"), ("mdm 2×64 events, pair-drawn", "mt-evmdm1"),
+                              ("mdm 4×128 events, pair-drawn", "mt-evmdm4")):
+                for sd in (1, 2, 3):
+                    p = "%s-%d.eval.json" % (pre, L) if sd == 1 else "%s-s%d-%d.eval.json" % (pre, sd, L)
+                    if not os.path.exists(p): continue
+                    e = J(p)
+                    print("| %d | %s | %d | %s | %s | %s | %s | %.1f |" % (L, name, sd, f(e["validity"]["d_trans"]),
+                          f(e["js"]["event"]), f(e["js_bigram"]), f(e["w1_dt"]), e["lcs_mean"]))
+    if ds == "etl" and os.path.exists("etl-evmdm1s0-st64.eval.json"):
+        print("\netl, mdm 2×64 events with pair-drawn channels, 64 windows of 256 (seed 1), trained with half the crops"
+              " masked as one span (the default) or none (--span-frac 0):")
+        print("| span-frac | D_trans | JS event | JS bigram | W1 dt |")
+        print("|---|---|---|---|---|")
+        for sf, p in (("0.5", "etl-evmdm1-st64.eval.json"), ("0", "etl-evmdm1s0-st64.eval.json")):
+            e = J(p)
+            print("| %s | %s | %s | %s | %s |" % (sf, f(e["validity"]["d_trans"]), f(e["js"]["event"]), f(e["js_bigram"]),
+                  f(e["w1_dt"])))
     if ds == "mt" and os.path.exists("mt-mdmmc-t0.8-256.eval.json"):
         print("\nmdm-mc on mt sampled at temperature T, or trained with the event channel's loss weighted 4 times"
               " (%d events per L; T = 1: the min-p 0 rows):" % (N // 4))
