@@ -21,7 +21,7 @@ static void named_cycle(size_t n, ts_mc *d)
     v->names = ts_malloc(4 * sizeof *v->names);
     v->counts = ts_calloc(4, sizeof *v->counts);
     for (int i = 0; i < 4; i++) {
-        char s[8];
+        char s[16];
         snprintf(s, sizeof s, "e%d", i);
         v->names[i] = ts_strdup(s);
         v->counts[i] = (int64_t)(n / 4);
@@ -69,7 +69,10 @@ static void generate_cli(void)
     REQUIRE(ts_mc_load(path, &gc) == 0);
     CHECK(gc.n == 80 && follows(&gc, 40));
     ts_mc_free(&gc);
-    /* the writers: strace-like text read back by ingest gives the same events and threads */
+    /* the writers: a CTF trace, and strace-like text read back by ingest gives the same
+     * events and threads */
+    snprintf(cmd, sizeof cmd, "export %s/gen --format ctf -o %s/gen.ctf", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "export %s/gen -o %s/gen.strace", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "ingest --from strace %s/gen.strace --channels -o %s/back", dir, dir);
@@ -108,6 +111,14 @@ static void generate_cli(void)
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "single-channel"));
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 -o %s/x", dir, ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length"));
+    snprintf(cmd, sizeof cmd, "generate %s/ng.tsm -n 1 --length 32 --crop 16 -o %s/x", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "go with --channels-from"));
+    snprintf(cmd, sizeof cmd, "generate %s/ng.tsm -n 1 --length 32 --draw type -o %s/x", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "go with --channels-from"));
+    snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 --length 32 --draw joint -o %s/x", dir, ds, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--draw"));
+    snprintf(cmd, sizeof cmd, "markov %s --from-events %s/gen/stream.txt --draw pair -o %s/x", ds, dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--draw pair goes with the chain"));
     ts_mc_free(&d);
 }
 

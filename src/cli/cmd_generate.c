@@ -58,6 +58,7 @@ int cmd_generate(int argc, char **argv)
     rc = 1;
     int mc = ts_mc_model_is(model_path);
     if (mc < 0) { cli_fail(); goto done; }
+    if (!chfrom && (crop || draw != TS_DRAW_PAIR)) { rc = cli_usage_error(C, "--draw and --crop go with --channels-from"); goto done; }
     if (mc && chfrom) { rc = cli_usage_error(C, "--channels-from is for a single-channel model; %s has channels", model_path); goto done; }
     if (chfrom) {   /* a single-channel model's events, the other channels drawn */
         if (!L) { rc = cli_usage_error(C, "--length is required with --channels-from"); goto done; }

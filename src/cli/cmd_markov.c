@@ -50,6 +50,10 @@ int cmd_markov(int argc, char **argv)
         ts_opt_free(&args);
         return cli_usage_error("markov", "give -n N or --from-events W (one of them)");
     }
+    if (events && draw != TS_DRAW_TYPE) {
+        ts_opt_free(&args);
+        return cli_usage_error("markov", "--draw pair goes with the chain, not --from-events (see generate --channels-from)");
+    }
     if (len && n % len) {
         ts_opt_free(&args);
         return cli_usage_error("markov", "-n %zu is not a multiple of --length %zu", n, len);
