@@ -136,6 +136,109 @@ if [ "${DDPMMC:-1}" = 1 ]; then
         $B eval --real $ds --real-part test --synthetic $g-rep --constraints $ds.tsc --length 256 --json > $g-rep.eval.json
     done
 fi
+# eval, repair per window and eval again of the synthetic dataset $2 (windows of $3) of the trace $1
+evrep() {
+    $B eval --real $1 --real-part test --synthetic $2 --constraints $1.tsc --length $3 --json > $2.eval.json
+    $B repair $2 --constraints $1.tsc --length $3 --json -o $2-rep > $2.repair.json
+    $B eval --real $1 --real-part test --synthetic $2-rep --constraints $1.tsc --length $3 --json > $2-rep.eval.json
+}
+# a single-channel model as the event channel (generate --channels-from): mdm trained on a
+# trace's events alone, the mdm-mc network's size (2 x 64, crops of 128, 1,500 iterations;
+# mt and etl) and a larger one (4 x 128, 3,000 iterations; mt), no n-gram prior; the other
+# channels drawn given the previous event and the event (--draw pair; --draw type at L =
+# 256 for the first on mt); windows of 1024 and 4096 drawn in crops of 256, each next 128
+# events imputed after the 128 before them. Beside it the Markov chain with the same pair
+# drawing. EVCH=0: without; EVCH_SETS: the traces; EVCH_MODELS: the models on mt.
+if [ "${EVCH:-1}" = 1 ]; then
+    for ds in ${EVCH_SETS:-mt etl}; do
+        [ -f $ds.mdm1.tsm ] || nice -n 19 $B train --model mdm $ds --length 256 --layers 2 --channels 64 --context 128 \
+            --prior 0 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
+            --log $ds.mdm1.jsonl -o $ds.mdm1.tsm > $ds.mdm1.train.txt
+        for L in 256 1024 4096; do
+            g=$ds-markovpair-$L
+            [ -f $g-rep.eval.json ] && continue
+            $B markov $ds -n $N --length $L --draw pair --seed 1 -o $g > /dev/null
+            evrep $ds $g $L
+        done
+    done
+    [ -f mt.mdm4.tsm ] || nice -n 19 $B train --model mdm mt --length 256 --layers 4 --channels 128 --context 128 \
+        --prior 0 --iters 3000 --schedule cosine --warmup 100 --valid-every 250 --threads 1 --no-progress \
+        --log mt.mdm4.jsonl -o mt.mdm4.tsm > mt.mdm4.train.txt
+    g=mt-evmdm1-type-256
+    if [ ! -f $g-rep.eval.json ]; then
+        nice -n 19 $B generate mt.mdm1.tsm --channels-from mt --draw type -n $((N / 256)) --length 256 --seed 1 \
+            --threads 1 --no-progress -o $g > $g.gen.txt
+        evrep mt $g 256
+    fi
+    for dm in $(for ds in ${EVCH_SETS:-mt etl}; do echo $ds:mdm1; done) $(for m in ${EVCH_MODELS:-mdm4}; do echo mt:$m; done); do
+        ds=${dm%%:*} mdl=${dm#*:}
+        for L in 256 1024 4096; do
+            g=$ds-ev$mdl-$L
+            [ -f $g-rep.eval.json ] && continue
+            nice -n 19 $B generate $ds.$mdl.tsm --channels-from $ds -n $((N / L)) --length $L --crop 256 --seed 1 \
+                --threads 1 --no-progress -o $g > $g.gen.txt
+            evrep $ds $g $L
+        done
+    done
+fi
+# seed spread: seeds 2 and 3 at 16384 events (the rows above: seed 1, 65536 events) of the
+# event-channel models and the Markov chain on mt at L = 256 and 1024; and on etl an event
+# model trained without span masks (--span-frac 0: every crop masked at random, the way
+# generation starts), 64 windows of 256. SEEDS=0: without.
+if [ "${SEEDS:-1}" = 1 ] && [ "${EVCH:-1}" = 1 ]; then
+    for s in 2 3; do
+        for L in 256 1024; do
+            for mdl in mdm1 mdm4 markov; do
+                if [ $mdl = markov ]; then g=mt-markov-s$s-$L; else g=mt-ev$mdl-s$s-$L; fi
+                [ -f $g.eval.json ] && continue
+                if [ $mdl = markov ]; then
+                    $B markov mt -n 16384 --length $L --seed $s -o $g > /dev/null
+                else
+                    nice -n 19 $B generate mt.$mdl.tsm --channels-from mt -n $((16384 / L)) --length $L --crop 256 \
+                        --seed $s --threads 1 --no-progress -o $g > $g.gen.txt
+                fi
+                $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length $L --json > $g.eval.json
+            done
+        done
+    done
+    [ -f etl.mdm1s0.tsm ] || nice -n 19 $B train --model mdm etl --length 256 --layers 2 --channels 64 --context 128 \
+        --prior 0 --span-frac 0 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --threads 1 --no-progress \
+        --log etl.mdm1s0.jsonl -o etl.mdm1s0.tsm > etl.mdm1s0.train.txt
+    for mdl in mdm1 mdm1s0; do
+        g=etl-ev$mdl-st64
+        [ -f $g.eval.json ] && continue
+        nice -n 19 $B generate etl.$mdl.tsm --channels-from etl -n 64 --length 256 --seed 1 --threads 1 --no-progress \
+            -o $g > $g.gen.txt
+        $B eval --real etl --real-part test --synthetic $g --constraints etl.tsc --length 256 --json > $g.eval.json
+    done
+fi
+# mdm-mc sampled at temperatures below 1 (N/4 events at L = 256 and 1024; T = 1 is the
+# min-p 0 row); TEMP=0: without
+if [ "${TEMP:-1}" = 1 ] && [ -f mt.mdm-mc.tsm ]; then
+    for L in 256 1024; do
+        for T in 0.7 0.8 0.9; do
+            g=mt-mdmmc-t$T-$L
+            [ -f $g.eval.json ] && continue
+            nice -n 19 $B generate mt.mdm-mc.tsm -n $((N / 4 / L)) --length $L --seed 1 --temperature $T --threads 1 \
+                --no-progress -o $g > /dev/null
+            $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length $L --json > $g.eval.json
+        done
+    done
+fi
+# mdm-mc with the event channel's loss weighted 4 times (--channel-weights event=4), the
+# main rows' training otherwise; N/4 events at L = 256 and 1024; CHW=0: without
+if [ "${CHW:-1}" = 1 ]; then
+    [ -f mt.mdm-mc-ev4.tsm ] || nice -n 19 $B train --model mdm-mc mt --length 256 --layers 2 --channels 64 \
+        --context 128 --iters 1500 --schedule cosine --warmup 50 --valid-every 250 --channel-weights event=4 \
+        --threads 1 --no-progress --log mt.mdm-mc-ev4.jsonl -o mt.mdm-mc-ev4.tsm > mt.mdm-mc-ev4.train.txt
+    for L in 256 1024; do
+        g=mt-mdmmc-ev4-$L
+        [ -f $g.eval.json ] && continue
+        nice -n 19 $B generate mt.mdm-mc-ev4.tsm -n $((N / 4 / L)) --length $L --seed 1 --threads 1 --no-progress \
+            -o $g > /dev/null
+        $B eval --real mt --real-part test --synthetic $g --constraints mt.tsc --length $L --json > $g.eval.json
+    done
+fi
 N=$N python3 - <<'PY'
 import json, os
 N = int(os.environ["N"])
@@ -154,6 +257,15 @@ for ds in ("mt", "http", "etl"):
     if ds == "mt" and os.path.exists("mt-mdm-256.eval.json"):
         rows.append(("mdm events + drawn channels", 256, J("mt-mdm-256.eval.json"), J("mt-mdm-256.repair.json")))
         rows.append(("mdm events + drawn channels, repaired", 256, J("mt-mdm-256-rep.eval.json"), None))
+    for name, pre in (("Markov, pair-drawn channels", "markovpair-%d"),
+                      ("mdm 2×64 events (--channels-from), type-drawn channels", "evmdm1-type-%d"),
+                      ("mdm 2×64 events (--channels-from), pair-drawn channels", "evmdm1-%d"),
+                      ("mdm 4×128 events (--channels-from), pair-drawn channels", "evmdm4-%d")):
+        for L in (256, 1024, 4096):
+            g = ds + "-" + pre % L
+            if os.path.exists(g + "-rep.eval.json"):
+                rows.append((name, L, J(g + ".eval.json"), J(g + ".repair.json")))
+                rows.append((name + ", repaired", L, J(g + "-rep.eval.json"), None))
     for L in (256, 1024, 4096):
         g = "%s-mdmmc-%d" % (ds, L)
         if os.path.exists(g + ".eval.json"):
@@ -204,6 +316,42 @@ for ds in ("mt", "http", "etl"):
                 print("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (L, mp, f(v["d_trans"]), f(v["d_time"]),
                       f(v["d_cpu"]), f(v["d_attr"]), f(js["event"]), f(e["js_bigram"]), f(e["w1_dt"]), f(js["ret"]),
                       f(js["tid"]), f(js["cpu"])))
+    if ds == "mt" and os.path.exists("mt-evmdm1-s2-256.eval.json"):
+        print("\nseed spread on mt: seed 1 (65536 events, the rows above) and seeds 2, 3 (16384 events each):")
+        print("| L | generator | seed | D_trans | JS event | JS bigram | W1 dt | LCS mean |")
+        print("|---|---|---|---|---|---|---|---|")
+        for L in (256, 1024):
+            for name, pre in (("Markov", "mt-markov"), ("mdm 2×64 events, pair-drawn", "mt-evmdm1"),
+                              ("mdm 4×128 events, pair-drawn", "mt-evmdm4")):
+                for sd in (1, 2, 3):
+                    p = "%s-%d.eval.json" % (pre, L) if sd == 1 else "%s-s%d-%d.eval.json" % (pre, sd, L)
+                    if not os.path.exists(p): continue
+                    e = J(p)
+                    print("| %d | %s | %d | %s | %s | %s | %s | %.1f |" % (L, name, sd, f(e["validity"]["d_trans"]),
+                          f(e["js"]["event"]), f(e["js_bigram"]), f(e["w1_dt"]), e["lcs_mean"]))
+    if ds == "etl" and os.path.exists("etl-evmdm1s0-st64.eval.json"):
+        print("\netl, mdm 2×64 events with pair-drawn channels, 64 windows of 256 (seed 1), trained with half the crops"
+              " masked as one span (the default) or none (--span-frac 0):")
+        print("| span-frac | D_trans | JS event | JS bigram | W1 dt |")
+        print("|---|---|---|---|---|")
+        for sf, p in (("0.5", "etl-evmdm1-st64.eval.json"), ("0", "etl-evmdm1s0-st64.eval.json")):
+            e = J(p)
+            print("| %s | %s | %s | %s | %s |" % (sf, f(e["validity"]["d_trans"]), f(e["js"]["event"]), f(e["js_bigram"]),
+                  f(e["w1_dt"])))
+    if ds == "mt" and os.path.exists("mt-mdmmc-t0.8-256.eval.json"):
+        print("\nmdm-mc on mt sampled at temperature T, or trained with the event channel's loss weighted 4 times"
+              " (%d events per L; T = 1: the min-p 0 rows):" % (N // 4))
+        print("| L | model | T | D_trans | D_time | D_cpu | D_attr | JS event | JS bigram | W1 dt | JS ret | JS tid | JS cpu |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for L in (256, 1024):
+            for mdl, T, p in [("mdm-mc", "1", "mt-mdmmc-minp0-%d.eval.json" % L)] + [
+                    ("mdm-mc", t, "mt-mdmmc-t%s-%d.eval.json" % (t, L)) for t in ("0.9", "0.8", "0.7")] + [
+                    ("mdm-mc, event=4", "1", "mt-mdmmc-ev4-%d.eval.json" % L)]:
+                if not os.path.exists(p): continue
+                e = J(p); v = e["validity"]; js = e["js"]
+                print("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (L, mdl, T, f(v["d_trans"]),
+                      f(v["d_time"]), f(v["d_cpu"]), f(v["d_attr"]), f(js["event"]), f(e["js_bigram"]), f(e["w1_dt"]),
+                      f(js["ret"]), f(js["tid"]), f(js["cpu"])))
     if ds == "mt" and os.path.exists("mt-mdmmc-c256-256.eval.json"):
         print("\nmdm-mc on mt trained on crops of 128 or 256 events (%d events per L):" % (N // 4))
         print("| context | L | D_trans | D_time | D_cpu | D_attr | JS event | JS bigram | W1 dt | JS ret | JS tid | JS cpu |")

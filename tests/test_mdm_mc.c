@@ -104,12 +104,13 @@ static void gradient_check(void)
 
 /* ---- a trace whose channels follow its events ---- */
 
-static ts_mc_model *train_small(const ts_mc *d, const char *out, long iters)
+static ts_mc_model *train_weighted(const ts_mc *d, const char *out, long iters, const char *weights)
 {
-    const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins", "lr"};
+    const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins", "lr",
+                          "channel-weights"};
     char it[32];
     snprintf(it, sizeof it, "%ld", iters);
-    const char *vals[] = {"1", "16", "8", "16", it, "1000", "8", "16", "1e-2"};
+    const char *vals[] = {"1", "16", "8", "16", it, "1000", "8", "16", "1e-2", weights};
     ts_mc_train_opts o;
     memset(&o, 0, sizeof o);
     o.data = d;
@@ -118,9 +119,16 @@ static ts_mc_model *train_small(const ts_mc *d, const char *out, long iters)
     o.len = 32;
     o.seed = 1;
     o.out_path = out;
-    o.kv = (ts_kv){9, keys, vals};
+    o.kv = (ts_kv){weights ? 10 : 9, keys, vals};
     ts_mc_model *m = NULL;
-    if (ts_mc_model_train("mdm-mc", &o, &m) != 0) fprintf(stderr, "%s\n", ts_error());
+    ts_mc_model_train("mdm-mc", &o, &m);
+    return m;
+}
+
+static ts_mc_model *train_small(const ts_mc *d, const char *out, long iters)
+{
+    ts_mc_model *m = train_weighted(d, out, iters, NULL);
+    if (!m) fprintf(stderr, "%s\n", ts_error());
     return m;
 }
 
@@ -236,6 +244,70 @@ static void learns_and_generates(void)
     ts_mc_free(&d);
 }
 
+/* ---- per-channel loss weights ---- */
+
+/* 1 when channel c's heads (weights and biases) of a and b are bit for bit the same */
+static int same_head(const ts_mc_model *a, const ts_mc_model *b, int c)
+{
+    const float *wa, *ba, *wb, *bb;
+    int Ka, Ca, Kb, Cb;
+    double xa, xb;
+    if (ts_mdm_mc_head(a, c, &wa, &ba, &Ka, &Ca, &xa) || ts_mdm_mc_head(b, c, &wb, &bb, &Kb, &Cb, &xb)) return -1;
+    return Ka == Kb && Ca == Cb && !memcmp(wa, wb, (size_t)Ka * Ca * sizeof *wa) && !memcmp(ba, bb, (size_t)Ka * sizeof *ba);
+}
+
+static void channel_weights(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/w.tsm", dir);
+    ts_mc d;
+    mc_cycle_trace(1000, 1, &d);
+    /* a weight of 0: the tid head stays as initialized while the others learn */
+    ts_mc_model *z3 = train_weighted(&d, path, 3, "tid=0"), *z9 = train_weighted(&d, path, 9, "tid=0");
+    ts_mc_model *d3 = train_weighted(&d, path, 3, NULL), *d9 = train_weighted(&d, path, 9, NULL);
+    ts_mc_model *o9 = train_weighted(&d, path, 9, "event=1");
+    REQUIRE(z3 && z9 && d3 && d9 && o9);
+    CHECK(same_head(z3, z9, TS_CH_TID) == 1);
+    CHECK(same_head(z3, z9, TS_CH_EVENT) == 0 && same_head(z3, z9, TS_CH_CPU) == 0);
+    CHECK(same_head(d3, d9, TS_CH_TID) == 0);    /* without the weight it learns */
+    CHECK(same_head(d9, o9, TS_CH_TID) == 1 && same_head(d9, o9, TS_CH_EVENT) == 1);   /* weights 1: unchanged */
+    /* the weights are stored in the model */
+    REQUIRE(ts_mc_model_save(z9, path) == 0);
+    ts_mc_model *r = NULL;
+    REQUIRE(ts_mc_model_load(path, &r) == 0);
+    const float *w, *b;
+    int K, C;
+    double x = -1, y = -1;
+    CHECK(ts_mdm_mc_head(r, TS_CH_TID, &w, &b, &K, &C, &x) == 0 && x == 0 && K == 256 && C == 16);
+    CHECK(ts_mdm_mc_head(r, TS_CH_EVENT, &w, &b, &K, &C, &y) == 0 && y == 1 && K == 4);
+    CHECK(ts_mdm_mc_head(r, TS_CH_COMM, &w, &b, &K, &C, &y) != 0 && strstr(ts_error(), "no channel"));
+    ts_mc_model_free(r);
+    ts_mc_model_free(z3); ts_mc_model_free(z9); ts_mc_model_free(d3); ts_mc_model_free(d9); ts_mc_model_free(o9);
+    /* malformed lists: one line naming the option and the item */
+    static const struct { const char *list, *want; } bad[] = {
+        {"tid", "'tid' is not CHANNEL=WEIGHT"},
+        {"pid=1", "'pid' is not a channel"},
+        {"comm=1", "no channel 'comm'"},
+        {"tid=0,tid=1", "'tid' is given twice"},
+        {"tid=-1", "'-1' is not a weight"},
+        {"tid=x", "'x' is not a weight"},
+        {"tid=", "'' is not a weight"},
+        {"tid=1,", "'' is not CHANNEL=WEIGHT"},
+        {"", "'' is not CHANNEL=WEIGHT"},
+        {"event=0,dt=0,tid=0,cpu=0", "every weight is 0"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ts_mc_model *m = train_weighted(&d, path, 1, bad[i].list);
+        CHECK_MSG(!m && strstr(ts_error(), "--channel-weights") && strstr(ts_error(), bad[i].want) &&
+                      !strchr(ts_error(), '\n'),
+                  "'%s': %s", bad[i].list, ts_error());
+        ts_mc_model_free(m);
+    }
+    ts_mc_free(&d);
+}
+
 /* ---- malformed model files: one line naming the file and the section ---- */
 
 static void bad_files(void)
@@ -344,6 +416,7 @@ static void cli(void)
 TEST_MAIN("mdm_mc", {
     RUN(gradient_check);
     RUN(learns_and_generates);
+    RUN(channel_weights);
     RUN(bad_files);
     RUN(cli);
 })

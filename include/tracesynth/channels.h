@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "common.h"
 #include "data.h"
 
 enum { TS_CH_EVENT = 0, TS_CH_DT, TS_CH_COMM, TS_CH_RET, TS_CH_TID, TS_CH_CPU, TS_NCH };
@@ -119,6 +120,29 @@ int  ts_mc_markov_windows(const ts_mc *train, size_t n_train, int order, size_t 
  * windows a single-channel model generated), drawn as for the Markov baseline; a type the
  * training part lacks draws from all its events. An ID outside train's types is an error. */
 int  ts_mc_from_events(const ts_mc *train, size_t n_train, const int32_t *ev, size_t n, uint64_t seed, ts_mc *out);
+
+/* the same with the other channels drawn `given` (TS_DRAW_*, see ts_mc_drawer) */
+int  ts_mc_markov_given(const ts_mc *train, size_t n_train, int order, size_t windows, size_t len, int given,
+                        uint64_t seed, ts_mc *out);
+
+/* The channel tables of a training part, for drawing the channels other than event for a
+ * given event sequence (the Markov baseline's, and a single-channel model's events):
+ *   TS_DRAW_TYPE  each channel on its own, per event type: dt a training dt of the type,
+ *                 comm, ret, tid and cpu from the type's training counts;
+ *   TS_DRAW_PAIR  every channel at once, copied from one training event with the same
+ *                 (previous type, type) pair (the first of a window, or a pair the training
+ *                 part lacks: the same type);
+ * a type the training part lacks draws from all its events. */
+enum { TS_DRAW_TYPE = 0, TS_DRAW_PAIR = 1 };
+typedef struct ts_mc_drawer ts_mc_drawer;
+/* the tables of the first n_train events of train (0: all); 0 / -1 + error */
+int  ts_mc_drawer_new(const ts_mc *train, size_t n_train, int given, ts_mc_drawer **out);
+/* the event types it knows: IDs [0, n) in train's numbering */
+int32_t ts_mc_drawer_types(const ts_mc_drawer *d);
+/* draw the channels y has (other than event) of event i of y, whose type (in [0, types))
+ * is y's event i; prev: the type before it (-1: none, the first of a window) */
+void ts_mc_drawer_draw(const ts_mc_drawer *d, ts_mc *y, size_t i, int32_t prev, ts_rng *r);
+void ts_mc_drawer_free(ts_mc_drawer *d);
 
 /* strace -f -ttt -T log -> raw fields: the pid is the thread, the return value from the
  * call's line (or its resumed line), times from -ttt; comm from execve (the program's

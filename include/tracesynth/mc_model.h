@@ -87,6 +87,18 @@ int  ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t 
 int  ts_mc_model_generate(ts_mc_model *m, size_t n, size_t L, const ts_run_opts *o, ts_mc *out);
 void ts_mc_model_free(ts_mc_model *m);
 
+/* A single-channel model as the event channel of a multi-channel model (not a file: made
+ * at run time): it handles the channels train has; the event model draws the events (in
+ * crops of `crop` events, each next half a crop imputed after the events before it, when
+ * windows are longer; 0: one pass), its IDs go to train's event IDs by name (every name it
+ * has must be one of train's: an error naming the first that is not), and the other
+ * channels are drawn for them from the first n_train events of train (ts_mc_drawer,
+ * `given` TS_DRAW_*). It owns ev on success; what names train in errors. Imputation: the
+ * hidden events by the event model's imputation, every hidden value of the other channels
+ * drawn given the events. */
+int  ts_mc_model_events(ts_model *ev, const ts_mc *train, size_t n_train, int given, size_t crop, const char *what,
+                        ts_mc_model **out);
+
 /* a model's training settings tc (its parsed schedule) completed from o: seed, output,
  * checkpoint to resume, log, progress; start: the log's first line's fields */
 void ts_mc_train_cfg(ts_train_cfg *tc, const ts_mc_train_opts *o, const char *start);

@@ -29,4 +29,11 @@ float *ts_mdm_mc_net_grads(ts_mdm_mc_net *n);
 int ts_mdm_mc_net_loss(ts_mdm_mc_net *n, const int32_t *values, const float *xdt, const uint8_t *hid,
                        const float *weights, int B, int L, int want_grad, double *loss);
 
+/* the softmax head of channel `channel` (TS_CH_*) of an mdm-mc model (mc_model.h): *w its
+ * (K, C) weights, *b its K biases, *weight its training loss weight (--channel-weights).
+ * 0 / -1 + error (another model, a channel it lacks) */
+typedef struct ts_mc_model ts_mc_model;
+int ts_mdm_mc_head(const ts_mc_model *m, int channel, const float **w, const float **b, int *K, int *C,
+                   double *weight);
+
 #endif

@@ -50,6 +50,8 @@ void mc_models_help(FILE *f);
 int  train_channels(const char *model, const char *dataset, const ts_split_spec *ss, const char *out,
                     const char *resume, const char *log, const ts_run_opts *ro);
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);
+int  generate_events_channels(const char *path, const char *dataset, int given, size_t crop, size_t n, size_t L,
+                              const char *out, const ts_run_opts *ro);
 int  impute_channels(const char *path, const char *input, const ts_split_spec *ss, size_t prefix, size_t k,
                      ts_mask_pos pos, const char *out, const ts_run_opts *ro, int json);
 

@@ -9,9 +9,11 @@ int cmd_generate(int argc, char **argv)
 {
     const char *C = "generate";
     static const char *const formats[] = {"text", "npy", "both", NULL};
-    const char *out = NULL;
-    int format = 0;
+    static const char *const draws[] = {"type", "pair", NULL};
+    const char *out = NULL, *chfrom = NULL;
+    int format = 0, draw = TS_DRAW_PAIR;
     long n = 0, L = 0;
+    size_t crop = 0;
     cli_run run = CLI_RUN_DEFAULTS;
     const ts_option opts[] = {
         TS_OPT_LONG_F_('n', "count", &n, "N", 1, 1 << 24, TS_OPT_REQUIRED, "windows to generate"),
@@ -20,6 +22,21 @@ int cmd_generate(int argc, char **argv)
                     "with named events also OUT.names.txt; a multi-channel\n"
                     "model: the dataset directory OUT (N L events)"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default text)"),
+        TS_OPT_STR_(0, "channels-from", &chfrom, "DATASET",
+                    "a single-channel model as the event channel of a multi-\n"
+                    "channel trace: its events (every name it has must be one of\n"
+                    "DATASET's), the other channels of DATASET (ingest\n"
+                    "--channels) drawn for them from its training part (the\n"
+                    "first 70 %); OUT is then a multi-channel dataset directory"),
+        TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
+                       "with --channels-from: pair (default): every channel copied\n"
+                       "from one training event with the same (previous event,\n"
+                       "event), else the same event; type: each channel on its\n"
+                       "own from the event type's counts (as 'tracesynth markov')"),
+        TS_OPT_SIZE_(0, "crop", &crop, "C", 0, 1 << 20,
+                     "with --channels-from: windows longer than C events drawn\n"
+                     "crop by crop, each next C/2 events imputed after the C/2\n"
+                     "before them (default 0: the whole window in one pass)"),
         CLI_RUN_OPTIONS(&run),
         TS_OPT_END_,
     };
@@ -41,6 +58,15 @@ int cmd_generate(int argc, char **argv)
     rc = 1;
     int mc = ts_mc_model_is(model_path);
     if (mc < 0) { cli_fail(); goto done; }
+    if (!chfrom && (crop || draw != TS_DRAW_PAIR)) { rc = cli_usage_error(C, "--draw and --crop go with --channels-from"); goto done; }
+    if (mc && chfrom) { rc = cli_usage_error(C, "--channels-from is for a single-channel model; %s has channels", model_path); goto done; }
+    if (chfrom) {   /* a single-channel model's events, the other channels drawn */
+        if (!L) { rc = cli_usage_error(C, "--length is required with --channels-from"); goto done; }
+        ts_run_opts mro;
+        cli_run_apply(&run, &args, &mro);
+        rc = generate_events_channels(model_path, chfrom, draw, crop, (size_t)n, (size_t)L, out, &mro);
+        goto done;
+    }
     if (mc) {   /* a multi-channel model writes a multi-channel dataset directory */
         ts_run_opts mro;
         cli_run_apply(&run, &args, &mro);

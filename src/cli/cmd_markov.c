@@ -10,6 +10,8 @@ int cmd_markov(int argc, char **argv)
     const char *out = NULL, *events = NULL;
     size_t n = 0, len = 0;
     long order = 2, seed = 0;
+    static const char *const draws[] = {"type", "pair", NULL};
+    int draw = TS_DRAW_TYPE;
     int permille[3] = {ts_split_default_permille[0], ts_split_default_permille[1], ts_split_default_permille[2]};
     const ts_option opts[] = {
         TS_OPT_SIZE_('n', "events", &n, "N", 1, (size_t)1 << 30, "events to generate"),
@@ -23,17 +25,22 @@ int cmd_markov(int argc, char **argv)
                     "window file or .npy, e.g. from 'tracesynth generate' with a model\n"
                     "trained on DATASET: IDs in its numbering), one after the other,\n"
                     "and draw only the other channels"),
+        TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
+                       "type (default): each other channel on its own from the event\n"
+                       "type's counts; pair: every channel copied from one training\n"
+                       "event with the same (previous event, event), else event"),
         TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
                    "time split shares (default 0.7,0.1,0.2): it learns from\nthe training part"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 1L << 62, "seed (default 0): the same seed, the same trace"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "markov", "tracesynth markov DATASET (-n N [--length L] [--order K] | --from-events W) -o DIR [--seed S]",
+        "markov", "tracesynth markov DATASET (-n N [--length L] [--order K] | --from-events W) -o DIR [--draw type|pair]\n"
+        "       [--seed S]",
         "The multi-channel baseline: N events whose types follow an order-K Markov chain of\n"
         "the training part of DATASET (ingest --channels), each other channel (dt, comm,\n"
         "ret, tid, cpu) drawn per event type from the training counts (a type the training\n"
-        "part lacks: from all its events).\n",
+        "part lacks: from all its events; --draw pair: given the previous event too).\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;
@@ -42,6 +49,10 @@ int cmd_markov(int argc, char **argv)
     if (!events == !n) {
         ts_opt_free(&args);
         return cli_usage_error("markov", "give -n N or --from-events W (one of them)");
+    }
+    if (events && draw != TS_DRAW_TYPE) {
+        ts_opt_free(&args);
+        return cli_usage_error("markov", "--draw pair goes with the chain, not --from-events (see generate --channels-from)");
     }
     if (len && n % len) {
         ts_opt_free(&args);
@@ -65,7 +76,7 @@ int cmd_markov(int argc, char **argv)
             n = w.n * w.len;
             len = w.len;
         } else {
-            rc = ts_mc_markov_windows(&m, nt ? nt : 1, (int)order, len ? n / len : 1, len ? len : n, (uint64_t)seed, &g);
+            rc = ts_mc_markov_given(&m, nt ? nt : 1, (int)order, len ? n / len : 1, len ? len : n, draw, (uint64_t)seed, &g);
         }
         if (rc == 0) {
             rc = ts_mc_save(out, &g);

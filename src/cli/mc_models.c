@@ -51,6 +51,22 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
     return rc ? cli_fail() : 0;
 }
 
+/* n windows of L from m into the dataset directory out; what: the message's tail */
+static int generate_save(ts_mc_model *m, size_t n, size_t L, const char *out, const ts_run_opts *ro, const char *what)
+{
+    ts_mc g;
+    double t0 = ts_now();
+    int rc = ts_mc_model_generate(m, n, L, ro, &g);
+    if (rc == 0) {
+        double dt = ts_now() - t0;
+        rc = ts_mc_save(out, &g);
+        if (rc == 0) printf("%s: generated %zu windows of %zu events in %.2f s (seed %llu%s) -> %s\n", m->ops->name, n,
+                            L, dt, (unsigned long long)ro->seed, what, out);
+        ts_mc_free(&g);
+    }
+    return rc;
+}
+
 int generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro)
 {
     ts_mc_model *m = NULL;
@@ -60,17 +76,38 @@ int generate_channels(const char *path, size_t n, size_t L, const char *out, con
         ts_mc_model_free(m);
         return cli_usage_error("generate", "--length is required: the model takes any window length");
     }
-    ts_mc g;
-    double t0 = ts_now();
-    int rc = ts_mc_model_generate(m, n, L, ro, &g);
-    if (rc == 0) {
-        double dt = ts_now() - t0;
-        rc = ts_mc_save(out, &g);
-        if (rc == 0) printf("%s: generated %zu windows of %zu events in %.2f s (seed %llu) -> %s\n", m->ops->name, n,
-                            L, dt, (unsigned long long)ro->seed, out);
-        ts_mc_free(&g);
-    }
+    int rc = generate_save(m, n, L, out, ro, "");
     ts_mc_model_free(m);
+    return rc ? cli_fail() : 0;
+}
+
+int generate_events_channels(const char *path, const char *dataset, int given, size_t crop, size_t n, size_t L,
+                             const char *out, const ts_run_opts *ro)
+{
+    ts_model *ev = NULL;
+    ts_mc_model *m = NULL;
+    ts_mc d;
+    if (ts_model_load(path, &ev) != 0) return cli_fail();
+    if (ts_mc_load(dataset, &d) != 0) {
+        ts_model_free(ev);
+        return cli_fail();
+    }
+    size_t ntrain, nvalid;
+    parts(d.n, ts_split_default_permille, &ntrain, &nvalid);
+    if (ts_mc_model_events(ev, &d, ntrain, given, crop, dataset, &m) != 0) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", ts_error());
+        ts_fail("%s: %s", path, msg);
+        ts_model_free(ev);
+        ts_mc_free(&d);
+        return cli_fail();
+    }
+    char what[512];
+    snprintf(what, sizeof what, "; other channels from the first %zu events of %s, drawn by %s", ntrain, dataset,
+             given == TS_DRAW_PAIR ? "pair" : "type");
+    int rc = generate_save(m, n, L, out, ro, what);
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
     return rc ? cli_fail() : 0;
 }
 

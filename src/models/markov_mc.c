@@ -24,72 +24,146 @@ int ts_mc_markov(const ts_mc *train, size_t n_train, int order, size_t n, uint64
     return ts_mc_markov_windows(train, n_train, order, 1, n, seed, out);
 }
 
-/* the channels other than event, drawn per event type from the training counts (dt: a
- * training dt of the type); a type the training part lacks draws from all its events.
- * ev (n) becomes out's event channel (owned). */
-static int draw_channels(const ts_mc *train, size_t nt, const ts_constraints *k, int32_t *ev, size_t n,
-                         uint64_t seed, ts_mc *out)
+/* ---- the channel tables of a training part (ts_mc_drawer, channels.h) ---- */
+
+struct ts_mc_drawer {
+    int given;                   /* TS_DRAW_TYPE or TS_DRAW_PAIR */
+    ts_constraints k;            /* per type counts of comm, ret, tid, cpu */
+    ts_mc tr;                    /* the training part */
+    size_t nt;
+    size_t *tstart, *tidx;       /* (V + 1), (nt): the training events of type v are
+                                    tidx[tstart[v], tstart[v + 1]), in trace order */
+    size_t *pstart, *pidx;       /* TS_DRAW_PAIR: (V V + 1), (nt): the same by (previous type, type) */
+    uint64_t *tot[TS_NCH];       /* (V + 1) per type totals of each channel's counts; row V: all */
+    uint32_t *all[TS_NCH];       /* (card) counts over every type */
+};
+
+/* idx (n) the events [0, n) grouped by key[i] in [0, K) (a stable counting sort), start (K + 1) */
+static void group_by(const size_t *key, size_t n, size_t K, size_t **start, size_t **idx)
 {
-    int rc = 0;
+    *start = ts_calloc(K + 1, sizeof **start);
+    for (size_t i = 0; i < n; i++) (*start)[key[i] + 1]++;
+    for (size_t v = 0; v < K; v++) (*start)[v + 1] += (*start)[v];
+    size_t *fill = ts_malloc((K ? K : 1) * sizeof *fill);
+    memcpy(fill, *start, K * sizeof *fill);
+    *idx = ts_malloc((n ? n : 1) * sizeof **idx);
+    for (size_t i = 0; i < n; i++) (*idx)[fill[key[i]]++] = i;
+    free(fill);
+}
+
+void ts_mc_drawer_free(ts_mc_drawer *d)
+{
+    if (!d) return;
+    ts_constraints_free(&d->k);
+    ts_mc_free(&d->tr);
+    free(d->tstart); free(d->tidx); free(d->pstart); free(d->pidx);
+    for (int c = 0; c < TS_NCH; c++) {
+        free(d->tot[c]);
+        free(d->all[c]);
+    }
+    free(d);
+}
+
+int ts_mc_drawer_new(const ts_mc *train, size_t n_train, int given, ts_mc_drawer **out)
+{
+    *out = NULL;
+    size_t nt = n_train && n_train < train->n ? n_train : train->n;
+    if (nt == 0) return ts_fail("channels: no training events to draw from");
+    if (given != TS_DRAW_TYPE && given != TS_DRAW_PAIR) return ts_fail("channels: unknown way of drawing (%d)", given);
+    ts_mc_drawer *d = ts_calloc(1, sizeof *d);
+    d->given = given;
+    d->nt = nt;
+    if (ts_constraints_learn(train, nt, &d->k) != 0 || ts_mc_slice(train, 0, nt, &d->tr) != 0) {
+        ts_mc_drawer_free(d);
+        return -1;
+    }
+    const size_t V = (size_t)d->k.V;
+    const int32_t *ev = d->tr.ch[TS_CH_EVENT];
+    size_t *key = ts_malloc(nt * sizeof *key);
+    for (size_t i = 0; i < nt; i++) key[i] = (size_t)ev[i];
+    group_by(key, nt, V, &d->tstart, &d->tidx);
+    if (given == TS_DRAW_PAIR) {
+        for (size_t i = 0; i < nt; i++) key[i] = i ? (size_t)ev[i - 1] * V + (size_t)ev[i] : V * V;   /* the first: none */
+        group_by(key, nt, V * V + 1, &d->pstart, &d->pidx);
+    }
+    free(key);
+    for (int c = TS_CH_COMM; c < TS_NCH; c++) {
+        if (!d->k.card[c]) continue;
+        d->tot[c] = ts_calloc(V + 1, sizeof *d->tot[c]);
+        d->all[c] = ts_calloc((size_t)d->k.card[c], sizeof *d->all[c]);
+        for (size_t v = 0; v < V; v++)
+            for (int32_t a = 0; a < d->k.card[c]; a++) {
+                uint32_t x = d->k.cnt[c][v * d->k.card[c] + a];
+                d->tot[c][v] += x;
+                d->tot[c][V] += x;
+                d->all[c][a] += x;
+            }
+    }
+    *out = d;
+    return 0;
+}
+
+int32_t ts_mc_drawer_types(const ts_mc_drawer *d) { return d->k.V; }
+
+void ts_mc_drawer_draw(const ts_mc_drawer *d, ts_mc *y, size_t i, int32_t prev, ts_rng *r)
+{
+    const int32_t v = y->ch[TS_CH_EVENT][i];
+    const size_t V = (size_t)d->k.V;
+    if (d->given == TS_DRAW_PAIR) {   /* every channel of one training event with the same pair, or type */
+        size_t a = 0, b = 0, j;
+        if (prev >= 0 && prev < d->k.V) a = d->pstart[(size_t)prev * V + (size_t)v], b = d->pstart[(size_t)prev * V + (size_t)v + 1];
+        if (a < b) {
+            j = d->pidx[a + ts_rng_below(r, b - a)];
+        } else {
+            a = d->tstart[v], b = d->tstart[v + 1];
+            j = a < b ? d->tidx[a + ts_rng_below(r, b - a)] : ts_rng_below(r, d->nt);
+        }
+        if (y->dt && d->tr.dt) y->dt[i] = d->tr.dt[j];
+        for (int c = TS_CH_COMM; c < TS_NCH; c++)
+            if (y->ch[c] && d->tr.ch[c]) y->ch[c][i] = d->tr.ch[c][j];
+        return;
+    }
+    /* each channel on its own: dt a training dt of the type, the others from the type's
+     * counts; a type the training part lacks draws from all its events */
+    if (y->dt && d->tr.dt) {
+        size_t a = d->tstart[v], b = d->tstart[v + 1];
+        y->dt[i] = d->tr.dt[d->tidx[a < b ? a + ts_rng_below(r, b - a) : ts_rng_below(r, d->nt)]];
+    }
+    for (int c = TS_CH_COMM; c < TS_NCH; c++) {
+        if (!d->k.card[c] || !y->ch[c]) continue;
+        y->ch[c][i] = d->tot[c][v] ? draw(d->k.cnt[c] + (size_t)v * d->k.card[c], d->k.card[c], d->tot[c][v], r)
+                                   : draw(d->all[c], d->k.card[c], d->tot[c][V], r);
+    }
+}
+
+/* the channels other than event for ev (n, windows of len; owned: it becomes out's event
+ * channel), drawn by a drawer of train's first nt events */
+static int draw_channels(const ts_mc *train, size_t nt, int given, int32_t *ev, size_t n, size_t len, uint64_t seed,
+                         ts_mc *out)
+{
     out->n = n;
     out->events.stream.ids = ev;
     out->events.stream.n = n;
     out->events.vocab.unk = -1;
     out->ch[TS_CH_EVENT] = ev;
-    if (train->events.vocab.n > 0 && ts_vocab_copy(&out->events.vocab, &train->events.vocab)) rc = -1;
-    if (train->comm_vocab.n > 0 && ts_vocab_copy(&out->comm_vocab, &train->comm_vocab)) rc = -1;
-    if (train->ret_vocab.n > 0 && ts_vocab_copy(&out->ret_vocab, &train->ret_vocab)) rc = -1;
-    /* per type: the training dt values, and the totals of each channel's counts;
-     * row V: every type (for types without training events) */
-    size_t V = (size_t)k->V, *dstart = NULL;
-    float *dts = NULL;
-    if (train->dt) {
-        dstart = ts_calloc(V + 1, sizeof *dstart);
-        for (size_t i = 0; i < nt; i++) dstart[train->ch[TS_CH_EVENT][i] + 1]++;
-        for (size_t v = 0; v < V; v++) dstart[v + 1] += dstart[v];
-        size_t *fill = ts_malloc(V * sizeof *fill);
-        memcpy(fill, dstart, V * sizeof *fill);
-        dts = ts_malloc(nt * sizeof *dts);
-        for (size_t i = 0; i < nt; i++) dts[fill[train->ch[TS_CH_EVENT][i]]++] = train->dt[i];
-        free(fill);
-        out->dt = ts_malloc(n * sizeof *out->dt);
+    ts_mc_drawer *d = NULL;
+    int rc = ts_mc_drawer_new(train, nt, given, &d);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (ev[i] < 0 || ev[i] >= d->k.V)
+            rc = ts_fail("event %zu: ID %d is not one of the trace's %d event types", i, (int)ev[i], (int)d->k.V);
+    if (rc == 0 && ((train->events.vocab.n > 0 && ts_vocab_copy(&out->events.vocab, &train->events.vocab)) ||
+                    (train->comm_vocab.n > 0 && ts_vocab_copy(&out->comm_vocab, &train->comm_vocab)) ||
+                    (train->ret_vocab.n > 0 && ts_vocab_copy(&out->ret_vocab, &train->ret_vocab))))
+        rc = -1;
+    if (rc == 0) {
+        if (train->dt) out->dt = ts_malloc(n * sizeof *out->dt);
+        for (int c = TS_CH_COMM; c < TS_NCH; c++)
+            if (d->k.card[c]) out->ch[c] = ts_malloc(n * sizeof(int32_t));
+        ts_rng r;
+        ts_rng_fork(&r, seed, 1);
+        for (size_t i = 0; i < n; i++) ts_mc_drawer_draw(d, out, i, len && i % len == 0 ? -1 : i ? ev[i - 1] : -1, &r);
     }
-    uint64_t *tot[TS_NCH] = {0};
-    uint32_t *all[TS_NCH] = {0};
-    for (int c = TS_CH_COMM; c < TS_NCH; c++) {
-        if (!k->card[c]) continue;
-        out->ch[c] = ts_malloc(n * sizeof(int32_t));
-        tot[c] = ts_calloc(V + 1, sizeof *tot[c]);
-        all[c] = ts_calloc((size_t)k->card[c], sizeof *all[c]);
-        for (size_t v = 0; v < V; v++)
-            for (int32_t a = 0; a < k->card[c]; a++) {
-                uint32_t x = k->cnt[c][v * k->card[c] + a];
-                tot[c][v] += x;
-                tot[c][V] += x;
-                all[c][a] += x;
-            }
-    }
-    ts_rng r;
-    ts_rng_fork(&r, seed, 1);
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        int32_t v = out->ch[TS_CH_EVENT][i];
-        if (dts) {
-            size_t a = dstart[v], b = dstart[v + 1];
-            if (a == b) a = 0, b = nt;
-            out->dt[i] = dts[a + ts_rng_below(&r, b - a)];
-        }
-        for (int c = TS_CH_COMM; c < TS_NCH; c++) {
-            if (!k->card[c]) continue;
-            out->ch[c][i] = tot[c][v] ? draw(k->cnt[c] + (size_t)v * k->card[c], k->card[c], tot[c][v], &r)
-                                      : draw(all[c], k->card[c], tot[c][V], &r);
-        }
-    }
-    for (int c = 0; c < TS_NCH; c++) {
-        free(tot[c]);
-        free(all[c]);
-    }
-    free(dstart);
-    free(dts);
+    ts_mc_drawer_free(d);
     if (rc) ts_mc_free(out);
     return rc;
 }
@@ -97,27 +171,27 @@ static int draw_channels(const ts_mc *train, size_t nt, const ts_constraints *k,
 int ts_mc_markov_windows(const ts_mc *train, size_t n_train, int order, size_t windows, size_t len,
                          uint64_t seed, ts_mc *out)
 {
+    return ts_mc_markov_given(train, n_train, order, windows, len, TS_DRAW_TYPE, seed, out);
+}
+
+int ts_mc_markov_given(const ts_mc *train, size_t n_train, int order, size_t windows, size_t len, int given,
+                       uint64_t seed, ts_mc *out)
+{
     memset(out, 0, sizeof *out);
     if (windows && len > SIZE_MAX / windows) return ts_fail("markov: %zu windows of %zu events is too many", windows, len);
     size_t n = windows * len;
     size_t nt = n_train && n_train < train->n ? n_train : train->n;
     if (n == 0 || nt == 0) return ts_fail("markov: nothing to learn from or to generate");
-    ts_constraints k;
-    if (ts_constraints_learn(train, nt, &k) != 0) return -1;
     ts_model *g = ts_ngram_new(train->ch[TS_CH_EVENT], nt, order);
-    if (!g) {
-        ts_constraints_free(&k);
-        return ts_fail("markov: order %d is not in [1, 64]", order);
-    }
-    g->n_ids = k.V;
+    if (!g) return ts_fail("markov: order %d is not in [1, 64]", order);
+    g->n_ids = ts_mc_card(train, TS_CH_EVENT);
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
     ro.seed = seed;
     ts_windows w;
     int rc = ts_model_generate(g, windows, len, &ro, &w);
     ts_model_free(g);
-    if (rc == 0) rc = draw_channels(train, nt, &k, w.data, n, seed, out);
-    ts_constraints_free(&k);
+    if (rc == 0) rc = draw_channels(train, nt, given, w.data, n, len, seed, out);
     return rc;
 }
 
@@ -126,17 +200,7 @@ int ts_mc_from_events(const ts_mc *train, size_t n_train, const int32_t *ev, siz
     memset(out, 0, sizeof *out);
     size_t nt = n_train && n_train < train->n ? n_train : train->n;
     if (n == 0 || nt == 0) return ts_fail("channels: nothing to learn from or to draw for");
-    ts_constraints k;
-    if (ts_constraints_learn(train, nt, &k) != 0) return -1;
-    for (size_t i = 0; i < n; i++)
-        if (ev[i] < 0 || ev[i] >= k.V) {
-            int32_t bad = ev[i], V = k.V;
-            ts_constraints_free(&k);
-            return ts_fail("event %zu: ID %d is not one of the trace's %d event types", i, (int)bad, (int)V);
-        }
     int32_t *e = ts_malloc(n * sizeof *e);
     memcpy(e, ev, n * sizeof *e);
-    int rc = draw_channels(train, nt, &k, e, n, seed, out);
-    ts_constraints_free(&k);
-    return rc;
+    return draw_channels(train, nt, TS_DRAW_TYPE, e, n, 0, seed, out);   /* e is out's (freed with it) */
 }

@@ -52,6 +52,7 @@ typedef struct {
     size_t *bstart;            /* (nbins + 1) bin b's values are dtv[bstart[b], bstart[b + 1]) */
     int dtj;                   /* TS_DT_REAL: the value index of dt, else -1 */
     double dt_mean, dt_std;    /* TS_DT_REAL: dt standardized by the training part's */
+    double cw[TS_NCH];         /* training loss weight of value j (--channel-weights; 1 each) */
 } mdm_mc;
 
 /* ---- channels as values ---- */
@@ -185,11 +186,12 @@ static double gauss_nll(const float *z, double x, double w, float *d, double sca
     return w * (0.5 * e * e + z[1] + 0.9189385332046727);   /* + log sqrt(2 pi) */
 }
 
-/* sum over rows i and channels j with tgt[i nch + j] >= 0 of w_i * -log softmax(head j)
- * [tgt] (a real dt: w_i gauss_nll of xf[i]); per[j] (may be NULL) += channel j's share.
- * dlogits (NULL: none) = scale * the gradient, 0 outside the hidden values' heads. */
+/* sum over rows i and channels j with tgt[i nch + j] >= 0 of cw_j w_i * -log softmax(head j)
+ * [tgt] (a real dt: cw_j w_i gauss_nll of xf[i]; cw NULL: 1 each); per[j] (may be NULL) +=
+ * channel j's share. dlogits (NULL: none) = scale * the gradient, 0 outside the hidden
+ * values' heads. */
 static double mc_loss(const mdm_mc *m, const float *logits, const int32_t *tgt, const float *xf, const float *w,
-                      size_t N, float *dlogits, double scale, double *per)
+                      const double *cw, size_t N, float *dlogits, double scale, double *per)
 {
     const int V = m->net->c.V;
     if (dlogits) memset(dlogits, 0, N * (size_t)V * sizeof(float));
@@ -199,8 +201,10 @@ static double mc_loss(const mdm_mc *m, const float *logits, const int32_t *tgt, 
             const int32_t *t = tgt + i * m->nch + j;
             if (*t < 0) continue;
             size_t at = i * (size_t)V + (size_t)m->off[j];
-            double s = j == m->dtj ? gauss_nll(logits + at, xf[i], w ? w[i] : 1.0, dlogits ? dlogits + at : NULL, scale)
-                                   : xent(logits + at, t, w ? w + i : NULL, 1, m->K[j], dlogits ? dlogits + at : NULL, scale);
+            const double c = cw ? cw[j] : 1.0;
+            double s = j == m->dtj ? gauss_nll(logits + at, xf[i], (w ? w[i] : 1.0) * c, dlogits ? dlogits + at : NULL, scale)
+                                   : c * xent(logits + at, t, w ? w + i : NULL, 1, m->K[j], dlogits ? dlogits + at : NULL,
+                                              scale * c);
             sum += s;
             if (per) per[j] += s;
         }
@@ -226,8 +230,52 @@ static size_t crop_ids(const mdm_mc *m, const int32_t *x, const uint8_t *hb, int
 
 static const char *const mc_keys[] = {
     "backbone", "heads", "layers", "channels", "state", "ff", "kernel", "context", "batch", "valid-n", "dt-bins", "dt",
-    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", NULL,
+    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", "channel-weights", NULL,
 };
+
+/* --channel-weights NAME=W,...: the training loss weight of each channel named (W >= 0; the
+ * others 1), into cw by value index; every channel named must be modelled, once */
+static void weights_text(const mdm_mc *m, char *txt, size_t size)
+{
+    size_t k = 0;
+    txt[0] = 0;
+    for (int j = 0; j < m->nch && k < size; j++)
+        k += (size_t)snprintf(txt + k, size - k, "weight_%s=%.17g\n", ts_ch_names[m->chan[j]], m->cw[j]);
+}
+
+static int parse_weights(mdm_mc *m, const char *s)
+{
+    for (int j = 0; j < m->nch; j++) m->cw[j] = 1.0;
+    if (!s) return 0;
+    char *buf = ts_strdup(s);
+    unsigned seen = 0;
+    int rc = 0;
+    for (char *tok = buf, *next; tok && rc == 0; tok = next) {
+        next = strchr(tok, ',');
+        if (next) *next++ = 0;
+        char *eq = strchr(tok, '=');
+        int c = -1, j = -1;
+        if (eq) {
+            *eq = 0;
+            for (int k = 0; k < TS_NCH; k++) if (!strcmp(tok, ts_ch_names[k])) c = k;
+            for (int k = 0; k < m->nch; k++) if (m->chan[k] == c) j = k;
+        }
+        double v;
+        if (!eq) rc = ts_fail("mdm-mc: option --channel-weights: '%s' is not CHANNEL=WEIGHT", tok);
+        else if (c < 0) rc = ts_fail("mdm-mc: option --channel-weights: '%s' is not a channel (event, dt, comm, ret, tid, cpu)", tok);
+        else if (j < 0) rc = ts_fail("mdm-mc: option --channel-weights: the trace has no channel '%s'", tok);
+        else if (seen & 1u << c) rc = ts_fail("mdm-mc: option --channel-weights: '%s' is given twice", tok);
+        else if (ts_parse_double(eq + 1, 0, 1e6, &v) != 0)
+            rc = ts_fail("mdm-mc: option --channel-weights: %s: '%s' is not a weight in [0, 1e6]", tok, eq + 1);
+        else m->cw[j] = v, seen |= 1u << c;
+    }
+    double any = 0;
+    for (int j = 0; j < m->nch; j++) any += m->cw[j];
+    if (rc == 0 && !seen) rc = ts_fail("mdm-mc: option --channel-weights: '%s' names no channel", s);
+    if (rc == 0 && any == 0) rc = ts_fail("mdm-mc: option --channel-weights: '%s': every weight is 0", s);
+    free(buf);
+    return rc;
+}
 
 typedef struct {
     mdm_mc *m;
@@ -271,7 +319,8 @@ static int train_step(void *ctx, ts_rng *rng, float *loss)
         cnt += crop_ids(m, x, hb, Lc, c->ids + (size_t)b * S, c->tgt + (size_t)b * S);
     }
     mc_forward(m, &c->pl, c->ids, c->xf);
-    double s = mc_loss(m, c->pl.logits, c->tgt, c->xf, NULL, (size_t)B * Lc, c->pl.dlogits, 1.0 / (double)cnt, NULL);
+    double s = mc_loss(m, c->pl.logits, c->tgt, c->xf, NULL, m->cw, (size_t)B * Lc, c->pl.dlogits, 1.0 / (double)cnt,
+                       NULL);
     *loss = (float)(s / (double)cnt);
     mc_backward(m, &c->pl, c->ids, c->xf);
     return 0;
@@ -296,7 +345,7 @@ static int train_validate(void *ctx, double *loss)
             }
         }
         mc_forward(m, &c->pl, c->ids, c->xf);
-        sum += mc_loss(m, c->pl.logits, c->tgt, c->xf, c->w, (size_t)B * Lc, NULL, 0, per);
+        sum += mc_loss(m, c->pl.logits, c->tgt, c->xf, c->w, NULL, (size_t)B * Lc, NULL, 0, per);   /* the bound */
     }
     double den = (double)c->vn * Lc * log(2.0);
     *loss = sum / den;
@@ -399,6 +448,7 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
         }
     }
     int V1 = groups_of(m, m->base.has, m->base.card, m->nbins, real);
+    if (parse_weights(m, ts_kv_get(&o->kv, "channel-weights")) != 0) return -1;
     m->net = ts_calloc(1, sizeof *m->net);
     m->net->c = so.c;
     m->net->c.V = V1 - 1;
@@ -426,14 +476,20 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     char cfg[1024], start[640];
     config_text(m->net, cfg, sizeof cfg);
     size_t k = strlen(cfg);
-    snprintf(cfg + k, sizeof cfg - k, "mc_channels=%u\ndt_bins=%d\n", m->base.has, m->nbins);
+    k += (size_t)snprintf(cfg + k, sizeof cfg - k, "mc_channels=%u\ndt_bins=%d\n", m->base.has, m->nbins);
+    char wtxt[256];
+    weights_text(m, wtxt, sizeof wtxt);
+    if (ts_kv_get(&o->kv, "channel-weights")) snprintf(cfg + k, sizeof cfg - k, "%s", wtxt);   /* resumed alike */
     k = (size_t)snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,\"state\":%d,\"ff\":%d,\"context\":%d,"
                          "\"params\":%zu,\"batch\":%d,\"lr\":%g,\"iters\":%ld,\"train_events\":%zu,\"valid_crops\":%zu,"
                          "\"dt_bins\":%d,\"modelled\":\"", m->net->c.layers, m->net->c.C, m->net->c.N, m->net->c.F, Lc,
                          m->net->p.total, B, so.tc.lr.lr, so.tc.iters, o->n_train, c.vn, m->nbins);
     for (int j = 0; j < m->nch; j++)
         k += (size_t)snprintf(start + k, sizeof start - k, "%s%s", j ? "," : "", ts_ch_names[m->chan[j]]);
-    snprintf(start + k, sizeof start - k, "\"");
+    k += (size_t)snprintf(start + k, sizeof start - k, "\",\"channel_weights\":{");
+    for (int j = 0; j < m->nch; j++)
+        k += (size_t)snprintf(start + k, sizeof start - k, "%s\"%s\":%g", j ? "," : "", ts_ch_names[m->chan[j]], m->cw[j]);
+    snprintf(start + k, sizeof start - k, "}");
     ts_train_net net = {
         .name = "mdm-mc", .ctx = &c, .params = m->net->params, .grads = m->net->grads, .n = m->net->p.total,
         .config = cfg, .step = train_step, .validate = train_validate, .save = train_save,
@@ -453,9 +509,10 @@ done:
 static int mc_save(const ts_mc_model *base, ts_writer *w)
 {
     const mdm_mc *m = (const mdm_mc *)base;
-    char txt[256];
-    snprintf(txt, sizeof txt, "dt_bins=%d\ndt_lo=%.17g\ndt_hi=%.17g\ndt_mean=%.17g\ndt_std=%.17g\n", m->nbins, m->dt_lo,
-             m->dt_hi, m->dt_mean, m->dt_std);
+    char txt[512];
+    int k = snprintf(txt, sizeof txt, "dt_bins=%d\ndt_lo=%.17g\ndt_hi=%.17g\ndt_mean=%.17g\ndt_std=%.17g\n", m->nbins,
+                     m->dt_lo, m->dt_hi, m->dt_mean, m->dt_std);
+    weights_text(m, txt + k, sizeof txt - (size_t)k);
     ts_writer_text(w, "MDMMC", txt);
     if (m->dtv) ts_writer_f32(w, "DTVALS", m->dtv, m->ndtv);
     return model_save(&m->net->base, w);   /* CONFIG, PARAMS */
@@ -497,6 +554,12 @@ static int mc_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *bas
         make_bins(m);
     }
     int V1 = groups_of(m, base->has, base->card, m->nbins, real);
+    for (int j = 0; j < m->nch; j++) {   /* how it was trained (files before the weights: 1 each) */
+        char key[32];
+        snprintf(key, sizeof key, "weight_%s", ts_ch_names[m->chan[j]]);
+        m->cw[j] = 1.0;
+        if (ts_reader_has(r, "MDMMC", key) && ts_reader_double(r, "MDMMC", key, 0, 1e6, &m->cw[j]) != 0) goto fail;
+    }
     ts_model *net = NULL;
     if (model_load(&net, r) != 0) goto fail;
     m->net = (mdm_model *)net;
@@ -709,6 +772,9 @@ const ts_mc_model_ops ts_mc_model_mdm = {
         "                        drawn values clamped to the training range\n"
         "  --dt-bins N           dt bins, equal in log(1 + ns) over the training range (64);\n"
         "                        a drawn bin becomes a training dt of that bin\n"
+        "  --channel-weights CH=W,...  the training loss of channel CH (event, dt, comm,\n"
+        "                        ret, tid, cpu) weighted by W >= 0 (default 1 each; 0:\n"
+        "                        its head does not learn); the bound stays unweighted\n"
         "  --backbone, --heads, --layers, --channels, --state, --ff, --kernel, --context,\n"
         "  --batch, --valid-n    as for mdm (defaults 4 layers, 128 channels, context 128)\n"
         TS_TRAIN_HELP
@@ -771,6 +837,23 @@ void ts_mdm_mc_net_free(ts_mdm_mc_net *n)
 }
 
 size_t ts_mdm_mc_net_size(const ts_mdm_mc_net *n) { return n->m.net->p.total; }
+
+int ts_mdm_mc_head(const ts_mc_model *base, int channel, const float **w, const float **b, int *K, int *C,
+                   double *weight)
+{
+    if (base->ops != &ts_mc_model_mdm) return ts_fail("%s: not an mdm-mc model", base->ops->name);
+    const mdm_mc *m = (const mdm_mc *)base;
+    for (int j = 0; j < m->nch; j++) {
+        if (m->chan[j] != channel) continue;
+        *C = m->net->c.C;
+        *K = m->K[j];
+        *w = m->net->params + m->net->p.hw + (size_t)m->off[j] * (size_t)*C;
+        *b = m->net->params + m->net->p.hb + m->off[j];
+        *weight = m->cw[j];
+        return 0;
+    }
+    return ts_fail("mdm-mc: the model has no channel %d", channel);
+}
 float *ts_mdm_mc_net_params(ts_mdm_mc_net *n) { return n->m.net->params; }
 float *ts_mdm_mc_net_grads(ts_mdm_mc_net *n) { return n->m.net->grads; }
 
@@ -788,7 +871,7 @@ int ts_mdm_mc_net_loss(ts_mdm_mc_net *n, const int32_t *values, const float *xdt
     size_t cnt = 0;
     for (int b = 0; b < B; b++) cnt += crop_ids(m, values + b * S, hid + b * S, L, ids + b * S, tgt + b * S);
     mc_forward(m, &pl, ids, xdt);
-    double s = mc_loss(m, pl.logits, tgt, xdt, weights, (size_t)B * L, want_grad ? pl.dlogits : NULL,
+    double s = mc_loss(m, pl.logits, tgt, xdt, weights, NULL, (size_t)B * L, want_grad ? pl.dlogits : NULL,
                        cnt ? 1.0 / cnt : 0, NULL);
     *loss = cnt ? s / (double)cnt : 0;
     if (want_grad) mc_backward(m, &pl, ids, xdt);

@@ -1,0 +1,195 @@
+/* A single-channel model as the event channel of a multi-channel trace
+ * (ts_mc_model_events, generate --channels-from) and the channel tables it shares with
+ * the Markov baseline (ts_mc_drawer): valid multi-channel output, the event names checked
+ * against the dataset's, crops, imputation, the two ways of drawing, and the round trip
+ * through the writers. */
+#include "check.h"
+#include "tracesynth.h"
+#include "tracesynth/channels.h"
+#include "tracesynth/mc_model.h"
+#include "mc_trace.h"
+
+#include <math.h>
+
+/* the cycle trace (mc_trace.h) with its events named e0..e3 */
+static void named_cycle(size_t n, ts_mc *d)
+{
+    mc_cycle_trace(n, 1, d);
+    ts_vocab *v = &d->events.vocab;
+    v->n = 4;
+    v->unk = -1;
+    v->names = ts_malloc(4 * sizeof *v->names);
+    v->counts = ts_calloc(4, sizeof *v->counts);
+    for (int i = 0; i < 4; i++) {
+        char s[16];
+        snprintf(s, sizeof s, "e%d", i);
+        v->names[i] = ts_strdup(s);
+        v->counts[i] = (int64_t)(n / 4);
+    }
+}
+
+/* every event of g follows the cycle inside its windows of L, and its channels follow it */
+static int follows(const ts_mc *g, size_t L)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        int32_t e = g->ch[TS_CH_EVENT][i];
+        bad += e < 0 || e > 3 || g->ch[TS_CH_TID][i] != 10 + 3 * e || g->ch[TS_CH_CPU][i] != e % 2 ||
+               fabs(g->dt[i] - log(1.0 + 1000.0 * (e + 1))) > 0.02;
+        if (i % L) bad += e != (g->ch[TS_CH_EVENT][i - 1] + 1) % 4;
+    }
+    if (bad) fprintf(stderr, "    %zu values off the cycle\n", bad);
+    return bad == 0;
+}
+
+static void generate_cli(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512], path[512];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    ts_mc d;
+    named_cycle(2000, &d);
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 32 --order 3 -o %s/ng.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    /* one pass, then in crops of 16 */
+    snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 5 --length 32 --seed 3 -o %s/gen", dir, ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc g;
+    snprintf(path, sizeof path, "%s/gen", dir);
+    REQUIRE(ts_mc_load(path, &g) == 0);
+    CHECK(g.n == 160 && g.dt && g.ch[TS_CH_TID] && g.ch[TS_CH_CPU] && g.events.vocab.n == 4);
+    CHECK(follows(&g, 32));
+    snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 2 --length 40 --crop 16 --draw type -o %s/genc",
+             dir, ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc gc;
+    snprintf(path, sizeof path, "%s/genc", dir);
+    REQUIRE(ts_mc_load(path, &gc) == 0);
+    CHECK(gc.n == 80 && follows(&gc, 40));
+    ts_mc_free(&gc);
+    /* the writers: a CTF trace, and strace-like text read back by ingest gives the same
+     * events and threads */
+    snprintf(cmd, sizeof cmd, "export %s/gen --format ctf -o %s/gen.ctf", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "export %s/gen -o %s/gen.strace", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s/gen.strace --channels -o %s/back", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc b;
+    snprintf(path, sizeof path, "%s/back", dir);
+    REQUIRE(ts_mc_load(path, &b) == 0);
+    size_t same = 0;
+    for (size_t i = 0; i < b.n && b.n == g.n; i++)
+        same += !strcmp(b.events.vocab.names[b.ch[TS_CH_EVENT][i]], g.events.vocab.names[g.ch[TS_CH_EVENT][i]]) &&
+                b.ch[TS_CH_TID][i] == g.ch[TS_CH_TID][i];
+    CHECK_MSG(b.n == g.n && same == g.n, "%zu of %zu events back", same, g.n);
+    ts_mc_free(&b);
+    ts_mc_free(&g);
+    /* a model whose event names are not the dataset's: one line naming the name */
+    free(d.events.vocab.names[3]);
+    d.events.vocab.names[3] = ts_strdup("zz");
+    snprintf(path, sizeof path, "%s/ds2", dir);
+    REQUIRE(ts_mc_save(path, &d) == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 --length 32 -o %s/x", dir, path, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ng.tsm: ngram: its event 'e3' is not one of the event names of") &&
+          strstr(err, "ds2") && !strchr(err, '\n'));
+    /* a model without names, a multi-channel model, no length */
+    snprintf(cmd, sizeof cmd, "%s/unnamed", dir);
+    ts_dataset un = {0};
+    un.stream = d.events.stream;
+    REQUIRE(ts_dataset_save(cmd, &un) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/unnamed --length 32 -o %s/un.tsm", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/un.tsm --channels-from %s -n 1 --length 32 -o %s/x", dir, ds, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "must both name their events"));
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 32 --layers 1 --channels 8 --state 4 --context 16 "
+             "--iters 1 --threads 1 --no-progress -o %s/mc.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/mc.tsm --channels-from %s -n 1 --length 32 -o %s/x", dir, ds, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "single-channel"));
+    snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 -o %s/x", dir, ds, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length"));
+    snprintf(cmd, sizeof cmd, "generate %s/ng.tsm -n 1 --length 32 --crop 16 -o %s/x", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "go with --channels-from"));
+    snprintf(cmd, sizeof cmd, "generate %s/ng.tsm -n 1 --length 32 --draw type -o %s/x", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "go with --channels-from"));
+    snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 --length 32 --draw joint -o %s/x", dir, ds, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--draw"));
+    snprintf(cmd, sizeof cmd, "markov %s --from-events %s/gen/stream.txt --draw pair -o %s/x", ds, dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--draw pair goes with the chain"));
+    ts_mc_free(&d);
+}
+
+/* imputation through the multi-channel driver: observed values kept, the rest follow */
+static void impute_prefix(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[1024], err[512];
+    snprintf(ds, sizeof ds, "%s/dsi", dir);
+    ts_mc d;
+    named_cycle(1000, &d);
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 20 --order 2 -o %s/ngi.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_model *ev = NULL;
+    snprintf(cmd, sizeof cmd, "%s/ngi.tsm", dir);
+    REQUIRE(ts_model_load(cmd, &ev) == 0);
+    ts_mc_model *m = NULL;
+    REQUIRE(ts_mc_model_events(ev, &d, 700, TS_DRAW_PAIR, 0, "dsi", &m) == 0);
+    CHECK(m->has == (1u << TS_CH_EVENT | 1u << TS_CH_DT | 1u << TS_CH_TID | 1u << TS_CH_CPU));
+    ts_mc x;
+    REQUIRE(ts_mc_slice(&d, 800, 880, &x) == 0);   /* 4 windows of 20 */
+    uint8_t mask[80];
+    for (int i = 0; i < 80; i++) mask[i] = i % 20 < 5;
+    const uint8_t *masks[TS_NCH] = {mask, mask, mask, mask, mask, mask};
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 2;
+    ts_mc y;
+    REQUIRE(ts_mc_model_impute(m, &x, 20, masks, &ro, &y, NULL) == 0);
+    size_t kept = 0;
+    for (int i = 0; i < 80; i++)
+        kept += mask[i] && y.ch[TS_CH_EVENT][i] == x.ch[TS_CH_EVENT][i] && y.dt[i] == x.dt[i];
+    CHECK(kept == 20 && follows(&y, 20));
+    ts_mc_free(&y);
+    ts_mc_free(&x);
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
+}
+
+/* the two ways of drawing: a trace whose thread is the previous event's */
+static void draw_given_pair(void)
+{
+    ts_mc d;
+    mc_cycle_trace(3000, 0, &d);
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_EVENT][i] = (int32_t)ts_rng_below(&r, 3);
+    for (size_t i = 1; i < d.n; i++) d.ch[TS_CH_TID][i] = 100 + d.ch[TS_CH_EVENT][i - 1];
+    d.ch[TS_CH_TID][0] = 100;
+    size_t off[2] = {0, 0};
+    for (int given = 0; given < 2; given++) {
+        ts_mc g;
+        REQUIRE(ts_mc_markov_given(&d, 2000, 1, 20, 50, given, 4, &g) == 0);
+        for (size_t i = 0; i < g.n; i++)
+            if (i % 50) off[given] += g.ch[TS_CH_TID][i] != 100 + g.ch[TS_CH_EVENT][i - 1];
+        ts_mc_free(&g);
+    }
+    CHECK_MSG(off[TS_DRAW_PAIR] == 0, "pair: %zu threads off the previous event", off[TS_DRAW_PAIR]);
+    CHECK_MSG(off[TS_DRAW_TYPE] > 300, "type: only %zu threads off the previous event", off[TS_DRAW_TYPE]);
+    ts_mc_drawer *dr = NULL;
+    CHECK(ts_mc_drawer_new(&d, 2000, 7, &dr) != 0 && strstr(ts_error(), "unknown way"));
+    REQUIRE(ts_mc_drawer_new(&d, 2000, TS_DRAW_PAIR, &dr) == 0);
+    CHECK(ts_mc_drawer_types(dr) == 3);
+    ts_mc_drawer_free(dr);
+    ts_mc_free(&d);
+}
+
+TEST_MAIN("mc_events", {
+    RUN(generate_cli);
+    RUN(impute_prefix);
+    RUN(draw_given_pair);
+})
