@@ -349,6 +349,21 @@ static void res_skip(float *h, float *skip, const float *rs, const float *bias, 
     }
 }
 
+/* one row of skip_add */
+TS_CLONES static void skip_row(float *restrict k, const float *restrict q, float bq, int L)
+{
+    #pragma omp simd
+    for (int l = 0; l < L; l++) k[l] += q[l] + bq;
+}
+
+/* skip += q + bias, q (B, C, L): res_skip's skip half alone */
+static void skip_add(float *skip, const float *q, const float *bias, int B, int C, int L)
+{
+#pragma omp parallel for schedule(static) if ((long)B * C * L > 65536)
+    for (int bc = 0; bc < B * C; bc++)
+        skip_row(skip + (size_t)bc * L, q + (size_t)bc * L, bias[bc % C], L);
+}
+
 void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
                      const float *mask, const int32_t *steps)
 {
@@ -393,9 +408,17 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         add_cond(u, pl->cond, S, bp + p->cond_b, B, C2, 2 * K, L);
         s4_fwd(pl, bp + p->s4b, 2 * i + 1, u, s2, actb);
         ts_gate_forward(g, s2, B, C, L);
-        /* rs (B, 2C, L): [res; skip], its bias added in the residual pass */
-        ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, NULL, B, C, C2, L, 1, 1, S);
-        res_skip(pl->h, pl->skip, pl->t2c, bp + p->rs_b, B, C, L, sqrt_half);
+        if (i + 1 < c->layers) {
+            /* rs (B, 2C, L): [res; skip], its bias added in the residual pass */
+            ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, NULL, B, C, C2, L, 1, 1, S);
+            res_skip(pl->h, pl->skip, pl->t2c, bp + p->rs_b, B, C, L, sqrt_half);
+        } else {
+            /* the last block's h is never read: its skip rows alone (weight
+             * normalisation and products are per row, so the same bits) */
+            ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v + (size_t)C * C, bp + p->rs_g + C, NULL, B, C, C, L,
+                                 1, 1, S);
+            skip_add(pl->skip, pl->t2c, bp + p->rs_b + C, B, C, L);
+        }
     }
     const float ks = (float)sqrt(1.0 / c->layers);
     scale(pl->skip, BL * C, ks);
