@@ -235,6 +235,16 @@ static void inference_plan_matches(void)
     double s = 0;
     for (int i = 0; i < B * L; i++) s += fabs(a.out[i]);
     CHECK(s > 0);
+    /* a centre blackout: the inference plan computes the output over the
+     * missing span alone, the same bits there */
+    float cmask[B * L];
+    for (int i = 0; i < B * L; i++) cmask[i] = i % L >= 7 && i % L < 11 - i / L ? 0.0f : 1.0f;   /* [7, 11), [7, 10), [7, 9) */
+    ts_sssd_forward(&n, &a, xt, obs, cmask, t);
+    ts_sssd_forward(&n, &b, xt, obs, cmask, t);
+    int span_same = 1;
+    for (int i = 0; i < B * L; i++)
+        if (i % L >= 7 && i % L < 11) span_same &= memcmp(&a.out[i], &b.out[i], sizeof(float)) == 0;
+    CHECK(span_same);
     ts_sssd_plan_free(&a);
     ts_sssd_plan_free(&b);
     ts_sssd_net_free(&n);
@@ -300,6 +310,23 @@ static void worker_sampling_same_bits(void)
         int same = 0;
         for (int j = 0; j < NB; j++) same += rc[j] == 0 && memcmp(x0[j], x1[j], sizeof x0[j]) == 0;
         CHECK_MSG(same == NB, "%s: %d of %d batches the same bits", prec ? "bf16" : "fp32", same, NB);
+        /* a centre blackout sampled with a training plan (every output computed)
+         * and with the inference plan (the missing span alone): the same samples */
+        static float cm[B * L], y0[B * L], y1[B * L];
+        for (int i = 0; i < B * L; i++) cm[i] = i % L >= 15 && i % L < 25 ? 0.0f : 1.0f;
+        ts_sssd_plan tp;
+        REQUIRE(ts_sssd_plan_init(&tp, &n, B, L, 1) == 0);
+        float *ys[2] = {y0, y1};
+        ts_sssd_plan *pp[2] = {&tp, &pl[0]};
+        for (int k = 0; k < 2; k++) {
+            e[0] = (ts_sssd_eps){&n, pp[k], obs[0], cm, steps[0], "test", NULL, 0};
+            ts_rng r;
+            ts_rng_fork(&r, 9, 0);
+            CHECK(ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[0], B * L, S, obs[0], cm, &r, ys[k], scr[0], NULL) == 0);
+        }
+        CHECK_MSG(memcmp(y0, y1, sizeof y0) == 0, "%s: a centre blackout sampled on the inference plan",
+                  prec ? "bf16" : "fp32");
+        ts_sssd_plan_free(&tp);
         double s = 0;
         for (int i = 0; i < B * L; i++) s += fabs(x0[0][i] - obs[0][i]) * (1 - mask[0][i]);
         CHECK(s > 0);   /* the missing positions were drawn */
