@@ -402,6 +402,20 @@ static void product_cols(float *out, const float *x, const float *w, const float
     }
 }
 
+/* x *= a over n (scale's arithmetic, for a part of a row) */
+TS_CLONES static void scale_row(float *restrict x, float a, int n)
+{
+    #pragma omp simd
+    for (int l = 0; l < n; l++) x[l] *= a;
+}
+
+/* y = relu(x) over n (ts_relu_forward's arithmetic, for a part of a row) */
+TS_CLONES static void relu_row(float *restrict y, const float *restrict x, int n)
+{
+    #pragma omp simd
+    for (int l = 0; l < n; l++) y[l] = x[l] > 0.0f ? x[l] : 0.0f;
+}
+
 /* the span [lo, hi) of positions some row of mask (rows, L) leaves missing (0);
  * all of [0, L) when none is */
 static void missing_span(const float *mask, size_t rows, int L, int *lo, int *hi)
@@ -496,11 +510,10 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
          * cheap) over every position as in the full forward, because oneDNN's bf16
          * product of one row rounds a narrower one differently. f outside the
          * span is left from an earlier forward, or the plan's zeros: finite. */
-        for (size_t r = 0; r < (size_t)B * C; r++) scale(pl->skip + r * L + lo, (size_t)(hi - lo), ks);
+        for (size_t r = 0; r < (size_t)B * C; r++) scale_row(pl->skip + r * L + lo, ks, hi - lo);
         ts_weightnorm_forward(S, S + (size_t)C * C, P + p->fin_v, P + p->fin_g, C, C);
         product_cols(pl->fpre, pl->skip, S, P + p->fin_b, B, C, C, L, lo, hi);
-        for (size_t r = 0; r < (size_t)B * C; r++)
-            ts_relu_forward(pl->f + r * L + lo, pl->fpre + r * L + lo, (size_t)(hi - lo));
+        for (size_t r = 0; r < (size_t)B * C; r++) relu_row(pl->f + r * L + lo, pl->fpre + r * L + lo, hi - lo);
         ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, K, L, 1, 1, S);
         return;
     }
