@@ -202,20 +202,28 @@ static void torch_parity(void)
     for (int i = 0; i < nr; i++) free(rs[i].v);
 }
 
+/* a 3-layer network of C channels (state 8) drawn from seed, its zero-started
+ * output conv drawn too (from rg, seeded seed - 7) so that outputs are not 0 */
+static int small_net(ts_sssd_net *n, int C, uint64_t seed, ts_rng *rg)
+{
+    ts_sssd_config c;
+    ts_sssd_config_paper(&c);
+    c.layers = 3;
+    c.C = C;
+    c.N = 8;
+    if (ts_sssd_net_init(n, &c, seed) != 0) return -1;
+    ts_rng_seed(rg, seed - 7);
+    for (int i = 0; i <= c.C; i++) n->params[n->p.out_w + i] = ts_rng_normal(rg);
+    return 0;
+}
+
 /* forward in a train plan and in an inference plan agree exactly */
 static void inference_plan_matches(void)
 {
     enum { B = 3, L = 20 };
-    ts_sssd_config c;
-    ts_sssd_config_paper(&c);
-    c.layers = 3;
-    c.C = 8;
-    c.N = 8;
     ts_sssd_net n;
-    REQUIRE(ts_sssd_net_init(&n, &c, 11) == 0);
     ts_rng rg;
-    ts_rng_seed(&rg, 4);
-    for (int i = 0; i <= c.C; i++) n.params[n.p.out_w + i] = ts_rng_normal(&rg);
+    REQUIRE(small_net(&n, 8, 11, &rg) == 0);
     float xt[B * L], obs[B * L], mask[B * L];
     int32_t t[B] = {0, 99, 199};
     for (int i = 0; i < B * L; i++) { xt[i] = ts_rng_normal(&rg); obs[i] = 1; mask[i] = i % 3 != 0; }
@@ -256,16 +264,9 @@ static void inference_plan_matches(void)
 static void worker_sampling_same_bits(void)
 {
     enum { B = 4, L = 40, NB = 3, S = 5 };
-    ts_sssd_config c;
-    ts_sssd_config_paper(&c);
-    c.layers = 3;
-    c.C = 16;
-    c.N = 8;
     ts_sssd_net n;
-    REQUIRE(ts_sssd_net_init(&n, &c, 12) == 0);
     ts_rng rg;
-    ts_rng_seed(&rg, 5);
-    for (int i = 0; i <= c.C; i++) n.params[n.p.out_w + i] = ts_rng_normal(&rg);
+    REQUIRE(small_net(&n, 16, 12, &rg) == 0);
     ts_diffusion d;
     REQUIRE(ts_diffusion_init(&d, 200, 1e-4, 0.02) == 0);
     static float obs[NB][B * L], mask[NB][B * L], x0[NB][B * L], x1[NB][B * L];
@@ -647,19 +648,29 @@ static void other_masks(void)
     toy_free(&t);
 }
 
+/* a 4-iteration model on the toy windows (t, kv filled) and centre masks of 4 over
+ * its test windows; NULL when training fails */
+static ts_model *toy_model(toy *t, kvbuf *kv, uint8_t **mask)
+{
+    toy_make(t, 40, 24);
+    tiny_kv(kv, "4");
+    ts_train_opts o = toy_opts(t, kv);
+    ts_model *m = NULL;
+    if (ts_model_train("sssd-s4", &o, &m) != 0) return NULL;
+    *mask = ts_malloc(t->split.test.n * 24);
+    ts_mask_fill(*mask, t->split.test.n, 24, 4, TS_MASK_CENTER, 0);
+    return m;
+}
+
 /* --samples N: the vote over N samples; 1 is the plain sampler, each output is the
  * most frequent of the N single-sample outputs (sample 0 = the seed's own draw) */
 static void samples_vote(void)
 {
     toy t;
-    toy_make(&t, 40, 24);
     kvbuf kv;
-    tiny_kv(&kv, "4");
-    ts_train_opts o = toy_opts(&t, &kv);
-    ts_model *m = NULL;
-    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
-    uint8_t *mask = ts_malloc(t.split.test.n * 24);
-    ts_mask_fill(mask, t.split.test.n, 24, 4, TS_MASK_CENTER, 0);
+    uint8_t *mask;
+    ts_model *m = toy_model(&t, &kv, &mask);
+    REQUIRE(m);
     const char *k1[] = {"samples"}, *v1[] = {"1"}, *v3[] = {"3"}, *v0[] = {"0"};
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
@@ -708,14 +719,10 @@ static void samples_vote(void)
 static void threads_same_windows(void)
 {
     toy t;
-    toy_make(&t, 40, 24);
     kvbuf kv;
-    tiny_kv(&kv, "4");
-    ts_train_opts o = toy_opts(&t, &kv);
-    ts_model *m = NULL;
-    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
-    uint8_t *mask = ts_malloc(t.split.test.n * 24);
-    ts_mask_fill(mask, t.split.test.n, 24, 4, TS_MASK_CENTER, 0);
+    uint8_t *mask;
+    ts_model *m = toy_model(&t, &kv, &mask);
+    REQUIRE(m);
     const char *k1[] = {"samples"}, *v3[] = {"3"};
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);

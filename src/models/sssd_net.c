@@ -278,12 +278,14 @@ void ts_sssd_plan_cache_kernels(const ts_sssd_net *n, ts_sssd_plan *pl)
     pl->kcache_ready = 1;
 }
 
-/* S4 forward, from the kernel cache when the plan has one */
-static void s4_fwd(ts_sssd_plan *pl, const float *params, int which, const float *x, float *out, float *act)
+/* S4 forward, from the kernel cache when the plan has one; out is read at
+ * positions [lo, hi) alone (the cached forward may skip the rest) */
+static void s4_fwd(ts_sssd_plan *pl, const float *params, int which, const float *x, float *out, float *act,
+                   int lo, int hi)
 {
     if (pl->kcache_ready)
-        ts_s4_forward_cached(&pl->s4, params, pl->kcache + (size_t)which * pl->kcache_floats, x, pl->B, out,
-                             act, pl->scratch);
+        ts_s4_forward_cached_span(&pl->s4, params, pl->kcache + (size_t)which * pl->kcache_floats, x, pl->B,
+                                  out, act, pl->scratch, lo, hi);
     else
         ts_s4_forward(&pl->s4, params, x, pl->B, out, act, pl->scratch);
 }
@@ -402,6 +404,23 @@ static void product_cols(float *out, const float *x, const float *w, const float
     }
 }
 
+/* one row of gate_span */
+TS_CLONES static void gate_row(float *restrict o, const float *restrict a, const float *restrict q, int n)
+{
+    #pragma omp simd
+    for (int l = 0; l < n; l++) o[l] = v_tanh(a[l]) * v_sigmoid(q[l]);
+}
+
+/* ts_gate_forward over positions [lo, hi) alone: g (B, C, L) from x (B, 2C, L) */
+static void gate_span(float *g, const float *x, int B, int C, int L, int lo, int hi)
+{
+#pragma omp parallel for schedule(static) if ((long)B * C * (hi - lo) > 65536)
+    for (int bc = 0; bc < B * C; bc++) {
+        const float *a = x + ((size_t)(bc / C) * 2 * C + bc % C) * L + lo;
+        gate_row(g + (size_t)bc * L + lo, a, a + (size_t)C * L, hi - lo);
+    }
+}
+
 /* x *= a over n (scale's arithmetic, for a part of a row) */
 TS_CLONES static void scale_row(float *restrict x, float a, int n)
 {
@@ -476,12 +495,17 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         ts_linear_forward(pt, pl->emb, bp + p->fc_w, bp + p->fc_b, B, c->emb_out, C);
         ts_add_bcast_forward(a, pl->h, pt, B, C, L);
         ts_conv1d_wn_forward(c3, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3, 1, S);
-        s4_fwd(pl, bp + p->s4a, 2 * i, c3, u, acta);
+        s4_fwd(pl, bp + p->s4a, 2 * i, c3, u, acta, 0, L);
         /* u += cond_conv(cond): a 2K-input 1x1 convolution, added in one pass */
         ts_weightnorm_forward(S, S + 2 * (size_t)K * C2, bp + p->cond_v, bp + p->cond_g, C2, 2 * K);
         add_cond(u, pl->cond, S, bp + p->cond_b, B, C2, 2 * K, L);
-        s4_fwd(pl, bp + p->s4b, 2 * i + 1, u, s2, actb);
-        ts_gate_forward(g, s2, B, C, L);
+        /* after the last block only the skip rows over [lo, hi) are read: there
+         * the second S4 layer's output linear and LayerNorm, and the gate, run
+         * over that span alone */
+        const int tail = cols && i + 1 == c->layers;
+        s4_fwd(pl, bp + p->s4b, 2 * i + 1, u, s2, actb, tail ? lo : 0, tail ? hi : L);
+        if (tail) gate_span(g, s2, B, C, L, lo, hi);
+        else ts_gate_forward(g, s2, B, C, L);
         if (cols) {
             /* the res rows over every position (not after the last block, whose h
              * is never read), the skip rows over [lo, hi) alone */

@@ -66,17 +66,19 @@ TS_CLONES static void ln_fwd_block(float *ob, float *mean, float *rstd, float *x
     }
 }
 
+/* positions [lo, hi) of rows of L */
 static void layernorm_forward(float *out, float *mean, float *rstd, float *x, const float *bias,
                               const float *res, const float *gamma, const float *beta, int B,
-                              int C, int L)
+                              int C, int L, int lo, int hi)
 {
     /* whole rows when there are items enough for the threads, else LB positions a job */
-    const int par = (size_t)B * C * L > 32768, nt = par && !omp_in_parallel() ? omp_get_max_threads() : 1;
-    const int lb = B >= 2 * nt ? LBF : LB, nblk = (L + lb - 1) / lb;
+    const int n = hi - lo;
+    const int par = (size_t)B * C * n > 32768, nt = par && !omp_in_parallel() ? omp_get_max_threads() : 1;
+    const int lb = B >= 2 * nt ? LBF : LB, nblk = (n + lb - 1) / lb;
     #pragma omp parallel for schedule(static) if (par)
     for (int job = 0; job < B * nblk; job++) {
-        int bi = job / nblk, l0 = (job % nblk) * lb;
-        int nl = L - l0 < lb ? L - l0 : lb;
+        int bi = job / nblk, l0 = lo + (job % nblk) * lb;
+        int nl = hi - l0 < lb ? hi - l0 : lb;
         size_t off = (size_t)bi * C * L + l0;
         ln_fwd_block(out + off, mean + (size_t)bi * L + l0, rstd + (size_t)bi * L + l0, x + off,
                      bias, bias ? res + off : NULL, gamma, beta, C, L, nl);
@@ -87,14 +89,21 @@ void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
                           const float *gamma, const float *beta, int B, int C, int L)
 {
     /* x is only read when there is no bias */
-    layernorm_forward(out, mean, rstd, (float *)x, NULL, NULL, gamma, beta, B, C, L);
+    layernorm_forward(out, mean, rstd, (float *)x, NULL, NULL, gamma, beta, B, C, L, 0, L);
 }
 
 void ts_layernorm_res_forward(float *out, float *mean, float *rstd, float *x, const float *bias,
                               const float *res, const float *gamma, const float *beta, int B,
                               int C, int L)
 {
-    layernorm_forward(out, mean, rstd, x, bias, res, gamma, beta, B, C, L);
+    layernorm_forward(out, mean, rstd, x, bias, res, gamma, beta, B, C, L, 0, L);
+}
+
+void ts_layernorm_res_forward_span(float *out, float *mean, float *rstd, float *x, const float *bias,
+                                   const float *res, const float *gamma, const float *beta, int B,
+                                   int C, int L, int lo, int hi)
+{
+    layernorm_forward(out, mean, rstd, x, bias, res, gamma, beta, B, C, L, lo, hi);
 }
 
 /* dgamma[c], dbeta[c]: LB running sums across positions (vectorised), each
