@@ -468,6 +468,22 @@ static void layernorm_block_length_same_bits(void)
     ts_set_threads(1);
     CHECK(memcmp(y0, y1, sizeof(float) * n) == 0);
     CHECK(memcmp(m0, m1, sizeof(float) * B * L) == 0 && memcmp(r0, r1, sizeof(float) * B * L) == 0);
+    /* positions [95, 105) alone (bias and residual added there): the same bits
+     * there, everything else untouched */
+    float *bias = randv(C, 1), *res = randv(n, 1), *xs = zeros(n), *xf = zeros(n), *ys = zeros(n);
+    memcpy(xs, x, sizeof(float) * n);
+    memcpy(xf, x, sizeof(float) * n);
+    ts_layernorm_res_forward(y0, m0, r0, xf, bias, res, ga, be, B, C, L);
+    memset(y1, 0, sizeof(float) * n);
+    ts_layernorm_res_forward_span(y1, m1, r1, xs, bias, res, ga, be, B, C, L, 95, 105);
+    int in_same = 1, out_kept = 1;
+    for (size_t i = 0; i < n; i++) {
+        int l = (int)(i % L);
+        if (l >= 95 && l < 105) in_same &= y0[i] == y1[i] && xs[i] == xf[i];
+        else out_kept &= y1[i] == 0.0f && xs[i] == x[i];
+    }
+    CHECK(in_same && out_kept);
+    free(bias); free(res); free(xs); free(xf); free(ys);
     free(x); free(ga); free(be); free(y0); free(y1); free(m0); free(r0); free(m1); free(r1);
 }
 
