@@ -451,6 +451,71 @@ static void layernorm_res_matches_separate_adds(void)
     free(m0); free(r0); free(m1); free(r1);
 }
 
+/* LayerNorm's forward takes whole rows of positions when there are items enough
+ * for the threads, blocks of 64 otherwise: item by item (B = 1 at 2 threads,
+ * short blocks) and all items at once (whole rows) give the same bits */
+static void layernorm_block_length_same_bits(void)
+{
+    int B = 4, C = 40, L = 200;
+    size_t n = (size_t)B * C * L, CL = (size_t)C * L;
+    float *x = randv(n, 2), *ga = randv(C, 1), *be = randv(C, 1), *y0 = zeros(n), *y1 = zeros(n);
+    float *m0 = zeros((size_t)B * L), *r0 = zeros((size_t)B * L), *m1 = zeros((size_t)B * L),
+          *r1 = zeros((size_t)B * L);
+    ts_set_threads(2);
+    ts_layernorm_forward(y0, m0, r0, x, ga, be, B, C, L);
+    for (int b = 0; b < B; b++)
+        ts_layernorm_forward(y1 + b * CL, m1 + (size_t)b * L, r1 + (size_t)b * L, x + b * CL, ga, be, 1, C, L);
+    ts_set_threads(1);
+    CHECK(memcmp(y0, y1, sizeof(float) * n) == 0);
+    CHECK(memcmp(m0, m1, sizeof(float) * B * L) == 0 && memcmp(r0, r1, sizeof(float) * B * L) == 0);
+    /* positions [95, 105) alone (bias and residual added there): the same bits
+     * there, everything else untouched */
+    float *bias = randv(C, 1), *res = randv(n, 1), *xs = zeros(n), *xf = zeros(n), *ys = zeros(n);
+    memcpy(xs, x, sizeof(float) * n);
+    memcpy(xf, x, sizeof(float) * n);
+    ts_layernorm_res_forward(y0, m0, r0, xf, bias, res, ga, be, B, C, L);
+    memset(y1, 0, sizeof(float) * n);
+    ts_layernorm_res_forward_span(y1, m1, r1, xs, bias, res, ga, be, B, C, L, 95, 105);
+    int in_same = 1, out_kept = 1;
+    for (size_t i = 0; i < n; i++) {
+        int l = (int)(i % L);
+        if (l >= 95 && l < 105) in_same &= y0[i] == y1[i] && xs[i] == xf[i];
+        else out_kept &= y1[i] == 0.0f && xs[i] == x[i];
+    }
+    CHECK(in_same && out_kept);
+    free(bias); free(res); free(xs); free(xf); free(ys);
+    free(x); free(ga); free(be); free(y0); free(y1); free(m0); free(r0); free(m1); free(r1);
+}
+
+/* a weight-normalised 1x1 convolution of some output rows alone (SSSD's last
+ * block computes only its skip rows) gives those rows of the whole one, the
+ * same bits, in float32 and in bf16 */
+static void conv_rows_alone_same_bits(void)
+{
+    int B = 3, Cin = 48, Cout = 96, L = 200, half = Cout / 2;
+    size_t nx = (size_t)B * Cin * L, ny = (size_t)B * Cout * L;
+    float *x = randv(nx, 1), *v = randv((size_t)Cout * Cin, 1), *g = randv(Cout, 1), *b = randv(Cout, 1);
+    size_t sc = ts_conv1d_wn_scratch_size(Cin, Cout, L, 1);
+    float *S = zeros(sc), *y = zeros(ny), *h = zeros((size_t)B * half * L);
+    for (int prec = 0; prec < 2; prec++) {
+        if (prec && ts_set_precision(TS_PRECISION_BF16) != 0) {
+            fprintf(stderr, "  (bf16 part skipped: %s)\n", ts_error());
+            break;
+        }
+        ts_set_threads(2);
+        ts_conv1d_wn_forward(y, x, v, g, b, B, Cin, Cout, L, 1, 1, S);
+        ts_conv1d_wn_forward(h, x, v + (size_t)half * Cin, g + half, b + half, B, Cin, half, L, 1, 1, S);
+        ts_set_threads(1);
+        size_t same = 0;
+        for (int i = 0; i < B; i++)
+            same += memcmp(h + (size_t)i * half * L, y + ((size_t)i * Cout + half) * L,
+                           sizeof(float) * half * L) == 0;
+        CHECK_MSG(same == (size_t)B, "%s: %zu of %d items the same bits", prec ? "bf16" : "fp32", same, B);
+    }
+    CHECK(ts_set_precision(TS_PRECISION_FP32) == 0);
+    free(x); free(v); free(g); free(b); free(S); free(y); free(h);
+}
+
 static void initialisers(void)
 {
     size_t n = 200000;
@@ -519,6 +584,8 @@ TEST_MAIN("test_nn_layers", {
     RUN(known_values);
     RUN(layernorm_normalises_each_position);
     RUN(layernorm_res_matches_separate_adds);
+    RUN(layernorm_block_length_same_bits);
+    RUN(conv_rows_alone_same_bits);
     RUN(initialisers);
     RUN(bench_layers_cli);
     RUN(bf16_cache_full_falls_back_counted);   /* last: fills the bf16 primitive cache */

@@ -5,6 +5,10 @@
 #include "check.h"
 #include "tracesynth.h"
 #include "tracesynth/sssd.h"
+#include "tracesynth/diffusion.h"
+#include "tracesynth/nn.h"
+
+#include <omp.h>
 
 /* ---- the network alone ---- */
 
@@ -198,20 +202,28 @@ static void torch_parity(void)
     for (int i = 0; i < nr; i++) free(rs[i].v);
 }
 
+/* a 3-layer network of C channels (state 8) drawn from seed, its zero-started
+ * output conv drawn too (from rg, seeded seed - 7) so that outputs are not 0 */
+static int small_net(ts_sssd_net *n, int C, uint64_t seed, ts_rng *rg)
+{
+    ts_sssd_config c;
+    ts_sssd_config_paper(&c);
+    c.layers = 3;
+    c.C = C;
+    c.N = 8;
+    if (ts_sssd_net_init(n, &c, seed) != 0) return -1;
+    ts_rng_seed(rg, seed - 7);
+    for (int i = 0; i <= c.C; i++) n->params[n->p.out_w + i] = ts_rng_normal(rg);
+    return 0;
+}
+
 /* forward in a train plan and in an inference plan agree exactly */
 static void inference_plan_matches(void)
 {
     enum { B = 3, L = 20 };
-    ts_sssd_config c;
-    ts_sssd_config_paper(&c);
-    c.layers = 3;
-    c.C = 8;
-    c.N = 8;
     ts_sssd_net n;
-    REQUIRE(ts_sssd_net_init(&n, &c, 11) == 0);
     ts_rng rg;
-    ts_rng_seed(&rg, 4);
-    for (int i = 0; i <= c.C; i++) n.params[n.p.out_w + i] = ts_rng_normal(&rg);
+    REQUIRE(small_net(&n, 8, 11, &rg) == 0);
     float xt[B * L], obs[B * L], mask[B * L];
     int32_t t[B] = {0, 99, 199};
     for (int i = 0; i < B * L; i++) { xt[i] = ts_rng_normal(&rg); obs[i] = 1; mask[i] = i % 3 != 0; }
@@ -231,8 +243,99 @@ static void inference_plan_matches(void)
     double s = 0;
     for (int i = 0; i < B * L; i++) s += fabs(a.out[i]);
     CHECK(s > 0);
+    /* a centre blackout: the inference plan computes the output over the
+     * missing span alone, the same bits there */
+    float cmask[B * L];
+    for (int i = 0; i < B * L; i++) cmask[i] = i % L >= 7 && i % L < 11 - i / L ? 0.0f : 1.0f;   /* [7, 11), [7, 10), [7, 9) */
+    ts_sssd_forward(&n, &a, xt, obs, cmask, t);
+    ts_sssd_forward(&n, &b, xt, obs, cmask, t);
+    int span_same = 1;
+    for (int i = 0; i < B * L; i++)
+        if (i % L >= 7 && i % L < 11) span_same &= memcmp(&a.out[i], &b.out[i], sizeof(float)) == 0;
+    CHECK(span_same);
     ts_sssd_plan_free(&a);
     ts_sssd_plan_free(&b);
+    ts_sssd_net_free(&n);
+}
+
+/* what the sampler's workers rely on: three batches sampled (DDIM) on plans of
+ * their own inside a 2-thread region, one thread in each network, give the same
+ * bits as one after another with the network over 2 threads; float32 and bf16 */
+static void worker_sampling_same_bits(void)
+{
+    enum { B = 4, L = 40, NB = 3, S = 5 };
+    ts_sssd_net n;
+    ts_rng rg;
+    REQUIRE(small_net(&n, 16, 12, &rg) == 0);
+    ts_diffusion d;
+    REQUIRE(ts_diffusion_init(&d, 200, 1e-4, 0.02) == 0);
+    static float obs[NB][B * L], mask[NB][B * L], x0[NB][B * L], x1[NB][B * L];
+    for (int j = 0; j < NB; j++)
+        for (int i = 0; i < B * L; i++) { obs[j][i] = ts_rng_normal(&rg); mask[j][i] = (i + j) % 4 != 0; }
+    for (int prec = 0; prec < 2; prec++) {
+        if (prec && ts_set_precision(TS_PRECISION_BF16) != 0) {
+            fprintf(stderr, "  (bf16 part skipped: %s)\n", ts_error());
+            break;
+        }
+        ts_sssd_plan pl[2];
+        float scr[2][2 * B * L];
+        int32_t steps[2][B];
+        ts_sssd_eps e[2];
+        for (int w = 0; w < 2; w++) {
+            REQUIRE(ts_sssd_plan_init(&pl[w], &n, B, L, 0) == 0);
+            ts_sssd_plan_cache_kernels(&n, &pl[w]);
+        }
+        ts_set_threads(2);
+        for (int j = 0; j < NB; j++) {   /* one batch after another, the network over 2 threads */
+            e[0] = (ts_sssd_eps){&n, &pl[0], obs[j], mask[j], steps[0], "test", NULL, 0};
+            ts_rng r;
+            ts_rng_fork(&r, 9, (uint64_t)j);
+            CHECK(ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[0], B * L, S, obs[j], mask[j], &r, x0[j], scr[0],
+                                      NULL) == 0);
+        }
+        int rc[NB] = {0};
+        #pragma omp parallel num_threads(2)
+        {
+            const int w = omp_get_thread_num();
+            omp_set_num_threads(1);
+            #pragma omp for schedule(dynamic, 1)
+            for (int j = 0; j < NB; j++) {
+                e[w] = (ts_sssd_eps){&n, &pl[w], obs[j], mask[j], steps[w], "test", NULL, 0};
+                ts_rng r;
+                ts_rng_fork(&r, 9, (uint64_t)j);
+                rc[j] = ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[w], B * L, S, obs[j], mask[j], &r, x1[j],
+                                            scr[w], NULL);
+            }
+        }
+        ts_set_threads(1);
+        int same = 0;
+        for (int j = 0; j < NB; j++) same += rc[j] == 0 && memcmp(x0[j], x1[j], sizeof x0[j]) == 0;
+        CHECK_MSG(same == NB, "%s: %d of %d batches the same bits", prec ? "bf16" : "fp32", same, NB);
+        /* a centre blackout sampled with a training plan (every output computed)
+         * and with the inference plan (the missing span alone): the same samples */
+        static float cm[B * L], y0[B * L], y1[B * L];
+        for (int i = 0; i < B * L; i++) cm[i] = i % L >= 15 && i % L < 25 ? 0.0f : 1.0f;
+        ts_sssd_plan tp;
+        REQUIRE(ts_sssd_plan_init(&tp, &n, B, L, 1) == 0);
+        float *ys[2] = {y0, y1};
+        ts_sssd_plan *pp[2] = {&tp, &pl[0]};
+        for (int k = 0; k < 2; k++) {
+            e[0] = (ts_sssd_eps){&n, pp[k], obs[0], cm, steps[0], "test", NULL, 0};
+            ts_rng r;
+            ts_rng_fork(&r, 9, 0);
+            CHECK(ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[0], B * L, S, obs[0], cm, &r, ys[k], scr[0], NULL) == 0);
+        }
+        CHECK_MSG(memcmp(y0, y1, sizeof y0) == 0, "%s: a centre blackout sampled on the inference plan",
+                  prec ? "bf16" : "fp32");
+        ts_sssd_plan_free(&tp);
+        double s = 0;
+        for (int i = 0; i < B * L; i++) s += fabs(x0[0][i] - obs[0][i]) * (1 - mask[0][i]);
+        CHECK(s > 0);   /* the missing positions were drawn */
+        ts_sssd_plan_free(&pl[0]);
+        ts_sssd_plan_free(&pl[1]);
+    }
+    CHECK(ts_set_precision(TS_PRECISION_FP32) == 0);
+    ts_diffusion_free(&d);
     ts_sssd_net_free(&n);
 }
 
@@ -545,19 +648,29 @@ static void other_masks(void)
     toy_free(&t);
 }
 
+/* a 4-iteration model on the toy windows (t, kv filled) and centre masks of 4 over
+ * its test windows; NULL when training fails */
+static ts_model *toy_model(toy *t, kvbuf *kv, uint8_t **mask)
+{
+    toy_make(t, 40, 24);
+    tiny_kv(kv, "4");
+    ts_train_opts o = toy_opts(t, kv);
+    ts_model *m = NULL;
+    if (ts_model_train("sssd-s4", &o, &m) != 0) return NULL;
+    *mask = ts_malloc(t->split.test.n * 24);
+    ts_mask_fill(*mask, t->split.test.n, 24, 4, TS_MASK_CENTER, 0);
+    return m;
+}
+
 /* --samples N: the vote over N samples; 1 is the plain sampler, each output is the
  * most frequent of the N single-sample outputs (sample 0 = the seed's own draw) */
 static void samples_vote(void)
 {
     toy t;
-    toy_make(&t, 40, 24);
     kvbuf kv;
-    tiny_kv(&kv, "4");
-    ts_train_opts o = toy_opts(&t, &kv);
-    ts_model *m = NULL;
-    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
-    uint8_t *mask = ts_malloc(t.split.test.n * 24);
-    ts_mask_fill(mask, t.split.test.n, 24, 4, TS_MASK_CENTER, 0);
+    uint8_t *mask;
+    ts_model *m = toy_model(&t, &kv, &mask);
+    REQUIRE(m);
     const char *k1[] = {"samples"}, *v1[] = {"1"}, *v3[] = {"3"}, *v0[] = {"0"};
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
@@ -595,6 +708,43 @@ static void samples_vote(void)
     ro.kv = (ts_kv){1, k1, v0};
     CHECK(ts_model_impute(m, &t.split.test, mask, &ro, &again) == -1 && strstr(ts_error(), "--samples"));
     ts_windows_free(&plain); ts_windows_free(&one); ts_windows_free(&three); ts_windows_free(&again);
+    free(mask);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
+/* impute and generate at 1 and 2 threads: the same windows. 16 windows in
+ * batches of 6 are 3 batches: 2 on the 2 threads' own plans, the third with the
+ * network over both threads; with --samples 3 as well */
+static void threads_same_windows(void)
+{
+    toy t;
+    kvbuf kv;
+    uint8_t *mask;
+    ts_model *m = toy_model(&t, &kv, &mask);
+    REQUIRE(m);
+    const char *k1[] = {"samples"}, *v3[] = {"3"};
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.steps = 4;
+    ro.seed = 3;
+    ro.batch = 6;
+    for (int v = 0; v < 2; v++) {
+        ro.kv = v ? (ts_kv){1, k1, v3} : (ts_kv){0, NULL, NULL};
+        ts_windows a, b;
+        int32_t *ga = ts_malloc(7 * 24 * sizeof(int32_t)), *gb = ts_malloc(7 * 24 * sizeof(int32_t));
+        ts_set_threads(1);
+        REQUIRE(ts_model_impute(m, &t.split.test, mask, &ro, &a) == 0);
+        REQUIRE(m->ops->generate(m, 7, 24, &ro, ga) == 0);
+        ts_set_threads(2);
+        REQUIRE(ts_model_impute(m, &t.split.test, mask, &ro, &b) == 0);
+        REQUIRE(m->ops->generate(m, 7, 24, &ro, gb) == 0);
+        ts_set_threads(1);
+        CHECK_MSG(memcmp(a.data, b.data, a.n * a.len * sizeof(int32_t)) == 0, "impute, samples %d", v ? 3 : 1);
+        CHECK_MSG(memcmp(ga, gb, 7 * 24 * sizeof(int32_t)) == 0, "generate, samples %d", v ? 3 : 1);
+        ts_windows_free(&a); ts_windows_free(&b);
+        free(ga); free(gb);
+    }
     free(mask);
     ts_model_free(m);
     toy_free(&t);
@@ -668,11 +818,13 @@ TEST_MAIN("sssd", {
     RUN(gradient_check);
     RUN(torch_parity);
     RUN(inference_plan_matches);
+    RUN(worker_sampling_same_bits);
     RUN(training_loss_drops);
     RUN(resume_is_exact);
     RUN(divergence_stops_and_keeps_files);
     RUN(other_masks);
     RUN(samples_vote);
+    RUN(threads_same_windows);
     RUN(cli_round_trip);
     RUN(bad_options);
 })

@@ -168,6 +168,11 @@ void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
 void ts_layernorm_res_forward(float *out, float *mean, float *rstd, float *x, const float *bias,
                               const float *res, const float *gamma, const float *beta, int B,
                               int C, int L);
+/* the same over positions [lo, hi) of each row of L alone (the same bits there;
+ * the rest of out, mean, rstd and x untouched) */
+void ts_layernorm_res_forward_span(float *out, float *mean, float *rstd, float *x, const float *bias,
+                                   const float *res, const float *gamma, const float *beta, int B,
+                                   int C, int L, int lo, int hi);
 /* dx (B, C, L) or NULL, dgamma, dbeta (C): accumulated */
 void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout,
                            const float *x, const float *mean, const float *rstd,

@@ -118,6 +118,11 @@ size_t ts_s4_kernel_cache_size(const ts_s4 *s);
 void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float *scratch);
 void ts_s4_forward_cached(const ts_s4 *s, const float *params, const float *cache, const float *x,
                           int B, float *out, float *act, float *scratch);
+/* the same where out is only read at positions [lo, hi): the output linear and
+ * LayerNorm may run over those alone (the same bits there; elsewhere out holds
+ * earlier values) */
+void ts_s4_forward_cached_span(const ts_s4 *s, const float *params, const float *cache, const float *x,
+                               int B, float *out, float *act, float *scratch, int lo, int hi);
 
 /* floats of activation (written by forward, read by backward) and scratch */
 size_t ts_s4_act_size(const ts_s4 *s, int B);

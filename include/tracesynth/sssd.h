@@ -129,7 +129,11 @@ void ts_sssd_plan_free(ts_sssd_plan *pl);
 void ts_sssd_plan_cache_kernels(const ts_sssd_net *n, ts_sssd_plan *pl);
 
 /* x_t (B, K, L), obs (B, K, L) the observed values (anything where mask is 0),
- * mask (B, K, L) 1 = observed, steps (B) in [0, T) -> pl->out (B, K, L) */
+ * mask (B, K, L) 1 = observed, steps (B) in [0, T) -> pl->out (B, K, L).
+ * Inference plans (train = 0) compute pl->out over the span of positions that
+ * some item's mask leaves missing, the same bits as a full forward there;
+ * outside it pl->out is finite but of no meaning (a sampler holds the observed
+ * positions anyway). */
 void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
                      const float *mask, const int32_t *steps);
 /* n->grads += d loss / d params from dout (B, K, L) = d loss / d pl->out;

@@ -278,12 +278,14 @@ void ts_sssd_plan_cache_kernels(const ts_sssd_net *n, ts_sssd_plan *pl)
     pl->kcache_ready = 1;
 }
 
-/* S4 forward, from the kernel cache when the plan has one */
-static void s4_fwd(ts_sssd_plan *pl, const float *params, int which, const float *x, float *out, float *act)
+/* S4 forward, from the kernel cache when the plan has one; out is read at
+ * positions [lo, hi) alone (the cached forward may skip the rest) */
+static void s4_fwd(ts_sssd_plan *pl, const float *params, int which, const float *x, float *out, float *act,
+                   int lo, int hi)
 {
     if (pl->kcache_ready)
-        ts_s4_forward_cached(&pl->s4, params, pl->kcache + (size_t)which * pl->kcache_floats, x, pl->B, out,
-                             act, pl->scratch);
+        ts_s4_forward_cached_span(&pl->s4, params, pl->kcache + (size_t)which * pl->kcache_floats, x, pl->B,
+                                  out, act, pl->scratch, lo, hi);
     else
         ts_s4_forward(&pl->s4, params, x, pl->B, out, act, pl->scratch);
 }
@@ -349,6 +351,106 @@ static void res_skip(float *h, float *skip, const float *rs, const float *bias, 
     }
 }
 
+/* one row of skip_add */
+TS_CLONES static void skip_row(float *restrict k, const float *restrict q, float bq, int n)
+{
+    #pragma omp simd
+    for (int l = 0; l < n; l++) k[l] += q[l] + bq;
+}
+
+/* skip += q + bias over positions [lo, hi), q (B, C, L): res_skip's skip half alone */
+static void skip_add(float *skip, const float *q, const float *bias, int B, int C, int L, int lo, int hi)
+{
+#pragma omp parallel for schedule(static) if ((long)B * C * (hi - lo) > 65536)
+    for (int bc = 0; bc < B * C; bc++)
+        skip_row(skip + (size_t)bc * L + lo, q + (size_t)bc * L + lo, bias[bc % C], hi - lo);
+}
+
+/* one row of res_only */
+TS_CLONES static void res_row(float *restrict h, const float *restrict r, float br, float s, int L)
+{
+    #pragma omp simd
+    for (int l = 0; l < L; l++) h[l] = (h[l] + (r[l] + br)) * s;
+}
+
+/* h = (h + res) * s, res (B, C, L) without its bias: res_skip's res half alone */
+static void res_only(float *h, const float *res, const float *bias, int B, int C, int L, float s)
+{
+#pragma omp parallel for schedule(static) if ((long)B * C * L > 65536)
+    for (int bc = 0; bc < B * C; bc++)
+        res_row(h + (size_t)bc * L, res + (size_t)bc * L, bias[bc % C], s, L);
+}
+
+/* out (B, Cout, L) = w (Cout, Cin) . x (B, Cin, L) + bias over positions [lo, hi)
+ * alone: a 1x1 convolution's products on those columns, item by item as
+ * ts_conv1d_forward runs them (bias filled, then added to; the same bits) */
+static void product_cols(float *out, const float *x, const float *w, const float *bias, int B, int Cin,
+                         int Cout, int L, int lo, int hi)
+{
+    const int n = hi - lo;
+    #pragma omp parallel if (B > 1 && ts_parallel_ok())
+    {
+        int same = 0;
+        #pragma omp for schedule(static)
+        for (int b = 0; b < B; b++) {
+            float *ob = out + (size_t)b * Cout * L + lo;
+            if (bias)
+                for (int o = 0; o < Cout; o++)
+                    for (int l = 0; l < n; l++) ob[(size_t)o * L + l] = bias[o];
+            (same ? ts_gemm_1t_same_a : ts_gemm_1t)(0, 0, Cout, n, Cin, 1.0f, w, Cin,
+                                                    x + (size_t)b * Cin * L + lo, L, bias ? 1.0f : 0.0f, ob, L);
+            same = 1;
+        }
+    }
+}
+
+/* one row of gate_span */
+TS_CLONES static void gate_row(float *restrict o, const float *restrict a, const float *restrict q, int n)
+{
+    #pragma omp simd
+    for (int l = 0; l < n; l++) o[l] = v_tanh(a[l]) * v_sigmoid(q[l]);
+}
+
+/* ts_gate_forward over positions [lo, hi) alone: g (B, C, L) from x (B, 2C, L) */
+static void gate_span(float *g, const float *x, int B, int C, int L, int lo, int hi)
+{
+#pragma omp parallel for schedule(static) if ((long)B * C * (hi - lo) > 65536)
+    for (int bc = 0; bc < B * C; bc++) {
+        const float *a = x + ((size_t)(bc / C) * 2 * C + bc % C) * L + lo;
+        gate_row(g + (size_t)bc * L + lo, a, a + (size_t)C * L, hi - lo);
+    }
+}
+
+/* x *= a over n (scale's arithmetic, for a part of a row) */
+TS_CLONES static void scale_row(float *restrict x, float a, int n)
+{
+    #pragma omp simd
+    for (int l = 0; l < n; l++) x[l] *= a;
+}
+
+/* y = relu(x) over n (ts_relu_forward's arithmetic, for a part of a row) */
+TS_CLONES static void relu_row(float *restrict y, const float *restrict x, int n)
+{
+    #pragma omp simd
+    for (int l = 0; l < n; l++) y[l] = x[l] > 0.0f ? x[l] : 0.0f;
+}
+
+/* the span [lo, hi) of positions some row of mask (rows, L) leaves missing (0);
+ * all of [0, L) when none is */
+static void missing_span(const float *mask, size_t rows, int L, int *lo, int *hi)
+{
+    int a = L, z = 0;
+    for (size_t r = 0; r < rows; r++)
+        for (int l = 0; l < L; l++)
+            if (mask[r * L + l] == 0.0f) {
+                if (l < a) a = l;
+                if (l + 1 > z) z = l + 1;
+            }
+    if (a >= z) { a = 0; z = L; }
+    *lo = a;
+    *hi = z;
+}
+
 void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *obs,
                      const float *mask, const int32_t *steps)
 {
@@ -359,6 +461,12 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
     const size_t BL = (size_t)B * L, nC = ts_round_up(BL * C, 16), n2C = ts_round_up(BL * C2, 16);
     const size_t KL = (size_t)K * L;
     float *S = pl->scratch;
+    /* inference plans: the output is only read where some item is missing (the
+     * sampler holds the observed positions), so the skip rows and the output
+     * head run over that span alone when it is shorter than the window */
+    int lo = 0, hi = L;
+    if (!pl->train) missing_span(mask, (size_t)B * K, L, &lo, &hi);
+    const int cols = hi - lo < L;
 
     /* conditioning (B, 2K, L) = [obs * mask, mask] */
     for (int b = 0; b < B; b++) {
@@ -387,17 +495,52 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         ts_linear_forward(pt, pl->emb, bp + p->fc_w, bp + p->fc_b, B, c->emb_out, C);
         ts_add_bcast_forward(a, pl->h, pt, B, C, L);
         ts_conv1d_wn_forward(c3, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3, 1, S);
-        s4_fwd(pl, bp + p->s4a, 2 * i, c3, u, acta);
+        s4_fwd(pl, bp + p->s4a, 2 * i, c3, u, acta, 0, L);
         /* u += cond_conv(cond): a 2K-input 1x1 convolution, added in one pass */
         ts_weightnorm_forward(S, S + 2 * (size_t)K * C2, bp + p->cond_v, bp + p->cond_g, C2, 2 * K);
         add_cond(u, pl->cond, S, bp + p->cond_b, B, C2, 2 * K, L);
-        s4_fwd(pl, bp + p->s4b, 2 * i + 1, u, s2, actb);
-        ts_gate_forward(g, s2, B, C, L);
-        /* rs (B, 2C, L): [res; skip], its bias added in the residual pass */
-        ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, NULL, B, C, C2, L, 1, 1, S);
-        res_skip(pl->h, pl->skip, pl->t2c, bp + p->rs_b, B, C, L, sqrt_half);
+        /* after the last block only the skip rows over [lo, hi) are read: there
+         * the second S4 layer's output linear and LayerNorm, and the gate, run
+         * over that span alone */
+        const int tail = cols && i + 1 == c->layers;
+        s4_fwd(pl, bp + p->s4b, 2 * i + 1, u, s2, actb, tail ? lo : 0, tail ? hi : L);
+        if (tail) gate_span(g, s2, B, C, L, lo, hi);
+        else ts_gate_forward(g, s2, B, C, L);
+        if (cols) {
+            /* the res rows over every position (not after the last block, whose h
+             * is never read), the skip rows over [lo, hi) alone */
+            if (i + 1 < c->layers) {
+                ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, NULL, B, C, C, L, 1, 1, S);
+                res_only(pl->h, pl->t2c, bp + p->rs_b, B, C, L, sqrt_half);
+            }
+            ts_weightnorm_forward(S, S + (size_t)C * C, bp + p->rs_v + (size_t)C * C, bp + p->rs_g + C, C, C);
+            product_cols(pl->t2c, g, S, NULL, B, C, C, L, lo, hi);
+            skip_add(pl->skip, pl->t2c, bp + p->rs_b + C, B, C, L, lo, hi);
+        } else if (i + 1 < c->layers) {
+            /* rs (B, 2C, L): [res; skip], its bias added in the residual pass */
+            ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, NULL, B, C, C2, L, 1, 1, S);
+            res_skip(pl->h, pl->skip, pl->t2c, bp + p->rs_b, B, C, L, sqrt_half);
+        } else {
+            /* the last block's h is never read: its skip rows alone (weight
+             * normalisation and products are per row, so the same bits) */
+            ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v + (size_t)C * C, bp + p->rs_g + C, NULL, B, C, C, L,
+                                 1, 1, S);
+            skip_add(pl->skip, pl->t2c, bp + p->rs_b + C, B, C, L, 0, L);
+        }
     }
     const float ks = (float)sqrt(1.0 / c->layers);
+    if (cols) {
+        /* the output head's C x C product over [lo, hi); its last product (K rows,
+         * cheap) over every position as in the full forward, because oneDNN's bf16
+         * product of one row rounds a narrower one differently. f outside the
+         * span is left from an earlier forward, or the plan's zeros: finite. */
+        for (size_t r = 0; r < (size_t)B * C; r++) scale_row(pl->skip + r * L + lo, ks, hi - lo);
+        ts_weightnorm_forward(S, S + (size_t)C * C, P + p->fin_v, P + p->fin_g, C, C);
+        product_cols(pl->fpre, pl->skip, S, P + p->fin_b, B, C, C, L, lo, hi);
+        for (size_t r = 0; r < (size_t)B * C; r++) relu_row(pl->f + r * L + lo, pl->fpre + r * L + lo, hi - lo);
+        ts_conv1d_forward(pl->out, pl->f, P + p->out_w, P + p->out_b, B, C, K, L, 1, 1, S);
+        return;
+    }
     scale(pl->skip, BL * C, ks);
     ts_conv1d_wn_forward(pl->fpre, pl->skip, P + p->fin_v, P + p->fin_g, P + p->fin_b, B, C, C, L, 1,
                          1, S);

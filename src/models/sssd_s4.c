@@ -22,6 +22,7 @@
 #include "tracesynth/train.h"
 
 #include <errno.h>
+#include <omp.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,9 +464,82 @@ done:
 
 /* ---- sampling ---- */
 
+/* One worker's sampling state: a plan of the batch size and its buffers. */
+typedef struct {
+    ts_sssd_plan pl;
+    float *obs, *maskf, *xs, *scratch;   /* (B, L), (B, L), (B, L), (2 B L) */
+    int32_t *steps, *votes;              /* (B); (samples, B, L) or NULL */
+    ts_sssd_eps eps;
+    long *done;                          /* network evaluations of every worker */
+    ts_progress *prog;                   /* advanced by worker 0 only */
+} sampler;
+
+static int sampler_eps(void *ctx, const float *xt, int t, float *eps)
+{
+    sampler *w = ctx;
+    if (ts_sssd_eps_fn(&w->eps, xt, t, eps) != 0) return -1;
+    long d;
+    #pragma omp atomic capture
+    d = ++*w->done;
+    if (w->prog && omp_get_thread_num() == 0) ts_progress_update(w->prog, d, NULL);
+    return 0;
+}
+
+static void sampler_free(sampler *w)
+{
+    free(w->obs); free(w->maskf); free(w->xs); free(w->scratch); free(w->steps); free(w->votes);
+    ts_sssd_plan_free(&w->pl);
+}
+
+/* batch j of the n windows (B a batch, the last padded with its first window):
+ * every sample drawn, the IDs written to out */
+static int sample_batch(sssd_model *m, sampler *w, size_t j, const int32_t *x, const uint8_t *mask,
+                        size_t n, size_t L, int S, long nsamp, uint64_t seed, int32_t *out)
+{
+    const int B = w->pl.B;
+    const size_t BL = (size_t)B * L, s = j * (size_t)B;
+    for (int b = 0; b < B; b++) {
+        size_t wi = s + (size_t)b < n ? s + (size_t)b : s;   /* pad with the batch's first window */
+        for (size_t l = 0; l < L; l++) {
+            size_t i = wi * L + l, k = (size_t)b * L + l;
+            int observed = mask && mask[i];
+            w->maskf[k] = observed ? 1.0f : 0.0f;
+            w->obs[k] = observed ? id_to_value(m, x[i]) : 0.0f;
+        }
+    }
+    for (long v = 0; v < nsamp; v++) {
+        /* batch j, sample v draws the same noise whatever came before, on any
+         * worker; sample 0 is the single-sample result */
+        ts_rng r;
+        ts_rng_fork(&r, v ? seed ^ ((uint64_t)v * 0x9e3779b97f4a7c15ULL) : seed, j);
+        if (ts_diffusion_sample(&m->diff, sampler_eps, w, BL, S, mask ? w->obs : NULL, mask ? w->maskf : NULL,
+                                &r, w->xs, w->scratch, NULL) != 0)
+            return -1;
+        if (w->votes)
+            for (size_t i = 0; i < BL; i++) w->votes[(size_t)v * BL + i] = value_to_id(m, w->xs[i]);
+    }
+    for (int b = 0; b < B && s + (size_t)b < n; b++)
+        for (size_t l = 0; l < L; l++) {
+            size_t k = (size_t)b * L + l;
+            out[(s + (size_t)b) * L + l] = w->votes ? ts_vote(w->votes + k, BL, nsamp) : value_to_id(m, w->xs[k]);
+        }
+    return 0;
+}
+
+/* the most memory the workers' plans may take together before fewer workers are used */
+#define SAMPLER_PLANS_MAX ((size_t)2 << 30)
+
 /* x (n, L) IDs (NULL: generate), mask (n, L) 1 = observed (NULL: all missing).
  * With --samples N > 1, each window is sampled N times and every position takes
- * the most frequent ID: a diffusion sample is noisy, its mode over samples is not. */
+ * the most frequent ID: a diffusion sample is noisy, its mode over samples is not.
+ *
+ * Threads: with nt threads and at least nt batches, each thread samples whole
+ * batches on its own plan with the network on that thread alone (no barriers
+ * inside the network's passes; one thread ran a denoising pass with less CPU
+ * time than two threads sharing it). The batches left over (fewer than nt) run
+ * one after another with the network split over the threads. The network's
+ * results do not depend on the threads, and batch j draws its own noise, so the
+ * samples are the same bits either way. */
 static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                        const ts_run_opts *o, int32_t *out, const char *label)
 {
@@ -475,52 +549,65 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     if (S > m->T) return ts_fail("sssd-s4: --steps %d is more than the model's T = %d", S, m->T);
     long nsamp = 1;
     if (ts_run_samples(o, "sssd-s4", &nsamp) != 0) return -1;
-    ts_sssd_plan pl;
-    if (ts_sssd_plan_init(&pl, &m->net, B, (int)L, 0) != 0) return -1;
-    ts_sssd_plan_cache_kernels(&m->net, &pl);   /* parameters are fixed while sampling */
-    size_t BL = (size_t)B * L;
-    float *obs = ts_malloc(BL * sizeof(float)), *maskf = ts_malloc(BL * sizeof(float));
-    float *xs = ts_malloc(BL * sizeof(float)), *scratch = ts_malloc(2 * BL * sizeof(float));
-    int32_t *steps = ts_malloc((size_t)B * sizeof(int32_t));
-    int32_t *votes = nsamp > 1 ? ts_malloc((size_t)nsamp * BL * sizeof(int32_t)) : NULL;
-    size_t nbatch = (n + (size_t)B - 1) / (size_t)B;
+    const size_t nbatch = (n + (size_t)B - 1) / (size_t)B, BL = (size_t)B * L;
+    const int nt = ts_get_threads();
+    int nw = nt > 1 && nbatch >= (size_t)nt ? nt : 1;   /* workers */
+    sampler *ws = ts_calloc((size_t)nw, sizeof *ws);
+    long done = 0;
     ts_progress prog;
     ts_progress_start(&prog, label, (long)(nbatch * (size_t)S * (size_t)nsamp));
     prog.enabled = o->progress;
-    ts_sssd_eps ctx = {&m->net, &pl, obs, maskf, steps, "sssd-s4", &prog, 0};
     int rc = 0;
-    for (size_t j = 0; j < nbatch && rc == 0; j++) {
-        size_t s = j * (size_t)B;
-        for (int b = 0; b < B; b++) {
-            size_t w = s + (size_t)b < n ? s + (size_t)b : s;   /* pad with the batch's first window */
-            for (size_t l = 0; l < L; l++) {
-                size_t i = w * L + l, k = (size_t)b * L + l;
-                int observed = mask && mask[i];
-                maskf[k] = observed ? 1.0f : 0.0f;
-                obs[k] = observed ? id_to_value(m, x[i]) : 0.0f;
-            }
+    for (int i = 0; i < nw && rc == 0; i++) {
+        sampler *w = &ws[i];
+        if ((rc = ts_sssd_plan_init(&w->pl, &m->net, B, (int)L, 0)) != 0) break;
+        if (i == 0) {
+            ts_sssd_plan_cache_kernels(&m->net, &w->pl);   /* parameters are fixed while sampling */
+            size_t cap = SAMPLER_PLANS_MAX / (w->pl.floats * sizeof(float));
+            if (cap < (size_t)nw) nw = cap < 2 ? 1 : (int)cap;
+        } else {   /* the same kernels, copied */
+            memcpy(w->pl.kcache, ws[0].pl.kcache, 2 * (size_t)m->net.c.layers * w->pl.kcache_floats * sizeof(float));
+            w->pl.kcache_ready = 1;
         }
-        for (long v = 0; v < nsamp && rc == 0; v++) {
-            /* batch j, sample v draws the same noise whatever came before; sample 0
-             * is the single-sample result */
-            ts_rng r;
-            ts_rng_fork(&r, v ? o->seed ^ ((uint64_t)v * 0x9e3779b97f4a7c15ULL) : o->seed, j);
-            rc = ts_diffusion_sample(&m->diff, ts_sssd_eps_fn, &ctx, BL, S, mask ? obs : NULL,
-                                     mask ? maskf : NULL, &r, xs, scratch, NULL);
-            if (votes)
-                for (size_t i = 0; i < BL; i++) votes[(size_t)v * BL + i] = value_to_id(m, xs[i]);
-        }
-        for (int b = 0; b < B && rc == 0 && s + (size_t)b < n; b++)
-            for (size_t l = 0; l < L; l++) {
-                size_t k = (size_t)b * L + l;
-                out[(s + (size_t)b) * L + l] =
-                    votes ? ts_vote(votes + k, BL, nsamp) : value_to_id(m, xs[k]);
-            }
+        w->obs = ts_malloc(BL * sizeof(float));
+        w->maskf = ts_malloc(BL * sizeof(float));
+        w->xs = ts_malloc(BL * sizeof(float));
+        w->scratch = ts_malloc(2 * BL * sizeof(float));
+        w->steps = ts_malloc((size_t)B * sizeof(int32_t));
+        w->votes = nsamp > 1 ? ts_malloc((size_t)nsamp * BL * sizeof(int32_t)) : NULL;
+        w->eps = (ts_sssd_eps){&m->net, &w->pl, w->obs, w->maskf, w->steps, "sssd-s4", NULL, 0};
+        w->done = &done;
+        w->prog = i == 0 ? &prog : NULL;
     }
-    free(votes);
+    /* whole batches on the workers, nw at a time */
+    const size_t nwin = nw > 1 ? nbatch / (size_t)nw * (size_t)nw : 0;
+    if (rc == 0 && nwin) {
+        int failed = 0;
+        char why[1024] = "";
+        #pragma omp parallel num_threads(nw)
+        {
+            sampler *w = &ws[omp_get_thread_num()];
+            omp_set_num_threads(1);   /* the network runs on this thread alone */
+            #pragma omp for schedule(dynamic, 1)
+            for (size_t j = 0; j < nwin; j++) {
+                int stop;
+                #pragma omp atomic read
+                stop = failed;
+                if (!stop && sample_batch(m, w, j, x, mask, n, L, S, nsamp, o->seed, out) != 0) {
+                    #pragma omp critical(sssd_sampler_error)
+                    if (!failed) { snprintf(why, sizeof why, "%s", ts_error()); failed = 1; }
+                }
+            }
+        }
+        omp_set_num_threads(nt);
+        if (failed) rc = ts_fail("%s", why);
+    }
+    /* the rest one at a time, the network over all threads */
+    for (size_t j = nwin; j < nbatch && rc == 0; j++)
+        rc = sample_batch(m, &ws[0], j, x, mask, n, L, S, nsamp, o->seed, out);
     ts_progress_end(&prog);
-    free(obs); free(maskf); free(xs); free(scratch); free(steps);
-    ts_sssd_plan_free(&pl);
+    for (int i = 0; i < nw; i++) sampler_free(&ws[i]);
+    free(ws);
     return rc;
 }
 

@@ -7,12 +7,17 @@
 #include "tracesynth/nn.h"
 
 #include <math.h>
+#include <omp.h>
 
 #include "vmath.h"
 
 #define LB 64
+/* the forward's longest block: a whole row of up to LBF positions per pass (its
+ * tail of a vector once per row, not once per LB); the bits are the same for any
+ * block length, the sums over c being per position */
+#define LBF 256
 
-/* one block of nl <= LB positions of one item: xb, ob point at its first
+/* one block of nl <= LBF positions of one item: xb, ob point at its first
  * position; mean, rstd at its first (b, l). With bias (C) and res (the same
  * layout as xb), the block's input is first made in place:
  * xb = (xb + bias[c]) + res (an output layer's bias and a residual added in the
@@ -21,7 +26,7 @@ TS_CLONES static void ln_fwd_block(float *ob, float *mean, float *rstd, float *x
                                    const float *bias, const float *res, const float *gamma,
                                    const float *beta, int C, int L, int nl)
 {
-    float m[LB], v[LB];
+    float m[LBF], v[LBF];
     #pragma omp simd
     for (int j = 0; j < nl; j++) m[j] = v[j] = 0.0f;
     if (bias)
@@ -61,15 +66,19 @@ TS_CLONES static void ln_fwd_block(float *ob, float *mean, float *rstd, float *x
     }
 }
 
+/* positions [lo, hi) of rows of L */
 static void layernorm_forward(float *out, float *mean, float *rstd, float *x, const float *bias,
                               const float *res, const float *gamma, const float *beta, int B,
-                              int C, int L)
+                              int C, int L, int lo, int hi)
 {
-    int nblk = (L + LB - 1) / LB;
-    #pragma omp parallel for schedule(static) if ((size_t)B * C * L > 32768)
+    /* whole rows when there are items enough for the threads, else LB positions a job */
+    const int n = hi - lo;
+    const int par = (size_t)B * C * n > 32768, nt = par && !omp_in_parallel() ? omp_get_max_threads() : 1;
+    const int lb = B >= 2 * nt ? LBF : LB, nblk = (n + lb - 1) / lb;
+    #pragma omp parallel for schedule(static) if (par)
     for (int job = 0; job < B * nblk; job++) {
-        int bi = job / nblk, l0 = (job % nblk) * LB;
-        int nl = L - l0 < LB ? L - l0 : LB;
+        int bi = job / nblk, l0 = lo + (job % nblk) * lb;
+        int nl = hi - l0 < lb ? hi - l0 : lb;
         size_t off = (size_t)bi * C * L + l0;
         ln_fwd_block(out + off, mean + (size_t)bi * L + l0, rstd + (size_t)bi * L + l0, x + off,
                      bias, bias ? res + off : NULL, gamma, beta, C, L, nl);
@@ -80,14 +89,21 @@ void ts_layernorm_forward(float *out, float *mean, float *rstd, const float *x,
                           const float *gamma, const float *beta, int B, int C, int L)
 {
     /* x is only read when there is no bias */
-    layernorm_forward(out, mean, rstd, (float *)x, NULL, NULL, gamma, beta, B, C, L);
+    layernorm_forward(out, mean, rstd, (float *)x, NULL, NULL, gamma, beta, B, C, L, 0, L);
 }
 
 void ts_layernorm_res_forward(float *out, float *mean, float *rstd, float *x, const float *bias,
                               const float *res, const float *gamma, const float *beta, int B,
                               int C, int L)
 {
-    layernorm_forward(out, mean, rstd, x, bias, res, gamma, beta, B, C, L);
+    layernorm_forward(out, mean, rstd, x, bias, res, gamma, beta, B, C, L, 0, L);
+}
+
+void ts_layernorm_res_forward_span(float *out, float *mean, float *rstd, float *x, const float *bias,
+                                   const float *res, const float *gamma, const float *beta, int B,
+                                   int C, int L, int lo, int hi)
+{
+    layernorm_forward(out, mean, rstd, x, bias, res, gamma, beta, B, C, L, lo, hi);
 }
 
 /* dgamma[c], dbeta[c]: LB running sums across positions (vectorised), each

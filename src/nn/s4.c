@@ -219,6 +219,7 @@ typedef struct {
     const float *params, *x;
     float *out;
     const act_view *a;
+    int lo, hi;               /* the positions LayerNorm runs over */
 } tail_ctx;
 
 /* LayerNorm of item b as soon as its output linear is done (still in cache) */
@@ -228,9 +229,9 @@ static void tail_item(void *p, int b)
     const int H = t->s->c.H, L = t->s->c.L;
     const size_t off = (size_t)b * H * L;
     const ts_s4_layout *l = &t->s->p;
-    ts_layernorm_res_forward(t->out + off, t->a->mean + (size_t)b * L, t->a->rstd + (size_t)b * L,
-                             t->a->r + off, t->params + l->bias, t->x + off, t->params + l->ln_g,
-                             t->params + l->ln_b, 1, H, L);
+    ts_layernorm_res_forward_span(t->out + off, t->a->mean + (size_t)b * L, t->a->rstd + (size_t)b * L,
+                                  t->a->r + off, t->params + l->bias, t->x + off, t->params + l->ln_g,
+                                  t->params + l->ln_b, 1, H, L, t->lo, t->hi);
 }
 
 /* from y (in act): g = gelu(y) (unless gelu_done: the convolution wrote g),
@@ -243,7 +244,7 @@ static void forward_tail(const ts_s4 *s, const float *params, const float *x, in
     const size_t n = (size_t)B * H * L;
     const ts_s4_layout *p = &s->p;
     if (!gelu_done) ts_gelu_forward(a->g, a->y, n);
-    tail_ctx t = {s, params, x, out, a};
+    tail_ctx t = {s, params, x, out, a, 0, L};
     ts_conv1d_forward_each(a->r, a->g, params + p->W, NULL, B, H, H, L, 1, 1, lin_scr, tail_item, &t);
 }
 
@@ -265,11 +266,11 @@ void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, f
  * its time shares the region's time out among the sections. */
 static void forward_cached_pairs(const ts_s4 *s, const float *params, const float *cache,
                                  const float *x, int B, float *out, const act_view *a,
-                                 float *conv_scr, int nt)
+                                 float *conv_scr, int nt, int lo, int hi)
 {
     const int H = s->c.H, L = s->c.L, P = (B + 1) / 2;
     const float *W = params + s->p.W;
-    tail_ctx t = {s, params, x, out, a};
+    tail_ctx t = {s, params, x, out, a, lo, hi};
     const int prof = ts_prof_on;
     double tf = 0, tg = 0, tl = 0, t0 = prof ? ts_now() : 0;
     TS_PROF_PUSH(TS_PROF_FFT);
@@ -283,9 +284,9 @@ static void forward_cached_pairs(const ts_s4 *s, const float *params, const floa
             ts_s4_fft_pair_gelu(s, params, cache, x, B, 2 * pi, a->g, conv_scr, tid);
             if (clock) { c1 = ts_now(); tf += c1 - c0; c0 = c1; }
             for (int b = 2 * pi; b < B && b < 2 * pi + 2; b++) {
-                const size_t off = (size_t)b * H * L;
-                TS_PROF_FLOPS(2.0 * H * L * H);
-                (same_w ? ts_gemm_1t_same_a : ts_gemm_1t)(0, 0, H, L, H, 1.0f, W, H, a->g + off, L,
+                const size_t off = (size_t)b * H * L + lo;
+                TS_PROF_FLOPS(2.0 * H * (hi - lo) * H);
+                (same_w ? ts_gemm_1t_same_a : ts_gemm_1t)(0, 0, H, hi - lo, H, 1.0f, W, H, a->g + off, L,
                                                         0.0f, a->r + off, L);
                 same_w = 1;
                 if (clock) { c1 = ts_now(); tg += c1 - c0; c0 = c1; }
@@ -305,13 +306,20 @@ static void forward_cached_pairs(const ts_s4 *s, const float *params, const floa
 void ts_s4_forward_cached(const ts_s4 *s, const float *params, const float *cache, const float *x,
                           int B, float *out, float *act, float *scratch)
 {
+    ts_s4_forward_cached_span(s, params, cache, x, B, out, act, scratch, 0, s->c.L);
+}
+
+void ts_s4_forward_cached_span(const ts_s4 *s, const float *params, const float *cache, const float *x,
+                               int B, float *out, float *act, float *scratch, int lo, int hi)
+{
     act_view a = act_of(s, B, act);
     float *conv_scr = scratch, *lin_scr = conv_scr + ts_round_up(ts_s4_conv_scratch_size(s), 16);
     const int nt = s->nthreads < omp_get_max_threads() ? s->nthreads : omp_get_max_threads();
     if (s->use_fft && (nt == 1 || (ts_parallel_ok() && B >= 2 * nt))) {
-        forward_cached_pairs(s, params, cache, x, B, out, &a, conv_scr, nt);
+        forward_cached_pairs(s, params, cache, x, B, out, &a, conv_scr, nt, lo, hi);
         return;
     }
+    /* other paths: every position (a superset of the span, the same bits there) */
 
     /* the GELU as the rows leave the transform: act.y is not kept (no backward) */
     if (ts_s4_ssm_forward_cached_gelu(s, params, cache, x, B, a.g, conv_scr))
