@@ -846,12 +846,13 @@ static int32_t *ens_map_of(const mdm_model *m, const mdm_model *e, const char *w
             return NULL;
         }
     }
-    int32_t *map = ts_malloc(((size_t)V + 1) * sizeof *map);
+    int32_t *map = ts_malloc(((size_t)(a->n > V ? a->n : V) + 1) * sizeof *map);
+    const int32_t unk = b->unk >= 0 && b->unk < Ve ? b->unk : -1;
+    const int named = a->n < V ? a->n : V;
+    if (a->n) ts_vocab_map(a, b, map);   /* (a->n): by name, else b's <unk> or -1 */
     for (int v = 0; v < V; v++) {
-        map[v] = a->n ? -1 : v;
-        for (int j = 0; v < a->n && j < b->n && j < Ve; j++)
-            if (strcmp(a->names[v], b->names[j]) == 0) { map[v] = j; break; }
-        if (map[v] < 0) map[v] = b->unk >= 0 && b->unk < Ve ? b->unk : -1;
+        if (!a->n) map[v] = v;
+        else if (v >= named || map[v] >= Ve) map[v] = unk;
         if (map[v] < 0) {
             ts_fail("mdm: ensemble %s: it has no event named '%s' and no <unk>", what, v < a->n ? a->names[v] : "?");
             free(map);
