@@ -5,6 +5,8 @@
 #include "tracesynth.h"
 #include "tracesynth/nn.h"
 
+#include <cblas.h>
+
 static ts_rng rng;
 
 static float *randv(size_t n, float scale)
@@ -180,6 +182,43 @@ static void same_bits_for_any_thread_count(void)
     }
     free(r1);
     ts_set_threads(1);
+}
+
+/* the split rule: what is known per kernel family, and on the running core the
+ * rule's blocks give the bits of one product for every transposition */
+static void gemm_split_rule_keeps_bits(void)
+{
+    int a;
+    CHECK(ts_gemm_split_rule("SkylakeX", &a) == 1 && a == 16);
+    CHECK(ts_gemm_split_rule("Prescott", &a) == 1 && a == 16);
+    CHECK(ts_gemm_split_rule("Zen", &a) == 0 && a == 12);
+    CHECK(ts_gemm_split_rule("Haswell", &a) == 0 && a == 12);
+    CHECK(ts_gemm_split_rule("Neoverse", &a) == 0 && a == 48);
+    int cols = ts_gemm_split_rule(openblas_get_corename(), &a);
+    const int M = 200, N = 136, K = 700;
+    float *A = randv((size_t)M * K, 1), *B = randv((size_t)K * N, 1);
+    float *C1 = zeros((size_t)M * N), *C2 = zeros((size_t)M * N);
+    for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++) {
+            int lda = ta ? M : K, ldb = tb ? K : N;
+            ts_gemm_1t(ta, tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C1, N);
+            for (int h = a; h < M; h += a) {   /* rows [0, h) and [h, M) */
+                ts_gemm_1t(ta, tb, h, N, K, 1.0f, A, lda, B, ldb, 0.0f, C2, N);
+                ts_gemm_1t(ta, tb, M - h, N, K, 1.0f, ta ? A + h : A + (size_t)h * K, lda, B, ldb, 0.0f,
+                           C2 + (size_t)h * N, N);
+                CHECK_MSG(!memcmp(C1, C2, (size_t)M * N * sizeof(float)),
+                          "%s: rows split at %d (ta %d tb %d) change the bits", openblas_get_corename(), h, ta, tb);
+            }
+            for (int h = a; cols && h < N; h += a) {   /* columns [0, h) and [h, N) */
+                ts_gemm_1t(ta, tb, M, h, K, 1.0f, A, lda, B, ldb, 0.0f, C2, N);
+                ts_gemm_1t(ta, tb, M, N - h, K, 1.0f, A, lda, tb ? B + (size_t)h * K : B + h, ldb, 0.0f, C2 + h,
+                           N);
+                CHECK_MSG(!memcmp(C1, C2, (size_t)M * N * sizeof(float)),
+                          "%s: columns split at %d (ta %d tb %d) change the bits", openblas_get_corename(), h, ta,
+                          tb);
+            }
+        }
+    free(A); free(B); free(C1); free(C2);
 }
 
 static void sgemm_matches_reference(void)
@@ -578,6 +617,7 @@ TEST_MAIN("test_nn_layers", {
     RUN(weightnorm_conv_is_conv_of_normalised_weight);
     RUN(backward_accumulates);
     RUN(same_bits_for_any_thread_count);
+    RUN(gemm_split_rule_keeps_bits);
     RUN(sgemm_matches_reference);
     RUN(bf16_gemm_matches_rounded_reference);
     RUN(gemm_same_a_reuses_only_the_same_matrix);

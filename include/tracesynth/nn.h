@@ -43,6 +43,14 @@ void ts_sgemm(int transA, int transB, int M, int N, int K, float alpha, const fl
 /* the number of blocks ts_sgemm would split (M, N, K) into now (1: one plain
  * call); a layer with many such small products parallelises over them instead */
 int ts_sgemm_blocks(int M, int N, int K);
+/* how ts_sgemm may split under OpenBLAS core CORE (openblas_get_corename()):
+ * returns 1 when blocks of columns keep the bits (else rows only) and sets
+ * *align to the multiple block edges fall on */
+int ts_gemm_split_rule(const char *core, int *align);
+/* the running kernels' rule: 1 when a product over any block of C's rows or
+ * columns gives the bits of that block in the whole product (work on a span
+ * or on some rows alone relies on it); 0: only ts_sgemm's own blocks do */
+int ts_gemm_blocks_keep_bits(void);
 /* 1 when a parallel region may call cblas_sgemm itself: several OpenMP threads,
  * not inside a region already, OpenBLAS single-threaded */
 int ts_parallel_ok(void);

@@ -6,7 +6,8 @@
  * thread and this splits C into blocks of rows (or of columns when C is short
  * and wide), one single-threaded product per block. The blocks depend on the
  * thread count, the arithmetic does not: every C element is the same dot
- * product over k in the same order whatever block it falls in.
+ * product over k in the same order whatever block it falls in. Which blocks
+ * keep that depends on OpenBLAS's kernels (split_rule below).
  *
  * bf16 (ts_set_precision): the inputs of each product are rounded to bfloat16
  * (nearest even) and multiplied by oneDNN's matmul with float32 accumulation
@@ -31,20 +32,62 @@
  * separate small-matrix kernel that rounds differently; every block stays above
  * that size, so splitting never changes the bits. */
 #define GEMM_BLOCK_MIN 1.05e6
-/* block edges fall on multiples of the kernels' register tile */
-#define GEMM_ALIGN 16
+
+/* Which blocks leave every C element's arithmetic alone, by OpenBLAS's kernels
+ * (measured by splitting products of every transposition, M, N up to 2048 and
+ * K up to 4096 and comparing bits; tests/test_nn_layers.c checks it):
+ * - SkylakeX, Cooperlake, SapphireRapids and Prescott: rows or columns of C,
+ *   edges on multiples of 16 (their register tile);
+ * - Haswell and Zen (one SGEMM kernel): rows only, on multiples of 12; a block
+ *   of columns, or of rows not a multiple of 12, changes the rounding of
+ *   thousands of elements;
+ * - any other core: rows only, on multiples of 48 (both tiles above). */
+typedef struct {
+    int align, columns;
+} split_rule;
+
+static split_rule rule_of(const char *core)
+{
+    static const char *tile16[] = {"SkylakeX", "Cooperlake", "SapphireRapids", "Prescott"};
+    static const char *tile12[] = {"Haswell", "Zen"};
+    for (size_t i = 0; i < sizeof tile16 / sizeof *tile16; i++)
+        if (!strcmp(core, tile16[i])) return (split_rule){16, 1};
+    for (size_t i = 0; i < sizeof tile12 / sizeof *tile12; i++)
+        if (!strcmp(core, tile12[i])) return (split_rule){12, 0};
+    return (split_rule){48, 0};
+}
+
+int ts_gemm_split_rule(const char *core, int *align)
+{
+    split_rule r = rule_of(core);
+    if (align) *align = r.align;
+    return r.columns;
+}
+
+/* the running OpenBLAS's rule, read once (every thread computes the same) */
+static split_rule current_rule(void)
+{
+    static _Atomic int cached = 0;   /* align * 2 + columns, 0: not yet */
+    int c = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (!c) {
+        split_rule r = rule_of(openblas_get_corename());
+        c = r.align * 2 + r.columns;
+        atomic_store_explicit(&cached, c, memory_order_relaxed);
+    }
+    return (split_rule){c / 2, c % 2};
+}
 
 static ts_precision g_precision = TS_PRECISION_FP32;
 
 /* block edges e[0] = 0 < ... < e[nb] = len, each block at least min_len long;
  * returns the number of blocks (1: do not split) */
-static int split(int len, int nb, double min_len, int *e)
+static int split(int len, int nb, double min_len, int align, int *e)
 {
     for (; nb > 1; nb--) {
         int ok = 1;
         e[0] = 0;
         for (int t = 1; t <= nb; t++) {
-            e[t] = t == nb ? len : (int)((long)len * t / nb / GEMM_ALIGN * GEMM_ALIGN);
+            e[t] = t == nb ? len : (int)((long)len * t / nb / align * align);
             if (e[t] - e[t - 1] < min_len) ok = 0;
         }
         if (ok) return nb;
@@ -57,19 +100,28 @@ int ts_parallel_ok(void)
     return omp_get_max_threads() > 1 && !omp_in_parallel() && openblas_get_num_threads() == 1;
 }
 
-static int plan(int M, int N, int K, int *e)
+/* block edges in e; *by_rows: blocks of rows (else of columns) */
+static int plan(int M, int N, int K, int *e, int *by_rows)
 {
     int nt = omp_get_max_threads();
     if (nt > 256) nt = 256;
+    *by_rows = 1;
     if (M <= 0 || N <= 0 || K <= 0 || !ts_parallel_ok()) return 1;
-    int by_rows = M >= N, len = by_rows ? M : N;
-    return split(len, nt, GEMM_BLOCK_MIN / ((double)(by_rows ? N : M) * K), e);
+    split_rule r = current_rule();
+    *by_rows = M >= N || !r.columns;
+    int len = *by_rows ? M : N;
+    return split(len, nt, GEMM_BLOCK_MIN / ((double)(*by_rows ? N : M) * K), r.align, e);
+}
+
+int ts_gemm_blocks_keep_bits(void)
+{
+    return current_rule().columns;
 }
 
 int ts_sgemm_blocks(int M, int N, int K)
 {
-    int e[257];
-    return plan(M, N, K, e);
+    int e[257], by_rows;
+    return plan(M, N, K, e, &by_rows);
 }
 
 /* ---- bf16 products through oneDNN ---- */
@@ -335,8 +387,8 @@ static void sgemm_body(int transA, int transB, int M, int N, int K, float alpha,
               const float *B, int ldb, float beta, float *C, int ldc)
 {
     if (M <= 0 || N <= 0) return;
-    int e[257], by_rows = M >= N;
-    int nb = plan(M, N, K, e);
+    int e[257], by_rows;
+    int nb = plan(M, N, K, e, &by_rows);
     if (nb <= 1) {
         ts_gemm_1t(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
