@@ -249,10 +249,15 @@ static void inference_plan_matches(void)
     for (int i = 0; i < B * L; i++) cmask[i] = i % L >= 7 && i % L < 11 - i / L ? 0.0f : 1.0f;   /* [7, 11), [7, 10), [7, 9) */
     ts_sssd_forward(&n, &a, xt, obs, cmask, t);
     ts_sssd_forward(&n, &b, xt, obs, cmask, t);
+    /* the same bits where the BLAS kernels keep them for blocks of a product,
+     * else the same to rounding */
+    const int exact = ts_gemm_blocks_keep_bits();
     int span_same = 1;
     for (int i = 0; i < B * L; i++)
-        if (i % L >= 7 && i % L < 11) span_same &= memcmp(&a.out[i], &b.out[i], sizeof(float)) == 0;
-    CHECK(span_same);
+        if (i % L >= 7 && i % L < 11)
+            span_same &= exact ? memcmp(&a.out[i], &b.out[i], sizeof(float)) == 0
+                               : fabsf(a.out[i] - b.out[i]) <= 1e-5f * (1.0f + fabsf(a.out[i]));
+    CHECK_MSG(span_same, "the span differs (%s)", exact ? "bits" : "beyond rounding");
     ts_sssd_plan_free(&a);
     ts_sssd_plan_free(&b);
     ts_sssd_net_free(&n);
@@ -325,8 +330,11 @@ static void worker_sampling_same_bits(void)
             ts_rng_fork(&r, 9, 0);
             CHECK(ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[0], B * L, S, obs[0], cm, &r, ys[k], scr[0], NULL) == 0);
         }
-        CHECK_MSG(memcmp(y0, y1, sizeof y0) == 0, "%s: a centre blackout sampled on the inference plan",
-                  prec ? "bf16" : "fp32");
+        int ysame = 1;
+        for (int i = 0; i < B * L; i++)
+            ysame &= ts_gemm_blocks_keep_bits() ? memcmp(&y0[i], &y1[i], sizeof(float)) == 0
+                                                : fabsf(y0[i] - y1[i]) <= 1e-4f * (1.0f + fabsf(y0[i]));
+        CHECK_MSG(ysame, "%s: a centre blackout sampled on the inference plan", prec ? "bf16" : "fp32");
         ts_sssd_plan_free(&tp);
         double s = 0;
         for (int i = 0; i < B * L; i++) s += fabs(x0[0][i] - obs[0][i]) * (1 - mask[0][i]);

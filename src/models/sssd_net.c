@@ -463,13 +463,13 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
     float *S = pl->scratch;
     /* inference plans: the output is only read where some item is missing (the
      * sampler holds the observed positions), so the skip rows and the output
-     * head run over that span alone when it is shorter than the window. Only
-     * under BLAS kernels whose products over a block of rows or columns give
-     * the bits of the whole product (ts_gemm_blocks_keep_bits); under others
-     * an inference plan runs every product whole, as a training plan does. */
-    const int blocks = ts_gemm_blocks_keep_bits();
+     * head run over that span alone when it is shorter than the window. The
+     * span depends on the mask alone, never on the threads. Under BLAS kernels
+     * whose products over a block of rows or columns give the bits of the
+     * whole product (ts_gemm_blocks_keep_bits) these are the training plan's
+     * bits; under others (Haswell, Zen) they differ from them by rounding. */
     int lo = 0, hi = L;
-    if (!pl->train && blocks) missing_span(mask, (size_t)B * K, L, &lo, &hi);
+    if (!pl->train) missing_span(mask, (size_t)B * K, L, &lo, &hi);
     const int cols = hi - lo < L;
 
     /* conditioning (B, 2K, L) = [obs * mask, mask] */
@@ -520,7 +520,7 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
             ts_weightnorm_forward(S, S + (size_t)C * C, bp + p->rs_v + (size_t)C * C, bp + p->rs_g + C, C, C);
             product_cols(pl->t2c, g, S, NULL, B, C, C, L, lo, hi);
             skip_add(pl->skip, pl->t2c, bp + p->rs_b + C, B, C, L, lo, hi);
-        } else if (i + 1 < c->layers || !blocks) {
+        } else if (i + 1 < c->layers) {
             /* rs (B, 2C, L): [res; skip], its bias added in the residual pass */
             ts_conv1d_wn_forward(pl->t2c, g, bp + p->rs_v, bp + p->rs_g, NULL, B, C, C2, L, 1, 1, S);
             res_skip(pl->h, pl->skip, pl->t2c, bp + p->rs_b, B, C, L, sqrt_half);
