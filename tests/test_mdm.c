@@ -289,6 +289,85 @@ static void learns_periodic_stream(void)
     toy_free(&t);
 }
 
+/* bits per event of the one window w (L events) under m with run options keys/vals */
+static double window_bits(ts_model *m, const int32_t *w, size_t L, int n, const char **keys, const char **vals)
+{
+    ts_windows x = {(int32_t *)w, 1, L};
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.kv = (ts_kv){n, keys, vals};
+    double b = -1;
+    if (ts_model_bits(m, &x, NULL, &ro, &b, NULL) != 0) return -1;
+    return b;
+}
+
+/* the chain likelihood is a distribution over windows: summed over every window
+ * of 3 events from 5, 2^(-bits * 3) is 1, for the network alone and for both
+ * mixtures with the n-gram; the switching mixture is within 1 bit per window of
+ * the better model; bad mixtures are refused; tune-prior's choice round-trips */
+static void chain_likelihood(void)
+{
+    toy t;
+    toy_make(&t, 40, 16);
+    kvbuf kv;
+    tiny_kv(&kv, "40");
+    ts_train_opts o = toy_opts(&t, &kv);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    const char *mixes[] = {"none", "linear:0.3", "switch:0.05", "switch:0", "linear:1"};
+    double total[5] = {0};
+    double worst_gap = -1e9;
+    int32_t w[3];
+    for (int a = 0; a < 125; a++) {
+        w[0] = a / 25, w[1] = a / 5 % 5, w[2] = a % 5;
+        double b[5];
+        for (int i = 0; i < 5; i++) {
+            const char *keys[] = {"likelihood", "ngram-mix"}, *vals[] = {"chain", mixes[i]};
+            b[i] = window_bits(m, w, 3, 2, keys, vals);
+            REQUIRE(b[i] >= 0);
+            total[i] += pow(2.0, -3 * b[i]);
+        }
+        /* switch:0, the Bayes mixture: -log2 p <= min(-log2 p_net, -log2 p_ngram) + 1 */
+        double best = b[0] < b[4] ? b[0] : b[4];
+        if (3 * (b[3] - best) > worst_gap) worst_gap = 3 * (b[3] - best);
+    }
+    for (int i = 0; i < 5; i++)
+        CHECK_MSG(fabs(total[i] - 1) < 1e-6, "--ngram-mix %s: the windows' probabilities sum to %.9f", mixes[i],
+                  total[i]);
+    CHECK_MSG(worst_gap <= 1 + 1e-9, "the Bayes mixture is %.3f bits above the better model on a window", worst_gap);
+    /* the bound is not the chain likelihood (it sums below 1) */
+    double tb = 0;
+    for (int a = 0; a < 125; a++) {
+        w[0] = a / 25, w[1] = a / 5 % 5, w[2] = a % 5;
+        tb += pow(2.0, -3 * window_bits(m, w, 3, 0, NULL, NULL));
+    }
+    CHECK_MSG(tb < 1 - 1e-3, "the bound's probabilities sum to %.6f", tb);
+    /* bad values, one line each */
+    const char *bad[][2] = {{"chain", "linear:2"}, {"chain", "mix:0.1"}, {"chain", "switch:"}, {"exact", "none"},
+                            {"bound", "none"}};
+    for (int i = 0; i < 5; i++) {
+        const char *keys[] = {"likelihood", "ngram-mix"};
+        CHECK_MSG(window_bits(m, w, 3, 2, keys, bad[i]) == -1 && !strchr(ts_error(), '\n'),
+                  "--likelihood %s --ngram-mix %s accepted", bad[i][0], bad[i][1]);
+    }
+    /* tune-prior chooses a mixture; it is saved and is the default of chain */
+    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 20, 1, NULL, NULL) == 0);
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[600];
+    snprintf(path, sizeof path, "%s/chain.tsm", dir);
+    REQUIRE(ts_model_save(m, path) == 0);
+    ts_model *m2 = NULL;
+    REQUIRE(ts_model_load(path, &m2) == 0);
+    const char *keys[] = {"likelihood"}, *vals[] = {"chain"};
+    double d1 = window_bits(m, t.split.test.data, 16, 1, keys, vals);
+    double d2 = window_bits(m2, t.split.test.data, 16, 1, keys, vals);
+    CHECK_MSG(d1 >= 0 && d1 == d2, "chain bits %g, after a round trip %g", d1, d2);
+    ts_model_free(m2);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 /* the transformer backbone learns the same stream; its model file round-trips */
 static void transformer_learns(void)
 {
@@ -812,4 +891,5 @@ TEST_MAIN("mdm", {
     RUN(cli_tune_prior);
     RUN(cli_tune_prior_by_name);
     RUN(ensemble);
+    RUN(chain_likelihood);
 })

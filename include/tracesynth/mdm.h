@@ -45,6 +45,13 @@ typedef struct {
 int ts_mdm_tune_prior(ts_model *m, const ts_windows *valid, size_t windows, uint64_t seed, const char *log_path,
                       ts_mdm_tune_row rows[5]);
 
+/* the chain-rule likelihood's mixture with the n-gram that ts_mdm_tune_prior chose
+ * (score --likelihood chain): the --ngram-mix text ("switch:A", "linear:W") into
+ * buf, the Kneser-Ney order, and the validation bits per event of the network
+ * alone, the n-gram alone and the mixture (valid[3]: NaN when loaded from a file).
+ * 0, or -1 when the model has none */
+int ts_mdm_chain_mixture(const ts_model *m, char *buf, size_t n, int *order, double valid[3]);
+
 /* mdm: from now on, infilling with m (impute, generate, tune-prior) averages the
  * log-probabilities of m's network and of other's (an mdm model whose events are
  * matched to m's by name: a name it lacks reads as its <unk>); the n-gram prior

@@ -86,6 +86,12 @@ int cmd_tune_prior(int argc, char **argv)
     printf("chose the prior's weights of %s on %zu validation windows of %s in %.1f s -> %s\n", args.pos[0],
            valid.n < nwin ? valid.n : nwin, args.pos[1], ts_now() - t0, out);
     if (ens) printf("(chosen for the ensemble with %s: impute %s with --ensemble %s)\n", ens, out, ens);
+    char mix[64];
+    int ko;
+    double vb[3];
+    if (ts_mdm_chain_mixture(m, mix, sizeof mix, &ko, vb) == 0)
+        printf("chain likelihood (score --likelihood chain): --ngram-mix %s, Kneser-Ney order %d; validation bits\n"
+               "per event: network %.4f, n-gram %.4f, mixture %.4f\n", mix, ko, vb[0], vb[1], vb[2]);
     rc = 0;
 done:
     ts_model_free(m);

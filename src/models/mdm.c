@@ -37,6 +37,7 @@
  * size (or one weight) and impute as they did. */
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
+#include "tracesynth/kneser_ney.h"
 #include "tracesynth/mdm.h"
 #include "tracesynth/model.h"
 #include "tracesynth/ngram.h"
@@ -443,6 +444,7 @@ void model_free(ts_model *base)
     if (m->prior) ts_model_free(m->prior);
     ts_model_free(m->ens);
     free(m->ens_map);
+    ts_kn_free(m->kn);
     free(m);
 }
 
@@ -467,6 +469,11 @@ int model_save(const ts_model *base, ts_writer *w)
         for (int i = 0; i < MDM_GATE_N && l < sizeof cfg; i++)
             l += (size_t)snprintf(cfg + l, sizeof cfg - l, "%.17g%s", x[i], i + 1 < MDM_GATE_N ? "," : "\n");
         if (l >= sizeof cfg) return ts_fail("mdm: the model's CONFIG text is too long");
+    }
+    if (m->has_chain) {
+        snprintf(pr, sizeof pr, "chain_mixture=%s\nchain_weight=%.17g\nchain_order=%d\n",
+                 m->chain_kind == CHAIN_SWITCH ? "switch" : "linear", m->chain_w, m->chain_order);
+        strncat(cfg, pr, sizeof cfg - strlen(cfg) - 1);
     }
     ts_writer_text(w, "CONFIG", cfg);
     ts_writer_f32(w, "PARAMS", m->params, m->p.total);
@@ -539,6 +546,24 @@ int model_load(ts_model **out, const ts_reader *r)
         read_weights(r, "prior_copy", MDM_GATE_N, m->copy, &m->has_copy) != 0) {
         free(m);
         return -1;
+    }
+    /* optional (models before it have none): the chain likelihood's n-gram share */
+    if (ts_reader_has(r, "CONFIG", "chain_weight")) {
+        long co;
+        if (ts_reader_double(r, "CONFIG", "chain_weight", 0, 1, &m->chain_w) != 0 ||
+            ts_reader_long(r, "CONFIG", "chain_order", 1, TS_KN_MAX_ORDER, &co) != 0) {
+            free(m);
+            return -1;
+        }
+        static const char *const kinds[] = {"linear", "switch", NULL};
+        if (ts_reader_choice(r, "CONFIG", "chain_mixture", kinds, &m->chain_kind) != 0) { free(m); return -1; }
+        if (m->prior_order == 0) {
+            free(m);
+            return ts_fail("%s: section 'CONFIG': 'chain_weight' without the n-gram prior", r->path);
+        }
+        m->chain_order = (int)co;
+        m->has_chain = 1;
+        m->chain_valid[0] = m->chain_valid[1] = m->chain_valid[2] = NAN;
     }
     for (int i = 0; i < MDM_GATE_N; i++)
         if (m->has_copy && m->copy[i] != 0 && m->copy[i] != 1) {
@@ -1201,6 +1226,8 @@ static void gate_pass(tune_set *t, double *gate, double *row, int *hits, double 
  * cells; then each run-evidence cell takes the n-gram's filler outright where that
  * fills more validation events (by the gain); then a second pass over the gate's
  * cells on the runs left to it. 0 / -1 */
+static int tune_chain(mdm_model *m, const ts_windows *v, const char *log);
+
 static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
                       ts_mdm_tune_row *rows)
 {
@@ -1271,7 +1298,7 @@ static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
     memcpy(m->copy, copy, sizeof copy);
     m->prior_weight = m->kw[k_bucket(10)];
     m->has_kw = m->has_gate = m->has_copy = 1;
-    return 0;
+    return tune_chain(m, v, log);
 }
 
 /* ---- training ---- */
@@ -1597,10 +1624,11 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
  * The network alone, on the whole window. An upper bound on -log2 p(window) / L in
  * expectation over t; the estimate has the variance of levels x n samples. */
 #define MDM_BITS_LEVELS 8
-static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
+#define CHAIN_KN_MAX 10       /* Kneser-Ney orders tried for the chain likelihood's mixture */
+#define CHAIN_KN_DEFAULT 10   /* and the order without the choice (the n-gram's default) */
+#define CHAIN_TUNE_WINDOWS 48 /* validation windows for its n-gram share */
+static int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double *bits)
 {
-    (void)o;
-    mdm_model *m = (mdm_model *)base;
     const int V = m->c.V;
     if (n == 0 || L == 0) return ts_fail("mdm: score: no windows");
     if (L > 4096) return ts_fail("mdm: score: window length %zu: at most 4096", L);
@@ -1641,6 +1669,192 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
     free(w);
     free(hb);
     return 0;
+}
+
+/* ---- the chain-rule likelihood ---- */
+
+/* the prior stream's Kneser-Ney model of the given order (built once, at the
+ * highest order asked so far, then read as a lower one) */
+static int chain_kn(mdm_model *m, int order)
+{
+    if (!m->prior) return ts_fail("mdm: this model was trained without the n-gram prior (--prior 0): no n-gram to mix");
+    if (m->kn && order > ts_kn_order(m->kn)) { ts_kn_free(m->kn); m->kn = NULL; }
+    if (!m->kn) {
+        size_t N;
+        const int32_t *S = ts_ngram_stream(m->prior, &N, NULL);
+        if (ts_kn_build(&m->kn, S, N, order > CHAIN_KN_MAX ? order : CHAIN_KN_MAX, m->c.V) != 0) return -1;
+    }
+    return ts_kn_set_order(m->kn, order);
+}
+
+/* The chain rule, left to right: for every window and position j, the
+ * network's probability pn and the Kneser-Ney model's pk (if kn) of x_j given
+ * x_0 .. x_j-1 of the window (rows n x L, row-major). The network sees the crop
+ * of at most `context` events that ends at j, with j and everything after it
+ * hidden (so it reads the same x_<j as a left-to-right model; one network
+ * evaluation per event); pk: the prior stream's Kneser-Ney model. */
+static int chain_probs(mdm_model *m, const int32_t *x, size_t n, size_t L, int kn, int progress, double *pn,
+                       double *pk)
+{
+    const int V = m->c.V;
+    const int Lc = (int)(L < (size_t)m->c.ctx ? L : (size_t)m->c.ctx);
+    const size_t rows = n * L;
+    const int B = 32;
+    if (kn && !m->kn) return ts_fail("mdm: chain likelihood: no Kneser-Ney model");
+    plan pl;
+    if (plan_init(&pl, m, B, Lc, 0) != 0) return -1;
+    int pos[32];
+    ts_progress prog;
+    ts_progress_start(&prog, "score", (long)((rows + B - 1) / B));
+    prog.enabled = progress;
+    for (size_t s = 0; s < rows; s += (size_t)B) {
+        const int nb = (int)(rows - s < (size_t)B ? rows - s : (size_t)B);
+        for (int b = 0; b < B; b++) {
+            const size_t row = s + (size_t)(b < nb ? b : 0);
+            const int32_t *xw = x + (row / L) * L;
+            const int j = (int)(row % L);
+            const int a = j + 1 >= Lc ? j + 1 - Lc : 0;   /* the crop [a, a + Lc) */
+            pos[b] = j - a;
+            for (int l = 0; l < Lc; l++) pl.ids[(size_t)b * Lc + l] = a + l < j ? xw[a + l] : V;
+        }
+        net_forward(m, &pl);
+        for (int b = 0; b < nb; b++) {
+            const size_t row = s + (size_t)b;
+            const int32_t *xw = x + (row / L) * L;
+            const int j = (int)(row % L);
+            const float *lg = pl.logits + ((size_t)b * Lc + pos[b]) * V;
+            float mx = lg[0];
+            for (int v = 1; v < V; v++) mx = lg[v] > mx ? lg[v] : mx;
+            double z = 0;
+            for (int v = 0; v < V; v++) z += exp((double)lg[v] - mx);
+            pn[row] = exp((double)lg[xw[j]] - mx) / z;
+            if (kn) pk[row] = exp(ts_kn_logprob(m->kn, xw, (size_t)j, xw[j]));
+        }
+        ts_progress_update(&prog, (long)(s / (size_t)B + 1), NULL);
+    }
+    ts_progress_end(&prog);
+    plan_free(&pl);
+    return 0;
+}
+
+/* Mean bits per event of the two models' mixture over rows n x L.
+ * CHAIN_LINEAR: p = (1 - a) pn + a pk at every event.
+ * CHAIN_SWITCH: a mixture that follows whichever model has predicted the
+ * window's events better (fixed share, Herbster & Warmuth 1998): weights start
+ * at 1/2 in each window, p = sum_m q_m p_m, then q_m <- q_m p_m / p and a share
+ * a of the weight is spread evenly (a = 0: the Bayes mixture of the two
+ * models over the window, within 1 bit of the better one's whole-window bits).
+ * Each factor is a distribution over the event given the window's x_<j alone,
+ * so either mixture is a likelihood, not a bound. */
+
+static double mix_bits(const double *pn, const double *pk, size_t n, size_t L, int kind, double a)
+{
+    double sum = 0;
+    for (size_t w = 0; w < n; w++) {
+        double q = 0.5;   /* the network's weight (switch) */
+        for (size_t j = 0; j < L; j++) {
+            const size_t r = w * L + j;
+            double p;
+            if (kind == CHAIN_LINEAR) {
+                p = (1 - a) * pn[r] + a * (pk ? pk[r] : 0);
+            } else {
+                const double un = q * pn[r], uk = (1 - q) * pk[r];
+                p = un + uk;
+                q = p > 0 ? un / p : q;
+                q = (1 - a) * q + a * 0.5;
+            }
+            sum -= log(p > 1e-300 ? p : 1e-300);
+        }
+    }
+    return sum / ((double)n * (double)L) / log(2.0);
+}
+
+/* the chain likelihood's mixture on validation windows: the Kneser-Ney order
+ * with the lowest bits of the n-gram alone on up to 128 windows, then the
+ * mixture (linear share or switching rate) with the lowest chain bits on up to
+ * CHAIN_TUNE_WINDOWS */
+static int tune_chain(mdm_model *m, const ts_windows *v, const char *log)
+{
+    if (!m->prior || !v->n || !v->len) return 0;
+    if (chain_kn(m, CHAIN_KN_MAX) != 0) return -1;
+    size_t nk = v->n < 128 ? v->n : 128;
+    int best_o = 1;
+    double best_b = 0;
+    for (int o = 1; o <= CHAIN_KN_MAX; o++) {
+        ts_kn_set_order(m->kn, o);
+        double b = ts_kn_bits(m->kn, v->data, nk, v->len);
+        if (o == 1 || b < best_b) { best_b = b; best_o = o; }
+    }
+    ts_kn_set_order(m->kn, best_o);
+    size_t nc = v->n < CHAIN_TUNE_WINDOWS ? v->n : CHAIN_TUNE_WINDOWS, rows = nc * v->len;
+    double *pn = ts_malloc(rows * sizeof *pn), *pk = ts_malloc(rows * sizeof *pk);
+    if (chain_probs(m, v->data, nc, v->len, 1, 0, pn, pk) != 0) { free(pn); free(pk); return -1; }
+    static const double lin[] = {0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1};
+    static const double sw[] = {0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3};
+    int bk = CHAIN_LINEAR;
+    double ba = 0, bb = mix_bits(pn, pk, nc, v->len, CHAIN_LINEAR, 0);
+    const double net = bb, ng = mix_bits(pn, pk, nc, v->len, CHAIN_LINEAR, 1);
+    for (size_t i = 0; i < sizeof lin / sizeof *lin; i++) {
+        double b = mix_bits(pn, pk, nc, v->len, CHAIN_LINEAR, lin[i]);
+        if (b < bb) { bb = b; bk = CHAIN_LINEAR; ba = lin[i]; }
+    }
+    for (size_t i = 0; i < sizeof sw / sizeof *sw; i++) {
+        double b = mix_bits(pn, pk, nc, v->len, CHAIN_SWITCH, sw[i]);
+        if (b < bb) { bb = b; bk = CHAIN_SWITCH; ba = sw[i]; }
+    }
+    free(pn);
+    free(pk);
+    m->chain_kind = bk;
+    m->chain_w = ba;
+    m->chain_valid[0] = net, m->chain_valid[1] = ng, m->chain_valid[2] = bb;
+    m->chain_order = best_o;
+    m->has_chain = 1;
+    ts_train_log(log, "\"event\":\"chain_mixture\",\"windows\":%zu,\"kn_order\":%d,\"network_bits\":%.5f,"
+                 "\"ngram_bits\":%.5f,\"mixture\":\"%s\",\"parameter\":%g,\"bits\":%.5f", nc, best_o, net, ng,
+                 bk == CHAIN_SWITCH ? "switch" : "linear", ba, bb);
+    return 0;
+}
+
+/* score: the masked-diffusion bound (default), or the chain-rule likelihood
+ * (--likelihood chain): the network alone, or mixed with the prior stream's
+ * Kneser-Ney model (--ngram-mix linear:W | switch:A | none; default: the mixture
+ * tune-prior chose on validation windows, else none) */
+static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
+{
+    mdm_model *m = (mdm_model *)base;
+    const char *lk = o ? ts_kv_get(&o->kv, "likelihood") : NULL;
+    const char *mix = o ? ts_kv_get(&o->kv, "ngram-mix") : NULL;
+    if (!lk || !strcmp(lk, "bound")) {
+        if (mix) return ts_fail("mdm: --ngram-mix goes with --likelihood chain");
+        return bound_bits(m, x, n, L, bits);
+    }
+    if (strcmp(lk, "chain")) return ts_fail("mdm: --likelihood %s: expected bound or chain", lk);
+    if (n == 0 || L == 0) return ts_fail("mdm: score: no windows");
+    int kind = m->has_chain ? m->chain_kind : CHAIN_LINEAR;
+    double a = m->has_chain ? m->chain_w : 0;
+    if (mix) {
+        char *end = NULL;
+        if (!strcmp(mix, "none")) {
+            kind = CHAIN_LINEAR, a = 0;
+        } else if (!strncmp(mix, "linear:", 7) || !strncmp(mix, "switch:", 7)) {
+            kind = mix[0] == 's' ? CHAIN_SWITCH : CHAIN_LINEAR;
+            errno = 0;
+            a = strtod(mix + 7, &end);
+            if (end == mix + 7 || *end || errno || !(a >= 0 && a <= 1))
+                return ts_fail("mdm: --ngram-mix %s: the number after ':' must be 0 to 1", mix);
+        } else {
+            return ts_fail("mdm: --ngram-mix %s: expected none, linear:W or switch:A", mix);
+        }
+    }
+    const int kn = kind == CHAIN_SWITCH || a > 0;
+    if (kn && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0) return -1;
+    size_t rows = n * L;
+    double *pn = ts_malloc(rows * sizeof *pn), *pk = kn ? ts_malloc(rows * sizeof *pk) : NULL;
+    int rc = chain_probs(m, x, n, L, kn, o->progress, pn, pk);
+    if (rc == 0) *bits = mix_bits(pn, pk, n, L, kind, a);
+    free(pn);
+    free(pk);
+    return rc;
 }
 
 const ts_model_ops ts_model_mdm = {
@@ -1687,7 +1901,18 @@ const ts_model_ops ts_model_mdm = {
         "                 choose its weights for the pair with tune-prior --ensemble)\n"
         "  score: bits per event by the masked-diffusion bound (an upper bound on the\n"
         "                 negative log2-likelihood): the network alone on whole windows,\n"
-        "                 8 masking levels per window from a fixed seed\n",
+        "                 8 masking levels per window from a fixed seed\n"
+        "  --likelihood chain     score: the exact likelihood by the chain rule, left to\n"
+        "                 right (one network evaluation per event; the network sees\n"
+        "                 the crop of 'context' events ending at the event, the event\n"
+        "                 and all after it hidden)\n"
+        "  --ngram-mix M          with --likelihood chain: none (the network alone),\n"
+        "                 linear:W (every event (1 - W) p_network + W p_n-gram, the\n"
+        "                 n-gram: Kneser-Ney of the training stream) or switch:A (a\n"
+        "                 mixture that follows whichever of the two predicted the\n"
+        "                 window's events so far better, A: its switching rate);\n"
+        "                 default: what tune-prior chose on validation windows, else\n"
+        "                 none\n",
     .train = model_train,
     .save = model_save,
     .load = model_load,
@@ -1697,7 +1922,7 @@ const ts_model_ops ts_model_mdm = {
     .bits = model_bits,
     .train_keys = mdm_keys,
     .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "prior-gate", "context", "ensemble",
-                                      NULL},
+                                      "likelihood", "ngram-mix", NULL},
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */
@@ -1760,6 +1985,17 @@ int ts_mdm_net_loss(ts_mdm_net *n, const int32_t *ids, const int32_t *tgt, const
     *loss = cnt ? s / (double)cnt : 0;
     if (want_grad) net_backward(m, &pl);
     plan_free(&pl);
+    return 0;
+}
+
+int ts_mdm_chain_mixture(const ts_model *base, char *buf, size_t n, int *order, double valid[3])
+{
+    if (!base || base->ops != &ts_model_mdm) return ts_fail("the model is not an mdm model");
+    const mdm_model *m = (const mdm_model *)base;
+    if (!m->has_chain) return ts_fail("mdm: no chain mixture chosen (tune-prior chooses one)");
+    snprintf(buf, n, "%s:%g", m->chain_kind == CHAIN_SWITCH ? "switch" : "linear", m->chain_w);
+    if (order) *order = m->chain_order;
+    if (valid) memcpy(valid, m->chain_valid, sizeof m->chain_valid);
     return 0;
 }
 

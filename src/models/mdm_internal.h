@@ -69,9 +69,20 @@ typedef struct {
      * member's numbering (by name; names it lacks: its <unk>) */
     ts_model *ens;
     int32_t *ens_map;
+    /* the chain-rule likelihood's mixture with the prior stream's Kneser-Ney model:
+     * the n-gram's share and the Kneser-Ney order (has_chain: chosen on validation
+     * windows by tune_prior); kn: built from the prior's stream when first needed */
+    int has_chain;
+    int chain_kind;           /* CHAIN_LINEAR or CHAIN_SWITCH (mdm.c: mix_bits) */
+    double chain_w;
+    int chain_order;
+    double chain_valid[3];    /* validation bits: network, n-gram, mixture (not saved) */
+    struct ts_kn *kn;
 } mdm_model;
 
 #define MDM_GATE_N 60
+
+enum { CHAIN_LINEAR = 0, CHAIN_SWITCH = 1 };
 
 typedef struct {
     int B, L;
