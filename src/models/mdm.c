@@ -51,6 +51,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CHAIN_KN_MAX 10       /* Kneser-Ney orders tried for the chain likelihood's mixture */
+#define CHAIN_KN_DEFAULT 10   /* and the order without the choice (the n-gram's default) */
+#define CHAIN_TUNE_WINDOWS 48 /* validation windows for its n-gram share */
+
 extern const ts_model_ops ts_model_mdm;
 
 /* blackout sizes with their own prior weight: a run of k events takes the weight
@@ -1595,6 +1599,11 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     return rc;
 }
 
+static int chain_mix_opt(const mdm_model *m, const char *mix, int *kind_out, double *a_out);
+static int chain_kn(mdm_model *m, int order);
+static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, double temp, uint64_t seed,
+                          int progress, int32_t *out);
+
 static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
 {
     mdm_model *m = (mdm_model *)base;
@@ -1602,6 +1611,23 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     long samples;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
     if (L > 4096) return ts_fail("mdm: generation length %zu: at most 4096", L);
+    const char *sampler = ts_kv_get(&o->kv, "sampler"), *mix = ts_kv_get(&o->kv, "ngram-mix");
+    if (sampler && strcmp(sampler, "chain") && strcmp(sampler, "unmask"))
+        return ts_fail("mdm: --sampler %s: expected unmask or chain", sampler);
+    if (sampler && !strcmp(sampler, "chain")) {
+        if (ts_kv_get(&o->kv, "ensemble") || samples != 1 || o->steps)
+            return ts_fail("mdm: --sampler chain draws one event per network evaluation: no --ensemble, "
+                           "--samples or --steps");
+        int kind;
+        double a, temp = 1.0;
+        if (chain_mix_opt(m, mix, &kind, &a) != 0) return -1;
+        if (ts_kv_get(&o->kv, "temperature")) temp = io.temperature;
+        if (!(temp > 0)) return ts_fail("mdm: --sampler chain: --temperature must be above 0");
+        if ((kind == CHAIN_SWITCH || a > 0) && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
+            return -1;
+        return chain_generate(m, n, L, kind, a, temp, o->seed, o->progress, out);
+    }
+    if (mix) return ts_fail("mdm: --ngram-mix goes with --sampler chain (or score --likelihood chain)");
     if (ensemble_opt(base, o) != 0) return -1;
     if (!ts_kv_get(&o->kv, "temperature")) io.temperature = 1.0;   /* a generator samples */
     io.weight = 0;
@@ -1624,9 +1650,6 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
  * The network alone, on the whole window. An upper bound on -log2 p(window) / L in
  * expectation over t; the estimate has the variance of levels x n samples. */
 #define MDM_BITS_LEVELS 8
-#define CHAIN_KN_MAX 10       /* Kneser-Ney orders tried for the chain likelihood's mixture */
-#define CHAIN_KN_DEFAULT 10   /* and the order without the choice (the n-gram's default) */
-#define CHAIN_TUNE_WINDOWS 48 /* validation windows for its n-gram share */
 static int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double *bits)
 {
     const int V = m->c.V;
@@ -1815,21 +1838,9 @@ static int tune_chain(mdm_model *m, const ts_windows *v, const char *log)
     return 0;
 }
 
-/* score: the masked-diffusion bound (default), or the chain-rule likelihood
- * (--likelihood chain): the network alone, or mixed with the prior stream's
- * Kneser-Ney model (--ngram-mix linear:W | switch:A | none; default: the mixture
- * tune-prior chose on validation windows, else none) */
-static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
+/* --ngram-mix (NULL: the mixture tune-prior chose, else none) into *kind, *a */
+static int chain_mix_opt(const mdm_model *m, const char *mix, int *kind_out, double *a_out)
 {
-    mdm_model *m = (mdm_model *)base;
-    const char *lk = o ? ts_kv_get(&o->kv, "likelihood") : NULL;
-    const char *mix = o ? ts_kv_get(&o->kv, "ngram-mix") : NULL;
-    if (!lk || !strcmp(lk, "bound")) {
-        if (mix) return ts_fail("mdm: --ngram-mix goes with --likelihood chain");
-        return bound_bits(m, x, n, L, bits);
-    }
-    if (strcmp(lk, "chain")) return ts_fail("mdm: --likelihood %s: expected bound or chain", lk);
-    if (n == 0 || L == 0) return ts_fail("mdm: score: no windows");
     int kind = m->has_chain ? m->chain_kind : CHAIN_LINEAR;
     double a = m->has_chain ? m->chain_w : 0;
     if (mix) {
@@ -1846,6 +1857,102 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
             return ts_fail("mdm: --ngram-mix %s: expected none, linear:W or switch:A", mix);
         }
     }
+    *kind_out = kind;
+    *a_out = a;
+    return 0;
+}
+
+/* Generation by the chain rule (--sampler chain): each window left to right,
+ * x_j drawn from the same distribution the chain likelihood scores it with
+ * (the network on the crop ending at j, j and after hidden, mixed with the
+ * Kneser-Ney model as --ngram-mix says), so the windows are exact samples of
+ * the model that score --likelihood chain measures. One network evaluation per
+ * event; window i draws from its own stream (seed, i): the same windows for any
+ * batch and thread count. */
+static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, double temp, uint64_t seed,
+                          int progress, int32_t *out)
+{
+    const int V = m->c.V;
+    const int Lc = (int)(L < (size_t)m->c.ctx ? L : (size_t)m->c.ctx);
+    const int B = (int)(n < 32 ? n : 32);
+    const int kn = kind == CHAIN_SWITCH || a > 0;
+    plan pl;
+    if (plan_init(&pl, m, B, Lc, 0) != 0) return -1;
+    double *pn = ts_malloc((size_t)V * sizeof *pn), *pk = ts_malloc((size_t)V * sizeof *pk);
+    double q[32];
+    ts_rng rng[32];
+    ts_progress prog;
+    ts_progress_start(&prog, "generate", (long)(((n + B - 1) / B) * L));
+    prog.enabled = progress;
+    long done = 0;
+    for (size_t s = 0; s < n; s += (size_t)B) {
+        const int nb = (int)(n - s < (size_t)B ? n - s : (size_t)B);
+        for (int b = 0; b < nb; b++) ts_rng_fork(&rng[b], seed, s + (size_t)b), q[b] = 0.5;
+        for (size_t j = 0; j < L; j++) {
+            const int a0 = (int)j + 1 >= Lc ? (int)j + 1 - Lc : 0, p = (int)j - a0;
+            for (int b = 0; b < B; b++) {
+                const int32_t *xw = out + (s + (size_t)(b < nb ? b : 0)) * L;
+                for (int l = 0; l < Lc; l++) pl.ids[(size_t)b * Lc + l] = a0 + l < (int)j ? xw[a0 + l] : V;
+            }
+            net_forward(m, &pl);
+            for (int b = 0; b < nb; b++) {
+                int32_t *xw = out + (s + (size_t)b) * L;
+                const float *lg = pl.logits + ((size_t)b * Lc + p) * V;
+                float mx = lg[0];
+                for (int v = 1; v < V; v++) mx = lg[v] > mx ? lg[v] : mx;
+                double z = 0;
+                for (int v = 0; v < V; v++) z += pn[v] = exp((double)lg[v] - mx);
+                for (int v = 0; v < V; v++) pn[v] /= z;
+                if (kn) ts_kn_dist(m->kn, xw, j, pk);
+                const double wn = kind == CHAIN_SWITCH ? q[b] : 1 - a;
+                double tot = 0;
+                for (int v = 0; v < V; v++) {
+                    double pv = wn * pn[v] + (kn ? (1 - wn) * pk[v] : 0);
+                    pk[v] = temp == 1.0 ? pv : pow(pv, 1.0 / temp);   /* pk reused: the draw's weights */
+                    tot += pk[v];
+                }
+                double u = ts_rng_uniform(&rng[b]) * tot;
+                int pick = V - 1;
+                for (int v = 0; v < V; v++) {
+                    u -= pk[v];
+                    if (u < 0) { pick = v; break; }
+                }
+                xw[j] = pick;
+                if (kind == CHAIN_SWITCH) {   /* the same update as scoring, on the drawn event */
+                    const double pkv = exp(ts_kn_logprob(m->kn, xw, j, pick));
+                    const double un = q[b] * pn[pick], den = un + (1 - q[b]) * pkv;
+                    q[b] = den > 0 ? un / den : q[b];
+                    q[b] = (1 - a) * q[b] + a * 0.5;
+                }
+            }
+            ts_progress_update(&prog, ++done, NULL);
+        }
+    }
+    ts_progress_end(&prog);
+    free(pn);
+    free(pk);
+    plan_free(&pl);
+    return 0;
+}
+
+/* score: the masked-diffusion bound (default), or the chain-rule likelihood
+ * (--likelihood chain): the network alone, or mixed with the prior stream's
+ * Kneser-Ney model (--ngram-mix linear:W | switch:A | none; default: the mixture
+ * tune-prior chose on validation windows, else none) */
+static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
+{
+    mdm_model *m = (mdm_model *)base;
+    const char *lk = o ? ts_kv_get(&o->kv, "likelihood") : NULL;
+    const char *mix = o ? ts_kv_get(&o->kv, "ngram-mix") : NULL;
+    if (!lk || !strcmp(lk, "bound")) {
+        if (mix) return ts_fail("mdm: --ngram-mix goes with --likelihood chain");
+        return bound_bits(m, x, n, L, bits);
+    }
+    if (strcmp(lk, "chain")) return ts_fail("mdm: --likelihood %s: expected bound or chain", lk);
+    if (n == 0 || L == 0) return ts_fail("mdm: score: no windows");
+    int kind;
+    double a;
+    if (chain_mix_opt(m, mix, &kind, &a) != 0) return -1;
     const int kn = kind == CHAIN_SWITCH || a > 0;
     if (kn && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0) return -1;
     size_t rows = n * L;
@@ -1912,7 +2019,10 @@ const ts_model_ops ts_model_mdm = {
         "                 mixture that follows whichever of the two predicted the\n"
         "                 window's events so far better, A: its switching rate);\n"
         "                 default: what tune-prior chose on validation windows, else\n"
-        "                 none\n",
+        "                 none; with generate --sampler chain, the same mixture draws\n"
+        "  --sampler S            generate: unmask (default: all hidden, unmasked in\n"
+        "                 --steps rounds) or chain (left to right, one event per\n"
+        "                 network evaluation: exact samples of the chain likelihood)\n",
     .train = model_train,
     .save = model_save,
     .load = model_load,
@@ -1922,7 +2032,7 @@ const ts_model_ops ts_model_mdm = {
     .bits = model_bits,
     .train_keys = mdm_keys,
     .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "prior-gate", "context", "ensemble",
-                                      "likelihood", "ngram-mix", NULL},
+                                      "likelihood", "ngram-mix", "sampler", NULL},
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */
