@@ -171,7 +171,7 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
         cli_fail();
         goto done;
     }
-    size_t L = ss->length ? ss->length : m->len ? m->len : 200;
+    size_t mlen = ev ? ev->len : m->len, L = ss->length ? ss->length : mlen ? mlen : 200;
     parts(x.n, ss->permille, &ntrain, &nvalid);
     size_t from = ntrain + nvalid, nw = (x.n - from) / L;
     if (nw == 0) {
@@ -192,12 +192,16 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     const uint8_t *masks[TS_NCH];   /* every channel of a hidden event hidden, as in a lost stretch of a trace */
     for (int c = 0; c < TS_NCH; c++) masks[c] = mask;
     size_t unknown = 0;
-    if (ev) {   /* observed events the event model cannot name: it reads them as its <unk> */
-        for (size_t i = 0; i < w.n; i++)
-            if (mask[i]) {
-                int32_t v = ts_vocab_lookup(&ev->vocab, w.events.vocab.names[w.ch[TS_CH_EVENT][i]]);
-                unknown += v < 0 || v >= ev->n_ids || (ev->vocab.unk >= 0 && v == ev->vocab.unk);
-            }
+    if (ev) {   /* observed events the event model cannot name (it reads them as its <unk>) that
+                   the driver does not count (names of the dataset's) */
+        for (size_t i = 0; i < w.n; i++) {
+            int32_t e = w.ch[TS_CH_EVENT][i];
+            if (!mask[i] || e < 0 || e >= w.events.vocab.n) continue;
+            const char *name = w.events.vocab.names[e];
+            int32_t v = ts_vocab_lookup(&ev->vocab, name);
+            unknown += ts_vocab_lookup(&m->event_vocab, name) >= 0 &&
+                       (v < 0 || v >= ev->n_ids || (ev->vocab.unk >= 0 && v == ev->vocab.unk));
+        }
     }
     size_t unknown_mc = 0;
     double t0 = ts_now();
