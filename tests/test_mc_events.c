@@ -1,8 +1,8 @@
 /* A single-channel model as the event channel of a multi-channel trace
  * (ts_mc_model_events, generate --channels-from) and the channel tables it shares with
  * the Markov baseline (ts_mc_drawer): valid multi-channel output, the event names checked
- * against the dataset's, crops, imputation, the two ways of drawing, and the round trip
- * through the writers. */
+ * against the dataset's, crops, imputation (library and impute --channels-from), the two
+ * ways of drawing, and the round trip through the writers. */
 #include "check.h"
 #include "tracesynth.h"
 #include "tracesynth/channels.h"
@@ -160,6 +160,154 @@ static void impute_prefix(void)
     ts_mc_free(&d);
 }
 
+/* the cycle trace with its events shuffled (each the previous one's successor 3 times in 5,
+ * else any of the 4), every channel still a function of the event */
+static void loose_cycle(size_t n, ts_mc *d)
+{
+    named_cycle(n, d);
+    ts_rng r;
+    ts_rng_seed(&r, 11);
+    for (size_t i = 1; i < n; i++) {
+        int32_t e = ts_rng_below(&r, 5) < 3 ? (d->ch[TS_CH_EVENT][i - 1] + 1) % 4 : (int32_t)ts_rng_below(&r, 4);
+        d->ch[TS_CH_EVENT][i] = e;
+        d->ch[TS_CH_TID][i] = 10 + 3 * e;
+        d->ch[TS_CH_CPU][i] = e % 2;
+        d->dt[i] = (float)(log(1.0 + 1000.0 * (e + 1)) + 0.01 * ts_rng_uniform(&r));
+    }
+}
+
+/* values of the other channels off the event's, and observed values changed */
+static size_t off_event(const ts_mc *y, const ts_mc *x)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < y->n; i++) {
+        int32_t e = y->ch[TS_CH_EVENT][i];
+        bad += e < 0 || e > 3 || y->ch[TS_CH_TID][i] != 10 + 3 * e || y->ch[TS_CH_CPU][i] != e % 2 ||
+               fabs(y->dt[i] - log(1.0 + 1000.0 * (e + 1))) > 0.02;
+    }
+    return bad;
+}
+
+/* impute --channels-from: the event channel is plain impute's on the same windows (ngram,
+ * and mdm, whose imputation is greedy unless sampled), the other channels drawn for the
+ * events, observed values kept; a prefix; the errors */
+static void impute_cli(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512], path[512];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    ts_mc d;
+    loose_cycle(3000, &d);   /* the test part: events [2400, 3000), 15 windows of 40 */
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 40 --order 3 -o %s/ng.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model mdm %s --length 40 --layers 1 --channels 16 --state 8 --context 40 "
+             "--iters 30 --threads 1 --no-progress -o %s/mdm.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    /* the test windows as a window file, named by the dataset's names */
+    ts_windows tw = {d.ch[TS_CH_EVENT] + 2400, 15, 40};
+    snprintf(path, sizeof path, "%s/test.txt", dir);
+    REQUIRE(ts_windows_write(path, &tw) == 0);
+    snprintf(path, sizeof path, "%s/vocab.tsv", dir);
+    REQUIRE(ts_vocab_write(path, &d.events.vocab) == 0);
+    ts_mc x;
+    REQUIRE(ts_mc_slice(&d, 2400, 3000, &x) == 0);
+    static const char *const models[2] = {"ng", "mdm"};
+    for (int mi = 0; mi < 2; mi++)
+        for (int draw = 0; draw < 2; draw++) {
+            const char *m = models[mi], *dr = draw ? "pair" : "type";
+            snprintf(cmd, sizeof cmd, "impute %s/%s.tsm --channels-from %s --length 40 --blackout 8 --seed 5 "
+                     "--draw %s --threads 1 --no-progress -o %s/%s-%s", dir, m, ds, dr, dir, m, dr);
+            REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+            snprintf(cmd, sizeof cmd, "impute %s/%s.tsm --input %s/test.txt --length 40 --blackout 8 --seed 5 "
+                     "--threads 1 --no-progress -o %s/%s-plain", dir, m, dir, dir, m);
+            REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+            ts_mc y;
+            snprintf(path, sizeof path, "%s/%s-%s", dir, m, dr);
+            REQUIRE(ts_mc_load(path, &y) == 0);
+            ts_npy a, mk;
+            snprintf(path, sizeof path, "%s/%s-plain/imputation0.npy", dir, m);
+            REQUIRE(ts_npy_read(path, &a) == 0);
+            snprintf(path, sizeof path, "%s/%s-plain/mask0.npy", dir, m);
+            REQUIRE(ts_npy_read(path, &mk) == 0);
+            ts_windows p;
+            uint8_t *mask = NULL;
+            size_t mn, ml;
+            REQUIRE(ts_npy_to_windows(&a, "imputation0.npy", 3, &p) == 0);
+            REQUIRE(ts_npy_to_mask(&mk, "mask0.npy", &mask, &mn, &ml) == 0);
+            REQUIRE(y.n == 600 && p.n * p.len == 600 && mn * ml == 600 && y.events.vocab.n == 4);
+            size_t same = 0, hidden = 0, wrong = 0, kept = 0;
+            for (size_t i = 0; i < 600; i++) {
+                same += !strcmp(y.events.vocab.names[y.ch[TS_CH_EVENT][i]], d.events.vocab.names[p.data[i]]);
+                hidden += !mask[i];
+                wrong += !mask[i] && p.data[i] != x.ch[TS_CH_EVENT][i];
+                kept += mask[i] && y.ch[TS_CH_TID][i] == x.ch[TS_CH_TID][i] && y.dt[i] == x.dt[i] &&
+                        y.ch[TS_CH_CPU][i] == x.ch[TS_CH_CPU][i];
+            }
+            CHECK_MSG(same == 600, "%s --draw %s: %zu of 600 events as plain impute's", m, dr, same);
+            CHECK(hidden == 120 && kept == 480);
+            CHECK_MSG(off_event(&y, &x) == 0, "%s --draw %s: channels off the events", m, dr);
+            if (mi == 0) CHECK_MSG(wrong > 0, "ngram: every hidden event right (%zu): a test that cannot tell", wrong);
+            free(mask);
+            ts_windows_free(&p);
+            ts_npy_free(&a);
+            ts_npy_free(&mk);
+            ts_mc_free(&y);
+        }
+    /* the per-channel accuracies, --input given as the same dataset */
+    char out[2048];
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --input %s --length 40 --blackout 8 --seed 5 --json",
+             dir, ds, ds);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK(strstr(out, "\"hidden\": 120") && strstr(out, "\"accuracy_tid\": ") && strstr(out, "\"accuracy_dt\": ") &&
+          strstr(out, "\"draw\": \"pair\"") && !strstr(out, "accuracy_comm"));
+    /* a prefix: the first 10 events of every channel kept, the rest drawn and following */
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --prefix 10 --seed 2 -o %s/pre", dir, ds,
+             dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc y;
+    snprintf(path, sizeof path, "%s/pre", dir);
+    REQUIRE(ts_mc_load(path, &y) == 0);
+    size_t kept = 0;
+    for (size_t i = 0; i < y.n && y.n == 600; i++)
+        kept += i % 40 < 10 && y.ch[TS_CH_EVENT][i] == x.ch[TS_CH_EVENT][i] && y.dt[i] == x.dt[i];
+    CHECK(y.n == 600 && kept == 150 && off_event(&y, &x) == 0);
+    ts_mc_free(&y);
+    /* errors: one line each */
+    ts_dataset un = {0};
+    un.stream = d.events.stream;
+    un.vocab = d.events.vocab;
+    snprintf(path, sizeof path, "%s/events-only", dir);
+    REQUIRE(ts_dataset_save(path, &un) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40", dir, path);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "events-only: no channel files beside stream.txt"));
+    free(d.events.vocab.names[2]);
+    d.events.vocab.names[2] = ts_strdup("zz");
+    snprintf(path, sizeof path, "%s/ds2", dir);
+    REQUIRE(ts_mc_save(path, &d) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40", dir, path);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ng.tsm: ngram: its event 'e2' is not one of the event names of") &&
+          strstr(err, "ds2"));
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 40 --layers 1 --channels 8 --state 4 --context 16 "
+             "--iters 1 --threads 1 --no-progress -o %s/mc.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/mc.tsm --channels-from %s --length 40", dir, ds);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--channels-from is for a single-channel model"));
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --input %s/test.txt --draw type", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--draw goes with --channels-from"));
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --input %s/test.txt --prefix 5", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--prefix is for multi-channel models"));
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --vocab %s/vocab.tsv", dir, ds, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--vocab is for single-channel input"));
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --blackout 3", dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--input PATH is required"));
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 700", dir, ds);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "holds no window of 700"));
+    ts_mc_free(&x);
+    ts_mc_free(&d);
+}
+
 /* the two ways of drawing: a trace whose thread is the previous event's */
 static void draw_given_pair(void)
 {
@@ -191,5 +339,6 @@ static void draw_given_pair(void)
 TEST_MAIN("mc_events", {
     RUN(generate_cli);
     RUN(impute_prefix);
+    RUN(impute_cli);
     RUN(draw_given_pair);
 })

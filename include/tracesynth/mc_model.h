@@ -93,9 +93,10 @@ void ts_mc_model_free(ts_mc_model *m);
  * windows are longer; 0: one pass), its IDs go to train's event IDs by name (every name it
  * has must be one of train's: an error naming the first that is not), and the other
  * channels are drawn for them from the first n_train events of train (ts_mc_drawer,
- * `given` TS_DRAW_*). It owns ev on success; what names train in errors. Imputation: the
- * hidden events by the event model's imputation, every hidden value of the other channels
- * drawn given the events. */
+ * `given` TS_DRAW_*). It owns ev on success; what names train in errors. Generation samples
+ * the events (temperature 1 unless o gives one). Imputation: the hidden events by the event
+ * model's imputation with o as given (its defaults: what ts_model_impute gives for the same
+ * windows, mask and seed), every hidden value of the other channels drawn given the events. */
 int  ts_mc_model_events(ts_model *ev, const ts_mc *train, size_t n_train, int given, size_t crop, const char *what,
                         ts_mc_model **out);
 

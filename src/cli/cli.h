@@ -45,15 +45,17 @@ int bench_fill(int argc, char **argv);
 
 /* multi-channel models (mc_models.c): train on a dataset of ingest --channels, generate
  * a multi-channel dataset, impute the test part's windows (prefix > 0: the first prefix
- * events of every channel observed, else a blackout of k at pos) */
+ * events of every channel observed, else a blackout of k at pos, every channel of the
+ * hidden events hidden). chfrom: path is a single-channel model, the event channel, the
+ * other channels drawn (`given` TS_DRAW_*) from the training part of the dataset chfrom */
 void mc_models_help(FILE *f);
 int  train_channels(const char *model, const char *dataset, const ts_split_spec *ss, const char *out,
                     const char *resume, const char *log, const ts_run_opts *ro);
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);
 int  generate_events_channels(const char *path, const char *dataset, int given, size_t crop, size_t n, size_t L,
                               const char *out, const ts_run_opts *ro);
-int  impute_channels(const char *path, const char *input, const ts_split_spec *ss, size_t prefix, size_t k,
-                     ts_mask_pos pos, const char *out, const ts_run_opts *ro, int json);
+int  impute_channels(const char *path, const char *chfrom, int given, const char *input, const ts_split_spec *ss,
+                     size_t prefix, size_t k, ts_mask_pos pos, const char *out, const ts_run_opts *ro, int json);
 
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);

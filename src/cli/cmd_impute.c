@@ -11,7 +11,12 @@ static void steps_help(FILE *f)
     fprintf(f, "\n--steps S with sssd-s4: fewer than its T (default 200) samples with DDIM, faster\n"
                "but less accurate: DDIM 50 ran 3.4-3.8x faster than DDPM 200 and lost 3.2\n"
                "accuracy points on PTS compress-gzip, 13 on the real LTTng trace many-threads\n"
-               "(k = 10); check on your data (docs/results-sssd.md).\n");
+               "(k = 10); check on your data (docs/results-sssd.md).\n"
+               "\nA multi-channel model or --channels-from imputes every window of L of the\n"
+               "test part of the multi-channel dataset, one after the other (not --windows),\n"
+               "and prints each channel's share of hidden values drawn equal to the truth (dt:\n"
+               "the same bin of 0.5 in log(1 + ns)). The same --length, --blackout, --position,\n"
+               "--fractions and --seed hide the same events for every such model.\n");
 }
 
 static void print_json(const ts_model *m, const ts_windows *x, const ts_impute_spec *is, uint64_t seed,
@@ -34,7 +39,9 @@ static void print_json(const ts_model *m, const ts_windows *x, const ts_impute_s
 int cmd_impute(int argc, char **argv)
 {
     const char *C = "impute";
-    const char *input = NULL, *vocab_path = NULL;
+    static const char *const draws[] = {"type", "pair", NULL};
+    const char *input = NULL, *vocab_path = NULL, *chfrom = NULL;
+    int draw = TS_DRAW_PAIR;
     ts_vocab names = {0};
     names.unk = -1;
     ts_split_spec ss;
@@ -45,9 +52,9 @@ int cmd_impute(int argc, char **argv)
     size_t prefix = 0;
     cli_run run = CLI_RUN_DEFAULTS;
     const ts_option opts[] = {
-        TS_OPT_STR_F_(0, "input", &input, "PATH", TS_OPT_REQUIRED,
-                      "a window file (one window per line), a .npy of\n"
-                      "windows, or a dataset directory (its test windows)"),
+        TS_OPT_STR_(0, "input", &input, "PATH", "a window file (one window per line), a .npy of\n"
+                    "windows, or a dataset directory (its test windows);\n"
+                    "required but with --channels-from (default: DATASET)"),
         TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (default: the dataset's\n"
                     "vocab.tsv, or vocab.tsv beside the window file);\n"
                     "when model and input both name their events, IDs\n"
@@ -55,11 +62,28 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's, else 200)"),
+        TS_OPT_GROUP_("a single-channel model as the event channel of a multi-channel trace:"),
+        TS_OPT_STR_(0, "channels-from", &chfrom, "DATASET",
+                    "impute the test part's windows of the multi-channel\n"
+                    "DATASET (ingest --channels; windows and blackouts as for\n"
+                    "a multi-channel model): every channel of the hidden\n"
+                    "events hidden, the events imputed by MODEL as plain\n"
+                    "impute does (every name it has must be one of DATASET's),\n"
+                    "the other channels drawn for them from DATASET's\n"
+                    "training part (as generate --channels-from); reports\n"
+                    "each channel's accuracy, -o writes a dataset"),
+        TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
+                       "with --channels-from: pair (default): every channel copied\n"
+                       "from one training event with the same (previous event,\n"
+                       "event), else the same event; type: each channel on its\n"
+                       "own from the event type's counts"),
         TS_OPT_GROUP_("the blackout and the run:"),
         TS_OPT_SIZE_(0, "blackout", &is.blackout, "K", 1, 1 << 24, "hidden events per window (default 10)"),
         TS_OPT_CB_(0, "position", &is.pos, "P", cli_opt_position, "center, end, random or all (default center)"),
-        TS_OPT_SIZE_(0, "prefix", &prefix, "P", 1, 1 << 24, "multi-channel models: observe the first P events of\n"
-                     "every channel, draw the rest (instead of a blackout)"),
+        TS_OPT_SIZE_(0, "prefix", &prefix, "P", 1, 1 << 24, "multi-channel models and --channels-from: observe the\n"
+                     "first P events of every channel, draw the rest (instead\n"
+                     "of a blackout; the event model samples at temperature 1\n"
+                     "unless given one)"),
         CLI_RUN_OPTIONS(&run),
         TS_OPT_STR_('o', "output", &is.outdir, "OUTDIR", "write original0.npy, mask0.npy, imputation0.npy (a\n"
                     "multi-channel model: the imputed windows as a dataset)"),
@@ -67,7 +91,8 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        C, "tracesynth impute MODEL --input WINDOWS|NPY|DATASET [OPTIONS] [-o OUTDIR]",
+        C, "tracesynth impute MODEL --input WINDOWS|NPY|DATASET [OPTIONS] [-o OUTDIR]\n"
+       "       tracesynth impute MODEL --channels-from DATASET [OPTIONS] [-o OUTDIR]",
         "Hide K consecutive events in every window, reconstruct them with MODEL and\n"
         "report accuracy, perfect rate and ROUGE-L over the hidden events.\n",
         opts, 1, 1, "MODEL", 1, steps_help,
@@ -81,13 +106,18 @@ int cmd_impute(int argc, char **argv)
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     rc = 1;
+    if (!input && !chfrom) { rc = cli_usage_error(C, "--input PATH is required"); goto done; }
+    if (!chfrom && draw != TS_DRAW_PAIR) { rc = cli_usage_error(C, "--draw goes with --channels-from"); goto done; }
+    if (chfrom && vocab_path) { rc = cli_usage_error(C, "--vocab is for single-channel input, not --channels-from"); goto done; }
     int mc = ts_mc_model_is(model_path);
     if (mc < 0) { cli_fail(); goto done; }
-    if (mc) {   /* a multi-channel model: the test part of a multi-channel dataset */
-        rc = impute_channels(model_path, input, &ss, prefix, is.blackout, is.pos, is.outdir, &ro, json);
+    if (mc && chfrom) { rc = cli_usage_error(C, "--channels-from is for a single-channel model; %s has channels", model_path); goto done; }
+    if (mc || chfrom) {   /* the test part of a multi-channel dataset */
+        rc = impute_channels(model_path, chfrom, draw, input ? input : chfrom, &ss, prefix, is.blackout, is.pos,
+                             is.outdir, &ro, json);
         goto done;
     }
-    if (prefix) { rc = cli_usage_error(C, "--prefix is for multi-channel models"); goto done; }
+    if (prefix) { rc = cli_usage_error(C, "--prefix is for multi-channel models and --channels-from"); goto done; }
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     if (!ss.length) ss.length = m->len ? m->len : 200;
     size_t distinct;

@@ -81,26 +81,42 @@ int generate_channels(const char *path, size_t n, size_t L, const char *out, con
     return rc ? cli_fail() : 0;
 }
 
-int generate_events_channels(const char *path, const char *dataset, int given, size_t crop, size_t n, size_t L,
-                             const char *out, const ts_run_opts *ro)
+/* the single-channel model at path as the event channel of the channels of d (loaded from
+ * dataset), the other channels drawn from its first ntrain events: 0, or 1 after the
+ * error is printed */
+static int events_model(const char *path, const char *dataset, const ts_mc *d, size_t ntrain, int given, size_t crop,
+                        ts_mc_model **out, const ts_model **event_model)
 {
+    *out = NULL;
+    int any = 0;
+    for (int c = TS_CH_DT; c < TS_NCH; c++) any |= ts_mc_has(d, c);
+    if (!any)
+        return ts_fail("%s: no channel files beside stream.txt (dt.npy, tid.npy, ...: a dataset of ingest "
+                       "--channels)", dataset), cli_fail();
     ts_model *ev = NULL;
-    ts_mc_model *m = NULL;
-    ts_mc d;
     if (ts_model_load(path, &ev) != 0) return cli_fail();
-    if (ts_mc_load(dataset, &d) != 0) {
-        ts_model_free(ev);
-        return cli_fail();
-    }
-    size_t ntrain, nvalid;
-    parts(d.n, ts_split_default_permille, &ntrain, &nvalid);
-    if (ts_mc_model_events(ev, &d, ntrain, given, crop, dataset, &m) != 0) {
+    if (ts_mc_model_events(ev, d, ntrain, given, crop, dataset, out) != 0) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", ts_error());
         ts_fail("%s: %s", path, msg);
         ts_model_free(ev);
-        ts_mc_free(&d);
         return cli_fail();
+    }
+    if (event_model) *event_model = ev;   /* *out's */
+    return 0;
+}
+
+int generate_events_channels(const char *path, const char *dataset, int given, size_t crop, size_t n, size_t L,
+                             const char *out, const ts_run_opts *ro)
+{
+    ts_mc_model *m = NULL;
+    ts_mc d;
+    if (ts_mc_load(dataset, &d) != 0) return cli_fail();
+    size_t ntrain, nvalid;
+    parts(d.n, ts_split_default_permille, &ntrain, &nvalid);
+    if (events_model(path, dataset, &d, ntrain, given, crop, &m, NULL) != 0) {
+        ts_mc_free(&d);
+        return 1;
     }
     char what[512];
     snprintf(what, sizeof what, "; other channels from the first %zu events of %s, drawn by %s", ntrain, dataset,
@@ -111,16 +127,51 @@ int generate_events_channels(const char *path, const char *dataset, int given, s
     return rc ? cli_fail() : 0;
 }
 
-int impute_channels(const char *path, const char *input, const ts_split_spec *ss, size_t prefix, size_t k,
-                    ts_mask_pos pos, const char *out, const ts_run_opts *ro, int json)
+/* ro with temperature 1 when the event model takes one and ro gives none (a prefix is
+ * generation: the event model samples, as generate --channels-from); keys, vals: room for
+ * ro's keys and one more */
+static ts_run_opts prefix_sampling(const ts_model *ev, const ts_run_opts *ro, const char **keys, const char **vals)
+{
+    ts_run_opts r = *ro;
+    int takes = 0;
+    for (const char *const *k = ev->ops->run_keys; k && *k; k++) takes |= !strcmp(*k, "temperature");
+    if (!takes || ts_kv_get(&ro->kv, "temperature")) return r;
+    for (int i = 0; i < ro->kv.n; i++) keys[i] = ro->kv.keys[i], vals[i] = ro->kv.values[i];
+    keys[ro->kv.n] = "temperature";
+    vals[ro->kv.n] = "1";
+    r.kv = (ts_kv){ro->kv.n + 1, keys, vals};
+    return r;
+}
+
+int impute_channels(const char *path, const char *chfrom, int given, const char *input, const ts_split_spec *ss,
+                    size_t prefix, size_t k, ts_mask_pos pos, const char *out, const ts_run_opts *ro, int json)
 {
     ts_mc_model *m = NULL;
-    ts_mc x = {0}, w = {0}, y = {0};
+    ts_mc x = {0}, w = {0}, y = {0}, d = {0};
     uint8_t *mask = NULL;
+    const char **keys = ts_malloc(((size_t)ro->kv.n + 1) * sizeof *keys);
+    const char **vals = ts_malloc(((size_t)ro->kv.n + 1) * sizeof *vals);
+    ts_run_opts rp = *ro;
+    const ts_model *ev = NULL;   /* with chfrom: the event model (m's) */
     int rc = 1;
-    if (ts_mc_model_load(path, &m) != 0 || ts_mc_load(input, &x) != 0) { cli_fail(); goto done; }
-    size_t L = ss->length ? ss->length : m->len ? m->len : 200;
     size_t ntrain, nvalid;
+    if (chfrom) {   /* the event model, the other channels drawn from chfrom's training part */
+        if (ts_mc_load(chfrom, &d) != 0) { cli_fail(); goto done; }
+        parts(d.n, ss->permille, &ntrain, &nvalid);
+        if (events_model(path, chfrom, &d, ntrain, given, 0, &m, &ev) != 0) goto done;
+        if (prefix) rp = prefix_sampling(ev, ro, keys, vals);
+    } else if (ts_mc_model_load(path, &m) != 0) {
+        cli_fail();
+        goto done;
+    }
+    if (chfrom && !strcmp(input, chfrom)) {
+        x = d;
+        memset(&d, 0, sizeof d);
+    } else if (ts_mc_load(input, &x) != 0) {
+        cli_fail();
+        goto done;
+    }
+    size_t mlen = ev ? ev->len : m->len, L = ss->length ? ss->length : mlen ? mlen : 200;
     parts(x.n, ss->permille, &ntrain, &nvalid);
     size_t from = ntrain + nvalid, nw = (x.n - from) / L;
     if (nw == 0) {
@@ -138,16 +189,32 @@ int impute_channels(const char *path, const char *input, const ts_split_spec *ss
     } else {
         ts_mask_fill(mask, nw, L, k, pos, ro->seed);
     }
-    const uint8_t *masks[TS_NCH];
+    const uint8_t *masks[TS_NCH];   /* every channel of a hidden event hidden, as in a lost stretch of a trace */
     for (int c = 0; c < TS_NCH; c++) masks[c] = mask;
     size_t unknown = 0;
+    if (ev) {   /* observed events the event model cannot name (it reads them as its <unk>) that
+                   the driver does not count (names of the dataset's) */
+        for (size_t i = 0; i < w.n; i++) {
+            int32_t e = w.ch[TS_CH_EVENT][i];
+            if (!mask[i] || e < 0 || e >= w.events.vocab.n) continue;
+            const char *name = w.events.vocab.names[e];
+            int32_t v = ts_vocab_lookup(&ev->vocab, name);
+            unknown += ts_vocab_lookup(&m->event_vocab, name) >= 0 &&
+                       (v < 0 || v >= ev->n_ids || (ev->vocab.unk >= 0 && v == ev->vocab.unk));
+        }
+    }
+    size_t unknown_mc = 0;
     double t0 = ts_now();
-    if (ts_mc_model_impute(m, &w, L, masks, ro, &y, &unknown) != 0) {   /* the place in the input's test part */
+    if (ts_mc_model_impute(m, &w, L, masks, &rp, &y, &unknown_mc) != 0) {   /* the place in the input's test part */
         if (!strncmp(ts_error(), "window ", 7)) ts_fail("%s: test part: %s", input, ts_error());
         cli_fail();
         goto done;
     }
+    unknown += unknown_mc;
     double secs = ts_now() - t0;
+    if (unknown)
+        fprintf(stderr, "impute: note: %zu observed events have names the model never saw; it reads them as <unk>\n",
+                unknown);
     if (out && ts_mc_save(out, &y) != 0) { cli_fail(); goto done; }
     /* the share of hidden values drawn equal to the truth, per channel (dt: equal bins of 0.5) */
     ts_mc truth;
@@ -169,6 +236,11 @@ int impute_channels(const char *path, const char *input, const ts_split_spec *ss
     if (json) {
         printf("{\"model\": \"%s\", \"windows\": %zu, \"length\": %zu, \"prefix\": %zu, \"hidden\": %zu, "
                "\"unknown\": %zu, \"seconds\": %.3f", m->ops->name, nw, L, prefix, hidden, unknown, secs);
+        if (chfrom) {
+            printf(", \"channels_from\": ");
+            cli_json_str(stdout, chfrom);
+            printf(", \"draw\": \"%s\"", given == TS_DRAW_PAIR ? "pair" : "type");
+        }
         for (int c = 0; c < TS_NCH; c++)
             if (m->has & 1u << c) printf(", \"accuracy_%s\": %.6f", ts_ch_names[c], hidden ? 100 * acc[c] / hidden : 0);
         printf(", \"output\": ");
@@ -187,6 +259,9 @@ done:
     ts_mc_free(&x);
     ts_mc_free(&w);
     ts_mc_free(&y);
+    ts_mc_free(&d);
+    free(keys);
+    free(vals);
     ts_mc_model_free(m);
     return rc;
 }

@@ -91,16 +91,13 @@ static int ev_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     int rc;
     if (!mask[TS_CH_EVENT]) {
         rc = ev_generate(m, n, L, o, x);
-    } else {   /* the observed events in the event model's numbering, the hidden ones imputed */
+    } else {   /* the observed events in the event model's numbering, the hidden ones imputed as
+                  the event model imputes (its own defaults, as `impute MODEL`: o as given) */
         ts_windows in = {x, n, L}, out = {0};
         for (size_t i = 0; i < y->n; i++) x[i] = mask[TS_CH_EVENT][i] ? m->to_model[ev[i]] : 0;
-        const char **keys = ts_malloc(((size_t)o->kv.n + 1) * sizeof *keys), **vals = ts_malloc(((size_t)o->kv.n + 1) * sizeof *vals);
-        ts_run_opts r = sampling(m->ev, o, keys, vals);
-        rc = ts_model_impute(m->ev, &in, mask[TS_CH_EVENT], &r, &out);
+        rc = ts_model_impute(m->ev, &in, mask[TS_CH_EVENT], o, &out);
         if (rc == 0) memcpy(x, out.data, y->n * sizeof *x);
         ts_windows_free(&out);
-        free(keys);
-        free(vals);
     }
     for (size_t i = 0; i < y->n && rc == 0; i++)
         if (x[i] < 0 || x[i] >= m->ev->n_ids)
