@@ -54,6 +54,7 @@
 #define CHAIN_KN_MAX 10       /* Kneser-Ney orders tried for the chain likelihood's mixture */
 #define CHAIN_KN_DEFAULT 10   /* and the order without the choice (the n-gram's default) */
 #define CHAIN_TUNE_WINDOWS 48 /* validation windows for its n-gram share */
+#define CHAIN_CHUNK_ROWS (1 << 20)   /* events scored per chunk of windows */
 
 extern const ts_model_ops ts_model_mdm;
 
@@ -1955,10 +1956,18 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
     if (chain_mix_opt(m, mix, &kind, &a) != 0) return -1;
     const int kn = kind == CHAIN_SWITCH || a > 0;
     if (kn && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0) return -1;
-    size_t rows = n * L;
-    double *pn = ts_malloc(rows * sizeof *pn), *pk = kn ? ts_malloc(rows * sizeof *pk) : NULL;
-    int rc = chain_probs(m, x, n, L, kn, o->progress, pn, pk);
-    if (rc == 0) *bits = mix_bits(pn, pk, n, L, kind, a);
+    /* windows in chunks (each window's mixture is its own): memory for at most
+     * CHAIN_CHUNK_ROWS events' probabilities whatever the input */
+    size_t per = CHAIN_CHUNK_ROWS / L ? CHAIN_CHUNK_ROWS / L : 1, cap = (per < n ? per : n) * L;
+    double *pn = ts_malloc(cap * sizeof *pn), *pk = kn ? ts_malloc(cap * sizeof *pk) : NULL;
+    double sum = 0;
+    int rc = 0;
+    for (size_t w = 0; w < n && rc == 0; w += per) {
+        size_t nw = n - w < per ? n - w : per;
+        rc = chain_probs(m, x + w * L, nw, L, kn, o->progress, pn, pk);
+        if (rc == 0) sum += mix_bits(pn, pk, nw, L, kind, a) * (double)nw;
+    }
+    if (rc == 0) *bits = sum / (double)n;
     free(pn);
     free(pk);
     return rc;
