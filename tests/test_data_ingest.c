@@ -52,6 +52,8 @@ static void strace_single_process_no_pid(void)
     free_names(names, n);
 }
 
+static void write_bytes(const char *path, const void *b, size_t n);
+
 static void strace_line_shapes(void)
 {
     const char *d = scratch_dir();
@@ -92,6 +94,20 @@ static void strace_line_shapes(void)
     }
     CHECK(ts_strace_read("tests/data/strace_bad.log", &names, &n) == -1);
     CHECK(strstr(ts_error(), "strace_bad.log:3: not a system call") != NULL);
+    /* a NUL byte (a block of zeros left by a crash) is named, not skipped or cut at */
+    static const char zeros[] = "1 1700000000.1 read(0, \"\", 1) = 0\n"
+                                "1 1700000000.2 brk(NU\0\0garbage) = 0\n"
+                                "1 1700000000.3 close(3) = 0\n";
+    write_bytes(in(d, "nul.log"), zeros, sizeof zeros - 1);
+    CHECK(ts_strace_read(in(d, "nul.log"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), "nul.log: byte 0x00 (NUL) at line 2, column 22") != NULL, "'%s'",
+              ts_error());
+    static const char block[] = "1 1700000000.1 read(0, \"\", 1) = 0\n\0\0\0\0\n"
+                                "1 1700000000.3 close(3) = 0\n";
+    write_bytes(in(d, "nul.log"), block, sizeof block - 1);
+    CHECK(ts_strace_read(in(d, "nul.log"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), "nul.log: byte 0x00 (NUL) at line 2, column 1") != NULL, "'%s'",
+              ts_error());
     write_text(in(d, "empty.log"), "1 +++ exited with 0 +++\n");
     CHECK(ts_strace_read(in(d, "empty.log"), &names, &n) == -1 && strstr(ts_error(), "no system calls"));
 }
