@@ -201,6 +201,31 @@ static void nan_stops(void)
     CHECK(q.steps == 15);
 }
 
+/* optimizer options out of their domain are refused, naming the option */
+static void bad_options_refused(void)
+{
+    const char *bad[][2] = {
+        {"weight-decay", "-0.1"}, {"weight-decay", "inf"}, {"clip", "-1"}, {"clip", "inf"},
+        {"lr", "0"}, {"lr", "-1e-3"}, {"iters", "-5"}, {"valid-every", "0"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *keys[] = {bad[i][0]}, *values[] = {bad[i][1]};
+        ts_kv kv = {1, keys, values};
+        ts_train_cfg c;
+        memset(&c, 0, sizeof c);
+        CHECK_MSG(ts_train_parse(&c, &kv, 1e-3, 100, 10) == -1, "--%s %s accepted", bad[i][0], bad[i][1]);
+        char want[64];
+        snprintf(want, sizeof want, "--%s", bad[i][0]);
+        CHECK_MSG(strstr(ts_error(), want) != NULL, "'%s'", ts_error());
+    }
+    const char *keys[] = {"weight-decay", "clip"}, *values[] = {"0.01", "1"};
+    ts_kv kv = {2, keys, values};
+    ts_train_cfg c;
+    memset(&c, 0, sizeof c);
+    CHECK(ts_train_parse(&c, &kv, 1e-3, 100, 10) == 0);
+    CHECK(c.weight_decay == 0.01 && c.clip == 1);
+}
+
 static void log_truncate(void)
 {
     const char *dir = scratch_dir();
@@ -225,4 +250,5 @@ TEST_MAIN("train", {
     RUN(unwritable_output_fails_first);
     RUN(nan_stops);
     RUN(log_truncate);
+    RUN(bad_options_refused);
 })
