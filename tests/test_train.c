@@ -240,6 +240,22 @@ static void log_truncate(void)
     CHECK(count_lines_with(p, "\"iter\"") == 2);
     CHECK(count_lines_with(p, "start") == 1);
     CHECK(count_lines_with(p, "\"iter\":3") == 0);
+    /* a last record cut short (no newline, no "iter" yet) goes: what is appended next
+     * starts a line of its own */
+    f = fopen(p, "a");
+    REQUIRE(f);
+    fputs("{\"ite", f);
+    fclose(f);
+    REQUIRE(ts_train_log_truncate(p, 2) == 0);
+    CHECK(count_lines_with(p, "\"iter\"") == 2);
+    CHECK(count_lines_with(p, "{\"ite") == 2);
+    f = fopen(p, "rb");
+    REQUIRE(f);
+    char all[256] = "";
+    size_t got = fread(all, 1, sizeof all - 1, f);
+    fclose(f);
+    all[got] = 0;
+    CHECK_MSG(got > 0 && all[got - 1] == '\n', "'%s'", all);
     snprintf(p, sizeof p, "%s/absent.jsonl", dir);
     CHECK(ts_train_log_truncate(p, 2) == 0);
 }

@@ -195,8 +195,12 @@ int ts_train_log_truncate(const char *path, long iter)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    while ((n = getline(&line, &cap, f)) > 0)
+    while ((n = getline(&line, &cap, f)) > 0) {
+        /* a last line without its newline was cut short (disk full, power lost): the
+         * records appended after it would join it into one broken line */
+        if (line[n - 1] != '\n') break;
         if (line_iter(line) <= iter) fwrite(line, 1, (size_t)n, o.f);
+    }
     free(line);
     int bad = ferror(f);
     fclose(f);
