@@ -374,6 +374,35 @@ static void npy_versions_and_rejects(void)
 
 /* a mask holds 0 and 1 only: the originals given as the mask (IDs) or a NaN are errors
  * naming the window and position, in .npy as in a window file */
+/* reals past max_id are clamped onto it (the study's scoring); integer IDs are kept as they
+ * are (a clamped wrong ID could land on the right one) */
+static void npy_ints_not_clamped(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char p[600];
+    snprintf(p, sizeof p, "%s/w.npy", d);
+    size_t shape[2] = {1, 3};
+    int32_t ints[3] = {1, 99, 5};
+    float reals[3] = {1.2f, 99.4f, 4.6f};
+    ts_npy a;
+    ts_windows w;
+    REQUIRE(ts_npy_write(p, TS_NPY_I32, ints, 2, shape) == 0);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    REQUIRE(ts_npy_to_windows(&a, p, 5, &w) == 0);
+    CHECK(w.data[0] == 1 && w.data[1] == 99 && w.data[2] == 5);
+    ts_windows_free(&w);
+    ts_npy_free(&a);
+    REQUIRE(ts_npy_write(p, TS_NPY_F32, reals, 2, shape) == 0);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    REQUIRE(ts_npy_to_windows(&a, p, 5, &w) == 0);
+    CHECK(w.data[0] == 1 && w.data[1] == 5 && w.data[2] == 5);
+    ts_windows_free(&w);
+    ts_npy_free(&a);
+    unlink(p);
+    rmdir(d);
+}
+
 static void mask_values_checked(void)
 {
     const char *d = scratch_dir();
@@ -701,6 +730,7 @@ TEST_MAIN("data", {
     RUN(npy_numpy_compat);
     RUN(npy_versions_and_rejects);
     RUN(mask_values_checked);
+    RUN(npy_ints_not_clamped);
     RUN(impute_triple);
     RUN(vocab_rank_and_unk);
     RUN(time_split_positions);

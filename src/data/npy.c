@@ -226,12 +226,16 @@ int ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_wind
                 return ts_fail("%s: element %zu: negative ID %.0f", path, i, v);
             }
         }
+        /* only reals are clamped (a diffusion model's outputs beyond the last ID, as the
+         * study scored them); an integer is an ID as it is, like one in a window file: a
+         * clamped one could land on the right ID and be scored right */
         if (v > hi) {
-            if (max_id < 0) {
+            if (a->dtype == TS_NPY_F32 && max_id >= 0) {
+                v = hi;
+            } else if (v > (double)TS_ID_MAX) {
                 free(d);
                 return ts_fail("%s: element %zu: ID %.0f out of range (max %d)", path, i, v, TS_ID_MAX);
             }
-            v = hi;
         }
         d[i] = (int32_t)v;
     }
