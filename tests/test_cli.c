@@ -422,6 +422,10 @@ static void bad_usage(void)
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40,x", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK(strstr(err, "--lengths") != NULL);
+    /* an empty item is an error, not skipped */
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40,,60", dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "--lengths: '40,,60': an empty item") != NULL, "%s", err);
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 50", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK(run_cli("bench impute --model ngram --datasets-root /nonexistent", err, sizeof err) == 1);
