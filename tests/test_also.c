@@ -161,6 +161,16 @@ static void cut_in_time_or_at_the_fraction(void)
     REQUIRE(ts_npy_write(tp, TS_NPY_I64, t3, 1, shape) == 0);
     ts_dataset bad;
     CHECK(ts_dataset_load(e1, &bad) == -1 && strstr(ts_error(), "3 times for 100 events"));
+    /* times that go back (a damaged file) would cut the part at the wrong event: an error
+     * naming the element */
+    int64_t back[100];
+    for (int i = 0; i < 100; i++) back[i] = 1000 + 10 * i;
+    back[60] = 5;
+    shape[0] = 100;
+    REQUIRE(ts_npy_write(tp, TS_NPY_I64, back, 1, shape) == 0);
+    CHECK(ts_dataset_load(e1, &bad) == -1);
+    CHECK_MSG(strstr(ts_error(), "time_ns.npy: element 60: time 5 ns is before the one before it (1590 ns)"),
+              "'%s'", ts_error());
     /* a part shorter than a window */
     s.length = 10;
     REQUIRE(ts_split_data_load(mp, &s, &d) == 0);

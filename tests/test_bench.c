@@ -58,6 +58,9 @@ static void bad_usage(void)
     /* the model's own options are checked by the model */
     CHECK(run_output("bench model --sizes 1x8x2 --length 24 --runs 1 --nosuch 3", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);
+    /* a window file named with --windows that is not there is an error, not a skipped step */
+    CHECK(run_output("bench data --windows /nonexistent/windows --runs 1 --threads 1", out, sizeof out) == 1);
+    CHECK_MSG(strstr(out, "/nonexistent/windows: ") != NULL && !strstr(out, "skipped"), "%s", out);
 }
 
 static void cleanup(void)

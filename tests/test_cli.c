@@ -380,6 +380,22 @@ static void bad_usage(void)
     snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 1", dir, wf);
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK(strstr(err, "bad.txt: window 1, position 1: event ID 99") != NULL);
+    /* score names the file too; a hidden position is checked as an observed one */
+    snprintf(args, sizeof args, "score %s/ng.tsm --input %s", dir, wf);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "bad.txt: window 1, position 1: event ID 99") != NULL, "%s", err);
+    write_text(wf, "0,1,2,3\n0,1,99,2\n");
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 1", dir, wf);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "bad.txt: window 1, position 2: event ID 99") != NULL, "%s", err);
+    /* a .npy of integer IDs past the model's: the same error, not clamped onto its last ID */
+    int32_t ids[8] = {0, 1, 2, 3, 0, 1, 99, 2};
+    size_t shape[2] = {2, 4};
+    snprintf(wf, sizeof wf, "%s/bad.npy", dir);
+    REQUIRE(ts_npy_write(wf, TS_NPY_I32, ids, 2, shape) == 0);
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 1", dir, wf);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "bad.npy: window 1, position 2: event ID 99") != NULL, "%s", err);
 
     /* a truncated model */
     char p[512], q[512];
@@ -406,6 +422,10 @@ static void bad_usage(void)
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40,x", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK(strstr(err, "--lengths") != NULL);
+    /* an empty item is an error, not skipped */
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40,,60", dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "--lengths: '40,,60': an empty item") != NULL, "%s", err);
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 50", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK(run_cli("bench impute --model ngram --datasets-root /nonexistent", err, sizeof err) == 1);

@@ -98,7 +98,20 @@ static void optional_key_leaves_no_stale_error(void)
     rmdir(d);
 }
 
+/* a directory where a model file is expected is named as such (not "read error") */
+static void directory_named(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    ts_reader r;
+    CHECK(ts_reader_open(&r, d) == -1);
+    CHECK_MSG(strstr(ts_error(), d) && strstr(ts_error(), "is a directory, expected a model"), "'%s'",
+              ts_error());
+    rmdir(d);
+}
+
 TEST_MAIN("container", {
     RUN(has_records_no_error);
     RUN(optional_key_leaves_no_stale_error);
+    RUN(directory_named);
 })

@@ -372,6 +372,67 @@ static void npy_versions_and_rejects(void)
     ts_npy_free(&a);
 }
 
+/* a mask holds 0 and 1 only: the originals given as the mask (IDs) or a NaN are errors
+ * naming the window and position, in .npy as in a window file */
+/* reals past max_id are clamped onto it (the study's scoring); integer IDs are kept as they
+ * are (a clamped wrong ID could land on the right one) */
+static void npy_ints_not_clamped(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char p[600];
+    snprintf(p, sizeof p, "%s/w.npy", d);
+    size_t shape[2] = {1, 3};
+    int32_t ints[3] = {1, 99, 5};
+    float reals[3] = {1.2f, 99.4f, 4.6f};
+    ts_npy a;
+    ts_windows w;
+    REQUIRE(ts_npy_write(p, TS_NPY_I32, ints, 2, shape) == 0);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    REQUIRE(ts_npy_to_windows(&a, p, 5, &w) == 0);
+    CHECK(w.data[0] == 1 && w.data[1] == 99 && w.data[2] == 5);
+    ts_windows_free(&w);
+    ts_npy_free(&a);
+    REQUIRE(ts_npy_write(p, TS_NPY_F32, reals, 2, shape) == 0);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    REQUIRE(ts_npy_to_windows(&a, p, 5, &w) == 0);
+    CHECK(w.data[0] == 1 && w.data[1] == 5 && w.data[2] == 5);
+    ts_windows_free(&w);
+    ts_npy_free(&a);
+    unlink(p);
+    rmdir(d);
+}
+
+static void mask_values_checked(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char p[600];
+    snprintf(p, sizeof p, "%s/mask.npy", d);
+    size_t shape[2] = {2, 3};
+    float ok[6] = {1, 0, 1, 1, 1, 0}, ids[6] = {1, 0, 1, 1, 1, 5}, nan[6] = {1, 0, 1, NAN, 1, 0};
+    int32_t ids32[6] = {0, 1, 1, 1, 2, 0};
+    uint8_t *m;
+    size_t n, len;
+    REQUIRE(ts_npy_write(p, TS_NPY_F32, ok, 2, shape) == 0);
+    CHECK(ts_mask_load(p, &m, &n, &len) == 0 && n == 2 && len == 3 && m[1] == 0 && m[5] == 0 &&
+          m[4] == 1);
+    free(m);
+    REQUIRE(ts_npy_write(p, TS_NPY_F32, ids, 2, shape) == 0);
+    CHECK(ts_mask_load(p, &m, &n, &len) == -1);
+    CHECK_MSG(strstr(ts_error(), "mask.npy: window 1, position 2: mask value 5"), "'%s'", ts_error());
+    REQUIRE(ts_npy_write(p, TS_NPY_F32, nan, 2, shape) == 0);
+    CHECK(ts_mask_load(p, &m, &n, &len) == -1);
+    CHECK_MSG(strstr(ts_error(), "window 1, position 0: mask value nan"), "'%s'", ts_error());
+    REQUIRE(ts_npy_write(p, TS_NPY_I32, ids32, 2, shape) == 0);
+    CHECK(ts_mask_load(p, &m, &n, &len) == -1);
+    CHECK_MSG(strstr(ts_error(), "window 1, position 1: mask value 2"), "'%s'", ts_error());
+    snprintf(p, sizeof p, "%s/mask.txt", d);
+    write_text(p, "1,0,1\n1,2,0\n");
+    CHECK(ts_mask_load(p, &m, &n, &len) == -1);
+    CHECK_MSG(strstr(ts_error(), "mask.txt:2: mask value 2"), "'%s'", ts_error());
+}
+
 static void impute_triple(void)
 {
     const char *d = scratch_dir();
@@ -668,6 +729,8 @@ TEST_MAIN("data", {
     RUN(npy_roundtrip_all_dtypes_and_shapes);
     RUN(npy_numpy_compat);
     RUN(npy_versions_and_rejects);
+    RUN(mask_values_checked);
+    RUN(npy_ints_not_clamped);
     RUN(impute_triple);
     RUN(vocab_rank_and_unk);
     RUN(time_split_positions);

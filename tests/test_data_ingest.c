@@ -52,6 +52,8 @@ static void strace_single_process_no_pid(void)
     free_names(names, n);
 }
 
+static void write_bytes(const char *path, const void *b, size_t n);
+
 static void strace_line_shapes(void)
 {
     const char *d = scratch_dir();
@@ -92,6 +94,20 @@ static void strace_line_shapes(void)
     }
     CHECK(ts_strace_read("tests/data/strace_bad.log", &names, &n) == -1);
     CHECK(strstr(ts_error(), "strace_bad.log:3: not a system call") != NULL);
+    /* a NUL byte (a block of zeros left by a crash) is named, not skipped or cut at */
+    static const char zeros[] = "1 1700000000.1 read(0, \"\", 1) = 0\n"
+                                "1 1700000000.2 brk(NU\0\0garbage) = 0\n"
+                                "1 1700000000.3 close(3) = 0\n";
+    write_bytes(in(d, "nul.log"), zeros, sizeof zeros - 1);
+    CHECK(ts_strace_read(in(d, "nul.log"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), "nul.log: byte 0x00 (NUL) at line 2, column 22") != NULL, "'%s'",
+              ts_error());
+    static const char block[] = "1 1700000000.1 read(0, \"\", 1) = 0\n\0\0\0\0\n"
+                                "1 1700000000.3 close(3) = 0\n";
+    write_bytes(in(d, "nul.log"), block, sizeof block - 1);
+    CHECK(ts_strace_read(in(d, "nul.log"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), "nul.log: byte 0x00 (NUL) at line 2, column 1") != NULL, "'%s'",
+              ts_error());
     write_text(in(d, "empty.log"), "1 +++ exited with 0 +++\n");
     CHECK(ts_strace_read(in(d, "empty.log"), &names, &n) == -1 && strstr(ts_error(), "no system calls"));
 }
@@ -881,6 +897,53 @@ static void ctf_truncated_stream(void)
     CHECK_MSG(strstr(ts_error(), "chan_0"), "%s", ts_error());
 }
 
+/* A damaged index (a packet size flipped to exabytes, a content size past its packet) is not
+ * trusted: it does not make a complete stream file look truncated, nor its packets skipped.
+ * An offset out of sequence is babeltrace2's error (it reads at the index's offsets). */
+static void ctf_damaged_index_ignored(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", d);
+    mkdir(dir, 0755);
+    fx_threads(dir, 1, 1, 4);   /* CPU 0: packets of 4, 4, 3 events, and an index */
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1};
+    ts_ctf_trace good, t;
+    REQUIRE(ts_ctf_load(dir, &o, &good) == 0);
+    CHECK(good.n_truncated == 0);
+    char idx[700];
+    snprintf(idx, sizeof idx, "%s/index/chan_0.idx", dir);
+    for (int k = 0; k < 3; k++) {
+        FILE *f = fopen(idx, "r+b");
+        REQUIRE(f);
+        /* k 0: entry 0's packet size (bits) to 2^63 + 8; k 1: entry 1's offset + 1; k 2: entry 2's
+         * content size past its packet */
+        long at = k == 0 ? 16 + 8 : k == 1 ? 16 + 56 + 7 : 16 + 2 * 56 + 16;
+        unsigned char b;
+        REQUIRE(fseek(f, at, SEEK_SET) == 0 && fread(&b, 1, 1, f) == 1);
+        b = k == 0 ? (unsigned char)(b | 0x80) : k == 1 ? (unsigned char)(b + 1) : 0x7f;
+        REQUIRE(fseek(f, at, SEEK_SET) == 0 && fwrite(&b, 1, 1, f) == 1);
+        fclose(f);
+        int loaded = ts_ctf_load(dir, &o, &t) == 0;
+        if (k == 1) {
+            /* babeltrace2 reads at the index's offsets: one error naming the trace */
+            CHECK_MSG(!loaded && strstr(ts_error(), dir), "case 1: %s", loaded ? "read" : ts_error());
+            if (loaded) ts_ctf_trace_free(&t);
+            fx_threads(dir, 1, 1, 4);
+            continue;
+        }
+        CHECK_MSG(loaded, "case %d: %s", k, ts_error());
+        if (!loaded) { fx_threads(dir, 1, 1, 4); continue; }
+        CHECK_MSG(t.n_truncated == 0, "case %d: %zu truncated (%llu bytes indexed)", k, t.n_truncated,
+                  t.n_truncated ? (unsigned long long)t.truncated[0].indexed : 0ULL);
+        CHECK_MSG(t.n == good.n, "case %d: %zu events, %zu with the good index", k, t.n, good.n);
+        ts_ctf_trace_free(&t);
+        fx_threads(dir, 1, 1, 4);
+    }
+    ts_ctf_trace_free(&good);
+}
+
 static void ctf_real_trace(void)
 {
     const char *p = shared_path("traces/lttng/many-threads");
@@ -982,6 +1045,7 @@ TEST_MAIN("data_ingest", {
     RUN(ctf_old_names_pair_exits_per_thread);
     RUN(ctf_new_names_match_old);
     RUN(ctf_truncated_stream);
+    RUN(ctf_damaged_index_ignored);
     RUN(ctf_real_trace);
     RUN(ctf_errors);
 })

@@ -343,6 +343,12 @@ static void cli(void)
     REQUIRE(ts_mc_load(cmd, &g) == 0);
     CHECK(g.n == 600 / 16 * 16 && !g.ch[TS_CH_CPU]);
     ts_mc_free(&g);
+    /* the usage error names the option given, not a --blackout that was not */
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 16 -o %s/imp2", dir, ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--prefix 16 leaves nothing to draw") &&
+              !strstr(err, "--blackout"), "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --blackout 17 -o %s/imp2", dir, ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--blackout 17 is longer than the windows"), "%s", err);
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --prefix-share 2 -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--prefix-share = 2"));
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 5000 -o %s/x.tsm", ds, dir);

@@ -134,6 +134,12 @@ static void impute_bad_input(void)
              at("i.npy"));
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK_MSG(strstr(err, "i.npy: 4 windows of 3 events") != NULL, "%s", err);
+    /* a mask that hides nothing: the error names the mask file */
+    write_text(at("m_none.txt"), "1,1,1,1,1\n1,1,1,1,1\n");
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("o.txt"), at("m_none.txt"),
+             at("i.txt"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "m_none.txt: it hides no event") != NULL, "%s", err);
 }
 
 static void impute_npy_clamped(void)

@@ -497,6 +497,9 @@ static void cli_round(void)
              "grep -q 'entries without exit' %s && grep -q 'gaps perfectly filled' %s", in(d, "bench.txt"),
              in(d, "bench.txt"), in(d, "bench.txt"), in(d, "bench.txt"));
     CHECK(system(cmd) == 0);
+    /* a rate too small to drop a burst of this trace: no gaps, no lost classes to sort */
+    snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.0001 --burst-min 2 --burst-max 5 -q", in(d, "t"));
+    CHECK_MSG(run_output(cmd, err, sizeof err) == 0 && !strstr(err, "runtime error"), "%s", err);
 }
 
 /* bad input: one error line naming the trace, a non-zero exit, no output left behind */

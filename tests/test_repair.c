@@ -295,6 +295,13 @@ static void cli(void)
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length applies to multi-channel"));
     snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/ds/stream.txt -o %s/x", dir, dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "not a tracesynth"));
+    /* an output that cannot be written: exit 1 and one error line, nothing more (the
+     * sanitizer build would add its report of what was left allocated) */
+    snprintf(cmd, sizeof cmd, "constraints %s/ds -o %s/ds", dir, dir);
+    char all[4096];
+    CHECK(run_output(cmd, all, sizeof all) == 1);
+    CHECK_MSG(strstr(all, "/ds: write failed: Is a directory\n") && strchr(all, '\n') == all + strlen(all) - 1,
+              "%s", all);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }

@@ -201,6 +201,31 @@ static void nan_stops(void)
     CHECK(q.steps == 15);
 }
 
+/* optimizer options out of their domain are refused, naming the option */
+static void bad_options_refused(void)
+{
+    const char *bad[][2] = {
+        {"weight-decay", "-0.1"}, {"weight-decay", "inf"}, {"clip", "-1"}, {"clip", "inf"},
+        {"lr", "0"}, {"lr", "-1e-3"}, {"iters", "-5"}, {"valid-every", "0"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *keys[] = {bad[i][0]}, *values[] = {bad[i][1]};
+        ts_kv kv = {1, keys, values};
+        ts_train_cfg c;
+        memset(&c, 0, sizeof c);
+        CHECK_MSG(ts_train_parse(&c, &kv, 1e-3, 100, 10) == -1, "--%s %s accepted", bad[i][0], bad[i][1]);
+        char want[64];
+        snprintf(want, sizeof want, "--%s", bad[i][0]);
+        CHECK_MSG(strstr(ts_error(), want) != NULL, "'%s'", ts_error());
+    }
+    const char *keys[] = {"weight-decay", "clip"}, *values[] = {"0.01", "1"};
+    ts_kv kv = {2, keys, values};
+    ts_train_cfg c;
+    memset(&c, 0, sizeof c);
+    CHECK(ts_train_parse(&c, &kv, 1e-3, 100, 10) == 0);
+    CHECK(c.weight_decay == 0.01 && c.clip == 1);
+}
+
 static void log_truncate(void)
 {
     const char *dir = scratch_dir();
@@ -215,6 +240,22 @@ static void log_truncate(void)
     CHECK(count_lines_with(p, "\"iter\"") == 2);
     CHECK(count_lines_with(p, "start") == 1);
     CHECK(count_lines_with(p, "\"iter\":3") == 0);
+    /* a last record cut short (no newline, no "iter" yet) goes: what is appended next
+     * starts a line of its own */
+    f = fopen(p, "a");
+    REQUIRE(f);
+    fputs("{\"ite", f);
+    fclose(f);
+    REQUIRE(ts_train_log_truncate(p, 2) == 0);
+    CHECK(count_lines_with(p, "\"iter\"") == 2);
+    CHECK(count_lines_with(p, "{\"ite") == 2);
+    f = fopen(p, "rb");
+    REQUIRE(f);
+    char all[256] = "";
+    size_t got = fread(all, 1, sizeof all - 1, f);
+    fclose(f);
+    all[got] = 0;
+    CHECK_MSG(got > 0 && all[got - 1] == '\n', "'%s'", all);
     snprintf(p, sizeof p, "%s/absent.jsonl", dir);
     CHECK(ts_train_log_truncate(p, 2) == 0);
 }
@@ -225,4 +266,5 @@ TEST_MAIN("train", {
     RUN(unwritable_output_fails_first);
     RUN(nan_stops);
     RUN(log_truncate);
+    RUN(bad_options_refused);
 })

@@ -2,7 +2,8 @@
  *
  * A command declares a table of options: type, names, destination, range and
  * help. ts_opt_parse fills the destinations, accepts "--name VALUE" and
- * "--name=VALUE" alike (and "-o VALUE" for a short name), collects positional
+ * "--name=VALUE" alike (and "-o VALUE" for a short name; an option given twice keeps its
+ * last value, a callback option sees each), collects positional
  * arguments, and hands unknown "--key VALUE" pairs to the caller's ts_kv when it
  * asks for them (a model's own options). The usage text is made from the table. */
 #ifndef TRACESYNTH_OPTIONS_H

@@ -120,7 +120,7 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
                 printf("    [%.2f, %.2f)  %6lld events  mean confidence %.3f  accuracy %6.2f %%\n", edges[b],
                        edges[b + 1] > 1 ? 1.0 : edges[b + 1], (long long)bn[b], bc[b] / (double)bn[b],
                        100.0 * (double)bh[b] / (double)bn[b]);
-        qsort(cl, ncl, sizeof *cl, cmp_cls);
+        if (ncl) qsort(cl, ncl, sizeof *cl, cmp_cls);   /* cl is NULL when no gap was matched */
         printf("  accuracy per event class (the %d most frequent lost):\n", top);
         for (size_t i = 0; i < ncl && (int)i < top; i++)
             printf("    %-36s %6lld  %6.2f %%\n", cl[i].name, (long long)cl[i].n, 100.0 * (double)cl[i].hit / (double)cl[i].n);

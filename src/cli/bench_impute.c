@@ -48,12 +48,16 @@ typedef struct {
 static int each_item(const char *v, void *dst, int *n, int (*one)(const char *t, void *dst, int i))
 {
     *n = 0;
-    char *dup = ts_strdup(v), *save = NULL;
+    char *dup = ts_strdup(v);
     int rc = 0;
-    for (char *t = strtok_r(dup, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save))
-        rc = *n == MAXN ? ts_fail("at most %d values", MAXN) : one(t, dst, (*n)++);
+    /* every item between commas, an empty one too (an error, as in a window file) */
+    for (char *t = dup, *next; t && !rc; t = next) {
+        next = strchr(t, ',');
+        if (next) *next++ = 0;
+        if (!*t) rc = ts_fail("'%s': an empty item", v);
+        else rc = *n == MAXN ? ts_fail("at most %d values", MAXN) : one(t, dst, (*n)++);
+    }
     free(dup);
-    if (!rc && *n == 0) rc = ts_fail("empty list");
     return rc;
 }
 

@@ -31,8 +31,8 @@ int cmd_constraints(int argc, char **argv)
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
         size_t ntrain = (size_t)((double)m.n * permille[0] / 1000.0);
-        rc = ts_constraints_learn(&m, ntrain ? ntrain : 1, &k);
-        if (rc == 0) rc = ts_constraints_save(&k, out);
+        int learned = ts_constraints_learn(&m, ntrain ? ntrain : 1, &k) == 0;
+        rc = learned ? ts_constraints_save(&k, out) : -1;
         if (rc == 0) {
             size_t edges = 0, types = 0;
             for (size_t i = 0; i < (size_t)k.V * k.V; i++) edges += k.trans[i];
@@ -42,8 +42,8 @@ int cmd_constraints(int argc, char **argv)
             for (int c = TS_CH_DT; c < TS_NCH; c++)
                 if (k.card[c]) printf(" %s", ts_ch_names[c]);
             printf(" -> %s\n", out);
-            ts_constraints_free(&k);
         }
+        if (learned) ts_constraints_free(&k);
         ts_mc_free(&m);
     }
     ts_opt_free(&args);

@@ -232,9 +232,10 @@ static int eval_impute(const eval_args *a)
     const char *arch_from = NULL;
     ts_arch arch = vocab.n > 0 ? resolve_arch(a, vocab_path, &vocab, &arch_from) : TS_ARCH_UNKNOWN;
     if (ts_eval_impute_arch(&O, mask, &I, vocab.n > 0 ? &vocab : NULL, arch, &m)) {
-        /* name the file: the library knows only "original" / "imputed" */
+        /* name the file: the library knows only "original" / "imputed" / "mask" */
         const char *e = ts_error();
-        const char *f = !strncmp(e, "original:", 9) ? a->original : !strncmp(e, "imputed:", 8) ? a->imputed : NULL;
+        const char *f = !strncmp(e, "original:", 9) ? a->original : !strncmp(e, "imputed:", 8) ? a->imputed
+                      : !strncmp(e, "mask:", 5) ? a->mask : NULL;
         if (f) {
             char *msg = ts_strdup(strchr(e, ':') + 1);
             if (vocab_path && strstr(msg, "vocabulary")) ts_fail("%s:%s of %s", f, msg, vocab_path);

@@ -178,8 +178,10 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
         rc = cli_usage_error("impute", "the test part of %s (%zu events) holds no window of %zu", input, x.n - from, L);
         goto done;
     }
-    if (prefix >= L || k > L) {
-        rc = cli_usage_error("impute", "--prefix %zu / --blackout %zu: the windows have %zu events", prefix, k, L);
+    if (prefix ? prefix >= L : k > L) {
+        rc = prefix ? cli_usage_error("impute", "--prefix %zu leaves nothing to draw: the windows have %zu events",
+                                      prefix, L)
+                    : cli_usage_error("impute", "--blackout %zu is longer than the windows (%zu events)", k, L);
         goto done;
     }
     if (ts_mc_slice(&x, from, from + nw * L, &w) != 0) { cli_fail(); goto done; }

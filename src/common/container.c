@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static uint32_t crc_table[256];
 
@@ -149,6 +150,11 @@ int ts_reader_open(ts_reader *r, const char *path)
     memset(r, 0, sizeof *r);
     FILE *f = fopen(path, "rb");
     if (!f) return ts_fail("%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return ts_fail("%s: is a directory, expected a model, checkpoint or constraints file", path);
+    }
     size_t cap = 1 << 16, n = 0;
     unsigned char *buf = ts_malloc(cap);
     size_t got;
@@ -162,9 +168,9 @@ int ts_reader_open(ts_reader *r, const char *path)
         }
         if (n == cap) buf = ts_realloc(buf, cap *= 2);
     }
-    int err = ferror(f);
+    int err = ferror(f) ? errno : 0;
     fclose(f);
-    if (err) { free(buf); return ts_fail("%s: read error", path); }
+    if (err) { free(buf); return ts_fail("%s: read error: %s", path, strerror(err)); }
     r->path = ts_strdup(path);
     r->buf = buf;
     r->size = n;

@@ -16,6 +16,50 @@
  * PATH.tmp.<pid>.XXXXXX, and a later ts_out_open of PATH removes those whose
  * process no longer exists (kill -9, power loss). */
 
+/* Ctrl-C (or kill) between naming a temporary and renaming it over the target would
+ * leave the temporary behind and the target old (for a set of files: some replaced,
+ * some not). From the name to the last rename, the signals that end a process by
+ * default are caught, remembered and raised again once the files are in place. The
+ * disposition is process-wide, so this holds whichever thread the kernel picks
+ * (OpenMP and OpenBLAS keep threads of their own); signals a program ignores or
+ * handles itself are left alone. */
+static const int held_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define NHELD (int)(sizeof held_sigs / sizeof *held_sigs)
+static volatile sig_atomic_t held_sig;
+
+static void hold_handler(int sig)
+{
+    if (!held_sig) held_sig = sig;
+}
+
+typedef struct {
+    struct sigaction old[NHELD];
+    unsigned char    caught[NHELD];
+} sig_hold;
+
+static void hold_signals(sig_hold *h)
+{
+    memset(h, 0, sizeof *h);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = hold_handler;
+    sigfillset(&sa.sa_mask);
+    for (int i = 0; i < NHELD; i++) {
+        if (sigaction(held_sigs[i], NULL, &h->old[i]) != 0) continue;
+        if ((h->old[i].sa_flags & SA_SIGINFO) || h->old[i].sa_handler != SIG_DFL) continue;
+        h->caught[i] = sigaction(held_sigs[i], &sa, NULL) == 0;
+    }
+}
+
+static void release_signals(sig_hold *h)
+{
+    for (int i = 0; i < NHELD; i++)
+        if (h->caught[i]) sigaction(held_sigs[i], &h->old[i], NULL);
+    int sig = held_sig;
+    held_sig = 0;
+    if (sig) raise(sig);   /* the default action, now that nothing is half done */
+}
+
 static char *dir_of(const char *path)
 {
     const char *sl = strrchr(path, '/');
@@ -138,6 +182,8 @@ int ts_out_commit(ts_outfile *o)
 {
     int bad = ferror(o->f) || fflush(o->f) != 0 || fsync(fileno(o->f)) != 0;
     int e = errno;
+    sig_hold h;
+    hold_signals(&h);
     if (!bad && !o->tmp && make_named(o->path, fileno(o->f), &o->tmp, NULL) != 0) {
         bad = 1;
         e = errno;
@@ -149,6 +195,7 @@ int ts_out_commit(ts_outfile *o)
         if (o->tmp) unlink(o->tmp);
         ts_fail("%s: write failed: %s", o->path, strerror(e));
     }
+    release_signals(&h);
     free(o->path); free(o->tmp);
     o->path = o->tmp = NULL;
     return bad ? -1 : 0;
@@ -238,6 +285,8 @@ int ts_stage_commit(ts_stage *s, const char *const *names, int n)
     char **old = ts_calloc((size_t)n, sizeof *old);
     char *isdir = ts_calloc((size_t)n, 1);
     int rc = 0, done = 0;
+    sig_hold h;
+    hold_signals(&h);
     for (int i = 0; i < n && rc == 0; i++) {
         src[i] = ts_path_join(s->stage, names[i]);
         dst[i] = ts_path_join(s->dir, names[i]);
@@ -280,6 +329,7 @@ int ts_stage_commit(ts_stage *s, const char *const *names, int n)
     for (int i = 0; i < n; i++) { free(src[i]); free(dst[i]); free(old[i]); }
     free(src); free(dst); free(old); free(isdir);
     ts_stage_abort(s);   /* the old ones go with the stage */
+    release_signals(&h);
     return rc;
 }
 

@@ -51,7 +51,8 @@ char *ts__ctf_find_dir(const char *dir);
 
 /* a stream file of SIZE bytes against its LTTng index IDX: *complete the bytes of complete packets at its start,
  * *total the bytes the index lists, *packets how many it lists and *missing how many do not fit in SIZE; -1 when
- * there is no usable index */
+ * there is no usable index (none, or a damaged one: its entries not consecutive packets from offset 0, of whole
+ * bytes, the content inside the packet) */
 int ts__ctf_index_extent(const char *idx, uint64_t size, uint64_t *complete, uint64_t *total, uint64_t *packets,
                          uint64_t *missing);
 

@@ -61,10 +61,19 @@ int ts__ctf_index_extent(const char *idx, uint64_t size, uint64_t *complete, uin
             *complete = 0;
             *total = 0;
             *packets = *missing = 0;
-            int contiguous = 1;
+            int contiguous = 1, sane = 1;
+            uint64_t next = 0;
             while (fread(e, 1, len, f) == len) {
-                uint64_t off = be64(e), bytes = be64(e + 8) / 8, end = off + bytes;
-                if (end < off) break;
+                /* entries describe consecutive packets from offset 0, sizes in whole bytes,
+                 * the content inside its packet; an index that does not (damaged) is not
+                 * trusted: the stream file is read as it is, as babeltrace2 itself does */
+                uint64_t off = be64(e), bits = be64(e + 8), content = be64(e + 16);
+                uint64_t bytes = bits / 8, end = off + bytes;
+                if (off != next || bits == 0 || bits % 8 || content > bits || end < off) {
+                    sane = 0;
+                    break;
+                }
+                next = end;
                 (*packets)++;
                 if (end > *total) *total = end;
                 if (end <= size && contiguous && off == *complete) *complete = end;
@@ -72,7 +81,7 @@ int ts__ctf_index_extent(const char *idx, uint64_t size, uint64_t *complete, uin
                 *missing += end > size;
             }
             free(e);
-            rc = *packets > 0 ? 0 : -1;
+            rc = sane && *packets > 0 ? 0 : -1;
         }
     }
     fclose(f);

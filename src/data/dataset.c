@@ -102,6 +102,14 @@ static int read_times(const char *path, ts_dataset *d)
         rc = ts_fail("%s: expected a 1-D int64 array (one time in ns per event)", path);
     else if (a.count != d->stream.n)
         rc = ts_fail("%s: %zu times for %zu events in stream.txt", path, a.count, d->stream.n);
+    /* the events are in time order (ingest merges the streams so): a time that goes back is
+     * damage, and would cut another dataset's part (train --also) at the wrong event */
+    for (size_t i = 1; rc == 0 && i < a.count; i++) {
+        const int64_t *t = a.data;
+        if (t[i] < t[i - 1])
+            rc = ts_fail("%s: element %zu: time %lld ns is before the one before it (%lld ns); the "
+                         "events of a dataset are in time order", path, i, (long long)t[i], (long long)t[i - 1]);
+    }
     if (rc == 0) {
         d->time_ns = a.data;
         a.data = NULL;

@@ -226,12 +226,16 @@ int ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_wind
                 return ts_fail("%s: element %zu: negative ID %.0f", path, i, v);
             }
         }
+        /* only reals are clamped (a diffusion model's outputs beyond the last ID, as the
+         * study scored them); an integer is an ID as it is, like one in a window file: a
+         * clamped one could land on the right ID and be scored right */
         if (v > hi) {
-            if (max_id < 0) {
+            if (a->dtype == TS_NPY_F32 && max_id >= 0) {
+                v = hi;
+            } else if (v > (double)TS_ID_MAX) {
                 free(d);
                 return ts_fail("%s: element %zu: ID %.0f out of range (max %d)", path, i, v, TS_ID_MAX);
             }
-            v = hi;
         }
         d[i] = (int32_t)v;
     }
@@ -248,17 +252,17 @@ int ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n,
     size_t count = *n * *len;
     uint8_t *m = ts_malloc(count);
     for (size_t i = 0; i < count; i++) {
-        if (a->dtype == TS_NPY_F32) {
-            float v = ((const float *)a->data)[i];
-            if (v != v) {
-                free(m);
-                return ts_fail("%s: element %zu: NaN in a mask", path, i);
-            }
-            m[i] = v != 0;
-        } else {
-            m[i] = a->dtype == TS_NPY_I32 ? ((const int32_t *)a->data)[i] != 0
-                                          : ((const int64_t *)a->data)[i] != 0;
+        /* 0 or 1 only, as a window file's mask: anything else is another array given
+         * as the mask (the originals, the imputation), not a mask */
+        double v = a->dtype == TS_NPY_F32 ? (double)((const float *)a->data)[i]
+                 : a->dtype == TS_NPY_I32 ? (double)((const int32_t *)a->data)[i]
+                                          : (double)((const int64_t *)a->data)[i];
+        if (v != 0 && v != 1) {
+            free(m);
+            return ts_fail("%s: window %zu, position %zu: mask value %g (1 = observed, 0 = missing)",
+                           path, i / *len, i % *len, v);
         }
+        m[i] = v != 0;
     }
     *mask = m;
     return 0;

@@ -9,7 +9,8 @@
  *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
  * A resumed call whose start is not in the log (tracing began mid-call) counts
- * where it resumes. Anything else is an error naming the line.
+ * where it resumes. Anything else is an error naming the line; a NUL byte (strace
+ * prints none) is an error naming its line and column.
  * A gzip-compressed log (strace -o >(gzip > x.gz), logrotate) is read as it is;
  * other compressed formats are named in the error. */
 #include "tracesynth/common.h"
@@ -225,6 +226,14 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         line++;
         char *eol = memchr(p, '\n', end - p);
         if (!eol) eol = end;
+        /* strace escapes every byte it prints: a NUL is damage (a block of zeros
+         * left by a crash), not a line to cut short or skip */
+        const char *nul = memchr(p, 0, (size_t)(eol - p));
+        if (nul) {
+            rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu", path, line,
+                         (size_t)(nul - p) + 1);
+            break;
+        }
         *eol = 0;
         if (eol > p && eol[-1] == '\r') eol[-1] = 0;
         const char *s = skip_blanks(p), *orig = p;

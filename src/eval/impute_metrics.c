@@ -138,7 +138,7 @@ int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_wi
     free(pred);
     free(row);
     free(sub);
-    if (windows == 0) return ts_fail("the mask hides no event (0 = missing, 1 = observed)");
+    if (windows == 0) return ts_fail("mask: it hides no event (0 = missing, 1 = observed)");
 
     out->windows = windows;
     out->hidden = hidden;

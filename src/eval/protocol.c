@@ -199,10 +199,20 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, const char *v
     char *beside = !vocab_path && !dir ? vocab_beside(path) : NULL;
     if (beside) vocab_path = beside;
     int rc = vocab_path ? ts_vocab_read(vocab_path, names) : 0;
-    free(beside);
-    if (rc) return -1;
+    if (rc) { free(beside); return -1; }
     if (!dir) {
-        rc = ts_windows_load(path, names->n > 0 ? names->n - 1 : max_id, 0, x);
+        /* every ID within the names, else within max_id: an error naming the file and place
+         * (a .npy's reals are not clamped onto the last ID here, a window file's IDs checked too) */
+        int32_t hi = names->n > 0 ? names->n - 1 : max_id;
+        rc = ts_windows_load(path, -1, 0, x);
+        for (size_t i = 0; rc == 0 && hi >= 0 && i < x->n * x->len; i++)
+            if (x->data[i] > hi)
+                rc = names->n > 0
+                   ? ts_fail("%s: window %zu, position %zu: ID %d has no name in %s (%d names)", path,
+                             i / x->len, i % x->len, x->data[i], vocab_path, names->n)
+                   : ts_fail("%s: window %zu, position %zu: event ID %d is outside the model's range [0, %d)", path,
+                             i / x->len, i % x->len, x->data[i], hi + 1);
+        if (rc) ts_windows_free(x);
         if (distinct) *distinct = x->n;
     } else {
         ts_split_data d;
@@ -215,6 +225,7 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, const char *v
             ts_split_data_free(&d);
         }
     }
+    free(beside);
     if (rc) ts_vocab_free(names);
     return rc;
 }

@@ -36,7 +36,12 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, double lr, long iters, long
     c->lr.total = c->iters;
     c->lr.min_lr = 0;
     if (ts_kv_double(kv, "weight-decay", 0, &c->weight_decay)) return -1;
+    /* a negative decay would grow the weights (and a negative clip turn clipping off) */
+    if (!(c->weight_decay >= 0 && isfinite(c->weight_decay)))
+        return ts_fail("option --weight-decay = %g must be >= 0 (0: none)", c->weight_decay);
     if (ts_kv_double(kv, "clip", 0, &c->clip)) return -1;
+    if (!(c->clip >= 0 && isfinite(c->clip)))
+        return ts_fail("option --clip = %g must be >= 0 (0: off)", c->clip);
     if (get_long(kv, "valid-every", valid_every, 1, 100000000, &c->valid_every)) return -1;
     if (get_long(kv, "log-every", 10, 1, 100000000, &c->log_every)) return -1;
     return 0;
@@ -190,8 +195,12 @@ int ts_train_log_truncate(const char *path, long iter)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    while ((n = getline(&line, &cap, f)) > 0)
+    while ((n = getline(&line, &cap, f)) > 0) {
+        /* a last line without its newline was cut short (disk full, power lost): the
+         * records appended after it would join it into one broken line */
+        if (line[n - 1] != '\n') break;
         if (line_iter(line) <= iter) fwrite(line, 1, (size_t)n, o.f);
+    }
     free(line);
     int bad = ferror(f);
     fclose(f);

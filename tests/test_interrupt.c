@@ -1,0 +1,169 @@
+/* Ctrl-C at the worst moment of an atomic write: after the temporary is named,
+ * before it is renamed over the target (one file), or between the renames of a
+ * set of files. The signal must wait until the files are in place: no temporary
+ * left behind, the target the new one, a set all new.
+ *
+ * linkat and rename are interposed here (the library is linked statically into
+ * this binary, so its calls come to these): once armed, each raises SIGINT in
+ * the child right after the real call succeeded. */
+#include "check.h"
+
+#include "tracesynth.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/syscall.h>
+
+static int armed_linkat, armed_rename;
+
+int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)
+{
+    int rc = (int)syscall(SYS_linkat, olddirfd, oldpath, newdirfd, newpath, flags);
+    if (rc == 0 && armed_linkat) raise(SIGINT);
+    return rc;
+}
+
+int rename(const char *oldpath, const char *newpath)
+{
+    int rc = (int)syscall(SYS_renameat, AT_FDCWD, oldpath, AT_FDCWD, newpath);
+    if (rc == 0 && armed_rename) raise(SIGINT);
+    return rc;
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+    closedir(d);
+    return n;
+}
+
+static int file_is(const char *path, const char *want)
+{
+    char buf[64] = {0};
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return !strcmp(buf, want);
+}
+
+/* runs fn in a child; its exit status */
+static int in_child(void (*fn)(const char *), const char *arg)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        fn(arg);
+        _exit(0);
+    }
+    int st;
+    if (waitpid(pid, &st, 0) != pid) return -1;
+    return st;
+}
+
+static void commit_one(const char *path)
+{
+    ts_outfile o;
+    if (ts_out_open(&o, path) != 0) _exit(3);
+    if (o.tmp) _exit(5);   /* a named temporary from the start: no linkat to interrupt */
+    fputs("new\n", o.f);
+    armed_linkat = 1;
+    if (ts_out_commit(&o) != 0) _exit(4);
+    _exit(6);   /* not reached: the held SIGINT ends the process */
+}
+
+static void out_commit_interrupted(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/model.tsm", dir);
+    write_text(path, "old\n");
+    int st = in_child(commit_one, path);
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 5) {
+        unlink(path); rmdir(dir);
+        SKIP("no O_TMPFILE in %s", dir);
+    }
+    CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "child status 0x%x", st);
+    CHECK_MSG(file_is(path, "new\n"), "the target is not the new file");
+    CHECK_MSG(count_entries(dir) == 1, "%d entries in %s (a temporary left behind)",
+              count_entries(dir), dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void commit_set(const char *dir)
+{
+    ts_stage s;
+    if (ts_stage_open(&s, dir) != 0) _exit(3);
+    char a[600], b[600];
+    snprintf(a, sizeof a, "%s/a.npy", s.stage);
+    snprintf(b, sizeof b, "%s/b.npy", s.stage);
+    write_text(a, "new a\n");
+    write_text(b, "new b\n");
+    const char *names[] = {"a.npy", "b.npy"};
+    armed_rename = 1;
+    if (ts_stage_commit(&s, names, 2) != 0) _exit(4);
+    _exit(6);
+}
+
+static void stage_commit_interrupted(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[600], b[600];
+    snprintf(a, sizeof a, "%s/a.npy", dir);
+    snprintf(b, sizeof b, "%s/b.npy", dir);
+    write_text(a, "old a\n");
+    write_text(b, "old b\n");
+    int st = in_child(commit_set, dir);
+    CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "child status 0x%x", st);
+    /* together: both new (the signal waited), never one of each */
+    CHECK_MSG(file_is(a, "new a\n") && file_is(b, "new b\n"), "a %s, b %s",
+              file_is(a, "new a\n") ? "new" : "old", file_is(b, "new b\n") ? "new" : "old");
+    CHECK_MSG(count_entries(dir) == 2, "%d entries in %s (a stage left behind)",
+              count_entries(dir), dir);
+    unlink(a); unlink(b);
+    ts_remove_tree(dir);
+}
+
+/* a signal the program ignores stays ignored; one it handles stays its own */
+static void commit_ignored(const char *path)
+{
+    signal(SIGINT, SIG_IGN);
+    ts_outfile o;
+    if (ts_out_open(&o, path) != 0) _exit(3);
+    fputs("new\n", o.f);
+    armed_linkat = armed_rename = 1;
+    if (ts_out_commit(&o) != 0) _exit(4);
+    struct sigaction sa;
+    sigaction(SIGINT, NULL, &sa);
+    _exit(sa.sa_handler == SIG_IGN ? 0 : 7);
+}
+
+static void ignored_signal_stays_ignored(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/x.txt", dir);
+    int st = in_child(commit_ignored, path);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status 0x%x", st);
+    CHECK(file_is(path, "new\n"));
+    unlink(path);
+    rmdir(dir);
+}
+
+TEST_MAIN("interrupt", {
+    RUN(out_commit_interrupted);
+    RUN(stage_commit_interrupted);
+    RUN(ignored_signal_stays_ignored);
+})
