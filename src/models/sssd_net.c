@@ -1,5 +1,12 @@
 /* The SSSD-S4 denoising network: parameter layout, initialisation, activation
  * plan, forward and backward (see sssd.h for the equations). */
+#if defined(__GNUC__) && !defined(__clang__)
+/* lets GCC if-convert the float clamps in vmath.h and vectorise the loops that
+ * call v_exp on every CPU level (without it only the AVX-512 clone, whose masked
+ * instructions cannot trap, is vectorised); nothing here reads floating-point
+ * exception flags */
+#pragma GCC optimize("no-trapping-math")
+#endif
 #include "tracesynth/sssd.h"
 #include "tracesynth/common.h"
 #include "tracesynth/nn.h"
