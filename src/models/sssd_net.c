@@ -1,5 +1,12 @@
 /* The SSSD-S4 denoising network: parameter layout, initialisation, activation
  * plan, forward and backward (see sssd.h for the equations). */
+#if defined(__GNUC__) && !defined(__clang__)
+/* lets GCC if-convert the float clamps in vmath.h and vectorise the loops that
+ * call v_exp on every CPU level (without it only the AVX-512 clone, whose masked
+ * instructions cannot trap, is vectorised); nothing here reads floating-point
+ * exception flags */
+#pragma GCC optimize("no-trapping-math")
+#endif
 #include "tracesynth/sssd.h"
 #include "tracesynth/common.h"
 #include "tracesynth/nn.h"
@@ -306,11 +313,21 @@ static void scale(float *x, size_t n, float a)
 TS_CLONES static void add_cond_row(float *restrict u, const float *restrict c, const float *restrict w,
                                    int n_in, float b, int L)
 {
-    #pragma omp simd
-    for (int l = 0; l < L; l++) {
-        float acc = w[0] * c[l];
-        for (int i = 1; i < n_in; i++) acc += w[i] * c[(size_t)i * L + l];
-        u[l] += acc + b;
+    /* inputs outer, positions inner (the loop over positions vectorises);
+     * each position still sums its inputs in order */
+    float acc[256];
+    for (int l0 = 0; l0 < L; l0 += 256) {
+        const int n = L - l0 < 256 ? L - l0 : 256;
+        const float *c0 = c + l0;
+        #pragma omp simd
+        for (int l = 0; l < n; l++) acc[l] = w[0] * c0[l];
+        for (int i = 1; i < n_in; i++) {
+            const float *ci = c0 + (size_t)i * L, wi = w[i];
+            #pragma omp simd
+            for (int l = 0; l < n; l++) acc[l] += wi * ci[l];
+        }
+        #pragma omp simd
+        for (int l = 0; l < n; l++) u[l0 + l] += acc[l] + b;
     }
 }
 

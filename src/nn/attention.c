@@ -7,6 +7,13 @@
  * the CPU level or thread count; sums over rows (parameter gradients) run over
  * the rows in order. Attention is one job per (item, head), each a few
  * single-threaded GEMMs. */
+#if defined(__GNUC__) && !defined(__clang__)
+/* lets GCC if-convert the float clamps in vmath.h and vectorise the loops that
+ * call v_exp on every CPU level (without it only the AVX-512 clone, whose masked
+ * instructions cannot trap, is vectorised); nothing here reads floating-point
+ * exception flags */
+#pragma GCC optimize("no-trapping-math")
+#endif
 #include "tracesynth/nn.h"
 #include "tracesynth/prof.h"
 

@@ -1,5 +1,12 @@
 /* S4 core: the S4D kernel (ZOH, diagonal A) and the long convolution, forward
  * and backward. See include/tracesynth/s4.h for the maths and conventions. */
+#if defined(__GNUC__) && !defined(__clang__)
+/* lets GCC if-convert the float clamps in vmath.h and vectorise the loops that
+ * call v_exp on every CPU level (without it only the AVX-512 clone, whose masked
+ * instructions cannot trap, is vectorised); nothing here reads floating-point
+ * exception flags */
+#pragma GCC optimize("no-trapping-math")
+#endif
 #include <fftw3.h>     /* before complex.h: fftwf_complex stays float[2] */
 #include "tracesynth/prof.h"
 #include <complex.h>
