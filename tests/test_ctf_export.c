@@ -1,9 +1,11 @@
 /* export --format ctf read back by ingest --from ctf through the CLI: the same events in
- * the same order, and with --channels the same cpu, thread, comm and return value of
+ * the same order, and with --channels the same cpu, thread, comm, return value and dt of
  * each; a dataset without channels, and one without a cpu channel, too. */
 #include "check.h"
 #include "tracesynth.h"
 #include "tracesynth/channels.h"
+
+#include <math.h>
 
 /* a raw trace: calls over 3 CPUs and 5 threads, strictly increasing times, a comm per
  * thread (none for one), a return value for most calls (none for every 7th) */
@@ -55,6 +57,7 @@ static size_t differ(const ts_mc *a, const ts_mc *b, int channels)
             d |= !b->ch[TS_CH_CPU] || !b->ch[TS_CH_TID] || !b->ch[TS_CH_COMM] || !b->ch[TS_CH_RET];
             if (!d) {
                 d |= b->ch[TS_CH_CPU][i] != (a->ch[TS_CH_CPU] ? a->ch[TS_CH_CPU][i] : 0);
+                d |= !b->dt || fabs((double)a->dt[i] - (double)b->dt[i]) > 1e-4;
                 d |= b->ch[TS_CH_TID][i] != a->ch[TS_CH_TID][i];
                 d |= strcmp(name_of(&a->comm_vocab, a->ch[TS_CH_COMM][i]), name_of(&b->comm_vocab, b->ch[TS_CH_COMM][i]));
                 d |= strcmp(name_of(&a->ret_vocab, a->ch[TS_CH_RET][i]), name_of(&b->ret_vocab, b->ch[TS_CH_RET][i]));
