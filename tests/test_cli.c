@@ -235,6 +235,25 @@ static void split_short_trace(void)
     CHECK_MSG(strstr(out, "validation    500 windows in [1080, 1440)") &&
               strstr(out, "testing part (360 events) holds only 161 distinct windows of length 200; "
                           "339 of the 500 are repeats"), "%s", out);
+    /* more windows than both the default 500 and a part's distinct ones: an error naming the
+     * part, before any window is built (the largest --windows used to build gigabytes) */
+    snprintf(args, sizeof args, "split %s/ds1800 --length 20 --windows 16777216 -o %s/sp4", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "ds1800: --windows 16777216: the validation part [1260, 1440) of 180 events holds only "
+                          "161 distinct windows of length 20 (at most 500 windows)"), "%s", err);
+    snprintf(args, sizeof args, "split %s/ds1800 --length 20 --windows 501 -o %s/sp4", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1 && strstr(err, "validation part") && strstr(err, "(at most 500 windows)"));
+    /* up to the default, repeats (noted); up to a part's distinct windows, none */
+    snprintf(args, sizeof args, "split %s/ds1800 --length 20 --windows 500 -o %s/sp4", dir, dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0 && strstr(out, "339 of the 500 are repeats"));
+    snprintf(args, sizeof args, "split %s/ds1800 --length 20 --fractions 0.2,0.4,0.4 --windows 701 -o %s/sp5", dir, dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0 && strstr(out, "validation    701 windows") && !strstr(out, "repeats"));
+    snprintf(args, sizeof args, "split %s/ds1800 --length 20 --fractions 0.2,0.4,0.4 --windows 702 -o %s/sp6", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "the validation part [360, 1080) of 720 events holds only 701 distinct windows of "
+                          "length 20 (at most 701 windows)"), "%s", err);
+    snprintf(args, sizeof args, "train --model ngram %s/ds1800 --length 20 --windows 16777216 -o %s/big.tsm", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1 && strstr(err, "(at most 500 windows)"));
     snprintf(p, sizeof p, "%s/sp2/split.txt", dir);
     FILE *f = fopen(p, "r");
     REQUIRE(f);

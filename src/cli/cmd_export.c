@@ -19,10 +19,14 @@ int cmd_export(int argc, char **argv)
         "TID the thread bucket, RET the return value ('?' for none or an unknown value).\n"
         "'ingest --from strace --channels' reads it back (the process names are not kept).\n"
         "--format ctf: a CTF trace (a new directory PATH) written by babeltrace2's sink.ctf.fs\n"
-        "that babeltrace2 opens: one stream per CPU (packet context cpu_id; one stream without\n"
-        "a cpu channel), one event class\n"
-        "per event name, times in ns from 0 summed from dt, payload fields tid (the thread\n"
-        "bucket; -1 none), comm and ret (names; \"\" none, \"?\" unknown).\n",
+        "that babeltrace2 opens, named as an LTTng kernel trace so that 'ingest --from ctf\n"
+        "[--channels]' reads it back (the same events; CPUs, threads, comms, return values):\n"
+        "one stream per CPU (packet context cpu_id; one stream, CPU 0, without a cpu\n"
+        "channel), times in ns from 0 summed from dt, each event a syscall_entry_NAME with\n"
+        "payload tid (the thread bucket; -1 none), comm and ret (names; \"\" none, \"?\"\n"
+        "unknown); a known return value follows as syscall_exit_NAME (payload ret), and a\n"
+        "sched_switch (prev_comm, prev_tid, next_comm, next_tid) comes before an event whose\n"
+        "thread (tid, comm) is not the one on its CPU.\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;

@@ -20,7 +20,9 @@ static void split_help(FILE *f)
         "               sequence_length_L/testing; validation = N evenly spaced\n"
         "               training windows. Known to leak: test windows occur verbatim in\n"
         "               the training data (the count is printed).\n"
-        "A part too short for N distinct windows repeats some (the count is printed).\n");
+        "A part too short for N distinct windows repeats some (the count is printed); a\n"
+        "part of P events holds P - L + 1 distinct windows, and N above both that and\n"
+        "500 (the default) is an error naming the part (train and impute the same).\n");
 }
 
 static void print_summary(const char *dataset, const char *out, const ts_split_data *d,

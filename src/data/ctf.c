@@ -255,7 +255,10 @@ static void on_event(sink_state *st, const bt_message *m)
             c->call = NULL;
             c->tid = next;
             if (nc && bt_field_get_class_type(nc) == BT_FIELD_CLASS_TYPE_STRING)
-                snprintf(c->comm, sizeof c->comm, "%s", bt_field_string_get_value(nc));
+                /* by its length: libbabeltrace2 2.0 can leave a recycled event's text behind an
+                 * empty string */
+                snprintf(c->comm, sizeof c->comm, "%.*s", (int)bt_field_string_get_length(nc),
+                         bt_field_string_get_value(nc));
         }
         if (o->events == TS_CTF_ALL && keep_cpu && (!o->comm || (c && !strcmp(c->comm, o->comm))))
             emit(st, name, cpu, ns);

@@ -1,6 +1,11 @@
 /* A multi-channel trace as a CTF trace, written by babeltrace2's sink.ctf.fs: a source
  * component of ours emits the trace's messages (one stream per CPU, one packet per
- * stream, one event class per event name), the sink writes them (see channels.h). */
+ * stream), the sink writes them (see channels.h). The events are named as LTTng names a
+ * kernel trace's, so that 'ingest --from ctf' reads the trace back: each event is a
+ * syscall_entry_NAME; with a ret channel, a value is a syscall_exit_NAME (payload ret)
+ * right after its entry; with a tid or comm channel, a sched_switch (prev_tid, next_tid,
+ * next_comm) comes before an event whose thread is not the one on its CPU; every packet
+ * has its cpu_id. */
 #include "tracesynth/channels.h"
 #include "tracesynth/common.h"
 
@@ -29,8 +34,13 @@ typedef struct {
     bt_trace         *trace;
     bt_stream_class  *sc;
     bt_clock_class   *clock;
-    bt_event_class  **ec;       /* (V) */
+    bt_event_class  **ec;       /* (V) syscall_entry_NAME */
+    bt_event_class  **xc;       /* (V) syscall_exit_NAME, NULL without a ret channel */
+    bt_event_class   *sw;       /* sched_switch, NULL without a tid or comm channel */
     int32_t           V;
+    int64_t          *cur_tid;  /* (nstreams) the thread on each CPU, -2 before its first switch */
+    int32_t          *cur_comm; /* (nstreams) its comm ID */
+    int               sub;      /* within an event: 0 switch, 1 entry, 2 exit */
     bt_stream       **st;       /* (nstreams) */
     bt_packet       **pkt;
     size_t            phase, next;   /* 0: beginnings, 1: events, 2: ends, 3: done */
@@ -45,8 +55,15 @@ static void cw_iter_free(cw_iter *w)
     }
     free(w->pkt);
     free(w->st);
-    for (int32_t v = 0; v < w->V; v++) bt_event_class_put_ref(w->ec[v]);
+    for (int32_t v = 0; v < w->V; v++) {
+        bt_event_class_put_ref(w->ec[v]);
+        if (w->xc) bt_event_class_put_ref(w->xc[v]);
+    }
     free(w->ec);
+    free(w->xc);
+    bt_event_class_put_ref(w->sw);
+    free(w->cur_tid);
+    free(w->cur_comm);
     bt_clock_class_put_ref(w->clock);
     bt_stream_class_put_ref(w->sc);
     bt_trace_put_ref(w->trace);
@@ -61,23 +78,39 @@ static const char *event_name(const ts_mc *m, int32_t v, char *buf, size_t n)
     return buf;
 }
 
-/* the payload: tid (thread bucket), comm, ret (the value's name; "" none) */
-static bt_field_class *payload_class(bt_trace_class *tc)
+/* a structure of the members NAMES, each a string ('s') or a signed integer ('i') as KINDS says */
+static bt_field_class *struct_class(bt_trace_class *tc, const char *kinds, const char *const *names)
 {
     bt_field_class *p = bt_field_class_structure_create(tc);
-    bt_field_class *tid = bt_field_class_integer_signed_create(tc);
-    bt_field_class *comm = bt_field_class_string_create(tc), *ret = bt_field_class_string_create(tc);
-    int bad = !p || !tid || !comm || !ret || bt_field_class_structure_append_member(p, "tid", tid) ||
-              bt_field_class_structure_append_member(p, "comm", comm) ||
-              bt_field_class_structure_append_member(p, "ret", ret);
-    bt_field_class_put_ref(tid);
-    bt_field_class_put_ref(comm);
-    bt_field_class_put_ref(ret);
+    int bad = !p;
+    for (size_t k = 0; kinds[k] && !bad; k++) {
+        bt_field_class *f = kinds[k] == 's' ? bt_field_class_string_create(tc) : bt_field_class_integer_signed_create(tc);
+        bad = !f || bt_field_class_structure_append_member(p, names[k], f);
+        bt_field_class_put_ref(f);
+    }
     if (bad) {
         bt_field_class_put_ref(p);
         return NULL;
     }
     return p;
+}
+
+/* an event class NAME (PREFIX NAME) of the payload KINDS / NAMES; NULL on failure */
+static bt_event_class *event_class(cw_iter *w, const char *prefix, const char *name, const char *kinds,
+                                   const char *const *names)
+{
+    bt_field_class *p = struct_class(w->tc, kinds, names);
+    bt_event_class *ec = p ? bt_event_class_create(w->sc) : NULL;
+    size_t l = strlen(prefix) + strlen(name) + 1;
+    char *full = ts_malloc(l);
+    snprintf(full, l, "%s%s", prefix, name);
+    if (ec && (bt_event_class_set_name(ec, full) || bt_event_class_set_payload_field_class(ec, p))) {
+        bt_event_class_put_ref(ec);
+        ec = NULL;
+    }
+    free(full);
+    bt_field_class_put_ref(p);
+    return ec;
 }
 
 static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_message_iterator *self,
@@ -101,7 +134,7 @@ static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_m
         bad = bt_clock_class_set_name(w->clock, "monotonic") || bt_stream_class_set_default_clock_class(w->sc, w->clock);
         if (!bad) bt_stream_class_set_supports_packets(w->sc, BT_TRUE, BT_FALSE, BT_FALSE);
     }
-    if (!bad && m->ch[TS_CH_CPU]) {   /* packet context: cpu_id, as LTTng writes it */
+    if (!bad) {   /* packet context: cpu_id, as LTTng writes it (0 without a cpu channel) */
         bt_field_class *ctx = bt_field_class_structure_create(w->tc), *cpu = bt_field_class_integer_unsigned_create(w->tc);
         bad = !ctx || !cpu || bt_field_class_structure_append_member(ctx, "cpu_id", cpu) ||
               bt_stream_class_set_packet_context_field_class(w->sc, ctx);
@@ -115,14 +148,24 @@ static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_m
     w->ec = calloc((size_t)V, sizeof *w->ec);
     if (!w->ec) bad = 1;
     else w->V = V;
+    static const char *const entry_members[] = {"tid", "comm", "ret"}, *const exit_members[] = {"ret"};
+    static const char *const switch_members[] = {"prev_comm", "prev_tid", "next_comm", "next_tid"};
+    if (!bad && m->ch[TS_CH_RET]) {
+        w->xc = calloc((size_t)w->V, sizeof *w->xc);
+        bad = !w->xc;
+    }
     for (int32_t v = 0; v < w->V && !bad; v++) {
         char buf[32];
-        bt_field_class *p = payload_class(w->tc);
-        w->ec[v] = p ? bt_event_class_create(w->sc) : NULL;
-        bad = !w->ec[v] || bt_event_class_set_name(w->ec[v], event_name(m, v, buf, sizeof buf)) ||
-              bt_event_class_set_payload_field_class(w->ec[v], p);
-        bt_field_class_put_ref(p);
+        const char *nm = event_name(m, v, buf, sizeof buf);
+        w->ec[v] = event_class(w, "syscall_entry_", nm, "iss", entry_members);
+        bad = !w->ec[v];
+        if (!bad && w->xc) bad = !(w->xc[v] = event_class(w, "syscall_exit_", nm, "i", exit_members));
     }
+    if (!bad && (m->ch[TS_CH_TID] || m->ch[TS_CH_COMM])) bad = !(w->sw = event_class(w, "", "sched_switch", "sisi", switch_members));
+    w->cur_tid = malloc((size_t)c->nstreams * sizeof *w->cur_tid);
+    w->cur_comm = calloc((size_t)c->nstreams, sizeof *w->cur_comm);
+    bad = bad || !w->cur_tid || !w->cur_comm;
+    for (int s = 0; s < c->nstreams && !bad; s++) w->cur_tid[s] = -2;
     w->trace = bad ? NULL : bt_trace_create(w->tc);
     w->st = calloc((size_t)c->nstreams, sizeof *w->st);
     w->pkt = calloc((size_t)c->nstreams, sizeof *w->pkt);
@@ -134,7 +177,7 @@ static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_m
         bad = !w->st[s] || bt_stream_set_name(w->st[s], name);
         w->pkt[s] = bad ? NULL : bt_packet_create(w->st[s]);
         bad = bad || !w->pkt[s];
-        if (!bad && m->ch[TS_CH_CPU]) {
+        if (!bad) {
             bt_field *ctx = bt_packet_borrow_context_field(w->pkt[s]);
             bt_field_integer_unsigned_set_value(bt_field_structure_borrow_member_field_by_index(ctx, 0), (uint64_t)s);
         }
@@ -154,31 +197,79 @@ static void cw_iter_fini(bt_self_message_iterator *self)
     cw_iter_free(bt_self_message_iterator_get_data(self));
 }
 
-/* one event's message; NULL on failure */
-static bt_message *event_message(bt_self_message_iterator *self, cw_iter *w, size_t i)
+/* member k of the structure p set to the string v. libbabeltrace2 2.0 recycles events: a
+ * string field's text can outlive its clearing, so a reader takes a string by its length */
+static int set_string(bt_field *p, uint64_t k, const char *v)
+{
+    bt_field *f = bt_field_structure_borrow_member_field_by_index(p, k);
+    bt_field_string_clear(f);
+    return bt_field_string_append_with_length(f, v, strlen(v)) != BT_FIELD_STRING_APPEND_STATUS_OK;
+}
+
+/* the comm name of ID a ("" none or unknown) */
+static const char *comm_name(const ts_mc *m, int32_t a)
+{
+    return a >= 2 && a < m->comm_vocab.n ? m->comm_vocab.names[a] : "";
+}
+
+/* event i's return value: 1 with *ret set when its ret is a known number */
+static int ret_value(const ts_mc *m, size_t i, int64_t *ret)
+{
+    int32_t a = m->ch[TS_CH_RET] ? m->ch[TS_CH_RET][i] : TS_CH_PAD;
+    if (a < 2 || a >= m->ret_vocab.n) return 0;
+    const char *s = m->ret_vocab.names[a];
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || *end || errno) return 0;
+    *ret = v;
+    return 1;
+}
+
+/* step SUB (0 switch, 1 entry, 2 exit) of event i: *msg its message, or NULL with 0 when
+ * the step has none; -1 on failure */
+static int event_message(bt_self_message_iterator *self, cw_iter *w, size_t i, int sub, bt_message **msg)
 {
     const ts_mc *m = w->c->m;
     int s = m->ch[TS_CH_CPU] ? m->ch[TS_CH_CPU][i] : 0;
     int32_t v = m->ch[TS_CH_EVENT][i];
-    if (s < 0 || s >= w->c->nstreams || v < 0 || v >= w->V) return NULL;
-    bt_message *msg = bt_message_event_create_with_packet_and_default_clock_snapshot(self, w->ec[v], w->pkt[s],
-                                                                                     (uint64_t)w->c->t[i]);
-    if (!msg) return NULL;
-    bt_field *p = bt_event_borrow_payload_field(bt_message_event_borrow_event(msg));
-    bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 0),
-                                      m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : -1);
-    const char *comm = "", *ret = "";
-    int32_t a = m->ch[TS_CH_COMM] ? m->ch[TS_CH_COMM][i] : TS_CH_PAD;
-    if (a >= 2 && a < m->comm_vocab.n) comm = m->comm_vocab.names[a];
-    a = m->ch[TS_CH_RET] ? m->ch[TS_CH_RET][i] : TS_CH_PAD;
-    if (a >= 2 && a < m->ret_vocab.n) ret = m->ret_vocab.names[a];
-    else if (a == TS_CH_UNK) ret = "?";
-    if (bt_field_string_set_value(bt_field_structure_borrow_member_field_by_index(p, 1), comm) ||
-        bt_field_string_set_value(bt_field_structure_borrow_member_field_by_index(p, 2), ret)) {
-        bt_message_put_ref(msg);
-        return NULL;
+    *msg = NULL;
+    if (s < 0 || s >= w->c->nstreams || v < 0 || v >= w->V) return -1;
+    int64_t tid = m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : 0, ret = 0;
+    int32_t comm = m->ch[TS_CH_COMM] ? m->ch[TS_CH_COMM][i] : TS_CH_PAD;
+    bt_event_class *ec = sub == 0 ? w->sw : sub == 1 ? w->ec[v] : w->xc ? w->xc[v] : NULL;
+    if (!ec) return 0;
+    if (sub == 0 && w->cur_tid[s] == tid && w->cur_comm[s] == comm) return 0;
+    if (sub == 2 && !ret_value(m, i, &ret)) return 0;
+    *msg = bt_message_event_create_with_packet_and_default_clock_snapshot(self, ec, w->pkt[s], (uint64_t)w->c->t[i]);
+    if (!*msg) return -1;
+    bt_field *p = bt_event_borrow_payload_field(bt_message_event_borrow_event(*msg));
+    int bad = 0;
+    if (sub == 0) {   /* prev_comm, prev_tid, next_comm, next_tid */
+        bad = set_string(p, 0, w->cur_tid[s] < 0 ? "" : comm_name(m, w->cur_comm[s])) ||
+              set_string(p, 2, comm_name(m, comm));
+        bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 1),
+                                          w->cur_tid[s] < 0 ? 0 : w->cur_tid[s]);
+        bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 3), tid);
+        w->cur_tid[s] = tid;
+        w->cur_comm[s] = comm;
+    } else if (sub == 1) {   /* tid, comm, ret (the value's name; "" none, "?" unknown) */
+        const char *rs = "";
+        int32_t a = m->ch[TS_CH_RET] ? m->ch[TS_CH_RET][i] : TS_CH_PAD;
+        if (a >= 2 && a < m->ret_vocab.n) rs = m->ret_vocab.names[a];
+        else if (a == TS_CH_UNK) rs = "?";
+        bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 0),
+                                          m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : -1);
+        bad = set_string(p, 1, comm_name(m, comm)) || set_string(p, 2, rs);
+    } else {
+        bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 0), ret);
     }
-    return msg;
+    if (bad) {
+        bt_message_put_ref(*msg);
+        *msg = NULL;
+        return -1;
+    }
+    return 0;
 }
 
 static bt_message_iterator_class_next_method_status cw_next(bt_self_message_iterator *self,
@@ -190,27 +281,31 @@ static bt_message_iterator_class_next_method_status cw_next(bt_self_message_iter
     uint64_t k = 0;
     while (k < capacity && w->phase < 3) {
         bt_message *msg = NULL;
-        size_t j = w->next++;
+        size_t j = w->next;
+        int bad = 0;
         if (w->phase == 0) {   /* stream s beginning, then its packet's */
             size_t s = j / 2;
             msg = j % 2 ? bt_message_packet_beginning_create(self, w->pkt[s]) : bt_message_stream_beginning_create(self, w->st[s]);
-            if (w->next == 2 * S) w->phase = 1, w->next = 0;
-        } else if (w->phase == 1) {
-            msg = event_message(self, w, j);
+            bad = !msg;
+            if (++w->next == 2 * S) w->phase = 1, w->next = 0;
+        } else if (w->phase == 1) {   /* event j's switch, entry and exit, those it has */
+            bad = event_message(self, w, j, w->sub, &msg) != 0;
+            if (++w->sub == 3) w->sub = 0, w->next++;
             if (w->next == n) w->phase = 2, w->next = 0;
         } else {
             size_t s = j / 2;
             msg = j % 2 ? bt_message_stream_end_create(self, w->st[s]) : bt_message_packet_end_create(self, w->pkt[s]);
-            if (w->next == 2 * S) w->phase = 3;
+            bad = !msg;
+            if (++w->next == 2 * S) w->phase = 3;
         }
-        if (!msg) {
+        if (bad) {
             for (uint64_t i = 0; i < k; i++) bt_message_put_ref(msgs[i]);
             snprintf(w->c->err, sizeof w->c->err, "cannot create the message of %s %zu",
                      w->phase == 1 ? "event" : "stream", w->phase == 1 ? j : j / 2);
             w->c->failed = 1;
             return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_ERROR;
         }
-        msgs[k++] = msg;
+        if (msg) msgs[k++] = msg;
     }
     *count = k;
     return k ? BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_OK : BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_END;

@@ -137,6 +137,20 @@ static size_t distinct_starts(size_t part, size_t L, size_t N)
     return starts < N ? starts : N;
 }
 
+/* nwin windows drawn from DISTINCT distinct ones: repeats are allowed up to the default
+ * count (the protocol's fixed N on a short part), beyond it an error naming the part */
+static int check_windows(const char *where, const char *part, size_t lo, size_t hi, size_t distinct, size_t L,
+                         size_t nwin)
+{
+    size_t cap = distinct > TS_SPLIT_DEFAULT_WINDOWS ? distinct : TS_SPLIT_DEFAULT_WINDOWS;
+    if (nwin <= cap) return 0;
+    if (hi > lo)
+        return ts_fail("%s: --windows %zu: the %s part [%zu, %zu) of %zu events holds only %zu distinct windows of "
+                       "length %zu (at most %zu windows)", where, nwin, part, lo, hi, hi - lo, distinct, L, cap);
+    return ts_fail("%s: --windows %zu: the %s holds only %zu distinct windows of length %zu (at most %zu windows)",
+                   where, nwin, part, distinct, L, cap);
+}
+
 static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin, const int pm[3],
                       ts_split *out)
 {
@@ -156,6 +170,10 @@ static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin,
                            fit ? "the longest window that fits is " : "too short for any window: ",
                            fit ? fit : n);
         }
+    const char *where = d->dir ? d->dir : "stream";
+    if (check_windows(where, "validation", a, b, b - a - L + 1, L, nwin) ||
+        check_windows(where, "test", b, n, n - b - L + 1, L, nwin))
+        return -1;
     stride_windows(ids, a, L, stride, &out->train);
     spaced_windows(ids, a, b, L, nwin, &out->valid);
     spaced_windows(ids, b, n, L, nwin, &out->test);
@@ -185,6 +203,7 @@ static int split_paper(const ts_dataset *d, size_t L, size_t stride, size_t nwin
     }
     /* validation: nwin evenly spaced training windows (the paper has no validation part) */
     size_t N = out->train.n;
+    if (check_windows(d->dir ? d->dir : "dataset", "training windows", 0, 0, N, L, nwin)) return -1;
     out->valid.n = nwin;
     out->valid.len = L;
     out->valid.data = ts_malloc(nwin * L * sizeof *out->valid.data);

@@ -12,7 +12,7 @@ void ts_split_spec_default(ts_split_spec *s)
     s->kind = TS_SPLIT_TIME;
     s->length = 200;
     s->stride = 5;
-    s->windows = 500;
+    s->windows = TS_SPLIT_DEFAULT_WINDOWS;
     memcpy(s->permille, ts_split_default_permille, sizeof s->permille);
 }
 

@@ -754,9 +754,10 @@ static void copy_field(const bt_field *in, bt_field *out)
         bt_field_real_single_precision_set_value(out, bt_field_real_single_precision_get_value(in));
     else if (t == BT_FIELD_CLASS_TYPE_DOUBLE_PRECISION_REAL)
         bt_field_real_double_precision_set_value(out, bt_field_real_double_precision_get_value(in));
-    else if (t == BT_FIELD_CLASS_TYPE_STRING)
-        bt_field_string_set_value(out, bt_field_string_get_value(in));
-    else if (t == BT_FIELD_CLASS_TYPE_STRUCTURE) {
+    else if (t == BT_FIELD_CLASS_TYPE_STRING) {   /* by its length (see ctf_write.c's set_string) */
+        bt_field_string_clear(out);
+        bt_field_string_append_with_length(out, bt_field_string_get_value(in), bt_field_string_get_length(in));
+    } else if (t == BT_FIELD_CLASS_TYPE_STRUCTURE) {
         uint64_t n = bt_field_class_structure_get_member_count(bt_field_borrow_class_const(in));
         for (uint64_t i = 0; i < n; i++)
             copy_field(bt_field_structure_borrow_member_field_by_index_const(in, i),

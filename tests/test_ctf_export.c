@@ -1,0 +1,140 @@
+/* export --format ctf read back by ingest --from ctf through the CLI: the same events in
+ * the same order, and with --channels the same cpu, thread, comm, return value and dt of
+ * each; a dataset without channels, and one without a cpu channel, too. */
+#include "check.h"
+#include "tracesynth.h"
+#include "tracesynth/channels.h"
+
+#include <math.h>
+
+/* a raw trace: calls over 3 CPUs and 5 threads, strictly increasing times, a comm per
+ * thread (none for one), a return value for most calls (none for every 7th) */
+static int make_trace(const char *dir, size_t n, int with_cpu)
+{
+    static const char *const calls[] = {"read", "write", "openat", "close", "futex", "epoll_wait", "mmap"};
+    static const char *const comms[] = {"nginx", "python3", "", "bash", "postgres"};
+    ts_mc_raw r;
+    memset(&r, 0, sizeof r);
+    r.n = n;
+    r.names = ts_malloc(n * sizeof *r.names);
+    r.comm = ts_malloc(n * sizeof *r.comm);
+    r.time_ns = ts_malloc(n * sizeof *r.time_ns);
+    r.tid = ts_malloc(n * sizeof *r.tid);
+    r.ret = ts_malloc(n * sizeof *r.ret);
+    r.has_ret = ts_malloc(n);
+    if (with_cpu) r.cpu = ts_malloc(n * sizeof *r.cpu);
+    int64_t t = 1000;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = (i * 7 + i / 3) % 7, th = (i / 4 + i % 3) % 5;
+        r.names[i] = ts_strdup(calls[k]);
+        r.comm[i] = comms[th][0] ? ts_strdup(comms[th]) : NULL;
+        r.tid[i] = 100 + 17 * (int64_t)th;
+        if (with_cpu) r.cpu[i] = (int32_t)(th % 3);
+        r.has_ret[i] = i % 7 != 3;
+        r.ret[i] = k == 3 ? 0 : k == 4 ? -11 : (int64_t)(i % 5) * 512;
+        t += 1 + (int64_t)((i * 2654435761u) % 50000);
+        r.time_ns[i] = t;
+    }
+    ts_mc m;
+    int rc = ts_mc_encode(&r, 0.7, &m);
+    if (rc == 0) rc = ts_mc_save(dir, &m);
+    if (rc == 0) ts_mc_free(&m);
+    ts_mc_raw_free(&r);
+    return rc;
+}
+
+static const char *name_of(const ts_vocab *v, int32_t id) { return id >= 0 && id < v->n ? v->names[id] : "?"; }
+
+/* a and b: the same event names; with channels, the same cpu (c ? a's, else 0), tid, comm
+ * and ret names; the count of events that differ */
+static size_t differ(const ts_mc *a, const ts_mc *b, int channels)
+{
+    if (a->n != b->n) return a->n > b->n ? a->n : b->n;
+    size_t bad = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        int d = strcmp(name_of(&a->events.vocab, a->ch[TS_CH_EVENT][i]), name_of(&b->events.vocab, b->ch[TS_CH_EVENT][i]));
+        if (channels) {
+            d |= !b->ch[TS_CH_CPU] || !b->ch[TS_CH_TID] || !b->ch[TS_CH_COMM] || !b->ch[TS_CH_RET];
+            if (!d) {
+                d |= b->ch[TS_CH_CPU][i] != (a->ch[TS_CH_CPU] ? a->ch[TS_CH_CPU][i] : 0);
+                d |= !b->dt || fabs((double)a->dt[i] - (double)b->dt[i]) > 1e-4;
+                d |= b->ch[TS_CH_TID][i] != a->ch[TS_CH_TID][i];
+                d |= strcmp(name_of(&a->comm_vocab, a->ch[TS_CH_COMM][i]), name_of(&b->comm_vocab, b->ch[TS_CH_COMM][i]));
+                d |= strcmp(name_of(&a->ret_vocab, a->ch[TS_CH_RET][i]), name_of(&b->ret_vocab, b->ch[TS_CH_RET][i]));
+            }
+        }
+        if (d && bad < 3)   /* the first few, to see which channel */
+            fprintf(stderr, "    event %zu: cpu %d/%d tid %d/%d comm %s/%s ret %s/%s\n", i,
+                    a->ch[TS_CH_CPU] ? a->ch[TS_CH_CPU][i] : 0, b->ch[TS_CH_CPU] ? b->ch[TS_CH_CPU][i] : -1,
+                    a->ch[TS_CH_TID] ? a->ch[TS_CH_TID][i] : -1, b->ch[TS_CH_TID] ? b->ch[TS_CH_TID][i] : -1,
+                    a->ch[TS_CH_COMM] ? name_of(&a->comm_vocab, a->ch[TS_CH_COMM][i]) : "-",
+                    b->ch[TS_CH_COMM] ? name_of(&b->comm_vocab, b->ch[TS_CH_COMM][i]) : "-",
+                    a->ch[TS_CH_RET] ? name_of(&a->ret_vocab, a->ch[TS_CH_RET][i]) : "-",
+                    b->ch[TS_CH_RET] ? name_of(&b->ret_vocab, b->ch[TS_CH_RET][i]) : "-");
+        bad += d != 0;
+    }
+    return bad;
+}
+
+static void round_trip(const char *dir, const char *ds, int channels, const char *tag)
+{
+    char cmd[2048], err[512], path[512];
+    snprintf(cmd, sizeof cmd, "export %s --format ctf -o %s/%s.ctf", ds, dir, tag);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s/%s.ctf %s -o %s/%s.back", dir, tag, channels ? "--channels" : "",
+             dir, tag);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s: %s", tag, err);
+    if (rc) return;
+    ts_mc a, b;
+    snprintf(path, sizeof path, "%s/%s.back", dir, tag);
+    REQUIRE(ts_mc_load(ds, &a) == 0);
+    if (ts_mc_load(path, &b) != 0) {
+        CHECK_MSG(0, "%s", ts_error());
+        ts_mc_free(&a);
+        return;
+    }
+    size_t d = differ(&a, &b, channels);
+    CHECK_MSG(d == 0, "%s: %zu of %zu events differ (%zu back)", tag, d, a.n, b.n);
+    ts_mc_free(&a);
+    ts_mc_free(&b);
+}
+
+static void export_ingest(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[1024], err[512];
+    /* every channel, three CPUs */
+    snprintf(ds, sizeof ds, "%s/mc", dir);
+    REQUIRE(make_trace(ds, 3000, 1) == 0);
+    round_trip(dir, ds, 1, "mc");
+    round_trip(dir, ds, 0, "events");
+    /* babeltrace2 (when installed) opens it: the entries, exits and switches */
+    snprintf(cmd, sizeof cmd, "command -v babeltrace2 >/dev/null || exit 77; babeltrace2 %s/mc.ctf > %s/mc.txt 2>&1", dir, dir);
+    int bt = system(cmd);
+    if (!(WIFEXITED(bt) && WEXITSTATUS(bt) == 77)) {
+        CHECK(bt == 0);
+        snprintf(cmd, sizeof cmd, "grep -q 'syscall_entry_read: .*cpu_id = 2' %s/mc.txt && grep -q 'syscall_exit_futex: .*ret = -11' %s/mc.txt "
+                 "&& grep -q 'sched_switch: .*next_comm = \"postgres\", next_tid = 168' %s/mc.txt", dir, dir, dir);
+        CHECK(system(cmd) == 0);
+    }
+    /* no cpu channel (as an strace log): one stream, CPU 0 */
+    snprintf(ds, sizeof ds, "%s/nocpu", dir);
+    REQUIRE(make_trace(ds, 500, 0) == 0);
+    round_trip(dir, ds, 1, "nocpu");
+    /* a dataset of events alone */
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s/events.ctf -o %s/plain", dir, dir);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    if (rc == 0) {
+        snprintf(ds, sizeof ds, "%s/plain", dir);
+        round_trip(dir, ds, 0, "plain");
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+TEST_MAIN("ctf_export", {
+    RUN(export_ingest);
+})
