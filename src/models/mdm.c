@@ -553,7 +553,8 @@ int model_load(ts_model **out, const ts_reader *r)
         return -1;
     }
     /* optional (models before it have none): the chain likelihood's n-gram share */
-    if (ts_reader_has(r, "CONFIG", "chain_weight")) {
+    if (ts_reader_has(r, "CONFIG", "chain_weight") || ts_reader_has(r, "CONFIG", "chain_mixture") ||
+        ts_reader_has(r, "CONFIG", "chain_order")) {   /* all three or none */
         long co;
         if (ts_reader_double(r, "CONFIG", "chain_weight", 0, 1, &m->chain_w) != 0 ||
             ts_reader_long(r, "CONFIG", "chain_order", 1, TS_KN_MAX_ORDER, &co) != 0) {
