@@ -1907,10 +1907,13 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, 
                 for (int v = 0; v < V; v++) pn[v] /= z;
                 if (kn) ts_kn_dist(m->kn, xw, j, pk);
                 const double wn = kind == CHAIN_SWITCH ? q[b] : 1 - a;
-                double tot = 0;
-                for (int v = 0; v < V; v++) {
-                    double pv = wn * pn[v] + (kn ? (1 - wn) * pk[v] : 0);
-                    pk[v] = temp == 1.0 ? pv : pow(pv, 1.0 / temp);   /* pk reused: the draw's weights */
+                double tot = 0, top = 0;
+                for (int v = 0; v < V; v++) {   /* pk reused: the draw's weights */
+                    pk[v] = wn * pn[v] + (kn ? (1 - wn) * pk[v] : 0);
+                    top = pk[v] > top ? pk[v] : top;
+                }
+                for (int v = 0; v < V; v++) {   /* p^(1/T) relative to the largest: no underflow at small T */
+                    if (temp != 1.0) pk[v] = pow(pk[v] / top, 1.0 / temp);
                     tot += pk[v];
                 }
                 double u = ts_rng_uniform(&rng[b]) * tot;
