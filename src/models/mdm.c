@@ -1521,6 +1521,15 @@ done:
 
 /* ---- impute / generate ---- */
 
+/* refuses the run options in `not` that `what` does not read (they would be ignored) */
+static int refuse_keys(const ts_run_opts *o, const char *what, const char *const *not)
+{
+    for (int i = 0; o && i < o->kv.n; i++)
+        for (const char *const *k = not; *k; k++)
+            if (!strcmp(o->kv.keys[i], *k)) return ts_fail("mdm: %s takes no --%s", what, *k);
+    return 0;
+}
+
 static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, long *samples)
 {
     if (ts_run_samples(o, "mdm", samples) != 0) return -1;
@@ -1592,6 +1601,7 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     mdm_model *m = (mdm_model *)base;
     infill_opts io;
     long samples;
+    if (refuse_keys(o, "impute", (const char *const[]){"likelihood", "ngram-mix", "sampler", NULL}) != 0) return -1;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
     if (ensemble_opt(base, o) != 0) return -1;
     uint8_t *hid = ts_malloc(n * L);
@@ -1611,6 +1621,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     mdm_model *m = (mdm_model *)base;
     infill_opts io;
     long samples;
+    if (refuse_keys(o, "generate", (const char *const[]){"likelihood", NULL}) != 0) return -1;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
     if (L > 4096) return ts_fail("mdm: generation length %zu: at most 4096", L);
     const char *sampler = ts_kv_get(&o->kv, "sampler"), *mix = ts_kv_get(&o->kv, "ngram-mix");
@@ -1620,6 +1631,9 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         if (ts_kv_get(&o->kv, "ensemble") || samples != 1 || o->steps)
             return ts_fail("mdm: --sampler chain draws one event per network evaluation: no --ensemble, "
                            "--samples or --steps");
+        if (refuse_keys(o, "generate --sampler chain (its n-gram share is --ngram-mix; its crop the trained "
+                        "context)", (const char *const[]){"prior-weight", "prior-gate", "context", NULL}) != 0)
+            return -1;
         int kind;
         double a, temp = 1.0;
         if (chain_mix_opt(m, mix, &kind, &a) != 0) return -1;
@@ -1949,6 +1963,10 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
     mdm_model *m = (mdm_model *)base;
     const char *lk = o ? ts_kv_get(&o->kv, "likelihood") : NULL;
     const char *mix = o ? ts_kv_get(&o->kv, "ngram-mix") : NULL;
+    if (refuse_keys(o, "score", (const char *const[]){"sampler", "samples", "temperature", "prior-weight",
+                                                       "prior-gate", "context", "ensemble", NULL}) != 0)
+        return -1;
+    if (o && o->steps) return ts_fail("mdm: score takes no --steps");
     if (!lk || !strcmp(lk, "bound")) {
         if (mix) return ts_fail("mdm: --ngram-mix goes with --likelihood chain");
         return bound_bits(m, x, n, L, bits);
