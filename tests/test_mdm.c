@@ -608,8 +608,9 @@ static int rewrite_config(const char *src, const char *dst, const char *key, con
 }
 
 /* the chain likelihood's edges: windows longer than the context and of one
- * event still sum to 1; at a small temperature the chain sampler draws the most
- * likely event (not the last one, as when p^(1/T) underflowed); run options
+ * event still sum to 1; at a small temperature (and at 0, greedy) the chain
+ * sampler draws the most likely event (not the last one, as when p^(1/T)
+ * underflowed); run options
  * that a command would ignore are refused; the model file's chain keys come
  * all three or none (old files have none), in range, with the prior */
 static void chain_edges(void)
@@ -635,9 +636,10 @@ static void chain_edges(void)
         CHECK_MSG(fabs(t4 - 1) < 1e-6 && fabs(t1 - 1) < 1e-6, "--ngram-mix %s: windows of 4 sum to %.9f, of 1 to %.9f",
                   mixes[i], t4, t1);
     }
-    /* temperature 0.001: the last event is the most likely of the five given the first two */
-    {
-        const char *keys[] = {"sampler", "temperature", "ngram-mix"}, *vals[] = {"chain", "0.001", "none"};
+    /* temperature 0.001 and 0 (greedy): the last event is the most likely of the five given the first two */
+    for (int ti = 0; ti < 2; ti++) {
+        const char *temps[] = {"0.001", "0"};
+        const char *keys[] = {"sampler", "temperature", "ngram-mix"}, *vals[] = {"chain", temps[ti], "none"};
         ts_run_opts ro;
         memset(&ro, 0, sizeof ro);
         ro.kv = (ts_kv){3, keys, vals};
@@ -656,7 +658,8 @@ static void chain_edges(void)
             }
             bad += g.data[3 * k + 2] != arg;
         }
-        CHECK_MSG(bad == 0, "%d of 6 windows at temperature 0.001 end in an event that is not the most likely", bad);
+        CHECK_MSG(bad == 0, "%d of 6 windows at temperature %s end in an event that is not the most likely", bad,
+                  temps[ti]);
         ts_windows_free(&g);
     }
     /* run options a command would ignore */

@@ -1638,7 +1638,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         double a, temp = 1.0;
         if (chain_mix_opt(m, mix, &kind, &a) != 0) return -1;
         if (ts_kv_get(&o->kv, "temperature")) temp = io.temperature;
-        if (!(temp > 0)) return ts_fail("mdm: --sampler chain: --temperature must be above 0");
+        if (!(temp >= 0)) return ts_fail("mdm: --sampler chain: --temperature must be 0 (greedy) or above");
         if ((kind == CHAIN_SWITCH || a > 0) && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
             return -1;
         return chain_generate(m, n, L, kind, a, temp, o->seed, o->progress, out);
@@ -1926,16 +1926,19 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, 
                     pk[v] = wn * pn[v] + (kn ? (1 - wn) * pk[v] : 0);
                     top = pk[v] > top ? pk[v] : top;
                 }
+                int pick = -1, last = 0;
                 for (int v = 0; v < V; v++) {   /* p^(1/T) relative to the largest: no underflow at small T */
+                    if (temp == 0 && pick < 0 && pk[v] == top) pick = v;   /* greedy: the first most likely */
                     if (temp != 1.0) pk[v] = pow(pk[v] / top, 1.0 / temp);
+                    if (pk[v] > 0) last = v;
                     tot += pk[v];
                 }
-                double u = ts_rng_uniform(&rng[b]) * tot;
-                int pick = V - 1;
-                for (int v = 0; v < V; v++) {
+                double u = ts_rng_uniform(&rng[b]) * tot;   /* drawn at T = 0 too: the streams stay aligned */
+                for (int v = 0; v < V && pick < 0; v++) {
                     u -= pk[v];
-                    if (u < 0) { pick = v; break; }
+                    if (u < 0) pick = v;
                 }
+                if (pick < 0) pick = last;   /* u rounded past the end: the last event with weight */
                 xw[j] = pick;
                 if (kind == CHAIN_SWITCH) {   /* the same update as scoring, on the drawn event */
                     const double pkv = exp(ts_kn_logprob(m->kn, xw, j, pick));
@@ -2042,8 +2045,10 @@ const ts_model_ops ts_model_mdm = {
         "                 8 masking levels per window from a fixed seed\n"
         "  --likelihood chain     score: the exact likelihood by the chain rule, left to\n"
         "                 right (one network evaluation per event; the network sees\n"
-        "                 the crop of 'context' events ending at the event, the event\n"
-        "                 and all after it hidden)\n"
+        "                 the crop of the training context's events ending at the\n"
+        "                 event, near a window's start its first ones, the event and\n"
+        "                 all after it hidden); score takes no --steps, --samples,\n"
+        "                 --temperature, --prior-*, --context or --ensemble\n"
         "  --ngram-mix M          with --likelihood chain: none (the network alone),\n"
         "                 linear:W (every event (1 - W) p_network + W p_n-gram, the\n"
         "                 n-gram: Kneser-Ney of the training stream) or switch:A (a\n"
@@ -2053,7 +2058,9 @@ const ts_model_ops ts_model_mdm = {
         "                 none; with generate --sampler chain, the same mixture draws\n"
         "  --sampler S            generate: unmask (default: all hidden, unmasked in\n"
         "                 --steps rounds) or chain (left to right, one event per\n"
-        "                 network evaluation: exact samples of the chain likelihood)\n",
+        "                 network evaluation: exact samples of the chain likelihood;\n"
+        "                 --temperature T draws from each event's distribution to\n"
+        "                 the power 1/T, 0: the most likely event)\n",
     .train = model_train,
     .save = model_save,
     .load = model_load,
