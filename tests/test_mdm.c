@@ -662,6 +662,27 @@ static void chain_edges(void)
                   temps[ti]);
         ts_windows_free(&g);
     }
+    /* the same bits and windows at 1 and 2 threads, and the same windows whatever their number */
+    {
+        const char *sk[] = {"likelihood", "ngram-mix"}, *sv[] = {"chain", "switch:0.05"};
+        const char *gk[] = {"sampler", "ngram-mix"}, *gv[] = {"chain", "switch:0.05"};
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.kv = (ts_kv){2, gk, gv};
+        double b[2];
+        ts_windows g[3] = {{0}};
+        for (int th = 0; th < 2; th++) {
+            ts_set_threads(th + 1);
+            b[th] = window_bits(m, t.split.test.data, 16, 2, sk, sv);
+            REQUIRE(ts_model_generate(m, 40, 6, &ro, &g[th]) == 0);
+        }
+        ts_set_threads(1);
+        REQUIRE(ts_model_generate(m, 5, 6, &ro, &g[2]) == 0);
+        CHECK_MSG(b[0] >= 0 && b[0] == b[1], "chain bits %.17g at 1 thread, %.17g at 2", b[0], b[1]);
+        CHECK(memcmp(g[0].data, g[1].data, 40 * 6 * sizeof(int32_t)) == 0);
+        CHECK(memcmp(g[0].data, g[2].data, 5 * 6 * sizeof(int32_t)) == 0);
+        for (int i = 0; i < 3; i++) ts_windows_free(&g[i]);
+    }
     /* run options a command would ignore */
     {
         ts_run_opts ro;
