@@ -218,6 +218,27 @@ static void bits_per_event(void)
     ts_kn_free(k1);
 }
 
+/* the same bits to the last digit at any thread count (the choice of an order
+ * compares them) */
+static void bits_threads(void)
+{
+    enum { N = 5000, W = 301, L = 13 };
+    static int32_t s[N], w[W * L];
+    uint64_t r = 12345;
+    for (size_t i = 0; i < N; i++) r = r * 6364136223846793005ull + 1442695040888963407ull, s[i] = (int32_t)(r >> 33) % 7;
+    for (size_t i = 0; i < W * L; i++) r = r * 6364136223846793005ull + 1442695040888963407ull, w[i] = (int32_t)(r >> 33) % 7;
+    ts_kn *k;
+    REQUIRE(ts_kn_build(&k, s, N, 4, 7) == 0);
+    double b[3];
+    for (int t = 0; t < 3; t++) {
+        ts_set_threads(t + 1);
+        b[t] = ts_kn_bits(k, w, W, L);
+    }
+    ts_set_threads(1);
+    CHECK_MSG(b[0] == b[1] && b[0] == b[2], "%.17g %.17g %.17g bits at 1, 2, 3 threads", b[0], b[1], b[2]);
+    ts_kn_free(k);
+}
+
 /* the n-gram model's likelihood: the order chosen on validation windows is the best of
  * 1..12 there, survives save/load, and ts_model_bits equals the KN of that order; names
  * map as for imputation */
@@ -314,6 +335,7 @@ TEST_MAIN("kn", {
     RUN(lower_orders);
     RUN(sums_to_one);
     RUN(bits_per_event);
+    RUN(bits_threads);
     RUN(ngram_model_bits);
     RUN(bad_arguments);
 })

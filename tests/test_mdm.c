@@ -607,6 +607,157 @@ static int rewrite_config(const char *src, const char *dst, const char *key, con
     return rc;
 }
 
+/* the chain likelihood's edges: windows longer than the context and of one
+ * event still sum to 1; at a small temperature (and at 0, greedy) the chain
+ * sampler draws the most likely event (not the last one, as when p^(1/T)
+ * underflowed); run options
+ * that a command would ignore are refused; the model file's chain keys come
+ * all three or none (old files have none), in range, with the prior */
+static void chain_edges(void)
+{
+    toy t;
+    toy_make(&t, 40, 16);
+    kvbuf kv;
+    tiny_kv(&kv, "40");
+    kv.v[4] = "2";   /* context 2: windows of 4 are longer than the crop */
+    ts_train_opts o = toy_opts(&t, &kv);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    const char *mixes[] = {"none", "switch:0.05", "linear:0.4"};
+    for (int i = 0; i < 3; i++) {
+        const char *keys[] = {"likelihood", "ngram-mix"}, *vals[] = {"chain", mixes[i]};
+        double t4 = 0, t1 = 0;
+        int32_t w[4];
+        for (int a = 0; a < 625; a++) {
+            w[0] = a / 125, w[1] = a / 25 % 5, w[2] = a / 5 % 5, w[3] = a % 5;
+            t4 += pow(2.0, -4 * window_bits(m, w, 4, 2, keys, vals));
+        }
+        for (int a = 0; a < 5; a++) t1 += pow(2.0, -window_bits(m, &a, 1, 2, keys, vals));
+        CHECK_MSG(fabs(t4 - 1) < 1e-6 && fabs(t1 - 1) < 1e-6, "--ngram-mix %s: windows of 4 sum to %.9f, of 1 to %.9f",
+                  mixes[i], t4, t1);
+    }
+    /* temperature 0.001 and 0 (greedy): the last event is the most likely of the five given the first two */
+    for (int ti = 0; ti < 2; ti++) {
+        const char *temps[] = {"0.001", "0"};
+        const char *keys[] = {"sampler", "temperature", "ngram-mix"}, *vals[] = {"chain", temps[ti], "none"};
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.kv = (ts_kv){3, keys, vals};
+        ts_windows g = {0};
+        REQUIRE(ts_model_generate(m, 6, 3, &ro, &g) == 0);
+        const char *sk[] = {"likelihood", "ngram-mix"}, *sv[] = {"chain", "none"};
+        int bad = 0;
+        for (size_t k = 0; k < g.n; k++) {
+            int32_t w[3] = {g.data[3 * k], g.data[3 * k + 1], 0};
+            double best = 1e9;
+            int arg = -1;
+            for (int v = 0; v < 5; v++) {
+                w[2] = v;
+                double b = window_bits(m, w, 3, 2, sk, sv);
+                if (b < best) best = b, arg = v;
+            }
+            bad += g.data[3 * k + 2] != arg;
+        }
+        CHECK_MSG(bad == 0, "%d of 6 windows at temperature %s end in an event that is not the most likely", bad,
+                  temps[ti]);
+        ts_windows_free(&g);
+    }
+    /* the same bits and windows at 1 and 2 threads, and the same windows whatever their number */
+    {
+        const char *sk[] = {"likelihood", "ngram-mix"}, *sv[] = {"chain", "switch:0.05"};
+        const char *gk[] = {"sampler", "ngram-mix"}, *gv[] = {"chain", "switch:0.05"};
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.kv = (ts_kv){2, gk, gv};
+        double b[2];
+        ts_windows g[3] = {{0}};
+        for (int th = 0; th < 2; th++) {
+            ts_set_threads(th + 1);
+            b[th] = window_bits(m, t.split.test.data, 16, 2, sk, sv);
+            REQUIRE(ts_model_generate(m, 40, 6, &ro, &g[th]) == 0);
+        }
+        ts_set_threads(1);
+        REQUIRE(ts_model_generate(m, 5, 6, &ro, &g[2]) == 0);
+        CHECK_MSG(b[0] >= 0 && b[0] == b[1], "chain bits %.17g at 1 thread, %.17g at 2", b[0], b[1]);
+        CHECK(memcmp(g[0].data, g[1].data, 40 * 6 * sizeof(int32_t)) == 0);
+        CHECK(memcmp(g[0].data, g[2].data, 5 * 6 * sizeof(int32_t)) == 0);
+        for (int i = 0; i < 3; i++) ts_windows_free(&g[i]);
+    }
+    /* run options a command would ignore */
+    {
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ts_windows x = {t.split.test.data, 2, 16}, out = {0};
+        uint8_t mask[32];
+        memset(mask, 1, sizeof mask);
+        mask[5] = 0;
+        const char *ik[][2] = {{"likelihood", "chain"}, {"ngram-mix", "none"}, {"sampler", "chain"}};
+        for (int i = 0; i < 3; i++) {
+            ro.kv = (ts_kv){1, &ik[i][0], &ik[i][1]};
+            CHECK_MSG(ts_model_impute(m, &x, mask, &ro, &out) == -1 && strstr(ts_error(), ik[i][0]),
+                      "impute --%s accepted", ik[i][0]);
+            ts_windows_free(&out);
+        }
+        const char *gk[][2] = {{"likelihood", "chain"}, {"context", "8"}, {"prior-weight", "0.5"}};
+        for (int i = 0; i < 3; i++) {
+            const char *keys[] = {"sampler", gk[i][0]}, *vals[] = {"chain", gk[i][1]};
+            ro.kv = (ts_kv){2, keys, vals};
+            CHECK_MSG(ts_model_generate(m, 2, 8, &ro, &out) == -1 && strstr(ts_error(), gk[i][0]),
+                      "generate --sampler chain --%s accepted", gk[i][0]);
+            ts_windows_free(&out);
+        }
+        const char *sk[][2] = {{"sampler", "chain"}, {"temperature", "0.5"}, {"context", "8"}};
+        for (int i = 0; i < 3; i++) {
+            const char *keys[] = {"likelihood", sk[i][0]}, *vals[] = {"chain", sk[i][1]};
+            double b = 0;
+            CHECK_MSG(window_bits(m, t.split.test.data, 16, 2, keys, vals) == -1 && strstr(ts_error(), sk[i][0]),
+                      "score --%s accepted (%g)", sk[i][0], b);
+        }
+        ro.kv = (ts_kv){0, NULL, NULL};
+        ro.steps = 4;
+        double b = 0;
+        CHECK_MSG(ts_model_bits(m, &t.split.test, NULL, &ro, &b, NULL) == -1, "score --steps accepted");
+    }
+    /* the model file's chain keys */
+    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 20, 1, NULL, NULL) == 0);
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[600], ed[600];
+    snprintf(path, sizeof path, "%s/edges.tsm", dir);
+    snprintf(ed, sizeof ed, "%s/edited.tsm", dir);
+    REQUIRE(ts_model_save(m, path) == 0);
+    const char *cases[][2] = {{"chain_weight", NULL}, {"chain_order", NULL}, {"chain_mixture", NULL},
+                              {"chain_weight", "chain_weight=1.5"}, {"chain_weight", "chain_weight=nan"},
+                              {"chain_order", "chain_order=0"}, {"chain_mixture", "chain_mixture=both"}};
+    for (int i = 0; i < 7; i++) {
+        REQUIRE(rewrite_config(path, ed, cases[i][0], cases[i][1]) == 0);
+        ts_model *m2 = NULL;
+        CHECK_MSG(ts_model_load(ed, &m2) == -1 && strstr(ts_error(), "edited.tsm") && !strchr(ts_error(), '\n'),
+                  "%s -> '%s' loaded", cases[i][0], cases[i][1] ? cases[i][1] : "(removed)");
+        ts_model_free(m2);
+    }
+    /* a file from before the chain keys loads; its chain default is the network alone */
+    REQUIRE(rewrite_config(path, ed, "chain_weight", NULL) == 0);
+    REQUIRE(rewrite_config(ed, ed, "chain_order", NULL) == 0);
+    REQUIRE(rewrite_config(ed, ed, "chain_mixture", NULL) == 0);
+    ts_model *m3 = NULL;
+    REQUIRE(ts_model_load(ed, &m3) == 0);
+    {
+        const char *k1[] = {"likelihood"}, *v1[] = {"chain"};
+        const char *k2[] = {"likelihood", "ngram-mix"}, *v2[] = {"chain", "none"};
+        double d1 = window_bits(m3, t.split.test.data, 16, 1, k1, v1), d2 = window_bits(m3, t.split.test.data, 16, 2, k2, v2);
+        CHECK_MSG(d1 >= 0 && d1 == d2, "an old file's chain bits %g, the network alone %g", d1, d2);
+    }
+    ts_model_free(m3);
+    /* chain keys on a model without the prior */
+    REQUIRE(rewrite_config(path, ed, "prior_order", "prior_order=0") == 0);
+    ts_model *m4 = NULL;
+    CHECK_MSG(ts_model_load(ed, &m4) == -1 && strstr(ts_error(), "edited.tsm"), "chain keys without the prior loaded");
+    ts_model_free(m4);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 /* Windows repeat 0 1 2 3 4. The network learns from windows where the third
  * event is 5 instead of 2 (so it says 5 there, confidently and wrongly); the
  * n-gram prior (order 2) from a stream where the fillers between "3 4" and
@@ -921,4 +1072,5 @@ TEST_MAIN("mdm", {
     RUN(cli_tune_prior_by_name);
     RUN(ensemble);
     RUN(chain_likelihood);
+    RUN(chain_edges);
 })

@@ -29,8 +29,9 @@ int cmd_score(int argc, char **argv)
         "score", "tracesynth score MODEL --input WINDOWS|NPY|DATASET [OPTIONS]",
         "Print the mean bits per event of the windows under MODEL: the n-gram's\n"
         "interpolated Kneser-Ney likelihood (left to right), mdm's masked-diffusion bound\n"
-        "(an upper bound on the true bits) or, with --likelihood chain, its exact\n"
-        "left-to-right likelihood (--ngram-mix: alone or mixed with the n-gram; see\n"
+        "(an upper bound on the bits of its unmasking process) or, with --likelihood\n"
+        "chain, the exact likelihood of the left-to-right model its network defines\n"
+        "(neither bounds the other; --ngram-mix: alone or mixed with the n-gram; see\n"
         "'tracesynth train --model mdm --help'). Lower is better; a model that spreads its\n"
         "probability over fewer wrong events scores lower.\n",
         opts, 1, 1, "MODEL", 1, NULL,

@@ -245,8 +245,8 @@ void ts_kn_dist(const ts_kn *kn, const int32_t *ctx, size_t nctx, double *p)
 double ts_kn_bits(const ts_kn *kn, const int32_t *x, size_t n, size_t L)
 {
     if (n == 0 || L == 0) return 0;
-    double nats = 0;
-    #pragma omp parallel for reduction(+ : nats) schedule(static)
+    double *win = ts_malloc(n * sizeof *win);   /* each window's nats, summed in order: any thread count */
+    #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < n; i++) {
         const int32_t *row = x + i * L;
         double s = 0;
@@ -254,7 +254,10 @@ double ts_kn_bits(const ts_kn *kn, const int32_t *x, size_t n, size_t L)
             size_t lo = l >= (size_t)kn->order - 1 ? l - ((size_t)kn->order - 1) : 0;
             s -= log(kn_prob(kn, row + lo, l - lo, row[l]));
         }
-        nats += s;
+        win[i] = s;
     }
+    double nats = 0;
+    for (size_t i = 0; i < n; i++) nats += win[i];
+    free(win);
     return nats / ((double)n * (double)L) / log(2.0);
 }

@@ -553,7 +553,8 @@ int model_load(ts_model **out, const ts_reader *r)
         return -1;
     }
     /* optional (models before it have none): the chain likelihood's n-gram share */
-    if (ts_reader_has(r, "CONFIG", "chain_weight")) {
+    if (ts_reader_has(r, "CONFIG", "chain_weight") || ts_reader_has(r, "CONFIG", "chain_mixture") ||
+        ts_reader_has(r, "CONFIG", "chain_order")) {   /* all three or none */
         long co;
         if (ts_reader_double(r, "CONFIG", "chain_weight", 0, 1, &m->chain_w) != 0 ||
             ts_reader_long(r, "CONFIG", "chain_order", 1, TS_KN_MAX_ORDER, &co) != 0) {
@@ -1520,6 +1521,15 @@ done:
 
 /* ---- impute / generate ---- */
 
+/* refuses the run options in `not` that `what` does not read (they would be ignored) */
+static int refuse_keys(const ts_run_opts *o, const char *what, const char *const *not)
+{
+    for (int i = 0; o && i < o->kv.n; i++)
+        for (const char *const *k = not; *k; k++)
+            if (!strcmp(o->kv.keys[i], *k)) return ts_fail("mdm: %s takes no --%s", what, *k);
+    return 0;
+}
+
 static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, long *samples)
 {
     if (ts_run_samples(o, "mdm", samples) != 0) return -1;
@@ -1591,6 +1601,7 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     mdm_model *m = (mdm_model *)base;
     infill_opts io;
     long samples;
+    if (refuse_keys(o, "impute", (const char *const[]){"likelihood", "ngram-mix", "sampler", NULL}) != 0) return -1;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
     if (ensemble_opt(base, o) != 0) return -1;
     uint8_t *hid = ts_malloc(n * L);
@@ -1610,6 +1621,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     mdm_model *m = (mdm_model *)base;
     infill_opts io;
     long samples;
+    if (refuse_keys(o, "generate", (const char *const[]){"likelihood", NULL}) != 0) return -1;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
     if (L > 4096) return ts_fail("mdm: generation length %zu: at most 4096", L);
     const char *sampler = ts_kv_get(&o->kv, "sampler"), *mix = ts_kv_get(&o->kv, "ngram-mix");
@@ -1619,11 +1631,14 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         if (ts_kv_get(&o->kv, "ensemble") || samples != 1 || o->steps)
             return ts_fail("mdm: --sampler chain draws one event per network evaluation: no --ensemble, "
                            "--samples or --steps");
+        if (refuse_keys(o, "generate --sampler chain (its n-gram share is --ngram-mix; its crop the trained "
+                        "context)", (const char *const[]){"prior-weight", "prior-gate", "context", NULL}) != 0)
+            return -1;
         int kind;
         double a, temp = 1.0;
         if (chain_mix_opt(m, mix, &kind, &a) != 0) return -1;
         if (ts_kv_get(&o->kv, "temperature")) temp = io.temperature;
-        if (!(temp > 0)) return ts_fail("mdm: --sampler chain: --temperature must be above 0");
+        if (!(temp >= 0)) return ts_fail("mdm: --sampler chain: --temperature must be 0 (greedy) or above");
         if ((kind == CHAIN_SWITCH || a > 0) && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
             return -1;
         return chain_generate(m, n, L, kind, a, temp, o->seed, o->progress, out);
@@ -1906,18 +1921,24 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, 
                 for (int v = 0; v < V; v++) pn[v] /= z;
                 if (kn) ts_kn_dist(m->kn, xw, j, pk);
                 const double wn = kind == CHAIN_SWITCH ? q[b] : 1 - a;
-                double tot = 0;
-                for (int v = 0; v < V; v++) {
-                    double pv = wn * pn[v] + (kn ? (1 - wn) * pk[v] : 0);
-                    pk[v] = temp == 1.0 ? pv : pow(pv, 1.0 / temp);   /* pk reused: the draw's weights */
+                double tot = 0, top = 0;
+                for (int v = 0; v < V; v++) {   /* pk reused: the draw's weights */
+                    pk[v] = wn * pn[v] + (kn ? (1 - wn) * pk[v] : 0);
+                    top = pk[v] > top ? pk[v] : top;
+                }
+                int pick = -1, last = 0;
+                for (int v = 0; v < V; v++) {   /* p^(1/T) relative to the largest: no underflow at small T */
+                    if (temp == 0 && pick < 0 && pk[v] == top) pick = v;   /* greedy: the first most likely */
+                    if (temp != 1.0) pk[v] = pow(pk[v] / top, 1.0 / temp);
+                    if (pk[v] > 0) last = v;
                     tot += pk[v];
                 }
-                double u = ts_rng_uniform(&rng[b]) * tot;
-                int pick = V - 1;
-                for (int v = 0; v < V; v++) {
+                double u = ts_rng_uniform(&rng[b]) * tot;   /* drawn at T = 0 too: the streams stay aligned */
+                for (int v = 0; v < V && pick < 0; v++) {
                     u -= pk[v];
-                    if (u < 0) { pick = v; break; }
+                    if (u < 0) pick = v;
                 }
+                if (pick < 0) pick = last;   /* u rounded past the end: the last event with weight */
                 xw[j] = pick;
                 if (kind == CHAIN_SWITCH) {   /* the same update as scoring, on the drawn event */
                     const double pkv = exp(ts_kn_logprob(m->kn, xw, j, pick));
@@ -1945,6 +1966,10 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
     mdm_model *m = (mdm_model *)base;
     const char *lk = o ? ts_kv_get(&o->kv, "likelihood") : NULL;
     const char *mix = o ? ts_kv_get(&o->kv, "ngram-mix") : NULL;
+    if (refuse_keys(o, "score", (const char *const[]){"sampler", "samples", "temperature", "prior-weight",
+                                                       "prior-gate", "context", "ensemble", NULL}) != 0)
+        return -1;
+    if (o && o->steps) return ts_fail("mdm: score takes no --steps");
     if (!lk || !strcmp(lk, "bound")) {
         if (mix) return ts_fail("mdm: --ngram-mix goes with --likelihood chain");
         return bound_bits(m, x, n, L, bits);
@@ -2020,8 +2045,10 @@ const ts_model_ops ts_model_mdm = {
         "                 8 masking levels per window from a fixed seed\n"
         "  --likelihood chain     score: the exact likelihood by the chain rule, left to\n"
         "                 right (one network evaluation per event; the network sees\n"
-        "                 the crop of 'context' events ending at the event, the event\n"
-        "                 and all after it hidden)\n"
+        "                 the crop of the training context's events ending at the\n"
+        "                 event, near a window's start its first ones, the event and\n"
+        "                 all after it hidden); score takes no --steps, --samples,\n"
+        "                 --temperature, --prior-*, --context or --ensemble\n"
         "  --ngram-mix M          with --likelihood chain: none (the network alone),\n"
         "                 linear:W (every event (1 - W) p_network + W p_n-gram, the\n"
         "                 n-gram: Kneser-Ney of the training stream) or switch:A (a\n"
@@ -2031,7 +2058,9 @@ const ts_model_ops ts_model_mdm = {
         "                 none; with generate --sampler chain, the same mixture draws\n"
         "  --sampler S            generate: unmask (default: all hidden, unmasked in\n"
         "                 --steps rounds) or chain (left to right, one event per\n"
-        "                 network evaluation: exact samples of the chain likelihood)\n",
+        "                 network evaluation: exact samples of the chain likelihood;\n"
+        "                 --temperature T draws from each event's distribution to\n"
+        "                 the power 1/T, 0: the most likely event)\n",
     .train = model_train,
     .save = model_save,
     .load = model_load,
