@@ -8,19 +8,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* entries of dir other than . and .. */
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
-    closedir(d);
-    return n;
-}
-
 static void rng_reproducible(void)
 {
     ts_rng a, b;
@@ -138,9 +125,9 @@ static void killed_writer_leaves_no_temporary(void)
     int unnamed = o.tmp == NULL;
     fputs("done\n", o.f);
     /* with O_TMPFILE, nothing is visible before the commit */
-    if (unnamed) CHECK(count_entries(dir) == 0);
+    if (unnamed) CHECK(count_dir(dir) == 0);
     REQUIRE(ts_out_commit(&o) == 0);
-    CHECK_MSG(count_entries(dir) == 1, "%d entries in %s", count_entries(dir), dir);
+    CHECK_MSG(count_dir(dir) == 1, "%d entries in %s", count_dir(dir), dir);
     unlink(path);
     rmdir(dir);
 }
@@ -175,7 +162,7 @@ static void stale_temporaries_removed(void)
     ts_out_abort(&o);
     CHECK(access(path, F_OK) != 0);
     unlink(live); unlink(other); unlink(odd);
-    CHECK(count_entries(dir) == 0);
+    CHECK(count_dir(dir) == 0);
     rmdir(dir);
 }
 

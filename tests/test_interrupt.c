@@ -30,18 +30,6 @@ int rename(const char *oldpath, const char *newpath)
     return rc;
 }
 
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
-    closedir(d);
-    return n;
-}
-
 static int file_is(const char *path, const char *want)
 {
     char buf[64] = {0};
@@ -94,8 +82,8 @@ static void out_commit_interrupted(void)
     }
     CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "child status 0x%x", st);
     CHECK_MSG(file_is(path, "new\n"), "the target is not the new file");
-    CHECK_MSG(count_entries(dir) == 1, "%d entries in %s (a temporary left behind)",
-              count_entries(dir), dir);
+    CHECK_MSG(count_dir(dir) == 1, "%d entries in %s (a temporary left behind)",
+              count_dir(dir), dir);
     unlink(path);
     rmdir(dir);
 }
@@ -129,8 +117,8 @@ static void stage_commit_interrupted(void)
     /* together: both new (the signal waited), never one of each */
     CHECK_MSG(file_is(a, "new a\n") && file_is(b, "new b\n"), "a %s, b %s",
               file_is(a, "new a\n") ? "new" : "old", file_is(b, "new b\n") ? "new" : "old");
-    CHECK_MSG(count_entries(dir) == 2, "%d entries in %s (a stage left behind)",
-              count_entries(dir), dir);
+    CHECK_MSG(count_dir(dir) == 2, "%d entries in %s (a stage left behind)",
+              count_dir(dir), dir);
     unlink(a); unlink(b);
     ts_remove_tree(dir);
 }
