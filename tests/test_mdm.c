@@ -3,6 +3,7 @@
  * (observed events kept, IDs in range, steps, samples), the command line and
  * option errors. */
 #include "check.h"
+#include "models/mdm_internal.h"
 #include "container_edit.h"
 #include "tracesynth.h"
 #include "tracesynth/mdm.h"
@@ -392,6 +393,13 @@ static void chain_likelihood(void)
     double d1 = window_bits(m, t.split.test.data, 16, 1, keys, vals);
     double d2 = window_bits(m2, t.split.test.data, 16, 1, keys, vals);
     CHECK_MSG(d1 >= 0 && d1 == d2, "chain bits %g, after a round trip %g", d1, d2);
+    /* a network whose output is not finite is an error naming the place, not a
+     * number of bits */
+    mdm_model *mm = (mdm_model *)m2;
+    for (size_t i = 0; i < mm->p.total; i++) mm->params[i] = NAN;
+    CHECK_MSG(window_bits(m2, t.split.test.data, 16, 1, keys, vals) == -1 && strstr(ts_error(), "not finite") &&
+                  strstr(ts_error(), "window 0, position 0"),
+              "a NaN network: %s", ts_error());
     ts_model_free(m2);
     ts_model_free(m);
     toy_free(&t);

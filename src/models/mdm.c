@@ -1743,6 +1743,7 @@ static int chain_probs(mdm_model *m, const int32_t *x, size_t n, size_t L, int k
     plan pl;
     if (plan_init(&pl, m, B, Lc, 0) != 0) return -1;
     int pos[32];
+    size_t bad = 0;   /* 1 + the first row whose probability is not finite */
     ts_progress prog;
     ts_progress_start(&prog, "score", (long)((rows + B - 1) / B));
     prog.enabled = progress;
@@ -1768,11 +1769,16 @@ static int chain_probs(mdm_model *m, const int32_t *x, size_t n, size_t L, int k
             for (int v = 0; v < V; v++) z += exp((double)lg[v] - mx);
             pn[row] = exp((double)lg[xw[j]] - mx) / z;
             if (kn) pk[row] = exp(ts_kn_logprob(m->kn, xw, (size_t)j, xw[j]));
+            if (!bad && !(pn[row] >= 0 && pn[row] <= 1)) bad = row + 1;
         }
         ts_progress_update(&prog, (long)(s / (size_t)B + 1), NULL);
+        if (bad) break;
     }
     ts_progress_end(&prog);
     plan_free(&pl);
+    if (bad)
+        return ts_fail("mdm: chain likelihood: the network's output is not finite at window %zu, position %zu "
+                       "(a damaged or diverged model)", (bad - 1) / L, (bad - 1) % L);
     return 0;
 }
 
