@@ -24,6 +24,7 @@ typedef struct ts_kn ts_kn;
 int    ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V);
 void   ts_kn_free(ts_kn *kn);
 int    ts_kn_order(const ts_kn *kn);
+int    ts_kn_max_order(const ts_kn *kn);   /* the order built for */
 /* score as the model of a lower order (1 .. the order built for): the same numbers as a
  * build of that order, without counting again (for choosing the order on held-out data) */
 int    ts_kn_set_order(ts_kn *kn, int order);
@@ -31,6 +32,9 @@ int    ts_kn_set_order(ts_kn *kn, int order);
 double ts_kn_logprob(const ts_kn *kn, const int32_t *ctx, size_t nctx, int32_t w);
 /* fills p[0..V) with p(w | ctx) for every w (sums to 1) */
 void   ts_kn_dist(const ts_kn *kn, const int32_t *ctx, size_t nctx, double *p);
+/* sets (and returns) the order 1 .. the one built for with the lowest bits per event on
+ * the n windows of L (held-out data; ties to the lower order) */
+int    ts_kn_choose_order(ts_kn *kn, const int32_t *x, size_t n, size_t L);
 /* mean bits per event of n windows of L events, each scored left to right from its
  * own start (the first events have shorter contexts) */
 double ts_kn_bits(const ts_kn *kn, const int32_t *x, size_t n, size_t L);

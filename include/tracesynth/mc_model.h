@@ -99,6 +99,10 @@ void ts_mc_model_free(ts_mc_model *m);
  * windows, mask and seed), every hidden value of the other channels drawn given the events. */
 int  ts_mc_model_events(ts_model *ev, const ts_mc *train, size_t n_train, int given, size_t crop, const char *what,
                         ts_mc_model **out);
+/* o with temperature 1 when the event model ev takes a temperature and o gives none
+ * (its imputation may default to the most likely event; a generator samples); keys,
+ * vals: room for o's keys and one more, which the result points into */
+ts_run_opts ts_mc_sampling_opts(const ts_model *ev, const ts_run_opts *o, const char **keys, const char **vals);
 
 /* a model's training settings tc (its parsed schedule) completed from o: seed, output,
  * checkpoint to resume, log, progress; start: the log's first line's fields */

@@ -127,22 +127,6 @@ int generate_events_channels(const char *path, const char *dataset, int given, s
     return rc ? cli_fail() : 0;
 }
 
-/* ro with temperature 1 when the event model takes one and ro gives none (a prefix is
- * generation: the event model samples, as generate --channels-from); keys, vals: room for
- * ro's keys and one more */
-static ts_run_opts prefix_sampling(const ts_model *ev, const ts_run_opts *ro, const char **keys, const char **vals)
-{
-    ts_run_opts r = *ro;
-    int takes = 0;
-    for (const char *const *k = ev->ops->run_keys; k && *k; k++) takes |= !strcmp(*k, "temperature");
-    if (!takes || ts_kv_get(&ro->kv, "temperature")) return r;
-    for (int i = 0; i < ro->kv.n; i++) keys[i] = ro->kv.keys[i], vals[i] = ro->kv.values[i];
-    keys[ro->kv.n] = "temperature";
-    vals[ro->kv.n] = "1";
-    r.kv = (ts_kv){ro->kv.n + 1, keys, vals};
-    return r;
-}
-
 int impute_channels(const char *path, const char *chfrom, int given, const char *input, const ts_split_spec *ss,
                     size_t prefix, size_t k, ts_mask_pos pos, const char *out, const ts_run_opts *ro, int json)
 {
@@ -159,7 +143,7 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
         if (ts_mc_load(chfrom, &d) != 0) { cli_fail(); goto done; }
         parts(d.n, ss->permille, &ntrain, &nvalid);
         if (events_model(path, chfrom, &d, ntrain, given, 0, &m, &ev) != 0) goto done;
-        if (prefix) rp = prefix_sampling(ev, ro, keys, vals);
+        if (prefix) rp = ts_mc_sampling_opts(ev, ro, keys, vals);   /* a prefix is generation: it samples */
     } else if (ts_mc_model_load(path, &m) != 0) {
         cli_fail();
         goto done;

@@ -194,6 +194,20 @@ void ts_kn_free(ts_kn *kn)
 }
 
 int ts_kn_order(const ts_kn *kn) { return kn->order; }
+int ts_kn_max_order(const ts_kn *kn) { return kn->max_order; }
+
+int ts_kn_choose_order(ts_kn *kn, const int32_t *x, size_t n, size_t L)
+{
+    int best_m = 1;
+    double best = 0;
+    for (int m = 1; m <= kn->max_order; m++) {
+        kn->order = m;
+        double b = ts_kn_bits(kn, x, n, L);
+        if (m == 1 || b < best) { best = b; best_m = m; }
+    }
+    kn->order = best_m;
+    return best_m;
+}
 
 int ts_kn_set_order(ts_kn *kn, int order)
 {

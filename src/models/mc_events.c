@@ -30,10 +30,7 @@ static void ev_free(ts_mc_model *base)
     free(m);
 }
 
-/* o with temperature 1 when the event model takes a temperature and o gives none (its
- * imputation may default to the most likely event; a generator samples): kv holds room
- * for o's keys and one more */
-static ts_run_opts sampling(const ts_model *ev, const ts_run_opts *o, const char **keys, const char **vals)
+ts_run_opts ts_mc_sampling_opts(const ts_model *ev, const ts_run_opts *o, const char **keys, const char **vals)
 {
     ts_run_opts r = *o;
     int takes = 0;
@@ -57,7 +54,7 @@ static int ev_generate(mc_events *m, size_t n, size_t L, const ts_run_opts *o, i
     for (size_t k = 0; k < n; k++) memcpy(x + k * L, w.data + k * C, C * sizeof *x);
     ts_windows_free(&w);
     const char **keys = ts_malloc(((size_t)o->kv.n + 1) * sizeof *keys), **vals = ts_malloc(((size_t)o->kv.n + 1) * sizeof *vals);
-    ts_run_opts r = sampling(m->ev, o, keys, vals);
+    ts_run_opts r = ts_mc_sampling_opts(m->ev, o, keys, vals);
     ts_windows in = {ts_malloc(n * C * sizeof(int32_t)), n, C}, out = {0};
     uint8_t *mask = ts_malloc(n * C);
     int rc = 0;

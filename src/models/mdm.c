@@ -1717,13 +1717,22 @@ static int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double
 static int chain_kn(mdm_model *m, int order)
 {
     if (!m->prior) return ts_fail("mdm: this model was trained without the n-gram prior (--prior 0): no n-gram to mix");
-    if (m->kn && order > ts_kn_order(m->kn)) { ts_kn_free(m->kn); m->kn = NULL; }
+    if (m->kn && order > ts_kn_max_order(m->kn)) { ts_kn_free(m->kn); m->kn = NULL; }
     if (!m->kn) {
         size_t N;
         const int32_t *S = ts_ngram_stream(m->prior, &N, NULL);
         if (ts_kn_build(&m->kn, S, N, order > CHAIN_KN_MAX ? order : CHAIN_KN_MAX, m->c.V) != 0) return -1;
     }
     return ts_kn_set_order(m->kn, order);
+}
+
+/* row b of pl.ids (Lc wide): the crop of window xw that ends at event j, with j
+ * and everything after it hidden (MASK = V); returns j's place in the crop */
+static int chain_crop(plan *pl, int b, const int32_t *xw, int j, int Lc, int V)
+{
+    const int a = j + 1 >= Lc ? j + 1 - Lc : 0;   /* the crop [a, a + Lc) */
+    for (int l = 0; l < Lc; l++) pl->ids[(size_t)b * Lc + l] = a + l < j ? xw[a + l] : V;
+    return j - a;
 }
 
 /* The chain rule, left to right: for every window and position j, the
@@ -1752,10 +1761,7 @@ static int chain_probs(mdm_model *m, const int32_t *x, size_t n, size_t L, int k
         for (int b = 0; b < B; b++) {
             const size_t row = s + (size_t)(b < nb ? b : 0);
             const int32_t *xw = x + (row / L) * L;
-            const int j = (int)(row % L);
-            const int a = j + 1 >= Lc ? j + 1 - Lc : 0;   /* the crop [a, a + Lc) */
-            pos[b] = j - a;
-            for (int l = 0; l < Lc; l++) pl.ids[(size_t)b * Lc + l] = a + l < j ? xw[a + l] : V;
+            pos[b] = chain_crop(&pl, b, xw, (int)(row % L), Lc, V);
         }
         net_forward(m, &pl);
         for (int b = 0; b < nb; b++) {
@@ -1822,15 +1828,7 @@ static int tune_chain(mdm_model *m, const ts_windows *v, const char *log)
 {
     if (!m->prior || !v->n || !v->len) return 0;
     if (chain_kn(m, CHAIN_KN_MAX) != 0) return -1;
-    size_t nk = v->n < 128 ? v->n : 128;
-    int best_o = 1;
-    double best_b = 0;
-    for (int o = 1; o <= CHAIN_KN_MAX; o++) {
-        ts_kn_set_order(m->kn, o);
-        double b = ts_kn_bits(m->kn, v->data, nk, v->len);
-        if (o == 1 || b < best_b) { best_b = b; best_o = o; }
-    }
-    ts_kn_set_order(m->kn, best_o);
+    const int best_o = ts_kn_choose_order(m->kn, v->data, v->n < 128 ? v->n : 128, v->len);
     size_t nc = v->n < CHAIN_TUNE_WINDOWS ? v->n : CHAIN_TUNE_WINDOWS, rows = nc * v->len;
     double *pn = ts_malloc(rows * sizeof *pn), *pk = ts_malloc(rows * sizeof *pk);
     if (chain_probs(m, v->data, nc, v->len, 1, 0, pn, pk) != 0) { free(pn); free(pk); return -1; }
@@ -1911,11 +1909,8 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, 
         const int nb = (int)(n - s < (size_t)B ? n - s : (size_t)B);
         for (int b = 0; b < nb; b++) ts_rng_fork(&rng[b], seed, s + (size_t)b), q[b] = 0.5;
         for (size_t j = 0; j < L; j++) {
-            const int a0 = (int)j + 1 >= Lc ? (int)j + 1 - Lc : 0, p = (int)j - a0;
-            for (int b = 0; b < B; b++) {
-                const int32_t *xw = out + (s + (size_t)(b < nb ? b : 0)) * L;
-                for (int l = 0; l < Lc; l++) pl.ids[(size_t)b * Lc + l] = a0 + l < (int)j ? xw[a0 + l] : V;
-            }
+            int p = 0;
+            for (int b = 0; b < B; b++) p = chain_crop(&pl, b, out + (s + (size_t)(b < nb ? b : 0)) * L, (int)j, Lc, V);
             net_forward(m, &pl);
             for (int b = 0; b < nb; b++) {
                 int32_t *xw = out + (s + (size_t)b) * L;

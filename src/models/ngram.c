@@ -193,15 +193,8 @@ static int choose_kn_order(ngram *g, const ts_windows *valid)
     g->kn_order = KN_MAX_ORDER;
     if (kn_make(g) != 0) return -1;
     size_t n = valid->n < 128 ? valid->n : 128;
-    double best = 0;
-    int best_m = KN_DEFAULT_ORDER;
-    for (int m = 1; m <= KN_MAX_ORDER; m++) {
-        ts_kn_set_order(g->kn, m);
-        double b = ts_kn_bits(g->kn, valid->data, n, valid->len);
-        if (m == 1 || b < best) { best = b; best_m = m; }
-    }
-    g->kn_order = best_m;
-    return ts_kn_set_order(g->kn, best_m);
+    g->kn_order = ts_kn_choose_order(g->kn, valid->data, n, valid->len);
+    return 0;
 }
 
 static int ngram_bits(ts_model *m, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
