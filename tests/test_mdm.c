@@ -405,6 +405,88 @@ static void chain_likelihood(void)
     toy_free(&t);
 }
 
+/* impute --select likelihood: each window's fill is, of its candidates (the
+ * --samples decodings and the n-gram prior's fill), the one whose whole window
+ * the chain likelihood rates highest; the decodings are reproduced one by one
+ * (decoding v runs with seed S ^ v * 0x9e3779b97f4a7c15) and scored per window */
+static void select_by_likelihood(void)
+{
+    toy t;
+    toy_make(&t, 40, 16);
+    kvbuf kv;
+    tiny_kv(&kv, "30");
+    ts_train_opts o = toy_opts(&t, &kv);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    const ts_windows *w = &t.split.test;
+    const size_t n = w->n, L = w->len;
+    uint8_t *mask = ts_malloc(n * L);
+    ts_mask_fill(mask, n, L, 5, TS_MASK_CENTER, 0);
+    const char *mixes[] = {"switch:0.1", "linear:0.3", "none"};
+    enum { NC = 3 };
+    for (int mi = 0; mi < 3; mi++) {
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.seed = 11;
+        /* the network alone, hot: candidates that differ */
+        const char *keys[] = {"samples", "temperature", "prior-weight", "select", "ngram-mix"};
+        const char *vals[] = {"3", "4", "0", "likelihood", mixes[mi]};
+        ro.kv = (ts_kv){5, keys, vals};
+        ts_windows r = {0}, cand[NC + 1];
+        REQUIRE(ts_model_impute(m, w, mask, &ro, &r) == 0);
+        for (int v = 0; v < NC; v++) {
+            ro.kv = (ts_kv){2, &keys[1], &vals[1]};
+            ro.seed = v ? 11 ^ ((uint64_t)v * 0x9e3779b97f4a7c15ULL) : 11;
+            REQUIRE(ts_model_impute(m, w, mask, &ro, &cand[v]) == 0);
+        }
+        size_t N;
+        int32_t *st = ts_split_train_events(&t.split, -1, &N);
+        ts_model *ng = ts_ngram_new(st, N, 12);
+        REQUIRE(ng);
+        cand[NC] = (ts_windows){ts_malloc(n * L * sizeof(int32_t)), n, L};   /* the prior's index, as mdm calls it */
+        REQUIRE(ng->ops->impute(ng, w->data, mask, n, L, NULL, cand[NC].data) == 0);
+        const char *sk[] = {"likelihood", "ngram-mix"}, *sv[] = {"chain", mixes[mi]};
+        int differ = 0, wrong = 0;
+        for (size_t i = 0; i < n; i++) {
+            double best = 1e300, got = window_bits(m, r.data + i * L, L, 2, sk, sv);
+            int same = 0, distinct = 0;
+            for (int v = 0; v <= NC; v++) {
+                const int32_t *c = cand[v].data + i * L;
+                double b = window_bits(m, c, L, 2, sk, sv);
+                best = b < best ? b : best;
+                same |= !memcmp(c, r.data + i * L, L * sizeof *c);
+                distinct |= memcmp(c, cand[0].data + i * L, L * sizeof *c) != 0;
+            }
+            differ += distinct;
+            wrong += !same || !(got <= best + 1e-12);
+        }
+        CHECK_MSG(wrong == 0, "--ngram-mix %s: %d of %zu windows not their most likely candidate", mixes[mi], wrong, n);
+        CHECK_MSG(differ > 0, "--ngram-mix %s: the candidates never differ (the test would pass anything)",
+                  mixes[mi]);
+        for (int v = 0; v <= NC; v++) ts_windows_free(&cand[v]);
+        ts_windows_free(&r);
+        ts_model_free(ng);
+        free(st);
+    }
+    /* its options: --ngram-mix needs --select likelihood; bad values are one line */
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ts_windows out;
+    const char *bk[][2] = {{"select", "best"}, {"ngram-mix", "none"}};
+    for (int i = 0; i < 2; i++) {
+        ro.kv = (ts_kv){1, &bk[i][0], &bk[i][1]};
+        CHECK_MSG(ts_model_impute(m, w, mask, &ro, &out) == -1 && strstr(ts_error(), bk[i][0]) &&
+                      !strchr(ts_error(), '\n'),
+                  "impute --%s %s: %s", bk[i][0], bk[i][1], ts_error());
+    }
+    const char *k2[] = {"select", "ngram-mix"}, *v2[] = {"likelihood", "switch:2"};
+    ro.kv = (ts_kv){2, k2, v2};
+    CHECK_MSG(ts_model_impute(m, w, mask, &ro, &out) == -1 && strstr(ts_error(), "switch:2"), "--ngram-mix switch:2");
+    free(mask);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 /* the transformer backbone learns the same stream; its model file round-trips */
 static void transformer_learns(void)
 {
@@ -1081,4 +1163,5 @@ TEST_MAIN("mdm", {
     RUN(ensemble);
     RUN(chain_likelihood);
     RUN(chain_edges);
+    RUN(select_by_likelihood);
 })

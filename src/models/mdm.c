@@ -1558,10 +1558,23 @@ static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, l
     return 0;
 }
 
+static int chain_mix_opt(const mdm_model *m, const char *mix, int *kind_out, double *a_out);
+static int chain_kn(mdm_model *m, int order);
+static int chain_select(mdm_model *m, const int32_t *cand, long N, const uint8_t *hid, size_t n, size_t L, int kind,
+                        double a, int progress, int32_t *out);
+
+/* the samples' choice: a vote per event, or (sel) best of N by the chain likelihood */
+typedef struct {
+    int kind;
+    double a;
+} chain_choice;
+
 static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n, size_t L, infill_opts *io,
-                    long samples, const char *label, int progress, int32_t *out)
+                    long samples, const chain_choice *sel, const char *label, int progress, int32_t *out)
 {
-    int32_t *votes = samples > 1 ? ts_malloc((size_t)samples * n * L * sizeof *votes) : NULL;
+    /* best of N: the N decodings, and the n-gram prior's own fill as one more candidate */
+    const long extra = sel && m->prior ? 1 : 0;
+    int32_t *votes = samples + extra > 1 ? ts_malloc((size_t)(samples + extra) * n * L * sizeof *votes) : NULL;
     ts_progress prog;
     size_t B = io->batch;
     long total = (long)samples * (long)((n + B - 1) / B) * 2;
@@ -1578,9 +1591,17 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
         ts_progress_update(&prog, done = (v + 1) * total / samples, NULL);
     }
     io->seed = seed;
-    if (votes && rc == 0)
-        for (size_t i = 0; i < n * L; i++) out[i] = ts_vote(votes + i, n * L, samples);
     ts_progress_end(&prog);
+    if (votes && rc == 0 && extra) {
+        uint8_t *obs = ts_malloc(n * L);
+        for (size_t i = 0; i < n * L; i++) obs[i] = !hid[i];
+        rc = m->prior->ops->impute(m->prior, x, obs, n, L, NULL, votes + (size_t)samples * n * L);
+        free(obs);
+    }
+    if (votes && rc == 0 && sel)
+        rc = chain_select(m, votes, samples + extra, hid, n, L, sel->kind, sel->a, progress, out);
+    else if (votes && rc == 0)
+        for (size_t i = 0; i < n * L; i++) out[i] = ts_vote(votes + i, n * L, samples);
     free(votes);
     return rc;
 }
@@ -1601,18 +1622,29 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     mdm_model *m = (mdm_model *)base;
     infill_opts io;
     long samples;
-    if (refuse_keys(o, "impute", (const char *const[]){"likelihood", "ngram-mix", "sampler", NULL}) != 0) return -1;
+    if (refuse_keys(o, "impute", (const char *const[]){"likelihood", "sampler", NULL}) != 0) return -1;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
+    const char *select = ts_kv_get(&o->kv, "select"), *mix = ts_kv_get(&o->kv, "ngram-mix");
+    if (select && strcmp(select, "vote") && strcmp(select, "likelihood"))
+        return ts_fail("mdm: --select %s: expected vote or likelihood", select);
+    chain_choice sel, *psel = NULL;
+    if (select && !strcmp(select, "likelihood")) {
+        if (chain_mix_opt(m, mix, &sel.kind, &sel.a) != 0) return -1;
+        if ((sel.kind == CHAIN_SWITCH || sel.a > 0) &&
+            chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
+            return -1;
+        psel = &sel;
+    } else if (mix) {
+        return ts_fail("mdm: impute takes --ngram-mix with --select likelihood only");
+    }
     if (ensemble_opt(base, o) != 0) return -1;
     uint8_t *hid = ts_malloc(n * L);
     for (size_t i = 0; i < n * L; i++) hid[i] = !mask[i];
-    int rc = fill_all(m, x, hid, n, L, &io, samples, "impute", o->progress, out);
+    int rc = fill_all(m, x, hid, n, L, &io, samples, psel, "impute", o->progress, out);
     free(hid);
     return rc;
 }
 
-static int chain_mix_opt(const mdm_model *m, const char *mix, int *kind_out, double *a_out);
-static int chain_kn(mdm_model *m, int order);
 static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, double temp, uint64_t seed,
                           int progress, int32_t *out);
 
@@ -1621,7 +1653,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     mdm_model *m = (mdm_model *)base;
     infill_opts io;
     long samples;
-    if (refuse_keys(o, "generate", (const char *const[]){"likelihood", NULL}) != 0) return -1;
+    if (refuse_keys(o, "generate", (const char *const[]){"likelihood", "select", NULL}) != 0) return -1;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
     if (L > 4096) return ts_fail("mdm: generation length %zu: at most 4096", L);
     const char *sampler = ts_kv_get(&o->kv, "sampler"), *mix = ts_kv_get(&o->kv, "ngram-mix");
@@ -1654,7 +1686,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     uint8_t *hid = ts_malloc(n * L);
     memset(hid, 1, n * L);
     int32_t *x = ts_calloc(n * L, sizeof *x);
-    int rc = fill_all(m, x, hid, n, L, &io, samples, "generate", o->progress, out);
+    int rc = fill_all(m, x, hid, n, L, &io, samples, NULL, "generate", o->progress, out);
     free(hid);
     free(x);
     return rc;
@@ -1735,57 +1767,75 @@ static int chain_crop(plan *pl, int b, const int32_t *xw, int j, int Lc, int V)
     return j - a;
 }
 
-/* The chain rule, left to right: for every window and position j, the
- * network's probability pn and the Kneser-Ney model's pk (if kn) of x_j given
- * x_0 .. x_j-1 of the window (rows n x L, row-major). The network sees the crop
- * of at most `context` events that ends at j, with j and everything after it
- * hidden (so it reads the same x_<j as a left-to-right model; one network
- * evaluation per event); pk: the prior stream's Kneser-Ney model. */
-static int chain_probs(mdm_model *m, const int32_t *x, size_t n, size_t L, int kn, int progress, double *pn,
-                       double *pk)
+/* The chain rule at listed events: for row r, the network's probability pn[r]
+ * and the Kneser-Ney model's pk[r] (if kn) of event pos[r] of window win[r]
+ * (L events) given the window's events before it. The network sees the crop of
+ * at most `context` events that ends at the event, the event and everything
+ * after it hidden (so it reads the same x_<j as a left-to-right model; one
+ * network evaluation per row, B rows per batch). A probability that is not
+ * finite stops it with *bad = 1 + its row (0: all finite). */
+static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, size_t rows, size_t L, int kn,
+                      const char *label, int progress, double *pn, double *pk, size_t *bad)
 {
     const int V = m->c.V;
     const int Lc = (int)(L < (size_t)m->c.ctx ? L : (size_t)m->c.ctx);
-    const size_t rows = n * L;
     const int B = 32;
     if (kn && !m->kn) return ts_fail("mdm: chain likelihood: no Kneser-Ney model");
-    plan pl;
+    plan pl, pe;   /* pe: an ensemble member's (impute --ensemble) */
+    memset(&pe, 0, sizeof pe);
     if (plan_init(&pl, m, B, Lc, 0) != 0) return -1;
-    int pos[32];
-    size_t bad = 0;   /* 1 + the first row whose probability is not finite */
+    if (m->ens && plan_init(&pe, (const mdm_model *)m->ens, B, Lc, 0) != 0) { plan_free(&pl); return -1; }
+    int at[32];
+    *bad = 0;
     ts_progress prog;
-    ts_progress_start(&prog, "score", (long)((rows + B - 1) / B));
+    ts_progress_start(&prog, label, (long)((rows + B - 1) / B));
     prog.enabled = progress;
     for (size_t s = 0; s < rows; s += (size_t)B) {
         const int nb = (int)(rows - s < (size_t)B ? rows - s : (size_t)B);
         for (int b = 0; b < B; b++) {
             const size_t row = s + (size_t)(b < nb ? b : 0);
-            const int32_t *xw = x + (row / L) * L;
-            pos[b] = chain_crop(&pl, b, xw, (int)(row % L), Lc, V);
+            at[b] = chain_crop(&pl, b, win[row], pos[row], Lc, V);
         }
         net_forward(m, &pl);
+        if (m->ens) ens_forward(m, &pl, &pe, (size_t)B * Lc);
         for (int b = 0; b < nb; b++) {
             const size_t row = s + (size_t)b;
-            const int32_t *xw = x + (row / L) * L;
-            const int j = (int)(row % L);
-            const float *lg = pl.logits + ((size_t)b * Lc + pos[b]) * V;
+            const int32_t *xw = win[row];
+            const int j = pos[row];
+            const float *lg = pl.logits + ((size_t)b * Lc + at[b]) * V;
             float mx = lg[0];
             for (int v = 1; v < V; v++) mx = lg[v] > mx ? lg[v] : mx;
             double z = 0;
             for (int v = 0; v < V; v++) z += exp((double)lg[v] - mx);
             pn[row] = exp((double)lg[xw[j]] - mx) / z;
             if (kn) pk[row] = exp(ts_kn_logprob(m->kn, xw, (size_t)j, xw[j]));
-            if (!bad && !(pn[row] >= 0 && pn[row] <= 1)) bad = row + 1;
+            if (!*bad && !(pn[row] >= 0 && pn[row] <= 1)) *bad = row + 1;
         }
         ts_progress_update(&prog, (long)(s / (size_t)B + 1), NULL);
-        if (bad) break;
+        if (*bad) break;
     }
     ts_progress_end(&prog);
     plan_free(&pl);
-    if (bad)
+    if (m->ens) plan_free(&pe);
+    return 0;
+}
+
+/* the chain rule at every event of windows x (n x L, row-major): pn, pk per event */
+static int chain_probs(mdm_model *m, const int32_t *x, size_t n, size_t L, int kn, int progress, double *pn,
+                       double *pk)
+{
+    const size_t rows = n * L;
+    const int32_t **win = ts_malloc(rows * sizeof *win);
+    int *pos = ts_malloc(rows * sizeof *pos);
+    for (size_t r = 0; r < rows; r++) win[r] = x + (r / L) * L, pos[r] = (int)(r % L);
+    size_t bad;
+    int rc = chain_rows(m, win, pos, rows, L, kn, "score", progress, pn, pk, &bad);
+    free(win);
+    free(pos);
+    if (rc == 0 && bad)
         return ts_fail("mdm: chain likelihood: the network's output is not finite at window %zu, position %zu "
                        "(a damaged or diverged model)", (bad - 1) / L, (bad - 1) % L);
-    return 0;
+    return rc;
 }
 
 /* Mean bits per event of the two models' mixture over rows n x L.
@@ -1798,6 +1848,17 @@ static int chain_probs(mdm_model *m, const int32_t *x, size_t n, size_t L, int k
  * Each factor is a distribution over the event given the window's x_<j alone,
  * so either mixture is a likelihood, not a bound. */
 
+/* one event of the mixture: its probability p, and the switching weight q
+ * (the network's) moved on by the event */
+static double mix_step(double *q, double pn, double pk, int kind, double a)
+{
+    if (kind == CHAIN_LINEAR) return (1 - a) * pn + a * pk;
+    const double un = *q * pn, uk = (1 - *q) * pk, p = un + uk;
+    *q = p > 0 ? un / p : *q;
+    *q = (1 - a) * *q + a * 0.5;
+    return p;
+}
+
 static double mix_bits(const double *pn, const double *pk, size_t n, size_t L, int kind, double a)
 {
     double sum = 0;
@@ -1805,15 +1866,7 @@ static double mix_bits(const double *pn, const double *pk, size_t n, size_t L, i
         double q = 0.5;   /* the network's weight (switch) */
         for (size_t j = 0; j < L; j++) {
             const size_t r = w * L + j;
-            double p;
-            if (kind == CHAIN_LINEAR) {
-                p = (1 - a) * pn[r] + a * (pk ? pk[r] : 0);
-            } else {
-                const double un = q * pn[r], uk = (1 - q) * pk[r];
-                p = un + uk;
-                q = p > 0 ? un / p : q;
-                q = (1 - a) * q + a * 0.5;
-            }
+            const double p = mix_step(&q, pn[r], pk ? pk[r] : 0, kind, a);
             sum -= log(p > 1e-300 ? p : 1e-300);
         }
     }
@@ -1880,6 +1933,77 @@ static int chain_mix_opt(const mdm_model *m, const char *mix, int *kind_out, dou
     *kind_out = kind;
     *a_out = a;
     return 0;
+}
+
+/* Best of N by the chain likelihood (impute --select likelihood): of each
+ * window's candidate fills (cand: N blocks of n x L), the one whose whole
+ * window is the most likely under the chain likelihood mixed as (kind, a).
+ * The candidates agree before a window's first hidden event, so only the
+ * events from there on are scored, once per distinct candidate; the switching
+ * mixture's weight there comes from the events before it (scored once). Ties
+ * go to the lower candidate. */
+static int chain_select(mdm_model *m, const int32_t *cand, long N, const uint8_t *hid, size_t n, size_t L, int kind,
+                        double a, int progress, int32_t *out)
+{
+    const int kn = kind == CHAIN_SWITCH || a > 0;
+    size_t *h = ts_malloc(n * sizeof *h);
+    long *same = ts_malloc((size_t)N * n * sizeof *same);   /* (v, w): the first candidate equal to v */
+    size_t rows = 0;
+    for (size_t w = 0; w < n; w++) {
+        h[w] = 0;
+        while (h[w] < L && !hid[w * L + h[w]]) h[w]++;
+        if (h[w] == L) continue;
+        if (kind == CHAIN_SWITCH) rows += h[w];
+        for (long v = 0; v < N; v++) {
+            const int32_t *cv = cand + ((size_t)v * n + w) * L;
+            long u = 0;
+            while (u < v && memcmp(cand + ((size_t)u * n + w) * L + h[w], cv + h[w], (L - h[w]) * sizeof *cv)) u++;
+            same[(size_t)v * n + w] = u;
+            if (u == v) rows += L - h[w];
+        }
+    }
+    const int32_t **win = ts_malloc((rows ? rows : 1) * sizeof *win);
+    int *pos = ts_malloc((rows ? rows : 1) * sizeof *pos);
+    double *pn = ts_malloc((rows ? rows : 1) * sizeof *pn), *pk = ts_malloc((rows ? rows : 1) * sizeof *pk);
+    size_t r = 0;
+    for (size_t w = 0; w < n; w++) {
+        if (h[w] == L) continue;
+        if (kind == CHAIN_SWITCH)
+            for (size_t j = 0; j < h[w]; j++) win[r] = cand + w * L, pos[r++] = (int)j;
+        for (long v = 0; v < N; v++)
+            if (same[(size_t)v * n + w] == v)
+                for (size_t j = h[w]; j < L; j++) win[r] = cand + ((size_t)v * n + w) * L, pos[r++] = (int)j;
+    }
+    size_t bad = 0;
+    int rc = chain_rows(m, win, pos, rows, L, kn, "rank", progress, pn, pk, &bad);
+    if (rc == 0 && bad) {
+        const size_t w = (size_t)((win[bad - 1] - cand) / (ptrdiff_t)L) % n;
+        rc = ts_fail("mdm: --select likelihood: the network's output is not finite at window %zu, position %d "
+                     "(a damaged or diverged model)", w, pos[bad - 1]);
+    }
+    r = 0;
+    for (size_t w = 0; w < n && rc == 0; w++) {
+        long best = 0;
+        if (h[w] < L) {
+            double q0 = 0.5, ll[1000];
+            if (kind == CHAIN_SWITCH)
+                for (size_t j = 0; j < h[w]; j++, r++) mix_step(&q0, pn[r], pk[r], kind, a);
+            for (long v = 0; v < N; v++) {
+                const long u = same[(size_t)v * n + w];
+                if (u < v) { ll[v] = ll[u]; continue; }
+                double q = q0, sum = 0;
+                for (size_t j = h[w]; j < L; j++, r++) {
+                    const double p = mix_step(&q, pn[r], kn ? pk[r] : 0, kind, a);
+                    sum += log(p > 1e-300 ? p : 1e-300);
+                }
+                ll[v] = sum;
+                if (sum > ll[best]) best = v;
+            }
+        }
+        memcpy(out + w * L, cand + ((size_t)best * n + w) * L, L * sizeof *out);
+    }
+    free(h); free(same); free(win); free(pos); free(pn); free(pk);
+    return rc;
 }
 
 /* Generation by the chain rule (--sampler chain): each window left to right,
@@ -1968,7 +2092,7 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
     const char *lk = o ? ts_kv_get(&o->kv, "likelihood") : NULL;
     const char *mix = o ? ts_kv_get(&o->kv, "ngram-mix") : NULL;
     if (refuse_keys(o, "score", (const char *const[]){"sampler", "samples", "temperature", "prior-weight",
-                                                       "prior-gate", "context", "ensemble", NULL}) != 0)
+                                                       "prior-gate", "context", "ensemble", "select", NULL}) != 0)
         return -1;
     if (o && o->steps) return ts_fail("mdm: score takes no --steps");
     if (!lk || !strcmp(lk, "bound")) {
@@ -2041,6 +2165,13 @@ const ts_model_ops ts_model_mdm = {
         "                 this model's network and FILE's, another mdm model whose\n"
         "                 events are matched by name; the prior stays this model's:\n"
         "                 choose its weights for the pair with tune-prior --ensemble)\n"
+        "  --select vote|likelihood  impute: how --samples N decodings become one\n"
+        "                 fill: vote (default, per event) or likelihood (per window,\n"
+        "                 best of N: of the decodings and the n-gram prior's own\n"
+        "                 fill, the one whose whole window the chain likelihood\n"
+        "                 below rates highest, mixed as --ngram-mix says; costs one\n"
+        "                 network evaluation per event from the first hidden one on,\n"
+        "                 per distinct candidate)\n"
         "  score: bits per event by the masked-diffusion bound (an upper bound on the\n"
         "                 negative log2-likelihood): the network alone on whole windows,\n"
         "                 8 masking levels per window from a fixed seed\n"
@@ -2056,7 +2187,8 @@ const ts_model_ops ts_model_mdm = {
         "                 mixture that follows whichever of the two predicted the\n"
         "                 window's events so far better, A: its switching rate);\n"
         "                 default: what tune-prior chose on validation windows, else\n"
-        "                 none; with generate --sampler chain, the same mixture draws\n"
+        "                 none; with generate --sampler chain, the same mixture draws,\n"
+        "                 with impute --select likelihood it ranks\n"
         "  --sampler S            generate: unmask (default: all hidden, unmasked in\n"
         "                 --steps rounds) or chain (left to right, one event per\n"
         "                 network evaluation: exact samples of the chain likelihood;\n"
@@ -2071,7 +2203,7 @@ const ts_model_ops ts_model_mdm = {
     .bits = model_bits,
     .train_keys = mdm_keys,
     .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "prior-gate", "context", "ensemble",
-                                      "likelihood", "ngram-mix", "sampler", NULL},
+                                      "likelihood", "ngram-mix", "sampler", "select", NULL},
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */
