@@ -1572,9 +1572,7 @@ typedef struct {
 static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n, size_t L, infill_opts *io,
                     long samples, const chain_choice *sel, const char *label, int progress, int32_t *out)
 {
-    /* best of N: the N decodings, and the n-gram prior's own fill as one more candidate */
-    const long extra = sel && m->prior ? 1 : 0;
-    int32_t *votes = samples + extra > 1 ? ts_malloc((size_t)(samples + extra) * n * L * sizeof *votes) : NULL;
+    int32_t *votes = samples > 1 ? ts_malloc((size_t)samples * n * L * sizeof *votes) : NULL;
     ts_progress prog;
     size_t B = io->batch;
     long total = (long)samples * (long)((n + B - 1) / B) * 2;
@@ -1592,14 +1590,8 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
     }
     io->seed = seed;
     ts_progress_end(&prog);
-    if (votes && rc == 0 && extra) {
-        uint8_t *obs = ts_malloc(n * L);
-        for (size_t i = 0; i < n * L; i++) obs[i] = !hid[i];
-        rc = m->prior->ops->impute(m->prior, x, obs, n, L, NULL, votes + (size_t)samples * n * L);
-        free(obs);
-    }
     if (votes && rc == 0 && sel)
-        rc = chain_select(m, votes, samples + extra, hid, n, L, sel->kind, sel->a, progress, out);
+        rc = chain_select(m, votes, samples, hid, n, L, sel->kind, sel->a, progress, out);
     else if (votes && rc == 0)
         for (size_t i = 0; i < n * L; i++) out[i] = ts_vote(votes + i, n * L, samples);
     free(votes);
@@ -2167,8 +2159,7 @@ const ts_model_ops ts_model_mdm = {
         "                 choose its weights for the pair with tune-prior --ensemble)\n"
         "  --select vote|likelihood  impute: how --samples N decodings become one\n"
         "                 fill: vote (default, per event) or likelihood (per window,\n"
-        "                 best of N: of the decodings and the n-gram prior's own\n"
-        "                 fill, the one whose whole window the chain likelihood\n"
+        "                 best of N: the decoding whose whole window the chain likelihood\n"
         "                 below rates highest, mixed as --ngram-mix says; costs one\n"
         "                 network evaluation per event from the first hidden one on,\n"
         "                 per distinct candidate)\n"
