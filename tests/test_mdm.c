@@ -695,6 +695,55 @@ static int rewrite_config(const char *src, const char *dst, const char *key, con
  * underflowed); run options
  * that a command would ignore are refused; the model file's chain keys come
  * all three or none (old files have none), in range, with the prior */
+/* --batch B: the chain likelihood and the chain sampler give the same bits for
+ * any number of crops (windows) per network evaluation, on windows longer than
+ * the context (the crops slide), for both backbones */
+static void chain_batch_invariant(void)
+{
+    toy t;
+    toy_make(&t, 40, 40);
+    for (int tf = 0; tf < 2; tf++) {
+        kvbuf kv = {.n = 0};
+        const char *set[][2] = {{"layers", "1"}, {"channels", "16"}, {"state", "4"}, {"batch", "4"}, {"context", "28"},
+                                {"iters", "2"}, {"valid-n", "4"}, {"backbone", tf ? "transformer" : "s4"}, {"heads", "2"}};
+        for (int i = 0; i < 9; i++) kv_add(&kv, set[i][0], set[i][1]);
+        ts_train_opts o = toy_opts(&t, &kv);
+        o.n_ids = 40;   /* a head wider than one tile of the products */
+        ts_model *m = NULL;
+        REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+        ts_windows x = {t.split.test.data, 5, 159};   /* the test windows as 5 of 159: an odd count of crops */
+        const char *sk[] = {"likelihood", "ngram-mix"}, *sv[] = {"chain", "switch:0.05"};
+        const char *gk[] = {"ngram-mix", "sampler", "temperature"}, *gv[] = {"linear:0.3", "chain", "0.7"};
+        const size_t batches[] = {0, 1, 5, 64};
+        double b0 = -1;
+        ts_windows g0 = {0};
+        for (int i = 0; i < 4; i++) {
+            ts_run_opts ro;
+            memset(&ro, 0, sizeof ro);
+            ro.batch = batches[i];
+            ro.kv = (ts_kv){2, sk, sv};
+            double b = -2;
+            REQUIRE(ts_model_bits(m, &x, NULL, &ro, &b, NULL) == 0);
+            if (i == 0) b0 = b;
+            CHECK_MSG(b == b0, "%s: chain bits %.17g at --batch %zu, %.17g at the default", tf ? "transformer" : "s4", b,
+                      batches[i], b0);
+            ro.kv = (ts_kv){3, gk, gv};
+            ro.seed = 11;
+            ts_windows g = {0};
+            REQUIRE(ts_model_generate(m, 9, 40, &ro, &g) == 0);
+            if (i == 0) g0 = g;
+            else {
+                CHECK_MSG(memcmp(g.data, g0.data, 9 * 40 * sizeof(int32_t)) == 0,
+                          "%s: chain sampler windows differ at --batch %zu", tf ? "transformer" : "s4", batches[i]);
+                ts_windows_free(&g);
+            }
+        }
+        ts_windows_free(&g0);
+        ts_model_free(m);
+    }
+    toy_free(&t);
+}
+
 static void chain_edges(void)
 {
     toy t;
@@ -1154,6 +1203,7 @@ TEST_MAIN("mdm", {
     RUN(cli_tune_prior_by_name);
     RUN(ensemble);
     RUN(chain_likelihood);
+    RUN(chain_batch_invariant);
     RUN(chain_edges);
     RUN(select_by_likelihood);
 })

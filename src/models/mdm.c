@@ -55,6 +55,7 @@
 #define CHAIN_KN_DEFAULT 10   /* and the order without the choice (the n-gram's default) */
 #define CHAIN_TUNE_WINDOWS 48 /* validation windows for its n-gram share */
 #define CHAIN_CHUNK_ROWS (1 << 20)   /* events scored per chunk of windows */
+#define CHAIN_BATCH 32               /* crops (score) or windows (generate) per network evaluation */
 
 extern const ts_model_ops ts_model_mdm;
 
@@ -246,6 +247,17 @@ static void to_channels(float *out, const float *x, int B, int C, int L)
         }
 }
 
+/* logits (B L, V) from pl->hT (B L, C); seq_rows: L rows at a time */
+static void head_forward(const mdm_model *m, plan *pl)
+{
+    const int B = pl->B, L = pl->L, C = m->c.C, V = m->c.V;
+    const float *P = m->params;
+    const int nb = pl->seq_rows ? B : 1, rows = pl->seq_rows ? L : B * L;
+    for (int s = 0; s < nb; s++)
+        ts_linear_forward(pl->logits + (size_t)s * rows * V, pl->hT + (size_t)s * rows * C, P + m->p.hw, P + m->p.hb,
+                          rows, C, V);
+}
+
 /* transformer: rows (B L, C) throughout */
 static void tfm_forward(const mdm_model *m, plan *pl)
 {
@@ -255,12 +267,17 @@ static void tfm_forward(const mdm_model *m, plan *pl)
     const float *P = m->params;
     ts_tblock_config tc = tblock_of(c);
     if (!pl->embedded) ts_embedding_forward(pl->h, pl->ids, P + m->p.emb, (int)BL, C);
+    /* seq_rows: each row of the batch through the blocks on its own (a layer's
+     * activations, sized for B rows, hold one row's) */
+    const int nb = pl->seq_rows ? B : 1, Bb = pl->seq_rows ? 1 : B;
+    const size_t step = (size_t)Bb * L * C;
     for (int i = 0; i < c->layers; i++)
-        ts_tblock_forward(&tc, P + m->p.blk0 + (size_t)i * m->p.blk_size, pl->rope, pl->h + i * BCL,
-                          pl->h + (i + 1) * BCL, pl->act + i * pl->s4act, B, L);
+        for (int s = 0; s < nb; s++)
+            ts_tblock_forward(&tc, P + m->p.blk0 + (size_t)i * m->p.blk_size, pl->rope, pl->h + i * BCL + s * step,
+                              pl->h + (i + 1) * BCL + s * step, pl->act + i * pl->s4act, Bb, L);
     ts_layernorm_rows_forward(pl->hT, pl->mean, pl->rstd, pl->h + c->layers * BCL, P + m->p.fg, P + m->p.fb, (int)BL,
                               C);
-    if (!pl->trunk_only) ts_linear_forward(pl->logits, pl->hT, P + m->p.hw, P + m->p.hb, (int)BL, C, c->V);
+    if (!pl->trunk_only) head_forward(m, pl);
 }
 
 static void tfm_backward(const mdm_model *m, plan *pl)
@@ -310,7 +327,7 @@ void net_forward(const mdm_model *m, plan *pl)
                              b + m->p.lb, B, C, L);
     }
     to_rows(pl->hT, pl->h + c->layers * BCL, B, C, L);
-    if (!pl->trunk_only) ts_linear_forward(pl->logits, pl->hT, P + m->p.hw, P + m->p.hb, (int)BL, C, c->V);
+    if (!pl->trunk_only) head_forward(m, pl);
 }
 
 /* grads += from pl->dlogits */
@@ -1642,7 +1659,7 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
 }
 
 static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, double temp, uint64_t seed,
-                          int progress, int32_t *out);
+                          size_t batch, int progress, int32_t *out);
 
 static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
 {
@@ -1669,7 +1686,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         if (!(temp >= 0)) return ts_fail("mdm: --sampler chain: --temperature must be 0 (greedy) or above");
         if ((kind == CHAIN_SWITCH || a > 0) && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
             return -1;
-        return chain_generate(m, n, L, kind, a, temp, o->seed, o->progress, out);
+        return chain_generate(m, n, L, kind, a, temp, o->seed, o->batch ? o->batch : CHAIN_BATCH, o->progress, out);
     }
     if (mix) return ts_fail("mdm: --ngram-mix goes with --sampler chain (or score --likelihood chain)");
     if (ensemble_opt(base, o) != 0) return -1;
@@ -1754,6 +1771,19 @@ static int chain_kn(mdm_model *m, int order)
     return ts_kn_set_order(m->kn, order);
 }
 
+/* crops per network evaluation for `items` of them and --batch `batch`: at most
+ * both, rounded up to even. A row's bits must not depend on the batch: the S4
+ * layer transforms rows in pairs (2i, 2i + 1), a pair's rounding depends on
+ * both, so every batch starts at an even item (B even), the items pair the same
+ * way for any B, and a batch's last item, when alone, is paired with a copy of
+ * itself (the padding rows repeat it); the row-wise products go a row at a time
+ * (plan.seq_rows) */
+static int chain_batch(size_t items, size_t batch)
+{
+    size_t b = items < batch ? items : batch;
+    return (int)(b + (b & 1));
+}
+
 /* row b of pl.ids (Lc wide): the crop of window xw that ends at event j, with j
  * and everything after it hidden (MASK = V); returns j's place in the crop */
 static int chain_crop(plan *pl, int b, const int32_t *xw, int j, int Lc, int V)
@@ -1768,20 +1798,22 @@ static int chain_crop(plan *pl, int b, const int32_t *xw, int j, int Lc, int V)
  * (L events) given the window's events before it. The network sees the crop of
  * at most `context` events that ends at the event, the event and everything
  * after it hidden (so it reads the same x_<j as a left-to-right model; one
- * network evaluation per row, B rows per batch). A probability that is not
- * finite stops it with *bad = 1 + its row (0: all finite). */
+ * network evaluation per row, chain_batch(rows, batch) rows per batch, the same
+ * bits for any batch). A probability that is not finite stops it with *bad = 1 +
+ * its row (0: all finite). */
 static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, size_t rows, size_t L, int kn,
-                      const char *label, int progress, double *pn, double *pk, size_t *bad)
+                      size_t batch, const char *label, int progress, double *pn, double *pk, size_t *bad)
 {
     const int V = m->c.V;
     const int Lc = (int)(L < (size_t)m->c.ctx ? L : (size_t)m->c.ctx);
-    const int B = 32;
+    const int B = chain_batch(rows, batch);
     if (kn && !m->kn) return ts_fail("mdm: chain likelihood: no Kneser-Ney model");
     plan pl, pe;   /* pe: an ensemble member's (impute --ensemble) */
     memset(&pe, 0, sizeof pe);
     if (plan_init(&pl, m, B, Lc, 0) != 0) return -1;
     if (m->ens && plan_init(&pe, (const mdm_model *)m->ens, B, Lc, 0) != 0) { plan_free(&pl); return -1; }
-    int at[32];
+    pl.seq_rows = pe.seq_rows = 1;   /* the same bits for any batch */
+    int *at = ts_malloc((size_t)B * sizeof *at);
     *bad = 0;
     ts_progress prog;
     ts_progress_start(&prog, label, (long)((rows + B - 1) / B));
@@ -1789,7 +1821,7 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
     for (size_t s = 0; s < rows; s += (size_t)B) {
         const int nb = (int)(rows - s < (size_t)B ? rows - s : (size_t)B);
         for (int b = 0; b < B; b++) {
-            const size_t row = s + (size_t)(b < nb ? b : 0);
+            const size_t row = s + (size_t)(b < nb ? b : nb - 1);
             at[b] = chain_crop(&pl, b, win[row], pos[row], Lc, V);
         }
         net_forward(m, &pl);
@@ -1813,19 +1845,20 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
     ts_progress_end(&prog);
     plan_free(&pl);
     if (m->ens) plan_free(&pe);
+    free(at);
     return 0;
 }
 
 /* the chain rule at every event of windows x (n x L, row-major): pn, pk per event */
-static int chain_probs(mdm_model *m, const int32_t *x, size_t n, size_t L, int kn, int progress, double *pn,
-                       double *pk)
+static int chain_probs(mdm_model *m, const int32_t *x, size_t n, size_t L, int kn, size_t batch, int progress,
+                       double *pn, double *pk)
 {
     const size_t rows = n * L;
     const int32_t **win = ts_malloc(rows * sizeof *win);
     int *pos = ts_malloc(rows * sizeof *pos);
     for (size_t r = 0; r < rows; r++) win[r] = x + (r / L) * L, pos[r] = (int)(r % L);
     size_t bad;
-    int rc = chain_rows(m, win, pos, rows, L, kn, "score", progress, pn, pk, &bad);
+    int rc = chain_rows(m, win, pos, rows, L, kn, batch, "score", progress, pn, pk, &bad);
     free(win);
     free(pos);
     if (rc == 0 && bad)
@@ -1880,7 +1913,7 @@ static int tune_chain(mdm_model *m, const ts_windows *v, const char *log)
     const int best_o = ts_kn_choose_order(m->kn, v->data, v->n < 128 ? v->n : 128, v->len);
     size_t nc = v->n < CHAIN_TUNE_WINDOWS ? v->n : CHAIN_TUNE_WINDOWS, rows = nc * v->len;
     double *pn = ts_malloc(rows * sizeof *pn), *pk = ts_malloc(rows * sizeof *pk);
-    if (chain_probs(m, v->data, nc, v->len, 1, 0, pn, pk) != 0) { free(pn); free(pk); return -1; }
+    if (chain_probs(m, v->data, nc, v->len, 1, CHAIN_BATCH, 0, pn, pk) != 0) { free(pn); free(pk); return -1; }
     static const double lin[] = {0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1};
     static const double sw[] = {0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3};
     int bk = CHAIN_LINEAR;
@@ -1971,7 +2004,7 @@ static int chain_select(mdm_model *m, const int32_t *cand, long N, const uint8_t
                 for (size_t j = h[w]; j < L; j++) win[r] = cand + ((size_t)v * n + w) * L, pos[r++] = (int)j;
     }
     size_t bad = 0;
-    int rc = chain_rows(m, win, pos, rows, L, kn, "rank", progress, pn, pk, &bad);
+    int rc = chain_rows(m, win, pos, rows, L, kn, CHAIN_BATCH, "rank", progress, pn, pk, &bad);
     if (rc == 0 && bad) {
         const size_t w = (size_t)((win[bad - 1] - cand) / (ptrdiff_t)L) % n;
         rc = ts_fail("mdm: --select likelihood: the network's output is not finite at window %zu, position %d "
@@ -2010,17 +2043,18 @@ static int chain_select(mdm_model *m, const int32_t *cand, long N, const uint8_t
  * event; window i draws from its own stream (seed, i): the same windows for any
  * batch and thread count. */
 static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, double temp, uint64_t seed,
-                          int progress, int32_t *out)
+                          size_t batch, int progress, int32_t *out)
 {
     const int V = m->c.V;
     const int Lc = (int)(L < (size_t)m->c.ctx ? L : (size_t)m->c.ctx);
-    const int B = (int)(n < 32 ? n : 32);
+    const int B = chain_batch(n, batch);
     const int kn = kind == CHAIN_SWITCH || a > 0;
     plan pl;
     if (plan_init(&pl, m, B, Lc, 0) != 0) return -1;
+    pl.seq_rows = 1;   /* the same windows for any batch */
     double *pn = ts_malloc((size_t)V * sizeof *pn), *pk = ts_malloc((size_t)V * sizeof *pk);
-    double q[32];
-    ts_rng rng[32];
+    double *q = ts_malloc((size_t)B * sizeof *q);
+    ts_rng *rng = ts_malloc((size_t)B * sizeof *rng);
     ts_progress prog;
     ts_progress_start(&prog, "generate", (long)(((n + B - 1) / B) * L));
     prog.enabled = progress;
@@ -2030,7 +2064,8 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, 
         for (int b = 0; b < nb; b++) ts_rng_fork(&rng[b], seed, s + (size_t)b), q[b] = 0.5;
         for (size_t j = 0; j < L; j++) {
             int p = 0;
-            for (int b = 0; b < B; b++) p = chain_crop(&pl, b, out + (s + (size_t)(b < nb ? b : 0)) * L, (int)j, Lc, V);
+            for (int b = 0; b < B; b++)
+                p = chain_crop(&pl, b, out + (s + (size_t)(b < nb ? b : nb - 1)) * L, (int)j, Lc, V);
             net_forward(m, &pl);
             for (int b = 0; b < nb; b++) {
                 int32_t *xw = out + (s + (size_t)b) * L;
@@ -2074,6 +2109,8 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, 
     ts_progress_end(&prog);
     free(pn);
     free(pk);
+    free(q);
+    free(rng);
     plan_free(&pl);
     return 0;
 }
@@ -2110,7 +2147,7 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
     int rc = 0;
     for (size_t w = 0; w < n && rc == 0; w += per) {
         size_t nw = n - w < per ? n - w : per;
-        rc = chain_probs(m, x + w * L, nw, L, kn, o->progress, pn, pk);
+        rc = chain_probs(m, x + w * L, nw, L, kn, o && o->batch ? o->batch : CHAIN_BATCH, o->progress, pn, pk);
         if (rc == 0) sum += mix_bits(pn, pk, nw, L, kind, a) * (double)nw;
     }
     if (rc == 0) *bits = sum / (double)n;
@@ -2188,7 +2225,10 @@ const ts_model_ops ts_model_mdm = {
         "                 --steps rounds) or chain (left to right, one event per\n"
         "                 network evaluation: exact samples of the chain likelihood;\n"
         "                 --temperature T draws from each event's distribution to\n"
-        "                 the power 1/T, 0: the most likely event)\n",
+        "                 the power 1/T, 0: the most likely event)\n"
+        "  chain likelihood and sampler: --batch B crops (score) or windows (generate)\n"
+        "                 per network evaluation (32, rounded up to even); the same\n"
+        "                 bits for any B\n",
     .train = model_train,
     .save = model_save,
     .load = model_load,

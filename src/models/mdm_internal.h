@@ -110,6 +110,12 @@ typedef struct {
     int embedded;
     /* set by a caller that applies the head itself: net_forward stops at pl->hT */
     int trunk_only;
+    /* set by an inference caller whose results must not depend on the batch: the
+     * row-wise products (B L rows) run one row of the batch (L rows) at a time, so
+     * every row's bits are those of a batch of one (a BLAS kernel rounds a row by
+     * its place in its register tile). Forward only: the transformer's activations
+     * are then scratch. */
+    int seq_rows;
 } plan;
 
 typedef struct {
