@@ -49,6 +49,26 @@ static inline const char *shared_path(const char *rel)
     return stat(buf, &st) == 0 ? buf : NULL;
 }
 
+/* what fn(ctx) writes to stderr, into buf (n bytes, NUL-terminated): stderr is then
+ * a file, not a terminal */
+static inline void capture_stderr(void (*fn)(void *), void *ctx, char *buf, size_t n)
+{
+    FILE *t = tmpfile();
+    buf[0] = 0;
+    if (!t) { fn(ctx); return; }
+    fflush(stderr);
+    int saved = dup(2);
+    dup2(fileno(t), 2);
+    fn(ctx);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    rewind(t);
+    size_t k = fread(buf, 1, n - 1, t);
+    buf[k] = 0;
+    fclose(t);
+}
+
 /* a fresh scratch directory under $TMPDIR */
 static inline const char *scratch_dir(void)
 {

@@ -282,6 +282,48 @@ static void idmap_dense_indices(void)
     CHECK(m.n == 0 && ts__idmap_get(&m, 0, 0) == SIZE_MAX);
 }
 
+/* a job of three calls, each with a bar of its own (7, 3 and 5 steps) covering
+ * 10, 20 and 30 units of the span */
+static void three_calls(void *ctx)
+{
+    const long steps[3] = {7, 3, 5}, units[3] = {10, 20, 30};
+    ts_progress_span_begin("job", 60, 1);
+    for (int c = 0; c < 3; c++) {
+        ts_progress_span_part(units[c]);
+        ts_progress p;
+        ts_progress_start(&p, "call", steps[c]);
+        for (long i = 1; i <= steps[c]; i++) ts_progress_update(&p, i, NULL);
+        ts_progress_end(&p);
+    }
+    ts_progress_span_end();
+}
+
+static void two_bars(void *ctx)
+{
+    for (int c = 0; c < 2; c++) {
+        ts_progress p;
+        ts_progress_start(&p, "call", 4);
+        ts_progress_update(&p, 4, NULL);
+        ts_progress_end(&p);
+    }
+}
+
+/* one bar over a job of several calls: one final line, under the span's label,
+ * with the span's units; outside a span every bar is its own */
+static void progress_span_one_bar(void)
+{
+    char out[4096];
+    capture_stderr(three_calls, NULL, out, sizeof out);
+    int lines = 0;
+    for (const char *c = out; *c; c++) lines += *c == '\n';
+    CHECK_MSG(lines == 1 && !strncmp(out, "job [########################] 60/60 ", 37) && !strstr(out, "call"),
+              "the span drew: %s", out);
+    capture_stderr(two_bars, NULL, out, sizeof out);
+    lines = 0;
+    for (const char *c = out; *c; c++) lines += *c == '\n';
+    CHECK_MSG(lines == 2 && !strncmp(out, "call [", 6), "two bars drew: %s", out);
+}
+
 TEST_MAIN("common", {
     RUN(rng_reproducible);
     RUN(container_roundtrip_and_corruption);
@@ -292,4 +334,5 @@ TEST_MAIN("common", {
     RUN(number_parsing);
     RUN(remove_tree_whole);
     RUN(idmap_dense_indices);
+    RUN(progress_span_one_bar);
 })

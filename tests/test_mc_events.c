@@ -69,6 +69,18 @@ static void generate_cli(void)
     REQUIRE(ts_mc_load(path, &gc) == 0);
     CHECK(gc.n == 80 && follows(&gc, 40));
     ts_mc_free(&gc);
+    /* an event model with a progress bar of its own (mdm), crop by crop: one bar
+     * over the whole window (in a log: one line when done, every event counted) */
+    snprintf(cmd, sizeof cmd, "train --model mdm %s --length 32 --layers 1 --channels 8 --state 4 --context 16 "
+             "--iters 1 --threads 1 --no-progress -o %s/mdm.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/mdm.tsm --channels-from %s -n 2 --length 40 --crop 16 --threads 1 -o %s/genp",
+             dir, ds, dir);
+    char out[4096];
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    int bars = 0;
+    for (const char *c = out; (c = strstr(c, "generate [")); c++) bars++;
+    CHECK_MSG(bars == 1 && strstr(out, "generate [########################] 40/40 "), "generate's progress: %s", out);
     /* the writers: a CTF trace, and strace-like text read back by ingest gives the same
      * events and threads */
     snprintf(cmd, sizeof cmd, "export %s/gen --format ctf -o %s/gen.ctf", dir, dir);

@@ -744,6 +744,45 @@ static void chain_batch_invariant(void)
     toy_free(&t);
 }
 
+typedef struct { ts_model *m; const ts_windows *x; int rc; } score_job;
+
+static void score_chain_progress(void *ctx)
+{
+    score_job *j = ctx;
+    const char *keys[] = {"likelihood", "ngram-mix"}, *vals[] = {"chain", "none"};
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.kv = (ts_kv){2, keys, vals};
+    ro.progress = 1;
+    double b;
+    j->rc = ts_model_bits(j->m, j->x, NULL, &ro, &b, NULL);
+}
+
+/* score --likelihood chain over several chunks of windows: one progress bar over
+ * all of them (in a log: one line when done, every event counted) */
+static void chain_progress_one_bar(void)
+{
+    toy t;
+    toy_make(&t, 40, 16);
+    kvbuf kv;
+    tiny_kv(&kv, "2");
+    ts_train_opts o = toy_opts(&t, &kv);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    const size_t keep = chain_chunk_rows;
+    chain_chunk_rows = 40;   /* windows of 16: chunks of 2 windows, 10 chunks */
+    score_job j = {m, &t.split.test, -1};
+    char out[4096];
+    capture_stderr(score_chain_progress, &j, out, sizeof out);
+    chain_chunk_rows = keep;
+    int lines = 0;
+    for (const char *c = out; *c; c++) lines += *c == '\n';
+    CHECK_MSG(j.rc == 0 && lines == 1 && !strncmp(out, "score [########################] 320/320 ", 41),
+              "the chain likelihood's progress: %s", out);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 static void chain_edges(void)
 {
     toy t;
@@ -1204,6 +1243,7 @@ TEST_MAIN("mdm", {
     RUN(ensemble);
     RUN(chain_likelihood);
     RUN(chain_batch_invariant);
+    RUN(chain_progress_one_bar);
     RUN(chain_edges);
     RUN(select_by_likelihood);
 })

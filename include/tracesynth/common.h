@@ -81,18 +81,30 @@ void     ts_rng_fork(ts_rng *r, uint64_t seed, uint64_t index);
 /* ---- CRC-32 (IEEE) for checkpoints ---- */
 uint32_t ts_crc32(uint32_t crc, const void *data, size_t n);
 
-/* ---- progress on long work: a bar on a terminal, silent otherwise ---- */
+/* ---- progress on long work: a bar redrawn on a terminal; in a log a line every
+ * 30 s and one at the end ---- */
 typedef struct {
     const char *label;
     long   total;
     double t0, last;
     int    tty;
     int    enabled;
+    int    in_span;   /* started inside a span: drawn as its part of the span's bar */
 } ts_progress;
 void   ts_progress_start(ts_progress *p, const char *label, long total);
 /* extra: short text after the bar (e.g. "loss 0.0123"); may be NULL */
 void   ts_progress_update(ts_progress *p, long done, const char *extra);
 void   ts_progress_end(ts_progress *p);
+/* One bar over a job done in several calls that each start a bar of their own:
+ * between ts_progress_span_begin and ts_progress_span_end, a bar started by a call
+ * is drawn as that call's part of the span's one bar (label, total units; shown
+ * when enabled and the call's own bar is), and ends without ending the line.
+ * ts_progress_span_part(units) before each call: the units its bar covers. A span
+ * begun inside a span is part of the outer one (its begin, parts and end do
+ * nothing). Main thread only. */
+void   ts_progress_span_begin(const char *label, long total, int enabled);
+void   ts_progress_span_part(long units);
+void   ts_progress_span_end(void);
 double ts_now(void);                             /* monotonic seconds */
 
 /* ---- threads ---- */

@@ -13,6 +13,14 @@ double ts_now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* the span (ts_progress_span_begin): its bar, and the part [base, base + units)
+ * of its total that the bar started inside it now covers */
+static struct {
+    int depth;
+    ts_progress bar;
+    long base, units;
+} span;
+
 void ts_progress_start(ts_progress *p, const char *label, long total)
 {
     memset(p, 0, sizeof *p);
@@ -21,6 +29,30 @@ void ts_progress_start(ts_progress *p, const char *label, long total)
     p->t0 = p->last = ts_now();
     p->tty = isatty(2);
     p->enabled = 1;
+    p->in_span = span.depth > 0;
+}
+
+void ts_progress_span_begin(const char *label, long total, int enabled)
+{
+    if (span.depth++) return;
+    ts_progress_start(&span.bar, label, total);
+    span.bar.in_span = 0;
+    span.bar.enabled = enabled;
+    span.base = span.units = 0;
+}
+
+void ts_progress_span_part(long units)
+{
+    if (span.depth != 1) return;
+    span.base += span.units;
+    span.units = units;
+    ts_progress_update(&span.bar, span.base, NULL);   /* calls without a bar of their own move it too */
+}
+
+void ts_progress_span_end(void)
+{
+    if (!span.depth || --span.depth) return;
+    ts_progress_end(&span.bar);
 }
 
 static void fmt_time(char *buf, size_t n, double s)
@@ -33,6 +65,13 @@ static void fmt_time(char *buf, size_t n, double s)
 void ts_progress_update(ts_progress *p, long done, const char *extra)
 {
     if (!p->enabled) return;
+    if (p->in_span) {
+        if (!span.depth) return;   /* the span ended before the bar */
+        long in = p->total > 0 ? (long)((double)span.units * (double)(done < p->total ? done : p->total) / p->total)
+                               : 0;
+        ts_progress_update(&span.bar, span.base + in, extra);
+        return;
+    }
     double now = ts_now();
     int last = done >= p->total;
     /* terminals: at most 10 redraws a second; logs: a line every 30 s */
@@ -57,6 +96,6 @@ void ts_progress_update(ts_progress *p, long done, const char *extra)
 
 void ts_progress_end(ts_progress *p)
 {
-    if (p->enabled && p->tty) fputc('\n', stderr);
+    if (p->enabled && p->tty && !p->in_span) fputc('\n', stderr);
     p->enabled = 0;
 }

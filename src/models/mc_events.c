@@ -50,7 +50,9 @@ static int ev_generate(mc_events *m, size_t n, size_t L, const ts_run_opts *o, i
 {
     ts_windows w = {0};
     const size_t C = m->crop && L > m->crop ? m->crop : L;
-    if (ts_model_generate(m->ev, n, C, o, &w) != 0) return -1;
+    ts_progress_span_begin("generate", (long)L, o->progress);   /* one bar over the crops */
+    ts_progress_span_part((long)C);
+    if (ts_model_generate(m->ev, n, C, o, &w) != 0) { ts_progress_span_end(); return -1; }
     for (size_t k = 0; k < n; k++) memcpy(x + k * L, w.data + k * C, C * sizeof *x);
     ts_windows_free(&w);
     const char **keys = ts_malloc(((size_t)o->kv.n + 1) * sizeof *keys), **vals = ts_malloc(((size_t)o->kv.n + 1) * sizeof *vals);
@@ -67,11 +69,13 @@ static int ev_generate(mc_events *m, size_t n, size_t L, const ts_run_opts *o, i
             memset(mask + k * C + keep, 0, h);
         }
         r.seed = o->seed + 0x9e3779b97f4a7c15ull * (part + 1);   /* each part its own draws */
+        ts_progress_span_part((long)h);
         rc = ts_model_impute(m->ev, &in, mask, &r, &out);
         for (size_t k = 0; k < n && rc == 0; k++) memcpy(x + k * L + done, out.data + k * C + keep, h * sizeof *x);
         ts_windows_free(&out);
         done += h;
     }
+    ts_progress_span_end();
     free(in.data);
     free(mask);
     free(keys);

@@ -54,7 +54,6 @@
 #define CHAIN_KN_MAX 10       /* Kneser-Ney orders tried for the chain likelihood's mixture */
 #define CHAIN_KN_DEFAULT 10   /* and the order without the choice (the n-gram's default) */
 #define CHAIN_TUNE_WINDOWS 48 /* validation windows for its n-gram share */
-#define CHAIN_CHUNK_ROWS (1 << 20)   /* events scored per chunk of windows */
 #define CHAIN_BATCH 32               /* crops (score) or windows (generate) per network evaluation */
 
 extern const ts_model_ops ts_model_mdm;
@@ -1757,6 +1756,8 @@ static int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double
 
 /* ---- the chain-rule likelihood ---- */
 
+size_t chain_chunk_rows = (size_t)1 << 20;
+
 /* the prior stream's Kneser-Ney model of the given order (built once, at the
  * highest order asked so far, then read as a lower one) */
 static int chain_kn(mdm_model *m, int order)
@@ -2140,16 +2141,19 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
     const int kn = kind == CHAIN_SWITCH || a > 0;
     if (kn && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0) return -1;
     /* windows in chunks (each window's mixture is its own): memory for at most
-     * CHAIN_CHUNK_ROWS events' probabilities whatever the input */
-    size_t per = CHAIN_CHUNK_ROWS / L ? CHAIN_CHUNK_ROWS / L : 1, cap = (per < n ? per : n) * L;
+     * chain_chunk_rows events' probabilities whatever the input */
+    size_t per = chain_chunk_rows / L ? chain_chunk_rows / L : 1, cap = (per < n ? per : n) * L;
     double *pn = ts_malloc(cap * sizeof *pn), *pk = kn ? ts_malloc(cap * sizeof *pk) : NULL;
     double sum = 0;
     int rc = 0;
+    ts_progress_span_begin("score", (long)(n * L), o && o->progress);   /* one bar over the chunks */
     for (size_t w = 0; w < n && rc == 0; w += per) {
         size_t nw = n - w < per ? n - w : per;
-        rc = chain_probs(m, x + w * L, nw, L, kn, o && o->batch ? o->batch : CHAIN_BATCH, o->progress, pn, pk);
+        ts_progress_span_part((long)(nw * L));
+        rc = chain_probs(m, x + w * L, nw, L, kn, o && o->batch ? o->batch : CHAIN_BATCH, o && o->progress, pn, pk);
         if (rc == 0) sum += mix_bits(pn, pk, nw, L, kind, a) * (double)nw;
     }
+    ts_progress_span_end();
     if (rc == 0) *bits = sum / (double)n;
     free(pn);
     free(pk);

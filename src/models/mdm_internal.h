@@ -25,6 +25,7 @@
 #define model_free   mdm_model_free
 #define model_save   mdm_model_save
 #define model_load   mdm_model_load
+#define chain_chunk_rows mdm_chain_chunk_rows
 
 typedef struct {
     int layers, C, N, F;      /* blocks, channels, S4 state, feed-forward width */
@@ -124,6 +125,9 @@ typedef struct {
     double span_frac;
     ts_train_cfg tc;
 } mdm_opts;
+
+/* score --likelihood chain: events scored per chunk of windows (2^20; tests lower it) */
+extern size_t chain_chunk_rows;
 
 /* the parameter blocks for m->c (layout in m->p); drawn from seed. 0 / -1 */
 void alloc_params(mdm_model *m);
