@@ -203,7 +203,7 @@ static void learns_generates_keeps_prefix(void)
           !memcmp(g1.ch[TS_CH_CPU], g2.ch[TS_CH_CPU], g1.n * sizeof(int32_t)));
     ro.steps = 51;
     ts_mc z;
-    CHECK(ts_mc_model_generate(m2, 1, 8, &ro, &z) != 0 && strstr(ts_error(), "--steps 51") && strstr(ts_error(), "T = 50"));
+    CHECK(ts_mc_model_generate(m2, 1, 8, &ro, &z) != 0 && strstr(ts_error(), "ddpm-mc: option --steps: 51") && strstr(ts_error(), "T = 50"));
     /* conditioned on a prefix: the first 8 events of every channel kept */
     ro.steps = 10;
     ts_mc x, y;
@@ -350,11 +350,11 @@ static void cli(void)
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --blackout 17 -o %s/imp2", dir, ds, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--blackout 17 is longer than the windows"), "%s", err);
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --prefix-share 2 -o %s/x.tsm", ds, dir);
-    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--prefix-share = 2"));
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --prefix-share: 2 out of range"));
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 5000 -o %s/x.tsm", ds, dir);
-    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--length 5000"));
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --length: 5000"));
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --length 16 --temperature 1 -o %s/x", dir, dir);
-    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "no option --temperature"));
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --temperature: not one of its run options"));
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --threads 1 -o %s/gen2", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length is required"));
 }

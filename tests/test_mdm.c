@@ -351,6 +351,15 @@ static void chain_likelihood(void)
         CHECK_MSG(window_bits(m, w, 3, 2, keys, bad[i]) == -1 && !strchr(ts_error(), '\n'),
                   "--likelihood %s --ngram-mix %s accepted", bad[i][0], bad[i][1]);
     }
+    /* an option score does not take, and one no run takes: the one wording */
+    {
+        const char *keys[] = {"likelihood", "sampler"}, *vals[] = {"chain", "chain"};
+        CHECK_MSG(window_bits(m, w, 3, 2, keys, vals) == -1 &&
+                      !strcmp(ts_error(), "mdm: option --sampler: score does not take it"), "%s", ts_error());
+        const char *k2[] = {"layers"}, *v2[] = {"2"};
+        CHECK_MSG(window_bits(m, w, 3, 1, k2, v2) == -1 && !strncmp(ts_error(), "mdm: option --layers: not one of its run "
+                                                                    "options (--samples, ", 52), "%s", ts_error());
+    }
     /* generate --sampler chain draws exact samples of the chain likelihood: the
      * frequencies of 20,000 windows of 3 match 2^(-3 bits) (total variation:
      * about 0.02 by chance, 0.09 when the switching update is left out);

@@ -192,10 +192,10 @@ static void learns_and_generates(void)
         CHECK_MSG(ok > g3.n * 9 / 10, "confident, min-p: tid follows the event in %zu of %zu", ok, g3.n);
         ts_mc_free(&g3);
     }
-    CHECK(refused(m, "order", "best", "--order 'best'"));
+    CHECK(refused(m, "order", "best", "mdm-mc: option --order: 'best'"));
     CHECK(refused(m, "min-p", "1", "--min-p"));
     CHECK(refused(m, "temperature", "-1", "--temperature"));
-    CHECK(refused(m, "prior", "1", "no option --prior"));
+    CHECK(refused(m, "prior", "1", "mdm-mc: option --prior: not one of its run options"));
     /* the same model read back draws the same windows */
     ts_mc_model *m2 = NULL;
     REQUIRE(ts_mc_model_load(path, &m2) == 0);
@@ -408,7 +408,7 @@ static void cli(void)
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --threads 1 -o %s/gen2", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length is required"));
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --prior 1 -o %s/x.tsm", ds, dir);
-    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "no option --prior"));
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mdm-mc: option --prior: not one of its training options"));
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 16", dir, ds);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--prefix 16"));
 }

@@ -459,7 +459,10 @@ static void options_and_errors(void)
     double d;
     CHECK(ts_kv_double(&kv, "order", 0, &d) == 0 && d == 5.0);
     static const char *const known[] = {"order", NULL};
-    CHECK(ts_kv_check(&kv, "ngram", known) == 0);
+    CHECK(ts_kv_check(&kv, "ngram", "training", known) == 0);
+    static const char *const other[] = {"fallback", NULL};
+    CHECK(ts_kv_check(&kv, "ngram", "training", other) == -1 &&
+          !strcmp(ts_error(), "ngram: option --order: not one of its training options (--fallback)"));
 }
 
 /* the reference baseline figure on real data */

@@ -21,8 +21,13 @@ typedef struct {
 const char *ts_kv_get(const ts_kv *kv, const char *key);
 int ts_kv_long(const ts_kv *kv, const char *key, long def, long *out);
 int ts_kv_double(const ts_kv *kv, const char *key, double def, double *out);
-/* error naming the first key not in the NULL-terminated list */
-int ts_kv_check(const ts_kv *kv, const char *model, const char *const *known);
+/* error naming the first key not in the NULL-terminated list of model's `kind`
+ * ("training" or "run") options */
+int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char *const *known);
+/* the one wording of every error about a model's option (unknown, refused, malformed,
+ * out of range): "WHO: option --KEY: MESSAGE" (who NULL: "option --KEY: MESSAGE").
+ * Records it, returns -1 */
+int ts_opt_fail(const char *who, const char *key, const char *fmt, ...) TS_PRINTF(3, 4);
 
 typedef struct {
     const ts_split *split;     /* train / valid windows and the training stream */

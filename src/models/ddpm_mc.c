@@ -115,7 +115,7 @@ typedef struct {
 static int opt_long(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
 {
     if (ts_kv_long(kv, key, def, out) != 0) return -1;
-    if (*out < lo || *out > hi) return ts_fail("ddpm-mc: option --%s = %ld out of range [%ld, %ld]", key, *out, lo, hi);
+    if (*out < lo || *out > hi) return ts_opt_fail("ddpm-mc", key, "%ld out of range [%ld, %ld]", *out, lo, hi);
     return 0;
 }
 
@@ -130,7 +130,7 @@ static int parse_opts(const ts_kv *kv, int nch, ddpm_opts *so)
         opt_long(kv, "train-ssm", 0, 0, 1, &ssm) || opt_long(kv, "batch", 16, 1, 65536, &so->batch) ||
         opt_long(kv, "valid-n", 64, 1, 1000000, &so->valid_n))
         return -1;
-    if (state % 2) return ts_fail("ddpm-mc: option --state = %ld must be even", state);
+    if (state % 2) return ts_opt_fail("ddpm-mc", "state", "%ld must be even", state);
     so->net.layers = (int)layers;
     so->net.C = (int)width;
     so->net.N = (int)state;
@@ -140,7 +140,7 @@ static int parse_opts(const ts_kv *kv, int nch, ddpm_opts *so)
         ts_kv_double(kv, "prefix-share", 0.5, &so->prefix_share))
         return -1;
     if (!(so->prefix_share >= 0 && so->prefix_share <= 1))
-        return ts_fail("ddpm-mc: option --prefix-share = %g out of range [0, 1]", so->prefix_share);
+        return ts_opt_fail("ddpm-mc", "prefix-share", "%g out of range [0, 1]", so->prefix_share);
     if (ts_train_parse(&so->tc, kv, 1e-3, 2000, 200) != 0) return -1;
     return ts_sssd_config_check(&so->net);
 }
@@ -351,7 +351,7 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     if (parse_opts(&o->kv, m->nch, &so) != 0) return -1;
     const size_t L = o->len ? o->len : 256;
     if (L < 2 || L > 65535 || L > o->n_train)
-        return ts_fail("ddpm-mc: --length %zu: expected 2 to 65535 and at most the training part (%zu events)", L,
+        return ts_opt_fail("ddpm-mc", "length", "%zu: expected 2 to 65535 and at most the training part (%zu events)", L,
                        o->n_train);
     if (ts_mc_model_base_init(&m->base, d) != 0) return -1;
     m->dt_std = 1;
@@ -424,7 +424,7 @@ static int ddpm_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *con
 {
     ddpm_mc *m = (ddpm_mc *)base;
     const int S = o->steps > 0 ? o->steps : m->T;
-    if (o->steps < 0 || S > m->T) return ts_fail("ddpm-mc: --steps %d: expected 1 to the model's T = %d", o->steps, m->T);
+    if (o->steps < 0 || S > m->T) return ts_opt_fail("ddpm-mc", "steps", "%d: expected 1 to the model's T = %d", o->steps, m->T);
     if (L > 65535 || (uint64_t)m->net.c.layers * (uint64_t)m->net.c.C * L > MAX_WINDOW_STATE)
         return ts_fail("ddpm-mc: windows of %zu events are too long for %d layers x %d channels", L, m->net.c.layers,
                        m->net.c.C);

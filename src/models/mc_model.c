@@ -33,10 +33,10 @@ const ts_mc_model_ops *ts_mc_model_find(const char *name, int quiet)
     return NULL;
 }
 
-static int check_keys(const ts_kv *kv, const char *name, const char *const *keys)
+static int check_keys(const ts_kv *kv, const char *name, const char *kind, const char *const *keys)
 {
     static const char *const none[] = {NULL};
-    return ts_kv_check(kv, name, keys ? keys : none);
+    return ts_kv_check(kv, name, kind, keys ? keys : none);
 }
 
 int ts_mc_model_base_init(ts_mc_model *m, const ts_mc *data)
@@ -64,7 +64,7 @@ int ts_mc_model_train(const char *name, const ts_mc_train_opts *o, ts_mc_model *
     const ts_mc_model_ops *ops = ts_mc_model_find(name, 0);
     if (!ops) return -1;
     if (!o->data || o->n_train < 2) return ts_fail("%s: no training events", name);
-    if (check_keys(&o->kv, name, ops->train_keys)) return -1;
+    if (check_keys(&o->kv, name, "training", ops->train_keys)) return -1;
     ts_mc_model *m = NULL;
     if (ops->train(&m, o) != 0) {
         if (m) {
@@ -238,7 +238,7 @@ static int check_values(const ts_mc_model *m, const ts_mc *y, size_t L, const ui
 
 static int run(ts_mc_model *m, ts_mc *y, size_t L, const uint8_t *const mask[TS_NCH], const ts_run_opts *o)
 {
-    if (check_keys(o ? &o->kv : NULL, m->ops->name, m->ops->run_keys)) return -1;
+    if (check_keys(o ? &o->kv : NULL, m->ops->name, "run", m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, got %zu", m->ops->name, m->len, L);
     if (check_values(m, y, L, mask, 1) != 0) return -1;

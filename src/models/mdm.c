@@ -404,7 +404,7 @@ static const char *const mdm_keys[] = {
 static int opt_long(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
 {
     if (ts_kv_long(kv, key, def, out) != 0) return -1;
-    if (*out < lo || *out > hi) return ts_fail("mdm: option --%s = %ld out of range [%ld, %ld]", key, *out, lo, hi);
+    if (*out < lo || *out > hi) return ts_opt_fail("mdm", key, "%ld out of range [%ld, %ld]", *out, lo, hi);
     return 0;
 }
 
@@ -415,7 +415,7 @@ int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
     const char *bb = ts_kv_get(kv, "backbone");
     if (!bb || !strcmp(bb, "s4")) so->c.backbone = BACKBONE_S4;
     else if (!strcmp(bb, "transformer")) so->c.backbone = BACKBONE_TRANSFORMER;
-    else return ts_fail("mdm: option --backbone: unknown backbone '%s' (s4, transformer)", bb);
+    else return ts_opt_fail("mdm", "backbone", "unknown backbone '%s' (s4, transformer)", bb);
     if (opt_long(kv, "heads", 4, 1, 256, &v)) return -1;
     so->c.heads = (int)v;
     if (opt_long(kv, "layers", 4, 1, 256, &v)) return -1;
@@ -423,21 +423,22 @@ int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
     if (opt_long(kv, "channels", 128, 2, 4096, &v)) return -1;
     so->c.C = (int)v;
     if (opt_long(kv, "state", 64, 2, 1024, &v)) return -1;
-    if (v % 2) return ts_fail("mdm: option --state = %ld must be even", v);
+    if (v % 2) return ts_opt_fail("mdm", "state", "%ld must be even", v);
     so->c.N = (int)v;
     if (opt_long(kv, "ff", 2, 1, 16, &v)) return -1;
     so->c.F = (int)v * so->c.C;
     if (opt_long(kv, "kernel", 3, 1, 63, &v)) return -1;
-    if (v % 2 == 0) return ts_fail("mdm: option --kernel = %ld must be odd", v);
+    if (v % 2 == 0) return ts_opt_fail("mdm", "kernel", "%ld must be odd", v);
     so->c.K = (int)v;
     if (so->c.backbone == BACKBONE_TRANSFORMER && (so->c.C % so->c.heads || (so->c.C / so->c.heads) % 2))
-        return ts_fail("mdm: --channels %d must be --heads %d times an even head size", so->c.C, so->c.heads);
+        return ts_opt_fail("mdm", "channels", "%d must be --heads %d times an even head size", so->c.C, so->c.heads);
     if (opt_long(kv, "context", L < 128 ? (long)L : 128, 2, 4096, &v)) return -1;
-    if ((size_t)v > L) return ts_fail("mdm: option --context = %ld is longer than the windows (%zu)", v, L);
+    if ((size_t)v > L) return ts_opt_fail("mdm", "context", "%ld is longer than the windows (%zu)", v, L);
     so->c.ctx = (int)v;
     if (opt_long(kv, "batch", 32, 1, 65536, &so->batch)) return -1;
     if (ts_kv_double(kv, "span-frac", 0.5, &so->span_frac)) return -1;
-    if (!(so->span_frac >= 0 && so->span_frac <= 1)) return ts_fail("mdm: option --span-frac must be in [0, 1]");
+    if (!(so->span_frac >= 0 && so->span_frac <= 1))
+        return ts_opt_fail("mdm", "span-frac", "%g out of range [0, 1]", so->span_frac);
     if (opt_long(kv, "span-max", 64, 1, 4096, &so->span_max)) return -1;
     if (opt_long(kv, "prior", 1, 0, 1, &so->prior)) return -1;
     if (opt_long(kv, "prior-order", 12, 1, 64, &so->prior_order)) return -1;
@@ -1542,7 +1543,7 @@ static int refuse_keys(const ts_run_opts *o, const char *what, const char *const
 {
     for (int i = 0; o && i < o->kv.n; i++)
         for (const char *const *k = not; *k; k++)
-            if (!strcmp(o->kv.keys[i], *k)) return ts_fail("mdm: %s takes no --%s", what, *k);
+            if (!strcmp(o->kv.keys[i], *k)) return ts_opt_fail("mdm", *k, "%s does not take it", what);
     return 0;
 }
 
@@ -1552,22 +1553,24 @@ static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, l
     memset(io, 0, sizeof *io);
     if (ts_kv_double(&o->kv, "temperature", 0, &io->temperature) != 0) return -1;
     if (!(io->temperature >= 0 && io->temperature <= 100))
-        return ts_fail("mdm: --temperature %g: expected 0 (greedy) to 100", io->temperature);
+        return ts_opt_fail("mdm", "temperature", "%g: expected 0 (greedy) to 100", io->temperature);
     if (ts_kv_double(&o->kv, "prior-weight", m->prior ? m->prior_weight : 0, &io->weight) != 0) return -1;
     long gated;
     if (ts_kv_long(&o->kv, "prior-gate", 1, &gated) != 0) return -1;
-    if (gated != 0 && gated != 1) return ts_fail("mdm: --prior-gate %ld: expected 0 or 1", gated);
+    if (gated != 0 && gated != 1) return ts_opt_fail("mdm", "prior-gate", "%ld: expected 0 or 1", gated);
     int chosen = m->prior && !ts_kv_get(&o->kv, "prior-weight");
     io->kw = chosen && m->has_kw ? m->kw : NULL;
     io->gate = chosen && m->has_gate && gated ? m->gate : NULL;
     io->copy = chosen && m->has_copy && gated ? m->copy : NULL;
-    if (!(io->weight >= 0 && io->weight <= 1000)) return ts_fail("mdm: --prior-weight %g: expected 0 to 1000", io->weight);
-    if (io->weight > 0 && !m->prior) return ts_fail("mdm: --prior-weight: this model was trained without the n-gram prior");
-    if (o->steps < 0) return ts_fail("mdm: --steps %d must be positive", o->steps);
+    if (!(io->weight >= 0 && io->weight <= 1000))
+        return ts_opt_fail("mdm", "prior-weight", "%g: expected 0 to 1000", io->weight);
+    if (io->weight > 0 && !m->prior)
+        return ts_opt_fail("mdm", "prior-weight", "this model was trained without the n-gram prior");
+    if (o->steps < 0) return ts_opt_fail("mdm", "steps", "%d: expected 1 or more", o->steps);
     io->steps = o->steps;
     long cx;
     if (ts_kv_long(&o->kv, "context", 0, &cx) != 0) return -1;
-    if (cx < 0 || cx > 4096) return ts_fail("mdm: --context %ld: expected 2 to 4096 (0: the trained one)", cx);
+    if (cx < 0 || cx > 4096) return ts_opt_fail("mdm", "context", "%ld: expected 2 to 4096 (0: the trained one)", cx);
     io->ctx = (size_t)cx;
     io->seed = o->seed;
     io->batch = o->batch ? o->batch : 64;
@@ -1670,11 +1673,12 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     if (L > 4096) return ts_fail("mdm: generation length %zu: at most 4096", L);
     const char *sampler = ts_kv_get(&o->kv, "sampler"), *mix = ts_kv_get(&o->kv, "ngram-mix");
     if (sampler && strcmp(sampler, "chain") && strcmp(sampler, "unmask"))
-        return ts_fail("mdm: --sampler %s: expected unmask or chain", sampler);
+        return ts_opt_fail("mdm", "sampler", "'%s': expected unmask or chain", sampler);
     if (sampler && !strcmp(sampler, "chain")) {
-        if (ts_kv_get(&o->kv, "ensemble") || samples != 1 || o->steps)
-            return ts_fail("mdm: --sampler chain draws one event per network evaluation: no --ensemble, "
-                           "--samples or --steps");
+        const char *no = ts_kv_get(&o->kv, "ensemble") ? "ensemble" : samples != 1 ? "samples" : o->steps ? "steps" : NULL;
+        if (no)
+            return ts_opt_fail("mdm", no, "generate --sampler chain does not take it (one event per network "
+                               "evaluation)");
         if (refuse_keys(o, "generate --sampler chain (its n-gram share is --ngram-mix; its crop the trained "
                         "context)", (const char *const[]){"prior-weight", "prior-gate", "context", NULL}) != 0)
             return -1;
@@ -1682,12 +1686,12 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         double a, temp = 1.0;
         if (chain_mix_opt(m, mix, &kind, &a) != 0) return -1;
         if (ts_kv_get(&o->kv, "temperature")) temp = io.temperature;
-        if (!(temp >= 0)) return ts_fail("mdm: --sampler chain: --temperature must be 0 (greedy) or above");
+        if (!(temp >= 0)) return ts_opt_fail("mdm", "temperature", "%g: expected 0 (greedy) or above", temp);
         if ((kind == CHAIN_SWITCH || a > 0) && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
             return -1;
         return chain_generate(m, n, L, kind, a, temp, o->seed, o->batch ? o->batch : CHAIN_BATCH, o->progress, out);
     }
-    if (mix) return ts_fail("mdm: --ngram-mix goes with --sampler chain (or score --likelihood chain)");
+    if (mix) return ts_opt_fail("mdm", "ngram-mix", "goes with --sampler chain (or score --likelihood chain)");
     if (ensemble_opt(base, o) != 0) return -1;
     if (!ts_kv_get(&o->kv, "temperature")) io.temperature = 1.0;   /* a generator samples */
     io.weight = 0;
@@ -1955,9 +1959,9 @@ static int chain_mix_opt(const mdm_model *m, const char *mix, int *kind_out, dou
             errno = 0;
             a = strtod(mix + 7, &end);
             if (end == mix + 7 || *end || errno || !(a >= 0 && a <= 1))
-                return ts_fail("mdm: --ngram-mix %s: the number after ':' must be 0 to 1", mix);
+                return ts_opt_fail("mdm", "ngram-mix", "'%s': the number after ':' must be 0 to 1", mix);
         } else {
-            return ts_fail("mdm: --ngram-mix %s: expected none, linear:W or switch:A", mix);
+            return ts_opt_fail("mdm", "ngram-mix", "'%s': expected none, linear:W or switch:A", mix);
         }
     }
     *kind_out = kind;
@@ -2128,12 +2132,12 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
     if (refuse_keys(o, "score", (const char *const[]){"sampler", "samples", "temperature", "prior-weight",
                                                        "prior-gate", "context", "ensemble", "select", NULL}) != 0)
         return -1;
-    if (o && o->steps) return ts_fail("mdm: score takes no --steps");
+    if (o && o->steps) return ts_opt_fail("mdm", "steps", "score does not take it");
     if (!lk || !strcmp(lk, "bound")) {
-        if (mix) return ts_fail("mdm: --ngram-mix goes with --likelihood chain");
+        if (mix) return ts_opt_fail("mdm", "ngram-mix", "goes with --likelihood chain");
         return bound_bits(m, x, n, L, bits);
     }
-    if (strcmp(lk, "chain")) return ts_fail("mdm: --likelihood %s: expected bound or chain", lk);
+    if (strcmp(lk, "chain")) return ts_opt_fail("mdm", "likelihood", "'%s': expected bound or chain", lk);
     if (n == 0 || L == 0) return ts_fail("mdm: score: no windows");
     int kind;
     double a;

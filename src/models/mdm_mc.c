@@ -261,18 +261,18 @@ static int parse_weights(mdm_mc *m, const char *s)
             for (int k = 0; k < m->nch; k++) if (m->chan[k] == c) j = k;
         }
         double v;
-        if (!eq) rc = ts_fail("mdm-mc: option --channel-weights: '%s' is not CHANNEL=WEIGHT", tok);
-        else if (c < 0) rc = ts_fail("mdm-mc: option --channel-weights: '%s' is not a channel (event, dt, comm, ret, tid, cpu)", tok);
-        else if (j < 0) rc = ts_fail("mdm-mc: option --channel-weights: the trace has no channel '%s'", tok);
-        else if (seen & 1u << c) rc = ts_fail("mdm-mc: option --channel-weights: '%s' is given twice", tok);
+        if (!eq) rc = ts_opt_fail("mdm-mc", "channel-weights", "'%s' is not CHANNEL=WEIGHT", tok);
+        else if (c < 0) rc = ts_opt_fail("mdm-mc", "channel-weights", "'%s' is not a channel (event, dt, comm, ret, tid, cpu)", tok);
+        else if (j < 0) rc = ts_opt_fail("mdm-mc", "channel-weights", "the trace has no channel '%s'", tok);
+        else if (seen & 1u << c) rc = ts_opt_fail("mdm-mc", "channel-weights", "'%s' is given twice", tok);
         else if (ts_parse_double(eq + 1, 0, 1e6, &v) != 0)
-            rc = ts_fail("mdm-mc: option --channel-weights: %s: '%s' is not a weight in [0, 1e6]", tok, eq + 1);
+            rc = ts_opt_fail("mdm-mc", "channel-weights", "%s: '%s' is not a weight in [0, 1e6]", tok, eq + 1);
         else m->cw[j] = v, seen |= 1u << c;
     }
     double any = 0;
     for (int j = 0; j < m->nch; j++) any += m->cw[j];
-    if (rc == 0 && !seen) rc = ts_fail("mdm-mc: option --channel-weights: '%s' names no channel", s);
-    if (rc == 0 && any == 0) rc = ts_fail("mdm-mc: option --channel-weights: '%s': every weight is 0", s);
+    if (rc == 0 && !seen) rc = ts_opt_fail("mdm-mc", "channel-weights", "'%s' names no channel", s);
+    if (rc == 0 && any == 0) rc = ts_opt_fail("mdm-mc", "channel-weights", "'%s': every weight is 0", s);
     free(buf);
     return rc;
 }
@@ -404,14 +404,14 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     const ts_mc *d = o->data;
     mdm_opts so;
     if (parse_opts(&o->kv, o->len, &so) != 0) return -1;
-    if (so.c.ctx > (int)o->n_train) return ts_fail("mdm-mc: --context %d is longer than the training part (%zu events)",
+    if (so.c.ctx > (int)o->n_train) return ts_opt_fail("mdm-mc", "context", "%d is longer than the training part (%zu events)",
                                                    so.c.ctx, o->n_train);
     long nbins;
     if (ts_kv_long(&o->kv, "dt-bins", 64, &nbins) != 0) return -1;
-    if (nbins < 2 || nbins > 4096) return ts_fail("mdm-mc: option --dt-bins = %ld out of range [2, 4096]", nbins);
+    if (nbins < 2 || nbins > 4096) return ts_opt_fail("mdm-mc", "dt-bins", "%ld out of range [2, 4096]", nbins);
     const char *dtm = ts_kv_get(&o->kv, "dt");
     if (dtm && strcmp(dtm, "bins") && strcmp(dtm, "real"))
-        return ts_fail("mdm-mc: option --dt: '%s' is not bins or real", dtm);
+        return ts_opt_fail("mdm-mc", "dt", "'%s' is not bins or real", dtm);
     const int real = dtm && !strcmp(dtm, "real");
     mdm_mc *m = ts_calloc(1, sizeof *m);
     *out = &m->base;
@@ -664,17 +664,17 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     mdm_mc *m = (mdm_mc *)base;
     draw_opts d;
     if (ts_kv_double(&o->kv, "temperature", 1.0, &d.T) != 0) return -1;
-    if (!(d.T >= 0 && d.T <= 100)) return ts_fail("mdm-mc: --temperature %g: expected 0 (most likely) to 100", d.T);
+    if (!(d.T >= 0 && d.T <= 100)) return ts_opt_fail("mdm-mc", "temperature", "%g: expected 0 (most likely) to 100", d.T);
     const char *om = ts_kv_get(&o->kv, "order");
     if (om && strcmp(om, "random") && strcmp(om, "confident"))
-        return ts_fail("mdm-mc: --order '%s': expected random or confident", om);
+        return ts_opt_fail("mdm-mc", "order", "'%s': expected random or confident", om);
     const int confident = om && !strcmp(om, "confident");
     if (ts_kv_double(&o->kv, "min-p", 0, &d.minp) != 0) return -1;
-    if (!(d.minp >= 0 && d.minp < 1)) return ts_fail("mdm-mc: --min-p %g: expected 0 (off) to below 1", d.minp);
+    if (!(d.minp >= 0 && d.minp < 1)) return ts_opt_fail("mdm-mc", "min-p", "%g: expected 0 (off) to below 1", d.minp);
     long cx;
     if (ts_kv_long(&o->kv, "context", m->net->c.ctx, &cx) != 0) return -1;
-    if (cx < 2 || cx > 8192) return ts_fail("mdm-mc: --context %ld: expected 2 to 8192", cx);
-    if (o->steps < 0) return ts_fail("mdm-mc: --steps %d must be positive", o->steps);
+    if (cx < 2 || cx > 8192) return ts_opt_fail("mdm-mc", "context", "%ld: expected 2 to 8192", cx);
+    if (o->steps < 0) return ts_opt_fail("mdm-mc", "steps", "%d: expected 1 or more", o->steps);
     const int Lc = (int)((size_t)cx < L ? (size_t)cx : L), half = Lc / 2 > 0 ? Lc / 2 : 1;
     const size_t n = y->n / L;
     const int nch = m->nch, S = Lc * nch, C = m->net->c.C;

@@ -53,7 +53,7 @@ int ts_kv_long(const ts_kv *kv, const char *key, long def, long *out)
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || end == s || *end) return ts_fail("option --%s expects an integer, got '%s'", key, s);
+    if (errno || end == s || *end) return ts_opt_fail(NULL, key, "'%s' is not an integer", s);
     *out = v;
     return 0;
 }
@@ -65,12 +65,12 @@ int ts_kv_double(const ts_kv *kv, const char *key, double def, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end || v != v) return ts_fail("option --%s expects a number, got '%s'", key, s);
+    if (errno || end == s || *end || v != v) return ts_opt_fail(NULL, key, "'%s' is not a number", s);
     *out = v;
     return 0;
 }
 
-int ts_kv_check(const ts_kv *kv, const char *model, const char *const *known)
+int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char *const *known)
 {
     if (!kv) return 0;
     for (int i = 0; i < kv->n; i++) {
@@ -82,10 +82,19 @@ int ts_kv_check(const ts_kv *kv, const char *model, const char *const *known)
             size_t l = strlen(list);
             snprintf(list + l, sizeof list - l, "%s--%s", l ? ", " : "", *k);
         }
-        return ts_fail("model '%s' has no option --%s (its options: %s)", model, kv->keys[i],
-                       list[0] ? list : "none");
+        return ts_opt_fail(model, kv->keys[i], "not one of its %s options (%s)", kind, list[0] ? list : "none");
     }
     return 0;
+}
+
+int ts_opt_fail(const char *who, const char *key, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return ts_fail("%s%soption --%s: %s", who ? who : "", who ? ": " : "", key, msg);
 }
 
 int ts_train_log(const char *path, const char *fmt, ...)
@@ -123,10 +132,10 @@ static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_vocab *vocab
 }
 
 /* the model's options: only the keys it declares */
-static int check_keys(const ts_kv *kv, const ts_model_ops *ops, const char *const *keys)
+static int check_keys(const ts_kv *kv, const ts_model_ops *ops, const char *kind, const char *const *keys)
 {
     static const char *const none[] = {NULL};
-    return ts_kv_check(kv, ops->name, keys ? keys : none);
+    return ts_kv_check(kv, ops->name, kind, keys ? keys : none);
 }
 
 int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
@@ -136,7 +145,7 @@ int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
     if (!ops) return -1;
     if (!o->split) return ts_fail("%s: no training data", name);
     if (o->n_ids <= 0) return ts_fail("%s: no valid event IDs in the training data", name);
-    if (check_keys(&o->kv, ops, ops->train_keys)) return -1;
+    if (check_keys(&o->kv, ops, "training", ops->train_keys)) return -1;
     ts_model *m = NULL;
     if (ops->train(&m, o) != 0) {
         if (m) {   /* a model that failed after making itself: free it, keep its error */
@@ -297,7 +306,7 @@ int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const
     memset(out, 0, sizeof *out);
     size_t n = x->n, L = x->len;
     if (n == 0 || L == 0) return ts_fail("%s: no windows to impute", m->ops->name);
-    if (check_keys(o ? &o->kv : NULL, m->ops, m->ops->run_keys)) return -1;
+    if (check_keys(o ? &o->kv : NULL, m->ops, "run", m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, got windows of %zu "
                        "(train it with --length %zu)", m->ops->name, m->len, L, L);
@@ -329,7 +338,7 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
     memset(out, 0, sizeof *out);
     if (n == 0 || L == 0) return ts_fail("%s: nothing to generate (%zu windows of %zu events)",
                                          m->ops->name, n, L);
-    if (check_keys(o ? &o->kv : NULL, m->ops, m->ops->run_keys)) return -1;
+    if (check_keys(o ? &o->kv : NULL, m->ops, "run", m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, cannot generate %zu",
                        m->ops->name, m->len, L);
@@ -466,7 +475,7 @@ int ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const
     if (unknown) *unknown = 0;
     if (!m->ops->bits) return ts_fail("%s: this model gives no likelihood", m->ops->name);
     if (x->n == 0 || x->len == 0) return ts_fail("%s: no windows to score", m->ops->name);
-    if (check_keys(o ? &o->kv : NULL, m->ops, m->ops->run_keys)) return -1;
+    if (check_keys(o ? &o->kv : NULL, m->ops, "run", m->ops->run_keys)) return -1;
     ts_windows xm = *x, mapped = {0};
     if (names && names->n > 0 && m->vocab.n > 0) {
         if (to_model_ids(m, x, names, NULL, &mapped, unknown, NULL)) return -1;
@@ -485,7 +494,7 @@ int ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const
 int ts_run_samples(const ts_run_opts *o, const char *model, long *samples)
 {
     if (ts_kv_long(&o->kv, "samples", 1, samples) != 0) return -1;
-    if (*samples < 1 || *samples > 1000) return ts_fail("%s: --samples %ld: expected 1 to 1000", model, *samples);
+    if (*samples < 1 || *samples > 1000) return ts_opt_fail(model, "samples", "%ld: expected 1 to 1000", *samples);
     return 0;
 }
 

@@ -211,13 +211,13 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
     long order;
     if (ts_kv_long(&o->kv, "order", 12, &order) != 0) return -1;
     if (order < 1 || order > MAX_ORDER)
-        return ts_fail("ngram: --order must be in [1, %d], got %ld", MAX_ORDER, order);
+        return ts_opt_fail("ngram", "order", "%ld out of range [1, %d]", order, MAX_ORDER);
     const char *fb = ts_kv_get(&o->kv, "fallback");
     int kgram = 0;
     if (fb && parse_fallback(fb, &kgram) != 0)
-        return ts_fail("ngram: --fallback expects markov or kgram, got '%s'", fb);
+        return ts_opt_fail("ngram", "fallback", "'%s': expected markov or kgram", fb);
     if (o->resume)
-        return ts_fail("ngram: --resume: this model trains in one pass and keeps no checkpoints");
+        return ts_opt_fail("ngram", "resume", "this model trains in one pass and keeps no checkpoints");
     const ts_seq *st = &o->split->train_stream;
     const ts_windows *tw = &o->split->train;
     int32_t *s;

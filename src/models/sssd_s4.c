@@ -78,7 +78,7 @@ typedef struct {
 static int get_int(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
 {
     if (ts_kv_long(kv, key, def, out) != 0) return -1;
-    if (*out < lo || *out > hi) return ts_fail("option --%s = %ld out of range [%ld, %ld]", key, *out, lo, hi);
+    if (*out < lo || *out > hi) return ts_opt_fail("sssd-s4", key, "%ld out of range [%ld, %ld]", *out, lo, hi);
     return 0;
 }
 
@@ -89,7 +89,7 @@ static int parse_opts(const ts_kv *kv, sssd_opts *so)
     int paper = 0;
     if (preset && !strcmp(preset, "paper")) paper = 1;
     else if (preset && strcmp(preset, "small"))
-        return ts_fail("option --preset: unknown preset '%s' (paper, small)", preset);
+        return ts_opt_fail("sssd-s4", "preset", "unknown preset '%s' (paper, small)", preset);
     ts_sssd_config_paper(&so->net);
     long v;
     if (get_int(kv, "layers", paper ? 36 : 4, 1, 1024, &v)) return -1;
@@ -97,7 +97,7 @@ static int parse_opts(const ts_kv *kv, sssd_opts *so)
     if (get_int(kv, "channels", paper ? 256 : 64, 1, 4096, &v)) return -1;
     so->net.C = (int)v;
     if (get_int(kv, "state", 64, 2, 1024, &v)) return -1;
-    if (v % 2) return ts_fail("option --state = %ld must be even", v);
+    if (v % 2) return ts_opt_fail("sssd-s4", "state", "%ld must be even", v);
     so->net.N = (int)v;
     if (get_int(kv, "train-ssm", 0, 0, 1, &v)) return -1;
     so->net.train_ssm = (int)v;
@@ -107,7 +107,7 @@ static int parse_opts(const ts_kv *kv, sssd_opts *so)
     const char *sc = ts_kv_get(kv, "scale");
     if (!sc || !strcmp(sc, "raw")) so->scale = SCALE_RAW;
     else if (!strcmp(sc, "unit")) so->scale = SCALE_UNIT;
-    else return ts_fail("option --scale: unknown scale '%s' (raw, unit)", sc);
+    else return ts_opt_fail("sssd-s4", "scale", "unknown scale '%s' (raw, unit)", sc);
     if (ts_train_parse(&so->tc, kv, paper ? 2e-4 : 1e-3, paper ? 10000 : 2000, paper ? 500 : 100) != 0)
         return -1;
     if (get_int(kv, "batch", 16, 1, 65536, &so->batch)) return -1;
@@ -410,7 +410,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     int rc = -1, rank, nranks;
     ts_train_world(&rank, &nranks);
     if (B % nranks) {
-        ts_fail("sssd-s4: --batch %d cannot be split evenly across %d processes", B, nranks);
+        ts_opt_fail("sssd-s4", "batch", "%d cannot be split evenly across %d processes", B, nranks);
         goto done;
     }
     c.B = B;
@@ -546,7 +546,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     size_t want = o->batch ? o->batch : 32;
     int B = (int)(n < want ? n : want);   /* no batch larger than the work */
     int S = o->steps > 0 ? o->steps : m->T;
-    if (S > m->T) return ts_fail("sssd-s4: --steps %d is more than the model's T = %d", S, m->T);
+    if (S > m->T) return ts_opt_fail("sssd-s4", "steps", "%d is more than the model's T = %d", S, m->T);
     long nsamp = 1;
     if (ts_run_samples(o, "sssd-s4", &nsamp) != 0) return -1;
     const size_t nbatch = (n + (size_t)B - 1) / (size_t)B, BL = (size_t)B * L;

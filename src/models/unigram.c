@@ -49,7 +49,7 @@ static int cmp_i32(const void *a, const void *b)
 
 static int unigram_train(ts_model **out, const ts_train_opts *o)
 {
-    if (o->resume) return ts_fail("unigram: --resume: this model trains in one pass and keeps no checkpoints");
+    if (o->resume) return ts_opt_fail("unigram", "resume", "this model trains in one pass and keeps no checkpoints");
     const ts_seq *st = &o->split->train_stream;
     const ts_windows *tw = &o->split->train;
     size_t n = st->n ? 0 : tw->n * tw->len;

@@ -18,7 +18,7 @@ const char *const ts_train_keys[] = {
 static int get_long(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
 {
     if (ts_kv_long(kv, key, def, out) != 0) return -1;
-    if (*out < lo || *out > hi) return ts_fail("option --%s = %ld out of range [%ld, %ld]", key, *out, lo, hi);
+    if (*out < lo || *out > hi) return ts_opt_fail(NULL, key, "%ld out of range [%ld, %ld]", *out, lo, hi);
     return 0;
 }
 
@@ -28,7 +28,7 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, double lr, long iters, long
     const char *sch = ts_kv_get(kv, "schedule");
     if (sch && ts_lr_parse(sch, &c->lr.kind) != 0) return -1;
     if (ts_kv_double(kv, "lr", lr, &c->lr.lr)) return -1;
-    if (!(c->lr.lr > 0 && isfinite(c->lr.lr))) return ts_fail("option --lr = %g must be positive", c->lr.lr);
+    if (!(c->lr.lr > 0 && isfinite(c->lr.lr))) return ts_opt_fail(NULL, "lr", "%g must be positive", c->lr.lr);
     if (get_long(kv, "iters", iters, 0, 100000000, &c->iters)) return -1;
     long v;
     if (get_long(kv, "warmup", 0, 0, 100000000, &v)) return -1;
@@ -38,10 +38,10 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, double lr, long iters, long
     if (ts_kv_double(kv, "weight-decay", 0, &c->weight_decay)) return -1;
     /* a negative decay would grow the weights (and a negative clip turn clipping off) */
     if (!(c->weight_decay >= 0 && isfinite(c->weight_decay)))
-        return ts_fail("option --weight-decay = %g must be >= 0 (0: none)", c->weight_decay);
+        return ts_opt_fail(NULL, "weight-decay", "%g must be >= 0 (0: none)", c->weight_decay);
     if (ts_kv_double(kv, "clip", 0, &c->clip)) return -1;
     if (!(c->clip >= 0 && isfinite(c->clip)))
-        return ts_fail("option --clip = %g must be >= 0 (0: off)", c->clip);
+        return ts_opt_fail(NULL, "clip", "%g must be >= 0 (0: off)", c->clip);
     if (get_long(kv, "valid-every", valid_every, 1, 100000000, &c->valid_every)) return -1;
     if (get_long(kv, "log-every", 10, 1, 100000000, &c->log_every)) return -1;
     return 0;
