@@ -1134,6 +1134,40 @@ static void cli_tune_prior_by_name(void)
     CHECK_MSG(!strcmp(out[0], out[1]), "numbered alike:\n%s\nrenumbered:\n%s", out[0], out[1]);
     snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/c %s -o %s/t2.tsm --valid-windows 4", dir, dir, common, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "/c:") && strstr(err, "'extra'"), "%s", err);
+    /* a model with <unk> and a dataset none of whose names it knows: nothing to choose on,
+     * refused (the output not written) */
+    {
+        char *un[7] = {"read", "write", "openat", "close", "mmap", "futex", "<unk>"}, *zn[2] = {"getpid", "stat"};
+        int64_t cnt[7] = {1, 1, 1, 1, 1, 1, 0};
+        ts_dataset d;
+        memset(&d, 0, sizeof d);
+        d.stream.n = 3000;
+        d.stream.ids = ts_malloc(3000 * sizeof(int32_t));
+        for (int i = 0; i < 3000; i++) d.stream.ids[i] = (i * 7 / 3) % 6;
+        d.vocab = (ts_vocab){7, un, cnt, 6};
+        snprintf(cmd, sizeof cmd, "%s/u", dir);
+        int ok = ts_dataset_save(cmd, &d) == 0;
+        for (int i = 0; i < 3000; i++) d.stream.ids[i] = i % 2;
+        d.vocab = (ts_vocab){2, zn, cnt, -1};
+        snprintf(cmd, sizeof cmd, "%s/z", dir);
+        ok = ok && ts_dataset_save(cmd, &d) == 0;
+        free(d.stream.ids);
+        REQUIRE(ok);
+    }
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/u %s -o %s/tu.tsm --layers 1 --channels 8 --state 4 "
+             "--context 16 --iters 2 --valid-every 2 --batch 4", dir, common, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/tu.tsm %s/z %s -o %s/tz.tsm --valid-windows 4", dir, dir, common, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "/z: none of its validation events has a name") &&
+                  strstr(err, "tu.tsm knows") && !strchr(err, '\n'), "%s", err);
+    snprintf(cmd, sizeof cmd, "%s/tz.tsm", dir);
+    CHECK(access(cmd, F_OK) != 0);
+    /* a model of another kind */
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/a %s -o %s/ng.tsm", dir, common, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/ng.tsm %s/a %s -o %s/tn.tsm", dir, dir, common, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ng.tsm: its model is ngram") && !strchr(err, '\n'),
+              "%s", err);
 }
 
 /* the metrics of an impute command's line ("accuracy ... ROUGE-L x"), or "" on failure */

@@ -200,6 +200,10 @@ static void learns_and_generates(void)
     ts_mc_model *m2 = NULL;
     REQUIRE(ts_mc_model_load(path, &m2) == 0);
     CHECK(ts_mc_model_is(path) == 1);
+    /* read as a single-channel model (tune-prior, --ensemble): one line saying what it is */
+    ts_model *single = NULL;
+    CHECK_MSG(ts_model_load(path, &single) == -1 && strstr(ts_error(), "m.tsm: a multi-channel model (mdm-mc)"), "%s",
+              ts_error());
     ts_mc g2;
     REQUIRE(ts_mc_model_generate(m2, 8, 32, &ro, &g2) == 0);
     CHECK(!memcmp(g.ch[TS_CH_EVENT], g2.ch[TS_CH_EVENT], g.n * sizeof(int32_t)) &&

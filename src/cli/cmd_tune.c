@@ -51,6 +51,12 @@ int cmd_tune_prior(int argc, char **argv)
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     if (ts_model_load(args.pos[0], &m)) { cli_fail(); goto done; }
+    if (strcmp(m->ops->name, "mdm")) {
+        ts_fail("tune-prior: %s: its model is %s; the n-gram prior's weights are an mdm model's", args.pos[0],
+                m->ops->name);
+        cli_fail();
+        goto done;
+    }
     if (ens) {
         ts_model *e = NULL;
         if (ts_model_load(ens, &e) || ts_mdm_set_ensemble(m, e, ens)) { cli_fail(); goto done; }
@@ -64,6 +70,11 @@ int cmd_tune_prior(int argc, char **argv)
         char why[512];
         snprintf(why, sizeof why, "%s", ts_error());
         ts_fail("tune-prior: %s: %s", args.pos[1], why);
+        cli_fail();
+        goto done;
+    }
+    if (unknown && unknown == valid.n * valid.len) {   /* nothing to choose on */
+        ts_fail("tune-prior: %s: none of its validation events has a name %s knows", args.pos[1], args.pos[0]);
         cli_fail();
         goto done;
     }

@@ -2,6 +2,7 @@
  * by every model (chunks MODEL, VOCAB, NIDS, then the model's own). */
 #include "tracesynth/model.h"
 #include "tracesynth/common.h"
+#include "tracesynth/mc_model.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -261,6 +262,10 @@ int ts_model_load(const char *path, ts_model **out)
     const ts_model_ops *ops = NULL;
     for (const ts_model_ops *const *p = registry; *p && !ops; p++)
         if (!strcmp((*p)->name, name)) ops = *p;
+    if (!ops && ts_mc_model_find(name, 1)) {   /* a file of the other kind: say so */
+        ts_fail("%s: a multi-channel model (%s); this takes a single-channel one", path, name);
+        goto done;
+    }
     if (!ops) {
         ts_model_find(name);   /* records "unknown model 'x' (models: ...)" */
         char why[512];
