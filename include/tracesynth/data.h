@@ -93,8 +93,10 @@ int  ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n
 int  ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_t *mask,
                             const ts_windows *imputed);
 
-/* 1 when PATH is a .npy (by its name or its magic bytes), 0 when not, -1 unreadable */
-int  ts_is_npy(const char *path);
+/* a window or mask file read once (so a pipe or FIFO, --input /dev/stdin, works): a .npy
+ * (by its name or its magic bytes) into *a (*npy = 1; ts_npy_free it), else a window
+ * file into *w (*npy = 0). 0 / -1 */
+int  ts_input_read(const char *path, int *npy, ts_npy *a, ts_windows *w);
 /* PATH as windows: a .npy (reals -> nearest ID, clamped to [0, max_id]; max_id < 0: no
  * clamp), a dataset directory when allow_dir (its whole stream.txt as one window), else a
  * window file (a one-line stream file is one window) */

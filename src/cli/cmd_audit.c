@@ -8,10 +8,16 @@
 static int load_rows(const char *path, int allow_dir, ts_windows *w, const char **what)
 {
     struct stat st;
-    int dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-    int npy = dir ? 0 : ts_is_npy(path);
-    if (npy < 0) return -1;
-    if (ts_windows_load(path, -1, allow_dir, w) != 0) return -1;
+    int dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode), npy = 0;
+    if (dir) {
+        if (ts_windows_load(path, -1, allow_dir, w) != 0) return -1;
+    } else {   /* read once: a pipe works */
+        ts_npy a;
+        if (ts_input_read(path, &npy, &a, w) != 0) return -1;
+        int rc = npy ? ts_npy_to_windows(&a, path, -1, w) : 0;
+        if (npy) ts_npy_free(&a);
+        if (rc) return -1;
+    }
     *what = dir ? "dataset stream" : npy || w->n != 1 ? "windows" : "stream";
     return 0;
 }

@@ -148,6 +148,12 @@ int ts_writer_commit(ts_writer *w)
 int ts_reader_open(ts_reader *r, const char *path)
 {
     memset(r, 0, sizeof *r);
+    /* a command may read its model file twice (what kind, then the model): a pipe or
+     * FIFO would be empty (or block) the second time, so it is refused, before it opens */
+    struct stat pre;
+    if (stat(path, &pre) == 0 && !S_ISREG(pre.st_mode) && !S_ISDIR(pre.st_mode))
+        return ts_fail("%s: not a regular file (a pipe?): model, checkpoint and constraints files are read from "
+                       "files", path);
     FILE *f = fopen(path, "rb");
     if (!f) return ts_fail("%s: cannot open: %s", path, strerror(errno));
     struct stat st;

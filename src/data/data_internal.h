@@ -4,12 +4,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "tracesynth/data.h"
 
 /* the vocabulary name of the reserved ID for events unseen in training */
 #define TS_UNK_NAME "<unk>"
 
-/* whole file into a malloc'd, NUL-terminated buffer */
+/* whole file into a malloc'd, NUL-terminated buffer (read once: pipes work) */
 int ts__read_file(const char *path, char **buf, size_t *size);
+/* what ts_windows_read and ts_npy_read make of a file's bytes (buf from ts__read_file,
+ * freed here); path names the file in errors */
+int ts__windows_parse(const char *path, char *buf, size_t size, ts_windows *out);
+int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out);
 
 /* the first NUL, control or non-ASCII byte in [s, t) of a text file, named with its line
  * and column ("byte 0xEF (UTF-8 byte-order mark) at line 1, column 1"): -1 + error, else 0.

@@ -267,16 +267,15 @@ int ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset 
     return 0;
 }
 
-int ts_is_npy(const char *path)
+int ts_input_read(const char *path, int *npy, ts_npy *a, ts_windows *w)
 {
-    size_t n = strlen(path);
-    if (n >= 4 && !strcmp(path + n - 4, ".npy")) return 1;
-    FILE *f = fopen(path, "rb");
-    if (!f) return ts_fail("%s: cannot open: %s", path, strerror(errno));
-    char magic[6] = {0};
-    size_t got = fread(magic, 1, sizeof magic, f);
-    fclose(f);
-    return got == sizeof magic && memcmp(magic, "\x93NUMPY", 6) == 0;
+    memset(a, 0, sizeof *a);
+    memset(w, 0, sizeof *w);
+    char *buf;
+    size_t size, n = strlen(path);
+    if (ts__read_file(path, &buf, &size) != 0) return -1;   /* once: a pipe or FIFO reads as a file */
+    *npy = (n >= 4 && !strcmp(path + n - 4, ".npy")) || (size >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0);
+    return *npy ? ts__npy_parse(path, buf, size, a) : ts__windows_parse(path, buf, size, w);
 }
 
 int ts_windows_load(const char *path, int32_t max_id, int allow_dir, ts_windows *out)
@@ -297,11 +296,10 @@ int ts_windows_load(const char *path, int32_t max_id, int allow_dir, ts_windows 
         if (out->len == 0) return ts_fail("%s: empty stream.txt", path);
         return 0;
     }
-    int npy = ts_is_npy(path);
-    if (npy < 0) return -1;
-    if (!npy) return ts_windows_read(path, out);
+    int npy;
     ts_npy a;
-    if (ts_npy_read(path, &a)) return -1;
+    if (ts_input_read(path, &npy, &a, out) != 0) return -1;
+    if (!npy) return 0;
     int rc = ts_npy_to_windows(&a, path, max_id, out);
     ts_npy_free(&a);
     return rc;

@@ -106,6 +106,12 @@ int ts_npy_read(const char *path, ts_npy *out)
     char *buf;
     size_t size;
     if (ts__read_file(path, &buf, &size) != 0) return -1;
+    return ts__npy_parse(path, buf, size, out);
+}
+
+int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out)
+{
+    memset(out, 0, sizeof *out);
     const unsigned char *b = (const unsigned char *)buf;
     int rc = 0;
     size_t hlen = 0, hoff = 0;

@@ -243,6 +243,12 @@ int ts_windows_read(const char *path, ts_windows *out)
     char *buf;
     size_t size;
     if (ts__read_file(path, &buf, &size) != 0) return -1;
+    return ts__windows_parse(path, buf, size, out);
+}
+
+int ts__windows_parse(const char *path, char *buf, size_t size, ts_windows *out)
+{
+    memset(out, 0, sizeof *out);
     const char *p = buf, *end = buf + size;
     if (size && end[-1] == '\n') end--;           /* one trailing newline is fine */
     if (p == end) {

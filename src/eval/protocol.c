@@ -282,17 +282,15 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
 int ts_mask_load(const char *path, uint8_t **mask, size_t *n, size_t *len)
 {
     *mask = NULL;
-    int npy = ts_is_npy(path);
-    if (npy < 0) return -1;
+    int npy;
+    ts_npy a;
+    ts_windows w;
+    if (ts_input_read(path, &npy, &a, &w)) return -1;
     if (npy) {
-        ts_npy a;
-        if (ts_npy_read(path, &a)) return -1;
         int rc = ts_npy_to_mask(&a, path, mask, n, len);
         ts_npy_free(&a);
         return rc;
     }
-    ts_windows w;
-    if (ts_windows_read(path, &w)) return -1;
     uint8_t *m = ts_malloc(w.n * w.len);
     for (size_t i = 0; i < w.n * w.len; i++) {
         if (w.data[i] > 1) {
