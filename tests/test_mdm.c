@@ -1109,6 +1109,14 @@ static void cli_tune_prior(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "-o FILE"), "%s", err);
     snprintf(cmd, sizeof cmd, "tune-prior %s/nothere.tsm %s/tds %s -o %s/t3.tsm", dir, dir, common, dir);
     CHECK(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "nothere.tsm"));
+    /* a model without the prior: the error names it */
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/tds %s -o %s/t0.tsm --layers 1 --channels 8 --state 4 "
+             "--context 16 --iters 1 --batch 4 --prior 0", dir, common, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t0.tsm %s/tds %s -o %s/t3.tsm", dir, dir, common, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "tune-prior: ") && strstr(err, "/t0.tsm: mdm: this model "
+                                                                                            "was trained without"),
+              "%s", err);
 }
 
 /* tune-prior matches another dataset's events by name: the same events in another
@@ -1137,7 +1145,7 @@ static void cli_tune_prior_by_name(void)
     /* a model with <unk> and a dataset none of whose names it knows: nothing to choose on,
      * refused (the output not written) */
     {
-        char *un[7] = {"read", "write", "openat", "close", "mmap", "futex", "<unk>"}, *zn[2] = {"getpid", "stat"};
+        char *un[7] = {"read", "write", "openat", "close", "mmap", "futex", "<unk>"}, *zn[3] = {"getpid", "stat", "<unk>"};
         int64_t cnt[7] = {1, 1, 1, 1, 1, 1, 0};
         ts_dataset d;
         memset(&d, 0, sizeof d);
@@ -1148,7 +1156,7 @@ static void cli_tune_prior_by_name(void)
         snprintf(cmd, sizeof cmd, "%s/u", dir);
         int ok = ts_dataset_save(cmd, &d) == 0;
         for (int i = 0; i < 3000; i++) d.stream.ids[i] = i % 2;
-        d.vocab = (ts_vocab){2, zn, cnt, -1};
+        d.vocab = (ts_vocab){3, zn, cnt, 2};
         snprintf(cmd, sizeof cmd, "%s/z", dir);
         ok = ok && ts_dataset_save(cmd, &d) == 0;
         free(d.stream.ids);
@@ -1162,6 +1170,14 @@ static void cli_tune_prior_by_name(void)
                   strstr(err, "tu.tsm knows") && !strchr(err, '\n'), "%s", err);
     snprintf(cmd, sizeof cmd, "%s/tz.tsm", dir);
     CHECK(access(cmd, F_OK) != 0);
+    /* nor is a network that knows none of the model's events (<unk> aside) an ensemble member */
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/z %s -o %s/zm.tsm --layers 1 --channels 8 --state 4 "
+             "--context 16 --iters 2 --valid-every 2 --batch 4", dir, common, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/tu.tsm --input %s/u %s --blackout 4 --ensemble %s/zm.tsm", dir, dir, common, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ensemble ") && strstr(err, "zm.tsm: none of the model's "
+                                                                                          "event names is one of its own"),
+              "%s", err);
     /* a model of another kind */
     snprintf(cmd, sizeof cmd, "train --model ngram %s/a %s -o %s/ng.tsm", dir, common, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);

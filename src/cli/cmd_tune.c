@@ -84,10 +84,14 @@ int cmd_tune_prior(int argc, char **argv)
     ts_mdm_tune_row rows[5];
     memset(rows, 0, sizeof rows);
     double t0 = ts_now();
-    if (ts_mdm_tune_prior(m, &valid, nwin, (uint64_t)ro.seed, log, rows) || ts_model_save(m, out)) {
+    if (ts_mdm_tune_prior(m, &valid, nwin, (uint64_t)ro.seed, log, rows)) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", ts_error());
+        ts_fail("tune-prior: %s: %s", args.pos[0], why);   /* the model named */
         cli_fail();
         goto done;
     }
+    if (ts_model_save(m, out)) { cli_fail(); goto done; }
     printf("validation accuracy (%%, replayed, centre and end): k, network alone, n-gram's filler,\n"
            "constant weight (w), gated\n");
     for (int i = 0; i < 5; i++)

@@ -907,6 +907,15 @@ static int32_t *ens_map_of(const mdm_model *m, const mdm_model *e, const char *w
             return NULL;
         }
     }
+    /* named: at least one event the member knows by name (its <unk> alone would average in
+     * a network that reads every event as unknown) */
+    int known = !a->n;
+    for (int v = 0; v < named && !known; v++) known = v != a->unk && map[v] != unk;
+    if (!known) {
+        ts_fail("mdm: ensemble %s: none of the model's event names is one of its own", what);
+        free(map);
+        return NULL;
+    }
     map[V] = Ve;
     return map;
 }
