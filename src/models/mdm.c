@@ -1646,7 +1646,7 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     if (run_opts(m, o, &io, &samples) != 0) return -1;
     const char *select = ts_kv_get(&o->kv, "select"), *mix = ts_kv_get(&o->kv, "ngram-mix");
     if (select && strcmp(select, "vote") && strcmp(select, "likelihood"))
-        return ts_fail("mdm: --select %s: expected vote or likelihood", select);
+        return ts_opt_fail("mdm", "select", "'%s': expected vote or likelihood", select);
     chain_choice sel, *psel = NULL;
     if (select && !strcmp(select, "likelihood")) {
         /* ranked by the network alone unless --ngram-mix says: mixed with the
@@ -1659,7 +1659,7 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
             return -1;
         psel = &sel;
     } else if (mix) {
-        return ts_fail("mdm: impute takes --ngram-mix with --select likelihood only");
+        return ts_opt_fail("mdm", "ngram-mix", "impute takes it with --select likelihood only");
     }
     if (ensemble_opt(base, o) != 0) return -1;
     uint8_t *hid = ts_malloc(n * L);
