@@ -356,6 +356,13 @@ static void chain_likelihood(void)
         const char *keys[] = {"likelihood", "sampler"}, *vals[] = {"chain", "chain"};
         CHECK_MSG(window_bits(m, w, 3, 2, keys, vals) == -1 &&
                       !strcmp(ts_error(), "mdm: option --sampler: score does not take it"), "%s", ts_error());
+        const char *k3[] = {"temperature"}, *v3[] = {"hot"};   /* a value that is not a number */
+        ts_run_opts r3;
+        memset(&r3, 0, sizeof r3);
+        r3.kv = (ts_kv){1, k3, v3};
+        ts_windows g3 = {0};
+        CHECK_MSG(ts_model_generate(m, 1, 3, &r3, &g3) == -1 &&
+                      !strcmp(ts_error(), "mdm: option --temperature: 'hot' is not a number"), "%s", ts_error());
         const char *k2[] = {"layers"}, *v2[] = {"2"};
         CHECK_MSG(window_bits(m, w, 3, 1, k2, v2) == -1 && !strncmp(ts_error(), "mdm: option --layers: not one of its run "
                                                                     "options (--samples, ", 52), "%s", ts_error());

@@ -28,6 +28,9 @@ int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char
  * out of range): "WHO: option --KEY: MESSAGE" (who NULL: "option --KEY: MESSAGE").
  * Records it, returns -1 */
 int ts_opt_fail(const char *who, const char *key, const char *fmt, ...) TS_PRINTF(3, 4);
+/* the error recorded, when it is an option's without the model's name (ts_kv_long and
+ * ts_kv_double do not know it), given `who`'s; returns -1 (for the drivers) */
+int ts_opt_name(const char *who);
 
 typedef struct {
     const ts_split *split;     /* train / valid windows and the training stream */

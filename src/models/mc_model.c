@@ -67,6 +67,7 @@ int ts_mc_model_train(const char *name, const ts_mc_train_opts *o, ts_mc_model *
     if (check_keys(&o->kv, name, "training", ops->train_keys)) return -1;
     ts_mc_model *m = NULL;
     if (ops->train(&m, o) != 0) {
+        ts_opt_name(name);
         if (m) {
             m->ops = ops;
             ts_mc_model_free(m);
@@ -252,6 +253,7 @@ static int run(ts_mc_model *m, ts_mc *y, size_t L, const uint8_t *const mask[TS_
                 else y->ch[c][i] = 0;
             }
     int rc = m->ops->impute(m, y, L, mask, o);
+    if (rc != 0) ts_opt_name(m->ops->name);
     if (rc == 0) {
         for (int c = 0; c < TS_NCH; c++)
             for (size_t i = 0; has_ch(m, c) && mask[c] && i < y->n; i++)

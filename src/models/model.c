@@ -98,6 +98,16 @@ int ts_opt_fail(const char *who, const char *key, const char *fmt, ...)
     return ts_fail("%s%soption --%s: %s", who ? who : "", who ? ": " : "", key, msg);
 }
 
+int ts_opt_name(const char *who)
+{
+    if (!strncmp(ts_error(), "option --", 9)) {
+        char why[600];
+        snprintf(why, sizeof why, "%s", ts_error());
+        ts_fail("%s: %s", who, why);
+    }
+    return -1;
+}
+
 int ts_train_log(const char *path, const char *fmt, ...)
 {
     if (!path) return 0;
@@ -149,6 +159,7 @@ int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
     if (check_keys(&o->kv, ops, "training", ops->train_keys)) return -1;
     ts_model *m = NULL;
     if (ops->train(&m, o) != 0) {
+        ts_opt_name(name);
         if (m) {   /* a model that failed after making itself: free it, keep its error */
             m->ops = ops;
             ts_model_free(m);
@@ -323,6 +334,7 @@ int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const
     out->n = n;
     out->len = L;
     if (m->ops->impute(m, x->data, mask, n, L, o, out->data) != 0) {
+        ts_opt_name(m->ops->name);
         ts_windows_free(out);
         return -1;
     }
@@ -351,6 +363,7 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
     out->n = n;
     out->len = L;
     if (m->ops->generate(m, n, L, o, out->data) != 0) {
+        ts_opt_name(m->ops->name);
         ts_windows_free(out);
         return -1;
     }
@@ -491,7 +504,7 @@ int ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const
         if (xm.data[i] < 0 || xm.data[i] >= m->n_ids)
             rc = ts_fail("window %zu, position %zu: event ID %d is outside the model's range [0, %d)",
                          i / xm.len, i % xm.len, xm.data[i], m->n_ids);
-    if (rc == 0) rc = m->ops->bits(m, xm.data, xm.n, xm.len, o, bits);
+    if (rc == 0 && (rc = m->ops->bits(m, xm.data, xm.n, xm.len, o, bits)) != 0) ts_opt_name(m->ops->name);
     ts_windows_free(&mapped);
     return rc;
 }
