@@ -45,11 +45,15 @@ ts_run_opts ts_mc_sampling_opts(const ts_model *ev, const ts_run_opts *o, const 
 
 /* n windows of L events from the event model into x (n L, its numbering): in one pass, or
  * crop by crop: a first crop generated, then each next part of at most crop / 2 events
- * imputed after the crop - part events before it */
+ * imputed after the crop - part events before it. A left-to-right sampler (mdm's
+ * --sampler chain: each event drawn given the model's own crop of the events before it)
+ * needs no crops and has no imputation: its windows are drawn in one pass. */
 static int ev_generate(mc_events *m, size_t n, size_t L, const ts_run_opts *o, int32_t *x)
 {
     ts_windows w = {0};
-    const size_t C = m->crop && L > m->crop ? m->crop : L;
+    const char *sampler = ts_kv_get(&o->kv, "sampler");
+    const int left_to_right = sampler && !strcmp(sampler, "chain");
+    const size_t C = m->crop && L > m->crop && !left_to_right ? m->crop : L;
     if (ts_model_generate(m->ev, n, C, o, &w) != 0) return -1;
     for (size_t k = 0; k < n; k++) memcpy(x + k * L, w.data + k * C, C * sizeof *x);
     ts_windows_free(&w);
