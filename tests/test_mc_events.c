@@ -310,7 +310,8 @@ static void impute_cli(void)
 
 /* generate --channels-from with mdm's left-to-right sampler (--sampler chain): its event
  * channel is plain `generate --sampler chain`'s for the same seed, --crop changes nothing
- * (the sampler has its own crop and no imputation), the other channels follow the events */
+ * (the sampler has its own crop and no imputation), the other channels follow the events;
+ * and --sampler unmask named is the default's crops */
 static void chain_sampler_cli(void)
 {
     const char *dir = scratch_dir();
@@ -362,6 +363,22 @@ static void chain_sampler_cli(void)
     diff = 0;
     for (size_t i = 0; i < 120 && u.n == 120; i++) diff += u.ch[TS_CH_EVENT][i] != g[0].ch[TS_CH_EVENT][i];
     CHECK_MSG(u.n == 120 && diff > 0, "the unmasking sampler drew the chain's events");
+    /* --sampler unmask named: the same windows (the crops after the first are imputed, and
+     * imputation takes no --sampler) */
+    snprintf(cmd, sizeof cmd, "generate %s/mdmc.tsm --channels-from %s -n 3 --length 40 --crop 16 --sampler unmask "
+             "--seed 4 --threads 1 --no-progress -o %s/unmask2", dir, ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "--sampler unmask --crop 16: %s", err);
+    ts_mc u2 = {0};
+    snprintf(path, sizeof path, "%s/unmask2", dir);
+    if (ts_mc_load(path, &u2) == 0) {
+        diff = 0;
+        for (size_t i = 0; i < 120 && u2.n == 120 && u.n == 120; i++)
+            diff += u2.ch[TS_CH_EVENT][i] != u.ch[TS_CH_EVENT][i] || u2.dt[i] != u.dt[i];
+        CHECK_MSG(u2.n == 120 && diff == 0, "--sampler unmask changed %zu of 120 events", diff);
+        ts_mc_free(&u2);
+    } else {
+        CHECK_MSG(0, "%s", ts_error());
+    }
     ts_mc_free(&u);
     ts_mc_free(&g[0]);
     ts_mc_free(&g[1]);

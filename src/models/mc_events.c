@@ -57,8 +57,18 @@ static int ev_generate(mc_events *m, size_t n, size_t L, const ts_run_opts *o, i
     if (ts_model_generate(m->ev, n, C, o, &w) != 0) return -1;
     for (size_t k = 0; k < n; k++) memcpy(x + k * L, w.data + k * C, C * sizeof *x);
     ts_windows_free(&w);
-    const char **keys = ts_malloc(((size_t)o->kv.n + 1) * sizeof *keys), **vals = ts_malloc(((size_t)o->kv.n + 1) * sizeof *vals);
-    ts_run_opts r = ts_mc_sampling_opts(m->ev, o, keys, vals);
+    /* the next parts are imputed, which has one way (unmasking): --sampler unmask is not
+     * passed on to it */
+    const size_t nk = (size_t)o->kv.n + 1;
+    const char **keys = ts_malloc(nk * sizeof *keys), **vals = ts_malloc(nk * sizeof *vals);
+    const char **fk = ts_malloc(nk * sizeof *fk), **fv = ts_malloc(nk * sizeof *fv);
+    ts_run_opts oi = *o;
+    oi.kv.n = 0;
+    for (int i = 0; i < o->kv.n; i++)
+        if (strcmp(o->kv.keys[i], "sampler")) fk[oi.kv.n] = o->kv.keys[i], fv[oi.kv.n++] = o->kv.values[i];
+    oi.kv.keys = fk;
+    oi.kv.values = fv;
+    ts_run_opts r = ts_mc_sampling_opts(m->ev, &oi, keys, vals);
     ts_windows in = {ts_malloc(n * C * sizeof(int32_t)), n, C}, out = {0};
     uint8_t *mask = ts_malloc(n * C);
     int rc = 0;
@@ -80,6 +90,8 @@ static int ev_generate(mc_events *m, size_t n, size_t L, const ts_run_opts *o, i
     free(mask);
     free(keys);
     free(vals);
+    free(fk);
+    free(fv);
     return rc;
 }
 
