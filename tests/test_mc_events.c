@@ -1,8 +1,8 @@
 /* A single-channel model as the event channel of a multi-channel trace
  * (ts_mc_model_events, generate --channels-from) and the channel tables it shares with
  * the Markov baseline (ts_mc_drawer): valid multi-channel output, the event names checked
- * against the dataset's, crops, imputation (library and impute --channels-from), the two
- * ways of drawing, and the round trip through the writers. */
+ * against the dataset's, crops, the left-to-right sampler, imputation (library and impute
+ * --channels-from), the two ways of drawing, and the round trip through the writers. */
 #include "check.h"
 #include "tracesynth.h"
 #include "tracesynth/channels.h"
@@ -320,6 +320,85 @@ static void impute_cli(void)
     ts_mc_free(&d);
 }
 
+/* generate --channels-from with mdm's left-to-right sampler (--sampler chain): its event
+ * channel is plain `generate --sampler chain`'s for the same seed, --crop changes nothing
+ * (the sampler has its own crop and no imputation), the other channels follow the events;
+ * and --sampler unmask named is the default's crops */
+static void chain_sampler_cli(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512], path[512];
+    snprintf(ds, sizeof ds, "%s/dsc", dir);
+    ts_mc d;
+    loose_cycle(2000, &d);
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    snprintf(cmd, sizeof cmd, "train --model mdm %s --length 32 --layers 1 --channels 16 --state 8 --context 16 "
+             "--prior 0 --iters 20 --threads 1 --no-progress -o %s/mdmc.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/mdmc.tsm -n 3 --length 40 --sampler chain --temperature 0.8 --seed 4 "
+             "--threads 1 --no-progress -o %s/plain", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_windows p;
+    snprintf(path, sizeof path, "%s/plain.txt", dir);
+    REQUIRE(ts_windows_read(path, &p) == 0);
+    ts_model *ev = NULL;
+    snprintf(path, sizeof path, "%s/mdmc.tsm", dir);
+    REQUIRE(ts_model_load(path, &ev) == 0);
+    ts_mc g[2];
+    for (int crop = 0; crop < 2; crop++) {
+        snprintf(cmd, sizeof cmd, "generate %s/mdmc.tsm --channels-from %s -n 3 --length 40 %s --sampler chain "
+                 "--temperature 0.8 --seed 4 --threads 1 --no-progress -o %s/chain%d", dir, ds,
+                 crop ? "--crop 16" : "", dir, crop);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(path, sizeof path, "%s/chain%d", dir, crop);
+        REQUIRE(ts_mc_load(path, &g[crop]) == 0);
+        REQUIRE(g[crop].n == 120 && p.n * p.len == 120);
+        size_t same = 0;
+        for (size_t i = 0; i < 120; i++)
+            same += !strcmp(g[crop].events.vocab.names[g[crop].ch[TS_CH_EVENT][i]], ev->vocab.names[p.data[i]]);
+        CHECK_MSG(same == 120, "--crop %d: %zu of 120 events as plain generate --sampler chain's", crop ? 16 : 0, same);
+        CHECK_MSG(off_event(&g[crop], &d) == 0, "--crop %d: channels off the events", crop ? 16 : 0);
+    }
+    size_t diff = 0;
+    for (size_t i = 0; i < 120; i++)
+        diff += g[0].ch[TS_CH_EVENT][i] != g[1].ch[TS_CH_EVENT][i] || g[0].ch[TS_CH_TID][i] != g[1].ch[TS_CH_TID][i] ||
+                g[0].dt[i] != g[1].dt[i];
+    CHECK_MSG(diff == 0, "--crop 16 changed %zu of 120 events", diff);
+    /* the unmasking sampler does crop: its windows are not the chain's */
+    snprintf(cmd, sizeof cmd, "generate %s/mdmc.tsm --channels-from %s -n 3 --length 40 --crop 16 --seed 4 "
+             "--threads 1 --no-progress -o %s/unmask", dir, ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc u;
+    snprintf(path, sizeof path, "%s/unmask", dir);
+    REQUIRE(ts_mc_load(path, &u) == 0);
+    diff = 0;
+    for (size_t i = 0; i < 120 && u.n == 120; i++) diff += u.ch[TS_CH_EVENT][i] != g[0].ch[TS_CH_EVENT][i];
+    CHECK_MSG(u.n == 120 && diff > 0, "the unmasking sampler drew the chain's events");
+    /* --sampler unmask named: the same windows (the crops after the first are imputed, and
+     * imputation takes no --sampler) */
+    snprintf(cmd, sizeof cmd, "generate %s/mdmc.tsm --channels-from %s -n 3 --length 40 --crop 16 --sampler unmask "
+             "--seed 4 --threads 1 --no-progress -o %s/unmask2", dir, ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "--sampler unmask --crop 16: %s", err);
+    ts_mc u2 = {0};
+    snprintf(path, sizeof path, "%s/unmask2", dir);
+    if (ts_mc_load(path, &u2) == 0) {
+        diff = 0;
+        for (size_t i = 0; i < 120 && u2.n == 120 && u.n == 120; i++)
+            diff += u2.ch[TS_CH_EVENT][i] != u.ch[TS_CH_EVENT][i] || u2.dt[i] != u.dt[i];
+        CHECK_MSG(u2.n == 120 && diff == 0, "--sampler unmask changed %zu of 120 events", diff);
+        ts_mc_free(&u2);
+    } else {
+        CHECK_MSG(0, "%s", ts_error());
+    }
+    ts_mc_free(&u);
+    ts_mc_free(&g[0]);
+    ts_mc_free(&g[1]);
+    ts_model_free(ev);
+    ts_windows_free(&p);
+    ts_mc_free(&d);
+}
+
 /* the two ways of drawing: a trace whose thread is the previous event's */
 static void draw_given_pair(void)
 {
@@ -352,5 +431,6 @@ TEST_MAIN("mc_events", {
     RUN(generate_cli);
     RUN(impute_prefix);
     RUN(impute_cli);
+    RUN(chain_sampler_cli);
     RUN(draw_given_pair);
 })

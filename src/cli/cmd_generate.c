@@ -36,7 +36,9 @@ int cmd_generate(int argc, char **argv)
         TS_OPT_SIZE_(0, "crop", &crop, "C", 0, 1 << 20,
                      "with --channels-from: windows longer than C events drawn\n"
                      "crop by crop, each next C/2 events imputed after the C/2\n"
-                     "before them (default 0: the whole window in one pass)"),
+                     "before them (default 0: the whole window in one pass;\n"
+                     "an mdm's --sampler chain draws left to right with its own\n"
+                     "crop: always one pass)"),
         CLI_RUN_OPTIONS(&run),
         TS_OPT_END_,
     };

@@ -45,18 +45,32 @@ ts_run_opts ts_mc_sampling_opts(const ts_model *ev, const ts_run_opts *o, const 
 
 /* n windows of L events from the event model into x (n L, its numbering): in one pass, or
  * crop by crop: a first crop generated, then each next part of at most crop / 2 events
- * imputed after the crop - part events before it */
+ * imputed after the crop - part events before it. A left-to-right sampler (mdm's
+ * --sampler chain: each event drawn given the model's own crop of the events before it)
+ * needs no crops and has no imputation: its windows are drawn in one pass. */
 static int ev_generate(mc_events *m, size_t n, size_t L, const ts_run_opts *o, int32_t *x)
 {
     ts_windows w = {0};
-    const size_t C = m->crop && L > m->crop ? m->crop : L;
+    const char *sampler = ts_kv_get(&o->kv, "sampler");
+    const int left_to_right = sampler && !strcmp(sampler, "chain");
+    const size_t C = m->crop && L > m->crop && !left_to_right ? m->crop : L;
     ts_progress_span_begin("generate", (long)L, o->progress);   /* one bar over the crops */
     ts_progress_span_part((long)C);
     if (ts_model_generate(m->ev, n, C, o, &w) != 0) { ts_progress_span_end(); return -1; }
     for (size_t k = 0; k < n; k++) memcpy(x + k * L, w.data + k * C, C * sizeof *x);
     ts_windows_free(&w);
-    const char **keys = ts_malloc(((size_t)o->kv.n + 1) * sizeof *keys), **vals = ts_malloc(((size_t)o->kv.n + 1) * sizeof *vals);
-    ts_run_opts r = ts_mc_sampling_opts(m->ev, o, keys, vals);
+    /* the next parts are imputed, which has one way (unmasking): --sampler unmask is not
+     * passed on to it */
+    const size_t nk = (size_t)o->kv.n + 1;
+    const char **keys = ts_malloc(nk * sizeof *keys), **vals = ts_malloc(nk * sizeof *vals);
+    const char **fk = ts_malloc(nk * sizeof *fk), **fv = ts_malloc(nk * sizeof *fv);
+    ts_run_opts oi = *o;
+    oi.kv.n = 0;
+    for (int i = 0; i < o->kv.n; i++)
+        if (strcmp(o->kv.keys[i], "sampler")) fk[oi.kv.n] = o->kv.keys[i], fv[oi.kv.n++] = o->kv.values[i];
+    oi.kv.keys = fk;
+    oi.kv.values = fv;
+    ts_run_opts r = ts_mc_sampling_opts(m->ev, &oi, keys, vals);
     ts_windows in = {ts_malloc(n * C * sizeof(int32_t)), n, C}, out = {0};
     uint8_t *mask = ts_malloc(n * C);
     int rc = 0;
@@ -80,6 +94,8 @@ static int ev_generate(mc_events *m, size_t n, size_t L, const ts_run_opts *o, i
     free(mask);
     free(keys);
     free(vals);
+    free(fk);
+    free(fv);
     return rc;
 }
 
