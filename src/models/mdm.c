@@ -2018,7 +2018,8 @@ static int chain_select(mdm_model *m, const int32_t *cand, long N, const uint8_t
                 for (size_t j = h[w]; j < L; j++) win[r] = cand + ((size_t)v * n + w) * L, pos[r++] = (int)j;
     }
     size_t bad = 0;
-    int rc = chain_rows(m, win, pos, rows, L, kn, CHAIN_BATCH, "rank", progress, pn, pk, &bad);
+    /* no rows: nothing hidden in any window, every window keeps its first decoding */
+    int rc = rows ? chain_rows(m, win, pos, rows, L, kn, CHAIN_BATCH, "rank", progress, pn, pk, &bad) : 0;
     if (rc == 0 && bad) {
         const size_t w = (size_t)((win[bad - 1] - cand) / (ptrdiff_t)L) % n;
         rc = ts_fail("mdm: --select likelihood: the network's output is not finite at window %zu, position %d "
