@@ -203,6 +203,8 @@ static void gemm_split_rule_keeps_bits(void)
             int lda = ta ? M : K, ldb = tb ? K : N;
             ts_gemm_1t(ta, tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C1, N);
             for (int h = a; h < M; h += a) {   /* rows [0, h) and [h, M) */
+                if ((double)h * N * K < TS_GEMM_BLOCK_MIN || (double)(M - h) * N * K < TS_GEMM_BLOCK_MIN)
+                    continue;   /* ts_sgemm makes no such block */
                 ts_gemm_1t(ta, tb, h, N, K, 1.0f, A, lda, B, ldb, 0.0f, C2, N);
                 ts_gemm_1t(ta, tb, M - h, N, K, 1.0f, ta ? A + h : A + (size_t)h * K, lda, B, ldb, 0.0f,
                            C2 + (size_t)h * N, N);
@@ -210,6 +212,8 @@ static void gemm_split_rule_keeps_bits(void)
                           "%s: rows split at %d (ta %d tb %d) change the bits", openblas_get_corename(), h, ta, tb);
             }
             for (int h = a; cols && h < N; h += a) {   /* columns [0, h) and [h, N) */
+                if ((double)M * h * K < TS_GEMM_BLOCK_MIN || (double)M * (N - h) * K < TS_GEMM_BLOCK_MIN)
+                    continue;
                 ts_gemm_1t(ta, tb, M, h, K, 1.0f, A, lda, B, ldb, 0.0f, C2, N);
                 ts_gemm_1t(ta, tb, M, N - h, K, 1.0f, A, lda, tb ? B + (size_t)h * K : B + h, ldb, 0.0f, C2 + h,
                            N);

@@ -47,9 +47,14 @@ int ts_sgemm_blocks(int M, int N, int K);
  * returns 1 when blocks of columns keep the bits (else rows only) and sets
  * *align to the multiple block edges fall on */
 int ts_gemm_split_rule(const char *core, int *align);
+/* OpenBLAS's SkylakeX-family kernels take products of at most 1e6
+ * multiply-adds (M * N * K) through a small-matrix kernel that rounds
+ * differently; ts_sgemm's blocks stay above this size */
+#define TS_GEMM_BLOCK_MIN 1.05e6
 /* the running kernels' rule: 1 when a product over any block of C's rows or
- * columns gives the bits of that block in the whole product (work on a span
- * or on some rows alone relies on it); 0: only ts_sgemm's own blocks do */
+ * columns gives the bits of that block in the whole product, both being above
+ * TS_GEMM_BLOCK_MIN or both below (work on a span or on some rows alone relies
+ * on it); 0: only ts_sgemm's own blocks do */
 int ts_gemm_blocks_keep_bits(void);
 /* 1 when a parallel region may call cblas_sgemm itself: several OpenMP threads,
  * not inside a region already, OpenBLAS single-threaded */

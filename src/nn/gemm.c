@@ -28,11 +28,6 @@
 #include <oneapi/dnnl/dnnl.h>
 #endif
 
-/* OpenBLAS's SkylakeX kernels take products with M*N*K <= 1e6 through a
- * separate small-matrix kernel that rounds differently; every block stays above
- * that size, so splitting never changes the bits. */
-#define GEMM_BLOCK_MIN 1.05e6
-
 /* Which blocks leave every C element's arithmetic alone, by OpenBLAS's kernels
  * (measured by splitting products of every transposition, M, N up to 2048 and
  * K up to 4096 and comparing bits; tests/test_nn_layers.c checks it):
@@ -110,7 +105,7 @@ static int plan(int M, int N, int K, int *e, int *by_rows)
     split_rule r = current_rule();
     *by_rows = M >= N || !r.columns;
     int len = *by_rows ? M : N;
-    return split(len, nt, GEMM_BLOCK_MIN / ((double)(*by_rows ? N : M) * K), r.align, e);
+    return split(len, nt, TS_GEMM_BLOCK_MIN / ((double)(*by_rows ? N : M) * K), r.align, e);
 }
 
 int ts_gemm_blocks_keep_bits(void)
