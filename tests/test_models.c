@@ -35,8 +35,8 @@ static ts_model *train_on(const char *name, const int32_t *ids, size_t n, int32_
     return train_kv(name, ids, n, n_ids, order ? "order" : NULL, order);
 }
 
-/* impute one window; -1 in w marks a hidden position */
-static int impute1(ts_model *m, const int32_t *w, size_t L, int32_t *out)
+/* impute one window with run option key = value (NULL: none); -1 in w marks a hidden position */
+static int impute1_kv(ts_model *m, const int32_t *w, size_t L, int32_t *out, const char *key, const char *value)
 {
     int32_t x[256];
     uint8_t mask[256];
@@ -44,10 +44,17 @@ static int impute1(ts_model *m, const int32_t *w, size_t L, int32_t *out)
     ts_windows in = {x, 1, L}, res;
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
+    const char *k[1] = {key}, *v[1] = {value};
+    if (key) { ro.kv.n = 1; ro.kv.keys = k; ro.kv.values = v; }
     if (ts_model_impute(m, &in, mask, &ro, &res) != 0) return -1;
     memcpy(out, res.data, L * sizeof *out);
     ts_windows_free(&res);
     return 0;
+}
+
+static int impute1(ts_model *m, const int32_t *w, size_t L, int32_t *out)
+{
+    return impute1_kv(m, w, L, out, NULL, NULL);
 }
 
 #define H (-1)
@@ -149,16 +156,69 @@ static long brute_level(const int32_t *s, size_t N, const int32_t *y, size_t a, 
     return best;
 }
 
-static void brute_fill(const int32_t *s, size_t N, int order, int32_t top, int32_t *y, size_t a,
-                       size_t k, size_t lav, size_t rav)
+/* the window's own matches (ts_window_filler): the most frequent filler among
+ * positions p whose c events on each side match the run's with nothing hidden in
+ * [p - c, p + k + c), c from cmax down to cmin (both sides visible over c); ties to
+ * the nearest to a, the left one first; -1: none */
+static long brute_window(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int cmin, int cmax,
+                         int *ctx)
 {
-    size_t n = (size_t)order, lm = lav < n ? lav : n, rm = rav < n ? rav : n;
+    size_t lav = 0, rav = 0;
+    while (lav < a && !hid[a - 1 - lav]) lav++;
+    while (a + k + rav < L && !hid[a + k + rav]) rav++;
+    for (int c = cmax; c >= cmin && c >= 1; c--) {
+        size_t cc = (size_t)c;
+        if (lav < cc || rav < cc) continue;
+        long best = -1, best_n = 0;
+        size_t best_d = 0;
+        for (size_t p = cc; p + k + cc <= L; p++) {
+            int ok = 1;
+            for (size_t i = p - cc; i < p + k + cc; i++) ok &= !hid[i];
+            if (!ok || !match_at(y, L, p, y, a, k, cc, cc)) continue;
+            long n = 0;
+            for (size_t q = cc; q + k + cc <= L; q++) {
+                int okq = 1;
+                for (size_t i = q - cc; i < q + k + cc; i++) okq &= !hid[i];
+                n += okq && match_at(y, L, q, y, a, k, cc, cc) && !memcmp(y + p, y + q, k * sizeof *y);
+            }
+            size_t d = p < a ? 2 * (a - p) : 2 * (p - a) + 1;   /* the left one first at equal distance */
+            if (n > best_n || (n == best_n && d < best_d)) best = (long)p, best_n = n, best_d = d;
+        }
+        if (best >= 0) { *ctx = c; return best; }
+    }
+    return -1;
+}
+
+/* returns the context length of the two-sided stream match (0: none); win > 0:
+ * the window's own events first where they match a longer context (hid, L) */
+static size_t brute_fill_win(const int32_t *s, size_t N, int order, int32_t top, int32_t *y, size_t a, size_t k,
+                             size_t lav, size_t rav, const uint8_t *hid, size_t L, int win)
+{
+    size_t n = (size_t)order, lm = lav < n ? lav : n, rm = rav < n ? rav : n, got = 0;
     long p = -1;
     if (lm && rm)
-        for (size_t m = n; m >= 1 && p < 0; m--) p = brute_level(s, N, y, a, k, m < lm ? m : lm, m < rm ? m : rm);
+        for (size_t m = n; m >= 1 && p < 0; m--) {
+            p = brute_level(s, N, y, a, k, m < lm ? m : lm, m < rm ? m : rm);
+            got = m;
+        }
+    int c;
+    long wp = win > 0 ? brute_window(y, hid, L, a, k, p >= 0 && (int)got + 1 >= win ? (int)got + 1 : win, order, &c)
+                      : -1;
+    if (wp >= 0) {
+        memmove(y + a, y + wp, k * sizeof *y);
+        return p >= 0 ? got : 0;
+    }
+    size_t two = p >= 0 ? got : 0;
     for (size_t m = lm; m >= 1 && p < 0; m--) p = brute_level(s, N, y, a, k, m, 0);
     for (size_t m = rm; m >= 1 && p < 0; m--) p = brute_level(s, N, y, a, k, 0, m);
     for (size_t i = 0; i < k; i++) y[a + i] = p >= 0 ? s[p + i] : top;
+    return two;
+}
+
+static void brute_fill(const int32_t *s, size_t N, int order, int32_t top, int32_t *y, size_t a,
+                       size_t k, size_t lav, size_t rav)
+{
+    brute_fill_win(s, N, order, top, y, a, k, lav, rav, NULL, 0, 0);
 }
 
 static void ngram_matches_brute_force(void)
@@ -199,6 +259,80 @@ static void ngram_matches_brute_force(void)
         }
         ts_model_free(m);
     }
+}
+
+/* --in-window C: the window's own events where they match longer contexts than
+ * the training stream, against the brute-force search; ts_window_filler itself
+ * against brute_window with several hidden runs */
+static void ngram_in_window_matches_brute_force(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 11);
+    size_t used = 0;
+    for (int trial = 0; trial < 30; trial++) {
+        size_t N = 100 + ts_rng_below(&r, 200);
+        int32_t V = 3 + (int32_t)ts_rng_below(&r, 3);
+        int32_t s[400];
+        size_t period = 3 + ts_rng_below(&r, 6);
+        for (size_t i = 0; i < N; i++)
+            s[i] = ts_rng_uniform(&r) < 0.25 ? (int32_t)ts_rng_below(&r, V) : (int32_t)((i % period) % V);
+        int order = 1 + (int)ts_rng_below(&r, 6), win = 1 + (int)ts_rng_below(&r, (uint64_t)order);
+        char ord[16], wtxt[16];
+        snprintf(ord, sizeof ord, "%d", order);
+        snprintf(wtxt, sizeof wtxt, "%d", win);
+        ts_model *m = train_on("ngram", s, N, V + 1, ord);
+        REQUIRE(m);
+        int64_t cnt[8] = {0};
+        for (size_t i = 0; i < N; i++) cnt[s[i]]++;
+        int32_t top = 0;
+        for (int32_t v = 1; v <= V; v++) if (cnt[v] > cnt[top]) top = v;
+        for (int q = 0; q < 25; q++) {
+            /* the window: a loop of its own period with edits, unlike the stream's */
+            size_t L = 20 + ts_rng_below(&r, 40), k = 1 + ts_rng_below(&r, 4), a = ts_rng_below(&r, L - k + 1);
+            size_t wp = 2 + ts_rng_below(&r, 7);
+            int32_t w[64], y[64], ref[64];
+            uint8_t hid[64] = {0};
+            for (size_t i = 0; i < L; i++)
+                w[i] = ts_rng_uniform(&r) < 0.1 ? (int32_t)ts_rng_below(&r, V + 1) : (int32_t)((i % wp + 1) % V);
+            memcpy(ref, w, sizeof w);
+            for (size_t i = a; i < a + k; i++) w[i] = H, hid[i] = 1;
+            REQUIRE(impute1_kv(m, w, L, y, "in-window", wtxt) == 0);
+            brute_fill_win(s, N, order, top, ref, a, k, a, L - a - k, hid, L, win);
+            CHECK_MSG(memcmp(y, ref, L * sizeof *y) == 0, "trial %d query %d (N %zu, order %d, in-window %d, L %zu, "
+                      "k %zu, a %zu)", trial, q, N, order, win, L, k, a);
+            /* the matcher alone, with a second hidden run elsewhere */
+            size_t b = ts_rng_below(&r, L);
+            hid[b] = 1;
+            int cmin = 1 + (int)ts_rng_below(&r, 3), cmax = cmin + (int)ts_rng_below(&r, 4), c1 = 0, c2 = 0;
+            size_t st = 0;
+            size_t got = ts_window_filler(ref, hid, L, a, k, cmin, cmax, &st, &c1);
+            long bp = brute_window(ref, hid, L, a, k, cmin, cmax, &c2);
+            CHECK_MSG(got ? bp >= 0 && c1 == c2 && !memcmp(ref + st, ref + bp, k * sizeof *ref) : bp < 0,
+                      "trial %d query %d: matcher %zu (c %d) against brute force %ld (c %d)", trial, q, got, c1, bp, c2);
+            used += got > 0;
+        }
+        ts_model_free(m);
+    }
+    CHECK_MSG(used > 100, "only %zu of 750 queries found an in-window match", used);
+    /* a longer context in the window beats a shorter one in the stream, not the reverse */
+    static const int32_t st[] = {1, 2, 5, 3, 4, 0, 1, 2, 5, 3, 4, 0, 9, 1, 2, 5, 3, 4, 8};
+    ts_model *m = train_on("ngram", st, sizeof st / sizeof *st, 10, "4");
+    REQUIRE(m);
+    int32_t yw[24];
+    int32_t w1[] = {7, 2, 6, 3, 7, 0, 0, 7, 2, H, 3, 7};   /* stream: 5 (1 event each side); window: 6 (2) */
+    REQUIRE(impute1_kv(m, w1, 12, yw, "in-window", "1") == 0);
+    CHECK(yw[9] == 6);
+    REQUIRE(impute1(m, w1, 12, yw) == 0);
+    CHECK(yw[9] == 5);
+    int32_t w2[] = {9, 1, 2, 6, 3, 4, 8, 0, 9, 1, 2, H, 3, 4, 8};   /* the stream matches 4 events left, 3 right; */
+    REQUIRE(impute1_kv(m, w2, 15, yw, "in-window", "2") == 0);     /* the window 3 each side: the stream's 5 */
+    CHECK(yw[11] == 5);
+    int32_t w3[] = {9, 1, 2, 6, 3, 4, 8, 0, 9, 1, 2, H, 3, 4, 0};   /* both 2 each side: a tie, the stream's 5 */
+    REQUIRE(impute1_kv(m, w3, 15, yw, "in-window", "2") == 0);
+    CHECK(yw[11] == 5);
+    CHECK(impute1_kv(m, w2, 15, yw, "in-window", "5") != 0);
+    CHECK(strstr(ts_error(), "in-window") != NULL);
+    ts_model_free(m);
 }
 
 static void ngram_windows_without_stream(void)
@@ -501,6 +635,7 @@ static void ngram_compress_gzip_time_split(void)
 TEST_MAIN("models", {
     RUN(ngram_exact_fills);
     RUN(ngram_matches_brute_force);
+    RUN(ngram_in_window_matches_brute_force);
     RUN(ngram_windows_without_stream);
     RUN(unigram_floor_and_sampling);
     RUN(generation_reproducible);

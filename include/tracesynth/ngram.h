@@ -29,4 +29,17 @@ size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t
  * *count its count. Thread-safe. */
 size_t ts_ngram_mode(const ts_model *m, const int32_t *cand, size_t nc, size_t k, size_t *count);
 
+/* In-window matches (a cache of the window itself): positions p of window y
+ * (L events; hid[l] = 1 where y[l] is hidden) whose c events before p equal the
+ * c before the run [a, a+k) and whose c events after p + k equal the c after it,
+ * with no hidden event in [p - c, p + k + c); c is the longest in [cmin, cmax]
+ * with a match and c visible events on each side of the run (one side alone,
+ * e.g. at a window's end, was measured to mislead more than help). Returns the number
+ * of matches at that c (at most 64, the nearest; 0: none, or cmin < 1); *start the first position of the
+ * most frequent filler y[p, p + k) (ties: the match nearest to a), *ctx = c.
+ * Loops repeat inside a trace, so a blackout's surroundings often recur in the
+ * same window with the same events between them. Thread-safe. */
+size_t ts_window_filler(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int cmin, int cmax,
+                        size_t *start, int *ctx);
+
 #endif
