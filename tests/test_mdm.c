@@ -1050,6 +1050,74 @@ static void gate_matters(void)
     toy_free(&t);
 }
 
+/* the window's own fillers (--in-window, chosen by tune-prior): validation and
+ * test windows repeat a loop the training stream never has (0 2 4 1 3 against
+ * 0 1 2 3 4), so the stream's contexts match one side at most and only the
+ * window itself knows what goes in a blackout */
+static void in_window_fillers(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    const size_t L = 32;
+    toy t;
+    toy_make(&t, 40, L);
+    static const int32_t loop[5] = {0, 2, 4, 1, 3};
+    ts_windows *vt[2] = {&t.split.valid, &t.split.test};
+    for (int p = 0; p < 2; p++)
+        for (size_t w = 0; w < vt[p]->n; w++)
+            for (size_t l = 0; l < L; l++) vt[p]->data[w * L + l] = loop[(w + l) % 5];
+    kvbuf kv;
+    tiny_kv(&kv, "60");
+    kv_add(&kv, "valid-every", "30");
+    kv_add(&kv, "prior-order", "4");
+    ts_train_opts o = toy_opts(&t, &kv);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    const char *kw[] = {"in-window", "prior-weight"}, *v1[] = {"1", "0"}, *v0[] = {"0", "0"};
+    for (size_t k = 1; k <= 5; k += 4) {
+        double with = acc_with(m, &t.split.test, k, TS_MASK_CENTER, 2, kw, v1);
+        double without = acc_with(m, &t.split.test, k, TS_MASK_CENTER, 2, kw, v0);
+        CHECK_MSG(with == 100 && without <= 70, "k %zu: %.1f with the window's fillers, %.1f without", k, with,
+                  without);
+    }
+    /* tune-prior finds it on the validation windows, and imputation uses it by default */
+    ts_mdm_tune_row rows[5];
+    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 500, 42, NULL, rows) == 0);
+    /* (centre and end windows: an end blackout has no right side to match) */
+    CHECK_MSG(rows[0].k == 1 && rows[0].window >= 2 && rows[0].window_acc >= 50 &&
+                  rows[0].window_acc >= rows[0].gated_acc + 20 && rows[1].window >= 2,
+              "k 1: window context %d (%.1f, gated %.1f), k 5: %d", rows[0].window, rows[0].window_acc,
+              rows[0].gated_acc, rows[1].window);
+    double chosen = acc_with(m, &t.split.test, 5, TS_MASK_CENTER, 0, NULL, NULL);
+    CHECK_MSG(chosen == 100, "the chosen setting: %.1f", chosen);
+    /* the file keeps it; a file without it (as written before) imputes without it */
+    char p1[700], p2[700];
+    snprintf(p1, sizeof p1, "%s/win.tsm", dir);
+    snprintf(p2, sizeof p2, "%s/nowin.tsm", dir);
+    REQUIRE(ts_model_save(m, p1) == 0);
+    ts_model *m2 = NULL;
+    REQUIRE(ts_model_load(p1, &m2) == 0);
+    CHECK(acc_with(m2, &t.split.test, 5, TS_MASK_CENTER, 0, NULL, NULL) == 100);
+    ts_model_free(m2);
+    REQUIRE(rewrite_config(p1, p2, "prior_window", NULL) == 0);
+    REQUIRE(ts_model_load(p2, &m2) == 0);
+    CHECK(acc_with(m2, &t.split.test, 5, TS_MASK_CENTER, 0, NULL, NULL) < 100);
+    ts_model_free(m2);
+    const char *bad[] = {"prior_window=1,2,3", "prior_window=1.5,2,2,2,2", "prior_window=2,2,2,2,9"};
+    for (int i = 0; i < 3; i++) {
+        REQUIRE(rewrite_config(p1, p2, "prior_window", bad[i]) == 0);
+        m2 = NULL;
+        CHECK_MSG(ts_model_load(p2, &m2) == -1 && m2 == NULL && strstr(ts_error(), "nowin.tsm") &&
+                      strstr(ts_error(), "prior_window") && !strchr(ts_error(), '\n'),
+                  "%s: %s", bad[i], ts_error());
+    }
+    /* longer than the prior's order: refused, naming the option */
+    const char *vbig[] = {"5", "0"};
+    CHECK(acc_with(m, &t.split.test, 1, TS_MASK_CENTER, 2, kw, vbig) < 0 && strstr(ts_error(), "--in-window"));
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 /* the CLI dataset with named events: name i of names for event i of the stream, the
  * vocabulary listing them in the order `order` (a permutation of 0..nv-1); extra > 0:
  * every 50th event is a name outside the six, "extra" */
@@ -1304,6 +1372,7 @@ TEST_MAIN("mdm", {
     RUN(bad_options);
     RUN(cli_round_trip);
     RUN(gate_matters);
+    RUN(in_window_fillers);
     RUN(cli_tune_prior);
     RUN(cli_tune_prior_by_name);
     RUN(ensemble);

@@ -37,10 +37,14 @@ int ts_mdm_net_loss(ts_mdm_net *n, const int32_t *ids, const int32_t *tgt, const
  * iteration; the model keeps them (ts_model_save writes them). rows (may be NULL):
  * per blackout-size bucket (1, 5, 10, 20, 40) k (0: not measured), the constant
  * weight chosen and the replayed validation accuracies (%) of the network alone,
- * the n-gram's most frequent filler, the constant and the gate. 0, or -1 + error (not mdm, no prior, no windows) */
+ * the n-gram's most frequent filler, the constant and the gate; the in-window
+ * context chosen (0: none) and the accuracy with it. 0, or -1 + error (not mdm,
+ * no prior, no windows) */
 typedef struct {
     int k;
     double constant, pure_acc, ngram_acc, constant_acc, gated_acc;
+    int window;
+    double window_acc;
 } ts_mdm_tune_row;
 int ts_mdm_tune_prior(ts_model *m, const ts_windows *valid, size_t windows, uint64_t seed, const char *log_path,
                       ts_mdm_tune_row rows[5]);

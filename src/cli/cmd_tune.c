@@ -93,11 +93,12 @@ int cmd_tune_prior(int argc, char **argv)
     }
     if (ts_model_save(m, out)) { cli_fail(); goto done; }
     printf("validation accuracy (%%, replayed, centre and end): k, network alone, n-gram's filler,\n"
-           "constant weight (w), gated\n");
+           "constant weight (w), gated, with the window's own fillers (context C each side; 0: none)\n");
     for (int i = 0; i < 5; i++)
         if (rows[i].k)
-            printf("  %2d  %6.2f  %6.2f  %6.2f (%g)  %6.2f\n", rows[i].k, rows[i].pure_acc, rows[i].ngram_acc,
-                   rows[i].constant_acc, rows[i].constant, rows[i].gated_acc);
+            printf("  %2d  %6.2f  %6.2f  %6.2f (%g)  %6.2f  %6.2f (%d)\n", rows[i].k, rows[i].pure_acc,
+                   rows[i].ngram_acc, rows[i].constant_acc, rows[i].constant, rows[i].gated_acc, rows[i].window_acc,
+                   rows[i].window);
     printf("chose the prior's weights of %s on %zu validation windows of %s in %.1f s -> %s\n", args.pos[0],
            valid.n < nwin ? valid.n : nwin, args.pos[1], ts_now() - t0, out);
     if (ens) printf("(chosen for the ensemble with %s: impute %s with --ensemble %s)\n", ens, out, ens);

@@ -34,7 +34,13 @@
  * The weights are chosen on validation windows after training (tune_prior),
  * from the network's logits computed once per window; --prior-weight overrides
  * them at imputation. Files from before the gate hold one weight per blackout
- * size (or one weight) and impute as they did. */
+ * size (or one weight) and impute as they did.
+ *
+ * In-window fillers: a run whose surroundings recur in its own window's visible
+ * events over longer contexts than the n-gram's stream matches takes the filler
+ * found there (ts_window_filler), a cache of the trace itself that helps where
+ * the held-out part runs loops the training part did not; the shortest context
+ * per blackout size (or never) is chosen with the weights. */
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
 #include "tracesynth/kneser_ney.h"
@@ -55,6 +61,7 @@
 #define CHAIN_KN_DEFAULT 10   /* and the order without the choice (the n-gram's default) */
 #define CHAIN_TUNE_WINDOWS 48 /* validation windows for its n-gram share */
 #define CHAIN_BATCH 32               /* crops (score) or windows (generate) per network evaluation */
+#define WIN_CMAX 12           /* the longest in-window context without an n-gram prior */
 
 extern const ts_model_ops ts_model_mdm;
 
@@ -492,6 +499,10 @@ int model_save(const ts_model *base, ts_writer *w)
             l += (size_t)snprintf(cfg + l, sizeof cfg - l, "%.17g%s", x[i], i + 1 < MDM_GATE_N ? "," : "\n");
         if (l >= sizeof cfg) return ts_fail("mdm: the model's CONFIG text is too long");
     }
+    if (m->has_win) {
+        snprintf(pr, sizeof pr, "prior_window=%g,%g,%g,%g,%g\n", m->win[0], m->win[1], m->win[2], m->win[3], m->win[4]);
+        strncat(cfg, pr, sizeof cfg - strlen(cfg) - 1);
+    }
     if (m->has_chain) {
         snprintf(pr, sizeof pr, "chain_mixture=%s\nchain_weight=%.17g\nchain_order=%d\n",
                  m->chain_kind == CHAIN_SWITCH ? "switch" : "linear", m->chain_w, m->chain_order);
@@ -565,7 +576,8 @@ int model_load(ts_model **out, const ts_reader *r)
      * the gated weights (models before them have none) */
     if (read_weights(r, "prior_weights", NKW, m->kw, &m->has_kw) != 0 ||
         read_weights(r, "prior_gate", MDM_GATE_N, m->gate, &m->has_gate) != 0 ||
-        read_weights(r, "prior_copy", MDM_GATE_N, m->copy, &m->has_copy) != 0) {
+        read_weights(r, "prior_copy", MDM_GATE_N, m->copy, &m->has_copy) != 0 ||
+        read_weights(r, "prior_window", NKW, m->win, &m->has_win) != 0) {
         free(m);
         return -1;
     }
@@ -588,6 +600,13 @@ int model_load(ts_model **out, const ts_reader *r)
         m->has_chain = 1;
         m->chain_valid[0] = m->chain_valid[1] = m->chain_valid[2] = NAN;
     }
+    for (int i = 0; i < NKW && m->has_win; i++)
+        if (m->win[i] != (int)m->win[i] || m->win[i] > (m->prior_order ? m->prior_order : WIN_CMAX)) {
+            double x = m->win[i];
+            free(m);
+            return ts_fail("%s: section 'CONFIG': 'prior_window' value %d is %g, not a whole number of at most the "
+                           "prior's order", r->path, i + 1, x);
+        }
     for (int i = 0; i < MDM_GATE_N; i++)
         if (m->has_copy && m->copy[i] != 0 && m->copy[i] != 1) {
             double x = m->copy[i];
@@ -658,6 +677,8 @@ typedef struct {
     const double *kw;         /* NKW weights by run length (NULL: weight for all) */
     const double *gate;       /* MDM_GATE_N weights by evidence cell (NULL: kw or weight) */
     const double *copy;       /* MDM_GATE_N flags by run evidence: take the n-gram's filler (NULL: none) */
+    const double *win;        /* NKW in-window context minimums by run length (NULL or 0: none) */
+    double win_all[NKW];      /* --in-window's, one for all */
     int want_mode;            /* find each run's most frequent filler even without copy */
     float *cap;               /* if set: the network's first logits at each window's hidden
                                  positions, (n, cap_k, V), window w's j-th hidden at w cap_k + j */
@@ -696,8 +717,23 @@ typedef struct {
     int kb, ob;               /* blackout-size bucket and match-order class */
     size_t mode, mode_n;      /* the most frequent filler's start and count, among nall */
     size_t nall;              /* matching fillers before the cap */
-    int copy;                 /* take that filler outright (io->copy) */
+    int matched;              /* the n-gram's context length (ts_ngram_candidates; 0: none or not asked) */
+    int copy;                 /* take that filler outright (io->copy, or the window's below) */
+    int wcopy;                /* the filler is the window's own y[wsrc, wsrc + k) */
+    size_t wsrc;
 } run_t;
+
+/* the window's own filler for run [a, a+k) of y (L; hid 1 = hidden) matched over
+ * at least `win` events each side and more than the n-gram's stream matched
+ * (matched, ts_ngram_candidates): 1 and *src, or 0 */
+static int window_copy(const mdm_model *m, const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k,
+                       int matched, int win, size_t *src)
+{
+    const int cmax = m->prior ? m->prior_order : WIN_CMAX;
+    if (win <= 0 || win > cmax) return 0;
+    int cmin = matched > 0 && matched + 1 >= win ? matched + 1 : win;
+    return cmin <= cmax && ts_window_filler(y, hid, L, a, k, cmin, cmax, src, NULL) > 0;
+}
 
 /* the match-order class of ts_ngram_candidates' `matched` */
 static int order_class(int matched, int order) { return matched < 0 ? 0 : matched < order ? 1 : 2; }
@@ -853,6 +889,7 @@ static int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, s
             int32_t *c = NULL;
             int matched;
             size_t nc = ts_ngram_candidates(m->prior, y, a, b - a, lav, rav, &c, &matched);
+            r->matched = matched;
             r->ob = order_class(matched, m->prior_order);
             r->nall = nc;
             if (nc && (io->copy || io->want_mode)) r->mode = ts_ngram_mode(m->prior, c, nc, b - a, &r->mode_n);
@@ -873,6 +910,18 @@ static int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, s
                 for (size_t i = 0; i < nc; i++)
                     for (int o = 0; o < r->k; o++) r->cnt[(size_t)o * V + S[c[i] + o]] += 1;
             }
+        }
+        const int win = io->win ? (int)io->win[r->kb] : 0;
+        if (win > 0) {
+            if (m->prior && !(r->w > 0 || row_copies(io, r->kb))) {   /* the stream's match length alone */
+                size_t lav = 0, rav = 0;
+                while (lav < a && !hid[a - 1 - lav]) lav++;
+                while (b + rav < L && !hid[b + rav]) rav++;
+                int32_t *c = NULL;
+                ts_ngram_candidates(m->prior, y, a, b - a, lav, rav, &c, &r->matched);
+                free(c);
+            }
+            if (window_copy(m, y, hid, L, a, b - a, r->matched, win, &r->wsrc)) r->copy = r->wcopy = 1;
         }
         nr++;
         a = b;
@@ -1021,13 +1070,13 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                 nruns[b] = b < nb ? find_runs(m, yw, hw, L, cs[w], Lp, runs + (size_t)b * Lp, runid + (size_t)b * Lp,
                                               io)
                                   : 0;
-                /* runs whose evidence says so take the n-gram's filler before the network runs */
+                /* runs whose evidence says so take the n-gram's (or their window's) filler before the network runs */
                 for (int r = 0; r < nruns[b]; r++) {
                     const run_t *ru = &runs[(size_t)b * Lp + r];
                     if (!ru->copy) continue;
                     size_t Ns;
-                    const int32_t *S = ts_ngram_stream(m->prior, &Ns, NULL);
-                    for (int o = 0; o < ru->k; o++) ids[ru->a + o] = S[ru->mode + o], hb[ru->a + o] = 0;
+                    const int32_t *S = ru->wcopy ? yw + ru->wsrc : ts_ngram_stream(m->prior, &Ns, NULL) + ru->mode;
+                    for (int o = 0; o < ru->k; o++) ids[ru->a + o] = S[o], hb[ru->a + o] = 0;
                     h -= ru->k;
                 }
                 if (b >= nb) for (int l = 0; l < Lp; l++) runid[(size_t)b * Lp + l] = -1;
@@ -1107,7 +1156,13 @@ typedef struct {
     int32_t *cur, *pick;      /* (k) */
     int *runid;               /* (k) zeros */
     uint8_t *hid;             /* (k) */
+    int *whits;               /* (nw, NWIN) hits of the window's own filler at each win_grid
+                                 value (window_copy), -1: none */
 } tune_set;
+
+/* in-window context minimums tried (0, off, is the default) */
+static const int win_grid[] = {2, 3, 4, 6, 8};
+#define NWIN (int)(sizeof win_grid / sizeof win_grid[0])
 
 /* replays window w with gate (MDM_GATE_N) as imputation with --steps 1 fills it
  * (one network evaluation, then every hidden event the argmax of its product):
@@ -1179,12 +1234,21 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
     io.cap = NULL;
     io.want_mode = 1;
     int runid[4096];
+    t->whits = ts_malloc(nw * NWIN * sizeof *t->whits);
     for (size_t w = 0; w < nw && rc == 0; w++) {
         size_t a = 0;
         while (!hid[w * L + a]) a++;
         memcpy(truth + w * k, y + w * L + a, k * sizeof *truth);
         find_runs(m, y + w * L, hid + w * L, L, a, (int)k, &t->runs[w], runid, &io);
         if (t->runs[w].nc) memcpy(t->cnt0 + w * k * V, t->runs[w].cnt, k * (size_t)V * sizeof(float));
+        for (int g = 0; g < NWIN; g++) {
+            size_t src;
+            int *wh = &t->whits[w * NWIN + (size_t)g];
+            *wh = -1;
+            if (!window_copy(m, y + w * L, hid + w * L, L, a, k, t->runs[w].matched, win_grid[g], &src)) continue;
+            *wh = 0;
+            for (size_t o = 0; o < k; o++) *wh += y[w * L + src + o] == truth[w * k + o];
+        }
     }
     free(y); free(hid);
     t->z = ts_malloc(k * (size_t)V * sizeof(float));
@@ -1200,7 +1264,7 @@ static void tune_set_free(tune_set *t)
 {
     for (size_t w = 0; t->runs && w < t->nw; w++) run_free(&t->runs[w]);
     free(t->runs); free(t->cnt0); free((void *)t->cap); free((void *)t->truth);
-    free(t->z); free(t->conf); free(t->cur); free(t->pick); free(t->runid); free(t->hid);
+    free(t->z); free(t->conf); free(t->cur); free(t->pick); free(t->runid); free(t->hid); free(t->whits);
     memset(t, 0, sizeof *t);
 }
 
@@ -1265,7 +1329,7 @@ static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
 {
     if (!m->prior) return ts_fail("mdm: this model was trained without the n-gram prior (--prior 0): no weights to choose");
     if (!v->n || v->len < 2) return ts_fail("mdm: no validation windows to choose the prior's weights on");
-    double gate[MDM_GATE_N], copy[MDM_GATE_N];
+    double gate[MDM_GATE_N], copy[MDM_GATE_N], win[NKW] = {0};
     for (int i = 0; i < MDM_GATE_N; i++) gate[i] = m->prior_weight, copy[i] = 0;
     size_t Ns;
     const int32_t *S = ts_ngram_stream(m->prior, &Ns, NULL);
@@ -1312,6 +1376,18 @@ static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
         gate_pass(&t, gate, row, hits, ll, vis, tvis, skip, gain);
         long cur = 0;
         for (size_t w = 0; w < nw; w++) cur += skip[w] ? mhits[w] : hits[w];
+        /* the window's own filler where it matches longer than the stream: the
+         * smallest context that fills the most events, if it gains enough */
+        long wbest = cur;
+        win[kb] = 0;
+        for (int g = 0; g < NWIN; g++) {
+            long h = 0;
+            for (size_t w = 0; w < nw; w++) {
+                int wh = t.whits[w * NWIN + (size_t)g];
+                h += wh >= 0 ? wh : skip[w] ? mhits[w] : hits[w];
+            }
+            if (h - cur >= gain && h > wbest) wbest = h, win[kb] = win_grid[g];
+        }
         char wtxt[NCELL * 12] = "", ctxt[NCELL * 3] = "";
         for (int c = 0; c < NCELL; c++) {
             snprintf(wtxt + strlen(wtxt), sizeof wtxt - strlen(wtxt), "%s%g", c ? "," : "", row[c]);
@@ -1319,17 +1395,20 @@ static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
         }
         ts_train_log(log, "\"event\":\"prior_gate\",\"k\":%d,\"windows\":%zu,\"pure_accuracy\":%.4f,"
                      "\"ngram_accuracy\":%.4f,\"constant\":%g,\"constant_accuracy\":%.4f,\"gated_accuracy\":%.4f,"
-                     "\"weights\":[%s],\"copy\":[%s]", t.k, nw, 100.0 * pure / hidden, 100.0 * ngram / hidden,
-                     tune_grid[bg], 100.0 * best / hidden, 100.0 * cur / hidden, wtxt, ctxt);
+                     "\"weights\":[%s],\"copy\":[%s],\"in_window\":%g,\"in_window_accuracy\":%.4f", t.k, nw,
+                     100.0 * pure / hidden, 100.0 * ngram / hidden, tune_grid[bg], 100.0 * best / hidden,
+                     100.0 * cur / hidden, wtxt, ctxt, win[kb], 100.0 * wbest / hidden);
         if (rows) rows[kb] = (ts_mdm_tune_row){t.k, tune_grid[bg], 100.0 * pure / hidden, 100.0 * ngram / hidden,
-                                               100.0 * best / hidden, 100.0 * cur / hidden};
+                                               100.0 * best / hidden, 100.0 * cur / hidden, (int)win[kb],
+                                               100.0 * wbest / hidden};
         free(hits); free(mhits); free(ll); free(vis); free(tvis); free(skip); free(rc);
         tune_set_free(&t);
     }
     memcpy(m->gate, gate, sizeof gate);
     memcpy(m->copy, copy, sizeof copy);
+    memcpy(m->win, win, sizeof win);
     m->prior_weight = m->kw[k_bucket(10)];
-    m->has_kw = m->has_gate = m->has_copy = 1;
+    m->has_kw = m->has_gate = m->has_copy = m->has_win = 1;
     return tune_chain(m, v, log);
 }
 
@@ -1571,6 +1650,17 @@ static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, l
     io->kw = chosen && m->has_kw ? m->kw : NULL;
     io->gate = chosen && m->has_gate && gated ? m->gate : NULL;
     io->copy = chosen && m->has_copy && gated ? m->copy : NULL;
+    io->win = chosen && m->has_win && gated ? m->win : NULL;
+    if (ts_kv_get(&o->kv, "in-window")) {   /* one context minimum for every size */
+        long wv;
+        const int cmax = m->prior ? m->prior_order : WIN_CMAX;
+        if (ts_kv_long(&o->kv, "in-window", 0, &wv) != 0) return -1;
+        if (wv < 0 || wv > cmax)
+            return ts_opt_fail("mdm", "in-window", "%ld out of range [0, %d] (%s)", wv, cmax,
+                               m->prior ? "the prior's order" : "without a prior");
+        for (int i = 0; i < NKW; i++) io->win_all[i] = (double)wv;
+        io->win = io->win_all;
+    }
     if (!(io->weight >= 0 && io->weight <= 1000))
         return ts_opt_fail("mdm", "prior-weight", "%g: expected 0 to 1000", io->weight);
     if (io->weight > 0 && !m->prior)
@@ -2216,6 +2306,10 @@ const ts_model_ops ts_model_mdm = {
         "                 this model's network and FILE's, another mdm model whose\n"
         "                 events are matched by name; the prior stays this model's:\n"
         "                 choose its weights for the pair with tune-prior --ensemble)\n"
+        "  --in-window C    impute: a blackout whose C events on each side recur in\n"
+        "                 the window's own visible events, matched longer than in\n"
+        "                 the n-gram's stream, takes the filler found there (0: never;\n"
+        "                 default: per blackout size as chosen with the prior's weights)\n"
         "  --select vote|likelihood  impute: how --samples N decodings become one\n"
         "                 fill: vote (default, per event) or likelihood (per window,\n"
         "                 best of N: the decoding whose whole window the chain likelihood\n"
@@ -2255,7 +2349,7 @@ const ts_model_ops ts_model_mdm = {
     .free = model_free,
     .bits = model_bits,
     .train_keys = mdm_keys,
-    .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "prior-gate", "context", "ensemble",
+    .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "prior-gate", "in-window", "context", "ensemble",
                                       "likelihood", "ngram-mix", "sampler", "select", NULL},
 };
 

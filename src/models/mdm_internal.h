@@ -65,6 +65,11 @@ typedef struct {
      * n-gram's most frequent filler): 1 = the run takes that filler outright */
     int has_copy;
     double copy[60];
+    /* per blackout-size bucket: the shortest context C on each side with which a
+     * run takes a filler from its own window's visible events, where they match
+     * longer than the n-gram's stream (ts_window_filler; 0: never); has_win: chosen */
+    int has_win;
+    double win[5];
     /* an ensemble member (ts_mdm_set_ensemble; not saved): infilling averages the two
      * networks' log-probabilities; ens_map (V + 1): this model's IDs and MASK in the
      * member's numbering (by name; names it lacks: its <unk>) */

@@ -527,9 +527,9 @@ const ts_model_ops ts_model_ngram = {
             "  score: bits per event by interpolated modified Kneser-Ney, its order\n"
             "              (1-12) chosen on the validation windows at training\n"
             "  impute: --in-window C  a blackout whose C events on each side recur in\n"
-            "              the same window's visible events (longer contexts first, up\n"
-            "              to the order) takes the filler found there before the\n"
-            "              training stream's (default 0: off)\n",
+            "              the same window's visible events, over a longer context\n"
+            "              than the training stream matches, takes the filler found\n"
+            "              there (default 0: off)\n",
     .train = ngram_train,
     .save = ngram_save,
     .load = ngram_load,
