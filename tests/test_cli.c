@@ -322,7 +322,11 @@ static void option_forms(void)
     /* a model's run options are its own: a training option is refused at run time */
     snprintf(args, sizeof args, "generate %s/eq.tsm -n 2 --length 10 -o %s/x --order 3", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 1);
-    CHECK_MSG(strstr(err, "ngram: option --order: not one of its run options (none)") && !strchr(err, '\n'), "%s", err);
+    CHECK_MSG(strstr(err, "ngram: option --order: not one of its run options (--in-window)") && !strchr(err, '\n'),
+              "%s", err);
+    snprintf(args, sizeof args, "generate %s/eq.tsm -n 2 --length 10 -o %s/x --in-window 3", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "ngram: option --in-window: generation does not take it") && !strchr(err, '\n'), "%s", err);
     /* required options are named */
     snprintf(args, sizeof args, "split %s/ds --length 50", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);

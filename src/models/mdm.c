@@ -1163,6 +1163,7 @@ typedef struct {
 /* in-window context minimums tried (0, off, is the default) */
 static const int win_grid[] = {2, 3, 4, 6, 8};
 #define NWIN (int)(sizeof win_grid / sizeof win_grid[0])
+#define WIN_DEFAULT 3         /* where the validation windows cannot tell (one of win_grid) */
 
 /* replays window w with gate (MDM_GATE_N) as imputation with --steps 1 fills it
  * (one network evaluation, then every hidden event the argmax of its product):
@@ -1377,17 +1378,24 @@ static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
         long cur = 0;
         for (size_t w = 0; w < nw; w++) cur += skip[w] ? mhits[w] : hits[w];
         /* the window's own filler where it matches longer than the stream: the
-         * smallest context that fills the most events, if it gains enough */
-        long wbest = cur;
+         * smallest context that fills the most events, if it gains enough; else
+         * WIN_DEFAULT unless it loses events. The validation part follows the
+         * training part, whose stream then matches at full length and leaves
+         * the window's fillers unused; they matter where the held-out part runs
+         * loops the training part did not (many-threads' test part: +1 to +3
+         * points at k = 10), so they stay on unless these windows say they cost. */
+        long wbest = cur, hdef = -1;
         win[kb] = 0;
-        for (int g = 0; g < NWIN; g++) {
+        for (int g = 0; g < NWIN && win_grid[g] <= m->prior_order; g++) {
             long h = 0;
             for (size_t w = 0; w < nw; w++) {
                 int wh = t.whits[w * NWIN + (size_t)g];
                 h += wh >= 0 ? wh : skip[w] ? mhits[w] : hits[w];
             }
+            if (win_grid[g] == WIN_DEFAULT) hdef = h;
             if (h - cur >= gain && h > wbest) wbest = h, win[kb] = win_grid[g];
         }
+        if (!win[kb] && hdef >= cur) wbest = hdef, win[kb] = WIN_DEFAULT;
         char wtxt[NCELL * 12] = "", ctxt[NCELL * 3] = "";
         for (int c = 0; c < NCELL; c++) {
             snprintf(wtxt + strlen(wtxt), sizeof wtxt - strlen(wtxt), "%s%g", c ? "," : "", row[c]);

@@ -481,6 +481,8 @@ static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o,
 {
     const ngram *g = (const ngram *)m;
     const size_t N = g->N;
+    if (o && ts_kv_get(&o->kv, "in-window"))
+        return ts_opt_fail("ngram", "in-window", "generation does not take it (it fills blackouts)");
 #pragma omp parallel num_threads(team_size(n))
     {
         int32_t *pat = ts_malloc((size_t)g->order * sizeof *pat);
