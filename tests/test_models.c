@@ -221,6 +221,16 @@ static void brute_fill(const int32_t *s, size_t N, int order, int32_t top, int32
     brute_fill_win(s, N, order, top, y, a, k, lav, rav, NULL, 0, 0);
 }
 
+/* the most frequent of the IDs 0..V in s (N events; ties to the smallest): the n-gram's last resort */
+static int32_t most_frequent(const int32_t *s, size_t N, int32_t V)
+{
+    int64_t cnt[16] = {0};
+    for (size_t i = 0; i < N; i++) cnt[s[i]]++;
+    int32_t top = 0;
+    for (int32_t v = 1; v <= V; v++) if (cnt[v] > cnt[top]) top = v;
+    return top;
+}
+
 static void ngram_matches_brute_force(void)
 {
     ts_rng r;
@@ -238,10 +248,7 @@ static void ngram_matches_brute_force(void)
         snprintf(ord, sizeof ord, "%d", order);
         ts_model *m = train_on("ngram", s, N, V + 1, ord);   /* ID V never occurs */
         REQUIRE(m);
-        int64_t cnt[8] = {0};
-        for (size_t i = 0; i < N; i++) cnt[s[i]]++;
-        int32_t top = 0;
-        for (int32_t v = 1; v <= V; v++) if (cnt[v] > cnt[top]) top = v;
+        int32_t top = most_frequent(s, N, V);
         for (int q = 0; q < 25; q++) {
             size_t L = 8 + ts_rng_below(&r, 30), k = 1 + ts_rng_below(&r, 5), a = ts_rng_below(&r, L - k + 1);
             int32_t w[64], y[64], ref[64];
@@ -282,10 +289,7 @@ static void ngram_in_window_matches_brute_force(void)
         snprintf(wtxt, sizeof wtxt, "%d", win);
         ts_model *m = train_on("ngram", s, N, V + 1, ord);
         REQUIRE(m);
-        int64_t cnt[8] = {0};
-        for (size_t i = 0; i < N; i++) cnt[s[i]]++;
-        int32_t top = 0;
-        for (int32_t v = 1; v <= V; v++) if (cnt[v] > cnt[top]) top = v;
+        int32_t top = most_frequent(s, N, V);
         for (int q = 0; q < 25; q++) {
             /* the window: a loop of its own period with edits, unlike the stream's */
             size_t L = 20 + ts_rng_below(&r, 40), k = 1 + ts_rng_below(&r, 4), a = ts_rng_below(&r, L - k + 1);
