@@ -471,6 +471,16 @@ static void select_by_likelihood(void)
             wrong += !same || !(got <= best + 1e-12);
         }
         CHECK_MSG(wrong == 0, "--ngram-mix %s: %d of %zu windows not their most likely candidate", mixes[mi], wrong, n);
+        /* --batch reaches the ranking too (3 windows' crops per evaluation), with the same fills */
+        ro.kv = (ts_kv){5, keys, vals};
+        ro.seed = 11;
+        ro.batch = 3;
+        ts_windows rb = {0};
+        REQUIRE(ts_model_impute(m, w, mask, &ro, &rb) == 0);
+        CHECK_MSG(!memcmp(rb.data, r.data, n * L * sizeof *r.data), "--ngram-mix %s: --batch 3 changed the fills",
+                  mixes[mi]);
+        ts_windows_free(&rb);
+        ro.batch = 0;
         CHECK_MSG(differ > 0, "--ngram-mix %s: the candidates never differ (the test would pass anything)",
                   mixes[mi]);
         for (int v = 0; v < NC; v++) ts_windows_free(&cand[v]);

@@ -1687,12 +1687,13 @@ static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, l
 static int chain_mix_opt(const mdm_model *m, const char *mix, int *kind_out, double *a_out);
 static int chain_kn(mdm_model *m, int order);
 static int chain_select(mdm_model *m, const int32_t *cand, long N, const uint8_t *hid, size_t n, size_t L, int kind,
-                        double a, int progress, int32_t *out);
+                        double a, size_t batch, int progress, int32_t *out);
 
 /* the samples' choice: a vote per event, or (sel) best of N by the chain likelihood */
 typedef struct {
     int kind;
     double a;
+    size_t batch;             /* windows' crops per network evaluation while ranking */
 } chain_choice;
 
 static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n, size_t L, infill_opts *io,
@@ -1717,7 +1718,7 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
     io->seed = seed;
     ts_progress_end(&prog);
     if (votes && rc == 0 && sel)
-        rc = chain_select(m, votes, samples, hid, n, L, sel->kind, sel->a, progress, out);
+        rc = chain_select(m, votes, samples, hid, n, L, sel->kind, sel->a, sel->batch, progress, out);
     else if (votes && rc == 0)
         for (size_t i = 0; i < n * L; i++) out[i] = ts_vote(votes + i, n * L, samples);
     free(votes);
@@ -1752,6 +1753,7 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
          * 100 validation windows, k = 10, 4 decodings at temperature 1: 91.10 %
          * alone, 90.70 with the chosen switching mixture; at 0.5: 90.60, 90.30) */
         if (chain_mix_opt(m, mix ? mix : "none", &sel.kind, &sel.a) != 0) return -1;
+        sel.batch = o->batch ? o->batch : CHAIN_BATCH;
         if ((sel.kind == CHAIN_SWITCH || sel.a > 0) &&
             chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
             return -1;
@@ -2084,7 +2086,7 @@ static int chain_mix_opt(const mdm_model *m, const char *mix, int *kind_out, dou
  * mixture's weight there comes from the events before it (scored once). Ties
  * go to the lower candidate. */
 static int chain_select(mdm_model *m, const int32_t *cand, long N, const uint8_t *hid, size_t n, size_t L, int kind,
-                        double a, int progress, int32_t *out)
+                        double a, size_t batch, int progress, int32_t *out)
 {
     const int kn = kind == CHAIN_SWITCH || a > 0;
     size_t *h = ts_malloc(n * sizeof *h);
@@ -2117,7 +2119,7 @@ static int chain_select(mdm_model *m, const int32_t *cand, long N, const uint8_t
     }
     size_t bad = 0;
     /* no rows: nothing hidden in any window, every window keeps its first decoding */
-    int rc = rows ? chain_rows(m, win, pos, rows, L, kn, CHAIN_BATCH, "rank", progress, pn, pk, &bad) : 0;
+    int rc = rows ? chain_rows(m, win, pos, rows, L, kn, batch, "rank", progress, pn, pk, &bad) : 0;
     if (rc == 0 && bad) {
         const size_t w = (size_t)((win[bad - 1] - cand) / (ptrdiff_t)L) % n;
         rc = ts_fail("mdm: --select likelihood: the network's output is not finite at window %zu, position %d "
@@ -2346,9 +2348,9 @@ const ts_model_ops ts_model_mdm = {
         "                 network evaluation: exact samples of the chain likelihood;\n"
         "                 --temperature T draws from each event's distribution to\n"
         "                 the power 1/T, 0: the most likely event)\n"
-        "  chain likelihood and sampler: --batch B crops (score) or windows (generate)\n"
-        "                 per network evaluation (32, rounded up to even); the same\n"
-        "                 bits for any B\n",
+        "  chain likelihood and sampler: --batch B crops (score, and impute's ranking\n"
+        "                 by --select likelihood) or windows (generate) per network\n"
+        "                 evaluation (32, rounded up to even); the same bits for any B\n",
     .train = model_train,
     .save = model_save,
     .load = model_load,
