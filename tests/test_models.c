@@ -156,30 +156,30 @@ static long brute_level(const int32_t *s, size_t N, const int32_t *y, size_t a, 
     return best;
 }
 
-/* the window's own matches (ts_window_filler): the most frequent filler among
- * positions p whose c events on each side match the run's with nothing hidden in
- * [p - c, p + k + c), c from cmax down to cmin (both sides visible over c); ties to
- * the nearest to a, the left one first; -1: none */
-static long brute_window(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int cmin, int cmax,
-                         int *ctx)
+/* the window's own matches (ts_window_match): the most frequent filler among
+ * positions p whose c events on the sides asked (1 left, 2 right, 3 both) match
+ * the run's with nothing hidden in [p - cl, p + k + cr), c from cmax down to cmin
+ * (those sides visible over c); ties to the nearest to a, the left one first; -1: none */
+static long brute_window(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int sides, int cmin,
+                         int cmax, int *ctx)
 {
     size_t lav = 0, rav = 0;
     while (lav < a && !hid[a - 1 - lav]) lav++;
     while (a + k + rav < L && !hid[a + k + rav]) rav++;
     for (int c = cmax; c >= cmin && c >= 1; c--) {
-        size_t cc = (size_t)c;
-        if (lav < cc || rav < cc) continue;
+        size_t cl = sides & 1 ? (size_t)c : 0, cr = sides & 2 ? (size_t)c : 0;
+        if (lav < cl || rav < cr) continue;
         long best = -1, best_n = 0;
         size_t best_d = 0;
-        for (size_t p = cc; p + k + cc <= L; p++) {
+        for (size_t p = cl; p + k + cr <= L; p++) {
             int ok = 1;
-            for (size_t i = p - cc; i < p + k + cc; i++) ok &= !hid[i];
-            if (!ok || !match_at(y, L, p, y, a, k, cc, cc)) continue;
+            for (size_t i = p - cl; i < p + k + cr; i++) ok &= !hid[i];
+            if (!ok || !match_at(y, L, p, y, a, k, cl, cr)) continue;
             long n = 0;
-            for (size_t q = cc; q + k + cc <= L; q++) {
+            for (size_t q = cl; q + k + cr <= L; q++) {
                 int okq = 1;
-                for (size_t i = q - cc; i < q + k + cc; i++) okq &= !hid[i];
-                n += okq && match_at(y, L, q, y, a, k, cc, cc) && !memcmp(y + p, y + q, k * sizeof *y);
+                for (size_t i = q - cl; i < q + k + cr; i++) okq &= !hid[i];
+                n += okq && match_at(y, L, q, y, a, k, cl, cr) && !memcmp(y + p, y + q, k * sizeof *y);
             }
             size_t d = p < a ? 2 * (a - p) : 2 * (p - a) + 1;   /* the left one first at equal distance */
             if (n > best_n || (n == best_n && d < best_d)) best = (long)p, best_n = n, best_d = d;
@@ -189,28 +189,43 @@ static long brute_window(const int32_t *y, const uint8_t *hid, size_t L, size_t 
     return -1;
 }
 
-/* returns the context length of the two-sided stream match (0: none); win > 0:
- * the window's own events first where they match a longer context (hid, L) */
+/* y[a, a+k) = the window's filler at wp (>= 0: 1) */
+static int take_window(int32_t *y, size_t a, size_t k, long wp)
+{
+    if (wp < 0) return 0;
+    memmove(y + a, y + wp, k * sizeof *y);
+    return 1;
+}
+
+/* the n-gram's fill; returns the context length of the two-sided stream match (0:
+ * none). win > 0: at each level (both sides, left only, right only) the window's own
+ * events first where they match a longer context than the stream there (hid, L) */
 static size_t brute_fill_win(const int32_t *s, size_t N, int order, int32_t top, int32_t *y, size_t a, size_t k,
                              size_t lav, size_t rav, const uint8_t *hid, size_t L, int win)
 {
     size_t n = (size_t)order, lm = lav < n ? lav : n, rm = rav < n ? rav : n, got = 0;
     long p = -1;
+    int c;
     if (lm && rm)
         for (size_t m = n; m >= 1 && p < 0; m--) {
             p = brute_level(s, N, y, a, k, m < lm ? m : lm, m < rm ? m : rm);
             got = m;
         }
-    int c;
-    long wp = win > 0 ? brute_window(y, hid, L, a, k, p >= 0 && (int)got + 1 >= win ? (int)got + 1 : win, order, &c)
-                      : -1;
-    if (wp >= 0) {
-        memmove(y + a, y + wp, k * sizeof *y);
-        return p >= 0 ? got : 0;
-    }
     size_t two = p >= 0 ? got : 0;
-    for (size_t m = lm; m >= 1 && p < 0; m--) p = brute_level(s, N, y, a, k, m, 0);
-    for (size_t m = rm; m >= 1 && p < 0; m--) p = brute_level(s, N, y, a, k, 0, m);
+    if (win > 0 && take_window(y, a, k, brute_window(y, hid, L, a, k, 3, (int)two + 1 >= win ? (int)two + 1 : win,
+                                                     order, &c)))
+        return two;
+    for (int side = 1; side <= 2 && p < 0; side++) {
+        size_t one = 0;
+        for (size_t m = side == 1 ? lm : rm; m >= 1 && p < 0; m--) {
+            p = side == 1 ? brute_level(s, N, y, a, k, m, 0) : brute_level(s, N, y, a, k, 0, m);
+            one = m;
+        }
+        if (p < 0) one = 0;
+        if (win > 0 && take_window(y, a, k, brute_window(y, hid, L, a, k, side, (int)one + 1 >= win ? (int)one + 1 : win,
+                                                         order, &c)))
+            return two;
+    }
     for (size_t i = 0; i < k; i++) y[a + i] = p >= 0 ? s[p + i] : top;
     return two;
 }
@@ -309,10 +324,13 @@ static void ngram_in_window_matches_brute_force(void)
             hid[b] = 1;
             int cmin = 1 + (int)ts_rng_below(&r, 3), cmax = cmin + (int)ts_rng_below(&r, 4), c1 = 0, c2 = 0;
             size_t st = 0;
-            size_t got = ts_window_filler(ref, hid, L, a, k, cmin, cmax, &st, &c1);
-            long bp = brute_window(ref, hid, L, a, k, cmin, cmax, &c2);
+            int sides = 1 + (int)ts_rng_below(&r, 3);
+            size_t got = sides == 3 ? ts_window_filler(ref, hid, L, a, k, cmin, cmax, &st, &c1)
+                                    : ts_window_match(ref, hid, L, a, k, sides, cmin, cmax, &st, &c1);
+            long bp = brute_window(ref, hid, L, a, k, sides, cmin, cmax, &c2);
             CHECK_MSG(got ? bp >= 0 && c1 == c2 && !memcmp(ref + st, ref + bp, k * sizeof *ref) : bp < 0,
-                      "trial %d query %d: matcher %zu (c %d) against brute force %ld (c %d)", trial, q, got, c1, bp, c2);
+                      "trial %d query %d (sides %d): matcher %zu (c %d) against brute force %ld (c %d)", trial, q, sides, got, c1,
+                      bp, c2);
             used += got > 0;
         }
         ts_model_free(m);

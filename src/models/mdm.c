@@ -724,15 +724,22 @@ typedef struct {
 } run_t;
 
 /* the window's own filler for run [a, a+k) of y (L; hid 1 = hidden) matched over
- * at least `win` events each side and more than the n-gram's stream matched
- * (matched, ts_ngram_candidates): 1 and *src, or 0 */
+ * at least `win` events and more than the n-gram's stream matched (matched,
+ * ts_ngram_candidates: > 0 both sides, < 0 one side): both sides, or where the
+ * stream matched one side at most, one side (the left first), as the n-gram
+ * fills: 1 and *src, or 0 */
 static int window_copy(const mdm_model *m, const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k,
                        int matched, int win, size_t *src)
 {
     const int cmax = m->prior ? m->prior_order : WIN_CMAX;
     if (win <= 0 || win > cmax) return 0;
     int cmin = matched > 0 && matched + 1 >= win ? matched + 1 : win;
-    return cmin <= cmax && ts_window_filler(y, hid, L, a, k, cmin, cmax, src, NULL) > 0;
+    if (cmin <= cmax && ts_window_match(y, hid, L, a, k, TS_WINDOW_BOTH, cmin, cmax, src, NULL) > 0) return 1;
+    if (matched > 0) return 0;
+    cmin = -matched + 1 >= win ? -matched + 1 : win;
+    for (int side = TS_WINDOW_LEFT; side <= TS_WINDOW_RIGHT && cmin <= cmax; side++)
+        if (ts_window_match(y, hid, L, a, k, side, cmin, cmax, src, NULL) > 0) return 1;
+    return 0;
 }
 
 /* the match-order class of ts_ngram_candidates' `matched` */
@@ -2316,10 +2323,11 @@ const ts_model_ops ts_model_mdm = {
         "                 this model's network and FILE's, another mdm model whose\n"
         "                 events are matched by name; the prior stays this model's:\n"
         "                 choose its weights for the pair with tune-prior --ensemble)\n"
-        "  --in-window C    impute: a blackout whose C events on each side recur in\n"
-        "                 the window's own visible events, matched longer than in\n"
-        "                 the n-gram's stream, takes the filler found there (0: never;\n"
-        "                 default: per blackout size as chosen with the prior's weights)\n"
+        "  --in-window C    impute: a blackout whose C events on each side (or on\n"
+        "                 one, where the n-gram's stream matches one side only) recur\n"
+        "                 in the window's own visible events, matched longer than in\n"
+        "                 the stream, takes the filler found there (0: never; default:\n"
+        "                 per blackout size as chosen with the prior's weights)\n"
         "  --select vote|likelihood  impute: how --samples N decodings become one\n"
         "                 fill: vote (default, per event) or likelihood (per window,\n"
         "                 best of N: the decoding whose whole window the chain likelihood\n"

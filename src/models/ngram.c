@@ -416,10 +416,21 @@ static void fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k
         for (size_t p = 0; p + k <= g->N; p++)
             if ((size_t)g->sep_next[p] >= p + k) sc->cand[nc++] = (int32_t)p;
     }
-    /* left only: a Markov continuation of k events */
-    for (size_t m = lmax; m >= 1 && !nc; m--) nc = ngram_match(g, sc, m, 0, k);
-    /* right only (a run at the start of the window) */
-    for (size_t m = rmax; m >= 1 && !nc; m--) nc = ngram_match(g, sc, 0, m, k);
+    /* left only: a Markov continuation of k events; then right only (a run at
+     * the start of the window); the window's own where it matches longer */
+    for (int side = TS_WINDOW_LEFT; side <= TS_WINDOW_RIGHT && !nc; side++) {
+        size_t mx = side == TS_WINDOW_LEFT ? lmax : rmax;
+        for (got = mx; got >= 1 && !nc; got--)
+            nc = side == TS_WINDOW_LEFT ? ngram_match(g, sc, got, 0, k) : ngram_match(g, sc, 0, got, k);
+        if (nc) got++;
+        if (win > 0) {
+            int cmin = nc && (int)got + 1 >= win ? (int)got + 1 : win;
+            if (ts_window_match(y, hid, L, a, k, side, cmin, g->order, &ws, NULL)) {
+                memmove(y + a, y + ws, k * sizeof *y);
+                return;
+            }
+        }
+    }
     if (nc) {
         size_t p = best_filler(g, sc, nc, k, NULL);
         memcpy(y + a, g->s + p, k * sizeof *y);
@@ -531,7 +542,8 @@ const ts_model_ops ts_model_ngram = {
             "  impute: --in-window C  a blackout whose C events on each side recur in\n"
             "              the same window's visible events, over a longer context\n"
             "              than the training stream matches, takes the filler found\n"
-            "              there (default 0: off)\n",
+            "              there; so does one side where the stream matches one side\n"
+            "              only, and shorter (default 0: off)\n",
     .train = ngram_train,
     .save = ngram_save,
     .load = ngram_load,
@@ -618,13 +630,19 @@ size_t ts_ngram_mode(const ts_model *m, const int32_t *cand, size_t nc, size_t k
 size_t ts_window_filler(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int cmin, int cmax,
                         size_t *start, int *ctx)
 {
-    if (cmin < 1 || cmax < cmin || k == 0 || a + k > L) return 0;
+    return ts_window_match(y, hid, L, a, k, TS_WINDOW_BOTH, cmin, cmax, start, ctx);
+}
+
+size_t ts_window_match(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int sides, int cmin,
+                       int cmax, size_t *start, int *ctx)
+{
+    if (cmin < 1 || cmax < cmin || k == 0 || a + k > L || !(sides & TS_WINDOW_BOTH)) return 0;
     size_t lav = 0, rav = 0;
     while (lav < a && !hid[a - 1 - lav]) lav++;
     while (a + k + rav < L && !hid[a + k + rav]) rav++;
     size_t near[WINDOW_MATCHES_MAX];
     for (int c = cmax; c >= cmin; c--) {
-        const size_t cl = (size_t)c, cr = (size_t)c;
+        const size_t cl = sides & TS_WINDOW_LEFT ? (size_t)c : 0, cr = sides & TS_WINDOW_RIGHT ? (size_t)c : 0;
         if (lav < cl || rav < cr) continue;
         size_t nm = 0;
         /* nearest first: distances d = 1, 2, ... on both sides of a */
