@@ -478,6 +478,12 @@ static void cli_round(void)
     CHECK(system(cmd) == 0);
     snprintf(cmd, sizeof cmd, "fill %s --model ngram --one-model -o %s -q", in(d, "dr"), in(d, "f3"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    /* a training option and a run option of the model, each where it belongs; one
+     * that is neither is refused */
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram --order 6 --in-window 3 -o %s -q", in(d, "dr"), in(d, "f4"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram --no-such-option 3 -o %s -q", in(d, "dr"), in(d, "f5"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "no-such-option"), "%s", err);
     counts c1 = {0, 0, 0}, c2 = {0, 0, 0};
     ts_scan_hooks h1 = {&c1, NULL, cnt_event, cnt_gap, 0}, h2 = {&c2, NULL, cnt_event, cnt_gap, 0};
     REQUIRE(ts_ctf_scan(in(d, "f1"), &h1) == 0 && ts_ctf_scan(in(d, "f2"), &h2) == 0);

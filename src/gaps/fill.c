@@ -347,6 +347,22 @@ static int f_event_tid(void *u, const ts_rw_event *e)
 /* ---- models ---- */
 #define MIN_TRAIN 2000   /* fewer events in a stream: the pooled model fills its gaps */
 
+/* the options of all that are (inside = 1) or are not (0) among keys (NULL-terminated,
+ * NULL: none): the model's run options go to imputation, the rest to training.
+ * Free .keys (one block with .values). */
+static ts_kv kv_part(const ts_kv *all, const char *const *keys, int inside)
+{
+    ts_kv r = {0, NULL, NULL};
+    r.keys = ts_malloc(((size_t)all->n + 1) * 2 * sizeof *r.keys);
+    r.values = r.keys + all->n + 1;
+    for (int i = 0; i < all->n; i++) {
+        int in = 0;
+        for (const char *const *k = keys; k && *k && !in; k++) in = !strcmp(*k, all->keys[i]);
+        if (in == inside) r.keys[r.n] = all->keys[i], r.values[r.n++] = all->values[i];
+    }
+    return r;
+}
+
 static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_model **out, ts_split *sp)
 {
     ts_dataset d;
@@ -373,8 +389,11 @@ static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_mo
     to.mask_pos = TS_MASK_CENTER;
     to.seed = f->o->seed;
     to.progress = f->o->progress;
-    to.kv = f->o->kv;
-    return ts_model_train(f->o->model, &to, out);
+    const ts_model_ops *ops = ts_model_find(f->o->model);
+    to.kv = kv_part(&f->o->kv, ops ? ops->run_keys : NULL, 0);
+    int rc = ts_model_train(f->o->model, &to, out);
+    free((void *)to.kv.keys);
+    return rc;
 }
 
 /* one model over every stream's events, one stream after another */
@@ -407,7 +426,7 @@ static const char *intern_name(void *u, const char *name)
 
 /* fills dst[0, k) given left[0, nl) and right[0, nr) */
 static int impute_gap(ts_model *m, const int32_t *left, size_t nl, const int32_t *right, size_t nr, size_t k,
-                      size_t ctx, uint64_t seed, int32_t *dst)
+                      size_t ctx, uint64_t seed, const ts_kv *kv, int32_t *dst)
 {
     size_t L0 = m->len;   /* 0: any window length */
     /* filled: left context followed by what is reconstructed so far */
@@ -444,7 +463,9 @@ static int impute_gap(ts_model *m, const int32_t *left, size_t nl, const int32_t
         ts_run_opts ro;
         memset(&ro, 0, sizeof ro);
         ro.seed = seed + done;
+        ro.kv = kv_part(kv, m->ops->run_keys, 1);
         if (m->ops->impute(m, x, mk, 1, L, &ro, y)) rc = -1;
+        free((void *)ro.kv.keys);
         for (size_t i = 0; rc == 0 && i < chunk; i++) {
             int32_t v = y[a + i];
             filled[nf++] = v < 0 || v >= m->n_ids ? 0 : v;
@@ -498,7 +519,7 @@ static void calibrate(fill_state *f, sstream *s, ts_model *m, const idmap *im, c
     for (size_t w = 0; w < held->n; w++) {
         const int32_t *x = held->data + w * L;
         for (size_t i = 0; i < L; i++) xl[i] = im ? im->to_model[x[i]] : x[i];
-        if (impute_gap(m, xl, a, xl + a + k, L - a - k, k, f->o->context, f->o->seed + w, dst)) {
+        if (impute_gap(m, xl, a, xl + a + k, L - a - k, k, f->o->context, f->o->seed + w, &f->o->kv, dst)) {
             ts_clear_error();
             continue;
         }
@@ -691,7 +712,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         int32_t *lx = ts_malloc((lnl + rnr + 1) * sizeof *lx), *dst = ts_malloc(k * sizeof *dst);
         for (size_t j = 0; j < lnl; j++) lx[j] = from_file ? im.to_model[r->left[j]] : r->left[j];
         for (size_t j = 0; j < rnr; j++) lx[lnl + j] = from_file ? im.to_model[r->right[j]] : r->right[j];
-        rc = impute_gap(m, lx, lnl, lx + lnl, rnr, k, ctx, o->seed + i, dst);
+        rc = impute_gap(m, lx, lnl, lx + lnl, rnr, k, ctx, o->seed + i, &o->kv, dst);
         if (rc == 0) {
             r->rec = ts_malloc(k * sizeof *r->rec);
             r->names = ts_malloc(k * sizeof *r->names);
