@@ -308,6 +308,10 @@ static void option_forms(void)
              "--positions=end --no-progress", dir);
     CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "L=40 end") != NULL, "%s", out);
+    /* a run option of the model reaches its imputation, a training option its training */
+    snprintf(args, sizeof args, "bench impute --model=ngram %s/ds --lengths=40 --blackouts=2 --windows=10 "
+             "--positions=center --no-progress --in-window=2 --order=4", dir);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "L=40 center"), "%s", out);
     CHECK(run_cli("bench layers --min-time=-1", err, sizeof err) == 2);
     CHECK(strstr(err, "--min-time") != NULL);
     CHECK(run_cli("bench model --state=3", err, sizeof err) != 0);

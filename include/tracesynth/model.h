@@ -19,6 +19,11 @@ typedef struct {
 } ts_kv;
 /* value or NULL; ts_kv_int/double/... return def when absent, -1 + error when malformed */
 const char *ts_kv_get(const ts_kv *kv, const char *key);
+/* the options of all that are (inside = 1) or are not (0) among keys (NULL-terminated;
+ * NULL: none), e.g. a model's run_keys: what goes to imputation and what to training
+ * when one command does both. Free with ts_kv_part_free. */
+ts_kv ts_kv_part(const ts_kv *all, const char *const *keys, int inside);
+void ts_kv_part_free(ts_kv *kv);
 int ts_kv_long(const ts_kv *kv, const char *key, long def, long *out);
 int ts_kv_double(const ts_kv *kv, const char *key, double def, double *out);
 /* error naming the first key not in the NULL-terminated list of model's `kind`

@@ -377,6 +377,7 @@ int bench_impute(int argc, char **argv)
     char **data = (char **)a.args.pos, **owned = NULL;
     int ndata = a.args.npos, nok = 0;
     dset_result *res = NULL;
+    ts_kv train_kv = {0, NULL, NULL}, run_kv = {0, NULL, NULL};
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     rc = 1;
     if (!ts_model_find(a.model)) { cli_fail(); goto done; }
@@ -386,8 +387,10 @@ int bench_impute(int argc, char **argv)
     }
     ts_run_opts ro;
     cli_run_apply(&a.run, &a.args, &ro);
-    ts_kv train_kv = ro.kv;            /* the model's options go to its training */
-    ro.kv = (ts_kv){0, NULL, NULL};
+    /* the model's run options go to its imputation, the others to its training */
+    train_kv = ts_kv_part(&ro.kv, ts_model_find(a.model)->run_keys, 0);
+    run_kv = ts_kv_part(&ro.kv, ts_model_find(a.model)->run_keys, 1);
+    ro.kv = run_kv;
     size_t ncell = (size_t)a.lens.n * a.pos.n * a.ks.n;
     res = ts_calloc((size_t)ndata, sizeof *res);
     for (int di = 0; di < ndata; di++) {
@@ -410,6 +413,8 @@ done:
     if (owned)
         for (int di = 0; di < ndata; di++) free(owned[di]);
     free(owned);
+    ts_kv_part_free(&train_kv);
+    ts_kv_part_free(&run_kv);
     ts_opt_free(&a.args);
     return rc;
 }

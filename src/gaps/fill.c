@@ -347,22 +347,6 @@ static int f_event_tid(void *u, const ts_rw_event *e)
 /* ---- models ---- */
 #define MIN_TRAIN 2000   /* fewer events in a stream: the pooled model fills its gaps */
 
-/* the options of all that are (inside = 1) or are not (0) among keys (NULL-terminated,
- * NULL: none): the model's run options go to imputation, the rest to training.
- * Free .keys (one block with .values). */
-static ts_kv kv_part(const ts_kv *all, const char *const *keys, int inside)
-{
-    ts_kv r = {0, NULL, NULL};
-    r.keys = ts_malloc(((size_t)all->n + 1) * 2 * sizeof *r.keys);
-    r.values = r.keys + all->n + 1;
-    for (int i = 0; i < all->n; i++) {
-        int in = 0;
-        for (const char *const *k = keys; k && *k && !in; k++) in = !strcmp(*k, all->keys[i]);
-        if (in == inside) r.keys[r.n] = all->keys[i], r.values[r.n++] = all->values[i];
-    }
-    return r;
-}
-
 static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_model **out, ts_split *sp)
 {
     ts_dataset d;
@@ -390,9 +374,9 @@ static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_mo
     to.seed = f->o->seed;
     to.progress = f->o->progress;
     const ts_model_ops *ops = ts_model_find(f->o->model);
-    to.kv = kv_part(&f->o->kv, ops ? ops->run_keys : NULL, 0);
+    to.kv = ts_kv_part(&f->o->kv, ops ? ops->run_keys : NULL, 0);   /* run options go to imputation */
     int rc = ts_model_train(f->o->model, &to, out);
-    free((void *)to.kv.keys);
+    ts_kv_part_free(&to.kv);
     return rc;
 }
 
@@ -463,9 +447,9 @@ static int impute_gap(ts_model *m, const int32_t *left, size_t nl, const int32_t
         ts_run_opts ro;
         memset(&ro, 0, sizeof ro);
         ro.seed = seed + done;
-        ro.kv = kv_part(kv, m->ops->run_keys, 1);
+        ro.kv = ts_kv_part(kv, m->ops->run_keys, 1);
         if (m->ops->impute(m, x, mk, 1, L, &ro, y)) rc = -1;
-        free((void *)ro.kv.keys);
+        ts_kv_part_free(&ro.kv);
         for (size_t i = 0; rc == 0 && i < chunk; i++) {
             int32_t v = y[a + i];
             filled[nf++] = v < 0 || v >= m->n_ids ? 0 : v;

@@ -39,6 +39,27 @@ const ts_model_ops *ts_model_find(const char *name)
 
 /* ---- model options ---- */
 
+ts_kv ts_kv_part(const ts_kv *all, const char *const *keys, int inside)
+{
+    ts_kv r = {0, NULL, NULL};
+    const int n = all ? all->n : 0;
+    r.keys = ts_malloc(((size_t)n + 1) * 2 * sizeof *r.keys);   /* keys, then values: one block */
+    r.values = r.keys + n + 1;
+    for (int i = 0; i < n; i++) {
+        int in = 0;
+        for (const char *const *k = keys; k && *k && !in; k++) in = !strcmp(*k, all->keys[i]);
+        if (in == inside) r.keys[r.n] = all->keys[i], r.values[r.n++] = all->values[i];
+    }
+    return r;
+}
+
+void ts_kv_part_free(ts_kv *kv)
+{
+    free((void *)kv->keys);
+    kv->keys = kv->values = NULL;
+    kv->n = 0;
+}
+
 const char *ts_kv_get(const ts_kv *kv, const char *key)
 {
     if (!kv) return NULL;
