@@ -284,7 +284,7 @@ static void ngram_matches_brute_force(void)
 }
 
 /* --in-window C: the window's own events where they match longer contexts than
- * the training stream, against the brute-force search; ts_window_filler itself
+ * the training stream, against the brute-force search; ts_window_match itself
  * against brute_window with several hidden runs */
 static void ngram_in_window_matches_brute_force(void)
 {
@@ -325,8 +325,7 @@ static void ngram_in_window_matches_brute_force(void)
             int cmin = 1 + (int)ts_rng_below(&r, 3), cmax = cmin + (int)ts_rng_below(&r, 4), c1 = 0, c2 = 0;
             size_t st = 0;
             int sides = 1 + (int)ts_rng_below(&r, 3);
-            size_t got = sides == 3 ? ts_window_filler(ref, hid, L, a, k, cmin, cmax, &st, &c1)
-                                    : ts_window_match(ref, hid, L, a, k, sides, cmin, cmax, &st, &c1);
+            size_t got = ts_window_match(ref, hid, L, a, k, sides, cmin, cmax, &st, &c1);
             long bp = brute_window(ref, hid, L, a, k, sides, cmin, cmax, &c2);
             CHECK_MSG(got ? bp >= 0 && c1 == c2 && !memcmp(ref + st, ref + bp, k * sizeof *ref) : bp < 0,
                       "trial %d query %d (sides %d): matcher %zu (c %d) against brute force %ld (c %d)", trial, q, sides, got, c1,

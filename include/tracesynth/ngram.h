@@ -31,22 +31,25 @@ size_t ts_ngram_mode(const ts_model *m, const int32_t *cand, size_t nc, size_t k
 
 /* In-window matches (a cache of the window itself): positions p of window y
  * (L events; hid[l] = 1 where y[l] is hidden) whose c events before p equal the
- * c before the run [a, a+k) and whose c events after p + k equal the c after it,
- * with no hidden event in [p - c, p + k + c); c is the longest in [cmin, cmax]
- * with a match and c visible events on each side of the run. Returns the number
- * of matches at that c (at most 64, the nearest; 0: none, or cmin < 1); *start the first position of the
- * most frequent filler y[p, p + k) (ties: the match nearest to a), *ctx = c.
- * Loops repeat inside a trace, so a blackout's surroundings often recur in the
- * same window with the same events between them. Thread-safe. */
-size_t ts_window_filler(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int cmin, int cmax,
-                        size_t *start, int *ctx);
-/* the same with the sides to match: TS_WINDOW_LEFT (the c events before the
- * run only: a continuation), TS_WINDOW_RIGHT or TS_WINDOW_BOTH (ts_window_filler).
- * One side is weaker evidence: the n-gram and mdm use it only where the training
- * stream matched no two sides and one side shorter (before the stream at any
- * length it lost 11 points on many-threads' end blackouts of 40) */
+ * c before the run [a, a+k) (sides TS_WINDOW_LEFT: a continuation) and / or whose
+ * c events after p + k equal the c after it (TS_WINDOW_RIGHT; TS_WINDOW_BOTH:
+ * both), with no hidden event from the first context event to the last; c is the
+ * longest in [cmin, cmax] with a match and c visible events on those sides of the
+ * run. Returns the number of matches at that c (at most 64, the nearest; 0: none,
+ * or cmin < 1); *start the first position of the most frequent filler y[p, p + k)
+ * (ties: the match nearest to a), *ctx = c. Loops repeat inside a trace, so a
+ * blackout's surroundings often recur in the same window with the same events
+ * between them. One side is weaker evidence: the n-gram and mdm use it only where
+ * the training stream matched no two sides and one side shorter (before the
+ * stream at any length it lost 11 points on many-threads' end blackouts of 40).
+ * Thread-safe. */
 enum { TS_WINDOW_LEFT = 1, TS_WINDOW_RIGHT = 2, TS_WINDOW_BOTH = 3 };
 size_t ts_window_match(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int sides, int cmin,
                        int cmax, size_t *start, int *ctx);
+/* the rule the n-gram and mdm fill by: the window's match on `sides` over at least
+ * win events (0: never) and more than the `stream` events the training stream
+ * matched on those sides (0: none), up to cmax; ts_window_match's count, or 0 */
+size_t ts_window_over_stream(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int sides,
+                             int stream, int win, int cmax, size_t *start);
 
 #endif

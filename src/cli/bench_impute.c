@@ -388,8 +388,9 @@ int bench_impute(int argc, char **argv)
     ts_run_opts ro;
     cli_run_apply(&a.run, &a.args, &ro);
     /* the model's run options go to its imputation, the others to its training */
-    train_kv = ts_kv_part(&ro.kv, ts_model_find(a.model)->run_keys, 0);
-    run_kv = ts_kv_part(&ro.kv, ts_model_find(a.model)->run_keys, 1);
+    const char *const *run_keys = ts_model_find(a.model)->run_keys;
+    train_kv = ts_kv_part(&ro.kv, run_keys, 0);
+    run_kv = ts_kv_part(&ro.kv, run_keys, 1);
     ro.kv = run_kv;
     size_t ncell = (size_t)a.lens.n * a.pos.n * a.ks.n;
     res = ts_calloc((size_t)ndata, sizeof *res);

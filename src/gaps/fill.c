@@ -413,6 +413,7 @@ static int impute_gap(ts_model *m, const int32_t *left, size_t nl, const int32_t
                       size_t ctx, uint64_t seed, const ts_kv *kv, int32_t *dst)
 {
     size_t L0 = m->len;   /* 0: any window length */
+    ts_kv run_kv = ts_kv_part(kv, m->ops->run_keys, 1);   /* the model's run options; training took the rest */
     /* filled: left context followed by what is reconstructed so far */
     size_t lc_max = nl < ctx ? nl : ctx;
     int32_t *filled = ts_malloc((lc_max + k) * sizeof *filled);
@@ -447,9 +448,8 @@ static int impute_gap(ts_model *m, const int32_t *left, size_t nl, const int32_t
         ts_run_opts ro;
         memset(&ro, 0, sizeof ro);
         ro.seed = seed + done;
-        ro.kv = ts_kv_part(kv, m->ops->run_keys, 1);
+        ro.kv = run_kv;
         if (m->ops->impute(m, x, mk, 1, L, &ro, y)) rc = -1;
-        ts_kv_part_free(&ro.kv);
         for (size_t i = 0; rc == 0 && i < chunk; i++) {
             int32_t v = y[a + i];
             filled[nf++] = v < 0 || v >= m->n_ids ? 0 : v;
@@ -461,6 +461,7 @@ static int impute_gap(ts_model *m, const int32_t *left, size_t nl, const int32_t
     }
     if (rc == 0) memcpy(dst, filled + lc_max, k * sizeof *dst);
     free(filled);
+    ts_kv_part_free(&run_kv);
     return rc;
 }
 

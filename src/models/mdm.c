@@ -38,7 +38,7 @@
  *
  * In-window fillers: a run whose surroundings recur in its own window's visible
  * events over longer contexts than the n-gram's stream matches takes the filler
- * found there (ts_window_filler), a cache of the trace itself that helps where
+ * found there (ts_window_over_stream), a cache of the trace itself that helps where
  * the held-out part runs loops the training part did not; the shortest context
  * per blackout size (or never) is chosen with the weights. */
 #include "tracesynth/common.h"
@@ -732,13 +732,9 @@ static int window_copy(const mdm_model *m, const int32_t *y, const uint8_t *hid,
                        int matched, int win, size_t *src)
 {
     const int cmax = m->prior ? m->prior_order : WIN_CMAX;
-    if (win <= 0 || win > cmax) return 0;
-    int cmin = matched > 0 && matched + 1 >= win ? matched + 1 : win;
-    if (cmin <= cmax && ts_window_match(y, hid, L, a, k, TS_WINDOW_BOTH, cmin, cmax, src, NULL) > 0) return 1;
-    if (matched > 0) return 0;
-    cmin = -matched + 1 >= win ? -matched + 1 : win;
-    for (int side = TS_WINDOW_LEFT; side <= TS_WINDOW_RIGHT && cmin <= cmax; side++)
-        if (ts_window_match(y, hid, L, a, k, side, cmin, cmax, src, NULL) > 0) return 1;
+    if (ts_window_over_stream(y, hid, L, a, k, TS_WINDOW_BOTH, matched > 0 ? matched : 0, win, cmax, src)) return 1;
+    for (int side = TS_WINDOW_LEFT; side <= TS_WINDOW_RIGHT && matched <= 0; side++)
+        if (ts_window_over_stream(y, hid, L, a, k, side, -matched, win, cmax, src)) return 1;
     return 0;
 }
 
@@ -889,14 +885,17 @@ static int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, s
         for (size_t l = a; l < b; l++) runid[l - cs] = nr;
         r->w = run_weight(io, r->k);
         r->kb = k_bucket(r->k);
-        if ((r->w > 0 || row_copies(io, r->kb)) && m->prior) {
+        const int win = io->win ? (int)io->win[r->kb] : 0, evidence = r->w > 0 || row_copies(io, r->kb);
+        int32_t *c = NULL;
+        size_t nc = 0;
+        if (m->prior && (evidence || win > 0)) {   /* the fillers, or only the stream's match length */
             size_t lav = 0, rav = 0;
             while (lav < a && !hid[a - 1 - lav]) lav++;
             while (b + rav < L && !hid[b + rav]) rav++;
-            int32_t *c = NULL;
-            int matched;
-            size_t nc = ts_ngram_candidates(m->prior, y, a, b - a, lav, rav, &c, &matched);
-            r->matched = matched;
+            nc = ts_ngram_candidates(m->prior, y, a, b - a, lav, rav, &c, &r->matched);
+        }
+        if (m->prior && evidence) {
+            const int matched = r->matched;
             r->ob = order_class(matched, m->prior_order);
             r->nall = nc;
             if (nc && (io->copy || io->want_mode)) r->mode = ts_ngram_mode(m->prior, c, nc, b - a, &r->mode_n);
@@ -917,19 +916,10 @@ static int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, s
                 for (size_t i = 0; i < nc; i++)
                     for (int o = 0; o < r->k; o++) r->cnt[(size_t)o * V + S[c[i] + o]] += 1;
             }
+        } else {
+            free(c);
         }
-        const int win = io->win ? (int)io->win[r->kb] : 0;
-        if (win > 0) {
-            if (m->prior && !(r->w > 0 || row_copies(io, r->kb))) {   /* the stream's match length alone */
-                size_t lav = 0, rav = 0;
-                while (lav < a && !hid[a - 1 - lav]) lav++;
-                while (b + rav < L && !hid[b + rav]) rav++;
-                int32_t *c = NULL;
-                ts_ngram_candidates(m->prior, y, a, b - a, lav, rav, &c, &r->matched);
-                free(c);
-            }
-            if (window_copy(m, y, hid, L, a, b - a, r->matched, win, &r->wsrc)) r->copy = r->wcopy = 1;
-        }
+        if (win > 0 && window_copy(m, y, hid, L, a, b - a, r->matched, win, &r->wsrc)) r->copy = r->wcopy = 1;
         nr++;
         a = b;
     }

@@ -67,7 +67,7 @@ typedef struct {
     double copy[60];
     /* per blackout-size bucket: the shortest context C on each side with which a
      * run takes a filler from its own window's visible events, where they match
-     * longer than the n-gram's stream (ts_window_filler; 0: never); has_win: chosen */
+     * longer than the n-gram's stream (ts_window_over_stream; 0: never); has_win: chosen */
     int has_win;
     double win[5];
     /* an ensemble member (ts_mdm_set_ensemble; not saved): infilling averages the two

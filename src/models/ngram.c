@@ -385,8 +385,8 @@ static size_t best_filler(const ngram *g, scratch *sc, size_t nc, size_t k, size
 }
 
 /* fill y[a, a+k) given lav events of context left of a and rav right of a+k (in y);
- * win > 0: first the window's own events (hid: 1 = hidden, L), matched over at
- * least win events (ts_window_filler) */
+ * win > 0: the window's own events (hid: 1 = hidden, L) where they match at least
+ * win events, and more than the stream (ts_window_over_stream) */
 static void fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k, size_t lav,
                      size_t rav, const uint8_t *hid, size_t L, int win)
 {
@@ -404,12 +404,9 @@ static void fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k
     /* the window's own events where they match longer contexts than the stream
      * (on a tie the stream, whose evidence is usually larger: taking the
      * window's on ties lost up to 1.7 points on recorded strace workloads) */
-    if (win > 0) {
-        int cmin = nc && (int)got + 1 >= win ? (int)got + 1 : win;
-        if (ts_window_filler(y, hid, L, a, k, cmin, g->order, &ws, NULL)) {
-            memmove(y + a, y + ws, k * sizeof *y);
-            return;
-        }
+    if (ts_window_over_stream(y, hid, L, a, k, TS_WINDOW_BOTH, nc ? (int)got : 0, win, g->order, &ws)) {
+        memcpy(y + a, y + ws, k * sizeof *y);   /* ws's events are visible, the run's hidden: apart */
+        return;
     }
     if (!nc && g->kgram) {
         /* every position that starts k events */
@@ -419,16 +416,13 @@ static void fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k
     /* left only: a Markov continuation of k events; then right only (a run at
      * the start of the window); the window's own where it matches longer */
     for (int side = TS_WINDOW_LEFT; side <= TS_WINDOW_RIGHT && !nc; side++) {
-        size_t mx = side == TS_WINDOW_LEFT ? lmax : rmax;
-        for (got = mx; got >= 1 && !nc; got--)
-            nc = side == TS_WINDOW_LEFT ? ngram_match(g, sc, got, 0, k) : ngram_match(g, sc, 0, got, k);
-        if (nc) got++;
-        if (win > 0) {
-            int cmin = nc && (int)got + 1 >= win ? (int)got + 1 : win;
-            if (ts_window_match(y, hid, L, a, k, side, cmin, g->order, &ws, NULL)) {
-                memmove(y + a, y + ws, k * sizeof *y);
-                return;
-            }
+        for (size_t m = side == TS_WINDOW_LEFT ? lmax : rmax; m >= 1 && !nc; m--) {
+            nc = side == TS_WINDOW_LEFT ? ngram_match(g, sc, m, 0, k) : ngram_match(g, sc, 0, m, k);
+            got = m;
+        }
+        if (ts_window_over_stream(y, hid, L, a, k, side, nc ? (int)got : 0, win, g->order, &ws)) {
+            memcpy(y + a, y + ws, k * sizeof *y);
+            return;
         }
     }
     if (nc) {
@@ -468,7 +462,7 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
         for (size_t w = 0; w < n; w++) {
             int32_t *y = out + w * L;
             const uint8_t *mk = mask + w * L;
-            for (size_t l = 0; l < L; l++) hid[l] = !mk[l];
+            for (size_t l = 0; win && l < L; l++) hid[l] = !mk[l];
             /* runs left to right; a run's left context may hold earlier fills */
             for (size_t a = 0; a < L;) {
                 if (mk[a]) { a++; continue; }
@@ -627,10 +621,12 @@ size_t ts_ngram_mode(const ts_model *m, const int32_t *cand, size_t nc, size_t k
 
 #define WINDOW_MATCHES_MAX 64   /* fillers compared: the nearest matches */
 
-size_t ts_window_filler(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int cmin, int cmax,
-                        size_t *start, int *ctx)
+size_t ts_window_over_stream(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int sides,
+                             int stream, int win, int cmax, size_t *start)
 {
-    return ts_window_match(y, hid, L, a, k, TS_WINDOW_BOTH, cmin, cmax, start, ctx);
+    if (win <= 0) return 0;
+    const int cmin = stream + 1 > win ? stream + 1 : win;
+    return ts_window_match(y, hid, L, a, k, sides, cmin, cmax, start, NULL);
 }
 
 size_t ts_window_match(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int sides, int cmin,
