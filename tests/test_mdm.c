@@ -1338,6 +1338,39 @@ static void ensemble(void)
     CHECK(b[0] && b[1] && n[0] == n[1] && n[0] > 0 && !memcmp(b[0], b[1], n[0]));
     free(b[0]);
     free(b[1]);
+    /* three networks (--ensemble FILE,FILE), fills drawn at temperature 1 (they read the
+     * whole distribution): the same fill in any order (ed has ea's vocabulary, and so
+     * draws in its order), unlike the pair's */
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ea %s -o %s/ed.tsm %s --iters 5 --seed 4", dir, common, dir, net);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    const char *trios[4][3] = {{"ea", "eb", "ed"}, {"ed", "ea", "eb"}, {"ea", "ed", "eb"}, {"ea", "eb", ""}};
+    char *t[4];
+    size_t tn[4];
+    for (int i = 0; i < 4; i++) {
+        char third[600] = "";
+        if (trios[i][2][0]) snprintf(third, sizeof third, ",%s/%s.tsm", dir, trios[i][2]);
+        snprintf(cmd, sizeof cmd, "impute %s/%s.tsm --input %s/ea %s %s --temperature 1 --ensemble %s/%s.tsm%s "
+                 "-o %s/trio%d", dir, trios[i][0], dir, common, run, dir, trios[i][1], third, dir, i);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+        snprintf(path[0], sizeof path[0], "%s/trio%d/imputation0.npy", dir, i);
+        t[i] = slurp(path[0], &tn[i]);
+        CHECK(t[i] && tn[i] == n[0]);
+    }
+    CHECK(t[0] && t[1] && t[2] && !memcmp(t[0], t[1], n[0]) && !memcmp(t[0], t[2], n[0]));
+    CHECK_MSG(t[0] && t[3] && memcmp(t[0], t[3], n[0]), "the third network changed nothing, so the test cannot tell");
+    for (int i = 0; i < 4; i++) free(t[i]);
+    /* at most eight besides the model's own; no empty name */
+    char list[8192] = "";
+    for (int i = 0; i < 9; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s/eb.tsm", i ? "," : "", dir);
+    snprintf(cmd, sizeof cmd, "impute %s/ea.tsm --input %s/ea %s %s --ensemble %s", dir, dir, common, run, list);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "at most 8") && !strchr(err, '\n'), "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/ea.tsm --input %s/ea %s %s --ensemble %s/eb.tsm,,%s/ed.tsm", dir, dir,
+             common, run, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "empty file name"), "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/ea.tsm --input %s/ea %s %s --ensemble %s/eb.tsm,", dir, dir, common, run,
+             dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "empty file name"), "%s", err);
     /* the prior's weights chosen for the pair */
     char out[4096];
     snprintf(cmd, sizeof cmd, "tune-prior %s/ea.tsm %s/ea %s -o %s/eab.tsm --valid-windows 4 --ensemble %s/eb.tsm",

@@ -57,11 +57,17 @@ int ts_mdm_tune_prior(ts_model *m, const ts_windows *valid, size_t windows, uint
 int ts_mdm_chain_mixture(const ts_model *m, char *buf, size_t n, int *order, double valid[3]);
 
 /* mdm: from now on, infilling with m (impute, generate, tune-prior) averages the
- * log-probabilities of m's network and of other's (an mdm model whose events are
- * matched to m's by name: a name it lacks reads as its <unk>); the n-gram prior
- * stays m's. m owns other from then on (freed on failure too); other = NULL: m
- * alone again. Not saved with m. 0, or -1 + error naming `what` (not mdm, or the
+ * log-probabilities of m's network and of other's, and of those added before (at
+ * most TS_MDM_ENSEMBLE_MAX others; each an mdm model whose events are matched to
+ * m's by name: a name it lacks reads as its <unk>); the n-gram prior stays m's. m
+ * owns other from then on (freed on failure too); other = NULL: m alone again. Not
+ * saved with m. 0, or -1 + error naming `what` (not mdm, too many, or the
  * vocabularies cannot be matched) */
+#define TS_MDM_ENSEMBLE_MAX 8
 int ts_mdm_set_ensemble(ts_model *m, ts_model *other, const char *what);
+
+/* mdm: adds the networks of the model files in `list` (comma-separated) to m's
+ * ensemble, as ts_mdm_set_ensemble each; 0, or -1 + error naming the file */
+int ts_mdm_load_ensemble(ts_model *m, const char *list);
 
 #endif

@@ -20,9 +20,9 @@ int cmd_tune_prior(int argc, char **argv)
                      "validation windows per blackout position (centre, end)\n"
                      "and size (default 500, as training)"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append the choices (JSON lines)"),
-        TS_OPT_STR_(0, "ensemble", &ens, "FILE", "choose them for MODEL's network averaged with FILE's\n"
-                    "(another mdm model, events matched by name); impute\n"
-                    "the result with the same --ensemble FILE"),
+        TS_OPT_STR_(0, "ensemble", &ens, "FILE[,FILE...]", "choose them for MODEL's network averaged with\n"
+                    "the files' (other mdm models, events matched by name);\n"
+                    "impute the result with the same --ensemble"),
         TS_OPT_GROUP_("the dataset is split as train split it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's, else 200)"),
@@ -57,10 +57,7 @@ int cmd_tune_prior(int argc, char **argv)
         cli_fail();
         goto done;
     }
-    if (ens) {
-        ts_model *e = NULL;
-        if (ts_model_load(ens, &e) || ts_mdm_set_ensemble(m, e, ens)) { cli_fail(); goto done; }
-    }
+    if (ens && ts_mdm_load_ensemble(m, ens)) { cli_fail(); goto done; }
     if (!ss.length) ss.length = m->len ? m->len : 200;
     if (ts_split_data_load(args.pos[1], &ss, &d)) { cli_fail(); goto done; }
     /* the validation windows in the model's numbering (by name: a model trained with

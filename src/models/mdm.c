@@ -471,8 +471,10 @@ void model_free(ts_model *base)
     ts_free_aligned(m->params);
     ts_free_aligned(m->grads);
     if (m->prior) ts_model_free(m->prior);
-    ts_model_free(m->ens);
-    free(m->ens_map);
+    for (int e = 0; e < m->n_ens; e++) {
+        ts_model_free(m->ens[e]);
+        free(m->ens_map[e]);
+    }
     ts_kn_free(m->kn);
     free(m);
 }
@@ -978,33 +980,94 @@ int ts_mdm_set_ensemble(ts_model *base, ts_model *other, const char *what)
         ts_model_free(other);
         return ts_fail("mdm: ensemble %s: not an mdm model", what);
     }
-    if (other && !(map = ens_map_of(m, (const mdm_model *)other, what))) { ts_model_free(other); return -1; }
-    ts_model_free(m->ens);
-    free(m->ens_map);
-    m->ens = other;
-    m->ens_map = map;
+    if (!other) {
+        for (int e = 0; e < m->n_ens; e++) {
+            ts_model_free(m->ens[e]);
+            free(m->ens_map[e]);
+        }
+        m->n_ens = 0;
+        return 0;
+    }
+    if (m->n_ens == TS_MDM_ENSEMBLE_MAX) {
+        ts_model_free(other);
+        return ts_fail("mdm: ensemble %s: at most %d networks besides the model's own", what, TS_MDM_ENSEMBLE_MAX);
+    }
+    if (!(map = ens_map_of(m, (const mdm_model *)other, what))) { ts_model_free(other); return -1; }
+    m->ens[m->n_ens] = other;
+    m->ens_map[m->n_ens++] = map;
     return 0;
 }
 
-/* with an ensemble member: pl->logits (BL, V) become the mean of the two networks'
- * log-softmaxes (the member run on pe, its ids mapped from pl->ids) */
+int ts_mdm_load_ensemble(ts_model *base, const char *list)
+{
+    for (const char *p = list; *p;) {
+        const char *q = strchr(p, ',');
+        const size_t len = q ? (size_t)(q - p) : strlen(p);
+        if (!len) return ts_fail("mdm: ensemble '%s': an empty file name in the list", list);
+        char *file = ts_malloc(len + 1);
+        memcpy(file, p, len);
+        file[len] = 0;
+        ts_model *e = NULL;
+        const int rc = ts_model_load(file, &e) != 0 ? -1 : ts_mdm_set_ensemble(base, e, file);
+        free(file);
+        if (rc != 0) return -1;
+        p += len + (q != NULL);
+        if (q && !*p) return ts_fail("mdm: ensemble '%s': an empty file name in the list", list);
+    }
+    return 0;
+}
+
+/* log sum_v exp(x[v]), in double */
+static double log_sum_exp(const float *x, int n)
+{
+    float mx = x[0];
+    for (int v = 1; v < n; v++) if (x[v] > mx) mx = x[v];
+    double s = 0;
+    for (int v = 0; v < n; v++) s += exp((double)x[v] - mx);
+    return mx + log(s);
+}
+
+/* plans for the ensemble members' networks (pe[e]: member e's), B crops of Lp */
+static int ens_plans_init(const mdm_model *m, plan *pe, int B, int Lp)
+{
+    for (int e = 0; e < m->n_ens; e++)
+        if (plan_init(&pe[e], (const mdm_model *)m->ens[e], B, Lp, 0) != 0) {
+            while (e-- > 0) plan_free(&pe[e]);
+            return -1;
+        }
+    return 0;
+}
+
+static void ens_plans_free(const mdm_model *m, plan *pe)
+{
+    for (int e = 0; e < m->n_ens; e++) plan_free(&pe[e]);
+}
+
+/* with ensemble members: pl->logits (BL, V) become the mean of the networks'
+ * log-softmaxes (member e run on pe[e], its ids mapped from pl->ids) */
 static void ens_forward(const mdm_model *m, plan *pl, plan *pe, size_t BL)
 {
-    const mdm_model *e = (const mdm_model *)m->ens;
-    const int V = m->c.V, Ve = e->c.V;
-    for (size_t i = 0; i < BL; i++) pe->ids[i] = m->ens_map[pl->ids[i]];
-    net_forward(e, pe);
+    const int V = m->c.V, N = m->n_ens;
+    for (int e = 0; e < N; e++) {
+        for (size_t i = 0; i < BL; i++) pe[e].ids[i] = m->ens_map[e][pl->ids[i]];
+        net_forward((const mdm_model *)m->ens[e], &pe[e]);
+    }
     for (size_t i = 0; i < BL; i++) {
         float *a = pl->logits + i * V;
-        const float *b = pe->logits + i * Ve;
-        float ma = a[0], mb = b[0];
-        for (int v = 1; v < V; v++) if (a[v] > ma) ma = a[v];
-        for (int v = 1; v < Ve; v++) if (b[v] > mb) mb = b[v];
-        double sa = 0, sb = 0;
-        for (int v = 0; v < V; v++) sa += exp((double)a[v] - ma);
-        for (int v = 0; v < Ve; v++) sb += exp((double)b[v] - mb);
-        const double la = ma + log(sa), lb = mb + log(sb);
-        for (int v = 0; v < V; v++) a[v] = (float)(0.5 * (((double)a[v] - la) + ((double)b[m->ens_map[v]] - lb)));
+        double lse[TS_MDM_ENSEMBLE_MAX + 1];
+        lse[0] = log_sum_exp(a, V);
+        for (int e = 0; e < N; e++) {
+            const int Ve = ((const mdm_model *)m->ens[e])->c.V;
+            lse[e + 1] = log_sum_exp(pe[e].logits + i * Ve, Ve);
+        }
+        for (int v = 0; v < V; v++) {
+            double t = (double)a[v] - lse[0];
+            for (int e = 0; e < N; e++) {
+                const int Ve = ((const mdm_model *)m->ens[e])->c.V;
+                t += (double)pe[e].logits[i * Ve + m->ens_map[e][v]] - lse[e + 1];
+            }
+            a[v] = (float)(t / (N + 1));
+        }
     }
 }
 
@@ -1035,10 +1098,9 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
         if (!nl) continue;
         const int Lp = (int)lens[g];
         const int B = (int)(nl < io->batch ? nl : io->batch);
-        plan pl, pe;
-        memset(&pe, 0, sizeof pe);
+        plan pl, pe[TS_MDM_ENSEMBLE_MAX];
         if (plan_init(&pl, m, B, Lp, 0) != 0) { rc = -1; break; }
-        if (m->ens && plan_init(&pe, (const mdm_model *)m->ens, B, Lp, 0) != 0) { plan_free(&pl); rc = -1; break; }
+        if (ens_plans_init(m, pe, B, Lp) != 0) { plan_free(&pl); rc = -1; break; }
         const size_t BL = (size_t)B * Lp;
         uint8_t *hid = ts_malloc(BL);
         int *runid = ts_malloc(BL * sizeof(int));
@@ -1083,7 +1145,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
             int S = io->steps > 0 && io->steps < maxh ? io->steps : maxh;
             for (int s = 0; s < S; s++) {
                 net_forward(m, &pl);
-                if (m->ens) ens_forward(m, &pl, &pe, BL);
+                if (m->n_ens) ens_forward(m, &pl, pe, BL);
                 for (int b = 0; io->cap && s == 0 && b < nb; b++) {
                     size_t w = list[s0 + (size_t)b], j = 0;
                     for (int l = 0; l < Lp && j < io->cap_k; l++)
@@ -1113,7 +1175,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
         }
         free(hid); free(runid); free(nruns); free(runs); free(z); free(conf); free(pick); free(rngs);
         plan_free(&pl);
-        if (m->ens) plan_free(&pe);
+        ens_plans_free(m, pe);
     }
     free(cs); free(cl); free(list);
     return rc;
@@ -1722,14 +1784,11 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
     return rc;
 }
 
-/* --ensemble FILE: FILE's network averaged in from now on (ts_mdm_set_ensemble) */
+/* --ensemble FILE[,FILE...]: the files' networks averaged in from now on */
 static int ensemble_opt(ts_model *base, const ts_run_opts *o)
 {
     const char *ens = ts_kv_get(&o->kv, "ensemble");
-    if (!ens) return 0;
-    ts_model *e = NULL;
-    if (ts_model_load(ens, &e) != 0) return -1;
-    return ts_mdm_set_ensemble(base, e, ens);
+    return ens ? ts_mdm_load_ensemble(base, ens) : 0;
 }
 
 static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
@@ -1919,11 +1978,11 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
     const int Lc = (int)(L < (size_t)m->c.ctx ? L : (size_t)m->c.ctx);
     const int B = chain_batch(rows, batch);
     if (kn && !m->kn) return ts_fail("mdm: chain likelihood: no Kneser-Ney model");
-    plan pl, pe;   /* pe: an ensemble member's (impute --ensemble) */
-    memset(&pe, 0, sizeof pe);
+    plan pl, pe[TS_MDM_ENSEMBLE_MAX];   /* pe: the ensemble members' (impute --ensemble) */
     if (plan_init(&pl, m, B, Lc, 0) != 0) return -1;
-    if (m->ens && plan_init(&pe, (const mdm_model *)m->ens, B, Lc, 0) != 0) { plan_free(&pl); return -1; }
-    pl.seq_rows = pe.seq_rows = 1;   /* the same bits for any batch */
+    if (ens_plans_init(m, pe, B, Lc) != 0) { plan_free(&pl); return -1; }
+    pl.seq_rows = 1;   /* the same bits for any batch */
+    for (int e = 0; e < m->n_ens; e++) pe[e].seq_rows = 1;
     int *at = ts_malloc((size_t)B * sizeof *at);
     *bad = 0;
     ts_progress prog;
@@ -1936,7 +1995,7 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
             at[b] = chain_crop(&pl, b, win[row], pos[row], Lc, V);
         }
         net_forward(m, &pl);
-        if (m->ens) ens_forward(m, &pl, &pe, (size_t)B * Lc);
+        if (m->n_ens) ens_forward(m, &pl, pe, (size_t)B * Lc);
         for (int b = 0; b < nb; b++) {
             const size_t row = s + (size_t)b;
             const int32_t *xw = win[row];
@@ -1955,7 +2014,7 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
     }
     ts_progress_end(&prog);
     plan_free(&pl);
-    if (m->ens) plan_free(&pe);
+    ens_plans_free(m, pe);
     free(at);
     return 0;
 }
@@ -2309,10 +2368,11 @@ const ts_model_ops ts_model_mdm = {
         "                 size only, no gate; default 1), --context N (the\n"
         "                 events around a blackout the network sees; default S4 twice\n"
         "                 the training context, transformer the training context),\n"
-        "                 --ensemble FILE (average the log-probabilities of\n"
-        "                 this model's network and FILE's, another mdm model whose\n"
-        "                 events are matched by name; the prior stays this model's:\n"
-        "                 choose its weights for the pair with tune-prior --ensemble)\n"
+        "                 --ensemble FILE[,FILE...] (average the log-probabilities of\n"
+        "                 this model's network and the files', other mdm models\n"
+        "                 (at most 8) whose events are matched by name; the prior\n"
+        "                 stays this model's: choose its weights for the ensemble\n"
+        "                 with tune-prior --ensemble)\n"
         "  --in-window C    impute: a blackout whose C events on each side (or on\n"
         "                 one, where the n-gram's stream matches one side only) recur\n"
         "                 in the window's own visible events, matched longer than in\n"

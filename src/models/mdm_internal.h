@@ -8,6 +8,7 @@
 
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
+#include "tracesynth/mdm.h"
 #include "tracesynth/model.h"
 #include "tracesynth/s4.h"
 #include "tracesynth/train.h"
@@ -70,11 +71,12 @@ typedef struct {
      * longer than the n-gram's stream (ts_window_over_stream; 0: never); has_win: chosen */
     int has_win;
     double win[5];
-    /* an ensemble member (ts_mdm_set_ensemble; not saved): infilling averages the two
-     * networks' log-probabilities; ens_map (V + 1): this model's IDs and MASK in the
-     * member's numbering (by name; names it lacks: its <unk>) */
-    ts_model *ens;
-    int32_t *ens_map;
+    /* ensemble members (ts_mdm_set_ensemble; not saved): infilling averages the
+     * networks' log-probabilities, this one's and n_ens others'; ens_map[e] (V + 1):
+     * this model's IDs and MASK in member e's numbering (by name; names it lacks: its <unk>) */
+    int n_ens;
+    ts_model *ens[TS_MDM_ENSEMBLE_MAX];
+    int32_t *ens_map[TS_MDM_ENSEMBLE_MAX];
     /* the chain-rule likelihood's mixture with the prior stream's Kneser-Ney model:
      * the n-gram's share and the Kneser-Ney order (has_chain: chosen on validation
      * windows by tune_prior); kn: built from the prior's stream when first needed */
