@@ -1,5 +1,5 @@
 #!/bin/sh
-# Records strace logs of six real workloads (Debian 12, offline, loopback only):
+# Records strace logs of seven real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
@@ -10,7 +10,7 @@
 # records the same work (timing, PIDs and addresses differ).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -251,6 +251,25 @@ run_git() {
         git gc -q
         cd /
     done
+}
+
+# three programs one after another, the last one alone in the held-out part of a time split:
+# tar | gzip of 3,000 C headers, find | xargs grep over Python's library, then a Python
+# program writing JSON rows into SQLite (a test part running what the training part never ran)
+run_phases() {
+    find /usr/include -type f | sort | head -3000 | tar cf - -T - 2> /dev/null | gzip -1 > /dev/null
+    find /usr/lib/python3* -name "*.py" | sort | head -3000 | xargs grep -l import > /dev/null
+    $PY - "$1/p.db" <<'EOF'
+import json, random, sqlite3, sys
+random.seed(5)
+db = sqlite3.connect(sys.argv[1])
+db.execute("create table t (id integer primary key, v text)")
+for i in range(300):
+    db.execute("insert into t (v) values (?)", (json.dumps([random.random() for _ in range(20)]),))
+    db.commit()
+print(db.execute("select count(*), sum(length(v)) from t").fetchone())
+db.close()
+EOF
 }
 
 # ---- driver ----
