@@ -1371,6 +1371,8 @@ static void ensemble(void)
     snprintf(cmd, sizeof cmd, "impute %s/ea.tsm --input %s/ea %s %s --ensemble %s/eb.tsm,", dir, dir, common, run,
              dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "empty file name"), "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/ea.tsm --input %s/ea %s %s --ensemble ''", dir, dir, common, run);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "no file named"), "%s", err);
     /* the prior's weights chosen for the pair */
     char out[4096];
     snprintf(cmd, sizeof cmd, "tune-prior %s/ea.tsm %s/ea %s -o %s/eab.tsm --valid-windows 4 --ensemble %s/eb.tsm",

@@ -1000,6 +1000,7 @@ int ts_mdm_set_ensemble(ts_model *base, ts_model *other, const char *what)
 
 int ts_mdm_load_ensemble(ts_model *base, const char *list)
 {
+    if (!*list) return ts_fail("mdm: ensemble: no file named");
     for (const char *p = list; *p;) {
         const char *q = strchr(p, ',');
         const size_t len = q ? (size_t)(q - p) : strlen(p);
