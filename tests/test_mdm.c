@@ -397,7 +397,7 @@ static void chain_likelihood(void)
         ts_windows_free(&g2);
     }
     /* tune-prior chooses a mixture; it is saved and is the default of chain */
-    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 20, 1, NULL, NULL) == 0);
+    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 20, 1, NULL, NULL, 0) == 0);
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char path[600];
@@ -915,7 +915,7 @@ static void chain_edges(void)
         CHECK_MSG(ts_model_bits(m, &t.split.test, NULL, &ro, &b, NULL) == -1, "score --steps accepted");
     }
     /* the model file's chain keys */
-    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 20, 1, NULL, NULL) == 0);
+    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 20, 1, NULL, NULL, 0) == 0);
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char path[600], ed[600];
@@ -997,7 +997,7 @@ static void gate_matters(void)
     /* the choice made after training, again through the library call: the gate
      * beats every single weight on the validation windows */
     ts_mdm_tune_row rows[5];
-    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 500, 42, NULL, rows) == 0);
+    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 500, 42, NULL, rows, 0) == 0);
     CHECK_MSG(rows[0].k == 1 && rows[0].gated_acc >= rows[0].constant_acc + 5,
               "k 1: gated %.1f, best constant %.1f (w %g), network %.1f", rows[0].gated_acc, rows[0].constant_acc,
               rows[0].constant, rows[0].pure_acc);
@@ -1055,7 +1055,7 @@ static void gate_matters(void)
     ts_train_opts o0 = toy_opts(&t, &kv0);
     o0.n_ids = 6;
     REQUIRE(ts_model_train("mdm", &o0, &m) == 0);
-    CHECK(ts_mdm_tune_prior(m, &t.split.valid, 10, 1, NULL, NULL) == -1 && strstr(ts_error(), "--prior 0"));
+    CHECK(ts_mdm_tune_prior(m, &t.split.valid, 10, 1, NULL, NULL, 0) == -1 && strstr(ts_error(), "--prior 0"));
     ts_model_free(m);
     toy_free(&t);
 }
@@ -1092,7 +1092,7 @@ static void in_window_fillers(void)
     }
     /* tune-prior finds it on the validation windows, and imputation uses it by default */
     ts_mdm_tune_row rows[5];
-    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 500, 42, NULL, rows) == 0);
+    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 500, 42, NULL, rows, 0) == 0);
     /* (centre and end windows: an end blackout has no right side to match) */
     CHECK_MSG(rows[0].k == 1 && rows[0].window >= 2 && rows[0].window_acc >= 50 &&
                   rows[0].window_acc >= rows[0].gated_acc + 20 && rows[1].window >= 2,

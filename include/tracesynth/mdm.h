@@ -38,7 +38,8 @@ int ts_mdm_net_loss(ts_mdm_net *n, const int32_t *ids, const int32_t *tgt, const
  * per blackout-size bucket (1, 5, 10, 20, 40) k (0: not measured), the constant
  * weight chosen and the replayed validation accuracies (%) of the network alone,
  * the n-gram's most frequent filler, the constant and the gate; the in-window
- * context chosen (0: none) and the accuracy with it. 0, or -1 + error (not mdm,
+ * context chosen (0: none) and the accuracy with it. progress: one bar over the
+ * choice. 0, or -1 + error (not mdm,
  * no prior, no windows) */
 typedef struct {
     int k;
@@ -47,7 +48,7 @@ typedef struct {
     double window_acc;
 } ts_mdm_tune_row;
 int ts_mdm_tune_prior(ts_model *m, const ts_windows *valid, size_t windows, uint64_t seed, const char *log_path,
-                      ts_mdm_tune_row rows[5]);
+                      ts_mdm_tune_row rows[5], int progress);
 
 /* the chain-rule likelihood's mixture with the n-gram that ts_mdm_tune_prior chose
  * (score --likelihood chain): the --ngram-mix text ("switch:A", "linear:W") into

@@ -81,7 +81,7 @@ int cmd_tune_prior(int argc, char **argv)
     ts_mdm_tune_row rows[5];
     memset(rows, 0, sizeof rows);
     double t0 = ts_now();
-    if (ts_mdm_tune_prior(m, &valid, nwin, (uint64_t)ro.seed, log, rows)) {
+    if (ts_mdm_tune_prior(m, &valid, nwin, (uint64_t)ro.seed, log, rows, ro.progress)) {
         char why[512];
         snprintf(why, sizeof why, "%s", ts_error());
         ts_fail("tune-prior: %s: %s", args.pos[0], why);   /* the model named */

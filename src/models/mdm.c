@@ -1261,7 +1261,8 @@ static int replay(tune_set *t, size_t w, const double *gate, unsigned *visited, 
 }
 
 /* the validation set of size bucket kb: windows, cached logits and fillers */
-static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb, uint64_t seed, tune_set *t)
+static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb, uint64_t seed, int progress,
+                         tune_set *t)
 {
     const size_t L = v->len, n = v->n < nwin ? v->n : nwin, k = (size_t)kw_keys[kb] < L / 2 ? (size_t)kw_keys[kb] : L / 2;
     const int V = m->c.V;
@@ -1287,7 +1288,12 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
     infill_opts io;
     memset(&io, 0, sizeof io);
     io.steps = 1, io.seed = seed, io.batch = 64, io.cap = cap, io.cap_k = k;
-    int rc = infill(m, yy, hid, nw, L, &io, NULL, NULL);
+    ts_progress prog;   /* a batch of each crop length (infill's two groups) */
+    ts_progress_start(&prog, "tune-prior", 2 * (long)((nw + io.batch - 1) / io.batch));
+    prog.enabled = progress;
+    long done = 0;
+    int rc = infill(m, yy, hid, nw, L, &io, &prog, &done);
+    ts_progress_end(&prog);
     free(yy);
     t->runs = ts_calloc(nw, sizeof *t->runs);
     t->cnt0 = ts_calloc(nw * k * (size_t)V, sizeof(float));
@@ -1383,10 +1389,10 @@ static void gate_pass(tune_set *t, double *gate, double *row, int *hits, double 
  * cells; then each run-evidence cell takes the n-gram's filler outright where that
  * fills more validation events (by the gain); then a second pass over the gate's
  * cells on the runs left to it. 0 / -1 */
-static int tune_chain(mdm_model *m, const ts_windows *v, const char *log);
+static int tune_chain(mdm_model *m, const ts_windows *v, const char *log, int progress);
 
-static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
-                      ts_mdm_tune_row *rows)
+static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
+                          ts_mdm_tune_row *rows, int progress)
 {
     if (!m->prior) return ts_fail("mdm: this model was trained without the n-gram prior (--prior 0): no weights to choose");
     if (!v->n || v->len < 2) return ts_fail("mdm: no validation windows to choose the prior's weights on");
@@ -1396,7 +1402,8 @@ static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
     const int32_t *S = ts_ngram_stream(m->prior, &Ns, NULL);
     for (int kb = 0; kb < NKW; kb++) {
         tune_set t;
-        if (tune_set_make(m, v, nwin, kb, seed, &t) != 0) { tune_set_free(&t); return -1; }
+        ts_progress_span_part(2);
+        if (tune_set_make(m, v, nwin, kb, seed, progress, &t) != 0) { tune_set_free(&t); return -1; }
         if (!t.k || !t.nw) { tune_set_free(&t); continue; }
         const size_t nw = t.nw, hidden = nw * (size_t)t.k;
         const long gain = hidden / 2000 > 1 ? (long)(hidden / 2000) : 1;
@@ -1477,7 +1484,19 @@ static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
     memcpy(m->win, win, sizeof win);
     m->prior_weight = m->kw[k_bucket(10)];
     m->has_kw = m->has_gate = m->has_copy = m->has_win = 1;
-    return tune_chain(m, v, log);
+    ts_progress_span_part(1);
+    return tune_chain(m, v, log, progress);
+}
+
+/* one bar over the choice: per blackout size its validation decoding (two parts),
+ * then the chain likelihood's mixture (one) */
+static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
+                      ts_mdm_tune_row *rows, int progress)
+{
+    ts_progress_span_begin("tune-prior", 2 * NKW + 1, progress);
+    const int rc = tune_prior_run(m, v, nwin, seed, log, rows, progress);
+    ts_progress_span_end();
+    return rc;
 }
 
 /* ---- training ---- */
@@ -1677,7 +1696,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
 
     /* the prior's weights: chosen on validation windows */
     if (m->prior && o->split->valid.n && o->split->valid.len >= 2 &&
-        tune_prior(m, &o->split->valid, TUNE_WINDOWS, o->seed, o->log_path, NULL) != 0)
+        tune_prior(m, &o->split->valid, TUNE_WINDOWS, o->seed, o->log_path, NULL, o->progress) != 0)
         goto done;
     rc = 0;
 done:
@@ -2077,14 +2096,14 @@ static double mix_bits(const double *pn, const double *pk, size_t n, size_t L, i
  * with the lowest bits of the n-gram alone on up to 128 windows, then the
  * mixture (linear share or switching rate) with the lowest chain bits on up to
  * CHAIN_TUNE_WINDOWS */
-static int tune_chain(mdm_model *m, const ts_windows *v, const char *log)
+static int tune_chain(mdm_model *m, const ts_windows *v, const char *log, int progress)
 {
     if (!m->prior || !v->n || !v->len) return 0;
     if (chain_kn(m, CHAIN_KN_MAX) != 0) return -1;
     const int best_o = ts_kn_choose_order(m->kn, v->data, v->n < 128 ? v->n : 128, v->len);
     size_t nc = v->n < CHAIN_TUNE_WINDOWS ? v->n : CHAIN_TUNE_WINDOWS, rows = nc * v->len;
     double *pn = ts_malloc(rows * sizeof *pn), *pk = ts_malloc(rows * sizeof *pk);
-    if (chain_probs(m, v->data, nc, v->len, 1, CHAIN_BATCH, 0, pn, pk) != 0) { free(pn); free(pk); return -1; }
+    if (chain_probs(m, v->data, nc, v->len, 1, CHAIN_BATCH, progress, pn, pk) != 0) { free(pn); free(pk); return -1; }
     static const double lin[] = {0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1};
     static const double sw[] = {0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3};
     int bk = CHAIN_LINEAR;
@@ -2497,11 +2516,11 @@ int ts_mdm_chain_mixture(const ts_model *base, char *buf, size_t n, int *order, 
 }
 
 int ts_mdm_tune_prior(ts_model *base, const ts_windows *valid, size_t windows, uint64_t seed, const char *log_path,
-                      ts_mdm_tune_row rows[5])
+                      ts_mdm_tune_row rows[5], int progress)
 {
     if (!base || base->ops != &ts_model_mdm) return ts_fail("tune-prior: the model is not an mdm model");
     if (windows < 1) return ts_fail("tune-prior: at least one validation window per position");
     mdm_model *m = (mdm_model *)base;
     if (valid->n && valid->len > 4096) return ts_fail("tune-prior: windows of %zu events: at most 4096", valid->len);
-    return tune_prior(m, valid, windows, seed, log_path, rows);
+    return tune_prior(m, valid, windows, seed, log_path, rows, progress);
 }
