@@ -1779,6 +1779,14 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
                     long samples, const chain_choice *sel, const char *label, int progress, int32_t *out)
 {
     int32_t *votes = samples > 1 ? ts_malloc((size_t)samples * n * L * sizeof *votes) : NULL;
+    /* with a ranking of the decodings, one bar over both: ranking reads each decoding
+     * event by event from its first hidden one (many-threads, k = 10: about 5 times
+     * the decoding's time) */
+    const int ranked = votes && sel;
+    if (ranked) {
+        ts_progress_span_begin(label, 6, progress);
+        ts_progress_span_part(1);
+    }
     ts_progress prog;
     size_t B = io->batch;
     long total = (long)samples * (long)((n + B - 1) / B) * 2;
@@ -1796,10 +1804,12 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
     }
     io->seed = seed;
     ts_progress_end(&prog);
+    if (ranked) ts_progress_span_part(5);
     if (votes && rc == 0 && sel)
         rc = chain_select(m, votes, samples, hid, n, L, sel->kind, sel->a, sel->batch, progress, out);
     else if (votes && rc == 0)
         for (size_t i = 0; i < n * L; i++) out[i] = ts_vote(votes + i, n * L, samples);
+    if (ranked) ts_progress_span_end();
     free(votes);
     return rc;
 }
