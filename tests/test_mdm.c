@@ -1360,7 +1360,7 @@ static void ensemble(void)
     CHECK_MSG(t[0] && t[3] && memcmp(t[0], t[3], n[0]), "the third network changed nothing, so the test cannot tell");
     for (int i = 0; i < 4; i++) free(t[i]);
     /* at most eight besides the model's own; no empty name */
-    char list[8192] = "";
+    char list[2048] = "";
     for (int i = 0; i < 9; i++)
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s/eb.tsm", i ? "," : "", dir);
     snprintf(cmd, sizeof cmd, "impute %s/ea.tsm --input %s/ea %s %s --ensemble %s", dir, dir, common, run, list);
