@@ -1359,6 +1359,23 @@ static void ensemble(void)
     CHECK(t[0] && t[1] && t[2] && !memcmp(t[0], t[1], n[0]) && !memcmp(t[0], t[2], n[0]));
     CHECK_MSG(t[0] && t[3] && memcmp(t[0], t[3], n[0]), "the third network changed nothing, so the test cannot tell");
     for (int i = 0; i < 4; i++) free(t[i]);
+    /* drawn left to right (generate --sampler chain) from the average too: the same
+     * windows whichever of ea and ed leads, unlike ea's alone */
+    const char *gens[3][2] = {{"ea", "--ensemble"}, {"ed", "--ensemble"}, {"ea", ""}};
+    char *g[3];
+    size_t gn[3];
+    for (int i = 0; i < 3; i++) {
+        char other[600] = "";
+        if (gens[i][1][0]) snprintf(other, sizeof other, "--ensemble %s/%s.tsm", dir, i ? "ea" : "ed");
+        snprintf(cmd, sizeof cmd, "generate %s/%s.tsm -n 3 --length 24 -o %s/chain%d --threads 1 --no-progress "
+                 "--sampler chain --ngram-mix none --seed 3 %s", dir, gens[i][0], dir, i, other);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+        snprintf(path[0], sizeof path[0], "%s/chain%d.txt", dir, i);
+        g[i] = slurp(path[0], &gn[i]);
+    }
+    CHECK(g[0] && g[1] && g[2] && gn[0] == gn[1] && gn[0] > 0 && !memcmp(g[0], g[1], gn[0]));
+    CHECK_MSG(g[0] && g[2] && (gn[0] != gn[2] || memcmp(g[0], g[2], gn[0])), "ed changed nothing in the draws");
+    for (int i = 0; i < 3; i++) free(g[i]);
     /* at most eight besides the model's own; no empty name */
     char list[2048] = "";
     for (int i = 0; i < 9; i++)

@@ -1870,7 +1870,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     if (sampler && strcmp(sampler, "chain") && strcmp(sampler, "unmask"))
         return ts_opt_fail("mdm", "sampler", "'%s': expected unmask or chain", sampler);
     if (sampler && !strcmp(sampler, "chain")) {
-        const char *no = ts_kv_get(&o->kv, "ensemble") ? "ensemble" : samples != 1 ? "samples" : o->steps ? "steps" : NULL;
+        const char *no = samples != 1 ? "samples" : o->steps ? "steps" : NULL;
         if (no)
             return ts_opt_fail("mdm", no, "generate --sampler chain does not take it (one event per network "
                                "evaluation)");
@@ -1884,6 +1884,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         if (!(temp >= 0)) return ts_opt_fail("mdm", "temperature", "%g: expected 0 (greedy) or above", temp);
         if ((kind == CHAIN_SWITCH || a > 0) && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
             return -1;
+        if (ensemble_opt(base, o) != 0) return -1;
         return chain_generate(m, n, L, kind, a, temp, o->seed, o->batch ? o->batch : CHAIN_BATCH, o->progress, out);
     }
     if (mix) return ts_opt_fail("mdm", "ngram-mix", "goes with --sampler chain (or score --likelihood chain)");
@@ -2250,9 +2251,11 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, 
     const int Lc = (int)(L < (size_t)m->c.ctx ? L : (size_t)m->c.ctx);
     const int B = chain_batch(n, batch);
     const int kn = kind == CHAIN_SWITCH || a > 0;
-    plan pl;
+    plan pl, pe[TS_MDM_ENSEMBLE_MAX];   /* pe: the ensemble members' (--ensemble) */
     if (plan_init(&pl, m, B, Lc, 0) != 0) return -1;
+    if (ens_plans_init(m, pe, B, Lc) != 0) { plan_free(&pl); return -1; }
     pl.seq_rows = 1;   /* the same windows for any batch */
+    for (int e = 0; e < m->n_ens; e++) pe[e].seq_rows = 1;
     double *pn = ts_malloc((size_t)V * sizeof *pn), *pk = ts_malloc((size_t)V * sizeof *pk);
     double *q = ts_malloc((size_t)B * sizeof *q);
     ts_rng *rng = ts_malloc((size_t)B * sizeof *rng);
@@ -2268,6 +2271,7 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, 
             for (int b = 0; b < B; b++)
                 p = chain_crop(&pl, b, out + (s + (size_t)(b < nb ? b : nb - 1)) * L, (int)j, Lc, V);
             net_forward(m, &pl);
+            if (m->n_ens) ens_forward(m, &pl, pe, (size_t)B * Lc);
             for (int b = 0; b < nb; b++) {
                 int32_t *xw = out + (s + (size_t)b) * L;
                 const float *lg = pl.logits + ((size_t)b * Lc + p) * V;
@@ -2313,6 +2317,7 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, 
     free(q);
     free(rng);
     plan_free(&pl);
+    ens_plans_free(m, pe);
     return 0;
 }
 
