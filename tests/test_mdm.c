@@ -1414,6 +1414,52 @@ static void ensemble(void)
     snprintf(cmd, sizeof cmd, "tune-prior %s/ea.tsm %s/ea %s -o %s/x.tsm --ensemble %s/none.tsm", dir, dir, common,
              dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "none.tsm"), "%s", err);
+    /* one model imputing again and again with the same --ensemble (fill does, per gap):
+     * the same fill each time, the members loaded once, not piled up */
+    {
+        ts_model *mm = NULL;
+        snprintf(path[0], sizeof path[0], "%s/ea.tsm", dir);
+        snprintf(path[1], sizeof path[1], "%s/eb.tsm", dir);
+        REQUIRE(ts_model_load(path[0], &mm) == 0);
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        const char *keys[] = {"ensemble", "prior-weight"}, *vals[] = {path[1], "0"};
+        ro.kv = (ts_kv){2, keys, vals};
+        ro.steps = 1;
+        int32_t data[2 * 24];
+        for (int i = 0; i < 48; i++) data[i] = (i * 7 + i / 5) % 3;
+        uint8_t mk[48];
+        memset(mk, 1, sizeof mk);
+        for (int i = 10; i < 16; i++) mk[i] = mk[24 + i] = 0;
+        ts_windows x = {data, 2, 24}, first = {0};
+        REQUIRE(ts_model_impute(mm, &x, mk, &ro, &first) == 0);
+        ts_model *alone = NULL;
+        REQUIRE(ts_model_load(path[0], &alone) == 0);
+        for (int r = 0; r < 9; r++) {
+            ts_windows again = {0};
+            CHECK_MSG(ts_model_impute(mm, &x, mk, &ro, &again) == 0, "call %d: %s", r + 2, ts_error());
+            CHECK_MSG(again.data && !memcmp(first.data, again.data, sizeof data), "call %d fills otherwise", r + 2);
+            ts_windows_free(&again);
+        }
+        /* a list that fails part of the way adds nothing */
+        char bad[1500];
+        snprintf(bad, sizeof bad, "%s,%s/none.tsm", path[1], dir);
+        CHECK(ts_mdm_load_ensemble(alone, bad) == -1 && strstr(ts_error(), "none.tsm"));
+        ts_run_opts ra = ro;
+        ra.kv = (ts_kv){1, &keys[1], &vals[1]};
+        ts_windows x2 = {0}, y2 = {0};
+        REQUIRE(ts_model_impute(alone, &x, mk, &ra, &x2) == 0);
+        ts_model *fresh = NULL;
+        REQUIRE(ts_model_load(path[0], &fresh) == 0);
+        REQUIRE(ts_model_impute(fresh, &x, mk, &ra, &y2) == 0);
+        CHECK(!memcmp(x2.data, y2.data, sizeof data));
+        ts_windows_free(&x2);
+        ts_windows_free(&y2);
+        ts_windows_free(&first);
+        ts_model_free(mm);
+        ts_model_free(alone);
+        ts_model_free(fresh);
+    }
     /* the member averages in: the API */
     ts_model *a = NULL, *e = NULL;
     snprintf(path[0], sizeof path[0], "%s/ea.tsm", dir);

@@ -257,8 +257,8 @@ run_git() {
 # tar | gzip of 3,000 C headers, find | xargs grep over Python's library, then a Python
 # program writing JSON rows into SQLite (a test part running what the training part never ran)
 run_phases() {
-    find /usr/include -type f | sort | head -3000 | tar cf - -T - 2> /dev/null | gzip -1 > /dev/null
-    find /usr/lib/python3* -name "*.py" | sort | head -3000 | xargs grep -l import > /dev/null
+    find /usr/include -type f | sort | head -n 3000 | tar cf - -T - 2> /dev/null | gzip -1 > /dev/null
+    find /usr/lib/python3* -name "*.py" | sort | head -n 3000 | xargs grep -l import > /dev/null || true
     $PY - "$1/p.db" <<'EOF'
 import json, random, sqlite3, sys
 random.seed(5)

@@ -68,7 +68,9 @@ int ts_mdm_chain_mixture(const ts_model *m, char *buf, size_t n, int *order, dou
 int ts_mdm_set_ensemble(ts_model *m, ts_model *other, const char *what);
 
 /* mdm: adds the networks of the model files in `list` (comma-separated) to m's
- * ensemble, as ts_mdm_set_ensemble each; 0, or -1 + error naming the file */
+ * ensemble, as ts_mdm_set_ensemble each; 0, or -1 + error naming the file (and
+ * none of the list added). impute and generate's --ensemble LIST replace the
+ * ensemble with LIST's (once per model: the same LIST again keeps it) */
 int ts_mdm_load_ensemble(ts_model *m, const char *list);
 
 #endif

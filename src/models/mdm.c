@@ -475,6 +475,7 @@ void model_free(ts_model *base)
         ts_model_free(m->ens[e]);
         free(m->ens_map[e]);
     }
+    free(m->ens_list);
     ts_kn_free(m->kn);
     free(m);
 }
@@ -986,6 +987,8 @@ int ts_mdm_set_ensemble(ts_model *base, ts_model *other, const char *what)
             free(m->ens_map[e]);
         }
         m->n_ens = 0;
+        free(m->ens_list);
+        m->ens_list = NULL;
         return 0;
     }
     if (m->n_ens == TS_MDM_ENSEMBLE_MAX) {
@@ -998,22 +1001,41 @@ int ts_mdm_set_ensemble(ts_model *base, ts_model *other, const char *what)
     return 0;
 }
 
+/* the members from index n0 on freed (a list that failed part of the way) */
+static void ens_drop_from(mdm_model *m, int n0)
+{
+    while (m->n_ens > n0) {
+        m->n_ens--;
+        ts_model_free(m->ens[m->n_ens]);
+        free(m->ens_map[m->n_ens]);
+    }
+}
+
 int ts_mdm_load_ensemble(ts_model *base, const char *list)
 {
+    if (!base || base->ops != &ts_model_mdm) return ts_fail("mdm: ensemble %s: the model is not an mdm model", list);
+    mdm_model *m = (mdm_model *)base;
+    const int n0 = m->n_ens;
     if (!*list) return ts_fail("mdm: ensemble: no file named");
     for (const char *p = list; *p;) {
         const char *q = strchr(p, ',');
         const size_t len = q ? (size_t)(q - p) : strlen(p);
-        if (!len) return ts_fail("mdm: ensemble '%s': an empty file name in the list", list);
+        if (!len) {
+            ens_drop_from(m, n0);
+            return ts_fail("mdm: ensemble '%s': an empty file name in the list", list);
+        }
         char *file = ts_malloc(len + 1);
         memcpy(file, p, len);
         file[len] = 0;
         ts_model *e = NULL;
         const int rc = ts_model_load(file, &e) != 0 ? -1 : ts_mdm_set_ensemble(base, e, file);
         free(file);
-        if (rc != 0) return -1;
+        if (rc != 0) { ens_drop_from(m, n0); return -1; }
         p += len + (q != NULL);
-        if (q && !*p) return ts_fail("mdm: ensemble '%s': an empty file name in the list", list);
+        if (q && !*p) {
+            ens_drop_from(m, n0);
+            return ts_fail("mdm: ensemble '%s': an empty file name in the list", list);
+        }
     }
     return 0;
 }
@@ -1814,11 +1836,18 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
     return rc;
 }
 
-/* --ensemble FILE[,FILE...]: the files' networks averaged in from now on */
+/* --ensemble FILE[,FILE...]: the files' networks averaged in from now on, in place of
+ * any before; a run that calls again with the same list (fill, per gap; the
+ * multi-channel crops) keeps them loaded */
 static int ensemble_opt(ts_model *base, const ts_run_opts *o)
 {
+    mdm_model *m = (mdm_model *)base;
     const char *ens = ts_kv_get(&o->kv, "ensemble");
-    return ens ? ts_mdm_load_ensemble(base, ens) : 0;
+    if (!ens || (m->ens_list && !strcmp(m->ens_list, ens))) return 0;
+    ts_mdm_set_ensemble(base, NULL, "");
+    if (ts_mdm_load_ensemble(base, ens) != 0) return -1;
+    m->ens_list = ts_strdup(ens);
+    return 0;
 }
 
 static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, size_t n, size_t L,

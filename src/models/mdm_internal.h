@@ -75,6 +75,7 @@ typedef struct {
      * networks' log-probabilities, this one's and n_ens others'; ens_map[e] (V + 1):
      * this model's IDs and MASK in member e's numbering (by name; names it lacks: its <unk>) */
     int n_ens;
+    char *ens_list;           /* the --ensemble list loaded (ensemble_opt: not loaded again) */
     ts_model *ens[TS_MDM_ENSEMBLE_MAX];
     int32_t *ens_map[TS_MDM_ENSEMBLE_MAX];
     /* the chain-rule likelihood's mixture with the prior stream's Kneser-Ney model:
