@@ -465,16 +465,23 @@ void config_text(const mdm_model *m, char *buf, size_t n)
 
 /* ---- save / load ---- */
 
+/* the ensemble members from index n0 on freed (0: all; a list that failed part of the way) */
+static void ens_drop_from(mdm_model *m, int n0)
+{
+    while (m->n_ens > n0) {
+        m->n_ens--;
+        ts_model_free(m->ens[m->n_ens]);
+        free(m->ens_map[m->n_ens]);
+    }
+}
+
 void model_free(ts_model *base)
 {
     mdm_model *m = (mdm_model *)base;
     ts_free_aligned(m->params);
     ts_free_aligned(m->grads);
     if (m->prior) ts_model_free(m->prior);
-    for (int e = 0; e < m->n_ens; e++) {
-        ts_model_free(m->ens[e]);
-        free(m->ens_map[e]);
-    }
+    ens_drop_from(m, 0);
     free(m->ens_list);
     ts_kn_free(m->kn);
     free(m);
@@ -981,14 +988,10 @@ int ts_mdm_set_ensemble(ts_model *base, ts_model *other, const char *what)
         ts_model_free(other);
         return ts_fail("mdm: ensemble %s: not an mdm model", what);
     }
+    free(m->ens_list);   /* no longer a --ensemble list's (ensemble_opt) */
+    m->ens_list = NULL;
     if (!other) {
-        for (int e = 0; e < m->n_ens; e++) {
-            ts_model_free(m->ens[e]);
-            free(m->ens_map[e]);
-        }
-        m->n_ens = 0;
-        free(m->ens_list);
-        m->ens_list = NULL;
+        ens_drop_from(m, 0);
         return 0;
     }
     if (m->n_ens == TS_MDM_ENSEMBLE_MAX) {
@@ -1001,28 +1004,18 @@ int ts_mdm_set_ensemble(ts_model *base, ts_model *other, const char *what)
     return 0;
 }
 
-/* the members from index n0 on freed (a list that failed part of the way) */
-static void ens_drop_from(mdm_model *m, int n0)
-{
-    while (m->n_ens > n0) {
-        m->n_ens--;
-        ts_model_free(m->ens[m->n_ens]);
-        free(m->ens_map[m->n_ens]);
-    }
-}
-
 int ts_mdm_load_ensemble(ts_model *base, const char *list)
 {
     if (!base || base->ops != &ts_model_mdm) return ts_fail("mdm: ensemble %s: the model is not an mdm model", list);
     mdm_model *m = (mdm_model *)base;
     const int n0 = m->n_ens;
-    if (!*list) return ts_fail("mdm: ensemble: no file named");
-    for (const char *p = list; *p;) {
+    for (const char *p = list;; p++) {   /* p: a name's start; "a,", ",a", "a,,b": an empty one */
         const char *q = strchr(p, ',');
         const size_t len = q ? (size_t)(q - p) : strlen(p);
         if (!len) {
             ens_drop_from(m, n0);
-            return ts_fail("mdm: ensemble '%s': an empty file name in the list", list);
+            return *list ? ts_fail("mdm: ensemble '%s': an empty file name in the list", list)
+                         : ts_fail("mdm: ensemble: no file named");
         }
         char *file = ts_malloc(len + 1);
         memcpy(file, p, len);
@@ -1031,13 +1024,9 @@ int ts_mdm_load_ensemble(ts_model *base, const char *list)
         const int rc = ts_model_load(file, &e) != 0 ? -1 : ts_mdm_set_ensemble(base, e, file);
         free(file);
         if (rc != 0) { ens_drop_from(m, n0); return -1; }
-        p += len + (q != NULL);
-        if (q && !*p) {
-            ens_drop_from(m, n0);
-            return ts_fail("mdm: ensemble '%s': an empty file name in the list", list);
-        }
+        if (!q) return 0;
+        p = q;
     }
-    return 0;
 }
 
 /* log sum_v exp(x[v]), in double */
