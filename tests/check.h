@@ -99,7 +99,8 @@ static inline void write_text(const char *path, const char *text)
 
 /* run the CLI ($TRACESYNTH, default build/tracesynth) with args through the shell, one of
  * its outputs kept in buf (n bytes; buf may be NULL): CLI_ERR_LINE stderr's first line
- * (stdout dropped), CLI_OUT stdout (stderr dropped), CLI_OUT_ERR both. Returns the exit status. */
+ * (stdout dropped; a failure whose stderr has more lines returns 125), CLI_OUT stdout
+ * (stderr dropped), CLI_OUT_ERR both. Returns the exit status. */
 enum { CLI_ERR_LINE, CLI_OUT, CLI_OUT_ERR };
 static inline int cli_run(const char *args, int what, char *buf, size_t n)
 {
@@ -116,8 +117,24 @@ static inline int cli_run(const char *args, int what, char *buf, size_t n)
         buf[0] = 0;
         FILE *f = fopen(tmp, "r");
         if (f && what == CLI_ERR_LINE) {
-            if (!fgets(buf, (int)n, f)) buf[0] = 0;
-            buf[strcspn(buf, "\n")] = 0;
+            /* an error is one line: a failing command that says more returns 125, and
+             * buf says so, so that no check on its message can pass */
+            int c, lines = 0, col = 0;
+            size_t k = 0;
+            while ((c = fgetc(f)) != EOF) {
+                if (!lines && c != '\n' && k + 1 < n) buf[k++] = (char)c;
+                if (c == '\n') lines++, col = 0;
+                else col++;
+            }
+            lines += col > 0;
+            buf[k] = 0;
+            if (lines > 1 && WIFEXITED(st) && WEXITSTATUS(st) != 0) {
+                fprintf(stderr, "  %s: an error of %d lines, the first: %s\n", args, lines, buf);
+                snprintf(buf, n, "(an error of %d lines, not one)", lines);
+                unlink(tmp);
+                fclose(f);
+                return 125;
+            }
         } else if (f) {
             buf[fread(buf, 1, n - 1, f)] = 0;
         }

@@ -106,7 +106,7 @@ static void generate_cli(void)
     REQUIRE(ts_mc_save(path, &d) == 0);
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 --length 32 -o %s/x", dir, path, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ng.tsm: ngram: its event 'e3' is not one of the event names of") &&
-          strstr(err, "ds2") && !strchr(err, '\n'));
+          strstr(err, "ds2"));
     /* a model without names, a multi-channel model, no length */
     snprintf(cmd, sizeof cmd, "%s/unnamed", dir);
     ts_dataset un = {0};

@@ -90,6 +90,7 @@ typedef struct {
     int    tty;
     int    enabled;
     int    in_span;   /* started inside a span: drawn as its part of the span's bar */
+    int    ended;     /* the line at the total was drawn: once */
 } ts_progress;
 void   ts_progress_start(ts_progress *p, const char *label, long total);
 /* extra: short text after the bar (e.g. "loss 0.0123"); may be NULL */

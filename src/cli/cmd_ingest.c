@@ -62,17 +62,22 @@ static int from_names(char **names, size_t n, ts_dataset *ds)
  * (an error under strict) */
 static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
 {
+    if (strict && t->n_truncated) {   /* one line: the first file, and how many more */
+        const ts_ctf_truncation *tr = &t->truncated[0];
+        char more[64] = "";
+        if (t->n_truncated > 1) snprintf(more, sizeof more, "; %zu more stream files too", t->n_truncated - 1);
+        ts_fail("%s: stream file %s is truncated: %llu of %llu bytes unread (%llu of its %llu packets, per its "
+                "LTTng index)%s (--strict)",
+                in, tr->file, (unsigned long long)(tr->indexed - tr->size), (unsigned long long)tr->indexed,
+                (unsigned long long)tr->packets_missing, (unsigned long long)tr->packets, more);
+        return -1;
+    }
     for (size_t i = 0; i < t->n_truncated; i++) {
         const ts_ctf_truncation *tr = &t->truncated[i];
-        fprintf(stderr, "tracesynth: %s: %s: stream file %s is truncated: %llu of %llu bytes unread "
-                        "(%llu of its %llu packets, per its LTTng index)%s\n",
-                strict ? "error" : "warning", in, tr->file, (unsigned long long)(tr->indexed - tr->size),
-                (unsigned long long)tr->indexed, (unsigned long long)tr->packets_missing,
-                (unsigned long long)tr->packets, strict ? "" : "; its complete packets were read");
-    }
-    if (strict && t->n_truncated) {
-        ts_fail("%s: %zu truncated stream file%s (--strict)", in, t->n_truncated, t->n_truncated == 1 ? "" : "s");
-        return -1;
+        fprintf(stderr, "tracesynth: warning: %s: stream file %s is truncated: %llu of %llu bytes unread "
+                        "(%llu of its %llu packets, per its LTTng index); its complete packets were read\n",
+                in, tr->file, (unsigned long long)(tr->indexed - tr->size), (unsigned long long)tr->indexed,
+                (unsigned long long)tr->packets_missing, (unsigned long long)tr->packets);
     }
     if (t->lost) {
         fprintf(stderr, "tracesynth: warning: %s: the tracer reported %llu discarded events: "

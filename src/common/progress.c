@@ -62,36 +62,44 @@ static void fmt_time(char *buf, size_t n, double s)
     else snprintf(buf, n, "%02d:%02d", (int)s / 60, (int)s % 60);
 }
 
-void ts_progress_update(ts_progress *p, long done, const char *extra)
+/* p's bar at done units (a fraction inside a span's part: its bar fills smoothly
+ * while the count shows whole units) */
+static void draw(ts_progress *p, double done, const char *extra)
 {
-    if (!p->enabled) return;
-    if (p->in_span) {
-        if (!span.depth) return;   /* the span ended before the bar */
-        long in = p->total > 0 ? (long)((double)span.units * (double)(done < p->total ? done : p->total) / p->total)
-                               : 0;
-        ts_progress_update(&span.bar, span.base + in, extra);
-        return;
-    }
     double now = ts_now();
-    int last = done >= p->total;
-    /* terminals: at most 10 redraws a second; logs: a line every 30 s */
-    if (!last && now - p->last < (p->tty ? 0.1 : 30.0)) return;
+    int last = done >= (double)p->total;
+    /* terminals: at most 10 redraws a second; logs: a line every 30 s, one at the total */
+    if (last ? p->ended : now - p->last < (p->tty ? 0.1 : 30.0)) return;
+    p->ended = last;
     p->last = now;
     double el = now - p->t0;
     double rate = el > 0 ? done / el : 0;
-    double eta = rate > 0 ? (p->total - done) / rate : -1;
+    double eta = rate > 0 ? ((double)p->total - done) / rate : -1;
     char e1[32], e2[32];
     fmt_time(e1, sizeof e1, el);
     fmt_time(e2, sizeof e2, eta);
-    int width = 24, fill = p->total > 0 ? (int)(width * (double)done / p->total) : 0;
+    int width = 24, fill = p->total > 0 ? (int)(width * done / (double)p->total) : 0;
     if (fill > width) fill = width;
     char bar[32];
     for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
     bar[width] = 0;
     fprintf(stderr, "%s%s [%s] %ld/%ld %.2f it/s %s<%s%s%s%s%s", p->tty ? "\r" : "", p->label, bar,
-            done, p->total, rate, e1, e2, extra ? "  " : "", extra ? extra : "",
+            (long)done, p->total, rate, e1, e2, extra ? "  " : "", extra ? extra : "",
             p->tty ? "\033[K" : "", p->tty ? "" : "\n");
     fflush(stderr);
+}
+
+void ts_progress_update(ts_progress *p, long done, const char *extra)
+{
+    if (!p->enabled) return;
+    if (p->in_span) {
+        if (!span.depth || !span.bar.enabled) return;   /* the span ended before the bar */
+        double in = p->total > 0 ? (double)span.units * (double)(done < p->total ? done : p->total) / (double)p->total
+                                 : 0;
+        draw(&span.bar, (double)span.base + in, extra);
+        return;
+    }
+    draw(p, (double)done, extra);
 }
 
 void ts_progress_end(ts_progress *p)

@@ -1083,7 +1083,9 @@ static void ens_forward(const mdm_model *m, plan *pl, plan *pe, size_t BL)
     }
 }
 
-/* fills the hidden positions (hid = 1) of windows y (n, L) in place */
+/* fills the hidden positions (hid = 1) of windows y (n, L) in place; prog (may be
+ * NULL) counts windows: *done of them before this call, each batch's share after each
+ * of its network evaluations */
 static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, const infill_opts *io,
                   ts_progress *prog, long *done)
 {
@@ -1100,6 +1102,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
     size_t *list = ts_malloc(n * sizeof *list);
     int rc = 0;
     const int V = m->c.V;
+    const long done0 = *done;
     /* two groups: crops of the context length, then whole windows */
     size_t lens[2] = {ctx < L ? ctx : L, L};
     for (int g = 0; g < 2 && rc == 0; g++) {
@@ -1176,7 +1179,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                                 runs + (size_t)b * Lp, runid + (size_t)b * Lp, reveal, io, &rngs[b],
                                 z + (size_t)b * Lp * V, conf + (size_t)b * (Lp + V), pick + (size_t)b * Lp);
                 }
-                if (prog) ts_progress_update(prog, ++*done, NULL);
+                if (prog) ts_progress_update(prog, *done + (long)nb * (s + 1) / S, NULL);
             }
             for (int b = 0; b < nb; b++) {
                 size_t w = list[s0 + (size_t)b];
@@ -1184,12 +1187,18 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                     if (hid0[w * L + cs[w] + l]) y[w * L + cs[w] + l] = pl.ids[(size_t)b * Lp + l];
                 for (int r = 0; r < nruns[b]; r++) run_free(&runs[(size_t)b * Lp + r]);
             }
+            *done += nb;
+            if (prog && S == 0) ts_progress_update(prog, *done, NULL);   /* each filled before the network */
         }
         free(hid); free(runid); free(nruns); free(runs); free(z); free(conf); free(pick); free(rngs);
         plan_free(&pl);
         ens_plans_free(m, pe);
     }
     free(cs); free(cl); free(list);
+    if (*done != done0 + (long)n) {   /* windows with nothing hidden */
+        *done = done0 + (long)n;
+        if (prog && rc == 0) ts_progress_update(prog, *done, NULL);
+    }
     return rc;
 }
 
@@ -1299,8 +1308,8 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
     infill_opts io;
     memset(&io, 0, sizeof io);
     io.steps = 1, io.seed = seed, io.batch = 64, io.cap = cap, io.cap_k = k;
-    ts_progress prog;   /* a batch of each crop length (infill's two groups) */
-    ts_progress_start(&prog, "tune-prior", 2 * (long)((nw + io.batch - 1) / io.batch));
+    ts_progress prog;   /* windows */
+    ts_progress_start(&prog, "tune-prior", (long)nw);
     prog.enabled = progress;
     long done = 0;
     int rc = infill(m, yy, hid, nw, L, &io, &prog, &done);
@@ -1799,9 +1808,7 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
         ts_progress_span_part(1);
     }
     ts_progress prog;
-    size_t B = io->batch;
-    long total = (long)samples * (long)((n + B - 1) / B) * 2;
-    ts_progress_start(&prog, label, total);
+    ts_progress_start(&prog, label, samples * (long)n);   /* windows, each sample's */
     prog.enabled = progress;
     long done = 0;
     int rc = 0;
@@ -1810,8 +1817,7 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
         int32_t *y = votes ? votes + (size_t)v * n * L : out;
         memcpy(y, x, n * L * sizeof *y);
         io->seed = v ? seed ^ ((uint64_t)v * 0x9e3779b97f4a7c15ULL) : seed;
-        rc = infill(m, y, hid, n, L, io, NULL, &done);
-        ts_progress_update(&prog, done = (v + 1) * total / samples, NULL);
+        rc = infill(m, y, hid, n, L, io, &prog, &done);
     }
     io->seed = seed;
     ts_progress_end(&prog);
