@@ -937,7 +937,7 @@ static void chain_edges(void)
                       "impute --%s accepted", ik[i][0]);
             ts_windows_free(&out);
         }
-        const char *gk[][2] = {{"likelihood", "chain"}, {"context", "8"}, {"prior-weight", "0.5"}};
+        const char *gk[][2] = {{"likelihood", "chain"}, {"prior-gate", "0"}, {"prior-weight", "0.5"}};
         for (int i = 0; i < 3; i++) {
             const char *keys[] = {"sampler", gk[i][0]}, *vals[] = {"chain", gk[i][1]};
             ro.kv = (ts_kv){2, keys, vals};
@@ -956,6 +956,48 @@ static void chain_edges(void)
         ro.steps = 4;
         double b = 0;
         CHECK_MSG(ts_model_bits(m, &t.split.test, NULL, &ro, &b, NULL) == -1, "score --steps accepted");
+        ro.steps = 0;
+        /* the sampler's --context: the training context's (16) windows are the
+         * default's; four events read give others (a stream whose next event is the one
+         * six before, a pattern of six repeated five times, then another: the periodic
+         * toy's next event is its last one's, whatever is read) */
+        {
+            toy c;
+            toy_make(&c, 40, 16);
+            int32_t *cs = c.split.train_stream.ids, pat[6];
+            uint64_t r = 7;
+            for (size_t i = 0; i < c.split.train_stream.n; i++) {
+                if (i % 30 == 0)
+                    for (int q = 0; q < 6; q++) r = r * 6364136223846793005ULL + 1442695040888963407ULL,
+                                                pat[q] = (int32_t)(r >> 33) % 5;
+                cs[i] = pat[i % 6];
+            }
+            for (size_t i = 0; i < c.split.train.n; i++)
+                memcpy(c.split.train.data + i * 16, cs + i * 3, 16 * sizeof(int32_t));
+            kvbuf kv3;
+            tiny_kv(&kv3, "100");
+            ts_train_opts o3 = toy_opts(&c, &kv3);
+            ts_model *m3 = NULL;
+            REQUIRE(ts_model_train("mdm", &o3, &m3) == 0);
+            ts_windows g[3] = {{0}};
+            const char *ctxs[] = {NULL, "16", "4"};
+            for (int i = 0; i < 3; i++) {
+                const char *keys[] = {"sampler", "ngram-mix", "context"}, *vals[] = {"chain", "none", ctxs[i]};
+                ro.kv = (ts_kv){ctxs[i] ? 3 : 2, keys, vals};
+                ro.seed = 3;
+                REQUIRE(ts_model_generate(m3, 4, 40, &ro, &g[i]) == 0);
+                for (size_t e = 0; e < 4 * 40; e++) CHECK(g[i].data[e] >= 0 && g[i].data[e] < 5);
+            }
+            CHECK(memcmp(g[0].data, g[1].data, 4 * 40 * sizeof(int32_t)) == 0);
+            CHECK(memcmp(g[0].data, g[2].data, 4 * 40 * sizeof(int32_t)) != 0);
+            for (int i = 0; i < 3; i++) ts_windows_free(&g[i]);
+            ts_model_free(m3);
+            toy_free(&c);
+        }
+        const char *keys[] = {"sampler", "context"}, *vals[] = {"chain", "1"};
+        ro.kv = (ts_kv){2, keys, vals};
+        CHECK_MSG(ts_model_generate(m, 2, 8, &ro, &out) == -1 && strstr(ts_error(), "context"), "--context 1 accepted");
+        ts_windows_free(&out);
     }
     /* the model file's chain keys */
     REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 20, 1, NULL, NULL, 0) == 0);

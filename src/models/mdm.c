@@ -1776,7 +1776,8 @@ static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, l
     io->steps = o->steps;
     long cx;
     if (ts_kv_long(&o->kv, "context", 0, &cx) != 0) return -1;
-    if (cx < 0 || cx > 4096) return ts_opt_fail("mdm", "context", "%ld: expected 2 to 4096 (0: the trained one)", cx);
+    if (cx < 0 || cx == 1 || cx > 4096)
+        return ts_opt_fail("mdm", "context", "%ld: expected 2 to 4096 (0: the default)", cx);
     io->ctx = (size_t)cx;
     io->seed = o->seed;
     io->batch = o->batch ? o->batch : 64;
@@ -1879,8 +1880,8 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     return rc;
 }
 
-static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, double temp, uint64_t seed,
-                          size_t batch, int progress, int32_t *out);
+static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind, double a, double temp,
+                          uint64_t seed, size_t batch, int progress, int32_t *out);
 
 static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
 {
@@ -1898,8 +1899,8 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         if (no)
             return ts_opt_fail("mdm", no, "generate --sampler chain does not take it (one event per network "
                                "evaluation)");
-        if (refuse_keys(o, "generate --sampler chain (its n-gram share is --ngram-mix; its crop the trained "
-                        "context)", (const char *const[]){"prior-weight", "prior-gate", "context", NULL}) != 0)
+        if (refuse_keys(o, "generate --sampler chain (its n-gram share is --ngram-mix)",
+                        (const char *const[]){"prior-weight", "prior-gate", NULL}) != 0)
             return -1;
         int kind;
         double a, temp = 1.0;
@@ -1909,7 +1910,8 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         if ((kind == CHAIN_SWITCH || a > 0) && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
             return -1;
         if (ensemble_opt(base, o) != 0) return -1;
-        return chain_generate(m, n, L, kind, a, temp, o->seed, o->batch ? o->batch : CHAIN_BATCH, o->progress, out);
+        return chain_generate(m, n, L, io.ctx, kind, a, temp, o->seed, o->batch ? o->batch : CHAIN_BATCH,
+                              o->progress, out);
     }
     if (mix) return ts_opt_fail("mdm", "ngram-mix", "goes with --sampler chain (or score --likelihood chain)");
     if (ensemble_opt(base, o) != 0) return -1;
@@ -2268,11 +2270,12 @@ static int chain_select(mdm_model *m, const int32_t *cand, long N, const uint8_t
  * the model that score --likelihood chain measures. One network evaluation per
  * event; window i draws from its own stream (seed, i): the same windows for any
  * batch and thread count. */
-static int chain_generate(mdm_model *m, size_t n, size_t L, int kind, double a, double temp, uint64_t seed,
-                          size_t batch, int progress, int32_t *out)
+static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind, double a, double temp,
+                          uint64_t seed, size_t batch, int progress, int32_t *out)
 {
     const int V = m->c.V;
-    const int Lc = (int)(L < (size_t)m->c.ctx ? L : (size_t)m->c.ctx);
+    if (!ctx) ctx = (size_t)m->c.ctx;   /* the events the network reads: the training crop's by default */
+    const int Lc = (int)(L < ctx ? L : ctx);
     const int B = chain_batch(n, batch);
     const int kn = kind == CHAIN_SWITCH || a > 0;
     plan pl, pe[TS_MDM_ENSEMBLE_MAX];   /* pe: the ensemble members' (--ensemble) */
@@ -2464,7 +2467,9 @@ const ts_model_ops ts_model_mdm = {
         "                 --steps rounds) or chain (left to right, one event per\n"
         "                 network evaluation: exact samples of the chain likelihood;\n"
         "                 --temperature T draws from each event's distribution to\n"
-        "                 the power 1/T, 0: the most likely event)\n"
+        "                 the power 1/T, 0: the most likely event; --context N:\n"
+        "                 the network reads the N events up to the drawn one,\n"
+        "                 default the training context)\n"
         "  chain likelihood and sampler: --batch B crops (score, and impute's ranking\n"
         "                 by --select likelihood) or windows (generate) per network\n"
         "                 evaluation (32, rounded up to even); the same bits for any B\n",
