@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Windows of a dataset's training part, written as a dataset: the real data as a generator.
+
+    scripts/training-windows.py DATASET L N OUT [OFFSET]
+
+N windows of L events spread evenly over the first 70 % of DATASET (the time split's
+training part, as `eval --real-part` cuts it), starting OFFSET events later (default 0),
+written to the directory OUT as one trace of N * L events: stream.txt, the vocabularies,
+and every channel's .npy that DATASET has (ingest --channels). Scored with
+`tracesynth eval --real DATASET --real-part test --synthetic OUT --length L`, they show
+how close real training data comes to the held-out part: the floor for a generator that
+is faithful to its training data (its memorization is 1 by construction).
+Needs no NumPy: the channel files are one-dimensional little-endian arrays of 4-byte items.
+"""
+import ast
+import os
+import shutil
+import struct
+import sys
+
+
+def read_npy(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:6] != b"\x93NUMPY":
+        sys.exit("%s: not a .npy file" % path)
+    major = data[6]
+    hlen = struct.unpack("<H" if major == 1 else "<I", data[8:10] if major == 1 else data[8:12])[0]
+    start = (10 if major == 1 else 12) + hlen
+    header = ast.literal_eval(data[10 if major == 1 else 12:start].decode("latin1"))
+    if header["descr"] not in ("<f4", "<i4") or header["fortran_order"] or len(header["shape"]) != 1:
+        sys.exit("%s: expected a one-dimensional <f4 or <i4 array, got %r" % (path, header))
+    return header["descr"], data[start:]
+
+
+def write_npy(path, descr, payload):
+    n = len(payload) // 4
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': (%d,), }" % (descr, n)
+    pad = 64 - (10 + len(header) + 1) % 64
+    header = header + " " * pad + "\n"
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode("latin1") + payload)
+    os.replace(tmp, path)
+
+
+def main():
+    if len(sys.argv) not in (5, 6):
+        sys.exit(__doc__.strip().splitlines()[2].strip())
+    ds, L, N, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    offset = int(sys.argv[5]) if len(sys.argv) == 6 else 0
+    with open(os.path.join(ds, "stream.txt")) as f:
+        events = [int(v) for v in f.read().replace("\n", ",").split(",") if v.strip()]
+    train = int(len(events) * 700 / 1000.0)
+    if L < 1 or N < 1 or offset < 0 or offset + L > train:
+        sys.exit("%s: %d training events hold no window of %d at offset %d" % (ds, train, L, offset))
+    span = train - offset - L
+    starts = [offset + (span * i // (N - 1) if N > 1 else 0) for i in range(N)]
+    os.makedirs(out, exist_ok=True)
+    picked = [e for s in starts for e in events[s:s + L]]
+    with open(os.path.join(out, "stream.txt.tmp"), "w") as f:
+        f.write(",".join(str(e) for e in picked) + "\n")
+    os.replace(os.path.join(out, "stream.txt.tmp"), os.path.join(out, "stream.txt"))
+    for name in sorted(os.listdir(ds)):
+        p = os.path.join(ds, name)
+        if name.endswith(".npy"):
+            descr, payload = read_npy(p)
+            if len(payload) != 4 * len(events):
+                sys.exit("%s: %d items, the stream has %d events" % (p, len(payload) // 4, len(events)))
+            write_npy(os.path.join(out, name), descr, b"".join(payload[4 * s:4 * (s + L)] for s in starts))
+        elif name.endswith(".tsv") or name == "arch":
+            shutil.copyfile(p, os.path.join(out, name))
+    print("%d windows of %d events from the first %d of %s (offset %d) -> %s" % (N, L, train, ds, offset, out))
+
+
+if __name__ == "__main__":
+    main()
