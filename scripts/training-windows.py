@@ -4,9 +4,10 @@
     scripts/training-windows.py DATASET L N OUT [OFFSET]
 
 N windows of L events spread evenly over the first 70 % of DATASET (the time split's
-training part, as `eval --real-part` cuts it), starting OFFSET events later (default 0),
-written to the directory OUT as one trace of N * L events: stream.txt, the vocabularies,
-and every channel's .npy that DATASET has (ingest --channels). Scored with
+training part, as `eval --real-part` cuts it), a stride of (70 % - L) / N events apart and
+shifted by OFFSET events (modulo the stride; default 0), written to the directory OUT as one
+trace of N * L events: stream.txt, the vocabularies, and every channel's .npy that DATASET
+has (ingest --channels; time_ns.npy left out). Scored with
 `tracesynth eval --real DATASET --real-part test --synthetic OUT --length L`, they show
 how close real training data comes to the held-out part: the floor for a generator that
 is faithful to its training data (its memorization is 1 by construction).
@@ -52,10 +53,12 @@ def main():
     with open(os.path.join(ds, "stream.txt")) as f:
         events = [int(v) for v in f.read().replace("\n", ",").split(",") if v.strip()]
     train = int(len(events) * 700 / 1000.0)
-    if L < 1 or N < 1 or offset < 0 or offset + L > train:
-        sys.exit("%s: %d training events hold no window of %d at offset %d" % (ds, train, L, offset))
-    span = train - offset - L
-    starts = [offset + (span * i // (N - 1) if N > 1 else 0) for i in range(N)]
+    if L < 1 or N < 1 or offset < 0 or L > train:
+        sys.exit("%s: %d training events hold no window of %d (offset %d)" % (ds, train, L, offset))
+    stride = (train - L) // N   # N windows a stride apart, shifted by OFFSET within a stride
+    if stride < 1:
+        sys.exit("%s: %d training events hold no %d windows of %d" % (ds, train, N, L))
+    starts = [i * stride + offset % stride for i in range(N)]
     os.makedirs(out, exist_ok=True)
     picked = [e for s in starts for e in events[s:s + L]]
     with open(os.path.join(out, "stream.txt.tmp"), "w") as f:
@@ -63,7 +66,9 @@ def main():
     os.replace(os.path.join(out, "stream.txt.tmp"), os.path.join(out, "stream.txt"))
     for name in sorted(os.listdir(ds)):
         p = os.path.join(ds, name)
-        if name.endswith(".npy"):
+        if name == "time_ns.npy":   # clock times of windows cut apart would run backwards
+            print("%s: left out (windows cut apart are not one clock)" % p)
+        elif name.endswith(".npy"):
             descr, payload = read_npy(p)
             if len(payload) != 4 * len(events):
                 sys.exit("%s: %d items, the stream has %d events" % (p, len(payload) // 4, len(events)))

@@ -97,10 +97,22 @@ static inline void write_text(const char *path, const char *text)
     if (f) { fputs(text, f); fclose(f); }
 }
 
+/* a progress bar's line ("LABEL [##..] done/total ..."), which a log gets beside messages */
+static inline int bar_line(const char *s, size_t len)
+{
+    const char *b = memchr(s, '[', len);
+    if (!b || b == s || b[-1] != ' ' || memchr(s, ' ', (size_t)(b - s) - 1)) return 0;
+    const char *e = b + 1, *end = s + len;
+    while (e < end && (*e == '#' || *e == '.')) e++;
+    return e > b + 1 && e + 2 < end && e[0] == ']' && e[1] == ' ' && e[2] >= '0' && e[2] <= '9';
+}
+
 /* run the CLI ($TRACESYNTH, default build/tracesynth) with args through the shell, one of
  * its outputs kept in buf (n bytes; buf may be NULL): CLI_ERR_LINE stderr's first line
- * (stdout dropped; a failure whose stderr has more lines returns 125), CLI_OUT stdout
- * (stderr dropped), CLI_OUT_ERR both. Returns the exit status. */
+ * that is not a progress bar's (stdout dropped), CLI_OUT stdout (stderr dropped),
+ * CLI_OUT_ERR both. Returns the exit status; in CLI_ERR_LINE, a failure whose stderr
+ * says more than one line besides progress bars returns 125 and buf says so, so that
+ * no check on the message can pass: an error is one line. */
 enum { CLI_ERR_LINE, CLI_OUT, CLI_OUT_ERR };
 static inline int cli_run(const char *args, int what, char *buf, size_t n)
 {
@@ -113,38 +125,46 @@ static inline int cli_run(const char *args, int what, char *buf, size_t n)
     if (what == CLI_ERR_LINE) snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin, args, tmp);
     else snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", bin, args, tmp, what == CLI_OUT ? "/dev/null" : "&1");
     int st = system(cmd);
-    if (buf && n) {
-        buf[0] = 0;
-        FILE *f = fopen(tmp, "r");
-        if (f && what == CLI_ERR_LINE) {
-            /* an error is one line: a failing command that says more returns 125, and
-             * buf says so, so that no check on its message can pass */
-            int c, lines = 0, col = 0;
-            size_t k = 0;
-            while ((c = fgetc(f)) != EOF) {
-                if (!lines && c != '\n' && k + 1 < n) buf[k++] = (char)c;
-                if (c == '\n') lines++, col = 0;
-                else col++;
+    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    if (buf && n) buf[0] = 0;
+    FILE *f = fopen(tmp, "r");
+    if (f && what == CLI_ERR_LINE) {
+        size_t cap = 4096, len = 0, got;
+        char *all = malloc(cap);
+        while (all && (got = fread(all + len, 1, cap - len, f)) > 0)
+            if ((len += got) == cap) all = realloc(all, cap *= 2);
+        int lines = 0;
+        const char *first = NULL, *any = NULL;
+        size_t first_len = 0, any_len = 0;
+        for (size_t a = 0; all && a < len;) {   /* the lines, bars aside */
+            const char *nl = memchr(all + a, '\n', len - a);
+            size_t l = nl ? (size_t)(nl - (all + a)) : len - a;
+            if (!any) any = all + a, any_len = l;
+            if (!bar_line(all + a, l)) {
+                if (!first) first = all + a, first_len = l;
+                lines++;
             }
-            lines += col > 0;
-            buf[k] = 0;
-            if (lines > 1 && WIFEXITED(st) && WEXITSTATUS(st) != 0) {
-                fprintf(stderr, "  %s: an error of %d lines, the first: %s\n", args, lines, buf);
-                snprintf(buf, n, "(an error of %d lines, not one)", lines);
-                unlink(tmp);
-                fclose(f);
-                return 125;
-            }
-        } else if (f) {
-            buf[fread(buf, 1, n - 1, f)] = 0;
+            a += l + 1;
         }
-        if (f) fclose(f);
+        if (!first) first = any, first_len = any_len;
+        if (buf && n && first)
+            snprintf(buf, n, "%.*s", (int)(first_len < n - 1 ? first_len : n - 1), first);
+        if (lines > 1 && rc != 0) {
+            fprintf(stderr, "  %s: an error of %d lines, the first: %.*s\n", args, lines, (int)first_len,
+                    first ? first : "");
+            if (buf && n) snprintf(buf, n, "(an error of %d lines, not one)", lines);
+            rc = 125;
+        }
+        free(all);
+    } else if (f && buf && n) {
+        buf[fread(buf, 1, n - 1, f)] = 0;
     }
+    if (f) fclose(f);
     unlink(tmp);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    return rc;
 }
 
-/* stderr's first line into err (may be NULL) */
+/* stderr's first line (bars aside) into err (may be NULL); a failure's is its only one */
 static inline int run_cli(const char *args, char *err, size_t errn) { return cli_run(args, CLI_ERR_LINE, err, errn); }
 /* stdout into out (may be NULL) */
 static inline int run_stdout(const char *args, char *out, size_t n) { return cli_run(args, CLI_OUT, out, n); }
