@@ -787,6 +787,14 @@ static void cli_round_trip(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(path, sizeof path, "%s/gen.txt", dir);
     CHECK(ts_file_exists(path));
+    /* sampled on two workers, in a log: the bar's last line once, whichever worker ran the
+     * last network evaluation */
+    snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 8 --batch 2 -o %s/gen2 --threads 2 --steps 5", dir, dir);
+    char out[4096];
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s", out);
+    int bars = 0;
+    for (const char *c = out; (c = strstr(c, "generate [")); c++) bars++;
+    CHECK_MSG(bars == 1 && strstr(out, "generate [########################] 20/20 "), "%s", out);
     /* an unknown model option names itself */
     snprintf(cmd, sizeof cmd, "train --model sssd-s4 %s/ds %s -o %s/x.tsm --chanels 8", dir, common, dir);
     CHECK(run_cli(cmd, err, sizeof err) != 0);

@@ -601,6 +601,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
         }
         omp_set_num_threads(nt);
         if (failed) rc = ts_fail("%s", why);
+        else ts_progress_update(&prog, done, NULL);   /* worker 0 draws; the last evaluation may be another's */
     }
     /* the rest one at a time, the network over all threads */
     for (size_t j = nwin; j < nbatch && rc == 0; j++)
