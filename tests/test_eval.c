@@ -27,6 +27,23 @@ static void impute_hand_computed(void)
     CHECK_NEAR(r.perfect, 100.0 / 3, 1e-9);
     CHECK_NEAR(r.rouge_l, 100.0 * (1 + 2.0 / 3 + 0) / 3, 1e-9);
     CHECK(r.has_type == 0);
+    /* w1 holds the true events in another order; w0 is right, w2 wrong */
+    CHECK(r.reordered == 1);
+    CHECK_NEAR(r.accuracy_in_order, 100.0 * (1 + 1 + 0) / 3, 1e-9);
+}
+
+/* reordered: the same events counted with repeats, not the same set */
+static void impute_reordered(void)
+{
+    int32_t o[] = {0, 1, 1, 2, 0,  0, 1, 1, 2, 0,  0, 3, 4, 3, 0};
+    int32_t p[] = {0, 1, 2, 2, 0,  0, 2, 1, 1, 0,  0, 3, 3, 4, 0};
+    uint8_t m[] = {1, 0, 0, 0, 1,  1, 0, 0, 0, 1,  1, 0, 0, 0, 1};
+    ts_windows O = win(o, 3, 5), I = win(p, 3, 5);
+    ts_impute_metrics r;
+    REQUIRE(ts_eval_impute(&O, m, &I, NULL, &r) == 0);
+    CHECK_MSG(r.reordered == 2, "%zu", r.reordered);   /* 1 1 2 -> 2 1 1 and 3 4 3 -> 3 3 4; not 1 1 2 -> 1 2 2 */
+    CHECK_NEAR(r.accuracy, 100.0 * (2.0 / 3 + 1.0 / 3 + 1.0 / 3) / 3, 1e-9);
+    CHECK_NEAR(r.accuracy_in_order, 100.0 * (2.0 / 3 + 1 + 1) / 3, 1e-9);
 }
 
 static void rouge_known_lcs(void)
@@ -572,6 +589,7 @@ static void paper_figures(void)
 
 TEST_MAIN("eval", {
     RUN(impute_hand_computed);
+    RUN(impute_reordered);
     RUN(rouge_known_lcs);
     RUN(impute_type_accuracy);
     RUN(impute_errors);

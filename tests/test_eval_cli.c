@@ -77,6 +77,8 @@ static void impute_text(void)
     CHECK_NEAR(json_get(out, "accuracy"), 100.0 * (1 + 1.0 / 3) / 2, 1e-5);
     CHECK_NEAR(json_get(out, "perfect"), 50, 1e-6);
     CHECK_NEAR(json_get(out, "rouge_l"), 100.0 * (1 + 2.0 / 3) / 2, 1e-5);
+    CHECK_NEAR(json_get(out, "reordered"), 1, 0);   /* 3 4 5 filled as 4 3 5 */
+    CHECK_NEAR(json_get(out, "accuracy_in_order"), 100, 1e-6);
     CHECK(isnan(json_get(out, "type_accuracy")));
     CHECK(strstr(out, "\"vocab\": null") != NULL);
     snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("o.txt"), at("m.txt"),

@@ -21,6 +21,10 @@ typedef struct {
     double accuracy;
     double perfect;
     double rouge_l;              /* token LCS / k */
+    size_t reordered;            /* windows whose hidden events are the true ones in another
+                                    order (not all right): which of two threads ran first */
+    double accuracy_in_order;    /* the accuracy were those windows in order: what a model
+                                    that knows only which events happened can reach */
     int    has_type;
     double type_accuracy;        /* kernel subsystem of each system call (named events only),
                                     over the hidden events whose true name is in the table */

@@ -17,6 +17,8 @@ static const char about_text[] =
     "  perfect rate   share of windows whose hidden events are all right (x100)\n"
     "  ROUGE-L        LCS(truth, prediction) / k on event tokens (x100); the study printed\n"
     "                 ROUGE-L on another representation, higher than this token definition\n"
+    "  reordered      windows filled with exactly the true events in another order (e.g.\n"
+    "                 which of two threads ran first), and the accuracy were they in order\n"
     "  type accuracy  accuracy of the kernel subsystem of each system call (fs, mm, kernel,\n"
     "                 arch, net, ipc, security, other); needs event names: --vocab V, or a\n"
     "                 vocab.tsv in the directory of O. The table is that of the trace's\n"
@@ -249,6 +251,8 @@ static int eval_impute(const eval_args *a)
         json_num("accuracy", 1, m.accuracy, 0);
         json_num("perfect", 1, m.perfect, 0);
         json_num("rouge_l", 1, m.rouge_l, 0);
+        printf("\"reordered\": %zu, ", m.reordered);
+        json_num("accuracy_in_order", 1, m.accuracy_in_order, 0);
         fputs("\"rouge_l_definition\": \"token LCS / k\", \"vocab\": ", stdout);
         json_string(vocab.n > 0 ? vocab_path : NULL);
         fputs(", \"arch\": ", stdout);
@@ -265,6 +269,8 @@ static int eval_impute(const eval_args *a)
         printf("  %-15s %7.2f\n", "accuracy", m.accuracy);
         printf("  %-15s %7.2f\n", "perfect rate", m.perfect);
         printf("  %-15s %7.2f   token LCS / k\n", "ROUGE-L", m.rouge_l);
+        printf("  %-15s %7zu   windows filled with the true events in another order (accuracy\n"
+               "  %-15s %7s   were they in order: %.2f)\n", "reordered", m.reordered, "", "", m.accuracy_in_order);
         if (m.has_type) {
             printf("  %-15s %7.2f   kernel subsystem, %s table (from %s), names from %s\n",
                    "type accuracy", m.type_accuracy, ts_arch_name(arch), arch_from, vocab_path);

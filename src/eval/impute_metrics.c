@@ -1,6 +1,7 @@
 /* Imputation metrics (design/PROTOCOLS.md §2): over the hidden positions of each window
  * (mask == 0), accuracy, perfect rate, token ROUGE-L and, for named events, the accuracy of
- * the kernel subsystem. Each is a per-window score averaged over the windows that have at
+ * the kernel subsystem; beside them, the windows filled with the true events in another
+ * order, and the accuracy were they in order. Each is a per-window score averaged over the windows that have at
  * least one hidden position, ×100. Type accuracy counts only the hidden events whose true
  * name is a system call of the architecture (the others are counted apart, not guessed),
  * beside the floor a constant guess of the most common subsystem would score. */
@@ -23,6 +24,22 @@ static int lcs_len(const int32_t *a, const int32_t *b, int k, int *row)
         }
     }
     return row[k];
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* a and b (k each) hold the same events, counted with repeats; sorts its scratch copies */
+static int same_events(const int32_t *a, const int32_t *b, int k, int32_t *sa, int32_t *sb)
+{
+    memcpy(sa, a, (size_t)k * sizeof *sa);
+    memcpy(sb, b, (size_t)k * sizeof *sb);
+    qsort(sa, (size_t)k, sizeof *sa, cmp_id);
+    qsort(sb, (size_t)k, sizeof *sb, cmp_id);
+    return memcmp(sa, sb, (size_t)k * sizeof *sa) == 0;
 }
 
 static int check_ids(const ts_windows *w, const char *what, int32_t n_names)
@@ -82,8 +99,9 @@ int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_wi
     int32_t *truth = ts_malloc((L + 1) * sizeof *truth);   /* hidden run of one window */
     int32_t *pred = ts_malloc((L + 1) * sizeof *pred);
     int *row = ts_malloc((L + 1) * sizeof *row);
-    double acc = 0, perfect = 0, rouge = 0, type = 0;
-    size_t windows = 0, hidden = 0, type_windows = 0, scored = 0, unknown = 0;
+    int32_t *sa = ts_malloc((L + 1) * sizeof *sa), *sb = ts_malloc((L + 1) * sizeof *sb);
+    double acc = 0, perfect = 0, rouge = 0, type = 0, in_order = 0;
+    size_t windows = 0, hidden = 0, type_windows = 0, scored = 0, unknown = 0, reordered = 0;
     size_t sub_count[NSUB] = {0};
     for (size_t w = 0; w < orig->n; w++) {
         const int32_t *o = orig->data + w * L, *p = imputed->data + w * L;
@@ -110,6 +128,8 @@ int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_wi
         hidden += (size_t)k;
         acc += (double)right / k;
         perfect += right == k;
+        if (right < k && same_events(truth, pred, k, sa, sb)) reordered++, in_order += 1;
+        else in_order += (double)right / k;
         rouge += (double)lcs_len(truth, pred, k, row) / k;
         if (type_k > 0) {
             type_windows++;
@@ -137,6 +157,8 @@ int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_wi
     free(truth);
     free(pred);
     free(row);
+    free(sa);
+    free(sb);
     free(sub);
     if (windows == 0) return ts_fail("mask: it hides no event (0 = missing, 1 = observed)");
 
@@ -145,6 +167,8 @@ int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_wi
     out->accuracy = 100.0 * acc / windows;
     out->perfect = 100.0 * perfect / windows;
     out->rouge_l = 100.0 * rouge / windows;
+    out->reordered = reordered;
+    out->accuracy_in_order = 100.0 * in_order / windows;
     out->has_type = named && scored > 0;
     out->type_accuracy = out->has_type ? 100.0 * type / type_windows : 0.0;
     out->arch = arch;
