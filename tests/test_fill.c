@@ -128,6 +128,8 @@ static void fx_packet(FILE *f, const buf *body, uint64_t t0, uint64_t t1, uint32
 /* as LTTng in discard mode: CPU 0's third packet and later report this many lost events
  * (before the third packet, the time between the packets stands for them) */
 static uint64_t fx_lost;
+/* and this many before its first packet (the counter is cumulative: every packet reports them) */
+static uint64_t fx_lost_first;
 
 /* n events per CPU; bad_ts: CPU 1's timestamps go back in its second packet */
 static void fx_trace(const char *dir_, int old, size_t n, int bad_ts)
@@ -160,7 +162,7 @@ static void fx_trace(const char *dir_, int old, size_t n, int bad_ts)
             t += 100 + (uint64_t)(i % 5) * 10;
             if (bad_ts && cpu == 1 && npk == 1 && in_pkt == 3) t -= 5000;
             if (in_pkt == 150 || i + 1 == n) {
-                fx_packet(f, &b, t0, t1, (uint32_t)cpu, cpu == 0 && npk >= 2 ? fx_lost : 0);
+                fx_packet(f, &b, t0, t1, (uint32_t)cpu, cpu == 0 ? fx_lost_first + (npk >= 2 ? fx_lost : 0) : 0);
                 if (cpu == 0 && npk == 1 && fx_lost) t += 20000;   /* the lost events' time */
                 b.n = 0;
                 in_pkt = 0;
@@ -453,6 +455,63 @@ static void lttng_gap(void)
     free(c);
 }
 
+/* edges: events the tracer may have lost before a stream's first packet (babeltrace2 gives
+ * no count: none reconstructed, the warning kept at that packet); a stream with gaps and no
+ * event (its CPU counted); a trace too small to train on (one line naming it, no crash) */
+static void edge_gaps(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], fl[600], cmd[2000], out[8192], err[1024];
+    snprintf(t, sizeof t, "%s/first", d);
+    snprintf(fl, sizeof fl, "%s/first-filled", d);
+    fx_lost_first = 3;
+    fx_trace(t, 0, 2500, 0);
+    fx_lost_first = 0;
+    ts_gap_list gl;
+    REQUIRE(ts_gaps_find(t, 0, &gl) == 0);
+    REQUIRE(gl.n == 1);
+    CHECK(!gl.gaps[0].g.count_known && gl.gaps[0].g.count == 0 && gl.gaps[0].g.has_times);
+    int64_t b = gl.gaps[0].g.begin_ns;
+    CHECK(b > 0);
+    ts_gap_list_free(&gl);
+    ts_fill_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.model = "ngram";
+    ts_fill_result fr;
+    REQUIRE(ts_ctf_fill(t, fl, &fo, &fr) == 0);
+    CHECK_MSG(fr.reconstructed == 0, "%llu events reconstructed for a gap of no known size",
+              (unsigned long long)fr.reconstructed);
+    ts_fill_result_free(&fr);
+    REQUIRE(ts_gaps_find(fl, 0, &gl) == 0);
+    CHECK(gl.n == 1 && !gl.gaps[0].g.count_known && gl.gaps[0].g.begin_ns == b);
+    ts_gap_list_free(&gl);
+    snprintf(cmd, sizeof cmd, "gaps %s --json", t);
+    CHECK(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "\"count\": null") && strstr(out, "\"discarded\": 0"));
+
+    /* CPU 5's stream: two packets without events, 4 events lost between them */
+    snprintf(t, sizeof t, "%s/empty", d);
+    fx_trace(t, 0, 400, 0);
+    FILE *f = fopen(in(t, "chan_2"), "wb");
+    REQUIRE(f);
+    buf none = {0};
+    fx_packet(f, &none, 2000, 3000, 5, 0);
+    fx_packet(f, &none, 9000, 10000, 5, 4);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "gaps %s", t);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "CPU 5: 0 events, 4 lost in 1 gap"), "%s", out);
+
+    /* 200 events: too few to train on */
+    snprintf(t, sizeof t, "%s/tiny", d);
+    fx_trace(t, 0, 100, 0);
+    snprintf(fl, sizeof fl, "%s/tiny.model", d);
+    fo.save_model = fl;
+    CHECK(ts_ctf_fill(t, in(d, "tiny-filled"), &fo, &fr) == -1);
+    CHECK_MSG(strstr(ts_error(), "too few events") && strstr(ts_error(), "tiny"), "%s", ts_error());
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram --save-model %s -o %s/tiny-filled --no-progress", t, fl, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "too few events"), "%s", err);
+}
+
 /* the CLI: drop, gaps (--json), fill with a model name and with a saved model file, bench fill */
 static void cli_round(void)
 {
@@ -738,6 +797,7 @@ TEST_MAIN("fill", {
     RUN(drop_fill_new_names);
     RUN(drop_fill_old_names);
     RUN(lttng_gap);
+    RUN(edge_gaps);
     RUN(cli_round);
     RUN(bad_input);
 })

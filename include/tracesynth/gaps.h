@@ -41,7 +41,9 @@ typedef struct {
     uint32_t stream;
     int32_t  cpu;
     uint64_t index;          /* the gap's number within its stream, from 0 */
-    uint64_t count;
+    uint64_t count;          /* 0 when not known */
+    int      count_known;    /* babeltrace2 gave the count (not so for a stream's first
+                                packet: the tracer "may have discarded" events before it) */
     int      has_times;
     int64_t  begin_ns, end_ns;
 } ts_rw_gap;

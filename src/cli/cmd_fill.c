@@ -48,6 +48,7 @@ int cmd_fill(int argc, char **argv)
         TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events (for --model FILE)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
+        TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {

@@ -39,7 +39,9 @@ int cmd_gaps(int argc, char **argv)
         "stream between two packets, with their count, the span they were lost in (from\n"
         "the end of the packet before to the end of the packet after, as babeltrace2\n"
         "reports it), the stream's last event before and first event after; then the\n"
-        "totals per CPU (recorded events, and reconstructed ones in a filled trace).\n",
+        "totals per CPU (recorded events, and reconstructed ones in a filled trace).\n"
+        "A count of ? (null in JSON): the tracer may have discarded events before a\n"
+        "stream's first packet, how many it does not say (not counted in the totals).\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;
@@ -47,22 +49,29 @@ int cmd_gaps(int argc, char **argv)
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     ts_gap_list l;
     if (ts_gaps_find(args.pos[0], !quiet && !json, &l)) { ts_opt_free(&args); return cli_fail(); }
-    /* totals per CPU */
+    /* totals per CPU: the streams' and the gaps' CPUs (a stream may have gaps and no
+     * event); a CPU number past MAX_CPU (a damaged packet context) counts under "CPU ?" */
+    enum { MAX_CPU = 1 << 16 };
     int32_t ncpu = 0;
-    for (size_t i = 0; i < l.n_streams; i++) if (l.stream_cpu[i] + 1 > ncpu) ncpu = l.stream_cpu[i] + 1;
-    uint64_t *lost = calloc((size_t)ncpu + 1, sizeof *lost), *ngap = calloc((size_t)ncpu + 1, sizeof *ngap);
-    uint64_t *evs = calloc((size_t)ncpu + 1, sizeof *evs), total = 0;
-    uint64_t *rec = calloc((size_t)ncpu + 1, sizeof *rec);
+    for (size_t i = 0; i < l.n_streams; i++)
+        if (l.stream_cpu[i] < MAX_CPU && l.stream_cpu[i] + 1 > ncpu) ncpu = l.stream_cpu[i] + 1;
+    for (size_t i = 0; i < l.n; i++)
+        if (l.gaps[i].g.cpu < MAX_CPU && l.gaps[i].g.cpu + 1 > ncpu) ncpu = l.gaps[i].g.cpu + 1;
+#define CPU_SLOT(c) ((c) < 0 || (c) >= ncpu ? ncpu : (c))
+    uint64_t *lost = ts_calloc((size_t)ncpu + 1, sizeof *lost), *ngap = ts_calloc((size_t)ncpu + 1, sizeof *ngap);
+    uint64_t *evs = ts_calloc((size_t)ncpu + 1, sizeof *evs), total = 0;
+    uint64_t *rec = ts_calloc((size_t)ncpu + 1, sizeof *rec);
     for (size_t i = 0; i < l.n_streams; i++) {
-        evs[l.stream_cpu[i] < 0 ? ncpu : l.stream_cpu[i]] += l.stream_events[i];
-        rec[l.stream_cpu[i] < 0 ? ncpu : l.stream_cpu[i]] += l.stream_recon[i];
+        evs[CPU_SLOT(l.stream_cpu[i])] += l.stream_events[i];
+        rec[CPU_SLOT(l.stream_cpu[i])] += l.stream_recon[i];
     }
     for (size_t i = 0; i < l.n; i++) {
-        int32_t c = l.gaps[i].g.cpu < 0 ? ncpu : l.gaps[i].g.cpu;
+        int32_t c = CPU_SLOT(l.gaps[i].g.cpu);
         lost[c] += l.gaps[i].g.count;
         ngap[c]++;
         total += l.gaps[i].g.count;
     }
+#undef CPU_SLOT
     char b1[32], b2[32], b3[32], b4[32];
     if (json) {
         printf("{\"trace\": ");
@@ -73,7 +82,9 @@ int cmd_gaps(int argc, char **argv)
             const ts_gap_info *g = &l.gaps[i];
             printf("%s\n  {\"stream\": ", i ? "," : "");
             json_str(g->stream_name);
-            printf(", \"cpu\": %d, \"count\": %llu", g->g.cpu, (unsigned long long)g->g.count);
+            printf(", \"cpu\": %d, \"count\": ", g->g.cpu);
+            if (g->g.count_known) printf("%llu", (unsigned long long)g->g.count);
+            else printf("null");
             if (g->g.has_times) printf(", \"begin_ns\": %lld, \"end_ns\": %lld", (long long)g->g.begin_ns, (long long)g->g.end_ns);
             printf(", \"before\": ");
             json_str(g->before);
@@ -100,7 +111,9 @@ int cmd_gaps(int argc, char **argv)
                      g->before ? ts_str(b3, sizeof b3, g->before_ns) : "", "");
             snprintf(after, sizeof after, "%s%s%s", g->after ? g->after : "-", g->after ? " @" : "",
                      g->after ? ts_str(b4, sizeof b4, g->after_ns) : "");
-            printf("%-14s %4d %8llu  %-20s %-20s  %-28s %s\n", g->stream_name, g->g.cpu, (unsigned long long)g->g.count,
+            char lost_s[24] = "?";   /* ?: the tracer may have discarded events before its first packet */
+            if (g->g.count_known) snprintf(lost_s, sizeof lost_s, "%llu", (unsigned long long)g->g.count);
+            printf("%-14s %4d %8s  %-20s %-20s  %-28s %s\n", g->stream_name, g->g.cpu, lost_s,
                    g->g.has_times ? ts_str(b1, sizeof b1, g->g.begin_ns) : "-",
                    g->g.has_times ? ts_str(b2, sizeof b2, g->g.end_ns) : "-", before, after);
         }

@@ -212,7 +212,8 @@ static void decode_gap(reader *r, const bt_message *m, ts_rw_gap *g)
     g->stream = reader_stream(r, s);
     g->cpu = r->streams[g->stream].cpu;
     g->index = r->streams[g->stream].gaps++;
-    if (bt_message_discarded_events_get_count(m, &g->count) != BT_PROPERTY_AVAILABILITY_AVAILABLE) g->count = 1;
+    g->count_known = bt_message_discarded_events_get_count(m, &g->count) == BT_PROPERTY_AVAILABILITY_AVAILABLE;
+    if (!g->count_known) g->count = 0;
     if (bt_stream_class_discarded_events_have_default_clock_snapshots(bt_stream_borrow_class_const(s))) {
         const bt_clock_snapshot *b = bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(m);
         const bt_clock_snapshot *e = bt_message_discarded_events_borrow_end_default_clock_snapshot_const(m);
@@ -389,7 +390,7 @@ static int send_gap(void *u, const ts_rw_gap *g)
     ts__put_u32(w, (uint32_t)g->cpu);
     ts__put_u64(w, g->index);
     ts__put_u64(w, g->count);
-    ts__put_u32(w, (uint32_t)g->has_times);
+    ts__put_u32(w, (uint32_t)(g->has_times ? 1 : 0) | (g->count_known ? 2u : 0));   /* flags */
     ts__put_i64(w, g->begin_ns);
     ts__put_i64(w, g->end_ns);
     return w->bad ? -1 : 0;
@@ -473,7 +474,8 @@ static int scan_records(FILE *in, const ts_scan_hooks *h, int *child_rc, char **
                 ts__get_i64(in, &g.end_ns))
                 break;
             g.cpu = (int32_t)cpu;
-            g.has_times = has != 0;
+            g.has_times = (has & 1) != 0;
+            g.count_known = (has & 2) != 0;
             if (h->gap && h->gap(h->user, &g)) { *hook_failed = 1; rc = 0; break; }
         } else if (tag == 'X') {
             uint32_t r, magic;
@@ -1017,11 +1019,12 @@ static void emit_pe(rw_iter *w, ostream *o, uint64_t t)
     o->last = o->last_end = t;
 }
 
+/* count 0: not known (babeltrace2 then says the tracer "may have discarded" events) */
 static int emit_discard(rw_iter *w, ostream *o, uint64_t b, uint64_t e, uint64_t count)
 {
     if (!has_clock(o)) return rw_error(w, "the trace has no clock: discarded events cannot be written%s", NULL);
     bt_message *m = bt_message_discarded_events_create_with_default_clock_snapshots(w->self, o->out, b, e);
-    if (m) bt_message_discarded_events_set_count(m, count);
+    if (m && count) bt_message_discarded_events_set_count(m, count);
     push(w, m);
     return 0;
 }
@@ -1192,7 +1195,7 @@ static int on_message(rw_iter *w, const bt_message *m)
         int clk = bt_stream_class_discarded_events_have_default_clock_snapshots(bt_stream_borrow_class_const(o->in));
         uint64_t b = clk ? snap(bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(m)) : o->last_end;
         uint64_t e = clk ? snap(bt_message_discarded_events_borrow_end_default_clock_snapshot_const(m)) : o->last;
-        if (b != o->last_end) b = o->last_end;
+        if (o->last_end && b != o->last_end) b = o->last_end;   /* a first packet's: its own begin */
         if (e < b) e = b;
         if (emit_discard(w, o, b, e, g.count)) return -1;
         if (w->mode == RW_FILL) {

@@ -116,6 +116,8 @@ typedef struct {
 
 typedef struct {
     const ts_fill_opts *o;
+    const char *dir;        /* the trace */
+    size_t   ctx;           /* the context imputation reads on each side (o->context resolved) */
     size_t   W;             /* context kept on each side of a gap */
     size_t   max_train;     /* events kept per stream for training */
     intern   names;
@@ -203,10 +205,10 @@ static int f_event(void *u, const ts_rw_event *e)
     if (s->open) {
         gap_rec *r = &f->gaps[s->open - 1];
         r->right[r->nr++] = id;
+        if (r->nr == 1) r->after_ns = e->time_ns;   /* before closing: a context of one closes at once */
         if (r->nr == f->W) s->open = 0;
     }
     s->cpu = e->cpu;
-    if (s->open && f->gaps[s->open - 1].nr == 1) f->gaps[s->open - 1].after_ns = e->time_ns;
     if (e->kind == TS_EV_SWITCH && !e->recon) {
         /* a thread that ran on a CPU when it lost events, switched in on another CPU
          * during the gap, had left the first one by then */
@@ -266,7 +268,7 @@ static int f_gap(void *u, const ts_rw_gap *g)
     memset(r, 0, sizeof *r);
     r->stream = g->stream;
     r->index = g->index;
-    r->count = g->count;
+    r->count = g->count_known ? g->count : 0;   /* not known: nothing is reconstructed there */
     /* the left context: the ring's last events (none across an earlier gap's start is
      * kept apart: the events around gaps are what the model sees) */
     r->nl = s->total < f->W ? (size_t)s->total : f->W;
@@ -349,13 +351,14 @@ static int f_event_tid(void *u, const ts_rw_event *e)
 
 static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_model **out, ts_split *sp)
 {
+    memset(sp, 0, sizeof *sp);   /* freed by the caller whatever happens */
     ts_dataset d;
     memset(&d, 0, sizeof d);
     d.stream.ids = (int32_t *)ids;
     d.stream.n = n;
     static const int pm[3] = {950, 25, 25};
     size_t fit = ts_split_max_length(n, pm);
-    if (fit < 8) return ts_fail("fill: too few events to train on (%zu)", n);
+    if (fit < 8) return ts_fail("fill: %s: too few events to train %s on (%zu)", f->dir, f->o->model, n);
     if (L > fit) L = fit;
     ts_vocab v;
     memset(&v, 0, sizeof v);
@@ -493,6 +496,7 @@ static void calibrate(fill_state *f, sstream *s, ts_model *m, const idmap *im, c
     int32_t nid = f->names.n;
     free(s->conf);
     s->conf = NULL;
+    s->conf_all = 0.5;   /* not measured: as when nothing could be */
     if (!held->n || held->len < 3) return;
     size_t L = held->len;
     if (k > L / 2) k = L / 2;
@@ -504,7 +508,7 @@ static void calibrate(fill_state *f, sstream *s, ts_model *m, const idmap *im, c
     for (size_t w = 0; w < held->n; w++) {
         const int32_t *x = held->data + w * L;
         for (size_t i = 0; i < L; i++) xl[i] = im ? im->to_model[x[i]] : x[i];
-        if (impute_gap(m, xl, a, xl + a + k, L - a - k, k, f->o->context, f->o->seed + w, &f->o->kv, dst)) {
+        if (impute_gap(m, xl, a, xl + a + k, L - a - k, k, f->ctx, f->o->seed + w, &f->o->kv, dst)) {
             ts_clear_error();
             continue;
         }
@@ -596,6 +600,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     fill_state f;
     memset(&f, 0, sizeof f);
     f.o = o;
+    f.dir = dir;
     int rc = 0;
     ts_model *file_model = NULL, *pooled = NULL;
     idmap im;
@@ -611,6 +616,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
 
     size_t L = o->length ? o->length : 200;
     size_t ctx = o->context ? o->context : 32;
+    f.ctx = ctx;
     f.W = ctx;
     if (!from_file && L > f.W) f.W = L;
     if (from_file && file_model->len > f.W) f.W = file_model->len;
@@ -691,7 +697,11 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         sstream *ss = &f.s[r->stream];
         ts_model *m = ss->model ? ss->model : pooled;
         if (!m || r->count == 0) continue;
-        if (r->count > (1u << 24)) { rc = ts_fail("fill: a gap of %llu events is too long to reconstruct", (unsigned long long)r->count); break; }
+        if (r->count > (1u << 24)) {   /* left as the tracer reported it: the rest is still filled */
+            fprintf(stderr, "tracesynth: warning: fill: %s: CPU %d: a gap of %llu events is too long to reconstruct; "
+                            "left unfilled\n", dir, ss->cpu, (unsigned long long)r->count);
+            continue;
+        }
         size_t k = (size_t)r->count;
         size_t lnl = r->nl, rnr = r->nr;
         int32_t *lx = ts_malloc((lnl + rnr + 1) * sizeof *lx), *dst = ts_malloc(k * sizeof *dst);
