@@ -121,7 +121,7 @@ static void fx_packet(FILE *f, const buf *body, uint64_t t0, uint64_t t1, uint32
     le(&h, 0xC1FC1FC1u, 4); le(&h, 0, 4);
     le(&h, t0, 8); le(&h, t1, 8); le(&h, size, 8); le(&h, size, 8); le(&h, discarded, 8); le(&h, cpu, 4);
     fwrite(h.b, 1, h.n, f);
-    fwrite(body->b, 1, body->n, f);
+    if (body->n) fwrite(body->b, 1, body->n, f);
     free(h.b);
 }
 
