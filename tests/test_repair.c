@@ -125,7 +125,7 @@ static void repair_is_minimal(void)
         int32_t x[6];
         for (int i = 0; i < 6; i++) x[i] = m.ch[TS_CH_EVENT][i] = (int32_t)ts_rng_below(&r, 4);
         ts_repair_report rep;
-        REQUIRE(ts_repair(&k, &m, 0, &rep) == 0);
+        REQUIRE(ts_repair(&k, &m, 0, NULL, &rep) == 0);
         CHECK_MSG(rep.changed[TS_CH_EVENT] == brute_min_edits(&k, x, 6), "trial %d: %zu changes, minimum %zu", trial,
                   rep.changed[TS_CH_EVENT], brute_min_edits(&k, x, 6));
         size_t d = 0;
@@ -151,7 +151,7 @@ static void repair_channels(void)
     syn.ch[TS_CH_EVENT][7] = 9;            /* a type the constraints never saw */
     syn.ch[TS_CH_CPU][8] = 70;             /* a CPU beyond any seen */
     ts_repair_report rep;
-    REQUIRE(ts_repair(&k, &syn, 0, &rep) == 0);
+    REQUIRE(ts_repair(&k, &syn, 0, NULL, &rep) == 0);
     ts_validity val;
     ts_constraints_validity(&k, &syn, 0, &val);
     CHECK(val.d_trans == 0 && val.d_time == 0 && val.d_cpu == 0 && val.d_attr == 0);
@@ -160,14 +160,22 @@ static void repair_channels(void)
     ts_mc ok;
     ts_rng_seed(&r, 3);
     make_mc(&ok, 400, 5, &r, 1);
-    REQUIRE(ts_repair(&k, &ok, 0, &rep) == 0);
+    REQUIRE(ts_repair(&k, &ok, 0, NULL, &rep) == 0);
     CHECK(rep.events_touched == 0);
     /* dt clamps to the bound; a tid becomes the nearest allowed */
     ok.dt[1] = 99.0f;                      /* type 1: clamps to its max */
     ok.ch[TS_CH_TID][1] = 13;              /* type 1 has tid 10 only */
-    REQUIRE(ts_repair(&k, &ok, 0, &rep) == 0);
+    REQUIRE(ts_repair(&k, &ok, 0, NULL, &rep) == 0);
     CHECK(ok.dt[1] == k.dt_hi[1] && ok.ch[TS_CH_TID][1] == 10);
     CHECK(rep.events_touched == 1 && rep.changed[TS_CH_DT] == 1 && rep.changed[TS_CH_TID] == 1);
+    /* a CPU past every learned one goes to the nearest allowed (type 0 on CPUs 0 and 2:
+     * 2), and a clock that no longer matches the repaired trace is dropped */
+    k.cnt[TS_CH_CPU][0 * (size_t)k.card[TS_CH_CPU] + 2] = 1;
+    ok.ch[TS_CH_CPU][0] = 9;
+    ok.events.time_ns = ts_calloc(ok.n, sizeof *ok.events.time_ns);
+    REQUIRE(ts_repair(&k, &ok, 0, NULL, &rep) == 0);
+    CHECK_MSG(ok.ch[TS_CH_CPU][0] == 2, "CPU %d", ok.ch[TS_CH_CPU][0]);
+    CHECK(ok.events.time_ns == NULL);
     ts_mc_free(&ok);
     ts_mc_free(&syn);
     ts_mc_free(&real);
@@ -283,6 +291,39 @@ static void cli(void)
     } else {
         CHECK_MSG(0, "%s", ts_error());
     }
+    /* an empty part: refused, naming the file and the part */
+    snprintf(p, sizeof p, "%s/mk", dir);
+    if (ts_mc_load(p, &m) == 0) {   /* its first two events: the valid part is [1, 1) */
+        ts_mc two;
+        REQUIRE(ts_mc_slice(&m, 0, 2, &two) == 0);
+        snprintf(p, sizeof p, "%s/two", dir);
+        REQUIRE(ts_mc_save(p, &two) == 0);
+        ts_mc_free(&two);
+        ts_mc_free(&m);
+    }
+    snprintf(cmd, sizeof cmd, "repair %s/two --constraints %s/c.tsc --part valid -o %s/x", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "two: its valid part, events [1, 1), is empty"), "%s", err);
+    /* the distances before are measured in the constraints' numbering: the real trace with
+     * two event names swapped (and its IDs with them) reads the same */
+    snprintf(p, sizeof p, "%s/ds", dir);
+    REQUIRE(ts_mc_load(p, &m) == 0);
+    {
+        char *t = m.events.vocab.names[0];
+        m.events.vocab.names[0] = m.events.vocab.names[1];
+        m.events.vocab.names[1] = t;
+        for (size_t i = 0; i < m.n; i++)
+            if (m.ch[TS_CH_EVENT][i] < 2) m.ch[TS_CH_EVENT][i] ^= 1;
+        snprintf(p, sizeof p, "%s/swapped", dir);
+        REQUIRE(ts_mc_save(p, &m) == 0);
+        ts_mc_free(&m);
+    }
+    char o1[4096], o2[4096];
+    snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/c.tsc --json -o %s/r1", dir, dir, dir);
+    REQUIRE(run_stdout(cmd, o1, sizeof o1) == 0);
+    snprintf(cmd, sizeof cmd, "repair %s/swapped --constraints %s/c.tsc --json -o %s/r2", dir, dir, dir);
+    REQUIRE(run_stdout(cmd, o2, sizeof o2) == 0);
+    char *b1 = strstr(o1, "\"before\""), *b2 = strstr(o2, "\"before\"");
+    CHECK_MSG(b1 && b2 && !strcmp(b1, b2), "%s\n%s", o1, o2);
     snprintf(p, sizeof p, "%s/ev.json", dir);
     snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --length 300", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "1000 events are not windows of --length 300"));

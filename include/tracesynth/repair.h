@@ -62,6 +62,6 @@ typedef struct {
     size_t changed[TS_NCH];      /* values changed per channel */
     size_t events_touched;       /* events with any channel changed */
 } ts_repair_report;
-int  ts_repair(const ts_constraints *k, ts_mc *m, size_t len, ts_repair_report *out);
+int  ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, ts_repair_report *out);
 
 #endif

@@ -31,7 +31,9 @@ int cmd_constraints(int argc, char **argv)
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
         size_t ntrain = (size_t)((double)m.n * permille[0] / 1000.0);
-        int learned = ts_constraints_learn(&m, ntrain ? ntrain : 1, &k) == 0;
+        if (!ntrain) ntrain = 1;   /* at least one event, as said below */
+        int learned = ts_constraints_learn(&m, ntrain, &k) == 0;
+        if (!learned) ts_fail("%s: %s", args.pos[0], ts_error());
         rc = learned ? ts_constraints_save(&k, out) : -1;
         if (rc == 0) {
             size_t edges = 0, types = 0;

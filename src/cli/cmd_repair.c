@@ -62,14 +62,23 @@ int cmd_repair(int argc, char **argv)
             const int *pm = ts_split_default_permille;
             size_t a = (size_t)((double)m.n * pm[0] / 1000.0), b = (size_t)((double)m.n * (pm[0] + pm[1]) / 1000.0);
             ts_mc whole = m;
-            rc = ts_mc_slice(&whole, part == 2 ? a : part == 3 ? b : 0, part == 1 ? a : part == 2 ? b : whole.n, &m);
-            ts_mc_free(&whole);
+            size_t from = part == 2 ? a : part == 3 ? b : 0, to = part == 1 ? a : part == 2 ? b : whole.n;
+            if (from >= to) {
+                rc = ts_fail("%s: its %s part, events [%zu, %zu), is empty", args.pos[0],
+                             part == 1 ? "train" : part == 2 ? "valid" : "test", from, to);
+                ts_mc_free(&whole);
+            } else {
+                rc = ts_mc_slice(&whole, from, to, &m);
+                ts_mc_free(&whole);
+            }
         }
+        /* in the constraints' numbering (by name) before anything is measured */
+        if (rc == 0 && (rc = ts_constraints_fit(&k, &m, args.pos[0])) != 0) ts_mc_free(&m);
         if (rc == 0) {
             ts_validity before, after;
             ts_repair_report rep;
             ts_constraints_validity(&k, &m, len, &before);
-            rc = ts_repair(&k, &m, len, &rep);
+            rc = ts_repair(&k, &m, len, args.pos[0], &rep);
             if (rc == 0) rc = ts_mc_save(out, &m);
             if (rc == 0) {
                 ts_constraints_validity(&k, &m, len, &after);

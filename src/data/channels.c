@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -193,8 +194,9 @@ int ts_mc_save(const char *dir, const ts_mc *m)
                               c == TS_CH_DT ? (const void *)m->dt : (const void *)m->ch[c], 1, &m->n);
             if (rc == 0 && v) rc = ts_vocab_write(vp, v);
         } else {   /* a channel the trace lacks: no file left from an earlier ingest */
-            if (ts_file_exists(p)) unlink(p);
-            if (v && ts_file_exists(vp)) unlink(vp);
+            if (ts_file_exists(p) && unlink(p) != 0) rc = ts_fail("%s: cannot remove it: %s", p, strerror(errno));
+            if (rc == 0 && v && ts_file_exists(vp) && unlink(vp) != 0)
+                rc = ts_fail("%s: cannot remove it: %s", vp, strerror(errno));
         }
         free(p);
         free(vp);

@@ -51,6 +51,15 @@ int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
     out->card[TS_CH_EVENT] = out->V;
     out->card[TS_CH_DT] = m->dt ? 1 : 0;
     for (int j = 0; j < NCAT; j++) out->card[cat_channels[j]] = ts_mc_card(m, cat_channels[j]);
+    /* what the file's reader accepts: every table within TS_MAX_PARAM_BYTES */
+    if ((uint64_t)out->V * (uint64_t)out->V > TS_MAX_PARAM_BYTES)
+        return ts_fail("%d event types: a transition table over %llu bytes", out->V,
+                       (unsigned long long)TS_MAX_PARAM_BYTES);
+    for (int j = 0; j < NCAT; j++)
+        if ((uint64_t)out->V * (uint64_t)out->card[cat_channels[j]] * 4 > TS_MAX_PARAM_BYTES)
+            return ts_fail("%d event types by %d %s values: a table over %llu bytes", out->V,
+                           out->card[cat_channels[j]], ts_ch_names[cat_channels[j]],
+                           (unsigned long long)TS_MAX_PARAM_BYTES);
     alloc_tables(out);
     out->events.unk = out->comm.unk = out->ret.unk = -1;
     if (ts_vocab_copy(&out->events, &m->events.vocab) || ts_vocab_copy(&out->comm, &m->comm_vocab) ||
@@ -165,7 +174,7 @@ int ts_constraints_load(const char *path, ts_constraints *out)
     }
     long v[6];
     static const char *const keys[] = {"events", "dt", "comm", "ret", "tid", "cpu"};
-    static const long hi[] = {1 << 16, 1, 1 << 20, 1 << 20, 1 << 20, 1 << 16};
+    static const long hi[] = {1 << 16, 1, 1 << 20, 1 << 20, 1 << 20, 1 << 20};   /* as ts_mc_load's */
     for (int i = 0; i < 6; i++)
         if (ts_reader_long(&r, "CONFIG", keys[i], i == 0, hi[i], &v[i]) != 0) goto done;
     out->V = (int32_t)v[0];

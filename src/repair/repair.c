@@ -89,10 +89,11 @@ static long long *ret_values(const ts_vocab *rv, int32_t card)
     return val;
 }
 
-int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, ts_repair_report *out)
+int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, ts_repair_report *out)
 {
     memset(out, 0, sizeof *out);
-    if (ts_constraints_fit(k, m, "synthetic trace") != 0) return -1;
+    if (!what) what = "synthetic trace";
+    if (ts_constraints_fit(k, m, what) != 0) return -1;
     int32_t V = k->V;
     /* predecessor lists of each type */
     size_t *pstart = ts_calloc((size_t)V + 1, sizeof *pstart), ne = 0;
@@ -110,7 +111,8 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, ts_repair_report *o
     if ((double)L * (double)V > 1e9) {
         free(pstart);
         free(pred);
-        return ts_fail("a sequence of %zu events over %d types is too long to repair at once (windows: --length)", L, V);
+        return ts_fail("%s: a sequence of %zu events over %d types is too long to repair at once (windows: --length)",
+                       what, L, V);
     }
     int32_t *e = m->ch[TS_CH_EVENT], *y = ts_malloc((L ? L : 1) * sizeof *y);
     uint8_t *touched = ts_calloc(n ? n : 1, 1);
@@ -118,6 +120,7 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, ts_repair_report *o
     for (size_t s = 0; s < n && rc == 0; s += L) {
         size_t T = n - s < L ? n - s : L;
         rc = closest_walk(k, pred, pstart, e + s, T, y);
+        if (rc) ts_fail("%s: events %zu to %zu: %s", what, s, s + T - 1, ts_error());
         for (size_t t = 0; rc == 0 && t < T; t++)
             if (e[s + t] != y[t]) {
                 e[s + t] = y[t];
@@ -140,7 +143,9 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, ts_repair_report *o
             if (!k->card[c] || !m->ch[c]) continue;
             int32_t x = m->ch[c][i];
             if (x >= 0 && x < k->card[c] && k->cnt[c][(size_t)v * k->card[c] + x]) continue;
-            int32_t xin = x >= 0 && x < k->card[c] ? x : 0;
+            /* ret's nearest value is looked up by ID (an ID past the table has none); a
+             * thread or CPU number is its own value, nearest even past the learned ones */
+            int32_t xin = c != TS_CH_RET || (x >= 0 && x < k->card[c]) ? x : 0;
             int32_t a = nearest(k, c, v, xin, c == TS_CH_RET ? rv : NULL, c == TS_CH_COMM || (c == TS_CH_RET && !rv));
             m->ch[c][i] = a;
             out->changed[c]++;
@@ -148,6 +153,10 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, ts_repair_report *o
         }
     }
     for (size_t i = 0; i < n; i++) out->events_touched += touched[i];
+    if (out->events_touched && m->events.time_ns) {   /* the clock no longer matches dt or the events */
+        free(m->events.time_ns);
+        m->events.time_ns = NULL;
+    }
     free(touched);
     free(rv);
     out->events = n;
