@@ -303,6 +303,8 @@ static void cli(void)
     }
     snprintf(cmd, sizeof cmd, "repair %s/two --constraints %s/c.tsc --part valid -o %s/x", dir, dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "two: its valid part, events [1, 1), is empty"), "%s", err);
+    snprintf(cmd, sizeof cmd, "eval --real %s/two --real-part valid --synthetic %s/two", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "two: its valid part, events [1, 1), is empty"), "%s", err);
     /* the distances before are measured in the constraints' numbering: the real trace with
      * two event names swapped (and its IDs with them) reads the same */
     snprintf(p, sizeof p, "%s/ds", dir);

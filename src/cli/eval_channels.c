@@ -44,6 +44,11 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     const int *pm = ts_split_default_permille;
     size_t a = (size_t)((double)whole.n * pm[0] / 1000.0), b = (size_t)((double)whole.n * (pm[0] + pm[1]) / 1000.0);
     size_t from = part == 2 ? a : part == 3 ? b : 0, to = part == 1 ? a : part == 2 ? b : whole.n;
+    if (from >= to) {
+        ts_fail("%s: its %s part, events [%zu, %zu), is empty", real, eval_parts[part], from, to);
+        ts_mc_free(&whole);
+        return cli_fail();
+    }
     if (ts_mc_slice(&whole, from, to, &r)) { ts_mc_free(&whole); return cli_fail(); }
     if (ts_mc_load(synthetic, &s) != 0) { ts_mc_free(&r); ts_mc_free(&whole); return cli_fail(); }
     if (len && (s.n < len || s.n % len)) {
