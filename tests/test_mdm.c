@@ -145,6 +145,18 @@ static ts_train_opts toy_opts(const toy *t, kvbuf *kv)
     return o;
 }
 
+/* the toy (40 training windows of 16) and a tiny mdm trained on it for `iters`
+ * iterations; NULL when training fails */
+static ts_model *toy_model(toy *t, const char *iters)
+{
+    toy_make(t, 40, 16);
+    kvbuf kv;
+    tiny_kv(&kv, iters);
+    ts_train_opts o = toy_opts(t, &kv);
+    ts_model *m = NULL;
+    return ts_model_train("mdm", &o, &m) == 0 ? m : NULL;
+}
+
 /* accuracy (%) of imputing windows w at k hidden at pos with the run options
  * keys/vals (n of them); observed events kept and IDs in range checked */
 static double acc_with(ts_model *m, const ts_windows *w, size_t k, ts_mask_pos pos, int n, const char **keys,
@@ -789,12 +801,8 @@ static void score_chain_progress(void *ctx)
 static void chain_progress_one_bar(void)
 {
     toy t;
-    toy_make(&t, 40, 16);
-    kvbuf kv;
-    tiny_kv(&kv, "2");
-    ts_train_opts o = toy_opts(&t, &kv);
-    ts_model *m = NULL;
-    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model *m = toy_model(&t, "2");
+    REQUIRE(m);
     const size_t keep = chain_chunk_rows;
     chain_chunk_rows = 40;   /* windows of 16: chunks of 2 windows, 10 chunks */
     score_job j = {m, &t.split.test, -1};
@@ -830,12 +838,8 @@ static void impute_progress(void *ctx)
 static void impute_progress_counts_windows(void)
 {
     toy t;
-    toy_make(&t, 40, 16);
-    kvbuf kv;
-    tiny_kv(&kv, "2");
-    ts_train_opts o = toy_opts(&t, &kv);
-    ts_model *m = NULL;
-    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model *m = toy_model(&t, "2");
+    REQUIRE(m);
     const ts_windows *w = &t.split.test;
     uint8_t *mask = ts_malloc(w->n * w->len);
     ts_mask_fill(mask, w->n, w->len, 5, TS_MASK_CENTER, 0);
