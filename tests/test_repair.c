@@ -326,6 +326,13 @@ static void cli(void)
     REQUIRE(run_stdout(cmd, o2, sizeof o2) == 0);
     char *b1 = strstr(o1, "\"before\""), *b2 = strstr(o2, "\"before\"");
     CHECK_MSG(b1 && b2 && !strcmp(b1, b2), "%s\n%s", o1, o2);
+    /* the repaired trace's names carry its own counts */
+    snprintf(p, sizeof p, "%s/r2", dir);
+    REQUIRE(ts_mc_load(p, &m) == 0);
+    int64_t sum = 0;
+    for (int32_t i = 0; m.events.vocab.counts && i < m.events.vocab.n; i++) sum += m.events.vocab.counts[i];
+    CHECK_MSG(sum == (int64_t)m.n, "counts sum to %lld of %zu events", (long long)sum, m.n);
+    ts_mc_free(&m);
     snprintf(p, sizeof p, "%s/ev.json", dir);
     snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --length 300", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "1000 events are not windows of --length 300"));

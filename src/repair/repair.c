@@ -89,6 +89,17 @@ static long long *ret_values(const ts_vocab *rv, int32_t card)
     return val;
 }
 
+/* a vocabulary's counts: the trace's own (renumbering to the constraints' names leaves
+ * them 0) */
+static void recount(ts_vocab *v, const int32_t *x, size_t n)
+{
+    if (!v->n || !x) return;
+    if (!v->counts) v->counts = ts_calloc((size_t)v->n, sizeof *v->counts);
+    else memset(v->counts, 0, (size_t)v->n * sizeof *v->counts);
+    for (size_t i = 0; i < n; i++)
+        if (x[i] >= 0 && x[i] < v->n) v->counts[x[i]]++;
+}
+
 int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, ts_repair_report *out)
 {
     memset(out, 0, sizeof *out);
@@ -153,6 +164,9 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
         }
     }
     for (size_t i = 0; i < n; i++) out->events_touched += touched[i];
+    recount(&m->events.vocab, m->ch[TS_CH_EVENT], n);
+    recount(&m->comm_vocab, m->ch[TS_CH_COMM], n);
+    recount(&m->ret_vocab, m->ch[TS_CH_RET], n);
     if (out->events_touched && m->events.time_ns) {   /* the clock no longer matches dt or the events */
         free(m->events.time_ns);
         m->events.time_ns = NULL;
