@@ -4,6 +4,9 @@
 #include "tracesynth.h"
 #include "tracesynth/channels.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+
 static char *dup_s(const char *s) { return s ? ts_strdup(s) : NULL; }
 
 /* 6 events: names, times, comm, ret, tid, cpu */
@@ -91,6 +94,21 @@ static void ret_top(void)
     ts_mc_free(&m);
 }
 
+static void tiny_mc(ts_mc *m, size_t n, const int32_t *e, const float *d, const int32_t *c)
+{
+    memset(m, 0, sizeof *m);
+    m->n = n;
+    m->events.stream.n = n;
+    m->events.stream.ids = ts_malloc(n * sizeof(int32_t));
+    memcpy(m->events.stream.ids, e, n * sizeof(int32_t));
+    m->events.vocab.unk = -1;
+    m->ch[TS_CH_EVENT] = m->events.stream.ids;
+    m->dt = ts_malloc(n * sizeof(float));
+    memcpy(m->dt, d, n * sizeof(float));
+    m->ch[TS_CH_CPU] = ts_malloc(n * sizeof(int32_t));
+    memcpy(m->ch[TS_CH_CPU], c, n * sizeof(int32_t));
+}
+
 static void save_load(void)
 {
     ts_mc_raw r;
@@ -120,6 +138,31 @@ static void save_load(void)
     REQUIRE(ts_mc_load(dir, &b) == 0);
     CHECK(!ts_mc_has(&b, TS_CH_CPU) && ts_mc_has(&b, TS_CH_TID));
     ts_mc_free(&b);
+    /* a longer trace whose writing fails half way (a file-size limit): the old dataset
+     * stays whole, nothing of the new one is mixed in */
+    {
+        enum { N = 100000 };
+        int32_t *e = ts_calloc(N, sizeof *e), *c = ts_calloc(N, sizeof *c);
+        float *dts = ts_calloc(N, sizeof *dts);
+        ts_mc big;
+        tiny_mc(&big, N, e, dts, c);
+        free(e), free(c), free(dts);
+        struct rlimit keep, lim;
+        REQUIRE(getrlimit(RLIMIT_FSIZE, &keep) == 0);
+        lim = keep;
+        lim.rlim_cur = 200000;   /* stream.txt (200,000 bytes) fits, dt.npy (400,128) does not */
+        void (*old)(int) = signal(SIGXFSZ, SIG_IGN);
+        REQUIRE(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+        int rc = ts_mc_save(dir, &big);
+        setrlimit(RLIMIT_FSIZE, &keep);
+        signal(SIGXFSZ, old);
+        CHECK(rc == -1);
+        ts_mc_free(&big);
+        REQUIRE(ts_mc_load(dir, &b) == 0);
+        CHECK(b.n == m.n && !ts_mc_has(&b, TS_CH_CPU) && memcmp(b.ch[TS_CH_EVENT], m.ch[TS_CH_EVENT], m.n * 4) == 0);
+        ts_mc_free(&b);
+        CHECK(count_dir(dir) == 8);   /* no stage left: stream, vocab, dt, comm (2), ret (2), tid */
+    }
     ts_mc_free(&m);
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
@@ -284,21 +327,6 @@ static void ctf_channels(void)
 }
 
 /* a trace of n events with events e, dt d, cpu c (the others absent) */
-static void tiny_mc(ts_mc *m, size_t n, const int32_t *e, const float *d, const int32_t *c)
-{
-    memset(m, 0, sizeof *m);
-    m->n = n;
-    m->events.stream.n = n;
-    m->events.stream.ids = ts_malloc(n * sizeof(int32_t));
-    memcpy(m->events.stream.ids, e, n * sizeof(int32_t));
-    m->events.vocab.unk = -1;
-    m->ch[TS_CH_EVENT] = m->events.stream.ids;
-    m->dt = ts_malloc(n * sizeof(float));
-    memcpy(m->dt, d, n * sizeof(float));
-    m->ch[TS_CH_CPU] = ts_malloc(n * sizeof(int32_t));
-    memcpy(m->ch[TS_CH_CPU], c, n * sizeof(int32_t));
-}
-
 static void fidelity(void)
 {
     const int32_t e1[] = {0, 0, 1, 1}, e2[] = {2, 2, 3, 3}, c1[] = {0, 1, 0, 1}, c2[] = {1, 0, 1, 0};

@@ -182,25 +182,49 @@ static char *ch_file(const char *dir, int c, const char *suffix)
     return ts_path_join(dir, name);
 }
 
+/* removes dir/name if it is there */
+static int remove_stale(const char *dir, const char *name)
+{
+    char *p = ts_path_join(dir, name);
+    int rc = ts_file_exists(p) && unlink(p) != 0 ? ts_fail("%s: cannot remove it: %s", p, strerror(errno)) : 0;
+    free(p);
+    return rc;
+}
+
+/* the files of a dataset replaced together (a stage): a failure half way leaves the old
+ * dataset whole; then files of what the trace lacks (a channel, names, times), left by
+ * an earlier one, are removed */
 int ts_mc_save(const char *dir, const ts_mc *m)
 {
-    if (ts_dataset_save(dir, &m->events) != 0) return -1;
-    int rc = 0;
+    ts_stage st;
+    if (ts_stage_open(&st, dir) != 0) return -1;
+    char names[3 + 2 * TS_NCH][64], stale[3 + 2 * TS_NCH][64];
+    int nn = 0, ns = 0;
+    int rc = ts_dataset_save(st.stage, &m->events);
+    snprintf(names[nn++], sizeof names[0], "stream.txt");
+    snprintf(m->events.vocab.n > 0 ? names[nn++] : stale[ns++], sizeof names[0], "vocab.tsv");
+    snprintf(m->events.time_ns ? names[nn++] : stale[ns++], sizeof names[0], "time_ns.npy");
     for (int c = TS_CH_DT; c < TS_NCH && rc == 0; c++) {
-        char *p = ch_file(dir, c, ".npy"), *vp = ch_file(dir, c, ".vocab.tsv");
         const ts_vocab *v = c == TS_CH_COMM ? &m->comm_vocab : c == TS_CH_RET ? &m->ret_vocab : NULL;
-        if (ts_mc_has(m, c)) {
-            rc = ts_npy_write(p, c == TS_CH_DT ? TS_NPY_F32 : TS_NPY_I32,
-                              c == TS_CH_DT ? (const void *)m->dt : (const void *)m->ch[c], 1, &m->n);
-            if (rc == 0 && v) rc = ts_vocab_write(vp, v);
-        } else {   /* a channel the trace lacks: no file left from an earlier ingest */
-            if (ts_file_exists(p) && unlink(p) != 0) rc = ts_fail("%s: cannot remove it: %s", p, strerror(errno));
-            if (rc == 0 && v && ts_file_exists(vp) && unlink(vp) != 0)
-                rc = ts_fail("%s: cannot remove it: %s", vp, strerror(errno));
-        }
+        const int has = ts_mc_has(m, c);
+        snprintf(has ? names[nn++] : stale[ns++], sizeof names[0], "%s.npy", ts_ch_names[c]);
+        if (v) snprintf(has ? names[nn++] : stale[ns++], sizeof names[0], "%s.vocab.tsv", ts_ch_names[c]);
+        if (!has) continue;
+        char *p = ch_file(st.stage, c, ".npy"), *vp = ch_file(st.stage, c, ".vocab.tsv");
+        rc = ts_npy_write(p, c == TS_CH_DT ? TS_NPY_F32 : TS_NPY_I32,
+                          c == TS_CH_DT ? (const void *)m->dt : (const void *)m->ch[c], 1, &m->n);
+        if (rc == 0 && v) rc = ts_vocab_write(vp, v);
         free(p);
         free(vp);
     }
+    if (rc != 0) {
+        ts_stage_abort(&st);
+        return -1;
+    }
+    const char *list[3 + 2 * TS_NCH];
+    for (int i = 0; i < nn; i++) list[i] = names[i];
+    rc = ts_stage_commit(&st, list, nn);
+    for (int i = 0; i < ns && rc == 0; i++) rc = remove_stale(dir, stale[i]);
     return rc;
 }
 
