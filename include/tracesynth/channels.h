@@ -66,9 +66,13 @@ int32_t ts_mc_card(const ts_mc *m, int c);
 int  ts_mc_renumber(ts_mc *m, const ts_vocab *event, const ts_vocab *comm, const ts_vocab *ret, size_t *unknown);
 /* events [from, to) of m as a trace of their own (vocabularies copied) */
 int  ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out);
+/* the latest event time (ns from the first event) the writers below accept: a CTF clock
+ * with its offset holds no more; a later one is refused, naming the event */
+#define TS_MC_MAX_NS 8e18
 /* strace-like text, one line per event: "TID SECONDS NAME() = RET <DT>" with the time
  * summed from dt (from 0), TID the thread bucket (0 without one), RET the value's
- * name ("?" for none or an unknown value) */
+ * name ("?" for none or an unknown value); names strace could not print have their
+ * other bytes as '_', and two names that would read alike are refused */
 int  ts_mc_write_strace(const char *path, const ts_mc *m);
 /* a CTF trace at dir (which must not exist), written by babeltrace2's sink.ctf.fs: one
  * stream per CPU (packet context cpu_id; one stream, no context, without a cpu channel), one event class

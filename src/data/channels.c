@@ -369,25 +369,43 @@ int ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out)
     return 0;
 }
 
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
 int ts_mc_write_strace(const char *path, const ts_mc *m)
 {
+    /* names strace could print: other bytes become '_' ("<unk>": "_unk_"); two names that
+     * would then read alike are refused (they would come back as one) */
+    const int32_t V = m->events.vocab.n;
+    char **nm = ts_calloc(V ? (size_t)V : 1, sizeof *nm), **sorted = ts_calloc(V ? (size_t)V : 1, sizeof *sorted);
+    for (int32_t v = 0; v < V; v++) {
+        nm[v] = ts_strdup(m->events.vocab.names[v] ? m->events.vocab.names[v] : "");
+        for (char *q = nm[v]; *q; q++)
+            if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_'))
+                *q = '_';
+        sorted[v] = nm[v];
+    }
+    qsort(sorted, (size_t)V, sizeof *sorted, cmp_str);
+    int rc = 0;
+    for (int32_t v = 1; v < V && rc == 0; v++)
+        if (!strcmp(sorted[v - 1], sorted[v]))
+            rc = ts_fail("%s: two event names would both read '%s' in strace text", path, sorted[v]);
+    free(sorted);
     ts_outfile o;
-    if (ts_out_open(&o, path) != 0) return -1;
+    if (rc == 0 && ts_out_open(&o, path) != 0) rc = -1;
     double t = 0;
-    char idbuf[64];
-    for (size_t i = 0; i < m->n; i++) {
+    char idbuf[32];
+    for (size_t i = 0; rc == 0 && i < m->n; i++) {
         double dt = m->dt ? expm1((double)m->dt[i]) : 0;
         t += dt;
-        int32_t e = m->ch[TS_CH_EVENT][i];
-        const char *name = e >= 0 && e < m->events.vocab.n ? m->events.vocab.names[e] : NULL;
-        if (!name) snprintf(idbuf, sizeof idbuf, "event%d", e);
-        else {   /* a name strace could print: other characters become '_' ("<unk>": "_unk_") */
-            snprintf(idbuf, sizeof idbuf, "%s", name);
-            for (char *q = idbuf; *q; q++)
-                if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_'))
-                    *q = '_';
+        if (!(t < TS_MC_MAX_NS)) {
+            ts_out_abort(&o);
+            rc = ts_fail("%s: event %zu comes %.3g ns after the first: past what a trace's clock holds (%.3g ns)",
+                         path, i, t, TS_MC_MAX_NS);
+            break;
         }
-        name = idbuf;
+        int32_t e = m->ch[TS_CH_EVENT][i];
+        const char *name = e >= 0 && e < V ? nm[e] : NULL;
+        if (!name) snprintf(idbuf, sizeof idbuf, "event%d", e), name = idbuf;
         const char *ret = "?";
         if (m->ch[TS_CH_RET]) {
             int32_t r = m->ch[TS_CH_RET][i];
@@ -396,7 +414,9 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
         fprintf(o.f, "%d %.9f %s() = %s <%.9f>\n", m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : 0, t * 1e-9, name, ret,
                 dt * 1e-9);
     }
-    return ts_out_commit(&o);
+    for (int32_t v = 0; v < V; v++) free(nm[v]);
+    free(nm);
+    return rc == 0 ? ts_out_commit(&o) : -1;
 }
 
 /* ---- strace ---- */

@@ -321,7 +321,18 @@ static bt_component_class_initialize_method_status cw_init(bt_self_component_sou
     return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
 }
 
-int ts_mc_write_ctf(const char *out, const ts_mc *m)
+static int ctf_write(const char *out, const ts_mc *m);
+
+int ts_mc_write_ctf(const char *out_, const ts_mc *m)
+{
+    char *out = ts_strdup(out_);   /* "dir/" names dir: its temporary is beside it, not in it */
+    for (size_t l = strlen(out); l > 1 && out[l - 1] == '/'; l--) out[l - 1] = 0;
+    int rc = ctf_write(out, m);
+    free(out);
+    return rc;
+}
+
+static int ctf_write(const char *out, const ts_mc *m)
 {
     struct stat sb;
     if (stat(out, &sb) == 0) return ts_fail("%s: exists; not replaced", out);
@@ -340,7 +351,12 @@ int ts_mc_write_ctf(const char *out, const ts_mc *m)
     double acc = 0;
     for (size_t i = 0; i < m->n; i++) {
         if (m->dt && i > 0) acc += expm1((double)m->dt[i]);
-        c.t[i] = acc < 9e18 ? (int64_t)llround(acc) : INT64_MAX;
+        if (!(acc < TS_MC_MAX_NS)) {   /* a CTF clock (with its offset) holds no more */
+            free(c.t);
+            return ts_fail("%s: event %zu comes %.3g ns after the first: past what a trace's clock holds "
+                           "(%.3g ns)", out, i, acc, TS_MC_MAX_NS);
+        }
+        c.t[i] = (int64_t)llround(acc);
     }
     size_t l = strlen(out) + 32;
     char *tmp = ts_malloc(l);
