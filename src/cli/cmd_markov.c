@@ -63,10 +63,11 @@ int cmd_markov(int argc, char **argv)
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
         size_t nt = (size_t)((double)m.n * permille[0] / 1000.0);
+        if (!nt) nt = 1;   /* at least one event, as printed below */
         if (events) {
             rc = ts_windows_load(events, -1, 0, &w);
             if (rc == 0) {
-                rc = ts_mc_from_events(&m, nt ? nt : 1, w.data, w.n * w.len, (uint64_t)seed, &g);
+                rc = ts_mc_from_events(&m, nt, w.data, w.n * w.len, (uint64_t)seed, &g);
                 if (rc) {
                     char msg[512];
                     snprintf(msg, sizeof msg, "%s", ts_error());
@@ -76,7 +77,7 @@ int cmd_markov(int argc, char **argv)
             n = w.n * w.len;
             len = w.len;
         } else {
-            rc = ts_mc_markov_given(&m, nt ? nt : 1, (int)order, len ? n / len : 1, len ? len : n, draw, (uint64_t)seed, &g);
+            rc = ts_mc_markov_given(&m, nt, (int)order, len ? n / len : 1, len ? len : n, draw, (uint64_t)seed, &g);
         }
         if (rc == 0) {
             rc = ts_mc_save(out, &g);

@@ -283,6 +283,7 @@ static bt_message_iterator_class_next_method_status cw_next(bt_self_message_iter
         bt_message *msg = NULL;
         size_t j = w->next;
         int bad = 0;
+        const int phase = w->phase;   /* the message's, before the state moves on */
         if (w->phase == 0) {   /* stream s beginning, then its packet's */
             size_t s = j / 2;
             msg = j % 2 ? bt_message_packet_beginning_create(self, w->pkt[s]) : bt_message_stream_beginning_create(self, w->st[s]);
@@ -301,7 +302,7 @@ static bt_message_iterator_class_next_method_status cw_next(bt_self_message_iter
         if (bad) {
             for (uint64_t i = 0; i < k; i++) bt_message_put_ref(msgs[i]);
             snprintf(w->c->err, sizeof w->c->err, "cannot create the message of %s %zu",
-                     w->phase == 1 ? "event" : "stream", w->phase == 1 ? j : j / 2);
+                     phase == 1 ? "event" : "stream", phase == 1 ? j : j / 2);
             w->c->failed = 1;
             return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_ERROR;
         }
