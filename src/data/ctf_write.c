@@ -359,9 +359,20 @@ static int ctf_write(const char *out, const ts_mc *m)
         }
         c.t[i] = (int64_t)llround(acc);
     }
-    size_t l = strlen(out) + 32;
-    char *tmp = ts_malloc(l);
-    snprintf(tmp, l, "%s.tmp-%d", out, (int)getpid());
+    /* written into a stage beside out (removed by the next one there if this process is
+     * killed), then moved into place */
+    char *slash = strrchr(out, '/');
+    char *parent = !slash ? ts_strdup(".") : slash == out ? ts_strdup("/") : ts_strdup(out);
+    if (slash && slash != out) parent[slash - out] = 0;
+    const char *base = slash ? slash + 1 : out;
+    ts_stage stg;
+    int srl = ts_stage_open(&stg, parent);
+    free(parent);
+    if (srl) {
+        free(c.t);
+        return -1;
+    }
+    char *tmp = ts_path_join(stg.stage, base);   /* sink.ctf.fs creates it */
     const bt_plugin *ctf = NULL;
     bt_graph *g = NULL;
     bt_message_iterator_class *mic = NULL;
@@ -406,8 +417,8 @@ static int ctf_write(const char *out, const ts_mc *m)
     bt_message_iterator_class_put_ref(mic);
     bt_plugin_put_ref(ctf);
     free(c.t);
-    if (rc == 0 && rename(tmp, out)) rc = ts_fail("%s: cannot move the new trace into place: %s", out, strerror(errno));
-    if (rc) ts_remove_tree(tmp);
     free(tmp);
+    if (rc == 0) return ts_stage_commit(&stg, &base, 1);
+    ts_stage_abort(&stg);
     return rc;
 }
