@@ -154,13 +154,19 @@ static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_m
         w->xc = calloc((size_t)w->V, sizeof *w->xc);
         bad = !w->xc;
     }
+    /* classes of the events that occur only (IDs without names may be sparse) */
+    uint8_t *used = bad ? NULL : calloc((size_t)w->V, 1);
+    if (!bad && !used) bad = 1;
+    for (size_t i = 0; used && i < m->n; i++) used[m->ch[TS_CH_EVENT][i]] = 1;
     for (int32_t v = 0; v < w->V && !bad; v++) {
+        if (!used[v]) continue;
         char buf[32];
         const char *nm = event_name(m, v, buf, sizeof buf);
         w->ec[v] = event_class(w, "syscall_entry_", nm, "iss", entry_members);
         bad = !w->ec[v];
         if (!bad && w->xc) bad = !(w->xc[v] = event_class(w, "syscall_exit_", nm, "i", exit_members));
     }
+    free(used);
     if (!bad && (m->ch[TS_CH_TID] || m->ch[TS_CH_COMM])) bad = !(w->sw = event_class(w, "", "sched_switch", "sisi", switch_members));
     w->cur_tid = malloc((size_t)c->nstreams * sizeof *w->cur_tid);
     w->cur_comm = calloc((size_t)c->nstreams, sizeof *w->cur_comm);
