@@ -32,6 +32,59 @@ static int names_are(char **names, size_t n, const char *want)
     return !strcmp(buf, want);
 }
 
+/* the names of a log (or of logs merged), space-separated, into buf; -1 on error */
+static int strace_names(const char *const *paths, int np, char *buf, size_t cap)
+{
+    char **names;
+    size_t n;
+    if (ts_strace_read_many(paths, np, &names, &n) != 0) return -1;
+    buf[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", i ? " " : "", names[i]);
+        free(names[i]);
+    }
+    free(names);
+    return 0;
+}
+
+/* shapes real strace logs take: a thread's execve resumes under its process's id; a log
+ * written to a terminal leaves the id out while one process is traced and cuts
+ * "Process N attached" into a call's line; -ff logs merge by time, each in its own order,
+ * past midnight with -tt */
+static void strace_real_shapes(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char got[512];
+    write_text(in(d, "exec.log"), "101 1.0 execve(\"/bin/true\", [\"true\"], 0x0 /* 0 vars */ <unfinished ...>\n"
+                                  "100 1.1 +++ superseded by execve in pid 101 +++\n"
+                                  "100 1.2 <... execve resumed>) = 0\n"
+                                  "100 1.3 brk(NULL) = 0x1\n");
+    const char *p1[] = {in(d, "exec.log")};
+    CHECK_MSG(strace_names(p1, 1, got, sizeof got) == 0 && !strcmp(got, "execve brk"), "%s", got);
+    write_text(in(d, "term.log"), "1.0 vfork(strace: Process 30981 attached\n"
+                                  " <unfinished ...>\n"
+                                  "[pid 30981] 1.1 execve(\"/bin/ls\", [\"ls\"], 0x0 /* 0 vars */) = 0\n"
+                                  "[pid 30981] 1.2 exit_group(0) = ?\n"
+                                  "[pid 30981] 1.3 +++ exited with 0 +++\n"
+                                  "1.4 <... vfork resumed>) = 30981\n"
+                                  "1.5 --- SIGCHLD {si_signo=SIGCHLD} ---\n"
+                                  "1.6 wait4(-1, NULL, 0, NULL) = 30981\n"
+                                  "strace: Process 30982 detached\n");
+    const char *p2[] = {in(d, "term.log")};
+    CHECK_MSG(strace_names(p2, 1, got, sizeof got) == 0 && !strcmp(got, "vfork execve exit_group wait4"), "%s", got);
+    /* one log's clock steps back: its order stays; another log past midnight (-tt) */
+    write_text(in(d, "bk.1"), "1700000010.0 getpid() = 1\n1700000005.0 read(0, \"\", 1) = 0\n1700000011.0 close(1) = 0\n");
+    write_text(in(d, "bk.2"), "1700000007.0 brk(NULL) = 0x1\n");
+    const char *p3[] = {in(d, "bk.1"), in(d, "bk.2")};
+    CHECK_MSG(strace_names(p3, 2, got, sizeof got) == 0 && !strcmp(got, "brk getpid read close"), "%s", got);
+    write_text(in(d, "ff.1"), "23:59:59.000000 getpid() = 1\n23:59:59.500000 read(0, \"\", 1) = 0\n"
+                              "00:00:00.100000 write(1, \"x\", 1) = 1\n");
+    write_text(in(d, "ff.2"), "23:59:59.200000 brk(NULL) = 0x1\n23:59:59.700000 mmap(NULL, 1) = 0x2\n");
+    const char *p4[] = {in(d, "ff.1"), in(d, "ff.2")};
+    CHECK_MSG(strace_names(p4, 2, got, sizeof got) == 0 && !strcmp(got, "getpid brk read mmap write"), "%s", got);
+}
+
 static void strace_multi_process(void)
 {
     char **names;
@@ -1031,6 +1084,7 @@ static void ctf_errors(void)
 
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
+    RUN(strace_real_shapes);
     RUN(strace_single_process_no_pid);
     RUN(strace_line_shapes);
     RUN(strace_ff_files_merge_by_time);

@@ -219,6 +219,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     }
     pending *pend = NULL;
     size_t npend = 0, cpend = 0;
+    long last_pid = 0;         /* the id of the call read last */
+    int last_pid_set = 0;
+    int64_t prev_ns = 0, day_ns = 0;   /* the last time read; days added past midnight */
+    int prev_set = 0;
     int rc = 0;
     size_t line = 0;
     char *p = buf, *end = buf + size;
@@ -239,6 +243,27 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         const char *s = skip_blanks(p), *orig = p;
         p = eol + 1;
         if (*s == 0) continue;
+        /* strace's own notices (a log written to a terminal's stream): a line of their own,
+         * or "Process N attached" cut into a call's line, whose rest ("<unfinished ...>")
+         * follows on the next line */
+        if (!strncmp(s, "strace: ", 8)) continue;
+        char *notice = strstr((char *)s, "strace: Process ");
+        if (notice) *notice = 0;
+        if (!strncmp(s, "<unfinished ...>", 16)) {
+            if (n && last_pid_set) {   /* the call just read waits for its return */
+                size_t k = 0;
+                while (k < npend && pend[k].pid != last_pid) k++;
+                if (k == npend) {
+                    if (npend == cpend) pend = ts_realloc(pend, (cpend = cpend ? 2 * cpend : 16) * sizeof *pend);
+                    npend++;
+                }
+                pend[k].pid = last_pid;
+                pend[k].idx = n - 1;
+                snprintf(pend[k].name, sizeof pend[k].name, "%s", names[n - 1]);
+                if (x) x->has_ret[n - 1] = 0;
+            }
+            continue;
+        }
 
         /* optional pid: "[pid N]" or a bare integer; then an optional timestamp */
         long pid = 0;
@@ -259,6 +284,13 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         int64_t when_ns = 0;
         if (t && dot) {
             when_ns = parse_time_ns(s, t);   /* once: seconds from it */
+            /* -t / -tt give the time of day: a log running past midnight goes on the next day */
+            const int64_t day = 86400LL * 1000000000LL;
+            if (when_ns < day) {
+                when_ns += day_ns;
+                if (prev_set && when_ns < prev_ns - day / 2) day_ns += day, when_ns += day;
+            }
+            prev_ns = when_ns, prev_set = 1;
             when = (double)(when_ns / 1000000000) + (double)(when_ns % 1000000000) * 1e-9;
             s = skip_blanks(t);
         } else {
@@ -297,6 +329,11 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         size_t k = 0;
         while (k < npend && pend[k].pid != pid) k++;
         if (resumed) {
+            /* none waits under this id: the one of the same name under another (a thread's
+             * execve resumes under its process's id; a log written to a terminal leaves the
+             * id out while one process is traced) */
+            if (k == npend)
+                for (k = 0; k < npend && strcmp(pend[k].name, name); k++) {}
             if (k < npend) {
                 int same = !strcmp(pend[k].name, name);
                 size_t at = pend[k].idx;
@@ -336,6 +373,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         }
         times[n] = when;
         names[n++] = ts_strdup(name);
+        last_pid = pid, last_pid_set = 1;
     }
     free(pend);
     free(buf);
@@ -381,54 +419,38 @@ void ts__strace_fields_free(ts__strace_fields *x)
     memset(x, 0, sizeof *x);
 }
 
-typedef struct {
-    double t;
-    int file;
-    size_t pos;
-    char *name;
-} timed_event;
-
-static int by_time(const void *a, const void *b)
-{
-    const timed_event *x = a, *y = b;
-    if (x->t != y->t) return x->t < y->t ? -1 : 1;
-    if (x->file != y->file) return x->file < y->file ? -1 : 1;
-    return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
 int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out, size_t *n_out)
 {
     *names_out = NULL;
     *n_out = 0;
     if (npaths == 1) return ts_strace_read(paths[0], names_out, n_out);
-    timed_event *ev = NULL;
-    size_t n = 0;
-    for (int f = 0; f < npaths; f++) {
-        char **names;
-        double *times;
-        size_t m;
+    char ***fn = ts_calloc((size_t)npaths, sizeof *fn);
+    double **ft = ts_calloc((size_t)npaths, sizeof *ft);
+    size_t *fm = ts_calloc((size_t)npaths, sizeof *fm), *at = ts_calloc((size_t)npaths, sizeof *at), n = 0;
+    int rc = 0;
+    for (int f = 0; f < npaths && rc == 0; f++) {
         int timed;
-        if (read_log(paths[f], &names, &times, &m, &timed, NULL) != 0 || !timed) {
-            if (names && !timed)
-                ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt",
-                        paths[f]);
-            for (size_t i = 0; names && i < m; i++) free(names[i]);
-            free(names);
-            free(times);
-            for (size_t i = 0; i < n; i++) free(ev[i].name);
-            free(ev);
-            return -1;
-        }
-        ev = ts_realloc(ev, (n + m) * sizeof *ev);
-        for (size_t i = 0; i < m; i++) ev[n + i] = (timed_event){times[i], f, i, names[i]};
-        n += m;
-        free(names);
-        free(times);
+        rc = read_log(paths[f], &fn[f], &ft[f], &fm[f], &timed, NULL);
+        if (rc == 0 && !timed) rc = ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt", paths[f]);
+        n += fm[f];
     }
-    qsort(ev, n, sizeof *ev, by_time);
-    char **names = ts_malloc(n * sizeof *names);
-    for (size_t i = 0; i < n; i++) names[i] = ev[i].name;
-    free(ev);
+    char **names = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *names) : NULL;
+    /* merged by time, each log in its own order (a clock that steps back inside one log
+     * does not reorder its calls); ties to the earlier log */
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        int best = -1;
+        for (int f = 0; f < npaths; f++)
+            if (at[f] < fm[f] && (best < 0 || ft[f][at[f]] < ft[best][at[best]])) best = f;
+        names[k] = fn[best][at[best]];
+        fn[best][at[best]++] = NULL;
+    }
+    for (int f = 0; f < npaths; f++) {
+        for (size_t i = 0; fn[f] && i < fm[f]; i++) free(fn[f][i]);
+        free(fn[f]);
+        free(ft[f]);
+    }
+    free(fn); free(ft); free(fm); free(at);
+    if (rc) return -1;
     *names_out = names;
     *n_out = n;
     return 0;
