@@ -286,7 +286,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             when_ns = parse_time_ns(s, t);   /* once: seconds from it */
             /* -t / -tt give the time of day: a log running past midnight goes on the next day */
             const int64_t day = 86400LL * 1000000000LL;
-            if (when_ns < day) {
+            if (memchr(s, ':', (size_t)(t - s)) && when_ns < day) {
                 when_ns += day_ns;
                 if (prev_set && when_ns < prev_ns - day / 2) day_ns += day, when_ns += day;
             }
