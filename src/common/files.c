@@ -271,6 +271,17 @@ int ts_stage_open(ts_stage *s, const char *dir)
     return 0;
 }
 
+int ts_stage_open_beside(ts_stage *s, const char *path, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    char *parent = !slash ? ts_strdup(".") : slash == path ? ts_strdup("/") : ts_strdup(path);
+    if (slash && slash != path) parent[slash - path] = 0;
+    *base = slash ? slash + 1 : path;
+    int rc = ts_stage_open(s, parent);
+    free(parent);
+    return rc;
+}
+
 void ts_stage_abort(ts_stage *s)
 {
     if (s->stage) ts_remove_tree(s->stage);

@@ -367,14 +367,9 @@ static int ctf_write(const char *out, const ts_mc *m)
     }
     /* written into a stage beside out (removed by the next one there if this process is
      * killed), then moved into place */
-    char *slash = strrchr(out, '/');
-    char *parent = !slash ? ts_strdup(".") : slash == out ? ts_strdup("/") : ts_strdup(out);
-    if (slash && slash != out) parent[slash - out] = 0;
-    const char *base = slash ? slash + 1 : out;
+    const char *base;
     ts_stage stg;
-    int srl = ts_stage_open(&stg, parent);
-    free(parent);
-    if (srl) {
+    if (ts_stage_open_beside(&stg, out, &base)) {
         free(c.t);
         return -1;
     }

@@ -1459,13 +1459,9 @@ static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h)
     free(out_abs);
     /* written into a stage beside out (the same file system), then moved into place: the
      * previous trace there stays when anything fails, the move included */
-    char *slash = strrchr(out, '/');
-    char *parent = !slash ? ts_strdup(".") : slash == out ? ts_strdup("/") : ts_strdup(out);
-    if (slash && slash != out) parent[slash - out] = 0;
-    const char *base = slash ? slash + 1 : out;
+    const char *base;
     ts_stage st;
-    int rc = ts_stage_open(&st, parent);
-    free(parent);
+    int rc = ts_stage_open_beside(&st, out, &base);
     if (rc) {
         free(tdir);
         return -1;
