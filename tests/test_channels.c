@@ -156,7 +156,8 @@ static void save_load(void)
         int rc = ts_mc_save(dir, &big);
         setrlimit(RLIMIT_FSIZE, &keep);
         signal(SIGXFSZ, old);
-        CHECK(rc == -1);
+        CHECK_MSG(rc == -1 && strstr(ts_error(), dir) && strstr(ts_error(), "dt.npy") && !strstr(ts_error(), ".stage."),
+                  "%s", ts_error());
         ts_mc_free(&big);
         REQUIRE(ts_mc_load(dir, &b) == 0);
         CHECK(b.n == m.n && !ts_mc_has(&b, TS_CH_CPU) && memcmp(b.ch[TS_CH_EVENT], m.ch[TS_CH_EVENT], m.n * 4) == 0);
@@ -267,6 +268,11 @@ static void strace_fields(void)
     write_text(p, "1700000000.1 read(3, \"\", 1) = 0 <0.1>\n1700000000.2 close(3) = 0 <0.1>\n");
     REQUIRE(ts_mc_from_strace(p, &r) == 0);
     CHECK(r.n == 2 && !r.tid && r.comm && !r.comm[0] && r.has_ret[1] && r.ret[1] == 0);
+    ts_mc_raw_free(&r);
+    /* "<unfinished ...>" inside an argument is not the marker: the call has its value */
+    write_text(p, "100 1.0 write(1, \"<unfinished ...>\", 16) = 16\n100 1.1 close(1) = 0\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && r.has_ret[0] && r.ret[0] == 16);
     ts_mc_raw_free(&r);
     /* a time past 2262 saturates rather than overflows */
     write_text(p, "1 99999999999999999999.5 read(3, \"\", 1) = 0 <0.1>\n1 1.000000001 close(3) = 0\n");

@@ -217,7 +217,13 @@ int ts_mc_save(const char *dir, const ts_mc *m)
         free(p);
         free(vp);
     }
-    if (rc != 0) {
+    if (rc != 0) {   /* the error names the file as it would have been, not its stage */
+        const char *e = ts_error(), *at = strstr(e, st.stage);
+        if (at) {
+            char msg[2048];
+            snprintf(msg, sizeof msg, "%.*s%s%s", (int)(at - e), e, dir, at + strlen(st.stage));
+            ts_fail("%s", msg);
+        }
         ts_stage_abort(&st);
         return -1;
     }

@@ -196,6 +196,15 @@ static int read_text(const char *path, char **buf, size_t *size)
 
 /* one log; times[i] = start time of call i (*timed = 0 when the log has none); x (may
  * be NULL): also per call the pid, the return value and execve's path */
+/* a call's line that ends with "<unfinished ...>" (not one whose argument holds it) */
+static int unfinished(const char *s)
+{
+    static const char mark[] = "<unfinished ...>";
+    size_t l = strlen(s), m = sizeof mark - 1;
+    while (l && (s[l - 1] == ' ' || s[l - 1] == '\t')) l--;
+    return l >= m && !memcmp(s + l - m, mark, m);
+}
+
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
                     int *timed, ts__strace_fields *x)
 {
@@ -343,7 +352,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                     continue;
                 }
             }
-        } else if (strstr(s, "<unfinished ...>")) {
+        } else if (unfinished(s)) {
             if (k == npend) {
                 if (npend == cpend) pend = ts_realloc(pend, (cpend = cpend ? 2 * cpend : 16) * sizeof *pend);
                 npend++;
@@ -368,7 +377,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             x->pid[n] = pid;
             x->ns[n] = when_ns;
             x->ret[n] = 0;
-            x->has_ret[n] = strstr(s, "<unfinished ...>") ? 0 : (uint8_t)parse_ret(s, &x->ret[n]);
+            x->has_ret[n] = unfinished(s) ? 0 : (uint8_t)parse_ret(s, &x->ret[n]);
             x->exec[n] = resumed ? NULL : exec_path(s);
         }
         times[n] = when;
