@@ -70,7 +70,7 @@ int  ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out);
  * with its offset holds no more; a later one is refused, naming the event */
 #define TS_MC_MAX_NS 8e18
 /* strace-like text, one line per event: "TID SECONDS NAME() = RET <DT>" with the time
- * summed from dt (from 0), TID the thread bucket (0 without one), RET the value's
+ * summed from dt (the first event at 0, as in CTF), TID the thread bucket (0 without one), RET the value's
  * name ("?" for none or an unknown value); names strace could not print have their
  * other bytes as '_', and two names that would read alike are refused */
 int  ts_mc_write_strace(const char *path, const ts_mc *m);
