@@ -225,7 +225,15 @@ static void split_short_trace(void)
     snprintf(args, sizeof args, "split %s/ds1800 --length 200 -o %s/sp1", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK_MSG(strstr(err, "validation part [1260, 1440) has 180 events") &&
-              strstr(err, "the longest window that fits is 180"), "%s", err);
+              strstr(err, "the longest window that fits is 180, or other fractions"), "%s", err);
+    /* three events: no window fits with these fractions, said as such */
+    snprintf(p, sizeof p, "%s/ds3", dir);
+    int32_t three[3] = {1, 2, 3};
+    d.stream = (ts_seq){three, 3};
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    snprintf(args, sizeof args, "split %s/ds3 --length 1 -o %s/sp3", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "the stream is too short for any window with these "
+                                                                     "fractions"), "%s", err);
     snprintf(args, sizeof args, "split %s/ds1800 --length 180 --windows 50 -o %s/sp1", dir, dir);
     CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "note: the validation part (180 events) holds only 1 distinct windows") &&

@@ -163,12 +163,13 @@ static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin,
     for (int p = 0; p < 3; p++)
         if (hi[p] - lo[p] < L) {
             size_t fit = ts_split_max_length(n, pm);
+            char hint[96];
+            if (fit) snprintf(hint, sizeof hint, "the longest window that fits is %zu, or other fractions", fit);
+            else snprintf(hint, sizeof hint, "the stream is too short for any window with these fractions");
             return ts_fail("%s: the %s part [%zu, %zu) has %zu events, fewer than the window length %zu "
-                           "(stream of %zu events, parts %g/%g/%g); %s%zu, or other fractions",
+                           "(stream of %zu events, parts %g/%g/%g); %s",
                            d->dir ? d->dir : "stream", name[p], lo[p], hi[p], hi[p] - lo[p], L, n,
-                           pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0,
-                           fit ? "the longest window that fits is " : "too short for any window: ",
-                           fit ? fit : n);
+                           pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, hint);
         }
     const char *where = d->dir ? d->dir : "stream";
     if (check_windows(where, "validation", a, b, b - a - L + 1, L, nwin) ||
