@@ -194,8 +194,6 @@ static int read_text(const char *path, char **buf, size_t *size)
     return 0;
 }
 
-/* one log; times[i] = start time of call i (*timed = 0 when the log has none); x (may
- * be NULL): also per call the pid, the return value and execve's path */
 /* a call's line that ends with "<unfinished ...>" (not one whose argument holds it) */
 static int unfinished(const char *s)
 {
@@ -205,6 +203,22 @@ static int unfinished(const char *s)
     return l >= m && !memcmp(s + l - m, mark, m);
 }
 
+/* call idx of pid waits for its return (in place of any earlier one of pid) */
+static void pend_wait(pending **pend, size_t *npend, size_t *cpend, long pid, size_t idx, const char *name)
+{
+    size_t k = 0;
+    while (k < *npend && (*pend)[k].pid != pid) k++;
+    if (k == *npend) {
+        if (*npend == *cpend) *pend = ts_realloc(*pend, (*cpend = *cpend ? 2 * *cpend : 16) * sizeof **pend);
+        ++*npend;
+    }
+    (*pend)[k].pid = pid;
+    (*pend)[k].idx = idx;
+    snprintf((*pend)[k].name, sizeof (*pend)[k].name, "%s", name);
+}
+
+/* one log; times[i] = start time of call i (*timed = 0 when the log has none); x (may
+ * be NULL): also per call the pid, the return value and execve's path */
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
                     int *timed, ts__strace_fields *x)
 {
@@ -228,8 +242,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     }
     pending *pend = NULL;
     size_t npend = 0, cpend = 0;
-    long last_pid = 0;         /* the id of the call read last */
-    int last_pid_set = 0;
+    long last_pid = 0;         /* the id of the call read last (n > 0) */
     int64_t prev_ns = 0, day_ns = 0;   /* the last time read; days added past midnight */
     int prev_set = 0;
     int rc = 0;
@@ -259,16 +272,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         char *notice = strstr((char *)s, "strace: Process ");
         if (notice) *notice = 0;
         if (!strncmp(s, "<unfinished ...>", 16)) {
-            if (n && last_pid_set) {   /* the call just read waits for its return */
-                size_t k = 0;
-                while (k < npend && pend[k].pid != last_pid) k++;
-                if (k == npend) {
-                    if (npend == cpend) pend = ts_realloc(pend, (cpend = cpend ? 2 * cpend : 16) * sizeof *pend);
-                    npend++;
-                }
-                pend[k].pid = last_pid;
-                pend[k].idx = n - 1;
-                snprintf(pend[k].name, sizeof pend[k].name, "%s", names[n - 1]);
+            if (n) {   /* the call just read waits for its return */
+                pend_wait(&pend, &npend, &cpend, last_pid, n - 1, names[n - 1]);
                 if (x) x->has_ret[n - 1] = 0;
             }
             continue;
@@ -353,13 +358,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 }
             }
         } else if (unfinished(s)) {
-            if (k == npend) {
-                if (npend == cpend) pend = ts_realloc(pend, (cpend = cpend ? 2 * cpend : 16) * sizeof *pend);
-                npend++;
-            }
-            pend[k].pid = pid;
-            pend[k].idx = n;
-            memcpy(pend[k].name, name, sizeof name);
+            pend_wait(&pend, &npend, &cpend, pid, n, name);
         }
         if (n == cap) {
             cap *= 2;
@@ -382,7 +381,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         }
         times[n] = when;
         names[n++] = ts_strdup(name);
-        last_pid = pid, last_pid_set = 1;
+        last_pid = pid;
     }
     free(pend);
     free(buf);

@@ -1188,7 +1188,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                 for (int r = 0; r < nruns[b]; r++) run_free(&runs[(size_t)b * Lp + r]);
             }
             *done += nb;
-            if (prog && S == 0) ts_progress_update(prog, *done, NULL);   /* each filled before the network */
+            if (prog) ts_progress_update(prog, *done, NULL);   /* also a batch filled before the network */
         }
         free(hid); free(runid); free(nruns); free(runs); free(z); free(conf); free(pick); free(rngs);
         plan_free(&pl);
