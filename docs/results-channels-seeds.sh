@@ -5,8 +5,9 @@
 #  1. the event model: mdm on the events alone, 4 blocks x 128, crops of 128, 3,000
 #     iterations (about 25 minutes on one loaded core each);
 #  2. its sampler and temperature chosen on the VALIDATION part (the 10 % after the
-#     training part): unmasking (mdm's default; windows over 256 drawn in crops of 256) or
-#     left to right (--sampler chain), at T = 1, 0.9 (and 0.8 for chain), L = 256, NS
+#     training part): unmasking (mdm's default; windows over 256 drawn in crops of 256;
+#     "unmaskc": in crops of the network's training crop, 128) or left to right
+#     (--sampler chain), at T = 1, 0.9 (and 0.8 for chain), L = 256, NS
 #     events, seed 101; the lowest bigram JS against the validation part wins; with
 #     PER_L=1 the choice is made at each L (256, 1024, 4096) for that L;
 #  3. the chosen way and the Markov chain (tracesynth markov) at L = 256, 1024, 4096, seeds
@@ -36,6 +37,7 @@ R="--threads 1 --no-progress"
 gen() {
     gen_s=${2%%:*} gen_t=${2#*:} gen_crop=""
     [ $gen_s = unmask ] && [ $3 -gt 256 ] && gen_crop="--crop 256"
+    [ $gen_s = unmaskc ] && gen_s=unmask && gen_crop="--crop 128"   # the training crop
     /usr/bin/time -f "%e s" -o $5.time nice -n 10 $B generate $1.mdm4.tsm --channels-from $1 -n $((NS / $3)) \
         --length $3 $gen_crop --sampler $gen_s --temperature $gen_t --seed $4 $R -o $5 > $5.gen.txt
 }
@@ -48,7 +50,7 @@ done
 for ds in $SETS; do
     # the choice, on the validation part (at L = 256, or at each L with PER_L=1)
     for CL in $CHOICE_LS; do
-        for way in unmask:1 unmask:0.9 chain:1 chain:0.9 chain:0.8; do
+        for way in unmask:1 unmask:0.9 unmaskc:1 unmaskc:0.9 chain:1 chain:0.9 chain:0.8; do
             g=$ds-sel-$(echo $way | tr : -)-$CL
             [ -f $g.valid.json ] && continue
             gen $ds $way $CL 101 $g
@@ -57,7 +59,7 @@ for ds in $SETS; do
         g=$ds-sel-markov-$CL
         [ -f $g.valid.json ] || { $B markov $ds -n $NS --length $CL --seed 101 -o $g > /dev/null &&
             $B eval --real $ds --real-part valid --synthetic $g --constraints $ds.tsc --length $CL --json > $g.valid.json; }
-        way=$(for f in $ds-sel-unmask-*-$CL.valid.json $ds-sel-chain-*-$CL.valid.json; do
+        way=$(for f in $ds-sel-unmask-*-$CL.valid.json $ds-sel-unmaskc-*-$CL.valid.json $ds-sel-chain-*-$CL.valid.json; do
                   python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['js_bigram'], sys.argv[1])" $f
               done | sort -g | head -1 | sed -E "s/.* $ds-sel-([a-z]+)-([0-9.]+)-$CL.valid.json/\1:\2/")
         echo "$way" > $ds.chosen.$CL
@@ -99,7 +101,7 @@ for ds in os.environ["SETS"].split():
     for CL in choice_ls:
         print("| L = %d, seed 101, validation part | JS event | JS bigram | W1 dt | D_trans | memorized | seconds |" % CL)
         print("|---|---|---|---|---|---|---|")
-        for w in ("unmask:1", "unmask:0.9", "chain:1", "chain:0.9", "chain:0.8", "markov"):
+        for w in ("unmask:1", "unmask:0.9", "unmaskc:1", "unmaskc:0.9", "chain:1", "chain:0.9", "chain:0.8", "markov"):
             g = "%s-sel-%s-%d" % (ds, w.replace(":", "-"), CL)
             e = J(g + ".valid.json")
             t = open(g + ".time").read().split()[0] if os.path.exists(g + ".time") else "-"

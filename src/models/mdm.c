@@ -681,6 +681,7 @@ typedef struct {
     double weight;            /* n-gram prior weight (0: the network alone) */
     double temperature;       /* 0: greedy */
     int steps;                /* network evaluations per batch (0: one per hidden position) */
+    int random_order;         /* reveal hidden positions in a random order (else most confident first) */
     uint64_t seed;
     size_t batch;
     size_t ctx;               /* crop length (0: the model's training context) */
@@ -849,8 +850,15 @@ static void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, u
     if (reveal > nh) reveal = nh;
     for (int j = 0; j < reveal; j++) {
         int best = -1;
-        for (int l = 0; l < Lp; l++)
-            if (hid[l] && (best < 0 || conf[l] > conf[best])) best = l;
+        if (io->random_order && rng) {   /* uniformly among the nh - j still hidden */
+            int r = (int)(ts_rng_uniform(rng) * (nh - j));
+            if (r >= nh - j) r = nh - j - 1;
+            for (int l = 0; l < Lp; l++)
+                if (hid[l] && r-- == 0) { best = l; break; }
+        } else {
+            for (int l = 0; l < Lp; l++)
+                if (hid[l] && (best < 0 || conf[l] > conf[best])) best = l;
+        }
         int32_t tok = pick[best];
         if (io->temperature > 0) {
             const float *zl = z + (size_t)best * V;
@@ -1779,6 +1787,10 @@ static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, l
     if (cx < 0 || cx == 1 || cx > 4096)
         return ts_opt_fail("mdm", "context", "%ld: expected 2 to 4096 (0: the default)", cx);
     io->ctx = (size_t)cx;
+    const char *om = ts_kv_get(&o->kv, "order");
+    if (om && strcmp(om, "random") && strcmp(om, "confident"))
+        return ts_opt_fail("mdm", "order", "'%s': expected random or confident", om);
+    io->random_order = om && !strcmp(om, "random");
     io->seed = o->seed;
     io->batch = o->batch ? o->batch : 64;
     return 0;
@@ -1895,7 +1907,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     if (sampler && strcmp(sampler, "chain") && strcmp(sampler, "unmask"))
         return ts_opt_fail("mdm", "sampler", "'%s': expected unmask or chain", sampler);
     if (sampler && !strcmp(sampler, "chain")) {
-        const char *no = samples != 1 ? "samples" : o->steps ? "steps" : NULL;
+        const char *no = samples != 1 ? "samples" : o->steps ? "steps" : ts_kv_get(&o->kv, "order") ? "order" : NULL;
         if (no)
             return ts_opt_fail("mdm", no, "generate --sampler chain does not take it (one event per network "
                                "evaluation)");
@@ -2358,7 +2370,7 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
     const char *lk = o ? ts_kv_get(&o->kv, "likelihood") : NULL;
     const char *mix = o ? ts_kv_get(&o->kv, "ngram-mix") : NULL;
     if (refuse_keys(o, "score", (const char *const[]){"sampler", "samples", "temperature", "prior-weight",
-                                                       "prior-gate", "context", "ensemble", "select", NULL}) != 0)
+                                                       "prior-gate", "context", "ensemble", "select", "order", NULL}) != 0)
         return -1;
     if (o && o->steps) return ts_opt_fail("mdm", "steps", "score does not take it");
     if (!lk || !strcmp(lk, "bound")) {
@@ -2423,7 +2435,10 @@ const ts_model_ops ts_model_mdm = {
         "                        (defaults: --lr 2e-3, --iters 2000, --valid-every 200)\n"
         "  impute/generate: --steps S network evaluations per batch (default: one\n"
         "                 per hidden event; generate: 64), --batch B (64),\n"
-        "                 --temperature T (0: greedy, most confident first; generate 1),\n"
+        "                 --temperature T (0: greedy; generate 1), --order O (which\n"
+        "                 hidden events each evaluation reveals: confident, the\n"
+        "                 most confident first (default), or random, uniformly as in\n"
+        "                 the reverse of training's masking; each drawn at T),\n"
         "                 --samples N (a vote per event), --prior-weight W (one\n"
         "                 weight for all; default the trained choices; 0: the network\n"
         "                 alone), --prior-gate 0|1 (0: the chosen weight per blackout\n"
@@ -2482,7 +2497,7 @@ const ts_model_ops ts_model_mdm = {
     .bits = model_bits,
     .train_keys = mdm_keys,
     .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "prior-gate", "in-window", "context", "ensemble",
-                                      "likelihood", "ngram-mix", "sampler", "select", NULL},
+                                      "likelihood", "ngram-mix", "sampler", "select", "order", NULL},
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */
