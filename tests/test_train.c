@@ -260,6 +260,28 @@ static void log_truncate(void)
     CHECK(ts_train_log_truncate(p, 2) == 0);
 }
 
+/* the log stays JSON when a value is not finite: no validation yet (--iters 0), or a
+ * caller's NaN, become null; strings are left as they are */
+static void log_non_finite_is_null(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[600];
+    snprintf(p, sizeof p, "%s/nf.jsonl", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(0);
+    c.log_path = p;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(count_lines_with(p, "\"event\":\"end\"") == 1);
+    CHECK_MSG(count_lines_with(p, "\"best_valid_loss\":null,") == 1, "%ld", count_lines_with(p, "null"));
+    CHECK(count_lines_with(p, "inf") == 0);
+    REQUIRE(ts_train_log(p, "\"a\":%g,\"s\":\"nan \\\"inf\\\"\",\"v\":[%g,%.3f,%g]", (double)NAN, -INFINITY, 1.5,
+                         (double)-NAN) == 0);
+    CHECK(count_lines_with(p, "{\"a\":null,\"s\":\"nan \\\"inf\\\"\",\"v\":[null,1.500,null]}") == 1);
+}
+
 TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
@@ -267,4 +289,5 @@ TEST_MAIN("train", {
     RUN(nan_stops);
     RUN(log_truncate);
     RUN(bad_options_refused);
+    RUN(log_non_finite_is_null);
 })

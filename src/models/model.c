@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 extern const ts_model_ops ts_model_ngram;
 extern const ts_model_ops ts_model_unigram;
@@ -129,17 +130,48 @@ int ts_opt_name(const char *who)
     return -1;
 }
 
+/* members as JSON to f: printf's "nan", "-nan", "inf" or "-inf" for a value (a best
+ * loss before any validation, a diverged one) is no JSON number: null instead */
+static void put_members(FILE *f, const char *s)
+{
+    int in_str = 0;
+    while (*s) {
+        if (in_str) {
+            if (*s == '\\' && s[1]) fputc(*s++, f);
+            else if (*s == '"') in_str = 0;
+            fputc(*s++, f);
+            continue;
+        }
+        if (*s == '"') { in_str = 1; fputc(*s++, f); continue; }
+        size_t n = strcspn(s, ",:[]{}\" \t");   /* a bare token: number, true, false, null */
+        if (n == 0) { fputc(*s++, f); continue; }
+        const char *t = s + (*s == '-' || *s == '+');
+        int bad = !strncasecmp(t, "nan", 3) || !strncasecmp(t, "inf", 3);
+        if (bad) fputs("null", f);
+        else fwrite(s, 1, n, f);
+        s += n;
+    }
+}
+
 int ts_train_log(const char *path, const char *fmt, ...)
 {
     if (!path) return 0;
-    FILE *f = fopen(path, "a");
-    if (!f) return ts_fail("%s: cannot open the training log: %s", path, strerror(errno));
     va_list ap;
     va_start(ap, fmt);
-    fputc('{', f);
-    vfprintf(f, fmt, ap);
-    fputs("}\n", f);
+    char *text = NULL;
+    int len = vasprintf(&text, fmt, ap);
     va_end(ap);
+    if (len < 0) return ts_fail("%s: cannot format a training-log record", path);
+    FILE *f = fopen(path, "a");
+    if (!f) {
+        int e = errno;
+        free(text);
+        return ts_fail("%s: cannot open the training log: %s", path, strerror(e));
+    }
+    fputc('{', f);
+    put_members(f, text);
+    fputs("}\n", f);
+    free(text);
     if (fclose(f) != 0) return ts_fail("%s: write failed: %s", path, strerror(errno));
     return 0;
 }
