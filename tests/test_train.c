@@ -282,6 +282,32 @@ static void log_non_finite_is_null(void)
     CHECK(count_lines_with(p, "{\"a\":null,\"s\":\"nan \\\"inf\\\"\",\"v\":[null,1.500,null]}") == 1);
 }
 
+/* the resume record names its checkpoint as a JSON string, whatever the path holds */
+static void resume_path_escaped_in_log(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], ck[600], odd[600], logp[600], want[1400], cmd[2000];
+    snprintf(out, sizeof out, "%s/r.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    snprintf(odd, sizeof odd, "%s/a\"b\\c.ckpt", dir);
+    snprintf(logp, sizeof logp, "%s/r.jsonl", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(10);
+    c.out_path = out;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", ck, odd);
+    REQUIRE(system(cmd) == 0);
+    c.iters = 20;
+    c.resume = odd;
+    c.log_path = logp;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    snprintf(want, sizeof want, "\"from\":\"%s/a\\\"b\\\\c.ckpt\",", dir);
+    CHECK_MSG(count_lines_with(logp, want) == 1, "%s", want);
+}
+
 TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
@@ -290,4 +316,5 @@ TEST_MAIN("train", {
     RUN(log_truncate);
     RUN(bad_options_refused);
     RUN(log_non_finite_is_null);
+    RUN(resume_path_escaped_in_log);
 })
