@@ -653,6 +653,32 @@ static void resume_is_exact(void)
     toy_free(&t);
 }
 
+/* a file whose NIDS is more than its network's vocabulary is refused at load, naming
+ * both: IDs between them would pass the range checks and index past the embedding */
+static void nids_matches_vocab(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/v.tsm", dir);
+    toy t;
+    ts_model *m = toy_model(&t, "2");
+    REQUIRE(m);
+    REQUIRE(ts_model_save(m, path) == 0);
+    ts_model *l = NULL;
+    REQUIRE(ts_model_load(path, &l) == 0);   /* as saved, it loads */
+    ts_model_free(l);
+    l = NULL;
+    m->n_ids = 7;
+    REQUIRE(ts_model_save(m, path) == 0);
+    CHECK(ts_model_load(path, &l) == -1 && l == NULL);
+    CHECK_MSG(strstr(ts_error(), path) && strstr(ts_error(), "'vocab' = 5") && strstr(ts_error(), "'NIDS' = 7"), "%s",
+              ts_error());
+    ts_model_free(l);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 static void bad_options(void)
 {
     toy t;
@@ -1602,6 +1628,7 @@ TEST_MAIN("mdm", {
     RUN(transformer_learns);
     RUN(resume_is_exact);
     RUN(bad_options);
+    RUN(nids_matches_vocab);
     RUN(cli_round_trip);
     RUN(gate_matters);
     RUN(in_window_fillers);

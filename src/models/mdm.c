@@ -659,6 +659,19 @@ int model_load(ts_model **out, const ts_reader *r)
     return 0;
 }
 
+/* a single-channel model file: its network's vocabulary is the file's NIDS, the range
+ * every input ID is checked against (a larger NIDS would let IDs past the embedding in) */
+static int load_single(ts_model **out, const ts_reader *r)
+{
+    unsigned char nb[4];
+    long V;
+    if (ts_reader_copy(r, "NIDS", nb, 4) != 0 || ts_reader_long(r, "CONFIG", "vocab", 1, 1 << 24, &V) != 0) return -1;
+    int32_t n_ids = (int32_t)ts_le_get32(nb);
+    if (V != n_ids)
+        return ts_fail("%s: section 'CONFIG': 'vocab' = %ld, section 'NIDS' = %d (corrupt file)", r->path, V, n_ids);
+    return model_load(out, r);
+}
+
 /* ---- infilling ---- */
 
 #define PRIOR_CAP 2048        /* matching fillers kept per run (evenly spaced) */
@@ -2490,7 +2503,7 @@ const ts_model_ops ts_model_mdm = {
         "                 evaluation (32, rounded up to even); the same bits for any B\n",
     .train = model_train,
     .save = model_save,
-    .load = model_load,
+    .load = load_single,
     .impute = model_impute,
     .generate = model_generate,
     .free = model_free,
