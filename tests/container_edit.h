@@ -7,9 +7,9 @@
 
 #include <string.h>
 
-/* copy the container src to dst with chunk tag's body replaced by the text body
+/* copy the container src to dst with chunk tag's body replaced by the n bytes at data
  * (NULL: left out); src and dst may be the same file. 0 / -1 */
-static inline int rewrite_chunk(const char *src, const char *dst, const char *tag, const char *body)
+static inline int rewrite_chunk_bytes(const char *src, const char *dst, const char *tag, const void *data, size_t n)
 {
     ts_reader r;
     if (ts_reader_open(&r, src) != 0) return -1;
@@ -18,10 +18,16 @@ static inline int rewrite_chunk(const char *src, const char *dst, const char *ta
     for (uint32_t i = 0; i < r.nchunks; i++) {
         const ts_chunk *c = &r.chunks[i];
         if (strcmp(c->tag, tag)) ts_writer_chunk(&w, c->tag, c->data, c->size);
-        else if (body) ts_writer_text(&w, tag, body);
+        else if (data) ts_writer_chunk(&w, tag, data, n);
     }
     ts_reader_close(&r);
     return ts_writer_commit(&w);
+}
+
+/* the same with the text body (NULL: left out) */
+static inline int rewrite_chunk(const char *src, const char *dst, const char *tag, const char *body)
+{
+    return rewrite_chunk_bytes(src, dst, tag, body, body ? strlen(body) : 0);
 }
 
 #endif

@@ -4,6 +4,7 @@
 #include "check.h"
 #include "tracesynth/train.h"
 #include "tracesynth/container.h"
+#include "container_edit.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -308,6 +309,42 @@ static void resume_path_escaped_in_log(void)
     CHECK_MSG(count_lines_with(logp, want) == 1, "%s", want);
 }
 
+/* a checkpoint whose best validation loss is not a number is refused: no later
+ * validation could beat it, so the model file would never be saved again */
+static void ckpt_best_must_be_finite(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], ck[600], bad[600];
+    snprintf(out, sizeof out, "%s/s.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    snprintf(bad, sizeof bad, "%s/bad.ckpt", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(10);
+    c.out_path = out;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, ck) == 0);
+    const ts_chunk *st = ts_reader_get(&r, "STATE");
+    REQUIRE(st && st->size == 72);
+    unsigned char b[72];
+    memcpy(b, st->data, sizeof b);
+    ts_reader_close(&r);
+    double nan = NAN;
+    uint64_t u;
+    memcpy(&u, &nan, 8);
+    ts_le_put64(b + 24, u);   /* the best validation loss */
+    REQUIRE(rewrite_chunk_bytes(ck, bad, "STATE", b, sizeof b) == 0);
+    c.iters = 20;
+    c.resume = bad;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "STATE"), "%s", ts_error());
+    c.resume = ck;   /* the true one resumes */
+    CHECK(ts_train_run(&n, &c) == 0);
+}
+
 TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
@@ -317,4 +354,5 @@ TEST_MAIN("train", {
     RUN(bad_options_refused);
     RUN(log_non_finite_is_null);
     RUN(resume_path_escaped_in_log);
+    RUN(ckpt_best_must_be_finite);
 })

@@ -155,7 +155,9 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_adam *a, floa
         ts_reader_copy(&r, "STATE", sb, sizeof sb))
         goto done;
     state_unpack(st, sb);
-    if (st->iter < 0 || st->adam_step < 0 || st->best_iter < -1 || st->best_iter > st->iter) {
+    /* a NaN best would never be beaten: no later validation would save the model */
+    if (st->iter < 0 || st->adam_step < 0 || st->best_iter < -1 || st->best_iter > st->iter || isnan(st->best) ||
+        (st->best_iter >= 0 && !isfinite(st->best))) {
         ts_fail("%s: section 'STATE' is corrupt", path);
         goto done;
     }
