@@ -207,7 +207,7 @@ static void bad_options_refused(void)
 {
     const char *bad[][2] = {
         {"weight-decay", "-0.1"}, {"weight-decay", "inf"}, {"clip", "-1"}, {"clip", "inf"},
-        {"lr", "0"}, {"lr", "-1e-3"}, {"iters", "-5"}, {"valid-every", "0"},
+        {"lr", "0"}, {"lr", "-1e-3"}, {"iters", "-5"}, {"valid-every", "0"}, {"schedule", "bogus"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         const char *keys[] = {bad[i][0]}, *values[] = {bad[i][1]};

@@ -26,7 +26,8 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, double lr, long iters, long
 {
     c->lr.kind = TS_LR_CONSTANT;
     const char *sch = ts_kv_get(kv, "schedule");
-    if (sch && ts_lr_parse(sch, &c->lr.kind) != 0) return -1;
+    if (sch && ts_lr_parse(sch, &c->lr.kind) != 0)   /* the message names the option, as the others do */
+        return ts_opt_fail(NULL, "schedule", "'%s': expected constant, warmup or cosine", sch);
     if (ts_kv_double(kv, "lr", lr, &c->lr.lr)) return -1;
     if (!(c->lr.lr > 0 && isfinite(c->lr.lr))) return ts_opt_fail(NULL, "lr", "%g must be positive", c->lr.lr);
     if (get_long(kv, "iters", iters, 0, 100000000, &c->iters)) return -1;
