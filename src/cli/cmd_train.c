@@ -91,7 +91,11 @@ int cmd_train(int argc, char **argv)
                          "blackout position of the training masks: center,\n"
                          "end, random or all (default center), as impute's --position"),
         TS_OPT_STR_('o', "output", &out, "FILE", "model file (default DATASET-NAME.MODEL.tsm)"),
-        TS_OPT_STR_(0, "resume", &resume, "CKPT", "continue training from a checkpoint"),
+        TS_OPT_STR_(0, "resume", &resume, "CKPT",
+                    "continue training from a checkpoint; give the first\n"
+                    "run's options again (the network's sizes are checked;\n"
+                    "--iters may grow; other changes change what is trained\n"
+                    "and what it is validated on)"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append training records (JSON lines)"),
         CLI_TRAIN_OPTIONS(&run),
         TS_OPT_END_,
