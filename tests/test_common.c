@@ -236,6 +236,22 @@ static void number_parsing(void)
 }
 
 /* a directory tree goes whole; a link in it goes, not what it points to */
+/* JSON strings: quotes, backslashes and control bytes escaped, other bytes as they are */
+static void json_strings(void)
+{
+    char *e = ts_json_escape("a\"b\\c\nd\x01\xc3\xa9");
+    CHECK_MSG(!strcmp(e, "a\\\"b\\\\c\\u000ad\\u0001\xc3\xa9"), "%s", e);
+    free(e);
+    char buf[64] = {0};
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    REQUIRE(f);
+    ts_json_put(f, NULL);
+    fputc(' ', f);
+    ts_json_put(f, "x\"");
+    fclose(f);
+    CHECK_MSG(!strcmp(buf, "null \"x\\\"\""), "%s", buf);
+}
+
 static void remove_tree_whole(void)
 {
     const char *d = scratch_dir();
@@ -332,6 +348,7 @@ TEST_MAIN("common", {
     RUN(stale_temporaries_removed);
     RUN(blas_core_choice);
     RUN(number_parsing);
+    RUN(json_strings);
     RUN(remove_tree_whole);
     RUN(idmap_dense_indices);
     RUN(progress_span_one_bar);

@@ -34,6 +34,10 @@ void *ts_malloc(size_t n);
 void *ts_calloc(size_t n, size_t size);
 void *ts_realloc(void *p, size_t n);
 char *ts_strdup(const char *s);
+/* s as the inside of a JSON string (quotes and backslashes escaped, control bytes as
+ * \uXXXX; free it); ts_json_put writes it quoted to f, NULL as null */
+char *ts_json_escape(const char *s);
+void ts_json_put(FILE *f, const char *s);
 /* 64-byte aligned, zeroed; free with ts_free_aligned */
 void *ts_alloc_aligned(size_t n);
 void  ts_free_aligned(void *p);

@@ -330,17 +330,17 @@ static int write_json(const bench_args *a, const dset_result *res, int ndata)
     ts_outfile o;
     if (ts_out_open(&o, a->json)) return -1;
     fprintf(o.f, "{\"model\": ");
-    cli_json_str(o.f, a->model);
+    ts_json_put(o.f, a->model);
     fprintf(o.f, ", \"split\": \"%s\", \"train_blackout\": %zu, \"seed\": %ld,\n"
                  " \"rouge_l\": \"token LCS / k\", \"datasets\": [\n", ts_split_name(a->ss.kind),
             a->train_k, a->run.seed);
     for (int di = 0; di < ndata; di++) {
         const dset_result *R = &res[di];
         fputs("  {\"name\": ", o.f);
-        cli_json_str(o.f, R->name);
+        ts_json_put(o.f, R->name);
         if (R->error) {
             fputs(", \"error\": ", o.f);
-            cli_json_str(o.f, R->error);
+            ts_json_put(o.f, R->error);
             fprintf(o.f, "}%s\n", di == ndata - 1 ? "" : ",");
             continue;
         }

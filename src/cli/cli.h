@@ -111,7 +111,5 @@ int cli_opt_precision(const char *v, void *dst);
     TS_OPT_CB_(0, "fractions", (s)->permille, "A,B,C", cli_opt_fractions, \
                "time split shares: training, validation, testing\n" \
                "(default 0.7,0.1,0.2; give train, impute and split the same)")
-/* a JSON string (quotes, backslashes and control characters escaped; NULL: null) */
-void cli_json_str(FILE *f, const char *s);
 
 #endif

@@ -5,18 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void json_str(const char *s)
-{
-    if (!s) { fputs("null", stdout); return; }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
-        else putchar(*s);
-    }
-    putchar('"');
-}
-
 /* babeltrace2's time format: seconds.nanoseconds from the clock's origin */
 static const char *ts_str(char *buf, size_t n, int64_t ns)
 {
@@ -75,22 +63,22 @@ int cmd_gaps(int argc, char **argv)
     char b1[32], b2[32], b3[32], b4[32];
     if (json) {
         printf("{\"trace\": ");
-        json_str(args.pos[0]);
+        ts_json_put(stdout, args.pos[0]);
         printf(", \"events\": %llu, \"reconstructed\": %llu, \"discarded\": %llu, \"gaps\": [", (unsigned long long)l.events,
                (unsigned long long)l.recon, (unsigned long long)total);
         for (size_t i = 0; i < l.n; i++) {
             const ts_gap_info *g = &l.gaps[i];
             printf("%s\n  {\"stream\": ", i ? "," : "");
-            json_str(g->stream_name);
+            ts_json_put(stdout, g->stream_name);
             printf(", \"cpu\": %d, \"count\": ", g->g.cpu);
             if (g->g.count_known) printf("%llu", (unsigned long long)g->g.count);
             else printf("null");
             if (g->g.has_times) printf(", \"begin_ns\": %lld, \"end_ns\": %lld", (long long)g->g.begin_ns, (long long)g->g.end_ns);
             printf(", \"before\": ");
-            json_str(g->before);
+            ts_json_put(stdout, g->before);
             if (g->before) printf(", \"before_ns\": %lld", (long long)g->before_ns);
             printf(", \"after\": ");
-            json_str(g->after);
+            ts_json_put(stdout, g->after);
             if (g->after) printf(", \"after_ns\": %lld", (long long)g->after_ns);
             printf("}");
         }

@@ -24,7 +24,7 @@ static void print_json(const ts_model *m, const ts_windows *x, const ts_impute_s
 {
     const ts_impute_metrics *im = &r->metrics;
     printf("{\"model\": ");
-    cli_json_str(stdout, m->ops->name);
+    ts_json_put(stdout, m->ops->name);
     printf(", \"windows\": %zu, \"length\": %zu, \"blackout\": %zu, \"position\": \"%s\", "
            "\"seed\": %llu, \"hidden\": %zu, \"accuracy\": %.6f, \"perfect\": %.6f, \"rouge_l\": %.6f, "
            "\"rouge_l_definition\": \"token LCS / k\", \"type_accuracy\": ", x->n, x->len, is->blackout,
@@ -32,7 +32,7 @@ static void print_json(const ts_model *m, const ts_windows *x, const ts_impute_s
     if (im->has_type) printf("%.6f", im->type_accuracy);
     else fputs("null", stdout);
     printf(", \"unknown\": %zu, \"seconds\": %.4f, \"output\": ", r->unknown, r->seconds);
-    cli_json_str(stdout, is->outdir);
+    ts_json_put(stdout, is->outdir);
     printf("}\n");
 }
 

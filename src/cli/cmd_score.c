@@ -59,7 +59,7 @@ int cmd_score(int argc, char **argv)
                 unknown);
     if (json) {
         printf("{\"model\": ");
-        cli_json_str(stdout, m->ops->name);
+        ts_json_put(stdout, m->ops->name);
         printf(", \"windows\": %zu, \"length\": %zu, \"bits_per_event\": %.6f, \"unknown\": %zu, "
                "\"seconds\": %.4f}\n", x.n, x.len, bits, unknown, dt);
     } else {

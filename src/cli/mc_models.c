@@ -224,13 +224,13 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
                "\"unknown\": %zu, \"seconds\": %.3f", m->ops->name, nw, L, prefix, hidden, unknown, secs);
         if (chfrom) {
             printf(", \"channels_from\": ");
-            cli_json_str(stdout, chfrom);
+            ts_json_put(stdout, chfrom);
             printf(", \"draw\": \"%s\"", given == TS_DRAW_PAIR ? "pair" : "type");
         }
         for (int c = 0; c < TS_NCH; c++)
             if (m->has & 1u << c) printf(", \"accuracy_%s\": %.6f", ts_ch_names[c], hidden ? 100 * acc[c] / hidden : 0);
         printf(", \"output\": ");
-        cli_json_str(stdout, out);
+        ts_json_put(stdout, out);
         printf("}\n");
     } else {
         printf("%s: %zu windows of %zu from the test part of %s, %s; %zu hidden events; accuracy:", m->ops->name, nw,

@@ -27,19 +27,6 @@ int cli_opt_precision(const char *v, void *dst)
     return ts_fail("run_options.c: --precision: '%s' is neither fp32 nor bf16", v);
 }
 
-void cli_json_str(FILE *f, const char *s)
-{
-    if (!s) { fputs("null", f); return; }
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv)
 {
     ts_opt_result args;

@@ -1,6 +1,7 @@
 /* Allocation helpers: out of memory is fatal, with a message. */
 #include "tracesynth/common.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,27 @@ char *ts_strdup(const char *s)
     char *d = ts_malloc(n);
     memcpy(d, s, n);
     return d;
+}
+
+char *ts_json_escape(const char *s)
+{
+    char *out = ts_malloc(6 * strlen(s) + 1), *o = out;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') *o++ = '\\', *o++ = (char)c;
+        else if (c < 0x20) o += sprintf(o, "\\u%04x", c);
+        else *o++ = (char)c;
+    }
+    *o = 0;
+    return out;
+}
+
+void ts_json_put(FILE *f, const char *s)
+{
+    if (!s) { fputs("null", f); return; }
+    char *e = ts_json_escape(s);
+    fprintf(f, "\"%s\"", e);
+    free(e);
 }
 
 void *ts_alloc_aligned(size_t n)

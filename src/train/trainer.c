@@ -188,20 +188,6 @@ static long line_iter(const char *line)
     return end == p ? -1 : v;
 }
 
-/* s as the inside of a JSON string (a path may hold quotes, backslashes, control bytes) */
-static char *json_escape(const char *s)
-{
-    char *out = ts_malloc(6 * strlen(s) + 1), *o = out;
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') { *o++ = '\\'; *o++ = (char)ch; }
-        else if (ch < 0x20) o += sprintf(o, "\\u%04x", ch);
-        else *o++ = (char)ch;
-    }
-    *o = 0;
-    return out;
-}
-
 int ts_train_log_truncate(const char *path, long iter)
 {
     if (!path) return 0;
@@ -401,7 +387,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\"%s%s", net->name,
                      c->start_log ? "," : "", c->start_log ? c->start_log : "");
     if (c->log_path && c->resume) {
-        char *from = json_escape(c->resume);
+        char *from = ts_json_escape(c->resume);   /* a path may hold quotes */
         ts_train_log(c->log_path, "\"event\":\"resume\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
                      "\"lr\":%g,\"best_valid_loss\":%.6g", from, (long long)st.iter, c->iters, c->lr.lr,
                      st.best);
