@@ -997,6 +997,49 @@ static void ctf_damaged_index_ignored(void)
     ts_ctf_trace_free(&good);
 }
 
+/* An index whose entries are shorter than LTTng's (56 bytes in index 1.0) is not an index:
+ * entries of 16 bytes (offset, packet size) that say CPU 0's file is twice its size do not
+ * make it look truncated, and nothing is read past an entry */
+static void ctf_short_index_entries_ignored(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], idx[700];
+    snprintf(dir, sizeof dir, "%s/idx", d);
+    snprintf(idx, sizeof idx, "%s/index/chan_0.idx", dir);
+    mkdir(dir, 0755);
+    fx_threads(dir, 1, 1, 4);   /* CPU 0: packets of 4, 4, 3 events, and an index */
+    unsigned char h[16 + 3 * 56];
+    FILE *f = fopen(idx, "rb");
+    REQUIRE(f);
+    REQUIRE(fread(h, 1, sizeof h, f) == sizeof h);
+    fclose(f);
+    f = fopen(idx, "wb");
+    REQUIRE(f);
+    be_put(f, 0xC1F1DCC1u, 4); be_put(f, 1, 4); be_put(f, 0, 4); be_put(f, 16, 4);
+    uint64_t end = 0;
+    for (int k = 0; k < 3; k++) {
+        uint64_t off = 0, bits = 0;
+        for (int i = 0; i < 8; i++) {
+            off = off << 8 | h[16 + k * 56 + i];
+            bits = bits << 8 | h[16 + k * 56 + 8 + i];
+        }
+        end = off + bits / 8;
+        be_put(f, off, 8);
+        be_put(f, bits, 8);
+    }
+    be_put(f, end, 8);          /* a fourth packet as long as the file */
+    be_put(f, end * 8, 8);
+    fclose(f);
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1};
+    ts_ctf_trace t;
+    REQUIRE(ts_ctf_load(dir, &o, &t) == 0);
+    CHECK_MSG(t.n_truncated == 0, "%zu truncated (%llu bytes indexed)", t.n_truncated,
+              t.n_truncated ? (unsigned long long)t.truncated[0].indexed : 0ULL);
+    CHECK(t.n == 11);
+    ts_ctf_trace_free(&t);
+}
+
 static void ctf_real_trace(void)
 {
     const char *p = shared_path("traces/lttng/many-threads");
@@ -1100,6 +1143,7 @@ TEST_MAIN("data_ingest", {
     RUN(ctf_new_names_match_old);
     RUN(ctf_truncated_stream);
     RUN(ctf_damaged_index_ignored);
+    RUN(ctf_short_index_entries_ignored);
     RUN(ctf_real_trace);
     RUN(ctf_errors);
 })

@@ -56,7 +56,9 @@ int ts__ctf_index_extent(const char *idx, uint64_t size, uint64_t *complete, uin
     int rc = -1;
     if (fread(h, 1, 16, f) == 16 && be64(h) >> 32 == 0xC1F1DCC1u) {
         uint32_t len = (uint32_t)be64(h + 8);
-        if (len >= 16 && len <= 4096) {
+        /* an entry holds at least LTTng's index 1.0 fields (7 x u64; the three read here are
+         * the first): a shorter one is not an index, and babeltrace2 ignores it too */
+        if (len >= 56 && len <= 4096) {
             unsigned char *e = ts_malloc(len);
             *complete = 0;
             *total = 0;
