@@ -383,6 +383,30 @@ static void cli_ingest_strace_and_ids(void)
     ts_dataset_free(&ds);
 }
 
+/* a plain ingest over a dataset of ingest --channels removes its channel files: beside the
+ * new stream.txt (of as many events) they were read as its channels */
+static void cli_ingest_drops_old_channels(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1024], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels tests/data/strace_single.log -o %s/ds", d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc m;
+    REQUIRE(ts_mc_load(in(d, "ds"), &m) == 0);
+    REQUIRE(m.n == 7 && ts_mc_has(&m, TS_CH_DT) && ts_mc_has(&m, TS_CH_RET));
+    ts_mc_free(&m);
+    write_text(in(d, "ids.txt"), "0,1,0,1,2,2,1\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    static const char *const gone[] = {"dt.npy", "comm.npy", "comm.vocab.tsv", "ret.npy", "ret.vocab.tsv"};
+    for (int i = 0; i < 5; i++)
+        CHECK_MSG(!ts_file_exists(in(in(d, "ds"), gone[i])), "%s is left", gone[i]);
+    REQUIRE(ts_mc_load(in(d, "ds"), &m) == 0);
+    CHECK(m.n == 7 && !ts_mc_has(&m, TS_CH_DT) && !ts_mc_has(&m, TS_CH_COMM) && !ts_mc_has(&m, TS_CH_RET));
+    ts_mc_free(&m);
+}
+
 static void cli_errors_name_file_and_line(void)
 {
     const char *d = scratch_dir();
@@ -1135,6 +1159,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_fuzz);
     RUN(strace_live);
     RUN(cli_ingest_strace_and_ids);
+    RUN(cli_ingest_drops_old_channels);
     RUN(cli_errors_name_file_and_line);
     RUN(cli_split_and_audit);
     RUN(cli_paper_split_pts);

@@ -1,6 +1,7 @@
 /* tracesynth ingest: a trace (strace log, ID stream, .npy, LTTng CTF) -> dataset directory. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -96,6 +97,22 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
         fprintf(stderr, ")\n");
     }
     return 0;
+}
+
+/* the channel files (dt.npy, comm.vocab.tsv, ...) an earlier ingest --channels left in dir:
+ * beside a new stream.txt they would be read as its channels */
+static int remove_channels(const char *dir)
+{
+    int rc = 0;
+    for (int c = TS_CH_DT; c < TS_NCH && rc == 0; c++)
+        for (int k = 0; k < 2 && rc == 0; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s%s", ts_ch_names[c], k ? ".vocab.tsv" : ".npy");
+            char *p = ts_path_join(dir, name);
+            if (ts_file_exists(p) && unlink(p) != 0) rc = ts_fail("%s: cannot remove it: %s", p, strerror(errno));
+            free(p);
+        }
+    return rc;
 }
 
 /* DIR/arch: the architecture whose system call table names the events (read by eval) */
@@ -254,6 +271,7 @@ int cmd_ingest(int argc, char **argv)
         if (ts_file_exists(vp)) unlink(vp);
         free(vp);
     }
+    if (rc == 0 && !channels) rc = remove_channels(out);
     if (rc == 0) rc = write_arch(out, ds.vocab.n > 0 ? arch : TS_ARCH_UNKNOWN);
     if (rc == 0) {
         printf("%zu events", ds.stream.n);
