@@ -595,6 +595,34 @@ static void paper_split_on_pts(void)
     ts_dataset_free(&d);
 }
 
+/* a named dataset's published windows hold named IDs only, as its stream.txt */
+static void published_ids_named(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s/sequence_length_3", d);
+    write_text(in(d, "stream.txt"), "0,1,2,1,0,1,2,1,0,1,2,0\n");
+    write_text(in(d, "vocab.tsv"), "0\tread\t5\n1\twrite\t4\n2\t<unk>\t0\n");
+    mkdir(sub, 0755);
+    write_text(in(sub, "testing"), "0,1,2\n1,2,7\n");
+    ts_dataset ds;
+    REQUIRE(ts_dataset_load(d, &ds) == 0);
+    ts_split s;
+    CHECK(ts_split_make(&ds, TS_SPLIT_PAPER, 3, 1, 2, &s) == -1);
+    CHECK_MSG(strstr(ts_error(), "sequence_length_3/testing:2: ID 7 at position 2 has no name in vocab.tsv (3 names)"),
+              "%s", ts_error());
+    write_text(in(sub, "testing"), "0,1,2\n1,2,0\n");
+    write_text(in(sub, "training"), "0,1,2\n3,1,0\n");
+    CHECK(ts_split_make(&ds, TS_SPLIT_PAPER, 3, 1, 2, &s) == -1);
+    CHECK_MSG(strstr(ts_error(), "sequence_length_3/training:2: ID 3 at position 0"), "%s", ts_error());
+    write_text(in(sub, "training"), "0,1,2\n2,1,0\n");
+    REQUIRE(ts_split_make(&ds, TS_SPLIT_PAPER, 3, 1, 2, &s) == 0);
+    CHECK(s.train.n == 2 && s.test.n == 2 && ts_split_n_ids(&ds, &s) == 3);
+    ts_split_free(&s);
+    ts_dataset_free(&ds);
+}
+
 /* a published window file reads whole (its speed: tracesynth bench data) */
 static void read_published(void)
 {
@@ -737,6 +765,7 @@ TEST_MAIN("data", {
     RUN(audit_counts);
     RUN(paper_split_on_pts);
     RUN(read_published);
+    RUN(published_ids_named);
     RUN(mask_positions);
     RUN(fuzz_readers);
 })

@@ -190,10 +190,14 @@ int ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_win
         return 0;
     }
     int rc = ts_windows_read(p, out);
-    if (rc == 0 && out->len != L) {
+    if (rc == 0 && out->len != L)
         rc = ts_fail("%s: windows of %zu events in a sequence_length_%zu folder", p, out->len, L);
-        ts_windows_free(out);
-    }
+    /* named events: every ID has a name, as in stream.txt (a model's IDs are the names') */
+    for (size_t i = 0; rc == 0 && d->vocab.n > 0 && i < out->n * out->len; i++)
+        if (out->data[i] >= d->vocab.n)
+            rc = ts_fail("%s:%zu: ID %d at position %zu has no name in vocab.tsv (%d names)", p, i / L + 1,
+                         out->data[i], i % L, d->vocab.n);
+    if (rc) ts_windows_free(out);
     free(p);
     return rc == 0 ? 1 : -1;
 }
