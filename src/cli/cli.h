@@ -109,7 +109,8 @@ int cli_opt_precision(const char *v, void *dst);
     TS_OPT_SIZE_(0, "windows", &(s)->windows, "N", 1, 1 << 24, "validation and test windows (default 500; at most\n" \
                  "500 or a part's distinct windows, whichever is more)"), \
     TS_OPT_CB_(0, "fractions", (s)->permille, "A,B,C", cli_opt_fractions, \
-               "time split shares: training, validation, testing\n" \
-               "(default 0.7,0.1,0.2; give train, impute and split the same)")
+               "time split shares: training, validation, testing, in\n" \
+               "thousandths (default 0.7,0.1,0.2; give train, impute and\n" \
+               "split the same)")
 
 #endif

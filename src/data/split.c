@@ -3,6 +3,7 @@
 #include "tracesynth/data.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,10 @@ int ts_split_parse_fractions(const char *s, int permille[3])
             return ts_fail("fractions '%s': expected three numbers in (0, 1) such as 0.7,0.1,0.2", s);
         permille[k] = (int)(f * 1000 + 0.5);   /* thousandths */
         if (permille[k] < 1) return ts_fail("fractions '%s': %g is below 0.001", s, f);
+        /* rounded, 0.3333,0.3333,0.3334 "added up to 0.999" and 0.7004 split as 0.7 */
+        if (fabs(f * 1000 - permille[k]) > 1e-6)
+            return ts_fail("fractions '%s': %g is not a whole number of thousandths (the parts are set in "
+                           "steps of 0.001)", s, f);
         sum += permille[k];
         p = end + 1;
     }
