@@ -226,6 +226,37 @@ static void vocab_roundtrip(void)
     CHECK(ts_vocab_read(in(d, "v4"), &r) == -1 && strstr(ts_error(), "v4:1:"));
 }
 
+/* a name vocab.tsv cannot hold as it is (a tab, a carriage return, empty) is refused, and
+ * before stream.txt is replaced: the old dataset stays whole */
+static void vocab_unwritable_names(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char *good[3] = {"read", "write", "<unk>"}, *tab[2] = {"a\tb", "<unk>"};
+    int64_t counts[3] = {2, 1, 0};
+    int32_t ids_a[3] = {0, 1, 0}, ids_b[4] = {1, 1, 1, 1};
+    ts_dataset a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.stream = (ts_seq){ids_a, 3};
+    a.vocab = (ts_vocab){3, good, counts, 2};
+    b.stream = (ts_seq){ids_b, 4};
+    b.vocab = (ts_vocab){2, tab, counts, 1};
+    REQUIRE(ts_dataset_save(d, &a) == 0);
+    CHECK(ts_dataset_save(d, &b) == -1);
+    CHECK_MSG(strstr(ts_error(), "vocab.tsv: name 0 contains a tab"), "%s", ts_error());
+    ts_dataset r;
+    REQUIRE(ts_dataset_load(d, &r) == 0);
+    CHECK(r.stream.n == 3 && r.vocab.n == 3);
+    ts_dataset_free(&r);
+    char *cr[2] = {"read\r", "<unk>"}, *empty[2] = {"", "<unk>"};
+    ts_vocab v = {2, cr, counts, 1};
+    CHECK(ts_vocab_write(in(d, "v.tsv"), &v) == -1 && strstr(ts_error(), "carriage return"));
+    v.names = empty;
+    CHECK(ts_vocab_write(in(d, "v.tsv"), &v) == -1 && strstr(ts_error(), "name 0 is empty"));
+    CHECK(!ts_file_exists(in(d, "v.tsv")));
+}
+
 /* ---- .npy ---- */
 
 static void npy_roundtrip_all_dtypes_and_shapes(void)
@@ -754,6 +785,7 @@ TEST_MAIN("data", {
     RUN(windows_sized_by_data);
     RUN(bad_bytes_named);
     RUN(vocab_roundtrip);
+    RUN(vocab_unwritable_names);
     RUN(npy_roundtrip_all_dtypes_and_shapes);
     RUN(npy_numpy_compat);
     RUN(npy_versions_and_rejects);

@@ -22,6 +22,10 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out);
 int ts__bad_byte(const char *path, const char *file, const char *bol, const char *s,
                  const char *t, size_t line);
 
+/* every name of v one that ts_vocab_read gives back as it is (not empty, no tab, newline
+ * or carriage return): 0, else -1 + an error naming path and the name's ID */
+int ts__vocab_check_names(const char *path, const ts_vocab *v);
+
 /* string -> index map (open addressing, FNV-1a); keys are borrowed, not copied */
 typedef struct {
     const char **keys;

@@ -157,14 +157,14 @@ int ts_dataset_load(const char *dir, ts_dataset *out)
 int ts_dataset_save(const char *dir, const ts_dataset *d)
 {
     if (ts_mkdir_p(dir) != 0) return -1;
-    char *sp = ts_path_join(dir, "stream.txt");
-    int rc = ts_seq_write(sp, &d->stream);
+    /* names vocab.tsv cannot hold fail before stream.txt is replaced: the new stream beside
+     * the old names would be read as named by them */
+    char *sp = ts_path_join(dir, "stream.txt"), *vp = ts_path_join(dir, "vocab.tsv");
+    int rc = d->vocab.n > 0 ? ts__vocab_check_names(vp, &d->vocab) : 0;
+    if (rc == 0) rc = ts_seq_write(sp, &d->stream);
     free(sp);
-    if (rc == 0 && d->vocab.n > 0) {
-        char *vp = ts_path_join(dir, "vocab.tsv");
-        rc = ts_vocab_write(vp, &d->vocab);
-        free(vp);
-    }
+    if (rc == 0 && d->vocab.n > 0) rc = ts_vocab_write(vp, &d->vocab);
+    free(vp);
     /* event times, or no stale file from an earlier ingest */
     char *tp = ts_path_join(dir, "time_ns.npy");
     if (rc == 0 && d->time_ns) {

@@ -426,16 +426,22 @@ int ts_vocab_read(const char *path, ts_vocab *out)
     return rc;
 }
 
+int ts__vocab_check_names(const char *path, const ts_vocab *v)
+{
+    for (int i = 0; i < v->n; i++) {
+        if (!v->names[i][0]) return ts_fail("%s: name %d is empty", path, i);
+        if (strpbrk(v->names[i], "\t\n\r"))
+            return ts_fail("%s: name %d contains a tab, newline or carriage return", path, i);
+    }
+    return 0;
+}
+
 int ts_vocab_write(const char *path, const ts_vocab *v)
 {
+    if (ts__vocab_check_names(path, v) != 0) return -1;
     ts_outfile o;
     if (ts_out_open(&o, path) != 0) return -1;
-    for (int i = 0; i < v->n; i++) {
-        if (strpbrk(v->names[i], "\t\n")) {
-            ts_out_abort(&o);
-            return ts_fail("%s: name %d contains a tab or newline", path, i);
-        }
+    for (int i = 0; i < v->n; i++)
         fprintf(o.f, "%d\t%s\t%lld\n", i, v->names[i], (long long)(v->counts ? v->counts[i] : 0));
-    }
     return ts_out_commit(&o);
 }
