@@ -407,6 +407,22 @@ static void cli_ingest_drops_old_channels(void)
     ts_mc_free(&m);
 }
 
+/* an execve of "/x/" names its process "": no name, not an empty comm.vocab.tsv entry */
+static void cli_ingest_empty_comm(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    write_text(in(d, "ex.log"), "1700000000.000100 execve(\"/x/\", [\"x\"], 0x0 /* 1 vars */) = 0 <0.000100>\n"
+                                "1700000000.000200 read(3, \"\", 10) = 0 <0.000010>\n");
+    char cmd[1024], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels %s/ex.log -o %s/ds", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    ts_mc m;
+    CHECK_MSG(ts_mc_load(in(d, "ds"), &m) == 0, "%s", ts_error());
+    CHECK(m.n == 2 && m.ch[TS_CH_COMM][0] == TS_CH_PAD && m.ch[TS_CH_COMM][1] == TS_CH_PAD);
+    ts_mc_free(&m);
+}
+
 static void cli_errors_name_file_and_line(void)
 {
     const char *d = scratch_dir();
@@ -1160,6 +1176,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_live);
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_ingest_drops_old_channels);
+    RUN(cli_ingest_empty_comm);
     RUN(cli_errors_name_file_and_line);
     RUN(cli_split_and_audit);
     RUN(cli_paper_split_pts);

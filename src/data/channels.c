@@ -135,7 +135,8 @@ int ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out)
     }
     if (raw->comm) {
         char **keys = ts_malloc(n * sizeof *keys);
-        for (size_t i = 0; i < n; i++) keys[i] = raw->comm[i] ? clean_name(raw->comm[i]) : NULL;
+        /* an empty name (execve of "dir/") is no name: comm.vocab.tsv cannot hold it */
+        for (size_t i = 0; i < n; i++) keys[i] = raw->comm[i] && raw->comm[i][0] ? clean_name(raw->comm[i]) : NULL;
         out->ch[TS_CH_COMM] = ts_malloc(n * sizeof(int32_t));
         rank_vocab((const char *const *)keys, n, ntrain, SIZE_MAX, &out->comm_vocab, out->ch[TS_CH_COMM]);
         for (size_t i = 0; i < n; i++) free(keys[i]);
