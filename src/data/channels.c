@@ -201,7 +201,7 @@ int ts_mc_save(const char *dir, const ts_mc *m)
     if (ts_stage_open(&st, dir) != 0) return -1;
     char names[3 + 2 * TS_NCH][64], stale[3 + 2 * TS_NCH][64];
     int nn = 0, ns = 0;
-    int rc = ts_dataset_save(st.stage, &m->events);
+    int rc = ts__dataset_write(st.stage, &m->events);
     snprintf(names[nn++], sizeof names[0], "stream.txt");
     snprintf(m->events.vocab.n > 0 ? names[nn++] : stale[ns++], sizeof names[0], "vocab.tsv");
     snprintf(m->events.time_ns ? names[nn++] : stale[ns++], sizeof names[0], "time_ns.npy");
@@ -219,12 +219,7 @@ int ts_mc_save(const char *dir, const ts_mc *m)
         free(vp);
     }
     if (rc != 0) {   /* the error names the file as it would have been, not its stage */
-        const char *e = ts_error(), *at = strstr(e, st.stage);
-        if (at) {
-            char msg[2048];
-            snprintf(msg, sizeof msg, "%.*s%s%s", (int)(at - e), e, dir, at + strlen(st.stage));
-            ts_fail("%s", msg);
-        }
+        ts__stage_error(&st, dir);
         ts_stage_abort(&st);
         return -1;
     }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "tracesynth/common.h"
 #include "tracesynth/data.h"
 
 /* the vocabulary name of the reserved ID for events unseen in training */
@@ -21,6 +22,11 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out);
  * file: the buffer's start, bol: the line's start */
 int ts__bad_byte(const char *path, const char *file, const char *bol, const char *s,
                  const char *t, size_t line);
+
+/* a dataset's files written into dir as they are (ts_dataset_save stages them) */
+int ts__dataset_write(const char *dir, const ts_dataset *d);
+/* the last error, naming a staged file by its final place in dir */
+void ts__stage_error(const ts_stage *st, const char *dir);
 
 /* every name of v one that ts_vocab_read gives back as it is (not empty, no tab, newline
  * or carriage return): 0, else -1 + an error naming path and the name's ID */

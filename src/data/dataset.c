@@ -154,25 +154,51 @@ int ts_dataset_load(const char *dir, ts_dataset *out)
     return 0;
 }
 
-int ts_dataset_save(const char *dir, const ts_dataset *d)
+int ts__dataset_write(const char *dir, const ts_dataset *d)
 {
     if (ts_mkdir_p(dir) != 0) return -1;
-    /* names vocab.tsv cannot hold fail before stream.txt is replaced: the new stream beside
-     * the old names would be read as named by them */
     char *sp = ts_path_join(dir, "stream.txt"), *vp = ts_path_join(dir, "vocab.tsv");
-    int rc = d->vocab.n > 0 ? ts__vocab_check_names(vp, &d->vocab) : 0;
-    if (rc == 0) rc = ts_seq_write(sp, &d->stream);
+    int rc = ts_seq_write(sp, &d->stream);
     free(sp);
     if (rc == 0 && d->vocab.n > 0) rc = ts_vocab_write(vp, &d->vocab);
     free(vp);
-    /* event times, or no stale file from an earlier ingest */
-    char *tp = ts_path_join(dir, "time_ns.npy");
     if (rc == 0 && d->time_ns) {
+        char *tp = ts_path_join(dir, "time_ns.npy");
         size_t shape[1] = {d->stream.n};
         rc = ts_npy_write(tp, TS_NPY_I64, d->time_ns, 1, shape);
-    } else if (rc == 0 && ts_file_exists(tp) && unlink(tp) != 0) {
-        rc = ts_fail("%s: cannot remove: %s", tp, strerror(errno));
+        free(tp);
     }
+    return rc;
+}
+
+void ts__stage_error(const ts_stage *st, const char *dir)
+{
+    const char *e = ts_error(), *at = strstr(e, st->stage);
+    if (!at) return;
+    char msg[2048];
+    snprintf(msg, sizeof msg, "%.*s%s%s", (int)(at - e), e, dir, at + strlen(st->stage));
+    ts_fail("%s", msg);
+}
+
+/* the files replaced together (a stage): a failure half way leaves the old dataset whole,
+ * never a new stream beside old names; then a time_ns.npy of an earlier ingest is removed */
+int ts_dataset_save(const char *dir, const ts_dataset *d)
+{
+    ts_stage st;
+    if (ts_stage_open(&st, dir) != 0) return -1;
+    if (ts__dataset_write(st.stage, d) != 0) {
+        ts__stage_error(&st, dir);
+        ts_stage_abort(&st);
+        return -1;
+    }
+    const char *names[3] = {"stream.txt"};
+    int n = 1;
+    if (d->vocab.n > 0) names[n++] = "vocab.tsv";
+    if (d->time_ns) names[n++] = "time_ns.npy";
+    if (ts_stage_commit(&st, names, n) != 0) return -1;
+    char *tp = ts_path_join(dir, "time_ns.npy");
+    int rc = 0;
+    if (!d->time_ns && ts_file_exists(tp) && unlink(tp) != 0) rc = ts_fail("%s: cannot remove: %s", tp, strerror(errno));
     free(tp);
     return rc;
 }

@@ -125,7 +125,7 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out)
         hoff = 10;
     } else if (b[6] == 2 || b[6] == 3) {
         if (size < 12) rc = ts_fail("%s: truncated .npy header", path);
-        hlen = b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
+        else hlen = b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
         hoff = 12;
     } else {
         rc = ts_fail("%s: .npy format version %d.%d not supported (1.0, 2.0, 3.0)", path, b[6], b[7]);
