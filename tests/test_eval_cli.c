@@ -65,6 +65,25 @@ static void help_and_usage(void)
     CHECK(strstr(err, "needs a value") != NULL);
 }
 
+/* an option the chosen mode never reads is refused, not dropped: the run would report
+ * numbers as if it had been used */
+static void options_of_the_other_mode(void)
+{
+    char args[2048], err[512];
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --constraints %s/none.tsc", at("o.txt"),
+             at("m.txt"), at("i.txt"), dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "--constraints applies to multi-channel") != NULL, "%s", err);
+    /* a multi-channel real trace (dt.npy beside stream.txt): memorization is against its
+     * own training part, so --train would be ignored */
+    mkdir(at("mc"), 0755);
+    write_text(at("mc/stream.txt"), "1,2,3,4\n");
+    write_text(at("mc/dt.npy"), "");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s", at("mc"), at("mc"), at("ds"));
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "--train applies to window files") != NULL, "%s", err);
+}
+
 static void impute_text(void)
 {
     char args[2048], out[4096];
@@ -212,6 +231,7 @@ static void paper_figures_cli(void)
 TEST_MAIN("eval_cli", {
     setup();
     RUN(help_and_usage);
+    RUN(options_of_the_other_mode);
     RUN(impute_text);
     RUN(impute_vocab_found);
     RUN(impute_bad_input);

@@ -103,6 +103,10 @@ static int parse_args(int argc, char **argv, eval_args *a)
         cli_usage_error("eval", "imputation needs %s", !a->original ? "--original" : !a->mask ? "--mask" : "--imputed");
         return -1;
     }
+    if (a->constraints && imp) {
+        cli_usage_error("eval", "--constraints applies to multi-channel generation (--real/--synthetic), not to imputation");
+        return -1;
+    }
     if ((a->vocab || a->arch) && !imp) {
         cli_usage_error("eval", "%s applies to imputation only", a->vocab ? "--vocab" : "--arch");
         return -1;
@@ -377,8 +381,14 @@ int cmd_eval(int argc, char **argv)
     eval_args a;
     int rc = parse_args(argc, argv, &a);
     if (rc) return rc == 1 ? 0 : 2;
-    if (!a.original && (a.constraints || eval_is_channels(a.real)))
+    if (!a.original && (a.constraints || eval_is_channels(a.real))) {
+        /* memorization is against the real trace's own training part: another file would
+         * be read as the reference and never used */
+        if (a.train)
+            return cli_usage_error("eval", "--train applies to window files and single-channel datasets; a "
+                                   "multi-channel real trace is compared with its own training part");
         return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.length, a.json);
+    }
     if (a.real_part) return cli_usage_error("eval", "--real-part applies to multi-channel datasets (ingest --channels)");
     if (a.length) return cli_usage_error("eval", "--length applies to multi-channel datasets (ingest --channels)");
     return a.original ? eval_impute(&a) : eval_generate(&a);
