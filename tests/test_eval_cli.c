@@ -2,6 +2,7 @@
  * original, JSON output, and one clear error line with a non-zero exit on bad usage. */
 #include "check.h"
 #include "tracesynth.h"
+#include "mc_trace.h"
 
 static char dir[256];
 
@@ -215,6 +216,32 @@ static void generate_text_and_dataset(void)
     CHECK_MSG(strstr(err, "stream.txt") != NULL, "%s", err);
 }
 
+/* windows of one event have no adjacent pair: the error names the file (and the part of
+ * a multi-channel real trace) whose windows they are */
+static void generate_windows_of_one(void)
+{
+    char args[2048], err[512];
+    write_text(at("s1.txt"), "1\n2\n3\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("real.txt"), at("s1.txt"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "s1.txt: windows of 1 event") != NULL, "%s", err);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("s1.txt"), at("real.txt"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "s1.txt: windows of 1 event") != NULL, "%s", err);
+    /* multi-channel: --length 1, and a valid part [8, 9) of one event */
+    ts_mc m;
+    mc_cycle_trace(12, 1, &m);
+    int saved = ts_mc_save(at("mc12"), &m);
+    ts_mc_free(&m);
+    REQUIRE(saved == 0);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --length 1", at("mc12"), at("mc12"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "mc12: windows of 1 event") != NULL, "%s", err);
+    snprintf(args, sizeof args, "eval --real %s --real-part valid --synthetic %s", at("mc12"), at("mc12"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "mc12: its valid part: windows of 1 event") != NULL, "%s", err);
+}
+
 static void paper_figures_cli(void)
 {
     const char *p = shared_path("reference/paper-results/SSSD_S4/pybench_10");
@@ -237,5 +264,6 @@ TEST_MAIN("eval_cli", {
     RUN(impute_bad_input);
     RUN(impute_npy_clamped);
     RUN(generate_text_and_dataset);
+    RUN(generate_windows_of_one);
     RUN(paper_figures_cli);
 })

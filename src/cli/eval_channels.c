@@ -4,6 +4,7 @@
 #include "tracesynth/repair.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int eval_is_channels(const char *path)
 {
@@ -72,7 +73,16 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     ts_windows wt = {whole.ch[TS_CH_EVENT], 1, a};
     ts_gen_metrics g;
     double mem = -1;
-    if (ts_eval_generate(&wr, &ws, a >= 2 ? &wt : NULL, &g)) goto done;
+    if (ts_eval_generate(&wr, &ws, a >= 2 ? &wt : NULL, &g)) {
+        /* name the file and the part: the library knows only "real" / "synthetic" / "train" */
+        const char *e = ts_error();
+        char *msg = ts_strdup(strchr(e, ':') ? strchr(e, ':') + 1 : e);
+        if (!strncmp(e, "synthetic:", 10)) ts_fail("%s:%s", synthetic, msg);
+        else if (!strncmp(e, "real:", 5)) ts_fail("%s: its %s part:%s", real, eval_parts[part], msg);
+        else if (!strncmp(e, "train:", 6)) ts_fail("%s: its training part:%s", real, msg);
+        free(msg);
+        goto done;
+    }
     if (a && ts_mc_memorized(&whole, a, &s, L, &mem, &nw)) goto done;
     ts_validity vr, vs;
     if (have_k) {

@@ -258,7 +258,7 @@ int ts_eval_generate(const ts_windows *real, const ts_windows *synth, const ts_w
         (train && check_windows(train, "train")))
         return -1;
     if (real->len < 2 || synth->len < 2)
-        return ts_fail("%s windows have 1 event: bigram metrics need at least 2",
+        return ts_fail("%s: windows of 1 event: bigram metrics need at least 2",
                        real->len < 2 ? "real" : "synthetic");
 
     size_t nr, ns;
