@@ -361,6 +361,17 @@ static void fidelity(void)
     tiny_mc(&c, 4, e1, d3, c1);
     REQUIRE(ts_mc_compare(&a, &c, &f) == 0);
     CHECK_NEAR(f.burst_synth, 0, 1e-9);                 /* runs of 2 and 2 */
+    /* a dt that is no time (NaN, inf) is refused, naming the trace and the event, rather
+     * than sorted at random into W1 */
+    const float dn[] = {0, 1, NAN, 1}, di[] = {0, INFINITY, 1, 1};
+    ts_mc_free(&c);
+    tiny_mc(&c, 4, e1, dn, c1);
+    CHECK(ts_mc_compare(&a, &c, &f) == -1);
+    CHECK_MSG(strstr(ts_error(), "synthetic: event 2: dt nan") != NULL, "%s", ts_error());
+    ts_mc_free(&c);
+    tiny_mc(&c, 4, e1, di, c1);
+    CHECK(ts_mc_compare(&c, &a, &f) == -1);
+    CHECK_MSG(strstr(ts_error(), "real: event 1: dt inf") != NULL, "%s", ts_error());
     ts_mc_free(&a);
     ts_mc_free(&b);
     ts_mc_free(&c);

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "tracesynth/repair.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,10 +21,10 @@ static void numk(const char *key, const char *jkey, double v, int json, int *fir
 {
     if (json) {
         printf("%s\"%s\": ", *first ? "" : ", ", jkey ? jkey : key);
-        if (v < 0) printf("null");
+        if (!(v >= 0) || !isfinite(v)) printf("null");   /* -1: absent; never nan in JSON */
         else printf("%.6f", v);
         *first = 0;
-    } else if (v >= 0) {
+    } else if (v >= 0 && isfinite(v)) {
         printf("  %-16s %9.4f   %s\n", key, v, what);
     }
 }

@@ -89,9 +89,21 @@ static double bursts(const ts_mc *m)
     return 1000.0 * (double)runs / (double)m->n;
 }
 
+/* a dt that is not a finite log(1 + ns) (NaN, inf, negative) would leave W1 unsorted
+ * and NaN or infinite; ts_mc_load refuses such, a trace built in memory may hold one */
+static int check_dt(const ts_mc *m, const char *what)
+{
+    for (size_t i = 0; m->dt && i < m->n; i++)
+        if (!(m->dt[i] >= 0) || !isfinite(m->dt[i]))
+            return ts_fail("%s: event %zu: dt %g is not a log(1 + ns) time (finite, >= 0)", what, i,
+                           (double)m->dt[i]);
+    return 0;
+}
+
 int ts_mc_compare(const ts_mc *real, const ts_mc *synth, ts_mc_fidelity *out)
 {
     if (!real->n || !synth->n) return ts_fail("no events to compare");
+    if (check_dt(real, "real") || check_dt(synth, "synthetic")) return -1;
     for (int c = 0; c < TS_NCH; c++) out->js[c] = c == TS_CH_DT ? -1 : js_channels(real, synth, c, -1);
     out->w1_dt = real->dt && synth->dt ? w1(real->dt, real->n, synth->dt, synth->n) : -1;
     out->js_event_cpu = js_channels(real, synth, TS_CH_EVENT, TS_CH_CPU);
