@@ -342,16 +342,16 @@ static void fidelity(void)
     tiny_mc(&b, 4, e2, d2, c2);
     tiny_mc(&c, 4, e1, b1, c1);
     ts_mc_fidelity f;
-    REQUIRE(ts_mc_compare(&a, &a, &f) == 0);
+    REQUIRE(ts_mc_compare(&a, &a, 0, &f) == 0);
     CHECK(f.js[TS_CH_EVENT] == 0 && f.w1_dt == 0 && f.js_event_cpu == 0 && f.js[TS_CH_COMM] == -1);
-    REQUIRE(ts_mc_compare(&a, &b, &f) == 0);
+    REQUIRE(ts_mc_compare(&a, &b, 0, &f) == 0);
     CHECK_NEAR(f.js[TS_CH_EVENT], 1.0, 1e-12);          /* disjoint */
     CHECK_NEAR(f.js[TS_CH_CPU], 0.0, 1e-12);            /* the same CPUs, in another order */
     CHECK_NEAR(f.js_event_cpu, 1.0, 1e-12);
     CHECK_NEAR(f.w1_dt, 1.0, 1e-12);                    /* every value moved by 1 */
     CHECK(f.js_event_ret == -1);
     /* W1 against the sorted-sample formula: mean |a_(i) - c_(i)| for equal sizes */
-    REQUIRE(ts_mc_compare(&a, &c, &f) == 0);
+    REQUIRE(ts_mc_compare(&a, &c, 0, &f) == 0);
     CHECK_NEAR(f.w1_dt, (1 + 0 + 0 + 19) / 4.0, 1e-6);
     /* bursts: dt values within log(1 + 10 us); a holds one run of 4 */
     CHECK_NEAR(f.burst_real, 1000.0 / 4, 1e-9);
@@ -359,18 +359,25 @@ static void fidelity(void)
     const float d3[] = {0, 50, 1, 50};
     ts_mc_free(&c);
     tiny_mc(&c, 4, e1, d3, c1);
-    REQUIRE(ts_mc_compare(&a, &c, &f) == 0);
+    REQUIRE(ts_mc_compare(&a, &c, 0, &f) == 0);
     CHECK_NEAR(f.burst_synth, 0, 1e-9);                 /* runs of 2 and 2 */
+    /* in windows of 2 no run of 3 fits: c's run of 4 is two windows' runs of 2 */
+    ts_mc_free(&c);
+    tiny_mc(&c, 4, e1, b1, c1);
+    REQUIRE(ts_mc_compare(&a, &c, 2, &f) == 0);
+    CHECK_NEAR(f.burst_synth, 0, 1e-9);
+    REQUIRE(ts_mc_compare(&a, &c, 4, &f) == 0);
+    CHECK_NEAR(f.burst_synth, 1000.0 / 4, 1e-9);
     /* a dt that is no time (NaN, inf) is refused, naming the trace and the event, rather
      * than sorted at random into W1 */
     const float dn[] = {0, 1, NAN, 1}, di[] = {0, INFINITY, 1, 1};
     ts_mc_free(&c);
     tiny_mc(&c, 4, e1, dn, c1);
-    CHECK(ts_mc_compare(&a, &c, &f) == -1);
+    CHECK(ts_mc_compare(&a, &c, 0, &f) == -1);
     CHECK_MSG(strstr(ts_error(), "synthetic: event 2: dt nan") != NULL, "%s", ts_error());
     ts_mc_free(&c);
     tiny_mc(&c, 4, e1, di, c1);
-    CHECK(ts_mc_compare(&c, &a, &f) == -1);
+    CHECK(ts_mc_compare(&c, &a, 0, &f) == -1);
     CHECK_MSG(strstr(ts_error(), "real: event 1: dt inf") != NULL, "%s", ts_error());
     ts_mc_free(&a);
     ts_mc_free(&b);

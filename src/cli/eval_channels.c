@@ -67,7 +67,7 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     if (unknown && !json)
         fprintf(stderr, "eval: note: %zu synthetic values have names the real trace lacks (counted as <unk>)\n", unknown);
     ts_mc_fidelity f;
-    if (ts_mc_compare(&r, &s, &f) != 0) goto done;
+    if (ts_mc_compare(&r, &s, len, &f) != 0) goto done;
     /* windows: the event channel's bigram JS and memorization, and every channel's */
     size_t L = len ? len : s.n, nw = 0;
     ts_windows wr = {r.ch[TS_CH_EVENT], 1, r.n}, ws = {s.ch[TS_CH_EVENT], s.n / L, L};

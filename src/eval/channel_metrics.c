@@ -76,13 +76,15 @@ static double w1(const float *x, size_t n, const float *y, size_t m)
     return area;
 }
 
-static double bursts(const ts_mc *m)
+/* runs of >= 3 events within TS_BURST_NS of the one before, per 1000 events; in windows
+ * of L (0: one sequence) a run ends with its window: the next one was drawn apart */
+static double bursts(const ts_mc *m, size_t L)
 {
     if (!m->dt || !m->n) return -1;
     const float lim = (float)log1p((double)TS_BURST_NS);
     size_t runs = 0, len = 1;
     for (size_t i = 1; i <= m->n; i++) {
-        if (i < m->n && m->dt[i] <= lim) { len++; continue; }
+        if (i < m->n && (!L || i % L) && m->dt[i] <= lim) { len++; continue; }
         runs += len >= 3;
         len = 1;
     }
@@ -100,7 +102,7 @@ static int check_dt(const ts_mc *m, const char *what)
     return 0;
 }
 
-int ts_mc_compare(const ts_mc *real, const ts_mc *synth, ts_mc_fidelity *out)
+int ts_mc_compare(const ts_mc *real, const ts_mc *synth, size_t synth_len, ts_mc_fidelity *out)
 {
     if (!real->n || !synth->n) return ts_fail("no events to compare");
     if (check_dt(real, "real") || check_dt(synth, "synthetic")) return -1;
@@ -108,8 +110,8 @@ int ts_mc_compare(const ts_mc *real, const ts_mc *synth, ts_mc_fidelity *out)
     out->w1_dt = real->dt && synth->dt ? w1(real->dt, real->n, synth->dt, synth->n) : -1;
     out->js_event_cpu = js_channels(real, synth, TS_CH_EVENT, TS_CH_CPU);
     out->js_event_ret = js_channels(real, synth, TS_CH_EVENT, TS_CH_RET);
-    out->burst_real = bursts(real);
-    out->burst_synth = bursts(synth);
+    out->burst_real = bursts(real, 0);
+    out->burst_synth = bursts(synth, synth_len);
     return 0;
 }
 
