@@ -71,6 +71,9 @@ static void learn_and_validity(void)
     /* windows: pairs across a boundary do not count */
     ts_constraints_validity(&k, &syn, 10, &val);
     CHECK(val.pairs == 20 * 9);
+    /* windows of one event have no pair: D_trans is not measured (-1), not 0 */
+    ts_constraints_validity(&k, &syn, 1, &val);
+    CHECK(val.pairs == 0 && val.d_trans == -1 && val.d_attr > 0.5);
     /* the real test part breaks nothing */
     ts_constraints_validity(&k, &real, 0, &val);
     CHECK(val.d_trans == 0 && val.d_cpu == 0 && val.d_attr == 0);

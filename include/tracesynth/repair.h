@@ -42,7 +42,8 @@ void ts_constraints_free(ts_constraints *k);
 int  ts_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what);
 
 /* the validity distances of a sequence (PROTOCOLS.md §3), m numbered as k (see
- * ts_constraints_fit); a distance whose channels are absent is -1. Windows of len events (0: one sequence): pairs across window
+ * ts_constraints_fit); a distance whose channels are absent is -1, and so is D_trans
+ * without a pair. Windows of len events (0: one sequence): pairs across window
  * boundaries do not count for D_trans. */
 typedef struct {
     double d_trans, d_time, d_cpu, d_attr;

@@ -263,7 +263,7 @@ void ts_constraints_validity(const ts_constraints *k, const ts_mc *m, size_t len
     out->events = n;
     int has_attr = 0;
     for (int c = TS_CH_COMM; c <= TS_CH_TID; c++) has_attr |= k->card[c] && m->ch[c];
-    out->d_trans = out->pairs ? (double)bad_trans / (double)out->pairs : 0;
+    out->d_trans = out->pairs ? (double)bad_trans / (double)out->pairs : -1;   /* no pair: not measured */
     out->d_time = k->card[TS_CH_DT] && m->dt && n ? (double)bad_time / (double)n : -1;
     out->d_cpu = k->card[TS_CH_CPU] && m->ch[TS_CH_CPU] && n ? (double)bad_cpu / (double)n : -1;
     out->d_attr = has_attr && n ? (double)bad_attr / (double)n : -1;
