@@ -58,6 +58,14 @@ static void bad_usage(void)
     /* the model's own options are checked by the model */
     CHECK(run_output("bench model --sizes 1x8x2 --length 24 --runs 1 --nosuch 3", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);
+    /* a later size the model refuses (12 channels are not 4 heads of an even size) is
+     * refused before anything is timed, in one line */
+    char err[1024];
+    int rc = run_cli("bench model --model mdm --backbone transformer --heads 4 --sizes 1x8x1,1x12x1 --length 8 "
+                     "--runs 1 --threads 1", err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--channels: 12"), "exit %d: %s", rc, err);
+    CHECK(run_stdout("bench model --model mdm --backbone transformer --heads 4 --sizes 1x8x1,1x12x1 --length 8 "
+                     "--runs 1 --threads 1", out, sizeof out) == 2 && !strstr(out, "batch 1 "));
     /* a window file named with --windows that is not there is an error, not a skipped step */
     CHECK(run_output("bench data --windows /nonexistent/windows --runs 1 --threads 1", out, sizeof out) == 1);
     CHECK_MSG(strstr(out, "/nonexistent/windows: ") != NULL && !strstr(out, "skipped"), "%s", out);

@@ -269,6 +269,7 @@ typedef struct {
     double rss;
     int denoise_k;             /* the sampling steps whose time gave one step's */
     long bf16_fallbacks;       /* bf16 products that ran in float32 (ts_gemm_bf16_fallbacks) */
+    char err[512];             /* the child's error, for the parent to print (one line) */
 } size_result;
 
 /* profile of the marginal k sampling steps after S */
@@ -526,8 +527,9 @@ static int one_size(const bench_cfg *bc, size3 s, double peak)
         close(fd[0]);
         size_result res;
         int rc = bench_size(bc, s, &res);
-        if (rc != 0) fprintf(stderr, "tracesynth: error: %s\n", ts_error());
-        else if (write(fd[1], &res, sizeof res) != (ssize_t)sizeof res) rc = -1;
+        /* the error goes to the parent, which prints it once, with the size */
+        if (rc != 0) snprintf(res.err, sizeof res.err, "%s", ts_error());
+        if (write(fd[1], &res, sizeof res) != (ssize_t)sizeof res) rc = -1;
         close(fd[1]);
         _exit(rc ? 1 : 0);
     }
@@ -537,10 +539,12 @@ static int one_size(const bench_cfg *bc, size3 s, double peak)
     close(fd[0]);
     int st = 0;
     waitpid(pid, &st, 0);
-    if (got != (ssize_t)sizeof res || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        return ts_fail("bench model: %s at %d x %d, batch %d failed", bc->model, s.layers, s.C, s.B);
     char name[48];
     snprintf(name, sizeof name, "%d x %d, batch %d", s.layers, s.C, s.B);
+    if (got == (ssize_t)sizeof res && res.err[0])
+        return ts_fail("bench model: %s at %s: %s", bc->model, name, res.err);
+    if (got != (ssize_t)sizeof res || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return ts_fail("bench model: %s at %s failed", bc->model, name);
     printf("%-20s train ", name);
     print_stats(res.train);
     printf("   denoise ");
@@ -648,7 +652,9 @@ int bench_model(int argc, char **argv)
     if (!ops) { ts_opt_free(&args); return cli_fail(); }
     ts_set_threads((int)threads);
     bench_cfg bc = {model, L, runs, ids, vs_torch, profile_on, &kv};
-    if (check_options(&bc, sz[0]) != 0) { ts_opt_free(&args); return 2; }
+    /* every size: one the model refuses is named before anything is timed */
+    for (int i = 0; i < nsz; i++)
+        if (check_options(&bc, sz[i]) != 0) { ts_opt_free(&args); return 2; }
     char load[64], blas[256];
     loadavg(load, sizeof load);
     ts_blas_describe(blas, sizeof blas);
