@@ -651,6 +651,18 @@ static void runtime_env_and_valgrind(void)
     CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0 && strstr(out, "tracesynth " TS_VERSION), "%s", out);
 }
 
+/* the top level: an unknown command is a usage error, asked for help or run */
+static void top_level(void)
+{
+    char err[512], out[8192];
+    CHECK(run_cli("nosuch", err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "'nosuch' is not a command") != NULL, "%s", err);
+    int rc = run_cli("help nosuch", err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "'nosuch' is not a command"), "exit %d: %s", rc, err);
+    CHECK(run_stdout("help drop", out, sizeof out) == 0 && strstr(out, "usage: tracesynth drop"));
+    CHECK(run_stdout("help", out, sizeof out) == 0 && strstr(out, "commands:"));
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -670,4 +682,5 @@ TEST_MAIN("cli", {
     RUN(errors_are_one_line);
     RUN(impute_outputs_as_a_unit);
     RUN(runtime_env_and_valgrind);
+    RUN(top_level);
 })

@@ -120,6 +120,9 @@ int main(int argc, char **argv)
             char *sub[] = {argv[2], "--help", NULL};
             for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
                 if (!strcmp(argv[2], commands[i].name)) return commands[i].fn(2, sub);
+            /* help on a command that does not exist is a usage error, as running it is */
+            fprintf(stderr, "tracesynth: '%s' is not a command; see 'tracesynth --help'\n", argv[2]);
+            return 2;
         }
         usage(stdout);
         return 0;
