@@ -54,6 +54,13 @@ static void both_forms(void)
     REQUIRE(PARSE(&a, 0, &r, "--position=center", "--", "-odd-name") == 0);
     CHECK(!strcmp(a.pos_s, "center") && r.npos == 1 && !strcmp(r.pos[0], "-odd-name"));
     ts_opt_free(&r);
+    /* past "--", -h and --help are names, not a request for help */
+    REQUIRE(PARSE(&a, 0, &r, "--", "-h") == 0);
+    CHECK(r.npos == 1 && !strcmp(r.pos[0], "-h"));
+    ts_opt_free(&r);
+    REQUIRE(PARSE(&a, 0, &r, "--length=5", "--", "--help") == 0);
+    CHECK(a.L == 5 && r.npos == 1 && !strcmp(r.pos[0], "--help"));
+    ts_opt_free(&r);
 }
 
 static void model_options(void)

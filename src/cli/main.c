@@ -82,7 +82,7 @@ static int under_tool(void)
 static int only_help(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "help")) return 1;
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return 1;
     return 0;
 }

@@ -106,7 +106,8 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
     out->pos = ts_calloc(cap, sizeof *out->pos);
     out->keys = ts_calloc(cap, sizeof *out->keys);
     out->values = ts_calloc(cap, sizeof *out->values);
-    for (int i = 1; i < argc; i++)
+    /* help wins wherever it is asked for, but past "--" it is an argument like any other */
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             ts_opt_usage(sp, stdout);
             return 1;
