@@ -168,6 +168,9 @@ static void choices_callbacks_required(void)
     CHECK(parse_more(ARGC("--even=2"), ARGV("--even=2"), &fmt, &even, &out) == 2);   /* no -o */
     CHECK(parse_more(ARGC("-o", "d", "--format="), ARGV("-o", "d", "--format="), &fmt, &even, &out) == 2);
     CHECK(parse_more(ARGC("--output=", "d"), ARGV("--output=", "d"), &fmt, &even, &out) == 2);
+    /* an empty value given apart is refused as "--output=" is */
+    CHECK(parse_more(ARGC("-o", ""), ARGV("-o", ""), &fmt, &even, &out) == 2);
+    CHECK(parse_more(ARGC("--output", ""), ARGV("--output", ""), &fmt, &even, &out) == 2);
 }
 
 static void usage_text(void)

@@ -75,7 +75,7 @@ typedef struct {
 
 /* 0: parsed; 1: help was asked for and printed to stdout; 2: a usage error was printed
  * to stderr (a value out of range or not a choice, a callback's ts_error, a TS_OPT_REQUIRED
- * option not given, an empty "--name=") ("tracesynth CMD: error: ... (see 'tracesynth CMD --help')"). Free the
+ * option not given, an empty value: "--name=" or "--name ''") ("tracesynth CMD: error: ... (see 'tracesynth CMD --help')"). Free the
  * result with ts_opt_free in every case. */
 int  ts_opt_parse(const ts_opt_spec *spec, int argc, char **argv, ts_opt_result *out);
 void ts_opt_free(ts_opt_result *r);

@@ -174,9 +174,9 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
         if (!v) {
             if (i + 1 >= argc) return usage_error(sp, "%s needs a value", label);
             v = argv[++i];
-        } else if (!*v) {
-            return usage_error(sp, "%s needs a value", label);
         }
+        /* "--name ''" as "--name=": both forms alike */
+        if (!*v) return usage_error(sp, "%s needs a value", label);
         int rc = set_value(sp, o, label, v);
         if (rc) return rc;
     }
