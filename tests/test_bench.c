@@ -71,6 +71,26 @@ static void bad_usage(void)
     CHECK_MSG(strstr(out, "/nonexistent/windows: ") != NULL && !strstr(out, "skipped"), "%s", out);
 }
 
+/* --threads 0 (the default) is all cores unless the user's OMP_NUM_THREADS says otherwise */
+static void threads_from_environment(void)
+{
+    char path[512], args[1024], out[4096];
+    snprintf(path, sizeof path, "%s/w.txt", dir);
+    write_text(path, "1,2,3\n4,5,6\n");
+    snprintf(args, sizeof args, "bench data --runs 1 --windows %s", path);
+    const char *saved = getenv("OMP_NUM_THREADS");
+    char keep[64] = "";
+    if (saved) snprintf(keep, sizeof keep, "%s", saved);
+    setenv("OMP_NUM_THREADS", "3", 1);   /* 3: not what the machine has, mostly */
+    int rc = run_stdout(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "(3 threads;"), "exit %d: %s", rc, out);
+    snprintf(args, sizeof args, "bench data --runs 1 --windows %s --threads 1", path);
+    rc = run_stdout(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "(1 threads;"), "exit %d: %s", rc, out);   /* --threads wins */
+    if (saved) setenv("OMP_NUM_THREADS", keep, 1);
+    else unsetenv("OMP_NUM_THREADS");
+}
+
 static void cleanup(void)
 {
     char cmd[512];
@@ -83,5 +103,6 @@ TEST_MAIN("bench", {
     RUN(each_model_both_steps);
     RUN(profile_sections);
     RUN(bad_usage);
+    RUN(threads_from_environment);
     RUN(cleanup);
 })

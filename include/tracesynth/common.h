@@ -116,7 +116,7 @@ void   ts_progress_span_end(void);
 double ts_now(void);                             /* monotonic seconds */
 
 /* ---- threads ---- */
-void ts_set_threads(int n);                      /* <= 0: all cores */
+void ts_set_threads(int n);                      /* <= 0: OMP_NUM_THREADS if set, else all cores */
 int  ts_get_threads(void);
 
 /* ---- BLAS kernels: the CPU's features against OpenBLAS's own choice ---- */

@@ -87,7 +87,8 @@ typedef struct {
                "matrix products in float32 (default) or bf16 with float32 sums (AVX512_BF16)")
 /* --threads N into a long */
 #define CLI_THREADS_OPTION(p) \
-    TS_OPT_LONG_(0, "threads", p, "N", 0, 4096, "threads for OpenMP and OpenBLAS (default 0: all cores)")
+    TS_OPT_LONG_(0, "threads", p, "N", 0, 4096, "threads (default 0: OMP_NUM_THREADS when set,\n" \
+                 "else all cores)")
 /* ts_opt_parse for a command that takes no arguments besides its options: -1 to go
  * on, else the exit status (0 after --help, 2 after a usage error) */
 int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv);

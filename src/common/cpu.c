@@ -10,9 +10,19 @@
 /* One thread pool: OpenMP's. OpenBLAS runs single-threaded and ts_sgemm
  * (nn.h) splits each product over the OpenMP threads; two pools spinning side
  * by side would steal each other's cores. */
+/* the threads OMP_NUM_THREADS asked for (as the OpenMP runtime read it, before
+ * anything here changed them), 0 when unset: the user's own setting wins over
+ * "all cores" */
+static int env_threads;
+__attribute__((constructor)) static void read_env_threads(void)
+{
+    const char *e = getenv("OMP_NUM_THREADS");
+    env_threads = e && *e ? omp_get_max_threads() : 0;
+}
+
 void ts_set_threads(int n)
 {
-    if (n <= 0) n = omp_get_num_procs();
+    if (n <= 0) n = env_threads > 0 ? env_threads : omp_get_num_procs();
     omp_set_num_threads(n);
     openblas_set_num_threads(1);
 }
