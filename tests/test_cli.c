@@ -651,6 +651,28 @@ static void runtime_env_and_valgrind(void)
     CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0 && strstr(out, "tracesynth " TS_VERSION), "%s", out);
 }
 
+/* without --threads a model run still has OpenBLAS on one thread, so that the products
+ * and the layers split over OpenMP's threads (ts_parallel_ok), as with --threads N: a
+ * preloaded openblas_set_num_threads says what the CLI asked for */
+static void default_threads_one_pool(void)
+{
+    char src[512], so[512], cmd[2048], out[8192];
+    snprintf(src, sizeof src, "%s/shim.c", dir);
+    snprintf(so, sizeof so, "%s/shim.so", dir);
+    write_text(src, "#define _GNU_SOURCE\n#include <dlfcn.h>\n#include <stdio.h>\n"
+                    "void openblas_set_num_threads(int n)\n{\n"
+                    "    fprintf(stderr, \"shim: openblas threads %d\\n\", n);\n"
+                    "    void (*f)(int) = (void (*)(int))dlsym(RTLD_NEXT, \"openblas_set_num_threads\");\n"
+                    "    if (f) f(n);\n}\n");
+    snprintf(cmd, sizeof cmd, "cc -shared -fPIC -o %s %s -ldl 2>/dev/null", so, src);
+    if (system(cmd) != 0) SKIP("no C compiler for the preloaded shim");
+    setenv("LD_PRELOAD", so, 1);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 60 --windows 40 -o %s/thr.tsm --no-progress", dir, dir);
+    int rc = run_output(cmd, out, sizeof out);
+    unsetenv("LD_PRELOAD");
+    CHECK_MSG(rc == 0 && strstr(out, "shim: openblas threads 1\n"), "exit %d: %s", rc, out);
+}
+
 /* the top level: an unknown command is a usage error, asked for help or run */
 static void top_level(void)
 {
@@ -683,4 +705,5 @@ TEST_MAIN("cli", {
     RUN(impute_outputs_as_a_unit);
     RUN(runtime_env_and_valgrind);
     RUN(top_level);
+    RUN(default_threads_one_pool);
 })

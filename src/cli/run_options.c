@@ -7,7 +7,9 @@
 
 void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro)
 {
-    if (r->threads) ts_set_threads((int)r->threads);
+    /* 0 too: OpenBLAS then runs on one thread and the products and layers split over
+     * OpenMP's (ts_parallel_ok), instead of two pools and most loops on one core */
+    ts_set_threads((int)r->threads);
     memset(ro, 0, sizeof *ro);
     ro->seed = (uint64_t)r->seed;
     ro->batch = (size_t)r->batch;
