@@ -91,6 +91,23 @@ static void threads_from_environment(void)
     else unsetenv("OMP_NUM_THREADS");
 }
 
+/* bench fill on a trace that cannot be read leaves no work directory in TMPDIR */
+static void fill_error_leaves_nothing(void)
+{
+    char tmp[512], err[1024];
+    snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+    REQUIRE(mkdir(tmp, 0755) == 0);
+    const char *saved = getenv("TMPDIR");
+    char keep[512] = "";
+    if (saved) snprintf(keep, sizeof keep, "%s", saved);
+    setenv("TMPDIR", tmp, 1);
+    int rc = run_cli("bench fill /nonexistent/trace -q", err, sizeof err);
+    if (saved) setenv("TMPDIR", keep, 1);
+    else unsetenv("TMPDIR");
+    CHECK_MSG(rc == 1 && strstr(err, "/nonexistent/trace"), "exit %d: %s", rc, err);
+    CHECK_MSG(count_dir(tmp) == 0, "%d entries left in %s", count_dir(tmp), tmp);
+}
+
 static void cleanup(void)
 {
     char cmd[512];
@@ -104,5 +121,6 @@ TEST_MAIN("bench", {
     RUN(profile_sections);
     RUN(bad_usage);
     RUN(threads_from_environment);
+    RUN(fill_error_leaves_nothing);
     RUN(cleanup);
 })

@@ -187,7 +187,11 @@ int bench_fill(int argc, char **argv)
         if (!mkdtemp(work)) { ts_opt_free(&args); ts_fail("%s: %s", work, strerror(errno)); return cli_fail(); }
     }
     ts_sc_analysis truth;
-    if (ts_sc_analyse(trace, !quiet, &truth)) { ts_opt_free(&args); return cli_fail(); }
+    if (ts_sc_analyse(trace, !quiet, &truth)) {
+        if (!keep) rm_trace(work);   /* the temporary directory goes with the failure too */
+        ts_opt_free(&args);
+        return cli_fail();
+    }
     printf("bench fill: %s, model %s, bursts of %ld-%ld events, seed %ld\n", trace, model, bmin, bmax, seed);
     printf("truth: %llu system call entries in %zu threads, %.2f %% without exit\n", (unsigned long long)truth.total,
            truth.n, 100 * ts_sc_unmatched_share(&truth));
