@@ -106,6 +106,10 @@ static void fill_error_leaves_nothing(void)
     else unsetenv("TMPDIR");
     CHECK_MSG(rc == 1 && strstr(err, "/nonexistent/trace"), "exit %d: %s", rc, err);
     CHECK_MSG(count_dir(tmp) == 0, "%d entries left in %s", count_dir(tmp), tmp);
+    /* rates past the 16 it measures are refused, not dropped unsaid */
+    rc = run_cli("bench fill /nonexistent/trace -q --rates 0.01,0.02,0.03,0.04,0.05,0.06,0.07,0.08,0.09,0.1,"
+                 "0.11,0.12,0.13,0.14,0.15,0.16,0.17", err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--rates") && strstr(err, "at most 16"), "exit %d: %s", rc, err);
 }
 
 static void cleanup(void)

@@ -168,8 +168,9 @@ int bench_fill(int argc, char **argv)
     if (bmax < bmin) { ts_opt_free(&args); return cli_usage_error(C, "--burst-max %ld is below --burst-min %ld", bmax, bmin); }
     double rv[16];
     int nr = 0;
-    for (const char *p = rates; *p && nr < 16;) {
+    for (const char *p = rates; *p;) {
         char *end;
+        if (nr == 16) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s': at most 16 rates", rates); }
         rv[nr] = strtod(p, &end);
         if (end == p || !(rv[nr] > 0 && rv[nr] < 0.9)) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.9)", rates); }
         nr++;
