@@ -81,6 +81,15 @@ static void generate_cli(void)
     int bars = 0;
     for (const char *c = out; (c = strstr(c, "generate [")); c++) bars++;
     CHECK_MSG(bars == 1 && strstr(out, "generate [########################] 40/40 "), "generate's progress: %s", out);
+    /* an event model without a bar (ngram), in one pass and crop by crop: the bar still
+     * ends at the whole window */
+    for (int crop = 0; crop <= 16; crop += 16) {
+        snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 2 --length 40 --crop %d -o %s/genq", dir,
+                 ds, crop, dir);
+        REQUIRE(run_output(cmd, out, sizeof out) == 0);
+        CHECK_MSG(strstr(out, "generate [########################] 40/40 "), "crop %d: generate's progress: %s", crop,
+                  out);
+    }
     /* the writers: a CTF trace, and strace-like text read back by ingest gives the same
      * events and threads */
     snprintf(cmd, sizeof cmd, "export %s/gen --format ctf -o %s/gen.ctf", dir, dir);

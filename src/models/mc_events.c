@@ -89,6 +89,9 @@ static int ev_generate(mc_events *m, size_t n, size_t L, const ts_run_opts *o, i
         ts_windows_free(&out);
         done += h;
     }
+    /* the last part done: the bar at the whole window (an event model without a bar of
+     * its own moves it only at the start of each part) */
+    if (rc == 0) ts_progress_span_part(0);
     ts_progress_span_end();
     free(in.data);
     free(mask);
