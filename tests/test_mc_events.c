@@ -181,6 +181,75 @@ static void impute_prefix(void)
     ts_mc_free(&d);
 }
 
+/* names the model never saw: only the observed events are read (counted once each, or an
+ * error when the model has no <unk>); a hidden event's name is not */
+static void impute_unknown_names(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], ds2[512], cmd[2048], err[512], out[2048];
+    for (int with_unk = 0; with_unk < 2; with_unk++) {
+        snprintf(ds, sizeof ds, "%s/dsu%d", dir, with_unk);
+        snprintf(ds2, sizeof ds2, "%s/dsu%d-zz", dir, with_unk);
+        ts_mc d;
+        named_cycle(1000, &d);   /* the test part: events [800, 1000), 10 windows of 20, each from e0 */
+        if (with_unk) {
+            ts_vocab *v = &d.events.vocab;
+            v->names = realloc(v->names, 5 * sizeof *v->names);
+            v->counts = realloc(v->counts, 5 * sizeof *v->counts);
+            v->names[4] = ts_strdup("<unk>");
+            v->counts[4] = 0;
+            v->unk = 4;
+            v->n = 5;
+        }
+        REQUIRE(ts_mc_save(ds, &d) == 0);
+        snprintf(cmd, sizeof cmd, "train --model ngram %s --length 20 --order 2 -o %s/ngu.tsm", ds, dir);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        ts_mc e;   /* the same trace, e3 named zz: a name neither the model nor the dataset has */
+        REQUIRE(ts_mc_slice(&d, 0, d.n, &e) == 0);
+        free(e.events.vocab.names[3]);
+        e.events.vocab.names[3] = ts_strdup("zz");
+        REQUIRE(ts_mc_save(ds2, &e) == 0);
+        /* the first 2 events observed (e0 e1): none unknown; the first 4: one zz a window */
+        for (int p = 2; p <= 4; p += 2) {
+            snprintf(cmd, sizeof cmd, "impute %s/ngu.tsm --channels-from %s --input %s --length 20 --prefix %d --json",
+                     dir, ds, ds2, p);
+            if (with_unk || p == 2) {
+                REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+                CHECK_MSG(strstr(out, p == 2 ? "\"unknown\": 0," : "\"unknown\": 10,"), "--prefix %d: %s", p, out);
+            } else {
+                CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 &&
+                              strstr(err, "-zz: test part: window 0, position 3: event 'zz' is not one of the model's"),
+                          "%s", err);
+            }
+        }
+        if (with_unk) {   /* the library: the driver's count */
+            ts_model *ev = NULL;
+            snprintf(cmd, sizeof cmd, "%s/ngu.tsm", dir);
+            REQUIRE(ts_model_load(cmd, &ev) == 0);
+            ts_mc_model *m = NULL;
+            REQUIRE(ts_mc_model_events(ev, &d, 700, TS_DRAW_PAIR, 0, "dsu", &m) == 0);
+            ts_mc x, y;
+            REQUIRE(ts_mc_slice(&e, 800, 880, &x) == 0);   /* 4 windows of 20 */
+            uint8_t mask[80];
+            const uint8_t *masks[TS_NCH] = {mask, mask, mask, mask, mask, mask};
+            ts_run_opts ro;
+            memset(&ro, 0, sizeof ro);
+            for (int p = 2; p <= 4; p += 2) {
+                for (int i = 0; i < 80; i++) mask[i] = i % 20 < p;
+                size_t unk = 99;
+                REQUIRE(ts_mc_model_impute(m, &x, 20, masks, &ro, &y, &unk) == 0);
+                CHECK_MSG(unk == (p == 4 ? 4u : 0u), "prefix %d: %zu unknown", p, unk);
+                ts_mc_free(&y);
+            }
+            ts_mc_free(&x);
+            ts_mc_model_free(m);
+        }
+        ts_mc_free(&e);
+        ts_mc_free(&d);
+    }
+}
+
 /* the cycle trace with its events shuffled (each the previous one's successor 3 times in 5,
  * else any of the 4), every channel still a function of the event */
 static void loose_cycle(size_t n, ts_mc *d)
@@ -440,6 +509,7 @@ TEST_MAIN("mc_events", {
     RUN(generate_cli);
     RUN(impute_prefix);
     RUN(impute_cli);
+    RUN(impute_unknown_names);
     RUN(chain_sampler_cli);
     RUN(draw_given_pair);
 })

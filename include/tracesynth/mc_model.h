@@ -78,8 +78,9 @@ int  ts_mc_model_is(const char *path);
 int  ts_mc_model_load(const char *path, ts_mc_model **out);
 /* impute the windows of x (n L events, windows of L): x must hold every channel the model
  * has (an error names the channel); its named channels are matched to the model's by name
- * (a value the model cannot name becomes its <unk>: *unknown, may be NULL); channels the
- * model lacks are left out of out. out: x's windows in the model's numbering, hidden values
+ * (an observed value the model cannot name becomes its <unk>, or is an error when it has
+ * none; *unknown, may be NULL: the observed events with such a value; hidden values are not
+ * read); channels the model lacks are left out of out. out: x's windows in the model's numbering, hidden values
  * filled, observed ones as given. mask as for ops->impute. */
 int  ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *const mask[TS_NCH],
                         const ts_run_opts *o, ts_mc *out, size_t *unknown);

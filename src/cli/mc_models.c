@@ -127,6 +127,18 @@ int generate_events_channels(const char *path, const char *dataset, int given, s
     return rc ? cli_fail() : 0;
 }
 
+/* the true values v (n) of a named channel, named by `from`, in the model's numbering `to`
+ * for the accuracies: a name the model lacks is its <unk>, or -1 (never drawn) when it has
+ * none (the model never read it: it was hidden) */
+static void truth_ids(int32_t *v, size_t n, const ts_vocab *from, const ts_vocab *to)
+{
+    if (!v || from->n == 0 || to->n == 0) return;
+    int32_t *map = ts_malloc((size_t)from->n * sizeof *map);
+    ts_vocab_map(from, to, map);
+    for (size_t i = 0; i < n; i++) v[i] = v[i] >= 0 && v[i] < from->n ? map[v[i]] : -1;
+    free(map);
+}
+
 int impute_channels(const char *path, const char *chfrom, int given, const char *input, const ts_split_spec *ss,
                     size_t prefix, size_t k, ts_mask_pos pos, const char *out, const ts_run_opts *ro, int json)
 {
@@ -184,8 +196,9 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
             int32_t e = w.ch[TS_CH_EVENT][i];
             if (!mask[i] || e < 0 || e >= w.events.vocab.n) continue;
             const char *name = w.events.vocab.names[e];
-            int32_t v = ts_vocab_lookup(&ev->vocab, name);
-            unknown += ts_vocab_lookup(&m->event_vocab, name) >= 0 &&
+            int32_t v = ts_vocab_lookup(&ev->vocab, name), dv = ts_vocab_lookup(&m->event_vocab, name);
+            /* a name the dataset lacks is its <unk> (the lookup's answer), counted by the driver */
+            unknown += dv >= 0 && dv != m->event_vocab.unk &&
                        (v < 0 || v >= ev->n_ids || (ev->vocab.unk >= 0 && v == ev->vocab.unk));
         }
     }
@@ -204,11 +217,13 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     if (out && ts_mc_save(out, &y) != 0) { cli_fail(); goto done; }
     /* the share of hidden values drawn equal to the truth, per channel (dt: equal bins of 0.5) */
     ts_mc truth;
-    if (ts_mc_slice(&w, 0, w.n, &truth) != 0 ||
-        ts_mc_renumber(&truth, &m->event_vocab, &m->comm_vocab, &m->ret_vocab, NULL) != 0) {
+    if (ts_mc_slice(&w, 0, w.n, &truth) != 0) {
         cli_fail();
         goto done;
     }
+    truth_ids(truth.ch[TS_CH_EVENT], truth.n, &truth.events.vocab, &m->event_vocab);
+    truth_ids(truth.ch[TS_CH_COMM], truth.n, &truth.comm_vocab, &m->comm_vocab);
+    truth_ids(truth.ch[TS_CH_RET], truth.n, &truth.ret_vocab, &m->ret_vocab);
     size_t hidden = 0;
     double acc[TS_NCH] = {0};
     for (size_t i = 0; i < y.n; i++) {

@@ -267,6 +267,40 @@ static int run(ts_mc_model *m, ts_mc *y, size_t L, const uint8_t *const mask[TS_
     return rc;
 }
 
+/* the values v (n, windows of L) of a named channel, numbered by `from`, in the model's
+ * numbering `to` by name, then `from` a copy of `to`: an observed name the model lacks
+ * becomes its <unk> (unk[i] = 1), or is an error naming it and its place when the model
+ * has none; a hidden value is not read (the model never sees it: 0 here) */
+static int renumber_observed(int32_t *v, size_t n, size_t L, ts_vocab *from, const ts_vocab *to,
+                             const uint8_t *mask, const char *what, uint8_t *unk)
+{
+    if (to->n == 0 || from->n == 0) return 0;
+    int32_t *map = ts_malloc((size_t)from->n * sizeof *map);
+    ts_vocab_map(from, to, map);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const int32_t x = v[i];
+        if (!(mask && mask[i])) {
+            v[i] = 0;
+        } else if (x < 0 || x >= from->n) {
+            rc = ts_fail("window %zu, position %zu: %s ID %d is outside the input's vocabulary (%d names)", i / L,
+                         i % L, what, (int)x, from->n);
+        } else if (map[x] < 0) {
+            rc = ts_fail("window %zu, position %zu: %s '%s' is not one of the model's names, and it has no <unk>",
+                         i / L, i % L, what, from->names[x]);
+        } else {
+            unk[i] |= map[x] == to->unk && strcmp(from->names[x], to->names[to->unk]);
+            v[i] = map[x];
+        }
+    }
+    free(map);
+    if (rc == 0) {
+        ts_vocab_free(from);
+        rc = ts_vocab_copy(from, to);
+    }
+    return rc;
+}
+
 int ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *const mask[TS_NCH],
                        const ts_run_opts *o, ts_mc *out, size_t *unknown)
 {
@@ -285,11 +319,24 @@ int ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *
         if (c == TS_CH_COMM) ts_vocab_free(&out->comm_vocab);
         if (c == TS_CH_RET) ts_vocab_free(&out->ret_vocab);
     }
-    if (ts_mc_renumber(out, &m->event_vocab, &m->comm_vocab, &m->ret_vocab, unknown) != 0 ||
-        run(m, out, L, mask, o) != 0) {
+    /* the named channels by name; unknown: the observed events with a name the model lacks */
+    uint8_t *unk = ts_calloc(out->n, 1);
+    int rc = renumber_observed(out->ch[TS_CH_EVENT], out->n, L, &out->events.vocab, &m->event_vocab,
+                               mask[TS_CH_EVENT], "event", unk);
+    if (rc == 0 && has_ch(m, TS_CH_COMM))
+        rc = renumber_observed(out->ch[TS_CH_COMM], out->n, L, &out->comm_vocab, &m->comm_vocab, mask[TS_CH_COMM],
+                               "comm", unk);
+    if (rc == 0 && has_ch(m, TS_CH_RET))
+        rc = renumber_observed(out->ch[TS_CH_RET], out->n, L, &out->ret_vocab, &m->ret_vocab, mask[TS_CH_RET], "ret",
+                               unk);
+    size_t cnt = 0;
+    for (size_t i = 0; i < out->n; i++) cnt += unk[i];
+    free(unk);
+    if (rc != 0 || run(m, out, L, mask, o) != 0) {
         ts_mc_free(out);
         return -1;
     }
+    if (unknown) *unknown = cnt;
     return 0;
 }
 
