@@ -223,6 +223,11 @@ static void impute_unknown_names(void)
                           "%s", err);
             }
         }
+        if (with_unk) {   /* the note and an output that cannot be written: the error alone */
+            snprintf(cmd, sizeof cmd, "impute %s/ngu.tsm --channels-from %s --input %s --length 20 --prefix 4 "
+                     "-o %s/ngu.tsm/imp", dir, ds, ds2, dir);   /* under a file */
+            CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ngu.tsm/imp"), "%s", err);
+        }
         if (with_unk) {   /* the library: the driver's count */
             ts_model *ev = NULL;
             snprintf(cmd, sizeof cmd, "%s/ngu.tsm", dir);

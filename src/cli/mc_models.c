@@ -211,10 +211,10 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     }
     unknown += unknown_mc;
     double secs = ts_now() - t0;
-    if (unknown)
+    if (out && ts_mc_save(out, &y) != 0) { cli_fail(); goto done; }
+    if (unknown)   /* after the last error it could be followed by: an error is one line */
         fprintf(stderr, "impute: note: %zu observed events have names the model never saw; it reads them as <unk>\n",
                 unknown);
-    if (out && ts_mc_save(out, &y) != 0) { cli_fail(); goto done; }
     /* the share of hidden values drawn equal to the truth, per channel (dt: equal bins of 0.5) */
     ts_mc truth;
     if (ts_mc_slice(&w, 0, w.n, &truth) != 0) {
