@@ -395,6 +395,8 @@ static void impute_cli(void)
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--prefix is for multi-channel models"));
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --vocab %s/vocab.tsv", dir, ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--vocab is for single-channel input"));
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --split paper", dir, ds);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--split paper"), "%s", err);
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --blackout 3", dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--input PATH is required"));
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 700", dir, ds);

@@ -415,6 +415,11 @@ static void cli(void)
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mdm-mc: option --prior: not one of its training options"));
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 16", dir, ds);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--prefix 16"));
+    /* options the multi-channel path would not read: refused, not ignored */
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 4 --vocab %s/none.tsv", dir, ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--vocab is for single-channel input"), "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 4 --split paper", dir, ds);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--split paper"), "%s", err);
 }
 
 TEST_MAIN("mdm_mc", {

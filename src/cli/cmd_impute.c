@@ -113,6 +113,12 @@ int cmd_impute(int argc, char **argv)
     int mc = ts_mc_model_is(model_path);
     if (mc < 0) { cli_fail(); goto done; }
     if (mc && chfrom) { rc = cli_usage_error(C, "--channels-from is for a single-channel model; %s has channels", model_path); goto done; }
+    /* the multi-channel path reads neither (its names are the dataset's, its split in time) */
+    if (mc && vocab_path) { rc = cli_usage_error(C, "--vocab is for single-channel input; %s has channels", model_path); goto done; }
+    if ((mc || chfrom) && ss.kind != TS_SPLIT_TIME) {
+        rc = cli_usage_error(C, "--split paper is for single-channel input: a multi-channel dataset is split in time");
+        goto done;
+    }
     if (mc || chfrom) {   /* the test part of a multi-channel dataset */
         rc = impute_channels(model_path, chfrom, draw, input ? input : chfrom, &ss, prefix, is.blackout, is.pos,
                              is.outdir, &ro, json);
