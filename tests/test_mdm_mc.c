@@ -411,6 +411,8 @@ static void cli(void)
           strstr(err, "[0, 2)"));
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --threads 1 -o %s/gen2", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length is required"));
+    snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --length 16 --format npy -o %s/gen2", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--format is for window files"), "%s", err);
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --prior 1 -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mdm-mc: option --prior: not one of its training options"));
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 16", dir, ds);

@@ -62,6 +62,10 @@ int cmd_generate(int argc, char **argv)
     if (mc < 0) { cli_fail(); goto done; }
     if (!chfrom && (crop || draw != TS_DRAW_PAIR)) { rc = cli_usage_error(C, "--draw and --crop go with --channels-from"); goto done; }
     if (mc && chfrom) { rc = cli_usage_error(C, "--channels-from is for a single-channel model; %s has channels", model_path); goto done; }
+    if ((mc || chfrom) && format != 0) {   /* a dataset directory has one format */
+        rc = cli_usage_error(C, "--format is for window files; a multi-channel output is a dataset directory");
+        goto done;
+    }
     if (chfrom) {   /* a single-channel model's events, the other channels drawn */
         if (!L) { rc = cli_usage_error(C, "--length is required with --channels-from"); goto done; }
         ts_run_opts mro;
