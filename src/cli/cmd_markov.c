@@ -50,6 +50,10 @@ int cmd_markov(int argc, char **argv)
         ts_opt_free(&args);
         return cli_usage_error("markov", "give -n N or --from-events W (one of them)");
     }
+    if (events && len) {   /* the windows' own length is used */
+        ts_opt_free(&args);
+        return cli_usage_error("markov", "--length goes with -n; --from-events keeps the windows of W");
+    }
     if (events && draw != TS_DRAW_TYPE) {
         ts_opt_free(&args);
         return cli_usage_error("markov", "--draw pair goes with the chain, not --from-events (see generate --channels-from)");
