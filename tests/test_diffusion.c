@@ -106,6 +106,33 @@ static void oracle_conditional(void)
     oracle_recovers_x0(25, mask);
 }
 
+/* β_T near 1: ᾱ_t falls to 1e-84, far below float's range; DDIM still lands on x0
+ * (it went NaN there), as DDPM does */
+static void steep_schedule(void)
+{
+    enum { N = 40 };
+    ts_diffusion d;
+    REQUIRE(ts_diffusion_init(&d, 200, 1e-4, 0.99) == 0);
+    REQUIRE(d.alpha_bar[199] < 1e-80);
+    float x0[N], x[N], scratch[2 * N];
+    for (int i = 0; i < N; i++) x0[i] = (float)((i * 7) % 13);
+    const int steps[] = {200, 50, 20, 2};
+    for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+        oracle o = {&d, x0, N, 0, -1};
+        ts_rng r;
+        ts_rng_seed(&r, 5);
+        REQUIRE(ts_diffusion_sample(&d, oracle_eps, &o, N, steps[k], NULL, NULL, &r, x, scratch, NULL) == 0);
+        double err = 0;
+        for (int i = 0; i < N; i++) err = isfinite(x[i]) ? fmax(err, fabs(x[i] - x0[i])) : INFINITY;
+        CHECK_MSG(err < 1e-3, "S=%d: max |x - x0| = %g", steps[k], err);
+    }
+    /* one DDIM step between two such steps: finite, and x̂0 = 0 gives √(1−ᾱ_prev) ε̂ */
+    float xs[2] = {0.3f, -1.2f}, e[2] = {0.3f, -1.2f};
+    ts_ddim_step(&d, 199, 195, xs, e, 2);
+    CHECK_MSG(xs[0] == 0.3f && xs[1] == -1.2f, "%g %g", xs[0], xs[1]);
+    ts_diffusion_free(&d);
+}
+
 /* a wrong predictor (always 0) must not land on x0: the test can fail */
 static int zero_eps(void *ctx, const float *xt, int t, float *eps)
 {
@@ -136,5 +163,6 @@ TEST_MAIN("diffusion", {
     RUN(oracle_ddpm);
     RUN(oracle_ddim);
     RUN(oracle_conditional);
+    RUN(steep_schedule);
     RUN(ddpm_noise_matters);
 })

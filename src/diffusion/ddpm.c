@@ -68,13 +68,14 @@ void ts_ddpm_step(const ts_diffusion *d, int t, float *x, const float *eps, cons
 
 void ts_ddim_step(const ts_diffusion *d, int t, int t_prev, float *x, const float *eps, size_t n)
 {
-    const double ab = d->alpha_bar[t], abp = t_prev >= 0 ? d->alpha_bar[t_prev] : 1.0;
-    const float s = (float)sqrt(1.0 - ab), inv = (float)(1.0 / sqrt(ab));
-    const float a1 = (float)sqrt(abp), s1 = (float)sqrt(1.0 - abp);
-    for (size_t i = 0; i < n; i++) {
-        float x0 = (x[i] - s * eps[i]) * inv;
-        x[i] = a1 * x0 + s1 * eps[i];
-    }
+    /* √ᾱ_prev x̂0 = √(ᾱ_prev/ᾱ_t) (x − √(1−ᾱ_t) ε̂), the ratio as 1/√(α_{t_prev+1} ··· α_t) in
+     * double: on a steep schedule (β_T near 1) ᾱ_t falls far below float's range, where
+     * 1/√ᾱ_t alone overflows, √ᾱ_prev underflows and their product in float was NaN */
+    double r = 1.0;
+    for (int s = t_prev + 1; s <= t; s++) r *= d->alpha[s];
+    const double k = 1.0 / sqrt(r), abp = t_prev >= 0 ? d->alpha_bar[t_prev] : 1.0;
+    const double s = sqrt(1.0 - d->alpha_bar[t]), s1 = sqrt(1.0 - abp);
+    for (size_t i = 0; i < n; i++) x[i] = (float)(k * ((double)x[i] - s * eps[i]) + s1 * eps[i]);
 }
 
 void ts_diffusion_steps(int T, int S, int *out)
