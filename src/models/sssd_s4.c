@@ -138,7 +138,8 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
     long len, T;
     if (ts_sssd_config_read(r, "CONFIG", &c) != 0 || ts_reader_long(r, "CONFIG", "T", 1, 100000, &T) != 0) return -1;
     m->T = (int)T;
-    if (ts_reader_long(r, "CONFIG", "len", 0, 1 << 24, &len) != 0) return -1;
+    /* at least 1: a model's len 0 means "any window length", which would lift the cap below */
+    if (ts_reader_long(r, "CONFIG", "len", 1, 1 << 24, &len) != 0) return -1;
     m->base.len = (size_t)len;
     if (ts_reader_double(r, "CONFIG", "beta0", 0, 0, &m->beta0) ||
         ts_reader_double(r, "CONFIG", "betaT", 0, 0, &m->betaT))
