@@ -156,6 +156,28 @@ static void ddpm_noise_matters(void)
     ts_diffusion_free(&d);
 }
 
+/* ᾱ_999 underflows to 0 (β_T = 0.99, T = 1000): DDPM is well defined there, a DDIM
+ * jump from it (x̂0 = 0/0) is not: an error naming --steps, never inf or NaN samples */
+static void underflowed_schedule(void)
+{
+    ts_diffusion d;
+    REQUIRE(ts_diffusion_init(&d, 1000, 1e-4, 0.99) == 0);
+    REQUIRE(d.alpha_bar[999] == 0);
+    size_t n = 16;
+    float x[16], scratch[32];
+    ts_rng r;
+    ts_rng_seed(&r, 1);
+    CHECK(ts_diffusion_sample(&d, zero_eps, &n, n, 2, NULL, NULL, &r, x, scratch, NULL) == -1);
+    CHECK_MSG(strstr(ts_error(), "--steps") && strstr(ts_error(), "not finite"), "%s", ts_error());
+    float x0[16];
+    for (int i = 0; i < 16; i++) x0[i] = (float)(i % 5);
+    oracle o = {&d, x0, n, 0, -1};
+    ts_rng_seed(&r, 1);
+    REQUIRE(ts_diffusion_sample(&d, oracle_eps, &o, n, 1000, NULL, NULL, &r, x, scratch, NULL) == 0);
+    for (int i = 0; i < 16; i++) CHECK_NEAR(x[i], x0[i], 1e-3);
+    ts_diffusion_free(&d);
+}
+
 TEST_MAIN("diffusion", {
     RUN(schedule_values);
     RUN(step_subsets);
@@ -165,4 +187,5 @@ TEST_MAIN("diffusion", {
     RUN(oracle_conditional);
     RUN(steep_schedule);
     RUN(ddpm_noise_matters);
+    RUN(underflowed_schedule);
 })

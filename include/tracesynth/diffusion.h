@@ -53,7 +53,8 @@ typedef int (*ts_eps_fn)(void *ctx, const float *xt, int t, float *eps);
 /* Full reverse process over `total` values (the whole batch): x starts as N(0,1)
  * from rng; S == T runs DDPM, S < T runs DDIM over ts_diffusion_steps(T, S).
  * cond/mask (total, may both be NULL): observed values held as described above.
- * scratch: 2*total floats. progress may be NULL. 0 / -1 (the predictor's error). */
+ * scratch: 2*total floats. progress may be NULL. 0 / -1 (the predictor's error, or a
+ * step that left a value not finite). */
 int ts_diffusion_sample(const ts_diffusion *d, ts_eps_fn fn, void *ctx, size_t total, int S,
                         const float *cond, const float *mask, ts_rng *rng, float *x,
                         float *scratch, ts_progress *progress);

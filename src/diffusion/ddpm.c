@@ -99,11 +99,27 @@ int ts_diffusion_sample(const ts_diffusion *d, ts_eps_fn fn, void *ctx, size_t t
         int t = steps[i];
         if (mask) ts_diffusion_hold(x, cond, mask, total);
         if (fn(ctx, x, t, eps) != 0) { rc = -1; break; }
+        const int t_prev = i + 1 < S ? steps[i + 1] : -1;
         if (S == d->T) {
             if (t > 0) for (size_t j = 0; j < total; j++) z[j] = ts_rng_normal(rng);
             ts_ddpm_step(d, t, x, eps, z, total);
         } else {
-            ts_ddim_step(d, t, i + 1 < S ? steps[i + 1] : -1, x, eps, total);
+            ts_ddim_step(d, t, t_prev, x, eps, total);
+        }
+        /* a value past float's range (DDIM from a step whose ᾱ underflowed to 0, where x̂0
+         * is 0/0; or a diverging chain) would come out as some clamped ID, or NaN as ID 0,
+         * and a NaN input is hidden by the network's ReLU: an error instead */
+        size_t bad = 0;
+        while (bad < total && isfinite(x[bad])) bad++;
+        if (bad < total) {
+            if (S < d->T)
+                rc = ts_fail("option --steps: %d: the DDIM step %d -> %d left a value that is not finite "
+                             "(alpha_bar %g there: too steep a schedule for DDIM; --steps %d runs DDPM)", S, t,
+                             t_prev, d->alpha_bar[t], d->T);
+            else
+                rc = ts_fail("diffusion: the sample is not finite after step %d (alpha_bar %g)", t,
+                             d->alpha_bar[t]);
+            break;
         }
         if (progress) ts_progress_update(progress, i + 1, NULL);
     }
