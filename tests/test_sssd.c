@@ -870,6 +870,16 @@ static void bad_options(void)
     kv_add(&kv, "state", "7");
     o = toy_opts(&t, &kv);
     CHECK(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), "even"));
+    /* a schedule out of range names the option that is wrong */
+    const char *sched[][2] = {{"betaT", "1"}, {"betaT", "0.00001"}, {"beta0", "0"}, {"beta0", "1.5"}};
+    for (int i = 0; i < 4; i++) {
+        tiny_kv(&kv, "2");
+        kv_add(&kv, sched[i][0], sched[i][1]);
+        o = toy_opts(&t, &kv);
+        char want[64];
+        snprintf(want, sizeof want, "sssd-s4: option --%s: ", sched[i][0]);
+        CHECK_MSG(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), want), "%s", ts_error());
+    }
     toy_free(&t);
 }
 

@@ -104,6 +104,11 @@ static int parse_opts(const ts_kv *kv, sssd_opts *so)
     if (get_int(kv, "T", 200, 1, 100000, &v)) return -1;
     so->T = (int)v;
     if (ts_kv_double(kv, "beta0", 1e-4, &so->beta0) || ts_kv_double(kv, "betaT", 0.02, &so->betaT)) return -1;
+    /* the schedule's own check (ts_diffusion_init) names neither option */
+    if (!(so->beta0 > 0 && so->beta0 < 1))
+        return ts_opt_fail("sssd-s4", "beta0", "%g: need 0 < beta0 <= betaT < 1", so->beta0);
+    if (!(so->betaT >= so->beta0 && so->betaT < 1))
+        return ts_opt_fail("sssd-s4", "betaT", "%g: need 0 < beta0 (%g) <= betaT < 1", so->betaT, so->beta0);
     const char *sc = ts_kv_get(kv, "scale");
     if (!sc || !strcmp(sc, "raw")) so->scale = SCALE_RAW;
     else if (!strcmp(sc, "unit")) so->scale = SCALE_UNIT;
