@@ -208,6 +208,8 @@ static void malformed_channels(void)
     CHECK_MSG(strstr(load_with("cpu.npy", 0, cpu, 6, e, sizeof e), "event 1: value -1 outside CPU numbers"), "%s", e);
     const float dt[6] = {0, 1, -1, 0, 0, 0};
     CHECK_MSG(strstr(load_with("dt.npy", 1, dt, 6, e, sizeof e), "dt.npy: event 2: -1 is not a log(1 + ns) time"), "%s", e);
+    const float huge[6] = {0, 1, 1e20f, 0, 0, 0};   /* past any trace's clock (and int bins) */
+    CHECK_MSG(strstr(load_with("dt.npy", 1, huge, 6, e, sizeof e), "dt.npy: event 2: 1e+20 is not a log(1 + ns) time"), "%s", e);
     CHECK_MSG(strstr(load_with("ret.npy", 1, dt, 6, e, sizeof e), "float values; channel 'ret' holds integer IDs"), "%s", e);
     CHECK_MSG(strstr(load_with("dt.npy", 0, five, 5, e, sizeof e), "dt.npy: 5 values"), "%s", e);
     const int32_t ok[6] = {0, 1, 2, 3, 4, 5};
