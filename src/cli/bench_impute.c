@@ -153,7 +153,10 @@ static int list_datasets(const char *root, char ***out, int *n)
 static void dataset_failed(dset_result *R)
 {
     R->error = ts_strdup(ts_error());
-    fprintf(stderr, "tracesynth bench impute: %s: failed: %s\n", R->name, R->error);
+    /* the reason names the dataset already when it is about its files */
+    const size_t nl = strlen(R->name);
+    const int named = !strncmp(R->error, R->name, nl) && R->error[nl] == ':';
+    fprintf(stderr, "tracesynth bench impute: %s%s%s\n", named ? "" : R->name, named ? "" : ": failed: ", R->error);
 }
 
 /* per window length: dataset -> split -> train, then the grid of blackouts */

@@ -440,7 +440,7 @@ static int ddpm_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *con
     float *xs = ts_malloc(BKL * sizeof(float)), *scratch = ts_malloc(2 * BKL * sizeof(float));
     int32_t *steps = ts_malloc((size_t)B * sizeof(int32_t));
     ts_progress prog;
-    ts_progress_start(&prog, "generate", (long)(nbatch * (size_t)S));
+    ts_progress_start(&prog, hold ? "impute" : "generate", (long)(nbatch * (size_t)S));
     prog.enabled = o->progress;
     ts_sssd_eps ctx = {&m->net, &pl, obs, maskf, steps, "ddpm-mc", &prog, 0};
     int rc = 0;
