@@ -415,6 +415,14 @@ static void cli(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--format is for window files"), "%s", err);
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --prior 1 -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mdm-mc: option --prior: not one of its training options"));
+    /* training options of the single-channel split that the multi-channel one does not read */
+    const char *unread[][2] = {{"--split paper", "--split paper"}, {"--stride 3", "--stride"},
+                               {"--windows 20", "--windows"}, {"--blackout 4", "--blackout"}, {"--position end", "--position"}};
+    for (int i = 0; i < 5; i++) {
+        snprintf(cmd, sizeof cmd, "train --model mdm-mc %s %s -o %s/x.tsm", ds, unread[i][0], dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, unread[i][1]) && strstr(err, "not for the multi-channel"),
+                  "%s: %s", unread[i][0], err);
+    }
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 16", dir, ds);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--prefix 16"));
     /* options the multi-channel path would not read: refused, not ignored */

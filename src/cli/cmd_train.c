@@ -121,6 +121,19 @@ int cmd_train(int argc, char **argv)
     cli_run_apply(&run, &args, &ro);
     if (ts_mc_model_find(model, 1)) {   /* a multi-channel model */
         if (also.n) { rc = cli_usage_error(C, "--also: not for the multi-channel model %s", model); goto done; }
+        /* it reads the length and the fractions only: the others would be ignored */
+        ts_split_spec d0;
+        ts_split_spec_default(&d0);
+        const char *ignored = ss.kind != TS_SPLIT_TIME ? "--split paper"
+                              : ss.stride != d0.stride ? "--stride"
+                              : ss.windows != d0.windows ? "--windows"
+                              : k != 10 ? "--blackout"
+                              : pos != TS_MASK_CENTER ? "--position" : NULL;
+        if (ignored) {
+            rc = cli_usage_error(C, "%s: not for the multi-channel model %s (it trains on crops of the time "
+                                 "split's training part)", ignored, model);
+            goto done;
+        }
         if (!out) out = def_out = default_output(dataset, model);
         rc = train_channels(model, dataset, &ss, out, resume, log, &ro);
         goto done;
