@@ -870,6 +870,13 @@ static void bad_options(void)
     kv_add(&kv, "state", "7");
     o = toy_opts(&t, &kv);
     CHECK(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), "even"));
+    /* a network whose windows its file could not load again: refused before training */
+    memset(&kv, 0, sizeof kv);
+    kv_add(&kv, "layers", "1024");
+    kv_add(&kv, "channels", "1024");
+    kv_add(&kv, "iters", "2");
+    o = toy_opts(&t, &kv);
+    CHECK_MSG(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), "over the limit"), "%s", ts_error());
     /* a schedule out of range names the option that is wrong */
     const char *sched[][2] = {{"betaT", "1"}, {"betaT", "0.00001"}, {"beta0", "0"}, {"beta0", "1.5"}};
     for (int i = 0; i < 4; i++) {

@@ -386,6 +386,11 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     const size_t L = tw->len;
     if (o->mask_pos != TS_MASK_ALL && (o->blackout < 1 || o->blackout > L))
         return ts_fail("sssd-s4: blackout %zu must be in [1, %zu]", o->blackout, L);
+    /* a model a file could not load (the loader's cap on sampling one window) is refused now */
+    if ((uint64_t)so.net.layers * (uint64_t)so.net.C * (uint64_t)L > MAX_WINDOW_STATE)
+        return ts_fail("sssd-s4: %d layers x %d channels x windows of %zu events is over the limit of %llu that "
+                       "sampling one window may hold: fewer layers or channels, or shorter windows",
+                       so.net.layers, so.net.C, L, (unsigned long long)MAX_WINDOW_STATE);
 
     sssd_model *m = ts_calloc(1, sizeof *m);
     m->base.len = L;
