@@ -49,6 +49,13 @@ static void bad_usage(void)
     char out[4096];
     CHECK(run_output("bench model --sizes 4x64", out, sizeof out) == 2);
     CHECK_MSG(strstr(out, "--sizes '4x64'") != NULL, "%s", out);
+    /* digits only, in range, no trailing comma (a number past int was undefined) */
+    const char *bad[] = {"4x64x16,", "' 4x64x16'", "-4x64x16", "4x64x99999999999999999999", "4x+64x16", "4x64x16x"};
+    for (int i = 0; i < 6; i++) {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "bench model --sizes %s", bad[i]);
+        CHECK_MSG(run_output(cmd, out, sizeof out) == 2 && strstr(out, "expected LxCxB"), "%s: %s", bad[i], out);
+    }
     CHECK(run_output("bench model --sizes 1x8x2 --layers 3", out, sizeof out) == 2);
     CHECK(run_output("bench model --model nosuch", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);

@@ -17,6 +17,7 @@
 #include <cblas.h>
 #include <limits.h>
 #include <math.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -574,20 +575,32 @@ static int one_size(const bench_cfg *bc, size3 s, double peak)
     return 0;
 }
 
+/* one number of a size: digits only (no sign, no blank), at most max */
+static int size_part(const char **s, long max, int *out)
+{
+    if (**s < '0' || **s > '9') return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(*s, &end, 10);
+    if (errno || v < 1 || v > max) return -1;
+    *out = (int)v;
+    *s = end;
+    return 0;
+}
+
 static int parse_sizes(const char *s, size3 *out, int *n)
 {
     *n = 0;
-    while (*s) {
-        int l, c, b, used = 0;
-        if (sscanf(s, "%dx%dx%d%n", &l, &c, &b, &used) != 3 || l < 1 || c < 1 || b < 1 || l > 1024 || c > 4096 ||
-            b > 65536 || *n >= MAX_SIZES)
+    while (*n < MAX_SIZES) {
+        int l, c, b;
+        if (size_part(&s, 1024, &l) || *s++ != 'x' || size_part(&s, 4096, &c) || *s++ != 'x' ||
+            size_part(&s, 65536, &b))
             return -1;
         out[(*n)++] = (size3){l, c, b};
-        s += used;
-        if (*s == ',') s++;
-        else if (*s) return -1;
+        if (!*s) return 0;
+        if (*s++ != ',' || !*s) return -1;   /* a trailing comma is no size */
     }
-    return *n ? 0 : -1;
+    return -1;
 }
 
 int bench_model(int argc, char **argv)
