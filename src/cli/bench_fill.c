@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -172,7 +173,7 @@ int bench_fill(int argc, char **argv)
         char *end;
         if (nr == 16) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s': at most 16 rates", rates); }
         rv[nr] = strtod(p, &end);
-        if (end == p || !(rv[nr] > 0 && rv[nr] < 0.9)) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.9)", rates); }
+        if (end == p || isspace((unsigned char)*p) || (*end == ',' && !end[1]) || !(rv[nr] > 0 && rv[nr] < 0.9)) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.9)", rates); }
         nr++;
         p = *end == ',' ? end + 1 : end;
         if (*end && *end != ',') { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.9)", rates); }
