@@ -29,13 +29,6 @@ static cls *cls_get(cls **v, size_t *n, const char *name)
     return &(*v)[(*n)++];
 }
 
-static void rm_trace(const char *dir)
-{
-    char cmd[1200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd)) { /* best effort */ }
-}
-
 /* one loss rate: returns 0 and prints the figures */
 static int one_rate(const char *trace, const char *work, double rate, long bmin, long bmax, long seed,
                     const char *model, const ts_opt_result *args, long context, int one_model, int progress,
@@ -190,7 +183,7 @@ int bench_fill(int argc, char **argv)
     }
     ts_sc_analysis truth;
     if (ts_sc_analyse(trace, !quiet, &truth)) {
-        if (!keep) rm_trace(work);   /* the temporary directory goes with the failure too */
+        if (!keep) ts_remove_tree(work);   /* the temporary directory goes with the failure too */
         ts_opt_free(&args);
         return cli_fail();
     }
@@ -202,7 +195,7 @@ int bench_fill(int argc, char **argv)
         fflush(stdout);
     }
     ts_sc_analysis_free(&truth);
-    if (!keep) rm_trace(work);
+    if (!keep) ts_remove_tree(work);
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;
 }
