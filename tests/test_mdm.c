@@ -1621,6 +1621,33 @@ static void ensemble(void)
     ts_model_free(a);
 }
 
+/* windows shorter than twice a blackout size's key: that size is chosen at k = half
+ * the window (a smaller bucket's k), and its own cells get the choice, as a run of
+ * the key's size reads them (the toy's periodic stream: the n-gram's fillers are
+ * right, a network trained for two iterations is not) */
+static void tune_prior_short_windows(void)
+{
+    toy t;
+    ts_model *m = toy_model(&t, "2");
+    REQUIRE(m);
+    ts_windows v = {ts_malloc(20 * 12 * sizeof(int32_t)), 20, 12};
+    for (size_t i = 0; i < 20; i++) memcpy(v.data + i * 12, t.split.valid.data + i * 16, 12 * sizeof(int32_t));
+    ts_mdm_tune_row rows[5];
+    memset(rows, 0, sizeof rows);
+    REQUIRE(ts_mdm_tune_prior(m, &v, 20, 1, NULL, rows, 0) == 0);
+    for (int kb = 2; kb < 5; kb++)
+        CHECK_MSG(rows[kb].k == 6 && rows[kb].constant > 0 && rows[kb].pure_acc < 90 && rows[kb].gated_acc == 100,
+                  "size %d on windows of 12: k %d, network alone %.2f, constant %g, gated %.2f", kb, rows[kb].k,
+                  rows[kb].pure_acc, rows[kb].constant, rows[kb].gated_acc);
+    /* a blackout of 10 (the bucket of key 10) in windows of 12 reads those cells */
+    double chosen = accuracy(m, &v, 10, TS_MASK_CENTER, NULL), alone = accuracy(m, &v, 10, TS_MASK_CENTER, "0");
+    CHECK_MSG(chosen > alone + 20, "k = 10 in windows of 12: %.2f with the chosen weights, %.2f the network alone",
+              chosen, alone);
+    ts_windows_free(&v);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 TEST_MAIN("mdm", {
     ts_set_threads(1);
     RUN(gradient_check);
@@ -1641,4 +1668,5 @@ TEST_MAIN("mdm", {
     RUN(impute_progress_counts_windows);
     RUN(chain_edges);
     RUN(select_by_likelihood);
+    RUN(tune_prior_short_windows);
 })

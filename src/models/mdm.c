@@ -718,11 +718,10 @@ static int k_bucket(int k)
 
 static int gate_cell(int kb, int ob, int ab) { return (kb * NOB + ob) * NAB + ab; }
 
-/* the run's weight without the gate, or with it the largest of its size's cells
- * (> 0: the n-gram's candidates are needed) */
-static double run_weight(const infill_opts *io, int k)
+/* the weight of a run of size bucket kb without the gate, or with it the largest of
+ * that bucket's cells (> 0: the n-gram's candidates are needed) */
+static double run_weight(const infill_opts *io, int kb)
 {
-    int kb = k_bucket(k);
     if (io->gate) {
         double mx = 0;
         for (int c = gate_cell(kb, 0, 0); c < gate_cell(kb + 1, 0, 0); c++) if (io->gate[c] > mx) mx = io->gate[c];
@@ -914,8 +913,8 @@ static int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, s
         r->a = (int)(a - cs);
         r->k = (int)(b - a);
         for (size_t l = a; l < b; l++) runid[l - cs] = nr;
-        r->w = run_weight(io, r->k);
         r->kb = k_bucket(r->k);
+        r->w = run_weight(io, r->kb);
         const int win = io->win ? (int)io->win[r->kb] : 0, evidence = r->w > 0 || row_copies(io, r->kb);
         int32_t *c = NULL;
         size_t nc = 0;
@@ -1277,7 +1276,11 @@ static int replay(tune_set *t, size_t w, const double *gate, unsigned *visited, 
     infill_opts io;
     memset(&io, 0, sizeof io);
     io.gate = gate;
-    r->w = run_weight(&io, k);
+    /* the cells of the bucket being chosen: on windows shorter than twice its key, k
+     * (half the window) falls in a smaller bucket, whose cells a run of the key's size
+     * would not read */
+    r->kb = t->kb;
+    r->w = run_weight(&io, t->kb);
     r->nalive = r->nc;
     if (r->nc) {
         memset(r->alive, 1, r->nc);
