@@ -1648,6 +1648,35 @@ static void tune_prior_short_windows(void)
     toy_free(&t);
 }
 
+/* options a command would ignore: generate observes nothing (no blackout for the
+ * window's fillers, no context for the prior), score reads no fill options */
+static void ignored_fill_options(void)
+{
+    toy t;
+    ts_model *m = toy_model(&t, "2");
+    REQUIRE(m);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ts_windows out = {0};
+    const char *gk[][3] = {{"in-window", "3", NULL}, {"in-window", "3", "chain"}, {"prior-weight", "1", NULL},
+                           {"prior-gate", "0", NULL}};
+    for (int i = 0; i < 4; i++) {
+        const char *keys[] = {gk[i][0], "sampler"}, *vals[] = {gk[i][1], gk[i][2]};
+        ro.kv = (ts_kv){gk[i][2] ? 2 : 1, keys, vals};
+        CHECK_MSG(ts_model_generate(m, 2, 8, &ro, &out) == -1 && strstr(ts_error(), gk[i][0]) &&
+                      !strchr(ts_error(), '\n'),
+                  "generate --%s %s%s accepted", gk[i][0], gk[i][1], gk[i][2] ? " --sampler chain" : "");
+        ts_windows_free(&out);
+    }
+    const char *sk[] = {"in-window"}, *sv[] = {"3"};
+    ro.kv = (ts_kv){1, sk, sv};
+    double b = 0;
+    CHECK_MSG(ts_model_bits(m, &t.split.test, NULL, &ro, &b, NULL) == -1 && strstr(ts_error(), "in-window"),
+              "score --in-window accepted");
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 TEST_MAIN("mdm", {
     ts_set_threads(1);
     RUN(gradient_check);
@@ -1669,4 +1698,5 @@ TEST_MAIN("mdm", {
     RUN(chain_edges);
     RUN(select_by_likelihood);
     RUN(tune_prior_short_windows);
+    RUN(ignored_fill_options);
 })

@@ -1917,6 +1917,9 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     infill_opts io;
     long samples;
     if (refuse_keys(o, "generate", (const char *const[]){"likelihood", "select", NULL}) != 0) return -1;
+    /* every event is hidden: no blackout to fill from the window, no context for the
+     * n-gram's fillers (the prior weighs nothing) */
+    if (refuse_keys(o, "generate (nothing is observed)", (const char *const[]){"in-window", NULL}) != 0) return -1;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
     if (L > 4096) return ts_fail("mdm: generation length %zu: at most 4096", L);
     const char *sampler = ts_kv_get(&o->kv, "sampler"), *mix = ts_kv_get(&o->kv, "ngram-mix");
@@ -1942,6 +1945,8 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
                               o->progress, out);
     }
     if (mix) return ts_opt_fail("mdm", "ngram-mix", "goes with --sampler chain (or score --likelihood chain)");
+    if (refuse_keys(o, "generate (nothing is observed)", (const char *const[]){"prior-weight", "prior-gate", NULL}) != 0)
+        return -1;
     if (ensemble_opt(base, o) != 0) return -1;
     if (!ts_kv_get(&o->kv, "temperature")) io.temperature = 1.0;   /* a generator samples */
     io.weight = 0;
@@ -2386,7 +2391,7 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
     const char *lk = o ? ts_kv_get(&o->kv, "likelihood") : NULL;
     const char *mix = o ? ts_kv_get(&o->kv, "ngram-mix") : NULL;
     if (refuse_keys(o, "score", (const char *const[]){"sampler", "samples", "temperature", "prior-weight",
-                                                       "prior-gate", "context", "ensemble", "select", "order", NULL}) != 0)
+                                                       "prior-gate", "in-window", "context", "ensemble", "select", "order", NULL}) != 0)
         return -1;
     if (o && o->steps) return ts_opt_fail("mdm", "steps", "score does not take it");
     if (!lk || !strcmp(lk, "bound")) {
@@ -2485,7 +2490,8 @@ const ts_model_ops ts_model_mdm = {
         "                 the crop of the training context's events ending at the\n"
         "                 event, near a window's start its first ones, the event and\n"
         "                 all after it hidden); score takes no --steps, --samples,\n"
-        "                 --temperature, --prior-*, --context or --ensemble\n"
+        "                 --temperature, --prior-*, --in-window, --context or\n"
+        "                 --ensemble; generate none of --in-window, --prior-*\n"
         "  --ngram-mix M          with --likelihood chain: none (the network alone),\n"
         "                 linear:W (every event (1 - W) p_network + W p_n-gram, the\n"
         "                 n-gram: Kneser-Ney of the training stream) or switch:A (a\n"
