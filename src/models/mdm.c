@@ -1992,7 +1992,10 @@ static int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double
             double t = 1.0;
             if (b < nb) {
                 t = ((double)(row % MDM_BITS_LEVELS) + 1.0 - ts_rng_uniform(&r)) / MDM_BITS_LEVELS;
-                hide(hb, 0, (int)L, t, &r);
+                /* each position hidden with probability t, none forced: a row with nothing
+                 * hidden adds 0 (forcing one in made every such row add 1/t times an
+                 * event's bits, an estimate whose mean is infinite near t = 0) */
+                for (size_t l = 0; l < L; l++) hb[l] = ts_rng_uniform(&r) < t;
             }
             for (size_t l = 0; l < L; l++) {
                 size_t i = (size_t)b * L + l;
