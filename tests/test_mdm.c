@@ -1701,6 +1701,41 @@ static void bound_on_short_windows(void)
     toy_free(&t);
 }
 
+/* a network whose output overflows (finite parameters, logits of +-inf, NaN after
+ * the softmax's shift) is refused by every use, as by the chain likelihood: impute,
+ * both samplers and the bound gave fills, windows and NaN bits */
+static void nonfinite_output_refused(void)
+{
+    toy t;
+    ts_model *m = toy_model(&t, "2");
+    REQUIRE(m);
+    mdm_model *mm = (mdm_model *)m;
+    for (size_t i = 0; i < (size_t)mm->c.V * mm->c.C; i++) mm->params[mm->p.hw + i] = (i % 2 ? 1 : -1) * 3e38f;
+    const ts_windows *w = &t.split.test;
+    uint8_t *mask = ts_malloc(w->n * w->len);
+    ts_mask_fill(mask, w->n, w->len, 5, TS_MASK_CENTER, 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ts_windows out = {0};
+    CHECK_MSG(ts_model_impute(m, w, mask, &ro, &out) == -1 && strstr(ts_error(), "not finite") &&
+                  !strchr(ts_error(), '\n'), "impute: %s", ts_error());
+    ts_windows_free(&out);
+    for (int i = 0; i < 2; i++) {
+        const char *k[] = {"sampler", "ngram-mix"}, *v[] = {i ? "chain" : "unmask", "none"};
+        ro.kv = (ts_kv){i ? 2 : 1, k, v};
+        CHECK_MSG(ts_model_generate(m, 3, 10, &ro, &out) == -1 && strstr(ts_error(), "not finite"),
+                  "generate --sampler %s: %s", v[0], ts_error());
+        ts_windows_free(&out);
+    }
+    ro.kv = (ts_kv){0, NULL, NULL};
+    double b = 0;
+    CHECK_MSG(ts_model_bits(m, w, NULL, &ro, &b, NULL) == -1 && strstr(ts_error(), "not finite"), "bound %g: %s", b,
+              ts_error());
+    free(mask);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 TEST_MAIN("mdm", {
     ts_set_threads(1);
     RUN(gradient_check);
@@ -1724,4 +1759,5 @@ TEST_MAIN("mdm", {
     RUN(tune_prior_short_windows);
     RUN(ignored_fill_options);
     RUN(bound_on_short_windows);
+    RUN(nonfinite_output_refused);
 })

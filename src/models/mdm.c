@@ -1049,6 +1049,15 @@ int ts_mdm_load_ensemble(ts_model *base, const char *list)
     }
 }
 
+/* does row x (V logits) hold a value that is not finite (a damaged or diverged
+ * network: every use of its output refuses it, as the chain likelihood does) */
+static int row_nonfinite(const float *x, int V)
+{
+    for (int v = 0; v < V; v++)
+        if (!isfinite(x[v])) return 1;
+    return 0;
+}
+
 /* log sum_v exp(x[v]), in double */
 static double log_sum_exp(const float *x, int n)
 {
@@ -1178,9 +1187,18 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                 if (h > maxh) maxh = h;
             }
             int S = io->steps > 0 && io->steps < maxh ? io->steps : maxh;
-            for (int s = 0; s < S; s++) {
+            for (int s = 0; s < S && rc == 0; s++) {
                 net_forward(m, &pl);
                 if (m->n_ens) ens_forward(m, &pl, pe, BL);
+                for (int b = 0; b < nb && rc == 0; b++)
+                    for (int l = 0; l < Lp; l++)
+                        if (hid[(size_t)b * Lp + l] && row_nonfinite(pl.logits + ((size_t)b * Lp + l) * V, V)) {
+                            const size_t w = list[s0 + (size_t)b];
+                            rc = ts_fail("mdm: the network's output is not finite at window %zu, position %zu (a "
+                                         "damaged or diverged model)", w, cs[w] + (size_t)l);
+                            break;
+                        }
+                if (rc != 0) break;
                 for (int b = 0; io->cap && s == 0 && b < nb; b++) {
                     size_t w = list[s0 + (size_t)b], j = 0;
                     for (int l = 0; l < Lp && j < io->cap_k; l++)
@@ -1207,6 +1225,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                     if (hid0[w * L + cs[w] + l]) y[w * L + cs[w] + l] = pl.ids[(size_t)b * Lp + l];
                 for (int r = 0; r < nruns[b]; r++) run_free(&runs[(size_t)b * Lp + r]);
             }
+            if (rc != 0) break;
             *done += nb;
             if (prog) ts_progress_update(prog, *done, NULL);   /* also a batch filled before the network */
         }
@@ -1984,6 +2003,7 @@ static int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double
     ts_rng r;
     ts_rng_seed(&r, 0x6d646d2d62697473ull);
     double sum = 0;
+    int rc = 0;
     for (size_t s = 0; s < rows; s += (size_t)B) {
         int nb = (int)(rows - s < (size_t)B ? rows - s : (size_t)B);
         for (int b = 0; b < B; b++) {
@@ -2006,14 +2026,22 @@ static int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double
             }
         }
         net_forward(m, &pl);
+        for (int b = 0; b < nb && rc == 0; b++)
+            for (size_t l = 0; l < L; l++)
+                if (row_nonfinite(pl.logits + ((size_t)b * L + l) * V, V)) {
+                    rc = ts_fail("mdm: score: the network's output is not finite at window %zu, position %zu (a "
+                                 "damaged or diverged model)", (s + (size_t)b) / MDM_BITS_LEVELS, l);
+                    break;
+                }
+        if (rc != 0) break;
         sum += xent(pl.logits, tgt, w, (size_t)B * L, V, NULL, 0);
     }
-    *bits = sum / ((double)rows * (double)L) / log(2.0);
+    if (rc == 0) *bits = sum / ((double)rows * (double)L) / log(2.0);
     plan_free(&pl);
     free(tgt);
     free(w);
     free(hb);
-    return 0;
+    return rc;
 }
 
 /* ---- the chain-rule likelihood ---- */
@@ -2326,18 +2354,24 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind
     ts_progress_start(&prog, "generate", (long)(((n + B - 1) / B) * L));
     prog.enabled = progress;
     long done = 0;
-    for (size_t s = 0; s < n; s += (size_t)B) {
+    int rc = 0;
+    for (size_t s = 0; s < n && rc == 0; s += (size_t)B) {
         const int nb = (int)(n - s < (size_t)B ? n - s : (size_t)B);
         for (int b = 0; b < nb; b++) ts_rng_fork(&rng[b], seed, s + (size_t)b), q[b] = 0.5;
-        for (size_t j = 0; j < L; j++) {
+        for (size_t j = 0; j < L && rc == 0; j++) {
             int p = 0;
             for (int b = 0; b < B; b++)
                 p = chain_crop(&pl, b, out + (s + (size_t)(b < nb ? b : nb - 1)) * L, (int)j, Lc, V);
             net_forward(m, &pl);
             if (m->n_ens) ens_forward(m, &pl, pe, (size_t)B * Lc);
-            for (int b = 0; b < nb; b++) {
+            for (int b = 0; b < nb && rc == 0; b++) {
                 int32_t *xw = out + (s + (size_t)b) * L;
                 const float *lg = pl.logits + ((size_t)b * Lc + p) * V;
+                if (row_nonfinite(lg, V)) {
+                    rc = ts_fail("mdm: generate: the network's output is not finite at window %zu, position %zu (a "
+                                 "damaged or diverged model)", s + (size_t)b, j);
+                    break;
+                }
                 float mx = lg[0];
                 for (int v = 1; v < V; v++) mx = lg[v] > mx ? lg[v] : mx;
                 double z = 0;
@@ -2381,7 +2415,7 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind
     free(rng);
     plan_free(&pl);
     ens_plans_free(m, pe);
-    return 0;
+    return rc;
 }
 
 /* score: the masked-diffusion bound (default), or the chain-rule likelihood
