@@ -423,6 +423,23 @@ static void cli_ingest_empty_comm(void)
     ts_mc_free(&m);
 }
 
+/* what ingest writes, load reads: a gap of 9e18 ns (near an int64 clock's end) is a dt
+ * the dataset can hold */
+static void cli_ingest_huge_gap_loads(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    write_text(in(d, "gap.log"), "100 1.000000 read(3, \"\", 10) = 0 <0.000010>\n"
+                                 "100 9000000001.000000 write(1, \"x\", 1) = 1 <0.000010>\n");
+    char cmd[1024], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels %s/gap.log -o %s/gapds", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    ts_mc m;
+    CHECK_MSG(ts_mc_load(in(d, "gapds"), &m) == 0, "%s", ts_error());
+    CHECK(m.n == 2 && m.dt[1] > 43.6f);
+    ts_mc_free(&m);
+}
+
 static void cli_errors_name_file_and_line(void)
 {
     const char *d = scratch_dir();
@@ -1177,6 +1194,7 @@ TEST_MAIN("data_ingest", {
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_ingest_drops_old_channels);
     RUN(cli_ingest_empty_comm);
+    RUN(cli_ingest_huge_gap_loads);
     RUN(cli_errors_name_file_and_line);
     RUN(cli_split_and_audit);
     RUN(cli_paper_split_pts);

@@ -69,6 +69,8 @@ int  ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out);
 /* the latest event time (ns from the first event) the writers below accept: a CTF clock
  * with its offset holds no more; a later one is refused, naming the event */
 #define TS_MC_MAX_NS 8e18
+/* the largest dt a trace holds: log(1 + INT64_MAX ns) as float (any gap of an int64 clock) */
+#define TS_MC_DT_MAX ((float)43.6683)
 /* strace-like text, one line per event: "TID SECONDS NAME() = RET <DT>" with the time
  * summed from dt (the first event at 0, as in CTF), TID the thread bucket (0 without one), RET the value's
  * name ("?" for none or an unknown value); names strace could not print have their

@@ -288,13 +288,13 @@ int ts_mc_load(const char *dir, ts_mc *out)
         if (c == TS_CH_DT) out->dt = v;
         else out->ch[c] = v;
         if (rc == 0 && v && c == TS_CH_DT) {
-            /* at most a trace's clock (TS_MC_MAX_NS, log(1 + ns) 43.5): a larger one is no
-             * time a trace holds, and overflows the integer bins models put it in */
-            const double top = log1p(TS_MC_MAX_NS);
+            /* at most any gap a trace's int64 clock holds (log(1 + ns) 43.67, as float, as it
+             * is stored): a larger one is no time, and overflows the models' integer bins */
+            const float top = TS_MC_DT_MAX;
             for (size_t i = 0; i < out->n && rc == 0; i++)
                 if (!(out->dt[i] >= 0 && out->dt[i] <= top))
                     rc = ts_fail("%s: event %zu: %g is not a log(1 + ns) time (finite, 0 to %.4g)", p, i,
-                                 (double)out->dt[i], top);
+                                 (double)out->dt[i], (double)top);
         } else if (rc == 0 && v && voc) {
             if (!ts_file_exists(vp)) rc = ts_fail("%s: no %s beside it (the channel's vocabulary)", p, vp);
             else if (ts_vocab_read(vp, voc) == 0)

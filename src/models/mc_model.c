@@ -222,13 +222,13 @@ static int check_values(const ts_mc_model *m, const ts_mc *y, size_t L, const ui
         for (size_t i = 0; i < y->n; i++) {
             int obs = mask[c] && mask[c][i];
             if (obs != observed) continue;
-            int bad = c == TS_CH_DT ? !(isfinite(y->dt[i]) && y->dt[i] >= 0)
+            int bad = c == TS_CH_DT ? !(y->dt[i] >= 0 && y->dt[i] <= TS_MC_DT_MAX)
                                     : y->ch[c][i] < 0 || y->ch[c][i] >= m->card[c];
             if (!bad) continue;
             if (c == TS_CH_DT)
-                return ts_fail("%s%swindow %zu, position %zu: dt %g is not a finite value >= 0",
+                return ts_fail("%s%swindow %zu, position %zu: dt %g is not a log(1 + ns) time (0 to %.4g)",
                                observed ? "" : m->ops->name, observed ? "" : " produced: ", i / L, i % L,
-                               (double)y->dt[i]);
+                               (double)y->dt[i], (double)TS_MC_DT_MAX);
             return ts_fail("%s%swindow %zu, position %zu: %s value %d is outside the model's [0, %d)",
                            observed ? "" : m->ops->name, observed ? "" : " produced: ", i / L, i % L,
                            ts_ch_names[c], (int)y->ch[c][i], (int)m->card[c]);
