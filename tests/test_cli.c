@@ -290,6 +290,8 @@ static void split_short_trace(void)
     CHECK(ts_split_parse_fractions("0.3333,0.3333,0.3334", pm) == -1);
     CHECK_MSG(strstr(ts_error(), "0.3333 is not a whole number of thousandths"), "%s", ts_error());
     CHECK(ts_split_parse_fractions("0.7004,0.1,0.1996", pm) == -1 && strstr(ts_error(), "0.7004"));
+    CHECK_MSG(ts_split_parse_fractions("0.7000001,0.1,0.1999999", pm) == -1 &&
+                  strstr(ts_error(), ": 0.7000001 is not a whole"), "%s", ts_error());   /* as given, not as %g */
     CHECK(ts_split_parse_fractions("0.0004,0.5,0.4996", pm) == -1 && strstr(ts_error(), "below 0.001"));
     CHECK(ts_split_parse_fractions("0.001,0.333,0.666", pm) == 0 && pm[0] == 1 && pm[1] == 333 && pm[2] == 666);
     CHECK(ts_split_max_length(1800, NULL) == 180);

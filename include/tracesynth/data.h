@@ -210,7 +210,8 @@ extern const int ts_split_default_permille[3];   /* {700, 100, 200} */
 /* the default number of validation and test windows; a part holding fewer distinct windows
  * repeats some, but more windows than both this and the part's distinct ones is an error */
 #define TS_SPLIT_DEFAULT_WINDOWS 500
-/* "0.7,0.1,0.2" -> {700, 100, 200}: three fractions in (0, 1), summing to 1 */
+/* "0.7,0.1,0.2" -> {700, 100, 200}: three fractions in (0, 1), each a whole number of
+ * thousandths, summing to 1 */
 int  ts_split_parse_fractions(const char *s, int permille[3]);
 /* the longest window every part of a time split of n events holds */
 size_t ts_split_max_length(size_t n, const int permille[3]);

@@ -39,7 +39,7 @@ void ts_diffusion_hold(float *x, const float *cond, const float *mask, size_t n)
  *   x ← (x − (1−α_t)/√(1−ᾱ_t) ε̂) / √α_t + σ_t z */
 void ts_ddpm_step(const ts_diffusion *d, int t, float *x, const float *eps, const float *z, size_t n);
 
-/* DDIM (η = 0) step t -> t_prev (t_prev = −1: to x0, ᾱ = 1):
+/* DDIM (η = 0) step t -> t_prev < t (t_prev = −1: to x0, ᾱ = 1):
  *   x̂0 = (x − √(1−ᾱ_t) ε̂)/√ᾱ_t,  x ← √ᾱ_prev x̂0 + √(1−ᾱ_prev) ε̂ */
 void ts_ddim_step(const ts_diffusion *d, int t, int t_prev, float *x, const float *eps, size_t n);
 

@@ -75,8 +75,10 @@ typedef struct {
 
 /* 0: parsed; 1: help was asked for and printed to stdout; 2: a usage error was printed
  * to stderr (a value out of range or not a choice, a callback's ts_error, a TS_OPT_REQUIRED
- * option not given, an empty value: "--name=" or "--name ''") ("tracesynth CMD: error: ... (see 'tracesynth CMD --help')"). Free the
- * result with ts_opt_free in every case. */
+ * option not given, an empty value of an option of the table: "--name=" or "--name ''")
+ * ("tracesynth CMD: error: ... (see 'tracesynth CMD --help')"). Options not in the table
+ * go to the model with their values as given, which checks them. Free the result with
+ * ts_opt_free in every case. */
 int  ts_opt_parse(const ts_opt_spec *spec, int argc, char **argv, ts_opt_result *out);
 void ts_opt_free(ts_opt_result *r);
 void ts_opt_usage(const ts_opt_spec *spec, FILE *f);

@@ -108,8 +108,8 @@ int ts_split_parse_fractions(const char *s, int permille[3])
         if (permille[k] < 1) return ts_fail("fractions '%s': %g is below 0.001", s, f);
         /* rounded, 0.3333,0.3333,0.3334 "added up to 0.999" and 0.7004 split as 0.7 */
         if (fabs(f * 1000 - permille[k]) > 1e-6)
-            return ts_fail("fractions '%s': %g is not a whole number of thousandths (the parts are set in "
-                           "steps of 0.001)", s, f);
+            return ts_fail("fractions '%s': %.*s is not a whole number of thousandths (the parts are set in "
+                           "steps of 0.001)", s, (int)(end - p), p);   /* as given: %g could round it to one */
         sum += permille[k];
         p = end + 1;
     }

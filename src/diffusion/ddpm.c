@@ -72,6 +72,7 @@ void ts_ddim_step(const ts_diffusion *d, int t, int t_prev, float *x, const floa
      * double: on a steep schedule (β_T near 1) ᾱ_t falls far below float's range, where
      * 1/√ᾱ_t alone overflows, √ᾱ_prev underflows and their product in float was NaN */
     double r = 1.0;
+    if (t_prev >= t) r = d->alpha_bar[t] / d->alpha_bar[t_prev];   /* not a step down: the plain ratio */
     for (int s = t_prev + 1; s <= t; s++) r *= d->alpha[s];
     const double k = 1.0 / sqrt(r), abp = t_prev >= 0 ? d->alpha_bar[t_prev] : 1.0;
     const double s = sqrt(1.0 - d->alpha_bar[t]), s1 = sqrt(1.0 - abp);
