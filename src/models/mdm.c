@@ -581,7 +581,8 @@ int model_load(ts_model **out, const ts_reader *r)
         free(m);
         return ts_fail("%s: section 'CONFIG': 'state' must be even and 'kernel' odd", r->path);
     }
-    if (ts_reader_double(r, "CONFIG", "prior_weight", 0, 1e6, &m->prior_weight) != 0) { free(m); return -1; }
+    /* the range impute takes (--prior-weight): a larger one is no file this project wrote */
+    if (ts_reader_double(r, "CONFIG", "prior_weight", 0, 1000, &m->prior_weight) != 0) { free(m); return -1; }
     /* optional: one weight per blackout size (models before it have one weight), and
      * the gated weights (models before them have none) */
     if (read_weights(r, "prior_weights", NKW, m->kw, &m->has_kw) != 0 ||
@@ -877,10 +878,11 @@ static void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, u
             double mx = zl[pick[best]], s = 0;
             for (int v = 0; v < V; v++) s += exp(((double)zl[v] - mx) / io->temperature);
             double u = ts_rng_uniform(rng) * s, acc = 0;
-            tok = V - 1;
-            for (int v = 0; v < V; v++) {
-                acc += exp(((double)zl[v] - mx) / io->temperature);
-                if (u < acc) { tok = v; break; }
+            for (int v = 0; v < V; v++) {   /* past the sum by rounding: the last with weight */
+                double e = exp(((double)zl[v] - mx) / io->temperature);
+                if (e > 0) tok = v;
+                acc += e;
+                if (u < acc) break;
             }
         }
         cur[best] = tok;
