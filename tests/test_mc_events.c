@@ -61,6 +61,17 @@ static void generate_cli(void)
     REQUIRE(ts_mc_load(path, &g) == 0);
     CHECK(g.n == 160 && g.dt && g.ch[TS_CH_TID] && g.ch[TS_CH_CPU] && g.events.vocab.n == 4);
     CHECK(follows(&g, 32));
+    /* a trace whose training part holds no event: refused, not drawn from its test part */
+    {
+        ts_mc one;
+        named_cycle(1, &one);
+        char ds1[600];
+        snprintf(ds1, sizeof ds1, "%s/one", dir);
+        REQUIRE(ts_mc_save(ds1, &one) == 0);
+        ts_mc_free(&one);
+        snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 --length 32 -o %s/gen1", dir, ds1, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "training part holds no event"), "%s", err);
+    }
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 2 --length 40 --crop 16 --draw type -o %s/genc",
              dir, ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);

@@ -93,6 +93,9 @@ static int events_model(const char *path, const char *dataset, const ts_mc *d, s
     if (!any)
         return ts_fail("%s: no channel files beside stream.txt (dt.npy, tid.npy, ...: a dataset of ingest "
                        "--channels)", dataset), cli_fail();
+    /* 0 would mean the whole trace to the drawer, the test part among it */
+    if (ntrain == 0)
+        return ts_fail("%s: its training part holds no event (%zu events in all)", dataset, d->n), cli_fail();
     ts_model *ev = NULL;
     if (ts_model_load(path, &ev) != 0) return cli_fail();
     if (ts_mc_model_events(ev, d, ntrain, given, crop, dataset, out) != 0) {
