@@ -379,6 +379,54 @@ static void hung_child_is_stopped(void)
     remove_tree(d);
 }
 
+static void be_put(FILE *f, uint64_t v, int nb) { for (int i = nb - 1; i >= 0; i--) fputc((int)(v >> (8 * i)) & 0xff, f); }
+
+/* a stream file that ends inside its second packet (per its index) is read through a
+ * temporary copy of its complete packets: when libbabeltrace2 crashes on the trace, the
+ * copy is still removed */
+static void crash_leaves_no_temporary_copy(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], tmp[600];
+    snprintf(dir, sizeof dir, "%s/t", d);
+    snprintf(tmp, sizeof tmp, "%s/tmp", d);
+    REQUIRE(mkdir(dir, 0755) == 0 && mkdir(tmp, 0755) == 0 && mkdir(in(dir, "index"), 0755) == 0);
+    REQUIRE(make_trace(dir, repro("metadata-clock-without-freq-sigfpe")) == 0);
+    struct stat sb;
+    REQUIRE(stat(in(dir, "chan_0"), &sb) == 0);
+    uint64_t first = (uint64_t)sb.st_size;
+    FILE *f = fopen(in(dir, "index/chan_0.idx"), "wb");
+    REQUIRE(f);
+    be_put(f, 0xC1F1DCC1u, 4); be_put(f, 1, 4); be_put(f, 0, 4); be_put(f, 56, 4);
+    for (int k = 0; k < 2; k++) {   /* the file's packet, then one of 64 bytes cut after 10 */
+        be_put(f, k ? first : 0, 8);
+        be_put(f, (k ? 64 : first) * 8, 8);
+        be_put(f, (k ? 64 : first) * 8, 8);
+        for (int i = 0; i < 4; i++) be_put(f, 0, 8);
+    }
+    fclose(f);
+    REQUIRE((f = fopen(in(dir, "chan_0"), "ab")) != NULL);
+    for (int i = 0; i < 10; i++) fputc(0, f);
+    fclose(f);
+    setenv("TMPDIR", tmp, 1);
+    ts_ctf_trace t;
+    CHECK(ts_ctf_load(dir, NULL, &t) == -1);
+    CHECK_MSG(strstr(ts_error(), "stopped on signal 8"), "%s", ts_error());
+    CHECK_MSG(count_dir(tmp) == 0, "%d entries left in %s", count_dir(tmp), tmp);
+    /* with readable metadata, the complete packets are read (the copy removed) */
+    REQUIRE(make_trace(dir, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
+    REQUIRE((f = fopen(in(dir, "chan_0"), "ab")) != NULL);
+    for (int i = 0; i < 10; i++) fputc(0, f);
+    fclose(f);
+    REQUIRE(ts_ctf_load(dir, NULL, &t) == 0);
+    CHECK(t.n_truncated == 1 && t.n > 0);
+    ts_ctf_trace_free(&t);
+    CHECK_MSG(count_dir(tmp) == 0, "%d entries left in %s", count_dir(tmp), tmp);
+    unsetenv("TMPDIR");
+    remove_tree(d);
+}
+
 /* the text output is written by a child through f's descriptor: it works with this
  * process's stdout and stderr closed and leaves them so; a crash is an error line */
 static void text_output_leaves_stdio_alone(void)
@@ -440,5 +488,6 @@ TEST_MAIN("ctf_isolate", {
     RUN(rewriter_crash_is_an_error);
     RUN(scan_hook_error_stands);
     RUN(hung_child_is_stopped);
+    RUN(crash_leaves_no_temporary_copy);
     RUN(text_output_leaves_stdio_alone);
 })

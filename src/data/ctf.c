@@ -380,15 +380,21 @@ static void check_index(const char *dir, ts_ctf_trace *t, int *partial)
 }
 
 /* a temporary trace directory: links to the metadata and the whole stream files, and copies
- * of the complete packets of the truncated ones (no index: babeltrace2 scans the packets) */
-static char *salvage_dir(const char *dir, const ts_ctf_trace *t)
+ * of the complete packets of the truncated ones (no index: babeltrace2 scans the packets).
+ * work: an empty directory the caller made (and removes), else one is made in TMPDIR */
+static char *salvage_dir(const char *dir, const ts_ctf_trace *t, const char *work)
 {
-    const char *tmp = getenv("TMPDIR");
-    char *tpl = ts_path_join(tmp && *tmp ? tmp : "/tmp", "tracesynth-ctf-XXXXXX");
-    if (!mkdtemp(tpl)) {
-        ts_fail("%s: cannot create a temporary directory to read the truncated streams: %s", tpl, strerror(errno));
-        free(tpl);
-        return NULL;
+    char *tpl;
+    if (work) {
+        tpl = ts_strdup(work);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        tpl = ts_path_join(tmp && *tmp ? tmp : "/tmp", "tracesynth-ctf-XXXXXX");
+        if (!mkdtemp(tpl)) {
+            ts_fail("%s: cannot create a temporary directory to read the truncated streams: %s", tpl, strerror(errno));
+            free(tpl);
+            return NULL;
+        }
     }
     char *abs = realpath(dir, NULL);
     char *idir = ts_path_join(dir, "index");
@@ -433,6 +439,7 @@ static char *salvage_dir(const char *dir, const ts_ctf_trace *t)
     free(idir);
     if (rc) {
         ts_fail("%s: cannot prepare the complete packets of the truncated streams in %s", dir, tpl);
+        ts_remove_tree(tpl);
         free(tpl);
         return NULL;
     }
@@ -476,6 +483,11 @@ static int run_graph(const char *dir, const char *given, sink_state *st)
 
 int ts__ctf_load_here(const char *dir, const ts_ctf_opts *opts, int fields, ts_ctf_trace *out)
 {
+    return ts__ctf_load_in(dir, opts, fields, NULL, out);
+}
+
+int ts__ctf_load_in(const char *dir, const ts_ctf_opts *opts, int fields, const char *work, ts_ctf_trace *out)
+{
     memset(out, 0, sizeof *out);
     ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1};
     const ts_ctf_opts *o = opts ? opts : &defaults;
@@ -487,7 +499,7 @@ int ts__ctf_load_here(const char *dir, const ts_ctf_opts *opts, int fields, ts_c
 
     int partial = 0;
     check_index(dir, out, &partial);
-    char *tmp = partial ? salvage_dir(dir, out) : NULL;
+    char *tmp = partial ? salvage_dir(dir, out, work) : NULL;
     int rc = partial && !tmp ? -1 : 0;
 
     sink_state st;

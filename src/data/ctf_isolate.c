@@ -148,14 +148,14 @@ static void put_trace(ts__wr *w, const ts_ctf_trace *t)
     ts__strmap_free(&cm);
 }
 
-typedef struct { const char *dir; const ts_ctf_opts *o; int fields; } load_job;
+typedef struct { const char *dir; const ts_ctf_opts *o; int fields; const char *work; } load_job;
 
 /* the reader's child: its result, as above */
 static int load_child(void *arg, ts__wr *w)
 {
     const load_job *j = arg;
     ts_ctf_trace t;
-    int rc = ts__ctf_load_here(j->dir, j->o, j->fields, &t);
+    int rc = ts__ctf_load_in(j->dir, j->o, j->fields, j->work, &t);
     ts__put_u32(w, MAGIC);
     ts__put_u32(w, (uint32_t)rc);
     if (rc) ts__put_str(w, ts_error());
@@ -313,12 +313,27 @@ static int get_result(FILE *f, ts_ctf_trace *out, char **err)
 static int load_isolated(const char *dir, const ts_ctf_opts *opts, int fields, ts_ctf_trace *out)
 {
     memset(out, 0, sizeof *out);
-    load_job j = {dir, opts, fields};
+    /* the child's copies of truncated streams go here, made and removed by this process: a
+     * child that crashes or is killed cannot remove them itself (without it, the child makes
+     * its own) */
+    const char *tmp = getenv("TMPDIR");
+    char *work = ts_path_join(tmp && *tmp ? tmp : "/tmp", "tracesynth-ctf-XXXXXX");
+    if (!mkdtemp(work)) {
+        free(work);
+        work = NULL;
+    }
+    load_job j = {dir, opts, fields, work};
     ts__child c;
-    if (ts__child_start(&c, dir, "read", load_child, &j)) return -1;
+    int started = ts__child_start(&c, dir, "read", load_child, &j) == 0;
     char *err = NULL;
-    int got = get_result(c.in, out, &err);
-    if (ts__child_end(&c, got >= 0, 0)) {
+    int got = started ? get_result(c.in, out, &err) : -1;
+    int ended = started ? ts__child_end(&c, got >= 0, 0) : -1;
+    if (work) {
+        ts_remove_tree(work);
+        free(work);
+    }
+    if (!started) return -1;
+    if (ended) {
         if (got == 0) ts_ctf_trace_free(out);
         free(err);
         return -1;

@@ -11,6 +11,9 @@
 /* ts_ctf_load (fields 0) or ts_ctf_load_fields (1) without the child process
  * (src/data/ctf.c): a trace that crashes libbabeltrace2 crashes the caller */
 int ts__ctf_load_here(const char *dir, const ts_ctf_opts *opts, int fields, ts_ctf_trace *out);
+/* the same, with the copies of truncated streams' complete packets made in WORK, an empty
+ * directory the caller removes (NULL: a temporary one, removed before returning) */
+int ts__ctf_load_in(const char *dir, const ts_ctf_opts *opts, int fields, const char *work, ts_ctf_trace *out);
 
 /* ---- a job in a forked child ----
  * ts__child_start forks a child that runs fn(arg, out) and ends with fn's return as its
