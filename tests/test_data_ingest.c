@@ -914,6 +914,57 @@ static void ctf_old_names_pair_exits_per_thread(void)
     fclose(f);
 }
 
+/* --cpu N is checked against the CPUs of the trace's streams: CPU 1's stream missing between
+ * CPUs 0 and 2 (an offline CPU) is no CPU 1; a stream whose packets hold no event is its
+ * CPU's, which then has no events */
+static void ctf_cpu_of_streams(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/cpus", d);
+    mkdir(dir, 0755);
+    static const fx_ev ev[] = {
+        {0, 10, "syscall_entry_read", 0, 0, NULL},
+        {2, 20, "syscall_entry_write", 0, 0, NULL},
+        {0, 30, "syscall_exit_read", 0, 0, NULL},
+    };
+    const char *classes[] = {"syscall_entry_read", "syscall_exit_read", "syscall_entry_write"};
+    fx_write(dir, NULL, classes, 3, ev, 3, 3, 10, 0);   /* chan_1: an empty file */
+    ts_ctf_opts o = {NULL, 0, TS_CTF_SYSCALLS, 1};
+    ts_ctf_trace t;
+    CHECK(ts_ctf_load(dir, &o, &t) == -1);
+    CHECK_MSG(strstr(ts_error(), "no CPU 1 in the trace (its streams are of CPUs 0, 2)"), "%s", ts_error());
+    /* packets with no event for CPUs 1 and 3 */
+    bytes none = {{0}, 0};
+    FILE *f = fopen(in(dir, "chan_1"), "wb");
+    REQUIRE(f);
+    put_packet(f, &none, 0, 1);
+    fclose(f);
+    REQUIRE((f = fopen(in(dir, "chan_3"), "wb")) != NULL);
+    put_packet(f, &none, 0, 3);
+    fclose(f);
+    for (int c = 1; c <= 3; c += 2) {
+        o.cpu = c;
+        CHECK(ts_ctf_load(dir, &o, &t) == -1);
+        char want[64];
+        snprintf(want, sizeof want, "no system call entry events on CPU %d", c);
+        CHECK_MSG(strstr(ts_error(), want), "%s", ts_error());
+    }
+    o.cpu = 4;
+    CHECK(ts_ctf_load(dir, &o, &t) == -1);
+    CHECK_MSG(strstr(ts_error(), "no CPU 4 in the trace (its streams are of CPUs 0..3)"), "%s", ts_error());
+    o.cpu = -1;
+    REQUIRE(ts_ctf_load(dir, &o, &t) == 0);
+    CHECK(t.n == 2 && t.n_cpus == 4 && t.n_streams == 4);
+    for (size_t i = 0; i < t.n_streams; i++) CHECK(t.streams[i].cpu == t.streams[i].name[5] - '0');
+    ts_ctf_trace_free(&t);
+    char cmd[1600], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --cpu 5 -o %s/ds", dir, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "no CPU 5") && strstr(err, "0..3"));
+    CHECK(!ts_file_exists(in(in(d, "ds"), "stream.txt")));
+}
+
 /* LTTng >= 2.6 names give the same events as the old ones */
 static void ctf_new_names_match_old(void)
 {
@@ -1201,6 +1252,7 @@ TEST_MAIN("data_ingest", {
     RUN(ctf_handmade_trace);
     RUN(ctf_old_names_pair_exits_per_thread);
     RUN(ctf_new_names_match_old);
+    RUN(ctf_cpu_of_streams);
     RUN(ctf_truncated_stream);
     RUN(ctf_damaged_index_ignored);
     RUN(ctf_short_index_entries_ignored);

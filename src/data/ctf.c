@@ -324,6 +324,18 @@ static void on_discarded(sink_state *st, const bt_message *m)
     st->t->lost += count;
 }
 
+/* a packet tells its stream's CPU, also of a stream with no event */
+static void on_packet(sink_state *st, const bt_message *m)
+{
+    const bt_packet *pkt = bt_message_packet_beginning_borrow_packet_const(m);
+    ts_ctf_stream *ts = &st->t->streams[stream_index(st, bt_packet_borrow_stream_const(pkt))];
+    int64_t cpu = -1;
+    ts__bt_field_int(ts__bt_member(bt_packet_borrow_context_field_const(pkt), "cpu_id"), &cpu);
+    if (cpu < 0 || cpu >= 65536) return;
+    ts->cpu = cpu;
+    if (cpu + 1 > st->t->n_cpus) st->t->n_cpus = cpu + 1;
+}
+
 static bt_graph_simple_sink_component_consume_func_status consume(bt_message_iterator *it, void *data)
 {
     sink_state *st = data;
@@ -336,6 +348,7 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
         bt_message_type t = bt_message_get_type(m);
         if (t == BT_MESSAGE_TYPE_EVENT) on_event(st, m);
         else if (t == BT_MESSAGE_TYPE_DISCARDED_EVENTS) on_discarded(st, m);
+        else if (t == BT_MESSAGE_TYPE_PACKET_BEGINNING) on_packet(st, m);
         else if (t == BT_MESSAGE_TYPE_STREAM_BEGINNING)
             stream_index(st, bt_message_stream_beginning_borrow_stream_const(m));
         bt_message_put_ref(m);
@@ -467,6 +480,27 @@ void ts_ctf_trace_free(ts_ctf_trace *t)
     memset(t, 0, sizeof *t);
 }
 
+/* into buf: the CPUs of the trace's streams, as ranges ("0..3, 5"), "" when none says */
+static void stream_cpus(const ts_ctf_trace *t, char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (int64_t c = 0; c < t->n_cpus && o < n; c++) {
+        int has = 0;
+        for (size_t i = 0; i < t->n_streams && !has; i++) has = t->streams[i].cpu == c;
+        if (!has) continue;
+        int64_t e = c;
+        for (int more = 1; more && e + 1 < t->n_cpus;) {
+            more = 0;
+            for (size_t i = 0; i < t->n_streams && !more; i++) more = t->streams[i].cpu == e + 1;
+            e += more;
+        }
+        if (e > c) o += (size_t)snprintf(buf + o, n - o, "%s%lld..%lld", o ? ", " : "", (long long)c, (long long)e);
+        else o += (size_t)snprintf(buf + o, n - o, "%s%lld", o ? ", " : "", (long long)c);
+        c = e;
+    }
+}
+
 static int run_graph(const char *dir, const char *given, sink_state *st)
 {
     ts__bt_pipeline p;
@@ -519,9 +553,16 @@ int ts__ctf_load_in(const char *dir, const ts_ctf_opts *opts, int fields, const 
     free(st.open_idx);
     free(st.bt_streams);
     free(kdir);
-    if (rc == 0 && o->cpu >= 0 && o->cpu >= out->n_cpus)
-        rc = ts_fail("%s: no CPU %lld in the trace (its streams are of CPUs 0..%lld)", given,
-                     (long long)o->cpu, (long long)out->n_cpus - 1);
+    /* the CPUs of the streams, not of the events: CPUs may be missing in the middle (offline),
+     * and a CPU's stream may hold no event */
+    int has_cpu = 0;
+    for (size_t i = 0; i < out->n_streams && !has_cpu; i++) has_cpu = out->streams[i].cpu == o->cpu;
+    if (rc == 0 && o->cpu >= 0 && !has_cpu) {
+        char cpus[128];
+        stream_cpus(out, cpus, sizeof cpus);
+        rc = ts_fail("%s: no CPU %lld in the trace (%s%s)", given, (long long)o->cpu,
+                     cpus[0] ? "its streams are of CPUs " : "its streams do not tell their CPU", cpus);
+    }
     if (rc == 0 && out->n == 0) {
         char cpu[48] = "";
         if (o->cpu >= 0) snprintf(cpu, sizeof cpu, " on CPU %lld", (long long)o->cpu);
