@@ -512,6 +512,64 @@ static void edge_gaps(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "too few events"), "%s", err);
 }
 
+/* gaps' table: a time before the clock's origin (a negative offset) as babeltrace2 writes
+ * it, the sign in front; an event name longer than the column keeps its time */
+static void gaps_table_cells(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], cmd[1400], out[8192];
+    snprintf(t, sizeof t, "%s/neg", d);
+    fx_lost = 5;
+    fx_trace(t, 0, 600, 0);
+    fx_lost = 0;
+    char *m = calloc(1, 16384);
+    FILE *f = fopen(in(t, "metadata"), "r");
+    REQUIRE(m && f);
+    REQUIRE(fread(m, 1, 16383, f) > 0);
+    fclose(f);
+    char *at = strstr(m, "offset_s = 1000;");
+    REQUIRE(at);
+    memcpy(at, "offset_s = -1;  ", 16);
+    /* every event class renamed: 120 more characters in front */
+    char x[121];
+    memset(x, 'x', 120);
+    x[120] = 0;
+    size_t cap = strlen(m) + 40 * 130, o = 0;
+    char *m2 = malloc(cap);
+    for (const char *p = m; *p;) {
+        const char *q = strstr(p, "name = \"");
+        if (!q || !strncmp(q, "name = \"monotonic", 17)) q = q ? q + 1 : p + strlen(p);
+        else {
+            memcpy(m2 + o, p, (size_t)(q - p) + 8);
+            o += (size_t)(q - p) + 8;
+            memcpy(m2 + o, x, 120);
+            o += 120;
+            p = q + 8;
+            continue;
+        }
+        memcpy(m2 + o, p, (size_t)(q - p));
+        o += (size_t)(q - p);
+        p = q;
+    }
+    m2[o] = 0;
+    write_text(in(t, "metadata"), m2);
+    free(m);
+    free(m2);
+    snprintf(cmd, sizeof cmd, "gaps %s -q", t);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    char *line = strstr(out, "\nchan_0");
+    REQUIRE(line);
+    char *end = strchr(line + 1, '\n');
+    REQUIRE(end);
+    *end = 0;
+    /* begin, end: -0.99...; before and after: NAME @-0.99... */
+    CHECK_MSG(!strstr(line, ".-") && strstr(line, " -0.99") && strstr(line, x), "%s", line);
+    int ats = 0;
+    for (char *p = line; (p = strstr(p, " @-0.99")); p++) ats++;
+    CHECK_MSG(ats == 2, "%s", line);
+}
+
 /* the CLI: drop, gaps (--json), fill with a model name and with a saved model file, bench fill */
 static void cli_round(void)
 {
@@ -798,6 +856,7 @@ TEST_MAIN("fill", {
     RUN(drop_fill_old_names);
     RUN(lttng_gap);
     RUN(edge_gaps);
+    RUN(gaps_table_cells);
     RUN(cli_round);
     RUN(bad_input);
 })

@@ -5,11 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* babeltrace2's time format: seconds.nanoseconds from the clock's origin */
+/* babeltrace2's time format: seconds.nanoseconds from the clock's origin, the sign in front
+ * (a clock whose offset is negative puts early events before it) */
 static const char *ts_str(char *buf, size_t n, int64_t ns)
 {
-    snprintf(buf, n, "%lld.%09lld", (long long)(ns / 1000000000), (long long)(ns % 1000000000));
+    uint64_t a = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
+    snprintf(buf, n, "%s%llu.%09llu", ns < 0 ? "-" : "", (unsigned long long)(a / 1000000000),
+             (unsigned long long)(a % 1000000000));
     return buf;
+}
+
+/* "NAME @TIME", or "-": a cell of the table, as long as the name needs (malloc'd) */
+static char *event_cell(const char *name, int64_t ns)
+{
+    if (!name) return ts_strdup("-");
+    char t[32];
+    ts_str(t, sizeof t, ns);
+    size_t n = strlen(name) + strlen(t) + 3;
+    char *c = ts_malloc(n);
+    snprintf(c, n, "%s @%s", name, t);
+    return c;
 }
 
 int cmd_gaps(int argc, char **argv)
@@ -60,7 +75,7 @@ int cmd_gaps(int argc, char **argv)
         total += l.gaps[i].g.count;
     }
 #undef CPU_SLOT
-    char b1[32], b2[32], b3[32], b4[32];
+    char b1[32], b2[32];
     if (json) {
         printf("{\"trace\": ");
         ts_json_put(stdout, args.pos[0]);
@@ -94,16 +109,14 @@ int cmd_gaps(int argc, char **argv)
         printf("%-14s %4s %8s  %-20s %-20s  %-28s %s\n", "stream", "cpu", "lost", "begin", "end", "last before", "first after");
         for (size_t i = 0; i < l.n; i++) {
             const ts_gap_info *g = &l.gaps[i];
-            char before[96], after[96];
-            snprintf(before, sizeof before, "%s%s%s%s", g->before ? g->before : "-", g->before ? " @" : "",
-                     g->before ? ts_str(b3, sizeof b3, g->before_ns) : "", "");
-            snprintf(after, sizeof after, "%s%s%s", g->after ? g->after : "-", g->after ? " @" : "",
-                     g->after ? ts_str(b4, sizeof b4, g->after_ns) : "");
+            char *before = event_cell(g->before, g->before_ns), *after = event_cell(g->after, g->after_ns);
             char lost_s[24] = "?";   /* ?: the tracer may have discarded events before its first packet */
             if (g->g.count_known) snprintf(lost_s, sizeof lost_s, "%llu", (unsigned long long)g->g.count);
             printf("%-14s %4d %8s  %-20s %-20s  %-28s %s\n", g->stream_name, g->g.cpu, lost_s,
                    g->g.has_times ? ts_str(b1, sizeof b1, g->g.begin_ns) : "-",
                    g->g.has_times ? ts_str(b2, sizeof b2, g->g.end_ns) : "-", before, after);
+            free(before);
+            free(after);
         }
         printf("\nper CPU:\n");
         for (int32_t c = 0; c <= ncpu; c++) {
