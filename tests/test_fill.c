@@ -570,6 +570,24 @@ static void gaps_table_cells(void)
     CHECK_MSG(ats == 2, "%s", line);
 }
 
+/* a trace whose stream files are empty: gaps is an error naming it, not a table of zeros */
+static void gaps_empty_trace(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], cmd[1400], err[1024];
+    snprintf(t, sizeof t, "%s/blank", d);
+    fx_trace(t, 0, 100, 0);
+    REQUIRE(truncate(in(t, "chan_0"), 0) == 0 && truncate(in(t, "chan_1"), 0) == 0);
+    ts_gap_list gl;
+    CHECK(ts_gaps_find(t, 0, &gl) == -1);
+    CHECK_MSG(strstr(ts_error(), t) && strstr(ts_error(), "no event"), "%s", ts_error());
+    snprintf(cmd, sizeof cmd, "gaps %s -q", t);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "tracesynth: error: ") == err && strstr(err, t), "%s", err);
+    snprintf(cmd, sizeof cmd, "gaps %s --json", t);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "no event"), "%s", err);
+}
+
 /* the CLI: drop, gaps (--json), fill with a model name and with a saved model file, bench fill */
 static void cli_round(void)
 {
@@ -857,6 +875,7 @@ TEST_MAIN("fill", {
     RUN(lttng_gap);
     RUN(edge_gaps);
     RUN(gaps_table_cells);
+    RUN(gaps_empty_trace);
     RUN(cli_round);
     RUN(bad_input);
 })

@@ -126,6 +126,11 @@ int ts_gaps_find(const char *dir, int progress, ts_gap_list *out)
     /* a gap's CPU: its stream's, once known */
     for (size_t i = 0; rc == 0 && i < out->n; i++)
         if (out->gaps[i].g.cpu < 0) out->gaps[i].g.cpu = out->stream_cpu[out->gaps[i].g.stream];
+    /* metadata and empty stream files (a session stopped before the first sub-buffer was
+     * written): nothing to list, an error rather than a table of zeros */
+    if (rc == 0 && !out->events && !out->recon && !out->n)
+        rc = ts_fail("%s: the trace holds no event and no gap (%s)", dir,
+                     out->n_streams ? "its streams hold no event" : "its stream files are empty or missing");
     if (rc) ts_gap_list_free(out);
     return rc;
 }
