@@ -586,6 +586,9 @@ static void gaps_empty_trace(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "tracesynth: error: ") == err && strstr(err, t), "%s", err);
     snprintf(cmd, sizeof cmd, "gaps %s --json", t);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "no event"), "%s", err);
+    /* with progress on too: the error alone, no line of "0 events" before it */
+    snprintf(cmd, sizeof cmd, "gaps %s", t);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "tracesynth: error: ") == err, "%s", err);
 }
 
 /* the CLI: drop, gaps (--json), fill with a model name and with a saved model file, bench fill */

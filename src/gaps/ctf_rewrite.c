@@ -126,7 +126,7 @@ static const char *prefixed(const char *ev, const char *const *prefixes, int n)
 
 static void progress_line(reader *r, int force)
 {
-    if (!r->progress) return;
+    if (!r->progress || (force && !r->events)) return;   /* no event: nothing to report (an error follows) */
     double now = ts_now();
     if (!force && now - r->shown < 1.0) return;
     r->shown = now;
