@@ -69,6 +69,36 @@ static void clipping(void)
     CHECK_NEAR(ts_clip_grad_norm(g, 2, 0), 1.0, 1e-6);
 }
 
+/* the norm, and so what clipping does, has the same bits for any thread count
+ * (a length past the parallel threshold that no thread count divides evenly) */
+static void grad_norm_same_bits_for_any_thread_count(void)
+{
+    const size_t n = 300001;
+    float *g = malloc(n * sizeof(float)), *c = malloc(n * sizeof(float)), *c1 = malloc(n * sizeof(float));
+    ts_rng r;
+    ts_rng_seed(&r, 3);
+    for (size_t i = 0; i < n; i++) g[i] = ts_rng_normal(&r) * (i % 7 ? 1.0f : 1000.0f);
+    double ref = 0;
+    for (int t = 1; t <= 3; t++) {
+        ts_set_threads(t);
+        memcpy(c, g, n * sizeof(float));
+        double norm = ts_clip_grad_norm(c, n, 1.0);
+        if (t == 1) {
+            ref = norm;
+            memcpy(c1, c, n * sizeof(float));
+        }
+        CHECK_MSG(norm == ref, "%d threads: norm %.17g, 1 thread %.17g", t, norm, ref);
+        CHECK(!memcmp(c, c1, n * sizeof(float)));
+    }
+    ts_set_threads(0);
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += (double)g[i] * g[i];
+    CHECK_NEAR(ref, sqrt(s), 1e-9 * sqrt(s));
+    free(g);
+    free(c);
+    free(c1);
+}
+
 static void schedules(void)
 {
     ts_lr_schedule c = {TS_LR_CONSTANT, 2e-4, 100, 1000, 0};
@@ -93,5 +123,6 @@ TEST_MAIN("optim", {
     RUN(adam_matches_torch);
     RUN(adam_converges_on_quadratic);
     RUN(clipping);
+    RUN(grad_norm_same_bits_for_any_thread_count);
     RUN(schedules);
 })

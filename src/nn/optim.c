@@ -83,12 +83,24 @@ void ts_adam_step(ts_adam *a, double lr)
     }
 }
 
+/* the sum of squares in GN_CHUNKS fixed chunks added up in order: the norm,
+ * hence the clipping, gets the same bits for any thread count (an OpenMP
+ * reduction combines per-thread partials, which depend on it) */
+#define GN_CHUNKS 256
+
 double ts_grad_norm(const float *g, size_t n)
 {
+    double part[GN_CHUNKS];
+    const size_t per = (n + GN_CHUNKS - 1) / GN_CHUNKS;
+#pragma omp parallel for schedule(static) if (n > 65536)
+    for (int c = 0; c < GN_CHUNKS; c++) {
+        size_t i0 = (size_t)c * per, i1 = i0 + per < n ? i0 + per : n;
+        double s = 0;
+        for (size_t i = i0; i < i1; i++) s += (double)g[i] * g[i];
+        part[c] = s;
+    }
     double s = 0;
-    const long nn = (long)n;
-#pragma omp parallel for reduction(+ : s) schedule(static) if (nn > 65536)
-    for (long i = 0; i < nn; i++) s += (double)g[i] * g[i];
+    for (int c = 0; c < GN_CHUNKS; c++) s += part[c];
     return sqrt(s);
 }
 
