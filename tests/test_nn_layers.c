@@ -365,6 +365,22 @@ static void bf16_cache_full_falls_back_counted(void)
     ts_set_precision(TS_PRECISION_FP32);
     ts_gemm_1t(0, 0, M, N, K, 1.0f, A, K, Bm, N, 0.0f, F, N);
     CHECK(memcmp(C, F, sizeof(float) * M * N) == 0);
+    /* a product that falls back leaves no stale bf16 copy of its A behind: A
+     * rewritten in place, a product with it of a new shape (float32), then a
+     * "same A" product of a cached shape (10 x 8 x 8, made above) rounds the
+     * new A */
+    ts_set_precision(TS_PRECISION_BF16);
+    float *A2 = randv(10 * K, 1), *B9 = randv(K * 9, 1), *C9 = zeros(10 * 9), *R = zeros(10 * N);
+    ts_gemm_1t(0, 0, 10, N, K, 1.0f, A, K, Bm, N, 0.0f, C, N);
+    memcpy(A, A2, sizeof(float) * 10 * K);
+    long fb1 = ts_gemm_bf16_fallbacks();
+    ts_gemm_1t(0, 0, 10, 9, K, 1.0f, A, K, B9, 9, 0.0f, C9, 9);
+    CHECK(ts_gemm_bf16_fallbacks() == fb1 + 1);
+    ts_gemm_1t_same_a(0, 0, 10, N, K, 1.0f, A, K, Bm, N, 0.0f, C, N);
+    ts_gemm_1t(0, 0, 10, N, K, 1.0f, A2, K, Bm, N, 0.0f, R, N);
+    CHECK_MSG(memcmp(C, R, sizeof(float) * 10 * N) == 0, "a stale bf16 copy of A was reused");
+    ts_set_precision(TS_PRECISION_FP32);
+    free(A2); free(B9); free(C9); free(R);
     free(A); free(Bm); free(C); free(F);
 }
 

@@ -277,8 +277,11 @@ static int bf16_gemm(int same_a, int transA, int transB, int M, int N, int K, fl
                      int ldc)
 {
     bf_entry *e = bf_lookup(M, N, K, transA, transB, ldc, alpha, beta);
-    bf_thread *t = e ? bf_thread_state() : NULL;
+    /* the thread's state even without a primitive: a product that falls back
+     * must forget the copy of an A it may have rewritten */
+    bf_thread *t = bf_thread_state();
     if (t) t->a_src = same_a ? t->a_src : NULL;
+    if (!e) return -1;
     if (!t || grow((void **)&t->a, &t->na, (size_t)M * K * 2) ||
         grow((void **)&t->b, &t->nb, (size_t)K * N * 2) ||
         grow(&t->scratch, &t->nscratch, e->scratch ? e->scratch : 1)) {
