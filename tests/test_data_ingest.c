@@ -407,18 +407,29 @@ static void cli_ingest_drops_old_channels(void)
     ts_mc_free(&m);
 }
 
+/* the strace log text, ingested with --channels in a scratch directory and loaded into
+ * m: 0, else -1 with the failure reported */
+static int ingest_channels_text(const char *text, ts_mc *m)
+{
+    const char *d = scratch_dir();
+    if (!d) return -1;
+    write_text(in(d, "t.log"), text);
+    char cmd[1024], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels %s/t.log -o %s/ds", d, d);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    if (rc) return -1;
+    rc = ts_mc_load(in(d, "ds"), m);
+    CHECK_MSG(rc == 0, "%s", ts_error());
+    return rc;
+}
+
 /* an execve of "/x/" names its process "": no name, not an empty comm.vocab.tsv entry */
 static void cli_ingest_empty_comm(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
-    write_text(in(d, "ex.log"), "1700000000.000100 execve(\"/x/\", [\"x\"], 0x0 /* 1 vars */) = 0 <0.000100>\n"
-                                "1700000000.000200 read(3, \"\", 10) = 0 <0.000010>\n");
-    char cmd[1024], err[512];
-    snprintf(cmd, sizeof cmd, "ingest --from strace --channels %s/ex.log -o %s/ds", d, d);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     ts_mc m;
-    CHECK_MSG(ts_mc_load(in(d, "ds"), &m) == 0, "%s", ts_error());
+    REQUIRE(ingest_channels_text("1700000000.000100 execve(\"/x/\", [\"x\"], 0x0 /* 1 vars */) = 0 <0.000100>\n"
+                                 "1700000000.000200 read(3, \"\", 10) = 0 <0.000010>\n", &m) == 0);
     CHECK(m.n == 2 && m.ch[TS_CH_COMM][0] == TS_CH_PAD && m.ch[TS_CH_COMM][1] == TS_CH_PAD);
     ts_mc_free(&m);
 }
@@ -427,15 +438,9 @@ static void cli_ingest_empty_comm(void)
  * the dataset can hold */
 static void cli_ingest_huge_gap_loads(void)
 {
-    const char *d = scratch_dir();
-    REQUIRE(d);
-    write_text(in(d, "gap.log"), "100 1.000000 read(3, \"\", 10) = 0 <0.000010>\n"
-                                 "100 9000000001.000000 write(1, \"x\", 1) = 1 <0.000010>\n");
-    char cmd[1024], err[512];
-    snprintf(cmd, sizeof cmd, "ingest --from strace --channels %s/gap.log -o %s/gapds", d, d);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     ts_mc m;
-    CHECK_MSG(ts_mc_load(in(d, "gapds"), &m) == 0, "%s", ts_error());
+    REQUIRE(ingest_channels_text("100 1.000000 read(3, \"\", 10) = 0 <0.000010>\n"
+                                 "100 9000000001.000000 write(1, \"x\", 1) = 1 <0.000010>\n", &m) == 0);
     CHECK(m.n == 2 && m.dt[1] > 43.6f);
     ts_mc_free(&m);
 }
