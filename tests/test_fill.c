@@ -488,6 +488,11 @@ static void edge_gaps(void)
     ts_gap_list_free(&gl);
     snprintf(cmd, sizeof cmd, "gaps %s --json", t);
     CHECK(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "\"count\": null") && strstr(out, "\"discarded\": 0"));
+    /* ingest warns of it as a gap of unknown size, not as one of 0 events */
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/first-ds", t, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "reported 0 discarded events and 1 gap of unknown size") &&
+                  strstr(err, "CPU 0: 1 of unknown size)"), "%s", err);
 
     /* CPU 5's stream: two packets without events, 4 events lost between them */
     snprintf(t, sizeof t, "%s/empty", d);

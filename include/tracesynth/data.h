@@ -141,7 +141,8 @@ typedef struct {
 } ts_ctf_opts;
 /* events the tracer reported lost in one stream (babeltrace2's discarded-events message) */
 typedef struct {
-    uint64_t count;
+    uint64_t count;            /* 0 when not known */
+    int      count_known;      /* babeltrace2 gave the count (not so before a stream's first packet) */
     int      has_times;
     int64_t  begin_ns, end_ns; /* the span they were lost in, ns from the clock's origin */
 } ts_ctf_discard;

@@ -81,17 +81,27 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
                 in, tr->file, (unsigned long long)(tr->indexed - tr->size), (unsigned long long)tr->indexed,
                 (unsigned long long)tr->packets_missing, (unsigned long long)tr->packets);
     }
-    if (t->lost) {
-        fprintf(stderr, "tracesynth: warning: %s: the tracer reported %llu discarded events: "
-                        "the stream has gaps there (", in, (unsigned long long)t->lost);
+    /* per stream: the gaps of known size, and those the tracer gave no count for (events it
+     * may have lost before a stream's first packet) */
+    size_t unknown = 0;
+    for (size_t i = 0; i < t->n_streams; i++)
+        for (size_t k = 0; k < t->streams[i].n_discards; k++) unknown += !t->streams[i].discards[k].count_known;
+    if (t->lost || unknown) {
+        fprintf(stderr, "tracesynth: warning: %s: the tracer reported %llu discarded events", in,
+                (unsigned long long)t->lost);
+        if (unknown) fprintf(stderr, " and %zu gap%s of unknown size", unknown, unknown == 1 ? "" : "s");
+        fputs(": the stream has gaps there (", stderr);
         int first = 1;
         for (size_t i = 0; i < t->n_streams; i++) {
             const ts_ctf_stream *s = &t->streams[i];
-            if (!s->discarded) continue;
-            if (s->cpu >= 0) fprintf(stderr, "%sCPU %lld: %llu in %zu gap%s", first ? "" : ", ", (long long)s->cpu,
-                                     (unsigned long long)s->discarded, s->n_discards, s->n_discards == 1 ? "" : "s");
-            else fprintf(stderr, "%s%s: %llu in %zu gap%s", first ? "" : ", ", s->name,
-                         (unsigned long long)s->discarded, s->n_discards, s->n_discards == 1 ? "" : "s");
+            size_t nk = 0, nu = 0;
+            for (size_t k = 0; k < s->n_discards; k++) s->discards[k].count_known ? nk++ : nu++;
+            if (!s->n_discards) continue;
+            char who[64];
+            if (s->cpu >= 0) snprintf(who, sizeof who, "CPU %lld", (long long)s->cpu);
+            fprintf(stderr, "%s%s:", first ? "" : ", ", s->cpu >= 0 ? who : s->name);
+            if (nk) fprintf(stderr, " %llu in %zu gap%s", (unsigned long long)s->discarded, nk, nk == 1 ? "" : "s");
+            if (nu) fprintf(stderr, "%s %zu of unknown size", nk ? "," : "", nu);
             first = 0;
         }
         fprintf(stderr, ")\n");

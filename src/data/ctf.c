@@ -307,10 +307,11 @@ static void on_event(sink_state *st, const bt_message *m)
 static void on_discarded(sink_state *st, const bt_message *m)
 {
     uint64_t count = 0;
-    if (bt_message_discarded_events_get_count(m, &count) != BT_PROPERTY_AVAILABILITY_AVAILABLE) count = 0;
+    const int known = bt_message_discarded_events_get_count(m, &count) == BT_PROPERTY_AVAILABILITY_AVAILABLE;
+    if (!known) count = 0;
     const bt_stream *s = bt_message_discarded_events_borrow_stream_const(m);
     ts_ctf_stream *ts = &st->t->streams[stream_index(st, s)];
-    ts_ctf_discard d = {count, 0, 0, 0};
+    ts_ctf_discard d = {count, known, 0, 0, 0};
     const bt_stream_class *sc = bt_stream_borrow_class_const(s);
     if (bt_stream_class_discarded_events_have_default_clock_snapshots(sc)) {
         const bt_clock_snapshot *b = bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(m);

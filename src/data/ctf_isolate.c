@@ -18,7 +18,8 @@
  *            n x u32 (the event's name index), n x i64 time_ns, n x i32 cpu,
  *            u64 lost, u64 unpaired_exits, i64 n_cpus, char arch[16], str arch_from,
  *            u64 n_streams, each: str name, i64 cpu, u64 events, u64 discarded,
- *              u64 n_discards, each: u64 count, i32 has_times, i64 begin_ns, i64 end_ns
+ *              u64 n_discards, each: u64 count, u32 flags (1: has_times, 2: count_known),
+ *              i64 begin_ns, i64 end_ns
  *            u64 n_truncated, each: str file, u64 size, indexed, packets, packets_missing
  *            u32 has_fields; when 1: n x i64 tid, n x i64 ret, n x u8 has_ret,
  *              u64 n_comms, n_comms x str (distinct thread names), n x u32 (index, or
@@ -106,7 +107,7 @@ static void put_trace(ts__wr *w, const ts_ctf_trace *t)
         ts__put_u64(w, s->n_discards);
         for (size_t k = 0; k < s->n_discards; k++) {
             ts__put_u64(w, s->discards[k].count);
-            ts__put_u32(w, (uint32_t)s->discards[k].has_times);
+            ts__put_u32(w, (uint32_t)(s->discards[k].has_times ? 1 : 0) | (s->discards[k].count_known ? 2u : 0));
             ts__put_i64(w, s->discards[k].begin_ns);
             ts__put_i64(w, s->discards[k].end_ns);
         }
@@ -246,7 +247,8 @@ static int get_trace(FILE *f, ts_ctf_trace *t)
             if (ts__get_u64(f, &d->count) || ts__get_u32(f, &has) || ts__get_i64(f, &d->begin_ns) ||
                 ts__get_i64(f, &d->end_ns))
                 return -1;
-            d->has_times = (int)has;
+            d->has_times = (has & 1) != 0;
+            d->count_known = (has & 2) != 0;
         }
     }
     size_t nt;
