@@ -4,6 +4,9 @@
 #include "tracesynth/common.h"
 #include "tracesynth/options.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 typedef struct {
     const char *model, *out, *pos_s;
     long L, k;
@@ -60,6 +63,23 @@ static void both_forms(void)
     ts_opt_free(&r);
     REQUIRE(PARSE(&a, 0, &r, "--length=5", "--", "--help") == 0);
     CHECK(a.L == 5 && r.npos == 1 && !strcmp(r.pos[0], "--help"));
+    ts_opt_free(&r);
+    /* as an option's value too (the table's, or a model's --key VALUE); after a flag it is help */
+    REQUIRE(PARSE(&a, 0, &r, "ds", "-o", "-h") == 0);
+    CHECK(a.out && !strcmp(a.out, "-h"));
+    ts_opt_free(&r);
+    REQUIRE(PARSE(&a, 1, &r, "ds", "--title", "--help") == 0);
+    CHECK(r.nkv == 1 && !strcmp(r.values[0], "--help"));
+    ts_opt_free(&r);
+    fflush(stdout);
+    int saved = dup(1), devnull = open("/dev/null", O_WRONLY);   /* the usage it prints */
+    dup2(devnull, 1);
+    int rc = PARSE(&a, 0, &r, "ds", "--no-progress", "-h");
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    close(devnull);
+    CHECK(rc == 1);
     ts_opt_free(&r);
 }
 

@@ -106,12 +106,21 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
     out->pos = ts_calloc(cap, sizeof *out->pos);
     out->keys = ts_calloc(cap, sizeof *out->keys);
     out->values = ts_calloc(cap, sizeof *out->values);
-    /* help wins wherever it is asked for, but past "--" it is an argument like any other */
-    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    /* help wins wherever it is asked for, but past "--", or as an option's value
+     * ("-o -h"), it is an argument like any other */
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             ts_opt_usage(sp, stdout);
             return 1;
         }
+        if (a[0] != '-' || !a[1]) continue;
+        const ts_option *o = NULL;
+        if (a[1] != '-') o = a[2] ? NULL : find_short(sp->opts, a[1]);
+        else if (!strchr(a, '=')) o = find_long(sp->opts, a + 2, strlen(a + 2));
+        else continue;
+        if (o ? o->type != TS_OPT_FLAG : (a[1] == '-' && sp->extra_kv)) i++;   /* its value follows */
+    }
     size_t nopt = 0;
     while (sp->opts[nopt].type != TS_OPT_END) nopt++;
     unsigned char given[256] = {0};   /* per option of the table (tables are short) */
