@@ -224,6 +224,13 @@ static void vocab_roundtrip(void)
     CHECK(ts_vocab_read(in(d, "v3"), &r) == -1 && strstr(ts_error(), "already has ID 0"));
     write_text(in(d, "v4"), "0 read 3\n");
     CHECK(ts_vocab_read(in(d, "v4"), &r) == -1 && strstr(ts_error(), "v4:1:"));
+    /* IDs and counts are digits only, as written: no sign, no blank */
+    const char *bad[] = {"0\tread\t3\n+1\twrite\t1\n", "0\tread\t3\n 1\twrite\t1\n", "0\tread\t+3\n",
+                         "0\tread\t 3\n"};
+    for (int i = 0; i < 4; i++) {
+        write_text(in(d, "v5"), bad[i]);
+        CHECK_MSG(ts_vocab_read(in(d, "v5"), &r) == -1 && strstr(ts_error(), "v5:"), "%d: %s", i, ts_error());
+    }
 }
 
 /* a name vocab.tsv cannot hold as it is (a tab, a carriage return, empty) is refused, and

@@ -390,7 +390,7 @@ int ts_vocab_read(const char *path, ts_vocab *out)
         char *e;
         errno = 0;
         long id = strtol(s, &e, 10);
-        if (*s == 0 || *e || errno || id != n) {
+        if (*s < '0' || *s > '9' || *e || errno || id != n) {   /* digits only: no sign, no blank */
             if (ts__bad_byte(path, buf, s, s, t1, line) != 0) { rc = -1; break; }
             rc = ts_fail("%s:%zu: ID '%s' where %d was expected (IDs run 0, 1, 2, ... in order)",
                          path, line, s, n);
@@ -401,7 +401,7 @@ int ts_vocab_read(const char *path, ts_vocab *out)
             break;
         }
         long long c = strtoll(t2 + 1, &e, 10);
-        if (t2[1] == 0 || *e || errno || c < 0) {
+        if (t2[1] < '0' || t2[1] > '9' || *e || errno || c < 0) {
             rc = ts_fail("%s:%zu: count '%s' is not a non-negative integer", path, line, t2 + 1);
             break;
         }
