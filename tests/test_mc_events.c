@@ -153,6 +153,8 @@ static void generate_cli(void)
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--draw pair goes with the chain"));
     snprintf(cmd, sizeof cmd, "markov %s --from-events %s/gen/stream.txt --length 8 -o %s/x", ds, dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length goes with -n"), "%s", err);
+    snprintf(cmd, sizeof cmd, "markov %s --from-events %s/gen/stream.txt --order 3 -o %s/x", ds, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--order goes with -n"), "%s", err);
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 --length 32 --format both -o %s/x", dir, ds, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--format is for window files"), "%s", err);
     ts_mc_free(&d);
