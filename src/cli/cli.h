@@ -31,9 +31,9 @@ int bench_layers(int argc, char **argv);
 int bench_model(int argc, char **argv);
 int bench_data(int argc, char **argv);
 
-/* ingest --channels: encode raw (the default training share), write the channel files
- * to dir, print what they hold; the events go to ds (saved by the caller). Frees raw. */
-int ingest_channels(ts_mc_raw *raw, const char *dir, ts_dataset *ds);
+/* ingest --channels: encode raw into m (the default training share) and print what its
+ * channels hold (m is saved by the caller). Frees raw. */
+int ingest_channels(ts_mc_raw *raw, ts_mc *m);
 
 /* eval of multi-channel datasets: per-channel fidelity, and with constraints (a file
  * from 'tracesynth constraints', may be NULL) the validity distances */

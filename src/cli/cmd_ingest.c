@@ -1,7 +1,6 @@
 /* tracesynth ingest: a trace (strace log, ID stream, .npy, LTTng CTF) -> dataset directory. */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -109,22 +108,6 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
     return 0;
 }
 
-/* the channel files (dt.npy, comm.vocab.tsv, ...) an earlier ingest --channels left in dir:
- * beside a new stream.txt they would be read as its channels */
-static int remove_channels(const char *dir)
-{
-    int rc = 0;
-    for (int c = TS_CH_DT; c < TS_NCH && rc == 0; c++)
-        for (int k = 0; k < 2 && rc == 0; k++) {
-            char name[64];
-            snprintf(name, sizeof name, "%s%s", ts_ch_names[c], k ? ".vocab.tsv" : ".npy");
-            char *p = ts_path_join(dir, name);
-            if (ts_file_exists(p) && unlink(p) != 0) rc = ts_fail("%s: cannot remove it: %s", p, strerror(errno));
-            free(p);
-        }
-    return rc;
-}
-
 /* DIR/arch: the architecture whose system call table names the events (read by eval) */
 static int write_arch(const char *dir, ts_arch arch)
 {
@@ -204,12 +187,15 @@ int cmd_ingest(int argc, char **argv)
         return bad;
     }
 
-    ts_dataset ds;
-    memset(&ds, 0, sizeof ds);
-    ds.vocab.unk = -1;
+    /* the dataset, with its channels under --channels: one save writes it and removes
+     * what an earlier ingest left that it lacks (vocab.tsv, times, channel files) */
+    ts_mc m;
+    memset(&m, 0, sizeof m);
+    ts_dataset *ds = &m.events;
+    ds->vocab.unk = -1;
     int rc = 0;
     if (!strcmp(from, "ids")) {
-        rc = ts_seq_read(inputs[0], &ds.stream);
+        rc = ts_seq_read(inputs[0], &ds->stream);
     } else if (!strcmp(from, "npy")) {
         ts_npy a;
         ts_windows w;
@@ -225,19 +211,19 @@ int cmd_ingest(int argc, char **argv)
             ts_windows_free(&w);
         }
         if (rc == 0) {
-            ds.stream.ids = w.data;
-            ds.stream.n = w.n * w.len;
+            ds->stream.ids = w.data;
+            ds->stream.n = w.n * w.len;
         }
     } else if (!strcmp(from, "strace") && channels) {
         ts_mc_raw raw;
         rc = ts_mc_from_strace(inputs[0], &raw);
-        if (rc == 0) rc = ingest_channels(&raw, out, &ds);
+        if (rc == 0) rc = ingest_channels(&raw, &m);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else if (!strcmp(from, "strace")) {
         char **names;
         size_t n;
         rc = ts_strace_read_many(inputs, ninputs, &names, &n);
-        if (rc == 0) rc = from_names(names, n, &ds);
+        if (rc == 0) rc = from_names(names, n, ds);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else {
         ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu};
@@ -262,40 +248,37 @@ int cmd_ingest(int argc, char **argv)
                 fprintf(stderr, "tracesynth: warning: %s: the trace does not tell its architecture; "
                                 "assuming the host's (%s); --arch sets it\n", inputs[0], ts_arch_name(arch));
             }
-            if (channels) rc = ingest_channels(&raw, out, &ds);
-            else rc = ts_dataset_from_names(t.names, t.n, ts_split_default_permille[0] / 1000.0, &ds);
-            if (rc == 0 && t.time_ns && t.n == ds.stream.n && t.n && t.time_ns[t.n - 1]) {
+            if (channels) rc = ingest_channels(&raw, &m);
+            else rc = ts_dataset_from_names(t.names, t.n, ts_split_default_permille[0] / 1000.0, ds);
+            if (rc == 0 && t.time_ns && t.n == ds->stream.n && t.n && t.time_ns[t.n - 1]) {
                 /* the events' times: time_ns.npy (train --also cuts other streams in time) */
-                ds.time_ns = ts_malloc(t.n * sizeof *ds.time_ns);
-                memcpy(ds.time_ns, t.time_ns, t.n * sizeof *ds.time_ns);
+                ds->time_ns = ts_malloc(t.n * sizeof *ds->time_ns);
+                memcpy(ds->time_ns, t.time_ns, t.n * sizeof *ds->time_ns);
             }
         } else if (loaded && channels) {
             ts_mc_raw_free(&raw);
         }
         if (loaded) ts_ctf_trace_free(&t);
     }
-    if (rc == 0) rc = ts_dataset_save(out, &ds);
-    if (rc == 0 && ds.vocab.n == 0) {
-        /* an unnamed dataset must not pick up an older vocab.tsv */
-        char *vp = ts_path_join(out, "vocab.tsv");
-        if (ts_file_exists(vp)) unlink(vp);
-        free(vp);
-    }
-    if (rc == 0 && !channels) rc = remove_channels(out);
-    if (rc == 0) rc = write_arch(out, ds.vocab.n > 0 ? arch : TS_ARCH_UNKNOWN);
     if (rc == 0) {
-        printf("%zu events", ds.stream.n);
-        if (ds.vocab.n > 0) {
+        m.n = ds->stream.n;
+        m.ch[TS_CH_EVENT] = ds->stream.ids;
+        rc = ts_mc_save(out, &m);
+    }
+    if (rc == 0) rc = write_arch(out, ds->vocab.n > 0 ? arch : TS_ARCH_UNKNOWN);
+    if (rc == 0) {
+        printf("%zu events", ds->stream.n);
+        if (ds->vocab.n > 0) {
             size_t unk = 0;
-            for (size_t i = 0; i < ds.stream.n; i++) unk += ds.stream.ids[i] == ds.vocab.unk;
+            for (size_t i = 0; i < ds->stream.n; i++) unk += ds->stream.ids[i] == ds->vocab.unk;
             printf(", %d names + <unk> (%zu later events have names unseen in the first 70%%)",
-                   ds.vocab.n - 1, unk);
+                   ds->vocab.n - 1, unk);
         } else {
-            printf(", IDs 0..%d", ts_ids_span(ds.stream.ids, ds.stream.n) - 1);
+            printf(", IDs 0..%d", ts_ids_span(ds->stream.ids, ds->stream.n) - 1);
         }
         printf(" -> %s\n", out);
     }
-    ts_dataset_free(&ds);
+    ts_mc_free(&m);
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;
 }

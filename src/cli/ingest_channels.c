@@ -4,32 +4,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ingest_channels(ts_mc_raw *raw, const char *dir, ts_dataset *ds)
+int ingest_channels(ts_mc_raw *raw, ts_mc *m)
 {
-    ts_mc m;
-    int rc = ts_mc_encode(raw, ts_split_default_permille[0] / 1000.0, &m);
+    int rc = ts_mc_encode(raw, ts_split_default_permille[0] / 1000.0, m);
     ts_mc_raw_free(raw);
-    if (rc == 0) rc = ts_mc_save(dir, &m);
-    if (rc == 0) {
-        printf("channels:");
-        for (int c = TS_CH_DT; c < TS_NCH; c++) {
-            if (!ts_mc_has(&m, c)) continue;
-            if (c == TS_CH_DT) printf(" dt");
-            else printf(" %s (%d values)", ts_ch_names[c], ts_mc_card(&m, c));
-        }
-        if (m.ch[TS_CH_RET]) {
-            size_t none = 0, unk = 0;
-            for (size_t i = 0; i < m.n; i++) {
-                none += m.ch[TS_CH_RET][i] == TS_CH_PAD;
-                unk += m.ch[TS_CH_RET][i] == TS_CH_UNK;
-            }
-            printf("; %zu events without a return value, %zu with one outside the top %d", none, unk, TS_RET_TOP);
-        }
-        printf("\n");
-        *ds = m.events;
-        memset(&m.events, 0, sizeof m.events);
-        m.ch[TS_CH_EVENT] = NULL;
+    if (rc) return rc;
+    printf("channels:");
+    for (int c = TS_CH_DT; c < TS_NCH; c++) {
+        if (!ts_mc_has(m, c)) continue;
+        if (c == TS_CH_DT) printf(" dt");
+        else printf(" %s (%d values)", ts_ch_names[c], ts_mc_card(m, c));
     }
-    ts_mc_free(&m);
-    return rc;
+    if (m->ch[TS_CH_RET]) {
+        size_t none = 0, unk = 0;
+        for (size_t i = 0; i < m->n; i++) {
+            none += m->ch[TS_CH_RET][i] == TS_CH_PAD;
+            unk += m->ch[TS_CH_RET][i] == TS_CH_UNK;
+        }
+        printf("; %zu events without a return value, %zu with one outside the top %d", none, unk, TS_RET_TOP);
+    }
+    printf("\n");
+    return 0;
 }
