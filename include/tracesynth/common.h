@@ -72,6 +72,7 @@ int  ts_mkdir_p(const char *dir);                    /* 0 / -1 */
  * followed); what cannot be removed stays, silently */
 void ts_remove_tree(const char *path);
 char *ts_path_join(const char *a, const char *b);    /* malloc'd "a/b" */
+char *ts_path_trim(const char *p);                   /* malloc'd p without trailing '/' ("dir/": "dir") */
 int  ts_file_exists(const char *path);
 
 /* ---- seeded RNG (xoshiro256**): same seed, same stream on every machine ---- */

@@ -274,8 +274,7 @@ int ts_stage_open(ts_stage *s, const char *dir)
 int ts_stage_open_beside(ts_stage *s, const char *path, const char **base)
 {
     const char *slash = strrchr(path, '/');
-    char *parent = !slash ? ts_strdup(".") : slash == path ? ts_strdup("/") : ts_strdup(path);
-    if (slash && slash != path) parent[slash - path] = 0;
+    char *parent = dir_of(path);
     *base = slash ? slash + 1 : path;
     int rc = ts_stage_open(s, parent);
     free(parent);
@@ -366,6 +365,13 @@ int ts_mkdir_p(const char *dir)
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return ts_fail("%s: not a directory", dir);
     return 0;
+}
+
+char *ts_path_trim(const char *p)
+{
+    char *t = ts_strdup(p);
+    for (size_t l = strlen(t); l > 1 && t[l - 1] == '/'; l--) t[l - 1] = 0;
+    return t;
 }
 
 char *ts_path_join(const char *a, const char *b)

@@ -332,8 +332,7 @@ static int ctf_write(const char *out, const ts_mc *m);
 
 int ts_mc_write_ctf(const char *out_, const ts_mc *m)
 {
-    char *out = ts_strdup(out_);   /* "dir/" names dir: its temporary is beside it, not in it */
-    for (size_t l = strlen(out); l > 1 && out[l - 1] == '/'; l--) out[l - 1] = 0;
+    char *out = ts_path_trim(out_);   /* "dir/" names dir: its temporary is beside it, not in it */
     int rc = ctf_write(out, m);
     free(out);
     return rc;

@@ -1477,9 +1477,7 @@ static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h)
 
 int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
 {
-    char *o = ts_strdup(out);   /* "OUT/" names OUT */
-    size_t l = strlen(o);
-    while (l > 1 && o[l - 1] == '/') o[--l] = 0;
+    char *o = ts_path_trim(out);   /* "OUT/" names OUT */
     int rc = rewrite_to(dir, o, h);
     free(o);
     return rc;
