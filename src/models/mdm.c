@@ -1060,6 +1060,13 @@ static int row_nonfinite(const float *x, int V)
     return 0;
 }
 
+/* the error of every use of the network that meets such a row ("what: " or "") */
+static int output_not_finite(const char *what, size_t window, size_t pos)
+{
+    return ts_fail("mdm: %sthe network's output is not finite at window %zu, position %zu (a damaged or "
+                   "diverged model)", what, window, pos);
+}
+
 /* log sum_v exp(x[v]), in double */
 static double log_sum_exp(const float *x, int n)
 {
@@ -1196,8 +1203,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                     for (int l = 0; l < Lp; l++)
                         if (hid[(size_t)b * Lp + l] && row_nonfinite(pl.logits + ((size_t)b * Lp + l) * V, V)) {
                             const size_t w = list[s0 + (size_t)b];
-                            rc = ts_fail("mdm: the network's output is not finite at window %zu, position %zu (a "
-                                         "damaged or diverged model)", w, cs[w] + (size_t)l);
+                            rc = output_not_finite("", w, cs[w] + (size_t)l);
                             break;
                         }
                 if (rc != 0) break;
@@ -2031,8 +2037,7 @@ static int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double
         for (int b = 0; b < nb && rc == 0; b++)
             for (size_t l = 0; l < L; l++)
                 if (row_nonfinite(pl.logits + ((size_t)b * L + l) * V, V)) {
-                    rc = ts_fail("mdm: score: the network's output is not finite at window %zu, position %zu (a "
-                                 "damaged or diverged model)", (s + (size_t)b) / MDM_BITS_LEVELS, l);
+                    rc = output_not_finite("score: ", (s + (size_t)b) / MDM_BITS_LEVELS, l);
                     break;
                 }
         if (rc != 0) break;
@@ -2155,8 +2160,7 @@ static int chain_probs(mdm_model *m, const int32_t *x, size_t n, size_t L, int k
     free(win);
     free(pos);
     if (rc == 0 && bad)
-        return ts_fail("mdm: chain likelihood: the network's output is not finite at window %zu, position %zu "
-                       "(a damaged or diverged model)", (bad - 1) / L, (bad - 1) % L);
+        return output_not_finite("chain likelihood: ", (bad - 1) / L, (bad - 1) % L);
     return rc;
 }
 
@@ -2301,8 +2305,7 @@ static int chain_select(mdm_model *m, const int32_t *cand, long N, const uint8_t
     int rc = rows ? chain_rows(m, win, pos, rows, L, kn, batch, "rank", progress, pn, pk, &bad) : 0;
     if (rc == 0 && bad) {
         const size_t w = (size_t)((win[bad - 1] - cand) / (ptrdiff_t)L) % n;
-        rc = ts_fail("mdm: --select likelihood: the network's output is not finite at window %zu, position %d "
-                     "(a damaged or diverged model)", w, pos[bad - 1]);
+        rc = output_not_finite("--select likelihood: ", w, (size_t)pos[bad - 1]);
     }
     r = 0;
     for (size_t w = 0; w < n && rc == 0; w++) {
@@ -2370,8 +2373,7 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind
                 int32_t *xw = out + (s + (size_t)b) * L;
                 const float *lg = pl.logits + ((size_t)b * Lc + p) * V;
                 if (row_nonfinite(lg, V)) {
-                    rc = ts_fail("mdm: generate: the network's output is not finite at window %zu, position %zu (a "
-                                 "damaged or diverged model)", s + (size_t)b, j);
+                    rc = output_not_finite("generate: ", s + (size_t)b, j);
                     break;
                 }
                 float mx = lg[0];
