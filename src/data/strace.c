@@ -444,14 +444,34 @@ int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out,
     }
     char **names = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *names) : NULL;
     /* merged by time, each log in its own order (a clock that steps back inside one log
-     * does not reorder its calls); ties to the earlier log */
+     * does not reorder its calls); ties to the earlier log. The logs' next calls in a
+     * binary heap: -ff of a build writes thousands of logs */
+    int *heap = ts_malloc((size_t)npaths * sizeof *heap), nh = 0;
+#define HEAD_BEFORE(a, b) (ft[a][at[a]] < ft[b][at[b]] || (ft[a][at[a]] == ft[b][at[b]] && (a) < (b)))
+    for (int f = 0; rc == 0 && f < npaths; f++) {
+        if (!fm[f]) continue;
+        int i = nh++;
+        for (; i > 0 && HEAD_BEFORE(f, heap[(i - 1) / 2]); i = (i - 1) / 2) heap[i] = heap[(i - 1) / 2];
+        heap[i] = f;
+    }
     for (size_t k = 0; rc == 0 && k < n; k++) {
-        int best = -1;
-        for (int f = 0; f < npaths; f++)
-            if (at[f] < fm[f] && (best < 0 || ft[f][at[f]] < ft[best][at[best]])) best = f;
+        const int best = heap[0];
         names[k] = fn[best][at[best]];
         fn[best][at[best]++] = NULL;
+        const int f = at[best] < fm[best] ? best : heap[--nh];   /* sifted down from the top */
+        int i = 0;
+        for (;;) {
+            int c = 2 * i + 1;
+            if (c >= nh) break;
+            if (c + 1 < nh && HEAD_BEFORE(heap[c + 1], heap[c])) c++;
+            if (!HEAD_BEFORE(heap[c], f)) break;
+            heap[i] = heap[c];
+            i = c;
+        }
+        if (nh) heap[i] = f;
     }
+#undef HEAD_BEFORE
+    free(heap);
     for (int f = 0; f < npaths; f++) {
         for (size_t i = 0; fn[f] && i < fm[f]; i++) free(fn[f][i]);
         free(fn[f]);
