@@ -484,22 +484,20 @@ void ts_ctf_trace_free(ts_ctf_trace *t)
 /* into buf: the CPUs of the trace's streams, as ranges ("0..3, 5"), "" when none says */
 static void stream_cpus(const ts_ctf_trace *t, char *buf, size_t n)
 {
+    uint8_t *has = ts_calloc(t->n_cpus > 0 ? (size_t)t->n_cpus : 1, 1);
+    for (size_t i = 0; i < t->n_streams; i++)
+        if (t->streams[i].cpu >= 0 && t->streams[i].cpu < t->n_cpus) has[t->streams[i].cpu] = 1;
     size_t o = 0;
     buf[0] = 0;
     for (int64_t c = 0; c < t->n_cpus && o < n; c++) {
-        int has = 0;
-        for (size_t i = 0; i < t->n_streams && !has; i++) has = t->streams[i].cpu == c;
-        if (!has) continue;
+        if (!has[c]) continue;
         int64_t e = c;
-        for (int more = 1; more && e + 1 < t->n_cpus;) {
-            more = 0;
-            for (size_t i = 0; i < t->n_streams && !more; i++) more = t->streams[i].cpu == e + 1;
-            e += more;
-        }
+        while (e + 1 < t->n_cpus && has[e + 1]) e++;
         if (e > c) o += (size_t)snprintf(buf + o, n - o, "%s%lld..%lld", o ? ", " : "", (long long)c, (long long)e);
         else o += (size_t)snprintf(buf + o, n - o, "%s%lld", o ? ", " : "", (long long)c);
         c = e;
     }
+    free(has);
 }
 
 static int run_graph(const char *dir, const char *given, sink_state *st)
