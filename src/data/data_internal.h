@@ -28,10 +28,6 @@ int ts__dataset_write(const char *dir, const ts_dataset *d);
 /* the last error, naming a staged file by its final place in dir */
 void ts__stage_error(const ts_stage *st, const char *dir);
 
-/* every name of v one that ts_vocab_read gives back as it is (not empty, no tab, newline
- * or carriage return): 0, else -1 + an error naming path and the name's ID */
-int ts__vocab_check_names(const char *path, const ts_vocab *v);
-
 /* string -> index map (open addressing, FNV-1a); keys are borrowed, not copied */
 typedef struct {
     const char **keys;

@@ -426,7 +426,9 @@ int ts_vocab_read(const char *path, ts_vocab *out)
     return rc;
 }
 
-int ts__vocab_check_names(const char *path, const ts_vocab *v)
+/* every name of v one that ts_vocab_read gives back as it is (not empty, no tab, newline
+ * or carriage return): 0, else -1 + an error naming path and the name's ID */
+static int check_names(const char *path, const ts_vocab *v)
 {
     for (int i = 0; i < v->n; i++) {
         if (!v->names[i][0]) return ts_fail("%s: name %d is empty", path, i);
@@ -438,7 +440,7 @@ int ts__vocab_check_names(const char *path, const ts_vocab *v)
 
 int ts_vocab_write(const char *path, const ts_vocab *v)
 {
-    if (ts__vocab_check_names(path, v) != 0) return -1;
+    if (check_names(path, v) != 0) return -1;   /* before the old file is touched */
     ts_outfile o;
     if (ts_out_open(&o, path) != 0) return -1;
     for (int i = 0; i < v->n; i++)
