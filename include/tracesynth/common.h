@@ -72,6 +72,9 @@ int  ts_mkdir_p(const char *dir);                    /* 0 / -1 */
  * followed); what cannot be removed stays, silently */
 void ts_remove_tree(const char *path);
 char *ts_path_join(const char *a, const char *b);    /* malloc'd "a/b" */
+/* a new directory NAME-XXXXXX in TMPDIR (else /tmp): 0, or -1 with errno; *path (free it)
+ * names it, or what could not be made */
+int  ts_temp_dir(const char *name, char **path);
 char *ts_path_trim(const char *p);                   /* malloc'd p without trailing '/' ("dir/": "dir") */
 int  ts_file_exists(const char *path);
 

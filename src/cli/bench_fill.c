@@ -177,9 +177,11 @@ int bench_fill(int argc, char **argv)
         snprintf(work, sizeof work, "%s", keep);
         mkdir(work, 0755);
     } else {
-        const char *tmp = getenv("TMPDIR");
-        snprintf(work, sizeof work, "%s/tracesynth-bench-fill-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        if (!mkdtemp(work)) { ts_opt_free(&args); ts_fail("%s: %s", work, strerror(errno)); return cli_fail(); }
+        char *t;
+        int made = ts_temp_dir("tracesynth-bench-fill", &t) == 0, e = errno;
+        snprintf(work, sizeof work, "%s", t);
+        free(t);
+        if (!made) { ts_opt_free(&args); ts_fail("%s: %s", work, strerror(e)); return cli_fail(); }
     }
     ts_sc_analysis truth;
     if (ts_sc_analyse(trace, !quiet, &truth)) {

@@ -367,6 +367,15 @@ int ts_mkdir_p(const char *dir)
     return 0;
 }
 
+int ts_temp_dir(const char *name, char **path)
+{
+    const char *tmp = getenv("TMPDIR");
+    char tpl[256];
+    snprintf(tpl, sizeof tpl, "%s-XXXXXX", name);
+    *path = ts_path_join(tmp && *tmp ? tmp : "/tmp", tpl);
+    return mkdtemp(*path) ? 0 : -1;
+}
+
 char *ts_path_trim(const char *p)
 {
     char *t = ts_strdup(p);

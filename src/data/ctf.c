@@ -401,14 +401,10 @@ static char *salvage_dir(const char *dir, const ts_ctf_trace *t, const char *wor
     char *tpl;
     if (work) {
         tpl = ts_strdup(work);
-    } else {
-        const char *tmp = getenv("TMPDIR");
-        tpl = ts_path_join(tmp && *tmp ? tmp : "/tmp", "tracesynth-ctf-XXXXXX");
-        if (!mkdtemp(tpl)) {
-            ts_fail("%s: cannot create a temporary directory to read the truncated streams: %s", tpl, strerror(errno));
-            free(tpl);
-            return NULL;
-        }
+    } else if (ts_temp_dir("tracesynth-ctf", &tpl) != 0) {
+        ts_fail("%s: cannot create a temporary directory to read the truncated streams: %s", tpl, strerror(errno));
+        free(tpl);
+        return NULL;
     }
     char *abs = realpath(dir, NULL);
     char *idir = ts_path_join(dir, "index");

@@ -318,9 +318,8 @@ static int load_isolated(const char *dir, const ts_ctf_opts *opts, int fields, t
     /* the child's copies of truncated streams go here, made and removed by this process: a
      * child that crashes or is killed cannot remove them itself (without it, the child makes
      * its own) */
-    const char *tmp = getenv("TMPDIR");
-    char *work = ts_path_join(tmp && *tmp ? tmp : "/tmp", "tracesynth-ctf-XXXXXX");
-    if (!mkdtemp(work)) {
+    char *work;
+    if (ts_temp_dir("tracesynth-ctf", &work) != 0) {
         free(work);
         work = NULL;
     }
