@@ -1,10 +1,12 @@
-/* Test helper: write a copy of a container file with one section replaced, for
- * the malformed-file tests of the model formats. */
+/* Test helpers for the malformed-file tests of the model formats: a copy of a container
+ * file with one section replaced, and a hand-made sssd-s4 file. */
 #ifndef TRACESYNTH_TESTS_CONTAINER_EDIT_H
 #define TRACESYNTH_TESTS_CONTAINER_EDIT_H
 
 #include "tracesynth/container.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* copy the container src to dst with chunk tag's body replaced by the n bytes at data
@@ -28,6 +30,23 @@ static inline int rewrite_chunk_bytes(const char *src, const char *dst, const ch
 static inline int rewrite_chunk(const char *src, const char *dst, const char *tag, const char *body)
 {
     return rewrite_chunk_bytes(src, dst, tag, body, body ? strlen(body) : 0);
+}
+
+/* an sssd-s4 container with CONFIG cfg and PARAMS of nparams zeros. 0 / -1 */
+static inline int write_sssd(const char *path, const char *cfg, size_t nparams)
+{
+    uint32_t vocab0[2] = {0, 0xffffffffu}, nids = 5;
+    float *p = calloc(nparams ? nparams : 1, sizeof *p);
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "sssd-s4");
+    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+    ts_writer_chunk(&w, "NIDS", &nids, 4);
+    ts_writer_text(&w, "CONFIG", cfg);
+    ts_writer_chunk(&w, "PARAMS", p, nparams * sizeof *p);
+    int rc = ts_writer_commit(&w);
+    free(p);
+    return rc;
 }
 
 #endif

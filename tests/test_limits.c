@@ -2,6 +2,7 @@
  * whose config asks for more than they hold, huge sparse IDs, leaks on error paths,
  * and models applied to inputs numbered by another vocabulary. */
 #include "check.h"
+#include "container_edit.h"
 #include "tracesynth.h"
 
 static ts_split stream_split(const int32_t *ids, size_t n)
@@ -33,22 +34,6 @@ static long file_size(const char *p)
 {
     struct stat st;
     return stat(p, &st) == 0 ? (long)st.st_size : -1;
-}
-
-/* an sssd-s4 container with CONFIG cfg and PARAMS of nparams floats */
-static void write_sssd(const char *path, const char *cfg, size_t nparams)
-{
-    uint32_t vocab0[2] = {0, 0xffffffffu}, nids = 5;
-    float *p = calloc(nparams ? nparams : 1, sizeof *p);
-    ts_writer w;
-    ts_writer_init(&w, path);
-    ts_writer_text(&w, "MODEL", "sssd-s4");
-    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
-    ts_writer_chunk(&w, "NIDS", &nids, 4);
-    ts_writer_text(&w, "CONFIG", cfg);
-    ts_writer_chunk(&w, "PARAMS", p, nparams * sizeof *p);
-    ts_writer_commit(&w);
-    free(p);
 }
 
 static const char *sssd_cfg_len(char *buf, size_t n, int layers, int C, int emb_in, int emb_mid,
