@@ -594,6 +594,42 @@ static void gaps_empty_trace(void)
     /* with progress on too: the error alone, no line of "0 events" before it */
     snprintf(cmd, sizeof cmd, "gaps %s", t);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "tracesynth: error: ") == err, "%s", err);
+    /* nothing to drop from or fill: an error and no output, not an empty copy */
+    char out[700];
+    snprintf(out, sizeof out, "%s/out", d);
+    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0};
+    ts_drop_stats st;
+    CHECK(ts_ctf_drop(t, out, &dop, &st) == -1);
+    CHECK_MSG(strstr(ts_error(), t) && strstr(ts_error(), "no event"), "%s", ts_error());
+    CHECK(!ts_file_exists(out));
+    snprintf(cmd, sizeof cmd, "drop %s -o %s", t, out);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "no event"), "%s", err);
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --no-progress", t, out);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "tracesynth: error: ") == err && strstr(err, "no event"),
+              "%s", err);
+    CHECK(!ts_file_exists(out));
+}
+
+/* a burst never starts right after a burst: each burst is one gap of its own */
+static void drop_bursts_apart(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], dr[600];
+    snprintf(t, sizeof t, "%s/t", d);
+    snprintf(dr, sizeof dr, "%s/dropped", d);
+    fx_trace(t, 0, 1000, 0);
+    ts_drop_opts dop = {0.5, 1, 2, 3, 0, 1};   /* a burst after two kept events in three */
+    ts_drop_stats st;
+    REQUIRE(ts_ctf_drop(t, dr, &dop, &st) == 0);
+    CHECK_MSG(st.bursts > 100 && st.bursts == st.n_gaps, "%llu bursts, %zu gaps",
+              (unsigned long long)st.bursts, st.n_gaps);
+    for (size_t i = 0; i < st.n_gaps; i++) CHECK(st.gaps[i].n >= 1 && st.gaps[i].n <= 2);
+    counts c = {0, 0, 0};
+    ts_scan_hooks sh = {&c, NULL, cnt_event, cnt_gap, 0};
+    REQUIRE(ts_ctf_scan(dr, &sh) == 0);
+    CHECK((size_t)c.gaps == st.n_gaps && c.lost == st.dropped);
+    ts_drop_stats_free(&st);
 }
 
 /* the CLI: drop, gaps (--json), fill with a model name and with a saved model file, bench fill */
@@ -880,6 +916,7 @@ TEST_MAIN("fill", {
     RUN(output_replaced_whole);
     RUN(drop_fill_new_names);
     RUN(drop_fill_old_names);
+    RUN(drop_bursts_apart);
     RUN(lttng_gap);
     RUN(edge_gaps);
     RUN(gaps_table_cells);

@@ -562,6 +562,7 @@ typedef struct {
     rw_iter *it;          /* for the caller's error */
     bt_trace *trace;      /* a reference to the output trace, dropped after the graph: the
                              sink must not outlive it when the graph ends on an error */
+    uint64_t seen;        /* input events and gaps: a trace with neither is refused */
     char err[512];
 } rw_comp;
 
@@ -1286,6 +1287,8 @@ static void rw_iter_fini(bt_self_message_iterator *self)
     rw_comp *c = bt_self_component_get_data(bt_self_message_iterator_borrow_component(self));
     if (w->failed && !c->err[0]) snprintf(c->err, sizeof c->err, "%s", w->err);
     progress_line(&w->r, 1);
+    c->seen = w->r.events;
+    for (size_t i = 0; i < w->r.n_streams; i++) c->seen += w->r.streams[i].gaps;
     c->it = NULL;
     for (size_t i = 0; i < w->qlen; i++) bt_message_put_ref(w->q[w->qhead + i]);
     free(w->q);
@@ -1393,6 +1396,8 @@ static int rewrite_here(const char *tdir, const char *dir, const char *out, cons
     ts__bt_pipeline_free(&p);   /* finalizes the sink: the metadata is written now */
     /* a stream that stopped decoding (the graph still ended OK), or a sink that failed to finish */
     rc = ts__bt_pending(rc, dir, "cannot rewrite the trace");
+    /* nothing to drop from or fill: an error, not an empty copy */
+    if (rc == 0 && !comp.seen) rc = ts_fail("%s: the trace holds no event and no gap", dir);
     bt_trace_put_ref(comp.trace);
     bt_component_class_filter_put_ref(fc);
     bt_message_iterator_class_put_ref(mic);

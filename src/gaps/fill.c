@@ -626,6 +626,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress};
     if (o->progress) fprintf(stderr, "fill: reading %s\n", dir);
     rc = ts_ctf_scan(dir, &h);
+    if (rc == 0 && !f.events && !f.ngap) rc = ts_fail("%s: the trace holds no event and no gap", dir);
     /* children of clone that no recorded switch shows running: candidates for the threads
      * that run between two reconstructed switches */
     f.child_used = ts_calloc(f.nchild ? f.nchild : 1, 1);

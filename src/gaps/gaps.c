@@ -166,8 +166,11 @@ static int drop_keep(void *u, const ts_rw_event *e)
     }
     d->st->events++;
     ts_rng *r = &d->rng[e->stream];
-    /* a burst starts after a kept event (a discarded-events record needs a packet before it) */
-    if (!d->left[e->stream] && d->kept[e->stream] && ts_rng_uniform(r) < d->p_start) {
+    /* a burst starts after a kept event (a discarded-events record needs a packet before it),
+     * never right after a burst (kept 2): the two would be one gap. The chance is drawn there
+     * too, so that each seed drops the events it dropped before bursts were kept apart. */
+    if (!d->left[e->stream] && d->kept[e->stream] && ts_rng_uniform(r) < d->p_start &&
+        d->kept[e->stream] == 1) {
         long span = d->o->burst_max - d->o->burst_min + 1;
         d->left[e->stream] = (uint64_t)d->o->burst_min + ts_rng_below(r, (uint64_t)span);
         d->st->bursts++;
