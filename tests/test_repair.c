@@ -284,6 +284,11 @@ static void cli(void)
     CHECK_MSG(strstr(buf, "\"length\": 8, \"windows\": 2859,") && strstr(buf, "\"memorized\": 0.69"), "%s", buf);
     snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --length 100 -o %s/mkr", dir, dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 0);
+    /* a trace that is not whole windows, or a part that cuts them: refused, as eval does */
+    snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --length 300 -o %s/x", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mk: 1000 events are not windows of --length 300"), "%s", err);
+    snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --length 200 --part valid -o %s/x", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mk: its valid part, events [700, 800), is not whole windows"), "%s", err);
     /* repair of one part: only the test part is written */
     snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/c.tsc --part test -o %s/rt", dir, dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 0);

@@ -58,6 +58,11 @@ int cmd_repair(int argc, char **argv)
     rc = ts_constraints_load(cons, &k);
     if (rc == 0) {
         rc = ts_mc_load(args.pos[0], &m);
+        /* windows of L as eval reads them: a short tail would be repaired as a window of its own */
+        if (rc == 0 && len && (m.n < len || m.n % len)) {
+            rc = ts_fail("%s: %zu events are not windows of --length %zu", args.pos[0], m.n, len);
+            ts_mc_free(&m);
+        }
         if (rc == 0 && part > 0) {   /* [0, a), [a, b), [b, n) */
             const int *pm = ts_split_default_permille;
             size_t a = (size_t)((double)m.n * pm[0] / 1000.0), b = (size_t)((double)m.n * (pm[0] + pm[1]) / 1000.0);
@@ -66,6 +71,10 @@ int cmd_repair(int argc, char **argv)
             if (from >= to) {
                 rc = ts_fail("%s: its %s part, events [%zu, %zu), is empty", args.pos[0],
                              part == 1 ? "train" : part == 2 ? "valid" : "test", from, to);
+                ts_mc_free(&whole);
+            } else if (len && (from % len || to % len)) {   /* its windows would be cut */
+                rc = ts_fail("%s: its %s part, events [%zu, %zu), is not whole windows of --length %zu",
+                             args.pos[0], part == 1 ? "train" : part == 2 ? "valid" : "test", from, to, len);
                 ts_mc_free(&whole);
             } else {
                 rc = ts_mc_slice(&whole, from, to, &m);
