@@ -463,6 +463,30 @@ static void renumber_slice_export(void)
     CHECK(ts_mc_write_strace(p, &a) == -1 && strstr(ts_error(), "'re_ad'") && !ts_file_exists(p));
     free(a.events.vocab.names[1]);
     a.events.vocab.names[1] = n1;
+    /* a name that begins with a digit, and one longer than the reader takes: read back */
+    char *n0 = a.events.vocab.names[0];
+    a.events.vocab.names[0] = ts_strdup("9p");
+    free(a.events.vocab.names[2]);
+    a.events.vocab.names[2] = ts_malloc(101);
+    memset(a.events.vocab.names[2], 'x', 100);
+    a.events.vocab.names[2][100] = 0;
+    REQUIRE(ts_mc_write_strace(p, &a) == 0);
+    if (ts_mc_from_strace(p, &r) == 0) {
+        size_t got = 0;
+        for (size_t i = 0; i < r.n; i++) {
+            int32_t e = a.ch[TS_CH_EVENT][i];
+            got += (e == 0 && !strcmp(r.names[i], "_9p")) || (e == 2 && strlen(r.names[i]) == 63 && r.names[i][62] == 'x');
+        }
+        size_t want = 0;
+        for (size_t i = 0; i < a.n; i++) want += a.ch[TS_CH_EVENT][i] == 0 || a.ch[TS_CH_EVENT][i] == 2;
+        CHECK_MSG(want > 0 && got == want, "%zu of %zu names read back", got, want);
+        ts_mc_raw_free(&r);
+    } else {
+        CHECK_MSG(0, "%s", ts_error());
+    }
+    remove(p);
+    free(a.events.vocab.names[0]);
+    a.events.vocab.names[0] = n0;
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);

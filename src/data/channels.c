@@ -378,12 +378,20 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 
 int ts_mc_write_strace(const char *path, const ts_mc *m)
 {
-    /* names strace could print: other bytes become '_' ("<unk>": "_unk_"); two names that
-     * would then read alike are refused (they would come back as one) */
+    /* names strace could print: other bytes become '_' ("<unk>": "_unk_"), a name that
+     * begins with a digit begins with '_' more, and a name is cut to the 63 bytes the
+     * reader takes; two names that would then read alike are refused (they would come
+     * back as one) */
     const int32_t V = m->events.vocab.n;
     char **nm = ts_calloc(V ? (size_t)V : 1, sizeof *nm), **sorted = ts_calloc(V ? (size_t)V : 1, sizeof *sorted);
     for (int32_t v = 0; v < V; v++) {
-        nm[v] = ts_strdup(m->events.vocab.names[v] ? m->events.vocab.names[v] : "");
+        const char *s = m->events.vocab.names[v] ? m->events.vocab.names[v] : "";
+        size_t digit = *s >= '0' && *s <= '9', l = strlen(s) + digit;
+        if (l > 63) l = 63;
+        nm[v] = ts_malloc(l + 1);
+        nm[v][0] = '_';
+        memcpy(nm[v] + digit, s, l - digit);
+        nm[v][l] = 0;
         for (char *q = nm[v]; *q; q++)
             if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_'))
                 *q = '_';
