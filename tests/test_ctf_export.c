@@ -131,6 +131,19 @@ static void export_ingest(void)
         snprintf(ds, sizeof ds, "%s/plain", dir);
         round_trip(dir, ds, 0, "plain");
     }
+    /* a name whose byte outside printable ASCII comes before a hex digit would read back as
+     * another name: refused, naming it, and nothing is left */
+    snprintf(ds, sizeof ds, "%s/mc", dir);
+    ts_mc m;
+    REQUIRE(ts_mc_load(ds, &m) == 0);
+    int32_t e0 = m.ch[TS_CH_EVENT][0];
+    free(m.events.vocab.names[e0]);
+    m.events.vocab.names[e0] = ts_strdup("new\x01" "fstat");
+    char out[600];
+    snprintf(out, sizeof out, "%s/bad.ctf", dir);
+    CHECK_MSG(ts_mc_write_ctf(out, &m) != 0 && strstr(ts_error(), "bad.ctf: event name 'new\x01" "fstat'") &&
+              strstr(ts_error(), "byte 0x01 before the hex digit 'f'") && !ts_file_exists(out), "%s", ts_error());
+    ts_mc_free(&m);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }

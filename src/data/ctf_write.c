@@ -10,6 +10,7 @@
 #include "tracesynth/common.h"
 
 #include <babeltrace2/babeltrace.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -352,6 +353,24 @@ static int ctf_write(const char *out, const ts_mc *m)
         for (size_t i = 0; i < m->n; i++)
             if (m->ch[TS_CH_CPU][i] >= c.nstreams) c.nstreams = m->ch[TS_CH_CPU][i] + 1;
     if (c.nstreams > 4096) return ts_fail("%s: %d CPUs is too many streams", out, c.nstreams);
+    /* sink.ctf.fs writes a byte outside printable ASCII in a name as \xHH, and a CTF reader
+     * takes the hex digits after it into the escape too: that name would read back as
+     * another (the metadata's names only) */
+    const int32_t NV = m->events.vocab.n;
+    uint8_t *named = ts_calloc(NV ? (size_t)NV : 1, 1);
+    for (size_t i = 0; i < m->n; i++)
+        if (m->ch[TS_CH_EVENT][i] >= 0 && m->ch[TS_CH_EVENT][i] < NV) named[m->ch[TS_CH_EVENT][i]] = 1;
+    for (int32_t v = 0; v < NV; v++) {
+        const unsigned char *q = (const unsigned char *)m->events.vocab.names[v];
+        for (size_t j = 0; named[v] && q[j]; j++)
+            if ((q[j] < 0x20 || q[j] > 0x7e) && isxdigit(q[j + 1])) {
+                free(named);
+                return ts_fail("%s: event name '%s' (ID %d): CTF metadata cannot hold its byte 0x%02x before the "
+                               "hex digit '%c' (it would read back as another name)", out, (const char *)q, (int)v,
+                               q[j], q[j + 1]);
+            }
+    }
+    free(named);
     /* times: the sum of the dts (ns), from 0 */
     c.t = ts_malloc(m->n * sizeof *c.t);
     double acc = 0;
