@@ -204,6 +204,29 @@ static void file_round_trip(void)
     for (int c = TS_CH_COMM; c < TS_NCH; c++)
         CHECK(memcmp(b.cnt[c], k.cnt[c], 5 * (size_t)k.card[c] * 4) == 0);
     ts_constraints_free(&b);
+    /* tables repair cannot take from (a hand-made or damaged file with a valid checksum):
+     * refused on loading, naming the section */
+    float lo = k.dt_lo[2];
+    k.dt_lo[2] = NAN;
+    REQUIRE(ts_constraints_save(&k, p) == 0);
+    CHECK_MSG(ts_constraints_load(p, &b) != 0 && strstr(ts_error(), "c.tsc: sections 'DT_LO', 'DT_HI': type 2"), "%s",
+              ts_error());
+    k.dt_lo[2] = lo;
+    k.seen[4] = 0;   /* 3 -> 4 and 4 -> 0 stay */
+    REQUIRE(ts_constraints_save(&k, p) == 0);
+    CHECK_MSG(ts_constraints_load(p, &b) != 0 && strstr(ts_error(), "c.tsc: section 'TRANS': a transition 3 -> 4"), "%s",
+              ts_error());
+    k.seen[4] = 1;
+    uint32_t row[256];
+    memcpy(row, k.cnt[TS_CH_TID] + 256, sizeof row);
+    memset(k.cnt[TS_CH_TID] + 256, 0, sizeof row);
+    REQUIRE(ts_constraints_save(&k, p) == 0);
+    CHECK_MSG(ts_constraints_load(p, &b) != 0 && strstr(ts_error(), "c.tsc: section 'CNT_tid': type 1 is seen but has no tid"),
+              "%s", ts_error());
+    memcpy(k.cnt[TS_CH_TID] + 256, row, sizeof row);
+    REQUIRE(ts_constraints_save(&k, p) == 0);
+    REQUIRE(ts_constraints_load(p, &b) == 0);
+    ts_constraints_free(&b);
     /* a model file is not a constraints file; a corrupt one is refused */
     write_text(p, "not a container");
     CHECK(ts_constraints_load(p, &b) != 0 && strstr(ts_error(), "not a tracesynth"));

@@ -206,6 +206,32 @@ int ts_constraints_load(const char *path, ts_constraints *out)
         const ts_chunk *ch = ts_reader_get(&r, tag);
         for (size_t i = 0; i < V * (size_t)out->card[c]; i++) out->cnt[c][i] = (uint32_t)ts_chunk_i32(ch, i);
     }
+    /* what repair takes from a type it writes: a transition joins two types seen, and a
+     * type seen has dt bounds a trace can hold and a value of each channel (else repair
+     * would write an infinite dt or a value -1) */
+    for (size_t u = 0; u < V; u++) {
+        for (size_t t = 0; t < V; t++)
+            if (out->trans[u * V + t] && !(out->seen[u] && out->seen[t])) {
+                ts_fail("%s: section 'TRANS': a transition %zu -> %zu of a type 'SEEN' does not have", path, u, t);
+                goto done;
+            }
+        if (!out->seen[u]) continue;
+        if (out->card[TS_CH_DT] && !(out->dt_lo[u] >= 0 && out->dt_lo[u] <= out->dt_hi[u] && out->dt_hi[u] <= TS_MC_DT_MAX)) {
+            ts_fail("%s: sections 'DT_LO', 'DT_HI': type %zu has the dt bounds [%g, %g], not within [0, %.4g]", path, u,
+                    (double)out->dt_lo[u], (double)out->dt_hi[u], (double)TS_MC_DT_MAX);
+            goto done;
+        }
+        for (int j = 0; j < NCAT; j++) {
+            int c = cat_channels[j];
+            int32_t a = 0;
+            while (a < out->card[c] && !out->cnt[c][u * (size_t)out->card[c] + (size_t)a]) a++;
+            if (out->card[c] && a == out->card[c]) {
+                ts_fail("%s: section 'CNT_%s': type %zu is seen but has no %s value", path, ts_ch_names[c], u,
+                        ts_ch_names[c]);
+                goto done;
+            }
+        }
+    }
     if (read_names(&r, "V_EVENT", out->V, &out->events) || read_names(&r, "V_COMM", out->card[TS_CH_COMM], &out->comm) ||
         read_names(&r, "V_RET", out->card[TS_CH_RET], &out->ret))
         goto done;
