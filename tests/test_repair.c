@@ -179,6 +179,17 @@ static void repair_channels(void)
     REQUIRE(ts_repair(&k, &ok, 0, NULL, &rep) == 0);
     CHECK_MSG(ok.ch[TS_CH_CPU][0] == 2, "CPU %d", ok.ch[TS_CH_CPU][0]);
     CHECK(ok.events.time_ns == NULL);
+    /* events with names against constraints without (and back): no IDs are matched */
+    ok.events.vocab.n = 5;
+    ok.events.vocab.names = ts_malloc(5 * sizeof(char *));
+    for (int v = 0; v < 5; v++) ok.events.vocab.names[v] = ts_strdup((const char *[]){"a", "b", "c", "d", "e"}[v]);
+    CHECK_MSG(ts_repair(&k, &ok, 0, "syn", &rep) != 0 && strstr(ts_error(), "syn: its event types have names, the constraints' have none"),
+              "%s", ts_error());
+    ts_constraints k2;
+    REQUIRE(ts_constraints_learn(&ok, 0, &k2) == 0);
+    CHECK_MSG(ts_repair(&k2, &syn, 0, "syn", &rep) != 0 && strstr(ts_error(), "syn: its event types have no names"),
+              "%s", ts_error());
+    ts_constraints_free(&k2);
     ts_mc_free(&ok);
     ts_mc_free(&syn);
     ts_mc_free(&real);

@@ -244,6 +244,11 @@ done:
 
 int ts_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what)
 {
+    /* names on one side only: the IDs of one trace would be read as the other's types */
+    if ((k->events.n > 0) != (m->events.vocab.n > 0))
+        return ts_fail("%s: its event types have %s, the constraints' %s: they cannot be matched by name", what,
+                       m->events.vocab.n > 0 ? "names" : "no names (no vocab.tsv)",
+                       k->events.n > 0 ? "have names" : "have none");
     if (ts_mc_renumber(m, &k->events, &k->comm, &k->ret, NULL) != 0) {
         char why[512];
         snprintf(why, sizeof why, "%s", ts_error());
