@@ -144,6 +144,10 @@ static void export_ingest(void)
     CHECK_MSG(ts_mc_write_ctf(out, &m) != 0 && strstr(ts_error(), "bad.ctf: event name 'new\x01" "fstat'") &&
               strstr(ts_error(), "byte 0x01 before the hex digit 'f'") && !ts_file_exists(out), "%s", ts_error());
     ts_mc_free(&m);
+    /* the help says what an unknown comm is written as: "" (as none), not "?" */
+    char help[4096];
+    REQUIRE(run_stdout("export --help", help, sizeof help) == 0);
+    CHECK_MSG(strstr(help, "comm (the name; \"\" none or unknown)"), "%s", help);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }

@@ -23,10 +23,10 @@ int cmd_export(int argc, char **argv)
         "[--channels]' reads it back (the same events; CPUs, threads, comms, return values):\n"
         "one stream per CPU (packet context cpu_id; one stream, CPU 0, without a cpu\n"
         "channel), times in ns from 0 summed from dt, each event a syscall_entry_NAME with\n"
-        "payload tid (the thread bucket; -1 none), comm and ret (names; \"\" none, \"?\"\n"
-        "unknown); a known return value follows as syscall_exit_NAME (payload ret), and a\n"
-        "sched_switch (prev_comm, prev_tid, next_comm, next_tid) comes before an event whose\n"
-        "thread (tid, comm) is not the one on its CPU.\n",
+        "payload tid (the thread bucket; -1 none), comm (the name; \"\" none or unknown) and\n"
+        "ret (the name; \"\" none, \"?\" unknown); a known return value follows as\n"
+        "syscall_exit_NAME (payload ret), and a sched_switch (prev_comm, prev_tid, next_comm,\n"
+        "next_tid) comes before an event whose thread (tid, comm) is not the one on its CPU.\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;
