@@ -238,6 +238,36 @@ static void file_round_trip(void)
     REQUIRE(ts_constraints_save(&k, p) == 0);
     REQUIRE(ts_constraints_load(p, &b) == 0);
     ts_constraints_free(&b);
+    /* a comm vocabulary of more than 2^20 names (one a process): learned, saved, read back */
+    {
+        ts_mc big;
+        memset(&big, 0, sizeof big);
+        big.n = 1;
+        big.events.stream.n = 1;
+        big.events.stream.ids = ts_calloc(1, sizeof(int32_t));
+        big.events.vocab.unk = -1;
+        big.ch[TS_CH_EVENT] = big.events.stream.ids;
+        big.ch[TS_CH_COMM] = ts_malloc(sizeof(int32_t));
+        big.ch[TS_CH_COMM][0] = 2;
+        const int nc = (1 << 20) + 3;
+        big.comm_vocab.n = nc;
+        big.comm_vocab.unk = 1;
+        big.comm_vocab.names = ts_malloc((size_t)nc * sizeof(char *));
+        big.comm_vocab.names[0] = ts_strdup("<pad>");
+        big.comm_vocab.names[1] = ts_strdup("<unk>");
+        for (int i = 2; i < nc; i++) {
+            char nm[16];
+            snprintf(nm, sizeof nm, "p%d", i);
+            big.comm_vocab.names[i] = ts_strdup(nm);
+        }
+        ts_constraints kb;
+        REQUIRE(ts_constraints_learn(&big, 0, &kb) == 0);
+        REQUIRE(ts_constraints_save(&kb, p) == 0);
+        CHECK_MSG(ts_constraints_load(p, &b) == 0 && b.card[TS_CH_COMM] == nc && b.comm.n == nc, "%s", ts_error());
+        ts_constraints_free(&b);
+        ts_constraints_free(&kb);
+        ts_mc_free(&big);
+    }
     /* a model file is not a constraints file; a corrupt one is refused */
     write_text(p, "not a container");
     CHECK(ts_constraints_load(p, &b) != 0 && strstr(ts_error(), "not a tracesynth"));

@@ -174,7 +174,9 @@ int ts_constraints_load(const char *path, ts_constraints *out)
     }
     long v[6];
     static const char *const keys[] = {"events", "dt", "comm", "ret", "tid", "cpu"};
-    static const long hi[] = {1 << 16, 1, 1 << 20, 1 << 20, 1 << 20, 1 << 20};   /* as ts_mc_load's */
+    /* as ts_mc_load's: a comm or ret vocabulary has any number of names (the CNT_ tables'
+     * size check below bounds them) */
+    static const long hi[] = {1 << 16, 1, INT32_MAX, INT32_MAX, 1 << 20, 1 << 20};
     for (int i = 0; i < 6; i++)
         if (ts_reader_long(&r, "CONFIG", keys[i], i == 0, hi[i], &v[i]) != 0) goto done;
     out->V = (int32_t)v[0];
