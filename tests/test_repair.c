@@ -190,6 +190,36 @@ static void repair_channels(void)
     CHECK_MSG(ts_repair(&k2, &syn, 0, "syn", &rep) != 0 && strstr(ts_error(), "syn: its event types have no names"),
               "%s", ts_error());
     ts_constraints_free(&k2);
+    /* the nearest return value when the distances pass 2^63: 0 is nearer to -7 x 2^60 than
+     * 7 x 2^60 is (a difference in long long wrapped around and chose the far one) */
+    {
+        static const char *const rets[] = {"<pad>", "<unk>", "-8070450532247928832", "8070450532247928832", "0"};
+        ts_mc t[2];
+        for (int j = 0; j < 2; j++) {
+            size_t n = j ? 1 : 2;
+            memset(&t[j], 0, sizeof t[j]);
+            t[j].n = n;
+            t[j].events.stream.n = n;
+            t[j].events.stream.ids = ts_calloc(n, sizeof(int32_t));
+            t[j].events.vocab.unk = -1;
+            t[j].ch[TS_CH_EVENT] = t[j].events.stream.ids;
+            t[j].ch[TS_CH_RET] = ts_malloc(n * sizeof(int32_t));
+            t[j].ret_vocab.n = 5;
+            t[j].ret_vocab.unk = 1;
+            t[j].ret_vocab.names = ts_malloc(5 * sizeof(char *));
+            for (int i = 0; i < 5; i++) t[j].ret_vocab.names[i] = ts_strdup(rets[i]);
+        }
+        t[0].ch[TS_CH_RET][0] = 3;   /* learned: 7 x 2^60 and 0 */
+        t[0].ch[TS_CH_RET][1] = 4;
+        t[1].ch[TS_CH_RET][0] = 2;   /* repaired: -7 x 2^60 */
+        ts_constraints k3;
+        REQUIRE(ts_constraints_learn(&t[0], 0, &k3) == 0);
+        REQUIRE(ts_repair(&k3, &t[1], 0, NULL, &rep) == 0);
+        CHECK_MSG(t[1].ch[TS_CH_RET][0] == 4, "ret '%s'", t[1].ret_vocab.names[t[1].ch[TS_CH_RET][0]]);
+        ts_constraints_free(&k3);
+        ts_mc_free(&t[0]);
+        ts_mc_free(&t[1]);
+    }
     ts_mc_free(&ok);
     ts_mc_free(&syn);
     ts_mc_free(&real);

@@ -66,10 +66,12 @@ static int32_t nearest(const ts_constraints *k, int c, int32_t v, int32_t x, con
     if (val && x < 2) byfreq = 1;   /* PAD, UNK: no value to be near */
     if (byfreq) return most_frequent(cnt, k->card[c], 0);
     int32_t from = val ? 2 : 0, best = -1;
-    long long bd = 0;
+    unsigned long long bd = 0;
     for (int32_t a = from; a < k->card[c]; a++) {
         if (!cnt[a]) continue;
-        long long d = val ? llabs(val[a] - val[x]) : llabs((long long)a - x);
+        /* unsigned: two return values far apart (-2^63, 2^62) differ by more than a long long holds */
+        long long p = val ? val[a] : a, q = val ? val[x] : x;
+        unsigned long long d = p > q ? (unsigned long long)p - (unsigned long long)q : (unsigned long long)q - (unsigned long long)p;
         if (best < 0 || d < bd) best = a, bd = d;
     }
     return best >= 0 ? best : most_frequent(cnt, k->card[c], 0);
