@@ -214,7 +214,7 @@ int ts_constraints_load(const char *path, ts_constraints *out)
     for (size_t u = 0; u < V; u++) {
         for (size_t t = 0; t < V; t++)
             if (out->trans[u * V + t] && !(out->seen[u] && out->seen[t])) {
-                ts_fail("%s: section 'TRANS': a transition %zu -> %zu of a type 'SEEN' does not have", path, u, t);
+                ts_fail("%s: section 'TRANS': a transition %zu -> %zu from or to a type that section 'SEEN' lacks", path, u, t);
                 goto done;
             }
         if (!out->seen[u]) continue;
