@@ -227,7 +227,7 @@ static void number_parsing(void)
     }
     CHECK(ts_parse_double("0.25", 0, 1, &d) == 0 && d == 0.25);
     CHECK(ts_parse_double("-1e300", 0, 0, &d) == 0 && d == -1e300);   /* lo == hi == 0: any */
-    const char *bad_d[] = {"", " 0.5", "0.5x", "nan", "inf", "1e999", "2"};
+    const char *bad_d[] = {"", " 0.5", "0.5x", "nan", "inf", "1e999", "2", "0x1p-1", "0X0"};
     for (size_t i = 0; i < sizeof bad_d / sizeof *bad_d; i++) {
         d = 7;
         CHECK_MSG(ts_parse_double(bad_d[i], 0, 1, &d) == -1 && d == 7, "'%s'", bad_d[i]);

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 int ts_parse_long(const char *s, long lo, long hi, long *out)
 {
@@ -24,7 +25,9 @@ int ts_parse_double(const char *s, double lo, double hi, double *out)
     errno = 0;
     double v = strtod(s, &end);
     int any = lo == 0 && hi == 0;
-    if (errno || end == s || *end || isspace((unsigned char)*s) || !isfinite(v)) return ts_fail("'%s' is not a number", s);
+    /* strtod also reads hex ("0x10" is 16), which the integers refuse: decimal only */
+    if (errno || end == s || *end || isspace((unsigned char)*s) || !isfinite(v) || strpbrk(s, "xX"))
+        return ts_fail("'%s' is not a number", s);
     if (!any && (v < lo || v > hi)) return ts_fail("'%s' is not a number in [%g, %g]", s, lo, hi);
     *out = v;
     return 0;
