@@ -281,6 +281,13 @@ static void remove_tree_whole(void)
     CHECK(!ts_file_exists(d));
 }
 
+/* an empty directory name is an error naming it so (the walk read past its one byte) */
+static void mkdir_empty_name(void)
+{
+    CHECK(ts_mkdir_p("") == -1);
+    CHECK_MSG(strstr(ts_error(), "'': an empty directory name") != NULL, "%s", ts_error());
+}
+
 /* thread IDs -> dense indices in order of first sight, any 64-bit value a key, across growth */
 static void idmap_dense_indices(void)
 {
@@ -350,6 +357,7 @@ TEST_MAIN("common", {
     RUN(number_parsing);
     RUN(json_strings);
     RUN(remove_tree_whole);
+    RUN(mkdir_empty_name);
     RUN(idmap_dense_indices);
     RUN(progress_span_one_bar);
 })

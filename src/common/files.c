@@ -345,6 +345,8 @@ int ts_stage_commit(ts_stage *s, const char *const *names, int n)
 
 int ts_mkdir_p(const char *dir)
 {
+    /* the walk below starts past the first byte: "" has none */
+    if (!*dir) return ts_fail("'': an empty directory name");
     char *p = ts_strdup(dir);
     for (char *s = p + 1; ; s++) {
         if (*s == '/' || *s == 0) {
