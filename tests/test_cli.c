@@ -279,6 +279,18 @@ static void split_short_trace(void)
     snprintf(args, sizeof args, "split %s/ds1800 --length 20 --fractions 0.7,0.2,0.2 -o %s/sp3", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK_MSG(strstr(err, "add up to 1.1, not 1"), "%s", err);
+    /* the paper split takes its parts from the published files: other fractions are refused, not
+     * dropped */
+    snprintf(p, sizeof p, "%s/ds1800/sequence_length_20", dir);
+    REQUIRE(mkdir(p, 0755) == 0);
+    snprintf(p, sizeof p, "%s/ds1800/sequence_length_20/testing", dir);
+    write_text(p, "0,7,3,10,6,2,9,5,1,8,4,0,7,3,10,6,2,9,5,1\n");
+    snprintf(args, sizeof args, "split %s/ds1800 --length 20 --split paper --windows 5 -o %s/sp7", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "split %s/ds1800 --length 20 --split paper --windows 5 --fractions 0.6,0.2,0.2 "
+             "-o %s/sp7", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "--fractions goes with --split time"), "%s", err);
     int pm[3];
     CHECK(ts_split_parse_fractions("0.7,0.1,0.2", pm) == 0 && pm[0] == 700 && pm[1] == 100 && pm[2] == 200);
     CHECK(memcmp(pm, ts_split_default_permille, sizeof pm) == 0);

@@ -81,6 +81,12 @@ int cmd_split(int argc, char **argv)
         ts_opt_free(&args);
         return rc == 1 ? 0 : rc;
     }
+    /* the paper split's parts are the published files: other shares would go unused */
+    if (ss.kind == TS_SPLIT_PAPER && memcmp(ss.permille, ts_split_default_permille, sizeof ss.permille)) {
+        ts_opt_free(&args);
+        return cli_usage_error("split", "--fractions goes with --split time (the paper split's parts are the "
+                               "published files)");
+    }
     const char *dataset = args.pos[0];
     ts_split_data d;
     double leak = 0;
