@@ -459,6 +459,27 @@ static void model_keys_in_help(void)
     CHECK(n >= 3);   /* ngram --order, --fallback; sssd-s4 --samples at least */
 }
 
+/* markov's output in DATASET's own directory would replace the trace it learns from: refused */
+static void markov_keeps_its_dataset(void)
+{
+    char args[2048], err[512], p[512];
+    snprintf(p, sizeof p, "%s/dsmk", dir);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    int32_t ids[600];
+    for (int i = 0; i < 600; i++) ids[i] = (i * 5 + i / 7) % 6;
+    d.stream = (ts_seq){ids, 600};
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    snprintf(args, sizeof args, "markov %s/dsmk -n 50 -o %s/dsmk/", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "dsmk/: the output would replace the dataset "), "%s", err);
+    REQUIRE(ts_dataset_load(p, &d) == 0);
+    CHECK_MSG(d.stream.n == 600, "%zu events", d.stream.n);
+    ts_dataset_free(&d);
+    snprintf(args, sizeof args, "markov %s/dsmk -n 50 -o %s/mk50", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+}
+
 static void bad_usage(void)
 {
     char args[2048], err[512];
@@ -717,6 +738,7 @@ TEST_MAIN("cli", {
     RUN(option_forms);
     RUN(inputs_from_pipes);
     RUN(model_keys_in_help);
+    RUN(markov_keeps_its_dataset);
     RUN(bad_usage);
     RUN(errors_are_one_line);
     RUN(impute_outputs_as_a_unit);

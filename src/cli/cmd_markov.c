@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 int cmd_markov(int argc, char **argv)
 {
@@ -66,6 +67,13 @@ int cmd_markov(int argc, char **argv)
     if (len && n % len) {
         ts_opt_free(&args);
         return cli_usage_error("markov", "-n %zu is not a multiple of --length %zu", n, len);
+    }
+    /* the output replaces its directory's files: DATASET's own would be lost */
+    struct stat sd, so;
+    if (stat(args.pos[0], &sd) == 0 && stat(out, &so) == 0 && sd.st_dev == so.st_dev && sd.st_ino == so.st_ino) {
+        ts_fail("%s: the output would replace the dataset %s", out, args.pos[0]);
+        ts_opt_free(&args);
+        return cli_fail();
     }
     ts_mc m, g;
     ts_windows w = {0};
