@@ -110,8 +110,40 @@ static void directory_named(void)
     rmdir(d);
 }
 
+/* bytes past the chunks the header counts (a count patched down, the checksum made again)
+ * are an error, not sections silently dropped */
+static void bytes_after_last_chunk(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    snprintf(path_a, sizeof path_a, "%s/extra.tsm", d);
+    ts_writer w;
+    ts_writer_init(&w, path_a);
+    ts_writer_text(&w, "CONFIG", "a=1\n");
+    ts_writer_chunk(&w, "DATA", "xyz", 3);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    FILE *f = fopen(path_a, "rb");
+    REQUIRE(f);
+    unsigned char buf[256];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    REQUIRE(n > 16 && ts_le_get32(buf + 8) == 2);
+    ts_le_put32(buf + 8, 1);
+    ts_le_put32(buf + n - 4, ts_crc32(0, buf, n - 4));
+    f = fopen(path_a, "wb");
+    REQUIRE(f && fwrite(buf, 1, n, f) == n);
+    fclose(f);
+    ts_reader r;
+    CHECK(ts_reader_open(&r, path_a) == -1);
+    CHECK_MSG(strstr(ts_error(), path_a) && strstr(ts_error(), "bytes after the last of its 1 chunks"), "%s",
+              ts_error());
+    unlink(path_a);
+    rmdir(d);
+}
+
 TEST_MAIN("container", {
     RUN(has_records_no_error);
     RUN(optional_key_leaves_no_stale_error);
     RUN(directory_named);
+    RUN(bytes_after_last_chunk);
 })

@@ -221,6 +221,12 @@ int ts_reader_open(ts_reader *r, const char *path)
         off += c->size;
         r->nchunks = i + 1;
     }
+    /* a writer leaves nothing between the last chunk and the checksum */
+    if (off != end) {
+        ts_reader_close(r);
+        return ts_fail("%s: offset %zu: %zu bytes after the last of its %u chunks (corrupt file)", path, off,
+                       end - off, count);
+    }
     return 0;
 }
 
