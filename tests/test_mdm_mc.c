@@ -413,12 +413,17 @@ static void cli(void)
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length is required"));
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --length 16 --format npy -o %s/gen2", dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--format is for window files"), "%s", err);
+    /* at its default value too: an option the command does not read is refused */
+    snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --length 16 --format text -o %s/gen2", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--format is for window files"), "%s", err);
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --prior 1 -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mdm-mc: option --prior: not one of its training options"));
     /* training options of the single-channel split that the multi-channel one does not read */
     const char *unread[][2] = {{"--split paper", "--split paper"}, {"--stride 3", "--stride"},
-                               {"--windows 20", "--windows"}, {"--blackout 4", "--blackout"}, {"--position end", "--position"}};
-    for (int i = 0; i < 5; i++) {
+                               {"--windows 20", "--windows"}, {"--blackout 4", "--blackout"}, {"--position end", "--position"},
+                               {"--stride 5", "--stride"}, {"--blackout 10", "--blackout"}, {"--position center", "--position"},
+                               {"--windows 500", "--windows"}};
+    for (int i = 0; i < 9; i++) {
         snprintf(cmd, sizeof cmd, "train --model mdm-mc %s %s -o %s/x.tsm", ds, unread[i][0], dir);
         CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, unread[i][1]) && strstr(err, "not for the multi-channel"),
                   "%s: %s", unread[i][0], err);

@@ -193,6 +193,29 @@ static void choices_callbacks_required(void)
     CHECK(parse_more(ARGC("--output", ""), ARGV("--output", ""), &fmt, &even, &out) == 2);
 }
 
+/* ts_opt_given: an option given at its default value is given all the same */
+static void given_at_default(void)
+{
+    static const char *const formats[] = {"text", "npy", "both", NULL};
+    int fmt = 0;
+    long even = 0;
+    const char *out = NULL;
+    const ts_option o[] = {
+        TS_OPT_CHOICE_(0, "format", &fmt, "F", formats, "text, npy or both"),
+        TS_OPT_CB_(0, "even", &even, "N", parse_even, "an even number"),
+        TS_OPT_STR_('o', "output", &out, "DIR", "where"),
+        TS_OPT_END_,
+    };
+    ts_opt_spec sp = {"test", "tracesynth test", NULL, o, 0, 0, NULL, 0, NULL};
+    ts_opt_result r;
+    REQUIRE(ts_opt_parse(&sp, ARGC("--format", "text", "-o", "d"), ARGV("--format", "text", "-o", "d"), &r) == 0);
+    CHECK(fmt == 0 && ts_opt_given(&r, &fmt) && ts_opt_given(&r, &out) && !ts_opt_given(&r, &even));
+    ts_opt_free(&r);
+    REQUIRE(ts_opt_parse(&sp, ARGC("--even=0"), ARGV("--even=0"), &r) == 0);
+    CHECK(ts_opt_given(&r, &even) && !ts_opt_given(&r, &fmt) && !ts_opt_given(&r, &out));
+    ts_opt_free(&r);
+}
+
 static void usage_text(void)
 {
     args a;
@@ -221,5 +244,6 @@ TEST_MAIN("options", {
     RUN(model_options);
     RUN(errors);
     RUN(choices_callbacks_required);
+    RUN(given_at_default);
     RUN(usage_text);
 })

@@ -71,7 +71,13 @@ typedef struct {
     const char **pos;         /* argv pointers, npos of them */
     int          nkv;
     const char **keys, **values;
+    int          ngiven;
+    const void **given;       /* the destinations of the table's options given */
 } ts_opt_result;
+
+/* 1 when an option of the table whose destination is value was given (at any value,
+ * its default included), else 0: for options that only some cases read */
+int  ts_opt_given(const ts_opt_result *r, const void *value);
 
 /* 0: parsed; 1: help was asked for and printed to stdout; 2: a usage error was printed
  * to stderr (a value out of range or not a choice, a callback's ts_error, a TS_OPT_REQUIRED

@@ -60,9 +60,9 @@ int cmd_generate(int argc, char **argv)
     rc = 1;
     int mc = ts_mc_model_is(model_path);
     if (mc < 0) { cli_fail(); goto done; }
-    if (!chfrom && (crop || draw != TS_DRAW_PAIR)) { rc = cli_usage_error(C, "--draw and --crop go with --channels-from"); goto done; }
+    if (!chfrom && (ts_opt_given(&args, &crop) || ts_opt_given(&args, &draw))) { rc = cli_usage_error(C, "--draw and --crop go with --channels-from"); goto done; }
     if (mc && chfrom) { rc = cli_usage_error(C, "--channels-from is for a single-channel model; %s has channels", model_path); goto done; }
-    if ((mc || chfrom) && format != 0) {   /* a dataset directory has one format */
+    if ((mc || chfrom) && ts_opt_given(&args, &format)) {   /* a dataset directory has one format */
         rc = cli_usage_error(C, "--format is for window files; a multi-channel output is a dataset directory");
         goto done;
     }

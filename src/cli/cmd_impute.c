@@ -108,13 +108,15 @@ int cmd_impute(int argc, char **argv)
     cli_run_apply(&run, &args, &ro);
     rc = 1;
     if (!input && !chfrom) { rc = cli_usage_error(C, "--input PATH is required"); goto done; }
-    if (!chfrom && draw != TS_DRAW_PAIR) { rc = cli_usage_error(C, "--draw goes with --channels-from"); goto done; }
+    if (!chfrom && ts_opt_given(&args, &draw)) { rc = cli_usage_error(C, "--draw goes with --channels-from"); goto done; }
     if (chfrom && vocab_path) { rc = cli_usage_error(C, "--vocab is for single-channel input, not --channels-from"); goto done; }
     int mc = ts_mc_model_is(model_path);
     if (mc < 0) { cli_fail(); goto done; }
     if (mc && chfrom) { rc = cli_usage_error(C, "--channels-from is for a single-channel model; %s has channels", model_path); goto done; }
     /* the multi-channel path reads neither (its names are the dataset's, its split in time) */
     if (mc && vocab_path) { rc = cli_usage_error(C, "--vocab is for single-channel input; %s has channels", model_path); goto done; }
+    if ((rc = cli_split_check(C, &ss, &args))) goto done;
+    rc = 1;
     if ((mc || chfrom) && ss.kind != TS_SPLIT_TIME) {
         rc = cli_usage_error(C, "--split paper is for single-channel input: a multi-channel dataset is split in time");
         goto done;

@@ -81,11 +81,9 @@ int cmd_split(int argc, char **argv)
         ts_opt_free(&args);
         return rc == 1 ? 0 : rc;
     }
-    /* the paper split's parts are the published files: other shares would go unused */
-    if (ss.kind == TS_SPLIT_PAPER && memcmp(ss.permille, ts_split_default_permille, sizeof ss.permille)) {
+    if ((rc = cli_split_check("split", &ss, &args))) {
         ts_opt_free(&args);
-        return cli_usage_error("split", "--fractions goes with --split time (the paper split's parts are the "
-                               "published files)");
+        return rc;
     }
     const char *dataset = args.pos[0];
     ts_split_data d;

@@ -116,19 +116,18 @@ int cmd_train(int argc, char **argv)
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     const char *dataset = args.pos[0];
     if (k > ss.length) { rc = cli_usage_error(C, "--blackout %zu is longer than the window (%zu)", k, ss.length); goto done; }
+    if ((rc = cli_split_check(C, &ss, &args))) goto done;
     rc = 1;
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     if (ts_mc_model_find(model, 1)) {   /* a multi-channel model */
         if (also.n) { rc = cli_usage_error(C, "--also: not for the multi-channel model %s", model); goto done; }
         /* it reads the length and the fractions only: the others would be ignored */
-        ts_split_spec d0;
-        ts_split_spec_default(&d0);
         const char *ignored = ss.kind != TS_SPLIT_TIME ? "--split paper"
-                              : ss.stride != d0.stride ? "--stride"
-                              : ss.windows != d0.windows ? "--windows"
-                              : k != 10 ? "--blackout"
-                              : pos != TS_MASK_CENTER ? "--position" : NULL;
+                              : ts_opt_given(&args, &ss.stride) ? "--stride"
+                              : ts_opt_given(&args, &ss.windows) ? "--windows"
+                              : ts_opt_given(&args, &k) ? "--blackout"
+                              : ts_opt_given(&args, &pos) ? "--position" : NULL;
         if (ignored) {
             rc = cli_usage_error(C, "%s: not for the multi-channel model %s (it trains on crops of the time "
                                  "split's training part)", ignored, model);

@@ -29,6 +29,14 @@ int cli_opt_precision(const char *v, void *dst)
     return ts_fail("run_options.c: --precision: '%s' is neither fp32 nor bf16", v);
 }
 
+int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args)
+{
+    if (ss->kind == TS_SPLIT_PAPER && ts_opt_given(args, ss->permille))
+        return cli_usage_error(cmd, "--fractions goes with --split time (the paper split's parts are the "
+                               "published files)");
+    return 0;
+}
+
 int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv)
 {
     ts_opt_result args;

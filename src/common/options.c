@@ -106,6 +106,7 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
     out->pos = ts_calloc(cap, sizeof *out->pos);
     out->keys = ts_calloc(cap, sizeof *out->keys);
     out->values = ts_calloc(cap, sizeof *out->values);
+    out->given = ts_calloc(cap, sizeof *out->given);
     /* help wins wherever it is asked for, but past "--", or as an option's value
      * ("-o -h"), it is an argument like any other */
     for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
@@ -173,6 +174,7 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
         }
         opt_label(o, is_short, label, sizeof label);
         if ((size_t)(o - sp->opts) < sizeof given) given[o - sp->opts] = 1;
+        if (o->value) out->given[out->ngiven++] = o->value;
         if (!is_short && o->alias && strlen(o->alias) == nlen && !strncmp(o->alias, name, nlen))
             fprintf(stderr, "tracesynth %s: note: --%s is now --%s\n", sp->cmd, o->alias, o->long_name);
         if (o->type == TS_OPT_FLAG) {
@@ -206,7 +208,15 @@ void ts_opt_free(ts_opt_result *r)
     free(r->pos);
     free(r->keys);
     free(r->values);
+    free(r->given);
     memset(r, 0, sizeof *r);
+}
+
+int ts_opt_given(const ts_opt_result *r, const void *value)
+{
+    for (int i = 0; i < r->ngiven; i++)
+        if (r->given[i] == value) return 1;
+    return 0;
 }
 
 void ts_opt_usage(const ts_opt_spec *sp, FILE *f)
