@@ -613,6 +613,15 @@ static void options_and_errors(void)
     CHECK(ts_kv_long(&kv, "other", 1, &out) == 0 && out == 1);
     double d;
     CHECK(ts_kv_double(&kv, "order", 0, &d) == 0 && d == 5.0);
+    /* read as the option tables read numbers: no blank before, no hex, nothing infinite */
+    const char *bad[] = {" 5", "0x10", "inf", "-infinity", "1e999", "nan", "0x1p-1"};
+    for (int i = 0; i < 7; i++) {
+        vv[0] = bad[i];
+        CHECK_MSG(ts_kv_double(&kv, "order", 0, &d) == -1 && strstr(ts_error(), "is not a number"), "'%s'", bad[i]);
+    }
+    vv[0] = " 5";
+    CHECK(ts_kv_long(&kv, "order", 1, &out) == -1 && strstr(ts_error(), "is not an integer"));
+    vv[0] = "5";
     static const char *const known[] = {"order", NULL};
     CHECK(ts_kv_check(&kv, "ngram", "training", known) == 0);
     static const char *const other[] = {"fallback", NULL};

@@ -4,8 +4,10 @@
 #include "tracesynth/common.h"
 #include "tracesynth/mc_model.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +78,8 @@ int ts_kv_long(const ts_kv *kv, const char *key, long def, long *out)
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || end == s || *end) return ts_opt_fail(NULL, key, "'%s' is not an integer", s);
+    /* as the option tables read numbers: no leading blank */
+    if (errno || end == s || *end || isspace((unsigned char)*s)) return ts_opt_fail(NULL, key, "'%s' is not an integer", s);
     *out = v;
     return 0;
 }
@@ -88,7 +91,9 @@ int ts_kv_double(const ts_kv *kv, const char *key, double def, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || end == s || *end || v != v) return ts_opt_fail(NULL, key, "'%s' is not a number", s);
+    /* as the option tables read numbers: decimal, finite, no leading blank */
+    if (errno || end == s || *end || isspace((unsigned char)*s) || !isfinite(v) || strpbrk(s, "xX"))
+        return ts_opt_fail(NULL, key, "'%s' is not a number", s);
     *out = v;
     return 0;
 }
