@@ -655,6 +655,11 @@ static void cli_round(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(cmd, sizeof cmd, "grep -q 'tracesynth:reconstructed' %s", in(d, "f2.txt"));
     CHECK(system(cmd) == 0);
+    /* a model file trains nothing: --save-model with it is refused, not ignored */
+    snprintf(cmd, sizeof cmd, "fill %s --model %s -o %s --save-model %s -q", in(d, "dr"), in(d, "m.bin"), in(d, "f6"),
+             in(d, "m2.bin"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--save-model") && strstr(err, "m.bin"), "%s", err);
+    CHECK(!ts_file_exists(in(d, "m2.bin")) && !ts_file_exists(in(d, "f6")));
     snprintf(cmd, sizeof cmd, "fill %s --model ngram --one-model -o %s -q", in(d, "dr"), in(d, "f3"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     /* a training option and a run option of the model, each where it belongs; one

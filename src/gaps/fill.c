@@ -610,6 +610,9 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         if (!ts_file_exists(o->model))
             return ts_fail("fill: '%s' is neither a model file nor a model name (%s)", o->model, ts_error());
         from_file = 1;
+        /* a model file is used as it is: nothing is trained that could be saved */
+        if (o->save_model)
+            return ts_fail("fill: --save-model %s: '%s' is a model file, not a model name to train", o->save_model, o->model);
     }
     ts_clear_error();
     if (from_file && ts_model_load(o->model, &file_model)) return -1;
