@@ -660,6 +660,14 @@ static void cli_round(void)
              in(d, "m2.bin"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--save-model") && strstr(err, "m.bin"), "%s", err);
     CHECK(!ts_file_exists(in(d, "m2.bin")) && !ts_file_exists(in(d, "f6")));
+    /* nor does it take training options, or unknown ones: its run options only */
+    snprintf(cmd, sizeof cmd, "fill %s --model %s --order 3 -o %s -q", in(d, "dr"), in(d, "m.bin"), in(d, "f6"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--order") && strstr(err, "m.bin"), "%s", err);
+    snprintf(cmd, sizeof cmd, "fill %s --model %s --no-such-option 3 -o %s -q", in(d, "dr"), in(d, "m.bin"), in(d, "f6"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "no-such-option"), "%s", err);
+    CHECK(!ts_file_exists(in(d, "f6")));
+    snprintf(cmd, sizeof cmd, "fill %s --model %s --in-window 3 -o %s -q", in(d, "dr"), in(d, "m.bin"), in(d, "f6"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(cmd, sizeof cmd, "fill %s --model ngram --one-model -o %s -q", in(d, "dr"), in(d, "f3"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     /* a training option and a run option of the model, each where it belongs; one

@@ -26,7 +26,7 @@ static void fill_more_help(FILE *f)
                "entries and exits pair, from the call open before the gap to the state the\n"
                "first system call event after it shows. Extra options go to the model's\n"
                "training (e.g. --order 8), or to its imputation where they are run\n"
-               "options (e.g. --in-window 3).\n");
+               "options (e.g. --in-window 3); a model file takes its run options only.\n");
 }
 
 int cmd_fill(int argc, char **argv)

@@ -616,6 +616,14 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     }
     ts_clear_error();
     if (from_file && ts_model_load(o->model, &file_model)) return -1;
+    /* nothing is trained: an option other than the model's run options would be dropped */
+    if (from_file) {
+        static const char *const none[] = {NULL};
+        if (ts_kv_check(&o->kv, o->model, "run", file_model->ops->run_keys ? file_model->ops->run_keys : none)) {
+            ts_model_free(file_model);
+            return -1;
+        }
+    }
 
     size_t L = o->length ? o->length : 200;
     size_t ctx = o->context ? o->context : 32;
