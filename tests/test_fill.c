@@ -668,6 +668,15 @@ static void cli_round(void)
     CHECK(!ts_file_exists(in(d, "f6")));
     snprintf(cmd, sizeof cmd, "fill %s --model %s --in-window 3 -o %s -q", in(d, "dr"), in(d, "m.bin"), in(d, "f6"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    /* a model of another alphabet (ingest's system call names) is refused, naming both */
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s", in(d, "t"), in(d, "calls"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s -o %s", in(d, "calls"), in(d, "calls.tsm"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "fill %s --model %s -o %s -q", in(d, "dr"), in(d, "calls.tsm"), in(d, "f7"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "calls.tsm") && strstr(err, in(d, "dr")) &&
+                  strstr(err, "event names cover 0.0 %"), "%s", err);
+    CHECK(!ts_file_exists(in(d, "f7")));
     snprintf(cmd, sizeof cmd, "fill %s --model ngram --one-model -o %s -q", in(d, "dr"), in(d, "f3"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     /* a training option and a run option of the model, each where it belongs; one

@@ -482,10 +482,19 @@ static int make_idmap(fill_state *f, const ts_model *m, idmap *im)
     im->to_model = ts_malloc((size_t)f->names.n * sizeof *im->to_model);
     im->to_trace = ts_malloc((size_t)m->vocab.n * sizeof *im->to_trace);
     int32_t fallback = m->vocab.unk >= 0 ? m->vocab.unk : 0;
+    int64_t known = 0, total = 0;
     for (int32_t i = 0; i < f->names.n; i++) {
         int32_t id = ts_vocab_lookup(&m->vocab, f->names.names[i]);
         im->to_model[i] = id >= 0 ? id : fallback;
+        total += f->names.counts[i];
+        if (id >= 0 && id != m->vocab.unk) known += f->names.counts[i];
     }
+    /* a model of another alphabet (system call names, entries and exits alike) would
+     * read every context as its fallback and fill the gaps with its own names */
+    if (total > 0 && 2 * known < total)
+        return ts_fail("%s: its event names cover %.1f %% of the events of %s: fill needs a model trained on the "
+                       "trace's event classes (fill --save-model writes one)",
+                       f->o->model, 100.0 * (double)known / (double)total, f->dir);
     for (int32_t i = 0; i < m->vocab.n; i++) im->to_trace[i] = intern_id(&f->names, m->vocab.names[i]);
     return 0;
 }
