@@ -455,6 +455,46 @@ static void lttng_gap(void)
     free(c);
 }
 
+/* a reconstructed switch to a thread that cannot be told (next_tid -1): the recorded
+ * events after it, until the next recorded switch, are of an unknown thread */
+static int one_unknown_switch(void *u, const ts_rw_gap *g, const ts_recon **ev, size_t *n)
+{
+    static const ts_recon sw = {"sched_switch", 0.5, 101, -1};
+    (void)u;
+    *ev = g->cpu == 0 ? &sw : NULL;
+    *n = g->cpu == 0;
+    return 0;
+}
+typedef struct { int after_recon, n, unknown; } after_tids;
+static int after_tid_event(void *u, const ts_rw_event *e)
+{
+    after_tids *a = u;
+    if (e->cpu != 0) return 0;
+    if (e->recon) { a->after_recon = 1; return 0; }
+    if (!a->after_recon) return 0;
+    if (e->kind == TS_EV_SWITCH) { a->after_recon = 0; return 0; }
+    a->n++;
+    a->unknown += e->tid == -1;
+    return 0;
+}
+static void unknown_switch_thread(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], fl[600];
+    snprintf(t, sizeof t, "%s/t", d);
+    snprintf(fl, sizeof fl, "%s/filled", d);
+    fx_lost = 5;
+    fx_trace(t, 0, 2500, 0);
+    fx_lost = 0;
+    ts_rw_hooks h = {NULL, NULL, one_unknown_switch, 0, NULL, NULL};
+    REQUIRE(ts_ctf_rewrite(t, fl, &h) == 0);
+    after_tids a = {0, 0, 0};
+    ts_scan_hooks sh = {&a, NULL, after_tid_event, NULL, 0};
+    REQUIRE(ts_ctf_scan(fl, &sh) == 0);
+    CHECK_MSG(a.n > 0 && a.unknown == a.n, "%d of the %d events after the switch of an unknown thread", a.unknown, a.n);
+}
+
 /* edges: events the tracer may have lost before a stream's first packet (babeltrace2 gives
  * no count: none reconstructed, the warning kept at that packet); a stream with gaps and no
  * event (its CPU counted); a trace too small to train on (one line naming it, no crash) */
@@ -940,6 +980,7 @@ TEST_MAIN("fill", {
     RUN(drop_fill_old_names);
     RUN(drop_bursts_apart);
     RUN(lttng_gap);
+    RUN(unknown_switch_thread);
     RUN(edge_gaps);
     RUN(gaps_table_cells);
     RUN(gaps_empty_trace);

@@ -189,7 +189,9 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
             e->kind = TS_EV_SWITCH;
             e->prev_tid = e->tid;
             ts__bt_field_int(ts__bt_member(pl, "next_tid"), &e->next_tid);
-            if (e->cpu >= 0 && e->next_tid >= 0) r->cpu_tid[e->cpu] = e->next_tid;
+            /* a switch to a thread that cannot be told: what follows is of an unknown
+             * thread, not the one that left */
+            if (e->cpu >= 0) r->cpu_tid[e->cpu] = e->next_tid >= 0 ? e->next_tid : -1;
         }
     }
     if ((e->call = prefixed(nm, entries, 3))) {
