@@ -717,6 +717,29 @@ static void cli_round(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "calls.tsm") && strstr(err, in(d, "dr")) &&
                   strstr(err, "event names cover 0.0 %"), "%s", err);
     CHECK(!ts_file_exists(in(d, "f7")));
+    /* a model file of windows of one event: each lost event is one window of its own (a
+     * window of half its length, 0, never advanced) */
+    {
+        static const char *const names[] = {"sched_switch", "syscall_entry_read", "syscall_exit_read",
+                                            "syscall_entry_write", "syscall_exit_write", "syscall_entry_poll",
+                                            "syscall_exit_poll", "syscall_entry_ioctl", "syscall_exit_ioctl"};
+        char v[1024] = "", *sv = malloc(40000);
+        REQUIRE(sv);
+        for (int i = 0; i < 9; i++)
+            snprintf(v + strlen(v), sizeof v - strlen(v), "%d\t%s\t%d\n", i, names[i], 1);
+        sv[0] = 0;
+        for (int i = 0, o = 0; i < 3000; i++) o += snprintf(sv + o, 40000 - (size_t)o, "%d\n", i % 26 == 25 ? 0 : 1 + i % 8);
+        mkdir(in(d, "one"), 0755);
+        write_text(in(d, "one/vocab.tsv"), v);
+        write_text(in(d, "one/stream.txt"), sv);
+        free(sv);
+    }
+    snprintf(cmd, sizeof cmd, "train --model sssd-s4 %s --length 1 --blackout 1 --layers 1 --channels 4 --iters 2 --T 3 -o %s",
+             in(d, "one"), in(d, "one.tsm"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "timeout 60 %s fill %s --model %s -o %s -q >/dev/null",
+             getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth", in(d, "dr"), in(d, "one.tsm"), in(d, "f8"));
+    CHECK_MSG(system(cmd) == 0, "%s", cmd);
     snprintf(cmd, sizeof cmd, "fill %s --model ngram --one-model -o %s -q", in(d, "dr"), in(d, "f3"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     /* a training option and a run option of the model, each where it belongs; one

@@ -434,7 +434,7 @@ static int impute_gap(ts_model *m, const int32_t *left, size_t nl, const int32_t
         } else {
             L = L0;
             int last = rem <= L / 2;
-            chunk = last ? rem : L / 2;
+            chunk = last ? rem : L / 2 ? L / 2 : 1;   /* a window of one event: no context, one at a time */
             rc_n = last ? (nr < (L - chunk) / 2 ? nr : (L - chunk) / 2) : 0;
             lc = nf < L - chunk - rc_n ? nf : L - chunk - rc_n;
             pad = L - lc - chunk - rc_n;
