@@ -545,6 +545,11 @@ static void edge_gaps(void)
     fclose(f);
     snprintf(cmd, sizeof cmd, "gaps %s", t);
     CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "CPU 5: 0 events, 4 lost in 1 gap"), "%s", out);
+    /* fill reconstructs them, for CPU 5 */
+    fo.seed = 0;
+    REQUIRE(ts_ctf_fill(t, in(d, "empty-filled"), &fo, &fr) == 0);
+    CHECK_MSG(fr.n == 1 && fr.gaps[0].cpu == 5 && fr.gaps[0].n == 4, "%zu gaps, CPU %d", fr.n, fr.n ? fr.gaps[0].cpu : -2);
+    ts_fill_result_free(&fr);
 
     /* 200 events: too few to train on */
     snprintf(t, sizeof t, "%s/tiny", d);

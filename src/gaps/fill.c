@@ -260,6 +260,7 @@ static int f_gap(void *u, const ts_rw_gap *g)
 {
     fill_state *f = u;
     sstream *s = fs_stream(f, g->stream);
+    if (g->cpu >= 0) s->cpu = g->cpu;   /* a stream may lose events before it has any */
     if (f->ngap == f->gapcap) {
         f->gapcap = f->gapcap ? 2 * f->gapcap : 64;
         f->gaps = ts_realloc(f->gaps, f->gapcap * sizeof *f->gaps);
