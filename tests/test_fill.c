@@ -445,6 +445,16 @@ static void lttng_gap(void)
     REQUIRE(ts_gaps_find(fl, 0, &gl) == 0);
     CHECK(gl.n == 1 && gl.recon == 5 && gl.events == 5000);
     ts_gap_list_free(&gl);
+    /* a filled trace filled again: its gap holds its reconstruction already, no second one */
+    char fl2[700];
+    snprintf(fl2, sizeof fl2, "%s/refilled", d);
+    REQUIRE(ts_ctf_fill(fl, fl2, &fo, &fr) == 0);
+    CHECK_MSG(fr.reconstructed == 0 && fr.events == 5000, "%llu reconstructed, %llu recorded",
+              (unsigned long long)fr.reconstructed, (unsigned long long)fr.events);
+    ts_fill_result_free(&fr);
+    REQUIRE(ts_gaps_find(fl2, 0, &gl) == 0);
+    CHECK_MSG(gl.n == 1 && gl.recon == 5 && gl.events == 5000, "%llu reconstructed", (unsigned long long)gl.recon);
+    ts_gap_list_free(&gl);
     if (!have_babeltrace()) { SKIP("babeltrace2 is not installed"); return; }
     int nr, nw, nl, nr2, nw2, nl2;
     char *a = bt_text(t, 1, &nr, &nw, &nl), *c = bt_text(fl, 0, &nr2, &nw2, &nl2);

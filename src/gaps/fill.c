@@ -84,6 +84,7 @@ typedef struct {
     int64_t  tid_before;    /* thread on the CPU when the gap began */
     int64_t  tid_after;     /* prev_tid of a sched_switch right after it; -1 */
     int      has_times;
+    int      filled;        /* an earlier fill's events follow it: left as they are */
     int64_t  begin_ns, end_ns;
     int64_t  after_ns;      /* the stream's first event after the gap; 0 none yet */
     int64_t  leave_ns;      /* tid_before switched in on another CPU then, inside the gap; 0 no */
@@ -204,6 +205,9 @@ static int f_event(void *u, const ts_rw_event *e)
     s->total++;
     if (s->open) {
         gap_rec *r = &f->gaps[s->open - 1];
+        /* a filled trace: the gap's reconstruction begins the packet after it; filling
+         * the gap again would add a second one */
+        if (e->recon && r->nr == 0) r->filled = 1;
         r->right[r->nr++] = id;
         if (r->nr == 1) r->after_ns = e->time_ns;   /* before closing: a context of one closes at once */
         if (r->nr == f->W) s->open = 0;
@@ -252,7 +256,7 @@ static int f_event(void *u, const ts_rw_event *e)
         f->out_ns[h] = e->time_ns;
         f->out_cpu[h] = e->cpu;
     }
-    f->events++;
+    if (!e->recon) f->events++;
     return 0;
 }
 
@@ -718,7 +722,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         gap_rec *r = &f.gaps[i];
         sstream *ss = &f.s[r->stream];
         ts_model *m = ss->model ? ss->model : pooled;
-        if (!m || r->count == 0) continue;
+        if (!m || r->count == 0 || r->filled) continue;
         if (r->count > (1u << 24)) {   /* left as the tracer reported it: the rest is still filled */
             fprintf(stderr, "tracesynth: warning: fill: %s: CPU %d: a gap of %llu events is too long to reconstruct; "
                             "left unfilled\n", dir, ss->cpu, (unsigned long long)r->count);
