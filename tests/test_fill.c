@@ -723,6 +723,19 @@ static void cli_round(void)
     CHECK(!ts_file_exists(in(d, "f6")));
     snprintf(cmd, sizeof cmd, "fill %s --model %s --in-window 3 -o %s -q", in(d, "dr"), in(d, "m.bin"), in(d, "f6"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    /* the options of training with a model file (used as it is): refused, even at their defaults */
+    const char *train_only[] = {"--one-model", "--length 200", "--max-train 500000"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model %s %s -o %s -q", in(d, "dr"), in(d, "m.bin"), train_only[i], in(d, "f8"));
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "model file"), "%s: %s", train_only[i], err);
+    }
+    /* --threads is the command's own, not an option of the model */
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram --threads 1 -o %s -q", in(d, "dr"), in(d, "f8"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.03 --threads 1 -q > /dev/null", in(d, "t"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "bench fill %s --model %s --one-model -q", in(d, "t"), in(d, "m.bin"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "model file"), "%s", err);
     /* a model of another alphabet (ingest's system call names) is refused, naming both */
     snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s", in(d, "t"), in(d, "calls"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);

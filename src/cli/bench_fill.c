@@ -133,7 +133,7 @@ int bench_fill(int argc, char **argv)
 {
     const char *C = "bench fill";
     const char *model = "ngram", *rates = "0.01,0.1", *keep = NULL;
-    long bmin = 8, bmax = 64, seed = 0, context = 32, top = 12;
+    long bmin = 8, bmax = 64, seed = 0, context = 32, top = 12, threads = 0;
     int quiet = 0, one = 0;
     const ts_option opts[] = {
         TS_OPT_STR_(0, "model", &model, "M", "model file or name (default ngram: trained on the damaged trace)"),
@@ -145,6 +145,7 @@ int bench_fill(int argc, char **argv)
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
         TS_OPT_LONG_(0, "top", &top, "N", 0, 1000, "event classes in the per-class table (default 12)"),
         TS_OPT_STR_(0, "keep", &keep, "DIR", "keep the dropped and filled traces in DIR"),
+        CLI_THREADS_OPTION(&threads),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
         TS_OPT_END_,
     };
@@ -160,6 +161,12 @@ int bench_fill(int argc, char **argv)
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     if (bmax < bmin) { ts_opt_free(&args); return cli_usage_error(C, "--burst-max %ld is below --burst-min %ld", bmax, bmin); }
+    if (ts_opt_given(&args, &one) && !ts_model_find(model)) {   /* a model file is used as it is */
+        ts_opt_free(&args);
+        return cli_usage_error(C, "--one-model is for a model name to train; %s is a model file, used as it is", model);
+    }
+    ts_clear_error();
+    ts_set_threads((int)threads);
     double rv[16];
     int nr = 0;
     for (const char *p = rates; *p;) {

@@ -33,11 +33,11 @@ int cmd_fill(int argc, char **argv)
 {
     const char *C = "fill";
     const char *out = NULL, *model = NULL, *text = NULL, *save = NULL;
-    long context = 32, seed = 0, length = 200, max_train = 500000;
+    long context = 32, seed = 0, length = 200, max_train = 500000, threads = 0;
     int quiet = 0, one = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_(0, "model", &model, "M", "a trained model file, or a model name (ngram, unigram, sssd-s4):\n"
-                    "then trained per CPU on the trace's own surviving events"),
+        TS_OPT_STR_(0, "model", &model, "M", "a trained model file, or a model name (ngram, unigram, mdm,\n"
+                    "sssd-s4): then trained per CPU on the trace's own surviving events"),
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced)"),
         TS_OPT_STR_(0, "text", &text, "FILE", "also the new trace in babeltrace2's text format ('-': stdout)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side of a gap (default 32)"),
@@ -47,6 +47,7 @@ int cmd_fill(int argc, char **argv)
         TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),
         TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events (for --model FILE)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
+        CLI_THREADS_OPTION(&threads),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
         TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
         TS_OPT_END_,
@@ -63,6 +64,15 @@ int cmd_fill(int argc, char **argv)
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     if (!model) { ts_opt_free(&args); return cli_usage_error(C, "--model M is required"); }
     if (!out) { ts_opt_free(&args); return cli_usage_error(C, "-o OUT is required"); }
+    /* a model file is used as it is: the options of training would go unread */
+    const char *unread = ts_opt_given(&args, &one) ? "--one-model" : ts_opt_given(&args, &length) ? "--length"
+                       : ts_opt_given(&args, &max_train) ? "--max-train" : NULL;
+    if (unread && !ts_model_find(model)) {
+        ts_opt_free(&args);
+        return cli_usage_error(C, "%s is for a model name to train; %s is a model file, used as it is", unread, model);
+    }
+    ts_clear_error();
+    ts_set_threads((int)threads);
     ts_fill_opts o;
     memset(&o, 0, sizeof o);
     o.model = model;
