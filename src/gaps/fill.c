@@ -388,15 +388,17 @@ static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_mo
     return rc;
 }
 
-/* one model over every stream's events, one stream after another */
+/* one model over every stream's events, one stream after another; each stream's last
+ * 5 % stays out, as with a model per stream: the confidence is measured there */
 static int train_pooled(fill_state *f, size_t L, ts_model **out)
 {
     size_t tot = 0;
-    for (size_t k = 0; k < f->ns; k++) tot += f->s[k].n;
+    for (size_t k = 0; k < f->ns; k++) tot += f->s[k].n - f->s[k].n / 20;
     int32_t *all = ts_malloc((tot ? tot : 1) * sizeof *all);
     for (size_t k = 0, p = 0; k < f->ns; k++) {
-        memcpy(all + p, f->s[k].ids, f->s[k].n * sizeof *all);
-        p += f->s[k].n;
+        size_t m = f->s[k].n - f->s[k].n / 20;
+        memcpy(all + p, f->s[k].ids, m * sizeof *all);
+        p += m;
     }
     ts_split sp;
     if (f->o->progress) fprintf(stderr, "fill: training %s on the %zu events of every CPU\n", f->o->model, tot);
