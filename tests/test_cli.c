@@ -291,11 +291,15 @@ static void split_short_trace(void)
              "-o %s/sp7", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK_MSG(strstr(err, "--fractions goes with --split time"), "%s", err);
-    /* at the default shares too, and in train and impute alike */
+    /* at the default shares too, and in every command that splits a dataset */
     const char *paper_frac[] = {"split %s/ds1800 --length 20 --split paper --fractions 0.7,0.1,0.2 -o %s/sp8",
                                 "train --model ngram %s/ds1800 --length 20 --split paper --fractions 0.7,0.1,0.2 -o %s/p.tsm",
-                                "impute %s/short.tsm --input %s/ds1800 --length 20 --split paper --fractions 0.6,0.2,0.2"};
-    for (int i = 0; i < 3; i++) {
+                                "impute %s/short.tsm --input %s/ds1800 --length 20 --split paper --fractions 0.6,0.2,0.2",
+                                "score %s/short.tsm --input %s/ds1800 --length 20 --split paper --fractions 0.6,0.2,0.2",
+                                "tune-prior %s/short.tsm %s/ds1800 --length 20 --split paper --fractions 0.6,0.2,0.2 -o x",
+                                "bench impute --model ngram %s/ds1800 --lengths 20 --blackouts 1 --split paper "
+                                "--fractions 0.6,0.2,0.2 --json %s/x.json"};
+    for (int i = 0; i < 6; i++) {
         snprintf(args, sizeof args, paper_frac[i], dir, dir);
         CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--fractions goes with --split time"), "%s: %s",
                   args, err);

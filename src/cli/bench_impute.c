@@ -110,6 +110,7 @@ static int parse(int argc, char **argv, bench_args *a)
     int ndata = a->args.npos;
     if (!ndata && !a->root) return cli_usage_error(C, "no DATASET (or --datasets-root DIR) given");
     if (ndata && a->root) return cli_usage_error(C, "give DATASET arguments or --datasets-root, not both");
+    if ((rc = cli_split_check(C, &a->ss, &a->args))) return rc;
     for (int li = 0; li < a->lens.n; li++)
         for (int ki = 0; ki < a->ks.n; ki++) {
             long L = a->lens.v[li], k = a->ks.v[ki];

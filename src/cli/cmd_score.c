@@ -44,6 +44,7 @@ int cmd_score(int argc, char **argv)
     ts_vocab names = {0};
     names.unk = -1;
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
+    if ((rc = cli_split_check("score", &ss, &args))) goto done;
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     rc = 1;

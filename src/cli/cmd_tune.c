@@ -47,6 +47,7 @@ int cmd_tune_prior(int argc, char **argv)
     ts_model *m = NULL;
     ts_windows valid = {0};
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
+    if ((rc = cli_split_check(C, &ss, &args))) goto done;
     rc = 1;
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
