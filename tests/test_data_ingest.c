@@ -381,6 +381,10 @@ static void cli_ingest_strace_and_ids(void)
     REQUIRE(ts_dataset_load(in(d, "np"), &ds) == 0);
     CHECK(ds.stream.n == 6 && ds.stream.ids[5] == 6);
     ts_dataset_free(&ds);
+    /* --concat with another format is refused, not dropped */
+    snprintf(cmd, sizeof cmd, "ingest --from strace tests/data/strace_f.log --concat -o %s/cc", d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--concat applies to --from npy only"), "%s", err);
+    CHECK(!ts_file_exists(in(d, "cc")));
 }
 
 /* a plain ingest over a dataset of ingest --channels removes its channel files: beside the

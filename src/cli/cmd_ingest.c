@@ -167,6 +167,8 @@ int cmd_ingest(int argc, char **argv)
     const char *cpu_s = cpu >= 0 ? "--cpu" : NULL;
     int bad = 0;
     if (!from) bad = cli_usage_error("ingest", "--from ids|npy|strace|ctf is required");
+    else if (concat && strcmp(from, "npy"))
+        bad = cli_usage_error("ingest", "--concat applies to --from npy only");
     else if (comm && strcmp(from, "ctf"))
         bad = cli_usage_error("ingest", "--comm applies to --from ctf only");
     else if (exits && strcmp(from, "ctf"))
