@@ -358,6 +358,10 @@ static void option_forms(void)
     CHECK(run_cli("bench model --state=3", err, sizeof err) != 0);
     CHECK_MSG(strstr(err, "--state") != NULL, "%s", err);
     CHECK(run_cli("bench model --runs=0", err, sizeof err) == 2);
+    /* a precision that is not one: the option named once, in the user's terms */
+    snprintf(args, sizeof args, "score %s/eq.tsm --input %s/ds --precision fp16", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "error: --precision: 'fp16': expected fp32 or bf16 (see") != NULL, "%s", err);
     /* an empty value, a value given to a flag */
     snprintf(args, sizeof args, "impute %s/eq.tsm --input=", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);

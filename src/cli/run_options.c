@@ -26,7 +26,8 @@ int cli_opt_precision(const char *v, void *dst)
     (void)dst;
     if (!strcmp(v, "fp32")) return ts_set_precision(TS_PRECISION_FP32);
     if (!strcmp(v, "bf16")) return ts_set_precision(TS_PRECISION_BF16);
-    return ts_fail("run_options.c: --precision: '%s' is neither fp32 nor bf16", v);
+    /* the parser puts the option's name in front */
+    return ts_fail("'%s': expected fp32 or bf16", v);
 }
 
 int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args)
