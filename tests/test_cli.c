@@ -554,6 +554,15 @@ static void bad_usage(void)
     snprintf(args, sizeof args, "score %s/ng.tsm --input %s", dir, wf);
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK_MSG(strstr(err, "bad.txt: window 1, position 1: event ID 99") != NULL, "%s", err);
+    /* a likelihood takes no seed and no sampling steps: refused by score, not given to the model */
+    const char *unread[] = {"--seed 3", "--steps=4"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "score %s/ng.tsm --input %s/ds %s", dir, dir, unread[i]);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "tracesynth score: error: --s") &&
+                      strstr(err, "a likelihood draws nothing"), "%s: %s", unread[i], err);
+    }
+    char help[8192];
+    CHECK(run_stdout("score --help", help, sizeof help) == 0 && !strstr(help, "--seed") && !strstr(help, "--steps"));
     write_text(wf, "0,1,2,3\n0,1,99,2\n");
     snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 1", dir, wf);
     CHECK(run_cli(args, err, sizeof err) == 1);

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int cmd_score(int argc, char **argv)
 {
@@ -22,7 +23,11 @@ int cmd_score(int argc, char **argv)
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's, else 200)"),
         TS_OPT_GROUP_("the run:"),
-        CLI_RUN_OPTIONS(&run),
+        /* no --seed, no --steps: a likelihood draws nothing and takes no sampling steps
+         * (refused below, not handed to the model as its own) */
+        TS_OPT_LONG_(0, "batch", &run.batch, "B", 1, 1 << 24, "crops per batch of mdm's --likelihood chain\n"
+                     "(model default)"),
+        CLI_RUN_THREADS(&run),
         TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the line"),
         TS_OPT_END_,
     };
@@ -45,6 +50,12 @@ int cmd_score(int argc, char **argv)
     names.unk = -1;
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_split_check("score", &ss, &args))) goto done;
+    for (int i = 0; i < args.nkv; i++)
+        if (!strcmp(args.keys[i], "seed") || !strcmp(args.keys[i], "steps")) {
+            rc = cli_usage_error("score", "--%s: a likelihood draws nothing and takes no sampling steps (the same "
+                                 "windows, the same bits)", args.keys[i]);
+            goto done;
+        }
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     rc = 1;
