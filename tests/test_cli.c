@@ -605,6 +605,14 @@ static void bad_usage(void)
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40,,60", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK_MSG(strstr(err, "--lengths: '40,,60': an empty item") != NULL, "%s", err);
+    /* a value given twice is an error, not a second training and a second cell */
+    const char *twice[][2] = {{"--lengths 40,60,40", "--lengths: '40,60,40': 40 twice"},
+                              {"--blackouts 5,05", "--blackouts: '5,05': 5 twice"},
+                              {"--positions end,center,end", "--positions: 'end,center,end': end twice"}};
+    for (int i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, "bench impute --model ngram %s/ds %s", dir, twice[i][0]);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, twice[i][1]), "%s: %s", twice[i][0], err);
+    }
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 50", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK(run_cli("bench impute --model ngram --datasets-root /nonexistent", err, sizeof err) == 1);

@@ -70,8 +70,28 @@ static int one_long(const char *t, void *dst, int i)
 }
 
 static int one_position(const char *t, void *dst, int i) { return ts_mask_parse(t, &((pos_list *)dst)->v[i]); }
-static int parse_longs(const char *v, void *dst) { return each_item(v, dst, &((long_list *)dst)->n, one_long); }
-static int parse_positions(const char *v, void *dst) { return each_item(v, dst, &((pos_list *)dst)->n, one_position); }
+
+/* a value given twice is an error: the grid would train and measure it twice, and the
+ * JSON hold two cells of one setting */
+static int parse_longs(const char *v, void *dst)
+{
+    long_list *l = dst;
+    if (each_item(v, dst, &l->n, one_long)) return -1;
+    for (int i = 0; i < l->n; i++)
+        for (int j = 0; j < i; j++)
+            if (l->v[i] == l->v[j]) return ts_fail("'%s': %ld twice", v, l->v[i]);
+    return 0;
+}
+
+static int parse_positions(const char *v, void *dst)
+{
+    pos_list *l = dst;
+    if (each_item(v, dst, &l->n, one_position)) return -1;
+    for (int i = 0; i < l->n; i++)
+        for (int j = 0; j < i; j++)
+            if (l->v[i] == l->v[j]) return ts_fail("'%s': %s twice", v, ts_mask_name(l->v[i]));
+    return 0;
+}
 
 /* 0: parsed; 1: help printed; 2: usage error printed */
 static int parse(int argc, char **argv, bench_args *a)
