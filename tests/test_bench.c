@@ -56,6 +56,12 @@ static void bad_usage(void)
         snprintf(cmd, sizeof cmd, "bench model --sizes %s", bad[i]);
         CHECK_MSG(run_output(cmd, out, sizeof out) == 2 && strstr(out, "expected LxCxB"), "%s: %s", bad[i], out);
     }
+    /* a size given twice, or more sizes than it measures: refused, saying which */
+    CHECK(run_output("bench model --sizes 1x8x2,2x8x2,1x8x2", out, sizeof out) == 2);
+    CHECK_MSG(strstr(out, "--sizes '1x8x2,2x8x2,1x8x2': 1x8x2 twice") != NULL, "%s", out);
+    CHECK(run_output("bench model --sizes 1x8x1,1x8x2,1x8x3,1x8x4,1x8x5,1x8x6,1x8x7,1x8x8,1x8x9,1x8x10,1x8x11,"
+                     "1x8x12,1x8x13,1x8x14,1x8x15,1x8x16,1x8x17", out, sizeof out) == 2);
+    CHECK_MSG(strstr(out, "': at most 16 sizes") != NULL, "%s", out);
     CHECK(run_output("bench model --sizes 1x8x2 --layers 3", out, sizeof out) == 2);
     CHECK(run_output("bench model --model nosuch", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);

@@ -588,19 +588,29 @@ static int size_part(const char **s, long max, int *out)
     return 0;
 }
 
-static int parse_sizes(const char *s, size3 *out, int *n)
+/* 0, or -1 with why (n bytes) saying what is wrong */
+static int parse_sizes(const char *s, size3 *out, int *n, char *why, size_t nwhy)
 {
     *n = 0;
-    while (*n < MAX_SIZES) {
+    snprintf(why, nwhy, "expected LxCxB[,LxCxB...]");
+    for (;;) {
         int l, c, b;
         if (size_part(&s, 1024, &l) || *s++ != 'x' || size_part(&s, 4096, &c) || *s++ != 'x' ||
             size_part(&s, 65536, &b))
             return -1;
+        if (*n == MAX_SIZES) {   /* more than it measures: said, not dropped */
+            snprintf(why, nwhy, "at most %d sizes", MAX_SIZES);
+            return -1;
+        }
+        for (int i = 0; i < *n; i++)   /* one size twice would be timed twice */
+            if (out[i].layers == l && out[i].C == c && out[i].B == b) {
+                snprintf(why, nwhy, "%dx%dx%d twice", l, c, b);
+                return -1;
+            }
         out[(*n)++] = (size3){l, c, b};
         if (!*s) return 0;
         if (*s++ != ',' || !*s) return -1;   /* a trailing comma is no size */
     }
-    return -1;
 }
 
 int bench_model(int argc, char **argv)
@@ -648,10 +658,11 @@ int bench_model(int argc, char **argv)
     ts_kv kv = {args.nkv, args.keys, args.values};
     size3 sz[MAX_SIZES];
     int nsz = 0;
+    char why[64];
     rc = 0;
     if (sizes && (layers || ch || batch)) rc = cli_usage_error("bench model", "--sizes or --layers/--channels/--batch, not both");
-    else if (sizes && parse_sizes(sizes, sz, &nsz) != 0)
-        rc = cli_usage_error("bench model", "--sizes '%s': expected LxCxB[,LxCxB...]", sizes);
+    else if (sizes && parse_sizes(sizes, sz, &nsz, why, sizeof why) != 0)
+        rc = cli_usage_error("bench model", "--sizes '%s': %s", sizes, why);
     else if (!sizes && (layers || ch || batch)) {
         sz[0] = (size3){layers ? (int)layers : 4, ch ? (int)ch : 64, batch ? (int)batch : 16};
         nsz = 1;
