@@ -1551,6 +1551,18 @@ static void ensemble(void)
     snprintf(cmd, sizeof cmd, "impute %s/eab.tsm --input %s/ea %s --blackout 6 --steps 1 --ensemble %s/eb.tsm",
              dir, dir, common, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    /* -o naming a member (by another path) is refused: the member stays as it was */
+    snprintf(path[0], sizeof path[0], "%s/eb.tsm", dir);
+    size_t nb0 = 0, nb1 = 0;
+    char *b0 = slurp(path[0], &nb0);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/ea.tsm %s/ea %s -o %s/./eb.tsm --valid-windows 4 --ensemble %s/ed.tsm,%s/eb.tsm",
+             dir, dir, common, dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "/./eb.tsm: the output would replace the --ensemble "
+                                                               "member ") && strstr(err, "/eb.tsm"), "%s", err);
+    char *b1 = slurp(path[0], &nb1);
+    CHECK(b0 && b1 && nb0 == nb1 && nb0 > 0 && !memcmp(b0, b1, nb0));
+    free(b0);
+    free(b1);
     /* refused: a name the member lacks (no <unk>), not mdm, no file */
     snprintf(cmd, sizeof cmd, "impute %s/ec.tsm --input %s/ec %s %s --ensemble %s/ea.tsm", dir, dir, common, run, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "ea.tsm") && strstr(err, "'extra'"), "%s", err);

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cmd_tune_prior(int argc, char **argv)
 {
@@ -59,6 +60,17 @@ int cmd_tune_prior(int argc, char **argv)
         goto done;
     }
     if (ens && ts_mdm_load_ensemble(m, ens)) { cli_fail(); goto done; }
+    /* -o naming a member of the ensemble would replace that network with this model: the
+     * ensemble the weights are chosen for would be gone */
+    struct stat so, se;
+    if (ens && stat(out, &so) == 0) {
+        char *list = ts_strdup(ens), *member = NULL;
+        for (char *f = strtok(list, ","); f && !member; f = strtok(NULL, ","))
+            if (stat(f, &se) == 0 && se.st_dev == so.st_dev && se.st_ino == so.st_ino) member = f;
+        if (member) ts_fail("%s: the output would replace the --ensemble member %s", out, member);
+        free(list);
+        if (member) { cli_fail(); goto done; }
+    }
     if (!ss.length) ss.length = m->len ? m->len : 200;
     if (ts_split_data_load(args.pos[1], &ss, &d)) { cli_fail(); goto done; }
     /* the validation windows in the model's numbering (by name: a model trained with
