@@ -615,6 +615,11 @@ static void bad_usage(void)
     }
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 50", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "--blackouts: blackout 50 is longer than the window length 40") != NULL, "%s", err);
+    /* the training blackout (10 by default) is named as such */
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 5 --blackouts 1", dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "--train-blackout 10 is longer than the window length 5") != NULL, "%s", err);
     CHECK(run_cli("bench impute --model ngram --datasets-root /nonexistent", err, sizeof err) == 1);
     CHECK(strstr(err, "/nonexistent") != NULL);
 

@@ -134,8 +134,9 @@ static int parse(int argc, char **argv, bench_args *a)
     for (int li = 0; li < a->lens.n; li++)
         for (int ki = 0; ki < a->ks.n; ki++) {
             long L = a->lens.v[li], k = a->ks.v[ki];
-            if (k > L || (long)a->train_k > L)
-                return cli_usage_error(C, "blackout %ld is longer than the window length %ld",
+            if (k > L || (long)a->train_k > L)   /* named: the training blackout may be the default */
+                return cli_usage_error(C, "%s %ld is longer than the window length %ld",
+                                       k > L ? "--blackouts: blackout" : "--train-blackout",
                                        k > L ? k : (long)a->train_k, L);
         }
     return 0;
