@@ -63,6 +63,10 @@ static void bad_usage(void)
                      "1x8x12,1x8x13,1x8x14,1x8x15,1x8x16,1x8x17", out, sizeof out) == 2);
     CHECK_MSG(strstr(out, "': at most 16 sizes") != NULL, "%s", out);
     CHECK(run_output("bench model --sizes 1x8x2 --layers 3", out, sizeof out) == 2);
+    /* no benchmark named: a usage error, its usage on stderr; asked for, on stdout */
+    CHECK(run_stdout("bench", out, sizeof out) == 2 && !out[0]);
+    CHECK(run_output("bench", out, sizeof out) == 2 && strstr(out, "usage: tracesynth bench "));
+    CHECK(run_stdout("bench --help", out, sizeof out) == 0 && strstr(out, "usage: tracesynth bench "));
     CHECK(run_output("bench model --model nosuch", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);
     /* a non-neural model has no network to time */

@@ -6,7 +6,8 @@
 int cmd_bench(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        printf("usage: tracesynth bench impute|layers|model|data|fill [OPTIONS]\n\n"
+        /* asked for: stdout; no benchmark named (a usage error): stderr, as tracesynth alone */
+        fprintf(argc < 2 ? stderr : stdout, "usage: tracesynth bench impute|layers|model|data|fill [OPTIONS]\n\n"
                "  impute   the study's reconstruction grid (L x k x position) for a model\n"
                "  layers   forward/backward time and GFLOP/s of each neural layer\n"
                "  model    training- and denoising-step time of a diffusion model\n"
