@@ -381,6 +381,15 @@ static void cli_ingest_strace_and_ids(void)
     REQUIRE(ts_dataset_load(in(d, "np"), &ds) == 0);
     CHECK(ds.stream.n == 6 && ds.stream.ids[5] == 6);
     ts_dataset_free(&ds);
+    /* one log given twice (by any path) is refused: each of its calls would count twice */
+    write_text(in(d, "t1.log"), "1.000001 getpid() = 7\n1.000002 close(3) = 0\n");
+    write_text(in(d, "t2.log"), "1.000003 brk(NULL) = 0x1000\n");
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s/t1.log %s/t2.log %s/./t1.log -o %s/dup", d, d, d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "/t1.log' and '") && strstr(err, "/./t1.log' are the "
+                                                                                           "same log"), "%s", err);
+    CHECK(!ts_file_exists(in(d, "dup")));
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s/t1.log %s/t2.log -o %s/dup", d, d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     /* --concat with another format is refused, not dropped */
     snprintf(cmd, sizeof cmd, "ingest --from strace tests/data/strace_f.log --concat -o %s/cc", d);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--concat applies to --from npy only"), "%s", err);
