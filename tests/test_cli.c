@@ -563,6 +563,10 @@ static void bad_usage(void)
     }
     char help[8192];
     CHECK(run_stdout("score --help", help, sizeof help) == 0 && !strstr(help, "--seed") && !strstr(help, "--steps"));
+    /* the n-gram's run option fills blackouts: refused by its likelihood, not ignored */
+    snprintf(args, sizeof args, "score %s/ng.tsm --input %s/ds --in-window 3", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "ngram: option --in-window: score does not take it") != NULL, "%s", err);
     write_text(wf, "0,1,2,3\n0,1,99,2\n");
     snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 1", dir, wf);
     CHECK(run_cli(args, err, sizeof err) == 1);

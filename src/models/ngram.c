@@ -200,6 +200,8 @@ static int choose_kn_order(ngram *g, const ts_windows *valid)
 static int ngram_bits(ts_model *m, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
 {
     ngram *g = (ngram *)m;
+    /* its one run option fills blackouts: the likelihood would ignore it */
+    if (o && ts_kv_get(&o->kv, "in-window")) return ts_opt_fail("ngram", "in-window", "score does not take it");
     if (kn_make(g) != 0) return -1;
     *bits = ts_kn_bits(g->kn, x, n, L);
     return 0;
