@@ -563,6 +563,10 @@ static void bad_usage(void)
     }
     char help[8192];
     CHECK(run_stdout("score --help", help, sizeof help) == 0 && !strstr(help, "--seed") && !strstr(help, "--steps"));
+    /* --batch sizes the chain likelihood's batches only */
+    snprintf(args, sizeof args, "score %s/ng.tsm --input %s/ds --batch 8", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "--batch: only mdm's --likelihood chain reads it (ngram's likelihood does not)"), "%s", err);
     /* the n-gram's run option fills blackouts: refused by its likelihood, not ignored */
     snprintf(args, sizeof args, "score %s/ng.tsm --input %s/ds --in-window 3", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 1);

@@ -60,6 +60,12 @@ int cmd_score(int argc, char **argv)
     cli_run_apply(&run, &args, &ro);
     rc = 1;
     if (ts_model_load(args.pos[0], &m)) { cli_fail(); goto done; }
+    const char *lk = ts_kv_get(&ro.kv, "likelihood");
+    if (ts_opt_given(&args, &run.batch) && (strcmp(m->ops->name, "mdm") || !lk || strcmp(lk, "chain"))) {
+        rc = cli_usage_error("score", "--batch: only mdm's --likelihood chain reads it (%s's %s does not)",
+                             m->ops->name, strcmp(m->ops->name, "mdm") ? "likelihood" : "bound");
+        goto done;
+    }
     if (!ss.length) ss.length = m->len ? m->len : 200;
     if (ts_impute_input_load(input, &ss, vocab_path, m->n_ids - 1, &x, &names, NULL)) { cli_fail(); goto done; }
     double bits, t0 = ts_now();
