@@ -95,6 +95,17 @@ static void train_impute_eval(void)
     snprintf(args, sizeof args, "impute %s/ng.tsm --input=%s/imp/original0.npy --blackout 6 --json", dir, dir);
     REQUIRE(run_stdout(args, out2, sizeof out2) == 0);
     CHECK_NEAR(metric(out2, "accuracy"), acc, 1e-9);
+    /* a file of windows is not cut: the options that cut a dataset are refused, not ignored */
+    const char *cut[] = {"--split time", "--windows 5", "--fractions 0.7,0.1,0.2", "--length 40"};
+    for (int i = 0; i < 4; i++)
+        for (int cmd = 0; cmd < 2; cmd++) {
+            snprintf(args, sizeof args, "%s %s/ng.tsm --input %s %s%s", cmd ? "score" : "impute", dir, p, cut[i],
+                     cmd ? "" : " --blackout 6");
+            char err[2048];
+            CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "test.txt"), "%s: %s", args, err);
+        }
+    snprintf(args, sizeof args, "score %s/ng.tsm --input %s --length 60", dir, p);   /* the windows' own length */
+    REQUIRE(run_stdout(args, out2, sizeof out2) == 0);
 
     /* the unigram floor is far below */
     snprintf(args, sizeof args, "train --model unigram %s/ds --length 60 --windows 40 -o %s/uni.tsm", dir, dir);

@@ -103,6 +103,10 @@ int cli_opt_precision(const char *v, void *dst);
 /* 0, or a usage error (2) when --fractions was given with --split paper: the paper
  * split's parts are the published files, the shares would go unused */
 int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args);
+/* 0, or a usage error (2) when INPUT is a file of windows (len events each) and --split,
+ * --windows, --fractions or another --length was given: they cut a dataset directory */
+int cli_window_file_check(const char *cmd, const char *input, size_t len, const ts_split_spec *ss,
+                          const ts_opt_result *args);
 /* the options that cut a dataset into windows (besides --length and --stride, whose
  * meaning differs between commands), as one group of an option table: --split,
  * --windows, --fractions into a ts_split_spec */

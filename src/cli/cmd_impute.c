@@ -131,6 +131,8 @@ int cmd_impute(int argc, char **argv)
     if (!ss.length) ss.length = m->len ? m->len : 200;
     size_t distinct;
     if (ts_impute_input_load(input, &ss, vocab_path, m->n_ids - 1, &x, &names, &distinct)) { cli_fail(); goto done; }
+    if ((rc = cli_window_file_check(C, input, x.len, &ss, &args))) goto done;
+    rc = 1;
     if (distinct < x.n)
         fprintf(stderr, "tracesynth impute: note: the test part of %s holds only %zu distinct "
                 "windows of length %zu; %zu of the %zu are repeats\n", input, distinct, x.len,

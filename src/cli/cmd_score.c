@@ -68,6 +68,8 @@ int cmd_score(int argc, char **argv)
     }
     if (!ss.length) ss.length = m->len ? m->len : 200;
     if (ts_impute_input_load(input, &ss, vocab_path, m->n_ids - 1, &x, &names, NULL)) { cli_fail(); goto done; }
+    if ((rc = cli_window_file_check("score", input, x.len, &ss, &args))) goto done;
+    rc = 1;
     double bits, t0 = ts_now();
     size_t unknown = 0;
     if (ts_model_bits(m, &x, &names, &ro, &bits, &unknown)) { cli_fail(); goto done; }

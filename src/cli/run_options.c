@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro)
 {
@@ -35,6 +36,19 @@ int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_resul
     if (ss->kind == TS_SPLIT_PAPER && ts_opt_given(args, ss->permille))
         return cli_usage_error(cmd, "--fractions goes with --split time (the paper split's parts are the "
                                "published files)");
+    return 0;
+}
+
+int cli_window_file_check(const char *cmd, const char *input, size_t len, const ts_split_spec *ss,
+                          const ts_opt_result *args)
+{
+    struct stat st;
+    if (!input || stat(input, &st) != 0 || S_ISDIR(st.st_mode)) return 0;
+    const char *o = ts_opt_given(args, &ss->kind) ? "--split" : ts_opt_given(args, &ss->windows) ? "--windows"
+                  : ts_opt_given(args, ss->permille) ? "--fractions" : NULL;
+    if (o) return cli_usage_error(cmd, "%s cuts a dataset directory; %s is a file of windows", o, input);
+    if (ts_opt_given(args, &ss->length) && ss->length != len)
+        return cli_usage_error(cmd, "--length %zu: the windows of %s have %zu events", ss->length, input, len);
     return 0;
 }
 
