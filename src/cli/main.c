@@ -16,7 +16,7 @@ static const struct {
     {"ingest", cmd_ingest, "turn a trace (strace log, LTTng CTF, ID file, .npy) into a dataset"},
     {"split", cmd_split, "write train/validation/test windows (paper or leak-free time split)"},
     {"audit", cmd_audit, "share of test windows found verbatim in training data"},
-    {"train", cmd_train, "train a model (ngram, unigram, sssd-s4, mdm) on a dataset"},
+    {"train", cmd_train, "train a model (ngram, unigram, sssd-s4, mdm; mdm-mc, ddpm-mc) on a dataset"},
     {"impute", cmd_impute, "reconstruct blacked-out events in windows"},
     {"tune-prior", cmd_tune_prior, "choose an mdm model's n-gram prior weights again (no training)"},
     {"generate", cmd_generate, "synthesize new trace windows"},
@@ -25,11 +25,11 @@ static const struct {
     {"gaps", cmd_gaps, "list the events an LTTng trace lost, gap by gap"},
     {"drop", cmd_drop, "simulate LTTng's discard mode on a complete CTF trace"},
     {"fill", cmd_fill, "reconstruct the events an LTTng trace lost, write a new CTF trace"},
-    {"bench", cmd_bench, "benchmarks: impute grid, layers, model speed"},
+    {"bench", cmd_bench, "benchmarks: impute grid, layers, model speed, data, fill"},
     {"constraints", cmd_constraints, "learn validity constraints from a multi-channel dataset"},
     {"repair", cmd_repair, "repair a synthetic multi-channel trace under learned constraints"},
     {"markov", cmd_markov, "the multi-channel Markov baseline generator"},
-    {"export", cmd_export, "a multi-channel dataset as strace-like text"},
+    {"export", cmd_export, "a multi-channel dataset as strace-like text or a CTF trace"},
 };
 
 static void usage(FILE *f)
