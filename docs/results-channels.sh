@@ -4,7 +4,8 @@
 # http-server (801 threads) and python-etl (threads, 2 forked processes, execs). Run from
 # the repository root after `make`; writes under ${OUT:-/tmp/ts-channels} and prints the
 # tables. About 10 seconds on one core, plus about 1 minute for the mdm (MDM=0: without)
-# and about 90 minutes on a loaded 2-core machine for the multi-channel mdm (MDMMC=0: without).
+# and about 90 minutes on a loaded 2-core machine for the multi-channel mdm (MDMMC=0: without);
+# the baseline alone: MDM=0 MDMMC=0 DDPMMC=0 EVCH=0 CHW=0 (docs/results-channels.md lists them).
 set -eu
 B=${B:-$PWD/build/tracesynth}
 SHARED=${SHARED:-$PWD/../shared}
