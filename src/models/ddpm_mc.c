@@ -10,7 +10,7 @@
  * nearest valid one (rounded, clamped to [0, K_c)); dt the inverse of the standardization,
  * clamped to the training part's range.
  *
- * Training: crops of --length events (256 when not given) from the training part; with
+ * Training: crops of --length events (train's, 200 when not given) from the training part; with
  * probability --prefix-share (0.5) a crop's first p events (p uniform in [1, L)) are
  * observed in every channel, as SSSD's imputation training (only_generate_missing: the
  * observed values enter x_t unnoised and as the conditioning), else nothing is; the loss
@@ -470,7 +470,7 @@ const ts_mc_model_ops ts_mc_model_ddpm = {
         "  rounded to the nearest valid ID, dt clamped to the training range\n"
         "  --layers N, --channels C, --state N   network (4 x 64, N = 64)\n"
         "  --T N                 diffusion steps (200); beta linear --beta0 1e-4 to --betaT 0.02\n"
-        "  --batch N             windows of --length events (256) per batch (16)\n"
+        "  --batch N             windows of --length events (200) per batch (16)\n"
         "  --prefix-share X      share of training windows with an observed prefix (0.5)\n"
         "  --valid-n N           validation windows (64); --train-ssm 0|1 as for sssd-s4\n"
         TS_TRAIN_HELP
