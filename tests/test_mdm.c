@@ -1347,6 +1347,18 @@ static void cli_tune_prior(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "-o FILE"), "%s", err);
     snprintf(cmd, sizeof cmd, "tune-prior %s/nothere.tsm %s/tds %s -o %s/t3.tsm", dir, dir, common, dir);
     CHECK(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "nothere.tsm"));
+    /* the outputs are checked before the choice: a log that cannot be opened is an
+     * error (not records lost), an unwritable -o is found before any record is logged */
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t3.tsm --log %s/none/tune.jsonl --valid-windows 4",
+             dir, dir, common, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "none/tune.jsonl"), "%s", err);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/none/t3.tsm --log %s/early.jsonl --valid-windows 4",
+             dir, dir, common, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "none/t3.tsm"), "%s", err);
+    snprintf(path, sizeof path, "%s/early.jsonl", dir);
+    f = fopen(path, "r");
+    CHECK_MSG(!f || fgetc(f) == EOF, "records logged before an unwritable -o was found");
+    if (f) fclose(f);
     /* a model without the prior: the error names it */
     snprintf(cmd, sizeof cmd, "train --model mdm %s/tds %s -o %s/t0.tsm --layers 1 --channels 8 --state 4 "
              "--context 16 --iters 1 --batch 4 --prior 0", dir, common, dir);

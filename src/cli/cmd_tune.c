@@ -2,6 +2,8 @@
  * validation windows of its dataset, without training, and save the model. */
 #include "cli.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -71,6 +73,18 @@ int cmd_tune_prior(int argc, char **argv)
         free(list);
         if (member) { cli_fail(); goto done; }
     }
+    /* the outputs before the choice (minutes on a large validation part): an unwritable
+     * -o was found only at the end, a --log that cannot be opened lost its records unsaid */
+    ts_outfile of;
+    if (ts_out_open(&of, out)) { cli_fail(); goto done; }
+    ts_out_abort(&of);
+    FILE *lf = log ? fopen(log, "a") : NULL;
+    if (log && !lf) {
+        ts_fail("%s: cannot open the log: %s", log, strerror(errno));
+        cli_fail();
+        goto done;
+    }
+    if (lf) fclose(lf);
     if (!ss.length) ss.length = m->len ? m->len : 200;
     if (ts_split_data_load(args.pos[1], &ss, &d)) { cli_fail(); goto done; }
     /* the validation windows in the model's numbering (by name: a model trained with
