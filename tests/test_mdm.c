@@ -1359,6 +1359,14 @@ static void cli_tune_prior(void)
     f = fopen(path, "r");
     CHECK_MSG(!f || fgetc(f) == EOF, "records logged before an unwritable -o was found");
     if (f) fclose(f);
+    /* a window length the choice cannot take is a usage error, not one about MODEL */
+    const char *lens[] = {"1", "5000"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds --threads 1 --no-progress --windows 8 --length %s "
+                 "-o %s/t3.tsm", dir, dir, lens[i], dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "tune-prior: error: --length ") &&
+                      strstr(err, lens[i]), "--length %s: %s", lens[i], err);
+    }
     /* a model without the prior: the error names it */
     snprintf(cmd, sizeof cmd, "train --model mdm %s/tds %s -o %s/t0.tsm --layers 1 --channels 8 --state 4 "
              "--context 16 --iters 1 --batch 4 --prior 0", dir, common, dir);

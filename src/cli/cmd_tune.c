@@ -61,6 +61,13 @@ int cmd_tune_prior(int argc, char **argv)
         cli_fail();
         goto done;
     }
+    if (!ss.length) ss.length = m->len ? m->len : 200;
+    /* the choice's range (a blackout of up to half a window; mdm's 4096): else the error
+     * named MODEL, or said there were no validation windows */
+    if (ss.length < 2 || ss.length > 4096) {
+        rc = cli_usage_error(C, "--length %zu: expected 2 to 4096", ss.length);
+        goto done;
+    }
     if (ens && ts_mdm_load_ensemble(m, ens)) { cli_fail(); goto done; }
     /* -o naming a member of the ensemble would replace that network with this model: the
      * ensemble the weights are chosen for would be gone */
@@ -85,7 +92,6 @@ int cmd_tune_prior(int argc, char **argv)
         goto done;
     }
     if (lf) fclose(lf);
-    if (!ss.length) ss.length = m->len ? m->len : 200;
     if (ts_split_data_load(args.pos[1], &ss, &d)) { cli_fail(); goto done; }
     /* the validation windows in the model's numbering (by name: a model trained with
      * --also serves the other datasets too) */
