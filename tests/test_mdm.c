@@ -1367,6 +1367,10 @@ static void cli_tune_prior(void)
         CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "tune-prior: error: --length ") &&
                       strstr(err, lens[i]), "--length %s: %s", lens[i], err);
     }
+    /* --seed is refused: the choice draws nothing, so a seed would change nothing */
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t3.tsm --valid-windows 4 --seed 3", dir, dir,
+             common, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--seed"), "%s", err);
     /* a model without the prior: the error names it */
     snprintf(cmd, sizeof cmd, "train --model mdm %s/tds %s -o %s/t0.tsm --layers 1 --channels 8 --state 4 "
              "--context 16 --iters 1 --batch 4 --prior 0", dir, common, dir);

@@ -29,7 +29,8 @@ int cmd_tune_prior(int argc, char **argv)
         TS_OPT_GROUP_("the dataset is split as train split it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's, else 200)"),
-        CLI_TRAIN_OPTIONS(&run),
+        /* no --seed: the choice decodes greedily, in one order, and draws nothing */
+        CLI_RUN_THREADS(&run),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
