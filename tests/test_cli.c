@@ -106,6 +106,15 @@ static void train_impute_eval(void)
         }
     snprintf(args, sizeof args, "score %s/ng.tsm --input %s --length 60", dir, p);   /* the windows' own length */
     REQUIRE(run_stdout(args, out2, sizeof out2) == 0);
+    /* --position all hides the whole window: it says so, and takes no --blackout */
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --position all --json", dir, p);
+    REQUIRE(run_stdout(args, out2, sizeof out2) == 0);
+    CHECK_MSG(metric(out2, "blackout") == 60 && metric(out2, "hidden") == 40 * 60, "%s", out2);
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --position all --blackout 6", dir, p);
+    {
+        char err[2048];
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--position all"), "%s", err);
+    }
 
     /* the unigram floor is far below */
     snprintf(args, sizeof args, "train --model unigram %s/ds --length 60 --windows 40 -o %s/uni.tsm", dir, dir);

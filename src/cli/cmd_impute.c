@@ -80,7 +80,8 @@ int cmd_impute(int argc, char **argv)
                        "own from the event type's counts"),
         TS_OPT_GROUP_("the blackout and the run:"),
         TS_OPT_SIZE_(0, "blackout", &is.blackout, "K", 1, 1 << 24, "hidden events per window (default 10)"),
-        TS_OPT_CB_(0, "position", &is.pos, "P", cli_opt_position, "center, end, random or all (default center)"),
+        TS_OPT_CB_(0, "position", &is.pos, "P", cli_opt_position, "center, end, random or all (default center;\n"
+                   "all: every event of the window, no --blackout)"),
         TS_OPT_SIZE_(0, "prefix", &prefix, "P", 1, 1 << 24, "multi-channel models and --channels-from: observe the\n"
                      "first P events of every channel, draw the rest (instead\n"
                      "of a blackout; the event model samples at temperature 1\n"
@@ -117,6 +118,11 @@ int cmd_impute(int argc, char **argv)
     if (mc && vocab_path) { rc = cli_usage_error(C, "--vocab is for single-channel input; %s has channels", model_path); goto done; }
     if ((rc = cli_split_check(C, &ss, &args))) goto done;
     rc = 1;
+    /* --position all hides every event: the blackout is the window, whatever --blackout says */
+    if (is.pos == TS_MASK_ALL && ts_opt_given(&args, &is.blackout)) {
+        rc = cli_usage_error(C, "--blackout goes with center, end or random; --position all hides every event");
+        goto done;
+    }
     if ((mc || chfrom) && ss.kind != TS_SPLIT_TIME) {
         rc = cli_usage_error(C, "--split paper is for single-channel input: a multi-channel dataset is split in time");
         goto done;
@@ -137,6 +143,7 @@ int cmd_impute(int argc, char **argv)
         fprintf(stderr, "tracesynth impute: note: the test part of %s holds only %zu distinct "
                 "windows of length %zu; %zu of the %zu are repeats\n", input, distinct, x.len,
                 x.n - distinct, x.n);
+    if (is.pos == TS_MASK_ALL) is.blackout = x.len;
     if (is.blackout > x.len) {
         rc = cli_usage_error(C, "--blackout %zu is longer than the windows of %s (%zu events)", is.blackout,
                              input, x.len);

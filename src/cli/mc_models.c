@@ -177,6 +177,7 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
         rc = cli_usage_error("impute", "the test part of %s (%zu events) holds no window of %zu", input, x.n - from, L);
         goto done;
     }
+    if (!prefix && pos == TS_MASK_ALL) k = L;   /* every event: the blackout is the window */
     if (prefix ? prefix >= L : k > L) {
         rc = prefix ? cli_usage_error("impute", "--prefix %zu leaves nothing to draw: the windows have %zu events",
                                       prefix, L)
