@@ -397,7 +397,7 @@ static int train_pooled(fill_state *f, size_t L, ts_model **out)
     int32_t *all = ts_malloc((tot ? tot : 1) * sizeof *all);
     for (size_t k = 0, p = 0; k < f->ns; k++) {
         size_t m = f->s[k].n - f->s[k].n / 20;
-        memcpy(all + p, f->s[k].ids, m * sizeof *all);
+        if (m) memcpy(all + p, f->s[k].ids, m * sizeof *all);   /* a stream of gaps only has no ids */
         p += m;
     }
     ts_split sp;
