@@ -408,6 +408,16 @@ static int recon_time_event(void *u, const ts_rw_event *e)
     return 0;
 }
 
+/* the trace of 2 x 2500 events that loses 5 on CPU 0 as LTTng does, at d/t; fl: d/filled */
+static void lost_five(const char *d, char t[600], char fl[600])
+{
+    snprintf(t, 600, "%s/t", d);
+    snprintf(fl, 600, "%s/filled", d);
+    fx_lost = 5;
+    fx_trace(t, 0, 2500, 0);
+    fx_lost = 0;
+}
+
 /* a gap as LTTng writes it: the counter grows in a packet with events; the reconstructed
  * events go before them, in [end of the packet before, first event after] */
 static void lttng_gap(void)
@@ -415,11 +425,7 @@ static void lttng_gap(void)
     const char *d = scratch_dir();
     REQUIRE(d);
     char t[600], fl[600];
-    snprintf(t, sizeof t, "%s/t", d);
-    snprintf(fl, sizeof fl, "%s/filled", d);
-    fx_lost = 5;
-    fx_trace(t, 0, 2500, 0);
-    fx_lost = 0;
+    lost_five(d, t, fl);
     ts_gap_list gl;
     REQUIRE(ts_gaps_find(t, 0, &gl) == 0);
     REQUIRE(gl.n == 1);
@@ -492,11 +498,7 @@ static void unknown_switch_thread(void)
     const char *d = scratch_dir();
     REQUIRE(d);
     char t[600], fl[600];
-    snprintf(t, sizeof t, "%s/t", d);
-    snprintf(fl, sizeof fl, "%s/filled", d);
-    fx_lost = 5;
-    fx_trace(t, 0, 2500, 0);
-    fx_lost = 0;
+    lost_five(d, t, fl);
     ts_rw_hooks h = {NULL, NULL, one_unknown_switch, 0, NULL, NULL};
     REQUIRE(ts_ctf_rewrite(t, fl, &h) == 0);
     after_tids a = {0, 0, 0};
