@@ -689,6 +689,40 @@ static void drop_bursts_apart(void)
     ts_drop_stats_free(&st);
 }
 
+/* drop keeps the input's own gap of unknown size (events lost before a stream's first
+ * packet): it stays one, where it was */
+static void drop_keeps_unknown_gap(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], dr[600];
+    snprintf(t, sizeof t, "%s/t", d);
+    snprintf(dr, sizeof dr, "%s/dropped", d);
+    fx_lost_first = 3;
+    fx_trace(t, 0, 400, 0);
+    fx_lost_first = 0;
+    ts_gap_list gl;
+    REQUIRE(ts_gaps_find(t, 0, &gl) == 0);
+    REQUIRE(gl.n == 1);
+    int64_t b = gl.gaps[0].g.begin_ns;
+    ts_gap_list_free(&gl);
+    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0};
+    ts_drop_stats st;
+    REQUIRE(ts_ctf_drop(t, dr, &dop, &st) == 0);
+    REQUIRE(ts_gaps_find(dr, 0, &gl) == 0);
+    size_t unknown = 0, known = 0;
+    uint64_t lost = 0;
+    for (size_t i = 0; i < gl.n; i++) {
+        if (gl.gaps[i].g.count_known) { known++; lost += gl.gaps[i].g.count; continue; }
+        unknown++;
+        CHECK(gl.gaps[i].g.cpu == 0 && gl.gaps[i].g.begin_ns == b);
+    }
+    CHECK_MSG(unknown == 1, "%zu gaps of unknown size", unknown);
+    CHECK(known == st.bursts && lost == st.dropped && gl.events + st.dropped == 800);
+    ts_gap_list_free(&gl);
+    ts_drop_stats_free(&st);
+}
+
 /* the CLI: drop, gaps (--json), fill with a model name and with a saved model file, bench fill */
 static void cli_round(void)
 {
@@ -1032,6 +1066,7 @@ TEST_MAIN("fill", {
     RUN(drop_fill_new_names);
     RUN(drop_fill_old_names);
     RUN(drop_bursts_apart);
+    RUN(drop_keeps_unknown_gap);
     RUN(lttng_gap);
     RUN(unknown_switch_thread);
     RUN(edge_gaps);

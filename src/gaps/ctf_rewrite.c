@@ -530,6 +530,7 @@ typedef struct {
     uint64_t         last;        /* latest time emitted in this stream (cycles) */
     uint64_t         last_end;    /* time of the last packet end */
     uint64_t         pending;     /* drop: events dropped since the last packet end */
+    int              lost_unknown; /* drop: the input lost events before its first packet, how many unknown */
     int              gap_wait;    /* fill: a gap's reconstruction waits for the next packet */
     ts_rw_gap        gap;
     uint64_t         gap_begin, gap_end;   /* cycles */
@@ -1035,10 +1036,11 @@ static int emit_discard(rw_iter *w, ostream *o, uint64_t b, uint64_t e, uint64_t
 /* drop: the events dropped since the last packet end, reported before time t */
 static int flush_drops(rw_iter *w, ostream *o, uint64_t t)
 {
-    if (!o->pending) return 0;
+    if (!o->pending && !o->lost_unknown) return 0;
     if (t < o->last) t = o->last;
     if (emit_discard(w, o, o->last_end, t, o->pending)) return -1;
     o->pending = 0;
+    o->lost_unknown = 0;
     if (new_packet(w, o)) return -1;
     emit_pb(w, o, o->last_end);
     emit_pe(w, o, t);
@@ -1126,7 +1128,12 @@ static int on_message(rw_iter *w, const bt_message *m)
         bt_packet_get_ref(p);
         int clk = bt_stream_class_packets_have_beginning_default_clock_snapshot(bt_stream_borrow_class_const(o->in));
         uint64_t tb = clk ? snap(bt_message_packet_beginning_borrow_default_clock_snapshot_const(m)) : o->last;
-        if (w->mode == RW_DROP && o->pending) return 0;   /* opened by the next kept event */
+        if (w->mode == RW_DROP && (o->pending || o->lost_unknown)) {
+            /* opened by the next kept event; before the first packet, the gap begins with it
+             * (sink.ctf.fs's rule for a stream's first packet) */
+            if (!o->pkt) o->last = o->last_end = tb;
+            return 0;
+        }
         if (new_packet(w, o)) return -1;
         if (o->gap_wait) {
             o->held = 1;
@@ -1158,7 +1165,7 @@ static int on_message(rw_iter *w, const bt_message *m)
             o->pending++;
             return 0;
         }
-        if (w->mode == RW_DROP && o->pending) {
+        if (w->mode == RW_DROP && (o->pending || o->lost_unknown)) {
             if (flush_drops(w, o, te) || new_packet(w, o)) return -1;
             emit_pb(w, o, te);
         }
@@ -1192,6 +1199,8 @@ static int on_message(rw_iter *w, const bt_message *m)
         ts_rw_gap g;
         decode_gap(&w->r, m, &g);
         if (w->mode == RW_DROP) {
+            /* a count not known (before a stream's first packet) stays a gap of unknown size */
+            if (!g.count_known) o->lost_unknown = 1;
             o->pending += g.count;
             return 0;
         }
