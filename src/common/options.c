@@ -124,7 +124,6 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
     }
     size_t nopt = 0;
     while (sp->opts[nopt].type != TS_OPT_END) nopt++;
-    unsigned char given[256] = {0};   /* per option of the table (tables are short) */
     int only_pos = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -173,7 +172,6 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
             continue;
         }
         opt_label(o, is_short, label, sizeof label);
-        if ((size_t)(o - sp->opts) < sizeof given) given[o - sp->opts] = 1;
         if (o->value) out->given[out->ngiven++] = o->value;
         if (!is_short && o->alias && strlen(o->alias) == nlen && !strncmp(o->alias, name, nlen))
             fprintf(stderr, "tracesynth %s: note: --%s is now --%s\n", sp->cmd, o->alias, o->long_name);
@@ -193,8 +191,8 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
     }
     if (out->npos < sp->min_pos)
         return usage_error(sp, "no %s given", sp->pos_name ? sp->pos_name : "argument");
-    for (size_t j = 0; j < nopt && j < sizeof given; j++)
-        if ((sp->opts[j].flags & TS_OPT_REQUIRED) && !given[j]) {
+    for (size_t j = 0; j < nopt; j++)
+        if ((sp->opts[j].flags & TS_OPT_REQUIRED) && !ts_opt_given(out, sp->opts[j].value)) {
             char syn[128];
             opt_synopsis(&sp->opts[j], syn, sizeof syn);
             return usage_error(sp, "%s is required", syn);
