@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const char about[] =
@@ -128,29 +127,17 @@ static int write_arch(const char *dir, ts_arch arch)
     return rc;
 }
 
-typedef struct { dev_t dev; ino_t ino; int i; } file_id;
-
-static int cmp_file_id(const void *a, const void *b)
-{
-    const file_id *x = a, *y = b;
-    if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
-    if (x->ino != y->ino) return x->ino < y->ino ? -1 : 1;
-    return x->i - y->i;
-}
-
-/* -1 with *a < *b naming two inputs that are one file (by any path), else 0 */
+/* -1 with *a < *b naming two inputs that are one file (by any path), else 0 (one that
+ * cannot be read is named when it is read) */
 static int same_input(const char **inputs, int n, int *a, int *b)
 {
-    file_id *id = ts_malloc((size_t)n * sizeof *id);
-    int k = 0, rc = 0;
-    struct stat st;
-    for (int i = 0; i < n; i++)   /* one that cannot be read is named when it is read */
-        if (stat(inputs[i], &st) == 0) id[k++] = (file_id){st.st_dev, st.st_ino, i};
-    qsort(id, (size_t)k, sizeof *id, cmp_file_id);
-    for (int i = 1; i < k && !rc; i++)
-        if (id[i].dev == id[i - 1].dev && id[i].ino == id[i - 1].ino) *a = id[i - 1].i, *b = id[i].i, rc = -1;
-    free(id);
-    return rc;
+    for (int j = 1; j < n; j++)
+        for (int i = 0; i < j; i++)
+            if (ts_same_file(inputs[i], inputs[j])) {
+                *a = i, *b = j;
+                return -1;
+            }
+    return 0;
 }
 
 int cmd_ingest(int argc, char **argv)

@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 int cmd_markov(int argc, char **argv)
 {
@@ -69,8 +68,7 @@ int cmd_markov(int argc, char **argv)
         return cli_usage_error("markov", "-n %zu is not a multiple of --length %zu", n, len);
     }
     /* the output replaces its directory's files: DATASET's own would be lost */
-    struct stat sd, so;
-    if (stat(args.pos[0], &sd) == 0 && stat(out, &so) == 0 && sd.st_dev == so.st_dev && sd.st_ino == so.st_ino) {
+    if (ts_same_file(args.pos[0], out)) {
         ts_fail("%s: the output would replace the dataset %s", out, args.pos[0]);
         ts_opt_free(&args);
         return cli_fail();

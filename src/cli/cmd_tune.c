@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 int cmd_tune_prior(int argc, char **argv)
 {
@@ -72,11 +71,10 @@ int cmd_tune_prior(int argc, char **argv)
     if (ens && ts_mdm_load_ensemble(m, ens)) { cli_fail(); goto done; }
     /* -o naming a member of the ensemble would replace that network with this model: the
      * ensemble the weights are chosen for would be gone */
-    struct stat so, se;
-    if (ens && stat(out, &so) == 0) {
+    if (ens) {
         char *list = ts_strdup(ens), *member = NULL;
         for (char *f = strtok(list, ","); f && !member; f = strtok(NULL, ","))
-            if (stat(f, &se) == 0 && se.st_dev == so.st_dev && se.st_ino == so.st_ino) member = f;
+            if (ts_same_file(f, out)) member = f;
         if (member) ts_fail("%s: the output would replace the --ensemble member %s", out, member);
         free(list);
         if (member) { cli_fail(); goto done; }

@@ -399,3 +399,9 @@ int ts_file_exists(const char *path)
     struct stat st;
     return stat(path, &st) == 0;
 }
+
+int ts_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
