@@ -9,7 +9,7 @@ int cmd_markov(int argc, char **argv)
 {
     const char *out = NULL, *events = NULL;
     size_t n = 0, len = 0;
-    long order = 0, seed = 0;   /* order 0: not given (the default is 2) */
+    long order = 2, seed = 0;
     static const char *const draws[] = {"type", "pair", NULL};
     int draw = TS_DRAW_TYPE;
     int permille[3] = {ts_split_default_permille[0], ts_split_default_permille[1], ts_split_default_permille[2]};
@@ -50,15 +50,14 @@ int cmd_markov(int argc, char **argv)
         ts_opt_free(&args);
         return cli_usage_error("markov", "give -n N or --from-events W (one of them)");
     }
-    if (events && len) {   /* the windows' own length is used */
+    if (events && ts_opt_given(&args, &len)) {   /* the windows' own length is used */
         ts_opt_free(&args);
         return cli_usage_error("markov", "--length goes with -n; --from-events keeps the windows of W");
     }
-    if (events && order) {   /* the events are given: no chain is drawn */
+    if (events && ts_opt_given(&args, &order)) {   /* the events are given: no chain is drawn */
         ts_opt_free(&args);
         return cli_usage_error("markov", "--order goes with -n; --from-events draws no event chain");
     }
-    if (!order) order = 2;
     if (events && draw != TS_DRAW_TYPE) {
         ts_opt_free(&args);
         return cli_usage_error("markov", "--draw pair goes with the chain, not --from-events (see generate --channels-from)");
