@@ -115,6 +115,9 @@ typedef struct {
     int32_t  nconf;         /* classes conf covers */
 } sstream;
 
+/* a stream's events trained on: all but the last 5 %, where the confidence is measured */
+static size_t trained_part(const sstream *s) { return s->n - s->n / 20; }
+
 typedef struct {
     const ts_fill_opts *o;
     const char *dir;        /* the trace */
@@ -393,10 +396,10 @@ static int train_on(fill_state *f, const int32_t *ids, size_t n, size_t L, ts_mo
 static int train_pooled(fill_state *f, size_t L, ts_model **out)
 {
     size_t tot = 0;
-    for (size_t k = 0; k < f->ns; k++) tot += f->s[k].n - f->s[k].n / 20;
+    for (size_t k = 0; k < f->ns; k++) tot += trained_part(&f->s[k]);
     int32_t *all = ts_malloc((tot ? tot : 1) * sizeof *all);
     for (size_t k = 0, p = 0; k < f->ns; k++) {
-        size_t m = f->s[k].n - f->s[k].n / 20;
+        size_t m = trained_part(&f->s[k]);
         if (m) memcpy(all + p, f->s[k].ids, m * sizeof *all);   /* a stream of gaps only has no ids */
         p += m;
     }
@@ -560,7 +563,7 @@ static int cmp_u64(const void *a, const void *b)
 static void held_windows(const sstream *ss, size_t L, size_t nwin, ts_windows *w)
 {
     memset(w, 0, sizeof *w);
-    size_t n = ss->n, b = n - n / 20;
+    size_t n = ss->n, b = trained_part(ss);
     if (n - b < L || nwin == 0) return;
     w->len = L;
     w->data = ts_malloc(nwin * L * sizeof *w->data);
