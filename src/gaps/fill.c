@@ -81,6 +81,8 @@ typedef struct {
     uint64_t index, count;
     int32_t *left, *right;  /* context: up to W events before, up to W after (until the next gap) */
     size_t   nl, nr;
+    size_t   prev;          /* the stream's gap fewer than W events before, whose right context
+                             * this one cut (index + 1; 0 none): left is rebuilt across it */
     int64_t  tid_before;    /* thread on the CPU when the gap began */
     int64_t  tid_after;     /* prev_tid of a sched_switch right after it; -1 */
     int      has_times;
@@ -284,6 +286,7 @@ static int f_gap(void *u, const ts_rw_gap *g)
     for (size_t i = 0; i < r->nl; i++) r->left[i] = s->ring[(s->total - r->nl + i) % f->W];
     r->right = ts_malloc(f->W * sizeof *r->right);
     r->nr = 0;
+    r->prev = s->open;
     s->open = f->ngap + 1;
     if (s->total < f->max_train) {
         s->cuts = ts_realloc(s->cuts, (s->ncuts + 1) * sizeof *s->cuts);
@@ -419,6 +422,34 @@ static const char *intern_name(void *u, const char *name)
 {
     fill_state *f = u;
     return f->names.names[intern_id(&f->names, name)];
+}
+
+/* a gap that follows an earlier one of its stream by fewer than W events: the ring gave it
+ * the events before the earlier gap as if nothing were lost between. Its left context is
+ * the earlier gap's (rebuilt the same way), then what fills that gap (an earlier fill's
+ * events are already in its right context), then the events between; only the events
+ * between when the earlier gap is not filled (its size unknown or too long) */
+static void left_across(fill_state *f, gap_rec *r)
+{
+    if (!r->prev) return;
+    const gap_rec *p = &f->gaps[r->prev - 1];
+    int across = p->filled || p->names;
+    size_t nk = p->names ? (size_t)p->count : 0;
+    size_t n = (across ? p->nl + nk : 0) + p->nr;
+    int32_t *all = ts_malloc((n ? n : 1) * sizeof *all);
+    size_t q = 0;
+    if (across) {
+        memcpy(all, p->left, p->nl * sizeof *all);
+        q = p->nl;
+        for (size_t j = 0; j < nk; j++) all[q++] = intern_id(&f->names, p->names[j]);
+    }
+    memcpy(all + q, p->right, p->nr * sizeof *all);
+    size_t keep = n < f->W ? n : f->W;
+    free(r->left);
+    r->left = ts_malloc((keep ? keep : 1) * sizeof *r->left);
+    memcpy(r->left, all + n - keep, keep * sizeof *r->left);
+    r->nl = keep;
+    free(all);
 }
 
 /* fills dst[0, k) given left[0, nl) and right[0, nr) */
@@ -727,6 +758,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         gap_rec *r = &f.gaps[i];
         sstream *ss = &f.s[r->stream];
         ts_model *m = ss->model ? ss->model : pooled;
+        left_across(&f, r);
         if (!m || r->count == 0 || r->filled) continue;
         if (r->count > (1u << 24)) {   /* left as the tracer reported it: the rest is still filled */
             fprintf(stderr, "tracesynth: warning: fill: %s: CPU %d: a gap of %llu events is too long to reconstruct; "
