@@ -131,8 +131,11 @@ static uint64_t fx_lost;
 /* and this many before its first packet (the counter is cumulative: every packet reports them) */
 static uint64_t fx_lost_first;
 
+/* CPU 1's events when not 0 (else n) */
+static size_t fx_n1;
+
 /* n events per CPU; bad_ts: CPU 1's timestamps go back in its second packet */
-static void fx_trace(const char *dir_, int old, size_t n, int bad_ts)
+static void fx_trace(const char *dir_, int old, size_t n_all, int bad_ts)
 {
     char dir[900];
     snprintf(dir, sizeof dir, "%s", dir_);
@@ -147,7 +150,7 @@ static void fx_trace(const char *dir_, int old, size_t n, int bad_ts)
         buf b = {0};
         uint64_t t = 1000 + 37 * (uint64_t)cpu, t0 = 0, t1 = 0;
         int cur = 100 + cpu * 10, k = 0, npk = 0;
-        size_t in_pkt = 0;
+        size_t in_pkt = 0, n = cpu == 1 && fx_n1 ? fx_n1 : n_all;
         for (size_t i = 0; i < n; i++) {
             int pos = (int)(i % 26);
             int ev;
@@ -1092,6 +1095,44 @@ static void close_gaps(void)
     ts_drop_stats_free(&st);
 }
 
+/* a CPU with too few held-out events for a window of its own: its confidence is still
+ * measured (on the other CPU's held-out windows, or on a shorter stretch of its own), not
+ * the flat 0.5 that stands for "nothing measured" */
+static void small_cpu_confidence(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    for (int both_small = 0; both_small < 2; both_small++) {
+        char t[600], dr[600], fl[600];
+        snprintf(t, sizeof t, "%s/t%d", d, both_small);
+        snprintf(dr, sizeof dr, "%s/dropped%d", d, both_small);
+        snprintf(fl, sizeof fl, "%s/filled%d", d, both_small);
+        fx_n1 = 1000;
+        fx_trace(t, 0, both_small ? 1500 : 4000, 0);
+        fx_n1 = 0;
+        ts_drop_opts dop = {0.04, 3, 8, 5, 0, 0};
+        ts_drop_stats st;
+        REQUIRE(ts_ctf_drop(t, dr, &dop, &st) == 0);
+        ts_fill_opts fo;
+        memset(&fo, 0, sizeof fo);
+        fo.model = "ngram";
+        fo.seed = 1;
+        ts_fill_result fr;
+        REQUIRE(ts_ctf_fill(dr, fl, &fo, &fr) == 0);
+        size_t n1 = 0, flat = 0;
+        for (size_t j = 0; j < fr.n; j++)
+            for (size_t k = 0; k < fr.gaps[j].n; k++) {
+                CHECK(fr.gaps[j].conf[k] >= 0 && fr.gaps[j].conf[k] <= 1);
+                if (fr.gaps[j].cpu != 1) continue;
+                n1++;
+                flat += fr.gaps[j].conf[k] == 0.5;
+            }
+        CHECK_MSG(n1 > 0 && flat == 0, "%zu of CPU 1's %zu reconstructed events at 0.5 (both small: %d)", flat, n1, both_small);
+        ts_fill_result_free(&fr);
+        ts_drop_stats_free(&st);
+    }
+}
+
 TEST_MAIN("fill", {
     RUN(consistent_threads);
     RUN(consistent_pairing);
@@ -1100,6 +1141,7 @@ TEST_MAIN("fill", {
     RUN(drop_fill_new_names);
     RUN(drop_fill_old_names);
     RUN(close_gaps);
+    RUN(small_cpu_confidence);
     RUN(drop_bursts_apart);
     RUN(drop_keeps_unknown_gap);
     RUN(lttng_gap);

@@ -612,6 +612,50 @@ static void held_windows(const sstream *ss, size_t L, size_t nwin, ts_windows *w
     }
 }
 
+/* the longest run of a stream's held-out events that crosses no gap */
+static size_t held_run(const sstream *ss)
+{
+    size_t b = trained_part(ss), best = 0, from = b;
+    for (size_t c = 0; c <= ss->ncuts; c++) {
+        size_t to = c < ss->ncuts ? ss->cuts[c] : ss->n;
+        if (to <= from) continue;
+        if (to - from > best) best = to - from;
+        from = to;
+    }
+    return best;
+}
+
+/* measures stream si's confidence with model m on windows of Lw held-out events; a stream
+ * with too few held-out events for one is measured on the other streams' held-out windows
+ * (none of them trained on by its model; the pooled model leaves them out too), else on the
+ * longest stretch of its own held-out events that crosses no gap */
+static void calibrate_stream(fill_state *f, size_t si, ts_model *m, const idmap *im, size_t Lw, size_t k)
+{
+    sstream *ss = &f->s[si];
+    ts_windows held;
+    held_windows(ss, Lw, 32, &held);
+    if (!held.n) {
+        ts_windows_free(&held);
+        held.len = Lw;
+        held.data = ts_malloc(32 * Lw * sizeof *held.data);
+        for (size_t j = 0; j < f->ns && held.n < 32; j++) {
+            if (j == si) continue;
+            ts_windows w;
+            held_windows(&f->s[j], Lw, 32 - held.n, &w);
+            if (w.n) memcpy(held.data + held.n * Lw, w.data, w.n * Lw * sizeof *w.data);
+            held.n += w.n;
+            ts_windows_free(&w);
+        }
+    }
+    if (!held.n) {
+        size_t run = held_run(ss);
+        ts_windows_free(&held);
+        if (run >= 3) held_windows(ss, run < Lw ? run : Lw, 1, &held);
+    }
+    calibrate(f, ss, m, im, &held, k);
+    ts_windows_free(&held);
+}
+
 static int fill_hook(void *u, const ts_rw_gap *g, const ts_recon **ev, size_t *n)
 {
     fill_state *f = u;
@@ -716,13 +760,10 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     for (size_t s = 0; rc == 0 && s < f.ns && f.ngap; s++) {
         sstream *ss = &f.s[s];
         if (!ss->gaps) continue;
-        ts_windows held;
         size_t Lc = 2 * ctx + (size_t)(kmed < 256 ? kmed : 256);
         if (from_file) {
             ss->model = file_model;
-            held_windows(ss, file_model->len ? file_model->len : Lc, 32, &held);
-            calibrate(&f, ss, file_model, &im, &held, (size_t)kmed);
-            ts_windows_free(&held);
+            calibrate_stream(&f, s, file_model, &im, file_model->len ? file_model->len : Lc, (size_t)kmed);
             continue;
         }
         if (ss->n >= MIN_TRAIN && !o->one_model) {
@@ -730,9 +771,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             if (o->progress) fprintf(stderr, "fill: training %s on CPU %d's %zu events\n", o->model, ss->cpu, ss->n);
             if (train_on(&f, ss->ids, ss->n, L, &ss->model, &sp) == 0) {
                 ts_model *m = ss->model;
-                held_windows(ss, m->len ? m->len : Lc, 32, &held);
-                calibrate(&f, ss, m, NULL, &held, (size_t)kmed);
-                ts_windows_free(&held);
+                calibrate_stream(&f, s, m, NULL, m->len ? m->len : Lc, (size_t)kmed);
                 ts_split_free(&sp);
                 continue;
             }
@@ -740,11 +779,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             ts_clear_error();
         }
         if (!pooled) rc = train_pooled(&f, L, &pooled);
-        if (rc == 0) {
-            held_windows(ss, pooled->len ? pooled->len : Lc, 32, &held);
-            calibrate(&f, ss, pooled, NULL, &held, (size_t)kmed);
-            ts_windows_free(&held);
-        }
+        if (rc == 0) calibrate_stream(&f, s, pooled, NULL, pooled->len ? pooled->len : Lc, (size_t)kmed);
     }
     if (rc == 0 && o->save_model && !from_file) {
         if (!pooled) rc = train_pooled(&f, L, &pooled);
