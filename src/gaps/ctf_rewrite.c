@@ -881,7 +881,7 @@ static bt_stream_class *copy_stream_class(rw_iter *w, const bt_stream_class *in)
     const bt_clock_class *cc = bt_stream_class_borrow_default_clock_class_const(in);
     if (cc) {
         bt_clock_class *occ = copy_clock(w, cc);
-        if (!occ) { rw_error(w, "cannot create a clock class%s", NULL); return NULL; }
+        if (!occ) { bt_stream_class_put_ref(out); rw_error(w, "cannot create a clock class%s", NULL); return NULL; }
         bt_stream_class_set_default_clock_class(out, occ);
     }
     scopes sc = {{bt_stream_class_borrow_packet_context_field_class_const(in),
@@ -893,6 +893,7 @@ static bt_stream_class *copy_stream_class(rw_iter *w, const bt_stream_class *in)
         bt_field_class *f = copy_fc(w, &sc, sc.root[0]);
         if (!f || bt_stream_class_set_packet_context_field_class(out, f)) {
             bt_field_class_put_ref(f);
+            bt_stream_class_put_ref(out);
             rw_error(w, "cannot copy the packet context's class%s", NULL);
             return NULL;
         }
@@ -902,6 +903,7 @@ static bt_stream_class *copy_stream_class(rw_iter *w, const bt_stream_class *in)
         bt_field_class *f = copy_fc(w, &sc, sc.root[1]);
         if (!f || bt_stream_class_set_event_common_context_field_class(out, f)) {
             bt_field_class_put_ref(f);
+            bt_stream_class_put_ref(out);
             rw_error(w, "cannot copy the event common context's class%s", NULL);
             return NULL;
         }
