@@ -358,7 +358,7 @@ static void fidelity(void)
     /* bursts: dt values within log(1 + 10 us); a holds one run of 4 */
     CHECK_NEAR(f.burst_real, 1000.0 / 4, 1e-9);
     CHECK_NEAR(f.burst_synth, 1000.0 / 4, 1e-9);        /* a run starts at any dt: c's is 4 long */
-    const float d3[] = {0, 50, 1, 50};
+    const float d3[] = {0, 40, 1, 40};
     ts_mc_free(&c);
     tiny_mc(&c, 4, e1, d3, c1);
     REQUIRE(ts_mc_compare(&a, &c, 0, &f) == 0);
@@ -381,6 +381,13 @@ static void fidelity(void)
     tiny_mc(&c, 4, e1, di, c1);
     CHECK(ts_mc_compare(&c, &a, 0, &f) == -1);
     CHECK_MSG(strstr(ts_error(), "real: event 1: dt inf") != NULL, "%s", ts_error());
+    /* the rule is ts_mc_load's and imputation's: no dt past the largest an int64 clock holds */
+    const float dh[] = {0, 1, 1, 50};
+    ts_mc_free(&c);
+    tiny_mc(&c, 4, e1, dh, c1);
+    CHECK(!ts_mc_dt_ok(50) && !ts_mc_dt_ok(-1) && !ts_mc_dt_ok(NAN) && ts_mc_dt_ok(TS_MC_DT_MAX) && ts_mc_dt_ok(0));
+    CHECK(ts_mc_compare(&a, &c, 0, &f) == -1);
+    CHECK_MSG(strstr(ts_error(), "synthetic: event 3: dt 50") != NULL, "%s", ts_error());
     ts_mc_free(&a);
     ts_mc_free(&b);
     ts_mc_free(&c);

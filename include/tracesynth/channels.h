@@ -71,6 +71,9 @@ int  ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out);
 #define TS_MC_MAX_NS 8e18
 /* the largest dt a trace holds: log(1 + INT64_MAX ns) as float (any gap of an int64 clock) */
 #define TS_MC_DT_MAX ((float)43.6683)
+/* whether dt is a log(1 + ns) time a trace can hold: 0 to TS_MC_DT_MAX (NaN is not); the
+ * one rule for loading, imputation, constraints and eval */
+int  ts_mc_dt_ok(float dt);
 /* strace-like text, one line per event: "TID SECONDS NAME() = RET <DT>" with the time
  * summed from dt (the first event at 0, as in CTF), TID the thread bucket (0 without one), RET the value's
  * name ("?" for none or an unknown value); names strace could not print have their

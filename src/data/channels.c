@@ -40,6 +40,8 @@ void ts_mc_free(ts_mc *m)
     memset(m, 0, sizeof *m);
 }
 
+int ts_mc_dt_ok(float dt) { return dt >= 0 && dt <= TS_MC_DT_MAX; }
+
 int ts_mc_has(const ts_mc *m, int c) { return c == TS_CH_DT ? m->dt != NULL : m->ch[c] != NULL; }
 
 int32_t ts_mc_card(const ts_mc *m, int c)
@@ -290,11 +292,10 @@ int ts_mc_load(const char *dir, ts_mc *out)
         if (rc == 0 && v && c == TS_CH_DT) {
             /* at most any gap a trace's int64 clock holds (log(1 + ns) 43.67, as float, as it
              * is stored): a larger one is no time, and overflows the models' integer bins */
-            const float top = TS_MC_DT_MAX;
             for (size_t i = 0; i < out->n && rc == 0; i++)
-                if (!(out->dt[i] >= 0 && out->dt[i] <= top))
+                if (!ts_mc_dt_ok(out->dt[i]))
                     rc = ts_fail("%s: event %zu: %g is not a log(1 + ns) time (finite, 0 to %.4g)", p, i,
-                                 (double)out->dt[i], (double)top);
+                                 (double)out->dt[i], (double)TS_MC_DT_MAX);
         } else if (rc == 0 && v && voc) {
             if (!ts_file_exists(vp)) rc = ts_fail("%s: no %s beside it (the channel's vocabulary)", p, vp);
             else if (ts_vocab_read(vp, voc) == 0)

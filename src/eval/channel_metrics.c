@@ -91,14 +91,14 @@ static double bursts(const ts_mc *m, size_t L)
     return 1000.0 * (double)runs / (double)m->n;
 }
 
-/* a dt that is not a finite log(1 + ns) (NaN, inf, negative) would leave W1 unsorted
- * and NaN or infinite; ts_mc_load refuses such, a trace built in memory may hold one */
+/* a dt that is no log(1 + ns) time (NaN, inf, negative, past TS_MC_DT_MAX) would leave W1
+ * unsorted or NaN; ts_mc_load refuses such, a trace built in memory may hold one */
 static int check_dt(const ts_mc *m, const char *what)
 {
     for (size_t i = 0; m->dt && i < m->n; i++)
-        if (!(m->dt[i] >= 0) || !isfinite(m->dt[i]))
-            return ts_fail("%s: event %zu: dt %g is not a log(1 + ns) time (finite, >= 0)", what, i,
-                           (double)m->dt[i]);
+        if (!ts_mc_dt_ok(m->dt[i]))
+            return ts_fail("%s: event %zu: dt %g is not a log(1 + ns) time (finite, 0 to %.4g)", what, i,
+                           (double)m->dt[i], (double)TS_MC_DT_MAX);
     return 0;
 }
 

@@ -222,7 +222,7 @@ static int check_values(const ts_mc_model *m, const ts_mc *y, size_t L, const ui
         for (size_t i = 0; i < y->n; i++) {
             int obs = mask[c] && mask[c][i];
             if (obs != observed) continue;
-            int bad = c == TS_CH_DT ? !(y->dt[i] >= 0 && y->dt[i] <= TS_MC_DT_MAX)
+            int bad = c == TS_CH_DT ? !ts_mc_dt_ok(y->dt[i])
                                     : y->ch[c][i] < 0 || y->ch[c][i] >= m->card[c];
             if (!bad) continue;
             if (c == TS_CH_DT)

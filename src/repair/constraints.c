@@ -218,7 +218,7 @@ int ts_constraints_load(const char *path, ts_constraints *out)
                 goto done;
             }
         if (!out->seen[u]) continue;
-        if (out->card[TS_CH_DT] && !(out->dt_lo[u] >= 0 && out->dt_lo[u] <= out->dt_hi[u] && out->dt_hi[u] <= TS_MC_DT_MAX)) {
+        if (out->card[TS_CH_DT] && !(ts_mc_dt_ok(out->dt_lo[u]) && ts_mc_dt_ok(out->dt_hi[u]) && out->dt_lo[u] <= out->dt_hi[u])) {
             ts_fail("%s: sections 'DT_LO', 'DT_HI': type %zu has the dt bounds [%g, %g], not within [0, %.4g]", path, u,
                     (double)out->dt_lo[u], (double)out->dt_hi[u], (double)TS_MC_DT_MAX);
             goto done;
