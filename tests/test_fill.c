@@ -1133,7 +1133,22 @@ static void small_cpu_confidence(void)
     }
 }
 
+/* the count error against a truth without system call entries: none filled is no error,
+ * any filled is an error no share of none measures (NaN, never 0: perfect) */
+static void count_error_no_truth(void)
+{
+    int64_t tid[] = {7}, one[] = {3}, zero[] = {0};
+    ts_sc_analysis none = {NULL, NULL, 0, 0, 0, 0}, idle = {tid, zero, 1, 0, 0, 0}, some = {tid, one, 1, 3, 3, 0};
+    CHECK(ts_sc_count_error(&none, &none) == 0.0);
+    CHECK(ts_sc_count_error(&idle, &none) == 0.0);
+    CHECK(ts_sc_count_error(&none, &idle) == 0.0);
+    CHECK(isnan(ts_sc_count_error(&none, &some)));
+    CHECK(isnan(ts_sc_count_error(&idle, &some)));
+    CHECK_NEAR(ts_sc_count_error(&some, &none), 1.0, 0);
+}
+
 TEST_MAIN("fill", {
+    RUN(count_error_no_truth);
     RUN(consistent_threads);
     RUN(consistent_pairing);
     RUN(copy_is_exact);

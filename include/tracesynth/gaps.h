@@ -227,7 +227,8 @@ typedef struct {
 } ts_sc_analysis;
 int    ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out);
 void   ts_sc_analysis_free(ts_sc_analysis *a);
-/* sum over threads of |entries - true entries| / true entries in all */
+/* sum over threads of |entries - true entries| / true entries in all; without true entries
+ * 0 if a has none either, else NaN (any entry is wrong, but no share of none) */
 double ts_sc_count_error(const ts_sc_analysis *truth, const ts_sc_analysis *a);
 double ts_sc_unmatched_share(const ts_sc_analysis *a);
 

@@ -30,6 +30,13 @@ static cls *cls_get(cls **v, size_t *n, const char *name)
 }
 
 /* one loss rate: returns 0 and prints the figures */
+/* a share as "12.34 %", or "n/a" where it is NaN (no true entries to measure it by) */
+static void pct_or_na(char *buf, size_t n, double v)
+{
+    if (isnan(v)) snprintf(buf, n, "n/a");
+    else snprintf(buf, n, "%.2f %%", 100 * v);
+}
+
 static int one_rate(const char *trace, const char *work, double rate, long bmin, long bmax, long seed,
                     const char *model, const ts_opt_result *args, long context, int one_model, int progress,
                     const ts_sc_analysis *truth, int top)
@@ -104,8 +111,11 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
         printf("  analysis                 truth      with gaps   filled\n");
         printf("  syscall entries        %9llu  %9llu  %9llu\n", (unsigned long long)truth->total,
                (unsigned long long)ad.total, (unsigned long long)af.total);
-        printf("  per-thread count error     0.00 %%  %7.2f %%  %7.2f %%  (sum |count - true| / true, %zu threads)\n",
-               100 * e_gap, 100 * e_fill, truth->n);
+        char s_gap[16], s_fill[16];
+        pct_or_na(s_gap, sizeof s_gap, e_gap);
+        pct_or_na(s_fill, sizeof s_fill, e_fill);
+        printf("  per-thread count error     0.00 %%  %9s  %9s  (sum |count - true| / true, %zu threads)\n", s_gap,
+               s_fill, truth->n);
         printf("  entries without exit   %7.2f %%  %7.2f %%  %7.2f %%  (error %.2f -> %.2f points)\n", 100 * u_true,
                100 * u_gap, 100 * u_fill, 100 * fabs(u_gap - u_true), 100 * fabs(u_fill - u_true));
         printf("  confidence calibration (reconstructed events by the confidence written with them):\n");

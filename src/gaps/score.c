@@ -127,7 +127,8 @@ double ts_sc_count_error(const ts_sc_analysis *truth, const ts_sc_analysis *a)
             j++;
         }
     }
-    return tot > 0 ? err / tot : 0.0;
+    /* no true entries: no error only if there are none either, else no share measures it */
+    return tot > 0 ? err / tot : err > 0 ? NAN : 0.0;
 }
 
 double ts_sc_unmatched_share(const ts_sc_analysis *a)
