@@ -216,6 +216,31 @@ static void generate_text_and_dataset(void)
     CHECK_MSG(strstr(err, "stream.txt") != NULL, "%s", err);
 }
 
+/* two dataset directories number their events by their own ranks: they are compared by
+ * name (read read write mmap against read read write futex), not by ID */
+static void generate_datasets_by_name(void)
+{
+    char args[2048], out[4096];
+    mkdir(at("dsa"), 0755);
+    mkdir(at("dsb"), 0755);
+    write_text(at("dsa/vocab.tsv"), "0\tread\t2\n1\twrite\t1\n2\tmmap\t1\n");
+    write_text(at("dsa/stream.txt"), "0,0,1,2\n");
+    write_text(at("dsb/vocab.tsv"), "0\twrite\t1\n1\tread\t2\n2\tfutex\t1\n");
+    write_text(at("dsb/stream.txt"), "1,1,0,2\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("dsa"), at("dsb"), at("dsa"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "coverage_real"), 2.0 / 3, 1e-6);
+    CHECK_NEAR(json_get(out, "coverage_synth"), 2.0 / 3, 1e-6);
+    CHECK_NEAR(json_get(out, "js_unigram"), 0.25, 1e-6);
+    CHECK_NEAR(json_get(out, "d_trans"), 1.0 / 3, 1e-6);      /* only write -> futex is new */
+    CHECK_NEAR(json_get(out, "lcs_max"), 3, 1e-6);
+    /* a name the real trace lacks is one type in the synthetic and the training data */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("dsa"), at("dsb"), at("dsb"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "memorized"), 1, 1e-6);
+    CHECK_NEAR(json_get(out, "d_trans"), 0, 1e-6);
+}
+
 /* windows of one event have no adjacent pair: the error names the file (and the part of
  * a multi-channel real trace) whose windows they are */
 static void generate_windows_of_one(void)
@@ -261,6 +286,7 @@ TEST_MAIN("eval_cli", {
     RUN(options_of_the_other_mode);
     RUN(impute_text);
     RUN(impute_vocab_found);
+    RUN(generate_datasets_by_name);
     RUN(impute_bad_input);
     RUN(impute_npy_clamped);
     RUN(generate_text_and_dataset);

@@ -45,7 +45,8 @@ static const char about_text[] =
     "  LCS                longest common substring of each S window with T, in events:\n"
     "                     mean, median, 90th percentile (linear interpolation), max\n"
     "R, S, T are window files, .npy arrays, or dataset directories (their whole stream.txt\n"
-    "as one window). Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
+    "as one window; directories that name their events, vocab.tsv, are matched with R's\n"
+    "by name). Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
     "rounded and clamped to [0, largest ID in R and T].\n";
 
 typedef struct {
@@ -314,14 +315,62 @@ static void describe(const char *what, const ts_windows *w)
     printf("  %-10s %zu window%s of %zu events\n", what, w->n, w->n == 1 ? "" : "s", w->len);
 }
 
+/* the event names of a dataset directory (its vocab.tsv); v->n == 0: none, or a file */
+static int dir_names(const char *path, ts_vocab *v)
+{
+    memset(v, 0, sizeof *v);
+    v->unk = -1;
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) return 0;
+    char *p = ts_path_join(path, "vocab.tsv");
+    int rc = ts_file_exists(p) ? ts_vocab_read(p, v) : 0;
+    free(p);
+    return rc;
+}
+
+/* the names given IDs past the real trace's (real->n + i is extra[i]) */
+typedef struct {
+    char **names;
+    size_t n;
+} extra_names;
+
+/* w, numbered by v, into the real trace's numbering (ref) by name; a name ref lacks gets an
+ * ID of its own past ref's, the same for the synthetic and the training data */
+static void renumber_by_name(ts_windows *w, const ts_vocab *v, const ts_vocab *ref, extra_names *x)
+{
+    ts_vocab plain = *ref;
+    plain.unk = -1;   /* a name ref lacks: -1, not ref's <unk> */
+    int32_t *map = ts_malloc((size_t)v->n * sizeof *map);
+    ts_vocab_map(v, &plain, map);
+    for (int i = 0; i < v->n; i++) {
+        if (map[i] >= 0) continue;
+        size_t j = 0;
+        while (j < x->n && strcmp(x->names[j], v->names[i])) j++;
+        if (j == x->n) {
+            x->names = ts_realloc(x->names, (x->n + 1) * sizeof *x->names);
+            x->names[x->n++] = v->names[i];
+        }
+        map[i] = ref->n + (int32_t)j;
+    }
+    for (size_t i = 0; i < w->n * w->len; i++) w->data[i] = map[w->data[i]];   /* ts_dataset_load checked the IDs */
+    free(map);
+}
+
 static int eval_generate(const eval_args *a)
 {
     ts_windows R = {0}, S = {0}, T = {0};
+    ts_vocab vr = {0, NULL, NULL, -1}, vs = vr, vt = vr;
+    extra_names extra = {NULL, 0};
     int rc = 1;
+    if (dir_names(a->real, &vr)) goto done;
     if (ts_windows_load(a->real, -1, 1, &R)) goto done;
-    if (a->train && ts_windows_load(a->train, -1, 1, &T)) goto done;
+    if (a->train && (dir_names(a->train, &vt) || ts_windows_load(a->train, -1, 1, &T))) goto done;
+    /* two dataset directories number their events each by its own frequency ranks: compare
+     * them by name */
+    if (vr.n > 0 && vt.n > 0) renumber_by_name(&T, &vt, &vr, &extra);
     int32_t max_id = max_id_of(&R, a->train ? max_id_of(&T, 0) : 0);
-    if (ts_windows_load(a->synthetic, max_id, 1, &S)) goto done;
+    if (dir_names(a->synthetic, &vs) || ts_windows_load(a->synthetic, max_id, 1, &S)) goto done;
+    if (vr.n > 0 && vs.n > 0) renumber_by_name(&S, &vs, &vr, &extra);
     ts_gen_metrics g;
     if (ts_eval_generate(&R, &S, a->train ? &T : NULL, &g)) {
         const char *e = ts_error();
@@ -370,6 +419,10 @@ static int eval_generate(const eval_args *a)
     }
     rc = 0;
 done:
+    free(extra.names);
+    ts_vocab_free(&vr);
+    ts_vocab_free(&vs);
+    ts_vocab_free(&vt);
     ts_windows_free(&R);
     ts_windows_free(&S);
     ts_windows_free(&T);
