@@ -230,6 +230,29 @@ static void bench_keeps_going(void)
     CHECK(cells == 2);   /* ds: one L, two positions, one k */
 }
 
+/* a split of unnamed events into a directory that holds an earlier split's names: those
+ * names go (impute and eval would read them as the new windows') */
+static void split_stale_names(void)
+{
+    char args[2048], err[1024], p[512];
+    snprintf(p, sizeof p, "%s/ds_unnamed", dir);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    int32_t ids[400];
+    for (int i = 0; i < 400; i++) ids[i] = (i * 7 + i / 13) % 11;
+    d.stream = (ts_seq){ids, 400};
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    snprintf(p, sizeof p, "%s/sp_stale", dir);
+    REQUIRE(mkdir(p, 0755) == 0);
+    snprintf(p, sizeof p, "%s/sp_stale/vocab.tsv", dir);
+    write_text(p, "0\tread\t9\n1\twrite\t8\n");
+    snprintf(args, sizeof args, "split %s/ds_unnamed --length 10 --windows 20 -o %s/sp_stale", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    CHECK(!ts_file_exists(p));
+    snprintf(p, sizeof p, "%s/sp_stale/testing", dir);
+    CHECK(ts_file_exists(p));
+}
+
 /* a short trace: the message names the longest window that fits; fractions are options */
 static void split_short_trace(void)
 {
@@ -802,6 +825,7 @@ TEST_MAIN("cli", {
     RUN(bench_grid);
     RUN(bench_keeps_going);
     RUN(split_short_trace);
+    RUN(split_stale_names);
     RUN(option_forms);
     RUN(inputs_from_pipes);
     RUN(model_keys_in_help);

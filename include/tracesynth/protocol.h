@@ -50,7 +50,7 @@ typedef struct {
 int  ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info);
 
 /* the split directory: DIR/training, validation, testing (window files), train_stream.txt,
- * vocab.tsv when the events are named, split.txt (the parameters, dataset = its name);
+ * vocab.tsv when the events are named (an earlier one is removed when not), split.txt (the parameters, dataset = its name);
  * *leak: the share of test windows found verbatim in the training stream */
 int  ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data *d,
                         const ts_split_spec *s, double *leak);

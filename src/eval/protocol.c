@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void ts_split_spec_default(ts_split_spec *s)
 {
@@ -139,6 +140,14 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
         write_in(dir, "train_stream.txt", put_seq, &sp->train_stream) ||
         (d->data.vocab.n > 0 && write_in(dir, "vocab.tsv", put_vocab, &d->data.vocab)))
         return -1;
+    if (d->data.vocab.n == 0) {
+        /* an earlier split's names would be read as these windows' (impute, eval) */
+        char *v = ts_path_join(dir, "vocab.tsv");
+        int gone = unlink(v) == 0 || errno == ENOENT;
+        if (!gone) ts_fail("%s: cannot remove an earlier split's names: %s", v, strerror(errno));
+        free(v);
+        if (!gone) return -1;
+    }
     ts_windows stream = {sp->train_stream.ids, 1, sp->train_stream.n};
     *leak = ts_audit_overlap(&stream, &sp->test);
     char *p = ts_path_join(dir, "split.txt");
