@@ -527,6 +527,25 @@ static void vocab_rank_and_unk(void)
     CHECK(ts_dataset_load(d, &back) == -1 && strstr(ts_error(), "no stream.txt"));
 }
 
+/* the training part of the vocabulary is the time split's: 90 events at 0.7 are 63
+ * (0.7 x 90 is 62.99... in floating point, which cut it at 62) */
+static void vocab_train_part(void)
+{
+    CHECK(ts_train_count(90, 0.7) == 63 && ts_train_count(170, 0.7) == 119 && ts_train_count(10, 0.7) == 7);
+    CHECK(ts_train_count(3, 0.1) == 1 && ts_train_count(5, 1.0) == 5 && ts_train_count(1000, 0.7005) == 700);
+    for (size_t n = 1; n < 5000; n++) {
+        size_t a, b;
+        ts_split_bounds(n, NULL, &a, &b);
+        if (ts_train_count(n, 0.7) != (a ? a : 1)) { CHECK_MSG(0, "n %zu: %zu against %zu", n, ts_train_count(n, 0.7), a); break; }
+    }
+    char *names[90];
+    for (int i = 0; i < 90; i++) names[i] = i == 62 ? "late" : "x";
+    ts_dataset ds;
+    REQUIRE(ts_dataset_from_names(names, 90, 0.7, &ds) == 0);
+    CHECK_MSG(ds.vocab.n == 3 && ts_vocab_lookup(&ds.vocab, "late") == 1, "%d names", ds.vocab.n);
+    ts_dataset_free(&ds);
+}
+
 /* ---- splits ---- */
 
 static ts_dataset counting_dataset(size_t n)
@@ -787,6 +806,7 @@ static void fuzz_readers(void)
 TEST_MAIN("data", {
     RUN(windows_roundtrip);
     RUN(seq_roundtrip);
+    RUN(vocab_train_part);
     RUN(windows_malformed);
     RUN(id_range_limit);
     RUN(windows_sized_by_data);

@@ -300,6 +300,34 @@ static size_t off_event(const ts_mc *y, const ts_mc *x)
     return bad;
 }
 
+/* the test part starts where the time split puts it, floor(0.8 n) (3015 events: 2412; the
+ * training and validation parts rounded apart gave 2110 + 301 = 2411, one validation event
+ * in the first test window) */
+static void impute_test_part(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512], path[512];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    ts_mc d;
+    loose_cycle(3015, &d);
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 40 --order 3 -o %s/ng.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --prefix 10 --seed 2 -o %s/pre", dir, ds,
+             dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc y;
+    snprintf(path, sizeof path, "%s/pre", dir);
+    REQUIRE(ts_mc_load(path, &y) == 0);
+    size_t kept = 0;
+    for (size_t i = 0; i < y.n && y.n == 600; i++)
+        kept += i % 40 < 10 && y.dt[i] == d.dt[2412 + i];
+    CHECK_MSG(y.n == 600 && kept == 150, "%zu events, %zu of 150 given events at their place", y.n, kept);
+    ts_mc_free(&y);
+    ts_mc_free(&d);
+}
+
 /* impute --channels-from: the event channel is plain impute's on the same windows (ngram,
  * and mdm, whose imputation is greedy unless sampled), the other channels drawn for the
  * events, observed values kept; a prefix; the errors */
@@ -533,6 +561,7 @@ TEST_MAIN("mc_events", {
     RUN(generate_cli);
     RUN(impute_prefix);
     RUN(impute_cli);
+    RUN(impute_test_part);
     RUN(impute_unknown_names);
     RUN(chain_sampler_cli);
     RUN(draw_given_pair);

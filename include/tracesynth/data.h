@@ -192,6 +192,10 @@ void ts_ctf_trace_free(ts_ctf_trace *t);
  * (ties by name), with an UNK ID (the last, named "<unk>") for names unseen there.
  * names are copied: the caller still frees them. */
 int  ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset *out);
+/* the events of the first train_frac of n (at least one): a whole number of thousandths cuts
+ * where the time split does (ts_split_bounds), not one event early where n train_frac
+ * rounds below a whole number */
+size_t ts_train_count(size_t n, double train_frac);
 
 /* ---- splits (PROTOCOLS.md §2) ---- */
 typedef enum { TS_SPLIT_PAPER = 0, TS_SPLIT_TIME = 1 } ts_split_kind;
@@ -214,6 +218,10 @@ extern const int ts_split_default_permille[3];   /* {700, 100, 200} */
 /* "0.7,0.1,0.2" -> {700, 100, 200}: three fractions in (0, 1), each a whole number of
  * thousandths, summing to 1 */
 int  ts_split_parse_fractions(const char *s, int permille[3]);
+/* the time split's parts of n events: [0, a) training, [a, b) validation, [b, n) test, with
+ * a = floor(n pa / 1000) and b = floor(n (pa + pb) / 1000) (permille NULL: the default);
+ * every command that cuts a stream by the time split cuts it here */
+void ts_split_bounds(size_t n, const int permille[3], size_t *a, size_t *b);
 /* the longest window every part of a time split of n events holds */
 size_t ts_split_max_length(size_t n, const int permille[3]);
 int  ts_split_parse(const char *s, ts_split_kind *out);

@@ -30,7 +30,8 @@ int cmd_constraints(int argc, char **argv)
     ts_constraints k;
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
-        size_t ntrain = (size_t)((double)m.n * permille[0] / 1000.0);
+        size_t ntrain, b;
+        ts_split_bounds(m.n, permille, &ntrain, &b);
         if (!ntrain) ntrain = 1;   /* at least one event, as said below */
         int learned = ts_constraints_learn(&m, ntrain, &k) == 0;
         if (!learned) ts_fail("%s: %s", args.pos[0], ts_error());

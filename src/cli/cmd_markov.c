@@ -76,7 +76,8 @@ int cmd_markov(int argc, char **argv)
     ts_windows w = {0};
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
-        size_t nt = (size_t)((double)m.n * permille[0] / 1000.0);
+        size_t nt, b;
+        ts_split_bounds(m.n, permille, &nt, &b);
         if (!nt) nt = 1;   /* at least one event, as printed below */
         if (events) {
             rc = ts_windows_load(events, -1, 0, &w);

@@ -64,8 +64,8 @@ int cmd_repair(int argc, char **argv)
             ts_mc_free(&m);
         }
         if (rc == 0 && part > 0) {   /* [0, a), [a, b), [b, n) */
-            const int *pm = ts_split_default_permille;
-            size_t a = (size_t)((double)m.n * pm[0] / 1000.0), b = (size_t)((double)m.n * (pm[0] + pm[1]) / 1000.0);
+            size_t a, b;
+            ts_split_bounds(m.n, NULL, &a, &b);
             ts_mc whole = m;
             size_t from = part == 2 ? a : part == 3 ? b : 0, to = part == 1 ? a : part == 2 ? b : whole.n;
             if (from >= to) {

@@ -31,8 +31,8 @@ static void print_summary(const char *dataset, const char *out, const ts_split_d
     const ts_split *sp = &d->split;
     printf("%s split of %s (%zu events), L = %zu:\n", ts_split_name(s->kind), dataset, d->data.stream.n, s->length);
     if (s->kind == TS_SPLIT_TIME) {
-        const int *pm = s->permille;
-        size_t n = d->data.stream.n, a = n * (size_t)pm[0] / 1000, b = n * (size_t)(pm[0] + pm[1]) / 1000;
+        size_t n = d->data.stream.n, a, b;
+        ts_split_bounds(n, s->permille, &a, &b);
         printf("  training   %6zu windows, stride %zu, events [0, %zu)\n", sp->train.n, s->stride, a);
         printf("  validation %6zu windows in [%zu, %zu)\n", sp->valid.n, a, b);
         printf("  testing    %6zu windows in [%zu, %zu)\n", sp->test.n, b, n);

@@ -43,8 +43,8 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     int have_k = 0, rc = 1;
     if (ts_mc_load(real, &whole) != 0) return cli_fail();
     /* the time split's parts: [0, a), [a, b), [b, n); memorization is against [0, a) */
-    const int *pm = ts_split_default_permille;
-    size_t a = (size_t)((double)whole.n * pm[0] / 1000.0), b = (size_t)((double)whole.n * (pm[0] + pm[1]) / 1000.0);
+    size_t a, b;
+    ts_split_bounds(whole.n, NULL, &a, &b);
     size_t from = part == 2 ? a : part == 3 ? b : 0, to = part == 1 ? a : part == 2 ? b : whole.n;
     if (from >= to) {
         ts_fail("%s: its %s part, events [%zu, %zu), is empty", real, eval_parts[part], from, to);

@@ -17,8 +17,10 @@ void mc_models_help(FILE *f)
 /* the events of the time split's parts */
 static void parts(size_t n, const int permille[3], size_t *ntrain, size_t *nvalid)
 {
-    *ntrain = (size_t)((double)n * permille[0] / 1000.0);
-    *nvalid = (size_t)((double)n * permille[1] / 1000.0);
+    size_t a, b;
+    ts_split_bounds(n, permille, &a, &b);
+    *ntrain = a;
+    *nvalid = b - a;
 }
 
 int train_channels(const char *model, const char *dataset, const ts_split_spec *ss, const char *out,

@@ -123,9 +123,7 @@ int ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out)
 {
     memset(out, 0, sizeof *out);
     if (ts_dataset_from_names(raw->names, raw->n, train_frac, &out->events) != 0) return -1;
-    size_t n = raw->n, ntrain = (size_t)(train_frac * (double)n);
-    if (ntrain == 0) ntrain = 1;
-    if (ntrain > n) ntrain = n;
+    size_t n = raw->n, ntrain = ts_train_count(n, train_frac);
     out->n = n;
     out->ch[TS_CH_EVENT] = out->events.stream.ids;
     if (raw->time_ns) {

@@ -5,6 +5,7 @@
 #include "data_internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +243,15 @@ static int by_rank(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+size_t ts_train_count(size_t n, double train_frac)
+{
+    double k = train_frac * 1000;
+    long pm = lround(k);
+    size_t t = pm >= 0 && pm <= 1000 && fabs(k - (double)pm) < 1e-9 ? n * (size_t)pm / 1000 : (size_t)(train_frac * (double)n);
+    if (t == 0) t = 1;
+    return t > n ? n : t;
+}
+
 int ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset *out)
 {
     memset(out, 0, sizeof *out);
@@ -249,9 +259,7 @@ int ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset 
     if (n == 0) return ts_fail("no events to build a dataset from");
     if (!(train_frac > 0 && train_frac <= 1))
         return ts_fail("training fraction %g is not in (0, 1]", train_frac);
-    size_t ntrain = (size_t)(train_frac * (double)n);
-    if (ntrain == 0) ntrain = 1;
-    if (ntrain > n) ntrain = n;
+    size_t ntrain = ts_train_count(n, train_frac);
 
     /* counts over the training part */
     ts__strmap map;

@@ -117,10 +117,10 @@ int ts_split_parse_fractions(const char *s, int permille[3])
     return 0;
 }
 
-/* [0, a) training, [a, b) validation, [b, n) test; a = floor(n pa / 1000), b = floor(n (pa + pb) / 1000)
- * (the default gives floor(0.7 n) and floor(0.8 n) exactly) */
-static void part_bounds(size_t n, const int pm[3], size_t *a, size_t *b)
+/* (the default gives floor(0.7 n) and floor(0.8 n) exactly) */
+void ts_split_bounds(size_t n, const int permille[3], size_t *a, size_t *b)
 {
+    const int *pm = permille ? permille : ts_split_default_permille;
     *a = n * (size_t)pm[0] / 1000;
     *b = n * (size_t)(pm[0] + pm[1]) / 1000;
 }
@@ -129,7 +129,7 @@ size_t ts_split_max_length(size_t n, const int permille[3])
 {
     const int *pm = permille ? permille : ts_split_default_permille;
     size_t a, b;
-    part_bounds(n, pm, &a, &b);
+    ts_split_bounds(n, pm, &a, &b);
     size_t m = a;
     if (b - a < m) m = b - a;
     if (n - b < m) m = n - b;
@@ -162,7 +162,7 @@ static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin,
     const int32_t *ids = d->stream.ids;
     size_t n = d->stream.n;
     size_t a, b;
-    part_bounds(n, pm, &a, &b);
+    ts_split_bounds(n, pm, &a, &b);
     const char *name[3] = {"training", "validation", "test"};
     size_t lo[3] = {0, a, b}, hi[3] = {a, b, n};
     for (int p = 0; p < 3; p++)

@@ -86,7 +86,8 @@ int ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s
         return ts_fail("%s: another dataset's training part needs the time split (--split time)", dir);
     ts_dataset e;
     if (ts_dataset_load(dir, &e)) return -1;
-    size_t n = e.stream.n * (size_t)s->permille[0] / 1000;   /* the training part, as the split's */
+    size_t n, nb;
+    ts_split_bounds(e.stream.n, s->permille, &n, &nb);   /* the training part, as the split's */
     const ts_dataset *m = &d->data;
     size_t a = d->split.train_stream.n;   /* d's training part is [0, a) */
     if (m->time_ns && e.time_ns && a < m->stream.n) {
