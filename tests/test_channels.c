@@ -287,6 +287,54 @@ static void strace_fields(void)
     rmdir(dir);
 }
 
+/* strace -r: each time is the gap since the line before (strace pads it to 6 digits of
+ * seconds); the calls' times are their sums. Several such logs (-ff -r) have no common
+ * clock to be merged by */
+static void strace_relative_times(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512], q[512];
+    snprintf(p, sizeof p, "%s/r.strace", dir);
+    snprintf(q, sizeof q, "%s/r.strace.2", dir);
+    write_text(p,
+               "20734      0.000000 execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffd /* 37 vars */) = 0\n"
+               "20734      0.000450 brk(NULL)           = 0x56350463a000\n"
+               "20734      0.000200 read(3,  <unfinished ...>\n"
+               "123         0.000100 getpid() = 123\n"
+               "20734      0.000050 <... read resumed>\"\", 1) = 0\n"
+               "20734      0.000300 --- SIGCHLD {si_signo=SIGCHLD} ---\n"
+               "20734      0.001000 close(3) = 0\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    const int64_t want[] = {0, 450000, 650000, 750000, 2100000};
+    CHECK(r.n == 5 && r.time_ns);
+    for (size_t i = 0; i < 5 && i < r.n && r.time_ns; i++)
+        CHECK_MSG(r.time_ns[i] == want[i], "event %zu at %lld ns, want %lld", i, (long long)r.time_ns[i],
+                  (long long)want[i]);
+    ts_mc_raw_free(&r);
+    /* -ff -r: one file per process, no pid column */
+    write_text(p, "     0.000000 execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffe /* 37 vars */) = 0\n"
+                  "     0.000296 brk(NULL)                 = 0x556255487000\n");
+    write_text(q, "     0.000135 getpid() = 20751\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && r.time_ns && r.time_ns[1] == 296000);
+    ts_mc_raw_free(&r);
+    const char *paths[2] = {p, q};
+    char **names;
+    size_t n;
+    CHECK(ts_strace_read_many(paths, 2, &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), "r.strace") && strstr(ts_error(), "-r"), "%s", ts_error());
+    /* -ttt, with pids of any width, stays absolute */
+    write_text(p, "123   1700000000.000001 read(3, \"\", 1) = 0\n12345 1700000000.000002 close(3) = 0\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && r.time_ns && r.time_ns[0] == 1700000000000001000LL && r.time_ns[1] == 1700000000000002000LL);
+    ts_mc_raw_free(&r);
+    remove(p);
+    remove(q);
+    rmdir(dir);
+}
+
 /* the CLI: ingest --channels from a log, the files beside stream.txt */
 static void ingest_cli(void)
 {
@@ -509,6 +557,7 @@ TEST_MAIN("channels", {
     RUN(malformed_channels);
     RUN(malformed_vocab);
     RUN(strace_fields);
+    RUN(strace_relative_times);
     RUN(ingest_cli);
     RUN(ctf_channels);
 })

@@ -41,7 +41,8 @@ int32_t ts__strmap_get(const ts__strmap *m, const char *key);
 /* sets key -> val (key must outlive the map) */
 void    ts__strmap_put(ts__strmap *m, const char *key, int32_t val);
 
-/* strace.c: per call of a log, beside its name and start time: the time in ns, the pid (0: none in the
+/* strace.c: per call of a log, beside its name and start time (*timed: 1, 0 when the log has
+ * none, 2 when they are strace -r's, summed from 0): the time in ns, the pid (0: none in the
  * log), the return value (has_ret 0: none, or not yet known), execve's path (malloc'd,
  * else NULL) */
 typedef struct {

@@ -8,8 +8,9 @@
  *   1234  1700000000.2 <... read resumed>"..", 832) = 832      joined to the start above
  *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
- * A resumed call whose start is not in the log (tracing began mid-call) counts
- * where it resumes. Anything else is an error naming the line; a NUL byte (strace
+ * Times may be -ttt, -tt or -t ones, or -r's (the time since the line before,
+ * "1234       0.000021 read(...)": summed from 0 at the first line). A resumed
+ * call whose start is not in the log (tracing began mid-call) counts where it resumes. Anything else is an error naming the line; a NUL byte (strace
  * prints none) is an error naming its line and column.
  * A gzip-compressed log (strace -o >(gzip > x.gz), logrotate) is read as it is;
  * other compressed formats are named in the error. */
@@ -217,7 +218,8 @@ static void pend_wait(pending **pend, size_t *npend, size_t *cpend, long pid, si
     snprintf((*pend)[k].name, sizeof (*pend)[k].name, "%s", name);
 }
 
-/* one log; times[i] = start time of call i (*timed = 0 when the log has none); x (may
+/* one log; times[i] = start time of call i (*timed = 0 when the log has none, 2 when they
+ * are strace -r's, summed from 0 at the log's first line); x (may
  * be NULL): also per call the pid, the return value and execve's path */
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
                     int *timed, ts__strace_fields *x)
@@ -245,6 +247,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     long last_pid = 0;         /* the id of the call read last (n > 0) */
     int64_t prev_ns = 0, day_ns = 0;   /* the last time read; days added past midnight */
     int prev_set = 0;
+    int relative = -1;         /* strace -r times (1), absolute ones (0), not known yet (-1) */
+    int64_t rel_ns = 0;        /* with -r: their sum so far */
     int rc = 0;
     size_t line = 0;
     char *p = buf, *end = buf + size;
@@ -282,21 +286,40 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         /* optional pid: "[pid N]" or a bare integer; then an optional timestamp */
         long pid = 0;
         int dot;
+        const char *gap = orig;   /* where the blanks before the timestamp begin */
+        size_t pad = 1;           /* of them, what strace puts there without -r: pid padding, separator */
         if (!strncmp(s, "[pid", 4)) {
             char *e;
             pid = strtol(s + 4, &e, 10);
             if (*e != ']') { rc = bad_line(path, line, orig, "malformed '[pid N]'"); break; }
+            gap = e + 1;
             s = skip_blanks(e + 1);
         }
         const char *t = number_token(s, &dot);
         if (t && !dot) {
             pid = strtol(s, NULL, 10);
+            pad = t - s < 5 ? 6 - (size_t)(t - s) : 1;   /* "%-5d " */
+            gap = t;
             s = skip_blanks(t);
             t = number_token(s, &dot);
         }
+        if (gap == orig) pad = 0;
         double when = 0;
         int64_t when_ns = 0;
-        if (t && dot) {
+        if (t && dot && relative < 0) {
+            /* strace -r: the time since the line before, seconds right-aligned in 6 columns
+             * ("     0.000000"); -t, -tt and -ttt are never padded. Told by the first time */
+            const char *point = memchr(s, '.', (size_t)(t - s));
+            relative = !memchr(s, ':', (size_t)(t - s)) && (size_t)(s - gap) > pad && point &&
+                       point - s <= 6;
+        }
+        if (t && dot && relative) {
+            int64_t d = parse_time_ns(s, t);
+            if (__builtin_add_overflow(rel_ns, d, &rel_ns)) rel_ns = INT64_MAX;
+            when_ns = rel_ns;
+            when = (double)(when_ns / 1000000000) + (double)(when_ns % 1000000000) * 1e-9;
+            s = skip_blanks(t);
+        } else if (t && dot) {
             when_ns = parse_time_ns(s, t);   /* once: seconds from it */
             /* -t / -tt give the time of day: a log running past midnight goes on the next day */
             const int64_t day = 86400LL * 1000000000LL;
@@ -399,6 +422,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     *names_out = names;
     *times_out = times;
     *n_out = n;
+    if (*timed && relative == 1) *timed = 2;
     return 0;
 }
 
@@ -440,6 +464,9 @@ int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out,
         int timed;
         rc = read_log(paths[f], &fn[f], &ft[f], &fm[f], &timed, NULL);
         if (rc == 0 && !timed) rc = ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt", paths[f]);
+        if (rc == 0 && timed == 2)
+            rc = ts_fail("%s: relative timestamps (strace -r) give no common clock: merging several logs "
+                         "needs strace -ttt", paths[f]);
         n += fm[f];
     }
     char **names = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *names) : NULL;
