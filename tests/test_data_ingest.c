@@ -165,6 +165,32 @@ static void strace_line_shapes(void)
     CHECK(ts_strace_read(in(d, "empty.log"), &names, &n) == -1 && strstr(ts_error(), "no system calls"));
 }
 
+/* strace -k: each call's stack, one " > " line per frame, after the call's line (or after
+ * its resumption); the frames are no calls */
+static void strace_stack_traces(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char got[512];
+    write_text(in(d, "k.log"),
+               "23449 1796167501.015032 vfork( <unfinished ...>\n"
+               "23450 1796167501.015224 rt_sigprocmask(SIG_SETMASK, [], ~[KILL STOP], 8) = 0\n"
+               " > /usr/lib/x86_64-linux-gnu/libc.so.6(pthread_sigmask+0x44) [0x8fdd4]\n"
+               " > /usr/bin/dash() [0x4781]\n"
+               "23449 1796167501.019553 <... vfork resumed>) = 23450\n"
+               " > /usr/lib/x86_64-linux-gnu/libc.so.6(__vfork+0x8) [0xd43b8]\n"
+               " > unexpected_backtracing_error [0x7f00]\n"
+               " > BUG IN unwind\n"
+               "23450 1796167501.019600 exit_group(0) = ?\n"
+               " > /usr/lib/x86_64-linux-gnu/libc.so.6(_exit+0x1d) [0xd3e3d]\n");
+    const char *p1[] = {in(d, "k.log")};
+    CHECK_MSG(strace_names(p1, 1, got, sizeof got) == 0 && !strcmp(got, "vfork rt_sigprocmask exit_group"), "%s",
+              ts_error());
+    /* a '>' line elsewhere is still an error */
+    write_text(in(d, "k.log"), "1 1.0 getpid() = 1\n1 1.1 > x\n");
+    CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "k.log:2: "));
+}
+
 static void strace_ff_files_merge_by_time(void)
 {
     const char *d = scratch_dir();
@@ -1257,6 +1283,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_single_process_no_pid);
     RUN(strace_line_shapes);
     RUN(strace_ff_files_merge_by_time);
+    RUN(strace_stack_traces);
     RUN(strace_gzip);
     RUN(strace_fuzz);
     RUN(strace_live);

@@ -8,6 +8,7 @@
  *   1234  1700000000.2 <... read resumed>"..", 832) = 832      joined to the start above
  *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
+ *    > /usr/lib/libc.so.6(__read+0x12) [0x10e2a2]              skipped (-k: a stack frame)
  * Times may be -ttt, -tt or -t ones, or -r's (the time since the line before,
  * "1234       0.000021 read(...)": summed from 0 at the first line). A resumed
  * call whose start is not in the log (tracing began mid-call) counts where it resumes. Anything else is an error naming the line; a NUL byte (strace
@@ -273,6 +274,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
          * or "Process N attached" cut into a call's line, whose rest ("<unfinished ...>")
          * follows on the next line */
         if (!strncmp(s, "strace: ", 8)) continue;
+        if (!strncmp(orig, " > ", 3)) continue;   /* -k: a frame of the stack of the call before */
         char *notice = strstr((char *)s, "strace: Process ");
         if (notice) *notice = 0;
         if (!strncmp(s, "<unfinished ...>", 16)) {
