@@ -191,6 +191,35 @@ static void strace_stack_traces(void)
     CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "k.log:2: "));
 }
 
+/* strace -r with -t, -tt or -ttt: the clock time, then the time since the line before in
+ * "(+ ...)"; the clock time is the call's */
+static void strace_clock_and_relative(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char got[512];
+    write_text(in(d, "tr.log"),
+               "25384 23:25:37.042274 (+     0.000000) execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffd /* 37 vars */) = 0\n"
+               "25384 23:25:37.042571 (+     0.000269) vfork( <unfinished ...>\n"
+               "25385 23:25:37.044922 (+     0.000065) getpid() = 25385\n"
+               "25384 23:25:37.045054 (+     0.000014) <... vfork resumed>) = 25385\n"
+               "25384 23:25:37.045100 (+     0.000046) +++ exited with 0 +++\n");
+    const char *p1[] = {in(d, "tr.log")};
+    CHECK_MSG(strace_names(p1, 1, got, sizeof got) == 0 && !strcmp(got, "execve vfork getpid"), "%s", ts_error());
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(in(d, "tr.log"), &r) == 0);
+    CHECK(r.n == 3 && r.time_ns && r.time_ns[1] == (23 * 3600 + 25 * 60 + 37) * 1000000000LL + 42571000);
+    CHECK(r.n == 3 && r.has_ret[1] && r.ret[1] == 25385);
+    ts_mc_raw_free(&r);
+    write_text(in(d, "tr2.log"), "1796167385.140605 (+     0.000000) execve(\"/usr/bin/true\", [\"true\"], 0x7ffe) = 0\n");
+    write_text(in(d, "tr3.log"), "1796167385.140606 (+     0.000001) brk(NULL) = 0x55a5dc371000\n");
+    const char *p2[] = {in(d, "tr2.log"), in(d, "tr3.log")};
+    CHECK_MSG(strace_names(p2, 2, got, sizeof got) == 0 && !strcmp(got, "execve brk"), "%s", ts_error());
+    /* an unclosed one is an error naming the line */
+    write_text(in(d, "tr.log"), "1 1.0 getpid() = 1\n1 1.1 (+ 0.1 read(0) = 0\n");
+    CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "tr.log:2: "));
+}
+
 static void strace_ff_files_merge_by_time(void)
 {
     const char *d = scratch_dir();
@@ -1284,6 +1313,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_line_shapes);
     RUN(strace_ff_files_merge_by_time);
     RUN(strace_stack_traces);
+    RUN(strace_clock_and_relative);
     RUN(strace_gzip);
     RUN(strace_fuzz);
     RUN(strace_live);

@@ -10,9 +10,11 @@
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
  *    > /usr/lib/libc.so.6(__read+0x12) [0x10e2a2]              skipped (-k: a stack frame)
  * Times may be -ttt, -tt or -t ones, or -r's (the time since the line before,
- * "1234       0.000021 read(...)": summed from 0 at the first line). A resumed
- * call whose start is not in the log (tracing began mid-call) counts where it resumes. Anything else is an error naming the line; a NUL byte (strace
- * prints none) is an error naming its line and column.
+ * "1234       0.000021 read(...)": summed from 0 at the first line); with both, the
+ * clock's ("1234  12:00:01.000002 (+     0.000021) read(...)"). A resumed call
+ * whose start is not in the log (tracing began mid-call) counts where it resumes.
+ * Anything else is an error naming the line; a NUL byte (strace prints none) is
+ * an error naming its line and column.
  * A gzip-compressed log (strace -o >(gzip > x.gz), logrotate) is read as it is;
  * other compressed formats are named in the error. */
 #include "tracesynth/common.h"
@@ -332,6 +334,12 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             prev_ns = when_ns, prev_set = 1;
             when = (double)(when_ns / 1000000000) + (double)(when_ns % 1000000000) * 1e-9;
             s = skip_blanks(t);
+            if (!strncmp(s, "(+", 2)) {   /* -r with a clock: "(+     0.000269)", the time since the line before */
+                const char *q = skip_blanks(s + 2), *digits = q;
+                while ((*q >= '0' && *q <= '9') || *q == '.') q++;
+                if (q == digits || *q != ')') { rc = bad_line(path, line, orig, "malformed '(+ SECONDS)'"); break; }
+                s = skip_blanks(q + 1);
+            }
         } else {
             *timed = 0;
         }
