@@ -83,6 +83,20 @@ static void strace_real_shapes(void)
     write_text(in(d, "ff.2"), "23:59:59.200000 brk(NULL) = 0x1\n23:59:59.700000 mmap(NULL, 1) = 0x2\n");
     const char *p4[] = {in(d, "ff.1"), in(d, "ff.2")};
     CHECK_MSG(strace_names(p4, 2, got, sizeof got) == 0 && !strcmp(got, "getpid brk read mmap write"), "%s", got);
+    /* a process that starts after midnight: its log's times are of the next day */
+    write_text(in(d, "mn.100"), "23:59:59.000000 clone(child_stack=NULL) = 101\n"
+                                "23:59:59.900000 wait4(-1, NULL, 0, NULL) = 101\n"
+                                "00:00:00.300000 exit_group(0) = ?\n");
+    write_text(in(d, "mn.101"), "00:00:00.100000 getpid() = 101\n00:00:00.200000 exit_group(0) = ?\n");
+    write_text(in(d, "mn.102"), "23:59:59.500000 brk(NULL) = 0x1\n");
+    const char *p5[] = {in(d, "mn.101"), in(d, "mn.100"), in(d, "mn.102")};
+    CHECK_MSG(strace_names(p5, 3, got, sizeof got) == 0 && !strcmp(got, "clone brk wait4 getpid exit_group exit_group"),
+              "%s", got);
+    /* and one that does not cross it stays on its day */
+    write_text(in(d, "mn.101"), "10:00:05.000000 getpid() = 101\n");
+    write_text(in(d, "mn.100"), "10:00:00.000000 clone(child_stack=NULL) = 101\n10:00:09.000000 exit_group(0) = ?\n");
+    const char *p6[] = {in(d, "mn.101"), in(d, "mn.100")};
+    CHECK_MSG(strace_names(p6, 2, got, sizeof got) == 0 && !strcmp(got, "clone getpid exit_group"), "%s", got);
 }
 
 static void strace_multi_process(void)

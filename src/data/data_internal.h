@@ -42,7 +42,8 @@ int32_t ts__strmap_get(const ts__strmap *m, const char *key);
 void    ts__strmap_put(ts__strmap *m, const char *key, int32_t val);
 
 /* strace.c: per call of a log, beside its name and start time (*timed: 1, 0 when the log has
- * none, 2 when they are strace -r's, summed from 0): the time in ns, the pid (0: none in the
+ * none, 2 when they are strace -r's, summed from 0, 3 when they are times of day): the time
+ * in ns, the pid (0: none in the
  * log), the return value (has_ret 0: none, or not yet known), execve's path (malloc'd,
  * else NULL) */
 typedef struct {

@@ -221,8 +221,9 @@ static void pend_wait(pending **pend, size_t *npend, size_t *cpend, long pid, si
     snprintf((*pend)[k].name, sizeof (*pend)[k].name, "%s", name);
 }
 
-/* one log; times[i] = start time of call i (*timed = 0 when the log has none, 2 when they
- * are strace -r's, summed from 0 at the log's first line); x (may
+/* one log; times[i] = start time of call i (*timed: 1; 0 when the log has none, 2 when they
+ * are strace -r's, summed from 0 at the log's first line, 3 when they are times of day, -t
+ * or -tt, from its first day's midnight); x (may
  * be NULL): also per call the pid, the return value and execve's path */
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
                     int *timed, ts__strace_fields *x)
@@ -251,6 +252,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     int64_t prev_ns = 0, day_ns = 0;   /* the last time read; days added past midnight */
     int prev_set = 0;
     int relative = -1;         /* strace -r times (1), absolute ones (0), not known yet (-1) */
+    int of_day = 0;            /* a time of day was read (-t, -tt) */
     int64_t rel_ns = 0;        /* with -r: their sum so far */
     int rc = 0;
     size_t line = 0;
@@ -327,6 +329,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             when_ns = parse_time_ns(s, t);   /* once: seconds from it */
             /* -t / -tt give the time of day: a log running past midnight goes on the next day */
             const int64_t day = 86400LL * 1000000000LL;
+            if (memchr(s, ':', (size_t)(t - s))) of_day = 1;
             if (memchr(s, ':', (size_t)(t - s)) && when_ns < day) {
                 when_ns += day_ns;
                 if (prev_set && when_ns < prev_ns - day / 2) day_ns += day, when_ns += day;
@@ -433,6 +436,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     *times_out = times;
     *n_out = n;
     if (*timed && relative == 1) *timed = 2;
+    else if (*timed && of_day) *timed = 3;
     return 0;
 }
 
@@ -461,6 +465,12 @@ void ts__strace_fields_free(ts__strace_fields *x)
     memset(x, 0, sizeof *x);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out, size_t *n_out)
 {
     *names_out = NULL;
@@ -469,15 +479,33 @@ int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out,
     char ***fn = ts_calloc((size_t)npaths, sizeof *fn);
     double **ft = ts_calloc((size_t)npaths, sizeof *ft);
     size_t *fm = ts_calloc((size_t)npaths, sizeof *fm), *at = ts_calloc((size_t)npaths, sizeof *at), n = 0;
-    int rc = 0;
+    int rc = 0, of_day = 1;
     for (int f = 0; f < npaths && rc == 0; f++) {
         int timed;
         rc = read_log(paths[f], &fn[f], &ft[f], &fm[f], &timed, NULL);
+        of_day &= timed == 3;
         if (rc == 0 && !timed) rc = ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt", paths[f]);
         if (rc == 0 && timed == 2)
             rc = ts_fail("%s: relative timestamps (strace -r) give no common clock: merging several logs "
                          "needs strace -ttt", paths[f]);
         n += fm[f];
+    }
+    if (rc == 0 && of_day) {
+        /* times of day: each log counts from the midnight before its own first call, so a
+         * process started after midnight would come first. The logs' first times on the
+         * 24-hour circle: the trace began after the longest stretch without one; a log
+         * whose first time is earlier in the day began on the next */
+        double *first = ts_malloc((size_t)npaths * sizeof *first), start = 0, gap = -1;
+        for (int f = 0; f < npaths; f++) first[f] = ft[f][0];
+        qsort(first, (size_t)npaths, sizeof *first, cmp_double);
+        for (int f = 0; f < npaths; f++) {
+            double g = f ? first[f] - first[f - 1] : first[0] + 86400 - first[npaths - 1];
+            if (g > gap) gap = g, start = first[f];
+        }
+        free(first);
+        for (int f = 0; f < npaths; f++)
+            if (ft[f][0] < start)
+                for (size_t i = 0; i < fm[f]; i++) ft[f][i] += 86400;
     }
     char **names = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *names) : NULL;
     /* merged by time, each log in its own order (a clock that steps back inside one log
