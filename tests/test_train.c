@@ -345,6 +345,21 @@ static void ckpt_best_must_be_finite(void)
     CHECK(ts_train_run(&n, &c) == 0);
 }
 
+/* a log record that cannot be written (a full disk) stops the run with an error naming
+ * the log: it is not left with lines missing or cut short */
+static void log_write_failure_stops(void)
+{
+    if (access("/dev/full", W_OK) != 0) SKIP("no /dev/full");
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(40);
+    c.log_path = "/dev/full";
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), "/dev/full") != NULL, "%s", ts_error());
+    CHECK_MSG(q.steps == 0, "%ld steps", q.steps);
+}
+
 TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
@@ -355,4 +370,5 @@ TEST_MAIN("train", {
     RUN(log_non_finite_is_null);
     RUN(resume_path_escaped_in_log);
     RUN(ckpt_best_must_be_finite);
+    RUN(log_write_failure_stops);
 })

@@ -15,7 +15,7 @@
  *  - a stop on a non-finite loss, gradient or validation loss, leaving the last
  *    good model and checkpoint intact;
  *  - the output, checkpoint and log paths are checked for writing before any
- *    learning. */
+ *    learning; a log record that cannot be written later stops the run. */
 #ifndef TRACESYNTH_TRAIN_H
 #define TRACESYNTH_TRAIN_H
 

@@ -383,15 +383,19 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         rc = the_hook(net, c, &adam, &rng, the_hook_ud);
         goto done;
     }
-    if (c->log_path && !c->resume)
+    /* a record that cannot be written (disk full) stops the run: the log would be
+     * missing lines, or hold a broken one */
+    if (c->log_path && !c->resume &&
         ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\"%s%s", net->name,
-                     c->start_log ? "," : "", c->start_log ? c->start_log : "");
+                     c->start_log ? "," : "", c->start_log ? c->start_log : "") != 0)
+        goto done;
     if (c->log_path && c->resume) {
         char *from = ts_json_escape(c->resume);   /* a path may hold quotes */
-        ts_train_log(c->log_path, "\"event\":\"resume\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
-                     "\"lr\":%g,\"best_valid_loss\":%.6g", from, (long long)st.iter, c->iters, c->lr.lr,
-                     st.best);
+        int lrc = ts_train_log(c->log_path, "\"event\":\"resume\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
+                               "\"lr\":%g,\"best_valid_loss\":%.6g", from, (long long)st.iter, c->iters, c->lr.lr,
+                               st.best);
         free(from);
+        if (lrc != 0) goto done;
     }
 
     ts_progress prog;
@@ -409,8 +413,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         if (ts_train_iter(net, &adam, &rng, lr, c->clip, &loss, &gn) != 0) { ts_progress_end(&prog); goto done; }
         if (!isfinite(loss) || !isfinite(gn)) {   /* (no update was made) */
             ts_progress_end(&prog);
+            ts_train_log(c->log_path, "\"event\":\"diverged\",\"iter\":%ld", it + 1);   /* the error is this: */
             diverged(c, net, it + 1, "loss", (double)loss, gn, kept);
-            ts_train_log(c->log_path, "\"event\":\"diverged\",\"iter\":%ld", it + 1);
             goto done;
         }
         loss_sum += loss;
@@ -419,8 +423,11 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         double el = ts_now() - t0;
         double ips = el > 0 ? (double)(done_it - it0) / el : 0;
         if (done_it % c->log_every == 0 || done_it == c->iters) {
-            ts_train_log(c->log_path, "\"iter\":%ld,\"loss\":%.6g,\"lr\":%.6g,\"grad_norm\":%.6g,"
-                         "\"it_s\":%.3f,\"elapsed_s\":%.1f", done_it, loss_sum / loss_n, lr, gn, ips, el);
+            if (ts_train_log(c->log_path, "\"iter\":%ld,\"loss\":%.6g,\"lr\":%.6g,\"grad_norm\":%.6g,"
+                             "\"it_s\":%.3f,\"elapsed_s\":%.1f", done_it, loss_sum / loss_n, lr, gn, ips, el) != 0) {
+                ts_progress_end(&prog);
+                goto done;
+            }
             loss_sum = 0;
             loss_n = 0;
         }
@@ -444,8 +451,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             if (vrc != 0) { ts_progress_end(&prog); goto done; }
             if (!isfinite(vl)) {
                 ts_progress_end(&prog);
-                diverged(c, net, done_it, "validation loss", vl, -1, kept);
                 ts_train_log(c->log_path, "\"event\":\"diverged\",\"iter\":%ld", done_it);
+                diverged(c, net, done_it, "validation loss", vl, -1, kept);
                 goto done;
             }
             int improved = vl < st.best;
@@ -461,15 +468,19 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             st.has_gauss = rng.has_gauss;
             st.gauss = rng.gauss;
             if (ckpt && ckpt_write(ckpt, net, &adam, best, &st) != 0) { ts_progress_end(&prog); goto done; }
-            ts_train_log(c->log_path, "\"iter\":%ld,\"valid_loss\":%.6g,\"best_valid_loss\":%.6g,"
-                         "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
-                         improved && c->out_path ? "true" : "false");
+            if (ts_train_log(c->log_path, "\"iter\":%ld,\"valid_loss\":%.6g,\"best_valid_loss\":%.6g,"
+                             "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
+                             improved && c->out_path ? "true" : "false") != 0) {
+                ts_progress_end(&prog);
+                goto done;
+            }
         }
     }
     ts_progress_end(&prog);
     if (st.best_iter >= 0) memcpy(net->params, best, np * sizeof(float));
-    ts_train_log(c->log_path, "\"event\":\"end\",\"iter\":%lld,\"best_valid_loss\":%.6g,\"best_iter\":%lld",
-                 (long long)(c->iters > st.iter ? c->iters : st.iter), st.best, (long long)st.best_iter);
+    if (ts_train_log(c->log_path, "\"event\":\"end\",\"iter\":%lld,\"best_valid_loss\":%.6g,\"best_iter\":%lld",
+                     (long long)(c->iters > st.iter ? c->iters : st.iter), st.best, (long long)st.best_iter) != 0)
+        goto done;
     rc = 0;
 done:
     ts_adam_free(&adam);
