@@ -360,6 +360,60 @@ static void log_write_failure_stops(void)
     CHECK_MSG(q.steps == 0, "%ld steps", q.steps);
 }
 
+/* the value of "loss" in the line of path holding key, into buf ("" when absent) */
+static void loss_of(const char *path, const char *key, char *buf, size_t n)
+{
+    buf[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        const char *p = strstr(line, key);
+        if (!p || !(p = strstr(line, "\"loss\":"))) continue;
+        p += 7;
+        size_t k = strcspn(p, ",}");
+        snprintf(buf, n, "%.*s", (int)k, p);
+    }
+    fclose(f);
+}
+
+/* a run stopped after the checkpoint at 10 (between log records at 8 and 12) and
+ * resumed: its record at 12 averages the losses of 9 to 12, as an uninterrupted run's */
+static void resume_log_mean_exact(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ck[600], la[600], lb[600];
+    snprintf(a, sizeof a, "%s/a.m", dir);
+    snprintf(b, sizeof b, "%s/b.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", b);
+    snprintf(la, sizeof la, "%s/a.jsonl", dir);
+    snprintf(lb, sizeof lb, "%s/b.jsonl", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(20);
+    c.log_every = 4;
+    c.out_path = a;
+    c.log_path = la;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    lsq_make(&q);
+    q.poison = 15;   /* stops at 15: the checkpoint of 10 stays */
+    c.out_path = b;
+    c.log_path = lb;
+    REQUIRE(ts_train_run(&n, &c) == -1);
+    q.poison = 0;
+    c.resume = ck;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    char va[64], vb[64];
+    loss_of(la, "\"iter\":12,\"loss\"", va, sizeof va);
+    loss_of(lb, "\"iter\":12,\"loss\"", vb, sizeof vb);
+    CHECK_MSG(va[0] && !strcmp(va, vb), "uninterrupted %s, resumed %s", va, vb);
+    loss_of(la, "\"iter\":20,\"loss\"", va, sizeof va);
+    loss_of(lb, "\"iter\":20,\"loss\"", vb, sizeof vb);
+    CHECK_MSG(va[0] && !strcmp(va, vb), "uninterrupted %s, resumed %s", va, vb);
+}
+
 TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
@@ -371,4 +425,5 @@ TEST_MAIN("train", {
     RUN(resume_path_escaped_in_log);
     RUN(ckpt_best_must_be_finite);
     RUN(log_write_failure_stops);
+    RUN(resume_log_mean_exact);
 })

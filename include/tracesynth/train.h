@@ -7,7 +7,7 @@
  *  - validation every N iterations; the best parameters are kept and the model
  *    is saved to the output path whenever validation improves;
  *  - a resumable checkpoint OUT.ckpt at every validation (PARAMS, BEST, ADAM_M,
- *    ADAM_V, STATE, and the network's CONFIG so that a resume with another
+ *    ADAM_V, STATE, LOGACC, and the network's CONFIG so that a resume with another
  *    architecture is refused); a resumed run gives the same bits as an
  *    uninterrupted one;
  *  - the progress bar and the JSON-lines log (on resume the log is cut back to

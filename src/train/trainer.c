@@ -57,6 +57,10 @@ typedef struct {
     uint64_t rng[4];
     int32_t has_gauss;
     float gauss;
+    /* the training losses since the last log record (section LOGACC, not STATE): a
+     * resumed run's next record averages the same iterations as an uninterrupted one's */
+    double loss_sum;
+    int64_t loss_n;
 } train_state;
 
 #define STATE_BYTES 72
@@ -113,6 +117,12 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_adam *
     unsigned char sb[STATE_BYTES];
     state_pack(st, sb);
     ts_writer_chunk(&w, "STATE", sb, sizeof sb);
+    uint64_t d;
+    memcpy(&d, &st->loss_sum, 8);
+    ts_writer_begin(&w, "LOGACC");
+    ts_writer_put64(&w, d);
+    ts_writer_put64(&w, (uint64_t)st->loss_n);
+    ts_writer_end(&w);
     return ts_writer_commit(&w);
 }
 
@@ -156,6 +166,19 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_adam *a, floa
         ts_reader_copy(&r, "STATE", sb, sizeof sb))
         goto done;
     state_unpack(st, sb);
+    st->loss_sum = 0;
+    st->loss_n = 0;
+    if (ts_reader_has(&r, "LOGACC", NULL)) {   /* checkpoints before it have none */
+        unsigned char lb[16];
+        if (ts_reader_copy(&r, "LOGACC", lb, sizeof lb)) goto done;
+        uint64_t d = ts_le_get64(lb);
+        memcpy(&st->loss_sum, &d, 8);
+        st->loss_n = (int64_t)ts_le_get64(lb + 8);
+        if (!isfinite(st->loss_sum) || st->loss_n < 0 || st->loss_n > st->iter) {
+            ts_fail("%s: section 'LOGACC' is corrupt", path);
+            goto done;
+        }
+    }
     /* a NaN best would never be beaten: no later validation would save the model */
     if (st->iter < 0 || st->adam_step < 0 || st->best_iter < -1 || st->best_iter > st->iter || isnan(st->best) ||
         (st->best_iter >= 0 && !isfinite(st->best))) {
@@ -403,8 +426,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     prog.enabled = c->progress;
     double t0 = ts_now();
     long it0 = (long)st.iter;
-    double loss_sum = 0;
-    long loss_n = 0;
+    double loss_sum = st.loss_sum;
+    long loss_n = (long)st.loss_n;
     const char *kept = NULL;
     for (long it = (long)st.iter; it < c->iters; it++) {
         kept = ckpt && st.best_iter >= 0 ? c->out_path : NULL;
@@ -467,6 +490,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             memcpy(st.rng, rng.s, sizeof st.rng);
             st.has_gauss = rng.has_gauss;
             st.gauss = rng.gauss;
+            st.loss_sum = loss_sum;
+            st.loss_n = loss_n;
             if (ckpt && ckpt_write(ckpt, net, &adam, best, &st) != 0) { ts_progress_end(&prog); goto done; }
             if (ts_train_log(c->log_path, "\"iter\":%ld,\"valid_loss\":%.6g,\"best_valid_loss\":%.6g,"
                              "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
