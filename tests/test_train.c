@@ -208,6 +208,7 @@ static void bad_options_refused(void)
     const char *bad[][2] = {
         {"weight-decay", "-0.1"}, {"weight-decay", "inf"}, {"clip", "-1"}, {"clip", "inf"},
         {"lr", "0"}, {"lr", "-1e-3"}, {"iters", "-5"}, {"valid-every", "0"}, {"schedule", "bogus"},
+        {"warmup", "100"},   /* the constant schedule would ignore it */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         const char *keys[] = {bad[i][0]}, *values[] = {bad[i][1]};
@@ -225,6 +226,10 @@ static void bad_options_refused(void)
     memset(&c, 0, sizeof c);
     CHECK(ts_train_parse(&c, &kv, 1e-3, 100, 10) == 0);
     CHECK(c.weight_decay == 0.01 && c.clip == 1);
+    const char *wkeys[] = {"schedule", "warmup"}, *wvalues[] = {"cosine", "50"};
+    ts_kv wkv = {2, wkeys, wvalues};
+    CHECK(ts_train_parse(&c, &wkv, 1e-3, 100, 10) == 0);
+    CHECK(c.lr.kind == TS_LR_COSINE && c.lr.warmup == 50);
 }
 
 static void log_truncate(void)

@@ -34,6 +34,8 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, double lr, long iters, long
     long v;
     if (get_long(kv, "warmup", 0, 0, 100000000, &v)) return -1;
     c->lr.warmup = v;
+    if (ts_kv_get(kv, "warmup") && c->lr.kind == TS_LR_CONSTANT)   /* it would be ignored */
+        return ts_opt_fail(NULL, "warmup", "only with --schedule warmup or cosine (a constant rate has no warm-up)");
     c->lr.total = c->iters;
     c->lr.min_lr = 0;
     if (ts_kv_double(kv, "weight-decay", 0, &c->weight_decay)) return -1;
