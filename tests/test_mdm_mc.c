@@ -437,10 +437,65 @@ static void cli(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--split paper"), "%s", err);
 }
 
+static long lines_with(const char *path, const char *s)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[2048];
+    long n = 0;
+    while (fgets(line, sizeof line, f)) n += strstr(line, s) != NULL;
+    fclose(f);
+    return n;
+}
+
+/* the per-channel validation records name their iteration: a resume from an earlier
+ * checkpoint cuts them back with the rest of the log, none appears twice */
+static void valid_channels_cut_on_resume(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], ck[600], ck4[600], logp[600], cmd[1400];
+    snprintf(out, sizeof out, "%s/r.tsm", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    snprintf(ck4, sizeof ck4, "%s/r4.ckpt", dir);
+    snprintf(logp, sizeof logp, "%s/r.jsonl", dir);
+    ts_mc d;
+    mc_cycle_trace(600, 1, &d);
+    const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins"};
+    const char *vals[] = {"1", "8", "4", "8", "4", "2", "2", "8"};
+    ts_mc_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.data = &d;
+    o.n_train = d.n * 7 / 10;
+    o.n_valid = d.n / 10;
+    o.len = 16;
+    o.seed = 1;
+    o.out_path = out;
+    o.log_path = logp;
+    o.kv = (ts_kv){8, keys, vals};
+    ts_mc_model *m = NULL;
+    REQUIRE(ts_mc_model_train("mdm-mc", &o, &m) == 0);   /* validations at 2 and 4 */
+    ts_mc_model_free(m);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", ck, ck4);
+    REQUIRE(system(cmd) == 0);
+    vals[4] = "6";
+    o.resume = ck;
+    REQUIRE(ts_mc_model_train("mdm-mc", &o, &m) == 0);   /* 6 */
+    ts_mc_model_free(m);
+    o.resume = ck4;   /* from 4 again: the records of 6 go, then come again */
+    REQUIRE(ts_mc_model_train("mdm-mc", &o, &m) == 0);
+    ts_mc_model_free(m);
+    CHECK_MSG(lines_with(logp, "\"event\":\"valid_channels\"") == 3, "%ld records",
+              lines_with(logp, "\"event\":\"valid_channels\""));
+    CHECK(lines_with(logp, "\"valid_channels\",\"iter\":6,") == 1);
+    ts_mc_free(&d);
+}
+
 TEST_MAIN("mdm_mc", {
     RUN(gradient_check);
     RUN(learns_and_generates);
     RUN(channel_weights);
     RUN(bad_files);
     RUN(cli);
+    RUN(valid_channels_cut_on_resume);
 })

@@ -88,6 +88,11 @@ extern const char *const ts_train_keys[];
  * last iteration when no validation happened). 0 / -1 + error */
 int ts_train_run(const ts_train_net *net, const ts_train_cfg *cfg);
 
+/* inside a validate callback: the iteration validated, for the model's own log
+ * records of that validation to name as "iter" (a resume cuts the log back by it);
+ * -1 elsewhere */
+long ts_train_valid_iter(void);
+
 /* one training iteration, exactly as ts_train_run makes it: zero the gradients,
  * the step (under MPI: this process's share, gradients and loss summed over the
  * processes with MPI_Allreduce), mask_grads, clipping at clip, Adam at lr. *gnorm

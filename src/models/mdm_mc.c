@@ -349,8 +349,10 @@ static int train_validate(void *ctx, double *loss)
     }
     double den = (double)c->vn * Lc * log(2.0);
     *loss = sum / den;
-    char buf[256];
+    char buf[320];
     int k = 0;
+    /* the iteration: a resume from an earlier checkpoint cuts the record with the rest */
+    if (ts_train_valid_iter() >= 0) k = snprintf(buf, sizeof buf, ",\"iter\":%ld", ts_train_valid_iter());
     for (int j = 0; j < m->nch; j++)
         k += snprintf(buf + k, sizeof buf - (size_t)k, ",\"valid_bits_%s\":%.5f", ts_ch_names[m->chan[j]], per[j] / den);
     return ts_train_log(c->log_path, "\"event\":\"valid_channels\"%s", buf);

@@ -318,6 +318,13 @@ void ts_train_world(int *rank, int *size)
 #endif
 }
 
+static long valid_iter = -1;
+
+long ts_train_valid_iter(void)
+{
+    return valid_iter;
+}
+
 static ts_train_hook the_hook;
 static void *the_hook_ud;
 
@@ -463,7 +470,9 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
 
         if (done_it % c->valid_every == 0 || done_it == c->iters) {
             double vl = 0;
+            valid_iter = done_it;
             int vrc = rank == 0 ? net->validate(net->ctx, &vl) : 0;
+            valid_iter = -1;
 #ifdef TS_MPI
             if (nranks > 1) {   /* rank 0's verdict for all, so that they decide alike */
                 double msg[2] = {vrc, vl};
