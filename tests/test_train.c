@@ -16,6 +16,7 @@ typedef struct {
     float x[32][3], y[32];
     long steps;
     int poison;          /* step at which the loss turns NaN (0: never) */
+    int sleep_us;        /* each step takes at least this long */
     const char *path_saved;
 } lsq;
 
@@ -34,6 +35,7 @@ static int lsq_step(void *ctx, ts_rng *rng, float *loss)
 {
     lsq *q = ctx;
     q->steps++;
+    if (q->sleep_us) usleep((useconds_t)q->sleep_us);
     double l = 0;
     for (int b = 0; b < 4; b++) {
         int i = (int)ts_rng_below(rng, 32);
@@ -419,6 +421,51 @@ static void resume_log_mean_exact(void)
     CHECK_MSG(va[0] && !strcmp(va, vb), "uninterrupted %s, resumed %s", va, vb);
 }
 
+typedef struct {
+    ts_train_net n;
+    ts_train_cfg c;
+    int rc;
+    double wall;
+} run_args;
+
+static void run_timed(void *ctx)
+{
+    run_args *a = ctx;
+    double t0 = ts_now();
+    a->rc = ts_train_run(&a->n, &a->c);
+    a->wall = ts_now() - t0;
+}
+
+/* the progress line of a resumed run counts its own iterations in the rate: 10 from
+ * 10 to 20, not 20 (the time left would be half the truth) */
+static void resume_progress_rate(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], ck[600];
+    snprintf(out, sizeof out, "%s/p.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    lsq q;
+    lsq_make(&q);
+    run_args a;
+    a.n = lsq_net(&q);
+    a.c = lsq_cfg(10);
+    a.c.out_path = out;
+    REQUIRE(ts_train_run(&a.n, &a.c) == 0);
+    q.sleep_us = 20000;
+    a.c.iters = 20;
+    a.c.resume = ck;
+    a.c.progress = 1;
+    char err[4096];
+    capture_stderr(run_timed, &a, err, sizeof err);
+    REQUIRE(a.rc == 0);
+    const char *p = strstr(err, "20/20 ");
+    REQUIRE(p);
+    double rate = atof(p + 6);
+    /* the rate times the run's wall time: about the 10 iterations made, 20 before */
+    CHECK_MSG(rate * a.wall > 5 && rate * a.wall < 15, "%g it/s over %g s: '%s'", rate, a.wall, err);
+}
+
 TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
@@ -431,4 +478,5 @@ TEST_MAIN("train", {
     RUN(ckpt_best_must_be_finite);
     RUN(log_write_failure_stops);
     RUN(resume_log_mean_exact);
+    RUN(resume_progress_rate);
 })

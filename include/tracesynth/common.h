@@ -103,6 +103,7 @@ typedef struct {
     int    enabled;
     int    in_span;   /* started inside a span: drawn as its part of the span's bar */
     int    ended;     /* the line at the total was drawn: once */
+    long   first;     /* units done before it started (a resumed run): not in the rate */
 } ts_progress;
 void   ts_progress_start(ts_progress *p, const char *label, long total);
 /* extra: short text after the bar (e.g. "loss 0.0123"); may be NULL */

@@ -73,7 +73,7 @@ static void draw(ts_progress *p, double done, const char *extra)
     p->ended = last;
     p->last = now;
     double el = now - p->t0;
-    double rate = el > 0 ? done / el : 0;
+    double rate = el > 0 ? (done - (double)p->first) / el : 0;
     double eta = rate > 0 ? ((double)p->total - done) / rate : -1;
     char e1[32], e2[32];
     fmt_time(e1, sizeof e1, el);

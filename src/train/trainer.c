@@ -433,6 +433,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     ts_progress prog;
     ts_progress_start(&prog, "train", c->iters);
     prog.enabled = c->progress;
+    prog.first = (long)st.iter;   /* a resumed run's rate and time left: its own iterations */
     double t0 = ts_now();
     long it0 = (long)st.iter;
     double loss_sum = st.loss_sum;
