@@ -17,6 +17,7 @@ typedef struct {
     long steps;
     int poison;          /* step at which the loss turns NaN (0: never) */
     int sleep_us;        /* each step takes at least this long */
+    const char *break_log;   /* validation at step 20 moves this log aside, a directory in its place */
     const char *path_saved;
 } lsq;
 
@@ -51,6 +52,11 @@ static int lsq_step(void *ctx, ts_rng *rng, float *loss)
 static int lsq_valid(void *ctx, double *loss)
 {
     lsq *q = ctx;
+    if (q->break_log && q->steps == 20) {
+        char aside[600];
+        snprintf(aside, sizeof aside, "%s.aside", q->break_log);
+        if (rename(q->break_log, aside) != 0 || mkdir(q->break_log, 0755) != 0) return -1;
+    }
     double l = 0;
     for (int i = 0; i < 32; i++) {
         double e = q->p[0] * q->x[i][0] + q->p[1] * q->x[i][1] + q->p[2] * q->x[i][2] + q->p[3] - q->y[i];
@@ -466,6 +472,37 @@ static void resume_progress_rate(void)
     CHECK_MSG(rate * a.wall > 5 && rate * a.wall < 15, "%g it/s over %g s: '%s'", rate, a.wall, err);
 }
 
+/* a validation record that cannot be written stops the run before its checkpoint:
+ * the resume from the one before writes it, the log holds it once */
+static void valid_record_before_ckpt(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], ck[600], logp[600], aside[700];
+    snprintf(out, sizeof out, "%s/v.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    snprintf(logp, sizeof logp, "%s/v.jsonl", dir);
+    snprintf(aside, sizeof aside, "%s.aside", logp);
+    lsq q;
+    lsq_make(&q);
+    q.break_log = logp;
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(30);
+    c.log_every = 7;   /* no training record at 20: the validation record is the first to fail */
+    c.out_path = out;
+    c.log_path = logp;
+    REQUIRE(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), logp) != NULL, "%s", ts_error());
+    REQUIRE(rmdir(logp) == 0 && rename(aside, logp) == 0);
+    q.break_log = NULL;
+    c.resume = ck;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK_MSG(count_lines_with(logp, "\"iter\":20,\"valid_loss\"") == 1, "%ld",
+              count_lines_with(logp, "\"iter\":20,\"valid_loss\""));
+    CHECK(count_lines_with(logp, "\"iter\":10,\"valid_loss\"") == 1);
+    CHECK(count_lines_with(logp, "\"iter\":30,\"valid_loss\"") == 1);
+}
+
 TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
@@ -479,4 +516,5 @@ TEST_MAIN("train", {
     RUN(log_write_failure_stops);
     RUN(resume_log_mean_exact);
     RUN(resume_progress_rate);
+    RUN(valid_record_before_ckpt);
 })

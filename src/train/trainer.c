@@ -504,13 +504,15 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             st.gauss = rng.gauss;
             st.loss_sum = loss_sum;
             st.loss_n = loss_n;
-            if (ckpt && ckpt_write(ckpt, net, &adam, best, &st) != 0) { ts_progress_end(&prog); goto done; }
+            /* the record before the checkpoint: a run stopped between the two resumes from
+             * the one before and cuts the record, never from this one without it */
             if (ts_train_log(c->log_path, "\"iter\":%ld,\"valid_loss\":%.6g,\"best_valid_loss\":%.6g,"
                              "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
                              improved && c->out_path ? "true" : "false") != 0) {
                 ts_progress_end(&prog);
                 goto done;
             }
+            if (ckpt && ckpt_write(ckpt, net, &adam, best, &st) != 0) { ts_progress_end(&prog); goto done; }
         }
     }
     ts_progress_end(&prog);
