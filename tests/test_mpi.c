@@ -157,6 +157,26 @@ static void uneven_batch_refused(void)
     CHECK_MSG(strstr(out, "cannot be split evenly across 3 processes") != NULL, "%s", out);
 }
 
+/* a write that fails on rank 0 (the only one that writes) stops every rank: the others used
+ * to wait for it in the next reduction, for ever */
+static void rank0_failure_stops_all(void)
+{
+    if (!have_mpi()) SKIP("built without MPI (make MPI=0) or mpirun is not installed");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 timeout 120 mpirun -np 2 --oversubscribe --allow-run-as-root "
+             "-x ASAN_OPTIONS=detect_leaks=0 %s train --model sssd-s4 %s/ds --length 40 --windows 60 --layers 1 "
+             "--channels 8 --state 8 --batch 4 --iters 6 --valid-every 3 --valid-n 8 --threads 1 --seed 5 --no-progress "
+             "-o %s/full.tsm --log /dev/full >%s/full.out 2>&1", bin(), dir, dir, dir);
+    int st = system(cmd);
+    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    char p[512], out[8192] = "";
+    snprintf(p, sizeof p, "%s/full.out", dir);
+    FILE *f = fopen(p, "r");
+    if (f) { size_t got = fread(out, 1, sizeof out - 1, f); out[got] = 0; fclose(f); }
+    CHECK_MSG(rc != 0 && rc != 124, "exit %d (124: the ranks waited for each other until the timeout)", rc);
+    CHECK_MSG(strstr(out, "/dev/full") != NULL, "%s", out);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -174,5 +194,6 @@ TEST_MAIN("mpi", {
     RUN(two_ranks_match_one);
     RUN(resume_across_rank_counts);
     RUN(uneven_batch_refused);
+    RUN(rank0_failure_stops_all);
     RUN(cleanup);
 })

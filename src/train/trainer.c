@@ -320,6 +320,25 @@ void ts_train_world(int *rank, int *size)
 
 static long valid_iter = -1;
 
+/* ok on every rank: rank 0 alone writes (model, checkpoint, log), so a write that fails
+ * there is told to the others, which would otherwise wait for it in the next reduction;
+ * called by every rank at the same points */
+static int all_ok(int ok, int nranks, const char *name)
+{
+#ifdef TS_MPI
+    if (nranks > 1) {
+        int all = ok;
+        MPI_Allreduce(MPI_IN_PLACE, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+        if (!all && ok) ts_fail("%s: rank 0 stopped (its error is the line before)", name);
+        return all;
+    }
+#else
+    (void)nranks;
+    (void)name;
+#endif
+    return ok;
+}
+
 long ts_train_valid_iter(void)
 {
     return valid_iter;
@@ -379,16 +398,15 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     }
     const ts_train_cfg *c = &cw;
     char *ckpt = NULL;
+    int ok = 1;
     if (c->out_path) {
         size_t n = strlen(c->out_path) + 6;
         ckpt = ts_malloc(n);
         snprintf(ckpt, n, "%s.ckpt", c->out_path);
-        if (check_writable(c->out_path, "model") != 0 || check_writable(ckpt, "checkpoint") != 0) {
-            free(ckpt);
-            return -1;
-        }
+        ok = check_writable(c->out_path, "model") == 0 && check_writable(ckpt, "checkpoint") == 0;
     }
-    if (c->log_path && check_log(c->log_path) != 0) { free(ckpt); return -1; }
+    if (ok && c->log_path && check_log(c->log_path) != 0) ok = 0;
+    if (!all_ok(ok, nranks, net->name)) { free(ckpt); return -1; }
 
     ts_adam adam;
     ts_adam_init(&adam, net->params, net->grads, np);
@@ -404,31 +422,33 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     ts_rng_seed(&rng, c->seed ^ 0x747261696eull);
     int rc = -1;
     if (c->resume) {
-        if (ckpt_read(c->resume, net, &adam, best, &st) != 0) goto done;
-        memcpy(rng.s, st.rng, sizeof rng.s);
-        rng.has_gauss = st.has_gauss;
-        rng.gauss = st.gauss;
-        if (ts_train_log_truncate(c->log_path, (long)st.iter) != 0) goto done;
+        ok = ckpt_read(c->resume, net, &adam, best, &st) == 0;   /* every rank reads it */
+        if (ok) {
+            memcpy(rng.s, st.rng, sizeof rng.s);
+            rng.has_gauss = st.has_gauss;
+            rng.gauss = st.gauss;
+            ok = ts_train_log_truncate(c->log_path, (long)st.iter) == 0;
+        }
     }
 
     if (the_hook) {
-        rc = the_hook(net, c, &adam, &rng, the_hook_ud);
+        if (ok) rc = the_hook(net, c, &adam, &rng, the_hook_ud);
         goto done;
     }
     /* a record that cannot be written (disk full) stops the run: the log would be
      * missing lines, or hold a broken one */
-    if (c->log_path && !c->resume &&
+    if (ok && c->log_path && !c->resume &&
         ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\"%s%s", net->name,
                      c->start_log ? "," : "", c->start_log ? c->start_log : "") != 0)
-        goto done;
-    if (c->log_path && c->resume) {
+        ok = 0;
+    if (ok && c->log_path && c->resume) {
         char *from = ts_json_escape(c->resume);   /* a path may hold quotes */
-        int lrc = ts_train_log(c->log_path, "\"event\":\"resume\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
-                               "\"lr\":%g,\"best_valid_loss\":%.6g", from, (long long)st.iter, c->iters, c->lr.lr,
-                               st.best);
+        ok = ts_train_log(c->log_path, "\"event\":\"resume\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
+                          "\"lr\":%g,\"best_valid_loss\":%.6g", from, (long long)st.iter, c->iters, c->lr.lr,
+                          st.best) == 0;
         free(from);
-        if (lrc != 0) goto done;
     }
+    if (!all_ok(ok, nranks, net->name)) goto done;
 
     ts_progress prog;
     ts_progress_start(&prog, "train", c->iters);
@@ -456,8 +476,9 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         double el = ts_now() - t0;
         double ips = el > 0 ? (double)(done_it - it0) / el : 0;
         if (done_it % c->log_every == 0 || done_it == c->iters) {
-            if (ts_train_log(c->log_path, "\"iter\":%ld,\"loss\":%.6g,\"lr\":%.6g,\"grad_norm\":%.6g,"
-                             "\"it_s\":%.3f,\"elapsed_s\":%.1f", done_it, loss_sum / loss_n, lr, gn, ips, el) != 0) {
+            ok = ts_train_log(c->log_path, "\"iter\":%ld,\"loss\":%.6g,\"lr\":%.6g,\"grad_norm\":%.6g,"
+                              "\"it_s\":%.3f,\"elapsed_s\":%.1f", done_it, loss_sum / loss_n, lr, gn, ips, el) == 0;
+            if (!all_ok(ok, nranks, net->name)) {
                 ts_progress_end(&prog);
                 goto done;
             }
@@ -491,11 +512,12 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                 goto done;
             }
             int improved = vl < st.best;
+            ok = 1;
             if (improved) {
                 st.best = vl;
                 st.best_iter = done_it;
                 memcpy(best, net->params, np * sizeof(float));
-                if (c->out_path && net->save(net->ctx, c->out_path) != 0) { ts_progress_end(&prog); goto done; }
+                if (c->out_path && net->save(net->ctx, c->out_path) != 0) ok = 0;
             }
             st.iter = done_it;
             st.adam_step = adam.step;
@@ -506,20 +528,19 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             st.loss_n = loss_n;
             /* the record before the checkpoint: a run stopped between the two resumes from
              * the one before and cuts the record, never from this one without it */
-            if (ts_train_log(c->log_path, "\"iter\":%ld,\"valid_loss\":%.6g,\"best_valid_loss\":%.6g,"
-                             "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
-                             improved && c->out_path ? "true" : "false") != 0) {
-                ts_progress_end(&prog);
-                goto done;
-            }
-            if (ckpt && ckpt_write(ckpt, net, &adam, best, &st) != 0) { ts_progress_end(&prog); goto done; }
+            if (ok && ts_train_log(c->log_path, "\"iter\":%ld,\"valid_loss\":%.6g,\"best_valid_loss\":%.6g,"
+                                   "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
+                                   improved && c->out_path ? "true" : "false") != 0)
+                ok = 0;
+            if (ok && ckpt && ckpt_write(ckpt, net, &adam, best, &st) != 0) ok = 0;
+            if (!all_ok(ok, nranks, net->name)) { ts_progress_end(&prog); goto done; }
         }
     }
     ts_progress_end(&prog);
     if (st.best_iter >= 0) memcpy(net->params, best, np * sizeof(float));
-    if (ts_train_log(c->log_path, "\"event\":\"end\",\"iter\":%lld,\"best_valid_loss\":%.6g,\"best_iter\":%lld",
-                     (long long)(c->iters > st.iter ? c->iters : st.iter), st.best, (long long)st.best_iter) != 0)
-        goto done;
+    ok = ts_train_log(c->log_path, "\"event\":\"end\",\"iter\":%lld,\"best_valid_loss\":%.6g,\"best_iter\":%lld",
+                      (long long)(c->iters > st.iter ? c->iters : st.iter), st.best, (long long)st.best_iter) == 0;
+    if (!all_ok(ok, nranks, net->name)) goto done;
     rc = 0;
 done:
     ts_adam_free(&adam);
