@@ -161,7 +161,10 @@ static void resume_exact_and_log_once(void)
     CHECK(count_lines_with(logp, "\"iter\":25,\"loss\"") == 1);
     CHECK(count_lines_with(logp, "\"iter\":30,\"loss\"") == 1);
     CHECK(count_lines_with(logp, "\"iter\":40,\"loss\"") == 1);
-    CHECK(count_lines_with(logp, "\"event\":\"resume\"") == 2);
+    /* the log is the history of this model: the first resume (to 30) and the first run's
+     * end were written after checkpoint 20's validation record, so they went with 21-30 */
+    CHECK(count_lines_with(logp, "\"event\":\"resume\"") == 1);
+    CHECK(count_lines_with(logp, "\"event\":\"end\"") == 1);
 
     /* another architecture is refused, naming the file */
     n.config = "inputs=4\n";
@@ -272,6 +275,17 @@ static void log_truncate(void)
     CHECK_MSG(got > 0 && all[got - 1] == '\n', "'%s'", all);
     snprintf(p, sizeof p, "%s/absent.jsonl", dir);
     CHECK(ts_train_log_truncate(p, 2) == 0);
+    /* after the validation record of the checkpoint's iteration, nothing stays: the end
+     * of training's records have no iteration, and a resume at the end wrote them again */
+    snprintf(p, sizeof p, "%s/e.jsonl", dir);
+    f = fopen(p, "w");
+    REQUIRE(f);
+    fputs("{\"event\":\"start\"}\n{\"iter\":2,\"loss\":1}\n{\"iter\":2,\"valid_loss\":1}\n"
+          "{\"event\":\"bound\",\"bits\":0.5}\n{\"event\":\"end\",\"iter\":2}\n", f);
+    fclose(f);
+    REQUIRE(ts_train_log_truncate(p, 2) == 0);
+    CHECK_MSG(count_lines_with(p, "\"event\"") == 1 && count_lines_with(p, "\"iter\":2") == 2,
+              "%ld event records, %ld at iteration 2", count_lines_with(p, "\"event\""), count_lines_with(p, "\"iter\":2"));
 }
 
 /* the log stays JSON when a value is not finite: no validation yet (--iters 0), or a

@@ -117,7 +117,9 @@ int  ts_train_mpi_init(void);
 void ts_train_world(int *rank, int *size);   /* 0, 1 without MPI */
 
 /* cut a JSON-lines log back to iteration iter: every line whose "iter" member is
- * above it goes (atomically rewritten). A missing log is not an error. 0 / -1 */
+ * above it goes, and every line after iter's validation record (written just before
+ * the checkpoint of iter), with an iteration or not (atomically rewritten). A missing
+ * log is not an error. 0 / -1 */
 int ts_train_log_truncate(const char *path, long iter);
 
 #endif

@@ -227,7 +227,12 @@ int ts_train_log_truncate(const char *path, long iter)
         /* a last line without its newline was cut short (disk full, power lost): the
          * records appended after it would join it into one broken line */
         if (line[n - 1] != '\n') break;
-        if (line_iter(line) <= iter) fwrite(line, 1, (size_t)n, o.f);
+        long li = line_iter(line);
+        if (li <= iter) fwrite(line, 1, (size_t)n, o.f);
+        /* the validation record of iter is the last one before its checkpoint: what
+         * follows was written after it, records without an iteration too (the end of
+         * training's) */
+        if (li == iter && strstr(line, "\"valid_loss\":")) break;
     }
     free(line);
     int bad = ferror(f);
