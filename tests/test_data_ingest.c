@@ -234,6 +234,45 @@ static void strace_clock_and_relative(void)
     CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "tr.log:2: "));
 }
 
+/* strace -i: the instruction pointer in brackets after the pid and the time ("[????????????????]"
+ * on exit lines); with -ttt, with no time, and after '[pid N]' (a log written to a terminal) */
+static void strace_instruction_pointers(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char got[512];
+    write_text(in(d, "i.log"),
+               "1326  1796167813.454640 [00007f038ce053b8] vfork( <unfinished ...>\n"
+               "1327  1796167813.457691 [00007f038ce05ad7] execve(\"/usr/bin/ls\", [\"ls\"], 0x560ae1ee6ba8 /* 37 vars */ "
+               "<unfinished ...>\n"
+               "1326  1796167813.457864 [00007f038ce053b8] <... vfork resumed>) = 1327\n"
+               "1327  1796167813.458104 [00007efde99d2b70] <... execve resumed>) = 0\n"
+               "1327  1796167813.463906 [00007efde9862409] exit_group(0) = ?\n"
+               "1327  1796167813.464103 [????????????????] +++ exited with 0 +++\n"
+               "1326  1796167813.464195 [00007f038ce04bd3] --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED} ---\n");
+    const char *p1[] = {in(d, "i.log")};
+    CHECK_MSG(strace_names(p1, 1, got, sizeof got) == 0 && !strcmp(got, "vfork execve exit_group"), "%s", ts_error());
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(in(d, "i.log"), &r) == 0);
+    CHECK(r.n == 3 && r.has_ret[0] && r.ret[0] == 1327 && r.tid && r.tid[1] == 1327 &&
+          r.time_ns[2] == 1796167813463906000LL && r.comm[2] && !strcmp(r.comm[2], "ls"));
+    ts_mc_raw_free(&r);
+    write_text(in(d, "i.log"), "32322 [00007fea10951ad7] execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffc7e72f8c0 /* 37 vars */) = 0\n"
+                               "32322 [00007efc46145c47] brk(NULL)      = 0x559a44c00000\n"
+                               "[00007f67e4c6e4e7] getpid()             = 1334\n"
+                               "[pid  1335] [00007f67e4c28dd4] rt_sigprocmask(SIG_SETMASK, [], ~[KILL STOP RTMIN RT_1], 8) = 0\n"
+                               "32323 [????????????????] +++ exited with 0 +++\n");
+    CHECK_MSG(strace_names(p1, 1, got, sizeof got) == 0 && !strcmp(got, "execve brk getpid rt_sigprocmask"), "%s",
+              ts_error());
+    /* only there, and only one: elsewhere the line is still refused */
+    write_text(in(d, "i.log"), "1 1.0 getpid() = 1\n[00007f67e4c6e4e7] 1 1.1 getpid() = 1\n");
+    CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "i.log:2: "));
+    write_text(in(d, "i.log"), "1 1.0 getpid() = 1\n1 1.1 [00007f67e4c6e4e7] [00007f67e4c6e4e7] getpid() = 1\n");
+    CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "i.log:2: "));
+    write_text(in(d, "i.log"), "1 1.0 getpid() = 1\n1 1.1 [0000x] getpid() = 1\n");
+    CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "i.log:2: "));
+}
+
 static void strace_ff_files_merge_by_time(void)
 {
     const char *d = scratch_dir();
@@ -1328,6 +1367,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_ff_files_merge_by_time);
     RUN(strace_stack_traces);
     RUN(strace_clock_and_relative);
+    RUN(strace_instruction_pointers);
     RUN(strace_gzip);
     RUN(strace_fuzz);
     RUN(strace_live);

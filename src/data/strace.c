@@ -9,6 +9,7 @@
  *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
  *    > /usr/lib/libc.so.6(__read+0x12) [0x10e2a2]              skipped (-k: a stack frame)
+ *   1234  1700000000.5 [00007f3a1c2b3c4d] read(3, "", 1) = 0  -i: the address skipped
  * Times may be -ttt, -tt or -t ones, or -r's (the time since the line before,
  * "1234       0.000021 read(...)": summed from 0 at the first line); with both, the
  * clock's ("1234  12:00:01.000002 (+     0.000021) read(...)"). A resumed call
@@ -83,6 +84,16 @@ static const char *number_token(const char *p, int *has_dot)
         p++;
     }
     return (p > s && (*p == ' ' || *p == '\t')) ? p : NULL;
+}
+
+/* -i's instruction pointer, "[00007f3a1c2b3c4d]" ("[????????????????]" where strace
+ * has none, as on exit lines), followed by a blank: its end, else NULL */
+static const char *ip_token(const char *p)
+{
+    if (*p != '[') return NULL;
+    const char *q = p + 1;
+    while ((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F') || *q == '?') q++;
+    return q > p + 1 && *q == ']' && (q[1] == ' ' || q[1] == '\t') ? q + 1 : NULL;
 }
 
 static int bad_line(const char *path, size_t line, const char *s, const char *why)
@@ -346,6 +357,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         } else {
             *timed = 0;
         }
+        const char *ip = ip_token(s);   /* strace -i: after the pid and the time */
+        if (ip) s = skip_blanks(ip);
 
         if (!strncmp(s, "--- ", 4) || !strncmp(s, "+++ ", 4)) continue;   /* signal, exit */
 
