@@ -273,6 +273,46 @@ static void strace_instruction_pointers(void)
     CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "i.log:2: "));
 }
 
+/* strace -n: the call's number in brackets after the pid and the time ("[ 231]" on exit
+ * lines), then -i's address when both are given; -r's times keep their sums */
+static void strace_syscall_numbers(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char got[512];
+    write_text(in(d, "n.log"),
+               "10914 1796168444.760790 [  59] execve(\"/usr/bin/sh\", [\"sh\", \"-c\", \"ls >/dev/null\"], 0x7ffef96dbbe0 "
+               "/* 37 vars */) = 0 <0.000255>\n"
+               "10914 1796168444.768549 [  58] vfork( <unfinished ...>\n"
+               "10915 1796168444.768816 [  59] execve(\"/usr/bin/ls\", [\"ls\"], 0x558d62484ba8 /* 37 vars */ "
+               "<unfinished ...>\n"
+               "10914 1796168444.768944 [  58] <... vfork resumed>) = 10915 <0.000382>\n"
+               "10915 1796168444.769090 [  59] <... execve resumed>) = 0 <0.000258>\n"
+               "10915 1796168444.785214 [ 231] +++ exited with 0 +++\n");
+    const char *p1[] = {in(d, "n.log")};
+    CHECK_MSG(strace_names(p1, 1, got, sizeof got) == 0 && !strcmp(got, "execve vfork execve"), "%s", ts_error());
+    write_text(in(d, "n.log"),
+               "10921      0.000000 [  59] [00007fdbe2dfbad7] execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffe90b9cf00 "
+               "/* 37 vars */) = 0\n"
+               "10921      0.000090 [  58] [00007fd4a35873b8] vfork( <unfinished ...>\n"
+               "10922      0.000099 [  59] [00007fd4a3587ad7] execve(\"/usr/bin/ls\", [\"ls\"], 0x557bd2fd8ba8 "
+               "/* 37 vars */ <unfinished ...>\n"
+               "10921      0.000118 [  58] [00007fd4a35873b8] <... vfork resumed>) = 10922\n"
+               "10922      0.000092 [  59] [00007f3395189b70] <... execve resumed>) = 0\n"
+               "10922      0.000270 [ 231] [????????????????] +++ exited with 0 +++\n"
+               "10921      0.000010 [????] [00007fd4a35873b8] getpid() = 10921\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(in(d, "n.log"), &r) == 0);
+    CHECK(r.n == 4 && r.time_ns && r.time_ns[2] == 189000 && r.has_ret[1] && r.ret[1] == 10922 && r.has_ret[2] &&
+          r.ret[2] == 0 && r.comm[2] && !strcmp(r.comm[2], "ls"));
+    ts_mc_raw_free(&r);
+    /* in strace's order only: the number after the address is refused */
+    write_text(in(d, "n.log"), "1 1.0 getpid() = 1\n1 1.1 [00007f67e4c6e4e7] [  39] getpid() = 1\n");
+    CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "n.log:2: "));
+    write_text(in(d, "n.log"), "1 1.0 getpid() = 1\n1 1.1 [  ] getpid() = 1\n");
+    CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "n.log:2: "));
+}
+
 static void strace_ff_files_merge_by_time(void)
 {
     const char *d = scratch_dir();
@@ -1368,6 +1408,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_stack_traces);
     RUN(strace_clock_and_relative);
     RUN(strace_instruction_pointers);
+    RUN(strace_syscall_numbers);
     RUN(strace_gzip);
     RUN(strace_fuzz);
     RUN(strace_live);

@@ -9,7 +9,8 @@
  *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
  *    > /usr/lib/libc.so.6(__read+0x12) [0x10e2a2]              skipped (-k: a stack frame)
- *   1234  1700000000.5 [00007f3a1c2b3c4d] read(3, "", 1) = 0  -i: the address skipped
+ *   1234  1700000000.5 [00007f3a1c2b3c4d] read(3, "", 1) = 0  -i's address: skipped
+ *   1234  1700000000.5 [   0] read(3, "", 1) = 0             -n's number: skipped (-i's after it)
  * Times may be -ttt, -tt or -t ones, or -r's (the time since the line before,
  * "1234       0.000021 read(...)": summed from 0 at the first line); with both, the
  * clock's ("1234  12:00:01.000002 (+     0.000021) read(...)"). A resumed call
@@ -84,6 +85,19 @@ static const char *number_token(const char *p, int *has_dot)
         p++;
     }
     return (p > s && (*p == ' ' || *p == '\t')) ? p : NULL;
+}
+
+/* -n's system call number, "[  59]" ("[????]" where strace has none), followed by a
+ * blank: its end, else NULL */
+static const char *nr_token(const char *p)
+{
+    if (*p != '[') return NULL;
+    const char *q = p + 1;
+    while (*q == ' ') q++;
+    const char *d = q;
+    if (*q == '?') while (*q == '?') q++;
+    else while (*q >= '0' && *q <= '9') q++;
+    return q > d && *q == ']' && (q[1] == ' ' || q[1] == '\t') ? q + 1 : NULL;
 }
 
 /* -i's instruction pointer, "[00007f3a1c2b3c4d]" ("[????????????????]" where strace
@@ -357,7 +371,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         } else {
             *timed = 0;
         }
-        const char *ip = ip_token(s);   /* strace -i: after the pid and the time */
+        /* strace -n, then -i: after the pid and the time (and -r's "(+ ...)") */
+        const char *nr = nr_token(s);
+        if (nr) s = skip_blanks(nr);
+        const char *ip = ip_token(s);
         if (ip) s = skip_blanks(ip);
 
         if (!strncmp(s, "--- ", 4) || !strncmp(s, "+++ ", 4)) continue;   /* signal, exit */
