@@ -287,6 +287,63 @@ static void strace_fields(void)
     rmdir(dir);
 }
 
+/* strace -Y: "PID<NAME>" and "[pid PID<NAME>]" (quoted: "\76" is '>'); the name given on a
+ * line is its event's comm (the execve's own line still shows the name before it), a line
+ * without one keeps the name inferred from execve */
+static void strace_pid_names(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/y.strace", dir);
+    write_text(p,
+               "32347<strace> 1796167695.608237 [  59] [00007fae76488ad7] execve(\"/usr/bin/sh\", [\"sh\", \"-c\", "
+               "\"ls >/dev/null\"], 0x7fffc1b22b50 /* 37 vars */) = 0 <0.000282>\n"
+               "32347<sh> 1796167695.610974 [  58] [00007ff94264c3b8] vfork( <unfinished ...>\n"
+               "32348<sh> 1796167695.611083 [  59] [00007ff94264cad7] execve(\"/usr/bin/ls\", [\"ls\"], 0x55bd20c28ba8 "
+               "/* 37 vars */ <unfinished ...>\n"
+               "32347<sh> 1796167695.611211 [  58] [00007ff94264c3b8] <... vfork resumed>) = 32348<ls> <0.000229>\n"
+               "32348<ls> 1796167695.611293 [  59] [00007faae9777b70] <... execve resumed>) = 0 <0.000191>\n"
+               "32348<ls> 1796167695.612613 [ 158] [00007faae977860e] arch_prctl(ARCH_SET_FS, 0x7faae9496800) = 0 "
+               "<0.000007>\n"
+               "32348<x\\76y\\74z> 1796167695.612700 [  39] [00007faae977860e] getpid() = 32348<x\\76y\\74z> <0.000007>\n"
+               "32348<a b> 1796167695.612800 [  39] [00007faae977860e] getpid() = 32348<a b> <0.000007>\n"
+               "32348 1796167695.612900 [  39] [00007faae977860e] getpid() = 32348 <0.000007>\n"
+               "32348<ls> 1796167695.616574 [ 231] [????????????????] +++ exited with 0 +++\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    const char *comm[] = {"strace", "sh", "sh", "ls", "x>y<z", "a b", "ls"};
+    const int64_t tid[] = {32347, 32347, 32348, 32348, 32348, 32348, 32348};
+    CHECK(r.n == 7 && r.tid && r.time_ns && r.time_ns[1] == 1796167695610974000LL);
+    for (size_t i = 0; i < 7 && i < r.n; i++)
+        CHECK_MSG(r.comm[i] && !strcmp(r.comm[i], comm[i]) && r.tid[i] == tid[i], "event %zu: %s, tid %lld", i,
+                  r.comm[i] ? r.comm[i] : "(none)", (long long)r.tid[i]);
+    CHECK(r.n == 7 && r.has_ret[1] && r.ret[1] == 32348 && r.has_ret[2] && r.ret[2] == 0);
+    ts_mc_raw_free(&r);
+    /* with -r (a pid with its name is not padded) and to a terminal */
+    write_text(p,
+               "4<strace>      0.000000 execve(\"/usr/bin/sh\", [\"sh\", \"-c\", \"ls\"], 0x7ffd /* 37 vars */) = 0\n"
+               "4<sh>      0.000285 brk(NULL)           = 0x5561fb087000\n"
+               "[pid     5<sh>]      0.000103 [  14] [00007fbfd7bb0dd4] rt_sigprocmask(SIG_SETMASK, [], "
+               "~[KILL STOP RTMIN RT_1], 8) = 0\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 3 && r.time_ns && r.time_ns[1] == 285000 && r.time_ns[2] == 388000 && r.tid && r.tid[2] == 5 &&
+          r.comm[0] && !strcmp(r.comm[0], "strace") && r.comm[2] && !strcmp(r.comm[2], "sh"));
+    ts_mc_raw_free(&r);
+    /* a name not closed, empty, or not followed by a blank: an error naming the line */
+    const char *bad[] = {"12<sh read(0) = 0\n", "[pid 12<sh] read(0) = 0\n", "12<> read(0) = 0\n",
+                         "12<sh>read(0) = 0\n", "12<s\\0h> read(0) = 0\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "12<sh> getpid() = 12\n%s", bad[i]);
+        write_text(p, text);
+        CHECK_MSG(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "y.strace:2: "), "case %zu: %s", i,
+                  ts_error());
+    }
+    remove(p);
+    rmdir(dir);
+}
+
 /* strace -r: each time is the gap since the line before (strace pads it to 6 digits of
  * seconds); the calls' times are their sums. Several such logs (-ff -r) have no common
  * clock to be merged by */
@@ -557,6 +614,7 @@ TEST_MAIN("channels", {
     RUN(malformed_channels);
     RUN(malformed_vocab);
     RUN(strace_fields);
+    RUN(strace_pid_names);
     RUN(strace_relative_times);
     RUN(ingest_cli);
     RUN(ctf_channels);

@@ -477,7 +477,13 @@ int ts_mc_from_strace(const char *path, ts_mc_raw *out)
         out->tid = ts_malloc(n * sizeof *out->tid);
         for (size_t i = 0; i < n; i++) out->tid[i] = x.pid[i];
     }
-    /* comm: a process is named by its last successful execve; a child takes its parent's */
+    /* comm: a process is named by its last successful execve; a child takes its parent's.
+     * Where strace -Y gives the thread's name on the line, that name is the event's: it is
+     * the kernel's own at the call's start, as an LTTng trace gives it for a call's entry
+     * (the execve itself still under the old name), and it also has what the inference
+     * cannot see: names set by prctl(PR_SET_NAME) or per thread (pthread_setname_np), those
+     * of processes whose execve precedes the log (strace -p) or is an execveat. Lines
+     * without one (a pid-less line, a thread with an empty name) keep the inferred name */
     out->comm = ts_calloc(n, sizeof *out->comm);
     pid_comm *tab = NULL;
     size_t nt = 0, ct = 0;
@@ -506,14 +512,17 @@ int ts_mc_from_strace(const char *path, ts_mc_raw *out)
             free(ch->comm);
             ch->comm = ts_strdup(pc->comm);
         }
-        if (pc && pc->comm) out->comm[i] = ts_strdup(pc->comm);
+        if (x.comm[i]) out->comm[i] = comm_of(x.comm[i]);
+        else if (pc && pc->comm) out->comm[i] = ts_strdup(pc->comm);
         free(x.exec[i]);
+        free(x.comm[i]);
     }
     for (size_t i = 0; i < nt; i++) free(tab[i].comm);
     free(tab);
     free(x.pid);
     free(x.ns);
     free(x.exec);
+    free(x.comm);
     return 0;
 }
 

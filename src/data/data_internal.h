@@ -44,17 +44,18 @@ void    ts__strmap_put(ts__strmap *m, const char *key, int32_t val);
 /* strace.c: per call of a log, beside its name and start time (*timed: 1, 0 when the log has
  * none, 2 when they are strace -r's, summed from 0, 3 when they are times of day): the time
  * in ns, the pid (0: none in the
- * log), the return value (has_ret 0: none, or not yet known), execve's path (malloc'd,
- * else NULL) */
+ * log), the return value (has_ret 0: none, or not yet known), execve's path and the
+ * thread's name that strace -Y gives (each malloc'd, else NULL) */
 typedef struct {
     long     *pid;
     int64_t  *ns;          /* the start time in ns, exact */
     int64_t  *ret;
     uint8_t  *has_ret;
     char    **exec;
+    char    **comm;
 } ts__strace_fields;
 int  ts__strace_read_fields(const char *path, char ***names, double **times, size_t *n, int *timed,
                             ts__strace_fields *x);
-void ts__strace_fields_free(ts__strace_fields *x);   /* the arrays; not the exec strings */
+void ts__strace_fields_free(ts__strace_fields *x);   /* the arrays; not the exec and comm strings */
 
 #endif

@@ -4,6 +4,8 @@
  *   1234  1700000000.123456 openat(AT_FDCWD, "/etc/x", O_RDONLY) = 3 <0.000012>
  *   1700000000.123456 read(3, "..", 832) = 832 <0.000020>       (one process: no pid)
  *   [pid  1234] 1700000000.1 write(1, "x", 1) = 1             (-f to a terminal)
+ *   1234<sh> 1700000000.1 read(0, "", 1) = 0                  -Y: the thread's name
+ *   [pid  1234<sh>] 1700000000.1 read(0, "", 1) = 0           (kept for the comm channel)
  *   1234  1700000000.1 read(3,  <unfinished ...>               counted here
  *   1234  1700000000.2 <... read resumed>"..", 832) = 832      joined to the start above
  *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
@@ -85,6 +87,31 @@ static const char *number_token(const char *p, int *has_dot)
         p++;
     }
     return (p > s && (*p == ' ' || *p == '\t')) ? p : NULL;
+}
+
+/* -Y's "<NAME>" after a pid: the thread's name (comm) as strace quotes it ('<', '>', '"',
+ * '\\' and bytes outside printable ASCII escaped: "\76", "\303", "\\"), decoded into
+ * comm (cap bytes); its end after the '>', else NULL (strace prints no empty one) */
+static const char *comm_token(const char *p, char *comm, size_t cap)
+{
+    if (*p != '<') return NULL;
+    size_t n = 0;
+    for (p++; *p != '>'; n++) {
+        if (!*p || n + 1 >= cap) return NULL;
+        int c = (unsigned char)*p++;
+        if (c == '\\' && *p >= '0' && *p <= '7') {
+            c = 0;
+            for (int k = 0; k < 3 && *p >= '0' && *p <= '7'; k++) c = c * 8 + (*p++ - '0');
+            if (c == 0 || c > 255) return NULL;
+        } else if (c == '\\') {
+            if (!*p) return NULL;
+            c = (unsigned char)*p++;
+            c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c == 'v' ? '\v' : c == 'f' ? '\f' : c;
+        }
+        comm[n] = (char)c;
+    }
+    comm[n] = 0;
+    return n ? p + 1 : NULL;
 }
 
 /* -n's system call number, "[  59]" ("[????]" where strace has none), followed by a
@@ -270,6 +297,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         x->ret = ts_malloc(cap * sizeof *x->ret);
         x->has_ret = ts_malloc(cap);
         x->exec = ts_malloc(cap * sizeof *x->exec);
+        x->comm = ts_malloc(cap * sizeof *x->comm);
     }
     pending *pend = NULL;
     size_t npend = 0, cpend = 0;
@@ -314,20 +342,31 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             continue;
         }
 
-        /* optional pid: "[pid N]" or a bare integer; then an optional timestamp */
+        /* optional pid: "[pid N]" or a bare integer, either with -Y's "<NAME>"; then an
+         * optional timestamp */
         long pid = 0;
         int dot;
+        char comm[64] = "";       /* -Y's, where given */
         const char *gap = orig;   /* where the blanks before the timestamp begin */
         size_t pad = 1;           /* of them, what strace puts there without -r: pid padding, separator */
         if (!strncmp(s, "[pid", 4)) {
             char *e;
             pid = strtol(s + 4, &e, 10);
-            if (*e != ']') { rc = bad_line(path, line, orig, "malformed '[pid N]'"); break; }
-            gap = e + 1;
-            s = skip_blanks(e + 1);
+            const char *f = *e == '<' ? comm_token(e, comm, sizeof comm) : e;
+            if (!f || *f != ']') { rc = bad_line(path, line, orig, "malformed '[pid N]'"); break; }
+            gap = f + 1;
+            s = skip_blanks(f + 1);
         }
-        const char *t = number_token(s, &dot);
-        if (t && !dot) {
+        const char *t = number_token(s, &dot), *pid_end = s;
+        while (*pid_end >= '0' && *pid_end <= '9') pid_end++;
+        if (!t && gap == orig && pid_end > s && *pid_end == '<') {   /* -Y: "1234<sh> ", never padded */
+            const char *e = comm_token(pid_end, comm, sizeof comm);
+            if (!e || (*e != ' ' && *e != '\t')) { rc = bad_line(path, line, orig, "malformed 'PID<NAME>'"); break; }
+            pid = strtol(s, NULL, 10);
+            gap = e;
+            s = skip_blanks(e);
+            t = number_token(s, &dot);
+        } else if (t && !dot) {
             pid = strtol(s, NULL, 10);
             pad = t - s < 5 ? 6 - (size_t)(t - s) : 1;   /* "%-5d " */
             gap = t;
@@ -436,6 +475,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 x->ret = ts_realloc(x->ret, cap * sizeof *x->ret);
                 x->has_ret = ts_realloc(x->has_ret, cap);
                 x->exec = ts_realloc(x->exec, cap * sizeof *x->exec);
+                x->comm = ts_realloc(x->comm, cap * sizeof *x->comm);
             }
         }
         if (x) {
@@ -444,6 +484,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             x->ret[n] = 0;
             x->has_ret[n] = unfinished(s) ? 0 : (uint8_t)parse_ret(s, &x->ret[n]);
             x->exec[n] = resumed ? NULL : exec_path(s);
+            x->comm[n] = comm[0] ? ts_strdup(comm) : NULL;
         }
         times[n] = when;
         names[n++] = ts_strdup(name);
@@ -457,7 +498,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         free(names);
         free(times);
         if (x) {
-            for (size_t i = 0; i < n; i++) free(x->exec[i]);
+            for (size_t i = 0; i < n; i++) free(x->exec[i]), free(x->comm[i]);
             ts__strace_fields_free(x);
         }
         return -1;
@@ -492,6 +533,7 @@ void ts__strace_fields_free(ts__strace_fields *x)
     free(x->ret);
     free(x->has_ret);
     free(x->exec);
+    free(x->comm);
     memset(x, 0, sizeof *x);
 }
 
