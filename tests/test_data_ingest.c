@@ -313,6 +313,77 @@ static void strace_syscall_numbers(void)
     CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "n.log:2: "));
 }
 
+/* strace -c / -C with -o: the summary table at the log's end is no call; the same lines
+ * anywhere else, or a table cut short, are still refused */
+#define SUM_HEAD "% time     seconds  usecs/call     calls    errors syscall\n"
+#define SUM_RULE "------ ----------- ----------- --------- --------- ----------------\n"
+#define SUM_ROWS "  0.00    0.000000           0        53           close\n" \
+                 "  0.00    0.000000           0         3         3 ioctl\n" \
+                 "  0.00    0.000000           0         1           exit_group\n"
+#define SUM_TOTAL "100.00    0.000000           0        57         3 total\n"
+static void strace_summary_table(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char got[512];
+    static const char calls[] = "32647 1796167743.284085 close(11)       = 0\n"
+                                "32647 1796167743.284155 exit_group(2)   = ?\n"
+                                "32647 1796167743.284315 +++ exited with 2 +++\n";
+    static const char *const good[] = {
+        SUM_HEAD SUM_RULE SUM_ROWS SUM_RULE SUM_TOTAL,
+        /* -U: its columns, in its order; blank lines after it */
+        "% time     seconds shortest  longest  usecs/call     calls    errors syscall\n"
+        "------ ----------- -------- -------- ----------- --------- --------- ----------------\n"
+        " 38.38    0.000279 0.000000 0.000034           8        34         9 newfstatat\n"
+        " 14.72    0.000107 0.000000 0.000021          15         7           rt_sigaction\n"
+        "------ ----------- -------- -------- ----------- --------- --------- ----------------\n"
+        "100.00    0.000727 0.000000 0.000075           3       221        37 total\n\n\n",
+        /* another personality's table after it */
+        SUM_HEAD SUM_RULE SUM_ROWS SUM_RULE SUM_TOTAL
+        "System call usage summary for 32 bit mode:\n"
+        "    calls syscall\n"
+        "--------- ----------------\n"
+        "        2 read\n"
+        "--------- ----------------\n"
+        "        2 total\n",
+    };
+    char text[4096];
+    const char *p1[] = {in(d, "c.log")};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        snprintf(text, sizeof text, "%s%s", calls, good[i]);
+        write_text(p1[0], text);
+        CHECK_MSG(strace_names(p1, 1, got, sizeof got) == 0 && !strcmp(got, "close exit_group"), "case %zu: %s", i,
+                  ts_error());
+    }
+    ts_mc_raw r;   /* the calls keep their times */
+    REQUIRE(ts_mc_from_strace(p1[0], &r) == 0);
+    CHECK(r.n == 2 && r.time_ns && r.time_ns[1] == 1796167743284155000LL);
+    ts_mc_raw_free(&r);
+    /* a call after it; its total missing; a closing rule unlike the first; rules of fewer
+     * columns than the titles; a row with two names; a header alone: an error at line 4 */
+    static const char *const bad[] = {
+        SUM_HEAD SUM_RULE SUM_ROWS SUM_RULE SUM_TOTAL "1 1.0 getpid() = 1\n",
+        SUM_HEAD SUM_RULE SUM_ROWS SUM_RULE,
+        SUM_HEAD SUM_RULE SUM_ROWS "------ -----------\n" SUM_TOTAL,
+        SUM_HEAD "------ -----------\n" SUM_ROWS "------ -----------\n" SUM_TOTAL,
+        SUM_HEAD SUM_RULE "  0.00    0.000000           0        53           close open\n" SUM_RULE SUM_TOTAL,
+        SUM_HEAD,
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(text, sizeof text, "%s%s", calls, bad[i]);
+        write_text(p1[0], text);
+        CHECK_MSG(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "c.log:4: not a system call"),
+                  "case %zu: %s", i, ts_error());
+    }
+    /* the table alone (strace -c): no calls */
+    write_text(p1[0], SUM_HEAD SUM_RULE SUM_ROWS SUM_RULE SUM_TOTAL);
+    CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "no system calls"));
+}
+#undef SUM_HEAD
+#undef SUM_RULE
+#undef SUM_ROWS
+#undef SUM_TOTAL
+
 static void strace_ff_files_merge_by_time(void)
 {
     const char *d = scratch_dir();
@@ -1409,6 +1480,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_clock_and_relative);
     RUN(strace_instruction_pointers);
     RUN(strace_syscall_numbers);
+    RUN(strace_summary_table);
     RUN(strace_gzip);
     RUN(strace_fuzz);
     RUN(strace_live);

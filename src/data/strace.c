@@ -17,6 +17,7 @@
  * "1234       0.000021 read(...)": summed from 0 at the first line); with both, the
  * clock's ("1234  12:00:01.000002 (+     0.000021) read(...)"). A resumed call
  * whose start is not in the log (tracing began mid-call) counts where it resumes.
+ * The summary table -c or -C appends ("% time     seconds  usecs/call ...") ends the log.
  * Anything else is an error naming the line; a NUL byte (strace prints none) is
  * an error naming its line and column.
  * A gzip-compressed log (strace -o >(gzip > x.gz), logrotate) is read as it is;
@@ -135,6 +136,103 @@ static const char *ip_token(const char *p)
     const char *q = p + 1;
     while ((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F') || *q == '?') q++;
     return q > p + 1 && *q == ']' && (q[1] == ' ' || q[1] == '\t') ? q + 1 : NULL;
+}
+
+/* the next line of [*p, end) as [*b, *e) (a '\r' before its '\n' left out); 0 at the end
+ * or at a NUL byte */
+static int next_line(const char **p, const char *end, const char **b, const char **e)
+{
+    if (*p >= end) return 0;
+    const char *nl = memchr(*p, '\n', (size_t)(end - *p)), *l = nl ? nl : end;
+    if (memchr(*p, 0, (size_t)(l - *p))) return 0;
+    *b = *p;
+    *e = l > *p && l[-1] == '\r' ? l - 1 : l;
+    *p = nl ? nl + 1 : end;
+    return 1;
+}
+
+/* of the line [b, e): its blank-separated words, each a column title of strace's summary
+ * table ("% time" one); -1 when any is not one */
+static int summary_titles(const char *b, const char *e)
+{
+    static const char *const titles[] = {"%", "time", "seconds", "shortest", "longest", "usecs/call",
+                                         "calls", "errors", "syscall", NULL};
+    int n = 0, name = 0;
+    for (const char *q = b; q < e;) {
+        while (q < e && *q == ' ') q++;
+        if (q == e) break;
+        const char *w = q;
+        while (q < e && *q != ' ') q++;
+        int k = 0;
+        while (titles[k] && (strlen(titles[k]) != (size_t)(q - w) || memcmp(titles[k], w, (size_t)(q - w)))) k++;
+        if (!titles[k]) return -1;
+        n += k != 1;   /* "time" belongs to "%" */
+        name |= k == 8;
+    }
+    return name ? n : -1;
+}
+
+/* of the line [b, e): its number of groups of dashes, one blank apart; -1 when it is not that */
+static int summary_rule(const char *b, const char *e)
+{
+    int n = 0;
+    for (const char *q = b; q < e; n++) {
+        if (*q != '-') return -1;
+        while (q < e && *q == '-') q++;
+        if (q < e && (*q++ != ' ' || q == e)) return -1;
+    }
+    return n;
+}
+
+/* a row of the summary table [b, e): numbers and one name (total: the name "total") */
+static int summary_row(const char *b, const char *e, int total)
+{
+    int names = 0;
+    for (const char *q = b; q < e;) {
+        while (q < e && *q == ' ') q++;
+        if (q == e) break;
+        const char *w = q;
+        int num = 1, id = 1;
+        for (; q < e && *q != ' '; q++) {
+            num &= (*q >= '0' && *q <= '9') || *q == '.';
+            id &= is_ident(*q);
+        }
+        if (!num) {
+            if (!id || names++ || (total && (q - w != 5 || memcmp(w, "total", 5)))) return 0;
+        }
+    }
+    return names == 1;
+}
+
+/* strace -c or -C with -o: the summary it appends to the log, a table per personality used
+ * (those but the first after a line "System call usage summary for 32 bit mode:"):
+ *   % time     seconds  usecs/call     calls    errors syscall
+ *   ------ ----------- ----------- --------- --------- ----------------
+ *     0.00    0.000000           0        15           read
+ *   ------ ----------- ----------- --------- --------- ----------------
+ *   100.00    0.000000           0       380        57 total
+ * (-U chooses and orders the columns). 1 when the line [b, e) and the text after it up to
+ * end are that exactly, and blank lines after it */
+static int summary_at_end(const char *b, const char *e, const char *rest, const char *end)
+{
+    for (;;) {
+        if (e - b > 30 && !strncmp(b, "System call usage summary for ", 30) && e[-1] == ':' &&
+            !next_line(&rest, end, &b, &e))
+            return 0;
+        int cols = summary_titles(b, e);
+        const char *rb, *re;
+        if (cols < 1 || !next_line(&rest, end, &rb, &re) || summary_rule(rb, re) != cols) return 0;
+        for (;;) {   /* rows, the rule again, the total */
+            if (!next_line(&rest, end, &b, &e)) return 0;
+            if (e - b == re - rb && !memcmp(b, rb, (size_t)(e - b))) break;
+            if (!summary_row(b, e, 0)) return 0;
+        }
+        if (!next_line(&rest, end, &b, &e) || !summary_row(b, e, 1)) return 0;
+        do {   /* blank lines, then the end or another table */
+            if (!next_line(&rest, end, &b, &e)) return rest >= end;
+            while (b < e && (*b == ' ' || *b == '\t')) b++;
+        } while (b == e);
+    }
 }
 
 static int bad_line(const char *path, size_t line, const char *s, const char *why)
@@ -325,6 +423,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         *eol = 0;
         if (eol > p && eol[-1] == '\r') eol[-1] = 0;
         const char *s = skip_blanks(p), *orig = p;
+        const int timed_before = *timed;
         p = eol + 1;
         if (*s == 0) continue;
         /* strace's own notices (a log written to a terminal's stream): a line of their own,
@@ -434,6 +533,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             const char *ne = s;
             while (is_ident(*ne)) ne++;
             if (ne == s || *ne != '(' || (*s >= '0' && *s <= '9')) {
+                if (summary_at_end(orig, orig + strlen(orig), p < end ? p : end, end)) {
+                    *timed = timed_before;   /* the table is no line without a time */
+                    break;
+                }
                 rc = bad_line(path, line, orig, "not a system call, signal or exit line");
                 break;
             }
