@@ -344,6 +344,41 @@ static void strace_pid_names(void)
     rmdir(dir);
 }
 
+/* a thread's execve (python3 calling os.execv from a thread): it starts under the thread's
+ * id and resumes under the process's, which goes on as the new program and takes its name */
+static void strace_thread_execve(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/te.strace", dir);
+    write_text(p,
+               "32730 1796167764.786809 execve(\"/usr/bin/python3\", [\"python3\", \"tex.py\"], 0x7fff77724968 "
+               "/* 37 vars */) = 0\n"
+               "32730 1796167765.201942 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|"
+               "CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f427186c990, "
+               "parent_tid=0x7f427186c990, exit_signal=0, stack=0x7f427106c000, stack_size=0x7fff80, "
+               "tls=0x7f427186c6c0} => {parent_tid=[303]}, 88) = 303\n"
+               "32730 1796167765.202450 futex(0x7f427254e6f0, FUTEX_WAIT_BITSET_PRIVATE, 0, {tv_sec=45645, "
+               "tv_nsec=821925945}, FUTEX_BITSET_MATCH_ANY <unfinished ...>\n"
+               "303   1796167765.202467 execve(\"/bin/true\", [\"true\"], 0x7ffd0f4e88d0 /* 40 vars */ <unfinished ...>\n"
+               "32730 1796167765.202551 <... futex resumed>) = ?\n"
+               "32730 1796167765.203680 +++ superseded by execve in pid 303 +++\n"
+               "32730 1796167765.203700 <... execve resumed>) = 0\n"
+               "32730 1796167765.203735 brk(NULL)       = 0x564ee0274000\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    const char *comm[] = {"python3", "python3", "python3", "true", "true"};
+    const int64_t tid[] = {32730, 32730, 32730, 303, 32730};
+    CHECK(r.n == 5 && r.tid && r.has_ret[3] && r.ret[3] == 0);
+    for (size_t i = 0; i < 5 && i < r.n && r.tid; i++)
+        CHECK_MSG(r.comm[i] && !strcmp(r.comm[i], comm[i]) && r.tid[i] == tid[i], "event %zu: %s, tid %lld", i,
+                  r.comm[i] ? r.comm[i] : "(none)", (long long)r.tid[i]);
+    ts_mc_raw_free(&r);
+    remove(p);
+    rmdir(dir);
+}
+
 /* strace -r: each time is the gap since the line before (strace pads it to 6 digits of
  * seconds); the calls' times are their sums. Several such logs (-ff -r) have no common
  * clock to be merged by */
@@ -615,6 +650,7 @@ TEST_MAIN("channels", {
     RUN(malformed_vocab);
     RUN(strace_fields);
     RUN(strace_pid_names);
+    RUN(strace_thread_execve);
     RUN(strace_relative_times);
     RUN(ingest_cli);
     RUN(ctf_channels);

@@ -493,10 +493,13 @@ int ts_mc_from_strace(const char *path, ts_mc_raw *out)
         if (x.exec[i] && x.has_ret[i] && x.ret[i] == 0) {
             const char *b = strrchr(x.exec[i], '/');
             b = b ? b + 1 : x.exec[i];
+            /* a thread's execve: the kernel makes it the leader, the process goes on under
+             * the leader's pid (strace shows the call resume there), which is named */
+            pc = find_pid(tab, nt, x.exec_pid[i]);
             if (!pc) {
                 if (nt == ct) tab = ts_realloc(tab, (ct = ct ? 2 * ct : 16) * sizeof *tab);
                 pc = &tab[nt++];
-                *pc = (pid_comm){x.pid[i], NULL};
+                *pc = (pid_comm){x.exec_pid[i], NULL};
             }
             free(pc->comm);
             pc->comm = comm_of(b);
@@ -523,6 +526,7 @@ int ts_mc_from_strace(const char *path, ts_mc_raw *out)
     free(x.ns);
     free(x.exec);
     free(x.comm);
+    free(x.exec_pid);
     return 0;
 }
 

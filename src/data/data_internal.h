@@ -45,7 +45,9 @@ void    ts__strmap_put(ts__strmap *m, const char *key, int32_t val);
  * none, 2 when they are strace -r's, summed from 0, 3 when they are times of day): the time
  * in ns, the pid (0: none in the
  * log), the return value (has_ret 0: none, or not yet known), execve's path and the
- * thread's name that strace -Y gives (each malloc'd, else NULL) */
+ * thread's name that strace -Y gives (each malloc'd, else NULL), and for an execve the pid
+ * the process goes on under (where it resumed: a thread's execve resumes under its
+ * process's id, the thread-group leader's) */
 typedef struct {
     long     *pid;
     int64_t  *ns;          /* the start time in ns, exact */
@@ -53,6 +55,7 @@ typedef struct {
     uint8_t  *has_ret;
     char    **exec;
     char    **comm;
+    long     *exec_pid;
 } ts__strace_fields;
 int  ts__strace_read_fields(const char *path, char ***names, double **times, size_t *n, int *timed,
                             ts__strace_fields *x);

@@ -396,6 +396,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         x->has_ret = ts_malloc(cap);
         x->exec = ts_malloc(cap * sizeof *x->exec);
         x->comm = ts_malloc(cap * sizeof *x->comm);
+        x->exec_pid = ts_malloc(cap * sizeof *x->exec_pid);
     }
     pending *pend = NULL;
     size_t npend = 0, cpend = 0;
@@ -562,6 +563,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 pend[k] = pend[--npend];
                 if (same) {   /* counted at its start; the return value is here */
                     if (x) x->has_ret[at] = (uint8_t)parse_ret(s, &x->ret[at]);
+                    if (x && x->exec[at]) x->exec_pid[at] = pid;   /* where the process goes on */
                     continue;
                 }
             }
@@ -579,6 +581,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 x->has_ret = ts_realloc(x->has_ret, cap);
                 x->exec = ts_realloc(x->exec, cap * sizeof *x->exec);
                 x->comm = ts_realloc(x->comm, cap * sizeof *x->comm);
+                x->exec_pid = ts_realloc(x->exec_pid, cap * sizeof *x->exec_pid);
             }
         }
         if (x) {
@@ -588,6 +591,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             x->has_ret[n] = unfinished(s) ? 0 : (uint8_t)parse_ret(s, &x->ret[n]);
             x->exec[n] = resumed ? NULL : exec_path(s);
             x->comm[n] = comm[0] ? ts_strdup(comm) : NULL;
+            x->exec_pid[n] = pid;
         }
         times[n] = when;
         names[n++] = ts_strdup(name);
@@ -637,6 +641,7 @@ void ts__strace_fields_free(ts__strace_fields *x)
     free(x->has_ret);
     free(x->exec);
     free(x->comm);
+    free(x->exec_pid);
     memset(x, 0, sizeof *x);
 }
 
