@@ -205,6 +205,25 @@ static void strace_stack_traces(void)
     CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "k.log:2: "));
 }
 
+/* strace's note on a process that changes personality (written on its own stream, so in
+ * a log taken from stderr): skipped; a line that begins like it but is cut is an error */
+static void strace_personality_notice(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char got[512];
+    write_text(in(d, "p.log"),
+               "300 1700000000.000100 execve(\"./a32\", [\"./a32\"], 0x7ffd /* 20 vars */) = 0\n"
+               "[ Process PID=300 runs in 32 bit mode. ]\n"
+               "300 1700000000.000200 brk(NULL) = 0x8c4f000\n"
+               "[ Process PID=300 runs in x32 mode. ]\n"
+               "300 1700000000.000300 exit_group(0) = ?\n");
+    const char *p1[] = {in(d, "p.log")};
+    CHECK_MSG(strace_names(p1, 1, got, sizeof got) == 0 && !strcmp(got, "execve brk exit_group"), "%s", ts_error());
+    write_text(in(d, "p.log"), "300 1700000000.000100 getpid() = 300\n[ Process PID=300 runs in 32\n");
+    CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "p.log:2: "));
+}
+
 /* strace -r with -t, -tt or -ttt: the clock time, then the time since the line before in
  * "(+ ...)"; the clock time is the call's */
 static void strace_clock_and_relative(void)
@@ -1477,6 +1496,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_line_shapes);
     RUN(strace_ff_files_merge_by_time);
     RUN(strace_stack_traces);
+    RUN(strace_personality_notice);
     RUN(strace_clock_and_relative);
     RUN(strace_instruction_pointers);
     RUN(strace_syscall_numbers);

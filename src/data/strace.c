@@ -11,6 +11,7 @@
  *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
  *    > /usr/lib/libc.so.6(__read+0x12) [0x10e2a2]              skipped (-k: a stack frame)
+ *   [ Process PID=1234 runs in 32 bit mode. ]                 skipped (strace's own stream)
  *   1234  1700000000.5 [00007f3a1c2b3c4d] read(3, "", 1) = 0  -i's address: skipped
  *   1234  1700000000.5 [   0] read(3, "", 1) = 0             -n's number: skipped (-i's after it)
  * Times may be -ttt, -tt or -t ones, or -r's (the time since the line before,
@@ -431,6 +432,13 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
          * or "Process N attached" cut into a call's line, whose rest ("<unfinished ...>")
          * follows on the next line */
         if (!strncmp(s, "strace: ", 8)) continue;
+        /* a process that changes personality (a 32-bit program on x86-64): strace tells it on
+         * its own stream, "[ Process PID=1234 runs in 32 bit mode. ]" */
+        if (!strncmp(s, "[ Process PID=", 14)) {
+            size_t len = strlen(s);
+            if (len < 22 || strcmp(s + len - 8, " mode. ]")) { rc = bad_line(path, line, orig, "malformed '[ Process PID=N runs in ... mode. ]'"); break; }
+            continue;
+        }
         if (!strncmp(orig, " > ", 3)) continue;   /* -k: a frame of the stack of the call before */
         char *notice = strstr((char *)s, "strace: Process ");
         if (notice) *notice = 0;
