@@ -211,6 +211,19 @@ static void nan_stops(void)
     CHECK(ts_train_run(&n, &c) == -1);
     CHECK_MSG(strstr(ts_error(), "diverged at iteration 15") && strstr(ts_error(), "intact"), "%s", ts_error());
     CHECK(q.steps == 15);
+    /* resumed into another model file that diverges before it is first written: that file
+     * is not "the last good model"; the checkpoint resumed from is */
+    char ck[600], b[512];
+    snprintf(ck, sizeof ck, "%s.ckpt", a);
+    snprintf(b, sizeof b, "%s/other.m", dir);
+    lsq_make(&q);
+    q.poison = 2;
+    c = lsq_cfg(40);
+    c.out_path = b;
+    c.resume = ck;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), "diverged at iteration 12") && !strstr(ts_error(), b) && strstr(ts_error(), ck) &&
+              !ts_file_exists(b), "%s", ts_error());
 }
 
 /* optimizer options out of their domain are refused, naming the option */

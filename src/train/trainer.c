@@ -267,6 +267,7 @@ static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, co
 {
     char tail[1024] = "";
     if (kept) snprintf(tail, sizeof tail, "; the last good model %s and its .ckpt are intact", kept);
+    else if (c->resume) snprintf(tail, sizeof tail, "; the checkpoint %s is intact", c->resume);
     char gpart[64] = "";
     if (gn >= 0 || gn != gn) snprintf(gpart, sizeof gpart, ", gradient norm %g", gn);
     ts_fail("%s: training diverged at iteration %ld (%s %g%s)%s; %s", net->name, it, what, v, gpart, tail,
@@ -464,8 +465,11 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     double loss_sum = st.loss_sum;
     long loss_n = (long)st.loss_n;
     const char *kept = NULL;
+    /* the model file holds the best so far: this run saved it, or it is the resumed run's
+     * own (a resume from another file's checkpoint has written nothing under -o yet) */
+    int written = ckpt && c->resume && st.best_iter >= 0 && ts_same_file(c->resume, ckpt) == 1;
     for (long it = (long)st.iter; it < c->iters; it++) {
-        kept = ckpt && st.best_iter >= 0 ? c->out_path : NULL;
+        kept = written ? c->out_path : NULL;
         float loss = 0;
         double gn = 0, lr = ts_lr_at(&c->lr, it);
         if (ts_train_iter(net, &adam, &rng, lr, c->clip, &loss, &gn) != 0) { ts_progress_end(&prog); goto done; }
@@ -523,6 +527,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                 st.best_iter = done_it;
                 memcpy(best, net->params, np * sizeof(float));
                 if (c->out_path && net->save(net->ctx, c->out_path) != 0) ok = 0;
+                else if (c->out_path) written = 1;
             }
             st.iter = done_it;
             st.adam_step = adam.step;
