@@ -224,6 +224,12 @@ static void nan_stops(void)
     CHECK(ts_train_run(&n, &c) == -1);
     CHECK_MSG(strstr(ts_error(), "diverged at iteration 12") && !strstr(ts_error(), b) && strstr(ts_error(), ck) &&
               !ts_file_exists(b), "%s", ts_error());
+    /* a checkpoint that is not there: refused, and no empty log is left */
+    char lg[600];
+    snprintf(lg, sizeof lg, "%s/none.jsonl", dir);
+    snprintf(ck, sizeof ck, "%s/none.ckpt", dir);
+    c.log_path = lg;
+    CHECK(ts_train_run(&n, &c) == -1 && strstr(ts_error(), ck) && !ts_file_exists(lg));
 }
 
 /* optimizer options out of their domain are refused, naming the option */

@@ -256,9 +256,11 @@ static int check_writable(const char *path, const char *what)
 
 static int check_log(const char *path)
 {
+    int existed = ts_file_exists(path);
     FILE *f = fopen(path, "a");
     if (!f) return ts_fail("%s: cannot open the training log: %s", path, strerror(errno));
     fclose(f);
+    if (!existed) remove(path);   /* a run that fails before its first record leaves no empty log */
     return 0;
 }
 
