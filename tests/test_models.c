@@ -382,6 +382,43 @@ static void ngram_windows_without_stream(void)
     ts_model_free(m);
 }
 
+/* the Markov chain draws a follower of the context uniformly among its occurrences that
+ * have one: an event that ends 40 training windows and is followed once (0 then 1)
+ * is always followed by 1, never by the most frequent event as if it had no follower */
+static void ngram_generation_follows_seen_pairs(void)
+{
+    enum { W = 41, L = 2 };
+    int32_t tw[W * L];
+    for (int w = 0; w < W - 1; w++) tw[w * L] = 3, tw[w * L + 1] = 0;
+    tw[(W - 1) * L] = 0, tw[(W - 1) * L + 1] = 1;
+    ts_split sp;
+    memset(&sp, 0, sizeof sp);
+    sp.train = (ts_windows){tw, W, L};
+    for (int order = 1; order <= 2; order++) {
+        ts_train_opts o;
+        memset(&o, 0, sizeof o);
+        o.split = &sp;
+        o.n_ids = 4;
+        const char *k[1] = {"order"}, *v[1] = {order == 1 ? "1" : "2"};
+        o.kv = (ts_kv){1, k, v};
+        ts_model *m = NULL;
+        REQUIRE(ts_model_train("ngram", &o, &m) == 0);
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.seed = 4;
+        ts_windows g;
+        REQUIRE(ts_model_generate(m, 200, 3, &ro, &g) == 0);
+        size_t after0 = 0, bad = 0;
+        for (size_t w = 0; w < g.n; w++)
+            for (size_t t = 0; t + 1 < g.len; t++)
+                if (g.data[w * 3 + t] == 0) after0++, bad += g.data[w * 3 + t + 1] != 1;
+        CHECK_MSG(after0 > 50, "order %d: %zu", order, after0);
+        CHECK_MSG(bad == 0, "order %d: %zu of %zu events after 0 are not 1", order, bad, after0);
+        ts_windows_free(&g);
+        ts_model_free(m);
+    }
+}
+
 static void unigram_floor_and_sampling(void)
 {
     int32_t s[100];
@@ -669,6 +706,7 @@ TEST_MAIN("models", {
     RUN(ngram_windows_without_stream);
     RUN(unigram_floor_and_sampling);
     RUN(generation_reproducible);
+    RUN(ngram_generation_follows_seen_pairs);
     RUN(save_load_roundtrip);
     RUN(corrupt_model_files);
     RUN(options_and_errors);

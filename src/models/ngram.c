@@ -484,6 +484,11 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
 
 /* ---- generation: order-n Markov chain, backing off to shorter contexts ---- */
 
+/* Each event follows the longest context (up to the order) that some training event
+ * follows, so every adjacent pair generated occurs in the stream, except after an event
+ * that nothing follows in training (it only ends the stream or pieces): then the most
+ * frequent event. */
+
 static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
 {
     const ngram *g = (const ngram *)m;
@@ -509,11 +514,25 @@ static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o,
                     size_t lo, hi;
                     sa_range(g->rs, g->rsa, N, pat, mlen, &lo, &hi);
                     /* a uniform pick among the occurrences samples the followers by count;
-                     * an occurrence at the stream's end or before a separator has none */
+                     * an occurrence at the stream's end or before a separator has none:
+                     * after 16 such picks, a uniform pick among those with one (so the
+                     * chain backs off only where the context has no follower at all) */
                     int found = 0;
                     for (int tries = 0; tries < 16 && hi > lo && !found; tries++) {
                         size_t p = N - (size_t)g->rsa[lo + ts_rng_below(&rng, hi - lo)];
                         if (p < N && g->s[p] != SEP) next = g->s[p], found = 1;
+                    }
+                    size_t nf = 0;
+                    for (size_t i = lo; i < hi && !found; i++) {
+                        size_t p = N - (size_t)g->rsa[i];
+                        nf += p < N && g->s[p] != SEP;
+                    }
+                    if (!found && nf) {
+                        size_t pick = ts_rng_below(&rng, nf);
+                        for (size_t i = lo; i < hi && !found; i++) {
+                            size_t p = N - (size_t)g->rsa[i];
+                            if (p < N && g->s[p] != SEP && pick-- == 0) next = g->s[p], found = 1;
+                        }
                     }
                     if (found) break;
                 }
