@@ -192,6 +192,62 @@ static void sums_to_one(void)
     }
 }
 
+/* p(. | h) sums to one over the whole alphabet (an <unk> ID never seen in training
+ * included) at every order 1 .. TS_KN_MAX_ORDER, by a build of that order and by one
+ * build of the highest set to it, for contexts seen in the stream (every length up to
+ * the order) and unseen ones (with <unk>, IDs the stream lacks), on streams whose counts
+ * of counts are empty in some classes (all distinct, all repeated, tiny, with separators) */
+static void sums_to_one_every_order(void)
+{
+    enum { N = 600, V = 10, UNK = V - 1 };
+    static int32_t s[5][N];
+    size_t len[5] = {N, N, N, 3, N};
+    ts_rng r;
+    ts_rng_seed(&r, 21);
+    for (size_t i = 0; i < N; i++) {
+        s[0][i] = (int32_t)(ts_rng_uniform(&r) < 0.7 ? i % 6 : ts_rng_below(&r, 8));   /* 8 of the 9 named IDs */
+        s[1][i] = (int32_t)(i % 2);                       /* every n-gram repeated: no count 1 */
+        s[2][i] = (int32_t)ts_rng_below(&r, 8);
+        s[3][i] = (int32_t)(i % 3);                       /* 3 events: every count 1 */
+        s[4][i] = i % 37 == 36 ? -1 : (int32_t)(ts_rng_uniform(&r) < 0.5 ? i % 5 : ts_rng_below(&r, 8));
+    }
+    ts_kn *big[5];
+    for (int d = 0; d < 5; d++) REQUIRE(ts_kn_build(&big[d], s[d], len[d], TS_KN_MAX_ORDER, V) == 0);
+    double p[V];
+    for (int d = 0; d < 5; d++)
+        for (int order = 1; order <= TS_KN_MAX_ORDER; order++) {
+            ts_kn *kn;
+            REQUIRE(ts_kn_build(&kn, s[d], len[d], order, V) == 0);
+            REQUIRE(ts_kn_set_order(big[d], order) == 0);
+            for (int q = 0; q < 60; q++) {
+                int32_t ctx[TS_KN_MAX_ORDER];
+                size_t nc = ts_rng_below(&r, TS_KN_MAX_ORDER);
+                if (q % 3 == 0 && len[d] > nc) {   /* seen: a piece of the stream */
+                    size_t at = ts_rng_below(&r, len[d] - nc + 1);
+                    memcpy(ctx, s[d] + at, nc * sizeof *ctx);
+                    for (size_t i = 0; i < nc; i++) if (ctx[i] < 0) ctx[i] = 0;
+                } else {                           /* anything, <unk> often */
+                    for (size_t i = 0; i < nc; i++) ctx[i] = ts_rng_uniform(&r) < 0.2 ? UNK : (int32_t)ts_rng_below(&r, V);
+                }
+                for (int b = 0; b < 2; b++) {
+                    ts_kn_dist(b ? big[d] : kn, ctx, nc, p);
+                    double sum = 0, mn = 1;
+                    for (int w = 0; w < V; w++) { sum += p[w]; if (p[w] < mn) mn = p[w]; }
+                    CHECK_MSG(fabs(sum - 1) <= 1e-12 && mn > 0, "stream %d order %d (%s) context of %zu: sum %.17g, "
+                              "min %g", d, order, b ? "set" : "built", nc, sum, mn);
+                    CHECK_NEAR(log(p[UNK]), ts_kn_logprob(b ? big[d] : kn, ctx, nc, UNK), 0);
+                }
+            }
+            for (int m = 1; m <= order; m++)
+                for (int c = 1; c <= 3; c++) {
+                    double dk = ts_kn_discount(kn, m, c);
+                    CHECK_MSG(dk > 0 && dk <= c, "stream %d order %d: D_%d(%d) = %g", d, order, m, c, dk);
+                }
+            ts_kn_free(kn);
+        }
+    for (int d = 0; d < 5; d++) ts_kn_free(big[d]);
+}
+
 /* a deterministic cycle: a high-order model is nearly certain, bits near zero;
  * order 1 on 4 equally frequent IDs gives about 2 bits */
 static void bits_per_event(void)
@@ -334,6 +390,7 @@ TEST_MAIN("kn", {
     RUN(matches_oracle);
     RUN(lower_orders);
     RUN(sums_to_one);
+    RUN(sums_to_one_every_order);
     RUN(bits_per_event);
     RUN(bits_threads);
     RUN(ngram_model_bits);
