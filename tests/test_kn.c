@@ -2,6 +2,7 @@
  * formulas (counts by scanning the stream), distributions sum to one, separators
  * split the stream, bits per event against a hand count, bad arguments. */
 #include "check.h"
+#include <sys/resource.h>
 #include "tracesynth.h"
 #include "tracesynth/kneser_ney.h"
 
@@ -372,6 +373,29 @@ static void ngram_model_bits(void)
     ts_model_free(m2);
 }
 
+/* memory follows the distinct n-grams, not the stream's length times the order: a
+ * periodic stream of 200,000 events (37 distinct n-grams at every order) built at the
+ * highest order stays within a few MiB beside its copy of the stream (tables sized for
+ * the stream took 32 x 2^19 slots, 800 MB) */
+static void memory_follows_distinct(void)
+{
+    enum { N = 200000 };
+    int32_t *s = malloc(N * sizeof *s);
+    REQUIRE(s);
+    for (size_t i = 0; i < N; i++) s[i] = (int32_t)(i % 37);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    long before = ru.ru_maxrss;   /* KiB */
+    ts_kn *kn;
+    REQUIRE(ts_kn_build(&kn, s, N, TS_KN_MAX_ORDER, 37) == 0);
+    getrusage(RUSAGE_SELF, &ru);
+    long grew = ru.ru_maxrss - before;
+    CHECK_MSG(grew < 32 * 1024, "the build's peak grew by %ld KiB", grew);
+    CHECK(exp(ts_kn_logprob(kn, s + 5, TS_KN_MAX_ORDER - 1, s[5 + TS_KN_MAX_ORDER - 1])) > 0.99);
+    ts_kn_free(kn);
+    free(s);
+}
+
 static void bad_arguments(void)
 {
     int32_t s[] = {0, 1, 2, 5};
@@ -394,5 +418,6 @@ TEST_MAIN("kn", {
     RUN(bits_per_event);
     RUN(bits_threads);
     RUN(ngram_model_bits);
+    RUN(memory_follows_distinct);
     RUN(bad_arguments);
 })

@@ -4,7 +4,8 @@
  * (key = a position of the stream where the m-gram occurs, length m; value =
  * its count c_m) and one of the distinct (m-1)-gram contexts (value = c_m(h·)
  * and how many continuations have count 1, 2 and 3+), each as raw and as continuation
- * counts so one build scores at every order up to its own. Memory is O(order × n). */
+ * counts so one build scores at every order up to its own. The tables grow with their
+ * entries: memory follows the distinct n-grams, at most O(order × n). */
 #include "tracesynth/kneser_ney.h"
 #include "tracesynth/common.h"
 
@@ -48,13 +49,17 @@ static uint64_t hash_ids(const int32_t *x, int m)
     return h;
 }
 
-static void table_init(table *t, int len, size_t expect)
+static void table_alloc(table *t, size_t cap)
 {
-    size_t cap = 16;
-    while (cap < 2 * expect + 16) cap *= 2;
     t->s = ts_malloc(cap * sizeof *t->s);
     for (size_t i = 0; i < cap; i++) t->s[i].pos = -1;
     t->cap = cap;
+}
+
+/* empty; grows with its entries (at most half full), so memory follows the distinct keys */
+static void table_init(table *t, int len)
+{
+    table_alloc(t, 16);
     t->used = 0;
     t->len = len;
 }
@@ -76,6 +81,19 @@ static slot *table_get(table *t, const int32_t *stream, size_t pos)
 {
     uint64_t h = hash_ids(stream + pos, t->len);
     slot *e = table_find(t, stream, stream + pos, h);
+    if (e->pos < 0 && 2 * (t->used + 1) > t->cap) {   /* double: rehash by the stored hashes */
+        slot *old = t->s;
+        size_t ocap = t->cap;
+        table_alloc(t, 2 * ocap);
+        for (size_t i = 0; i < ocap; i++) {
+            if (old[i].pos < 0) continue;
+            size_t j = (size_t)old[i].h & (t->cap - 1);
+            while (t->s[j].pos >= 0) j = (j + 1) & (t->cap - 1);
+            t->s[j] = old[i];
+        }
+        free(old);
+        e = table_find(t, stream, stream + pos, h);
+    }
     if (e->pos < 0) {
         e->h = h;
         e->pos = (int32_t)pos;
@@ -139,8 +157,8 @@ int ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V)
     if (n) memcpy(kn->s, s, n * sizeof *s);
     const int32_t *x = kn->s;
     for (int m = 1; m <= order; m++) {
-        table_init(&kn->gram[m], m, n);
-        table_init(&kn->ctx[m], m - 1, n);
+        table_init(&kn->gram[m], m);
+        table_init(&kn->ctx[m], m - 1);
     }
     /* raw counts, every order */
     for (int m = 1; m <= order; m++)
