@@ -529,6 +529,79 @@ static void save_load_roundtrip(void)
     }
 }
 
+/* every field of an n-gram survives save and load: order, fallback, the likelihood's order
+ * chosen on validation windows, the stream with its separators (--also), the ID range;
+ * the loaded model imputes (with and without --in-window), generates and scores
+ * bit for bit as the trained one */
+static void ngram_save_load_every_field(void)
+{
+    enum { N = 900, L = 30, NV = 6 };
+    static int32_t s[N], also[200], vw[NV * L];
+    ts_rng r;
+    ts_rng_seed(&r, 17);
+    for (size_t i = 0; i < N; i++) s[i] = (int32_t)(ts_rng_uniform(&r) < 0.85 ? (i * 5 / 3) % 7 : ts_rng_below(&r, 9));
+    for (size_t i = 0; i < 200; i++) also[i] = (int32_t)(ts_rng_uniform(&r) < 0.85 ? i % 4 + 5 : ts_rng_below(&r, 9));
+    for (size_t w = 0; w < NV; w++) memcpy(vw + w * L, s + 37 + 140 * w, L * sizeof *s);
+    ts_split sp = stream_split(s, N);
+    ts_seq extra = {also, 200};
+    sp.also = &extra;
+    sp.n_also = 1;
+    sp.valid = (ts_windows){vw, NV, L};
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    for (int v = 0; v < 2; v++) {
+        ts_train_opts o;
+        memset(&o, 0, sizeof o);
+        o.split = &sp;
+        o.n_ids = 10;   /* ID 9 never occurs */
+        const char *k[2] = {"order", "fallback"}, *val[2] = {v ? "3" : "7", v ? "kgram" : "markov"};
+        o.kv = (ts_kv){2, k, val};
+        ts_model *m = NULL, *m2 = NULL;
+        REQUIRE(ts_model_train("ngram", &o, &m) == 0);
+        char path[512];
+        snprintf(path, sizeof path, "%s/ng%d.tsm", dir, v);
+        REQUIRE(ts_model_save(m, path) == 0);
+        REQUIRE(ts_model_load(path, &m2) == 0);
+        CHECK(m2->n_ids == 10 && m2->len == m->len);
+        size_t n1, n2;
+        int o1, o2;
+        const int32_t *s1 = ts_ngram_stream(m, &n1, &o1), *s2 = ts_ngram_stream(m2, &n2, &o2);
+        CHECK(n1 == n2 && o1 == o2 && !memcmp(s1, s2, n1 * sizeof *s1));
+        ts_windows x = {ts_malloc(40 * L * sizeof(int32_t)), 40, L}, a, b;
+        uint8_t mask[40 * L];
+        for (size_t w = 0; w < 40; w++)
+            for (size_t i = 0; i < L; i++) x.data[w * L + i] = (int32_t)ts_rng_below(&r, 10);
+        for (size_t w = 0; w < 20; w++) memcpy(x.data + w * L, s + 11 * w, L * sizeof *s);
+        ts_mask_fill(mask, 40, L, 1 + v * 6, TS_MASK_RANDOM, 3);
+        for (int iw = 0; iw < 2; iw++) {
+            ts_run_opts ro;
+            memset(&ro, 0, sizeof ro);
+            const char *rk[1] = {"in-window"}, *rv[1] = {"2"};
+            if (iw) ro.kv = (ts_kv){1, rk, rv};
+            REQUIRE(ts_model_impute(m, &x, mask, &ro, &a) == 0);
+            REQUIRE(ts_model_impute(m2, &x, mask, &ro, &b) == 0);
+            CHECK_MSG(!memcmp(a.data, b.data, 40 * L * sizeof *a.data), "model %d, in-window %d: fills differ", v, iw);
+            ts_windows_free(&a);
+            ts_windows_free(&b);
+        }
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.seed = 5;
+        REQUIRE(ts_model_generate(m, 9, 50, &ro, &a) == 0);
+        REQUIRE(ts_model_generate(m2, 9, 50, &ro, &b) == 0);
+        CHECK(!memcmp(a.data, b.data, 9 * 50 * sizeof *a.data));
+        ts_windows_free(&a);
+        ts_windows_free(&b);
+        double b1, b2;
+        REQUIRE(ts_model_bits(m, &x, NULL, NULL, &b1, NULL) == 0);
+        REQUIRE(ts_model_bits(m2, &x, NULL, NULL, &b2, NULL) == 0);
+        CHECK_MSG(b1 == b2, "model %d: %.17g bits trained, %.17g loaded", v, b1, b2);
+        ts_windows_free(&x);
+        ts_model_free(m);
+        ts_model_free(m2);
+    }
+}
+
 static void corrupt_model_files(void)
 {
     const char *dir = scratch_dir();
@@ -708,6 +781,7 @@ TEST_MAIN("models", {
     RUN(generation_reproducible);
     RUN(ngram_generation_follows_seen_pairs);
     RUN(save_load_roundtrip);
+    RUN(ngram_save_load_every_field);
     RUN(corrupt_model_files);
     RUN(options_and_errors);
     RUN(ngram_compress_gzip_time_split);
