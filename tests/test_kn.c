@@ -23,10 +23,11 @@ static int occurs_at(const oracle *o, size_t p, const int32_t *g, int m)
     return 1;
 }
 
-/* c_m(g): raw count at the top order, else distinct left neighbours (+1 for a piece start) */
-static double count_m(const oracle *o, const int32_t *g, int m)
+/* c_m(g): raw count at the top order (the one the context fills), else distinct left
+ * neighbours (+1 for a piece start) */
+static double count_m(const oracle *o, const int32_t *g, int m, int top)
 {
-    if (m == o->order) {
+    if (m == top) {
         double c = 0;
         for (size_t p = 0; p < o->n; p++) c += occurs_at(o, p, g, m);
         return c;
@@ -57,13 +58,13 @@ static int distinct(const oracle *o, int m, size_t *pos)
     return k;
 }
 
-static void oracle_discounts(const oracle *o, int m, double D[4])
+static void oracle_discounts(const oracle *o, int m, int top, double D[4])
 {
     size_t pos[512];
     int k = distinct(o, m, pos);
     double nk[5] = {0};
     for (int j = 0; j < k; j++) {
-        double c = count_m(o, o->s + pos[j], m);
+        double c = count_m(o, o->s + pos[j], m, top);
         if (c >= 1 && c <= 4) nk[(int)c]++;
     }
     if (nk[1] <= 0 || nk[2] <= 0) { D[1] = 0.5; D[2] = 1.0; D[3] = 1.5; return; }
@@ -80,15 +81,15 @@ static void oracle_discounts(const oracle *o, int m, double D[4])
 static double oracle_prob(const oracle *o, const int32_t *ctx, size_t nctx, int32_t w)
 {
     double p = 1.0 / o->V;
-    for (int m = 1; m <= o->order; m++) {
+    int top = (size_t)o->order - 1 > nctx ? (int)nctx + 1 : o->order;
+    for (int m = 1; m <= top; m++) {
         size_t hl = (size_t)m - 1;
-        if (hl > nctx) break;
         int32_t g[32];
         memcpy(g, ctx + nctx - hl, hl * sizeof *g);
         double tot = 0, n1 = 0, n2 = 0, n3 = 0, cw = 0;
         for (int32_t v = 0; v < o->V; v++) {
             g[hl] = v;
-            double c = count_m(o, g, m);
+            double c = count_m(o, g, m, top);
             tot += c;
             n1 += c == 1;
             n2 += c == 2;
@@ -97,7 +98,7 @@ static double oracle_prob(const oracle *o, const int32_t *ctx, size_t nctx, int3
         }
         if (tot <= 0) continue;
         double D[4];
-        oracle_discounts(o, m, D);
+        oracle_discounts(o, m, top, D);
         double disc = cw <= 0 ? 0 : D[cw >= 3 ? 3 : (int)cw];
         p = (cw > disc ? cw - disc : 0) / tot + (D[1] * n1 + D[2] * n2 + D[3] * n3) / tot * p;
     }
@@ -162,6 +163,36 @@ static void lower_orders(void)
         for (int c = 1; c <= 3; c++) CHECK(ts_kn_discount(big, m, c) == ts_kn_discount(kn, m, c));
         ts_kn_free(kn);
     }
+    ts_kn_free(big);
+}
+
+/* a context shorter than the order (a window's first events) is scored as a build of the
+ * order it fills: raw counts at its top, not the continuation counts that stand in for a
+ * longer context (the first event of a window: the unigram's own frequencies) */
+static void short_context_is_lower_build(void)
+{
+    int32_t s[400];
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    for (size_t i = 0; i < 400; i++) s[i] = (int32_t)(ts_rng_uniform(&r) < 0.8 ? (i % 6) % 4 : ts_rng_below(&r, 6));
+    ts_kn *big;
+    REQUIRE(ts_kn_build(&big, s, 400, 5, 6) == 0);
+    for (size_t nc = 0; nc < 4; nc++) {
+        ts_kn *kn;
+        REQUIRE(ts_kn_build(&kn, s, 400, (int)nc + 1, 6) == 0);
+        for (int q = 0; q < 30; q++) {
+            int32_t ctx[4];
+            for (size_t i = 0; i < 4; i++) ctx[i] = (int32_t)ts_rng_below(&r, 6);
+            int32_t w = (int32_t)ts_rng_below(&r, 6);
+            CHECK_NEAR(ts_kn_logprob(big, ctx, nc, w), ts_kn_logprob(kn, ctx, nc, w), 0);
+        }
+        ts_kn_free(kn);
+    }
+    /* the first event: 0 is the most frequent event, though as many events come before it
+     * as before 1 */
+    double c0 = 0;
+    for (size_t i = 0; i < 400; i++) c0 += s[i] == 0;
+    CHECK_NEAR(exp(ts_kn_logprob(big, s, 0, 0)), c0 / 400, 0.01);
     ts_kn_free(big);
 }
 
@@ -413,6 +444,7 @@ static void bad_arguments(void)
 TEST_MAIN("kn", {
     RUN(matches_oracle);
     RUN(lower_orders);
+    RUN(short_context_is_lower_build);
     RUN(sums_to_one);
     RUN(sums_to_one_every_order);
     RUN(bits_per_event);

@@ -5,7 +5,9 @@
  * p_m(w | h) = max(c_m(hw) - D_m(c_m(hw)), 0) / c_m(h·) + γ_m(h) p_{m-1}(w | h')
  * γ_m(h)     = (D_m1 N1(h·) + D_m2 N2(h·) + D_m3+ N3+(h·)) / c_m(h·)
  * with raw counts at the highest order, continuation counts (distinct left
- * neighbours, the stream start counting as one) below it, discounts from each
+ * neighbours, the stream start counting as one) below it (the highest order is the
+ * one the context fills: a window's first events are scored as by a build of a
+ * lower order, not by its continuation counts), discounts from each
  * order's counts of counts, and p_0(w) = 1 / V. An unseen context passes its
  * whole mass down. Negative IDs in the training stream separate pieces: no
  * n-gram spans one. */

@@ -241,16 +241,19 @@ double ts_kn_discount(const ts_kn *kn, int m, int c)
     return kn->D[m][m == kn->order ? 0 : 1][c];
 }
 
-/* p(w | h) with h = ctx[nctx-m+1 .. nctx) growing from order 1 up */
+/* p(w | h) with h = ctx[nctx-m+1 .. nctx) growing from order 1 up. A context shorter than
+ * order - 1 (a window's first events) is scored as a build of the order it fills: raw
+ * counts at its top, since continuation counts only stand in for a longer context's
+ * backing-off mass */
 static double kn_prob(const ts_kn *kn, const int32_t *ctx, size_t nctx, int32_t w)
 {
     double p = 1.0 / kn->V;
     int32_t key[TS_KN_MAX_ORDER];
-    for (int m = 1; m <= kn->order; m++) {
+    int top = (size_t)kn->order - 1 > nctx ? (int)nctx + 1 : kn->order;
+    for (int m = 1; m <= top; m++) {
         size_t hl = (size_t)m - 1;
-        if (hl > nctx) break;
         memcpy(key, ctx + nctx - hl, hl * sizeof *key);
-        int k = m == kn->order ? 0 : 1;      /* raw counts at the top, continuations below */
+        int k = m == top ? 0 : 1;            /* raw counts at the top, continuations below */
         const slot *h = table_lookup(&kn->ctx[m], kn->s, key);
         if (!h || h->c[k] <= 0) continue;    /* unseen context: all mass to the lower order */
         key[hl] = w;
