@@ -1655,6 +1655,38 @@ static void ensemble(void)
     CHECK(ts_mdm_set_ensemble(e, NULL, "x") == -1 && strstr(ts_error(), "not an mdm"));
     CHECK(ts_mdm_set_ensemble(a, e, "eng") == -1 && strstr(ts_error(), "eng: not an mdm"));   /* e freed */
     CHECK(ts_mdm_set_ensemble(a, NULL, "none") == 0);
+    /* the model itself, a network its ensemble holds already, or one that would hold it
+     * back: refused and left as they are (the model was its own member and freed twice);
+     * a copy of the file is a member as any */
+    {
+        ts_model *mb = NULL, *mc = NULL, *alone = NULL;
+        REQUIRE(ts_model_load(path[0], &mb) == 0 && ts_model_load(path[0], &mc) == 0 &&
+                ts_model_load(path[0], &alone) == 0);
+        CHECK_MSG(ts_mdm_set_ensemble(a, a, "self") == -1 && strstr(ts_error(), "self: the model itself"), "%s",
+                  ts_error());
+        CHECK(ts_mdm_set_ensemble(a, mb, "b") == 0);
+        CHECK_MSG(ts_mdm_set_ensemble(a, mb, "b again") == -1 && strstr(ts_error(), "b again: "), "%s", ts_error());
+        CHECK_MSG(ts_mdm_set_ensemble(mb, a, "a") == -1 && strstr(ts_error(), "a: "), "%s", ts_error());
+        CHECK(ts_mdm_set_ensemble(mb, mc, "c") == 0);   /* mb holds mc, a holds mb */
+        CHECK_MSG(ts_mdm_set_ensemble(a, mc, "c held") == -1 && strstr(ts_error(), "c held: "), "%s", ts_error());
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        const char *keys[] = {"prior-weight"}, *vals[] = {"0"};
+        ro.kv = (ts_kv){1, keys, vals};
+        ro.steps = 1;
+        int32_t data[2 * 24];
+        for (int i = 0; i < 48; i++) data[i] = (i * 5 + i / 3) % 3;
+        uint8_t mk[48];
+        memset(mk, 1, sizeof mk);
+        for (int i = 8; i < 14; i++) mk[i] = mk[24 + i] = 0;
+        ts_windows x = {data, 2, 24}, y1 = {0}, y2 = {0};
+        REQUIRE(ts_model_impute(a, &x, mk, &ro, &y1) == 0);   /* ea with a copy of ea: as ea alone */
+        REQUIRE(ts_model_impute(alone, &x, mk, &ro, &y2) == 0);
+        CHECK(!memcmp(y1.data, y2.data, sizeof data));
+        ts_windows_free(&y1);
+        ts_windows_free(&y2);
+        ts_model_free(alone);
+    }
     ts_model_free(a);
 }
 

@@ -61,9 +61,10 @@ int ts_mdm_chain_mixture(const ts_model *m, char *buf, size_t n, int *order, dou
  * log-probabilities of m's network and of other's, and of those added before (at
  * most TS_MDM_ENSEMBLE_MAX others; each an mdm model whose events are matched to
  * m's by name: a name it lacks reads as its <unk>); the n-gram prior stays m's. m
- * owns other from then on (freed on failure too); other = NULL: m alone again. Not
- * saved with m. 0, or -1 + error naming `what` (not mdm, too many, or the
- * vocabularies cannot be matched) */
+ * owns other from then on (freed on failure too, but where other is m itself, a
+ * network m's ensemble holds, or one whose ensemble holds m: refused and left as it
+ * is); other = NULL: m alone again. Not saved with m. 0, or -1 + error naming
+ * `what` (not mdm, too many, held already, or the vocabularies cannot be matched) */
 #define TS_MDM_ENSEMBLE_MAX 8
 int ts_mdm_set_ensemble(ts_model *m, ts_model *other, const char *what);
 

@@ -998,6 +998,15 @@ static int32_t *ens_map_of(const mdm_model *m, const mdm_model *e, const char *w
     return map;
 }
 
+/* is x m itself or a network m's ensemble holds (at any depth) */
+static int ens_holds(const mdm_model *m, const ts_model *x)
+{
+    if (x == &m->base) return 1;
+    for (int e = 0; e < m->n_ens; e++)
+        if (ens_holds((const mdm_model *)m->ens[e], x)) return 1;
+    return 0;
+}
+
 int ts_mdm_set_ensemble(ts_model *base, ts_model *other, const char *what)
 {
     if (!base || base->ops != &ts_model_mdm) {
@@ -1010,6 +1019,11 @@ int ts_mdm_set_ensemble(ts_model *base, ts_model *other, const char *what)
         ts_model_free(other);
         return ts_fail("mdm: ensemble %s: not an mdm model", what);
     }
+    /* m itself, a network it holds, or one that holds m: m would own it twice, or own
+     * itself (freed twice); refused and left as it is, as the caller's or m's */
+    if (other && (ens_holds(m, other) || ens_holds((const mdm_model *)other, base)))
+        return ts_fail("mdm: ensemble %s: the model itself or a network its ensemble already holds (load the file "
+                       "again for a copy)", what);
     free(m->ens_list);   /* no longer a --ensemble list's (ensemble_opt) */
     m->ens_list = NULL;
     if (!other) {
