@@ -676,10 +676,13 @@ static void bad_usage(void)
 
     char out[8192];
     /* one name for the blackout position in train and impute; the old one still works */
-    snprintf(args, sizeof args, "train --model unigram %s/ds --length 40 --windows 10 --position end -o %s/pos.tsm", dir, dir);
-    CHECK(run_cli(args, err, sizeof err) == 0);
-    snprintf(args, sizeof args, "train --model unigram %s/ds --length 40 --windows 10 --mask-position end -o %s/pos.tsm", dir, dir);
-    CHECK(run_cli(args, err, sizeof err) == 0);
+    const char *tiny = "--layers 1 --channels 4 --state 4 --iters 1 --T 3 --valid-n 2 --no-progress --threads 1";
+    snprintf(args, sizeof args, "train --model sssd-s4 %s/ds --length 40 --windows 10 --position end %s -o %s/pos.tsm",
+             dir, tiny, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(args, sizeof args, "train --model sssd-s4 %s/ds --length 40 --windows 10 --mask-position end %s "
+             "-o %s/pos.tsm", dir, tiny, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
     CHECK(strstr(err, "--mask-position is now --position") != NULL);
     snprintf(args, sizeof args, "train --model unigram %s/ds --length 40 --position middle", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
@@ -698,6 +701,36 @@ static long file_size(const char *p)
 }
 
 /* a failed impute leaves the old original/mask/imputation set whole, not a mix */
+/* train refuses the shared options a model's training does not read (they were taken
+ * and ignored: an n-gram "trained with --seed 5" was the one of every seed) */
+static void train_refuses_unread_options(void)
+{
+    char args[2048], err[4096];
+    static const struct { const char *model, *opt, *name; } no[] = {
+        {"ngram", "--seed 5", "--seed"},           {"ngram", "--blackout 3", "--blackout"},
+        {"ngram", "--position end", "--position"}, {"ngram", "--precision fp32", "--precision"},
+        {"unigram", "--seed 0", "--seed"},         {"unigram", "--position end", "--position"},
+        {"mdm", "--blackout 3", "--blackout"},     {"mdm", "--position random", "--position"},
+    };
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+        snprintf(args, sizeof args, "train --model %s %s/ds --length 40 --windows 10 %s -o %s/unread.tsm", no[i].model,
+                 dir, no[i].opt, dir);
+        char want[128];
+        snprintf(want, sizeof want, "error: %s: the model %s does not read it", no[i].name, no[i].model);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, want), "%s: %s", args, err);
+        snprintf(args, sizeof args, "%s/unread.tsm", dir);
+        CHECK(!ts_file_exists(args));
+    }
+    /* those the models read */
+    const char *tiny = "--layers 1 --channels 4 --state 4 --iters 1 --valid-n 2 --no-progress --threads 1";
+    snprintf(args, sizeof args, "train --model mdm %s/ds --length 40 --windows 10 --seed 3 --precision fp32 %s "
+             "-o %s/unread.tsm", dir, tiny, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(args, sizeof args, "train --model sssd-s4 %s/ds --length 40 --windows 10 --seed 3 --blackout 4 "
+             "--position random --precision fp32 --T 3 %s -o %s/unread.tsm", dir, tiny, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+}
+
 static void impute_outputs_as_a_unit(void)
 {
     char args[2048], out[8192], p[512], q[512];
@@ -832,6 +865,7 @@ TEST_MAIN("cli", {
     RUN(markov_keeps_its_dataset);
     RUN(bad_usage);
     RUN(errors_are_one_line);
+    RUN(train_refuses_unread_options);
     RUN(impute_outputs_as_a_unit);
     RUN(runtime_env_and_valgrind);
     RUN(top_level);

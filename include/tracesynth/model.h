@@ -84,7 +84,16 @@ typedef struct {
      * NULL: the model gives no likelihood */
     int  (*bits)(ts_model *m, const int32_t *x, size_t n, size_t L, const ts_run_opts *o,
                  double *bits);
+    /* the shared training options its train reads (TS_TRAIN_READS_*; 0: none), so that
+     * a command refuses the others instead of ignoring them */
+    unsigned train_reads;
 } ts_model_ops;
+
+enum {
+    TS_TRAIN_READS_MASKS = 1,       /* ts_train_opts blackout and mask_pos */
+    TS_TRAIN_READS_SEED = 2,        /* ts_train_opts seed */
+    TS_TRAIN_READS_PRECISION = 4,   /* its matrix products follow ts_set_precision */
+};
 
 /* every model struct begins with this. ts_model_train / ts_model_load fill ops,
  * vocab and n_ids (a model's train/load may fill vocab itself; it is then kept);

@@ -66,8 +66,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) TS_PRINTF(2, 3);
 typedef struct {
     long seed, batch, steps, threads;
     int  no_progress;
+    int  precision;   /* unused: --precision's place in the record of given options */
 } cli_run;
-#define CLI_RUN_DEFAULTS {0, 0, 0, 0, 0}
+#define CLI_RUN_DEFAULTS {0, 0, 0, 0, 0, 0}
 #define CLI_RUN_OPTIONS(r) \
     CLI_RUN_SEED(r), \
     TS_OPT_LONG_(0, "batch", &(r)->batch, "B", 1, 1 << 24, "windows per batch (model default)"), \
@@ -80,10 +81,12 @@ typedef struct {
 #define CLI_RUN_THREADS(r) \
     CLI_THREADS_OPTION(&(r)->threads), \
     TS_OPT_FLAG_(0, "no-progress", &(r)->no_progress, "no progress bar"), \
-    CLI_PRECISION_OPTION
-/* --precision fp32|bf16: the arithmetic of the matrix products, set when parsed */
-#define CLI_PRECISION_OPTION \
-    TS_OPT_CB_(0, "precision", NULL, "fp32|bf16", cli_opt_precision, \
+    CLI_PRECISION_OPTION_AT(&(r)->precision)
+/* --precision fp32|bf16: the arithmetic of the matrix products, set when parsed (_AT:
+ * given p, an int of no other option, ts_opt_given tells whether it was given) */
+#define CLI_PRECISION_OPTION CLI_PRECISION_OPTION_AT(NULL)
+#define CLI_PRECISION_OPTION_AT(p) \
+    TS_OPT_CB_(0, "precision", p, "fp32|bf16", cli_opt_precision, \
                "matrix products in float32 (default) or bf16 with float32 sums (AVX512_BF16)")
 /* --threads N into a long */
 #define CLI_THREADS_OPTION(p) \

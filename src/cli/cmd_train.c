@@ -86,10 +86,12 @@ int cmd_train(int argc, char **argv)
                    "error without one). The part: its events before the main\n"
                    "training part's end time when both have time_ns.npy (ingest\n"
                    "--from ctf), else its first training fraction (--fractions)"),
-        TS_OPT_SIZE_(0, "blackout", &k, "K", 1, 1 << 24, "blackout size of the training masks (default 10)"),
+        TS_OPT_SIZE_(0, "blackout", &k, "K", 1, 1 << 24, "blackout size of the training masks (default 10;\n"
+                     "sssd-s4 only: the other models draw no blackouts)"),
         TS_OPT_CB_ALIAS_(0, "position", "mask-position", &pos, "P", cli_opt_position,
                          "blackout position of the training masks: center,\n"
-                         "end, random or all (default center), as impute's --position"),
+                         "end, random or all (default center), as impute's --position\n"
+                         "(sssd-s4 only)"),
         TS_OPT_STR_('o', "output", &out, "FILE", "model file (default DATASET-NAME.MODEL.tsm)"),
         TS_OPT_STR_(0, "resume", &resume, "CKPT",
                     "continue training from a checkpoint; give the first\n"
@@ -137,7 +139,22 @@ int cmd_train(int argc, char **argv)
         rc = train_channels(model, dataset, &ss, out, resume, log, &ro);
         goto done;
     }
-    if (!ts_model_find(model)) { cli_fail(); goto done; }
+    const ts_model_ops *ops = ts_model_find(model);
+    if (!ops) { cli_fail(); goto done; }
+    /* the shared options the model's training does not read: refused, not ignored */
+    const unsigned reads = ops->train_reads;
+    const char *unread = !(reads & TS_TRAIN_READS_MASKS) && ts_opt_given(&args, &k) ? "--blackout"
+                       : !(reads & TS_TRAIN_READS_MASKS) && ts_opt_given(&args, &pos) ? "--position"
+                       : !(reads & TS_TRAIN_READS_SEED) && ts_opt_given(&args, &run.seed) ? "--seed"
+                       : !(reads & TS_TRAIN_READS_PRECISION) && ts_opt_given(&args, &run.precision) ? "--precision"
+                       : NULL;
+    if (unread) {
+        const char *why = !strcmp(unread, "--seed") ? "its training draws nothing"
+                        : !strcmp(unread, "--precision") ? "its training has no matrix products"
+                        : "its training draws no blackout masks";
+        rc = cli_usage_error(C, "%s: the model %s does not read it (%s)", unread, model, why);
+        goto done;
+    }
     int rank = 0, nranks = 1;   /* under mpirun: data-parallel; rank 0 writes */
     if (ts_train_mpi_init() != 0) { cli_fail(); goto done; }
     ts_train_world(&rank, &nranks);

@@ -2575,6 +2575,7 @@ const ts_model_ops ts_model_mdm = {
     .train_keys = mdm_keys,
     .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "prior-gate", "in-window", "context", "ensemble",
                                       "likelihood", "ngram-mix", "sampler", "select", "order", NULL},
+    .train_reads = TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */
