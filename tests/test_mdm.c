@@ -1332,7 +1332,16 @@ static void cli_tune_prior(void)
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t2.tsm --log %s/tune.jsonl --valid-windows 4",
              dir, dir, common, dir, dir);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    char out[4096];
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0, "%s", out);
+    /* windows of 24: sizes 20 and 40 are both chosen at k = 12, one row */
+    int rows = 0, twelve = 0;
+    for (const char *p = out; (p = strchr(p, '\n')); p++) {
+        int k;
+        double acc;
+        if (sscanf(p + 1, " %d %lf", &k, &acc) == 2) rows++, twelve += k == 12;
+    }
+    CHECK_MSG(rows == 4 && twelve == 1, "%d rows, %d of k = 12:\n%s", rows, twelve, out);
     ts_model *m = NULL;
     snprintf(path, sizeof path, "%s/t2.tsm", dir);
     CHECK(ts_model_load(path, &m) == 0);

@@ -123,11 +123,16 @@ int cmd_tune_prior(int argc, char **argv)
     if (ts_model_save(m, out)) { cli_fail(); goto done; }
     printf("validation accuracy (%%, replayed, centre and end): k, network alone, n-gram's filler,\n"
            "constant weight (w), gated, with the window's own fillers (context C each side; 0: none)\n");
-    for (int i = 0; i < 5; i++)
-        if (rows[i].k)
+    for (int i = 0; i < 5; i++) {
+        /* on windows shorter than twice a size's key it is chosen at k = L / 2, a smaller
+         * size's k: the same windows and blackouts, the same row, printed once */
+        int seen = 0;
+        for (int j = 0; j < i; j++) seen |= rows[j].k == rows[i].k;
+        if (rows[i].k && !seen)
             printf("  %2d  %6.2f  %6.2f  %6.2f (%g)  %6.2f  %6.2f (%d)\n", rows[i].k, rows[i].pure_acc,
                    rows[i].ngram_acc, rows[i].constant_acc, rows[i].constant, rows[i].gated_acc, rows[i].window_acc,
                    rows[i].window);
+    }
     printf("chose the prior's weights of %s on %zu validation windows of %s in %.1f s -> %s\n", args.pos[0],
            valid.n < nwin ? valid.n : nwin, args.pos[1], ts_now() - t0, out);
     if (ens) printf("(chosen for the ensemble with %s: impute %s with --ensemble %s)\n", ens, out, ens);
