@@ -540,6 +540,38 @@ static void markov_keeps_its_dataset(void)
     CHECK(run_cli(args, err, sizeof err) == 0);
 }
 
+/* bench impute --json over a file the dataset is read from would replace its data */
+static void bench_json_keeps_its_dataset(void)
+{
+    char args[2048], err[512], p[512], q[512];
+    snprintf(p, sizeof p, "%s/dsbj", dir);
+    REQUIRE(save_motif_dataset(p, 1500) == 0);
+    snprintf(q, sizeof q, "%s/dsbj/sequence_length_40", dir);
+    REQUIRE(mkdir(q, 0755) == 0);
+    snprintf(q, sizeof q, "%s/dsbj/sequence_length_40/testing", dir);
+    FILE *f = fopen(q, "w");
+    REQUIRE(f);
+    fputs("1 2 3\n", f);
+    fclose(f);
+    const char *own[] = {"stream.txt", "vocab.tsv", "sequence_length_40/testing", "./sequence_length_40/../stream.txt"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(args, sizeof args, "bench impute --model ngram %s --lengths 40 --blackouts 1 --positions center "
+                 "--json %s/%s", p, p, own[i]);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "the output would replace a file of the dataset "),
+                  "--json %s: %s", own[i], err);
+    }
+    ts_dataset d;
+    REQUIRE(ts_dataset_load(p, &d) == 0);
+    CHECK_MSG(d.stream.n == 1500 && d.vocab.n > 0, "%zu events, %d names", d.stream.n, d.vocab.n);
+    ts_dataset_free(&d);
+    /* a file beside them is the dataset's no more than one elsewhere (and may be rewritten) */
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "bench impute --model ngram %s --lengths 40 --blackouts 1 --positions center "
+                 "--json %s/bench.json", p, p);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    }
+}
+
 static void bad_usage(void)
 {
     char args[2048], err[512];
@@ -863,6 +895,7 @@ TEST_MAIN("cli", {
     RUN(inputs_from_pipes);
     RUN(model_keys_in_help);
     RUN(markov_keeps_its_dataset);
+    RUN(bench_json_keeps_its_dataset);
     RUN(bad_usage);
     RUN(errors_are_one_line);
     RUN(train_refuses_unread_options);

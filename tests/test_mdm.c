@@ -1381,6 +1381,16 @@ static void cli_tune_prior(void)
     snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t3.tsm --valid-windows 4 --seed 3", dir, dir,
              common, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--seed"), "%s", err);
+    /* -o over the file DATASET is read from would replace its data with a model */
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/tds/./stream.txt --valid-windows 4", dir, dir,
+             common, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "stream.txt: the output would replace a file of the "
+                                                           "dataset "), "%s", err);
+    snprintf(path, sizeof path, "%s/tds/stream.txt", dir);
+    f = fopen(path, "r");
+    REQUIRE(f);
+    CHECK(fgets(err, sizeof err, f) && !strncmp(err, "0,2,4,1,3,5,", 12));
+    fclose(f);
     /* a model without the prior: the error names it */
     snprintf(cmd, sizeof cmd, "train --model mdm %s/tds %s -o %s/t0.tsm --layers 1 --channels 8 --state 4 "
              "--context 16 --iters 1 --batch 4 --prior 0", dir, common, dir);

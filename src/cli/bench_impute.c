@@ -410,6 +410,9 @@ int bench_impute(int argc, char **argv)
         if (list_datasets(a.root, &owned, &ndata)) { cli_fail(); goto done; }
         data = owned;
     }
+    /* --json is written at the end: over a dataset's file it would replace its data */
+    for (int di = 0; di < ndata; di++)
+        if (cli_dataset_output_check(a.json, data[di])) goto done;
     ts_run_opts ro;
     cli_run_apply(&a.run, &a.args, &ro);
     /* the model's run options go to its imputation, the others to its training */

@@ -68,6 +68,7 @@ int cmd_tune_prior(int argc, char **argv)
         rc = cli_usage_error(C, "--length %zu: expected 2 to 4096", ss.length);
         goto done;
     }
+    if (cli_dataset_output_check(out, args.pos[1])) goto done;
     if (ens && ts_mdm_load_ensemble(m, ens)) { cli_fail(); goto done; }
     /* -o naming a member of the ensemble would replace that network with this model: the
      * ensemble the weights are chosen for would be gone */

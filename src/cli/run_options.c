@@ -3,6 +3,8 @@
  * callbacks for the library's names, and a JSON string writer. */
 #include "cli.h"
 
+#include <libgen.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -50,6 +52,37 @@ int cli_window_file_check(const char *cmd, const char *input, size_t len, const 
     if (ts_opt_given(args, &ss->length) && ss->length != len)
         return cli_usage_error(cmd, "--length %zu: the windows of %s have %zu events", ss->length, input, len);
     return 0;
+}
+
+/* 1 when path is a file in one of dataset's sequence_length_L folders */
+static int in_window_folder(const char *path, const char *dataset)
+{
+    char *copy = ts_strdup(path), *dir = realpath(dirname(copy), NULL);
+    free(copy);
+    if (!dir) return 0;
+    char *slash = strrchr(dir, '/');
+    int in = slash && slash > dir && !strncmp(slash + 1, "sequence_length_", 16);
+    if (in) {
+        *slash = 0;
+        in = ts_same_file(dir, dataset);
+    }
+    free(dir);
+    return in;
+}
+
+int cli_dataset_output_check(const char *out, const char *dataset)
+{
+    static const char *const files[] = {"stream.txt", "vocab.tsv", "time_ns.npy", NULL};
+    if (!out || !ts_file_exists(out)) return 0;
+    int hit = in_window_folder(out, dataset);
+    for (int i = 0; files[i] && !hit; i++) {
+        char *p = ts_path_join(dataset, files[i]);
+        hit = ts_same_file(p, out);
+        free(p);
+    }
+    if (!hit) return 0;
+    ts_fail("%s: the output would replace a file of the dataset %s", out, dataset);
+    return cli_fail();
 }
 
 int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv)
