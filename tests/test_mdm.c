@@ -1747,14 +1747,16 @@ static void ignored_fill_options(void)
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
     ts_windows out = {0};
+    /* nor a context: every event hidden, the unmasking sampler reads the whole window */
     const char *gk[][3] = {{"in-window", "3", NULL}, {"in-window", "3", "chain"}, {"prior-weight", "1", NULL},
-                           {"prior-gate", "0", NULL}};
-    for (int i = 0; i < 4; i++) {
+                           {"prior-gate", "0", NULL}, {"context", "4", NULL}, {"context", "4", "unmask"}};
+    for (int i = 0; i < 6; i++) {
         const char *keys[] = {gk[i][0], "sampler"}, *vals[] = {gk[i][1], gk[i][2]};
         ro.kv = (ts_kv){gk[i][2] ? 2 : 1, keys, vals};
         CHECK_MSG(ts_model_generate(m, 2, 8, &ro, &out) == -1 && strstr(ts_error(), gk[i][0]) &&
                       !strchr(ts_error(), '\n'),
-                  "generate --%s %s%s accepted", gk[i][0], gk[i][1], gk[i][2] ? " --sampler chain" : "");
+                  "generate --%s %s%s%s accepted", gk[i][0], gk[i][1], gk[i][2] ? " --sampler " : "",
+                  gk[i][2] ? gk[i][2] : "");
         ts_windows_free(&out);
     }
     const char *sk[] = {"in-window"}, *sv[] = {"3"};

@@ -1988,6 +1988,10 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     if (mix) return ts_opt_fail("mdm", "ngram-mix", "goes with --sampler chain (or score --likelihood chain)");
     if (refuse_keys(o, "generate (nothing is observed)", (const char *const[]){"prior-weight", "prior-gate", NULL}) != 0)
         return -1;
+    /* every event hidden is one blackout of the whole window: the network reads all of it */
+    if (refuse_keys(o, "generate --sampler unmask (it reads the whole window; --sampler chain reads N events)",
+                    (const char *const[]){"context", NULL}) != 0)
+        return -1;
     if (ensemble_opt(base, o) != 0) return -1;
     if (!ts_kv_get(&o->kv, "temperature")) io.temperature = 1.0;   /* a generator samples */
     io.weight = 0;
@@ -2518,7 +2522,7 @@ const ts_model_ops ts_model_mdm = {
         "                 --samples N (a vote per event), --prior-weight W (one\n"
         "                 weight for all; default the trained choices; 0: the network\n"
         "                 alone), --prior-gate 0|1 (0: the chosen weight per blackout\n"
-        "                 size only, no gate; default 1), --context N (the\n"
+        "                 size only, no gate; default 1), --context N (impute: the\n"
         "                 events around a blackout the network sees; default S4 twice\n"
         "                 the training context, transformer the training context),\n"
         "                 --ensemble FILE[,FILE...] (average the log-probabilities of\n"
