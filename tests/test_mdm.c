@@ -121,6 +121,13 @@ static void toy_free(toy *t)
 
 typedef struct { const char *k[24]; const char *v[24]; int n; } kvbuf;
 static void kv_add(kvbuf *b, const char *k, const char *v) { b->k[b->n] = k; b->v[b->n] = v; b->n++; }
+static void kv_drop(kvbuf *b, const char *k)
+{
+    int j = 0;
+    for (int i = 0; i < b->n; i++)
+        if (strcmp(b->k[i], k)) b->k[j] = b->k[i], b->v[j] = b->v[i], j++;
+    b->n = j;
+}
 static void tiny_kv(kvbuf *b, const char *iters)
 {
     b->n = 0;
@@ -564,6 +571,7 @@ static void transformer_learns(void)
     toy_make(&t, 60, 32);
     kvbuf kv;
     tiny_kv(&kv, "200");
+    kv_drop(&kv, "state");   /* an S4 size */
     kv_add(&kv, "backbone", "transformer");
     kv_add(&kv, "heads", "2");
     kv_add(&kv, "valid-every", "100");
@@ -584,10 +592,26 @@ static void transformer_learns(void)
     ts_model_free(m);
     /* heads that do not divide the channels */
     tiny_kv(&kv, "2");
+    kv_drop(&kv, "state");
     kv_add(&kv, "backbone", "transformer");
     kv_add(&kv, "heads", "3");
     o = toy_opts(&t, &kv);
     CHECK(ts_model_train("mdm", &o, &m) == -1 && strstr(ts_error(), "heads"));
+    /* a size the backbone does not read (they were ignored) */
+    const char *unread[][3] = {{"s4", "heads", "2"}, {"transformer", "state", "8"}, {"transformer", "kernel", "5"}};
+    for (int i = 0; i < 3; i++) {
+        tiny_kv(&kv, "2");
+        if (i) kv_drop(&kv, "state");
+        kv_add(&kv, "backbone", unread[i][0]);
+        kv_add(&kv, unread[i][1], unread[i][2]);
+        if (i) kv_add(&kv, "heads", "2");
+        o = toy_opts(&t, &kv);
+        m = NULL;
+        CHECK_MSG(ts_model_train("mdm", &o, &m) == -1 && strstr(ts_error(), unread[i][1]) &&
+                      strstr(ts_error(), "backbone does not read it"),
+                  "--backbone %s --%s %s: %s", unread[i][0], unread[i][1], unread[i][2], m ? "trained" : ts_error());
+        ts_model_free(m);
+    }
     tiny_kv(&kv, "2");
     kv_add(&kv, "backbone", "lstm");
     o = toy_opts(&t, &kv);
@@ -807,9 +831,10 @@ static void chain_batch_invariant(void)
     toy_make(&t, 40, 40);
     for (int tf = 0; tf < 2; tf++) {
         kvbuf kv = {.n = 0};
-        const char *set[][2] = {{"layers", "1"}, {"channels", "16"}, {"state", "4"}, {"batch", "4"}, {"context", "28"},
-                                {"iters", "2"}, {"valid-n", "4"}, {"backbone", tf ? "transformer" : "s4"}, {"heads", "2"}};
-        for (int i = 0; i < 9; i++) kv_add(&kv, set[i][0], set[i][1]);
+        const char *set[][2] = {{"layers", "1"}, {"channels", "16"}, {tf ? "heads" : "state", tf ? "2" : "4"},
+                                {"batch", "4"}, {"context", "28"}, {"iters", "2"}, {"valid-n", "4"},
+                                {"backbone", tf ? "transformer" : "s4"}};
+        for (int i = 0; i < 8; i++) kv_add(&kv, set[i][0], set[i][1]);
         ts_train_opts o = toy_opts(&t, &kv);
         o.n_ids = 40;   /* a head wider than one tile of the products */
         ts_model *m = NULL;

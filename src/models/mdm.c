@@ -423,6 +423,14 @@ int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
     if (!bb || !strcmp(bb, "s4")) so->c.backbone = BACKBONE_S4;
     else if (!strcmp(bb, "transformer")) so->c.backbone = BACKBONE_TRANSFORMER;
     else return ts_opt_fail("mdm", "backbone", "unknown backbone '%s' (s4, transformer)", bb);
+    /* the sizes of the other backbone would be ignored */
+    const int tfm = so->c.backbone == BACKBONE_TRANSFORMER;
+    const char *other = !tfm && ts_kv_get(kv, "heads") ? "heads"
+                      : tfm && ts_kv_get(kv, "state") ? "state"
+                      : tfm && ts_kv_get(kv, "kernel") ? "kernel" : NULL;
+    if (other)
+        return ts_opt_fail("mdm", other, "the %s backbone does not read it (%s)", tfm ? "transformer" : "s4",
+                           tfm ? "a size of the S4 blocks" : "the transformer's attention heads");
     if (opt_long(kv, "heads", 4, 1, 256, &v)) return -1;
     so->c.heads = (int)v;
     if (opt_long(kv, "layers", 4, 1, 256, &v)) return -1;
