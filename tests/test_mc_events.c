@@ -72,6 +72,16 @@ static void generate_cli(void)
         snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 --length 32 -o %s/gen1", dir, ds1, dir);
         CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "training part holds no event"), "%s", err);
     }
+    /* OUT the dataset the channels are drawn from: refused, the dataset kept */
+    snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 --length 32 -o %s/./ds/", dir, ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ds/: the output would replace the dataset "), "%s",
+              err);
+    {
+        ts_mc same;
+        REQUIRE(ts_mc_load(ds, &same) == 0);
+        CHECK_MSG(same.n == 2000, "%zu events", same.n);
+        ts_mc_free(&same);
+    }
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 2 --length 40 --crop 16 --draw type -o %s/genc",
              dir, ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);

@@ -68,6 +68,12 @@ int cmd_generate(int argc, char **argv)
     }
     if (chfrom) {   /* a single-channel model's events, the other channels drawn */
         if (!L) { rc = cli_usage_error(C, "--length is required with --channels-from"); goto done; }
+        /* OUT's files are replaced: the dataset drawn from would be lost */
+        if (ts_same_file(chfrom, out)) {
+            ts_fail("%s: the output would replace the dataset %s", out, chfrom);
+            cli_fail();
+            goto done;
+        }
         ts_run_opts mro;
         cli_run_apply(&run, &args, &mro);
         rc = generate_events_channels(model_path, chfrom, draw, crop, (size_t)n, (size_t)L, out, &mro);
