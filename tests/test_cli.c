@@ -572,6 +572,37 @@ static void bench_json_keeps_its_dataset(void)
     }
 }
 
+/* train's model file or log over a file its data is read from (the dataset's, an
+ * --also dataset's) would replace or grow that data */
+static void train_keeps_its_datasets(void)
+{
+    char args[2048], err[512], p[512];
+    const char *sets[] = {"dstr", "dstra"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, sets[i]);
+        REQUIRE(save_motif_dataset(p, 1500) == 0);
+    }
+    const char *bad[] = {"-o %s/dstr/stream.txt", "-o %s/dstra/vocab.tsv", "--log %s/dstr/stream.txt -o x.tsm",
+                         "--log %s/dstra/./stream.txt -o x.tsm"};
+    for (int i = 0; i < 4; i++) {
+        char o[600];
+        snprintf(o, sizeof o, bad[i], dir);
+        snprintf(args, sizeof args, "train --model ngram %s/dstr --also %s/dstra --length 40 %s", dir, dir, o);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "the output would replace a file of the dataset "),
+                  "%s: %s", o, err);
+    }
+    for (int i = 0; i < 2; i++) {
+        ts_dataset d;
+        snprintf(p, sizeof p, "%s/%s", dir, sets[i]);
+        REQUIRE(ts_dataset_load(p, &d) == 0);
+        CHECK_MSG(d.stream.n == 1500 && d.vocab.n > 0, "%s: %zu events, %d names", p, d.stream.n, d.vocab.n);
+        ts_dataset_free(&d);
+    }
+    snprintf(args, sizeof args, "train --model ngram %s/dstr --also %s/dstra --length 40 -o %s/dstr/ng.tsm "
+             "--log %s/dstr/log.jsonl", dir, dir, dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+}
+
 static void bad_usage(void)
 {
     char args[2048], err[512];
@@ -896,6 +927,7 @@ TEST_MAIN("cli", {
     RUN(model_keys_in_help);
     RUN(markov_keeps_its_dataset);
     RUN(bench_json_keeps_its_dataset);
+    RUN(train_keeps_its_datasets);
     RUN(bad_usage);
     RUN(errors_are_one_line);
     RUN(train_refuses_unread_options);

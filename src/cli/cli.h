@@ -111,8 +111,8 @@ int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_resul
 int cli_window_file_check(const char *cmd, const char *input, size_t len, const ts_split_spec *ss,
                           const ts_opt_result *args);
 /* 0, or an error (1, printed) when the existing file out is one that loading the dataset
- * directory reads (its stream.txt, vocab.tsv, time_ns.npy, or a file of its
- * sequence_length_L folders): writing out would replace the dataset's data */
+ * directory reads (its stream.txt, vocab.tsv, time_ns.npy, channel files, or a file of
+ * its sequence_length_L folders): writing out would replace the dataset's data */
 int cli_dataset_output_check(const char *out, const char *dataset);
 /* the options that cut a dataset into windows (besides --length and --stride, whose
  * meaning differs between commands), as one group of an option table: --split,

@@ -120,6 +120,11 @@ int cmd_train(int argc, char **argv)
     if (k > ss.length) { rc = cli_usage_error(C, "--blackout %zu is longer than the window (%zu)", k, ss.length); goto done; }
     if ((rc = cli_split_check(C, &ss, &args))) goto done;
     rc = 1;
+    /* the model file and the log over a file the training data is read from */
+    for (int i = -1; i < also.n; i++)
+        if (cli_dataset_output_check(out, i < 0 ? dataset : also.dir[i]) ||
+            cli_dataset_output_check(log, i < 0 ? dataset : also.dir[i]))
+            goto done;
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     if (ts_mc_model_find(model, 1)) {   /* a multi-channel model */

@@ -80,6 +80,15 @@ int cli_dataset_output_check(const char *out, const char *dataset)
         hit = ts_same_file(p, out);
         free(p);
     }
+    /* a multi-channel dataset's channel files (ingest --channels) */
+    for (int c = TS_CH_DT; c < TS_NCH && !hit; c++)
+        for (int v = 0; v < 2 && !hit; v++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s%s", ts_ch_names[c], v ? ".vocab.tsv" : ".npy");
+            char *p = ts_path_join(dataset, name);
+            hit = ts_same_file(p, out);
+            free(p);
+        }
     if (!hit) return 0;
     ts_fail("%s: the output would replace a file of the dataset %s", out, dataset);
     return cli_fail();
