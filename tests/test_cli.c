@@ -176,6 +176,15 @@ static void generate_files(void)
     CHECK(lines == 5);
     CHECK(strstr(line, "read") != NULL);
     ts_windows_free(&w);
+    /* too many events is refused when the model gives the length too (it was checked
+     * only against --length: 2^24 windows of 200 went on to allocate 13 GB) */
+    char err[512];
+    snprintf(args, sizeof args, "train --model sssd-s4 %s/ds --length 200 --windows 4 --layers 1 --channels 4 --state 4 "
+             "--iters 1 --T 3 --valid-n 2 --no-progress --threads 1 -o %s/s200.tsm", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "generate %s/s200.tsm -n 16777216 -o %s/huge", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "16777216 windows of 200 events are too many"), "%s",
+              err);
 }
 
 static void bench_grid(void)

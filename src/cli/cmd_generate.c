@@ -89,6 +89,8 @@ int cmd_generate(int argc, char **argv)
     if (!L) {
         if (!m->len) { rc = cli_usage_error(C, "--length is required: the model takes any window length"); goto done; }
         L = (long)m->len;
+        /* the bound above, now that the model has given the length */
+        if ((double)n * L > 2e9) { rc = cli_usage_error(C, "%ld windows of %ld events are too many", n, L); goto done; }
     }
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
