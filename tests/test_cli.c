@@ -123,6 +123,20 @@ static void train_impute_eval(void)
     REQUIRE(run_stdout(args, out2, sizeof out2) == 0);
     double uacc = metric(out2, "accuracy");
     CHECK_MSG(uacc >= 0 && uacc < acc - 20, "%s", out2);
+    /* neither fills in sampling steps or batches: --steps and --batch are refused, not ignored */
+    const char *one_pass[][3] = {{"ng", "impute", "--steps 3"}, {"ng", "generate", "--batch 4"},
+                                 {"uni", "impute", "--batch 4"}, {"uni", "generate", "--steps 3"}};
+    for (int i = 0; i < 4; i++) {
+        char err[512], needle[64];
+        if (!strcmp(one_pass[i][1], "impute"))
+            snprintf(args, sizeof args, "impute %s/%s.tsm --input %s/ds --length 60 --windows 40 --blackout 6 %s", dir,
+                     one_pass[i][0], dir, one_pass[i][2]);
+        else
+            snprintf(args, sizeof args, "generate %s/%s.tsm -n 2 --length 20 -o %s/op %s", dir, one_pass[i][0], dir,
+                     one_pass[i][2]);
+        snprintf(needle, sizeof needle, "option %.7s: it ", one_pass[i][2]);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, needle), "%s: %s", args, err);
+    }
     free(mask);
     ts_windows_free(&orig);
     ts_windows_free(&imp);

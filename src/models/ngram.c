@@ -447,6 +447,9 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
 {
     const ngram *g = (const ngram *)m;
     long win = 0;
+    if (o && (o->steps || o->batch))   /* they would be ignored */
+        return ts_opt_fail("ngram", o->steps ? "steps" : "batch", "it fills each window in one pass (no sampling "
+                           "steps, no batches)");
     if (o && ts_kv_long(&o->kv, "in-window", 0, &win) != 0) return -1;
     if (win < 0 || win > g->order)
         return ts_opt_fail("ngram", "in-window", "%ld out of range [0, %d] (the model's order)", win, g->order);
@@ -495,6 +498,9 @@ static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o,
     const size_t N = g->N;
     if (o && ts_kv_get(&o->kv, "in-window"))
         return ts_opt_fail("ngram", "in-window", "generation does not take it (it fills blackouts)");
+    if (o && (o->steps || o->batch))
+        return ts_opt_fail("ngram", o->steps ? "steps" : "batch", "it draws each window in one pass (no sampling "
+                           "steps, no batches)");
 #pragma omp parallel num_threads(team_size(n))
     {
         int32_t *pat = ts_malloc((size_t)g->order * sizeof *pat);

@@ -150,6 +150,9 @@ static int unigram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, si
                           const ts_run_opts *o, int32_t *out)
 {
     const unigram *u = (const unigram *)m;
+    if (o && (o->steps || o->batch))   /* they would be ignored */
+        return ts_opt_fail("unigram", o->steps ? "steps" : "batch", "it fills each window in one pass (no sampling "
+                           "steps, no batches)");
     for (size_t i = 0; i < n * L; i++) out[i] = mask[i] ? x[i] : u->top;
     return 0;
 }
@@ -157,6 +160,9 @@ static int unigram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, si
 static int unigram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
 {
     const unigram *u = (const unigram *)m;
+    if (o && (o->steps || o->batch))
+        return ts_opt_fail("unigram", o->steps ? "steps" : "batch", "it draws each window in one pass (no sampling "
+                           "steps, no batches)");
     size_t V = u->V;
     uint64_t total = (uint64_t)u->cum[V - 1];
     for (size_t w = 0; w < n; w++) {
