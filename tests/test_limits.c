@@ -331,7 +331,8 @@ static void model_file_mutations(void)
                 ts_mask_fill(mask, 2, len, 3, TS_MASK_CENTER, 0);
                 ts_run_opts ro;
                 memset(&ro, 0, sizeof ro);
-                ro.steps = 2;
+                /* the sampling models only: the n-gram and the unigram refuse a step count */
+                ro.steps = strcmp(models[mi], "ngram") && strcmp(models[mi], "unigram") ? 2 : 0;
                 if (ts_model_impute(m, &x, mask, &ro, &y) == 0) ts_windows_free(&y);
                 if (ts_model_generate(m, 2, len, &ro, &y) == 0) ts_windows_free(&y);
                 ts_windows_free(&x);
