@@ -624,6 +624,15 @@ static void train_keeps_its_datasets(void)
     snprintf(args, sizeof args, "train --model ngram %s/dstr --also %s/dstra --length 40 -o %s/dstr/ng.tsm "
              "--log %s/dstr/log.jsonl", dir, dir, dir, dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    /* a file the dataset does not have yet, under a name its loader reads */
+    const char *absent[] = {"time_ns.npy", "dt.npy"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/dstr/%s", dir, absent[i]);
+        REQUIRE(!ts_file_exists(p));
+        snprintf(args, sizeof args, "train --model ngram %s/dstr --length 40 -o %s/x.tsm --log %s", dir, dir, p);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "would be read as a file of the dataset") &&
+                  !ts_file_exists(p), "%s: %s", absent[i], err);
+    }
 }
 
 static void bad_usage(void)

@@ -70,27 +70,46 @@ static int in_window_folder(const char *path, const char *dataset)
     return in;
 }
 
+/* the names of the files a dataset's loaders read, the i-th (NULL past the last) */
+static const char *dataset_file(int i, char buf[64])
+{
+    static const char *const files[] = {"stream.txt", "vocab.tsv", "time_ns.npy"};
+    if (i < 3) return files[i];
+    i -= 3;   /* a multi-channel dataset's channel files (ingest --channels) */
+    int c = TS_CH_DT + i / 2;
+    if (c >= TS_NCH) return NULL;
+    snprintf(buf, 64, "%s%s", ts_ch_names[c], i % 2 ? ".vocab.tsv" : ".npy");
+    return buf;
+}
+
 int cli_dataset_output_check(const char *out, const char *dataset)
 {
-    static const char *const files[] = {"stream.txt", "vocab.tsv", "time_ns.npy", NULL};
-    if (!out || !ts_file_exists(out)) return 0;
-    int hit = in_window_folder(out, dataset);
-    for (int i = 0; files[i] && !hit; i++) {
-        char *p = ts_path_join(dataset, files[i]);
-        hit = ts_same_file(p, out);
-        free(p);
-    }
-    /* a multi-channel dataset's channel files (ingest --channels) */
-    for (int c = TS_CH_DT; c < TS_NCH && !hit; c++)
-        for (int v = 0; v < 2 && !hit; v++) {
-            char name[64];
-            snprintf(name, sizeof name, "%s%s", ts_ch_names[c], v ? ".vocab.tsv" : ".npy");
+    if (!out) return 0;
+    char buf[64];
+    const char *name;
+    int hit = 0;
+    if (ts_file_exists(out)) {
+        hit = in_window_folder(out, dataset);
+        for (int i = 0; !hit && (name = dataset_file(i, buf)); i++) {
             char *p = ts_path_join(dataset, name);
-            hit = ts_same_file(p, out);
+            hit = ts_same_file(p, out) == 1;
             free(p);
         }
+    } else {
+        /* not there yet: one of those names in the dataset's folder would be read as the
+         * dataset's own file the next time it is loaded */
+        char *copy = ts_strdup(out), *base = ts_strdup(out);
+        char *dir = realpath(dirname(copy), NULL);
+        const char *b = basename(base);
+        if (dir && ts_same_file(dir, dataset) == 1)
+            for (int i = 0; !hit && (name = dataset_file(i, buf)); i++) hit = !strcmp(b, name);
+        free(dir);
+        free(copy);
+        free(base);
+    }
     if (!hit) return 0;
-    ts_fail("%s: the output would replace a file of the dataset %s", out, dataset);
+    if (ts_file_exists(out)) ts_fail("%s: the output would replace a file of the dataset %s", out, dataset);
+    else ts_fail("%s: the output would be read as a file of the dataset %s the next time it is loaded", out, dataset);
     return cli_fail();
 }
 
