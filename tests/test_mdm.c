@@ -9,6 +9,7 @@
 #include "tracesynth/mdm.h"
 
 #include <math.h>
+#include <sys/stat.h>
 
 /* ---- gradient of the whole network ---- */
 
@@ -1416,6 +1417,17 @@ static void cli_tune_prior(void)
     REQUIRE(f);
     CHECK(fgets(err, sizeof err, f) && !strncmp(err, "0,2,4,1,3,5,", 12));
     fclose(f);
+    /* --log onto MODEL (appended to the model) or onto -o (lost when -o replaces it whole) */
+    snprintf(path, sizeof path, "%s/t.tsm", dir);
+    struct stat st0, st1;
+    REQUIRE(stat(path, &st0) == 0);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t3.tsm --valid-windows 4 --log %s/./t.tsm", dir, dir,
+             common, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "the log would be appended to the model"), "%s", err);
+    CHECK(stat(path, &st1) == 0 && st1.st_size == st0.st_size);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t4.tsm --valid-windows 4 --log %s/t4.tsm", dir, dir,
+             common, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "the log would be lost when -o"), "%s", err);
     /* a model without the prior: the error names it */
     snprintf(cmd, sizeof cmd, "train --model mdm %s/tds %s -o %s/t0.tsm --layers 1 --channels 8 --state 4 "
              "--context 16 --iters 1 --batch 4 --prior 0", dir, common, dir);
