@@ -633,6 +633,15 @@ static void train_keeps_its_datasets(void)
         CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "would be read as a file of the dataset") &&
                   !ts_file_exists(p), "%s: %s", absent[i], err);
     }
+    /* the log over the model or its checkpoint: the model, written whole, would drop it */
+    const char *over[] = {"%s/m.tsm", "%s/./m.tsm.ckpt"};
+    for (int i = 0; i < 2; i++) {
+        char lg[600];
+        snprintf(lg, sizeof lg, over[i], dir);
+        snprintf(args, sizeof args, "train --model ngram %s/dstr --length 40 -o %s/m.tsm --log %s", dir, dir, lg);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "the log would be written over the model"), "%s: %s",
+                  lg, err);
+    }
 }
 
 static void bad_usage(void)

@@ -62,6 +62,22 @@ static int add_also(ts_split_data *d, const also_list *al, const ts_split_spec *
     return 0;
 }
 
+/* the log over the model, its checkpoint or the checkpoint resumed from: the model
+ * (written whole) would drop its lines, or the lines would corrupt a container */
+static int log_clashes(const char *log, const char *out, const char *resume)
+{
+    if (!log) return 0;
+    size_t n = strlen(out) + 6;
+    char *ck = ts_malloc(n);
+    snprintf(ck, n, "%s.ckpt", out);
+    int bad = !strcmp(log, out) || !strcmp(log, ck) || ts_same_file(log, out) == 1 || ts_same_file(log, ck) == 1 ||
+              (resume && ts_same_file(log, resume) == 1);
+    free(ck);
+    if (!bad) return 0;
+    ts_fail("%s: the log would be written over the model %s, its checkpoint or the one resumed from", log, out);
+    return cli_fail();
+}
+
 int cmd_train(int argc, char **argv)
 {
     const char *C = "train";
@@ -141,6 +157,7 @@ int cmd_train(int argc, char **argv)
             goto done;
         }
         if (!out) out = def_out = default_output(dataset, model);
+        if (log_clashes(log, out, resume)) goto done;
         rc = train_channels(model, dataset, &ss, out, resume, log, &ro);
         goto done;
     }
@@ -165,6 +182,7 @@ int cmd_train(int argc, char **argv)
     ts_train_world(&rank, &nranks);
     if (ts_split_data_load(dataset, &ss, &d) || add_also(&d, &also, &ss, rank == 0)) { cli_fail(); goto done; }
     if (!out) out = def_out = default_output(dataset, model);
+    if (log_clashes(log, out, resume)) goto done;
     ts_train_opts o;
     memset(&o, 0, sizeof o);
     o.blackout = k;
