@@ -307,6 +307,26 @@ static void idmap_dense_indices(void)
 
 /* a job of three calls, each with a bar of its own (7, 3 and 5 steps) covering
  * 10, 20 and 30 units of the span */
+/* one file by any path to it, there or not yet */
+static void same_path_any_spelling(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char a[600], b[600], c[600], e[600];
+    snprintf(a, sizeof a, "%s/x.log", d);
+    snprintf(b, sizeof b, "%s/./x.log", d);
+    snprintf(c, sizeof c, "%s/y.log", d);
+    snprintf(e, sizeof e, "%s/none/x.log", d);
+    CHECK(ts_same_path(a, b) && !ts_same_path(a, c) && !ts_same_path(e, e) && !ts_same_path(a, e));
+    write_text(a, "1\n");
+    CHECK(ts_same_path(a, b) && ts_same_path(b, a) && !ts_same_path(a, c));
+    char cwd[600];
+    REQUIRE(getcwd(cwd, sizeof cwd));
+    REQUIRE(chdir(d) == 0);
+    CHECK(ts_same_path("x.log", a) && ts_same_path("z.log", "./z.log") && !ts_same_path("z.log", "x.log"));
+    REQUIRE(chdir(cwd) == 0);
+}
+
 static void three_calls(void *ctx)
 {
     const long steps[3] = {7, 3, 5}, units[3] = {10, 20, 30};
@@ -359,5 +379,6 @@ TEST_MAIN("common", {
     RUN(remove_tree_whole);
     RUN(mkdir_empty_name);
     RUN(idmap_dense_indices);
+    RUN(same_path_any_spelling);
     RUN(progress_span_one_bar);
 })

@@ -78,6 +78,9 @@ int  ts_temp_dir(const char *name, char **path);
 char *ts_path_trim(const char *p);                   /* malloc'd p without trailing '/' ("dir/": "dir") */
 int  ts_file_exists(const char *path);
 int  ts_same_file(const char *a, const char *b);   /* 1: both exist and are one file (by any path) */
+/* 1: a and b name one file, there or not yet (existing: one file; else the same name in
+ * the same folder, by any path to it) */
+int  ts_same_path(const char *a, const char *b);
 
 /* ---- seeded RNG (xoshiro256**): same seed, same stream on every machine ---- */
 typedef struct { uint64_t s[4]; int has_gauss; float gauss; } ts_rng;

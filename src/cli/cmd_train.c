@@ -70,8 +70,7 @@ static int log_clashes(const char *log, const char *out, const char *resume)
     size_t n = strlen(out) + 6;
     char *ck = ts_malloc(n);
     snprintf(ck, n, "%s.ckpt", out);
-    int bad = !strcmp(log, out) || !strcmp(log, ck) || ts_same_file(log, out) == 1 || ts_same_file(log, ck) == 1 ||
-              (resume && ts_same_file(log, resume) == 1);
+    int bad = ts_same_path(log, out) || ts_same_path(log, ck) || (resume && ts_same_file(log, resume) == 1);
     free(ck);
     if (!bad) return 0;
     ts_fail("%s: the log would be written over the model %s, its checkpoint or the one resumed from", log, out);

@@ -405,3 +405,35 @@ int ts_same_file(const char *a, const char *b)
     struct stat sa, sb;
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
+
+/* the folder of path and its last name (both malloc'd; the folder NULL when it is not there) */
+static char *folder_of(const char *path, char **name)
+{
+    char *copy = ts_strdup(path), *slash = strrchr(copy, '/');
+    char *dir;
+    if (!slash) {
+        *name = ts_strdup(copy);
+        dir = realpath(".", NULL);
+    } else {
+        *name = ts_strdup(slash + 1);
+        if (slash == copy) slash[1] = 0;
+        else *slash = 0;
+        dir = realpath(copy, NULL);
+    }
+    free(copy);
+    return dir;
+}
+
+int ts_same_path(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea || eb) return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    char *na, *nb, *da = folder_of(a, &na), *db = folder_of(b, &nb);
+    int same = da && db && *na && !strcmp(na, nb) && ts_same_file(da, db);
+    free(da);
+    free(db);
+    free(na);
+    free(nb);
+    return same;
+}
