@@ -88,6 +88,20 @@ static void bad_usage(void)
     CHECK_MSG(strstr(out, "/nonexistent/windows: ") != NULL && !strstr(out, "skipped"), "%s", out);
 }
 
+/* sssd-s4's denoising step is timed by DDIM runs of 2 and 2 + k steps, all fewer than
+ * its T (k at least 4 was more than --T 5 allows: an error about --steps, never given);
+ * a T too small for two such runs is refused before anything is timed */
+static void sssd_small_T(void)
+{
+    char out[16384], err[1024];
+    int rc = run_output("bench model --state 8 --sizes 1x8x2 --length 24 --runs 1 --threads 1 --T 5", out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "1 x 8, batch 2") && strstr(out, "(denoise: 2 steps)"), "exit %d: %s", rc, out);
+    rc = run_cli("bench model --state 8 --sizes 1x8x2 --length 24 --runs 1 --threads 1 --T 3", err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--T 3: ") && strstr(err, "--T 4 or more"), "exit %d: %s", rc, err);
+    CHECK(run_stdout("bench model --state 8 --sizes 1x8x2 --length 24 --runs 1 --threads 1 --T 3", out,
+                     sizeof out) == 2 && !strstr(out, "batch 2"));
+}
+
 /* --threads 0 (the default) is all cores unless the user's OMP_NUM_THREADS says otherwise */
 static void threads_from_environment(void)
 {
@@ -149,6 +163,7 @@ TEST_MAIN("bench", {
     RUN(each_model_both_steps);
     RUN(profile_sections);
     RUN(bad_usage);
+    RUN(sssd_small_T);
     RUN(threads_from_environment);
     RUN(fill_error_leaves_nothing);
     RUN(cleanup);

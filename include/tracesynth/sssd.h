@@ -26,6 +26,9 @@
 #include "container.h"
 #include "s4.h"
 
+/* the sssd-s4 model's diffusion steps T when --T is not given */
+#define TS_SSSD_DEFAULT_T 200
+
 typedef struct {
     int layers;        /* residual blocks (36 in the paper) */
     int C;             /* residual = skip channels (256) */

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "tracesynth/options.h"
 #include "tracesynth/prof.h"
+#include "tracesynth/sssd.h"
 #include "tracesynth/train.h"
 
 #include <cblas.h>
@@ -27,6 +28,8 @@
 #define MAX_SIZES 16
 #define DENOISE_K 4            /* at least this many extra sampling steps give one step's time */
 #define DENOISE_S 0.1          /* ... and enough of them to take about this long (s) */
+#define DENOISE_FROM 2         /* ... after this many */
+#define DENOISE_KMAX 64        /* ... and at most this many */
 
 typedef struct { int layers, C, B; } size3;
 
@@ -273,6 +276,20 @@ typedef struct {
     char err[512];             /* the child's error, for the parent to print (one line) */
 } size_result;
 
+/* the most extra sampling steps k the model takes after DENOISE_FROM: sssd-s4's
+ * DENOISE_FROM + k stay below its T (T steps would run DDPM, not DDIM, and more are
+ * refused); mdm makes at most one step per event, within the window. 0 or less: none */
+static int denoise_kmax(const bench_cfg *bc)
+{
+    long lim = bc->L - DENOISE_FROM;
+    if (!strcmp(bc->model, "sssd-s4")) {
+        long T;
+        if (ts_kv_long(bc->kv, "T", TS_SSSD_DEFAULT_T, &T) != 0) T = TS_SSSD_DEFAULT_T;   /* checked by the model */
+        lim = T - 1 - DENOISE_FROM;
+    }
+    return lim < DENOISE_KMAX ? (int)lim : DENOISE_KMAX;
+}
+
 /* profile of the marginal k sampling steps after S */
 static int denoise_profile(ts_model *m, ts_run_opts *ro, size_t B, size_t L, int S, int k, profile *p)
 {
@@ -345,10 +362,10 @@ static int bench_size(const bench_cfg *bc, size3 s, size_result *res)
     ro.batch = (size_t)s.B;
     ts_windows out;
     double *td = ts_malloc((size_t)bc->runs * sizeof(double));
-    const int S = 2;
+    const int S = DENOISE_FROM;
     /* k: DENOISE_K or more, as the warm-up's step time asks for DENOISE_S seconds,
-     * at most 64 and within the window (mdm makes at most one step per event) */
-    int k = DENOISE_K, kmax = (int)L - S < 64 ? (int)L - S : 64;
+     * at most what the model takes (denoise_kmax) */
+    int k = DENOISE_K, kmax = denoise_kmax(bc);
     if (kmax < 1) kmax = 1;
     if (k > kmax) k = kmax;
     for (long i = -1; i < bc->runs && rc == 0; i++) {   /* i = -1 warms up and sets k */
@@ -679,6 +696,13 @@ int bench_model(int argc, char **argv)
     /* every size: one the model refuses is named before anything is timed */
     for (int i = 0; i < nsz; i++)
         if (check_options(&bc, sz[i]) != 0) { ts_opt_free(&args); return 2; }
+    if (!strcmp(model, "sssd-s4") && denoise_kmax(&bc) < 1) {
+        rc = cli_usage_error("bench model", "--T %s: the denoising step is timed by DDIM runs of %d steps and "
+                             "more, fewer than T: give --T %d or more", ts_kv_get(&kv, "T"), DENOISE_FROM,
+                             DENOISE_FROM + 2);
+        ts_opt_free(&args);
+        return rc;
+    }
     char load[64], blas[256];
     loadavg(load, sizeof load);
     ts_blas_describe(blas, sizeof blas);

@@ -101,7 +101,7 @@ static int parse_opts(const ts_kv *kv, sssd_opts *so)
     so->net.N = (int)v;
     if (get_int(kv, "train-ssm", 0, 0, 1, &v)) return -1;
     so->net.train_ssm = (int)v;
-    if (get_int(kv, "T", 200, 1, 100000, &v)) return -1;
+    if (get_int(kv, "T", TS_SSSD_DEFAULT_T, 1, 100000, &v)) return -1;
     so->T = (int)v;
     if (ts_kv_double(kv, "beta0", 1e-4, &so->beta0) || ts_kv_double(kv, "betaT", 0.02, &so->betaT)) return -1;
     /* the schedule's own check (ts_diffusion_init) names neither option */
