@@ -816,6 +816,36 @@ static void cli_round_trip(void)
     CHECK_MSG(rc != 0 && rc != 125 && strstr(err, "sssd-s4: option --steps: 2"), "%d: %s", rc, err);
 }
 
+/* bench impute: a --steps over the model's T (given or its default) and a --samples out of
+ * range are refused before any training (they failed each dataset after its training) */
+static void bench_impute_checks_first(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[600], cmd[4096], err[1024], out[8192];
+    snprintf(path, sizeof path, "%s/bds", dir);
+    REQUIRE(ts_mkdir_p(path) == 0);
+    snprintf(path, sizeof path, "%s/bds/stream.txt", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    for (int i = 0; i < 2000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
+    fputc('\n', f);
+    fclose(f);
+    const char *common = "--lengths 24 --blackouts 3 --positions center --train-blackout 3 --windows 8 --threads 1 "
+                         "--no-progress --layers 1 --channels 8 --state 4 --iters 2 --valid-every 2";
+    const char *bad[][2] = {{"--T 20 --steps 21", "--steps 21 is more than the model's T = 20"},
+                            {"--steps 201", "--steps 201 is more than the model's T = 200"},
+                            {"--T 20 --steps 5 --samples 0", "--samples: 0"}};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "bench impute --model sssd-s4 %s/bds %s %s", dir, common, bad[i][0]);
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, bad[i][1]), "%s: exit %d: %s", bad[i][0], rc, err);
+        CHECK_MSG(run_stdout(cmd, out, sizeof out) == 2 && !strstr(out, "train "), "%s: %s", bad[i][0], out);
+    }
+    snprintf(cmd, sizeof cmd, "bench impute --model sssd-s4 %s/bds %s --T 20 --steps 20 --samples 2", dir, common);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "L=24: train "), "%s", out);
+}
+
 /* a model file's window length bounds what sampling one window holds: len = 0 (which
  * the library reads as "any length") would lift that bound, so it is refused */
 static void model_file_len_zero(void)
@@ -895,6 +925,7 @@ TEST_MAIN("sssd", {
     RUN(samples_vote);
     RUN(threads_same_windows);
     RUN(cli_round_trip);
+    RUN(bench_impute_checks_first);
     RUN(bad_options);
     RUN(model_file_len_zero);
 })

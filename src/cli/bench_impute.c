@@ -5,6 +5,7 @@
  * the time of training and imputation, and for several datasets a k=10 summary
  * with the average over them. */
 #include "cli.h"
+#include "tracesynth/sssd.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -420,6 +421,18 @@ int bench_impute(int argc, char **argv)
     train_kv = ts_kv_part(&ro.kv, run_keys, 0);
     run_kv = ts_kv_part(&ro.kv, run_keys, 1);
     ro.kv = run_kv;
+    /* what the model checks only when it imputes, after each dataset's training (which
+     * then failed, dataset after dataset): checked before any */
+    long T, samples;
+    if (!strcmp(a.model, "sssd-s4") && ts_kv_long(&train_kv, "T", TS_SSSD_DEFAULT_T, &T) == 0 && ro.steps > T) {
+        rc = cli_usage_error("bench impute", "--steps %d is more than the model's T = %ld (--T)", ro.steps, T);
+        goto done;
+    }
+    for (const char *const *k = run_keys; k && *k; k++)
+        if (!strcmp(*k, "samples") && ts_run_samples(&ro, a.model, &samples) != 0) {
+            rc = cli_usage_error("bench impute", "%s", ts_error());
+            goto done;
+        }
     size_t ncell = (size_t)a.lens.n * a.pos.n * a.ks.n;
     res = ts_calloc((size_t)ndata, sizeof *res);
     for (int di = 0; di < ndata; di++) {
