@@ -312,6 +312,47 @@ static void channel_weights(void)
     ts_mc_free(&d);
 }
 
+/* a network whose output overflows (finite parameters, head logits of +-inf) is refused,
+ * naming the place, as by mdm: it drew the first value (NaN compares false) */
+static void nonfinite_output_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/nf.tsm", dir);
+    ts_mc d;
+    mc_cycle_trace(400, 1, &d);
+    ts_mc_model *m = train_small(&d, path, 2);
+    REQUIRE(m);
+    const float *w, *b;
+    int K, C;
+    double cw;
+    REQUIRE(ts_mdm_mc_head(m, TS_CH_EVENT, &w, &b, &K, &C, &cw) == 0);
+    for (int i = 0; i < K * C; i++) ((float *)w)[i] = (i % 2 ? 1 : -1) * 3e38f;
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ts_mc g;
+    for (int i = 0; i < 2; i++) {
+        const char *k[] = {"order"}, *v[] = {"confident"};
+        ro.kv = (ts_kv){i, k, v};
+        CHECK_MSG(ts_mc_model_generate(m, 3, 16, &ro, &g) == -1 && strstr(ts_error(), "mdm-mc: the network's output is "
+                                                                                      "not finite at window ") &&
+                      !strchr(ts_error(), '\n'),
+                  "generate: %s", ts_error());
+    }
+    ts_mc x, y;
+    REQUIRE(ts_mc_slice(&d, 300, 364, &x) == 0);
+    uint8_t mask[64];
+    for (int i = 0; i < 64; i++) mask[i] = i % 32 < 8;
+    const uint8_t *masks[TS_NCH] = {mask, mask, mask, mask, mask, mask};
+    ro.kv = (ts_kv){0, NULL, NULL};
+    CHECK_MSG(ts_mc_model_impute(m, &x, 32, masks, &ro, &y, NULL) == -1 && strstr(ts_error(), "not finite"),
+              "impute: %s", ts_error());
+    ts_mc_free(&x);
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
+}
+
 /* ---- malformed model files: one line naming the file and the section ---- */
 
 static void bad_files(void)
@@ -495,6 +536,7 @@ TEST_MAIN("mdm_mc", {
     RUN(gradient_check);
     RUN(learns_and_generates);
     RUN(channel_weights);
+    RUN(nonfinite_output_refused);
     RUN(bad_files);
     RUN(cli);
     RUN(valid_channels_cut_on_resume);

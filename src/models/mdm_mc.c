@@ -635,13 +635,16 @@ typedef struct {
     float *z;                 /* (V) */
 } draw_opts;
 
-static void reveal(const mdm_mc *m, const float *h, int lc, int j, size_t i, ts_mc *y, int32_t *ids, float *xf,
-                   const draw_opts *d, ts_rng *r)
+/* -1 when the head's output is not finite (a damaged or diverged network: nothing drawn) */
+static int reveal(const mdm_mc *m, const float *h, int lc, int j, size_t i, ts_mc *y, int32_t *ids, float *xf,
+                  const draw_opts *d, ts_rng *r)
 {
     const int C = m->net->c.C;
     const float *hw = m->net->params + m->net->p.hw, *hb = m->net->params + m->net->p.hb;
     float *z = d->z;
     ts_linear_forward(z, h + (size_t)lc * C, hw + (size_t)m->off[j] * C, hb + m->off[j], 1, C, m->K[j]);
+    for (int v = 0; v < m->K[j]; v++)
+        if (!isfinite(z[v])) return -1;
     int32_t *id = ids + (size_t)lc * m->nch + j;
     if (j == m->dtj) {   /* a real dt: mean z[0], sd exp(z[1]) (times T) */
         float x = z[0] + (float)(d->T * exp(z[1])) * ts_rng_normal(r);
@@ -650,12 +653,13 @@ static void reveal(const mdm_mc *m, const float *h, int lc, int j, size_t i, ts_
         y->dt[i] = (float)dt;
         xf[lc] = real_of(m, y, i);
         *id = m->off[j];
-        return;
+        return 0;
     }
     int32_t v = draw_value(z, m->K[j], d->T, d->minp, r);
     *id = m->off[j] + v;
     if (m->chan[j] == TS_CH_DT) y->dt[i] = dt_draw(m, v, r);
     else y->ch[m->chan[j]][i] = v;
+    return 0;
 }
 
 /* Windows longer than the crop (--context, default the training context) are filled crop
@@ -698,7 +702,8 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     ts_progress_start(&prog, "generate", (long)((n + (size_t)B - 1) / (size_t)B) * ncrops);
     prog.enabled = o->progress;
     long tick = 0;
-    for (size_t w0 = 0; w0 < n; w0 += (size_t)B) {
+    int rc = 0;
+    for (size_t w0 = 0; w0 < n && rc == 0; w0 += (size_t)B) {
         const int nb = (int)(n - w0 < (size_t)B ? n - w0 : (size_t)B);
         for (int b = 0; b < nb; b++) {
             ts_rng_fork(&rngs[b], o->seed, w0 + (size_t)b);
@@ -707,7 +712,7 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
                     known[((size_t)b * L + l) * nch + j] = mask[m->chan[j]] && mask[m->chan[j]][(w0 + (size_t)b) * L + l];
         }
         size_t end = 0;   /* drawn up to here */
-        for (int k = 0; k < ncrops; k++) {
+        for (int k = 0; k < ncrops && rc == 0; k++) {
             size_t a = k + 1 < ncrops ? (size_t)k * (size_t)half : L - (size_t)Lc, e = a + (size_t)Lc;
             size_t from = end > a ? end : a;
             int maxh = 0;
@@ -737,18 +742,20 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
             /* network evaluations: --steps per crop, default one per event drawn */
             int st = o->steps ? o->steps : (int)(e - from);
             if (st > maxh) st = maxh;
-            for (int s = 0; s < st; s++) {
+            for (int s = 0; s < st && rc == 0; s++) {
                 mc_forward(m, &pl, ids, xf);   /* the blocks only: the heads of the values drawn now */
-                for (int b = 0; b < nb; b++) {
+                for (int b = 0; b < nb && rc == 0; b++) {
                     int rem = nh[b] - done[b], cnt = (rem + (st - s) - 1) / (st - s);
                     const float *h = pl.hT + (size_t)b * Lc * C;
                     int *ord = order + (size_t)b * S + done[b];
                     if (confident && rem > cnt) rank_slots(m, h, ord, rem, d.z, rk);
-                    for (int q = 0; q < cnt; q++) {
+                    for (int q = 0; q < cnt && rc == 0; q++) {
                         int kk = ord[q], lc = kk / nch, j = kk % nch;
                         size_t l = a + (size_t)lc;
-                        reveal(m, h, lc, j, (w0 + (size_t)b) * L + l, y, ids + (size_t)b * S, xf + (size_t)b * Lc, &d,
-                               &rngs[b]);
+                        if (reveal(m, h, lc, j, (w0 + (size_t)b) * L + l, y, ids + (size_t)b * S, xf + (size_t)b * Lc,
+                                   &d, &rngs[b]) != 0)
+                            rc = ts_fail("mdm-mc: the network's output is not finite at window %zu, position %zu "
+                                         "(a damaged or diverged model)", w0 + (size_t)b, l);
                         known[((size_t)b * L + l) * nch + j] = 1;
                     }
                     done[b] += cnt;
@@ -761,7 +768,7 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     ts_progress_end(&prog);
     plan_free(&pl);
     free(ids); free(order); free(nh); free(done); free(rngs); free(d.z); free(xf); free(rk); free(known);
-    return 0;
+    return rc;
 }
 
 const ts_mc_model_ops ts_mc_model_mdm = {
