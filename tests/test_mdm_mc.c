@@ -450,6 +450,17 @@ static void cli(void)
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s/ds7 --length 16 --prefix 4 --threads 1 --no-progress", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ds7: test part: window 1, position 3: cpu value 7") &&
           strstr(err, "[0, 2)"));
+    /* an input without a channel the model has (an strace log has no cpu): the error names the input */
+    REQUIRE(ts_mc_load(ds, &g) == 0);
+    free(g.ch[TS_CH_CPU]);
+    g.ch[TS_CH_CPU] = NULL;
+    snprintf(cmd, sizeof cmd, "%s/nocpu", dir);
+    REQUIRE(ts_mc_save(cmd, &g) == 0);
+    ts_mc_free(&g);
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s/nocpu --length 16 --prefix 4 --threads 1 --no-progress", dir,
+             dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "nocpu: no channel 'cpu' (cpu.npy)") &&
+                  strstr(err, "m.tsm models"), "%s", err);
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --threads 1 -o %s/gen2", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length is required"));
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --length 16 --format npy -o %s/gen2", dir, dir);

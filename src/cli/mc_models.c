@@ -172,6 +172,13 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
         cli_fail();
         goto done;
     }
+    for (int c = TS_CH_DT; c < TS_NCH; c++)   /* the input named (the driver's error says "the input") */
+        if ((m->has & 1u << c) && !ts_mc_has(&x, c)) {
+            ts_fail("%s: no channel '%s' (%s.npy), which %s %s", input, ts_ch_names[c], ts_ch_names[c],
+                    chfrom ? chfrom : path, chfrom ? "has (--channels-from: the channels drawn)" : "models");
+            cli_fail();
+            goto done;
+        }
     size_t mlen = ev ? ev->len : m->len, L = ss->length ? ss->length : mlen ? mlen : 200;
     parts(x.n, ss->permille, &ntrain, &nvalid);
     size_t from = ntrain + nvalid, nw = (x.n - from) / L;
