@@ -349,7 +349,7 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     channels_of(m);
     ddpm_opts so;
     if (parse_opts(&o->kv, m->nch, &so) != 0) return -1;
-    const size_t L = o->len ? o->len : 256;
+    const size_t L = o->len ? o->len : 200;   /* train's default, as the help says */
     if (L < 2 || L > 65535 || L > o->n_train)
         return ts_opt_fail("ddpm-mc", "length", "%zu: expected 2 to 65535 and at most the training part (%zu events)", L,
                        o->n_train);

@@ -323,18 +323,18 @@ int ts_set_precision(ts_precision p)
         g_precision = p;
         return 0;
     }
-    if (p != TS_PRECISION_BF16) return ts_fail("gemm.c: ts_set_precision: unknown precision %d", (int)p);
+    if (p != TS_PRECISION_BF16) return ts_fail("precision %d: unknown (fp32 or bf16)", (int)p);
 #ifdef TS_DNNL
     ts_cpu c;
     ts_cpu_detect(&c);
     if (!c.avx512bf16)
-        return ts_fail("gemm.c: ts_set_precision: bf16 needs a CPU with AVX512_BF16 (this one has none)");
+        return ts_fail("precision bf16: needs a CPU with AVX512_BF16 (this one has none)");
     if (!bf_engine && dnnl_engine_create(&bf_engine, dnnl_cpu, 0) != dnnl_success)
-        return ts_fail("gemm.c: ts_set_precision: oneDNN could not create its CPU engine");
+        return ts_fail("precision bf16: oneDNN could not create its CPU engine");
     g_precision = p;
     return 0;
 #else
-    return ts_fail("gemm.c: ts_set_precision: bf16 needs oneDNN, and this build has none "
+    return ts_fail("precision bf16: needs oneDNN, and this build has none "
                    "(install libdnnl-dev and rebuild)");
 #endif
 }
