@@ -248,6 +248,11 @@ static void bench_keeps_going(void)
     js[n] = 0;
     fclose(f);
     CHECK(strstr(js, "\"name\": \"short\", \"error\": \"") != NULL);
+    /* the training blackout of a model that draws none */
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 5 --train-blackout 5 "
+             "--windows 20 --no-progress", dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--train-blackout: the model ngram does not read it"),
+              "%s", err);
     int cells = 0;
     for (const char *s = js; (s = strstr(s, "\"accuracy\"")); s++) cells++;
     CHECK(cells == 2);   /* ds: one L, two positions, one k */

@@ -407,6 +407,11 @@ int bench_impute(int argc, char **argv)
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     rc = 1;
     if (!ts_model_find(a.model)) { cli_fail(); goto done; }
+    if (ts_opt_given(&a.args, &a.train_k) && !(ts_model_find(a.model)->train_reads & TS_TRAIN_READS_MASKS)) {
+        rc = cli_usage_error("bench impute", "--train-blackout: the model %s does not read it (its training draws no "
+                             "blackout masks)", a.model);
+        goto done;
+    }
     if (a.root) {
         if (list_datasets(a.root, &owned, &ndata)) { cli_fail(); goto done; }
         data = owned;
