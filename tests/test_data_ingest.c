@@ -974,9 +974,16 @@ typedef struct {
     int         cpu;
     uint64_t    t;
     const char *name;       /* event class */
-    uint32_t    prev, next; /* sched_switch */
+    uint32_t    prev, next; /* sched_switch; prev: the value (an exit's ret) of another event */
     const char *comm;       /* sched_switch next_comm */
 } fx_ev;
+
+/* an exit's one field is its return value, ret */
+static int fx_exit(const char *name)
+{
+    return !strcmp(name, "exit_syscall") || !strncmp(name, "syscall_exit_", 13) ||
+           !strncmp(name, "compat_syscall_exit_", 20);
+}
 
 static int fx_class(const char *const *classes, int nclass, const char *name)
 {
@@ -1009,8 +1016,8 @@ static void fx_write(const char *dir, const char *env, const char *const *classe
                       !strcmp(classes[i], "sched_switch")
                           ? "event { name = \"%s\"; id = %d; stream_id = 0; fields := struct { string next_comm; "
                             "uint32_t prev_tid; uint32_t next_tid; }; };\n"
-                          : "event { name = \"%s\"; id = %d; stream_id = 0; fields := struct { uint32_t v; }; };\n",
-                      classes[i], i);
+                          : "event { name = \"%s\"; id = %d; stream_id = 0; fields := struct { uint32_t %s; }; };\n",
+                      classes[i], i, fx_exit(classes[i]) ? "ret" : "v");
     write_text(in(dir, "metadata"), meta);
     if (index) mkdir(in(dir, "index"), 0755);
     for (int c = 0; c < ncpu; c++) {
@@ -1029,7 +1036,7 @@ static void fx_write(const char *dir, const char *env, const char *const *classe
                 if (ev[i].cpu != c) continue;
                 int id = fx_class(classes, nclass, ev[i].name);
                 put_ev(&b, (uint32_t)id, ev[i].t, !strcmp(ev[i].name, "sched_switch") ? ev[i].comm : NULL,
-                       !strcmp(ev[i].name, "sched_switch") ? ev[i].prev : 0);
+                       ev[i].prev);
                 if (!strcmp(ev[i].name, "sched_switch")) put_le(&b, ev[i].next, 4);
                 if (!k) t0 = ev[i].t;
                 t1 = ev[i].t;
@@ -1241,6 +1248,51 @@ static void ctf_new_names_match_old(void)
     CHECK_MSG(!strcmp(t.arch, "aarch64") && !strcmp(t.arch_from, "env"), "%s", t.arch);
     CHECK(t.unpaired_exits == 0);
     ts_ctf_trace_free(&t);
+}
+
+/* the return value of each event of a one-CPU fixture, as "5 - 0" (- none) */
+static int ctf_rets(const char *dir, const char *want)
+{
+    ts_ctf_trace t;
+    if (ts_ctf_load_fields(dir, NULL, &t)) {
+        fprintf(stderr, "  %s\n", ts_error());
+        return 0;
+    }
+    char got[256] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < t.n && o < sizeof got; i++) {
+        if (t.has_ret[i]) o += (size_t)snprintf(got + o, sizeof got - o, "%s%lld", i ? " " : "", (long long)t.ret[i]);
+        else o += (size_t)snprintf(got + o, sizeof got - o, "%s-", i ? " " : "");
+    }
+    ts_ctf_trace_free(&t);
+    if (strcmp(got, want)) fprintf(stderr, "  return values '%s', want '%s'\n", got, want);
+    return !strcmp(got, want);
+}
+
+/* An exit goes to its thread's open entry only when it is that call's: thread 10 enters
+ * exit_group (which never returns); its tid is reused by a new thread, whose first event is
+ * clone's exit in the child (ret 0, no entry of its own): exit_group keeps no return value */
+static void ctf_exit_pairs_its_own_call(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/reuse", d);
+    mkdir(dir, 0755);
+    static const fx_ev ev[] = {
+        {0, 10, "sched_switch", 1, 10, "appA"},
+        {0, 20, "syscall_entry_exit_group", 0, 0, NULL},
+        {0, 30, "sched_switch", 10, 0, "swapper/0"},
+        {0, 40, "sched_switch", 0, 10, "appB"},
+        {0, 50, "syscall_exit_clone", 0, 0, NULL},
+        {0, 60, "syscall_entry_read", 0, 0, NULL},
+        {0, 70, "syscall_exit_read", 5, 0, NULL},
+    };
+    const char *classes[] = {"sched_switch", "syscall_entry_exit_group", "syscall_exit_clone",
+                             "syscall_entry_read", "syscall_exit_read"};
+    fx_write(dir, NULL, classes, 5, ev, 7, 1, 10, 0);
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 0, -1, NULL, "exit_group read"));
+    CHECK(ctf_rets(dir, "- 5"));
 }
 
 /* A stream file shorter than its LTTng index says: a warning naming it and the bytes
@@ -1514,6 +1566,7 @@ TEST_MAIN("data_ingest", {
     RUN(ctf_handmade_trace);
     RUN(ctf_old_names_pair_exits_per_thread);
     RUN(ctf_new_names_match_old);
+    RUN(ctf_exit_pairs_its_own_call);
     RUN(ctf_cpu_of_streams);
     RUN(ctf_truncated_stream);
     RUN(ctf_damaged_index_ignored);

@@ -287,9 +287,11 @@ static void on_event(sink_state *st, const bt_message *m)
     int64_t key = c ? (c->tid >= 0 ? c->tid : -2 - cpu) : -1;
     int is_exit = st->fields && sc_name && !entry_name(name) && key != -1 &&
                   ts__bt_field_int(ts__bt_member(bt_event_borrow_payload_field_const(ev), "ret"), &ret) == 0;
-    if (is_exit) {   /* the return value goes to the call's entry */
+    /* the return value goes to the call's entry: the thread's open entry when it is of this
+     * call (an exit whose entry the trace lacks, as a clone child's first, leaves another alone) */
+    if (is_exit) {
         size_t at = open_take(st, key);
-        if (at != SIZE_MAX && at < st->t->n) {
+        if (at != SIZE_MAX && at < st->t->n && !strcmp(st->t->names[at], sc_name)) {
             st->t->ret[at] = ret;
             st->t->has_ret[at] = 1;
         }
