@@ -1295,6 +1295,26 @@ static void ctf_exit_pairs_its_own_call(void)
     CHECK(ctf_rets(dir, "- 5"));
 }
 
+/* A call entered before its CPU's first sched_switch, by the thread that switch names as
+ * prev_tid: its exit, once that thread runs again, gives it its return value */
+static void ctf_exit_after_first_switch(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/first", d);
+    mkdir(dir, 0755);
+    static const fx_ev ev[] = {
+        {0, 10, "syscall_entry_read", 0, 0, NULL},
+        {0, 20, "sched_switch", 30, 10, "appA"},
+        {0, 30, "sched_switch", 10, 30, "appC"},
+        {0, 40, "syscall_exit_read", 9, 0, NULL},
+    };
+    const char *classes[] = {"sched_switch", "syscall_entry_read", "syscall_exit_read"};
+    fx_write(dir, NULL, classes, 3, ev, 4, 1, 10, 0);
+    CHECK(ctf_rets(dir, "9"));
+}
+
 /* A stream file shorter than its LTTng index says: a warning naming it and the bytes
  * missing (its complete packets are read), an error with --strict */
 static void ctf_truncated_stream(void)
@@ -1567,6 +1587,7 @@ TEST_MAIN("data_ingest", {
     RUN(ctf_old_names_pair_exits_per_thread);
     RUN(ctf_new_names_match_old);
     RUN(ctf_exit_pairs_its_own_call);
+    RUN(ctf_exit_after_first_switch);
     RUN(ctf_cpu_of_streams);
     RUN(ctf_truncated_stream);
     RUN(ctf_damaged_index_ignored);

@@ -252,6 +252,11 @@ static void on_event(sink_state *st, const bt_message *m)
         if (c) {
             /* the thread that ran before the CPU's first switch: its pending call is known now */
             if (c->tid < 0 && prev >= 0 && c->call) pend_set(&st->pend, prev, c->call);
+            /* and its open call, whose exit may come once the thread runs again */
+            if (st->fields && c->tid < 0 && prev >= 0) {
+                size_t at = open_take(st, -2 - cpu);
+                if (at != SIZE_MAX) open_set(st, prev, at);
+            }
             c->call = NULL;
             c->tid = next;
             if (nc && bt_field_get_class_type(nc) == BT_FIELD_CLASS_TYPE_STRING)
