@@ -1315,6 +1315,29 @@ static void ctf_exit_after_first_switch(void)
     CHECK(ctf_rets(dir, "9"));
 }
 
+/* LTTng < 2.6 names a 32-bit task's calls compat_sys_NAME; their exits are exit_syscall too */
+static void ctf_old_compat_names(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/compat", d);
+    mkdir(dir, 0755);
+    static const fx_ev ev[] = {
+        {0, 10, "sched_switch", 1, 10, "app32"},
+        {0, 20, "sys_read", 0, 0, NULL},
+        {0, 30, "exit_syscall", 4, 0, NULL},
+        {0, 40, "compat_sys_open", 0, 0, NULL},
+        {0, 50, "exit_syscall", 3, 0, NULL},
+    };
+    const char *classes[] = {"sched_switch", "sys_read", "exit_syscall", "compat_sys_open"};
+    fx_write(dir, NULL, classes, 4, ev, 5, 1, 10, 0);
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 0, -1, NULL, "read open"));
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 1, -1, NULL, "read read open open"));
+    CHECK(ctf_names(dir, TS_CTF_ALL, 0, -1, NULL, "sched_switch read read open open"));
+    CHECK(ctf_rets(dir, "4 3"));
+}
+
 /* A stream file shorter than its LTTng index says: a warning naming it and the bytes
  * missing (its complete packets are read), an error with --strict */
 static void ctf_truncated_stream(void)
@@ -1588,6 +1611,7 @@ TEST_MAIN("data_ingest", {
     RUN(ctf_new_names_match_old);
     RUN(ctf_exit_pairs_its_own_call);
     RUN(ctf_exit_after_first_switch);
+    RUN(ctf_old_compat_names);
     RUN(ctf_cpu_of_streams);
     RUN(ctf_truncated_stream);
     RUN(ctf_damaged_index_ignored);

@@ -4,7 +4,8 @@
  * across CPUs) -> a simple sink that keeps per-CPU and per-thread state.
  *
  * Entries are syscall_entry_NAME (LTTng >= 2.6), compat_syscall_entry_NAME
- * (32-bit tasks) and sys_NAME (older LTTng, whose exits are all exit_syscall).
+ * (32-bit tasks) and sys_NAME, compat_sys_NAME (older LTTng, whose exits are all
+ * exit_syscall).
  * Which thread runs on each CPU comes from sched_switch (prev_tid, next_tid,
  * next_comm); cpu_id is in each packet's context. Old exits are named after the
  * exiting thread's pending call.
@@ -81,8 +82,8 @@ typedef struct {
 /* the syscall name of an entry event, or NULL */
 static const char *entry_name(const char *ev)
 {
-    static const char *const prefixes[] = {"syscall_entry_", "compat_syscall_entry_", "sys_"};
-    for (int i = 0; i < 3; i++) {
+    static const char *const prefixes[] = {"syscall_entry_", "compat_syscall_entry_", "sys_", "compat_sys_"};
+    for (int i = 0; i < 4; i++) {
         size_t l = strlen(prefixes[i]);
         if (!strncmp(ev, prefixes[i], l) && ev[l]) return ev + l;
     }
