@@ -968,6 +968,38 @@ static void ctf_handmade_trace(void)
     CHECK_MSG(strstr(ts_error(), dir) != NULL, "%s", ts_error());
 }
 
+/* Events lost on a CPU may hide its sched_switch: after the gap its thread is unknown until
+ * the next switch (the hand-made trace: CPU 0 loses 7 events between read and write) */
+static void ctf_thread_unknown_after_gap(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/gap", d);
+    mkdir(dir, 0755);
+    write_ctf(dir, 1);
+    char **names;
+    size_t n;
+    REQUIRE(ts_ctf_read(dir, "app", 0, &names, &n, NULL) == 0);
+    CHECK(names_are(names, n, "read"));
+    free_names(names, n);
+    ts_ctf_trace t;
+    REQUIRE(ts_ctf_load_fields(dir, NULL, &t) == 0);
+    CHECK(t.n == 5 && t.lost == 7);
+    static const int64_t tid[] = {-1, 5, -1, 6, -1};
+    for (size_t i = 0; i < t.n && i < 5; i++) {
+        CHECK_MSG(t.tid[i] == tid[i], "event %zu (%s): thread %lld, want %lld", i, t.names[i],
+                  (long long)t.tid[i], (long long)tid[i]);
+        CHECK(!t.comm[i] == (tid[i] < 0));
+    }
+    ts_ctf_trace_free(&t);
+    /* without the gap, CPU 0's thread stays app's */
+    write_ctf(dir, 0);
+    REQUIRE(ts_ctf_read(dir, "app", 0, &names, &n, NULL) == 0);
+    CHECK(names_are(names, n, "read write open"));
+    free_names(names, n);
+}
+
 /* ---- CTF fixtures from an event list: one stream file per CPU, packets of at most
  * `per_packet` events, optionally LTTng's index files (index/chan_N.idx) ---- */
 typedef struct {
@@ -1607,6 +1639,7 @@ TEST_MAIN("data_ingest", {
     RUN(cli_split_and_audit);
     RUN(cli_paper_split_pts);
     RUN(ctf_handmade_trace);
+    RUN(ctf_thread_unknown_after_gap);
     RUN(ctf_old_names_pair_exits_per_thread);
     RUN(ctf_new_names_match_old);
     RUN(ctf_exit_pairs_its_own_call);

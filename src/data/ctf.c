@@ -327,6 +327,17 @@ static void on_discarded(sink_state *st, const bt_message *m)
         d.has_times = bt_clock_snapshot_get_ns_from_origin(b, &d.begin_ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK &&
                       bt_clock_snapshot_get_ns_from_origin(e, &d.end_ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK;
     }
+    /* the events lost may have switched the CPU's thread, entered and left calls: its thread
+     * is unknown until its next sched_switch, and the calls that thread had open are forgotten */
+    if (ts->cpu >= 0 && (size_t)ts->cpu < st->ncpu) {
+        cpu_state *c = &st->cpus[ts->cpu];
+        int64_t key = c->tid >= 0 ? c->tid : -2 - ts->cpu;
+        if (c->tid >= 0) pend_take(&st->pend, c->tid);
+        if (st->fields) open_take(st, key);
+        c->tid = -1;
+        c->comm[0] = 0;
+        c->call = NULL;
+    }
     ts->discards = ts_realloc(ts->discards, (ts->n_discards + 1) * sizeof *ts->discards);
     ts->discards[ts->n_discards++] = d;
     ts->discarded += count;
