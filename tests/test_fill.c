@@ -980,6 +980,12 @@ static void consistent_threads(void)
 static void consistent_pairing(void)
 {
     int64_t t[4], nt[4];
+    /* the names of every LTTng version: a 32-bit task's calls before 2.6 are compat_sys_X */
+    const char *call;
+    CHECK(ts_gap_classify("compat_sys_read", &call) == TS_EV_ENTRY && call && !strcmp(call, "read"));
+    CHECK(ts_gap_classify("sys_read", &call) == TS_EV_ENTRY && !strcmp(call, "read"));
+    CHECK(ts_gap_classify("compat_syscall_exit_read", &call) == TS_EV_EXIT && !strcmp(call, "read"));
+    CHECK(ts_gap_classify("exit_syscall", &call) == TS_EV_EXIT && !strcmp(call, ""));
     /* the thread is inside read when the gap begins: an entry cannot come first; the
      * cheapest fix turns the event before it into read's exit */
     const char *a[] = {"sched_wakeup", "syscall_entry_write", "syscall_exit_write"};

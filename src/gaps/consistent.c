@@ -35,7 +35,7 @@ ts_ev_kind ts_gap_classify(const char *name, const char **call)
     *call = NULL;
     if (!strcmp(name, "sched_switch")) return TS_EV_SWITCH;
     if ((c = after_prefix(name, "syscall_entry_")) || (c = after_prefix(name, "compat_syscall_entry_")) ||
-        (c = after_prefix(name, "sys_"))) {
+        (c = after_prefix(name, "sys_")) || (c = after_prefix(name, "compat_sys_"))) {   /* LTTng < 2.6, 32-bit */
         *call = c;
         return TS_EV_ENTRY;
     }

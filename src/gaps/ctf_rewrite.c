@@ -139,7 +139,7 @@ static void progress_line(reader *r, int force)
 /* fills e from an event message */
 static void decode(reader *r, const bt_message *m, ts_rw_event *e)
 {
-    static const char *const entries[] = {"syscall_entry_", "compat_syscall_entry_", "sys_"};
+    static const char *const entries[] = {"syscall_entry_", "compat_syscall_entry_", "sys_", "compat_sys_"};
     static const char *const exits[] = {"syscall_exit_", "compat_syscall_exit_"};
     const bt_event *ev = bt_message_event_borrow_event_const(m);
     const bt_event_class *ec = bt_event_borrow_class_const(ev);
@@ -194,7 +194,7 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
             if (e->cpu >= 0) r->cpu_tid[e->cpu] = e->next_tid >= 0 ? e->next_tid : -1;
         }
     }
-    if ((e->call = prefixed(nm, entries, 3))) {
+    if ((e->call = prefixed(nm, entries, 4))) {
         e->kind = TS_EV_ENTRY;
     } else if (!strcmp(nm, "exit_syscall")) {
         e->kind = TS_EV_EXIT;
