@@ -1101,6 +1101,63 @@ static void close_gaps(void)
     ts_drop_stats_free(&st);
 }
 
+/* a model file that names events the trace lacks: its reconstruction of a gap holds them,
+ * and the next gap close after it reads that reconstruction as its left context; the
+ * model's IDs of those names are read (the map from the trace's names to the model's was
+ * sized for the trace's names alone and read past its end) */
+static void close_gaps_model_names(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char a[600], am[600], af[600], t[600], dr[600], fl[600];
+    snprintf(a, sizeof a, "%s/a", d);
+    snprintf(am, sizeof am, "%s/a.tsm", d);
+    snprintf(af, sizeof af, "%s/a-filled", d);
+    snprintf(t, sizeof t, "%s/t", d);
+    snprintf(dr, sizeof dr, "%s/dropped", d);
+    snprintf(fl, sizeof fl, "%s/filled", d);
+    /* trace a: ioctl is named ioctl2 (the same fields) */
+    fx_trace(a, 0, 6000, 0);
+    FILE *f = fopen(in(a, "metadata"), "rb");
+    REQUIRE(f);
+    static char m[16384], m2[16400];
+    size_t n = fread(m, 1, sizeof m - 1, f);
+    fclose(f);
+    m[n] = 0;
+    size_t o = 0;
+    for (const char *p = m; *p;) {
+        if (!strncmp(p, "ioctl\"", 6)) { memcpy(m2 + o, "ioctl2\"", 7); o += 7; p += 6; }
+        else m2[o++] = *p++;
+    }
+    m2[o] = 0;
+    REQUIRE(strstr(m2, "syscall_exit_ioctl2"));
+    write_text(in(a, "metadata"), m2);
+    ts_fill_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.model = "ngram";
+    fo.seed = 1;
+    fo.context = 8;
+    fo.save_model = am;
+    ts_fill_result fr;
+    REQUIRE(ts_ctf_fill(a, af, &fo, &fr) == 0);
+    ts_fill_result_free(&fr);
+
+    fx_trace(t, 0, 6000, 0);
+    ts_drop_opts dop = {0.35, 2, 5, 11, 0, 1};
+    ts_drop_stats st;
+    REQUIRE(ts_ctf_drop(t, dr, &dop, &st) == 0);
+    fo.model = am;
+    fo.save_model = NULL;
+    REQUIRE(ts_ctf_fill(dr, fl, &fo, &fr) == 0);
+    size_t other = 0, tot = 0;
+    for (size_t j = 0; j < fr.n; j++)
+        for (size_t k = 0; k < fr.gaps[j].n; k++, tot++) other += strstr(fr.gaps[j].names[k], "ioctl2") != NULL;
+    CHECK(tot == st.dropped);
+    CHECK_MSG(other > 0, "no reconstructed event named by the model alone (of %zu)", tot);
+    ts_fill_result_free(&fr);
+    ts_drop_stats_free(&st);
+}
+
 /* a CPU with too few held-out events for a window of its own: its confidence is still
  * measured (on the other CPU's held-out windows, or on a shorter stretch of its own), not
  * the flat 0.5 that stands for "nothing measured" */
@@ -1162,6 +1219,7 @@ TEST_MAIN("fill", {
     RUN(drop_fill_new_names);
     RUN(drop_fill_old_names);
     RUN(close_gaps);
+    RUN(close_gaps_model_names);
     RUN(small_cpu_confidence);
     RUN(drop_bursts_apart);
     RUN(drop_keeps_unknown_gap);

@@ -138,6 +138,8 @@ typedef struct {
     ts__idmap pend;         /* thread -> the call it is inside: */
     int32_t  *pend_call;    /* (pend's indices) -1 none */
     int       old_names;    /* sys_X / exit_syscall naming seen */
+    int32_t   nid_model;    /* names the models know (IDs below); those interned later, by a
+                             * reconstruction made consistent, are not in their alphabets */
     ts__idmap out;          /* thread -> its last recorded switch out: */
     int64_t  *out_ns;       /* (out's indices) */
     int32_t  *out_cpu;
@@ -445,6 +447,10 @@ static void left_across(fill_state *f, gap_rec *r)
     }
     memcpy(all + q, p->right, p->nr * sizeof *all);
     size_t keep = n < f->W ? n : f->W;
+    /* a name no model knows (the earlier reconstruction was made consistent with one):
+     * the context begins after it */
+    for (size_t j = n - keep; j < n; j++)
+        if (all[j] >= f->nid_model) keep = n - j - 1;
     free(r->left);
     r->left = ts_malloc((keep ? keep : 1) * sizeof *r->left);
     memcpy(r->left, all + n - keep, keep * sizeof *r->left);
@@ -520,7 +526,8 @@ static int make_idmap(fill_state *f, const ts_model *m, idmap *im)
 {
     memset(im, 0, sizeof *im);
     if (m->vocab.n == 0) return ts_fail("%s: the model has no event names; fill needs a model trained on named events", f->o->model);
-    im->to_model = ts_malloc((size_t)f->names.n * sizeof *im->to_model);
+    const int32_t n0 = f->names.n;
+    im->to_model = ts_malloc((size_t)n0 * sizeof *im->to_model);
     im->to_trace = ts_malloc((size_t)m->vocab.n * sizeof *im->to_trace);
     int32_t fallback = m->vocab.unk >= 0 ? m->vocab.unk : 0;
     int64_t known = 0, total = 0;
@@ -537,6 +544,10 @@ static int make_idmap(fill_state *f, const ts_model *m, idmap *im)
                        "trace's event classes (fill --save-model writes one)",
                        f->o->model, 100.0 * (double)known / (double)total, f->dir);
     for (int32_t i = 0; i < m->vocab.n; i++) im->to_trace[i] = intern_id(&f->names, m->vocab.names[i]);
+    /* the model's names the trace lacks are interned now: a reconstruction holds them, and
+     * the next gap's left context reads it */
+    im->to_model = ts_realloc(im->to_model, (size_t)f->names.n * sizeof *im->to_model);
+    for (int32_t i = n0; i < f->names.n; i++) im->to_model[i] = ts_vocab_lookup(&m->vocab, f->names.names[i]);
     return 0;
 }
 
@@ -789,6 +800,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
 
     /* impute every gap */
     double t2 = ts_now();
+    f.nid_model = f.names.n;
     for (size_t i = 0; rc == 0 && i < f.ngap; i++) {
         gap_rec *r = &f.gaps[i];
         sstream *ss = &f.s[r->stream];
