@@ -305,6 +305,21 @@ static void log_truncate(void)
     REQUIRE(ts_train_log_truncate(p, 2) == 0);
     CHECK_MSG(count_lines_with(p, "\"event\"") == 1 && count_lines_with(p, "\"iter\":2") == 2,
               "%ld event records, %ld at iteration 2", count_lines_with(p, "\"event\""), count_lines_with(p, "\"iter\":2"));
+    /* two runs appended to one log: the checkpoint is the second's, cut after its record
+     * of iteration 2, not after the first run's (which dropped the second run's records) */
+    snprintf(p, sizeof p, "%s/two.jsonl", dir);
+    f = fopen(p, "w");
+    REQUIRE(f);
+    fputs("{\"event\":\"start\",\"run\":\"a\"}\n{\"iter\":2,\"valid_loss\":1,\"run\":\"a\"}\n"
+          "{\"iter\":4,\"valid_loss\":1,\"run\":\"a\"}\n{\"event\":\"end\",\"iter\":4,\"run\":\"a\"}\n"
+          "{\"event\":\"start\",\"run\":\"b\"}\n{\"iter\":2,\"valid_loss\":1,\"run\":\"b\"}\n"
+          "{\"iter\":3,\"loss\":1,\"run\":\"b\"}\n", f);
+    fclose(f);
+    REQUIRE(ts_train_log_truncate(p, 2) == 0);
+    CHECK_MSG(count_lines_with(p, "\"run\":\"b\"") == 2 && count_lines_with(p, "\"run\":\"a\"") == 2 &&
+                  count_lines_with(p, "\"iter\":3") == 0 && count_lines_with(p, "\"iter\":4") == 0,
+              "%ld of run b's records, %ld of run a's", count_lines_with(p, "\"run\":\"b\""),
+              count_lines_with(p, "\"run\":\"a\""));
 }
 
 /* the log stays JSON when a value is not finite: no validation yet (--iters 0), or a

@@ -223,16 +223,23 @@ int ts_train_log_truncate(const char *path, long iter)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    while ((n = getline(&line, &cap, f)) > 0) {
+    /* the validation record of iter is the last one before its checkpoint: what follows
+     * was written after it, records without an iteration too (the end of training's).
+     * The log's last such record: runs append to one log, and an earlier run's record of
+     * iter comes before this run's */
+    long line_no = 0, cut = -1;
+    while ((n = getline(&line, &cap, f)) > 0 && line[n - 1] == '\n') {
+        if (line_iter(line) == iter && strstr(line, "\"valid_loss\":")) cut = line_no;
+        line_no++;
+    }
+    rewind(f);
+    line_no = 0;
+    while (!ferror(f) && (n = getline(&line, &cap, f)) > 0) {
         /* a last line without its newline was cut short (disk full, power lost): the
          * records appended after it would join it into one broken line */
         if (line[n - 1] != '\n') break;
-        long li = line_iter(line);
-        if (li <= iter) fwrite(line, 1, (size_t)n, o.f);
-        /* the validation record of iter is the last one before its checkpoint: what
-         * follows was written after it, records without an iteration too (the end of
-         * training's) */
-        if (li == iter && strstr(line, "\"valid_loss\":")) break;
+        if (line_iter(line) <= iter) fwrite(line, 1, (size_t)n, o.f);
+        if (line_no++ == cut) break;
     }
     free(line);
     int bad = ferror(f);
