@@ -638,6 +638,16 @@ static void train_keeps_its_datasets(void)
         CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "would be read as a file of the dataset") &&
                   !ts_file_exists(p), "%s: %s", absent[i], err);
     }
+    /* the published windows a sequence_length_L folder lacks (--split paper reads them there) */
+    snprintf(p, sizeof p, "%s/dstr/sequence_length_40", dir);
+    REQUIRE(mkdir(p, 0755) == 0);
+    const char *win[] = {"training", "testing"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/dstr/sequence_length_40/%s", dir, win[i]);
+        snprintf(args, sizeof args, "train --model ngram %s/dstr --length 40 -o %s/x.tsm --log %s", dir, dir, p);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "would be read as a file of the dataset") &&
+                  !ts_file_exists(p), "%s: %s", win[i], err);
+    }
     /* the log over the model or its checkpoint: the model, written whole, would drop it */
     const char *over[] = {"%s/m.tsm", "%s/./m.tsm.ckpt"};
     for (int i = 0; i < 2; i++) {

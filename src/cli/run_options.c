@@ -103,6 +103,8 @@ int cli_dataset_output_check(const char *out, const char *dataset)
         const char *b = basename(base);
         if (dir && ts_same_file(dir, dataset) == 1)
             for (int i = 0; !hit && (name = dataset_file(i, buf)); i++) hit = !strcmp(b, name);
+        /* and the published windows of a sequence_length_L folder (--split paper) */
+        if (!hit && (!strcmp(b, "training") || !strcmp(b, "testing"))) hit = in_window_folder(out, dataset);
         free(dir);
         free(copy);
         free(base);
