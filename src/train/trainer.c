@@ -380,12 +380,16 @@ int ts_train_iter(const ts_train_net *net, ts_adam *adam, ts_rng *rng, double lr
         if (net->step(net->ctx, rng, loss) != 0) return -1;
     } else {
 #ifdef TS_MPI
-        if (net->step_part(net->ctx, rng, rank, size, loss) != 0) return -1;
+        /* a share that fails still joins the sums, with a NaN loss: the other ranks stop as at a
+         * divergence instead of waiting for it */
+        int prc = net->step_part(net->ctx, rng, rank, size, loss);
+        if (prc != 0) *loss = NAN;
         TS_PROF_PUSH(TS_PROF_COMM);
         /* the shares' gradients and losses summed: the whole batch's, on every rank */
         MPI_Allreduce(MPI_IN_PLACE, net->grads, (int)np, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
         MPI_Allreduce(MPI_IN_PLACE, loss, 1, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
         TS_PROF_POP();
+        if (prc != 0) return -1;
 #endif
     }
     TS_PROF_PUSH(TS_PROF_OPTIM);
@@ -447,7 +451,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     }
 
     if (the_hook) {
-        if (ok) rc = the_hook(net, c, &adam, &rng, the_hook_ud);
+        if (all_ok(ok, nranks, net->name)) rc = the_hook(net, c, &adam, &rng, the_hook_ud);
         goto done;
     }
     /* a record that cannot be written (disk full) stops the run: the log would be
