@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #ifdef TS_MPI
 #include <mpi.h>
 #endif
@@ -263,7 +264,8 @@ static int check_writable(const char *path, const char *what)
 
 static int check_log(const char *path)
 {
-    int existed = ts_file_exists(path);
+    struct stat st;
+    int existed = lstat(path, &st) == 0;   /* a link to a file not there yet: its target is the log */
     FILE *f = fopen(path, "a");
     if (!f) return ts_fail("%s: cannot open the training log: %s", path, strerror(errno));
     fclose(f);
