@@ -173,7 +173,70 @@ static void masks_move_the_blackout(void)
     ts_model_free(m);
 }
 
+/* the public headers, as a user of the library includes them: each compiles on its own in
+ * C and in C++, includes nothing but system headers and other public headers (never one
+ * of src/), and gives its functions C linkage in C++ (extern "C"), so that a C++ program
+ * links against the library */
+static int compiles(const char *cc, const char *flags, const char *rel)
+{
+    char src[] = "/tmp/ts-header-XXXXXX.c";
+    int fd = mkstemps(src, 2);
+    if (fd < 0) return -1;
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "#include \"%s\"\n#include \"%s\"\nint main(void) { return 0; }\n", rel, rel);
+    fclose(f);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s %s -Iinclude -fsyntax-only %s 2>&1", cc, flags, src);
+    int rc = system(cmd);
+    unlink(src);
+    return rc == 0;
+}
+
+static void public_headers_stand_alone(void)
+{
+    DIR *dir = opendir("include/tracesynth");
+    if (!dir) SKIP("no include/tracesynth (run from the repository root)");
+    int have_cc = system("command -v cc > /dev/null 2>&1") == 0;
+    int have_cxx = system("command -v c++ > /dev/null 2>&1") == 0;
+    int headers = 0;
+    struct dirent *e;
+    while ((e = readdir(dir))) {
+        size_t l = strlen(e->d_name);
+        if (l < 3 || strcmp(e->d_name + l - 2, ".h")) continue;
+        headers++;
+        char path[512], rel[512];
+        snprintf(path, sizeof path, "include/tracesynth/%s", e->d_name);
+        snprintf(rel, sizeof rel, "tracesynth/%s", e->d_name);
+        FILE *f = fopen(path, "r");
+        REQUIRE(f);
+        char line[1024];
+        int extern_c = 0;
+        while (fgets(line, sizeof line, f)) {
+            if (strstr(line, "extern \"C\" {")) extern_c = 1;
+            char inc[256];
+            if (sscanf(line, " #include \"%255[^\"]\"", inc) == 1) {
+                char sib[600];
+                snprintf(sib, sizeof sib, "include/tracesynth/%s", inc);
+                struct stat st;
+                CHECK_MSG(!strchr(inc, '/') && stat(sib, &st) == 0,
+                          "%s includes \"%s\", which is not a public header beside it", path, inc);
+            }
+        }
+        fclose(f);
+        CHECK_MSG(extern_c, "%s has no extern \"C\" block for C++", path);
+        if (have_cc) CHECK_MSG(compiles("cc", "-x c -std=c11 -Wall -Wextra -Werror -pedantic", rel) == 1,
+                               "%s does not compile alone in C", path);
+        if (have_cxx) CHECK_MSG(compiles("c++", "-x c++ -Wall -Werror", rel) == 1,
+                                "%s does not compile alone in C++", path);
+    }
+    closedir(dir);
+    CHECK(headers > 10);
+    if (have_cc) CHECK(compiles("cc", "-x c -std=c11 -Wall -Wextra -Werror -pedantic", "tracesynth.h") == 1);
+    if (have_cxx) CHECK(compiles("c++", "-x c++ -Wall -Werror", "tracesynth.h") == 1);
+}
+
 TEST_MAIN("contract", {
     RUN(every_model);
     RUN(masks_move_the_blackout);
+    RUN(public_headers_stand_alone);
 })

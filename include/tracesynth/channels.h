@@ -22,6 +22,10 @@
 #include "common.h"
 #include "data.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum { TS_CH_EVENT = 0, TS_CH_DT, TS_CH_COMM, TS_CH_RET, TS_CH_TID, TS_CH_CPU, TS_NCH };
 extern const char *const ts_ch_names[TS_NCH];   /* "event", "dt", "comm", "ret", "tid", "cpu" */
 
@@ -166,5 +170,9 @@ int  ts_mc_from_strace(const char *path, ts_mc_raw *out);
  * NULL) receives what ts_ctf_load reports (lost events, architecture); its per-event
  * arrays move to out. */
 int  ts_mc_from_ctf(const char *dir, const ts_ctf_opts *opts, ts_mc_raw *out, ts_ctf_trace *trace);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TS_VERSION "0.1.0"
 
 #if defined(__GNUC__)
@@ -141,5 +145,9 @@ const char *ts_blas_core_best(const ts_cpu *c);  /* best OpenBLAS core the CPU r
  * CPU's best, or one this table does not know, is kept */
 const char *ts_blas_core_pick(const ts_cpu *c, const char *openblas_core, const char *user_env);
 void ts_blas_describe(char *buf, size_t n);      /* one line: the kernels in use and why */
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -13,6 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TS_CONTAINER_VERSION 1u
 
 /* Model files and checkpoints are untrusted input (anyone can recompute the CRC).
@@ -107,5 +111,9 @@ int  ts_reader_long(const ts_reader *r, const char *tag, const char *key, long l
 int  ts_reader_double(const ts_reader *r, const char *tag, const char *key, double lo, double hi, double *out);
 int  ts_reader_choice(const ts_reader *r, const char *tag, const char *key, const char *const *choices, int *out);
 void ts_reader_close(ts_reader *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

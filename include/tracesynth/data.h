@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* one contiguous event sequence */
 typedef struct {
     int32_t *ids;
@@ -260,5 +264,9 @@ const char *ts_mask_name(ts_mask_pos p);
  * ts_rng_fork(seed, i); ALL hides everything. k > L hides all; CENTER starts at L/2, or at
  * L-k when L/2 + k > L (e.g. L=50, k=40: 10..49), so k events are always hidden. */
 void ts_mask_fill(uint8_t *mask, size_t n, size_t L, size_t k, ts_mask_pos pos, uint64_t seed);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

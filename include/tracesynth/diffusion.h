@@ -15,6 +15,10 @@
 #include <stdint.h>
 #include "common.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     int     T;
     double *beta, *alpha, *alpha_bar, *sigma;   /* (T) each */
@@ -58,5 +62,9 @@ typedef int (*ts_eps_fn)(void *ctx, const float *xt, int t, float *eps);
 int ts_diffusion_sample(const ts_diffusion *d, ts_eps_fn fn, void *ctx, size_t total, int S,
                         const float *cond, const float *mask, ts_rng *rng, float *x,
                         float *scratch, ts_progress *progress);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

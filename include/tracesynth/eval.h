@@ -6,6 +6,10 @@
 #include <stdint.h>
 #include "data.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* the architecture whose system call table names the events */
 typedef enum {
     TS_ARCH_UNKNOWN = 0,   /* a name of any of the four tables counts */
@@ -79,5 +83,9 @@ ts_arch     ts_arch_host(void);
  * holds them all; among several, for a list of 100 names or more, the table it covers best;
  * else TS_ARCH_UNKNOWN (a short list of calls common to all, like read and write) */
 ts_arch     ts_arch_guess(const char *const *names, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,7 +15,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "tracesynth/model.h"
+#include "model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* the event class of reconstructed events, and its payload members */
 #define TS_RECON_CLASS "tracesynth:reconstructed"
@@ -231,5 +235,9 @@ void   ts_sc_analysis_free(ts_sc_analysis *a);
  * 0 if a has none either, else NaN (any entry is wrong, but no share of none) */
 double ts_sc_count_error(const ts_sc_analysis *truth, const ts_sc_analysis *a);
 double ts_sc_unmatched_share(const ts_sc_analysis *a);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

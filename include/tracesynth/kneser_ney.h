@@ -17,6 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TS_KN_MAX_ORDER 16
 
 typedef struct ts_kn ts_kn;
@@ -42,5 +46,9 @@ int    ts_kn_choose_order(ts_kn *kn, const int32_t *x, size_t n, size_t L);
 double ts_kn_bits(const ts_kn *kn, const int32_t *x, size_t n, size_t L);
 /* the discount of order m (1..order) for count class c (1, 2, 3 = 3+) */
 double ts_kn_discount(const ts_kn *kn, int m, int c);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

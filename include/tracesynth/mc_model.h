@@ -20,6 +20,10 @@
 #include "model.h"
 #include "train.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* how a model handles dt */
 enum { TS_DT_NONE = 0, TS_DT_BINS = 1, TS_DT_REAL = 2 };
 extern const char *const ts_dt_mode_names[];   /* "none", "bins", "real", NULL */
@@ -112,5 +116,9 @@ void ts_mc_train_cfg(ts_train_cfg *tc, const ts_mc_train_opts *o, const char *st
 /* for a model's train that saves while it learns: fill the base's vocabularies from the
  * training data now (the driver does it again only when they are still empty). 0 / -1 */
 int  ts_mc_model_base_init(ts_mc_model *m, const ts_mc *data);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,10 @@
 #include "data.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct ts_mdm_net ts_mdm_net;
 
 /* a network with parameters drawn from seed; NULL + error on bad sizes */
@@ -73,5 +77,9 @@ int ts_mdm_set_ensemble(ts_model *m, ts_model *other, const char *what);
  * none of the list added). impute and generate's --ensemble LIST replace the
  * ensemble with LIST's (once per model: the same LIST again keeps it) */
 int ts_mdm_load_ensemble(ts_model *m, const char *list);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct ts_mdm_mc_net ts_mdm_mc_net;
 
 /* nch channels (1 to 5) with K[j] >= 1 values each; real_dt: channel 1 is a real dt
@@ -35,5 +39,9 @@ int ts_mdm_mc_net_loss(ts_mdm_mc_net *n, const int32_t *values, const float *xdt
 typedef struct ts_mc_model ts_mc_model;
 int ts_mdm_mc_head(const ts_mc_model *m, int channel, const float **w, const float **b, int *K, int *C,
                    double *weight);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

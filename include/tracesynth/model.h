@@ -11,6 +11,10 @@
 #include "common.h"
 #include "container.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* model-specific options, "key=value" (from --key value on the command line) */
 typedef struct {
     int          n;
@@ -154,5 +158,9 @@ void ts_model_free(ts_model *m);
 int     ts_run_samples(const ts_run_opts *o, const char *model, long *samples);
 /* the most frequent of v[0], v[stride], ..., v[(n - 1) * stride]; ties: the earliest */
 int32_t ts_vote(const int32_t *v, size_t stride, long n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

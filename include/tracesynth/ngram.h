@@ -12,6 +12,10 @@
 #include <stdint.h>
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* an n-gram index over s (N events; -1 separates unrelated pieces); NULL on bad
  * sizes. Free with ts_model_free. */
 ts_model *ts_ngram_new(const int32_t *s, size_t N, int order);
@@ -51,5 +55,9 @@ size_t ts_window_match(const int32_t *y, const uint8_t *hid, size_t L, size_t a,
  * matched on those sides (0: none), up to cmax; ts_window_match's count, or 0 */
 size_t ts_window_over_stream(const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k, int sides,
                              int stream, int win, int cmax, size_t *start);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

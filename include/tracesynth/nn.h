@@ -29,6 +29,10 @@
 #include <stdint.h>
 #include "common.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---------------------------------------------------------------------------
  * SGEMM over the OpenMP threads, cblas conventions, row-major:
  *   C (M x N) = alpha op(A) op(B) + beta C,  op(X) = X or X^T (trans != 0).
@@ -392,5 +396,9 @@ void ts_tblock_forward(const ts_tblock_config *c, const float *params, const flo
 void ts_tblock_backward(const ts_tblock_config *c, const float *params, const float *rope_tab,
                         const float *x, const float *act, const float *dout, float *dparams,
                         float *dx, float *scratch, int B, int L);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

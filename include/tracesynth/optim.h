@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     size_t n;
     float *params, *grads;     /* (n), owned by the model */
@@ -46,5 +50,9 @@ typedef struct {
 double ts_lr_at(const ts_lr_schedule *s, long step);
 /* "constant", "warmup", "cosine"; 0 / -1 + error */
 int ts_lr_parse(const char *s, ts_lr_kind *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -11,6 +11,10 @@
 
 #include <stdio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     TS_OPT_END = 0,
     TS_OPT_FLAG,      /* int *: set to 1; no value */
@@ -88,5 +92,9 @@ int  ts_opt_given(const ts_opt_result *r, const void *value);
 int  ts_opt_parse(const ts_opt_spec *spec, int argc, char **argv, ts_opt_result *out);
 void ts_opt_free(ts_opt_result *r);
 void ts_opt_usage(const ts_opt_spec *spec, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

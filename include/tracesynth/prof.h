@@ -10,6 +10,10 @@
 #ifndef TRACESYNTH_PROF_H
 #define TRACESYNTH_PROF_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum {
     TS_PROF_GEMM = 0,   /* convolutions and linear layers through SGEMM (im2col included) */
     TS_PROF_S4K,        /* the S4 kernel build (and its spectrum), forward and backward */
@@ -41,5 +45,9 @@ const char *ts_prof_name(int sec);
 #define TS_PROF_PUSH(s) do { if (ts_prof_on) ts_prof_push_(s); } while (0)
 #define TS_PROF_POP()   do { if (ts_prof_on) ts_prof_pop_(); } while (0)
 #define TS_PROF_FLOPS(f) do { if (ts_prof_on) ts_prof_flops_(f); } while (0)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

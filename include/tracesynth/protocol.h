@@ -11,6 +11,10 @@
 #include "eval.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* how a dataset is cut into windows */
 typedef struct {
     ts_split_kind kind;        /* default time */
@@ -94,5 +98,9 @@ int  ts_mask_load(const char *path, uint8_t **mask, size_t *n, size_t *len);
 
 /* one window per line, event names separated by spaces ("?" for an ID without a name) */
 int  ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab *v);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -22,6 +22,10 @@
 #include <stdint.h>
 #include "channels.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     int32_t   V;                 /* event types */
     int32_t   card[TS_NCH];      /* values of each categorical channel; 0: absent (dt: 1 when present) */
@@ -64,5 +68,9 @@ typedef struct {
     size_t events_touched;       /* events with any channel changed */
 } ts_repair_report;
 int  ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, ts_repair_report *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

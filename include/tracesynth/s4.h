@@ -55,6 +55,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum { TS_S4_CONV_AUTO = 0, TS_S4_CONV_FFT = 1, TS_S4_CONV_DIRECT = 2 } ts_s4_conv;
 
 /* AUTO uses the FFT from this length on. Measured (B 16, H 128, one thread,
@@ -174,5 +178,9 @@ void ts_s4_fft_pair_gelu(const ts_s4 *s, const float *params, const float *cache
 void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, const float *D,
                          const float *x, const float *dy, int B, float *dK, float *dD,
                          float *dx, float *scratch);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -26,6 +26,10 @@
 #include "container.h"
 #include "s4.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* the sssd-s4 model's diffusion steps T when --T is not given */
 #define TS_SSSD_DEFAULT_T 200
 
@@ -157,5 +161,9 @@ typedef struct {
     long done;
 } ts_sssd_eps;
 int ts_sssd_eps_fn(void *ctx, const float *xt, int t, float *eps);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

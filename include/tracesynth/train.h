@@ -25,6 +25,10 @@
 #include "model.h"
 #include "optim.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     const char *name;          /* model name: messages and the checkpoint's MODEL tag */
     void  *ctx;                /* passed to every callback */
@@ -121,5 +125,9 @@ void ts_train_world(int *rank, int *size);   /* 0, 1 without MPI */
  * the checkpoint of iter), with an iteration or not (atomically rewritten). A missing
  * log is not an error. 0 / -1 */
 int ts_train_log_truncate(const char *path, long iter);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
