@@ -235,8 +235,47 @@ static void public_headers_stand_alone(void)
     if (have_cxx) CHECK(compiles("c++", "-x c++ -Wall -Werror", "tracesynth.h") == 1);
 }
 
+/* every symbol the library defines for the linker starts with ts_ or TS_ (a named OpenMP
+ * critical section too), so that it never takes a name a program or another library
+ * uses; the internals shared between files are ts__ */
+static void exported_symbols_prefixed(void)
+{
+    char exe[4096];
+    ssize_t l = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (l <= 0) SKIP("no /proc/self/exe");
+    exe[l] = 0;
+    char *slash = strrchr(exe, '/');   /* BUILD/tests/test_contract -> BUILD/libtracesynth.a */
+    if (slash) *slash = 0;
+    slash = strrchr(exe, '/');
+    if (slash) *slash = 0;
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "nm -g --defined-only %s/libtracesynth.a 2>/dev/null", exe);
+    if (system("command -v nm > /dev/null 2>&1") != 0) SKIP("no nm");
+    FILE *p = popen(cmd, "r");
+    REQUIRE(p);
+    char line[1024];
+    int symbols = 0, bad = 0;
+    while (fgets(line, sizeof line, p)) {
+        char addr[64], type[8], name[900];
+        if (sscanf(line, "%63s %7s %899s", addr, type, name) != 3) continue;
+        symbols++;
+        const char *n = name;
+        if (!strncmp(n, ".gomp_critical_user_", 20)) n += 20;
+        else if (!strncmp(n, "__odr_asan_gen_", 15)) n += 15;   /* a sanitizer build's twins */
+        else if (!strncmp(n, "__", 2) || n[0] == '.') continue;  /* the compiler's own */
+        if (strncmp(n, "ts_", 3) && strncmp(n, "TS_", 3)) {
+            CHECK_MSG(0, "libtracesynth.a exports '%s' without the ts_ prefix", name);
+            bad++;
+        }
+    }
+    pclose(p);
+    CHECK(symbols > 100);
+    CHECK(bad == 0);
+}
+
 TEST_MAIN("contract", {
     RUN(every_model);
     RUN(masks_move_the_blackout);
     RUN(public_headers_stand_alone);
+    RUN(exported_symbols_prefixed);
 })

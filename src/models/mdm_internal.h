@@ -2,7 +2,7 @@
  * multi-channel mdm (src/models/mdm_mc.c) builds on: the configuration, the
  * parameter layout, the activations of one (B, L), the network's forward and
  * backward, the cross-entropy and the masking draw. Only those two files include it.
- * The functions keep mdm.c's names there; the linker sees them prefixed mdm_. */
+ * The functions keep mdm.c's names there; the linker sees them prefixed ts__mdm_. */
 #ifndef TRACESYNTH_MDM_INTERNAL_H
 #define TRACESYNTH_MDM_INTERNAL_H
 
@@ -13,20 +13,20 @@
 #include "tracesynth/s4.h"
 #include "tracesynth/train.h"
 
-#define alloc_params mdm_alloc_params
-#define init_params  mdm_init_params
-#define plan_init    mdm_plan_init
-#define plan_free    mdm_plan_free
-#define net_forward  mdm_net_forward
-#define net_backward mdm_net_backward
-#define xent         mdm_xent
-#define hide         mdm_hide
-#define parse_opts   mdm_parse_opts
-#define config_text  mdm_config_text
-#define model_free   mdm_model_free
-#define model_save   mdm_model_save
-#define model_load   mdm_model_load
-#define chain_chunk_rows mdm_chain_chunk_rows
+#define alloc_params ts__mdm_alloc_params
+#define init_params  ts__mdm_init_params
+#define plan_init    ts__mdm_plan_init
+#define plan_free    ts__mdm_plan_free
+#define net_forward  ts__mdm_net_forward
+#define net_backward ts__mdm_net_backward
+#define xent         ts__mdm_xent
+#define hide         ts__mdm_hide
+#define parse_opts   ts__mdm_parse_opts
+#define config_text  ts__mdm_config_text
+#define model_free   ts__mdm_model_free
+#define model_save   ts__mdm_model_save
+#define model_load   ts__mdm_model_load
+#define chain_chunk_rows ts__mdm_chain_chunk_rows
 
 typedef struct {
     int layers, C, N, F;      /* blocks, channels, S4 state, feed-forward width */

@@ -605,7 +605,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
                 #pragma omp atomic read
                 stop = failed;
                 if (!stop && sample_batch(m, w, j, x, mask, n, L, S, nsamp, o->seed, out) != 0) {
-                    #pragma omp critical(sssd_sampler_error)
+                    #pragma omp critical(ts_sssd_sampler_error)
                     if (!failed) { snprintf(why, sizeof why, "%s", ts_error()); failed = 1; }
                 }
             }
