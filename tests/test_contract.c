@@ -273,9 +273,53 @@ static void exported_symbols_prefixed(void)
     CHECK(bad == 0);
 }
 
+/* the run options may be NULL (model.h): every model then runs with the defaults, as
+ * with zeroed options, in imputation, generation and scoring */
+static void run_opts_may_be_null(void)
+{
+    int32_t s[NS];
+    for (size_t i = 0; i < NS; i++) s[i] = (int32_t)((i % 7) + (i % 13 == 0)) % V;
+    int32_t tw_data[20 * L];
+    for (size_t w = 0; w < 20; w++) memcpy(tw_data + w * L, s + w * 25, L * sizeof *s);
+    ts_windows tw = {tw_data, 20, L};
+    const ts_windows x = {s + 300, 2, L};
+    uint8_t mask[2 * L];
+    ts_mask_fill(mask, 2, L, 4, TS_MASK_CENTER, 1);
+    ts_run_opts zero;
+    memset(&zero, 0, sizeof zero);
+    for (const ts_model_ops *const *op = ts_model_list(); *op; op++) {
+        const char *name = (*op)->name;
+        ts_model *m = train_tiny(name, s, &tw);
+        CHECK_MSG(m != NULL, "%s: training failed", name);
+        if (!m) continue;
+        ts_windows a, b;
+        CHECK_MSG(ts_model_impute(m, &x, mask, NULL, &a) == 0, "%s: impute without options: %s", name, ts_error());
+        REQUIRE(ts_model_impute(m, &x, mask, &zero, &b) == 0);
+        CHECK_MSG(a.data && !memcmp(a.data, b.data, 2 * L * sizeof(int32_t)), "%s: impute, NULL options differ",
+                  name);
+        ts_windows_free(&a);
+        ts_windows_free(&b);
+        CHECK_MSG(ts_model_generate(m, 2, L, NULL, &a) == 0, "%s: generate without options: %s", name, ts_error());
+        REQUIRE(ts_model_generate(m, 2, L, &zero, &b) == 0);
+        CHECK_MSG(a.data && !memcmp(a.data, b.data, 2 * L * sizeof(int32_t)), "%s: generate, NULL options differ",
+                  name);
+        ts_windows_free(&a);
+        ts_windows_free(&b);
+        if ((*op)->bits) {
+            double b1 = -1, b2 = -2;
+            CHECK_MSG(ts_model_bits(m, &x, NULL, NULL, &b1, NULL) == 0, "%s: bits without options: %s", name,
+                      ts_error());
+            REQUIRE(ts_model_bits(m, &x, NULL, &zero, &b2, NULL) == 0);
+            CHECK(b1 == b2);
+        }
+        ts_model_free(m);
+    }
+}
+
 TEST_MAIN("contract", {
     RUN(every_model);
     RUN(masks_move_the_blackout);
     RUN(public_headers_stand_alone);
     RUN(exported_symbols_prefixed);
+    RUN(run_opts_may_be_null);
 })

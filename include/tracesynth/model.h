@@ -55,6 +55,8 @@ typedef struct {
     ts_kv    kv;               /* model-specific options */
 } ts_train_opts;
 
+/* the options of a run (impute, generate, bits); a NULL pointer runs with the defaults,
+ * as zeroed options do */
 typedef struct {
     uint64_t seed;
     size_t   batch;            /* windows per batch (0: model default) */

@@ -239,7 +239,9 @@ static int check_values(const ts_mc_model *m, const ts_mc *y, size_t L, const ui
 
 static int run(ts_mc_model *m, ts_mc *y, size_t L, const uint8_t *const mask[TS_NCH], const ts_run_opts *o)
 {
-    if (check_keys(o ? &o->kv : NULL, m->ops->name, "run", m->ops->run_keys)) return -1;
+    static const ts_run_opts defaults;   /* o NULL: the defaults (every model reads o) */
+    if (!o) o = &defaults;
+    if (check_keys(&o->kv, m->ops->name, "run", m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, got %zu", m->ops->name, m->len, L);
     if (check_values(m, y, L, mask, 1) != 0) return -1;

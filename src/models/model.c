@@ -374,13 +374,17 @@ void ts_model_free(ts_model *m)
 
 /* ---- imputation and generation: shapes and ranges checked once, here ---- */
 
+/* a run without options (o NULL) runs with the defaults: every model reads o */
+static const ts_run_opts run_defaults;
+
 int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const ts_run_opts *o,
                     ts_windows *out)
 {
     memset(out, 0, sizeof *out);
+    if (!o) o = &run_defaults;
     size_t n = x->n, L = x->len;
     if (n == 0 || L == 0) return ts_fail("%s: no windows to impute", m->ops->name);
-    if (check_keys(o ? &o->kv : NULL, m->ops, "run", m->ops->run_keys)) return -1;
+    if (check_keys(&o->kv, m->ops, "run", m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, got windows of %zu "
                        "(train it with --length %zu)", m->ops->name, m->len, L, L);
@@ -411,9 +415,10 @@ int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const
 int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_windows *out)
 {
     memset(out, 0, sizeof *out);
+    if (!o) o = &run_defaults;
     if (n == 0 || L == 0) return ts_fail("%s: nothing to generate (%zu windows of %zu events)",
                                          m->ops->name, n, L);
-    if (check_keys(o ? &o->kv : NULL, m->ops, "run", m->ops->run_keys)) return -1;
+    if (check_keys(&o->kv, m->ops, "run", m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, cannot generate %zu",
                        m->ops->name, m->len, L);
@@ -549,9 +554,10 @@ int ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const
                   double *bits, size_t *unknown)
 {
     if (unknown) *unknown = 0;
+    if (!o) o = &run_defaults;
     if (!m->ops->bits) return ts_fail("%s: this model gives no likelihood", m->ops->name);
     if (x->n == 0 || x->len == 0) return ts_fail("%s: no windows to score", m->ops->name);
-    if (check_keys(o ? &o->kv : NULL, m->ops, "run", m->ops->run_keys)) return -1;
+    if (check_keys(&o->kv, m->ops, "run", m->ops->run_keys)) return -1;
     ts_windows xm = *x, mapped = {0};
     if (names && names->n > 0 && m->vocab.n > 0) {
         if (to_model_ids(m, x, names, NULL, &mapped, unknown, NULL)) return -1;
