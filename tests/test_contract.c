@@ -305,6 +305,9 @@ static void run_opts_may_be_null(void)
                   name);
         ts_windows_free(&a);
         ts_windows_free(&b);
+        /* n L events that no size_t holds: refused, not a wrapped-around allocation */
+        CHECK_MSG(ts_model_generate(m, (size_t)1 << 62, L, NULL, &a) == -1 && !a.data,
+                  "%s: generated 2^62 windows", name);
         if ((*op)->bits) {
             double b1 = -1, b2 = -2;
             CHECK_MSG(ts_model_bits(m, &x, NULL, NULL, &b1, NULL) == 0, "%s: bits without options: %s", name,

@@ -418,6 +418,8 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
     if (!o) o = &run_defaults;
     if (n == 0 || L == 0) return ts_fail("%s: nothing to generate (%zu windows of %zu events)",
                                          m->ops->name, n, L);
+    if (n > SIZE_MAX / L / sizeof *out->data)
+        return ts_fail("%s: cannot generate %zu windows of %zu events", m->ops->name, n, L);
     if (check_keys(&o->kv, m->ops, "run", m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, cannot generate %zu",
