@@ -319,10 +319,52 @@ static void run_opts_may_be_null(void)
     }
 }
 
+/* every free function accepts NULL (and an all-zero struct), as free() does (common.h) */
+static void free_functions_accept_null(void)
+{
+    ts_seq_free(NULL);
+    ts_windows_free(NULL);
+    ts_vocab_free(NULL);
+    ts_dataset_free(NULL);
+    ts_split_free(NULL);
+    ts_npy_free(NULL);
+    ts_ctf_trace_free(NULL);
+    ts_mc_raw_free(NULL);
+    ts_mc_free(NULL);
+    ts_mc_drawer_free(NULL);
+    ts_model_free(NULL);
+    ts_mc_model_free(NULL);
+    ts_kv_part_free(NULL);
+    ts_reader_close(NULL);
+    ts_writer_free(NULL);
+    ts_out_abort(NULL);
+    ts_stage_abort(NULL);
+    ts_gap_list_free(NULL);
+    ts_drop_stats_free(NULL);
+    ts_fill_result_free(NULL);
+    ts_sc_analysis_free(NULL);
+    ts_split_data_free(NULL);
+    ts_constraints_free(NULL);
+    ts_opt_free(NULL);
+    ts_free_aligned(NULL);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    ts_dataset_free(&d);
+    ts_dataset_free(&d);   /* twice: the first left it empty */
+    ts_split sp;
+    memset(&sp, 0, sizeof sp);
+    ts_split_free(&sp);
+    ts_mc mc;
+    memset(&mc, 0, sizeof mc);
+    ts_mc_free(&mc);
+    CHECK(d.stream.ids == NULL && d.vocab.n == 0);
+}
+
 TEST_MAIN("contract", {
     RUN(every_model);
     RUN(masks_move_the_blackout);
     RUN(public_headers_stand_alone);
     RUN(exported_symbols_prefixed);
     RUN(run_opts_may_be_null);
+    RUN(free_functions_accept_null);
 })

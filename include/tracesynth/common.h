@@ -2,7 +2,15 @@
  *
  * Error convention: library functions return 0 on success and -1 on failure
  * (or NULL), after recording one line that names the file and the place
- * ("trace.txt:12: non-integer token 'ab'"). ts_error() returns it. */
+ * ("trace.txt:12: non-integer token 'ab'"). ts_error() returns it.
+ *
+ * Ownership: what a function allocates for its caller is the caller's to free. A struct it
+ * fills (ts_seq, ts_windows, ts_vocab, ts_dataset, ts_split, ts_npy, ts_mc, ...) is released
+ * with that type's ts_*_free, a model it returns (ts_model, ts_mc_model) with
+ * ts_model_free / ts_mc_model_free, and a string or array the comment calls malloc'd with
+ * free(). Every such free function accepts NULL and an all-zero struct, and a function that
+ * fails leaves nothing to free. A const char * the library returns (ts_error, names,
+ * ts_arch_name, ...) is the library's: ts_error's line lasts until the thread's next error. */
 #ifndef TRACESYNTH_COMMON_H
 #define TRACESYNTH_COMMON_H
 
@@ -22,7 +30,7 @@ extern "C" {
 #define TS_PRINTF(a, b)
 #endif
 
-/* ---- errors (thread-local, last one wins) ---- */
+/* ---- errors (thread-local: each thread sees its own last error; the last one wins) ---- */
 int         ts_fail(const char *fmt, ...) TS_PRINTF(1, 2); /* records, returns -1 */
 const char *ts_error(void);
 void        ts_clear_error(void);

@@ -118,6 +118,7 @@ const ts_model_ops *const *ts_model_list(void);        /* NULL-terminated */
  * the training log; no-op when path is NULL. 0 / -1 */
 int  ts_train_log(const char *path, const char *fmt, ...) TS_PRINTF(2, 3);
 
+/* a model trained or loaded into *out (NULL on failure); free it with ts_model_free */
 int  ts_model_train(const char *name, const ts_train_opts *o, ts_model **out);
 /* for a model's train that saves while it learns (the shared trainer saves the best
  * model at each validation): fill ops, n_ids and a copy of the vocabulary into its
@@ -130,6 +131,7 @@ int  ts_model_save(const ts_model *m, const char *path);
 void ts_vocab_put(ts_writer *w, const char *tag, const ts_vocab *v);
 int  ts_vocab_get(const ts_reader *r, const char *tag, ts_vocab *v);
 int  ts_model_load(const char *path, ts_model **out);
+/* impute and generate: *out is allocated (free it with ts_windows_free; empty on failure) */
 int  ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const ts_run_opts *o,
                      ts_windows *out);
 /* impute windows numbered by the vocabulary `names` (the input's vocab.tsv; NULL or

@@ -122,6 +122,7 @@ void ts_writer_text(ts_writer *w, const char *tag, const char *text)
 
 void ts_writer_free(ts_writer *w)
 {
+    if (!w) return;
     free(w->buf);
     free(w->path);
     memset(w, 0, sizeof *w);
@@ -374,6 +375,7 @@ int ts_reader_choice(const ts_reader *r, const char *tag, const char *key, const
 
 void ts_reader_close(ts_reader *r)
 {
+    if (!r) return;
     free(r->buf);
     free(r->chunks);
     free(r->path);

@@ -203,6 +203,7 @@ int ts_out_commit(ts_outfile *o)
 
 void ts_out_abort(ts_outfile *o)
 {
+    if (!o) return;
     if (o->f) fclose(o->f);
     if (o->tmp) unlink(o->tmp);
     free(o->path); free(o->tmp);
@@ -283,6 +284,7 @@ int ts_stage_open_beside(ts_stage *s, const char *path, const char **base)
 
 void ts_stage_abort(ts_stage *s)
 {
+    if (!s) return;
     if (s->stage) ts_remove_tree(s->stage);
     free(s->stage);
     free(s->dir);

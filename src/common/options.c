@@ -202,6 +202,7 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
 
 void ts_opt_free(ts_opt_result *r)
 {
+    if (!r) return;
     for (int i = 0; i < r->nkv; i++) free((char *)r->keys[i]);
     free(r->pos);
     free(r->keys);

@@ -15,6 +15,7 @@ const char *const ts_ch_names[TS_NCH] = {"event", "dt", "comm", "ret", "tid", "c
 
 void ts_mc_raw_free(ts_mc_raw *r)
 {
+    if (!r) return;
     for (size_t i = 0; i < r->n; i++) {
         if (r->names) free(r->names[i]);
         if (r->comm) free(r->comm[i]);
@@ -31,6 +32,7 @@ void ts_mc_raw_free(ts_mc_raw *r)
 
 void ts_mc_free(ts_mc *m)
 {
+    if (!m) return;
     ts_dataset_free(&m->events);
     free(m->dt);
     for (int c = 0; c < TS_NCH; c++)

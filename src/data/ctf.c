@@ -477,6 +477,7 @@ static char *salvage_dir(const char *dir, const ts_ctf_trace *t, const char *wor
 
 void ts_ctf_trace_free(ts_ctf_trace *t)
 {
+    if (!t) return;
     for (size_t i = 0; i < t->n; i++) free(t->names[i]);
     free(t->names);
     free(t->time_ns);

@@ -85,6 +85,7 @@ size_t ts_vocab_map(const ts_vocab *from, const ts_vocab *to, int32_t *map)
 
 void ts_dataset_free(ts_dataset *d)
 {
+    if (!d) return;
     free(d->dir);
     ts_seq_free(&d->stream);
     ts_vocab_free(&d->vocab);

@@ -25,6 +25,7 @@ static const char *dtype_descr(ts_npy_dtype t)
 
 void ts_npy_free(ts_npy *a)
 {
+    if (!a) return;
     free(a->data);
     memset(a, 0, sizeof *a);
 }

@@ -19,6 +19,7 @@ const char *ts_split_name(ts_split_kind k) { return k == TS_SPLIT_PAPER ? "paper
 
 void ts_split_free(ts_split *s)
 {
+    if (!s) return;
     ts_windows_free(&s->train);
     ts_windows_free(&s->valid);
     ts_windows_free(&s->test);

@@ -15,6 +15,7 @@
 
 void ts_seq_free(ts_seq *s)
 {
+    if (!s) return;
     free(s->ids);
     s->ids = NULL;
     s->n = 0;
@@ -22,6 +23,7 @@ void ts_seq_free(ts_seq *s)
 
 void ts_windows_free(ts_windows *w)
 {
+    if (!w) return;
     free(w->data);
     w->data = NULL;
     w->n = w->len = 0;
@@ -316,6 +318,7 @@ int ts_windows_write(const char *path, const ts_windows *w)
 
 void ts_vocab_free(ts_vocab *v)
 {
+    if (!v) return;
     for (int i = 0; i < v->n; i++) free(v->names[i]);
     free(v->names);
     free(v->counts);

@@ -43,6 +43,7 @@ int ts_split_data_load(const char *dir, const ts_split_spec *s, ts_split_data *d
 
 void ts_split_data_free(ts_split_data *d)
 {
+    if (!d) return;
     ts_split_free(&d->split);
     ts_dataset_free(&d->data);
     memset(d, 0, sizeof *d);

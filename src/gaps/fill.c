@@ -690,6 +690,7 @@ static int fill_hook(void *u, const ts_rw_gap *g, const ts_recon **ev, size_t *n
 
 void ts_fill_result_free(ts_fill_result *r)
 {
+    if (!r) return;
     for (size_t i = 0; i < r->n; i++) {
         for (size_t j = 0; j < r->gaps[i].n; j++) free(r->gaps[i].names[j]);
         free(r->gaps[i].names);

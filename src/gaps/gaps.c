@@ -11,6 +11,7 @@
 
 void ts_gap_list_free(ts_gap_list *l)
 {
+    if (!l) return;
     for (size_t i = 0; i < l->n; i++) {
         free(l->gaps[i].stream_name);
         free(l->gaps[i].before);
@@ -248,6 +249,7 @@ static int drop_load(void *u, FILE *f)
 
 void ts_drop_stats_free(ts_drop_stats *st)
 {
+    if (!st) return;
     for (size_t i = 0; i < st->n_gaps; i++) {
         for (size_t j = 0; j < st->gaps[i].n; j++) free(st->gaps[i].names[j]);
         free(st->gaps[i].names);

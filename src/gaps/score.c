@@ -61,6 +61,7 @@ static int sc_event(void *u, const ts_rw_event *e)
 
 void ts_sc_analysis_free(ts_sc_analysis *a)
 {
+    if (!a) return;
     free(a->tid);
     free(a->entries);
     memset(a, 0, sizeof *a);

@@ -58,6 +58,7 @@ ts_kv ts_kv_part(const ts_kv *all, const char *const *keys, int inside)
 
 void ts_kv_part_free(ts_kv *kv)
 {
+    if (!kv) return;
     free((void *)kv->keys);
     kv->keys = kv->values = NULL;
     kv->n = 0;
@@ -497,6 +498,7 @@ int ts_model_windows_named(const ts_model *m, const ts_windows *x, const ts_voca
                            size_t *unknown)
 {
     size_t unk = 0;
+    memset(out, 0, sizeof *out);
     if (unknown) *unknown = 0;
     if (!names || names->n <= 0 || m->vocab.n <= 0) {
         size_t nL = x->n * x->len;

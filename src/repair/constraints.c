@@ -14,6 +14,7 @@ enum { NCAT = 4 };
 
 void ts_constraints_free(ts_constraints *k)
 {
+    if (!k) return;
     free(k->trans);
     free(k->seen);
     free(k->dt_lo);
