@@ -1210,6 +1210,39 @@ static void count_error_no_truth(void)
     CHECK_NEAR(ts_sc_count_error(&some, &none), 1.0, 0);
 }
 
+/* a gap too long to reconstruct is left as the tracer reported it and counted in the
+ * result (the library prints nothing; fill's command warns) */
+static void too_long_gap_counted(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], fl[600];
+    snprintf(t, sizeof t, "%s/t", d);
+    snprintf(fl, sizeof fl, "%s/filled", d);
+    fx_lost = 20000000;
+    fx_trace(t, 0, 3000, 0);
+    fx_lost = 0;
+    ts_fill_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.model = "ngram";
+    ts_fill_result fr;
+    REQUIRE(ts_ctf_fill(t, fl, &fo, &fr) == 0);
+    CHECK_MSG(fr.too_long == 1 && fr.too_long_events == 20000000 && fr.reconstructed == 0,
+              "%llu gaps too long (%llu events), %llu reconstructed", (unsigned long long)fr.too_long,
+              (unsigned long long)fr.too_long_events, (unsigned long long)fr.reconstructed);
+    ts_fill_result_free(&fr);
+    char cmd[1400], err[512];
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s/filled2 -q", t, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "%s fill %s --model ngram -o %s/filled3 -q 2>&1 >/dev/null | grep -c 'more than 2^24 events (20000000 events) left unfilled'",
+             getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth", t, d);
+    FILE *p = popen(cmd, "r");
+    REQUIRE(p);
+    char line[64] = "";
+    CHECK(fgets(line, sizeof line, p) && atoi(line) == 1);
+    pclose(p);
+}
+
 TEST_MAIN("fill", {
     RUN(count_error_no_truth);
     RUN(consistent_threads);
@@ -1221,6 +1254,7 @@ TEST_MAIN("fill", {
     RUN(close_gaps);
     RUN(close_gaps_model_names);
     RUN(small_cpu_confidence);
+    RUN(too_long_gap_counted);
     RUN(drop_bursts_apart);
     RUN(drop_keeps_unknown_gap);
     RUN(lttng_gap);

@@ -160,8 +160,7 @@ typedef struct {
     const char *save_model;  /* also save a model trained on every CPU's events here */
     int         one_model;   /* train one model on every CPU's events, not one per CPU */
     uint64_t    seed;
-    int         progress;
-    int         quiet;
+    int         progress;    /* progress lines on stderr (nothing is printed otherwise) */
 } ts_fill_opts;
 /* one gap's reconstruction, kept for scoring */
 typedef struct {
@@ -176,6 +175,7 @@ typedef struct {
     ts_fill_gap *gaps;
     size_t       n;
     uint64_t     events, reconstructed;
+    uint64_t     too_long, too_long_events;   /* gaps over 2^24 events, left unfilled, and their events */
     double       train_s, impute_s, write_s;
 } ts_fill_result;
 int  ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill_result *res);

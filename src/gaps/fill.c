@@ -809,8 +809,8 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         left_across(&f, r);
         if (!m || r->count == 0 || r->filled) continue;
         if (r->count > (1u << 24)) {   /* left as the tracer reported it: the rest is still filled */
-            fprintf(stderr, "tracesynth: warning: fill: %s: CPU %d: a gap of %llu events is too long to reconstruct; "
-                            "left unfilled\n", dir, ss->cpu, (unsigned long long)r->count);
+            res->too_long++;
+            res->too_long_events += r->count;
             continue;
         }
         size_t k = (size_t)r->count;
