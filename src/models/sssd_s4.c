@@ -606,7 +606,11 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
                 stop = failed;
                 if (!stop && sample_batch(m, w, j, x, mask, n, L, S, nsamp, o->seed, out) != 0) {
                     #pragma omp critical(ts_sssd_sampler_error)
-                    if (!failed) { snprintf(why, sizeof why, "%s", ts_error()); failed = 1; }
+                    if (!failed) {
+                        snprintf(why, sizeof why, "%s", ts_error());
+                        #pragma omp atomic write
+                        failed = 1;   /* atomic: the other workers read it outside the section */
+                    }
                 }
             }
         }
