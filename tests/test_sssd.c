@@ -759,6 +759,47 @@ static void threads_same_windows(void)
     toy_free(&t);
 }
 
+/* a sampling error on a worker (two threads and more batches than threads: each
+ * thread samples whole batches on its own) comes back to the caller as -1 with its
+ * line. A DDIM jump from an underflowed schedule (betaT 0.99, T 1000, 2 steps) is
+ * not finite on every batch. */
+static void worker_error_reaches_caller(void)
+{
+    toy t;
+    toy_make(&t, 40, 24);
+    kvbuf kv;
+    memset(&kv, 0, sizeof kv);
+    kv_add(&kv, "layers", "2");
+    kv_add(&kv, "channels", "16");
+    kv_add(&kv, "state", "8");
+    kv_add(&kv, "batch", "8");
+    kv_add(&kv, "iters", "4");
+    kv_add(&kv, "T", "1000");
+    kv_add(&kv, "betaT", "0.99");
+    ts_train_opts o = toy_opts(&t, &kv);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
+    uint8_t *mask = ts_malloc(t.split.test.n * 24);
+    ts_mask_fill(mask, t.split.test.n, 24, 4, TS_MASK_CENTER, 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.steps = 2;
+    ro.batch = 2;   /* 8 batches */
+    ro.seed = 5;
+    ts_windows a, g;
+    ts_set_threads(2);
+    ts_clear_error();
+    int rc = ts_model_impute(m, &t.split.test, mask, &ro, &a);
+    CHECK_MSG(rc == -1 && a.data == NULL && strstr(ts_error(), "not finite"), "impute: %d, %s", rc, ts_error());
+    ts_clear_error();
+    rc = ts_model_generate(m, 16, 24, &ro, &g);
+    CHECK_MSG(rc == -1 && g.data == NULL && strstr(ts_error(), "not finite"), "generate: %d, %s", rc, ts_error());
+    ts_set_threads(1);
+    free(mask);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 /* the command line: train, impute, generate, resume, and errors on one line */
 static void cli_round_trip(void)
 {
@@ -924,6 +965,7 @@ TEST_MAIN("sssd", {
     RUN(other_masks);
     RUN(samples_vote);
     RUN(threads_same_windows);
+    RUN(worker_error_reaches_caller);
     RUN(cli_round_trip);
     RUN(bench_impute_checks_first);
     RUN(bad_options);
