@@ -305,6 +305,12 @@ static void run_opts_may_be_null(void)
                   name);
         ts_windows_free(&a);
         ts_windows_free(&b);
+        /* a mask value other than 0 and 1 is refused, naming where (it read as observed) */
+        uint8_t bad[2 * L];
+        memcpy(bad, mask, sizeof bad);
+        bad[L + 3] = 2;
+        CHECK_MSG(ts_model_impute(m, &x, bad, NULL, &a) == -1 && !a.data && strstr(ts_error(), "window 1, position 3") &&
+                      strstr(ts_error(), "mask value 2"), "%s: %s", name, ts_error());
         /* n L events that no size_t holds: refused, not a wrapped-around allocation */
         CHECK_MSG(ts_model_generate(m, (size_t)1 << 62, L, NULL, &a) == -1 && !a.data,
                   "%s: generated 2^62 windows", name);
@@ -317,6 +323,21 @@ static void run_opts_may_be_null(void)
         }
         ts_model_free(m);
     }
+}
+
+/* an unknown split kind is refused, not taken as the paper split */
+static void split_kind_checked(void)
+{
+    int32_t s[NS];
+    for (size_t i = 0; i < NS; i++) s[i] = (int32_t)(i % V);
+    ts_dataset d;
+    memset(&d, 0, sizeof d);
+    d.stream = (ts_seq){s, NS};
+    ts_split sp;
+    CHECK(ts_split_make(&d, (ts_split_kind)7, L, 5, 10, &sp) == -1 && strstr(ts_error(), "split kind 7"));
+    ts_split_free(&sp);
+    CHECK(ts_split_make(&d, TS_SPLIT_TIME, L, 5, 10, &sp) == 0);
+    ts_split_free(&sp);
 }
 
 /* every free function accepts NULL (and an all-zero struct), as free() does (common.h) */
@@ -367,4 +388,5 @@ TEST_MAIN("contract", {
     RUN(exported_symbols_prefixed);
     RUN(run_opts_may_be_null);
     RUN(free_functions_accept_null);
+    RUN(split_kind_checked);
 })

@@ -238,6 +238,8 @@ int ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_
     memset(out, 0, sizeof *out);
     out->kind = kind;
     out->len = L;
+    if (kind != TS_SPLIT_TIME && kind != TS_SPLIT_PAPER)
+        return ts_fail("split kind %d: expected TS_SPLIT_TIME or TS_SPLIT_PAPER", (int)kind);
     if (L == 0) return ts_fail("window length must be positive");
     if (stride == 0) return ts_fail("stride must be positive");
     if (nwin == 0) return ts_fail("the number of validation/test windows must be positive");
