@@ -78,6 +78,10 @@ int generate_channels(const char *path, size_t n, size_t L, const char *out, con
         ts_mc_model_free(m);
         return cli_usage_error("generate", "--length is required: the model takes any window length");
     }
+    if ((double)n * (double)L > 2e9) {   /* generate's bound, now that the model has given the length */
+        ts_mc_model_free(m);
+        return cli_usage_error("generate", "%zu windows of %zu events are too many", n, L);
+    }
     int rc = generate_save(m, n, L, out, ro, "");
     ts_mc_model_free(m);
     return rc ? cli_fail() : 0;
