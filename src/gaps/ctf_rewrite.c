@@ -115,15 +115,6 @@ static uint32_t reader_stream(reader *r, const bt_stream *s)
     return (uint32_t)(r->last = r->n_streams++);
 }
 
-static const char *prefixed(const char *ev, const char *const *prefixes, int n)
-{
-    for (int i = 0; i < n; i++) {
-        size_t l = strlen(prefixes[i]);
-        if (!strncmp(ev, prefixes[i], l) && ev[l]) return ev + l;
-    }
-    return NULL;
-}
-
 static void progress_line(reader *r, int force)
 {
     if (!r->progress || (force && !r->events)) return;   /* no event: nothing to report (an error follows) */
@@ -139,8 +130,6 @@ static void progress_line(reader *r, int force)
 /* fills e from an event message */
 static void decode(reader *r, const bt_message *m, ts_rw_event *e)
 {
-    static const char *const entries[] = {"syscall_entry_", "compat_syscall_entry_", "sys_", "compat_sys_"};
-    static const char *const exits[] = {"syscall_exit_", "compat_syscall_exit_"};
     const bt_event *ev = bt_message_event_borrow_event_const(m);
     const bt_event_class *ec = bt_event_borrow_class_const(ev);
     const bt_stream *s = bt_event_borrow_stream_const(ev);
@@ -194,13 +183,11 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
             if (e->cpu >= 0) r->cpu_tid[e->cpu] = e->next_tid >= 0 ? e->next_tid : -1;
         }
     }
-    if ((e->call = prefixed(nm, entries, 4))) {
-        e->kind = TS_EV_ENTRY;
-    } else if (!strcmp(nm, "exit_syscall")) {
-        e->kind = TS_EV_EXIT;
-        e->call = "";
-    } else if ((e->call = prefixed(nm, exits, 2))) {
-        e->kind = TS_EV_EXIT;
+    const char *call;
+    ts_ev_kind k = ts_gap_classify(nm, &call);   /* entries and exits of every LTTng version */
+    if (k == TS_EV_ENTRY || k == TS_EV_EXIT) {
+        e->kind = k;
+        e->call = call;
     }
     if (e->kind == TS_EV_EXIT && !e->recon) ts__bt_field_int(ts__bt_member(pl, "ret"), &e->ret);
     r->events++;
@@ -368,7 +355,7 @@ static int send_event(void *u, const ts_rw_event *e)
     const char *base = e->recon ? e->recon : e->name;
     size_t lb = strlen(base);
     int32_t call = !e->call ? -1 : e->call >= base && e->call <= base + lb ? (int32_t)(e->call - base) : -2;
-    if (call == -2 && *e->call) call = -1;   /* not in the name: never so (prefixed() points into it) */
+    if (call == -2 && *e->call) call = -1;   /* not in the name: never so (ts_gap_classify points into it) */
     put_u8(w, 'E');
     ts__put_u32(w, e->stream);
     ts__put_u32(w, (uint32_t)e->cpu);
