@@ -110,9 +110,9 @@ int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_resul
  * --windows, --fractions or another --length was given: they cut a dataset directory */
 int cli_window_file_check(const char *cmd, const char *input, size_t len, const ts_split_spec *ss,
                           const ts_opt_result *args);
-/* 0, or an error (1, printed) when the existing file out is one that loading the dataset
- * directory reads (its stream.txt, vocab.tsv, time_ns.npy, channel files, or a file of
- * its sequence_length_L folders): writing out would replace the dataset's data */
+/* 0, or an error (1, printed) when out is, or would become, a file that loading the
+ * dataset directory reads (its stream.txt, vocab.tsv, time_ns.npy, channel files, a file
+ * of its sequence_length_L folders): writing out would replace or stand for its data */
 int cli_dataset_output_check(const char *out, const char *dataset);
 /* the options that cut a dataset into windows (besides --length and --stride, whose
  * meaning differs between commands), as one group of an option table: --split,

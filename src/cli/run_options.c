@@ -85,32 +85,21 @@ static const char *dataset_file(int i, char buf[64])
 int cli_dataset_output_check(const char *out, const char *dataset)
 {
     if (!out) return 0;
+    int exists = ts_file_exists(out);
+    /* a file of a sequence_length_L folder; one not there yet only under the published
+     * windows' names (--split paper reads them) */
+    const char *slash = strrchr(out, '/'), *b = slash ? slash + 1 : out;
+    int hit = (exists || !strcmp(b, "training") || !strcmp(b, "testing")) && in_window_folder(out, dataset);
+    /* a file the dataset's loaders read, there or not yet (it would be read the next time) */
     char buf[64];
     const char *name;
-    int hit = 0;
-    if (ts_file_exists(out)) {
-        hit = in_window_folder(out, dataset);
-        for (int i = 0; !hit && (name = dataset_file(i, buf)); i++) {
-            char *p = ts_path_join(dataset, name);
-            hit = ts_same_file(p, out) == 1;
-            free(p);
-        }
-    } else {
-        /* not there yet: one of those names in the dataset's folder would be read as the
-         * dataset's own file the next time it is loaded */
-        char *copy = ts_strdup(out), *base = ts_strdup(out);
-        char *dir = realpath(dirname(copy), NULL);
-        const char *b = basename(base);
-        if (dir && ts_same_file(dir, dataset) == 1)
-            for (int i = 0; !hit && (name = dataset_file(i, buf)); i++) hit = !strcmp(b, name);
-        /* and the published windows of a sequence_length_L folder (--split paper) */
-        if (!hit && (!strcmp(b, "training") || !strcmp(b, "testing"))) hit = in_window_folder(out, dataset);
-        free(dir);
-        free(copy);
-        free(base);
+    for (int i = 0; !hit && (name = dataset_file(i, buf)); i++) {
+        char *p = ts_path_join(dataset, name);
+        hit = ts_same_path(p, out);
+        free(p);
     }
     if (!hit) return 0;
-    if (ts_file_exists(out)) ts_fail("%s: the output would replace a file of the dataset %s", out, dataset);
+    if (exists) ts_fail("%s: the output would replace a file of the dataset %s", out, dataset);
     else ts_fail("%s: the output would be read as a file of the dataset %s the next time it is loaded", out, dataset);
     return cli_fail();
 }
