@@ -393,8 +393,7 @@ int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const
         if (mask[i] > 1)   /* 1 observed, 0 hidden: anything else is not a mask */
             return ts_fail("window %zu, position %zu: mask value %d is not 0 (hidden) or 1 (observed)", i / L, i % L,
                            mask[i]);
-    for (size_t i = 0; i < n * L; i++)
-        if (mask[i] && (x->data[i] < 0 || x->data[i] >= m->n_ids))
+        else if (mask[i] && (x->data[i] < 0 || x->data[i] >= m->n_ids))
             return ts_fail("window %zu, position %zu: event ID %d is outside the model's range "
                            "[0, %d)", i / L, i % L, x->data[i], m->n_ids);
     out->data = ts_malloc(n * L * sizeof *out->data);
