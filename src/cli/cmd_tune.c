@@ -70,8 +70,9 @@ int cmd_tune_prior(int argc, char **argv)
     }
     if (cli_dataset_output_check(out, args.pos[1]) || cli_dataset_output_check(log, args.pos[1])) goto done;
     /* the log appended to the model read, or to the one written (which replaces it whole) */
-    if (log && (ts_same_path(log, out) || ts_same_file(log, args.pos[0]) == 1)) {
-        if (ts_same_file(log, args.pos[0]) == 1) ts_fail("%s: the log would be appended to the model %s", log, args.pos[0]);
+    const int onto_model = log && ts_same_file(log, args.pos[0]) == 1;
+    if (onto_model || (log && ts_same_path(log, out))) {
+        if (onto_model) ts_fail("%s: the log would be appended to the model %s", log, args.pos[0]);
         else ts_fail("%s: the log would be lost when -o %s is written", log, out);
         cli_fail();
         goto done;
