@@ -69,13 +69,66 @@ static inline void capture_stderr(void (*fn)(void *), void *ctx, char *buf, size
     fclose(t);
 }
 
-/* a fresh scratch directory under $TMPDIR */
+/* Scratch directories live in one folder per test binary under $TMPDIR, removed when
+ * the binary exits; kept, and named, when a test failed or TS_KEEP_SCRATCH is set. */
+static char t_scratch_root[256];
+static pid_t t_scratch_owner;
+
+static inline void scratch_remove(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlink(path);
+        return;
+    }
+    chmod(path, 0700);   /* tests make folders read-only to provoke write errors */
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            size_t n = strlen(path) + strlen(e->d_name) + 2;
+            char *p = malloc(n);
+            if (!p) break;
+            snprintf(p, n, "%s/%s", path, e->d_name);
+            scratch_remove(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+static void scratch_cleanup(void)
+{
+    if (!t_scratch_root[0] || getpid() != t_scratch_owner) return;   /* not in forked children */
+    const char *keep = getenv("TS_KEEP_SCRATCH");
+    if (t_fail || (keep && *keep && strcmp(keep, "0"))) {
+        fprintf(stderr, "  kept scratch folder %s\n", t_scratch_root);
+        return;
+    }
+    scratch_remove(t_scratch_root);
+}
+
+/* a fresh scratch directory */
 static inline const char *scratch_dir(void)
 {
-    static char buf[256];
-    const char *tmp = getenv("TMPDIR");
-    snprintf(buf, sizeof buf, "%s/tstest.XXXXXX", tmp ? tmp : "/tmp");
-    return mkdtemp(buf);
+    static char buf[300];
+    static unsigned n;
+    if (!t_scratch_root[0] || getpid() != t_scratch_owner) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(t_scratch_root, sizeof t_scratch_root, "%s/tstest.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(t_scratch_root)) {
+            t_scratch_root[0] = 0;
+            return NULL;
+        }
+        t_scratch_owner = getpid();
+        static int registered;
+        if (!registered) registered = atexit(scratch_cleanup) == 0;
+    }
+    snprintf(buf, sizeof buf, "%s/%u", t_scratch_root, n++);
+    return mkdir(buf, 0700) == 0 ? buf : NULL;
 }
 
 /* entries in directory d ("." and ".." aside); -1 when it cannot be opened */

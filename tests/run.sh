@@ -3,7 +3,7 @@
 pass=0; fail=0; skip=0; broken=0
 for t in "$@"; do
     out=$("$t" 2>&1); rc=$?
-    printf '%s\n' "$out" | grep -E '^  (FAIL|skip)' || true
+    printf '%s\n' "$out" | grep -E '^  (FAIL|skip|kept)' || true
     line=$(printf '%s\n' "$out" | grep -E ': [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' | tail -n 1)
     if [ -z "$line" ]; then
         echo "  CRASH $t (exit $rc)"; printf '%s\n' "$out" | tail -n 20; broken=$((broken + 1)); continue

@@ -95,6 +95,47 @@ static void atomic_file_keeps_old_on_abort(void)
     CHECK(strstr(ts_error(), "/nonexistent-dir/x") != NULL);
 }
 
+/* the harness removes its scratch folders when the binary exits, read-only ones too,
+ * and a forked child's exit leaves its parent's in place */
+static void scratch_removed_at_exit(void)
+{
+    const char *mine = scratch_dir();
+    REQUIRE(mine);
+    char parent_dir[300], child_dir[300] = "";
+    snprintf(parent_dir, sizeof parent_dir, "%s", mine);
+    int fd[2];
+    REQUIRE(pipe(fd) == 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(fd[0]);
+        t_fail = 0;
+        const char *d = scratch_dir();
+        if (!d) _exit(3);
+        char p[400];
+        snprintf(p, sizeof p, "%s/ro", d);
+        if (mkdir(p, 0700) != 0) _exit(4);
+        snprintf(p, sizeof p, "%s/ro/file", d);
+        write_text(p, "x");
+        snprintf(p, sizeof p, "%s/ro", d);
+        chmod(p, 0500);
+        if (write(fd[1], d, strlen(d)) < 0) _exit(5);
+        close(fd[1]);
+        exit(0);   /* runs the harness's exit handler, as a test binary's end does */
+    }
+    close(fd[1]);
+    ssize_t got = read(fd[0], child_dir, sizeof child_dir - 1);
+    close(fd[0]);
+    int st;
+    REQUIRE(waitpid(pid, &st, 0) == pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    REQUIRE(got > 0);
+    child_dir[got] = 0;
+    CHECK_MSG(access(child_dir, F_OK) != 0, "%s is still there", child_dir);
+    CHECK_MSG(access(parent_dir, F_OK) == 0, "the child's exit removed %s", parent_dir);
+}
+
 /* kill -9 in the middle of a write leaves no temporary behind, or one that the
  * next write to the same path removes */
 static void killed_writer_leaves_no_temporary(void)
@@ -377,6 +418,7 @@ TEST_MAIN("common", {
     RUN(number_parsing);
     RUN(json_strings);
     RUN(remove_tree_whole);
+    RUN(scratch_removed_at_exit);
     RUN(mkdir_empty_name);
     RUN(idmap_dense_indices);
     RUN(same_path_any_spelling);
