@@ -71,7 +71,7 @@ static inline void capture_stderr(void (*fn)(void *), void *ctx, char *buf, size
 
 /* Scratch directories live in one folder per test binary under $TMPDIR, removed when
  * the binary exits; kept, and named, when a test failed or TS_KEEP_SCRATCH is set. */
-static char t_scratch_root[256];
+static char t_scratch_root[232];
 static pid_t t_scratch_owner;
 
 static inline void scratch_remove(const char *path)
@@ -114,7 +114,7 @@ static void scratch_cleanup(void)
 /* a fresh scratch directory */
 static inline const char *scratch_dir(void)
 {
-    static char buf[300];
+    static char buf[256];
     static unsigned n;
     if (!t_scratch_root[0] || getpid() != t_scratch_owner) {
         const char *tmp = getenv("TMPDIR");
