@@ -1006,9 +1006,16 @@ typedef struct {
     int         cpu;
     uint64_t    t;
     const char *name;       /* event class */
-    uint32_t    prev, next; /* sched_switch; prev: the value (an exit's ret) of another event */
-    const char *comm;       /* sched_switch next_comm */
+    uint32_t    prev, next; /* sched_switch; sched_process_exec: tid, old_tid; prev: the value
+                             * (an exit's ret) of another event */
+    const char *comm;       /* sched_switch next_comm; sched_process_exec filename */
 } fx_ev;
+
+/* a string and two integers: sched_switch and sched_process_exec */
+static int fx_three(const char *name)
+{
+    return !strcmp(name, "sched_switch") || !strcmp(name, "sched_process_exec");
+}
 
 /* an exit's one field is its return value, ret */
 static int fx_exit(const char *name)
@@ -1048,6 +1055,9 @@ static void fx_write(const char *dir, const char *env, const char *const *classe
                       !strcmp(classes[i], "sched_switch")
                           ? "event { name = \"%s\"; id = %d; stream_id = 0; fields := struct { string next_comm; "
                             "uint32_t prev_tid; uint32_t next_tid; }; };\n"
+                      : !strcmp(classes[i], "sched_process_exec")
+                          ? "event { name = \"%s\"; id = %d; stream_id = 0; fields := struct { string filename; "
+                            "uint32_t tid; uint32_t old_tid; }; };\n"
                           : "event { name = \"%s\"; id = %d; stream_id = 0; fields := struct { uint32_t %s; }; };\n",
                       classes[i], i, fx_exit(classes[i]) ? "ret" : "v");
     write_text(in(dir, "metadata"), meta);
@@ -1067,9 +1077,8 @@ static void fx_write(const char *dir, const char *env, const char *const *classe
             for (; i < n && k < per_packet; i++) {
                 if (ev[i].cpu != c) continue;
                 int id = fx_class(classes, nclass, ev[i].name);
-                put_ev(&b, (uint32_t)id, ev[i].t, !strcmp(ev[i].name, "sched_switch") ? ev[i].comm : NULL,
-                       ev[i].prev);
-                if (!strcmp(ev[i].name, "sched_switch")) put_le(&b, ev[i].next, 4);
+                put_ev(&b, (uint32_t)id, ev[i].t, fx_three(ev[i].name) ? ev[i].comm : NULL, ev[i].prev);
+                if (fx_three(ev[i].name)) put_le(&b, ev[i].next, 4);
                 if (!k) t0 = ev[i].t;
                 t1 = ev[i].t;
                 k++;
@@ -1370,6 +1379,146 @@ static void ctf_old_compat_names(void)
     CHECK(ctf_rets(dir, "4 3"));
 }
 
+/* CPU 0: thread 200 (bash), not its process's leader (100), runs execve: from the exec on
+ * it is 100, named after the program's basename cut to 15 bytes as the kernel's comm, with
+ * its execve pending. CPU 1's thread is unknown until its exec names it (400, tool).
+ * old: LTTng < 2.6 names (sys_NAME, one nameless exit_syscall) */
+static void fx_exec(const char *dir, int old)
+{
+    static const fx_ev seq[] = {
+        {0, 10, "sched_switch", 1, 200, "bash"},
+        {1, 15, "e:execve", 0, 0, NULL},
+        {0, 20, "e:execve", 0, 0, NULL},
+        {1, 25, "sched_process_exec", 400, 400, "./tool"},
+        {0, 30, "sched_process_exec", 100, 200, "/usr/local/bin/a-rather-long-program"},
+        {1, 35, "x:execve", 0, 0, NULL},
+        {0, 40, "x:execve", 0, 0, NULL},
+        {1, 45, "e:write", 0, 0, NULL},
+        {0, 50, "e:read", 0, 0, NULL},
+        {0, 60, "x:read", 7, 0, NULL},
+        {1, 65, "sched_switch", 400, 0, "swapper/1"},
+        {0, 70, "sched_switch", 100, 300, "other"},
+        {0, 80, "e:close", 0, 0, NULL},
+    };
+    size_t n = sizeof seq / sizeof *seq;
+    fx_ev ev[16];
+    char names[16][48];
+    const char *classes[16];
+    int nclass = 0;
+    for (size_t i = 0; i < n; i++) {
+        ev[i] = seq[i];
+        if (seq[i].name[1] == ':') {
+            int entry = seq[i].name[0] == 'e';
+            if (old) snprintf(names[i], sizeof names[i], entry ? "sys_%s" : "exit_syscall", seq[i].name + 2);
+            else snprintf(names[i], sizeof names[i], entry ? "syscall_entry_%s" : "syscall_exit_%s", seq[i].name + 2);
+            ev[i].name = names[i];
+        }
+        if (fx_class(classes, nclass, ev[i].name) < 0) classes[nclass++] = ev[i].name;
+    }
+    fx_write(dir, NULL, classes, nclass, ev, n, 2, 100, 0);
+}
+
+/* the thread and name of each event, as "tid:comm ..." (comm - when none) */
+static int ctf_threads(const char *dir, const ts_ctf_opts *o, const char *want)
+{
+    ts_ctf_trace t;
+    if (ts_ctf_load_fields(dir, o, &t)) {
+        fprintf(stderr, "  %s\n", ts_error());
+        return 0;
+    }
+    char got[512] = "";
+    size_t k = 0;
+    for (size_t i = 0; i < t.n && k < sizeof got; i++)
+        k += (size_t)snprintf(got + k, sizeof got - k, "%s%lld:%s", i ? " " : "", (long long)t.tid[i],
+                              t.comm[i] ? t.comm[i] : "-");
+    ts_ctf_trace_free(&t);
+    if (strcmp(got, want)) fprintf(stderr, "  threads '%s', want '%s'\n", got, want);
+    return !strcmp(got, want);
+}
+
+/* sched_process_exec names the CPU's thread, and tells it (tid) where a thread other than
+ * the leader runs execve or where the CPU's thread was not known yet */
+static void ctf_exec_renames_thread(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/exec", d);
+    mkdir(dir, 0755);
+    fx_exec(dir, 0);
+    /* each execve entry under the old name, the calls after it under the new one */
+    CHECK(ctf_threads(dir, NULL, "-1:- 200:bash 400:tool 100:a-rather-long-p 300:other"));
+    /* both execve exits find their entry under the thread's new tid */
+    CHECK(ctf_rets(dir, "0 0 - 7 -"));
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 1, -1, NULL, "execve execve execve execve write read read close"));
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 0, -1, "a-rather-long-p", "read"));
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 0, -1, "bash", "execve"));
+    /* the exec event itself is of the new name */
+    CHECK(ctf_names(dir, TS_CTF_ALL, 0, -1, "tool", "sched_process_exec execve write"));
+    ts_ctf_opts o = {NULL, 0, TS_CTF_ALL, 0};
+    CHECK(ctf_threads(dir, &o, "200:bash 200:bash 100:a-rather-long-p 100:a-rather-long-p 100:a-rather-long-p "
+                               "100:a-rather-long-p 300:other 300:other"));
+    char cmd[1400], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --channels -o %s/ds", dir, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc m;
+    REQUIRE(ts_mc_load(in(d, "ds"), &m) == 0);
+    REQUIRE(m.n == 5 && m.ch[TS_CH_COMM]);
+    /* names by rank over the first 70 % (3 events): none, bash, tool */
+    int32_t bash = ts_vocab_lookup(&m.comm_vocab, "bash"), tool = ts_vocab_lookup(&m.comm_vocab, "tool");
+    CHECK(m.ch[TS_CH_COMM][0] == TS_CH_PAD && bash >= 2 && tool >= 2);
+    CHECK(m.ch[TS_CH_COMM][1] == bash && m.ch[TS_CH_COMM][2] == tool && m.ch[TS_CH_COMM][3] == TS_CH_UNK);
+    ts_mc_free(&m);
+    /* LTTng < 2.6: the nameless exits are named after the pending execve, under the new tid */
+    fx_exec(dir, 1);
+    CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 1, -1, NULL, "execve execve execve execve write read read close"));
+    CHECK(ctf_threads(dir, NULL, "-1:- 200:bash 400:tool 100:a-rather-long-p 300:other"));
+}
+
+/* An exec whose new name the event does not tell leaves the thread nameless until the next
+ * sched_switch: fexecve's /dev/fd/N (the name is N or the file's, by kernel version), or a
+ * filename missing from the event; without a tid the CPU's thread stays */
+static void ctf_exec_name_unknown(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/fexec", d);
+    mkdir(dir, 0755);
+    static const fx_ev ev[] = {
+        {0, 10, "sched_switch", 1, 200, "bash"},
+        {0, 20, "syscall_entry_execve", 0, 0, NULL},
+        {0, 30, "sched_process_exec", 200, 200, "/dev/fd/3"},
+        {0, 40, "syscall_exit_execve", 0, 0, NULL},
+        {0, 50, "syscall_entry_read", 0, 0, NULL},
+        {0, 60, "sched_switch", 200, 300, "other"},
+        {0, 70, "syscall_entry_close", 0, 0, NULL},
+        {0, 80, "sched_process_exec", 100, 300, "/usr/bin/x"},
+        {0, 90, "syscall_entry_write", 0, 0, NULL},
+    };
+    const char *classes[] = {"sched_switch", "syscall_entry_execve", "sched_process_exec", "syscall_exit_execve",
+                             "syscall_entry_read", "syscall_entry_close", "syscall_entry_write"};
+    fx_write(dir, NULL, classes, 7, ev, 9, 1, 10, 0);
+    CHECK(ctf_threads(dir, NULL, "200:bash 200:- 300:other 100:x"));
+    CHECK(ctf_rets(dir, "0 - - -"));
+    /* the same bytes, the exec's filename and tid under other names */
+    FILE *f = fopen(in(dir, "metadata"), "r+");
+    REQUIRE(f);
+    char meta[8192];
+    size_t len = fread(meta, 1, sizeof meta - 1, f);
+    meta[len] = 0;
+    char *p = strstr(meta, "string filename; uint32_t tid;");
+    REQUIRE(p);
+    memcpy(p, "string pathname; uint32_t pid;", 30);
+    rewind(f);
+    fwrite(meta, 1, len, f);
+    fclose(f);
+    CHECK(ctf_threads(dir, NULL, "200:bash 200:- 300:other 300:-"));
+    char cmd[1400], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --channels -o %s/ds", dir, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+}
+
 /* A stream file shorter than its LTTng index says: a warning naming it and the bytes
  * missing (its complete packets are read), an error with --strict */
 static void ctf_truncated_stream(void)
@@ -1645,6 +1794,8 @@ TEST_MAIN("data_ingest", {
     RUN(ctf_exit_pairs_its_own_call);
     RUN(ctf_exit_after_first_switch);
     RUN(ctf_old_compat_names);
+    RUN(ctf_exec_renames_thread);
+    RUN(ctf_exec_name_unknown);
     RUN(ctf_cpu_of_streams);
     RUN(ctf_truncated_stream);
     RUN(ctf_damaged_index_ignored);

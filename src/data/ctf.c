@@ -7,8 +7,9 @@
  * (32-bit tasks) and sys_NAME, compat_sys_NAME (older LTTng, whose exits are all
  * exit_syscall).
  * Which thread runs on each CPU comes from sched_switch (prev_tid, next_tid,
- * next_comm); cpu_id is in each packet's context. Old exits are named after the
- * exiting thread's pending call.
+ * next_comm) and sched_process_exec (tid, filename: the thread's new name);
+ * cpu_id is in each packet's context. Old exits are named after the exiting
+ * thread's pending call.
  *
  * Before reading, each stream file is checked against its LTTng index
  * (index/NAME.idx): a file shorter than its packets is reported, and its
@@ -57,8 +58,8 @@ static const char *pend_take(pend_map *m, int64_t tid)
 
 /* ---- sink state ---- */
 typedef struct {
-    int64_t tid;          /* thread on the CPU, -1 until its first sched_switch */
-    char    comm[32];     /* its name, "" until then */
+    int64_t tid;          /* thread on the CPU, -1 until its first sched_switch (or exec) */
+    char    comm[32];     /* its name, "" until then or when unknown */
     const char *call;     /* while tid is unknown: the CPU's last entry */
 } cpu_state;
 
@@ -221,6 +222,43 @@ static void emit(sink_state *st, const char *name, int64_t cpu, int64_t ns)
     t->n++;
 }
 
+/* a path execveat made up for a file descriptor (fexecve): "/dev/fd/N" */
+static int fd_path(const char *f, size_t len)
+{
+    size_t i = 8;
+    if (len <= i || strncmp(f, "/dev/fd/", i)) return 0;
+    while (i < len && f[i] >= '0' && f[i] <= '9') i++;
+    return i == len;
+}
+
+/* sched_process_exec: the CPU's thread runs a new program. The kernel names it after the
+ * file's basename cut to 15 bytes (as the next sched_switch's prev_comm says), and a thread
+ * other than its process's leader takes the leader's tid (tid; old_tid was its own): its
+ * pending and open calls, execve's among them, go with it */
+static void on_exec(sink_state *st, cpu_state *c, int64_t cpu, const bt_field *pl)
+{
+    int64_t tid = -1;
+    /* without a tid the CPU's thread stays: only a thread other than the leader changes it */
+    if (ts__bt_field_int(ts__bt_member(pl, "tid"), &tid) || tid < 0) tid = c->tid;
+    if (tid >= 0 && tid != c->tid) {
+        /* they replace the leader's own: the exec ended the leader */
+        pend_set(&st->pend, tid, c->tid >= 0 ? pend_take(&st->pend, c->tid) : c->call);
+        if (st->fields) open_set(st, tid, open_take(st, c->tid >= 0 ? c->tid : -2 - cpu));
+        c->call = NULL;
+        c->tid = tid;
+    }
+    /* without a filename the new name is unknown; for /dev/fd/N, older kernels name the
+     * thread N, newer ones after the file itself, which the event does not record */
+    c->comm[0] = 0;
+    const bt_field *fn = ts__bt_member(pl, "filename");
+    if (!fn || bt_field_get_class_type(fn) != BT_FIELD_CLASS_TYPE_STRING) return;
+    const char *f = bt_field_string_get_value(fn);
+    size_t len = bt_field_string_get_length(fn), b = len;   /* by its length: see sched_switch */
+    if (fd_path(f, len)) return;
+    while (b > 0 && f[b - 1] != '/') b--;
+    snprintf(c->comm, sizeof c->comm, "%.*s", (int)(len - b < 15 ? len - b : 15), f + b);
+}
+
 static void on_event(sink_state *st, const bt_message *m)
 {
     const bt_event *ev = bt_message_event_borrow_event_const(m);
@@ -266,6 +304,12 @@ static void on_event(sink_state *st, const bt_message *m)
                 snprintf(c->comm, sizeof c->comm, "%.*s", (int)bt_field_string_get_length(nc),
                          bt_field_string_get_value(nc));
         }
+        if (o->events == TS_CTF_ALL && keep_cpu && (!o->comm || (c && !strcmp(c->comm, o->comm))))
+            emit(st, name, cpu, ns);
+        return;
+    }
+    if (!strcmp(name, "sched_process_exec")) {
+        if (c) on_exec(st, c, cpu, bt_event_borrow_payload_field_const(ev));
         if (o->events == TS_CTF_ALL && keep_cpu && (!o->comm || (c && !strcmp(c->comm, o->comm))))
             emit(st, name, cpu, ns);
         return;
