@@ -9,7 +9,10 @@
  * Which thread runs on each CPU comes from sched_switch (prev_tid, next_tid,
  * next_comm) and sched_process_exec (tid, filename: the thread's new name);
  * cpu_id is in each packet's context. Old exits are named after the exiting
- * thread's pending call.
+ * thread's pending call. The state dump (lttng_statedump_process_state) is not
+ * read: it names the threads that exist when tracing starts, not which one runs on
+ * a CPU (LTTng gives every runnable task as waiting for one), and a thread becomes
+ * known here only through an event that names it too.
  *
  * Before reading, each stream file is checked against its LTTng index
  * (index/NAME.idx): a file shorter than its packets is reported, and its
