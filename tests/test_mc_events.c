@@ -2,7 +2,8 @@
  * (ts_mc_model_events, generate --channels-from) and the channel tables it shares with
  * the Markov baseline (ts_mc_drawer): valid multi-channel output, the event names checked
  * against the dataset's, crops, the left-to-right sampler, imputation (library and impute
- * --channels-from), the two ways of drawing, and the round trip through the writers. */
+ * --channels-from), the two ways of drawing, the channels' own random stream, and the round
+ * trip through the writers. */
 #include "check.h"
 #include "tracesynth.h"
 #include "tracesynth/channels.h"
@@ -567,6 +568,88 @@ static void draw_given_pair(void)
     ts_mc_free(&d);
 }
 
+/* the first k draws below n of the stream (seed, w) an n-gram chain draws window w's events from */
+static void event_stream(uint64_t seed, uint64_t w, size_t n, size_t k, size_t *out)
+{
+    ts_rng r;
+    ts_rng_fork(&r, seed, w);
+    for (size_t i = 0; i < k; i++) out[i] = (size_t)ts_rng_below(&r, n);
+}
+
+/* The Markov baseline's channels come from a stream of their own, not from the numbers
+ * that drew some window's events. A training part of one event type whose only other
+ * channel is dt, training event j's dt j / 100: the channel of synthetic event i then
+ * shows the one draw behind it (training event j = a draw below n_train). The events are
+ * the n-gram chain's, window w from the stream (seed, w), unchanged by the channels. */
+static void markov_channel_stream(void)
+{
+    enum { NT = 2000, W = 4, L = 16 };
+    ts_mc d;
+    mc_cycle_trace(NT, 0, &d);
+    free(d.ch[TS_CH_TID]);
+    d.ch[TS_CH_TID] = NULL;
+    for (size_t i = 0; i < NT; i++) d.ch[TS_CH_EVENT][i] = 0, d.dt[i] = (float)i / 100.0f;
+    const uint64_t seed = 7;
+    size_t ev[W][L], chw[W][L];
+    for (int w = 0; w < W; w++) event_stream(seed, (uint64_t)w, NT, L, ev[w]);
+    /* the chain and, for given events, the channels alone */
+    for (int from_events = 0; from_events < 2; from_events++) {
+        ts_mc g;
+        if (from_events) {
+            int32_t zeros[W * L] = {0};
+            REQUIRE(ts_mc_from_events(&d, NT, zeros, W * L, seed, &g) == 0);
+        } else {
+            REQUIRE(ts_mc_markov_windows(&d, NT, 2, W, L, seed, &g) == 0);
+        }
+        REQUIRE(g.n == W * L && g.dt && !g.ch[TS_CH_TID]);
+        size_t off = 0;
+        for (size_t i = 0; i < g.n; i++) {
+            long j = lroundf(g.dt[i] * 100.0f);
+            off += j < 0 || j >= NT || d.dt[j] != g.dt[i];
+            chw[i / L][i % L] = (size_t)j;
+        }
+        CHECK_MSG(off == 0, "%zu dt values not the training part's", off);
+        /* no window's channel draws are the draws behind any window's events */
+        for (int w = 0; w < W; w++)
+            for (int v = 0; v < W; v++) {
+                size_t same = 0;
+                for (int t = 0; t < L; t++) same += chw[w][t] == ev[v][t];
+                CHECK_MSG(same < L / 2, "%s: window %d's channels drawn by window %d's event stream (%zu of %d)",
+                          from_events ? "given events" : "chain", w, v, same, (int)L);
+            }
+        /* window w's channels the same however many windows are made */
+        if (!from_events) {
+            ts_mc h;
+            REQUIRE(ts_mc_markov_windows(&d, NT, 2, 2, L, seed, &h) == 0);
+            CHECK(memcmp(h.dt, g.dt, 2 * L * sizeof(float)) == 0);
+            ts_mc_free(&h);
+        }
+        ts_mc_free(&g);
+    }
+    ts_mc_free(&d);
+
+    /* several event types: the events are the n-gram chain's generation of the same seed */
+    mc_cycle_trace(NT, 1, &d);
+    ts_rng r;
+    ts_rng_seed(&r, 9);
+    for (size_t i = 0; i < NT; i++) d.ch[TS_CH_EVENT][i] = (int32_t)ts_rng_below(&r, 4);
+    ts_mc g;
+    REQUIRE(ts_mc_markov_windows(&d, 1500, 2, W, L, seed, &g) == 0);
+    ts_model *ng = ts_ngram_new(d.ch[TS_CH_EVENT], 1500, 2);
+    REQUIRE(ng);
+    ng->n_ids = 4;
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = seed;
+    ts_windows w;
+    REQUIRE(ts_model_generate(ng, W, L, &ro, &w) == 0);
+    CHECK(w.n * w.len == g.n && memcmp(w.data, g.ch[TS_CH_EVENT], g.n * sizeof(int32_t)) == 0);
+    ts_windows_free(&w);
+    ts_model_free(ng);
+    ts_mc_free(&g);
+    ts_mc_free(&d);
+}
+
 TEST_MAIN("mc_events", {
     RUN(generate_cli);
     RUN(impute_prefix);
@@ -575,4 +658,5 @@ TEST_MAIN("mc_events", {
     RUN(impute_unknown_names);
     RUN(chain_sampler_cli);
     RUN(draw_given_pair);
+    RUN(markov_channel_stream);
 })

@@ -125,15 +125,18 @@ int  ts_mc_memorized(const ts_mc *train, size_t n_train, const ts_mc *synth, siz
 /* the multi-channel Markov baseline: n events whose types follow an order-`order` Markov
  * chain over the first n_train events of train (the n-gram model's generation, backing off
  * to shorter contexts), each other channel drawn per event type from its training counts
- * (dt: a training dt of that type). Vocabularies are train's. Same seed, same trace. */
+ * (dt: a training dt of that type). Vocabularies are train's. Same seed, same trace. The
+ * events of window w come from the n-gram's stream of (seed, w), its other channels from
+ * ts_mc_drawer_rng(seed, w): numbers of their own, not those of any window's events. */
 int  ts_mc_markov(const ts_mc *train, size_t n_train, int order, size_t n, uint64_t seed, ts_mc *out);
 /* the same as `windows` independent windows of len events each, one after the other
  * (each window's chain starts afresh) */
 int  ts_mc_markov_windows(const ts_mc *train, size_t n_train, int order, size_t windows, size_t len,
                           uint64_t seed, ts_mc *out);
 /* the other channels for a given event sequence ev (n IDs in train's numbering, e.g.
- * windows a single-channel model generated), drawn as for the Markov baseline; a type the
- * training part lacks draws from all its events. An ID outside train's types is an error. */
+ * windows a single-channel model generated), drawn as for the Markov baseline (one window:
+ * the stream ts_mc_drawer_rng(seed, 0)); a type the training part lacks draws from all its
+ * events. An ID outside train's types is an error. */
 int  ts_mc_from_events(const ts_mc *train, size_t n_train, const int32_t *ev, size_t n, uint64_t seed, ts_mc *out);
 
 /* the same with the other channels drawn `given` (TS_DRAW_*, see ts_mc_drawer) */
@@ -157,6 +160,11 @@ int32_t ts_mc_drawer_types(const ts_mc_drawer *d);
 /* draw the channels y has (other than event) of event i of y, whose type (in [0, types))
  * is y's event i; prev: the type before it (-1: none, the first of a window) */
 void ts_mc_drawer_draw(const ts_mc_drawer *d, ts_mc *y, size_t i, int32_t prev, ts_rng *r);
+/* the stream the channels of window w are drawn from (the Markov baseline, generate and
+ * impute --channels-from): derived from (seed, w) as an event model's window w is, under a
+ * stream ID of its own, so the channels never reuse the numbers that drew any window's
+ * events, and window w draws the same numbers however many windows are made */
+void ts_mc_drawer_rng(ts_rng *r, uint64_t seed, uint64_t window);
 void ts_mc_drawer_free(ts_mc_drawer *d);
 
 /* strace -f -ttt -T log -> raw fields: the pid is the thread, the return value from the

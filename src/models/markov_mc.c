@@ -136,6 +136,10 @@ void ts_mc_drawer_draw(const ts_mc_drawer *d, ts_mc *y, size_t i, int32_t prev, 
     }
 }
 
+#define CHANNEL_STREAM 0x6368616e6e656cull   /* "channel" */
+
+void ts_mc_drawer_rng(ts_rng *r, uint64_t seed, uint64_t window) { ts_rng_fork(r, seed ^ CHANNEL_STREAM, window); }
+
 /* the channels other than event for ev (n, windows of len; owned: it becomes out's event
  * channel), drawn by a drawer of train's first nt events */
 static int draw_channels(const ts_mc *train, size_t nt, int given, int32_t *ev, size_t n, size_t len, uint64_t seed,
@@ -159,9 +163,11 @@ static int draw_channels(const ts_mc *train, size_t nt, int given, int32_t *ev, 
         if (train->dt) out->dt = ts_malloc(n * sizeof *out->dt);
         for (int c = TS_CH_COMM; c < TS_NCH; c++)
             if (d->k.card[c]) out->ch[c] = ts_malloc(n * sizeof(int32_t));
-        ts_rng r;
-        ts_rng_fork(&r, seed, 1);
-        for (size_t i = 0; i < n; i++) ts_mc_drawer_draw(d, out, i, len && i % len == 0 ? -1 : i ? ev[i - 1] : -1, &r);
+        ts_rng r;   /* each window's own channel stream (len 0: one window) */
+        for (size_t i = 0; i < n; i++) {
+            if (i == 0 || (len && i % len == 0)) ts_mc_drawer_rng(&r, seed, len ? i / len : 0);
+            ts_mc_drawer_draw(d, out, i, len && i % len == 0 ? -1 : i ? ev[i - 1] : -1, &r);
+        }
     }
     ts_mc_drawer_free(d);
     if (rc) ts_mc_free(out);

@@ -128,7 +128,7 @@ static int ev_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     for (size_t i = 0; i < y->n && rc == 0; i++) ev[i] = m->to_data[x[i]];
     ts_rng r;
     for (size_t i = 0; i < y->n && rc == 0; i++) {
-        if (i % L == 0) ts_rng_fork(&r, o->seed ^ 0x6368616e6e656cull, i / L);
+        if (i % L == 0) ts_mc_drawer_rng(&r, o->seed, i / L);
         ts_mc_drawer_draw(m->draw, y, i, i % L ? ev[i - 1] : -1, &r);
     }
     free(x);
