@@ -404,9 +404,9 @@ static void option_forms(void)
     snprintf(args, sizeof args, "%s/eq.tsm", dir);
     CHECK(ts_file_exists(args));
     snprintf(args, sizeof args, "impute %s/eq.tsm --input=%s/ds --length=60 --windows=40 --blackout=3 "
-             "--position=end --seed=2 --json", dir, dir);
+             "--position=random --seed=2 --json", dir, dir);   /* the seed draws the positions */
     CHECK(run_stdout(args, out, sizeof out) == 0);
-    CHECK_MSG(metric(out, "blackout") == 3 && strstr(out, "\"position\": \"end\"") && metric(out, "seed") == 2,
+    CHECK_MSG(metric(out, "blackout") == 3 && strstr(out, "\"position\": \"random\"") && metric(out, "seed") == 2,
               "%s", out);
     snprintf(args, sizeof args, "generate %s/eq.tsm --count=3 --length=20 --output=%s/eqg --format=npy", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 0);
@@ -850,6 +850,60 @@ static void train_refuses_unread_options(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
 }
 
+/* impute and bench impute refuse --seed and --precision where the model's imputation (and
+ * for bench, its training) does not read them: an n-gram imputed "with --seed 5" was the
+ * one of every seed; the seed of random positions is read whatever the model */
+static void impute_refuses_unread_options(void)
+{
+    char args[2048], err[4096], out[8192];
+    snprintf(args, sizeof args, "train --model ngram %s/ds --length 40 --windows 10 -o %s/unread-ng.tsm", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "train --model unigram %s/ds --length 40 --windows 10 -o %s/unread-uni.tsm", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    static const struct { const char *model, *name, *opt, *flag; } no[] = {
+        {"ngram", "ng", "--seed 5", "--seed"},
+        {"ngram", "ng", "--seed 0 --position end", "--seed"},
+        {"ngram", "ng", "--precision fp32", "--precision"},
+        {"ngram", "ng", "--precision fp32 --seed 3 --position random", "--precision"},
+        {"unigram", "uni", "--seed 5", "--seed"},
+        {"unigram", "uni", "--precision fp32", "--precision"},
+    };
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+        snprintf(args, sizeof args, "impute %s/unread-%s.tsm --input %s/ds --length 40 --windows 10 --blackout 4 "
+                 "%s -o %s/unread-imp", dir, no[i].name, dir, no[i].opt, dir);
+        char want[128];
+        snprintf(want, sizeof want, "impute: error: %s: the model %s does not read it", no[i].flag, no[i].model);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, want), "%s: %s", args, err);
+        snprintf(args, sizeof args, "%s/unread-imp", dir);
+        CHECK(!ts_file_exists(args));
+    }
+    /* random positions: the seed draws them, and two seeds hide different events */
+    snprintf(args, sizeof args, "impute %s/unread-ng.tsm --input %s/ds --length 40 --windows 10 --blackout 4 "
+             "--position random --seed 1 -o %s/unread-r1", dir, dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(args, sizeof args, "impute %s/unread-ng.tsm --input %s/ds --length 40 --windows 10 --blackout 4 "
+             "--position random --seed 2 -o %s/unread-r2", dir, dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(args, sizeof args, "cmp -s %s/unread-r1/mask0.npy %s/unread-r2/mask0.npy", dir, dir);
+    CHECK(system(args) != 0);
+    /* bench impute: the training reads neither either */
+    static const struct { const char *opt, *flag; } bno[] = {
+        {"--seed 5", "--seed"},
+        {"--seed 5 --positions center,end", "--seed"},
+        {"--precision fp32", "--precision"},
+    };
+    for (size_t i = 0; i < sizeof bno / sizeof bno[0]; i++) {
+        snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 5 --windows 20 "
+                 "--no-progress %s", dir, bno[i].opt);
+        char want[128];
+        snprintf(want, sizeof want, "bench impute: error: %s: the model ngram does not read it", bno[i].flag);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, want), "%s: %s", args, err);
+    }
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 5 --windows 20 "
+             "--no-progress --seed 5 --positions center,random", dir);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "L=40 random"), "%s", out);
+}
+
 static void impute_outputs_as_a_unit(void)
 {
     char args[2048], out[8192], p[512], q[512];
@@ -987,6 +1041,7 @@ TEST_MAIN("cli", {
     RUN(bad_usage);
     RUN(errors_are_one_line);
     RUN(train_refuses_unread_options);
+    RUN(impute_refuses_unread_options);
     RUN(impute_outputs_as_a_unit);
     RUN(runtime_env_and_valgrind);
     RUN(top_level);

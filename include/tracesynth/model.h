@@ -93,12 +93,21 @@ typedef struct {
     /* the shared training options its train reads (TS_TRAIN_READS_*; 0: none), so that
      * a command refuses the others instead of ignoring them */
     unsigned train_reads;
+    /* the same for its impute (TS_IMPUTE_READS_*; 0: none): what it reads of a run's
+     * shared options (a blackout at random positions draws them from the seed, whatever
+     * the model) */
+    unsigned impute_reads;
 } ts_model_ops;
 
 enum {
     TS_TRAIN_READS_MASKS = 1,       /* ts_train_opts blackout and mask_pos */
     TS_TRAIN_READS_SEED = 2,        /* ts_train_opts seed */
     TS_TRAIN_READS_PRECISION = 4,   /* its matrix products follow ts_set_precision */
+};
+
+enum {
+    TS_IMPUTE_READS_SEED = 1,       /* ts_run_opts seed: it draws (maybe under some of its run options only) */
+    TS_IMPUTE_READS_PRECISION = 2,  /* its matrix products follow ts_set_precision */
 };
 
 /* every model struct begins with this. ts_model_train / ts_model_load fill ops,

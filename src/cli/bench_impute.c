@@ -406,10 +406,28 @@ int bench_impute(int argc, char **argv)
     ts_kv train_kv = {0, NULL, NULL}, run_kv = {0, NULL, NULL};
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     rc = 1;
-    if (!ts_model_find(a.model)) { cli_fail(); goto done; }
-    if (ts_opt_given(&a.args, &a.train_k) && !(ts_model_find(a.model)->train_reads & TS_TRAIN_READS_MASKS)) {
+    const ts_model_ops *ops = ts_model_find(a.model);
+    if (!ops) { cli_fail(); goto done; }
+    if (ts_opt_given(&a.args, &a.train_k) && !(ops->train_reads & TS_TRAIN_READS_MASKS)) {
         rc = cli_usage_error("bench impute", "--train-blackout: the model %s does not read it (its training draws no "
                              "blackout masks)", a.model);
+        goto done;
+    }
+    /* --seed and --precision go to the training and the imputation: refused when neither
+     * reads them (random positions take theirs from the seed) */
+    int random = 0;
+    for (int pi = 0; pi < a.pos.n; pi++) random |= a.pos.v[pi] == TS_MASK_RANDOM;
+    const char *unread = !(ops->train_reads & TS_TRAIN_READS_SEED) && !(ops->impute_reads & TS_IMPUTE_READS_SEED) &&
+                                 !random && ts_opt_given(&a.args, &a.run.seed) ? "--seed"
+                       : !(ops->train_reads & TS_TRAIN_READS_PRECISION) &&
+                                 !(ops->impute_reads & TS_IMPUTE_READS_PRECISION) &&
+                                 ts_opt_given(&a.args, &a.run.precision) ? "--precision"
+                       : NULL;
+    if (unread) {
+        rc = cli_usage_error("bench impute", "%s: the model %s does not read it (%s)", unread, a.model,
+                             !strcmp(unread, "--seed") ? "its training and imputation draw nothing, and no "
+                                                         "--positions is random"
+                                                       : "its training and imputation have no matrix products");
         goto done;
     }
     if (a.root) {
@@ -422,7 +440,7 @@ int bench_impute(int argc, char **argv)
     ts_run_opts ro;
     cli_run_apply(&a.run, &a.args, &ro);
     /* the model's run options go to its imputation, the others to its training */
-    const char *const *run_keys = ts_model_find(a.model)->run_keys;
+    const char *const *run_keys = ops->run_keys;
     train_kv = ts_kv_part(&ro.kv, run_keys, 0);
     run_kv = ts_kv_part(&ro.kv, run_keys, 1);
     ro.kv = run_kv;

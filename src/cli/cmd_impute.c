@@ -134,6 +134,20 @@ int cmd_impute(int argc, char **argv)
     }
     if (prefix) { rc = cli_usage_error(C, "--prefix is for multi-channel models and --channels-from"); goto done; }
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
+    /* the shared options the model's imputation does not read: refused, not ignored
+     * (random positions take theirs from the seed) */
+    const unsigned reads = m->ops->impute_reads;
+    const char *unread = !(reads & TS_IMPUTE_READS_SEED) && is.pos != TS_MASK_RANDOM &&
+                                 ts_opt_given(&args, &run.seed) ? "--seed"
+                       : !(reads & TS_IMPUTE_READS_PRECISION) && ts_opt_given(&args, &run.precision) ? "--precision"
+                       : NULL;
+    if (unread) {
+        rc = cli_usage_error(C, "%s: the model %s does not read it (%s)", unread, m->ops->name,
+                             !strcmp(unread, "--seed") ? "its imputation draws nothing, and the blackout is "
+                                                         "not at --position random"
+                                                       : "its imputation has no matrix products");
+        goto done;
+    }
     if (!ss.length) ss.length = m->len ? m->len : 200;
     size_t distinct;
     if (ts_impute_input_load(input, &ss, vocab_path, m->n_ids - 1, &x, &names, &distinct)) { cli_fail(); goto done; }

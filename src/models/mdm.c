@@ -2588,6 +2588,8 @@ const ts_model_ops ts_model_mdm = {
     .run_keys = (const char *const[]){"samples", "temperature", "prior-weight", "prior-gate", "in-window", "context", "ensemble",
                                       "likelihood", "ngram-mix", "sampler", "select", "order", NULL},
     .train_reads = TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
+    /* the seed when it samples (--temperature above 0, --order random) */
+    .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */

@@ -674,4 +674,5 @@ const ts_model_ops ts_model_sssd_s4 = {
     .train_keys = known_opts,
     .run_keys = (const char *const[]){"samples", NULL},
     .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
+    .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
 };
