@@ -1428,6 +1428,33 @@ static void cli_tune_prior(void)
     snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t4.tsm --valid-windows 4 --log %s/t4.tsm", dir, dir,
              common, dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "the log would be lost when -o"), "%s", err);
+    /* a run that fails after the log was checked (a DATASET not there) leaves no empty log
+     * behind; a log there before, empty or not, stays as it was */
+    static const char *const before[] = {NULL, "", "{\"event\":\"earlier\"}\n"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/failed%d.jsonl", dir, i);
+        if (before[i]) {
+            f = fopen(path, "w");
+            REQUIRE(f);
+            fputs(before[i], f);
+            fclose(f);
+        }
+        snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/nods %s -o %s/t3.tsm --valid-windows 4 --log %s", dir, dir,
+                 common, dir, path);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "nods"), "%s", err);
+        if (!before[i]) {
+            CHECK_MSG(access(path, F_OK) != 0, "an empty log left behind: %s", path);
+            continue;
+        }
+        f = fopen(path, "r");
+        CHECK_MSG(f, "the log there before was removed: %s", path);
+        if (!f) continue;
+        char got[256] = "";
+        size_t n = fread(got, 1, sizeof got - 1, f);
+        got[n] = 0;
+        fclose(f);
+        CHECK_MSG(!strcmp(got, before[i]), "the log there before changed: '%s'", got);
+    }
     /* a model without the prior: the error names it */
     snprintf(cmd, sizeof cmd, "train --model mdm %s/tds %s -o %s/t0.tsm --layers 1 --channels 8 --state 4 "
              "--context 16 --iters 1 --batch 4 --prior 0", dir, common, dir);
