@@ -578,8 +578,8 @@ fail:
 
 /* ---- imputation ---- */
 
-/* a draw from softmax(z / T) over the K values whose probability is at least minp times
- * the largest (T = 0: the largest) */
+/* a draw from softmax(z / T) over the K values whose probability under it (the tempered
+ * distribution, the one drawn from) is at least minp times the largest (T = 0: the largest) */
 static int32_t draw_value(const float *z, int K, double T, double minp, ts_rng *r)
 {
     int arg = 0;
@@ -587,12 +587,15 @@ static int32_t draw_value(const float *z, int K, double T, double minp, ts_rng *
     if (T <= 0) return arg;
     const double cut = minp > 0 ? log(minp) : -INFINITY;
     double s = 0;
-    for (int v = 0; v < K; v++)
-        if ((double)z[v] - z[arg] >= cut) s += exp(((double)z[v] - z[arg]) / T);
+    for (int v = 0; v < K; v++) {
+        const double e = ((double)z[v] - z[arg]) / T;   /* log(p_T(v) / p_T(arg)) */
+        if (e >= cut) s += exp(e);
+    }
     double u = ts_rng_uniform(r) * s, acc = 0;
     for (int v = 0; v < K; v++) {
-        if ((double)z[v] - z[arg] < cut) continue;
-        acc += exp(((double)z[v] - z[arg]) / T);
+        const double e = ((double)z[v] - z[arg]) / T;
+        if (e < cut) continue;
+        acc += exp(e);
         if (u < acc) return v;
     }
     return arg;
@@ -797,7 +800,7 @@ const ts_mc_model_ops ts_mc_model_mdm = {
         "                 (the values whose heads are most certain first; a real dt\n"
         "                 last), each drawn at --temperature T (1; 0: the most\n"
         "                 likely) among the values of at least --min-p X times the\n"
-        "                 largest probability (0: all); --batch B windows (16)\n",
+        "                 largest probability at T (0: all); --batch B windows (16)\n",
     .channels = (1u << TS_NCH) - 1,
     .train = mc_train,
     .save = mc_save,
