@@ -32,12 +32,12 @@ static double dot(const float *a, const float *b, size_t n)
 /* compares g (analytic) with finite differences of f over every element of p;
  * returns the worst error |num - ana| / (1 + |ana|) */
 typedef double (*loss_fn)(void);
-static double fd_check(loss_fn f, float *p, const float *g, size_t n)
+static double fd_check_step(loss_fn f, float *p, const float *g, size_t n, float h)
 {
     double worst = 0;
     for (size_t i = 0; i < n; i++) {
         float old = p[i];
-        float up = old + H, dn = old - H;
+        float up = old + h, dn = old - h;
         p[i] = up;
         double lp = f();
         p[i] = dn;
@@ -49,6 +49,7 @@ static double fd_check(loss_fn f, float *p, const float *g, size_t n)
     }
     return worst;
 }
+static double fd_check(loss_fn f, float *p, const float *g, size_t n) { return fd_check_step(f, p, g, n, H); }
 
 #define GRAD_OK(name, f, p, g, n, tol) do { double _w = fd_check(f, p, g, n); \
     CHECK_MSG(_w <= (tol), "%s: worst gradient error %.3g > %g", name, _w, (double)(tol)); } while (0)
@@ -169,6 +170,90 @@ static void grad_layernorm(void)
     GRAD_OK("layernorm beta", layernorm_loss, lnm.be, dbe, lnm.C, 1e-3);
     free(lnm.x); free(lnm.ga); free(lnm.be); free(lnm.out); free(lnm.R); free(lnm.mean);
     free(lnm.rstd); free(dx); free(dga); free(dbe);
+}
+
+/* LayerNorm of constant rows (every feature equal: the variance is 0, rstd is
+ * 1/sqrt(eps)), over channels (B, C, 1) and over rows (N, C) alike: no NaN, Inf or
+ * negative variance (E[x^2] - E[x]^2 in float cancels to garbage at 1e4: x^2 ~ 1e8 has
+ * a unit of 8), out = beta, dx = rstd (g - mean_c(g)) with g = dout gamma; a nearly
+ * constant row at 1e4 against a double reference; the gradient against finite
+ * differences at constant rows */
+static int lnc_rows;
+static double layernorm_const_loss(void)
+{
+    if (lnc_rows) ts_layernorm_rows_forward(lnm.out, lnm.mean, lnm.rstd, lnm.x, lnm.ga, lnm.be, lnm.B, lnm.C);
+    else ts_layernorm_forward(lnm.out, lnm.mean, lnm.rstd, lnm.x, lnm.ga, lnm.be, lnm.B, lnm.C, 1);
+    return dot(lnm.out, lnm.R, (size_t)lnm.B * lnm.C);
+}
+
+static void grad_layernorm_constant(void)
+{
+    enum { N = 6, C = 8 };
+    static const float rows[N] = {3.0f, 1e4f, -0.1f, 1e4f, 1e-3f, -5e3f};   /* row 3: 1e4 + small noise */
+    const double r0 = 1.0 / sqrt((double)TS_LAYERNORM_EPS);
+    for (lnc_rows = 0; lnc_rows < 2; lnc_rows++) {
+        const char *kind = lnc_rows ? "rows" : "channels";
+        lnm.B = N; lnm.C = C;
+        lnm.x = zeros(N * C); lnm.ga = randv(C, 1); lnm.be = randv(C, 1);
+        lnm.out = zeros(N * C); lnm.R = randv(N * C, 1);
+        lnm.mean = zeros(N); lnm.rstd = zeros(N);
+        for (int n = 0; n < N; n++)
+            for (int c = 0; c < C; c++)
+                lnm.x[n * C + c] = rows[n] + (n == 3 ? 0.5f * (float)(c % 3 - 1) + 0.25f * (float)(c == 0) : 0.0f);
+        float *dx = zeros(N * C), *dga = zeros(C), *dbe = zeros(C);
+        layernorm_const_loss();
+        if (lnc_rows) ts_layernorm_rows_backward(dx, dga, dbe, lnm.R, lnm.x, lnm.mean, lnm.rstd, lnm.ga, N, C);
+        else ts_layernorm_backward(dx, dga, dbe, lnm.R, lnm.x, lnm.mean, lnm.rstd, lnm.ga, N, C, 1);
+        for (int n = 0; n < N; n++) {
+            const float *xr = lnm.x + n * C, *o = lnm.out + n * C, *d = dx + n * C, *g = lnm.R + n * C;
+            double m = 0, v = 0, gm = 0, gxm = 0;   /* the reference, in double and two passes */
+            for (int c = 0; c < C; c++) m += xr[c];
+            m /= C;
+            for (int c = 0; c < C; c++) v += (xr[c] - m) * (xr[c] - m);
+            v /= C;
+            const double r = 1.0 / sqrt(v + TS_LAYERNORM_EPS);
+            for (int c = 0; c < C; c++) {
+                gm += (double)g[c] * lnm.ga[c] / C;
+                gxm += (double)g[c] * lnm.ga[c] * (xr[c] - m) * r / C;
+            }
+            CHECK_MSG(isfinite(lnm.mean[n]) && isfinite(lnm.rstd[n]) && lnm.rstd[n] > 0 &&
+                          fabs(lnm.rstd[n] - r) <= 1e-3 * r,
+                      "%s, row of %g: mean %g, rstd %g (want %g)", kind, rows[n], lnm.mean[n], lnm.rstd[n], r);
+            if (n != 3) CHECK_MSG(fabs(r - r0) <= 1e-6 * r0, "row of %g is not constant", rows[n]);
+            for (int c = 0; c < C; c++) {
+                const double xh = (xr[c] - m) * r, want = xh * lnm.ga[c] + lnm.be[c];
+                const double dw = r * ((double)g[c] * lnm.ga[c] - gm - xh * gxm);
+                CHECK_MSG(isfinite(o[c]) && fabs(o[c] - want) <= 1e-2 * (1 + fabs(want)),
+                          "%s, row of %g: out[%d] %g, want %g", kind, rows[n], c, o[c], want);
+                CHECK_MSG(isfinite(d[c]) && fabs(d[c] - dw) <= 1e-2 * (1 + fabs(dw)),
+                          "%s, row of %g: dx[%d] %g, want %g", kind, rows[n], c, d[c], dw);
+            }
+        }
+        free(lnm.x); free(dx);
+        /* finite differences: a step of 2^-14, small against sqrt(eps) = 3.2e-3 (the
+         * variance, quadratic in it, bends the result by about 3e-5) and exact in float
+         * on these rows, their sums and (C = 8) their means */
+        static const float fd_rows[N] = {3.0f, -2.0f, 0.5f, 1.0f, 0.0f, 40.0f};
+        lnm.x = zeros(N * C);
+        for (int n = 0; n < N; n++)
+            for (int c = 0; c < C; c++) lnm.x[n * C + c] = fd_rows[n];
+        dx = zeros(N * C);
+        memset(dga, 0, C * sizeof *dga);
+        memset(dbe, 0, C * sizeof *dbe);
+        layernorm_const_loss();
+        if (lnc_rows) ts_layernorm_rows_backward(dx, dga, dbe, lnm.R, lnm.x, lnm.mean, lnm.rstd, lnm.ga, N, C);
+        else ts_layernorm_backward(dx, dga, dbe, lnm.R, lnm.x, lnm.mean, lnm.rstd, lnm.ga, N, C, 1);
+        char name[64];
+        snprintf(name, sizeof name, "layernorm %s constant x", kind);
+        double w = fd_check_step(layernorm_const_loss, lnm.x, dx, N * C, ldexpf(1.0f, -14));
+        CHECK_MSG(w <= 1e-3, "%s: worst gradient error %.3g > 1e-3", name, w);
+        snprintf(name, sizeof name, "layernorm %s constant gamma", kind);
+        GRAD_OK(name, layernorm_const_loss, lnm.ga, dga, C, 1e-3);
+        snprintf(name, sizeof name, "layernorm %s constant beta", kind);
+        GRAD_OK(name, layernorm_const_loss, lnm.be, dbe, C, 1e-3);
+        free(lnm.x); free(lnm.ga); free(lnm.be); free(lnm.out); free(lnm.R); free(lnm.mean);
+        free(lnm.rstd); free(dx); free(dga); free(dbe);
+    }
 }
 
 /* ---- Embedding ---- */
@@ -322,4 +407,5 @@ TEST_MAIN("test_nn_grad", {
     RUN(grad_activations);
     RUN(grad_stepmlp);
     RUN(grad_losses);
+    RUN(grad_layernorm_constant);
 })
