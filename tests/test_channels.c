@@ -281,6 +281,29 @@ static void strace_fields(void)
     REQUIRE(ts_mc_from_strace(p, &r) == 0);
     CHECK(r.time_ns[0] == INT64_MAX && r.time_ns[1] == 1000000001);
     ts_mc_raw_free(&r);
+    /* -z, -Z and -e status= print a held call's rest on the next line, bare (strace 6.1) */
+    write_text(p,
+               "25543 1796176025.502696 newfstatat(AT_FDCWD, \"/tmp\", {st_mode=S_IFDIR|0777, ...}, 0) = 0\n"
+               "25544 1796176025.503232 newfstatat(AT_FDCWD, \"/tmp\",  <unfinished ...>\n"
+               "{st_mode=S_IFDIR|S_ISVTX|0777, st_size=749568, ...}, 0) = 0\n"
+               "25929 1796176030.023548 futex(0x7fc994b4e6f4, FUTEX_WAIT_BITSET_PRIVATE, 0, NULL, "
+               "FUTEX_BITSET_MATCH_ANY <unfinished ...>\n"
+               ")                                       = -1 EAGAIN (Resource temporarily unavailable)\n"
+               "101 1796176030.023600 read(3,  <unfinished ...>\n"
+               "3, 832) = 832\n"
+               "25542 1796176030.023612 +++ exited with 0 +++\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 4 && r.has_ret[1] && r.ret[1] == 0 && r.has_ret[2] && r.ret[2] == -1 && r.has_ret[3] &&
+          r.ret[3] == 832 && r.tid[3] == 101);
+    CHECK(r.time_ns[3] - r.time_ns[2] == 52000);   /* the bare rests carry no time */
+    ts_mc_raw_free(&r);
+    /* anywhere else such a line is an error */
+    write_text(p, "100 1700000000.1 read(3, \"\", 1) = 0\n\"ab\", 832) = 2\n");
+    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
+    write_text(p, "100 1700000000.1 read(3,  <unfinished ...>\n100 1700000000.2 bogus line\n");
+    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
+    write_text(p, "100 1700000000.1 read(3,  <unfinished ...>\n\"ab\", 832) = 2\n\"cd\", 832) = 2\n");
+    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:3:"));
     write_text(p, "100 1700000000.1 read(3, \"\", 1) = 0 <0.1>\n100 1700000000.2 bogus line\n");
     CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
     remove(p);

@@ -8,6 +8,7 @@
  *   [pid  1234<sh>] 1700000000.1 read(0, "", 1) = 0           (kept for the comm channel)
  *   1234  1700000000.1 read(3,  <unfinished ...>               counted here
  *   1234  1700000000.2 <... read resumed>"..", 832) = 832      joined to the start above
+ *   "..", 832) = 832        right after its start, bare (-z, -Z, -e status=): joined too
  *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
  *    > /usr/lib/libc.so.6(__read+0x12) [0x10e2a2]              skipped (-k: a stack frame)
@@ -402,6 +403,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     pending *pend = NULL;
     size_t npend = 0, cpend = 0;
     long last_pid = 0;         /* the id of the call read last (n > 0) */
+    int after_unfinished = 0;  /* the line before was a call's start, "... <unfinished ...>" */
     int64_t prev_ns = 0, day_ns = 0;   /* the last time read; days added past midnight */
     int prev_set = 0;
     int relative = -1;         /* strace -r times (1), absolute ones (0), not known yet (-1) */
@@ -428,6 +430,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         const int timed_before = *timed;
         p = eol + 1;
         if (*s == 0) continue;
+        const int rest_may_follow = after_unfinished;
+        after_unfinished = 0;
         /* strace's own notices (a log written to a terminal's stream): a line of their own,
          * or "Process N attached" cut into a call's line, whose rest ("<unfinished ...>")
          * follows on the next line */
@@ -546,6 +550,17 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                     *timed = timed_before;   /* the table is no line without a time */
                     break;
                 }
+                /* strace holding output for a status filter (-z, -Z, -e status=) prints a call's
+                 * rest on the line after its start, with no id, no time and no "<... NAME
+                 * resumed>": the call is the one just started */
+                size_t w = 0;
+                while (rest_may_follow && !when_ns && w < npend && pend[w].pid != last_pid) w++;
+                if (rest_may_follow && !when_ns && w < npend) {
+                    *timed = timed_before;
+                    if (x) x->has_ret[pend[w].idx] = (uint8_t)parse_ret(orig, &x->ret[pend[w].idx]);
+                    pend[w] = pend[--npend];
+                    continue;
+                }
                 rc = bad_line(path, line, orig, "not a system call, signal or exit line");
                 break;
             }
@@ -577,6 +592,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             }
         } else if (unfinished(s)) {
             pend_wait(&pend, &npend, &cpend, pid, n, name);
+            after_unfinished = 1;
         }
         if (n == cap) {
             cap *= 2;
