@@ -297,6 +297,15 @@ static void strace_fields(void)
           r.ret[3] == 832 && r.tid[3] == 101);
     CHECK(r.time_ns[3] - r.time_ns[2] == 52000);   /* the bare rests carry no time */
     ts_mc_raw_free(&r);
+    /* -e read= and -e write= dump the data after the call: skipped; a damaged dump is an error */
+    write_text(p, "100 1700000000.1 read(3, \"\\177ELF\", 832) = 4\n"
+                  " | 00000  7f 45 4c 46                                       .ELF             |\n"
+                  "100 1700000000.2 close(3) = 0\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && r.ret[0] == 4 && r.ret[1] == 0);
+    ts_mc_raw_free(&r);
+    write_text(p, "100 1700000000.1 read(3, \"\\177ELF\", 832) = 4\n | 00000  7f 45 4c 46\n");
+    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
     /* anywhere else such a line is an error */
     write_text(p, "100 1700000000.1 read(3, \"\", 1) = 0\n\"ab\", 832) = 2\n");
     CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
