@@ -336,6 +336,14 @@ static void cli(void)
     REQUIRE(ts_mc_load(cmd, &g) == 0);
     CHECK(g.n == 128 && g.dt && g.ch[TS_CH_TID] && !g.ch[TS_CH_CPU]);
     ts_mc_free(&g);
+    /* a window's sample is its own, whatever batch it is drawn in */
+    snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 2 --length 64 --steps 5 --batch 1 --threads 1 --no-progress -o %s/gen1",
+             dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    for (const char **f = (const char *[]){"stream.txt", "dt.npy", "tid.npy", NULL}; *f; f++) {
+        snprintf(cmd, sizeof cmd, "cmp -s %s/gen/%s %s/gen1/%s", dir, *f, dir, *f);
+        CHECK_MSG(system(cmd) == 0, "%s: batches of 2 and 1 differ", *f);
+    }
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 4 --steps 5 --threads 1 --no-progress "
              "-o %s/imp", dir, ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);

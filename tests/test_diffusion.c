@@ -83,7 +83,7 @@ static void oracle_recovers_x0(int S, const float *mask)
     oracle o = {&d, x0, N, 0, -1};
     ts_rng r;
     ts_rng_seed(&r, 5);
-    REQUIRE(ts_diffusion_sample(&d, oracle_eps, &o, N, S, mask ? cond : NULL, mask, &r, x,
+    REQUIRE(ts_diffusion_sample(&d, oracle_eps, &o, N, S, mask ? cond : NULL, mask, &r, 1, x,
                                 scratch, NULL) == 0);
     CHECK(o.calls == S && o.last_t == (S == 1 ? 199 : 0));
     double err = 0;
@@ -121,7 +121,7 @@ static void steep_schedule(void)
         oracle o = {&d, x0, N, 0, -1};
         ts_rng r;
         ts_rng_seed(&r, 5);
-        REQUIRE(ts_diffusion_sample(&d, oracle_eps, &o, N, steps[k], NULL, NULL, &r, x, scratch, NULL) == 0);
+        REQUIRE(ts_diffusion_sample(&d, oracle_eps, &o, N, steps[k], NULL, NULL, &r, 1, x, scratch, NULL) == 0);
         double err = 0;
         for (int i = 0; i < N; i++) err = isfinite(x[i]) ? fmax(err, fabs(x[i] - x0[i])) : INFINITY;
         CHECK_MSG(err < 1e-3, "S=%d: max |x - x0| = %g", steps[k], err);
@@ -149,7 +149,7 @@ static void ddpm_noise_matters(void)
     float x[64], scratch[128];
     ts_rng r;
     ts_rng_seed(&r, 1);
-    REQUIRE(ts_diffusion_sample(&d, zero_eps, &n, n, 200, NULL, NULL, &r, x, scratch, NULL) == 0);
+    REQUIRE(ts_diffusion_sample(&d, zero_eps, &n, n, 200, NULL, NULL, &r, 1, x, scratch, NULL) == 0);
     double s2 = 0;
     for (size_t i = 0; i < n; i++) s2 += x[i] * x[i];
     CHECK(s2 / n > 1.0);   /* ε̂ = 0 only rescales by 1/√α and adds noise: variance grows */
@@ -167,13 +167,13 @@ static void underflowed_schedule(void)
     float x[16], scratch[32];
     ts_rng r;
     ts_rng_seed(&r, 1);
-    CHECK(ts_diffusion_sample(&d, zero_eps, &n, n, 2, NULL, NULL, &r, x, scratch, NULL) == -1);
+    CHECK(ts_diffusion_sample(&d, zero_eps, &n, n, 2, NULL, NULL, &r, 1, x, scratch, NULL) == -1);
     CHECK_MSG(strstr(ts_error(), "--steps") && strstr(ts_error(), "not finite"), "%s", ts_error());
     float x0[16];
     for (int i = 0; i < 16; i++) x0[i] = (float)(i % 5);
     oracle o = {&d, x0, n, 0, -1};
     ts_rng_seed(&r, 1);
-    REQUIRE(ts_diffusion_sample(&d, oracle_eps, &o, n, 1000, NULL, NULL, &r, x, scratch, NULL) == 0);
+    REQUIRE(ts_diffusion_sample(&d, oracle_eps, &o, n, 1000, NULL, NULL, &r, 1, x, scratch, NULL) == 0);
     for (int i = 0; i < 16; i++) CHECK_NEAR(x[i], x0[i], 1e-3);
     ts_diffusion_free(&d);
 }

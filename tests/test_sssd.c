@@ -296,7 +296,7 @@ static void worker_sampling_same_bits(void)
             e[0] = (ts_sssd_eps){&n, &pl[0], obs[j], mask[j], steps[0], "test", NULL, 0};
             ts_rng r;
             ts_rng_fork(&r, 9, (uint64_t)j);
-            CHECK(ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[0], B * L, S, obs[j], mask[j], &r, x0[j], scr[0],
+            CHECK(ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[0], B * L, S, obs[j], mask[j], &r, 1, x0[j], scr[0],
                                       NULL) == 0);
         }
         int rc[NB] = {0};
@@ -309,7 +309,7 @@ static void worker_sampling_same_bits(void)
                 e[w] = (ts_sssd_eps){&n, &pl[w], obs[j], mask[j], steps[w], "test", NULL, 0};
                 ts_rng r;
                 ts_rng_fork(&r, 9, (uint64_t)j);
-                rc[j] = ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[w], B * L, S, obs[j], mask[j], &r, x1[j],
+                rc[j] = ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[w], B * L, S, obs[j], mask[j], &r, 1, x1[j],
                                             scr[w], NULL);
             }
         }
@@ -329,7 +329,7 @@ static void worker_sampling_same_bits(void)
             e[0] = (ts_sssd_eps){&n, pp[k], obs[0], cm, steps[0], "test", NULL, 0};
             ts_rng r;
             ts_rng_fork(&r, 9, 0);
-            CHECK(ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[0], B * L, S, obs[0], cm, &r, ys[k], scr[0], NULL) == 0);
+            CHECK(ts_diffusion_sample(&d, ts_sssd_eps_fn, &e[0], B * L, S, obs[0], cm, &r, 1, ys[k], scr[0], NULL) == 0);
         }
         int ysame = 1;
         for (int i = 0; i < B * L; i++)
@@ -837,6 +837,32 @@ static void cli_round_trip(void)
     int bars = 0;
     for (const char *c = out; (c = strstr(c, "generate [")); c++) bars++;
     CHECK_MSG(bars == 1 && strstr(out, "generate [########################] 20/20 "), "%s", out);
+    /* a window's sample does not depend on the batch it is drawn in, nor on how many
+     * windows are drawn: its noise is its own */
+    const char *gens[3] = {"-n 4 --batch 4", "-n 4 --batch 3", "-n 2 --batch 1"};
+    char gtext[3][2048];
+    for (int g = 0; g < 3; g++) {
+        snprintf(cmd, sizeof cmd, "generate %s/m.tsm %s -o %s/gb%d --threads 1 --no-progress --steps 5 --seed 3",
+                 dir, gens[g], dir, g);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+        snprintf(path, sizeof path, "%s/gb%d.txt", dir, g);
+        FILE *gf = fopen(path, "r");
+        REQUIRE(gf);
+        gtext[g][fread(gtext[g], 1, sizeof gtext[g] - 1, gf)] = 0;
+        fclose(gf);
+    }
+    const char *second = strchr(gtext[0], '\n');
+    second = second ? strchr(second + 1, '\n') : NULL;
+    CHECK_MSG(strcmp(gtext[0], gtext[1]) == 0, "batches of 4 and 3:\n%s\n%s", gtext[0], gtext[1]);
+    CHECK_MSG(second && strncmp(gtext[0], gtext[2], (size_t)(second + 1 - gtext[0])) == 0 &&
+              strlen(gtext[2]) == (size_t)(second + 1 - gtext[0]), "2 windows, batch 1:\n%s\n%s", gtext[0], gtext[2]);
+    for (int g = 0; g < 2; g++) {
+        snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s/ds --split time %s --steps 5 --seed 3 --batch %d "
+                 "-o %s/ib%d", dir, dir, common, g ? 3 : 8, dir, g);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    }
+    snprintf(cmd, sizeof cmd, "cmp -s %s/ib0/imputation0.npy %s/ib1/imputation0.npy", dir, dir);
+    CHECK_MSG(system(cmd) == 0, "imputed in batches of 8 and of 3: not the same");
     /* an unknown model option names itself */
     snprintf(cmd, sizeof cmd, "train --model sssd-s4 %s/ds %s -o %s/x.tsm --chanels 8", dir, common, dir);
     CHECK(run_cli(cmd, err, sizeof err) != 0);

@@ -54,13 +54,15 @@ void ts_diffusion_steps(int T, int S, int *out);
 /* ε-predictor for a whole batch at one step t: xt, eps are (total) values */
 typedef int (*ts_eps_fn)(void *ctx, const float *xt, int t, float *eps);
 
-/* Full reverse process over `total` values (the whole batch): x starts as N(0,1)
- * from rng; S == T runs DDPM, S < T runs DDIM over ts_diffusion_steps(T, S).
+/* Full reverse process over `total` values (the whole batch): x starts as N(0,1);
+ * S == T runs DDPM, S < T runs DDIM over ts_diffusion_steps(T, S). The values are
+ * `rows` equal rows (the batch's windows), row r's noise drawn from rngs[r] alone,
+ * so that a window's sample does not depend on the others in its batch.
  * cond/mask (total, may both be NULL): observed values held as described above.
  * scratch: 2*total floats. progress may be NULL. 0 / -1 (the predictor's error, or a
  * step that left a value not finite). */
 int ts_diffusion_sample(const ts_diffusion *d, ts_eps_fn fn, void *ctx, size_t total, int S,
-                        const float *cond, const float *mask, ts_rng *rng, float *x,
+                        const float *cond, const float *mask, ts_rng *rngs, size_t rows, float *x,
                         float *scratch, ts_progress *progress);
 
 #ifdef __cplusplus

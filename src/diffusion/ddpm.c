@@ -86,15 +86,24 @@ void ts_diffusion_steps(int T, int S, int *out)
     for (int i = 0; i < S; i++) out[i] = (int)(((long)(S - 1 - i) * (T - 1)) / (S - 1));
 }
 
+/* n values of N(0, 1): `rows` equal rows, row r from rngs[r] */
+static void draw_rows(ts_rng *rngs, size_t rows, float *z, size_t n)
+{
+    const size_t per = n / rows;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t i = 0; i < per; i++) z[r * per + i] = ts_rng_normal(&rngs[r]);
+}
+
 int ts_diffusion_sample(const ts_diffusion *d, ts_eps_fn fn, void *ctx, size_t total, int S,
-                        const float *cond, const float *mask, ts_rng *rng, float *x,
+                        const float *cond, const float *mask, ts_rng *rngs, size_t rows, float *x,
                         float *scratch, ts_progress *progress)
 {
+    if (rows == 0 || total % rows) return ts_fail("diffusion: %zu values are not %zu equal rows", total, rows);
     if (S <= 0 || S > d->T) S = d->T;
     int *steps = ts_malloc((size_t)S * sizeof(int));
     ts_diffusion_steps(d->T, S, steps);
     float *eps = scratch, *z = scratch + total;
-    for (size_t i = 0; i < total; i++) x[i] = ts_rng_normal(rng);
+    draw_rows(rngs, rows, x, total);
     int rc = 0;
     for (int i = 0; i < S; i++) {
         int t = steps[i];
@@ -102,7 +111,7 @@ int ts_diffusion_sample(const ts_diffusion *d, ts_eps_fn fn, void *ctx, size_t t
         if (fn(ctx, x, t, eps) != 0) { rc = -1; break; }
         const int t_prev = i + 1 < S ? steps[i + 1] : -1;
         if (S == d->T) {
-            if (t > 0) for (size_t j = 0; j < total; j++) z[j] = ts_rng_normal(rng);
+            if (t > 0) draw_rows(rngs, rows, z, total);
             ts_ddpm_step(d, t, x, eps, z, total);
         } else {
             ts_ddim_step(d, t, t_prev, x, eps, total);

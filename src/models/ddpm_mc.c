@@ -439,6 +439,7 @@ static int ddpm_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *con
     float *obs = ts_malloc(BKL * sizeof(float)), *maskf = ts_malloc(BKL * sizeof(float));
     float *xs = ts_malloc(BKL * sizeof(float)), *scratch = ts_malloc(2 * BKL * sizeof(float));
     int32_t *steps = ts_malloc((size_t)B * sizeof(int32_t));
+    ts_rng *rngs = ts_malloc((size_t)B * sizeof(ts_rng));
     ts_progress prog;
     ts_progress_start(&prog, hold ? "impute" : "generate", (long)(nbatch * (size_t)S));
     prog.enabled = o->progress;
@@ -447,17 +448,16 @@ static int ddpm_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *con
     for (size_t jb = 0; jb < nbatch && rc == 0; jb++) {
         const size_t w0 = jb * (size_t)B;
         fill(m, y, hold ? mask : NULL, w0, n, B, L, obs, maskf);
-        ts_rng r;
-        ts_rng_fork(&r, o->seed, jb);
-        rc = ts_diffusion_sample(&m->diff, ts_sssd_eps_fn, &ctx, BKL, S, hold ? obs : NULL, hold ? maskf : NULL, &r, xs,
-                                 scratch, NULL);
+        for (int b = 0; b < B; b++) ts_rng_fork(&rngs[b], o->seed, w0 + (size_t)b);   /* a window's own noise */
+        rc = ts_diffusion_sample(&m->diff, ts_sssd_eps_fn, &ctx, BKL, S, hold ? obs : NULL, hold ? maskf : NULL, rngs,
+                                 (size_t)B, xs, scratch, NULL);
         for (int b = 0; b < B && rc == 0 && w0 + (size_t)b < n; b++)
             for (int j = 0; j < K; j++)
                 for (size_t l = 0; l < L; l++)
                     dec(m, xs[((size_t)b * K + (size_t)j) * L + l], j, (w0 + (size_t)b) * L + l, y);
     }
     ts_progress_end(&prog);
-    free(obs); free(maskf); free(xs); free(scratch); free(steps);
+    free(obs); free(maskf); free(xs); free(scratch); free(steps); free(rngs);
     ts_sssd_plan_free(&pl);
     return rc;
 }

@@ -480,6 +480,7 @@ typedef struct {
     ts_sssd_plan pl;
     float *obs, *maskf, *xs, *scratch;   /* (B, L), (B, L), (B, L), (2 B L) */
     int32_t *steps, *votes;              /* (B); (samples, B, L) or NULL */
+    ts_rng *rngs;                        /* (B): each window's noise */
     ts_sssd_eps eps;
     long *done;                          /* network evaluations of every worker */
     ts_progress *prog;                   /* advanced by worker 0 only */
@@ -498,7 +499,7 @@ static int sampler_eps(void *ctx, const float *xt, int t, float *eps)
 
 static void sampler_free(sampler *w)
 {
-    free(w->obs); free(w->maskf); free(w->xs); free(w->scratch); free(w->steps); free(w->votes);
+    free(w->obs); free(w->maskf); free(w->xs); free(w->scratch); free(w->steps); free(w->votes); free(w->rngs);
     ts_sssd_plan_free(&w->pl);
 }
 
@@ -519,12 +520,12 @@ static int sample_batch(sssd_model *m, sampler *w, size_t j, const int32_t *x, c
         }
     }
     for (long v = 0; v < nsamp; v++) {
-        /* batch j, sample v draws the same noise whatever came before, on any
+        /* window i, sample v draws the same noise whatever batch it is in, on any
          * worker; sample 0 is the single-sample result */
-        ts_rng r;
-        ts_rng_fork(&r, v ? seed ^ ((uint64_t)v * 0x9e3779b97f4a7c15ULL) : seed, j);
+        for (int b = 0; b < B; b++)
+            ts_rng_fork(&w->rngs[b], v ? seed ^ ((uint64_t)v * 0x9e3779b97f4a7c15ULL) : seed, s + (size_t)b);
         if (ts_diffusion_sample(&m->diff, sampler_eps, w, BL, S, mask ? w->obs : NULL, mask ? w->maskf : NULL,
-                                &r, w->xs, w->scratch, NULL) != 0)
+                                w->rngs, (size_t)B, w->xs, w->scratch, NULL) != 0)
             return -1;
         if (w->votes)
             for (size_t i = 0; i < BL; i++) w->votes[(size_t)v * BL + i] = value_to_id(m, w->xs[i]);
@@ -549,7 +550,7 @@ static int sample_batch(sssd_model *m, sampler *w, size_t j, const int32_t *x, c
  * inside the network's passes; one thread ran a denoising pass with less CPU
  * time than two threads sharing it). The batches left over (fewer than nt) run
  * one after another with the network split over the threads. The network's
- * results do not depend on the threads, and batch j draws its own noise, so the
+ * results do not depend on the threads, and each window draws its own noise, so the
  * samples are the same bits either way. */
 static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                        const ts_run_opts *o, int32_t *out, const char *label)
@@ -586,6 +587,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
         w->scratch = ts_malloc(2 * BL * sizeof(float));
         w->steps = ts_malloc((size_t)B * sizeof(int32_t));
         w->votes = nsamp > 1 ? ts_malloc((size_t)nsamp * BL * sizeof(int32_t)) : NULL;
+        w->rngs = ts_malloc((size_t)B * sizeof(ts_rng));
         w->eps = (ts_sssd_eps){&m->net, &w->pl, w->obs, w->maskf, w->steps, "sssd-s4", NULL, 0};
         w->done = &done;
         w->prog = i == 0 ? &prog : NULL;
