@@ -1216,6 +1216,13 @@ static void ctf_old_names_pair_exits_per_thread(void)
     REQUIRE(f);
     CHECK(fscanf(f, "%31s", word) == 1 && !strcmp(word, "arm"));
     fclose(f);
+    /* and each event's CPU (cpu.npy), as the times (train --reinterleave reads both) */
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --exits -o %s/all", dir, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc m;
+    REQUIRE(ts_mc_load(in(d, "all"), &m) == 0);
+    CHECK(m.n == 11 && m.events.time_ns && m.ch[TS_CH_CPU] && m.ch[TS_CH_CPU][1] == 1 && !m.dt);
+    ts_mc_free(&m);
 }
 
 /* --cpu N is checked against the CPUs of the trace's streams: CPU 1's stream missing between

@@ -50,7 +50,8 @@ static const char about[] =
         "                 else the trace's (its environment, or the system calls its\n"
         "                 metadata declares), else the host's. Each event's time (ns from\n"
         "                 the trace clock's origin) goes to DIR/time_ns.npy (int64), which\n"
-        "                 train --also uses to keep other streams before the test part.\n"
+        "                 train --also uses to keep other streams before the test part,\n"
+        "                 and its CPU to DIR/cpu.npy (int32; train --reinterleave).\n"
         "\n"
         "Named events get IDs by frequency rank over the first 70% of the events (the\n"
         "training part of the default time split; 0 = most frequent, ties by name); names\n"
@@ -277,6 +278,13 @@ int cmd_ingest(int argc, char **argv)
                 /* the events' times: time_ns.npy (train --also cuts other streams in time) */
                 ds->time_ns = ts_malloc(t.n * sizeof *ds->time_ns);
                 memcpy(ds->time_ns, t.time_ns, t.n * sizeof *ds->time_ns);
+            }
+            size_t known = 0;
+            while (!channels && t.cpu && known < t.n && t.n == ds->stream.n && t.cpu[known] >= 0) known++;
+            if (rc == 0 && !channels && known == t.n && t.n) {
+                /* and their CPUs: cpu.npy (train --reinterleave moves each CPU's events) */
+                m.ch[TS_CH_CPU] = ts_malloc(t.n * sizeof *m.ch[TS_CH_CPU]);
+                memcpy(m.ch[TS_CH_CPU], t.cpu, t.n * sizeof *m.ch[TS_CH_CPU]);
             }
         } else if (loaded && channels) {
             ts_mc_raw_free(&raw);
