@@ -271,10 +271,116 @@ static void command_line(void)
     CHECK(run_stdout(args, out, sizeof out) == 0 && strstr(out, "--also DATASET"));
 }
 
+/* a dataset of two CPUs' streams merged in time: CPU 0 runs IDs 0..3 in turn every 1000 ns,
+ * CPU 1 IDs 4..7 every 1000 ns, 500 ns later; cpu.npy as ingest --from ctf writes it
+ * (with_cpu 0: none) */
+static void make_two_cpus(char *out, size_t outn, const char *dir, size_t n, int with_cpu)
+{
+    snprintf(out, outn, "%s/cpus", dir);
+    ts_mc m;
+    memset(&m, 0, sizeof m);
+    m.events.vocab.unk = -1;
+    m.n = m.events.stream.n = n;
+    m.events.stream.ids = ts_malloc(n * sizeof(int32_t));
+    m.events.time_ns = ts_malloc(n * sizeof(int64_t));
+    int32_t *cpu = ts_malloc(n * sizeof(int32_t));
+    for (size_t i = 0; i < n; i++) {
+        cpu[i] = (int32_t)(i % 2);
+        m.events.stream.ids[i] = (int32_t)((i / 2) % 4 + 4 * cpu[i]);
+        m.events.time_ns[i] = 1000000000 + (int64_t)(i / 2) * 1000 + 500 * cpu[i];
+    }
+    m.ch[TS_CH_EVENT] = m.events.stream.ids;
+    m.ch[TS_CH_CPU] = with_cpu ? cpu : NULL;
+    CHECK(ts_mc_save(out, &m) == 0);
+    if (!with_cpu) free(cpu);
+    ts_mc_free(&m);
+}
+
+/* train --reinterleave: each copy keeps every CPU's order and the events, moves some, and
+ * is drawn from the seed; a shift far below the gaps changes nothing */
+static void reinterleaved_copies(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char dp[512], np[512];
+    make_two_cpus(dp, sizeof dp, dir, 4000, 1);
+    ts_split_spec s = spec(20, 5, 5);
+    ts_split_data d, e;
+    REQUIRE(ts_split_data_load(dp, &s, &d) == 0);
+    const size_t n = d.split.train_stream.n, before = d.split.train.n;
+    REQUIRE(n == 2800);
+    ts_reinterleave_info inf;
+    REQUIRE(ts_split_data_reinterleave(&d, 1500, 3, 7, &s, &inf) == 0);
+    CHECK(inf.events == n && inf.windows == 3 * before && d.split.n_also == 3);
+    CHECK_MSG(inf.moved > 0.05 && inf.moved < 0.9, "%g moved", inf.moved);
+    for (size_t k = 0; k < d.split.n_also; k++) {
+        const int32_t *c = d.split.also[k].ids;
+        size_t next[2] = {0, 0}, changed = 0;
+        int order = 1;
+        for (size_t i = 0; i < n; i++) {   /* each CPU's events in their order, all of them */
+            const int p = c[i] >= 4;
+            order &= c[i] == (int32_t)(next[p]++ % 4 + 4 * (size_t)p);
+            changed += c[i] != d.split.train_stream.ids[i];
+        }
+        CHECK_MSG(order && next[0] == n / 2 && next[1] == n / 2, "copy %zu", k);
+        CHECK(changed > 0);
+    }
+    CHECK(memcmp(d.split.also[0].ids, d.split.also[1].ids, n * sizeof(int32_t)) != 0);
+    /* the same seed, the same copies; a shift of 1 ns moves nothing */
+    REQUIRE(ts_split_data_load(dp, &s, &e) == 0);
+    REQUIRE(ts_split_data_reinterleave(&e, 1500, 1, 7, &s, NULL) == 0);
+    CHECK(memcmp(d.split.also[0].ids, e.split.also[0].ids, n * sizeof(int32_t)) == 0);
+    REQUIRE(ts_split_data_reinterleave(&e, 1, 1, 7, &s, &inf) == 0);
+    CHECK(inf.moved == 0 && memcmp(e.split.also[1].ids, e.split.train_stream.ids, n * sizeof(int32_t)) == 0);
+    ts_split_data_free(&e);
+    ts_split_data_free(&d);
+
+    /* errors name the dataset and what it lacks; the split stays as it was */
+    make_two_cpus(np, sizeof np, dir, 1000, 0);
+    memmove(np + strlen(dir) + 1, "nocpu", 6);   /* a second dataset, without cpu.npy */
+    make_two_cpus(dp, sizeof dp, dir, 1000, 0);
+    REQUIRE(ts_split_data_load(dp, &s, &d) == 0);
+    CHECK(ts_split_data_reinterleave(&d, 400, 1, 7, &s, NULL) == -1 && strstr(ts_error(), "cpu.npy") &&
+          strstr(ts_error(), dp) && d.split.n_also == 0);
+    CHECK(ts_split_data_reinterleave(&d, 100000, 1, 7, &s, NULL) == -1 && strstr(ts_error(), "shift"));
+    ts_split_data_free(&d);
+    ts_split_spec paper = s;
+    paper.kind = TS_SPLIT_PAPER;
+    make_two_cpus(dp, sizeof dp, dir, 1000, 1);
+    if (ts_split_data_load(dp, &paper, &d) == 0) {
+        CHECK(ts_split_data_reinterleave(&d, 400, 1, 7, &s, NULL) == -1 && strstr(ts_error(), "time split"));
+        ts_split_data_free(&d);
+    }
+}
+
+static void reinterleave_command_line(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char dp[512], args[2048], err[1024], out[4096];
+    make_two_cpus(dp, sizeof dp, dir, 1000, 1);
+    snprintf(args, sizeof args, "train --model ngram %s --length 20 --reinterleave 0.4,3 --seed 2 -o %s/m.tsm "
+             "--no-progress", dp, dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "reinterleave: 3 copies of the training part (700 events each;") &&
+              strstr(out, "(+ --reinterleave)"), "%s", out);
+    const char *bad[] = {"0", "100", "0.4,0", "0.4,65", "x", "0.4,", "0.4,2x"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(args, sizeof args, "train --model ngram %s --reinterleave %s -o %s/m.tsm", dp, bad[i], dir);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--reinterleave"), "%s: %s", bad[i], err);
+    }
+    snprintf(args, sizeof args, "train --model ngram %s --seed 2 -o %s/m.tsm", dp, dir);
+    CHECK(run_cli(args, err, sizeof err) == 2 && strstr(err, "--seed"));   /* read only when re-interleaving */
+    snprintf(args, sizeof args, "train --model mdm-mc %s --reinterleave 0.4 -o %s/m.tsm", dp, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) != 0 && strstr(err, "--reinterleave: not for the multi-channel"), "%s", err);
+}
+
 TEST_MAIN("also", {
     RUN(renumbers_by_name);
     RUN(windows_stay_in_their_stream);
     RUN(cut_in_time_or_at_the_fraction);
     RUN(learns_from_the_added_stream);
     RUN(command_line);
+    RUN(reinterleaved_copies);
+    RUN(reinterleave_command_line);
 })

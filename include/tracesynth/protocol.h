@@ -53,6 +53,24 @@ typedef struct {
 } ts_also_info;
 int  ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info);
 
+/* train --reinterleave: `copies` more training streams, each the training part of d with
+ * the CPUs' events merged again after moving their times. Concurrent CPUs' events are
+ * ordered by a few hundred nanoseconds, which the scheduler and the tracer's clocks decide,
+ * not the program: the copies show other orders the same program gives. Each CPU's
+ * events keep their order; CPU c's times move by a shift in [-shift_ns, shift_ns] drawn
+ * at knots every TS_REINTERLEAVE_KNOT_NS and linear between them (a shift below half the
+ * knot spacing keeps every CPU's order), drawn from seed and the copy. Needs the time
+ * split, d's times (time_ns.npy) and CPUs (cpu.npy: ingest --from ctf writes both).
+ * info (may be NULL): what was added. 0, or -1 with d's split unchanged */
+#define TS_REINTERLEAVE_KNOT_NS 200000.0
+typedef struct {
+    size_t events;             /* events per copy (d's training part) */
+    size_t windows;            /* training windows added in all */
+    double moved;              /* share of the copies' positions whose event changed */
+} ts_reinterleave_info;
+int  ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, uint64_t seed,
+                                const ts_split_spec *s, ts_reinterleave_info *info);
+
 /* the split directory: DIR/training, validation, testing (window files), train_stream.txt,
  * vocab.tsv when the events are named (an earlier one is removed when not), split.txt (the parameters, dataset = its name);
  * *leak: the share of test windows found verbatim in the training stream */

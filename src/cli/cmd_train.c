@@ -3,6 +3,7 @@
 #include "tracesynth/mc_model.h"
 #include "tracesynth/train.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,32 @@ static int add_also(ts_split_data *d, const also_list *al, const ts_split_spec *
     return 0;
 }
 
+/* --reinterleave US[,COPIES] */
+typedef struct {
+    double us;
+    int copies;   /* 0: not given */
+} reinterleave_opt;
+
+static int opt_reinterleave(const char *v, void *dst)
+{
+    reinterleave_opt *r = dst;
+    char *end;
+    errno = 0;
+    double us = strtod(v, &end);
+    long copies = 8;
+    if (end != v && *end == ',') {
+        const char *c = end + 1;
+        copies = strtol(c, &end, 10);
+        if (end == c) copies = -1;
+    }
+    if (end == v || *end || errno || !(us > 0 && us < TS_REINTERLEAVE_KNOT_NS / 2000) || copies < 1 || copies > 64)
+        return ts_fail("--reinterleave: '%s': expected US[,COPIES], a shift in microseconds (above 0, below %g) "
+                       "and 1 to 64 copies (default 8)", v, TS_REINTERLEAVE_KNOT_NS / 2000);
+    r->us = us;
+    r->copies = (int)copies;
+    return 0;
+}
+
 /* the log over the model, its checkpoint or the checkpoint resumed from: the model
  * (written whole) would drop its lines, or the lines would corrupt a container */
 static int log_clashes(const char *log, const char *out, const char *resume)
@@ -87,6 +114,7 @@ int cmd_train(int argc, char **argv)
     size_t k = 10;
     cli_run run = CLI_RUN_DEFAULTS;
     also_list also = {{0}, 0};
+    reinterleave_opt ri = {0, 0};
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_REQUIRED, "model to train (see below)"),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default 200)"),
@@ -101,6 +129,13 @@ int cmd_train(int argc, char **argv)
                    "error without one). The part: its events before the main\n"
                    "training part's end time when both have time_ns.npy (ingest\n"
                    "--from ctf), else its first training fraction (--fractions)"),
+        TS_OPT_CB_(0, "reinterleave", &ri, "US[,COPIES]", opt_reinterleave,
+                   "more training data (time split; a dataset of ingest --from\n"
+                   "ctf: its times and CPUs): COPIES (default 8) of the training\n"
+                   "part with each CPU's events moved in time by a random shift\n"
+                   "of at most US microseconds (drifting, each CPU's order kept)\n"
+                   "and merged again: other orders of concurrent CPUs' events,\n"
+                   "which the scheduler decides. Drawn from --seed"),
         TS_OPT_SIZE_(0, "blackout", &k, "K", 1, 1 << 24, "blackout size of the training masks (default 10;\n"
                      "sssd-s4 only: the other models draw no blackouts)"),
         TS_OPT_CB_ALIAS_(0, "position", "mask-position", &pos, "P", cli_opt_position,
@@ -143,7 +178,10 @@ int cmd_train(int argc, char **argv)
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     if (ts_mc_model_find(model, 1)) {   /* a multi-channel model */
-        if (also.n) { rc = cli_usage_error(C, "--also: not for the multi-channel model %s", model); goto done; }
+        if (also.n || ri.copies) {
+            rc = cli_usage_error(C, "%s: not for the multi-channel model %s", also.n ? "--also" : "--reinterleave", model);
+            goto done;
+        }
         /* it reads the length and the fractions only: the others would be ignored */
         const char *ignored = ss.kind != TS_SPLIT_TIME ? "--split paper"
                               : ts_opt_given(&args, &ss.stride) ? "--stride"
@@ -166,7 +204,7 @@ int cmd_train(int argc, char **argv)
     const unsigned reads = ops->train_reads;
     const char *unread = !(reads & TS_TRAIN_READS_MASKS) && ts_opt_given(&args, &k) ? "--blackout"
                        : !(reads & TS_TRAIN_READS_MASKS) && ts_opt_given(&args, &pos) ? "--position"
-                       : !(reads & TS_TRAIN_READS_SEED) && ts_opt_given(&args, &run.seed) ? "--seed"
+                       : !(reads & TS_TRAIN_READS_SEED) && !ri.copies && ts_opt_given(&args, &run.seed) ? "--seed"
                        : !(reads & TS_TRAIN_READS_PRECISION) && ts_opt_given(&args, &run.precision) ? "--precision"
                        : NULL;
     if (unread) {
@@ -180,6 +218,13 @@ int cmd_train(int argc, char **argv)
     if (ts_train_mpi_init() != 0) { cli_fail(); goto done; }
     ts_train_world(&rank, &nranks);
     if (ts_split_data_load(dataset, &ss, &d) || add_also(&d, &also, &ss, rank == 0)) { cli_fail(); goto done; }
+    if (ri.copies) {
+        ts_reinterleave_info inf;
+        if (ts_split_data_reinterleave(&d, ri.us * 1000, ri.copies, (uint64_t)ro.seed, &ss, &inf)) { cli_fail(); goto done; }
+        if (rank == 0)
+            printf("reinterleave: %d copies of the training part (%zu events each; %.1f %% of positions hold "
+                   "another event), %zu windows\n", ri.copies, inf.events, 100 * inf.moved, inf.windows);
+    }
     if (!out) out = def_out = default_output(dataset, model);
     if (log_clashes(log, out, resume)) goto done;
     ts_train_opts o;
@@ -196,7 +241,8 @@ int cmd_train(int argc, char **argv)
     if (ts_train_on(model, &d, &o, &m, &dt) || (rank == 0 && ts_model_save(m, out))) { cli_fail(); goto done; }
     if (rank == 0) printf("trained %s on %s (%s split, L=%zu): %zu training windows, %zu stream events%s, "
            "%d event IDs, %.2f s -> %s\n", model, dataset, ts_split_name(ss.kind), ss.length,
-           d.split.train.n, d.split.train_stream.n, also.n ? " (+ --also)" : "", d.n_ids, dt, out);
+           d.split.train.n, d.split.train_stream.n, also.n && ri.copies ? " (+ --also, --reinterleave)"
+           : also.n ? " (+ --also)" : ri.copies ? " (+ --reinterleave)" : "", d.n_ids, dt, out);
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
     rc = 0;
 done:

@@ -1,5 +1,6 @@
 /* The study's protocols (see protocol.h): what the commands and the benchmarks share. */
 #include "tracesynth/protocol.h"
+#include "tracesynth/channels.h"
 #include "tracesynth/common.h"
 
 #include <errno.h>
@@ -114,6 +115,83 @@ int ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s
     }
     free(ids);
     ts_dataset_free(&e);
+    return rc;
+}
+
+/* ---- re-interleaved copies of the training part (train --reinterleave) ---- */
+
+typedef struct {
+    double t;     /* the moved time, ns after the first event */
+    size_t i;     /* the event */
+} moved_event;
+
+static int by_moved_time(const void *a, const void *b)
+{
+    const moved_event *x = a, *y = b;
+    if (x->t != y->t) return x->t < y->t ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* CPU c's shift at knot j of the copy keyed `key`, in [-1, 1): drawn by position, so that no
+ * table of every knot is kept */
+static double knot_shift(uint64_t key, int32_t c, uint64_t j)
+{
+    ts_rng r;
+    ts_rng_fork(&r, key ^ ((uint64_t)(uint32_t)c * 0xd1b54a32d192ed03ull), j);
+    return 2 * ts_rng_uniform(&r) - 1;
+}
+
+int ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, uint64_t seed,
+                               const ts_split_spec *s, ts_reinterleave_info *info)
+{
+    const char *dir = d->data.dir ? d->data.dir : "the dataset";
+    if (d->split.kind != TS_SPLIT_TIME)
+        return ts_fail("%s: re-interleaving the training part needs the time split (--split time)", dir);
+    if (!(shift_ns >= 0 && shift_ns < TS_REINTERLEAVE_KNOT_NS / 2))
+        return ts_fail("%s: a shift of %g ns: expected 0 to below %g ns", dir, shift_ns, TS_REINTERLEAVE_KNOT_NS / 2);
+    if (copies < 1) return ts_fail("%s: %d copies: expected at least 1", dir, copies);
+    if (!d->data.time_ns || !d->data.dir)
+        return ts_fail("%s: no event times (time_ns.npy): re-interleaving needs the times and CPUs that ingest "
+                       "--from ctf writes", dir);
+    ts_mc mc;
+    if (ts_mc_load(d->data.dir, &mc) != 0) return -1;
+    int rc = 0;
+    if (!mc.ch[TS_CH_CPU])
+        rc = ts_fail("%s: no CPUs (cpu.npy): re-interleaving needs the times and CPUs that ingest --from ctf "
+                     "writes", dir);
+    const size_t n = d->split.train_stream.n;   /* d's training part is [0, n) */
+    const int32_t *cpu = mc.ch[TS_CH_CPU], *ids = d->data.stream.ids;
+    const int64_t *t = d->data.time_ns;
+    /* times relative to the first event: a double holds them to the nanosecond for 104 days */
+    moved_event *ev = rc ? NULL : ts_malloc((n ? n : 1) * sizeof *ev);
+    int32_t *out = rc ? NULL : ts_malloc((n ? n : 1) * sizeof *out);
+    size_t before = d->split.train.n, changed = 0;
+    for (int k = 0; rc == 0 && k < copies; k++) {
+        const uint64_t key = seed ^ 0x7265696e746c76ull ^ ((uint64_t)k * 0x9e3779b97f4a7c15ull);
+        for (size_t i = 0; i < n; i++) {
+            const double u = (double)(t[i] - t[0]), x = u / TS_REINTERLEAVE_KNOT_NS;
+            const uint64_t j = (uint64_t)x;
+            const double f = x - (double)j;
+            ev[i] = (moved_event){u + shift_ns * (knot_shift(key, cpu[i], j) * (1 - f) + knot_shift(key, cpu[i], j + 1) * f), i};
+        }
+        qsort(ev, n, sizeof *ev, by_moved_time);
+        for (size_t i = 0; i < n; i++) {
+            out[i] = ids[ev[i].i];
+            changed += out[i] != ids[i];
+        }
+        ts_split_add_train(&d->split, out, n, s->stride);
+    }
+    if (rc == 0) {
+        d->n_ids = ts_split_n_ids(&d->data, &d->split);
+        if (info) {
+            info->events = n;
+            info->windows = d->split.train.n - before;
+            info->moved = n ? (double)changed / ((double)n * copies) : 0;
+        }
+    }
+    free(ev);
+    free(out);
+    ts_mc_free(&mc);
     return rc;
 }
 
