@@ -1554,6 +1554,227 @@ static char *slurp(const char *path, size_t *n)
     return b;
 }
 
+/* a split of events 0..V-1 (from seed) that repeat with period 6: ntrain training
+ * windows of L, 20 validation and 20 test windows, each from a stream of
+ * stretches of 24 events (4 periods of a pattern drawn for the stretch) */
+static void rand_make(toy *t, size_t ntrain, size_t L, int V, uint64_t seed)
+{
+    toy_make(t, ntrain, L);
+    ts_rng r;
+    ts_rng_seed(&r, seed);
+    int32_t *s = t->split.train_stream.ids;
+    const size_t N = (ntrain + 40) * L;
+    for (size_t i = 0; i < N; i += 24) {
+        int32_t pat[6];
+        for (int j = 0; j < 6; j++) pat[j] = (int32_t)ts_rng_below(&r, (uint64_t)V);
+        for (size_t j = 0; j < 24 && i + j < N; j++) s[i + j] = pat[j % 6];
+    }
+    ts_windows *w[3] = {&t->split.train, &t->split.valid, &t->split.test};
+    const size_t off[3] = {0, ntrain * L, (ntrain + 20) * L};
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < w[k]->n; i++) memcpy(w[k]->data + i * L, s + off[k] + i * 3, L * sizeof(int32_t));
+}
+
+/* network mm's logits at the events of window x (L; hid 1 = hidden, read as MASK)
+ * in its crop of ctx events around the hidden ones (where they fit in it, else the
+ * whole window), one window per evaluation; into lg (L, V) at the crop's rows */
+static void crop_logits(ts_model *mm, const int32_t *x, const uint8_t *hid, int L, int ctx, float *lg)
+{
+    const mdm_model *m = (const mdm_model *)mm;
+    const int V = m->c.V;
+    int lo = L, hi = 0;
+    for (int l = 0; l < L; l++)
+        if (hid[l]) lo = lo == L ? l : lo, hi = l + 1;
+    int Lc = ctx < L ? ctx : L, s = 0;
+    if (hi - lo > Lc) Lc = L;
+    else {
+        s = (lo + hi) / 2 - Lc / 2;
+        s = s < 0 ? 0 : s + Lc > L ? L - Lc : s;
+    }
+    plan p;
+    if (plan_init(&p, m, 1, Lc, 0) != 0) {
+        CHECK_MSG(0, "plan_init: %s", ts_error());
+        memset(lg, 0, (size_t)L * V * sizeof(float));
+        return;
+    }
+    for (int l = 0; l < Lc; l++) p.ids[l] = hid[s + l] ? V : x[s + l];
+    net_forward(m, &p);
+    memcpy(lg + (size_t)s * V, p.logits, (size_t)Lc * V * sizeof(float));
+    plan_free(&p);
+}
+
+static double lse_of(const float *x, int n)
+{
+    float mx = x[0];
+    for (int v = 1; v < n; v++) mx = x[v] > mx ? x[v] : mx;
+    double s = 0;
+    for (int v = 0; v < n; v++) s += exp((double)x[v] - mx);
+    return mx + log(s);
+}
+
+/* the fills of windows x (n x L, mask 1 = observed) that two networks averaged give
+ * with one step, greedy: each hidden event the argmax of the mean of their
+ * log-softmaxes, each network on its own crop (ctx0, ctx1 events) */
+static void ens_reference(ts_model *m0, int ctx0, ts_model *m1, int ctx1, const int32_t *x, const uint8_t *mask,
+                          size_t n, int L, int32_t *out)
+{
+    const int V = ((const mdm_model *)m0)->c.V;
+    float *a = ts_malloc((size_t)L * V * sizeof(float)), *b = ts_malloc((size_t)L * V * sizeof(float));
+    uint8_t *hid = ts_malloc((size_t)L);
+    for (size_t w = 0; w < n; w++) {
+        for (int l = 0; l < L; l++) hid[l] = !mask[w * L + l];
+        crop_logits(m0, x + w * L, hid, L, ctx0, a);
+        crop_logits(m1, x + w * L, hid, L, ctx1, b);
+        for (int l = 0; l < L; l++) {
+            out[w * L + l] = x[w * L + l];
+            if (!hid[l]) continue;
+            const float *al = a + (size_t)l * V, *bl = b + (size_t)l * V;
+            const double la = lse_of(al, V), lb = lse_of(bl, V);
+            float best = 0;
+            for (int v = 0; v < V; v++) {
+                double t = (double)al[v] - la;
+                t += (double)bl[v] - lb;
+                const float z = (float)(t / 2);
+                if (v == 0 || z > best) best = z, out[w * L + l] = v;
+            }
+        }
+    }
+    free(a);
+    free(b);
+    free(hid);
+}
+
+/* impute with m (steps 1, batch, temperature "0" or "1"): the fills */
+static int impute_with(ts_model *m, const ts_windows *w, const uint8_t *mask, size_t batch, const char *temp,
+                       int32_t *out)
+{
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    const char *keys[] = {"temperature"}, *vals[] = {temp};
+    ro.kv = (ts_kv){1, keys, vals};
+    ro.steps = 1;
+    ro.batch = batch;
+    ro.seed = 5;
+    ts_windows o;
+    if (ts_model_impute(m, w, mask, &ro, &o) != 0) return -1;
+    memcpy(out, o.data, w->n * w->len * sizeof *out);
+    ts_windows_free(&o);
+    return 0;
+}
+
+/* a model file loaded with another as its ensemble member */
+static ts_model *ens_pair(const char *lead, const char *member)
+{
+    ts_model *m = NULL, *e = NULL;
+    if (ts_model_load(lead, &m) != 0) return NULL;
+    if (ts_model_load(member, &e) != 0 || ts_mdm_set_ensemble(m, e, member) != 0) {
+        ts_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* Each ensemble member reads the crop its own context gives, as the model does
+ * its own: S4 network A (context 16: 32 events, here whole windows of 24) with a
+ * transformer T (context 8: the 8 events around the hidden ones where they fit in
+ * 8, else the whole window) fills every hidden event with the argmax of the mean
+ * of A's log-softmax on its crop and T's on its own, computed here one window at a
+ * time; so does A with A2, another S4 network of context 16 (the crops alike, as
+ * before). T leading with A as member fills as A leading with T, in imputation
+ * and in the chain sampler. (T reading A's whole windows, or A reading T's 8
+ * events, fails all three.) */
+static void ensemble_own_crops(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    const int V = 16, L = 24;
+    toy t;
+    rand_make(&t, 40, L, V, 3);
+    char path[3][600];
+    const char *name[3] = {"A", "A2", "T"};
+    for (int i = 0; i < 3; i++) {
+        kvbuf kv;
+        tiny_kv(&kv, "150");
+        kv_add(&kv, "prior", "0");   /* the networks alone */
+        kv_add(&kv, "lr", "1e-2");
+        if (i == 2) {
+            kv_drop(&kv, "state");
+            kv_drop(&kv, "context");
+            kv_add(&kv, "backbone", "transformer");
+            kv_add(&kv, "heads", "2");
+            kv_add(&kv, "context", "8");
+        }
+        ts_train_opts o = toy_opts(&t, &kv);
+        o.n_ids = V;
+        o.seed = 42 + (uint64_t)i;
+        ts_model *m = NULL;
+        REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+        snprintf(path[i], sizeof path[i], "%s/own_%s.tsm", dir, name[i]);
+        REQUIRE(ts_model_save(m, path[i]) == 0);
+        ts_model_free(m);
+    }
+    const ts_windows *w = &t.split.test;
+    const size_t n = w->n, NL = n * (size_t)L;
+    /* window i hides 2 to 3 events spread over 2 to 15 (T's crop: 8 events or the whole window) */
+    uint8_t *mask = ts_malloc(NL);
+    memset(mask, 1, NL);
+    for (size_t i = 0; i < n; i++) {
+        const size_t a = 2 + i % 5, d = 1 + (i * 3) % 14;
+        mask[i * L + a] = mask[i * L + a + d] = 0;
+        if (i % 3 == 0) mask[i * L + a + 1] = 0;
+    }
+    uint8_t *centre = ts_malloc(NL);
+    ts_mask_fill(centre, n, (size_t)L, 4, TS_MASK_CENTER, 0);
+    int32_t *ref = ts_malloc(NL * sizeof *ref), *got = ts_malloc(NL * sizeof *got), *got2 = ts_malloc(NL * sizeof *got2);
+    ts_model *solo[3];
+    for (int i = 0; i < 3; i++) REQUIRE(ts_model_load(path[i], &solo[i]) == 0);
+    const int pairs[3][2] = {{0, 2}, {2, 0}, {0, 1}};   /* A + T, T + A, A + A2 */
+    const int ctx[3] = {32, 32, 8};   /* the crop each reads: S4 twice its context, attention its context */
+    for (int p = 0; p < 3; p++)
+        for (int mk = 0; mk < 2; mk++) {
+            const uint8_t *mm = mk ? centre : mask;
+            const int i = pairs[p][0], j = pairs[p][1];
+            ens_reference(solo[i], ctx[i], solo[j], ctx[j], w->data, mm, n, L, ref);
+            ts_model *m = ens_pair(path[i], path[j]);
+            CHECK(m);
+            if (!m) continue;
+            /* one window per evaluation, the bits of the reference's */
+            CHECK(impute_with(m, w, mm, 1, "0", got) == 0);
+            size_t diff = 0;
+            for (size_t k = 0; k < NL; k++) diff += got[k] != ref[k];
+            CHECK_MSG(diff == 0, "%s + %s, %s blackouts: %zu of the fills unlike the mean of each network on its own "
+                      "crop", name[i], name[j], mk ? "centre" : "spread", diff);
+            ts_model_free(m);
+        }
+    /* A + T against T + A, drawn at temperature 1 in the default batches (centre
+     * blackouts: one group of crops whichever leads) */
+    ts_model *at = ens_pair(path[0], path[2]), *ta = ens_pair(path[2], path[0]);
+    CHECK(at && ta);
+    if (at && ta) {
+        CHECK(impute_with(at, w, centre, 0, "1", got) == 0 && impute_with(ta, w, centre, 0, "1", got2) == 0);
+        CHECK_MSG(memcmp(got, got2, NL * sizeof *got) == 0, "A + T and T + A draw differently");
+        CHECK(impute_with(solo[0], w, centre, 0, "1", got2) == 0);
+        CHECK_MSG(memcmp(got, got2, NL * sizeof *got) != 0, "T changed none of A's draws, so the test cannot tell");
+        /* the chain sampler: the same windows whichever leads (A reads 16 events, T 8) */
+        const char *gk[] = {"sampler", "ngram-mix"}, *gv[] = {"chain", "none"};
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.kv = (ts_kv){2, gk, gv};
+        ro.seed = 7;
+        ts_windows g1 = {0}, g2 = {0};
+        CHECK(ts_model_generate(at, 6, (size_t)L, &ro, &g1) == 0 && ts_model_generate(ta, 6, (size_t)L, &ro, &g2) == 0);
+        CHECK_MSG(g1.data && g2.data && memcmp(g1.data, g2.data, 6 * (size_t)L * sizeof(int32_t)) == 0,
+                  "generate --sampler chain: A + T and T + A draw differently");
+        ts_windows_free(&g1);
+        ts_windows_free(&g2);
+    }
+    ts_model_free(at);
+    ts_model_free(ta);
+    for (int i = 0; i < 3; i++) ts_model_free(solo[i]);
+    free(mask); free(centre); free(ref); free(got); free(got2);
+    toy_free(&t);
+}
+
 /* impute --ensemble: two networks' log-probabilities averaged, their events matched by
  * name. A model with itself fills as alone; A with B fills as B with A (their
  * vocabularies in other orders), and unlike either alone; tune-prior --ensemble
@@ -1904,6 +2125,7 @@ TEST_MAIN("mdm", {
     RUN(cli_tune_prior);
     RUN(cli_tune_prior_by_name);
     RUN(ensemble);
+    RUN(ensemble_own_crops);
     RUN(chain_likelihood);
     RUN(chain_batch_invariant);
     RUN(chain_progress_one_bar);

@@ -1099,48 +1099,199 @@ static double log_sum_exp(const float *x, int n)
     return mx + log(s);
 }
 
-/* plans for the ensemble members' networks (pe[e]: member e's), B crops of Lp */
-static int ens_plans_init(const mdm_model *m, plan *pe, int B, int Lp)
+/* an ensemble member's network (e < m->n_ens) */
+static const mdm_model *ens_net(const mdm_model *m, int e)
+{
+    return (const mdm_model *)m->ens[e];
+}
+
+/* a[v] (V): the mean of the networks' log-softmaxes at one event, the model's own
+ * (a, its logits) and member e's (me[e], its logits in its own numbering) */
+static void ens_mean_row(const mdm_model *m, float *a, const float *const *me)
+{
+    const int V = m->c.V, N = m->n_ens;
+    double lse[TS_MDM_ENSEMBLE_MAX + 1];
+    lse[0] = log_sum_exp(a, V);
+    for (int e = 0; e < N; e++) lse[e + 1] = log_sum_exp(me[e], ens_net(m, e)->c.V);
+    for (int v = 0; v < V; v++) {
+        double t = (double)a[v] - lse[0];
+        for (int e = 0; e < N; e++) t += (double)me[e][m->ens_map[e][v]] - lse[e + 1];
+        a[v] = (float)(t / (N + 1));
+    }
+}
+
+/* the events a network reads around a blackout (infill): --context N when given,
+ * else the network's own. S4: twice its training context: more context helps,
+ * and S4 reads any length (many-threads, k = 10: 83.4 % with 64 events, 83.8 with
+ * 128, 84.7 with 200). Attention with rotary positions does not extrapolate: the
+ * training context. */
+static size_t infill_ctx(const mdm_model *net, const infill_opts *io)
+{
+    return io->ctx ? io->ctx : (net->c.backbone == BACKBONE_S4 ? 2 : 1) * (size_t)net->c.ctx;
+}
+
+/* The ensemble members in infill. Each member reads the crop its own context
+ * gives (infill_ctx: the rule the model applies to itself), so a member trained
+ * on shorter crops is not run on longer ones. A window's crop for member e
+ * (ecs, ecl: (n_ens, n)) holds all its hidden events, as the model's own does,
+ * and is either len[e][0] = min(its context, L) long or the whole window
+ * (len[e][1] = L); a batch's rows go to the plan of their length (pe[e][j], at
+ * the model's row index b), the other plan's row b is all MASK. */
+typedef struct {
+    size_t *ecs, *ecl;
+    int len[TS_MDM_ENSEMBLE_MAX][2];
+    int used[TS_MDM_ENSEMBLE_MAX][2];   /* plan made for this group */
+    plan pe[TS_MDM_ENSEMBLE_MAX][2];
+} ens_crops;
+
+static void ens_crops_init(const mdm_model *m, ens_crops *ec, const uint8_t *hid0, size_t n, size_t L,
+                           const infill_opts *io)
+{
+    memset(ec, 0, sizeof *ec);
+    if (!m->n_ens) return;
+    ec->ecs = ts_malloc((size_t)m->n_ens * n * sizeof *ec->ecs);
+    ec->ecl = ts_malloc((size_t)m->n_ens * n * sizeof *ec->ecl);
+    for (int e = 0; e < m->n_ens; e++) {
+        const size_t ctx = infill_ctx(ens_net(m, e), io);
+        ec->len[e][0] = (int)(ctx < L ? ctx : L);
+        ec->len[e][1] = (int)L;
+        for (size_t w = 0; w < n; w++)
+            crop_of(hid0 + w * L, L, ctx, &ec->ecs[(size_t)e * n + w], &ec->ecl[(size_t)e * n + w]);
+    }
+}
+
+static void ens_group_free(const mdm_model *m, ens_crops *ec)
 {
     for (int e = 0; e < m->n_ens; e++)
-        if (plan_init(&pe[e], (const mdm_model *)m->ens[e], B, Lp, 0) != 0) {
-            while (e-- > 0) plan_free(&pe[e]);
-            return -1;
+        for (int j = 0; j < 2; j++)
+            if (ec->used[e][j]) plan_free(&ec->pe[e][j]), ec->used[e][j] = 0;
+}
+
+static void ens_crops_free(const mdm_model *m, ens_crops *ec)
+{
+    ens_group_free(m, ec);
+    free(ec->ecs);
+    free(ec->ecl);
+}
+
+/* the members' plans for a group of B rows: those of the lengths the group's
+ * windows (list, nl) have */
+static int ens_group_init(const mdm_model *m, ens_crops *ec, const size_t *list, size_t nl, size_t n, int B)
+{
+    for (int e = 0; e < m->n_ens; e++)
+        for (int j = 0; j < 2; j++) {
+            if (j == 1 && ec->len[e][1] == ec->len[e][0]) break;
+            int need = 0;
+            for (size_t i = 0; i < nl && !need; i++) need = ec->ecl[(size_t)e * n + list[i]] == (size_t)ec->len[e][j];
+            if (!need) continue;
+            if (plan_init(&ec->pe[e][j], ens_net(m, e), B, ec->len[e][j], 0) != 0) {
+                ens_group_free(m, ec);
+                return -1;
+            }
+            ec->used[e][j] = 1;
         }
     return 0;
 }
 
-static void ens_plans_free(const mdm_model *m, plan *pe)
+/* the members' evaluation for the model's batch pl (crops of Lp, row b: window
+ * win[b] at crop start cs[win[b]], the model's ids so far), then the model's
+ * logits at the still hidden events (hid) of its first nb rows become the mean of
+ * all the networks' log-softmaxes there. A member's row reads the model's ids
+ * where the two crops overlap and the window's events elsewhere (observed: every
+ * hidden event lies in both crops). */
+static void ens_infill_forward(const mdm_model *m, plan *pl, ens_crops *ec, const int32_t *y, size_t n, size_t L,
+                               const size_t *win, const size_t *cs, int nb, const uint8_t *hid)
+{
+    const int V = m->c.V, B = pl->B, Lp = pl->L;
+    for (int e = 0; e < m->n_ens; e++) {
+        const int32_t *map = m->ens_map[e];
+        for (int j = 0; j < 2; j++) {
+            if (!ec->used[e][j]) continue;
+            plan *q = &ec->pe[e][j];
+            const int Le = q->L;
+            int any = 0;
+            for (int b = 0; b < B; b++) {
+                const size_t w = win[b], s = ec->ecs[(size_t)e * n + w];
+                int32_t *ids = q->ids + (size_t)b * Le;
+                if (ec->ecl[(size_t)e * n + w] != (size_t)Le) {
+                    for (int l = 0; l < Le; l++) ids[l] = map[V];
+                    continue;
+                }
+                any |= b < nb;
+                for (int l = 0; l < Le; l++) {
+                    const size_t p = s + (size_t)l;
+                    const int32_t x = p >= cs[w] && p < cs[w] + (size_t)Lp ? pl->ids[(size_t)b * Lp + (p - cs[w])]
+                                                                          : y[w * L + p];
+                    ids[l] = map[x];
+                }
+            }
+            if (any) net_forward(ens_net(m, e), q);
+        }
+    }
+    const float *me[TS_MDM_ENSEMBLE_MAX];
+    for (int b = 0; b < nb; b++) {
+        const size_t w = win[b];
+        for (int l = 0; l < Lp; l++) {
+            if (!hid[(size_t)b * Lp + l]) continue;
+            const size_t p = cs[w] + (size_t)l;
+            for (int e = 0; e < m->n_ens; e++) {
+                const size_t s = ec->ecs[(size_t)e * n + w];
+                const int j = ec->ecl[(size_t)e * n + w] == (size_t)ec->len[e][0] ? 0 : 1;
+                const plan *q = &ec->pe[e][j];
+                me[e] = q->logits + ((size_t)b * q->L + (p - s)) * ens_net(m, e)->c.V;
+            }
+            ens_mean_row(m, pl->logits + ((size_t)b * Lp + l) * V, me);
+        }
+    }
+}
+
+/* the chain paths' member plans: B crops of min(L, ctx), ctx --context N when
+ * given, else the member's training context (as the model's own) */
+static int ens_chain_init(const mdm_model *m, plan *pe, int B, size_t L, size_t ctx)
+{
+    for (int e = 0; e < m->n_ens; e++) {
+        const size_t c = ctx ? ctx : (size_t)ens_net(m, e)->c.ctx;
+        if (plan_init(&pe[e], ens_net(m, e), B, (int)(L < c ? L : c), 0) != 0) {
+            while (e-- > 0) plan_free(&pe[e]);
+            return -1;
+        }
+        pe[e].seq_rows = 1;   /* the same bits for any batch */
+    }
+    return 0;
+}
+
+static void ens_chain_free(const mdm_model *m, plan *pe)
 {
     for (int e = 0; e < m->n_ens; e++) plan_free(&pe[e]);
 }
 
-/* with ensemble members: pl->logits (BL, V) become the mean of the networks'
- * log-softmaxes (member e run on pe[e], its ids mapped from pl->ids) */
-static void ens_forward(const mdm_model *m, plan *pl, plan *pe, size_t BL)
+static int chain_crop(plan *pl, int b, const int32_t *xw, int j, int Lc, int V);
+
+/* the chain paths: row b of the batch is the crop of window win[b] that ends at
+ * its event pos[b], each member reading its own crop length; the model's logits
+ * at that event (row b, place at[b]) become the mean of the networks'
+ * log-softmaxes, for b < nb */
+static void ens_chain_forward(const mdm_model *m, plan *pl, plan *pe, const int32_t *const *win, const int *pos,
+                              const int *at, int nb)
 {
-    const int V = m->c.V, N = m->n_ens;
-    for (int e = 0; e < N; e++) {
-        for (size_t i = 0; i < BL; i++) pe[e].ids[i] = m->ens_map[e][pl->ids[i]];
-        net_forward((const mdm_model *)m->ens[e], &pe[e]);
-    }
-    for (size_t i = 0; i < BL; i++) {
-        float *a = pl->logits + i * V;
-        double lse[TS_MDM_ENSEMBLE_MAX + 1];
-        lse[0] = log_sum_exp(a, V);
-        for (int e = 0; e < N; e++) {
-            const int Ve = ((const mdm_model *)m->ens[e])->c.V;
-            lse[e + 1] = log_sum_exp(pe[e].logits + i * Ve, Ve);
+    const int V = m->c.V, B = pl->B;
+    int *ate = ts_malloc((size_t)m->n_ens * B * sizeof *ate);   /* member e's place of row b's event */
+    for (int e = 0; e < m->n_ens; e++) {
+        plan *q = &pe[e];
+        for (int b = 0; b < B; b++) {
+            ate[e * B + b] = chain_crop(q, b, win[b], pos[b], q->L, V);
+            int32_t *ids = q->ids + (size_t)b * q->L;
+            for (int l = 0; l < q->L; l++) ids[l] = m->ens_map[e][ids[l]];
         }
-        for (int v = 0; v < V; v++) {
-            double t = (double)a[v] - lse[0];
-            for (int e = 0; e < N; e++) {
-                const int Ve = ((const mdm_model *)m->ens[e])->c.V;
-                t += (double)pe[e].logits[i * Ve + m->ens_map[e][v]] - lse[e + 1];
-            }
-            a[v] = (float)(t / (N + 1));
-        }
+        net_forward(ens_net(m, e), q);
     }
+    const float *me[TS_MDM_ENSEMBLE_MAX];
+    for (int b = 0; b < nb; b++) {
+        for (int e = 0; e < m->n_ens; e++)
+            me[e] = pe[e].logits + ((size_t)b * pe[e].L + ate[e * B + b]) * ens_net(m, e)->c.V;
+        ens_mean_row(m, pl->logits + ((size_t)b * pl->L + at[b]) * V, me);
+    }
+    free(ate);
 }
 
 /* fills the hidden positions (hid = 1) of windows y (n, L) in place; prog (may be
@@ -1153,12 +1304,10 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
         return ts_fail("mdm: the model file says %d event IDs in one place and %d in another", m->c.V,
                        m->base.n_ids);
     size_t *cs = ts_malloc(n * sizeof *cs), *cl = ts_malloc(n * sizeof *cl);
-    /* S4: twice the training context by default: more context helps, and S4 reads any
-     * length (many-threads, k = 10: 83.4 % with 64 events, 83.8 with 128, 84.7 with 200).
-     * Attention with rotary positions does not extrapolate: the training context. */
-    const size_t ctx = io->ctx ? io->ctx
-                               : (m->c.backbone == BACKBONE_S4 ? 2 : 1) * (size_t)m->c.ctx;
+    const size_t ctx = infill_ctx(m, io);
     for (size_t w = 0; w < n; w++) crop_of(hid0 + w * L, L, ctx, &cs[w], &cl[w]);
+    ens_crops ec;   /* the ensemble members' own crops */
+    ens_crops_init(m, &ec, hid0, n, L, io);
     size_t *list = ts_malloc(n * sizeof *list);
     int rc = 0;
     const int V = m->c.V;
@@ -1173,9 +1322,9 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
         if (!nl) continue;
         const int Lp = (int)lens[g];
         const int B = (int)(nl < io->batch ? nl : io->batch);
-        plan pl, pe[TS_MDM_ENSEMBLE_MAX];
+        plan pl;
         if (plan_init(&pl, m, B, Lp, 0) != 0) { rc = -1; break; }
-        if (ens_plans_init(m, pe, B, Lp) != 0) { plan_free(&pl); rc = -1; break; }
+        if (ens_group_init(m, &ec, list, nl, n, B) != 0) { plan_free(&pl); rc = -1; break; }
         const size_t BL = (size_t)B * Lp;
         uint8_t *hid = ts_malloc(BL);
         int *runid = ts_malloc(BL * sizeof(int));
@@ -1185,9 +1334,11 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
         float *conf = ts_malloc((size_t)B * (Lp + V) * sizeof(float));
         int32_t *pick = ts_malloc(BL * sizeof(int32_t));
         ts_rng *rngs = ts_malloc((size_t)B * sizeof(ts_rng));
+        size_t *wrow = ts_malloc((size_t)B * sizeof *wrow);   /* row b's window (the rows past nb: the first's) */
         for (size_t s0 = 0; s0 < nl; s0 += (size_t)B) {
             int nb = (int)(nl - s0 < (size_t)B ? nl - s0 : (size_t)B);
             int maxh = 0;
+            for (int b = 0; b < B; b++) wrow[b] = list[s0 + (size_t)(b < nb ? b : 0)];
 #pragma omp parallel for schedule(dynamic, 1) reduction(max : maxh)
             for (int b = 0; b < B; b++) {
                 size_t w = list[s0 + (size_t)(b < nb ? b : 0)];
@@ -1220,7 +1371,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
             int S = io->steps > 0 && io->steps < maxh ? io->steps : maxh;
             for (int s = 0; s < S && rc == 0; s++) {
                 net_forward(m, &pl);
-                if (m->n_ens) ens_forward(m, &pl, pe, BL);
+                if (m->n_ens) ens_infill_forward(m, &pl, &ec, y, n, L, wrow, cs, nb, hid);
                 for (int b = 0; b < nb && rc == 0; b++)
                     for (int l = 0; l < Lp; l++)
                         if (hid[(size_t)b * Lp + l] && row_nonfinite(pl.logits + ((size_t)b * Lp + l) * V, V)) {
@@ -1259,10 +1410,11 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
             *done += nb;
             if (prog) ts_progress_update(prog, *done, NULL);   /* also a batch filled before the network */
         }
-        free(hid); free(runid); free(nruns); free(runs); free(z); free(conf); free(pick); free(rngs);
+        free(hid); free(runid); free(nruns); free(runs); free(z); free(conf); free(pick); free(rngs); free(wrow);
         plan_free(&pl);
-        ens_plans_free(m, pe);
+        ens_group_free(m, &ec);
     }
+    ens_crops_free(m, &ec);
     free(cs); free(cl); free(list);
     if (*done != done0 + (long)n) {   /* windows with nothing hidden */
         *done = done0 + (long)n;
@@ -2132,12 +2284,12 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
     const int Lc = (int)(L < (size_t)m->c.ctx ? L : (size_t)m->c.ctx);
     const int B = chain_batch(rows, batch);
     if (kn && !m->kn) return ts_fail("mdm: chain likelihood: no Kneser-Ney model");
-    plan pl, pe[TS_MDM_ENSEMBLE_MAX];   /* pe: the ensemble members' (impute --ensemble) */
+    plan pl, pe[TS_MDM_ENSEMBLE_MAX];   /* pe: the ensemble members' (impute --ensemble), each its own crop */
     if (plan_init(&pl, m, B, Lc, 0) != 0) return -1;
-    if (ens_plans_init(m, pe, B, Lc) != 0) { plan_free(&pl); return -1; }
+    if (ens_chain_init(m, pe, B, L, 0) != 0) { plan_free(&pl); return -1; }
     pl.seq_rows = 1;   /* the same bits for any batch */
-    for (int e = 0; e < m->n_ens; e++) pe[e].seq_rows = 1;
-    int *at = ts_malloc((size_t)B * sizeof *at);
+    int *at = ts_malloc((size_t)B * sizeof *at), *pb = ts_malloc((size_t)B * sizeof *pb);
+    const int32_t **wb = ts_malloc((size_t)B * sizeof *wb);
     *bad = 0;
     ts_progress prog;
     ts_progress_start(&prog, label, (long)((rows + B - 1) / B));
@@ -2147,9 +2299,10 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
         for (int b = 0; b < B; b++) {
             const size_t row = s + (size_t)(b < nb ? b : nb - 1);
             at[b] = chain_crop(&pl, b, win[row], pos[row], Lc, V);
+            wb[b] = win[row], pb[b] = pos[row];
         }
         net_forward(m, &pl);
-        if (m->n_ens) ens_forward(m, &pl, pe, (size_t)B * Lc);
+        if (m->n_ens) ens_chain_forward(m, &pl, pe, wb, pb, at, nb);
         for (int b = 0; b < nb; b++) {
             const size_t row = s + (size_t)b;
             const int32_t *xw = win[row];
@@ -2168,8 +2321,10 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
     }
     ts_progress_end(&prog);
     plan_free(&pl);
-    ens_plans_free(m, pe);
+    ens_chain_free(m, pe);
     free(at);
+    free(pb);
+    free(wb);
     return 0;
 }
 
@@ -2369,15 +2524,17 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind
                           uint64_t seed, size_t batch, int progress, int32_t *out)
 {
     const int V = m->c.V;
+    const size_t ctx0 = ctx;   /* --context N, or 0: each network its own (the members too) */
     if (!ctx) ctx = (size_t)m->c.ctx;   /* the events the network reads: the training crop's by default */
     const int Lc = (int)(L < ctx ? L : ctx);
     const int B = chain_batch(n, batch);
     const int kn = kind == CHAIN_SWITCH || a > 0;
-    plan pl, pe[TS_MDM_ENSEMBLE_MAX];   /* pe: the ensemble members' (--ensemble) */
+    plan pl, pe[TS_MDM_ENSEMBLE_MAX];   /* pe: the ensemble members' (--ensemble), each its own crop */
     if (plan_init(&pl, m, B, Lc, 0) != 0) return -1;
-    if (ens_plans_init(m, pe, B, Lc) != 0) { plan_free(&pl); return -1; }
+    if (ens_chain_init(m, pe, B, L, ctx0) != 0) { plan_free(&pl); return -1; }
     pl.seq_rows = 1;   /* the same windows for any batch */
-    for (int e = 0; e < m->n_ens; e++) pe[e].seq_rows = 1;
+    int *at = ts_malloc((size_t)B * sizeof *at), *pb = ts_malloc((size_t)B * sizeof *pb);
+    const int32_t **wb = ts_malloc((size_t)B * sizeof *wb);
     double *pn = ts_malloc((size_t)V * sizeof *pn), *pk = ts_malloc((size_t)V * sizeof *pk);
     double *q = ts_malloc((size_t)B * sizeof *q);
     ts_rng *rng = ts_malloc((size_t)B * sizeof *rng);
@@ -2391,10 +2548,12 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind
         for (int b = 0; b < nb; b++) ts_rng_fork(&rng[b], seed, s + (size_t)b), q[b] = 0.5;
         for (size_t j = 0; j < L && rc == 0; j++) {
             int p = 0;
-            for (int b = 0; b < B; b++)
-                p = chain_crop(&pl, b, out + (s + (size_t)(b < nb ? b : nb - 1)) * L, (int)j, Lc, V);
+            for (int b = 0; b < B; b++) {
+                wb[b] = out + (s + (size_t)(b < nb ? b : nb - 1)) * L, pb[b] = (int)j;
+                p = at[b] = chain_crop(&pl, b, wb[b], (int)j, Lc, V);
+            }
             net_forward(m, &pl);
-            if (m->n_ens) ens_forward(m, &pl, pe, (size_t)B * Lc);
+            if (m->n_ens) ens_chain_forward(m, &pl, pe, wb, pb, at, nb);
             for (int b = 0; b < nb && rc == 0; b++) {
                 int32_t *xw = out + (s + (size_t)b) * L;
                 const float *lg = pl.logits + ((size_t)b * Lc + p) * V;
@@ -2443,8 +2602,11 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind
     free(pk);
     free(q);
     free(rng);
+    free(at);
+    free(pb);
+    free(wb);
     plan_free(&pl);
-    ens_plans_free(m, pe);
+    ens_chain_free(m, pe);
     return rc;
 }
 
@@ -2535,9 +2697,10 @@ const ts_model_ops ts_model_mdm = {
         "                 the training context, transformer the training context),\n"
         "                 --ensemble FILE[,FILE...] (average the log-probabilities of\n"
         "                 this model's network and the files', other mdm models\n"
-        "                 (at most 8) whose events are matched by name; the prior\n"
-        "                 stays this model's: choose its weights for the ensemble\n"
-        "                 with tune-prior --ensemble)\n"
+        "                 (at most 8) whose events are matched by name, each network\n"
+        "                 reading the events its own context gives unless --context\n"
+        "                 says; the prior stays this model's: choose its weights for\n"
+        "                 the ensemble with tune-prior --ensemble)\n"
         "  --in-window C    impute: a blackout whose C events on each side (or on\n"
         "                 one, where the n-gram's stream matches one side only) recur\n"
         "                 in the window's own visible events, matched longer than in\n"
