@@ -873,6 +873,72 @@ static void chain_batch_invariant(void)
     toy_free(&t);
 }
 
+/* imputation by the transformer draws the same events whatever --batch and
+ * whichever windows are imputed together: a barely trained network on random
+ * events (40 IDs) gives nearly equal confidence at many hidden events, whose
+ * order (and so which draw each gets) products over several crops at once
+ * changed by a rounding (OpenBLAS on the machine the test was written on:
+ * events differed at 6 of the 8 blackout seeds between --batch 1 and 3 or 64) */
+static void transformer_fill_batch_invariant(void)
+{
+    const int V = 40;
+    const size_t L = 32, n = 40;
+    toy t;
+    toy_make(&t, 40, L);
+    ts_rng r;
+    ts_rng_seed(&r, 1);
+    ts_windows *ws[3] = {&t.split.train, &t.split.valid, &t.split.test};
+    for (int i = 0; i < 3; i++)
+        for (size_t j = 0; j < ws[i]->n * L; j++) ws[i]->data[j] = (int32_t)ts_rng_below(&r, (uint64_t)V);
+    memcpy(t.split.train_stream.ids, t.split.train.data, t.split.train.n * L * sizeof(int32_t));
+    t.split.train_stream.n = t.split.train.n * L;
+    kvbuf kv = {.n = 0};
+    const char *set[][2] = {{"layers", "1"}, {"channels", "16"}, {"heads", "2"}, {"batch", "8"}, {"context", "32"},
+                            {"iters", "20"}, {"valid-n", "4"}, {"backbone", "transformer"}, {"prior", "0"}};
+    for (int i = 0; i < 9; i++) kv_add(&kv, set[i][0], set[i][1]);
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.n_ids = V;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_windows x = {ts_malloc(n * L * sizeof(int32_t)), n, L};
+    for (size_t j = 0; j < n * L; j++) x.data[j] = (int32_t)ts_rng_below(&r, (uint64_t)V);
+    ts_windows part = {x.data, 7, L};
+    uint8_t *mask = ts_malloc(n * L);
+    int32_t *first = ts_malloc(n * L * sizeof *first);
+    const char *keys[] = {"temperature", "samples"}, *vals[] = {"1", "3"};
+    for (int sd = 0; sd < 8; sd++) {
+        ts_mask_fill(mask, n, L, 12, TS_MASK_RANDOM, (uint64_t)sd);
+        const size_t batches[] = {1, 3, 64};
+        for (int i = 0; i < 3; i++) {
+            ts_run_opts ro;
+            memset(&ro, 0, sizeof ro);
+            ro.kv = (ts_kv){sd == 7 ? 2 : 1, keys, vals};   /* the last seed: 3 samples voted */
+            ro.batch = batches[i];
+            ro.seed = (uint64_t)sd;
+            ro.steps = sd % 2 ? 0 : 1;   /* one evaluation, or one per hidden event */
+            ts_windows out;
+            REQUIRE(ts_model_impute(m, &x, mask, &ro, &out) == 0);
+            if (i == 0) memcpy(first, out.data, n * L * sizeof *first);
+            size_t d = 0;
+            for (size_t j = 0; j < n * L; j++) d += out.data[j] != first[j];
+            CHECK_MSG(d == 0, "blackout seed %d, steps %d: %zu events differ between --batch %zu and --batch 1", sd,
+                      ro.steps, d, batches[i]);
+            ts_windows_free(&out);
+            if (i == 2) {   /* the first 7 windows alone */
+                REQUIRE(ts_model_impute(m, &part, mask, &ro, &out) == 0);
+                CHECK_MSG(memcmp(out.data, first, 7 * L * sizeof *first) == 0,
+                          "blackout seed %d: 7 windows alone fill unlike among 40", sd);
+                ts_windows_free(&out);
+            }
+        }
+    }
+    free(mask);
+    free(first);
+    free(x.data);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 typedef struct { ts_model *m; const ts_windows *x; int rc; } score_job;
 
 static void score_chain_progress(void *ctx)
@@ -2128,6 +2194,7 @@ TEST_MAIN("mdm", {
     RUN(ensemble_own_crops);
     RUN(chain_likelihood);
     RUN(chain_batch_invariant);
+    RUN(transformer_fill_batch_invariant);
     RUN(chain_progress_one_bar);
     RUN(impute_progress_counts_windows);
     RUN(chain_edges);

@@ -1130,6 +1130,17 @@ static size_t infill_ctx(const mdm_model *net, const infill_opts *io)
     return io->ctx ? io->ctx : (net->c.backbone == BACKBONE_S4 ? 2 : 1) * (size_t)net->c.ctx;
 }
 
+/* Infill's transformers run each crop through the network on its own
+ * (plan.seq_rows), so that a window's logits have the same bits whatever the
+ * batch and whichever windows share it: products over B crops at once round a
+ * crop's rows by where they fall in the product (a few units in the last place
+ * of the logits, which reorder hidden events of nearly equal confidence and so
+ * which draw each gets at --temperature above 0). S4 networks run as before. */
+static int infill_seq_rows(const mdm_model *net)
+{
+    return net->c.backbone == BACKBONE_TRANSFORMER;
+}
+
 /* The ensemble members in infill. Each member reads the crop its own context
  * gives (infill_ctx: the rule the model applies to itself), so a member trained
  * on shorter crops is not run on longer ones. A window's crop for member e
@@ -1188,6 +1199,7 @@ static int ens_group_init(const mdm_model *m, ens_crops *ec, const size_t *list,
                 ens_group_free(m, ec);
                 return -1;
             }
+            ec->pe[e][j].seq_rows = infill_seq_rows(ens_net(m, e));
             ec->used[e][j] = 1;
         }
     return 0;
@@ -1324,6 +1336,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
         const int B = (int)(nl < io->batch ? nl : io->batch);
         plan pl;
         if (plan_init(&pl, m, B, Lp, 0) != 0) { rc = -1; break; }
+        pl.seq_rows = infill_seq_rows(m);
         if (ens_group_init(m, &ec, list, nl, n, B) != 0) { plan_free(&pl); rc = -1; break; }
         const size_t BL = (size_t)B * Lp;
         uint8_t *hid = ts_malloc(BL);
