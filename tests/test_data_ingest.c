@@ -1030,6 +1030,25 @@ static int fx_class(const char *const *classes, int nclass, const char *name)
     return -1;
 }
 
+/* seq's "e:NAME" and "x:NAME" as LTTng's entry and exit classes (syscall_entry_NAME,
+ * syscall_exit_NAME; old, before LTTng 2.6: sys_NAME, exit_syscall) into ev, their names
+ * kept in names; the event classes into classes. Returns how many classes */
+static int fx_expand(const fx_ev *seq, size_t n, int old, fx_ev *ev, char (*names)[48], const char **classes)
+{
+    int nclass = 0;
+    for (size_t i = 0; i < n; i++) {
+        ev[i] = seq[i];
+        if (seq[i].name[1] == ':') {
+            int entry = seq[i].name[0] == 'e';
+            if (old) snprintf(names[i], 48, entry ? "sys_%s" : "exit_syscall", seq[i].name + 2);
+            else snprintf(names[i], 48, entry ? "syscall_entry_%s" : "syscall_exit_%s", seq[i].name + 2);
+            ev[i].name = names[i];
+        }
+        if (fx_class(classes, nclass, ev[i].name) < 0) classes[nclass++] = ev[i].name;
+    }
+    return nclass;
+}
+
 static void be_put(FILE *f, uint64_t v, int nb) { for (int i = nb - 1; i >= 0; i--) fputc((int)(v >> (8 * i)) & 0xff, f); }
 
 static void fx_write(const char *dir, const char *env, const char *const *classes, int nclass,
@@ -1129,17 +1148,7 @@ static void fx_threads(const char *dir, int old, int index, size_t per_packet)
     fx_ev ev[32];
     char names[32][48];
     const char *classes[32];
-    int nclass = 0;
-    for (size_t i = 0; i < n; i++) {
-        ev[i] = seq[i];
-        if (seq[i].name[1] == ':') {
-            int entry = seq[i].name[0] == 'e';
-            if (old) snprintf(names[i], sizeof names[i], entry ? "sys_%s" : "exit_syscall", seq[i].name + 2);
-            else snprintf(names[i], sizeof names[i], entry ? "syscall_entry_%s" : "syscall_exit_%s", seq[i].name + 2);
-            ev[i].name = names[i];
-        }
-        if (fx_class(classes, nclass, ev[i].name) < 0) classes[nclass++] = ev[i].name;
-    }
+    int nclass = fx_expand(seq, n, old, ev, names, classes);
     /* declared but unused: arm's own calls make the architecture known from the metadata */
     if (old) {
         classes[nclass++] = "sys_mmap2";
@@ -1411,17 +1420,7 @@ static void fx_exec(const char *dir, int old)
     fx_ev ev[16];
     char names[16][48];
     const char *classes[16];
-    int nclass = 0;
-    for (size_t i = 0; i < n; i++) {
-        ev[i] = seq[i];
-        if (seq[i].name[1] == ':') {
-            int entry = seq[i].name[0] == 'e';
-            if (old) snprintf(names[i], sizeof names[i], entry ? "sys_%s" : "exit_syscall", seq[i].name + 2);
-            else snprintf(names[i], sizeof names[i], entry ? "syscall_entry_%s" : "syscall_exit_%s", seq[i].name + 2);
-            ev[i].name = names[i];
-        }
-        if (fx_class(classes, nclass, ev[i].name) < 0) classes[nclass++] = ev[i].name;
-    }
+    int nclass = fx_expand(seq, n, old, ev, names, classes);
     fx_write(dir, NULL, classes, nclass, ev, n, 2, 100, 0);
 }
 
