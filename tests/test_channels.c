@@ -304,6 +304,15 @@ static void strace_fields(void)
     REQUIRE(ts_mc_from_strace(p, &r) == 0);
     CHECK(r.n == 2 && r.ret[0] == 4 && r.ret[1] == 0);
     ts_mc_raw_free(&r);
+    /* a dump over 64 KiB whose next part strace could not read ends with its notice */
+    write_text(p, "100 1700000000.1 write(1, \"\\177ELF\"..., 70000) = 70000\n"
+                  " | 0ffe0  7f 45 4c 46                                       .ELF             |\n"
+                  " | 0fff0  7f 45 4c 46                                       .ELF             |\n"
+                  " | <Cannot fetch 4464 bytes from pid 100 @0x7f3a1c2c0000>\n"
+                  "100 1700000000.2 close(1) = 0\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && r.ret[0] == 70000 && r.ret[1] == 0);
+    ts_mc_raw_free(&r);
     write_text(p, "100 1700000000.1 read(3, \"\\177ELF\", 832) = 4\n | 00000  7f 45 4c 46\n");
     CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
     /* anywhere else such a line is an error */

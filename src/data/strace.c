@@ -13,6 +13,7 @@
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
  *    > /usr/lib/libc.so.6(__read+0x12) [0x10e2a2]              skipped (-k: a stack frame)
  *    | 00000  61 62 0a  ab.                                 |   skipped (-e read=, -e write=: the data)
+ *    | <Cannot fetch 4096 bytes from pid 1234 @0x7f3a1c2c0000>   skipped (such a dump cut short)
  *   [ Process PID=1234 runs in 32 bit mode. ]                 skipped (strace's own stream)
  *   1234  1700000000.5 [00007f3a1c2b3c4d] read(3, "", 1) = 0  -i's address: skipped
  *   1234  1700000000.5 [   0] read(3, "", 1) = 0             -n's number: skipped (-i's after it)
@@ -448,8 +449,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         if (!strncmp(orig, " > ", 3)) continue;   /* -k: a frame of the stack of the call before */
         if (!strncmp(orig, " | ", 3)) {   /* -e read=, -e write=: " | 00000  7f 45 ...  .E.. |", its data */
             const char *h = orig + 3;
-            while (isxdigit((unsigned char)*h)) h++;
             size_t len = strlen(orig);
+            /* a dump cut short where the next 64 KiB could not be read from the process */
+            if (!strncmp(h, "<Cannot fetch ", 14) && orig[len - 1] == '>') continue;
+            while (isxdigit((unsigned char)*h)) h++;
             if (h - orig < 8 || strncmp(h, "  ", 2) || len < 6 || strcmp(orig + len - 2, " |")) {
                 rc = bad_line(path, line, orig, "malformed ' | OFFSET  HEX  TEXT |' (a dump of -e read= or -e write=)");
                 break;
