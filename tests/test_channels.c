@@ -304,6 +304,18 @@ static void strace_fields(void)
     REQUIRE(ts_mc_from_strace(p, &r) == 0);
     CHECK(r.n == 2 && r.ret[0] == 4 && r.ret[1] == 0);
     ts_mc_raw_free(&r);
+    /* readv, writev, sendmsg, ...: each buffer's dump comes after its size and number */
+    write_text(p, "100 1700000000.1 writev(1, [{iov_base=\"ab\", iov_len=2}, {iov_base=\"c\", iov_len=1}], 2) = 3\n"
+                  " * 2 bytes in buffer 0\n"
+                  " | 00000  61 62                                             ab               |\n"
+                  " * 1 bytes in buffer 1\n"
+                  " | 00000  63                                                c                |\n"
+                  "100 1700000000.2 close(1) = 0\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && r.ret[0] == 3 && r.ret[1] == 0);
+    ts_mc_raw_free(&r);
+    write_text(p, "100 1700000000.1 writev(1, [{iov_base=\"ab\", iov_len=2}], 1) = 2\n * 2 bytes in\n");
+    CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
     /* a dump over 64 KiB whose next part strace could not read ends with its notice */
     write_text(p, "100 1700000000.1 write(1, \"\\177ELF\"..., 70000) = 70000\n"
                   " | 0ffe0  7f 45 4c 46                                       .ELF             |\n"

@@ -14,6 +14,7 @@
  *    > /usr/lib/libc.so.6(__read+0x12) [0x10e2a2]              skipped (-k: a stack frame)
  *    | 00000  61 62 0a  ab.                                 |   skipped (-e read=, -e write=: the data)
  *    | <Cannot fetch 4096 bytes from pid 1234 @0x7f3a1c2c0000>   skipped (such a dump cut short)
+ *    * 3 bytes in buffer 0                                    skipped (before each buffer's dump of readv, ...)
  *   [ Process PID=1234 runs in 32 bit mode. ]                 skipped (strace's own stream)
  *   1234  1700000000.5 [00007f3a1c2b3c4d] read(3, "", 1) = 0  -i's address: skipped
  *   1234  1700000000.5 [   0] read(3, "", 1) = 0             -n's number: skipped (-i's after it)
@@ -455,6 +456,20 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             while (isxdigit((unsigned char)*h)) h++;
             if (h - orig < 8 || strncmp(h, "  ", 2) || len < 6 || strcmp(orig + len - 2, " |")) {
                 rc = bad_line(path, line, orig, "malformed ' | OFFSET  HEX  TEXT |' (a dump of -e read= or -e write=)");
+                break;
+            }
+            continue;
+        }
+        if (!strncmp(orig, " * ", 3)) {   /* the same of readv, writev, sendmsg, ...: " * 5 bytes in buffer 0", then its dump */
+            const char *q = orig + 3, *d = q;
+            while (*q >= '0' && *q <= '9') q++;
+            int ok = q > d && !strncmp(q, " bytes in buffer ", 17);
+            if (ok) {
+                for (d = q += 17; *q >= '0' && *q <= '9'; q++) {}
+                ok = q > d && !*q;
+            }
+            if (!ok) {
+                rc = bad_line(path, line, orig, "malformed ' * N bytes in buffer I' (-e read= or -e write=)");
                 break;
             }
             continue;
