@@ -327,6 +327,14 @@ static void strace_fields(void)
     ts_mc_raw_free(&r);
     write_text(p, "100 1700000000.1 read(3, \"\\177ELF\", 832) = 4\n | 00000  7f 45 4c 46\n");
     CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));
+    /* strace's notices and the stack frames of -k between a held call and its rest */
+    write_text(p, "101 1796176030.023600 read(3,  <unfinished ...>\n"
+                  "strace: Process 102 attached\n"
+                  " > /usr/lib/libc.so.6(read+0x12) [0x10e2a2]\n"
+                  "\"ab\", 832) = 2\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 1 && r.has_ret[0] && r.ret[0] == 2);
+    ts_mc_raw_free(&r);
     /* anywhere else such a line is an error */
     write_text(p, "100 1700000000.1 read(3, \"\", 1) = 0\n\"ab\", 832) = 2\n");
     CHECK(ts_mc_from_strace(p, &r) != 0 && strstr(ts_error(), "t.strace:2:"));

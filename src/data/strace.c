@@ -434,8 +434,6 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         const int timed_before = *timed;
         p = eol + 1;
         if (*s == 0) continue;
-        const int rest_may_follow = after_unfinished;
-        after_unfinished = 0;
         /* strace's own notices (a log written to a terminal's stream): a line of their own,
          * or "Process N attached" cut into a call's line, whose rest ("<unfinished ...>")
          * follows on the next line */
@@ -480,9 +478,13 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             if (n) {   /* the call just read waits for its return */
                 pend_wait(&pend, &npend, &cpend, last_pid, n - 1, names[n - 1]);
                 if (x) x->has_ret[n - 1] = 0;
+                after_unfinished = 1;
             }
             continue;
         }
+        /* (the lines skipped above come between a held call and its rest) */
+        const int rest_may_follow = after_unfinished;
+        after_unfinished = 0;
 
         /* optional pid: "[pid N]" or a bare integer, either with -Y's "<NAME>"; then an
          * optional timestamp */
