@@ -93,6 +93,10 @@ int  ts_same_file(const char *a, const char *b);   /* 1: both exist and are one 
 /* 1: a and b name one file, there or not yet (existing: one file; else the same name in
  * the same folder, by any path to it) */
 int  ts_same_path(const char *a, const char *b);
+/* a log (JSON lines) at path can be opened for appending, checked before long work: 0, or
+ * -1 naming it ("cannot open the WHAT: ..."). A file not there before is not left behind,
+ * so that a run failing before its first record leaves no empty log */
+int  ts_log_check(const char *path, const char *what);
 
 /* ---- seeded RNG (xoshiro256**): same seed, same stream on every machine ---- */
 typedef struct { uint64_t s[4]; int has_gauss; float gauss; } ts_rng;

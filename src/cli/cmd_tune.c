@@ -2,11 +2,9 @@
  * validation windows of its dataset, without training, and save the model. */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 int cmd_tune_prior(int argc, char **argv)
 {
@@ -94,16 +92,7 @@ int cmd_tune_prior(int argc, char **argv)
     ts_outfile of;
     if (ts_out_open(&of, out)) { cli_fail(); goto done; }
     ts_out_abort(&of);
-    struct stat lst;
-    const int log_existed = log && lstat(log, &lst) == 0;   /* a link to a file not there yet: its target is the log */
-    FILE *lf = log ? fopen(log, "a") : NULL;
-    if (log && !lf) {
-        ts_fail("%s: cannot open the log: %s", log, strerror(errno));
-        cli_fail();
-        goto done;
-    }
-    if (lf) fclose(lf);
-    if (log && !log_existed) remove(log);   /* a run that fails before its first record leaves no empty log */
+    if (log && ts_log_check(log, "log")) { cli_fail(); goto done; }
     if (ts_split_data_load(args.pos[1], &ss, &d)) { cli_fail(); goto done; }
     /* the validation windows in the model's numbering (by name: a model trained with
      * --also serves the other datasets too) */

@@ -371,6 +371,17 @@ int ts_mkdir_p(const char *dir)
     return 0;
 }
 
+int ts_log_check(const char *path, const char *what)
+{
+    struct stat st;
+    int existed = lstat(path, &st) == 0;   /* a link to a file not there yet: its target is the log */
+    FILE *f = fopen(path, "a");
+    if (!f) return ts_fail("%s: cannot open the %s: %s", path, what, strerror(errno));
+    fclose(f);
+    if (!existed) remove(path);
+    return 0;
+}
+
 int ts_temp_dir(const char *name, char **path)
 {
     const char *tmp = getenv("TMPDIR");

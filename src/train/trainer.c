@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #ifdef TS_MPI
 #include <mpi.h>
 #endif
@@ -262,17 +261,6 @@ static int check_writable(const char *path, const char *what)
     return 0;
 }
 
-static int check_log(const char *path)
-{
-    struct stat st;
-    int existed = lstat(path, &st) == 0;   /* a link to a file not there yet: its target is the log */
-    FILE *f = fopen(path, "a");
-    if (!f) return ts_fail("%s: cannot open the training log: %s", path, strerror(errno));
-    fclose(f);
-    if (!existed) remove(path);   /* a run that fails before its first record leaves no empty log */
-    return 0;
-}
-
 static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, const char *what, double v,
                      double gn, const char *kept)
 {
@@ -426,7 +414,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         snprintf(ckpt, n, "%s.ckpt", c->out_path);
         ok = check_writable(c->out_path, "model") == 0 && check_writable(ckpt, "checkpoint") == 0;
     }
-    if (ok && c->log_path && check_log(c->log_path) != 0) ok = 0;
+    if (ok && c->log_path && ts_log_check(c->log_path, "training log") != 0) ok = 0;
     if (!all_ok(ok, nranks, net->name)) { free(ckpt); return -1; }
 
     ts_adam adam;
