@@ -1282,12 +1282,11 @@ static int chain_crop(plan *pl, int b, const int32_t *xw, int j, int Lc, int V);
 /* the chain paths: row b of the batch is the crop of window win[b] that ends at
  * its event pos[b], each member reading its own crop length; the model's logits
  * at that event (row b, place at[b]) become the mean of the networks'
- * log-softmaxes, for b < nb */
+ * log-softmaxes, for b < nb. ate (n_ens, B): scratch, member e's place of row b's event */
 static void ens_chain_forward(const mdm_model *m, plan *pl, plan *pe, const int32_t *const *win, const int *pos,
-                              const int *at, int nb)
+                              const int *at, int nb, int *ate)
 {
     const int V = m->c.V, B = pl->B;
-    int *ate = ts_malloc((size_t)m->n_ens * B * sizeof *ate);   /* member e's place of row b's event */
     for (int e = 0; e < m->n_ens; e++) {
         plan *q = &pe[e];
         for (int b = 0; b < B; b++) {
@@ -1303,7 +1302,6 @@ static void ens_chain_forward(const mdm_model *m, plan *pl, plan *pe, const int3
             me[e] = pe[e].logits + ((size_t)b * pe[e].L + ate[e * B + b]) * ens_net(m, e)->c.V;
         ens_mean_row(m, pl->logits + ((size_t)b * pl->L + at[b]) * V, me);
     }
-    free(ate);
 }
 
 /* fills the hidden positions (hid = 1) of windows y (n, L) in place; prog (may be
@@ -2302,6 +2300,7 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
     if (ens_chain_init(m, pe, B, L, 0) != 0) { plan_free(&pl); return -1; }
     pl.seq_rows = 1;   /* the same bits for any batch */
     int *at = ts_malloc((size_t)B * sizeof *at), *pb = ts_malloc((size_t)B * sizeof *pb);
+    int *ate = ts_malloc(((size_t)m->n_ens * B + 1) * sizeof *ate);
     const int32_t **wb = ts_malloc((size_t)B * sizeof *wb);
     *bad = 0;
     ts_progress prog;
@@ -2315,7 +2314,7 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
             wb[b] = win[row], pb[b] = pos[row];
         }
         net_forward(m, &pl);
-        if (m->n_ens) ens_chain_forward(m, &pl, pe, wb, pb, at, nb);
+        if (m->n_ens) ens_chain_forward(m, &pl, pe, wb, pb, at, nb, ate);
         for (int b = 0; b < nb; b++) {
             const size_t row = s + (size_t)b;
             const int32_t *xw = win[row];
@@ -2336,6 +2335,7 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
     plan_free(&pl);
     ens_chain_free(m, pe);
     free(at);
+    free(ate);
     free(pb);
     free(wb);
     return 0;
@@ -2547,6 +2547,7 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind
     if (ens_chain_init(m, pe, B, L, ctx0) != 0) { plan_free(&pl); return -1; }
     pl.seq_rows = 1;   /* the same windows for any batch */
     int *at = ts_malloc((size_t)B * sizeof *at), *pb = ts_malloc((size_t)B * sizeof *pb);
+    int *ate = ts_malloc(((size_t)m->n_ens * B + 1) * sizeof *ate);
     const int32_t **wb = ts_malloc((size_t)B * sizeof *wb);
     double *pn = ts_malloc((size_t)V * sizeof *pn), *pk = ts_malloc((size_t)V * sizeof *pk);
     double *q = ts_malloc((size_t)B * sizeof *q);
@@ -2566,7 +2567,7 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind
                 p = at[b] = chain_crop(&pl, b, wb[b], (int)j, Lc, V);
             }
             net_forward(m, &pl);
-            if (m->n_ens) ens_chain_forward(m, &pl, pe, wb, pb, at, nb);
+            if (m->n_ens) ens_chain_forward(m, &pl, pe, wb, pb, at, nb, ate);
             for (int b = 0; b < nb && rc == 0; b++) {
                 int32_t *xw = out + (s + (size_t)b) * L;
                 const float *lg = pl.logits + ((size_t)b * Lc + p) * V;
@@ -2616,6 +2617,7 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind
     free(q);
     free(rng);
     free(at);
+    free(ate);
     free(pb);
     free(wb);
     plan_free(&pl);
