@@ -50,7 +50,14 @@ static void put(buf *o, const void *p, size_t n)
 static void le(buf *o, uint64_t v, int nb) { unsigned char t[8]; for (int i = 0; i < nb; i++) t[i] = (unsigned char)(v >> (8 * i)); put(o, t, (size_t)nb); }
 static void str(buf *o, const char *s) { put(o, s, strlen(s) + 1); }
 
-enum { EV_SWITCH, EV_READ_E, EV_READ_X, EV_WRITE_E, EV_WRITE_X, EV_POLL_E, EV_POLL_X, EV_IOCTL_E, EV_IOCTL_X, EV_EXIT_OLD };
+enum { EV_SWITCH, EV_READ_E, EV_READ_X, EV_WRITE_E, EV_WRITE_X, EV_POLL_E, EV_POLL_X, EV_IOCTL_E, EV_IOCTL_X, EV_EXIT_OLD,
+       EV_EXECVE_E, EV_EXECVE_X, EV_EXEC };
+
+/* CPU 0's thread 103, not its process's leader (150), runs execve around the gap fx_lost
+ * makes (after CPU 0's first 300 events): 1 its sched_process_exec (from which it is 150)
+ * before the gap, 2 after it; the trace's classes include execve's and sched_process_exec
+ * (LTTng >= 2.6 names only) */
+static int fx_exec;
 
 static void fx_meta(const char *dir, int old, int bad_ts)
 {
@@ -86,6 +93,12 @@ static void fx_meta(const char *dir, int old, int bad_ts)
                           ext, calls[c], 2 + 2 * c);
     }
     if (old) o += snprintf(m + o, sizeof m - (size_t)o, "event { name = \"exit_syscall\"; id = 9; stream_id = 0; fields := struct { int32_t ret; }; };\n");
+    if (fx_exec)
+        snprintf(m + o, sizeof m - (size_t)o,
+                 "event { name = \"syscall_entry_execve\"; id = 10; stream_id = 0; fields := struct { uint32_t argc; }; };\n"
+                 "event { name = \"syscall_exit_execve\"; id = 11; stream_id = 0; fields := struct { int32_t ret; }; };\n"
+                 "event { name = \"sched_process_exec\"; id = 12; stream_id = 0; fields := struct { string filename;\n"
+                 "  int32_t tid; int32_t old_tid; }; };\n");
     write_text(in(dir, "metadata"), m);
 }
 
@@ -103,6 +116,9 @@ static void fx_event(buf *b, int old, int ev, uint64_t t, int prev, int next, in
         break;
     case EV_POLL_E:
         le(b, 2, 4); le(b, 3, 4); le(b, (uint64_t)(4 + k % 3), 4);
+        break;
+    case EV_EXEC:   /* prev: the thread's own tid (old_tid), next: the one it takes (tid) */
+        str(b, "/usr/bin/prog"); le(b, (uint64_t)next, 4); le(b, (uint64_t)prev, 4);
         break;
     case EV_IOCTL_E:
         le(b, (uint64_t)((k / 7) & 1), 1);
@@ -158,12 +174,23 @@ static void fx_trace(const char *dir_, int old, size_t n_all, int bad_ts)
             else ev = pattern[(pos + (int)(i / 26) % 3) % 12];
             int next = 100 + cpu * 10 + (int)((i / 26 + 1) % 4);
             if (!in_pkt) t0 = t;
+            if (fx_exec && cpu == 0 && i == 300) {   /* the rest of execve, after the gap */
+                if (fx_exec == 2) { fx_event(&b, old, EV_EXEC, t, cur, 150, k++); cur = 150; t += 100; }
+                fx_event(&b, old, EV_EXECVE_X, t, cur, next, k++);
+                t += 100;
+            }
             fx_event(&b, old, ev, t, cur, next, k++);
             t1 = t;
             if (ev == EV_SWITCH) cur = next;
             in_pkt++;
             t += 100 + (uint64_t)(i % 5) * 10;
             if (bad_ts && cpu == 1 && npk == 1 && in_pkt == 3) t -= 5000;
+            if (fx_exec && cpu == 0 && i == 299) {   /* execve's entry, last before the gap */
+                fx_event(&b, old, EV_EXECVE_E, t, cur, next, k++);
+                t1 = t;
+                t += 100;
+                if (fx_exec == 1) { fx_event(&b, old, EV_EXEC, t, cur, 150, k++); cur = 150; t1 = t; t += 100; }
+            }
             if (in_pkt == 150 || i + 1 == n) {
                 fx_packet(f, &b, t0, t1, (uint32_t)cpu, cpu == 0 ? fx_lost_first + (npk >= 2 ? fx_lost : 0) : 0);
                 if (cpu == 0 && npk == 1 && fx_lost) t += 20000;   /* the lost events' time */
@@ -508,6 +535,102 @@ static void unknown_switch_thread(void)
     ts_scan_hooks sh = {&a, NULL, after_tid_event, NULL, 0};
     REQUIRE(ts_ctf_scan(fl, &sh) == 0);
     CHECK_MSG(a.n > 0 && a.unknown == a.n, "%d of the %d events after the switch of an unknown thread", a.unknown, a.n);
+}
+
+/* a thread other than its process's leader runs execve and is switched out before it
+ * returns: from its sched_process_exec on it has the leader's tid, under which execve's exit
+ * closes its entry; the leader's own call, left without its exit, stays unpaired */
+static void exec_score_pairs(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600];
+    snprintf(t, sizeof t, "%s/exec", d);
+    mkdir(t, 0755);
+    static const int seq[][3] = {
+        {EV_SWITCH, 1, 100}, {EV_POLL_E, 0, 0},                        /* the leader, 100 */
+        {EV_SWITCH, 100, 200}, {EV_EXECVE_E, 0, 0}, {EV_EXEC, 200, 100},  /* 200 becomes 100 */
+        {EV_SWITCH, 100, 300}, {EV_READ_E, 0, 0}, {EV_READ_X, 0, 0},
+        {EV_SWITCH, 300, 100}, {EV_EXECVE_X, 0, 0}, {EV_WRITE_E, 0, 0}, {EV_WRITE_X, 0, 0},
+    };
+    size_t n = sizeof seq / sizeof *seq;
+    fx_exec = 1;
+    fx_meta(t, 0, 0);
+    fx_exec = 0;
+    buf b = {0};
+    for (size_t i = 0; i < n; i++) fx_event(&b, 0, seq[i][0], 1000 + 100 * i, seq[i][1], seq[i][2], (int)i);
+    FILE *f = fopen(in(t, "chan_0"), "wb");
+    REQUIRE(f);
+    fx_packet(f, &b, 1000, 1000 + 100 * (n - 1), 0, 0);
+    fclose(f);
+    free(b.b);
+    ts_sc_analysis a;
+    REQUIRE(ts_sc_analyse(t, 0, &a) == 0);
+    CHECK_MSG(a.total == 4 && a.returning == 4 && a.unmatched == 1, "%llu entries, %llu returning, %llu without exit",
+              (unsigned long long)a.total, (unsigned long long)a.returning, (unsigned long long)a.unmatched);
+    /* poll and write are 100's, execve 200's (its entry), read 300's */
+    CHECK(a.n == 3 && a.tid[0] == 100 && a.entries[0] == 2 && a.tid[1] == 200 && a.entries[1] == 1 &&
+          a.tid[2] == 300 && a.entries[2] == 1);
+    ts_sc_analysis_free(&a);
+}
+
+/* CPU 0's reconstructed events: of thread tid, switches, and entries while the thread is
+ * inside a call (it starts inside `inside`) */
+typedef struct { int64_t tid; int n, other, switches, bad; char inside[32]; } exec_recon;
+static int exec_recon_event(void *u, const ts_rw_event *e)
+{
+    exec_recon *r = u;
+    if (e->cpu != 0 || !e->recon) return 0;
+    r->n++;
+    r->other += e->tid != r->tid;
+    r->switches += e->kind == TS_EV_SWITCH;
+    if (e->kind == TS_EV_ENTRY) {
+        r->bad += r->inside[0] != 0;
+        snprintf(r->inside, sizeof r->inside, "%s", e->call);
+    } else if (e->kind == TS_EV_EXIT && (!*e->call || !strcmp(e->call, r->inside))) {
+        r->inside[0] = 0;
+    }
+    return 0;
+}
+
+/* a gap inside the execve of a thread that takes its leader's tid at its exec, before the
+ * gap or after it: one thread throughout (the tid it has when the gap begins), no switch put
+ * in the gap between the tid it had and the one it has, and inside execve from the start
+ * (the unigram's reconstruction, one event over and over, does not begin with execve's exit) */
+static void exec_fill_same_thread(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    static const char *const models[] = {"ngram", "unigram"};
+    for (int at = 1; at <= 2; at++)
+        for (int m = 0; m < 2; m++) {
+            char t[600], fl[600];
+            snprintf(t, sizeof t, "%s/t%d", d, at);
+            snprintf(fl, sizeof fl, "%s/filled%d-%s", d, at, models[m]);
+            fx_lost = 5;
+            fx_exec = at;
+            fx_trace(t, 0, 2500, 0);
+            fx_lost = 0;
+            fx_exec = 0;
+            ts_fill_opts fo;
+            memset(&fo, 0, sizeof fo);
+            fo.model = models[m];
+            fo.seed = 1;
+            ts_fill_result fr;
+            REQUIRE(ts_ctf_fill(t, fl, &fo, &fr) == 0);
+            CHECK(fr.reconstructed == 5);
+            ts_fill_result_free(&fr);
+            exec_recon r = {at == 1 ? 150 : 103, 0, 0, 0, 0, "execve"};
+            ts_scan_hooks h = {&r, NULL, exec_recon_event, NULL, 0};
+            REQUIRE(ts_ctf_scan(fl, &h) == 0);
+            /* the n-gram's ends inside execve, whose exit follows the gap (the exec after the gap
+             * is not the first system call event after it) */
+            int end_ok = m == 1 || !strcmp(r.inside, "execve");
+            CHECK_MSG(r.n == 5 && r.other == 0 && r.switches == 0 && r.bad == 0 && end_ok,
+                      "%s, exec %s the gap: %d reconstructed, %d not of %lld, %d switches, %d entries inside a call, "
+                      "inside '%s' at the end", models[m], at == 1 ? "before" : "after", r.n, r.other, (long long)r.tid,
+                      r.switches, r.bad, r.inside);
+        }
 }
 
 /* edges: events the tracer may have lost before a stream's first packet (babeltrace2 gives
@@ -1259,6 +1382,8 @@ TEST_MAIN("fill", {
     RUN(drop_keeps_unknown_gap);
     RUN(lttng_gap);
     RUN(unknown_switch_thread);
+    RUN(exec_score_pairs);
+    RUN(exec_fill_same_thread);
     RUN(edge_gaps);
     RUN(gaps_table_cells);
     RUN(gaps_empty_trace);

@@ -24,18 +24,22 @@ extern "C" {
 /* the event class of reconstructed events, and its payload members */
 #define TS_RECON_CLASS "tracesynth:reconstructed"
 
-typedef enum { TS_EV_OTHER = 0, TS_EV_ENTRY, TS_EV_EXIT, TS_EV_SWITCH } ts_ev_kind;
+/* TS_EV_EXEC: a recorded sched_process_exec (a reconstructed one is TS_EV_OTHER: the thread
+ * it leaves on the CPU is not known) */
+typedef enum { TS_EV_OTHER = 0, TS_EV_ENTRY, TS_EV_EXIT, TS_EV_SWITCH, TS_EV_EXEC } ts_ev_kind;
 
 /* one event of the input, with what the reader knows of its context */
 typedef struct {
     uint32_t    stream;      /* stream index, in order of first sight */
     int32_t     cpu;         /* packet context cpu_id; -1 unknown */
-    int64_t     tid;         /* thread on the CPU (from sched_switch); -1 unknown */
+    int64_t     tid;         /* thread on the CPU (sched_switch, sched_process_exec); -1 unknown */
     int64_t     time_ns;     /* ns from the clock's origin; 0 without a clock */
     const char *name;        /* event class name */
     ts_ev_kind  kind;
     const char *call;        /* entry/exit: the system call ("" : old exit_syscall) */
-    int64_t     prev_tid, next_tid;  /* sched_switch */
+    int64_t     prev_tid, next_tid;  /* sched_switch; sched_process_exec: the CPU's thread before
+                                      * and after it (a thread other than its process's leader
+                                      * takes the leader's tid, and its pending call goes with it) */
     int64_t     ret;         /* a recorded system call exit: its return value; else 0 */
     const char *recon;       /* a reconstructed event: the event it stands for; else NULL */
 } ts_rw_event;
@@ -219,10 +223,11 @@ size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
                          const char *(*intern)(void *u, const char *name), void *u, int64_t *tid, int64_t *next_tid);
 
 /* ---- scoring: a system call analysis ---- */
-/* per thread (the thread on the CPU from sched_switch; a reconstructed event's own tid),
- * system call entries, and entries left without their exit (another entry of the same
- * thread came first, or the trace ended), among the entries of calls that return (all
- * but exit and exit_group) made by a known thread */
+/* per thread (the thread on the CPU from sched_switch and sched_process_exec; a reconstructed
+ * event's own tid), system call entries, and entries left without their exit (another entry
+ * of the same thread came first, another thread of its process exec'd and took its tid, or
+ * the trace ended), among the entries of calls that return (all but exit and exit_group)
+ * made by a known thread */
 typedef struct {
     int64_t *tid;
     int64_t *entries;

@@ -240,9 +240,8 @@ static int fd_path(const char *f, size_t len)
  * pending and open calls, execve's among them, go with it */
 static void on_exec(sink_state *st, cpu_state *c, int64_t cpu, const bt_field *pl)
 {
-    int64_t tid = -1;
     /* without a tid the CPU's thread stays: only a thread other than the leader changes it */
-    if (ts__bt_field_int(ts__bt_member(pl, "tid"), &tid) || tid < 0) tid = c->tid;
+    int64_t tid = ts__exec_tid(pl, c->tid);
     if (tid >= 0 && tid != c->tid) {
         /* they replace the leader's own: the exec ended the leader */
         pend_set(&st->pend, tid, c->tid >= 0 ? pend_take(&st->pend, c->tid) : c->call);

@@ -28,6 +28,15 @@ static inline const bt_field *ts__bt_member(const bt_field *s, const char *name)
     return bt_field_structure_borrow_member_field_by_name_const(s, name);
 }
 
+/* the thread on its CPU after a sched_process_exec event of payload pl, the CPU's thread being cur: the payload's tid
+ * (a thread other than its process's leader takes the leader's tid), else cur (without a tid the thread stays) */
+static inline int64_t ts__exec_tid(const bt_field *pl, int64_t cur)
+{
+    int64_t tid = -1;
+    if (ts__bt_field_int(ts__bt_member(pl, "tid"), &tid) || tid < 0) return cur;
+    return tid;
+}
+
 /* the next messages for a simple sink's consume function: 1 with msgs/count set, or 0
  * with *status what consume returns (end, again, or the error) */
 static inline int ts__bt_next(bt_message_iterator *it, bt_message_array_const *msgs, uint64_t *count,

@@ -167,6 +167,17 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
         if ((r->events & 0xffff) == 0) progress_line(r, 0);
         return;
     }
+    if (!strcmp(e->name, "sched_process_exec")) {
+        /* as the ingest (src/data/ctf.c): the event and what follows are of the thread it
+         * leaves on the CPU */
+        e->kind = TS_EV_EXEC;
+        e->prev_tid = e->tid;
+        e->next_tid = e->tid = ts__exec_tid(pl, e->tid);
+        if (e->cpu >= 0) r->cpu_tid[e->cpu] = e->tid;
+        r->events++;
+        if ((r->events & 0xffff) == 0) progress_line(r, 0);
+        return;
+    }
     const char *nm = e->name;
     if (!strcmp(e->name, TS_RECON_CLASS)) {
         /* classified as the event it stands for; its thread is in its payload */
@@ -442,7 +453,7 @@ static int scan_records(FILE *in, const ts_scan_hooks *h, int *child_rc, char **
             if (ts__get_u32(in, &e.stream) || ts__get_u32(in, &cpu) || ts__get_i64(in, &e.tid) ||
                 ts__get_i64(in, &e.time_ns) || ts__get_i64(in, &e.prev_tid) || ts__get_i64(in, &e.next_tid) ||
                 ts__get_i64(in, &e.ret) || ts__get_u32(in, &kind) || get_str_buf(in, &name, &ncap, &nnull) ||
-                get_str_buf(in, &recon, &rcap, &rnull) || ts__get_u32(in, &call) || nnull || kind > TS_EV_SWITCH)
+                get_str_buf(in, &recon, &rcap, &rnull) || ts__get_u32(in, &call) || nnull || kind > TS_EV_EXEC)
                 break;
             e.cpu = (int32_t)cpu;
             e.kind = (ts_ev_kind)kind;

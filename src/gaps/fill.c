@@ -233,14 +233,15 @@ static int f_event(void *u, const ts_rw_event *e)
             }
     }
     /* the first system call event after a gap, unless a switch comes first */
-    if (s->waiting_sc && e->kind != TS_EV_OTHER) {
+    if (s->waiting_sc && (e->kind == TS_EV_ENTRY || e->kind == TS_EV_EXIT || e->kind == TS_EV_SWITCH)) {
         gap_rec *r = &f->gaps[s->waiting_sc - 1];
         r->after_kind = e->kind == TS_EV_SWITCH ? TS_EV_OTHER : e->kind;
         if (e->kind != TS_EV_SWITCH) r->after_call = intern_id(&f->calls, e->call ? e->call : "");
         s->waiting_sc = 0;
     }
-    /* the thread that ran at the end of a gap: the one the next sched_switch leaves */
-    if (s->waiting && e->kind == TS_EV_SWITCH) {
+    /* the thread that ran at the end of a gap: the one the next sched_switch leaves, or
+     * the one an exec gives the leader's tid before that switch */
+    if (s->waiting && (e->kind == TS_EV_SWITCH || (e->kind == TS_EV_EXEC && e->next_tid != e->prev_tid))) {
         for (size_t i = s->waiting - 1; i < f->ngap; i++)
             if (f->gaps[i].stream == e->stream && f->gaps[i].tid_after == -2) {
                 f->gaps[i].tid_after = e->prev_tid;
@@ -356,7 +357,16 @@ static int f_event_tid(void *u, const ts_rw_event *e)
                 *p = -1;
         }
     }
-    return f_event(u, e);
+    int rc = f_event(u, e);
+    /* a thread that takes its leader's tid at an exec takes it inside its call (execve),
+     * and the leader, ended, is inside none; after f_event, which reads the call the thread
+     * was inside as its own */
+    if (e->kind == TS_EV_EXEC && e->next_tid >= 0 && e->next_tid != e->prev_tid) {
+        int32_t p = e->prev_tid >= 0 ? *pend_slot(f, e->prev_tid) : -1;
+        if (e->prev_tid >= 0) *pend_slot(f, e->prev_tid) = -1;
+        *pend_slot(f, e->next_tid) = p;
+    }
+    return rc;
 }
 
 /* ---- models ---- */

@@ -1,10 +1,11 @@
 /* A system call analysis of a trace, to measure what gaps do to a real analysis and
  * what filling them gives back: per-thread system call counts, and the share of
  * system call entries left without their exit. Threads come from sched_switch
- * (the thread on each CPU); a reconstructed event counts as the event it stands for,
- * for the thread in its payload. exit and exit_group do not return: they wait for no
- * exit. Calls of an unknown thread (before the CPU's first sched_switch, or after a
- * reconstructed switch to a thread that cannot be told) are counted, not paired. */
+ * (the thread on each CPU) and sched_process_exec (a thread other than its process's
+ * leader takes the leader's tid inside its execve); a reconstructed event counts as the
+ * event it stands for, for the thread in its payload. exit and exit_group do not return:
+ * they wait for no exit. Calls of an unknown thread (before the CPU's first sched_switch,
+ * or after a reconstructed switch to a thread that cannot be told) are counted, not paired. */
 #include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 #include "common/idmap.h"
@@ -33,9 +34,31 @@ static th_slot *th_get(sc_state *s, int64_t tid)
     return &s->t[h];
 }
 
+/* tid's slot, or NULL when it has none */
+static th_slot *th_find(sc_state *s, int64_t tid)
+{
+    size_t h = ts__idmap_get(&s->ids, tid, 0);
+    return h == SIZE_MAX ? NULL : &s->t[h];
+}
+
 static int sc_event(void *u, const ts_rw_event *e)
 {
     sc_state *s = u;
+    if (e->kind == TS_EV_EXEC && e->next_tid >= 0 && e->next_tid != e->prev_tid) {
+        th_slot *t = e->prev_tid >= 0 ? th_find(s, e->prev_tid) : NULL, *l = th_find(s, e->next_tid);
+        const char *p = t ? t->pending : NULL;
+        if (t) t->pending = NULL;
+        /* the leader ended before the exec (de_thread): a call it is still inside ended
+         * without its exit */
+        if (l && l->pending) {
+            s->unmatched++;
+            free((char *)l->pending);
+            l->pending = NULL;
+        }
+        /* the thread's call (its execve) returns under the leader's tid */
+        if (p) th_get(s, e->next_tid)->pending = p;
+        return 0;
+    }
     if (e->kind != TS_EV_ENTRY && e->kind != TS_EV_EXIT) return 0;
     th_slot *t = th_get(s, e->tid);
     if (e->kind == TS_EV_ENTRY) {
