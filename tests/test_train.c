@@ -406,6 +406,28 @@ static void ckpt_best_must_be_finite(void)
     CHECK(ts_train_run(&n, &c) == 0);
 }
 
+/* parameters mask_grads keeps out of training (sssd-s4's SSM without --train-ssm 1)
+ * are not trained by AdamW's weight decay either: they keep their values */
+static void lsq_freeze_bias(void *ctx, float *grads)
+{
+    (void)ctx;
+    grads[3] = 0;
+}
+
+static void frozen_not_decayed(void)
+{
+    lsq q;
+    lsq_make(&q);
+    q.p[3] = 1.0f;
+    ts_train_net n = lsq_net(&q);
+    n.mask_grads = lsq_freeze_bias;
+    ts_train_cfg c = lsq_cfg(40);
+    c.weight_decay = 0.5;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK_MSG(q.p[3] == 1.0f, "the frozen parameter went from 1 to %.9g", q.p[3]);
+    CHECK(q.p[0] != 0);   /* the others learn */
+}
+
 /* a log record that cannot be written (a full disk) stops the run with an error naming
  * the log: it is not left with lines missing or cut short */
 static void log_write_failure_stops(void)
@@ -565,4 +587,5 @@ TEST_MAIN("train", {
     RUN(resume_log_mean_exact);
     RUN(resume_progress_rate);
     RUN(valid_record_before_ckpt);
+    RUN(frozen_not_decayed);
 })

@@ -23,6 +23,9 @@ typedef struct {
     double weight_decay;
     int    decoupled;          /* 0: Adam (L2 added to the gradient), 1: AdamW */
     long   step;               /* steps taken so far */
+    /* (n) or NULL: parameters marked 1 are not trained, by weight decay either (their
+     * gradients are zero; without this AdamW would still shrink them). Not owned */
+    const unsigned char *frozen;
 } ts_adam;
 
 /* Adam with PyTorch's defaults (betas 0.9, 0.999, eps 1e-8, no weight decay).

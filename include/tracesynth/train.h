@@ -46,7 +46,8 @@ typedef struct {
      * that the parts sum to the whole batch's. A model sizes its buffers for one
      * share with ts_train_world() before building the network. */
     int  (*step_part)(void *ctx, ts_rng *rng, int part, int nparts, float *loss);
-    /* optional: zero the gradients of parameters that are not trained */
+    /* optional: zero the gradients of parameters that are not trained (the weight
+     * decay leaves those as they are too) */
     void (*mask_grads)(void *ctx, float *grads);
     /* validation loss with the current parameters (deterministic); 0 / -1 + error */
     int  (*validate)(void *ctx, double *loss);

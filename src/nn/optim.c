@@ -34,7 +34,8 @@ typedef struct {
 /* elements [i0, i1): compiled for each vector width (vmath.h); IEEE sqrt and
  * division round alike in every lane, so the bits do not depend on the width */
 TS_CLONES static void adam_range(const adam_k *k, float *restrict p, float *restrict m,
-                                 float *restrict v, const float *restrict g, long i0, long i1)
+                                 float *restrict v, const float *restrict g, const unsigned char *restrict fz,
+                                 long i0, long i1)
 {
     const float step_size = k->step_size, bc2_sqrt = k->bc2_sqrt, b1 = k->b1, b2 = k->b2;
     const float omb1 = k->omb1, omb2 = k->omb2, eps = k->eps, wd = k->wd, decay = k->decay;
@@ -42,7 +43,7 @@ TS_CLONES static void adam_range(const adam_k *k, float *restrict p, float *rest
         #pragma omp simd
         for (long i = i0; i < i1; i++) {
             float gi = g[i];
-            p[i] *= decay;
+            p[i] *= fz && fz[i] ? 1.0f : decay;
             m[i] = m[i] * b1 + omb1 * gi;
             v[i] = v[i] * b2 + omb2 * gi * gi;
             float denom = sqrtf(v[i]) / bc2_sqrt + eps;
@@ -52,7 +53,7 @@ TS_CLONES static void adam_range(const adam_k *k, float *restrict p, float *rest
         #pragma omp simd
         for (long i = i0; i < i1; i++) {
             float gi = g[i];
-            if (wd != 0.0f) gi += wd * p[i];
+            if (wd != 0.0f && !(fz && fz[i])) gi += wd * p[i];
             m[i] = m[i] * b1 + omb1 * gi;
             v[i] = v[i] * b2 + omb2 * gi * gi;
             float denom = sqrtf(v[i]) / bc2_sqrt + eps;
@@ -79,7 +80,7 @@ void ts_adam_step(ts_adam *a, double lr)
 #pragma omp parallel for schedule(static) if (n > 65536)
     for (long c = 0; c < nc; c++) {
         long i0 = c * chunk, i1 = i0 + chunk < n ? i0 + chunk : n;
-        adam_range(&k, a->params, a->m, a->v, a->grads, i0, i1);
+        adam_range(&k, a->params, a->m, a->v, a->grads, a->frozen, i0, i1);
     }
 }
 

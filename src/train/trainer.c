@@ -421,6 +421,16 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     ts_adam_init(&adam, net->params, net->grads, np);
     adam.weight_decay = c->weight_decay;
     adam.decoupled = c->weight_decay > 0;
+    /* what mask_grads zeroes is not trained: the decay leaves it as it is too */
+    unsigned char *frozen = NULL;
+    if (net->mask_grads && c->weight_decay > 0) {
+        frozen = ts_malloc(np ? np : 1);
+        for (size_t i = 0; i < np; i++) net->grads[i] = 1;
+        net->mask_grads(net->ctx, net->grads);
+        for (size_t i = 0; i < np; i++) frozen[i] = net->grads[i] == 0;
+        memset(net->grads, 0, np * sizeof(float));
+        adam.frozen = frozen;
+    }
     float *best = ts_alloc_aligned(np * sizeof(float));
     memcpy(best, net->params, np * sizeof(float));
     train_state st;
@@ -557,6 +567,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     rc = 0;
 done:
     ts_adam_free(&adam);
+    free(frozen);
     ts_free_aligned(best);
     free(ckpt);
     return rc;
