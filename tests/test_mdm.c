@@ -722,6 +722,19 @@ static void bad_options(void)
         CHECK_MSG(ts_model_train("mdm", &o, &m) == -1 && strstr(ts_error(), why[i]), "%s: %s", bad[i][0],
                   ts_error());
     }
+    /* what the other options turn off (they were ignored) */
+    const char *off[][4] = {{"prior", "0", "prior-order", "5"}, {"span-frac", "0", "span-max", "8"}};
+    for (size_t i = 0; i < sizeof off / sizeof off[0]; i++) {
+        tiny_kv(&kv, "2");
+        kv_add(&kv, off[i][0], off[i][1]);
+        kv_add(&kv, off[i][2], off[i][3]);
+        ts_train_opts o = toy_opts(&t, &kv);
+        CHECK_MSG(ts_model_train("mdm", &o, &m) == -1 && strstr(ts_error(), off[i][2]) &&
+                  strstr(ts_error(), off[i][0]), "--%s %s --%s %s: %s", off[i][0], off[i][1], off[i][2], off[i][3],
+                  m ? "accepted" : ts_error());
+        ts_model_free(m);
+        m = NULL;
+    }
     /* run options */
     tiny_kv(&kv, "2");
     kv_add(&kv, "prior", "0");

@@ -457,6 +457,11 @@ int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
     if (opt_long(kv, "span-max", 64, 1, 4096, &so->span_max)) return -1;
     if (opt_long(kv, "prior", 1, 0, 1, &so->prior)) return -1;
     if (opt_long(kv, "prior-order", 12, 1, 64, &so->prior_order)) return -1;
+    /* what the other options turn off would be ignored */
+    if (ts_kv_get(kv, "span-max") && so->span_frac == 0)
+        return ts_opt_fail("mdm", "span-max", "only with spans (--span-frac above 0)");
+    if (ts_kv_get(kv, "prior-order") && !so->prior)
+        return ts_opt_fail("mdm", "prior-order", "only with the n-gram prior (--prior 1)");
     if (opt_long(kv, "valid-n", 128, 1, 1000000, &so->valid_n)) return -1;
     return ts_train_parse(&so->tc, kv, 2e-3, 2000, 200);
 }
