@@ -320,6 +320,16 @@ static void log_truncate(void)
                   count_lines_with(p, "\"iter\":3") == 0 && count_lines_with(p, "\"iter\":4") == 0,
               "%ld of run b's records, %ld of run a's", count_lines_with(p, "\"run\":\"b\""),
               count_lines_with(p, "\"run\":\"a\""));
+    /* a log named by a symbolic link: the file it points to is cut, the link stays (the
+     * records appended next go where the ones before went) */
+    char ln[700];
+    snprintf(ln, sizeof ln, "%s/link.jsonl", dir);
+    REQUIRE(symlink("two.jsonl", ln) == 0);
+    REQUIRE(ts_train_log_truncate(ln, 1) == 0);
+    struct stat st;
+    CHECK(lstat(ln, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK_MSG(count_lines_with(p, "\"iter\":2") == 0, "%ld records of iteration 2 left in the file linked to",
+              count_lines_with(p, "\"iter\":2"));
 }
 
 /* the log stays JSON when a value is not finite: no validation yet (--iters 0), or a

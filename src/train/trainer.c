@@ -218,8 +218,12 @@ int ts_train_log_truncate(const char *path, long iter)
     if (!path) return 0;
     FILE *f = fopen(path, "rb");
     if (!f) return errno == ENOENT ? 0 : ts_fail("%s: cannot read the training log: %s", path, strerror(errno));
+    /* a log named by a link: its file is rewritten, the link kept (the run appends through it) */
+    char *real = realpath(path, NULL);
     ts_outfile o;
-    if (ts_out_open(&o, path) != 0) { fclose(f); return -1; }
+    int orc = ts_out_open(&o, real ? real : path);
+    free(real);
+    if (orc != 0) { fclose(f); return -1; }
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
