@@ -435,6 +435,77 @@ static void gen_errors(void)
     CHECK(strstr(ts_error(), "real: no events") != NULL);
 }
 
+/* ---- downstream: train on synthetic, test on real ---- */
+
+static void downstream_hand_computed(void)
+{
+    /* a cycle 0 1 2 3 seen in windows of 5 (0 the most common): order 2 predicts every event
+     * of windows that follow it, the first (no context) as the most common type */
+    int32_t cyc[4 * 5], rev[4 * 5], real[2 * 6] = {0, 1, 2, 3, 0, 1,  0, 1, 2, 3, 0, 1};
+    for (int i = 0; i < 20; i++) { cyc[i] = (i % 5) % 4; rev[i] = (4 - (i % 5) % 4) % 4; }
+    ts_windows C = win(cyc, 4, 5), Rv = win(rev, 4, 5), R = win(real, 2, 6);
+    ts_downstream_metrics d;
+    REQUIRE(ts_eval_downstream(&R, &C, NULL, 2, &d) == 0);
+    CHECK(d.order == 2 && d.has_train == 0 && d.synth_events == 20);
+    CHECK_NEAR(d.accuracy, 100, 1e-12);
+    CHECK(d.bits > 0 && d.bits < 1);
+    /* the cycle backwards (0 3 2 1): after 0 it says 3, after 3 it says 2 ... only the
+     * windows' first events (0, the most common) are right */
+    REQUIRE(ts_eval_downstream(&R, &Rv, NULL, 2, &d) == 0);
+    CHECK_NEAR(d.accuracy, 100.0 * 2 / 12, 1e-12);
+    CHECK(d.bits > 2);
+    /* order 1: the most common synthetic type every time (0: 4 of 12 real events) */
+    REQUIRE(ts_eval_downstream(&R, &Rv, NULL, 1, &d) == 0);
+    CHECK_NEAR(d.accuracy, 100.0 * 4 / 12, 1e-12);
+    /* the synthetic data as the training data: the same figures */
+    REQUIRE(ts_eval_downstream(&R, &C, &C, 3, &d) == 0);
+    CHECK(d.has_train && d.train_events == 20);
+    CHECK(d.train_accuracy == d.accuracy && d.train_bits == d.bits);
+}
+
+static void downstream_train_subset(void)
+{
+    /* training data larger than the synthetic data: as many events, in pieces as long as
+     * the synthetic windows, spread over all of it */
+    enum { NT = 1000 };
+    int32_t *t = malloc(NT * sizeof *t), s[10 * 20], r[3 * 7];
+    for (int i = 0; i < NT; i++) t[i] = i < NT / 2 ? i % 3 : 3 + i % 2;   /* two halves, two loops */
+    for (int i = 0; i < 200; i++) s[i] = i % 3;
+    for (int i = 0; i < 21; i++) r[i] = 3 + i % 2;
+    ts_windows S = win(s, 10, 20), Rw = win(r, 3, 7);
+    ts_downstream_metrics d;
+    size_t shapes[][2] = {{1, NT}, {5, 200}, {50, 20}, {100, 10}};
+    for (int c = 0; c < 4; c++) {
+        ts_windows T = win(t, shapes[c][0], shapes[c][1]);
+        REQUIRE(ts_eval_downstream(&Rw, &S, &T, 2, &d) == 0);
+        CHECK_MSG(d.train_events == 200, "T %zu x %zu: %zu events", T.n, T.len, d.train_events);
+        /* the second half's loop is in the subset: the predictor trained on T knows it */
+        CHECK_MSG(d.train_accuracy > 80 && d.accuracy < 20, "T %zu x %zu: %.2f, synthetic %.2f", T.n, T.len,
+                  d.train_accuracy, d.accuracy);
+    }
+    /* fewer training events than synthetic ones: all of them */
+    ts_windows T = win(t + 900, 1, 100);
+    REQUIRE(ts_eval_downstream(&Rw, &S, &T, 2, &d) == 0);
+    CHECK(d.train_events == 100);
+    free(t);
+}
+
+static void downstream_errors(void)
+{
+    int32_t a[] = {0, 1, 2, 3}, b[] = {0, -1, 2, 3}, c[] = {0, 1 << 20};
+    ts_windows A = win(a, 1, 4), B = win(b, 2, 2), Cw = win(c, 1, 2), none = win(a, 0, 4);
+    ts_downstream_metrics d;
+    CHECK(ts_eval_downstream(&A, &A, NULL, 0, &d) == -1);
+    CHECK(strstr(ts_error(), "order 0") != NULL);
+    CHECK(ts_eval_downstream(&A, &A, NULL, TS_KN_MAX_ORDER + 1, &d) == -1);
+    CHECK(ts_eval_downstream(&A, &B, NULL, 2, &d) == -1);
+    CHECK_MSG(strstr(ts_error(), "synthetic: window 0, position 1: invalid ID -1") != NULL, "%s", ts_error());
+    CHECK(ts_eval_downstream(&A, &A, &Cw, 2, &d) == -1);
+    CHECK_MSG(strstr(ts_error(), "train: window 0, position 1") != NULL, "%s", ts_error());
+    CHECK(ts_eval_downstream(&none, &A, NULL, 2, &d) == -1);
+    CHECK(strstr(ts_error(), "real: no events") != NULL);
+}
+
 /* a repetitive trace: a few fixed motifs chosen at random, with noise */
 static void fake_trace(int32_t *x, size_t n, ts_rng *r, int noise_pct)
 {
@@ -605,5 +676,8 @@ TEST_MAIN("eval", {
     RUN(gen_errors);
     RUN(gen_automaton_matches_brute_force);
     RUN(gen_metrics_sized);
+    RUN(downstream_hand_computed);
+    RUN(downstream_train_subset);
+    RUN(downstream_errors);
     RUN(paper_figures);
 })

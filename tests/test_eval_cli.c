@@ -202,6 +202,22 @@ static void generate_text_and_dataset(void)
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK(isnan(json_get(out, "d_trans")) && isnan(json_get(out, "lcs_p90")));
     CHECK(json_get(out, "js_unigram") > 0 && json_get(out, "js_unigram") < 1);
+    CHECK(isnan(json_get(out, "downstream_accuracy")) && isnan(json_get(out, "downstream_train_bits")));
+    /* train on synthetic, test on real: the predictor trained on the training data too */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --downstream 2 --json", at("real.txt"),
+             at("synth.txt"), at("ds"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "downstream_order"), 2, 0);
+    CHECK(json_get(out, "downstream_accuracy") >= 0 && json_get(out, "downstream_accuracy") <= 100);
+    CHECK(json_get(out, "downstream_train_bits") > 0);
+    CHECK_NEAR(json_get(out, "memorized"), 0.5, 1e-6);   /* the rest unchanged */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --downstream 3", at("real.txt"), at("synth.txt"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "order-3 Kneser-Ney") && strstr(out, "trained on synth") && !strstr(out, "trained on train"),
+              "%s", out);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --downstream 0", at("real.txt"), at("synth.txt"));
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "--downstream") != NULL, "%s", err);
     /* table */
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s", at("ds"), at("synth.txt"),
              at("ds"));

@@ -438,6 +438,20 @@ static void cli(void)
     snprintf(p, sizeof p, "%s/ev.json", dir);
     snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --length 300", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "1000 events are not windows of --length 300"));
+    /* next-event prediction on the event channel: trained on the synthetic events, and on the
+     * training part's */
+    char js[8192];
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --real-part test --synthetic %s/mk --length 100 --json", dir, dir);
+    REQUIRE(run_stdout(cmd, js, sizeof js) == 0);
+    CHECK_MSG(strstr(js, "\"downstream_accuracy\": null") && strstr(js, "\"downstream_train_bits\": null"), "%s", js);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --real-part test --synthetic %s/mk --length 100 --downstream 3 --json",
+             dir, dir);
+    REQUIRE(run_stdout(cmd, js, sizeof js) == 0);
+    CHECK_MSG(strstr(js, "\"downstream_accuracy\": ") && !strstr(js, "\"downstream_accuracy\": null") &&
+              strstr(js, "\"downstream_train_bits\": ") && !strstr(js, "\"downstream_train_bits\": null"), "%s", js);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --real-part test --synthetic %s/mk --length 100 --downstream 3", dir, dir);
+    REQUIRE(run_stdout(cmd, js, sizeof js) == 0);
+    CHECK_MSG(strstr(js, "next event (train)") && strstr(js, "order-3 Kneser-Ney"), "%s", js);
     snprintf(cmd, sizeof cmd, "export %s/mk --format ctf -o %s/mk.ctf", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 0);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "exists; not replaced"));

@@ -68,6 +68,25 @@ typedef struct {
 int ts_eval_generate(const ts_windows *real, const ts_windows *synth, const ts_windows *train,
                      ts_gen_metrics *out);
 
+/* downstream validation, "train on synthetic, test on real": an interpolated Kneser–Ney
+ * n-gram of the given order (kneser_ney.h) as a next-event predictor, trained on the synthetic
+ * windows and scored on every event of the real windows (each predicted from the events before
+ * it in its window): top-1 accuracy and bits per event. With training data, the same predictor
+ * trained on as many of its events (the synthetic windows' count of pieces as long as them,
+ * evenly spread over it; all of it when it holds fewer) gives the figures to compare with. */
+typedef struct {
+    int    order;
+    double accuracy, bits;                 /* trained on the synthetic windows; accuracy x100 */
+    size_t synth_events;
+    int    has_train;
+    double train_accuracy, train_bits;     /* trained on the training data's events */
+    size_t train_events;
+} ts_downstream_metrics;
+
+/* train may be NULL; IDs must be >= 0 (one numbering for the three) */
+int ts_eval_downstream(const ts_windows *real, const ts_windows *synth, const ts_windows *train, int order,
+                       ts_downstream_metrics *out);
+
 /* system call -> "fs", "mm", "kernel", "arch", "net", "ipc", "security" or "other" (drivers,
  * ENOSYS stubs), or "unknown" when the name is not a call of arch (tracer prefixes such as
  * syscall_entry_, sys_, compat_syscall_exit_ are stripped) */

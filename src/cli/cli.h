@@ -38,7 +38,9 @@ int ingest_channels(ts_mc_raw *raw, ts_mc *m);
 /* eval of multi-channel datasets: per-channel fidelity, and with constraints (a file
  * from 'tracesynth constraints', may be NULL) the validity distances */
 int eval_is_channels(const char *path);   /* a dataset directory with channel files */
-int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, size_t len, int json);
+/* downstream: the next-event predictor's order (0: none) */
+int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, size_t len,
+                  int downstream, int json);
 /* the parts eval_channels takes: all, train, valid, test */
 extern const char *const eval_parts[];
 int bench_fill(int argc, char **argv);

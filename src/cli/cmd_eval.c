@@ -44,6 +44,13 @@ static const char about_text[] =
     "  memorized          share of S windows occurring verbatim (as a contiguous run) in T\n"
     "  LCS                longest common substring of each S window with T, in events:\n"
     "                     mean, median, 90th percentile (linear interpolation), max\n"
+    "and with --downstream N, train on synthetic, test on real:\n"
+    "  next event         an order-N interpolated Kneser-Ney n-gram trained on S predicts\n"
+    "                     every event of R from the events before it in its window:\n"
+    "                     top-1 accuracy and bits per event; with T, beside the same\n"
+    "                     predictor trained on as many events of T (S's count of pieces\n"
+    "                     of S's window length, evenly spread over T): synthetic data as\n"
+    "                     good as real data scores as T does\n"
     "R, S, T are window files, .npy arrays, or dataset directories (their whole stream.txt\n"
     "as one window; directories that name their events, vocab.tsv, are matched with R's\n"
     "by name). Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
@@ -55,6 +62,7 @@ typedef struct {
     const char *constraints;
     int real_part;
     size_t length;
+    long downstream;
     int json;
 } eval_args;
 
@@ -80,13 +88,16 @@ static int parse_args(int argc, char **argv, eval_args *a)
                      "multi-channel: the synthetic trace is windows of L events\n"
                      "(pairs across windows do not count; memorization is per\n"
                      "window; default 0: one sequence)"),
+        TS_OPT_LONG_(0, "downstream", &a->downstream, "N", 1, TS_KN_MAX_ORDER,
+                    "generation: next-event prediction trained on S (and on T),\n"
+                    "scored on R, by an order-N Kneser-Ney n-gram (e.g. 5)"),
         TS_OPT_FLAG_(0, "json", &a->json, "print one JSON object (stable keys; null where a metric\n"
                      "does not apply)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
         "eval", "tracesynth eval --original O --mask M --imputed I [--vocab V] [--arch A] [--json]\n"
-        "       tracesynth eval --real R --synthetic S [--train T] [--json]",
+        "       tracesynth eval --real R --synthetic S [--train T] [--downstream N] [--json]",
         about_text, opts, 0, 0, NULL, 0, NULL,
     };
     int rc = cli_parse_options(&spec, argc, argv);
@@ -106,6 +117,10 @@ static int parse_args(int argc, char **argv, eval_args *a)
     }
     if (a->constraints && imp) {
         cli_usage_error("eval", "--constraints applies to multi-channel generation (--real/--synthetic), not to imputation");
+        return -1;
+    }
+    if (a->downstream && imp) {
+        cli_usage_error("eval", "--downstream applies to generation (--real/--synthetic), not to imputation");
         return -1;
     }
     if ((a->vocab || a->arch) && !imp) {
@@ -383,7 +398,9 @@ static int eval_generate(const eval_args *a)
         }
         goto done;
     }
-    int t = g.has_train;
+    ts_downstream_metrics ds = {0};
+    if (a->downstream && ts_eval_downstream(&R, &S, a->train ? &T : NULL, (int)a->downstream, &ds)) goto done;
+    int t = g.has_train, d = a->downstream > 0;
     if (a->json) {
         printf("{\"mode\": \"generate\", \"real_windows\": %zu, \"real_length\": %zu, "
                "\"synthetic_windows\": %zu, \"synthetic_length\": %zu, ", R.n, R.len, S.n, S.len);
@@ -397,7 +414,12 @@ static int eval_generate(const eval_args *a)
         json_num("lcs_mean", t, g.lcs_mean, 0);
         json_num("lcs_median", t, g.lcs_median, 0);
         json_num("lcs_p90", t, g.lcs_p90, 0);
-        json_num("lcs_max", t, g.lcs_max, 1);
+        json_num("lcs_max", t, g.lcs_max, 0);
+        json_num("downstream_order", d, ds.order, 0);
+        json_num("downstream_accuracy", d, ds.accuracy, 0);
+        json_num("downstream_bits", d, ds.bits, 0);
+        json_num("downstream_train_accuracy", d && ds.has_train, ds.train_accuracy, 0);
+        json_num("downstream_train_bits", d && ds.has_train, ds.train_bits, 1);
     } else {
         printf("generation:\n");
         describe("real", &R);
@@ -415,6 +437,14 @@ static int eval_generate(const eval_args *a)
                    g.lcs_mean, g.lcs_median, g.lcs_p90, g.lcs_max);
         } else {
             printf("  %-19s %8s   no --train\n", "D_trans, memorized", "-");
+        }
+        if (d) {
+            printf("  next event, order-%d Kneser-Ney n-gram scored on real (%zu events):\n", ds.order, R.n * R.len);
+            printf("  %-19s %8.2f   %% top-1, %.4f bits per event (trained on %zu events)\n", "trained on synth",
+                   ds.accuracy, ds.bits, ds.synth_events);
+            if (ds.has_train)
+                printf("  %-19s %8.2f   %% top-1, %.4f bits per event (trained on %zu events)\n", "trained on train",
+                       ds.train_accuracy, ds.train_bits, ds.train_events);
         }
     }
     rc = 0;
@@ -440,7 +470,7 @@ int cmd_eval(int argc, char **argv)
         if (a.train)
             return cli_usage_error("eval", "--train applies to window files and single-channel datasets; a "
                                    "multi-channel real trace is compared with its own training part");
-        return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.length, a.json);
+        return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.length, (int)a.downstream, a.json);
     }
     if (a.real_part) return cli_usage_error("eval", "--real-part applies to multi-channel datasets (ingest --channels)");
     if (a.length) return cli_usage_error("eval", "--length applies to multi-channel datasets (ingest --channels)");

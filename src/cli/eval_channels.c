@@ -36,7 +36,8 @@ static void num(const char *key, double v, int json, int *first, const char *wha
 
 const char *const eval_parts[] = {"all", "train", "valid", "test", NULL};
 
-int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, size_t len, int json)
+int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, size_t len,
+                  int downstream, int json)
 {
     ts_mc whole, r, s;
     ts_constraints k;
@@ -85,6 +86,10 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         goto done;
     }
     if (a && ts_mc_memorized(&whole, a, &s, L, &mem, &nw)) goto done;
+    /* next-event prediction on the event channel, trained on the synthetic events and on the
+     * training part's */
+    ts_downstream_metrics ds = {0};
+    if (downstream && ts_eval_downstream(&wr, &ws, a >= 2 ? &wt : NULL, downstream, &ds)) goto done;
     ts_validity vr, vs;
     if (have_k) {
         if (ts_constraints_fit(&k, &r, real) || ts_constraints_fit(&k, &s, synthetic)) goto done;
@@ -117,6 +122,14 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     numk("memorized events", "memorized_events", g.has_train ? g.memorized : -1, json, &first,
          "windows whose events alone are verbatim there");
     numk("LCS mean", "lcs_mean", g.has_train ? g.lcs_mean : -1, json, &first, "events, longest event run shared with it");
+    char what[96];
+    snprintf(what, sizeof what, "%% top-1 next event, order-%d Kneser-Ney trained on synthetic", downstream);
+    numk("next event", "downstream_accuracy", downstream ? ds.accuracy : -1, json, &first, what);
+    numk("next event bits", "downstream_bits", downstream ? ds.bits : -1, json, &first, "bits per event, the same");
+    numk("next event (train)", "downstream_train_accuracy", ds.has_train ? ds.train_accuracy : -1, json, &first,
+         "% top-1, the same trained on as many training events");
+    numk("next event bits (train)", "downstream_train_bits", ds.has_train ? ds.train_bits : -1, json, &first,
+         "bits per event, the same");
     if (have_k) {
         if (json) printf(", \"validity\": {"), first = 1;
         numk("D_trans", "d_trans", vs.d_trans, json, &first, "synthetic pairs not in the transition graph");
