@@ -232,6 +232,36 @@ static void nan_stops(void)
     CHECK(ts_train_run(&n, &c) == -1 && strstr(ts_error(), ck) && !ts_file_exists(lg));
 }
 
+/* a resume with --iters below the checkpoint's iteration is refused, naming both: the
+ * run would hand back the checkpoint's longer-trained model as if it were trained to
+ * --iters. At the checkpoint's own iteration (a finished run) it goes through. */
+static void resume_past_iters_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], ck[600], logp[600], want[700];
+    snprintf(out, sizeof out, "%s/p.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    snprintf(logp, sizeof logp, "%s/p.jsonl", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(20);
+    c.out_path = out;
+    c.log_path = logp;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    long lines = count_lines_with(logp, "{");
+    c.iters = 10;
+    c.resume = ck;
+    CHECK(ts_train_run(&n, &c) == -1);
+    snprintf(want, sizeof want, "%s: the checkpoint is at iteration 20, past --iters 10", ck);
+    CHECK_MSG(strstr(ts_error(), want) != NULL, "%s", ts_error());
+    CHECK(count_lines_with(logp, "{") == lines);   /* the log is left as it was */
+    c.iters = 20;
+    CHECK_MSG(ts_train_run(&n, &c) == 0, "%s", ts_error());
+    CHECK(count_lines_with(logp, "\"event\":\"end\",\"iter\":20,") == 1);
+}
+
 /* optimizer options out of their domain are refused, naming the option */
 static void bad_options_refused(void)
 {
@@ -586,6 +616,7 @@ static void valid_record_before_ckpt(void)
 TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
+    RUN(resume_past_iters_refused);
     RUN(unwritable_output_fails_first);
     RUN(nan_stops);
     RUN(log_truncate);

@@ -446,6 +446,13 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     int rc = -1;
     if (c->resume) {
         ok = ckpt_read(c->resume, net, &adam, best, &st) == 0;   /* every rank reads it */
+        /* fewer iterations than the checkpoint has made would hand back its longer-trained
+         * model as this run's: refused before the log is cut */
+        if (ok && st.iter > c->iters) {
+            ts_fail("%s: the checkpoint is at iteration %lld, past --iters %ld", c->resume, (long long)st.iter,
+                    c->iters);
+            ok = 0;
+        }
         if (ok) {
             memcpy(rng.s, st.rng, sizeof rng.s);
             rng.has_gauss = st.has_gauss;
