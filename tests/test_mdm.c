@@ -830,6 +830,67 @@ static int rewrite_config(const char *src, const char *dst, const char *key, con
     return rc;
 }
 
+/* a well-formed file whose network is so wide that one event's activations take
+ * megabytes (impute would run out of memory on them) is refused at load, naming the
+ * file; one just under the limit loads */
+static void wide_network_refused_at_load(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512], wide[600];
+    snprintf(path, sizeof path, "%s/m.tsm", dir);
+    snprintf(wide, sizeof wide, "%s/wide.tsm", dir);
+    toy t;
+    ts_model *m = toy_model(&t, "2");
+    REQUIRE(m);
+    REQUIRE(ts_model_save(m, path) == 0);
+    ts_model_free(m);
+    toy_free(&t);
+    /* 2 channels, kernel 1: about 4 x ff parameters a layer, a small file */
+    const int layers[2] = {63, 64};   /* x (2 + 1024): 64,638 and 65,664 */
+    for (int i = 0; i < 2; i++) {
+        ts_mdm_net *n = ts_mdm_net_new(layers[i], 2, 4, 1024, 1, 5, 1);
+        REQUIRE(n);
+        char lv[32];
+        snprintf(lv, sizeof lv, "layers=%d", layers[i]);
+        REQUIRE(rewrite_config(path, wide, "layers", lv) == 0);
+        REQUIRE(rewrite_config(wide, wide, "channels", "channels=2") == 0);
+        REQUIRE(rewrite_config(wide, wide, "ff", "ff=1024") == 0);
+        REQUIRE(rewrite_config(wide, wide, "kernel", "kernel=1") == 0);
+        REQUIRE(rewrite_chunk_bytes(wide, wide, "PARAMS", ts_mdm_net_params(n), ts_mdm_net_size(n) * sizeof(float)) ==
+                0);
+        ts_mdm_net_free(n);
+        ts_model *l = NULL;
+        if (i == 0) {
+            CHECK_MSG(ts_model_load(wide, &l) == 0, "%s", ts_error());
+        } else {
+            CHECK(ts_model_load(wide, &l) == -1 && l == NULL);
+            CHECK_MSG(strstr(ts_error(), wide) && strstr(ts_error(), "64 layers x (2 channels + 1024 ff)") &&
+                          strstr(ts_error(), "over the limit"), "%s", ts_error());
+        }
+        ts_model_free(l);
+    }
+    /* 256 layers, ff 65536: refused from CONFIG, before PARAMS is looked at */
+    REQUIRE(rewrite_config(wide, wide, "layers", "layers=256") == 0);
+    REQUIRE(rewrite_config(wide, wide, "ff", "ff=65536") == 0);
+    ts_model *l = NULL;
+    CHECK(ts_model_load(wide, &l) == -1 && l == NULL);
+    CHECK_MSG(strstr(ts_error(), wide) && strstr(ts_error(), "over the limit"), "%s", ts_error());
+    /* train refuses what the loader would: 256 x (128 + 256) */
+    toy_make(&t, 10, 24);
+    kvbuf kv;
+    tiny_kv(&kv, "2");
+    kv_drop(&kv, "layers");
+    kv_drop(&kv, "channels");
+    kv_add(&kv, "layers", "256");
+    kv_add(&kv, "channels", "128");
+    ts_train_opts o = toy_opts(&t, &kv);
+    m = NULL;
+    CHECK(ts_model_train("mdm", &o, &m) == -1 && m == NULL);
+    CHECK_MSG(strstr(ts_error(), "--layers") && strstr(ts_error(), "over the limit"), "%s", ts_error());
+    toy_free(&t);
+}
+
 /* the chain likelihood's edges: windows longer than the context and of one
  * event still sum to 1; at a small temperature (and at 0, greedy) the chain
  * sampler draws the most likely event (not the last one, as when p^(1/T)
@@ -2198,6 +2259,7 @@ TEST_MAIN("mdm", {
     RUN(resume_is_exact);
     RUN(bad_options);
     RUN(nids_matches_vocab);
+    RUN(wide_network_refused_at_load);
     RUN(cli_round_trip);
     RUN(gate_matters);
     RUN(in_window_fillers);

@@ -408,6 +408,13 @@ static const char *const mdm_keys[] = {
     "log-every", NULL,
 };
 
+/* a network's layers x (channels + ff): the floats one event's activations take grow
+ * with it (about 6 of each at imputation: 1.5 MB an event at the limit, and impute
+ * holds --batch windows of them), which neither the options' ranges nor the file's
+ * parameters bound. The largest documented network, 6 x 192 (ff 384), is 3,456; the
+ * default 4 x 128, 1,536 */
+#define MAX_EVENT_WIDTH (1L << 16)
+
 static int opt_long(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
 {
     if (ts_kv_long(kv, key, def, out) != 0) return -1;
@@ -447,6 +454,11 @@ int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
     so->c.K = (int)v;
     if (so->c.backbone == BACKBONE_TRANSFORMER && (so->c.C % so->c.heads || (so->c.C / so->c.heads) % 2))
         return ts_opt_fail("mdm", "channels", "%d must be --heads %d times an even head size", so->c.C, so->c.heads);
+    /* a model a file could not load (the loader's cap on one event's activations) is refused now */
+    if ((long)so->c.layers * (so->c.C + so->c.F) > MAX_EVENT_WIDTH)
+        return ts_opt_fail("mdm", "layers", "%d layers x (%d channels + %d feed-forward) is over the limit of %ld "
+                           "that one event's activations may take: fewer layers or channels, or a lower --ff",
+                           so->c.layers, so->c.C, so->c.F, MAX_EVENT_WIDTH);
     if (opt_long(kv, "context", L < 128 ? (long)L : 128, 2, 4096, &v)) return -1;
     if ((size_t)v > L) return ts_opt_fail("mdm", "context", "%ld is longer than the windows (%zu)", v, L);
     so->c.ctx = (int)v;
@@ -577,6 +589,11 @@ int model_load(ts_model **out, const ts_reader *r)
     for (int i = 0; i < (v[9] ? 9 : 10); i++)
         if (ts_reader_long(r, "CONFIG", keys[i].k, keys[i].lo, keys[i].hi, &v[i]) != 0) { free(m); return -1; }
     m->c = (mdm_config){(int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[8], 0, (int)v[9]};
+    if (v[0] * (v[1] + v[3]) > MAX_EVENT_WIDTH) {
+        free(m);
+        return ts_fail("%s: section 'CONFIG': %ld layers x (%ld channels + %ld ff) is over the limit of %ld for one "
+                       "event's activations (corrupt or hostile file?)", r->path, v[0], v[1], v[3], MAX_EVENT_WIDTH);
+    }
     m->c.backbone = BACKBONE_S4;
     if (has_backbone) {
         static const char *const backbones[] = {"s4", "transformer", NULL};
@@ -2681,7 +2698,7 @@ const ts_model_ops ts_model_mdm = {
         "  --backbone B          s4 (default: bidirectional S4 + feed-forward blocks) or\n"
         "                        transformer (pre-LN encoder blocks, rotary positions)\n"
         "  --heads H             attention heads of the transformer (4)\n"
-        "  --layers N            blocks (4)\n"
+        "  --layers N            blocks (4); N x C x (1 + M) at most 65,536\n"
         "  --channels C          embedding and residual channels (128)\n"
         "  --state N             S4 state size (64)\n"
         "  --ff M                feed-forward width M x C (2)\n"
