@@ -805,6 +805,34 @@ static void cli_round_trip(void)
     CHECK_MSG(strstr(err, "none/x.tsm") != NULL, "%s", err);
 }
 
+/* a training checkpoint given where a model goes is named as one, with what takes it;
+ * a model file given to --resume is "not an mdm training checkpoint" */
+static void checkpoint_is_not_a_model(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[4096], err[1024];
+    REQUIRE(write_cli_dataset(dir, "ds") == 0);
+    const char *common = "--threads 1 --no-progress --length 24 --windows 8";
+    const char *net = "--layers 1 --channels 8 --state 4 --context 16 --iters 2 --valid-every 2 --batch 4";
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/m.tsm %s", dir, common, dir, net);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char ck[700];
+    snprintf(ck, sizeof ck, "%s/m.tsm.ckpt", dir);
+    const char *uses[] = {"impute", "generate", "score"};
+    for (int i = 0; i < 3; i++) {
+        if (i == 1) snprintf(cmd, sizeof cmd, "generate %s -n 2 --length 24 -o %s/gen --threads 1", ck, dir);
+        else snprintf(cmd, sizeof cmd, "%s %s --input %s/ds %s%s", uses[i], ck, dir, common, i ? "" : " --blackout 3");
+        CHECK(run_cli(cmd, err, sizeof err) != 0);
+        CHECK_MSG(strstr(err, ck) && strstr(err, "training checkpoint") && strstr(err, "train --resume") &&
+                      !strstr(err, "unknown model"), "%s: %s", cmd, err);
+    }
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/n.tsm --resume %s/m.tsm %s", dir, common, dir, dir,
+             net);
+    CHECK(run_cli(cmd, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "not an mdm training checkpoint"), "%s", err);
+}
+
 /* ---- the gated prior ---- */
 
 /* a copy of model file src at dst with CONFIG's line `key=...` replaced by line
@@ -2261,6 +2289,7 @@ TEST_MAIN("mdm", {
     RUN(nids_matches_vocab);
     RUN(wide_network_refused_at_load);
     RUN(cli_round_trip);
+    RUN(checkpoint_is_not_a_model);
     RUN(gate_matters);
     RUN(in_window_fillers);
     RUN(cli_tune_prior);

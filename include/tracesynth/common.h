@@ -34,6 +34,9 @@ extern "C" {
 int         ts_fail(const char *fmt, ...) TS_PRINTF(1, 2); /* records, returns -1 */
 const char *ts_error(void);
 void        ts_clear_error(void);
+/* "an" or "a" before a model's name in a message: a name is read letter by letter
+ * ("an mdm", "an sssd-s4", "an ngram"), the one word as a word ("a unigram") */
+const char *ts_article(const char *name);
 
 /* ---- numbers from text: all of s, a decimal integer in [lo, hi] or a finite number in
  * [lo, hi] (lo == hi == 0: any); -1 with "'s' is not ..." (callers that name the place

@@ -93,6 +93,10 @@ extern const char *const ts_train_keys[];
  * last iteration when no validation happened). 0 / -1 + error */
 int ts_train_run(const ts_train_net *net, const ts_train_cfg *cfg);
 
+/* a model loader's check of the MODEL section `tag` of path: a training checkpoint's
+ * is -1 with an error saying so (and what takes it), anything else 0 */
+int ts_train_ckpt_refuse(const char *path, const char *tag);
+
 /* inside a validate callback: the iteration validated, for the model's own log
  * records of that validation to name as "iter" (a resume cuts the log back by it);
  * -1 elsewhere */

@@ -21,3 +21,8 @@ int ts_fail(const char *fmt, ...)
 
 const char *ts_error(void) { return last_error[0] ? last_error : "unknown error"; }
 void ts_clear_error(void) { last_error[0] = 0; }
+
+const char *ts_article(const char *name)
+{
+    return name[0] && strchr("aeiofhlmnrsx", name[0]) ? "an" : "a";
+}

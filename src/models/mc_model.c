@@ -3,6 +3,7 @@
  * and the drivers that check channels, numbering and ranges once for every model. */
 #include "tracesynth/mc_model.h"
 #include "tracesynth/common.h"
+#include "tracesynth/train.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -181,6 +182,7 @@ int ts_mc_model_load(const char *path, ts_mc_model **out)
     char name[64];
     if (model_name(&r, name) != 0) goto done;
     const ts_mc_model_ops *ops = ts_mc_model_find(name, 1);
+    if (!ops && ts_train_ckpt_refuse(path, name) != 0) goto done;
     if (!ops) {
         ts_fail("%s: '%s' is not a multi-channel model", path, name);
         goto done;

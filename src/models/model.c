@@ -3,6 +3,7 @@
 #include "tracesynth/model.h"
 #include "tracesynth/common.h"
 #include "tracesynth/mc_model.h"
+#include "tracesynth/train.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -336,6 +337,7 @@ int ts_model_load(const char *path, ts_model **out)
         ts_fail("%s: a multi-channel model (%s); this takes a single-channel one", path, name);
         goto done;
     }
+    if (!ops && ts_train_ckpt_refuse(path, name) != 0) goto done;
     if (!ops) {
         ts_model_find(name);   /* records "unknown model 'x' (models: ...)" */
         char why[512];

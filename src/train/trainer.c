@@ -102,6 +102,16 @@ static void ckpt_tag(const ts_train_net *net, char *buf, size_t n)
     snprintf(buf, n, "%s-checkpoint", net->name);
 }
 
+int ts_train_ckpt_refuse(const char *path, const char *tag)
+{
+    size_t n = strlen(tag), k = strlen("-checkpoint");
+    if (n <= k || strcmp(tag + n - k, "-checkpoint")) return 0;
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)(n - k), tag);
+    return ts_fail("%s: %s %s training checkpoint, resumed with train --resume; not a model (train writes the model "
+                   "beside it, without .ckpt)", path, ts_article(name), name);
+}
+
 /* PARAMS, BEST, ADAM_M, ADAM_V as little-endian floats */
 static int ckpt_write(const char *path, const ts_train_net *net, const ts_adam *a, const float *best,
                       const train_state *st)
@@ -146,8 +156,7 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_adam *a, floa
     ckpt_tag(net, tag, sizeof tag);
     const ts_chunk *c = ts_reader_get(&r, "MODEL");
     if (!c || c->size != strlen(tag) || memcmp(c->data, tag, c->size)) {
-        ts_fail("%s: not %s %s training checkpoint", path, strchr("aeiou", net->name[0]) ? "an" : "a",
-                net->name);
+        ts_fail("%s: not %s %s training checkpoint", path, ts_article(net->name), net->name);
         goto done;
     }
     c = ts_reader_get(&r, "CONFIG");
