@@ -223,6 +223,42 @@ static void bench_grid(void)
     CHECK(cells == 2 * 2 * 2 * 2);   /* datasets x L x positions x k */
 }
 
+/* a default name comes from the dataset's directory however it is spelled: "." from
+ * inside it, "ds/." and "ds/" from beside it give ds.MODEL.tsm (not "..ngram.tsm", a
+ * hidden file), and bench impute's report names ds */
+static void default_names_from_dataset(void)
+{
+    char bin[4096], cwd[4096], ds[512], args[2048], out[16384], p[700];
+    const char *env = getenv("TRACESYNTH");
+    REQUIRE(realpath(env ? env : "build/tracesynth", bin) && getcwd(cwd, sizeof cwd));
+    setenv("TRACESYNTH", bin, 1);
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    const char *train = "train --model ngram %s --length 60 --windows 40 --no-progress";
+    REQUIRE(chdir(ds) == 0);
+    snprintf(args, sizeof args, train, ".");
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(ts_file_exists("ds.ngram.tsm") && !ts_file_exists("..ngram.tsm"), "%s", out);
+    unlink("ds.ngram.tsm");
+    unlink("..ngram.tsm");
+    snprintf(args, sizeof args, "bench impute --model ngram . --lengths 40 --blackouts 5 --windows 20 --no-progress");
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "ds: ngram") && !strstr(out, ".: ngram"), "%s", out);
+    int moved = chdir(dir) == 0;   /* (no REQUIRE past a CHECK: the directory is put back below) */
+    CHECK(moved);
+    const char *spell[] = {"ds/.", "ds/", "./ds"};
+    for (int i = 0; i < 3 && moved; i++) {
+        snprintf(args, sizeof args, train, spell[i]);
+        CHECK(run_stdout(args, out, sizeof out) == 0);
+        CHECK_MSG(ts_file_exists("ds.ngram.tsm"), "%s: %s", spell[i], out);
+        unlink("ds.ngram.tsm");
+    }
+    snprintf(p, sizeof p, "%s/..ngram.tsm", ds);
+    CHECK(!ts_file_exists(p));
+    CHECK(chdir(cwd) == 0);
+    if (env) setenv("TRACESYNTH", env, 1);
+    else unsetenv("TRACESYNTH");
+}
+
 /* one failing dataset does not discard the others' results */
 static void bench_keeps_going(void)
 {
@@ -1030,6 +1066,7 @@ TEST_MAIN("cli", {
     RUN(generate_files);
     RUN(bench_grid);
     RUN(bench_keeps_going);
+    RUN(default_names_from_dataset);
     RUN(split_short_trace);
     RUN(split_stale_names);
     RUN(option_forms);

@@ -91,6 +91,9 @@ char *ts_path_join(const char *a, const char *b);    /* malloc'd "a/b" */
  * names it, or what could not be made */
 int  ts_temp_dir(const char *name, char **path);
 char *ts_path_trim(const char *p);                   /* malloc'd p without trailing '/' ("dir/": "dir") */
+/* malloc'd name of what path names, for names made from it: its last part ("data/":
+ * "data"), or where that is "." or ".." the real directory's ("." inside data: "data") */
+char *ts_path_name(const char *path);
 int  ts_file_exists(const char *path);
 int  ts_same_file(const char *a, const char *b);   /* 1: both exist and are one file (by any path) */
 /* 1: a and b name one file, there or not yet (existing: one file; else the same name in

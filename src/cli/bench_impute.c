@@ -9,7 +9,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,14 +251,6 @@ static void print_grid(const char *title, const cell *cells, const long *lens, i
     }
 }
 
-static const char *basename_of(const char *path, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s", path);
-    size_t l = strlen(buf);
-    while (l > 1 && buf[l - 1] == '/') buf[--l] = 0;
-    return basename(buf);
-}
-
 /* one dataset's grid and times */
 static void print_dataset(const bench_args *a, const dset_result *R)
 {
@@ -459,9 +450,8 @@ int bench_impute(int argc, char **argv)
     size_t ncell = (size_t)a.lens.n * a.pos.n * a.ks.n;
     res = ts_calloc((size_t)ndata, sizeof *res);
     for (int di = 0; di < ndata; di++) {
-        char nb[4096];
         dset_result *R = &res[di];
-        R->name = ts_strdup(basename_of(data[di], nb, sizeof nb));
+        R->name = ts_path_name(data[di]);
         R->cells = ts_calloc(ncell, sizeof *R->cells);
         run_dataset(&a, data[di], &ro, &train_kv, R);
         if (R->error) continue;

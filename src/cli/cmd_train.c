@@ -4,7 +4,6 @@
 #include "tracesynth/train.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,14 +18,11 @@ static void models_help(FILE *f)
 /* DATASET-NAME.MODEL.tsm in the current directory */
 static char *default_output(const char *dataset, const char *model)
 {
-    char *tmp = ts_strdup(dataset);
-    size_t l = strlen(tmp);
-    while (l > 1 && tmp[l - 1] == '/') tmp[--l] = 0;
-    const char *base = basename(tmp);
+    char *base = ts_path_name(dataset);
     size_t n = strlen(base) + strlen(model) + 8;
     char *out = ts_malloc(n);
     snprintf(out, n, "%s.%s.tsm", base, model);
-    free(tmp);
+    free(base);
     return out;
 }
 

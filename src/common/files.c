@@ -398,6 +398,22 @@ char *ts_path_trim(const char *p)
     return t;
 }
 
+char *ts_path_name(const char *path)
+{
+    char *t = ts_path_trim(path);
+    const char *s = strrchr(t, '/'), *b = s && s[1] ? s + 1 : t;
+    /* the last part as given (a link's own name), unless it names no directory by itself */
+    char *real = !strcmp(b, ".") || !strcmp(b, "..") ? realpath(t, NULL) : NULL;
+    if (real) {
+        s = strrchr(real, '/');
+        b = s && s[1] ? s + 1 : real;
+    }
+    char *name = ts_strdup(b);
+    free(real);
+    free(t);
+    return name;
+}
+
 char *ts_path_join(const char *a, const char *b)
 {
     size_t n = strlen(a) + strlen(b) + 2;
