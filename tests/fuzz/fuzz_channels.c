@@ -1,0 +1,216 @@
+/* multi-channel datasets (ingest --channels, markov, repair output; untrusted): the
+ * input is split into the files of a dataset directory, read by ts_mc_load, and a loaded
+ * dataset goes through what constraints, repair and eval do with one.
+ *
+ * Input: sections, each the 5-byte marker "\xfe\xfdTS" + a file index (mod NFILES, the
+ * order of files[] below), then the file's bytes up to the next marker. A file without a
+ * section is absent; of two sections for one file the later wins; bytes before the
+ * first marker are ignored. pack_channels.sh packs a dataset directory so. A custom
+ * mutator edits one file at a time, or drops one, or moves one to another name, so
+ * that the other files stay as they were (the fuzzer rarely rebuilds a valid .npy).
+ *
+ * A loaded dataset must hold what ts_mc_load promises (every value within its channel's
+ * range); then its cardinalities, ts_mc_compare and ts_mc_memorized against itself, the
+ * constraints learned from it (under which it breaks nothing: every distance 0), repair
+ * of a copy, the Markov baseline and its channel drawer. */
+#include "fuzz.h"
+#include "tracesynth/repair.h"
+
+#include <sys/stat.h>
+
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
+
+static const char *const files[] = {
+    "stream.txt", "vocab.tsv", "time_ns.npy", "dt.npy", "comm.npy",
+    "comm.vocab.tsv", "ret.npy", "ret.vocab.tsv", "tid.npy", "cpu.npy",
+};
+enum { NFILES = sizeof files / sizeof files[0], MARK = 5, MAX_SEC = 32 };
+static const uint8_t marker[4] = {0xfe, 0xfd, 'T', 'S'};
+
+typedef struct { size_t at, len; int file; } section;   /* at: the bytes after the marker */
+
+static size_t find_marker(const uint8_t *d, size_t size, size_t from)
+{
+    for (size_t i = from; i + MARK <= size; i++)
+        if (!memcmp(d + i, marker, 4)) return i;
+    return size;
+}
+
+static int split(const uint8_t *d, size_t size, section *s)
+{
+    int n = 0;
+    size_t i = find_marker(d, size, 0);
+    while (i < size && n < MAX_SEC) {
+        size_t next = find_marker(d, size, i + MARK);
+        s[n++] = (section){i + MARK, next - i - MARK, d[i + 4] % NFILES};
+        i = next;
+    }
+    return n;
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+    section s[MAX_SEC];
+    int n = split(data, size, s);
+    if (n == 0 || seed % 8 == 0) return LLVMFuzzerMutate(data, size, max_size);   /* 1 in 8: raw bytes */
+    int pick = (int)((seed / 8) % (unsigned)n), op = (int)((seed / 256) % 16);
+    size_t start = s[pick].at - MARK, end = s[pick].at + s[pick].len;
+    if (op == 0) {   /* drop the file */
+        memmove(data + start, data + end, size - end);
+        return size - (end - start);
+    }
+    if (op == 1) {   /* the same bytes under another name */
+        data[start + 4] = (uint8_t)((seed / 4096) % NFILES);
+        return size;
+    }
+    /* the file's bytes, mutated in place; the sections after it move */
+    size_t room = max_size > size ? max_size - size : 0, tail = size - end;
+    uint8_t *body = malloc(s[pick].len + room + 1), *rest = malloc(tail + 1);
+    memcpy(body, data + s[pick].at, s[pick].len);
+    memcpy(rest, data + end, tail);
+    size_t nl = LLVMFuzzerMutate(body, s[pick].len, s[pick].len + room);
+    size_t out = s[pick].at + nl + tail;
+    if (out <= max_size) {
+        memcpy(data + s[pick].at, body, nl);
+        memcpy(data + s[pick].at + nl, rest, tail);
+    }
+    free(body);
+    free(rest);
+    return out <= max_size ? out : LLVMFuzzerMutate(data, size, max_size);
+}
+
+static void fail(const char *what, size_t i, double v)
+{
+    fprintf(stderr, "fuzz: ts_mc_load gave %s %g at event %zu\n", what, v, i);
+    abort();
+}
+
+/* what ts_mc_load promises of a dataset it loaded */
+static void check_loaded(const ts_mc *m)
+{
+    if (m->n != m->events.stream.n || m->ch[TS_CH_EVENT] != m->events.stream.ids || m->ch[TS_CH_DT])
+        fail("an inconsistent trace of n", 0, (double)m->n);
+    for (size_t i = 0; i < m->n; i++) {
+        int32_t e = m->ch[TS_CH_EVENT][i];
+        if (e < 0 || (m->events.vocab.n > 0 && e >= m->events.vocab.n)) fail("the event", i, e);
+        if (m->dt && !ts_mc_dt_ok(m->dt[i])) fail("the dt", i, m->dt[i]);
+        if (m->ch[TS_CH_COMM] && (m->ch[TS_CH_COMM][i] < 0 || m->ch[TS_CH_COMM][i] >= m->comm_vocab.n))
+            fail("the comm", i, m->ch[TS_CH_COMM][i]);
+        if (m->ch[TS_CH_RET] && (m->ch[TS_CH_RET][i] < 0 || m->ch[TS_CH_RET][i] >= m->ret_vocab.n))
+            fail("the ret", i, m->ch[TS_CH_RET][i]);
+        if (m->ch[TS_CH_TID] && (m->ch[TS_CH_TID][i] < 0 || m->ch[TS_CH_TID][i] >= TS_TID_MOD))
+            fail("the tid", i, m->ch[TS_CH_TID][i]);
+        if (m->ch[TS_CH_CPU] && m->ch[TS_CH_CPU][i] < 0) fail("the cpu", i, m->ch[TS_CH_CPU][i]);
+    }
+    if ((m->ch[TS_CH_COMM] && m->comm_vocab.n < 2) || (m->ret_vocab.n && m->ret_vocab.n < 2))
+        fail("a vocabulary without <pad>, <unk>", 0, 0);
+}
+
+/* the dense tables of ts_constraints_learn (constraints, the Markov baseline's drawer) may
+ * reach TS_MAX_PARAM_BYTES each by design: types x types, types x values of each channel
+ * (unnamed event IDs up to 46340, or one CPU number near 2^20, make 2 GB). The harness
+ * affords 64 MB a table. */
+static int affordable(const ts_mc *m)
+{
+    uint64_t V = (uint64_t)ts_mc_card(m, TS_CH_EVENT), lim = (uint64_t)1 << 26;
+    if (V * V > lim) return 0;
+    for (int c = TS_CH_COMM; c < TS_NCH; c++)
+        if (V * (uint64_t)ts_mc_card(m, c) * 4 > lim) return 0;
+    return 1;
+}
+
+/* constraints learned from all of m: m itself breaks none; then a repair of a copy */
+static void constraints(const ts_mc *m, size_t n_train)
+{
+    ts_constraints k;
+    if (ts_constraints_learn(m, n_train, &k) != 0) {
+        fuzz_check_error();
+        return;
+    }
+    ts_mc c;
+    if (ts_mc_slice(m, 0, m->n, &c) != 0) abort();
+    if (ts_constraints_fit(&k, &c, "copy") != 0) {
+        fuzz_check_error();
+    } else {
+        ts_validity v;
+        ts_constraints_validity(&k, &c, 0, &v);
+        if (n_train == 0 && (v.d_trans > 0 || v.d_time > 0 || v.d_cpu > 0 || v.d_attr > 0)) {
+            fprintf(stderr, "fuzz: the trace breaks its own constraints: %g %g %g %g\n", v.d_trans, v.d_time,
+                    v.d_cpu, v.d_attr);
+            abort();
+        }
+        ts_repair_report rep;
+        if (ts_repair(&k, &c, 0, "copy", &rep) != 0) fuzz_check_error();
+    }
+    ts_mc_free(&c);
+    ts_constraints_free(&k);
+}
+
+/* what builds on the tables of ts_constraints_learn: constraints (the whole trace and a
+ * training part), the channel drawer both ways, the Markov baseline */
+static void learned(const ts_mc *m)
+{
+    constraints(m, 0);
+    constraints(m, m->n / 2 + 1);
+    for (int given = TS_DRAW_TYPE; given <= TS_DRAW_PAIR; given++) {
+        ts_mc_drawer *d;
+        if (ts_mc_drawer_new(m, 0, given, &d) != 0) {
+            fuzz_check_error();
+            continue;
+        }
+        ts_mc y;
+        if (ts_mc_slice(m, 0, m->n, &y) != 0) abort();
+        ts_rng r;
+        ts_mc_drawer_rng(&r, 1, 0);
+        const int32_t types = ts_mc_drawer_types(d), *e = y.ch[TS_CH_EVENT];
+        for (size_t i = 0; i < y.n; i++)
+            if (e[i] >= 0 && e[i] < types)
+                ts_mc_drawer_draw(d, &y, i, i && e[i - 1] >= 0 && e[i - 1] < types ? e[i - 1] : -1, &r);
+        ts_mc_free(&y);
+        ts_mc_drawer_free(d);
+    }
+    ts_mc y;
+    if (ts_mc_markov(m, 0, 2, 8, 1, &y) == 0) ts_mc_free(&y);
+    else fuzz_check_error();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static int ready;
+    char dir[600];   /* fuzz_path's buffers are reused */
+    snprintf(dir, sizeof dir, "%s", fuzz_path("ds"));
+    if (!ready) {
+        if (mkdir(dir, 0755) != 0) abort();
+        ready = 1;
+    }
+    section s[MAX_SEC];
+    int n = split(data, size, s), last[NFILES];
+    for (int f = 0; f < NFILES; f++) last[f] = -1;
+    for (int i = 0; i < n; i++) last[s[i].file] = i;
+    for (int f = 0; f < NFILES; f++) {
+        char name[64];
+        snprintf(name, sizeof name, "ds/%s", files[f]);
+        const char *p = fuzz_path(name);
+        if (last[f] >= 0) fuzz_write(p, data + s[last[f]].at, s[last[f]].len);
+        else unlink(p);
+    }
+    ts_mc m;
+    if (ts_mc_load(dir, &m) != 0) {
+        fuzz_check_error();
+        return 0;
+    }
+    check_loaded(&m);
+    for (int c = 0; c < TS_NCH; c++) (void)ts_mc_card(&m, c);
+    if (m.n > 0) {
+        ts_mc_fidelity f;
+        if (ts_mc_compare(&m, &m, 0, &f) != 0) fuzz_check_error();
+        if (ts_mc_compare(&m, &m, 2, &f) != 0) fuzz_check_error();
+        double share;
+        size_t w;
+        if (ts_mc_memorized(&m, 0, &m, 2, &share, &w) != 0) fuzz_check_error();
+        if (affordable(&m)) learned(&m);
+    }
+    ts_mc_free(&m);
+    return 0;
+}
