@@ -308,6 +308,58 @@ static void file_round_trip(void)
     ts_mc_free(&real);
 }
 
+/* the tables' sizes follow the largest ID and CPU number: a few events with a huge one are
+ * refused, not learned into gigabytes (fuzz repro channels/) */
+static void sparse_values_refused(void)
+{
+    const char *dir = scratch_dir();
+    char cmd[1024], err[512], p[512];
+    snprintf(p, sizeof p, "%s/ids", dir);
+    mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/ids/stream.txt", dir);
+    FILE *f = fopen(p, "w");
+    REQUIRE(f != NULL);
+    fputs("43333,6,0,3,1,7,5,8,0,9,6,9,6,0,9\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "constraints %s/ids -o %s/ids.tsc", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "/ids: 43334 event types: tables of 1791 MB for a trace of 15 events"), "%s", err);
+    snprintf(p, sizeof p, "%s/ids.tsc", dir);
+    CHECK(access(p, F_OK) != 0);
+    snprintf(cmd, sizeof cmd, "markov %s/ids -n 10 -o %s/mk", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "43334 event types"), "%s", err);
+    /* one CPU number far above the others */
+    snprintf(p, sizeof p, "%s/cpu", dir);
+    mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/cpu/stream.txt", dir);
+    f = fopen(p, "w");
+    REQUIRE(f != NULL);
+    fputs("4,2562,1,6,0,3,1,7,5,8,0,9,6,9,6,0,9\n", f);
+    fclose(f);
+    int32_t cpu[17] = {0};
+    cpu[5] = 202754;
+    size_t shape[1] = {17};
+    snprintf(p, sizeof p, "%s/cpu/cpu.npy", dir);
+    REQUIRE(ts_npy_write(p, TS_NPY_I32, cpu, 1, shape) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/cpu -o %s/cpu.tsc", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "2563 event types by 202755 cpu values"), "%s", err);
+    /* tables past the floor (64 MiB) in proportion to the events: 9,000 types, about 91 MB
+     * for 30,000 events are learned; for 15,000 they are refused */
+    for (int half = 0; half < 2; half++) {
+        ts_mc m;
+        ts_rng r;
+        ts_rng_seed(&r, 3);
+        make_mc(&m, half ? 15000 : 30000, 9000, &r, 0);
+        ts_constraints k;
+        int rc = ts_constraints_learn(&m, 0, &k);
+        CHECK_MSG(rc == (half ? -1 : 0), "%zu events: %s", m.n, rc ? ts_error() : "learned");
+        if (rc == 0) ts_constraints_free(&k);
+        ts_mc_free(&m);
+    }
+}
+
 static void cli(void)
 {
     const char *dir = scratch_dir();
@@ -707,4 +759,5 @@ TEST_MAIN("repair", {
     RUN(repair_channels);
     RUN(file_round_trip);
     RUN(cli);
+    RUN(sparse_values_refused);
 })

@@ -42,6 +42,10 @@ static void alloc_tables(ts_constraints *k)
     }
 }
 
+/* the tables learning may take whatever the trace's size (64 MiB), and past that per event */
+#define TABLES_FLOOR          (64ull << 20)
+#define TABLE_BYTES_PER_EVENT 4096ull
+
 int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
 {
     memset(out, 0, sizeof *out);
@@ -61,6 +65,23 @@ int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
             return ts_fail("%d event types by %d %s values: a table over %llu bytes", out->V,
                            out->card[cat_channels[j]], ts_ch_names[cat_channels[j]],
                            (unsigned long long)TS_MAX_PARAM_BYTES);
+    /* and in proportion to the trace: the types and values come from the largest ID (an
+     * unnamed stream) or CPU number seen, so a few events with one huge value would make
+     * tables of gigabytes out of a file of bytes. A dataset ingest writes numbers its types
+     * densely and real CPU numbers are small: this is far above any of those */
+    uint64_t bytes = (uint64_t)out->V * ((uint64_t)out->V + 1 + 2 * sizeof(float));
+    for (int j = 0; j < NCAT; j++) bytes += (uint64_t)out->V * (uint64_t)out->card[cat_channels[j]] * 4;
+    if (bytes > TABLES_FLOOR && bytes / TABLE_BYTES_PER_EVENT > m->n) {
+        int c = 0;   /* the largest table: the transitions, or that of the channel named */
+        for (int j = 0; j < NCAT; j++)
+            if (out->card[cat_channels[j]] * 4 > out->V && (!c || out->card[cat_channels[j]] > out->card[c]))
+                c = cat_channels[j];
+        char by[64] = "";
+        if (c) snprintf(by, sizeof by, " by %d %s values", out->card[c], ts_ch_names[c]);
+        return ts_fail("%d event types%s: tables of %llu MB for a trace of %zu events (IDs or values far "
+                       "above the events' count: a corrupt or hostile dataset?)", out->V, by,
+                       (unsigned long long)(bytes >> 20), m->n);
+    }
     alloc_tables(out);
     out->events.unk = out->comm.unk = out->ret.unk = -1;
     if (ts_vocab_copy(&out->events, &m->events.vocab) || ts_vocab_copy(&out->comm, &m->comm_vocab) ||

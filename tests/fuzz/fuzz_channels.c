@@ -107,19 +107,6 @@ static void check_loaded(const ts_mc *m)
         fail("a vocabulary without <pad>, <unk>", 0, 0);
 }
 
-/* the dense tables of ts_constraints_learn (constraints, the Markov baseline's drawer) may
- * reach TS_MAX_PARAM_BYTES each by design: types x types, types x values of each channel
- * (unnamed event IDs up to 46340, or one CPU number near 2^20, make 2 GB). The harness
- * affords 64 MB a table. */
-static int affordable(const ts_mc *m)
-{
-    uint64_t V = (uint64_t)ts_mc_card(m, TS_CH_EVENT), lim = (uint64_t)1 << 26;
-    if (V * V > lim) return 0;
-    for (int c = TS_CH_COMM; c < TS_NCH; c++)
-        if (V * (uint64_t)ts_mc_card(m, c) * 4 > lim) return 0;
-    return 1;
-}
-
 /* constraints learned from all of m: m itself breaks none; then a repair of a copy */
 static void constraints(const ts_mc *m, size_t n_train)
 {
@@ -209,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         double share;
         size_t w;
         if (ts_mc_memorized(&m, 0, &m, 2, &share, &w) != 0) fuzz_check_error();
-        if (affordable(&m)) learned(&m);
+        learned(&m);
     }
     ts_mc_free(&m);
     return 0;
