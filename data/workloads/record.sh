@@ -1,16 +1,17 @@
 #!/bin/sh
-# Records strace logs of seven real workloads (Debian 12, offline, loopback only):
+# Records strace logs of eight real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
 # Each workload runs under `strace -f -ttt -T -o NAME.strace` in a scratch directory (the
 # web server alone, not its curl clients) and its log is written to OUTDIR/NAME.strace.gz (default OUTDIR: the directory of this
 # script). NAMEs pick workloads (default: all). Needs strace, gcc, make, tar, xz, zstd,
-# sqlite3, python3, curl and git. The inputs are generated from fixed seeds, so a rerun
+# sqlite3, python3, curl and git, and node (Debian's nodejs) for node-async. The inputs are
+# generated from fixed seeds, so a rerun
 # records the same work (timing, PIDs and addresses differ).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -272,6 +273,68 @@ db.close()
 EOF
 }
 
+# Node.js: five rounds of files through libuv's thread pool (write, read, gzip, hash, write,
+# stat, some copied, unlink) 16 at a time, then its HTTP server on 127.0.0.1 under 120
+# requests from the same process, 8 at a time (no keep-alive)
+run_node_async() {
+    node - "$1" <<'EOF'
+// files through libuv's thread pool (read, gzip, hash, write, stat, unlink) in batches,
+// then an HTTP server on 127.0.0.1 under concurrent requests from the same process
+const fs = require('fs'), fsp = fs.promises, zlib = require('zlib'), crypto = require('crypto');
+const http = require('http'), path = require('path'), util = require('util');
+const gzip = util.promisify(zlib.gzip), pbkdf2 = util.promisify(crypto.pbkdf2);
+let seed = 9;
+const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+const dir = process.argv[2];
+async function files(round, n) {
+  const d = path.join(dir, 'r' + round);
+  await fsp.mkdir(d, { recursive: true });
+  for (let i = 0; i < n; i++) {
+    const len = 256 + Math.floor(rnd() * 32768);
+    const b = Buffer.alloc(len);
+    for (let j = 0; j < len; j += 64) b[j] = Math.floor(rnd() * 256);
+    await fsp.writeFile(path.join(d, 'f' + i), b);
+  }
+  const names = (await fsp.readdir(d)).sort();
+  for (let i = 0; i < names.length; i += 16) {
+    await Promise.all(names.slice(i, i + 16).map(async (nm) => {
+      const p = path.join(d, nm);
+      const data = await fsp.readFile(p);
+      const z = await gzip(data);
+      const h = crypto.createHash('sha256').update(z).digest('hex');
+      await fsp.writeFile(p + '.gz', z);
+      await fsp.stat(p + '.gz');
+      if (h.charCodeAt(0) % 4 === 0) await fsp.copyFile(p + '.gz', p + '.bak');
+      await fsp.unlink(p);
+    }));
+  }
+  await pbkdf2('secret' + round, 'salt', 2000, 32, 'sha256');
+  await fsp.rm(d, { recursive: true });
+}
+function serve(nreq) {
+  return new Promise((resolve) => {
+    const body = Buffer.alloc(20000, 'x');
+    const srv = http.createServer((req, res) => {
+      const n = parseInt(req.url.slice(1)) || 0;
+      if (n % 7 === 0) { res.writeHead(404); res.end(); return; }
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(body.subarray(0, 100 + (n * 137) % 19000));
+    });
+    srv.listen(0, '127.0.0.1', async () => {
+      const port = srv.address().port, agent = new http.Agent({ keepAlive: false, maxSockets: 4 });
+      const get = (i) => new Promise((ok) => http.get({ port, host: '127.0.0.1', path: '/' + i, agent },
+        (res) => { res.on('data', () => {}); res.on('end', ok); }));
+      for (let i = 0; i < nreq; i += 8) await Promise.all([...Array(8).keys()].map((k) => get(i + k)));
+      srv.close(resolve);
+    });
+  });
+}
+(async () => {
+  for (let r = 0; r < 5; r++) { await files(r, 120 + 60 * r); await serve(120); }
+})();
+EOF
+}
+
 # ---- driver ----
 if [ "${1:-}" = "--run" ]; then
     "run_$(echo "$2" | tr - _)" "$3" "${4:-}"
@@ -283,6 +346,9 @@ names=${*:-$ALL}
 for t in strace gcc make tar xz zstd sqlite3 $PY curl git gzip; do
     command -v $t > /dev/null || { echo "record.sh: '$t' is not installed" >&2; exit 1; }
 done
+case " $names " in *" node-async "*)
+    command -v node > /dev/null || { echo "record.sh: 'node' is not installed (node-async)" >&2; exit 1; } ;;
+esac
 self=$here/record.sh
 for name in $names; do
     case " $ALL " in *" $name "*) ;; *) echo "record.sh: unknown workload '$name' ($ALL)" >&2; exit 2 ;; esac
