@@ -55,7 +55,8 @@ enum { EV_SWITCH, EV_READ_E, EV_READ_X, EV_WRITE_E, EV_WRITE_X, EV_POLL_E, EV_PO
 
 /* CPU 0's thread 103, not its process's leader (150), runs execve around the gap fx_lost
  * makes (after CPU 0's first 300 events): 1 its sched_process_exec (from which it is 150)
- * before the gap, 2 after it; the trace's classes include execve's and sched_process_exec
+ * before the gap, 2 after it; 3: after the gap the leader 150 itself execs (the switch from
+ * 103 to it was in the gap); the trace's classes include execve's and sched_process_exec
  * (LTTng >= 2.6 names only) */
 static int fx_exec;
 
@@ -176,6 +177,8 @@ static void fx_trace(const char *dir_, int old, size_t n_all, int bad_ts)
             if (!in_pkt) t0 = t;
             if (fx_exec && cpu == 0 && i == 300) {   /* the rest of execve, after the gap */
                 if (fx_exec == 2) { fx_event(&b, old, EV_EXEC, t, cur, 150, k++); cur = 150; t += 100; }
+                /* the leader itself execs: the switch to it was lost in the gap */
+                if (fx_exec == 3) { fx_event(&b, old, EV_EXEC, t, 150, 150, k++); cur = 150; t += 100; }
                 fx_event(&b, old, EV_EXECVE_X, t, cur, next, k++);
                 t += 100;
             }
@@ -631,6 +634,35 @@ static void exec_fill_same_thread(void)
                       "inside '%s' at the end", models[m], at == 1 ? "before" : "after", r.n, r.other, (long long)r.tid,
                       r.switches, r.bad, r.inside);
         }
+}
+
+/* an exec names the thread it ran in by its old_tid, not by the thread the CPU ran when last
+ * seen: after a gap that lost the switch from 103 to the leader 150, the leader's own exec
+ * (old_tid = tid = 150) makes the gap end in 150, and the fill puts the switch in */
+static void exec_names_its_thread(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], fl[600];
+    snprintf(t, sizeof t, "%s/t", d);
+    snprintf(fl, sizeof fl, "%s/filled", d);
+    fx_lost = 5;
+    fx_exec = 3;
+    fx_trace(t, 0, 2500, 0);
+    fx_lost = 0;
+    fx_exec = 0;
+    ts_fill_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.model = "ngram";
+    fo.seed = 1;
+    ts_fill_result fr;
+    REQUIRE(ts_ctf_fill(t, fl, &fo, &fr) == 0);
+    CHECK(fr.reconstructed == 5);
+    ts_fill_result_free(&fr);
+    exec_recon r = {103, 0, 0, 0, 0, "execve"};
+    ts_scan_hooks h = {&r, NULL, exec_recon_event, NULL, 0};
+    REQUIRE(ts_ctf_scan(fl, &h) == 0);
+    CHECK_MSG(r.n == 5 && r.switches == 1, "%d reconstructed, %d switches, %d not of 103", r.n, r.switches, r.other);
 }
 
 /* edges: events the tracer may have lost before a stream's first packet (babeltrace2 gives
@@ -1384,6 +1416,7 @@ TEST_MAIN("fill", {
     RUN(unknown_switch_thread);
     RUN(exec_score_pairs);
     RUN(exec_fill_same_thread);
+    RUN(exec_names_its_thread);
     RUN(edge_gaps);
     RUN(gaps_table_cells);
     RUN(gaps_empty_trace);

@@ -171,8 +171,10 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
         /* as the ingest (src/data/ctf.c): the event and what follows are of the thread it
          * leaves on the CPU */
         e->kind = TS_EV_EXEC;
-        e->prev_tid = e->tid;
-        e->next_tid = e->tid = ts__exec_tid(pl, e->tid);
+        /* the thread it ran in: its old_tid, which a gap's lost switch leaves right where
+         * the CPU's thread last seen would not; else that thread */
+        if (ts__bt_field_int(ts__bt_member(pl, "old_tid"), &e->prev_tid) || e->prev_tid < 0) e->prev_tid = e->tid;
+        e->next_tid = e->tid = ts__exec_tid(pl, e->prev_tid);
         if (e->cpu >= 0) r->cpu_tid[e->cpu] = e->tid;
         r->events++;
         if ((r->events & 0xffff) == 0) progress_line(r, 0);
