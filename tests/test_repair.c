@@ -503,7 +503,11 @@ static void cli(void)
               strstr(js, "\"downstream_train_bits\": ") && !strstr(js, "\"downstream_train_bits\": null"), "%s", js);
     snprintf(cmd, sizeof cmd, "eval --real %s/ds --real-part test --synthetic %s/mk --length 100 --downstream 3", dir, dir);
     REQUIRE(run_stdout(cmd, js, sizeof js) == 0);
-    CHECK_MSG(strstr(js, "next event (train)") && strstr(js, "order-3 Kneser-Ney"), "%s", js);
+    CHECK_MSG(strstr(js, "next ev. train") && strstr(js, "order-3 Kneser-Ney"), "%s", js);
+    /* scored on held-out events only: the training part alone holds none */
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --real-part train --synthetic %s/mk --length 100 --downstream 3",
+             dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--downstream scores on held-out events"));
     snprintf(cmd, sizeof cmd, "export %s/mk --format ctf -o %s/mk.ctf", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 0);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "exists; not replaced"));

@@ -83,7 +83,8 @@ typedef struct {
     size_t train_events;
 } ts_downstream_metrics;
 
-/* train may be NULL; IDs must be >= 0 (one numbering for the three) */
+/* train may be NULL; IDs >= 0, one numbering for the three. The predictor's alphabet is
+ * the IDs that occur in them (not the largest ID + 1) */
 int ts_eval_downstream(const ts_windows *real, const ts_windows *synth, const ts_windows *train, int order,
                        ts_downstream_metrics *out);
 

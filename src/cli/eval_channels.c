@@ -87,9 +87,19 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     }
     if (a && ts_mc_memorized(&whole, a, &s, L, &mem, &nw)) goto done;
     /* next-event prediction on the event channel, trained on the synthetic events and on the
-     * training part's */
+     * training part's, scored on the real part's events after the training part (those in it
+     * would score the predictor trained on them on its own data) */
     ts_downstream_metrics ds = {0};
-    if (downstream && ts_eval_downstream(&wr, &ws, a >= 2 ? &wt : NULL, downstream, &ds)) goto done;
+    if (downstream) {
+        size_t h = from > a ? from : a;
+        if (h >= to) {
+            ts_fail("%s: --downstream scores on held-out events, and its %s part holds none after the training "
+                    "part (--real-part all, valid or test)", real, eval_parts[part]);
+            goto done;
+        }
+        ts_windows wh = {whole.ch[TS_CH_EVENT] + h, 1, to - h};
+        if (ts_eval_downstream(&wh, &ws, a >= 2 ? &wt : NULL, downstream, &ds)) goto done;
+    }
     ts_validity vr, vs;
     if (have_k) {
         if (ts_constraints_fit(&k, &r, real) || ts_constraints_fit(&k, &s, synthetic)) goto done;
@@ -123,12 +133,12 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
          "windows whose events alone are verbatim there");
     numk("LCS mean", "lcs_mean", g.has_train ? g.lcs_mean : -1, json, &first, "events, longest event run shared with it");
     char what[96];
-    snprintf(what, sizeof what, "%% top-1 next event, order-%d Kneser-Ney trained on synthetic", downstream);
+    snprintf(what, sizeof what, "%% top-1 next held-out event, order-%d Kneser-Ney trained on synthetic", downstream);
     numk("next event", "downstream_accuracy", downstream ? ds.accuracy : -1, json, &first, what);
     numk("next event bits", "downstream_bits", downstream ? ds.bits : -1, json, &first, "bits per event, the same");
-    numk("next event (train)", "downstream_train_accuracy", ds.has_train ? ds.train_accuracy : -1, json, &first,
+    numk("next ev. train", "downstream_train_accuracy", ds.has_train ? ds.train_accuracy : -1, json, &first,
          "% top-1, the same trained on as many training events");
-    numk("next event bits (train)", "downstream_train_bits", ds.has_train ? ds.train_bits : -1, json, &first,
+    numk("next bits train", "downstream_train_bits", ds.has_train ? ds.train_bits : -1, json, &first,
          "bits per event, the same");
     if (have_k) {
         if (json) printf(", \"validity\": {"), first = 1;

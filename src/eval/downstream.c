@@ -69,23 +69,46 @@ static void score_on(const ts_kn *kn, const ts_windows *r, int32_t V, double *ac
     free(p);
 }
 
-static int32_t max_id(const ts_windows *w, int32_t m)
-{
-    for (size_t i = 0; i < w->n * w->len; i++) if (w->data[i] > m) m = w->data[i];
-    return m;
-}
-
-/* the IDs index the predictor's distribution over every event type at each event */
-#define MAX_TYPES (1 << 20)
-
 static int check(const ts_windows *w, const char *what)
 {
     if (!w->data || w->n == 0 || w->len == 0) return ts_fail("%s: no events", what);
     for (size_t i = 0; i < w->n * w->len; i++)
-        if (w->data[i] < 0 || w->data[i] >= MAX_TYPES)
-            return ts_fail("%s: window %zu, position %zu: invalid ID %d (0 to %d)", what, i / w->len,
-                           i % w->len, (int)w->data[i], MAX_TYPES - 1);
+        if (w->data[i] < 0)
+            return ts_fail("%s: window %zu, position %zu: invalid ID %d", what, i / w->len, i % w->len,
+                           (int)w->data[i]);
     return 0;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* the IDs of the three, sorted and distinct: the predictor's alphabet (its size is the
+ * types that occur, not the largest ID, which would only slow the scoring and lower the
+ * floor of every probability) */
+static int32_t *alphabet(const ts_windows *const *w, int nw, int32_t *V)
+{
+    size_t n = 0, k = 0;
+    for (int i = 0; i < nw; i++) if (w[i]) n += w[i]->n * w[i]->len;
+    int32_t *a = ts_malloc(n * sizeof *a);
+    for (int i = 0; i < nw; i++)
+        if (w[i]) for (size_t j = 0; j < w[i]->n * w[i]->len; j++) a[k++] = w[i]->data[j];
+    qsort(a, n, sizeof *a, cmp_i32);
+    k = 0;
+    for (size_t j = 0; j < n; j++) if (!k || a[j] != a[k - 1]) a[k++] = a[j];
+    *V = (int32_t)k;
+    return a;
+}
+
+/* w in the alphabet's numbering (a copy) */
+static ts_windows dense(const ts_windows *w, const int32_t *a, int32_t V)
+{
+    ts_windows d = {ts_malloc(w->n * w->len * sizeof *d.data), w->n, w->len};
+    for (size_t j = 0; j < w->n * w->len; j++)
+        d.data[j] = (int32_t)((const int32_t *)bsearch(&w->data[j], a, (size_t)V, sizeof *a, cmp_i32) - a);
+    return d;
 }
 
 /* trains an order-`order` predictor on `on`'s stream and scores it on real */
@@ -105,22 +128,29 @@ int ts_eval_downstream(const ts_windows *real, const ts_windows *synth, const ts
     if (order < 1 || order > TS_KN_MAX_ORDER)
         return ts_fail("downstream: the predictor's order %d is outside 1..%d", order, TS_KN_MAX_ORDER);
     if (check(real, "real") || check(synth, "synthetic") || (train && check(train, "train"))) return -1;
-    const int32_t V = max_id(real, max_id(synth, train ? max_id(train, 0) : 0)) + 1;
+    const ts_windows *all[3] = {real, synth, train};
+    int32_t V;
+    int32_t *a = alphabet(all, 3, &V);
+    ts_windows R = dense(real, a, V), S = dense(synth, a, V), T = {NULL, 0, 0};
+    if (train) T = dense(train, a, V);
+    free(a);
     ts_downstream_metrics m = {0};
     m.order = order;
     size_t n;
-    int32_t *s = as_stream(synth, 0, 0, 0, &n, &m.synth_events);
-    int rc = fit_and_score(s, n, order, V, real, &m.accuracy, &m.bits);
+    int32_t *s = as_stream(&S, 0, 0, 0, &n, &m.synth_events);
+    int rc = fit_and_score(s, n, order, V, &R, &m.accuracy, &m.bits);
     free(s);
-    if (rc) return -1;
-    if (train) {
+    if (!rc && train) {
         /* as many events as the synthetic data, in pieces as long as its windows */
-        s = as_stream(train, m.synth_events, synth->n, synth->len, &n, &m.train_events);
-        rc = fit_and_score(s, n, order, V, real, &m.train_accuracy, &m.train_bits);
+        s = as_stream(&T, m.synth_events, S.n, S.len, &n, &m.train_events);
+        rc = fit_and_score(s, n, order, V, &R, &m.train_accuracy, &m.train_bits);
         free(s);
-        if (rc) return -1;
         m.has_train = 1;
     }
+    free(R.data);
+    free(S.data);
+    free(T.data);
+    if (rc) return -1;
     *out = m;
     return 0;
 }
