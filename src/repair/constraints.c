@@ -74,7 +74,7 @@ int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
     if (bytes > TABLES_FLOOR && bytes / TABLE_BYTES_PER_EVENT > m->n) {
         int c = 0;   /* the largest table: the transitions, or that of the channel named */
         for (int j = 0; j < NCAT; j++)
-            if (out->card[cat_channels[j]] * 4 > out->V && (!c || out->card[cat_channels[j]] > out->card[c]))
+            if ((int64_t)out->card[cat_channels[j]] * 4 > out->V && (!c || out->card[cat_channels[j]] > out->card[c]))
                 c = cat_channels[j];
         char by[64] = "";
         if (c) snprintf(by, sizeof by, " by %d %s values", out->card[c], ts_ch_names[c]);

@@ -582,7 +582,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     ts_progress_end(&prog);
     if (st.best_iter >= 0) memcpy(net->params, best, np * sizeof(float));
     ok = ts_train_log(c->log_path, "\"event\":\"end\",\"iter\":%lld,\"best_valid_loss\":%.6g,\"best_iter\":%lld",
-                      (long long)(c->iters > st.iter ? c->iters : st.iter), st.best, (long long)st.best_iter) == 0;
+                      (long long)c->iters, st.best, (long long)st.best_iter) == 0;   /* a resume past it is refused */
     if (!all_ok(ok, nranks, net->name)) goto done;
     rc = 0;
 done:
