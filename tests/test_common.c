@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -93,6 +94,44 @@ static void atomic_file_keeps_old_on_abort(void)
     fclose(f);
     CHECK(ts_out_open(&o, "/nonexistent-dir/x") == -1);
     CHECK(strstr(ts_error(), "/nonexistent-dir/x") != NULL);
+}
+
+/* an output's mode is what the user's umask gives a new file (0666 less it), as for any
+ * program's output, and a file it replaces keeps its own; the temporary it is written to
+ * changes neither */
+static void output_mode_follows_umask(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    static const mode_t masks[] = {022, 077, 002};
+    for (int i = 0; i < 3; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/m%d.txt", dir, i);
+        mode_t old = umask(masks[i]);
+        ts_outfile o;
+        int ok = ts_out_open(&o, path) == 0;
+        if (ok) {
+            fputs("x\n", o.f);
+            ok = ts_out_commit(&o) == 0;
+        }
+        umask(old);
+        REQUIRE(ok);
+        struct stat st;
+        REQUIRE(stat(path, &st) == 0);
+        CHECK_MSG((st.st_mode & 0777) == (0666 & ~masks[i]), "umask %03o: mode %03o", (unsigned)masks[i],
+                  (unsigned)(st.st_mode & 0777));
+    }
+    /* a file replaced keeps its mode */
+    char path[512];
+    snprintf(path, sizeof path, "%s/m0.txt", dir);
+    REQUIRE(chmod(path, 0600) == 0);
+    ts_outfile o;
+    REQUIRE(ts_out_open(&o, path) == 0);
+    fputs("y\n", o.f);
+    REQUIRE(ts_out_commit(&o) == 0);
+    struct stat st;
+    REQUIRE(stat(path, &st) == 0);
+    CHECK_MSG((st.st_mode & 0777) == 0600, "mode %03o", (unsigned)(st.st_mode & 0777));
 }
 
 /* the harness removes its scratch folders when the binary exits, read-only ones too,
@@ -412,6 +451,7 @@ TEST_MAIN("common", {
     RUN(rng_reproducible);
     RUN(container_roundtrip_and_corruption);
     RUN(atomic_file_keeps_old_on_abort);
+    RUN(output_mode_follows_umask);
     RUN(killed_writer_leaves_no_temporary);
     RUN(stale_temporaries_removed);
     RUN(blas_core_choice);

@@ -128,7 +128,7 @@ static int make_named(const char *path, int fd, char **name_out, int *fd_out)
                 return 0;
             }
         } else {
-            int nfd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+            int nfd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
             if (nfd >= 0) {
                 *fd_out = nfd;
                 *name_out = name;
@@ -151,7 +151,7 @@ int ts_out_open(ts_outfile *o, const char *path)
     /* naming it later goes through /proc/self/fd (linkat with AT_EMPTY_PATH needs a capability) */
     int fd = -1, e = EOPNOTSUPP;
     if (access("/proc/self/fd", X_OK) == 0) {
-        fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+        fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
         e = errno;
     }
     free(dir);
@@ -165,7 +165,10 @@ int ts_out_open(ts_outfile *o, const char *path)
         memset(o, 0, sizeof *o);
         return ts_fail("%s: cannot create: %s", path, strerror(e));
     }
-    fchmod(fd, 0644);
+    /* a new file's mode is 0666 less the umask, as any program's output; a file it replaces
+     * keeps its own */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) fchmod(fd, st.st_mode & 07777);
     o->f = fdopen(fd, "wb");
     if (!o->f) {
         e = errno;
