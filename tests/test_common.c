@@ -134,6 +134,23 @@ static void output_mode_follows_umask(void)
     CHECK_MSG((st.st_mode & 0777) == 0600, "mode %03o", (unsigned)(st.st_mode & 0777));
 }
 
+/* a log that is a FIFO no process reads is an error at once, not a run held forever */
+static void log_check_fifo_without_reader(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/log.fifo", dir);
+    REQUIRE(mkfifo(path, 0600) == 0);
+    alarm(20);   /* the old check blocked in open(): fail, do not hang */
+    CHECK(ts_log_check(path, "training log") == -1);
+    alarm(0);
+    CHECK_MSG(strstr(ts_error(), "log.fifo: cannot open the training log: a FIFO that no process reads"), "%s",
+              ts_error());
+    snprintf(path, sizeof path, "%s/new.jsonl", dir);
+    CHECK(ts_log_check(path, "training log") == 0 && access(path, F_OK) != 0);   /* checked, left absent */
+}
+
 /* the harness removes its scratch folders when the binary exits, read-only ones too,
  * and a forked child's exit leaves its parent's in place */
 static void scratch_removed_at_exit(void)
@@ -452,6 +469,7 @@ TEST_MAIN("common", {
     RUN(container_roundtrip_and_corruption);
     RUN(atomic_file_keeps_old_on_abort);
     RUN(output_mode_follows_umask);
+    RUN(log_check_fifo_without_reader);
     RUN(killed_writer_leaves_no_temporary);
     RUN(stale_temporaries_removed);
     RUN(blas_core_choice);
