@@ -3,7 +3,6 @@
 #include "tracesynth/mc_model.h"
 #include "tracesynth/train.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,17 +67,15 @@ typedef struct {
 static int opt_reinterleave(const char *v, void *dst)
 {
     reinterleave_opt *r = dst;
-    char *end;
-    errno = 0;
-    double us = strtod(v, &end);
+    char *us_text = ts_strdup(v), *comma = strchr(us_text, ',');
+    if (comma) *comma = 0;
+    double us = 0;
     long copies = 8;
-    if (end != v && *end == ',') {
-        const char *c = end + 1;
-        copies = strtol(c, &end, 10);
-        if (end == c) copies = -1;
-    }
-    if (end == v || *end || errno || !(us > 0 && us < TS_REINTERLEAVE_KNOT_NS / 2000) || copies < 1 || copies > 64)
-        return ts_fail("--reinterleave: '%s': expected US[,COPIES], a shift in microseconds (above 0, below %g) "
+    int bad = ts_parse_double(us_text, 0, 0, &us) || !(us > 0 && us < TS_REINTERLEAVE_KNOT_NS / 2000) ||
+              (comma && ts_parse_long(comma + 1, 1, 64, &copies));
+    free(us_text);
+    if (bad)
+        return ts_fail("'%s': expected US[,COPIES], a shift in microseconds (above 0, below %g) "
                        "and 1 to 64 copies (default 8)", v, TS_REINTERLEAVE_KNOT_NS / 2000);
     r->us = us;
     r->copies = (int)copies;

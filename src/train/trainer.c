@@ -97,15 +97,18 @@ static void state_unpack(train_state *s, const unsigned char *b)
     memcpy(&s->gauss, &f, 4);
 }
 
+/* a checkpoint's MODEL tag: the network's name and this */
+#define CKPT_SUFFIX "-checkpoint"
+
 static void ckpt_tag(const ts_train_net *net, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s-checkpoint", net->name);
+    snprintf(buf, n, "%s%s", net->name, CKPT_SUFFIX);
 }
 
 int ts_train_ckpt_refuse(const char *path, const char *tag)
 {
-    size_t n = strlen(tag), k = strlen("-checkpoint");
-    if (n <= k || strcmp(tag + n - k, "-checkpoint")) return 0;
+    size_t n = strlen(tag), k = strlen(CKPT_SUFFIX);
+    if (n <= k || strcmp(tag + n - k, CKPT_SUFFIX)) return 0;
     char name[64];
     snprintf(name, sizeof name, "%.*s", (int)(n - k), tag);
     return ts_fail("%s: %s %s training checkpoint, resumed with train --resume; not a model (train writes the model "
