@@ -302,7 +302,7 @@ static void log_truncate(void)
     REQUIRE(f);
     fputs("{\"event\":\"start\"}\n{\"iter\":1,\"loss\":2}\n{\"iter\":2,\"loss\":1}\n{\"iter\":3,\"loss\":0}\n", f);
     fclose(f);
-    REQUIRE(ts_train_log_truncate(p, 2) == 0);
+    REQUIRE(ts_train_log_truncate(p, 2, 0) == 0);
     CHECK(count_lines_with(p, "\"iter\"") == 2);
     CHECK(count_lines_with(p, "start") == 1);
     CHECK(count_lines_with(p, "\"iter\":3") == 0);
@@ -312,7 +312,7 @@ static void log_truncate(void)
     REQUIRE(f);
     fputs("{\"ite", f);
     fclose(f);
-    REQUIRE(ts_train_log_truncate(p, 2) == 0);
+    REQUIRE(ts_train_log_truncate(p, 2, 0) == 0);
     CHECK(count_lines_with(p, "\"iter\"") == 2);
     CHECK(count_lines_with(p, "{\"ite") == 2);
     f = fopen(p, "rb");
@@ -323,7 +323,7 @@ static void log_truncate(void)
     all[got] = 0;
     CHECK_MSG(got > 0 && all[got - 1] == '\n', "'%s'", all);
     snprintf(p, sizeof p, "%s/absent.jsonl", dir);
-    CHECK(ts_train_log_truncate(p, 2) == 0);
+    CHECK(ts_train_log_truncate(p, 2, 0) == 0);
     /* after the validation record of the checkpoint's iteration, nothing stays: the end
      * of training's records have no iteration, and a resume at the end wrote them again */
     snprintf(p, sizeof p, "%s/e.jsonl", dir);
@@ -332,7 +332,7 @@ static void log_truncate(void)
     fputs("{\"event\":\"start\"}\n{\"iter\":2,\"loss\":1}\n{\"iter\":2,\"valid_loss\":1}\n"
           "{\"event\":\"bound\",\"bits\":0.5}\n{\"event\":\"end\",\"iter\":2}\n", f);
     fclose(f);
-    REQUIRE(ts_train_log_truncate(p, 2) == 0);
+    REQUIRE(ts_train_log_truncate(p, 2, 0) == 0);
     CHECK_MSG(count_lines_with(p, "\"event\"") == 1 && count_lines_with(p, "\"iter\":2") == 2,
               "%ld event records, %ld at iteration 2", count_lines_with(p, "\"event\""), count_lines_with(p, "\"iter\":2"));
     /* two runs appended to one log: the checkpoint is the second's, cut after its record
@@ -345,7 +345,7 @@ static void log_truncate(void)
           "{\"event\":\"start\",\"run\":\"b\"}\n{\"iter\":2,\"valid_loss\":1,\"run\":\"b\"}\n"
           "{\"iter\":3,\"loss\":1,\"run\":\"b\"}\n", f);
     fclose(f);
-    REQUIRE(ts_train_log_truncate(p, 2) == 0);
+    REQUIRE(ts_train_log_truncate(p, 2, 0) == 0);
     CHECK_MSG(count_lines_with(p, "\"run\":\"b\"") == 2 && count_lines_with(p, "\"run\":\"a\"") == 2 &&
                   count_lines_with(p, "\"iter\":3") == 0 && count_lines_with(p, "\"iter\":4") == 0,
               "%ld of run b's records, %ld of run a's", count_lines_with(p, "\"run\":\"b\""),
@@ -355,11 +355,72 @@ static void log_truncate(void)
     char ln[700];
     snprintf(ln, sizeof ln, "%s/link.jsonl", dir);
     REQUIRE(symlink("two.jsonl", ln) == 0);
-    REQUIRE(ts_train_log_truncate(ln, 1) == 0);
+    REQUIRE(ts_train_log_truncate(ln, 1, 0) == 0);
     struct stat st;
     CHECK(lstat(ln, &st) == 0 && S_ISLNK(st.st_mode));
     CHECK_MSG(count_lines_with(p, "\"iter\":2") == 0, "%ld records of iteration 2 left in the file linked to",
               count_lines_with(p, "\"iter\":2"));
+    /* runs named in their start and resume records: run 1's checkpoint of 2 (resumed once
+     * from it already) cuts run 1's records after its validation record of 2, the first
+     * resume's too; run 2's and 3's, before and after, stay */
+    snprintf(p, sizeof p, "%s/named.jsonl", dir);
+    f = fopen(p, "w");
+    REQUIRE(f);
+    fputs("{\"event\":\"start\",\"run\":\"0000000000000001\"}\n{\"iter\":2,\"valid_loss\":1,\"r\":1}\n"
+          "{\"iter\":3,\"loss\":1,\"r\":1}\n"
+          "{\"event\":\"start\",\"run\":\"0000000000000002\"}\n{\"iter\":2,\"valid_loss\":1,\"r\":2}\n"
+          "{\"iter\":4,\"valid_loss\":1,\"r\":2}\n{\"event\":\"end\",\"r\":2}\n"
+          "{\"event\":\"resume\",\"run\":\"0000000000000001\",\"iter\":2}\n{\"iter\":2,\"loss\":1,\"r\":1}\n"
+          "{\"iter\":4,\"valid_loss\":1,\"r\":1}\n{\"event\":\"end\",\"r\":1}\n"
+          "{\"event\":\"start\",\"run\":\"0000000000000003\"}\n{\"iter\":9,\"loss\":1,\"r\":3}\n", f);
+    fclose(f);
+    REQUIRE(ts_train_log_truncate(p, 2, 1) == 0);
+    CHECK_MSG(count_lines_with(p, "\"r\":2") == 3 && count_lines_with(p, "\"r\":3") == 1 &&
+                  count_lines_with(p, "\"run\":\"000000000000000") == 3,
+              "%ld of run 2's records, %ld of run 3's, %ld start or resume records", count_lines_with(p, "\"r\":2"),
+              count_lines_with(p, "\"r\":3"), count_lines_with(p, "\"run\":"));
+    CHECK_MSG(count_lines_with(p, "\"r\":1") == 1 && count_lines_with(p, "\"iter\":3") == 0 &&
+                  count_lines_with(p, "\"iter\":4,\"valid_loss\":1,\"r\":1") == 0,
+              "%ld of run 1's records", count_lines_with(p, "\"r\":1"));
+    /* a log that is not the run's (another --log given at the resume) is left whole */
+    REQUIRE(ts_train_log_truncate(p, 2, 7) == 0);
+    CHECK(count_lines_with(p, "\"r\":") == 5);
+}
+
+/* two trainings appending to one log: resuming the first (stopped at 15, its checkpoint
+ * at 10) keeps every record of the second, which ran after it */
+static void resume_keeps_other_runs_records(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ck[600], lg[600];
+    snprintf(a, sizeof a, "%s/ra.m", dir);
+    snprintf(b, sizeof b, "%s/rb.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", a);
+    snprintf(lg, sizeof lg, "%s/shared.jsonl", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(20);
+    c.out_path = a;
+    c.log_path = lg;
+    q.poison = 15;
+    REQUIRE(ts_train_run(&n, &c) == -1);
+    lsq_make(&q);
+    c.out_path = b;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    long before = count_lines_with(lg, "");
+    lsq_make(&q);
+    c.out_path = a;
+    c.resume = ck;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK_MSG(count_lines_with(lg, "\"event\":\"end\"") == 2, "%ld end records",
+              count_lines_with(lg, "\"event\":\"end\""));
+    CHECK_MSG(count_lines_with(lg, "\"iter\":20,\"valid_loss\"") == 2 &&
+                  count_lines_with(lg, "\"iter\":14,\"loss\"") == 2,
+              "%ld validation records of 20, %ld loss records of 14 (%ld lines before the resume, %ld after)",
+              count_lines_with(lg, "\"iter\":20,\"valid_loss\""), count_lines_with(lg, "\"iter\":14,\"loss\""),
+              before, count_lines_with(lg, ""));
 }
 
 /* the log stays JSON when a value is not finite: no validation yet (--iters 0), or a
@@ -620,6 +681,7 @@ TEST_MAIN("train", {
     RUN(unwritable_output_fails_first);
     RUN(nan_stops);
     RUN(log_truncate);
+    RUN(resume_keeps_other_runs_records);
     RUN(bad_options_refused);
     RUN(log_non_finite_is_null);
     RUN(resume_path_escaped_in_log);

@@ -125,11 +125,13 @@ void ts_train_set_hook(ts_train_hook hook, void *ud);
 int  ts_train_mpi_init(void);
 void ts_train_world(int *rank, int *size);   /* 0, 1 without MPI */
 
-/* cut a JSON-lines log back to iteration iter: every line whose "iter" member is
- * above it goes, and every line after iter's validation record (written just before
- * the checkpoint of iter), with an iteration or not (atomically rewritten). A missing
- * log is not an error. 0 / -1 */
-int ts_train_log_truncate(const char *path, long iter);
+/* cut a JSON-lines log back to iteration iter of run `run` (the id its start and
+ * resume records name, "run":"%016x"): of that run's records, every one whose "iter"
+ * member is above iter goes, and every one after iter's validation record (written just
+ * before the checkpoint of iter), with an iteration or not; other runs' records stay.
+ * run 0: every record is taken for the run's. Atomically rewritten; a missing log is
+ * not an error. 0 / -1 */
+int ts_train_log_truncate(const char *path, long iter, uint64_t run);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,10 @@
 #include "tracesynth/prof.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +67,9 @@ typedef struct {
      * resumed run's next record averages the same iterations as an uninterrupted one's */
     double loss_sum;
     int64_t loss_n;
+    /* the run's identity (section RUN, not STATE): its records in a log that other runs
+     * append to are the ones after its start or resume records; 0 in checkpoints before it */
+    uint64_t run;
 } train_state;
 
 #define STATE_BYTES 72
@@ -138,6 +145,9 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_adam *
     ts_writer_put64(&w, d);
     ts_writer_put64(&w, (uint64_t)st->loss_n);
     ts_writer_end(&w);
+    ts_writer_begin(&w, "RUN");
+    ts_writer_put64(&w, st->run);
+    ts_writer_end(&w);
     return ts_writer_commit(&w);
 }
 
@@ -193,6 +203,12 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_adam *a, floa
             goto done;
         }
     }
+    st->run = 0;
+    if (ts_reader_has(&r, "RUN", NULL)) {   /* checkpoints before it have none */
+        unsigned char rb[8];
+        if (ts_reader_copy(&r, "RUN", rb, sizeof rb)) goto done;
+        st->run = ts_le_get64(rb);
+    }
     /* a NaN best would never be beaten: no later validation would save the model */
     if (st->iter < 0 || st->adam_step < 0 || st->best_iter < -1 || st->best_iter > st->iter || isnan(st->best) ||
         (st->best_iter >= 0 && !isfinite(st->best))) {
@@ -225,7 +241,13 @@ static long line_iter(const char *line)
     return end == p ? -1 : v;
 }
 
-int ts_train_log_truncate(const char *path, long iter)
+/* a line that begins a run's records in a log: its start, or a resume of it */
+static int line_begins_run(const char *line)
+{
+    return strstr(line, "\"event\":\"start\"") || strstr(line, "\"event\":\"resume\"");
+}
+
+int ts_train_log_truncate(const char *path, long iter, uint64_t run)
 {
     if (!path) return 0;
     FILE *f = fopen(path, "rb");
@@ -236,32 +258,53 @@ int ts_train_log_truncate(const char *path, long iter)
     int orc = ts_out_open(&o, real ? real : path);
     free(real);
     if (orc != 0) { fclose(f); return -1; }
+    /* the run's records: those after a start or resume record naming it. Without a run
+     * (a checkpoint from before runs were named) every record is taken for the run's */
+    char tag[40] = "";
+    if (run) snprintf(tag, sizeof tag, "\"run\":\"%016" PRIx64 "\"", run);
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
     /* the validation record of iter is the last one before its checkpoint: what follows
      * was written after it, records without an iteration too (the end of training's).
-     * The log's last such record: runs append to one log, and an earlier run's record of
-     * iter comes before this run's */
+     * The last such record of the run: a run resumed before wrote it again */
     long line_no = 0, cut = -1;
+    int mine = !run;
     while ((n = getline(&line, &cap, f)) > 0 && line[n - 1] == '\n') {
-        if (line_iter(line) == iter && strstr(line, "\"valid_loss\":")) cut = line_no;
+        if (run && line_begins_run(line)) mine = strstr(line, tag) != NULL;
+        if (mine && line_iter(line) == iter && strstr(line, "\"valid_loss\":")) cut = line_no;
         line_no++;
     }
     rewind(f);
     line_no = 0;
+    mine = !run;
     while (!ferror(f) && (n = getline(&line, &cap, f)) > 0) {
         /* a last line without its newline was cut short (disk full, power lost): the
          * records appended after it would join it into one broken line */
         if (line[n - 1] != '\n') break;
-        if (line_iter(line) <= iter) fwrite(line, 1, (size_t)n, o.f);
-        if (line_no++ == cut) break;
+        if (run && line_begins_run(line)) mine = strstr(line, tag) != NULL;
+        /* other runs' records stay where they are, before and after the cut */
+        if (!mine || (line_iter(line) <= iter && (cut < 0 || line_no <= cut))) fwrite(line, 1, (size_t)n, o.f);
+        line_no++;
     }
     free(line);
     int bad = ferror(f);
     fclose(f);
     if (bad) { ts_out_abort(&o); return ts_fail("%s: read error in the training log", path); }
     return ts_out_commit(&o);
+}
+
+/* a run's identity in its log: drawn, not from the seed (two runs of one seed share a
+ * log too); it names no training choice, so the results stay the seed's */
+static uint64_t new_run_id(void)
+{
+    uint64_t id = 0;
+    if (getrandom(&id, sizeof id, GRND_NONBLOCK) != (ssize_t)sizeof id) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        id = ((uint64_t)t.tv_sec * 1000000007u) ^ (uint64_t)t.tv_nsec ^ ((uint64_t)getpid() << 40);
+    }
+    return id ? id : 1;
 }
 
 /* can path be written (atomically: a temporary file beside it)? */
@@ -469,7 +512,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             memcpy(rng.s, st.rng, sizeof rng.s);
             rng.has_gauss = st.has_gauss;
             rng.gauss = st.gauss;
-            ok = ts_train_log_truncate(c->log_path, (long)st.iter) == 0;
+            ok = ts_train_log_truncate(c->log_path, (long)st.iter, st.run) == 0;
         }
     }
 
@@ -477,16 +520,18 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         if (all_ok(ok, nranks, net->name)) rc = the_hook(net, c, &adam, &rng, the_hook_ud);
         goto done;
     }
+    /* a checkpoint from before runs were named continues as a run of its own */
+    if (!st.run) st.run = new_run_id();
     /* a record that cannot be written (disk full) stops the run: the log would be
      * missing lines, or hold a broken one */
     if (ok && c->log_path && !c->resume &&
-        ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\"%s%s", net->name,
-                     c->start_log ? "," : "", c->start_log ? c->start_log : "") != 0)
+        ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\",\"run\":\"%016" PRIx64 "\"%s%s", net->name,
+                     st.run, c->start_log ? "," : "", c->start_log ? c->start_log : "") != 0)
         ok = 0;
     if (ok && c->log_path && c->resume) {
         char *from = ts_json_escape(c->resume);   /* a path may hold quotes */
-        ok = ts_train_log(c->log_path, "\"event\":\"resume\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
-                          "\"lr\":%g,\"best_valid_loss\":%.6g", from, (long long)st.iter, c->iters, c->lr.lr,
+        ok = ts_train_log(c->log_path, "\"event\":\"resume\",\"run\":\"%016" PRIx64 "\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
+                          "\"lr\":%g,\"best_valid_loss\":%.6g", st.run, from, (long long)st.iter, c->iters, c->lr.lr,
                           st.best) == 0;
         free(from);
     }
