@@ -2302,6 +2302,45 @@ static int chain_crop(plan *pl, int b, const int32_t *xw, int j, int Lc, int V)
     return j - a;
 }
 
+/* what one left-to-right pass needs: the network's plan over crops of Lc events (B of
+ * them), the ensemble members' (each its own crop of windows of L events; ctx0 as
+ * ens_chain_init), and per crop its place (at), window (wb), event (pb) and the
+ * members' places (ate) */
+typedef struct {
+    plan pl, pe[TS_MDM_ENSEMBLE_MAX];
+    int *at, *pb, *ate;
+    const int32_t **wb;
+} chain_pass;
+
+static int chain_pass_init(chain_pass *cp, mdm_model *m, int B, int Lc, size_t L, size_t ctx0)
+{
+    if (plan_init(&cp->pl, m, B, Lc, 0) != 0) return -1;
+    if (ens_chain_init(m, cp->pe, B, L, ctx0) != 0) { plan_free(&cp->pl); return -1; }
+    cp->pl.seq_rows = 1;   /* the same bits for any batch */
+    cp->at = ts_malloc((size_t)B * sizeof *cp->at);
+    cp->pb = ts_malloc((size_t)B * sizeof *cp->pb);
+    cp->ate = ts_malloc(((size_t)m->n_ens * B + 1) * sizeof *cp->ate);
+    cp->wb = ts_malloc((size_t)B * sizeof *cp->wb);
+    return 0;
+}
+
+/* the network and the members on the pass's crops (at, wb, pb set), nb of them real */
+static void chain_pass_forward(mdm_model *m, chain_pass *cp, int nb)
+{
+    net_forward(m, &cp->pl);
+    if (m->n_ens) ens_chain_forward(m, &cp->pl, cp->pe, cp->wb, cp->pb, cp->at, nb, cp->ate);
+}
+
+static void chain_pass_free(mdm_model *m, chain_pass *cp)
+{
+    plan_free(&cp->pl);
+    ens_chain_free(m, cp->pe);
+    free(cp->at);
+    free(cp->pb);
+    free(cp->ate);
+    free(cp->wb);
+}
+
 /* The chain rule at listed events: for row r, the network's probability pn[r]
  * and the Kneser-Ney model's pk[r] (if kn) of event pos[r] of window win[r]
  * (L events) given the window's events before it. The network sees the crop of
@@ -2317,13 +2356,8 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
     const int Lc = (int)(L < (size_t)m->c.ctx ? L : (size_t)m->c.ctx);
     const int B = chain_batch(rows, batch);
     if (kn && !m->kn) return ts_fail("mdm: chain likelihood: no Kneser-Ney model");
-    plan pl, pe[TS_MDM_ENSEMBLE_MAX];   /* pe: the ensemble members' (impute --ensemble), each its own crop */
-    if (plan_init(&pl, m, B, Lc, 0) != 0) return -1;
-    if (ens_chain_init(m, pe, B, L, 0) != 0) { plan_free(&pl); return -1; }
-    pl.seq_rows = 1;   /* the same bits for any batch */
-    int *at = ts_malloc((size_t)B * sizeof *at), *pb = ts_malloc((size_t)B * sizeof *pb);
-    int *ate = ts_malloc(((size_t)m->n_ens * B + 1) * sizeof *ate);
-    const int32_t **wb = ts_malloc((size_t)B * sizeof *wb);
+    chain_pass cp;
+    if (chain_pass_init(&cp, m, B, Lc, L, 0) != 0) return -1;
     *bad = 0;
     ts_progress prog;
     ts_progress_start(&prog, label, (long)((rows + B - 1) / B));
@@ -2332,16 +2366,15 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
         const int nb = (int)(rows - s < (size_t)B ? rows - s : (size_t)B);
         for (int b = 0; b < B; b++) {
             const size_t row = s + (size_t)(b < nb ? b : nb - 1);
-            at[b] = chain_crop(&pl, b, win[row], pos[row], Lc, V);
-            wb[b] = win[row], pb[b] = pos[row];
+            cp.at[b] = chain_crop(&cp.pl, b, win[row], pos[row], Lc, V);
+            cp.wb[b] = win[row], cp.pb[b] = pos[row];
         }
-        net_forward(m, &pl);
-        if (m->n_ens) ens_chain_forward(m, &pl, pe, wb, pb, at, nb, ate);
+        chain_pass_forward(m, &cp, nb);
         for (int b = 0; b < nb; b++) {
             const size_t row = s + (size_t)b;
             const int32_t *xw = win[row];
             const int j = pos[row];
-            const float *lg = pl.logits + ((size_t)b * Lc + at[b]) * V;
+            const float *lg = cp.pl.logits + ((size_t)b * Lc + cp.at[b]) * V;
             float mx = lg[0];
             for (int v = 1; v < V; v++) mx = lg[v] > mx ? lg[v] : mx;
             double z = 0;
@@ -2354,12 +2387,7 @@ static int chain_rows(mdm_model *m, const int32_t *const *win, const int *pos, s
         if (*bad) break;
     }
     ts_progress_end(&prog);
-    plan_free(&pl);
-    ens_chain_free(m, pe);
-    free(at);
-    free(ate);
-    free(pb);
-    free(wb);
+    chain_pass_free(m, &cp);
     return 0;
 }
 
@@ -2564,13 +2592,8 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind
     const int Lc = (int)(L < ctx ? L : ctx);
     const int B = chain_batch(n, batch);
     const int kn = kind == CHAIN_SWITCH || a > 0;
-    plan pl, pe[TS_MDM_ENSEMBLE_MAX];   /* pe: the ensemble members' (--ensemble), each its own crop */
-    if (plan_init(&pl, m, B, Lc, 0) != 0) return -1;
-    if (ens_chain_init(m, pe, B, L, ctx0) != 0) { plan_free(&pl); return -1; }
-    pl.seq_rows = 1;   /* the same windows for any batch */
-    int *at = ts_malloc((size_t)B * sizeof *at), *pb = ts_malloc((size_t)B * sizeof *pb);
-    int *ate = ts_malloc(((size_t)m->n_ens * B + 1) * sizeof *ate);
-    const int32_t **wb = ts_malloc((size_t)B * sizeof *wb);
+    chain_pass cp;   /* the same windows for any batch */
+    if (chain_pass_init(&cp, m, B, Lc, L, ctx0) != 0) return -1;
     double *pn = ts_malloc((size_t)V * sizeof *pn), *pk = ts_malloc((size_t)V * sizeof *pk);
     double *q = ts_malloc((size_t)B * sizeof *q);
     ts_rng *rng = ts_malloc((size_t)B * sizeof *rng);
@@ -2585,14 +2608,13 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind
         for (size_t j = 0; j < L && rc == 0; j++) {
             int p = 0;
             for (int b = 0; b < B; b++) {
-                wb[b] = out + (s + (size_t)(b < nb ? b : nb - 1)) * L, pb[b] = (int)j;
-                p = at[b] = chain_crop(&pl, b, wb[b], (int)j, Lc, V);
+                cp.wb[b] = out + (s + (size_t)(b < nb ? b : nb - 1)) * L, cp.pb[b] = (int)j;
+                p = cp.at[b] = chain_crop(&cp.pl, b, cp.wb[b], (int)j, Lc, V);
             }
-            net_forward(m, &pl);
-            if (m->n_ens) ens_chain_forward(m, &pl, pe, wb, pb, at, nb, ate);
+            chain_pass_forward(m, &cp, nb);
             for (int b = 0; b < nb && rc == 0; b++) {
                 int32_t *xw = out + (s + (size_t)b) * L;
-                const float *lg = pl.logits + ((size_t)b * Lc + p) * V;
+                const float *lg = cp.pl.logits + ((size_t)b * Lc + p) * V;
                 if (row_nonfinite(lg, V)) {
                     rc = output_not_finite("generate: ", s + (size_t)b, j);
                     break;
@@ -2638,12 +2660,7 @@ static int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind
     free(pk);
     free(q);
     free(rng);
-    free(at);
-    free(ate);
-    free(pb);
-    free(wb);
-    plan_free(&pl);
-    ens_chain_free(m, pe);
+    chain_pass_free(m, &cp);
     return rc;
 }
 
