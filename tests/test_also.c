@@ -344,6 +344,24 @@ static void reinterleaved_copies(void)
           strstr(ts_error(), dp) && d.split.n_also == 0);
     CHECK(ts_split_data_reinterleave(&d, 100000, 1, 7, &s, NULL) == -1 && strstr(ts_error(), "shift"));
     ts_split_data_free(&d);
+    /* a cpu.npy that is not one CPU per event, or holds no CPU number, is named with the event */
+    make_two_cpus(dp, sizeof dp, dir, 1000, 1);
+    REQUIRE(ts_split_data_load(dp, &s, &d) == 0);
+    char cp[600];
+    snprintf(cp, sizeof cp, "%s/cpu.npy", dp);
+    int32_t bad[1000] = {0};
+    bad[17] = -2;
+    size_t shape = 1000;
+    REQUIRE(ts_npy_write(cp, TS_NPY_I32, bad, 1, &shape) == 0);
+    CHECK_MSG(ts_split_data_reinterleave(&d, 400, 1, 7, &s, NULL) == -1 && strstr(ts_error(), cp) &&
+                  strstr(ts_error(), "event 17") && d.split.n_also == 0, "%s", ts_error());
+    shape = 999;
+    REQUIRE(ts_npy_write(cp, TS_NPY_I32, bad, 1, &shape) == 0);
+    CHECK_MSG(ts_split_data_reinterleave(&d, 400, 1, 7, &s, NULL) == -1 && strstr(ts_error(), "999 values"),
+              "%s", ts_error());
+    void *v = NULL;
+    CHECK(ts_mc_load_channel(dp, TS_CH_COMM, 1000, &v) == -1 && !v);
+    ts_split_data_free(&d);
     ts_split_spec paper = s;
     paper.kind = TS_SPLIT_PAPER;
     make_two_cpus(dp, sizeof dp, dir, 1000, 1);

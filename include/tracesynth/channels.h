@@ -97,6 +97,10 @@ int  ts_mc_save(const char *dir, const ts_mc *m);
  * events, and each value is one its channel can take (within its vocabulary, tid in
  * [0, 256), cpu >= 0, dt finite and >= 0); an error names the file, the event and the value */
 int  ts_mc_load(const char *dir, ts_mc *out);
+/* one channel without a vocabulary (TS_CH_DT: float, TS_CH_TID, TS_CH_CPU: int32) of the
+ * dataset dir, n values, checked as ts_mc_load checks it; *out NULL (and 0) when the
+ * dataset has no such file; free() it */
+int  ts_mc_load_channel(const char *dir, int c, size_t n, void **out);
 
 /* fidelity of a synthetic multi-channel trace against a real one (PROTOCOLS.md §3):
  * -1 where a channel is absent from either */

@@ -276,6 +276,38 @@ static int check_range(const char *path, const int32_t *v, size_t n, int32_t lo,
     return 0;
 }
 
+/* the checks of a channel without a vocabulary (dt, tid, cpu) on its n values */
+static int check_plain(const char *p, int c, const void *v, size_t n)
+{
+    if (c == TS_CH_DT) {
+        /* at most any gap a trace's int64 clock holds (log(1 + ns) 43.67, as float, as it
+         * is stored): a larger one is no time, and overflows the models' integer bins */
+        const float *dt = v;
+        for (size_t i = 0; i < n; i++)
+            if (!ts_mc_dt_ok(dt[i]))
+                return ts_fail("%s: event %zu: %g is not a log(1 + ns) time (finite, 0 to %.4g)", p, i, (double)dt[i],
+                               (double)TS_MC_DT_MAX);
+        return 0;
+    }
+    if (c == TS_CH_TID) return check_range(p, v, n, 0, TS_TID_MOD, "thread IDs mod 256,");
+    return check_range(p, v, n, 0, 1 << 20, "CPU numbers");
+}
+
+int ts_mc_load_channel(const char *dir, int c, size_t n, void **out)
+{
+    *out = NULL;
+    if (c != TS_CH_DT && c != TS_CH_TID && c != TS_CH_CPU)
+        return ts_fail("%s: channel '%s' is read with its vocabulary (ts_mc_load)", dir,
+                       c >= 0 && c < TS_NCH ? ts_ch_names[c] : "?");
+    char *p = ch_file(dir, c, ".npy");
+    int rc;
+    void *v = load_channel(p, c, n, &rc);
+    if (rc == 0 && v && (rc = check_plain(p, c, v, n)) != 0) { free(v); v = NULL; }
+    free(p);
+    *out = v;
+    return rc;
+}
+
 int ts_mc_load(const char *dir, ts_mc *out)
 {
     memset(out, 0, sizeof *out);
@@ -284,28 +316,23 @@ int ts_mc_load(const char *dir, ts_mc *out)
     out->ch[TS_CH_EVENT] = out->events.stream.ids;
     int rc = 0;
     for (int c = TS_CH_DT; c < TS_NCH && rc == 0; c++) {
-        char *p = ch_file(dir, c, ".npy"), *vp = ch_file(dir, c, ".vocab.tsv");
-        void *v = load_channel(p, c, out->n, &rc);
         ts_vocab *voc = c == TS_CH_COMM ? &out->comm_vocab : c == TS_CH_RET ? &out->ret_vocab : NULL;
-        if (c == TS_CH_DT) out->dt = v;
-        else out->ch[c] = v;
-        if (rc == 0 && v && c == TS_CH_DT) {
-            /* at most any gap a trace's int64 clock holds (log(1 + ns) 43.67, as float, as it
-             * is stored): a larger one is no time, and overflows the models' integer bins */
-            for (size_t i = 0; i < out->n && rc == 0; i++)
-                if (!ts_mc_dt_ok(out->dt[i]))
-                    rc = ts_fail("%s: event %zu: %g is not a log(1 + ns) time (finite, 0 to %.4g)", p, i,
-                                 (double)out->dt[i], (double)TS_MC_DT_MAX);
-        } else if (rc == 0 && v && voc) {
+        if (!voc) {
+            void *v;
+            rc = ts_mc_load_channel(dir, c, out->n, &v);
+            if (c == TS_CH_DT) out->dt = v;
+            else out->ch[c] = v;
+            continue;
+        }
+        char *p = ch_file(dir, c, ".npy"), *vp = ch_file(dir, c, ".vocab.tsv");
+        int32_t *v = load_channel(p, c, out->n, &rc);
+        out->ch[c] = v;
+        if (rc == 0 && v) {
             if (!ts_file_exists(vp)) rc = ts_fail("%s: no %s beside it (the channel's vocabulary)", p, vp);
             else if (ts_vocab_read(vp, voc) == 0)
                 rc = check_range(p, v, out->n, 0, voc->n, "the vocabulary");
             else rc = -1;
             if (rc == 0 && voc->n < 2) rc = ts_fail("%s: fewer than the 2 reserved entries (<pad>, <unk>)", vp);
-        } else if (rc == 0 && v && c == TS_CH_TID) {
-            rc = check_range(p, v, out->n, 0, TS_TID_MOD, "thread IDs mod 256,");
-        } else if (rc == 0 && v && c == TS_CH_CPU) {
-            rc = check_range(p, v, out->n, 0, 1 << 20, "CPU numbers");
         }
         free(p);
         free(vp);

@@ -153,14 +153,14 @@ int ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, ui
     if (!d->data.time_ns || !d->data.dir)
         return ts_fail("%s: no event times (time_ns.npy): re-interleaving needs the times and CPUs that ingest "
                        "--from ctf writes", dir);
-    ts_mc mc;
-    if (ts_mc_load(d->data.dir, &mc) != 0) return -1;
+    void *cpus;
+    if (ts_mc_load_channel(d->data.dir, TS_CH_CPU, d->data.stream.n, &cpus) != 0) return -1;
     int rc = 0;
-    if (!mc.ch[TS_CH_CPU])
+    if (!cpus)
         rc = ts_fail("%s: no CPUs (cpu.npy): re-interleaving needs the times and CPUs that ingest --from ctf "
                      "writes", dir);
     const size_t n = d->split.train_stream.n;   /* d's training part is [0, n) */
-    const int32_t *cpu = mc.ch[TS_CH_CPU], *ids = d->data.stream.ids;
+    const int32_t *cpu = cpus, *ids = d->data.stream.ids;
     const int64_t *t = d->data.time_ns;
     /* times relative to the first event: a double holds them to the nanosecond for 104 days */
     moved_event *ev = rc ? NULL : ts_malloc((n ? n : 1) * sizeof *ev);
@@ -191,7 +191,7 @@ int ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, ui
     }
     free(ev);
     free(out);
-    ts_mc_free(&mc);
+    free(cpus);
     return rc;
 }
 
