@@ -458,6 +458,14 @@ static void impute_cli(void)
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--input PATH is required"));
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 700", dir, ds);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "holds no window of 700"));
+    /* options this path does not read: refused, not ignored (every test window is imputed;
+     * a prefix replaces the blackout) */
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --windows 5", dir, ds);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--windows"), "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --prefix 10 --blackout 8", dir, ds);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--blackout goes with"), "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --prefix 10 --position end", dir, ds);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--position goes with"), "%s", err);
     ts_mc_free(&x);
     ts_mc_free(&d);
 }

@@ -128,6 +128,17 @@ int cmd_impute(int argc, char **argv)
         goto done;
     }
     if (mc || chfrom) {   /* the test part of a multi-channel dataset */
+        /* what this path does not read: refused, not ignored (it imputes every window of L
+         * of the test part; a prefix replaces the blackout) */
+        const char *unread = ts_opt_given(&args, &ss.windows) ? "--windows"
+                           : prefix && ts_opt_given(&args, &is.blackout) ? "--blackout"
+                           : prefix && ts_opt_given(&args, &is.pos) ? "--position" : NULL;
+        if (unread && !strcmp(unread, "--windows"))
+            rc = cli_usage_error(C, "--windows: a multi-channel model or --channels-from imputes every window "
+                                 "of the test part");
+        else if (unread)
+            rc = cli_usage_error(C, "%s goes with a blackout; --prefix observes the first events instead", unread);
+        if (unread) goto done;
         rc = impute_channels(model_path, chfrom, draw, input ? input : chfrom, &ss, prefix, is.blackout, is.pos,
                              is.outdir, &ro, json);
         goto done;
