@@ -126,8 +126,8 @@ int cli_dataset_output_check(const char *out, const char *dataset);
     TS_OPT_SIZE_(0, "windows", &(s)->windows, "N", 1, 1 << 24, "validation and test windows (default 500; at most\n" \
                  "500 or a part's distinct windows, whichever is more)"), \
     TS_OPT_CB_(0, "fractions", (s)->permille, "A,B,C", cli_opt_fractions, \
-               "time split shares: training, validation, testing, in\n" \
-               "thousandths (default 0.7,0.1,0.2; give train, impute and\n" \
-               "split the same)")
+               "time split shares: training, validation, testing, each\n" \
+               "a multiple of 0.001, summing to 1 (default 0.7,0.1,0.2;\n" \
+               "give train, impute and split the same)")
 
 #endif
