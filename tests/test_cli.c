@@ -56,6 +56,11 @@ static void train_impute_eval(void)
     char want[128];
     snprintf(want, sizeof want, "accuracy %.2f  perfect %.2f  ROUGE-L %.2f", acc, perfect, rouge);
     CHECK_MSG(strstr(text, want) && strstr(text, "type accuracy"), "'%s' not in '%s'", want, text);
+    /* an output directory given with its slash names the files without a double one */
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/ds --length=60 --windows=40 --blackout=6 -o %s/imp/",
+             dir, dir, dir);
+    REQUIRE(run_stdout(args, text, sizeof text) == 0);
+    CHECK_MSG(strstr(text, "/imp/{original0,mask0,imputation0}.npy") && !strstr(text, "//"), "%s", text);
 
     /* the printed numbers are those of the written triple */
     char p[512];

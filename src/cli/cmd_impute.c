@@ -193,7 +193,11 @@ int cmd_impute(int argc, char **argv)
                im->rouge_l);
         if (im->has_type) printf("  type accuracy %.2f", im->type_accuracy);
         printf("  (%.2f s)\n", r.seconds);
-        if (is.outdir) printf("wrote %s/{original0,mask0,imputation0}.npy\n", is.outdir);
+        if (is.outdir) {
+            char *files = ts_path_join(is.outdir, "{original0,mask0,imputation0}.npy");   /* dir/ gives no // */
+            printf("wrote %s\n", files);
+            free(files);
+        }
     }
     rc = 0;
 done:
