@@ -405,6 +405,57 @@ static void strace_pid_names(void)
     rmdir(dir);
 }
 
+/* strace -f writing to a terminal's stream (no -o) cuts "Process N attached" (or
+ * "detached") into the line of a call being printed: the call's rest follows on the next
+ * line that is not such a notice, the rest of its arguments and its value when it ended
+ * first, " <unfinished ...>" when another process printed in between, " <detached ...>"
+ * when strace let go of it (strace 6.1) */
+static void strace_notice_cut_into_call(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/n.strace", dir);
+    write_text(p,
+               "1796192494.178483 munmap(0x7f87dc979000, 65507) = 0\n"
+               "1796192494.178544 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|"
+               "SIGCHLDstrace: Process 13132 attached\n"
+               ", child_tidptr=0x7f87dc794a10) = 13132\n"
+               "[pid 13131] 1796192494.178728 wait4(13132,  <unfinished ...>\n"
+               "[pid 13132] 1796192494.178741 set_robust_list(0x7f87dc794a20, 24) = 0\n"
+               "[pid 13132] 1796192494.178800 execve(\"/bin/true\", [\"true\"], 0x7ffc /* 37 vars */) = 0\n"
+               "[pid 13132] 1796192494.179000 exit_group(0) = ?\n"
+               "[pid 13132] 1796192494.179100 +++ exited with 0 +++\n"
+               "1796192494.179200 <... wait4 resumed>NULL, 0, NULL) = 13132\n"
+               "1796192494.179300 clone(child_stack=NULL, flags=SIGCHLDstrace: Process 13133 attached\n"
+               " <unfinished ...>\n"
+               "[pid 13133] 1796192494.179400 getpid() = 13133\n"
+               "[pid 13131] 1796192494.179500 <... clone resumed>, child_tidptr=0x7f87dc794a10) = 13133\n"
+               "[pid 13131] 1796192494.179600 read(0, strace: Process 13131 detached\n"
+               "strace: Process 13133 detached\n"
+               " <detached ...>\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    const char *name[] = {"munmap", "clone", "wait4", "set_robust_list", "execve", "exit_group", "clone", "getpid",
+                          "read"};
+    const int64_t ret[] = {0, 13132, 13132, 0, 0, 0, 13133, 13133, 0};
+    const uint8_t has[] = {1, 1, 1, 1, 1, 0, 1, 1, 0};
+    CHECK_MSG(r.n == 9, "%zu events", r.n);
+    for (size_t i = 0; i < 9 && i < r.n; i++)
+        CHECK_MSG(!strcmp(r.names[i], name[i]) && r.has_ret[i] == has[i] && (!has[i] || r.ret[i] == ret[i]),
+                  "event %zu: %s = %lld (%d)", i, r.names[i], (long long)r.ret[i], r.has_ret[i]);
+    ts_mc_raw_free(&r);
+    /* such text in an argument is no notice; one at the log's end leaves the call's start */
+    write_text(p, "1.0 write(2, \"strace: Process 5 attached\\n\", 27) = 27\n"
+                  "1.1 close(2) = 0\n"
+                  "1.2 vfork(strace: Process 6 attached\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 3 && r.has_ret[0] && r.ret[0] == 27 && !strcmp(r.names[1], "close") && !r.has_ret[2]);
+    ts_mc_raw_free(&r);
+    remove(p);
+    rmdir(dir);
+}
+
 /* a thread's execve (python3 calling os.execv from a thread): it starts under the thread's
  * id and resumes under the process's, which goes on as the new program and takes its name */
 static void strace_thread_execve(void)
@@ -712,6 +763,7 @@ TEST_MAIN("channels", {
     RUN(strace_fields);
     RUN(strace_pid_names);
     RUN(strace_thread_execve);
+    RUN(strace_notice_cut_into_call);
     RUN(strace_relative_times);
     RUN(ingest_cli);
     RUN(ctf_channels);

@@ -6,6 +6,8 @@
  *   [pid  1234] 1700000000.1 write(1, "x", 1) = 1             (-f to a terminal)
  *   1234<sh> 1700000000.1 read(0, "", 1) = 0                  -Y: the thread's name
  *   [pid  1234<sh>] 1700000000.1 read(0, "", 1) = 0           (kept for the comm channel)
+ *   1.1 clone(..., flags=SIGCHLDstrace: Process 5 attached      -f to a terminal: a notice cut in,
+ *   , child_tidptr=0x7f..) = 5                                the call's rest after it: joined
  *   1234  1700000000.1 read(3,  <unfinished ...>               counted here
  *   1234  1700000000.2 <... read resumed>"..", 832) = 832      joined to the start above
  *   "..", 832) = 832        right after its start, bare (-z, -Z, -e status=): joined too
@@ -363,6 +365,18 @@ static int unfinished(const char *s)
     return l >= m && !memcmp(s + l - m, mark, m);
 }
 
+/* strace's notice "strace: Process N attached" ("detached", "attached with N threads") up
+ * to the line's end: one cut into a call's line, not text in its arguments (which strace
+ * quotes and ends, '"...")') */
+static int notice_to_end(const char *s)
+{
+    const char *q = s + 16, *d = q;
+    while (*q >= '0' && *q <= '9') q++;
+    if (q == d || *q != ' ') return 0;
+    while ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == ' ') q++;
+    return !*q;
+}
+
 /* call idx of pid waits for its return (in place of any earlier one of pid) */
 static void pend_wait(pending **pend, size_t *npend, size_t *cpend, long pid, size_t idx, const char *name)
 {
@@ -416,8 +430,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     int rc = 0;
     size_t line = 0;
     char *p = buf, *end = buf + size;
+    size_t joined = 0;         /* lines read with the line before (its rest after a notice) */
     while (p < end && rc == 0) {
-        line++;
+        line += 1 + joined;
+        joined = 0;
         char *eol = memchr(p, '\n', end - p);
         if (!eol) eol = end;
         /* strace escapes every byte it prints: a NUL is damage (a block of zeros
@@ -473,7 +489,37 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             continue;
         }
         char *notice = strstr((char *)s, "strace: Process ");
-        if (notice) *notice = 0;
+        while (notice && !notice_to_end(notice)) notice = strstr(notice + 1, "strace: Process ");
+        if (notice && notice > s) {
+            /* cut into a call's line: its rest (the rest of its arguments and its value, or
+             * " <unfinished ...>" when another process printed in between, or " <detached
+             * ...>") is the next line that is no notice of strace's own: joined to its start */
+            char *q = p, *qe = NULL;
+            size_t at = line;
+            while (q < end) {
+                qe = memchr(q, '\n', (size_t)(end - q));
+                if (!qe) qe = end;
+                at++;
+                nul = memchr(q, 0, (size_t)(qe - q));
+                if (nul || strncmp(skip_blanks(q), "strace: ", 8)) break;
+                q = qe + 1;
+            }
+            if (q < end && nul) {
+                rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu", path, at, (size_t)(nul - q) + 1);
+                break;
+            }
+            if (q < end) {
+                size_t len = (size_t)(qe - q) - (qe > q && qe[-1] == '\r');
+                memmove(notice, q, len);
+                notice[len] = 0;
+                p = qe + 1;
+                joined = at - line;
+            } else {
+                *notice = 0;   /* the log ends there */
+            }
+        } else if (notice) {
+            *notice = 0;
+        }
         if (!strncmp(s, "<unfinished ...>", 16)) {
             if (n) {   /* the call just read waits for its return */
                 pend_wait(&pend, &npend, &cpend, last_pid, n - 1, names[n - 1]);
