@@ -456,6 +456,43 @@ static void strace_notice_cut_into_call(void)
     rmdir(dir);
 }
 
+/* times in whole seconds (strace 6.1 --absolute-timestamps=precision:s, -r with
+ * --relative-timestamps=s): an integer after the pid, or in place of one where it is padded
+ * or past the largest pid, is a time, not a pid */
+static void strace_whole_seconds(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/s.strace", dir);
+    const char *logs[] = {
+        "1796192573 execve(\"./fe\", [\"./fe\"], 0x7ffc /* 37 vars */) = 0\n"
+        "1796192574 brk(NULL)                    = 0x55608eb26000\n",
+        "15771 1796192573 execve(\"./fe\", [\"./fe\"], 0x7ffd /* 37 vars */) = 0\n"
+        "15771 1796192574 brk(NULL)              = 0x559fddaba000\n",
+        "[pid 15771] 1796192573 execve(\"./fe\", [\"./fe\"], 0x7ffd /* 37 vars */) = 0\n"
+        "[pid 15771] 1796192574 brk(NULL)        = 0x559fddaba000\n",
+        "     0 execve(\"./fe\", [\"./fe\"], 0x7ffe /* 37 vars */) = 0\n"
+        "     1 brk(NULL)                        = 0x555e57e19000\n",
+        "15771      0 execve(\"./fe\", [\"./fe\"], 0x7ffd /* 37 vars */) = 0\n"
+        "15771      1 brk(NULL)                  = 0x5604704e4000\n",
+    };
+    const int has_tid[] = {0, 1, 1, 0, 1}, rel[] = {0, 0, 0, 1, 1};
+    for (int k = 0; k < 5; k++) {
+        write_text(p, logs[k]);
+        ts_mc_raw r;
+        REQUIRE(ts_mc_from_strace(p, &r) == 0);
+        const int64_t t0 = rel[k] ? 0 : 1796192573LL * 1000000000;
+        CHECK_MSG(r.n == 2 && r.time_ns && r.time_ns[0] == t0 && r.time_ns[1] == t0 + 1000000000 &&
+                  !strcmp(r.names[1], "brk") && !r.tid == !has_tid[k] && (!r.tid || r.tid[1] == 15771),
+                  "log %d: %zu events, times %lld %lld, tid %lld", k, r.n, r.time_ns ? (long long)r.time_ns[0] : -1,
+                  r.time_ns && r.n > 1 ? (long long)r.time_ns[1] : -1, r.tid ? (long long)r.tid[1] : -1);
+        ts_mc_raw_free(&r);
+    }
+    remove(p);
+    rmdir(dir);
+}
+
 /* a thread's execve (python3 calling os.execv from a thread): it starts under the thread's
  * id and resumes under the process's, which goes on as the new program and takes its name */
 static void strace_thread_execve(void)
@@ -765,6 +802,7 @@ TEST_MAIN("channels", {
     RUN(strace_thread_execve);
     RUN(strace_notice_cut_into_call);
     RUN(strace_relative_times);
+    RUN(strace_whole_seconds);
     RUN(ingest_cli);
     RUN(ctf_channels);
 })

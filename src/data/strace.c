@@ -22,7 +22,10 @@
  *   1234  1700000000.5 [   0] read(3, "", 1) = 0             -n's number: skipped (-i's after it)
  * Times may be -ttt, -tt or -t ones, or -r's (the time since the line before,
  * "1234       0.000021 read(...)": summed from 0 at the first line); with both, the
- * clock's ("1234  12:00:01.000002 (+     0.000021) read(...)"). A resumed call
+ * clock's ("1234  12:00:01.000002 (+     0.000021) read(...)"). Any precision strace's
+ * --absolute-timestamps and --relative-timestamps give, whole seconds too ("1234
+ * 1700000000 read(...)", "     0 read(...)": the number after the pid, or one no pid can
+ * be, is the time). A resumed call
  * whose start is not in the log (tracing began mid-call) counts where it resumes.
  * The summary table -c or -C appends ("% time     seconds  usecs/call ...") ends the log.
  * Anything else is an error naming the line; a NUL byte (strace prints none) is
@@ -74,6 +77,9 @@ static char *exec_path(const char *s)
     p[e - b] = 0;
     return p;
 }
+
+/* the largest pid Linux gives (PID_MAX_LIMIT, 2^22): a larger number is a time */
+#define PID_MAX 4194304L
 
 static inline int is_ident(char c)
 {
@@ -556,30 +562,33 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             gap = e;
             s = skip_blanks(e);
             t = number_token(s, &dot);
-        } else if (t && !dot) {
+        } else if (t && !dot && gap == orig && s == orig && t - s <= 7 && strtol(s, NULL, 10) <= PID_MAX) {
             pid = strtol(s, NULL, 10);
             pad = t - s < 5 ? 6 - (size_t)(t - s) : 1;   /* "%-5d " */
             gap = t;
             s = skip_blanks(t);
             t = number_token(s, &dot);
         }
+        /* what follows the pid, or a number that is none (padded, or past the largest), is the
+         * time: an integer one is in whole seconds (--absolute-timestamps=precision:s,
+         * "1700000000"; -r with --relative-timestamps=s, "     0") */
+        const int clock = t != NULL;
         if (gap == orig) pad = 0;
         double when = 0;
         int64_t when_ns = 0;
-        if (t && dot && relative < 0) {
+        if (clock && relative < 0) {
             /* strace -r: the time since the line before, seconds right-aligned in 6 columns
              * ("     0.000000"); -t, -tt and -ttt are never padded. Told by the first time */
             const char *point = memchr(s, '.', (size_t)(t - s));
-            relative = !memchr(s, ':', (size_t)(t - s)) && (size_t)(s - gap) > pad && point &&
-                       point - s <= 6;
+            relative = !memchr(s, ':', (size_t)(t - s)) && (size_t)(s - gap) > pad && (point ? point : t) - s <= 6;
         }
-        if (t && dot && relative) {
+        if (clock && relative) {
             int64_t d = parse_time_ns(s, t);
             if (__builtin_add_overflow(rel_ns, d, &rel_ns)) rel_ns = INT64_MAX;
             when_ns = rel_ns;
             when = (double)(when_ns / 1000000000) + (double)(when_ns % 1000000000) * 1e-9;
             s = skip_blanks(t);
-        } else if (t && dot) {
+        } else if (clock) {
             when_ns = parse_time_ns(s, t);   /* once: seconds from it */
             /* -t / -tt give the time of day: a log running past midnight goes on the next day */
             const int64_t day = 86400LL * 1000000000LL;
