@@ -493,6 +493,55 @@ static void strace_whole_seconds(void)
     rmdir(dir);
 }
 
+/* a log whose last line has no newline was cut there (strace killed while writing it): a
+ * number that runs to its end may be cut too, so the call has no return value; a line that
+ * is no call's start, cut, is an error that says so */
+static void strace_cut_last_line(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/c.strace", dir);
+    const char *cuts[] = {"10927 1796192471.678069 wait4(10931, NULL, 0, NULL) = 1093",
+                          "10927 1796192471.678069 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, -1, 0) = 0x7f3a",
+                          "10927 1796192471.678069 wait4(10931, NULL, 0, NULL",
+                          "10927 1796192471.678069 <... wait4 resumed>NULL, 0, NULL) = 1093"};
+    for (int k = 0; k < 4; k++) {
+        char text[512];
+        snprintf(text, sizeof text, "10927 1796192471.657142 wait4(10931,  <unfinished ...>\n"
+                                    "10927 1796192471.677994 kill(10931, SIGTERM) = 0\n%s", cuts[k]);
+        write_text(p, text);
+        ts_mc_raw r;
+        REQUIRE(ts_mc_from_strace(p, &r) == 0);
+        size_t last = k == 3 ? 0 : 2;
+        CHECK_MSG(r.n == (k == 3 ? 2u : 3u) && r.has_ret[1] && r.ret[1] == 0 && !r.has_ret[last],
+                  "cut %d: %zu events, the last's value %lld (%d)", k, r.n, (long long)r.ret[last], r.has_ret[last]);
+        ts_mc_raw_free(&r);
+    }
+    /* the same lines whole */
+    write_text(p, "10927 1796192471.678069 wait4(10931, NULL, 0, NULL) = 10931\n10927 1796192471.678070 close(3) = 0");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && r.has_ret[0] && r.ret[0] == 10931 && !r.has_ret[1]);
+    ts_mc_raw_free(&r);
+    write_text(p, "10927 1796192471.678069 wait4(10931, NULL, 0, NULL) = 10931 <0.000024>\n"
+                  "10927 1796192471.678070 read(3, \"\", 1) = -1 EIO (Input/output err");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && r.has_ret[1] && r.ret[1] == -1);
+    ts_mc_raw_free(&r);
+    const char *bad[] = {"10927 1796192471.6", "10927 1796192471.678154 exit_gro", "10927 1796192471.678154 <... wai"};
+    for (int k = 0; k < 3; k++) {
+        char text[512];
+        snprintf(text, sizeof text, "10927 1796192471.677994 kill(10931, SIGTERM) = 0\n%s", bad[k]);
+        write_text(p, text);
+        CHECK_MSG(ts_mc_from_strace(p, &r) != 0 &&
+                  strstr(ts_error(), "c.strace:2: the log ends in the middle of this line"), "cut %d: %s", k,
+                  ts_error());
+    }
+    remove(p);
+    rmdir(dir);
+}
+
 /* a thread's execve (python3 calling os.execv from a thread): it starts under the thread's
  * id and resumes under the process's, which goes on as the new program and takes its name */
 static void strace_thread_execve(void)
@@ -803,6 +852,7 @@ TEST_MAIN("channels", {
     RUN(strace_notice_cut_into_call);
     RUN(strace_relative_times);
     RUN(strace_whole_seconds);
+    RUN(strace_cut_last_line);
     RUN(ingest_cli);
     RUN(ctf_channels);
 })

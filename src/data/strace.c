@@ -29,7 +29,9 @@
  * whose start is not in the log (tracing began mid-call) counts where it resumes.
  * The summary table -c or -C appends ("% time     seconds  usecs/call ...") ends the log.
  * Anything else is an error naming the line; a NUL byte (strace prints none) is
- * an error naming its line and column.
+ * an error naming its line and column. A last line without its newline was cut (strace
+ * stopped while writing it): a call's start there counts, without a return value where
+ * the number runs to the cut; anything else cut is an error that says so.
  * A gzip-compressed log (strace -o >(gzip > x.gz), logrotate) is read as it is;
  * other compressed formats are named in the error. */
 #include "tracesynth/common.h"
@@ -48,8 +50,9 @@ typedef struct {
 } pending;
 
 /* " = VALUE" at the end of a call's line (before " <duration>"): the return value;
- * 0 when there is none ("= ?", or no " = ") */
-static int parse_ret(const char *s, int64_t *ret)
+ * 0 when there is none ("= ?", or no " = "), or when the line is cut (the log's last,
+ * without its newline) right after the number, which may have been cut too */
+static int parse_ret(const char *s, int cut, int64_t *ret)
 {
     const char *eq = NULL;   /* the last " = " after the closing parenthesis (strace pads with blanks) */
     for (const char *q = strstr(s, " = "); q; q = strstr(q + 1, " = ")) {
@@ -61,7 +64,7 @@ static int parse_ret(const char *s, int64_t *ret)
     const char *v = eq + 3;
     char *e;
     long long x = strtoll(v, &e, 0);
-    if (e == v) return 0;
+    if (e == v || (cut && !*e)) return 0;
     *ret = (int64_t)x;
     return 1;
 }
@@ -249,9 +252,11 @@ static int summary_at_end(const char *b, const char *e, const char *rest, const 
     }
 }
 
-static int bad_line(const char *path, size_t line, const char *s, const char *why)
+/* cut: the line is the log's last and has no newline (strace stopped while writing it) */
+static int bad_line(const char *path, size_t line, const char *s, int cut, const char *why)
 {
     int n = (int)strcspn(s, "\n");
+    if (cut) why = "the log ends in the middle of this line (strace stopped while writing it)";
     return ts_fail("%s:%zu: %s: '%.*s%s'", path, line, why, n > 60 ? 60 : n, s, n > 60 ? "..." : "");
 }
 
@@ -442,6 +447,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         joined = 0;
         char *eol = memchr(p, '\n', end - p);
         if (!eol) eol = end;
+        int cut = eol == end;   /* the last line, without its newline */
         /* strace escapes every byte it prints: a NUL is damage (a block of zeros
          * left by a crash), not a line to cut short or skip */
         const char *nul = memchr(p, 0, (size_t)(eol - p));
@@ -464,7 +470,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
          * its own stream, "[ Process PID=1234 runs in 32 bit mode. ]" */
         if (!strncmp(s, "[ Process PID=", 14)) {
             size_t len = strlen(s);
-            if (len < 22 || strcmp(s + len - 8, " mode. ]")) { rc = bad_line(path, line, orig, "malformed '[ Process PID=N runs in ... mode. ]'"); break; }
+            if (len < 22 || strcmp(s + len - 8, " mode. ]")) { rc = bad_line(path, line, orig, cut, "malformed '[ Process PID=N runs in ... mode. ]'"); break; }
             continue;
         }
         if (!strncmp(orig, " > ", 3)) continue;   /* -k: a frame of the stack of the call before */
@@ -475,7 +481,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             if (!strncmp(h, "<Cannot fetch ", 14) && orig[len - 1] == '>') continue;
             while (isxdigit((unsigned char)*h)) h++;
             if (h - orig < 8 || strncmp(h, "  ", 2) || len < 6 || strcmp(orig + len - 2, " |")) {
-                rc = bad_line(path, line, orig, "malformed ' | OFFSET  HEX  TEXT |' (a dump of -e read= or -e write=)");
+                rc = bad_line(path, line, orig, cut, "malformed ' | OFFSET  HEX  TEXT |' (a dump of -e read= or -e write=)");
                 break;
             }
             continue;
@@ -489,7 +495,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 ok = q > d && !*q;
             }
             if (!ok) {
-                rc = bad_line(path, line, orig, "malformed ' * N bytes in buffer I' (-e read= or -e write=)");
+                rc = bad_line(path, line, orig, cut, "malformed ' * N bytes in buffer I' (-e read= or -e write=)");
                 break;
             }
             continue;
@@ -520,6 +526,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 notice[len] = 0;
                 p = qe + 1;
                 joined = at - line;
+                cut = qe == end;
             } else {
                 *notice = 0;   /* the log ends there */
             }
@@ -549,7 +556,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             char *e;
             pid = strtol(s + 4, &e, 10);
             const char *f = *e == '<' ? comm_token(e, comm, sizeof comm) : e;
-            if (!f || *f != ']') { rc = bad_line(path, line, orig, "malformed '[pid N]'"); break; }
+            if (!f || *f != ']') { rc = bad_line(path, line, orig, cut, "malformed '[pid N]'"); break; }
             gap = f + 1;
             s = skip_blanks(f + 1);
         }
@@ -557,7 +564,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         while (*pid_end >= '0' && *pid_end <= '9') pid_end++;
         if (!t && gap == orig && pid_end > s && *pid_end == '<') {   /* -Y: "1234<sh> ", never padded */
             const char *e = comm_token(pid_end, comm, sizeof comm);
-            if (!e || (*e != ' ' && *e != '\t')) { rc = bad_line(path, line, orig, "malformed 'PID<NAME>'"); break; }
+            if (!e || (*e != ' ' && *e != '\t')) { rc = bad_line(path, line, orig, cut, "malformed 'PID<NAME>'"); break; }
             pid = strtol(s, NULL, 10);
             gap = e;
             s = skip_blanks(e);
@@ -603,7 +610,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             if (!strncmp(s, "(+", 2)) {   /* -r with a clock: "(+     0.000269)", the time since the line before */
                 const char *q = skip_blanks(s + 2), *digits = q;
                 while ((*q >= '0' && *q <= '9') || *q == '.') q++;
-                if (q == digits || *q != ')') { rc = bad_line(path, line, orig, "malformed '(+ SECONDS)'"); break; }
+                if (q == digits || *q != ')') { rc = bad_line(path, line, orig, cut, "malformed '(+ SECONDS)'"); break; }
                 s = skip_blanks(q + 1);
             }
         } else {
@@ -623,7 +630,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             const char *q = s + 5, *ne = q;
             while (is_ident(*ne)) ne++;
             if (ne == q || strncmp(ne, " resumed>", 9) || ne - q >= (long)sizeof name) {
-                rc = bad_line(path, line, orig, "malformed '<... NAME resumed>'");
+                rc = bad_line(path, line, orig, cut, "malformed '<... NAME resumed>'");
                 break;
             }
             memcpy(name, q, ne - q);
@@ -644,15 +651,15 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 while (rest_may_follow && !when_ns && w < npend && pend[w].pid != last_pid) w++;
                 if (rest_may_follow && !when_ns && w < npend) {
                     *timed = timed_before;
-                    if (x) x->has_ret[pend[w].idx] = (uint8_t)parse_ret(orig, &x->ret[pend[w].idx]);
+                    if (x) x->has_ret[pend[w].idx] = (uint8_t)parse_ret(orig, cut, &x->ret[pend[w].idx]);
                     pend[w] = pend[--npend];
                     continue;
                 }
-                rc = bad_line(path, line, orig, "not a system call, signal or exit line");
+                rc = bad_line(path, line, orig, cut, "not a system call, signal or exit line");
                 break;
             }
             if (ne - s >= (long)sizeof name) {
-                rc = bad_line(path, line, orig, "system call name too long");
+                rc = bad_line(path, line, orig, cut, "system call name too long");
                 break;
             }
             memcpy(name, s, ne - s);
@@ -672,7 +679,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 size_t at = pend[k].idx;
                 pend[k] = pend[--npend];
                 if (same) {   /* counted at its start; the return value is here */
-                    if (x) x->has_ret[at] = (uint8_t)parse_ret(s, &x->ret[at]);
+                    if (x) x->has_ret[at] = (uint8_t)parse_ret(s, cut, &x->ret[at]);
                     if (x && x->exec[at]) x->exec_pid[at] = pid;   /* where the process goes on */
                     continue;
                 }
@@ -699,7 +706,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             x->pid[n] = pid;
             x->ns[n] = when_ns;
             x->ret[n] = 0;
-            x->has_ret[n] = unfinished(s) ? 0 : (uint8_t)parse_ret(s, &x->ret[n]);
+            x->has_ret[n] = unfinished(s) ? 0 : (uint8_t)parse_ret(s, cut, &x->ret[n]);
             x->exec[n] = resumed ? NULL : exec_path(s);
             x->comm[n] = comm[0] ? ts_strdup(comm) : NULL;
             x->exec_pid[n] = pid;
