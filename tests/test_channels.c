@@ -542,6 +542,56 @@ static void strace_cut_last_line(void)
     rmdir(dir);
 }
 
+/* strace -f without -o leaves the pid out while it traces one task only: those calls are
+ * that task's (here the first process's, before its child is attached, whose first event
+ * comes after the clone, and again once the child is gone) */
+static void strace_terminal_pids(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/t.strace", dir);
+    write_text(p,
+               "execve(\"./fe\", [\"./fe\"], 0x7fff39ced0f8 /* 37 vars */) = 0\n"
+               "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f) = "
+               "13124\n"
+               "close(4)              = 0\n"
+               "read(3, strace: Process 13124 attached\n"
+               " <unfinished ...>\n"
+               "[pid 13124] set_robust_list(0x7f8b6989ca20, 24) = 0\n"
+               "[pid 13124] execve(\"/bin/true\", [\"true\"], 0x7ffc17777eb8 /* 37 vars */) = 0\n"
+               "[pid 13123] <... read resumed>\"\", 1) = 0\n"
+               "[pid 13124] exit_group(0)               = ?\n"
+               "[pid 13123] wait4(13124,  <unfinished ...>\n"
+               "[pid 13124] +++ exited with 0 +++\n"
+               "<... wait4 resumed>NULL, 0, NULL)       = 13124\n"
+               "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=13124, si_uid=0, si_status=0} ---\n"
+               "vfork(strace: Process 13125 attached\n"
+               " <unfinished ...>\n"
+               "[pid 13125] execve(\"/bin/echo\", [\"echo\", \"hi\"], 0x7ffc17777eb8 /* 37 vars */ <unfinished ...>\n"
+               "[pid 13123] <... vfork resumed>)        = 13125\n"
+               "[pid 13125] <... execve resumed>)       = 0\n"
+               "[pid 13125] +++ exited with 0 +++\n"
+               "exit_group(0)                           = ?\n"
+               "+++ exited with 0 +++\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    const int64_t tid[] = {13123, 13123, 13123, 13123, 13124, 13124, 13124, 13123, 13123, 13125, 13123};
+    const char *comm[] = {"fe", "fe", "fe", "fe", "fe", "true", "true", "fe", "fe", "echo", "fe"};
+    CHECK_MSG(r.n == 11 && r.tid, "%zu events", r.n);
+    for (size_t i = 0; i < 11 && i < r.n && r.tid; i++)
+        CHECK_MSG(r.tid[i] == tid[i] && r.comm[i] && !strcmp(r.comm[i], comm[i]), "event %zu (%s): tid %lld, %s",
+                  i, r.names[i], (long long)r.tid[i], r.comm[i] ? r.comm[i] : "(none)");
+    ts_mc_raw_free(&r);
+    /* one process that never forks: no pids, no threads */
+    write_text(p, "execve(\"./fe\", [\"./fe\"], 0x7fff39ced0f8 /* 37 vars */) = 0\nclose(4) = 0\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && !r.tid);
+    ts_mc_raw_free(&r);
+    remove(p);
+    rmdir(dir);
+}
+
 /* a thread's execve (python3 calling os.execv from a thread): it starts under the thread's
  * id and resumes under the process's, which goes on as the new program and takes its name */
 static void strace_thread_execve(void)
@@ -853,6 +903,7 @@ TEST_MAIN("channels", {
     RUN(strace_relative_times);
     RUN(strace_whole_seconds);
     RUN(strace_cut_last_line);
+    RUN(strace_terminal_pids);
     RUN(ingest_cli);
     RUN(ctf_channels);
 })

@@ -3,7 +3,8 @@
  * Accepted line shapes (from strace -f -ttt -T -o FILE, with or without -ff):
  *   1234  1700000000.123456 openat(AT_FDCWD, "/etc/x", O_RDONLY) = 3 <0.000012>
  *   1700000000.123456 read(3, "..", 832) = 832 <0.000020>       (one process: no pid)
- *   [pid  1234] 1700000000.1 write(1, "x", 1) = 1             (-f to a terminal)
+ *   [pid  1234] 1700000000.1 write(1, "x", 1) = 1             (-f to a terminal; while one task
+ *                                                               is traced, no pid: that task's)
  *   1234<sh> 1700000000.1 read(0, "", 1) = 0                  -Y: the thread's name
  *   [pid  1234<sh>] 1700000000.1 read(0, "", 1) = 0           (kept for the comm channel)
  *   1.1 clone(..., flags=SIGCHLDstrace: Process 5 attached      -f to a terminal: a notice cut in,
@@ -402,6 +403,77 @@ static void pend_wait(pending **pend, size_t *npend, size_t *cpend, long pid, si
     snprintf((*pend)[k].name, sizeof (*pend)[k].name, "%s", name);
 }
 
+typedef struct {
+    size_t before;   /* before call `before` */
+    long pid;        /* 0: the one traced alone */
+    int added;       /* attached (1), else gone */
+} task_gone;
+
+static void task_change(task_gone **t, size_t *n, size_t *cap, size_t before, long pid, int added)
+{
+    if (*n == *cap) *t = ts_realloc(*t, (*cap = *cap ? 2 * *cap : 16) * sizeof **t);
+    (*t)[(*n)++] = (task_gone){before, pid, added};
+}
+
+/* strace's "strace: Process N attached" (a task traced from now), "... detached" (no more) */
+static void task_notice(task_gone **t, size_t *n, size_t *cap, size_t before, const char *s)
+{
+    char *e;
+    long pid = strtol(s + 16, &e, 10);
+    if (!strncmp(e, " attached", 9)) task_change(t, n, cap, before, pid, 1);
+    else if (!strncmp(e, " detached", 9)) task_change(t, n, cap, before, pid, 0);
+}
+
+static int has_pid(const long *set, size_t n, long pid)
+{
+    for (size_t i = 0; i < n; i++)
+        if (set[i] == pid) return 1;
+    return 0;
+}
+
+/* strace -f without -o leaves the pid out while it traces one task only: such a call is
+ * that task's. The tasks traced: each seen with its pid or attached, until gone (a task
+ * a clone made is traced from its first event, not from the clone); the first task's pid
+ * is the first one seen that none of its calls made. Calls whose task cannot be told keep
+ * pid 0 */
+static void alone_pids(char **names, size_t n, ts__strace_fields *x, const task_gone *gone, size_t ngone)
+{
+    size_t with = 0, first = n;   /* calls with a pid; the first */
+    for (size_t i = 0; i < n; i++)
+        if (x->pid[i]) with++, first = first < i ? first : i;
+    if (!with || with == n) return;
+    long *live = ts_malloc((n + ngone + 1) * sizeof *live), first_pid = 0;   /* each adds one at most */
+    size_t nlive = 0, g = 0;
+    for (size_t i = first; i < n && !first_pid; i++)
+        if (x->pid[i]) {
+            int made = 0;   /* by the first task's calls before */
+            for (size_t k = 0; k < first && !made; k++)
+                made = x->has_ret[k] && x->ret[k] == x->pid[i] &&
+                       (!strcmp(names[k], "clone") || !strcmp(names[k], "clone3") || !strcmp(names[k], "fork") ||
+                        !strcmp(names[k], "vfork"));
+            if (!made) first_pid = x->pid[i];
+        }
+    if (first_pid) live[nlive++] = first_pid;
+    for (size_t i = 0; i < n; i++) {
+        for (; g < ngone && gone[g].before <= i; g++) {
+            if (gone[g].added) {
+                if (!has_pid(live, nlive, gone[g].pid)) live[nlive++] = gone[g].pid;
+                continue;
+            }
+            if (!gone[g].pid) { nlive = 0; continue; }
+            size_t k = 0;
+            while (k < nlive && live[k] != gone[g].pid) k++;
+            if (k < nlive) live[k] = live[--nlive];
+        }
+        if (!x->pid[i] && nlive == 1) {
+            x->pid[i] = live[0];
+            if (!x->exec_pid[i]) x->exec_pid[i] = live[0];
+        }
+        if (x->pid[i] && !has_pid(live, nlive, x->pid[i])) live[nlive++] = x->pid[i];
+    }
+    free(live);
+}
+
 /* one log; times[i] = start time of call i (*timed: 1; 0 when the log has none, 2 when they
  * are strace -r's, summed from 0 at the log's first line, 3 when they are times of day, -t
  * or -tt, from its first day's midnight); x (may
@@ -431,6 +503,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     }
     pending *pend = NULL;
     size_t npend = 0, cpend = 0;
+    task_gone *gone = NULL;    /* with x: the tasks gone, in order */
+    size_t ngone = 0, cgone = 0;
     long last_pid = 0;         /* the id of the call read last (n > 0) */
     int after_unfinished = 0;  /* the line before was a call's start, "... <unfinished ...>" */
     int64_t prev_ns = 0, day_ns = 0;   /* the last time read; days added past midnight */
@@ -465,7 +539,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         /* strace's own notices (a log written to a terminal's stream): a line of their own,
          * or "Process N attached" cut into a call's line, whose rest ("<unfinished ...>")
          * follows on the next line */
-        if (!strncmp(s, "strace: ", 8)) continue;
+        if (!strncmp(s, "strace: ", 8)) {
+            if (x && !strncmp(s, "strace: Process ", 16) && notice_to_end(s)) task_notice(&gone, &ngone, &cgone, n, s);
+            continue;
+        }
         /* a process that changes personality (a 32-bit program on x86-64): strace tells it on
          * its own stream, "[ Process PID=1234 runs in 32 bit mode. ]" */
         if (!strncmp(s, "[ Process PID=", 14)) {
@@ -502,6 +579,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         }
         char *notice = strstr((char *)s, "strace: Process ");
         while (notice && !notice_to_end(notice)) notice = strstr(notice + 1, "strace: Process ");
+        if (notice && x) task_notice(&gone, &ngone, &cgone, n + (notice > s), notice);   /* after a call cut */
         if (notice && notice > s) {
             /* cut into a call's line: its rest (the rest of its arguments and its value, or
              * " <unfinished ...>" when another process printed in between, or " <detached
@@ -622,6 +700,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         const char *ip = ip_token(s);
         if (ip) s = skip_blanks(ip);
 
+        if (!strncmp(s, "+++ ", 4) && x) {   /* a task is gone: its exit, or its place taken by an execve */
+            const char *by = strstr(s, " superseded by execve in pid ");
+            task_change(&gone, &ngone, &cgone, n, by ? strtol(by + 29, NULL, 10) : pid, 0);
+        }
         if (!strncmp(s, "--- ", 4) || !strncmp(s, "+++ ", 4)) continue;   /* signal, exit */
 
         char name[64];
@@ -716,6 +798,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         last_pid = pid;
     }
     free(pend);
+    if (rc == 0 && x) alone_pids(names, n, x, gone, ngone);
+    free(gone);
     free(buf);
     if (rc == 0 && n == 0) rc = ts_fail("%s: no system calls in the log", path);
     if (rc) {
