@@ -21,7 +21,10 @@ int ingest_channels(ts_mc_raw *raw, ts_mc *m)
             none += m->ch[TS_CH_RET][i] == TS_CH_PAD;
             unk += m->ch[TS_CH_RET][i] == TS_CH_UNK;
         }
-        printf("; %zu events without a return value, %zu with one outside the top %d", none, unk, TS_RET_TOP);
+        /* the vocabulary is the training part's most frequent values: a later value it lacks,
+         * or a rare one, is <unk> */
+        printf("; %zu events without a return value, %zu with one not among the training part's %d most "
+               "frequent (<unk>)", none, unk, TS_RET_TOP);
     }
     printf("\n");
     return 0;
