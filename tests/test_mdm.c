@@ -139,6 +139,9 @@ static void tiny_kv(kvbuf *b, const char *iters)
     kv_add(b, "context", "16");
     kv_add(b, "iters", iters);
     kv_add(b, "valid-n", "8");
+    /* runs of tens of iterations on toy streams: sized for a constant rate (the default's
+     * cosine decay is tested in default_schedule_cosine) */
+    kv_add(b, "schedule", "constant");
 }
 
 static ts_train_opts toy_opts(const toy *t, kvbuf *kv)
@@ -630,6 +633,42 @@ static int chunk_equal(const char *a, const char *b, const char *tag)
     ts_reader_close(&ra);
     ts_reader_close(&rb);
     return eq;
+}
+
+/* without --schedule, mdm trains with a warm-up (5 % of 40 iterations: 2) and a cosine
+ * decay to 0 at the last iteration; the log's rates say so */
+static void default_schedule_cosine(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char logp[600];
+    snprintf(logp, sizeof logp, "%s/sched.jsonl", dir);
+    toy t;
+    toy_make(&t, 30, 24);
+    kvbuf kv;
+    tiny_kv(&kv, "40");
+    kv_drop(&kv, "schedule");
+    kv_add(&kv, "prior", "0");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.log_path = logp;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model_free(m);
+    double lr10 = -1, lr40 = -1;
+    FILE *f = fopen(logp, "r");
+    REQUIRE(f);
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        const char *p = strstr(line, "\"lr\":");
+        if (!p) continue;
+        if (strstr(line, "{\"iter\":10,\"loss\"")) lr10 = atof(p + 5);
+        if (strstr(line, "{\"iter\":40,\"loss\"")) lr40 = atof(p + 5);
+    }
+    fclose(f);
+    /* iteration 10 (step 9 from 0) is 7 steps into the 38 of the decay: 2e-3 (1 + cos(7 pi / 38)) / 2 */
+    CHECK_MSG(fabs(lr10 - 1e-3 * (1 + cos(7 * M_PI / 38))) < 1e-7 && lr40 >= 0 && lr40 < 1e-5,
+              "rates %g at 10, %g at 40", lr10, lr40);
+    toy_free(&t);
 }
 
 static void resume_is_exact(void)
@@ -2284,6 +2323,7 @@ TEST_MAIN("mdm", {
     RUN(gradient_check);
     RUN(learns_periodic_stream);
     RUN(transformer_learns);
+    RUN(default_schedule_cosine);
     RUN(resume_is_exact);
     RUN(bad_options);
     RUN(nids_matches_vocab);

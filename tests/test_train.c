@@ -270,12 +270,13 @@ static void bad_options_refused(void)
         {"lr", "0"}, {"lr", "-1e-3"}, {"iters", "-5"}, {"valid-every", "0"}, {"schedule", "bogus"},
         {"warmup", "100"},   /* the constant schedule would ignore it */
     };
+    const ts_train_defaults def = {1e-3, 100, 10, TS_LR_CONSTANT, 0};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         const char *keys[] = {bad[i][0]}, *values[] = {bad[i][1]};
         ts_kv kv = {1, keys, values};
         ts_train_cfg c;
         memset(&c, 0, sizeof c);
-        CHECK_MSG(ts_train_parse(&c, &kv, 1e-3, 100, 10) == -1, "--%s %s accepted", bad[i][0], bad[i][1]);
+        CHECK_MSG(ts_train_parse(&c, &kv, &def) == -1, "--%s %s accepted", bad[i][0], bad[i][1]);
         char want[64];
         snprintf(want, sizeof want, "--%s", bad[i][0]);
         CHECK_MSG(strstr(ts_error(), want) != NULL, "'%s'", ts_error());
@@ -284,12 +285,30 @@ static void bad_options_refused(void)
     ts_kv kv = {2, keys, values};
     ts_train_cfg c;
     memset(&c, 0, sizeof c);
-    CHECK(ts_train_parse(&c, &kv, 1e-3, 100, 10) == 0);
+    CHECK(ts_train_parse(&c, &kv, &def) == 0);
     CHECK(c.weight_decay == 0.01 && c.clip == 1);
     const char *wkeys[] = {"schedule", "warmup"}, *wvalues[] = {"cosine", "50"};
     ts_kv wkv = {2, wkeys, wvalues};
-    CHECK(ts_train_parse(&c, &wkv, 1e-3, 100, 10) == 0);
+    CHECK(ts_train_parse(&c, &wkv, &def) == 0);
     CHECK(c.lr.kind == TS_LR_COSINE && c.lr.warmup == 50);
+    /* a model whose default is a cosine schedule with a warm-up (mdm): both without options;
+     * a --schedule given takes no warm-up unless --warmup says (as with a constant default);
+     * --warmup alone keeps the default schedule; --schedule constant drops the warm-up */
+    const ts_train_defaults cdef = {2e-3, 1000, 10, TS_LR_COSINE, 30};
+    ts_kv none = {0, NULL, NULL};
+    CHECK(ts_train_parse(&c, &none, &cdef) == 0 && c.lr.kind == TS_LR_COSINE && c.lr.warmup == 30 &&
+          c.lr.lr == 2e-3 && c.lr.total == 1000);
+    const char *k1[] = {"schedule"}, *v1[] = {"cosine"}, *v2[] = {"constant"}, *k3[] = {"warmup"}, *v3[] = {"7"};
+    ts_kv one = {1, k1, v1};
+    CHECK(ts_train_parse(&c, &one, &cdef) == 0 && c.lr.kind == TS_LR_COSINE && c.lr.warmup == 0);
+    one.values = v2;
+    CHECK(ts_train_parse(&c, &one, &cdef) == 0 && c.lr.kind == TS_LR_CONSTANT && c.lr.warmup == 0);
+    ts_kv w = {1, k3, v3};
+    CHECK(ts_train_parse(&c, &w, &cdef) == 0 && c.lr.kind == TS_LR_COSINE && c.lr.warmup == 7);
+    /* a short run's default warm-up: 5 % of its iterations */
+    const char *k4[] = {"iters"}, *v4[] = {"200"};
+    ts_kv it = {1, k4, v4};
+    CHECK_MSG(ts_train_parse(&c, &it, &cdef) == 0 && c.lr.warmup == 10, "warm-up %ld", c.lr.warmup);
 }
 
 static void log_truncate(void)

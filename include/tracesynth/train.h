@@ -71,16 +71,24 @@ typedef struct {
     const char *hint;
 } ts_train_cfg;
 
+/* a model's defaults for the common options */
+typedef struct {
+    double lr;
+    long iters, valid_every;
+    ts_lr_kind schedule;
+    long warmup;               /* with a schedule other than constant; at most iters / 20 */
+} ts_train_defaults;
+
 /* the common options, parsed from kv into cfg (lr, schedule, warmup, weight-decay,
- * clip, iters, valid-every, log-every) with the given defaults; the rest of cfg
+ * clip, iters, valid-every, log-every) with the model's defaults; the rest of cfg
  * (paths, seed, ...) is left as it was. 0 / -1 + error */
-int ts_train_parse(ts_train_cfg *cfg, const ts_kv *kv, double lr, long iters, long valid_every);
+int ts_train_parse(ts_train_cfg *cfg, const ts_kv *kv, const ts_train_defaults *def);
 /* the option names ts_train_parse reads, NULL-terminated */
 extern const char *const ts_train_keys[];
 /* the help lines of those options */
 #define TS_TRAIN_HELP \
     "  --lr X                Adam learning rate\n" \
-    "  --schedule S          constant (default), warmup or cosine; --warmup N steps\n" \
+    "  --schedule S          constant, warmup or cosine; --warmup N steps\n" \
     "  --weight-decay X      AdamW decoupled weight decay (0)\n" \
     "  --clip X              clip the gradient norm at X (0: off)\n" \
     "  --iters N             training iterations\n" \

@@ -141,7 +141,8 @@ static int parse_opts(const ts_kv *kv, int nch, ddpm_opts *so)
         return -1;
     if (!(so->prefix_share >= 0 && so->prefix_share <= 1))
         return ts_opt_fail("ddpm-mc", "prefix-share", "%g out of range [0, 1]", so->prefix_share);
-    if (ts_train_parse(&so->tc, kv, 1e-3, 2000, 200) != 0) return -1;
+    const ts_train_defaults def = {1e-3, 2000, 200, TS_LR_CONSTANT, 0};   /* as sssd-s4 */
+    if (ts_train_parse(&so->tc, kv, &def) != 0) return -1;
     return ts_sssd_config_check(&so->net);
 }
 
@@ -474,7 +475,8 @@ const ts_mc_model_ops ts_mc_model_ddpm = {
         "  --prefix-share X      share of training windows with an observed prefix (0.5)\n"
         "  --valid-n N           validation windows (64); --train-ssm 0|1 as for sssd-s4\n"
         TS_TRAIN_HELP
-        "                        (defaults: --lr 1e-3, --iters 2000, --valid-every 200)\n"
+        "                        (defaults: --lr 1e-3, --schedule constant, --iters 2000,\n"
+        "                        --valid-every 200)\n"
         "  generate/impute: any --length; --steps S (T: DDPM; fewer: DDIM),\n"
         "                 --batch B windows (16384 / L)\n",
     .channels = (1u << TS_NCH) - 1,

@@ -790,7 +790,8 @@ const ts_mc_model_ops ts_mc_model_mdm = {
         "  --backbone, --heads, --layers, --channels, --state, --ff, --kernel, --context,\n"
         "  --batch, --valid-n    as for mdm (defaults 4 layers, 128 channels, context 128)\n"
         TS_TRAIN_HELP
-        "                        (defaults: --lr 2e-3, --iters 2000, --valid-every 200)\n"
+        "                        (defaults: --lr 2e-3, --schedule cosine with --warmup 100\n"
+        "                        or 5 % of --iters if fewer, --iters 2000, --valid-every 200)\n"
         "  generate/impute: windows filled in crops of --context N events (the\n"
         "                 training context), each half a crop after the one before\n"
         "                 and drawing its part after it, with what comes before as\n"

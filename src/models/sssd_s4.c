@@ -113,7 +113,9 @@ static int parse_opts(const ts_kv *kv, sssd_opts *so)
     if (!sc || !strcmp(sc, "raw")) so->scale = SCALE_RAW;
     else if (!strcmp(sc, "unit")) so->scale = SCALE_UNIT;
     else return ts_opt_fail("sssd-s4", "scale", "unknown scale '%s' (raw, unit)", sc);
-    if (ts_train_parse(&so->tc, kv, paper ? 2e-4 : 1e-3, paper ? 10000 : 2000, paper ? 500 : 100) != 0)
+    /* the study's constant rate */
+    const ts_train_defaults def = {paper ? 2e-4 : 1e-3, paper ? 10000 : 2000, paper ? 500 : 100, TS_LR_CONSTANT, 0};
+    if (ts_train_parse(&so->tc, kv, &def) != 0)
         return -1;
     if (get_int(kv, "batch", 16, 1, 65536, &so->batch)) return -1;
     if (get_int(kv, "valid-n", 64, 1, 1000000, &so->valid_n)) return -1;

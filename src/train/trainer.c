@@ -26,18 +26,22 @@ static int get_long(const ts_kv *kv, const char *key, long def, long lo, long hi
     return 0;
 }
 
-int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, double lr, long iters, long valid_every)
+int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *def)
 {
-    c->lr.kind = TS_LR_CONSTANT;
+    c->lr.kind = def->schedule;
     const char *sch = ts_kv_get(kv, "schedule");
     if (sch && ts_lr_parse(sch, &c->lr.kind) != 0)   /* the message names the option, as the others do */
         return ts_opt_fail(NULL, "schedule", "'%s': expected constant, warmup or cosine", sch);
-    if (ts_kv_double(kv, "lr", lr, &c->lr.lr)) return -1;
+    if (ts_kv_double(kv, "lr", def->lr, &c->lr.lr)) return -1;
     if (!(c->lr.lr > 0 && isfinite(c->lr.lr))) return ts_opt_fail(NULL, "lr", "%g must be positive", c->lr.lr);
-    if (get_long(kv, "iters", iters, 0, 100000000, &c->iters)) return -1;
+    if (get_long(kv, "iters", def->iters, 0, 100000000, &c->iters)) return -1;
     long v;
-    if (get_long(kv, "warmup", 0, 0, 100000000, &v)) return -1;
-    c->lr.warmup = v;
+    /* the default warm-up goes with the default schedule (a --schedule given takes none),
+     * and is at most 5 % of the iterations: a short run still reaches its rate */
+    long dw = sch ? 0 : def->warmup;
+    if (dw > c->iters / 20) dw = c->iters / 20;
+    if (get_long(kv, "warmup", dw, 0, 100000000, &v)) return -1;
+    c->lr.warmup = c->lr.kind == TS_LR_CONSTANT ? 0 : v;
     if (ts_kv_get(kv, "warmup") && c->lr.kind == TS_LR_CONSTANT)   /* it would be ignored */
         return ts_opt_fail(NULL, "warmup", "only with --schedule warmup or cosine (a constant rate has no warm-up)");
     c->lr.total = c->iters;
@@ -49,7 +53,7 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, double lr, long iters, long
     if (ts_kv_double(kv, "clip", 0, &c->clip)) return -1;
     if (!(c->clip >= 0 && isfinite(c->clip)))
         return ts_opt_fail(NULL, "clip", "%g must be >= 0 (0: off)", c->clip);
-    if (get_long(kv, "valid-every", valid_every, 1, 100000000, &c->valid_every)) return -1;
+    if (get_long(kv, "valid-every", def->valid_every, 1, 100000000, &c->valid_every)) return -1;
     if (get_long(kv, "log-every", 10, 1, 100000000, &c->log_every)) return -1;
     return 0;
 }
