@@ -526,11 +526,15 @@ static int mc_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *bas
     m->base.ops = &ts_mc_model_mdm;
     long nb;
     const int real = base->dt_mode == TS_DT_REAL, bins = base->dt_mode == TS_DT_BINS;
+    /* dt_mean and dt_std are read without --dt real too (unused then, kept so that the file
+     * saves back the same; files before --dt real lack them) */
     if (ts_reader_long(r, "MDMMC", "dt_bins", bins ? 2 : 1, bins ? 4096 : 1, &nb) != 0 ||
         ts_reader_double(r, "MDMMC", "dt_lo", 0, 1e3, &m->dt_lo) != 0 ||
         ts_reader_double(r, "MDMMC", "dt_hi", 0, 1e3, &m->dt_hi) != 0 ||
-        (real && (ts_reader_double(r, "MDMMC", "dt_mean", 0, 1e3, &m->dt_mean) != 0 ||
-                  ts_reader_double(r, "MDMMC", "dt_std", 1e-6, 1e3, &m->dt_std) != 0)))
+        ((real || ts_reader_has(r, "MDMMC", "dt_mean")) &&
+         ts_reader_double(r, "MDMMC", "dt_mean", 0, 1e3, &m->dt_mean) != 0) ||
+        ((real || ts_reader_has(r, "MDMMC", "dt_std")) &&
+         ts_reader_double(r, "MDMMC", "dt_std", real ? 1e-6 : 0, 1e3, &m->dt_std) != 0))
         goto fail;
     m->nbins = (int)nb;
     if (m->dt_hi < m->dt_lo) {
