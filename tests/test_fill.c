@@ -907,7 +907,7 @@ static void cli_round(void)
     /* a model file trains nothing: --save-model with it is refused, not ignored */
     snprintf(cmd, sizeof cmd, "fill %s --model %s -o %s --save-model %s -q", in(d, "dr"), in(d, "m.bin"), in(d, "f6"),
              in(d, "m2.bin"));
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--save-model") && strstr(err, "m.bin"), "%s", err);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--save-model") && strstr(err, "m.bin"), "%s", err);
     CHECK(!ts_file_exists(in(d, "m2.bin")) && !ts_file_exists(in(d, "f6")));
     /* nor does it take training options, or unknown ones: its run options only */
     snprintf(cmd, sizeof cmd, "fill %s --model %s --order 3 -o %s -q", in(d, "dr"), in(d, "m.bin"), in(d, "f6"));
@@ -927,6 +927,8 @@ static void cli_round(void)
     snprintf(cmd, sizeof cmd, "fill %s --model ngram --threads 1 -o %s -q", in(d, "dr"), in(d, "f8"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.03 --threads 1 -q > /dev/null", in(d, "t"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.03 --threads 1 --no-progress > /dev/null", in(d, "t"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(cmd, sizeof cmd, "bench fill %s --model %s --one-model -q", in(d, "t"), in(d, "m.bin"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "model file"), "%s", err);

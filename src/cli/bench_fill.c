@@ -157,6 +157,7 @@ int bench_fill(int argc, char **argv)
         TS_OPT_STR_(0, "keep", &keep, "DIR", "keep the dropped and filled traces in DIR"),
         CLI_THREADS_OPTION(&threads),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
+        TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {

@@ -66,7 +66,7 @@ int cmd_fill(int argc, char **argv)
     if (!out) { ts_opt_free(&args); return cli_usage_error(C, "-o OUT is required"); }
     /* a model file is used as it is: the options of training would go unread */
     const char *unread = ts_opt_given(&args, &one) ? "--one-model" : ts_opt_given(&args, &length) ? "--length"
-                       : ts_opt_given(&args, &max_train) ? "--max-train" : NULL;
+                       : ts_opt_given(&args, &max_train) ? "--max-train" : save ? "--save-model" : NULL;
     if (unread && !ts_model_find(model)) {
         ts_opt_free(&args);
         return cli_usage_error(C, "%s is for a model name to train; %s is a model file, used as it is", unread, model);
