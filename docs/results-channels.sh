@@ -34,7 +34,8 @@ done
 # a learned event model (a small mdm, about 1 minute on 2 cores) with the other channels drawn
 # per event type as for the baseline, on mt at L = 256: before and after repair
 if [ "${MDM:-1}" = 1 ] && [ ! -f mt-mdm-256-rep.eval.json ]; then
-    $B train --model mdm mt --length 256 --layers 2 --channels 64 --iters 400 --threads 2 --no-progress -o mt.mdm.tsm > /dev/null
+    $B train --model mdm mt --length 256 --layers 2 --channels 64 --iters 400 --schedule constant --threads 2 --no-progress \
+        -o mt.mdm.tsm > /dev/null
     $B generate mt.mdm.tsm -n 64 --length 256 --threads 2 --no-progress -o mdm256 > /dev/null
     $B markov mt --from-events mdm256.txt --seed 1 -o mt-mdm-256 > /dev/null
     $B eval --real mt --real-part test --synthetic mt-mdm-256 --constraints mt.tsc --length 256 --json > mt-mdm-256.eval.json
