@@ -440,6 +440,24 @@ static void resume_keeps_other_runs_records(void)
               "%ld validation records of 20, %ld loss records of 14 (%ld lines before the resume, %ld after)",
               count_lines_with(lg, "\"iter\":20,\"valid_loss\""), count_lines_with(lg, "\"iter\":14,\"loss\""),
               before, count_lines_with(lg, ""));
+    /* a checkpoint from before runs were named (no section RUN) resumes as before: the
+     * whole log taken for its run, cut after the last validation record of its iteration;
+     * the resumed run names itself */
+    char old[600], lg2[600];
+    snprintf(old, sizeof old, "%s/old.ckpt", dir);
+    snprintf(lg2, sizeof lg2, "%s/old.jsonl", dir);
+    lsq_make(&q);
+    c.resume = NULL;
+    c.log_path = lg2;
+    q.poison = 15;
+    REQUIRE(ts_train_run(&n, &c) == -1);
+    REQUIRE(rewrite_chunk_bytes(ck, old, "RUN", NULL, 0) == 0);
+    lsq_make(&q);
+    c.resume = old;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(count_lines_with(lg2, "\"iter\":14,\"loss\"") == 1 && count_lines_with(lg2, "\"event\":\"end\"") == 1);
+    CHECK_MSG(count_lines_with(lg2, "\"event\":\"resume\",\"run\":\"") == 1, "%ld named resume records",
+              count_lines_with(lg2, "\"event\":\"resume\",\"run\":\""));
 }
 
 /* the log stays JSON when a value is not finite: no validation yet (--iters 0), or a
