@@ -409,6 +409,9 @@ static void cli(void)
     CHECK_MSG(strstr(buf, want), "%s", buf);
     snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --real-part test --synthetic %s/ds/stream.txt", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--real-part applies to multi-channel"));
+    /* at its default value too: given, it would be ignored */
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --real-part all --synthetic %s/ds/stream.txt", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--real-part applies to multi-channel"));
     /* windows: the Markov baseline as windows of 100, eval and repair per window */
     snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 --length 100 -o %s/mk", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
@@ -514,6 +517,8 @@ static void cli(void)
     snprintf(cmd, sizeof cmd, "markov %s/ds -n 1001 --length 100 -o %s/mk", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "-n 1001 is not a multiple of --length 100"));
     snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --synthetic %s/ds/stream.txt --length 10", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length applies to multi-channel"));
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --synthetic %s/ds/stream.txt --length 0", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length applies to multi-channel"));
     snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/ds/stream.txt -o %s/x", dir, dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "not a tracesynth"));

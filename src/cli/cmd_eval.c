@@ -66,6 +66,7 @@ typedef struct {
     size_t length;
     long downstream;
     int json;
+    int real_part_given, length_given;   /* given at all, the default value too */
 } eval_args;
 
 /* 0: parsed; 1: help printed; 2 or -1: a usage error printed */
@@ -102,8 +103,12 @@ static int parse_args(int argc, char **argv, eval_args *a)
         "       tracesynth eval --real R --synthetic S [--train T] [--downstream N] [--json]",
         about_text, opts, 0, 0, NULL, 0, NULL,
     };
-    int rc = cli_parse_options(&spec, argc, argv);
-    if (rc >= 0) return rc ? rc : 1;
+    ts_opt_result args;
+    int rc = ts_opt_parse(&spec, argc, argv, &args);
+    a->real_part_given = ts_opt_given(&args, &a->real_part);
+    a->length_given = ts_opt_given(&args, &a->length);
+    ts_opt_free(&args);
+    if (rc) return rc == 1 ? 1 : rc;
     int imp = a->original || a->mask || a->imputed, gen = a->real || a->synthetic || a->train;
     if (imp && gen) {
         cli_usage_error("eval", "give either --original/--mask/--imputed or --real/--synthetic, not both");
@@ -474,7 +479,9 @@ int cmd_eval(int argc, char **argv)
                                    "multi-channel real trace is compared with its own training part");
         return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.length, (int)a.downstream, a.json);
     }
-    if (a.real_part) return cli_usage_error("eval", "--real-part applies to multi-channel datasets (ingest --channels)");
-    if (a.length) return cli_usage_error("eval", "--length applies to multi-channel datasets (ingest --channels)");
+    /* given at its default value too: it would be ignored */
+    if (a.real_part_given)
+        return cli_usage_error("eval", "--real-part applies to multi-channel datasets (ingest --channels)");
+    if (a.length_given) return cli_usage_error("eval", "--length applies to multi-channel datasets (ingest --channels)");
     return a.original ? eval_impute(&a) : eval_generate(&a);
 }
