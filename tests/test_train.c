@@ -404,6 +404,36 @@ static void log_truncate(void)
     /* a log that is not the run's (another --log given at the resume) is left whole */
     REQUIRE(ts_train_log_truncate(p, 2, 7) == 0);
     CHECK(count_lines_with(p, "\"r\":") == 5);
+    /* a checkpoint from before runs were named (run 0) in a log a named run appended to
+     * after it: the unnamed run's records are cut, the named run's stay */
+    snprintf(p, sizeof p, "%s/old.jsonl", dir);
+    f = fopen(p, "w");
+    REQUIRE(f);
+    fputs("{\"event\":\"start\",\"model\":\"m\"}\n{\"iter\":2,\"valid_loss\":1,\"r\":0}\n"
+          "{\"iter\":3,\"loss\":1,\"r\":0}\n{\"event\":\"end\",\"r\":0}\n"
+          "{\"event\":\"start\",\"model\":\"m\",\"run\":\"00000000000000a5\"}\n{\"iter\":2,\"valid_loss\":1,\"r\":5}\n"
+          "{\"iter\":4,\"valid_loss\":1,\"r\":5}\n{\"event\":\"end\",\"r\":5}\n", f);
+    fclose(f);
+    REQUIRE(ts_train_log_truncate(p, 2, 0) == 0);
+    CHECK_MSG(count_lines_with(p, "\"r\":5") == 3 && count_lines_with(p, "00000000000000a5") == 1,
+              "%ld of the named run's records, %ld of its start records", count_lines_with(p, "\"r\":5"),
+              count_lines_with(p, "00000000000000a5"));
+    CHECK_MSG(count_lines_with(p, "\"r\":0") == 1 && count_lines_with(p, "\"iter\":3") == 0,
+              "%ld of the unnamed run's records", count_lines_with(p, "\"r\":0"));
+    /* the unnamed run's checkpoint resumed once already (going on under a name, stopped
+     * before its next checkpoint): that resume's records are the run's, and go */
+    f = fopen(p, "w");
+    REQUIRE(f);
+    fputs("{\"event\":\"start\",\"model\":\"m\"}\n{\"iter\":2,\"valid_loss\":1,\"r\":0}\n"
+          "{\"event\":\"start\",\"model\":\"m\",\"run\":\"00000000000000a5\"}\n{\"iter\":2,\"valid_loss\":1,\"r\":5}\n"
+          "{\"event\":\"resume\",\"run\":\"00000000000000b6\",\"iter\":2}\n{\"iter\":3,\"loss\":1,\"r\":0}\n"
+          "{\"event\":\"resume\",\"run\":\"00000000000000a5\",\"iter\":2}\n{\"iter\":4,\"loss\":1,\"r\":5}\n", f);
+    fclose(f);
+    REQUIRE(ts_train_log_truncate(p, 2, 0) == 0);
+    CHECK_MSG(count_lines_with(p, "\"r\":5") == 2 && count_lines_with(p, "00000000000000a5") == 2 &&
+                  count_lines_with(p, "00000000000000b6") == 0 && count_lines_with(p, "\"r\":0") == 1,
+              "%ld of the named run's records, %ld of the unnamed run's, %ld of its resume's",
+              count_lines_with(p, "\"r\":5"), count_lines_with(p, "\"r\":0"), count_lines_with(p, "00000000000000b6"));
 }
 
 /* two trainings appending to one log: resuming the first (stopped at 15, its checkpoint

@@ -137,8 +137,10 @@ void ts_train_world(int *rank, int *size);   /* 0, 1 without MPI */
  * resume records name, "run":"%016x"): of that run's records, every one whose "iter"
  * member is above iter goes, and every one after iter's validation record (written just
  * before the checkpoint of iter), with an iteration or not; other runs' records stay.
- * run 0: every record is taken for the run's. Atomically rewritten; a missing log is
- * not an error. 0 / -1 */
+ * run 0 (a checkpoint from before runs were named): the records after a start or resume
+ * record that names no run are the run's, and those after the resume record of a named
+ * run no start record began (its checkpoint resumed before); in a log without either,
+ * every record. Atomically rewritten; a missing log is not an error. 0 / -1 */
 int ts_train_log_truncate(const char *path, long iter, uint64_t run);
 
 #ifdef __cplusplus

@@ -251,6 +251,46 @@ static int line_begins_run(const char *line)
     return strstr(line, "\"event\":\"start\"") || strstr(line, "\"event\":\"resume\"");
 }
 
+/* the run a start or resume record names ("run":"%016x"), or 0 */
+static uint64_t line_run(const char *line)
+{
+    const char *p = strstr(line, "\"run\":\"");
+    if (!p) return 0;
+    p += 7;
+    uint64_t id = 0;
+    for (int i = 0; i < 16; i++) {
+        int d = p[i] >= '0' && p[i] <= '9' ? p[i] - '0' : p[i] >= 'a' && p[i] <= 'f' ? p[i] - 'a' + 10 : -1;
+        if (d < 0) return 0;
+        id = id << 4 | (uint64_t)d;
+    }
+    return p[16] == '"' ? id : 0;
+}
+
+/* which run's records follow in a log: the one its last start or resume record began */
+typedef struct {
+    uint64_t run;        /* the run cut back (0: one from before runs were named) */
+    uint64_t *started;   /* with run 0: the named runs started in the log so far */
+    size_t n, cap;
+} run_follow;
+
+/* does the start or resume record `line` begin the records of f->run? Run 0's records
+ * follow a record naming no run, or the resume record of a named run that no start
+ * record began: a checkpoint of run 0 resumed, which went on under a name */
+static int run_begun(run_follow *f, const char *line)
+{
+    const uint64_t id = line_run(line);
+    if (f->run) return id == f->run;
+    if (!id) return 1;
+    int started = 0;
+    for (size_t i = 0; i < f->n && !started; i++) started = f->started[i] == id;
+    if (strstr(line, "\"event\":\"start\"")) {
+        if (f->n == f->cap) f->started = ts_realloc(f->started, (f->cap = f->cap ? 2 * f->cap : 8) * sizeof *f->started);
+        f->started[f->n++] = id;
+        return 0;
+    }
+    return !started;
+}
+
 int ts_train_log_truncate(const char *path, long iter, uint64_t run)
 {
     if (!path) return 0;
@@ -263,35 +303,44 @@ int ts_train_log_truncate(const char *path, long iter, uint64_t run)
     free(real);
     if (orc != 0) { fclose(f); return -1; }
     /* the run's records: those after a start or resume record naming it. Without a run
-     * (a checkpoint from before runs were named) every record is taken for the run's */
-    char tag[40] = "";
-    if (run) snprintf(tag, sizeof tag, "\"run\":\"%016" PRIx64 "\"", run);
+     * (a checkpoint from before runs were named) those after one naming no run: the
+     * named runs that appended to the log after it keep theirs */
+    run_follow rf = {run, NULL, 0, 0};
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
     /* the validation record of iter is the last one before its checkpoint: what follows
      * was written after it, records without an iteration too (the end of training's).
      * The last such record of the run: a run resumed before wrote it again */
-    long line_no = 0, cut = -1;
-    int mine = !run;
+    long line_no = 0, cut = -1, cut_all = -1;
+    int mine = !run, marked = 0;   /* marked: a start or resume record began run 0's records */
     while ((n = getline(&line, &cap, f)) > 0 && line[n - 1] == '\n') {
-        if (run && line_begins_run(line)) mine = strstr(line, tag) != NULL;
-        if (mine && line_iter(line) == iter && strstr(line, "\"valid_loss\":")) cut = line_no;
+        if (line_begins_run(line)) marked |= mine = run_begun(&rf, line);
+        if (line_iter(line) == iter && strstr(line, "\"valid_loss\":")) {
+            if (mine) cut = line_no;
+            cut_all = line_no;
+        }
         line_no++;
     }
+    /* run 0 where no record begins its records (none names no run): every record is taken
+     * for the run's, as before runs were named */
+    const int whole = !run && !marked;
+    if (whole) cut = cut_all;
     rewind(f);
     line_no = 0;
     mine = !run;
+    rf.n = 0;
     while (!ferror(f) && (n = getline(&line, &cap, f)) > 0) {
         /* a last line without its newline was cut short (disk full, power lost): the
          * records appended after it would join it into one broken line */
         if (line[n - 1] != '\n') break;
-        if (run && line_begins_run(line)) mine = strstr(line, tag) != NULL;
+        if (line_begins_run(line)) mine = whole || run_begun(&rf, line);
         /* other runs' records stay where they are, before and after the cut */
         if (!mine || (line_iter(line) <= iter && (cut < 0 || line_no <= cut))) fwrite(line, 1, (size_t)n, o.f);
         line_no++;
     }
     free(line);
+    free(rf.started);
     int bad = ferror(f);
     fclose(f);
     if (bad) { ts_out_abort(&o); return ts_fail("%s: read error in the training log", path); }
