@@ -908,6 +908,11 @@ static void cli_round(void)
     snprintf(cmd, sizeof cmd, "fill %s --model %s -o %s --save-model %s -q", in(d, "dr"), in(d, "m.bin"), in(d, "f6"),
              in(d, "m2.bin"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--save-model") && strstr(err, "m.bin"), "%s", err);
+    /* a mistyped model name is neither a model nor a file, whatever the options */
+    snprintf(cmd, sizeof cmd, "fill %s --model ngramm -o %s --save-model %s -q", in(d, "dr"), in(d, "f6"), in(d, "m2.bin"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "neither a model file nor a model name"), "%s", err);
+    snprintf(cmd, sizeof cmd, "bench fill %s --model ngramm --one-model -q", in(d, "t"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && !strstr(err, "is a model file"), "%s", err);
     CHECK(!ts_file_exists(in(d, "m2.bin")) && !ts_file_exists(in(d, "f6")));
     /* nor does it take training options, or unknown ones: its run options only */
     snprintf(cmd, sizeof cmd, "fill %s --model %s --order 3 -o %s -q", in(d, "dr"), in(d, "m.bin"), in(d, "f6"));

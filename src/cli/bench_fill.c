@@ -172,7 +172,8 @@ int bench_fill(int argc, char **argv)
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     if (bmax < bmin) { ts_opt_free(&args); return cli_usage_error(C, "--burst-max %ld is below --burst-min %ld", bmax, bmin); }
-    if (ts_opt_given(&args, &one) && !ts_model_find(model)) {   /* a model file is used as it is */
+    /* a model file is used as it is (a name that is neither is the library's error) */
+    if (ts_opt_given(&args, &one) && !ts_model_find(model) && ts_file_exists(model)) {
         ts_opt_free(&args);
         return cli_usage_error(C, "--one-model is for a model name to train; %s is a model file, used as it is", model);
     }

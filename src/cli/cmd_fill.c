@@ -67,7 +67,8 @@ int cmd_fill(int argc, char **argv)
     /* a model file is used as it is: the options of training would go unread */
     const char *unread = ts_opt_given(&args, &one) ? "--one-model" : ts_opt_given(&args, &length) ? "--length"
                        : ts_opt_given(&args, &max_train) ? "--max-train" : save ? "--save-model" : NULL;
-    if (unread && !ts_model_find(model)) {
+    /* a name that is neither a model nor a file is the library's error ("neither ...") */
+    if (unread && !ts_model_find(model) && ts_file_exists(model)) {
         ts_opt_free(&args);
         return cli_usage_error(C, "%s is for a model name to train; %s is a model file, used as it is", unread, model);
     }
