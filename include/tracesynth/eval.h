@@ -98,6 +98,10 @@ const char *ts_arch_name(ts_arch a);              /* "x86_64", "i386", "arm", "a
 /* x86_64 (amd64, x86-64), i386 (i686, x86), arm (armv7l, armhf), aarch64 (arm64); -1 otherwise */
 int         ts_arch_parse(const char *s, ts_arch *out);
 ts_arch     ts_arch_host(void);
+/* system call number -> name on arch, as ftrace's syscalls:* events name the call (x86-64's
+ * stat is newstat): x86_64 and aarch64 (64-bit ABI); NULL for a number the table lacks, or
+ * another architecture (src/eval/syscall_numbers.c) */
+const char *ts_syscall_by_number(ts_arch arch, long nr);
 /* the architecture whose native calls these names are (e.g. the vocabulary of a dataset, or
  * the system call events a CTF trace declares; compat_ names are skipped): the one table that
  * holds them all; among several, for a list of 100 names or more, the table it covers best;
