@@ -348,8 +348,7 @@ static int gunzip(const char *path, char **buf, size_t *size)
     return 0;
 }
 
-/* the log's text: read whole, decompressed when gzip; other compressions named */
-static int read_text(const char *path, char **buf, size_t *size)
+int ts__read_text(const char *path, char **buf, size_t *size)
 {
     if (ts__read_file(path, buf, size) != 0) return -1;
     const unsigned char *b = (const unsigned char *)*buf;
@@ -487,7 +486,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     *timed = 1;
     char *buf;
     size_t size;
-    if (read_text(path, &buf, &size) != 0) return -1;
+    if (ts__read_text(path, &buf, &size) != 0) return -1;
     size_t cap = 1024, n = 0;
     char **names = ts_malloc(cap * sizeof *names);
     double *times = ts_malloc(cap * sizeof *times);
