@@ -182,6 +182,10 @@ int  ts_mc_from_strace(const char *path, ts_mc_raw *out);
  * NULL) receives what ts_ctf_load reports (lost events, architecture); its per-event
  * arrays move to out. */
 int  ts_mc_from_ctf(const char *dir, const ts_ctf_opts *opts, ts_mc_raw *out, ts_ctf_trace *trace);
+/* a trace read with its fields (ts_ctf_load_fields, ts_ftrace_load) -> raw fields: its
+ * per-event arrays move to out (t keeps the rest: streams, lost events); what names the
+ * trace in the error when it holds no event */
+int  ts_mc_from_trace(ts_ctf_trace *t, const char *what, ts_mc_raw *out);
 
 #ifdef __cplusplus
 }

@@ -561,31 +561,38 @@ int ts_mc_from_strace(const char *path, ts_mc_raw *out)
 
 /* ---- CTF ---- */
 
+int ts_mc_from_trace(ts_ctf_trace *t, const char *what, ts_mc_raw *out)
+{
+    memset(out, 0, sizeof *out);
+    if (t->n == 0) return ts_fail("%s: no events", what);
+    out->n = t->n;
+    out->names = t->names;
+    out->time_ns = t->time_ns;
+    out->cpu = t->cpu;
+    out->tid = t->tid;
+    out->comm = t->comm;
+    out->ret = t->ret;
+    out->has_ret = t->has_ret;
+    t->names = NULL;
+    t->time_ns = NULL;
+    t->cpu = NULL;
+    t->tid = NULL;
+    t->comm = NULL;
+    t->ret = NULL;
+    t->has_ret = NULL;
+    t->n = 0;
+    return 0;
+}
+
 int ts_mc_from_ctf(const char *dir, const ts_ctf_opts *opts, ts_mc_raw *out, ts_ctf_trace *trace)
 {
     memset(out, 0, sizeof *out);
     ts_ctf_trace t;
     if (ts_ctf_load_fields(dir, opts, &t) != 0) return -1;
-    if (t.n == 0) {
+    if (ts_mc_from_trace(&t, dir, out) != 0) {
         ts_ctf_trace_free(&t);
-        return ts_fail("%s: no events", dir);
+        return -1;
     }
-    out->n = t.n;
-    out->names = t.names;
-    out->time_ns = t.time_ns;
-    out->cpu = t.cpu;
-    out->tid = t.tid;
-    out->comm = t.comm;
-    out->ret = t.ret;
-    out->has_ret = t.has_ret;
-    t.names = NULL;
-    t.time_ns = NULL;
-    t.cpu = NULL;
-    t.tid = NULL;
-    t.comm = NULL;
-    t.ret = NULL;
-    t.has_ret = NULL;
-    t.n = 0;
     if (trace) *trace = t;
     else ts_ctf_trace_free(&t);
     return 0;
