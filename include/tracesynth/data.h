@@ -192,6 +192,19 @@ int  ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out);
 /* the same, with each event's tid, comm and ret (ts_ctf_trace's last members) */
 int  ts_ctf_load_fields(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out);
 void ts_ctf_trace_free(ts_ctf_trace *t);
+/* ftrace text (tracefs's trace and trace_pipe files, trace-cmd report's lines; gzip read as
+ * it is) -> the same: one event per system call entry (syscalls:* events, or raw_syscalls'
+ * numbers named through arch's table: "x86_64", "aarch64"; NULL: the host's; a number it
+ * lacks is nr_NUMBER), exits and other events under opts as for CTF. Several files are
+ * merged by time. Each event's tid and comm come from its line (COMM-PID; "<...>": no
+ * comm), its CPU from [CPU], the return value from its thread's next exit of the same
+ * call. Streams are the CPUs; the lost-event markers are their discards (a count not known
+ * for "[LOST EVENTS]" and "buffer started"). *notes: what the caller should warn about
+ * (lines "FILE[:LINE]: ...", malloc'd; NULL when none): events the header says were
+ * overwritten, a last line cut short (left out), raw_syscalls left out or unnamed, times
+ * that are counts */
+int  ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch,
+                    ts_ctf_trace *out, char **notes);
 /* names -> dataset: vocabulary by frequency rank over the first train_frac of the events
  * (ties by name), with an UNK ID (the last, named "<unk>") for names unseen there.
  * names are copied: the caller still frees them. */

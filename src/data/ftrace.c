@@ -1,0 +1,618 @@
+/* ftrace text -> one event per system call entry (and, when asked, per exit, named like
+ * its call), or every event, as the CTF reader gives them (ts_ctf_trace).
+ *
+ * Read: tracefs's trace and trace_pipe files and trace-cmd report's output, whose event
+ * lines are
+ *            bash-1234    [002] d..2.  5678.123456: EVENT
+ *   COMM-PID, "(TGID)" with options/record-tgid, [CPU], the flags unless irq-info is off,
+ *   the time: seconds with microseconds (trace_clock local, global, mono, boot, ...), more
+ *   digits (trace-cmd report -t), or a bare count (counter, uptime, x86-tsc: no time).
+ * EVENT is
+ *   sys_openat(dfd: 0xffffff9c, ...)    syscalls:* entry, as the kernel prints it
+ *   sys_openat -> 0x3                    syscalls:* exit (the value as unsigned hex)
+ *   sys_enter_openat: dfd: ...           the same through libtraceevent (trace-cmd report)
+ *   sys_exit_openat: 0x3
+ *   sys_enter: NR 257 (ffffff9c, ...)    raw_syscalls: named through the architecture's
+ *   sys_exit: NR 257 = 3                 table (ts_syscall_by_number), else nr_257
+ *   NAME: ...                            any other event, named NAME
+ * and the lines between them:
+ *   # tracer: nop, # entries-in-buffer/entries-written: A/B   #P:N, the column header
+ *   CPU:1 [LOST 123 EVENTS]              lost events (trace_pipe; "[LOST EVENTS]": a count
+ *   CPU:1 [123 EVENTS DROPPED]            not known); trace-cmd report's words for them
+ *   ##### CPU 1 buffer started ####      the CPU's older events were overwritten
+ *   cpus=2, CPU 1 is empty               trace-cmd report's header
+ * Another tracer's lines (function, function_graph), latency-format and the raw, hex and
+ * bin options are refused. Each CPU's times must not go back (an error); CPUs may interleave
+ * out of order (trace_pipe reads each CPU's buffer as it fills), so the events are sorted
+ * by time, keeping each file's order among equal times. A last line without its newline
+ * was cut while written: left out, with a note. */
+#include "common/idmap.h"
+#include "data_internal.h"
+#include "tracesynth/common.h"
+#include "tracesynth/data.h"
+#include "tracesynth/eval.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { K_ENTRY, K_EXIT, K_OTHER, K_LOST };
+
+typedef struct {
+    int64_t  ns, tid;
+    int64_t  val;        /* exit: the return value; K_LOST: the count, -1 unknown */
+    long     nr;         /* raw_syscalls: the number (name NULL until named) */
+    char    *name;       /* the call's or the event's */
+    char    *comm;       /* NULL: unknown ("<...>") */
+    size_t   seq;        /* input order, for a stable sort */
+    int32_t  cpu;
+    uint8_t  kind, raw, has_val;
+} rec;
+
+typedef struct {
+    rec     *r;
+    size_t   n, cap;
+    int      clock;      /* 1: seconds with a fraction, 2: bare counts; 0: not yet seen */
+    int      has_named, has_raw;   /* syscalls:* and raw_syscalls events */
+    int64_t  ncpus;      /* #P from the header, largest CPU + 1 */
+    char    *notes;
+    size_t   notes_len;
+} reader;
+
+static void note(reader *rd, const char *fmt, ...) TS_PRINTF(2, 3);
+static void note(reader *rd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (len < 0) return;
+    rd->notes = ts_realloc(rd->notes, rd->notes_len + (size_t)len + 2);
+    va_start(ap, fmt);
+    vsnprintf(rd->notes + rd->notes_len, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    rd->notes_len += (size_t)len;
+    rd->notes[rd->notes_len++] = '\n';
+    rd->notes[rd->notes_len] = 0;
+}
+
+static rec *add_rec(reader *rd)
+{
+    if (rd->n == rd->cap) {
+        rd->cap = rd->cap ? 2 * rd->cap : 4096;
+        rd->r = ts_realloc(rd->r, rd->cap * sizeof *rd->r);
+    }
+    rec *x = &rd->r[rd->n];
+    memset(x, 0, sizeof *x);
+    x->seq = rd->n++;
+    return x;
+}
+
+static int bad_line(const char *path, size_t line, const char *s, const char *e, const char *why)
+{
+    int n = (int)(e - s);
+    return ts_fail("%s:%zu: %s: '%.*s%s'", path, line, why, n > 60 ? 60 : n, s, n > 60 ? "..." : "");
+}
+
+static inline int is_ident(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static const char *blanks(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t')) p++;
+    return p;
+}
+
+/* decimal digits at p as a number (saturating); their end, or NULL when none */
+static const char *number(const char *p, const char *e, int64_t *v)
+{
+    const char *s = p;
+    int64_t x = 0;
+    for (; p < e && *p >= '0' && *p <= '9'; p++)
+        if (__builtin_mul_overflow(x, 10, &x) || __builtin_add_overflow(x, *p - '0', &x)) x = INT64_MAX;
+    *v = x;
+    return p > s ? p : NULL;
+}
+
+/* "SECONDS[.FRACTION]:" at p: the time in ns (a bare count as it is), *clock 1 or 2 as
+ * above; the end after the ':', or NULL */
+static const char *timestamp(const char *p, const char *e, int64_t *ns, int *clock)
+{
+    int64_t sec, frac = 0;
+    const char *q = number(p, e, &sec);
+    if (!q) return NULL;
+    *clock = 2;
+    if (q < e && *q == '.') {
+        int digits = 0;
+        for (q++; q < e && *q >= '0' && *q <= '9'; q++)
+            if (digits < 9) frac = frac * 10 + (*q - '0'), digits++;
+        if (!digits) return NULL;
+        while (digits++ < 9) frac *= 10;
+        *clock = 1;
+        if (__builtin_mul_overflow(sec, 1000000000, &sec) || __builtin_add_overflow(sec, frac, &sec)) sec = INT64_MAX;
+    }
+    *ns = sec;
+    return q < e && *q == ':' ? q + 1 : NULL;
+}
+
+typedef struct {
+    const char *comm, *comm_end, *event;   /* event: after the time's ':' and blanks */
+    int64_t     pid, cpu, ns;
+    int         clock;
+} head;
+
+/* "COMM-PID [(TGID)] [CPU] [FLAGS] TIME:": the comm may hold '-', blanks and digits, so
+ * each '-' is tried until the rest fits */
+static int parse_head(const char *s, const char *e, head *h)
+{
+    for (const char *d = s + 1; d < e; d++) {
+        if (*d != '-') continue;
+        const char *q = number(d + 1, e, &h->pid);
+        if (!q || q == e || (*q != ' ' && *q != '\t')) continue;
+        q = blanks(q, e);
+        if (q < e && *q == '(') {   /* record-tgid: "(  1234)", "(-------)" when unknown */
+            q = blanks(q + 1, e);
+            while (q < e && ((*q >= '0' && *q <= '9') || *q == '-')) q++;
+            if (q == e || *q != ')') continue;
+            q = blanks(q + 1, e);
+        }
+        if (q == e || *q != '[') continue;
+        q = number(q + 1, e, &h->cpu);
+        if (!q || q == e || *q != ']' || h->cpu > 65535) continue;
+        q = blanks(q + 1, e);
+        const char *t = timestamp(q, e, &h->ns, &h->clock);
+        if (!t) {   /* the flags first ("d..2.", four of them on older kernels) */
+            while (q < e && *q != ' ' && *q != '\t') q++;
+            t = timestamp(blanks(q, e), e, &h->ns, &h->clock);
+        }
+        if (!t) continue;
+        h->comm = s;
+        h->comm_end = d;
+        h->event = blanks(t, e);
+        return 0;
+    }
+    return -1;
+}
+
+/* "CPU:N [LOST C EVENTS]", "CPU:N [LOST EVENTS]", trace-cmd's "CPU:N [C EVENTS DROPPED]" and
+ * "CPU:N [EVENTS DROPPED]": 0 with the CPU and the count (-1: not known), else -1 */
+static int lost_marker(const char *s, const char *e, int64_t *cpu, int64_t *count)
+{
+    if (e - s < 5 || memcmp(s, "CPU:", 4)) return -1;
+    const char *q = number(s + 4, e, cpu);
+    if (!q || q + 2 > e || memcmp(q, " [", 2)) return -1;
+    q += 2;
+    int lost = e - q >= 5 && !memcmp(q, "LOST ", 5);
+    if (lost) q += 5;
+    *count = -1;
+    const char *c = number(q, e, count);
+    if (c) {
+        if (c == e || *c != ' ') return -1;
+        q = c + 1;
+    }
+    const char *tail = lost ? "EVENTS]" : "EVENTS DROPPED]";
+    size_t tl = strlen(tail);
+    return (size_t)(e - q) == tl && !memcmp(q, tail, tl) && *cpu <= 65535 ? 0 : -1;
+}
+
+/* "##### CPU N buffer started ####" */
+static int buffer_started(const char *s, const char *e, int64_t *cpu)
+{
+    if (e - s < 10 || memcmp(s, "##### CPU ", 10)) return -1;
+    const char *q = number(s + 10, e, cpu);
+    static const char tail[] = " buffer started ####";
+    return q && (size_t)(e - q) == sizeof tail - 1 && !memcmp(q, tail, sizeof tail - 1) && *cpu <= 65535 ? 0 : -1;
+}
+
+static char *dup_range(const char *s, const char *e)
+{
+    char *d = ts_malloc((size_t)(e - s) + 1);
+    memcpy(d, s, (size_t)(e - s));
+    d[e - s] = 0;
+    return d;
+}
+
+/* the event text after the time: its kind, name and values into x; 0, or -1 + error */
+static int parse_event(const char *path, size_t line, const char *b, const char *s, const char *e, rec *x)
+{
+    const char *ne = s;
+    while (ne < e && is_ident(*ne)) ne++;
+    if (ne == s) return bad_line(path, line, b, e, "no event name after the time");
+    if (ne - s > 63) return bad_line(path, line, b, e, "event name longer than 63 bytes");
+    int sys = ne - s > 4 && !memcmp(s, "sys_", 4);
+    if (ne < e && *ne == '(') {   /* the kernel's syscalls:* entry */
+        if (!sys) return bad_line(path, line, b, e, "'NAME(' that is no system call (sys_NAME)");
+        x->kind = K_ENTRY;
+        x->name = dup_range(s + 4, ne);
+        return 0;
+    }
+    if (e - ne >= 4 && !memcmp(ne, " -> ", 4)) {   /* its exit */
+        const char *v = ne + 4;
+        char *ve;
+        if (!sys || v == e || *v == '-') return bad_line(path, line, b, e, "malformed system call exit 'sys_NAME -> VALUE'");
+        unsigned long long u = strtoull(v, &ve, 0);
+        if (ve == v || ve != e) return bad_line(path, line, b, e, "malformed system call exit 'sys_NAME -> VALUE'");
+        x->kind = K_EXIT;
+        x->name = dup_range(s + 4, ne);
+        x->val = (int64_t)u;
+        x->has_val = 1;
+        return 0;
+    }
+    if (ne == e || *ne != ':') return bad_line(path, line, b, e, "not an event line ('NAME: ...' after the time)");
+    const char *args = blanks(ne + 1, e);
+    size_t len = (size_t)(ne - s);
+    if ((len == 9 && !memcmp(s, "sys_enter", 9)) || (len == 8 && !memcmp(s, "sys_exit", 8))) {
+        /* raw_syscalls: "NR 257 (args)", "NR 257 = 3" */
+        int enter = len == 9;
+        char *q;
+        if (e - args < 4 || memcmp(args, "NR ", 3)) return bad_line(path, line, b, e, "malformed raw_syscalls event (no 'NR N')");
+        long nr = strtol(args + 3, &q, 10);
+        if (q == args + 3) return bad_line(path, line, b, e, "malformed raw_syscalls event (no 'NR N')");
+        if (!enter) {
+            if (e - q < 4 || memcmp(q, " = ", 3)) return bad_line(path, line, b, e, "malformed raw_syscalls exit (no '= VALUE')");
+            const char *v = q + 3;
+            long long r = strtoll(v, &q, 0);
+            if (q == v || q != e) return bad_line(path, line, b, e, "malformed raw_syscalls exit (no '= VALUE')");
+            x->val = r;
+            x->has_val = 1;
+        }
+        x->kind = enter ? K_ENTRY : K_EXIT;
+        x->raw = 1;
+        x->nr = nr;
+        return 0;
+    }
+    if (len > 10 && !memcmp(s, "sys_enter_", 10)) {   /* libtraceevent's syscalls:* */
+        x->kind = K_ENTRY;
+        x->name = dup_range(s + 10, ne);
+        return 0;
+    }
+    if (len > 9 && !memcmp(s, "sys_exit_", 9)) {
+        char *q;
+        long long r = strtoll(args, &q, 0);
+        if (q != args && blanks(q, e) == e) {
+            /* printed as unsigned hex: the bits are the value */
+            unsigned long long u = strtoull(args, NULL, 0);
+            x->val = *args == '-' ? r : (int64_t)u;
+            x->has_val = 1;
+        }
+        x->kind = K_EXIT;
+        x->name = dup_range(s + 9, ne);
+        return 0;
+    }
+    x->kind = K_OTHER;
+    x->name = dup_range(s, ne);
+    return 0;
+}
+
+/* one file's lines into rd */
+static int read_one(reader *rd, const char *path)
+{
+    char *buf;
+    size_t size;
+    if (ts__read_text(path, &buf, &size) != 0) return -1;
+    const char *p = buf, *end = buf + size;
+    size_t line = 0, first = rd->n, events = 0;
+    int64_t *last = NULL;   /* per CPU: the time of its latest line, and that line */
+    size_t *last_line = NULL, nlast = 0;
+    int rc = 0, clock = 0;
+    while (p < end && rc == 0) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *b = p, *e = nl ? nl : end;
+        p = nl ? nl + 1 : end;
+        line++;
+        const char *z = memchr(b, 0, (size_t)(e - b));
+        if (z) {
+            rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu: not ftrace text", path, line, (size_t)(z - b) + 1);
+            break;
+        }
+        if (e > b && e[-1] == '\r') e--;
+        if (!nl) {   /* cut while written (the tracer, or whoever copied it, stopped) */
+            note(rd, "%s:%zu: the trace ends in the middle of this line: left out", path, line);
+            break;
+        }
+        const char *s = blanks(b, e);
+        if (s == e) continue;
+        int64_t cpu, count = -1;
+        if (buffer_started(s, e, &cpu) == 0 || lost_marker(s, e, &cpu, &count) == 0) {
+            rec *x = add_rec(rd);
+            x->kind = K_LOST;
+            x->cpu = (int32_t)cpu;
+            x->val = *s == '#' ? -1 : count;
+            x->ns = INT64_MIN;   /* the time of the CPU's next event, once read */
+            if (cpu + 1 > rd->ncpus) rd->ncpus = cpu + 1;
+            continue;
+        }
+        if (*s == '#') {
+            const char *q;
+            if (e - s > 10 && !memcmp(s, "# tracer: ", 10)) {
+                q = blanks(s + 10, e);
+                if (e - q != 3 || memcmp(q, "nop", 3)) {
+                    rc = bad_line(path, line, b, e, "another tracer than nop: only trace events are read "
+                                  "(echo nop > current_tracer)");
+                    break;
+                }
+            } else if ((q = strstr(s, "latency trace v")) && q < e) {
+                rc = bad_line(path, line, b, e, "latency-format output is not read (echo 0 > options/latency-format)");
+                break;
+            } else if (e - s > 37 && !memcmp(s, "# entries-in-buffer/entries-written: ", 37)) {
+                int64_t kept, written, ncpu = 0;
+                q = number(s + 37, e, &kept);
+                if (q && q < e && *q == '/' && (q = number(q + 1, e, &written))) {
+                    if (written > kept)
+                        note(rd, "%s: the tracer wrote %lld events and kept %lld: the %lld oldest were overwritten "
+                                 "before the trace was read (a larger buffer_size_kb keeps them)",
+                             path, (long long)written, (long long)kept, (long long)(written - kept));
+                    const char *P = strstr(q, "#P:");
+                    if (P && P < e && number(P + 3, e, &ncpu) && ncpu <= 65536 && ncpu > rd->ncpus) rd->ncpus = ncpu;
+                }
+            }
+            continue;
+        }
+        int64_t v;
+        const char *q;
+        if (e - s > 5 && !memcmp(s, "cpus=", 5) && (q = number(s + 5, e, &v)) && q == e) continue;
+        if (e - s > 4 && !memcmp(s, "CPU ", 4) && (q = number(s + 4, e, &v)) && (size_t)(e - q) == 9 &&
+            !memcmp(q, " is empty", 9))
+            continue;
+        head h;
+        if (parse_head(s, e, &h) != 0) {
+            rc = bad_line(path, line, b, e, "not an ftrace event line ('COMM-PID [CPU] FLAGS TIME: EVENT')");
+            break;
+        }
+        if (clock && h.clock != clock) {
+            rc = bad_line(path, line, b, e, h.clock == 2 ? "a time without its fraction after ones with: two trace clocks"
+                                                         : "a time with a fraction after ones without: two trace clocks");
+            break;
+        }
+        clock = h.clock;
+        if ((size_t)h.cpu >= nlast) {
+            size_t nn = (size_t)h.cpu + 1;
+            last = ts_realloc(last, nn * sizeof *last);
+            last_line = ts_realloc(last_line, nn * sizeof *last_line);
+            for (size_t c = nlast; c < nn; c++) last[c] = INT64_MIN, last_line[c] = 0;
+            nlast = nn;
+        }
+        if (h.ns < last[h.cpu]) {
+            char why[96];
+            snprintf(why, sizeof why, "the time goes back on CPU %lld (line %zu's is later)", (long long)h.cpu,
+                     last_line[h.cpu]);
+            rc = bad_line(path, line, b, e, why);
+            break;
+        }
+        last[h.cpu] = h.ns;
+        last_line[h.cpu] = line;
+        rec *x = add_rec(rd);
+        x->ns = h.ns;
+        x->tid = h.pid;
+        x->cpu = (int32_t)h.cpu;
+        if (h.cpu + 1 > rd->ncpus) rd->ncpus = h.cpu + 1;
+        const char *c = blanks(h.comm, h.comm_end);
+        if (!(h.comm_end - c == 5 && !memcmp(c, "<...>", 5))) x->comm = dup_range(c, h.comm_end);
+        rc = parse_event(path, line, b, h.event, e, x);
+        if (rc == 0 && x->kind != K_OTHER) {
+            if (x->raw) rd->has_raw = 1;
+            else rd->has_named = 1;
+        }
+        events++;
+    }
+    /* a marker takes the time of the line after it (ftrace prints it just before the first
+     * event after the loss, of its CPU), or of the one before at the end */
+    int64_t t = INT64_MIN;
+    for (size_t i = rd->n; rc == 0 && i-- > first;) {
+        if (rd->r[i].kind == K_LOST) rd->r[i].ns = t;
+        else t = rd->r[i].ns;
+    }
+    t = 0;
+    for (size_t i = first; rc == 0 && i < rd->n; i++) {
+        if (rd->r[i].kind != K_LOST) t = rd->r[i].ns;
+        else if (rd->r[i].ns == INT64_MIN) rd->r[i].ns = t;
+    }
+    free(last);
+    free(last_line);
+    free(buf);
+    if (rc == 0 && !events && rd->n == first) rc = ts_fail("%s: no ftrace event lines", path);
+    if (rc == 0 && rd->clock && clock && clock != rd->clock)
+        rc = ts_fail("%s: its times are %s, those of the files before are %s: two trace clocks cannot be merged",
+                     path, clock == 1 ? "seconds" : "bare counts", clock == 1 ? "bare counts" : "seconds");
+    if (rc == 0 && clock == 2 && !rd->clock)
+        note(rd, "%s: the times are bare counts (trace_clock counter, uptime or x86-tsc), not ns: the times and "
+                 "dt hold those counts", path);
+    if (rc == 0 && clock) rd->clock = clock;
+    return rc;
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+    const rec *x = a, *y = b;
+    if (x->ns != y->ns) return x->ns < y->ns ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* ---- the events, in time order, into out ---- */
+typedef struct {
+    ts__idmap open;        /* tid -> the index in out of its call's entry awaiting the exit */
+    size_t   *open_idx;    /* SIZE_MAX: none */
+    size_t    cap;
+} walker;
+
+static void open_set(walker *w, int64_t tid, size_t idx)
+{
+    size_t cap = ts__idmap_cap(&w->open), k = ts__idmap_get(&w->open, tid, 1);
+    if (ts__idmap_cap(&w->open) != cap) w->open_idx = ts_realloc(w->open_idx, ts__idmap_cap(&w->open) * sizeof *w->open_idx);
+    w->open_idx[k] = idx;
+}
+
+static size_t open_take(walker *w, int64_t tid)
+{
+    size_t k = ts__idmap_get(&w->open, tid, 0);
+    if (k == SIZE_MAX) return SIZE_MAX;
+    size_t idx = w->open_idx[k];
+    w->open_idx[k] = SIZE_MAX;
+    return idx;
+}
+
+static void emit(walker *w, ts_ctf_trace *t, rec *x, char *name)
+{
+    if (t->n == w->cap) {
+        w->cap = w->cap ? 2 * w->cap : 4096;
+        t->names = ts_realloc(t->names, w->cap * sizeof *t->names);
+        t->time_ns = ts_realloc(t->time_ns, w->cap * sizeof *t->time_ns);
+        t->cpu = ts_realloc(t->cpu, w->cap * sizeof *t->cpu);
+        t->tid = ts_realloc(t->tid, w->cap * sizeof *t->tid);
+        t->comm = ts_realloc(t->comm, w->cap * sizeof *t->comm);
+        t->ret = ts_realloc(t->ret, w->cap * sizeof *t->ret);
+        t->has_ret = ts_realloc(t->has_ret, w->cap);
+    }
+    size_t i = t->n++;
+    t->names[i] = name;
+    t->time_ns[i] = x->ns;
+    t->cpu[i] = x->cpu;
+    t->tid[i] = x->tid;
+    t->comm[i] = x->comm ? ts_strdup(x->comm) : NULL;
+    t->ret[i] = x->kind == K_EXIT ? x->val : 0;
+    t->has_ret[i] = x->kind == K_EXIT && x->has_val;
+}
+
+/* "0..3, 5": the CPUs in has[0, n) */
+static void cpu_ranges(const uint8_t *has, int64_t n, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (int64_t c = 0; c < n && o < cap; c++) {
+        if (!has[c]) continue;
+        int64_t e = c;
+        while (e + 1 < n && has[e + 1]) e++;
+        if (e > c) o += (size_t)snprintf(buf + o, cap - o, "%s%lld..%lld", o ? ", " : "", (long long)c, (long long)e);
+        else o += (size_t)snprintf(buf + o, cap - o, "%s%lld", o ? ", " : "", (long long)c);
+        c = e;
+    }
+}
+
+int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch_name,
+                   ts_ctf_trace *out, char **notes)
+{
+    memset(out, 0, sizeof *out);
+    *notes = NULL;
+    ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1};
+    const ts_ctf_opts *o = opts ? opts : &defaults;
+    ts_arch arch = ts_arch_host();
+    if (arch_name && ts_arch_parse(arch_name, &arch)) return -1;
+    reader rd;
+    memset(&rd, 0, sizeof rd);
+    int rc = 0;
+    for (int f = 0; f < npaths && rc == 0; f++) rc = read_one(&rd, paths[f]);
+    char label[512];
+    snprintf(label, sizeof label, "%s%s", paths[0], npaths > 1 ? " (and the files after it)" : "");
+    if (rc == 0) qsort(rd.r, rd.n, sizeof *rd.r, cmp_rec);
+
+    /* raw_syscalls beside syscalls:* would count each call twice */
+    size_t raw_left = 0, unnamed = 0;
+    long unnamed_nr = 0;
+    for (size_t i = 0; rc == 0 && i < rd.n; i++) {
+        rec *x = &rd.r[i];
+        if (!x->raw) continue;
+        if (rd.has_named) { raw_left++; continue; }
+        const char *nm = ts_syscall_by_number(arch, x->nr);
+        char buf[32];
+        if (!nm) {
+            snprintf(buf, sizeof buf, "nr_%ld", x->nr);
+            nm = buf;
+            if (!unnamed++) unnamed_nr = x->nr;
+        }
+        x->name = ts_strdup(nm);
+    }
+    if (raw_left)
+        note(&rd, "%s: both syscalls:* and raw_syscalls events: the %zu raw_syscalls ones are left out, each call "
+                  "counted once", label, raw_left);
+    if (unnamed)
+        note(&rd, "%s: %zu raw_syscalls events have a number the %s table lacks (e.g. %ld): named nr_NUMBER%s", label,
+             unnamed, ts_arch_name(arch), unnamed_nr,
+             arch == TS_ARCH_X86_64 || arch == TS_ARCH_AARCH64 ? "" : " (numbers are known for x86_64 and aarch64)");
+
+    /* per CPU: its stream, with its gaps */
+    int64_t ncpus = rd.ncpus > 0 ? rd.ncpus : 1;
+    uint8_t *seen = ts_calloc((size_t)ncpus, 1);
+    ts_ctf_stream *st = ts_calloc((size_t)ncpus, sizeof *st);
+    walker w;
+    memset(&w, 0, sizeof w);
+    for (size_t i = 0; rc == 0 && i < rd.n; i++) {
+        rec *x = &rd.r[i];
+        ts_ctf_stream *s = &st[x->cpu];
+        seen[x->cpu] = 1;
+        if (x->kind == K_LOST) {
+            ts_ctf_discard d = {x->val >= 0 ? (uint64_t)x->val : 0, x->val >= 0, 0, 0, 0};
+            s->discards = ts_realloc(s->discards, (s->n_discards + 1) * sizeof *s->discards);
+            s->discards[s->n_discards++] = d;
+            s->discarded += d.count;
+            out->lost += d.count;
+            /* the lost events may have ended the calls open on this CPU, and begun others:
+             * an exit after the gap says nothing sure about an entry before it */
+            for (size_t k = 0; k < ts__idmap_cap(&w.open); k++) {
+                size_t at = w.open.idx[k] == SIZE_MAX ? SIZE_MAX : w.open_idx[w.open.idx[k]];
+                if (at != SIZE_MAX && out->cpu[at] == x->cpu) w.open_idx[w.open.idx[k]] = SIZE_MAX;
+            }
+            continue;
+        }
+        s->events++;
+        if (x->raw && rd.has_named) continue;
+        int keep = (o->cpu < 0 || x->cpu == o->cpu) && (!o->comm || (x->comm && !strcmp(x->comm, o->comm)));
+        if (x->kind == K_EXIT && x->has_val) {
+            /* the return value goes to the thread's open entry when it is of this call */
+            size_t at = open_take(&w, x->tid);
+            if (at != SIZE_MAX && !strcmp(out->names[at], x->name)) {
+                out->ret[at] = x->val;
+                out->has_ret[at] = 1;
+            }
+        }
+        int wanted = o->events == TS_CTF_ALL || x->kind == K_ENTRY || (x->kind == K_EXIT && o->exits);
+        if (!keep || !wanted) continue;
+        emit(&w, out, x, ts_strdup(x->name));
+        if (x->kind == K_ENTRY) open_set(&w, x->tid, out->n - 1);
+    }
+    ts__idmap_free(&w.open);
+    free(w.open_idx);
+    if (rc == 0) {
+        for (int64_t c = 0; c < ncpus; c++) {
+            if (!seen[c] && c >= rd.ncpus) continue;
+            out->streams = ts_realloc(out->streams, (out->n_streams + 1) * sizeof *out->streams);
+            ts_ctf_stream *s = &out->streams[out->n_streams++];
+            *s = st[c];
+            char nm[32];
+            snprintf(nm, sizeof nm, "CPU %lld", (long long)c);
+            s->name = ts_strdup(nm);
+            s->cpu = c;
+            st[c].discards = NULL;
+        }
+        out->n_cpus = rd.ncpus;
+        snprintf(out->arch, sizeof out->arch, "%s", ts_arch_name(arch));
+    }
+    for (int64_t c = 0; c < ncpus; c++) free(st[c].discards);
+    free(st);
+    if (rc == 0 && o->cpu >= 0 && o->cpu >= rd.ncpus) {
+        char cpus[128];
+        uint8_t *has = ts_calloc((size_t)ncpus, 1);
+        for (size_t i = 0; i < out->n_streams; i++) has[out->streams[i].cpu] = 1;
+        cpu_ranges(has, ncpus, cpus, sizeof cpus);
+        free(has);
+        rc = ts_fail("%s: no CPU %lld in the trace (its CPUs are %s)", label, (long long)o->cpu, cpus);
+    }
+    free(seen);
+    if (rc == 0 && out->n == 0) {
+        char cpu[48] = "";
+        if (o->cpu >= 0) snprintf(cpu, sizeof cpu, " on CPU %lld", (long long)o->cpu);
+        rc = ts_fail("%s: no %sevents%s%s%s", label, o->events == TS_CTF_ALL ? "" : "system call entry ", cpu,
+                     o->comm ? " of threads named " : "", o->comm ? o->comm : "");
+    }
+    for (size_t i = 0; i < rd.n; i++) free(rd.r[i].name), free(rd.r[i].comm);
+    free(rd.r);
+    if (rc) {
+        free(rd.notes);
+        ts_ctf_trace_free(out);
+        return -1;
+    }
+    *notes = rd.notes;
+    return 0;
+}
