@@ -1,4 +1,4 @@
-/* tracesynth ingest: a trace (strace log, ID stream, .npy, LTTng CTF) -> dataset directory. */
+/* tracesynth ingest: a trace (strace log, ID stream, .npy, LTTng CTF, ftrace text) -> dataset directory. */
 #include "cli.h"
 
 #include <stdlib.h>
@@ -53,6 +53,24 @@ static const char about[] =
         "                 the trace clock's origin) goes to DIR/time_ns.npy (int64), which\n"
         "                 train --also uses to keep other streams before the test part,\n"
         "                 and its CPU to DIR/cpu.npy (int32; train --reinterleave).\n"
+        "  --from ftrace  INPUT is ftrace's text: tracefs's trace or trace_pipe file, or\n"
+        "                 trace-cmd report's lines (gzip is read as it is), of syscalls:*\n"
+        "                 or raw_syscalls events. Read as --from ctf reads a trace, with\n"
+        "                 its --comm (the name on each line), --exits, --events all (other\n"
+        "                 events named by their name, sched_switch, ...), --cpu N ([N] on\n"
+        "                 each line) and --channels; times and CPUs go to time_ns.npy and\n"
+        "                 cpu.npy. raw_syscalls' numbers are named through the table of\n"
+        "                 --arch ARCH, else of the host: x86_64 and aarch64 have one, a\n"
+        "                 number without a name is nr_NUMBER; when the trace has syscalls:*\n"
+        "                 events too, the raw_syscalls ones are left out. Several INPUTs\n"
+        "                 (per_cpu/cpuN/trace) are merged by time. The tracer's lost-event\n"
+        "                 markers (\"CPU:1 [LOST 123 EVENTS]\", \"##### CPU 1 buffer started\n"
+        "                 ####\") are printed per CPU as a warning, and so are the events\n"
+        "                 the header says were overwritten; the events are kept. A CPU's\n"
+        "                 time that goes back is an error; CPUs out of order (trace_pipe)\n"
+        "                 are sorted. A last line cut short is left out, with a warning.\n"
+        "                 Another tracer than nop, latency-format and the raw, hex and bin\n"
+        "                 options are refused.\n"
         "\n"
         "Named events get IDs by frequency rank over the first 70% of the events (the\n"
         "training part of the default time split; 0 = most frequent, ties by name); names\n"
@@ -115,6 +133,32 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
     return 0;
 }
 
+/* a trace's events (ctf, ftrace) into m: their names, times (time_ns.npy) and CPUs
+ * (cpu.npy); with channels, every field the trace has (what names it in errors) */
+static int from_trace(ts_ctf_trace *t, int channels, const char *what, ts_mc *m)
+{
+    if (channels) {
+        ts_mc_raw raw;
+        if (ts_mc_from_trace(t, what, &raw)) return -1;
+        return ingest_channels(&raw, m);
+    }
+    ts_dataset *ds = &m->events;
+    int rc = ts_dataset_from_names(t->names, t->n, ts_split_default_permille[0] / 1000.0, ds);
+    if (rc == 0 && t->time_ns && t->n == ds->stream.n && t->n && t->time_ns[t->n - 1]) {
+        /* the events' times: time_ns.npy (train --also cuts other streams in time) */
+        ds->time_ns = ts_malloc(t->n * sizeof *ds->time_ns);
+        memcpy(ds->time_ns, t->time_ns, t->n * sizeof *ds->time_ns);
+    }
+    size_t known = 0;
+    while (t->cpu && known < t->n && t->n == ds->stream.n && t->cpu[known] >= 0) known++;
+    if (rc == 0 && known == t->n && t->n) {
+        /* and their CPUs: cpu.npy (train --reinterleave moves each CPU's events) */
+        m->ch[TS_CH_CPU] = ts_malloc(t->n * sizeof *m->ch[TS_CH_CPU]);
+        memcpy(m->ch[TS_CH_CPU], t->cpu, t->n * sizeof *m->ch[TS_CH_CPU]);
+    }
+    return rc;
+}
+
 /* DIR/arch: the architecture whose system call table names the events (read by eval) */
 static int write_arch(const char *dir, ts_arch arch)
 {
@@ -149,29 +193,30 @@ static int same_input(const char **inputs, int n, int *a, int *b)
 
 int cmd_ingest(int argc, char **argv)
 {
-    static const char *const froms[] = {"ids", "npy", "strace", "ctf", NULL};
+    static const char *const froms[] = {"ids", "npy", "strace", "ctf", "ftrace", NULL};
     static const char *const kinds[] = {"syscalls", "all", NULL};
     const char *out = NULL, *comm = NULL, *arch_s = NULL;
     int from_i = -1, events_i = -1, concat = 0, exits = 0, strict = 0, channels = 0;
     long cpu = -1;
     const ts_option opts[] = {
-        TS_OPT_CHOICE_(0, "from", &from_i, "FORMAT", froms, "ids, npy, strace or ctf (required; see above)"),
+        TS_OPT_CHOICE_(0, "from", &from_i, "FORMAT", froms, "ids, npy, strace, ctf or ftrace (required; see above)"),
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED,
                       "output dataset directory (created; stream.txt, vocab.tsv and,\n"
                       "for named events, arch (one word: the architecture) are replaced)"),
         TS_OPT_FLAG_(0, "concat", &concat, "npy: join the rows of a (N, L) array into one stream"),
-        TS_OPT_STR_(0, "comm", &comm, "NAME", "ctf: keep the events of threads named NAME"),
-        TS_OPT_FLAG_(0, "exits", &exits, "ctf: record system call exits too"),
-        TS_OPT_CHOICE_(0, "events", &events_i, "syscalls|all", kinds, "ctf: system calls (default) or every event"),
-        TS_OPT_LONG_(0, "cpu", &cpu, "N", 0, 65535, "ctf: keep the events of CPU N's stream"),
+        TS_OPT_STR_(0, "comm", &comm, "NAME", "ctf, ftrace: keep the events of threads named NAME"),
+        TS_OPT_FLAG_(0, "exits", &exits, "ctf, ftrace: record system call exits too"),
+        TS_OPT_CHOICE_(0, "events", &events_i, "syscalls|all", kinds, "ctf, ftrace: system calls (default) or every event"),
+        TS_OPT_LONG_(0, "cpu", &cpu, "N", 0, 65535, "ctf, ftrace: keep the events of CPU N"),
         TS_OPT_FLAG_(0, "strict", &strict, "ctf: a truncated stream file is an error"),
-        TS_OPT_STR_(0, "arch", &arch_s, "ARCH", "strace, ctf: x86_64, i386, arm or aarch64"),
-        TS_OPT_FLAG_(0, "channels", &channels, "strace (one log), ctf: also each event's channels, one .npy\n"
+        TS_OPT_STR_(0, "arch", &arch_s, "ARCH", "strace, ctf, ftrace: x86_64, i386, arm or aarch64"),
+        TS_OPT_FLAG_(0, "channels", &channels, "strace (one log), ctf, ftrace: also each event's channels,\n"
+                     "one .npy "
                      "each beside stream.txt: dt, comm, ret, tid, cpu (see README)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "ingest", "tracesynth ingest --from ids|npy|strace|ctf INPUT... -o DIR [OPTIONS]", about,
+        "ingest", "tracesynth ingest --from ids|npy|strace|ctf|ftrace INPUT... -o DIR [OPTIONS]", about,
         opts, 1, 1 << 20, "INPUT", 0, NULL,
     };
     ts_opt_result args;
@@ -186,25 +231,29 @@ int cmd_ingest(int argc, char **argv)
     const char *events = events_i >= 0 ? kinds[events_i] : NULL;
     const char *cpu_s = cpu >= 0 ? "--cpu" : NULL;
     int bad = 0;
-    if (!from) bad = cli_usage_error("ingest", "--from ids|npy|strace|ctf is required");
+    /* the options of CTF traces apply to ftrace's alike */
+    const int traced = from && (!strcmp(from, "ctf") || !strcmp(from, "ftrace"));
+    if (!from) bad = cli_usage_error("ingest", "--from ids|npy|strace|ctf|ftrace is required");
     else if (concat && strcmp(from, "npy"))
         bad = cli_usage_error("ingest", "--concat applies to --from npy only");
-    else if (comm && strcmp(from, "ctf"))
-        bad = cli_usage_error("ingest", "--comm applies to --from ctf only");
-    else if (exits && strcmp(from, "ctf"))
-        bad = cli_usage_error("ingest", "--exits applies to --from ctf only");
-    else if ((events || cpu_s || strict) && strcmp(from, "ctf"))
-        bad = cli_usage_error("ingest", "%s applies to --from ctf only",
-                              events ? "--events" : cpu_s ? "--cpu" : "--strict");
-    else if (arch_s && strcmp(from, "ctf") && strcmp(from, "strace"))
-        bad = cli_usage_error("ingest", "--arch applies to --from strace and ctf only");
-    else if (channels && strcmp(from, "ctf") && (strcmp(from, "strace") || ninputs > 1))
-        bad = cli_usage_error("ingest", "--channels applies to --from ctf and to one strace log");
-    else if (ninputs > 1 && strcmp(from, "strace"))
+    else if (comm && !traced)
+        bad = cli_usage_error("ingest", "--comm applies to --from ctf and ftrace only");
+    else if (exits && !traced)
+        bad = cli_usage_error("ingest", "--exits applies to --from ctf and ftrace only");
+    else if ((events || cpu_s) && !traced)
+        bad = cli_usage_error("ingest", "%s applies to --from ctf and ftrace only", events ? "--events" : "--cpu");
+    else if (strict && strcmp(from, "ctf"))
+        bad = cli_usage_error("ingest", "--strict applies to --from ctf only");
+    else if (arch_s && !traced && strcmp(from, "strace"))
+        bad = cli_usage_error("ingest", "--arch applies to --from strace, ctf and ftrace only");
+    else if (channels && !traced && (strcmp(from, "strace") || ninputs > 1))
+        bad = cli_usage_error("ingest", "--channels applies to --from ctf, ftrace and to one strace log");
+    else if (ninputs > 1 && strcmp(from, "strace") && strcmp(from, "ftrace"))
         bad = cli_usage_error("ingest", "--from %s takes one INPUT, got %d", from, ninputs);
     int d0, d1;
     if (!bad && ninputs > 1 && same_input(inputs, ninputs, &d0, &d1))   /* its calls would count twice */
-        bad = cli_usage_error("ingest", "'%s' and '%s' are the same log", inputs[d0], inputs[d1]);
+        bad = cli_usage_error("ingest", "'%s' and '%s' are the same %s", inputs[d0], inputs[d1],
+                              strcmp(from, "ftrace") ? "log" : "trace");
     ts_arch arch = TS_ARCH_UNKNOWN;
     if (!bad && arch_s && ts_arch_parse(arch_s, &arch)) bad = cli_usage_error("ingest", "--arch: %s", ts_error());
     if (bad) {
@@ -250,45 +299,48 @@ int cmd_ingest(int argc, char **argv)
         rc = ts_strace_read_many(inputs, ninputs, &names, &n);
         if (rc == 0) rc = from_names(names, n, ds);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
+    } else if (!strcmp(from, "ftrace")) {
+        ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu};
+        ts_ctf_trace t;
+        char *notes;
+        rc = ts_ftrace_load(inputs, ninputs, &o, arch == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(arch), &t, &notes);
+        if (rc == 0) {
+            for (const char *l = notes; l && *l;) {
+                const char *e = strchr(l, '\n');
+                fprintf(stderr, "tracesynth: warning: %.*s\n", (int)(e - l), l);
+                l = e + 1;
+            }
+            free(notes);
+            char who[512];
+            snprintf(who, sizeof who, "%s%s", inputs[0], ninputs > 1 ? " (and the files after it)" : "");
+            ctf_report(who, &t, 0);
+            ts_arch_parse(t.arch, &arch);
+            rc = from_trace(&t, channels, who, &m);
+            ts_ctf_trace_free(&t);
+        }
     } else {
         ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu};
         ts_ctf_trace t;
-        ts_mc_raw raw;
-        rc = channels ? ts_mc_from_ctf(inputs[0], &o, &raw, &t) : ts_ctf_load(inputs[0], &o, &t);
+        rc = channels ? ts_ctf_load_fields(inputs[0], &o, &t) : ts_ctf_load(inputs[0], &o, &t);
         int loaded = rc == 0;
         if (rc == 0) rc = ctf_report(inputs[0], &t, strict);
         if (rc == 0) {
-            ts_arch from_trace = TS_ARCH_UNKNOWN;
-            if (t.arch[0]) ts_arch_parse(t.arch, &from_trace);
-            if (from_trace != TS_ARCH_UNKNOWN) {
-                if (arch != TS_ARCH_UNKNOWN && arch != from_trace)
+            ts_arch from_trace_arch = TS_ARCH_UNKNOWN;
+            if (t.arch[0]) ts_arch_parse(t.arch, &from_trace_arch);
+            if (from_trace_arch != TS_ARCH_UNKNOWN) {
+                if (arch != TS_ARCH_UNKNOWN && arch != from_trace_arch)
                     fprintf(stderr, "tracesynth: warning: %s: --arch %s, but the trace's %s say %s; "
                                     "using %s\n", inputs[0], ts_arch_name(arch),
                             t.arch_from && !strcmp(t.arch_from, "env") ? "environment" : "declared system calls",
                             t.arch, ts_arch_name(arch));
                 else
-                    arch = from_trace;
+                    arch = from_trace_arch;
             } else if (arch == TS_ARCH_UNKNOWN) {
                 arch = ts_arch_host();
                 fprintf(stderr, "tracesynth: warning: %s: the trace does not tell its architecture; "
                                 "assuming the host's (%s); --arch sets it\n", inputs[0], ts_arch_name(arch));
             }
-            if (channels) rc = ingest_channels(&raw, &m);
-            else rc = ts_dataset_from_names(t.names, t.n, ts_split_default_permille[0] / 1000.0, ds);
-            if (rc == 0 && t.time_ns && t.n == ds->stream.n && t.n && t.time_ns[t.n - 1]) {
-                /* the events' times: time_ns.npy (train --also cuts other streams in time) */
-                ds->time_ns = ts_malloc(t.n * sizeof *ds->time_ns);
-                memcpy(ds->time_ns, t.time_ns, t.n * sizeof *ds->time_ns);
-            }
-            size_t known = 0;
-            while (!channels && t.cpu && known < t.n && t.n == ds->stream.n && t.cpu[known] >= 0) known++;
-            if (rc == 0 && !channels && known == t.n && t.n) {
-                /* and their CPUs: cpu.npy (train --reinterleave moves each CPU's events) */
-                m.ch[TS_CH_CPU] = ts_malloc(t.n * sizeof *m.ch[TS_CH_CPU]);
-                memcpy(m.ch[TS_CH_CPU], t.cpu, t.n * sizeof *m.ch[TS_CH_CPU]);
-            }
-        } else if (loaded && channels) {
-            ts_mc_raw_free(&raw);
+            rc = from_trace(&t, channels, inputs[0], &m);
         }
         if (loaded) ts_ctf_trace_free(&t);
     }
