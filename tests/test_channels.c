@@ -1,5 +1,5 @@
 /* Multi-channel traces: the encoding of PROTOCOLS.md §4, the dataset files and their
- * malformed forms, strace fields (return values, threads, comm), the CTF channels. */
+ * malformed forms, strace fields (return values, threads, comm), the CTF and ftrace channels. */
 #include "check.h"
 #include "tracesynth.h"
 #include "tracesynth/channels.h"
@@ -722,6 +722,54 @@ static void ctf_channels(void)
     ts_ctf_trace_free(&tr);
 }
 
+/* ftrace text -> channels: the thread and its name from COMM-PID, the CPU from [CPU], the
+ * return value from the thread's exit of the call, times from the line */
+static void ftrace_fields(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/t.trace", dir);
+    write_text(p,
+               "# tracer: nop\n"
+               "            bash-300     [001] ..... 100.000001: sys_openat(dfd: 0xffffff9c, filename: 0x1)\n"
+               "          python-301     [000] ..... 100.000003: sys_read(fd: 3, buf: 0x1, count: 0x10)\n"
+               "            bash-300     [001] ..... 100.000004: sys_openat -> 0xfffffffffffffffe\n"
+               "          <idle>-0       [001] d..2. 100.000010: sched_switch: prev_comm=bash prev_pid=300 ==> next_comm=swapper/1 next_pid=0\n"
+               "          python-301     [000] ..... 100.000020: sys_read -> 0x10\n"
+               "           <...>-302     [001] ..... 100.001020: sys_close(fd: 3)\n");
+    const char *const one[] = {p};
+    ts_ctf_trace t;
+    char *notes;
+    REQUIRE(ts_ftrace_load(one, 1, NULL, NULL, &t, &notes) == 0);
+    CHECK(notes == NULL);
+    free(notes);
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_trace(&t, p, &r) == 0);
+    CHECK(t.names == NULL && t.n == 0 && t.n_streams == 2);
+    ts_ctf_trace_free(&t);
+    REQUIRE(r.n == 3);
+    const int64_t tid[] = {300, 301, 302}, ret[] = {-2, 16, 0}, ns[] = {100000001000, 100000003000, 100001020000};
+    const int32_t cpu[] = {1, 0, 1};
+    const uint8_t has[] = {1, 1, 0};
+    const char *comm[] = {"bash", "python", NULL};
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_MSG(r.tid[i] == tid[i] && r.cpu[i] == cpu[i] && r.time_ns[i] == ns[i], "event %zu", i);
+        CHECK_MSG(r.has_ret[i] == has[i] && (!has[i] || r.ret[i] == ret[i]), "event %zu: ret %lld", i, (long long)r.ret[i]);
+        CHECK_MSG(comm[i] ? r.comm[i] && !strcmp(r.comm[i], comm[i]) : !r.comm[i], "event %zu", i);
+    }
+    /* encoded as the other traces are (PROTOCOLS.md §4) */
+    ts_mc m;
+    REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
+    ts_mc_raw_free(&r);
+    CHECK(m.n == 3 && m.dt[0] == 0 && ts_mc_has(&m, TS_CH_CPU) && ts_mc_has(&m, TS_CH_TID));
+    CHECK_NEAR(m.dt[1], log1p(2000.0), 1e-5);
+    CHECK_NEAR(m.dt[2], log1p(1017000.0), 1e-5);
+    CHECK(m.ch[TS_CH_TID][0] == 300 % 256 && m.ch[TS_CH_CPU][2] == 1 && m.ch[TS_CH_COMM][2] == TS_CH_PAD);
+    CHECK(m.ch[TS_CH_RET][2] == TS_CH_PAD && m.ch[TS_CH_RET][0] >= 2);
+    ts_mc_free(&m);
+}
+
 /* a trace of n events with events e, dt d, cpu c (the others absent) */
 static void fidelity(void)
 {
@@ -906,4 +954,5 @@ TEST_MAIN("channels", {
     RUN(strace_terminal_pids);
     RUN(ingest_cli);
     RUN(ctf_channels);
+    RUN(ftrace_fields);
 })

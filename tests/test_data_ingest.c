@@ -1,4 +1,4 @@
-/* Ingest (strace logs, ID files, .npy) and the ingest/split/audit commands. */
+/* Ingest (strace logs, ftrace text, ID files, .npy) and the ingest/split/audit commands. */
 #include "check.h"
 
 #include <dirent.h>
@@ -1771,6 +1771,332 @@ static void ctf_errors(void)
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--comm"));
 }
 
+/* ---- ftrace text ---- */
+
+/* text written to a scratch file and read as ftrace: the loader's return; *path the file */
+static int ftrace_text(const char *text, const ts_ctf_opts *o, const char *arch, ts_ctf_trace *t, char **notes,
+                       const char **path)
+{
+    const char *d = scratch_dir();
+    if (!d) return -2;
+    static char p[600];
+    snprintf(p, sizeof p, "%s/t.trace", d);
+    write_text(p, text);
+    if (path) *path = p;
+    const char *const one[] = {p};
+    char *nt = NULL;
+    int rc = ts_ftrace_load(one, 1, o, arch, t, &nt);
+    if (notes) *notes = nt;
+    else free(nt);
+    return rc;
+}
+
+static const char ftrace_head[] =
+    "# tracer: nop\n"
+    "#\n"
+    "# entries-in-buffer/entries-written: 9/12   #P:4\n"
+    "#\n"
+    "#                                _-----=> irqs-off/BH-disabled\n"
+    "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+    "#              | |         |   |||||     |         |\n";
+
+/* the kernel's syscalls:* lines, libtraceevent's (trace-cmd report), the header, the markers */
+static void ftrace_line_forms(void)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "%s"
+             "            bash-1234    [002] d..2.  5678.123456: sys_openat(dfd: 0xffffff9c, filename: 0x5, flags: 0)\n"
+             "            bash-1234    [002] .....  5678.123470: sys_openat -> 0x3\n"
+             "          <idle>-0       [001] d..2.  5678.123500: sched_switch: prev_comm=swapper/1 prev_pid=0 ==> next_comm=a b-c next_pid=77\n"
+             "           a b-c-77      [001] ....  5678.123600: sys_enter_read: fd: 0x00000003, buf: 0x1, count: 0x10\n"
+             "CPU:1 [LOST 5 EVENTS]\n"
+             "           a b-c-77      [001] ....  5678.123700: sys_exit_read: 0xfffffffffffffff5\n"
+             "##### CPU 3 buffer started ####\n"
+             " memfd:sealed-91-6129    [003] .....  5678.123800: sys_futex(uaddr: 0x1, op: 0x80)\n"
+             "           <...>-88      [000] .....  5678.123900: sys_close(fd: 3)\n"
+             "CPU:0 [LOST EVENTS]\n"
+             "           <...>-88      [000] .....  5678.124000: sys_close -> 0x0\n", ftrace_head);
+    ts_ctf_trace t;
+    char *notes;
+    REQUIRE(ftrace_text(text, NULL, "x86_64", &t, &notes, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "openat read futex close"));
+    CHECK(t.time_ns[0] == 5678123456000LL && t.time_ns[3] == 5678123900000LL);
+    CHECK(t.cpu[0] == 2 && t.cpu[1] == 1 && t.cpu[2] == 3 && t.cpu[3] == 0);
+    CHECK(t.tid[0] == 1234 && t.tid[1] == 77 && t.tid[2] == 6129 && t.tid[3] == 88);
+    CHECK(!strcmp(t.comm[0], "bash") && !strcmp(t.comm[1], "a b-c") && !strcmp(t.comm[2], "memfd:sealed-91"));
+    CHECK(t.comm[3] == NULL);   /* "<...>": the name was not kept */
+    /* the exits' values go to their entries; read's is after a gap on its CPU: not sure */
+    CHECK(t.has_ret[0] && t.ret[0] == 3);
+    CHECK(!t.has_ret[1] && !t.has_ret[2] && !t.has_ret[3]);
+    /* four CPUs (#P), the gaps on theirs */
+    CHECK(t.n_streams == 4 && t.n_cpus == 4 && t.lost == 5);
+    CHECK(t.streams[1].n_discards == 1 && t.streams[1].discards[0].count == 5 && t.streams[1].discards[0].count_known);
+    CHECK(t.streams[3].n_discards == 1 && !t.streams[3].discards[0].count_known);
+    CHECK(t.streams[0].n_discards == 1 && !t.streams[0].discards[0].count_known && t.streams[2].n_discards == 0);
+    CHECK_MSG(notes && strstr(notes, "wrote 12 events and kept 9: the 3 oldest were overwritten"), "%s", notes);
+    CHECK(!strcmp(t.arch, "x86_64"));
+    free(notes);
+    ts_ctf_trace_free(&t);
+
+    /* record-tgid's column, irq-info off, trace-cmd's header and its words for lost events */
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1};
+    REQUIRE(ftrace_text("cpus=2\n"
+                        "CPU 1 is empty\n"
+                        "            bash-10    (     10) [000] ..... 1.000001: sys_getpid()\n"
+                        "            bash-10    (-------) [000] ..... 1.000002: sys_getpid -> 0xa\n"
+                        "            bash-11    [001] 1.000003: sys_enter_getpid: \n"
+                        "CPU:1 [7 EVENTS DROPPED]\n"
+                        "            bash-11    [001] 1.000004: sys_exit_getpid: 0xb\n"
+                        "CPU:0 [EVENTS DROPPED]\n"
+                        "            bash-10    [000] 1.000005: sys_exit(error_code: 0)\n",
+                        &o, NULL, &t, NULL, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "getpid getpid getpid getpid exit"));
+    CHECK(t.has_ret[0] && t.ret[0] == 10 && t.has_ret[1] && t.ret[1] == 10);
+    CHECK(!t.has_ret[2] && t.has_ret[3] && t.ret[3] == 11);   /* lost events between them */
+    CHECK(t.lost == 7 && t.n_streams == 2 && t.streams[0].n_discards == 1 && !t.streams[0].discards[0].count_known);
+    ts_ctf_trace_free(&t);
+}
+
+/* raw_syscalls: numbers named through the architecture's table; beside syscalls:* left out */
+static void ftrace_raw_syscalls(void)
+{
+    static const char raw[] =
+        "  ls-5 [000] ..... 2.000001: sys_enter: NR 257 (ffffff9c, 7ffd, 80000, 0, 0, 0)\n"
+        "  ls-5 [000] ..... 2.000002: sys_exit: NR 257 = 3\n"
+        "  ls-5 [000] ..... 2.000003: sys_enter: NR 4 (1, 2, 3, 4, 5, 6)\n"
+        "  ls-5 [000] ..... 2.000004: sys_exit: NR 4 = -2\n"
+        "  ls-5 [000] ..... 2.000005: sys_enter: NR 999 (0, 0, 0, 0, 0, 0)\n";
+    ts_ctf_trace t;
+    char *notes;
+    REQUIRE(ftrace_text(raw, NULL, "x86_64", &t, &notes, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "openat newstat nr_999"));
+    CHECK(t.has_ret[0] && t.ret[0] == 3 && t.has_ret[1] && t.ret[1] == -2 && !t.has_ret[2]);
+    CHECK_MSG(notes && strstr(notes, "1 raw_syscalls events have a number the x86_64 table lacks (e.g. 999)"), "%s",
+              notes);
+    free(notes);
+    ts_ctf_trace_free(&t);
+    /* aarch64's numbers are asm-generic's: 56 is openat there */
+    REQUIRE(ftrace_text("  ls-5 [000] ..... 2.000001: sys_enter: NR 56 (0)\n", NULL, "aarch64", &t, NULL, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "openat"));
+    ts_ctf_trace_free(&t);
+    /* no table: nr_NUMBER, said */
+    REQUIRE(ftrace_text("  ls-5 [000] ..... 2.000001: sys_enter: NR 5 (0)\n", NULL, "arm", &t, &notes, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "nr_5"));
+    CHECK_MSG(notes && strstr(notes, "numbers are known for x86_64 and aarch64"), "%s", notes);
+    free(notes);
+    ts_ctf_trace_free(&t);
+    /* both kinds enabled: each call once */
+    REQUIRE(ftrace_text("  ls-5 [000] ..... 2.000001: sys_openat(dfd: 0)\n"
+                        "  ls-5 [000] ..... 2.000001: sys_enter: NR 257 (0)\n"
+                        "  ls-5 [000] ..... 2.000002: sys_exit: NR 257 = 3\n"
+                        "  ls-5 [000] ..... 2.000002: sys_openat -> 0x3\n", NULL, "x86_64", &t, &notes, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "openat") && t.has_ret[0] && t.ret[0] == 3);
+    CHECK_MSG(notes && strstr(notes, "the 2 raw_syscalls ones are left out"), "%s", notes);
+    free(notes);
+    ts_ctf_trace_free(&t);
+}
+
+/* the options: --exits, --events all, --cpu, --comm */
+static void ftrace_options(void)
+{
+    static const char text[] =
+        "  sh-1 [000] ..... 1.000001: sys_read(fd: 0)\n"
+        "  py-2 [001] ..... 1.000002: sys_write(fd: 1)\n"
+        "  py-2 [001] d..2. 1.000003: sched_switch: prev_comm=py prev_pid=2 ==> next_comm=x next_pid=3\n"
+        "  sh-1 [001] ..... 1.000004: sys_read -> 0x1\n"        /* migrated while it slept */
+        "  py-2 [000] ..... 1.000005: sys_write -> 0xffffffffffffffff\n";
+    ts_ctf_trace t;
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1};
+    REQUIRE(ftrace_text(text, &o, NULL, &t, NULL, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "read write read write"));
+    CHECK(t.ret[0] == 1 && t.ret[1] == -1 && t.ret[2] == 1 && t.has_ret[3] && t.ret[3] == -1);
+    ts_ctf_trace_free(&t);
+    o = (ts_ctf_opts){NULL, 0, TS_CTF_ALL, -1};
+    REQUIRE(ftrace_text(text, &o, NULL, &t, NULL, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "read write sched_switch read write"));
+    ts_ctf_trace_free(&t);
+    o = (ts_ctf_opts){NULL, 1, TS_CTF_SYSCALLS, 1};
+    REQUIRE(ftrace_text(text, &o, NULL, &t, NULL, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "write read") && t.cpu[0] == 1 && t.cpu[1] == 1);
+    CHECK(t.ret[0] == -1);   /* its exit, on CPU 0, still gives the value */
+    ts_ctf_trace_free(&t);
+    o = (ts_ctf_opts){"sh", 0, TS_CTF_SYSCALLS, -1};
+    REQUIRE(ftrace_text(text, &o, NULL, &t, NULL, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "read") && t.tid[0] == 1);
+    ts_ctf_trace_free(&t);
+    o = (ts_ctf_opts){"nobody", 0, TS_CTF_SYSCALLS, -1};
+    CHECK(ftrace_text(text, &o, NULL, &t, NULL, NULL) == -1);
+    CHECK_MSG(strstr(ts_error(), "no system call entry events of threads named nobody"), "%s", ts_error());
+    o = (ts_ctf_opts){NULL, 0, TS_CTF_SYSCALLS, 5};
+    CHECK(ftrace_text(text, &o, NULL, &t, NULL, NULL) == -1);
+    CHECK_MSG(strstr(ts_error(), "no CPU 5 in the trace (its CPUs are 0..1)"), "%s", ts_error());
+}
+
+/* time order: CPUs read out of order (trace_pipe) are sorted; a CPU going back is an error;
+ * times without a fraction (counter clocks) are counts; several files merge */
+static void ftrace_time_order(void)
+{
+    ts_ctf_trace t;
+    REQUIRE(ftrace_text("  a-1 [001] ..... 1.000010: sys_read(fd: 0)\n"
+                        "  b-2 [000] ..... 1.000005: sys_write(fd: 0)\n"
+                        "  a-1 [001] ..... 1.000020: sys_close(fd: 0)\n", NULL, NULL, &t, NULL, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "write read close"));
+    CHECK(t.time_ns[0] == 1000005000 && t.time_ns[2] == 1000020000);
+    ts_ctf_trace_free(&t);
+    const char *path;
+    CHECK(ftrace_text("  a-1 [001] ..... 1.000010: sys_read(fd: 0)\n"
+                      "  a-1 [001] ..... 1.000009: sys_close(fd: 0)\n", NULL, NULL, &t, NULL, &path) == -1);
+    char want[700];
+    snprintf(want, sizeof want, "%s:2: the time goes back on CPU 1 (line 1's is later): '", path);
+    CHECK_MSG(strstr(ts_error(), want) == ts_error(), "%s", ts_error());
+    char *notes;
+    REQUIRE(ftrace_text("  a-1 [001] .....     123456: sys_read(fd: 0)\n"
+                        "  a-1 [001] .....     123470: sys_close(fd: 0)\n", NULL, NULL, &t, &notes, NULL) == 0);
+    CHECK(t.time_ns[0] == 123456 && t.time_ns[1] == 123470);
+    CHECK_MSG(notes && strstr(notes, "bare counts"), "%s", notes);
+    free(notes);
+    ts_ctf_trace_free(&t);
+    /* precision beyond microseconds (trace-cmd report -t) */
+    REQUIRE(ftrace_text("  a-1 [001] 5.123456789: sys_read(fd: 0)\n", NULL, NULL, &t, NULL, NULL) == 0);
+    CHECK(t.time_ns[0] == 5123456789LL);
+    ts_ctf_trace_free(&t);
+    /* per_cpu/cpuN/trace files: merged by time */
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    write_text(in(d, "c0"), "  a-1 [000] ..... 1.000001: sys_read(fd: 0)\n  a-1 [000] ..... 1.000004: sys_read -> 0x0\n");
+    write_text(in(d, "c1"), "  b-2 [001] ..... 1.000002: sys_write(fd: 0)\n  b-2 [001] ..... 1.000003: sys_write -> 0x1\n");
+    char p0[600], p1[600];
+    snprintf(p0, sizeof p0, "%s", in(d, "c0"));
+    snprintf(p1, sizeof p1, "%s", in(d, "c1"));
+    const char *const two[] = {p0, p1};
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1};
+    REQUIRE(ts_ftrace_load(two, 2, &o, NULL, &t, &notes) == 0);
+    CHECK(names_are(t.names, t.n, "read write write read") && t.ret[0] == 0 && t.ret[1] == 1);
+    free(notes);
+    ts_ctf_trace_free(&t);
+    /* two clocks cannot merge */
+    write_text(in(d, "c1"), "  b-2 [001] ..... 1000002: sys_write(fd: 0)\n");
+    CHECK(ts_ftrace_load(two, 2, &o, NULL, &t, &notes) == -1);
+    CHECK_MSG(strstr(ts_error(), "two trace clocks cannot be merged"), "%s", ts_error());
+}
+
+/* what is refused: one line naming the file and the line; a last line cut is left out */
+static void ftrace_errors(void)
+{
+    static const struct { const char *text, *want; } bad[] = {
+        {"", ": no ftrace event lines"},
+        {"# tracer: nop\n#\n", ": no ftrace event lines"},
+        {"  a-1 [000] ..... 1.0: sys_read(fd: 0)\nhello world\n", ":2: not an ftrace event line"},
+        {"# tracer: function\n", ":1: another tracer than nop"},
+        {"# tracer: nop\n# nop latency trace v1.1.5 on 6.1\n", ":2: latency-format output is not read"},
+        {"  a-1 [000] ..... 1.0: sys_read(fd: 0)\n  a-1 [000] ..... 2: sys_read(fd: 0)\n", ":2: a time without its fraction"},
+        {"  a-1 [000] ..... 1.0: do_sys_open <-__x64_sys_openat\n", ":1: not an event line ('NAME: ...' after the time)"},
+        {"  a-1 [000] ..... 1.0: foo(x)\n", ":1: 'NAME(' that is no system call"},
+        {"  a-1 [000] ..... 1.0: sys_read -> banana\n", ":1: malformed system call exit"},
+        {"  a-1 [000] ..... 1.0: sys_exit: NR 0 = \n", ":1: malformed raw_syscalls exit"},
+        {"  a-1 [000] ..... 1.0: sys_enter: 0 (1)\n", ":1: malformed raw_syscalls event"},
+        {"  a-1 [000] ..... 1.0: : x\n", ":1: no event name after the time"},
+        {"0000000001 00000000 0000000000012a4f ...\n", ":1: not an ftrace event line"},   /* options/hex */
+        {"  a-1 [000] ..... 1.0: sched_switch: x\n", ": no system call entry events"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ts_ctf_trace t;
+        const char *path;
+        CHECK_MSG(ftrace_text(bad[i].text, NULL, NULL, &t, NULL, &path) == -1, "case %zu", i);
+        const char *e = ts_error(), *p = strstr(e, path);
+        CHECK_MSG(p == e && strstr(e + strlen(path), bad[i].want) == e + strlen(path), "case %zu: %s", i, e);
+    }
+    /* binary junk: NUL bytes, named with their place; other bytes make no event line */
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    unsigned char junk[512];
+    for (size_t i = 0; i < sizeof junk; i++) junk[i] = (unsigned char)(i * 37 + 11);
+    write_bytes(in(d, "j"), junk, sizeof junk);
+    const char *const one[] = {in(d, "j")};
+    ts_ctf_trace t;
+    char *notes;
+    CHECK(ts_ftrace_load(one, 1, NULL, NULL, &t, &notes) == -1);
+    CHECK_MSG(strstr(ts_error(), "/j: byte 0x00 (NUL) at line "), "%s", ts_error());
+    junk[0] = 0x7f;
+    for (size_t i = 0; i < sizeof junk; i++) if (!junk[i]) junk[i] = 'x';
+    write_bytes(in(d, "j"), junk, sizeof junk);
+    CHECK(ts_ftrace_load(one, 1, NULL, NULL, &t, &notes) == -1);
+    CHECK_MSG(strstr(ts_error(), "/j:1: not an ftrace event line"), "%s", ts_error());
+    /* a last line cut while written: left out, said */
+    REQUIRE(ftrace_text("  a-1 [000] ..... 1.000001: sys_read(fd: 0)\n  a-1 [000] ..... 1.000002: sys_re",
+                        NULL, NULL, &t, &notes, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "read"));
+    CHECK_MSG(notes && strstr(notes, ":2: the trace ends in the middle of this line: left out"), "%s", notes);
+    free(notes);
+    ts_ctf_trace_free(&t);
+}
+
+/* a real recording: trace_pipe read by a slow reader from a small buffer (syscalls:*,
+ * sched_switch, sched_process_exec; python threads, a shell pipeline), with lost events */
+static void ftrace_real_trace(void)
+{
+    const char *const one[] = {"tests/data/ftrace_pipe.trace.gz"};
+    ts_ctf_trace t;
+    char *notes;
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1};
+    REQUIRE(ts_ftrace_load(one, 1, &o, "x86_64", &t, &notes) == 0);
+    CHECK(notes == NULL);
+    CHECK_MSG(t.n == 4401, "%zu", t.n);   /* 2203 entries, 2198 exits */
+    CHECK(t.lost == 18240 && t.n_streams == 2);
+    CHECK(t.streams[0].discarded == 6968 && t.streams[0].n_discards == 6);
+    CHECK(t.streams[1].discarded == 11272 && t.streams[1].n_discards == 9);
+    size_t back = 0, unknown = 0, entries = 0, paired = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        back += i && t.time_ns[i] < t.time_ns[i - 1];
+        unknown += !strcmp(ts_syscall_subsystem_arch(t.names[i], TS_ARCH_X86_64), "unknown");
+    }
+    ts_ctf_trace_free(&t);
+    CHECK(back == 0 && unknown == 0);
+    o.exits = 0;
+    REQUIRE(ts_ftrace_load(one, 1, &o, "x86_64", &t, &notes) == 0);
+    for (size_t i = 0; i < t.n; i++) entries++, paired += t.has_ret[i];
+    CHECK(entries == 2203);
+    CHECK_MSG(paired > entries * 9 / 10, "%zu of %zu with a return value", paired, entries);
+    ts_ctf_trace_free(&t);
+}
+
+static void ftrace_cli(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1024], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace tests/data/ftrace_pipe.trace.gz -o %s/ds", d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "warning: tests/data/ftrace_pipe.trace.gz: the tracer reported 18240 discarded events: the "
+                          "stream has gaps there (CPU 0: 6968 in 6 gaps, CPU 1: 11272 in 9 gaps)"), "%s", err);
+    ts_dataset ds;
+    REQUIRE(ts_dataset_load(in(d, "ds"), &ds) == 0);
+    CHECK(ds.stream.n == 2203 && ds.time_ns && ts_vocab_lookup(&ds.vocab, "openat") >= 0);
+    ts_dataset_free(&ds);
+    int32_t *cpu;
+    REQUIRE(ts_mc_load_channel(in(d, "ds"), TS_CH_CPU, 2203, (void **)&cpu) == 0);
+    CHECK(cpu != NULL);
+    free(cpu);
+    /* the dataset trains and imputes */
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ds -o %s/ng.tsm", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --input %s/ds --blackout 10 --windows 20", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    /* options of other formats are refused; ftrace's errors name file and line */
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace tests/data/ftrace_pipe.trace.gz --strict -o %s/x", d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--strict applies to --from ctf only"), "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from strace tests/data/strace_f.log --cpu 1 -o %s/x", d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--cpu applies to --from ctf and ftrace only"), "%s", err);
+    write_text(in(d, "bad.trace"), "  a-1 [000] ..... 1.0: sys_read(fd: 0)\n  a-1 [000] ..... 0.5: sys_read(fd: 0)\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace %s/bad.trace -o %s/x", d, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "tracesynth: error: ") == err && strstr(err, "/bad.trace:2: the time goes back on CPU 0"), "%s",
+              err);
+    CHECK(!ts_file_exists(in(d, "x")));
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace %s/bad.trace %s/./bad.trace -o %s/x", d, d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "are the same trace"), "%s", err);
+}
+
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(strace_real_shapes);
@@ -1808,4 +2134,11 @@ TEST_MAIN("data_ingest", {
     RUN(ctf_short_index_entries_ignored);
     RUN(ctf_real_trace);
     RUN(ctf_errors);
+    RUN(ftrace_line_forms);
+    RUN(ftrace_raw_syscalls);
+    RUN(ftrace_options);
+    RUN(ftrace_time_order);
+    RUN(ftrace_errors);
+    RUN(ftrace_real_trace);
+    RUN(ftrace_cli);
 })

@@ -187,8 +187,9 @@ static int lost_marker(const char *s, const char *e, int64_t *cpu, int64_t *coun
     q += 2;
     int lost = e - q >= 5 && !memcmp(q, "LOST ", 5);
     if (lost) q += 5;
-    *count = -1;
-    const char *c = number(q, e, count);
+    int64_t v;
+    const char *c = number(q, e, &v);
+    *count = c ? v : -1;
     if (c) {
         if (c == e || *c != ' ') return -1;
         q = c + 1;
@@ -298,16 +299,20 @@ static int read_one(reader *rd, const char *path)
     int64_t *last = NULL;   /* per CPU: the time of its latest line, and that line */
     size_t *last_line = NULL, nlast = 0;
     int rc = 0, clock = 0;
+    const char *z = memchr(buf, 0, size);
+    if (z) {   /* binary: named before any line of it is read as text */
+        size_t at = 1;
+        const char *bol = buf;
+        for (const char *q = buf; q < z; q++)
+            if (*q == '\n') at++, bol = q + 1;
+        rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu: not ftrace text", path, at, (size_t)(z - bol) + 1);
+        p = end;
+    }
     while (p < end && rc == 0) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *b = p, *e = nl ? nl : end;
         p = nl ? nl + 1 : end;
         line++;
-        const char *z = memchr(b, 0, (size_t)(e - b));
-        if (z) {
-            rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu: not ftrace text", path, line, (size_t)(z - b) + 1);
-            break;
-        }
         if (e > b && e[-1] == '\r') e--;
         if (!nl) {   /* cut while written (the tracer, or whoever copied it, stopped) */
             note(rd, "%s:%zu: the trace ends in the middle of this line: left out", path, line);
