@@ -537,16 +537,14 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
              unnamed, ts_arch_name(arch), unnamed_nr,
              arch == TS_ARCH_X86_64 || arch == TS_ARCH_AARCH64 ? "" : " (numbers are known for x86_64 and aarch64)");
 
-    /* per CPU: its stream, with its gaps */
+    /* per CPU (each below the largest, or #P): its stream, with its gaps */
     int64_t ncpus = rd.ncpus > 0 ? rd.ncpus : 1;
-    uint8_t *seen = ts_calloc((size_t)ncpus, 1);
     ts_ctf_stream *st = ts_calloc((size_t)ncpus, sizeof *st);
     walker w;
     memset(&w, 0, sizeof w);
     for (size_t i = 0; rc == 0 && i < rd.n; i++) {
         rec *x = &rd.r[i];
         ts_ctf_stream *s = &st[x->cpu];
-        seen[x->cpu] = 1;
         if (x->kind == K_LOST) {
             ts_ctf_discard d = {x->val >= 0 ? (uint64_t)x->val : 0, x->val >= 0, 0, 0, 0};
             s->discards = ts_realloc(s->discards, (s->n_discards + 1) * sizeof *s->discards);
@@ -581,7 +579,6 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
     free(w.open_idx);
     if (rc == 0) {
         for (int64_t c = 0; c < ncpus; c++) {
-            if (!seen[c] && c >= rd.ncpus) continue;
             out->streams = ts_realloc(out->streams, (out->n_streams + 1) * sizeof *out->streams);
             ts_ctf_stream *s = &out->streams[out->n_streams++];
             *s = st[c];
@@ -604,7 +601,6 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
         free(has);
         rc = ts_fail("%s: no CPU %lld in the trace (its CPUs are %s)", label, (long long)o->cpu, cpus);
     }
-    free(seen);
     if (rc == 0 && out->n == 0) {
         char cpu[48] = "";
         if (o->cpu >= 0) snprintf(cpu, sizeof cpu, " on CPU %lld", (long long)o->cpu);
