@@ -1995,6 +1995,7 @@ static void ftrace_errors(void)
         {"  a-1 [000] ..... 1.0: sys_read -> banana\n", ":1: malformed system call exit"},
         {"  a-1 [000] ..... 1.0: sys_exit: NR 0 = \n", ":1: malformed raw_syscalls exit"},
         {"  a-1 [000] ..... 1.0: sys_enter: 0 (1)\n", ":1: malformed raw_syscalls event"},
+        {"  a-1 [000] ..... 1.0: sys_enter: NR 12x (1)\n", ":1: malformed raw_syscalls event"},
         {"  a-1 [000] ..... 1.0: : x\n", ":1: no event name after the time"},
         {"0000000001 00000000 0000000000012a4f ...\n", ":1: not an ftrace event line"},   /* options/hex */
         {"  a-1 [000] ..... 1.0: sched_switch: x\n", ": no system call entry events"},
