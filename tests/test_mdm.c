@@ -668,6 +668,13 @@ static void default_schedule_cosine(void)
     /* iteration 10 (step 9 from 0) is 7 steps into the 38 of the decay: 2e-3 (1 + cos(7 pi / 38)) / 2 */
     CHECK_MSG(fabs(lr10 - 1e-3 * (1 + cos(7 * M_PI / 38))) < 1e-7 && lr40 >= 0 && lr40 < 1e-5,
               "rates %g at 10, %g at 40", lr10, lr40);
+    /* the start record says how the rate was scheduled */
+    f = fopen(logp, "r");
+    REQUIRE(f);
+    int said = 0;
+    while (fgets(line, sizeof line, f)) said |= strstr(line, "\"event\":\"start\"") && strstr(line, "\"schedule\":\"cosine\",\"warmup\":2,");
+    fclose(f);
+    CHECK(said);
     toy_free(&t);
 }
 

@@ -53,6 +53,7 @@ typedef struct {
 double ts_lr_at(const ts_lr_schedule *s, long step);
 /* "constant", "warmup", "cosine"; 0 / -1 + error */
 int ts_lr_parse(const char *s, ts_lr_kind *out);
+const char *ts_lr_name(ts_lr_kind k);   /* the name ts_lr_parse reads */
 
 #ifdef __cplusplus
 }

@@ -133,6 +133,8 @@ double ts_lr_at(const ts_lr_schedule *s, long step)
 
 static const char *const lr_names[] = {"constant", "warmup", "cosine"};
 
+const char *ts_lr_name(ts_lr_kind k) { return k >= TS_LR_CONSTANT && k <= TS_LR_COSINE ? lr_names[k] : "?"; }
+
 int ts_lr_parse(const char *s, ts_lr_kind *out)
 {
     for (int i = 0; i < 3; i++)

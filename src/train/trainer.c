@@ -578,14 +578,15 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     /* a record that cannot be written (disk full) stops the run: the log would be
      * missing lines, or hold a broken one */
     if (ok && c->log_path && !c->resume &&
-        ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\",\"run\":\"%016" PRIx64 "\"%s%s", net->name,
-                     st.run, c->start_log ? "," : "", c->start_log ? c->start_log : "") != 0)
+        ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\",\"run\":\"%016" PRIx64 "\",\"schedule\":\"%s\","
+                     "\"warmup\":%ld%s%s", net->name, st.run, ts_lr_name(c->lr.kind), c->lr.warmup,
+                     c->start_log ? "," : "", c->start_log ? c->start_log : "") != 0)
         ok = 0;
     if (ok && c->log_path && c->resume) {
         char *from = ts_json_escape(c->resume);   /* a path may hold quotes */
         ok = ts_train_log(c->log_path, "\"event\":\"resume\",\"run\":\"%016" PRIx64 "\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
-                          "\"lr\":%g,\"best_valid_loss\":%.6g", st.run, from, (long long)st.iter, c->iters, c->lr.lr,
-                          st.best) == 0;
+                          "\"lr\":%g,\"schedule\":\"%s\",\"warmup\":%ld,\"best_valid_loss\":%.6g", st.run, from,
+                          (long long)st.iter, c->iters, c->lr.lr, ts_lr_name(c->lr.kind), c->lr.warmup, st.best) == 0;
         free(from);
     }
     if (!all_ok(ok, nranks, net->name)) goto done;
