@@ -672,7 +672,8 @@ static void default_schedule_cosine(void)
     f = fopen(logp, "r");
     REQUIRE(f);
     int said = 0;
-    while (fgets(line, sizeof line, f)) said |= strstr(line, "\"event\":\"start\"") && strstr(line, "\"schedule\":\"cosine\",\"warmup\":2,");
+    while (fgets(line, sizeof line, f))
+        said |= strstr(line, "\"event\":\"start\"") && strstr(line, "\"schedule\":\"cosine\",\"warmup\":2,");
     fclose(f);
     CHECK(said);
     toy_free(&t);
