@@ -142,6 +142,8 @@ typedef struct {
     int           exits;       /* TS_CTF_SYSCALLS: also one event per exit */
     ts_ctf_events events;
     int64_t       cpu;         /* only this CPU's events; -1: all */
+    int           no_recon;    /* ftrace: leave out the events tracesynth fill reconstructed
+                                * (by default each counts as the event it stands for) */
 } ts_ctf_opts;
 /* events the tracer reported lost in one stream (babeltrace2's discarded-events message) */
 typedef struct {
@@ -203,6 +205,11 @@ void ts_ctf_trace_free(ts_ctf_trace *t);
  * (lines "FILE[:LINE]: ...", malloc'd; NULL when none): events the header says were
  * overwritten, a last line cut short (left out), raw_syscalls left out or unnamed, times
  * that are counts */
+/* the event name of the lines tracesynth fill writes for reconstructed events in ftrace text:
+ * "tracesynth_reconstructed: event=NAME tid=N next_tid=N confidence=C gap_count=N", NAME
+ * the tracefs name of the event it stands for (sys_enter_openat, sys_exit_openat,
+ * sched_switch, ...) */
+#define TS_FTRACE_RECON "tracesynth_reconstructed"
 int  ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch,
                     ts_ctf_trace *out, char **notes);
 /* names -> dataset: vocabulary by frequency rank over the first train_frac of the events

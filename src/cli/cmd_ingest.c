@@ -196,7 +196,7 @@ int cmd_ingest(int argc, char **argv)
     static const char *const froms[] = {"ids", "npy", "strace", "ctf", "ftrace", NULL};
     static const char *const kinds[] = {"syscalls", "all", NULL};
     const char *out = NULL, *comm = NULL, *arch_s = NULL;
-    int from_i = -1, events_i = -1, concat = 0, exits = 0, strict = 0, channels = 0;
+    int from_i = -1, events_i = -1, concat = 0, exits = 0, strict = 0, channels = 0, no_recon = 0;
     long cpu = -1;
     const ts_option opts[] = {
         TS_OPT_CHOICE_(0, "from", &from_i, "FORMAT", froms, "ids, npy, strace, ctf or ftrace (required; see above)"),
@@ -209,6 +209,8 @@ int cmd_ingest(int argc, char **argv)
         TS_OPT_CHOICE_(0, "events", &events_i, "syscalls|all", kinds, "ctf, ftrace: system calls (default) or every event"),
         TS_OPT_LONG_(0, "cpu", &cpu, "N", 0, 65535, "ctf, ftrace: keep the events of CPU N"),
         TS_OPT_FLAG_(0, "strict", &strict, "ctf: a truncated stream file is an error"),
+        TS_OPT_FLAG_(0, "no-reconstructed", &no_recon, "ftrace: leave out the events tracesynth fill reconstructed\n"
+                     "(by default each is read as the event it stands for)"),
         TS_OPT_STR_(0, "arch", &arch_s, "ARCH", "strace, ctf, ftrace: x86_64, i386, arm or aarch64"),
         TS_OPT_FLAG_(0, "channels", &channels, "strace (one log), ctf, ftrace: also each event's channels,\n"
                      "one .npy "
@@ -244,6 +246,8 @@ int cmd_ingest(int argc, char **argv)
         bad = cli_usage_error("ingest", "%s applies to --from ctf and ftrace only", events ? "--events" : "--cpu");
     else if (strict && strcmp(from, "ctf"))
         bad = cli_usage_error("ingest", "--strict applies to --from ctf only");
+    else if (no_recon && strcmp(from, "ftrace"))
+        bad = cli_usage_error("ingest", "--no-reconstructed applies to --from ftrace only");
     else if (arch_s && !traced && strcmp(from, "strace"))
         bad = cli_usage_error("ingest", "--arch applies to --from strace, ctf and ftrace only");
     else if (channels && !traced && (strcmp(from, "strace") || ninputs > 1))
@@ -300,7 +304,7 @@ int cmd_ingest(int argc, char **argv)
         if (rc == 0) rc = from_names(names, n, ds);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else if (!strcmp(from, "ftrace")) {
-        ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu};
+        ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu, no_recon};
         ts_ctf_trace t;
         char *notes;
         rc = ts_ftrace_load(inputs, ninputs, &o, arch == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(arch), &t, &notes);
@@ -319,7 +323,7 @@ int cmd_ingest(int argc, char **argv)
             ts_ctf_trace_free(&t);
         }
     } else {
-        ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu};
+        ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu, 0};
         ts_ctf_trace t;
         rc = channels ? ts_ctf_load_fields(inputs[0], &o, &t) : ts_ctf_load(inputs[0], &o, &t);
         int loaded = rc == 0;

@@ -584,7 +584,7 @@ int ts__ctf_load_here(const char *dir, const ts_ctf_opts *opts, int fields, ts_c
 int ts__ctf_load_in(const char *dir, const ts_ctf_opts *opts, int fields, const char *work, ts_ctf_trace *out)
 {
     memset(out, 0, sizeof *out);
-    ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1};
+    ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1, 0};
     const ts_ctf_opts *o = opts ? opts : &defaults;
     /* a CTF trace directory, or an LTTng session directory holding kernel/ */
     const char *given = dir;
@@ -640,7 +640,7 @@ int ts__ctf_load_in(const char *dir, const ts_ctf_opts *opts, int fields, const 
 int ts_ctf_read(const char *dir, const char *comm, int exits, char ***names_out, size_t *n_out,
                 uint64_t *lost)
 {
-    ts_ctf_opts o = {comm, exits, TS_CTF_SYSCALLS, -1};
+    ts_ctf_opts o = {comm, exits, TS_CTF_SYSCALLS, -1, 0};
     ts_ctf_trace t;
     *names_out = NULL;
     *n_out = 0;

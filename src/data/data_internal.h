@@ -64,4 +64,36 @@ int  ts__strace_read_fields(const char *path, char ***names, double **times, siz
                             ts__strace_fields *x);
 void ts__strace_fields_free(ts__strace_fields *x);   /* the arrays; not the exec and comm strings */
 
+/* ftrace text, line by line (ftrace.c): what ts_ftrace_load reads of each event line and
+ * lost-event marker, for the readers that need the lines themselves (src/gaps) */
+enum { TS__FT_ENTRY, TS__FT_EXIT, TS__FT_OTHER, TS__FT_LOST };
+typedef struct {
+    size_t      line;            /* from 1 */
+    const char *b, *e;           /* the line, without its line end */
+    uint8_t     kind, raw, has_val;
+    uint8_t     recon;           /* a line tracesynth fill wrote (TS_FTRACE_RECON): kind, name
+                                  * and tid are the event's it stands for */
+    int32_t     cpu;
+    int64_t     ns, tid;         /* lost: ns not known (INT64_MIN) */
+    int64_t     val;             /* exit: the return value; lost: the count, -1 not known */
+    long        nr;              /* raw_syscalls: the number */
+    const char *name, *name_end; /* entry, exit: the call (raw: none); other: the event */
+    const char *comm, *comm_end; /* NULL: "<...>" */
+    const char *args;            /* what follows "NAME:" and blanks (up to e) */
+    int         frac;            /* digits of the time's fraction; 0: a bare count */
+    int         tgid, flags;     /* a TGID column; the width of the flags (0: none) */
+} ts__ft_line;
+typedef struct {
+    char  *text;                 /* lines "FILE[:LINE]: ...\n", or NULL */
+    size_t len;
+} ts__notes;
+void ts__note(ts__notes *n, const char *fmt, ...) TS_PRINTF(2, 3);
+/* calls fn for every event line and marker of path's text buf[0, size), in file order, after
+ * ts_ftrace_load's checks (the tracer, one trace clock: *clock 1 seconds, 2 bare counts, 0
+ * until seen; the times of each CPU never go back; a NUL byte); a last line without its
+ * newline is left out with a note; *ncpus grows to #P and to the largest CPU + 1; 0, or -1
+ * and one error line naming the file and line (fn's own error as it is) */
+int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(void *u, const ts__ft_line *l),
+                     void *u, ts__notes *notes, int *clock, int64_t *ncpus);
+
 #endif

@@ -37,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { K_ENTRY, K_EXIT, K_OTHER, K_LOST };
+enum { K_ENTRY = TS__FT_ENTRY, K_EXIT = TS__FT_EXIT, K_OTHER = TS__FT_OTHER, K_LOST = TS__FT_LOST };
 
 typedef struct {
     int64_t  ns, tid;
@@ -47,7 +47,7 @@ typedef struct {
     char    *comm;       /* NULL: unknown ("<...>") */
     size_t   seq;        /* input order, for a stable sort */
     int32_t  cpu;
-    uint8_t  kind, raw, has_val;
+    uint8_t  kind, raw, has_val, recon;
 } rec;
 
 typedef struct {
@@ -56,25 +56,23 @@ typedef struct {
     int      clock;      /* 1: seconds with a fraction, 2: bare counts; 0: not yet seen */
     int      has_named, has_raw;   /* syscalls:* and raw_syscalls events */
     int64_t  ncpus;      /* #P from the header, largest CPU + 1 */
-    char    *notes;
-    size_t   notes_len;
+    ts__notes notes;
 } reader;
 
-static void note(reader *rd, const char *fmt, ...) TS_PRINTF(2, 3);
-static void note(reader *rd, const char *fmt, ...)
+void ts__note(ts__notes *n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     int len = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (len < 0) return;
-    rd->notes = ts_realloc(rd->notes, rd->notes_len + (size_t)len + 2);
+    n->text = ts_realloc(n->text, n->len + (size_t)len + 2);
     va_start(ap, fmt);
-    vsnprintf(rd->notes + rd->notes_len, (size_t)len + 1, fmt, ap);
+    vsnprintf(n->text + n->len, (size_t)len + 1, fmt, ap);
     va_end(ap);
-    rd->notes_len += (size_t)len;
-    rd->notes[rd->notes_len++] = '\n';
-    rd->notes[rd->notes_len] = 0;
+    n->len += (size_t)len;
+    n->text[n->len++] = '\n';
+    n->text[n->len] = 0;
 }
 
 static rec *add_rec(reader *rd)
@@ -118,18 +116,20 @@ static const char *number(const char *p, const char *e, int64_t *v)
 }
 
 /* "SECONDS[.FRACTION]:" at p: the time in ns (a bare count as it is), *clock 1 or 2 as
- * above; the end after the ':', or NULL */
-static const char *timestamp(const char *p, const char *e, int64_t *ns, int *clock)
+ * above, *ndig the fraction's digits; the end after the ':', or NULL */
+static const char *timestamp(const char *p, const char *e, int64_t *ns, int *clock, int *ndig)
 {
     int64_t sec, frac = 0;
     const char *q = number(p, e, &sec);
     if (!q) return NULL;
     *clock = 2;
+    *ndig = 0;
     if (q < e && *q == '.') {
         int digits = 0;
         for (q++; q < e && *q >= '0' && *q <= '9'; q++)
             if (digits < 9) frac = frac * 10 + (*q - '0'), digits++;
         if (!digits) return NULL;
+        *ndig = digits;
         while (digits++ < 9) frac *= 10;
         *clock = 1;
         if (__builtin_mul_overflow(sec, 1000000000, &sec) || __builtin_add_overflow(sec, frac, &sec)) sec = INT64_MAX;
@@ -141,7 +141,7 @@ static const char *timestamp(const char *p, const char *e, int64_t *ns, int *clo
 typedef struct {
     const char *comm, *comm_end, *event;   /* event: after the time's ':' and blanks */
     int64_t     pid, cpu, ns;
-    int         clock;
+    int         clock, frac, tgid, flags;  /* flags: their width, 0 none */
 } head;
 
 /* "COMM-PID [(TGID)] [CPU] [FLAGS] TIME:": the comm may hold '-', blanks and digits, so
@@ -153,7 +153,8 @@ static int parse_head(const char *s, const char *e, head *h)
         const char *q = number(d + 1, e, &h->pid);
         if (!q || q == e || (*q != ' ' && *q != '\t')) continue;
         q = blanks(q, e);
-        if (q < e && *q == '(') {   /* record-tgid: "(  1234)", "(-------)" when unknown */
+        h->tgid = q < e && *q == '(';
+        if (h->tgid) {   /* record-tgid: "(  1234)", "(-------)" when unknown */
             q = blanks(q + 1, e);
             while (q < e && ((*q >= '0' && *q <= '9') || *q == '-')) q++;
             if (q == e || *q != ')') continue;
@@ -163,10 +164,13 @@ static int parse_head(const char *s, const char *e, head *h)
         q = number(q + 1, e, &h->cpu);
         if (!q || q == e || *q != ']' || h->cpu > 65535) continue;
         q = blanks(q + 1, e);
-        const char *t = timestamp(q, e, &h->ns, &h->clock);
+        const char *t = timestamp(q, e, &h->ns, &h->clock, &h->frac);
+        h->flags = 0;
         if (!t) {   /* the flags first ("d..2.", four of them on older kernels) */
+            const char *f = q;
             while (q < e && *q != ' ' && *q != '\t') q++;
-            t = timestamp(blanks(q, e), e, &h->ns, &h->clock);
+            h->flags = (int)(q - f);
+            t = timestamp(blanks(q, e), e, &h->ns, &h->clock, &h->frac);
         }
         if (!t) continue;
         h->comm = s;
@@ -216,8 +220,48 @@ static char *dup_range(const char *s, const char *e)
     return d;
 }
 
+/* the signed number after " KEY=" in [s, e): 0, or -1 when absent or not a number */
+static int arg_int(const char *s, const char *e, const char *key, int64_t *v)
+{
+    size_t kl = strlen(key);
+    for (const char *p = s; p + kl + 1 < e; p++) {
+        if ((p > s && p[-1] != ' ') || memcmp(p, key, kl) || p[kl] != '=') continue;
+        const char *q = p + kl + 1;
+        int neg = q < e && *q == '-';
+        q = number(q + neg, e, v);
+        if (!q || (q < e && *q != ' ')) return -1;
+        if (neg) *v = -*v;
+        return 0;
+    }
+    return -1;
+}
+
+/* tracesynth fill's line for a reconstructed event, "tracesynth_reconstructed: event=NAME
+ * tid=N ...": x becomes the event NAME stands for (sys_enter_X, sys_exit_X: X's entry and
+ * exit, without a value), of thread N (-1: not known) */
+static int parse_recon(const char *path, size_t line, const char *b, const char *e, ts__ft_line *x)
+{
+    const char *s = x->args, *ne;
+    int64_t tid;
+    if (e - s < 7 || memcmp(s, "event=", 6) || arg_int(s, e, "tid", &tid))
+        return bad_line(path, line, b, e, "malformed " TS_FTRACE_RECON " event (no 'event=NAME ... tid=N')");
+    s += 6;
+    for (ne = s; ne < e && is_ident(*ne); ne++) {}
+    if (ne == s || ne - s > 63 || (ne < e && *ne != ' '))
+        return bad_line(path, line, b, e, "malformed " TS_FTRACE_RECON " event (no 'event=NAME ... tid=N')");
+    size_t len = (size_t)(ne - s);
+    x->recon = 1;
+    x->tid = tid;
+    x->name = s;
+    x->name_end = ne;
+    x->kind = K_OTHER;
+    if (len > 10 && !memcmp(s, "sys_enter_", 10)) x->kind = K_ENTRY, x->name += 10;
+    else if (len > 9 && !memcmp(s, "sys_exit_", 9)) x->kind = K_EXIT, x->name += 9;
+    return 0;
+}
+
 /* the event text after the time: its kind, name and values into x; 0, or -1 + error */
-static int parse_event(const char *path, size_t line, const char *b, const char *s, const char *e, rec *x)
+static int parse_event(const char *path, size_t line, const char *b, const char *s, const char *e, ts__ft_line *x)
 {
     const char *ne = s;
     while (ne < e && is_ident(*ne)) ne++;
@@ -227,7 +271,8 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
     if (ne < e && *ne == '(') {   /* the kernel's syscalls:* entry */
         if (!sys) return bad_line(path, line, b, e, "'NAME(' that is no system call (sys_NAME)");
         x->kind = K_ENTRY;
-        x->name = dup_range(s + 4, ne);
+        x->name = s + 4;
+        x->name_end = ne;
         return 0;
     }
     if (e - ne >= 4 && !memcmp(ne, " -> ", 4)) {   /* its exit */
@@ -237,13 +282,15 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
         unsigned long long u = strtoull(v, &ve, 0);
         if (ve == v || ve != e) return bad_line(path, line, b, e, "malformed system call exit 'sys_NAME -> VALUE'");
         x->kind = K_EXIT;
-        x->name = dup_range(s + 4, ne);
+        x->name = s + 4;
+        x->name_end = ne;
         x->val = (int64_t)u;
         x->has_val = 1;
         return 0;
     }
     if (ne == e || *ne != ':') return bad_line(path, line, b, e, "not an event line ('NAME: ...' after the time)");
     const char *args = blanks(ne + 1, e);
+    x->args = args;
     size_t len = (size_t)(ne - s);
     if ((len == 9 && !memcmp(s, "sys_enter", 9)) || (len == 8 && !memcmp(s, "sys_exit", 8))) {
         /* raw_syscalls: "NR 257 (args)", "NR 257 = 3" */
@@ -267,7 +314,8 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
     }
     if (len > 10 && !memcmp(s, "sys_enter_", 10)) {   /* libtraceevent's syscalls:* */
         x->kind = K_ENTRY;
-        x->name = dup_range(s + 10, ne);
+        x->name = s + 10;
+        x->name_end = ne;
         return 0;
     }
     if (len > 9 && !memcmp(s, "sys_exit_", 9)) {
@@ -280,25 +328,25 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
             x->has_val = 1;
         }
         x->kind = K_EXIT;
-        x->name = dup_range(s + 9, ne);
+        x->name = s + 9;
+        x->name_end = ne;
         return 0;
     }
     x->kind = K_OTHER;
-    x->name = dup_range(s, ne);
+    x->name = s;
+    x->name_end = ne;
+    if (len == sizeof TS_FTRACE_RECON - 1 && !memcmp(s, TS_FTRACE_RECON, len)) return parse_recon(path, line, b, e, x);
     return 0;
 }
 
-/* one file's lines into rd */
-static int read_one(reader *rd, const char *path)
+int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(void *u, const ts__ft_line *l),
+                     void *u, ts__notes *notes, int *clock, int64_t *ncpus)
 {
-    char *buf;
-    size_t size;
-    if (ts__read_text(path, &buf, &size) != 0) return -1;
     const char *p = buf, *end = buf + size;
-    size_t line = 0, first = rd->n, events = 0;
+    size_t line = 0;
     int64_t *last = NULL;   /* per CPU: the time of its latest line, and that line */
     size_t *last_line = NULL, nlast = 0;
-    int rc = 0, clock = 0;
+    int rc = 0;
     const char *z = memchr(buf, 0, size);
     if (z) {   /* binary: named before any line of it is read as text */
         size_t at = 1;
@@ -315,19 +363,24 @@ static int read_one(reader *rd, const char *path)
         line++;
         if (e > b && e[-1] == '\r') e--;
         if (!nl) {   /* cut while written (the tracer, or whoever copied it, stopped) */
-            note(rd, "%s:%zu: the trace ends in the middle of this line: left out", path, line);
+            ts__note(notes, "%s:%zu: the trace ends in the middle of this line: left out", path, line);
             break;
         }
         const char *s = blanks(b, e);
         if (s == e) continue;
+        ts__ft_line x;
+        memset(&x, 0, sizeof x);
+        x.line = line;
+        x.b = b;
+        x.e = e;
         int64_t cpu, count = -1;
         if (buffer_started(s, e, &cpu) == 0 || lost_marker(s, e, &cpu, &count) == 0) {
-            rec *x = add_rec(rd);
-            x->kind = K_LOST;
-            x->cpu = (int32_t)cpu;
-            x->val = *s == '#' ? -1 : count;
-            x->ns = INT64_MIN;   /* the time of the CPU's next event, once read */
-            if (cpu + 1 > rd->ncpus) rd->ncpus = cpu + 1;
+            x.kind = K_LOST;
+            x.cpu = (int32_t)cpu;
+            x.val = *s == '#' ? -1 : count;
+            x.ns = INT64_MIN;
+            if (cpu + 1 > *ncpus) *ncpus = cpu + 1;
+            rc = fn(u, &x);
             continue;
         }
         if (*s == '#') {
@@ -347,11 +400,11 @@ static int read_one(reader *rd, const char *path)
                 q = number(s + 37, e, &kept);
                 if (q && q < e && *q == '/' && (q = number(q + 1, e, &written))) {
                     if (written > kept)
-                        note(rd, "%s: the tracer wrote %lld events and kept %lld: the %lld oldest were overwritten "
-                                 "before the trace was read (a larger buffer_size_kb keeps them)",
-                             path, (long long)written, (long long)kept, (long long)(written - kept));
+                        ts__note(notes, "%s: the tracer wrote %lld events and kept %lld: the %lld oldest were overwritten "
+                                        "before the trace was read (a larger buffer_size_kb keeps them)",
+                                 path, (long long)written, (long long)kept, (long long)(written - kept));
                     const char *P = strstr(q, "#P:");
-                    if (P && P < e && number(P + 3, e, &ncpu) && ncpu <= 65536 && ncpu > rd->ncpus) rd->ncpus = ncpu;
+                    if (P && P < e && number(P + 3, e, &ncpu) && ncpu <= 65536 && ncpu > *ncpus) *ncpus = ncpu;
                 }
             }
             continue;
@@ -367,12 +420,12 @@ static int read_one(reader *rd, const char *path)
             rc = bad_line(path, line, b, e, "not an ftrace event line ('COMM-PID [CPU] FLAGS TIME: EVENT')");
             break;
         }
-        if (clock && h.clock != clock) {
+        if (*clock && h.clock != *clock) {
             rc = bad_line(path, line, b, e, h.clock == 2 ? "a time without its fraction after ones with: two trace clocks"
                                                          : "a time with a fraction after ones without: two trace clocks");
             break;
         }
-        clock = h.clock;
+        *clock = h.clock;
         if ((size_t)h.cpu >= nlast) {
             size_t nn = (size_t)h.cpu + 1;
             last = ts_realloc(last, nn * sizeof *last);
@@ -389,20 +442,63 @@ static int read_one(reader *rd, const char *path)
         }
         last[h.cpu] = h.ns;
         last_line[h.cpu] = line;
-        rec *x = add_rec(rd);
-        x->ns = h.ns;
-        x->tid = h.pid;
-        x->cpu = (int32_t)h.cpu;
-        if (h.cpu + 1 > rd->ncpus) rd->ncpus = h.cpu + 1;
+        x.ns = h.ns;
+        x.tid = h.pid;
+        x.cpu = (int32_t)h.cpu;
+        x.frac = h.frac;
+        x.tgid = h.tgid;
+        x.flags = h.flags;
+        if (h.cpu + 1 > *ncpus) *ncpus = h.cpu + 1;
         const char *c = blanks(h.comm, h.comm_end);
-        if (!(h.comm_end - c == 5 && !memcmp(c, "<...>", 5))) x->comm = dup_range(c, h.comm_end);
-        rc = parse_event(path, line, b, h.event, e, x);
-        if (rc == 0 && x->kind != K_OTHER) {
-            if (x->raw) rd->has_raw = 1;
-            else rd->has_named = 1;
-        }
-        events++;
+        if (!(h.comm_end - c == 5 && !memcmp(c, "<...>", 5))) x.comm = c, x.comm_end = h.comm_end;
+        rc = parse_event(path, line, b, h.event, e, &x);
+        if (rc == 0) rc = fn(u, &x);
     }
+    free(last);
+    free(last_line);
+    return rc;
+}
+
+typedef struct {
+    reader *rd;
+    size_t  events;
+} one_file;
+
+static int add_line(void *u, const ts__ft_line *l)
+{
+    one_file *of = u;
+    reader *rd = of->rd;
+    rec *x = add_rec(rd);
+    x->kind = l->kind;
+    x->cpu = l->cpu;
+    x->ns = l->ns;   /* a marker's: the time of the CPU's next event, once read */
+    x->val = l->val;
+    if (l->kind == K_LOST) return 0;
+    x->tid = l->tid;
+    x->has_val = l->has_val;
+    x->raw = l->raw;
+    x->nr = l->nr;
+    x->recon = l->recon;
+    if (l->name) x->name = dup_range(l->name, l->name_end);
+    if (l->comm) x->comm = dup_range(l->comm, l->comm_end);
+    if (x->kind != K_OTHER) {
+        if (x->raw) rd->has_raw = 1;
+        else rd->has_named = 1;
+    }
+    of->events++;
+    return 0;
+}
+
+/* one file's lines into rd */
+static int read_one(reader *rd, const char *path)
+{
+    char *buf;
+    size_t size;
+    if (ts__read_text(path, &buf, &size) != 0) return -1;
+    size_t first = rd->n;
+    int clock = 0;
+    one_file of = {rd, 0};
+    int rc = ts__ftrace_lines(path, buf, size, add_line, &of, &rd->notes, &clock, &rd->ncpus);
     /* a marker takes the time of the line after it (ftrace prints it just before the first
      * event after the loss, of its CPU), or of the one before at the end */
     int64_t t = INT64_MIN;
@@ -415,16 +511,14 @@ static int read_one(reader *rd, const char *path)
         if (rd->r[i].kind != K_LOST) t = rd->r[i].ns;
         else if (rd->r[i].ns == INT64_MIN) rd->r[i].ns = t;
     }
-    free(last);
-    free(last_line);
     free(buf);
-    if (rc == 0 && !events && rd->n == first) rc = ts_fail("%s: no ftrace event lines", path);
+    if (rc == 0 && !of.events && rd->n == first) rc = ts_fail("%s: no ftrace event lines", path);
     if (rc == 0 && rd->clock && clock && clock != rd->clock)
         rc = ts_fail("%s: its times are %s, those of the files before are %s: two trace clocks cannot be merged",
                      path, clock == 1 ? "seconds" : "bare counts", clock == 1 ? "bare counts" : "seconds");
     if (rc == 0 && clock == 2 && !rd->clock)
-        note(rd, "%s: the times are bare counts (trace_clock counter, uptime or x86-tsc), not ns: the times and "
-                 "dt hold those counts", path);
+        ts__note(&rd->notes, "%s: the times are bare counts (trace_clock counter, uptime or x86-tsc), not ns: the times and "
+                             "dt hold those counts", path);
     if (rc == 0 && clock) rd->clock = clock;
     return rc;
 }
@@ -501,7 +595,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
 {
     memset(out, 0, sizeof *out);
     *notes = NULL;
-    ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1};
+    ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1, 0};
     const ts_ctf_opts *o = opts ? opts : &defaults;
     ts_arch arch = ts_arch_host();
     if (arch_name && ts_arch_parse(arch_name, &arch)) return -1;
@@ -530,12 +624,18 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
         x->name = ts_strdup(nm);
     }
     if (raw_left)
-        note(&rd, "%s: both syscalls:* and raw_syscalls events: the %zu raw_syscalls ones are left out, each call "
+        ts__note(&rd.notes, "%s: both syscalls:* and raw_syscalls events: the %zu raw_syscalls ones are left out, each call "
                   "counted once", label, raw_left);
     if (unnamed)
-        note(&rd, "%s: %zu raw_syscalls events have a number the %s table lacks (e.g. %ld): named nr_NUMBER%s", label,
+        ts__note(&rd.notes, "%s: %zu raw_syscalls events have a number the %s table lacks (e.g. %ld): named nr_NUMBER%s", label,
              unnamed, ts_arch_name(arch), unnamed_nr,
              arch == TS_ARCH_X86_64 || arch == TS_ARCH_AARCH64 ? "" : " (numbers are known for x86_64 and aarch64)");
+
+    size_t n_recon = 0;
+    for (size_t i = 0; rc == 0 && i < rd.n; i++) n_recon += rd.r[i].recon;
+    if (n_recon)
+        ts__note(&rd.notes, "%s: %zu events reconstructed by tracesynth fill (" TS_FTRACE_RECON " lines): %s", label,
+                 n_recon, o->no_recon ? "left out" : "read as the events they stand for");
 
     /* per CPU (each below the largest, or #P): its stream, with its gaps */
     int64_t ncpus = rd.ncpus > 0 ? rd.ncpus : 1;
@@ -560,7 +660,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
             continue;
         }
         s->events++;
-        if (x->raw && rd.has_named) continue;
+        if ((x->raw && rd.has_named) || (x->recon && o->no_recon)) continue;
         int keep = (o->cpu < 0 || x->cpu == o->cpu) && (!o->comm || (x->comm && !strcmp(x->comm, o->comm)));
         if (x->kind == K_EXIT && x->has_val) {
             /* the return value goes to the thread's open entry when it is of this call */
@@ -610,10 +710,10 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
     for (size_t i = 0; i < rd.n; i++) free(rd.r[i].name), free(rd.r[i].comm);
     free(rd.r);
     if (rc) {
-        free(rd.notes);
+        free(rd.notes.text);
         ts_ctf_trace_free(out);
         return -1;
     }
-    *notes = rd.notes;
+    *notes = rd.notes.text;
     return 0;
 }
