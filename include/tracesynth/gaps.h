@@ -101,6 +101,26 @@ typedef struct {
  * trace, and nothing is left at OUT */
 int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h);
 
+/* ftrace text (tracefs's trace or trace_pipe file, trace-cmd report's output; gzip read as
+ * it is) read and rewritten through the same hooks (ftrace_gaps.c). Streams are the CPUs
+ * (the stream's index is the CPU's number), gaps their lost-event markers ("CPU:N [LOST C
+ * EVENTS]"; "[LOST EVENTS]" and "##### CPU N buffer started ####" have no count), from the
+ * CPU's event before to its event after; events come in time order across CPUs, named as
+ * LTTng names them (syscall_entry_NAME, syscall_exit_NAME, sched_switch, other events by
+ * their own name), each with the thread of its line. The text is held whole in memory.
+ * Rewriting writes one file at OUT (written aside and renamed), every line of PATH as it was
+ * but for the hooks' changes: a dropped event's line is left out and "CPU:N [LOST C EVENTS]"
+ * written before its CPU's next kept event; a gap's reconstructed events follow its marker
+ * as TS_FTRACE_RECON lines (data.h), their times spread over the CPU's events around it. */
+int ts_ftrace_scan(const char *path, const ts_scan_hooks *h);
+int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h);
+/* PATH is taken as ftrace text when it is a regular file (a CTF trace is a directory) */
+int ts_trace_is_ftrace(const char *path);
+/* ts_ftrace_scan / ts_ctf_scan, ts_ftrace_rewrite / ts_ctf_rewrite, by the kind of PATH; gaps,
+ * drop, fill and the system call analysis below read and write either kind */
+int ts_trace_scan(const char *path, const ts_scan_hooks *h);
+int ts_trace_rewrite(const char *path, const char *out, const ts_rw_hooks *h);
+
 /* the trace in babeltrace2's text format (sink.text.pretty) to f (written through its
  * descriptor by a child process; this process's stdout and stderr are not touched), with
  * its warnings about gaps (which babeltrace2 writes to stderr) when f is not stdout */

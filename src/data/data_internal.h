@@ -87,6 +87,9 @@ typedef struct {
     char  *text;                 /* lines "FILE[:LINE]: ...\n", or NULL */
     size_t len;
 } ts__notes;
+/* the signed number after "KEY=" at the start of [s, e) or after a blank in it: 0, or -1 when
+ * absent or not a number */
+int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v);
 void ts__note(ts__notes *n, const char *fmt, ...) TS_PRINTF(2, 3);
 /* calls fn for every event line and marker of path's text buf[0, size), in file order, after
  * ts_ftrace_load's checks (the tracer, one trace clock: *clock 1 seconds, 2 bare counts, 0

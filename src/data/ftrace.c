@@ -220,8 +220,7 @@ static char *dup_range(const char *s, const char *e)
     return d;
 }
 
-/* the signed number after " KEY=" in [s, e): 0, or -1 when absent or not a number */
-static int arg_int(const char *s, const char *e, const char *key, int64_t *v)
+int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v)
 {
     size_t kl = strlen(key);
     for (const char *p = s; p + kl + 1 < e; p++) {
@@ -243,7 +242,7 @@ static int parse_recon(const char *path, size_t line, const char *b, const char 
 {
     const char *s = x->args, *ne;
     int64_t tid;
-    if (e - s < 7 || memcmp(s, "event=", 6) || arg_int(s, e, "tid", &tid))
+    if (e - s < 7 || memcmp(s, "event=", 6) || ts__ftrace_arg_int(s, e, "tid", &tid))
         return bad_line(path, line, b, e, "malformed " TS_FTRACE_RECON " event (no 'event=NAME ... tid=N')");
     s += 6;
     for (ne = s; ne < e && is_ident(*ne); ne++) {}

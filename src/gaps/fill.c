@@ -752,7 +752,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     /* pass 1 */
     ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress};
     if (o->progress) fprintf(stderr, "fill: reading %s\n", dir);
-    rc = ts_ctf_scan(dir, &h);
+    rc = ts_trace_scan(dir, &h);
     if (rc == 0 && !f.events && !f.ngap) rc = ts_fail("%s: the trace holds no event and no gap", dir);
     /* children of clone that no recorded switch shows running: candidates for the threads
      * that run between two reconstructed switches */
@@ -893,7 +893,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     if (rc == 0) {
         if (o->progress) fprintf(stderr, "fill: writing %s\n", out);
         ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress, NULL, NULL};
-        rc = ts_ctf_rewrite(dir, out, &wh);
+        rc = ts_trace_rewrite(dir, out, &wh);
     }
     res->write_s = ts_now() - t3;
 

@@ -119,7 +119,7 @@ int ts_gaps_find(const char *dir, int progress, ts_gap_list *out)
     memset(out, 0, sizeof *out);
     gap_scan s = {out, NULL, NULL, NULL};
     ts_scan_hooks h = {&s, gs_stream, gs_event, gs_gap, progress};
-    int rc = ts_ctf_scan(dir, &h);
+    int rc = ts_trace_scan(dir, &h);
     for (size_t i = 0; i < out->n_streams; i++) free(s.last[i]);
     free(s.last);
     free(s.last_ns);
@@ -273,7 +273,7 @@ int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop
     double B = 0.5 * (double)(o->burst_min + o->burst_max);
     d.p_start = o->rate / (B * (1 - o->rate));
     ts_rw_hooks h = {&d, drop_keep, NULL, o->progress, drop_save, drop_load};
-    int rc = ts_ctf_rewrite(dir, out, &h);
+    int rc = ts_trace_rewrite(dir, out, &h);
     free(d.rng);
     free(d.left);
     free(d.kept);

@@ -102,7 +102,7 @@ int ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out)
     sc_state s;
     memset(&s, 0, sizeof s);
     ts_scan_hooks h = {&s, NULL, sc_event, NULL, progress};
-    int rc = ts_ctf_scan(dir, &h);
+    int rc = ts_trace_scan(dir, &h);
     if (rc == 0) {
         out->total = s.total;
         out->returning = s.returning;

@@ -1,0 +1,523 @@
+/* ftrace text as gaps, fill, drop and the system call analysis read and write it: the same
+ * hooks as for a CTF trace (ctf_rewrite.c), so that fill.c, gaps.c and score.c serve both.
+ *
+ * Reading: the lines through ts_ftrace_load's reader (src/data/ftrace.c), held whole, then
+ * given to the hooks in time order across CPUs (trace_pipe interleaves them out of order);
+ * each CPU is a stream (its number is the stream's), each lost-event marker of a CPU one
+ * of its gaps, from the CPU's last event before it to its first after. The events are named
+ * as LTTng names them, the alphabet the models learn and consistent.c pairs: a call's entry
+ * syscall_entry_NAME, its exit syscall_exit_NAME (syscalls:* events, or raw_syscalls ones
+ * named through the host's table), sched_switch, any other event by its own name (put in a
+ * group, "ftrace:NAME", when that name would read as a system call; raw_syscalls beside
+ * syscalls:* as "raw_syscalls:sys_enter" and "raw_syscalls:sys_exit").
+ *
+ * Writing: every byte of the input as it was, in its order, except that drop leaves out
+ * the events it drops and writes "CPU:N [LOST C EVENTS]" before the CPU's next kept event
+ * (the marker trace_pipe writes), and fill writes after each marker the gap's reconstructed
+ * events as lines of their own event, TS_FTRACE_RECON, their times spread evenly between
+ * the CPU's events around the marker. */
+#include "tracesynth/gaps.h"
+#include "tracesynth/common.h"
+#include "tracesynth/data.h"
+#include "tracesynth/eval.h"
+#include "data/data_internal.h"
+#include "common/idmap.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { FT_LOST = 255 };   /* a marker's kind beside ts_ev_kind's */
+
+typedef struct {
+    const char *b, *e;       /* the line */
+    int64_t     ns;          /* a marker: its sort time (the CPU's next event's, else its last's) */
+    int64_t     tid, prev_tid, next_tid, ret;
+    int64_t     count;       /* a marker: the events lost, -1 not known */
+    int64_t     begin_ns, end_ns;   /* a marker: the CPU's events around it (has_times) */
+    size_t      seq;
+    size_t      shape;       /* a marker: the event line whose shape its reconstructions take, +1 */
+    int32_t     cpu;
+    int32_t     name;        /* the event's name (names table); a reconstructed line: the event's */
+    uint8_t     kind, recon, has_times;
+    uint8_t     frac, tgid, flags;
+    /* before names are given: what the line says */
+    uint8_t     ft_kind, raw;
+    long        nr;
+    const char *nb, *ne, *args;
+    const char *comm, *comm_end;   /* NULL: "<...>" */
+} ft_ev;
+
+typedef struct {
+    const char *path;
+    char       *buf;
+    size_t      size;
+    ft_ev      *ev;          /* events and markers, in file order */
+    size_t      n, cap;
+    char      **names;
+    int32_t     nnames;
+    ts__strmap  map;
+    int         has_named;
+    int32_t     ncpu;
+} ft_trace;
+
+static int32_t name_id(ft_trace *t, const char *s)
+{
+    int32_t id = ts__strmap_get(&t->map, s);
+    if (id >= 0) return id;
+    t->names = ts_realloc(t->names, ((size_t)t->nnames + 1) * sizeof *t->names);
+    t->names[t->nnames] = ts_strdup(s);
+    ts__strmap_put(&t->map, t->names[t->nnames], t->nnames);
+    return t->nnames++;
+}
+
+static int collect(void *u, const ts__ft_line *l)
+{
+    ft_trace *t = u;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 4096;
+        t->ev = ts_realloc(t->ev, t->cap * sizeof *t->ev);
+    }
+    ft_ev *x = &t->ev[t->n];
+    memset(x, 0, sizeof *x);
+    x->seq = t->n++;
+    x->b = l->b;
+    x->e = l->e;
+    x->cpu = l->cpu;
+    x->ns = l->ns;
+    x->tid = l->tid;
+    x->prev_tid = x->next_tid = -1;
+    x->ft_kind = l->kind;
+    x->raw = l->raw;
+    x->nr = l->nr;
+    x->nb = l->name;
+    x->ne = l->name_end;
+    x->args = l->args;
+    x->comm = l->comm;
+    x->comm_end = l->comm_end;
+    x->recon = l->recon;
+    x->frac = (uint8_t)l->frac;
+    x->tgid = (uint8_t)l->tgid;
+    x->flags = (uint8_t)(l->flags < 255 ? l->flags : 255);
+    if (l->kind == TS__FT_LOST) {
+        x->kind = FT_LOST;
+        x->count = l->val;
+    } else if (l->kind == TS__FT_EXIT && l->has_val) {
+        x->ret = l->val;
+    }
+    if (l->cpu + 1 > t->ncpu) t->ncpu = l->cpu + 1;
+    if (!l->raw && !l->recon && (l->kind == TS__FT_ENTRY || l->kind == TS__FT_EXIT)) t->has_named = 1;
+    return 0;
+}
+
+/* "PREV:PID [PRIO] S ==> NEXT:PID [PRIO]" (trace-cmd report's sched_switch): the PID before
+ * the first '[' of [s, e) */
+static int report_pid(const char *s, const char *e, int64_t *v)
+{
+    const char *br = memchr(s, '[', (size_t)(e - s));
+    if (!br) return -1;
+    const char *c = br;
+    while (c > s && c[-1] != ':') c--;
+    if (c == s) return -1;
+    int64_t x = 0;
+    const char *q = c;
+    for (; q < br && *q >= '0' && *q <= '9'; q++) x = x < INT64_MAX / 10 ? 10 * x + (*q - '0') : INT64_MAX;
+    if (q == c || (q < br && *q != ' ')) return -1;
+    *v = x;
+    return 0;
+}
+
+/* the names, kinds and threads of every event, once the whole text is read (raw_syscalls
+ * are named as above only when the text holds no syscalls:* events) */
+static void name_events(ft_trace *t)
+{
+    ts_arch arch = ts_arch_host();
+    char nm[160];
+    for (size_t i = 0; i < t->n; i++) {
+        ft_ev *x = &t->ev[i];
+        if (x->kind == FT_LOST) continue;
+        int len = (int)(x->ne - x->nb);
+        if (x->raw && t->has_named) {
+            snprintf(nm, sizeof nm, "raw_syscalls:%s", x->ft_kind == TS__FT_ENTRY ? "sys_enter" : "sys_exit");
+        } else if (x->ft_kind == TS__FT_ENTRY || x->ft_kind == TS__FT_EXIT) {
+            const char *pre = x->ft_kind == TS__FT_ENTRY ? "syscall_entry_" : "syscall_exit_";
+            const char *call = x->raw ? ts_syscall_by_number(arch, x->nr) : NULL;
+            if (x->raw && call) snprintf(nm, sizeof nm, "%s%s", pre, call);
+            else if (x->raw) snprintf(nm, sizeof nm, "%snr_%ld", pre, x->nr);
+            else snprintf(nm, sizeof nm, "%s%.*s", pre, len, x->nb);
+        } else if ((len == 9 && !memcmp(x->nb, "sys_enter", 9)) || (len == 8 && !memcmp(x->nb, "sys_exit", 8))) {
+            snprintf(nm, sizeof nm, "raw_syscalls:%.*s", len, x->nb);   /* a reconstructed one */
+        } else {
+            const char *call;
+            snprintf(nm, sizeof nm, "%.*s", len, x->nb);
+            if (ts_gap_classify(nm, &call) == TS_EV_ENTRY || ts_gap_classify(nm, &call) == TS_EV_EXIT)
+                snprintf(nm, sizeof nm, "ftrace:%.*s", len, x->nb);
+        }
+        x->name = name_id(t, nm);
+        const char *call;
+        x->kind = (uint8_t)ts_gap_classify(nm, &call);
+        if (x->kind == TS_EV_SWITCH) {
+            if (x->recon) {
+                x->prev_tid = x->tid;
+                if (ts__ftrace_arg_int(x->args, x->e, "next_tid", &x->next_tid)) x->next_tid = -1;
+            } else if (ts__ftrace_arg_int(x->args, x->e, "prev_pid", &x->prev_tid) ||
+                       ts__ftrace_arg_int(x->args, x->e, "next_pid", &x->next_tid)) {
+                const char *arrow = strstr(x->args, "==>");
+                x->prev_tid = x->next_tid = -1;
+                if (arrow && arrow < x->e && (report_pid(x->args, arrow, &x->prev_tid) ||
+                                              report_pid(arrow, x->e, &x->next_tid)))
+                    x->prev_tid = x->next_tid = -1;
+            }
+        } else if (!x->recon && len == 18 && !memcmp(x->nb, "sched_process_exec", 18)) {
+            /* the thread it ran in (old_pid), and the tid it goes on under (pid) */
+            x->kind = TS_EV_EXEC;
+            if (ts__ftrace_arg_int(x->args, x->e, "old_pid", &x->prev_tid)) x->prev_tid = x->tid;
+            if (ts__ftrace_arg_int(x->args, x->e, "pid", &x->next_tid)) x->next_tid = x->tid;
+            x->tid = x->next_tid;
+        }
+    }
+}
+
+/* each marker's span: its CPU's events before and after it */
+static void place_markers(ft_trace *t)
+{
+    size_t nc = (size_t)t->ncpu + 1;
+    size_t *last = ts_malloc(nc * sizeof *last);   /* the CPU's latest event, +1 */
+    for (size_t c = 0; c < nc; c++) last[c] = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        ft_ev *x = &t->ev[i];
+        if (x->kind != FT_LOST) last[x->cpu] = i + 1;
+        else if (last[x->cpu]) {
+            x->begin_ns = t->ev[last[x->cpu] - 1].ns;
+            x->shape = last[x->cpu];
+            x->has_times = 1;
+        }
+    }
+    for (size_t c = 0; c < nc; c++) last[c] = 0;
+    for (size_t i = t->n; i-- > 0;) {
+        ft_ev *x = &t->ev[i];
+        if (x->kind != FT_LOST) last[x->cpu] = i + 1;
+        else if (last[x->cpu]) {
+            x->end_ns = t->ev[last[x->cpu] - 1].ns;
+            if (!x->has_times) x->begin_ns = x->end_ns;
+            x->shape = last[x->cpu];
+            x->has_times = 1;
+        } else {
+            x->end_ns = x->begin_ns;
+        }
+    }
+    free(last);
+    for (size_t i = 0; i < t->n; i++)
+        if (t->ev[i].kind == FT_LOST) t->ev[i].ns = t->ev[i].end_ns;
+}
+
+static void ft_free(ft_trace *t)
+{
+    for (int32_t i = 0; i < t->nnames; i++) free(t->names[i]);
+    free(t->names);
+    ts__strmap_free(&t->map);
+    free(t->ev);
+    free(t->buf);
+}
+
+static int ft_read(const char *path, ft_trace *t)
+{
+    memset(t, 0, sizeof *t);
+    t->path = path;
+    ts__strmap_init(&t->map, 256);
+    if (ts__read_text(path, &t->buf, &t->size)) return -1;
+    ts__notes notes = {NULL, 0};
+    int clock = 0;
+    int64_t ncpus = 0;
+    int rc = ts__ftrace_lines(path, t->buf, t->size, collect, t, &notes, &clock, &ncpus);
+    free(notes.text);   /* the text is copied, not interpreted: nothing to warn about */
+    if (rc == 0 && !t->n) rc = ts_fail("%s: no ftrace event lines", path);
+    if (rc == 0) {
+        name_events(t);
+        place_markers(t);
+    }
+    return rc;
+}
+
+static const ft_trace *cmp_t;
+static int cmp_order(const void *a, const void *b)
+{
+    const ft_ev *x = &cmp_t->ev[*(const size_t *)a], *y = &cmp_t->ev[*(const size_t *)b];
+    if (x->ns != y->ns) return x->ns < y->ns ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* the events and markers in time order across CPUs, keeping the file's order among equal
+ * times (a marker sorts just before its CPU's next event) */
+static size_t *time_order(const ft_trace *t)
+{
+    size_t *o = ts_malloc((t->n ? t->n : 1) * sizeof *o);
+    for (size_t i = 0; i < t->n; i++) o[i] = i;
+    cmp_t = t;
+    qsort(o, t->n, sizeof *o, cmp_order);
+    return o;
+}
+
+static void to_event(const ft_trace *t, const ft_ev *x, ts_rw_event *e)
+{
+    memset(e, 0, sizeof *e);
+    e->stream = (uint32_t)x->cpu;
+    e->cpu = x->cpu;
+    e->tid = x->tid;
+    e->time_ns = x->ns;
+    e->name = x->recon ? TS_RECON_CLASS : t->names[x->name];
+    e->recon = x->recon ? t->names[x->name] : NULL;
+    e->kind = (ts_ev_kind)x->kind;
+    if (e->kind == TS_EV_ENTRY || e->kind == TS_EV_EXIT) ts_gap_classify(t->names[x->name], &e->call);
+    e->prev_tid = x->prev_tid;
+    e->next_tid = x->next_tid;
+    e->ret = e->kind == TS_EV_EXIT && !x->recon ? x->ret : 0;
+}
+
+static void to_gap(const ft_ev *x, uint64_t index, ts_rw_gap *g)
+{
+    memset(g, 0, sizeof *g);
+    g->stream = (uint32_t)x->cpu;
+    g->cpu = x->cpu;
+    g->index = index;
+    g->count_known = x->count >= 0;
+    g->count = x->count >= 0 ? (uint64_t)x->count : 0;
+    g->has_times = x->has_times;
+    g->begin_ns = x->begin_ns;
+    g->end_ns = x->end_ns;
+}
+
+/* walks t in time order: the scan hooks, or (rw) the rewriting ones, whose answers go to
+ * keep[] (per event) and rec[], nrec[] (per marker) */
+static int walk(const ft_trace *t, const ts_scan_hooks *h, const ts_rw_hooks *rw, uint8_t *keep,
+                const ts_recon **rec, size_t *nrec)
+{
+    size_t *o = time_order(t);
+    uint64_t *gaps = ts_calloc((size_t)t->ncpu + 1, sizeof *gaps);
+    uint8_t *seen = ts_calloc((size_t)t->ncpu + 1, 1);
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < t->n; k++) {
+        const ft_ev *x = &t->ev[o[k]];
+        if (h && h->stream && !seen[x->cpu]) {
+            char nm[32];
+            snprintf(nm, sizeof nm, "CPU %d", (int)x->cpu);
+            rc = h->stream(h->user, (uint32_t)x->cpu, nm);
+        }
+        seen[x->cpu] = 1;
+        if (rc) break;
+        if (x->kind == FT_LOST) {
+            ts_rw_gap g;
+            to_gap(x, gaps[x->cpu]++, &g);
+            if (h && h->gap) rc = h->gap(h->user, &g);
+            if (rw && rw->fill) rc = rw->fill(rw->user, &g, &rec[o[k]], &nrec[o[k]]);
+            continue;
+        }
+        ts_rw_event e;
+        to_event(t, x, &e);
+        if (h && h->event) rc = h->event(h->user, &e);
+        if (rw && rw->keep) {
+            int r = rw->keep(rw->user, &e);
+            if (r < 0) rc = -1;
+            keep[o[k]] = r > 0;
+        }
+    }
+    free(o);
+    free(gaps);
+    free(seen);
+    return rc;
+}
+
+int ts_ftrace_scan(const char *path, const ts_scan_hooks *h)
+{
+    ft_trace t;
+    int rc = ft_read(path, &t);
+    if (rc == 0) rc = walk(&t, h, NULL, NULL, NULL, NULL);
+    ft_free(&t);
+    return rc;
+}
+
+/* ---- writing ---- */
+
+/* the text after x's line, up to and with its line end */
+static const char *line_end(const ft_trace *t, const ft_ev *x)
+{
+    const char *nl = memchr(x->e, '\n', (size_t)(t->buf + t->size - x->e));
+    return nl ? nl + 1 : t->buf + t->size;
+}
+
+/* the tracefs name of an event by its name here: sys_enter_NAME, sys_exit_NAME, else the
+ * name without its group */
+static void tracefs_name(const char *name, char *buf, size_t n)
+{
+    const char *call, *colon = strrchr(name, ':');
+    ts_ev_kind k = ts_gap_classify(name, &call);
+    if (k == TS_EV_ENTRY || k == TS_EV_EXIT) snprintf(buf, n, "sys_%s_%s", k == TS_EV_ENTRY ? "enter" : "exit", call);
+    else snprintf(buf, n, "%s", colon ? colon + 1 : name);
+}
+
+/* the thread -> its latest name in the text (for a reconstructed event's COMM-PID) */
+typedef struct {
+    ts__idmap   ids;
+    const char **comm, **comm_end;
+} comm_map;
+
+static void comm_note(comm_map *m, const ft_ev *x)
+{
+    if (x->recon || !x->comm) return;
+    size_t cap = ts__idmap_cap(&m->ids), h = ts__idmap_get(&m->ids, x->tid, 1);
+    if (ts__idmap_cap(&m->ids) != cap) {
+        m->comm = ts_realloc(m->comm, ts__idmap_cap(&m->ids) * sizeof *m->comm);
+        m->comm_end = ts_realloc(m->comm_end, ts__idmap_cap(&m->ids) * sizeof *m->comm_end);
+    }
+    m->comm[h] = x->comm;
+    m->comm_end[h] = x->comm_end;
+}
+
+/* one reconstructed event as a line of the shape of s (the CPU's neighbouring event) */
+static void put_recon(FILE *f, const ft_ev *s, const ft_ev *m, const ts_recon *r, int64_t ns, comm_map *cm)
+{
+    char ev[200];
+    tracefs_name(r->event, ev, sizeof ev);
+    size_t h = r->tid >= 0 ? ts__idmap_get(&cm->ids, r->tid, 0) : SIZE_MAX;
+    int cl = h == SIZE_MAX ? 5 : (int)(cm->comm_end[h] - cm->comm[h]);
+    fprintf(f, "%*s%.*s-%-7" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, h == SIZE_MAX ? "<...>" : cm->comm[h],
+            r->tid >= 0 ? r->tid : 0);
+    if (s->tgid) fputs("(-------) ", f);
+    fprintf(f, "[%03d] ", (int)m->cpu);
+    for (int i = 0; i < s->flags; i++) fputc('.', f);
+    if (s->flags) fputc(' ', f);
+    if (s->frac) {
+        int64_t scale = 1;
+        for (int i = s->frac; i < 9; i++) scale *= 10;
+        fprintf(f, "%5" PRId64 ".%0*" PRId64 ": ", ns / 1000000000, s->frac, ns % 1000000000 / scale);
+    } else {
+        fprintf(f, "%" PRId64 ": ", ns);
+    }
+    fprintf(f, TS_FTRACE_RECON ": event=%s tid=%" PRId64 " next_tid=%" PRId64 " confidence=%.3f gap_count=%" PRId64 "\n",
+            ev, r->tid, r->next_tid, r->confidence, m->count);
+}
+
+static void put_lost(FILE *f, int32_t cpu, uint64_t count, int known)
+{
+    if (known) fprintf(f, "CPU:%d [LOST %" PRIu64 " EVENTS]\n", (int)cpu, count);
+    else fprintf(f, "CPU:%d [LOST EVENTS]\n", (int)cpu);
+}
+
+static int write_text(const ft_trace *t, FILE *f, const uint8_t *keep, const ts_recon *const *rec, const size_t *nrec)
+{
+    const char *pos = t->buf;
+    size_t nc = (size_t)t->ncpu + 1;
+    /* drop: events dropped, and markers of the input, since the CPU's last kept event: one
+     * marker before its next (a count not known stays so) */
+    uint64_t *pending = ts_calloc(nc, sizeof *pending);
+    uint8_t *pend = ts_calloc(nc, 1), *unknown = ts_calloc(nc, 1);
+    int64_t *last_ns = ts_malloc(nc * sizeof *last_ns);    /* the CPU's last event written */
+    uint8_t *has_last = ts_calloc(nc, 1);
+    comm_map cm;
+    memset(&cm, 0, sizeof cm);
+    for (size_t i = 0; i < t->n; i++) {
+        const ft_ev *x = &t->ev[i];
+        fwrite(pos, 1, (size_t)(x->b - pos), f);   /* headers, blank lines, what no event is */
+        pos = line_end(t, x);
+        if (x->kind == FT_LOST && keep) {
+            pend[x->cpu] = 1;
+            if (x->count >= 0) pending[x->cpu] += (uint64_t)x->count;
+            else unknown[x->cpu] = 1;
+            continue;
+        }
+        if (x->kind == FT_LOST) {
+            fwrite(x->b, 1, (size_t)(pos - x->b), f);
+            size_t n = rec ? nrec[i] : 0;
+            if (!n) continue;
+            const ft_ev *s = x->shape ? &t->ev[x->shape - 1] : x;
+            /* after the CPU's last event written (a reconstruction of the gap before, when
+             * nothing was recorded between) */
+            int64_t b = has_last[x->cpu] ? last_ns[x->cpu] : x->end_ns, e = x->end_ns < b ? b : x->end_ns, tj = b;
+            for (size_t j = 0; j < n; j++) {
+                tj = b + (int64_t)((unsigned __int128)(e - b) * (j + 1) / (n + 1));
+                put_recon(f, s, x, &rec[i][j], tj, &cm);
+            }
+            last_ns[x->cpu] = tj;
+            has_last[x->cpu] = 1;
+            continue;
+        }
+        if (keep && !keep[i]) {
+            pending[x->cpu]++;
+            pend[x->cpu] = 1;
+            continue;
+        }
+        if (pend[x->cpu]) {
+            put_lost(f, x->cpu, pending[x->cpu], !unknown[x->cpu]);
+            pending[x->cpu] = 0;
+            pend[x->cpu] = unknown[x->cpu] = 0;
+        }
+        fwrite(x->b, 1, (size_t)(pos - x->b), f);
+        if (pos[-1] != '\n') fputc('\n', f);   /* (a last line is always whole: a cut one is no event) */
+        comm_note(&cm, x);
+        last_ns[x->cpu] = x->ns;
+        has_last[x->cpu] = 1;
+    }
+    /* losses at a CPU's end: their markers after the last event */
+    for (size_t c = 0; c < nc; c++)
+        if (pend[c]) put_lost(f, (int32_t)c, pending[c], !unknown[c]);
+    fwrite(pos, 1, (size_t)(t->buf + t->size - pos), f);
+    free(pending);
+    free(pend);
+    free(unknown);
+    free(last_ns);
+    free(has_last);
+    ts__idmap_free(&cm.ids);
+    free(cm.comm);
+    free(cm.comm_end);
+    return ferror(f) ? ts_fail("%s: write error", t->path) : 0;
+}
+
+int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
+{
+    struct stat st;
+    if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+        return ts_fail("%s: a directory: the output of ftrace text is one file", out);
+    ft_trace t;
+    int rc = ft_read(path, &t);
+    uint8_t *keep = NULL;
+    const ts_recon **rec = NULL;
+    size_t *nrec = NULL;
+    if (rc == 0) {
+        keep = h->keep ? ts_calloc(t.n, 1) : NULL;
+        rec = h->fill ? ts_calloc(t.n, sizeof *rec) : NULL;
+        nrec = h->fill ? ts_calloc(t.n, sizeof *nrec) : NULL;
+        rc = walk(&t, NULL, h, keep, rec, nrec);
+    }
+    if (rc == 0) {
+        ts_outfile of;
+        rc = ts_out_open(&of, out);
+        if (rc == 0) {
+            rc = write_text(&t, of.f, keep, rec, nrec);
+            if (rc == 0) rc = ts_out_commit(&of);
+            else ts_out_abort(&of);
+        }
+    }
+    free(keep);
+    free(rec);
+    free(nrec);
+    ft_free(&t);
+    return rc;
+}
+
+/* ---- either kind ---- */
+int ts_trace_is_ftrace(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int ts_trace_scan(const char *path, const ts_scan_hooks *h)
+{
+    return ts_trace_is_ftrace(path) ? ts_ftrace_scan(path, h) : ts_ctf_scan(path, h);
+}
+
+int ts_trace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
+{
+    return ts_trace_is_ftrace(path) ? ts_ftrace_rewrite(path, out, h) : ts_ctf_rewrite(path, out, h);
+}
