@@ -1,4 +1,4 @@
-/* tracesynth bench fill: drop -> fill -> score against the truth, on a complete LTTng trace. */
+/* tracesynth bench fill: drop -> fill -> score against the truth, on a complete LTTng or ftrace trace. */
 #include "cli.h"
 #include "tracesynth/gaps.h"
 
@@ -162,7 +162,8 @@ int bench_fill(int argc, char **argv)
     };
     const ts_opt_spec spec = {
         C, "tracesynth bench fill TRACE [--model M] [--rates 0.01,0.1] [OPTIONS]",
-        "On a complete LTTng trace: drop events in bursts (tracesynth drop), fill the gaps\n"
+        "On a complete LTTng trace, or ftrace text (a regular file), with no lost events:\n"
+        "drop events in bursts (tracesynth drop), fill the gaps\n"
         "(tracesynth fill) and score against what was dropped: event accuracy, gaps filled\n"
         "perfectly, accuracy per event class, and a system call analysis (per-thread counts,\n"
         "entries without exit) on the true, the damaged and the filled trace.\n",

@@ -1,4 +1,4 @@
-/* tracesynth drop: simulate LTTng's discard mode on a complete trace. */
+/* tracesynth drop: simulate lost events (LTTng's discard mode, ftrace's full buffer) on a complete trace. */
 #include "cli.h"
 #include "tracesynth/gaps.h"
 
@@ -12,7 +12,8 @@ int cmd_drop(int argc, char **argv)
     long bmin = 8, bmax = 64, seed = 0;
     int quiet = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced)"),
+        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced),\n"
+                    "or for ftrace text the new text file"),
         TS_OPT_DBL_(0, "rate", &rate, "R", 0, 0.99, "share of events to drop, per CPU (default 0.01)"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
         TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64)"),
@@ -26,7 +27,10 @@ int cmd_drop(int argc, char **argv)
         "consecutive events (sizes uniform in [burst-min, burst-max]) are dropped, as when every\n"
         "sub-buffer is full, for about RATE of the events. The output's packets record the\n"
         "losses in their events_discarded counters, so babeltrace2 and Trace Compass report\n"
-        "them; every other event is written unchanged.\n",
+        "them; every other event is written unchanged. TRACE that is a regular file is\n"
+        "ftrace text: the dropped events' lines are left out and a marker, CPU:N [LOST C\n"
+        "EVENTS] as trace_pipe writes it, comes before the CPU's next event; every other\n"
+        "line is written as it was.\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;

@@ -1,4 +1,4 @@
-/* tracesynth fill: reconstruct the events an LTTng trace lost and write a new CTF trace. */
+/* tracesynth fill: reconstruct the events an LTTng or ftrace trace lost and write the trace again with them. */
 #include "cli.h"
 #include "tracesynth/gaps.h"
 
@@ -26,7 +26,17 @@ static void fill_more_help(FILE *f)
                "entries and exits pair, from the call open before the gap to the state the\n"
                "first system call event after it shows. Extra options go to the model's\n"
                "training (e.g. --order 8), or to its imputation where they are run\n"
-               "options (e.g. --in-window 3); a model file takes its run options only.\n");
+               "options (e.g. --in-window 3); a model file takes its run options only.\n"
+               "\nftrace text (TRACE a regular file: tracefs's trace or trace_pipe, trace-cmd report;\n"
+               "gzip read as it is) gives ftrace text at OUT (one file, written aside and renamed):\n"
+               "every line of TRACE as it was, and after each lost-event marker (CPU:N [LOST C\n"
+               "EVENTS]) the gap's reconstructed events, one line each, an event of its own:\n"
+               "  COMM-PID [CPU] ..... TIME: " TS_FTRACE_RECON ": event=sys_enter_openat tid=1234\n"
+               "    next_tid=-1 confidence=0.830 gap_count=105\n"
+               "event: the tracefs name of the event it stands for; COMM-PID: the thread (<...>-0\n"
+               "when not known: tid=-1); times spread evenly between the CPU's events around the\n"
+               "marker. ingest --from ftrace reads each as the event it stands for\n"
+               "(--no-reconstructed leaves them out); fill and gaps see the gap as filled.\n");
 }
 
 int cmd_fill(int argc, char **argv)
@@ -38,8 +48,9 @@ int cmd_fill(int argc, char **argv)
     const ts_option opts[] = {
         TS_OPT_STR_(0, "model", &model, "M", "a trained model file, or a model name (ngram, unigram, mdm,\n"
                     "sssd-s4): then trained per CPU on the trace's own surviving events"),
-        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced)"),
-        TS_OPT_STR_(0, "text", &text, "FILE", "also the new trace in babeltrace2's text format ('-': stdout)"),
+        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced),\n"
+                    "or for ftrace text the new text file"),
+        TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format ('-': stdout)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side of a gap (default 32)"),
         TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model of fixed length (default 200)"),
         TS_OPT_LONG_(0, "max-train", &max_train, "N", 100, 1L << 34, "events per CPU kept for training (default 500000):\n"
@@ -56,7 +67,8 @@ int cmd_fill(int argc, char **argv)
         C, "tracesynth fill TRACE --model M -o OUT [--text FILE] [OPTIONS]",
         "Reconstruct the events an LTTng trace lost (its discarded-event gaps, per CPU) from\n"
         "the events on both sides of each gap, and write a new CTF trace through\n"
-        "libbabeltrace2: every original event unchanged, plus the reconstructed ones, marked.\n",
+        "libbabeltrace2: every original event unchanged, plus the reconstructed ones, marked.\n"
+        "TRACE that is a regular file is ftrace text, filled the same way (see below).\n",
         opts, 1, 1, "TRACE", 1, fill_more_help,
     };
     ts_opt_result args;
@@ -73,6 +85,11 @@ int cmd_fill(int argc, char **argv)
         return cli_usage_error(C, "%s is for a model name to train; %s is a model file, used as it is", unread, model);
     }
     ts_clear_error();
+    if (text && ts_trace_is_ftrace(args.pos[0])) {
+        rc = cli_usage_error(C, "--text is for a CTF trace; %s is ftrace text, and so is what fill writes", args.pos[0]);
+        ts_opt_free(&args);
+        return rc;
+    }
     ts_set_threads((int)threads);
     ts_fill_opts o;
     memset(&o, 0, sizeof o);

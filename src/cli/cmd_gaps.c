@@ -1,4 +1,4 @@
-/* tracesynth gaps: the events an LTTng trace lost, gap by gap. */
+/* tracesynth gaps: the events an LTTng or ftrace trace lost, gap by gap. */
 #include "cli.h"
 #include "tracesynth/gaps.h"
 
@@ -44,7 +44,12 @@ int cmd_gaps(int argc, char **argv)
         "reports it), the stream's last event before and first event after; then the\n"
         "totals per CPU (recorded events, and reconstructed ones in a filled trace).\n"
         "A count of ? (null in JSON): the tracer may have discarded events before a\n"
-        "stream's first packet, how many it does not say (not counted in the totals).\n",
+        "stream's first packet, how many it does not say (not counted in the totals).\n"
+        "TRACE that is a regular file is ftrace text (tracefs's trace or trace_pipe,\n"
+        "trace-cmd report; gzip read as it is): its gaps are the lost-event markers\n"
+        "(CPU:N [LOST C EVENTS]; ? for [LOST EVENTS] and ##### CPU N buffer started ####),\n"
+        "from the CPU's event before to its event after; a system call's entry and exit are\n"
+        "named syscall_entry_NAME / syscall_exit_NAME, as in LTTng.\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;
