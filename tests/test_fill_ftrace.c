@@ -1,0 +1,353 @@
+/* Lost events in ftrace text: gaps, fill (reconstructed lines after each marker), drop
+ * (markers written), ingest of a filled trace, bad input, and a real trace_pipe recording. */
+#include "check.h"
+#include "tracesynth/gaps.h"
+#include "tracesynth/common.h"
+#include "tracesynth/data.h"
+#include "data/data_internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[256];
+
+static const char *at(const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) & 3;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *slurp(const char *path)
+{
+    char *b;
+    size_t n;
+    return ts__read_text(path, &b, &n) ? NULL : b;
+}
+
+/* two CPUs, threads 10 (CPU 0) and 20 (CPU 1) looping over read and write; lost: a marker
+ * of that many events on CPU 0 after its first `at` events (0: none); CPU 1 starts with
+ * "buffer started" when started */
+static char *make_text(int per_cpu, int at_ev, int lost, int started)
+{
+    size_t cap = (size_t)per_cpu * 2 * 120 + 4096, n = 0;
+    char *t = malloc(cap);
+    n += (size_t)snprintf(t + n, cap - n, "# tracer: nop\n#\n# entries-in-buffer/entries-written: %d/%d   #P:2\n#\n",
+                          2 * per_cpu, 2 * per_cpu);
+    if (started) n += (size_t)snprintf(t + n, cap - n, "##### CPU 1 buffer started ####\n");
+    static const char *const ev[4] = {"sys_read(fd: 3, buf: 0x1000, count: 0x10)", "sys_read -> 0x10",
+                                      "sys_write(fd: 4, buf: 0x1000, count: 0x10)", "sys_write -> 0x10"};
+    for (int i = 0; i < per_cpu; i++)
+        for (int c = 0; c < 2; c++) {
+            if (c == 0 && lost && i == at_ev) n += (size_t)snprintf(t + n, cap - n, "CPU:0 [LOST %d EVENTS]\n", lost);
+            long us = 1000000L + 10L * i + c;
+            n += (size_t)snprintf(t + n, cap - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: %s\n", c ? "cat" : "dd",
+                                  c ? 20 : 10, c, us / 1000000, us % 1000000, ev[i % 4]);
+        }
+    return t;
+}
+
+/* the lines of s, split in place */
+static size_t lines_of(char *s, char ***out)
+{
+    size_t n = 0, cap = 1024;
+    char **l = malloc(cap * sizeof *l);
+    for (char *p = s; *p;) {
+        char *nl = strchr(p, '\n');
+        if (n == cap) l = realloc(l, (cap *= 2) * sizeof *l);
+        l[n++] = p;
+        if (!nl) break;
+        *nl = 0;
+        p = nl + 1;
+    }
+    *out = l;
+    return n;
+}
+
+static double line_time(const char *l)
+{
+    const char *c = strchr(l, ']');
+    return c ? strtod(c + 8, NULL) : -1;
+}
+
+static void fill_opts(ts_fill_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->model = "ngram";
+}
+
+/* a marker of 6 events in a strict read/write loop: listed, filled with the loop's next 6
+ * events right after the marker, in time order, every other line unchanged */
+static void fill_inline(void)
+{
+    /* CPU 0's events 300.. 305 dropped by hand: the text after the marker resumes at 306 */
+    char *full = make_text(600, 0, 0, 0);
+    char **fl;
+    size_t nfl = lines_of(full, &fl);
+    size_t cap = (size_t)nfl * 130 + 64, n = 0;
+    char *text = malloc(cap);
+    int skipped = 0;
+    for (size_t i = 0; i < nfl; i++) {
+        int cpu0 = strstr(fl[i], "[000]") != NULL;
+        double tm = line_time(fl[i]);
+        if (cpu0 && tm > 1.003 - 1e-9 && tm < 1.00306 - 1e-9) { skipped++; continue; }
+        if (cpu0 && skipped == 6 && fabs(tm - 1.00306) < 1e-9) n += (size_t)snprintf(text + n, cap - n, "CPU:0 [LOST 6 EVENTS]\n");
+        n += (size_t)snprintf(text + n, cap - n, "%s\n", fl[i]);
+    }
+    REQUIRE(skipped == 6);
+    write_file(at("in.trace"), text);
+
+    ts_gap_list gl;
+    REQUIRE(ts_gaps_find(at("in.trace"), 0, &gl) == 0);
+    CHECK(gl.n == 1 && gl.events == 1194 && gl.recon == 0);
+    if (gl.n == 1) {
+        CHECK(gl.gaps[0].g.cpu == 0 && gl.gaps[0].g.count == 6 && gl.gaps[0].g.count_known);
+        CHECK(gl.gaps[0].g.begin_ns == 1002990000 && gl.gaps[0].g.end_ns == 1003060000);
+        CHECK(gl.gaps[0].before && !strcmp(gl.gaps[0].before, "syscall_exit_write"));
+        CHECK(gl.gaps[0].after && !strcmp(gl.gaps[0].after, "syscall_entry_write"));
+    }
+    ts_gap_list_free(&gl);
+
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("in.trace"), at("out.trace"), &o, &r) == 0);
+    CHECK(r.n == 1 && r.reconstructed == 6 && r.events == 1194);
+    ts_fill_result_free(&r);
+
+    /* the input's lines, unchanged and in place; 6 reconstructed ones right after the marker */
+    char *in = slurp(at("in.trace")), *out = slurp(at("out.trace"));
+    REQUIRE(in && out);
+    char **il, **ol;
+    size_t ni = lines_of(in, &il), no = lines_of(out, &ol), j = 0, recon = 0;
+    CHECK(no == ni + 6);
+    static const char *const want[6] = {"sys_enter_read", "sys_exit_read", "sys_enter_write", "sys_exit_write",
+                                        "sys_enter_read", "sys_exit_read"};
+    double last = 0;
+    for (size_t i = 0; i < no; i++) {
+        if (strstr(ol[i], TS_FTRACE_RECON ": ")) {
+            CHECK(i > 0 && (!strcmp(ol[i - 1], "CPU:0 [LOST 6 EVENTS]") || strstr(ol[i - 1], TS_FTRACE_RECON)));
+            CHECK(strstr(ol[i], "  dd-10 ") && strstr(ol[i], "[000] ..... ") && strstr(ol[i], " tid=10 ") &&
+                  strstr(ol[i], " gap_count=6"));
+            char ev[64];
+            const char *e = strstr(ol[i], "event=");
+            CHECK(e && sscanf(e, "event=%63s", ev) == 1 && recon < 6 && !strcmp(ev, want[recon]));
+            double tm = line_time(ol[i]);
+            CHECK(tm >= 1.00299 - 1e-9 && tm <= 1.00306 + 1e-9 && tm >= last);
+            last = tm;
+            recon++;
+            continue;
+        }
+        CHECK(j < ni && !strcmp(ol[i], il[j]));
+        if (strstr(ol[i], "[000]")) last = line_time(ol[i]);
+        j++;
+    }
+    CHECK(recon == 6 && j == ni);
+    free(il);
+    free(ol);
+    free(in);
+    free(out);
+
+    /* read back: by default each is the event it stands for; the gap is filled */
+    const char *one[] = {at("out.trace")};
+    ts_ctf_opts co = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_trace tr;
+    char *notes = NULL;
+    REQUIRE(ts_ftrace_load(one, 1, &co, "x86_64", &tr, &notes) == 0);
+    CHECK(tr.n == 1200 && notes && strstr(notes, "6 events reconstructed"));
+    ts_ctf_trace_free(&tr);
+    free(notes);
+    co.no_recon = 1;
+    REQUIRE(ts_ftrace_load(one, 1, &co, "x86_64", &tr, &notes) == 0);
+    CHECK(tr.n == 1194);
+    ts_ctf_trace_free(&tr);
+    free(notes);
+    REQUIRE(ts_gaps_find(at("out.trace"), 0, &gl) == 0);
+    CHECK(gl.n == 1 && gl.recon == 6 && gl.events == 1194);
+    ts_gap_list_free(&gl);
+    REQUIRE(ts_ctf_fill(at("out.trace"), at("again.trace"), &o, &r) == 0);
+    CHECK(r.reconstructed == 0);
+    ts_fill_result_free(&r);
+    free(text);
+    free(fl);
+    free(full);
+}
+
+/* "buffer started": a gap of no count, listed, nothing reconstructed there */
+static void unknown_count(void)
+{
+    char *t = make_text(400, 200, 5, 1);
+    write_file(at("u.trace"), t);
+    free(t);
+    ts_gap_list gl;
+    REQUIRE(ts_gaps_find(at("u.trace"), 0, &gl) == 0);
+    REQUIRE(gl.n == 2);
+    CHECK(gl.gaps[0].g.cpu == 1 && !gl.gaps[0].g.count_known && !gl.gaps[0].before);
+    CHECK(gl.gaps[1].g.cpu == 0 && gl.gaps[1].g.count == 5);
+    ts_gap_list_free(&gl);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("u.trace"), at("u_out.trace"), &o, &r) == 0);
+    CHECK(r.reconstructed == 5);
+    ts_fill_result_free(&r);
+}
+
+/* drop: markers before the CPU's next kept event, the dropped lines gone, the rest kept;
+ * fill's gaps are drop's, one for one */
+static void drop_then_fill(void)
+{
+    char *t = make_text(1500, 0, 0, 0);
+    write_file(at("full.trace"), t);
+    ts_drop_opts d = {0.1, 8, 16, 7, 0, 1};
+    ts_drop_stats st;
+    REQUIRE(ts_ctf_drop(at("full.trace"), at("dropped.trace"), &d, &st) == 0);
+    CHECK(st.events == 3000 && st.dropped > 100 && st.n_gaps > 5);
+    char *dr = slurp(at("dropped.trace"));
+    REQUIRE(dr);
+    char **dl, **fl;
+    size_t nd = lines_of(dr, &dl), nf = lines_of(t, &fl), j = 0, markers = 0;
+    uint64_t lost = 0;
+    for (size_t i = 0; i < nd; i++) {
+        unsigned c;
+        unsigned long long k;
+        if (sscanf(dl[i], "CPU:%u [LOST %llu EVENTS]", &c, &k) == 2) {
+            markers++;
+            lost += k;
+            /* the next line is an event of its CPU */
+            char want[16];
+            snprintf(want, sizeof want, "[%03u]", c);
+            CHECK(i + 1 == nd || strstr(dl[i + 1], want) || !strncmp(dl[i + 1], "CPU:", 4));
+            continue;
+        }
+        while (j < nf && strcmp(fl[j], dl[i])) j++;   /* in order, a subsequence of the input */
+        CHECK(j < nf);
+    }
+    CHECK(markers == st.n_gaps && lost == st.dropped && nd == nf - st.dropped + markers);
+    ts_gap_list gl;
+    REQUIRE(ts_gaps_find(at("dropped.trace"), 0, &gl) == 0);
+    CHECK(gl.n == st.n_gaps && gl.events == st.events - st.dropped);
+    ts_gap_list_free(&gl);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("dropped.trace"), at("refilled.trace"), &o, &r) == 0);
+    CHECK(r.n == st.n_gaps && r.reconstructed == st.dropped);
+    /* the same gaps by CPU and number; a strict loop is filled right */
+    size_t hit = 0, tot = 0;
+    for (size_t i = 0; i < st.n_gaps; i++)
+        for (size_t g = 0; g < r.n; g++)
+            if (r.gaps[g].cpu == st.gaps[i].cpu && r.gaps[g].index == st.gaps[i].index && r.gaps[g].n == st.gaps[i].n)
+                for (size_t k = 0; k < st.gaps[i].n; k++, tot++) hit += !strcmp(r.gaps[g].names[k], st.gaps[i].names[k]);
+    CHECK(tot == st.dropped && hit * 10 >= tot * 9);
+    ts_fill_result_free(&r);
+    /* the system call analysis reads both kinds alike: filled, the counts come back */
+    ts_sc_analysis truth, filled;
+    REQUIRE(ts_sc_analyse(at("full.trace"), 0, &truth) == 0);
+    REQUIRE(ts_sc_analyse(at("refilled.trace"), 0, &filled) == 0);
+    CHECK(truth.total == 1500 && truth.n == 2 && filled.total >= 1470 && filled.total <= 1530);
+    ts_sc_analysis_free(&truth);
+    ts_sc_analysis_free(&filled);
+    ts_drop_stats_free(&st);
+    free(dl);
+    free(fl);
+    free(dr);
+    free(t);
+}
+
+/* one error line naming the file and line; nothing written */
+static void bad_input(void)
+{
+    write_file(at("bad.trace"), "# tracer: nop\n  a-1 [000] ..... 1.000001: sys_read(fd: 0)\nnot a line\n");
+    ts_gap_list gl;
+    CHECK(ts_gaps_find(at("bad.trace"), 0, &gl) == -1);
+    CHECK(strstr(ts_error(), "bad.trace:3: not an ftrace event line"));
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    unlink(at("bad_out.trace"));
+    CHECK(ts_ctf_fill(at("bad.trace"), at("bad_out.trace"), &o, &r) == -1);
+    CHECK(access(at("bad_out.trace"), F_OK) != 0);
+    write_file(at("recon_bad.trace"), "  a-1 [000] ..... 1.000001: " TS_FTRACE_RECON ": tid=3\n");
+    CHECK(ts_gaps_find(at("recon_bad.trace"), 0, &gl) == -1);
+    CHECK(strstr(ts_error(), "recon_bad.trace:1: malformed " TS_FTRACE_RECON));
+    write_file(at("empty.trace"), "# tracer: nop\n");
+    CHECK(ts_gaps_find(at("empty.trace"), 0, &gl) == -1);
+    CHECK(strstr(ts_error(), "no ftrace event lines"));
+    /* the output a directory: refused, named */
+    char *t = make_text(300, 100, 4, 0);
+    write_file(at("ok.trace"), t);
+    free(t);
+    CHECK(ts_ctf_fill(at("ok.trace"), dir, &o, &r) == -1);
+    CHECK(strstr(ts_error(), "a directory"));
+}
+
+/* the real trace_pipe recording: its 15 markers, every one filled, read back */
+static void real_recording(void)
+{
+    const char *path = "tests/data/ftrace_pipe.trace.gz";
+    ts_gap_list gl;
+    REQUIRE(ts_gaps_find(path, 0, &gl) == 0);
+    uint64_t lost = 0;
+    for (size_t i = 0; i < gl.n; i++) lost += gl.gaps[i].g.count;
+    CHECK(gl.n == 15 && gl.events == 4494 && lost == 18240);
+    ts_gap_list_free(&gl);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(path, at("pipe.trace"), &o, &r) == 0);
+    CHECK(r.n == 15 && r.reconstructed == 18240);
+    ts_fill_result_free(&r);
+    /* without the reconstructed lines: the recording byte for byte */
+    char *in = slurp(path), *out = slurp(at("pipe.trace"));
+    REQUIRE(in && out);
+    size_t k = 0, recon = 0;
+    for (char *p = out; *p;) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        char save = p[len];
+        p[len] = 0;
+        if (strstr(p, TS_FTRACE_RECON ": ")) recon++;
+        else {
+            CHECK(!strncmp(in + k, p, len));
+            k += len;
+        }
+        p[len] = save;
+        p += len;
+    }
+    CHECK(recon == 18240 && in[k] == 0);
+    free(in);
+    free(out);
+    const char *one[] = {at("pipe.trace")};
+    ts_ctf_opts co = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_trace tr;
+    char *notes = NULL;
+    REQUIRE(ts_ftrace_load(one, 1, &co, NULL, &tr, &notes) == 0);
+    CHECK(tr.lost == 18240);
+    ts_ctf_trace_free(&tr);
+    free(notes);
+}
+
+TEST_MAIN("fill_ftrace", {
+    snprintf(dir, sizeof dir, "/tmp/ts_fill_ftrace_%d", (int)getpid());
+    mkdir(dir, 0755);
+    RUN(fill_inline);
+    RUN(unknown_count);
+    RUN(drop_then_fill);
+    RUN(bad_input);
+    RUN(real_recording);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd)) {}
+})
