@@ -240,6 +240,36 @@ static void syscall_tables_cover_headers(void)
     CHECK(n > 380 && missing == 0);
 }
 
+/* each number of the system's x86-64 header names its call, as the kernel's syscalls:*
+ * events name it (the entry point where it differs from the header's name) */
+static void syscall_numbers_match_header(void)
+{
+    FILE *f = fopen("/usr/include/x86_64-linux-gnu/asm/unistd_64.h", "r");
+    if (!f) SKIP("no /usr/include/x86_64-linux-gnu/asm/unistd_64.h");
+    static const char *const renamed[][2] = {{"stat", "newstat"},       {"fstat", "newfstat"},
+                                             {"lstat", "newlstat"},     {"sendfile", "sendfile64"},
+                                             {"uname", "newuname"},     {"umount2", "umount"}};
+    char line[256], name[128];
+    long nr;
+    int n = 0, bad = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "#define __NR_%127s %ld", name, &nr) != 2) continue;
+        const char *want = name;
+        for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++)
+            if (!strcmp(name, renamed[i][0])) want = renamed[i][1];
+        const char *got = ts_syscall_by_number(TS_ARCH_X86_64, nr);
+        n++;
+        if (!got || strcmp(got, want)) {
+            fprintf(stderr, "  x86_64 %ld: %s, want %s\n", nr, got ? got : "(none)", want);
+            bad++;
+        }
+    }
+    fclose(f);
+    CHECK(n > 300 && bad == 0);
+    CHECK(!strcmp(ts_syscall_by_number(TS_ARCH_AARCH64, 443), "quotactl_fd"));
+    CHECK(!ts_syscall_by_number(TS_ARCH_X86_64, 600) && !ts_syscall_by_number(TS_ARCH_X86_64, -1));
+}
+
 static void arch_guess_from_names(void)
 {
     const char *arm[] = {"read", "mmap2", "stat64", "fstat64", "fcntl64", "arm_fadvise64_64", "write"};
@@ -685,6 +715,7 @@ TEST_MAIN("eval", {
     RUN(syscall_subsystems_per_arch);
     RUN(arch_guess_from_names);
     RUN(syscall_tables_cover_headers);
+    RUN(syscall_numbers_match_header);
     RUN(impute_type_unknown_and_floor);
     RUN(cli_type_accuracy_arch);
     RUN(gen_identical_and_disjoint);

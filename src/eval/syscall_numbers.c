@@ -90,7 +90,7 @@ static const char *const x86_64_calls[] = {
     [430] = "fsopen", [431] = "fsconfig", [432] = "fsmount", [433] = "fspick", [434] = "pidfd_open",
     [435] = "clone3", [436] = "close_range", [437] = "openat2", [438] = "pidfd_getfd",
     [439] = "faccessat2", [440] = "process_madvise", [441] = "epoll_pwait2", [442] = "mount_setattr",
-    [443] = "quotactl_path", [444] = "landlock_create_ruleset", [445] = "landlock_add_rule",
+    [443] = "quotactl_fd", [444] = "landlock_create_ruleset", [445] = "landlock_add_rule",
     [446] = "landlock_restrict_self", [447] = "memfd_secret", [448] = "process_mrelease",
     [449] = "futex_waitv", [450] = "set_mempolicy_home_node", [451] = "cachestat", [452] = "fchmodat2",
     [453] = "map_shadow_stack", [454] = "futex_wake", [455] = "futex_wait", [456] = "futex_requeue",
