@@ -1875,6 +1875,18 @@ static void ftrace_raw_syscalls(void)
               notes);
     free(notes);
     ts_ctf_trace_free(&t);
+    /* rt_sigreturn's exit has no number (NR -1): it is the exit of the thread's call */
+    ts_ctf_opts ex = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    REQUIRE(ftrace_text("  ls-5 [000] ..... 2.000001: sys_enter: NR 15 (0, 0, 0, 0, 0, 0)\n"
+                        "  ls-6 [001] ..... 2.000001: sys_exit: NR -1 = 0\n"
+                        "  ls-5 [000] ..... 2.000002: sys_exit: NR -1 = 0\n"
+                        "  ls-5 [000] ..... 2.000003: sys_enter: NR 39 (0, 0, 0, 0, 0, 0)\n"
+                        "  ls-5 [000] ..... 2.000004: sys_exit: NR 39 = 5\n",
+                        &ex, "x86_64", &t, &notes, NULL) == 0);
+    CHECK_MSG(names_are(t.names, t.n, "rt_sigreturn nr_-1 rt_sigreturn getpid getpid"), "%s %s", t.names[1], t.names[2]);
+    CHECK(t.has_ret[0] && t.ret[0] == 0 && t.has_ret[3] && t.ret[3] == 5);
+    free(notes);
+    ts_ctf_trace_free(&t);
     /* aarch64's numbers are asm-generic's: 56 is openat there */
     REQUIRE(ftrace_text("  ls-5 [000] ..... 2.000001: sys_enter: NR 56 (0)\n", NULL, "aarch64", &t, NULL, NULL) == 0);
     CHECK(names_are(t.names, t.n, "openat"));

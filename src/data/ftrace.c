@@ -14,6 +14,7 @@
  *   sys_exit_openat: 0x3
  *   sys_enter: NR 257 (ffffff9c, ...)    raw_syscalls: named through the architecture's
  *   sys_exit: NR 257 = 3                 table (ts_syscall_by_number), else nr_257
+ *                                        (an exit of NR -1, rt_sigreturn's: the thread's call)
  *   NAME: ...                            any other event, named NAME
  * and the lines between them:
  *   # tracer: nop, # entries-in-buffer/entries-written: A/B   #P:N, the column header
@@ -345,6 +346,9 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
     size_t line = 0;
     int64_t *last = NULL;   /* per CPU: the time of its latest line, and that line */
     size_t *last_line = NULL, nlast = 0;
+    ts__idmap open;         /* per thread: its raw_syscalls entry's number awaiting the exit */
+    long *open_nr = NULL;
+    memset(&open, 0, sizeof open);
     int rc = 0;
     const char *z = memchr(buf, 0, size);
     if (z) {   /* binary: named before any line of it is read as text */
@@ -451,10 +455,25 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         const char *c = blanks(h.comm, h.comm_end);
         if (!(h.comm_end - c == 5 && !memcmp(c, "<...>", 5))) x.comm = c, x.comm_end = h.comm_end;
         rc = parse_event(path, line, b, h.event, e, &x);
+        if (rc == 0 && x.raw) {
+            /* an exit the kernel could not number (NR -1: rt_sigreturn's, whose registers
+             * are the interrupted code's) is of the thread's call awaiting its exit */
+            size_t cap = ts__idmap_cap(&open), seen = open.n, k = ts__idmap_get(&open, x.tid, 1);
+            if (ts__idmap_cap(&open) != cap) open_nr = ts_realloc(open_nr, ts__idmap_cap(&open) * sizeof *open_nr);
+            if (open.n != seen) open_nr[k] = -1;
+            if (x.kind == K_ENTRY) {
+                open_nr[k] = x.nr;
+            } else {
+                if (x.nr < 0 && open_nr[k] >= 0) x.nr = open_nr[k];
+                open_nr[k] = -1;
+            }
+        }
         if (rc == 0) rc = fn(u, &x);
     }
     free(last);
     free(last_line);
+    ts__idmap_free(&open);
+    free(open_nr);
     return rc;
 }
 
