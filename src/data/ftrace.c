@@ -44,8 +44,8 @@ typedef struct {
     int64_t  ns, tid;
     int64_t  val;        /* exit: the return value; K_LOST: the count, -1 unknown */
     long     nr;         /* raw_syscalls: the number (name NULL until named) */
-    char    *name;       /* the call's or the event's */
-    char    *comm;       /* NULL: unknown ("<...>") */
+    const char *name;    /* the call's or the event's (interned) */
+    const char *comm;    /* interned; NULL: unknown ("<...>") */
     size_t   seq;        /* input order, for a stable sort */
     int32_t  cpu;
     uint8_t  kind, raw, has_val, recon;
@@ -58,6 +58,11 @@ typedef struct {
     int      has_named, has_raw;   /* syscalls:* and raw_syscalls events */
     int64_t  ncpus;      /* #P from the header, largest CPU + 1 */
     ts__notes notes;
+    ts__strmap strs;     /* the names and comms, each once (a trace repeats a few) */
+    char   **str;
+    int32_t  nstr;
+    char    *key;        /* the string looked up */
+    size_t   keycap;
 } reader;
 
 void ts__note(ts__notes *n, const char *fmt, ...)
@@ -213,12 +218,21 @@ static int buffer_started(const char *s, const char *e, int64_t *cpu)
     return q && (size_t)(e - q) == sizeof tail - 1 && !memcmp(q, tail, sizeof tail - 1) && *cpu <= 65535 ? 0 : -1;
 }
 
-static char *dup_range(const char *s, const char *e)
+/* [s, e) as a string of rd's, the same one each time */
+static const char *intern(reader *rd, const char *s, const char *e)
 {
-    char *d = ts_malloc((size_t)(e - s) + 1);
-    memcpy(d, s, (size_t)(e - s));
-    d[e - s] = 0;
-    return d;
+    size_t len = (size_t)(e - s);
+    if (len >= rd->keycap) rd->key = ts_realloc(rd->key, rd->keycap = len + 64);
+    memcpy(rd->key, s, len);
+    rd->key[len] = 0;
+    int32_t k = ts__strmap_get(&rd->strs, rd->key);
+    if (k >= 0) return rd->str[k];
+    if ((rd->nstr & (rd->nstr - 1)) == 0)   /* at 0, 1, 2, 4, ...: room doubled */
+        rd->str = ts_realloc(rd->str, (rd->nstr ? 2 * (size_t)rd->nstr : 1) * sizeof *rd->str);
+    char *own = rd->str[rd->nstr] = ts_strdup(rd->key);
+    ts__strmap_put(&rd->strs, own, rd->nstr);
+    rd->nstr++;
+    return own;
 }
 
 int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v)
@@ -497,8 +511,8 @@ static int add_line(void *u, const ts__ft_line *l)
     x->raw = l->raw;
     x->nr = l->nr;
     x->recon = l->recon;
-    if (l->name) x->name = dup_range(l->name, l->name_end);
-    if (l->comm) x->comm = dup_range(l->comm, l->comm_end);
+    if (l->name) x->name = intern(rd, l->name, l->name_end);
+    if (l->comm) x->comm = intern(rd, l->comm, l->comm_end);
     if (x->kind != K_OTHER) {
         if (x->raw) rd->has_raw = 1;
         else rd->has_named = 1;
@@ -619,6 +633,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
     if (arch_name && ts_arch_parse(arch_name, &arch)) return -1;
     reader rd;
     memset(&rd, 0, sizeof rd);
+    ts__strmap_init(&rd.strs, 256);
     int rc = 0;
     for (int f = 0; f < npaths && rc == 0; f++) rc = read_one(&rd, paths[f]);
     char label[512];
@@ -639,7 +654,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
             nm = buf;
             if (!unnamed++) unnamed_nr = x->nr;
         }
-        x->name = ts_strdup(nm);
+        x->name = intern(&rd, nm, nm + strlen(nm));
     }
     if (raw_left)
         ts__note(&rd.notes, "%s: both syscalls:* and raw_syscalls events: the %zu raw_syscalls ones are left out, each call "
@@ -725,7 +740,10 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
         rc = ts_fail("%s: no %sevents%s%s%s", label, o->events == TS_CTF_ALL ? "" : "system call entry ", cpu,
                      o->comm ? " of threads named " : "", o->comm ? o->comm : "");
     }
-    for (size_t i = 0; i < rd.n; i++) free(rd.r[i].name), free(rd.r[i].comm);
+    for (int32_t i = 0; i < rd.nstr; i++) free(rd.str[i]);
+    free(rd.str);
+    free(rd.key);
+    ts__strmap_free(&rd.strs);
     free(rd.r);
     if (rc) {
         free(rd.notes.text);
