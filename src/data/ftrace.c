@@ -409,7 +409,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                                   "(echo nop > current_tracer)");
                     break;
                 }
-            } else if ((q = strstr(s, "latency trace v")) && q < e) {
+            } else if (memmem(s, (size_t)(e - s), "latency trace v", 15)) {
                 rc = bad_line(path, line, b, e, "latency-format output is not read (echo 0 > options/latency-format)");
                 break;
             } else if (e - s > 37 && !memcmp(s, "# entries-in-buffer/entries-written: ", 37)) {
@@ -420,8 +420,8 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                         ts__note(notes, "%s: the tracer wrote %lld events and kept %lld: the %lld oldest were overwritten "
                                         "before the trace was read (a larger buffer_size_kb keeps them)",
                                  path, (long long)written, (long long)kept, (long long)(written - kept));
-                    const char *P = strstr(q, "#P:");
-                    if (P && P < e && number(P + 3, e, &ncpu) && ncpu <= 65536 && ncpu > *ncpus) *ncpus = ncpu;
+                    const char *P = memmem(q, (size_t)(e - q), "#P:", 3);
+                    if (P && number(P + 3, e, &ncpu) && ncpu <= 65536 && ncpu > *ncpus) *ncpus = ncpu;
                 }
             }
             continue;

@@ -163,9 +163,9 @@ static void name_events(ft_trace *t)
                 if (ts__ftrace_arg_int(x->args, x->e, "next_tid", &x->next_tid)) x->next_tid = -1;
             } else if (ts__ftrace_arg_int(x->args, x->e, "prev_pid", &x->prev_tid) ||
                        ts__ftrace_arg_int(x->args, x->e, "next_pid", &x->next_tid)) {
-                const char *arrow = strstr(x->args, "==>");
+                const char *arrow = memmem(x->args, (size_t)(x->e - x->args), "==>", 3);
                 x->prev_tid = x->next_tid = -1;
-                if (arrow && arrow < x->e && (report_pid(x->args, arrow, &x->prev_tid) ||
+                if (arrow && (report_pid(x->args, arrow, &x->prev_tid) ||
                                               report_pid(arrow, x->e, &x->next_tid)))
                     x->prev_tid = x->next_tid = -1;
             }
