@@ -1855,6 +1855,14 @@ static void ftrace_line_forms(void)
     CHECK(!t.has_ret[2] && t.has_ret[3] && t.ret[3] == 11);   /* lost events between them */
     CHECK(t.lost == 7 && t.n_streams == 2 && t.streams[0].n_discards == 1 && !t.streams[0].discards[0].count_known);
     ts_ctf_trace_free(&t);
+
+    /* a thread whose name was set empty (prctl(PR_SET_NAME, "")): nothing before the '-' */
+    REQUIRE(ftrace_text("                -23708   [000] ..... 75361.352820: sys_getppid()\n"
+                        "                -23708   [000] ..... 75361.352884: sys_getppid -> 0x5c5d\n",
+                        &o, NULL, &t, NULL, NULL) == 0);
+    CHECK(names_are(t.names, t.n, "getppid getppid") && t.tid[0] == 23708 && t.comm[0] && !strcmp(t.comm[0], ""));
+    CHECK(t.has_ret[0] && t.ret[0] == 0x5c5d);
+    ts_ctf_trace_free(&t);
 }
 
 /* raw_syscalls: numbers named through the architecture's table; beside syscalls:* left out */

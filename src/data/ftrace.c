@@ -151,10 +151,10 @@ typedef struct {
 } head;
 
 /* "COMM-PID [(TGID)] [CPU] [FLAGS] TIME:": the comm may hold '-', blanks and digits, so
- * each '-' is tried until the rest fits */
+ * each '-' is tried until the rest fits; it may be empty (prctl(PR_SET_NAME, "")) */
 static int parse_head(const char *s, const char *e, head *h)
 {
-    for (const char *d = s + 1; d < e; d++) {
+    for (const char *d = s; d < e; d++) {
         if (*d != '-') continue;
         const char *q = number(d + 1, e, &h->pid);
         if (!q || q == e || (*q != ' ' && *q != '\t')) continue;
