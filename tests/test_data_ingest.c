@@ -1895,6 +1895,19 @@ static void ftrace_raw_syscalls(void)
     CHECK(t.has_ret[0] && t.ret[0] == 0 && t.has_ret[3] && t.ret[3] == 5);
     free(notes);
     ts_ctf_trace_free(&t);
+    /* fill's reconstructed call in a raw_syscalls trace is no syscalls:* event: the raw ones stay */
+    REQUIRE(ftrace_text("  ls-5 [000] ..... 2.000001: sys_enter: NR 257 (0, 0, 0, 0, 0, 0)\n"
+                        "  ls-5 [000] ..... 2.000002: sys_exit: NR 257 = 3\n"
+                        "CPU:0 [LOST 1 EVENTS]\n"
+                        "  ls-5 [000] ..... 2.000003: tracesynth_reconstructed: event=sys_enter_getpid tid=5 next_tid=-1 "
+                        "confidence=0.500 gap_count=1\n"
+                        "  ls-5 [000] ..... 2.000004: sys_exit: NR 39 = 5\n"
+                        "  ls-5 [000] ..... 2.000005: sys_enter: NR 3 (3, 0, 0, 0, 0, 0)\n",
+                        NULL, "x86_64", &t, &notes, NULL) == 0);
+    CHECK_MSG(names_are(t.names, t.n, "openat getpid close"), "%zu events", t.n);
+    CHECK_MSG(notes && !strstr(notes, "left out"), "%s", notes);
+    free(notes);
+    ts_ctf_trace_free(&t);
     /* aarch64's numbers are asm-generic's: 56 is openat there */
     REQUIRE(ftrace_text("  ls-5 [000] ..... 2.000001: sys_enter: NR 56 (0)\n", NULL, "aarch64", &t, NULL, NULL) == 0);
     CHECK(names_are(t.names, t.n, "openat"));

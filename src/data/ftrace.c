@@ -513,7 +513,7 @@ static int add_line(void *u, const ts__ft_line *l)
     x->recon = l->recon;
     if (l->name) x->name = intern(rd, l->name, l->name_end);
     if (l->comm) x->comm = intern(rd, l->comm, l->comm_end);
-    if (x->kind != K_OTHER) {
+    if (x->kind != K_OTHER && !x->recon) {   /* (fill names a raw_syscalls trace's calls too) */
         if (x->raw) rd->has_raw = 1;
         else rd->has_named = 1;
     }
