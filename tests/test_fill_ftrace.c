@@ -291,6 +291,10 @@ static void bad_input(void)
     free(t);
     CHECK(ts_ctf_fill(at("ok.trace"), dir, &o, &r) == -1);
     CHECK(strstr(ts_error(), "a directory"));
+    /* a device or a pipe is neither kind: named as such, not as a CTF directory */
+    CHECK(ts_gaps_find("/dev/null", 0, &gl) == -1);
+    CHECK_MSG(strstr(ts_error(), "/dev/null: neither a CTF trace") && strstr(ts_error(), "save it to a file"), "%s",
+              ts_error());
 }
 
 /* the real trace_pipe recording: its 15 markers, every one filled, read back */

@@ -512,12 +512,23 @@ int ts_trace_is_ftrace(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* a pipe or a device is neither kind: ftrace text is read more than once */
+static int neither_kind(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) return 0;
+    return ts_fail("%s: neither a CTF trace (a directory) nor ftrace text (a regular file; a pipe's text "
+                   "is read more than once: save it to a file first)", path);
+}
+
 int ts_trace_scan(const char *path, const ts_scan_hooks *h)
 {
+    if (neither_kind(path)) return -1;
     return ts_trace_is_ftrace(path) ? ts_ftrace_scan(path, h) : ts_ctf_scan(path, h);
 }
 
 int ts_trace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
 {
+    if (neither_kind(path)) return -1;
     return ts_trace_is_ftrace(path) ? ts_ftrace_rewrite(path, out, h) : ts_ctf_rewrite(path, out, h);
 }
