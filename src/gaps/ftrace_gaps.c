@@ -240,10 +240,10 @@ static int ft_read(const char *path, ft_trace *t)
     return rc;
 }
 
-static const ft_trace *cmp_t;
-static int cmp_order(const void *a, const void *b)
+static int cmp_order(const void *a, const void *b, void *u)
 {
-    const ft_ev *x = &cmp_t->ev[*(const size_t *)a], *y = &cmp_t->ev[*(const size_t *)b];
+    const ft_trace *t = u;
+    const ft_ev *x = &t->ev[*(const size_t *)a], *y = &t->ev[*(const size_t *)b];
     if (x->ns != y->ns) return x->ns < y->ns ? -1 : 1;
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
@@ -254,8 +254,7 @@ static size_t *time_order(const ft_trace *t)
 {
     size_t *o = ts_malloc((t->n ? t->n : 1) * sizeof *o);
     for (size_t i = 0; i < t->n; i++) o[i] = i;
-    cmp_t = t;
-    qsort(o, t->n, sizeof *o, cmp_order);
+    qsort_r(o, t->n, sizeof *o, cmp_order, (void *)t);
     return o;
 }
 
