@@ -87,6 +87,14 @@ typedef struct {
     char  *text;                 /* lines "FILE[:LINE]: ...\n", or NULL */
     size_t len;
 } ts__notes;
+/* a character of a C identifier (system call and event names) */
+static inline int ts__is_ident(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+/* the decimal digits at p (before e) as a number, saturating at INT64_MAX: their end, or NULL
+ * when there are none */
+const char *ts__digits(const char *p, const char *e, int64_t *v);
 /* the signed number after "KEY=" at the start of [s, e) or after a blank in it: 0, or -1 when
  * absent or not a number */
 int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v);

@@ -99,19 +99,13 @@ static int bad_line(const char *path, size_t line, const char *s, const char *e,
     return ts_fail("%s:%zu: %s: '%.*s%s'", path, line, why, n > 60 ? 60 : n, s, n > 60 ? "..." : "");
 }
 
-static inline int is_ident(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 static const char *blanks(const char *p, const char *e)
 {
     while (p < e && (*p == ' ' || *p == '\t')) p++;
     return p;
 }
 
-/* decimal digits at p as a number (saturating); their end, or NULL when none */
-static const char *number(const char *p, const char *e, int64_t *v)
+const char *ts__digits(const char *p, const char *e, int64_t *v)
 {
     const char *s = p;
     int64_t x = 0;
@@ -126,7 +120,7 @@ static const char *number(const char *p, const char *e, int64_t *v)
 static const char *timestamp(const char *p, const char *e, int64_t *ns, int *clock, int *ndig)
 {
     int64_t sec, frac = 0;
-    const char *q = number(p, e, &sec);
+    const char *q = ts__digits(p, e, &sec);
     if (!q) return NULL;
     *clock = 2;
     *ndig = 0;
@@ -156,7 +150,7 @@ static int parse_head(const char *s, const char *e, head *h)
 {
     for (const char *d = s; d < e; d++) {
         if (*d != '-') continue;
-        const char *q = number(d + 1, e, &h->pid);
+        const char *q = ts__digits(d + 1, e, &h->pid);
         if (!q || q == e || (*q != ' ' && *q != '\t')) continue;
         q = blanks(q, e);
         h->tgid = q < e && *q == '(';
@@ -167,7 +161,7 @@ static int parse_head(const char *s, const char *e, head *h)
             q = blanks(q + 1, e);
         }
         if (q == e || *q != '[') continue;
-        q = number(q + 1, e, &h->cpu);
+        q = ts__digits(q + 1, e, &h->cpu);
         if (!q || q == e || *q != ']' || h->cpu > 65535) continue;
         q = blanks(q + 1, e);
         const char *t = timestamp(q, e, &h->ns, &h->clock, &h->frac);
@@ -192,13 +186,13 @@ static int parse_head(const char *s, const char *e, head *h)
 static int lost_marker(const char *s, const char *e, int64_t *cpu, int64_t *count)
 {
     if (e - s < 5 || memcmp(s, "CPU:", 4)) return -1;
-    const char *q = number(s + 4, e, cpu);
+    const char *q = ts__digits(s + 4, e, cpu);
     if (!q || q + 2 > e || memcmp(q, " [", 2)) return -1;
     q += 2;
     int lost = e - q >= 5 && !memcmp(q, "LOST ", 5);
     if (lost) q += 5;
     int64_t v;
-    const char *c = number(q, e, &v);
+    const char *c = ts__digits(q, e, &v);
     *count = c ? v : -1;
     if (c) {
         if (c == e || *c != ' ') return -1;
@@ -213,7 +207,7 @@ static int lost_marker(const char *s, const char *e, int64_t *cpu, int64_t *coun
 static int buffer_started(const char *s, const char *e, int64_t *cpu)
 {
     if (e - s < 10 || memcmp(s, "##### CPU ", 10)) return -1;
-    const char *q = number(s + 10, e, cpu);
+    const char *q = ts__digits(s + 10, e, cpu);
     static const char tail[] = " buffer started ####";
     return q && (size_t)(e - q) == sizeof tail - 1 && !memcmp(q, tail, sizeof tail - 1) && *cpu <= 65535 ? 0 : -1;
 }
@@ -242,7 +236,7 @@ int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v
         if ((p > s && p[-1] != ' ') || memcmp(p, key, kl) || p[kl] != '=') continue;
         const char *q = p + kl + 1;
         int neg = q < e && *q == '-';
-        q = number(q + neg, e, v);
+        q = ts__digits(q + neg, e, v);
         if (!q || (q < e && *q != ' ')) return -1;
         if (neg) *v = -*v;
         return 0;
@@ -260,7 +254,7 @@ static int parse_recon(const char *path, size_t line, const char *b, const char 
     if (e - s < 7 || memcmp(s, "event=", 6) || ts__ftrace_arg_int(s, e, "tid", &tid))
         return bad_line(path, line, b, e, "malformed " TS_FTRACE_RECON " event (no 'event=NAME ... tid=N')");
     s += 6;
-    for (ne = s; ne < e && is_ident(*ne); ne++) {}
+    for (ne = s; ne < e && ts__is_ident(*ne); ne++) {}
     if (ne == s || ne - s > 63 || (ne < e && *ne != ' '))
         return bad_line(path, line, b, e, "malformed " TS_FTRACE_RECON " event (no 'event=NAME ... tid=N')");
     size_t len = (size_t)(ne - s);
@@ -278,7 +272,7 @@ static int parse_recon(const char *path, size_t line, const char *b, const char 
 static int parse_event(const char *path, size_t line, const char *b, const char *s, const char *e, ts__ft_line *x)
 {
     const char *ne = s;
-    while (ne < e && is_ident(*ne)) ne++;
+    while (ne < e && ts__is_ident(*ne)) ne++;
     if (ne == s) return bad_line(path, line, b, e, "no event name after the time");
     if (ne - s > 63) return bad_line(path, line, b, e, "event name longer than 63 bytes");
     int sys = ne - s > 4 && !memcmp(s, "sys_", 4);
@@ -414,22 +408,22 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 break;
             } else if (e - s > 37 && !memcmp(s, "# entries-in-buffer/entries-written: ", 37)) {
                 int64_t kept, written, ncpu = 0;
-                q = number(s + 37, e, &kept);
-                if (q && q < e && *q == '/' && (q = number(q + 1, e, &written))) {
+                q = ts__digits(s + 37, e, &kept);
+                if (q && q < e && *q == '/' && (q = ts__digits(q + 1, e, &written))) {
                     if (written > kept)
                         ts__note(notes, "%s: the tracer wrote %lld events and kept %lld: the %lld oldest were overwritten "
                                         "before the trace was read (a larger buffer_size_kb keeps them)",
                                  path, (long long)written, (long long)kept, (long long)(written - kept));
                     const char *P = memmem(q, (size_t)(e - q), "#P:", 3);
-                    if (P && number(P + 3, e, &ncpu) && ncpu <= 65536 && ncpu > *ncpus) *ncpus = ncpu;
+                    if (P && ts__digits(P + 3, e, &ncpu) && ncpu <= 65536 && ncpu > *ncpus) *ncpus = ncpu;
                 }
             }
             continue;
         }
         int64_t v;
         const char *q;
-        if (e - s > 5 && !memcmp(s, "cpus=", 5) && (q = number(s + 5, e, &v)) && q == e) continue;
-        if (e - s > 4 && !memcmp(s, "CPU ", 4) && (q = number(s + 4, e, &v)) && (size_t)(e - q) == 9 &&
+        if (e - s > 5 && !memcmp(s, "cpus=", 5) && (q = ts__digits(s + 5, e, &v)) && q == e) continue;
+        if (e - s > 4 && !memcmp(s, "CPU ", 4) && (q = ts__digits(s + 4, e, &v)) && (size_t)(e - q) == 9 &&
             !memcmp(q, " is empty", 9))
             continue;
         head h;

@@ -85,11 +85,6 @@ static char *exec_path(const char *s)
 /* the largest pid Linux gives (PID_MAX_LIMIT, 2^22): a larger number is a time */
 #define PID_MAX 4194304L
 
-static inline int is_ident(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 static const char *skip_blanks(const char *p)
 {
     while (*p == ' ' || *p == '\t') p++;
@@ -213,7 +208,7 @@ static int summary_row(const char *b, const char *e, int total)
         int num = 1, id = 1;
         for (; q < e && *q != ' '; q++) {
             num &= (*q >= '0' && *q <= '9') || *q == '.';
-            id &= is_ident(*q);
+            id &= ts__is_ident(*q);
         }
         if (!num) {
             if (!id || names++ || (total && (q - w != 5 || memcmp(w, "total", 5)))) return 0;
@@ -709,7 +704,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         int resumed = 0;
         if (!strncmp(s, "<... ", 5)) {
             const char *q = s + 5, *ne = q;
-            while (is_ident(*ne)) ne++;
+            while (ts__is_ident(*ne)) ne++;
             if (ne == q || strncmp(ne, " resumed>", 9) || ne - q >= (long)sizeof name) {
                 rc = bad_line(path, line, orig, cut, "malformed '<... NAME resumed>'");
                 break;
@@ -719,7 +714,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             resumed = 1;
         } else {
             const char *ne = s;
-            while (is_ident(*ne)) ne++;
+            while (ts__is_ident(*ne)) ne++;
             if (ne == s || *ne != '(' || (*s >= '0' && *s <= '9')) {
                 if (summary_at_end(orig, orig + strlen(orig), p < end ? p : end, end)) {
                     *timed = timed_before;   /* the table is no line without a time */

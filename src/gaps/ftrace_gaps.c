@@ -120,10 +120,9 @@ static int report_pid(const char *s, const char *e, int64_t *v)
     const char *c = br;
     while (c > s && c[-1] != ':') c--;
     if (c == s) return -1;
-    int64_t x = 0;
-    const char *q = c;
-    for (; q < br && *q >= '0' && *q <= '9'; q++) x = x < INT64_MAX / 10 ? 10 * x + (*q - '0') : INT64_MAX;
-    if (q == c || (q < br && *q != ' ')) return -1;
+    int64_t x;
+    const char *q = ts__digits(c, br, &x);
+    if (!q || (q < br && *q != ' ')) return -1;
     *v = x;
     return 0;
 }
