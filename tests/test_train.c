@@ -706,8 +706,10 @@ static void resume_progress_rate(void)
     const char *p = strstr(err, "20/20 ");
     REQUIRE(p);
     double rate = atof(p + 6);
-    /* the rate times the run's wall time: about the 10 iterations made, 20 before */
-    CHECK_MSG(rate * a.wall > 5 && rate * a.wall < 15, "%g it/s over %g s: '%s'", rate, a.wall, err);
+    /* each iteration sleeps 20 ms, so the 10 made run at 50 it/s at most; counting the 10 before
+     * too gave about twice that. A bound, not a timing: load only lowers the rate (the run's
+     * wall time, which also holds its start and its checkpoints, flaked on a busy machine) */
+    CHECK_MSG(rate > 0 && rate < 75, "%g it/s over %g s: '%s'", rate, a.wall, err);
 }
 
 /* a validation record that cannot be written stops the run before its checkpoint:
