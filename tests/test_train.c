@@ -490,6 +490,76 @@ static void resume_keeps_other_runs_records(void)
               count_lines_with(lg2, "\"event\":\"resume\",\"run\":\""));
 }
 
+/* a resume goes on with the rate, schedule, warm-up, decay and clip its run started
+ * with (section OPTIM), not with today's defaults; options given again are taken, and a
+ * checkpoint without the section takes the options as they are */
+static void resume_keeps_schedule(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ck[600], ck20[600], old[600], lg[600];
+    snprintf(a, sizeof a, "%s/sa.m", dir);
+    snprintf(ck20, sizeof ck20, "%s/s20.ckpt", dir);
+    snprintf(b, sizeof b, "%s/sb.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", b);
+    snprintf(old, sizeof old, "%s/sold.ckpt", dir);
+    snprintf(lg, sizeof lg, "%s/s.jsonl", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg run = lsq_cfg(40);
+    run.lr.kind = TS_LR_COSINE;
+    run.lr.warmup = 6;
+    run.lr.total = 40;
+    run.lr.lr = 0.08;
+    run.weight_decay = 0.01;
+    run.clip = 0.5;
+    run.out_path = a;
+    REQUIRE(ts_train_run(&n, &run) == 0);
+    float whole[4];
+    memcpy(whole, q.p, sizeof whole);
+
+    lsq_make(&q);
+    run.iters = 20;   /* stopped half-way: its schedule still the 40 iterations' */
+    run.out_path = b;
+    REQUIRE(ts_train_run(&n, &run) == 0);
+    REQUIRE(rewrite_chunk_bytes(ck, old, "OPTIM", NULL, 0) == 0);
+    REQUIRE(rewrite_chunk_bytes(ck, ck20, "(none)", NULL, 0) == 0);   /* a copy */
+    /* resumed with the defaults of another day: the run's own options are taken */
+    ts_train_cfg later = lsq_cfg(40);
+    later.lr.total = 40;
+    later.out_path = b;
+    later.resume = ck;
+    later.log_path = lg;
+    lsq_make(&q);
+    REQUIRE(ts_train_run(&n, &later) == 0);
+    CHECK_MSG(memcmp(whole, q.p, sizeof whole) == 0, "%g %g against %g %g", (double)q.p[0], (double)q.p[1],
+              (double)whole[0], (double)whole[1]);
+    CHECK_MSG(count_lines_with(lg, "\"lr\":0.08,\"schedule\":\"cosine\",\"warmup\":6,") == 1, "%ld",
+              count_lines_with(lg, "\"schedule\":\"cosine\""));
+    /* a rate given again wins (a lower one after a divergence, say) */
+    later.given = TS_TRAIN_GIVEN_LR;
+    later.resume = ck20;
+    later.log_path = NULL;
+    snprintf(b, sizeof b, "%s/sc.m", dir);
+    later.out_path = b;
+    lsq_make(&q);
+    REQUIRE(ts_train_run(&n, &later) == 0);
+    CHECK(memcmp(whole, q.p, sizeof whole) != 0);
+    /* without the section: the options as given */
+    later.given = 0;
+    later.resume = old;
+    lsq_make(&q);
+    REQUIRE(ts_train_run(&n, &later) == 0);
+    CHECK(memcmp(whole, q.p, sizeof whole) != 0);
+    /* a corrupt section is refused, naming it */
+    unsigned char bad[40];
+    memset(bad, 0xff, sizeof bad);
+    REQUIRE(rewrite_chunk_bytes(ck, old, "OPTIM", bad, sizeof bad) == 0);
+    CHECK_MSG(ts_train_run(&n, &later) == -1 && strstr(ts_error(), old) && strstr(ts_error(), "OPTIM"), "%s",
+              ts_error());
+}
+
 /* the log stays JSON when a value is not finite: no validation yet (--iters 0), or a
  * caller's NaN, become null; strings are left as they are */
 static void log_non_finite_is_null(void)
@@ -751,6 +821,7 @@ TEST_MAIN("train", {
     RUN(nan_stops);
     RUN(log_truncate);
     RUN(resume_keeps_other_runs_records);
+    RUN(resume_keeps_schedule);
     RUN(bad_options_refused);
     RUN(log_non_finite_is_null);
     RUN(resume_path_escaped_in_log);

@@ -7,9 +7,10 @@
  *  - validation every N iterations; the best parameters are kept and the model
  *    is saved to the output path whenever validation improves;
  *  - a resumable checkpoint OUT.ckpt at every validation (PARAMS, BEST, ADAM_M,
- *    ADAM_V, STATE, LOGACC, and the network's CONFIG so that a resume with another
- *    architecture is refused); a resumed run gives the same bits as an
- *    uninterrupted one;
+ *    ADAM_V, STATE, LOGACC, RUN, OPTIM: the rate, schedule, warm-up, weight decay and
+ *    clip, which a resume takes unless given again; and the network's CONFIG so that a
+ *    resume with another architecture is refused); a resumed run gives the same bits
+ *    as an uninterrupted one;
  *  - the progress bar and the JSON-lines log (on resume the log is cut back to
  *    the checkpoint's iteration, so no iteration appears twice);
  *  - a stop on a non-finite loss, gradient or validation loss, leaving the last
@@ -69,7 +70,15 @@ typedef struct {
     const char *start_log;
     /* what "diverged" suggests (NULL: "try a lower --lr or --clip 1") */
     const char *hint;
+    /* the optimizer options given by the user (TS_TRAIN_GIVEN_*, set by ts_train_parse):
+     * a resume takes the others from its checkpoint, so that it goes on as it started */
+    unsigned given;
 } ts_train_cfg;
+
+enum {
+    TS_TRAIN_GIVEN_LR = 1, TS_TRAIN_GIVEN_SCHEDULE = 2, TS_TRAIN_GIVEN_WARMUP = 4,
+    TS_TRAIN_GIVEN_WEIGHT_DECAY = 8, TS_TRAIN_GIVEN_CLIP = 16,
+};
 
 /* a model's defaults for the common options */
 typedef struct {

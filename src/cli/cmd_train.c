@@ -140,7 +140,9 @@ int cmd_train(int argc, char **argv)
                     "continue training from a checkpoint; give the first\n"
                     "run's options again (the network's sizes are checked;\n"
                     "--iters may grow; other changes change what is trained\n"
-                    "and what it is validated on)"),
+                    "and what it is validated on). The rate, schedule,\n"
+                    "warm-up, weight decay and clip are the checkpoint's\n"
+                    "unless given"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append training records (JSON lines)"),
         CLI_TRAIN_OPTIONS(&run),
         TS_OPT_END_,

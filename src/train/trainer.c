@@ -55,6 +55,10 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
         return ts_opt_fail(NULL, "clip", "%g must be >= 0 (0: off)", c->clip);
     if (get_long(kv, "valid-every", def->valid_every, 1, 100000000, &c->valid_every)) return -1;
     if (get_long(kv, "log-every", 10, 1, 100000000, &c->log_every)) return -1;
+    c->given = (ts_kv_get(kv, "lr") ? TS_TRAIN_GIVEN_LR : 0u) | (sch ? TS_TRAIN_GIVEN_SCHEDULE : 0u) |
+               (ts_kv_get(kv, "warmup") ? TS_TRAIN_GIVEN_WARMUP : 0u) |
+               (ts_kv_get(kv, "weight-decay") ? TS_TRAIN_GIVEN_WEIGHT_DECAY : 0u) |
+               (ts_kv_get(kv, "clip") ? TS_TRAIN_GIVEN_CLIP : 0u);
     return 0;
 }
 
@@ -108,6 +112,47 @@ static void state_unpack(train_state *s, const unsigned char *b)
     memcpy(&s->gauss, &f, 4);
 }
 
+/* the optimizer's options (section OPTIM): lr, weight decay and clip as doubles, the
+ * schedule's kind and warm-up. A resume goes on with them unless they are given again:
+ * with the defaults of the day it would change a run whose defaults have changed since */
+#define OPTIM_BYTES 40
+
+static void optim_pack(const ts_train_cfg *c, unsigned char *b)
+{
+    uint64_t d;
+    memcpy(&d, &c->lr.lr, 8);
+    ts_le_put64(b, d);
+    memcpy(&d, &c->weight_decay, 8);
+    ts_le_put64(b + 8, d);
+    memcpy(&d, &c->clip, 8);
+    ts_le_put64(b + 16, d);
+    ts_le_put64(b + 24, (uint64_t)c->lr.kind);
+    ts_le_put64(b + 32, (uint64_t)c->lr.warmup);
+}
+
+/* the checkpoint's options into c where the user gave none; -1 when they are not valid */
+static int optim_unpack(ts_train_cfg *c, const unsigned char *b)
+{
+    double lr, wd, clip;
+    uint64_t d = ts_le_get64(b);
+    memcpy(&lr, &d, 8);
+    d = ts_le_get64(b + 8);
+    memcpy(&wd, &d, 8);
+    d = ts_le_get64(b + 16);
+    memcpy(&clip, &d, 8);
+    uint64_t kind = ts_le_get64(b + 24), warmup = ts_le_get64(b + 32);
+    if (!(lr > 0 && isfinite(lr)) || !(wd >= 0 && isfinite(wd)) || !(clip >= 0 && isfinite(clip)) ||
+        kind > TS_LR_COSINE || warmup > 100000000 || (kind == TS_LR_CONSTANT && warmup))
+        return -1;
+    if (!(c->given & TS_TRAIN_GIVEN_LR)) c->lr.lr = lr;
+    if (!(c->given & TS_TRAIN_GIVEN_WEIGHT_DECAY)) c->weight_decay = wd;
+    if (!(c->given & TS_TRAIN_GIVEN_CLIP)) c->clip = clip;
+    if (!(c->given & TS_TRAIN_GIVEN_SCHEDULE)) c->lr.kind = (ts_lr_kind)kind;
+    if (!(c->given & TS_TRAIN_GIVEN_WARMUP)) c->lr.warmup = (long)warmup;
+    if (c->lr.kind == TS_LR_CONSTANT) c->lr.warmup = 0;   /* (a warm-up given with it is refused) */
+    return 0;
+}
+
 /* a checkpoint's MODEL tag: the network's name and this */
 #define CKPT_SUFFIX "-checkpoint"
 
@@ -127,8 +172,8 @@ int ts_train_ckpt_refuse(const char *path, const char *tag)
 }
 
 /* PARAMS, BEST, ADAM_M, ADAM_V as little-endian floats */
-static int ckpt_write(const char *path, const ts_train_net *net, const ts_adam *a, const float *best,
-                      const train_state *st)
+static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_cfg *c, const ts_adam *a,
+                      const float *best, const train_state *st)
 {
     ts_writer w;
     ts_writer_init(&w, path);
@@ -152,6 +197,9 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_adam *
     ts_writer_begin(&w, "RUN");
     ts_writer_put64(&w, st->run);
     ts_writer_end(&w);
+    unsigned char ob[OPTIM_BYTES];
+    optim_pack(c, ob);
+    ts_writer_chunk(&w, "OPTIM", ob, sizeof ob);
     return ts_writer_commit(&w);
 }
 
@@ -164,7 +212,8 @@ static void flat(const char *s, char *buf, size_t n)
     buf[j] = 0;
 }
 
-static int ckpt_read(const char *path, const ts_train_net *net, ts_adam *a, float *best, train_state *st)
+static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cfg, ts_adam *a, float *best,
+                     train_state *st)
 {
     ts_reader r;
     if (ts_reader_open(&r, path) != 0) return -1;
@@ -212,6 +261,14 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_adam *a, floa
         unsigned char rb[8];
         if (ts_reader_copy(&r, "RUN", rb, sizeof rb)) goto done;
         st->run = ts_le_get64(rb);
+    }
+    if (ts_reader_has(&r, "OPTIM", NULL)) {   /* checkpoints before it have none: today's defaults */
+        unsigned char ob[OPTIM_BYTES];
+        if (ts_reader_copy(&r, "OPTIM", ob, sizeof ob)) goto done;
+        if (optim_unpack(cfg, ob) != 0) {
+            ts_fail("%s: section 'OPTIM' is corrupt", path);
+            goto done;
+        }
     }
     /* a NaN best would never be beaten: no later validation would save the model */
     if (st->iter < 0 || st->adam_step < 0 || st->best_iter < -1 || st->best_iter > st->iter || isnan(st->best) ||
@@ -531,18 +588,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
 
     ts_adam adam;
     ts_adam_init(&adam, net->params, net->grads, np);
-    adam.weight_decay = c->weight_decay;
-    adam.decoupled = c->weight_decay > 0;
-    /* what mask_grads zeroes is not trained: the decay leaves it as it is too */
     unsigned char *frozen = NULL;
-    if (net->mask_grads && c->weight_decay > 0) {
-        frozen = ts_malloc(np ? np : 1);
-        for (size_t i = 0; i < np; i++) net->grads[i] = 1;
-        net->mask_grads(net->ctx, net->grads);
-        for (size_t i = 0; i < np; i++) frozen[i] = net->grads[i] == 0;
-        memset(net->grads, 0, np * sizeof(float));
-        adam.frozen = frozen;
-    }
     float *best = ts_alloc_aligned(np * sizeof(float));
     memcpy(best, net->params, np * sizeof(float));
     train_state st;
@@ -553,7 +599,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     ts_rng_seed(&rng, c->seed ^ 0x747261696eull);
     int rc = -1;
     if (c->resume) {
-        ok = ckpt_read(c->resume, net, &adam, best, &st) == 0;   /* every rank reads it */
+        /* every rank reads it; the options not given again are the checkpoint's */
+        ok = ckpt_read(c->resume, net, &cw, &adam, best, &st) == 0;
         /* fewer iterations than the checkpoint has made would hand back its longer-trained
          * model as this run's: refused before the log is cut */
         if (ok && st.iter > c->iters) {
@@ -567,6 +614,17 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             rng.gauss = st.gauss;
             ok = ts_train_log_truncate(c->log_path, (long)st.iter, st.run) == 0;
         }
+    }
+    adam.weight_decay = c->weight_decay;
+    adam.decoupled = c->weight_decay > 0;
+    /* what mask_grads zeroes is not trained: the decay leaves it as it is too */
+    if (net->mask_grads && c->weight_decay > 0) {
+        frozen = ts_malloc(np ? np : 1);
+        for (size_t i = 0; i < np; i++) net->grads[i] = 1;
+        net->mask_grads(net->ctx, net->grads);
+        for (size_t i = 0; i < np; i++) frozen[i] = net->grads[i] == 0;
+        memset(net->grads, 0, np * sizeof(float));
+        adam.frozen = frozen;
     }
 
     if (the_hook) {
@@ -677,7 +735,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                                    "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
                                    improved && c->out_path ? "true" : "false") != 0)
                 ok = 0;
-            if (ok && ckpt && ckpt_write(ckpt, net, &adam, best, &st) != 0) ok = 0;
+            if (ok && ckpt && ckpt_write(ckpt, net, c, &adam, best, &st) != 0) ok = 0;
             if (!all_ok(ok, nranks, net->name)) { ts_progress_end(&prog); goto done; }
         }
     }
