@@ -560,6 +560,43 @@ static void resume_keeps_schedule(void)
               ts_error());
 }
 
+/* a model or log another run is writing is refused before any learning, by any spelling
+ * of its path; the names are free again once a run ends, whether it failed or not */
+static void one_writer_per_file(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], a2[600], lg[600];
+    snprintf(a, sizeof a, "%s/la.m", dir);
+    snprintf(a2, sizeof a2, "%s/./la.m", dir);
+    snprintf(lg, sizeof lg, "%s/l.jsonl", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(20);
+    c.out_path = a;
+    c.log_path = lg;
+    int held;
+    REQUIRE(ts_path_lock(a2, "model", &held) == 0 && held >= 0);
+    CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), a) && strstr(ts_error(), "another running"), "%s",
+              ts_error());
+    CHECK(q.steps == 0 && !ts_file_exists(a) && !ts_file_exists(lg));
+    ts_path_unlock(&held);
+    REQUIRE(ts_path_lock(lg, "training log", &held) == 0 && held >= 0);
+    CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), lg) && strstr(ts_error(), "training log"), "%s",
+              ts_error());
+    CHECK(q.steps == 0);
+    ts_path_unlock(&held);
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    q.poison = 3;
+    CHECK(ts_train_run(&n, &c) == -1);
+    /* both free: taken and given back here */
+    int h1, h2;
+    CHECK(ts_path_lock(a, "model", &h1) == 0 && h1 >= 0 && ts_path_lock(lg, "training log", &h2) == 0 && h2 >= 0);
+    ts_path_unlock(&h1);
+    ts_path_unlock(&h2);
+}
+
 /* the log stays JSON when a value is not finite: no validation yet (--iters 0), or a
  * caller's NaN, become null; strings are left as they are */
 static void log_non_finite_is_null(void)
@@ -822,6 +859,7 @@ TEST_MAIN("train", {
     RUN(log_truncate);
     RUN(resume_keeps_other_runs_records);
     RUN(resume_keeps_schedule);
+    RUN(one_writer_per_file);
     RUN(bad_options_refused);
     RUN(log_non_finite_is_null);
     RUN(resume_path_escaped_in_log);

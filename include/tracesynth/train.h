@@ -16,7 +16,9 @@
  *  - a stop on a non-finite loss, gradient or validation loss, leaving the last
  *    good model and checkpoint intact;
  *  - the output, checkpoint and log paths are checked for writing before any
- *    learning; a log record that cannot be written later stops the run. */
+ *    learning; a log record that cannot be written later stops the run;
+ *  - the model (with its checkpoint) and the log are held for the run
+ *    (ts_path_lock): a second run on either, while it runs, is refused. */
 #ifndef TRACESYNTH_TRAIN_H
 #define TRACESYNTH_TRAIN_H
 

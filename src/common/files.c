@@ -5,9 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* Temporaries vanish with the process where the filesystem allows: an unnamed
@@ -471,4 +475,46 @@ int ts_same_path(const char *a, const char *b)
     free(na);
     free(nb);
     return same;
+}
+
+/* One writer per file among running processes. A long run that rewrites files again and
+ * again (training: its model, checkpoint and log) holds, for each, a name in Linux's
+ * abstract socket namespace made of the file's folder (device, inode) and the file's
+ * name. The kernel gives a name to one socket at a time and takes it back when the
+ * process ends, however it ends: no lock file is left behind, none goes stale. It holds
+ * on one machine (one network namespace), which is where two runs collide by mistake. */
+int ts_path_lock(const char *path, const char *what, int *fd)
+{
+    *fd = -1;
+    char *name, *dir = folder_of(path, &name);
+    struct stat st;
+    int keyed = dir && stat(dir, &st) == 0;
+    uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a of the name */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) h = (h ^ *p) * 0x100000001b3ull;
+    free(dir);
+    free(name);
+    if (!keyed) return 0;   /* no folder: the write checks say why */
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    int n = snprintf(a.sun_path + 1, sizeof a.sun_path - 1, "tracesynth-lock/%llx/%llx/%016llx",
+                     (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (unsigned long long)h);
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return 0;   /* no sockets here (a sandbox): runs go unguarded, as before */
+    if (bind(s, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n)) != 0) {
+        int e = errno;
+        close(s);
+        if (e == EADDRINUSE)
+            return ts_fail("%s: another running tracesynth is writing this %s; wait for it to end or choose "
+                           "another file", path, what);
+        return 0;
+    }
+    *fd = s;
+    return 0;
+}
+
+void ts_path_unlock(int *fd)
+{
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
 }

@@ -584,7 +584,16 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         ok = check_writable(c->out_path, "model") == 0 && check_writable(ckpt, "checkpoint") == 0;
     }
     if (ok && c->log_path && ts_log_check(c->log_path, "training log") != 0) ok = 0;
-    if (!all_ok(ok, nranks, net->name)) { free(ckpt); return -1; }
+    /* two runs writing one model (its checkpoint with it) or one log would interleave
+     * their saves and records: the second is refused while the first runs */
+    int lock_out = -1, lock_log = -1;
+    if (ok && c->out_path && ts_path_lock(c->out_path, "model", &lock_out) != 0) ok = 0;
+    if (ok && c->log_path && ts_path_lock(c->log_path, "training log", &lock_log) != 0) ok = 0;
+    if (!all_ok(ok, nranks, net->name)) {
+        ts_path_unlock(&lock_out);
+        free(ckpt);
+        return -1;
+    }
 
     ts_adam adam;
     ts_adam_init(&adam, net->params, net->grads, np);
@@ -746,6 +755,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     if (!all_ok(ok, nranks, net->name)) goto done;
     rc = 0;
 done:
+    ts_path_unlock(&lock_out);
+    ts_path_unlock(&lock_log);
     ts_adam_free(&adam);
     free(frozen);
     ts_free_aligned(best);
