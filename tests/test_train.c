@@ -269,6 +269,8 @@ static void bad_options_refused(void)
         {"weight-decay", "-0.1"}, {"weight-decay", "inf"}, {"clip", "-1"}, {"clip", "inf"},
         {"lr", "0"}, {"lr", "-1e-3"}, {"iters", "-5"}, {"valid-every", "0"}, {"schedule", "bogus"},
         {"warmup", "100"},   /* the constant schedule would ignore it */
+        {"budget", "0"}, {"budget", "-5m"}, {"budget", "10x"}, {"budget", "m"}, {"budget", "nan"},
+        {"budget", "400d"},
     };
     const ts_train_defaults def = {1e-3, 100, 10, TS_LR_CONSTANT, 0};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -597,6 +599,74 @@ static void one_writer_per_file(void)
     ts_path_unlock(&h2);
 }
 
+/* --budget: the iterations that fit, at most --iters, and the run is then exactly the
+ * run of that many iterations; its start record names them. A resume of it is refused. */
+static void budget_sets_iters(void)
+{
+    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30};
+    const char *keys[] = {"budget"}, *values[] = {"1.5h"};
+    ts_kv kv = {1, keys, values};
+    ts_train_cfg c;
+    memset(&c, 0, sizeof c);
+    REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
+    CHECK(c.budget_s == 5400 && c.iters == 100000000 && c.warmup_default == 30);
+    const char *k2[] = {"budget", "iters"}, *v2[] = {"45", "70"};
+    ts_kv kv2 = {2, k2, v2};
+    REQUIRE(ts_train_parse(&c, &kv2, &def) == 0);
+    CHECK(c.budget_s == 2700 && c.iters == 70);
+
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], lg[600];
+    snprintf(a, sizeof a, "%s/ba.m", dir);
+    snprintf(b, sizeof b, "%s/bb.m", dir);
+    snprintf(lg, sizeof lg, "%s/b.jsonl", dir);
+    lsq q;
+    lsq_make(&q);
+    q.sleep_us = 2000;   /* at most 0.5 s / 2 ms iterations fit */
+    ts_train_net n = lsq_net(&q);
+    const char *k3[] = {"budget", "schedule", "lr"}, *v3[] = {"0.5s", "cosine", "0.05"};
+    ts_kv kv3 = {3, k3, v3};
+    memset(&c, 0, sizeof c);
+    REQUIRE(ts_train_parse(&c, &kv3, &def) == 0);
+    c.valid_every = 10;
+    c.log_every = 1;
+    c.seed = 3;
+    c.out_path = a;
+    c.log_path = lg;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    float got[4];
+    memcpy(got, q.p, sizeof got);
+    FILE *f = fopen(lg, "r");
+    REQUIRE(f);
+    char line[1024] = "";
+    CHECK(fgets(line, sizeof line, f) != NULL);
+    fclose(f);
+    long iters = -1;
+    const char *p = strstr(line, "\"iters\":");
+    if (p) iters = atol(p + 8);
+    CHECK_MSG(iters >= 1 && iters <= 250 && strstr(line, "\"budget_s\":0.5"), "%s", line);
+    CHECK(count_lines_with(lg, "\"event\":\"end\"") == 1);
+    /* the same run with --iters N */
+    lsq_make(&q);
+    ts_train_cfg d = lsq_cfg(iters);
+    d.lr.kind = TS_LR_COSINE;
+    d.lr.total = iters;
+    d.lr.warmup = 0;
+    d.out_path = b;
+    REQUIRE(ts_train_run(&n, &d) == 0);
+    CHECK_MSG(memcmp(got, q.p, sizeof got) == 0, "budget %g %g, --iters %ld %g %g", (double)got[0], (double)got[1],
+              iters, (double)q.p[0], (double)q.p[1]);
+    /* resumed with a budget: refused, saying what to give instead */
+    char ck[600];
+    snprintf(ck, sizeof ck, "%s.ckpt", a);
+    c.resume = ck;
+    long lines = count_lines_with(lg, "");
+    CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), ck) && strstr(ts_error(), "--iters"), "%s",
+              ts_error());
+    CHECK(count_lines_with(lg, "") == lines);   /* the log is not cut */
+}
+
 /* the log stays JSON when a value is not finite: no validation yet (--iters 0), or a
  * caller's NaN, become null; strings are left as they are */
 static void log_non_finite_is_null(void)
@@ -860,6 +930,7 @@ TEST_MAIN("train", {
     RUN(resume_keeps_other_runs_records);
     RUN(resume_keeps_schedule);
     RUN(one_writer_per_file);
+    RUN(budget_sets_iters);
     RUN(bad_options_refused);
     RUN(log_non_finite_is_null);
     RUN(resume_path_escaped_in_log);

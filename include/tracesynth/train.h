@@ -75,6 +75,11 @@ typedef struct {
     /* the optimizer options given by the user (TS_TRAIN_GIVEN_*, set by ts_train_parse):
      * a resume takes the others from its checkpoint, so that it goes on as it started */
     unsigned given;
+    /* > 0: train for about this many seconds (--budget): the iterations are counted
+     * from a few timed ones before the run (then undone) and a validation, and are at
+     * most iters; the run is then the run of that --iters, which its start record names */
+    double budget_s;
+    long warmup_default;       /* the default warm-up, cut to 5 % of the iterations chosen */
 } ts_train_cfg;
 
 enum {
@@ -103,6 +108,9 @@ extern const char *const ts_train_keys[];
     "  --weight-decay X      AdamW decoupled weight decay (0)\n" \
     "  --clip X              clip the gradient norm at X (0: off)\n" \
     "  --iters N             training iterations\n" \
+    "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes): the\n" \
+    "                        iterations that fit, timed before the run, at most --iters\n" \
+    "                        when given; the log's start record names them\n" \
     "  --valid-every N       validation every N iterations; the best model goes to the\n" \
     "                        output file, a resumable checkpoint to OUTPUT.ckpt\n" \
     "                        (use with --resume)\n" \

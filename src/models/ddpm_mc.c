@@ -101,7 +101,7 @@ static void fill(const ddpm_mc *m, const ts_mc *y, const uint8_t *const *mask, s
 
 static const char *const ddpm_keys[] = {
     "layers", "channels", "state", "T", "beta0", "betaT", "batch", "valid-n", "prefix-share", "train-ssm",
-    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", NULL,
+    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", "budget", NULL,
 };
 
 typedef struct {
@@ -397,10 +397,10 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     char cfg[768], start[512];
     config_text(m, cfg, sizeof cfg);
     size_t k = (size_t)snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,\"state\":%d,\"params\":%zu,"
-                                "\"trainable\":%zu,\"T\":%d,\"batch\":%d,\"L\":%zu,\"lr\":%g,\"iters\":%ld,"
+                                "\"trainable\":%zu,\"T\":%d,\"batch\":%d,\"L\":%zu,\"lr\":%g,"
                                 "\"train_events\":%zu,\"valid_crops\":%zu,\"modelled\":\"", so.net.layers, so.net.C,
                                 so.net.N, m->net.p.total, ts_sssd_num_trainable(&m->net), m->T, B, L, so.tc.lr.lr,
-                                so.tc.iters, o->n_train, c.vn);
+                                o->n_train, c.vn);
     for (int j = 0; j < m->nch; j++)
         k += (size_t)snprintf(start + k, sizeof start - k, "%s%s", j ? "," : "", ts_ch_names[m->chan[j]]);
     snprintf(start + k, sizeof start - k, "\"");

@@ -405,7 +405,7 @@ double xent(const float *logits, const int32_t *tgt, const float *w, size_t N, i
 static const char *const mdm_keys[] = {
     "backbone", "heads", "layers", "channels", "state", "ff", "kernel", "context", "batch", "span-frac", "span-max", "prior",
     "prior-order", "valid-n", "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every",
-    "log-every", NULL,
+    "log-every", "budget", NULL,
 };
 
 /* a network's layers x (channels + ff): the floats one event's activations take grow
@@ -1949,9 +1949,9 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     char cfg[512], start[512];
     config_text(m, cfg, sizeof cfg);
     snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,\"state\":%d,\"ff\":%d,\"context\":%d,"
-             "\"params\":%zu,\"batch\":%d,\"lr\":%g,\"iters\":%ld,\"train_windows\":%zu,\"valid_windows\":%zu,"
+             "\"params\":%zu,\"batch\":%d,\"lr\":%g,\"train_windows\":%zu,\"valid_windows\":%zu,"
              "\"prior_order\":%d", m->c.layers, m->c.C, m->c.N, m->c.F, Lc, m->p.total, B, so.tc.lr.lr,
-             so.tc.iters, tw->n, c.vn, m->prior_order);
+             tw->n, c.vn, m->prior_order);
     ts_train_net net = {
         .name = "mdm", .ctx = &c, .params = m->params, .grads = m->grads, .n = m->p.total, .config = cfg,
         .step = train_step, .validate = train_validate, .save = train_save,

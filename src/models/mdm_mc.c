@@ -230,7 +230,7 @@ static size_t crop_ids(const mdm_mc *m, const int32_t *x, const uint8_t *hb, int
 
 static const char *const mc_keys[] = {
     "backbone", "heads", "layers", "channels", "state", "ff", "kernel", "context", "batch", "valid-n", "dt-bins", "dt",
-    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", "channel-weights", NULL,
+    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", "channel-weights", "budget", NULL,
 };
 
 /* --channel-weights NAME=W,...: the training loss weight of each channel named (W >= 0; the
@@ -483,9 +483,9 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     weights_text(m, wtxt, sizeof wtxt);
     if (ts_kv_get(&o->kv, "channel-weights")) snprintf(cfg + k, sizeof cfg - k, "%s", wtxt);   /* resumed alike */
     k = (size_t)snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,\"state\":%d,\"ff\":%d,\"context\":%d,"
-                         "\"params\":%zu,\"batch\":%d,\"lr\":%g,\"iters\":%ld,\"train_events\":%zu,\"valid_crops\":%zu,"
+                         "\"params\":%zu,\"batch\":%d,\"lr\":%g,\"train_events\":%zu,\"valid_crops\":%zu,"
                          "\"dt_bins\":%d,\"modelled\":\"", m->net->c.layers, m->net->c.C, m->net->c.N, m->net->c.F, Lc,
-                         m->net->p.total, B, so.tc.lr.lr, so.tc.iters, o->n_train, c.vn, m->nbins);
+                         m->net->p.total, B, so.tc.lr.lr, o->n_train, c.vn, m->nbins);
     for (int j = 0; j < m->nch; j++)
         k += (size_t)snprintf(start + k, sizeof start - k, "%s%s", j ? "," : "", ts_ch_names[m->chan[j]]);
     k += (size_t)snprintf(start + k, sizeof start - k, "\",\"channel_weights\":{");

@@ -63,7 +63,7 @@ static int32_t value_to_id(const sssd_model *m, float v)
 static const char *const known_opts[] = {
     "preset", "layers", "channels", "state", "T", "beta0", "betaT", "scale", "lr", "schedule",
     "warmup", "weight-decay", "clip", "iters", "batch", "valid-every", "valid-n", "train-ssm",
-    "log-every", NULL,
+    "log-every", "budget", NULL,
 };
 
 typedef struct {
@@ -445,9 +445,9 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     config_text(m, cfg, sizeof cfg);
     snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,"
              "\"state\":%d,\"params\":%zu,\"trainable\":%zu,\"T\":%d,\"batch\":%d,\"L\":%zu,"
-             "\"lr\":%g,\"iters\":%ld,\"train_windows\":%zu,\"valid_windows\":%zu",
+             "\"lr\":%g,\"train_windows\":%zu,\"valid_windows\":%zu",
              so.net.layers, so.net.C, so.net.N, np, ts_sssd_num_trainable(&m->net), m->T, B, L,
-             so.tc.lr.lr, so.tc.iters, tw->n, c.vs.n);
+             so.tc.lr.lr, tw->n, c.vs.n);
     ts_train_net net = {
         .name = "sssd-s4", .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = np,
         .config = cfg, .step = train_step, .step_part = train_step_part, .mask_grads = train_mask_grads, .validate = train_validate,
@@ -658,6 +658,9 @@ const ts_model_ops ts_model_sssd_s4 = {
         "  --weight-decay X      AdamW decoupled weight decay (0)\n"
         "  --clip X              clip the gradient norm at X (0: off)\n"
         "  --iters N             training iterations (small 2000, paper 10000)\n"
+        "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes): the\n"
+        "                        iterations that fit, timed before the run, at most --iters\n"
+        "                        when given; the log's start record names them\n"
         "  --batch N             windows per training batch (16)\n"
         "  --valid-every N       validation MSE every N iterations (small 100, paper 500);\n"
         "                        the best model goes to the output file, a resumable\n"

@@ -16,13 +16,29 @@
 #endif
 
 const char *const ts_train_keys[] = {
-    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", NULL,
+    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", "budget", NULL,
 };
 
 static int get_long(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
 {
     if (ts_kv_long(kv, key, def, out) != 0) return -1;
     if (*out < lo || *out > hi) return ts_opt_fail(NULL, key, "%ld out of range [%ld, %ld]", *out, lo, hi);
+    return 0;
+}
+
+/* "90s", "45m", "1.5h", "45" (minutes) into seconds, > 0 and at most a year */
+static int parse_budget(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno) return -1;
+    double unit = 60;
+    if (*end == 's') unit = 1, end++;
+    else if (*end == 'm') unit = 60, end++;
+    else if (*end == 'h') unit = 3600, end++;
+    if (*end || !(v > 0) || !(v * unit <= 366.0 * 86400)) return -1;
+    *out = v * unit;
     return 0;
 }
 
@@ -39,6 +55,7 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
     /* the default warm-up goes with the default schedule (a --schedule given takes none),
      * and is at most 5 % of the iterations: a short run still reaches its rate */
     long dw = sch ? 0 : def->warmup;
+    c->warmup_default = dw;
     if (dw > c->iters / 20) dw = c->iters / 20;
     if (get_long(kv, "warmup", dw, 0, 100000000, &v)) return -1;
     c->lr.warmup = c->lr.kind == TS_LR_CONSTANT ? 0 : v;
@@ -55,6 +72,13 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
         return ts_opt_fail(NULL, "clip", "%g must be >= 0 (0: off)", c->clip);
     if (get_long(kv, "valid-every", def->valid_every, 1, 100000000, &c->valid_every)) return -1;
     if (get_long(kv, "log-every", 10, 1, 100000000, &c->log_every)) return -1;
+    c->budget_s = 0;
+    const char *bud = ts_kv_get(kv, "budget");
+    if (bud && parse_budget(bud, &c->budget_s) != 0)
+        return ts_opt_fail(NULL, "budget", "'%s': expected a duration such as 90s, 45m or 1.5h (plain: minutes)",
+                           bud);
+    if (bud && !ts_kv_get(kv, "iters")) c->iters = 100000000;   /* the budget alone decides */
+    c->lr.total = c->iters;
     c->given = (ts_kv_get(kv, "lr") ? TS_TRAIN_GIVEN_LR : 0u) | (sch ? TS_TRAIN_GIVEN_SCHEDULE : 0u) |
                (ts_kv_get(kv, "warmup") ? TS_TRAIN_GIVEN_WARMUP : 0u) |
                (ts_kv_get(kv, "weight-decay") ? TS_TRAIN_GIVEN_WEIGHT_DECAY : 0u) |
@@ -442,6 +466,74 @@ static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, co
             c->hint ? c->hint : "try a lower --lr or --clip 1");
 }
 
+/* ---- a time budget ---- */
+
+/* the iterations that fit in c->budget_s from t_start: a few iterations timed (the first
+ * untimed: caches, plans, threads) and one validation, then the parameters, Adam's state
+ * and the batch RNG put back as they were, so that the run is exactly the run of the
+ * --iters chosen. Under MPI rank 0's count is everyone's. 0 / -1 + error */
+static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const char *ckpt, ts_adam *adam, ts_rng *rng,
+                        double t_start, int rank, int nranks, long *out)
+{
+    const size_t np = net->n;
+    float *keep = ts_alloc_aligned(3 * (np ? np : 1) * sizeof(float));
+    memcpy(keep, net->params, np * sizeof(float));
+    memcpy(keep + np, adam->m, np * sizeof(float));
+    memcpy(keep + 2 * np, adam->v, np * sizeof(float));
+    const long step = adam->step;
+    const ts_rng r0 = *rng;
+    int rc = -1;
+    double t_it = 0, t_val = 0, t_timed = 0;
+    /* at least 3 timed iterations and 2 s (1 % of a budget under 200 s): one short
+     * iteration says little on a shared machine */
+    const double min_s = c->budget_s < 200 ? c->budget_s / 100 : 2;
+    int timed = 0;
+    for (int i = 0; i < 1 + 3 || (t_timed < min_s && timed < 1000); i++) {
+        double t0 = ts_now();
+        float loss;
+        double gn;
+        if (ts_train_iter(net, adam, rng, ts_lr_at(&c->lr, i), c->clip, &loss, &gn) != 0) goto done;
+        if (i >= 1) t_timed += ts_now() - t0, timed++;
+    }
+    t_it = t_timed / timed;
+    double vl, t0 = ts_now();
+    if (rank == 0 && net->validate(net->ctx, &vl) != 0) goto done;
+    /* and what follows a validation: the checkpoint and the model written and synced
+     * (timed on a temporary beside the checkpoint, removed) */
+    ts_outfile o;
+    if (rank == 0 && c->out_path && ckpt && ts_out_open(&o, ckpt) == 0) {
+        for (int i = 0; i < 5; i++) fwrite(keep, sizeof(float), np, o.f);
+        if (fflush(o.f) == 0) fsync(fileno(o.f));
+        ts_out_abort(&o);
+    }
+    t_val = ts_now() - t0;
+    /* 3 % kept for checkpoints, log records and the timing's noise; the last validation
+     * and the time spent so far come off the top */
+    double left = 0.97 * c->budget_s - (ts_now() - t_start) - t_val;
+    double per = t_it + t_val / (double)c->valid_every;
+    double n = per > 0 ? floor(left / per) : (double)c->iters;
+    *out = n < 1 ? 1 : n > (double)c->iters ? c->iters : (long)n;
+#ifdef TS_MPI
+    if (nranks > 1) {
+        long v = *out;
+        MPI_Bcast(&v, 1, MPI_LONG, 0, MPI_COMM_WORLD);
+        *out = v;
+    }
+#else
+    (void)nranks;
+#endif
+    rc = 0;
+done:
+    memcpy(net->params, keep, np * sizeof(float));
+    memcpy(adam->m, keep + np, np * sizeof(float));
+    memcpy(adam->v, keep + 2 * np, np * sizeof(float));
+    memset(net->grads, 0, np * sizeof(float));
+    adam->step = step;
+    *rng = r0;
+    ts_free_aligned(keep);
+    return rc;
+}
+
 /* ---- data parallelism ---- */
 
 #ifdef TS_MPI
@@ -575,6 +667,11 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         cw.progress = 0;
     }
     const ts_train_cfg *c = &cw;
+    /* a budget sets --iters from a time a resume cannot know again: refused with it,
+     * before the log is cut */
+    if (c->budget_s > 0 && c->resume && !the_hook)
+        return ts_fail("%s: --budget starts a run; resume it with --iters N, the iterations its start record "
+                       "names", c->resume);
     char *ckpt = NULL;
     int ok = 1;
     if (c->out_path) {
@@ -595,6 +692,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         return -1;
     }
 
+    const double t_start = ts_now();   /* a --budget counts from here */
     ts_adam adam;
     ts_adam_init(&adam, net->params, net->grads, np);
     unsigned char *frozen = NULL;
@@ -640,14 +738,26 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         if (all_ok(ok, nranks, net->name)) rc = the_hook(net, c, &adam, &rng, the_hook_ud);
         goto done;
     }
+    if (ok && c->budget_s > 0) {
+        long n;
+        if (budget_iters(net, c, ckpt, &adam, &rng, t_start, rank, nranks, &n) != 0) ok = 0;
+        else {
+            cw.iters = n;
+            cw.lr.total = n;
+            if (!(c->given & TS_TRAIN_GIVEN_WARMUP) && c->lr.kind != TS_LR_CONSTANT)
+                cw.lr.warmup = c->warmup_default < n / 20 ? c->warmup_default : n / 20;
+        }
+    }
     /* a checkpoint from before runs were named continues as a run of its own */
     if (!st.run) st.run = new_run_id();
+    char budget[64] = "";
+    if (c->budget_s > 0) snprintf(budget, sizeof budget, ",\"budget_s\":%g", c->budget_s);
     /* a record that cannot be written (disk full) stops the run: the log would be
      * missing lines, or hold a broken one */
     if (ok && c->log_path && !c->resume &&
         ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\",\"run\":\"%016" PRIx64 "\",\"schedule\":\"%s\","
-                     "\"warmup\":%ld%s%s", net->name, st.run, ts_lr_name(c->lr.kind), c->lr.warmup,
-                     c->start_log ? "," : "", c->start_log ? c->start_log : "") != 0)
+                     "\"warmup\":%ld,\"iters\":%ld%s%s%s", net->name, st.run, ts_lr_name(c->lr.kind), c->lr.warmup,
+                     c->iters, budget, c->start_log ? "," : "", c->start_log ? c->start_log : "") != 0)
         ok = 0;
     if (ok && c->log_path && c->resume) {
         char *from = ts_json_escape(c->resume);   /* a path may hold quotes */
