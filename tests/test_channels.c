@@ -675,6 +675,75 @@ static void strace_relative_times(void)
     rmdir(dir);
 }
 
+/* strace -r gaps of 100,000 s or more fill the 6 columns, unpadded: such a time is still
+ * -r's wherever it comes (the first line too), with -f and without, the pid beside it
+ * kept; -r's whole seconds (precision s) after times without a pid column are no pid */
+static void strace_large_relative_times(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/rl.strace", dir);
+    const char *logs[] = {
+        "     0.000000 execve(\"/bin/x\", [\"x\"], 0x7ffe /* 3 vars */) = 0\n"
+        "123456.123456 read(3, \"abcde\", 5) = 5\n"
+        "     0.000100 close(3) = 0\n",
+        "123456.123456 read(3, \"abcde\", 5) = 5\n"
+        "     0.000100 close(3) = 0\n",
+        "1234  123456.123456 read(3, \"abcde\", 5) = 5\n"
+        "1234       0.000100 close(3) = 0\n",
+        "1234 123456.123456 read(3, \"abcde\", 5) = 5\n"
+        "1234 1000000.000000 --- SIGALRM {si_signo=SIGALRM} ---\n"
+        "1234       0.000100 close(3) = 0\n",
+        "[pid  1234] 123456.123456 read(3, \"abcde\", 5) = 5\n"
+        "[pid  1234]      0.000100 close(3) = 0\n",
+        "4194304 123456.123456 read(3, \"abcde\", 5) = 5\n"
+        "4194304      0.000100 close(3) = 0\n",
+    };
+    const int64_t first = 123456123456000LL;
+    const int64_t second[] = {first + 100000, first + 100000, first + 100000, first + 1000000000000000LL + 100000,
+                              first + 100000, first + 100000};
+    const int64_t tid[] = {0, 0, 1234, 1234, 1234, 4194304};
+    for (int k = 0; k < 6; k++) {
+        write_text(p, logs[k]);
+        ts_mc_raw r;
+        if (ts_mc_from_strace(p, &r) != 0) {
+            CHECK_MSG(0, "log %d: %s", k, ts_error());
+            continue;
+        }
+        size_t i = k == 0;   /* read */
+        CHECK_MSG(r.n == i + 2 && r.time_ns && r.time_ns[i] == first && r.time_ns[i + 1] == second[k] &&
+                  !strcmp(r.names[i], "read") && r.has_ret[i] && r.ret[i] == 5 && !r.tid == !tid[k] &&
+                  (!r.tid || (r.tid[i] == tid[k] && r.tid[i + 1] == tid[k])),
+                  "log %d: %zu events, times %lld %lld, tid %lld", k, r.n,
+                  r.time_ns && r.n > i ? (long long)r.time_ns[i] : -1,
+                  r.time_ns && r.n > i + 1 ? (long long)r.time_ns[i + 1] : -1, r.tid ? (long long)r.tid[i] : -1);
+        ts_mc_raw_free(&r);
+    }
+    /* whole seconds (--relative-timestamps=s): "123456" fills the columns as a pid would */
+    write_text(p, "     0 execve(\"/bin/x\", [\"x\"], 0x7ffe /* 3 vars */) = 0\n"
+                  "123456 brk(NULL) = 0x1\n"
+                  "     1 close(3) = 0\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK_MSG(r.n == 3 && !r.tid && r.time_ns && r.time_ns[1] == 123456000000000LL &&
+              r.time_ns[2] == 123457000000000LL, "%zu events, tid %lld, time %lld", r.n,
+              r.tid ? (long long)r.tid[1] : -1, r.time_ns && r.n > 1 ? (long long)r.time_ns[1] : -1);
+    ts_mc_raw_free(&r);
+    /* and the same times without padding anywhere are a clock's (-ttt near 1970), as are
+     * those of ten digits */
+    write_text(p, "123456.123456 read(3, \"abcde\", 5) = 5\n123456.123556 close(3) = 0\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && r.time_ns && r.time_ns[0] == first && r.time_ns[1] == first + 100000);
+    ts_mc_raw_free(&r);
+    write_text(p, "1700000000.000001 read(3, \"\", 1) = 0\n     0.000100 close(3) = 0\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && r.time_ns && r.time_ns[0] == 1700000000000001000LL);
+    ts_mc_raw_free(&r);
+    remove(p);
+    rmdir(dir);
+}
+
 /* the CLI: ingest --channels from a log, the files beside stream.txt */
 static void ingest_cli(void)
 {
@@ -949,6 +1018,7 @@ TEST_MAIN("channels", {
     RUN(strace_thread_execve);
     RUN(strace_notice_cut_into_call);
     RUN(strace_relative_times);
+    RUN(strace_large_relative_times);
     RUN(strace_whole_seconds);
     RUN(strace_cut_last_line);
     RUN(strace_terminal_pids);

@@ -280,6 +280,11 @@ static int64_t parse_time_ns(const char *s, const char *e)
     return ns;
 }
 
+static double ns_seconds(int64_t ns)
+{
+    return (double)(ns / 1000000000) + (double)(ns % 1000000000) * 1e-9;
+}
+
 /* larger logs are refused: gzip expands up to ~1000x, so a small file could
  * otherwise ask for any amount of memory */
 #define GZ_MAX ((size_t)8 << 30)
@@ -504,6 +509,9 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     int64_t prev_ns = 0, day_ns = 0;   /* the last time read; days added past midnight */
     int prev_set = 0;
     int relative = -1;         /* strace -r times (1), absolute ones (0), not known yet (-1) */
+    int64_t *rel_at = NULL;    /* while not known: each call's time if they are -r's */
+    size_t crel = 0;
+    int lead_time = 0;         /* a time began a line (no pid before it) */
     int of_day = 0;            /* a time of day was read (-t, -tt) */
     int64_t rel_ns = 0;        /* with -r: their sum so far */
     int rc = 0;
@@ -620,7 +628,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         /* optional pid: "[pid N]" or a bare integer, either with -Y's "<NAME>"; then an
          * optional timestamp */
         long pid = 0;
-        int dot;
+        int dot, dot_after;
         char comm[64] = "";       /* -Y's, where given */
         const char *gap = orig;   /* where the blanks before the timestamp begin */
         size_t pad = 1;           /* of them, what strace puts there without -r: pid padding, separator */
@@ -641,7 +649,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             gap = e;
             s = skip_blanks(e);
             t = number_token(s, &dot);
-        } else if (t && !dot && gap == orig && s == orig && t - s <= 7 && strtol(s, NULL, 10) <= PID_MAX) {
+        } else if (t && !dot && gap == orig && s == orig && t - s <= 7 && strtol(s, NULL, 10) <= PID_MAX &&
+                   !(relative == 1 && lead_time && !number_token(skip_blanks(t), &dot_after))) {
+            /* (-r's whole seconds fill its 6 columns from 100,000 s on: where the times begin
+             * the lines, such a number with no time after it is the time) */
             pid = strtol(s, NULL, 10);
             pad = t - s < 5 ? 6 - (size_t)(t - s) : 1;   /* "%-5d " */
             gap = t;
@@ -657,15 +668,29 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         int64_t when_ns = 0;
         if (clock && relative < 0) {
             /* strace -r: the time since the line before, seconds right-aligned in 6 columns
-             * ("     0.000000"); -t, -tt and -ttt are never padded. Told by the first time */
+             * ("     0.000000"); -t, -tt and -ttt are never padded. A gap of 100,000 s or more
+             * fills the columns: an unpadded time of 6 to 9 digits of seconds is -r's or a
+             * clock's before 2001 (-ttt where the clock began at 1970), told by the first time
+             * that is not such a one (a padded one is -r's), else by none (a clock's) */
             const char *point = memchr(s, '.', (size_t)(t - s));
-            relative = !memchr(s, ':', (size_t)(t - s)) && (size_t)(s - gap) > pad && (point ? point : t) - s <= 6;
+            const size_t whole = (size_t)((point ? point : t) - s);
+            if (memchr(s, ':', (size_t)(t - s)) || !strncmp(skip_blanks(t), "(+", 2)) relative = 0;
+            else if ((size_t)(s - gap) > pad) relative = whole <= 6;
+            else if (whole < 6 || whole > 9) relative = 0;
+            if (relative == 1)   /* the calls read before: their times as -r's */
+                for (size_t i = 0; i < n; i++) {
+                    times[i] = ns_seconds(rel_at[i]);
+                    if (x) x->ns[i] = rel_at[i];
+                }
         }
-        if (clock && relative) {
+        if (clock) lead_time |= gap == orig;
+        if (clock && relative) {   /* -r's, or maybe: their sum */
             int64_t d = parse_time_ns(s, t);
             if (__builtin_add_overflow(rel_ns, d, &rel_ns)) rel_ns = INT64_MAX;
+        }
+        if (clock && relative == 1) {
             when_ns = rel_ns;
-            when = (double)(when_ns / 1000000000) + (double)(when_ns % 1000000000) * 1e-9;
+            when = ns_seconds(when_ns);
             s = skip_blanks(t);
         } else if (clock) {
             when_ns = parse_time_ns(s, t);   /* once: seconds from it */
@@ -677,7 +702,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 if (prev_set && when_ns < prev_ns - day / 2) day_ns += day, when_ns += day;
             }
             prev_ns = when_ns, prev_set = 1;
-            when = (double)(when_ns / 1000000000) + (double)(when_ns % 1000000000) * 1e-9;
+            when = ns_seconds(when_ns);
             s = skip_blanks(t);
             if (!strncmp(s, "(+", 2)) {   /* -r with a clock: "(+     0.000269)", the time since the line before */
                 const char *q = skip_blanks(s + 2), *digits = q;
@@ -787,11 +812,16 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             x->comm[n] = comm[0] ? ts_strdup(comm) : NULL;
             x->exec_pid[n] = pid;
         }
+        if (relative < 0) {
+            if (n == crel) rel_at = ts_realloc(rel_at, (crel = crel ? 2 * crel : 1024) * sizeof *rel_at);
+            rel_at[n] = clock ? rel_ns : 0;
+        }
         times[n] = when;
         names[n++] = ts_strdup(name);
         last_pid = pid;
     }
     free(pend);
+    free(rel_at);
     if (rc == 0 && x) alone_pids(names, n, x, gone, ngone);
     free(gone);
     free(buf);
