@@ -493,9 +493,11 @@ static void strace_whole_seconds(void)
     rmdir(dir);
 }
 
-/* a log whose last line has no newline was cut there (strace killed while writing it): a
- * number that runs to its end may be cut too, so the call has no return value; a line that
- * is no call's start, cut, is an error that says so */
+/* a log whose last line has no newline was cut there (strace killed while writing it), or
+ * written by hand: where the log's calls end in -T's durations, a number that runs to the
+ * line's end (without its duration) may be cut too, so the call has no return value; in a
+ * log without them the line is whole, its value read; a line that is no call's start, cut,
+ * is an error that says so */
 static void strace_cut_last_line(void)
 {
     const char *dir = scratch_dir();
@@ -509,7 +511,7 @@ static void strace_cut_last_line(void)
     for (int k = 0; k < 4; k++) {
         char text[512];
         snprintf(text, sizeof text, "10927 1796192471.657142 wait4(10931,  <unfinished ...>\n"
-                                    "10927 1796192471.677994 kill(10931, SIGTERM) = 0\n%s", cuts[k]);
+                                    "10927 1796192471.677994 kill(10931, SIGTERM) = 0 <0.000011>\n%s", cuts[k]);
         write_text(p, text);
         ts_mc_raw r;
         REQUIRE(ts_mc_from_strace(p, &r) == 0);
@@ -518,12 +520,32 @@ static void strace_cut_last_line(void)
                   "cut %d: %zu events, the last's value %lld (%d)", k, r.n, (long long)r.ret[last], r.has_ret[last]);
         ts_mc_raw_free(&r);
     }
-    /* the same lines whole */
-    write_text(p, "10927 1796192471.678069 wait4(10931, NULL, 0, NULL) = 10931\n10927 1796192471.678070 close(3) = 0");
+    /* the same lines whole: with their durations, or in a log without them */
+    write_text(p, "10927 1796192471.678069 wait4(10931, NULL, 0, NULL) = 10931 <0.000024>\n"
+                  "10927 1796192471.678070 close(3) = 0 <0.000005>");
     ts_mc_raw r;
     REQUIRE(ts_mc_from_strace(p, &r) == 0);
-    CHECK(r.n == 2 && r.has_ret[0] && r.ret[0] == 10931 && !r.has_ret[1]);
+    CHECK(r.n == 2 && r.has_ret[0] && r.ret[0] == 10931 && r.has_ret[1] && r.ret[1] == 0);
     ts_mc_raw_free(&r);
+    const char *whole[] = {"10927 1796192471.678069 wait4(10931, NULL, 0, NULL) = 10931\n"
+                           "10927 1796192471.678070 read(3, \"abcde\", 5) = 5",
+                           "read(3, \"\", 1) = 0\nread(3, \"abcde\", 5) = 5",
+                           "10927 wait4(10931, NULL, 0, NULL) = 10931\n10928 read(3,  <unfinished ...>\n"
+                           "10927 close(3) = 0\n10928 <... read resumed>\"abcde\", 5) = 5",
+                           "10927 wait4(10931, NULL, 0, NULL) = 10931\n10928 read(3,  <unfinished ...>\n"
+                           "\"abcde\", 5) = 5"};
+    for (int k = 0; k < 4; k++) {
+        write_text(p, whole[k]);
+        if (ts_mc_from_strace(p, &r) != 0) {
+            CHECK_MSG(0, "whole %d: %s", k, ts_error());
+            continue;
+        }
+        size_t i = k == 2 ? 1 : r.n - 1;   /* the read */
+        CHECK_MSG(r.n >= 2 && !strcmp(r.names[i], "read") && r.has_ret[i] && r.ret[i] == 5,
+                  "whole %d: %zu events, the read's value %lld (%d)", k, r.n, r.n ? (long long)r.ret[i] : 0,
+                  r.n ? r.has_ret[i] : 0);
+        ts_mc_raw_free(&r);
+    }
     write_text(p, "10927 1796192471.678069 wait4(10931, NULL, 0, NULL) = 10931 <0.000024>\n"
                   "10927 1796192471.678070 read(3, \"\", 1) = -1 EIO (Input/output err");
     REQUIRE(ts_mc_from_strace(p, &r) == 0);

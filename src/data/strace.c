@@ -31,8 +31,10 @@
  * The summary table -c or -C appends ("% time     seconds  usecs/call ...") ends the log.
  * Anything else is an error naming the line; a NUL byte (strace prints none) is
  * an error naming its line and column. A last line without its newline was cut (strace
- * stopped while writing it): a call's start there counts, without a return value where
- * the number runs to the cut; anything else cut is an error that says so.
+ * stopped while writing it) or written by hand: a call's start there counts; a return value
+ * that runs to the cut is none where the log's calls end in -T's durations (the line would
+ * end in one, so the number may be cut too), else it is read; anything else cut is an error
+ * that says so.
  * A gzip-compressed log (strace -o >(gzip > x.gz), logrotate) is read as it is;
  * other compressed formats are named in the error. */
 #include "tracesynth/common.h"
@@ -52,7 +54,8 @@ typedef struct {
 
 /* " = VALUE" at the end of a call's line (before " <duration>"): the return value;
  * 0 when there is none ("= ?", or no " = "), or when the line is cut (the log's last,
- * without its newline) right after the number, which may have been cut too */
+ * without its newline, where a duration would follow) right after the number, which may
+ * have been cut too */
 static int parse_ret(const char *s, int cut, int64_t *ret)
 {
     const char *eq = NULL;   /* the last " = " after the closing parenthesis (strace pads with blanks) */
@@ -246,6 +249,15 @@ static int summary_at_end(const char *b, const char *e, const char *rest, const 
             while (b < e && (*b == ' ' || *b == '\t')) b++;
         } while (b == e);
     }
+}
+
+/* the line [b, e) ends in -T's duration, " <0.000012>" */
+static int ends_in_duration(const char *b, const char *e)
+{
+    if (e - b < 4 || e[-1] != '>') return 0;
+    const char *q = e - 1;
+    while (q > b && ((q[-1] >= '0' && q[-1] <= '9') || q[-1] == '.')) q--;
+    return q < e - 1 && q - b >= 2 && q[-1] == '<' && q[-2] == ' ';
 }
 
 /* cut: the line is the log's last and has no newline (strace stopped while writing it) */
@@ -512,6 +524,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     int64_t *rel_at = NULL;    /* while not known: each call's time if they are -r's */
     size_t crel = 0;
     int lead_time = 0;         /* a time began a line (no pid before it) */
+    int durations = 0;         /* a whole line ended in -T's duration */
     int of_day = 0;            /* a time of day was read (-t, -tt) */
     int64_t rel_ns = 0;        /* with -r: their sum so far */
     int rc = 0;
@@ -532,12 +545,16 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                          (size_t)(nul - p) + 1);
             break;
         }
+        char *lend = eol > p && eol[-1] == '\r' ? eol - 1 : eol;   /* the line's end */
         *eol = 0;
-        if (eol > p && eol[-1] == '\r') eol[-1] = 0;
+        *lend = 0;
         const char *s = skip_blanks(p), *orig = p;
         const int timed_before = *timed;
         p = eol + 1;
         if (*s == 0) continue;
+        /* (a last line without its newline and without one may have its value cut; in a
+         * log without them it is taken as whole, written without the newline) */
+        durations |= !cut && ends_in_duration(orig, lend);
         /* strace's own notices (a log written to a terminal's stream): a line of their own,
          * or "Process N attached" cut into a call's line, whose rest ("<unfinished ...>")
          * follows on the next line */
@@ -752,7 +769,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 while (rest_may_follow && !when_ns && w < npend && pend[w].pid != last_pid) w++;
                 if (rest_may_follow && !when_ns && w < npend) {
                     *timed = timed_before;
-                    if (x) x->has_ret[pend[w].idx] = (uint8_t)parse_ret(orig, cut, &x->ret[pend[w].idx]);
+                    if (x) x->has_ret[pend[w].idx] = (uint8_t)parse_ret(orig, cut && durations, &x->ret[pend[w].idx]);
                     pend[w] = pend[--npend];
                     continue;
                 }
@@ -780,7 +797,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 size_t at = pend[k].idx;
                 pend[k] = pend[--npend];
                 if (same) {   /* counted at its start; the return value is here */
-                    if (x) x->has_ret[at] = (uint8_t)parse_ret(s, cut, &x->ret[at]);
+                    if (x) x->has_ret[at] = (uint8_t)parse_ret(s, cut && durations, &x->ret[at]);
                     if (x && x->exec[at]) x->exec_pid[at] = pid;   /* where the process goes on */
                     continue;
                 }
@@ -807,7 +824,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             x->pid[n] = pid;
             x->ns[n] = when_ns;
             x->ret[n] = 0;
-            x->has_ret[n] = unfinished(s) ? 0 : (uint8_t)parse_ret(s, cut, &x->ret[n]);
+            x->has_ret[n] = unfinished(s) ? 0 : (uint8_t)parse_ret(s, cut && durations, &x->ret[n]);
             x->exec[n] = resumed ? NULL : exec_path(s);
             x->comm[n] = comm[0] ? ts_strdup(comm) : NULL;
             x->exec_pid[n] = pid;
