@@ -1863,6 +1863,33 @@ static void ftrace_line_forms(void)
     CHECK(names_are(t.names, t.n, "getppid getppid") && t.tid[0] == 23708 && t.comm[0] && !strcmp(t.comm[0], ""));
     CHECK(t.has_ret[0] && t.ret[0] == 0x5c5d);
     ts_ctf_trace_free(&t);
+
+    /* thread names that look like the line itself (a name is any 15 bytes): '-', digits,
+     * blanks, brackets, ':' and a time; names printed right-aligned in 16 columns */
+    static const char *const comms[] = {"a-1 [000] 1.0:", "b-2 (3) [0] 9:", "c-3 [001] d..2.", "d [00-4 [0]",
+                                        "12-34", "e f-5 [0] 1.5: ", "worker-1", "kworker/u16:2", "memfd:x-1 [0]"};
+    enum { NC = sizeof comms / sizeof *comms };
+    char lines[NC * 160] = "", want[NC * 20] = "";
+    for (int k = 0; k < NC; k++) {
+        snprintf(lines + strlen(lines), sizeof lines - strlen(lines),
+                 "%16s-%-7d [%03d] ..... 7.%06d: sys_getpid()\n", comms[k], 4500 + k, k % 3, k + 1);
+        snprintf(want + strlen(want), sizeof want - strlen(want), "%sgetpid", k ? " " : "");
+    }
+    REQUIRE(ftrace_text(lines, NULL, NULL, &t, NULL, NULL) == 0);
+    CHECK(names_are(t.names, t.n, want));
+    for (size_t k = 0; k < NC && k < t.n; k++)
+        CHECK_MSG(t.tid[k] == 4500 + (int64_t)k && t.cpu[k] == (int32_t)k % 3 && t.comm[k] &&
+                  !strcmp(t.comm[k], comms[k]) && t.time_ns[k] == 7000000000LL + 1000 * ((int64_t)k + 1),
+                  "line %zu: '%s', tid %lld, CPU %d", k + 1, t.comm[k] ? t.comm[k] : "(none)", (long long)t.tid[k],
+                  (int)t.cpu[k]);
+    ts_ctf_trace_free(&t);
+    /* unpadded (trace-cmd, by hand), with record-tgid's column, an empty name */
+    REQUIRE(ftrace_text("a-1 [000] 1.0:-77 [001] 8.000001: sys_getpid()\n"
+                        "b-2 (3) [0] 9:-78 (   78) [001] ..... 8.000002: sys_getpid()\n"
+                        "-79 [000] 8.000003: sys_getpid()\n", NULL, NULL, &t, NULL, NULL) == 0);
+    CHECK(t.n == 3 && t.tid[0] == 77 && t.tid[1] == 78 && t.tid[2] == 79 && t.cpu[0] == 1 && t.cpu[2] == 0);
+    CHECK(t.n == 3 && !strcmp(t.comm[0], "a-1 [000] 1.0:") && !strcmp(t.comm[1], "b-2 (3) [0] 9:") && !strcmp(t.comm[2], ""));
+    ts_ctf_trace_free(&t);
 }
 
 /* raw_syscalls: numbers named through the architecture's table; beside syscalls:* left out */

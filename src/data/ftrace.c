@@ -144,40 +144,59 @@ typedef struct {
     int         clock, frac, tgid, flags;  /* flags: their width, 0 none */
 } head;
 
-/* "COMM-PID [(TGID)] [CPU] [FLAGS] TIME:": the comm may hold '-', blanks and digits, so
- * each '-' is tried until the rest fits; it may be empty (prctl(PR_SET_NAME, "")) */
+/* the rest of "COMM-PID [(TGID)] [CPU] [FLAGS] TIME:" after the comm [s, d) and its '-' at
+ * d, into h: 0 when it fits */
+static int head_at(const char *s, const char *d, const char *e, head *h)
+{
+    const char *q = ts__digits(d + 1, e, &h->pid);
+    if (!q || q == e || (*q != ' ' && *q != '\t')) return -1;
+    q = blanks(q, e);
+    h->tgid = q < e && *q == '(';
+    if (h->tgid) {   /* record-tgid: "(  1234)", "(-------)" when unknown */
+        q = blanks(q + 1, e);
+        while (q < e && ((*q >= '0' && *q <= '9') || *q == '-')) q++;
+        if (q == e || *q != ')') return -1;
+        q = blanks(q + 1, e);
+    }
+    if (q == e || *q != '[') return -1;
+    q = ts__digits(q + 1, e, &h->cpu);
+    if (!q || q == e || *q != ']' || h->cpu > 65535) return -1;
+    q = blanks(q + 1, e);
+    const char *t = timestamp(q, e, &h->ns, &h->clock, &h->frac);
+    h->flags = 0;
+    if (!t) {   /* the flags first ("d..2.", four of them on older kernels) */
+        const char *f = q;
+        while (q < e && *q != ' ' && *q != '\t') q++;
+        h->flags = (int)(q - f);
+        t = timestamp(blanks(q, e), e, &h->ns, &h->clock, &h->frac);
+    }
+    if (!t) return -1;
+    h->comm = s;
+    h->comm_end = d;
+    h->event = blanks(t, e);
+    return 0;
+}
+
+/* a thread's name (comm) is at most 15 bytes (TASK_COMM_LEN 16, its NUL) */
+#define COMM_MAX 16
+
+/* "COMM-PID [(TGID)] [CPU] [FLAGS] TIME:" at s (after the blanks that right-align the comm
+ * in 16 columns, "%16s-%-7d"). The comm may be any bytes: '-', blanks, digits, brackets,
+ * ':', even a header of its own ("a-1 [000] 1.0:"), so each '-' is tried. The one after the
+ * comm is followed by its PID, CPU and time, where no other '-' fits: of those that fit
+ * within the comm's 16 bytes it is the last (an earlier one is inside the comm); a longer
+ * name (not the kernel's) takes the first that fits. The comm may be empty
+ * (prctl(PR_SET_NAME, "")) */
 static int parse_head(const char *s, const char *e, head *h)
 {
-    for (const char *d = s; d < e; d++) {
-        if (*d != '-') continue;
-        const char *q = ts__digits(d + 1, e, &h->pid);
-        if (!q || q == e || (*q != ' ' && *q != '\t')) continue;
-        q = blanks(q, e);
-        h->tgid = q < e && *q == '(';
-        if (h->tgid) {   /* record-tgid: "(  1234)", "(-------)" when unknown */
-            q = blanks(q + 1, e);
-            while (q < e && ((*q >= '0' && *q <= '9') || *q == '-')) q++;
-            if (q == e || *q != ')') continue;
-            q = blanks(q + 1, e);
-        }
-        if (q == e || *q != '[') continue;
-        q = ts__digits(q + 1, e, &h->cpu);
-        if (!q || q == e || *q != ']' || h->cpu > 65535) continue;
-        q = blanks(q + 1, e);
-        const char *t = timestamp(q, e, &h->ns, &h->clock, &h->frac);
-        h->flags = 0;
-        if (!t) {   /* the flags first ("d..2.", four of them on older kernels) */
-            const char *f = q;
-            while (q < e && *q != ' ' && *q != '\t') q++;
-            h->flags = (int)(q - f);
-            t = timestamp(blanks(q, e), e, &h->ns, &h->clock, &h->frac);
-        }
-        if (!t) continue;
-        h->comm = s;
-        h->comm_end = d;
-        h->event = blanks(t, e);
-        return 0;
-    }
+    head c;
+    int found = 0;
+    const char *d = s;
+    for (; d < e && d - s <= COMM_MAX; d++)
+        if (*d == '-' && head_at(s, d, e, &c) == 0) *h = c, found = 1;
+    if (found) return 0;
+    for (; d < e; d++)
+        if (*d == '-' && head_at(s, d, e, h) == 0) return 0;
     return -1;
 }
 
