@@ -2057,7 +2057,16 @@ static void ftrace_errors(void)
         {"  a-1 [000] ..... 1.0: sys_enter: 0 (1)\n", ":1: malformed raw_syscalls event"},
         {"  a-1 [000] ..... 1.0: sys_enter: NR 12x (1)\n", ":1: malformed raw_syscalls event"},
         {"  a-1 [000] ..... 1.0: : x\n", ":1: no event name after the time"},
-        {"0000000001 00000000 0000000000012a4f ...\n", ":1: not an ftrace event line"},   /* options/hex */
+        {"0000000001 00000000 0000000000012a4f ...\n", ":1: not an ftrace event line"},
+        {"12 1 5678 hello\n", ":1: not an ftrace event line"},
+        /* the raw and hex options: PID, CPU and time, then each event's type number (or a
+         * trace_marker's text), and without context-info the type number alone */
+        {"# tracer: nop\n#\n1234 1 5678123456789 type: 312\n", ":3: looks like ftrace's raw output (options/raw set)"},
+        {"  a-1 [000] ..... 1.0: sys_read(fd: 0)\n1234 1 5678123456789 # ffffffff81234567 hi\n",
+         ":2: looks like ftrace's raw output (options/raw set)"},
+        {"# tracer: nop\n#\n000004d2 00000001 0000052a0a881915 type: 312\n\n",
+         ":3: looks like ftrace's hex output (options/hex set)"},
+        {"type: 312\ntype: 313\n", ":1: an event shown by its type number alone"},
         {"  a-1 [000] ..... 1.0: sched_switch: x\n", ": no system call entry events"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -2083,6 +2092,14 @@ static void ftrace_errors(void)
     write_bytes(in(d, "j"), junk, sizeof junk);
     CHECK(ts_ftrace_load(one, 1, NULL, NULL, &t, &notes) == -1);
     CHECK_MSG(strstr(ts_error(), "/j:1: not an ftrace event line"), "%s", ts_error());
+    /* the bin option: each event's PID, CPU and time in binary (4, 4 and 8 bytes, here 1234,
+     * CPU 1 and 5678123456789, whose bytes hold a '\n'), then its type number as text */
+    static const char bin[] = "# tracer: nop\n#\n"
+                              "\xd2\x04\0\0\x01\0\0\0\x15\x19\x88\x0a\xa8\x2a\x05\0type: 312\n"
+                              "\xd2\x04\0\0\x01\0\0\0\x16\x19\x88\x0a\xa8\x2a\x05\0type: 312\n";
+    write_bytes(in(d, "j"), bin, sizeof bin - 1);
+    CHECK(ts_ftrace_load(one, 1, NULL, NULL, &t, &notes) == -1);
+    CHECK_MSG(strstr(ts_error(), "/j:3: looks like ftrace's bin output (options/bin set)"), "%s", ts_error());
     /* a last line cut while written: left out, said */
     REQUIRE(ftrace_text("  a-1 [000] ..... 1.000001: sys_read(fd: 0)\n  a-1 [000] ..... 1.000002: sys_re",
                         NULL, NULL, &t, &notes, NULL) == 0);

@@ -23,10 +23,11 @@
  *   ##### CPU 1 buffer started ####      the CPU's older events were overwritten
  *   cpus=2, CPU 1 is empty               trace-cmd report's header
  * Another tracer's lines (function, function_graph), latency-format and the raw, hex and
- * bin options are refused. Each CPU's times must not go back (an error); CPUs may interleave
- * out of order (trace_pipe reads each CPU's buffer as it fills), so the events are sorted
- * by time, keeping each file's order among equal times. A last line without its newline
- * was cut while written: left out, with a note. */
+ * bin options (whose events are type numbers) are refused, each named. Each CPU's times
+ * must not go back (an error); CPUs may interleave out of order (trace_pipe reads each
+ * CPU's buffer as it fills), so the events are sorted by time, keeping each file's order
+ * among equal times. A last line without its newline was cut while written: left out,
+ * with a note. */
 #include "common/idmap.h"
 #include "data_internal.h"
 #include "tracesynth/common.h"
@@ -231,6 +232,59 @@ static int buffer_started(const char *s, const char *e, int64_t *cpu)
     return q && (size_t)(e - q) == sizeof tail - 1 && !memcmp(q, tail, sizeof tail - 1) && *cpu <= 65535 ? 0 : -1;
 }
 
+/* "type: N" at q, an event's type number as the raw, hex and bin options print the trace
+ * events' (trace_nop_print): its end, or NULL */
+static const char *type_number(const char *q, const char *e)
+{
+    int64_t v;
+    return e - q > 6 && !memcmp(q, "type: ", 6) ? ts__digits(q + 6, e, &v) : NULL;
+}
+
+/* of a line [s, e) that is no event line: what it is when the raw or hex option printed it
+ * (kernel/trace/trace.c: print_raw_fmt, print_hex_fmt), the reason to give, else NULL.
+ * Each line is the PID, CPU and time, then the event's type number ("type: 312"; a
+ * trace_marker's text under raw, "# ffffffff81234567 TEXT"); without context-info, the
+ * type number alone */
+static const char *raw_or_hex(const char *s, const char *e)
+{
+    static const int width[3] = {8, 8, 16};   /* hex: 4, 4 and 8 bytes, each then a blank */
+    const char *q = s;
+    int k = 0;
+    for (; k < 3; k++, q++) {
+        const char *f = q;
+        while (q < e && ((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f'))) q++;
+        if (q - f != width[k] || q == e || *q != ' ') break;
+    }
+    if (k == 3)
+        return "looks like ftrace's hex output (options/hex set), whose events are type numbers: not read "
+               "(echo nohex > trace_options)";
+    for (q = s, k = 0; k < 3; k++, q++) {   /* raw: in decimal */
+        int64_t v;
+        q = ts__digits(q, e, &v);
+        if (!q || q == e || *q != ' ') break;
+    }
+    if (k == 3 && (type_number(q, e) == e || (e - q > 2 && !memcmp(q, "# ", 2))))
+        return "looks like ftrace's raw output (options/raw set), whose events are type numbers: not read "
+               "(echo noraw > trace_options)";
+    if (type_number(s, e) == e)
+        return "an event shown by its type number alone: ftrace's raw, hex or bin output without context-info, "
+               "not read (echo noraw, nohex, nobin and context-info > trace_options)";
+    return NULL;
+}
+
+/* a NUL byte at z in [buf, end): 1 when it is in what the bin option prints (print_bin_fmt):
+ * each event its PID, CPU and time in binary, 4, 4 and 8 bytes (the PID's high byte a
+ * NUL), then its type number as text, "type: 312\n"; *at: where the first begins */
+static int bin_output(const char *buf, const char *end, const char *z, const char **at)
+{
+    const char *lim = end - z > 24 ? z + 24 : end;
+    const char *r = memmem(z, (size_t)(lim - z), "type: ", 6);
+    if (!r || r - buf < 16 || r - z > 16) return 0;
+    const char *first = r - 16, *q = type_number(r, end);
+    *at = first;
+    return (first == buf || first[-1] == '\n') && q && q < end && *q == '\n';
+}
+
 /* [s, e) as a string of rd's, the same one each time */
 static const char *intern(reader *rd, const char *s, const char *e)
 {
@@ -380,10 +434,15 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
     const char *z = memchr(buf, 0, size);
     if (z) {   /* binary: named before any line of it is read as text */
         size_t at = 1;
-        const char *bol = buf;
-        for (const char *q = buf; q < z; q++)
+        const char *bol = buf, *first = z;
+        int bin = bin_output(buf, end, z, &first);
+        for (const char *q = buf; q < (bin ? first : z); q++)
             if (*q == '\n') at++, bol = q + 1;
-        rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu: not ftrace text", path, at, (size_t)(z - bol) + 1);
+        if (bin)
+            rc = ts_fail("%s:%zu: looks like ftrace's bin output (options/bin set), binary records: not read "
+                         "(echo nobin > trace_options)", path, at);
+        else
+            rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu: not ftrace text", path, at, (size_t)(z - bol) + 1);
         p = end;
     }
     while (p < end && rc == 0) {
@@ -447,7 +506,8 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             continue;
         head h;
         if (parse_head(s, e, &h) != 0) {
-            rc = bad_line(path, line, b, e, "not an ftrace event line ('COMM-PID [CPU] FLAGS TIME: EVENT')");
+            const char *why = raw_or_hex(s, e);
+            rc = bad_line(path, line, b, e, why ? why : "not an ftrace event line ('COMM-PID [CPU] FLAGS TIME: EVENT')");
             break;
         }
         if (*clock && h.clock != *clock) {
