@@ -7,8 +7,11 @@
 #include "container_edit.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* y = w . x + b on fixed data; a batch of 4 rows drawn from the rng */
 typedef struct {
@@ -19,6 +22,7 @@ typedef struct {
     int sleep_us;        /* each step takes at least this long */
     const char *break_log;   /* validation at step 20 moves this log aside, a directory in its place */
     const char *path_saved;
+    const char *valid_log;   /* each validation appends a record of its own here */
 } lsq;
 
 static void lsq_make(lsq *q)
@@ -52,6 +56,8 @@ static int lsq_step(void *ctx, ts_rng *rng, float *loss)
 static int lsq_valid(void *ctx, double *loss)
 {
     lsq *q = ctx;
+    if (q->valid_log && ts_train_log(q->valid_log, "\"event\":\"lsq_valid\",\"iter\":%ld", ts_train_valid_iter()))
+        return -1;
     if (q->break_log && q->steps == 20) {
         char aside[600];
         snprintf(aside, sizeof aside, "%s.aside", q->break_log);
@@ -268,7 +274,6 @@ static void bad_options_refused(void)
     const char *bad[][2] = {
         {"weight-decay", "-0.1"}, {"weight-decay", "inf"}, {"clip", "-1"}, {"clip", "inf"},
         {"lr", "0"}, {"lr", "-1e-3"}, {"iters", "-5"}, {"valid-every", "0"}, {"schedule", "bogus"},
-        {"warmup", "100"},   /* the constant schedule would ignore it */
         {"budget", "0"}, {"budget", "-5m"}, {"budget", "10x"}, {"budget", "m"}, {"budget", "nan"},
         {"budget", "400d"},
     };
@@ -283,6 +288,21 @@ static void bad_options_refused(void)
         snprintf(want, sizeof want, "--%s", bad[i][0]);
         CHECK_MSG(strstr(ts_error(), want) != NULL, "'%s'", ts_error());
     }
+    /* a warm-up for a constant rate would be ignored: refused with --schedule constant, and
+     * with a constant default by the run, once a resume's checkpoint has said its schedule */
+    const char *ck[] = {"schedule", "warmup"}, *cv[] = {"constant", "100"};
+    ts_kv ckv = {2, ck, cv};
+    ts_train_cfg cc;
+    memset(&cc, 0, sizeof cc);
+    CHECK(ts_train_parse(&cc, &ckv, &def) == -1 && strstr(ts_error(), "--warmup"));
+    ts_kv wkv1 = {1, ck + 1, cv + 1};
+    REQUIRE(ts_train_parse(&cc, &wkv1, &def) == 0);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    cc.seed = 3;
+    CHECK_MSG(ts_train_run(&n, &cc) == -1 && strstr(ts_error(), "--warmup") && q.steps == 0, "%s", ts_error());
+
     const char *keys[] = {"weight-decay", "clip"}, *values[] = {"0.01", "1"};
     ts_kv kv = {2, keys, values};
     ts_train_cfg c;
@@ -530,6 +550,8 @@ static void resume_keeps_schedule(void)
     /* resumed with the defaults of another day: the run's own options are taken */
     ts_train_cfg later = lsq_cfg(40);
     later.lr.total = 40;
+    later.defaulted = TS_TRAIN_DEFAULT_LR | TS_TRAIN_DEFAULT_SCHEDULE | TS_TRAIN_DEFAULT_WARMUP |
+                      TS_TRAIN_DEFAULT_WEIGHT_DECAY | TS_TRAIN_DEFAULT_CLIP;
     later.out_path = b;
     later.resume = ck;
     later.log_path = lg;
@@ -540,7 +562,7 @@ static void resume_keeps_schedule(void)
     CHECK_MSG(count_lines_with(lg, "\"lr\":0.08,\"schedule\":\"cosine\",\"warmup\":6,") == 1, "%ld",
               count_lines_with(lg, "\"schedule\":\"cosine\""));
     /* a rate given again wins (a lower one after a divergence, say) */
-    later.given = TS_TRAIN_GIVEN_LR;
+    later.defaulted &= ~(unsigned)TS_TRAIN_DEFAULT_LR;
     later.resume = ck20;
     later.log_path = NULL;
     snprintf(b, sizeof b, "%s/sc.m", dir);
@@ -548,12 +570,36 @@ static void resume_keeps_schedule(void)
     lsq_make(&q);
     REQUIRE(ts_train_run(&n, &later) == 0);
     CHECK(memcmp(whole, q.p, sizeof whole) != 0);
-    /* without the section: the options as given */
-    later.given = 0;
+    /* without the section: the options as they are */
+    later.defaulted |= TS_TRAIN_DEFAULT_LR;
     later.resume = old;
     lsq_make(&q);
     REQUIRE(ts_train_run(&n, &later) == 0);
     CHECK(memcmp(whole, q.p, sizeof whole) != 0);
+    /* --warmup given at a resume is judged by the checkpoint's schedule: taken for a cosine
+     * one (the default constant notwithstanding), refused for a constant one, naming it */
+    later.defaulted &= ~(unsigned)TS_TRAIN_DEFAULT_WARMUP;
+    later.lr.kind = TS_LR_CONSTANT;
+    later.lr.warmup = 3;
+    later.resume = ck20;
+    lsq_make(&q);
+    CHECK_MSG(ts_train_run(&n, &later) == 0, "%s", ts_error());
+    ts_train_cfg cst = lsq_cfg(20);
+    snprintf(b, sizeof b, "%s/sd.m", dir);
+    cst.out_path = b;
+    lsq_make(&q);
+    REQUIRE(ts_train_run(&n, &cst) == 0);
+    char ckc[600];
+    snprintf(ckc, sizeof ckc, "%s.ckpt", b);
+    later.resume = ckc;
+    later.log_path = lg;
+    long lines = count_lines_with(lg, "");
+    CHECK_MSG(ts_train_run(&n, &later) == -1 && strstr(ts_error(), "--warmup") && strstr(ts_error(), ckc), "%s",
+              ts_error());
+    CHECK(count_lines_with(lg, "") == lines);
+    later.log_path = NULL;
+    later.defaulted |= TS_TRAIN_DEFAULT_WARMUP;
+    later.resume = old;
     /* a corrupt section is refused, naming it */
     unsigned char bad[40];
     memset(bad, 0xff, sizeof bad);
@@ -562,41 +608,92 @@ static void resume_keeps_schedule(void)
               ts_error());
 }
 
-/* a model or log another run is writing is refused before any learning, by any spelling
- * of its path; the names are free again once a run ends, whether it failed or not */
+/* a child process holding path's name until it reads a byte from its pipe: 1, or 0 where
+ * no name can be held here (no sockets) */
+static int hold_in_child(const char *path, pid_t *pid, int *wfd)
+{
+    int go[2], ready[2];
+    if (pipe(go) != 0 || pipe(ready) != 0) return 0;
+    *pid = fork();
+    if (*pid == 0) {
+        alarm(60);   /* a test that stops early leaves no child behind for long */
+        ts_path_hold h;
+        char r = ts_path_lock(path, "model", &h) == 0 && h.slot >= 0 ? 'y' : 'n';
+        if (write(ready[1], &r, 1) != 1) _exit(1);
+        char b;
+        if (read(go[0], &b, 1) < 0) _exit(1);
+        _exit(0);
+    }
+    close(go[0]);
+    close(ready[1]);
+    char r = 'n';
+    if (*pid < 0 || read(ready[0], &r, 1) != 1) r = 'n';
+    close(ready[0]);
+    *wfd = go[1];
+    return r == 'y';
+}
+
+static void release_child(pid_t pid, int wfd)
+{
+    if (write(wfd, "x", 1) != 1) kill(pid, SIGKILL);
+    close(wfd);
+    waitpid(pid, NULL, 0);
+}
+
+/* a model or log that another process's run is writing is refused before any learning,
+ * by any spelling of its path, a link's too; holds within a process nest; the names are
+ * free again once a run ends, whether it failed or not; devices are not held */
 static void one_writer_per_file(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char a[512], a2[600], lg[600];
+    char a[512], a2[600], lg[600], link[600];
     snprintf(a, sizeof a, "%s/la.m", dir);
     snprintf(a2, sizeof a2, "%s/./la.m", dir);
     snprintf(lg, sizeof lg, "%s/l.jsonl", dir);
+    snprintf(link, sizeof link, "%s/link.jsonl", dir);
     lsq q;
     lsq_make(&q);
     ts_train_net n = lsq_net(&q);
     ts_train_cfg c = lsq_cfg(20);
     c.out_path = a;
     c.log_path = lg;
-    int held;
-    REQUIRE(ts_path_lock(a2, "model", &held) == 0 && held >= 0);
+    pid_t pid;
+    int wfd;
+    if (!hold_in_child(a2, &pid, &wfd)) {
+        if (pid > 0) release_child(pid, wfd);
+        SKIP("no abstract socket names here: runs go unguarded");
+    }
     CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), a) && strstr(ts_error(), "another running"), "%s",
               ts_error());
     CHECK(q.steps == 0 && !ts_file_exists(a) && !ts_file_exists(lg));
-    ts_path_unlock(&held);
-    REQUIRE(ts_path_lock(lg, "training log", &held) == 0 && held >= 0);
+    release_child(pid, wfd);
+    REQUIRE(ts_train_run(&n, &c) == 0);   /* the log is there now */
+    REQUIRE(symlink("l.jsonl", link) == 0);
+    REQUIRE(hold_in_child(link, &pid, &wfd));
+    snprintf(a, sizeof a, "%s/lb.m", dir);
     CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), lg) && strstr(ts_error(), "training log"), "%s",
               ts_error());
-    CHECK(q.steps == 0);
-    ts_path_unlock(&held);
-    REQUIRE(ts_train_run(&n, &c) == 0);
+    release_child(pid, wfd);
+    /* held by this process already (a command around the trainer): nested */
+    ts_path_hold outer;
+    REQUIRE(ts_path_lock(a, "model", &outer) == 0);
+    lsq_make(&q);
+    CHECK(ts_train_run(&n, &c) == 0);
     q.poison = 3;
     CHECK(ts_train_run(&n, &c) == -1);
-    /* both free: taken and given back here */
-    int h1, h2;
-    CHECK(ts_path_lock(a, "model", &h1) == 0 && h1 >= 0 && ts_path_lock(lg, "training log", &h2) == 0 && h2 >= 0);
+    REQUIRE(hold_in_child(a, &pid, &wfd) == 0);   /* still ours after the runs */
+    release_child(pid, wfd);
+    ts_path_unlock(&outer);
+    /* both free again */
+    REQUIRE(hold_in_child(a, &pid, &wfd));
+    release_child(pid, wfd);
+    REQUIRE(hold_in_child(lg, &pid, &wfd));
+    release_child(pid, wfd);
+    /* a device is not held: runs logging to their own stderr do not exclude each other */
+    ts_path_hold h1;
+    CHECK(ts_path_lock("/dev/null", "training log", &h1) == 0 && h1.slot < 0);
     ts_path_unlock(&h1);
-    ts_path_unlock(&h2);
 }
 
 /* --budget: the iterations that fit, at most --iters, and the run is then exactly the
@@ -634,7 +731,9 @@ static void budget_sets_iters(void)
     c.seed = 3;
     c.out_path = a;
     c.log_path = lg;
+    q.valid_log = lg;
     REQUIRE(ts_train_run(&n, &c) == 0);
+    q.valid_log = NULL;
     float got[4];
     memcpy(got, q.p, sizeof got);
     FILE *f = fopen(lg, "r");
@@ -647,6 +746,9 @@ static void budget_sets_iters(void)
     if (p) iters = atol(p + 8);
     CHECK_MSG(iters >= 1 && iters <= 250 && strstr(line, "\"budget_s\":0.5"), "%s", line);
     CHECK(count_lines_with(lg, "\"event\":\"end\"") == 1);
+    /* the timing's validation left no record: the run's validations only */
+    CHECK_MSG(count_lines_with(lg, "lsq_valid") == (iters + 9) / 10 && count_lines_with(lg, "\"iter\":-1") == 0,
+              "%ld validation records for %ld iterations", count_lines_with(lg, "lsq_valid"), iters);
     /* the same run with --iters N */
     lsq_make(&q);
     ts_train_cfg d = lsq_cfg(iters);

@@ -103,12 +103,14 @@ int  ts_same_path(const char *a, const char *b);
  * -1 naming it ("cannot open the WHAT: ..."). A file not there before is not left behind,
  * so that a run failing before its first record leaves no empty log */
 int  ts_log_check(const char *path, const char *what);
-/* one writer per file among the running processes of a machine: *fd holds path's name
- * until ts_path_unlock or the process's end (whatever ends it; nothing is left on disk).
- * -1 naming path and what when another process holds it; 0 otherwise (*fd -1 where no
- * lock can be made) */
-int  ts_path_lock(const char *path, const char *what, int *fd);
-void ts_path_unlock(int *fd);
+/* one writer per file among the running processes of a machine: path (a regular file, or
+ * one not there yet; links resolved) is held until ts_path_unlock or the process's end
+ * (whatever ends it; nothing is left on disk). Holds of one file within a process nest.
+ * -1 naming path and what when another process holds it; 0 otherwise (also where no
+ * hold can be made: a device, a sandbox without sockets) */
+typedef struct { int slot; } ts_path_hold;
+int  ts_path_lock(const char *path, const char *what, ts_path_hold *hold);
+void ts_path_unlock(ts_path_hold *hold);   /* also after a failed or empty lock */
 
 /* ---- seeded RNG (xoshiro256**): same seed, same stream on every machine ---- */
 typedef struct { uint64_t s[4]; int has_gauss; float gauss; } ts_rng;

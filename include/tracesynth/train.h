@@ -72,19 +72,21 @@ typedef struct {
     const char *start_log;
     /* what "diverged" suggests (NULL: "try a lower --lr or --clip 1") */
     const char *hint;
-    /* the optimizer options given by the user (TS_TRAIN_GIVEN_*, set by ts_train_parse):
-     * a resume takes the others from its checkpoint, so that it goes on as it started */
-    unsigned given;
+    /* the optimizer options at the model's defaults, not given by the user
+     * (TS_TRAIN_DEFAULT_*, set by ts_train_parse; 0 in a cfg made by hand: all as set):
+     * a resume takes those from its checkpoint, so that it goes on as it started */
+    unsigned defaulted;
     /* > 0: train for about this many seconds (--budget): the iterations are counted
      * from a few timed ones before the run (then undone) and a validation, and are at
      * most iters; the run is then the run of that --iters, which its start record names */
     double budget_s;
-    long warmup_default;       /* the default warm-up, cut to 5 % of the iterations chosen */
+    long warmup_default;       /* the default warm-up, cut to 5 % of the iterations chosen
+                                * (with TS_TRAIN_DEFAULT_WARMUP) */
 } ts_train_cfg;
 
 enum {
-    TS_TRAIN_GIVEN_LR = 1, TS_TRAIN_GIVEN_SCHEDULE = 2, TS_TRAIN_GIVEN_WARMUP = 4,
-    TS_TRAIN_GIVEN_WEIGHT_DECAY = 8, TS_TRAIN_GIVEN_CLIP = 16,
+    TS_TRAIN_DEFAULT_LR = 1, TS_TRAIN_DEFAULT_SCHEDULE = 2, TS_TRAIN_DEFAULT_WARMUP = 4,
+    TS_TRAIN_DEFAULT_WEIGHT_DECAY = 8, TS_TRAIN_DEFAULT_CLIP = 16,
 };
 
 /* a model's defaults for the common options */

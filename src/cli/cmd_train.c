@@ -97,6 +97,14 @@ static int log_clashes(const char *log, const char *out, const char *resume)
     return cli_fail();
 }
 
+/* 1, the error printed, when another running training writes out or log */
+static int hold_outputs(const char *out, const char *log, ts_path_hold hold[2])
+{
+    if (ts_path_lock(out, "model", &hold[0]) != 0) return cli_fail();
+    if (log && ts_path_lock(log, "training log", &hold[1]) != 0) return cli_fail();
+    return 0;
+}
+
 int cmd_train(int argc, char **argv)
 {
     const char *C = "train";
@@ -108,6 +116,9 @@ int cmd_train(int argc, char **argv)
     cli_run run = CLI_RUN_DEFAULTS;
     also_list also = {{0}, 0};
     reinterleave_opt ri = {0, 0};
+    /* the model and log held from before training to after the model's last write (the
+     * trainer holds them too, for its own part; mdm writes its bound and prior after it) */
+    ts_path_hold hold[2] = {{-1}, {-1}};
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_REQUIRED, "model to train (see below)"),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default 200)"),
@@ -189,7 +200,7 @@ int cmd_train(int argc, char **argv)
             goto done;
         }
         if (!out) out = def_out = default_output(dataset, model);
-        if (log_clashes(log, out, resume)) goto done;
+        if (log_clashes(log, out, resume) || hold_outputs(out, log, hold)) goto done;
         rc = train_channels(model, dataset, &ss, out, resume, log, &ro);
         goto done;
     }
@@ -221,7 +232,7 @@ int cmd_train(int argc, char **argv)
                    "another event), %zu windows\n", ri.copies, inf.events, 100 * inf.moved, inf.windows);
     }
     if (!out) out = def_out = default_output(dataset, model);
-    if (log_clashes(log, out, resume)) goto done;
+    if (log_clashes(log, out, resume) || (rank == 0 && hold_outputs(out, log, hold))) goto done;
     ts_train_opts o;
     memset(&o, 0, sizeof o);
     o.blackout = k;
@@ -241,6 +252,8 @@ int cmd_train(int argc, char **argv)
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
     rc = 0;
 done:
+    ts_path_unlock(&hold[0]);
+    ts_path_unlock(&hold[1]);
     ts_model_free(m);
     free(def_out);
     ts_split_data_free(&d);

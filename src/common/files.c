@@ -480,28 +480,63 @@ int ts_same_path(const char *a, const char *b)
 /* One writer per file among running processes. A long run that rewrites files again and
  * again (training: its model, checkpoint and log) holds, for each, a name in Linux's
  * abstract socket namespace made of the file's folder (device, inode) and the file's
- * name. The kernel gives a name to one socket at a time and takes it back when the
- * process ends, however it ends: no lock file is left behind, none goes stale. It holds
- * on one machine (one network namespace), which is where two runs collide by mistake. */
-int ts_path_lock(const char *path, const char *what, int *fd)
+ * name, links resolved. The kernel gives a name to one socket at a time and takes it back
+ * when the process ends, however it ends: no lock file is left behind, none goes stale.
+ * It holds on one machine (one network namespace), which is where two runs collide by
+ * mistake. Within a process holds nest (the trainer inside a command that holds the same
+ * files until its last write), so they are counted here. */
+static struct held_name {
+    char key[80];
+    int fd, refs;
+    pid_t pid;   /* a forked child's copy is not its hold */
+} held_names[8];
+
+static int lock_key(const char *path, char *key, size_t n)
 {
-    *fd = -1;
-    char *name, *dir = folder_of(path, &name);
     struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) return -1;   /* /dev/stderr, a FIFO: not ours alone */
+    char *real = realpath(path, NULL);   /* a link: its file's name */
+    char *name, *dir = folder_of(real ? real : path, &name);
+    free(real);
     int keyed = dir && stat(dir, &st) == 0;
     uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a of the name */
     for (const unsigned char *p = (const unsigned char *)name; *p; p++) h = (h ^ *p) * 0x100000001b3ull;
     free(dir);
     free(name);
-    if (!keyed) return 0;   /* no folder: the write checks say why */
+    if (!keyed) return -1;   /* no folder: the write checks say why */
+    snprintf(key, n, "tracesynth-lock/%llx/%llx/%016llx", (unsigned long long)st.st_dev,
+             (unsigned long long)st.st_ino, (unsigned long long)h);
+    return 0;
+}
+
+int ts_path_lock(const char *path, const char *what, ts_path_hold *hold)
+{
+    hold->slot = -1;
+    char key[80];
+    if (lock_key(path, key, sizeof key) != 0) return 0;
+    int free_slot = -1;
+    const pid_t me = getpid();
+    for (int i = 0; i < (int)(sizeof held_names / sizeof *held_names); i++) {
+        if (held_names[i].refs && held_names[i].pid != me) {   /* the parent's, in a child */
+            close(held_names[i].fd);
+            held_names[i].refs = 0;
+        }
+        if (held_names[i].refs && !strcmp(held_names[i].key, key)) {
+            held_names[i].refs++;
+            hold->slot = i;
+            return 0;
+        }
+        if (!held_names[i].refs && free_slot < 0) free_slot = i;
+    }
+    if (free_slot < 0) return 0;   /* more files than a run writes: unguarded */
     struct sockaddr_un a;
     memset(&a, 0, sizeof a);
     a.sun_family = AF_UNIX;
-    int n = snprintf(a.sun_path + 1, sizeof a.sun_path - 1, "tracesynth-lock/%llx/%llx/%016llx",
-                     (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (unsigned long long)h);
+    size_t n = strlen(key);
+    memcpy(a.sun_path + 1, key, n);
     int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0) return 0;   /* no sockets here (a sandbox): runs go unguarded, as before */
-    if (bind(s, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n)) != 0) {
+    if (bind(s, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) != 0) {
         int e = errno;
         close(s);
         if (e == EADDRINUSE)
@@ -509,12 +544,20 @@ int ts_path_lock(const char *path, const char *what, int *fd)
                            "another file", path, what);
         return 0;
     }
-    *fd = s;
+    snprintf(held_names[free_slot].key, sizeof held_names[free_slot].key, "%s", key);
+    held_names[free_slot].fd = s;
+    held_names[free_slot].refs = 1;
+    held_names[free_slot].pid = me;
+    hold->slot = free_slot;
     return 0;
 }
 
-void ts_path_unlock(int *fd)
+void ts_path_unlock(ts_path_hold *hold)
 {
-    if (*fd >= 0) close(*fd);
-    *fd = -1;
+    if (hold->slot >= 0 && held_names[hold->slot].refs > 0 && held_names[hold->slot].pid == getpid() &&
+        --held_names[hold->slot].refs == 0) {
+        close(held_names[hold->slot].fd);
+        held_names[hold->slot].fd = -1;
+    }
+    hold->slot = -1;
 }

@@ -160,9 +160,16 @@ static void put_members(FILE *f, const char *s)
     }
 }
 
+static int log_muted;
+
+void ts_train_log_mute(int on)
+{
+    log_muted = on;
+}
+
 int ts_train_log(const char *path, const char *fmt, ...)
 {
-    if (!path) return 0;
+    if (!path || log_muted) return 0;
     va_list ap;
     va_start(ap, fmt);
     char *text = NULL;

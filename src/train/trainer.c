@@ -58,8 +58,10 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
     c->warmup_default = dw;
     if (dw > c->iters / 20) dw = c->iters / 20;
     if (get_long(kv, "warmup", dw, 0, 100000000, &v)) return -1;
-    c->lr.warmup = c->lr.kind == TS_LR_CONSTANT ? 0 : v;
-    if (ts_kv_get(kv, "warmup") && c->lr.kind == TS_LR_CONSTANT)   /* it would be ignored */
+    c->lr.warmup = c->lr.kind == TS_LR_CONSTANT && !ts_kv_get(kv, "warmup") ? 0 : v;
+    /* it would be ignored; with the default schedule ts_train_run checks it, after a
+     * resume's checkpoint has said what the schedule is */
+    if (ts_kv_get(kv, "warmup") && sch && c->lr.kind == TS_LR_CONSTANT)
         return ts_opt_fail(NULL, "warmup", "only with --schedule warmup or cosine (a constant rate has no warm-up)");
     c->lr.total = c->iters;
     c->lr.min_lr = 0;
@@ -79,10 +81,10 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
                            bud);
     if (bud && !ts_kv_get(kv, "iters")) c->iters = 100000000;   /* the budget alone decides */
     c->lr.total = c->iters;
-    c->given = (ts_kv_get(kv, "lr") ? TS_TRAIN_GIVEN_LR : 0u) | (sch ? TS_TRAIN_GIVEN_SCHEDULE : 0u) |
-               (ts_kv_get(kv, "warmup") ? TS_TRAIN_GIVEN_WARMUP : 0u) |
-               (ts_kv_get(kv, "weight-decay") ? TS_TRAIN_GIVEN_WEIGHT_DECAY : 0u) |
-               (ts_kv_get(kv, "clip") ? TS_TRAIN_GIVEN_CLIP : 0u);
+    c->defaulted = (ts_kv_get(kv, "lr") ? 0u : TS_TRAIN_DEFAULT_LR) | (sch ? 0u : TS_TRAIN_DEFAULT_SCHEDULE) |
+                   (ts_kv_get(kv, "warmup") ? 0u : TS_TRAIN_DEFAULT_WARMUP) |
+                   (ts_kv_get(kv, "weight-decay") ? 0u : TS_TRAIN_DEFAULT_WEIGHT_DECAY) |
+                   (ts_kv_get(kv, "clip") ? 0u : TS_TRAIN_DEFAULT_CLIP);
     return 0;
 }
 
@@ -154,7 +156,7 @@ static void optim_pack(const ts_train_cfg *c, unsigned char *b)
     ts_le_put64(b + 32, (uint64_t)c->lr.warmup);
 }
 
-/* the checkpoint's options into c where the user gave none; -1 when they are not valid */
+/* the checkpoint's options into c where c has its defaults; -1 when they are not valid */
 static int optim_unpack(ts_train_cfg *c, const unsigned char *b)
 {
     double lr, wd, clip;
@@ -168,12 +170,11 @@ static int optim_unpack(ts_train_cfg *c, const unsigned char *b)
     if (!(lr > 0 && isfinite(lr)) || !(wd >= 0 && isfinite(wd)) || !(clip >= 0 && isfinite(clip)) ||
         kind > TS_LR_COSINE || warmup > 100000000 || (kind == TS_LR_CONSTANT && warmup))
         return -1;
-    if (!(c->given & TS_TRAIN_GIVEN_LR)) c->lr.lr = lr;
-    if (!(c->given & TS_TRAIN_GIVEN_WEIGHT_DECAY)) c->weight_decay = wd;
-    if (!(c->given & TS_TRAIN_GIVEN_CLIP)) c->clip = clip;
-    if (!(c->given & TS_TRAIN_GIVEN_SCHEDULE)) c->lr.kind = (ts_lr_kind)kind;
-    if (!(c->given & TS_TRAIN_GIVEN_WARMUP)) c->lr.warmup = (long)warmup;
-    if (c->lr.kind == TS_LR_CONSTANT) c->lr.warmup = 0;   /* (a warm-up given with it is refused) */
+    if (c->defaulted & TS_TRAIN_DEFAULT_LR) c->lr.lr = lr;
+    if (c->defaulted & TS_TRAIN_DEFAULT_WEIGHT_DECAY) c->weight_decay = wd;
+    if (c->defaulted & TS_TRAIN_DEFAULT_CLIP) c->clip = clip;
+    if (c->defaulted & TS_TRAIN_DEFAULT_SCHEDULE) c->lr.kind = (ts_lr_kind)kind;
+    if (c->defaulted & TS_TRAIN_DEFAULT_WARMUP) c->lr.warmup = (long)warmup;
     return 0;
 }
 
@@ -466,12 +467,36 @@ static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, co
             c->hint ? c->hint : "try a lower --lr or --clip 1");
 }
 
+/* a warm-up given for a constant rate would be ignored: -1 + error. Known only once a
+ * resume has taken its checkpoint's schedule (from: that checkpoint, or NULL) */
+static int warmup_unread(const ts_train_cfg *c, const char *from)
+{
+    if (c->lr.kind != TS_LR_CONSTANT || c->lr.warmup <= 0 || (c->defaulted & TS_TRAIN_DEFAULT_WARMUP)) return 0;
+    if (from)
+        return ts_fail("option --warmup: the run resumed from %s has a constant rate, which has no warm-up "
+                       "(give --schedule warmup or cosine with it)", from);
+    return ts_fail("option --warmup: only with --schedule warmup or cosine (a constant rate has no warm-up)");
+}
+
 /* ---- a time budget ---- */
 
+/* one int from rank 0 to every rank (as it is without MPI) */
+static int from_rank0(int v, int nranks)
+{
+#ifdef TS_MPI
+    if (nranks > 1) MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD);
+#else
+    (void)nranks;
+#endif
+    return v;
+}
+
 /* the iterations that fit in c->budget_s from t_start: a few iterations timed (the first
- * untimed: caches, plans, threads) and one validation, then the parameters, Adam's state
- * and the batch RNG put back as they were, so that the run is exactly the run of the
- * --iters chosen. Under MPI rank 0's count is everyone's. 0 / -1 + error */
+ * two untimed: caches, plans, threads), a validation and a checkpoint's writing, then the
+ * parameters, Adam's state and the batch RNG put back as they were, so that the run is
+ * exactly the run of the --iters chosen; the log holds nothing of it. Under MPI rank 0
+ * decides when the timing ends and the count, and every rank makes the same collective
+ * calls whatever fails. *out is the count; 0, or -1 + error where this rank failed */
 static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const char *ckpt, ts_adam *adam, ts_rng *rng,
                         double t_start, int rank, int nranks, long *out)
 {
@@ -482,48 +507,53 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
     memcpy(keep + 2 * np, adam->v, np * sizeof(float));
     const long step = adam->step;
     const ts_rng r0 = *rng;
-    int rc = -1;
-    double t_it = 0, t_val = 0, t_timed = 0;
-    /* at least 3 timed iterations and 2 s (1 % of a budget under 200 s): one short
-     * iteration says little on a shared machine */
-    const double min_s = c->budget_s < 200 ? c->budget_s / 100 : 2;
+    ts_train_log_mute(1);
+    int ok = 1;
+    /* at least 5 timed iterations and min_s seconds: one short iteration says little on a
+     * shared machine */
+    const double min_s = c->budget_s / 50 < 0.5 ? 0.5 : c->budget_s / 50 > 2 ? 2 : c->budget_s / 50;
+    double t_timed = 0;
     int timed = 0;
-    for (int i = 0; i < 1 + 3 || (t_timed < min_s && timed < 1000); i++) {
+    for (int i = 0; from_rank0(rank != 0 || i < 2 + 5 || (t_timed < min_s && timed < 1000), nranks); i++) {
         double t0 = ts_now();
         float loss;
         double gn;
-        if (ts_train_iter(net, adam, rng, ts_lr_at(&c->lr, i), c->clip, &loss, &gn) != 0) goto done;
-        if (i >= 1) t_timed += ts_now() - t0, timed++;
+        if (ts_train_iter(net, adam, rng, ts_lr_at(&c->lr, i), c->clip, &loss, &gn) != 0) ok = 0;
+        /* a failed share leaves every rank a NaN loss (summed): all stop here alike; a
+         * run that diverges this early says so in its own loop */
+        if (!ok || !isfinite(loss) || !isfinite(gn)) break;
+        if (i >= 2) t_timed += ts_now() - t0, timed++;
     }
-    t_it = t_timed / timed;
-    double vl, t0 = ts_now();
-    if (rank == 0 && net->validate(net->ctx, &vl) != 0) goto done;
-    /* and what follows a validation: the checkpoint and the model written and synced
-     * (timed on a temporary beside the checkpoint, removed) */
-    ts_outfile o;
-    if (rank == 0 && c->out_path && ckpt && ts_out_open(&o, ckpt) == 0) {
-        for (int i = 0; i < 5; i++) fwrite(keep, sizeof(float), np, o.f);
-        if (fflush(o.f) == 0) fsync(fileno(o.f));
-        ts_out_abort(&o);
+    double t_val = 0;
+    if (ok && rank == 0) {
+        double vl, t0 = ts_now();
+        if (net->validate(net->ctx, &vl) != 0) ok = 0;
+        /* and what follows a validation: the checkpoint and the model written and synced
+         * (timed on a temporary beside the checkpoint, removed) */
+        ts_outfile o;
+        if (ok && ckpt && ts_out_open(&o, ckpt) == 0) {
+            for (int i = 0; i < 5; i++) fwrite(keep, sizeof(float), np, o.f);
+            if (fflush(o.f) == 0) fsync(fileno(o.f));
+            ts_out_abort(&o);
+        }
+        t_val = ts_now() - t0;
     }
-    t_val = ts_now() - t0;
-    /* 3 % kept for checkpoints, log records and the timing's noise; the last validation
-     * and the time spent so far come off the top */
+    /* 3 % kept for log records and the timing's noise; the last validation and the time
+     * spent so far come off the top */
     double left = 0.97 * c->budget_s - (ts_now() - t_start) - t_val;
-    double per = t_it + t_val / (double)c->valid_every;
+    double per = (timed ? t_timed / timed : 0) + t_val / (double)c->valid_every;
     double n = per > 0 ? floor(left / per) : (double)c->iters;
-    *out = n < 1 ? 1 : n > (double)c->iters ? c->iters : (long)n;
+    if (n < 1) n = 1;
+    if (n > (double)c->iters) n = (double)c->iters;
+    *out = (long)n;
 #ifdef TS_MPI
     if (nranks > 1) {
         long v = *out;
         MPI_Bcast(&v, 1, MPI_LONG, 0, MPI_COMM_WORLD);
         *out = v;
     }
-#else
-    (void)nranks;
 #endif
-    rc = 0;
-done:
+    ts_train_log_mute(0);
     memcpy(net->params, keep, np * sizeof(float));
     memcpy(adam->m, keep + np, np * sizeof(float));
     memcpy(adam->v, keep + 2 * np, np * sizeof(float));
@@ -531,7 +561,7 @@ done:
     adam->step = step;
     *rng = r0;
     ts_free_aligned(keep);
-    return rc;
+    return ok ? 0 : -1;
 }
 
 /* ---- data parallelism ---- */
@@ -667,6 +697,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         cw.progress = 0;
     }
     const ts_train_cfg *c = &cw;
+    if (!c->resume && warmup_unread(c, NULL)) return -1;
     /* a budget sets --iters from a time a resume cannot know again: refused with it,
      * before the log is cut */
     if (c->budget_s > 0 && c->resume && !the_hook)
@@ -683,11 +714,12 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     if (ok && c->log_path && ts_log_check(c->log_path, "training log") != 0) ok = 0;
     /* two runs writing one model (its checkpoint with it) or one log would interleave
      * their saves and records: the second is refused while the first runs */
-    int lock_out = -1, lock_log = -1;
+    ts_path_hold lock_out = {-1}, lock_log = {-1};
     if (ok && c->out_path && ts_path_lock(c->out_path, "model", &lock_out) != 0) ok = 0;
     if (ok && c->log_path && ts_path_lock(c->log_path, "training log", &lock_log) != 0) ok = 0;
     if (!all_ok(ok, nranks, net->name)) {
         ts_path_unlock(&lock_out);
+        ts_path_unlock(&lock_log);
         free(ckpt);
         return -1;
     }
@@ -715,6 +747,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                     c->iters);
             ok = 0;
         }
+        if (ok && warmup_unread(c, c->resume)) ok = 0;
         if (ok) {
             memcpy(rng.s, st.rng, sizeof rng.s);
             rng.has_gauss = st.has_gauss;
@@ -738,13 +771,15 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         if (all_ok(ok, nranks, net->name)) rc = the_hook(net, c, &adam, &rng, the_hook_ud);
         goto done;
     }
-    if (ok && c->budget_s > 0) {
+    /* every rank into the budget's timing, or none */
+    if (!all_ok(ok, nranks, net->name)) goto done;
+    if (c->budget_s > 0) {
         long n;
         if (budget_iters(net, c, ckpt, &adam, &rng, t_start, rank, nranks, &n) != 0) ok = 0;
         else {
             cw.iters = n;
             cw.lr.total = n;
-            if (!(c->given & TS_TRAIN_GIVEN_WARMUP) && c->lr.kind != TS_LR_CONSTANT)
+            if ((c->defaulted & TS_TRAIN_DEFAULT_WARMUP) && c->lr.kind != TS_LR_CONSTANT)
                 cw.lr.warmup = c->warmup_default < n / 20 ? c->warmup_default : n / 20;
         }
     }
