@@ -239,14 +239,14 @@ static void scan_pending_error_is_a_failure(void)
     REQUIRE(make_trace(good, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
     REQUIRE(make_trace(dir, repro("metadata-success-leaves-error-pending")) == 0);
     int n = 0;
-    ts_scan_hooks sh = {&n, NULL, count_ev, NULL, 0};
+    ts_scan_hooks sh = {&n, NULL, count_ev, NULL, 0, NULL};
     CHECK(ts_ctf_scan(dir, &sh) == -1);
     const char *e = ts_error();
     CHECK_MSG(!strncmp(e, dir, strlen(dir)) && strstr(e, ": cannot read the trace: ") && one_line(e), "%s", e);
     CHECK(bt_current_thread_take_error() == NULL);
     n = 0;
     CHECK(ts_ctf_scan(good, &sh) == 0 && n == 9);
-    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL};
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL};
     CHECK(ts_ctf_rewrite(good, out, &h) == 0 && ts_file_exists(out));
     remove_tree(d);
 }
@@ -265,7 +265,7 @@ static void rewriter_crash_is_an_error(void)
     snprintf(keep, sizeof keep, "%s/out/metadata", d);
     REQUIRE(mkdir(dir, 0755) == 0 && mkdir(good, 0755) == 0);
     REQUIRE(make_trace(good, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
-    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL};
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL};
     REQUIRE(ts_ctf_rewrite(good, out, &h) == 0);
     struct stat before;
     REQUIRE(stat(keep, &before) == 0);
@@ -283,7 +283,7 @@ static void rewriter_crash_is_an_error(void)
         CHECK(count_dir(d) == 3);   /* bad, good, out: no temporary beside out */
         CHECK(bt_current_thread_take_error() == NULL);
         int n = 0;
-        ts_scan_hooks sh = {&n, NULL, count_ev, NULL, 0};
+        ts_scan_hooks sh = {&n, NULL, count_ev, NULL, 0, NULL};
         CHECK(ts_ctf_scan(dir, &sh) == -1);
         e = ts_error();
         CHECK_MSG(!strncmp(e, dir, strlen(dir)) && (i == 2 || strstr(e, want[i])) && one_line(e), "%s: %s", bad[i], e);
@@ -321,7 +321,7 @@ static void scan_hook_error_stands(void)
     REQUIRE(d);
     REQUIRE(make_trace(d, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
     stopper s = {0, 3};
-    ts_scan_hooks sh = {&s, NULL, stop_ev, NULL, 0};
+    ts_scan_hooks sh = {&s, NULL, stop_ev, NULL, 0, NULL};
     CHECK(ts_ctf_scan(d, &sh) == -1);
     CHECK_MSG(!strcmp(ts_error(), "hook: stopped at event 3") && s.n == 3, "%s (%d)", ts_error(), s.n);
     CHECK(waitpid(-1, NULL, WNOHANG) == -1);   /* no child left behind */
@@ -353,7 +353,7 @@ static void hung_child_is_stopped(void)
     const char *e = ts_error();
     CHECK_MSG(!strncmp(e, dir, strlen(dir)) && strstr(e, "could not read the trace in 1 s: its process was stopped") &&
               strstr(e, "TRACESYNTH_CTF_TIMEOUT") && one_line(e), "%s", e);
-    ts_rw_hooks h = {NULL, hang_keep, NULL, 0, NULL, NULL};
+    ts_rw_hooks h = {NULL, hang_keep, NULL, 0, NULL, NULL, NULL};
     CHECK(ts_ctf_rewrite(dir, out, &h) == -1);
     CHECK_MSG(strstr(ts_error(), "could not rewrite the trace in 1 s: its process was stopped"), "%s", ts_error());
     CHECK(!ts_file_exists(out) && count_dir(d) == 1);
@@ -369,7 +369,7 @@ static void hung_child_is_stopped(void)
     CHECK(ts_ctf_load(dir, NULL, &t) == -1);
     CHECK_MSG(strstr(ts_error(), "could not read the trace in 1 s: its process was stopped"), "%s", ts_error());
     int n = 0;
-    ts_scan_hooks sh = {&n, NULL, count_ev, NULL, 0};
+    ts_scan_hooks sh = {&n, NULL, count_ev, NULL, 0, NULL};
     CHECK(ts_ctf_scan(dir, &sh) == -1 && strstr(ts_error(), "could not read the trace in 1 s"));
     char *td = ts_ctf_trace_dir(dir);
     CHECK(td != NULL);

@@ -293,7 +293,7 @@ static void copy_is_exact(void)
     const char *d = scratch_dir();
     REQUIRE(d);
     fx_trace(in(d, "t"), 0, 400, 0);
-    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL};
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL};
     REQUIRE(ts_ctf_rewrite(in(d, "t"), in(d, "copy"), &h) == 0);
     if (!have_babeltrace()) { SKIP("babeltrace2 is not installed"); return; }
     int la, lb;
@@ -329,7 +329,7 @@ static void drop_fill(int old)
     snprintf(dr, sizeof dr, "%s/dropped", d);
     snprintf(fl, sizeof fl, "%s/filled", d);
     fx_trace(t, old, 3000, 0);
-    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 1};
+    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 1, NULL};
     ts_drop_stats st;
     REQUIRE(ts_ctf_drop(t, dr, &dop, &st) == 0);
     CHECK(st.events == 6000);
@@ -339,7 +339,7 @@ static void drop_fill(int old)
     CHECK(truth_n == st.dropped);
     /* the counters are real: the reader sees the gaps */
     counts c = {0, 0, 0};
-    ts_scan_hooks sh = {&c, NULL, cnt_event, cnt_gap, 0};
+    ts_scan_hooks sh = {&c, NULL, cnt_event, cnt_gap, 0, NULL};
     REQUIRE(ts_ctf_scan(dr, &sh) == 0);
     CHECK(c.events == 6000 - (int)st.dropped && c.lost == st.dropped && (size_t)c.gaps == st.n_gaps);
     ts_gap_list gl;
@@ -478,7 +478,7 @@ static void lttng_gap(void)
     /* the reconstructed events lie strictly inside the gap, in order, right before the
      * first event after it */
     recon_times r = {b, after, 0, b, 1, 0, 0};
-    ts_scan_hooks h = {&r, NULL, recon_time_event, NULL, 0};
+    ts_scan_hooks h = {&r, NULL, recon_time_event, NULL, 0, NULL};
     REQUIRE(ts_ctf_scan(fl, &h) == 0);
     CHECK(r.n == 5 && r.ok && r.next_ok);
     REQUIRE(ts_gaps_find(fl, 0, &gl) == 0);
@@ -532,10 +532,10 @@ static void unknown_switch_thread(void)
     REQUIRE(d);
     char t[600], fl[600];
     lost_five(d, t, fl);
-    ts_rw_hooks h = {NULL, NULL, one_unknown_switch, 0, NULL, NULL};
+    ts_rw_hooks h = {NULL, NULL, one_unknown_switch, 0, NULL, NULL, NULL};
     REQUIRE(ts_ctf_rewrite(t, fl, &h) == 0);
     after_tids a = {0, 0, 0};
-    ts_scan_hooks sh = {&a, NULL, after_tid_event, NULL, 0};
+    ts_scan_hooks sh = {&a, NULL, after_tid_event, NULL, 0, NULL};
     REQUIRE(ts_ctf_scan(fl, &sh) == 0);
     CHECK_MSG(a.n > 0 && a.unknown == a.n, "%d of the %d events after the switch of an unknown thread", a.unknown, a.n);
 }
@@ -624,7 +624,7 @@ static void exec_fill_same_thread(void)
             CHECK(fr.reconstructed == 5);
             ts_fill_result_free(&fr);
             exec_recon r = {at == 1 ? 150 : 103, 0, 0, 0, 0, "execve"};
-            ts_scan_hooks h = {&r, NULL, exec_recon_event, NULL, 0};
+            ts_scan_hooks h = {&r, NULL, exec_recon_event, NULL, 0, NULL};
             REQUIRE(ts_ctf_scan(fl, &h) == 0);
             /* the n-gram's ends inside execve, whose exit follows the gap (the exec after the gap
              * is not the first system call event after it) */
@@ -660,7 +660,7 @@ static void exec_names_its_thread(void)
     CHECK(fr.reconstructed == 5);
     ts_fill_result_free(&fr);
     exec_recon r = {103, 0, 0, 0, 0, "execve"};
-    ts_scan_hooks h = {&r, NULL, exec_recon_event, NULL, 0};
+    ts_scan_hooks h = {&r, NULL, exec_recon_event, NULL, 0, NULL};
     REQUIRE(ts_ctf_scan(fl, &h) == 0);
     CHECK_MSG(r.n == 5 && r.switches == 1, "%d reconstructed, %d switches, %d not of 103", r.n, r.switches, r.other);
 }
@@ -812,7 +812,7 @@ static void gaps_empty_trace(void)
     /* nothing to drop from or fill: an error and no output, not an empty copy */
     char out[700];
     snprintf(out, sizeof out, "%s/out", d);
-    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0};
+    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0, NULL};
     ts_drop_stats st;
     CHECK(ts_ctf_drop(t, out, &dop, &st) == -1);
     CHECK_MSG(strstr(ts_error(), t) && strstr(ts_error(), "no event"), "%s", ts_error());
@@ -834,14 +834,14 @@ static void drop_bursts_apart(void)
     snprintf(t, sizeof t, "%s/t", d);
     snprintf(dr, sizeof dr, "%s/dropped", d);
     fx_trace(t, 0, 1000, 0);
-    ts_drop_opts dop = {0.5, 1, 2, 3, 0, 1};   /* a burst after two kept events in three */
+    ts_drop_opts dop = {0.5, 1, 2, 3, 0, 1, NULL};   /* a burst after two kept events in three */
     ts_drop_stats st;
     REQUIRE(ts_ctf_drop(t, dr, &dop, &st) == 0);
     CHECK_MSG(st.bursts > 100 && st.bursts == st.n_gaps, "%llu bursts, %zu gaps",
               (unsigned long long)st.bursts, st.n_gaps);
     for (size_t i = 0; i < st.n_gaps; i++) CHECK(st.gaps[i].n >= 1 && st.gaps[i].n <= 2);
     counts c = {0, 0, 0};
-    ts_scan_hooks sh = {&c, NULL, cnt_event, cnt_gap, 0};
+    ts_scan_hooks sh = {&c, NULL, cnt_event, cnt_gap, 0, NULL};
     REQUIRE(ts_ctf_scan(dr, &sh) == 0);
     CHECK((size_t)c.gaps == st.n_gaps && c.lost == st.dropped);
     ts_drop_stats_free(&st);
@@ -864,7 +864,7 @@ static void drop_keeps_unknown_gap(void)
     REQUIRE(gl.n == 1);
     int64_t b = gl.gaps[0].g.begin_ns;
     ts_gap_list_free(&gl);
-    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0};
+    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0, NULL};
     ts_drop_stats st;
     REQUIRE(ts_ctf_drop(t, dr, &dop, &st) == 0);
     REQUIRE(ts_gaps_find(dr, 0, &gl) == 0);
@@ -978,7 +978,7 @@ static void cli_round(void)
     snprintf(cmd, sizeof cmd, "fill %s --model ngram --no-such-option 3 -o %s -q", in(d, "dr"), in(d, "f5"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "no-such-option"), "%s", err);
     counts c1 = {0, 0, 0}, c2 = {0, 0, 0};
-    ts_scan_hooks h1 = {&c1, NULL, cnt_event, cnt_gap, 0}, h2 = {&c2, NULL, cnt_event, cnt_gap, 0};
+    ts_scan_hooks h1 = {&c1, NULL, cnt_event, cnt_gap, 0, NULL}, h2 = {&c2, NULL, cnt_event, cnt_gap, 0, NULL};
     REQUIRE(ts_ctf_scan(in(d, "f1"), &h1) == 0 && ts_ctf_scan(in(d, "f2"), &h2) == 0);
     CHECK(c1.events == 5000 && c2.events == 5000 && c1.lost == c2.lost && c1.lost > 0);
     /* usage errors */
@@ -1206,10 +1206,10 @@ static void output_replaced_whole(void)
     snprintf(out, sizeof out, "%s/out", d);
     snprintf(keep, sizeof keep, "%s/out/keep.txt", d);
     fx_trace(t, 0, 400, 0);
-    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL};
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL};
     REQUIRE(ts_ctf_rewrite(t, out, &h) == 0);
     write_text(keep, "old\n");
-    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0};
+    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0, NULL};
     ts_drop_stats st;
     fail_rename_to = out;
     CHECK(ts_ctf_drop(t, out, &dop, &st) == -1);
@@ -1240,7 +1240,7 @@ static void close_gaps(void)
     snprintf(dr, sizeof dr, "%s/dropped", d);
     snprintf(fl, sizeof fl, "%s/filled", d);
     fx_trace(t, 0, 6000, 0);
-    ts_drop_opts dop = {0.35, 2, 5, 11, 0, 1};
+    ts_drop_opts dop = {0.35, 2, 5, 11, 0, 1, NULL};
     ts_drop_stats st;
     REQUIRE(ts_ctf_drop(t, dr, &dop, &st) == 0);
     ts_fill_opts fo;
@@ -1305,7 +1305,7 @@ static void close_gaps_model_names(void)
     ts_fill_result_free(&fr);
 
     fx_trace(t, 0, 6000, 0);
-    ts_drop_opts dop = {0.35, 2, 5, 11, 0, 1};
+    ts_drop_opts dop = {0.35, 2, 5, 11, 0, 1, NULL};
     ts_drop_stats st;
     REQUIRE(ts_ctf_drop(t, dr, &dop, &st) == 0);
     fo.model = am;
@@ -1335,7 +1335,7 @@ static void small_cpu_confidence(void)
         fx_n1 = 1000;
         fx_trace(t, 0, both_small ? 1500 : 4000, 0);
         fx_n1 = 0;
-        ts_drop_opts dop = {0.04, 3, 8, 5, 0, 0};
+        ts_drop_opts dop = {0.04, 3, 8, 5, 0, 0, NULL};
         ts_drop_stats st;
         REQUIRE(ts_ctf_drop(t, dr, &dop, &st) == 0);
         ts_fill_opts fo;

@@ -62,6 +62,10 @@ typedef struct {
     int (*event)(void *user, const ts_rw_event *e);                   /* may be NULL */
     int (*gap)(void *user, const ts_rw_gap *g);                       /* may be NULL */
     int progress;            /* print progress to stderr */
+    /* ftrace text: the architecture whose table names raw_syscalls numbers (ts_arch_parse's
+     * names: x86_64, aarch64, ...); NULL the host's. A CTF trace names its calls itself: an
+     * architecture given for one is refused */
+    const char *arch;
 } ts_scan_hooks;
 
 /* reads the trace at DIR (a CTF directory, or an LTTng session directory holding
@@ -91,6 +95,7 @@ typedef struct {
      * process reads it back, in the same binary); both may be NULL; 0 / -1 */
     int (*save)(void *user, FILE *out);
     int (*load)(void *user, FILE *in);
+    const char *arch;        /* as ts_scan_hooks' */
 } ts_rw_hooks;
 
 /* writes a new CTF trace at OUT (replacing a previous trace there; refuses anything
@@ -148,6 +153,8 @@ typedef struct {
     uint64_t     events, recon;
 } ts_gap_list;
 int  ts_gaps_find(const char *dir, int progress, ts_gap_list *out);
+/* the same, ftrace text's raw_syscalls numbers named through arch's table (ts_scan_hooks) */
+int  ts_gaps_find_arch(const char *dir, const char *arch, int progress, ts_gap_list *out);
 void ts_gap_list_free(ts_gap_list *l);
 
 /* ---- drop: simulated discard mode ---- */
@@ -157,6 +164,7 @@ typedef struct {
     uint64_t seed;
     int      progress;
     int      record;         /* keep the dropped events (ts_drop_stats.gaps) */
+    const char *arch;        /* ftrace text: raw_syscalls' table (ts_scan_hooks); NULL the host's */
 } ts_drop_opts;
 /* what was dropped: per CPU, gap after gap (a gap: consecutive dropped events of one
  * stream; bursts that follow each other make one gap) */
@@ -185,6 +193,7 @@ typedef struct {
     int         one_model;   /* train one model on every CPU's events, not one per CPU */
     uint64_t    seed;
     int         progress;    /* progress lines on stderr (nothing is printed otherwise) */
+    const char *arch;        /* ftrace text: raw_syscalls' table (ts_scan_hooks); NULL the host's */
 } ts_fill_opts;
 /* one gap's reconstruction, kept for scoring */
 typedef struct {
@@ -255,6 +264,8 @@ typedef struct {
     uint64_t total, returning, unmatched;
 } ts_sc_analysis;
 int    ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out);
+/* the same, ftrace text's raw_syscalls numbers named through arch's table (ts_scan_hooks) */
+int    ts_sc_analyse_arch(const char *dir, const char *arch, int progress, ts_sc_analysis *out);
 void   ts_sc_analysis_free(ts_sc_analysis *a);
 /* sum over threads of |entries - true entries| / true entries in all; without true entries
  * 0 if a has none either, else NaN (any entry is wrong, but no share of none) */

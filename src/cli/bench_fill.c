@@ -39,12 +39,12 @@ static void pct_or_na(char *buf, size_t n, double v)
 
 static int one_rate(const char *trace, const char *work, double rate, long bmin, long bmax, long seed,
                     const char *model, const ts_opt_result *args, long context, int one_model, int progress,
-                    const ts_sc_analysis *truth, int top)
+                    const char *arch, const ts_sc_analysis *truth, int top)
 {
     char dropped[1100], filled[1100];
     snprintf(dropped, sizeof dropped, "%s/dropped-%g", work, rate * 100);
     snprintf(filled, sizeof filled, "%s/filled-%g", work, rate * 100);
-    ts_drop_opts dop = {rate, bmin, bmax, (uint64_t)seed, progress, 1};
+    ts_drop_opts dop = {rate, bmin, bmax, (uint64_t)seed, progress, 1, arch};
     ts_drop_stats st;
     double t0 = ts_now();
     if (ts_ctf_drop(trace, dropped, &dop, &st)) return -1;
@@ -59,6 +59,7 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
     fo.one_model = one_model;
     fo.seed = (uint64_t)seed;
     fo.progress = progress;
+    fo.arch = arch;
     ts_fill_result fr;
     t0 = ts_now();
     if (ts_ctf_fill(dropped, filled, &fo, &fr)) { ts_drop_stats_free(&st); return -1; }
@@ -94,8 +95,8 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
         perfect += ok;
     }
     ts_sc_analysis ad, af;
-    int rc = ts_sc_analyse(dropped, 0, &ad);
-    if (rc == 0 && (rc = ts_sc_analyse(filled, 0, &af)) != 0) ts_sc_analysis_free(&ad);
+    int rc = ts_sc_analyse_arch(dropped, arch, 0, &ad);
+    if (rc == 0 && (rc = ts_sc_analyse_arch(filled, arch, 0, &af)) != 0) ts_sc_analysis_free(&ad);
     if (rc == 0) {
         printf("\nloss %.1f %% requested: %llu of %llu events dropped (%.2f %%) in %zu gaps (%llu bursts of %ld-%ld)\n",
                rate * 100, (unsigned long long)st.dropped, (unsigned long long)st.events,
@@ -142,7 +143,7 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
 int bench_fill(int argc, char **argv)
 {
     const char *C = "bench fill";
-    const char *model = "ngram", *rates = "0.01,0.1", *keep = NULL;
+    const char *model = "ngram", *rates = "0.01,0.1", *keep = NULL, *arch = NULL;
     long bmin = 8, bmax = 64, seed = 0, context = 32, top = 12, threads = 0;
     int quiet = 0, one = 0;
     const ts_option opts[] = {
@@ -155,6 +156,7 @@ int bench_fill(int argc, char **argv)
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
         TS_OPT_LONG_(0, "top", &top, "N", 0, 1000, "event classes in the per-class table (default 12)"),
         TS_OPT_STR_(0, "keep", &keep, "DIR", "keep the dropped and filled traces in DIR"),
+        CLI_TRACE_ARCH_OPTION(&arch),
         CLI_THREADS_OPTION(&threads),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
         TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
@@ -166,13 +168,15 @@ int bench_fill(int argc, char **argv)
         "drop events in bursts (tracesynth drop), fill the gaps\n"
         "(tracesynth fill) and score against what was dropped: event accuracy, gaps filled\n"
         "perfectly, accuracy per event class, and a system call analysis (per-thread counts,\n"
-        "entries without exit) on the true, the damaged and the filled trace.\n",
+        "entries without exit) on the true, the damaged and the filled trace. ftrace text's\n"
+        "raw_syscalls numbers are named through the table of --arch ARCH, else of the host.\n",
         opts, 1, 1, "TRACE", 1, NULL,
     };
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     if (bmax < bmin) { ts_opt_free(&args); return cli_usage_error(C, "--burst-max %ld is below --burst-min %ld", bmax, bmin); }
+    if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
     /* a model file is used as it is (a name that is neither is the library's error) */
     if (ts_opt_given(&args, &one) && !ts_model_find(model) && ts_file_exists(model)) {
         ts_opt_free(&args);
@@ -204,7 +208,7 @@ int bench_fill(int argc, char **argv)
         if (!made) { ts_opt_free(&args); ts_fail("%s: %s", work, strerror(e)); return cli_fail(); }
     }
     ts_sc_analysis truth;
-    if (ts_sc_analyse(trace, !quiet, &truth)) {
+    if (ts_sc_analyse_arch(trace, arch, !quiet, &truth)) {
         if (!keep) ts_remove_tree(work);   /* the temporary directory goes with the failure too */
         ts_opt_free(&args);
         return cli_fail();
@@ -213,7 +217,7 @@ int bench_fill(int argc, char **argv)
     printf("truth: %llu system call entries in %zu threads, %.2f %% without exit\n", (unsigned long long)truth.total,
            truth.n, 100 * ts_sc_unmatched_share(&truth));
     for (int i = 0; i < nr && rc == 0; i++) {
-        rc = one_rate(trace, work, rv[i], bmin, bmax, seed, model, &args, context, one, !quiet, &truth, (int)top);
+        rc = one_rate(trace, work, rv[i], bmin, bmax, seed, model, &args, context, one, !quiet, arch, &truth, (int)top);
         fflush(stdout);
     }
     ts_sc_analysis_free(&truth);

@@ -94,6 +94,14 @@ typedef struct {
 #define CLI_THREADS_OPTION(p) \
     TS_OPT_LONG_(0, "threads", p, "N", 0, 4096, "threads (default 0: OMP_NUM_THREADS when set,\n" \
                  "else all cores)")
+/* --arch ARCH of the commands that read a trace of either kind (gaps, drop, fill, bench
+ * fill), as ingest's: the table that names ftrace text's raw_syscalls numbers */
+#define CLI_TRACE_ARCH_OPTION(p) \
+    TS_OPT_STR_(0, "arch", p, "ARCH", "ftrace text: raw_syscalls numbers named through the\n" \
+                "table of x86_64, i386, arm or aarch64 (default the host's)")
+/* 0 with *arch its canonical name (NULL stays NULL), or a usage error (2): an architecture
+ * not known, or one given for a CTF trace (a directory), whose events name their calls */
+int cli_trace_arch(const char *cmd, const char *trace, const char **arch);
 /* ts_opt_parse for a command that takes no arguments besides its options: -1 to go
  * on, else the exit status (0 after --help, 2 after a usage error) */
 int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv);

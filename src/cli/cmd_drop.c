@@ -38,7 +38,7 @@ int cmd_drop(int argc, char **argv)
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     if (!out) { ts_opt_free(&args); return cli_usage_error(C, "-o OUT is required"); }
     if (bmax < bmin) { ts_opt_free(&args); return cli_usage_error(C, "--burst-max %ld is below --burst-min %ld", bmax, bmin); }
-    ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0};
+    ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0, NULL};
     ts_drop_stats st;
     rc = ts_ctf_drop(args.pos[0], out, &o, &st);
     if (rc == 0)

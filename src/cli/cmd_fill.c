@@ -36,13 +36,15 @@ static void fill_more_help(FILE *f)
                "event: the tracefs name of the event it stands for; COMM-PID: the thread (<...>-0\n"
                "when not known: tid=-1); times spread evenly between the CPU's events around the\n"
                "marker. ingest --from ftrace reads each as the event it stands for\n"
-               "(--no-reconstructed leaves them out); fill and gaps see the gap as filled.\n");
+               "(--no-reconstructed leaves them out); fill and gaps see the gap as filled.\n"
+               "raw_syscalls' numbers are named through the table of --arch ARCH, else of the\n"
+               "host (as ingest names them): the model learns, and writes, those names.\n");
 }
 
 int cmd_fill(int argc, char **argv)
 {
     const char *C = "fill";
-    const char *out = NULL, *model = NULL, *text = NULL, *save = NULL;
+    const char *out = NULL, *model = NULL, *text = NULL, *save = NULL, *arch = NULL;
     long context = 32, seed = 0, length = 200, max_train = 500000, threads = 0;
     int quiet = 0, one = 0;
     const ts_option opts[] = {
@@ -58,6 +60,7 @@ int cmd_fill(int argc, char **argv)
         TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),
         TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events (for --model FILE)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
+        CLI_TRACE_ARCH_OPTION(&arch),
         CLI_THREADS_OPTION(&threads),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
         TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
@@ -85,6 +88,7 @@ int cmd_fill(int argc, char **argv)
         return cli_usage_error(C, "%s is for a model name to train; %s is a model file, used as it is", unread, model);
     }
     ts_clear_error();
+    if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
     if (text && ts_trace_is_ftrace(args.pos[0])) {
         rc = cli_usage_error(C, "--text is for a CTF trace; %s is ftrace text, and so is what fill writes", args.pos[0]);
         ts_opt_free(&args);
@@ -104,6 +108,7 @@ int cmd_fill(int argc, char **argv)
     o.one_model = one;
     o.seed = (uint64_t)seed;
     o.progress = !quiet;
+    o.arch = arch;
     ts_fill_result res;
     rc = ts_ctf_fill(args.pos[0], out, &o, &res);
     if (rc == 0 && res.too_long)

@@ -30,14 +30,16 @@ static char *event_cell(const char *name, int64_t ns)
 int cmd_gaps(int argc, char **argv)
 {
     const char *C = "gaps";
+    const char *arch = NULL;
     int json = 0, quiet = 0;
     const ts_option opts[] = {
         TS_OPT_FLAG_(0, "json", &json, "one JSON object: gaps, totals per CPU"),
+        CLI_TRACE_ARCH_OPTION(&arch),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        C, "tracesynth gaps TRACE [--json]",
+        C, "tracesynth gaps TRACE [--json] [--arch ARCH]",
         "List every gap of an LTTng trace (CTF): events the tracer discarded in one CPU's\n"
         "stream between two packets, with their count, the span they were lost in (from\n"
         "the end of the packet before to the end of the packet after, as babeltrace2\n"
@@ -49,14 +51,16 @@ int cmd_gaps(int argc, char **argv)
         "trace-cmd report; gzip read as it is): its gaps are the lost-event markers\n"
         "(CPU:N [LOST C EVENTS]; ? for [LOST EVENTS] and ##### CPU N buffer started ####),\n"
         "from the CPU's event before to its event after; a system call's entry and exit are\n"
-        "named syscall_entry_NAME / syscall_exit_NAME, as in LTTng.\n",
+        "named syscall_entry_NAME / syscall_exit_NAME, as in LTTng (raw_syscalls' numbers\n"
+        "through the table of --arch ARCH, else of the host, as ingest names them).\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
     ts_gap_list l;
-    if (ts_gaps_find(args.pos[0], !quiet && !json, &l)) { ts_opt_free(&args); return cli_fail(); }
+    if (ts_gaps_find_arch(args.pos[0], arch, !quiet && !json, &l)) { ts_opt_free(&args); return cli_fail(); }
     /* totals per CPU: the streams' and the gaps' CPUs (a stream may have gaps and no
      * event); a CPU number past MAX_CPU (a damaged packet context) counts under "CPU ?" */
     enum { MAX_CPU = 1 << 16 };

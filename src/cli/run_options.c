@@ -1,6 +1,7 @@
 /* The options commands share: those of every model run (--seed, --batch, --steps,
  * --threads, --no-progress) turned into the library's run options, the option
- * callbacks for the library's names, and a JSON string writer. */
+ * callbacks for the library's names, --arch of the commands on traces, and a JSON
+ * string writer. */
 #include "cli.h"
 
 #include <libgen.h>
@@ -31,6 +32,19 @@ int cli_opt_precision(const char *v, void *dst)
     if (!strcmp(v, "bf16")) return ts_set_precision(TS_PRECISION_BF16);
     /* the parser puts the option's name in front */
     return ts_fail("'%s': expected fp32 or bf16", v);
+}
+
+int cli_trace_arch(const char *cmd, const char *trace, const char **arch)
+{
+    if (!*arch) return 0;
+    ts_arch a;
+    if (ts_arch_parse(*arch, &a)) return cli_usage_error(cmd, "--arch: %s", ts_error());
+    struct stat st;
+    if (stat(trace, &st) == 0 && S_ISDIR(st.st_mode))
+        return cli_usage_error(cmd, "--arch names ftrace text's raw_syscalls numbers; %s is a CTF trace (a "
+                                    "directory), whose events name their system calls", trace);
+    *arch = ts_arch_name(a);
+    return 0;
 }
 
 int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args)

@@ -405,7 +405,7 @@ static int scan_child(void *arg, ts__wr *w)
     const scan_job *j = arg;
     /* only what the caller has a hook for */
     ts_scan_hooks send = {w, j->h->stream ? send_stream : NULL, j->h->event ? send_event : NULL,
-                          j->h->gap ? send_gap : NULL, j->h->progress};
+                          j->h->gap ? send_gap : NULL, j->h->progress, NULL};
     int rc = scan_here(j->dir, &send);
     if (w->bad) return 3;   /* this process is gone */
     put_u8(w, 'X');

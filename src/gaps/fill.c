@@ -750,7 +750,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     f.max_train = o->max_train ? o->max_train : 500000;
 
     /* pass 1 */
-    ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress};
+    ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress, o->arch};
     if (o->progress) fprintf(stderr, "fill: reading %s\n", dir);
     rc = ts_trace_scan(dir, &h);
     if (rc == 0 && !f.events && !f.ngap) rc = ts_fail("%s: the trace holds no event and no gap", dir);
@@ -892,7 +892,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     double t3 = ts_now();
     if (rc == 0) {
         if (o->progress) fprintf(stderr, "fill: writing %s\n", out);
-        ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress, NULL, NULL};
+        ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress, NULL, NULL, o->arch};
         rc = ts_trace_rewrite(dir, out, &wh);
     }
     res->write_s = ts_now() - t3;

@@ -7,7 +7,7 @@
  * of its gaps, from the CPU's last event before it to its first after. The events are named
  * as LTTng names them, the alphabet the models learn and consistent.c pairs: a call's entry
  * syscall_entry_NAME, its exit syscall_exit_NAME (syscalls:* events, or raw_syscalls ones
- * named through the host's table), sched_switch, any other event by its own name (put in a
+ * named through the table of the hooks' architecture, else the host's), sched_switch, any other event by its own name (put in a
  * group, "ftrace:NAME", when that name would read as a system call; raw_syscalls beside
  * syscalls:* as "raw_syscalls:sys_enter" and "raw_syscalls:sys_exit").
  *
@@ -129,9 +129,8 @@ static int report_pid(const char *s, const char *e, int64_t *v)
 
 /* the names, kinds and threads of every event, once the whole text is read (raw_syscalls
  * are named as above only when the text holds no syscalls:* events) */
-static void name_events(ft_trace *t)
+static void name_events(ft_trace *t, ts_arch arch)
 {
-    ts_arch arch = ts_arch_host();
     char nm[160];
     for (size_t i = 0; i < t->n; i++) {
         ft_ev *x = &t->ev[i];
@@ -220,11 +219,13 @@ static void ft_free(ft_trace *t)
     free(t->buf);
 }
 
-static int ft_read(const char *path, ft_trace *t)
+static int ft_read(const char *path, const char *arch_name, ft_trace *t)
 {
     memset(t, 0, sizeof *t);
     t->path = path;
     ts__strmap_init(&t->map, 256);
+    ts_arch arch = ts_arch_host();
+    if (arch_name && ts_arch_parse(arch_name, &arch)) return -1;
     if (ts__read_text(path, &t->buf, &t->size)) return -1;
     ts__notes notes = {NULL, 0};
     int clock = 0;
@@ -233,7 +234,7 @@ static int ft_read(const char *path, ft_trace *t)
     free(notes.text);   /* the text is copied, not interpreted: nothing to warn about */
     if (rc == 0 && !t->n) rc = ts_fail("%s: no ftrace event lines", path);
     if (rc == 0) {
-        name_events(t);
+        name_events(t, arch);
         place_markers(t);
     }
     return rc;
@@ -329,7 +330,7 @@ static int walk(const ft_trace *t, const ts_scan_hooks *h, const ts_rw_hooks *rw
 int ts_ftrace_scan(const char *path, const ts_scan_hooks *h)
 {
     ft_trace t;
-    int rc = ft_read(path, &t);
+    int rc = ft_read(path, h->arch, &t);
     if (rc == 0) rc = walk(&t, h, NULL, NULL, NULL, NULL);
     ft_free(&t);
     return rc;
@@ -477,7 +478,7 @@ int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
     if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
         return ts_fail("%s: a directory: the output of ftrace text is one file", out);
     ft_trace t;
-    int rc = ft_read(path, &t);
+    int rc = ft_read(path, h->arch, &t);
     uint8_t *keep = NULL;
     const ts_recon **rec = NULL;
     size_t *nrec = NULL;
@@ -519,14 +520,25 @@ static int neither_kind(const char *path)
                    "is read more than once: save it to a file first)", path);
 }
 
+/* an architecture names raw_syscalls numbers: a CTF trace has none (LTTng names each call) */
+static int ctf_arch(const char *path, const char *arch)
+{
+    struct stat st;
+    if (!arch || stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) return 0;   /* (no trace: ts_ctf_*'s error) */
+    return ts_fail("%s: a CTF trace, whose events name their system calls: an architecture (%s) is for "
+                   "ftrace text's raw_syscalls numbers", path, arch);
+}
+
 int ts_trace_scan(const char *path, const ts_scan_hooks *h)
 {
     if (neither_kind(path)) return -1;
-    return ts_trace_is_ftrace(path) ? ts_ftrace_scan(path, h) : ts_ctf_scan(path, h);
+    if (ts_trace_is_ftrace(path)) return ts_ftrace_scan(path, h);
+    return ctf_arch(path, h->arch) ? -1 : ts_ctf_scan(path, h);
 }
 
 int ts_trace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
 {
     if (neither_kind(path)) return -1;
-    return ts_trace_is_ftrace(path) ? ts_ftrace_rewrite(path, out, h) : ts_ctf_rewrite(path, out, h);
+    if (ts_trace_is_ftrace(path)) return ts_ftrace_rewrite(path, out, h);
+    return ctf_arch(path, h->arch) ? -1 : ts_ctf_rewrite(path, out, h);
 }

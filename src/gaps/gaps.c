@@ -116,9 +116,14 @@ static int gs_gap(void *u, const ts_rw_gap *g)
 
 int ts_gaps_find(const char *dir, int progress, ts_gap_list *out)
 {
+    return ts_gaps_find_arch(dir, NULL, progress, out);
+}
+
+int ts_gaps_find_arch(const char *dir, const char *arch, int progress, ts_gap_list *out)
+{
     memset(out, 0, sizeof *out);
     gap_scan s = {out, NULL, NULL, NULL};
-    ts_scan_hooks h = {&s, gs_stream, gs_event, gs_gap, progress};
+    ts_scan_hooks h = {&s, gs_stream, gs_event, gs_gap, progress, arch};
     int rc = ts_trace_scan(dir, &h);
     for (size_t i = 0; i < out->n_streams; i++) free(s.last[i]);
     free(s.last);
@@ -272,7 +277,7 @@ int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop
     /* a burst of mean B after a kept event with chance p drops p B / (1 + p B) of the events */
     double B = 0.5 * (double)(o->burst_min + o->burst_max);
     d.p_start = o->rate / (B * (1 - o->rate));
-    ts_rw_hooks h = {&d, drop_keep, NULL, o->progress, drop_save, drop_load};
+    ts_rw_hooks h = {&d, drop_keep, NULL, o->progress, drop_save, drop_load, o->arch};
     int rc = ts_trace_rewrite(dir, out, &h);
     free(d.rng);
     free(d.left);

@@ -98,10 +98,15 @@ static int cmp_tid(const void *a, const void *b)
 
 int ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out)
 {
+    return ts_sc_analyse_arch(dir, NULL, progress, out);
+}
+
+int ts_sc_analyse_arch(const char *dir, const char *arch, int progress, ts_sc_analysis *out)
+{
     memset(out, 0, sizeof *out);
     sc_state s;
     memset(&s, 0, sizeof s);
-    ts_scan_hooks h = {&s, NULL, sc_event, NULL, progress};
+    ts_scan_hooks h = {&s, NULL, sc_event, NULL, progress, arch};
     int rc = ts_trace_scan(dir, &h);
     if (rc == 0) {
         out->total = s.total;
