@@ -29,25 +29,34 @@
 #include <sys/stat.h>
 
 enum { FT_LOST = 255 };   /* a marker's kind beside ts_ev_kind's */
+enum { FT_RECON = 1, FT_RAW = 2, FT_TGID = 4 };   /* ft_ev.bits */
+
+/* one line, kept small (a trace holds millions): what only some lines have is in the side
+ * tables sw[] and mk[], the strings are interned, the line's end is its next '\n' */
+typedef struct {
+    const char *b;           /* the line */
+    int64_t     ns;          /* a marker: its sort time (the CPU's next event's, else its last's) */
+    int64_t     tid;
+    int64_t     val;         /* an exit: its return value; a switch or an exec: its threads in sw[];
+                              * a marker: its entry in mk[] */
+    int32_t     cpu;
+    int32_t     name;        /* the strings table; a reconstructed line: the event it stands for */
+    int32_t     comm;        /* the strings table; -1: "<...>" */
+    uint8_t     kind, bits;  /* bits: FT_RECON a line tracesynth fill wrote, FT_RAW a raw_syscalls
+                              * event (renamed when syscalls:* events are there too), FT_TGID */
+    uint8_t     frac, flags; /* the line's shape (a marker's reconstructions take its neighbour's) */
+} ft_ev;
 
 typedef struct {
-    const char *b, *e;       /* the line */
-    int64_t     ns;          /* a marker: its sort time (the CPU's next event's, else its last's) */
-    int64_t     tid, prev_tid, next_tid, ret;
-    int64_t     count;       /* a marker: the events lost, -1 not known */
-    int64_t     begin_ns, end_ns;   /* a marker: the CPU's events around it (has_times) */
-    size_t      seq;
-    size_t      shape;       /* a marker: the event line whose shape its reconstructions take, +1 */
-    int32_t     cpu;
-    int32_t     name;        /* the event's name (names table); a reconstructed line: the event's */
-    uint8_t     kind, recon, has_times;
-    uint8_t     frac, tgid, flags;
-    /* before names are given: what the line says */
-    uint8_t     ft_kind, raw;
-    long        nr;
-    const char *nb, *ne, *args;
-    const char *comm, *comm_end;   /* NULL: "<...>" */
-} ft_ev;
+    int64_t prev_tid, next_tid;
+} ft_sw;
+
+typedef struct {
+    int64_t count;           /* the events lost, -1 not known */
+    int64_t begin_ns, end_ns;   /* the CPU's events around it (has_times) */
+    size_t  shape;           /* the event line whose shape its reconstructions take, +1 */
+    int     has_times;
+} ft_mark;
 
 typedef struct {
     const char *path;
@@ -55,11 +64,18 @@ typedef struct {
     size_t      size;
     ft_ev      *ev;          /* events and markers, in file order */
     size_t      n, cap;
-    char      **names;
+    ft_sw      *sw;
+    size_t      nsw, capsw;
+    ft_mark    *mk;
+    size_t      nmk, capmk;
+    char      **names;       /* event and thread names, each once */
     int32_t     nnames;
     ts__strmap  map;
+    char       *key;         /* the string looked up */
+    size_t      keycap;
     int         has_named;
     int32_t     ncpu;
+    ts_arch     arch;
 } ft_trace;
 
 static int32_t name_id(ft_trace *t, const char *s)
@@ -72,43 +88,16 @@ static int32_t name_id(ft_trace *t, const char *s)
     return t->nnames++;
 }
 
-static int collect(void *u, const ts__ft_line *l)
+static int32_t span_id(ft_trace *t, const char *s, const char *e)
 {
-    ft_trace *t = u;
-    if (t->n == t->cap) {
-        t->cap = t->cap ? 2 * t->cap : 4096;
-        t->ev = ts_realloc(t->ev, t->cap * sizeof *t->ev);
+    size_t n = (size_t)(e - s);
+    if (n + 1 > t->keycap) {
+        t->keycap = 2 * (n + 1);
+        t->key = ts_realloc(t->key, t->keycap);
     }
-    ft_ev *x = &t->ev[t->n];
-    memset(x, 0, sizeof *x);
-    x->seq = t->n++;
-    x->b = l->b;
-    x->e = l->e;
-    x->cpu = l->cpu;
-    x->ns = l->ns;
-    x->tid = l->tid;
-    x->prev_tid = x->next_tid = -1;
-    x->ft_kind = l->kind;
-    x->raw = l->raw;
-    x->nr = l->nr;
-    x->nb = l->name;
-    x->ne = l->name_end;
-    x->args = l->args;
-    x->comm = l->comm;
-    x->comm_end = l->comm_end;
-    x->recon = l->recon;
-    x->frac = (uint8_t)l->frac;
-    x->tgid = (uint8_t)l->tgid;
-    x->flags = (uint8_t)(l->flags < 255 ? l->flags : 255);
-    if (l->kind == TS__FT_LOST) {
-        x->kind = FT_LOST;
-        x->count = l->val;
-    } else if (l->kind == TS__FT_EXIT && l->has_val) {
-        x->ret = l->val;
-    }
-    if (l->cpu + 1 > t->ncpu) t->ncpu = l->cpu + 1;
-    if (!l->raw && !l->recon && (l->kind == TS__FT_ENTRY || l->kind == TS__FT_EXIT)) t->has_named = 1;
-    return 0;
+    memcpy(t->key, s, n);
+    t->key[n] = 0;
+    return name_id(t, t->key);
 }
 
 /* "PREV:PID [PRIO] S ==> NEXT:PID [PRIO]" (trace-cmd report's sched_switch): the PID before
@@ -127,53 +116,107 @@ static int report_pid(const char *s, const char *e, int64_t *v)
     return 0;
 }
 
-/* the names, kinds and threads of every event, once the whole text is read (raw_syscalls
- * are named as above only when the text holds no syscalls:* events) */
-static void name_events(ft_trace *t, ts_arch arch)
+/* x's name and kind, and a switch's or an exec's threads, from its line (a raw_syscalls
+ * event is named through the table: renamed at the end when the text holds syscalls:*
+ * events) */
+static void name_event(ft_trace *t, ft_ev *x, const ts__ft_line *l)
 {
     char nm[160];
+    const char *nb = l->name;
+    int len = (int)(l->name_end - l->name);
+    if (l->kind == TS__FT_ENTRY || l->kind == TS__FT_EXIT) {
+        const char *pre = l->kind == TS__FT_ENTRY ? "syscall_entry_" : "syscall_exit_";
+        const char *call = l->raw ? ts_syscall_by_number(t->arch, l->nr) : NULL;
+        if (l->raw && call) snprintf(nm, sizeof nm, "%s%s", pre, call);
+        else if (l->raw) snprintf(nm, sizeof nm, "%snr_%ld", pre, l->nr);
+        else snprintf(nm, sizeof nm, "%s%.*s", pre, len, nb);
+    } else if ((len == 9 && !memcmp(nb, "sys_enter", 9)) || (len == 8 && !memcmp(nb, "sys_exit", 8))) {
+        snprintf(nm, sizeof nm, "raw_syscalls:%.*s", len, nb);   /* a reconstructed one */
+    } else {
+        const char *call;
+        snprintf(nm, sizeof nm, "%.*s", len, nb);
+        if (ts_gap_classify(nm, &call) == TS_EV_ENTRY || ts_gap_classify(nm, &call) == TS_EV_EXIT)
+            snprintf(nm, sizeof nm, "ftrace:%.*s", len, nb);
+    }
+    x->name = name_id(t, nm);
+    const char *call;
+    x->kind = (uint8_t)ts_gap_classify(nm, &call);
+    int64_t prev = -1, next = -1;
+    if (x->kind == TS_EV_SWITCH) {
+        if (l->recon) {
+            prev = x->tid;
+            if (ts__ftrace_arg_int(l->args, l->e, "next_tid", &next)) next = -1;
+        } else if (ts__ftrace_arg_int(l->args, l->e, "prev_pid", &prev) ||
+                   ts__ftrace_arg_int(l->args, l->e, "next_pid", &next)) {
+            const char *arrow = memmem(l->args, (size_t)(l->e - l->args), "==>", 3);
+            prev = next = -1;
+            if (arrow && (report_pid(l->args, arrow, &prev) || report_pid(arrow, l->e, &next))) prev = next = -1;
+        }
+    } else if (!l->recon && len == 18 && !memcmp(nb, "sched_process_exec", 18)) {
+        /* the thread it ran in (old_pid), and the tid it goes on under (pid) */
+        x->kind = TS_EV_EXEC;
+        if (ts__ftrace_arg_int(l->args, l->e, "old_pid", &prev)) prev = x->tid;
+        if (ts__ftrace_arg_int(l->args, l->e, "pid", &next)) next = x->tid;
+        x->tid = next;
+    } else {
+        return;
+    }
+    if (t->nsw == t->capsw) {
+        t->capsw = t->capsw ? 2 * t->capsw : 256;
+        t->sw = ts_realloc(t->sw, t->capsw * sizeof *t->sw);
+    }
+    t->sw[t->nsw] = (ft_sw){prev, next};
+    x->val = (int64_t)t->nsw++;
+}
+
+static int collect(void *u, const ts__ft_line *l)
+{
+    ft_trace *t = u;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 4096;
+        t->ev = ts_realloc(t->ev, t->cap * sizeof *t->ev);
+    }
+    ft_ev *x = &t->ev[t->n++];
+    memset(x, 0, sizeof *x);
+    x->b = l->b;
+    x->cpu = l->cpu;
+    x->ns = l->ns;
+    x->tid = l->tid;
+    x->comm = l->comm ? span_id(t, l->comm, l->comm_end) : -1;
+    x->bits = (uint8_t)((l->recon ? FT_RECON : 0) | (l->raw ? FT_RAW : 0) | (l->tgid ? FT_TGID : 0));
+    x->frac = (uint8_t)l->frac;
+    x->flags = (uint8_t)(l->flags < 255 ? l->flags : 255);
+    if (l->cpu + 1 > t->ncpu) t->ncpu = l->cpu + 1;
+    if (l->kind == TS__FT_LOST) {
+        x->kind = FT_LOST;
+        if (t->nmk == t->capmk) {
+            t->capmk = t->capmk ? 2 * t->capmk : 64;
+            t->mk = ts_realloc(t->mk, t->capmk * sizeof *t->mk);
+        }
+        memset(&t->mk[t->nmk], 0, sizeof *t->mk);
+        t->mk[t->nmk].count = l->val;
+        x->val = (int64_t)t->nmk++;
+        return 0;
+    }
+    name_event(t, x, l);
+    if (l->kind == TS__FT_EXIT && l->has_val && x->kind == TS_EV_EXIT) x->val = l->val;
+    if (!l->raw && !l->recon && (l->kind == TS__FT_ENTRY || l->kind == TS__FT_EXIT)) t->has_named = 1;
+    return 0;
+}
+
+/* raw_syscalls beside syscalls:* events: "raw_syscalls:sys_enter", "raw_syscalls:sys_exit" */
+static void rename_raw(ft_trace *t)
+{
+    int32_t id[2] = {name_id(t, "raw_syscalls:sys_enter"), name_id(t, "raw_syscalls:sys_exit")};
+    const char *call;
+    uint8_t kind[2] = {(uint8_t)ts_gap_classify(t->names[id[0]], &call), (uint8_t)ts_gap_classify(t->names[id[1]], &call)};
     for (size_t i = 0; i < t->n; i++) {
         ft_ev *x = &t->ev[i];
-        if (x->kind == FT_LOST) continue;
-        int len = (int)(x->ne - x->nb);
-        if (x->raw && t->has_named) {
-            snprintf(nm, sizeof nm, "raw_syscalls:%s", x->ft_kind == TS__FT_ENTRY ? "sys_enter" : "sys_exit");
-        } else if (x->ft_kind == TS__FT_ENTRY || x->ft_kind == TS__FT_EXIT) {
-            const char *pre = x->ft_kind == TS__FT_ENTRY ? "syscall_entry_" : "syscall_exit_";
-            const char *call = x->raw ? ts_syscall_by_number(arch, x->nr) : NULL;
-            if (x->raw && call) snprintf(nm, sizeof nm, "%s%s", pre, call);
-            else if (x->raw) snprintf(nm, sizeof nm, "%snr_%ld", pre, x->nr);
-            else snprintf(nm, sizeof nm, "%s%.*s", pre, len, x->nb);
-        } else if ((len == 9 && !memcmp(x->nb, "sys_enter", 9)) || (len == 8 && !memcmp(x->nb, "sys_exit", 8))) {
-            snprintf(nm, sizeof nm, "raw_syscalls:%.*s", len, x->nb);   /* a reconstructed one */
-        } else {
-            const char *call;
-            snprintf(nm, sizeof nm, "%.*s", len, x->nb);
-            if (ts_gap_classify(nm, &call) == TS_EV_ENTRY || ts_gap_classify(nm, &call) == TS_EV_EXIT)
-                snprintf(nm, sizeof nm, "ftrace:%.*s", len, x->nb);
-        }
-        x->name = name_id(t, nm);
-        const char *call;
-        x->kind = (uint8_t)ts_gap_classify(nm, &call);
-        if (x->kind == TS_EV_SWITCH) {
-            if (x->recon) {
-                x->prev_tid = x->tid;
-                if (ts__ftrace_arg_int(x->args, x->e, "next_tid", &x->next_tid)) x->next_tid = -1;
-            } else if (ts__ftrace_arg_int(x->args, x->e, "prev_pid", &x->prev_tid) ||
-                       ts__ftrace_arg_int(x->args, x->e, "next_pid", &x->next_tid)) {
-                const char *arrow = memmem(x->args, (size_t)(x->e - x->args), "==>", 3);
-                x->prev_tid = x->next_tid = -1;
-                if (arrow && (report_pid(x->args, arrow, &x->prev_tid) ||
-                                              report_pid(arrow, x->e, &x->next_tid)))
-                    x->prev_tid = x->next_tid = -1;
-            }
-        } else if (!x->recon && len == 18 && !memcmp(x->nb, "sched_process_exec", 18)) {
-            /* the thread it ran in (old_pid), and the tid it goes on under (pid) */
-            x->kind = TS_EV_EXEC;
-            if (ts__ftrace_arg_int(x->args, x->e, "old_pid", &x->prev_tid)) x->prev_tid = x->tid;
-            if (ts__ftrace_arg_int(x->args, x->e, "pid", &x->next_tid)) x->next_tid = x->tid;
-            x->tid = x->next_tid;
-        }
+        if (!(x->bits & FT_RAW) || x->kind == FT_LOST) continue;
+        int k = x->kind == TS_EV_EXIT;
+        x->name = id[k];
+        x->kind = kind[k];
+        x->val = 0;
     }
 }
 
@@ -187,27 +230,31 @@ static void place_markers(ft_trace *t)
         ft_ev *x = &t->ev[i];
         if (x->kind != FT_LOST) last[x->cpu] = i + 1;
         else if (last[x->cpu]) {
-            x->begin_ns = t->ev[last[x->cpu] - 1].ns;
-            x->shape = last[x->cpu];
-            x->has_times = 1;
+            ft_mark *m = &t->mk[x->val];
+            m->begin_ns = t->ev[last[x->cpu] - 1].ns;
+            m->shape = last[x->cpu];
+            m->has_times = 1;
         }
     }
     for (size_t c = 0; c < nc; c++) last[c] = 0;
     for (size_t i = t->n; i-- > 0;) {
         ft_ev *x = &t->ev[i];
         if (x->kind != FT_LOST) last[x->cpu] = i + 1;
-        else if (last[x->cpu]) {
-            x->end_ns = t->ev[last[x->cpu] - 1].ns;
-            if (!x->has_times) x->begin_ns = x->end_ns;
-            x->shape = last[x->cpu];
-            x->has_times = 1;
-        } else {
-            x->end_ns = x->begin_ns;
+        else {
+            ft_mark *m = &t->mk[x->val];
+            if (last[x->cpu]) {
+                m->end_ns = t->ev[last[x->cpu] - 1].ns;
+                if (!m->has_times) m->begin_ns = m->end_ns;
+                m->shape = last[x->cpu];
+                m->has_times = 1;
+            } else {
+                m->end_ns = m->begin_ns;
+            }
         }
     }
     free(last);
     for (size_t i = 0; i < t->n; i++)
-        if (t->ev[i].kind == FT_LOST) t->ev[i].ns = t->ev[i].end_ns;
+        if (t->ev[i].kind == FT_LOST) t->ev[i].ns = t->mk[t->ev[i].val].end_ns;
 }
 
 static void ft_free(ft_trace *t)
@@ -215,7 +262,10 @@ static void ft_free(ft_trace *t)
     for (int32_t i = 0; i < t->nnames; i++) free(t->names[i]);
     free(t->names);
     ts__strmap_free(&t->map);
+    free(t->key);
     free(t->ev);
+    free(t->sw);
+    free(t->mk);
     free(t->buf);
 }
 
@@ -224,8 +274,8 @@ static int ft_read(const char *path, const char *arch_name, ft_trace *t)
     memset(t, 0, sizeof *t);
     t->path = path;
     ts__strmap_init(&t->map, 256);
-    ts_arch arch = ts_arch_host();
-    if (arch_name && ts_arch_parse(arch_name, &arch)) return -1;
+    t->arch = ts_arch_host();
+    if (arch_name && ts_arch_parse(arch_name, &t->arch)) return -1;
     if (ts__read_text(path, &t->buf, &t->size)) return -1;
     ts__notes notes = {NULL, 0};
     int clock = 0;
@@ -234,7 +284,7 @@ static int ft_read(const char *path, const char *arch_name, ft_trace *t)
     free(notes.text);   /* the text is copied, not interpreted: nothing to warn about */
     if (rc == 0 && !t->n) rc = ts_fail("%s: no ftrace event lines", path);
     if (rc == 0) {
-        name_events(t, arch);
+        if (t->has_named) rename_raw(t);
         place_markers(t);
     }
     return rc;
@@ -243,9 +293,10 @@ static int ft_read(const char *path, const char *arch_name, ft_trace *t)
 static int cmp_order(const void *a, const void *b, void *u)
 {
     const ft_trace *t = u;
-    const ft_ev *x = &t->ev[*(const size_t *)a], *y = &t->ev[*(const size_t *)b];
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    const ft_ev *x = &t->ev[i], *y = &t->ev[j];
     if (x->ns != y->ns) return x->ns < y->ns ? -1 : 1;
-    return (x->seq > y->seq) - (x->seq < y->seq);
+    return (i > j) - (i < j);   /* the file's order */
 }
 
 /* the events and markers in time order across CPUs, keeping the file's order among equal
@@ -265,30 +316,35 @@ static void to_event(const ft_trace *t, const ft_ev *x, ts_rw_event *e)
     e->cpu = x->cpu;
     e->tid = x->tid;
     e->time_ns = x->ns;
-    e->name = x->recon ? TS_RECON_CLASS : t->names[x->name];
-    e->recon = x->recon ? t->names[x->name] : NULL;
+    int recon = x->bits & FT_RECON;
+    e->name = recon ? TS_RECON_CLASS : t->names[x->name];
+    e->recon = recon ? t->names[x->name] : NULL;
     e->kind = (ts_ev_kind)x->kind;
     if (e->kind == TS_EV_ENTRY || e->kind == TS_EV_EXIT) ts_gap_classify(t->names[x->name], &e->call);
-    e->prev_tid = x->prev_tid;
-    e->next_tid = x->next_tid;
-    e->ret = e->kind == TS_EV_EXIT && !x->recon ? x->ret : 0;
+    e->prev_tid = e->next_tid = -1;
+    if (e->kind == TS_EV_SWITCH || e->kind == TS_EV_EXEC) {
+        e->prev_tid = t->sw[x->val].prev_tid;
+        e->next_tid = t->sw[x->val].next_tid;
+    }
+    e->ret = e->kind == TS_EV_EXIT && !recon ? x->val : 0;
 }
 
-static void to_gap(const ft_ev *x, uint64_t index, ts_rw_gap *g)
+static void to_gap(const ft_trace *t, const ft_ev *x, uint64_t index, ts_rw_gap *g)
 {
+    const ft_mark *m = &t->mk[x->val];
     memset(g, 0, sizeof *g);
     g->stream = (uint32_t)x->cpu;
     g->cpu = x->cpu;
     g->index = index;
-    g->count_known = x->count >= 0;
-    g->count = x->count >= 0 ? (uint64_t)x->count : 0;
-    g->has_times = x->has_times;
-    g->begin_ns = x->begin_ns;
-    g->end_ns = x->end_ns;
+    g->count_known = m->count >= 0;
+    g->count = m->count >= 0 ? (uint64_t)m->count : 0;
+    g->has_times = m->has_times;
+    g->begin_ns = m->begin_ns;
+    g->end_ns = m->end_ns;
 }
 
 /* walks t in time order: the scan hooks, or (rw) the rewriting ones, whose answers go to
- * keep[] (per event) and rec[], nrec[] (per marker) */
+ * keep[] (per line) and rec[], nrec[] (per marker, by its entry in mk[]) */
 static int walk(const ft_trace *t, const ts_scan_hooks *h, const ts_rw_hooks *rw, uint8_t *keep,
                 const ts_recon **rec, size_t *nrec)
 {
@@ -307,9 +363,9 @@ static int walk(const ft_trace *t, const ts_scan_hooks *h, const ts_rw_hooks *rw
         if (rc) break;
         if (x->kind == FT_LOST) {
             ts_rw_gap g;
-            to_gap(x, gaps[x->cpu]++, &g);
+            to_gap(t, x, gaps[x->cpu]++, &g);
             if (h && h->gap) rc = h->gap(h->user, &g);
-            if (rw && rw->fill) rc = rw->fill(rw->user, &g, &rec[o[k]], &nrec[o[k]]);
+            if (rw && rw->fill) rc = rw->fill(rw->user, &g, &rec[x->val], &nrec[x->val]);
             continue;
         }
         ts_rw_event e;
@@ -338,10 +394,10 @@ int ts_ftrace_scan(const char *path, const ts_scan_hooks *h)
 
 /* ---- writing ---- */
 
-/* the text after x's line, up to and with its line end */
+/* the text after x's line, up to and with its line end (an event line has one) */
 static const char *line_end(const ft_trace *t, const ft_ev *x)
 {
-    const char *nl = memchr(x->e, '\n', (size_t)(t->buf + t->size - x->e));
+    const char *nl = memchr(x->b, '\n', (size_t)(t->buf + t->size - x->b));
     return nl ? nl + 1 : t->buf + t->size;
 }
 
@@ -357,32 +413,29 @@ static void tracefs_name(const char *name, char *buf, size_t n)
 
 /* the thread -> its latest name in the text (for a reconstructed event's COMM-PID) */
 typedef struct {
-    ts__idmap   ids;
-    const char **comm, **comm_end;
+    ts__idmap ids;
+    int32_t  *comm;          /* the strings table */
 } comm_map;
 
 static void comm_note(comm_map *m, const ft_ev *x)
 {
-    if (x->recon || !x->comm) return;
+    if ((x->bits & FT_RECON) || x->comm < 0) return;
     size_t cap = ts__idmap_cap(&m->ids), h = ts__idmap_get(&m->ids, x->tid, 1);
-    if (ts__idmap_cap(&m->ids) != cap) {
-        m->comm = ts_realloc(m->comm, ts__idmap_cap(&m->ids) * sizeof *m->comm);
-        m->comm_end = ts_realloc(m->comm_end, ts__idmap_cap(&m->ids) * sizeof *m->comm_end);
-    }
+    if (ts__idmap_cap(&m->ids) != cap) m->comm = ts_realloc(m->comm, ts__idmap_cap(&m->ids) * sizeof *m->comm);
     m->comm[h] = x->comm;
-    m->comm_end[h] = x->comm_end;
 }
 
 /* one reconstructed event as a line of the shape of s (the CPU's neighbouring event) */
-static void put_recon(FILE *f, const ft_ev *s, const ft_ev *m, const ts_recon *r, int64_t ns, comm_map *cm)
+static void put_recon(FILE *f, const ft_trace *t, const ft_ev *s, const ft_ev *m, const ts_recon *r, int64_t ns,
+                      comm_map *cm)
 {
     char ev[200];
     tracefs_name(r->event, ev, sizeof ev);
     size_t h = r->tid >= 0 ? ts__idmap_get(&cm->ids, r->tid, 0) : SIZE_MAX;
-    int cl = h == SIZE_MAX ? 5 : (int)(cm->comm_end[h] - cm->comm[h]);
-    fprintf(f, "%*s%.*s-%-7" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, h == SIZE_MAX ? "<...>" : cm->comm[h],
-            r->tid >= 0 ? r->tid : 0);
-    if (s->tgid) fputs("(-------) ", f);
+    const char *comm = h == SIZE_MAX ? "<...>" : t->names[cm->comm[h]];
+    int cl = (int)strlen(comm);
+    fprintf(f, "%*s%.*s-%-7" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, comm, r->tid >= 0 ? r->tid : 0);
+    if (s->bits & FT_TGID) fputs("(-------) ", f);
     fprintf(f, "[%03d] ", (int)m->cpu);
     for (int i = 0; i < s->flags; i++) fputc('.', f);
     if (s->flags) fputc(' ', f);
@@ -394,7 +447,7 @@ static void put_recon(FILE *f, const ft_ev *s, const ft_ev *m, const ts_recon *r
         fprintf(f, "%" PRId64 ": ", ns);
     }
     fprintf(f, TS_FTRACE_RECON ": event=%s tid=%" PRId64 " next_tid=%" PRId64 " confidence=%.3f gap_count=%" PRId64 "\n",
-            ev, r->tid, r->next_tid, r->confidence, m->count);
+            ev, r->tid, r->next_tid, r->confidence, t->mk[m->val].count);
 }
 
 static void put_lost(FILE *f, int32_t cpu, uint64_t count, int known)
@@ -419,23 +472,24 @@ static int write_text(const ft_trace *t, FILE *f, const uint8_t *keep, const ts_
         const ft_ev *x = &t->ev[i];
         fwrite(pos, 1, (size_t)(x->b - pos), f);   /* headers, blank lines, what no event is */
         pos = line_end(t, x);
-        if (x->kind == FT_LOST && keep) {
+        const ft_mark *mk = x->kind == FT_LOST ? &t->mk[x->val] : NULL;
+        if (mk && keep) {
             pend[x->cpu] = 1;
-            if (x->count >= 0) pending[x->cpu] += (uint64_t)x->count;
+            if (mk->count >= 0) pending[x->cpu] += (uint64_t)mk->count;
             else unknown[x->cpu] = 1;
             continue;
         }
-        if (x->kind == FT_LOST) {
+        if (mk) {
             fwrite(x->b, 1, (size_t)(pos - x->b), f);
-            size_t n = rec ? nrec[i] : 0;
+            size_t n = rec ? nrec[x->val] : 0;
             if (!n) continue;
-            const ft_ev *s = x->shape ? &t->ev[x->shape - 1] : x;
+            const ft_ev *s = mk->shape ? &t->ev[mk->shape - 1] : x;
             /* after the CPU's last event written (a reconstruction of the gap before, when
              * nothing was recorded between) */
-            int64_t b = has_last[x->cpu] ? last_ns[x->cpu] : x->end_ns, e = x->end_ns < b ? b : x->end_ns, tj = b;
+            int64_t b = has_last[x->cpu] ? last_ns[x->cpu] : mk->end_ns, e = mk->end_ns < b ? b : mk->end_ns, tj = b;
             for (size_t j = 0; j < n; j++) {
                 tj = b + (int64_t)((unsigned __int128)(e - b) * (j + 1) / (n + 1));
-                put_recon(f, s, x, &rec[i][j], tj, &cm);
+                put_recon(f, t, s, x, &rec[x->val][j], tj, &cm);
             }
             last_ns[x->cpu] = tj;
             has_last[x->cpu] = 1;
@@ -468,7 +522,6 @@ static int write_text(const ft_trace *t, FILE *f, const uint8_t *keep, const ts_
     free(has_last);
     ts__idmap_free(&cm.ids);
     free(cm.comm);
-    free(cm.comm_end);
     return ferror(f) ? ts_fail("%s: write error", t->path) : 0;
 }
 
@@ -484,8 +537,8 @@ int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
     size_t *nrec = NULL;
     if (rc == 0) {
         keep = h->keep ? ts_calloc(t.n, 1) : NULL;
-        rec = h->fill ? ts_calloc(t.n, sizeof *rec) : NULL;
-        nrec = h->fill ? ts_calloc(t.n, sizeof *nrec) : NULL;
+        rec = h->fill ? ts_calloc(t.nmk + 1, sizeof *rec) : NULL;
+        nrec = h->fill ? ts_calloc(t.nmk + 1, sizeof *nrec) : NULL;
         rc = walk(&t, NULL, h, keep, rec, nrec);
     }
     if (rc == 0) {
