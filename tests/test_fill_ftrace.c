@@ -293,6 +293,15 @@ static void bad_input(void)
     free(t);
     CHECK(ts_ctf_fill(at("ok.trace"), dir, &o, &r) == -1);
     CHECK(strstr(ts_error(), "a directory"));
+    /* compressed by another tool than gzip, or a gzip stream cut short: the reader's one
+     * error line (its buffer was freed twice: the process aborted) */
+    write_file(at("zstd.trace"), "\x28\xb5\x2f\xfd" "0123");
+    CHECK(ts_gaps_find(at("zstd.trace"), 0, &gl) == -1);
+    CHECK_MSG(strstr(ts_error(), "zstd-compressed"), "%s", ts_error());
+    CHECK(ts_ctf_fill(at("zstd.trace"), at("zstd_out.trace"), &o, &r) == -1);
+    write_file(at("cut.trace.gz"), "\x1f\x8b\x08");
+    CHECK(ts_gaps_find(at("cut.trace.gz"), 0, &gl) == -1);
+    CHECK_MSG(strstr(ts_error(), "gzip"), "%s", ts_error());
     /* a device or a pipe is neither kind: named as such, not as a CTF directory */
     CHECK(ts_gaps_find("/dev/null", 0, &gl) == -1);
     CHECK_MSG(strstr(ts_error(), "/dev/null: neither a CTF trace") && strstr(ts_error(), "save it to a file"), "%s",

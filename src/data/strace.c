@@ -365,7 +365,12 @@ int ts__read_text(const char *path, char **buf, size_t *size)
     if (ts__read_file(path, buf, size) != 0) return -1;
     const unsigned char *b = (const unsigned char *)*buf;
     size_t n = *size;
-    if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) return gunzip(path, buf, size) ? (free(*buf), -1) : 0;
+    if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
+        if (gunzip(path, buf, size) == 0) return 0;
+        free(*buf);
+        *buf = NULL;   /* nothing for the caller to free */
+        return -1;
+    }
     const char *what = NULL, *how = NULL;
     if (n >= 6 && !memcmp(b, "\xfd" "7zXZ\0", 6)) what = "xz", how = "xz -d";
     else if (n >= 4 && !memcmp(b, "\x28\xb5\x2f\xfd", 4)) what = "zstd", how = "zstd -d";
@@ -373,6 +378,7 @@ int ts__read_text(const char *path, char **buf, size_t *size)
     else if (n >= 4 && !memcmp(b, "\x04\x22\x4d\x18", 4)) what = "lz4", how = "lz4 -d";
     if (what) {
         free(*buf);
+        *buf = NULL;
         return ts_fail("%s: %s-compressed; decompress it first (%s), or use gzip, which is read directly",
                        path, what, how);
     }
