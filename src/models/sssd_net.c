@@ -485,8 +485,9 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
      * whose products over a block of rows or columns give the bits of the
      * whole product (ts_gemm_blocks_keep_bits) these are the training plan's
      * bits, unless the span's products fall below TS_GEMM_BLOCK_MIN where the
-     * whole ones do not; otherwise (and under Haswell, Zen) they differ from
-     * them by rounding. */
+     * whole ones do not, or the span's smaller products round otherwise (seen
+     * with SkylakeX kernels on an Intel Xeon: one ulp); otherwise (and under
+     * Haswell, Zen) they differ from them by rounding. */
     int lo = 0, hi = L;
     if (!pl->train) missing_span(mask, (size_t)B * K, L, &lo, &hi);
     const int cols = hi - lo < L;
