@@ -4,6 +4,7 @@
 #include "tracesynth.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -99,6 +100,28 @@ static void atomic_file_keeps_old_on_abort(void)
 /* an output's mode is what the user's umask gives a new file (0666 less it), as for any
  * program's output, and a file it replaces keeps its own; the temporary it is written to
  * changes neither */
+/* a device or FIFO given as the output is written in place, not replaced by a regular file
+ * renamed over it (run as root, -o /dev/null became a file) */
+static void output_to_a_device_in_place(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char fifo[600];
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    REQUIRE(mkfifo(fifo, 0600) == 0);
+    int rfd = open(fifo, O_RDONLY | O_NONBLOCK);   /* a reader, so that opening it to write does not wait */
+    REQUIRE(rfd >= 0);
+    ts_outfile o;
+    REQUIRE(ts_out_open(&o, fifo) == 0);
+    fputs("through\n", o.f);
+    CHECK(ts_out_commit(&o) == 0);
+    char buf[16] = "";
+    CHECK(read(rfd, buf, sizeof buf - 1) == 8 && !strcmp(buf, "through\n"));
+    close(rfd);
+    struct stat st;
+    CHECK(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));   /* (a device is opened the same way) */
+}
+
 static void output_mode_follows_umask(void)
 {
     const char *dir = scratch_dir();
@@ -469,6 +492,7 @@ TEST_MAIN("common", {
     RUN(container_roundtrip_and_corruption);
     RUN(atomic_file_keeps_old_on_abort);
     RUN(output_mode_follows_umask);
+    RUN(output_to_a_device_in_place);
     RUN(log_check_fifo_without_reader);
     RUN(killed_writer_leaves_no_temporary);
     RUN(stale_temporaries_removed);

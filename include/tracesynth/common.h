@@ -67,6 +67,7 @@ typedef struct {
     FILE *f;
     char *path;
     char *tmp;    /* the temporary's name; NULL while it has none (O_TMPFILE) */
+    int direct;   /* path is a device or FIFO (-o /dev/stdout): written in place */
 } ts_outfile;
 int  ts_out_open(ts_outfile *o, const char *path);   /* 0 / -1 */
 int  ts_out_commit(ts_outfile *o);                   /* flush, fsync, rename; 0 / -1 */

@@ -149,6 +149,21 @@ static int make_named(const char *path, int fd, char **name_out, int *fd_out)
 int ts_out_open(ts_outfile *o, const char *path)
 {
     memset(o, 0, sizeof *o);
+    /* a device or FIFO (-o /dev/stdout, /dev/null, a named pipe) is written in place: a
+     * temporary renamed over it would put a regular file where the device was */
+    struct stat ds;
+    if (stat(path, &ds) == 0 && !S_ISREG(ds.st_mode) && !S_ISDIR(ds.st_mode)) {
+        int dfd = open(path, O_WRONLY | O_CLOEXEC);
+        if (dfd < 0 || !(o->f = fdopen(dfd, "wb"))) {
+            int e = errno;
+            if (dfd >= 0) close(dfd);
+            memset(o, 0, sizeof *o);
+            return ts_fail("%s: cannot open: %s", path, strerror(e));
+        }
+        o->path = ts_strdup(path);
+        o->direct = 1;
+        return 0;
+    }
     remove_stale(path);
     o->path = ts_strdup(path);
     char *dir = dir_of(path);
@@ -187,6 +202,15 @@ int ts_out_open(ts_outfile *o, const char *path)
 
 int ts_out_commit(ts_outfile *o)
 {
+    if (o->direct) {   /* nothing to sync or rename */
+        int bad = ferror(o->f) || fflush(o->f) != 0;
+        int e = errno;
+        if (fclose(o->f) != 0 && !bad) { bad = 1; e = errno; }
+        if (bad) ts_fail("%s: write failed: %s", o->path, strerror(e));
+        free(o->path);
+        memset(o, 0, sizeof *o);
+        return bad ? -1 : 0;
+    }
     int bad = ferror(o->f) || fflush(o->f) != 0 || fsync(fileno(o->f)) != 0;
     int e = errno;
     sig_hold h;
