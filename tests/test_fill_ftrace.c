@@ -492,6 +492,79 @@ static void spans_written(void)
     free(t);
 }
 
+/* a marker on a CPU with no event line of its own: its reconstructions take the nearest
+ * line's shape and time (a fraction among them), and the filled trace reads back */
+static void fill_marker_of_an_empty_cpu(void)
+{
+    char *t = make_text(400, 0, 0, 0);
+    size_t n = strlen(t), cap = n + 256;
+    char *u = malloc(cap);
+    const char *mid = strstr(t, "     dd-10      [000] .....     1.002000:");
+    REQUIRE(mid);
+    size_t k = (size_t)(mid - t);
+    memcpy(u, t, k);
+    k += (size_t)snprintf(u + k, cap - k, "CPU:7 [LOST 1 EVENTS]\n");
+    snprintf(u + k, cap - k, "%s", mid);
+    write_file(at("cpu7.trace"), u);
+    ts_fill_opts o;
+    fill_opts(&o);
+    o.model = "unigram";
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("cpu7.trace"), at("cpu7_filled.trace"), &o, &r) == 0);
+    CHECK(r.reconstructed == 1);
+    ts_fill_result_free(&r);
+    ts_gap_list gl;
+    CHECK_MSG(ts_gaps_find(at("cpu7_filled.trace"), 0, &gl) == 0, "%s", ts_error());
+    CHECK(gl.recon == 1);
+    ts_gap_list_free(&gl);
+    char *out = slurp(at("cpu7_filled.trace"));
+    const char *rl = out ? strstr(out, "[007] ..... ") : NULL;
+    CHECK_MSG(rl && !strncmp(rl + 12, "    1.00", 8), "%.100s", rl ? rl : "(none)");
+    free(out);
+    free(u);
+    free(t);
+}
+
+/* raw exits numbered -1 (as after rt_sigreturn) with no entry of theirs, one in every round
+ * of the loop, so that the gap's reconstruction holds some: named nr_m1, an identifier
+ * that the filled lines read back with */
+static void fill_exit_numbered_minus_one(void)
+{
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    ts_gap_list gl;
+    size_t k;
+    char *t = make_raw_text(400, 200, 6), *u;
+    u = malloc(strlen(t) + 1);
+    k = 0;
+    for (const char *p = t, *q; *p; p = q) {   /* each write's entry turned into such an exit */
+        q = strstr(p, "sys_enter: NR 64 (4, 1000, 10)");
+        if (!q) { strcpy(u + k, p); k += strlen(p); break; }
+        memcpy(u + k, p, (size_t)(q - p));
+        k += (size_t)(q - p);
+        k += (size_t)sprintf(u + k, "sys_exit: NR -1 = 0");
+        q += 30;
+    }
+    write_file(at("nrm1.trace"), u);
+    o.model = "ngram";
+    o.arch = "aarch64";
+    REQUIRE(ts_ctf_fill(at("nrm1.trace"), at("nrm1_filled.trace"), &o, &r) == 0);
+    ts_fill_result_free(&r);
+    CHECK_MSG(ts_gaps_find_arch(at("nrm1_filled.trace"), "aarch64", 0, &gl) == 0, "%s", ts_error());
+    ts_gap_list_free(&gl);
+    const char *one[] = {at("nrm1_filled.trace")};
+    ts_ctf_opts co = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_trace tr;
+    char *notes = NULL;
+    CHECK_MSG(ts_ftrace_load(one, 1, &co, "aarch64", &tr, &notes) == 0, "%s", ts_error());
+    CHECK(notes && strstr(notes, "6 events reconstructed"));
+    ts_ctf_trace_free(&tr);
+    free(notes);
+    free(u);
+    free(t);
+}
+
 /* the real trace_pipe recording: its 15 markers, every one filled, read back */
 static void real_recording(void)
 {
@@ -548,6 +621,8 @@ TEST_MAIN("fill_ftrace", {
     RUN(raw_arch);
     RUN(memory_per_event);
     RUN(spans_written);
+    RUN(fill_marker_of_an_empty_cpu);
+    RUN(fill_exit_numbered_minus_one);
     RUN(real_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

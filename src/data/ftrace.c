@@ -723,7 +723,10 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
         const char *nm = ts_syscall_by_number(arch, x->nr);
         char buf[32];
         if (!nm) {
-            snprintf(buf, sizeof buf, "nr_%ld", x->nr);
+            /* an identifier, -1 too (an exit whose call is not known): a name written back
+             * into a filled trace's lines must read again */
+            if (x->nr < 0) snprintf(buf, sizeof buf, "nr_m%ld", -x->nr);
+            else snprintf(buf, sizeof buf, "nr_%ld", x->nr);
             nm = buf;
             if (!unnamed++) unnamed_nr = x->nr;
         }

@@ -128,6 +128,7 @@ static void name_event(ft_trace *t, ft_ev *x, const ts__ft_line *l)
         const char *pre = l->kind == TS__FT_ENTRY ? "syscall_entry_" : "syscall_exit_";
         const char *call = l->raw ? ts_syscall_by_number(t->arch, l->nr) : NULL;
         if (l->raw && call) snprintf(nm, sizeof nm, "%s%s", pre, call);
+        else if (l->raw && l->nr < 0) snprintf(nm, sizeof nm, "%snr_m%ld", pre, -l->nr);   /* an identifier */
         else if (l->raw) snprintf(nm, sizeof nm, "%snr_%ld", pre, l->nr);
         else snprintf(nm, sizeof nm, "%s%.*s", pre, len, nb);
     } else if ((len == 9 && !memcmp(nb, "sys_enter", 9)) || (len == 8 && !memcmp(nb, "sys_exit", 8))) {
@@ -252,9 +253,28 @@ static void place_markers(ft_trace *t)
             }
         }
     }
+    /* a marker of a CPU with no event line of its own: the shape and time of the nearest
+     * event line in the file, of any CPU (else its reconstructions would be written with a
+     * time of 0 and no fraction, which the reader refuses in a trace whose times have one) */
+    size_t near = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        ft_ev *x = &t->ev[i];
+        if (x->kind != FT_LOST) near = i + 1;
+        else if (!t->mk[x->val].shape && near) t->mk[x->val].shape = near;
+    }
+    near = 0;
+    for (size_t i = t->n; i-- > 0;) {
+        ft_ev *x = &t->ev[i];
+        if (x->kind != FT_LOST) near = i + 1;
+        else if (!t->mk[x->val].shape && near) t->mk[x->val].shape = near;
+    }
     free(last);
     for (size_t i = 0; i < t->n; i++)
-        if (t->ev[i].kind == FT_LOST) t->ev[i].ns = t->mk[t->ev[i].val].end_ns;
+        if (t->ev[i].kind == FT_LOST) {
+            ft_mark *m = &t->mk[t->ev[i].val];
+            if (!m->has_times && m->shape) m->begin_ns = m->end_ns = t->ev[m->shape - 1].ns;
+            t->ev[i].ns = m->end_ns;
+        }
 }
 
 static void ft_free(ft_trace *t)
@@ -470,7 +490,6 @@ static int write_text(const ft_trace *t, FILE *f, const uint8_t *keep, const ts_
     uint8_t *has_last = ts_calloc(nc, 1);
     comm_map cm;
     memset(&cm, 0, sizeof cm);
-    setvbuf(f, NULL, _IOFBF, 1 << 20);   /* for the lines written here */
     for (size_t i = 0; i < t->n; i++) {
         const ft_ev *x = &t->ev[i];
         const ft_mark *mk = x->kind == FT_LOST ? &t->mk[x->val] : NULL;
@@ -549,9 +568,14 @@ int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
         ts_outfile of;
         rc = ts_out_open(&of, out);
         if (rc == 0) {
+            /* a buffer of our own for the lines written one by one: given none, stdio keeps
+             * its default size whatever size is asked */
+            char *vbuf = ts_malloc(1 << 20);
+            setvbuf(of.f, vbuf, _IOFBF, 1 << 20);
             rc = write_text(&t, of.f, keep, rec, nrec);
             if (rc == 0) rc = ts_out_commit(&of);
             else ts_out_abort(&of);
+            free(vbuf);
         }
     }
     free(keep);
