@@ -197,7 +197,7 @@ void ts_ctf_trace_free(ts_ctf_trace *t);
 /* ftrace text (tracefs's trace and trace_pipe files, trace-cmd report's lines; gzip read as
  * it is) -> the same: one event per system call entry (syscalls:* events, or raw_syscalls'
  * numbers named through arch's table: "x86_64", "aarch64"; NULL: the host's; a number it
- * lacks is nr_NUMBER), exits and other events under opts as for CTF. Several files are
+ * lacks is nr_NUMBER, nr_m1 for -1), exits and other events under opts as for CTF. Several files are
  * merged by time. Each event's tid and comm come from its line (COMM-PID; "<...>": no
  * comm), its CPU from [CPU], the return value from its thread's next exit of the same
  * call. Streams are the CPUs; the lost-event markers are their discards (a count not known
