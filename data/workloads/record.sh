@@ -1,17 +1,18 @@
 #!/bin/sh
-# Records strace logs of eight real workloads (Debian 12, offline, loopback only):
+# Records strace logs of nine real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
 # Each workload runs under `strace -f -ttt -T -o NAME.strace` in a scratch directory (the
-# web server alone, not its curl clients) and its log is written to OUTDIR/NAME.strace.gz (default OUTDIR: the directory of this
+# web server alone, not its curl clients; the JVM alone, not javac) and its log is written to OUTDIR/NAME.strace.gz (default OUTDIR: the directory of this
 # script). NAMEs pick workloads (default: all). Needs strace, gcc, make, tar, xz, zstd,
-# sqlite3, python3, curl and git, and node (Debian's nodejs) for node-async. The inputs are
+# sqlite3, python3, curl and git, node (Debian's nodejs) for node-async, and java and javac
+# (Debian's default-jdk) for java-pool. The inputs are
 # generated from fixed seeds, so a rerun
 # records the same work (timing, PIDs and addresses differ).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -335,6 +336,60 @@ function serve(nreq) {
 EOF
 }
 
+# a JVM (garbage collector and compiler threads of its own) running a pool of 4 worker
+# threads over 480 tasks: write a text file, read it back, gzip it, gunzip and hash it,
+# delete a third of the texts, sleep on every seventh; then list the directory
+run_java_pool() {
+    d=$1
+    cat > "$d/Work.java" <<'EOF'
+import java.io.*;
+import java.nio.file.*;
+import java.security.MessageDigest;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.zip.*;
+
+public class Work {
+    public static void main(String[] a) throws Exception {
+        Path dir = Paths.get(a[0]);
+        Files.createDirectories(dir);
+        Random r = new Random(11);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<String>> out = new ArrayList<>();
+        for (int i = 0; i < 480; i++) {
+            final int id = i;
+            final int size = 2000 + r.nextInt(60000);
+            out.add(pool.submit(() -> {
+                Path p = dir.resolve("f" + id + ".txt");
+                StringBuilder sb = new StringBuilder();
+                Random rr = new Random(id);
+                while (sb.length() < size) sb.append("line ").append(rr.nextInt(1000)).append('\n');
+                Files.write(p, sb.toString().getBytes());
+                byte[] data = Files.readAllBytes(p);
+                Path z = dir.resolve("f" + id + ".gz");
+                try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(z))) { os.write(data); }
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                try (InputStream is = new GZIPInputStream(Files.newInputStream(z))) {
+                    byte[] buf = new byte[4096]; int n;
+                    while ((n = is.read(buf)) > 0) md.update(buf, 0, n);
+                }
+                if (id % 3 == 0) Files.delete(p);
+                if (id % 7 == 0) Thread.sleep(2);
+                return String.format("%d %x", id, md.digest()[0]);
+            }));
+        }
+        long s = 0;
+        for (Future<String> f : out) s += f.get().length();
+        pool.shutdown();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) { for (Path p : ds) s += Files.size(p) % 7; }
+        System.out.println(s);
+    }
+}
+EOF
+    javac -d "$d" "$d/Work.java"
+    strace -f -ttt -T -o "$2" java -Xmx256m -cp "$d" Work "$d/w"
+}
+
 # ---- driver ----
 if [ "${1:-}" = "--run" ]; then
     "run_$(echo "$2" | tr - _)" "$3" "${4:-}"
@@ -349,13 +404,18 @@ done
 case " $names " in *" node-async "*)
     command -v node > /dev/null || { echo "record.sh: 'node' is not installed (node-async)" >&2; exit 1; } ;;
 esac
+case " $names " in *" java-pool "*)
+    for t in java javac; do
+        command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (java-pool)" >&2; exit 1; }
+    done ;;
+esac
 self=$here/record.sh
 for name in $names; do
     case " $ALL " in *" $name "*) ;; *) echo "record.sh: unknown workload '$name' ($ALL)" >&2; exit 2 ;; esac
     W=$(mktemp -d)
     mkdir "$W/work"
     case $name in
-        http-server) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null ;;
+        http-server | java-pool) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null ;;
         *) strace -f -ttt -T -o "$W/$name.strace" sh "$self" --run "$name" "$W/work" > /dev/null ;;
     esac
     gzip -9n < "$W/$name.strace" > "$out/$name.strace.gz"
