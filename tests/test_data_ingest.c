@@ -1918,7 +1918,7 @@ static void ftrace_raw_syscalls(void)
                         "  ls-5 [000] ..... 2.000003: sys_enter: NR 39 (0, 0, 0, 0, 0, 0)\n"
                         "  ls-5 [000] ..... 2.000004: sys_exit: NR 39 = 5\n",
                         &ex, "x86_64", &t, &notes, NULL) == 0);
-    CHECK_MSG(names_are(t.names, t.n, "rt_sigreturn nr_-1 rt_sigreturn getpid getpid"), "%s %s", t.names[1], t.names[2]);
+    CHECK_MSG(names_are(t.names, t.n, "rt_sigreturn nr_m1 rt_sigreturn getpid getpid"), "%s %s", t.names[1], t.names[2]);
     CHECK(t.has_ret[0] && t.ret[0] == 0 && t.has_ret[3] && t.ret[3] == 5);
     free(notes);
     ts_ctf_trace_free(&t);
