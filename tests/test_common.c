@@ -100,8 +100,9 @@ static void atomic_file_keeps_old_on_abort(void)
 /* an output's mode is what the user's umask gives a new file (0666 less it), as for any
  * program's output, and a file it replaces keeps its own; the temporary it is written to
  * changes neither */
-/* a device or FIFO given as the output is written in place, not replaced by a regular file
- * renamed over it (run as root, -o /dev/null became a file) */
+/* a device, FIFO or the process's own descriptor given as the output is written in place,
+ * not replaced by a regular file renamed over it (run as root, -o /dev/null became a file);
+ * a link's file is replaced, the link kept */
 static void output_to_a_device_in_place(void)
 {
     const char *dir = scratch_dir();
@@ -120,6 +121,38 @@ static void output_to_a_device_in_place(void)
     close(rfd);
     struct stat st;
     CHECK(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));   /* (a device is opened the same way) */
+    /* checked before long work without being opened: no reader is there, nothing waits */
+    CHECK(ts_out_is_stream(fifo) && ts_out_check(fifo) == 0);
+    /* one of the process's own descriptors (/dev/stdout redirected): written through it */
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    char own[64];
+    snprintf(own, sizeof own, "/dev/fd/%d", p[1]);
+    REQUIRE(ts_out_open(&o, own) == 0);
+    fputs("own fd\n", o.f);
+    CHECK(ts_out_commit(&o) == 0);
+    memset(buf, 0, sizeof buf);
+    CHECK(read(p[0], buf, sizeof buf - 1) == 7 && !strcmp(buf, "own fd\n"));
+    CHECK(fcntl(p[1], F_GETFD) >= 0);   /* still the caller's */
+    close(p[0]);
+    close(p[1]);
+    /* a link: its file replaced, the link kept */
+    char target[600], link[600];
+    snprintf(target, sizeof target, "%s/target", dir);
+    snprintf(link, sizeof link, "%s/link", dir);
+    FILE *f = fopen(target, "w");
+    REQUIRE(f);
+    fputs("old\n", f);
+    fclose(f);
+    REQUIRE(symlink("target", link) == 0);
+    REQUIRE(ts_out_open(&o, link) == 0);
+    fputs("new\n", o.f);
+    CHECK(ts_out_commit(&o) == 0);
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+    f = fopen(target, "r");
+    REQUIRE(f);
+    CHECK(fgets(buf, sizeof buf, f) && !strcmp(buf, "new\n"));
+    fclose(f);
 }
 
 static void output_mode_follows_umask(void)

@@ -599,6 +599,23 @@ static void resume_keeps_schedule(void)
     CHECK(count_lines_with(lg, "") == lines);
     later.log_path = NULL;
     later.defaulted |= TS_TRAIN_DEFAULT_WARMUP;
+    /* --schedule constant given at the resume of a cosine run: its checkpoint holds no
+     * warm-up for the constant rate, and resumes again */
+    later.defaulted &= ~(unsigned)TS_TRAIN_DEFAULT_SCHEDULE;
+    later.lr.kind = TS_LR_CONSTANT;
+    later.resume = ck20;
+    later.iters = 30;
+    snprintf(b, sizeof b, "%s/se.m", dir);
+    later.out_path = b;
+    lsq_make(&q);
+    REQUIRE(ts_train_run(&n, &later) == 0);
+    char cke[600];
+    snprintf(cke, sizeof cke, "%s.ckpt", b);
+    later.resume = cke;
+    later.iters = 40;
+    later.defaulted |= TS_TRAIN_DEFAULT_SCHEDULE;
+    lsq_make(&q);
+    CHECK_MSG(ts_train_run(&n, &later) == 0, "%s", ts_error());
     later.resume = old;
     /* a corrupt section is refused, naming it */
     unsigned char bad[40];
@@ -635,7 +652,7 @@ static int hold_in_child(const char *path, pid_t *pid, int *wfd)
 
 static void release_child(pid_t pid, int wfd)
 {
-    if (write(wfd, "x", 1) != 1) kill(pid, SIGKILL);
+    if (write(wfd, "x", 1) != 1 && pid > 0) kill(pid, SIGKILL);
     close(wfd);
     waitpid(pid, NULL, 0);
 }

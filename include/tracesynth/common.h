@@ -69,7 +69,14 @@ typedef struct {
     char *tmp;    /* the temporary's name; NULL while it has none (O_TMPFILE) */
     int direct;   /* path is a device or FIFO (-o /dev/stdout): written in place */
 } ts_outfile;
-int  ts_out_open(ts_outfile *o, const char *path);   /* 0 / -1 */
+/* 0 / -1. A link: its file is replaced, the link kept. A device, a FIFO or one of the
+ * process's own descriptors (/dev/stdout, /dev/fd/N): written in place, not replaced */
+int  ts_out_open(ts_outfile *o, const char *path);
+/* 1: path is written in place (a device, FIFO, /dev/stdout), not a file replaced */
+int  ts_out_is_stream(const char *path);
+/* can path be written? Checked before long work without leaving anything (a FIFO is not
+ * opened: its reader would see its end). 0 / -1 naming it */
+int  ts_out_check(const char *path);
 int  ts_out_commit(ts_outfile *o);                   /* flush, fsync, rename; 0 / -1 */
 void ts_out_abort(ts_outfile *o);                    /* remove the temporary file */
 /* a set of files replaced together: write them into s.stage (a fresh directory inside

@@ -153,6 +153,9 @@ void ts_train_set_hook(ts_train_hook hook, void *ud);
  * model, checkpoint, log and progress. A checkpoint resumes under any rank count. */
 int  ts_train_mpi_init(void);
 void ts_train_world(int *rank, int *size);   /* 0, 1 without MPI */
+/* 1 when ok on every process (a collective call: every rank makes it); a rank that was ok
+ * where another was not gets an error naming `name` and rank 0 */
+int  ts_train_agree(int ok, const char *name);
 
 /* cut a JSON-lines log back to iteration iter of run `run` (the id its start and
  * resume records name, "run":"%016x"): of that run's records, every one whose "iter"

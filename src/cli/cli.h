@@ -102,6 +102,9 @@ typedef struct {
 /* 0 with *arch its canonical name (NULL stays NULL), or a usage error (2): an architecture
  * not known, or one given for a CTF trace (a directory), whose events name their calls */
 int cli_trace_arch(const char *cmd, const char *trace, const char **arch);
+/* where a command says what it wrote to out: stderr when out is standard output
+ * (-o /dev/stdout), which the message would join; else stdout */
+FILE *cli_msg_stream(const char *out);
 /* ts_opt_parse for a command that takes no arguments besides its options: -1 to go
  * on, else the exit status (0 after --help, 2 after a usage error) */
 int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv);

@@ -116,8 +116,8 @@ int cmd_fill(int argc, char **argv)
                 args.pos[0], (unsigned long long)res.too_long, res.too_long == 1 ? "" : "s",
                 (unsigned long long)res.too_long_events);
     if (rc == 0) {
-        printf("fill: %zu gap%s, %llu events reconstructed among %llu recorded (train %.1f s, impute %.1f s, "
-               "write %.1f s) -> %s\n", res.n, res.n == 1 ? "" : "s", (unsigned long long)res.reconstructed,
+        fprintf(cli_msg_stream(out), "fill: %zu gap%s, %llu events reconstructed among %llu recorded (train %.1f s, "
+                "impute %.1f s, write %.1f s) -> %s\n", res.n, res.n == 1 ? "" : "s", (unsigned long long)res.reconstructed,
                (unsigned long long)res.events, res.train_s, res.impute_s, res.write_s, out);
         if (text && !strcmp(text, "-")) {
             fflush(stdout);

@@ -100,6 +100,10 @@ static int log_clashes(const char *log, const char *out, const char *resume)
 /* 1, the error printed, when another running training writes out or log */
 static int hold_outputs(const char *out, const char *log, ts_path_hold hold[2])
 {
+    if (ts_out_is_stream(out)) {   /* (a neural model's is written again at each better validation) */
+        ts_fail("%s: the model goes to a file, not a device or a pipe", out);
+        return cli_fail();
+    }
     if (ts_path_lock(out, "model", &hold[0]) != 0) return cli_fail();
     if (log && ts_path_lock(log, "training log", &hold[1]) != 0) return cli_fail();
     return 0;
@@ -232,7 +236,9 @@ int cmd_train(int argc, char **argv)
                    "another event), %zu windows\n", ri.copies, inf.events, 100 * inf.moved, inf.windows);
     }
     if (!out) out = def_out = default_output(dataset, model);
-    if (log_clashes(log, out, resume) || (rank == 0 && hold_outputs(out, log, hold))) goto done;
+    if (log_clashes(log, out, resume)) goto done;
+    /* rank 0 writes, and holds; the others stop with it */
+    if (!ts_train_agree(rank != 0 || hold_outputs(out, log, hold) == 0, model)) goto done;
     ts_train_opts o;
     memset(&o, 0, sizeof o);
     o.blackout = k;

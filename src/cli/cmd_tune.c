@@ -89,9 +89,7 @@ int cmd_tune_prior(int argc, char **argv)
     }
     /* the outputs before the choice (minutes on a large validation part): an unwritable
      * -o was found only at the end, a --log that cannot be opened lost its records unsaid */
-    ts_outfile of;
-    if (ts_out_open(&of, out)) { cli_fail(); goto done; }
-    ts_out_abort(&of);
+    if (ts_out_check(out)) { cli_fail(); goto done; }
     if (log && ts_log_check(log, "log")) { cli_fail(); goto done; }
     if (ts_split_data_load(args.pos[1], &ss, &d)) { cli_fail(); goto done; }
     /* the validation windows in the model's numbering (by name: a model trained with

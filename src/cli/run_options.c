@@ -125,3 +125,12 @@ int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv)
     ts_opt_free(&args);
     return rc == 0 ? -1 : rc == 1 ? 0 : rc;
 }
+
+FILE *cli_msg_stream(const char *out)
+{
+    struct stat a, b;
+    if (out && ts_out_is_stream(out) && stat(out, &a) == 0 && fstat(1, &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino)
+        return stderr;
+    return stdout;
+}

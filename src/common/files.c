@@ -146,11 +146,69 @@ static int make_named(const char *path, int fd, char **name_out, int *fd_out)
     return -1;
 }
 
+/* the descriptor a path names when it is one of this process's own (/dev/stdout,
+ * /dev/stderr, /dev/fd/N, /proc/self/fd/N), else -1 */
+static int own_fd(const char *path)
+{
+    static const char *const pre[] = {"/dev/fd/", "/proc/self/fd/"};
+    if (!strcmp(path, "/dev/stdout")) return 1;
+    if (!strcmp(path, "/dev/stderr")) return 2;
+    for (int i = 0; i < 2; i++) {
+        size_t n = strlen(pre[i]);
+        if (strncmp(path, pre[i], n) || !path[n]) continue;
+        char *end;
+        long v = strtol(path + n, &end, 10);
+        return *end || v < 0 || v > 1 << 20 ? -1 : (int)v;
+    }
+    return -1;
+}
+
+int ts_out_is_stream(const char *path)
+{
+    struct stat st;
+    return own_fd(path) >= 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+}
+
+int ts_out_check(const char *path)
+{
+    if (ts_out_is_stream(path)) {   /* opened now and closed, a FIFO's reader would see its end */
+        if (own_fd(path) >= 0 || access(path, W_OK) == 0) return 0;
+        return ts_fail("%s: cannot open: %s", path, strerror(errno));
+    }
+    ts_outfile o;
+    if (ts_out_open(&o, path) != 0) return -1;
+    ts_out_abort(&o);
+    return 0;
+}
+
 int ts_out_open(ts_outfile *o, const char *path)
 {
     memset(o, 0, sizeof *o);
-    /* a device or FIFO (-o /dev/stdout, /dev/null, a named pipe) is written in place: a
-     * temporary renamed over it would put a regular file where the device was */
+    /* one of the process's own descriptors (-o /dev/stdout, redirected to a file or not):
+     * written through it, where its redirection put it (appending with >>) */
+    int own = own_fd(path);
+    if (own >= 0) {
+        int dfd = fcntl(own, F_DUPFD_CLOEXEC, 3);
+        if (dfd < 0 || !(o->f = fdopen(dfd, "wb"))) {
+            int e = errno;
+            if (dfd >= 0) close(dfd);
+            memset(o, 0, sizeof *o);
+            return ts_fail("%s: cannot open: %s", path, strerror(e));
+        }
+        o->path = ts_strdup(path);
+        o->direct = 1;
+        return 0;
+    }
+    /* a link: its file replaced, the link kept */
+    struct stat ls;
+    char *real = lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode) ? realpath(path, NULL) : NULL;
+    if (real) {
+        int rc = ts_out_open(o, real);
+        free(real);
+        return rc;
+    }
+    /* a device or FIFO (-o /dev/null, a named pipe) is written in place: a temporary
+     * renamed over it would put a regular file where the device was */
     struct stat ds;
     if (stat(path, &ds) == 0 && !S_ISREG(ds.st_mode) && !S_ISDIR(ds.st_mode)) {
         int dfd = open(path, O_WRONLY | O_CLOEXEC);

@@ -725,7 +725,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
         if (!nm) {
             /* an identifier, -1 too (an exit whose call is not known): a name written back
              * into a filled trace's lines must read again */
-            if (x->nr < 0) snprintf(buf, sizeof buf, "nr_m%ld", -x->nr);
+            if (x->nr < 0) snprintf(buf, sizeof buf, "nr_m%lu", 0ul - (unsigned long)x->nr);
             else snprintf(buf, sizeof buf, "nr_%ld", x->nr);
             nm = buf;
             if (!unnamed++) unnamed_nr = x->nr;

@@ -128,7 +128,7 @@ static void name_event(ft_trace *t, ft_ev *x, const ts__ft_line *l)
         const char *pre = l->kind == TS__FT_ENTRY ? "syscall_entry_" : "syscall_exit_";
         const char *call = l->raw ? ts_syscall_by_number(t->arch, l->nr) : NULL;
         if (l->raw && call) snprintf(nm, sizeof nm, "%s%s", pre, call);
-        else if (l->raw && l->nr < 0) snprintf(nm, sizeof nm, "%snr_m%ld", pre, -l->nr);   /* an identifier */
+        else if (l->raw && l->nr < 0) snprintf(nm, sizeof nm, "%snr_m%lu", pre, 0ul - (unsigned long)l->nr);   /* an identifier */
         else if (l->raw) snprintf(nm, sizeof nm, "%snr_%ld", pre, l->nr);
         else snprintf(nm, sizeof nm, "%s%.*s", pre, len, nb);
     } else if ((len == 9 && !memcmp(nb, "sys_enter", 9)) || (len == 8 && !memcmp(nb, "sys_exit", 8))) {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <math.h>
@@ -175,6 +176,8 @@ static int optim_unpack(ts_train_cfg *c, const unsigned char *b)
     if (c->defaulted & TS_TRAIN_DEFAULT_CLIP) c->clip = clip;
     if (c->defaulted & TS_TRAIN_DEFAULT_SCHEDULE) c->lr.kind = (ts_lr_kind)kind;
     if (c->defaulted & TS_TRAIN_DEFAULT_WARMUP) c->lr.warmup = (long)warmup;
+    /* --schedule constant given: the checkpoint's warm-up goes with its own schedule */
+    if (c->lr.kind == TS_LR_CONSTANT && (c->defaulted & TS_TRAIN_DEFAULT_WARMUP)) c->lr.warmup = 0;
     return 0;
 }
 
@@ -375,7 +378,9 @@ static int run_begun(run_follow *f, const char *line)
 
 int ts_train_log_truncate(const char *path, long iter, uint64_t run)
 {
-    if (!path) return 0;
+    struct stat lst;
+    /* a stream (--log /dev/stderr) has nothing to cut, and reading it would wait */
+    if (!path || (stat(path, &lst) == 0 && !S_ISREG(lst.st_mode))) return 0;
     FILE *f = fopen(path, "rb");
     if (!f) return errno == ENOENT ? 0 : ts_fail("%s: cannot read the training log: %s", path, strerror(errno));
     /* a log named by a link: its file is rewritten, the link kept (the run appends through it) */
@@ -442,16 +447,19 @@ static uint64_t new_run_id(void)
     return id ? id : 1;
 }
 
-/* can path be written (atomically: a temporary file beside it)? */
+/* can path be written (atomically: a temporary file beside it)? A device or FIFO is
+ * refused: the model is written again at every validation that improves, its checkpoint
+ * beside it */
 static int check_writable(const char *path, const char *what)
 {
-    ts_outfile o;
-    if (ts_out_open(&o, path) != 0) {
+    if (ts_out_is_stream(path))
+        return ts_fail("%s: the %s is written again at every validation that improves, and a checkpoint beside "
+                       "it: give a file, not a device or a pipe", path, what);
+    if (ts_out_check(path) != 0) {
         char why[512];
         snprintf(why, sizeof why, "%s", ts_error());
         return ts_fail("%s: the %s cannot be written (%s)", path, what, why);
     }
-    ts_out_abort(&o);
     return 0;
 }
 
@@ -633,6 +641,13 @@ static int all_ok(int ok, int nranks, const char *name)
     (void)name;
 #endif
     return ok;
+}
+
+int ts_train_agree(int ok, const char *name)
+{
+    int rank, nranks;
+    ts_train_world(&rank, &nranks);
+    return all_ok(ok, nranks, name);
 }
 
 long ts_train_valid_iter(void)
