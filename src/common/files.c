@@ -181,24 +181,27 @@ int ts_out_check(const char *path)
     return 0;
 }
 
+/* o writes to dfd (from open or dup; -1 with errno) in place; 0 / -1 naming path */
+static int open_in_place(ts_outfile *o, const char *path, int dfd)
+{
+    if (dfd < 0 || !(o->f = fdopen(dfd, "wb"))) {
+        int e = errno;
+        if (dfd >= 0) close(dfd);
+        memset(o, 0, sizeof *o);
+        return ts_fail("%s: cannot open: %s", path, strerror(e));
+    }
+    o->path = ts_strdup(path);
+    o->direct = 1;
+    return 0;
+}
+
 int ts_out_open(ts_outfile *o, const char *path)
 {
     memset(o, 0, sizeof *o);
     /* one of the process's own descriptors (-o /dev/stdout, redirected to a file or not):
      * written through it, where its redirection put it (appending with >>) */
     int own = own_fd(path);
-    if (own >= 0) {
-        int dfd = fcntl(own, F_DUPFD_CLOEXEC, 3);
-        if (dfd < 0 || !(o->f = fdopen(dfd, "wb"))) {
-            int e = errno;
-            if (dfd >= 0) close(dfd);
-            memset(o, 0, sizeof *o);
-            return ts_fail("%s: cannot open: %s", path, strerror(e));
-        }
-        o->path = ts_strdup(path);
-        o->direct = 1;
-        return 0;
-    }
+    if (own >= 0) return open_in_place(o, path, fcntl(own, F_DUPFD_CLOEXEC, 3));
     /* a link: its file replaced, the link kept */
     struct stat ls;
     char *real = lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode) ? realpath(path, NULL) : NULL;
@@ -210,18 +213,8 @@ int ts_out_open(ts_outfile *o, const char *path)
     /* a device or FIFO (-o /dev/null, a named pipe) is written in place: a temporary
      * renamed over it would put a regular file where the device was */
     struct stat ds;
-    if (stat(path, &ds) == 0 && !S_ISREG(ds.st_mode) && !S_ISDIR(ds.st_mode)) {
-        int dfd = open(path, O_WRONLY | O_CLOEXEC);
-        if (dfd < 0 || !(o->f = fdopen(dfd, "wb"))) {
-            int e = errno;
-            if (dfd >= 0) close(dfd);
-            memset(o, 0, sizeof *o);
-            return ts_fail("%s: cannot open: %s", path, strerror(e));
-        }
-        o->path = ts_strdup(path);
-        o->direct = 1;
-        return 0;
-    }
+    if (stat(path, &ds) == 0 && !S_ISREG(ds.st_mode) && !S_ISDIR(ds.st_mode))
+        return open_in_place(o, path, open(path, O_WRONLY | O_CLOEXEC));
     remove_stale(path);
     o->path = ts_strdup(path);
     char *dir = dir_of(path);
