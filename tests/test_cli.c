@@ -416,6 +416,10 @@ static void split_short_trace(void)
         CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--fractions goes with --split time"), "%s: %s",
                   args, err);
     }
+    /* a model goes to a file: a device would take it (and a neural one's checkpoint would
+     * go beside it, into /dev) */
+    snprintf(args, sizeof args, "train --model ngram %s/ds1800 --length 20 -o /dev/null", dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "/dev/null: the model goes to a file"), "%s", err);
     int pm[3];
     CHECK(ts_split_parse_fractions("0.7,0.1,0.2", pm) == 0 && pm[0] == 700 && pm[1] == 100 && pm[2] == 200);
     CHECK(memcmp(pm, ts_split_default_permille, sizeof pm) == 0);
