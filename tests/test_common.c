@@ -153,6 +153,28 @@ static void output_to_a_device_in_place(void)
     REQUIRE(f);
     CHECK(fgets(buf, sizeof buf, f) && !strcmp(buf, "new\n"));
     fclose(f);
+    /* a link to a file not there yet: the file made, the link kept; the two are one path */
+    char dang[600], made[600];
+    snprintf(dang, sizeof dang, "%s/dangling", dir);
+    snprintf(made, sizeof made, "%s/made", dir);
+    REQUIRE(symlink("made", dang) == 0);
+    CHECK(ts_same_path(dang, made) == 1);
+    REQUIRE(ts_out_open(&o, dang) == 0);
+    fputs("made\n", o.f);
+    CHECK(ts_out_commit(&o) == 0);
+    CHECK(lstat(dang, &st) == 0 && S_ISLNK(st.st_mode) && stat(made, &st) == 0 && st.st_size == 5);
+    /* an own descriptor: abort writes nothing buffered; one open read-only is refused */
+    REQUIRE(pipe(p) == 0);
+    REQUIRE(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0);
+    snprintf(own, sizeof own, "/dev/fd/%d", p[1]);
+    REQUIRE(ts_out_open(&o, own) == 0);
+    fputs("never\n", o.f);
+    ts_out_abort(&o);
+    CHECK(read(p[0], buf, sizeof buf) < 0);
+    snprintf(own, sizeof own, "/dev/fd/%d", p[0]);
+    CHECK(ts_out_check(own) == -1 && strstr(ts_error(), "not open for writing"));
+    close(p[0]);
+    close(p[1]);
 }
 
 static void output_mode_follows_umask(void)

@@ -565,6 +565,30 @@ static void fill_exit_numbered_minus_one(void)
     free(t);
 }
 
+/* drop or fill to the input trace itself, by its name or a link's, is refused: the input
+ * would be lost */
+static void output_is_not_the_input(void)
+{
+    char *t = make_text(400, 200, 6, 0);
+    write_file(at("self.trace"), t);
+    char lnk[600];
+    snprintf(lnk, sizeof lnk, "%s", at("self.link"));
+    REQUIRE(symlink("self.trace", lnk) == 0);
+    ts_drop_opts d = {0.1, 8, 16, 7, 0, 0, NULL};
+    ts_drop_stats st;
+    const char *outs[] = {at("self.trace"), lnk};
+    for (int i = 0; i < 2; i++) {
+        char o[600];
+        snprintf(o, sizeof o, "%s", outs[i]);
+        CHECK_MSG(ts_ctf_drop(at("self.trace"), o, &d, &st) == -1 && strstr(ts_error(), "would replace the input"),
+                  "%s: %s", o, ts_error());
+    }
+    char *back = slurp(at("self.trace"));
+    CHECK(back && !strcmp(back, t));
+    free(back);
+    free(t);
+}
+
 /* the real trace_pipe recording: its 15 markers, every one filled, read back */
 static void real_recording(void)
 {
@@ -623,6 +647,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(spans_written);
     RUN(fill_marker_of_an_empty_cpu);
     RUN(fill_exit_numbered_minus_one);
+    RUN(output_is_not_the_input);
     RUN(real_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -163,6 +164,34 @@ static int own_fd(const char *path)
     return -1;
 }
 
+/* where a link leads, followed by hand so that a link to a file not there yet (or to one
+ * of the process's own descriptors) is known too: malloc'd, or NULL when path is no link
+ * or its links go round */
+static char *link_end(const char *path)
+{
+    struct stat ls;
+    if (lstat(path, &ls) != 0 || !S_ISLNK(ls.st_mode)) return NULL;
+    char *cur = ts_strdup(path);
+    for (int hop = 0; hop < 40; hop++) {
+        if (own_fd(cur) >= 0 || lstat(cur, &ls) != 0 || !S_ISLNK(ls.st_mode)) return cur;
+        char to[4096];
+        ssize_t n = readlink(cur, to, sizeof to - 1);
+        if (n <= 0) break;
+        to[n] = 0;
+        char *next;
+        const char *sl = strrchr(cur, '/');
+        if (to[0] == '/' || !sl) next = ts_strdup(to);
+        else {
+            next = ts_malloc((size_t)(sl - cur) + 2 + (size_t)n);
+            sprintf(next, "%.*s/%s", (int)(sl - cur), cur, to);
+        }
+        free(cur);
+        cur = next;
+    }
+    free(cur);
+    return NULL;
+}
+
 int ts_out_is_stream(const char *path)
 {
     struct stat st;
@@ -172,7 +201,10 @@ int ts_out_is_stream(const char *path)
 int ts_out_check(const char *path)
 {
     if (ts_out_is_stream(path)) {   /* opened now and closed, a FIFO's reader would see its end */
-        if (own_fd(path) >= 0 || access(path, W_OK) == 0) return 0;
+        int own = own_fd(path), fl = own >= 0 ? fcntl(own, F_GETFL) : 0;
+        if (own >= 0 && fl >= 0 && (fl & O_ACCMODE) != O_RDONLY) return 0;
+        if (own >= 0) return ts_fail("%s: %s", path, fl < 0 ? strerror(errno) : "not open for writing");
+        if (access(path, W_OK) == 0) return 0;
         return ts_fail("%s: cannot open: %s", path, strerror(errno));
     }
     ts_outfile o;
@@ -202,12 +234,11 @@ int ts_out_open(ts_outfile *o, const char *path)
      * written through it, where its redirection put it (appending with >>) */
     int own = own_fd(path);
     if (own >= 0) return open_in_place(o, path, fcntl(own, F_DUPFD_CLOEXEC, 3));
-    /* a link: its file replaced, the link kept */
-    struct stat ls;
-    char *real = lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode) ? realpath(path, NULL) : NULL;
-    if (real) {
-        int rc = ts_out_open(o, real);
-        free(real);
+    /* a link: its file replaced (or made), the link kept */
+    char *end = link_end(path);
+    if (end) {
+        int rc = ts_out_open(o, end);
+        free(end);
         return rc;
     }
     /* a device or FIFO (-o /dev/null, a named pipe) is written in place: a temporary
@@ -286,6 +317,7 @@ int ts_out_commit(ts_outfile *o)
 void ts_out_abort(ts_outfile *o)
 {
     if (!o) return;
+    if (o->f && o->direct) __fpurge(o->f);   /* what is buffered is not written, as a file is not made */
     if (o->f) fclose(o->f);
     if (o->tmp) unlink(o->tmp);
     free(o->path); free(o->tmp);
@@ -543,8 +575,12 @@ int ts_same_path(const char *a, const char *b)
     struct stat sa, sb;
     int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
     if (ea || eb) return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    char *na, *nb, *da = folder_of(a, &na), *db = folder_of(b, &nb);
+    /* neither there yet: a link names the file it will make */
+    char *la = link_end(a), *lb = link_end(b);
+    char *na, *nb, *da = folder_of(la ? la : a, &na), *db = folder_of(lb ? lb : b, &nb);
     int same = da && db && *na && !strcmp(na, nb) && ts_same_file(da, db);
+    free(la);
+    free(lb);
     free(da);
     free(db);
     free(na);
@@ -570,9 +606,11 @@ static int lock_key(const char *path, char *key, size_t n)
 {
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) return -1;   /* /dev/stderr, a FIFO: not ours alone */
-    char *real = realpath(path, NULL);   /* a link: its file's name */
-    char *name, *dir = folder_of(real ? real : path, &name);
+    char *end = link_end(path);   /* a link: its file's name, there or not yet */
+    char *real = realpath(end ? end : path, NULL);
+    char *name, *dir = folder_of(real ? real : end ? end : path, &name);
     free(real);
+    free(end);
     int keyed = dir && stat(dir, &st) == 0;
     uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a of the name */
     for (const unsigned char *p = (const unsigned char *)name; *p; p++) h = (h ^ *p) * 0x100000001b3ull;

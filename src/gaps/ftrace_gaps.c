@@ -553,6 +553,8 @@ int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
     struct stat st;
     if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
         return ts_fail("%s: a directory: the output of ftrace text is one file", out);
+    if (ts_same_file(path, out) == 1)   /* by any path, a link's too */
+        return ts_fail("%s: the output would replace the input trace", out);
     ft_trace t;
     int rc = ft_read(path, h->arch, &t);
     uint8_t *keep = NULL;

@@ -378,9 +378,9 @@ static int run_begun(run_follow *f, const char *line)
 
 int ts_train_log_truncate(const char *path, long iter, uint64_t run)
 {
-    struct stat lst;
-    /* a stream (--log /dev/stderr) has nothing to cut, and reading it would wait */
-    if (!path || (stat(path, &lst) == 0 && !S_ISREG(lst.st_mode))) return 0;
+    /* a stream (--log /dev/stderr, wherever it goes) has nothing to cut: reading it would
+     * wait, and rewriting the file it goes to would leave the descriptor on the old one */
+    if (!path || ts_out_is_stream(path)) return 0;
     FILE *f = fopen(path, "rb");
     if (!f) return errno == ENOENT ? 0 : ts_fail("%s: cannot read the training log: %s", path, strerror(errno));
     /* a log named by a link: its file is rewritten, the link kept (the run appends through it) */
