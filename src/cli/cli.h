@@ -105,6 +105,9 @@ int cli_trace_arch(const char *cmd, const char *trace, const char **arch);
 /* where a command says what it wrote to out: stderr when out is standard output
  * (-o /dev/stdout), which the message would join; else stdout */
 FILE *cli_msg_stream(const char *out);
+/* 1, the error printed, when a model's output is a device or a pipe (train, tune-prior:
+ * it goes to a file) */
+int cli_model_output_check(const char *out);
 /* ts_opt_parse for a command that takes no arguments besides its options: -1 to go
  * on, else the exit status (0 after --help, 2 after a usage error) */
 int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv);

@@ -100,10 +100,7 @@ static int log_clashes(const char *log, const char *out, const char *resume)
 /* 1, the error printed, when another running training writes out or log */
 static int hold_outputs(const char *out, const char *log, ts_path_hold hold[2])
 {
-    if (ts_out_is_stream(out)) {   /* (a neural model's is written again at each better validation) */
-        ts_fail("%s: the model goes to a file, not a device or a pipe", out);
-        return cli_fail();
-    }
+    if (cli_model_output_check(out)) return 1;   /* a neural one's is written again at each better validation */
     if (ts_path_lock(out, "model", &hold[0]) != 0) return cli_fail();
     if (log && ts_path_lock(log, "training log", &hold[1]) != 0) return cli_fail();
     return 0;

@@ -89,11 +89,7 @@ int cmd_tune_prior(int argc, char **argv)
     }
     /* the outputs before the choice (minutes on a large validation part): an unwritable
      * -o was found only at the end, a --log that cannot be opened lost its records unsaid */
-    if (ts_out_is_stream(out)) {   /* the model would join the table printed on stdout */
-        ts_fail("%s: the model goes to a file, not a device or a pipe", out);
-        cli_fail();
-        goto done;
-    }
+    if (cli_model_output_check(out)) goto done;   /* on stdout, it would join the table printed there */
     if (ts_out_check(out)) { cli_fail(); goto done; }
     if (log && ts_log_check(log, "log")) { cli_fail(); goto done; }
     if (ts_split_data_load(args.pos[1], &ss, &d)) { cli_fail(); goto done; }

@@ -126,6 +126,13 @@ int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv)
     return rc == 0 ? -1 : rc == 1 ? 0 : rc;
 }
 
+int cli_model_output_check(const char *out)
+{
+    if (!ts_out_is_stream(out)) return 0;
+    ts_fail("%s: the model goes to a file, not a device or a pipe", out);
+    return cli_fail();
+}
+
 FILE *cli_msg_stream(const char *out)
 {
     struct stat a, b;

@@ -45,6 +45,27 @@ int32_t ts__strmap_get(const ts__strmap *m, const char *key);
 /* sets key -> val (key must outlive the map) */
 void    ts__strmap_put(ts__strmap *m, const char *key, int32_t val);
 
+/* strings kept once each (a trace repeats a few names many times), numbered in the order
+ * first seen: str[id] */
+typedef struct {
+    ts__strmap map;
+    char     **str;
+    int32_t    n;
+    char      *key;          /* the span looked up */
+    size_t     keycap;
+} ts__interner;
+void    ts__interner_init(ts__interner *in);
+void    ts__interner_free(ts__interner *in);
+int32_t ts__intern(ts__interner *in, const char *s, const char *e);   /* the id of [s, e) */
+
+/* a raw_syscalls number no table names: nr_NUMBER, nr_mN below 0 (an identifier, which
+ * the lines of a filled trace must read back with) */
+static inline void ts__nr_name(char *buf, size_t n, long nr)
+{
+    if (nr < 0) snprintf(buf, n, "nr_m%lu", 0ul - (unsigned long)nr);
+    else snprintf(buf, n, "nr_%ld", nr);
+}
+
 /* strace.c: per call of a log, beside its name and start time (*timed: 1, 0 when the log has
  * none, 2 when they are strace -r's, summed from 0, 3 when they are times of day): the time
  * in ns, the pid (0: none in the

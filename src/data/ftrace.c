@@ -59,11 +59,7 @@ typedef struct {
     int      has_named, has_raw;   /* syscalls:* and raw_syscalls events */
     int64_t  ncpus;      /* #P from the header, largest CPU + 1 */
     ts__notes notes;
-    ts__strmap strs;     /* the names and comms, each once (a trace repeats a few) */
-    char   **str;
-    int32_t  nstr;
-    char    *key;        /* the string looked up */
-    size_t   keycap;
+    ts__interner strs;   /* the names and comms */
 } reader;
 
 void ts__note(ts__notes *n, const char *fmt, ...)
@@ -286,20 +282,39 @@ static int bin_output(const char *buf, const char *end, const char *z, const cha
 }
 
 /* [s, e) as a string of rd's, the same one each time */
-static const char *intern(reader *rd, const char *s, const char *e)
+void ts__interner_init(ts__interner *in)
+{
+    memset(in, 0, sizeof *in);
+    ts__strmap_init(&in->map, 256);
+}
+
+void ts__interner_free(ts__interner *in)
+{
+    for (int32_t i = 0; i < in->n; i++) free(in->str[i]);
+    free(in->str);
+    free(in->key);
+    ts__strmap_free(&in->map);
+}
+
+int32_t ts__intern(ts__interner *in, const char *s, const char *e)
 {
     size_t len = (size_t)(e - s);
-    if (len >= rd->keycap) rd->key = ts_realloc(rd->key, rd->keycap = len + 64);
-    memcpy(rd->key, s, len);
-    rd->key[len] = 0;
-    int32_t k = ts__strmap_get(&rd->strs, rd->key);
-    if (k >= 0) return rd->str[k];
-    if ((rd->nstr & (rd->nstr - 1)) == 0)   /* at 0, 1, 2, 4, ...: room doubled */
-        rd->str = ts_realloc(rd->str, (rd->nstr ? 2 * (size_t)rd->nstr : 1) * sizeof *rd->str);
-    char *own = rd->str[rd->nstr] = ts_strdup(rd->key);
-    ts__strmap_put(&rd->strs, own, rd->nstr);
-    rd->nstr++;
-    return own;
+    if (len >= in->keycap) in->key = ts_realloc(in->key, in->keycap = len + 64);
+    memcpy(in->key, s, len);
+    in->key[len] = 0;
+    int32_t k = ts__strmap_get(&in->map, in->key);
+    if (k >= 0) return k;
+    if ((in->n & (in->n - 1)) == 0)   /* at 0, 1, 2, 4, ...: room doubled */
+        in->str = ts_realloc(in->str, (in->n ? 2 * (size_t)in->n : 1) * sizeof *in->str);
+    in->str[in->n] = ts_strdup(in->key);
+    ts__strmap_put(&in->map, in->str[in->n], in->n);
+    return in->n++;
+}
+
+static const char *intern(reader *rd, const char *s, const char *e)
+{
+    int32_t id = ts__intern(&rd->strs, s, e);   /* (it may move str) */
+    return rd->strs.str[id];
 }
 
 int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v)
@@ -706,7 +721,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
     if (arch_name && ts_arch_parse(arch_name, &arch)) return -1;
     reader rd;
     memset(&rd, 0, sizeof rd);
-    ts__strmap_init(&rd.strs, 256);
+    ts__interner_init(&rd.strs);
     int rc = 0;
     for (int f = 0; f < npaths && rc == 0; f++) rc = read_one(&rd, paths[f]);
     char label[512];
@@ -723,10 +738,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
         const char *nm = ts_syscall_by_number(arch, x->nr);
         char buf[32];
         if (!nm) {
-            /* an identifier, -1 too (an exit whose call is not known): a name written back
-             * into a filled trace's lines must read again */
-            if (x->nr < 0) snprintf(buf, sizeof buf, "nr_m%lu", 0ul - (unsigned long)x->nr);
-            else snprintf(buf, sizeof buf, "nr_%ld", x->nr);
+            ts__nr_name(buf, sizeof buf, x->nr);
             nm = buf;
             if (!unnamed++) unnamed_nr = x->nr;
         }
@@ -816,10 +828,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
         rc = ts_fail("%s: no %sevents%s%s%s", label, o->events == TS_CTF_ALL ? "" : "system call entry ", cpu,
                      o->comm ? " of threads named " : "", o->comm ? o->comm : "");
     }
-    for (int32_t i = 0; i < rd.nstr; i++) free(rd.str[i]);
-    free(rd.str);
-    free(rd.key);
-    ts__strmap_free(&rd.strs);
+    ts__interner_free(&rd.strs);
     free(rd.r);
     if (rc) {
         free(rd.notes.text);

@@ -68,11 +68,7 @@ typedef struct {
     size_t      nsw, capsw;
     ft_mark    *mk;
     size_t      nmk, capmk;
-    char      **names;       /* event and thread names, each once */
-    int32_t     nnames;
-    ts__strmap  map;
-    char       *key;         /* the string looked up */
-    size_t      keycap;
+    ts__interner names;      /* event and thread names: names.str[id] */
     int         has_named;
     int32_t     ncpu;
     ts_arch     arch;
@@ -80,24 +76,7 @@ typedef struct {
 
 static int32_t name_id(ft_trace *t, const char *s)
 {
-    int32_t id = ts__strmap_get(&t->map, s);
-    if (id >= 0) return id;
-    t->names = ts_realloc(t->names, ((size_t)t->nnames + 1) * sizeof *t->names);
-    t->names[t->nnames] = ts_strdup(s);
-    ts__strmap_put(&t->map, t->names[t->nnames], t->nnames);
-    return t->nnames++;
-}
-
-static int32_t span_id(ft_trace *t, const char *s, const char *e)
-{
-    size_t n = (size_t)(e - s);
-    if (n + 1 > t->keycap) {
-        t->keycap = 2 * (n + 1);
-        t->key = ts_realloc(t->key, t->keycap);
-    }
-    memcpy(t->key, s, n);
-    t->key[n] = 0;
-    return name_id(t, t->key);
+    return ts__intern(&t->names, s, s + strlen(s));
 }
 
 /* "PREV:PID [PRIO] S ==> NEXT:PID [PRIO]" (trace-cmd report's sched_switch): the PID before
@@ -128,16 +107,19 @@ static void name_event(ft_trace *t, ft_ev *x, const ts__ft_line *l)
         const char *pre = l->kind == TS__FT_ENTRY ? "syscall_entry_" : "syscall_exit_";
         const char *call = l->raw ? ts_syscall_by_number(t->arch, l->nr) : NULL;
         if (l->raw && call) snprintf(nm, sizeof nm, "%s%s", pre, call);
-        else if (l->raw && l->nr < 0) snprintf(nm, sizeof nm, "%snr_m%lu", pre, 0ul - (unsigned long)l->nr);   /* an identifier */
-        else if (l->raw) snprintf(nm, sizeof nm, "%snr_%ld", pre, l->nr);
+        else if (l->raw) {
+            char nr[32];
+            ts__nr_name(nr, sizeof nr, l->nr);
+            snprintf(nm, sizeof nm, "%s%s", pre, nr);
+        }
         else snprintf(nm, sizeof nm, "%s%.*s", pre, len, nb);
     } else if ((len == 9 && !memcmp(nb, "sys_enter", 9)) || (len == 8 && !memcmp(nb, "sys_exit", 8))) {
         snprintf(nm, sizeof nm, "raw_syscalls:%.*s", len, nb);   /* a reconstructed one */
     } else {
         const char *call;
         snprintf(nm, sizeof nm, "%.*s", len, nb);
-        if (ts_gap_classify(nm, &call) == TS_EV_ENTRY || ts_gap_classify(nm, &call) == TS_EV_EXIT)
-            snprintf(nm, sizeof nm, "ftrace:%.*s", len, nb);
+        int k = ts_gap_classify(nm, &call);
+        if (k == TS_EV_ENTRY || k == TS_EV_EXIT) snprintf(nm, sizeof nm, "ftrace:%.*s", len, nb);
     }
     x->name = name_id(t, nm);
     const char *call;
@@ -183,7 +165,7 @@ static int collect(void *u, const ts__ft_line *l)
     x->cpu = l->cpu;
     x->ns = l->ns;
     x->tid = l->tid;
-    x->comm = l->comm ? span_id(t, l->comm, l->comm_end) : -1;
+    x->comm = l->comm ? ts__intern(&t->names, l->comm, l->comm_end) : -1;
     x->bits = (uint8_t)((l->recon ? FT_RECON : 0) | (l->raw ? FT_RAW : 0) | (l->tgid ? FT_TGID : 0));
     x->frac = (uint8_t)l->frac;
     x->flags = (uint8_t)(l->flags < 255 ? l->flags : 255);
@@ -210,7 +192,7 @@ static void rename_raw(ft_trace *t)
 {
     int32_t id[2] = {name_id(t, "raw_syscalls:sys_enter"), name_id(t, "raw_syscalls:sys_exit")};
     const char *call;
-    uint8_t kind[2] = {(uint8_t)ts_gap_classify(t->names[id[0]], &call), (uint8_t)ts_gap_classify(t->names[id[1]], &call)};
+    uint8_t kind[2] = {(uint8_t)ts_gap_classify(t->names.str[id[0]], &call), (uint8_t)ts_gap_classify(t->names.str[id[1]], &call)};
     for (size_t i = 0; i < t->n; i++) {
         ft_ev *x = &t->ev[i];
         if (!(x->bits & FT_RAW) || x->kind == FT_LOST) continue;
@@ -279,10 +261,7 @@ static void place_markers(ft_trace *t)
 
 static void ft_free(ft_trace *t)
 {
-    for (int32_t i = 0; i < t->nnames; i++) free(t->names[i]);
-    free(t->names);
-    ts__strmap_free(&t->map);
-    free(t->key);
+    ts__interner_free(&t->names);
     free(t->ev);
     free(t->sw);
     free(t->mk);
@@ -293,7 +272,7 @@ static int ft_read(const char *path, const char *arch_name, ft_trace *t)
 {
     memset(t, 0, sizeof *t);
     t->path = path;
-    ts__strmap_init(&t->map, 256);
+    ts__interner_init(&t->names);
     t->arch = ts_arch_host();
     if (arch_name && ts_arch_parse(arch_name, &t->arch)) return -1;
     if (ts__read_text(path, &t->buf, &t->size)) return -1;
@@ -337,10 +316,10 @@ static void to_event(const ft_trace *t, const ft_ev *x, ts_rw_event *e)
     e->tid = x->tid;
     e->time_ns = x->ns;
     int recon = x->bits & FT_RECON;
-    e->name = recon ? TS_RECON_CLASS : t->names[x->name];
-    e->recon = recon ? t->names[x->name] : NULL;
+    e->name = recon ? TS_RECON_CLASS : t->names.str[x->name];
+    e->recon = recon ? t->names.str[x->name] : NULL;
     e->kind = (ts_ev_kind)x->kind;
-    if (e->kind == TS_EV_ENTRY || e->kind == TS_EV_EXIT) ts_gap_classify(t->names[x->name], &e->call);
+    if (e->kind == TS_EV_ENTRY || e->kind == TS_EV_EXIT) ts_gap_classify(t->names.str[x->name], &e->call);
     e->prev_tid = e->next_tid = -1;
     if (e->kind == TS_EV_SWITCH || e->kind == TS_EV_EXEC) {
         e->prev_tid = t->sw[x->val].prev_tid;
@@ -452,7 +431,7 @@ static void put_recon(FILE *f, const ft_trace *t, const ft_ev *s, const ft_ev *m
     char ev[200];
     tracefs_name(r->event, ev, sizeof ev);
     size_t h = r->tid >= 0 ? ts__idmap_get(&cm->ids, r->tid, 0) : SIZE_MAX;
-    const char *comm = h == SIZE_MAX ? "<...>" : t->names[cm->comm[h]];
+    const char *comm = h == SIZE_MAX ? "<...>" : t->names.str[cm->comm[h]];
     int cl = (int)strlen(comm);
     fprintf(f, "%*s%.*s-%-7" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, comm, r->tid >= 0 ? r->tid : 0);
     if (s->bits & FT_TGID) fputs("(-------) ", f);

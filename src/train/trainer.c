@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <math.h>
