@@ -1575,14 +1575,15 @@ static void cli_tune_prior(void)
              dir, dir, common, dir, dir);
     char out[4096];
     CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0, "%s", out);
-    /* windows of 24: sizes 20 and 40 are both chosen at k = 12, one row */
+    /* windows of 24: sizes 20 and 40 are both chosen at k = 12, one row (of the
+     * weights, and one of the decoding; the decoding's rows start at k = 5) */
     int rows = 0, twelve = 0;
     for (const char *p = out; (p = strchr(p, '\n')); p++) {
         int k;
         double acc;
         if (sscanf(p + 1, " %d %lf", &k, &acc) == 2) rows++, twelve += k == 12;
     }
-    CHECK_MSG(rows == 4 && twelve == 1, "%d rows, %d of k = 12:\n%s", rows, twelve, out);
+    CHECK_MSG(rows == 7 && twelve == 2, "%d rows, %d of k = 12:\n%s", rows, twelve, out);
     ts_model *m = NULL;
     snprintf(path, sizeof path, "%s/t2.tsm", dir);
     CHECK(ts_model_load(path, &m) == 0);
@@ -1591,9 +1592,11 @@ static void cli_tune_prior(void)
     FILE *f = fopen(path, "r");
     REQUIRE(f);
     int lines = 0;
-    while (fgets(err, sizeof err, f)) lines += strstr(err, "\"event\":\"prior_gate\"") != NULL;
+    int dec = 0;
+    while (fgets(err, sizeof err, f))
+        lines += strstr(err, "\"event\":\"prior_gate\"") != NULL, dec += strstr(err, "\"event\":\"decoding\"") != NULL;
     fclose(f);
-    CHECK_MSG(lines == 5, "%d prior_gate lines", lines);
+    CHECK_MSG(lines == 5 && dec == 4, "%d prior_gate lines, %d decoding lines", lines, dec);
     snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s", dir, dir, common);
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "-o FILE"), "%s", err);
     snprintf(cmd, sizeof cmd, "tune-prior %s/nothere.tsm %s/tds %s -o %s/t3.tsm", dir, dir, common, dir);
@@ -2237,6 +2240,117 @@ static void tune_prior_short_windows(void)
     toy_free(&t);
 }
 
+/* imputation of w (k hidden at pos) with --steps steps (0: not given) and
+ * --prior-weight weight (NULL: not given) into out (w->n x w->len); its accuracy (%)
+ * on the hidden events, or -1 */
+static double fill_with(ts_model *m, const ts_windows *w, size_t k, ts_mask_pos pos, int steps, const char *weight,
+                        int32_t *out)
+{
+    uint8_t *mask = ts_malloc(w->n * w->len);
+    ts_mask_fill(mask, w->n, w->len, k, pos, 0);
+    const char *keys[] = {"prior-weight"}, *vals[] = {weight};
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.kv = (ts_kv){weight ? 1 : 0, keys, vals};
+    ro.steps = steps;
+    ts_windows o;
+    double acc = -1;
+    if (ts_model_impute(m, w, mask, &ro, &o) == 0) {
+        size_t hit = 0, tot = 0;
+        for (size_t i = 0; i < w->n * w->len; i++)
+            if (!mask[i]) hit += o.data[i] == w->data[i], tot++;
+        acc = 100.0 * hit / tot;
+        memcpy(out, o.data, w->n * w->len * sizeof *out);
+        ts_windows_free(&o);
+    }
+    free(mask);
+    return acc;
+}
+
+/* imputation's default decoding is the one tune-prior chose per blackout size: the
+ * accuracies it reports are impute's on the same windows, the choice follows them,
+ * the default fills as that --steps does, the file keeps it (older files: one event
+ * per evaluation, as before), and a --prior-weight or --steps given overrides it */
+static void decoding_chosen(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    const size_t L = 32;
+    toy t;
+    rand_make(&t, 40, L, 7, 11);
+    kvbuf kv;
+    tiny_kv(&kv, "40");
+    kv_add(&kv, "valid-every", "20");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.n_ids = 7;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_mdm_tune_row rows[5];
+    memset(rows, 0, sizeof rows);
+    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 500, 42, NULL, rows, 0) == 0);
+    CHECK(rows[0].k == 1 && rows[0].decoding_windows == 0);   /* one event: nothing to choose */
+    const size_t nv = t.split.valid.n, nt = t.split.test.n;
+    int32_t *va = ts_malloc(nv * L * sizeof *va);
+    int32_t *ta = ts_malloc(nt * L * sizeof *ta), *tb = ts_malloc(nt * L * sizeof *tb);
+    int differ = 0;
+    for (int kb = 1; kb < 4; kb++) {   /* k = 5, 10, 16 (half the window) */
+        const size_t k = (size_t)rows[kb].k;
+        REQUIRE(k == (kb == 1 ? 5u : kb == 2 ? 10u : 16u) && rows[kb].decoding_windows == 2 * nv);
+        double acc[2] = {0, 0};   /* one evaluation, one per event: centre and end together */
+        for (int p = 0; p < 2; p++) {
+            const ts_mask_pos pos = p ? TS_MASK_END : TS_MASK_CENTER;
+            acc[0] += fill_with(m, &t.split.valid, k, pos, 1, NULL, va) / 2;
+            acc[1] += fill_with(m, &t.split.valid, k, pos, (int)k, NULL, va) / 2;
+        }
+        CHECK_MSG(fabs(acc[0] - rows[kb].one_step_acc) < 1e-9 && fabs(acc[1] - rows[kb].per_event_acc) < 1e-9,
+                  "k %zu: impute %.4f / %.4f, tune-prior %.4f / %.4f", k, acc[0], acc[1], rows[kb].one_step_acc,
+                  rows[kb].per_event_acc);
+        /* the rule: one per event where it fills at least one more of the 2 nv k hidden */
+        CHECK(rows[kb].per_step == (acc[1] > acc[0] + 1e-9));
+        differ |= acc[0] != acc[1];
+        /* the default fills as the chosen --steps, window for window */
+        REQUIRE(fill_with(m, &t.split.test, k, TS_MASK_CENTER, 0, NULL, ta) >= 0);
+        REQUIRE(fill_with(m, &t.split.test, k, TS_MASK_CENTER, rows[kb].per_step ? (int)k : 1, NULL, tb) >= 0);
+        CHECK_MSG(!memcmp(ta, tb, nt * L * sizeof *ta), "k %zu: the default is not the chosen decoding", k);
+    }
+    CHECK_MSG(differ, "the two decodings agree at every size: nothing was chosen between them");
+    /* sizes not measured (2 to 4 events, in the bucket of 1) fill one event per evaluation */
+    REQUIRE(fill_with(m, &t.split.test, 3, TS_MASK_CENTER, 0, NULL, ta) >= 0);
+    REQUIRE(fill_with(m, &t.split.test, 3, TS_MASK_CENTER, 3, NULL, tb) >= 0);
+    CHECK(!memcmp(ta, tb, nt * L * sizeof *ta));
+    /* the file keeps the choice; set either way by hand, the default follows it; a file
+     * without it (as written before) and a weight given fill one event per evaluation */
+    char p1[700], p2[700];
+    snprintf(p1, sizeof p1, "%s/steps.tsm", dir);
+    snprintf(p2, sizeof p2, "%s/steps2.tsm", dir);
+    REQUIRE(ts_model_save(m, p1) == 0);
+    const char *lines[] = {"prior_steps=1,1,1,1,1", "prior_steps=0,0,0,0,0", NULL};
+    for (int i = 0; i < 4; i++) {
+        ts_model *m2 = NULL;
+        REQUIRE(rewrite_config(p1, p2, "prior_steps", i < 3 ? lines[i] : NULL) == 0);
+        REQUIRE(ts_model_load(i == 3 ? p1 : p2, &m2) == 0);
+        char wt[32];
+        snprintf(wt, sizeof wt, "%.17g", ((const mdm_model *)m2)->prior_weight);
+        REQUIRE(fill_with(m2, &t.split.test, 10, TS_MASK_CENTER, 0, i == 3 ? wt : NULL, ta) >= 0);
+        REQUIRE(fill_with(m2, &t.split.test, 10, TS_MASK_CENTER, i == 1 ? 1 : 10, i == 3 ? wt : NULL, tb) >= 0);
+        CHECK_MSG(!memcmp(ta, tb, nt * L * sizeof *ta), "case %d: the default is not %s", i,
+                  i == 1 ? "one evaluation" : "one event per evaluation");
+        ts_model_free(m2);
+    }
+    const char *bad[] = {"prior_steps=1,1,1", "prior_steps=0.5,0,0,0,0", "prior_steps=0,0,0,0,5000",
+                         "prior_steps=0,0,-1,0,0"};
+    for (int i = 0; i < 4; i++) {
+        REQUIRE(rewrite_config(p1, p2, "prior_steps", bad[i]) == 0);
+        ts_model *m2 = NULL;
+        CHECK_MSG(ts_model_load(p2, &m2) == -1 && m2 == NULL && strstr(ts_error(), "steps2.tsm") &&
+                      strstr(ts_error(), "prior_steps") && !strchr(ts_error(), '\n'),
+                  "%s: %s", bad[i], ts_error());
+    }
+    free(va); free(ta); free(tb);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 /* options a command would ignore: generate observes nothing (no blackout for the
  * window's fillers, no context for the prior), score reads no fill options */
 static void ignored_fill_options(void)
@@ -2340,6 +2454,7 @@ TEST_MAIN("mdm", {
     RUN(checkpoint_is_not_a_model);
     RUN(gate_matters);
     RUN(in_window_fillers);
+    RUN(decoding_chosen);
     RUN(cli_tune_prior);
     RUN(cli_tune_prior_by_name);
     RUN(ensemble);

@@ -134,6 +134,16 @@ int cmd_tune_prior(int argc, char **argv)
                    rows[i].ngram_acc, rows[i].constant_acc, rows[i].constant, rows[i].gated_acc, rows[i].window_acc,
                    rows[i].window);
     }
+    printf("decoding chosen (impute's default without --steps; validation accuracy, imputed as impute does):\n"
+           "k, the whole blackout from one network evaluation, one event per evaluation\n");
+    for (int i = 0; i < 5; i++) {
+        int seen = 0;
+        for (int j = 0; j < i; j++) seen |= rows[j].k == rows[i].k;
+        if (rows[i].k && !seen && rows[i].decoding_windows)
+            printf("  %2d  %6.2f%s  %6.2f%s  (%zu windows)\n", rows[i].k, rows[i].one_step_acc,
+                   rows[i].per_step ? " " : "*", rows[i].per_event_acc, rows[i].per_step ? "*" : " ",
+                   rows[i].decoding_windows);
+    }
     printf("chose the prior's weights of %s on %zu validation windows of %s in %.1f s -> %s\n", args.pos[0],
            valid.n < nwin ? valid.n : nwin, args.pos[1], ts_now() - t0, out);
     if (ens) printf("(chosen for the ensemble with %s: impute %s with --ensemble %s)\n", ens, out, ens);
