@@ -7,6 +7,7 @@
 #include "container_edit.h"
 
 #include <math.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -713,6 +714,41 @@ static void one_writer_per_file(void)
     ts_path_unlock(&h1);
 }
 
+/* one of the process's own descriptors (--log /dev/stderr redirected into a file) is
+ * written through that descriptor, where the shell put it: not held, by any of its
+ * spellings or a link to one, so that two runs whose stderr goes to one file do not
+ * exclude each other; the file by its own name still is */
+static void own_descriptor_not_held(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char f[512], via[4][600];
+    snprintf(f, sizeof f, "%s/both.log", dir);
+    int fd = open(f, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    REQUIRE(fd >= 0);
+    snprintf(via[0], sizeof via[0], "/dev/fd/%d", fd);
+    snprintf(via[1], sizeof via[1], "/proc/self/fd/%d", fd);
+    snprintf(via[2], sizeof via[2], "%s/to_fd", dir);
+    REQUIRE(symlink(via[0], via[2]) == 0);
+    snprintf(via[3], sizeof via[3], "%s", f);
+    pid_t pid;
+    int wfd;
+    if (!hold_in_child(f, &pid, &wfd)) {   /* another run writes the file by its name */
+        if (pid > 0) release_child(pid, wfd);
+        close(fd);
+        SKIP("no abstract socket names here: runs go unguarded");
+    }
+    for (int i = 0; i < 3; i++) {
+        ts_path_hold h;
+        CHECK_MSG(ts_path_lock(via[i], "training log", &h) == 0 && h.slot < 0, "%s: %s", via[i], ts_error());
+        ts_path_unlock(&h);
+    }
+    ts_path_hold h;
+    CHECK(ts_path_lock(via[3], "training log", &h) == -1 && strstr(ts_error(), "another running"));
+    release_child(pid, wfd);
+    close(fd);
+}
+
 /* --budget: the iterations that fit, at most --iters, and the run is then exactly the
  * run of that many iterations; its start record names them. A resume of it is refused. */
 static void budget_sets_iters(void)
@@ -1049,6 +1085,7 @@ TEST_MAIN("train", {
     RUN(resume_keeps_other_runs_records);
     RUN(resume_keeps_schedule);
     RUN(one_writer_per_file);
+    RUN(own_descriptor_not_held);
     RUN(budget_sets_iters);
     RUN(bad_options_refused);
     RUN(log_non_finite_is_null);

@@ -115,7 +115,8 @@ int  ts_log_check(const char *path, const char *what);
  * one not there yet; links resolved) is held until ts_path_unlock or the process's end
  * (whatever ends it; nothing is left on disk). Holds of one file within a process nest.
  * -1 naming path and what when another process holds it; 0 otherwise (also where no
- * hold can be made: a device, a sandbox without sockets) */
+ * hold is made: a device or FIFO, one of the process's own descriptors such as
+ * /dev/stderr redirected into a file, a sandbox without sockets) */
 typedef struct { int slot; } ts_path_hold;
 int  ts_path_lock(const char *path, const char *what, ts_path_hold *hold);
 void ts_path_unlock(ts_path_hold *hold);   /* also after a failed or empty lock */

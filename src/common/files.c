@@ -605,8 +605,15 @@ static struct held_name {
 static int lock_key(const char *path, char *key, size_t n)
 {
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) return -1;   /* /dev/stderr, a FIFO: not ours alone */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) return -1;   /* a device, a FIFO: not ours alone */
+    /* one of the process's own descriptors (--log /dev/stderr, redirected into a file or
+     * not), by any spelling or a link to one: written where the shell put it, as a
+     * stream, which runs may share (two runs' stderr into one file) */
     char *end = link_end(path);   /* a link: its file's name, there or not yet */
+    if (own_fd(path) >= 0 || (end && own_fd(end) >= 0)) {
+        free(end);
+        return -1;
+    }
     char *real = realpath(end ? end : path, NULL);
     char *name, *dir = folder_of(real ? real : end ? end : path, &name);
     free(real);
