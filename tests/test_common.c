@@ -97,6 +97,29 @@ static void atomic_file_keeps_old_on_abort(void)
     CHECK(strstr(ts_error(), "/nonexistent-dir/x") != NULL);
 }
 
+/* a directory given where a file is written (or a link to one) is refused when the output
+ * is opened or checked, before any long work, naming the path given; not after it */
+static void output_folder_refused_at_once(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char sub[600], link[600];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    snprintf(link, sizeof link, "%s/to_sub", dir);
+    REQUIRE(mkdir(sub, 0755) == 0);
+    REQUIRE(symlink("sub", link) == 0);
+    const char *paths[] = {sub, link};
+    for (int i = 0; i < 2; i++) {
+        CHECK_MSG(ts_out_check(paths[i]) == -1 && strstr(ts_error(), paths[i]) && strstr(ts_error(), "is a directory"),
+                  "%s: %s", paths[i], ts_error());
+        ts_outfile o;
+        CHECK_MSG(ts_out_open(&o, paths[i]) == -1 && strstr(ts_error(), paths[i]) && strstr(ts_error(), "is a directory"),
+                  "%s: %s", paths[i], ts_error());
+    }
+    struct stat st;
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode) && stat(sub, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
 /* an output's mode is what the user's umask gives a new file (0666 less it), as for any
  * program's output, and a file it replaces keeps its own; the temporary it is written to
  * changes neither */
@@ -548,6 +571,7 @@ TEST_MAIN("common", {
     RUN(atomic_file_keeps_old_on_abort);
     RUN(output_mode_follows_umask);
     RUN(output_to_a_device_in_place);
+    RUN(output_folder_refused_at_once);
     RUN(log_check_fifo_without_reader);
     RUN(killed_writer_leaves_no_temporary);
     RUN(stale_temporaries_removed);

@@ -234,6 +234,10 @@ int ts_out_open(ts_outfile *o, const char *path)
      * written through it, where its redirection put it (appending with >>) */
     int own = own_fd(path);
     if (own >= 0) return open_in_place(o, path, fcntl(own, F_DUPFD_CLOEXEC, 3));
+    /* a directory (or a link to one) would fail only at the rename, after the work */
+    struct stat ds;
+    if (stat(path, &ds) == 0 && S_ISDIR(ds.st_mode))
+        return ts_fail("%s: is a directory; a file is written here (name a file in it)", path);
     /* a link: its file replaced (or made), the link kept */
     char *end = link_end(path);
     if (end) {
@@ -243,7 +247,6 @@ int ts_out_open(ts_outfile *o, const char *path)
     }
     /* a device or FIFO (-o /dev/null, a named pipe) is written in place: a temporary
      * renamed over it would put a regular file where the device was */
-    struct stat ds;
     if (stat(path, &ds) == 0 && !S_ISREG(ds.st_mode) && !S_ISDIR(ds.st_mode))
         return open_in_place(o, path, open(path, O_WRONLY | O_CLOEXEC));
     remove_stale(path);
