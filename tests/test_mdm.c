@@ -2351,6 +2351,97 @@ static void decoding_chosen(void)
     toy_free(&t);
 }
 
+/* imputation of w with mask (1 = observed) and --steps steps (0: not given) into out
+ * (w->n x w->len); 0 / -1 */
+static int fill_masked(ts_model *m, const ts_windows *w, const uint8_t *mask, int steps, int32_t *out)
+{
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.steps = steps;
+    ts_windows o;
+    if (ts_model_impute(m, w, mask, &ro, &o) != 0) return -1;
+    memcpy(out, o.data, w->n * w->len * sizeof *out);
+    ts_windows_free(&o);
+    return 0;
+}
+
+/* a tiny mdm of the toy (windows of 32, 7 events) whose file says the decoding
+ * `steps` (a prior_steps line), loaded again; NULL on failure. No blackout takes a
+ * filler outright (no prior_copy, no prior_window): every one is the network's */
+static ts_model *decoding_model(toy *t, const char *steps)
+{
+    const char *dir = scratch_dir();
+    if (!dir) return NULL;
+    rand_make(t, 40, 32, 7, 11);
+    kvbuf kv;
+    tiny_kv(&kv, "40");
+    kv_add(&kv, "valid-every", "20");
+    ts_train_opts o = toy_opts(t, &kv);
+    o.n_ids = 7;
+    ts_model *m = NULL, *m2 = NULL;
+    if (ts_model_train("mdm", &o, &m) != 0) return NULL;
+    char p1[700], p2[700];
+    snprintf(p1, sizeof p1, "%s/dec.tsm", dir);
+    snprintf(p2, sizeof p2, "%s/dec2.tsm", dir);
+    if (ts_model_save(m, p1) == 0 && rewrite_config(p1, p2, "prior_steps", steps) == 0 &&
+        rewrite_config(p2, p1, "prior_copy", NULL) == 0 && rewrite_config(p1, p2, "prior_window", NULL) == 0)
+        ts_model_load(p2, &m2);
+    ts_model_free(m);
+    return m2;
+}
+
+/* a window decodes as it would alone: a window with a longer blackout in its batch
+ * does not change the decoding chosen for the others' size */
+static void decoding_per_window(void)
+{
+    toy t;
+    /* blackouts of 5: one evaluation; of 10 to 19: one event per evaluation */
+    ts_model *m = decoding_model(&t, "prior_steps=1,0,1,1,1");
+    REQUIRE(m);
+    const ts_windows *w = &t.split.test;
+    const size_t n = w->n, L = w->len;
+    uint8_t *mask = ts_malloc(n * L);
+    int32_t *a = ts_malloc(n * L * sizeof *a), *b = ts_malloc(n * L * sizeof *b);
+    int32_t *c = ts_malloc(n * L * sizeof *c);
+    ts_mask_fill(mask, n, L, 5, TS_MASK_CENTER, 0);
+    REQUIRE(fill_masked(m, w, mask, 0, a) == 0);
+    REQUIRE(fill_masked(m, w, mask, 5, c) == 0);
+    /* the two decodings differ on these windows, past the first */
+    REQUIRE(memcmp(a + L, c + L, (n - 1) * L * sizeof *a) != 0);
+    ts_mask_fill(mask, 1, L, 12, TS_MASK_CENTER, 0);   /* the first window: a blackout of 12 */
+    REQUIRE(fill_masked(m, w, mask, 0, b) == 0);
+    CHECK_MSG(!memcmp(a + L, b + L, (n - 1) * L * sizeof *a),
+              "the windows with a blackout of 5 decode otherwise beside one of 12");
+    free(mask); free(a); free(b); free(c);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
+/* the decoding follows the size of a window's blackouts, not the sum of its hidden
+ * events: two blackouts of 3 (the bucket of 1, unmeasured) fill one event per
+ * evaluation, not as a blackout of 6 */
+static void decoding_by_blackout_size(void)
+{
+    toy t;
+    ts_model *m = decoding_model(&t, "prior_steps=1,0,0,0,0");
+    REQUIRE(m);
+    const ts_windows *w = &t.split.test;
+    const size_t n = w->n, L = w->len;
+    uint8_t *mask = ts_malloc(n * L);
+    memset(mask, 1, n * L);
+    for (size_t i = 0; i < n; i++) memset(mask + i * L + 8, 0, 3), memset(mask + i * L + 20, 0, 3);
+    int32_t *a = ts_malloc(n * L * sizeof *a), *one = ts_malloc(n * L * sizeof *one);
+    int32_t *each = ts_malloc(n * L * sizeof *each);
+    REQUIRE(fill_masked(m, w, mask, 0, a) == 0);
+    REQUIRE(fill_masked(m, w, mask, 1, one) == 0);
+    REQUIRE(fill_masked(m, w, mask, 6, each) == 0);
+    REQUIRE(memcmp(one, each, n * L * sizeof *a) != 0);   /* the two decodings differ here */
+    CHECK_MSG(!memcmp(a, each, n * L * sizeof *a), "two blackouts of 3 decode as one of 6");
+    free(mask); free(a); free(one); free(each);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 /* options a command would ignore: generate observes nothing (no blackout for the
  * window's fillers, no context for the prior), score reads no fill options */
 static void ignored_fill_options(void)
@@ -2455,6 +2546,8 @@ TEST_MAIN("mdm", {
     RUN(gate_matters);
     RUN(in_window_fillers);
     RUN(decoding_chosen);
+    RUN(decoding_per_window);
+    RUN(decoding_by_blackout_size);
     RUN(cli_tune_prior);
     RUN(cli_tune_prior_by_name);
     RUN(ensemble);

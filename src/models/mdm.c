@@ -745,8 +745,8 @@ typedef struct {
     double weight;            /* n-gram prior weight (0: the network alone) */
     double temperature;       /* 0: greedy */
     int steps;                /* network evaluations per batch (0: by `per`, else one per hidden position) */
-    const double *per;        /* with steps 0: NKW hidden events revealed per evaluation by the
-                                 batch's most hidden (0: all in one; NULL: one each) */
+    const double *per;        /* with steps 0: NKW hidden events revealed per evaluation, by the
+                                 size of each window's longest blackout (0: all in one; NULL: one each) */
     int random_order;         /* reveal hidden positions in a random order (else most confident first) */
     uint64_t seed;
     size_t batch;
@@ -1390,11 +1390,14 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
         int32_t *pick = ts_malloc(BL * sizeof(int32_t));
         ts_rng *rngs = ts_malloc((size_t)B * sizeof(ts_rng));
         size_t *wrow = ts_malloc((size_t)B * sizeof *wrow);   /* row b's window (the rows past nb: the first's) */
+        /* row b's network evaluations: each window decodes as it would alone, whatever
+         * the blackouts of the windows that share its batch */
+        int *srow = ts_malloc((size_t)B * sizeof *srow);
         for (size_t s0 = 0; s0 < nl; s0 += (size_t)B) {
             int nb = (int)(nl - s0 < (size_t)B ? nl - s0 : (size_t)B);
-            int maxh = 0;
+            int most = 0;   /* the most evaluations a row takes */
             for (int b = 0; b < B; b++) wrow[b] = list[s0 + (size_t)(b < nb ? b : 0)];
-#pragma omp parallel for schedule(dynamic, 1) reduction(max : maxh)
+#pragma omp parallel for schedule(dynamic, 1) reduction(max : most)
             for (int b = 0; b < B; b++) {
                 size_t w = list[s0 + (size_t)(b < nb ? b : 0)];
                 const int32_t *yw = y + w * L;
@@ -1411,8 +1414,10 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                                               io)
                                   : 0;
                 /* runs whose evidence says so take the n-gram's (or their window's) filler before the network runs */
+                int longest = 0;   /* the longest blackout left to the network */
                 for (int r = 0; r < nruns[b]; r++) {
                     const run_t *ru = &runs[(size_t)b * Lp + r];
+                    if (!ru->copy && ru->k > longest) longest = ru->k;
                     if (!ru->copy) continue;
                     size_t Ns;
                     const int32_t *S = ru->wcopy ? yw + ru->wsrc : ts_ngram_stream(m->prior, &Ns, NULL) + ru->mode;
@@ -1421,13 +1426,17 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                 }
                 if (b >= nb) for (int l = 0; l < Lp; l++) runid[(size_t)b * Lp + l] = -1;
                 ts_rng_fork(&rngs[b], io->seed, w);
-                if (h > maxh) maxh = h;
+                /* one hidden event per evaluation, at most --steps; without it the decoding
+                 * chosen for the size of the window's longest blackout */
+                int sb = io->steps > 0 && io->steps < h ? io->steps : h;
+                if (!io->steps && io->per && h > 0) {
+                    const int e = (int)io->per[k_bucket(longest)];
+                    sb = e > 0 ? (h + e - 1) / e : 1;
+                }
+                srow[b] = sb;
+                if (sb > most) most = sb;
             }
-            int S = io->steps > 0 && io->steps < maxh ? io->steps : maxh;
-            if (!io->steps && io->per && maxh > 0) {
-                const int e = (int)io->per[k_bucket(maxh)];
-                S = e > 0 ? (maxh + e - 1) / e : 1;
-            }
+            const int S = most;
             for (int s = 0; s < S && rc == 0; s++) {
                 net_forward(m, &pl);
                 if (m->n_ens) ens_infill_forward(m, &pl, &ec, y, n, L, wrow, cs, nb, hid);
@@ -1452,7 +1461,8 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
                     int rem = 0;
                     for (int l = 0; l < Lp; l++) rem += hb[l];
                     if (!rem) continue;
-                    int reveal = (rem + (S - s) - 1) / (S - s);
+                    const int left = srow[b] - s;   /* this row's evaluations left, this one too */
+                    int reveal = left > 1 ? (rem + left - 1) / left : rem;
                     reveal_step(m, pl.logits + (size_t)b * Lp * V, pl.ids + (size_t)b * Lp, hb, Lp,
                                 runs + (size_t)b * Lp, runid + (size_t)b * Lp, reveal, io, &rngs[b],
                                 z + (size_t)b * Lp * V, conf + (size_t)b * (Lp + V), pick + (size_t)b * Lp);
@@ -1470,6 +1480,7 @@ static int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_
             if (prog) ts_progress_update(prog, *done, NULL);   /* also a batch filled before the network */
         }
         free(hid); free(runid); free(nruns); free(runs); free(z); free(conf); free(pick); free(rngs); free(wrow);
+        free(srow);
         plan_free(&pl);
         ens_group_free(m, &ec);
     }
