@@ -19,7 +19,8 @@ int cmd_tune_prior(int argc, char **argv)
         TS_OPT_STR_F_('o', "output", &out, "FILE", TS_OPT_REQUIRED, "the model with the new weights (may be MODEL)"),
         TS_OPT_SIZE_(0, "valid-windows", &nwin, "N", 1, 1 << 24,
                      "validation windows per blackout position (centre, end)\n"
-                     "and size (default 500, as training)"),
+                     "and size (default 500, as training; the decoding's\n"
+                     "choice imputes at most 250 of them)"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append the choices (JSON lines)"),
         TS_OPT_STR_(0, "ensemble", &ens, "FILE[,FILE...]", "choose them for MODEL's network averaged with\n"
                     "the files' (other mdm models, events matched by name);\n"
@@ -37,10 +38,12 @@ int cmd_tune_prior(int argc, char **argv)
         "the validation windows of DATASET, as training does after its last iteration:\n"
         "one weight per blackout size (1, 5, 10, 20, 40) and the gated weights per\n"
         "evidence cell (blackout size x how the n-gram matched x how its fillers\n"
-        "agree). DATASET may be another than the one trained on: its events are\n"
-        "matched to the model's by name. The network is not changed. Prints the\n"
-        "replayed validation accuracy of the network alone, the constant weight and\n"
-        "the gate, per size.\n",
+        "agree); then impute's default decoding per size (one network evaluation\n"
+        "for the whole blackout, or one per hidden event). DATASET may be another\n"
+        "than the one trained on: its events are matched to the model's by name.\n"
+        "The network is not changed. Prints the replayed validation accuracy of the\n"
+        "network alone, the constant weight and the gate, per size, and the\n"
+        "accuracy of each decoding.\n",
         opts, 2, 2, "MODEL DATASET", 0, NULL,
     };
     ts_opt_result args;
