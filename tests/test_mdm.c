@@ -2240,19 +2240,19 @@ static void tune_prior_short_windows(void)
     toy_free(&t);
 }
 
-/* imputation of w (k hidden at pos) with --steps steps (0: not given) and
- * --prior-weight weight (NULL: not given) into out (w->n x w->len); its accuracy (%)
- * on the hidden events, or -1 */
-static double fill_with(ts_model *m, const ts_windows *w, size_t k, ts_mask_pos pos, int steps, const char *weight,
-                        int32_t *out)
+/* imputation of w (k hidden at pos) with --steps steps (0: not given), --seed 5 and
+ * the run options keys/vals (n of them) into out (w->n x w->len); its accuracy (%) on
+ * the hidden events, or -1. fill_with: the options --prior-weight weight (NULL: none) */
+static double fill_kv(ts_model *m, const ts_windows *w, size_t k, ts_mask_pos pos, int steps, int n,
+                      const char **keys, const char **vals, int32_t *out)
 {
     uint8_t *mask = ts_malloc(w->n * w->len);
     ts_mask_fill(mask, w->n, w->len, k, pos, 0);
-    const char *keys[] = {"prior-weight"}, *vals[] = {weight};
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
-    ro.kv = (ts_kv){weight ? 1 : 0, keys, vals};
+    ro.kv = (ts_kv){n, keys, vals};
     ro.steps = steps;
+    ro.seed = 5;
     ts_windows o;
     double acc = -1;
     if (ts_model_impute(m, w, mask, &ro, &o) == 0) {
@@ -2265,6 +2265,13 @@ static double fill_with(ts_model *m, const ts_windows *w, size_t k, ts_mask_pos 
     }
     free(mask);
     return acc;
+}
+
+static double fill_with(ts_model *m, const ts_windows *w, size_t k, ts_mask_pos pos, int steps, const char *weight,
+                        int32_t *out)
+{
+    const char *keys[] = {"prior-weight"}, *vals[] = {weight};
+    return fill_kv(m, w, k, pos, steps, weight ? 1 : 0, keys, vals, out);
 }
 
 /* imputation's default decoding is the one tune-prior chose per blackout size: the
@@ -2335,6 +2342,21 @@ static void decoding_chosen(void)
         REQUIRE(fill_with(m2, &t.split.test, 10, TS_MASK_CENTER, i == 1 ? 1 : 10, i == 3 ? wt : NULL, tb) >= 0);
         CHECK_MSG(!memcmp(ta, tb, nt * L * sizeof *ta), "case %d: the default is not %s", i,
                   i == 1 ? "one evaluation" : "one event per evaluation");
+        ts_model_free(m2);
+    }
+    /* sampled or in a random order, the choice (measured greedy, most confident first)
+     * does not apply: one event per evaluation */
+    {
+        ts_model *m2 = NULL;
+        REQUIRE(rewrite_config(p1, p2, "prior_steps", lines[1]) == 0);
+        REQUIRE(ts_model_load(p2, &m2) == 0);
+        const char *kt[] = {"temperature"}, *vt[] = {"1"}, *ko[] = {"order"}, *vo[] = {"random"};
+        REQUIRE(fill_kv(m2, &t.split.test, 10, TS_MASK_CENTER, 0, 1, kt, vt, ta) >= 0);
+        REQUIRE(fill_kv(m2, &t.split.test, 10, TS_MASK_CENTER, 10, 1, kt, vt, tb) >= 0);
+        CHECK_MSG(!memcmp(ta, tb, nt * L * sizeof *ta), "sampled: not one event per evaluation");
+        REQUIRE(fill_kv(m2, &t.split.test, 10, TS_MASK_CENTER, 0, 1, ko, vo, ta) >= 0);
+        REQUIRE(fill_kv(m2, &t.split.test, 10, TS_MASK_CENTER, 10, 1, ko, vo, tb) >= 0);
+        CHECK_MSG(!memcmp(ta, tb, nt * L * sizeof *ta), "random order: not one event per evaluation");
         ts_model_free(m2);
     }
     const char *bad[] = {"prior_steps=1,1,1", "prior_steps=0.5,0,0,0,0", "prior_steps=0,0,0,0,5000",

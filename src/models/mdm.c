@@ -2143,8 +2143,6 @@ static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, l
         return ts_opt_fail("mdm", "prior-weight", "this model was trained without the n-gram prior");
     if (o->steps < 0) return ts_opt_fail("mdm", "steps", "%d: expected 1 or more", o->steps);
     io->steps = o->steps;
-    /* without --steps, the decoding chosen with the weights (older files: one event per evaluation) */
-    io->per = chosen && m->has_steps && gated && !o->steps ? m->steps : NULL;
     long cx;
     if (ts_kv_long(&o->kv, "context", 0, &cx) != 0) return -1;
     if (cx < 0 || cx == 1 || cx > 4096)
@@ -2154,6 +2152,11 @@ static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, l
     if (om && strcmp(om, "random") && strcmp(om, "confident"))
         return ts_opt_fail("mdm", "order", "'%s': expected random or confident", om);
     io->random_order = om && !strcmp(om, "random");
+    /* without --steps, the decoding chosen with the weights, for the decoding it was
+     * measured on: greedy, most confident first (sampled, one evaluation would draw
+     * every hidden event apart); otherwise, and in older files, one event per evaluation */
+    io->per = chosen && m->has_steps && gated && !o->steps && io->temperature == 0 && !io->random_order ? m->steps
+                                                                                                       : NULL;
     io->seed = o->seed;
     io->batch = o->batch ? o->batch : 64;
     return 0;
@@ -2856,7 +2859,8 @@ const ts_model_ops ts_model_mdm = {
         "  impute/generate: --steps S network evaluations per batch (impute's default:\n"
         "                 the decoding chosen per blackout size on validation windows\n"
         "                 with the prior's weights, one evaluation for the whole\n"
-        "                 blackout or one per hidden event; without the choice, one\n"
+        "                 blackout or one per hidden event, when greedy and most\n"
+        "                 confident first; otherwise, or without the choice, one\n"
         "                 per hidden event; generate: 64), --batch B (64),\n"
         "                 --temperature T (0: greedy; generate 1), --order O (which\n"
         "                 hidden events each evaluation reveals: confident, the\n"
