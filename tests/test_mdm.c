@@ -1596,7 +1596,8 @@ static void cli_tune_prior(void)
     while (fgets(err, sizeof err, f))
         lines += strstr(err, "\"event\":\"prior_gate\"") != NULL, dec += strstr(err, "\"event\":\"decoding\"") != NULL;
     fclose(f);
-    CHECK_MSG(lines == 5 && dec == 4, "%d prior_gate lines, %d decoding lines", lines, dec);
+    CHECK_MSG(lines == 5 && dec == 8, "%d prior_gate lines, %d decoding lines (4 sizes x 2 positions)", lines,
+              dec);
     snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s", dir, dir, common);
     CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "-o FILE"), "%s", err);
     snprintf(cmd, sizeof cmd, "tune-prior %s/nothere.tsm %s/tds %s -o %s/t3.tsm", dir, dir, common, dir);
@@ -2302,23 +2303,23 @@ static void decoding_chosen(void)
     int differ = 0;
     for (int kb = 1; kb < 4; kb++) {   /* k = 5, 10, 16 (half the window) */
         const size_t k = (size_t)rows[kb].k;
-        REQUIRE(k == (kb == 1 ? 5u : kb == 2 ? 10u : 16u) && rows[kb].decoding_windows == 2 * nv);
-        double acc[2] = {0, 0};   /* one evaluation, one per event: centre and end together */
-        for (int p = 0; p < 2; p++) {
+        REQUIRE(k == (kb == 1 ? 5u : kb == 2 ? 10u : 16u) && rows[kb].decoding_windows == nv);
+        for (int p = 0; p < 2; p++) {   /* centre (both sides seen), end (one side) */
             const ts_mask_pos pos = p ? TS_MASK_END : TS_MASK_CENTER;
-            acc[0] += fill_with(m, &t.split.valid, k, pos, 1, NULL, va) / 2;
-            acc[1] += fill_with(m, &t.split.valid, k, pos, (int)k, NULL, va) / 2;
+            const double one = fill_with(m, &t.split.valid, k, pos, 1, NULL, va);
+            const double each = fill_with(m, &t.split.valid, k, pos, (int)k, NULL, va);
+            CHECK_MSG(fabs(one - rows[kb].one_step_acc[p]) < 1e-9 && fabs(each - rows[kb].per_event_acc[p]) < 1e-9,
+                      "k %zu %s: impute %.4f / %.4f, tune-prior %.4f / %.4f", k, p ? "end" : "centre", one, each,
+                      rows[kb].one_step_acc[p], rows[kb].per_event_acc[p]);
+            /* the rule: one per event where it fills at least one more of the nv k hidden */
+            CHECK(rows[kb].per_step[p] == (each > one + 1e-9));
+            differ |= one != each;
+            /* the default fills as the chosen --steps, window for window */
+            REQUIRE(fill_with(m, &t.split.test, k, pos, 0, NULL, ta) >= 0);
+            REQUIRE(fill_with(m, &t.split.test, k, pos, rows[kb].per_step[p] ? (int)k : 1, NULL, tb) >= 0);
+            CHECK_MSG(!memcmp(ta, tb, nt * L * sizeof *ta), "k %zu %s: the default is not the chosen decoding", k,
+                      p ? "end" : "centre");
         }
-        CHECK_MSG(fabs(acc[0] - rows[kb].one_step_acc) < 1e-9 && fabs(acc[1] - rows[kb].per_event_acc) < 1e-9,
-                  "k %zu: impute %.4f / %.4f, tune-prior %.4f / %.4f", k, acc[0], acc[1], rows[kb].one_step_acc,
-                  rows[kb].per_event_acc);
-        /* the rule: one per event where it fills at least one more of the 2 nv k hidden */
-        CHECK(rows[kb].per_step == (acc[1] > acc[0] + 1e-9));
-        differ |= acc[0] != acc[1];
-        /* the default fills as the chosen --steps, window for window */
-        REQUIRE(fill_with(m, &t.split.test, k, TS_MASK_CENTER, 0, NULL, ta) >= 0);
-        REQUIRE(fill_with(m, &t.split.test, k, TS_MASK_CENTER, rows[kb].per_step ? (int)k : 1, NULL, tb) >= 0);
-        CHECK_MSG(!memcmp(ta, tb, nt * L * sizeof *ta), "k %zu: the default is not the chosen decoding", k);
     }
     CHECK_MSG(differ, "the two decodings agree at every size: nothing was chosen between them");
     /* sizes not measured (2 to 4 events, in the bucket of 1) fill one event per evaluation */
@@ -2331,7 +2332,7 @@ static void decoding_chosen(void)
     snprintf(p1, sizeof p1, "%s/steps.tsm", dir);
     snprintf(p2, sizeof p2, "%s/steps2.tsm", dir);
     REQUIRE(ts_model_save(m, p1) == 0);
-    const char *lines[] = {"prior_steps=1,1,1,1,1", "prior_steps=0,0,0,0,0", NULL};
+    const char *lines[] = {"prior_steps=1,1,1,1,1,1,1,1,1,1", "prior_steps=0,0,0,0,0,0,0,0,0,0", NULL};
     for (int i = 0; i < 4; i++) {
         ts_model *m2 = NULL;
         REQUIRE(rewrite_config(p1, p2, "prior_steps", i < 3 ? lines[i] : NULL) == 0);
@@ -2359,8 +2360,8 @@ static void decoding_chosen(void)
         CHECK_MSG(!memcmp(ta, tb, nt * L * sizeof *ta), "random order: not one event per evaluation");
         ts_model_free(m2);
     }
-    const char *bad[] = {"prior_steps=1,1,1", "prior_steps=0.5,0,0,0,0", "prior_steps=0,0,0,0,5000",
-                         "prior_steps=0,0,-1,0,0"};
+    const char *bad[] = {"prior_steps=1,1,1,1,1", "prior_steps=0.5,0,0,0,0,0,0,0,0,0",
+                         "prior_steps=0,0,0,0,0,0,0,0,0,5000", "prior_steps=0,0,-1,0,0,0,0,0,0,0"};
     for (int i = 0; i < 4; i++) {
         REQUIRE(rewrite_config(p1, p2, "prior_steps", bad[i]) == 0);
         ts_model *m2 = NULL;
@@ -2418,7 +2419,7 @@ static void decoding_per_window(void)
 {
     toy t;
     /* blackouts of 5: one evaluation; of 10 to 19: one event per evaluation */
-    ts_model *m = decoding_model(&t, "prior_steps=1,0,1,1,1");
+    ts_model *m = decoding_model(&t, "prior_steps=1,0,1,1,1,1,0,1,1,1");
     REQUIRE(m);
     const ts_windows *w = &t.split.test;
     const size_t n = w->n, L = w->len;
@@ -2445,7 +2446,7 @@ static void decoding_per_window(void)
 static void decoding_by_blackout_size(void)
 {
     toy t;
-    ts_model *m = decoding_model(&t, "prior_steps=1,0,0,0,0");
+    ts_model *m = decoding_model(&t, "prior_steps=1,0,0,0,0,1,0,0,0,0");
     REQUIRE(m);
     const ts_windows *w = &t.split.test;
     const size_t n = w->n, L = w->len;
@@ -2459,6 +2460,36 @@ static void decoding_by_blackout_size(void)
     REQUIRE(fill_masked(m, w, mask, 6, each) == 0);
     REQUIRE(memcmp(one, each, n * L * sizeof *a) != 0);   /* the two decodings differ here */
     CHECK_MSG(!memcmp(a, each, n * L * sizeof *a), "two blackouts of 3 decode as one of 6");
+    free(mask); free(a); free(one); free(each);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
+/* the decoding follows the blackout's sides: at the centre (both seen) the one chosen
+ * for the centre, at the end or the start (one seen) the one chosen for the end */
+static void decoding_by_position(void)
+{
+    toy t;
+    /* blackouts of 5 to 9: one evaluation at the centre, one event per evaluation at an end */
+    ts_model *m = decoding_model(&t, "prior_steps=1,0,1,1,1,1,1,1,1,1");
+    REQUIRE(m);
+    const ts_windows *w = &t.split.test;
+    const size_t n = w->n, L = w->len;
+    uint8_t *mask = ts_malloc(n * L);
+    int32_t *a = ts_malloc(n * L * sizeof *a), *one = ts_malloc(n * L * sizeof *one);
+    int32_t *each = ts_malloc(n * L * sizeof *each);
+    for (int p = 0; p < 3; p++) {   /* centre, end, start */
+        ts_mask_fill(mask, n, L, 6, p == 1 ? TS_MASK_END : TS_MASK_CENTER, 0);
+        if (p == 2) {
+            memset(mask, 1, n * L);
+            for (size_t i = 0; i < n; i++) memset(mask + i * L, 0, 6);
+        }
+        REQUIRE(fill_masked(m, w, mask, 0, a) == 0);
+        REQUIRE(fill_masked(m, w, mask, 1, one) == 0);
+        REQUIRE(fill_masked(m, w, mask, 6, each) == 0);
+        REQUIRE(memcmp(one, each, n * L * sizeof *a) != 0);   /* the two decodings differ here */
+        CHECK_MSG(!memcmp(a, p ? each : one, n * L * sizeof *a), "position %d: not the decoding chosen for it", p);
+    }
     free(mask); free(a); free(one); free(each);
     ts_model_free(m);
     toy_free(&t);
@@ -2568,6 +2599,7 @@ TEST_MAIN("mdm", {
     RUN(gate_matters);
     RUN(in_window_fillers);
     RUN(decoding_chosen);
+    RUN(decoding_by_position);
     RUN(decoding_per_window);
     RUN(decoding_by_blackout_size);
     RUN(cli_tune_prior);

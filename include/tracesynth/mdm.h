@@ -43,8 +43,9 @@ int ts_mdm_net_loss(ts_mdm_net *n, const int32_t *ids, const int32_t *tgt, const
  * weight chosen and the replayed validation accuracies (%) of the network alone,
  * the n-gram's most frequent filler, the constant and the gate; the in-window
  * context chosen (0: none) and the accuracy with it; then the decoding that impute
- * uses without --steps, chosen by imputing up to 250 of the windows per position
- * both ways (the whole blackout from one evaluation, or one event per evaluation).
+ * uses without --steps, per position, chosen by imputing up to 250 of the windows per
+ * position both ways (the whole blackout from one evaluation, or one event per
+ * evaluation).
  * progress: one bar over the choice. 0, or -1 + error (not mdm,
  * no prior, no windows) */
 typedef struct {
@@ -52,12 +53,13 @@ typedef struct {
     double constant, pure_acc, ngram_acc, constant_acc, gated_acc;
     int window;
     double window_acc;
-    /* the decoding chosen (impute's default without --steps): hidden events per
-     * network evaluation (0: all in one), and the validation accuracies of the two
-     * decodings imputed as impute does on decoding_windows windows (0: one hidden
-     * event, not measured) */
-    int per_step;
-    double one_step_acc, per_event_acc;
+    /* the decoding chosen per position, [0] centre (both sides seen), [1] end (one
+     * side; impute's default without --steps): hidden events per network evaluation
+     * (0: all in one), and the validation accuracies of the two decodings imputed as
+     * impute does on decoding_windows windows per position (0: one hidden event, not
+     * measured) */
+    int per_step[2];
+    double one_step_acc[2], per_event_acc[2];
     size_t decoding_windows;
 } ts_mdm_tune_row;
 int ts_mdm_tune_prior(ts_model *m, const ts_windows *valid, size_t windows, uint64_t seed, const char *log_path,

@@ -38,12 +38,12 @@ int cmd_tune_prior(int argc, char **argv)
         "the validation windows of DATASET, as training does after its last iteration:\n"
         "one weight per blackout size (1, 5, 10, 20, 40) and the gated weights per\n"
         "evidence cell (blackout size x how the n-gram matched x how its fillers\n"
-        "agree); then impute's default decoding per size (one network evaluation\n"
-        "for the whole blackout, or one per hidden event). DATASET may be another\n"
-        "than the one trained on: its events are matched to the model's by name.\n"
-        "The network is not changed. Prints the replayed validation accuracy of the\n"
-        "network alone, the constant weight and the gate, per size, and the\n"
-        "accuracy of each decoding.\n",
+        "agree); then impute's default decoding per size and position (one network\n"
+        "evaluation for the whole blackout, or one per hidden event; at the centre\n"
+        "and at the end). DATASET may be another than the one trained on: its\n"
+        "events are matched to the model's by name. The network is not changed.\n"
+        "Prints the replayed validation accuracy of the network alone, the constant\n"
+        "weight and the gate, per size, and the accuracy of each decoding.\n",
         opts, 2, 2, "MODEL DATASET", 0, NULL,
     };
     ts_opt_result args;
@@ -137,15 +137,19 @@ int cmd_tune_prior(int argc, char **argv)
                    rows[i].ngram_acc, rows[i].constant_acc, rows[i].constant, rows[i].gated_acc, rows[i].window_acc,
                    rows[i].window);
     }
-    printf("decoding chosen (impute's default without --steps; validation accuracy, imputed as impute does):\n"
-           "k, the whole blackout from one network evaluation, one event per evaluation\n");
+    printf("decoding chosen, * (impute's default without --steps; validation accuracy, imputed as impute\n"
+           "does): k, then at the centre and at the end the whole blackout from one network\n"
+           "evaluation and one event per evaluation\n");
     for (int i = 0; i < 5; i++) {
         int seen = 0;
         for (int j = 0; j < i; j++) seen |= rows[j].k == rows[i].k;
-        if (rows[i].k && !seen && rows[i].decoding_windows)
-            printf("  %2d  %6.2f%s  %6.2f%s  (%zu windows)\n", rows[i].k, rows[i].one_step_acc,
-                   rows[i].per_step ? " " : "*", rows[i].per_event_acc, rows[i].per_step ? "*" : " ",
-                   rows[i].decoding_windows);
+        if (rows[i].k && !seen && rows[i].decoding_windows) {
+            printf("  %2d", rows[i].k);
+            for (int p = 0; p < 2; p++)
+                printf("  %6.2f%s  %6.2f%s", rows[i].one_step_acc[p], rows[i].per_step[p] ? " " : "*",
+                       rows[i].per_event_acc[p], rows[i].per_step[p] ? "*" : " ");
+            printf("  (%zu windows each)\n", rows[i].decoding_windows);
+        }
     }
     printf("chose the prior's weights of %s on %zu validation windows of %s in %.1f s -> %s\n", args.pos[0],
            valid.n < nwin ? valid.n : nwin, args.pos[1], ts_now() - t0, out);

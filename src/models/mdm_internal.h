@@ -71,12 +71,14 @@ typedef struct {
      * longer than the n-gram's stream (ts_window_over_stream; 0: never); has_win: chosen */
     int has_win;
     double win[5];
-    /* per blackout-size bucket: the decoding chosen on validation windows, as
-     * hidden events revealed per network evaluation (0: all in one evaluation, the
-     * decoding the weights are chosen for; 1: one per evaluation); has_steps: chosen
-     * (impute's default when --steps is not given; without it one per evaluation) */
+    /* per (blackout sides, blackout-size bucket): the decoding chosen on validation
+     * windows, as hidden events revealed per network evaluation (0: all in one
+     * evaluation, the decoding the weights are chosen for; 1: one per evaluation);
+     * steps[0..4] for blackouts with events on both sides (centre), steps[5..9] with
+     * one side (end, start); has_steps: chosen (impute's default when --steps is not
+     * given; without it one per evaluation) */
     int has_steps;
-    double steps[5];
+    double steps[10];
     /* ensemble members (ts_mdm_set_ensemble; not saved): infilling averages the
      * networks' log-probabilities, this one's and n_ens others'; ens_map[e] (V + 1):
      * this model's IDs and MASK in member e's numbering (by name; names it lacks: its <unk>) */
