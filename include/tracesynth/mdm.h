@@ -43,11 +43,9 @@ int ts_mdm_net_loss(ts_mdm_net *n, const int32_t *ids, const int32_t *tgt, const
  * weight chosen and the replayed validation accuracies (%) of the network alone,
  * the n-gram's most frequent filler, the constant and the gate; the in-window
  * context chosen (0: none) and the accuracy with it; then the decoding that impute
- * uses without --steps, per position, chosen by imputing up to 250 of the windows per
- * position both ways (the whole blackout from one evaluation, or one event per
- * evaluation).
- * progress: one bar over the choice. 0, or -1 + error (not mdm,
- * no prior, no windows) */
+ * uses without --steps, per position, chosen by imputing the same windows both ways
+ * (the whole blackout from one evaluation, or one event per evaluation). progress:
+ * one bar over the choice. 0, or -1 + error (not mdm, no prior, no windows) */
 typedef struct {
     int k;
     double constant, pure_acc, ngram_acc, constant_acc, gated_acc;

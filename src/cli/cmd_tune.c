@@ -19,8 +19,7 @@ int cmd_tune_prior(int argc, char **argv)
         TS_OPT_STR_F_('o', "output", &out, "FILE", TS_OPT_REQUIRED, "the model with the new weights (may be MODEL)"),
         TS_OPT_SIZE_(0, "valid-windows", &nwin, "N", 1, 1 << 24,
                      "validation windows per blackout position (centre, end)\n"
-                     "and size (default 500, as training; the decoding's\n"
-                     "choice imputes at most 250 of them)"),
+                     "and size (default 500, as training)"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append the choices (JSON lines)"),
         TS_OPT_STR_(0, "ensemble", &ens, "FILE[,FILE...]", "choose them for MODEL's network averaged with\n"
                     "the files' (other mdm models, events matched by name);\n"
