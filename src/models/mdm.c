@@ -2866,7 +2866,8 @@ const ts_model_ops ts_model_mdm = {
         "                        (one side, both backed off, both at full order) and\n"
         "                        how its fillers agree, for --steps 1 decoding; then\n"
         "                        impute's default decoding per size and position (one\n"
-        "                        evaluation for the whole blackout, or one per event)\n"
+        "                        evaluation for the whole blackout, or one per event;\n"
+        "                        these choices take minutes, not counted by --budget)\n"
         "  --prior-order N       its context length (12)\n"
         "  --valid-n N           validation crops for the bound in bits per event (128)\n"
         TS_TRAIN_HELP
