@@ -2241,6 +2241,40 @@ static void tune_prior_short_windows(void)
     toy_free(&t);
 }
 
+/* imputation of w with mask (1 = observed) and --steps steps (0: not given) into out
+ * (w->n x w->len); 0 / -1 */
+static int fill_masked(ts_model *m, const ts_windows *w, const uint8_t *mask, int steps, int32_t *out)
+{
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.steps = steps;
+    ts_windows o;
+    if (ts_model_impute(m, w, mask, &ro, &o) != 0) return -1;
+    memcpy(out, o.data, w->n * w->len * sizeof *out);
+    ts_windows_free(&o);
+    return 0;
+}
+
+/* a blackout of k in each of n windows of L at the centre (events on both sides; where
+ * ts_mask_fill's centre would reach the end, halfway) or at the end (end != 0) */
+static void sided_mask(uint8_t *mask, size_t n, size_t L, size_t k, int end)
+{
+    ts_mask_fill(mask, n, L, k, end ? TS_MASK_END : TS_MASK_CENTER, 0);
+    if (end || L / 2 + k < L) return;
+    memset(mask, 1, n * L);
+    for (size_t i = 0; i < n; i++) memset(mask + i * L + (L - k) / 2, 0, k);
+}
+
+/* the accuracy (%) of imputing w's events where mask is 0 with --steps steps, or -1 */
+static double masked_acc(ts_model *m, const ts_windows *w, const uint8_t *mask, int steps, int32_t *out)
+{
+    if (fill_masked(m, w, mask, steps, out) != 0) return -1;
+    size_t hit = 0, tot = 0;
+    for (size_t i = 0; i < w->n * w->len; i++)
+        if (!mask[i]) tot++, hit += out[i] == w->data[i];
+    return tot ? 100.0 * (double)hit / (double)tot : -1;
+}
+
 /* imputation of w (k hidden at pos) with --steps steps (0: not given), --seed 5 and
  * the run options keys/vals (n of them) into out (w->n x w->len); its accuracy (%) on
  * the hidden events, or -1. fill_with: the options --prior-weight weight (NULL: none) */
@@ -2300,23 +2334,27 @@ static void decoding_chosen(void)
     const size_t nv = t.split.valid.n, nt = t.split.test.n;
     int32_t *va = ts_malloc(nv * L * sizeof *va);
     int32_t *ta = ts_malloc(nt * L * sizeof *ta), *tb = ts_malloc(nt * L * sizeof *tb);
+    uint8_t *vmask = ts_malloc(nv * L), *tmask = ts_malloc(nt * L);
     int differ = 0;
     for (int kb = 1; kb < 4; kb++) {   /* k = 5, 10, 16 (half the window) */
         const size_t k = (size_t)rows[kb].k;
         REQUIRE(k == (kb == 1 ? 5u : kb == 2 ? 10u : 16u) && rows[kb].decoding_windows == nv);
         for (int p = 0; p < 2; p++) {   /* centre (both sides seen), end (one side) */
-            const ts_mask_pos pos = p ? TS_MASK_END : TS_MASK_CENTER;
-            const double one = fill_with(m, &t.split.valid, k, pos, 1, NULL, va);
-            const double each = fill_with(m, &t.split.valid, k, pos, (int)k, NULL, va);
+            sided_mask(vmask, nv, L, k, p);
+            const double one = masked_acc(m, &t.split.valid, vmask, 1, va);
+            const double each = masked_acc(m, &t.split.valid, vmask, (int)k, va);
             CHECK_MSG(fabs(one - rows[kb].one_step_acc[p]) < 1e-9 && fabs(each - rows[kb].per_event_acc[p]) < 1e-9,
                       "k %zu %s: impute %.4f / %.4f, tune-prior %.4f / %.4f", k, p ? "end" : "centre", one, each,
                       rows[kb].one_step_acc[p], rows[kb].per_event_acc[p]);
             /* the rule: one per event where it fills at least one more of the nv k hidden */
             CHECK(rows[kb].per_step[p] == (each > one + 1e-9));
             differ |= one != each;
-            /* the default fills as the chosen --steps, window for window */
-            REQUIRE(fill_with(m, &t.split.test, k, pos, 0, NULL, ta) >= 0);
-            REQUIRE(fill_with(m, &t.split.test, k, pos, rows[kb].per_step[p] ? (int)k : 1, NULL, tb) >= 0);
+            /* the default fills as the --steps chosen for the size bucket k falls in (16: 10's),
+             * window for window */
+            const int kbk = k >= 10 ? 2 : 1;
+            sided_mask(tmask, nt, L, k, p);
+            REQUIRE(fill_masked(m, &t.split.test, tmask, 0, ta) == 0);
+            REQUIRE(fill_masked(m, &t.split.test, tmask, rows[kbk].per_step[p] ? (int)k : 1, tb) == 0);
             CHECK_MSG(!memcmp(ta, tb, nt * L * sizeof *ta), "k %zu %s: the default is not the chosen decoding", k,
                       p ? "end" : "centre");
         }
@@ -2369,23 +2407,42 @@ static void decoding_chosen(void)
                       strstr(ts_error(), "prior_steps") && !strchr(ts_error(), '\n'),
                   "%s: %s", bad[i], ts_error());
     }
-    free(va); free(ta); free(tb);
+    free(va); free(ta); free(tb); free(vmask); free(tmask);
     ts_model_free(m);
     toy_free(&t);
 }
 
-/* imputation of w with mask (1 = observed) and --steps steps (0: not given) into out
- * (w->n x w->len); 0 / -1 */
-static int fill_masked(ts_model *m, const ts_windows *w, const uint8_t *mask, int steps, int32_t *out)
+/* on windows shorter than twice a size's key (chosen at k = L / 2), the centre's
+ * decoding is measured on blackouts with events on both sides, not on blackouts that
+ * reach the end of the window */
+static void decoding_centre_short_windows(void)
 {
-    ts_run_opts ro;
-    memset(&ro, 0, sizeof ro);
-    ro.steps = steps;
-    ts_windows o;
-    if (ts_model_impute(m, w, mask, &ro, &o) != 0) return -1;
-    memcpy(out, o.data, w->n * w->len * sizeof *out);
-    ts_windows_free(&o);
-    return 0;
+    const size_t L = 32;
+    toy t;
+    rand_make(&t, 40, L, 7, 11);
+    kvbuf kv;
+    tiny_kv(&kv, "40");
+    kv_add(&kv, "valid-every", "20");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.n_ids = 7;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_mdm_tune_row rows[5];
+    memset(rows, 0, sizeof rows);
+    REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 500, 42, NULL, rows, 0) == 0);
+    const ts_windows *v = &t.split.valid;
+    const size_t k = L / 2;
+    REQUIRE(rows[3].k == (int)k);
+    uint8_t *mask = ts_malloc(v->n * L);
+    int32_t *out = ts_malloc(v->n * L * sizeof *out);
+    sided_mask(mask, v->n, L, k, 0);
+    const double one = masked_acc(m, v, mask, 1, out), each = masked_acc(m, v, mask, (int)k, out);
+    CHECK_MSG(fabs(one - rows[3].one_step_acc[0]) < 1e-9 && fabs(each - rows[3].per_event_acc[0]) < 1e-9,
+              "k %zu centre: both sides seen %.4f / %.4f, tune-prior %.4f / %.4f (end %.4f / %.4f)", k, one, each,
+              rows[3].one_step_acc[0], rows[3].per_event_acc[0], rows[3].one_step_acc[1], rows[3].per_event_acc[1]);
+    free(mask); free(out);
+    ts_model_free(m);
+    toy_free(&t);
 }
 
 /* a tiny mdm of the toy (windows of 32, 7 events) whose file says the decoding
@@ -2600,6 +2657,7 @@ TEST_MAIN("mdm", {
     RUN(in_window_fillers);
     RUN(decoding_chosen);
     RUN(decoding_by_position);
+    RUN(decoding_centre_short_windows);
     RUN(decoding_per_window);
     RUN(decoding_by_blackout_size);
     RUN(cli_tune_prior);

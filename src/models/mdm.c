@@ -1742,7 +1742,14 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
         int32_t *y = ts_malloc(nw * L * sizeof *y), *yy = ts_malloc(nw * L * sizeof *yy);
         uint8_t *hid = ts_malloc(nw * L);
         for (int p = 0; p < 2; p++) {   /* windows [0, n): centre; [n, 2n): end */
-            ts_mask_fill(hid + (size_t)p * n * L, n, L, k, p ? TS_MASK_END : TS_MASK_CENTER, 1);
+            uint8_t *hp = hid + (size_t)p * n * L;
+            ts_mask_fill(hp, n, L, k, p ? TS_MASK_END : TS_MASK_CENTER, 1);
+            /* at k = L / 2 of an even L the centre's blackout (from L / 2) reaches the end: the
+             * centre's decoding would be chosen on blackouts with one side seen. Halfway, both are */
+            if (!p && L / 2 + k >= L) {
+                memset(hp, 1, n * L);
+                for (size_t i = 0; i < n; i++) memset(hp + i * L + (L - k) / 2, 0, k);
+            }
             for (size_t i = 0; i < n; i++) {
                 size_t src = n > 1 ? i * (v->n - 1) / (n - 1) : 0;
                 memcpy(y + ((size_t)p * n + i) * L, v->data + src * L, L * sizeof *y);
