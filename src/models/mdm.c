@@ -20,7 +20,8 @@
  * Infilling: iterative unmasking with both sides as context, most confident
  * position first, within a --steps budget (default: the decoding chosen per
  * blackout size and sides on validation windows, tune_steps: one evaluation for
- * the whole blackout, or one position per evaluation; without the choice the latter);
+ * the whole blackout, or one position per evaluation, when greedy and most confident
+ * first; otherwise, or without the choice, the latter);
  * greedy, or sampled at --temperature; --samples N votes per position. A window
  * longer than twice the training context (S4; the training context for the
  * transformer; or --context) is cut to that many events around its hidden events
@@ -1734,11 +1735,13 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
     int rc = 0;
     for (int kb = 0; kb < NKW && rc == 0; kb++) {
         const size_t k = (size_t)kw_keys[kb] < L / 2 ? (size_t)kw_keys[kb] : L / 2;
-        ts_progress_span_part(1);
         if (rows)
             for (int p = 0; p < 2; p++) rows[kb].per_step[p] = 1;
         if (rows) rows[kb].decoding_windows = 0;
-        if (k < 2 || !n) continue;   /* one hidden event: the decodings are one */
+        if (k < 2 || !n) {   /* one hidden event: the decodings are one */
+            ts_progress_span_part(2);
+            continue;
+        }
         int32_t *y = ts_malloc(nw * L * sizeof *y), *yy = ts_malloc(nw * L * sizeof *yy);
         uint8_t *hid = ts_malloc(nw * L);
         for (int p = 0; p < 2; p++) {   /* windows [0, n): centre; [n, 2n): end */
@@ -1759,6 +1762,7 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
         long hits[2][2] = {{0, 0}, {0, 0}};   /* [decoding][position] */
         const int G = (int)(sizeof per_grid / sizeof per_grid[0]);
         for (int g = 0; g < G && rc == 0; g++) {
+            ts_progress_span_part(1);   /* a part of the bar per decoding, which its bar fills */
             for (int i = 0; i < 2 * NKW; i++) per_all[i] = per_grid[g];   /* whichever bucket k falls in */
             memcpy(yy, y, nw * L * sizeof *y);
             ts_progress prog;   /* windows */
@@ -1901,11 +1905,12 @@ static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, uint64
 }
 
 /* one bar over the choice: per blackout size its validation decoding (two parts),
- * then per size the decoding's choice (one), then the chain likelihood's mixture (one) */
+ * then per size the decoding's choice (two: one per decoding imputed), then the chain
+ * likelihood's mixture (one) */
 static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
                       ts_mdm_tune_row *rows, int progress)
 {
-    ts_progress_span_begin("tune-prior", 3 * NKW + 1, progress);
+    ts_progress_span_begin("tune-prior", 4 * NKW + 1, progress);
     const int rc = tune_prior_run(m, v, nwin, seed, log, rows, progress);
     ts_progress_span_end();
     return rc;
@@ -2880,7 +2885,7 @@ const ts_model_ops ts_model_mdm = {
         TS_TRAIN_HELP
         "                        (defaults: --lr 2e-3, --schedule cosine with --warmup 100\n"
         "                        or 5 % of --iters if fewer, --iters 2000, --valid-every 200)\n"
-        "  impute/generate: --steps S network evaluations per batch (impute's default:\n"
+        "  impute/generate: --steps S network evaluations per window (impute's default:\n"
         "                 the decoding chosen per blackout size and position (both\n"
         "                 sides seen, or one) on validation windows with the\n"
         "                 prior's weights, one evaluation for the whole\n"
