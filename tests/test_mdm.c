@@ -2275,6 +2275,21 @@ static double masked_acc(ts_model *m, const ts_windows *w, const uint8_t *mask, 
     return tot ? 100.0 * (double)hit / (double)tot : -1;
 }
 
+/* the toy of the decoding tests (windows of 32 from a stream of random 6-event patterns,
+ * 7 events) and a tiny mdm trained on it (40 iterations), its choices made; NULL on
+ * failure */
+static ts_model *decoding_toy(toy *t)
+{
+    rand_make(t, 40, 32, 7, 11);
+    kvbuf kv;
+    tiny_kv(&kv, "40");
+    kv_add(&kv, "valid-every", "20");
+    ts_train_opts o = toy_opts(t, &kv);
+    o.n_ids = 7;
+    ts_model *m = NULL;
+    return ts_model_train("mdm", &o, &m) == 0 ? m : NULL;
+}
+
 /* imputation of w (k hidden at pos) with --steps steps (0: not given), --seed 5 and
  * the run options keys/vals (n of them) into out (w->n x w->len); its accuracy (%) on
  * the hidden events, or -1. fill_with: the options --prior-weight weight (NULL: none) */
@@ -2319,14 +2334,8 @@ static void decoding_chosen(void)
     REQUIRE(dir);
     const size_t L = 32;
     toy t;
-    rand_make(&t, 40, L, 7, 11);
-    kvbuf kv;
-    tiny_kv(&kv, "40");
-    kv_add(&kv, "valid-every", "20");
-    ts_train_opts o = toy_opts(&t, &kv);
-    o.n_ids = 7;
-    ts_model *m = NULL;
-    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model *m = decoding_toy(&t);
+    REQUIRE(m);
     ts_mdm_tune_row rows[5];
     memset(rows, 0, sizeof rows);
     REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 500, 42, NULL, rows, 0) == 0);
@@ -2419,14 +2428,8 @@ static void decoding_centre_short_windows(void)
 {
     const size_t L = 32;
     toy t;
-    rand_make(&t, 40, L, 7, 11);
-    kvbuf kv;
-    tiny_kv(&kv, "40");
-    kv_add(&kv, "valid-every", "20");
-    ts_train_opts o = toy_opts(&t, &kv);
-    o.n_ids = 7;
-    ts_model *m = NULL;
-    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model *m = decoding_toy(&t);
+    REQUIRE(m);
     ts_mdm_tune_row rows[5];
     memset(rows, 0, sizeof rows);
     REQUIRE(ts_mdm_tune_prior(m, &t.split.valid, 500, 42, NULL, rows, 0) == 0);
@@ -2452,14 +2455,8 @@ static ts_model *decoding_model(toy *t, const char *steps)
 {
     const char *dir = scratch_dir();
     if (!dir) return NULL;
-    rand_make(t, 40, 32, 7, 11);
-    kvbuf kv;
-    tiny_kv(&kv, "40");
-    kv_add(&kv, "valid-every", "20");
-    ts_train_opts o = toy_opts(t, &kv);
-    o.n_ids = 7;
-    ts_model *m = NULL, *m2 = NULL;
-    if (ts_model_train("mdm", &o, &m) != 0) return NULL;
+    ts_model *m = decoding_toy(t), *m2 = NULL;
+    if (!m) return NULL;
     char p1[700], p2[700];
     snprintf(p1, sizeof p1, "%s/dec.tsm", dir);
     snprintf(p2, sizeof p2, "%s/dec2.tsm", dir);
@@ -2497,6 +2494,20 @@ static void decoding_per_window(void)
     toy_free(&t);
 }
 
+/* m's default fill of w under mask (hidden: h events per window) is the decoding
+ * `want_each` (1: one event per evaluation, --steps h; 0: one evaluation), the two
+ * differing there; what: the case, for the message */
+static void default_is(ts_model *m, const ts_windows *w, const uint8_t *mask, int h, int want_each, const char *what)
+{
+    const size_t nl = w->n * w->len;
+    int32_t *a = ts_malloc(nl * sizeof *a), *one = ts_malloc(nl * sizeof *one), *each = ts_malloc(nl * sizeof *each);
+    int ok = fill_masked(m, w, mask, 0, a) == 0 && fill_masked(m, w, mask, 1, one) == 0 &&
+             fill_masked(m, w, mask, h, each) == 0;
+    CHECK_MSG(ok && memcmp(one, each, nl * sizeof *a) != 0, "%s: the two decodings agree here", what);
+    CHECK_MSG(ok && !memcmp(a, want_each ? each : one, nl * sizeof *a), "%s: not the decoding chosen for it", what);
+    free(a); free(one); free(each);
+}
+
 /* the decoding follows the size of a window's blackouts, not the sum of its hidden
  * events: two blackouts of 3 (the bucket of 1, unmeasured) fill one event per
  * evaluation, not as a blackout of 6 */
@@ -2510,14 +2521,8 @@ static void decoding_by_blackout_size(void)
     uint8_t *mask = ts_malloc(n * L);
     memset(mask, 1, n * L);
     for (size_t i = 0; i < n; i++) memset(mask + i * L + 8, 0, 3), memset(mask + i * L + 20, 0, 3);
-    int32_t *a = ts_malloc(n * L * sizeof *a), *one = ts_malloc(n * L * sizeof *one);
-    int32_t *each = ts_malloc(n * L * sizeof *each);
-    REQUIRE(fill_masked(m, w, mask, 0, a) == 0);
-    REQUIRE(fill_masked(m, w, mask, 1, one) == 0);
-    REQUIRE(fill_masked(m, w, mask, 6, each) == 0);
-    REQUIRE(memcmp(one, each, n * L * sizeof *a) != 0);   /* the two decodings differ here */
-    CHECK_MSG(!memcmp(a, each, n * L * sizeof *a), "two blackouts of 3 decode as one of 6");
-    free(mask); free(a); free(one); free(each);
+    default_is(m, w, mask, 6, 1, "two blackouts of 3");
+    free(mask);
     ts_model_free(m);
     toy_free(&t);
 }
@@ -2533,21 +2538,16 @@ static void decoding_by_position(void)
     const ts_windows *w = &t.split.test;
     const size_t n = w->n, L = w->len;
     uint8_t *mask = ts_malloc(n * L);
-    int32_t *a = ts_malloc(n * L * sizeof *a), *one = ts_malloc(n * L * sizeof *one);
-    int32_t *each = ts_malloc(n * L * sizeof *each);
-    for (int p = 0; p < 3; p++) {   /* centre, end, start */
+    static const char *const name[3] = {"centre", "end", "start"};
+    for (int p = 0; p < 3; p++) {
         ts_mask_fill(mask, n, L, 6, p == 1 ? TS_MASK_END : TS_MASK_CENTER, 0);
         if (p == 2) {
             memset(mask, 1, n * L);
             for (size_t i = 0; i < n; i++) memset(mask + i * L, 0, 6);
         }
-        REQUIRE(fill_masked(m, w, mask, 0, a) == 0);
-        REQUIRE(fill_masked(m, w, mask, 1, one) == 0);
-        REQUIRE(fill_masked(m, w, mask, 6, each) == 0);
-        REQUIRE(memcmp(one, each, n * L * sizeof *a) != 0);   /* the two decodings differ here */
-        CHECK_MSG(!memcmp(a, p ? each : one, n * L * sizeof *a), "position %d: not the decoding chosen for it", p);
+        default_is(m, w, mask, 6, p != 0, name[p]);
     }
-    free(mask); free(a); free(one); free(each);
+    free(mask);
     ts_model_free(m);
     toy_free(&t);
 }
