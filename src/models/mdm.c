@@ -747,7 +747,7 @@ static int load_single(ts_model **out, const ts_reader *r)
 typedef struct {
     double weight;            /* n-gram prior weight (0: the network alone) */
     double temperature;       /* 0: greedy */
-    int steps;                /* network evaluations per batch (0: by `per`, else one per hidden position) */
+    int steps;                /* network evaluations per window (0: by `per`, else one per hidden position) */
     const double *per;        /* with steps 0: 2 NKW hidden events revealed per evaluation, by the
                                  sides and size of each window's longest blackout (mdm_model.steps;
                                  0: all in one; NULL: one each) */
