@@ -2067,6 +2067,11 @@ static void ftrace_errors(void)
         {"# tracer: nop\n#\n000004d2 00000001 0000052a0a881915 type: 312\n\n",
          ":3: looks like ftrace's hex output (options/hex set)"},
         {"type: 312\ntype: 313\n", ":1: an event shown by its type number alone"},
+        /* context-info off alone: the events' own text, no thread, CPU or time */
+        {"sys_read(fd: 0, buf: 7ffd, count: 10)\n", ":1: a system call event without its context"},
+        {"# tracer: nop\n#\nsys_enter: NR 0 (0, 7ffd, 10)\n", ":3: a system call event without its context"},
+        {"sys_read -> 0xa\n", ":1: a system call event without its context"},
+        {"sys_exit_read: 0xa\n", ":1: a system call event without its context"},
         {"  a-1 [000] ..... 1.0: sched_switch: x\n", ": no system call entry events"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {

@@ -522,6 +522,11 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         head h;
         if (parse_head(s, e, &h) != 0) {
             const char *why = raw_or_hex(s, e);
+            ts__ft_line ev;   /* a system call event's own text: printed with context-info off */
+            memset(&ev, 0, sizeof ev);
+            if (!why && parse_event(path, line, b, s, e, &ev) == 0 && (ev.kind == K_ENTRY || ev.kind == K_EXIT))
+                why = "a system call event without its context, the thread, CPU and time (options/context-info "
+                      "off): not read (echo context-info > trace_options)";
             rc = bad_line(path, line, b, e, why ? why : "not an ftrace event line ('COMM-PID [CPU] FLAGS TIME: EVENT')");
             break;
         }
