@@ -6,6 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* row i is printed: measured, and not the row of an earlier size (on windows shorter
+ * than twice a size's key it is chosen at k = L / 2, a smaller size's k: the same
+ * windows and blackouts, the same row, printed once) */
+static int row_shown(const ts_mdm_tune_row *rows, int i)
+{
+    for (int j = 0; j < i; j++)
+        if (rows[j].k == rows[i].k) return 0;
+    return rows[i].k != 0;
+}
+
 int cmd_tune_prior(int argc, char **argv)
 {
     const char *C = "tune-prior";
@@ -127,11 +137,7 @@ int cmd_tune_prior(int argc, char **argv)
     printf("validation accuracy (%%, replayed, centre and end): k, network alone, n-gram's filler,\n"
            "constant weight (w), gated, with the window's own fillers (context C each side; 0: none)\n");
     for (int i = 0; i < 5; i++) {
-        /* on windows shorter than twice a size's key it is chosen at k = L / 2, a smaller
-         * size's k: the same windows and blackouts, the same row, printed once */
-        int seen = 0;
-        for (int j = 0; j < i; j++) seen |= rows[j].k == rows[i].k;
-        if (rows[i].k && !seen)
+        if (row_shown(rows, i))
             printf("  %2d  %6.2f  %6.2f  %6.2f (%g)  %6.2f  %6.2f (%d)\n", rows[i].k, rows[i].pure_acc,
                    rows[i].ngram_acc, rows[i].constant_acc, rows[i].constant, rows[i].gated_acc, rows[i].window_acc,
                    rows[i].window);
@@ -140,9 +146,7 @@ int cmd_tune_prior(int argc, char **argv)
            "does): k, then at the centre and at the end the whole blackout from one network\n"
            "evaluation and one event per evaluation\n");
     for (int i = 0; i < 5; i++) {
-        int seen = 0;
-        for (int j = 0; j < i; j++) seen |= rows[j].k == rows[i].k;
-        if (rows[i].k && !seen && rows[i].decoding_windows) {
+        if (row_shown(rows, i) && rows[i].decoding_windows) {
             printf("  %2d", rows[i].k);
             for (int p = 0; p < 2; p++)
                 printf("  %6.2f%s  %6.2f%s", rows[i].one_step_acc[p], rows[i].per_step[p] ? " " : "*",

@@ -236,7 +236,8 @@ int ts_out_open(ts_outfile *o, const char *path)
     if (own >= 0) return open_in_place(o, path, fcntl(own, F_DUPFD_CLOEXEC, 3));
     /* a directory (or a link to one) would fail only at the rename, after the work */
     struct stat ds;
-    if (stat(path, &ds) == 0 && S_ISDIR(ds.st_mode))
+    const int there = stat(path, &ds) == 0;
+    if (there && S_ISDIR(ds.st_mode))
         return ts_fail("%s: is a directory; a file is written here (name a file in it)", path);
     /* a link: its file replaced (or made), the link kept */
     char *end = link_end(path);
@@ -247,8 +248,7 @@ int ts_out_open(ts_outfile *o, const char *path)
     }
     /* a device or FIFO (-o /dev/null, a named pipe) is written in place: a temporary
      * renamed over it would put a regular file where the device was */
-    if (stat(path, &ds) == 0 && !S_ISREG(ds.st_mode) && !S_ISDIR(ds.st_mode))
-        return open_in_place(o, path, open(path, O_WRONLY | O_CLOEXEC));
+    if (there && !S_ISREG(ds.st_mode)) return open_in_place(o, path, open(path, O_WRONLY | O_CLOEXEC));
     remove_stale(path);
     o->path = ts_strdup(path);
     char *dir = dir_of(path);
@@ -612,8 +612,9 @@ static int lock_key(const char *path, char *key, size_t n)
     /* one of the process's own descriptors (--log /dev/stderr, redirected into a file or
      * not), by any spelling or a link to one: written where the shell put it, as a
      * stream, which runs may share (two runs' stderr into one file) */
+    if (own_fd(path) >= 0) return -1;
     char *end = link_end(path);   /* a link: its file's name, there or not yet */
-    if (own_fd(path) >= 0 || (end && own_fd(end) >= 0)) {
+    if (end && own_fd(end) >= 0) {
         free(end);
         return -1;
     }

@@ -1581,6 +1581,21 @@ static int replay(tune_set *t, size_t w, const double *gate, unsigned *visited, 
     return hits;
 }
 
+/* the 2 n windows the choices are made on: n of v spread evenly over it, first with a
+ * centre blackout of k (y, hid: n L each, hid 1 = hidden), then the same with an end one */
+static void tune_windows(const ts_windows *v, size_t n, size_t k, int32_t *y, uint8_t *hid)
+{
+    const size_t L = v->len;
+    for (int p = 0; p < 2; p++) {
+        ts_mask_fill(hid + (size_t)p * n * L, n, L, k, p ? TS_MASK_END : TS_MASK_CENTER, 1);
+        for (size_t i = 0; i < n; i++) {
+            size_t src = n > 1 ? i * (v->n - 1) / (n - 1) : 0;
+            memcpy(y + ((size_t)p * n + i) * L, v->data + src * L, L * sizeof *y);
+        }
+    }
+    for (size_t i = 0; i < 2 * n * L; i++) hid[i] = !hid[i];
+}
+
 /* the validation set of size bucket kb: windows, cached logits and fillers */
 static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb, uint64_t seed, int progress,
                          tune_set *t)
@@ -1593,14 +1608,7 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
     const size_t nw = t->nw;
     int32_t *y = ts_malloc(nw * L * sizeof *y);
     uint8_t *hid = ts_malloc(nw * L);
-    for (int p = 0; p < 2; p++) {
-        ts_mask_fill(hid + (size_t)p * n * L, n, L, k, p ? TS_MASK_END : TS_MASK_CENTER, 1);
-        for (size_t i = 0; i < n; i++) {
-            size_t src = n > 1 ? i * (v->n - 1) / (n - 1) : 0;
-            memcpy(y + ((size_t)p * n + i) * L, v->data + src * L, L * sizeof *y);
-        }
-    }
-    for (size_t i = 0; i < nw * L; i++) hid[i] = !hid[i];   /* 1 = hidden */
+    tune_windows(v, n, k, y, hid);
     float *cap = ts_malloc(nw * k * (size_t)V * sizeof(float));
     int32_t *truth = ts_malloc(nw * k * sizeof *truth);
     t->cap = cap, t->truth = truth;
@@ -1744,21 +1752,13 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
         }
         int32_t *y = ts_malloc(nw * L * sizeof *y), *yy = ts_malloc(nw * L * sizeof *yy);
         uint8_t *hid = ts_malloc(nw * L);
-        for (int p = 0; p < 2; p++) {   /* windows [0, n): centre; [n, 2n): end */
-            uint8_t *hp = hid + (size_t)p * n * L;
-            ts_mask_fill(hp, n, L, k, p ? TS_MASK_END : TS_MASK_CENTER, 1);
-            /* at k = L / 2 of an even L the centre's blackout (from L / 2) reaches the end: the
-             * centre's decoding would be chosen on blackouts with one side seen. Halfway, both are */
-            if (!p && L / 2 + k >= L) {
-                memset(hp, 1, n * L);
-                for (size_t i = 0; i < n; i++) memset(hp + i * L + (L - k) / 2, 0, k);
-            }
-            for (size_t i = 0; i < n; i++) {
-                size_t src = n > 1 ? i * (v->n - 1) / (n - 1) : 0;
-                memcpy(y + ((size_t)p * n + i) * L, v->data + src * L, L * sizeof *y);
-            }
+        tune_windows(v, n, k, y, hid);   /* [0, n): centre; [n, 2n): end */
+        /* at k = L / 2 of an even L the centre's blackout (from L / 2) reaches the end: the
+         * centre's decoding would be chosen on blackouts with one side seen. Halfway, both are */
+        if (L / 2 + k >= L) {
+            memset(hid, 0, n * L);
+            for (size_t i = 0; i < n; i++) memset(hid + i * L + (L - k) / 2, 1, k);
         }
-        for (size_t i = 0; i < nw * L; i++) hid[i] = !hid[i];   /* 1 = hidden */
         long hits[2][2] = {{0, 0}, {0, 0}};   /* [decoding][position] */
         const int G = (int)(sizeof per_grid / sizeof per_grid[0]);
         for (int g = 0; g < G && rc == 0; g++) {
