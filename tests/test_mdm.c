@@ -1561,6 +1561,53 @@ static int write_named_trio(const char *dir, const char *prefix)
 }
 
 /* the command line: tune-prior on a trained model, and its errors */
+/* count of the log's lines holding `what` and, when val is given, the last one's value
+ * of the member after it */
+static int log_count(const char *path, const char *what, const char *member, long *val)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[4096];
+    int n = 0;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, what)) {
+            n++;
+            const char *p = member ? strstr(line, member) : NULL;
+            if (p && val) *val = atol(p + strlen(member));
+        }
+    fclose(f);
+    return n;
+}
+
+/* under --budget the choices after the loop are counted in, and made on fewer
+ * validation windows (at least 25 per position, 8 for the chain's mixture) where all
+ * of them would take more than a quarter of the budget; without one, on all of them */
+static void cli_budget_fewer_windows(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[4096], err[1024], lg[600];
+    REQUIRE(write_cli_dataset(dir, "bds") == 0);
+    snprintf(lg, sizeof lg, "%s/b.jsonl", dir);
+    const char *budgets[2] = {"", "--budget 0.01s"};
+    const long want[2][3] = {{200, 100, 48}, {50, 25, 8}};
+    for (int r = 0; r < 2; r++) {
+        remove(lg);
+        snprintf(cmd, sizeof cmd, "train --model mdm %s/bds --threads 1 --no-progress --length 24 --windows 100 "
+                 "-o %s/b.tsm --layers 1 --channels 8 --state 4 --context 16 --iters 2 --valid-every 2 --batch 4 "
+                 "--log %s %s", dir, dir, lg, budgets[r]);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        long gate = -1, dec = -1, chain = -1;
+        CHECK(log_count(lg, "\"event\":\"prior_gate\"", "\"windows\":", &gate) == 5);
+        CHECK(log_count(lg, "\"event\":\"decoding\"", "\"windows\":", &dec) == 8);
+        CHECK(log_count(lg, "\"event\":\"chain_mixture\"", "\"windows\":", &chain) == 1);
+        CHECK_MSG(gate == want[r][0] && dec == want[r][1] && chain == want[r][2],
+                  "%s: %ld windows for the weights, %ld per position for the decoding, %ld for the chain",
+                  r ? budgets[r] : "no budget", gate, dec, chain);
+        CHECK(log_count(lg, "\"after_s\":", NULL, NULL) == r);
+    }
+}
+
 static void cli_tune_prior(void)
 {
     const char *dir = scratch_dir();
@@ -2661,6 +2708,7 @@ TEST_MAIN("mdm", {
     RUN(decoding_per_window);
     RUN(decoding_by_blackout_size);
     RUN(cli_tune_prior);
+    RUN(cli_budget_fewer_windows);
     RUN(cli_tune_prior_by_name);
     RUN(ensemble);
     RUN(ensemble_own_crops);

@@ -24,6 +24,9 @@ typedef struct {
     const char *break_log;   /* validation at step 20 moves this log aside, a directory in its place */
     const char *path_saved;
     const char *valid_log;   /* each validation appends a record of its own here */
+    double after_ret;        /* what its `after` returns; and the arguments it was given */
+    double after_share, after_valid;
+    int afters;
 } lsq;
 
 static void lsq_make(lsq *q)
@@ -83,10 +86,20 @@ static int lsq_save(void *ctx, const char *path)
     return ts_writer_commit(&w);
 }
 
+static double lsq_after(void *ctx, double share_s, double valid_s)
+{
+    lsq *q = ctx;
+    q->afters++;
+    q->after_share = share_s, q->after_valid = valid_s;
+    if (q->after_ret < 0) ts_fail("lsq: the work after the loop cannot be planned");
+    return q->after_ret;
+}
+
 static ts_train_net lsq_net(lsq *q)
 {
     ts_train_net n = {.name = "lsq", .ctx = q, .params = q->p, .grads = q->g, .n = 4,
-                      .config = "inputs=3\n", .step = lsq_step, .validate = lsq_valid, .save = lsq_save};
+                      .config = "inputs=3\n", .step = lsq_step, .validate = lsq_valid, .save = lsq_save,
+                      .after = lsq_after};
     return n;
 }
 
@@ -822,6 +835,65 @@ static void budget_sets_iters(void)
     CHECK(count_lines_with(lg, "") == lines);   /* the log is not cut */
 }
 
+/* --budget keeps the time the model's work after the loop expects to take: the model is
+ * asked once, given a quarter of the budget to plan that work in, and the iterations fit
+ * in what is left; the start record names both. A model that cannot plan it stops the
+ * run before any iteration. */
+static void budget_keeps_after(void)
+{
+    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30};
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], lg[600];
+    snprintf(a, sizeof a, "%s/ka.m", dir);
+    snprintf(lg, sizeof lg, "%s/ka.jsonl", dir);
+    const char *k[] = {"budget", "lr"}, *v[] = {"2s", "0.05"};
+    ts_kv kv = {2, k, v};
+    ts_train_cfg c;
+    long iters[2] = {-1, -1};
+    for (int r = 0; r < 2; r++) {   /* without the model's work, then with 1 s of it */
+        lsq q;
+        lsq_make(&q);
+        q.sleep_us = 2000;
+        q.after_ret = 1;
+        ts_train_net n = lsq_net(&q);
+        if (!r) n.after = NULL;
+        memset(&c, 0, sizeof c);
+        REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
+        c.valid_every = 10;
+        c.seed = 3;
+        c.out_path = a;
+        c.log_path = lg;
+        remove(lg);
+        REQUIRE(ts_train_run(&n, &c) == 0);
+        FILE *f = fopen(lg, "r");
+        REQUIRE(f);
+        char line[1024] = "";
+        CHECK(fgets(line, sizeof line, f) != NULL);
+        fclose(f);
+        const char *p = strstr(line, "\"iters\":");
+        if (p) iters[r] = atol(p + 8);
+        CHECK_MSG(strstr(line, r ? "\"after_s\":1.0" : "\"after_s\":0.0"), "%s", line);
+        if (r) CHECK_MSG(q.afters == 1 && q.after_share == 0.5 && q.after_valid >= 0, "%d calls, share %g, valid %g",
+                         q.afters, q.after_share, q.after_valid);
+    }
+    /* 2 s at 2 ms an iteration, 0.5 s of them timing it: at most 720 without the 1 s, at
+     * most 220 with it */
+    CHECK_MSG(iters[0] >= 1 && iters[0] <= 750 && iters[1] >= 1 && iters[1] <= 250 && iters[1] < iters[0],
+              "%ld iterations, %ld with the work after the loop", iters[0], iters[1]);
+
+    lsq q;
+    lsq_make(&q);
+    q.after_ret = -1;
+    ts_train_net n = lsq_net(&q);
+    memset(&c, 0, sizeof c);
+    REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
+    c.out_path = a;
+    remove(a);
+    CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), "cannot be planned"), "%s", ts_error());
+    CHECK(access(a, F_OK) != 0);
+}
+
 /* the log stays JSON when a value is not finite: no validation yet (--iters 0), or a
  * caller's NaN, become null; strings are left as they are */
 static void log_non_finite_is_null(void)
@@ -1087,6 +1159,7 @@ TEST_MAIN("train", {
     RUN(one_writer_per_file);
     RUN(own_descriptor_not_held);
     RUN(budget_sets_iters);
+    RUN(budget_keeps_after);
     RUN(bad_options_refused);
     RUN(log_non_finite_is_null);
     RUN(resume_path_escaped_in_log);

@@ -56,6 +56,11 @@ typedef struct {
     int  (*validate)(void *ctx, double *loss);
     /* write the model (current parameters) to path; 0 / -1 + error */
     int  (*save)(void *ctx, const char *path);
+    /* optional, under --budget: the model's work after the loop (choices made on
+     * validation windows), planned to take about share_s seconds where it can be
+     * made smaller, given one validation's valid_s; returns the seconds it expects
+     * that work to take, which the budget keeps for it (< 0: an error set) */
+    double (*after)(void *ctx, double share_s, double valid_s);
 } ts_train_net;
 
 typedef struct {
@@ -78,7 +83,8 @@ typedef struct {
     unsigned defaulted;
     /* > 0: train for about this many seconds (--budget): the iterations are counted
      * from a few timed ones before the run (then undone) and a validation, and are at
-     * most iters; the run is then the run of that --iters, which its start record names */
+     * most iters, after the time the net's `after` expects to take (given a quarter of
+     * the budget); the run is then the run of that --iters, which its start record names */
     double budget_s;
     long warmup_default;       /* the default warm-up, cut to 5 % of the iterations chosen
                                 * (with TS_TRAIN_DEFAULT_WARMUP) */
@@ -112,7 +118,10 @@ extern const char *const ts_train_keys[];
     "  --iters N             training iterations\n" \
     "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes): the\n" \
     "                        iterations that fit, timed before the run, at most --iters\n" \
-    "                        when given; the log's start record names them\n" \
+    "                        when given, after the time kept for the model's work\n" \
+    "                        after its last iteration (at most a quarter of T where\n" \
+    "                        that work can be made smaller); the log's start record\n" \
+    "                        names both\n" \
     "  --valid-every N       validation every N iterations; the best model goes to the\n" \
     "                        output file, a resumable checkpoint to OUTPUT.ckpt\n" \
     "                        (use with --resume)\n" \

@@ -1802,10 +1802,10 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
  * cells; then each run-evidence cell takes the n-gram's filler outright where that
  * fills more validation events (by the gain); then a second pass over the gate's
  * cells on the runs left to it. 0 / -1 */
-static int tune_chain(mdm_model *m, const ts_windows *v, const char *log, int progress);
+static int tune_chain(mdm_model *m, const ts_windows *v, size_t nchain, const char *log, int progress);
 
-static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
-                          ts_mdm_tune_row *rows, int progress)
+static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, uint64_t seed,
+                          const char *log, ts_mdm_tune_row *rows, int progress)
 {
     if (!m->prior) return ts_fail("mdm: this model was trained without the n-gram prior (--prior 0): no weights to choose");
     if (!v->n || v->len < 2) return ts_fail("mdm: no validation windows to choose the prior's weights on");
@@ -1901,17 +1901,17 @@ static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, uint64
      * k = 40 centre: one evaluation ahead by 0.06 there, behind by 0.35 on all 500) */
     if (tune_steps(m, v, nwin, seed, log, rows, progress) != 0) return -1;
     ts_progress_span_part(1);
-    return tune_chain(m, v, log, progress);
+    return tune_chain(m, v, nchain, log, progress);
 }
 
 /* one bar over the choice: per blackout size its validation decoding (two parts),
  * then per size the decoding's choice (two: one per decoding imputed), then the chain
  * likelihood's mixture (one) */
-static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
+static int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, uint64_t seed, const char *log,
                       ts_mdm_tune_row *rows, int progress)
 {
     ts_progress_span_begin("tune-prior", 4 * NKW + 1, progress);
-    const int rc = tune_prior_run(m, v, nwin, seed, log, rows, progress);
+    const int rc = tune_prior_run(m, v, nwin, nchain, seed, log, rows, progress);
     ts_progress_span_end();
     return rc;
 }
@@ -1929,6 +1929,8 @@ typedef struct {
     uint8_t *vh;              /* (vn, ctx) hidden */
     float *vt;                /* (vn) masking level */
     float *w;                 /* (B ctx) weights */
+    const ts_windows *valid;  /* the choices' windows after the loop */
+    size_t tune_n, chain_n;   /* and how many: TUNE_WINDOWS, CHAIN_TUNE_WINDOWS or fewer (--budget) */
 } train_ctx;
 
 /* hide positions [a, a+len) of hb (1 = hidden) each with probability t, at least one */
@@ -2029,6 +2031,86 @@ static int train_save(void *ctx, const char *path)
     return ts_model_save(&c->m->base, path);
 }
 
+/* ---- the choices' time under --budget ----
+ * The work after the loop counted in network evaluations of one window, from how
+ * long each part took on a 4 x 128 network (sqlite, 2 threads: 337 s in all): per
+ * size, the evaluation whose logits the weights' replays score, with the replays
+ * about 0.6 of it again (1.6: 29 s for the five sizes); the two decodings, 1 + k
+ * evaluations of a blackout of k (285 s); the chain likelihood, about 0.6 of an
+ * evaluation per event of its windows (22 s). */
+static double after_evals(size_t L, size_t n, size_t nchain)
+{
+    double e = 0;
+    for (int kb = 0; kb < NKW; kb++) {
+        const size_t k = (size_t)kw_keys[kb] < L / 2 ? (size_t)kw_keys[kb] : L / 2;
+        if (!k) continue;
+        e += 2.0 * (double)n * 1.6;
+        if (k >= 2) e += 2.0 * (double)n * (double)(1 + k);
+    }
+    return e + 0.6 * (double)nchain * (double)L;
+}
+
+#define TUNE_WINDOWS_MIN 25   /* per position, however small the budget */
+#define CHAIN_WINDOWS_MIN 8
+
+#define AFTER_CALLS (NKW + 2 * (NKW - 1))   /* imputations after the loop: one per size, two per decoding */
+
+/* the windows of the choices after the loop, fewer where all of them would take more
+ * than share_s: one window's evaluation and one imputation's set-up timed on up to 64
+ * validation windows (a blackout of 10, centre and end, filled in one evaluation and
+ * in ten: the set-up, buffers first touched, is what the ten do not take again), times
+ * the evaluations and imputations; and the bound on the validation and test crops
+ * (two validations) */
+static double train_after(void *ctx, double share_s, double valid_s)
+{
+    train_ctx *c = ctx;
+    mdm_model *m = c->m;
+    const ts_windows *v = c->valid;
+    c->tune_n = TUNE_WINDOWS, c->chain_n = CHAIN_TUNE_WINDOWS;
+    if (!m->prior || !v || !v->n || v->len < 2) return 2 * valid_s;
+    const size_t L = v->len, n = v->n < 32 ? v->n : 32, k = 10 < L / 2 ? 10 : L / 2;
+    int32_t *y = ts_malloc(2 * n * L * sizeof *y);
+    uint8_t *hid = ts_malloc(2 * n * L);
+    tune_windows(v, n, k, y, hid);   /* n centre, n end: 2n windows */
+    int32_t *yy = ts_malloc(2 * n * L * sizeof *yy);
+    infill_opts io;
+    memset(&io, 0, sizeof io);
+    io.weight = 1, io.batch = 64;
+    const int steps[2] = {1, (int)k};
+    double t[2] = {0, 0};
+    int rc = 0;
+    for (int r = 0; r < 2 && rc == 0; r++) {
+        ts_progress prog;
+        ts_progress_start(&prog, "budget", (long)(2 * n));
+        prog.enabled = 0;
+        long done = 0;
+        io.steps = steps[r];
+        memcpy(yy, y, 2 * n * L * sizeof *y);
+        const double t0 = ts_now();
+        rc = infill(m, yy, hid, 2 * n, L, &io, &prog, &done);
+        t[r] = ts_now() - t0;
+        ts_progress_end(&prog);
+    }
+    free(y);
+    free(yy);
+    free(hid);
+    if (rc != 0) return -1;
+    /* noise can make the ten look faster than the one: then the one's time is all evaluation */
+    double per = k > 1 ? (t[1] - t[0]) / ((double)(k - 1) * (double)(2 * n)) : 0;
+    if (per <= 0 || per > t[0] / (double)(2 * n)) per = t[0] / (double)(2 * n);
+    const double setup = t[0] - per * (double)(2 * n);
+    const size_t nv = v->n < TUNE_WINDOWS ? v->n : TUNE_WINDOWS, nc = v->n < CHAIN_TUNE_WINDOWS ? v->n : CHAIN_TUNE_WINDOWS;
+    const double all = per * after_evals(L, nv, nc) + setup * AFTER_CALLS;
+    if (all > share_s) {
+        const double f = share_s / all;
+        c->tune_n = (size_t)floor((double)nv * f), c->chain_n = (size_t)floor((double)nc * f);
+        if (c->tune_n < TUNE_WINDOWS_MIN) c->tune_n = TUNE_WINDOWS_MIN;
+        if (c->chain_n < CHAIN_WINDOWS_MIN) c->chain_n = CHAIN_WINDOWS_MIN;
+    }
+    const size_t tn = v->n < c->tune_n ? v->n : c->tune_n, cn = v->n < c->chain_n ? v->n : c->chain_n;
+    return 2 * valid_s + per * after_evals(L, tn, cn) + setup * AFTER_CALLS;
+}
+
 static int model_train(ts_model **out, const ts_train_opts *o)
 {
     *out = NULL;
@@ -2050,6 +2132,8 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     c.m = m;
     c.tw = tw;
     c.so = &so;
+    c.valid = &o->split->valid;
+    c.tune_n = TUNE_WINDOWS, c.chain_n = CHAIN_TUNE_WINDOWS;
     int rc = -1;
     if (init_params(m, o->seed) != 0) goto done;
     if (so.prior) {
@@ -2088,7 +2172,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
              tw->n, c.vn, m->prior_order);
     ts_train_net net = {
         .name = "mdm", .ctx = &c, .params = m->params, .grads = m->grads, .n = m->p.total, .config = cfg,
-        .step = train_step, .validate = train_validate, .save = train_save,
+        .step = train_step, .validate = train_validate, .save = train_save, .after = train_after,
     };
     ts_train_cfg tc = so.tc;
     tc.seed = o->seed;
@@ -2113,7 +2197,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
 
     /* the prior's weights: chosen on validation windows */
     if (m->prior && o->split->valid.n && o->split->valid.len >= 2 &&
-        tune_prior(m, &o->split->valid, TUNE_WINDOWS, o->seed, o->log_path, NULL, o->progress) != 0)
+        tune_prior(m, &o->split->valid, c.tune_n, c.chain_n, o->seed, o->log_path, NULL, o->progress) != 0)
         goto done;
     rc = 0;
 done:
@@ -2590,13 +2674,13 @@ static double mix_bits(const double *pn, const double *pk, size_t n, size_t L, i
 /* the chain likelihood's mixture on validation windows: the Kneser-Ney order
  * with the lowest bits of the n-gram alone on up to 128 windows, then the
  * mixture (linear share or switching rate) with the lowest chain bits on up to
- * CHAIN_TUNE_WINDOWS */
-static int tune_chain(mdm_model *m, const ts_windows *v, const char *log, int progress)
+ * nchain (CHAIN_TUNE_WINDOWS, or fewer under a training budget) */
+static int tune_chain(mdm_model *m, const ts_windows *v, size_t nchain, const char *log, int progress)
 {
     if (!m->prior || !v->n || !v->len) return 0;
     if (chain_kn(m, CHAIN_KN_MAX) != 0) return -1;
     const int best_o = ts_kn_choose_order(m->kn, v->data, v->n < 128 ? v->n : 128, v->len);
-    size_t nc = v->n < CHAIN_TUNE_WINDOWS ? v->n : CHAIN_TUNE_WINDOWS, rows = nc * v->len;
+    size_t nc = v->n < nchain ? v->n : nchain, rows = nc * v->len;
     double *pn = ts_malloc(rows * sizeof *pn), *pk = ts_malloc(rows * sizeof *pk);
     if (chain_probs(m, v->data, nc, v->len, 1, CHAIN_BATCH, progress, pn, pk) != 0) { free(pn); free(pk); return -1; }
     static const double lin[] = {0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1};
@@ -2879,7 +2963,9 @@ const ts_model_ops ts_model_mdm = {
         "                        how its fillers agree, for --steps 1 decoding; then\n"
         "                        impute's default decoding per size and position (one\n"
         "                        evaluation for the whole blackout, or one per event;\n"
-        "                        these choices take minutes, not counted by --budget)\n"
+        "                        these choices take minutes; --budget keeps their\n"
+        "                        time, and makes them on fewer windows where they would\n"
+        "                        take more than a quarter of it)\n"
         "  --prior-order N       its context length (12)\n"
         "  --valid-n N           validation crops for the bound in bits per event (128)\n"
         TS_TRAIN_HELP
@@ -3043,5 +3129,5 @@ int ts_mdm_tune_prior(ts_model *base, const ts_windows *valid, size_t windows, u
     if (windows < 1) return ts_fail("tune-prior: at least one validation window per position");
     mdm_model *m = (mdm_model *)base;
     if (valid->n && valid->len > 4096) return ts_fail("tune-prior: windows of %zu events: at most 4096", valid->len);
-    return tune_prior(m, valid, windows, seed, log_path, rows, progress);
+    return tune_prior(m, valid, windows, CHAIN_TUNE_WINDOWS, seed, log_path, rows, progress);
 }

@@ -498,6 +498,10 @@ static int from_rank0(int v, int nranks)
     return v;
 }
 
+/* the share of a budget the model's work after the loop is planned to take where that
+ * work can be made smaller (mdm: fewer validation windows for its choices) */
+#define AFTER_SHARE 0.25
+
 /* the iterations that fit in c->budget_s from t_start: a few iterations timed (the first
  * two untimed: caches, plans, threads), a validation and a checkpoint's writing, then the
  * parameters, Adam's state and the batch RNG put back as they were, so that the run is
@@ -505,7 +509,7 @@ static int from_rank0(int v, int nranks)
  * decides when the timing ends and the count, and every rank makes the same collective
  * calls whatever fails. *out is the count; 0, or -1 + error where this rank failed */
 static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const char *ckpt, ts_adam *adam, ts_rng *rng,
-                        double t_start, int rank, int nranks, long *out)
+                        double t_start, int rank, int nranks, long *out, double *after_s)
 {
     const size_t np = net->n;
     float *keep = ts_alloc_aligned(3 * (np ? np : 1) * sizeof(float));
@@ -545,9 +549,16 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
         }
         t_val = ts_now() - t0;
     }
-    /* 3 % kept for log records and the timing's noise; the last validation and the time
-     * spent so far come off the top */
-    double left = 0.97 * c->budget_s - (ts_now() - t_start) - t_val;
+    /* the model's work after the loop, planned with the parameters of these iterations
+     * (its cost does not depend on them) before they are put back */
+    *after_s = 0;
+    if (ok && rank == 0 && net->after) {
+        *after_s = net->after(net->ctx, AFTER_SHARE * c->budget_s, t_val);
+        if (*after_s < 0) ok = 0, *after_s = 0;
+    }
+    /* 3 % kept for log records and the timing's noise; the last validation, the work
+     * after the loop and the time spent so far come off the top */
+    double left = 0.97 * c->budget_s - (ts_now() - t_start) - t_val - *after_s;
     double per = (timed ? t_timed / timed : 0) + t_val / (double)c->valid_every;
     double n = per > 0 ? floor(left / per) : (double)c->iters;
     if (n < 1) n = 1;
@@ -787,9 +798,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     }
     /* every rank into the budget's timing, or none */
     if (!all_ok(ok, nranks, net->name)) goto done;
+    double after_s = 0;
     if (c->budget_s > 0) {
         long n;
-        if (budget_iters(net, c, ckpt, &adam, &rng, t_start, rank, nranks, &n) != 0) ok = 0;
+        if (budget_iters(net, c, ckpt, &adam, &rng, t_start, rank, nranks, &n, &after_s) != 0) ok = 0;
         else {
             cw.iters = n;
             cw.lr.total = n;
@@ -799,8 +811,9 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     }
     /* a checkpoint from before runs were named continues as a run of its own */
     if (!st.run) st.run = new_run_id();
-    char budget[64] = "";
-    if (c->budget_s > 0) snprintf(budget, sizeof budget, ",\"budget_s\":%g", c->budget_s);
+    char budget[96] = "";
+    if (c->budget_s > 0)
+        snprintf(budget, sizeof budget, ",\"budget_s\":%g,\"after_s\":%.1f", c->budget_s, after_s);
     /* a record that cannot be written (disk full) stops the run: the log would be
      * missing lines, or hold a broken one */
     if (ok && c->log_path && !c->resume &&
