@@ -1405,6 +1405,51 @@ static void too_long_gap_counted(void)
     pclose(p);
 }
 
+/* --text and --save-model are written beside the new trace, never over a file of the input
+ * trace or of the output (a CTF trace's metadata, a stream, the output itself): such a
+ * path is refused before anything is read or trained, and every file stays as it was */
+static void side_outputs_apart(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    char cmd[3000], err[512];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char meta[1200];
+    snprintf(meta, sizeof meta, "%s", in(in(d, "dr"), "metadata"));
+    struct stat before;
+    REQUIRE(stat(meta, &before) == 0);
+    const char *opt[] = {"--text", "--save-model"};
+    for (int i = 0; i < 2; i++) {
+        /* the input trace's metadata */
+        snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s %s %s -q", in(d, "dr"), in(d, "f"), opt[i], meta);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, opt[i]) && strstr(err, "input trace"), "%s: %s", opt[i], err);
+        struct stat now;
+        CHECK(stat(meta, &now) == 0 && now.st_size == before.st_size && now.st_mtime == before.st_mtime);
+        CHECK(!ts_file_exists(in(d, "f")));
+        /* a new file in the output's directory (its metadata, or beside its streams) */
+        snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s %s %s/metadata -q", in(d, "dr"), in(d, "f"), opt[i], in(d, "f"));
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, opt[i]) && strstr(err, "output"), "%s: %s", opt[i], err);
+        /* the output itself */
+        snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s %s %s -q", in(d, "dr"), in(d, "f"), opt[i], in(d, "f"));
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, opt[i]) && strstr(err, "output"), "%s: %s", opt[i], err);
+        CHECK(!ts_file_exists(in(d, "f")));
+    }
+    /* both to one file: the text would replace the model */
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --text %s --save-model %s -q", in(d, "dr"), in(d, "f"),
+             in(d, "both"), in(d, "both"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--save-model"), "%s", err);
+    CHECK(!ts_file_exists(in(d, "both")) && !ts_file_exists(in(d, "f")));
+    /* apart, both are written */
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --text %s --save-model %s -q", in(d, "dr"), in(d, "f"),
+             in(d, "f.txt"), in(d, "f.tsm"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    CHECK(ts_file_exists(in(d, "f.txt")) && ts_file_exists(in(d, "f.tsm")) && ts_file_exists(in(in(d, "f"), "metadata")));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("fill", {
     RUN(count_error_no_truth);
     RUN(consistent_threads);
@@ -1429,4 +1474,5 @@ TEST_MAIN("fill", {
     RUN(gaps_empty_trace);
     RUN(cli_round);
     RUN(bad_input);
+    RUN(side_outputs_apart);
 })

@@ -583,6 +583,13 @@ static void output_is_not_the_input(void)
         CHECK_MSG(ts_ctf_drop(at("self.trace"), o, &d, &st) == -1 && strstr(ts_error(), "would replace the input"),
                   "%s: %s", o, ts_error());
     }
+    /* nor is fill's model (--save-model), by either name */
+    for (int i = 0; i < 2; i++) {
+        char cmd[2000], err[512];
+        snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --save-model %s -q", at("self.trace"), at("self.out"), outs[i]);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--save-model") && strstr(err, "input trace"), "%s", err);
+    }
+    CHECK(!ts_file_exists(at("self.out")));
     char *back = slurp(at("self.trace"));
     CHECK(back && !strcmp(back, t));
     free(back);

@@ -2,6 +2,8 @@
 #include "cli.h"
 #include "tracesynth/gaps.h"
 
+#include <libgen.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void fill_more_help(FILE *f)
@@ -39,6 +41,29 @@ static void fill_more_help(FILE *f)
                "(--no-reconstructed leaves them out); fill and gaps see the gap as filled.\n"
                "raw_syscalls' numbers are named through the table of --arch ARCH, else of the\n"
                "host (as ingest names them): the model learns, and writes, those names.\n");
+}
+
+/* where a file of fill's own (--text, --save-model), written after the trace is read, or
+ * after the new one is, would go over a trace: the input's own file (ftrace text) or one in
+ * its directory (a CTF trace's metadata or a stream: the input lost, or a file babeltrace2
+ * reads as a stream the next time), OUT itself or one in OUT (the new trace replaced, or
+ * broken the same way). "the input trace", "the output", or NULL. */
+static const char *side_clash(const char *path, const char *trace, const char *out)
+{
+    char *copy = ts_strdup(path), *folder = ts_strdup(dirname(copy)), *o = ts_path_trim(out);
+    const char *hit = NULL;
+    if (ts_same_path(path, trace)) hit = "the input trace";
+    if (!hit && !ts_trace_is_ftrace(trace)) {
+        char *tdir = ts_ctf_trace_dir(trace);
+        if (tdir && ts_same_file(folder, tdir) == 1) hit = "the input trace";
+        free(tdir);
+        ts_clear_error();   /* no trace there: fill itself says so */
+    }
+    if (!hit && (ts_same_path(path, o) || ts_same_path(folder, o))) hit = "the output";
+    free(copy);
+    free(folder);
+    free(o);
+    return hit;
 }
 
 int cmd_fill(int argc, char **argv)
@@ -91,6 +116,23 @@ int cmd_fill(int argc, char **argv)
     if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
     if (text && ts_trace_is_ftrace(args.pos[0])) {
         rc = cli_usage_error(C, "--text is for a CTF trace; %s is ftrace text, and so is what fill writes", args.pos[0]);
+        ts_opt_free(&args);
+        return rc;
+    }
+    /* refused before the work, which can be long: found after it, the input or the new
+     * trace would already be replaced */
+    const char *side[2] = {text && strcmp(text, "-") ? text : NULL, save}, *side_opt[2] = {"--text", "--save-model"};
+    for (int i = 0; i < 2; i++) {
+        const char *hit = side[i] ? side_clash(side[i], args.pos[0], out) : NULL;
+        if (hit) {
+            rc = cli_usage_error(C, "%s %s would be written into %s (%s); name a file outside it", side_opt[i], side[i], hit,
+                                 !strcmp(hit, "the output") ? out : args.pos[0]);
+            ts_opt_free(&args);
+            return rc;
+        }
+    }
+    if (side[0] && side[1] && ts_same_path(side[0], side[1])) {
+        rc = cli_usage_error(C, "--text and --save-model name one file (%s): the text would replace the model", save);
         ts_opt_free(&args);
         return rc;
     }
