@@ -1450,6 +1450,33 @@ static void side_outputs_apart(void)
     CHECK(system(cmd) == 0);
 }
 
+/* an output directory that holds the input trace (a trace kept inside another) is
+ * refused: replaced in whole, it would take the input with it */
+static void output_holds_the_input(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char outer[600], inner[700];
+    snprintf(outer, sizeof outer, "%s/outer", d);
+    snprintf(inner, sizeof inner, "%s/outer/inner", d);
+    fx_trace(outer, 0, 400, 0);
+    fx_trace(inner, 0, 400, 0);
+    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0, NULL};
+    ts_drop_stats st;
+    CHECK_MSG(ts_ctf_drop(inner, outer, &dop, &st) == -1 && strstr(ts_error(), "would replace the input"), "%s", ts_error());
+    char outs[700];
+    snprintf(outs, sizeof outs, "%s/", outer);
+    CHECK_MSG(ts_ctf_drop(inner, outs, &dop, &st) == -1 && strstr(ts_error(), "would replace the input"), "%s", ts_error());
+    CHECK(ts_file_exists(in(inner, "metadata")));
+    /* a trace beside the input's is written */
+    REQUIRE(ts_ctf_drop(inner, in(outer, "beside"), &dop, &st) == 0);
+    ts_drop_stats_free(&st);
+    CHECK(ts_file_exists(in(inner, "metadata")) && ts_file_exists(in(in(outer, "beside"), "metadata")));
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("fill", {
     RUN(count_error_no_truth);
     RUN(consistent_threads);
@@ -1475,4 +1502,5 @@ TEST_MAIN("fill", {
     RUN(cli_round);
     RUN(bad_input);
     RUN(side_outputs_apart);
+    RUN(output_holds_the_input);
 })

@@ -1465,7 +1465,10 @@ static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h)
         char *pabs = realpath(slash ? (*parent ? parent : "/") : ".", NULL);
         if (pabs && in_abs) {
             out_abs = ts_path_join(pabs, slash ? slash + 1 : out);
-            if (!strcmp(out_abs, in_abs)) {
+            /* OUT the input, or a trace holding it (one kept inside another): replaced in
+             * whole, it would take the input with it */
+            size_t lo = strlen(out_abs);
+            if (!strcmp(out_abs, in_abs) || (!strncmp(out_abs, in_abs, lo) && in_abs[lo] == '/')) {
                 free(pabs); free(parent); free(in_abs); free(out_abs); free(tdir);
                 return ts_fail("%s: the output would replace the input trace", out);
             }
