@@ -645,6 +645,35 @@ static void bench_json_keeps_its_dataset(void)
     }
 }
 
+/* export's text and constraints' file over a file the dataset is read from would
+ * replace its data */
+static void export_constraints_keep_their_dataset(void)
+{
+    char args[2048], err[512], p[512];
+    snprintf(p, sizeof p, "%s/dsec", dir);
+    REQUIRE(save_motif_dataset(p, 1500) == 0);
+    const char *cmds[] = {"export %s -o %s/%s", "constraints %s -o %s/%s"};
+    const char *own[] = {"stream.txt", "vocab.tsv", "./stream.txt", "dt.npy"};
+    for (int c = 0; c < 2; c++)
+        for (int i = 0; i < 4; i++) {
+            snprintf(args, sizeof args, cmds[c], p, p, own[i]);
+            CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "the output would ") && strstr(err, "of the dataset "),
+                      "%s: %s", args, err);
+        }
+    ts_dataset d;
+    REQUIRE(ts_dataset_load(p, &d) == 0);
+    CHECK_MSG(d.stream.n == 1500 && d.vocab.n > 0, "%zu events, %d names", d.stream.n, d.vocab.n);
+    ts_dataset_free(&d);
+    char dt[600];
+    snprintf(dt, sizeof dt, "%s/dt.npy", p);
+    CHECK(!ts_file_exists(dt));
+    /* a file beside them is written */
+    for (int c = 0; c < 2; c++) {
+        snprintf(args, sizeof args, cmds[c], p, p, c ? "c.tsc" : "e.txt");
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+    }
+}
+
 /* train's model file or log over a file its data is read from (the dataset's, an
  * --also dataset's) would replace or grow that data */
 static void train_keeps_its_datasets(void)
@@ -1084,6 +1113,7 @@ TEST_MAIN("cli", {
     RUN(markov_keeps_its_dataset);
     RUN(bench_json_keeps_its_dataset);
     RUN(train_keeps_its_datasets);
+    RUN(export_constraints_keep_their_dataset);
     RUN(bad_usage);
     RUN(errors_are_one_line);
     RUN(train_refuses_unread_options);

@@ -26,6 +26,8 @@ int cmd_constraints(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    /* the constraints over a file the dataset is read from would replace its data */
+    if (cli_dataset_output_check(out, args.pos[0])) { ts_opt_free(&args); return 1; }
     ts_mc m;
     ts_constraints k;
     rc = ts_mc_load(args.pos[0], &m);

@@ -33,6 +33,9 @@ int cmd_export(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    /* the text over the dataset's stream.txt (or another file it is read from) would
+     * replace the data it was written from */
+    if (cli_dataset_output_check(out, args.pos[0])) { ts_opt_free(&args); return 1; }
     ts_mc m;
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
