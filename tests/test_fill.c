@@ -1363,7 +1363,7 @@ static void small_cpu_confidence(void)
 static void count_error_no_truth(void)
 {
     int64_t tid[] = {7}, one[] = {3}, zero[] = {0};
-    ts_sc_analysis none = {NULL, NULL, 0, 0, 0, 0}, idle = {tid, zero, 1, 0, 0, 0}, some = {tid, one, 1, 3, 3, 0};
+    ts_sc_analysis none = {NULL, NULL, 0, 0, 0, 0, 0, 0}, idle = {tid, zero, 1, 0, 0, 0, 0, 0}, some = {tid, one, 1, 3, 3, 0, 0, 0};
     CHECK(ts_sc_count_error(&none, &none) == 0.0);
     CHECK(ts_sc_count_error(&idle, &none) == 0.0);
     CHECK(ts_sc_count_error(&none, &idle) == 0.0);

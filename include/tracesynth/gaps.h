@@ -262,6 +262,7 @@ typedef struct {
     int64_t *entries;
     size_t   n;
     uint64_t total, returning, unmatched;
+    uint64_t gaps, lost;     /* the trace's gaps, and the events lost in those with a count */
 } ts_sc_analysis;
 int    ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out);
 /* the same, ftrace text's raw_syscalls numbers named through arch's table (ts_scan_hooks) */

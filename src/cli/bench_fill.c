@@ -213,6 +213,17 @@ int bench_fill(int argc, char **argv)
         ts_opt_free(&args);
         return cli_fail();
     }
+    /* the fill numbers a CPU's gaps with the trace's own among the dropped ones: scored
+     * against what was dropped, every figure would be wrong */
+    if (truth.gaps) {
+        ts_fail("%s: the trace lost events already (%llu gap%s, %llu events counted; 'tracesynth gaps' lists them): "
+                "bench fill drops and scores on a complete trace", trace, (unsigned long long)truth.gaps,
+                truth.gaps == 1 ? "" : "s", (unsigned long long)truth.lost);
+        ts_sc_analysis_free(&truth);
+        if (!keep) ts_remove_tree(work);
+        ts_opt_free(&args);
+        return cli_fail();
+    }
     printf("bench fill: %s, model %s, bursts of %ld-%ld events, seed %ld\n", trace, model, bmin, bmax, seed);
     printf("truth: %llu system call entries in %zu threads, %.2f %% without exit\n", (unsigned long long)truth.total,
            truth.n, 100 * ts_sc_unmatched_share(&truth));

@@ -24,6 +24,7 @@ typedef struct {
     ts__idmap ids;          /* thread -> its index in t */
     th_slot  *t;            /* (ids's indices) */
     uint64_t  total, returning, unmatched;
+    uint64_t  gaps, lost;
 } sc_state;
 
 static th_slot *th_get(sc_state *s, int64_t tid)
@@ -82,6 +83,14 @@ static int sc_event(void *u, const ts_rw_event *e)
     return 0;
 }
 
+static int sc_gap(void *user, const ts_rw_gap *g)
+{
+    sc_state *s = user;
+    s->gaps++;
+    s->lost += g->count_known ? g->count : 0;
+    return 0;
+}
+
 void ts_sc_analysis_free(ts_sc_analysis *a)
 {
     if (!a) return;
@@ -106,12 +115,14 @@ int ts_sc_analyse_arch(const char *dir, const char *arch, int progress, ts_sc_an
     memset(out, 0, sizeof *out);
     sc_state s;
     memset(&s, 0, sizeof s);
-    ts_scan_hooks h = {&s, NULL, sc_event, NULL, progress, arch};
+    ts_scan_hooks h = {&s, NULL, sc_event, sc_gap, progress, arch};
     int rc = ts_trace_scan(dir, &h);
     if (rc == 0) {
         out->total = s.total;
         out->returning = s.returning;
         out->unmatched = s.unmatched;
+        out->gaps = s.gaps;
+        out->lost = s.lost;
         /* (tid, entries) pairs sorted by tid */
         size_t n = s.ids.n;
         int64_t *pairs = ts_malloc((n ? n : 1) * 2 * sizeof *pairs);
