@@ -1608,6 +1608,22 @@ static void cli_budget_fewer_windows(void)
     }
 }
 
+/* a rate that diverges within the budget's timing iterations: the run stops in its own
+ * loop saying it diverged, as the run of --iters does, not in the plan of the choices
+ * after the loop (infill on the diverged network's non-finite output) */
+static void cli_budget_diverged(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[4096], err[1024];
+    REQUIRE(write_cli_dataset(dir, "dvs") == 0);
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/dvs --threads 1 --no-progress --length 24 --windows 100 "
+             "-o %s/dv.tsm --layers 1 --channels 8 --state 4 --context 16 --valid-every 2 --batch 4 --lr 1e3 "
+             "--budget 3s", dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "diverged at iteration") && !strstr(err, "not finite"), "%s", err);
+}
+
 static void cli_tune_prior(void)
 {
     const char *dir = scratch_dir();
@@ -2709,6 +2725,7 @@ TEST_MAIN("mdm", {
     RUN(decoding_by_blackout_size);
     RUN(cli_tune_prior);
     RUN(cli_budget_fewer_windows);
+    RUN(cli_budget_diverged);
     RUN(cli_tune_prior_by_name);
     RUN(ensemble);
     RUN(ensemble_own_crops);

@@ -58,8 +58,9 @@ typedef struct {
     int  (*save)(void *ctx, const char *path);
     /* optional, under --budget: the model's work after the loop (choices made on
      * validation windows), planned to take about share_s seconds where it can be
-     * made smaller, given one validation's valid_s; returns the seconds it expects
-     * that work to take, which the budget keeps for it (< 0: an error set) */
+     * made smaller, given one validation's valid_s; called before the first
+     * iteration, with the parameters the run starts from; returns the seconds it
+     * expects that work to take, which the budget keeps for it (< 0: an error set) */
     double (*after)(void *ctx, double share_s, double valid_s);
 } ts_train_net;
 

@@ -549,8 +549,17 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
         }
         t_val = ts_now() - t0;
     }
-    /* the model's work after the loop, planned with the parameters of these iterations
-     * (its cost does not depend on them) before they are put back */
+    memcpy(net->params, keep, np * sizeof(float));
+    memcpy(adam->m, keep + np, np * sizeof(float));
+    memcpy(adam->v, keep + 2 * np, np * sizeof(float));
+    memset(net->grads, 0, np * sizeof(float));
+    adam->step = step;
+    *rng = r0;
+    ts_free_aligned(keep);
+    /* the model's work after the loop, planned with the parameters put back (its cost
+     * does not depend on them): those of the timing iterations may have diverged, and a
+     * plan on them fail (mdm's infill refuses non-finite output) where the run would
+     * stop in its own loop, saying so */
     *after_s = 0;
     if (ok && rank == 0 && net->after) {
         *after_s = net->after(net->ctx, AFTER_SHARE * c->budget_s, t_val);
@@ -572,13 +581,6 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
     }
 #endif
     ts_train_log_mute(0);
-    memcpy(net->params, keep, np * sizeof(float));
-    memcpy(adam->m, keep + np, np * sizeof(float));
-    memcpy(adam->v, keep + 2 * np, np * sizeof(float));
-    memset(net->grads, 0, np * sizeof(float));
-    adam->step = step;
-    *rng = r0;
-    ts_free_aligned(keep);
     return ok ? 0 : -1;
 }
 
