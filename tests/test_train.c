@@ -894,6 +894,29 @@ static void budget_keeps_after(void)
     CHECK(access(a, F_OK) != 0);
 }
 
+/* a budget that the --iters given leave mostly unused: the model's work after the loop
+ * is planned in what they leave, not in a quarter of the budget, so that where all of it
+ * fits the run is the run of those --iters, its work after the loop too */
+static void budget_after_share_of_capped_iters(void)
+{
+    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30};
+    const char *k[] = {"budget", "iters"}, *v[] = {"8s", "5"};
+    ts_kv kv = {2, k, v};
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c;
+    memset(&c, 0, sizeof c);
+    REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
+    c.valid_every = 5;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    /* the timing takes at most 2 s (at most 1,000 iterations past the first two, or
+     * min_s), 5 iterations next to nothing: more than 4 s of the 8 left, where a quarter
+     * is 2 s */
+    CHECK_MSG(q.afters == 1 && q.after_share > 4 && q.after_share <= 8, "%d calls, share %g s", q.afters,
+              q.after_share);
+}
+
 /* the log stays JSON when a value is not finite: no validation yet (--iters 0), or a
  * caller's NaN, become null; strings are left as they are */
 static void log_non_finite_is_null(void)
@@ -1160,6 +1183,7 @@ TEST_MAIN("train", {
     RUN(own_descriptor_not_held);
     RUN(budget_sets_iters);
     RUN(budget_keeps_after);
+    RUN(budget_after_share_of_capped_iters);
     RUN(bad_options_refused);
     RUN(log_non_finite_is_null);
     RUN(resume_path_escaped_in_log);

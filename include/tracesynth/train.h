@@ -85,7 +85,8 @@ typedef struct {
     /* > 0: train for about this many seconds (--budget): the iterations are counted
      * from a few timed ones before the run (then undone) and a validation, and are at
      * most iters, after the time the net's `after` expects to take (given a quarter of
-     * the budget); the run is then the run of that --iters, which its start record names */
+     * the budget, or what iters leave of it where more); the run is then the run of that
+     * --iters, which its start record names */
     double budget_s;
     long warmup_default;       /* the default warm-up, cut to 5 % of the iterations chosen
                                 * (with TS_TRAIN_DEFAULT_WARMUP) */
@@ -120,9 +121,9 @@ extern const char *const ts_train_keys[];
     "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes): the\n" \
     "                        iterations that fit, timed before the run, at most --iters\n" \
     "                        when given, after the time kept for the model's work\n" \
-    "                        after its last iteration (at most a quarter of T where\n" \
-    "                        that work can be made smaller); the log's start record\n" \
-    "                        names both\n" \
+    "                        after its last iteration (at most a quarter of T, or\n" \
+    "                        what --iters leaves of it, where that work can be made\n" \
+    "                        smaller); the log's start record names both\n" \
     "  --valid-every N       validation every N iterations; the best model goes to the\n" \
     "                        output file, a resumable checkpoint to OUTPUT.ckpt\n" \
     "                        (use with --resume)\n" \

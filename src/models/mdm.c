@@ -2965,7 +2965,8 @@ const ts_model_ops ts_model_mdm = {
         "                        evaluation for the whole blackout, or one per event;\n"
         "                        these choices take minutes; --budget keeps their\n"
         "                        time, and makes them on fewer windows where they would\n"
-        "                        take more than a quarter of it)\n"
+        "                        take more than a quarter of it, or than what --iters\n"
+        "                        leaves of it)\n"
         "  --prior-order N       its context length (12)\n"
         "  --valid-n N           validation crops for the bound in bits per event (128)\n"
         TS_TRAIN_HELP

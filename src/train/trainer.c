@@ -499,7 +499,8 @@ static int from_rank0(int v, int nranks)
 }
 
 /* the share of a budget the model's work after the loop is planned to take where that
- * work can be made smaller (mdm: fewer validation windows for its choices) */
+ * work can be made smaller (mdm: fewer validation windows for its choices), unless the
+ * --iters given leave more */
 #define AFTER_SHARE 0.25
 
 /* the iterations that fit in c->budget_s from t_start: a few iterations timed (the first
@@ -556,19 +557,26 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
     adam->step = step;
     *rng = r0;
     ts_free_aligned(keep);
+    /* one iteration with its share of the validations */
+    const double per = (timed ? t_timed / timed : 0) + t_val / (double)c->valid_every;
     /* the model's work after the loop, planned with the parameters put back (its cost
      * does not depend on them): those of the timing iterations may have diverged, and a
      * plan on them fail (mdm's infill refuses non-finite output) where the run would
      * stop in its own loop, saying so */
     *after_s = 0;
     if (ok && rank == 0 && net->after) {
-        *after_s = net->after(net->ctx, AFTER_SHARE * c->budget_s, t_val);
+        /* its share: a quarter of the budget, or what the --iters given leave of it where
+         * that is more (all of them fit: the work is then what the run of those --iters
+         * does after its loop where that fits too) */
+        double share = AFTER_SHARE * c->budget_s;
+        const double spare = 0.97 * c->budget_s - (ts_now() - t_start) - t_val - per * (double)c->iters;
+        if (per > 0 && spare > share) share = spare;
+        *after_s = net->after(net->ctx, share, t_val);
         if (*after_s < 0) ok = 0, *after_s = 0;
     }
     /* 3 % kept for log records and the timing's noise; the last validation, the work
      * after the loop and the time spent so far come off the top */
     double left = 0.97 * c->budget_s - (ts_now() - t_start) - t_val - *after_s;
-    double per = (timed ? t_timed / timed : 0) + t_val / (double)c->valid_every;
     double n = per > 0 ? floor(left / per) : (double)c->iters;
     if (n < 1) n = 1;
     if (n > (double)c->iters) n = (double)c->iters;
