@@ -1606,6 +1606,32 @@ static void cli_budget_fewer_windows(void)
                   r ? budgets[r] : "no budget", gate, dec, chain);
         CHECK(log_count(lg, "\"after_s\":", NULL, NULL) == r);
     }
+    /* the budget's model is the model of the --iters it chose with --valid-windows the
+     * windows its records name: byte for byte */
+    long iters = -1;
+    REQUIRE(log_count(lg, "\"event\":\"start\"", "\"iters\":", &iters) == 1 && iters >= 1);
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/bds --threads 1 --no-progress --length 24 --windows 100 "
+             "-o %s/b2.tsm --layers 1 --channels 8 --state 4 --context 16 --iters %ld --valid-every 2 --batch 4 "
+             "--valid-windows 25", dir, dir, iters);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char a[700], b[700];
+    snprintf(a, sizeof a, "%s/b.tsm", dir);
+    snprintf(b, sizeof b, "%s/b2.tsm", dir);
+    FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
+    int eq = f && g;
+    while (eq) {
+        int x = fgetc(f), y = fgetc(g);
+        if (x != y) eq = 0;
+        if (x == EOF) break;
+    }
+    if (f) fclose(f);
+    if (g) fclose(g);
+    CHECK_MSG(eq, "--budget 0.01s and --iters %ld --valid-windows 25 trained different models", iters);
+    /* without the prior nothing reads them */
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/bds --threads 1 --no-progress --length 24 --windows 100 "
+             "-o %s/b3.tsm --layers 1 --channels 8 --state 4 --context 16 --iters 1 --prior 0 --valid-windows 25",
+             dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "valid-windows"), "%s", err);
 }
 
 /* a rate that diverges within the budget's timing iterations: the run stops in its own

@@ -407,7 +407,7 @@ double xent(const float *logits, const int32_t *tgt, const float *w, size_t N, i
 
 static const char *const mdm_keys[] = {
     "backbone", "heads", "layers", "channels", "state", "ff", "kernel", "context", "batch", "span-frac", "span-max", "prior",
-    "prior-order", "valid-n", "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every",
+    "prior-order", "valid-n", "valid-windows", "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every",
     "log-every", "budget", NULL,
 };
 
@@ -478,6 +478,9 @@ int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
     if (ts_kv_get(kv, "prior-order") && !so->prior)
         return ts_opt_fail("mdm", "prior-order", "only with the n-gram prior (--prior 1)");
     if (opt_long(kv, "valid-n", 128, 1, 1000000, &so->valid_n)) return -1;
+    if (opt_long(kv, "valid-windows", 500, 1, 1 << 24, &so->valid_windows)) return -1;
+    if (ts_kv_get(kv, "valid-windows") && !so->prior)
+        return ts_opt_fail("mdm", "valid-windows", "only with the n-gram prior (--prior 1): its choices read them");
     /* a warm-up and a cosine decay: with a constant 2e-3, 2,000 iterations left the network
      * far behind (node-async validation bound 1.05 against 0.66 bits per event, the
      * network alone 70.7 against 77.4 % at k = 10 on validation windows; python
@@ -1520,6 +1523,18 @@ static const double tune_grid[] = {0, 0.25, 0.5, 1, 2, 4, 8, 16, 32};
 #define NGRID (int)(sizeof tune_grid / sizeof tune_grid[0])
 #define NCELL (NOB * NAB)
 #define TUNE_WINDOWS 500      /* validation windows per position and size */
+#define TUNE_WINDOWS_MIN 25   /* per position, however small a training budget */
+#define CHAIN_WINDOWS_MIN 8
+
+/* the chain likelihood's windows for n windows per position of the weights and the
+ * decoding: CHAIN_TUNE_WINDOWS for the default 500, in proportion below it, so that a
+ * model trained with --valid-windows N (or a budget that chose N) and tune-prior
+ * --valid-windows N make the same choices */
+static size_t chain_windows(size_t n)
+{
+    const size_t c = n >= TUNE_WINDOWS ? CHAIN_TUNE_WINDOWS : n * CHAIN_TUNE_WINDOWS / TUNE_WINDOWS;
+    return c < CHAIN_WINDOWS_MIN ? CHAIN_WINDOWS_MIN : c;
+}
 
 typedef struct {
     const mdm_model *m;
@@ -1930,7 +1945,7 @@ typedef struct {
     float *vt;                /* (vn) masking level */
     float *w;                 /* (B ctx) weights */
     const ts_windows *valid;  /* the choices' windows after the loop */
-    size_t tune_n, chain_n;   /* and how many: TUNE_WINDOWS, CHAIN_TUNE_WINDOWS or fewer (--budget) */
+    size_t tune_n;            /* and how many per position: --valid-windows, or fewer (--budget) */
 } train_ctx;
 
 /* hide positions [a, a+len) of hb (1 = hidden) each with probability t, at least one */
@@ -2050,13 +2065,10 @@ static double after_evals(size_t L, size_t n, size_t nchain)
     return e + 0.6 * (double)nchain * (double)L;
 }
 
-#define TUNE_WINDOWS_MIN 25   /* per position, however small the budget */
-#define CHAIN_WINDOWS_MIN 8
-
 #define AFTER_CALLS (NKW + 2 * (NKW - 1))   /* imputations after the loop: one per size, two per decoding */
 
-/* the windows of the choices after the loop, fewer where all of them would take more
- * than share_s: one window's evaluation and one imputation's set-up timed on up to 64
+/* the windows of the choices after the loop (--valid-windows), fewer where all of them
+ * would take more than share_s (but not below TUNE_WINDOWS_MIN unless given so): one window's evaluation and one imputation's set-up timed on up to 64
  * validation windows (a blackout of 10, centre and end, filled in one evaluation and
  * in ten: the set-up, buffers first touched, is what the ten do not take again), times
  * the evaluations and imputations; and the bound on the validation and test crops
@@ -2066,7 +2078,8 @@ static double train_after(void *ctx, double share_s, double valid_s)
     train_ctx *c = ctx;
     mdm_model *m = c->m;
     const ts_windows *v = c->valid;
-    c->tune_n = TUNE_WINDOWS, c->chain_n = CHAIN_TUNE_WINDOWS;
+    const size_t want = (size_t)c->so->valid_windows;
+    c->tune_n = want;
     if (!m->prior || !v || !v->n || v->len < 2) return 2 * valid_s;
     const size_t L = v->len, n = v->n < 32 ? v->n : 32, k = 10 < L / 2 ? 10 : L / 2;
     int32_t *y = ts_malloc(2 * n * L * sizeof *y);
@@ -2099,15 +2112,17 @@ static double train_after(void *ctx, double share_s, double valid_s)
     double per = k > 1 ? (t[1] - t[0]) / ((double)(k - 1) * (double)(2 * n)) : 0;
     if (per <= 0 || per > t[0] / (double)(2 * n)) per = t[0] / (double)(2 * n);
     const double setup = t[0] - per * (double)(2 * n);
-    const size_t nv = v->n < TUNE_WINDOWS ? v->n : TUNE_WINDOWS, nc = v->n < CHAIN_TUNE_WINDOWS ? v->n : CHAIN_TUNE_WINDOWS;
+    const size_t nv = v->n < want ? v->n : want, nc = chain_windows(want) < v->n ? chain_windows(want) : v->n;
     const double all = per * after_evals(L, nv, nc) + setup * AFTER_CALLS;
     if (all > share_s) {
-        const double f = share_s / all;
-        c->tune_n = (size_t)floor((double)nv * f), c->chain_n = (size_t)floor((double)nc * f);
-        if (c->tune_n < TUNE_WINDOWS_MIN) c->tune_n = TUNE_WINDOWS_MIN;
-        if (c->chain_n < CHAIN_WINDOWS_MIN) c->chain_n = CHAIN_WINDOWS_MIN;
+        const size_t least = want < TUNE_WINDOWS_MIN ? want : TUNE_WINDOWS_MIN;
+        size_t r = (size_t)floor((double)nv * share_s / all);
+        if (r < least) r = least;
+        /* fewer than the windows there are: the records name r, and --valid-windows r
+         * makes the same choices (the chain's share of r too) */
+        if (r < nv) c->tune_n = r;
     }
-    const size_t tn = v->n < c->tune_n ? v->n : c->tune_n, cn = v->n < c->chain_n ? v->n : c->chain_n;
+    const size_t tn = v->n < c->tune_n ? v->n : c->tune_n, cn = chain_windows(c->tune_n) < v->n ? chain_windows(c->tune_n) : v->n;
     return 2 * valid_s + per * after_evals(L, tn, cn) + setup * AFTER_CALLS;
 }
 
@@ -2133,7 +2148,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     c.tw = tw;
     c.so = &so;
     c.valid = &o->split->valid;
-    c.tune_n = TUNE_WINDOWS, c.chain_n = CHAIN_TUNE_WINDOWS;
+    c.tune_n = (size_t)so.valid_windows;
     int rc = -1;
     if (init_params(m, o->seed) != 0) goto done;
     if (so.prior) {
@@ -2197,7 +2212,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
 
     /* the prior's weights: chosen on validation windows */
     if (m->prior && o->split->valid.n && o->split->valid.len >= 2 &&
-        tune_prior(m, &o->split->valid, c.tune_n, c.chain_n, o->seed, o->log_path, NULL, o->progress) != 0)
+        tune_prior(m, &o->split->valid, c.tune_n, chain_windows(c.tune_n), o->seed, o->log_path, NULL, o->progress) != 0)
         goto done;
     rc = 0;
 done:
@@ -2674,7 +2689,7 @@ static double mix_bits(const double *pn, const double *pk, size_t n, size_t L, i
 /* the chain likelihood's mixture on validation windows: the Kneser-Ney order
  * with the lowest bits of the n-gram alone on up to 128 windows, then the
  * mixture (linear share or switching rate) with the lowest chain bits on up to
- * nchain (CHAIN_TUNE_WINDOWS, or fewer under a training budget) */
+ * nchain (chain_windows of the choice's windows) */
 static int tune_chain(mdm_model *m, const ts_windows *v, size_t nchain, const char *log, int progress)
 {
     if (!m->prior || !v->n || !v->len) return 0;
@@ -2969,6 +2984,11 @@ const ts_model_ops ts_model_mdm = {
         "                        leaves of it)\n"
         "  --prior-order N       its context length (12)\n"
         "  --valid-n N           validation crops for the bound in bits per event (128)\n"
+        "  --valid-windows N     validation windows per blackout position and size for\n"
+        "                        the choices after training (500; 48 of the chain's\n"
+        "                        mixture, in proportion below 500); a --budget may take\n"
+        "                        fewer (at least 25), its log's decoding records say how\n"
+        "                        many: --iters I --valid-windows N trains the same model\n"
         TS_TRAIN_HELP
         "                        (defaults: --lr 2e-3, --schedule cosine with --warmup 100\n"
         "                        or 5 % of --iters if fewer, --iters 2000, --valid-every 200)\n"
@@ -3130,5 +3150,5 @@ int ts_mdm_tune_prior(ts_model *base, const ts_windows *valid, size_t windows, u
     if (windows < 1) return ts_fail("tune-prior: at least one validation window per position");
     mdm_model *m = (mdm_model *)base;
     if (valid->n && valid->len > 4096) return ts_fail("tune-prior: windows of %zu events: at most 4096", valid->len);
-    return tune_prior(m, valid, windows, CHAIN_TUNE_WINDOWS, seed, log_path, rows, progress);
+    return tune_prior(m, valid, windows, chain_windows(windows), seed, log_path, rows, progress);
 }

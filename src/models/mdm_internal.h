@@ -138,6 +138,7 @@ typedef struct {
 typedef struct {
     mdm_config c;
     long batch, valid_n, span_max, prior, prior_order;
+    long valid_windows;       /* validation windows per position for the choices after training */
     double span_frac;
     ts_train_cfg tc;
 } mdm_opts;
