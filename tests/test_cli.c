@@ -206,6 +206,44 @@ static void generate_files(void)
               err);
 }
 
+/* an OUT ending in .npy with no --format is an .npy (it wrote OUT.txt, over the one there);
+ * a --format its extension contradicts is refused before the model is read */
+static void generate_format_from_extension(void)
+{
+    char args[2048], err[512], p[512];
+    snprintf(p, sizeof p, "%s/gx.txt", dir);
+    write_text(p, "kept\n");
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 -o %s/gx.npy", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(p, sizeof p, "%s/gx.npy", dir);
+    ts_npy a;
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(a.ndim == 2 && a.shape[0] == 3 && a.shape[1] == 20);
+    ts_npy_free(&a);
+    snprintf(p, sizeof p, "%s/gx.txt", dir);
+    FILE *f = fopen(p, "r");
+    char line[64] = "";
+    REQUIRE(f);
+    CHECK(fgets(line, sizeof line, f) && !strcmp(line, "kept\n"));
+    fclose(f);
+    /* both names its two files, whichever extension OUT has */
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 -o %s/gb.npy --format both", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(p, sizeof p, "%s/gb.txt", dir);
+    CHECK(ts_file_exists(p));
+    const char *contra[][2] = {{"gy.npy --format text", "gy.txt"}, {"gy.txt --format npy", "gy.npy"}};
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 -o %s/%s", dir, dir, contra[i][0]);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--format") && strstr(err, "gy."), "%s: %s",
+                  contra[i][0], err);
+        snprintf(p, sizeof p, "%s/%s", dir, contra[i][1]);
+        CHECK(!ts_file_exists(p));
+    }
+    /* before the model is read: a missing one is not what is reported */
+    snprintf(args, sizeof args, "generate %s/none.tsm -n 3 --length 20 -o %s/gy.npy --format text", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--format"), "%s", err);
+}
+
 static void bench_grid(void)
 {
     char args[2048], out[16384];
@@ -1102,6 +1140,7 @@ TEST_MAIN("cli", {
     RUN(setup);
     RUN(train_impute_eval);
     RUN(generate_files);
+    RUN(generate_format_from_extension);
     RUN(bench_grid);
     RUN(bench_keeps_going);
     RUN(default_names_from_dataset);

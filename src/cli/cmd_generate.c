@@ -21,7 +21,9 @@ int cmd_generate(int argc, char **argv)
         TS_OPT_STR_F_('o', "output", &out, "OUT", TS_OPT_REQUIRED, "OUT.txt (window file), OUT.npy (int32, N x L);\n"
                     "with named events also OUT.names.txt; a multi-channel\n"
                     "model: the dataset directory OUT (N L events)"),
-        TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default text)"),
+        TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
+                       "in .npy, else text; one that OUT's .txt or .npy\n"
+                       "contradicts is an error)"),
         TS_OPT_STR_(0, "channels-from", &chfrom, "DATASET",
                     "a single-channel model as the event channel of a multi-\n"
                     "channel trace: its events (every name it has must be one of\n"
@@ -55,6 +57,14 @@ int cmd_generate(int argc, char **argv)
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     rc = 2;
     const char *model_path = args.pos[0];
+    /* OUT may be given with its extension: it says the format (OUT.npy wrote OUT.txt) */
+    size_t ol = strlen(out);
+    int ext = ol > 4 && !strcmp(out + ol - 4, ".txt") ? 0 : ol > 4 && !strcmp(out + ol - 4, ".npy") ? 1 : -1;
+    if (ext >= 0 && !ts_opt_given(&args, &format)) format = ext;
+    else if (ext >= 0 && format != 2 && format != ext) {
+        cli_usage_error(C, "--format %s: the output %s is named as %s file", formats[format], out, ext ? "an .npy" : "a .txt");
+        goto done;
+    }
     int text = format != 1, npy = format != 0;
     if ((double)n * (L ? L : 1) > 2e9) { cli_usage_error(C, "%ld windows of %ld events are too many", n, L); goto done; }
     rc = 1;
@@ -98,10 +108,8 @@ int cmd_generate(int argc, char **argv)
     if (ts_model_generate(m, (size_t)n, (size_t)L, &ro, &w)) { cli_fail(); goto done; }
     double dt = ts_now() - t0;
 
-    /* OUT may be given with its extension */
     base = ts_strdup(out);
-    size_t bl = strlen(base);
-    if (bl > 4 && (!strcmp(base + bl - 4, ".txt") || !strcmp(base + bl - 4, ".npy"))) base[bl - 4] = 0;
+    if (ext >= 0) base[ol - 4] = 0;
     path = ts_malloc(strlen(base) + 16);
     printf("%s: generated %ld windows of %ld events in %.2f s (seed %ld) ->", m->ops->name, n, L, dt, run.seed);
     if (text) {
