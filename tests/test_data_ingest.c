@@ -634,6 +634,32 @@ static void cli_ingest_strace_and_ids(void)
     CHECK(!ts_file_exists(in(d, "cc")));
 }
 
+/* --from ids reads a gzip-compressed stream as the strace and ftrace readers do (it
+ * was refused as "byte 0x1F (a control character)"); other compressors are named */
+static void cli_ingest_ids_gzip(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1024], err[512];
+    static unsigned char gz[4096];
+    size_t gn = gz_bytes("3,1,4,1,5\n9,2,6\n", gz, sizeof gz);
+    REQUIRE(gn > 20);
+    write_bytes(in(d, "ids.txt.gz"), gz, gn);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt.gz -o %s/ds", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    ts_dataset ds;
+    REQUIRE(ts_dataset_load(in(d, "ds"), &ds) == 0);
+    CHECK(ds.stream.n == 8 && ds.stream.ids[5] == 9);
+    ts_dataset_free(&ds);
+    write_bytes(in(d, "cut.gz"), gz, gn / 2);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/cut.gz -o %s/cut", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "cut.gz: truncated gzip file"), "%s", err);
+    write_bytes(in(d, "ids.xz"), "\xfd" "7zXZ\0\0\x04\xe6", 10);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.xz -o %s/xz", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ids.xz: xz-compressed; decompress it first"), "%s",
+              err);
+}
+
 /* a plain ingest over a dataset of ingest --channels removes its channel files: beside the
  * new stream.txt (of as many events) they were read as its channels */
 static void cli_ingest_drops_old_channels(void)
@@ -2196,6 +2222,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_fuzz);
     RUN(strace_live);
     RUN(cli_ingest_strace_and_ids);
+    RUN(cli_ingest_ids_gzip);
     RUN(cli_ingest_drops_old_channels);
     RUN(cli_ingest_empty_comm);
     RUN(cli_ingest_huge_gap_loads);

@@ -12,7 +12,7 @@
 
 /* whole file into a malloc'd, NUL-terminated buffer (read once: pipes work) */
 int ts__read_file(const char *path, char **buf, size_t *size);
-/* a text trace (strace log, ftrace text) read whole, decompressed when gzip (a single or
+/* a text trace (strace log, ftrace text, ID stream) read whole, decompressed when gzip (a single or
  * multi-member stream, up to 8 GiB); other compressions are named in the error (strace.c);
  * *buf is NULL after an error */
 int ts__read_text(const char *path, char **buf, size_t *size);

@@ -163,7 +163,8 @@ int ts_seq_read(const char *path, ts_seq *out)
     memset(out, 0, sizeof *out);
     char *buf;
     size_t size;
-    if (ts__read_file(path, &buf, &size) != 0) return -1;
+    /* gzip read as the trace readers read it (other compressions named) */
+    if (ts__read_text(path, &buf, &size) != 0) return -1;
     /* upper bound on the count: every ID but the last is followed by a separator */
     size_t cap = 1;
     for (size_t i = 0; i < size; i++) {
