@@ -300,12 +300,38 @@ static void file_round_trip(void)
     }
     /* a model file is not a constraints file; a corrupt one is refused */
     write_text(p, "not a container");
-    CHECK(ts_constraints_load(p, &b) != 0 && strstr(ts_error(), "not a tracesynth"));
+    CHECK(ts_constraints_load(p, &b) != 0 && strstr(ts_error(), "not a constraints file"));
     CHECK(ts_constraints_load("tests/fixtures/models/ngram.tsm", &b) != 0 && strstr(ts_error(), "not a constraints file"));
     remove(p);
     rmdir(dir);
     ts_constraints_free(&k);
     ts_mc_free(&real);
+}
+
+/* a file given as --constraints that is not one says so, what it is when the container
+ * names it, and where constraints come from (a model was "not a tracesynth model or
+ * checkpoint file" when it was not a container) */
+static void not_a_constraints_file(void)
+{
+    const char *dir = scratch_dir();
+    char cmd[1024], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels data/default/workload.strace -o %s/ds", dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    const char *kinds[][2] = {{"tests/fixtures/models/ngram.tsm", "ngram.tsm: a model file (ngram), not a constraints file"},
+                              {"tests/fixtures/models/mdm-mc.tsm",
+                               "mdm-mc.tsm: a multi-channel model file (mdm-mc), not a constraints file"},
+                              {"DS/stream.txt", "stream.txt: not a constraints file"}};
+    for (int i = 0; i < 3; i++) {
+        char path[512];
+        if (!strncmp(kinds[i][0], "DS/", 3)) snprintf(path, sizeof path, "%s/ds/%s", dir, kinds[i][0] + 3);
+        else snprintf(path, sizeof path, "%s", kinds[i][0]);
+        snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s -o %s/x", dir, path, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, kinds[i][1]) &&
+                  strstr(err, "'tracesynth constraints DATASET -o FILE' writes one") && !strstr(err, "model or checkpoint"),
+                  "%s: %s", kinds[i][0], err);
+        snprintf(cmd, sizeof cmd, "%s/x", dir);
+        CHECK(!ts_file_exists(cmd));
+    }
 }
 
 /* the tables' sizes follow the largest ID and CPU number: a few events with a huge one are
@@ -521,7 +547,7 @@ static void cli(void)
     snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --synthetic %s/ds/stream.txt --length 0", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length applies to multi-channel"));
     snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/ds/stream.txt -o %s/x", dir, dir, dir);
-    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "not a tracesynth"));
+    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "not a constraints file"));
     /* an output that cannot be written: exit 1 and one error line, nothing more (the
      * sanitizer build would add its report of what was left allocated) */
     snprintf(cmd, sizeof cmd, "constraints %s/ds -o %s/ds", dir, dir);
@@ -768,5 +794,6 @@ TEST_MAIN("repair", {
     RUN(repair_channels);
     RUN(file_round_trip);
     RUN(cli);
+    RUN(not_a_constraints_file);
     RUN(sparse_values_refused);
 })

@@ -86,6 +86,9 @@ int  ts_writer_commit(ts_writer *w);   /* atomic write + free; 0 / -1 */
 void ts_writer_free(ts_writer *w);
 
 int  ts_reader_open(ts_reader *r, const char *path);      /* 0 / -1 (verifies CRC) */
+/* the same; a file that is not a container at all is "PATH: NOT_ONE" (what the caller
+ * expected it to be), not "not a tracesynth model or checkpoint file" */
+int  ts_reader_open_as(ts_reader *r, const char *path, const char *not_one);
 /* NULL (and an error naming the file) when absent */
 const ts_chunk *ts_reader_get(const ts_reader *r, const char *tag);
 /* 1 when section TAG is there (key NULL) or, a text section, holds "key="; else 0. No

@@ -148,6 +148,11 @@ int ts_writer_commit(ts_writer *w)
 
 int ts_reader_open(ts_reader *r, const char *path)
 {
+    return ts_reader_open_as(r, path, "not a tracesynth model or checkpoint file");
+}
+
+int ts_reader_open_as(ts_reader *r, const char *path, const char *not_one)
+{
     memset(r, 0, sizeof *r);
     /* a command may read its model file twice (what kind, then the model): a pipe or
      * FIFO would be empty (or block) the second time, so it is refused, before it opens */
@@ -183,7 +188,7 @@ int ts_reader_open(ts_reader *r, const char *path)
     r->size = n;
     if (n < 16 || memcmp(buf, MAGIC, 4) != 0) {
         ts_reader_close(r);
-        return ts_fail("%s: not a tracesynth model or checkpoint file", path);
+        return ts_fail("%s: %s", path, not_one);
     }
     uint32_t stored = ts_le_get32(buf + n - 4);
     if (ts_crc32(0, buf, n - 4) != stored) {

@@ -3,6 +3,9 @@
 #include "tracesynth/repair.h"
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
+#include "tracesynth/mc_model.h"
+#include "tracesynth/model.h"
+#include "tracesynth/train.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -183,15 +186,32 @@ static int read_names(const ts_reader *r, const char *tag, int32_t want, ts_voca
     return 0;
 }
 
+#define WRITES_ONE "'tracesynth constraints DATASET -o FILE' writes one"
+
+/* another tracesynth file: what its section MODEL says it is, and where constraints come from */
+static int not_constraints(const char *path, const ts_chunk *mc)
+{
+    char name[64];
+    if (!mc || mc->size == 0 || mc->size >= sizeof name || memchr(mc->data, 0, mc->size))
+        return ts_fail("%s: not a constraints file; " WRITES_ONE, path);
+    memcpy(name, mc->data, mc->size);
+    name[mc->size] = 0;
+    /* the lookups record errors of their own: the one below replaces them */
+    const char *kind = ts_mc_model_find(name, 1) ? "a multi-channel model file"
+                     : ts_train_ckpt_refuse(path, name) ? "a training checkpoint"
+                     : ts_model_find(name) ? "a model file" : "a tracesynth file";
+    return ts_fail("%s: %s (%s), not a constraints file; " WRITES_ONE, path, kind, name);
+}
+
 int ts_constraints_load(const char *path, ts_constraints *out)
 {
     memset(out, 0, sizeof *out);
     ts_reader r;
-    if (ts_reader_open(&r, path) != 0) return -1;
+    if (ts_reader_open_as(&r, path, "not a constraints file; " WRITES_ONE) != 0) return -1;
     int rc = -1;
     const ts_chunk *mc = ts_reader_get(&r, "MODEL");
     if (!mc || mc->size != 11 || memcmp(mc->data, "constraints", 11)) {
-        ts_fail("%s: not a constraints file (tracesynth constraints writes one)", path);
+        not_constraints(path, mc);
         goto done;
     }
     long v[6];
