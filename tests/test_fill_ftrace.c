@@ -666,6 +666,31 @@ static void bench_wants_a_complete_trace(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
 }
 
+/* a --keep directory that cannot be made is refused before the trace is analysed (it
+ * failed at the first rate's drop, after the reference analysis), and an existing
+ * directory is used as it is */
+static void bench_keep_checked_first(void)
+{
+    char cmd[2000], out[4096];
+    char *t = make_text(2000, 0, 0, 0);
+    write_file(at("kwhole.trace"), t);
+    free(t);
+    write_file(at("kfile"), "a file\n");
+    const char *bad[][2] = {{"kfile/kept", "kfile/kept: cannot create: Not a directory"},
+                            {"kfile", "kfile: not a directory"}};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.05 --burst-min 2 --burst-max 6 -q --keep %s",
+                 at("kwhole.trace"), at(bad[i][0]));
+        CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, bad[i][1]) && !strstr(out, "truth:") &&
+                  strchr(out, '\n') == out + strlen(out) - 1, "%s: %s", bad[i][0], out);
+    }
+    mkdir(at("kdir"), 0755);
+    snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.05 --burst-min 2 --burst-max 6 -q --keep %s",
+             at("kwhole.trace"), at("kdir"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s", out);
+    CHECK(ts_file_exists(at("kdir/filled-5")));
+}
+
 TEST_MAIN("fill_ftrace", {
     snprintf(dir, sizeof dir, "/tmp/ts_fill_ftrace_%d", (int)getpid());
     mkdir(dir, 0755);
@@ -680,6 +705,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_exit_numbered_minus_one);
     RUN(output_is_not_the_input);
     RUN(bench_wants_a_complete_trace);
+    RUN(bench_keep_checked_first);
     RUN(real_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -155,7 +155,8 @@ int bench_fill(int argc, char **argv)
         TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
         TS_OPT_LONG_(0, "top", &top, "N", 0, 1000, "event classes in the per-class table (default 12)"),
-        TS_OPT_STR_(0, "keep", &keep, "DIR", "keep the dropped and filled traces in DIR"),
+        TS_OPT_STR_(0, "keep", &keep, "DIR", "keep the dropped and filled traces in DIR (made\n"
+                    "when absent; its parent must exist)"),
         CLI_TRACE_ARCH_OPTION(&arch),
         CLI_THREADS_OPTION(&threads),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
@@ -197,9 +198,19 @@ int bench_fill(int argc, char **argv)
     }
     const char *trace = args.pos[0];
     char work[1000];
-    if (keep) {
+    if (keep) {   /* made (or found) before the trace's analysis, not at the first drop after it */
         snprintf(work, sizeof work, "%s", keep);
-        mkdir(work, 0755);
+        struct stat st;
+        if (mkdir(work, 0755) != 0 && errno != EEXIST) {
+            ts_fail("%s: cannot create: %s", work, strerror(errno));
+            ts_opt_free(&args);
+            return cli_fail();
+        }
+        if (stat(work, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            ts_fail("%s: not a directory (--keep DIR keeps the traces in a directory)", work);
+            ts_opt_free(&args);
+            return cli_fail();
+        }
     } else {
         char *t;
         int made = ts_temp_dir("tracesynth-bench-fill", &t) == 0, e = errno;
