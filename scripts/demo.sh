@@ -2,11 +2,13 @@
 # The main job on the embedded default trace (data/default): ingest a real strace
 # log, split it in time (no test event is seen in training), train the models,
 # reconstruct 10-event blackouts, synthesize windows, and evaluate both.
-# Outputs go to out/demo/. SSSD_ITERS sets the diffusion model's training length.
+# Outputs go to out/demo/. MDM_ITERS and SSSD_ITERS set the neural models' training
+# lengths.
 set -e
 B=${TRACESYNTH:-build/tracesynth}
 O=out/demo
 ITERS=${SSSD_ITERS:-1500}
+MDM_ITERS=${MDM_ITERS:-300}
 rm -rf "$O"
 mkdir -p "$O"
 
@@ -22,6 +24,11 @@ for M in unigram ngram; do
 done
 echo "== ngram: bits per event of the test windows (interpolated Kneser-Ney)"
 $B score $O/ngram.tsm --input $O/dataset
+
+echo "== mdm ($MDM_ITERS iterations, choices on 50 validation windows): train, impute, evaluate"
+$B train --model mdm $O/dataset --split time --length 200 --iters $MDM_ITERS --valid-windows 50 \
+    -o $O/mdm.tsm --log $O/mdm.jsonl
+$B impute $O/mdm.tsm --input $O/dataset --blackout 10 -o $O/impute-mdm
 
 if $B train --help | grep -q '^  sssd-s4'; then
     echo "== sssd-s4 (small preset, $ITERS iterations): train, impute, evaluate"
