@@ -660,6 +660,33 @@ static void cli_ingest_ids_gzip(void)
               err);
 }
 
+/* an INPUT that is one of the files of the dataset OUT (its stream, names, a channel) is
+ * refused: the new dataset would replace it or the files that go with it (IDs read from
+ * OUT/stream.txt left OUT without its vocab.tsv); another file kept there is read */
+static void cli_ingest_input_in_output(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1024], err[512];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels tests/data/strace_single.log -o %s/ds", d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(ts_file_exists(in(d, "ds/vocab.tsv")) && ts_file_exists(in(d, "ds/ret.npy")));
+    const char *ins[][2] = {{"ids", "ds/stream.txt"}, {"ids", "ds/./stream.txt"}, {"npy", "ds/ret.npy"},
+                            {"npy", "ds/dt.npy"}};
+    for (int i = 0; i < 4; i++) {
+        snprintf(cmd, sizeof cmd, "ingest --from %s %s/%s -o %s/ds/", ins[i][0], d, ins[i][1], d);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "is a file of the dataset"),
+                  "%s: %s", ins[i][1], err);
+        CHECK_MSG(ts_file_exists(in(d, "ds/vocab.tsv")) && ts_file_exists(in(d, "ds/ret.npy")) &&
+                      ts_file_exists(in(d, "ds/comm.vocab.tsv")), "%s: the dataset's files were removed", ins[i][1]);
+    }
+    /* a log kept beside the dataset's files is not one of them */
+    write_text(in(d, "ds/raw.log"), "1.000001 getpid() = 7\n1.000002 close(3) = 0\n");
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s/ds/raw.log -o %s/ds", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    CHECK(ts_file_exists(in(d, "ds/raw.log")));
+}
+
 /* a plain ingest over a dataset of ingest --channels removes its channel files: beside the
  * new stream.txt (of as many events) they were read as its channels */
 static void cli_ingest_drops_old_channels(void)
@@ -2223,6 +2250,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_live);
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_ingest_ids_gzip);
+    RUN(cli_ingest_input_in_output);
     RUN(cli_ingest_drops_old_channels);
     RUN(cli_ingest_empty_comm);
     RUN(cli_ingest_huge_gap_loads);

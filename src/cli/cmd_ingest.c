@@ -181,6 +181,28 @@ static int write_arch(const char *dir, ts_arch arch)
 
 /* -1 with *a < *b naming two inputs that are one file (by any path), else 0 (one that
  * cannot be read is named when it is read) */
+/* 1 when `input` is a file of the dataset `out` that saving a dataset there writes or
+ * removes (stream.txt, vocab.tsv, time_ns.npy, a channel's .npy or .vocab.tsv): read from
+ * there, the new dataset would replace it, or the files that go with it (a stream of
+ * IDs read from OUT/stream.txt would leave OUT without its vocab.tsv) */
+static int in_output(const char *input, const char *out)
+{
+    const char *slash = strrchr(input, '/');
+    char *dir = ts_strdup(slash ? input : ".");
+    if (slash) dir[slash - input + 1] = 0;   /* "dir/" ("/" for a file at the root) */
+    const char *base = slash ? slash + 1 : input;
+    int hit = ts_same_file(dir, out) == 1;
+    free(dir);
+    if (!hit) return 0;
+    if (!strcmp(base, "stream.txt") || !strcmp(base, "vocab.tsv") || !strcmp(base, "time_ns.npy")) return 1;
+    for (int c = 0; c < TS_NCH; c++) {
+        const size_t l = strlen(ts_ch_names[c]);
+        if (!strncmp(base, ts_ch_names[c], l) && (!strcmp(base + l, ".npy") || !strcmp(base + l, ".vocab.tsv")))
+            return 1;
+    }
+    return 0;
+}
+
 static int same_input(const char **inputs, int n, int *a, int *b)
 {
     for (int j = 1; j < n; j++)
@@ -259,6 +281,11 @@ int cmd_ingest(int argc, char **argv)
     if (!bad && ninputs > 1 && same_input(inputs, ninputs, &d0, &d1))   /* its calls would count twice */
         bad = cli_usage_error("ingest", "'%s' and '%s' are the same %s", inputs[d0], inputs[d1],
                               strcmp(from, "ftrace") ? "log" : "trace");
+    for (int i = 0; !bad && out && i < ninputs; i++)
+        if (in_output(inputs[i], out))
+            bad = cli_usage_error("ingest", "'%s' is a file of the dataset %s, which the new one replaces with its "
+                                  "files (vocab.tsv and channel files it lacks removed); write it to another "
+                                  "directory", inputs[i], out);
     ts_arch arch = TS_ARCH_UNKNOWN;
     if (!bad && arch_s && ts_arch_parse(arch_s, &arch)) bad = cli_usage_error("ingest", "--arch: %s", ts_error());
     if (bad) {
