@@ -147,20 +147,6 @@ static void train_impute_eval(void)
     ts_windows_free(&imp);
 }
 
-static int files_equal(const char *a, const char *b)
-{
-    FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
-    int eq = f && g;
-    while (eq) {
-        int x = fgetc(f), y = fgetc(g);
-        if (x != y) eq = 0;
-        if (x == EOF) break;
-    }
-    if (f) fclose(f);
-    if (g) fclose(g);
-    return eq;
-}
-
 static void generate_files(void)
 {
     char args[2048], p[512], q[512];

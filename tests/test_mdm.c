@@ -1617,16 +1617,7 @@ static void cli_budget_fewer_windows(void)
     char a[700], b[700];
     snprintf(a, sizeof a, "%s/b.tsm", dir);
     snprintf(b, sizeof b, "%s/b2.tsm", dir);
-    FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
-    int eq = f && g;
-    while (eq) {
-        int x = fgetc(f), y = fgetc(g);
-        if (x != y) eq = 0;
-        if (x == EOF) break;
-    }
-    if (f) fclose(f);
-    if (g) fclose(g);
-    CHECK_MSG(eq, "--budget 0.01s and --iters %ld --valid-windows 25 trained different models", iters);
+    CHECK_MSG(files_equal(a, b), "--budget 0.01s and --iters %ld --valid-windows 25 trained different models", iters);
     /* without the prior nothing reads them */
     snprintf(cmd, sizeof cmd, "train --model mdm %s/bds --threads 1 --no-progress --length 24 --windows 100 "
              "-o %s/b3.tsm --layers 1 --channels 8 --state 4 --context 16 --iters 1 --prior 0 --valid-windows 25",
