@@ -1641,6 +1641,86 @@ static void cli_budget_diverged(void)
     CHECK_MSG(strstr(err, "diverged at iteration") && !strstr(err, "not finite"), "%s", err);
 }
 
+/* a stream of nine events, mostly x -> 3x + small steps, sometimes any: the chain's
+ * mixture on 48 of its windows is another than on 9 */
+static int write_noisy_dataset(const char *dir, const char *name)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (ts_mkdir_p(path) != 0) return -1;
+    snprintf(path, sizeof path, "%s/%s/stream.txt", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    static const int step[5] = {1, 1, 1, 2, 5};
+    int x = 0;
+    for (int i = 0; i < 3000; i++) {
+        x = ts_rng_uniform(&r) < 0.7 ? (x * 3 + step[ts_rng_below(&r, 5)]) % 9 : (int)ts_rng_below(&r, 9);
+        fprintf(f, "%s%d", i ? "," : "", x);
+    }
+    fputc('\n', f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static int same_bytes(const char *a, const char *b)
+{
+    FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
+    int eq = f && g;
+    while (eq) {
+        int x = fgetc(f), y = fgetc(g);
+        if (x != y) eq = 0;
+        if (x == EOF) break;
+    }
+    if (f) fclose(f);
+    if (g) fclose(g);
+    return eq;
+}
+
+/* train --budget 5s --iters 60 on DIR/nds with --windows nwin, then --iters I
+ * --valid-windows N of its start and decoding records: the same choices (the chain's
+ * mixture on as many windows) and the same model; a CHECK fails where not */
+static void budget_as_iters(const char *dir, int nwin)
+{
+    char cmd[4096], err[1024], lg[600], a[700], b[700];
+    const char *common = "--threads 1 --no-progress --length 24 --layers 1 --channels 8 --state 4 "
+                         "--context 16 --valid-every 2 --batch 4";
+    snprintf(lg, sizeof lg, "%s/n%d.jsonl", dir, nwin);
+    snprintf(a, sizeof a, "%s/n%d.tsm", dir, nwin);
+    snprintf(b, sizeof b, "%s/n%d-iters.tsm", dir, nwin);
+    long iters = -1, dec = -1, chain[2] = {-1, -1};
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/nds %s --windows %d -o %s --iters 60 --budget 5s --log %s", dir,
+             common, nwin, a, lg);
+    int ok = run_cli(cmd, err, sizeof err) == 0 && log_count(lg, "\"event\":\"start\"", "\"iters\":", &iters) == 1 &&
+             log_count(lg, "\"event\":\"decoding\"", "\"windows\":", &dec) == 8 &&
+             log_count(lg, "\"event\":\"chain_mixture\"", "\"windows\":", &chain[0]) == 1;
+    CHECK_MSG(ok && iters >= 1 && dec >= 1, "--windows %d: %s", nwin, err);
+    if (!ok) return;
+    snprintf(lg, sizeof lg, "%s/n%d-iters.jsonl", dir, nwin);
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/nds %s --windows %d -o %s --iters %ld --valid-windows %ld --log %s",
+             dir, common, nwin, b, iters, dec, lg);
+    ok = run_cli(cmd, err, sizeof err) == 0 &&
+         log_count(lg, "\"event\":\"chain_mixture\"", "\"windows\":", &chain[1]) == 1;
+    CHECK_MSG(ok, "--windows %d: %s", nwin, err);
+    if (!ok) return;
+    CHECK_MSG(chain[0] == chain[1], "--windows %d: the budget's chain mixture on %ld windows, --valid-windows %ld "
+              "on %ld", nwin, chain[0], dec, chain[1]);
+    CHECK_MSG(same_bytes(a, b), "--windows %d: --budget 5s and --iters %ld --valid-windows %ld trained different "
+              "models", nwin, iters, dec);
+}
+
+/* a budget that leaves the choices all the validation windows there are, fewer than
+ * 500 (100; 10, fewer than 25): its records name them, and --iters I --valid-windows
+ * that many makes the same choices, the chain's mixture on as many windows too */
+static void cli_budget_all_windows(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    REQUIRE(write_noisy_dataset(dir, "nds") == 0);
+    budget_as_iters(dir, 100);
+    budget_as_iters(dir, 10);
+}
+
 static void cli_tune_prior(void)
 {
     const char *dir = scratch_dir();
@@ -2743,6 +2823,7 @@ TEST_MAIN("mdm", {
     RUN(cli_tune_prior);
     RUN(cli_budget_fewer_windows);
     RUN(cli_budget_diverged);
+    RUN(cli_budget_all_windows);
     RUN(cli_tune_prior_by_name);
     RUN(ensemble);
     RUN(ensemble_own_crops);

@@ -30,7 +30,8 @@ int cmd_tune_prior(int argc, char **argv)
         TS_OPT_SIZE_(0, "valid-windows", &nwin, "N", 1, 1 << 24,
                      "validation windows per blackout position (centre, end)\n"
                      "and size (default 500, as training); the chain\n"
-                     "likelihood's mixture: 48 for 500, its share of fewer"),
+                     "likelihood's mixture: 48 for 500 or all there are,\n"
+                     "its share of fewer"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append the choices (JSON lines)"),
         TS_OPT_STR_(0, "ensemble", &ens, "FILE[,FILE...]", "choose them for MODEL's network averaged with\n"
                     "the files' (other mdm models, events matched by name);\n"

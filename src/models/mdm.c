@@ -1527,12 +1527,13 @@ static const double tune_grid[] = {0, 0.25, 0.5, 1, 2, 4, 8, 16, 32};
 #define CHAIN_WINDOWS_MIN 8
 
 /* the chain likelihood's windows for n windows per position of the weights and the
- * decoding: CHAIN_TUNE_WINDOWS for the default 500, in proportion below it, so that a
- * model trained with --valid-windows N (or a budget that chose N) and tune-prior
+ * decoding, of the have there are: CHAIN_TUNE_WINDOWS for the default 500 or all of
+ * them, in proportion below, so that a model trained with --valid-windows N (or a
+ * budget that chose N, or left all the windows its records name) and tune-prior
  * --valid-windows N make the same choices */
-static size_t chain_windows(size_t n)
+static size_t chain_windows(size_t n, size_t have)
 {
-    const size_t c = n >= TUNE_WINDOWS ? CHAIN_TUNE_WINDOWS : n * CHAIN_TUNE_WINDOWS / TUNE_WINDOWS;
+    const size_t c = n >= TUNE_WINDOWS || n >= have ? CHAIN_TUNE_WINDOWS : n * CHAIN_TUNE_WINDOWS / TUNE_WINDOWS;
     return c < CHAIN_WINDOWS_MIN ? CHAIN_WINDOWS_MIN : c;
 }
 
@@ -2112,7 +2113,7 @@ static double train_after(void *ctx, double share_s, double valid_s)
     double per = k > 1 ? (t[1] - t[0]) / ((double)(k - 1) * (double)(2 * n)) : 0;
     if (per <= 0 || per > t[0] / (double)(2 * n)) per = t[0] / (double)(2 * n);
     const double setup = t[0] - per * (double)(2 * n);
-    const size_t nv = v->n < want ? v->n : want, nc = chain_windows(want) < v->n ? chain_windows(want) : v->n;
+    const size_t nv = v->n < want ? v->n : want, cw = chain_windows(want, v->n), nc = cw < v->n ? cw : v->n;
     const double all = per * after_evals(L, nv, nc) + setup * AFTER_CALLS;
     if (all > share_s) {
         const size_t least = want < TUNE_WINDOWS_MIN ? want : TUNE_WINDOWS_MIN;
@@ -2122,7 +2123,7 @@ static double train_after(void *ctx, double share_s, double valid_s)
          * makes the same choices (the chain's share of r too) */
         if (r < nv) c->tune_n = r;
     }
-    const size_t tn = v->n < c->tune_n ? v->n : c->tune_n, cn = chain_windows(c->tune_n) < v->n ? chain_windows(c->tune_n) : v->n;
+    const size_t tn = v->n < c->tune_n ? v->n : c->tune_n, tc = chain_windows(c->tune_n, v->n), cn = tc < v->n ? tc : v->n;
     return 2 * valid_s + per * after_evals(L, tn, cn) + setup * AFTER_CALLS;
 }
 
@@ -2212,7 +2213,8 @@ static int model_train(ts_model **out, const ts_train_opts *o)
 
     /* the prior's weights: chosen on validation windows */
     if (m->prior && o->split->valid.n && o->split->valid.len >= 2 &&
-        tune_prior(m, &o->split->valid, c.tune_n, chain_windows(c.tune_n), o->seed, o->log_path, NULL, o->progress) != 0)
+        tune_prior(m, &o->split->valid, c.tune_n, chain_windows(c.tune_n, o->split->valid.n), o->seed, o->log_path,
+                   NULL, o->progress) != 0)
         goto done;
     rc = 0;
 done:
@@ -2986,9 +2988,10 @@ const ts_model_ops ts_model_mdm = {
         "  --valid-n N           validation crops for the bound in bits per event (128)\n"
         "  --valid-windows N     validation windows per blackout position and size for\n"
         "                        the choices after training (500; 48 of the chain's\n"
-        "                        mixture, in proportion below 500); a --budget may take\n"
-        "                        fewer (at least 25), its log's decoding records say how\n"
-        "                        many: --iters I --valid-windows N trains the same model\n"
+        "                        mixture, in proportion below 500 unless all there are);\n"
+        "                        a --budget may take fewer (at least 25), its log's\n"
+        "                        decoding records say how many: --iters I\n"
+        "                        --valid-windows N trains the same model\n"
         TS_TRAIN_HELP
         "                        (defaults: --lr 2e-3, --schedule cosine with --warmup 100\n"
         "                        or 5 % of --iters if fewer, --iters 2000, --valid-every 200)\n"
@@ -3150,5 +3153,5 @@ int ts_mdm_tune_prior(ts_model *base, const ts_windows *valid, size_t windows, u
     if (windows < 1) return ts_fail("tune-prior: at least one validation window per position");
     mdm_model *m = (mdm_model *)base;
     if (valid->n && valid->len > 4096) return ts_fail("tune-prior: windows of %zu events: at most 4096", valid->len);
-    return tune_prior(m, valid, windows, chain_windows(windows), seed, log_path, rows, progress);
+    return tune_prior(m, valid, windows, chain_windows(windows, valid->n), seed, log_path, rows, progress);
 }
