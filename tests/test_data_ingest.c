@@ -687,6 +687,30 @@ static void cli_ingest_input_in_output(void)
     CHECK(ts_file_exists(in(d, "ds/raw.log")));
 }
 
+/* a link to a file of the dataset OUT (symbolic or hard, from outside it) is that file:
+ * refused as it is, the dataset's files left as they were */
+static void cli_ingest_input_linked_to_output(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1024], err[512], target[600];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels tests/data/strace_single.log -o %s/ds", d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(target, sizeof target, "%s/ds/stream.txt", d);
+    REQUIRE(symlink(target, in(d, "ids.txt")) == 0);
+    snprintf(target, sizeof target, "%s/ds/ret.npy", d);
+    REQUIRE(symlink(target, in(d, "ret.npy")) == 0);
+    REQUIRE(link(target, in(d, "hard.npy")) == 0);
+    const char *ins[][2] = {{"ids", "ids.txt"}, {"npy", "ret.npy"}, {"npy", "hard.npy"}};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "ingest --from %s %s/%s -o %s/ds", ins[i][0], d, ins[i][1], d);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "is a file of the dataset"),
+                  "%s: %s", ins[i][1], err);
+        CHECK_MSG(ts_file_exists(in(d, "ds/vocab.tsv")) && ts_file_exists(in(d, "ds/ret.npy")) &&
+                      ts_file_exists(in(d, "ds/comm.vocab.tsv")), "%s: the dataset's files were removed", ins[i][1]);
+    }
+}
+
 /* a plain ingest over a dataset of ingest --channels removes its channel files: beside the
  * new stream.txt (of as many events) they were read as its channels */
 static void cli_ingest_drops_old_channels(void)
@@ -2251,6 +2275,7 @@ TEST_MAIN("data_ingest", {
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_ingest_ids_gzip);
     RUN(cli_ingest_input_in_output);
+    RUN(cli_ingest_input_linked_to_output);
     RUN(cli_ingest_drops_old_channels);
     RUN(cli_ingest_empty_comm);
     RUN(cli_ingest_huge_gap_loads);

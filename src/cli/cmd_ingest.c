@@ -179,30 +179,35 @@ static int write_arch(const char *dir, ts_arch arch)
     return rc;
 }
 
-/* -1 with *a < *b naming two inputs that are one file (by any path), else 0 (one that
- * cannot be read is named when it is read) */
 /* 1 when `input` is a file of the dataset `out` that saving a dataset there writes or
- * removes (stream.txt, vocab.tsv, time_ns.npy, a channel's .npy or .vocab.tsv): read from
- * there, the new dataset would replace it, or the files that go with it (a stream of
- * IDs read from OUT/stream.txt would leave OUT without its vocab.tsv) */
+ * removes (stream.txt, vocab.tsv, time_ns.npy, a channel's .npy or .vocab.tsv), by any
+ * path (a link too): read from there, the new dataset would replace it, or the files
+ * that go with it (a stream of IDs read from OUT/stream.txt would leave OUT without its
+ * vocab.tsv) */
+static int out_file(const char *input, const char *out, const char *name)
+{
+    char *p = ts_path_join(out, name);
+    const int hit = ts_same_file(input, p) == 1;
+    free(p);
+    return hit;
+}
+
 static int in_output(const char *input, const char *out)
 {
-    const char *slash = strrchr(input, '/');
-    char *dir = ts_strdup(slash ? input : ".");
-    if (slash) dir[slash - input + 1] = 0;   /* "dir/" ("/" for a file at the root) */
-    const char *base = slash ? slash + 1 : input;
-    int hit = ts_same_file(dir, out) == 1;
-    free(dir);
-    if (!hit) return 0;
-    if (!strcmp(base, "stream.txt") || !strcmp(base, "vocab.tsv") || !strcmp(base, "time_ns.npy")) return 1;
+    if (out_file(input, out, "stream.txt") || out_file(input, out, "vocab.tsv") || out_file(input, out, "time_ns.npy"))
+        return 1;
     for (int c = 0; c < TS_NCH; c++) {
-        const size_t l = strlen(ts_ch_names[c]);
-        if (!strncmp(base, ts_ch_names[c], l) && (!strcmp(base + l, ".npy") || !strcmp(base + l, ".vocab.tsv")))
-            return 1;
+        char name[64];
+        snprintf(name, sizeof name, "%s.npy", ts_ch_names[c]);
+        if (out_file(input, out, name)) return 1;
+        snprintf(name, sizeof name, "%s.vocab.tsv", ts_ch_names[c]);
+        if (out_file(input, out, name)) return 1;
     }
     return 0;
 }
 
+/* -1 with *a < *b naming two inputs that are one file (by any path), else 0 (one that
+ * cannot be read is named when it is read) */
 static int same_input(const char **inputs, int n, int *a, int *b)
 {
     for (int j = 1; j < n; j++)
