@@ -1527,7 +1527,7 @@ static const double tune_grid[] = {0, 0.25, 0.5, 1, 2, 4, 8, 16, 32};
 #define CHAIN_WINDOWS_MIN 8
 
 /* the chain likelihood's windows for n windows per position of the weights and the
- * decoding, of the have there are: CHAIN_TUNE_WINDOWS for the default 500 or all of
+ * decoding, of the `have` windows there are: CHAIN_TUNE_WINDOWS for the default 500 or all of
  * them, in proportion below, so that a model trained with --valid-windows N (or a
  * budget that chose N, or left all the windows its records name) and tune-prior
  * --valid-windows N make the same choices */
