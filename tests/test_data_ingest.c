@@ -680,6 +680,12 @@ static void cli_ingest_input_in_output(void)
         CHECK_MSG(ts_file_exists(in(d, "ds/vocab.tsv")) && ts_file_exists(in(d, "ds/ret.npy")) &&
                       ts_file_exists(in(d, "ds/comm.vocab.tsv")), "%s: the dataset's files were removed", ins[i][1]);
     }
+    /* its arch file is written or removed too; an event.npy never is */
+    write_text(in(d, "ds/event.npy"), "x");
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ds/arch -o %s/ds", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "is a file of the dataset"), "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ds/event.npy -o %s/ds", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && !strstr(err, "is a file of the dataset"), "%s", err);
     /* a log kept beside the dataset's files is not one of them */
     write_text(in(d, "ds/raw.log"), "1.000001 getpid() = 7\n1.000002 close(3) = 0\n");
     snprintf(cmd, sizeof cmd, "ingest --from strace %s/ds/raw.log -o %s/ds", d, d);

@@ -180,7 +180,7 @@ static int write_arch(const char *dir, ts_arch arch)
 }
 
 /* 1 when `input` is a file of the dataset `out` that saving a dataset there writes or
- * removes (stream.txt, vocab.tsv, time_ns.npy, a channel's .npy or .vocab.tsv), by any
+ * removes (stream.txt, vocab.tsv, time_ns.npy, arch, a channel's .npy or .vocab.tsv), by any
  * path (a link too): read from there, the new dataset would replace it, or the files
  * that go with it (a stream of IDs read from OUT/stream.txt would leave OUT without its
  * vocab.tsv) */
@@ -194,9 +194,10 @@ static int out_file(const char *input, const char *out, const char *name)
 
 static int in_output(const char *input, const char *out)
 {
-    if (out_file(input, out, "stream.txt") || out_file(input, out, "vocab.tsv") || out_file(input, out, "time_ns.npy"))
+    if (out_file(input, out, "stream.txt") || out_file(input, out, "vocab.tsv") || out_file(input, out, "time_ns.npy") ||
+        out_file(input, out, "arch"))
         return 1;
-    for (int c = 0; c < TS_NCH; c++) {
+    for (int c = TS_CH_DT; c < TS_NCH; c++) {   /* the events are stream.txt: no event.npy is written */
         char name[64];
         snprintf(name, sizeof name, "%s.npy", ts_ch_names[c]);
         if (out_file(input, out, name)) return 1;
