@@ -2069,11 +2069,11 @@ static double after_evals(size_t L, size_t n, size_t nchain)
 #define AFTER_CALLS (NKW + 2 * (NKW - 1))   /* imputations after the loop: one per size, two per decoding */
 
 /* the windows of the choices after the loop (--valid-windows), fewer where all of them
- * would take more than share_s (but not below TUNE_WINDOWS_MIN unless given so): one window's evaluation and one imputation's set-up timed on up to 64
- * validation windows (a blackout of 10, centre and end, filled in one evaluation and
- * in ten: the set-up, buffers first touched, is what the ten do not take again), times
- * the evaluations and imputations; and the bound on the validation and test crops
- * (two validations) */
+ * would take more than share_s (but not below TUNE_WINDOWS_MIN unless given so): one
+ * window's evaluation and one imputation's set-up timed on up to 64 validation windows
+ * (a blackout of 10, centre and end, filled in one evaluation and in ten: the set-up,
+ * buffers first touched, is what the ten do not take again), times the evaluations and
+ * imputations; and the bound on the validation and test crops (two validations) */
 static double train_after(void *ctx, double share_s, double valid_s)
 {
     train_ctx *c = ctx;
