@@ -1663,20 +1663,6 @@ static int write_noisy_dataset(const char *dir, const char *name)
     return fclose(f) == 0 ? 0 : -1;
 }
 
-static int same_bytes(const char *a, const char *b)
-{
-    FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
-    int eq = f && g;
-    while (eq) {
-        int x = fgetc(f), y = fgetc(g);
-        if (x != y) eq = 0;
-        if (x == EOF) break;
-    }
-    if (f) fclose(f);
-    if (g) fclose(g);
-    return eq;
-}
-
 /* train --budget 5s --iters 60 on DIR/nds with --windows nwin, then --iters I
  * --valid-windows N of its start and decoding records: the same choices (the chain's
  * mixture on as many windows) and the same model; a CHECK fails where not */
@@ -1705,7 +1691,7 @@ static void budget_as_iters(const char *dir, int nwin)
     if (!ok) return;
     CHECK_MSG(chain[0] == chain[1], "--windows %d: the budget's chain mixture on %ld windows, --valid-windows %ld "
               "on %ld", nwin, chain[0], dec, chain[1]);
-    CHECK_MSG(same_bytes(a, b), "--windows %d: --budget 5s and --iters %ld --valid-windows %ld trained different "
+    CHECK_MSG(files_equal(a, b), "--windows %d: --budget 5s and --iters %ld --valid-windows %ld trained different "
               "models", nwin, iters, dec);
 }
 
