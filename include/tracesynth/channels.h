@@ -93,6 +93,9 @@ int  ts_mc_write_ctf(const char *dir, const ts_mc *m);
 int  ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out);
 /* a dataset directory: stream.txt, vocab.tsv and the channel files (atomically each) */
 int  ts_mc_save(const char *dir, const ts_mc *m);
+/* the names of every file ts_mc_save writes in a dataset's directory or removes from
+ * it, NULL-terminated */
+const char *const *ts_mc_saved_files(void);
 /* reads and checks every channel: each holds exactly as many values as stream.txt has
  * events, and each value is one its channel can take (within its vocabulary, tid in
  * [0, 256), cpu >= 0, dt finite and >= 0); an error names the file, the event and the value */

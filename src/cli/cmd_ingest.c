@@ -180,10 +180,9 @@ static int write_arch(const char *dir, ts_arch arch)
 }
 
 /* 1 when `input` is a file of the dataset `out` that saving a dataset there writes or
- * removes (stream.txt, vocab.tsv, time_ns.npy, arch, a channel's .npy or .vocab.tsv), by any
- * path (a link too): read from there, the new dataset would replace it, or the files
- * that go with it (a stream of IDs read from OUT/stream.txt would leave OUT without its
- * vocab.tsv) */
+ * removes (ts_mc_saved_files, and arch), by any path (a link too): read from there, the
+ * new dataset would replace it, or the files that go with it (a stream of IDs read from
+ * OUT/stream.txt would leave OUT without its vocab.tsv) */
 static int out_file(const char *input, const char *out, const char *name)
 {
     char *p = ts_path_join(out, name);
@@ -194,16 +193,9 @@ static int out_file(const char *input, const char *out, const char *name)
 
 static int in_output(const char *input, const char *out)
 {
-    if (out_file(input, out, "stream.txt") || out_file(input, out, "vocab.tsv") || out_file(input, out, "time_ns.npy") ||
-        out_file(input, out, "arch"))
-        return 1;
-    for (int c = TS_CH_DT; c < TS_NCH; c++) {   /* the events are stream.txt: no event.npy is written */
-        char name[64];
-        snprintf(name, sizeof name, "%s.npy", ts_ch_names[c]);
-        if (out_file(input, out, name)) return 1;
-        snprintf(name, sizeof name, "%s.vocab.tsv", ts_ch_names[c]);
-        if (out_file(input, out, name)) return 1;
-    }
+    if (out_file(input, out, "arch")) return 1;   /* write_arch's */
+    for (const char *const *f = ts_mc_saved_files(); *f; f++)
+        if (out_file(input, out, *f)) return 1;
     return 0;
 }
 

@@ -194,6 +194,16 @@ static int remove_stale(const char *dir, const char *name)
     return rc;
 }
 
+const char *const *ts_mc_saved_files(void)
+{
+    /* ts_mc_save's names (kept with it): the events, their names and times, and per
+     * channel from dt on its values and, for comm and ret, their names */
+    static const char *const names[] = {"stream.txt", "vocab.tsv", "time_ns.npy", "dt.npy", "comm.npy",
+                                        "comm.vocab.tsv", "ret.npy", "ret.vocab.tsv", "tid.npy", "cpu.npy",
+                                        NULL};
+    return names;
+}
+
 /* the files of a dataset replaced together (a stage): a failure half way leaves the old
  * dataset whole; then files of what the trace lacks (a channel, names, times), left by
  * an earlier one, are removed */
