@@ -230,6 +230,35 @@ static void generate_format_from_extension(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--format"), "%s", err);
 }
 
+/* an output that cannot be written is refused before anything is generated or written:
+ * with OUT.npy a directory, --format both wrote OUT.txt and then failed, and printed
+ * "generated ... ->" */
+static void generate_output_checked_first(void)
+{
+    char args[2048], out[4096], p[512];
+    snprintf(p, sizeof p, "%s/gd.npy", dir);
+    REQUIRE(mkdir(p, 0755) == 0);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 -o %s/gd --format both", dir, dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 1 && strstr(out, "gd.npy") && !strstr(out, "generated"),
+              "%s", out);
+    snprintf(p, sizeof p, "%s/gd.txt", dir);
+    CHECK(!ts_file_exists(p));
+    /* the names file too, before the windows are written */
+    snprintf(p, sizeof p, "%s/gn.names.txt", dir);
+    REQUIRE(mkdir(p, 0755) == 0);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 -o %s/gn --format both", dir, dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 1 && strstr(out, "gn.names.txt") && !strstr(out, "generated"),
+              "%s", out);
+    snprintf(p, sizeof p, "%s/gn.txt", dir);
+    CHECK(!ts_file_exists(p));
+    snprintf(p, sizeof p, "%s/gn.npy", dir);
+    CHECK(!ts_file_exists(p));
+    /* a folder that is not there */
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 -o %s/nodir/g", dir, dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 1 && strstr(out, "nodir/g.txt") && !strstr(out, "generated"),
+              "%s", out);
+}
+
 static void bench_grid(void)
 {
     char args[2048], out[16384];
@@ -1127,6 +1156,7 @@ TEST_MAIN("cli", {
     RUN(train_impute_eval);
     RUN(generate_files);
     RUN(generate_format_from_extension);
+    RUN(generate_output_checked_first);
     RUN(bench_grid);
     RUN(bench_keeps_going);
     RUN(default_names_from_dataset);

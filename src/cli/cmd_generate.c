@@ -102,32 +102,35 @@ int cmd_generate(int argc, char **argv)
         /* the bound above, now that the model has given the length */
         if ((double)n * L > 2e9) { rc = cli_usage_error(C, "%ld windows of %ld events are too many", n, L); goto done; }
     }
+    base = ts_strdup(out);
+    if (ext >= 0) base[ol - 4] = 0;
+    path = ts_malloc(strlen(base) + 16);
+    /* every output can be written, checked before generating: a wrong one fails
+     * without a file of the set written and without the work done */
+    static const char *const sfx[3] = {".txt", ".npy", ".names.txt"};
+    const int want[3] = {text, npy, m->vocab.n > 0};
+    for (int i = 0; i < 3; i++) {
+        if (!want[i]) continue;
+        sprintf(path, "%s%s", base, sfx[i]);
+        if (ts_out_check(path)) { cli_fail(); goto done; }
+    }
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     double t0 = ts_now();
     if (ts_model_generate(m, (size_t)n, (size_t)L, &ro, &w)) { cli_fail(); goto done; }
     double dt = ts_now() - t0;
 
-    base = ts_strdup(out);
-    if (ext >= 0) base[ol - 4] = 0;
-    path = ts_malloc(strlen(base) + 16);
-    printf("%s: generated %ld windows of %ld events in %.2f s (seed %ld) ->", m->ops->name, n, L, dt, run.seed);
-    if (text) {
-        sprintf(path, "%s.txt", base);
-        if (ts_windows_write(path, &w)) { printf("\n"); cli_fail(); goto done; }
-        printf(" %s", path);
-    }
-    if (npy) {
-        sprintf(path, "%s.npy", base);
+    for (int i = 0; i < 3; i++) {
+        if (!want[i]) continue;
+        sprintf(path, "%s%s", base, sfx[i]);
         size_t shape[2] = {w.n, w.len};
-        if (ts_npy_write(path, TS_NPY_I32, w.data, 2, shape)) { printf("\n"); cli_fail(); goto done; }
-        printf(" %s", path);
+        if (i == 0 ? ts_windows_write(path, &w)
+            : i == 1 ? ts_npy_write(path, TS_NPY_I32, w.data, 2, shape)
+                     : ts_windows_write_names(path, &w, &m->vocab)) { cli_fail(); goto done; }
     }
-    if (m->vocab.n > 0) {
-        sprintf(path, "%s.names.txt", base);
-        if (ts_windows_write_names(path, &w, &m->vocab)) { printf("\n"); cli_fail(); goto done; }
-        printf(" %s", path);
-    }
+    printf("%s: generated %ld windows of %ld events in %.2f s (seed %ld) ->", m->ops->name, n, L, dt, run.seed);
+    for (int i = 0; i < 3; i++)
+        if (want[i]) printf(" %s%s", base, sfx[i]);
     printf("\n");
     rc = 0;
 done:
