@@ -1450,6 +1450,24 @@ static void side_outputs_apart(void)
     CHECK(system(cmd) == 0);
 }
 
+/* a --text file that cannot be written is refused before the work: it was found after
+ * the new trace was written and its summary printed, which left the trace behind */
+static void text_checked_first(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    char cmd[3000], out[4096], err[512];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --text %s -q", in(d, "dr"), in(d, "f"),
+             in(in(d, "nodir"), "f.txt"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "nodir/f.txt") && !strstr(out, "fill: "), "%s", out);
+    CHECK(!ts_file_exists(in(d, "f")));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    CHECK(system(cmd) == 0);
+}
+
 /* an output directory that holds the input trace (a trace kept inside another) is
  * refused: replaced in whole, it would take the input with it */
 static void output_holds_the_input(void)
@@ -1502,5 +1520,6 @@ TEST_MAIN("fill", {
     RUN(cli_round);
     RUN(bad_input);
     RUN(side_outputs_apart);
+    RUN(text_checked_first);
     RUN(output_holds_the_input);
 })

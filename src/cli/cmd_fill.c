@@ -136,6 +136,12 @@ int cmd_fill(int argc, char **argv)
         ts_opt_free(&args);
         return rc;
     }
+    /* the text file can be written: found after the work, the new trace would be left
+     * without it */
+    if (side[0] && ts_out_check(side[0])) {
+        ts_opt_free(&args);
+        return cli_fail();
+    }
     ts_set_threads((int)threads);
     ts_fill_opts o;
     memset(&o, 0, sizeof o);
