@@ -161,6 +161,12 @@ static void strace_line_shapes(void)
     }
     CHECK(ts_strace_read("tests/data/strace_bad.log", &names, &n) == -1);
     CHECK(strstr(ts_error(), "strace_bad.log:3: not a system call") != NULL);
+    /* the quoted line shows its control bytes escaped: a terminal sent an ESC sequence or a
+     * carriage return out of the error rewrote the line it is on */
+    write_text(in(d, "bad.log"), "1700000000.1 read(0, \"\", 1) = 0\nfoo\033[31mRED\rbar\r\n");
+    CHECK(ts_strace_read(in(d, "bad.log"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), ":2: not a system call, signal or exit line: 'foo\\x1b[31mRED\\x0dbar'") &&
+              !strpbrk(ts_error(), "\033\r"), "'%s'", ts_error());
     /* a NUL byte (a block of zeros left by a crash) is named, not skipped or cut at */
     static const char zeros[] = "1 1700000000.1 read(0, \"\", 1) = 0\n"
                                 "1 1700000000.2 brk(NU\0\0garbage) = 0\n"
@@ -2180,6 +2186,10 @@ static void ftrace_errors(void)
     write_bytes(in(d, "j"), junk, sizeof junk);
     CHECK(ts_ftrace_load(one, 1, NULL, NULL, &t, &notes) == -1);
     CHECK_MSG(strstr(ts_error(), "/j:1: not an ftrace event line"), "%s", ts_error());
+    /* its quote with the control bytes escaped (\\xNN), the error one line of text */
+    int ctl = 0;
+    for (const char *q = ts_error(); *q; q++) ctl += (unsigned char)*q < 0x20 || *q == 0x7f;
+    CHECK_MSG(ctl == 0 && strstr(ts_error(), "\\x"), "%s", ts_error());
     /* the bin option: each event's PID, CPU and time in binary (4, 4 and 8 bytes, here 1234,
      * CPU 1 and 5678123456789, whose bytes hold a '\n'), then its type number as text */
     static const char bin[] = "# tracer: nop\n#\n"

@@ -27,6 +27,11 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out);
 int ts__bad_byte(const char *path, const char *file, const char *bol, const char *s,
                  const char *t, size_t line);
 
+/* [s, s + n) quoted in an error: at most max bytes of it, "..." after a longer one, a
+ * final carriage return left out, and control bytes (a terminal's escape sequences, a
+ * carriage return that would rewrite the error's line) as \xNN; malloc'd */
+char *ts__excerpt(const char *s, size_t n, size_t max);
+
 /* a dataset's files written into dir as they are (ts_dataset_save stages them) */
 int ts__dataset_write(const char *dir, const ts_dataset *d);
 /* the last error, naming a staged file by its final place in dir */

@@ -92,8 +92,10 @@ static rec *add_rec(reader *rd)
 
 static int bad_line(const char *path, size_t line, const char *s, const char *e, const char *why)
 {
-    int n = (int)(e - s);
-    return ts_fail("%s:%zu: %s: '%.*s%s'", path, line, why, n > 60 ? 60 : n, s, n > 60 ? "..." : "");
+    char *q = ts__excerpt(s, (size_t)(e - s), 60);
+    ts_fail("%s:%zu: %s: '%s'", path, line, why, q);
+    free(q);
+    return -1;
 }
 
 static const char *blanks(const char *p, const char *e)

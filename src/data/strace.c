@@ -263,9 +263,11 @@ static int ends_in_duration(const char *b, const char *e)
 /* cut: the line is the log's last and has no newline (strace stopped while writing it) */
 static int bad_line(const char *path, size_t line, const char *s, int cut, const char *why)
 {
-    int n = (int)strcspn(s, "\n");
+    char *q = ts__excerpt(s, strcspn(s, "\n"), 60);
     if (cut) why = "the log ends in the middle of this line (strace stopped while writing it)";
-    return ts_fail("%s:%zu: %s: '%.*s%s'", path, line, why, n > 60 ? 60 : n, s, n > 60 ? "..." : "");
+    ts_fail("%s:%zu: %s: '%s'", path, line, why, q);
+    free(q);
+    return -1;
 }
 
 /* timestamp token -> nanoseconds, exactly: -ttt "1700000000.123456", -tt/-t "HH:MM:SS[.us]"

@@ -94,6 +94,20 @@ int ts__bad_byte(const char *path, const char *file, const char *bol, const char
     return 0;
 }
 
+char *ts__excerpt(const char *s, size_t n, size_t max)
+{
+    if (n > 0 && s[n - 1] == '\r') n--;
+    size_t k = n > max ? max : n;
+    char *out = ts_malloc(4 * k + 4), *o = out;
+    for (size_t i = 0; i < k; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f) o += sprintf(o, "\\x%02x", c);
+        else *o++ = (char)c;
+    }
+    strcpy(o, n > max ? "..." : "");
+    return out;
+}
+
 /* Scans one ID at *pp (no leading blanks). On success stores it and advances.
  * On failure records "path:line: ..." and returns -1. */
 static int scan_id(const char **pp, const char *end, const char *path, const char *file,
