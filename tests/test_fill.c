@@ -1495,6 +1495,27 @@ static void output_holds_the_input(void)
     CHECK(system(cmd) == 0);
 }
 
+/* an LTTng session with two channels records two streams per CPU, each with gaps of its
+ * own: bench fill scores each dropped gap against the fill of that gap (its stream and
+ * number), not against the gap of the same number in the CPU's other stream */
+static void bench_fill_streams_per_cpu(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    char cmd[3000], out[8192];
+    /* a second channel: the same streams again, one more per CPU */
+    snprintf(cmd, sizeof cmd, "cp %s %s && cp %s %s", in(d, "t/chan_0"), in(d, "t/chan2_0"), in(d, "t/chan_1"),
+             in(d, "t/chan2_1"));
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.05 --burst-min 2 --burst-max 4 --top 0 -q", in(d, "t"));
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    const char *m = strstr(out, "gaps matched between drop and fill: ");
+    long matched = -1, n = -2;
+    REQUIRE(m && sscanf(m, "gaps matched between drop and fill: %ld of %ld", &matched, &n) == 2);
+    CHECK_MSG(n > 10 && matched == n, "%ld of %ld gaps matched\n%s", matched, n, out);
+}
+
 TEST_MAIN("fill", {
     RUN(count_error_no_truth);
     RUN(consistent_threads);
@@ -1518,6 +1539,7 @@ TEST_MAIN("fill", {
     RUN(gaps_table_cells);
     RUN(gaps_empty_trace);
     RUN(cli_round);
+    RUN(bench_fill_streams_per_cpu);
     RUN(bad_input);
     RUN(side_outputs_apart);
     RUN(text_checked_first);

@@ -166,11 +166,13 @@ typedef struct {
     int      record;         /* keep the dropped events (ts_drop_stats.gaps) */
     const char *arch;        /* ftrace text: raw_syscalls' table (ts_scan_hooks); NULL the host's */
 } ts_drop_opts;
-/* what was dropped: per CPU, gap after gap (a gap: consecutive dropped events of one
+/* what was dropped: per stream, gap after gap (a gap: consecutive dropped events of one
  * stream; bursts that follow each other make one gap) */
 typedef struct {
+    uint32_t stream;         /* the stream's index (ts_rw_event's), as the dropped trace's */
     int32_t  cpu;
-    uint64_t index;          /* the gap's number within its CPU's stream */
+    uint64_t index;          /* the gap's number within its stream (ts_rw_gap's in the dropped
+                              * trace: a CPU may have more than one stream, one per channel) */
     size_t   n;
     char   **names;          /* event class names */
 } ts_drop_gap;

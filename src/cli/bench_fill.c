@@ -65,7 +65,8 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
     if (ts_ctf_fill(dropped, filled, &fo, &fr)) { ts_drop_stats_free(&st); return -1; }
     double t_fill = ts_now() - t0;
 
-    /* events: truth gap (cpu, index) against the fill's gap of the same CPU and number */
+    /* events: truth gap (stream, index) against the fill's gap of the same stream and number
+     * (a CPU has a stream per channel, each numbering its own gaps) */
     int64_t tot = 0, hit = 0, perfect = 0, matched = 0;
     /* calibration: accuracy of the events whose confidence falls in each bucket */
     static const double edges[] = {0.0, 0.5, 0.8, 0.95, 1.01};
@@ -77,7 +78,8 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
         const ts_drop_gap *t = &st.gaps[i];
         const ts_fill_gap *g = NULL;
         for (size_t j = 0; j < fr.n && !g; j++)
-            if (fr.gaps[j].cpu == t->cpu && fr.gaps[j].index == t->index) g = &fr.gaps[j];
+            if (fr.gaps[j].stream == t->stream && fr.gaps[j].cpu == t->cpu && fr.gaps[j].index == t->index)
+                g = &fr.gaps[j];
         int ok = 1;
         if (g && g->n == t->n) matched++;
         for (size_t k = 0; k < t->n; k++) {

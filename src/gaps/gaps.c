@@ -148,8 +148,7 @@ typedef struct {
     ts_rng  *rng;            /* per stream */
     uint64_t *left;          /* per stream: events left in the current burst */
     int      *kept;          /* per stream: 1 once an event was kept, 2 while in a gap after it */
-    uint64_t *cpu_gaps;      /* per CPU: gaps so far */
-    size_t    ncpu;
+    uint64_t *gaps;          /* per stream: gaps so far */
     size_t    n;
     double    p_start;       /* chance that a kept event is followed by a burst */
     size_t   *gap_of;        /* per stream: its current gap in st->gaps */
@@ -163,10 +162,14 @@ static int drop_keep(void *u, const ts_rw_event *e)
         d->rng = ts_realloc(d->rng, n * sizeof *d->rng);
         d->left = ts_realloc(d->left, n * sizeof *d->left);
         d->kept = ts_realloc(d->kept, n * sizeof *d->kept);
+        d->gaps = ts_realloc(d->gaps, n * sizeof *d->gaps);
+        d->gap_of = ts_realloc(d->gap_of, n * sizeof *d->gap_of);
         for (size_t i = d->n; i < n; i++) {
             ts_rng_fork(&d->rng[i], d->o->seed, i);
             d->left[i] = 0;
             d->kept[i] = 0;
+            d->gaps[i] = 0;
+            d->gap_of[i] = 0;
         }
         d->n = n;
     }
@@ -186,19 +189,13 @@ static int drop_keep(void *u, const ts_rw_event *e)
         d->st->dropped++;
         if (d->o->record) {
             if (d->kept[e->stream] != 2) {
-                int32_t c = e->cpu < 0 ? 0 : e->cpu;
-                if ((size_t)c >= d->ncpu) {
-                    d->cpu_gaps = ts_realloc(d->cpu_gaps, ((size_t)c + 1) * sizeof *d->cpu_gaps);
-                    memset(d->cpu_gaps + d->ncpu, 0, ((size_t)c + 1 - d->ncpu) * sizeof *d->cpu_gaps);
-                    d->ncpu = (size_t)c + 1;
-                }
                 d->st->gaps = ts_realloc(d->st->gaps, (d->st->n_gaps + 1) * sizeof *d->st->gaps);
                 ts_drop_gap *g = &d->st->gaps[d->st->n_gaps++];
+                g->stream = e->stream;
                 g->cpu = e->cpu;
-                g->index = d->cpu_gaps[c]++;
+                g->index = d->gaps[e->stream]++;   /* numbered per stream, as the reader numbers them */
                 g->n = 0;
                 g->names = NULL;
-                d->gap_of = ts_realloc(d->gap_of, d->n * sizeof *d->gap_of);
                 d->gap_of[e->stream] = d->st->n_gaps - 1;
             }
             ts_drop_gap *g = &d->st->gaps[d->gap_of[e->stream]];
@@ -223,6 +220,7 @@ static int drop_save(void *u, FILE *f)
     ts__put_u64(&w, st->n_gaps);
     for (size_t i = 0; i < st->n_gaps; i++) {
         const ts_drop_gap *g = &st->gaps[i];
+        ts__put_u32(&w, g->stream);
         ts__put_u32(&w, (uint32_t)g->cpu);
         ts__put_u64(&w, g->index);
         ts__put_u64(&w, g->n);
@@ -243,7 +241,8 @@ static int drop_load(void *u, FILE *f)
         ts_drop_gap *g = &st->gaps[st->n_gaps++];
         uint32_t cpu;
         size_t n;
-        if (ts__get_u32(f, &cpu) || ts__get_u64(f, &g->index) || ts__get_size(f, &n)) return -1;
+        if (ts__get_u32(f, &g->stream) || ts__get_u32(f, &cpu) || ts__get_u64(f, &g->index) || ts__get_size(f, &n))
+            return -1;
         g->cpu = (int32_t)cpu;
         g->names = ts_calloc(n ? n : 1, sizeof *g->names);
         for (; g->n < n; g->n++)
@@ -282,7 +281,7 @@ int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop
     free(d.rng);
     free(d.left);
     free(d.kept);
-    free(d.cpu_gaps);
+    free(d.gaps);
     free(d.gap_of);
     if (rc) ts_drop_stats_free(st);
     return rc;
