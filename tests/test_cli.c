@@ -967,8 +967,21 @@ static void train_refuses_unread_options(void)
         snprintf(args, sizeof args, "%s/unread.tsm", dir);
         CHECK(!ts_file_exists(args));
     }
-    /* those the models read */
+    /* windows shorter than the default --blackout (10): no matter to a model that draws
+     * no blackouts; sssd-s4, which does, says the blackout is the default one */
     const char *tiny = "--layers 1 --channels 4 --state 4 --iters 1 --valid-n 2 --no-progress --threads 1";
+    snprintf(args, sizeof args, "train --model ngram %s/ds --length 5 --windows 10 -o %s/short.tsm", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(args, sizeof args, "train --model mdm %s/ds --length 5 --windows 10 %s -o %s/short.tsm", dir, tiny, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(args, sizeof args, "train --model sssd-s4 %s/ds --length 5 --windows 10 --T 3 %s -o %s/short.tsm", dir,
+             tiny, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--blackout 10 (the default) is longer than the window (5)"),
+              "%s", err);
+    snprintf(args, sizeof args, "train --model sssd-s4 %s/ds --length 5 --windows 10 --blackout 6 --T 3 %s -o %s/short.tsm",
+             dir, tiny, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--blackout 6 is longer than the window (5)"), "%s", err);
+    /* those the models read */
     snprintf(args, sizeof args, "train --model mdm %s/ds --length 40 --windows 10 --seed 3 --precision fp32 %s "
              "-o %s/unread.tsm", dir, tiny, dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);

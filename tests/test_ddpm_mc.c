@@ -361,6 +361,14 @@ static void cli(void)
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --prefix-share: 2 out of range"));
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 5000 -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --length: 5000"));
+    /* windows shorter than train's default --blackout (10), which no multi-channel model
+     * reads: the model's own bounds decide, not a blackout that was not given */
+    snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 1 -o %s/x.tsm", ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --length: 1: expected 2") &&
+              !strstr(err, "--blackout"), "%s", err);
+    snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 4 --layers 1 --channels 8 --state 4 --T 20 "
+             "--iters 2 --threads 1 --no-progress -o %s/m4.tsm", ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --length 16 --temperature 1 -o %s/x", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --temperature: not one of its run options"));
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --threads 1 -o %s/gen2", dir, dir);

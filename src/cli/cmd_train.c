@@ -174,7 +174,6 @@ int cmd_train(int argc, char **argv)
     ts_model *m = NULL;
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     const char *dataset = args.pos[0];
-    if (k > ss.length) { rc = cli_usage_error(C, "--blackout %zu is longer than the window (%zu)", k, ss.length); goto done; }
     if ((rc = cli_split_check(C, &ss, &args))) goto done;
     rc = 1;
     /* the model file and the log over a file the training data is read from */
@@ -219,6 +218,12 @@ int cmd_train(int argc, char **argv)
                         : !strcmp(unread, "--precision") ? "its training has no matrix products"
                         : "its training draws no blackout masks";
         rc = cli_usage_error(C, "%s: the model %s does not read it (%s)", unread, model, why);
+        goto done;
+    }
+    /* the blackout bounds the window only where the training draws blackouts */
+    if ((reads & TS_TRAIN_READS_MASKS) && k > ss.length) {
+        rc = cli_usage_error(C, "--blackout %zu%s is longer than the window (%zu)", k,
+                             ts_opt_given(&args, &k) ? "" : " (the default)", ss.length);
         goto done;
     }
     int rank = 0, nranks = 1;   /* under mpirun: data-parallel; rank 0 writes */
