@@ -342,6 +342,15 @@ static void bench_keeps_going(void)
     js[n] = 0;
     fclose(f);
     CHECK(strstr(js, "\"name\": \"short\", \"error\": \"") != NULL);
+    /* windows shorter than the default training blackout (10): no matter to a model that
+     * draws no blackouts */
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 5 --blackouts 1 --windows 10 --no-progress",
+             dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(args, sizeof args, "bench impute --model sssd-s4 %s/ds --lengths 5 --blackouts 1 --windows 10 --no-progress",
+             dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--train-blackout 10 is longer than the window length 5"),
+              "%s", err);
     /* the training blackout of a model that draws none */
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 5 --train-blackout 5 "
              "--windows 20 --no-progress", dir);
@@ -913,8 +922,8 @@ static void bad_usage(void)
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 50", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK_MSG(strstr(err, "--blackouts: blackout 50 is longer than the window length 40") != NULL, "%s", err);
-    /* the training blackout (10 by default) is named as such */
-    snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 5 --blackouts 1", dir);
+    /* the training blackout (10 by default) of a model that draws blackouts is named as such */
+    snprintf(args, sizeof args, "bench impute --model sssd-s4 %s/ds --lengths 5 --blackouts 1", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK_MSG(strstr(err, "--train-blackout 10 is longer than the window length 5") != NULL, "%s", err);
     CHECK(run_cli("bench impute --model ngram --datasets-root /nonexistent", err, sizeof err) == 1);

@@ -131,10 +131,15 @@ static int parse(int argc, char **argv, bench_args *a)
     if (!ndata && !a->root) return cli_usage_error(C, "no DATASET (or --datasets-root DIR) given");
     if (ndata && a->root) return cli_usage_error(C, "give DATASET arguments or --datasets-root, not both");
     if ((rc = cli_split_check(C, &a->ss, &a->args))) return rc;
+    /* the training blackout bounds the windows only where the training draws blackouts (an
+     * unknown model is the error that follows) */
+    const ts_model_ops *ops = ts_model_find(a->model);
+    const int masks = !ops || (ops->train_reads & TS_TRAIN_READS_MASKS);
+    ts_clear_error();
     for (int li = 0; li < a->lens.n; li++)
         for (int ki = 0; ki < a->ks.n; ki++) {
             long L = a->lens.v[li], k = a->ks.v[ki];
-            if (k > L || (long)a->train_k > L)   /* named: the training blackout may be the default */
+            if (k > L || (masks && (long)a->train_k > L))   /* named: the training blackout may be the default */
                 return cli_usage_error(C, "%s %ld is longer than the window length %ld",
                                        k > L ? "--blackouts: blackout" : "--train-blackout",
                                        k > L ? k : (long)a->train_k, L);
