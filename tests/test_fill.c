@@ -1436,6 +1436,10 @@ static void side_outputs_apart(void)
         CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, opt[i]) && strstr(err, "output"), "%s: %s", opt[i], err);
         CHECK(!ts_file_exists(in(d, "f")));
     }
+    /* a text file that cannot be made: refused before the work, no trace written */
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --text %s -q", in(d, "dr"), in(d, "f"), in(d, "no/f.txt"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "no/f.txt: cannot create"), "%s", err);
+    CHECK(!ts_file_exists(in(d, "f")));
     /* both to one file: the text would replace the model */
     snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --text %s --save-model %s -q", in(d, "dr"), in(d, "f"),
              in(d, "both"), in(d, "both"));

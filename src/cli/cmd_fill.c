@@ -136,9 +136,11 @@ int cmd_fill(int argc, char **argv)
         ts_opt_free(&args);
         return rc;
     }
-    /* the text file can be written: found after the work, the new trace would be left
-     * without it */
-    if (side[0] && ts_out_check(side[0])) {
+    /* the text file made before the work: a place it cannot be written would fail only
+     * after the new trace, and the exit status would say the fill failed with it there */
+    ts_outfile tf;
+    const int text_file = text && strcmp(text, "-");
+    if (text_file && ts_out_open(&tf, text) != 0) {
         ts_opt_free(&args);
         return cli_fail();
     }
@@ -170,17 +172,15 @@ int cmd_fill(int argc, char **argv)
         if (text && !strcmp(text, "-")) {
             fflush(stdout);
             rc = ts_ctf_print_text(out, stdout);
-        } else if (text) {
+        } else if (text_file) {
             /* written aside and renamed in whole, as every output */
-            ts_outfile tf;
-            rc = ts_out_open(&tf, text);
-            if (rc == 0) {
-                rc = ts_ctf_print_text(out, tf.f);
-                if (rc == 0) rc = ts_out_commit(&tf);
-                else ts_out_abort(&tf);
-            }
+            rc = ts_ctf_print_text(out, tf.f);
+            if (rc == 0) rc = ts_out_commit(&tf);
+            else ts_out_abort(&tf);
         }
         ts_fill_result_free(&res);
+    } else if (text_file) {
+        ts_out_abort(&tf);
     }
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;
