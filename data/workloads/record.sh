@@ -1,18 +1,19 @@
 #!/bin/sh
-# Records strace logs of nine real workloads (Debian 12, offline, loopback only):
+# Records strace logs of ten real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
 # Each workload runs under `strace -f -ttt -T -o NAME.strace` in a scratch directory (the
-# web server alone, not its curl clients; the JVM alone, not javac) and its log is written to OUTDIR/NAME.strace.gz (default OUTDIR: the directory of this
-# script). NAMEs pick workloads (default: all). Needs strace, gcc, make, tar, xz, zstd,
-# sqlite3, python3, curl and git, node (Debian's nodejs) for node-async, and java and javac
-# (Debian's default-jdk) for java-pool. The inputs are
-# generated from fixed seeds, so a rerun
-# records the same work (timing, PIDs and addresses differ).
+# web server, the JVM and the database server alone: not their clients, not javac) and its
+# log is written to OUTDIR/NAME.strace.gz (default OUTDIR: the directory of this script).
+# NAMEs pick workloads (default: all). Needs strace, gcc, make, tar, xz, zstd, sqlite3,
+# python3, curl and git, node (Debian's nodejs) for node-async, java and javac (Debian's
+# default-jdk) for java-pool, and PostgreSQL's server and pgbench (Debian's postgresql)
+# for postgres. The inputs are generated from fixed seeds, so a rerun records the same
+# work (timing, PIDs and addresses differ).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -390,6 +391,36 @@ EOF
     strace -f -ttt -T -o "$2" java -Xmx256m -cp "$d" Work "$d/w"
 }
 
+# PostgreSQL (the server alone, not pgbench): pgbench's tables at scale 2 (200,000 rows
+# copied in, vacuum, primary keys), then 1,200 TPC-B-like transactions from 4 clients over
+# a Unix socket. The server refuses to run as root: as root it runs as the postgres user.
+run_postgres() {
+    d=$1
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$bin" ] || bin=$(dirname "$(command -v postgres)")
+    as=""
+    if [ "$(id -u)" = 0 ]; then
+        as="runuser -u postgres --"
+        chmod 755 "$(dirname "$d")"
+        chown postgres "$d"
+    fi
+    $as "$bin/initdb" -D "$d/data" -A trust --no-sync > "$d/initdb.log"
+    $as strace -f -ttt -T -o "$d/server.strace" "$bin/postgres" -D "$d/data" -p 5499 -k "$d" \
+        -c listen_addresses= > "$d/server.log" 2>&1 &
+    pid=$!
+    i=0
+    until $as "$bin/pg_isready" -q -h "$d" -p 5499; do
+        i=$((i + 1))
+        [ $i -lt 300 ] || { echo "record.sh: postgres did not start ($d/server.log)" >&2; kill $pid; return 1; }
+        sleep 0.1
+    done
+    $as "$bin/pgbench" -h "$d" -p 5499 -q -i -s 2 postgres 2> "$d/pgbench.log"
+    $as "$bin/pgbench" -h "$d" -p 5499 --random-seed=7 -c 4 -j 2 -t 300 postgres >> "$d/pgbench.log" 2>&1
+    $as "$bin/pg_ctl" -D "$d/data" -m fast stop > /dev/null
+    wait $pid
+    cp "$d/server.strace" "$2"
+}
+
 # ---- driver ----
 if [ "${1:-}" = "--run" ]; then
     "run_$(echo "$2" | tr - _)" "$3" "${4:-}"
@@ -404,6 +435,12 @@ done
 case " $names " in *" node-async "*)
     command -v node > /dev/null || { echo "record.sh: 'node' is not installed (node-async)" >&2; exit 1; } ;;
 esac
+case " $names " in *" postgres "*)
+    for t in pgbench initdb pg_ctl pg_isready postgres; do
+        ls /usr/lib/postgresql/*/bin/$t > /dev/null 2>&1 || command -v $t > /dev/null ||
+            { echo "record.sh: '$t' is not installed (postgres: Debian's postgresql)" >&2; exit 1; }
+    done ;;
+esac
 case " $names " in *" java-pool "*)
     for t in java javac; do
         command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (java-pool)" >&2; exit 1; }
@@ -415,7 +452,7 @@ for name in $names; do
     W=$(mktemp -d)
     mkdir "$W/work"
     case $name in
-        http-server | java-pool) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null ;;
+        http-server | java-pool | postgres) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null ;;
         *) strace -f -ttt -T -o "$W/$name.strace" sh "$self" --run "$name" "$W/work" > /dev/null ;;
     esac
     gzip -9n < "$W/$name.strace" > "$out/$name.strace.gz"
