@@ -147,6 +147,25 @@ static void train_impute_eval(void)
     ts_windows_free(&imp);
 }
 
+/* a model runs on windows of the length it was trained on unless told otherwise */
+static void window_length_from_the_model(void)
+{
+    char args[2048], out[8192];
+    snprintf(args, sizeof args, "train --model ngram %s/ds --length 60 --windows 40 -o %s/ng60.tsm", dir, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(args, sizeof args, "impute %s/ng60.tsm --input %s/ds --windows 40 --blackout 6 --json", dir, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"length\": 60,") != NULL, "%s", out);
+    snprintf(args, sizeof args, "score %s/ng60.tsm --input %s/ds --windows 40", dir, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "of 60") != NULL, "%s", out);
+    /* --length still wins */
+    snprintf(args, sizeof args, "impute %s/ng60.tsm --input %s/ds --windows 40 --length 80 --blackout 6 --json", dir,
+             dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"length\": 80,") != NULL, "%s", out);
+}
+
 static void generate_files(void)
 {
     char args[2048], p[512], q[512];
@@ -1176,6 +1195,7 @@ static void setup(void)
 TEST_MAIN("cli", {
     RUN(setup);
     RUN(train_impute_eval);
+    RUN(window_length_from_the_model);
     RUN(generate_files);
     RUN(generate_format_from_extension);
     RUN(generate_output_checked_first);

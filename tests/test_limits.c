@@ -220,6 +220,44 @@ static void nids_checked_against_sections(void)
     ts_model_free(g);
 }
 
+/* the training windows' length: saved, loaded, and a corrupt one refused */
+static void window_section(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/w.tsm", dir);
+    int32_t s[60];
+    for (int i = 0; i < 60; i++) s[i] = i % 3;
+    ts_split sp = stream_split(s, 60);
+    sp.len = 20;
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.n_ids = 3;
+    ts_model *g = NULL, *m = NULL;
+    REQUIRE(ts_model_train("ngram", &o, &g) == 0);
+    CHECK(g->window == 20);
+    REQUIRE(ts_model_save(g, path) == 0);
+    REQUIRE(ts_model_load(path, &m) == 0);
+    CHECK(m->window == g->window);
+    ts_model_free(m);
+    m = NULL;
+    uint32_t vocab0[2] = {0, 0xffffffffu}, nids = 3, zero = 0;
+    int64_t counts[3] = {4, 0, 2};
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "unigram");
+    ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+    ts_writer_chunk(&w, "NIDS", &nids, 4);
+    ts_writer_chunk(&w, "WINDOW", &zero, 4);
+    ts_writer_chunk(&w, "COUNTS", counts, sizeof counts);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    CHECK(ts_model_load(path, &m) == -1 && m == NULL);
+    CHECK_MSG(strstr(ts_error(), "w.tsm") && strstr(ts_error(), "'WINDOW' is corrupt"), "%s", ts_error());
+    ts_model_free(g);
+}
+
 /* error paths free what they made (LeakSanitizer checks this under make asan) */
 static void no_leaks_on_errors(void)
 {
@@ -558,6 +596,7 @@ TEST_MAIN("limits", {
     RUN(container_expect_size);
     RUN(huge_sparse_ids);
     RUN(nids_checked_against_sections);
+    RUN(window_section);
     RUN(no_leaks_on_errors);
     RUN(model_file_mutations);
     RUN(impute_matches_names);

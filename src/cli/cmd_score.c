@@ -21,7 +21,8 @@ int cmd_score(int argc, char **argv)
         TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (as impute)"),
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
-        TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's, else 200)"),
+        TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's training windows,\n"
+                     "else 200)"),
         TS_OPT_GROUP_("the run:"),
         /* no --seed, no --steps: a likelihood draws nothing and takes no sampling steps
          * (refused below, not handed to the model as its own) */
@@ -66,7 +67,7 @@ int cmd_score(int argc, char **argv)
                              m->ops->name, strcmp(m->ops->name, "mdm") ? "likelihood" : "bound");
         goto done;
     }
-    if (!ss.length) ss.length = m->len ? m->len : 200;
+    if (!ss.length) ss.length = m->len ? m->len : m->window ? m->window : 200;
     if (ts_impute_input_load(input, &ss, vocab_path, m->n_ids - 1, &x, &names, NULL)) { cli_fail(); goto done; }
     if ((rc = cli_window_file_check("score", input, x.len, &ss, &args))) goto done;
     rc = 1;

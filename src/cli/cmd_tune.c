@@ -38,7 +38,8 @@ int cmd_tune_prior(int argc, char **argv)
                     "impute the result with the same --ensemble"),
         TS_OPT_GROUP_("the dataset is split as train split it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
-        TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's, else 200)"),
+        TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's training windows,\n"
+                     "else 200)"),
         /* no --seed: the choice decodes greedily, in one order, and draws nothing */
         CLI_RUN_THREADS(&run),
         TS_OPT_END_,
@@ -74,7 +75,7 @@ int cmd_tune_prior(int argc, char **argv)
         cli_fail();
         goto done;
     }
-    if (!ss.length) ss.length = m->len ? m->len : 200;
+    if (!ss.length) ss.length = m->len ? m->len : m->window ? m->window : 200;
     /* the choice's range (a blackout of up to half a window; mdm's 4096): else the error
      * named MODEL, or said there were no validation windows */
     if (ss.length < 2 || ss.length > 4096) {

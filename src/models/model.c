@@ -193,19 +193,20 @@ int ts_train_log(const char *path, const char *fmt, ...)
 /* ---- training and the container ---- */
 
 /* fill the fields every model shares, after the model's own train/load */
-static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_vocab *vocab, int32_t n_ids);
+static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_train_opts *o);
 
 int ts_model_base_init(ts_model *m, const ts_model_ops *ops, const ts_train_opts *o)
 {
     m->vocab.unk = -1;
-    return fill_base(m, ops, o->vocab, o->n_ids);
+    return fill_base(m, ops, o);
 }
 
-static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_vocab *vocab, int32_t n_ids)
+static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_train_opts *o)
 {
     m->ops = ops;
-    m->n_ids = n_ids;
-    if (m->vocab.n == 0 && vocab && vocab->n > 0) return ts_vocab_copy(&m->vocab, vocab);
+    m->n_ids = o->n_ids;
+    m->window = o->split ? o->split->len : 0;
+    if (m->vocab.n == 0 && o->vocab && o->vocab->n > 0) return ts_vocab_copy(&m->vocab, o->vocab);
     return 0;
 }
 
@@ -233,7 +234,7 @@ int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
         }
         return -1;
     }
-    if (fill_base(m, ops, o->vocab, o->n_ids) != 0) {
+    if (fill_base(m, ops, o) != 0) {
         m->ops = ops;
         ts_model_free(m);
         return -1;
@@ -268,6 +269,12 @@ int ts_model_save(const ts_model *m, const char *path)
     ts_writer_begin(&w, "NIDS");
     ts_writer_put32(&w, (uint32_t)m->n_ids);
     ts_writer_end(&w);
+
+    if (m->window && m->window <= UINT32_MAX) {   /* what impute and score default to */
+        ts_writer_begin(&w, "WINDOW");
+        ts_writer_put32(&w, (uint32_t)m->window);
+        ts_writer_end(&w);
+    }
 
     if (m->ops->save(m, &w) != 0) {
         ts_writer_free(&w);
@@ -362,10 +369,21 @@ int ts_model_load(const char *path, ts_model **out)
         ts_fail("%s: section 'NIDS' is corrupt (%d IDs for %d names)", path, n_ids, vocab.n);
         goto done;
     }
+    uint32_t window = 0;   /* files from before it have none */
+    if (ts_reader_has(&r, "WINDOW", NULL)) {
+        unsigned char wb[4];
+        if (ts_reader_copy(&r, "WINDOW", wb, 4) != 0) goto done;
+        window = (uint32_t)ts_le_get32(wb);
+        if (window == 0 || window > (1u << 24)) {
+            ts_fail("%s: section 'WINDOW' is corrupt (a window of %u events)", path, window);
+            goto done;
+        }
+    }
     ts_model *m = NULL;
     if (ops->load(&m, &r) != 0) goto done;
     m->ops = ops;
     m->n_ids = n_ids;
+    m->window = window;
     if (m->vocab.n == 0) { m->vocab = vocab; memset(&vocab, 0, sizeof vocab); }
     *out = m;
     rc = 0;
