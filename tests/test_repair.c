@@ -540,6 +540,11 @@ static void cli(void)
     snprintf(cmd, sizeof cmd, "export %s/mk --format ctf -o %s/mk.ctf", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 0);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "exists; not replaced"));
+    /* a directory that is not there is not made for it */
+    snprintf(cmd, sizeof cmd, "export %s/mk --format ctf -o %s/nodir/mk.ctf", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "nodir/mk.ctf"), "%s", err);
+    snprintf(cmd, sizeof cmd, "%s/nodir", dir);
+    CHECK(!ts_file_exists(cmd));
     snprintf(cmd, sizeof cmd, "markov %s/ds -n 1001 --length 100 -o %s/mk", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "-n 1001 is not a multiple of --length 100"));
     snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --synthetic %s/ds/stream.txt --length 10", dir, dir);

@@ -344,6 +344,8 @@ static int ctf_write(const char *out, const ts_mc *m)
     struct stat sb;
     if (stat(out, &sb) == 0) return ts_fail("%s: exists; not replaced", out);
     if (!m->n) return ts_fail("%s: no events to write", out);
+    /* its directory must be there, as for every other output (the sink would make it) */
+    if (ts_out_check(out) != 0) return -1;
     cw_comp c;
     memset(&c, 0, sizeof c);
     c.m = m;
