@@ -133,19 +133,19 @@ static void child_result_is_the_readers(void)
     char dir[600];
     snprintf(dir, sizeof dir, "%s", d);
     REQUIRE(make_trace(dir, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
-    check_same(dir, (ts_ctf_opts){NULL, 0, TS_CTF_SYSCALLS, -1, 0});
-    check_same(dir, (ts_ctf_opts){"app", 1, TS_CTF_SYSCALLS, -1, 0});
-    check_same(dir, (ts_ctf_opts){NULL, 0, TS_CTF_ALL, 1, 0});
+    check_same(dir, (ts_ctf_opts){NULL, 0, TS_CTF_SYSCALLS, -1, 0, 0});
+    check_same(dir, (ts_ctf_opts){"app", 1, TS_CTF_SYSCALLS, -1, 0, 0});
+    check_same(dir, (ts_ctf_opts){NULL, 0, TS_CTF_ALL, 1, 0, 0});
     ts_ctf_trace t;
-    ts_ctf_opts o = {NULL, 0, TS_CTF_SYSCALLS, 5, 0};
+    ts_ctf_opts o = {NULL, 0, TS_CTF_SYSCALLS, 5, 0, 0};
     CHECK(ts_ctf_load(dir, &o, &t) == -1 && strstr(ts_error(), "no CPU 5") && one_line(ts_error()));
     remove_tree(dir);
 
     const char *p = shared_path("traces/lttng/many-threads");
     if (!p) SKIP("../shared/traces/lttng/many-threads not present");
     char *mt = strdup(p);   /* shared_path's buffer is reused */
-    check_same(mt, (ts_ctf_opts){NULL, 1, TS_CTF_SYSCALLS, -1, 0});
-    check_same(mt, (ts_ctf_opts){NULL, 0, TS_CTF_ALL, -1, 0});
+    check_same(mt, (ts_ctf_opts){NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0});
+    check_same(mt, (ts_ctf_opts){NULL, 0, TS_CTF_ALL, -1, 0, 0});
     free(mt);
 }
 

@@ -1250,7 +1250,7 @@ static void fx_threads(const char *dir, int old, int index, size_t per_packet)
 static int ctf_names(const char *dir, ts_ctf_events events, int exits, int64_t cpu, const char *comm,
                      const char *want)
 {
-    ts_ctf_opts o = {comm, exits, events, cpu, 0};
+    ts_ctf_opts o = {comm, exits, events, cpu, 0, 0};
     ts_ctf_trace t;
     if (ts_ctf_load(dir, &o, &t)) {
         fprintf(stderr, "  %s\n", ts_error());
@@ -1286,7 +1286,7 @@ static void ctf_old_names_pair_exits_per_thread(void)
                     "read sched_switch select write sched_switch sched_switch read write sched_switch close"));
     CHECK(ctf_names(dir, TS_CTF_ALL, 0, 1, NULL,
                     "exit_syscall close sched_switch open sched_switch write sched_switch close"));
-    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     ts_ctf_trace t;
     REQUIRE(ts_ctf_load(dir, &o, &t) == 0);
     CHECK(t.unpaired_exits == 1 && t.n_cpus == 2 && t.n_streams == 2);
@@ -1317,6 +1317,11 @@ static void ctf_old_names_pair_exits_per_thread(void)
     /* and each event's CPU (cpu.npy), as the times (train --reinterleave reads both) */
     snprintf(cmd, sizeof cmd, "ingest --from ctf %s --exits -o %s/all", dir, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    CHECK_MSG(err[0] == 0, "%s", err);   /* read within a second: no progress line */
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --exits -q -o %s/all", dir, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 0 && err[0] == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --exits --no-progress -o %s/all", dir, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 0 && err[0] == 0);
     ts_mc m;
     REQUIRE(ts_mc_load(in(d, "all"), &m) == 0);
     CHECK(m.n == 11 && m.events.time_ns && m.ch[TS_CH_CPU] && m.ch[TS_CH_CPU][1] == 1 && !m.dt);
@@ -1340,7 +1345,7 @@ static void ctf_cpu_of_streams(void)
     };
     const char *classes[] = {"syscall_entry_read", "syscall_exit_read", "syscall_entry_write"};
     fx_write(dir, NULL, classes, 3, ev, 3, 3, 10, 0);   /* chan_1: an empty file */
-    ts_ctf_opts o = {NULL, 0, TS_CTF_SYSCALLS, 1, 0};
+    ts_ctf_opts o = {NULL, 0, TS_CTF_SYSCALLS, 1, 0, 0};
     ts_ctf_trace t;
     CHECK(ts_ctf_load(dir, &o, &t) == -1);
     CHECK_MSG(strstr(ts_error(), "no CPU 1 in the trace (its streams are of CPUs 0, 2)"), "%s", ts_error());
@@ -1550,7 +1555,7 @@ static void ctf_exec_renames_thread(void)
     CHECK(ctf_names(dir, TS_CTF_SYSCALLS, 0, -1, "bash", "execve"));
     /* the exec event itself is of the new name */
     CHECK(ctf_names(dir, TS_CTF_ALL, 0, -1, "tool", "sched_process_exec execve write"));
-    ts_ctf_opts o = {NULL, 0, TS_CTF_ALL, 0, 0};
+    ts_ctf_opts o = {NULL, 0, TS_CTF_ALL, 0, 0, 0};
     CHECK(ctf_threads(dir, &o, "200:bash 200:bash 100:a-rather-long-p 100:a-rather-long-p 100:a-rather-long-p "
                                "100:a-rather-long-p 300:other 300:other"));
     char cmd[1400], err[512];
@@ -1641,7 +1646,7 @@ static void ctf_truncated_stream(void)
 
     /* cut at the third packet's start: babeltrace2 alone reads 2 of 3 packets silently */
     REQUIRE(truncate(in(dir, "chan_0"), (off_t)third) == 0);
-    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     ts_ctf_trace t;
     REQUIRE(ts_ctf_load(dir, &o, &t) == 0);
     CHECK(t.n_truncated == 1 && !strcmp(t.truncated[0].file, "chan_0"));
@@ -1696,7 +1701,7 @@ static void ctf_damaged_index_ignored(void)
     snprintf(dir, sizeof dir, "%s/idx", d);
     mkdir(dir, 0755);
     fx_threads(dir, 1, 1, 4);   /* CPU 0: packets of 4, 4, 3 events, and an index */
-    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     ts_ctf_trace good, t;
     REQUIRE(ts_ctf_load(dir, &o, &good) == 0);
     CHECK(good.n_truncated == 0);
@@ -1766,7 +1771,7 @@ static void ctf_short_index_entries_ignored(void)
     be_put(f, end, 8);          /* a fourth packet as long as the file */
     be_put(f, end * 8, 8);
     fclose(f);
-    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     ts_ctf_trace t;
     REQUIRE(ts_ctf_load(dir, &o, &t) == 0);
     CHECK_MSG(t.n_truncated == 0, "%zu truncated (%llu bytes indexed)", t.n_truncated,
@@ -1809,7 +1814,7 @@ static void ctf_real_trace(void)
     CHECK(ts_ctf_read(dir, "no-such-thread", 0, &names, &n, &lost) == -1);
     CHECK(strstr(ts_error(), "no system call entry events of threads named no-such-thread"));
     /* one CPU's stream, entries and exits: babeltrace2 DIR | grep "cpu_id = 3 }" | grep -c syscall_e */
-    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, 3, 0};
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, 3, 0, 0};
     ts_ctf_trace t;
     REQUIRE(ts_ctf_load(dir, &o, &t) == 0);
     CHECK_MSG(t.n == 13438, "%zu events", t.n);
@@ -1928,7 +1933,7 @@ static void ftrace_line_forms(void)
     ts_ctf_trace_free(&t);
 
     /* record-tgid's column, irq-info off, trace-cmd's header and its words for lost events */
-    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     REQUIRE(ftrace_text("cpus=2\n"
                         "CPU 1 is empty\n"
                         "            bash-10    (     10) [000] ..... 1.000001: sys_getpid()\n"
@@ -2000,7 +2005,7 @@ static void ftrace_raw_syscalls(void)
     free(notes);
     ts_ctf_trace_free(&t);
     /* rt_sigreturn's exit has no number (NR -1): it is the exit of the thread's call */
-    ts_ctf_opts ex = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts ex = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     REQUIRE(ftrace_text("  ls-5 [000] ..... 2.000001: sys_enter: NR 15 (0, 0, 0, 0, 0, 0)\n"
                         "  ls-6 [001] ..... 2.000001: sys_exit: NR -1 = 0\n"
                         "  ls-5 [000] ..... 2.000002: sys_exit: NR -1 = 0\n"
@@ -2055,28 +2060,28 @@ static void ftrace_options(void)
         "  sh-1 [001] ..... 1.000004: sys_read -> 0x1\n"        /* migrated while it slept */
         "  py-2 [000] ..... 1.000005: sys_write -> 0xffffffffffffffff\n";
     ts_ctf_trace t;
-    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     REQUIRE(ftrace_text(text, &o, NULL, &t, NULL, NULL) == 0);
     CHECK(names_are(t.names, t.n, "read write read write"));
     CHECK(t.ret[0] == 1 && t.ret[1] == -1 && t.ret[2] == 1 && t.has_ret[3] && t.ret[3] == -1);
     ts_ctf_trace_free(&t);
-    o = (ts_ctf_opts){NULL, 0, TS_CTF_ALL, -1, 0};
+    o = (ts_ctf_opts){NULL, 0, TS_CTF_ALL, -1, 0, 0};
     REQUIRE(ftrace_text(text, &o, NULL, &t, NULL, NULL) == 0);
     CHECK(names_are(t.names, t.n, "read write sched_switch read write"));
     ts_ctf_trace_free(&t);
-    o = (ts_ctf_opts){NULL, 1, TS_CTF_SYSCALLS, 1, 0};
+    o = (ts_ctf_opts){NULL, 1, TS_CTF_SYSCALLS, 1, 0, 0};
     REQUIRE(ftrace_text(text, &o, NULL, &t, NULL, NULL) == 0);
     CHECK(names_are(t.names, t.n, "write read") && t.cpu[0] == 1 && t.cpu[1] == 1);
     CHECK(t.ret[0] == -1);   /* its exit, on CPU 0, still gives the value */
     ts_ctf_trace_free(&t);
-    o = (ts_ctf_opts){"sh", 0, TS_CTF_SYSCALLS, -1, 0};
+    o = (ts_ctf_opts){"sh", 0, TS_CTF_SYSCALLS, -1, 0, 0};
     REQUIRE(ftrace_text(text, &o, NULL, &t, NULL, NULL) == 0);
     CHECK(names_are(t.names, t.n, "read") && t.tid[0] == 1);
     ts_ctf_trace_free(&t);
-    o = (ts_ctf_opts){"nobody", 0, TS_CTF_SYSCALLS, -1, 0};
+    o = (ts_ctf_opts){"nobody", 0, TS_CTF_SYSCALLS, -1, 0, 0};
     CHECK(ftrace_text(text, &o, NULL, &t, NULL, NULL) == -1);
     CHECK_MSG(strstr(ts_error(), "no system call entry events of threads named nobody"), "%s", ts_error());
-    o = (ts_ctf_opts){NULL, 0, TS_CTF_SYSCALLS, 5, 0};
+    o = (ts_ctf_opts){NULL, 0, TS_CTF_SYSCALLS, 5, 0, 0};
     CHECK(ftrace_text(text, &o, NULL, &t, NULL, NULL) == -1);
     CHECK_MSG(strstr(ts_error(), "no CPU 5 in the trace (its CPUs are 0..1)"), "%s", ts_error());
 }
@@ -2118,7 +2123,7 @@ static void ftrace_time_order(void)
     snprintf(p0, sizeof p0, "%s", in(d, "c0"));
     snprintf(p1, sizeof p1, "%s", in(d, "c1"));
     const char *const two[] = {p0, p1};
-    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     REQUIRE(ts_ftrace_load(two, 2, &o, NULL, &t, &notes) == 0);
     CHECK(names_are(t.names, t.n, "read write write read") && t.ret[0] == 0 && t.ret[1] == 1);
     free(notes);
@@ -2214,7 +2219,7 @@ static void ftrace_real_trace(void)
     const char *const one[] = {"tests/data/ftrace_pipe.trace.gz"};
     ts_ctf_trace t;
     char *notes;
-    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     REQUIRE(ts_ftrace_load(one, 1, &o, "x86_64", &t, &notes) == 0);
     CHECK(notes == NULL);
     CHECK_MSG(t.n == 4401, "%zu", t.n);   /* 2203 entries, 2198 exits */

@@ -163,7 +163,7 @@ static void fill_inline(void)
 
     /* read back: by default each is the event it stands for; the gap is filled */
     const char *one[] = {at("out.trace")};
-    ts_ctf_opts co = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts co = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     ts_ctf_trace tr;
     char *notes = NULL;
     REQUIRE(ts_ftrace_load(one, 1, &co, "x86_64", &tr, &notes) == 0);
@@ -558,7 +558,7 @@ static void fill_exit_numbered_minus_one(void)
     CHECK_MSG(ts_gaps_find_arch(at("nrm1_filled.trace"), "aarch64", 0, &gl) == 0, "%s", ts_error());
     ts_gap_list_free(&gl);
     const char *one[] = {at("nrm1_filled.trace")};
-    ts_ctf_opts co = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts co = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     ts_ctf_trace tr;
     char *notes = NULL;
     CHECK_MSG(ts_ftrace_load(one, 1, &co, "aarch64", &tr, &notes) == 0, "%s", ts_error());
@@ -637,7 +637,7 @@ static void real_recording(void)
     free(in);
     free(out);
     const char *one[] = {at("pipe.trace")};
-    ts_ctf_opts co = {NULL, 1, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts co = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
     ts_ctf_trace tr;
     char *notes = NULL;
     REQUIRE(ts_ftrace_load(one, 1, &co, NULL, &tr, &notes) == 0);

@@ -144,6 +144,8 @@ typedef struct {
     int64_t       cpu;         /* only this CPU's events; -1: all */
     int           no_recon;    /* ftrace: leave out the events tracesynth fill reconstructed
                                 * (by default each counts as the event it stands for) */
+    int           progress;    /* CTF: the events read so far on stderr, once a second
+                                * (nothing for a trace read within the first second) */
 } ts_ctf_opts;
 /* events the tracer reported lost in one stream (babeltrace2's discarded-events message) */
 typedef struct {

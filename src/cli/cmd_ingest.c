@@ -217,7 +217,7 @@ int cmd_ingest(int argc, char **argv)
     static const char *const froms[] = {"ids", "npy", "strace", "ctf", "ftrace", NULL};
     static const char *const kinds[] = {"syscalls", "all", NULL};
     const char *out = NULL, *comm = NULL, *arch_s = NULL;
-    int from_i = -1, events_i = -1, concat = 0, exits = 0, strict = 0, channels = 0, no_recon = 0;
+    int from_i = -1, events_i = -1, concat = 0, exits = 0, strict = 0, channels = 0, no_recon = 0, quiet = 0;
     long cpu = -1;
     const ts_option opts[] = {
         TS_OPT_CHOICE_(0, "from", &from_i, "FORMAT", froms, "ids, npy, strace, ctf or ftrace (required; see above)"),
@@ -236,6 +236,9 @@ int cmd_ingest(int argc, char **argv)
         TS_OPT_FLAG_(0, "channels", &channels, "strace (one log), ctf, ftrace: also each event's channels,\n"
                      "one .npy "
                      "each beside stream.txt: dt, comm, ret, tid, cpu (see README)"),
+        TS_OPT_FLAG_('q', "quiet", &quiet, "ctf: no progress (the events read, once a second\n"
+                     "after the first)"),
+        TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
@@ -330,7 +333,7 @@ int cmd_ingest(int argc, char **argv)
         if (rc == 0) rc = from_names(names, n, ds);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else if (!strcmp(from, "ftrace")) {
-        ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu, no_recon};
+        ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu, no_recon, 0};
         ts_ctf_trace t;
         char *notes;
         rc = ts_ftrace_load(inputs, ninputs, &o, arch == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(arch), &t, &notes);
@@ -349,7 +352,7 @@ int cmd_ingest(int argc, char **argv)
             ts_ctf_trace_free(&t);
         }
     } else {
-        ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu, 0};
+        ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu, 0, !quiet};
         ts_ctf_trace t;
         rc = channels ? ts_ctf_load_fields(inputs[0], &o, &t) : ts_ctf_load(inputs[0], &o, &t);
         int loaded = rc == 0;

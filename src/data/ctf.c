@@ -80,6 +80,8 @@ typedef struct {
     /* with fields: per thread, the index of its call's entry awaiting the exit's ret */
     ts__idmap open;
     size_t   *open_idx;            /* (open's indices) SIZE_MAX: taken */
+    uint64_t  seen;                /* event messages, for the progress line */
+    double    t0, shown;           /* when reading began, when a line was last shown (0: none) */
 } sink_state;
 
 
@@ -402,6 +404,18 @@ static void on_packet(sink_state *st, const bt_message *m)
     if (cpu + 1 > st->t->n_cpus) st->t->n_cpus = cpu + 1;
 }
 
+/* "\r  N events, S s" once a second from the first second on; the last (end) closes the line */
+static void progress_line(sink_state *st, int end)
+{
+    double now = ts_now();
+    if (end ? st->shown == 0 : now - (st->shown ? st->shown : st->t0) < 1.0) return;
+    st->shown = now;
+    FILE *f = ts__ctf_progress();
+    fprintf(f, "\r  %llu events, %.0f s", (unsigned long long)st->seen, now - st->t0);
+    if (end) fputc('\n', f);
+    fflush(f);
+}
+
 static bt_graph_simple_sink_component_consume_func_status consume(bt_message_iterator *it, void *data)
 {
     sink_state *st = data;
@@ -417,8 +431,10 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
         else if (t == BT_MESSAGE_TYPE_PACKET_BEGINNING) on_packet(st, m);
         else if (t == BT_MESSAGE_TYPE_STREAM_BEGINNING)
             stream_index(st, bt_message_stream_beginning_borrow_stream_const(m));
+        st->seen += t == BT_MESSAGE_TYPE_EVENT;
         bt_message_put_ref(m);
     }
+    if (st->o->progress) progress_line(st, 0);
     return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
 }
 
@@ -584,7 +600,7 @@ int ts__ctf_load_here(const char *dir, const ts_ctf_opts *opts, int fields, ts_c
 int ts__ctf_load_in(const char *dir, const ts_ctf_opts *opts, int fields, const char *work, ts_ctf_trace *out)
 {
     memset(out, 0, sizeof *out);
-    ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1, 0, 0};
     const ts_ctf_opts *o = opts ? opts : &defaults;
     /* a CTF trace directory, or an LTTng session directory holding kernel/ */
     const char *given = dir;
@@ -602,7 +618,9 @@ int ts__ctf_load_in(const char *dir, const ts_ctf_opts *opts, int fields, const 
     st.o = o;
     st.t = out;
     st.fields = fields;
+    st.t0 = ts_now();
     if (rc == 0) rc = run_graph(tmp ? tmp : dir, given, &st);
+    if (o->progress) progress_line(&st, 1);
     if (tmp) {
         ts_remove_tree(tmp);
         free(tmp);
@@ -640,7 +658,7 @@ int ts__ctf_load_in(const char *dir, const ts_ctf_opts *opts, int fields, const 
 int ts_ctf_read(const char *dir, const char *comm, int exits, char ***names_out, size_t *n_out,
                 uint64_t *lost)
 {
-    ts_ctf_opts o = {comm, exits, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts o = {comm, exits, TS_CTF_SYSCALLS, -1, 0, 0};
     ts_ctf_trace t;
     *names_out = NULL;
     *n_out = 0;

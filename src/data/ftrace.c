@@ -722,7 +722,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
 {
     memset(out, 0, sizeof *out);
     *notes = NULL;
-    ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts defaults = {NULL, 0, TS_CTF_SYSCALLS, -1, 0, 0};
     const ts_ctf_opts *o = opts ? opts : &defaults;
     ts_arch arch = ts_arch_host();
     if (arch_name && ts_arch_parse(arch_name, &arch)) return -1;

@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the same read in this process (its coverage guides the fuzzer; the child's is lost)
      * must give the same events. Only after a success: on some rejected traces
      * libbabeltrace2 leaks the message it was building, which the leak check would report */
-    ts_ctf_opts o = {comm, exits, TS_CTF_SYSCALLS, -1, 0};
+    ts_ctf_opts o = {comm, exits, TS_CTF_SYSCALLS, -1, 0, 0};
     ts_ctf_trace t;
     int rc2 = ts__ctf_load_here(dir, &o, 0, &t);
     fuzz_no_pending_error("ts__ctf_load_here", rc2);

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_write(path, data, size);
     static const char *const arches[] = {"x86_64", "aarch64", "arm"};
     ts_ctf_opts o = {size % 5 == 0 ? "bash" : NULL, (int)(size & 1), size % 3 == 0 ? TS_CTF_ALL : TS_CTF_SYSCALLS,
-                     size % 7 == 0 ? 1 : -1, 0};
+                     size % 7 == 0 ? 1 : -1, 0, 0};
     const char *const one[] = {path};
     ts_ctf_trace t;
     char *notes;
