@@ -3,6 +3,7 @@
  * and models applied to inputs numbered by another vocabulary. */
 #include "check.h"
 #include "container_edit.h"
+#include "mc_trace.h"
 #include "tracesynth.h"
 
 static ts_split stream_split(const int32_t *ids, size_t n)
@@ -591,6 +592,42 @@ static void cli_impute_by_name(void)
     ts_windows_free(&wb);
 }
 
+/* a dataset without vocab.tsv numbers its events by their IDs: one ID of 2e9 must not size
+ * mdm's or mdm-mc's embedding and head (hundreds of GB, an abort on the allocation, or an
+ * exhausted machine); training refuses it in one line, before allocating, and writes nothing */
+static void mdm_train_huge_id(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { N = 400 };
+    ts_mc d;
+    mc_cycle_trace(N, 0, &d);
+    d.ch[TS_CH_EVENT][N / 3] = 2000000000;
+    char ds[512], args[2048], err[1024], out[600];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    ts_mc_free(&d);
+    const char *models[] = {"mdm", "mdm-mc"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(out, sizeof out, "%s/%s.tsm", dir, models[k]);
+        snprintf(args, sizeof args, "train --model %s %s --length 32 --iters 2 --threads 1 --no-progress -o %s",
+                 models[k], ds, out);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "over the 16777216 a model file may hold"),
+                  "%s: %s", models[k], err);
+        CHECK(!ts_file_exists(out));
+    }
+    /* a network that would outgrow its checkpoint: refused alike */
+    mc_cycle_trace(N, 0, &d);
+    d.ch[TS_CH_EVENT][N / 3] = 5000000;
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    ts_mc_free(&d);
+    snprintf(out, sizeof out, "%s/big.tsm", dir);
+    snprintf(args, sizeof args, "train --model mdm %s --length 32 --iters 2 --threads 1 --no-progress --channels 512 "
+             "-o %s", ds, out);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "their checkpoint would be over"), "%s", err);
+    CHECK(!ts_file_exists(out));
+}
+
 TEST_MAIN("limits", {
     RUN(sssd_config_checked_before_allocation);
     RUN(container_expect_size);
@@ -602,4 +639,5 @@ TEST_MAIN("limits", {
     RUN(impute_matches_names);
     RUN(vocab_map_by_name);
     RUN(cli_impute_by_name);
+    RUN(mdm_train_huge_id);
 })

@@ -116,6 +116,23 @@ static void layout_of(const mdm_config *c, mdm_layout *p)
     p->total = o;
 }
 
+int check_size(const char *who, const mdm_config *c, long V)
+{
+    if (V > MDM_MAX_VOCAB)
+        return ts_fail("%s: the training data has %ld distinct values to embed, over the %d a model file may hold "
+                       "(a dataset without vocab.tsv numbers its events by their IDs: is one ID out of place?)", who,
+                       V, MDM_MAX_VOCAB);
+    mdm_config t = *c;
+    t.V = (int)V;
+    mdm_layout p;
+    layout_of(&t, &p);
+    if ((uint64_t)p.total > TS_CONTAINER_MAX_BYTES / (4 * sizeof(float)))
+        return ts_fail("%s: %zu parameters (%ld values to embed, %d channels, %d layers): their checkpoint would be "
+                       "over the %llu bytes a model file may take", who, p.total, V, c->C, c->layers,
+                       (unsigned long long)TS_CONTAINER_MAX_BYTES);
+    return 0;
+}
+
 void alloc_params(mdm_model *m)
 {
     layout_of(&m->c, &m->p);
@@ -2134,6 +2151,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     if (tw->n == 0 || tw->len < 2) return ts_fail("mdm: no training windows");
     mdm_opts so;
     if (parse_opts(&o->kv, tw->len, &so) != 0) return -1;
+    if (check_size("mdm", &so.c, (long)o->n_ids) != 0) return -1;
     mdm_model *m = ts_calloc(1, sizeof *m);
     m->base.len = 0;   /* any window length */
     if (ts_model_base_init(&m->base, &ts_model_mdm, o) != 0) {

@@ -27,6 +27,7 @@
 #define model_save   ts__mdm_model_save
 #define model_load   ts__mdm_model_load
 #define chain_chunk_rows ts__mdm_chain_chunk_rows
+#define check_size   ts__mdm_check_size
 
 typedef struct {
     int layers, C, N, F;      /* blocks, channels, S4 state, feed-forward width */
@@ -148,6 +149,13 @@ extern size_t chain_chunk_rows;
 
 /* the parameter blocks for m->c (layout in m->p); drawn from seed. 0 / -1 */
 void alloc_params(mdm_model *m);
+/* before alloc_params at training: a vocabulary of V values (IDs, or the channels'
+ * values) the loader takes (at most MDM_MAX_VOCAB) and a network whose checkpoint
+ * (4 float copies of the parameters) fits a container file. 0, or -1 + one line naming
+ * who (the model) and what: a dataset without vocab.tsv numbers its events by their
+ * IDs, and one huge ID would otherwise size the embedding and the head */
+#define MDM_MAX_VOCAB (1 << 24)
+int  check_size(const char *who, const mdm_config *c, long V);
 int  init_params(mdm_model *m, uint64_t seed);
 /* activations for B rows of L events (train: with the backward's) */
 int  plan_init(plan *pl, const mdm_model *m, int B, int L, int train);

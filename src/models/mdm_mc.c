@@ -58,22 +58,23 @@ typedef struct {
 /* ---- channels as values ---- */
 
 /* the channels of has in order; K from card (dt: nbins, or 2 for a real dt: its input
- * rows (slope, offset) and head outputs (mean, log sd)); the offsets; returns V + 1 */
-static int groups_of(mdm_mc *m, unsigned has, const int32_t *card, int nbins, int real)
+ * rows (slope, offset) and head outputs (mean, log sd)); the offsets; returns V + 1
+ * (summed wide: a training card may be near INT32_MAX, refused by check_size after) */
+static long groups_of(mdm_mc *m, unsigned has, const int32_t *card, int nbins, int real)
 {
     m->nch = 0;
     m->dtj = -1;
-    int32_t o = 0;
+    long o = 0;
     for (int c = 0; c < TS_NCH; c++) {
         if (!(has & 1u << c)) continue;
         int j = m->nch++;
         m->chan[j] = c;
         m->K[j] = c == TS_CH_DT ? (real ? 2 : nbins) : card[c];
         if (c == TS_CH_DT && real) m->dtj = j;
-        m->off[j] = o;
-        o += m->K[j] + 1;
+        m->off[j] = (int32_t)o;
+        o += (long)m->K[j] + 1;
     }
-    return (int)o;
+    return o;
 }
 
 static int dt_bin(const mdm_mc *m, double x)
@@ -449,8 +450,9 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
             make_bins(m);
         }
     }
-    int V1 = groups_of(m, m->base.has, m->base.card, m->nbins, real);
+    long V1 = groups_of(m, m->base.has, m->base.card, m->nbins, real);
     if (parse_weights(m, ts_kv_get(&o->kv, "channel-weights")) != 0) return -1;
+    if (check_size("mdm-mc", &so.c, V1 - 1) != 0) return -1;
     m->net = ts_calloc(1, sizeof *m->net);
     m->net->c = so.c;
     m->net->c.V = V1 - 1;
@@ -559,7 +561,7 @@ static int mc_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *bas
             }
         make_bins(m);
     }
-    int V1 = groups_of(m, base->has, base->card, m->nbins, real);
+    int V1 = (int)groups_of(m, base->has, base->card, m->nbins, real);
     for (int j = 0; j < m->nch; j++) {   /* how it was trained (files before the weights: 1 each) */
         char key[32];
         snprintf(key, sizeof key, "weight_%s", ts_ch_names[m->chan[j]]);
@@ -838,7 +840,7 @@ ts_mdm_mc_net *ts_mdm_mc_net_new(int transformer, int layers, int C, int nch, co
     /* channels event, comm, ret, ... (no dt: the bins are a categorical like the rest) */
     unsigned has = 0;
     for (int c = 0; c < TS_NCH; c++) if (card[c]) has |= 1u << c;
-    int V1 = groups_of(m, has, card, 1, real_dt);
+    int V1 = (int)groups_of(m, has, card, 1, real_dt);
     m->net = ts_calloc(1, sizeof *m->net);
     m->net->c = (mdm_config){layers, C, 4, 2 * C, V1 - 1, 2, 3, transformer ? BACKBONE_TRANSFORMER : BACKBONE_S4, 2};
     alloc_params(m->net);
