@@ -480,6 +480,90 @@ static void text_output_leaves_stdio_alone(void)
     remove_tree(d);
 }
 
+/* the trace's metadata as LTTng writes it: packets of 256 bytes, each a 37-byte header
+ * (little-endian) and at most 200 bytes of the text; the file's size */
+static long packetize_metadata(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text, f);
+    fclose(f);
+    if (!(f = fopen(path, "wb"))) return -1;
+    long size = 0;
+    for (size_t at = 0; at < n; at += 200) {
+        size_t k = n - at < 200 ? n - at : 200;
+        bytes h = {{0}, 0};
+        put_le(&h, 0x75D11D57u, 4);
+        for (int i = 0; i < 4; i++) put_le(&h, 0, 4);   /* uuid */
+        put_le(&h, 0, 4);                                /* checksum */
+        put_le(&h, (37 + k) * 8, 4);
+        put_le(&h, 256 * 8, 4);
+        put_le(&h, 0, 3);                                /* compression, encryption, checksum schemes */
+        put_le(&h, 1, 1);
+        put_le(&h, 8, 1);
+        fwrite(h.b, 1, h.n, f);
+        fwrite(text + at, 1, k, f);
+        for (size_t i = 37 + k; i < 256; i++) fputc(0, f);
+        size += 256;
+    }
+    fclose(f);
+    return size;
+}
+
+/* packetized metadata cut inside a packet (a copy that stopped short) made libbabeltrace2
+ * loop until the child's time limit (10 minutes by default): it is one error line naming
+ * the metadata file and the packet's offset, at once, for every command that reads a trace */
+static void truncated_metadata_is_an_error(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], meta[700], out[700], args[2048], err[1024];
+    snprintf(dir, sizeof dir, "%s/t", d);
+    snprintf(meta, sizeof meta, "%s/metadata", dir);
+    snprintf(out, sizeof out, "%s/out", d);
+    REQUIRE(mkdir(dir, 0755) == 0);
+    REQUIRE(make_trace(dir, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
+    long size = packetize_metadata(meta);
+    REQUIRE(size > 512);
+    ts_ctf_trace t;
+    REQUIRE(ts_ctf_load(dir, NULL, &t) == 0);   /* whole packets read as the text did */
+    CHECK(t.n > 0);
+    ts_ctf_trace_free(&t);
+    setenv("TRACESYNTH_CTF_TIMEOUT", "20", 1);   /* before the check: a hang ends */
+    const long cuts[] = {300, 10, size - 256 + 100};   /* in a packet's text, its header, the last one's text */
+    for (int i = 0; i < 3; i++) {
+        if (make_trace(dir, "tests/fuzz/corpus/ctf/metadata-0.tsdl") != 0 || packetize_metadata(meta) != size ||
+            truncate(meta, cuts[i]) != 0) {
+            CHECK_MSG(0, "cannot make the trace again");
+            break;
+        }
+        double t0 = ts_now();
+        CHECK(ts_ctf_load(dir, NULL, &t) == -1);
+        const char *e = ts_error();
+        CHECK_MSG(strstr(e, meta) && strstr(e, "offset") && strstr(e, "truncated") && one_line(e), "cut at %ld: %s",
+                  cuts[i], e);
+        CHECK_MSG(ts_now() - t0 < 5, "cut at %ld: %.0f s", cuts[i], ts_now() - t0);
+        CHECK_MSG(i == 1 || strstr(e, "bytes of text"), "%s", e);
+        const char *cmds[] = {"ingest --from ctf %s -o %s", "gaps %s", "drop %s -o %s"};
+        for (int k = 0; k < 3; k++) {
+            char fmt[128];
+            snprintf(fmt, sizeof fmt, "%s", cmds[k]);
+            snprintf(args, sizeof args, fmt, dir, out);
+            CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "metadata") && strstr(err, "truncated"),
+                      "%s: %s", args, err);
+            CHECK(!ts_file_exists(out));
+        }
+    }
+    /* the last packet's padding alone missing: its text is whole, and read */
+    REQUIRE(make_trace(dir, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0 && packetize_metadata(meta) == size);
+    REQUIRE(truncate(meta, size - 1) == 0);
+    CHECK_MSG(ts_ctf_load(dir, NULL, &t) == 0, "%s", ts_error());
+    ts_ctf_trace_free(&t);
+    unsetenv("TRACESYNTH_CTF_TIMEOUT");
+    remove_tree(d);
+}
+
 TEST_MAIN("ctf_isolate", {
     RUN(child_result_is_the_readers);
     RUN(library_crash_is_an_error);
@@ -490,4 +574,5 @@ TEST_MAIN("ctf_isolate", {
     RUN(hung_child_is_stopped);
     RUN(crash_leaves_no_temporary_copy);
     RUN(text_output_leaves_stdio_alone);
+    RUN(truncated_metadata_is_an_error);
 })

@@ -11,6 +11,57 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static uint32_t get32(const unsigned char *p, int be)
+{
+    return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+              : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+/* Packetized metadata (LTTng's: each packet a 37-byte header, magic 0x75d11d57 in the
+ * tracer's byte order, then the text) must hold the whole text of each packet:
+ * libbabeltrace2 loops for ever on a file cut inside one (a copy that stopped short), so
+ * that the read would end only at the child's time limit. Text metadata, and a file that is not a regular one,
+ * are left to libbabeltrace2. 0, or -1 + one line naming the file and the offset */
+static int check_metadata(const char *meta)
+{
+    int fd = open(meta, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0) return 0;   /* libbabeltrace2 says why */
+    unsigned char h[37];
+    int rc = 0, be = 0;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || pread(fd, h, 4, 0) != 4) goto done;
+    if (get32(h, 0) == 0x75d11d57u) be = 0;
+    else if (get32(h, 1) == 0x75d11d57u) be = 1;
+    else goto done;
+    const uint64_t size = (uint64_t)sb.st_size;
+    for (uint64_t off = 0; off < size && rc == 0;) {
+        if (size - off < sizeof h) {
+            rc = ts_fail("%s: offset %llu: a metadata packet header cut short (%llu of %zu bytes): the file is "
+                         "truncated", meta, (unsigned long long)off, (unsigned long long)(size - off), sizeof h);
+            break;
+        }
+        if (pread(fd, h, sizeof h, (off_t)off) != (ssize_t)sizeof h) {
+            rc = ts_fail("%s: offset %llu: read error: %s", meta, (unsigned long long)off, strerror(errno));
+            break;
+        }
+        uint32_t content = get32(h + 24, be), packet = get32(h + 28, be);
+        if (get32(h, be) != 0x75d11d57u)
+            rc = ts_fail("%s: offset %llu: no metadata packet begins there (magic 0x%08x, not 0x75d11d57): the file "
+                         "is corrupt", meta, (unsigned long long)off, get32(h, be));
+        else if (packet % 8 || packet / 8 < sizeof h || content > packet || content < 8 * sizeof h)
+            rc = ts_fail("%s: offset %llu: a metadata packet of %u bits holding %u bits (corrupt header)", meta,
+                         (unsigned long long)off, packet, content);
+        else if ((content + 7) / 8 > size - off)   /* (the last packet's padding alone may be missing) */
+            rc = ts_fail("%s: offset %llu: a metadata packet of %u bytes of text, of which the file holds %llu: the "
+                         "file is truncated", meta, (unsigned long long)off, (content + 7) / 8,
+                         (unsigned long long)(size - off));
+        off += packet / 8;
+    }
+done:
+    close(fd);
+    return rc;
+}
+
 char *ts__ctf_find_dir(const char *dir)
 {
     struct stat sb;
@@ -29,7 +80,17 @@ char *ts__ctf_find_dir(const char *dir)
     free(meta);
     free(kmeta);
     free(kdir);
-    if (!out) ts_fail("%s: not a CTF trace directory (no 'metadata' file, nor kernel/metadata)", dir);
+    if (!out) {
+        ts_fail("%s: not a CTF trace directory (no 'metadata' file, nor kernel/metadata)", dir);
+        return NULL;
+    }
+    char *m = ts_path_join(out, "metadata");
+    int bad = check_metadata(m);
+    free(m);
+    if (bad) {
+        free(out);
+        return NULL;
+    }
     return out;
 }
 
