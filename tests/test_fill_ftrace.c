@@ -691,6 +691,25 @@ static void bench_keep_checked_first(void)
     CHECK(ts_file_exists(at("kdir/filled-5")));
 }
 
+/* an output fill cannot write (the input itself, a path through a file, a directory) is
+ * refused before the models are trained, which takes minutes for mdm, not after */
+static void fill_output_refused_before_training(void)
+{
+    char cmd[2000], out[4096];
+    snprintf(cmd, sizeof cmd, "cp tests/data/ftrace_pipe.trace.gz %s && : > %s", at("lossy.trace.gz"), at("afile"));
+    REQUIRE(system(cmd) == 0);
+    const char *outs[] = {at("lossy.trace.gz"), at("afile/x"), dir};
+    const char *why[] = {"would replace the input trace", "Not a directory", "a directory"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s", at("lossy.trace.gz"), outs[i]);
+        int rc = run_output(cmd, out, sizeof out);
+        CHECK_MSG(rc == 1 && strstr(out, why[i]) && !strstr(out, "fill: training") && !strstr(out, "fill: reading"),
+                  "%s: rc %d: %s", cmd, rc, out);
+    }
+    snprintf(cmd, sizeof cmd, "cmp -s tests/data/ftrace_pipe.trace.gz %s", at("lossy.trace.gz"));
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("fill_ftrace", {
     snprintf(dir, sizeof dir, "/tmp/ts_fill_ftrace_%d", (int)getpid());
     mkdir(dir, 0755);
@@ -704,6 +723,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_marker_of_an_empty_cpu);
     RUN(fill_exit_numbered_minus_one);
     RUN(output_is_not_the_input);
+    RUN(fill_output_refused_before_training);
     RUN(bench_wants_a_complete_trace);
     RUN(bench_keep_checked_first);
     RUN(real_recording);

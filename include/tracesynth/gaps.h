@@ -125,6 +125,12 @@ int ts_trace_is_ftrace(const char *path);
  * drop, fill and the system call analysis below read and write either kind */
 int ts_trace_scan(const char *path, const ts_scan_hooks *h);
 int ts_trace_rewrite(const char *path, const char *out, const ts_rw_hooks *h);
+/* what ts_trace_rewrite (ts_ctf_rewrite) would refuse about OUT before reading PATH: OUT the
+ * input trace (or one holding it), a directory for ftrace text, a folder holding something
+ * other than a trace for CTF, or a place that cannot be written. Checked before long work
+ * (fill's training), leaving nothing behind. 0 / -1 naming OUT */
+int ts_trace_rewrite_check(const char *path, const char *out);
+int ts_ctf_rewrite_check(const char *dir, const char *out);
 
 /* the trace in babeltrace2's text format (sink.text.pretty) to f (written through its
  * descriptor by a child process; this process's stdout and stderr are not touched), with

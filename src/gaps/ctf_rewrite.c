@@ -1453,8 +1453,11 @@ static int rewrite_isolated(const char *tdir, const char *dir, const char *out, 
     return rc;
 }
 
-static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h)
+/* what rewrite_to refuses before any work: OUT something other than a trace, the input or
+ * a trace holding it. *tdir_out: the trace directory (malloc'd) when 0 */
+static int out_refused(const char *dir, const char *out, char **tdir_out)
 {
+    *tdir_out = NULL;
     if (check_out(out)) return -1;
     char *tdir = ts_ctf_trace_dir(dir);
     if (!tdir) return -1;
@@ -1478,6 +1481,14 @@ static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h)
     }
     free(in_abs);
     free(out_abs);
+    *tdir_out = tdir;
+    return 0;
+}
+
+static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h)
+{
+    char *tdir;
+    if (out_refused(dir, out, &tdir)) return -1;
     /* written into a stage beside out (the same file system), then moved into place: the
      * previous trace there stays when anything fails, the move included */
     const char *base;
@@ -1500,6 +1511,19 @@ int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
 {
     char *o = ts_path_trim(out);   /* "OUT/" names OUT */
     int rc = rewrite_to(dir, o, h);
+    free(o);
+    return rc;
+}
+
+int ts_ctf_rewrite_check(const char *dir, const char *out)
+{
+    char *o = ts_path_trim(out), *tdir = NULL;
+    int rc = out_refused(dir, o, &tdir);
+    free(tdir);
+    /* the stage beside OUT, made and removed: OUT's folder exists and can be written */
+    const char *base;
+    ts_stage st;
+    if (rc == 0 && (rc = ts_stage_open_beside(&st, o, &base)) == 0) ts_stage_abort(&st);
     free(o);
     return rc;
 }

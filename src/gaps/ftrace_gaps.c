@@ -527,13 +527,20 @@ static int write_text(const ft_trace *t, FILE *f, const uint8_t *keep, const ts_
     return ferror(f) ? ts_fail("%s: write error", t->path) : 0;
 }
 
-int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
+/* what ts_ftrace_rewrite refuses before any work */
+static int ftrace_out_refused(const char *path, const char *out)
 {
     struct stat st;
     if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
         return ts_fail("%s: a directory: the output of ftrace text is one file", out);
     if (ts_same_file(path, out) == 1)   /* by any path, a link's too */
         return ts_fail("%s: the output would replace the input trace", out);
+    return 0;
+}
+
+int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
+{
+    if (ftrace_out_refused(path, out)) return -1;
     ft_trace t;
     int rc = ft_read(path, h->arch, &t);
     uint8_t *keep = NULL;
@@ -603,4 +610,11 @@ int ts_trace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
     if (neither_kind(path)) return -1;
     if (ts_trace_is_ftrace(path)) return ts_ftrace_rewrite(path, out, h);
     return ctf_arch(path, h->arch) ? -1 : ts_ctf_rewrite(path, out, h);
+}
+
+int ts_trace_rewrite_check(const char *path, const char *out)
+{
+    if (neither_kind(path)) return -1;
+    if (!ts_trace_is_ftrace(path)) return ts_ctf_rewrite_check(path, out);
+    return ftrace_out_refused(path, out) ? -1 : ts_out_check(out);
 }
