@@ -1001,6 +1001,47 @@ static void ckpt_best_must_be_finite(void)
     CHECK(ts_train_run(&n, &c) == 0);
 }
 
+/* a checkpoint whose Adam second moments are negative is refused as corrupt: resumed, the
+ * square root of one made the run "diverge" (NaN) and blamed the learning rate */
+static void ckpt_adam_v_must_be_nonnegative(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], ck[600], bad[600];
+    snprintf(out, sizeof out, "%s/s.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    snprintf(bad, sizeof bad, "%s/bad.ckpt", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(10);
+    c.out_path = out;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, ck) == 0);
+    const ts_chunk *v = ts_reader_get(&r, "ADAM_V");
+    REQUIRE(v && v->size >= 4);
+    size_t nb = v->size;
+    unsigned char *b = malloc(nb);
+    REQUIRE(b);
+    memcpy(b, v->data, nb);
+    ts_reader_close(&r);
+    float neg = -1.0f;
+    uint32_t u;
+    memcpy(&u, &neg, 4);
+    ts_le_put32(b, u);
+    int ok = rewrite_chunk_bytes(ck, bad, "ADAM_V", b, nb) == 0;
+    free(b);
+    REQUIRE(ok);
+    c.iters = 20;
+    c.resume = bad;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "optimizer state 0") && !strstr(ts_error(), "diverged"),
+              "%s", ts_error());
+    c.resume = ck;
+    CHECK(ts_train_run(&n, &c) == 0);
+}
+
 /* parameters mask_grads keeps out of training (sssd-s4's SSM without --train-ssm 1)
  * are not trained by AdamW's weight decay either: they keep their values */
 static void lsq_freeze_bias(void *ctx, float *grads)
@@ -1188,6 +1229,7 @@ TEST_MAIN("train", {
     RUN(log_non_finite_is_null);
     RUN(resume_path_escaped_in_log);
     RUN(ckpt_best_must_be_finite);
+    RUN(ckpt_adam_v_must_be_nonnegative);
     RUN(log_write_failure_stops);
     RUN(resume_log_mean_exact);
     RUN(resume_progress_rate);

@@ -303,9 +303,13 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         ts_fail("%s: section 'STATE' is corrupt", path);
         goto done;
     }
+    /* Adam's second moments are averages of squares: a negative one (damage) would make
+     * the step's square root NaN, reported as a divergence of the run */
     for (size_t i = 0; i < net->n; i++)
-        if (!isfinite(net->params[i]) || !isfinite(best[i]) || !isfinite(a->m[i]) || !isfinite(a->v[i])) {
-            ts_fail("%s: parameter or optimizer state %zu is not finite", path, i);
+        if (!isfinite(net->params[i]) || !isfinite(best[i]) || !isfinite(a->m[i]) || !isfinite(a->v[i]) ||
+            a->v[i] < 0) {
+            ts_fail("%s: parameter or optimizer state %zu is %s (corrupt checkpoint)", path, i,
+                    isfinite(a->v[i]) && a->v[i] < 0 ? "negative" : "not finite");
             goto done;
         }
     a->step = (long)st->adam_step;
