@@ -1042,6 +1042,54 @@ static void ckpt_adam_v_must_be_nonnegative(void)
     CHECK(ts_train_run(&n, &c) == 0);
 }
 
+/* a copy bad of the checkpoint of a 10-iteration run with nv bytes at off of section
+ * tag replaced by those at val; c is that run's configuration (its output in a static) */
+static int ckpt_edit(lsq *q, ts_train_net *n, ts_train_cfg *c, const char *dir, char *bad, size_t nbad,
+                     const char *tag, size_t off, const void *val, size_t nv)
+{
+    static char out[512];
+    char ck[600];
+    snprintf(out, sizeof out, "%s/s.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    snprintf(bad, nbad, "%s/bad.ckpt", dir);
+    lsq_make(q);
+    *n = lsq_net(q);
+    *c = lsq_cfg(10);
+    c->out_path = out;
+    c->log_every = 4;   /* the checkpoint at 10 holds the losses of 9 and 10 */
+    if (ts_train_run(n, c) != 0) return -1;
+    ts_reader r;
+    if (ts_reader_open(&r, ck) != 0) return -1;
+    const ts_chunk *ch = ts_reader_get(&r, tag);
+    if (!ch || ch->size < off + nv) { ts_reader_close(&r); return -1; }
+    size_t nb = ch->size;
+    unsigned char *b = malloc(nb);
+    if (!b) { ts_reader_close(&r); return -1; }
+    memcpy(b, ch->data, nb);
+    ts_reader_close(&r);
+    memcpy(b + off, val, nv);
+    int rc = rewrite_chunk_bytes(ck, bad, tag, b, nb);
+    free(b);
+    return rc;
+}
+
+/* an all-zero state is the one xoshiro256** never leaves: every draw would be 0 */
+static void ckpt_rng_state_zero_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char bad[600];
+    lsq q;
+    ts_train_net n;
+    ts_train_cfg c;
+    unsigned char zero[32] = {0};
+    REQUIRE(ckpt_edit(&q, &n, &c, dir, bad, sizeof bad, "STATE", 32, zero, sizeof zero) == 0);
+    c.iters = 20;
+    c.resume = bad;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "'STATE'"), "%s", ts_error());
+}
+
 /* parameters mask_grads keeps out of training (sssd-s4's SSM without --train-ssm 1)
  * are not trained by AdamW's weight decay either: they keep their values */
 static void lsq_freeze_bias(void *ctx, float *grads)
@@ -1230,6 +1278,7 @@ TEST_MAIN("train", {
     RUN(resume_path_escaped_in_log);
     RUN(ckpt_best_must_be_finite);
     RUN(ckpt_adam_v_must_be_nonnegative);
+    RUN(ckpt_rng_state_zero_refused);
     RUN(log_write_failure_stops);
     RUN(resume_log_mean_exact);
     RUN(resume_progress_rate);
