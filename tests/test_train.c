@@ -1090,6 +1090,35 @@ static void ckpt_rng_state_zero_refused(void)
     CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "'STATE'"), "%s", ts_error());
 }
 
+/* the cached second normal of the generator: a flag of 0 or 1, and a finite value */
+static void ckpt_rng_gauss_checked(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char bad[600];
+    lsq q;
+    ts_train_net n;
+    ts_train_cfg c;
+    unsigned char b[8];
+    float nan = NAN;
+    uint32_t u;
+    memcpy(&u, &nan, 4);
+    ts_le_put32(b, 1);
+    ts_le_put32(b + 4, u);
+    REQUIRE(ckpt_edit(&q, &n, &c, dir, bad, sizeof bad, "STATE", 64, b, sizeof b) == 0);
+    c.iters = 20;
+    c.resume = bad;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "'STATE'"), "%s", ts_error());
+    ts_le_put32(b, 2);   /* a flag neither 0 nor 1 */
+    ts_le_put32(b + 4, 0);
+    REQUIRE(ckpt_edit(&q, &n, &c, dir, bad, sizeof bad, "STATE", 64, b, sizeof b) == 0);
+    c.iters = 20;
+    c.resume = bad;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "'STATE'"), "%s", ts_error());
+}
+
 /* parameters mask_grads keeps out of training (sssd-s4's SSM without --train-ssm 1)
  * are not trained by AdamW's weight decay either: they keep their values */
 static void lsq_freeze_bias(void *ctx, float *grads)
@@ -1279,6 +1308,7 @@ TEST_MAIN("train", {
     RUN(ckpt_best_must_be_finite);
     RUN(ckpt_adam_v_must_be_nonnegative);
     RUN(ckpt_rng_state_zero_refused);
+    RUN(ckpt_rng_gauss_checked);
     RUN(log_write_failure_stops);
     RUN(resume_log_mean_exact);
     RUN(resume_progress_rate);

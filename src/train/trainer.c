@@ -298,9 +298,11 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         }
     }
     /* a NaN best would never be beaten: no later validation would save the model. An
-     * all-zero generator state is the one xoshiro256** never leaves (every draw 0) */
+     * all-zero generator state is the one xoshiro256** never leaves (every draw 0); its
+     * cached normal, when it has one, is the next draw */
     if (st->iter < 0 || st->adam_step < 0 || st->best_iter < -1 || st->best_iter > st->iter || isnan(st->best) ||
-        (st->best_iter >= 0 && !isfinite(st->best)) || !(st->rng[0] | st->rng[1] | st->rng[2] | st->rng[3])) {
+        (st->best_iter >= 0 && !isfinite(st->best)) || !(st->rng[0] | st->rng[1] | st->rng[2] | st->rng[3]) ||
+        (st->has_gauss != 0 && st->has_gauss != 1) || (st->has_gauss && !isfinite(st->gauss))) {
         ts_fail("%s: section 'STATE' is corrupt", path);
         goto done;
     }
