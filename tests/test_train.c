@@ -1119,6 +1119,37 @@ static void ckpt_rng_gauss_checked(void)
     CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "'STATE'"), "%s", ts_error());
 }
 
+/* the losses since the last log record: a sum no n finite float losses can make is
+ * refused, not averaged into the next record */
+static void ckpt_logacc_range_checked(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char bad[600];
+    lsq q;
+    ts_train_net n;
+    ts_train_cfg c;
+    const double sums[2] = {1e308, 1.0};
+    const uint64_t ns[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        unsigned char b[16];
+        uint64_t d;
+        memcpy(&d, &sums[k], 8);
+        ts_le_put64(b, d);
+        ts_le_put64(b + 8, ns[k]);
+        REQUIRE(ckpt_edit(&q, &n, &c, dir, bad, sizeof bad, "LOGACC", 0, b, sizeof b) == 0);
+        c.iters = 20;
+        c.resume = bad;
+        CHECK_MSG(ts_train_run(&n, &c) == -1, "sum %g of %llu losses taken", sums[k], (unsigned long long)ns[k]);
+        CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "'LOGACC'"), "%s", ts_error());
+    }
+    /* the checkpoint as written resumes */
+    char ck[600];
+    snprintf(ck, sizeof ck, "%s/s.m.ckpt", dir);
+    c.resume = ck;
+    CHECK(ts_train_run(&n, &c) == 0);
+}
+
 /* parameters mask_grads keeps out of training (sssd-s4's SSM without --train-ssm 1)
  * are not trained by AdamW's weight decay either: they keep their values */
 static void lsq_freeze_bias(void *ctx, float *grads)
@@ -1309,6 +1340,7 @@ TEST_MAIN("train", {
     RUN(ckpt_adam_v_must_be_nonnegative);
     RUN(ckpt_rng_state_zero_refused);
     RUN(ckpt_rng_gauss_checked);
+    RUN(ckpt_logacc_range_checked);
     RUN(log_write_failure_stops);
     RUN(resume_log_mean_exact);
     RUN(resume_progress_rate);

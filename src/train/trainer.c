@@ -8,6 +8,7 @@
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,7 +279,9 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         uint64_t d = ts_le_get64(lb);
         memcpy(&st->loss_sum, &d, 8);
         st->loss_n = (int64_t)ts_le_get64(lb + 8);
-        if (!isfinite(st->loss_sum) || st->loss_n < 0 || st->loss_n > st->iter) {
+        /* the sum of loss_n finite float losses: none when loss_n is 0 */
+        if (!isfinite(st->loss_sum) || st->loss_n < 0 || st->loss_n > st->iter ||
+            !(fabs(st->loss_sum) <= (double)st->loss_n * FLT_MAX)) {
             ts_fail("%s: section 'LOGACC' is corrupt", path);
             goto done;
         }
