@@ -1072,6 +1072,30 @@ static void impute_refuses_unread_options(void)
     CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "L=40 random"), "%s", out);
 }
 
+/* an OUTDIR that cannot be made is refused before the input is read and imputed: the
+ * error is the only line (no note about the test part's repeats before it) */
+static void impute_output_checked_first(void)
+{
+    char args[2048], err[512], p[512];
+    /* the test part of ds1800 (split_short_trace's) in windows of 200 holds repeats: a note */
+    snprintf(args, sizeof args, "train --model ngram %s/ds1800 --length 200 --fractions 0.6,0.2,0.2 -o %s/ng1800.tsm",
+             dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "impute %s/ng1800.tsm --input %s/ds1800 --fractions 0.6,0.2,0.2", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0 && strstr(err, "339 of the 500 are repeats"));
+    snprintf(p, sizeof p, "%s/ifile", dir);
+    write_text(p, "x\n");
+    const char *outs[] = {"ifile", "ifile/sub"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "impute %s/ng1800.tsm --input %s/ds1800 --fractions 0.6,0.2,0.2 -o %s/%s", dir,
+                 dir, dir, outs[i]);
+        char want[600];
+        snprintf(want, sizeof want, "%s/%s: %s", dir, outs[i],
+                 i ? "cannot create directory: " : "not a directory");
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, want), "%s: %s", outs[i], err);
+    }
+}
+
 static void impute_outputs_as_a_unit(void)
 {
     char args[2048], out[8192], p[512], q[512];
@@ -1216,6 +1240,7 @@ TEST_MAIN("cli", {
     RUN(train_refuses_unread_options);
     RUN(impute_refuses_unread_options);
     RUN(impute_outputs_as_a_unit);
+    RUN(impute_output_checked_first);
     RUN(runtime_env_and_valgrind);
     RUN(top_level);
     RUN(default_threads_one_pool);

@@ -699,6 +699,29 @@ static void cli_ingest_input_in_output(void)
     CHECK(ts_file_exists(in(d, "ds/raw.log")));
 }
 
+/* an output directory that cannot be made is refused before the input is read: the
+ * error is the only line (no warning about the trace before it), and nothing is made */
+static void cli_ingest_output_checked_first(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1024], err[512];
+    snprintf(cmd, sizeof cmd, "cp tests/data/ftrace_pipe.trace.gz %s && : > %s", in(d, "ft.trace.gz"), in(d, "afile"));
+    REQUIRE(system(cmd) == 0);
+    const char *outs[][2] = {{"ft.trace.gz", "ft.trace.gz: not a directory"},
+                             {"afile/ds", "afile/ds: cannot create directory: "},
+                             {"afile/a/b", "afile/a/b: cannot create directory: "}};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "ingest --from ftrace %s -o %s", in(d, "ft.trace.gz"), in(d, outs[i][0]));
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, outs[i][1]) &&
+                  (!i || strstr(err, "/afile is not a directory")), "%s: %s", outs[i][0], err);
+    }
+    /* a folder not there yet is made, its parents too; one that cannot be is not left half made */
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace %s -o %s", in(d, "ft.trace.gz"), in(d, "new/ds"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && ts_file_exists(in(d, "new/ds/stream.txt")), "%s", err);
+    CHECK(count_dir(d) == 3);
+}
+
 /* a link to a file of the dataset OUT (symbolic or hard, from outside it) is that file:
  * refused as it is, the dataset's files left as they were */
 static void cli_ingest_input_linked_to_output(void)
@@ -2296,6 +2319,7 @@ TEST_MAIN("data_ingest", {
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_ingest_ids_gzip);
     RUN(cli_ingest_input_in_output);
+    RUN(cli_ingest_output_checked_first);
     RUN(cli_ingest_input_linked_to_output);
     RUN(cli_ingest_drops_old_channels);
     RUN(cli_ingest_empty_comm);

@@ -91,6 +91,9 @@ int  ts_stage_open_beside(ts_stage *s, const char *path, const char **base);
 int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 */
 void ts_stage_abort(ts_stage *s);
 int  ts_mkdir_p(const char *dir);                    /* 0 / -1 */
+/* can a set of files be written into dir (made with its parents where not there)?
+ * Checked before long work, leaving nothing behind. 0 / -1 naming dir */
+int  ts_out_dir_check(const char *dir);
 /* removes PATH: a file, or a directory with everything in it (links are removed, not
  * followed); what cannot be removed stays, silently */
 void ts_remove_tree(const char *path);

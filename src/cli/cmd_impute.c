@@ -128,6 +128,8 @@ int cmd_impute(int argc, char **argv)
         rc = cli_usage_error(C, "--split paper is for single-channel input: a multi-channel dataset is split in time");
         goto done;
     }
+    /* the output refused now, not after the model and the input are read (and noted on) */
+    if (is.outdir && ts_out_dir_check(is.outdir)) { cli_fail(); goto done; }
     if (mc || chfrom) {   /* the test part of a multi-channel dataset */
         /* what this path does not read: refused, not ignored (it imputes every window of L
          * of the test part; a prefix replaces the blackout) */

@@ -293,6 +293,11 @@ int cmd_ingest(int argc, char **argv)
         ts_opt_free(&args);
         return bad;
     }
+    /* the output refused now, not after the input is read (and warned about) */
+    if (ts_out_dir_check(out)) {
+        ts_opt_free(&args);
+        return cli_fail();
+    }
 
     /* the dataset, with its channels under --channels: one save writes it and removes
      * what an earlier ingest left that it lacks (vocab.tsv, times, channel files) */

@@ -488,6 +488,45 @@ int ts_mkdir_p(const char *dir)
     return 0;
 }
 
+int ts_out_dir_check(const char *dir)
+{
+    if (!*dir) return ts_fail("'': an empty directory name");
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) return ts_fail("%s: not a directory", dir);
+        ts_stage s;   /* made and removed: the directory can be written */
+        if (ts_stage_open(&s, dir) != 0) return -1;
+        ts_stage_abort(&s);
+        return 0;
+    }
+    /* the first part of the path that is not there: made and removed (ts_mkdir_p makes
+     * it and the rest); the parts before it are directories */
+    char *p = ts_strdup(dir);
+    int rc = 0;
+    for (char *s = p + 1; ; s++) {
+        if (*s != '/' && *s != 0) continue;
+        const char c = *s;
+        *s = 0;
+        if (stat(p, &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) {
+                rc = ts_fail("%s: cannot create directory: %s is not a directory", dir, p);
+                break;
+            }
+        } else if (errno != ENOENT) {
+            rc = ts_fail("%s: cannot create directory: %s: %s", dir, p, strerror(errno));
+            break;
+        } else {
+            if (mkdir(p, 0755) != 0) rc = ts_fail("%s: cannot create directory: %s", dir, strerror(errno));
+            else rmdir(p);
+            break;
+        }
+        *s = c;
+        if (!c) break;
+    }
+    free(p);
+    return rc;
+}
+
 int ts_log_check(const char *path, const char *what)
 {
     struct stat st;
