@@ -1499,6 +1499,42 @@ static void output_holds_the_input(void)
     CHECK(system(cmd) == 0);
 }
 
+/* an output inside the input trace (its folder, one in it, one not there yet, by a link)
+ * is refused before any work, nothing made there: the input would hold a trace of its own */
+static void output_inside_the_input(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], link[600];
+    snprintf(t, sizeof t, "%s/t", d);
+    snprintf(link, sizeof link, "%s/lt", d);
+    fx_trace(t, 0, 400, 0);
+    REQUIRE(symlink("t", link) == 0);
+    const int before = count_dir(t);
+    char outs[4][700];
+    snprintf(outs[0], sizeof outs[0], "%s/x", t);
+    snprintf(outs[1], sizeof outs[1], "%s/a/b", t);
+    snprintf(outs[2], sizeof outs[2], "%s/x", link);
+    snprintf(outs[3], sizeof outs[3], "%s/index/x", t);
+    for (int i = 0; i < 4; i++) {
+        char cmd[3500], err[512];
+        snprintf(cmd, sizeof cmd, "fill %s --model unigram -o %s -q", t, outs[i]);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, outs[i]) && strstr(err, "inside the input trace"),
+                  "%s: %s", outs[i], err);
+        ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0, NULL};
+        ts_drop_stats st;
+        CHECK_MSG(ts_ctf_drop(t, outs[i], &dop, &st) == -1 && strstr(ts_error(), "inside the input trace"), "%s",
+                  ts_error());
+        CHECK_MSG(count_dir(t) == before && !ts_file_exists(in(t, "a")), "%s: made in the input", outs[i]);
+    }
+    /* beside it, and under a name that only begins as the input's does, it is written */
+    char cmd[3000], err[512];
+    snprintf(cmd, sizeof cmd, "fill %s --model unigram -o %s2/x -q", t, t);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    CHECK(system(cmd) == 0);
+}
+
 /* an LTTng session with two channels records two streams per CPU, each with gaps of its
  * own: bench fill scores each dropped gap against the fill of that gap (its stream and
  * number), not against the gap of the same number in the CPU's other stream */
@@ -1548,4 +1584,5 @@ TEST_MAIN("fill", {
     RUN(side_outputs_apart);
     RUN(text_checked_first);
     RUN(output_holds_the_input);
+    RUN(output_inside_the_input);
 })

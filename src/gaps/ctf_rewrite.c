@@ -1453,34 +1453,62 @@ static int rewrite_isolated(const char *tdir, const char *dir, const char *out, 
     return rc;
 }
 
-/* what rewrite_to refuses before any work: OUT something other than a trace, the input or
- * a trace holding it. *tdir_out: the trace directory (malloc'd) when 0 */
+/* the absolute path of p (no trailing '/'): its longest part that exists resolved (links,
+ * "..", "."), the rest as given. NULL when not even "." resolves */
+static char *abs_path(const char *p)
+{
+    char *full = ts_path_trim(p), *head = ts_strdup(full), *out = NULL;
+    const char *rest = NULL;   /* what follows head in full */
+    for (;;) {
+        char *r = realpath(*head ? head : *full == '/' ? "/" : ".", NULL);
+        if (r || !*head) {
+            out = r && rest ? ts_path_join(r, rest) : r;
+            if (out != r) free(r);
+            break;
+        }
+        char *slash = strrchr(head, '/');
+        rest = full + (slash ? (size_t)(slash - head) + 1 : 0);
+        if (slash) *slash = 0;
+        else *head = 0;
+    }
+    free(head);
+    free(full);
+    return out;
+}
+
+/* what rewrite_to refuses before any work: OUT something other than a trace, the input, a
+ * trace holding it, or a place inside it. *tdir_out: the trace directory (malloc'd) when 0 */
 static int out_refused(const char *dir, const char *out, char **tdir_out)
 {
     *tdir_out = NULL;
     if (check_out(out)) return -1;
     char *tdir = ts_ctf_trace_dir(dir);
     if (!tdir) return -1;
-    char *in_abs = realpath(tdir, NULL), *out_abs = NULL;
-    {
-        char *parent = ts_strdup(out), *slash = strrchr(parent, '/');
-        if (slash) *slash = 0;
-        char *pabs = realpath(slash ? (*parent ? parent : "/") : ".", NULL);
-        if (pabs && in_abs) {
-            out_abs = ts_path_join(pabs, slash ? slash + 1 : out);
-            /* OUT the input, or a trace holding it (one kept inside another): replaced in
-             * whole, it would take the input with it */
-            size_t lo = strlen(out_abs);
-            if (!strcmp(out_abs, in_abs) || (!strncmp(out_abs, in_abs, lo) && in_abs[lo] == '/')) {
-                free(pabs); free(parent); free(in_abs); free(out_abs); free(tdir);
-                return ts_fail("%s: the output would replace the input trace", out);
-            }
-        }
-        free(pabs);
-        free(parent);
+    /* OUT's own name is not resolved: a link there is replaced, not what it points to */
+    const char *slash = strrchr(out, '/'), *base = slash ? slash + 1 : out;
+    char *parent = ts_strdup(slash ? out : ".");
+    if (slash) parent[slash - out + 1] = 0;   /* "/x": "/" */
+    char *in_abs = realpath(tdir, NULL), *pabs = abs_path(parent);
+    char *out_abs = pabs ? ts_path_join(pabs, base) : NULL;
+    int rc = 0;
+    if (in_abs && out_abs) {
+        const size_t lo = strlen(out_abs), li = strlen(in_abs);
+        /* OUT the input, or a trace holding it (one kept inside another): replaced in
+         * whole, it would take the input with it */
+        if (!strcmp(out_abs, in_abs) || (!strncmp(out_abs, in_abs, lo) && in_abs[lo] == '/'))
+            rc = ts_fail("%s: the output would replace the input trace", out);
+        /* OUT inside the input: its folders and trace would be made among the input's files */
+        else if (lo > li && !strncmp(out_abs, in_abs, li) && (out_abs[li] == '/' || li == 1))
+            rc = ts_fail("%s: the output would be written inside the input trace %s", out, tdir);
     }
+    free(pabs);
+    free(parent);
     free(in_abs);
     free(out_abs);
+    if (rc) {
+        free(tdir);
+        return -1;
+    }
     *tdir_out = tdir;
     return 0;
 }
