@@ -5,6 +5,7 @@
 #include "tracesynth.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 
 static char dir[256];
 
@@ -1096,6 +1097,59 @@ static void impute_output_checked_first(void)
     }
 }
 
+/* an OUT that is written in place (standard output, a FIFO) takes the one format there,
+ * without an extension and without the names file; the summary goes to stderr */
+static void generate_to_a_stream(void)
+{
+    char args[2048], out[8192], err[512];
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 --seed 4 -o /dev/fd/1 --format text", dir);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0, "%s", out);
+    int lines = 0;
+    for (const char *c = out; *c; c++) lines += *c == '\n';
+    CHECK_MSG(lines == 3 && !strstr(out, "generated"), "%s", out);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 --seed 4 -o /dev/fd/1 --format text >/dev/null",
+             dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0 && strstr(err, "generated 3 windows of 20 events") &&
+              strstr(err, "-> /dev/fd/1") && !strstr(err, ".txt"), "%s", err);
+    /* the same windows as a file's */
+    char p[512];
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 --seed 4 -o %s/gs", dir, dir);
+    REQUIRE(run_stdout(args, NULL, 0) == 0);
+    snprintf(p, sizeof p, "%s/gs.txt", dir);
+    FILE *f = fopen(p, "r");
+    REQUIRE(f);
+    char want[8192];
+    want[fread(want, 1, sizeof want - 1, f)] = 0;
+    fclose(f);
+    CHECK_MSG(!strcmp(out, want), "'%s' against '%s'", out, want);
+    /* npy there */
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 -o /dev/fd/1 --format npy", dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0 && !memcmp(out, "\x93NUMPY", 6));
+    /* a FIFO, read by another process */
+    snprintf(p, sizeof p, "%s/gfifo", dir);
+    REQUIRE(mkfifo(p, 0600) == 0);
+    snprintf(args, sizeof args, "cat %s", p);
+    FILE *r = popen(args, "r");
+    REQUIRE(r);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 --seed 4 -o %s", dir, p);
+    char said[1024];
+    CHECK_MSG(run_output(args, said, sizeof said) == 0 && strstr(said, "generated 3 windows") &&
+              strstr(said, "gfifo\n"), "%s", said);
+    int wfd = open(p, O_WRONLY | O_NONBLOCK);   /* the reader's end, had nothing opened it */
+    if (wfd >= 0) close(wfd);
+    out[fread(out, 1, sizeof out - 1, r)] = 0;
+    pclose(r);
+    CHECK_MSG(!strcmp(out, want), "'%s' against '%s'", out, want);
+    snprintf(p, sizeof p, "%s/gfifo.txt", dir);
+    CHECK(!ts_file_exists(p));
+    snprintf(p, sizeof p, "%s/gfifo.names.txt", dir);
+    CHECK(!ts_file_exists(p));
+    /* two files cannot go to one stream: refused before anything is generated */
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 -o /dev/fd/1 --format both", dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--format both") && strstr(err, "/dev/fd/1"), "%s",
+              err);
+}
+
 static void impute_outputs_as_a_unit(void)
 {
     char args[2048], out[8192], p[512], q[512];
@@ -1223,6 +1277,7 @@ TEST_MAIN("cli", {
     RUN(generate_files);
     RUN(generate_format_from_extension);
     RUN(generate_output_checked_first);
+    RUN(generate_to_a_stream);
     RUN(bench_grid);
     RUN(bench_keeps_going);
     RUN(default_names_from_dataset);

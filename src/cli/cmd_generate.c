@@ -19,8 +19,10 @@ int cmd_generate(int argc, char **argv)
         TS_OPT_LONG_F_('n', "count", &n, "N", 1, 1 << 24, TS_OPT_REQUIRED, "windows to generate"),
         TS_OPT_LONG_(0, "length", &L, "L", 1, 1 << 24, "events per window (required but with sssd-s4: its own)"),
         TS_OPT_STR_F_('o', "output", &out, "OUT", TS_OPT_REQUIRED, "OUT.txt (window file), OUT.npy (int32, N x L);\n"
-                    "with named events also OUT.names.txt; a multi-channel\n"
-                    "model: the dataset directory OUT (N L events)"),
+                    "with named events also OUT.names.txt; a device or FIFO\n"
+                    "(-o /dev/stdout): written in place, one format, no\n"
+                    "names file; a multi-channel model: the dataset\n"
+                    "directory OUT (N L events)"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
                        "in .npy, else text; one that OUT's .txt or .npy\n"
                        "contradicts is an error)"),
@@ -65,6 +67,12 @@ int cmd_generate(int argc, char **argv)
         cli_usage_error(C, "--format %s: the output %s is named as %s file", formats[format], out, ext ? "an .npy" : "a .txt");
         goto done;
     }
+    /* a device, a FIFO or standard output is written in place: one file, no extension */
+    const int stream = ts_out_is_stream(out);
+    if (stream && format == 2) {
+        cli_usage_error(C, "--format both: %s is a device or pipe, written in place, which takes one format", out);
+        goto done;
+    }
     int text = format != 1, npy = format != 0;
     if ((double)n * (L ? L : 1) > 2e9) { cli_usage_error(C, "%ld windows of %ld events are too many", n, L); goto done; }
     rc = 1;
@@ -74,6 +82,10 @@ int cmd_generate(int argc, char **argv)
     if (mc && chfrom) { rc = cli_usage_error(C, "--channels-from is for a single-channel model; %s has channels", model_path); goto done; }
     if ((mc || chfrom) && ts_opt_given(&args, &format)) {   /* a dataset directory has one format */
         rc = cli_usage_error(C, "--format is for window files; a multi-channel output is a dataset directory");
+        goto done;
+    }
+    if ((mc || chfrom) && stream) {
+        rc = cli_usage_error(C, "%s is a device or pipe; a multi-channel output is a dataset directory", out);
         goto done;
     }
     if (chfrom) {   /* a single-channel model's events, the other channels drawn */
@@ -103,12 +115,13 @@ int cmd_generate(int argc, char **argv)
         if ((double)n * L > 2e9) { rc = cli_usage_error(C, "%ld windows of %ld events are too many", n, L); goto done; }
     }
     base = ts_strdup(out);
-    if (ext >= 0) base[ol - 4] = 0;
+    if (ext >= 0 && !stream) base[ol - 4] = 0;
     path = ts_malloc(strlen(base) + 16);
     /* every output can be written, checked before generating: a wrong one fails
      * without a file of the set written and without the work done */
-    static const char *const sfx[3] = {".txt", ".npy", ".names.txt"};
-    const int want[3] = {text, npy, m->vocab.n > 0};
+    static const char *const files[3] = {".txt", ".npy", ".names.txt"}, *const in_place[3] = {"", "", ""};
+    const char *const *sfx = stream ? in_place : files;
+    const int want[3] = {text, npy, m->vocab.n > 0 && !stream};
     for (int i = 0; i < 3; i++) {
         if (!want[i]) continue;
         sprintf(path, "%s%s", base, sfx[i]);
@@ -128,10 +141,11 @@ int cmd_generate(int argc, char **argv)
             : i == 1 ? ts_npy_write(path, TS_NPY_I32, w.data, 2, shape)
                      : ts_windows_write_names(path, &w, &m->vocab)) { cli_fail(); goto done; }
     }
-    printf("%s: generated %ld windows of %ld events in %.2f s (seed %ld) ->", m->ops->name, n, L, dt, run.seed);
+    FILE *msg = cli_msg_stream(out);   /* not into the windows on standard output */
+    fprintf(msg, "%s: generated %ld windows of %ld events in %.2f s (seed %ld) ->", m->ops->name, n, L, dt, run.seed);
     for (int i = 0; i < 3; i++)
-        if (want[i]) printf(" %s%s", base, sfx[i]);
-    printf("\n");
+        if (want[i]) fprintf(msg, " %s%s", base, sfx[i]);
+    fprintf(msg, "\n");
     rc = 0;
 done:
     free(base);
