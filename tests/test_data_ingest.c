@@ -2301,6 +2301,40 @@ static void ftrace_cli(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "are the same trace"), "%s", err);
 }
 
+/* a log of a build: each of many processes ends in a call cut short that never resumes
+ * (exit_group), and other calls resume under another id than their start's. Finding the
+ * call a line resumes took a pass over every call still waiting: 100,000 processes took
+ * half a minute, a million hours */
+static void strace_many_waiting_calls(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *p = in(d, "build.log");
+    FILE *f = fopen(p, "w");
+    REQUIRE(f);
+    const int np = 100000;
+    for (int i = 0; i < np; i++)
+        fprintf(f, "[pid %d] 1700000000.%06d exit_group(0 <unfinished ...>\n"
+                   "[pid %d] 1700000000.%06d +++ exited with 0 +++\n", 1000 + i, i % 1000000, 1000 + i, i % 1000000);
+    /* resumed under other ids: the oldest call of that name waiting */
+    fprintf(f, "[pid 7] 1700000001.000000 <... exit_group resumed>) = ?\n"
+               "[pid 8] 1700000001.000001 openat(AT_FDCWD, \"x\", O_RDONLY <unfinished ...>\n"
+               "[pid 9] 1700000001.000002 <... openat resumed>) = 3\n"
+               "[pid 9] 1700000001.000003 <... openat resumed>) = 4\n");
+    fclose(f);
+    double t0 = ts_now();
+    ts_mc_raw raw;
+    int rc = ts_mc_from_strace(p, &raw);
+    double took = ts_now() - t0;
+    REQUIRE(rc == 0);
+    CHECK_MSG(raw.n == (size_t)np + 2, "%zu events", raw.n);   /* the last openat resumed none */
+    CHECK(raw.n == (size_t)np + 2 && !strcmp(raw.names[np], "openat") && raw.has_ret[np] && raw.ret[np] == 3);
+    CHECK(raw.n == (size_t)np + 2 && !strcmp(raw.names[np + 1], "openat") && raw.has_ret[np + 1] && raw.ret[np + 1] == 4);
+    CHECK_MSG(took < 5, "%.1f s for %d processes", took, np);
+    ts_mc_raw_free(&raw);
+    remove(p);
+}
+
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(strace_real_shapes);
@@ -2316,6 +2350,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_gzip);
     RUN(strace_fuzz);
     RUN(strace_live);
+    RUN(strace_many_waiting_calls);
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_ingest_ids_gzip);
     RUN(cli_ingest_input_in_output);

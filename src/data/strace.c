@@ -40,16 +40,26 @@
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
 #include "data_internal.h"
+#include "common/idmap.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
+/* the calls waiting for their return ("<unfinished ...>"), one at most per pid, found by
+ * pid and, oldest first, by name in constant time: a log of a build has a call cut short
+ * for each of its many thousand processes (exit_group, never resumed) */
 typedef struct {
-    long pid;
-    char name[64];
-    size_t idx;        /* the event counted at the call's start */
+    ts__idmap ids;     /* pid -> its slot */
+    long *pid;         /* per slot */
+    size_t *idx;       /* per slot: the event counted at the call's start; SIZE_MAX: none waits */
+    int32_t *name;     /* per slot: the call's name (in names) */
+    size_t *prev, *next;   /* per slot: the slots waiting in a call of that name, oldest first */
+    size_t cap;
+    ts__interner names;
+    size_t *head, *tail;   /* per name: its first and last slot waiting (SIZE_MAX: none) */
+    int32_t cnames;
 } pending;
 
 /* " = VALUE" at the end of a call's line (before " <duration>"): the return value;
@@ -408,18 +418,85 @@ static int notice_to_end(const char *s)
     return !*q;
 }
 
-/* call idx of pid waits for its return (in place of any earlier one of pid) */
-static void pend_wait(pending **pend, size_t *npend, size_t *cpend, long pid, size_t idx, const char *name)
+static void pend_init(pending *w)
 {
-    size_t k = 0;
-    while (k < *npend && (*pend)[k].pid != pid) k++;
-    if (k == *npend) {
-        if (*npend == *cpend) *pend = ts_realloc(*pend, (*cpend = *cpend ? 2 * *cpend : 16) * sizeof **pend);
-        ++*npend;
+    memset(w, 0, sizeof *w);
+    ts__interner_init(&w->names);
+}
+
+static void pend_free(pending *w)
+{
+    ts__idmap_free(&w->ids);
+    free(w->pid);
+    free(w->idx);
+    free(w->name);
+    free(w->prev);
+    free(w->next);
+    free(w->head);
+    free(w->tail);
+    ts__interner_free(&w->names);
+    memset(w, 0, sizeof *w);
+}
+
+/* the slot of pid's call that waits, else SIZE_MAX */
+static size_t pend_of_pid(const pending *w, long pid)
+{
+    size_t k = ts__idmap_get((ts__idmap *)&w->ids, pid, 0);
+    return k != SIZE_MAX && w->idx[k] != SIZE_MAX ? k : SIZE_MAX;
+}
+
+/* the slot of the oldest call named name that waits, else SIZE_MAX */
+static size_t pend_of_name(const pending *w, const char *name)
+{
+    int32_t v = ts__strmap_get(&w->names.map, name);
+    return v >= 0 ? w->head[v] : SIZE_MAX;
+}
+
+static const char *pend_name(const pending *w, size_t k) { return w->names.str[w->name[k]]; }
+
+/* slot k's call no longer waits */
+static void pend_drop(pending *w, size_t k)
+{
+    int32_t v = w->name[k];
+    if (w->prev[k] != SIZE_MAX) w->next[w->prev[k]] = w->next[k];
+    else w->head[v] = w->next[k];
+    if (w->next[k] != SIZE_MAX) w->prev[w->next[k]] = w->prev[k];
+    else w->tail[v] = w->prev[k];
+    w->idx[k] = SIZE_MAX;
+}
+
+/* call idx of pid waits for its return (in place of any earlier one of pid) */
+static void pend_wait(pending *w, long pid, size_t idx, const char *name)
+{
+    size_t k = ts__idmap_get(&w->ids, pid, 1);
+    if (ts__idmap_cap(&w->ids) > w->cap) {
+        size_t c = ts__idmap_cap(&w->ids);
+        w->pid = ts_realloc(w->pid, c * sizeof *w->pid);
+        w->idx = ts_realloc(w->idx, c * sizeof *w->idx);
+        w->name = ts_realloc(w->name, c * sizeof *w->name);
+        w->prev = ts_realloc(w->prev, c * sizeof *w->prev);
+        w->next = ts_realloc(w->next, c * sizeof *w->next);
+        for (size_t i = w->cap; i < c; i++) w->idx[i] = SIZE_MAX;
+        w->cap = c;
     }
-    (*pend)[k].pid = pid;
-    (*pend)[k].idx = idx;
-    snprintf((*pend)[k].name, sizeof (*pend)[k].name, "%s", name);
+    if (w->idx[k] != SIZE_MAX) pend_drop(w, k);
+    int32_t v = ts__intern(&w->names, name, name + strlen(name));
+    if (v >= w->cnames) {
+        int32_t c = w->cnames ? 2 * w->cnames : 16;
+        while (v >= c) c *= 2;
+        w->head = ts_realloc(w->head, (size_t)c * sizeof *w->head);
+        w->tail = ts_realloc(w->tail, (size_t)c * sizeof *w->tail);
+        for (int32_t i = w->cnames; i < c; i++) w->head[i] = w->tail[i] = SIZE_MAX;
+        w->cnames = c;
+    }
+    w->pid[k] = pid;
+    w->idx[k] = idx;
+    w->name[k] = v;
+    w->next[k] = SIZE_MAX;
+    w->prev[k] = w->tail[v];
+    if (w->tail[v] != SIZE_MAX) w->next[w->tail[v]] = k;
+    else w->head[v] = k;
+    w->tail[v] = k;
 }
 
 typedef struct {
@@ -520,8 +597,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         x->comm = ts_malloc(cap * sizeof *x->comm);
         x->exec_pid = ts_malloc(cap * sizeof *x->exec_pid);
     }
-    pending *pend = NULL;
-    size_t npend = 0, cpend = 0;
+    pending pend;
+    pend_init(&pend);
     task_gone *gone = NULL;    /* with x: the tasks gone, in order */
     size_t ngone = 0, cgone = 0;
     long last_pid = 0;         /* the id of the call read last (n > 0) */
@@ -640,7 +717,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         }
         if (!strncmp(s, "<unfinished ...>", 16)) {
             if (n) {   /* the call just read waits for its return */
-                pend_wait(&pend, &npend, &cpend, last_pid, n - 1, names[n - 1]);
+                pend_wait(&pend, last_pid, n - 1, names[n - 1]);
                 if (x) x->has_ret[n - 1] = 0;
                 after_unfinished = 1;
             }
@@ -773,12 +850,11 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 /* strace holding output for a status filter (-z, -Z, -e status=) prints a call's
                  * rest on the line after its start, with no id, no time and no "<... NAME
                  * resumed>": the call is the one just started */
-                size_t w = 0;
-                while (rest_may_follow && !when_ns && w < npend && pend[w].pid != last_pid) w++;
-                if (rest_may_follow && !when_ns && w < npend) {
+                size_t w = rest_may_follow && !when_ns ? pend_of_pid(&pend, last_pid) : SIZE_MAX;
+                if (w != SIZE_MAX) {
                     *timed = timed_before;
-                    if (x) x->has_ret[pend[w].idx] = (uint8_t)parse_ret(orig, cut && durations, &x->ret[pend[w].idx]);
-                    pend[w] = pend[--npend];
+                    if (x) x->has_ret[pend.idx[w]] = (uint8_t)parse_ret(orig, cut && durations, &x->ret[pend.idx[w]]);
+                    pend_drop(&pend, w);
                     continue;
                 }
                 rc = bad_line(path, line, orig, cut, "not a system call, signal or exit line");
@@ -792,18 +868,16 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             name[ne - s] = 0;
         }
 
-        size_t k = 0;
-        while (k < npend && pend[k].pid != pid) k++;
         if (resumed) {
             /* none waits under this id: the one of the same name under another (a thread's
              * execve resumes under its process's id; a log written to a terminal leaves the
              * id out while one process is traced) */
-            if (k == npend)
-                for (k = 0; k < npend && strcmp(pend[k].name, name); k++) {}
-            if (k < npend) {
-                int same = !strcmp(pend[k].name, name);
-                size_t at = pend[k].idx;
-                pend[k] = pend[--npend];
+            size_t k = pend_of_pid(&pend, pid);
+            if (k == SIZE_MAX) k = pend_of_name(&pend, name);
+            if (k != SIZE_MAX) {
+                int same = !strcmp(pend_name(&pend, k), name);
+                size_t at = pend.idx[k];
+                pend_drop(&pend, k);
                 if (same) {   /* counted at its start; the return value is here */
                     if (x) x->has_ret[at] = (uint8_t)parse_ret(s, cut && durations, &x->ret[at]);
                     if (x && x->exec[at]) x->exec_pid[at] = pid;   /* where the process goes on */
@@ -811,7 +885,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 }
             }
         } else if (unfinished(s)) {
-            pend_wait(&pend, &npend, &cpend, pid, n, name);
+            pend_wait(&pend, pid, n, name);
             after_unfinished = 1;
         }
         if (n == cap) {
@@ -845,7 +919,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         names[n++] = ts_strdup(name);
         last_pid = pid;
     }
-    free(pend);
+    pend_free(&pend);
     free(rel_at);
     if (rc == 0 && x) alone_pids(names, n, x, gone, ngone);
     free(gone);
