@@ -237,6 +237,26 @@ static void malformed_vocab(void)
     CHECK(system(cmd) == 0);
 }
 
+/* a clone, fork or vfork whose value is the caller's own pid (a damaged or hand-written
+ * log): the child's name was set from the caller's after freeing it, the same string (a
+ * use after free: the comm channel held garbage, ASan aborted) */
+static void strace_clone_returns_own_pid(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/self.strace", dir);
+    write_text(p, "5 1700000000.1 execve(\"/bin/gzip\", [\"gzip\"], 0x0 /* 0 vars */) = 0\n"
+                  "5 1700000000.2 clone(child_stack=NULL, flags=SIGCHLD) = 5\n"
+                  "5 1700000000.3 vfork() = 5\n"
+                  "5 1700000000.4 read(0, \"\", 1) = 0\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 4);
+    for (size_t i = 0; i < r.n; i++) CHECK_MSG(r.comm[i] && !strcmp(r.comm[i], "gzip"), "event %zu", i);
+    ts_mc_raw_free(&r);
+}
+
 static void strace_fields(void)
 {
     const char *dir = scratch_dir();
@@ -1036,6 +1056,7 @@ TEST_MAIN("channels", {
     RUN(malformed_channels);
     RUN(malformed_vocab);
     RUN(strace_fields);
+    RUN(strace_clone_returns_own_pid);
     RUN(strace_pid_names);
     RUN(strace_thread_execve);
     RUN(strace_notice_cut_into_call);

@@ -551,8 +551,9 @@ int ts_mc_from_strace(const char *path, ts_mc_raw *out)
                 ch = &tab[nt++];
                 *ch = (pid_comm){(long)x.ret[i], NULL};
             }
+            char *name = ts_strdup(pc->comm);   /* before: ch may be pc (a value of its own pid) */
             free(ch->comm);
-            ch->comm = ts_strdup(pc->comm);
+            ch->comm = name;
         }
         if (x.comm[i]) out->comm[i] = comm_of(x.comm[i]);
         else if (pc && pc->comm) out->comm[i] = ts_strdup(pc->comm);
