@@ -3,6 +3,7 @@
 #include "tracesynth/channels.h"
 #include "tracesynth/common.h"
 #include "data_internal.h"
+#include "common/idmap.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -472,8 +473,6 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
 
 /* ---- strace ---- */
 
-typedef struct { long pid; char *comm; } pid_comm;
-
 /* the kernel keeps a process name's first 15 bytes */
 static char *comm_of(const char *s)
 {
@@ -485,11 +484,33 @@ static char *comm_of(const char *s)
     return d;
 }
 
-static pid_comm *find_pid(pid_comm *t, size_t n, long pid)
+/* the name of each pid given one so far (found by pid in constant time: a log of a build
+ * has an execve for each of its many thousand processes) */
+typedef struct {
+    ts__idmap ids;   /* pid -> slot */
+    char **comm;     /* per slot (NULL: none yet) */
+    size_t cap;
+} pid_comms;
+
+/* pid's name, or NULL */
+static const char *pid_comm_of(pid_comms *t, long pid)
 {
-    for (size_t i = n; i-- > 0;)
-        if (t[i].pid == pid) return &t[i];
-    return NULL;
+    size_t k = ts__idmap_get(&t->ids, pid, 0);
+    return k == SIZE_MAX ? NULL : t->comm[k];
+}
+
+/* pid's name becomes comm (taken) */
+static void pid_comm_set(pid_comms *t, long pid, char *comm)
+{
+    size_t k = ts__idmap_get(&t->ids, pid, 1);
+    if (ts__idmap_cap(&t->ids) > t->cap) {
+        size_t c = ts__idmap_cap(&t->ids);
+        t->comm = ts_realloc(t->comm, c * sizeof *t->comm);
+        for (size_t i = t->cap; i < c; i++) t->comm[i] = NULL;
+        t->cap = c;
+    }
+    free(t->comm[k]);
+    t->comm[k] = comm;
 }
 
 int ts_mc_from_strace(const char *path, ts_mc_raw *out)
@@ -524,44 +545,32 @@ int ts_mc_from_strace(const char *path, ts_mc_raw *out)
      * of processes whose execve precedes the log (strace -p) or is an execveat. Lines
      * without one (a pid-less line, a thread with an empty name) keep the inferred name */
     out->comm = ts_calloc(n, sizeof *out->comm);
-    pid_comm *tab = NULL;
-    size_t nt = 0, ct = 0;
+    pid_comms tab;
+    memset(&tab, 0, sizeof tab);
     for (size_t i = 0; i < n; i++) {
-        pid_comm *pc = find_pid(tab, nt, x.pid[i]);
+        const char *pc = pid_comm_of(&tab, x.pid[i]);
         const char *nm = names[i];
         if (x.exec[i] && x.has_ret[i] && x.ret[i] == 0) {
             const char *b = strrchr(x.exec[i], '/');
             b = b ? b + 1 : x.exec[i];
             /* a thread's execve: the kernel makes it the leader, the process goes on under
              * the leader's pid (strace shows the call resume there), which is named */
-            pc = find_pid(tab, nt, x.exec_pid[i]);
-            if (!pc) {
-                if (nt == ct) tab = ts_realloc(tab, (ct = ct ? 2 * ct : 16) * sizeof *tab);
-                pc = &tab[nt++];
-                *pc = (pid_comm){x.exec_pid[i], NULL};
-            }
-            free(pc->comm);
-            pc->comm = comm_of(b);
-        } else if (pc && pc->comm && x.has_ret[i] && x.ret[i] > 0 &&
+            pid_comm_set(&tab, x.exec_pid[i], comm_of(b));
+            pc = pid_comm_of(&tab, x.exec_pid[i]);
+        } else if (pc && x.has_ret[i] && x.ret[i] > 0 &&
                    (!strcmp(nm, "clone") || !strcmp(nm, "clone3") || !strcmp(nm, "fork") || !strcmp(nm, "vfork"))) {
-            pid_comm *ch = find_pid(tab, nt, (long)x.ret[i]);
-            if (!ch) {
-                if (nt == ct) tab = ts_realloc(tab, (ct = ct ? 2 * ct : 16) * sizeof *tab);
-                pc = find_pid(tab, nt, x.pid[i]);   /* tab may have moved */
-                ch = &tab[nt++];
-                *ch = (pid_comm){(long)x.ret[i], NULL};
-            }
-            char *name = ts_strdup(pc->comm);   /* before: ch may be pc (a value of its own pid) */
-            free(ch->comm);
-            ch->comm = name;
+            /* copied first: the child may be the caller (a value of its own pid) */
+            pid_comm_set(&tab, (long)x.ret[i], ts_strdup(pc));
+            pc = pid_comm_of(&tab, x.pid[i]);
         }
         if (x.comm[i]) out->comm[i] = comm_of(x.comm[i]);
-        else if (pc && pc->comm) out->comm[i] = ts_strdup(pc->comm);
+        else if (pc) out->comm[i] = ts_strdup(pc);
         free(x.exec[i]);
         free(x.comm[i]);
     }
-    for (size_t i = 0; i < nt; i++) free(tab[i].comm);
-    free(tab);
+    for (size_t i = 0; i < tab.cap; i++) free(tab.comm[i]);
+    free(tab.comm);
+    ts__idmap_free(&tab.ids);
     free(x.pid);
     free(x.ns);
     free(x.exec);
