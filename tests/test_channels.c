@@ -289,6 +289,33 @@ static void strace_many_processes_named(void)
     remove(p);
 }
 
+/* a log written to a terminal (-f without -o) begins with the first task's calls, without
+ * its pid, and goes on with many thousand tasks': telling which tasks are traced took a
+ * pass over every task seen for each call (200,000 tasks: 7 s) */
+static void strace_many_tasks_without_pid(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/term.strace", dir);
+    FILE *f = fopen(p, "w");
+    REQUIRE(f);
+    const int np = 200000;
+    fprintf(f, "1700000000.000000 clone(child_stack=NULL, flags=SIGCHLD) = 2\n");
+    for (int i = 0; i < np; i++) fprintf(f, "[pid %d] 1700000000.%06d read(0, \"\", 1) = 0\n", 2 + i, i % 1000000);
+    fprintf(f, "[pid %d] 1700000001.000000 +++ exited with 0 +++\n", 3);
+    fclose(f);
+    double t0 = ts_now();
+    ts_mc_raw r;
+    int rc = ts_mc_from_strace(p, &r);
+    double took = ts_now() - t0;
+    REQUIRE(rc == 0);
+    CHECK(r.n == (size_t)np + 1 && r.tid[1] == 2 && r.tid[np] == np + 1);
+    CHECK_MSG(took < 5, "%.1f s for %d tasks", took, np);
+    ts_mc_raw_free(&r);
+    remove(p);
+}
+
 static void strace_fields(void)
 {
     const char *dir = scratch_dir();
@@ -1090,6 +1117,7 @@ TEST_MAIN("channels", {
     RUN(strace_fields);
     RUN(strace_clone_returns_own_pid);
     RUN(strace_many_processes_named);
+    RUN(strace_many_tasks_without_pid);
     RUN(strace_pid_names);
     RUN(strace_thread_execve);
     RUN(strace_notice_cut_into_call);

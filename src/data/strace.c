@@ -520,11 +520,51 @@ static void task_notice(task_gone **t, size_t *n, size_t *cap, size_t before, co
     else if (!strncmp(e, " detached", 9)) task_change(t, n, cap, before, pid, 0);
 }
 
-static int has_pid(const long *set, size_t n, long pid)
+/* the tasks traced, each found in constant time (a log has many thousand); the one
+ * traced alone is known when one is */
+typedef struct {
+    ts__idmap ids;        /* pid -> slot */
+    unsigned *in;         /* per slot: traced while it equals round */
+    size_t cap, n;        /* traced */
+    unsigned round;       /* all gone: the next round */
+    unsigned long sum;    /* the traced pids' XOR: the one when n is 1 */
+} task_set;
+
+static int task_has(task_set *t, long pid)
 {
-    for (size_t i = 0; i < n; i++)
-        if (set[i] == pid) return 1;
-    return 0;
+    size_t k = ts__idmap_get(&t->ids, pid, 0);
+    return k != SIZE_MAX && t->in[k] == t->round;
+}
+
+static void task_add(task_set *t, long pid)
+{
+    size_t k = ts__idmap_get(&t->ids, pid, 1);
+    if (ts__idmap_cap(&t->ids) > t->cap) {
+        size_t c = ts__idmap_cap(&t->ids);
+        t->in = ts_realloc(t->in, c * sizeof *t->in);
+        for (size_t i = t->cap; i < c; i++) t->in[i] = 0;
+        t->cap = c;
+    }
+    if (t->in[k] == t->round) return;
+    t->in[k] = t->round;
+    t->n++;
+    t->sum ^= (unsigned long)pid;
+}
+
+static void task_remove(task_set *t, long pid)
+{
+    size_t k = ts__idmap_get(&t->ids, pid, 0);
+    if (k == SIZE_MAX || t->in[k] != t->round) return;
+    t->in[k] = 0;
+    t->n--;
+    t->sum ^= (unsigned long)pid;
+}
+
+static void task_none(task_set *t)
+{
+    t->round++;   /* (never 0: 2^32 rounds are more lines than a log can have) */
+    t->n = 0;
+    t->sum = 0;
 }
 
 /* strace -f without -o leaves the pid out while it traces one task only: such a call is
@@ -538,36 +578,35 @@ static void alone_pids(char **names, size_t n, ts__strace_fields *x, const task_
     for (size_t i = 0; i < n; i++)
         if (x->pid[i]) with++, first = first < i ? first : i;
     if (!with || with == n) return;
-    long *live = ts_malloc((n + ngone + 1) * sizeof *live), first_pid = 0;   /* each adds one at most */
-    size_t nlive = 0, g = 0;
+    ts__idmap made;   /* the pids the first task's calls before made */
+    memset(&made, 0, sizeof made);
+    for (size_t k = 0; k < first; k++)
+        if (x->has_ret[k] && (!strcmp(names[k], "clone") || !strcmp(names[k], "clone3") ||
+                              !strcmp(names[k], "fork") || !strcmp(names[k], "vfork")))
+            ts__idmap_get(&made, x->ret[k], 1);
+    long first_pid = 0;
     for (size_t i = first; i < n && !first_pid; i++)
-        if (x->pid[i]) {
-            int made = 0;   /* by the first task's calls before */
-            for (size_t k = 0; k < first && !made; k++)
-                made = x->has_ret[k] && x->ret[k] == x->pid[i] &&
-                       (!strcmp(names[k], "clone") || !strcmp(names[k], "clone3") || !strcmp(names[k], "fork") ||
-                        !strcmp(names[k], "vfork"));
-            if (!made) first_pid = x->pid[i];
-        }
-    if (first_pid) live[nlive++] = first_pid;
+        if (x->pid[i] && ts__idmap_get(&made, x->pid[i], 0) == SIZE_MAX) first_pid = x->pid[i];
+    ts__idmap_free(&made);
+    task_set live;
+    memset(&live, 0, sizeof live);
+    live.round = 1;
+    size_t g = 0;
+    if (first_pid) task_add(&live, first_pid);
     for (size_t i = 0; i < n; i++) {
         for (; g < ngone && gone[g].before <= i; g++) {
-            if (gone[g].added) {
-                if (!has_pid(live, nlive, gone[g].pid)) live[nlive++] = gone[g].pid;
-                continue;
-            }
-            if (!gone[g].pid) { nlive = 0; continue; }
-            size_t k = 0;
-            while (k < nlive && live[k] != gone[g].pid) k++;
-            if (k < nlive) live[k] = live[--nlive];
+            if (gone[g].added) task_add(&live, gone[g].pid);
+            else if (!gone[g].pid) task_none(&live);
+            else task_remove(&live, gone[g].pid);
         }
-        if (!x->pid[i] && nlive == 1) {
-            x->pid[i] = live[0];
-            if (!x->exec_pid[i]) x->exec_pid[i] = live[0];
+        if (!x->pid[i] && live.n == 1) {
+            x->pid[i] = (long)live.sum;
+            if (!x->exec_pid[i]) x->exec_pid[i] = (long)live.sum;
         }
-        if (x->pid[i] && !has_pid(live, nlive, x->pid[i])) live[nlive++] = x->pid[i];
+        if (x->pid[i] && !task_has(&live, x->pid[i])) task_add(&live, x->pid[i]);
     }
-    free(live);
+    ts__idmap_free(&live.ids);
+    free(live.in);
 }
 
 /* one log; times[i] = start time of call i (*timed: 1; 0 when the log has none, 2 when they
