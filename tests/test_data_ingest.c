@@ -2301,6 +2301,31 @@ static void ftrace_cli(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "are the same trace"), "%s", err);
 }
 
+/* a pid strace cannot print (past Linux's largest, 2^22, or past 2^63, which strtol
+ * clamped so that two processes became one; negative) is an error naming the line */
+static void strace_pid_out_of_range(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *bad[] = {"[pid 9223372036854775808] 1700000000.1 read(0, \"\", 1) = 0\n",
+                         "[pid 99999999999999999999999] 1700000000.1 read(0, \"\", 1) = 0\n",
+                         "[pid -5] 1700000000.1 read(0, \"\", 1) = 0\n",
+                         "[pid 4194305] 1700000000.1 read(0, \"\", 1) = 0\n",
+                         "99999999999999999999999<sh> 1700000000.1 read(0, \"\", 1) = 0\n"};
+    for (int i = 0; i < 5; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "[pid 12] 1700000000.0 close(3) = 0\n%s", bad[i]);
+        write_text(in(d, "pid.log"), text);
+        ts_mc_raw r;
+        CHECK_MSG(ts_mc_from_strace(in(d, "pid.log"), &r) != 0 && strstr(ts_error(), "pid.log:2: "), "case %d: %s", i,
+                  ts_error());
+    }
+    write_text(in(d, "pid.log"), "[pid 4194304] 1700000000.1 read(0, \"\", 1) = 0\n");
+    ts_mc_raw r;
+    CHECK(ts_mc_from_strace(in(d, "pid.log"), &r) == 0 && r.n == 1 && r.tid[0] == 4194304);
+    if (r.n) ts_mc_raw_free(&r);
+}
+
 /* a log of a build: each of many processes ends in a call cut short that never resumes
  * (exit_group), and other calls resume under another id than their start's. Finding the
  * call a line resumes took a pass over every call still waiting: 100,000 processes took
@@ -2351,6 +2376,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_fuzz);
     RUN(strace_live);
     RUN(strace_many_waiting_calls);
+    RUN(strace_pid_out_of_range);
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_ingest_ids_gzip);
     RUN(cli_ingest_input_in_output);

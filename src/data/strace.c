@@ -778,6 +778,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             pid = strtol(s + 4, &e, 10);
             const char *f = *e == '<' ? comm_token(e, comm, sizeof comm) : e;
             if (!f || *f != ']') { rc = bad_line(path, line, orig, cut, "malformed '[pid N]'"); break; }
+            if (pid < 0 || pid > PID_MAX) {   /* (past 2^63 strtol clamps: two processes would be one) */
+                rc = bad_line(path, line, orig, cut, "a pid outside Linux's 0 to 4194304 in '[pid N]'");
+                break;
+            }
             gap = f + 1;
             s = skip_blanks(f + 1);
         }
@@ -787,6 +791,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             const char *e = comm_token(pid_end, comm, sizeof comm);
             if (!e || (*e != ' ' && *e != '\t')) { rc = bad_line(path, line, orig, cut, "malformed 'PID<NAME>'"); break; }
             pid = strtol(s, NULL, 10);
+            if (pid > PID_MAX) { rc = bad_line(path, line, orig, cut, "a pid past Linux's 4194304 in 'PID<NAME>'"); break; }
             gap = e;
             s = skip_blanks(e);
             t = number_token(s, &dot);
