@@ -414,6 +414,10 @@ static void impute_cli(void)
     REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
     CHECK(strstr(out, "\"hidden\": 120") && strstr(out, "\"accuracy_tid\": ") && strstr(out, "\"accuracy_dt\": ") &&
           strstr(out, "\"draw\": \"pair\"") && !strstr(out, "accuracy_comm"));
+    /* without --length: the windows the event model was trained on (40), as plain impute's */
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --blackout 8 --seed 5 --json", dir, ds);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"hidden\": 120"), "%s", out);
     /* a prefix: the first 10 events of every channel kept, the rest drawn and following */
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --prefix 10 --seed 2 -o %s/pre", dir, ds,
              dir);

@@ -183,7 +183,8 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
             cli_fail();
             goto done;
         }
-    size_t mlen = ev ? ev->len : m->len, L = ss->length ? ss->length : mlen ? mlen : 200;
+    /* an event model's own length, else the windows it was trained on (as plain impute) */
+    size_t mlen = ev ? (ev->len ? ev->len : ev->window) : m->len, L = ss->length ? ss->length : mlen ? mlen : 200;
     parts(x.n, ss->permille, &ntrain, &nvalid);
     size_t from = ntrain + nvalid, nw = (x.n - from) / L;
     if (nw == 0) {
