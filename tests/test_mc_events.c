@@ -168,6 +168,18 @@ static void generate_cli(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--order goes with -n"), "%s", err);
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 --length 32 --format both -o %s/x", dir, ds, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--format is for window files"), "%s", err);
+    /* a dataset directory that cannot be made: refused before anything is generated (no
+     * progress bar), for a multi-channel model and for --channels-from alike */
+    snprintf(path, sizeof path, "%s/plain", dir);
+    FILE *pf = fopen(path, "w");
+    REQUIRE(pf);
+    fclose(pf);
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "generate %s/%s.tsm%s%s -n 2 --length 32 --threads 1 -o %s/plain/sub", dir,
+                 i ? "ng" : "mc", i ? " --channels-from " : "", i ? ds : "", dir);
+        CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "plain/sub: ") && !strstr(out, "generate ["),
+                  "%s", out);
+    }
     ts_mc_free(&d);
 }
 

@@ -96,12 +96,15 @@ int cmd_generate(int argc, char **argv)
             cli_fail();
             goto done;
         }
+        /* the dataset directory refused now, not after the windows are generated */
+        if (ts_out_dir_check(out)) { cli_fail(); goto done; }
         ts_run_opts mro;
         cli_run_apply(&run, &args, &mro);
         rc = generate_events_channels(model_path, chfrom, draw, crop, (size_t)n, (size_t)L, out, &mro);
         goto done;
     }
     if (mc) {   /* a multi-channel model writes a multi-channel dataset directory */
+        if (ts_out_dir_check(out)) { cli_fail(); goto done; }
         ts_run_opts mro;
         cli_run_apply(&run, &args, &mro);
         rc = generate_channels(model_path, (size_t)n, (size_t)L, out, &mro);
