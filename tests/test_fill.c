@@ -1468,6 +1468,13 @@ static void text_checked_first(void)
              in(in(d, "nodir"), "f.txt"));
     CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "nodir/f.txt") && !strstr(out, "fill: "), "%s", out);
     CHECK(!ts_file_exists(in(d, "f")));
+    /* beside the new trace in the folder that fill makes for it: written, as it was when
+     * the text was made after the trace */
+    char res[1300];
+    snprintf(res, sizeof res, "%s", in(d, "res"));
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s/f --text %s/f.txt -q", in(d, "dr"), res, res);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s", out);
+    CHECK(ts_file_exists(in(res, "f.txt")) && ts_file_exists(in(res, "f/metadata")));
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
     CHECK(system(cmd) == 0);
 }
