@@ -693,6 +693,14 @@ static void markov_keeps_its_dataset(void)
     ts_dataset_free(&d);
     snprintf(args, sizeof args, "markov %s/dsmk -n 50 -o %s/mk50", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 0);
+    /* an output directory that cannot be made is refused before the work: the error names
+     * it, not the input that was never read */
+    snprintf(p, sizeof p, "%s/mkfile", dir);
+    write_text(p, "x\n");
+    snprintf(args, sizeof args, "markov %s/none -n 50 -o %s/mkfile/sub", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "mkfile/sub: ") && !strstr(err, "none"), "%s", err);
+    snprintf(args, sizeof args, "repair %s/none --constraints %s/none.tsc -o %s/mkfile/sub", dir, dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "mkfile/sub: ") && !strstr(err, "none"), "%s", err);
 }
 
 /* bench impute --json over a file the dataset is read from would replace its data */

@@ -72,6 +72,11 @@ int cmd_markov(int argc, char **argv)
         ts_opt_free(&args);
         return cli_fail();
     }
+    /* the output refused now, not after the dataset is read and the trace drawn */
+    if (ts_out_dir_check(out)) {
+        ts_opt_free(&args);
+        return cli_fail();
+    }
     ts_mc m, g;
     ts_windows w = {0};
     rc = ts_mc_load(args.pos[0], &m);

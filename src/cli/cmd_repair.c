@@ -53,6 +53,11 @@ int cmd_repair(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    /* the output refused now, not after the trace is read and repaired */
+    if (ts_out_dir_check(out)) {
+        ts_opt_free(&args);
+        return cli_fail();
+    }
     ts_constraints k;
     ts_mc m;
     rc = ts_constraints_load(cons, &k);
