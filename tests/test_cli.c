@@ -279,6 +279,29 @@ static void generate_output_checked_first(void)
               "%s", out);
 }
 
+/* an output file that is the model itself (a model named like a window file or a names
+ * file) is refused: the windows replaced the model */
+static void generate_keeps_its_model(void)
+{
+    char args[2048], err[512], p[512], q[512];
+    static const char *const names[3][2] = {{"m.txt", "m.txt"}, {"m.npy", "m.npy"}, {"m.names.txt", "m"}};
+    snprintf(p, sizeof p, "%s/ng.tsm", dir);
+    ts_model *m0;
+    REQUIRE(ts_model_load(p, &m0) == 0);
+    for (int i = 0; i < 3; i++) {
+        snprintf(q, sizeof q, "%s/%s", dir, names[i][0]);
+        REQUIRE(ts_model_save(m0, q) == 0);
+        snprintf(args, sizeof args, "generate %s -n 3 --length 20 -o %s/%s%s", q, dir, names[i][1],
+                 i == 2 ? " --format both" : "");
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "would replace the model"), "%s: %s", q, err);
+        ts_model *m;
+        if (ts_model_load(q, &m) == 0) ts_model_free(m);
+        else CHECK_MSG(0, "%s: %s", q, ts_error());
+        unlink(q);
+    }
+    ts_model_free(m0);
+}
+
 static void bench_grid(void)
 {
     char args[2048], out[16384];
@@ -1286,6 +1309,7 @@ TEST_MAIN("cli", {
     RUN(generate_format_from_extension);
     RUN(generate_output_checked_first);
     RUN(generate_to_a_stream);
+    RUN(generate_keeps_its_model);
     RUN(bench_grid);
     RUN(bench_keeps_going);
     RUN(default_names_from_dataset);

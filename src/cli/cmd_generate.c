@@ -128,6 +128,12 @@ int cmd_generate(int argc, char **argv)
     for (int i = 0; i < 3; i++) {
         if (!want[i]) continue;
         sprintf(path, "%s%s", base, sfx[i]);
+        /* a model named like a window or names file: the windows would replace it */
+        if (ts_same_file(path, model_path)) {
+            ts_fail("%s: the output would replace the model %s", path, model_path);
+            cli_fail();
+            goto done;
+        }
         if (ts_out_check(path)) { cli_fail(); goto done; }
     }
     ts_run_opts ro;
