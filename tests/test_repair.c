@@ -386,6 +386,63 @@ static void sparse_values_refused(void)
     }
 }
 
+/* a trace of n events of type 0 whose ret IDs are ret[] in the names rets (nr of them) */
+static void ret_trace(ts_mc *m, size_t n, const int32_t *ret, const char *const *rets, int nr)
+{
+    memset(m, 0, sizeof *m);
+    m->n = n;
+    m->events.stream.n = n;
+    m->events.stream.ids = ts_calloc(n, sizeof(int32_t));
+    m->events.vocab.unk = -1;
+    m->ch[TS_CH_EVENT] = m->events.stream.ids;
+    m->ch[TS_CH_RET] = ts_malloc(n * sizeof(int32_t));
+    memcpy(m->ch[TS_CH_RET], ret, n * sizeof(int32_t));
+    m->ret_vocab.n = nr;
+    m->ret_vocab.unk = 1;
+    m->ret_vocab.names = ts_malloc((size_t)nr * sizeof(char *));
+    for (int i = 0; i < nr; i++) m->ret_vocab.names[i] = ts_strdup(rets[i]);
+}
+
+/* a value whose name the constraints lack is written as their <unk>: that is a change,
+ * counted as one (the report said 0 while the output's value differed), by ts_repair and
+ * by the command */
+static void repair_counts_renamed_values(void)
+{
+    static const char *const learned[] = {"<pad>", "<unk>", "0"}, *const given[] = {"<pad>", "<unk>", "0", "-38"};
+    const int32_t lr[4] = {2, 1, 2, 1}, gr[2] = {3, 2};
+    ts_mc real, syn;
+    ret_trace(&real, 4, lr, learned, 3);   /* type 0 has ret 0 and <unk> */
+    ret_trace(&syn, 2, gr, given, 4);      /* -38: not among the constraints' names */
+    ts_constraints k;
+    REQUIRE(ts_constraints_learn(&real, 0, &k) == 0);
+    ts_repair_report rep;
+    REQUIRE(ts_repair(&k, &syn, 0, NULL, &rep) == 0);
+    CHECK(syn.ch[TS_CH_RET][0] == 1 && syn.ch[TS_CH_RET][1] == 2);
+    CHECK_MSG(rep.changed[TS_CH_RET] == 1 && rep.events_touched == 1, "ret %zu, events %zu", rep.changed[TS_CH_RET],
+              rep.events_touched);
+    ts_mc_free(&syn);
+    /* the command: the same count in its report */
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512], cmd[2048], out[4096];
+    for (int i = 0; i < 4; i++) real.ch[TS_CH_RET][i] = lr[i];
+    real.dt = ts_calloc(4, sizeof *real.dt);   /* a dataset of ingest --channels has dt */
+    snprintf(p, sizeof p, "%s/real", dir);
+    REQUIRE(ts_mc_save(p, &real) == 0);
+    ret_trace(&syn, 2, gr, given, 4);
+    syn.dt = ts_calloc(2, sizeof *syn.dt);
+    snprintf(p, sizeof p, "%s/syn", dir);
+    REQUIRE(ts_mc_save(p, &syn) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/real --fractions 0.998,0.001,0.001 -o %s/c.tsc", dir, dir);
+    REQUIRE(run_cli(cmd, out, sizeof out) == 0);
+    snprintf(cmd, sizeof cmd, "repair %s/syn --constraints %s/c.tsc --json -o %s/rep", dir, dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"events_changed\": 1,") && strstr(out, "\"ret\": 1"), "%s", out);
+    ts_mc_free(&syn);
+    ts_mc_free(&real);
+    ts_constraints_free(&k);
+}
+
 static void cli(void)
 {
     const char *dir = scratch_dir();
@@ -797,6 +854,7 @@ TEST_MAIN("repair", {
     RUN(learn_and_validity);
     RUN(repair_is_minimal);
     RUN(repair_channels);
+    RUN(repair_counts_renamed_values);
     RUN(file_round_trip);
     RUN(cli);
     RUN(not_a_constraints_file);

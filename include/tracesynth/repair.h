@@ -64,7 +64,8 @@ void ts_constraints_validity(const ts_constraints *k, const ts_mc *m, size_t len
  * D_attr = 0. */
 typedef struct {
     size_t events;               /* events looked at */
-    size_t changed[TS_NCH];      /* values changed per channel */
+    size_t changed[TS_NCH];      /* values changed per channel (a name k lacks, renumbered to
+                                    k's <unk>, too) */
     size_t events_touched;       /* events with any channel changed */
 } ts_repair_report;
 int  ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, ts_repair_report *out);

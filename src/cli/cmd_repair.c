@@ -86,12 +86,20 @@ int cmd_repair(int argc, char **argv)
                 ts_mc_free(&whole);
             }
         }
-        /* in the constraints' numbering (by name) before anything is measured */
-        if (rc == 0 && (rc = ts_constraints_fit(&k, &m, args.pos[0])) != 0) ts_mc_free(&m);
+        /* measured in the constraints' numbering (by name), on a copy: the trace itself is
+         * renumbered by ts_repair, which counts a name the constraints lack (now their
+         * <unk>) as a change */
+        ts_validity before, after;
         if (rc == 0) {
-            ts_validity before, after;
+            ts_mc b;
+            rc = ts_mc_slice(&m, 0, m.n, &b);
+            if (rc == 0 && (rc = ts_constraints_fit(&k, &b, args.pos[0])) == 0)
+                ts_constraints_validity(&k, &b, len, &before);
+            ts_mc_free(&b);
+            if (rc) ts_mc_free(&m);
+        }
+        if (rc == 0) {
             ts_repair_report rep;
-            ts_constraints_validity(&k, &m, len, &before);
             rc = ts_repair(&k, &m, len, args.pos[0], &rep);
             if (rc == 0) rc = ts_mc_save(out, &m);
             if (rc == 0) {

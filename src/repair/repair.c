@@ -102,11 +102,28 @@ static void recount(ts_vocab *v, const int32_t *x, size_t n)
         if (x[i] >= 0 && x[i] < v->n) v->counts[x[i]]++;
 }
 
+/* the values of x (n, numbered by from) whose names to lacks: renumbering makes them to's
+ * <unk>, a change of the trace, marked with bit c in touched */
+static void mark_renamed(const ts_vocab *from, const ts_vocab *to, const int32_t *x, size_t n, int c, uint8_t *touched)
+{
+    if (!x || !from->n || !to->n || to->unk < 0) return;
+    int32_t *map = ts_malloc((size_t)from->n * sizeof *map);
+    ts_vocab_map(from, to, map);
+    for (size_t i = 0; i < n; i++)
+        if (x[i] >= 0 && x[i] < from->n && x[i] != from->unk && map[x[i]] == to->unk) touched[i] |= (uint8_t)(1u << c);
+    free(map);
+}
+
 int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, ts_repair_report *out)
 {
     memset(out, 0, sizeof *out);
     if (!what) what = "synthetic trace";
-    if (ts_constraints_fit(k, m, what) != 0) return -1;
+    size_t n = m->n;
+    uint8_t *touched = ts_calloc(n ? n : 1, 1);   /* per event, bit c: channel c changed */
+    mark_renamed(&m->events.vocab, &k->events, m->ch[TS_CH_EVENT], n, TS_CH_EVENT, touched);
+    mark_renamed(&m->comm_vocab, &k->comm, m->ch[TS_CH_COMM], n, TS_CH_COMM, touched);
+    mark_renamed(&m->ret_vocab, &k->ret, m->ch[TS_CH_RET], n, TS_CH_RET, touched);
+    if (ts_constraints_fit(k, m, what) != 0) { free(touched); return -1; }
     int32_t V = k->V;
     /* predecessor lists of each type */
     size_t *pstart = ts_calloc((size_t)V + 1, sizeof *pstart), ne = 0;
@@ -120,15 +137,15 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
             if (k->trans[(size_t)u * V + v]) pred[ne++] = u;
     }
     pstart[V] = ne;
-    size_t n = m->n, L = len ? len : n;
+    size_t L = len ? len : n;
     if ((double)L * (double)V > 1e9) {
         free(pstart);
         free(pred);
+        free(touched);
         return ts_fail("%s: a sequence of %zu events over %d types is too long to repair at once (windows: --length)",
                        what, L, V);
     }
     int32_t *e = m->ch[TS_CH_EVENT], *y = ts_malloc((L ? L : 1) * sizeof *y);
-    uint8_t *touched = ts_calloc(n ? n : 1, 1);
     int rc = 0;
     for (size_t s = 0; s < n && rc == 0; s += L) {
         size_t T = n - s < L ? n - s : L;
@@ -137,8 +154,7 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
         for (size_t t = 0; rc == 0 && t < T; t++)
             if (e[s + t] != y[t]) {
                 e[s + t] = y[t];
-                out->changed[TS_CH_EVENT]++;
-                touched[s + t] = 1;
+                touched[s + t] |= 1u << TS_CH_EVENT;
             }
     }
     free(y);
@@ -150,7 +166,7 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
         int32_t v = e[i];
         if (k->card[TS_CH_DT] && m->dt) {
             float d = m->dt[i] < k->dt_lo[v] ? k->dt_lo[v] : m->dt[i] > k->dt_hi[v] ? k->dt_hi[v] : m->dt[i];
-            if (d != m->dt[i]) { m->dt[i] = d; out->changed[TS_CH_DT]++; touched[i] = 1; }
+            if (d != m->dt[i]) { m->dt[i] = d; touched[i] |= 1u << TS_CH_DT; }
         }
         for (int c = TS_CH_COMM; c < TS_NCH; c++) {
             if (!k->card[c] || !m->ch[c]) continue;
@@ -161,11 +177,13 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
             int32_t xin = c != TS_CH_RET || (x >= 0 && x < k->card[c]) ? x : 0;
             int32_t a = nearest(k, c, v, xin, c == TS_CH_RET ? rv : NULL, c == TS_CH_COMM || (c == TS_CH_RET && !rv));
             m->ch[c][i] = a;
-            out->changed[c]++;
-            touched[i] = 1;
+            touched[i] |= (uint8_t)(1u << c);
         }
     }
-    for (size_t i = 0; i < n; i++) out->events_touched += touched[i];
+    for (size_t i = 0; i < n; i++) {
+        out->events_touched += touched[i] != 0;
+        for (int c = 0; c < TS_NCH; c++) out->changed[c] += touched[i] >> c & 1;
+    }
     recount(&m->events.vocab, m->ch[TS_CH_EVENT], n);
     recount(&m->comm_vocab, m->ch[TS_CH_COMM], n);
     recount(&m->ret_vocab, m->ch[TS_CH_RET], n);
