@@ -283,6 +283,27 @@ static void generate_windows_of_one(void)
     CHECK_MSG(strstr(err, "mc12: its valid part: windows of 1 event") != NULL, "%s", err);
 }
 
+/* multi-channel: a synthetic event name the real trace lacks, without a <unk> to count it
+ * as, is an error naming the synthetic dataset (it named only the channel) */
+static void channels_names_unmatched(void)
+{
+    char args[2048], err[512];
+    static const char *const names[2][4] = {{"read", "write", "mmap", "close"}, {"read", "write", "mmap", "open"}};
+    for (int j = 0; j < 2; j++) {
+        ts_mc m;
+        mc_cycle_trace(40, 1, &m);
+        m.events.vocab.n = 4;
+        m.events.vocab.names = ts_malloc(4 * sizeof(char *));
+        for (int v = 0; v < 4; v++) m.events.vocab.names[v] = ts_strdup(names[j][v]);
+        int saved = ts_mc_save(at(j ? "mcopen" : "mcclose"), &m);
+        ts_mc_free(&m);
+        REQUIRE(saved == 0);
+    }
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("mcclose"), at("mcopen"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "mcopen: ") && strstr(err, "'open'"), "%s", err);
+}
+
 static void paper_figures_cli(void)
 {
     const char *p = shared_path("reference/paper-results/SSSD_S4/pybench_10");
@@ -307,5 +328,6 @@ TEST_MAIN("eval_cli", {
     RUN(impute_npy_clamped);
     RUN(generate_text_and_dataset);
     RUN(generate_windows_of_one);
+    RUN(channels_names_unmatched);
     RUN(paper_figures_cli);
 })

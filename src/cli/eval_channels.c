@@ -64,7 +64,12 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     }
     /* the synthetic trace in the real one's numbering, by name */
     size_t unknown = 0;
-    if (ts_mc_renumber(&s, &r.events.vocab, &r.comm_vocab, &r.ret_vocab, &unknown) != 0) goto done;
+    if (ts_mc_renumber(&s, &r.events.vocab, &r.comm_vocab, &r.ret_vocab, &unknown) != 0) {
+        char *why = ts_strdup(ts_error());   /* names the channel, not the file */
+        ts_fail("%s: %s (that of %s)", synthetic, why, real);
+        free(why);
+        goto done;
+    }
     if (unknown && !json)
         fprintf(stderr, "eval: note: %zu synthetic values have names the real trace lacks (counted as <unk>)\n", unknown);
     ts_mc_fidelity f;
