@@ -817,8 +817,8 @@ static void train_keeps_its_datasets(void)
              "--log %s/dstr/log.jsonl", dir, dir, dir, dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
     /* a file the dataset does not have yet, under a name its loader reads */
-    const char *absent[] = {"time_ns.npy", "dt.npy"};
-    for (int i = 0; i < 2; i++) {
+    const char *absent[] = {"time_ns.npy", "dt.npy", "arch", "cpu.npy"};
+    for (int i = 0; i < 4; i++) {
         snprintf(p, sizeof p, "%s/dstr/%s", dir, absent[i]);
         REQUIRE(!ts_file_exists(p));
         snprintf(args, sizeof args, "train --model ngram %s/dstr --length 40 -o %s/x.tsm --log %s", dir, dir, p);

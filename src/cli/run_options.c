@@ -87,9 +87,10 @@ static int in_window_folder(const char *path, const char *dataset)
 /* the names of the files a dataset's loaders read, the i-th (NULL past the last) */
 static const char *dataset_file(int i, char buf[64])
 {
-    static const char *const files[] = {"stream.txt", "vocab.tsv", "time_ns.npy"};
-    if (i < 3) return files[i];
-    i -= 3;   /* a multi-channel dataset's channel files (ingest --channels) */
+    /* arch: the architecture eval's type accuracy reads */
+    static const char *const files[] = {"stream.txt", "vocab.tsv", "time_ns.npy", "arch"};
+    if (i < 4) return files[i];
+    i -= 4;   /* a multi-channel dataset's channel files (ingest --channels) */
     int c = TS_CH_DT + i / 2;
     if (c >= TS_NCH) return NULL;
     snprintf(buf, 64, "%s%s", ts_ch_names[c], i % 2 ? ".vocab.tsv" : ".npy");
