@@ -1031,9 +1031,13 @@ static void renumber_slice_export(void)
     ts_mc_raw_free(&r);
     CHECK(ts_mc_renumber(&b, &one, NULL, NULL, NULL) != 0 && strstr(ts_error(), "'write' is not in"));
     ts_mc_free(&b);
-    /* slices */
+    /* slices, with the events' times (repair --part writes them back) */
+    REQUIRE(!a.events.time_ns);
+    a.events.time_ns = ts_malloc(6 * sizeof *a.events.time_ns);
+    for (int i = 0; i < 6; i++) a.events.time_ns[i] = 1000 * i + 7;
     REQUIRE(ts_mc_slice(&a, 2, 5, &b) == 0);
     CHECK(b.n == 3 && b.ch[TS_CH_CPU][1] == a.ch[TS_CH_CPU][3] && b.dt[2] == a.dt[4]);
+    CHECK(b.events.time_ns && b.events.time_ns[0] == 2007 && b.events.time_ns[2] == 4007);
     CHECK(b.comm_vocab.n == a.comm_vocab.n);
     ts_mc_free(&b);
     CHECK(ts_mc_slice(&a, 4, 7, &b) != 0);

@@ -401,6 +401,10 @@ int ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out)
     out->events.stream.ids = ts_malloc((n ? n : 1) * sizeof(int32_t));
     memcpy(out->events.stream.ids, m->ch[TS_CH_EVENT] + from, n * sizeof(int32_t));
     out->ch[TS_CH_EVENT] = out->events.stream.ids;
+    if (m->events.time_ns) {
+        out->events.time_ns = ts_malloc((n ? n : 1) * sizeof *out->events.time_ns);
+        memcpy(out->events.time_ns, m->events.time_ns + from, n * sizeof *out->events.time_ns);
+    }
     if (m->dt) {
         out->dt = ts_malloc((n ? n : 1) * sizeof *out->dt);
         memcpy(out->dt, m->dt + from, n * sizeof *out->dt);
