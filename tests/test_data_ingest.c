@@ -2326,6 +2326,29 @@ static void strace_pid_out_of_range(void)
     if (r.n) ts_mc_raw_free(&r);
 }
 
+/* the same in ftrace's COMM-PID: a pid past 2^63 was clamped (two threads became one), one
+ * past Linux's largest kept; each is an error naming the line */
+static void ftrace_pid_out_of_range(void)
+{
+    const char *bad[] = {"  a-12345678901234567890 [000] ..... 1.000002: sys_read(fd: 0)\n",
+                         "  a-9223372036854775808 [000] ..... 1.000002: sys_read(fd: 0)\n",
+                         "  a-4194305 [000] ..... 1.000002: sys_read(fd: 0)\n"};
+    for (int i = 0; i < 3; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "  a-12 [000] ..... 1.000001: sys_close(fd: 3)\n%s", bad[i]);
+        ts_ctf_trace t;
+        const char *path;
+        CHECK_MSG(ftrace_text(text, NULL, NULL, &t, NULL, &path) == -1, "case %d", i);
+        char want[700];
+        snprintf(want, sizeof want, "%s:2: a pid outside Linux's 0 to 4194304 in 'COMM-PID': '", path);
+        CHECK_MSG(strstr(ts_error(), want) == ts_error(), "case %d: %s", i, ts_error());
+    }
+    ts_ctf_trace t;
+    REQUIRE(ftrace_text("  a-4194304 [000] ..... 1.000001: sys_read(fd: 0)\n", NULL, NULL, &t, NULL, NULL) == 0);
+    CHECK(t.n == 1 && t.tid[0] == 4194304);
+    ts_ctf_trace_free(&t);
+}
+
 /* a log of a build: each of many processes ends in a call cut short that never resumes
  * (exit_group), and other calls resume under another id than their start's. Finding the
  * call a line resumes took a pass over every call still waiting: 100,000 processes took
@@ -2377,6 +2400,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_live);
     RUN(strace_many_waiting_calls);
     RUN(strace_pid_out_of_range);
+    RUN(ftrace_pid_out_of_range);
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_ingest_ids_gzip);
     RUN(cli_ingest_input_in_output);

@@ -176,6 +176,9 @@ static int head_at(const char *s, const char *d, const char *e, head *h)
     return 0;
 }
 
+/* the largest pid Linux gives (PID_MAX_LIMIT, 2^22) */
+#define PID_MAX 4194304
+
 /* a thread's name (comm) is at most 15 bytes (TASK_COMM_LEN 16, its NUL) */
 #define COMM_MAX 16
 
@@ -530,6 +533,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 why = "a system call event without its context, the thread, CPU and time (options/context-info "
                       "off): not read (echo context-info > trace_options)";
             rc = bad_line(path, line, b, e, why ? why : "not an ftrace event line ('COMM-PID [CPU] FLAGS TIME: EVENT')");
+            break;
+        }
+        if (h.pid > PID_MAX) {   /* (past 2^63 the digits saturate: two threads would be one) */
+            rc = bad_line(path, line, b, e, "a pid outside Linux's 0 to 4194304 in 'COMM-PID'");
             break;
         }
         if (*clock && h.clock != *clock) {
