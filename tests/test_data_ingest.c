@@ -2326,6 +2326,43 @@ static void strace_pid_out_of_range(void)
     if (r.n) ts_mc_raw_free(&r);
 }
 
+/* a return value is the kernel's long: strace prints some unsigned ("= 18446744073709551615")
+ * or as an address past 2^63 ("= 0xffffffffff600000"), which are the signed values the
+ * kernel returned (they were clamped to 2^63 - 1); past 64 bits is an error naming the line */
+static void strace_ret_64_bits(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    write_text(in(d, "ret.log"), "1 1.0 lseek(3, 0, SEEK_CUR) = 18446744073709551615\n"
+                                 "1 1.1 mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, 3, 0) = 0xffffffffff600000\n"
+                                 "1 1.2 lseek(3, 0, SEEK_END) = 9223372036854775808\n"
+                                 "1 1.3 lseek(3, 0, SEEK_END) = 9223372036854775807\n"
+                                 "1 1.4 read(3 <unfinished ...>\n"
+                                 "1 1.5 <... read resumed>\"\", 1) = 18446744073709551614\n"
+                                 "1 1.6 lseek(3, 0, SEEK_CUR) = -9223372036854775808\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(in(d, "ret.log"), &r) == 0);
+    CHECK(r.n == 6 && r.has_ret[0] && r.ret[0] == -1);
+    CHECK(r.n == 6 && r.has_ret[1] && r.ret[1] == -10485760);
+    CHECK(r.n == 6 && r.has_ret[2] && r.ret[2] == INT64_MIN);
+    CHECK(r.n == 6 && r.has_ret[3] && r.ret[3] == INT64_MAX);
+    CHECK(r.n == 6 && r.has_ret[4] && r.ret[4] == -2);
+    CHECK(r.n == 6 && r.has_ret[5] && r.ret[5] == INT64_MIN);
+    ts_mc_raw_free(&r);
+    const char *bad[] = {"1 1.1 lseek(3, 0, SEEK_CUR) = 18446744073709551616\n",
+                         "1 1.1 mmap(NULL, 1, 1, 1, 3, 0) = 0x10000000000000000\n",
+                         "1 1.1 lseek(3, 0, SEEK_CUR) = -9223372036854775809\n",
+                         "1 1.1 read(3 <unfinished ...>\n1 1.2 <... read resumed>\"\", 1) = 99999999999999999999\n"};
+    for (int i = 0; i < 4; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "1 1.0 close(3) = 0\n%s", bad[i]);
+        write_text(in(d, "ret.log"), text);
+        CHECK_MSG(ts_mc_from_strace(in(d, "ret.log"), &r) != 0 && strstr(ts_error(), "ret.log:") &&
+                      strstr(ts_error(), ": a return value outside 64 bits: '"),
+                  "case %d: %s", i, ts_error());
+    }
+}
+
 /* the same in ftrace's COMM-PID: a pid past 2^63 was clamped (two threads became one), one
  * past Linux's largest kept; each is an error naming the line */
 static void ftrace_pid_out_of_range(void)
@@ -2400,6 +2437,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_live);
     RUN(strace_many_waiting_calls);
     RUN(strace_pid_out_of_range);
+    RUN(strace_ret_64_bits);
     RUN(ftrace_pid_out_of_range);
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_ingest_ids_gzip);

@@ -43,6 +43,7 @@
 #include "common/idmap.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -62,10 +63,14 @@ typedef struct {
     int32_t cnames;
 } pending;
 
+#define RET_RANGE "a return value outside 64 bits"   /* parse_ret's -1 */
+
 /* " = VALUE" at the end of a call's line (before " <duration>"): the return value;
  * 0 when there is none ("= ?", or no " = "), or when the line is cut (the log's last,
  * without its newline, where a duration would follow) right after the number, which may
- * have been cut too */
+ * have been cut too. The value is the kernel's long, which strace prints unsigned for some
+ * calls ("= 18446744073709551615", an address "= 0xffffffffff600000"): up to 2^64 - 1 it
+ * is the signed value of those bits; past 64 bits, -1 */
 static int parse_ret(const char *s, int cut, int64_t *ret)
 {
     const char *eq = NULL;   /* the last " = " after the closing parenthesis (strace pads with blanks) */
@@ -77,9 +82,15 @@ static int parse_ret(const char *s, int cut, int64_t *ret)
     if (!eq) return 0;
     const char *v = eq + 3;
     char *e;
-    long long x = strtoll(v, &e, 0);
+    errno = 0;
+    const char *w = v;
+    while (isspace((unsigned char)*w)) w++;   /* (as strtoull skips them) */
+    const int neg = *w == '-';
+    long long x = neg ? strtoll(v, &e, 0) : 0;
+    unsigned long long u = neg ? 0 : strtoull(v, &e, 0);
     if (e == v || (cut && !*e)) return 0;
-    *ret = (int64_t)x;
+    if (errno == ERANGE) return -1;
+    *ret = neg ? (int64_t)x : (int64_t)u;
     return 1;
 }
 
@@ -897,7 +908,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 size_t w = rest_may_follow && !when_ns ? pend_of_pid(&pend, last_pid) : SIZE_MAX;
                 if (w != SIZE_MAX) {
                     *timed = timed_before;
-                    if (x) x->has_ret[pend.idx[w]] = (uint8_t)parse_ret(orig, cut && durations, &x->ret[pend.idx[w]]);
+                    int64_t v = 0;
+                    const int r = parse_ret(orig, cut && durations, &v);
+                    if (r < 0) { rc = bad_line(path, line, orig, cut, RET_RANGE); break; }
+                    if (x) x->has_ret[pend.idx[w]] = (uint8_t)r, x->ret[pend.idx[w]] = v;
                     pend_drop(&pend, w);
                     continue;
                 }
@@ -923,7 +937,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 size_t at = pend.idx[k];
                 pend_drop(&pend, k);
                 if (same) {   /* counted at its start; the return value is here */
-                    if (x) x->has_ret[at] = (uint8_t)parse_ret(s, cut && durations, &x->ret[at]);
+                    int64_t v = 0;
+                    const int r = parse_ret(s, cut && durations, &v);
+                    if (r < 0) { rc = bad_line(path, line, orig, cut, RET_RANGE); break; }
+                    if (x) x->has_ret[at] = (uint8_t)r, x->ret[at] = v;
                     if (x && x->exec[at]) x->exec_pid[at] = pid;   /* where the process goes on */
                     continue;
                 }
@@ -932,6 +949,9 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             pend_wait(&pend, pid, n, name);
             after_unfinished = 1;
         }
+        int64_t ret = 0;
+        const int has_ret = unfinished(s) ? 0 : parse_ret(s, cut && durations, &ret);
+        if (has_ret < 0) { rc = bad_line(path, line, orig, cut, RET_RANGE); break; }
         if (n == cap) {
             cap *= 2;
             names = ts_realloc(names, cap * sizeof *names);
@@ -949,8 +969,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         if (x) {
             x->pid[n] = pid;
             x->ns[n] = when_ns;
-            x->ret[n] = 0;
-            x->has_ret[n] = unfinished(s) ? 0 : (uint8_t)parse_ret(s, cut && durations, &x->ret[n]);
+            x->ret[n] = ret;
+            x->has_ret[n] = (uint8_t)has_ret;
             x->exec[n] = resumed ? NULL : exec_path(s);
             x->comm[n] = comm[0] ? ts_strdup(comm) : NULL;
             x->exec_pid[n] = pid;
