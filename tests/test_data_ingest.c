@@ -259,6 +259,52 @@ static void strace_clock_and_relative(void)
     CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "tr.log:2: "));
 }
 
+/* -r's times (since the line before) and a clock's (-t, -tt, -ttt) mixed line to line: the
+ * sum of -r's and the clock's cannot be one time line (the clock's was read as a gap of
+ * decades, or -r's as a time in 1970); an error naming the line. Each kind alone is read */
+static void strace_relative_and_clock_mixed(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    static const struct { const char *text; int line; } bad[] = {
+        {"1700000000.000001 read(3, \"\", 1) = 0\n     0.000100 close(3) = 0\n", 2},
+        {"     0.000000 read(3, \"\", 1) = 0\n1700000000.000100 close(3) = 0\n", 2},
+        {"1234       0.000000 read(3, \"\", 1) = 0\n1234  12:00:01.000002 close(3) = 0\n", 2},
+        {"1234  12:00:01.000002 read(3, \"\", 1) = 0\n1234       0.000010 close(3) = 0\n", 2},
+        {"[pid  12] 1.000001 read(3, \"\", 1) = 0\n[pid  12]      0.000010 close(3) = 0\n", 2},
+        {"     0 read(3, \"\", 1) = 0\n     1 getpid() = 1\n1700000000 close(3) = 0\n", 3},
+        {"1 1.0 getpid() = 1\n1      0.000010 read(3, \"\", 1) = 0\n", 2},
+        {"1 12:00:01.0 (+     0.000000) getpid() = 1\n1      0.000010 read(3, \"\", 1) = 0\n", 2},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_text(in(d, "mix.log"), bad[i].text);
+        ts_mc_raw r;
+        char want[32];
+        snprintf(want, sizeof want, "mix.log:%d: ", bad[i].line);
+        const int rc = ts_mc_from_strace(in(d, "mix.log"), &r);
+        if (rc == 0) ts_mc_raw_free(&r);
+        CHECK_MSG(rc != 0 && strstr(ts_error(), want) && strstr(ts_error(), "-r"), "case %zu: %s", i,
+                  rc ? ts_error() : "read");
+    }
+    /* one kind: read as before */
+    static const char *const good[] = {
+        "     0.000000 read(3, \"\", 1) = 0\n     0.000100 close(3) = 0\n",
+        "1234       0.000000 read(3, \"\", 1) = 0\n1234       0.000100 close(3) = 0\n",
+        "1234  12:00:01.000002 read(3, \"\", 1) = 0\n1234  12:00:01.000102 close(3) = 0\n",
+        "1700000000.000001 read(3, \"\", 1) = 0\n1700000000.000101 close(3) = 0\n",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        write_text(in(d, "mix.log"), good[i]);
+        ts_mc_raw r;
+        if (ts_mc_from_strace(in(d, "mix.log"), &r) != 0) {
+            CHECK_MSG(0, "good %zu: %s", i, ts_error());
+            continue;
+        }
+        CHECK_MSG(r.n == 2 && r.time_ns && r.time_ns[1] - r.time_ns[0] == 100000, "good %zu", i);
+        ts_mc_raw_free(&r);
+    }
+}
+
 /* strace -i: the instruction pointer in brackets after the pid and the time ("[????????????????]"
  * on exit lines); with -ttt, with no time, and after '[pid N]' (a log written to a terminal) */
 static void strace_instruction_pointers(void)
@@ -2429,6 +2475,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_stack_traces);
     RUN(strace_personality_notice);
     RUN(strace_clock_and_relative);
+    RUN(strace_relative_and_clock_mixed);
     RUN(strace_instruction_pointers);
     RUN(strace_syscall_numbers);
     RUN(strace_summary_table);

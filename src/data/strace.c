@@ -26,7 +26,8 @@
  * clock's ("1234  12:00:01.000002 (+     0.000021) read(...)"). Any precision strace's
  * --absolute-timestamps and --relative-timestamps give, whole seconds too ("1234
  * 1700000000 read(...)", "     0 read(...)": the number after the pid, or one no pid can
- * be, is the time). A resumed call
+ * be, is the time). A log has one kind: -r's time on a line after a clock's, or a clock's
+ * after -r's, is an error naming the line. A resumed call
  * whose start is not in the log (tracing began mid-call) counts where it resumes.
  * The summary table -c or -C appends ("% time     seconds  usecs/call ...") ends the log.
  * Anything else is an error naming the line; a NUL byte (strace prints none) is
@@ -823,18 +824,27 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         if (gap == orig) pad = 0;
         double when = 0;
         int64_t when_ns = 0;
-        if (clock && relative < 0) {
+        if (clock) {
             /* strace -r: the time since the line before, seconds right-aligned in 6 columns
              * ("     0.000000"); -t, -tt and -ttt are never padded. A gap of 100,000 s or more
              * fills the columns: an unpadded time of 6 to 9 digits of seconds is -r's or a
              * clock's before 2001 (-ttt where the clock began at 1970), told by the first time
-             * that is not such a one (a padded one is -r's), else by none (a clock's) */
+             * that is not such a one (a padded one is -r's), else by none (a clock's). Each
+             * line's kind must be the log's: -r's summed with a clock's make no time line */
             const char *point = memchr(s, '.', (size_t)(t - s));
             const size_t whole = (size_t)((point ? point : t) - s);
-            if (memchr(s, ':', (size_t)(t - s)) || !strncmp(skip_blanks(t), "(+", 2)) relative = 0;
-            else if ((size_t)(s - gap) > pad) relative = whole <= 6;
-            else if (whole < 6 || whole > 9) relative = 0;
-            if (relative == 1)   /* the calls read before: their times as -r's */
+            int kind = -1;   /* this time's: -r's (1), a clock's (0), either (-1) */
+            if (memchr(s, ':', (size_t)(t - s)) || !strncmp(skip_blanks(t), "(+", 2)) kind = 0;
+            else if ((size_t)(s - gap) > pad) kind = whole <= 6;
+            else if (whole < 6 || whole > 9) kind = 0;
+            if (relative >= 0 && kind >= 0 && kind != relative) {
+                rc = bad_line(path, line, orig, cut, kind ? "a relative time (strace -r) after absolute ones (-t, -tt, -ttt)"
+                                                          : "an absolute time (-t, -tt, -ttt) after relative ones (strace -r)");
+                break;
+            }
+            const int was = relative;
+            if (relative < 0) relative = kind;
+            if (was < 0 && relative == 1)   /* the calls read before: their times as -r's */
                 for (size_t i = 0; i < n; i++) {
                     times[i] = ns_seconds(rel_at[i]);
                     if (x) x->ns[i] = rel_at[i];
