@@ -2432,6 +2432,48 @@ static void ftrace_pid_out_of_range(void)
     ts_ctf_trace_free(&t);
 }
 
+/* an exit's value is the kernel's long: past 64 bits it was clamped (to -1 printed in hex,
+ * to 2^63 - 1 in decimal), now an error naming the line; up to 2^64 - 1 it is the signed
+ * value of those bits, in each of the three forms */
+static void ftrace_ret_64_bits(void)
+{
+    static const char *const bad[] = {
+        "  a-1 [000] ..... 1.000002: sys_read -> 0x10000000000000000\n",
+        "  a-1 [000] ..... 1.000002: sys_exit_read: 0x10000000000000000\n",
+        "  a-1 [000] ..... 1.000002: sys_exit_read: -9223372036854775809\n",
+        "  a-1 [000] ..... 1.000002: sys_exit: NR 0 = 99999999999999999999\n",
+        "  a-1 [000] ..... 1.000002: sys_exit: NR 0 = -9223372036854775809\n",
+    };
+    for (int i = 0; i < 5; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "  a-1 [000] ..... 1.000001: sys_read(fd: 3)\n%s", bad[i]);
+        ts_ctf_trace t;
+        const char *path;
+        const int rc = ftrace_text(text, NULL, "x86_64", &t, NULL, &path);
+        if (rc == 0) ts_ctf_trace_free(&t);
+        CHECK_MSG(rc == -1, "case %d", i);
+        char want[700];
+        snprintf(want, sizeof want, "%s:2: a return value outside 64 bits: '", path);
+        CHECK_MSG(strstr(ts_error(), want) == ts_error(), "case %d: %s", i, ts_error());
+    }
+    static const char *const good[] = {
+        "  a-1 [000] ..... 1.000001: sys_read(fd: 3)\n  a-1 [000] ..... 1.000002: sys_read -> 0xffffffffffffffff\n",
+        "  a-1 [000] ..... 1.000001: sys_enter_read: fd: 3\n  a-1 [000] ..... 1.000002: sys_exit_read: 18446744073709551615\n",
+        "  a-1 [000] ..... 1.000001: sys_enter: NR 0 (3)\n  a-1 [000] ..... 1.000002: sys_exit: NR 0 = 18446744073709551615\n",
+        "  a-1 [000] ..... 1.000001: sys_enter: NR 0 (3)\n  a-1 [000] ..... 1.000002: sys_exit: NR 0 = -1\n",
+    };
+    ts_ctf_opts o = {NULL, 0, TS_CTF_SYSCALLS, -1, 0, 0};
+    for (int i = 0; i < 4; i++) {
+        ts_ctf_trace t;
+        if (ftrace_text(good[i], &o, "x86_64", &t, NULL, NULL) != 0) {
+            CHECK_MSG(0, "good %d: %s", i, ts_error());
+            continue;
+        }
+        CHECK_MSG(t.n == 1 && t.has_ret[0] && t.ret[0] == -1, "good %d", i);
+        ts_ctf_trace_free(&t);
+    }
+}
+
 /* a log of a build: each of many processes ends in a call cut short that never resumes
  * (exit_group), and other calls resume under another id than their start's. Finding the
  * call a line resumes took a pass over every call still waiting: 100,000 processes took
@@ -2486,6 +2528,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_pid_out_of_range);
     RUN(strace_ret_64_bits);
     RUN(ftrace_pid_out_of_range);
+    RUN(ftrace_ret_64_bits);
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_ingest_ids_gzip);
     RUN(cli_ingest_input_in_output);

@@ -34,6 +34,8 @@
 #include "tracesynth/data.h"
 #include "tracesynth/eval.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,6 +339,21 @@ int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v
     return -1;
 }
 
+/* the number at v as strtoull and strtoll read it (*end after it): an exit's value, the
+ * kernel's long, which ftrace prints unsigned in hex; up to 2^64 - 1 the signed value of
+ * those bits. 0, or -1 when it is past 64 bits */
+static int value64(const char *v, char **end, int64_t *out)
+{
+    const char *w = v;
+    while (isspace((unsigned char)*w)) w++;   /* (as strtoull skips them) */
+    errno = 0;
+    if (*w == '-') *out = strtoll(v, end, 0);
+    else *out = (int64_t)strtoull(v, end, 0);
+    return errno == ERANGE ? -1 : 0;
+}
+
+#define RET_RANGE "a return value outside 64 bits"
+
 /* tracesynth fill's line for a reconstructed event, "tracesynth_reconstructed: event=NAME
  * tid=N ...": x becomes the event NAME stands for (sys_enter_X, sys_exit_X: X's entry and
  * exit, without a value), of thread N (-1: not known) */
@@ -380,12 +397,14 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
         const char *v = ne + 4;
         char *ve;
         if (!sys || v == e || *v == '-') return bad_line(path, line, b, e, "malformed system call exit 'sys_NAME -> VALUE'");
-        unsigned long long u = strtoull(v, &ve, 0);
+        int64_t u;
+        const int range = value64(v, &ve, &u);
         if (ve == v || ve != e) return bad_line(path, line, b, e, "malformed system call exit 'sys_NAME -> VALUE'");
+        if (range) return bad_line(path, line, b, e, RET_RANGE);
         x->kind = K_EXIT;
         x->name = s + 4;
         x->name_end = ne;
-        x->val = (int64_t)u;
+        x->val = u;
         x->has_val = 1;
         return 0;
     }
@@ -403,8 +422,10 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
         if (!enter) {
             if (e - q < 4 || memcmp(q, " = ", 3)) return bad_line(path, line, b, e, "malformed raw_syscalls exit (no '= VALUE')");
             const char *v = q + 3;
-            long long r = strtoll(v, &q, 0);
+            int64_t r;
+            const int range = value64(v, &q, &r);
             if (q == v || q != e) return bad_line(path, line, b, e, "malformed raw_syscalls exit (no '= VALUE')");
+            if (range) return bad_line(path, line, b, e, RET_RANGE);
             x->val = r;
             x->has_val = 1;
         }
@@ -421,11 +442,11 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
     }
     if (len > 9 && !memcmp(s, "sys_exit_", 9)) {
         char *q;
-        long long r = strtoll(args, &q, 0);
+        int64_t r;
+        const int range = value64(args, &q, &r);   /* (printed as unsigned hex: the bits are the value) */
         if (q != args && blanks(q, e) == e) {
-            /* printed as unsigned hex: the bits are the value */
-            unsigned long long u = strtoull(args, NULL, 0);
-            x->val = *args == '-' ? r : (int64_t)u;
+            if (range) return bad_line(path, line, b, e, RET_RANGE);
+            x->val = r;
             x->has_val = 1;
         }
         x->kind = K_EXIT;
