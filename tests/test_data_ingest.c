@@ -165,8 +165,27 @@ static void strace_line_shapes(void)
      * carriage return out of the error rewrote the line it is on */
     write_text(in(d, "bad.log"), "1700000000.1 read(0, \"\", 1) = 0\nfoo\033[31mRED\rbar\r\n");
     CHECK(ts_strace_read(in(d, "bad.log"), &names, &n) == -1);
-    CHECK_MSG(strstr(ts_error(), ":2: not a system call, signal or exit line: 'foo\\x1b[31mRED\\x0dbar'") &&
+    CHECK_MSG(strstr(ts_error(), ":2: a carriage return inside the line") &&
+              strstr(ts_error(), ": 'foo\\x1b[31mRED\\x0dbar'") && !strpbrk(ts_error(), "\033\r"), "'%s'", ts_error());
+    write_text(in(d, "bad.log"), "1700000000.1 read(0, \"\", 1) = 0\nfoo\033[31mREDbar\r\n");
+    CHECK(ts_strace_read(in(d, "bad.log"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), ":2: not a system call, signal or exit line: 'foo\\x1b[31mREDbar'") &&
               !strpbrk(ts_error(), "\033\r"), "'%s'", ts_error());
+    /* a carriage return inside a line is no line end of strace's (it writes "\r" in a string):
+     * line ends of a carriage return alone made the log one line, its calls after the first
+     * lost; an error naming the line */
+    static const char *const cr[] = {"1 1.0 getpid() = 1\r1 1.1 close(3) = 0\r",
+                                     "1 1.0 getpid() = 1\n1 1.1 --- SIGCHLD {si_signo=SIGCHLD} ---\r1 1.2 close(3) = 0\n",
+                                     "1 1.0 getpid() = 1\n1 1.1 close(3) = 0\r\r\n"};
+    for (int i = 0; i < 3; i++) {
+        write_text(in(d, "cr.log"), cr[i]);
+        CHECK_MSG(ts_strace_read(in(d, "cr.log"), &names, &n) == -1 && strstr(ts_error(), "cr.log:") &&
+                      strstr(ts_error(), ": a carriage return inside the line"), "case %d: %s", i, ts_error());
+    }
+    write_text(in(d, "cr.log"), "1 1.0 getpid() = 1\r\n1 1.1 close(3) = 0\r\n");
+    REQUIRE(ts_strace_read(in(d, "cr.log"), &names, &n) == 0);
+    CHECK(names_are(names, n, "getpid close"));
+    free_names(names, n);
     /* a NUL byte (a block of zeros left by a crash) is named, not skipped or cut at */
     static const char zeros[] = "1 1700000000.1 read(0, \"\", 1) = 0\n"
                                 "1 1700000000.2 brk(NU\0\0garbage) = 0\n"

@@ -31,7 +31,8 @@
  * whose start is not in the log (tracing began mid-call) counts where it resumes.
  * The summary table -c or -C appends ("% time     seconds  usecs/call ...") ends the log.
  * Anything else is an error naming the line; a NUL byte (strace prints none) is
- * an error naming its line and column. A last line without its newline was cut (strace
+ * an error naming its line and column, and a carriage return inside a line (strace writes
+ * "\r"; one before the newline is a CRLF line end) one naming its line. A last line without its newline was cut (strace
  * stopped while writing it) or written by hand: a call's start there counts; a return value
  * that runs to the cut is none where the log's calls end in -T's durations (the line would
  * end in one, so the number may be cut too), else it is read; anything else cut is an error
@@ -281,6 +282,8 @@ static int ends_in_duration(const char *b, const char *e)
     while (q > b && ((q[-1] >= '0' && q[-1] <= '9') || q[-1] == '.')) q--;
     return q < e - 1 && q - b >= 2 && q[-1] == '<' && q[-2] == ' ';
 }
+
+#define CR_INSIDE "a carriage return inside the line (strace writes one as \\r; line ends of a carriage return alone are not read)"
 
 /* cut: the line is the log's last and has no newline (strace stopped while writing it) */
 static int bad_line(const char *path, size_t line, const char *s, int cut, const char *why)
@@ -687,6 +690,9 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         const char *s = skip_blanks(p), *orig = p;
         const int timed_before = *timed;
         p = eol + 1;
+        /* strace writes a carriage return in a string as "\r": one in a line is no line end
+         * of its own (lines ended by it alone would be read as one, their calls lost) */
+        if (memchr(orig, '\r', (size_t)(lend - orig))) { rc = bad_line(path, line, orig, 0, CR_INSIDE); break; }
         if (*s == 0) continue;
         /* (a last line without its newline and without one may have its value cut; in a
          * log without them it is taken as whole, written without the newline) */
@@ -755,6 +761,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             }
             if (q < end) {
                 size_t len = (size_t)(qe - q) - (qe > q && qe[-1] == '\r');
+                if (memchr(q, '\r', len)) { rc = bad_line(path, at, q, 0, CR_INSIDE); break; }
                 memmove(notice, q, len);
                 notice[len] = 0;
                 p = qe + 1;
