@@ -151,6 +151,14 @@ static void strace_line_shapes(void)
         "1700000000.1 read(0, \"\", 1) = 0\n[pid 12 read(0) = 0\n",
         "1700000000.1 read(0, \"\", 1) = 0\n12 <... resumed>) = 0\n",
         "1700000000.1 read(0, \"\", 1) = 0\n1700000000.2 = 0\n",
+        /* a time no option of strace's prints: read as some other time before */
+        "1700000000.1 read(0, \"\", 1) = 0\n1700000000.2.5 close(0) = 0\n",
+        "1 12:00:01.1 read(0, \"\", 1) = 0\n1 12:00:01:02 close(0) = 0\n",
+        "1 12:00:01.1 read(0, \"\", 1) = 0\n1 12:00 close(0) = 0\n",
+        "1 1.1 read(0, \"\", 1) = 0\n1 . close(0) = 0\n",
+        "1 1.1 read(0, \"\", 1) = 0\n1 2. close(0) = 0\n",
+        "1 1.1 read(0, \"\", 1) = 0\n1 .5 close(0) = 0\n",
+        "1 1.1 read(0, \"\", 1) = 0\n1 :12:00:01 close(0) = 0\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         write_text(in(d, "bad.log"), bad[i]);

@@ -129,6 +129,23 @@ static const char *number_token(const char *p, int *has_dot)
     return (p > s && (*p == ' ' || *p == '\t')) ? p : NULL;
 }
 
+/* [s, e) (number_token's) is a time as strace prints one: SECONDS (-ttt, -r) or HH:MM:SS
+ * (-t, -tt), each with a fraction or not; not "1.2.3", "12:00" or "." */
+static int time_shape(const char *s, const char *e)
+{
+    for (int parts = 1;; parts++, s++) {
+        const char *d = s;
+        while (s < e && *s >= '0' && *s <= '9') s++;
+        if (s == d) return 0;
+        if (s < e && *s == '.') {
+            for (d = ++s; s < e && *s >= '0' && *s <= '9';) s++;
+            if (s == d || s < e) return 0;
+        }
+        if (s == e) return parts == 1 || parts == 3;
+        if (*s != ':' || parts == 3) return 0;
+    }
+}
+
 /* -Y's "<NAME>" after a pid: the thread's name (comm) as strace quotes it ('<', '>', '"',
  * '\\' and bytes outside printable ASCII escaped: "\76", "\303", "\\"), decoded into
  * comm (cap bytes); its end after the '>', else NULL (strace prints no empty one) */
@@ -828,6 +845,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
          * time: an integer one is in whole seconds (--absolute-timestamps=precision:s,
          * "1700000000"; -r with --relative-timestamps=s, "     0") */
         const int clock = t != NULL;
+        if (clock && !time_shape(s, t)) {
+            rc = bad_line(path, line, orig, cut, "malformed time (strace prints SECONDS or HH:MM:SS, each with a fraction or not)");
+            break;
+        }
         if (gap == orig) pad = 0;
         double when = 0;
         int64_t when_ns = 0;
