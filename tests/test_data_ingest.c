@@ -2263,6 +2263,11 @@ static void ftrace_errors(void)
         {"sys_read -> 0xa\n", ":1: a system call event without its context"},
         {"sys_exit_read: 0xa\n", ":1: a system call event without its context"},
         {"  a-1 [000] ..... 1.0: sched_switch: x\n", ": no system call entry events"},
+        /* times past 2^63 ns (or counts) were clamped, two times made one, a CPU's going back unseen */
+        {"  a-1 [000] ..... 1.0: sys_read(fd: 0)\n  a-1 [000] ..... 99999999999.000001: sys_read(fd: 0)\n",
+         ":2: a time too large to read (2^63 - 1 ns or more)"},
+        {"  a-1 [000] ..... 99999999999999999999: sys_read(fd: 0)\n  a-1 [000] ..... 99999999999999999998: sys_read(fd: 0)\n",
+         ":1: a time too large to read (2^63 - 1 ns or more)"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         ts_ctf_trace t;

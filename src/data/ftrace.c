@@ -116,8 +116,8 @@ const char *ts__digits(const char *p, const char *e, int64_t *v)
     return p > s ? p : NULL;
 }
 
-/* "SECONDS[.FRACTION]:" at p: the time in ns (a bare count as it is), *clock 1 or 2 as
- * above, *ndig the fraction's digits; the end after the ':', or NULL */
+/* "SECONDS[.FRACTION]:" at p: the time in ns (a bare count as it is; INT64_MAX from there
+ * on), *clock 1 or 2 as above, *ndig the fraction's digits; the end after the ':', or NULL */
 static const char *timestamp(const char *p, const char *e, int64_t *ns, int *clock, int *ndig)
 {
     int64_t sec, frac = 0;
@@ -554,6 +554,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 why = "a system call event without its context, the thread, CPU and time (options/context-info "
                       "off): not read (echo context-info > trace_options)";
             rc = bad_line(path, line, b, e, why ? why : "not an ftrace event line ('COMM-PID [CPU] FLAGS TIME: EVENT')");
+            break;
+        }
+        if (h.ns == INT64_MAX) {   /* (timestamp's saturated value: two times would be one) */
+            rc = bad_line(path, line, b, e, "a time too large to read (2^63 - 1 ns or more)");
             break;
         }
         if (h.pid > PID_MAX) {   /* (past 2^63 the digits saturate: two threads would be one) */
