@@ -332,6 +332,29 @@ static void strace_relative_and_clock_mixed(void)
     }
 }
 
+/* a time past 2^63 - 1 ns, or -r's times summed past it, was clamped there (two times made
+ * one); an error naming the line */
+static void strace_time_too_large(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    write_text(in(d, "big.log"), "1 1.1 read(0, \"\", 1) = 0\n1 99999999999999999999.5 close(0) = 0\n"
+                                 "1 99999999999999999999.6 close(0) = 0\n");
+    ts_mc_raw r;
+    CHECK_MSG(ts_mc_from_strace(in(d, "big.log"), &r) != 0 && strstr(ts_error(), "big.log:2: a time too large"), "%s",
+              ts_error());
+    write_text(in(d, "big.log"), "1 12:00:01.1 read(0, \"\", 1) = 0\n1 99999999999999999:00:01 close(0) = 0\n");
+    CHECK_MSG(ts_mc_from_strace(in(d, "big.log"), &r) != 0 && strstr(ts_error(), "big.log:2: a time too large"), "%s",
+              ts_error());
+    FILE *f = fopen(in(d, "big.log"), "w");
+    REQUIRE(f);
+    fprintf(f, "     0.000000 read(0, \"\", 1) = 0\n");
+    for (int i = 0; i < 9300; i++) fprintf(f, "999999.000000 getpid() = 1\n");
+    fclose(f);
+    CHECK_MSG(ts_mc_from_strace(in(d, "big.log"), &r) != 0 && strstr(ts_error(), "big.log:9225: ") &&
+                  strstr(ts_error(), "too large"), "%s", ts_error());
+}
+
 /* strace -i: the instruction pointer in brackets after the pid and the time ("[????????????????]"
  * on exit lines); with -ttt, with no time, and after '[pid N]' (a log written to a terminal) */
 static void strace_instruction_pointers(void)
@@ -2550,6 +2573,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_personality_notice);
     RUN(strace_clock_and_relative);
     RUN(strace_relative_and_clock_mixed);
+    RUN(strace_time_too_large);
     RUN(strace_instruction_pointers);
     RUN(strace_syscall_numbers);
     RUN(strace_summary_table);

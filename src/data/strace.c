@@ -314,7 +314,8 @@ static int bad_line(const char *path, size_t line, const char *s, int cut, const
 
 /* timestamp token -> nanoseconds, exactly: -ttt "1700000000.123456", -tt/-t "HH:MM:SS[.us]"
  * (a double of seconds since 1970 keeps only ~0.24 us); saturates at INT64_MAX (a time past
- * the year 2262, or digits without end) */
+ * the year 2262, or digits without end: read_log refuses it) */
+#define TIME_RANGE "a time too large to read (2^63 - 1 ns or more)"
 static int64_t parse_time_ns(const char *s, const char *e)
 {
     int64_t v = 0, part = 0, frac = 0;
@@ -849,6 +850,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             rc = bad_line(path, line, orig, cut, "malformed time (strace prints SECONDS or HH:MM:SS, each with a fraction or not)");
             break;
         }
+        if (clock && parse_time_ns(s, t) == INT64_MAX) {   /* (saturated: two times would be one) */
+            rc = bad_line(path, line, orig, cut, TIME_RANGE);
+            break;
+        }
         if (gap == orig) pad = 0;
         double when = 0;
         int64_t when_ns = 0;
@@ -882,6 +887,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         if (clock && relative) {   /* -r's, or maybe: their sum */
             int64_t d = parse_time_ns(s, t);
             if (__builtin_add_overflow(rel_ns, d, &rel_ns)) rel_ns = INT64_MAX;
+            if (relative == 1 && rel_ns == INT64_MAX) {   /* (while not known, a clock's may sum past it) */
+                rc = bad_line(path, line, orig, cut, "-r's times summed to " TIME_RANGE);
+                break;
+            }
         }
         if (clock && relative == 1) {
             when_ns = rel_ns;
