@@ -2485,6 +2485,21 @@ static void ftrace_pid_out_of_range(void)
     REQUIRE(ftrace_text("  a-4194304 [000] ..... 1.000001: sys_read(fd: 0)\n", NULL, NULL, &t, NULL, NULL) == 0);
     CHECK(t.n == 1 && t.tid[0] == 4194304);
     ts_ctf_trace_free(&t);
+    /* and in the thread of the event a fill's line stands for (-1: not known) */
+    static const char *const tids[] = {"99999999999999999999", "4194305", "-2"};
+    for (int i = 0; i < 3; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "  a-12 [000] ..... 1.000001: sys_close(fd: 3)\n"
+                 "  a-12 [000] ..... 1.000002: tracesynth_reconstructed: event=sys_enter_read tid=%s next_tid=-1 "
+                 "confidence=0.500 gap_count=1\n", tids[i]);
+        const char *path;
+        const int rc = ftrace_text(text, NULL, NULL, &t, NULL, &path);
+        if (rc == 0) ts_ctf_trace_free(&t);
+        char want[700];
+        snprintf(want, sizeof want, "%s:2: a tid outside Linux's 0 to 4194304 (-1: not known) in tracesynth_reconstructed", path);
+        CHECK_MSG(rc == -1 && strstr(ts_error(), want) == ts_error(), "tid %s: %s", tids[i], rc ? ts_error() : "read");
+    }
 }
 
 /* an exit's value is the kernel's long: past 64 bits it was clamped (to -1 printed in hex,

@@ -367,6 +367,8 @@ static int parse_recon(const char *path, size_t line, const char *b, const char 
     for (ne = s; ne < e && ts__is_ident(*ne); ne++) {}
     if (ne == s || ne - s > 63 || (ne < e && *ne != ' '))
         return bad_line(path, line, b, e, "malformed " TS_FTRACE_RECON " event (no 'event=NAME ... tid=N')");
+    if (tid < -1 || tid > PID_MAX)   /* (past 2^63 the digits saturate: two threads would be one) */
+        return bad_line(path, line, b, e, "a tid outside Linux's 0 to 4194304 (-1: not known) in " TS_FTRACE_RECON);
     size_t len = (size_t)(ne - s);
     x->recon = 1;
     x->tid = tid;
