@@ -2269,6 +2269,9 @@ static void ftrace_errors(void)
         {"  a-1 [000] ..... 1.0: sys_exit: NR 0 = \n", ":1: malformed raw_syscalls exit"},
         {"  a-1 [000] ..... 1.0: sys_enter: 0 (1)\n", ":1: malformed raw_syscalls event"},
         {"  a-1 [000] ..... 1.0: sys_enter: NR 12x (1)\n", ":1: malformed raw_syscalls event"},
+        /* a number past 64 bits was clamped to 2^63 - 1 (another call's number, named nr_9223372036854775807) */
+        {"  a-1 [000] ..... 1.0: sys_enter: NR 99999999999999999999 (1)\n", ":1: a system call number outside 64 bits"},
+        {"  a-1 [000] ..... 1.0: sys_enter: NR -99999999999999999999 (1)\n", ":1: a system call number outside 64 bits"},
         {"  a-1 [000] ..... 1.0: : x\n", ":1: no event name after the time"},
         {"0000000001 00000000 0000000000012a4f ...\n", ":1: not an ftrace event line"},
         {"12 1 5678 hello\n", ":1: not an ftrace event line"},

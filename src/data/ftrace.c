@@ -419,8 +419,10 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
         int enter = len == 9;
         char *q;
         if (e - args < 4 || memcmp(args, "NR ", 3)) return bad_line(path, line, b, e, "malformed raw_syscalls event (no 'NR N')");
+        errno = 0;
         long nr = strtol(args + 3, &q, 10);   /* (the text goes on past e: never to read there) */
         if (q == args + 3 || q > e || (q < e && *q != ' ')) return bad_line(path, line, b, e, "malformed raw_syscalls event (no 'NR N')");
+        if (errno == ERANGE) return bad_line(path, line, b, e, "a system call number outside 64 bits");
         if (!enter) {
             if (e - q < 4 || memcmp(q, " = ", 3)) return bad_line(path, line, b, e, "malformed raw_syscalls exit (no '= VALUE')");
             const char *v = q + 3;
