@@ -2247,6 +2247,25 @@ static void ftrace_time_order(void)
     CHECK(names_are(t.names, t.n, "read write write read") && t.ret[0] == 0 && t.ret[1] == 1);
     free(notes);
     ts_ctf_trace_free(&t);
+    /* a CPU that recorded nothing: its file holds the header alone (trace) or nothing
+     * (trace_pipe); the others' events are read, the file named in a note. Alone, or when no
+     * file has events, it is an error */
+    static const char *const idle[] = {"# tracer: nop\n#\n# entries-in-buffer/entries-written: 0/0   #P:2\n#\n", ""};
+    for (int k = 0; k < 2; k++) {
+        write_text(in(d, "c1"), idle[k]);
+        if (ts_ftrace_load(two, 2, &o, NULL, &t, &notes) != 0) {
+            CHECK_MSG(0, "idle %d: %s", k, ts_error());
+            continue;
+        }
+        CHECK(names_are(t.names, t.n, "read read") && t.ret[0] == 0);
+        CHECK_MSG(notes && strstr(notes, "/c1: no ftrace event lines"), "%s", notes);
+        free(notes);
+        ts_ctf_trace_free(&t);
+    }
+    const char *const one_idle[] = {p1};
+    CHECK(ts_ftrace_load(one_idle, 1, &o, NULL, &t, &notes) == -1 && strstr(ts_error(), "/c1: no ftrace event lines"));
+    const char *const both_idle[] = {p1, p1};
+    CHECK(ts_ftrace_load(both_idle, 2, &o, NULL, &t, &notes) == -1 && strstr(ts_error(), "no system call entry events"));
     /* two clocks cannot merge */
     write_text(in(d, "c1"), "  b-2 [001] ..... 1000002: sys_write(fd: 0)\n");
     CHECK(ts_ftrace_load(two, 2, &o, NULL, &t, &notes) == -1);

@@ -652,8 +652,9 @@ static int add_line(void *u, const ts__ft_line *l)
     return 0;
 }
 
-/* one file's lines into rd */
-static int read_one(reader *rd, const char *path)
+/* one file's lines into rd; alone: the only file (else one of a CPU that recorded
+ * nothing, per_cpu/cpuN/trace, may have no event lines) */
+static int read_one(reader *rd, const char *path, int alone)
 {
     char *buf;
     size_t size;
@@ -675,7 +676,10 @@ static int read_one(reader *rd, const char *path)
         else if (rd->r[i].ns == INT64_MIN) rd->r[i].ns = t;
     }
     free(buf);
-    if (rc == 0 && !of.events && rd->n == first) rc = ts_fail("%s: no ftrace event lines", path);
+    if (rc == 0 && !of.events && rd->n == first) {
+        if (alone) rc = ts_fail("%s: no ftrace event lines", path);
+        else ts__note(&rd->notes, "%s: no ftrace event lines (a CPU that recorded nothing?): the other files are read", path);
+    }
     if (rc == 0 && rd->clock && clock && clock != rd->clock)
         rc = ts_fail("%s: its times are %s, those of the files before are %s: two trace clocks cannot be merged",
                      path, clock == 1 ? "seconds" : "bare counts", clock == 1 ? "bare counts" : "seconds");
@@ -766,7 +770,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
     memset(&rd, 0, sizeof rd);
     ts__interner_init(&rd.strs);
     int rc = 0;
-    for (int f = 0; f < npaths && rc == 0; f++) rc = read_one(&rd, paths[f]);
+    for (int f = 0; f < npaths && rc == 0; f++) rc = read_one(&rd, paths[f], npaths == 1);
     char label[512];
     snprintf(label, sizeof label, "%s%s", paths[0], npaths > 1 ? " (and the files after it)" : "");
     if (rc == 0) qsort(rd.r, rd.n, sizeof *rd.r, cmp_rec);
