@@ -529,6 +529,30 @@ static void strace_ff_files_merge_by_time(void)
     write_text(in(d, "t.102"), "getpid() = 102\n");
     const char *p3[2] = {in(d, "t.100"), in(d, "t.102")};
     CHECK(ts_strace_read_many(p3, 2, &names, &n) == -1 && strstr(ts_error(), "timestamps"));
+    /* a thread ended before its first call (exit_group of another): its file holds its exit
+     * alone, and adds no calls; so does an empty one. -t's times of day still merge */
+    static const char *const none[] = {"1700000000.000250 +++ exited with 0 +++\n",
+                                       "1700000000.000250 +++ killed by SIGKILL +++\n", ""};
+    const char *p4[3] = {in(d, "t.100"), in(d, "t.103"), in(d, "t.101")};
+    for (int i = 0; i < 3; i++) {
+        write_text(in(d, "t.103"), none[i]);
+        if (ts_strace_read_many(p4, 3, &names, &n) != 0) {
+            CHECK_MSG(0, "case %d: %s", i, ts_error());
+            continue;
+        }
+        CHECK(names_are(names, n, "clone getpid wait4 write exit_group exit_group"));
+        free_names(names, n);
+    }
+    write_text(in(d, "t.104"), "23:59:59.000000 getpid() = 1\n");
+    write_text(in(d, "t.105"), "00:00:01.000000 brk(NULL) = 0x1\n");
+    const char *p5[3] = {in(d, "t.105"), in(d, "t.103"), in(d, "t.104")};
+    REQUIRE(ts_strace_read_many(p5, 3, &names, &n) == 0);
+    CHECK(names_are(names, n, "getpid brk"));
+    free_names(names, n);
+    /* alone, or with no file holding a call, it is an error */
+    const char *p6[2] = {in(d, "t.103"), in(d, "t.103")};
+    CHECK(ts_strace_read_many(p6, 1, &names, &n) == -1 && strstr(ts_error(), "t.103: no system calls"));
+    CHECK(ts_strace_read_many(p6, 2, &names, &n) == -1 && strstr(ts_error(), "no system calls"));
 }
 
 /* gzip data of text (one member), into out; returns its size */

@@ -647,7 +647,7 @@ static void alone_pids(char **names, size_t n, ts__strace_fields *x, const task_
  * or -tt, from its first day's midnight); x (may
  * be NULL): also per call the pid, the return value and execve's path */
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
-                    int *timed, ts__strace_fields *x)
+                    int *timed, ts__strace_fields *x, int empty_ok)
 {
     *names_out = NULL;
     *times_out = NULL;
@@ -1035,7 +1035,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     if (rc == 0 && x) alone_pids(names, n, x, gone, ngone);
     free(gone);
     free(buf);
-    if (rc == 0 && n == 0) rc = ts_fail("%s: no system calls in the log", path);
+    if (rc == 0 && n == 0 && !empty_ok) rc = ts_fail("%s: no system calls in the log", path);
     if (rc) {
         for (size_t i = 0; i < n; i++) free(names[i]);
         free(names);
@@ -1058,7 +1058,7 @@ int ts_strace_read(const char *path, char ***names, size_t *n)
 {
     double *times;
     int timed;
-    int rc = read_log(path, names, &times, n, &timed, NULL);
+    int rc = read_log(path, names, &times, n, &timed, NULL, 0);
     free(times);
     return rc;
 }
@@ -1066,7 +1066,7 @@ int ts_strace_read(const char *path, char ***names, size_t *n)
 int ts__strace_read_fields(const char *path, char ***names, double **times, size_t *n, int *timed,
                            ts__strace_fields *x)
 {
-    return read_log(path, names, times, n, timed, x);
+    return read_log(path, names, times, n, timed, x, 0);
 }
 
 void ts__strace_fields_free(ts__strace_fields *x)
@@ -1098,7 +1098,10 @@ int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out,
     int rc = 0, of_day = 1;
     for (int f = 0; f < npaths && rc == 0; f++) {
         int timed;
-        rc = read_log(paths[f], &fn[f], &ft[f], &fm[f], &timed, NULL);
+        /* (strace -ff: a thread ended before its first call, by another's exit_group, has a
+         * file with its exit alone) */
+        rc = read_log(paths[f], &fn[f], &ft[f], &fm[f], &timed, NULL, 1);
+        if (rc == 0 && !fm[f]) continue;
         of_day &= timed == 3;
         if (rc == 0 && !timed) rc = ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt", paths[f]);
         if (rc == 0 && timed == 2)
@@ -1106,21 +1109,24 @@ int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out,
                          "needs strace -ttt", paths[f]);
         n += fm[f];
     }
+    if (rc == 0 && n == 0) rc = ts_fail("%s (and the logs after it): no system calls in any log", paths[0]);
     if (rc == 0 && of_day) {
         /* times of day: each log counts from the midnight before its own first call, so a
          * process started after midnight would come first. The logs' first times on the
          * 24-hour circle: the trace began after the longest stretch without one; a log
          * whose first time is earlier in the day began on the next */
         double *first = ts_malloc((size_t)npaths * sizeof *first), start = 0, gap = -1;
-        for (int f = 0; f < npaths; f++) first[f] = ft[f][0];
-        qsort(first, (size_t)npaths, sizeof *first, cmp_double);
-        for (int f = 0; f < npaths; f++) {
-            double g = f ? first[f] - first[f - 1] : first[0] + 86400 - first[npaths - 1];
+        int nf = 0;   /* the logs with calls */
+        for (int f = 0; f < npaths; f++)
+            if (fm[f]) first[nf++] = ft[f][0];
+        qsort(first, (size_t)nf, sizeof *first, cmp_double);
+        for (int f = 0; f < nf; f++) {
+            double g = f ? first[f] - first[f - 1] : first[0] + 86400 - first[nf - 1];
             if (g > gap) gap = g, start = first[f];
         }
         free(first);
         for (int f = 0; f < npaths; f++)
-            if (ft[f][0] < start)
+            if (fm[f] && ft[f][0] < start)
                 for (size_t i = 0; i < fm[f]; i++) ft[f][i] += 86400;
     }
     char **names = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *names) : NULL;
