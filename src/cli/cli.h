@@ -98,7 +98,8 @@ typedef struct {
  * fill), as ingest's: the table that names ftrace text's raw_syscalls numbers */
 #define CLI_TRACE_ARCH_OPTION(p) \
     TS_OPT_STR_(0, "arch", p, "ARCH", "ftrace text: raw_syscalls numbers named through the\n" \
-                "table of x86_64, i386, arm or aarch64 (default the host's)")
+                "table of x86_64 or aarch64 (default the host's; i386\n" \
+                "and arm have none: each call is nr_NUMBER)")
 /* 0 with *arch its canonical name (NULL stays NULL), or a usage error (2): an architecture
  * not known, or one given for a CTF trace (a directory), whose events name their calls */
 int cli_trace_arch(const char *cmd, const char *trace, const char **arch);
