@@ -166,6 +166,10 @@ static void generate_cli(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length goes with -n"), "%s", err);
     snprintf(cmd, sizeof cmd, "markov %s --from-events %s/gen/stream.txt --order 3 -o %s/x", ds, dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--order goes with -n"), "%s", err);
+    /* the usage and the help say so: --draw is an option of the chain, as --length and --order */
+    CHECK(run_stdout("markov --help", out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "(-n N [--length L] [--order K] [--draw type|pair] | --from-events W)") &&
+                  strstr(out, "with -n: type (default)"), "%s", out);
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 1 --length 32 --format both -o %s/x", dir, ds, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--format is for window files"), "%s", err);
     /* a dataset directory that cannot be made: refused before anything is generated (no

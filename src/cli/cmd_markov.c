@@ -26,17 +26,18 @@ int cmd_markov(int argc, char **argv)
                     "trained on DATASET: IDs in its numbering), one after the other,\n"
                     "and draw only the other channels"),
         TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
-                       "type (default): each other channel on its own from the event\n"
-                       "type's counts; pair: every channel copied from one training\n"
-                       "event with the same (previous event, event), else event"),
+                       "with -n: type (default): each other channel on its own from\n"
+                       "the event type's counts; pair: every channel copied from one\n"
+                       "training event with the same (previous event, event), else\n"
+                       "event (--from-events: type only; see generate --channels-from)"),
         TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
                    "time split shares (default 0.7,0.1,0.2): it learns from\nthe training part"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 1L << 62, "seed (default 0): the same seed, the same trace"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "markov", "tracesynth markov DATASET (-n N [--length L] [--order K] | --from-events W) -o DIR [--draw type|pair]\n"
-        "       [--seed S]",
+        "markov", "tracesynth markov DATASET (-n N [--length L] [--order K] [--draw type|pair] | --from-events W)\n"
+        "       -o DIR [--fractions A,B,C] [--seed S]",
         "The multi-channel baseline: N events whose types follow an order-K Markov chain of\n"
         "the training part of DATASET (ingest --channels), each other channel (dt, comm,\n"
         "ret, tid, cpu) drawn per event type from the training counts (a type the training\n"
