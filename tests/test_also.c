@@ -391,6 +391,23 @@ static void reinterleave_command_line(void)
     CHECK(run_cli(args, err, sizeof err) == 2 && strstr(err, "--seed"));   /* read only when re-interleaving */
     snprintf(args, sizeof args, "train --model mdm-mc %s --reinterleave 0.4 -o %s/m.tsm", dp, dir);
     CHECK_MSG(run_cli(args, err, sizeof err) != 0 && strstr(err, "--reinterleave: not for the multi-channel"), "%s", err);
+    /* ftrace text gives the times and CPUs as a CTF trace does: the help and the error of a
+     * dataset without them say so */
+    snprintf(args, sizeof args, "ingest --from ftrace tests/data/ftrace_pipe.trace.gz -o %s/ft", dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "train --model ngram %s/ft --length 20 --reinterleave 0.4,2 -o %s/m.tsm --no-progress",
+             dir, dir);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "reinterleave: 2 copies"), "%s", out);
+    static const char *const names[] = {"a", "b", "<unk>"};
+    const int32_t pat[] = {0, 1};
+    char np[512];
+    make_dataset(np, sizeof np, dir, "untimed", pat, 2, 400, names, 3, 0, 0);
+    snprintf(args, sizeof args, "train --model ngram %s --length 20 --reinterleave 0.4 -o %s/m.tsm", np, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) != 0 && strstr(err, "ingest --from ctf or ftrace writes"), "%s", err);
+    CHECK(run_stdout("train --help", out, sizeof out) == 0);
+    const char *a = strstr(out, "--also DATASET"), *r = strstr(out, "--reinterleave US");
+    CHECK_MSG(a && r && strstr(a, "--from ctf or ftrace") && strstr(a, "--from ctf or ftrace") < r &&
+                  strstr(r, "--from ctf or ftrace"), "%s", out);
 }
 
 TEST_MAIN("also", {

@@ -132,15 +132,17 @@ int cmd_train(int argc, char **argv)
                    "stay the main dataset's. Its events are renumbered by name\n"
                    "into the main vocabulary (a name it lacks becomes <unk>; an\n"
                    "error without one). The part: its events before the main\n"
-                   "training part's end time when both have time_ns.npy (ingest\n"
-                   "--from ctf), else its first training fraction (--fractions)"),
+                   "training part's end time when both have time_ns.npy\n"
+                   "(ingest --from ctf or ftrace), else its first training\n"
+                   "fraction (--fractions)"),
         TS_OPT_CB_(0, "reinterleave", &ri, "US[,COPIES]", opt_reinterleave,
-                   "more training data (time split; a dataset of ingest --from\n"
-                   "ctf: its times and CPUs): COPIES (default 8) of the training\n"
-                   "part with each CPU's events moved in time by a random shift\n"
-                   "of at most US microseconds (drifting, each CPU's order kept)\n"
-                   "and merged again: other orders of concurrent CPUs' events,\n"
-                   "which the scheduler decides. Drawn from --seed"),
+                   "more training data (time split; a dataset of ingest\n"
+                   "--from ctf or ftrace: its times and CPUs): COPIES (default 8)\n"
+                   "of the training part with each CPU's events moved in time\n"
+                   "by a random shift of at most US microseconds (drifting, each\n"
+                   "CPU's order kept) and merged again: other orders of\n"
+                   "concurrent CPUs' events, which the scheduler decides. Drawn\n"
+                   "from --seed"),
         TS_OPT_SIZE_(0, "blackout", &k, "K", 1, 1 << 24, "blackout size of the training masks (default 10;\n"
                      "sssd-s4 only: the other models draw no blackouts)"),
         TS_OPT_CB_ALIAS_(0, "position", "mask-position", &pos, "P", cli_opt_position,

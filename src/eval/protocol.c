@@ -152,13 +152,13 @@ int ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, ui
     if (copies < 1) return ts_fail("%s: %d copies: expected at least 1", dir, copies);
     if (!d->data.time_ns || !d->data.dir)
         return ts_fail("%s: no event times (time_ns.npy): re-interleaving needs the times and CPUs that ingest "
-                       "--from ctf writes", dir);
+                       "--from ctf or ftrace writes", dir);
     void *cpus;
     if (ts_mc_load_channel(d->data.dir, TS_CH_CPU, d->data.stream.n, &cpus) != 0) return -1;
     int rc = 0;
     if (!cpus)
         rc = ts_fail("%s: no CPUs (cpu.npy): re-interleaving needs the times and CPUs that ingest --from ctf "
-                     "writes", dir);
+                     "or ftrace writes", dir);
     const size_t n = d->split.train_stream.n;   /* d's training part is [0, n) */
     const int32_t *cpu = cpus, *ids = d->data.stream.ids;
     const int64_t *t = d->data.time_ns;
