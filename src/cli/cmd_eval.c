@@ -100,7 +100,9 @@ static int parse_args(int argc, char **argv, eval_args *a)
     };
     const ts_opt_spec spec = {
         "eval", "tracesynth eval --original O --mask M --imputed I [--vocab V] [--arch A] [--json]\n"
-        "       tracesynth eval --real R --synthetic S [--train T] [--downstream N] [--json]",
+        "       tracesynth eval --real R --synthetic S [--train T] [--downstream N] [--json]\n"
+        "       tracesynth eval --real DATASET --synthetic DATASET [--constraints C] [--real-part P] [--length L]\n"
+        "                       [--downstream N] [--json]",
         about_text, opts, 0, 0, NULL, 0, NULL,
     };
     ts_opt_result args;
