@@ -67,6 +67,11 @@ static void bad_usage(void)
     CHECK(run_stdout("bench", out, sizeof out) == 2 && !out[0]);
     CHECK(run_output("bench", out, sizeof out) == 2 && strstr(out, "usage: tracesynth bench "));
     CHECK(run_stdout("bench --help", out, sizeof out) == 0 && strstr(out, "usage: tracesynth bench "));
+    /* bench layers times the layers around the S4 layer, not the S4 layer: the help says where
+     * that is timed */
+    CHECK_MSG(!strstr(out, "of each neural layer"), "%s", out);
+    CHECK(run_stdout("bench layers --help", out, sizeof out) == 0);
+    CHECK_MSG(!strstr(out, "each neural layer") && strstr(out, "bench model --profile"), "%s", out);
     CHECK(run_output("bench model --model nosuch", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);
     /* a non-neural model has no network to time */

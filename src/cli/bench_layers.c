@@ -1,5 +1,6 @@
-/* tracesynth bench layers: forward and backward time of each neural layer at
- * the shapes of SSSD-S4, beside the machine's measured SGEMM peak.
+/* tracesynth bench layers: forward and backward time of the layers around SSSD-S4's
+ * S4 layer at its shapes, and of the transformer's, beside the machine's measured SGEMM
+ * peak (the S4 layer is timed in bench model --profile's steps).
  *
  * Per (channels C, batch B, length L) it times the layers of one SSSD residual
  * block: the weight-normed k=3 conv C -> 2C, layer norm and GELU over 2C
@@ -366,9 +367,11 @@ int bench_layers(int argc, char **argv)
     const ts_opt_spec spec = {
         "bench layers", "tracesynth bench layers [--threads N] [--batch B] [--channels C] [--length L]\n"
         "                               [--min-time S]",
-        "Times forward and backward of each neural layer at the shapes of SSSD-S4 and prints\n"
-        "GFLOP/s beside the measured OpenBLAS SGEMM peak (n = 1024). Every time is the best\n"
-        "of at least 3 runs (after a warm-up) lasting --min-time in all.\n\n"
+        "Times forward and backward of the layers of an SSSD-S4 residual block around its S4\n"
+        "layer (the k=3 and k=1 convolutions, layer norm, GELU, gate, fc_t and the step\n"
+        "embedding MLP; the S4 layer itself is timed in the steps of bench model --profile)\n"
+        "and prints GFLOP/s beside the measured OpenBLAS SGEMM peak (n = 1024). Every time\n"
+        "is the best of at least 3 runs (after a warm-up) lasting --min-time in all.\n\n"
         "Then the transformer layers (row layer norm, RoPE, multi-head self-attention, one\n"
         "pre-LN encoder block with H = 4 heads, MLP 4C) at B = 16 (or --batch), C = 128 (or\n"
         "--channels, a multiple of 8) and L = --length.\n",
