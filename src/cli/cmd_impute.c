@@ -82,7 +82,9 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_GROUP_("the blackout and the run:"),
         TS_OPT_SIZE_(0, "blackout", &is.blackout, "K", 1, 1 << 24, "hidden events per window (default 10)"),
         TS_OPT_CB_(0, "position", &is.pos, "P", cli_opt_position, "center, end, random or all (default center;\n"
-                   "all: every event of the window, no --blackout)"),
+                   "center: events L/2 to L/2 + K - 1 (as the study), moved\n"
+                   "to the end when they do not fit; all: every event of the\n"
+                   "window, no --blackout)"),
         TS_OPT_SIZE_(0, "prefix", &prefix, "P", 1, 1 << 24, "multi-channel models and --channels-from: observe the\n"
                      "first P events of every channel, draw the rest (instead\n"
                      "of a blackout; the event model samples at temperature 1\n"
