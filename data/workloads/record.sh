@@ -111,10 +111,11 @@ root, portfile, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 class H(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *a): pass
 srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(H, directory=root))
+srv.daemon_threads = False   # joined by server_close: the last answers are sent before exit
 with open(portfile + ".tmp", "w") as f: f.write(str(srv.server_address[1]))
 os.rename(portfile + ".tmp", portfile)
 for _ in range(n): srv.handle_request()
-srv.server_close()   # waits for the request threads
+srv.server_close()
 EOF
     n=800
     strace -f -ttt -T -o "$2" $PY "$d/server.py" "$d/www" "$d/port" $n &
