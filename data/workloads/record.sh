@@ -10,12 +10,25 @@
 # python3, curl and git, node (Debian's nodejs) for node-async, java and javac (Debian's
 # default-jdk) for java-pool, and PostgreSQL's server and pgbench (Debian's postgresql)
 # for postgres. The inputs are generated from fixed seeds, so a rerun records the same
-# work (timing, PIDs and addresses differ).
+# work (timing, PIDs and addresses differ). A failing step or client fails the script with
+# a message naming the workload; the servers it started are stopped on every exit
+# (failure, Ctrl-C, TERM) and nothing is written for that workload.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
+
+fail() { echo "record.sh: $*" >&2; exit 1; }
+
+# runs $1 on any exit (failure, INT, TERM) until on_exit is emptied: it stops the servers
+# and clients still running. Only in runs not traced themselves (the traps are syscalls).
+stop_on_exit() {
+    on_exit=$1
+    trap '[ -z "$on_exit" ] || $on_exit' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
 
 # ---- the workloads (run under strace by "record.sh --run NAME DIR") ----
 
@@ -120,14 +133,22 @@ EOF
     n=800
     strace -f -ttt -T -o "$2" $PY "$d/server.py" "$d/www" "$d/port" $n &
     server=$!
+    clients=""
+    stop_on_exit stop_http_server
     i=0
-    while [ ! -f "$d/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+    while [ ! -f "$d/port" ]; do
+        i=$((i + 1))
+        [ $i -lt 300 ] || fail "http-server: the server did not listen within 30 s"
+        sleep 0.1
+    done
     port=$(cat "$d/port")
     files=$(cd "$d/www" && find . -type f | sed 's|^\./||' | sort)
     set -- $files
     nf=$#
     for c in 0 1 2 3; do
         (
+            cur=""
+            trap '[ -z "$cur" ] || kill $cur 2> /dev/null; exit 143' TERM
             k=$c
             while [ $k -lt $n ]; do
                 urls=""
@@ -142,16 +163,34 @@ EOF
                     j=$((j + 1))
                     k=$((k + 4))
                 done
+                # in the background, so that TERM stops it at once
                 case $((k / 4 % 5)) in
-                    1) curl -s -I $urls > /dev/null || true ;;
-                    3) curl -s -z "2000-01-01" $urls || true ;;
-                    4) curl -s -H "If-Modified-Since: Sun, 01 Jan 2090 00:00:00 GMT" $urls || true ;;
-                    *) curl -s $urls || true ;;
+                    1) curl -s -I $urls > /dev/null & ;;
+                    3) curl -s -z "2000-01-01" $urls & ;;
+                    4) curl -s -H "If-Modified-Since: Sun, 01 Jan 2090 00:00:00 GMT" $urls & ;;
+                    *) curl -s $urls & ;;
                 esac
+                cur=$!
+                wait $cur || fail "http-server: curl failed (exit $?) against 127.0.0.1:$port"
+                cur=""
             done
         ) &
+        clients="$clients $!"
     done
-    wait
+    # a client that fails leaves the server waiting for requests that never come
+    for c in $clients; do wait $c || exit 1; done
+    clients=""
+    wait $server || fail "http-server: the server failed (exit $?)"
+    on_exit=""
+}
+
+# the server is strace's child: strace ignores TERM, and a strace that is killed leaves what
+# it traces running
+stop_http_server() {
+    for c in $clients; do kill $c 2> /dev/null || true; done
+    for c in $clients; do wait $c 2> /dev/null || true; done
+    pkill -TERM -P $server 2> /dev/null || true
+    wait $server 2> /dev/null || true
 }
 
 # four rounds, one source tree each (428 to 763 files: libc headers, libstdc++ headers, Perl
@@ -409,17 +448,40 @@ run_postgres() {
     $as strace -f -ttt -T -o "$d/server.strace" "$bin/postgres" -D "$d/data" -p 5499 -k "$d" \
         -c listen_addresses= > "$d/server.log" 2>&1 &
     pid=$!
+    client=""
+    stop_on_exit stop_postgres
     i=0
     until $as "$bin/pg_isready" -q -h "$d" -p 5499; do
         i=$((i + 1))
-        [ $i -lt 300 ] || { echo "record.sh: postgres did not start ($d/server.log)" >&2; kill $pid; return 1; }
+        [ $i -lt 300 ] || fail "postgres: the server did not start: $(tail -n 1 "$d/server.log")"
         sleep 0.1
     done
-    $as "$bin/pgbench" -h "$d" -p 5499 -q -i -s 2 postgres 2> "$d/pgbench.log"
-    $as "$bin/pgbench" -h "$d" -p 5499 --random-seed=7 -c 4 -j 2 -t 300 postgres >> "$d/pgbench.log" 2>&1
+    # the clients in the background, so that TERM stops them at once
+    $as "$bin/pgbench" -h "$d" -p 5499 -q -i -s 2 postgres 2> "$d/pgbench.log" &
+    client=$!
+    wait $client || fail "postgres: pgbench -i failed: $(tail -n 1 "$d/pgbench.log")"
+    $as "$bin/pgbench" -h "$d" -p 5499 --random-seed=7 -c 4 -j 2 -t 300 postgres >> "$d/pgbench.log" 2>&1 &
+    client=$!
+    wait $client || fail "postgres: pgbench failed: $(tail -n 1 "$d/pgbench.log")"
+    client=""
     $as "$bin/pg_ctl" -D "$d/data" -m fast stop > /dev/null
-    wait $pid
+    wait $pid || fail "postgres: the server failed (exit $?): $(tail -n 1 "$d/server.log")"
+    on_exit=""
     cp "$d/server.strace" "$2"
+}
+
+# the postmaster is stopped with its backends, then strace exits: strace ignores TERM, and
+# a strace that is killed leaves what it traces running. A server still starting has no
+# postmaster.pid yet: a few tries.
+stop_postgres() {
+    [ -z "$client" ] || { kill $client 2> /dev/null || true; wait $client 2> /dev/null || true; }
+    i=0
+    until $as "$bin/pg_ctl" -D "$d/data" -m immediate stop > /dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -lt 50 ] || { kill $pid 2> /dev/null || true; break; }
+        sleep 0.1
+    done
+    wait $pid 2> /dev/null || true
 }
 
 # ---- driver ----
@@ -430,7 +492,7 @@ fi
 out=$here
 if [ $# -gt 0 ] && [ -d "$1" ]; then out=$(cd "$1" && pwd); shift; fi
 names=${*:-$ALL}
-for t in strace gcc make tar xz zstd sqlite3 $PY curl git gzip; do
+for t in strace gcc make tar xz zstd sqlite3 $PY curl git gzip pkill; do
     command -v $t > /dev/null || { echo "record.sh: '$t' is not installed" >&2; exit 1; }
 done
 case " $names " in *" node-async "*)
@@ -448,15 +510,25 @@ case " $names " in *" java-pool "*)
     done ;;
 esac
 self=$here/record.sh
+W=""
+tmp=""
+trap '[ -z "$W" ] || rm -rf "$W"; [ -z "$tmp" ] || rm -f "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 for name in $names; do
     case " $ALL " in *" $name "*) ;; *) echo "record.sh: unknown workload '$name' ($ALL)" >&2; exit 2 ;; esac
     W=$(mktemp -d)
     mkdir "$W/work"
+    st=0
     case $name in
-        http-server | java-pool | postgres) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null ;;
-        *) strace -f -ttt -T -o "$W/$name.strace" sh "$self" --run "$name" "$W/work" > /dev/null ;;
+        http-server | java-pool | postgres) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null || st=$? ;;
+        *) strace -f -ttt -T -o "$W/$name.strace" sh "$self" --run "$name" "$W/work" > /dev/null || st=$? ;;
     esac
-    gzip -9n < "$W/$name.strace" > "$out/$name.strace.gz"
+    [ $st -eq 0 ] || fail "$name failed (exit $st): $out/$name.strace.gz not written"
+    tmp=$out/$name.strace.gz.tmp
+    gzip -9n < "$W/$name.strace" > "$tmp"
+    mv "$tmp" "$out/$name.strace.gz"
+    tmp=""
     echo "$name: $(wc -l < "$W/$name.strace") strace lines -> $out/$name.strace.gz"
     rm -rf "$W"
 done
