@@ -79,13 +79,15 @@ int  ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out);
  * one rule for loading, imputation, constraints and eval */
 int  ts_mc_dt_ok(float dt);
 /* strace-like text, one line per event: "TID SECONDS NAME() = RET <DT>" with the time
- * summed from dt (the first event at 0, as in CTF), TID the thread bucket (0 without one), RET the value's
+ * summed from dt (the first event at 0 with a DT of 0, as in CTF: its dt, with no event
+ * before it, is not written), TID the thread bucket (0 without one), RET the value's
  * name ("?" for none or an unknown value); names strace could not print have their
  * other bytes as '_', and two names that would read alike are refused */
 int  ts_mc_write_strace(const char *path, const ts_mc *m);
 /* a CTF trace at dir (which must not exist), written by babeltrace2's sink.ctf.fs: one
  * stream per CPU (packet context cpu_id; one stream, no context, without a cpu channel), one event class
- * per event name, times (ns from 0) summed from dt, payload tid (the bucket; -1 none),
+ * per event name, times (ns from 0) summed from dt (the first event's dt not written),
+ * payload tid (the bucket; -1 none),
  * comm and ret (names; "" none, "?" unknown) */
 int  ts_mc_write_ctf(const char *dir, const ts_mc *m);
 

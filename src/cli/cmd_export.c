@@ -18,6 +18,8 @@ int cmd_export(int argc, char **argv)
         "text, one line per event: 'TID SECONDS NAME() = RET <DT>', the time summed from dt,\n"
         "TID the thread bucket, RET the return value ('?' for none or an unknown value).\n"
         "'ingest --from strace --channels' reads it back (the process names are not kept).\n"
+        "In both formats the first event is at 0: its dt (no event comes before it) is not\n"
+        "written, and ingest reads it back as 0, as for any trace.\n"
         "--format ctf: a CTF trace (a new directory PATH) written by babeltrace2's sink.ctf.fs\n"
         "that babeltrace2 opens, named as an LTTng kernel trace so that 'ingest --from ctf\n"
         "[--channels]' reads it back (the same events; CPUs, threads, comms, return values):\n"

@@ -451,12 +451,14 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
     double t = 0;
     char idbuf[32];
     for (size_t i = 0; rc == 0 && i < m->n; i++) {
-        double dt = m->dt ? expm1((double)m->dt[i]) : 0;
-        if (i) t += dt;   /* the first event at 0, as in the CTF writer */
-        if (!(t < TS_MC_MAX_NS) || !(dt < TS_MC_MAX_NS)) {
+        /* the first event at 0, as in the CTF writer: its dt has no event before it to come
+         * after, and ingest reads it as 0, so it is written as 0 (as its time says) */
+        double dt = m->dt && i ? expm1((double)m->dt[i]) : 0;
+        t += dt;
+        if (!(t < TS_MC_MAX_NS)) {
             ts_out_abort(&o);
             rc = ts_fail("%s: event %zu comes %.3g ns after the first: past what a trace's clock holds (%.3g ns)",
-                         path, i, t > dt ? t : dt, TS_MC_MAX_NS);
+                         path, i, t, TS_MC_MAX_NS);
             break;
         }
         int32_t e = m->ch[TS_CH_EVENT][i];
