@@ -453,7 +453,7 @@ static void split_short_trace(void)
                                                                      "fractions"), "%s", err);
     snprintf(args, sizeof args, "split %s/ds1800 --length 180 --windows 50 -o %s/sp1", dir, dir);
     CHECK(run_stdout(args, out, sizeof out) == 0);
-    CHECK_MSG(strstr(out, "note: the validation part (180 events) holds only 1 distinct windows") &&
+    CHECK_MSG(strstr(out, "note: the validation part (180 events) holds only 1 distinct window of length 180") &&
               strstr(out, "note: the testing part (360 events) holds only 50 distinct") == NULL, "%s", out);
     snprintf(args, sizeof args, "split %s/ds1800 --length 200 --fractions 0.6,0.2,0.2 -o %s/sp2", dir, dir);
     CHECK(run_stdout(args, out, sizeof out) == 0);
@@ -1128,6 +1128,30 @@ static void impute_output_checked_first(void)
     }
 }
 
+/* a count of one reads as one: "1 window of 20 events", "1 event -> ..." */
+static void counts_of_one(void)
+{
+    char args[2048], out[4096];
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 1 --length 20 --seed 4 -o %s/one --format both", dir, dir);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "generated 1 window of 20 events"), "%s", out);
+    snprintf(args, sizeof args, "score %s/ng.tsm --input %s/one.npy", dir, dir);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, ": 1 window of 20:"), "%s", out);
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/one.npy --blackout 4", dir, dir);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, ": 1 window of 20, blackout 4"), "%s", out);
+    /* a one-call strace log through ingest --channels and export */
+    char p[512];
+    snprintf(p, sizeof p, "%s/one.log", dir);
+    FILE *f = fopen(p, "w");
+    REQUIRE(f);
+    fputs("1700000001.000001 getpid() = 42 <0.000002>\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "ingest --from strace %s --channels -o %s/one1", p, dir);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "0 events without a return value") &&
+              strstr(out, "1 event, 1 name + <unk> (0 later events have names unseen"), "%s", out);
+    snprintf(args, sizeof args, "export %s/one1 -o %s/one1.txt", dir, dir);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "1 event -> "), "%s", out);
+}
+
 /* an OUT that is written in place (standard output, a FIFO) takes the one format there,
  * without an extension and without the names file; the summary goes to stderr */
 static void generate_to_a_stream(void)
@@ -1310,6 +1334,7 @@ TEST_MAIN("cli", {
     RUN(generate_output_checked_first);
     RUN(generate_to_a_stream);
     RUN(generate_keeps_its_model);
+    RUN(counts_of_one);
     RUN(bench_grid);
     RUN(bench_keeps_going);
     RUN(default_names_from_dataset);

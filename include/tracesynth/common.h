@@ -37,6 +37,8 @@ void        ts_clear_error(void);
 /* "an" or "a" before a model's name in a message: a name is read letter by letter
  * ("an mdm", "an sssd-s4", "an ngram"), the one word as a word ("a unigram") */
 const char *ts_article(const char *name);
+/* "s" after a count's noun, "" for 1: "%zu window%s", n, ts_plural(n) */
+const char *ts_plural(size_t n);
 
 /* ---- numbers from text: all of s, a decimal integer in [lo, hi] or a finite number in
  * [lo, hi] (lo == hi == 0: any); -1 with "'s' is not ..." (callers that name the place

@@ -57,9 +57,11 @@ int cmd_audit(int argc, char **argv)
     } else {
         double share = ts_audit_overlap(&train, &test);
         size_t found = (size_t)(share * (double)test.n + 0.5);
-        if (train.n == 1) printf("train: %s, %s of %zu events\n", train_p, train_what, train.len);
-        else printf("train: %s, %zu windows of %zu events\n", train_p, train.n, train.len);
-        printf("test:  %s, %zu windows of %zu events\n", test_p, test.n, test.len);
+        if (train.n == 1)
+            printf("train: %s, %s of %zu event%s\n", train_p, train_what, train.len, ts_plural(train.len));
+        else printf("train: %s, %zu windows of %zu event%s\n", train_p, train.n, train.len, ts_plural(train.len));
+        printf("test:  %s, %zu window%s of %zu event%s\n", test_p, test.n, ts_plural(test.n), test.len,
+               ts_plural(test.len));
         printf("found verbatim in train: %zu of %zu (%.1f%%)\n", found, test.n, 100 * share);
     }
     ts_windows_free(&train);

@@ -293,8 +293,8 @@ static int eval_impute(const eval_args *a)
         fputs(", ", stdout);
         json_num("type_accuracy", m.has_type, m.type_accuracy, 1);
     } else {
-        printf("imputation: %zu windows of %zu, %zu hidden events (mask 0 = missing)\n", m.windows,
-               O.len, m.hidden);
+        printf("imputation: %zu window%s of %zu, %zu hidden event%s (mask 0 = missing)\n", m.windows,
+               ts_plural(m.windows), O.len, m.hidden, ts_plural(m.hidden));
         printf("  %-15s %7.2f\n", "accuracy", m.accuracy);
         printf("  %-15s %7.2f\n", "perfect rate", m.perfect);
         printf("  %-15s %7.2f   token LCS / k\n", "ROUGE-L", m.rouge_l);

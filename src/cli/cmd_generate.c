@@ -151,7 +151,8 @@ int cmd_generate(int argc, char **argv)
                      : ts_windows_write_names(path, &w, &m->vocab)) { cli_fail(); goto done; }
     }
     FILE *msg = cli_msg_stream(out);   /* not into the windows on standard output */
-    fprintf(msg, "%s: generated %ld windows of %ld events in %.2f s (seed %ld) ->", m->ops->name, n, L, dt, run.seed);
+    fprintf(msg, "%s: generated %ld window%s of %ld event%s in %.2f s (seed %ld) ->", m->ops->name, n,
+            ts_plural((size_t)n), L, ts_plural((size_t)L), dt, run.seed);
     for (int i = 0; i < 3; i++)
         if (want[i]) fprintf(msg, " %s%s", base, sfx[i]);
     fprintf(msg, "\n");

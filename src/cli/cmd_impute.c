@@ -187,14 +187,14 @@ int cmd_impute(int argc, char **argv)
         fprintf(stderr, "impute: note: %s has no vocab.tsv; its IDs are read in the model's "
                 "numbering (--vocab FILE matches them by name)\n", input);
     if (r.unknown)
-        fprintf(stderr, "impute: note: %zu observed events have names the model never saw; "
-                "it reads them as <unk>\n", r.unknown);
+        fprintf(stderr, "impute: note: %zu observed %s the model never saw; it reads %s as <unk>\n", r.unknown,
+                r.unknown == 1 ? "event has a name" : "events have names", r.unknown == 1 ? "it" : "them");
     if (json) {
         print_json(m, &x, &is, ro.seed, &r);
     } else {
         const ts_impute_metrics *im = &r.metrics;
-        printf("%s: %zu windows of %zu, blackout %zu at %s: accuracy %.2f  perfect %.2f  ROUGE-L %.2f",
-               m->ops->name, x.n, x.len, is.blackout, ts_mask_name(is.pos), im->accuracy, im->perfect,
+        printf("%s: %zu window%s of %zu, blackout %zu at %s: accuracy %.2f  perfect %.2f  ROUGE-L %.2f",
+               m->ops->name, x.n, ts_plural(x.n), x.len, is.blackout, ts_mask_name(is.pos), im->accuracy, im->perfect,
                im->rouge_l);
         if (im->has_type) printf("  type accuracy %.2f", im->type_accuracy);
         printf("  (%.2f s)\n", r.seconds);

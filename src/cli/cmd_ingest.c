@@ -393,12 +393,12 @@ int cmd_ingest(int argc, char **argv)
     }
     if (rc == 0) rc = write_arch(out, ds->vocab.n > 0 ? arch : TS_ARCH_UNKNOWN);
     if (rc == 0) {
-        printf("%zu events", ds->stream.n);
+        printf("%zu event%s", ds->stream.n, ts_plural(ds->stream.n));
         if (ds->vocab.n > 0) {
             size_t unk = 0;
             for (size_t i = 0; i < ds->stream.n; i++) unk += ds->stream.ids[i] == ds->vocab.unk;
-            printf(", %d names + <unk> (%zu later events have names unseen in the first 70%%)",
-                   ds->vocab.n - 1, unk);
+            printf(", %d name%s + <unk> (%zu later %s unseen in the first 70%%)", ds->vocab.n - 1,
+                   ts_plural((size_t)(ds->vocab.n - 1)), unk, unk == 1 ? "event has a name" : "events have names");
         } else {
             printf(", IDs 0..%d", ts_ids_span(ds->stream.ids, ds->stream.n) - 1);
         }

@@ -76,15 +76,16 @@ int cmd_score(int argc, char **argv)
     if (ts_model_bits(m, &x, &names, &ro, &bits, &unknown)) { cli_fail(); goto done; }
     double dt = ts_now() - t0;
     if (unknown)
-        fprintf(stderr, "score: note: %zu events have names the model never saw; it reads them as <unk>\n",
-                unknown);
+        fprintf(stderr, "score: note: %zu %s the model never saw; it reads %s as <unk>\n", unknown,
+                unknown == 1 ? "event has a name" : "events have names", unknown == 1 ? "it" : "them");
     if (json) {
         printf("{\"model\": ");
         ts_json_put(stdout, m->ops->name);
         printf(", \"windows\": %zu, \"length\": %zu, \"bits_per_event\": %.6f, \"unknown\": %zu, "
                "\"seconds\": %.4f}\n", x.n, x.len, bits, unknown, dt);
     } else {
-        printf("%s: %zu windows of %zu: %.4f bits per event (%.2f s)\n", m->ops->name, x.n, x.len, bits, dt);
+        printf("%s: %zu window%s of %zu: %.4f bits per event (%.2f s)\n", m->ops->name, x.n, ts_plural(x.n), x.len,
+               bits, dt);
     }
     rc = 0;
 done:

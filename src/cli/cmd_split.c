@@ -29,25 +29,28 @@ static void print_summary(const char *dataset, const char *out, const ts_split_d
                           const ts_split_spec *s, double leak)
 {
     const ts_split *sp = &d->split;
-    printf("%s split of %s (%zu events), L = %zu:\n", ts_split_name(s->kind), dataset, d->data.stream.n, s->length);
+    printf("%s split of %s (%zu event%s), L = %zu:\n", ts_split_name(s->kind), dataset, d->data.stream.n,
+           ts_plural(d->data.stream.n), s->length);
     if (s->kind == TS_SPLIT_TIME) {
         size_t n = d->data.stream.n, a, b;
         ts_split_bounds(n, s->permille, &a, &b);
-        printf("  training   %6zu windows, stride %zu, events [0, %zu)\n", sp->train.n, s->stride, a);
-        printf("  validation %6zu windows in [%zu, %zu)\n", sp->valid.n, a, b);
-        printf("  testing    %6zu windows in [%zu, %zu)\n", sp->test.n, b, n);
+        printf("  training   %6zu window%s, stride %zu, events [0, %zu)\n", sp->train.n, ts_plural(sp->train.n),
+               s->stride, a);
+        printf("  validation %6zu window%s in [%zu, %zu)\n", sp->valid.n, ts_plural(sp->valid.n), a, b);
+        printf("  testing    %6zu window%s in [%zu, %zu)\n", sp->test.n, ts_plural(sp->test.n), b, n);
         const char *pn[2] = {"validation", "testing"};
         size_t dn[2] = {sp->valid_distinct, sp->test_distinct}, pl[2] = {b - a, n - b};
         for (int k = 0; k < 2; k++)
             if (dn[k] < s->windows)
-                printf("  note: the %s part (%zu events) holds only %zu distinct windows of "
+                printf("  note: the %s part (%zu event%s) holds only %zu distinct window%s of "
                        "length %zu; %zu of the %zu are repeats\n"
                        "        (fewer --windows, a shorter --length or a larger share in --fractions avoid them)\n",
-                       pn[k], pl[k], dn[k], s->length, s->windows - dn[k], s->windows);
+                       pn[k], pl[k], ts_plural(pl[k]), dn[k], ts_plural(dn[k]), s->length, s->windows - dn[k],
+                       s->windows);
     } else {
-        printf("  training   %6zu windows\n", sp->train.n);
-        printf("  validation %6zu windows (taken from training)\n", sp->valid.n);
-        printf("  testing    %6zu windows (published)\n", sp->test.n);
+        printf("  training   %6zu window%s\n", sp->train.n, ts_plural(sp->train.n));
+        printf("  validation %6zu window%s (taken from training)\n", sp->valid.n, ts_plural(sp->valid.n));
+        printf("  testing    %6zu window%s (published)\n", sp->test.n, ts_plural(sp->test.n));
     }
     printf("  test windows found verbatim in the training stream: %zu of %zu (%.1f%%)\n",
            (size_t)(leak * (double)sp->test.n + 0.5), sp->test.n, 100 * leak);

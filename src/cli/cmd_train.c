@@ -46,13 +46,13 @@ static int add_also(ts_split_data *d, const also_list *al, const ts_split_spec *
         ts_also_info inf;
         if (ts_split_data_also(d, al->dir[i], ss, &inf)) return -1;
         if (!say) continue;
-        printf("also %s: %zu training events (", al->dir[i], inf.events);
+        printf("also %s: %zu training event%s (", al->dir[i], inf.events, ts_plural(inf.events));
         if (inf.by_time)
             printf("before the main dataset's training end, %.6f s after its first event",
                    (double)(inf.cut_ns - inf.first_ns) * 1e-9);
         else printf("its first %g of the stream", ss->permille[0] / 1000.0);
-        printf("), %zu windows", inf.windows);
-        if (inf.unknown) printf(", %zu events renamed <unk>", inf.unknown);
+        printf("), %zu window%s", inf.windows, ts_plural(inf.windows));
+        if (inf.unknown) printf(", %zu event%s renamed <unk>", inf.unknown, ts_plural(inf.unknown));
         printf("\n");
     }
     return 0;
@@ -236,8 +236,9 @@ int cmd_train(int argc, char **argv)
         ts_reinterleave_info inf;
         if (ts_split_data_reinterleave(&d, ri.us * 1000, ri.copies, (uint64_t)ro.seed, &ss, &inf)) { cli_fail(); goto done; }
         if (rank == 0)
-            printf("reinterleave: %d copies of the training part (%zu events each; %.1f %% of positions hold "
-                   "another event), %zu windows\n", ri.copies, inf.events, 100 * inf.moved, inf.windows);
+            printf("reinterleave: %d cop%s of the training part (%zu event%s each; %.1f %% of positions hold "
+                   "another event), %zu window%s\n", ri.copies, ri.copies == 1 ? "y" : "ies", inf.events,
+                   ts_plural(inf.events), 100 * inf.moved, inf.windows, ts_plural(inf.windows));
     }
     if (!out) out = def_out = default_output(dataset, model);
     if (log_clashes(log, out, resume)) goto done;
@@ -255,10 +256,11 @@ int cmd_train(int argc, char **argv)
     o.kv = ro.kv;
     double dt;
     if (ts_train_on(model, &d, &o, &m, &dt) || (rank == 0 && ts_model_save(m, out))) { cli_fail(); goto done; }
-    if (rank == 0) printf("trained %s on %s (%s split, L=%zu): %zu training windows, %zu stream events%s, "
-           "%d event IDs, %.2f s -> %s\n", model, dataset, ts_split_name(ss.kind), ss.length,
-           d.split.train.n, d.split.train_stream.n, also.n && ri.copies ? " (+ --also, --reinterleave)"
-           : also.n ? " (+ --also)" : ri.copies ? " (+ --reinterleave)" : "", d.n_ids, dt, out);
+    if (rank == 0) printf("trained %s on %s (%s split, L=%zu): %zu training window%s, %zu stream event%s%s, "
+           "%d event ID%s, %.2f s -> %s\n", model, dataset, ts_split_name(ss.kind), ss.length,
+           d.split.train.n, ts_plural(d.split.train.n), d.split.train_stream.n, ts_plural(d.split.train_stream.n),
+           also.n && ri.copies ? " (+ --also, --reinterleave)" : also.n ? " (+ --also)"
+           : ri.copies ? " (+ --reinterleave)" : "", d.n_ids, ts_plural((size_t)d.n_ids), dt, out);
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
     rc = 0;
 done:

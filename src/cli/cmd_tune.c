@@ -154,11 +154,12 @@ int cmd_tune_prior(int argc, char **argv)
             for (int p = 0; p < 2; p++)
                 printf("  %6.2f%s  %6.2f%s", rows[i].one_step_acc[p], rows[i].per_step[p] ? " " : "*",
                        rows[i].per_event_acc[p], rows[i].per_step[p] ? "*" : " ");
-            printf("  (%zu windows each)\n", rows[i].decoding_windows);
+            printf("  (%zu window%s each)\n", rows[i].decoding_windows, ts_plural(rows[i].decoding_windows));
         }
     }
-    printf("chose the prior's weights of %s on %zu validation windows of %s in %.1f s -> %s\n", args.pos[0],
-           valid.n < nwin ? valid.n : nwin, args.pos[1], ts_now() - t0, out);
+    size_t chosen_on = valid.n < nwin ? valid.n : nwin;
+    printf("chose the prior's weights of %s on %zu validation window%s of %s in %.1f s -> %s\n", args.pos[0],
+           chosen_on, ts_plural(chosen_on), args.pos[1], ts_now() - t0, out);
     if (ens) printf("(chosen for the ensemble with %s: impute %s with --ensemble %s)\n", ens, out, ens);
     char mix[64];
     int ko;

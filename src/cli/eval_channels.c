@@ -116,8 +116,8 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         printf("{\"real_part\": \"%s\", \"real_events\": %zu, \"synthetic_events\": %zu, \"length\": %zu, \"windows\": %zu, ",
                eval_parts[part], r.n, s.n, L, s.n / L);
     else
-        printf("multi-channel: real %zu events (%s), synthetic %zu events (%zu window%s of %zu)\n", r.n, eval_parts[part],
-               s.n, s.n / L, s.n / L == 1 ? "" : "s", L);
+        printf("multi-channel: real %zu event%s (%s), synthetic %zu event%s (%zu window%s of %zu)\n", r.n,
+               ts_plural(r.n), eval_parts[part], s.n, ts_plural(s.n), s.n / L, ts_plural(s.n / L), L);
     if (json) first = 1, printf("\"js\": {");
     for (int c = 0; c < TS_NCH; c++) {
         if (c == TS_CH_DT) continue;

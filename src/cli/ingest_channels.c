@@ -23,8 +23,8 @@ int ingest_channels(ts_mc_raw *raw, ts_mc *m)
         }
         /* the vocabulary is the training part's most frequent values: a later value it lacks,
          * or a rare one, is <unk> */
-        printf("; %zu events without a return value, %zu with one not among the training part's %d most "
-               "frequent (<unk>)", none, unk, TS_RET_TOP);
+        printf("; %zu event%s without a return value, %zu with one not among the training part's %d most "
+               "frequent (<unk>)", none, ts_plural(none), unk, TS_RET_TOP);
     }
     printf("\n");
     return 0;

@@ -62,8 +62,8 @@ static int generate_save(ts_mc_model *m, size_t n, size_t L, const char *out, co
     if (rc == 0) {
         double dt = ts_now() - t0;
         rc = ts_mc_save(out, &g);
-        if (rc == 0) printf("%s: generated %zu windows of %zu events in %.2f s (seed %llu%s) -> %s\n", m->ops->name, n,
-                            L, dt, (unsigned long long)ro->seed, what, out);
+        if (rc == 0) printf("%s: generated %zu window%s of %zu event%s in %.2f s (seed %llu%s) -> %s\n", m->ops->name,
+                            n, ts_plural(n), L, ts_plural(L), dt, (unsigned long long)ro->seed, what, out);
         ts_mc_free(&g);
     }
     return rc;
@@ -231,8 +231,8 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     double secs = ts_now() - t0;
     if (out && ts_mc_save(out, &y) != 0) { cli_fail(); goto done; }
     if (unknown)   /* after the last error it could be followed by: an error is one line */
-        fprintf(stderr, "impute: note: %zu observed events have names the model never saw; it reads them as <unk>\n",
-                unknown);
+        fprintf(stderr, "impute: note: %zu observed %s the model never saw; it reads %s as <unk>\n", unknown,
+                unknown == 1 ? "event has a name" : "events have names", unknown == 1 ? "it" : "them");
     /* the share of hidden values drawn equal to the truth, per channel (dt: equal bins of 0.5) */
     ts_mc truth;
     if (ts_mc_slice(&w, 0, w.n, &truth) != 0) {
@@ -266,8 +266,9 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
         ts_json_put(stdout, out);
         printf("}\n");
     } else {
-        printf("%s: %zu windows of %zu from the test part of %s, %s; %zu hidden events; accuracy:", m->ops->name, nw,
-               L, input, prefix ? "the first events observed" : "a blackout", hidden);
+        printf("%s: %zu window%s of %zu from the test part of %s, %s; %zu hidden event%s; accuracy:", m->ops->name,
+               nw, ts_plural(nw), L, input, prefix ? "the first events observed" : "a blackout", hidden,
+               ts_plural(hidden));
         for (int c = 0; c < TS_NCH; c++)
             if (m->has & 1u << c) printf(" %s %.2f", ts_ch_names[c], hidden ? 100 * acc[c] / hidden : 0);
         printf(" (%.2f s)%s%s\n", secs, out ? " -> " : "", out ? out : "");

@@ -26,3 +26,5 @@ const char *ts_article(const char *name)
 {
     return name[0] && strchr("aeiofhlmnrsx", name[0]) ? "an" : "a";
 }
+
+const char *ts_plural(size_t n) { return n == 1 ? "" : "s"; }

@@ -884,7 +884,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         free(lx);
         free(dst);
         if (o->progress && ((i + 1) % 1000 == 0 || i + 1 == f.ngap)) {
-            fprintf(stderr, "\r  %zu of %zu gaps reconstructed", i + 1, f.ngap);
+            fprintf(stderr, "\r  %zu of %zu gap%s reconstructed", i + 1, f.ngap, ts_plural(f.ngap));
             if (i + 1 == f.ngap) fputc('\n', stderr);
         }
     }
