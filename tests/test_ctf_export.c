@@ -207,7 +207,53 @@ static void first_dt(void)
     CHECK(system(cmd) == 0);
 }
 
+/* a dataset without dts but with its events' own times (ingest --from ctf without --channels):
+ * both formats place the events at those times */
+static void own_times(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512], path[600];
+    snprintf(ds, sizeof ds, "%s/mc", dir);
+    REQUIRE(make_trace(ds, 200, 0) == 0);
+    ts_mc m;
+    REQUIRE(ts_mc_load(ds, &m) == 0);
+    free(m.dt);
+    m.dt = NULL;
+    free(m.events.time_ns);
+    m.events.time_ns = ts_malloc(m.n * sizeof *m.events.time_ns);
+    for (size_t i = 0; i < m.n; i++) m.events.time_ns[i] = 5000000000 + 1000 * (int64_t)(i * i);
+    snprintf(ds, sizeof ds, "%s/own", dir);
+    REQUIRE(ts_mc_save(ds, &m) == 0);
+    for (int ctf = 0; ctf < 2; ctf++) {
+        const char *tag = ctf ? "ctf" : "strace";
+        snprintf(cmd, sizeof cmd, "export %s --format %s -o %s/own.%s", ds, tag, dir, tag);
+        int rc = run_cli(cmd, err, sizeof err);
+        if (rc == 0) {
+            snprintf(cmd, sizeof cmd, "ingest --from %s %s/own.%s --channels -o %s/ownback.%s", tag, dir, tag, dir, tag);
+            rc = run_cli(cmd, err, sizeof err);
+        }
+        CHECK_MSG(rc == 0, "%s: %s", tag, err);
+        if (rc) continue;
+        snprintf(path, sizeof path, "%s/ownback.%s", dir, tag);
+        ts_mc b;
+        if (ts_mc_load(path, &b) != 0) {
+            CHECK_MSG(0, "%s", ts_error());
+            continue;
+        }
+        size_t d = b.n != m.n || !b.dt;
+        for (size_t i = 1; !d && i < m.n; i++)
+            d += fabs(expm1((double)b.dt[i]) - (double)(m.events.time_ns[i] - m.events.time_ns[i - 1])) > 1e-5 * (double)(m.events.time_ns[i] - m.events.time_ns[i - 1]);
+        CHECK_MSG(d == 0, "%s: the events' own times not kept", tag);
+        ts_mc_free(&b);
+    }
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("ctf_export", {
     RUN(export_ingest);
     RUN(first_dt);
+    RUN(own_times);
 })

@@ -78,6 +78,11 @@ int  ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out);
 /* whether dt is a log(1 + ns) time a trace can hold: 0 to TS_MC_DT_MAX (NaN is not); the
  * one rule for loading, imputation, constraints and eval */
 int  ts_mc_dt_ok(float dt);
+/* each event's time, ns from the first, as the writers below place them: the sum of the
+ * dts (the first event at 0: its dt, with no event before it, is not a time), else the
+ * events' own times (time_ns.npy), else 1 ns apart; *t (m->n, to free) is NULL and a time
+ * past TS_MC_MAX_NS refused, naming out and the event */
+int  ts_mc_event_times(const ts_mc *m, const char *out, int64_t **t);
 /* strace-like text, one line per event: "TID SECONDS NAME() = RET <DT>" with the time
  * summed from dt (the first event at 0 with a DT of 0, as in CTF: its dt, with no event
  * before it, is not written), TID the thread bucket (0 without one), RET the value's

@@ -15,7 +15,8 @@ int cmd_export(int argc, char **argv)
     const ts_opt_spec spec = {
         "export", "tracesynth export DATASET -o PATH [--format strace|ctf]",
         "Write a multi-channel dataset (ingest --channels, markov, repair) as strace-like\n"
-        "text, one line per event: 'TID SECONDS NAME() = RET <DT>', the time summed from dt,\n"
+        "text, one line per event: 'TID SECONDS NAME() = RET <DT>', the time summed from dt\n"
+        "(without dt: the events' times, time_ns.npy, else 1 ns apart, as in CTF),\n"
         "TID the thread bucket, RET the return value ('?' for none or an unknown value).\n"
         "'ingest --from strace --channels' reads it back (the process names are not kept).\n"
         "In both formats the first event is at 0: its dt (no event comes before it) is not\n"

@@ -5,6 +5,7 @@
 #include "data_internal.h"
 #include "common/idmap.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,6 +420,27 @@ int ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+int ts_mc_event_times(const ts_mc *m, const char *out, int64_t **t_out)
+{
+    int64_t *t = ts_malloc((m->n ? m->n : 1) * sizeof *t);
+    double acc = 0;
+    const int64_t *own = m->dt ? NULL : m->events.time_ns;
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->dt && i > 0) acc += expm1((double)m->dt[i]);
+        else if (own) acc = (double)(own[i] - own[0]);
+        else if (!m->dt) acc = (double)i;
+        if (!(acc < TS_MC_MAX_NS)) {   /* a CTF clock (with its offset) holds no more */
+            free(t);
+            *t_out = NULL;
+            return ts_fail("%s: event %zu comes %.3g ns after the first: past what a trace's clock holds "
+                           "(%.3g ns)", out, i, acc, TS_MC_MAX_NS);
+        }
+        t[i] = (int64_t)llround(acc);
+    }
+    *t_out = t;
+    return 0;
+}
+
 int ts_mc_write_strace(const char *path, const ts_mc *m)
 {
     /* names strace could print: other bytes become '_' ("<unk>": "_unk_"), a name that
@@ -446,21 +468,15 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
         if (!strcmp(sorted[v - 1], sorted[v]))
             rc = ts_fail("%s: two event names would both read '%s' in strace text", path, sorted[v]);
     free(sorted);
+    int64_t *t = NULL;
     ts_outfile o;
+    if (rc == 0 && ts_mc_event_times(m, path, &t) != 0) rc = -1;
     if (rc == 0 && ts_out_open(&o, path) != 0) rc = -1;
-    double t = 0;
     char idbuf[32];
     for (size_t i = 0; rc == 0 && i < m->n; i++) {
-        /* the first event at 0, as in the CTF writer: its dt has no event before it to come
-         * after, and ingest reads it as 0, so it is written as 0 (as its time says) */
-        double dt = m->dt && i ? expm1((double)m->dt[i]) : 0;
-        t += dt;
-        if (!(t < TS_MC_MAX_NS)) {
-            ts_out_abort(&o);
-            rc = ts_fail("%s: event %zu comes %.3g ns after the first: past what a trace's clock holds (%.3g ns)",
-                         path, i, t, TS_MC_MAX_NS);
-            break;
-        }
+        /* the first event at 0 with a DT of 0, as in the CTF writer: ingest reads a trace's
+         * first dt as 0 (no event comes before it) */
+        const int64_t dt = i ? t[i] - t[i - 1] : 0;
         int32_t e = m->ch[TS_CH_EVENT][i];
         const char *name = e >= 0 && e < V ? nm[e] : NULL;
         if (!name) snprintf(idbuf, sizeof idbuf, "event%d", e), name = idbuf;
@@ -469,9 +485,11 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
             int32_t r = m->ch[TS_CH_RET][i];
             if (r >= 2 && r < m->ret_vocab.n) ret = m->ret_vocab.names[r];
         }
-        fprintf(o.f, "%d %.9f %s() = %s <%.9f>\n", m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : 0, t * 1e-9, name, ret,
-                dt * 1e-9);
+        fprintf(o.f, "%d %" PRId64 ".%09" PRId64 " %s() = %s <%" PRId64 ".%09" PRId64 ">\n",
+                m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : 0, t[i] / 1000000000, t[i] % 1000000000, name, ret,
+                dt / 1000000000, dt % 1000000000);
     }
+    free(t);
     for (int32_t v = 0; v < V; v++) free(nm[v]);
     free(nm);
     return rc == 0 ? ts_out_commit(&o) : -1;

@@ -373,22 +373,7 @@ static int ctf_write(const char *out, const ts_mc *m)
             }
     }
     free(named);
-    /* times: the sum of the dts (ns), from 0; without dts, the events' own times (ingest --from
-     * ctf), else 1 ns apart: the CPUs' streams must merge back in the events' order */
-    c.t = ts_malloc(m->n * sizeof *c.t);
-    double acc = 0;
-    const int64_t *own = m->dt ? NULL : m->events.time_ns;
-    for (size_t i = 0; i < m->n; i++) {
-        if (m->dt && i > 0) acc += expm1((double)m->dt[i]);
-        else if (own) acc = (double)(own[i] - own[0]);
-        else if (!m->dt) acc = (double)i;
-        if (!(acc < TS_MC_MAX_NS)) {   /* a CTF clock (with its offset) holds no more */
-            free(c.t);
-            return ts_fail("%s: event %zu comes %.3g ns after the first: past what a trace's clock holds "
-                           "(%.3g ns)", out, i, acc, TS_MC_MAX_NS);
-        }
-        c.t[i] = (int64_t)llround(acc);
-    }
+    if (ts_mc_event_times(m, out, &c.t) != 0) return -1;
     /* written into a stage beside out (removed by the next one there if this process is
      * killed), then moved into place */
     const char *base;
