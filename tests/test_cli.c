@@ -1260,6 +1260,17 @@ static void runtime_env_and_valgrind(void)
     fclose(f);
     CHECK_MSG(strstr(out, "GOMP_SPINCOUNT = '1000'") != NULL, "%s", out);
     CHECK(strstr(out, "OpenBLAS kernels ") != NULL);
+    CHECK_MSG(strstr(out, "\nbf16 products (--precision bf16): ") != NULL, "%s", out);
+    /* oneDNN's kernels lowered below bf16's: said, whatever the CPU */
+    snprintf(cmd, sizeof cmd, "DNNL_MAX_CPU_ISA=AVX2 %s --version >%s 2>&1", bin, p);
+    REQUIRE(system(cmd) == 0);
+    f = fopen(p, "r");
+    REQUIRE(f);
+    n = fread(out, 1, sizeof out - 1, f);
+    out[n] = 0;
+    fclose(f);
+    CHECK_MSG(strstr(out, "no bf16 kernels (DNNL_MAX_CPU_ISA") || strstr(out, "not on this CPU (no AVX512_BF16)") ||
+              strstr(out, "not in this build (no oneDNN)"), "%s", out);
     /* the user's own settings win */
     snprintf(cmd, sizeof cmd, "GOMP_SPINCOUNT=77 OPENBLAS_CORETYPE=Haswell OMP_DISPLAY_ENV=verbose %s --version >%s 2>&1", bin, p);
     REQUIRE(system(cmd) == 0);

@@ -86,6 +86,9 @@ typedef enum { TS_PRECISION_FP32 = 0, TS_PRECISION_BF16 = 1 } ts_precision;
 int ts_set_precision(ts_precision p);
 ts_precision ts_get_precision(void);
 const char *ts_precision_name(ts_precision p);   /* "fp32", "bf16" */
+/* one line: whether bf16 products are available here and on which units (oneDNN's
+ * version; AMX tiles or AVX512_BF16 vectors), else why not */
+void ts_bf16_describe(char *buf, size_t n);
 
 /* ---------------------------------------------------------------------------
  * Initialisation (seeded, reproducible; draws n values in order from r)

@@ -384,7 +384,9 @@ int bench_layers(int argc, char **argv)
     sgemm_peak(&peak, &ours);
     char blas[512];
     ts_blas_describe(blas, sizeof blas);
-    printf("threads %d, %s\n%s\n", ts_get_threads(), openblas_get_config(), blas);
+    char bf16[256];
+    ts_bf16_describe(bf16, sizeof bf16);
+    printf("threads %d, %s\n%s\n%s\n", ts_get_threads(), openblas_get_config(), blas, bf16);
     printf("SGEMM n=1024: OpenBLAS %.1f GFLOP/s (the peak below), ts_sgemm %.1f GFLOP/s\n",
            peak, ours);
     {   /* the same product in bf16 with float32 sums (--precision bf16), when available */

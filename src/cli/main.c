@@ -128,9 +128,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        char blas[512];
+        char blas[512], bf16[256];
         ts_blas_describe(blas, sizeof blas);
-        printf("tracesynth %s\n%s\n", TS_VERSION, blas);
+        ts_bf16_describe(bf16, sizeof bf16);
+        printf("tracesynth %s\n%s\n%s\n", TS_VERSION, blas, bf16);
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

@@ -21,6 +21,7 @@
 
 #include <cblas.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,6 +337,28 @@ int ts_set_precision(ts_precision p)
 #else
     return ts_fail("precision bf16: needs oneDNN, and this build has none "
                    "(install libdnnl-dev and rebuild)");
+#endif
+}
+
+void ts_bf16_describe(char *buf, size_t n)
+{
+#ifdef TS_DNNL
+    ts_cpu c;
+    ts_cpu_detect(&c);
+    const dnnl_version_t *v = dnnl_version();
+    /* the widest kernels oneDNN may dispatch to here (DNNL_MAX_CPU_ISA can lower it): AMX's
+     * tiles multiply bf16 several times faster than AVX512_BF16's vectors */
+    const unsigned isa = (unsigned)dnnl_get_effective_cpu_isa();
+    const char *how = (isa & dnnl_cpu_isa_avx512_core_amx) == dnnl_cpu_isa_avx512_core_amx ? "AMX tiles"
+                      : (isa & dnnl_cpu_isa_avx512_core_bf16) == dnnl_cpu_isa_avx512_core_bf16
+                          ? "AVX512_BF16"
+                          : "no bf16 kernels (DNNL_MAX_CPU_ISA is below them): slow";
+    if (c.avx512bf16)
+        snprintf(buf, n, "bf16 products (--precision bf16): oneDNN %d.%d.%d, %s", v->major, v->minor, v->patch, how);
+    else
+        snprintf(buf, n, "bf16 products (--precision bf16): not on this CPU (no AVX512_BF16)");
+#else
+    snprintf(buf, n, "bf16 products (--precision bf16): not in this build (no oneDNN)");
 #endif
 }
 
