@@ -1468,11 +1468,15 @@ static void text_checked_first(void)
              in(in(d, "nodir"), "f.txt"));
     CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "nodir/f.txt") && !strstr(out, "fill: "), "%s", out);
     CHECK(!ts_file_exists(in(d, "f")));
-    /* beside the new trace in the folder that fill makes for it: written, as it was when
-     * the text was made after the trace */
+    /* beside the new trace in a folder that is not there: refused, as the trace itself
+     * is, and nothing made */
     char res[1300];
     snprintf(res, sizeof res, "%s", in(d, "res"));
     snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s/f --text %s/f.txt -q", in(d, "dr"), res, res);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "res/f"), "%s", err);
+    CHECK(!ts_file_exists(res));
+    /* in a folder that is there: both written */
+    mkdir(res, 0755);
     CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s", out);
     CHECK(ts_file_exists(in(res, "f.txt")) && ts_file_exists(in(res, "f/metadata")));
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
@@ -1536,8 +1540,41 @@ static void output_inside_the_input(void)
     }
     /* beside it, and under a name that only begins as the input's does, it is written */
     char cmd[3000], err[512];
+    snprintf(cmd, sizeof cmd, "%s2", t);
+    mkdir(cmd, 0755);
     snprintf(cmd, sizeof cmd, "fill %s --model unigram -o %s2/x -q", t, t);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    CHECK(system(cmd) == 0);
+}
+
+/* a CTF output's folder is not made for it, as no other output's is: made before the work,
+ * it stayed behind when the input was then found bad; the error names OUT */
+static void output_folder_not_made(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 400, 0);
+    mkdir(in(d, "bad"), 0755);
+    write_text(in(d, "bad/metadata"), "/* CTF 1.8 */ not metadata\n");
+    const char *ins[2] = {"t", "bad"};
+    const char *cmds[2] = {"fill %s --model unigram -o %s -q", "drop %s -o %s -q"};
+    for (int i = 0; i < 2; i++)
+        for (int c = 0; c < 2; c++) {
+            char out[700], cmd[3000], err[512];
+            snprintf(out, sizeof out, "%s/n1/n2/o", d);
+            snprintf(cmd, sizeof cmd, cmds[c], in(d, ins[i]), out);
+            CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && (i || strstr(err, "n1/n2/o")), "%s: %s", cmd, err);
+            CHECK_MSG(!ts_file_exists(in(d, "n1")), "%s: n1 made", cmd);
+        }
+    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0, NULL};
+    ts_drop_stats st;
+    CHECK(ts_ctf_drop(in(d, "t"), in(d, "n1/o"), &dop, &st) == -1 && !ts_file_exists(in(d, "n1")));
+    CHECK(ts_trace_rewrite_check(in(d, "t"), in(d, "n1/o")) == -1 && !ts_file_exists(in(d, "n1")));
+    /* a folder that is there: written */
+    CHECK(ts_ctf_drop(in(d, "t"), in(d, "o"), &dop, &st) == 0);
+    ts_drop_stats_free(&st);
+    char cmd[1400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
     CHECK(system(cmd) == 0);
 }
@@ -1592,4 +1629,5 @@ TEST_MAIN("fill", {
     RUN(text_checked_first);
     RUN(output_holds_the_input);
     RUN(output_inside_the_input);
+    RUN(output_folder_not_made);
 })

@@ -87,8 +87,9 @@ void ts_out_abort(ts_outfile *o);                    /* remove the temporary fil
  * that name. Frees s either way; ts_stage_abort discards the set. */
 typedef struct { char *dir, *stage; } ts_stage;
 int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 */
-/* a stage in the directory that holds path (what is to be replaced); *base: path's last
- * component, the name to commit (it points into path) */
+/* a stage in the directory that holds path (what is to be replaced; that directory must
+ * be there: it is not made); *base: path's last component, the name to commit (it points
+ * into path) */
 int  ts_stage_open_beside(ts_stage *s, const char *path, const char **base);
 int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 */
 void ts_stage_abort(ts_stage *s);

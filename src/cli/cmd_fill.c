@@ -140,8 +140,7 @@ int cmd_fill(int argc, char **argv)
      * after the new trace, and the exit status would say the fill failed with it there */
     ts_outfile tf;
     const int text_file = text && strcmp(text, "-");
-    /* the new trace's place first (its folder made, as the fill makes it): a text beside
-     * the trace in a folder that is not there yet is written there */
+    /* the new trace's place first: a bad one is named, not the text beside it */
     if (text_file && ts_trace_rewrite_check(args.pos[0], out) != 0) {
         ts_opt_free(&args);
         return cli_fail();

@@ -394,7 +394,14 @@ int ts_stage_open_beside(ts_stage *s, const char *path, const char **base)
     const char *slash = strrchr(path, '/');
     char *parent = dir_of(path);
     *base = slash ? slash + 1 : path;
-    int rc = ts_stage_open(s, parent);
+    /* the folder must be there, as for every other output: made here, it would stay behind
+     * when the work then fails */
+    struct stat st;
+    int rc = 0;
+    if (stat(parent, &st) != 0) rc = ts_fail("%s: cannot create: %s", path, strerror(errno));
+    else if (!S_ISDIR(st.st_mode)) rc = ts_fail("%s: cannot create: %s", path, strerror(ENOTDIR));
+    if (rc) memset(s, 0, sizeof *s);
+    else rc = ts_stage_open(s, parent);
     free(parent);
     return rc;
 }
