@@ -1923,6 +1923,36 @@ static void ctf_short_index_entries_ignored(void)
     ts_ctf_trace_free(&t);
 }
 
+/* reading a CTF trace into a log (stderr a file, not a terminal): its progress is whole
+ * lines, as the progress bars write there, never a line redrawn with carriage returns.
+ * The reading is held up (stopped and continued) so that it lasts past a second */
+static void ctf_progress_in_a_log(void)
+{
+    const char *p = shared_path("traces/lttng/many-threads");
+    if (!p) SKIP("../shared/traces/lttng/many-threads not present");
+    if (access("/bin/kill", X_OK) != 0) SKIP("no /bin/kill to stop a process group");
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
+    char cmd[4096], err[1200];
+    snprintf(err, sizeof err, "%s/err", d);
+    /* stopped (its process group: babeltrace2 reads in a child) for 0.3 s at a time, from
+     * when setsid has made the group until the process ends */
+    snprintf(cmd, sizeof cmd, "setsid %s ingest --from ctf '%s' --exits -o '%s/ds' 2>'%s' & p=$!; i=0; "
+             "while [ $i -lt 100 ] && [ -e /proc/$p ] && [ \"$(cut -d' ' -f3 /proc/$p/stat)\" != Z ]; do "
+             "if /bin/kill -STOP -- -$p 2>/dev/null; then sleep 0.3; /bin/kill -CONT -- -$p; sleep 0.05; "
+             "else sleep 0.005; fi; i=$((i+1)); done; wait $p", bin, p, d, err);
+    REQUIRE(system(cmd) == 0);
+    FILE *f = fopen(err, "rb");
+    REQUIRE(f);
+    char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    CHECK_MSG(!memchr(buf, '\r', n), "a carriage return in the log: %s", buf);
+    CHECK_MSG(n == 0 || buf[n - 1] == '\n', "a line left open: %s", buf);
+}
+
 static void ctf_real_trace(void)
 {
     const char *p = shared_path("traces/lttng/many-threads");
@@ -2671,6 +2701,7 @@ TEST_MAIN("data_ingest", {
     RUN(ctf_damaged_index_ignored);
     RUN(ctf_short_index_entries_ignored);
     RUN(ctf_real_trace);
+    RUN(ctf_progress_in_a_log);
     RUN(ctf_errors);
     RUN(ftrace_line_forms);
     RUN(ftrace_raw_syscalls);

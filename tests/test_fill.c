@@ -1579,6 +1579,35 @@ static void output_folder_not_made(void)
     CHECK(system(cmd) == 0);
 }
 
+/* gaps, drop and fill writing their progress into a log (stderr a file, not a terminal):
+ * whole lines, as the progress bars write there, never a line redrawn with carriage
+ * returns (the events read, the gaps reconstructed) */
+static void progress_in_a_log(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
+    char cmds[3][1400];
+    snprintf(cmds[0], sizeof cmds[0], "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6", in(d, "t"), in(d, "dr"));
+    snprintf(cmds[1], sizeof cmds[1], "gaps %s", in(d, "dr"));
+    snprintf(cmds[2], sizeof cmds[2], "fill %s --model unigram -o %s", in(d, "dr"), in(d, "f"));
+    for (int i = 0; i < 3; i++) {
+        char cmd[8192], log[1200], text[8192];
+        snprintf(log, sizeof log, "%s/log%d", d, i);
+        snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin, cmds[i], log);
+        REQUIRE(system(cmd) == 0);
+        FILE *f = fopen(log, "rb");
+        REQUIRE(f);
+        size_t n = fread(text, 1, sizeof text - 1, f);
+        fclose(f);
+        text[n] = 0;
+        CHECK_MSG(n > 0 && strstr(text, "events"), "%s: no progress: %s", cmds[i], text);
+        CHECK_MSG(!memchr(text, '\r', n), "%s: a carriage return in the log: %s", cmds[i], text);
+        CHECK_MSG(n == 0 || text[n - 1] == '\n', "%s: a line left open: %s", cmds[i], text);
+    }
+}
+
 /* an LTTng session with two channels records two streams per CPU, each with gaps of its
  * own: bench fill scores each dropped gap against the fill of that gap (its stream and
  * number), not against the gap of the same number in the CPU's other stream */
@@ -1630,4 +1659,5 @@ TEST_MAIN("fill", {
     RUN(output_holds_the_input);
     RUN(output_inside_the_input);
     RUN(output_folder_not_made);
+    RUN(progress_in_a_log);
 })

@@ -241,7 +241,7 @@ int cmd_ingest(int argc, char **argv)
                      "one .npy "
                      "each beside stream.txt: dt, comm, ret, tid, cpu (see README)"),
         TS_OPT_FLAG_('q', "quiet", &quiet, "ctf: no progress (the events read, once a second\n"
-                     "after the first)"),
+                     "after the first; in a log, not a terminal, every 30 s)"),
         TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
         TS_OPT_END_,
     };

@@ -404,16 +404,14 @@ static void on_packet(sink_state *st, const bt_message *m)
     if (cpu + 1 > st->t->n_cpus) st->t->n_cpus = cpu + 1;
 }
 
-/* "\r  N events, S s" once a second from the first second on; the last (end) closes the line */
+/* "  N events, S s" once an interval (a second on a terminal, 30 s in a log) from the first
+ * interval on; the last (end) where one was shown */
 static void progress_line(sink_state *st, int end)
 {
     double now = ts_now();
-    if (end ? st->shown == 0 : now - (st->shown ? st->shown : st->t0) < 1.0) return;
+    if (end ? st->shown == 0 : now - (st->shown ? st->shown : st->t0) < ts__ctf_progress_every()) return;
     st->shown = now;
-    FILE *f = ts__ctf_progress();
-    fprintf(f, "\r  %llu events, %.0f s", (unsigned long long)st->seen, now - st->t0);
-    if (end) fputc('\n', f);
-    fflush(f);
+    ts__ctf_progress_line(st->seen, now - st->t0, end);
 }
 
 static bt_graph_simple_sink_component_consume_func_status consume(bt_message_iterator *it, void *data)

@@ -358,8 +358,27 @@ int ts_ctf_load_fields(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *o
 /* ---- the child process ---- */
 
 static FILE *progress_f;
+static int progress_tty = -1;   /* unknown yet */
 
 FILE *ts__ctf_progress(void) { return progress_f ? progress_f : stderr; }
+
+static int progress_on_tty(void)
+{
+    if (progress_tty < 0) progress_tty = isatty(fileno(ts__ctf_progress()));
+    return progress_tty;
+}
+
+double ts__ctf_progress_every(void) { return progress_on_tty() ? 1.0 : 30.0; }
+
+void ts__ctf_progress_line(uint64_t events, double seconds, int end)
+{
+    FILE *f = ts__ctf_progress();
+    const int tty = progress_on_tty();
+    /* a log gets no carriage returns: each line stands whole, as a bar's does there */
+    fprintf(f, "%s  %llu events, %.0f s%s", tty ? "\r" : "", (unsigned long long)events, seconds,
+            tty ? (end ? "\033[K\n" : "\033[K") : "\n");
+    fflush(f);
+}
 
 /* bytes of the regular files in DIR and DIR/kernel (a trace's streams and metadata) */
 static uint64_t trace_bytes(const char *dir)
@@ -471,6 +490,7 @@ int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(v
         /* progress lines still go to the caller's stderr */
         int pfd = fcntl(2, F_DUPFD_CLOEXEC, 3);
         progress_f = pfd >= 0 ? fdopen(pfd, "w") : NULL;
+        progress_tty = -1;
         if (c->err_fd >= 0) dup2(c->err_fd, 2);
         /* a crash in the library ends the child on its signal, with no core file, and is not
          * caught by whatever handler the caller installed */

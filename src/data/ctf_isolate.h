@@ -42,6 +42,11 @@ int  ts__child_end(ts__child *c, int complete, int stop);
 int  ts__ctf_time_limit(const char *dir, double *limit);
 /* where progress lines go: in a child the caller's stderr, elsewhere stderr */
 FILE *ts__ctf_progress(void);
+/* the events read so far there, as the progress bars draw theirs: on a terminal a line
+ * redrawn in place (end: closed), in a log a whole line each time; ts__ctf_progress_every:
+ * the seconds between two (1 on a terminal, 30 in a log) */
+void ts__ctf_progress_line(uint64_t events, double seconds, int end);
+double ts__ctf_progress_every(void);
 
 /* the pipe's values: written (a failed write sets w->bad), read (-1: short or malformed) */
 void ts__put(ts__wr *w, const void *p, size_t n);

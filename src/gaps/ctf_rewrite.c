@@ -119,12 +119,9 @@ static void progress_line(reader *r, int force)
 {
     if (!r->progress || (force && !r->events)) return;   /* no event: nothing to report (an error follows) */
     double now = ts_now();
-    if (!force && now - r->shown < 1.0) return;
+    if (!force && now - r->shown < ts__ctf_progress_every()) return;
     r->shown = now;
-    FILE *f = ts__ctf_progress();
-    fprintf(f, "\r  %llu events, %.0f s", (unsigned long long)r->events, now - r->t0);
-    if (force) fputc('\n', f);
-    fflush(f);
+    ts__ctf_progress_line(r->events, now - r->t0, force);
 }
 
 /* fills e from an event message */

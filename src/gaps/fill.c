@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- names -> IDs ---- */
 typedef struct {
@@ -814,7 +815,17 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     /* impute every gap */
     double t2 = ts_now();
     f.nid_model = f.names.n;
+    /* as the progress bars: on a terminal a line redrawn in place, in a log a whole line
+     * every 30 s */
+    const int tty = o->progress && isatty(2);
+    double shown = t2;
+    int drawn = 0;
     for (size_t i = 0; rc == 0 && i < f.ngap; i++) {
+        if (o->progress && i && i % 1000 == 0 && (tty || ts_now() - shown >= 30.0)) {
+            shown = ts_now();
+            drawn = 1;
+            fprintf(stderr, "%s  %zu of %zu gap%s reconstructed%s", tty ? "\r" : "", i, f.ngap, ts_plural(f.ngap), tty ? "" : "\n");
+        }
         gap_rec *r = &f.gaps[i];
         sstream *ss = &f.s[r->stream];
         ts_model *m = ss->model ? ss->model : pooled;
@@ -883,11 +894,12 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         }
         free(lx);
         free(dst);
-        if (o->progress && ((i + 1) % 1000 == 0 || i + 1 == f.ngap)) {
-            fprintf(stderr, "\r  %zu of %zu gap%s reconstructed", i + 1, f.ngap, ts_plural(f.ngap));
-            if (i + 1 == f.ngap) fputc('\n', stderr);
-        }
     }
+    /* the last, also after a gap left unfilled; a terminal's line closed before an error */
+    if (o->progress && rc == 0 && f.ngap)
+        fprintf(stderr, "%s  %zu of %zu gap%s reconstructed\n", tty ? "\r" : "", f.ngap, f.ngap, ts_plural(f.ngap));
+    else if (tty && drawn)
+        fputc('\n', stderr);
     res->impute_s = ts_now() - t2;
 
     /* pass 2 */
