@@ -1608,6 +1608,32 @@ static void progress_in_a_log(void)
     }
 }
 
+/* --text FILE: the new trace's place is checked once (the library's check, before the
+ * work), as without --text: each check makes and removes a stage beside OUT, and the
+ * writing makes one more */
+static void text_output_checked_once(void)
+{
+    if (system("strace -o /dev/null true 2>/dev/null") != 0) SKIP("strace cannot trace here");
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
+    char cmd[8192], err[512];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    const char *text[2] = {"", "--text"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "strace -f -e trace=mkdir -o %s/st%d %s fill %s --model unigram -o %s/f%d %s %s -q "
+                 ">/dev/null 2>&1 && grep -c 'mkdir(\"%s/\\.stage\\.[0-9]*\\.[^/]*\", 0700) = 0' %s/st%d",
+                 d, i, bin, in(d, "dr"), d, i, text[i], i ? in(d, "f.txt") : "", d, d, i);
+        FILE *p = popen(cmd, "r");
+        REQUIRE(p);
+        char line[64] = "";
+        CHECK_MSG(fgets(line, sizeof line, p) && atoi(line) == 2, "%s: %s stages made", text[i], line);
+        pclose(p);
+    }
+}
+
 /* an LTTng session with two channels records two streams per CPU, each with gaps of its
  * own: bench fill scores each dropped gap against the fill of that gap (its stream and
  * number), not against the gap of the same number in the CPU's other stream */
@@ -1660,4 +1686,5 @@ TEST_MAIN("fill", {
     RUN(output_inside_the_input);
     RUN(output_folder_not_made);
     RUN(progress_in_a_log);
+    RUN(text_output_checked_once);
 })

@@ -137,14 +137,11 @@ int cmd_fill(int argc, char **argv)
         return rc;
     }
     /* the text file made before the work: a place it cannot be written would fail only
-     * after the new trace, and the exit status would say the fill failed with it there */
+     * after the new trace, and the exit status would say the fill failed with it there.
+     * The new trace's place is checked by the fill, before the work: a bad one leaves the
+     * text unwritten */
     ts_outfile tf;
     const int text_file = text && strcmp(text, "-");
-    /* the new trace's place first: a bad one is named, not the text beside it */
-    if (text_file && ts_trace_rewrite_check(args.pos[0], out) != 0) {
-        ts_opt_free(&args);
-        return cli_fail();
-    }
     if (text_file && ts_out_open(&tf, text) != 0) {
         ts_opt_free(&args);
         return cli_fail();
