@@ -1634,6 +1634,39 @@ static void text_output_checked_once(void)
     }
 }
 
+/* --text FIFO: opened (and so waiting for its reader) only once the new trace is written,
+ * not before the input is read: a fill that fails does not wait for a reader first */
+static void text_fifo_after_the_work(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    mkdir(in(d, "bad"), 0755);
+    write_text(in(d, "bad/metadata"), "/* CTF 1.8 */ not metadata\n");
+    REQUIRE(mkfifo(in(d, "fifo"), 0600) == 0);
+    const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
+    char cmd[8192], err[512];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    /* a bad input, no reader: the error, not a wait */
+    snprintf(cmd, sizeof cmd, "timeout 30 %s fill %s --model unigram -o %s --text %s -q >/dev/null 2>&1", bin,
+             in(d, "bad"), in(d, "f"), in(d, "fifo"));
+    int st = system(cmd);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1, "exit %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    CHECK(!ts_file_exists(in(d, "f")));
+    /* a reader: the text comes through it */
+    snprintf(cmd, sizeof cmd, "cat %s > %s & timeout 30 %s fill %s --model unigram -o %s --text %s -q >/dev/null; "
+             "rc=$?; wait; exit $rc", in(d, "fifo"), in(d, "copy"), bin, in(d, "dr"), in(d, "f"), in(d, "fifo"));
+    st = system(cmd);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    FILE *f = fopen(in(d, "copy"), "r");
+    char line[4096];
+    int recon = 0;
+    while (f && fgets(line, sizeof line, f)) recon += strstr(line, TS_RECON_CLASS) != NULL;
+    if (f) fclose(f);
+    CHECK_MSG(recon > 0, "no reconstructed event in the text");
+}
+
 /* an LTTng session with two channels records two streams per CPU, each with gaps of its
  * own: bench fill scores each dropped gap against the fill of that gap (its stream and
  * number), not against the gap of the same number in the CPU's other stream */
@@ -1687,4 +1720,5 @@ TEST_MAIN("fill", {
     RUN(output_folder_not_made);
     RUN(progress_in_a_log);
     RUN(text_output_checked_once);
+    RUN(text_fifo_after_the_work);
 })

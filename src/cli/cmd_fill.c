@@ -136,13 +136,12 @@ int cmd_fill(int argc, char **argv)
         ts_opt_free(&args);
         return rc;
     }
-    /* the text file made before the work: a place it cannot be written would fail only
-     * after the new trace, and the exit status would say the fill failed with it there.
-     * The new trace's place is checked by the fill, before the work: a bad one leaves the
-     * text unwritten */
+    /* the text file's place checked before the work (the new trace's is, by the fill): found
+     * after the new trace, the exit status would say the fill failed with it there. It is
+     * opened once the trace is written: a FIFO's reader is not waited for before then */
     ts_outfile tf;
     const int text_file = text && strcmp(text, "-");
-    if (text_file && ts_out_open(&tf, text) != 0) {
+    if (text_file && ts_out_check(text) != 0) {
         ts_opt_free(&args);
         return cli_fail();
     }
@@ -174,15 +173,13 @@ int cmd_fill(int argc, char **argv)
         if (text && !strcmp(text, "-")) {
             fflush(stdout);
             rc = ts_ctf_print_text(out, stdout);
-        } else if (text_file) {
+        } else if (text_file && (rc = ts_out_open(&tf, text)) == 0) {
             /* written aside and renamed in whole, as every output */
             rc = ts_ctf_print_text(out, tf.f);
             if (rc == 0) rc = ts_out_commit(&tf);
             else ts_out_abort(&tf);
         }
         ts_fill_result_free(&res);
-    } else if (text_file) {
-        ts_out_abort(&tf);
     }
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;
