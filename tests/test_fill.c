@@ -1667,6 +1667,38 @@ static void text_fifo_after_the_work(void)
     CHECK_MSG(recon > 0, "no reconstructed event in the text");
 }
 
+/* drop ended by SIGTERM while babeltrace2's process writes the new trace: neither the
+ * stage beside OUT (a part of the trace in it) nor the writing process outlives it */
+static void drop_terminated(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 300000, 0);
+    mkdir(in(d, "o"), 0755);
+    const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
+    char cmd[8192];
+    /* once the stage is there: the group stopped, the command (not its child) sent SIGTERM,
+     * the group continued */
+    snprintf(cmd, sizeof cmd, "setsid %s drop %s -o %s/o/x -q >/dev/null 2>&1 & p=$!; i=0; "
+             "while [ $i -lt 20000 ] && ! ls -A %s/o | grep -q stage; do i=$((i+1)); done; "
+             "/bin/kill -STOP -- -$p; /bin/kill -TERM $p; /bin/kill -CONT -- -$p; wait $p 2>/dev/null; echo $?; sleep 0.5; "
+             "for q in $(pgrep -g $p); do grep -q '^State:.Z' /proc/$q/status || echo $q; done | wc -l", bin, in(d, "t"), d, d);
+    FILE *p = popen(cmd, "r");
+    REQUIRE(p);
+    int rc = -1, left = -1;
+    CHECK(fscanf(p, "%d %d", &rc, &left) == 2);
+    pclose(p);
+    CHECK_MSG(rc == 143, "exit %d (ended before its stage was seen?)", rc);
+    /* (a signal during the commit waits for it: the new trace is then there, whole) */
+    DIR *o = opendir(in(d, "o"));
+    struct dirent *e;
+    int stages = 0;
+    while (o && (e = readdir(o))) stages += !strncmp(e->d_name, ".stage.", 7);
+    if (o) closedir(o);
+    CHECK_MSG(stages == 0, "%d stages left behind", stages);
+    CHECK_MSG(left == 0, "%d processes left running", left);   /* (a zombie is not running) */
+}
+
 /* an LTTng session with two channels records two streams per CPU, each with gaps of its
  * own: bench fill scores each dropped gap against the fill of that gap (its stream and
  * number), not against the gap of the same number in the CPU's other stream */
@@ -1721,4 +1753,5 @@ TEST_MAIN("fill", {
     RUN(progress_in_a_log);
     RUN(text_output_checked_once);
     RUN(text_fifo_after_the_work);
+    RUN(drop_terminated);
 })

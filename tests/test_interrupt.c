@@ -124,6 +124,32 @@ static void stage_commit_interrupted(void)
 }
 
 /* a signal the program ignores stays ignored; one it handles stays its own */
+/* a stage with a trace's folder in it, then Ctrl-C before the commit */
+static void stage_work(const char *dir)
+{
+    ts_stage s;
+    if (ts_stage_open(&s, dir) != 0) _exit(3);
+    char t[600], f[700];
+    snprintf(t, sizeof t, "%s/trace", s.stage);
+    if (mkdir(t, 0755) != 0) _exit(4);
+    snprintf(f, sizeof f, "%s/metadata", t);
+    write_text(f, "half\n");
+    raise(SIGINT);
+    _exit(6);
+}
+
+/* Ctrl-C while a stage is being written (a CTF trace's folder, minutes for a large one):
+ * the process ends on it, and the stage goes with it, not left beside the output */
+static void stage_work_interrupted(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    int st = in_child(stage_work, dir);
+    CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "child status 0x%x", st);
+    CHECK_MSG(count_dir(dir) == 0, "%d entries in %s (a stage left behind)", count_dir(dir), dir);
+    ts_remove_tree(dir);
+}
+
 static void commit_ignored(const char *path)
 {
     signal(SIGINT, SIG_IGN);
@@ -153,5 +179,6 @@ static void ignored_signal_stays_ignored(void)
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
+    RUN(stage_work_interrupted);
     RUN(ignored_signal_stays_ignored);
 })

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -93,6 +94,9 @@ int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 
 int  ts_stage_open_beside(ts_stage *s, const char *path, const char **base);
 int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 */
 void ts_stage_abort(ts_stage *s);
+/* a signal that ends the process (Ctrl-C, kill) removes the stages open then, once the
+ * child process writing into them (pid; 0: none) is killed */
+void ts_stage_worker(pid_t pid);
 int  ts_mkdir_p(const char *dir);                    /* 0 / -1 */
 /* can a set of files be written into dir (made with its parents where not there)?
  * Checked before long work, leaving nothing behind. 0 / -1 naming dir */

@@ -12,7 +12,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Temporaries vanish with the process where the filesystem allows: an unnamed
@@ -30,12 +32,14 @@
  * handles itself are left alone. */
 static const int held_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 #define NHELD (int)(sizeof held_sigs / sizeof *held_sigs)
-static volatile sig_atomic_t held_sig;
+static volatile sig_atomic_t held_sig, holding;
 
 static void hold_handler(int sig)
 {
     if (!held_sig) held_sig = sig;
 }
+
+static void live_handler(int sig);
 
 typedef struct {
     struct sigaction old[NHELD];
@@ -45,6 +49,7 @@ typedef struct {
 static void hold_signals(sig_hold *h)
 {
     memset(h, 0, sizeof *h);
+    holding++;   /* live_handler (open stages) holds them too */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = hold_handler;
@@ -60,9 +65,110 @@ static void release_signals(sig_hold *h)
 {
     for (int i = 0; i < NHELD; i++)
         if (h->caught[i]) sigaction(held_sigs[i], &h->old[i], NULL);
+    holding--;
     int sig = held_sig;
     held_sig = 0;
     if (sig) raise(sig);   /* the default action, now that nothing is half done */
+}
+
+/* Stages open now (a CTF trace is written into one for minutes): a signal that ends the
+ * process by default would leave one beside the output, a part of the work in it, until
+ * the next stage there. While any is open, those signals (the ones left at their default)
+ * first stop the process writing into them (ts_stage_worker), then remove them, then end
+ * the process as they would have; during a commit they are held as above. The handler
+ * makes only async-signal-safe calls. */
+enum { MAX_LIVE = 8 };
+static const char *volatile live[MAX_LIVE];
+static volatile pid_t live_worker, live_owner;
+static int nlive;
+static struct sigaction live_old[NHELD];
+static unsigned char live_caught[NHELD];
+
+void ts_stage_worker(pid_t pid) { live_worker = pid; }
+
+/* name in dfd, a file or a directory with everything in it, with system calls alone */
+static void remove_at(int dfd, const char *name, int depth)
+{
+    if (unlinkat(dfd, name, 0) == 0 || errno != EISDIR || depth > 32) return;
+    int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+        /* read again from the start until nothing is left: entries go while they are read */
+        char buf[2048] __attribute__((aligned(8)));
+        for (int pass = 0, more = 1; more && pass < 64; pass++) {
+            more = 0;
+            lseek(fd, 0, SEEK_SET);
+            long n;
+            while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0)
+                for (long off = 0; off < n;) {
+                    struct { uint64_t ino; int64_t off; unsigned short reclen; unsigned char type; char name[]; } *e =
+                        (void *)(buf + off);
+                    if (strcmp(e->name, ".") && strcmp(e->name, "..")) {
+                        remove_at(fd, e->name, depth + 1);
+                        more = 1;
+                    }
+                    off += e->reclen;
+                }
+        }
+        close(fd);
+    }
+    unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+static void live_handler(int sig)
+{
+    const int e = errno;
+    if (getpid() == live_owner) {   /* a forked child's copy: not its stages */
+        if (holding) {
+            if (!held_sig) held_sig = sig;
+            errno = e;
+            return;
+        }
+        const pid_t w = live_worker;
+        if (w > 0 && kill(w, SIGKILL) == 0) waitpid(w, NULL, 0);
+        for (int i = 0; i < MAX_LIVE; i++)
+            if (live[i]) remove_at(AT_FDCWD, live[i], 0);
+    }
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(sig, &dfl, NULL);
+    raise(sig);   /* delivered when the handler returns */
+    errno = e;
+}
+
+static void live_add(const char *stage)
+{
+    int slot = -1;
+    for (int i = 0; i < MAX_LIVE && slot < 0; i++)
+        if (!live[i]) slot = i;
+    if (slot < 0) return;   /* left as before: removed by the next stage there */
+    if (nlive++ == 0) {
+        live_owner = getpid();
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = live_handler;
+        sigfillset(&sa.sa_mask);
+        for (int i = 0; i < NHELD; i++) {
+            live_caught[i] = 0;
+            if (sigaction(held_sigs[i], NULL, &live_old[i]) != 0) continue;
+            if ((live_old[i].sa_flags & SA_SIGINFO) || live_old[i].sa_handler != SIG_DFL) continue;
+            live_caught[i] = sigaction(held_sigs[i], &sa, NULL) == 0;
+        }
+    }
+    live[slot] = stage;
+}
+
+static void live_remove(const char *stage)
+{
+    int found = 0;
+    for (int i = 0; i < MAX_LIVE; i++)
+        if (live[i] == stage) live[i] = NULL, found = 1;
+    if (!found || --nlive) return;
+    for (int i = 0; i < NHELD; i++) {
+        struct sigaction now;
+        if (live_caught[i] && sigaction(held_sigs[i], NULL, &now) == 0 && now.sa_handler == live_handler)
+            sigaction(held_sigs[i], &live_old[i], NULL);
+    }
 }
 
 static char *dir_of(const char *path)
@@ -331,7 +437,8 @@ void ts_out_abort(ts_outfile *o)
  * Written into DIR/.stage.<pid>.XXXXXX, then moved into DIR one rename at a
  * time; each old file is first linked into the stage (an old directory is moved
  * into it just before its replacement) so that a failed rename puts back the ones
- * already replaced. A stage left by a killed process is removed by the next
+ * already replaced. A stage left by a killed process (kill -9, power loss; the
+ * signals it can catch remove it, see live_handler) is removed by the next
  * ts_stage_open in DIR. */
 
 void ts_remove_tree(const char *path)
@@ -386,6 +493,7 @@ int ts_stage_open(ts_stage *s, const char *dir)
         return ts_fail("%s: cannot create a directory: %s", dir, strerror(e));
     }
     s->dir = ts_strdup(dir);
+    live_add(s->stage);
     return 0;
 }
 
@@ -410,6 +518,7 @@ void ts_stage_abort(ts_stage *s)
 {
     if (!s) return;
     if (s->stage) ts_remove_tree(s->stage);
+    live_remove(s->stage);
     free(s->stage);
     free(s->dir);
     memset(s, 0, sizeof *s);

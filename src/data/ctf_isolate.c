@@ -517,6 +517,7 @@ int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(v
     }
     close(fds[1]);
     c->pid = pid;
+    ts_stage_worker(pid);   /* a signal that removes a stage it writes into kills it first */
     pipe_in *p = ts_malloc(sizeof *p);
     p->fd = fds[0];
     p->deadline = c->limit > 0 ? ts_now() + c->limit : 0;
@@ -584,6 +585,7 @@ int ts__child_end(ts__child *c, int complete, int stop)
         nanosleep(&nap, NULL);
         if (nap.tv_nsec < 64000000) nap.tv_nsec *= 2;
     }
+    ts_stage_worker(0);
     int signaled = w == c->pid && WIFSIGNALED(status);
     char why[512];
     child_stderr(c->err_fd, signaled && !stop && !timed_out, why, sizeof why);
