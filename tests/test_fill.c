@@ -825,6 +825,36 @@ static void gaps_empty_trace(void)
     CHECK(!ts_file_exists(out));
 }
 
+/* a trace of one CPU, not CPU 0 (a session on one CPU, or one CPU's stream kept): the
+ * totals list that CPU alone, not CPUs below it that the trace has no stream of */
+static void gaps_one_cpu(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], cmd[1400], out[8192];
+    snprintf(t, sizeof t, "%s/one", d);
+    fx_lost = 40;
+    fx_trace(t, 0, 600, 0);
+    fx_lost = 0;
+    REQUIRE(rename(in(t, "chan_0"), in(d, "chan_0")) == 0);
+    snprintf(cmd, sizeof cmd, "gaps %s -q", t);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "CPU 1: 600 events") && !strstr(out, "CPU 0"), "%s", out);
+    snprintf(cmd, sizeof cmd, "gaps %s --json", t);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    const char *c = strstr(out, "\"cpus\": [");
+    CHECK_MSG(c && strstr(c, "\"cpu\": 1,") && !strstr(c, "\"cpu\": 0,"), "%s", out);
+    /* and a gap on it: listed under its CPU */
+    snprintf(t, sizeof t, "%s/one0", d);
+    fx_lost = 40;
+    fx_trace(t, 0, 600, 0);
+    fx_lost = 0;
+    REQUIRE(rename(in(t, "chan_1"), in(d, "chan_1")) == 0);
+    snprintf(cmd, sizeof cmd, "gaps %s -q", t);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "CPU 0: 600 events, 40 lost in 1 gap") && !strstr(out, "CPU 1"), "%s", out);
+}
+
 /* a burst never starts right after a burst: each burst is one gap of its own */
 static void drop_bursts_apart(void)
 {
@@ -1742,6 +1772,7 @@ TEST_MAIN("fill", {
     RUN(edge_gaps);
     RUN(gaps_table_cells);
     RUN(gaps_empty_trace);
+    RUN(gaps_one_cpu);
     RUN(cli_round);
     RUN(bench_fill_streams_per_cpu);
     RUN(bad_input);

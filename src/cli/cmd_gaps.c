@@ -73,15 +73,19 @@ int cmd_gaps(int argc, char **argv)
     uint64_t *lost = ts_calloc((size_t)ncpu + 1, sizeof *lost), *ngap = ts_calloc((size_t)ncpu + 1, sizeof *ngap);
     uint64_t *evs = ts_calloc((size_t)ncpu + 1, sizeof *evs), total = 0;
     uint64_t *rec = ts_calloc((size_t)ncpu + 1, sizeof *rec);
+    /* the CPUs the trace has a stream or a gap of: not those below them it has none of */
+    uint8_t *seen = ts_calloc((size_t)ncpu + 1, 1);
     for (size_t i = 0; i < l.n_streams; i++) {
         evs[CPU_SLOT(l.stream_cpu[i])] += l.stream_events[i];
         rec[CPU_SLOT(l.stream_cpu[i])] += l.stream_recon[i];
+        seen[CPU_SLOT(l.stream_cpu[i])] = 1;
     }
     for (size_t i = 0; i < l.n; i++) {
         int32_t c = CPU_SLOT(l.gaps[i].g.cpu);
         lost[c] += l.gaps[i].g.count;
         ngap[c]++;
         total += l.gaps[i].g.count;
+        seen[c] = 1;
     }
 #undef CPU_SLOT
     char b1[32], b2[32];
@@ -108,7 +112,7 @@ int cmd_gaps(int argc, char **argv)
         }
         printf("%s], \"cpus\": [", l.n ? "\n" : "");
         for (int32_t c = 0, k = 0; c <= ncpu; c++) {
-            if (c == ncpu && !evs[c] && !ngap[c]) continue;
+            if (!seen[c] || (c == ncpu && !evs[c] && !ngap[c])) continue;
             printf("%s\n  {\"cpu\": %d, \"events\": %llu, \"reconstructed\": %llu, \"gaps\": %llu, \"discarded\": %llu}",
                    k++ ? "," : "", c == ncpu ? -1 : c, (unsigned long long)evs[c], (unsigned long long)rec[c],
                    (unsigned long long)ngap[c], (unsigned long long)lost[c]);
@@ -129,7 +133,7 @@ int cmd_gaps(int argc, char **argv)
         }
         printf("\nper CPU:\n");
         for (int32_t c = 0; c <= ncpu; c++) {
-            if (c == ncpu && !evs[c] && !ngap[c]) continue;
+            if (!seen[c] || (c == ncpu && !evs[c] && !ngap[c])) continue;
             double share = evs[c] + lost[c] ? 100.0 * (double)lost[c] / (double)(evs[c] + lost[c]) : 0.0;
             if (c == ncpu) printf("  CPU ?");
             else printf("  CPU %d", c);
@@ -145,6 +149,7 @@ int cmd_gaps(int argc, char **argv)
     free(ngap);
     free(evs);
     free(rec);
+    free(seen);
     ts_gap_list_free(&l);
     ts_opt_free(&args);
     return 0;
