@@ -1638,6 +1638,24 @@ static void progress_in_a_log(void)
     }
 }
 
+/* a --save-model file that cannot be written is refused before the models are trained
+ * (minutes for mdm), as the output is: it was found once they were */
+static void save_model_checked_first(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    char cmd[3000], out[4096], err[512];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --save-model %s", in(d, "dr"), in(d, "f"),
+             in(in(d, "nodir"), "m.tsm"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "nodir/m.tsm") && !strstr(out, "training"), "%s", out);
+    CHECK(!ts_file_exists(in(d, "f")));
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --save-model %s -q", in(d, "dr"), in(d, "f"), d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "is a directory"), "%s", err);
+}
+
 /* --text FILE: the new trace's place is checked once (the library's check, before the
  * work), as without --text: each check makes and removes a stage beside OUT, and the
  * writing makes one more */
@@ -1782,6 +1800,7 @@ TEST_MAIN("fill", {
     RUN(output_inside_the_input);
     RUN(output_folder_not_made);
     RUN(progress_in_a_log);
+    RUN(save_model_checked_first);
     RUN(text_output_checked_once);
     RUN(text_fifo_after_the_work);
     RUN(drop_terminated);

@@ -732,8 +732,9 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             return ts_fail("fill: --save-model %s: '%s' is a model file, not a model name to train", o->save_model, o->model);
     }
     ts_clear_error();
-    /* the output refused now, not after the models are trained (minutes for mdm) */
+    /* the outputs refused now, not after the models are trained (minutes for mdm) */
     if (ts_trace_rewrite_check(dir, out) != 0) return -1;
+    if (o->save_model && ts_out_check(o->save_model) != 0) return -1;
     if (from_file && ts_model_load(o->model, &file_model)) return -1;
     /* nothing is trained: an option other than the model's run options would be dropped */
     if (from_file) {
