@@ -1578,6 +1578,20 @@ static void output_inside_the_input(void)
     CHECK(system(cmd) == 0);
 }
 
+/* --no-progress, as every other command spells it, is -q's other name in drop and gaps
+ * too (fill, ingest, bench fill took it; these refused it as unknown) */
+static void no_progress_everywhere(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 600, 0);
+    char cmd[3000], err[512];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --no-progress", in(d, "t"), in(d, "dr"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && !err[0], "%s", err);
+    snprintf(cmd, sizeof cmd, "gaps %s --no-progress", in(d, "dr"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && !err[0], "%s", err);
+}
+
 /* a CTF output's folder is not made for it, as no other output's is: made before the work,
  * it stayed behind when the input was then found bad; the error names OUT */
 static void output_folder_not_made(void)
@@ -1799,6 +1813,7 @@ TEST_MAIN("fill", {
     RUN(output_holds_the_input);
     RUN(output_inside_the_input);
     RUN(output_folder_not_made);
+    RUN(no_progress_everywhere);
     RUN(progress_in_a_log);
     RUN(save_model_checked_first);
     RUN(text_output_checked_once);
