@@ -716,6 +716,21 @@ static void fill_output_refused_before_training(void)
     CHECK(system(cmd) == 0);
 }
 
+/* drop's output that cannot be written is refused before the text is read (all of it,
+ * into memory: long for a large recording), as a CTF trace's is: a bad input and a bad
+ * output give the output's error */
+static void drop_output_checked_first(void)
+{
+    write_file(at("garbage.trace"), "garbage line\n");
+    const char *outs[] = {at("nodir/x"), dir};
+    const char *why[] = {"nodir/x: cannot create", "a directory"};
+    for (int i = 0; i < 2; i++) {
+        char cmd[2000], err[512];
+        snprintf(cmd, sizeof cmd, "drop %s -o %s", at("garbage.trace"), outs[i]);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, why[i]), "%s: %s", cmd, err);
+    }
+}
+
 TEST_MAIN("fill_ftrace", {
     snprintf(dir, sizeof dir, "/tmp/ts_fill_ftrace_%d", (int)getpid());
     mkdir(dir, 0755);
@@ -732,6 +747,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_output_refused_before_training);
     RUN(bench_wants_a_complete_trace);
     RUN(bench_keep_checked_first);
+    RUN(drop_output_checked_first);
     RUN(real_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -540,7 +540,8 @@ static int ftrace_out_refused(const char *path, const char *out)
 
 int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
 {
-    if (ftrace_out_refused(path, out)) return -1;
+    /* OUT's place too, before the text is read whole (a FIFO is opened only to write) */
+    if (ftrace_out_refused(path, out) || ts_out_check(out)) return -1;
     ft_trace t;
     int rc = ft_read(path, h->arch, &t);
     uint8_t *keep = NULL;
