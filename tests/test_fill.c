@@ -1578,6 +1578,45 @@ static void output_inside_the_input(void)
     CHECK(system(cmd) == 0);
 }
 
+/* OUT a link to a trace (latest -> runs/2): the trace it leads to is replaced and the
+ * link kept, as for a file output; it failed after the work ("is not a directory"). A link
+ * to the input trace is refused before the work, a link to a place not there yet made */
+static void output_by_a_link(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    char cmd[3000], err[512], lnk[700];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.01 -q", in(d, "t"), in(d, "old"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(lnk, sizeof lnk, "%s", in(d, "latest"));
+    REQUIRE(symlink("old", lnk) == 0);
+    snprintf(cmd, sizeof cmd, "fill %s --model unigram -o %s -q", in(d, "dr"), lnk);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    struct stat st;
+    CHECK(lstat(lnk, &st) == 0 && S_ISLNK(st.st_mode));
+    ts_gap_list gl;
+    REQUIRE(ts_gaps_find(in(d, "old"), 0, &gl) == 0);
+    CHECK_MSG(gl.recon > 0, "the trace the link leads to was not replaced");
+    ts_gap_list_free(&gl);
+    /* drop too, and a link to a place not there yet */
+    unlink(lnk);
+    REQUIRE(symlink("new", lnk) == 0);
+    snprintf(cmd, sizeof cmd, "drop %s -o %s -q", in(d, "t"), lnk);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    CHECK(lstat(lnk, &st) == 0 && S_ISLNK(st.st_mode) && ts_file_exists(in(d, "new/metadata")));
+    /* a link to the input */
+    unlink(lnk);
+    REQUIRE(symlink("dr", lnk) == 0);
+    snprintf(cmd, sizeof cmd, "fill %s --model unigram -o %s", in(d, "dr"), lnk);
+    char out[4096];
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "replace the input") && !strstr(out, "fill: reading"),
+              "%s", out);
+    CHECK(lstat(lnk, &st) == 0 && S_ISLNK(st.st_mode) && ts_file_exists(in(d, "dr/metadata")));
+}
+
 /* --no-progress, as every other command spells it, is -q's other name in drop and gaps
  * too (fill, ingest, bench fill took it; these refused it as unknown) */
 static void no_progress_everywhere(void)
@@ -1814,6 +1853,7 @@ TEST_MAIN("fill", {
     RUN(output_inside_the_input);
     RUN(output_folder_not_made);
     RUN(no_progress_everywhere);
+    RUN(output_by_a_link);
     RUN(progress_in_a_log);
     RUN(save_model_checked_first);
     RUN(text_output_checked_once);

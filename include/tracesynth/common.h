@@ -104,6 +104,9 @@ int  ts_out_dir_check(const char *dir);
 /* removes PATH: a file, or a directory with everything in it (links are removed, not
  * followed); what cannot be removed stays, silently */
 void ts_remove_tree(const char *path);
+/* where the link path leads (followed link by link: its end may not be there yet),
+ * malloc'd; NULL when path is no link or its links go round */
+char *ts_link_end(const char *path);
 char *ts_path_join(const char *a, const char *b);    /* malloc'd "a/b" */
 /* a new directory NAME-XXXXXX in TMPDIR (else /tmp): 0, or -1 with errno; *path (free it)
  * names it, or what could not be made */

@@ -273,7 +273,7 @@ static int own_fd(const char *path)
 /* where a link leads, followed by hand so that a link to a file not there yet (or to one
  * of the process's own descriptors) is known too: malloc'd, or NULL when path is no link
  * or its links go round */
-static char *link_end(const char *path)
+char *ts_link_end(const char *path)
 {
     struct stat ls;
     if (lstat(path, &ls) != 0 || !S_ISLNK(ls.st_mode)) return NULL;
@@ -346,7 +346,7 @@ int ts_out_open(ts_outfile *o, const char *path)
     if (there && S_ISDIR(ds.st_mode))
         return ts_fail("%s: is a directory; a file is written here (name a file in it)", path);
     /* a link: its file replaced (or made), the link kept */
-    char *end = link_end(path);
+    char *end = ts_link_end(path);
     if (end) {
         int rc = ts_out_open(o, end);
         free(end);
@@ -734,7 +734,7 @@ int ts_same_path(const char *a, const char *b)
     int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
     if (ea || eb) return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
     /* neither there yet: a link names the file it will make */
-    char *la = link_end(a), *lb = link_end(b);
+    char *la = ts_link_end(a), *lb = ts_link_end(b);
     char *na, *nb, *da = folder_of(la ? la : a, &na), *db = folder_of(lb ? lb : b, &nb);
     int same = da && db && *na && !strcmp(na, nb) && ts_same_file(da, db);
     free(la);
@@ -768,7 +768,7 @@ static int lock_key(const char *path, char *key, size_t n)
      * not), by any spelling or a link to one: written where the shell put it, as a
      * stream, which runs may share (two runs' stderr into one file) */
     if (own_fd(path) >= 0) return -1;
-    char *end = link_end(path);   /* a link: its file's name, there or not yet */
+    char *end = ts_link_end(path);   /* a link: its file's name, there or not yet */
     if (end && own_fd(end) >= 0) {
         free(end);
         return -1;

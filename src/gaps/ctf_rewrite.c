@@ -1481,7 +1481,7 @@ static int out_refused(const char *dir, const char *out, char **tdir_out)
     if (check_out(out)) return -1;
     char *tdir = ts_ctf_trace_dir(dir);
     if (!tdir) return -1;
-    /* OUT's own name is not resolved: a link there is replaced, not what it points to */
+    /* OUT's own name is not resolved (a link there is followed by the caller) */
     const char *slash = strrchr(out, '/'), *base = slash ? slash + 1 : out;
     char *parent = ts_strdup(slash ? out : ".");
     if (slash) parent[slash - out + 1] = 0;   /* "/x": "/" */
@@ -1532,9 +1532,19 @@ static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h)
     return rc;
 }
 
+/* the directory OUT names: "OUT/" names OUT; a link there (latest -> runs/2), where it
+ * leads: that trace is replaced and the link kept, as a file output's link is (malloc'd) */
+static char *out_dir(const char *out)
+{
+    char *o = ts_path_trim(out), *end = ts_link_end(o);
+    if (!end) return o;
+    free(o);
+    return end;
+}
+
 int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
 {
-    char *o = ts_path_trim(out);   /* "OUT/" names OUT */
+    char *o = out_dir(out);
     int rc = rewrite_to(dir, o, h);
     free(o);
     return rc;
@@ -1542,7 +1552,7 @@ int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
 
 int ts_ctf_rewrite_check(const char *dir, const char *out)
 {
-    char *o = ts_path_trim(out), *tdir = NULL;
+    char *o = out_dir(out), *tdir = NULL;
     int rc = out_refused(dir, o, &tdir);
     free(tdir);
     /* the stage beside OUT, made and removed: OUT's folder exists and can be written */
