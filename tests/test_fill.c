@@ -1709,6 +1709,24 @@ static void save_model_checked_first(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "is a directory"), "%s", err);
 }
 
+/* --text - (or /dev/stdout): standard output is the text alone, for a reader of
+ * babeltrace2's text; fill's summary goes to stderr, as when -o is standard output */
+static void text_on_stdout_alone(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    char cmd[3000], out[1 << 16], err[512];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    const char *to[2] = {"-", "/dev/stdout"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model unigram -o %s --text %s -q", in(d, "dr"), in(d, "f"), to[i]);
+        CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && out[0] == '[' && !strstr(out, "fill: "), "%s: %.200s", to[i], out);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && strstr(err, "fill: ") == err, "%s: %s", to[i], err);
+    }
+}
+
 /* --text FILE: the new trace's place is checked once (the library's check, before the
  * work), as without --text: each check makes and removes a stage beside OUT, and the
  * writing makes one more */
@@ -1856,6 +1874,7 @@ TEST_MAIN("fill", {
     RUN(output_by_a_link);
     RUN(progress_in_a_log);
     RUN(save_model_checked_first);
+    RUN(text_on_stdout_alone);
     RUN(text_output_checked_once);
     RUN(text_fifo_after_the_work);
     RUN(drop_terminated);

@@ -77,7 +77,8 @@ int cmd_fill(int argc, char **argv)
                     "sssd-s4): then trained per CPU on the trace's own surviving events"),
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced),\n"
                     "or for ftrace text the new text file"),
-        TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format ('-': stdout)"),
+        TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format ('-': stdout,\n"
+                    "the summary then on stderr)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side of a gap (default 32)"),
         TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model of fixed length (default 200)"),
         TS_OPT_LONG_(0, "max-train", &max_train, "N", 100, 1L << 34, "events per CPU kept for training (default 500000):\n"
@@ -167,7 +168,9 @@ int cmd_fill(int argc, char **argv)
                 args.pos[0], (unsigned long long)res.too_long, res.too_long == 1 ? "" : "s",
                 (unsigned long long)res.too_long_events);
     if (rc == 0) {
-        fprintf(cli_msg_stream(out), "fill: %zu gap%s, %llu events reconstructed among %llu recorded (train %.1f s, "
+        /* standard output that is the text's is the text alone */
+        FILE *msg = text && (!strcmp(text, "-") || cli_msg_stream(text) == stderr) ? stderr : cli_msg_stream(out);
+        fprintf(msg, "fill: %zu gap%s, %llu events reconstructed among %llu recorded (train %.1f s, "
                 "impute %.1f s, write %.1f s) -> %s\n", res.n, res.n == 1 ? "" : "s", (unsigned long long)res.reconstructed,
                (unsigned long long)res.events, res.train_s, res.impute_s, res.write_s, out);
         if (text && !strcmp(text, "-")) {
