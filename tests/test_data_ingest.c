@@ -1404,6 +1404,35 @@ static int ctf_names(const char *dir, ts_ctf_events events, int exits, int64_t c
     return ok;
 }
 
+/* ingest --from ctf -o the trace's own directory (or a session's, by its kernel/ trace):
+ * the dataset's files written among the streams made the trace unreadable (babeltrace2
+ * reads every file there as a stream). Refused before anything is read or written */
+static void ctf_output_not_the_trace(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], sess[600], cmd[2000], err[512];
+    snprintf(dir, sizeof dir, "%s/tr", d);
+    mkdir(dir, 0755);
+    fx_threads(dir, 1, 0, 4);
+    const int before = count_dir(dir);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, dir) && strstr(err, "CTF trace"), "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "CTF trace"), "%s", err);
+    CHECK(count_dir(dir) == before);
+    /* a session: its kernel/ trace, read from the session's directory */
+    snprintf(sess, sizeof sess, "%s/sess", d);
+    mkdir(sess, 0755);
+    snprintf(cmd, sizeof cmd, "mv %s %s/kernel", dir, sess);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/kernel", sess, sess);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "CTF trace"), "%s", err);
+    /* beside it: written, the trace still read */
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/ds", sess, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+}
+
 /* LTTng < 2.6: one nameless exit_syscall, named after the exiting thread's own pending call */
 static void ctf_old_names_pair_exits_per_thread(void)
 {
@@ -2702,6 +2731,7 @@ TEST_MAIN("data_ingest", {
     RUN(ctf_short_index_entries_ignored);
     RUN(ctf_real_trace);
     RUN(ctf_progress_in_a_log);
+    RUN(ctf_output_not_the_trace);
     RUN(ctf_errors);
     RUN(ftrace_line_forms);
     RUN(ftrace_raw_syscalls);

@@ -291,6 +291,16 @@ int cmd_ingest(int argc, char **argv)
             bad = cli_usage_error("ingest", "'%s' is a file of the dataset %s, which the new one replaces with its "
                                   "files (vocab.tsv and channel files it lacks removed); write it to another "
                                   "directory", inputs[i], out);
+    /* a CTF trace's own directory: the dataset's files among its streams would make it
+     * unreadable (babeltrace2 reads every file there as a stream) */
+    if (!bad && out && !strcmp(from, "ctf")) {
+        char *tdir = ts_ctf_trace_dir(inputs[0]);
+        if (tdir && ts_same_file(tdir, out) == 1)
+            bad = cli_usage_error("ingest", "-o %s is the CTF trace %s: the dataset's files among its streams would "
+                                  "make it unreadable; write it to another directory", out, tdir);
+        free(tdir);
+        ts_clear_error();   /* no trace there: the reading says so */
+    }
     ts_arch arch = TS_ARCH_UNKNOWN;
     if (!bad && arch_s && ts_arch_parse(arch_s, &arch)) bad = cli_usage_error("ingest", "--arch: %s", ts_error());
     if (bad) {
