@@ -1,6 +1,8 @@
 # tracesynth — build, test, sanitizer build, benchmarks.
 #   make            library + CLI (build/)
-#   make test       all unit tests (skip what needs ../shared when it is absent)
+#   make test       the public headers' check, all unit tests (skip what needs ../shared
+#                   when it is absent)
+#   make headers    each public header compiles alone, as C11 (-pedantic) and as C++
 #   make asan       the tests under AddressSanitizer + UBSan (build-asan/)
 #   make bench      layer and model benchmarks
 #   make fuzz       libFuzzer harnesses (tests/fuzz/, clang), FUZZ_SECONDS each (build-fuzz/)
@@ -40,7 +42,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libtracesynth.a
 BIN      := $(BUILD)/tracesynth
 
-.PHONY: all test asan check bench demo clean
+.PHONY: all test headers asan check bench demo clean
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -63,7 +65,25 @@ $(BIN): $(CLI_OBJ) $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-test: $(BIN) $(TEST_BIN)
+# each public header compiles on its own (nothing from src/, nothing included before it),
+# as C11 with -pedantic and, when a C++ compiler is found, as C++; each of tracesynth/
+# declares C linkage for C++ (extern "C", which compiling alone cannot tell) and is in the
+# umbrella header include/tracesynth.h
+HDR      := include/tracesynth.h $(sort $(wildcard include/tracesynth/*.h))
+HDR_OK   := $(HDR:include/%.h=$(BUILD)/headers/%.ok)
+headers: $(HDR_OK)
+$(BUILD)/headers/%.ok: include/%.h $(HDR)
+	@mkdir -p $(dir $@)
+	@printf '#include <%s.h>\n' $* > $(@:.ok=.c)
+	@case $* in */*) grep -q '^extern "C" {' $< || { echo "$<: no extern \"C\" block for C++"; exit 1; }; \
+	  grep -q '^#include "$*.h"' include/tracesynth.h || { echo "include/tracesynth.h: $< is missing"; exit 1; };; esac
+	@$(CC) -std=c11 -pedantic $(WARN) -Iinclude -fsyntax-only $(@:.ok=.c)
+	@if command -v $(CXX) >/dev/null 2>&1; then \
+	  $(CXX) -x c++ -pedantic -Wall -Wextra -Werror -Iinclude -fsyntax-only $(@:.ok=.c); \
+	else echo "headers: $(CXX) not found, $< not checked as C++"; fi
+	@touch $@
+
+test: headers $(BIN) $(TEST_BIN)
 	@TRACESYNTH=$(BIN) sh tests/run.sh $(TEST_BIN)
 
 asan:
