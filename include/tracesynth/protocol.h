@@ -108,6 +108,8 @@ typedef struct {
     size_t unknown;            /* observed events whose names the model never saw (its <unk>) */
 } ts_impute_result;
 
+/* the windows x under the blackout s, imputed by m with the run's options ro (NULL: the
+ * defaults), scored into *res */
 int  ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, const ts_run_opts *ro,
                     ts_impute_result *res);
 

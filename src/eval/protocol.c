@@ -343,7 +343,7 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
     int by_name = names && m->vocab.n > 0;   /* IDs matched by name in ts_model_impute_named */
     size_t nl = x->n * x->len;
     uint8_t *mask = ts_malloc(nl ? nl : 1);
-    ts_mask_fill(mask, x->n, x->len, s->blackout, s->pos, ro->seed);
+    ts_mask_fill(mask, x->n, x->len, s->blackout, s->pos, ro ? ro->seed : 0);   /* NULL: the defaults */
     for (size_t i = 0; i < nl; i++)
         if (!by_name && mask[i] && (x->data[i] < 0 || x->data[i] >= m->n_ids)) {
             free(mask);
