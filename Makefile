@@ -3,6 +3,7 @@
 #   make test       the public headers' check, all unit tests (skip what needs ../shared
 #                   when it is absent)
 #   make headers    each public header compiles alone, as C11 (-pedantic) and as C++
+#   make examples   the programs of examples/, built against the public headers only
 #   make asan       the tests under AddressSanitizer + UBSan (build-asan/)
 #   make bench      layer and model benchmarks
 #   make fuzz       libFuzzer harnesses (tests/fuzz/, clang), FUZZ_SECONDS each (build-fuzz/)
@@ -42,7 +43,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libtracesynth.a
 BIN      := $(BUILD)/tracesynth
 
-.PHONY: all test headers asan check bench demo clean
+.PHONY: all test headers examples asan check bench demo clean
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -83,7 +84,15 @@ $(BUILD)/headers/%.ok: include/%.h $(HDR)
 	else echo "headers: $(CXX) not found, $< not checked as C++"; fi
 	@touch $@
 
-test: headers $(BIN) $(TEST_BIN)
+# the example programs: the public headers only (no src/), linked as a user would
+EXAMPLE_BIN := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+examples: $(EXAMPLE_BIN)
+$(BUILD)/examples/%: examples/%.c $(HDR) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -pedantic $(WARN) -Iinclude $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# test_library runs the examples
+test: headers $(BIN) $(TEST_BIN) $(EXAMPLE_BIN)
 	@TRACESYNTH=$(BIN) sh tests/run.sh $(TEST_BIN)
 
 asan:
