@@ -1,9 +1,13 @@
 # tracesynth — build, test, sanitizer build, benchmarks.
 #   make            library + CLI (build/)
-#   make test       the public headers' check, all unit tests (skip what needs ../shared
-#                   when it is absent)
+#   make test       the checks of the headers and of the installed library, all unit
+#                   tests (skip what needs ../shared when it is absent)
 #   make headers    each public header compiles alone, as C11 (-pedantic) and as C++
 #   make examples   the programs of examples/, built against the public headers only
+#   make install    the command, the library, its headers and tracesynth.pc under
+#                   DESTDIR + PREFIX (default /usr/local); make uninstall removes them
+#   make install-check  install into build/install-check, build the example there with
+#                   pkg-config and compare what it prints (make test runs it)
 #   make asan       the tests under AddressSanitizer + UBSan (build-asan/)
 #   make bench      layer and model benchmarks
 #   make fuzz       libFuzzer harnesses (tests/fuzz/, clang), FUZZ_SECONDS each (build-fuzz/)
@@ -43,7 +47,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libtracesynth.a
 BIN      := $(BUILD)/tracesynth
 
-.PHONY: all test headers examples asan check bench demo clean
+.PHONY: all test headers examples install uninstall install-check asan check bench demo clean
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -91,8 +95,54 @@ $(BUILD)/examples/%: examples/%.c $(HDR) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -pedantic $(WARN) -Iinclude $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+# install: the static library only, so tracesynth.pc's Libs names what it needs (what
+# this build linked the command with: MPI and oneDNN when it used them)
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PCDIR      ?= $(LIBDIR)/pkgconfig
+VERSION    := $(shell sed -n 's/^\#define TS_VERSION "\(.*\)"/\1/p' include/tracesynth/common.h)
+# ${prefix}-relative where they are under it, for pkg-config --define-prefix
+pc_rel      = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+install: $(BIN) $(LIB)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/tracesynth $(DESTDIR)$(PCDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tracesynth
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libtracesynth.a
+	install -m 644 include/tracesynth.h $(DESTDIR)$(INCLUDEDIR)/tracesynth.h
+	install -m 644 $(wildcard include/tracesynth/*.h) $(DESTDIR)$(INCLUDEDIR)/tracesynth/
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(call pc_rel,$(LIBDIR))' \
+	  'includedir=$(call pc_rel,$(INCLUDEDIR))' '' 'Name: tracesynth' \
+	  'Description: learn kernel-trace behaviour, reconstruct lost events, synthesize traces' \
+	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
+	  'Libs: -L$${libdir} -ltracesynth -fopenmp $(strip $(LDLIBS))' > $(DESTDIR)$(PCDIR)/tracesynth.pc.tmp
+	mv $(DESTDIR)$(PCDIR)/tracesynth.pc.tmp $(DESTDIR)$(PCDIR)/tracesynth.pc
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tracesynth $(DESTDIR)$(LIBDIR)/libtracesynth.a \
+	  $(DESTDIR)$(INCLUDEDIR)/tracesynth.h $(DESTDIR)$(PCDIR)/tracesynth.pc \
+	  $(patsubst include/%,$(DESTDIR)$(INCLUDEDIR)/%,$(wildcard include/tracesynth/*.h))
+	rmdir $(DESTDIR)$(INCLUDEDIR)/tracesynth 2>/dev/null || true
+
+# the installed copy as a user sees it: examples/impute.c built with pkg-config alone
+# prints what the one built here prints; then uninstall leaves nothing
+IC := $(BUILD)/install-check
+install-check: $(BIN) $(LIB) $(BUILD)/examples/impute
+	@if command -v pkg-config >/dev/null 2>&1; then set -e; rm -rf $(IC); \
+	  $(MAKE) -s install DESTDIR=$(abspath $(IC))/root PREFIX=/usr/local >/dev/null; \
+	  PKG_CONFIG_PATH=$(IC)/root/usr/local/lib/pkgconfig pkg-config --define-prefix --cflags --libs tracesynth \
+	    > $(IC)/flags; \
+	  $(CC) -std=c11 -pedantic $(WARN) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS) -o $(IC)/impute examples/impute.c \
+	    $$(cat $(IC)/flags); \
+	  $(BIN) ingest --from strace data/default/workload.strace -q -o $(IC)/ds >/dev/null; \
+	  $(IC)/impute $(IC)/ds > $(IC)/installed.txt; $(BUILD)/examples/impute $(IC)/ds > $(IC)/built.txt; \
+	  cmp $(IC)/installed.txt $(IC)/built.txt; \
+	  $(MAKE) -s uninstall DESTDIR=$(abspath $(IC))/root PREFIX=/usr/local >/dev/null; \
+	  left=$$(find $(IC)/root -type f); [ -z "$$left" ] || { echo "uninstall left $$left"; exit 1; }; \
+	  echo "install-check: the example built from the installed copy with pkg-config: $$(cat $(IC)/installed.txt)"; \
+	else echo "install-check: pkg-config not found, skipped (scripts/setup.sh installs it)"; fi
+
 # test_library runs the examples
-test: headers $(BIN) $(TEST_BIN) $(EXAMPLE_BIN)
+test: headers install-check $(BIN) $(TEST_BIN) $(EXAMPLE_BIN)
 	@TRACESYNTH=$(BIN) sh tests/run.sh $(TEST_BIN)
 
 asan:

@@ -7,6 +7,7 @@ PKGS="build-essential libopenblas-dev libfftw3-dev libbabeltrace2-dev babeltrace
 missing=""
 PKGS="$PKGS clang libclang-rt-14-dev libomp-dev"   # make fuzz: libFuzzer, sanitizers, OpenMP for clang
 PKGS="$PKGS libdnnl-dev"   # --precision bf16: oneDNN's bf16 matmul
+PKGS="$PKGS pkg-config"    # make install-check: the installed library through tracesynth.pc
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
     $SUDO apt-get update -qq
