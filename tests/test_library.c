@@ -41,6 +41,10 @@ static void impute_eval_default_run_options(void)
     memset(&o, 0, sizeof o);
     ts_model *m = NULL;
     REQUIRE(ts_train_on("ngram", &d, &o, &m, NULL) == 0);
+    /* no options: the defaults, the same model */
+    ts_model *m0 = NULL;
+    CHECK(ts_train_on("ngram", &d, NULL, &m0, NULL) == 0 && m0);
+    ts_model_free(m0);
     ts_impute_spec is = {10, TS_MASK_CENTER, dp, &d.data.vocab, NULL};
     ts_run_opts zero;
     memset(&zero, 0, sizeof zero);

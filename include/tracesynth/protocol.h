@@ -78,7 +78,8 @@ int  ts_split_dir_write(const char *dir, const char *dataset, const ts_split_dat
                         const ts_split_spec *s, double *leak);
 
 /* dataset -> split -> train: the model `name` trained on d's split with o, whose split,
- * vocab and n_ids are taken from d. seconds (may be NULL): the training time */
+ * vocab and n_ids are taken from d (o NULL: train's defaults, blackouts of 10 at the
+ * centre, seed 0, no log, no progress). seconds (may be NULL): the training time */
 int  ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *o, ts_model **out,
                  double *seconds);
 

@@ -252,7 +252,8 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
 int ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *o, ts_model **out,
                 double *seconds)
 {
-    ts_train_opts to = *o;
+    /* NULL: train's defaults (blackouts of 10 at the centre, seed 0, no log, no progress) */
+    ts_train_opts to = o ? *o : (ts_train_opts){.blackout = 10, .mask_pos = TS_MASK_CENTER};
     to.split = &d->split;
     to.vocab = &d->data.vocab;
     to.n_ids = d->n_ids;
