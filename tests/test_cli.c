@@ -1331,6 +1331,30 @@ static void top_level(void)
     CHECK(run_stdout("help", out, sizeof out) == 0 && strstr(out, "commands:"));
 }
 
+/* a path or a command name with a terminal's escape sequence, a bell or a newline is
+ * shown in the error with those bytes as \xNN, and the error stays one line */
+static void errors_show_bytes(void)
+{
+    char args[1024], err[1024], bad[600];
+    snprintf(bad, sizeof bad, "%s/ctf\033[2J\007", dir);
+    REQUIRE(mkdir(bad, 0700) == 0);
+    const char *cases[][2] = {
+        /* cli_fail */
+        {"train --model ngram \"$(printf '%s/no\\033]0;t\\007\\nsuch')\" -o x.tsm", "/no\\x1b]0;t\\x07\\x0asuch"},
+        /* cli_usage_error */
+        {"gaps \"$(printf '%s/ctf\\033[2J\\007')\" --arch x86_64", "/ctf\\x1b[2J\\x07 is a CTF trace"},
+        /* not a command */
+        {"\"$(printf 'tr\\033[2Jain%.0s')\"", "'tr\\x1b[2Jain' is not a command"},
+        {"help \"$(printf 'tr\\033[2Jain%.0s')\"", "'tr\\x1b[2Jain' is not a command"},
+    };
+    for (int i = 0; i < 4; i++) {
+        snprintf(args, sizeof args, cases[i][0], dir);
+        int rc = run_cli(args, err, sizeof err);
+        CHECK_MSG((rc == 1 || rc == 2) && !strpbrk(err, "\033\007\n") && strstr(err, cases[i][1]), "%s: exit %d: %s",
+                  args, rc, err);
+    }
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -1366,5 +1390,6 @@ TEST_MAIN("cli", {
     RUN(impute_output_checked_first);
     RUN(runtime_env_and_valgrind);
     RUN(top_level);
+    RUN(errors_show_bytes);
     RUN(default_threads_one_pool);
 })

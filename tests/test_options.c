@@ -135,6 +135,46 @@ static void errors(void)
     ts_opt_free(&r);
 }
 
+/* an error quotes what was given with its control bytes and bytes that are not UTF-8 as
+ * \xNN: a terminal's escape sequence or a newline in a value is not acted on */
+static char **shown_argv;
+static int shown_argc, shown_rc;
+
+static void parse_shown(void *ctx)
+{
+    args a;
+    ts_opt_result r;
+    shown_rc = parse(&a, *(int *)ctx, shown_argc, shown_argv, &r);
+    ts_opt_free(&r);
+}
+
+static void errors_show_bytes(void)
+{
+    char *cases[][3] = {
+        {"test", "ds", "--length=1\033[2J"},
+        {"test", "ds", "--le\033]0;x\007"},
+        {"test", "ds", "--lr=\xff\xc2\x9b\nx"},
+        {"test", "ds", "-\x01"},
+    };
+    const char *want[] = {"'1\\x1b[2J'", "'--le\\x1b]0;x\\x07'", "'\\xff\\xc2\\x9b\\x0ax'", "'-\\x01'"};
+    for (int i = 0; i < 4; i++) {
+        char err[512];
+        int extra = 0;
+        shown_argc = 3;
+        shown_argv = cases[i];
+        capture_stderr(parse_shown, &extra, err, sizeof err);
+        CHECK_MSG(shown_rc == 2 && !strpbrk(err, "\033\007\001\xff\x9b") && strchr(err, '\n') == strrchr(err, '\n') &&
+                  strstr(err, want[i]), "%s", err);
+    }
+    /* UTF-8 is shown as it is */
+    char err[512], *utf[] = {"test", "ds", "--length=caf\xc3\xa9"};
+    int extra = 0;
+    shown_argc = 3;
+    shown_argv = utf;
+    capture_stderr(parse_shown, &extra, err, sizeof err);
+    CHECK_MSG(shown_rc == 2 && strstr(err, "'caf\xc3\xa9'"), "%s", err);
+}
+
 /* a choice, a callback, a required option */
 static int parse_even(const char *v, void *dst)
 {
@@ -243,6 +283,7 @@ TEST_MAIN("options", {
     RUN(both_forms);
     RUN(model_options);
     RUN(errors);
+    RUN(errors_show_bytes);
     RUN(choices_callbacks_required);
     RUN(given_at_default);
     RUN(usage_text);

@@ -14,6 +14,7 @@
 #ifndef TRACESYNTH_COMMON_H
 #define TRACESYNTH_COMMON_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +41,11 @@ void        ts_clear_error(void);
 const char *ts_article(const char *name);
 /* "s" after a count's noun, "" for 1: "%zu window%s", n, ts_plural(n) */
 const char *ts_plural(size_t n);
+/* s written to f as a message shows it: control bytes (a terminal's escape sequences, a
+ * newline that would split the line) and bytes that are not UTF-8 as \xNN, tabs and UTF-8
+ * as they are. ts_vput_shown: the text fmt makes, so shown */
+void        ts_put_shown(FILE *f, const char *s);
+void        ts_vput_shown(FILE *f, const char *fmt, va_list ap);
 
 /* ---- numbers from text: all of s, a decimal integer in [lo, hi] or a finite number in
  * [lo, hi] (lo == hi == 0: any); -1 with "'s' is not ..." (callers that name the place

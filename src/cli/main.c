@@ -108,6 +108,14 @@ static void set_runtime_env(int argc, char **argv)
     if (core) { unsetenv("OPENBLAS_CORETYPE"); unsetenv("TRACESYNTH_BLAS_REPLACED"); }
 }
 
+static int not_a_command(const char *name)
+{
+    fprintf(stderr, "tracesynth: '");
+    ts_put_shown(stderr, name);
+    fprintf(stderr, "' is not a command; see 'tracesynth --help'\n");
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     set_runtime_env(argc, argv);
@@ -121,8 +129,7 @@ int main(int argc, char **argv)
             for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
                 if (!strcmp(argv[2], commands[i].name)) return commands[i].fn(2, sub);
             /* help on a command that does not exist is a usage error, as running it is */
-            fprintf(stderr, "tracesynth: '%s' is not a command; see 'tracesynth --help'\n", argv[2]);
-            return 2;
+            return not_a_command(argv[2]);
         }
         usage(stdout);
         return 0;
@@ -136,13 +143,15 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "tracesynth: '%s' is not a command; see 'tracesynth --help'\n", argv[1]);
-    return 2;
+    return not_a_command(argv[1]);
 }
 
 int cli_fail(void)
 {
-    fprintf(stderr, "tracesynth: error: %s\n", ts_error());
+    /* the error names paths and values as given: shown without their control bytes */
+    fprintf(stderr, "tracesynth: error: ");
+    ts_put_shown(stderr, ts_error());
+    fputc('\n', stderr);
     return 1;
 }
 
@@ -151,7 +160,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "tracesynth %s: error: ", cmd);
-    vfprintf(stderr, fmt, ap);
+    ts_vput_shown(stderr, fmt, ap);
     fprintf(stderr, " (see 'tracesynth %s --help')\n", cmd);
     va_end(ap);
     return 2;

@@ -2,6 +2,7 @@
 #include "tracesynth/common.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 static _Thread_local char last_error[1024];
@@ -28,3 +29,44 @@ const char *ts_article(const char *name)
 }
 
 const char *ts_plural(size_t n) { return n == 1 ? "" : "s"; }
+/* the length of the UTF-8 sequence at p that a message may show as it is, else 0 (a
+ * byte that starts none, or U+0080..U+009F, which terminals take as controls) */
+static size_t shown_utf8(const unsigned char *p)
+{
+    unsigned c = p[0], lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (c >= 0xC2 && c <= 0xDF) n = 2, lo = c == 0xC2 ? 0xA0 : 0x80;
+    else if (c >= 0xE0 && c <= 0xEF) n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4) n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else return 0;
+    if (p[1] < lo || p[1] > hi) return 0;
+    for (size_t i = 2; i < n; i++)   /* the NUL ends the string before a read past it */
+        if (p[i] < 0x80 || p[i] > 0xBF) return 0;
+    return n;
+}
+
+void ts_put_shown(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n = *p >= 0x80 ? shown_utf8(p) : (*p >= 0x20 && *p != 0x7f) || *p == '\t';
+        if (n) {
+            fwrite(p, 1, n, f);
+            p += n;
+        } else {
+            fprintf(f, "\\x%02x", *p++);
+        }
+    }
+}
+
+void ts_vput_shown(FILE *f, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0) return;
+    char *s = ts_malloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    ts_put_shown(f, s);
+    free(s);
+}

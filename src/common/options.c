@@ -14,7 +14,7 @@ static int usage_error(const ts_opt_spec *sp, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "tracesynth %s: error: ", sp->cmd);
-    vfprintf(stderr, fmt, ap);
+    ts_vput_shown(stderr, fmt, ap);   /* values as given may hold control bytes */
     fprintf(stderr, " (see 'tracesynth %s --help')\n", sp->cmd);
     va_end(ap);
     return 2;
