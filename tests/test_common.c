@@ -433,6 +433,32 @@ static void number_parsing(void)
     }
 }
 
+/* an error naming a path as long as PATH_MAX, or two of them, keeps the path and its
+ * reason; one longer still keeps its start and its end (the reason) */
+static void long_errors_keep_their_reason(void)
+{
+    static char path[4097], msg[10000];
+    memset(path, 'a', 4095);
+    path[4095] = 0;
+    ts_fail("%s: cannot create: %s", path, "File name too long");
+    snprintf(msg, sizeof msg, "%s: cannot create: File name too long", path);
+    CHECK_MSG(!strcmp(ts_error(), msg), "%.40s ... %s", ts_error(), ts_error() + strlen(ts_error()) - 40);
+    ts_fail("%s: the output would replace a file of the dataset %s", path, path);
+    snprintf(msg, sizeof msg, "%s: the output would replace a file of the dataset %s", path, path);
+    CHECK(!strcmp(ts_error(), msg));
+    static char huge[20000];
+    memset(huge, 'b', sizeof huge - 1);
+    ts_fail("%s: cannot open: %s", huge, "No such file or directory");
+    const char *e = ts_error(), *tail = "bbb: cannot open: No such file or directory";
+    size_t n = strlen(e);
+    CHECK_MSG(n > 1000 && n < sizeof huge && !strncmp(e, "bbbb", 4) && strstr(e, "...") &&
+              !strcmp(e + n - strlen(tail), tail), "%.40s ... %s", e, e + (n > 60 ? n - 60 : 0));
+    /* a message made from the one before, as errors are wrapped */
+    ts_fail("%s: cannot create: %s", path, "x");
+    ts_fail("%s (while writing)", ts_error());
+    CHECK(!strncmp(ts_error(), path, 4095) && !strcmp(ts_error() + 4095, ": cannot create: x (while writing)"));
+}
+
 /* a directory tree goes whole; a link in it goes, not what it points to */
 /* JSON strings: quotes, backslashes and control bytes escaped, other bytes as they are */
 static void json_strings(void)
@@ -577,6 +603,7 @@ TEST_MAIN("common", {
     RUN(stale_temporaries_removed);
     RUN(blas_core_choice);
     RUN(number_parsing);
+    RUN(long_errors_keep_their_reason);
     RUN(json_strings);
     RUN(remove_tree_whole);
     RUN(scratch_removed_at_exit);

@@ -5,17 +5,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static _Thread_local char last_error[1024];
+/* room for two paths of PATH_MAX and the words around them */
+static _Thread_local char last_error[8448];
 
 int ts_fail(const char *fmt, ...)
 {
     /* formatted aside first: an argument may be ts_error() itself (a message wrapping the
      * one before), and vsnprintf's source and destination must not overlap */
     char line[sizeof last_error];
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    va_copy(again, ap);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    /* longer still: its start and its end, which says what went wrong */
+    char *all = n >= (int)sizeof line ? malloc((size_t)n + 1) : NULL;
+    if (all) {
+        vsnprintf(all, (size_t)n + 1, fmt, again);
+        size_t head = (sizeof line - 4) / 2, tail = sizeof line - 4 - head;
+        memcpy(line + head, "...", 3);
+        memcpy(line + head + 3, all + (size_t)n - tail, tail + 1);
+        free(all);
+    }
+    va_end(again);
     memcpy(last_error, line, sizeof line);
     return -1;
 }
