@@ -364,6 +364,37 @@ static void stale_temporaries_removed(void)
     rmdir(dir);
 }
 
+/* an output whose name is as long as a folder holds is written (its temporary's name is
+ * kept within that length) */
+static void long_output_names(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[1024], name[300];
+    memset(name, 'n', 250);
+    name[250] = 0;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    CHECK_MSG(ts_out_check(path) == 0, "%s", ts_error());
+    ts_outfile o;
+    REQUIRE(ts_out_open(&o, path) == 0);
+    fputs("x\n", o.f);
+    CHECK_MSG(ts_out_commit(&o) == 0, "%s", ts_error());
+    CHECK(ts_file_exists(path) && count_dir(dir) == 1);
+    /* a dead process's temporary of that name goes */
+    fflush(NULL);
+    pid_t dead = fork();
+    if (dead == 0) _exit(0);   /* before REQUIRE: after a failed check it would return */
+    REQUIRE(dead > 0 && waitpid(dead, NULL, 0) == dead);
+    char stale[1024];
+    snprintf(stale, sizeof stale, "%s/%.*s.tmp.%ld.abc123", dir, 255 - 32, name, (long)dead);   /* the name cut */
+    write_text(stale, "x");
+    REQUIRE(ts_out_open(&o, path) == 0);
+    CHECK(access(stale, F_OK) != 0);
+    ts_out_abort(&o);
+    unlink(path);
+    rmdir(dir);
+}
+
 /* the kernel choice: pure function of CPU features, OpenBLAS's core and the user's setting */
 static void blas_core_choice(void)
 {
@@ -601,6 +632,7 @@ TEST_MAIN("common", {
     RUN(log_check_fifo_without_reader);
     RUN(killed_writer_leaves_no_temporary);
     RUN(stale_temporaries_removed);
+    RUN(long_output_names);
     RUN(blas_core_choice);
     RUN(number_parsing);
     RUN(long_errors_keep_their_reason);

@@ -71,7 +71,8 @@ static inline size_t ts_round_up(size_t n, size_t a) { return (n + a - 1) & ~(a 
 
 /* ---- atomic output: write to an unnamed file in PATH's directory (O_TMPFILE; where the
  * filesystem lacks it, PATH.tmp.<pid>.XXXXXX, removed by a later open once <pid> is gone),
- * then link and rename over PATH ---- */
+ * then link and rename over PATH; a temporary's name is PATH's cut where a whole one would
+ * pass NAME_MAX ---- */
 typedef struct {
     FILE *f;
     char *path;

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -187,13 +188,21 @@ static int pid_alive(long pid)
     return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
+/* how much of a name its temporaries' names begin with: all of it, unless
+ * ".tmp.<pid>.XXXXXX" after it would make a name longer than a folder holds */
+static size_t tmp_stem(const char *base)
+{
+    size_t n = strlen(base), most = NAME_MAX - 32;
+    return n < most ? n : most;
+}
+
 /* remove PATH.tmp.<pid>.XXXXXX left by processes that are gone */
 static void remove_stale(const char *path)
 {
     char *dir = dir_of(path);
     const char *sl = strrchr(path, '/');
     const char *base = sl ? sl + 1 : path;
-    size_t nb = strlen(base);
+    size_t nb = tmp_stem(base);
     DIR *d = opendir(dir);
     if (d) {
         struct dirent *e;
@@ -219,6 +228,8 @@ static int make_named(const char *path, int fd, char **name_out, int *fd_out)
 {
     size_t n = strlen(path) + 48;
     char *name = ts_malloc(n);
+    const char *sl = strrchr(path, '/');
+    const int stem = (int)((sl ? (size_t)(sl + 1 - path) : 0) + tmp_stem(sl ? sl + 1 : path));
     static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
     uint64_t x = (uint64_t)(ts_now() * 1e9) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)name;
     int e = EEXIST;
@@ -229,7 +240,7 @@ static int make_named(const char *path, int fd, char **name_out, int *fd_out)
             suf[i] = digits[(x >> 33) % 36];
         }
         suf[6] = 0;
-        snprintf(name, n, "%s.tmp.%ld.%s", path, (long)getpid(), suf);
+        snprintf(name, n, "%.*s.tmp.%ld.%s", stem, path, (long)getpid(), suf);
         if (fd >= 0) {
             char proc[64];
             snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
