@@ -365,7 +365,7 @@ static void stale_temporaries_removed(void)
 }
 
 /* an output whose name is as long as a folder holds is written (its temporary's name is
- * kept within that length) */
+ * kept within that length); a longer one is refused when checked, before any work */
 static void long_output_names(void)
 {
     const char *dir = scratch_dir();
@@ -392,6 +392,11 @@ static void long_output_names(void)
     CHECK(access(stale, F_OK) != 0);
     ts_out_abort(&o);
     unlink(path);
+    memset(name, 'n', 256);
+    name[256] = 0;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    CHECK_MSG(ts_out_check(path) == -1 && strstr(ts_error(), "File name too long"), "%s", ts_error());
+    CHECK(ts_out_open(&o, path) == -1 && count_dir(dir) == 0);
     rmdir(dir);
 }
 

@@ -367,8 +367,16 @@ int ts_out_open(ts_outfile *o, const char *path)
      * renamed over it would put a regular file where the device was */
     if (there && !S_ISREG(ds.st_mode)) return open_in_place(o, path, open(path, O_WRONLY | O_CLOEXEC));
     remove_stale(path);
-    o->path = ts_strdup(path);
     char *dir = dir_of(path);
+    /* a name longer than the folder holds: the unnamed file would fail only when named,
+     * after the work */
+    const char *sl = strrchr(path, '/');
+    long most = pathconf(dir, _PC_NAME_MAX);
+    if (strlen(sl ? sl + 1 : path) > (size_t)(most > 0 ? most : NAME_MAX)) {
+        free(dir);
+        return ts_fail("%s: cannot create: %s", path, strerror(ENAMETOOLONG));
+    }
+    o->path = ts_strdup(path);
     /* naming it later goes through /proc/self/fd (linkat with AT_EMPTY_PATH needs a capability) */
     int fd = -1, e = EOPNOTSUPP;
     if (access("/proc/self/fd", X_OK) == 0) {
