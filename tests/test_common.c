@@ -400,6 +400,44 @@ static void long_output_names(void)
     rmdir(dir);
 }
 
+/* a set of files that is not written leaves no folder that its stage made; one written
+ * keeps them */
+static void failed_stage_leaves_no_folders(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[600], top[512], keep[600];
+    snprintf(top, sizeof top, "%s/a", dir);
+    snprintf(out, sizeof out, "%s/a/b//c/", dir);
+    ts_stage s;
+    REQUIRE(ts_stage_open(&s, out) == 0);
+    ts_stage_abort(&s);
+    CHECK_MSG(count_dir(dir) == 0, "%d entries in %s", count_dir(dir), dir);
+    /* a commit that fails (a file not written) */
+    REQUIRE(ts_stage_open(&s, out) == 0);
+    const char *names[] = {"stream.txt"};
+    CHECK(ts_stage_commit(&s, names, 1) == -1);
+    CHECK_MSG(count_dir(dir) == 0, "%d entries in %s", count_dir(dir), dir);
+    /* a folder that was there stays, and what is in it */
+    snprintf(keep, sizeof keep, "%s/kept", top);
+    REQUIRE(ts_mkdir_p(keep) == 0);
+    REQUIRE(ts_stage_open(&s, out) == 0);
+    ts_stage_abort(&s);
+    CHECK(count_dir(top) == 1 && ts_file_exists(keep));
+    /* a commit that succeeds keeps the folders it made */
+    ts_remove_tree(top);
+    REQUIRE(ts_stage_open(&s, out) == 0);
+    char *p = ts_path_join(s.stage, "stream.txt");
+    write_text(p, "1 2 3\n");
+    free(p);
+    CHECK_MSG(ts_stage_commit(&s, names, 1) == 0, "%s", ts_error());
+    p = ts_path_join(out, "stream.txt");
+    CHECK(ts_file_exists(p));
+    free(p);
+    ts_remove_tree(top);
+    rmdir(dir);
+}
+
 /* the kernel choice: pure function of CPU features, OpenBLAS's core and the user's setting */
 static void blas_core_choice(void)
 {
@@ -638,6 +676,7 @@ TEST_MAIN("common", {
     RUN(killed_writer_leaves_no_temporary);
     RUN(stale_temporaries_removed);
     RUN(long_output_names);
+    RUN(failed_stage_leaves_no_folders);
     RUN(blas_core_choice);
     RUN(number_parsing);
     RUN(long_errors_keep_their_reason);

@@ -92,8 +92,9 @@ void ts_out_abort(ts_outfile *o);                    /* remove the temporary fil
 /* a set of files replaced together: write them into s.stage (a fresh directory inside
  * dir), then ts_stage_commit moves them into dir - all, or on failure none (the old
  * ones stay). An entry may be a directory (a CTF trace), which replaces a directory of
- * that name. Frees s either way; ts_stage_abort discards the set. */
-typedef struct { char *dir, *stage; } ts_stage;
+ * that name. Frees s either way; ts_stage_abort discards the set, and with it the folders
+ * ts_stage_open made for dir (made: the first of them), as a failed commit does. */
+typedef struct { char *dir, *stage, *made; } ts_stage;
 int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 */
 /* a stage in the directory that holds path (what is to be replaced; that directory must
  * be there: it is not made); *base: path's last component, the name to commit (it points

@@ -482,10 +482,47 @@ void ts_remove_tree(const char *path)
     rmdir(path);
 }
 
+/* the first folder of dir's path that is not there (malloc'd), or NULL */
+static char *first_missing(const char *dir)
+{
+    char *p = ts_strdup(dir);
+    struct stat st;
+    for (char *s = p + 1; *p; s++) {
+        if (*s != '/' && *s) continue;
+        const char c = *s;
+        *s = 0;
+        if (stat(p, &st) != 0) return p;
+        *s = c;
+        if (!c) break;
+    }
+    free(p);
+    return NULL;
+}
+
+/* removes dir and the folders above it up to made, each while empty */
+static void remove_made(const char *dir, const char *made)
+{
+    char *p = ts_path_trim(dir);
+    size_t top = strlen(made);
+    while (strlen(p) >= top && rmdir(p) == 0) {
+        char *sl = strrchr(p, '/');
+        if (!sl) break;
+        while (sl > p && sl[-1] == '/') sl--;   /* "a//b" */
+        *sl = 0;
+    }
+    free(p);
+}
+
 int ts_stage_open(ts_stage *s, const char *dir)
 {
     memset(s, 0, sizeof *s);
-    if (ts_mkdir_p(dir) != 0) return -1;
+    /* the folders made here go again when the set is not written */
+    char *made = first_missing(dir);
+    if (ts_mkdir_p(dir) != 0) {
+        if (made) remove_made(dir, made);
+        free(made);
+        return -1;
+    }
     DIR *d = opendir(dir);
     if (d) {
         struct dirent *e;
@@ -509,10 +546,13 @@ int ts_stage_open(ts_stage *s, const char *dir)
         int e = errno;
         free(s->stage);
         s->stage = NULL;
+        if (made) remove_made(dir, made);
+        free(made);
         return ts_fail("%s: cannot create a directory: %s", dir, strerror(e));
     }
     s->dir = ts_strdup(dir);
     live_add(s->stage);
+    s->made = made;
     return 0;
 }
 
@@ -538,8 +578,10 @@ void ts_stage_abort(ts_stage *s)
     if (!s) return;
     if (s->stage) ts_remove_tree(s->stage);
     live_remove(s->stage);
+    if (s->made && s->dir) remove_made(s->dir, s->made);
     free(s->stage);
     free(s->dir);
+    free(s->made);
     memset(s, 0, sizeof *s);
 }
 
@@ -592,6 +634,10 @@ int ts_stage_commit(ts_stage *s, const char *const *names, int n)
         }
     for (int i = 0; i < n; i++) { free(src[i]); free(dst[i]); free(old[i]); }
     free(src); free(dst); free(old); free(isdir);
+    if (rc == 0) {   /* the folders made now hold the set */
+        free(s->made);
+        s->made = NULL;
+    }
     ts_stage_abort(s);   /* the old ones go with the stage */
     release_signals(&h);
     return rc;
