@@ -2530,6 +2530,28 @@ static void strace_pid_out_of_range(void)
     ts_mc_raw r;
     CHECK(ts_mc_from_strace(in(d, "pid.log"), &r) == 0 && r.n == 1 && r.tid[0] == 4194304);
     if (r.n) ts_mc_raw_free(&r);
+    /* and in strace's notices and in "+++ superseded by execve in pid N +++", read with the
+     * calls' fields or for their names alone */
+    const char *notes[] = {"strace: Process 99999999999999999999 attached\n",
+                           "strace: Process 4194305 detached\n",
+                           "[pid 12] 1700000000.1 vfork(strace: Process 99999999999999999999 attached\n",
+                           "12 1700000000.1 +++ superseded by execve in pid 99999999999999999999 +++\n",
+                           "12 1700000000.1 +++ superseded by execve in pid -5 +++\n"};
+    for (int i = 0; i < 5; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "[pid 12] 1700000000.0 close(3) = 0\n%s[pid 12] 1700000000.2 close(4) = 0\n", notes[i]);
+        write_text(in(d, "pid.log"), text);
+        CHECK_MSG(ts_mc_from_strace(in(d, "pid.log"), &r) != 0 && strstr(ts_error(), "pid.log:2: a pid outside Linux's 0 to 4194304"),
+                  "notice %d: %s", i, ts_error());
+        const char *p1[] = {in(d, "pid.log")};
+        char **names;
+        size_t n;
+        CHECK_MSG(ts_strace_read_many(p1, 1, &names, &n) != 0 && strstr(ts_error(), "pid.log:2: a pid outside Linux's 0 to 4194304"),
+                  "notice %d (names): %s", i, ts_error());
+    }
+    write_text(in(d, "pid.log"), "strace: Process 4194304 attached\n[pid 4194304] 1700000000.1 read(0, \"\", 1) = 0\n");
+    CHECK(ts_mc_from_strace(in(d, "pid.log"), &r) == 0 && r.n == 1 && r.tid[0] == 4194304);
+    if (r.n) ts_mc_raw_free(&r);
 }
 
 /* a return value is the kernel's long: strace prints some unsigned ("= 18446744073709551615")

@@ -110,6 +110,7 @@ static char *exec_path(const char *s)
 
 /* the largest pid Linux gives (PID_MAX_LIMIT, 2^22): a larger number is a time */
 #define PID_MAX 4194304L
+#define NOTICE_PID "a pid outside Linux's 0 to 4194304 in 'strace: Process N ...'"
 
 static const char *skip_blanks(const char *p)
 {
@@ -544,6 +545,14 @@ static void task_change(task_gone **t, size_t *n, size_t *cap, size_t before, lo
     (*t)[(*n)++] = (task_gone){before, pid, added};
 }
 
+/* the pid of a notice or of "+++ superseded by execve in pid N +++" at s, -1 when Linux
+ * gives none such (past 2^63 strtol clamps: two processes would be one) */
+static long notice_pid(const char *s)
+{
+    long pid = strtol(s, NULL, 10);
+    return pid < 0 || pid > PID_MAX ? -1 : pid;
+}
+
 /* strace's "strace: Process N attached" (a task traced from now), "... detached" (no more) */
 static void task_notice(task_gone **t, size_t *n, size_t *cap, size_t before, const char *s)
 {
@@ -719,7 +728,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
          * or "Process N attached" cut into a call's line, whose rest ("<unfinished ...>")
          * follows on the next line */
         if (!strncmp(s, "strace: ", 8)) {
-            if (x && !strncmp(s, "strace: Process ", 16) && notice_to_end(s)) task_notice(&gone, &ngone, &cgone, n, s);
+            if (!strncmp(s, "strace: Process ", 16) && notice_to_end(s)) {
+                if (notice_pid(s + 16) < 0) { rc = bad_line(path, line, orig, 0, NOTICE_PID); break; }
+                if (x) task_notice(&gone, &ngone, &cgone, n, s);
+            }
             continue;
         }
         /* a process that changes personality (a 32-bit program on x86-64): strace tells it on
@@ -758,6 +770,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         }
         char *notice = strstr((char *)s, "strace: Process ");
         while (notice && !notice_to_end(notice)) notice = strstr(notice + 1, "strace: Process ");
+        if (notice && notice_pid(notice + 16) < 0) { rc = bad_line(path, line, orig, 0, NOTICE_PID); break; }
         if (notice && x) task_notice(&gone, &ngone, &cgone, n + (notice > s), notice);   /* after a call cut */
         if (notice && notice > s) {
             /* cut into a call's line: its rest (the rest of its arguments and its value, or
@@ -923,9 +936,13 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         const char *ip = ip_token(s);
         if (ip) s = skip_blanks(ip);
 
-        if (!strncmp(s, "+++ ", 4) && x) {   /* a task is gone: its exit, or its place taken by an execve */
+        if (!strncmp(s, "+++ ", 4)) {   /* a task is gone: its exit, or its place taken by an execve */
             const char *by = strstr(s, " superseded by execve in pid ");
-            task_change(&gone, &ngone, &cgone, n, by ? strtol(by + 29, NULL, 10) : pid, 0);
+            if (by && notice_pid(by + 29) < 0) {
+                rc = bad_line(path, line, orig, cut, "a pid outside Linux's 0 to 4194304 in '+++ superseded by execve in pid N +++'");
+                break;
+            }
+            if (x) task_change(&gone, &ngone, &cgone, n, by ? notice_pid(by + 29) : pid, 0);
         }
         if (!strncmp(s, "--- ", 4) || !strncmp(s, "+++ ", 4)) continue;   /* signal, exit */
 
