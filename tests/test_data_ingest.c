@@ -2396,6 +2396,11 @@ static void ftrace_errors(void)
          ":2: a time too large to read (2^63 - 1 ns or more)"},
         {"  a-1 [000] ..... 99999999999999999999: sys_read(fd: 0)\n  a-1 [000] ..... 99999999999999999998: sys_read(fd: 0)\n",
          ":1: a time too large to read (2^63 - 1 ns or more)"},
+        /* a count of lost events past 2^63 was clamped to 2^63 - 1 and taken */
+        {"  a-1 [000] ..... 1.0: sys_read(fd: 0)\nCPU:0 [LOST 99999999999999999999 EVENTS]\n  a-1 [000] ..... 2.0: sys_read(fd: 0)\n",
+         ":2: a count of lost events too large to read (2^63 - 1 or more)"},
+        {"  a-1 [000] ..... 1.0: sys_read(fd: 0)\nCPU:0 [99999999999999999999 EVENTS DROPPED]\n  a-1 [000] ..... 2.0: sys_read(fd: 0)\n",
+         ":2: a count of lost events too large to read (2^63 - 1 or more)"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         ts_ctf_trace t;

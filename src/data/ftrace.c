@@ -509,6 +509,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         x.e = e;
         int64_t cpu, count = -1;
         if (buffer_started(s, e, &cpu) == 0 || lost_marker(s, e, &cpu, &count) == 0) {
+            if (count == INT64_MAX) {   /* (ts__digits' saturated value: the count is not known) */
+                rc = bad_line(path, line, b, e, "a count of lost events too large to read (2^63 - 1 or more)");
+                break;
+            }
             x.kind = K_LOST;
             x.cpu = (int32_t)cpu;
             x.val = *s == '#' ? -1 : count;
