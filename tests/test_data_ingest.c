@@ -2634,6 +2634,41 @@ static void ftrace_pid_out_of_range(void)
     }
 }
 
+/* lines are split at '\n': CRLF line ends are read; a carriage return alone before another
+ * event line's head ended a line whose event was hidden in the line before, now an error
+ * naming the line; one in a thread's name or a trace_marker's text is read as it is */
+static void ftrace_cr_line_ends(void)
+{
+    ts_ctf_trace t;
+    const char *path;
+    REQUIRE(ftrace_text("# tracer: nop\r\n  a-1 [000] ..... 1.000001: sys_read(fd: 0)\r\n"
+                        "  a-1 [000] ..... 1.000002: sys_close(fd: 3)\r\n", NULL, NULL, &t, NULL, NULL) == 0);
+    CHECK(t.n == 2 && !strcmp(t.names[0], "read") && !strcmp(t.names[1], "close"));
+    ts_ctf_trace_free(&t);
+    REQUIRE(ftrace_text("  a\rb-12 [000] ..... 1.000001: sys_read(fd: 0)\n"
+                        "  a-1 [000] ..... 1.000002: tracing_mark_write: hi\rthere\n"
+                        "  a-1 [000] ..... 1.000003: tracing_mark_write: x\r-1 [000] y\n"
+                        "  a-1 [000] ..... 1.000004: sys_close(fd: 3)\n", NULL, NULL, &t, NULL, NULL) == 0);
+    CHECK(t.n == 2 && !strcmp(t.names[0], "read") && !strcmp(t.names[1], "close"));
+    ts_ctf_trace_free(&t);
+    static const struct { const char *text; int line; } bad[] = {
+        {"  a-1 [000] ..... 1.000001: sys_read(fd: 0)\r  a-1 [000] ..... 1.000002: sys_close(fd: 3)\n", 1},
+        {"  a-1 [000] ..... 1.000001: sys_read(fd: 0)\n  a-1 [000] ..... 1.000002: sys_close(fd: 3)\r"
+         "  a-1 [000] ..... 1.000003: sys_close(fd: 4)\r", 2},
+        {"# tracer: nop\r#\r  a-1 [000] ..... 1.000001: sys_read(fd: 0)\r", 1},
+        {"  a-1 [000] ..... 1.000001: sys_read(fd: 0)\n  b\rc-2 [001] ..... 1.000002: sys_read(fd: 0)\r"
+         "  a-1 [000] d..1. 1.000003: sys_close(fd: 3)\r\n", 2},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const int rc = ftrace_text(bad[i].text, NULL, NULL, &t, NULL, &path);
+        if (rc == 0) ts_ctf_trace_free(&t);
+        char want[700];
+        snprintf(want, sizeof want, "%s:%d: a carriage return before an event line", path, bad[i].line);
+        CHECK_MSG(rc == -1 && strstr(ts_error(), want) == ts_error() && !strchr(ts_error(), '\r'), "case %zu: %s", i,
+                  rc ? ts_error() : "read");
+    }
+}
+
 /* an exit's value is the kernel's long: past 64 bits it was clamped (to -1 printed in hex,
  * to 2^63 - 1 in decimal), now an error naming the line; up to 2^64 - 1 it is the signed
  * value of those bits, in each of the three forms */
@@ -2765,6 +2800,7 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_options);
     RUN(ftrace_time_order);
     RUN(ftrace_errors);
+    RUN(ftrace_cr_line_ends);
     RUN(ftrace_real_trace);
     RUN(ftrace_cli);
 })

@@ -204,6 +204,24 @@ static int parse_head(const char *s, const char *e, head *h)
     return -1;
 }
 
+/* a carriage return in the line [s, e) (its CRLF's taken off) that ends a line: one followed
+ * by an event line's "COMM-PID [CPU] [FLAGS] TIME:" (a file whose lines end in CR alone,
+ * their events hidden in the text of the line before), else NULL. ftrace prints a CR as it
+ * is in a trace_marker's text and in a thread's name: one inside the line's own name is
+ * not one */
+static const char *cr_line_end(const char *s, const char *e)
+{
+    const char *r = memchr(s, '\r', (size_t)(e - s));
+    if (!r) return NULL;
+    head h;
+    const char *own = parse_head(s, e, &h) == 0 && h.comm_end - s <= COMM_MAX ? h.comm_end : s;
+    for (; r; r = memchr(r + 1, '\r', (size_t)(e - r - 1))) {
+        const char *n = memchr(r + 1, '\r', (size_t)(e - r - 1));
+        if (r >= own && parse_head(blanks(r + 1, n ? n : e), n ? n : e, &h) == 0) return r;
+    }
+    return NULL;
+}
+
 /* "CPU:N [LOST C EVENTS]", "CPU:N [LOST EVENTS]", trace-cmd's "CPU:N [C EVENTS DROPPED]" and
  * "CPU:N [EVENTS DROPPED]": 0 with the CPU and the count (-1: not known), else -1 */
 static int lost_marker(const char *s, const char *e, int64_t *cpu, int64_t *count)
@@ -496,6 +514,11 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         p = nl ? nl + 1 : end;
         line++;
         if (e > b && e[-1] == '\r') e--;
+        if (cr_line_end(blanks(b, e), e)) {
+            rc = bad_line(path, line, b, e, "a carriage return before an event line's 'COMM-PID [CPU] TIME:': lines "
+                          "ended by a carriage return alone are not read (make them newlines: tr '\\r' '\\n')");
+            break;
+        }
         if (!nl) {   /* cut while written (the tracer, or whoever copied it, stopped) */
             ts__note(notes, "%s:%zu: the trace ends in the middle of this line: left out", path, line);
             break;
