@@ -1355,6 +1355,42 @@ static void errors_show_bytes(void)
     }
 }
 
+/* warnings and the lines naming what was written show a path's control bytes as \xNN (an
+ * escape sequence in a file name is not acted on by the terminal); a path without them is
+ * printed as it is */
+static void messages_show_bytes(void)
+{
+    char args[2048], out[8192], sub[600];
+    snprintf(sub, sizeof sub, "%s/w\033[2J\007", dir);
+    REQUIRE(mkdir(sub, 0700) == 0);
+    char trace[700];
+    snprintf(trace, sizeof trace, "%s/t.trace", sub);
+    write_text(trace, "  a-1 [000] ..... 1.000001: sys_read(fd: 0)\nCPU:0 [LOST 3 EVENTS]\n"
+                      "  a-1 [000] ..... 1.000002: sys_close(fd: 3)\n  a-1 [000] ..... 1.0000");
+    const char *w = "\"$(printf '%s/w\\033[2J\\007')\"";
+    char shown[600];
+    snprintf(shown, sizeof shown, "%s/w\\x1b[2J\\x07", dir);
+    char at[8][700];
+    snprintf(at[0], sizeof at[0], "tracesynth: warning: %s/t.trace:4: the trace ends in the middle", shown);
+    snprintf(at[1], sizeof at[1], "tracesynth: warning: %s/t.trace: the tracer reported 3 discarded events", shown);
+    snprintf(at[2], sizeof at[2], "-> %s/ds\n", shown);
+    char fmt[700];
+    snprintf(fmt, sizeof fmt, "ingest --from ftrace %s/t.trace -o %s/ds", w, w);
+    snprintf(args, sizeof args, fmt, dir, dir);
+    CHECK(run_output(args, out, sizeof out) == 0);
+    CHECK_MSG(!strpbrk(out, "\033\007") && strstr(out, at[0]) && strstr(out, at[1]) && strstr(out, at[2]), "%s", out);
+    snprintf(fmt, sizeof fmt, "train --model unigram %%s/ds --length 60 --windows 40 -o %s/u.tsm", w);
+    snprintf(args, sizeof args, fmt, dir, dir);
+    snprintf(at[3], sizeof at[3], " -> %s/u.tsm\n", shown);
+    CHECK(run_output(args, out, sizeof out) == 0);
+    CHECK_MSG(!strpbrk(out, "\033\007") && strstr(out, "trained unigram") && strstr(out, at[3]), "%s", out);
+    /* a plain path: byte for byte */
+    snprintf(args, sizeof args, "train --model unigram %s/ds --length 60 --windows 40 -o %s/plain-u.tsm", dir, dir);
+    snprintf(at[4], sizeof at[4], " -> %s/plain-u.tsm\n", dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, at[4]), "%s", out);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -1391,5 +1427,6 @@ TEST_MAIN("cli", {
     RUN(runtime_env_and_valgrind);
     RUN(top_level);
     RUN(errors_show_bytes);
+    RUN(messages_show_bytes);
     RUN(default_threads_one_pool);
 })

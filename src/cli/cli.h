@@ -63,6 +63,9 @@ int  impute_channels(const char *path, const char *chfrom, int given, const char
 int cli_fail(void);
 /* print "tracesynth CMD: error: <msg>" (usage problems) and return 2 */
 int cli_usage_error(const char *cmd, const char *fmt, ...) TS_PRINTF(2, 3);
+/* fprintf for a message that names paths or values as given (warnings, notes, "-> OUT"):
+ * their control bytes shown as \xNN (ts_put_shown), a newline that ends the text as it is */
+void cli_say(FILE *f, const char *fmt, ...) TS_PRINTF(2, 3);
 /* the options of every model run, as one group of an option table:
  * --seed, --batch, --steps, --threads, --no-progress */
 typedef struct {

@@ -43,11 +43,11 @@ int cmd_constraints(int argc, char **argv)
             for (size_t i = 0; i < (size_t)k.V * k.V; i++) edges += k.trans[i];
             for (int32_t v = 0; v < k.V; v++) types += k.seen[v];
             FILE *msg = cli_msg_stream(out);
-            fprintf(msg, "constraints of %s (first %zu of %zu events): %zu event types, %zu allowed transitions "
+            cli_say(msg, "constraints of %s (first %zu of %zu events): %zu event types, %zu allowed transitions "
                     "of %zu;", args.pos[0], ntrain, m.n, types, edges, types * types);
             for (int c = TS_CH_DT; c < TS_NCH; c++)
                 if (k.card[c]) fprintf(msg, " %s", ts_ch_names[c]);
-            fprintf(msg, " -> %s\n", out);
+            cli_say(msg, " -> %s\n", out);
         }
         if (learned) ts_constraints_free(&k);
         ts_mc_free(&m);

@@ -43,7 +43,7 @@ int cmd_export(int argc, char **argv)
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
         rc = format ? ts_mc_write_ctf(out, &m) : ts_mc_write_strace(out, &m);
-        if (rc == 0) fprintf(cli_msg_stream(out), "%zu event%s -> %s\n", m.n, ts_plural(m.n), out);
+        if (rc == 0) cli_say(cli_msg_stream(out), "%zu event%s -> %s\n", m.n, ts_plural(m.n), out);
         ts_mc_free(&m);
     }
     ts_opt_free(&args);

@@ -164,13 +164,13 @@ int cmd_fill(int argc, char **argv)
     ts_fill_result res;
     rc = ts_ctf_fill(args.pos[0], out, &o, &res);
     if (rc == 0 && res.too_long)
-        fprintf(stderr, "tracesynth: warning: fill: %s: %llu gap%s of more than 2^24 events (%llu events) left unfilled\n",
+        cli_say(stderr, "tracesynth: warning: fill: %s: %llu gap%s of more than 2^24 events (%llu events) left unfilled\n",
                 args.pos[0], (unsigned long long)res.too_long, res.too_long == 1 ? "" : "s",
                 (unsigned long long)res.too_long_events);
     if (rc == 0) {
         /* standard output that is the text's is the text alone */
         FILE *msg = text && (!strcmp(text, "-") || cli_msg_stream(text) == stderr) ? stderr : cli_msg_stream(out);
-        fprintf(msg, "fill: %zu gap%s, %llu events reconstructed among %llu recorded (train %.1f s, "
+        cli_say(msg, "fill: %zu gap%s, %llu events reconstructed among %llu recorded (train %.1f s, "
                 "impute %.1f s, write %.1f s) -> %s\n", res.n, res.n == 1 ? "" : "s", (unsigned long long)res.reconstructed,
                (unsigned long long)res.events, res.train_s, res.impute_s, res.write_s, out);
         if (text && !strcmp(text, "-")) {

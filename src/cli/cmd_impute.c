@@ -170,7 +170,7 @@ int cmd_impute(int argc, char **argv)
     if ((rc = cli_window_file_check(C, input, x.len, &ss, &args))) goto done;
     rc = 1;
     if (distinct < x.n)
-        fprintf(stderr, "tracesynth impute: note: the test part of %s holds only %zu distinct "
+        cli_say(stderr, "tracesynth impute: note: the test part of %s holds only %zu distinct "
                 "windows of length %zu; %zu of the %zu are repeats\n", input, distinct, x.len,
                 x.n - distinct, x.n);
     if (is.pos == TS_MASK_ALL) is.blackout = x.len;
@@ -184,7 +184,7 @@ int cmd_impute(int argc, char **argv)
     ts_impute_result r;
     if (ts_impute_eval(m, &x, &is, &ro, &r)) { cli_fail(); goto done; }
     if (m->vocab.n > 0 && names.n == 0)
-        fprintf(stderr, "impute: note: %s has no vocab.tsv; its IDs are read in the model's "
+        cli_say(stderr, "impute: note: %s has no vocab.tsv; its IDs are read in the model's "
                 "numbering (--vocab FILE matches them by name)\n", input);
     if (r.unknown)
         fprintf(stderr, "impute: note: %zu observed %s the model never saw; it reads %s as <unk>\n", r.unknown,
@@ -200,7 +200,7 @@ int cmd_impute(int argc, char **argv)
         printf("  (%.2f s)\n", r.seconds);
         if (is.outdir) {
             char *files = ts_path_join(is.outdir, "{original0,mask0,imputation0}.npy");   /* dir/ gives no // */
-            printf("wrote %s\n", files);
+            cli_say(stdout, "wrote %s\n", files);
             free(files);
         }
     }

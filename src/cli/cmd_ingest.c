@@ -108,7 +108,7 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
     }
     for (size_t i = 0; i < t->n_truncated; i++) {
         const ts_ctf_truncation *tr = &t->truncated[i];
-        fprintf(stderr, "tracesynth: warning: %s: stream file %s is truncated: %llu of %llu bytes unread "
+        cli_say(stderr, "tracesynth: warning: %s: stream file %s is truncated: %llu of %llu bytes unread "
                         "(%llu of its %llu packets, per its LTTng index); its complete packets were read\n",
                 in, tr->file, (unsigned long long)(tr->indexed - tr->size), (unsigned long long)tr->indexed,
                 (unsigned long long)tr->packets_missing, (unsigned long long)tr->packets);
@@ -119,7 +119,7 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
     for (size_t i = 0; i < t->n_streams; i++)
         for (size_t k = 0; k < t->streams[i].n_discards; k++) unknown += !t->streams[i].discards[k].count_known;
     if (t->lost || unknown) {
-        fprintf(stderr, "tracesynth: warning: %s: the tracer reported %llu discarded events", in,
+        cli_say(stderr, "tracesynth: warning: %s: the tracer reported %llu discarded events", in,
                 (unsigned long long)t->lost);
         if (unknown) fprintf(stderr, " and %zu gap%s of unknown size", unknown, unknown == 1 ? "" : "s");
         fputs(": the stream has gaps there (", stderr);
@@ -131,7 +131,7 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
             if (!s->n_discards) continue;
             char who[64];
             if (s->cpu >= 0) snprintf(who, sizeof who, "CPU %lld", (long long)s->cpu);
-            fprintf(stderr, "%s%s:", first ? "" : ", ", s->cpu >= 0 ? who : s->name);
+            cli_say(stderr, "%s%s:", first ? "" : ", ", s->cpu >= 0 ? who : s->name);
             if (nk) fprintf(stderr, " %llu in %zu gap%s", (unsigned long long)s->discarded, nk, nk == 1 ? "" : "s");
             if (nu) fprintf(stderr, "%s %zu of unknown size", nk ? "," : "", nu);
             first = 0;
@@ -362,7 +362,7 @@ int cmd_ingest(int argc, char **argv)
         if (rc == 0) {
             for (const char *l = notes; l && *l;) {
                 const char *e = strchr(l, '\n');
-                fprintf(stderr, "tracesynth: warning: %.*s\n", (int)(e - l), l);
+                cli_say(stderr, "tracesynth: warning: %.*s\n", (int)(e - l), l);
                 l = e + 1;
             }
             free(notes);
@@ -384,7 +384,7 @@ int cmd_ingest(int argc, char **argv)
             if (t.arch[0]) ts_arch_parse(t.arch, &from_trace_arch);
             if (from_trace_arch != TS_ARCH_UNKNOWN) {
                 if (arch != TS_ARCH_UNKNOWN && arch != from_trace_arch)
-                    fprintf(stderr, "tracesynth: warning: %s: --arch %s, but the trace's %s say %s; "
+                    cli_say(stderr, "tracesynth: warning: %s: --arch %s, but the trace's %s say %s; "
                                     "using %s\n", inputs[0], ts_arch_name(arch),
                             t.arch_from && !strcmp(t.arch_from, "env") ? "environment" : "declared system calls",
                             t.arch, ts_arch_name(arch));
@@ -392,7 +392,7 @@ int cmd_ingest(int argc, char **argv)
                     arch = from_trace_arch;
             } else if (arch == TS_ARCH_UNKNOWN) {
                 arch = ts_arch_host();
-                fprintf(stderr, "tracesynth: warning: %s: the trace does not tell its architecture; "
+                cli_say(stderr, "tracesynth: warning: %s: the trace does not tell its architecture; "
                                 "assuming the host's (%s); --arch sets it\n", inputs[0], ts_arch_name(arch));
             }
             rc = from_trace(&t, channels, inputs[0], &m);
@@ -415,7 +415,7 @@ int cmd_ingest(int argc, char **argv)
         } else {
             printf(", IDs 0..%d", ts_ids_span(ds->stream.ids, ds->stream.n) - 1);
         }
-        printf(" -> %s\n", out);
+        cli_say(stdout, " -> %s\n", out);
     }
     ts_mc_free(&m);
     ts_opt_free(&args);

@@ -103,12 +103,12 @@ int cmd_markov(int argc, char **argv)
         if (rc == 0) {
             rc = ts_mc_save(out, &g);
             if (rc == 0 && events)
-                printf("the events of %s (%zu window%s of %zu), other channels from the first %zu event%s of %s "
-                       "-> %s\n", events, w.n, ts_plural(w.n), w.len, nt, ts_plural(nt), args.pos[0], out);
+                cli_say(stdout, "the events of %s (%zu window%s of %zu), other channels from the first %zu "
+                        "event%s of %s -> %s\n", events, w.n, ts_plural(w.n), w.len, nt, ts_plural(nt), args.pos[0], out);
             else if (rc == 0)
-                printf("markov (order %ld) on the first %zu event%s of %s: %zu event%s (%zu window%s of %zu) -> %s\n",
-                       order, nt, ts_plural(nt), args.pos[0], n, ts_plural(n), len ? n / len : 1,
-                       ts_plural(len ? n / len : 1), len ? len : n, out);
+                cli_say(stdout, "markov (order %ld) on the first %zu event%s of %s: %zu event%s (%zu window%s of %zu) "
+                        "-> %s\n", order, nt, ts_plural(nt), args.pos[0], n, ts_plural(n), len ? n / len : 1,
+                        ts_plural(len ? n / len : 1), len ? len : n, out);
             ts_mc_free(&g);
         }
         ts_windows_free(&w);

@@ -121,7 +121,7 @@ int cmd_repair(int argc, char **argv)
                            rep.events ? 100.0 * (double)rep.events_touched / rep.events : 0);
                     for (int c = 0; c < TS_NCH; c++)
                         if (rep.changed[c]) printf(" %s %zu", ts_ch_names[c], rep.changed[c]);
-                    printf(" -> %s\n", out);
+                    cli_say(stdout, " -> %s\n", out);
                 }
             }
             ts_mc_free(&m);

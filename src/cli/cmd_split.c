@@ -29,7 +29,7 @@ static void print_summary(const char *dataset, const char *out, const ts_split_d
                           const ts_split_spec *s, double leak)
 {
     const ts_split *sp = &d->split;
-    printf("%s split of %s (%zu event%s), L = %zu:\n", ts_split_name(s->kind), dataset, d->data.stream.n,
+    cli_say(stdout, "%s split of %s (%zu event%s), L = %zu:\n", ts_split_name(s->kind), dataset, d->data.stream.n,
            ts_plural(d->data.stream.n), s->length);
     if (s->kind == TS_SPLIT_TIME) {
         size_t n = d->data.stream.n, a, b;
@@ -54,7 +54,7 @@ static void print_summary(const char *dataset, const char *out, const ts_split_d
     }
     printf("  test windows found verbatim in the training stream: %zu of %zu (%.1f%%)\n",
            (size_t)(leak * (double)sp->test.n + 0.5), sp->test.n, 100 * leak);
-    printf("  -> %s\n", out);
+    cli_say(stdout, "  -> %s\n", out);
 }
 
 int cmd_split(int argc, char **argv)

@@ -46,7 +46,7 @@ static int add_also(ts_split_data *d, const also_list *al, const ts_split_spec *
         ts_also_info inf;
         if (ts_split_data_also(d, al->dir[i], ss, &inf)) return -1;
         if (!say) continue;
-        printf("also %s: %zu training event%s (", al->dir[i], inf.events, ts_plural(inf.events));
+        cli_say(stdout, "also %s: %zu training event%s (", al->dir[i], inf.events, ts_plural(inf.events));
         if (inf.by_time)
             printf("before the main dataset's training end, %.6f s after its first event",
                    (double)(inf.cut_ns - inf.first_ns) * 1e-9);
@@ -256,7 +256,7 @@ int cmd_train(int argc, char **argv)
     o.kv = ro.kv;
     double dt;
     if (ts_train_on(model, &d, &o, &m, &dt) || (rank == 0 && ts_model_save(m, out))) { cli_fail(); goto done; }
-    if (rank == 0) printf("trained %s on %s (%s split, L=%zu): %zu training window%s, %zu stream event%s%s, "
+    if (rank == 0) cli_say(stdout, "trained %s on %s (%s split, L=%zu): %zu training window%s, %zu stream event%s%s, "
            "%d event ID%s, %.2f s -> %s\n", model, dataset, ts_split_name(ss.kind), ss.length,
            d.split.train.n, ts_plural(d.split.train.n), d.split.train_stream.n, ts_plural(d.split.train_stream.n),
            also.n && ri.copies ? " (+ --also, --reinterleave)" : also.n ? " (+ --also)"

@@ -124,7 +124,7 @@ int cmd_tune_prior(int argc, char **argv)
         goto done;
     }
     if (unknown)
-        fprintf(stderr, "tune-prior: %zu validation events of %s have names the model does not know (its <unk>)\n",
+        cli_say(stderr, "tune-prior: %zu validation events of %s have names the model does not know (its <unk>)\n",
                 unknown, args.pos[1]);
     ts_mdm_tune_row rows[5];
     memset(rows, 0, sizeof rows);

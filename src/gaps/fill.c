@@ -711,6 +711,14 @@ void ts_fill_result_free(ts_fill_result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* a progress line naming a path as given: its control bytes shown as \xNN */
+static void say_path(const char *what, const char *path)
+{
+    fputs(what, stderr);
+    ts_put_shown(stderr, path);
+    fputc('\n', stderr);
+}
+
 int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -755,7 +763,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
 
     /* pass 1 */
     ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress, o->arch};
-    if (o->progress) fprintf(stderr, "fill: reading %s\n", dir);
+    if (o->progress) say_path("fill: reading ", dir);
     rc = ts_trace_scan(dir, &h);
     if (rc == 0 && !f.events && !f.ngap) rc = ts_fail("%s: the trace holds no event and no gap", dir);
     /* children of clone that no recorded switch shows running: candidates for the threads
@@ -906,7 +914,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     /* pass 2 */
     double t3 = ts_now();
     if (rc == 0) {
-        if (o->progress) fprintf(stderr, "fill: writing %s\n", out);
+        if (o->progress) say_path("fill: writing ", out);
         ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress, NULL, NULL, o->arch};
         rc = ts_trace_rewrite(dir, out, &wh);
     }
