@@ -1391,6 +1391,20 @@ static void messages_show_bytes(void)
     CHECK_MSG(strstr(out, at[4]), "%s", out);
 }
 
+/* a model option's long value: its error keeps the reason at its end (the message was cut
+ * at 512, then 600 bytes, and said only the value's start) */
+static void model_option_long_value(void)
+{
+    static char args[4096], v[2001], err[8192];
+    memset(v, '7', sizeof v - 1);
+    v[0] = 'x';
+    snprintf(args, sizeof args, "train --model ngram %s/ds --order %s -o %s/long-opt.tsm", dir, v, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    const size_t n = strlen(err);
+    CHECK_MSG(strstr(err, "tracesynth: error: ngram: option --order: 'x777") == err && n > 20 &&
+                  !strcmp(err + n - 20, "7' is not an integer"), "%s", err);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -1428,5 +1442,6 @@ TEST_MAIN("cli", {
     RUN(top_level);
     RUN(errors_show_bytes);
     RUN(messages_show_bytes);
+    RUN(model_option_long_value);
     RUN(default_threads_one_pool);
 })

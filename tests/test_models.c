@@ -737,6 +737,14 @@ static void options_and_errors(void)
     static const char *const other[] = {"fallback", NULL};
     CHECK(ts_kv_check(&kv, "ngram", "training", other) == -1 &&
           !strcmp(ts_error(), "ngram: option --order: not one of its training options (--fallback)"));
+    /* a long value's error keeps its end, the reason (it was cut at 512 bytes) */
+    static char longv[2001];
+    memset(longv, '7', sizeof longv - 1);
+    longv[0] = 'x';
+    vv[0] = longv;
+    CHECK_MSG(ts_kv_long(&kv, "order", 1, &out) == -1 && strstr(ts_error(), "7' is not an integer"), "%s", ts_error());
+    CHECK_MSG(ts_kv_double(&kv, "order", 0, &d) == -1 && strstr(ts_error(), "7' is not a number"), "%s", ts_error());
+    CHECK(!strncmp(ts_error(), "option --order: 'x777", 21));
 }
 
 /* the reference baseline figure on real data */

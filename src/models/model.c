@@ -119,21 +119,26 @@ int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char
 
 int ts_opt_fail(const char *who, const char *key, const char *fmt, ...)
 {
-    char msg[512];
+    /* formatted whole: a long value keeps the reason after it (ts_fail shortens the line
+     * in its middle when it must) */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    return ts_fail("%s%soption --%s: %s", who ? who : "", who ? ": " : "", key, msg);
+    char *msg = ts_malloc(n > 0 ? (size_t)n + 1 : 1);
+    msg[0] = 0;
+    va_start(ap, fmt);
+    if (n > 0) vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    ts_fail("%s%soption --%s: %s", who ? who : "", who ? ": " : "", key, msg);
+    free(msg);
+    return -1;
 }
 
 int ts_opt_name(const char *who)
 {
-    if (!strncmp(ts_error(), "option --", 9)) {
-        char why[600];
-        snprintf(why, sizeof why, "%s", ts_error());
-        ts_fail("%s: %s", who, why);
-    }
+    /* (ts_fail formats aside: ts_error() may be its argument, whole however long) */
+    if (!strncmp(ts_error(), "option --", 9)) ts_fail("%s: %s", who, ts_error());
     return -1;
 }
 
