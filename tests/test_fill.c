@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *in(const char *dir, const char *name)
@@ -1513,6 +1515,49 @@ static void text_checked_first(void)
     CHECK(system(cmd) == 0);
 }
 
+/* fill --text - whose reader has gone (fill ... --text - | head -1): the new trace is
+ * written, and the command ends as a Unix tool whose reader goes away, on SIGPIPE and
+ * without a message (it said babeltrace2 could not print the trace, and exited 1) */
+static void text_reader_gone(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    char cmd[3000], err[512];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    char errf[700];
+    snprintf(errf, sizeof errf, "%s", in(d, "err.txt"));
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    close(fds[0]);   /* the reader has gone before a byte is written: SIGPIPE on the first */
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (e < 0 || dup2(fds[1], 1) < 0 || dup2(e, 2) < 0) _exit(126);
+        signal(SIGPIPE, SIG_DFL);
+        execl(bin, bin, "fill", in(d, "dr"), "--model", "unigram", "-o", in(d, "f"), "--text", "-", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    int st = 0;
+    REQUIRE(waitpid(pid, &st, 0) == pid);
+    char text[4096] = "";
+    FILE *f = fopen(errf, "r");
+    if (f) {
+        text[fread(text, 1, sizeof text - 1, f)] = 0;
+        fclose(f);
+    }
+    CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE, "status %d: %s", st, text);
+    CHECK_MSG(!strstr(text, "error") && strstr(text, "fill: "), "%s", text);
+    ts_scan_hooks h;
+    memset(&h, 0, sizeof h);
+    CHECK_MSG(ts_file_exists(in(in(d, "f"), "metadata")) && ts_ctf_scan(in(d, "f"), &h) == 0, "%s", ts_error());
+}
+
 /* an output directory that holds the input trace (a trace kept inside another) is
  * refused: replaced in whole, it would take the input with it */
 static void output_holds_the_input(void)
@@ -1867,6 +1912,7 @@ TEST_MAIN("fill", {
     RUN(bad_input);
     RUN(side_outputs_apart);
     RUN(text_checked_first);
+    RUN(text_reader_gone);
     RUN(output_holds_the_input);
     RUN(output_inside_the_input);
     RUN(output_folder_not_made);

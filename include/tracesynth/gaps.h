@@ -134,7 +134,9 @@ int ts_ctf_rewrite_check(const char *dir, const char *out);
 
 /* the trace in babeltrace2's text format (sink.text.pretty) to f (written through its
  * descriptor by a child process; this process's stdout and stderr are not touched), with
- * its warnings about gaps (which babeltrace2 writes to stderr) when f is not stdout */
+ * its warnings about gaps (which babeltrace2 writes to stderr) when f is not stdout. 0;
+ * 1 when f's reader went away (a pipe or FIFO closed: the text is cut there, no error);
+ * -1 and one error line */
 int ts_ctf_print_text(const char *dir, FILE *f);
 
 /* the trace directory of DIR (DIR or DIR/kernel), malloc'd; one error line when DIR

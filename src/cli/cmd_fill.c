@@ -2,7 +2,9 @@
 #include "cli.h"
 #include "tracesynth/gaps.h"
 
+#include <errno.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +68,20 @@ static const char *side_clash(const char *path, const char *trace, const char *o
     return hit;
 }
 
+/* the text's reader went away (fill ... --text - | head): the new trace is whole, the text
+ * cut where it left. Ended as a Unix tool whose reader goes away is, on SIGPIPE, without a
+ * message; a caller that ignores SIGPIPE gets the error its writes would have */
+static int text_reader_gone(const char *text)
+{
+    struct sigaction sa;
+    if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN) {
+        signal(SIGPIPE, SIG_DFL);
+        raise(SIGPIPE);
+    }
+    ts_fail("%s: cannot write the text output: %s", !strcmp(text, "-") ? "standard output" : text, strerror(EPIPE));
+    return cli_fail();
+}
+
 int cmd_fill(int argc, char **argv)
 {
     const char *C = "fill";
@@ -78,7 +94,8 @@ int cmd_fill(int argc, char **argv)
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced),\n"
                     "or for ftrace text the new text file"),
         TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format ('-': stdout,\n"
-                    "the summary then on stderr)"),
+                    "the summary then on stderr; a reader that goes away, as head does, ends\n"
+                    "fill on SIGPIPE, without a message, the new trace written)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side of a gap (default 32)"),
         TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model of fixed length (default 200)"),
         TS_OPT_LONG_(0, "max-train", &max_train, "N", 100, 1L << 34, "events per CPU kept for training (default 500000):\n"
@@ -185,5 +202,6 @@ int cmd_fill(int argc, char **argv)
         ts_fill_result_free(&res);
     }
     ts_opt_free(&args);
+    if (rc == 1) return text_reader_gone(text);
     return rc ? cli_fail() : 0;
 }

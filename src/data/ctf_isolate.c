@@ -587,6 +587,7 @@ int ts__child_end(ts__child *c, int complete, int stop)
     }
     ts_stage_worker(0);
     int signaled = w == c->pid && WIFSIGNALED(status);
+    c->sig = signaled ? WTERMSIG(status) : 0;
     char why[512];
     child_stderr(c->err_fd, signaled && !stop && !timed_out, why, sizeof why);
     if (c->err_fd >= 0) close(c->err_fd);

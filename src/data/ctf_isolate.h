@@ -34,6 +34,7 @@ typedef struct {
     double      limit;          /* seconds; 0: none */
     void       *pin;
     const char *dir, *verb;     /* for errors: "DIR: babeltrace2 could not VERB the trace" */
+    int         sig;            /* after ts__child_end: the signal that ended the child, 0 none */
 } ts__child;
 int  ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(void *arg, ts__wr *out), void *arg);
 int  ts__child_end(ts__child *c, int complete, int stop);
