@@ -1405,6 +1405,22 @@ static void model_option_long_value(void)
                   !strcmp(err + n - 20, "7' is not an integer"), "%s", err);
 }
 
+/* a message wrapping another keeps the reason at its end past a long path (the model file
+ * in a folder that is not there) */
+static void wrapped_error_long_path(void)
+{
+    static char args[4096], p[1200], err[8192];
+    char seg[201];
+    memset(seg, 'q', 200);
+    seg[200] = 0;
+    snprintf(p, sizeof p, "%s/%s/%s/%s/m.tsm", dir, seg, seg, seg);
+    snprintf(args, sizeof args, "train --model mdm %s/ds --iters 1 --length 40 -o %s", dir, p);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    const char *want = "cannot create: No such file or directory)";
+    const size_t n = strlen(err), w = strlen(want);
+    CHECK_MSG(n > w && !strcmp(err + n - w, want) && strstr(err, "cannot be written"), "%s", err);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -1443,5 +1459,6 @@ TEST_MAIN("cli", {
     RUN(errors_show_bytes);
     RUN(messages_show_bytes);
     RUN(model_option_long_value);
+    RUN(wrapped_error_long_path);
     RUN(default_threads_one_pool);
 })

@@ -33,7 +33,7 @@ extern "C" {
 #endif
 
 /* ---- errors (thread-local: each thread sees its own last error; the last one wins) ---- */
-int         ts_fail(const char *fmt, ...) TS_PRINTF(1, 2); /* records, returns -1 */
+int         ts_fail(const char *fmt, ...) TS_PRINTF(1, 2); /* records, returns -1; an argument may be ts_error() (the message before, wrapped) */
 const char *ts_error(void);
 void        ts_clear_error(void);
 /* "an" or "a" before a model's name in a message: a name is read letter by letter

@@ -90,9 +90,7 @@ int cmd_markov(int argc, char **argv)
             if (rc == 0) {
                 rc = ts_mc_from_events(&m, nt, w.data, w.n * w.len, (uint64_t)seed, &g);
                 if (rc) {
-                    char msg[512];
-                    snprintf(msg, sizeof msg, "%s", ts_error());
-                    ts_fail("%s: %s", events, msg);
+                    ts_fail("%s: %s", events, ts_error());
                 }
             }
             n = w.n * w.len;

@@ -112,9 +112,7 @@ int cmd_tune_prior(int argc, char **argv)
      * --also serves the other datasets too) */
     size_t unknown = 0;
     if (ts_model_windows_named(m, &d.split.valid, &d.data.vocab, &valid, &unknown)) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", ts_error());
-        ts_fail("tune-prior: %s: %s", args.pos[1], why);
+        ts_fail("tune-prior: %s: %s", args.pos[1], ts_error());
         cli_fail();
         goto done;
     }
@@ -130,9 +128,7 @@ int cmd_tune_prior(int argc, char **argv)
     memset(rows, 0, sizeof rows);
     double t0 = ts_now();
     if (ts_mdm_tune_prior(m, &valid, nwin, (uint64_t)ro.seed, log, rows, ro.progress)) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", ts_error());
-        ts_fail("tune-prior: %s: %s", args.pos[0], why);   /* the model named */
+        ts_fail("tune-prior: %s: %s", args.pos[0], ts_error());   /* the model named */
         cli_fail();
         goto done;
     }

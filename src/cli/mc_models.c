@@ -105,9 +105,7 @@ static int events_model(const char *path, const char *dataset, const ts_mc *d, s
     ts_model *ev = NULL;
     if (ts_model_load(path, &ev) != 0) return cli_fail();
     if (ts_mc_model_events(ev, d, ntrain, given, crop, dataset, out) != 0) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s", ts_error());
-        ts_fail("%s: %s", path, msg);
+        ts_fail("%s: %s", path, ts_error());
         ts_model_free(ev);
         return cli_fail();
     }

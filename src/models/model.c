@@ -359,9 +359,7 @@ int ts_model_load(const char *path, ts_model **out)
     if (!ops && ts_train_ckpt_refuse(path, name) != 0) goto done;
     if (!ops) {
         ts_model_find(name);   /* records "unknown model 'x' (models: ...)" */
-        char why[512];
-        snprintf(why, sizeof why, "%s", ts_error());
-        ts_fail("%s: %s", path, why);
+        ts_fail("%s: %s", path, ts_error());
         goto done;
     }
     if (ts_vocab_get(&r, "VOCAB", &vocab) != 0) goto done;

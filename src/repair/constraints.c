@@ -294,9 +294,7 @@ int ts_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what)
                        m->events.vocab.n > 0 ? "names" : "no names (no vocab.tsv)",
                        k->events.n > 0 ? "have names" : "have none");
     if (ts_mc_renumber(m, &k->events, &k->comm, &k->ret, NULL) != 0) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", ts_error());
-        return ts_fail("%s: %s", what, why);
+        return ts_fail("%s: %s", what, ts_error());
     }
     /* IDs past a channel's values (an unnamed channel: tid, cpu) are left to the distances */
     if (m->events.vocab.n == 0)

@@ -465,9 +465,7 @@ static int check_writable(const char *path, const char *what)
         return ts_fail("%s: the %s is written again at every validation that improves, and a checkpoint beside "
                        "it: give a file, not a device or a pipe", path, what);
     if (ts_out_check(path) != 0) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", ts_error());
-        return ts_fail("%s: the %s cannot be written (%s)", path, what, why);
+        return ts_fail("%s: the %s cannot be written (%s)", path, what, ts_error());
     }
     return 0;
 }
