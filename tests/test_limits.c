@@ -628,6 +628,42 @@ static void mdm_train_huge_id(void)
     CHECK(!ts_file_exists(out));
 }
 
+/* a --batch whose activations no machine holds (terabytes here) is refused in one line
+ * naming --batch, before the allocation would abort (or a smaller excess would meet the
+ * OOM killer after zeroing it), and nothing is written */
+static void train_batch_past_memory(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { N = 2000 };
+    static int32_t ids[N];
+    for (int i = 0; i < N; i++) ids[i] = (int32_t)(i * 7 % 5);
+    char *names[5] = {"read", "write", "open", "close", "stat"};
+    char ds[512], mc[512], args[2048], err[1024], out[600];
+    snprintf(ds, sizeof ds, "%s/one", dir);
+    write_dataset(ds, ids, N, names, 5);
+    ts_mc d;
+    mc_cycle_trace(N, 0, &d);
+    snprintf(mc, sizeof mc, "%s/mc", dir);
+    REQUIRE(ts_mc_save(mc, &d) == 0);
+    ts_mc_free(&d);
+    const struct { const char *ds, *opts; } runs[] = {
+        {ds, "--model sssd-s4 --preset paper --length 200"},
+        {ds, "--model mdm --length 200 --channels 512"},
+        {ds, "--model mdm --backbone transformer --length 200 --channels 512"},
+        {mc, "--model ddpm-mc --layers 36 --channels 256 --length 1000"},
+        {mc, "--model mdm-mc --channels 512 --length 1000 --context 1000"},
+    };
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        snprintf(out, sizeof out, "%s/m%zu.tsm", dir, k);
+        snprintf(args, sizeof args, "train %s %s --batch 65536 --iters 1 --threads 1 --no-progress -o %s",
+                 runs[k].opts, runs[k].ds, out);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "--batch 65536") && strstr(err, "memory"),
+                  "%s: %s", runs[k].opts, err);
+        CHECK(!ts_file_exists(out));
+    }
+}
+
 TEST_MAIN("limits", {
     RUN(sssd_config_checked_before_allocation);
     RUN(container_expect_size);
@@ -640,4 +676,5 @@ TEST_MAIN("limits", {
     RUN(vocab_map_by_name);
     RUN(cli_impute_by_name);
     RUN(mdm_train_huge_id);
+    RUN(train_batch_past_memory);
 })

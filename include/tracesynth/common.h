@@ -65,6 +65,10 @@ void ts_json_put(FILE *f, const char *s);
 /* 64-byte aligned, zeroed; free with ts_free_aligned */
 void *ts_alloc_aligned(size_t n);
 void  ts_free_aligned(void *p);
+/* 0 when a batch's activations of n bytes fit in the machine's memory (or it is not
+ * known), else -1 with an error naming --batch B of L events: an allocation past it
+ * would abort, or be zeroed into the OOM killer */
+int ts_batch_fits(size_t n, long B, long L);
 /* n rounded up to a multiple of a (a power of two): ts_round_up(floats, 16) keeps
  * each float block of a planned buffer 64-byte aligned */
 static inline size_t ts_round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void oom(size_t n)
 {
@@ -72,3 +73,13 @@ void *ts_alloc_aligned(size_t n)
 }
 
 void ts_free_aligned(void *p) { free(p); }
+
+int ts_batch_fits(size_t n, long B, long L)
+{
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return 0;
+    const double have = (double)pages * (double)page;
+    if ((double)n <= have) return 0;
+    return ts_fail("--batch %ld of %ld events: the network's activations would take %.1f GB, more than "
+                   "this machine's %.1f GB of memory; a smaller --batch", B, L, (double)n / 1e9, have / 1e9);
+}

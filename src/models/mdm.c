@@ -201,6 +201,10 @@ static int plan_init_tfm(plan *pl, const mdm_model *m, int B, int L, int train)
                      &pl->dhT, &pl->scratch, &pl->rope};
     size_t total = 0;
     for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += ts_round_up(sz[i], 16);
+    if (ts_batch_fits(total * sizeof(float), B, L) != 0) {
+        memset(pl, 0, sizeof *pl);
+        return -1;
+    }
     pl->mem = ts_alloc_aligned(total * sizeof(float));
     float *q = pl->mem;
     for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) {
@@ -236,6 +240,11 @@ int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
     sz[sizeof sz / sizeof sz[0] - 1] = scr > cs ? scr : cs;
     size_t total = 0;
     for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += ts_round_up(sz[i], 16);
+    if (ts_batch_fits(total * sizeof(float), B, L) != 0) {
+        ts_s4_free(&pl->s4);
+        memset(pl, 0, sizeof *pl);
+        return -1;
+    }
     pl->mem = ts_alloc_aligned(total * sizeof(float));
     float *q = pl->mem;
     for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) {

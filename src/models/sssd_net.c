@@ -228,6 +228,11 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
         total += 2 * (size_t)c->layers * pl->kcache_floats;
     }
     total += pl->scratch_floats;
+    if (ts_batch_fits(total * sizeof(float), B, L) != 0) {
+        ts_s4_free(&pl->s4);
+        memset(pl, 0, sizeof *pl);
+        return -1;
+    }
     pl->floats = total;
     pl->mem = ts_alloc_aligned(total * sizeof(float));
     float *q = pl->mem;
