@@ -850,6 +850,11 @@ static void cli_round_trip(void)
     snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/none/x.tsm --iters 100000", dir, common, dir);
     CHECK(run_cli(cmd, err, sizeof err) != 0);
     CHECK_MSG(strstr(err, "none/x.tsm") != NULL, "%s", err);
+    /* windows of one event hold no crop to learn from: the error names --length */
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ds --threads 1 --no-progress --length 1 --iters 1 -o %s/x.tsm",
+             dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "option --length: 1") && strstr(err, "at least 2"),
+              "%s", err);
 }
 
 /* a training checkpoint given where a model goes is named as one, with what takes it;

@@ -460,6 +460,11 @@ static void cli(void)
     for (size_t i = 0; i < g.n; i++) inside += g.dt[i] >= log(1001.0) && g.dt[i] <= log(4001.0) + 0.01;
     CHECK(g.n == 32 && inside == g.n);   /* clamped to the training range */
     ts_mc_free(&g);
+    /* windows of one event: the error names --length, not the --context it sets */
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 1 --iters 1 --threads 1 --no-progress -o %s/x.tsm",
+             ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "option --length: 1") && strstr(err, "at least 2"),
+              "%s", err);
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --dt spline -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--dt: 'spline'"));
     /* an input whose value the model never saw: the error names the input and the place */

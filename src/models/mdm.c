@@ -488,6 +488,8 @@ int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
         return ts_opt_fail("mdm", "layers", "%d layers x (%d channels + %d feed-forward) is over the limit of %ld "
                            "that one event's activations may take: fewer layers or channels, or a lower --ff",
                            so->c.layers, so->c.C, so->c.F, MAX_EVENT_WIDTH);
+    /* a crop is at least two events; the default context is the window */
+    if (L < 2) return ts_opt_fail("mdm", "length", "%zu: the windows must hold at least 2 events", L);
     if (opt_long(kv, "context", L < 128 ? (long)L : 128, 2, 4096, &v)) return -1;
     if ((size_t)v > L) return ts_opt_fail("mdm", "context", "%ld is longer than the windows (%zu)", v, L);
     so->c.ctx = (int)v;
@@ -2157,7 +2159,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
 {
     *out = NULL;
     const ts_windows *tw = &o->split->train;
-    if (tw->n == 0 || tw->len < 2) return ts_fail("mdm: no training windows");
+    if (tw->n == 0) return ts_fail("mdm: no training windows");
     mdm_opts so;
     if (parse_opts(&o->kv, tw->len, &so) != 0) return -1;
     if (check_size("mdm", &so.c, (long)o->n_ids) != 0) return -1;
