@@ -6,6 +6,8 @@
 #include "mc_trace.h"
 #include "tracesynth.h"
 
+#include <sys/resource.h>
+
 static ts_split stream_split(const int32_t *ids, size_t n)
 {
     ts_split s;
@@ -664,6 +666,52 @@ static void train_batch_past_memory(void)
     }
 }
 
+/* --samples N keeps N decodings of every window (sssd-s4: of a batch) to vote on: with more
+ * than the process may allocate (here under a 1.5 GB limit of its address space), one line
+ * naming --samples, not an abort on the allocation */
+static void samples_past_memory(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build reserves more address space than the limit");
+#endif
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { N = 3000, W = 2000, L = 200 };
+    static int32_t ids[N];
+    for (int i = 0; i < N; i++) ids[i] = (int32_t)(i * 7 % 5);
+    char *names[5] = {"read", "write", "open", "close", "stat"};
+    char ds[512], wf[600], args[2048], err[1024];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    write_dataset(ds, ids, N, names, 5);
+    snprintf(wf, sizeof wf, "%s/w.txt", dir);
+    FILE *f = fopen(wf, "w");
+    REQUIRE(f);
+    for (int w = 0; w < W; w++)
+        for (int i = 0; i < L; i++) fprintf(f, "%d%c", (w + i * 3) % 5, i + 1 < L ? ',' : '\n');
+    REQUIRE(fclose(f) == 0);
+    const char *train[] = {"--model sssd-s4 --layers 1 --channels 4 --state 2 --T 5",
+                           "--model mdm --layers 1 --channels 4 --state 2 --valid-windows 5 --valid-n 2"};
+    const char *run[] = {"--batch 4000", ""};
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "train %s %s --length %d --windows 5 --iters 1 --threads 1 --no-progress "
+                 "-o %s/m%d.tsm", train[k], ds, L, dir, k);
+        REQUIRE(run_cli(args, err, sizeof err) == 0);
+    }
+    struct rlimit old, lim;
+    REQUIRE(getrlimit(RLIMIT_AS, &old) == 0);
+    lim = old;
+    lim.rlim_cur = (rlim_t)1500 << 20;
+    if (old.rlim_max != RLIM_INFINITY && old.rlim_max < lim.rlim_cur) SKIP("the address space is limited below 1.5 GB");
+    REQUIRE(setrlimit(RLIMIT_AS, &lim) == 0);
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "impute %s/m%d.tsm --input %s %s --samples 1000 --blackout 10 --threads 1 "
+                 "--no-progress", dir, k, wf, run[k]);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "--samples 1000") && strstr(err, "memory"),
+                  "%s: %s", train[k], err);
+    }
+    REQUIRE(setrlimit(RLIMIT_AS, &old) == 0);
+}
+
 TEST_MAIN("limits", {
     RUN(sssd_config_checked_before_allocation);
     RUN(container_expect_size);
@@ -677,4 +725,5 @@ TEST_MAIN("limits", {
     RUN(cli_impute_by_name);
     RUN(mdm_train_huge_id);
     RUN(train_batch_past_memory);
+    RUN(samples_past_memory);
 })

@@ -65,9 +65,11 @@ void ts_json_put(FILE *f, const char *s);
 /* 64-byte aligned, zeroed; free with ts_free_aligned */
 void *ts_alloc_aligned(size_t n);
 void  ts_free_aligned(void *p);
-/* 0 when a batch's activations of n bytes fit in the machine's memory (or it is not
- * known), else -1 with an error naming --batch B of L events: an allocation past it
- * would abort, or be zeroed into the OOM killer */
+/* 0 when n bytes fit in the memory this process may use (the machine's, or less under
+ * ulimit -v; unknown: 0), else -1 with an error: WHAT would take n bytes ...; FIX. An
+ * allocation past it would abort, or be zeroed into the OOM killer */
+int ts_memory_fits(size_t n, const char *what, const char *fix);
+/* the same for a batch's activations, naming --batch B of L events */
 int ts_batch_fits(size_t n, long B, long L);
 /* n rounded up to a multiple of a (a power of two): ts_round_up(floats, 16) keeps
  * each float block of a planned buffer 64-byte aligned */

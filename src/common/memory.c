@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static void oom(size_t n)
@@ -74,12 +75,29 @@ void *ts_alloc_aligned(size_t n)
 
 void ts_free_aligned(void *p) { free(p); }
 
-int ts_batch_fits(size_t n, long B, long L)
+/* the bytes this process may hold: the machine's memory, or less under an address-space
+ * limit (ulimit -v); 0 when not known */
+static double memory_limit(void)
 {
     const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0) return 0;
-    const double have = (double)pages * (double)page;
-    if ((double)n <= have) return 0;
-    return ts_fail("--batch %ld of %ld events: the network's activations would take %.1f GB, more than "
-                   "this machine's %.1f GB of memory; a smaller --batch", B, L, (double)n / 1e9, have / 1e9);
+    double have = pages > 0 && page > 0 ? (double)pages * (double)page : 0;
+    struct rlimit r;
+    if (getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur != RLIM_INFINITY && (have <= 0 || (double)r.rlim_cur < have))
+        have = (double)r.rlim_cur;
+    return have;
+}
+
+int ts_memory_fits(size_t n, const char *what, const char *fix)
+{
+    const double have = memory_limit();
+    if (have <= 0 || (double)n <= have) return 0;
+    return ts_fail("%s would take %.1f GB, more than the %.1f GB of memory this process may use; %s", what,
+                   (double)n / 1e9, have / 1e9, fix);
+}
+
+int ts_batch_fits(size_t n, long B, long L)
+{
+    char what[160];
+    snprintf(what, sizeof what, "--batch %ld of %ld events: the network's activations", B, L);
+    return ts_memory_fits(n, what, "a smaller --batch");
 }

@@ -2335,6 +2335,12 @@ typedef struct {
 static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n, size_t L, infill_opts *io,
                     long samples, const chain_choice *sel, const char *label, int progress, int32_t *out)
 {
+    if (samples > 1) {   /* every window's decodings, kept to vote on or rank */
+        char what[160];
+        snprintf(what, sizeof what, "--samples %ld of %zu windows of %zu events", samples, n, L);
+        if (ts_memory_fits((size_t)samples * n * L * sizeof(int32_t), what, "fewer --samples or windows") != 0)
+            return -1;
+    }
     int32_t *votes = samples > 1 ? ts_malloc((size_t)samples * n * L * sizeof *votes) : NULL;
     /* with a ranking of the decodings, one bar over both: ranking reads each decoding
      * event by event from its first hidden one (many-threads, k = 10: about 5 times

@@ -564,6 +564,12 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
     long nsamp = 1;
     if (ts_run_samples(o, "sssd-s4", &nsamp) != 0) return -1;
     const size_t nbatch = (n + (size_t)B - 1) / (size_t)B, BL = (size_t)B * L;
+    if (nsamp > 1) {   /* a batch's decodings, kept to vote on */
+        char what[160];
+        snprintf(what, sizeof what, "--samples %ld of a batch of %d windows of %zu events", nsamp, B, L);
+        if (ts_memory_fits((size_t)nsamp * BL * sizeof(int32_t), what, "fewer --samples or a smaller --batch") != 0)
+            return -1;
+    }
     const int nt = ts_get_threads();
     int nw = nt > 1 && nbatch >= (size_t)nt ? nt : 1;   /* workers */
     sampler *ws = ts_calloc((size_t)nw, sizeof *ws);
