@@ -5,6 +5,7 @@
 #include "tracesynth/train.h"
 #include "tracesynth/container.h"
 #include "container_edit.h"
+#include "mc_trace.h"
 
 #include <math.h>
 #include <fcntl.h>
@@ -1319,6 +1320,49 @@ static void valid_record_before_ckpt(void)
     CHECK(count_lines_with(logp, "\"iter\":30,\"valid_loss\"") == 1);
 }
 
+/* -o naming the checkpoint given to --resume: the model would be written over it (its
+ * own checkpoints going to CKPT.ckpt), and the run could not be resumed again. Refused
+ * before training, the checkpoint left as it was, for a single- and a multi-channel model */
+static void resume_output_over_checkpoint(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], mc[512], p[800], out[600], ck[700], copy[700], args[4096], err[1024];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    REQUIRE(mkdir(ds, 0755) == 0);
+    snprintf(p, sizeof p, "%s/stream.txt", ds);
+    FILE *f = fopen(p, "w");
+    REQUIRE(f);
+    for (int i = 0; i < 600; i++) fprintf(f, "%s%d", i ? "," : "", i * 7 % 5);
+    REQUIRE(fclose(f) == 0);
+    ts_mc d;
+    mc_cycle_trace(600, 0, &d);
+    snprintf(mc, sizeof mc, "%s/mc", dir);
+    REQUIRE(ts_mc_save(mc, &d) == 0);
+    ts_mc_free(&d);
+    const char *models[][2] = {
+        {"--model sssd-s4 --length 8 --windows 5 --layers 1 --channels 4 --state 2 --T 5 --blackout 2", ds},
+        {"--model ddpm-mc --length 8 --layers 1 --channels 4 --state 2 --T 5", mc},
+    };
+    for (int k = 0; k < 2; k++) {
+        snprintf(out, sizeof out, "%s/m%d.tsm", dir, k);
+        snprintf(ck, sizeof ck, "%s.ckpt", out);
+        snprintf(copy, sizeof copy, "%s/copy%d", dir, k);
+        snprintf(args, sizeof args, "train %s %s --iters 2 --valid-every 2 --threads 1 --no-progress -o %s",
+                 models[k][0], models[k][1], out);
+        REQUIRE(run_cli(args, err, sizeof err) == 0);
+        snprintf(args, sizeof args, "cp %s %s", ck, copy);
+        REQUIRE(system(args) == 0);
+        snprintf(args, sizeof args, "train %s %s --iters 4 --valid-every 2 --threads 1 --no-progress -o %s "
+                 "--resume %s", models[k][0], models[k][1], ck, ck);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, ck) && strstr(err, "over the checkpoint"),
+                  "%s: %s", models[k][0], err);
+        CHECK(files_equal(ck, copy));
+        snprintf(p, sizeof p, "%s.ckpt", ck);
+        CHECK(!ts_file_exists(p));
+    }
+}
+
 TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
@@ -1346,4 +1390,5 @@ TEST_MAIN("train", {
     RUN(resume_progress_rate);
     RUN(valid_record_before_ckpt);
     RUN(frozen_not_decayed);
+    RUN(resume_output_over_checkpoint);
 })

@@ -97,6 +97,16 @@ static int log_clashes(const char *log, const char *out, const char *resume)
     return cli_fail();
 }
 
+/* the model over the checkpoint resumed from: the checkpoint would be lost, its next
+ * one going to OUT.ckpt */
+static int out_over_resume(const char *out, const char *resume)
+{
+    if (!resume || ts_same_file(out, resume) != 1) return 0;
+    ts_fail("%s: the model would be written over the checkpoint resumed from (its checkpoints go to %s.ckpt)", out,
+            out);
+    return cli_fail();
+}
+
 /* 1, the error printed, when another running training writes out or log */
 static int hold_outputs(const char *out, const char *log, ts_path_hold hold[2])
 {
@@ -202,7 +212,7 @@ int cmd_train(int argc, char **argv)
             goto done;
         }
         if (!out) out = def_out = default_output(dataset, model);
-        if (log_clashes(log, out, resume) || hold_outputs(out, log, hold)) goto done;
+        if (log_clashes(log, out, resume) || out_over_resume(out, resume) || hold_outputs(out, log, hold)) goto done;
         rc = train_channels(model, dataset, &ss, out, resume, log, &ro);
         goto done;
     }
@@ -241,7 +251,7 @@ int cmd_train(int argc, char **argv)
                    ts_plural(inf.events), 100 * inf.moved, inf.windows, ts_plural(inf.windows));
     }
     if (!out) out = def_out = default_output(dataset, model);
-    if (log_clashes(log, out, resume)) goto done;
+    if (log_clashes(log, out, resume) || out_over_resume(out, resume)) goto done;
     /* rank 0 writes, and holds; the others stop with it */
     if (!ts_train_agree(rank != 0 || hold_outputs(out, log, hold) == 0, model)) goto done;
     ts_train_opts o;
