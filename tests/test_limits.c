@@ -712,6 +712,50 @@ static void samples_past_memory(void)
     REQUIRE(setrlimit(RLIMIT_AS, &old) == 0);
 }
 
+/* generate -n N --length L within generate's bounds can still ask for more than the process
+ * may allocate (here 4e8 events under a 1.5 GB limit of its address space): one line naming
+ * -n, for a single- and a multi-channel model, not an abort on the allocation */
+static void generate_past_memory(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a sanitizer build reserves more address space than the limit");
+#endif
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { N = 600 };
+    static int32_t ids[N];
+    for (int i = 0; i < N; i++) ids[i] = (int32_t)(i * 7 % 5);
+    char *names[5] = {"read", "write", "open", "close", "stat"};
+    char ds[512], mc[512], args[2048], err[1024];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    write_dataset(ds, ids, N, names, 5);
+    ts_mc d;
+    mc_cycle_trace(N, 0, &d);
+    snprintf(mc, sizeof mc, "%s/mc", dir);
+    REQUIRE(ts_mc_save(mc, &d) == 0);
+    ts_mc_free(&d);
+    const char *train[][2] = {{"--model ngram --windows 5", ds},
+                              {"--model ddpm-mc --layers 1 --channels 4 --state 2 --T 5 --iters 1", mc}};
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "train %s %s --length 8 --threads 1 --no-progress -o %s/m%d.tsm", train[k][0],
+                 train[k][1], dir, k);
+        REQUIRE(run_cli(args, err, sizeof err) == 0);
+    }
+    struct rlimit old, lim;
+    REQUIRE(getrlimit(RLIMIT_AS, &old) == 0);
+    lim = old;
+    lim.rlim_cur = (rlim_t)1500 << 20;
+    if (old.rlim_max != RLIM_INFINITY && old.rlim_max < lim.rlim_cur) SKIP("the address space is limited below 1.5 GB");
+    REQUIRE(setrlimit(RLIMIT_AS, &lim) == 0);
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "generate %s/m%d.tsm -n 4000 --length 100000 --threads 1 --no-progress -o %s/g%d",
+                 dir, k, dir, k);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "-n 4000") && strstr(err, "memory"), "%s: %s",
+                  train[k][0], err);
+    }
+    REQUIRE(setrlimit(RLIMIT_AS, &old) == 0);
+}
+
 TEST_MAIN("limits", {
     RUN(sssd_config_checked_before_allocation);
     RUN(container_expect_size);
@@ -726,4 +770,5 @@ TEST_MAIN("limits", {
     RUN(mdm_train_huge_id);
     RUN(train_batch_past_memory);
     RUN(samples_past_memory);
+    RUN(generate_past_memory);
 })

@@ -61,6 +61,9 @@ int  impute_channels(const char *path, const char *chfrom, int given, const char
 
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);
+/* 0, or -1 with the error set, when generate's n windows of L events, of per_event
+ * bytes each, are more than the memory the process may use */
+int cli_windows_fit(size_t n, size_t L, size_t per_event);
 /* print "tracesynth CMD: error: <msg>" (usage problems) and return 2 */
 int cli_usage_error(const char *cmd, const char *fmt, ...) TS_PRINTF(2, 3);
 /* fprintf for a message that names paths or values as given (warnings, notes, "-> OUT"):

@@ -5,6 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+int cli_windows_fit(size_t n, size_t L, size_t per_event)
+{
+    char what[96];
+    snprintf(what, sizeof what, "-n %zu windows of %zu events", n, L);
+    return ts_memory_fits(n * L * per_event, what, "fewer -n or a shorter --length");
+}
+
 int cmd_generate(int argc, char **argv)
 {
     const char *C = "generate";
@@ -117,6 +124,7 @@ int cmd_generate(int argc, char **argv)
         /* the bound above, now that the model has given the length */
         if ((double)n * L > 2e9) { rc = cli_usage_error(C, "%ld windows of %ld events are too many", n, L); goto done; }
     }
+    if (cli_windows_fit((size_t)n, (size_t)L, sizeof(int32_t))) { cli_fail(); goto done; }
     base = ts_strdup(out);
     if (ext >= 0 && !stream) base[ol - 4] = 0;
     path = ts_malloc(strlen(base) + 16);

@@ -56,6 +56,9 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
 /* n windows of L from m into the dataset directory out; what: the message's tail */
 static int generate_save(ts_mc_model *m, size_t n, size_t L, const char *out, const ts_run_opts *ro, const char *what)
 {
+    size_t per = 0;   /* 4 bytes of each channel (dt a float) */
+    for (int c = 0; c < TS_NCH; c++) per += m->has >> c & 1u ? 4 : 0;
+    if (cli_windows_fit(n, L, per)) return -1;
     ts_mc g;
     double t0 = ts_now();
     int rc = ts_mc_model_generate(m, n, L, ro, &g);
