@@ -880,6 +880,15 @@ static void cli_round_trip(void)
     snprintf(cmd, sizeof cmd, "impute %s/steep.tsm --input %s/ds --split time %s --steps 2", dir, dir, common);
     int rc = run_cli(cmd, err, sizeof err);
     CHECK_MSG(rc != 0 && rc != 125 && strstr(err, "sssd-s4: option --steps: 2"), "%d: %s", rc, err);
+    /* --position all hides whole windows: the default --blackout (10) does not bound the
+     * window, and a --blackout given with it, which it would not read, is refused as impute does */
+    const char *tiny = "--threads 1 --no-progress --windows 8 --layers 1 --channels 8 --state 4 --T 5 --iters 2";
+    snprintf(cmd, sizeof cmd, "train --model sssd-s4 %s/ds %s --length 8 --position all -o %s/all.tsm", dir, tiny, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "train --model sssd-s4 %s/ds %s --length 24 --position all --blackout 3 -o %s/all3.tsm",
+             dir, tiny, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--blackout") && strstr(err, "--position all"), "%s",
+              err);
 }
 
 /* bench impute: a --steps over the model's T (given or its default) and a --samples out of

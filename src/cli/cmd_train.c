@@ -154,7 +154,8 @@ int cmd_train(int argc, char **argv)
                    "concurrent CPUs' events, which the scheduler decides. Drawn\n"
                    "from --seed"),
         TS_OPT_SIZE_(0, "blackout", &k, "K", 1, 1 << 24, "blackout size of the training masks (default 10;\n"
-                     "sssd-s4 only: the other models draw no blackouts)"),
+                     "sssd-s4 only: the other models draw no blackouts; not\n"
+                     "with --position all, which hides every event)"),
         TS_OPT_CB_ALIAS_(0, "position", "mask-position", &pos, "P", cli_opt_position,
                          "blackout position of the training masks: center,\n"
                          "end, random or all (default center), as impute's --position\n"
@@ -232,8 +233,13 @@ int cmd_train(int argc, char **argv)
         rc = cli_usage_error(C, "%s: the model %s does not read it (%s)", unread, model, why);
         goto done;
     }
+    /* --position all hides whole windows: a --blackout would be ignored (as impute refuses it) */
+    if ((reads & TS_TRAIN_READS_MASKS) && pos == TS_MASK_ALL && ts_opt_given(&args, &k)) {
+        rc = cli_usage_error(C, "--blackout goes with center, end or random; --position all hides every event");
+        goto done;
+    }
     /* the blackout bounds the window only where the training draws blackouts */
-    if ((reads & TS_TRAIN_READS_MASKS) && k > ss.length) {
+    if ((reads & TS_TRAIN_READS_MASKS) && pos != TS_MASK_ALL && k > ss.length) {
         rc = cli_usage_error(C, "--blackout %zu%s is longer than the window (%zu)", k,
                              ts_opt_given(&args, &k) ? "" : " (the default)", ss.length);
         goto done;
