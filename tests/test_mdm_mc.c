@@ -463,7 +463,7 @@ static void cli(void)
     /* windows of one event: the error names --length, not the --context it sets */
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 1 --iters 1 --threads 1 --no-progress -o %s/x.tsm",
              ds, dir);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "option --length: 1") && strstr(err, "at least 2"),
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mdm-mc: option --length: 1") && strstr(err, "at least 2"),
               "%s", err);
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --dt spline -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--dt: 'spline'"));

@@ -444,71 +444,71 @@ static const char *const mdm_keys[] = {
  * default 4 x 128, 1,536 */
 #define MAX_EVENT_WIDTH (1L << 16)
 
-static int opt_long(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
+static int opt_long(const char *who, const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
 {
     if (ts_kv_long(kv, key, def, out) != 0) return -1;
-    if (*out < lo || *out > hi) return ts_opt_fail("mdm", key, "%ld out of range [%ld, %ld]", *out, lo, hi);
+    if (*out < lo || *out > hi) return ts_opt_fail(who, key, "%ld out of range [%ld, %ld]", *out, lo, hi);
     return 0;
 }
 
-int parse_opts(const ts_kv *kv, size_t L, mdm_opts *so)
+int parse_opts(const char *who, const ts_kv *kv, size_t L, mdm_opts *so)
 {
     memset(so, 0, sizeof *so);
     long v;
     const char *bb = ts_kv_get(kv, "backbone");
     if (!bb || !strcmp(bb, "s4")) so->c.backbone = BACKBONE_S4;
     else if (!strcmp(bb, "transformer")) so->c.backbone = BACKBONE_TRANSFORMER;
-    else return ts_opt_fail("mdm", "backbone", "unknown backbone '%s' (s4, transformer)", bb);
+    else return ts_opt_fail(who, "backbone", "unknown backbone '%s' (s4, transformer)", bb);
     /* the sizes of the other backbone would be ignored */
     const int tfm = so->c.backbone == BACKBONE_TRANSFORMER;
     const char *other = !tfm && ts_kv_get(kv, "heads") ? "heads"
                       : tfm && ts_kv_get(kv, "state") ? "state"
                       : tfm && ts_kv_get(kv, "kernel") ? "kernel" : NULL;
     if (other)
-        return ts_opt_fail("mdm", other, "the %s backbone does not read it (%s)", tfm ? "transformer" : "s4",
+        return ts_opt_fail(who, other, "the %s backbone does not read it (%s)", tfm ? "transformer" : "s4",
                            tfm ? "a size of the S4 blocks" : "the transformer's attention heads");
-    if (opt_long(kv, "heads", 4, 1, 256, &v)) return -1;
+    if (opt_long(who, kv, "heads", 4, 1, 256, &v)) return -1;
     so->c.heads = (int)v;
-    if (opt_long(kv, "layers", 4, 1, 256, &v)) return -1;
+    if (opt_long(who, kv, "layers", 4, 1, 256, &v)) return -1;
     so->c.layers = (int)v;
-    if (opt_long(kv, "channels", 128, 2, 4096, &v)) return -1;
+    if (opt_long(who, kv, "channels", 128, 2, 4096, &v)) return -1;
     so->c.C = (int)v;
-    if (opt_long(kv, "state", 64, 2, 1024, &v)) return -1;
-    if (v % 2) return ts_opt_fail("mdm", "state", "%ld must be even", v);
+    if (opt_long(who, kv, "state", 64, 2, 1024, &v)) return -1;
+    if (v % 2) return ts_opt_fail(who, "state", "%ld must be even", v);
     so->c.N = (int)v;
-    if (opt_long(kv, "ff", 2, 1, 16, &v)) return -1;
+    if (opt_long(who, kv, "ff", 2, 1, 16, &v)) return -1;
     so->c.F = (int)v * so->c.C;
-    if (opt_long(kv, "kernel", 3, 1, 63, &v)) return -1;
-    if (v % 2 == 0) return ts_opt_fail("mdm", "kernel", "%ld must be odd", v);
+    if (opt_long(who, kv, "kernel", 3, 1, 63, &v)) return -1;
+    if (v % 2 == 0) return ts_opt_fail(who, "kernel", "%ld must be odd", v);
     so->c.K = (int)v;
     if (so->c.backbone == BACKBONE_TRANSFORMER && (so->c.C % so->c.heads || (so->c.C / so->c.heads) % 2))
-        return ts_opt_fail("mdm", "channels", "%d must be --heads %d times an even head size", so->c.C, so->c.heads);
+        return ts_opt_fail(who, "channels", "%d must be --heads %d times an even head size", so->c.C, so->c.heads);
     /* a model a file could not load (the loader's cap on one event's activations) is refused now */
     if ((long)so->c.layers * (so->c.C + so->c.F) > MAX_EVENT_WIDTH)
-        return ts_opt_fail("mdm", "layers", "%d layers x (%d channels + %d feed-forward) is over the limit of %ld "
+        return ts_opt_fail(who, "layers", "%d layers x (%d channels + %d feed-forward) is over the limit of %ld "
                            "that one event's activations may take: fewer layers or channels, or a lower --ff",
                            so->c.layers, so->c.C, so->c.F, MAX_EVENT_WIDTH);
     /* a crop is at least two events; the default context is the window */
-    if (L < 2) return ts_opt_fail("mdm", "length", "%zu: the windows must hold at least 2 events", L);
-    if (opt_long(kv, "context", L < 128 ? (long)L : 128, 2, 4096, &v)) return -1;
-    if ((size_t)v > L) return ts_opt_fail("mdm", "context", "%ld is longer than the windows (%zu)", v, L);
+    if (L < 2) return ts_opt_fail(who, "length", "%zu: the windows must hold at least 2 events", L);
+    if (opt_long(who, kv, "context", L < 128 ? (long)L : 128, 2, 4096, &v)) return -1;
+    if ((size_t)v > L) return ts_opt_fail(who, "context", "%ld is longer than the windows (%zu)", v, L);
     so->c.ctx = (int)v;
-    if (opt_long(kv, "batch", 32, 1, 65536, &so->batch)) return -1;
+    if (opt_long(who, kv, "batch", 32, 1, 65536, &so->batch)) return -1;
     if (ts_kv_double(kv, "span-frac", 0.5, &so->span_frac)) return -1;
     if (!(so->span_frac >= 0 && so->span_frac <= 1))
-        return ts_opt_fail("mdm", "span-frac", "%g out of range [0, 1]", so->span_frac);
-    if (opt_long(kv, "span-max", 64, 1, 4096, &so->span_max)) return -1;
-    if (opt_long(kv, "prior", 1, 0, 1, &so->prior)) return -1;
-    if (opt_long(kv, "prior-order", 12, 1, 64, &so->prior_order)) return -1;
+        return ts_opt_fail(who, "span-frac", "%g out of range [0, 1]", so->span_frac);
+    if (opt_long(who, kv, "span-max", 64, 1, 4096, &so->span_max)) return -1;
+    if (opt_long(who, kv, "prior", 1, 0, 1, &so->prior)) return -1;
+    if (opt_long(who, kv, "prior-order", 12, 1, 64, &so->prior_order)) return -1;
     /* what the other options turn off would be ignored */
     if (ts_kv_get(kv, "span-max") && so->span_frac == 0)
-        return ts_opt_fail("mdm", "span-max", "only with spans (--span-frac above 0)");
+        return ts_opt_fail(who, "span-max", "only with spans (--span-frac above 0)");
     if (ts_kv_get(kv, "prior-order") && !so->prior)
-        return ts_opt_fail("mdm", "prior-order", "only with the n-gram prior (--prior 1)");
-    if (opt_long(kv, "valid-n", 128, 1, 1000000, &so->valid_n)) return -1;
-    if (opt_long(kv, "valid-windows", 500, 1, 1 << 24, &so->valid_windows)) return -1;
+        return ts_opt_fail(who, "prior-order", "only with the n-gram prior (--prior 1)");
+    if (opt_long(who, kv, "valid-n", 128, 1, 1000000, &so->valid_n)) return -1;
+    if (opt_long(who, kv, "valid-windows", 500, 1, 1 << 24, &so->valid_windows)) return -1;
     if (ts_kv_get(kv, "valid-windows") && !so->prior)
-        return ts_opt_fail("mdm", "valid-windows", "only with the n-gram prior (--prior 1): its choices read them");
+        return ts_opt_fail(who, "valid-windows", "only with the n-gram prior (--prior 1): its choices read them");
     /* a warm-up and a cosine decay: with a constant 2e-3, 2,000 iterations left the network
      * far behind (node-async validation bound 1.05 against 0.66 bits per event, the
      * network alone 70.7 against 77.4 % at k = 10 on validation windows; python
@@ -2161,7 +2161,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     const ts_windows *tw = &o->split->train;
     if (tw->n == 0) return ts_fail("mdm: no training windows");
     mdm_opts so;
-    if (parse_opts(&o->kv, tw->len, &so) != 0) return -1;
+    if (parse_opts("mdm", &o->kv, tw->len, &so) != 0) return -1;
     if (check_size("mdm", &so.c, (long)o->n_ids) != 0) return -1;
     mdm_model *m = ts_calloc(1, sizeof *m);
     m->base.len = 0;   /* any window length */

@@ -170,7 +170,7 @@ double xent(const float *logits, const int32_t *tgt, const float *w, size_t N, i
 /* hide positions [a, a+len) of hb (1 = hidden) each with probability t, at least one */
 void hide(uint8_t *hb, int a, int len, double t, ts_rng *r);
 /* mdm's training options for windows of L events */
-int  parse_opts(const ts_kv *kv, size_t L, mdm_opts *so);
+int  parse_opts(const char *who, const ts_kv *kv, size_t L, mdm_opts *so);   /* who: the model named in errors */
 /* the CONFIG text of the network */
 void config_text(const mdm_model *m, char *buf, size_t n);
 /* the model's own sections (CONFIG, PARAMS, PRIOR) and their reading; the free */

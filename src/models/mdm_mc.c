@@ -406,7 +406,7 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     *out = NULL;
     const ts_mc *d = o->data;
     mdm_opts so;
-    if (parse_opts(&o->kv, o->len, &so) != 0) return -1;
+    if (parse_opts("mdm-mc", &o->kv, o->len, &so) != 0) return -1;
     if (so.c.ctx > (int)o->n_train) return ts_opt_fail("mdm-mc", "context", "%d is longer than the training part (%zu events)",
                                                    so.c.ctx, o->n_train);
     long nbins;
