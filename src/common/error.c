@@ -41,6 +41,7 @@ const char *ts_article(const char *name)
 }
 
 const char *ts_plural(size_t n) { return n == 1 ? "" : "s"; }
+
 /* the length of the UTF-8 sequence at p that a message may show as it is, else 0 (a
  * byte that starts none, or U+0080..U+009F, which terminals take as controls) */
 static size_t shown_utf8(const unsigned char *p)
