@@ -391,9 +391,13 @@ static void grad_losses(void)
     d = zeros(n);
     xent_loss();
     ts_xent_backward(d, ls.probs, ls.tg, ls.N, ls.V, 1.0f);
+    /* dloss scales the gradient (by a power of two: exactly) */
+    float *d4 = zeros(n);
+    ts_xent_backward(d4, ls.probs, ls.tg, ls.N, ls.V, 0.25f);
+    for (size_t i = 0; i < n; i++) CHECK_MSG(d4[i] == 0.25f * d[i], "xent dloss 0.25: %g, want %g", d4[i], 0.25f * d[i]);
     GRAD_OK("xent logits", xent_loss, ls.pred, d, n, 1e-3);
     for (int v = 0; v < ls.V; v++) CHECK(d[ls.V + v] == 0.0f);
-    free(ls.pred); free(ls.probs); free(d);
+    free(ls.pred); free(ls.probs); free(d); free(d4);
 }
 
 TEST_MAIN("test_nn_grad", {
