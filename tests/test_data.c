@@ -607,6 +607,11 @@ static void audit_counts(void)
     ts_windows test2 = {te2, 2, 3}, stream = {tr, 1, 12};
     CHECK_NEAR(ts_audit_overlap(&stream, &test2), 1.0, 1e-12);
     CHECK_NEAR(ts_audit_overlap(&train, &test2), 0.0, 1e-12);
+    /* each row's last substring counts: "2,3,4" and "6,7,8" end their rows (and the stream) */
+    int32_t tr4[8] = {1, 2, 3, 4, 5, 6, 7, 8}, te4[6] = {2, 3, 4, 6, 7, 8};
+    ts_windows train4 = {tr4, 2, 4}, stream4 = {tr4, 1, 8}, test4 = {te4, 2, 3};
+    CHECK_NEAR(ts_audit_overlap(&train4, &test4), 1.0, 1e-12);
+    CHECK_NEAR(ts_audit_overlap(&stream4, &test4), 1.0, 1e-12);
     /* repetitive stream: many equal substrings */
     int32_t *rep = malloc(20000 * sizeof *rep);
     for (int i = 0; i < 20000; i++) rep[i] = i % 2;
