@@ -583,6 +583,14 @@ static void time_split_positions(void)
     ts_windows stream = {s.train_stream.ids, 1, s.train_stream.n};
     CHECK(ts_audit_overlap(&stream, &s.valid) == 0.0);
     ts_split_free(&s);
+    /* L = 21, stride 5: a window at 680 would end at 700, the validation part's first
+     * event; the last starts at 675 */
+    REQUIRE(ts_split_make(&d, TS_SPLIT_TIME, 21, 5, 5, &s) == 0);
+    CHECK_MSG(s.train.n == 136 && s.train.data[135 * 21] == 675, "%zu windows", s.train.n);
+    int32_t last = 0;
+    for (size_t i = 0; i < s.train.n * s.train.len; i++) if (s.train.data[i] > last) last = s.train.data[i];
+    CHECK_MSG(last == 695, "a training window holds event %d", last);
+    ts_split_free(&s);
 
     /* n = 101, N = 3, L = 7: parts [0,70), [70,80), [80,101); valid 70, 71, 73 */
     ts_dataset d2 = counting_dataset(101);
