@@ -658,9 +658,18 @@ static void paper_split_on_pts(void)
     CHECK(ts_audit_overlap(&s.train, &s.test) > 0.9);
     ts_split_free(&s);
 
-    /* the time split does not leak */
+    /* the time split does not leak: its parts are disjoint spans of the stream (their
+     * contents are not: this loop's every 200-event test window recurs in training) */
     REQUIRE(ts_split_make(&d, TS_SPLIT_TIME, 200, 5, 500, &s) == 0);
     CHECK(s.test.n == 500 && s.valid.n == 500);
+    size_t a, b, n = d.stream.n;
+    ts_split_bounds(n, NULL, &a, &b);
+    CHECK(s.train_stream.n == a && s.train.n == (a - 200) / 5 + 1);
+    CHECK(!memcmp(s.train.data + (s.train.n - 1) * 200, d.stream.ids + (s.train.n - 1) * 5, 200 * sizeof(int32_t)));
+    CHECK(!memcmp(s.valid.data, d.stream.ids + a, 200 * sizeof(int32_t)) &&
+          !memcmp(s.valid.data + 499 * 200, d.stream.ids + b - 200, 200 * sizeof(int32_t)));
+    CHECK(!memcmp(s.test.data, d.stream.ids + b, 200 * sizeof(int32_t)) &&
+          !memcmp(s.test.data + 499 * 200, d.stream.ids + n - 200, 200 * sizeof(int32_t)));
     ts_split_free(&s);
     ts_dataset_free(&d);
 }
