@@ -28,6 +28,7 @@ typedef struct {
     double after_ret;        /* what its `after` returns; and the arguments it was given */
     double after_share, after_valid;
     int afters;
+    int normal;          /* each step draws a normal (noise on its targets) */
 } lsq;
 
 static void lsq_make(lsq *q)
@@ -47,9 +48,10 @@ static int lsq_step(void *ctx, ts_rng *rng, float *loss)
     q->steps++;
     if (q->sleep_us) usleep((useconds_t)q->sleep_us);
     double l = 0;
+    float z = q->normal ? 0.01f * ts_rng_normal(rng) : 0.0f;
     for (int b = 0; b < 4; b++) {
         int i = (int)ts_rng_below(rng, 32);
-        float e = q->p[0] * q->x[i][0] + q->p[1] * q->x[i][1] + q->p[2] * q->x[i][2] + q->p[3] - q->y[i];
+        float e = q->p[0] * q->x[i][0] + q->p[1] * q->x[i][1] + q->p[2] * q->x[i][2] + q->p[3] - q->y[i] + z;
         l += e * e / 4;
         for (int j = 0; j < 3; j++) q->g[j] += e * q->x[i][j] / 2;
         q->g[3] += e / 2;
@@ -525,6 +527,36 @@ static void resume_keeps_other_runs_records(void)
     CHECK(count_lines_with(lg2, "\"iter\":14,\"loss\"") == 1 && count_lines_with(lg2, "\"event\":\"end\"") == 1);
     CHECK_MSG(count_lines_with(lg2, "\"event\":\"resume\",\"run\":\"") == 1, "%ld named resume records",
               count_lines_with(lg2, "\"event\":\"resume\",\"run\":\""));
+}
+
+/* a step that draws one normal leaves Box-Muller's second in the rng after an odd
+ * iteration: a checkpoint there keeps it, and the resumed run has the same bits */
+static void resume_keeps_rng_normal(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ck[600];
+    snprintf(a, sizeof a, "%s/a.m", dir);
+    snprintf(b, sizeof b, "%s/b.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", b);
+    lsq q;
+    lsq_make(&q);
+    q.normal = 1;
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(31);
+    c.out_path = a;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    float pa[4];
+    memcpy(pa, q.p, sizeof pa);
+    lsq_make(&q);
+    q.normal = 1;
+    c = lsq_cfg(21);
+    c.out_path = b;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    c.iters = 31;
+    c.resume = ck;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK_MSG(memcmp(pa, q.p, sizeof pa) == 0, "%.9g %.9g against %.9g %.9g", q.p[0], q.p[1], pa[0], pa[1]);
 }
 
 /* a resume goes on with the rate, schedule, warm-up, decay and clip its run started
@@ -1372,6 +1404,7 @@ TEST_MAIN("train", {
     RUN(log_truncate);
     RUN(resume_keeps_other_runs_records);
     RUN(resume_keeps_schedule);
+    RUN(resume_keeps_rng_normal);
     RUN(one_writer_per_file);
     RUN(own_descriptor_not_held);
     RUN(budget_sets_iters);
