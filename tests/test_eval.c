@@ -60,6 +60,39 @@ static void rouge_known_lcs(void)
     CHECK_NEAR(r.perfect, 0, 0);
 }
 
+/* the LCS against brute force: the longest subsequence of the truth (every subset of
+ * its positions) that the imputation holds in order */
+static int holds_in_order(const int32_t *t, unsigned sub, const int32_t *p, int k)
+{
+    int j = 0;
+    for (int i = 0; i < k; i++) {
+        if (!(sub >> i & 1)) continue;
+        while (j < k && p[j] != t[i]) j++;
+        if (j++ == k) return 0;
+    }
+    return 1;
+}
+
+static void rouge_matches_brute_force(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    for (int q = 0; q < 300; q++) {
+        int k = 1 + (int)ts_rng_below(&r, 10), V = 2 + (int)ts_rng_below(&r, 4);
+        int32_t o[10], p[10];
+        uint8_t m[10] = {0};
+        for (int i = 0; i < k; i++) o[i] = (int32_t)ts_rng_below(&r, V), p[i] = (int32_t)ts_rng_below(&r, V);
+        int best = 0;
+        for (unsigned sub = 0; sub < 1u << k; sub++)
+            if (__builtin_popcount(sub) > best && holds_in_order(o, sub, p, k)) best = __builtin_popcount(sub);
+        ts_windows O = win(o, 1, (size_t)k), I = win(p, 1, (size_t)k);
+        ts_impute_metrics res;
+        REQUIRE(ts_eval_impute(&O, m, &I, NULL, &res) == 0);
+        CHECK_MSG(fabs(res.rouge_l - 100.0 * best / k) <= 1e-9, "query %d (k %d): ROUGE-L %g, LCS %d", q, k,
+                  res.rouge_l, best);
+    }
+}
+
 static void impute_type_accuracy(void)
 {
     char *names[] = {"read", "syscall_entry_mmap", "sys_write", "futex", "socket"};
@@ -709,6 +742,7 @@ TEST_MAIN("eval", {
     RUN(impute_hand_computed);
     RUN(impute_reordered);
     RUN(rouge_known_lcs);
+    RUN(rouge_matches_brute_force);
     RUN(impute_type_accuracy);
     RUN(impute_errors);
     RUN(syscall_subsystems);
