@@ -2,6 +2,7 @@
  * brute force, speed, and the study's published figures from its released outputs. */
 #include "check.h"
 #include "tracesynth.h"
+#include "tracesynth/kneser_ney.h"
 
 static ts_windows win(int32_t *data, size_t n, size_t len)
 {
@@ -512,6 +513,18 @@ static void downstream_hand_computed(void)
     CHECK(d.order == 2 && d.has_train == 0 && d.synth_events == 20);
     CHECK_NEAR(d.accuracy, 100, 1e-12);
     CHECK(d.bits > 0 && d.bits < 1);
+    /* the bits: the same predictor's (the windows one stream, split where they meet) on the
+     * real windows, each from its start */
+    int32_t st[4 * 6];
+    size_t ns = 0;
+    for (int w = 0; w < 4; w++) {
+        if (w) st[ns++] = -1;
+        for (int j = 0; j < 5; j++) st[ns++] = cyc[w * 5 + j];
+    }
+    ts_kn *kn;
+    REQUIRE(ts_kn_build(&kn, st, ns, 2, 4) == 0);
+    CHECK_NEAR(d.bits, ts_kn_bits(kn, real, 2, 6), 1e-12);
+    ts_kn_free(kn);
     /* the cycle backwards (0 3 2 1): after 0 it says 3, after 3 it says 2 ... only the
      * windows' first events (0, the most common) are right */
     REQUIRE(ts_eval_downstream(&R, &Rv, NULL, 2, &d) == 0);
