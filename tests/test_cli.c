@@ -578,7 +578,7 @@ static void option_forms(void)
     CHECK(strstr(err, "--min-time") != NULL);
     CHECK(run_cli("bench model --state=3", err, sizeof err) != 0);
     CHECK_MSG(strstr(err, "--state") != NULL, "%s", err);
-    CHECK(run_cli("bench model --runs=0", err, sizeof err) == 2);
+    CHECK_MSG(run_cli("bench model --runs=0", err, sizeof err) == 2 && strstr(err, "--runs") && strstr(err, "'0'"), "%s", err);
     /* a precision that is not one: the option named once, in the user's terms */
     snprintf(args, sizeof args, "score %s/eq.tsm --input %s/ds --precision fp16", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
