@@ -101,6 +101,7 @@ static void conv_case(int K, int dil, int wn, int bias)
         ts_conv1d_backward(NULL, dw2, NULL, cv.R, cv.x, cv.w, cv.B, cv.Cin, cv.Cout, cv.L, K, dil,
                            cv.scr);
     for (size_t i = 0; i < nw; i++) CHECK(dw2[i] == dw[i]);
+    if (wn) for (int o = 0; o < cv.Cout; o++) CHECK(dg2[o] == dg[o]);
     free(cv.x); free(cv.w); free(cv.v); free(cv.g); free(cv.b); free(cv.out); free(cv.R);
     free(cv.scr); free(dx); free(dw); free(dg); free(db); free(dw2); free(dg2);
 }
