@@ -1778,6 +1778,9 @@ static void text_on_stdout_alone(void)
 static void text_output_checked_once(void)
 {
     if (system("strace -o /dev/null true 2>/dev/null") != 0) SKIP("strace cannot trace here");
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("LeakSanitizer does not run under strace's ptrace");
+#endif
     const char *d = scratch_dir();
     REQUIRE(d);
     fx_trace(in(d, "t"), 0, 2500, 0);

@@ -800,7 +800,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
     for (int f = 0; f < npaths && rc == 0; f++) rc = read_one(&rd, paths[f], npaths == 1);
     char label[512];
     snprintf(label, sizeof label, "%s%s", paths[0], npaths > 1 ? " (and the files after it)" : "");
-    if (rc == 0) qsort(rd.r, rd.n, sizeof *rd.r, cmp_rec);
+    if (rc == 0 && rd.n) qsort(rd.r, rd.n, sizeof *rd.r, cmp_rec);   /* (rd.r NULL when no file had events) */
 
     /* raw_syscalls beside syscalls:* would count each call twice */
     size_t raw_left = 0, unnamed = 0;
