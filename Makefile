@@ -181,12 +181,13 @@ fuzz: fuzz-build
 fuzz-repro: fuzz-build
 	sh tests/fuzz/run.sh --repro build-fuzz
 # make check: every reproducer, then each harness 3 s from the checked-in seeds only (a
-# corpus grown by long runs would make the check slower each time)
+# corpus grown by long runs would make the check slower each time), with libFuzzer's seed
+# fixed so that a check's inputs are the same from run to run (make fuzz draws new ones)
 fuzz-check:
 	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then $(MAKE) fuzz-build && \
 	  sh tests/fuzz/run.sh --repro build-fuzz && \
 	  rm -rf build-fuzz/fuzz/check-corpus && \
-	  FUZZ_CORPUS=build-fuzz/fuzz/check-corpus sh tests/fuzz/run.sh 3 build-fuzz; \
+	  FUZZ_CORPUS=build-fuzz/fuzz/check-corpus FUZZ_FLAGS="-seed=1 $${FUZZ_FLAGS:-}" sh tests/fuzz/run.sh 3 build-fuzz; \
 	else echo "fuzz: $(FUZZ_CC) not found, harnesses skipped (scripts/setup.sh installs it)"; fi
 -include $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%.d,$(wildcard tests/fuzz/fuzz_*.c))
 
