@@ -43,7 +43,8 @@ const char *ts_article(const char *name);
 const char *ts_plural(size_t n);
 /* s written to f as a message shows it: control bytes (a terminal's escape sequences, a
  * newline that would split the line) and bytes that are not UTF-8 as \xNN, tabs and UTF-8
- * as they are. ts_vput_shown: the text fmt makes, so shown */
+ * as they are. ts_vput_shown: the text fmt makes, so shown (a newline ending fmt itself
+ * written as the line end it is) */
 void        ts_put_shown(FILE *f, const char *s);
 void        ts_vput_shown(FILE *f, const char *fmt, va_list ap);
 

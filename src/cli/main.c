@@ -159,18 +159,8 @@ void cli_say(FILE *f, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    ts_vput_shown(f, fmt, ap);
     va_end(ap);
-    if (n < 0) return;
-    char *s = ts_malloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    const int nl = n > 0 && s[n - 1] == '\n';
-    if (nl) s[n - 1] = 0;
-    ts_put_shown(f, s);
-    if (nl) fputc('\n', f);
-    free(s);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -80,6 +80,11 @@ void ts_vput_shown(FILE *f, const char *fmt, va_list ap)
     if (n < 0) return;
     char *s = ts_malloc((size_t)n + 1);
     vsnprintf(s, (size_t)n + 1, fmt, ap);
+    /* the format's own line end is written as one, not shown */
+    const size_t fl = strlen(fmt);
+    const int nl = fl > 0 && fmt[fl - 1] == '\n' && n > 0;
+    if (nl) s[n - 1] = 0;
     ts_put_shown(f, s);
+    if (nl) fputc('\n', f);
     free(s);
 }
