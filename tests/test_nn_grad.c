@@ -282,7 +282,7 @@ static void grad_embedding(void)
 }
 
 /* ---- activations, gate, broadcast add ---- */
-static struct { int kind, B, C, L; size_t n; float *x, *t, *out, *R; } ac;
+static struct { int kind, B, C, L; size_t n; float *x, *t, *out, *R, *kept; } ac;
 
 static double act_loss(void)
 {
@@ -292,6 +292,12 @@ static double act_loss(void)
     case 1: ts_gelu_forward(ac.out, ac.x, ac.n); break;
     case 2: ts_silu_forward(ac.out, ac.x, ac.n); break;
     case 3: ts_gate_forward(ac.out, ac.x, ac.B, ac.C, ac.L); no = ac.n / 2; break;
+    case 5: ts_gelu_forward_deriv(ac.out, ac.kept, ac.x, ac.n); break;
+    case 6:   /* the kept variant overwrites its input: run it on a copy */
+        memcpy(ac.kept, ac.x, ac.n * sizeof(float));
+        ts_gate_forward_keep(ac.out, ac.kept, ac.B, ac.C, ac.L);
+        no = ac.n / 2;
+        break;
     default: ts_add_bcast_forward(ac.out, ac.x, ac.t, ac.B, ac.C, ac.L); break;
     }
     return dot(ac.out, ac.R, no);
@@ -300,12 +306,12 @@ static double act_loss(void)
 static void act_case(int kind, const char *name)
 {
     ac.kind = kind; ac.B = 2; ac.C = 3; ac.L = 6;
-    ac.n = (size_t)ac.B * (kind == 3 ? 2 : 1) * ac.C * ac.L;
+    ac.n = (size_t)ac.B * (kind == 3 || kind == 6 ? 2 : 1) * ac.C * ac.L;
     ac.x = randv(ac.n, 1.5f);
     if (kind == 0)   /* keep ReLU inputs off the kink */
         for (size_t i = 0; i < ac.n; i++) if (fabsf(ac.x[i]) < 0.05f) ac.x[i] = 0.3f;
     ac.t = randv((size_t)ac.B * ac.C, 1);
-    ac.out = zeros(ac.n); ac.R = randv(ac.n, 1);
+    ac.out = zeros(ac.n); ac.R = randv(ac.n, 1); ac.kept = zeros(ac.n);
     float *dx = zeros(ac.n), *dt = zeros((size_t)ac.B * ac.C);
     act_loss();
     switch (kind) {
@@ -313,11 +319,13 @@ static void act_case(int kind, const char *name)
     case 1: ts_gelu_backward(dx, ac.R, ac.x, ac.n); break;
     case 2: ts_silu_backward(dx, ac.R, ac.x, ac.n); break;
     case 3: ts_gate_backward(dx, ac.R, ac.x, ac.B, ac.C, ac.L); break;
+    case 5: ts_mul_backward(dx, ac.R, ac.kept, ac.n); break;
+    case 6: ts_gate_backward_kept(dx, ac.R, ac.kept, ac.B, ac.C, ac.L); break;
     default: ts_add_bcast_backward(dx, dt, ac.R, ac.B, ac.C, ac.L); break;
     }
     GRAD_OK(name, act_loss, ac.x, dx, ac.n, 1e-3);
     if (kind == 4) GRAD_OK("add_bcast t", act_loss, ac.t, dt, (size_t)ac.B * ac.C, 1e-3);
-    free(ac.x); free(ac.t); free(ac.out); free(ac.R); free(dx); free(dt);
+    free(ac.x); free(ac.t); free(ac.out); free(ac.R); free(ac.kept); free(dx); free(dt);
 }
 
 static void grad_activations(void)
@@ -327,6 +335,8 @@ static void grad_activations(void)
     act_case(2, "silu");
     act_case(3, "gate");
     act_case(4, "add_bcast x");
+    act_case(5, "gelu with its kept derivative");
+    act_case(6, "gate with its kept tanh and sigmoid");
 }
 
 /* ---- step embedding MLP ---- */

@@ -109,6 +109,54 @@ static void backward_accumulates(void)
     free(dx1); free(dv1); free(dg1); free(db1); free(a); free(d); free(acc);
 }
 
+/* the training variants that keep a factor for the backward (GELU's derivative,
+ * the gate's tanh and sigmoid) give the plain layers' bits, in place too, over
+ * a length with a vector tail and over threads */
+/* the same values (a sum over zeroed memory turns a -0 into +0: equal values) */
+static int same_values(const float *a, const float *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(a[i] == b[i])) return 0;
+    return 1;
+}
+
+static void kept_factors_same_bits(void)
+{
+    const int B = 3, C = 5, L = 211;
+    const size_t n = (size_t)B * C * L, n2 = 2 * n;
+    float *x = randv(n2, 3), *d = randv(n2, 1), *ref = zeros(n2), *out = zeros(n2), *k = zeros(n2);
+    float *gr = randv(n2, 1), *gk = zeros(n2);
+    ts_set_threads(2);
+    /* GELU, the derivative written over a copy of the input */
+    ts_gelu_forward(ref, x, n2);
+    memcpy(k, x, n2 * sizeof(float));
+    ts_gelu_forward_deriv(out, k, k, n2);
+    CHECK(memcmp(ref, out, n2 * sizeof(float)) == 0);
+    ts_gelu_backward_set(gr, d, x, n2);
+    ts_mul_backward_set(gk, d, k, n2);
+    CHECK(memcmp(gr, gk, n2 * sizeof(float)) == 0);
+    ts_gelu_backward(gr, d, x, n2);
+    ts_mul_backward(gk, d, k, n2);
+    CHECK(memcmp(gr, gk, n2 * sizeof(float)) == 0);
+    /* gate: x (B, 2C, L) -> (B, C, L); the kept factors over a copy */
+    ts_gate_forward(ref, x, B, C, L);
+    memcpy(k, x, n2 * sizeof(float));
+    ts_gate_forward_keep(out, k, B, C, L);
+    CHECK(memcmp(ref, out, n * sizeof(float)) == 0);
+    for (size_t i = 0; i < n2; i += 97) CHECK_NEAR(k[i], i % (2 * (size_t)C * L) < (size_t)C * L
+                                                       ? tanhf(x[i]) : 1.0f / (1.0f + expf(-x[i])), 1e-6);
+    memset(gr, 0, n2 * sizeof(float));
+    ts_gate_backward(gr, d, x, B, C, L);
+    for (size_t i = 0; i < n2; i++) gk[i] = 7.0f;   /* _set writes over whatever is there */
+    ts_gate_backward_kept_set(gk, d, k, B, C, L);
+    CHECK(same_values(gr, gk, n2));
+    ts_gate_backward(gr, d, x, B, C, L);
+    ts_gate_backward_kept(gk, d, k, B, C, L);
+    CHECK(same_values(gr, gk, n2));
+    ts_set_threads(1);
+    free(x); free(d); free(ref); free(out); free(k); free(gr); free(gk);
+}
+
 /* one pass of several layers at sizes where ts_sgemm splits; returns a buffer of results */
 static float *run_all(int threads, size_t *n_out)
 {
@@ -636,6 +684,7 @@ TEST_MAIN("test_nn_layers", {
     RUN(conv_matches_direct_loops);
     RUN(weightnorm_conv_is_conv_of_normalised_weight);
     RUN(backward_accumulates);
+    RUN(kept_factors_same_bits);
     RUN(same_bits_for_any_thread_count);
     RUN(gemm_split_rule_keeps_bits);
     RUN(sgemm_matches_reference);

@@ -216,6 +216,13 @@ void ts_gelu_forward(float *out, const float *x, size_t n);
 void ts_gelu_backward(float *dx, const float *dout, const float *x, size_t n);
 /* the same, writing dx instead of adding to it (saves zeroing it first) */
 void ts_gelu_backward_set(float *dx, const float *dout, const float *x, size_t n);
+/* training's GELU: out = gelu(x) and d = gelu'(x) (d may be x: in place), so
+ * that the backward is one product, ts_mul_backward(_set)(dx, dout, d): dx
+ * (+)= dout * d. The bits of ts_gelu_forward and ts_gelu_backward(_set)
+ * without their second erf and exponential. */
+void ts_gelu_forward_deriv(float *out, float *d, const float *x, size_t n);
+void ts_mul_backward(float *dx, const float *dout, const float *d, size_t n);
+void ts_mul_backward_set(float *dx, const float *dout, const float *d, size_t n);
 /* SiLU / swish: x * sigmoid(x) */
 void ts_silu_forward(float *out, const float *x, size_t n);
 void ts_silu_backward(float *dx, const float *dout, const float *x, size_t n);
@@ -224,6 +231,12 @@ void ts_silu_backward(float *dx, const float *dout, const float *x, size_t n);
  * dx (B, 2C, L) accumulated. */
 void ts_gate_forward(float *out, const float *x, int B, int C, int L);
 void ts_gate_backward(float *dx, const float *dout, const float *x, int B, int C, int L);
+/* training's gate: x overwritten by [tanh(x[:, :C]); sigmoid(x[:, C:])] (ts), from
+ * which the backward needs no exponential; dx accumulated (_set: written).
+ * The bits of ts_gate_forward and ts_gate_backward. */
+void ts_gate_forward_keep(float *out, float *x, int B, int C, int L);
+void ts_gate_backward_kept(float *dx, const float *dout, const float *ts, int B, int C, int L);
+void ts_gate_backward_kept_set(float *dx, const float *dout, const float *ts, int B, int C, int L);
 
 /* ---------------------------------------------------------------------------
  * Broadcast add of a per-(item, channel) vector over positions:

@@ -355,7 +355,7 @@ void net_forward(const mdm_model *m, plan *pl)
         else
             ts_s4_forward(&pl->s4, b + m->p.s4, x, B, u, pl->act + i * pl->s4act, pl->scratch);
         ts_conv1d_forward(f1, u, b + m->p.f1w, b + m->p.f1b, B, C, F, L, c->K, 1, pl->scratch);
-        ts_gelu_forward(g1, f1, BFL);
+        ts_gelu_forward_deriv(g1, f1, f1, BFL);   /* f1 becomes gelu'(f1) */
         ts_conv1d_forward(r, g1, b + m->p.f2w, b + m->p.f2b, B, F, C, L, 1, 1, NULL);
         for (size_t j = 0; j < BCL; j++) r[j] += u[j];
         ts_layernorm_forward(pl->h + (i + 1) * BCL, pl->mean + i * BL, pl->rstd + i * BL, r, b + m->p.lg,
@@ -389,8 +389,7 @@ void net_backward(const mdm_model *m, plan *pl)
         memset(pl->df, 0, BFL * sizeof(float));
         ts_conv1d_backward(pl->df, gb + m->p.f2w, gb + m->p.f2b, pl->dr, g1, b + m->p.f2w, B, F, C, L, 1, 1,
                            NULL);
-        memset(pl->dfp, 0, BFL * sizeof(float));
-        ts_gelu_backward(pl->dfp, pl->df, f1, BFL);
+        ts_mul_backward_set(pl->dfp, pl->df, f1, BFL);
         ts_conv1d_backward(pl->du, gb + m->p.f1w, gb + m->p.f1b, pl->dfp, u, b + m->p.f1w, B, C, F, L, c->K, 1,
                            pl->scratch);
         memset(pl->dh, 0, BCL * sizeof(float));

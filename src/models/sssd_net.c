@@ -534,6 +534,7 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
         const int tail = cols && i + 1 == c->layers;
         s4_fwd(pl, bp + p->s4b, 2 * i + 1, u, s2, actb, tail ? lo : 0, tail ? hi : L);
         if (tail) gate_span(g, s2, B, C, L, lo, hi);
+        else if (pl->train) ts_gate_forward_keep(g, s2, B, C, L);   /* s2: [tanh; sigmoid] */
         else ts_gate_forward(g, s2, B, C, L);
         if (cols) {
             /* the res rows over every position (not after the last block, whose h
@@ -635,8 +636,7 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
         memset(dg, 0, BL * C * sizeof(float));
         ts_conv1d_wn_backward(dg, bg + p->rs_v, bg + p->rs_g, bg + p->rs_b, drs, g, bp + p->rs_v,
                               bp + p->rs_g, B, C, C2, L, 1, 1, S);
-        memset(dA, 0, BL * C2 * sizeof(float));               /* ds2 */
-        ts_gate_backward(dA, dg, s2, B, C, L);
+        ts_gate_backward_kept_set(dA, dg, s2, B, C, L);         /* ds2 */
         memset(drs, 0, BL * C2 * sizeof(float));              /* du */
         ts_s4_backward(&pl->s4, bp + p->s4b, u, B, actb, dA, bg + p->s4b, drs, S);
         ts_conv1d_wn_backward(NULL, bg + p->cond_v, bg + p->cond_g, bg + p->cond_b, drs, pl->cond,

@@ -61,6 +61,32 @@ TS_CLONES static void gelu_bwd_k(float *dx, const float *dout, const float *x, s
     }
 }
 
+/* out = gelu(x) and d = gelu'(x) = Phi(x) + x phi(x), sharing the exponential
+ * and erf; d may be x (in place). Each value is computed by gelu_fwd_k's and
+ * gelu_bwd_k's own arithmetic, so the bits are theirs. */
+TS_CLONES static void gelu_fwd_deriv_k(float *out, float *d, const float *x, size_t n)
+{
+    #pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i], e = v_exp(-0.5f * v * v);
+        float erf = v_erf_e(v * INV_SQRT2, e);
+        out[i] = 0.5f * v * (1.0f + erf);
+        d[i] = 0.5f * (1.0f + erf) + v * INV_SQRT_2PI * e;
+    }
+}
+
+/* dx (+)= dout * d: a backward through a kept derivative */
+TS_CLONES static void mul_k(float *dx, const float *dout, const float *d, size_t n, int acc)
+{
+    if (acc) {
+        #pragma omp simd
+        for (size_t i = 0; i < n; i++) dx[i] += dout[i] * d[i];
+    } else {
+        #pragma omp simd
+        for (size_t i = 0; i < n; i++) dx[i] = dout[i] * d[i];
+    }
+}
+
 TS_CLONES static void silu_fwd_k(float *out, const float *x, size_t n)
 {
     #pragma omp simd
@@ -91,6 +117,39 @@ TS_CLONES static void gate_bwd_k(float *da, float *dg, const float *d, const flo
         float t = v_tanh(a[i]), s = v_sigmoid(g[i]);
         da[i] += d[i] * s * (1.0f - t * t);
         dg[i] += d[i] * t * s * (1.0f - s);
+    }
+}
+
+/* o = t s with t = tanh(a), s = sigmoid(g), and a, g overwritten by t, s */
+TS_CLONES static void gate_fwd_keep_k(float *o, float *a, float *g, size_t n)
+{
+    #pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+        float t = v_tanh(a[i]), s = v_sigmoid(g[i]);
+        o[i] = t * s;
+        a[i] = t;
+        g[i] = s;
+    }
+}
+
+/* gate_bwd_k from the kept t and s: the same arithmetic, so the same bits */
+TS_CLONES static void gate_bwd_kept_k(float *da, float *dg, const float *d, const float *tv,
+                                      const float *sv, size_t n, int acc)
+{
+    if (acc) {
+        #pragma omp simd
+        for (size_t i = 0; i < n; i++) {
+            float t = tv[i], s = sv[i];
+            da[i] += d[i] * s * (1.0f - t * t);
+            dg[i] += d[i] * t * s * (1.0f - s);
+        }
+    } else {
+        #pragma omp simd
+        for (size_t i = 0; i < n; i++) {
+            float t = tv[i], s = sv[i];
+            da[i] = d[i] * s * (1.0f - t * t);
+            dg[i] = d[i] * t * s * (1.0f - s);
+        }
     }
 }
 
@@ -131,6 +190,21 @@ void ts_gelu_backward_set(float *dx, const float *dout, const float *x, size_t n
     OVER_BLOCKS(n, gelu_bwd_k(dx + o_, dout + o_, x + o_, m_, 0));
 }
 
+void ts_gelu_forward_deriv(float *out, float *d, const float *x, size_t n)
+{
+    OVER_BLOCKS(n, gelu_fwd_deriv_k(out + o_, d + o_, x + o_, m_));
+}
+
+void ts_mul_backward(float *dx, const float *dout, const float *d, size_t n)
+{
+    OVER_BLOCKS(n, mul_k(dx + o_, dout + o_, d + o_, m_, 1));
+}
+
+void ts_mul_backward_set(float *dx, const float *dout, const float *d, size_t n)
+{
+    OVER_BLOCKS(n, mul_k(dx + o_, dout + o_, d + o_, m_, 0));
+}
+
 void ts_silu_forward(float *out, const float *x, size_t n)
 {
     OVER_BLOCKS(n, silu_fwd_k(out + o_, x + o_, m_));
@@ -160,6 +234,38 @@ void ts_gate_backward(float *dx, const float *dout, const float *x, int B, int C
         float *da = dx + 2 * CL * b;
         gate_bwd_k(da, da + CL, dout + CL * b, a, a + CL, CL);
     }
+}
+
+void ts_gate_forward_keep(float *out, float *x, int B, int C, int L)
+{
+    size_t CL = (size_t)C * L;
+    #pragma omp parallel for schedule(static) if ((size_t)B * CL > PAR_MIN)
+    for (int b = 0; b < B; b++) {
+        float *a = x + 2 * CL * b;
+        gate_fwd_keep_k(out + CL * b, a, a + CL, CL);
+    }
+}
+
+static void gate_backward_kept(float *dx, const float *dout, const float *ts, int B, int C, int L,
+                               int acc)
+{
+    size_t CL = (size_t)C * L;
+    #pragma omp parallel for schedule(static) if ((size_t)B * CL > PAR_MIN)
+    for (int b = 0; b < B; b++) {
+        const float *t = ts + 2 * CL * b;
+        float *da = dx + 2 * CL * b;
+        gate_bwd_kept_k(da, da + CL, dout + CL * b, t, t + CL, CL, acc);
+    }
+}
+
+void ts_gate_backward_kept(float *dx, const float *dout, const float *ts, int B, int C, int L)
+{
+    gate_backward_kept(dx, dout, ts, B, C, L, 1);
+}
+
+void ts_gate_backward_kept_set(float *dx, const float *dout, const float *ts, int B, int C, int L)
+{
+    gate_backward_kept(dx, dout, ts, B, C, L, 0);
 }
 
 void ts_add_bcast_forward(float *out, const float *x, const float *t, int B, int C, int L)

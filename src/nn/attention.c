@@ -493,7 +493,7 @@ void ts_tblock_forward(const ts_tblock_config *c, const float *params, const flo
 
     ts_layernorm_rows_forward(ln2, act + a.mean2, act + a.rstd2, x1, P + p.ln2_g, P + p.ln2_b, N, C);
     ts_linear_forward(h, ln2, P + p.fc1_w, P + p.fc1_b, N, C, F);
-    ts_gelu_forward(hg, h, (size_t)N * F);
+    ts_gelu_forward_deriv(hg, h, h, (size_t)N * F);   /* h becomes gelu'(h) */
     ts_linear_forward(out, hg, P + p.fc2_w, P + p.fc2_b, N, F, C);
     add_into(out, x1, (size_t)N * C);
 }
@@ -523,7 +523,7 @@ void ts_tblock_backward(const ts_tblock_config *c, const float *params, const fl
     /* MLP half: out = x1 + fc2(gelu(fc1(ln2))) */
     memset(dhg, 0, NF * sizeof(float));
     ts_linear_backward(dhg, G + p.fc2_w, G + p.fc2_b, dout, act + a.hg, P + p.fc2_w, N, F, C);
-    ts_gelu_backward_set(dh, dhg, act + a.h, NF);
+    ts_mul_backward_set(dh, dhg, act + a.h, NF);
     memset(dln, 0, NC * sizeof(float));
     ts_linear_backward(dln, G + p.fc1_w, G + p.fc1_b, dh, act + a.ln2, P + p.fc1_w, N, C, F);
     ts_layernorm_rows_backward(dx1, G + p.ln2_g, G + p.ln2_b, dln, act + a.x1, act + a.mean2,

@@ -171,8 +171,9 @@ int ts_s4_init_params(const ts_s4 *s, float *params, uint64_t seed)
 
 /* ---------------------------------------------------------------------------
  * Activations: K (dirs, H, L) | Khat (H, khat_stride) on the FFT path |
- *              y (B, H, L) the SSM output before GELU | g (B, H, L) = gelu(y),
- *              kept because erf is dearer than the memory | r (B, H, L) the
+ *              y (B, H, L) the SSM output, replaced by gelu'(y) once g (B, H, L)
+ *              = gelu(y) is taken (the backward's factor, kept because erf is
+ *              dearer than the memory) | r (B, H, L) the
  *              LayerNorm input | mean, rstd (B, L)
  * Scratch:     forward  conv | linear
  *              backward s1, s2 (B, H, L) | dK (dirs, H, L) | conv | linear
@@ -243,7 +244,8 @@ static void forward_tail(const ts_s4 *s, const float *params, const float *x, in
     const int H = s->c.H, L = s->c.L;
     const size_t n = (size_t)B * H * L;
     const ts_s4_layout *p = &s->p;
-    if (!gelu_done) ts_gelu_forward(a->g, a->y, n);
+    /* y becomes gelu'(y): the backward then needs no erf */
+    if (!gelu_done) ts_gelu_forward_deriv(a->g, a->y, a->y, n);
     tail_ctx t = {s, params, x, out, a, 0, L};
     ts_conv1d_forward_each(a->r, a->g, params + p->W, NULL, B, H, H, L, 1, 1, lin_scr, tail_item, &t);
 }
@@ -351,7 +353,7 @@ void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
     ts_conv1d_backward(s2, dparams + p->W, dparams + p->bias, s1, a.g, params + p->W, B, H, H, L,
                        1, 1, lin_scr);
     /* GELU: s1 = d y */
-    ts_gelu_backward_set(s1, s2, a.y, n);
+    ts_mul_backward_set(s1, s2, a.y, n);
     /* convolution and D, then the kernel parameters */
     memset(dK, 0, sizeof(float) * nK);
     ts_s4_conv_backward(s, a.K, a.Khat, params + p->D, x, s1, B, dK, dparams + p->D, dx, conv_scr);
