@@ -29,6 +29,8 @@ typedef struct {
     double after_share, after_valid;
     int afters;
     int normal;          /* each step draws a normal (noise on its targets) */
+    float (*traj)[4];    /* when set: the parameters each step starts from */
+    long ntraj;
 } lsq;
 
 static void lsq_make(lsq *q)
@@ -45,6 +47,7 @@ static void lsq_make(lsq *q)
 static int lsq_step(void *ctx, ts_rng *rng, float *loss)
 {
     lsq *q = ctx;
+    if (q->traj) memcpy(q->traj[q->ntraj++], q->p, sizeof q->p);
     q->steps++;
     if (q->sleep_us) usleep((useconds_t)q->sleep_us);
     double l = 0;
@@ -285,6 +288,84 @@ static void resume_past_iters_refused(void)
     CHECK(count_lines_with(logp, "\"event\":\"end\",\"iter\":20,") == 1);
 }
 
+/* --ema: the live weights train as without it (the average swapped in for each
+ * validation and out again); what is validated, kept and saved is the average,
+ * decay min(D, (1 + t) / (10 + t)) after step t, computed here by hand; a resume
+ * from a checkpoint gives the same bits, taking its decay when --ema is not given */
+static void ema_validated_and_resumed(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], ck[600], ck20[600], cmd[1400];
+    snprintf(a, sizeof a, "%s/ema.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", a);
+    snprintf(ck20, sizeof ck20, "%s/ema20.ckpt", dir);
+    static float plain[64][4], with[64][4];
+    lsq q;
+    lsq_make(&q);
+    q.traj = plain;
+    ts_train_net n = lsq_net(&q);
+    /* 41 steps (a constant rate): the 41st starts from the weights after the 40th */
+    ts_train_cfg c = lsq_cfg(41);
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    REQUIRE(q.ntraj == 41);
+    const float *live_end = plain[40];
+
+    lsq_make(&q);
+    q.traj = with;
+    c = lsq_cfg(40);
+    c.ema = 0.9;
+    c.out_path = a;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    REQUIRE(q.ntraj == 40);
+    CHECK(memcmp(plain, with, sizeof(float) * 4 * 40) == 0);
+    /* the average by hand over the live weights after each step (those the next step
+     * started from) */
+    float e[4], d;
+    memcpy(e, plain[0], sizeof e);
+    float hist[41][4];
+    memcpy(hist[0], e, sizeof e);
+    for (long t = 1; t <= 40; t++) {
+        const float *p = plain[t];
+        double w = (1.0 + (double)t) / (10.0 + (double)t);
+        d = (float)(w < 0.9 ? w : 0.9);
+        for (int j = 0; j < 4; j++) e[j] = d * e[j] + (1.0f - d) * p[j];
+        memcpy(hist[t], e, sizeof e);
+    }
+    /* the run hands back the best validated average: one of iterations 10, 20, 30, 40 */
+    int found = 0;
+    for (int t = 10; t <= 40; t += 10) found |= memcmp(q.p, hist[t], sizeof e) == 0;
+    CHECK_MSG(found, "%g %g %g %g", q.p[0], q.p[1], q.p[2], q.p[3]);
+    CHECK(memcmp(q.p, live_end, sizeof e) != 0 && memcmp(q.p, plain[30], sizeof e) != 0);
+    /* the model file holds it too */
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, a) == 0);
+    const ts_chunk *pc = ts_reader_get(&r, "PARAMS");
+    CHECK(pc && pc->size == sizeof e && memcmp(pc->data, q.p, sizeof e) == 0);
+    ts_reader_close(&r);
+    float ended[4];
+    memcpy(ended, q.p, sizeof ended);
+
+    /* 20 iterations, then a resume to 40 without --ema (the checkpoint's decay): the same bits */
+    lsq_make(&q);
+    c = lsq_cfg(20);
+    c.ema = 0.9;
+    c.out_path = a;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", ck, ck20);
+    REQUIRE(system(cmd) == 0);
+    c.iters = 40;
+    c.ema = 0;
+    c.defaulted = TS_TRAIN_DEFAULT_EMA;
+    c.resume = ck20;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(memcmp(q.p, ended, sizeof ended) == 0);
+    /* given as 0, the resumed run validates its live weights: another result */
+    c.defaulted = 0;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(memcmp(q.p, ended, sizeof ended) != 0);
+}
+
 /* optimizer options out of their domain are refused, naming the option */
 static void bad_options_refused(void)
 {
@@ -292,9 +373,9 @@ static void bad_options_refused(void)
         {"weight-decay", "-0.1"}, {"weight-decay", "inf"}, {"clip", "-1"}, {"clip", "inf"},
         {"lr", "0"}, {"lr", "-1e-3"}, {"iters", "-5"}, {"valid-every", "0"}, {"schedule", "bogus"},
         {"budget", "0"}, {"budget", "-5m"}, {"budget", "10x"}, {"budget", "m"}, {"budget", "nan"},
-        {"budget", "400d"},
+        {"budget", "400d"}, {"ema", "1"}, {"ema", "-0.1"}, {"ema", "nan"},
     };
-    const ts_train_defaults def = {1e-3, 100, 10, TS_LR_CONSTANT, 0};
+    const ts_train_defaults def = {1e-3, 100, 10, TS_LR_CONSTANT, 0, 0};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         const char *keys[] = {bad[i][0]}, *values[] = {bad[i][1]};
         ts_kv kv = {1, keys, values};
@@ -333,7 +414,7 @@ static void bad_options_refused(void)
     /* a model whose default is a cosine schedule with a warm-up (mdm): both without options;
      * a --schedule given takes no warm-up unless --warmup says (as with a constant default);
      * --warmup alone keeps the default schedule; --schedule constant drops the warm-up */
-    const ts_train_defaults cdef = {2e-3, 1000, 10, TS_LR_COSINE, 30};
+    const ts_train_defaults cdef = {2e-3, 1000, 10, TS_LR_COSINE, 30, 0};
     ts_kv none = {0, NULL, NULL};
     CHECK(ts_train_parse(&c, &none, &cdef) == 0 && c.lr.kind == TS_LR_COSINE && c.lr.warmup == 30 &&
           c.lr.lr == 2e-3 && c.lr.total == 1000);
@@ -799,7 +880,7 @@ static void own_descriptor_not_held(void)
  * run of that many iterations; its start record names them. A resume of it is refused. */
 static void budget_sets_iters(void)
 {
-    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30};
+    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30, 0};
     const char *keys[] = {"budget"}, *values[] = {"1.5h"};
     ts_kv kv = {1, keys, values};
     ts_train_cfg c;
@@ -874,7 +955,7 @@ static void budget_sets_iters(void)
  * run before any iteration. */
 static void budget_keeps_after(void)
 {
-    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30};
+    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30, 0};
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char a[512], lg[600];
@@ -932,7 +1013,7 @@ static void budget_keeps_after(void)
  * fits the run is the run of those --iters, its work after the loop too */
 static void budget_after_share_of_capped_iters(void)
 {
-    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30};
+    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30, 0};
     const char *k[] = {"budget", "iters"}, *v[] = {"8s", "5"};
     ts_kv kv = {2, k, v};
     lsq q;
@@ -1411,6 +1492,7 @@ TEST_MAIN("train", {
     RUN(budget_keeps_after);
     RUN(budget_after_share_of_capped_iters);
     RUN(bad_options_refused);
+    RUN(ema_validated_and_resumed);
     RUN(log_non_finite_is_null);
     RUN(resume_path_escaped_in_log);
     RUN(ckpt_best_must_be_finite);

@@ -6,6 +6,8 @@
  *  - Adam / AdamW with a learning-rate schedule, gradient-norm clipping;
  *  - validation every N iterations; the best parameters are kept and the model
  *    is saved to the output path whenever validation improves;
+ *  - optionally (--ema D) an exponential moving average of the parameters, which
+ *    is what is validated, kept and saved (the training goes on from the live ones);
  *  - a resumable checkpoint OUT.ckpt at every validation (PARAMS, BEST, ADAM_M,
  *    ADAM_V, STATE, LOGACC, RUN, OPTIM: the rate, schedule, warm-up, weight decay and
  *    clip, which a resume takes unless given again; and the network's CONFIG so that a
@@ -90,11 +92,15 @@ typedef struct {
     double budget_s;
     long warmup_default;       /* the default warm-up, cut to 5 % of the iterations chosen
                                 * (with TS_TRAIN_DEFAULT_WARMUP) */
+    /* > 0: an exponential moving average of the parameters after each Adam step t,
+     * with the decay min(ema, (1 + t) / (10 + t)) (early steps weigh more), is what
+     * validation sees and what is kept and saved; 0: the parameters themselves */
+    double ema;
 } ts_train_cfg;
 
 enum {
     TS_TRAIN_DEFAULT_LR = 1, TS_TRAIN_DEFAULT_SCHEDULE = 2, TS_TRAIN_DEFAULT_WARMUP = 4,
-    TS_TRAIN_DEFAULT_WEIGHT_DECAY = 8, TS_TRAIN_DEFAULT_CLIP = 16,
+    TS_TRAIN_DEFAULT_WEIGHT_DECAY = 8, TS_TRAIN_DEFAULT_CLIP = 16, TS_TRAIN_DEFAULT_EMA = 32,
 };
 
 /* a model's defaults for the common options */
@@ -103,20 +109,26 @@ typedef struct {
     long iters, valid_every;
     ts_lr_kind schedule;
     long warmup;               /* with a schedule other than constant; at most iters / 20 */
+    double ema;                /* --ema (0: off) */
 } ts_train_defaults;
 
 /* the common options, parsed from kv into cfg (lr, schedule, warmup, weight-decay,
- * clip, iters, valid-every, log-every) with the model's defaults; the rest of cfg
+ * clip, ema, iters, valid-every, log-every) with the model's defaults; the rest of cfg
  * (paths, seed, ...) is left as it was. 0 / -1 + error */
 int ts_train_parse(ts_train_cfg *cfg, const ts_kv *kv, const ts_train_defaults *def);
 /* the option names ts_train_parse reads, NULL-terminated */
 extern const char *const ts_train_keys[];
-/* the help lines of those options */
+/* the help lines of those options (--ema's apart, for a model that lists its own) */
+#define TS_TRAIN_HELP_EMA \
+    "  --ema D               validate, keep and save an exponential moving average\n" \
+    "                        of the weights, decay D in [0, 1) (e.g. 0.999; warmed up:\n" \
+    "                        min(D, (1 + t) / (10 + t)) at step t; 0: off)\n"
 #define TS_TRAIN_HELP \
     "  --lr X                Adam learning rate\n" \
     "  --schedule S          constant, warmup or cosine; --warmup N steps\n" \
     "  --weight-decay X      AdamW decoupled weight decay (0)\n" \
     "  --clip X              clip the gradient norm at X (0: off)\n" \
+    TS_TRAIN_HELP_EMA \
     "  --iters N             training iterations\n" \
     "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes): the\n" \
     "                        iterations that fit, timed before the run, at most --iters\n" \

@@ -101,7 +101,7 @@ static void fill(const ddpm_mc *m, const ts_mc *y, const uint8_t *const *mask, s
 
 static const char *const ddpm_keys[] = {
     "layers", "channels", "state", "T", "beta0", "betaT", "batch", "valid-n", "prefix-share", "train-ssm",
-    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", "budget", NULL,
+    "lr", "schedule", "warmup", "weight-decay", "clip", "ema", "iters", "valid-every", "log-every", "budget", NULL,
 };
 
 typedef struct {
@@ -141,7 +141,7 @@ static int parse_opts(const ts_kv *kv, int nch, ddpm_opts *so)
         return -1;
     if (!(so->prefix_share >= 0 && so->prefix_share <= 1))
         return ts_opt_fail("ddpm-mc", "prefix-share", "%g out of range [0, 1]", so->prefix_share);
-    const ts_train_defaults def = {1e-3, 2000, 200, TS_LR_CONSTANT, 0};   /* as sssd-s4 */
+    const ts_train_defaults def = {1e-3, 2000, 200, TS_LR_CONSTANT, 0, 0};   /* as sssd-s4 */
     if (ts_train_parse(&so->tc, kv, &def) != 0) return -1;
     return ts_sssd_config_check(&so->net);
 }

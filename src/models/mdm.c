@@ -432,7 +432,7 @@ double xent(const float *logits, const int32_t *tgt, const float *w, size_t N, i
 
 static const char *const mdm_keys[] = {
     "backbone", "heads", "layers", "channels", "state", "ff", "kernel", "context", "batch", "span-frac", "span-max", "prior",
-    "prior-order", "valid-n", "valid-windows", "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every",
+    "prior-order", "valid-n", "valid-windows", "lr", "schedule", "warmup", "weight-decay", "clip", "ema", "iters", "valid-every",
     "log-every", "budget", NULL,
 };
 
@@ -512,7 +512,7 @@ int parse_opts(const char *who, const ts_kv *kv, size_t L, mdm_opts *so)
      * far behind (node-async validation bound 1.05 against 0.66 bits per event, the
      * network alone 70.7 against 77.4 % at k = 10 on validation windows; python
      * thread-pool 1.18 against ...) */
-    const ts_train_defaults def = {2e-3, 2000, 200, TS_LR_COSINE, 100};
+    const ts_train_defaults def = {2e-3, 2000, 200, TS_LR_COSINE, 100, 0};
     return ts_train_parse(&so->tc, kv, &def);
 }
 

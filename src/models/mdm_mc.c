@@ -231,7 +231,7 @@ static size_t crop_ids(const mdm_mc *m, const int32_t *x, const uint8_t *hb, int
 
 static const char *const mc_keys[] = {
     "backbone", "heads", "layers", "channels", "state", "ff", "kernel", "context", "batch", "valid-n", "dt-bins", "dt",
-    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", "channel-weights", "budget", NULL,
+    "lr", "schedule", "warmup", "weight-decay", "clip", "ema", "iters", "valid-every", "log-every", "channel-weights", "budget", NULL,
 };
 
 /* --channel-weights NAME=W,...: the training loss weight of each channel named (W >= 0; the

@@ -62,7 +62,7 @@ static int32_t value_to_id(const sssd_model *m, float v)
 
 static const char *const known_opts[] = {
     "preset", "layers", "channels", "state", "T", "beta0", "betaT", "scale", "lr", "schedule",
-    "warmup", "weight-decay", "clip", "iters", "batch", "valid-every", "valid-n", "train-ssm",
+    "warmup", "weight-decay", "clip", "ema", "iters", "batch", "valid-every", "valid-n", "train-ssm",
     "log-every", "budget", NULL,
 };
 
@@ -114,7 +114,7 @@ static int parse_opts(const ts_kv *kv, sssd_opts *so)
     else if (!strcmp(sc, "unit")) so->scale = SCALE_UNIT;
     else return ts_opt_fail("sssd-s4", "scale", "unknown scale '%s' (raw, unit)", sc);
     /* the study's constant rate */
-    const ts_train_defaults def = {paper ? 2e-4 : 1e-3, paper ? 10000 : 2000, paper ? 500 : 100, TS_LR_CONSTANT, 0};
+    const ts_train_defaults def = {paper ? 2e-4 : 1e-3, paper ? 10000 : 2000, paper ? 500 : 100, TS_LR_CONSTANT, 0, 0};
     if (ts_train_parse(&so->tc, kv, &def) != 0)
         return -1;
     if (get_int(kv, "batch", 16, 1, 65536, &so->batch)) return -1;
@@ -663,6 +663,7 @@ const ts_model_ops ts_model_sssd_s4 = {
         "  --schedule S          constant (default), warmup or cosine; --warmup N steps\n"
         "  --weight-decay X      AdamW decoupled weight decay (0)\n"
         "  --clip X              clip the gradient norm at X (0: off)\n"
+        TS_TRAIN_HELP_EMA
         "  --iters N             training iterations (small 2000, paper 10000)\n"
         "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes): the\n"
         "                        iterations that fit, timed before the run, at most --iters\n"

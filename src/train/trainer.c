@@ -17,7 +17,7 @@
 #endif
 
 const char *const ts_train_keys[] = {
-    "lr", "schedule", "warmup", "weight-decay", "clip", "iters", "valid-every", "log-every", "budget", NULL,
+    "lr", "schedule", "warmup", "weight-decay", "clip", "ema", "iters", "valid-every", "log-every", "budget", NULL,
 };
 
 static int get_long(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
@@ -73,6 +73,9 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
     if (ts_kv_double(kv, "clip", 0, &c->clip)) return -1;
     if (!(c->clip >= 0 && isfinite(c->clip)))
         return ts_opt_fail(NULL, "clip", "%g must be >= 0 (0: off)", c->clip);
+    if (ts_kv_double(kv, "ema", def->ema, &c->ema)) return -1;
+    if (!(c->ema >= 0 && c->ema < 1))
+        return ts_opt_fail(NULL, "ema", "%g must be in [0, 1) (0: off)", c->ema);
     if (get_long(kv, "valid-every", def->valid_every, 1, 100000000, &c->valid_every)) return -1;
     if (get_long(kv, "log-every", 10, 1, 100000000, &c->log_every)) return -1;
     c->budget_s = 0;
@@ -85,7 +88,8 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
     c->defaulted = (ts_kv_get(kv, "lr") ? 0u : TS_TRAIN_DEFAULT_LR) | (sch ? 0u : TS_TRAIN_DEFAULT_SCHEDULE) |
                    (ts_kv_get(kv, "warmup") ? 0u : TS_TRAIN_DEFAULT_WARMUP) |
                    (ts_kv_get(kv, "weight-decay") ? 0u : TS_TRAIN_DEFAULT_WEIGHT_DECAY) |
-                   (ts_kv_get(kv, "clip") ? 0u : TS_TRAIN_DEFAULT_CLIP);
+                   (ts_kv_get(kv, "clip") ? 0u : TS_TRAIN_DEFAULT_CLIP) |
+                   (ts_kv_get(kv, "ema") ? 0u : TS_TRAIN_DEFAULT_EMA);
     return 0;
 }
 
@@ -199,9 +203,9 @@ int ts_train_ckpt_refuse(const char *path, const char *tag)
                    "beside it, without .ckpt)", path, ts_article(name), name);
 }
 
-/* PARAMS, BEST, ADAM_M, ADAM_V as little-endian floats */
+/* PARAMS, BEST, ADAM_M, ADAM_V (and EMA) as little-endian floats */
 static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_cfg *c, const ts_adam *a,
-                      const float *best, const train_state *st)
+                      const float *best, const float *ema, const train_state *st)
 {
     ts_writer w;
     ts_writer_init(&w, path);
@@ -228,6 +232,13 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_
     unsigned char ob[OPTIM_BYTES];
     optim_pack(c, ob);
     ts_writer_chunk(&w, "OPTIM", ob, sizeof ob);
+    if (c->ema > 0) {   /* the average and its decay, which a resume takes unless given */
+        ts_writer_f32(&w, "EMA", ema, net->n);
+        memcpy(&d, &c->ema, 8);
+        ts_writer_begin(&w, "EMA_DECAY");
+        ts_writer_put64(&w, d);
+        ts_writer_end(&w);
+    }
     return ts_writer_commit(&w);
 }
 
@@ -240,9 +251,11 @@ static void flat(const char *s, char *buf, size_t n)
     buf[j] = 0;
 }
 
+/* *has_ema: the checkpoint's EMA went into ema (a run with one); else ema is untouched */
 static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cfg, ts_adam *a, float *best,
-                     train_state *st)
+                     float *ema, int *has_ema, train_state *st)
 {
+    *has_ema = 0;
     ts_reader r;
     if (ts_reader_open(&r, path) != 0) return -1;
     int rc = -1;
@@ -298,6 +311,27 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         if (optim_unpack(cfg, ob) != 0) {
             ts_fail("%s: section 'OPTIM' is corrupt", path);
             goto done;
+        }
+    }
+    if (ts_reader_has(&r, "EMA_DECAY", NULL)) {   /* a run with an average (--ema) */
+        unsigned char eb[8];
+        if (ts_reader_copy(&r, "EMA_DECAY", eb, sizeof eb)) goto done;
+        uint64_t d = ts_le_get64(eb);
+        double decay;
+        memcpy(&decay, &d, 8);
+        if (!(decay > 0 && decay < 1)) {
+            ts_fail("%s: section 'EMA_DECAY' is corrupt", path);
+            goto done;
+        }
+        if (cfg->defaulted & TS_TRAIN_DEFAULT_EMA) cfg->ema = decay;
+        if (cfg->ema > 0) {
+            if (ts_reader_f32(&r, "EMA", ema, net->n)) goto done;
+            for (size_t i = 0; i < net->n; i++)
+                if (!isfinite(ema[i])) {
+                    ts_fail("%s: the weights' average %zu is not finite (corrupt checkpoint)", path, i);
+                    goto done;
+                }
+            *has_ema = 1;
         }
     }
     /* a NaN best would never be beaten: no later validation would save the model. An
@@ -686,6 +720,25 @@ long ts_train_valid_iter(void)
 static ts_train_hook the_hook;
 static void *the_hook_ud;
 
+/* ---- the weights' moving average (--ema) ---- */
+
+/* the decay after Adam step t: min(d, (1 + t) / (10 + t)), so that the average
+ * forgets its random start within the first steps */
+static float ema_decay(double d, long t)
+{
+    double w = (1.0 + (double)t) / (10.0 + (double)t);
+    return (float)(w < d ? w : d);
+}
+
+/* ema = d ema + (1 - d) p, in one pass (any thread count: element-wise) */
+static void ema_update(float *ema, const float *p, size_t n, float d)
+{
+    const float e = 1.0f - d;
+    const long nn = (long)n;
+    #pragma omp parallel for simd schedule(static) if (nn > 262144)
+    for (long i = 0; i < nn; i++) ema[i] = d * ema[i] + e * p[i];
+}
+
 void ts_train_set_hook(ts_train_hook hook, void *ud)
 {
     the_hook = hook;
@@ -773,6 +826,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     unsigned char *frozen = NULL;
     float *best = ts_alloc_aligned(np * sizeof(float));
     memcpy(best, net->params, np * sizeof(float));
+    /* the weights' average (--ema, or a resumed run's), and the live weights while it is
+     * validated in their place */
+    float *ema = ts_alloc_aligned((np ? np : 1) * sizeof(float)), *live = NULL;
+    int has_ema = 0;
     train_state st;
     memset(&st, 0, sizeof st);
     st.best = INFINITY;
@@ -782,7 +839,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     int rc = -1;
     if (c->resume) {
         /* every rank reads it; the options not given again are the checkpoint's */
-        ok = ckpt_read(c->resume, net, &cw, &adam, best, &st) == 0;
+        ok = ckpt_read(c->resume, net, &cw, &adam, best, ema, &has_ema, &st) == 0;
         /* fewer iterations than the checkpoint has made would hand back its longer-trained
          * model as this run's: refused before the log is cut */
         if (ok && st.iter > c->iters) {
@@ -827,11 +884,18 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                 cw.lr.warmup = c->warmup_default < n / 20 ? c->warmup_default : n / 20;
         }
     }
+    /* the average starts from the weights the loop starts from (a checkpoint without
+     * one: its live weights) */
+    if (c->ema > 0) {
+        if (!has_ema) memcpy(ema, net->params, np * sizeof(float));
+        live = ts_alloc_aligned((np ? np : 1) * sizeof(float));
+    }
     /* a checkpoint from before runs were named continues as a run of its own */
     if (!st.run) st.run = new_run_id();
-    char budget[96] = "";
+    char budget[128] = "";
     if (c->budget_s > 0)
         snprintf(budget, sizeof budget, ",\"budget_s\":%g,\"after_s\":%.1f", c->budget_s, after_s);
+    if (c->ema > 0) snprintf(budget + strlen(budget), sizeof budget - strlen(budget), ",\"ema\":%g", c->ema);
     /* a record that cannot be written (disk full) stops the run: the log would be
      * missing lines, or hold a broken one */
     if (ok && c->log_path && !c->resume &&
@@ -871,6 +935,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             diverged(c, net, it + 1, "loss", (double)loss, gn, kept);
             goto done;
         }
+        if (c->ema > 0) ema_update(ema, net->params, np, ema_decay(c->ema, adam.step));
         loss_sum += loss;
         loss_n++;
         long done_it = it + 1;
@@ -894,6 +959,12 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         if (done_it % c->valid_every == 0 || done_it == c->iters) {
             double vl = 0;
             valid_iter = done_it;
+            /* the average in the weights' place (every rank: best and the model are it),
+             * until the model is saved */
+            if (live) {
+                memcpy(live, net->params, np * sizeof(float));
+                memcpy(net->params, ema, np * sizeof(float));
+            }
             int vrc = rank == 0 ? net->validate(net->ctx, &vl) : 0;
             valid_iter = -1;
 #ifdef TS_MPI
@@ -905,6 +976,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                 if (vrc != 0 && rank != 0) ts_fail("%s: validation failed on rank 0", net->name);
             }
 #endif
+            if (live && (vrc != 0 || !isfinite(vl))) memcpy(net->params, live, np * sizeof(float));
             if (vrc != 0) { ts_progress_end(&prog); goto done; }
             if (!isfinite(vl)) {
                 ts_progress_end(&prog);
@@ -921,6 +993,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                 if (c->out_path && net->save(net->ctx, c->out_path) != 0) ok = 0;
                 else if (c->out_path) written = 1;
             }
+            if (live) memcpy(net->params, live, np * sizeof(float));   /* training goes on from them */
             st.iter = done_it;
             st.adam_step = adam.step;
             memcpy(st.rng, rng.s, sizeof st.rng);
@@ -934,7 +1007,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                                    "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
                                    improved && c->out_path ? "true" : "false") != 0)
                 ok = 0;
-            if (ok && ckpt && ckpt_write(ckpt, net, c, &adam, best, &st) != 0) ok = 0;
+            if (ok && ckpt && ckpt_write(ckpt, net, c, &adam, best, ema, &st) != 0) ok = 0;
             if (!all_ok(ok, nranks, net->name)) { ts_progress_end(&prog); goto done; }
         }
     }
@@ -950,6 +1023,8 @@ done:
     ts_adam_free(&adam);
     free(frozen);
     ts_free_aligned(best);
+    ts_free_aligned(ema);
+    ts_free_aligned(live);
     free(ckpt);
     return rc;
 }
