@@ -258,6 +258,53 @@ static void nan_stops(void)
     CHECK(ts_train_run(&n, &c) == -1 && strstr(ts_error(), ck) && !ts_file_exists(lg));
 }
 
+/* what a divergence suggests follows the options of the run: a lower --lr always; --clip 1
+ * only where clipping is off, a tighter clip where it is looser than 1, and nothing about
+ * clipping where the user clips at 1 or below already; a weight decay that multiplies the
+ * weights by 1 - lr x decay <= 0 at each step is named, with the largest decay that does not */
+static void diverged_hint_follows_options(void)
+{
+    static const struct {
+        double clip, wd;
+        const char *has[3], *lacks[3];
+    } cases[] = {
+        {0, 0, {"try a --lr below 0.05", "--clip 1"}, {"weight-decay", "already"}},
+        {1, 0, {"try a --lr below 0.05", "already clipped at 1"}, {"--clip 1", "weight-decay"}},
+        {0.25, 0.01, {"try a --lr below 0.05", "already clipped at 0.25"}, {"--clip 1", "weight-decay"}},
+        {5, 0, {"try a --lr below 0.05", "a --clip below 5, such as 1"}, {"weight-decay"}},
+        {0, 40, {"--weight-decay 40", "below 20 (1 / --lr)", "by -1 at each step"}, {"already"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        lsq q;
+        lsq_make(&q);
+        q.poison = 5;
+        ts_train_net n = lsq_net(&q);
+        ts_train_cfg c = lsq_cfg(40);
+        c.clip = cases[i].clip;
+        c.weight_decay = cases[i].wd;
+        CHECK(ts_train_run(&n, &c) == -1);
+        const char *e = ts_error();
+        CHECK_MSG(strstr(e, "diverged at iteration 5"), "%s", e);
+        for (int j = 0; j < 3; j++) {
+            if (cases[i].has[j]) CHECK_MSG(strstr(e, cases[i].has[j]), "case %zu: no '%s' in: %s", i, cases[i].has[j], e);
+            if (cases[i].lacks[j]) CHECK_MSG(!strstr(e, cases[i].lacks[j]), "case %zu: '%s' in: %s", i, cases[i].lacks[j], e);
+        }
+    }
+    /* a decay that alone makes the run diverge (each step multiplies the weights by -4):
+     * the hint names it, not the clipping the user already has */
+    lsq q;
+    lsq_make(&q);
+    q.p[0] = 1;
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(400);
+    c.lr.lr = 0.5;
+    c.clip = 1;
+    c.weight_decay = 10;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), "diverged at iteration") && strstr(ts_error(), "--weight-decay 10") &&
+              strstr(ts_error(), "below 2 (1 / --lr)") && !strstr(ts_error(), "--clip 1"), "%s", ts_error());
+}
+
 /* a resume with --iters below the checkpoint's iteration is refused, naming both: the
  * run would hand back the checkpoint's longer-trained model as if it were trained to
  * --iters. At the checkpoint's own iteration (a finished run) it goes through. */
@@ -1482,6 +1529,7 @@ TEST_MAIN("train", {
     RUN(resume_past_iters_refused);
     RUN(unwritable_output_fails_first);
     RUN(nan_stops);
+    RUN(diverged_hint_follows_options);
     RUN(log_truncate);
     RUN(resume_keeps_other_runs_records);
     RUN(resume_keeps_schedule);

@@ -78,7 +78,8 @@ typedef struct {
     int    progress;
     /* members (JSON, no braces) of the log's "start" line after "model" */
     const char *start_log;
-    /* what "diverged" suggests (NULL: "try a lower --lr or --clip 1") */
+    /* what "diverged" suggests (NULL: a lower --lr, and --clip or a lower --weight-decay
+     * as the options of the run call for) */
     const char *hint;
     /* the optimizer options at the model's defaults, not given by the user
      * (TS_TRAIN_DEFAULT_*, set by ts_train_parse; 0 in a cfg made by hand: all as set):

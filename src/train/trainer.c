@@ -504,6 +504,24 @@ static int check_writable(const char *path, const char *what)
     return 0;
 }
 
+/* what a divergence suggests, from the options the run had (given, or taken from the
+ * checkpoint it resumed): a decoupled weight decay with lr x decay >= 1 multiplies the
+ * weights by 1 - lr x decay <= 0 at each step, flipping or growing them, and is named
+ * first; else a lower rate, with clipping where it is off or looser than 1 (a run that
+ * clips at 1 or below already is told so rather than to do it) */
+static void diverge_hint(const ts_train_cfg *c, char *buf, size_t n)
+{
+    const double lr = c->lr.lr, wd = c->weight_decay;
+    if (wd > 0 && lr * wd >= 1) {
+        snprintf(buf, n, "--weight-decay %g with --lr %g multiplies the weights by %g at each step: try a "
+                 "--weight-decay below %g (1 / --lr), such as 0.01, or a lower --lr", wd, lr, 1 - lr * wd, 1 / lr);
+        return;
+    }
+    if (c->clip <= 0) snprintf(buf, n, "try a --lr below %g or --clip 1", lr);
+    else if (c->clip > 1) snprintf(buf, n, "try a --lr below %g or a --clip below %g, such as 1", lr, c->clip);
+    else snprintf(buf, n, "try a --lr below %g (the gradient norm is already clipped at %g)", lr, c->clip);
+}
+
 static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, const char *what, double v,
                      double gn, const char *kept)
 {
@@ -512,8 +530,10 @@ static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, co
     else if (c->resume) snprintf(tail, sizeof tail, "; the checkpoint %s is intact", c->resume);
     char gpart[64] = "";
     if (gn >= 0 || gn != gn) snprintf(gpart, sizeof gpart, ", gradient norm %g", gn);
-    ts_fail("%s: training diverged at iteration %ld (%s %g%s)%s; %s", net->name, it, what, v, gpart, tail,
-            c->hint ? c->hint : "try a lower --lr or --clip 1");
+    char hint[256];
+    if (c->hint) snprintf(hint, sizeof hint, "%s", c->hint);
+    else diverge_hint(c, hint, sizeof hint);
+    ts_fail("%s: training diverged at iteration %ld (%s %g%s)%s; %s", net->name, it, what, v, gpart, tail, hint);
 }
 
 /* a warm-up given for a constant rate would be ignored: -1 + error. Known only once a
