@@ -443,6 +443,79 @@ static void repair_counts_renamed_values(void)
     ts_constraints_free(&k);
 }
 
+/* a trace of n events of type 0 with only a tid channel */
+static void tid_trace(ts_mc *m, size_t n, const int32_t *tid)
+{
+    memset(m, 0, sizeof *m);
+    m->n = n;
+    m->events.stream.n = n;
+    m->events.stream.ids = ts_calloc(n, sizeof(int32_t));
+    m->events.vocab.unk = -1;
+    m->ch[TS_CH_EVENT] = m->events.stream.ids;
+    m->ch[TS_CH_TID] = ts_malloc(n * sizeof(int32_t));
+    memcpy(m->ch[TS_CH_TID], tid, n * sizeof(int32_t));
+}
+
+/* a number the type never has becomes the nearest allowed, and between two as near the
+ * more frequent (not the smaller); a return value whose name the constraints lack (their
+ * <unk> once renumbered) is still a number, and goes to the nearest allowed too; a <unk>
+ * of the trace's own has no value: the type's most frequent */
+static void repair_nearest_ties_and_unnamed(void)
+{
+    for (int r = 0; r < 2; r++) {   /* 16 the more frequent, then 10 */
+        int32_t lt[6];
+        for (int i = 0; i < 6; i++) lt[i] = (i == 0) == !r ? 10 : 16;
+        const int32_t gt[3] = {13, 12, 15};
+        ts_mc real, syn;
+        tid_trace(&real, 6, lt);
+        tid_trace(&syn, 3, gt);
+        ts_constraints k;
+        REQUIRE(ts_constraints_learn(&real, 0, &k) == 0);
+        ts_repair_report rep;
+        REQUIRE(ts_repair(&k, &syn, 0, NULL, &rep) == 0);
+        CHECK_MSG(syn.ch[TS_CH_TID][0] == (r ? 10 : 16) && syn.ch[TS_CH_TID][1] == 10 && syn.ch[TS_CH_TID][2] == 16,
+                  "round %d: tid 13 -> %d, 12 -> %d, 15 -> %d", r, syn.ch[TS_CH_TID][0], syn.ch[TS_CH_TID][1],
+                  syn.ch[TS_CH_TID][2]);
+        ts_mc_free(&syn);
+        ts_mc_free(&real);
+        ts_constraints_free(&k);
+    }
+    static const char *const learned[] = {"<pad>", "<unk>", "0", "100", "-4", "4"};
+    static const char *const given[] = {"<pad>", "<unk>", "99", "1", "-1000"};
+    /* type 0: 0 five times, 100 once, -4 once, 4 three times */
+    const int32_t lr[10] = {2, 2, 2, 2, 2, 3, 4, 5, 5, 5};
+    const int32_t gr[4] = {2, 3, 1, 4};   /* 99, 1, <unk>, -1000 */
+    ts_mc real, syn;
+    ret_trace(&real, 10, lr, learned, 6);
+    ret_trace(&syn, 4, gr, given, 5);
+    ts_constraints k;
+    REQUIRE(ts_constraints_learn(&real, 0, &k) == 0);
+    ts_repair_report rep;
+    REQUIRE(ts_repair(&k, &syn, 0, NULL, &rep) == 0);
+    const char *got[4];
+    for (int i = 0; i < 4; i++) {
+        int32_t x = syn.ch[TS_CH_RET][i];
+        got[i] = x >= 0 && x < syn.ret_vocab.n ? syn.ret_vocab.names[x] : "?";
+    }
+    /* 99 -> 100; 1 -> 0 (nearer than 4); <unk> -> 0 (the most frequent); -1000 -> -4 */
+    CHECK_MSG(!strcmp(got[0], "100") && !strcmp(got[1], "0") && !strcmp(got[2], "0") && !strcmp(got[3], "-4"),
+              "99 -> %s, 1 -> %s, <unk> -> %s, -1000 -> %s", got[0], got[1], got[2], got[3]);
+    CHECK(rep.changed[TS_CH_RET] == 4);
+    ts_mc_free(&syn);
+    /* ties between two allowed return values: 52 is as near to 100 as to 4, -2 as near to
+     * -4 as to 0: the more frequent, 4 and 0 */
+    static const char *const given2[] = {"<pad>", "<unk>", "52", "-2"};
+    const int32_t gr2[2] = {2, 3};
+    ret_trace(&syn, 2, gr2, given2, 4);
+    REQUIRE(ts_repair(&k, &syn, 0, NULL, &rep) == 0);
+    CHECK_MSG(!strcmp(syn.ret_vocab.names[syn.ch[TS_CH_RET][0]], "4") &&
+              !strcmp(syn.ret_vocab.names[syn.ch[TS_CH_RET][1]], "0"),
+              "52 -> %s, -2 -> %s", syn.ret_vocab.names[syn.ch[TS_CH_RET][0]], syn.ret_vocab.names[syn.ch[TS_CH_RET][1]]);
+    ts_mc_free(&syn);
+    ts_mc_free(&real);
+    ts_constraints_free(&k);
+}
+
 static void cli(void)
 {
     const char *dir = scratch_dir();
@@ -855,6 +928,7 @@ TEST_MAIN("repair", {
     RUN(repair_is_minimal);
     RUN(repair_channels);
     RUN(repair_counts_renamed_values);
+    RUN(repair_nearest_ties_and_unnamed);
     RUN(file_round_trip);
     RUN(cli);
     RUN(not_a_constraints_file);

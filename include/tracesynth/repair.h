@@ -59,7 +59,9 @@ void ts_constraints_validity(const ts_constraints *k, const ts_mc *m, size_t len
  * closest (fewest events replaced) walk through the transition graph, by dynamic
  * programming over (position, type); then dt is clamped to its type's bounds, and a CPU
  * or attribute its type never has becomes the nearest allowed one (CPU, tid bucket,
- * ret: the numerically nearest; comm: the type's most frequent). Windows of len events
+ * ret: the numerically nearest, between two as near the more frequent; a return value
+ * the constraints do not name, their <unk>, by the number it was; comm, and a <unk> of
+ * the trace's own: the type's most frequent). Windows of len events
  * (0: one sequence) are repaired each on its own. After it D_trans = D_time = D_cpu =
  * D_attr = 0. */
 typedef struct {

@@ -46,8 +46,10 @@ int cmd_repair(int argc, char **argv)
         "that it obeys the constraints: the event sequence becomes the closest walk through the\n"
         "transition graph (fewest events replaced, by dynamic programming), dt is clamped to\n"
         "its event type's bounds, and a CPU, thread bucket or return value the type never has\n"
-        "becomes the nearest allowed one (a process name: the type's most frequent). Prints\n"
-        "D_trans, D_time, D_cpu and D_attr before and after, and what changed.\n",
+        "becomes the numerically nearest allowed one (between two as near, the more frequent;\n"
+        "a return value the constraints do not name, by its number), a process name or an\n"
+        "unknown return value the type's most frequent. Prints D_trans, D_time, D_cpu and\n"
+        "D_attr before and after, and what changed.\n",
         opts, 1, 1, "SYNTHETIC", 0, NULL,
     };
     ts_opt_result args;

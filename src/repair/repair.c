@@ -58,37 +58,32 @@ static int32_t most_frequent(const uint32_t *cnt, int32_t card, int32_t from)
     return best;
 }
 
-/* the allowed value of channel c for type v nearest to x: numerically (val: the value of
- * each ID >= 2, NULL: the ID itself is the value), or with byfreq the type's most frequent */
-static int32_t nearest(const ts_constraints *k, int c, int32_t v, int32_t x, const long long *val, int byfreq)
+/* the type's allowed ID of channel c whose value is nearest to q (val: each ID's value,
+ * ok: which IDs have one, from ID `from`; NULL: the ID itself is the value), between two
+ * as near the more frequent; -1 when no allowed ID has a value */
+static int32_t nearest(const uint32_t *cnt, int32_t card, int32_t from, const long long *val, const uint8_t *ok,
+                       long long q)
 {
-    const uint32_t *cnt = k->cnt[c] + (size_t)v * k->card[c];
-    if (val && x < 2) byfreq = 1;   /* PAD, UNK: no value to be near */
-    if (byfreq) return most_frequent(cnt, k->card[c], 0);
-    int32_t from = val ? 2 : 0, best = -1;
+    int32_t best = -1;
     unsigned long long bd = 0;
-    for (int32_t a = from; a < k->card[c]; a++) {
-        if (!cnt[a]) continue;
+    for (int32_t a = from; a < card; a++) {
+        if (!cnt[a] || (ok && !ok[a])) continue;
         /* unsigned: two return values far apart (-2^63, 2^62) differ by more than a long long holds */
-        long long p = val ? val[a] : a, q = val ? val[x] : x;
+        long long p = val ? val[a] : a;
         unsigned long long d = p > q ? (unsigned long long)p - (unsigned long long)q : (unsigned long long)q - (unsigned long long)p;
-        if (best < 0 || d < bd) best = a, bd = d;
+        if (best < 0 || d < bd || (d == bd && cnt[a] > cnt[best])) best = a, bd = d;
     }
-    return best >= 0 ? best : most_frequent(cnt, k->card[c], 0);
+    return best;
 }
 
-/* ret IDs -> values, or NULL when the vocabulary's names are not all numbers */
-static long long *ret_values(const ts_vocab *rv, int32_t card)
+/* a return value's name as its number: 0, or -1 when it is none (<pad>, <unk>, "?") */
+static int ret_number(const char *name, long long *v)
 {
-    if (rv->n < card) return NULL;
-    long long *val = ts_calloc((size_t)card, sizeof *val);
-    for (int32_t a = 2; a < card; a++) {
-        char *e;
-        errno = 0;
-        val[a] = strtoll(rv->names[a], &e, 10);
-        if (errno || e == rv->names[a] || *e) { free(val); return NULL; }
-    }
-    return val;
+    if (!name) return -1;
+    char *e;
+    errno = 0;
+    *v = strtoll(name, &e, 10);
+    return errno || e == name || *e ? -1 : 0;
 }
 
 /* a vocabulary's counts: the trace's own (renumbering to the constraints' names leaves
@@ -123,7 +118,26 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
     mark_renamed(&m->events.vocab, &k->events, m->ch[TS_CH_EVENT], n, TS_CH_EVENT, touched);
     mark_renamed(&m->comm_vocab, &k->comm, m->ch[TS_CH_COMM], n, TS_CH_COMM, touched);
     mark_renamed(&m->ret_vocab, &k->ret, m->ch[TS_CH_RET], n, TS_CH_RET, touched);
-    if (ts_constraints_fit(k, m, what) != 0) { free(touched); return -1; }
+    /* each event's return value as a number, read before renumbering: a value whose name
+     * the constraints lack becomes their <unk>, and is still nearer to some allowed value
+     * than to others */
+    long long *rq = NULL;
+    uint8_t *rqok = NULL;
+    const int ret_named = m->ret_vocab.n > 0;
+    if (k->card[TS_CH_RET] && m->ch[TS_CH_RET]) {
+        rq = ts_calloc(n ? n : 1, sizeof *rq);
+        rqok = ts_calloc(n ? n : 1, 1);
+        for (size_t i = 0; ret_named && i < n; i++) {
+            int32_t x = m->ch[TS_CH_RET][i];
+            if (x >= 0 && x < m->ret_vocab.n) rqok[i] = ret_number(m->ret_vocab.names[x], &rq[i]) == 0;
+        }
+    }
+    if (ts_constraints_fit(k, m, what) != 0) {
+        free(touched);
+        free(rq);
+        free(rqok);
+        return -1;
+    }
     int32_t V = k->V;
     /* predecessor lists of each type */
     size_t *pstart = ts_calloc((size_t)V + 1, sizeof *pstart), ne = 0;
@@ -160,8 +174,26 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
     free(y);
     free(pstart);
     free(pred);
-    if (rc) { free(touched); return -1; }
-    long long *rv = k->card[TS_CH_RET] ? ret_values(&m->ret_vocab, k->card[TS_CH_RET]) : NULL;
+    if (rc) {
+        free(touched);
+        free(rq);
+        free(rqok);
+        return -1;
+    }
+    /* the constraints' return values as numbers (<pad>, <unk> have none); a trace without
+     * names has the constraints' IDs, and their values */
+    long long *kval = NULL;
+    uint8_t *kok = NULL;
+    if (rq) {
+        const int32_t card = k->card[TS_CH_RET];
+        kval = ts_calloc((size_t)card, sizeof *kval);
+        kok = ts_calloc((size_t)card, 1);
+        for (int32_t a = 0; a < card && a < k->ret.n; a++) kok[a] = ret_number(k->ret.names[a], &kval[a]) == 0;
+        for (size_t i = 0; !ret_named && i < n; i++) {
+            int32_t x = m->ch[TS_CH_RET][i];
+            if (x >= 0 && x < card && kok[x]) rq[i] = kval[x], rqok[i] = 1;
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         int32_t v = e[i];
         if (k->card[TS_CH_DT] && m->dt) {
@@ -172,10 +204,18 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
             if (!k->card[c] || !m->ch[c]) continue;
             int32_t x = m->ch[c][i];
             if (x >= 0 && x < k->card[c] && k->cnt[c][(size_t)v * k->card[c] + x]) continue;
-            /* ret's nearest value is looked up by ID (an ID past the table has none); a
-             * thread or CPU number is its own value, nearest even past the learned ones */
-            int32_t xin = c != TS_CH_RET || (x >= 0 && x < k->card[c]) ? x : 0;
-            int32_t a = nearest(k, c, v, xin, c == TS_CH_RET ? rv : NULL, c == TS_CH_COMM || (c == TS_CH_RET && !rv));
+            /* the numerically nearest allowed value: a return value by the number it was
+             * before renumbering (none: <pad>, <unk>), a thread or CPU number its own value,
+             * nearest even past the learned ones; a process name, or a value without a
+             * number, becomes the type's most frequent */
+            const uint32_t *cnt = k->cnt[c] + (size_t)v * k->card[c];
+            int32_t a = -1;
+            if (c == TS_CH_RET) {
+                if (rqok[i]) a = nearest(cnt, k->card[c], 0, kval, kok, rq[i]);
+            } else if (c != TS_CH_COMM) {
+                a = nearest(cnt, k->card[c], 0, NULL, NULL, x);
+            }
+            if (a < 0) a = most_frequent(cnt, k->card[c], 0);
             m->ch[c][i] = a;
             touched[i] |= (uint8_t)(1u << c);
         }
@@ -192,7 +232,10 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
         m->events.time_ns = NULL;
     }
     free(touched);
-    free(rv);
+    free(rq);
+    free(rqok);
+    free(kval);
+    free(kok);
     out->events = n;
     return 0;
 }
