@@ -1585,8 +1585,10 @@ static int log_count(const char *path, const char *what, const char *member, lon
 }
 
 /* under --budget the choices after the loop are counted in, and made on fewer
- * validation windows (at least 25 per position, 8 for the chain's mixture) where all
- * of them would take more than a quarter of the budget; without one, on all of them */
+ * validation windows (at least 25 per position) where all of them would take more than
+ * its share of the budget; without one, on all of them. A budget that leaves no time for
+ * one iteration is refused before any, naming the option and one that fits, and
+ * writes nothing */
 static void cli_budget_fewer_windows(void)
 {
     const char *dir = scratch_dir();
@@ -1594,35 +1596,49 @@ static void cli_budget_fewer_windows(void)
     char cmd[4096], err[1024], lg[600];
     REQUIRE(write_cli_dataset(dir, "bds") == 0);
     snprintf(lg, sizeof lg, "%s/b.jsonl", dir);
-    const char *budgets[2] = {"", "--budget 0.01s"};
-    const long want[2][3] = {{200, 100, 48}, {50, 25, 8}};
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/bds --threads 1 --no-progress --length 24 --windows 100 "
+             "-o %s/b0.tsm --layers 1 --channels 8 --state 4 --context 16 --iters 2 --valid-every 2 --batch 4 "
+             "--log %s --budget 0.01s", dir, dir, lg);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "option --budget: 0.01 s leaves no time for one "
+                                                           "iteration") && strstr(err, "give at least"), "%s", err);
+    char p0[700];
+    snprintf(p0, sizeof p0, "%s/b0.tsm", dir);
+    CHECK(!ts_file_exists(p0) && !ts_file_exists(lg));
+    const char *budgets[2] = {"", "--budget 3s"};
+    long gate = -1, dec = -1, chain = -1;
     for (int r = 0; r < 2; r++) {
         remove(lg);
         snprintf(cmd, sizeof cmd, "train --model mdm %s/bds --threads 1 --no-progress --length 24 --windows 100 "
                  "-o %s/b.tsm --layers 1 --channels 8 --state 4 --context 16 --iters 2 --valid-every 2 --batch 4 "
                  "--log %s %s", dir, dir, lg, budgets[r]);
         REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-        long gate = -1, dec = -1, chain = -1;
         CHECK(log_count(lg, "\"event\":\"prior_gate\"", "\"windows\":", &gate) == 5);
         CHECK(log_count(lg, "\"event\":\"decoding\"", "\"windows\":", &dec) == 8);
         CHECK(log_count(lg, "\"event\":\"chain_mixture\"", "\"windows\":", &chain) == 1);
-        CHECK_MSG(gate == want[r][0] && dec == want[r][1] && chain == want[r][2],
-                  "%s: %ld windows for the weights, %ld per position for the decoding, %ld for the chain",
-                  r ? budgets[r] : "no budget", gate, dec, chain);
+        if (!r)
+            CHECK_MSG(gate == 200 && dec == 100 && chain == 48, "no budget: %ld windows for the weights, %ld per "
+                      "position for the decoding, %ld for the chain", gate, dec, chain);
+        else   /* as many as the budget's share fits, at least 25, the chain's in proportion */
+            CHECK_MSG(dec >= 25 && dec <= 100 && gate == 2 * dec && chain >= 8 && chain <= 48,
+                      "%s: %ld windows for the weights, %ld per position for the decoding, %ld for the chain",
+                      budgets[r], gate, dec, chain);
         CHECK(log_count(lg, "\"after_s\":", NULL, NULL) == r);
     }
     /* the budget's model is the model of the --iters it chose with --valid-windows the
      * windows its records name: byte for byte */
     long iters = -1;
     REQUIRE(log_count(lg, "\"event\":\"start\"", "\"iters\":", &iters) == 1 && iters >= 1);
+    char vw[64] = "";   /* all of them: the default's (the chain's share differs) */
+    if (dec < 100) snprintf(vw, sizeof vw, "--valid-windows %ld", dec);
     snprintf(cmd, sizeof cmd, "train --model mdm %s/bds --threads 1 --no-progress --length 24 --windows 100 "
              "-o %s/b2.tsm --layers 1 --channels 8 --state 4 --context 16 --iters %ld --valid-every 2 --batch 4 "
-             "--valid-windows 25", dir, dir, iters);
+             "%s", dir, dir, iters, vw);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     char a[700], b[700];
     snprintf(a, sizeof a, "%s/b.tsm", dir);
     snprintf(b, sizeof b, "%s/b2.tsm", dir);
-    CHECK_MSG(files_equal(a, b), "--budget 0.01s and --iters %ld --valid-windows 25 trained different models", iters);
+    CHECK_MSG(files_equal(a, b), "--budget 3s and --iters %ld --valid-windows %ld trained different models", iters,
+              dec);
     /* without the prior nothing reads them */
     snprintf(cmd, sizeof cmd, "train --model mdm %s/bds --threads 1 --no-progress --length 24 --windows 100 "
              "-o %s/b3.tsm --layers 1 --channels 8 --state 4 --context 16 --iters 1 --prior 0 --valid-windows 25",

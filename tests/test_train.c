@@ -947,9 +947,9 @@ static void budget_sets_iters(void)
     snprintf(lg, sizeof lg, "%s/b.jsonl", dir);
     lsq q;
     lsq_make(&q);
-    q.sleep_us = 2000;   /* at most 0.5 s / 2 ms iterations fit */
+    q.sleep_us = 2000;   /* at most 1.5 s / 2 ms iterations fit, less the 0.5 s of timing them */
     ts_train_net n = lsq_net(&q);
-    const char *k3[] = {"budget", "schedule", "lr"}, *v3[] = {"0.5s", "cosine", "0.05"};
+    const char *k3[] = {"budget", "schedule", "lr"}, *v3[] = {"1.5s", "cosine", "0.05"};
     ts_kv kv3 = {3, k3, v3};
     memset(&c, 0, sizeof c);
     REQUIRE(ts_train_parse(&c, &kv3, &def) == 0);
@@ -971,7 +971,7 @@ static void budget_sets_iters(void)
     long iters = -1;
     const char *p = strstr(line, "\"iters\":");
     if (p) iters = atol(p + 8);
-    CHECK_MSG(iters >= 1 && iters <= 250 && strstr(line, "\"budget_s\":0.5"), "%s", line);
+    CHECK_MSG(iters >= 1 && iters <= 500 && strstr(line, "\"budget_s\":1.5"), "%s", line);
     CHECK(count_lines_with(lg, "\"event\":\"end\"") == 1);
     /* the timing's validation left no record: the run's validations only */
     CHECK_MSG(count_lines_with(lg, "lsq_valid") == (iters + 9) / 10 && count_lines_with(lg, "\"iter\":-1") == 0,
@@ -1053,6 +1053,58 @@ static void budget_keeps_after(void)
     remove(a);
     CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), "cannot be planned"), "%s", ts_error());
     CHECK(access(a, F_OK) != 0);
+}
+
+/* a budget that leaves no time for one iteration once the run is timed and the model's
+ * work after the loop is kept is refused before any iteration, naming the option and a
+ * budget that fits; nothing is written (it trained one iteration past its budget, and
+ * handed back that untrained model as the budget's) */
+static void budget_too_small_refused(void)
+{
+    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30};
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], lg[600];
+    snprintf(a, sizeof a, "%s/small.m", dir);
+    snprintf(lg, sizeof lg, "%s/small.jsonl", dir);
+    const char *k[] = {"budget", "lr"}, *v[] = {"0.6s", "0.05"};
+    ts_kv kv = {2, k, v};
+    for (int r = 0; r < 2; r++) {   /* the timing alone takes 0.5 s; then with 1 s of work after the loop */
+        lsq q;
+        lsq_make(&q);
+        q.sleep_us = r ? 2000 : 50000;
+        q.after_ret = 1;
+        ts_train_net n = lsq_net(&q);
+        if (!r) n.after = NULL;
+        ts_train_cfg c;
+        memset(&c, 0, sizeof c);
+        REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
+        c.valid_every = 10;
+        c.seed = 3;
+        c.out_path = a;
+        c.log_path = lg;
+        remove(a);
+        remove(lg);
+        CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), "option --budget: 0.6 s leaves no time for one "
+                                                        "iteration") && strstr(ts_error(), "give at least"),
+                  "round %d: %s", r, ts_error());
+        CHECK(access(a, F_OK) != 0 && access(lg, F_OK) != 0);
+        /* the budget it names fits */
+        const char *at = strstr(ts_error(), "give at least ");
+        char num[16];
+        if (at && sscanf(at + 14, "%15[0-9.]", num) == 1) {
+            char given[32];
+            snprintf(given, sizeof given, "%ss", num);
+            const char *v2[] = {given, "0.05"};
+            ts_kv kv2 = {2, k, v2};
+            lsq_make(&q);
+            memset(&c, 0, sizeof c);
+            REQUIRE(ts_train_parse(&c, &kv2, &def) == 0);
+            c.valid_every = 10;
+            c.seed = 3;
+            CHECK_MSG(ts_train_run(&n, &c) == 0, "round %d: --budget %s: %s", r, given, ts_error());
+        }
+    }
 }
 
 /* a budget that the --iters given leave mostly unused: the model's work after the loop
@@ -1539,6 +1591,7 @@ TEST_MAIN("train", {
     RUN(budget_sets_iters);
     RUN(budget_keeps_after);
     RUN(budget_after_share_of_capped_iters);
+    RUN(budget_too_small_refused);
     RUN(bad_options_refused);
     RUN(ema_validated_and_resumed);
     RUN(log_non_finite_is_null);

@@ -89,7 +89,8 @@ typedef struct {
      * from a few timed ones before the run (then undone) and a validation, and are at
      * most iters, after the time the net's `after` expects to take (given a quarter of
      * the budget, or what iters leave of it where more); the run is then the run of that
-     * --iters, which its start record names */
+     * --iters, which its start record names. A budget that leaves no time for one
+     * iteration is an error before any */
     double budget_s;
     long warmup_default;       /* the default warm-up, cut to 5 % of the iterations chosen
                                 * (with TS_TRAIN_DEFAULT_WARMUP) */
@@ -136,7 +137,8 @@ extern const char *const ts_train_keys[];
     "                        when given, after the time kept for the model's work\n" \
     "                        after its last iteration (at most a quarter of T, or\n" \
     "                        what --iters leaves of it, where that work can be made\n" \
-    "                        smaller); the log's start record names both\n" \
+    "                        smaller); the log's start record names both; one\n" \
+    "                        that leaves no time for one iteration is refused\n" \
     "  --valid-every N       validation every N iterations; the best model goes to the\n" \
     "                        output file, a resumable checkpoint to OUTPUT.ckpt\n" \
     "                        (use with --resume)\n" \

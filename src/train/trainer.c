@@ -639,6 +639,19 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
     /* 3 % kept for log records and the timing's noise; the last validation, the work
      * after the loop and the time spent so far come off the top */
     double left = 0.97 * c->budget_s - (ts_now() - t_start) - t_val - *after_s;
+    /* not one iteration left: the run would take longer than the budget and hand back a
+     * model trained for one iteration. Refused, with a budget that fits: the time so far
+     * and one iteration in 3 % less than it, and where the model's work after the loop
+     * takes its quarter, in what that leaves too */
+    if (ok && rank == 0 && per > 0 && left < per) {
+        const double el = ts_now() - t_start, base = el + t_val + per;
+        double need = (base + *after_s) / 0.97;
+        if (net->after && base / (0.97 - AFTER_SHARE) > need) need = base / (0.97 - AFTER_SHARE);
+        ts_opt_fail(NULL, "budget", "%g s leaves no time for one iteration: timing the run took %.1f s, the "
+                    "model's work after it is to take %.1f s, an iteration %.2g s; give at least %.0fs", c->budget_s,
+                    el, *after_s + t_val, per, ceil(1.1 * need));
+        ok = 0;
+    }
     double n = per > 0 ? floor(left / per) : (double)c->iters;
     if (n < 1) n = 1;
     if (n > (double)c->iters) n = (double)c->iters;
