@@ -118,6 +118,8 @@ typedef struct {
  * clip, ema, iters, valid-every, log-every) with the model's defaults; the rest of cfg
  * (paths, seed, ...) is left as it was. 0 / -1 + error */
 int ts_train_parse(ts_train_cfg *cfg, const ts_kv *kv, const ts_train_defaults *def);
+/* a --budget's duration (90s, 45m, 1.5h; plain: minutes) in seconds. 0 / -1 */
+int ts_train_budget_parse(const char *s, double *seconds);
 /* the option names ts_train_parse reads, NULL-terminated */
 extern const char *const ts_train_keys[];
 /* the help lines of those options (--ema's apart, for a model that lists its own) */

@@ -28,7 +28,7 @@ static int get_long(const ts_kv *kv, const char *key, long def, long lo, long hi
 }
 
 /* "90s", "45m", "1.5h", "45" (minutes) into seconds, > 0 and at most a year */
-static int parse_budget(const char *s, double *out)
+int ts_train_budget_parse(const char *s, double *out)
 {
     char *end;
     errno = 0;
@@ -80,7 +80,7 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
     if (get_long(kv, "log-every", 10, 1, 100000000, &c->log_every)) return -1;
     c->budget_s = 0;
     const char *bud = ts_kv_get(kv, "budget");
-    if (bud && parse_budget(bud, &c->budget_s) != 0)
+    if (bud && ts_train_budget_parse(bud, &c->budget_s) != 0)
         return ts_opt_fail(NULL, "budget", "'%s': expected a duration such as 90s, 45m or 1.5h (plain: minutes)",
                            bud);
     if (bud && !ts_kv_get(kv, "iters")) c->iters = 100000000;   /* the budget alone decides */
