@@ -1061,7 +1061,7 @@ static void budget_keeps_after(void)
  * handed back that untrained model as the budget's) */
 static void budget_too_small_refused(void)
 {
-    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30};
+    const ts_train_defaults def = {0.05, 100, 10, TS_LR_COSINE, 30, 0};
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char a[512], lg[600];
