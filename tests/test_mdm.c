@@ -26,7 +26,7 @@ static double gloss(void)
     return l;
 }
 
-static void grad_check_at(int L, int transformer)
+static void grad_check_at(int L, int transformer, double dropout)
 {
     const int V = 5;
     gB = 2;
@@ -35,6 +35,19 @@ static void grad_check_at(int L, int transformer)
     REQUIRE(gnet);
     ts_rng r;
     ts_rng_seed(&r, 5);
+    double plain = 0;
+    if (dropout > 0) {   /* the loss of the whole network first: dropout changes it */
+        for (int i = 0; i < gB * L; i++) {
+            int hidden = ts_rng_uniform(&r) < 0.5;
+            int32_t x = (int32_t)ts_rng_below(&r, V);
+            gids[i] = hidden ? V : x;
+            gtgt[i] = hidden ? x : -1;
+            gw[i] = 0.5f + (float)ts_rng_uniform(&r);
+        }
+        plain = gloss();
+        REQUIRE(ts_mdm_net_set_dropout(gnet, dropout, 77) == 0);
+        ts_rng_seed(&r, 5);
+    }
     for (int i = 0; i < gB * L; i++) {
         int hidden = ts_rng_uniform(&r) < 0.5;
         int32_t x = (int32_t)ts_rng_below(&r, V);
@@ -48,6 +61,10 @@ static void grad_check_at(int L, int transformer)
     double l0;
     REQUIRE(ts_mdm_net_loss(gnet, gids, gtgt, gw, gB, L, 1, &l0) == 0);
     CHECK(l0 > 0 && isfinite(l0));
+    if (dropout > 0) {   /* a mask of its own, the same for the same seed */
+        CHECK_MSG(fabs(l0 - plain) > 1e-6, "dropout %g: loss %g, %g without", dropout, l0, plain);
+        CHECK(gloss() == l0);
+    }
     const float H = 1e-2f;
     double worst = 0;
     size_t nz = 0;
@@ -63,8 +80,8 @@ static void grad_check_at(int L, int transformer)
         if (err > worst) worst = err;
         nz += g[i] != 0;
     }
-    CHECK_MSG(worst < 2e-3, "L=%d %s: worst gradient error %.3g over %zu parameters", L, transformer ? "transformer" : "s4",
-              worst, n);
+    CHECK_MSG(worst < 2e-3, "L=%d %s, dropout %g: worst gradient error %.3g over %zu parameters", L,
+              transformer ? "transformer" : "s4", dropout, worst, n);
     CHECK(nz > n / 2);   /* the check is not vacuous */
     /* a gradient of the wrong sign would be caught */
     g[n - 1] = -g[n - 1] + 1;
@@ -80,10 +97,12 @@ static void grad_check_at(int L, int transformer)
 
 static void gradient_check(void)
 {
-    grad_check_at(6, 0);    /* S4's direct convolution */
-    grad_check_at(24, 0);   /* its FFT path */
-    grad_check_at(6, 1);    /* the transformer backbone */
-    grad_check_at(24, 1);
+    grad_check_at(6, 0, 0);    /* S4's direct convolution */
+    grad_check_at(24, 0, 0);   /* its FFT path */
+    grad_check_at(6, 1, 0);    /* the transformer backbone */
+    grad_check_at(24, 1, 0);
+    grad_check_at(6, 0, 0.3);  /* training's dropout of the feed-forward's hidden units */
+    grad_check_at(24, 0, 0.3);
     CHECK(ts_mdm_net_new_backbone(1, 3, 1, 8, 4, 16, 3, 5, 0) == NULL && strstr(ts_error(), "heads"));
     CHECK(ts_mdm_net_new(1, 4, 4, 8, 2, 5, 0) == NULL && strstr(ts_error(), "kernel"));
     CHECK(ts_mdm_net_new(1, 4, 3, 8, 3, 5, 0) == NULL && strstr(ts_error(), "state"));
@@ -680,41 +699,62 @@ static void default_schedule_cosine(void)
     toy_free(&t);
 }
 
-static void resume_is_exact(void)
+/* 8 iterations in one run, and 4 then a resume to 8: the same checkpoints (with
+ * dropout: its masks drawn alike) */
+static void resume_exact_with(const char *dir, const char *dropout, const char *a, const char *ack, const char *b,
+                              const char *bck, toy *t)
 {
-    const char *dir = scratch_dir();
-    REQUIRE(dir);
-    char a[512], b[512], ack[600], bck[600];
-    snprintf(a, sizeof a, "%s/a.tsm", dir);
-    snprintf(b, sizeof b, "%s/b.tsm", dir);
-    snprintf(ack, sizeof ack, "%s.ckpt", a);
-    snprintf(bck, sizeof bck, "%s.ckpt", b);
-    toy t;
-    toy_make(&t, 30, 24);
     kvbuf kv;
     ts_model *m = NULL;
     tiny_kv(&kv, "8");
     kv_add(&kv, "valid-every", "4");
-    ts_train_opts o = toy_opts(&t, &kv);
+    if (dropout) kv_add(&kv, "dropout", dropout);
+    ts_train_opts o = toy_opts(t, &kv);
     o.out_path = a;
     REQUIRE(ts_model_train("mdm", &o, &m) == 0);
     ts_model_free(m);
     tiny_kv(&kv, "4");
     kv_add(&kv, "valid-every", "4");
-    o = toy_opts(&t, &kv);
+    if (dropout) kv_add(&kv, "dropout", dropout);
+    o = toy_opts(t, &kv);
     o.out_path = b;
     REQUIRE(ts_model_train("mdm", &o, &m) == 0);
     ts_model_free(m);
     tiny_kv(&kv, "8");
     kv_add(&kv, "valid-every", "4");
-    o = toy_opts(&t, &kv);
+    if (dropout) kv_add(&kv, "dropout", dropout);
+    o = toy_opts(t, &kv);
     o.out_path = b;
     o.resume = bck;
     REQUIRE(ts_model_train("mdm", &o, &m) == 0);
     ts_model_free(m);
-    CHECK(chunk_equal(ack, bck, "PARAMS"));
+    CHECK_MSG(chunk_equal(ack, bck, "PARAMS"), "dropout %s", dropout ? dropout : "none");
     CHECK(chunk_equal(ack, bck, "ADAM_V"));
     CHECK(chunk_equal(ack, bck, "STATE"));
+    (void)dir;
+}
+
+static void resume_is_exact(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ack[600], bck[600], dck[600], cmd[1400];
+    snprintf(a, sizeof a, "%s/a.tsm", dir);
+    snprintf(b, sizeof b, "%s/b.tsm", dir);
+    snprintf(ack, sizeof ack, "%s.ckpt", a);
+    snprintf(bck, sizeof bck, "%s.ckpt", b);
+    snprintf(dck, sizeof dck, "%s/dropout.ckpt", dir);
+    toy t;
+    toy_make(&t, 30, 24);
+    /* with dropout first: its checkpoint kept, to tell it from the run without */
+    resume_exact_with(dir, "0.3", a, ack, b, bck, &t);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", ack, dck);
+    REQUIRE(system(cmd) == 0);
+    resume_exact_with(dir, NULL, a, ack, b, bck, &t);
+    CHECK(!chunk_equal(ack, dck, "PARAMS"));
+    kvbuf kv;
+    ts_model *m = NULL;
+    ts_train_opts o;
     /* another architecture is refused */
     tiny_kv(&kv, "8");
     kv_add(&kv, "channels", "8");
@@ -761,8 +801,10 @@ static void bad_options(void)
     ts_model *m = NULL;
     const char *bad[][2] = {
         {"layer", "3"}, {"state", "7"}, {"context", "25"}, {"span-frac", "2"}, {"lr", "-1"}, {"prior", "2"},
+        {"dropout", "0.95"}, {"dropout", "-0.1"}, {"dropout", "x"},
     };
-    const char *why[] = {"--layer", "even", "longer than the windows", "span-frac", "--lr", "--prior"};
+    const char *why[] = {"--layer", "even", "longer than the windows", "span-frac", "--lr", "--prior",
+                         "--dropout", "--dropout", "--dropout"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         tiny_kv(&kv, "2");
         kv_add(&kv, bad[i][0], bad[i][1]);
@@ -783,6 +825,17 @@ static void bad_options(void)
         ts_model_free(m);
         m = NULL;
     }
+    /* dropout is the S4 backbone's feed-forward's */
+    tiny_kv(&kv, "2");
+    kv_drop(&kv, "state");
+    kv_drop(&kv, "kernel");
+    kv_add(&kv, "backbone", "transformer");
+    kv_add(&kv, "dropout", "0.1");
+    ts_train_opts od = toy_opts(&t, &kv);
+    CHECK_MSG(ts_model_train("mdm", &od, &m) == -1 && strstr(ts_error(), "--dropout") && strstr(ts_error(), "s4"),
+              "%s", m ? "accepted" : ts_error());
+    ts_model_free(m);
+    m = NULL;
     /* run options */
     tiny_kv(&kv, "2");
     kv_add(&kv, "prior", "0");

@@ -33,6 +33,9 @@ float *ts_mdm_net_grads(ts_mdm_net *n);
  * that loss are ADDED to the gradient block. 0 / -1 + error */
 int ts_mdm_net_loss(ts_mdm_net *n, const int32_t *ids, const int32_t *tgt, const float *weights, int B, int L,
                     int want_grad, double *loss);
+/* the loss's network with training's dropout of the feed-forward hidden units (S4
+ * backbone): probability p in [0, 0.9], the mask a function of seed (0: none). 0 / -1 */
+int ts_mdm_net_set_dropout(ts_mdm_net *n, double p, uint64_t seed);
 
 /* mdm with the n-gram prior: choose the prior's weights again (one per blackout size,
  * the gated weights per evidence cell and where a run takes the n-gram's filler

@@ -336,6 +336,31 @@ static void tfm_backward(const mdm_model *m, plan *pl)
 }
 
 /* logits (B L, V) from pl->ids */
+/* a uniform 24-bit draw for element j of block i under seed: splitmix64's finaliser of
+ * (seed, i, j), so that the mask is the same whatever the threads */
+static inline uint32_t drop_bits(uint64_t seed, int i, size_t j)
+{
+    uint64_t z = seed + 0x9e3779b97f4a7c15ull * ((uint64_t)j + 1) + ((uint64_t)i << 48);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return (uint32_t)((z ^ (z >> 31)) >> 40);
+}
+
+/* inverted dropout of block i's feed-forward hidden units: g (n) and the kept
+ * derivative d (the backward's factor) both times the mask, 0 or 1 / (1 - p) */
+static void drop_hidden(float *g, float *d, size_t n, double p, uint64_t seed, int i)
+{
+    const uint32_t cut = (uint32_t)(p * 16777216.0);
+    const float keep = (float)(1.0 / (1.0 - p));
+    const long nn = (long)n;
+    #pragma omp parallel for schedule(static) if (nn > 65536)
+    for (long j = 0; j < nn; j++) {
+        const float s = drop_bits(seed, i, (size_t)j) < cut ? 0.0f : keep;
+        g[j] *= s;
+        d[j] *= s;
+    }
+}
+
 void net_forward(const mdm_model *m, plan *pl)
 {
     if (m->c.backbone == BACKBONE_TRANSFORMER) { tfm_forward(m, pl); return; }
@@ -356,6 +381,7 @@ void net_forward(const mdm_model *m, plan *pl)
             ts_s4_forward(&pl->s4, b + m->p.s4, x, B, u, pl->act + i * pl->s4act, pl->scratch);
         ts_conv1d_forward(f1, u, b + m->p.f1w, b + m->p.f1b, B, C, F, L, c->K, 1, pl->scratch);
         ts_gelu_forward_deriv(g1, f1, f1, BFL);   /* f1 becomes gelu'(f1) */
+        if (pl->dropout > 0) drop_hidden(g1, f1, BFL, pl->dropout, pl->drop_seed, i);
         ts_conv1d_forward(r, g1, b + m->p.f2w, b + m->p.f2b, B, F, C, L, 1, 1, NULL);
         for (size_t j = 0; j < BCL; j++) r[j] += u[j];
         ts_layernorm_forward(pl->h + (i + 1) * BCL, pl->mean + i * BL, pl->rstd + i * BL, r, b + m->p.lg,
@@ -431,7 +457,8 @@ double xent(const float *logits, const int32_t *tgt, const float *w, size_t N, i
 /* ---- options ---- */
 
 static const char *const mdm_keys[] = {
-    "backbone", "heads", "layers", "channels", "state", "ff", "kernel", "context", "batch", "span-frac", "span-max", "prior",
+    "backbone", "heads", "layers", "channels", "state", "ff", "kernel", "context", "batch", "span-frac", "span-max",
+    "dropout", "prior",
     "prior-order", "valid-n", "valid-windows", "lr", "schedule", "warmup", "weight-decay", "clip", "ema", "iters", "valid-every",
     "log-every", "budget", NULL,
 };
@@ -497,6 +524,11 @@ int parse_opts(const char *who, const ts_kv *kv, size_t L, mdm_opts *so)
     if (!(so->span_frac >= 0 && so->span_frac <= 1))
         return ts_opt_fail(who, "span-frac", "%g out of range [0, 1]", so->span_frac);
     if (opt_long(who, kv, "span-max", 64, 1, 4096, &so->span_max)) return -1;
+    if (ts_kv_double(kv, "dropout", 0, &so->dropout)) return -1;
+    if (!(so->dropout >= 0 && so->dropout <= 0.9))
+        return ts_opt_fail(who, "dropout", "%g out of range [0, 0.9]", so->dropout);
+    if (so->dropout > 0 && tfm)
+        return ts_opt_fail(who, "dropout", "the s4 backbone's feed-forward only (not the transformer's)");
     if (opt_long(who, kv, "prior", 1, 0, 1, &so->prior)) return -1;
     if (opt_long(who, kv, "prior-order", 12, 1, 64, &so->prior_order)) return -1;
     /* what the other options turn off would be ignored */
@@ -2035,7 +2067,12 @@ static int train_step(void *ctx, ts_rng *rng, float *loss)
             cnt += hb[l];
         }
     }
+    /* dropout's masks: a draw of the batch's (none without it, so that a run without
+     * dropout draws as before); validation runs without */
+    c->pl.dropout = c->so->dropout;
+    c->pl.drop_seed = c->so->dropout > 0 ? ts_rng_u64(rng) : 0;
     net_forward(m, &c->pl);
+    c->pl.dropout = 0;
     double s = xent(c->pl.logits, c->tgt, NULL, (size_t)B * Lc, V, c->pl.dlogits, 1.0 / (double)cnt);
     *loss = (float)(s / (double)cnt);
     net_backward(m, &c->pl);
@@ -2212,8 +2249,8 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     config_text(m, cfg, sizeof cfg);
     snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,\"state\":%d,\"ff\":%d,\"context\":%d,"
              "\"params\":%zu,\"batch\":%d,\"lr\":%g,\"train_windows\":%zu,\"valid_windows\":%zu,"
-             "\"prior_order\":%d", m->c.layers, m->c.C, m->c.N, m->c.F, Lc, m->p.total, B, so.tc.lr.lr,
-             tw->n, c.vn, m->prior_order);
+             "\"prior_order\":%d,\"dropout\":%g", m->c.layers, m->c.C, m->c.N, m->c.F, Lc, m->p.total, B,
+             so.tc.lr.lr, tw->n, c.vn, m->prior_order, so.dropout);
     ts_train_net net = {
         .name = "mdm", .ctx = &c, .params = m->params, .grads = m->grads, .n = m->p.total, .config = cfg,
         .step = train_step, .validate = train_validate, .save = train_save, .after = train_after,
@@ -3006,6 +3043,8 @@ const ts_model_ops ts_model_mdm = {
         "  --span-frac X         share of crops masked as one span (0.5); the rest\n"
         "                        hide each event with probability t ~ U(0, 1]\n"
         "  --span-max N          longest training span (64)\n"
+        "  --dropout P           training's dropout of the feed-forward's hidden units\n"
+        "                        (s4 backbone; 0, none)\n"
         "  --prior 0|1           keep the n-gram's evidence as a prior (1); its weights\n"
         "                        are chosen on validation windows after training (and\n"
         "                        again by 'tracesynth tune-prior'): per blackout size\n"
@@ -3108,7 +3147,16 @@ const ts_model_ops ts_model_mdm = {
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */
 
-struct ts_mdm_net { mdm_model m; };
+struct ts_mdm_net { mdm_model m; double dropout; uint64_t drop_seed; };
+
+int ts_mdm_net_set_dropout(ts_mdm_net *n, double p, uint64_t seed)
+{
+    if (!(p >= 0 && p <= 0.9)) return ts_fail("mdm: dropout %g out of range [0, 0.9]", p);
+    if (p > 0 && n->m.c.backbone != BACKBONE_S4) return ts_fail("mdm: dropout is the s4 backbone's only");
+    n->dropout = p;
+    n->drop_seed = seed;
+    return 0;
+}
 
 ts_mdm_net *ts_mdm_net_new(int layers, int C, int N, int F, int K, int V, uint64_t seed)
 {
@@ -3161,6 +3209,8 @@ int ts_mdm_net_loss(ts_mdm_net *n, const int32_t *ids, const int32_t *tgt, const
         cnt += tgt[i] >= 0;
     }
     memcpy(pl.ids, ids, BL * sizeof *ids);
+    pl.dropout = n->dropout;
+    pl.drop_seed = n->drop_seed;
     net_forward(m, &pl);
     double s = xent(pl.logits, tgt, weights, BL, m->c.V, want_grad ? pl.dlogits : NULL, cnt ? 1.0 / cnt : 0);
     *loss = cnt ? s / (double)cnt : 0;

@@ -134,6 +134,11 @@ typedef struct {
      * its place in its register tile). Forward only: the transformer's activations
      * are then scratch. */
     int seq_rows;
+    /* training: each feed-forward hidden unit dropped with probability dropout (kept
+     * ones scaled by 1 / (1 - dropout)) by a hash of drop_seed, the block and its
+     * place, so that any thread count drops the same; 0: none (inference) */
+    double dropout;
+    uint64_t drop_seed;
 } plan;
 
 typedef struct {
@@ -141,6 +146,7 @@ typedef struct {
     long batch, valid_n, span_max, prior, prior_order;
     long valid_windows;       /* validation windows per position for the choices after training */
     double span_frac;
+    double dropout;           /* training's feed-forward dropout (S4 backbone) */
     ts_train_cfg tc;
 } mdm_opts;
 
