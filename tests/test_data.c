@@ -370,6 +370,13 @@ static void npy_versions_and_rejects(void)
         {1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, x), }", 24, "shape"},
         {1, "{'fortran_order': False, 'shape': (2, 3), }", 24, "descr"},
         {4, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", 24, "version 4"},
+        /* a key twice: which one numpy would take is not the reader's guess to make */
+        {1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), 'shape': (6,), }", 24, "'shape' more than once"},
+        {1, "{'descr': '<i4', 'fortran_order': False, 'shape': (6,), 'shape': (2, 3), }", 24, "'shape' more than once"},
+        {1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), \"shape\": (2, 3)}", 24, "'shape' more than once"},
+        {1, "{'descr': '<i4', 'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }", 24, "'descr' more than once"},
+        {1, "{'descr': '<i4', 'fortran_order': False, 'fortran_order' : True, 'shape': (2, 3), }", 24,
+         "'fortran_order' more than once"},
     };
     int64_t big[6] = {0};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {

@@ -49,8 +49,30 @@ static const char *dict_value(const char *h, const char *key)
     return NULL;
 }
 
+/* how many times 'key' (or "key") stands as a key of the header dict: quoted, then blanks
+ * and ':' */
+static int dict_count(const char *h, const char *key)
+{
+    char pat[32];
+    const char *q = "'\"";
+    int n = 0;
+    for (int i = 0; i < 2; i++) {
+        snprintf(pat, sizeof pat, "%c%s%c", q[i], key, q[i]);
+        for (const char *p = strstr(h, pat); p; p = strstr(p + 1, pat)) {
+            const char *e = p + strlen(pat);
+            while (*e == ' ') e++;
+            n += *e == ':';
+        }
+    }
+    return n;
+}
+
 static int parse_header(const char *path, const char *h, ts_npy *out)
 {
+    /* a key given twice: numpy would take the last, this reader the first; neither is safe */
+    static const char *const keys[] = {"descr", "fortran_order", "shape"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (dict_count(h, keys[i]) > 1) return ts_fail("%s: .npy header has the key '%s' more than once", path, keys[i]);
     const char *d = dict_value(h, "descr");
     if (!d || (*d != '\'' && *d != '"'))
         return ts_fail("%s: .npy header has no 'descr' string", path);
