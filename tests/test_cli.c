@@ -1421,6 +1421,41 @@ static void wrapped_error_long_path(void)
     CHECK_MSG(n > w && !strcmp(err + n - w, want) && strstr(err, "cannot be written"), "%s", err);
 }
 
+/* a dataset or input path too long for the system (over PATH_MAX, or one name over
+ * NAME_MAX) says so, not that there is no such dataset or file; a path that is not there
+ * still says that */
+static void too_long_paths(void)
+{
+    static char longname[1200], longpath[6000], args[14000], err[16384];
+    char seg[201];
+    memset(seg, 'n', 200);
+    seg[200] = 0;
+    snprintf(longname, sizeof longname, "%s/%s%s", dir, seg, seg);   /* a 400-byte name */
+    int k = snprintf(longpath, sizeof longpath, "%s", dir);
+    while (k < 4200) k += snprintf(longpath + k, sizeof longpath - k, "/%s", seg);   /* over 4096 bytes */
+    const char *paths[] = {longname, longpath};
+    const char *why[] = {"a name in it is longer than", "the path is longer than"};
+    for (int i = 0; i < 2; i++) {
+        const char *cmds[] = {"split %s --length 10 -o %s/sp", "train --model ngram %s -o %s/long.tsm",
+                              "score %2$s/ng.tsm --input %1$s", "impute %2$s/ng.tsm --input %1$s -o %2$s/imp-long",
+                              "markov %s -n 8 -o %s/mk"};
+        for (size_t c = 0; c < sizeof cmds / sizeof *cmds; c++) {
+            snprintf(args, sizeof args, cmds[c], paths[i], dir);
+            CHECK(run_cli(args, err, sizeof err) == 1);
+            CHECK_MSG(strstr(err, paths[i]) && strstr(err, ": path too long (") && strstr(err, why[i]) &&
+                      !strstr(err, "no such"), "%.80s: %.200s ... %s", args, err, err + (strlen(err) > 120 ? strlen(err) - 120 : 0));
+        }
+        ts_dataset ds;
+        CHECK(ts_dataset_load(paths[i], &ds) == -1 && strstr(ts_error(), "path too long"));
+        snprintf(args, sizeof args, "audit --train %s --test %s/ds", paths[i], dir);   /* opened as a file first */
+        CHECK(run_cli(args, err, sizeof err) == 1 && strstr(err, "too long") && !strstr(err, "no such"));
+    }
+    snprintf(args, sizeof args, "split %s/not-there --length 10 -o %s/sp", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1 && strstr(err, "not-there: no such dataset directory"));
+    snprintf(args, sizeof args, "score %s/ng.tsm --input %s/not-there", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1 && strstr(err, "not-there: no such file or directory"));
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -1460,5 +1495,6 @@ TEST_MAIN("cli", {
     RUN(messages_show_bytes);
     RUN(model_option_long_value);
     RUN(wrapped_error_long_path);
+    RUN(too_long_paths);
     RUN(default_threads_one_pool);
 })

@@ -131,6 +131,11 @@ char *ts_path_trim(const char *p);                   /* malloc'd p without trail
  * "data"), or where that is "." or ".." the real directory's ("." inside data: "data") */
 char *ts_path_name(const char *path);
 int  ts_file_exists(const char *path);
+/* -1 with the error for path, which stat() or open() refused, errno as it left it: not
+ * there (ENOENT) is "PATH: MISSING" (as "no such dataset directory"); a path too long for
+ * the system (longer than PATH_MAX, or a name in it longer than NAME_MAX) says so; anything
+ * else gives its reason */
+int  ts_fail_path(const char *path, const char *missing);
 int  ts_same_file(const char *a, const char *b);   /* 1: both exist and are one file (by any path) */
 /* 1: a and b name one file, there or not yet (existing: one file; else the same name in
  * the same folder, by any path to it) */

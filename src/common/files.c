@@ -763,6 +763,23 @@ char *ts_path_join(const char *a, const char *b)
     return p;
 }
 
+int ts_fail_path(const char *path, const char *missing)
+{
+    int e = errno;
+    if (e == ENOENT) return ts_fail("%s: %s", path, missing);
+    if (e != ENAMETOOLONG) return ts_fail("%s: %s", path, strerror(e));
+    if (strlen(path) >= PATH_MAX)
+        return ts_fail("%s: path too long (the path is longer than PATH_MAX, %d bytes)", path, PATH_MAX - 1);
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n > NAME_MAX)
+            return ts_fail("%s: path too long (a name in it is longer than NAME_MAX, %d bytes)", path, NAME_MAX);
+        p += n + (p[n] == '/');
+    }
+    /* links that lead to a longer path */
+    return ts_fail("%s: path too long (%s)", path, strerror(e));
+}
+
 int ts_file_exists(const char *path)
 {
     struct stat st;

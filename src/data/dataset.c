@@ -125,12 +125,13 @@ int ts_dataset_load(const char *dir, ts_dataset *out)
     memset(out, 0, sizeof *out);
     out->vocab.unk = -1;
     struct stat st;
-    if (stat(dir, &st) != 0) return ts_fail("%s: no such dataset directory", dir);
+    if (stat(dir, &st) != 0) return ts_fail_path(dir, "no such dataset directory");
     if (!S_ISDIR(st.st_mode))
         return ts_fail("%s: not a directory (a dataset is a directory holding stream.txt)", dir);
     char *sp = ts_path_join(dir, "stream.txt");
-    if (!ts_file_exists(sp)) {
-        ts_fail("%s: no stream.txt (a dataset is a directory holding stream.txt)", dir);
+    if (stat(sp, &st) != 0) {
+        if (errno == ENOENT) ts_fail("%s: no stream.txt (a dataset is a directory holding stream.txt)", dir);
+        else ts_fail_path(sp, "");
         free(sp);
         return -1;
     }

@@ -284,7 +284,7 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, const char *v
     memset(names, 0, sizeof *names);
     names->unk = -1;
     struct stat st;
-    if (stat(path, &st) != 0) return ts_fail("%s: no such file or directory", path);
+    if (stat(path, &st) != 0) return ts_fail_path(path, "no such file or directory");
     int dir = S_ISDIR(st.st_mode);
     char *beside = !vocab_path && !dir ? vocab_beside(path) : NULL;
     if (beside) vocab_path = beside;
