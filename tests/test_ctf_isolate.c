@@ -564,6 +564,85 @@ static void truncated_metadata_is_an_error(void)
     remove_tree(d);
 }
 
+static int hog(void *arg, ts__wr *w)
+{
+    (void)arg;
+    (void)w;
+    for (;;) {   /* 1 MB at a time, each written to: the limit stops it */
+        char *p = ts_malloc(1 << 20);
+        memset(p, 1, 1 << 20);
+    }
+    return 0;
+}
+
+/* metadata that makes libbabeltrace2 build 200 million fields for one event grew the
+ * child without bound: under TRACESYNTH_CTF_MEMORY MB it is stopped, with one error line
+ * naming the trace and the limit (the reader, the rewriter, a child that allocates, the
+ * CLI); a trace that fits reads as before; a bad value is an error */
+static void memory_limit_stops_the_child(void)
+{
+#if defined(__SANITIZE_ADDRESS__) && !defined(__clang__)
+    SKIP("GCC's AddressSanitizer: no memory limit (its report of a failed allocation hangs)");
+#endif
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], good[600], out[600];
+    snprintf(dir, sizeof dir, "%s/bad", d);
+    snprintf(good, sizeof good, "%s/good", d);
+    snprintf(out, sizeof out, "%s/out", d);
+    REQUIRE(mkdir(dir, 0755) == 0 && mkdir(good, 0755) == 0);
+    REQUIRE(make_trace(good, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
+    REQUIRE(make_trace(dir, "tests/data/ctf-metadata-static-array-200m.tsdl") == 0);
+    setenv("TRACESYNTH_CTF_MEMORY", "200", 1);
+    setenv("TRACESYNTH_CTF_TIMEOUT", "60", 1);   /* before the check: a child that grows ends */
+    double t0 = ts_now();
+    ts_ctf_trace t;
+    CHECK(ts_ctf_load(dir, NULL, &t) == -1);
+    const char *e = ts_error();
+    CHECK_MSG(!strncmp(e, dir, strlen(dir)) && strstr(e, "babeltrace2 could not read the trace: its process exceeded "
+                                                        "its memory limit of 200 MB") &&
+              strstr(e, "TRACESYNTH_CTF_MEMORY") && one_line(e), "%s", e);
+    CHECK(bt_current_thread_take_error() == NULL);
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL};
+    CHECK(ts_ctf_rewrite(dir, out, &h) == -1);
+    e = ts_error();
+    CHECK_MSG(!strncmp(e, dir, strlen(dir)) && strstr(e, "could not rewrite the trace: its process exceeded its memory "
+                                                        "limit of 200 MB") && one_line(e), "%s", e);
+    CHECK(!ts_file_exists(out));
+    ts__child c;
+    REQUIRE(ts__child_start(&c, good, "read", hog, NULL) == 0);
+    uint32_t v;
+    CHECK(ts__get_u32(c.in, &v) == -1);
+    CHECK(ts__child_end(&c, 0, 0) == -1);
+    e = ts_error();
+    CHECK_MSG(strstr(e, "could not read the trace: its process exceeded its memory limit of 200 MB") && one_line(e),
+              "%s", e);
+    char cmd[1400], err[1024], want[1200];
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s", dir, out);
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    snprintf(want, sizeof want,
+             "tracesynth: error: %s: babeltrace2 could not read the trace: its process exceeded its memory limit of 200 MB",
+             dir);
+    CHECK_MSG(!strncmp(err, want, strlen(want)), "%s", err);
+    CHECK(!ts_file_exists(out));
+    CHECK_MSG(ts_now() - t0 < 60, "took %.0f s", ts_now() - t0);
+    CHECK(waitpid(-1, NULL, WNOHANG) == -1);   /* no child left behind */
+    /* within the limit, a trace reads as before */
+    REQUIRE(ts_ctf_load(good, NULL, &t) == 0);
+    CHECK(t.n == 5);
+    ts_ctf_trace_free(&t);
+    setenv("TRACESYNTH_CTF_MEMORY", "lots", 1);
+    CHECK(ts_ctf_load(good, NULL, &t) == -1 && strstr(ts_error(), "TRACESYNTH_CTF_MEMORY: 'lots' is not a number"));
+    unsetenv("TRACESYNTH_CTF_MEMORY");
+    unsetenv("TRACESYNTH_CTF_TIMEOUT");
+    /* the default: half the machine's memory */
+    double mb = 0;
+    CHECK(ts__ctf_memory_limit(&mb) == 0);
+    double half = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) / 2 / (1 << 20);
+    CHECK_MSG(mb > 0 && (half < 1024 ? mb == 1024 : fabs(mb - half) < 1), "%g MB, half the memory %g MB", mb, half);
+    remove_tree(d);
+}
+
 TEST_MAIN("ctf_isolate", {
     RUN(child_result_is_the_readers);
     RUN(library_crash_is_an_error);
@@ -575,4 +654,5 @@ TEST_MAIN("ctf_isolate", {
     RUN(crash_leaves_no_temporary_copy);
     RUN(text_output_leaves_stdio_alone);
     RUN(truncated_metadata_is_an_error);
+    RUN(memory_limit_stops_the_child);
 })

@@ -101,9 +101,10 @@ typedef struct {
 /* writes a new CTF trace at OUT (replacing a previous trace there; refuses anything
  * else): every message of DIR re-emitted through sink.ctf.fs, with the hooks' changes.
  * libbabeltrace2 runs in a child process (as for ts_ctf_scan and ts_ctf_print_text): a
- * trace that crashes it, or a child that runs past TRACESYNTH_CTF_TIMEOUT seconds (by
- * default 10 minutes plus one second per MB of the trace), is one error line naming the
- * trace, and nothing is left at OUT */
+ * trace that crashes it, a child that runs past TRACESYNTH_CTF_TIMEOUT seconds (by
+ * default 10 minutes plus one second per MB of the trace) or grows past
+ * TRACESYNTH_CTF_MEMORY MB (by default half the machine's memory), is one error line
+ * naming the trace, and nothing is left at OUT */
 int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h);
 
 /* ftrace text (tracefs's trace or trace_pipe file, trace-cmd report's output; gzip read as

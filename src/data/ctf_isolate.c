@@ -7,7 +7,10 @@
  * crash becomes one error line naming the trace and the signal, and no babeltrace2 state
  * (a pending error, a graph it could not tear down) outlives the read. A child that runs
  * past its time limit (TRACESYNTH_CTF_TIMEOUT seconds; by default 10 minutes plus one
- * second per MB of the trace) is killed, with an error saying so. The child is forked
+ * second per MB of the trace) is killed, with an error saying so. Metadata can also make
+ * libbabeltrace2 grow without bound (an array of 200 million fields): the child's data
+ * may grow by TRACESYNTH_CTF_MEMORY MB at most (by default half the machine's memory),
+ * and an allocation that fails there is an error saying so. The child is forked
  * from the calling thread only: call these while no other thread of the process is
  * inside libbabeltrace2 (or GLib).
  *
@@ -33,6 +36,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -340,7 +344,7 @@ static int load_isolated(const char *dir, const ts_ctf_opts *opts, int fields, t
         return -1;
     }
     if (got == 0) return 0;
-    ts_fail("%s", err);
+    ts__child_error(&c, err);
     free(err);
     return -1;
 }
@@ -412,6 +416,50 @@ int ts__ctf_time_limit(const char *dir, double *limit)
     return 0;
 }
 
+int ts__ctf_memory_limit(double *mb)
+{
+    const char *v = getenv("TRACESYNTH_CTF_MEMORY");
+    if (v && *v) {
+        if (ts_parse_double(v, 0, 1e9, mb))
+            return ts_fail("TRACESYNTH_CTF_MEMORY: '%s' is not a number of MB in [0, 1e9] (0: no limit)", v);
+        return 0;
+    }
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    double half = pages > 0 && page > 0 ? (double)pages * (double)page / 2 / (1 << 20) : 0;
+    *mb = half < 1024 ? 1024 : floor(half);
+    return 0;
+}
+
+/* in the child: its data (heap, private writable mappings: RLIMIT_DATA) may grow by mb MB
+ * beyond what it has now (this process's, copied at the fork; under AddressSanitizer its
+ * shadow too). Nothing is set when /proc does not say how much that is. */
+static void limit_memory(double mb)
+{
+#if defined(__SANITIZE_ADDRESS__) && !defined(__clang__)
+    /* GCC's AddressSanitizer hangs when its report of a failed allocation cannot allocate
+     * either (clang's ends the process): its builds run without the limit */
+    (void)mb;
+    return;
+#endif
+    if (mb <= 0) return;
+    char buf[8192];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return;
+    buf[n] = 0;
+    const char *l = strstr(buf, "\nVmData:");
+    if (!l) return;
+    unsigned long long kb = strtoull(l + 9, NULL, 10);
+    double want = (double)kb * 1024 + mb * (1 << 20);
+    struct rlimit r;
+    if (getrlimit(RLIMIT_DATA, &r) != 0) return;
+    if (r.rlim_max != RLIM_INFINITY && want >= (double)r.rlim_max) return;   /* lower already */
+    r.rlim_cur = want >= 1.8e19 ? RLIM_INFINITY : (rlim_t)want;
+    setrlimit(RLIMIT_DATA, &r);
+}
+
 /* the parent's end of the pipe: reads that wait at most until the deadline */
 typedef struct { int fd; double deadline; int timed_out; } pipe_in;
 
@@ -463,7 +511,7 @@ int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(v
     c->dir = dir;
     c->verb = verb;
     c->err_fd = -1;
-    if (ts__ctf_time_limit(dir, &c->limit)) return -1;
+    if (ts__ctf_time_limit(dir, &c->limit) || ts__ctf_memory_limit(&c->mem_mb)) return -1;
     int fds[2];
     if (pipe2(fds, O_CLOEXEC))
         return ts_fail("%s: cannot start babeltrace2's process: pipe: %s", dir, strerror(errno));
@@ -504,6 +552,7 @@ int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(v
         sigprocmask(SIG_UNBLOCK, &set, NULL);
         struct rlimit no_core = {0, 0};
         setrlimit(RLIMIT_CORE, &no_core);
+        limit_memory(c->mem_mb);
         ts_clear_error();
         ts__wr w = {fdopen(fds[1], "w"), 0};
         if (!w.f) _exit(3);
@@ -535,12 +584,22 @@ int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(v
     return 0;
 }
 
+/* an allocation's failure, as GLib (g_malloc), tracesynth's own allocator, strerror
+ * (ENOMEM), AddressSanitizer and libFuzzer tell it */
+static int says_no_memory(const char *s)
+{
+    return s && (strcasestr(s, "failed to allocate") || strstr(s, "out of memory") || strstr(s, "out-of-memory") ||
+                 strstr(s, "Cannot allocate memory"));
+}
+
 /* what the child wrote to stderr (a file): a sanitizer's report, or libbabeltrace2's
  * account of the precondition it aborted on. After a crash with such an account, its
- * reason is put in why (NULL: none) and the rest is dropped; anything else goes to stderr */
-static void child_stderr(int fd, int crashed, char *why, size_t whyn)
+ * reason is put in why (NULL: none) and the rest is dropped; a failed allocation's
+ * account sets *nomem and is dropped too; anything else goes to stderr */
+static void child_stderr(int fd, int crashed, char *why, size_t whyn, int *nomem)
 {
     why[0] = 0;
+    *nomem = 0;
     if (fd < 0) return;
     off_t size = lseek(fd, 0, SEEK_END);
     if (size <= 0 || lseek(fd, 0, SEEK_SET) != 0) return;
@@ -551,7 +610,9 @@ static void child_stderr(int fd, int crashed, char *why, size_t whyn)
     /* "... F LIB/PACKET bt_packet_create@packet.c:221 Babeltrace 2 library precondition not
      * satisfied; error is:\n... F LIB/PACKET bt_packet_create@packet.c:221 REASON\n" */
     const char *pre = crashed ? strstr(buf, "precondition not satisfied; error is:\n") : NULL;
-    if (pre) {
+    if (says_no_memory(buf)) {
+        *nomem = 1;
+    } else if (pre) {
         const char *l = strchr(pre, '\n') + 1, *e = strchr(l, '\n');
         const char *at = strchr(l, '@'), *sp = at ? strchr(at, ' ') : NULL;
         if (!e) e = l + strlen(l);
@@ -589,7 +650,7 @@ int ts__child_end(ts__child *c, int complete, int stop)
     int signaled = w == c->pid && WIFSIGNALED(status);
     c->sig = signaled ? WTERMSIG(status) : 0;
     char why[512];
-    child_stderr(c->err_fd, signaled && !stop && !timed_out, why, sizeof why);
+    child_stderr(c->err_fd, signaled && !stop && !timed_out, why, sizeof why, &c->nomem);
     if (c->err_fd >= 0) close(c->err_fd);
     c->err_fd = -1;
     if (stop) return -1;   /* the caller's own error stands */
@@ -601,6 +662,7 @@ int ts__child_end(ts__child *c, int complete, int stop)
      * alone says whether the child finished */
     int clean = w < 0 || (WIFEXITED(status) && WEXITSTATUS(status) == 0);
     if (complete && clean) return 0;
+    if (c->nomem) return ts__child_error(c, NULL);
     if (signaled)
         return ts_fail("%s: babeltrace2 could not %s the trace (it stopped on signal %d: %s%s%s)", dir, verb,
                        WTERMSIG(status), strsignal(WTERMSIG(status)), why[0] ? "; " : "", why);
@@ -608,4 +670,13 @@ int ts__child_end(ts__child *c, int complete, int stop)
         return ts_fail("%s: babeltrace2 could not %s the trace (its process exited with status %d)", dir, verb,
                        WEXITSTATUS(status));
     return ts_fail("%s: babeltrace2 could not %s the trace (its process ended without a result)", dir, verb);
+}
+
+int ts__child_error(const ts__child *c, const char *err)
+{
+    if (!c->nomem && !says_no_memory(err)) return ts_fail("%s", err ? err : "");
+    if (c->mem_mb <= 0)
+        return ts_fail("%s: babeltrace2 could not %s the trace: its process ran out of memory", c->dir, c->verb);
+    return ts_fail("%s: babeltrace2 could not %s the trace: its process exceeded its memory limit of %g MB "
+                   "(TRACESYNTH_CTF_MEMORY sets the limit in MB, 0 none)", c->dir, c->verb, c->mem_mb);
 }

@@ -18,14 +18,17 @@ int ts__ctf_load_in(const char *dir, const ts_ctf_opts *opts, int fields, const 
 /* ---- a job in a forked child ----
  * ts__child_start forks a child that runs fn(arg, out) and ends with fn's return as its
  * exit status (0: the writes to out decide), with the default action for crash signals,
- * no core file, and its stderr kept aside (a precondition's account of an abort is put in
- * the error; anything else is copied to stderr once it has ended). This process reads
- * what fn writes from c->in (native byte order: the same binary on both sides); a read
- * that would wait past the time limit fails. ts__child_end(c, complete, stop) then
- * reaps the child: 0 when the caller read a complete result (complete) and the child
- * exited 0; else -1 with one line naming DIR and what became of the child (a signal, the
- * time limit, an exit status). stop: kill the child first and keep the caller's own
- * error (a hook's). */
+ * no core file, its memory bounded (what it has at the fork plus TRACESYNTH_CTF_MEMORY MB
+ * of data: ts__ctf_memory_limit), and its stderr kept aside (a precondition's account of
+ * an abort is put in the error, an allocation's failure makes it a memory error; anything
+ * else is copied to stderr once it has ended). This process reads what fn writes from
+ * c->in (native byte order: the same binary on both sides); a read that would wait past
+ * the time limit fails. ts__child_end(c, complete, stop) then reaps the child: 0 when the
+ * caller read a complete result (complete) and the child exited 0; else -1 with one line
+ * naming DIR and what became of the child (a signal, the time limit, the memory limit, an
+ * exit status). stop: kill the child first and keep the caller's own error (a hook's).
+ * An error the child sent back goes through ts__child_error, which makes it the memory
+ * error when an allocation failed there. */
 typedef struct { FILE *f; int bad; } ts__wr;
 typedef struct {
     pid_t       pid;
@@ -35,9 +38,18 @@ typedef struct {
     void       *pin;
     const char *dir, *verb;     /* for errors: "DIR: babeltrace2 could not VERB the trace" */
     int         sig;            /* after ts__child_end: the signal that ended the child, 0 none */
+    double      mem_mb;         /* the child's memory limit in MB; 0: none */
+    int         nomem;          /* after ts__child_end: an allocation failed in the child */
 } ts__child;
 int  ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(void *arg, ts__wr *out), void *arg);
 int  ts__child_end(ts__child *c, int complete, int stop);
+/* -1 with ERR, the error the child sent back, as the error (the memory limit's error instead
+ * when an allocation failed in the child) */
+int  ts__child_error(const ts__child *c, const char *err);
+/* the memory a child may take beyond what it has at the fork, in MB (0: no limit):
+ * TRACESYNTH_CTF_MEMORY, else half the machine's memory (at least 1024); -1 when the
+ * variable is not a number */
+int  ts__ctf_memory_limit(double *mb);
 /* the time limit of a child working on the trace DIR: TRACESYNTH_CTF_TIMEOUT seconds (0:
  * none), else 600 s plus one per MB of DIR's files; -1 when the variable is not a number */
 int  ts__ctf_time_limit(const char *dir, double *limit);

@@ -511,7 +511,7 @@ int ts_ctf_scan(const char *dir, const ts_scan_hooks *h)
     char *err = NULL;
     int got = scan_records(c.in, h, &child_rc, &err, &hook_failed);
     int rc = ts__child_end(&c, got == 1, hook_failed);
-    if (rc == 0 && child_rc) rc = ts_fail("%s", err);
+    if (rc == 0 && child_rc) rc = ts__child_error(&c, err);
     free(err);
     return rc;
 }
@@ -1446,7 +1446,7 @@ static int rewrite_isolated(const char *tdir, const char *dir, const char *out, 
         complete = body && ts__get_u32(c.in, &magic) == 0 && magic == RW_MAGIC;
     }
     int rc = ts__child_end(&c, complete, 0);
-    if (rc == 0 && err) rc = ts_fail("%s", err);
+    if (rc == 0 && err) rc = ts__child_error(&c, err);
     free(err);
     return rc;
 }
@@ -1621,7 +1621,7 @@ int ts_ctf_print_text(const char *dir, FILE *f)
                        (!crc || (ts__get_str(c.in, &err) == 0 && err)) && ts__get_u32(c.in, &magic) == 0 &&
                        magic == TEXT_MAGIC;
         rc = ts__child_end(&c, complete, 0);
-        if (rc == 0 && crc) rc = ts_fail("%s", err);
+        if (rc == 0 && crc) rc = ts__child_error(&c, err);
         /* the child writes to f alone: SIGPIPE is f's reader gone (fill --text - | head),
          * not a trace it could not print */
         if (rc != 0 && c.sig == SIGPIPE) {
