@@ -3,6 +3,8 @@
 #include "check.h"
 #include "tracesynth.h"
 
+#include <ctype.h>
+
 /* a split whose training data is just a stream */
 static ts_split stream_split(const int32_t *ids, size_t n)
 {
@@ -737,6 +739,32 @@ static void options_and_errors(void)
     static const char *const other[] = {"fallback", NULL};
     CHECK(ts_kv_check(&kv, "ngram", "training", other) == -1 &&
           !strcmp(ts_error(), "ngram: option --order: not one of its training options (--fallback)"));
+    /* a long list is given whole (it was cut at 256 bytes, inside a name) */
+    static char names[2000][24];
+    static const char *many[2001];
+    for (int i = 0; i < 2000; i++) {
+        snprintf(names[i], sizeof names[i], "option-number-%d", i);
+        many[i] = names[i];
+    }
+    many[60] = NULL;
+    CHECK(ts_kv_check(&kv, "mdm", "training", many) == -1);
+    const char *e = ts_error();
+    CHECK_MSG(strstr(e, "mdm: option --order: not one of its training options (--option-number-0, ") == e &&
+              strstr(e, ", --option-number-58, --option-number-59)") && !strstr(e, "..."), "%s", e);
+    /* one too long for an error line: as many names as fit, whole, then how many more */
+    many[60] = names[60];
+    many[2000] = NULL;
+    CHECK(ts_kv_check(&kv, "mdm", "training", many) == -1);
+    e = ts_error();
+    const char *more = strstr(e, ", ... (");
+    int shown = 0;
+    for (const char *q = e; (q = strstr(q, "--option-number-")); q++) shown++;
+    CHECK_MSG(more && strlen(e) < 8448 - 1 && shown > 100 && shown < 2000 && more[-1] != '-' &&
+              isdigit((unsigned char)more[-1]), "%zu bytes: ...%s", strlen(e), more ? more - 40 : e);
+    char tail[64];
+    snprintf(tail, sizeof tail, ", ... (%d more))", 2000 - shown);
+    CHECK_MSG(more && !strcmp(more, tail), "%s", more ? more : e);
+    CHECK(!strstr(e, "-..."));
     /* a long value's error keeps its end, the reason (it was cut at 512 bytes) */
     static char longv[2001];
     memset(longv, '7', sizeof longv - 1);

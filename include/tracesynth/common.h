@@ -34,6 +34,9 @@ extern "C" {
 
 /* ---- errors (thread-local: each thread sees its own last error; the last one wins) ---- */
 int         ts_fail(const char *fmt, ...) TS_PRINTF(1, 2); /* records, returns -1; an argument may be ts_error() (the message before, wrapped) */
+/* the bytes of the longest error ts_fail keeps whole, its NUL included (a longer one keeps
+ * its start and its end around "...") */
+#define TS_ERROR_MAX 8448
 const char *ts_error(void);
 void        ts_clear_error(void);
 /* "an" or "a" before a model's name in a message: a name is read letter by letter

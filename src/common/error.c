@@ -6,7 +6,7 @@
 #include <string.h>
 
 /* room for two paths of PATH_MAX and the words around them */
-static _Thread_local char last_error[8448];
+static _Thread_local char last_error[TS_ERROR_MAX];
 
 int ts_fail(const char *fmt, ...)
 {

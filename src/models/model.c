@@ -107,12 +107,31 @@ int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char
         int ok = 0;
         for (const char *const *k = known; *k && !ok; k++) ok = !strcmp(*k, kv->keys[i]);
         if (ok) continue;
-        char list[256] = "";
-        for (const char *const *k = known; *k; k++) {
-            size_t l = strlen(list);
-            snprintf(list + l, sizeof list - l, "%s--%s", l ? ", " : "", *k);
+        /* every known option, as long as the error line keeps them whole; past that, how
+         * many more (never a name cut short) */
+        size_t total = 0;
+        while (known[total]) total++;
+        const char *key = kv->keys[i];
+        size_t around = (model ? strlen(model) + 2 : 0) + strlen("option --: not one of its  options ()") +
+                        strlen(key) + strlen(kind);
+        size_t room = around + 1 < TS_ERROR_MAX ? TS_ERROR_MAX - 1 - around : 0;
+        char *list = ts_malloc(room + 1), more[48];
+        size_t len = 0, shown = 0;
+        list[0] = 0;
+        for (; shown < total; shown++) {
+            size_t need = (shown ? 2 : 0) + 2 + strlen(known[shown]);
+            int last = shown + 1 == total;
+            snprintf(more, sizeof more, ", ... (%zu more)", total - shown - 1);
+            if (len + need + (last ? 0 : strlen(more)) > room) break;
+            len += (size_t)snprintf(list + len, room + 1 - len, "%s--%s", shown ? ", " : "", known[shown]);
         }
-        return ts_opt_fail(model, kv->keys[i], "not one of its %s options (%s)", kind, list[0] ? list : "none");
+        if (shown < total) {
+            snprintf(more, sizeof more, "%s... (%zu more)", shown ? ", " : "", total - shown);
+            if (len + strlen(more) <= room) memcpy(list + len, more, strlen(more) + 1);
+        }
+        int rc = ts_opt_fail(model, key, "not one of its %s options (%s)", kind, total ? list : "none");
+        free(list);
+        return rc;
     }
     return 0;
 }
