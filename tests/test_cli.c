@@ -1405,6 +1405,19 @@ static void model_option_long_value(void)
                   !strcmp(err + n - 20, "7' is not an integer"), "%s", err);
 }
 
+/* an option a model does not take is refused with the whole list of those it takes,
+ * however many */
+static void model_option_list_whole(void)
+{
+    char args[1024], err[4096];
+    snprintf(args, sizeof args, "train --model mdm %s/ds --length 40 --preset small -o %s/list.tsm", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    const char *want = "--valid-every, --log-every, --budget)";
+    const size_t n = strlen(err), w = strlen(want);
+    CHECK_MSG(strstr(err, "mdm: option --preset: not one of its training options (--backbone, ") && n > w &&
+                  !strcmp(err + n - w, want), "%s", err);
+}
+
 /* a message wrapping another keeps the reason at its end past a long path (the model file
  * in a folder that is not there) */
 static void wrapped_error_long_path(void)
@@ -1494,6 +1507,7 @@ TEST_MAIN("cli", {
     RUN(errors_show_bytes);
     RUN(messages_show_bytes);
     RUN(model_option_long_value);
+    RUN(model_option_list_whole);
     RUN(wrapped_error_long_path);
     RUN(too_long_paths);
     RUN(default_threads_one_pool);
