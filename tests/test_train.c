@@ -420,7 +420,8 @@ static void bad_options_refused(void)
         {"weight-decay", "-0.1"}, {"weight-decay", "inf"}, {"clip", "-1"}, {"clip", "inf"},
         {"lr", "0"}, {"lr", "-1e-3"}, {"iters", "-5"}, {"valid-every", "0"}, {"schedule", "bogus"},
         {"budget", "0"}, {"budget", "-5m"}, {"budget", "10x"}, {"budget", "m"}, {"budget", "nan"},
-        {"budget", "400d"}, {"ema", "1"}, {"ema", "-0.1"}, {"ema", "nan"},
+        {"budget", "400d"}, {"budget", " 5s"}, {"budget", "0x10s"}, {"budget", "9000h"},
+        {"ema", "1"}, {"ema", "-0.1"}, {"ema", "nan"},
     };
     const ts_train_defaults def = {1e-3, 100, 10, TS_LR_CONSTANT, 0, 0};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -433,6 +434,14 @@ static void bad_options_refused(void)
         snprintf(want, sizeof want, "--%s", bad[i][0]);
         CHECK_MSG(strstr(ts_error(), want) != NULL, "'%s'", ts_error());
     }
+    /* a budget past the longest one says which that is, not that it is no duration */
+    const char *bk[] = {"budget"}, *bv[] = {"9000h"};
+    ts_kv bkv = {1, bk, bv};
+    ts_train_cfg bc;
+    memset(&bc, 0, sizeof bc);
+    CHECK_MSG(ts_train_parse(&bc, &bkv, &def) == -1 &&
+                  !strcmp(ts_error(), "option --budget: '9000h' is more than a year: give at most 366 days (8784h)"),
+              "%s", ts_error());
     /* a warm-up for a constant rate would be ignored: refused with --schedule constant, and
      * with a constant default by the run, once a resume's checkpoint has said its schedule */
     const char *ck[] = {"schedule", "warmup"}, *cv[] = {"constant", "100"};

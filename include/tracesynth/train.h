@@ -118,7 +118,8 @@ typedef struct {
  * clip, ema, iters, valid-every, log-every) with the model's defaults; the rest of cfg
  * (paths, seed, ...) is left as it was. 0 / -1 + error */
 int ts_train_parse(ts_train_cfg *cfg, const ts_kv *kv, const ts_train_defaults *def);
-/* a --budget's duration (90s, 45m, 1.5h; plain: minutes) in seconds. 0 / -1 */
+/* a --budget's duration (90s, 45m, 1.5h; plain: minutes) in seconds. 0 / -1 (not a
+ * duration) / -2 (more than 366 days) */
 int ts_train_budget_parse(const char *s, double *seconds);
 /* the option names ts_train_parse reads, NULL-terminated */
 extern const char *const ts_train_keys[];
@@ -134,12 +135,12 @@ extern const char *const ts_train_keys[];
     "  --clip X              clip the gradient norm at X (0: off)\n" \
     TS_TRAIN_HELP_EMA \
     "  --iters N             training iterations\n" \
-    "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes): the\n" \
-    "                        iterations that fit, timed before the run, at most --iters\n" \
-    "                        when given, after the time kept for the model's work\n" \
-    "                        after its last iteration (at most a quarter of T, or\n" \
-    "                        what --iters leaves of it, where that work can be made\n" \
-    "                        smaller); the log's start record names both; one\n" \
+    "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes; at most\n" \
+    "                        366 days): the iterations that fit, timed before the run,\n" \
+    "                        at most --iters when given, after the time kept for the\n" \
+    "                        model's work after its last iteration (at most a quarter\n" \
+    "                        of T, or what --iters leaves of it, where that work can be\n" \
+    "                        made smaller); the log's start record names both; one\n" \
     "                        that leaves no time for one iteration is refused\n" \
     "  --valid-every N       validation every N iterations; the best model goes to the\n" \
     "                        output file, a resumable checkpoint to OUTPUT.ckpt\n" \

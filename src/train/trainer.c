@@ -3,6 +3,7 @@
 #include "tracesynth/container.h"
 #include "tracesynth/prof.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <sys/random.h>
@@ -31,14 +32,17 @@ static int get_long(const ts_kv *kv, const char *key, long def, long lo, long hi
 int ts_train_budget_parse(const char *s, double *out)
 {
     char *end;
+    /* as the option tables read numbers: decimal, no leading blank */
+    if (isspace((unsigned char)*s) || strpbrk(s, "xX")) return -1;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || errno) return -1;
+    if (end == s || (errno && !(errno == ERANGE && fabs(v) > 1))) return -1;
     double unit = 60;
     if (*end == 's') unit = 1, end++;
     else if (*end == 'm') unit = 60, end++;
     else if (*end == 'h') unit = 3600, end++;
-    if (*end || !(v > 0) || !(v * unit <= 366.0 * 86400)) return -1;
+    if (*end || !(v > 0)) return -1;
+    if (!(v * unit <= 366.0 * 86400)) return -2;
     *out = v * unit;
     return 0;
 }
@@ -80,7 +84,9 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
     if (get_long(kv, "log-every", 10, 1, 100000000, &c->log_every)) return -1;
     c->budget_s = 0;
     const char *bud = ts_kv_get(kv, "budget");
-    if (bud && ts_train_budget_parse(bud, &c->budget_s) != 0)
+    int brc = bud ? ts_train_budget_parse(bud, &c->budget_s) : 0;
+    if (brc == -2) return ts_opt_fail(NULL, "budget", "'%s' is more than a year: give at most 366 days (8784h)", bud);
+    if (brc != 0)
         return ts_opt_fail(NULL, "budget", "'%s': expected a duration such as 90s, 45m or 1.5h (plain: minutes)",
                            bud);
     if (bud && !ts_kv_get(kv, "iters")) c->iters = 100000000;   /* the budget alone decides */
