@@ -1405,6 +1405,20 @@ static void model_option_long_value(void)
                   !strcmp(err + n - 20, "7' is not an integer"), "%s", err);
 }
 
+/* a blackout longer than the windows is refused in one line, before the note on a test
+ * part with fewer distinct windows than asked for */
+static void impute_long_blackout_one_line(void)
+{
+    char args[1024], err[1024];
+    snprintf(args, sizeof args, "%s/lb-ds", dir);
+    REQUIRE(save_motif_dataset(args, 200) == 0);
+    snprintf(args, sizeof args, "train --model unigram %s/lb-ds --length 4 -o %s/lb.tsm", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "impute %s/lb.tsm --input %s/lb-ds --length 4 --blackout 10 -o %s/lb", dir, dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--blackout 10 is longer than the windows of") &&
+                  !strstr(err, "note"), "%s", err);
+}
+
 /* an option a model does not take is refused with the whole list of those it takes,
  * however many */
 static void model_option_list_whole(void)
@@ -1508,6 +1522,7 @@ TEST_MAIN("cli", {
     RUN(messages_show_bytes);
     RUN(model_option_long_value);
     RUN(model_option_list_whole);
+    RUN(impute_long_blackout_one_line);
     RUN(wrapped_error_long_path);
     RUN(too_long_paths);
     RUN(default_threads_one_pool);

@@ -169,16 +169,16 @@ int cmd_impute(int argc, char **argv)
     if (ts_impute_input_load(input, &ss, vocab_path, m->n_ids - 1, &x, &names, &distinct)) { cli_fail(); goto done; }
     if ((rc = cli_window_file_check(C, input, x.len, &ss, &args))) goto done;
     rc = 1;
-    if (distinct < x.n)
-        cli_say(stderr, "tracesynth impute: note: the test part of %s holds only %zu distinct "
-                "windows of length %zu; %zu of the %zu are repeats\n", input, distinct, x.len,
-                x.n - distinct, x.n);
     if (is.pos == TS_MASK_ALL) is.blackout = x.len;
-    if (is.blackout > x.len) {
+    if (is.blackout > x.len) {   /* refused before the note below: the error is the one line */
         rc = cli_usage_error(C, "--blackout %zu is longer than the windows of %s (%zu events)", is.blackout,
                              input, x.len);
         goto done;
     }
+    if (distinct < x.n)
+        cli_say(stderr, "tracesynth impute: note: the test part of %s holds only %zu distinct "
+                "windows of length %zu; %zu of the %zu are repeats\n", input, distinct, x.len,
+                x.n - distinct, x.n);
     is.source = input;
     is.names = &names;
     ts_impute_result r;
