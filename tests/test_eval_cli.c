@@ -306,6 +306,31 @@ static void channels_names_unmatched(void)
     CHECK_MSG(strstr(err, "mcopen: ") && strstr(err, "'open'"), "%s", err);
 }
 
+/* multi-channel: the note on synthetic names the real trace lacks is for a result; a run that
+ * fails after it gives its error alone, one line */
+static void channels_note_not_before_error(void)
+{
+    char args[2048], err[512];
+    static const char *const names[2][4] = {{"read", "write", "mmap", "<unk>"}, {"read", "write", "mmap", "open"}};
+    for (int j = 0; j < 2; j++) {
+        ts_mc m;
+        mc_cycle_trace(40, 1, &m);
+        m.events.vocab.n = 4;
+        m.events.vocab.unk = j ? -1 : 3;
+        m.events.vocab.names = ts_malloc(4 * sizeof(char *));
+        for (int v = 0; v < 4; v++) m.events.vocab.names[v] = ts_strdup(names[j][v]);
+        int saved = ts_mc_save(at(j ? "mcunk-s" : "mcunk-r"), &m);
+        ts_mc_free(&m);
+        REQUIRE(saved == 0);
+    }
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("mcunk-r"), at("mcunk-s"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0 && strstr(err, "eval: note: 10 synthetic values have names"),
+              "%s", err);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --length 1", at("mcunk-r"), at("mcunk-s"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "windows of 1 event") && !strstr(err, "eval: note"),
+              "%s", err);
+}
+
 static void paper_figures_cli(void)
 {
     const char *p = shared_path("reference/paper-results/SSSD_S4/pybench_10");
@@ -331,5 +356,6 @@ TEST_MAIN("eval_cli", {
     RUN(generate_text_and_dataset);
     RUN(generate_windows_of_one);
     RUN(channels_names_unmatched);
+    RUN(channels_note_not_before_error);
     RUN(paper_figures_cli);
 })

@@ -70,8 +70,6 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         free(why);
         goto done;
     }
-    if (unknown && !json)
-        fprintf(stderr, "eval: note: %zu synthetic values have names the real trace lacks (counted as <unk>)\n", unknown);
     ts_mc_fidelity f;
     if (ts_mc_compare(&r, &s, len, &f) != 0) goto done;
     /* windows: the event channel's bigram JS and memorization, and every channel's */
@@ -111,6 +109,9 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         ts_constraints_validity(&k, &r, 0, &vr);
         ts_constraints_validity(&k, &s, len, &vs);
     }
+    /* once nothing can fail: an error is the one line */
+    if (unknown && !json)
+        fprintf(stderr, "eval: note: %zu synthetic values have names the real trace lacks (counted as <unk>)\n", unknown);
     int first = 1;
     if (json)
         printf("{\"real_part\": \"%s\", \"real_events\": %zu, \"synthetic_events\": %zu, \"length\": %zu, \"windows\": %zu, ",
