@@ -589,6 +589,15 @@ static void cli(void)
     CHECK_MSG(strstr(buf, "\"length\": 8, \"windows\": 2859,") && strstr(buf, "\"memorized\": 0.69"), "%s", buf);
     snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --length 100 -o %s/mkr", dir, dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 0);
+    /* -o naming the trace repaired (by any path) is refused, as markov refuses its DATASET: the
+     * trace would be lost (with --part, all but that part) */
+    snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --part test -o %s/mk/.", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "the output would replace the dataset"), "%s", err);
+    snprintf(p, sizeof p, "%s/mk", dir);
+    ts_mc mk;
+    REQUIRE(ts_mc_load(p, &mk) == 0);
+    CHECK_MSG(mk.n == 1000, "%zu events", mk.n);
+    ts_mc_free(&mk);
     /* a trace that is not whole windows, or a part that cuts them: refused, as eval does */
     snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --length 300 -o %s/x", dir, dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mk: 1000 events are not windows of --length 300"), "%s", err);

@@ -30,7 +30,7 @@ int cmd_repair(int argc, char **argv)
     int json = 0, part = 0;
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "constraints", &cons, "FILE", TS_OPT_REQUIRED, "from 'tracesynth constraints'"),
-        TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the repaired dataset (the same files)"),
+        TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the repaired dataset (the same files), not SYNTHETIC itself"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "the trace is windows of L events, each repaired on its own\n"
                      "(default 0: one sequence)"),
@@ -55,6 +55,13 @@ int cmd_repair(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    /* the output replaces its directory's files: the trace repaired would be lost (with
+     * --part, all of it but that part) */
+    if (ts_same_file(args.pos[0], out) == 1) {
+        ts_fail("%s: the output would replace the dataset %s", out, args.pos[0]);
+        ts_opt_free(&args);
+        return cli_fail();
+    }
     /* the output refused now, not after the trace is read and repaired */
     if (ts_out_dir_check(out)) {
         ts_opt_free(&args);
