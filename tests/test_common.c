@@ -252,6 +252,33 @@ static void log_check_fifo_without_reader(void)
     CHECK(ts_log_check(path, "training log") == 0 && access(path, F_OK) != 0);   /* checked, left absent */
 }
 
+/* a log named over a model or checkpoint file is refused: the records would be appended
+ * to the container, which no longer loads */
+static void log_check_refuses_a_model(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/m.tsm", dir);
+    ts_writer w;
+    ts_writer_init(&w, path);
+    ts_writer_text(&w, "MODEL", "ngram");
+    REQUIRE(ts_writer_commit(&w) == 0);
+    struct stat before, after;
+    REQUIRE(stat(path, &before) == 0);
+    CHECK(ts_log_check(path, "training log") == -1);
+    CHECK_MSG(strstr(ts_error(), "m.tsm: a tracesynth model or checkpoint, not a training log"), "%s", ts_error());
+    REQUIRE(stat(path, &after) == 0);
+    CHECK(after.st_size == before.st_size);
+    /* a log that is there is appended to */
+    snprintf(path, sizeof path, "%s/old.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    fputs("{\"iter\":1}\n", f);
+    fclose(f);
+    CHECK(ts_log_check(path, "training log") == 0);
+}
+
 /* the harness removes its scratch folders when the binary exits, read-only ones too,
  * and a forked child's exit leaves its parent's in place */
 static void scratch_removed_at_exit(void)
@@ -673,6 +700,7 @@ TEST_MAIN("common", {
     RUN(output_to_a_device_in_place);
     RUN(output_folder_refused_at_once);
     RUN(log_check_fifo_without_reader);
+    RUN(log_check_refuses_a_model);
     RUN(killed_writer_leaves_no_temporary);
     RUN(stale_temporaries_removed);
     RUN(long_output_names);

@@ -144,8 +144,9 @@ int  ts_same_file(const char *a, const char *b);   /* 1: both exist and are one 
  * the same folder, by any path to it) */
 int  ts_same_path(const char *a, const char *b);
 /* a log (JSON lines) at path can be opened for appending, checked before long work: 0, or
- * -1 naming it ("cannot open the WHAT: ..."). A file not there before is not left behind,
- * so that a run failing before its first record leaves no empty log */
+ * -1 naming it ("cannot open the WHAT: ...", or a model or checkpoint file there, which
+ * records appended would damage). A file not there before is not left behind, so that a
+ * run failing before its first record leaves no empty log */
 int  ts_log_check(const char *path, const char *what);
 /* one writer per file among the running processes of a machine: path (a regular file, or
  * one not there yet; links resolved) is held until ts_path_unlock or the process's end

@@ -717,8 +717,19 @@ int ts_log_check(const char *path, const char *what)
     if (fd < 0)
         return ts_fail("%s: cannot open the %s: %s", path, what,
                        errno == ENXIO ? "a FIFO that no process reads" : strerror(errno));
+    /* a model or checkpoint (a container: "TSYN" first) named by mistake: appended to, it
+     * would no longer load */
+    char magic[4];
+    struct stat fs;
+    int model = 0;
+    if (existed && fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode) && fs.st_size >= 4) {
+        int rfd = open(path, O_RDONLY | O_CLOEXEC);
+        model = rfd >= 0 && pread(rfd, magic, 4, 0) == 4 && !memcmp(magic, "TSYN", 4);
+        if (rfd >= 0) close(rfd);
+    }
     close(fd);
     if (!existed) remove(path);
+    if (model) return ts_fail("%s: a tracesynth model or checkpoint, not a %s (JSON lines); name another file", path, what);
     return 0;
 }
 
