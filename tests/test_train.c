@@ -303,6 +303,18 @@ static void diverged_hint_follows_options(void)
     CHECK(ts_train_run(&n, &c) == -1);
     CHECK_MSG(strstr(ts_error(), "diverged at iteration") && strstr(ts_error(), "--weight-decay 10") &&
               strstr(ts_error(), "below 2 (1 / --lr)") && !strstr(ts_error(), "--clip 1"), "%s", ts_error());
+    /* at a rate where 0.01 is no decay below the bound either, the example named is one */
+    lsq q2;
+    lsq_make(&q2);
+    q2.p[0] = 1;
+    n = lsq_net(&q2);
+    c = lsq_cfg(400);
+    c.lr.lr = 500;
+    c.clip = 1;
+    c.weight_decay = 0.01;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), "below 0.002 (1 / --lr), such as 0.0001,") && !strstr(ts_error(), "0.01,"), "%s",
+              ts_error());
 }
 
 /* a resume with --iters below the checkpoint's iteration is refused, naming both: the

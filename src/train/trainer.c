@@ -519,8 +519,10 @@ static void diverge_hint(const ts_train_cfg *c, char *buf, size_t n)
 {
     const double lr = c->lr.lr, wd = c->weight_decay;
     if (wd > 0 && lr * wd >= 1) {
+        /* the example is below the bound: 0.01, else a power of ten under a tenth of it */
+        double ex = 0.01 * lr < 1 ? 0.01 : pow(10, floor(log10(0.1 / lr)));
         snprintf(buf, n, "--weight-decay %g with --lr %g multiplies the weights by %g at each step: try a "
-                 "--weight-decay below %g (1 / --lr), such as 0.01, or a lower --lr", wd, lr, 1 - lr * wd, 1 / lr);
+                 "--weight-decay below %g (1 / --lr), such as %g, or a lower --lr", wd, lr, 1 - lr * wd, 1 / lr, ex);
         return;
     }
     if (c->clip <= 0) snprintf(buf, n, "try a --lr below %g or --clip 1", lr);
