@@ -146,14 +146,17 @@ static void fill_error_leaves_nothing(void)
     rc = run_cli("bench fill /nonexistent/trace -q --rates 0.01,0.02,0.03,0.04,0.05,0.06,0.07,0.08,0.09,0.1,"
                  "0.11,0.12,0.13,0.14,0.15,0.16,0.17", err, sizeof err);
     CHECK_MSG(rc == 2 && strstr(err, "--rates") && strstr(err, "at most 16"), "exit %d: %s", rc, err);
-    /* a trailing comma or a blank is no rate */
-    const char *bad[] = {"0.1,", "' 0.1'", "'0.1, 0.2'"};
-    for (int i = 0; i < 3; i++) {
+    /* a trailing comma or a blank is no rate, nor hexadecimal (as the options read numbers) */
+    const char *bad[] = {"0.1,", "' 0.1'", "'0.1, 0.2'", "0x0.1p0", "0.05,0X0.1P0"};
+    for (int i = 0; i < 5; i++) {
         char cmd[200];
         snprintf(cmd, sizeof cmd, "bench fill /nonexistent/trace -q --rates %s", bad[i]);
         rc = run_cli(cmd, err, sizeof err);
         CHECK_MSG(rc == 2 && strstr(err, "is not a list of rates"), "%s: exit %d: %s", bad[i], rc, err);
     }
+    /* a rate given twice would be measured twice, as bench impute refuses a length twice */
+    rc = run_cli("bench fill /nonexistent/trace -q --rates 0.05,0.1,0.05", err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--rates: '0.05,0.1,0.05': 0.05 twice"), "exit %d: %s", rc, err);
 }
 
 static void cleanup(void)

@@ -193,7 +193,14 @@ int bench_fill(int argc, char **argv)
         char *end;
         if (nr == 16) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s': at most 16 rates", rates); }
         rv[nr] = strtod(p, &end);
-        if (end == p || isspace((unsigned char)*p) || (*end == ',' && !end[1]) || !(rv[nr] > 0 && rv[nr] < 0.9)) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.9)", rates); }
+        /* decimal, as the options read numbers: strtod's hexadecimal is none */
+        int hex = memchr(p, 'x', (size_t)(end - p)) || memchr(p, 'X', (size_t)(end - p));
+        if (end == p || hex || isspace((unsigned char)*p) || (*end == ',' && !end[1]) || !(rv[nr] > 0 && rv[nr] < 0.9)) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.9)", rates); }
+        for (int j = 0; j < nr; j++)   /* one rate measured twice: as bench impute's lists, refused */
+            if (rv[j] == rv[nr]) {
+                ts_opt_free(&args);
+                return cli_usage_error(C, "--rates: '%s': %g twice", rates, rv[nr]);
+            }
         nr++;
         p = *end == ',' ? end + 1 : end;
         if (*end && *end != ',') { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.9)", rates); }
