@@ -426,8 +426,8 @@ static void chain_likelihood(void)
     CHECK_MSG(fabs(tb - 1) > 1e-3, "the bound's probabilities sum to %.6f", tb);
     /* bad values, one line each */
     const char *bad[][2] = {{"chain", "linear:2"}, {"chain", "mix:0.1"}, {"chain", "switch:"}, {"exact", "none"},
-                            {"bound", "none"}};
-    for (int i = 0; i < 5; i++) {
+                            {"bound", "none"}, {"chain", "linear:0x0.8p-1"}, {"chain", "switch: 0.5"}};
+    for (int i = 0; i < 7; i++) {
         const char *keys[] = {"likelihood", "ngram-mix"};
         CHECK_MSG(window_bits(m, w, 3, 2, keys, bad[i]) == -1 && !strchr(ts_error(), '\n'),
                   "--likelihood %s --ngram-mix %s accepted", bad[i][0], bad[i][1]);

@@ -55,6 +55,7 @@
 #include "tracesynth/train.h"
 #include "mdm_internal.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -2810,7 +2811,9 @@ static int chain_mix_opt(const mdm_model *m, const char *mix, int *kind_out, dou
             kind = mix[0] == 's' ? CHAIN_SWITCH : CHAIN_LINEAR;
             errno = 0;
             a = strtod(mix + 7, &end);
-            if (end == mix + 7 || *end || errno || !(a >= 0 && a <= 1))
+            /* decimal, as the options read numbers: no blank, no hexadecimal */
+            if (end == mix + 7 || *end || errno || isspace((unsigned char)mix[7]) || strpbrk(mix + 7, "xX") ||
+                !(a >= 0 && a <= 1))
                 return ts_opt_fail("mdm", "ngram-mix", "'%s': the number after ':' must be 0 to 1", mix);
         } else {
             return ts_opt_fail("mdm", "ngram-mix", "'%s': expected none, linear:W or switch:A", mix);
