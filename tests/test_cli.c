@@ -851,7 +851,7 @@ static void bad_usage(void)
     char args[2048], err[512];
     snprintf(args, sizeof args, "train --model lstm %s/ds", dir);
     CHECK(run_cli(args, err, sizeof err) == 1);
-    CHECK(strstr(err, "unknown model 'lstm'") && strstr(err, "ngram"));
+    CHECK_MSG(strstr(err, "unknown model 'lstm'") && strstr(err, "ngram") && strstr(err, "mdm-mc") && strstr(err, "ddpm-mc"), "%s", err);
     snprintf(args, sizeof args, "train --model ngram %s/ds --depth 3", dir);
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK(strstr(err, "--depth") != NULL);

@@ -218,7 +218,17 @@ int cmd_train(int argc, char **argv)
         goto done;
     }
     const ts_model_ops *ops = ts_model_find(model);
-    if (!ops) { cli_fail(); goto done; }
+    if (!ops) {   /* both registries' names: train takes either kind */
+        char names[512] = "";
+        for (const ts_model_ops *const *p = ts_model_list(); *p; p++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "", (*p)->name);
+        for (const ts_mc_model_ops *const *p = ts_mc_model_list(); *p; p++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s (multi-channel)",
+                     names[0] ? ", " : "", (*p)->name);
+        ts_fail("unknown model '%s' (models: %s)", model, names);
+        cli_fail();
+        goto done;
+    }
     /* the shared options the model's training does not read: refused, not ignored */
     const unsigned reads = ops->train_reads;
     const char *unread = !(reads & TS_TRAIN_READS_MASKS) && ts_opt_given(&args, &k) ? "--blackout"

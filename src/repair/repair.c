@@ -156,6 +156,8 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
         free(pstart);
         free(pred);
         free(touched);
+        free(rq);
+        free(rqok);
         return ts_fail("%s: a sequence of %zu events over %d types is too long to repair at once (windows: --length)",
                        what, L, V);
     }
