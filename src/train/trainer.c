@@ -869,7 +869,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     memcpy(best, net->params, np * sizeof(float));
     /* the weights' average (--ema, or a resumed run's), and the live weights while it is
      * validated in their place */
-    float *ema = ts_alloc_aligned((np ? np : 1) * sizeof(float)), *live = NULL;
+    float *ema = c->ema > 0 || c->resume ? ts_alloc_aligned((np ? np : 1) * sizeof(float)) : NULL, *live = NULL;
     int has_ema = 0;
     train_state st;
     memset(&st, 0, sizeof st);
