@@ -21,6 +21,7 @@ typedef struct {
     float x[32][3], y[32];
     long steps;
     int poison;          /* step at which the loss turns NaN (0: never) */
+    int valid_nan;       /* step from which validation's loss is NaN (0: never) */
     int sleep_us;        /* each step takes at least this long */
     const char *break_log;   /* validation at step 20 moves this log aside, a directory in its place */
     const char *path_saved;
@@ -78,7 +79,7 @@ static int lsq_valid(void *ctx, double *loss)
         double e = q->p[0] * q->x[i][0] + q->p[1] * q->x[i][1] + q->p[2] * q->x[i][2] + q->p[3] - q->y[i];
         l += e * e / 32;
     }
-    *loss = l;
+    *loss = q->valid_nan && q->steps >= q->valid_nan ? -NAN : l;
     return 0;
 }
 
@@ -256,6 +257,26 @@ static void nan_stops(void)
     snprintf(ck, sizeof ck, "%s/none.ckpt", dir);
     c.log_path = lg;
     CHECK(ts_train_run(&n, &c) == -1 && strstr(ts_error(), ck) && !ts_file_exists(lg));
+}
+
+/* a divergence names a loss or a gradient norm that is not a number as NaN, as other
+ * messages do (it printed "-nan") */
+static void diverged_names_nan(void)
+{
+    lsq q;
+    lsq_make(&q);
+    q.valid_nan = 15;
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(40);
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), "diverged at iteration 20 (validation loss NaN)") && !strstr(ts_error(), "nan"),
+              "%s", ts_error());
+    lsq_make(&q);
+    q.poison = 5;
+    c = lsq_cfg(40);
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), "diverged at iteration 5 (loss NaN, gradient norm ") && !strstr(ts_error(), "nan"),
+              "%s", ts_error());
 }
 
 /* what a divergence suggests follows the options of the run: a lower --lr always; --clip 1
@@ -1603,6 +1624,7 @@ TEST_MAIN("train", {
     RUN(unwritable_output_fails_first);
     RUN(nan_stops);
     RUN(diverged_hint_follows_options);
+    RUN(diverged_names_nan);
     RUN(log_truncate);
     RUN(resume_keeps_other_runs_records);
     RUN(resume_keeps_schedule);

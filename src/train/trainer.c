@@ -530,18 +530,27 @@ static void diverge_hint(const ts_train_cfg *c, char *buf, size_t n)
     else snprintf(buf, n, "try a --lr below %g (the gradient norm is already clipped at %g)", lr, c->clip);
 }
 
+/* v as %g, but NaN (of either sign) as "NaN", as other messages name it */
+static void shown_value(double v, char *buf, size_t n)
+{
+    if (isnan(v)) snprintf(buf, n, "NaN");
+    else snprintf(buf, n, "%g", v);
+}
+
 static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, const char *what, double v,
                      double gn, const char *kept)
 {
     char tail[1024] = "";
     if (kept) snprintf(tail, sizeof tail, "; the last good model %s and its .ckpt are intact", kept);
     else if (c->resume) snprintf(tail, sizeof tail, "; the checkpoint %s is intact", c->resume);
-    char gpart[64] = "";
-    if (gn >= 0 || gn != gn) snprintf(gpart, sizeof gpart, ", gradient norm %g", gn);
+    char vs[32], gs[32], gpart[64] = "";
+    shown_value(v, vs, sizeof vs);
+    shown_value(gn, gs, sizeof gs);
+    if (gn >= 0 || gn != gn) snprintf(gpart, sizeof gpart, ", gradient norm %s", gs);
     char hint[256];
     if (c->hint) snprintf(hint, sizeof hint, "%s", c->hint);
     else diverge_hint(c, hint, sizeof hint);
-    ts_fail("%s: training diverged at iteration %ld (%s %g%s)%s; %s", net->name, it, what, v, gpart, tail, hint);
+    ts_fail("%s: training diverged at iteration %ld (%s %s%s)%s; %s", net->name, it, what, vs, gpart, tail, hint);
 }
 
 /* a warm-up given for a constant rate would be ignored: -1 + error. Known only once a
