@@ -467,6 +467,16 @@ static void bad_options_refused(void)
         snprintf(want, sizeof want, "--%s", bad[i][0]);
         CHECK_MSG(strstr(ts_error(), want) != NULL, "'%s'", ts_error());
     }
+    /* a number past a double's range is out of range, not "not a number": 1e-320 underflows
+     * (it is below the least normal double), 1e400 overflows */
+    const char *rk[] = {"ema", "lr"}, *rv[] = {"1e-320", "1e400"};
+    for (int i = 0; i < 2; i++) {
+        ts_kv rkv = {1, rk + i, rv + i};
+        ts_train_cfg rc;
+        memset(&rc, 0, sizeof rc);
+        CHECK(ts_train_parse(&rc, &rkv, &def) == -1);
+        CHECK_MSG(strstr(ts_error(), "out of range") && !strstr(ts_error(), "not a number"), "%s", ts_error());
+    }
     /* a budget past the longest one says which that is, not that it is no duration */
     const char *bk[] = {"budget"}, *bv[] = {"9000h"};
     ts_kv bkv = {1, bk, bv};

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -94,8 +95,15 @@ int ts_kv_double(const ts_kv *kv, const char *key, double def, double *out)
     errno = 0;
     double v = strtod(s, &end);
     /* as the option tables read numbers: decimal, finite, no leading blank */
-    if (errno || end == s || *end || isspace((unsigned char)*s) || !isfinite(v) || strpbrk(s, "xX"))
+    const int range = errno == ERANGE;
+    if ((errno && !range) || end == s || *end || isspace((unsigned char)*s) || strpbrk(s, "xX") ||
+        (!range && !isfinite(v)))
         return ts_opt_fail(NULL, key, "'%s' is not a number", s);
+    /* a number a double cannot hold: too large, or nearer 0 than the least normal one
+     * (which would be read as 0 or with fewer digits) */
+    if (range && fabs(v) > 1)
+        return ts_opt_fail(NULL, key, "'%s' is out of range (larger in size than %g)", s, DBL_MAX);
+    if (range) return ts_opt_fail(NULL, key, "'%s' is out of range (nonzero, but nearer 0 than %g)", s, DBL_MIN);
     *out = v;
     return 0;
 }
