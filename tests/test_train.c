@@ -438,12 +438,24 @@ static void ema_validated_and_resumed(void)
     c.ema = 0;
     c.defaulted = TS_TRAIN_DEFAULT_EMA;
     c.resume = ck20;
+    char lg[600];
+    snprintf(lg, sizeof lg, "%s/ema.jsonl", dir);
+    c.log_path = lg;
     REQUIRE(ts_train_run(&n, &c) == 0);
     CHECK(memcmp(q.p, ended, sizeof ended) == 0);
-    /* given as 0, the resumed run validates its live weights: another result */
+    /* its resume record names the decay in effect, the checkpoint's, as a start record does */
+    CHECK_MSG(count_lines_with(lg, "\"event\":\"resume\"") == 1 && count_lines_with(lg, ",\"ema\":0.9") == 1,
+              "%ld", count_lines_with(lg, "\"ema\""));
+    /* given as 0, the resumed run validates its live weights: another result, and its
+     * resume record names no average */
     c.defaulted = 0;
+    c.log_path = NULL;
     REQUIRE(ts_train_run(&n, &c) == 0);
     CHECK(memcmp(q.p, ended, sizeof ended) != 0);
+    remove(lg);
+    c.log_path = lg;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(count_lines_with(lg, "\"event\":\"resume\"") == 1 && count_lines_with(lg, "\"ema\"") == 0);
 }
 
 /* optimizer options out of their domain are refused, naming the option */

@@ -945,7 +945,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     char budget[128] = "";
     if (c->budget_s > 0)
         snprintf(budget, sizeof budget, ",\"budget_s\":%g,\"after_s\":%.1f", c->budget_s, after_s);
-    if (c->ema > 0) snprintf(budget + strlen(budget), sizeof budget - strlen(budget), ",\"ema\":%g", c->ema);
+    /* the average's decay in effect (given, or a resumed checkpoint's): start and resume records name it */
+    char ema_json[48] = "";
+    if (c->ema > 0) snprintf(ema_json, sizeof ema_json, ",\"ema\":%g", c->ema);
+    snprintf(budget + strlen(budget), sizeof budget - strlen(budget), "%s", ema_json);
     /* a record that cannot be written (disk full) stops the run: the log would be
      * missing lines, or hold a broken one */
     if (ok && c->log_path && !c->resume &&
@@ -956,8 +959,9 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     if (ok && c->log_path && c->resume) {
         char *from = ts_json_escape(c->resume);   /* a path may hold quotes */
         ok = ts_train_log(c->log_path, "\"event\":\"resume\",\"run\":\"%016" PRIx64 "\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
-                          "\"lr\":%g,\"schedule\":\"%s\",\"warmup\":%ld,\"best_valid_loss\":%.6g", st.run, from,
-                          (long long)st.iter, c->iters, c->lr.lr, ts_lr_name(c->lr.kind), c->lr.warmup, st.best) == 0;
+                          "\"lr\":%g,\"schedule\":\"%s\",\"warmup\":%ld%s,\"best_valid_loss\":%.6g", st.run, from,
+                          (long long)st.iter, c->iters, c->lr.lr, ts_lr_name(c->lr.kind), c->lr.warmup, ema_json,
+                          st.best) == 0;
         free(from);
     }
     if (!all_ok(ok, nranks, net->name)) goto done;
