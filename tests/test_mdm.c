@@ -767,6 +767,84 @@ static void resume_is_exact(void)
     toy_free(&t);
 }
 
+/* the resume record of log `path`, or "" */
+static void resume_record(const char *path, char *buf, size_t n)
+{
+    buf[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char line[4096];
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, "\"event\":\"resume\"")) snprintf(buf, n, "%s", line);
+    fclose(f);
+}
+
+/* a resume goes on with its checkpoint's --dropout unless it is given again, as with the
+ * optimizer's options: without it, the bits of the run that never stopped (it trained
+ * without dropout); given (0: off), the rate given. The resume record names the rate */
+static void resume_keeps_dropout(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ack[600], bck[600], b4[600], lg[600], rec[4096], cmd[1400];
+    snprintf(a, sizeof a, "%s/da.tsm", dir);
+    snprintf(b, sizeof b, "%s/db.tsm", dir);
+    snprintf(ack, sizeof ack, "%s.ckpt", a);
+    snprintf(bck, sizeof bck, "%s.ckpt", b);
+    snprintf(b4, sizeof b4, "%s/db4.ckpt", dir);
+    snprintf(lg, sizeof lg, "%s/db.jsonl", dir);
+    toy t;
+    toy_make(&t, 30, 24);
+    kvbuf kv;
+    ts_model *m = NULL;
+    tiny_kv(&kv, "8");
+    kv_add(&kv, "valid-every", "4");
+    kv_add(&kv, "dropout", "0.3");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.out_path = a;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model_free(m);
+    tiny_kv(&kv, "4");
+    kv_add(&kv, "valid-every", "4");
+    kv_add(&kv, "dropout", "0.3");
+    o = toy_opts(&t, &kv);
+    o.out_path = b;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model_free(m);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", bck, b4);
+    REQUIRE(system(cmd) == 0);
+    tiny_kv(&kv, "8");
+    kv_add(&kv, "valid-every", "4");
+    o = toy_opts(&t, &kv);
+    o.out_path = b;
+    o.resume = bck;
+    o.log_path = lg;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model_free(m);
+    CHECK(chunk_equal(ack, bck, "PARAMS"));
+    CHECK(chunk_equal(ack, bck, "STATE"));
+    resume_record(lg, rec, sizeof rec);
+    CHECK_MSG(strstr(rec, ",\"dropout\":0.3,"), "%s", rec);
+    /* given again as 0: the resumed run trains without it */
+    remove(lg);
+    kv_add(&kv, "dropout", "0");
+    o = toy_opts(&t, &kv);
+    o.out_path = b;
+    o.resume = b4;
+    o.log_path = lg;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model_free(m);
+    CHECK(!chunk_equal(ack, bck, "PARAMS"));
+    resume_record(lg, rec, sizeof rec);
+    CHECK_MSG(strstr(rec, ",\"dropout\":0,"), "%s", rec);
+    toy_free(&t);
+    /* the help says so, under --resume and under --dropout */
+    static char help[65536];
+    REQUIRE(run_stdout("train --help", help, sizeof help) == 0);
+    CHECK(strstr(help, "--ema decay and mdm's\n                         --dropout are the checkpoint's unless given"));
+    CHECK(strstr(help, "--resume goes on with its checkpoint's unless given"));
+}
+
 /* a file whose NIDS is more than its network's vocabulary is refused at load, naming
  * both: IDs between them would pass the range checks and index past the embedding */
 static void nids_matches_vocab(void)
@@ -2893,6 +2971,7 @@ TEST_MAIN("mdm", {
     RUN(transformer_learns);
     RUN(default_schedule_cosine);
     RUN(resume_is_exact);
+    RUN(resume_keeps_dropout);
     RUN(bad_options);
     RUN(nids_matches_vocab);
     RUN(wide_network_refused_at_load);

@@ -10,9 +10,9 @@
  *    is what is validated, kept and saved (the training goes on from the live ones);
  *  - a resumable checkpoint OUT.ckpt at every validation (PARAMS, BEST, ADAM_M,
  *    ADAM_V, STATE, LOGACC, RUN, OPTIM: the rate, schedule, warm-up, weight decay and
- *    clip, which a resume takes unless given again; and the network's CONFIG so that a
- *    resume with another architecture is refused); a resumed run gives the same bits
- *    as an uninterrupted one;
+ *    clip, and EMA_DECAY and DROPOUT where the run has them, which a resume takes
+ *    unless given again; and the network's CONFIG so that a resume with another
+ *    architecture is refused); a resumed run gives the same bits as an uninterrupted one;
  *  - the progress bar and the JSON-lines log (on resume the log is cut back to
  *    the checkpoint's iteration, so no iteration appears twice);
  *  - a stop on a non-finite loss, gradient or validation loss, leaving the last
@@ -64,6 +64,13 @@ typedef struct {
      * iteration, with the parameters the run starts from; returns the seconds it
      * expects that work to take, which the budget keeps for it (< 0: an error set) */
     double (*after)(void *ctx, double share_s, double valid_s);
+    /* optional: the model's training dropout rate (NULL: it has none), in [0, dropout_max],
+     * which its step reads. Checkpoints keep it (section DROPOUT, when above 0); a resume
+     * takes the checkpoint's (0 where it has none) unless it was given again
+     * (TS_TRAIN_DEFAULT_DROPOUT not set), writing it here before the first step; the
+     * resume record names the rate in effect */
+    double *dropout;
+    double dropout_max;
 } ts_train_net;
 
 typedef struct {
@@ -103,6 +110,7 @@ typedef struct {
 enum {
     TS_TRAIN_DEFAULT_LR = 1, TS_TRAIN_DEFAULT_SCHEDULE = 2, TS_TRAIN_DEFAULT_WARMUP = 4,
     TS_TRAIN_DEFAULT_WEIGHT_DECAY = 8, TS_TRAIN_DEFAULT_CLIP = 16, TS_TRAIN_DEFAULT_EMA = 32,
+    TS_TRAIN_DEFAULT_DROPOUT = 64,   /* the model's --dropout (ts_train_net.dropout) */
 };
 
 /* a model's defaults for the common options */

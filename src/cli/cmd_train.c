@@ -166,8 +166,9 @@ int cmd_train(int argc, char **argv)
                     "run's options again (the network's sizes are checked;\n"
                     "--iters may grow; other changes change what is trained\n"
                     "and what it is validated on). The rate, schedule,\n"
-                    "warm-up, weight decay and clip are the checkpoint's\n"
-                    "unless given"),
+                    "warm-up, weight decay, clip, --ema decay and mdm's\n"
+                    "--dropout are the checkpoint's unless given (given,\n"
+                    "they may differ from it)"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append training records (JSON lines)"),
         CLI_TRAIN_OPTIONS(&run),
         TS_OPT_END_,

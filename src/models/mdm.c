@@ -471,6 +471,9 @@ static const char *const mdm_keys[] = {
  * default 4 x 128, 1,536 */
 #define MAX_EVENT_WIDTH (1L << 16)
 
+/* the most of the feed-forward's hidden units training's dropout may drop */
+#define DROPOUT_MAX 0.9
+
 static int opt_long(const char *who, const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
 {
     if (ts_kv_long(kv, key, def, out) != 0) return -1;
@@ -526,8 +529,8 @@ int parse_opts(const char *who, const ts_kv *kv, size_t L, mdm_opts *so)
         return ts_opt_fail(who, "span-frac", "%g out of range [0, 1]", so->span_frac);
     if (opt_long(who, kv, "span-max", 64, 1, 4096, &so->span_max)) return -1;
     if (ts_kv_double(kv, "dropout", 0, &so->dropout)) return -1;
-    if (!(so->dropout >= 0 && so->dropout <= 0.9))
-        return ts_opt_fail(who, "dropout", "%g out of range [0, 0.9]", so->dropout);
+    if (!(so->dropout >= 0 && so->dropout <= DROPOUT_MAX))
+        return ts_opt_fail(who, "dropout", "%g out of range [0, %g]", so->dropout, DROPOUT_MAX);
     if (so->dropout > 0 && tfm)
         return ts_opt_fail(who, "dropout", "the s4 backbone's feed-forward only (not the transformer's)");
     if (opt_long(who, kv, "prior", 1, 0, 1, &so->prior)) return -1;
@@ -2255,6 +2258,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     ts_train_net net = {
         .name = "mdm", .ctx = &c, .params = m->params, .grads = m->grads, .n = m->p.total, .config = cfg,
         .step = train_step, .validate = train_validate, .save = train_save, .after = train_after,
+        .dropout = &so.dropout, .dropout_max = m->c.backbone == BACKBONE_S4 ? DROPOUT_MAX : 0,
     };
     ts_train_cfg tc = so.tc;
     tc.seed = o->seed;
@@ -3046,8 +3050,9 @@ const ts_model_ops ts_model_mdm = {
         "  --span-frac X         share of crops masked as one span (0.5); the rest\n"
         "                        hide each event with probability t ~ U(0, 1]\n"
         "  --span-max N          longest training span (64)\n"
-        "  --dropout P           training's dropout of the feed-forward's hidden units\n"
-        "                        (s4 backbone; 0, none)\n"
+        "  --dropout P           training's dropout of the feed-forward's hidden units,\n"
+        "                        P in [0, 0.9] (s4 backbone; default 0: none); a\n"
+        "                        --resume goes on with its checkpoint's unless given\n"
         "  --prior 0|1           keep the n-gram's evidence as a prior (1); its weights\n"
         "                        are chosen on validation windows after training (and\n"
         "                        again by 'tracesynth tune-prior'): per blackout size\n"
@@ -3154,7 +3159,7 @@ struct ts_mdm_net { mdm_model m; double dropout; uint64_t drop_seed; };
 
 int ts_mdm_net_set_dropout(ts_mdm_net *n, double p, uint64_t seed)
 {
-    if (!(p >= 0 && p <= 0.9)) return ts_fail("mdm: dropout %g out of range [0, 0.9]", p);
+    if (!(p >= 0 && p <= DROPOUT_MAX)) return ts_fail("mdm: dropout %g out of range [0, %g]", p, DROPOUT_MAX);
     if (p > 0 && n->m.c.backbone != BACKBONE_S4) return ts_fail("mdm: dropout is the s4 backbone's only");
     n->dropout = p;
     n->drop_seed = seed;

@@ -95,7 +95,8 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
                    (ts_kv_get(kv, "warmup") ? 0u : TS_TRAIN_DEFAULT_WARMUP) |
                    (ts_kv_get(kv, "weight-decay") ? 0u : TS_TRAIN_DEFAULT_WEIGHT_DECAY) |
                    (ts_kv_get(kv, "clip") ? 0u : TS_TRAIN_DEFAULT_CLIP) |
-                   (ts_kv_get(kv, "ema") ? 0u : TS_TRAIN_DEFAULT_EMA);
+                   (ts_kv_get(kv, "ema") ? 0u : TS_TRAIN_DEFAULT_EMA) |
+                   (ts_kv_get(kv, "dropout") ? 0u : TS_TRAIN_DEFAULT_DROPOUT);   /* a model's own, when it has one */
     return 0;
 }
 
@@ -245,6 +246,12 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_
         ts_writer_put64(&w, d);
         ts_writer_end(&w);
     }
+    if (net->dropout && *net->dropout > 0) {   /* the model's dropout, which a resume takes unless given */
+        memcpy(&d, net->dropout, 8);
+        ts_writer_begin(&w, "DROPOUT");
+        ts_writer_put64(&w, d);
+        ts_writer_end(&w);
+    }
     return ts_writer_commit(&w);
 }
 
@@ -339,6 +346,18 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
                 }
             *has_ema = 1;
         }
+    }
+    if (ts_reader_has(&r, "DROPOUT", NULL)) {   /* a run with dropout (a model's --dropout) */
+        unsigned char db[8];
+        if (ts_reader_copy(&r, "DROPOUT", db, sizeof db)) goto done;
+        uint64_t d = ts_le_get64(db);
+        double p;
+        memcpy(&p, &d, 8);
+        if (!net->dropout || !(p > 0 && p <= net->dropout_max)) {
+            ts_fail("%s: section 'DROPOUT' is corrupt", path);
+            goto done;
+        }
+        if (cfg->defaulted & TS_TRAIN_DEFAULT_DROPOUT) *net->dropout = p;
     }
     /* a NaN best would never be beaten: no later validation would save the model. An
      * all-zero generator state is the one xoshiro256** never leaves (every draw 0); its
@@ -958,10 +977,12 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         ok = 0;
     if (ok && c->log_path && c->resume) {
         char *from = ts_json_escape(c->resume);   /* a path may hold quotes */
+        char drop_json[48] = "";   /* the dropout in effect (given, or the checkpoint's) */
+        if (net->dropout) snprintf(drop_json, sizeof drop_json, ",\"dropout\":%g", *net->dropout);
         ok = ts_train_log(c->log_path, "\"event\":\"resume\",\"run\":\"%016" PRIx64 "\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
-                          "\"lr\":%g,\"schedule\":\"%s\",\"warmup\":%ld%s,\"best_valid_loss\":%.6g", st.run, from,
+                          "\"lr\":%g,\"schedule\":\"%s\",\"warmup\":%ld%s%s,\"best_valid_loss\":%.6g", st.run, from,
                           (long long)st.iter, c->iters, c->lr.lr, ts_lr_name(c->lr.kind), c->lr.warmup, ema_json,
-                          st.best) == 0;
+                          drop_json, st.best) == 0;
         free(from);
     }
     if (!all_ok(ok, nranks, net->name)) goto done;
