@@ -1483,6 +1483,34 @@ static void too_long_paths(void)
     CHECK(run_cli(args, err, sizeof err) == 1 && strstr(err, "not-there: no such file or directory"));
 }
 
+/* what a command prints on stdout and cannot write (a full disk) is an error naming
+ * where it went, not a success with the output lost */
+static void stdout_write_failure(void)
+{
+    if (access("/dev/full", W_OK) != 0) SKIP("no /dev/full");
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    char cmd[4096], ep[512], err[2048], args[1024];
+    snprintf(ep, sizeof ep, "%s/full.err", dir);
+    for (int i = 0; i < 4; i++) {
+        if (i == 0) snprintf(args, sizeof args, "score %s/ng.tsm --input %s/ds --json", dir, dir);
+        else if (i == 1) snprintf(args, sizeof args, "score %s/ng.tsm --input %s/ds", dir, dir);
+        else if (i == 2) snprintf(args, sizeof args, "--version");
+        else snprintf(args, sizeof args, "train --help");
+        snprintf(cmd, sizeof cmd, "%s %s >/dev/full 2>%s", bin, args, ep);
+        int st = system(cmd);
+        FILE *f = fopen(ep, "r");
+        CHECK(f);
+        if (!f) continue;
+        err[fread(err, 1, sizeof err - 1, f)] = 0;
+        fclose(f);
+        const char *nl = strchr(err, '\n');
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1 && strstr(err, "tracesynth: error: /dev/full: write failed") &&
+                      nl && !nl[1], "%s: %s", args, err);
+    }
+    remove(ep);
+}
+
 static void setup(void)
 {
     REQUIRE(make_dataset() == 0);
@@ -1526,4 +1554,5 @@ TEST_MAIN("cli", {
     RUN(wrapped_error_long_path);
     RUN(too_long_paths);
     RUN(default_threads_one_pool);
+    RUN(stdout_write_failure);
 })

@@ -116,7 +116,34 @@ static int not_a_command(const char *name)
     return 2;
 }
 
+/* what went to standard output reached it: a write that failed (a full disk under
+ * `> file`) is an error naming where it went, and the exit status says so (rc, or 1).
+ * A reader that went away (EPIPE, with SIGPIPE ignored) is not the program's failure */
+static int stdout_written(int rc)
+{
+    errno = 0;
+    int bad = fflush(stdout) != 0;
+    int e = errno;
+    bad |= ferror(stdout);
+    if (!bad || e == EPIPE) return rc;
+    char name[4096] = "standard output";
+    ssize_t n = readlink("/proc/self/fd/1", name, sizeof name - 1);
+    if (n > 0 && name[0] == '/') name[n] = 0;   /* a file or a device (not pipe:[...]) */
+    else snprintf(name, sizeof name, "standard output");
+    if (e) ts_fail("%s: write failed: %s", name, strerror(e));
+    else ts_fail("%s: write failed", name);
+    cli_fail();
+    return rc ? rc : 1;
+}
+
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    return stdout_written(run(argc, argv));
+}
+
+static int run(int argc, char **argv)
 {
     set_runtime_env(argc, argv);
     if (argc < 2) {
