@@ -731,6 +731,19 @@ static void drop_output_checked_first(void)
     }
 }
 
+/* a text output that fills its disk is an error naming the output, not the input trace */
+static void fill_full_disk_names_output(void)
+{
+    if (access("/dev/full", W_OK) != 0) SKIP("no /dev/full");
+    char *t = make_text(20000, 100, 5, 0);   /* more than the 1 MB written at once */
+    write_file(at("full_in.trace"), t);
+    free(t);
+    char cmd[2000], out[4096];
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o /dev/full", at("full_in.trace"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "tracesynth: error: /dev/full: write failed") &&
+                  !strstr(out, "error: /tmp"), "%s", out);
+}
+
 TEST_MAIN("fill_ftrace", {
     snprintf(dir, sizeof dir, "/tmp/ts_fill_ftrace_%d", (int)getpid());
     mkdir(dir, 0755);
@@ -748,6 +761,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(bench_wants_a_complete_trace);
     RUN(bench_keep_checked_first);
     RUN(drop_output_checked_first);
+    RUN(fill_full_disk_names_output);
     RUN(real_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -410,19 +410,33 @@ int ts_out_open(ts_outfile *o, const char *path)
     return 0;
 }
 
+/* "PATH: write failed: REASON", or without a reason where none is known (e == 0) */
+static void write_failed(const char *path, int e)
+{
+    if (e) ts_fail("%s: write failed: %s", path, strerror(e));
+    else ts_fail("%s: write failed", path);
+}
+
 int ts_out_commit(ts_outfile *o)
 {
     if (o->direct) {   /* nothing to sync or rename */
-        int bad = ferror(o->f) || fflush(o->f) != 0;
+        errno = 0;
+        int bad = fflush(o->f) != 0;
         int e = errno;
+        bad |= ferror(o->f);
         if (fclose(o->f) != 0 && !bad) { bad = 1; e = errno; }
-        if (bad) ts_fail("%s: write failed: %s", o->path, strerror(e));
+        if (bad) write_failed(o->path, e);
         free(o->path);
         memset(o, 0, sizeof *o);
         return bad ? -1 : 0;
     }
-    int bad = ferror(o->f) || fflush(o->f) != 0 || fsync(fileno(o->f)) != 0;
+    /* a write that failed before (the buffer full) has left its error, not its reason:
+     * flushed again, the rest fails with one */
+    errno = 0;
+    int bad = fflush(o->f) != 0;
     int e = errno;
+    if (!bad && ferror(o->f)) bad = 1;
+    if (!bad && fsync(fileno(o->f)) != 0) { bad = 1; e = errno; }
     sig_hold h;
     hold_signals(&h);
     if (!bad && !o->tmp && make_named(o->path, fileno(o->f), &o->tmp, NULL) != 0) {
@@ -434,7 +448,7 @@ int ts_out_commit(ts_outfile *o)
     if (!bad && rename(o->tmp, o->path) != 0) { bad = 1; e = errno; }
     if (bad) {
         if (o->tmp) unlink(o->tmp);
-        ts_fail("%s: write failed: %s", o->path, strerror(e));
+        write_failed(o->path, e);
     }
     release_signals(&h);
     free(o->path); free(o->tmp);

@@ -23,6 +23,7 @@
 #include "data/data_internal.h"
 #include "common/idmap.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -457,7 +458,8 @@ static void put_lost(FILE *f, int32_t cpu, uint64_t count, int known)
 
 /* the input goes out in spans of whole lines, each as long as nothing is left out or put in
  * (a line of its own per event took 3.1M stdio calls for 3.1M events) */
-static int write_text(const ft_trace *t, FILE *f, const uint8_t *keep, const ts_recon *const *rec, const size_t *nrec)
+static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t *keep, const ts_recon *const *rec,
+                      const size_t *nrec)
 {
     const char *pos = t->buf;   /* what is not written yet */
     size_t nc = (size_t)t->ncpu + 1;
@@ -517,6 +519,8 @@ static int write_text(const ft_trace *t, FILE *f, const uint8_t *keep, const ts_
     for (size_t c = 0; c < nc; c++)
         if (pend[c]) put_lost(f, (int32_t)c, pending[c], !unknown[c]);
     fwrite(last, 1, (size_t)(t->buf + t->size - last), f);
+    /* the reason of the writes that failed (every later one fails alike: a full disk) */
+    const int e = ferror(f) ? (errno ? errno : EIO) : 0;
     free(pending);
     free(pend);
     free(unknown);
@@ -524,7 +528,7 @@ static int write_text(const ft_trace *t, FILE *f, const uint8_t *keep, const ts_
     free(has_last);
     ts__idmap_free(&cm.ids);
     free(cm.comm);
-    return ferror(f) ? ts_fail("%s: write error", t->path) : 0;
+    return e ? ts_fail("%s: write failed: %s", out, strerror(e)) : 0;
 }
 
 /* what ts_ftrace_rewrite refuses before any work */
@@ -561,7 +565,7 @@ int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
              * its default size whatever size is asked */
             char *vbuf = ts_malloc(1 << 20);
             setvbuf(of.f, vbuf, _IOFBF, 1 << 20);
-            rc = write_text(&t, of.f, keep, rec, nrec);
+            rc = write_text(&t, of.f, out, keep, rec, nrec);
             if (rc == 0) rc = ts_out_commit(&of);
             else ts_out_abort(&of);
             free(vbuf);
