@@ -744,6 +744,34 @@ static void fill_full_disk_names_output(void)
                   !strstr(out, "error: /tmp"), "%s", out);
 }
 
+/* --seed with a model that draws nothing (the n-gram, the unigram: neither their training
+ * nor their imputation reads it) is refused, as train and impute refuse it, not ignored */
+static void fill_seed_refused_when_unread(void)
+{
+    char *t = make_text(300, 100, 4, 0);
+    write_file(at("seed.trace"), t);
+    free(t);
+    char cmd[2000], err[512];
+    const char *models[] = {"ngram", "unigram"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model %s --seed 3 -q -o %s", at("seed.trace"), models[i], at("seed_out.trace"));
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, "--seed") && strstr(err, "does not read it") && strstr(err, models[i]),
+                  "%s: exit %d: %s", cmd, rc, err);
+        CHECK(access(at("seed_out.trace"), F_OK) != 0);
+    }
+    /* a model file of the n-gram: its imputation reads no seed either */
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -q -o %s --save-model %s", at("seed.trace"), at("seed_out.trace"),
+             at("seed.tsm"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "fill %s --model %s --seed 3 -q -o %s", at("seed.trace"), at("seed.tsm"), at("seed_out2.trace"));
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--seed") && strstr(err, "ngram does not read it"), "exit %d: %s", rc, err);
+    /* without it, the file fills */
+    snprintf(cmd, sizeof cmd, "fill %s --model %s -q -o %s", at("seed.trace"), at("seed.tsm"), at("seed_out2.trace"));
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+}
+
 TEST_MAIN("fill_ftrace", {
     snprintf(dir, sizeof dir, "/tmp/ts_fill_ftrace_%d", (int)getpid());
     mkdir(dir, 0755);
@@ -762,6 +790,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(bench_keep_checked_first);
     RUN(drop_output_checked_first);
     RUN(fill_full_disk_names_output);
+    RUN(fill_seed_refused_when_unread);
     RUN(real_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

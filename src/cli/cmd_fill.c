@@ -102,7 +102,8 @@ int cmd_fill(int argc, char **argv)
                      "bounds the memory on long traces"),
         TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),
         TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events (for --model FILE)"),
-        TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
+        TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0), for a model that draws (mdm,\n"
+                     "sssd-s4); refused for one that does not"),
         CLI_TRACE_ARCH_OPTION(&arch),
         CLI_THREADS_OPTION(&threads),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
@@ -131,6 +132,26 @@ int cmd_fill(int argc, char **argv)
         return cli_usage_error(C, "%s is for a model name to train; %s is a model file, used as it is", unread, model);
     }
     ts_clear_error();
+    /* a --seed the model does not read: refused, as train and impute refuse it, not
+     * ignored. A model name is trained and then imputes; a file only imputes */
+    if (ts_opt_given(&args, &seed)) {
+        const ts_model_ops *ops = ts_model_find(model);
+        unsigned reads = ops ? ((ops->train_reads & TS_TRAIN_READS_SEED) | (ops->impute_reads & TS_IMPUTE_READS_SEED)) : 0;
+        ts_model *m = NULL;
+        const int file = !ops && ts_file_exists(model) && ts_model_load(model, &m) == 0;
+        if (file) {
+            ops = m->ops;
+            reads = ops->impute_reads & TS_IMPUTE_READS_SEED;
+        }
+        ts_model_free(m);   /* ops is the registry's, not the model's */
+        ts_clear_error();   /* a model that cannot be read: the fill says why */
+        if (ops && !reads) {
+            rc = cli_usage_error(C, "--seed: the model %s does not read it (%s)", ops->name,
+                                 file ? "its imputation draws nothing" : "its training and imputation draw nothing");
+            ts_opt_free(&args);
+            return rc;
+        }
+    }
     if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
     if (text && ts_trace_is_ftrace(args.pos[0])) {
         rc = cli_usage_error(C, "--text is for a CTF trace; %s is ftrace text, and so is what fill writes", args.pos[0]);
