@@ -772,6 +772,30 @@ static void fill_seed_refused_when_unread(void)
     CHECK(run_cli(cmd, err, sizeof err) == 0);
 }
 
+/* --burst-min above the default --burst-max (64) without --burst-max: bursts of
+ * --burst-min events, not an error about a --burst-max never given; one given below
+ * --burst-min is still refused, named */
+static void burst_max_follows_burst_min(void)
+{
+    char *t = make_text(600, 0, 0, 0);
+    write_file(at("burst.trace"), t);
+    free(t);
+    char cmd[2000], err[512];
+    snprintf(cmd, sizeof cmd, "drop %s --rate 0.2 --burst-min 100 -q -o %s", at("burst.trace"), at("burst_out.trace"));
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
+    char *o = slurp(at("burst_out.trace"));
+    REQUIRE(o);
+    CHECK_MSG(strstr(o, "[LOST 100 EVENTS]"), "no burst of 100 events");
+    free(o);
+    snprintf(cmd, sizeof cmd, "drop %s --burst-min 100 --burst-max 64 -q -o %s", at("burst.trace"), at("burst_out.trace"));
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--burst-max 64 is below --burst-min 100"), "exit %d: %s", rc, err);
+    snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.2 --burst-min 100 -q --top 0", at("burst.trace"));
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
+}
+
 TEST_MAIN("fill_ftrace", {
     snprintf(dir, sizeof dir, "/tmp/ts_fill_ftrace_%d", (int)getpid());
     mkdir(dir, 0755);
@@ -791,6 +815,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(drop_output_checked_first);
     RUN(fill_full_disk_names_output);
     RUN(fill_seed_refused_when_unread);
+    RUN(burst_max_follows_burst_min);
     RUN(real_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -152,7 +152,8 @@ int bench_fill(int argc, char **argv)
         TS_OPT_STR_(0, "model", &model, "M", "model file or name (default ngram: trained on the damaged trace)"),
         TS_OPT_STR_(0, "rates", &rates, "R,R", "loss rates (default 0.01,0.1)"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
-        TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64)"),
+        TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64, or --burst-min\n"
+                     "when that is larger)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side (default 32)"),
         TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
@@ -178,6 +179,8 @@ int bench_fill(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    /* the default --burst-max follows a --burst-min above it; one given must not be below */
+    if (bmax < bmin && !ts_opt_given(&args, &bmax)) bmax = bmin;
     if (bmax < bmin) { ts_opt_free(&args); return cli_usage_error(C, "--burst-max %ld is below --burst-min %ld", bmax, bmin); }
     if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
     /* a model file is used as it is (a name that is neither is the library's error) */

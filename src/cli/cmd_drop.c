@@ -16,7 +16,8 @@ int cmd_drop(int argc, char **argv)
                     "or for ftrace text the new text file"),
         TS_OPT_DBL_(0, "rate", &rate, "R", 0, 0.99, "share of events to drop, per CPU (default 0.01)"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
-        TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64)"),
+        TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64, or --burst-min\n"
+                     "when that is larger)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0): the same seed, the same drops"),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
         TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
@@ -38,6 +39,8 @@ int cmd_drop(int argc, char **argv)
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     if (!out) { ts_opt_free(&args); return cli_usage_error(C, "-o OUT is required"); }
+    /* the default --burst-max follows a --burst-min above it; one given must not be below */
+    if (bmax < bmin && !ts_opt_given(&args, &bmax)) bmax = bmin;
     if (bmax < bmin) { ts_opt_free(&args); return cli_usage_error(C, "--burst-max %ld is below --burst-min %ld", bmax, bmin); }
     ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0, NULL};
     ts_drop_stats st;
