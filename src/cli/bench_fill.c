@@ -150,7 +150,8 @@ int bench_fill(int argc, char **argv)
     int quiet = 0, one = 0;
     const ts_option opts[] = {
         TS_OPT_STR_(0, "model", &model, "M", "model file or name (default ngram: trained on the damaged trace)"),
-        TS_OPT_STR_(0, "rates", &rates, "R,R", "loss rates (default 0.01,0.1)"),
+        TS_OPT_STR_(0, "rates", &rates, "R,R", "loss rates, each in (0, 0.99] (default 0.01,0.1): drop's\n"
+                    "--rate but 0, which drops nothing to score"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
         TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64, or --burst-min\n"
                      "when that is larger)"),
@@ -198,7 +199,7 @@ int bench_fill(int argc, char **argv)
         rv[nr] = strtod(p, &end);
         /* decimal, as the options read numbers: strtod's hexadecimal is none */
         int hex = memchr(p, 'x', (size_t)(end - p)) || memchr(p, 'X', (size_t)(end - p));
-        if (end == p || hex || isspace((unsigned char)*p) || (*end == ',' && !end[1]) || !(rv[nr] > 0 && rv[nr] < 0.9)) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.9)", rates); }
+        if (end == p || hex || isspace((unsigned char)*p) || (*end == ',' && !end[1]) || !(rv[nr] > 0 && rv[nr] <= 0.99)) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.99]", rates); }
         for (int j = 0; j < nr; j++)   /* one rate measured twice: as bench impute's lists, refused */
             if (rv[j] == rv[nr]) {
                 ts_opt_free(&args);
@@ -206,7 +207,7 @@ int bench_fill(int argc, char **argv)
             }
         nr++;
         p = *end == ',' ? end + 1 : end;
-        if (*end && *end != ',') { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.9)", rates); }
+        if (*end && *end != ',') { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.99]", rates); }
     }
     const char *trace = args.pos[0];
     char work[1000];
