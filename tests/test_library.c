@@ -60,6 +60,92 @@ static void impute_eval_default_run_options(void)
     ts_split_data_free(&d);
 }
 
+/* a careless caller: NULL where a model, windows, a path or an output is needed is an error
+ * naming the function and the argument, not a crash; a failed call leaves its outputs empty
+ * and freeable (twice, too) */
+static void null_arguments_are_errors(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char dp[512], mp[600];
+    make_dataset(dp, sizeof dp, dir, "ds", 3000);
+    snprintf(mp, sizeof mp, "%s/ng.tsm", dir);
+    ts_split_spec ss;
+    ts_split_spec_default(&ss);
+    ss.length = 40;
+    ss.windows = 20;
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    ts_model *m = NULL;
+    REQUIRE(ts_train_on("ngram", &d, NULL, &m, NULL) == 0);
+    REQUIRE(ts_model_save(m, mp) == 0);
+    const ts_windows *x = &d.split.test;
+    uint8_t *mask = ts_malloc(x->n * x->len);
+    ts_mask_fill(mask, x->n, x->len, 5, TS_MASK_CENTER, 0);
+#define NULL_ARG(call, fn, arg) do { ts_clear_error(); int rc_ = (call); \
+    CHECK_MSG(rc_ == -1 && strstr(ts_error(), fn) && strstr(ts_error(), arg " is NULL"), "%s: %d: %s", #call, rc_, \
+              ts_error()); } while (0)
+    ts_split_data d2;
+    ts_model *m2 = (ts_model *)&d2;   /* garbage: a failed call sets it to NULL */
+    ts_windows w = {(int32_t *)&d2, 7, 7};
+    ts_vocab v;
+    ts_impute_result r;
+    double bits;
+    NULL_ARG(ts_split_data_load(NULL, &ss, &d2), "ts_split_data_load", "dir");
+    NULL_ARG(ts_split_data_load(dp, &ss, NULL), "ts_split_data_load", "d");
+    NULL_ARG(ts_split_data_resplit(NULL, &ss), "ts_split_data_resplit", "d");
+    NULL_ARG(ts_split_data_resplit(&d, NULL), "ts_split_data_resplit", "s");
+    CHECK(d.split.test.n == 20);   /* refused before the split was freed */
+    NULL_ARG(ts_train_on(NULL, &d, NULL, &m2, NULL), "ts_train_on", "name");
+    CHECK(m2 == NULL);
+    NULL_ARG(ts_train_on("ngram", NULL, NULL, &m2, NULL), "ts_train_on", "d");
+    NULL_ARG(ts_train_on("ngram", &d, NULL, NULL, NULL), "ts_train_on", "out");
+    NULL_ARG(ts_model_train("ngram", NULL, &m2), "ts_model_train", "o");
+    NULL_ARG(ts_model_save(NULL, mp), "ts_model_save", "m");
+    NULL_ARG(ts_model_save(m, NULL), "ts_model_save", "path");
+    NULL_ARG(ts_model_load(NULL, &m2), "ts_model_load", "path");
+    NULL_ARG(ts_model_load(mp, NULL), "ts_model_load", "out");
+    NULL_ARG(ts_model_impute(NULL, x, mask, NULL, &w), "ts_model_impute", "m");
+    CHECK(w.data == NULL && w.n == 0);
+    ts_windows_free(&w);
+    ts_windows_free(&w);
+    NULL_ARG(ts_model_impute(m, NULL, mask, NULL, &w), "ts_model_impute", "x");
+    NULL_ARG(ts_model_impute(m, x, NULL, NULL, &w), "ts_model_impute", "mask");
+    NULL_ARG(ts_model_impute(m, x, mask, NULL, NULL), "ts_model_impute", "out");
+    ts_windows nodata = {NULL, 2, 40};
+    NULL_ARG(ts_model_impute(m, &nodata, mask, NULL, &w), "ts_model_impute", "x->data");
+    NULL_ARG(ts_model_impute_named(m, x, &d.data.vocab, NULL, NULL, &w, NULL), "ts_model_impute_named", "mask");
+    NULL_ARG(ts_model_impute_named(m, &nodata, &d.data.vocab, mask, NULL, &w, NULL), "ts_model_impute_named",
+             "x->data");
+    ts_vocab nonames = {3, NULL, NULL, -1};
+    NULL_ARG(ts_model_impute_named(m, x, &nonames, mask, NULL, &w, NULL), "ts_model_impute_named", "names->names");
+    NULL_ARG(ts_model_generate(NULL, 2, 40, NULL, &w), "ts_model_generate", "m");
+    NULL_ARG(ts_model_generate(m, 2, 40, NULL, NULL), "ts_model_generate", "out");
+    NULL_ARG(ts_model_bits(m, NULL, NULL, NULL, &bits, NULL), "ts_model_bits", "x");
+    NULL_ARG(ts_model_bits(m, x, NULL, NULL, NULL, NULL), "ts_model_bits", "bits");
+    NULL_ARG(ts_model_bits(NULL, x, NULL, NULL, &bits, NULL), "ts_model_bits", "m");
+    ts_impute_spec is = {5, TS_MASK_CENTER, NULL, NULL, NULL};
+    NULL_ARG(ts_impute_eval(NULL, x, &is, NULL, &r), "ts_impute_eval", "m");
+    NULL_ARG(ts_impute_eval(m, NULL, &is, NULL, &r), "ts_impute_eval", "x");
+    NULL_ARG(ts_impute_eval(m, x, NULL, NULL, &r), "ts_impute_eval", "s");
+    NULL_ARG(ts_impute_eval(m, x, &is, NULL, NULL), "ts_impute_eval", "res");
+    NULL_ARG(ts_impute_input_load(NULL, &ss, NULL, 10, &w, &v, NULL), "ts_impute_input_load", "path");
+    NULL_ARG(ts_impute_input_load(dp, &ss, NULL, 10, NULL, &v, NULL), "ts_impute_input_load", "x");
+    NULL_ARG(ts_impute_input_load(dp, &ss, NULL, 10, &w, NULL, NULL), "ts_impute_input_load", "names");
+    /* a dataset directory without a split spec: the default split, not zero windows */
+    ts_split_spec big;
+    ts_split_spec_default(&big);
+    CHECK_MSG(ts_impute_input_load(dp, NULL, NULL, -1, &w, &v, NULL) == 0 && w.n == big.windows && w.len == big.length,
+              "%zu windows of %zu: %s", w.n, w.len, ts_error());
+    ts_windows_free(&w);
+    ts_vocab_free(&v);
+    ts_vocab_free(&v);
+#undef NULL_ARG
+    free(mask);
+    ts_model_free(m);
+    ts_split_data_free(&d);
+}
+
 /* the example program named `name`, in the build directory of $TRACESYNTH (its examples/) */
 static const char *example(const char *name)
 {
@@ -125,5 +211,6 @@ static void impute_example_equals_the_command(void)
 
 TEST_MAIN("library", {
     RUN(impute_eval_default_run_options);
+    RUN(null_arguments_are_errors);
     RUN(impute_example_equals_the_command);
 })

@@ -10,7 +10,14 @@
  * ts_model_free / ts_mc_model_free, and a string or array the comment calls malloc'd with
  * free(). Every such free function accepts NULL and an all-zero struct, and a function that
  * fails leaves nothing to free. A const char * the library returns (ts_error, names,
- * ts_arch_name, ...) is the library's: ts_error's line lasts until the thread's next error. */
+ * ts_arch_name, ...) is the library's: ts_error's line lasts until the thread's next error.
+ *
+ * NULL: the model and protocol functions (model.h, protocol.h: training, saving, loading,
+ * imputing, generating, scoring, a dataset and its split) refuse a NULL where they need a
+ * model, windows or their data, a mask, a path, a spec or an output, with -1 and the error
+ * "FUNCTION: ARGUMENT is NULL" (outputs they were given are emptied first); a pointer the
+ * comment says may be NULL takes the default. Elsewhere a NULL the comment does not allow
+ * is the caller's error. */
 #ifndef TRACESYNTH_COMMON_H
 #define TRACESYNTH_COMMON_H
 

@@ -86,8 +86,9 @@ int  ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *
 /* the windows to impute and the names of their IDs: a window file or a .npy, named by
  * vocab_path, else by the vocab.tsv beside it (IDs at most the names' last, else at most
  * max_id), or a dataset directory: the test windows of its split s, named by vocab_path
- * or the dataset's names. names->n == 0: unnamed. distinct (may be NULL): how many of the
- * windows differ (a short test part repeats windows; for a file, the number of windows) */
+ * or the dataset's names (s NULL: the default split). names->n == 0: unnamed. distinct (may
+ * be NULL): how many of the windows differ (a short test part repeats windows; for a file,
+ * the number of windows) */
 int  ts_impute_input_load(const char *path, const ts_split_spec *s, const char *vocab_path,
                           int32_t max_id, ts_windows *x, ts_vocab *names, size_t *distinct);
 
