@@ -146,6 +146,28 @@ static void null_arguments_are_errors(void)
     ts_split_data_free(&d);
 }
 
+/* a split spec whose time-split parts are not three positive thousandths summing to 1000
+ * is refused, named (a negative part asked for an allocation of 2^59 bytes and aborted) */
+static void split_parts_checked(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char dp[512];
+    make_dataset(dp, sizeof dp, dir, "ds", 3000);
+    static const int bad[][3] = {{-5, 805, 200}, {0, 0, 0}, {500, 500, 500}, {700, 300, 0}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ts_split_spec ss;
+        ts_split_spec_default(&ss);
+        ss.length = 40;
+        memcpy(ss.permille, bad[i], sizeof ss.permille);
+        ts_split_data d;
+        CHECK_MSG(ts_split_data_load(dp, &ss, &d) == -1 && strstr(ts_error(), "thousandths"), "%d/%d/%d: %s",
+                  bad[i][0], bad[i][1], bad[i][2], ts_error());
+        CHECK(d.split.test.data == NULL);
+        ts_split_data_free(&d);
+    }
+}
+
 /* the example program named `name`, in the build directory of $TRACESYNTH (its examples/) */
 static const char *example(const char *name)
 {
@@ -212,5 +234,6 @@ static void impute_example_equals_the_command(void)
 TEST_MAIN("library", {
     RUN(impute_eval_default_run_options);
     RUN(null_arguments_are_errors);
+    RUN(split_parts_checked);
     RUN(impute_example_equals_the_command);
 })

@@ -259,7 +259,8 @@ const char *ts_split_name(ts_split_kind k);
  * absent) and sequence_length_L/testing; valid = nwin evenly spaced training windows. */
 int  ts_split_make(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
                    size_t nwin, ts_split *out);
-/* the same with the time split's parts given (NULL: the default) */
+/* the same with the time split's parts given (NULL: the default): three positive thousandths
+ * summing to 1000, else an error */
 int  ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
                          size_t nwin, const int permille[3], ts_split *out);
 void ts_split_free(ts_split *s);

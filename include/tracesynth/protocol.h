@@ -21,7 +21,8 @@ typedef struct {
     size_t length;             /* window length L (default 200) */
     size_t stride;             /* stride of the training windows (default 5) */
     size_t windows;            /* validation and test windows (default 500) */
-    int    permille[3];        /* the time split's parts (default ts_split_default_permille) */
+    int    permille[3];        /* the time split's parts in thousandths, positive, summing to
+                                  1000 (default ts_split_default_permille) */
 } ts_split_spec;
 void ts_split_spec_default(ts_split_spec *s);
 

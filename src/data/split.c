@@ -244,6 +244,13 @@ int ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_
     if (L == 0) return ts_fail("window length must be positive");
     if (stride == 0) return ts_fail("stride must be positive");
     if (nwin == 0) return ts_fail("the number of validation/test windows must be positive");
+    if (kind == TS_SPLIT_TIME && permille) {   /* as ts_split_parse_fractions gives them */
+        const int *pm = permille;
+        if (pm[0] < 1 || pm[1] < 1 || pm[2] < 1 || pm[0] > 998 || pm[1] > 998 || pm[2] > 998 ||
+            pm[0] + pm[1] + pm[2] != 1000)
+            return ts_fail("time split parts %d/%d/%d thousandths: expected three positive parts summing to 1000",
+                           pm[0], pm[1], pm[2]);
+    }
     int rc = kind == TS_SPLIT_TIME ? split_time(d, L, stride, nwin,
                                                 permille ? permille : ts_split_default_permille, out)
                                    : split_paper(d, L, stride, nwin, out);
