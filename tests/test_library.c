@@ -168,6 +168,29 @@ static void split_parts_checked(void)
     }
 }
 
+/* a blackout position that is none of ts_mask_pos's is refused, not imputed as some other */
+static void mask_position_checked(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char dp[512];
+    make_dataset(dp, sizeof dp, dir, "ds", 3000);
+    ts_split_spec ss;
+    ts_split_spec_default(&ss);
+    ss.length = 40;
+    ss.windows = 20;
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    ts_model *m = NULL;
+    REQUIRE(ts_train_on("ngram", &d, NULL, &m, NULL) == 0);
+    ts_impute_spec is = {5, (ts_mask_pos)42, NULL, NULL, NULL};
+    ts_impute_result r;
+    CHECK_MSG(ts_impute_eval(m, &d.split.test, &is, NULL, &r) == -1 && strstr(ts_error(), "position 42"), "%s",
+              ts_error());
+    ts_model_free(m);
+    ts_split_data_free(&d);
+}
+
 /* the example program named `name`, in the build directory of $TRACESYNTH (its examples/) */
 static const char *example(const char *name)
 {
@@ -235,5 +258,6 @@ TEST_MAIN("library", {
     RUN(impute_eval_default_run_options);
     RUN(null_arguments_are_errors);
     RUN(split_parts_checked);
+    RUN(mask_position_checked);
     RUN(impute_example_equals_the_command);
 })

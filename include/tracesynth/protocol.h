@@ -96,7 +96,8 @@ int  ts_impute_input_load(const char *path, const ts_split_spec *s, const char *
 /* hide -> impute -> score -> write */
 typedef struct {
     size_t      blackout;      /* k hidden events per window */
-    ts_mask_pos pos;           /* where; random positions draw from the run's seed */
+    ts_mask_pos pos;           /* where (one of ts_mask_pos, else an error); random positions
+                                  draw from the run's seed */
     const char *source;        /* the windows' name in messages (NULL: "input") */
     const ts_vocab *names;     /* the windows' event names (NULL or n == 0: the model's
                                   numbering); with the model's names, IDs match by name

@@ -366,6 +366,9 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
     if (!x) return null_arg(__func__, "x");
     if (!s) return null_arg(__func__, "s");
     const char *src = s->source ? s->source : "input";
+    if ((unsigned)s->pos > (unsigned)TS_MASK_ALL)   /* ts_mask_fill would hide every event */
+        return ts_fail("%s: blackout position %d: expected TS_MASK_CENTER, TS_MASK_END, TS_MASK_RANDOM or "
+                       "TS_MASK_ALL", src, (int)s->pos);
     if (s->blackout == 0 || s->blackout > x->len)
         return ts_fail("%s: a blackout of %zu events does not fit windows of %zu", src, s->blackout, x->len);
     const ts_vocab *names = s->names && s->names->n > 0 ? s->names : NULL;
