@@ -191,6 +191,28 @@ static void mask_position_checked(void)
     ts_split_data_free(&d);
 }
 
+/* windows that would not fit in memory: an error, not an abort on the allocation */
+static void generate_beyond_memory_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char dp[512];
+    make_dataset(dp, sizeof dp, dir, "ds", 3000);
+    ts_split_spec ss;
+    ts_split_spec_default(&ss);
+    ss.length = 40;
+    ss.windows = 20;
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    ts_model *m = NULL;
+    REQUIRE(ts_train_on("unigram", &d, NULL, &m, NULL) == 0);
+    ts_windows w;
+    CHECK_MSG(ts_model_generate(m, 1024, (size_t)1 << 40, NULL, &w) == -1 && !w.data && strstr(ts_error(), "memory"),
+              "%s", ts_error());
+    ts_model_free(m);
+    ts_split_data_free(&d);
+}
+
 /* the example program named `name`, in the build directory of $TRACESYNTH (its examples/) */
 static const char *example(const char *name)
 {
@@ -259,5 +281,6 @@ TEST_MAIN("library", {
     RUN(null_arguments_are_errors);
     RUN(split_parts_checked);
     RUN(mask_position_checked);
+    RUN(generate_beyond_memory_refused);
     RUN(impute_example_equals_the_command);
 })

@@ -505,6 +505,9 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, cannot generate %zu",
                        m->ops->name, m->len, L);
+    char what[128];
+    snprintf(what, sizeof what, "%s: %zu generated windows of %zu events", m->ops->name, n, L);
+    if (ts_memory_fits(n * L * sizeof *out->data, what, "fewer or shorter windows")) return -1;
     out->data = ts_malloc(n * L * sizeof *out->data);
     out->n = n;
     out->len = L;
