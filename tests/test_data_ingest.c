@@ -2401,6 +2401,10 @@ static void ftrace_errors(void)
          ":2: a count of lost events too large to read (2^63 - 1 or more)"},
         {"  a-1 [000] ..... 1.0: sys_read(fd: 0)\nCPU:0 [99999999999999999999 EVENTS DROPPED]\n  a-1 [000] ..... 2.0: sys_read(fd: 0)\n",
          ":2: a count of lost events too large to read (2^63 - 1 or more)"},
+        /* a marker of a CPU past the last read was "not an ftrace event line" */
+        {"  a-1 [000] ..... 1.0: sys_read(fd: 0)\nCPU:99999 [LOST 6 EVENTS]\n  a-1 [000] ..... 2.0: sys_read(fd: 0)\n",
+         ":2: a CPU number above 65535"},
+        {"##### CPU 70000 buffer started ####\n  a-1 [000] ..... 1.0: sys_read(fd: 0)\n", ":1: a CPU number above 65535"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         ts_ctf_trace t;

@@ -223,7 +223,8 @@ static const char *cr_line_end(const char *s, const char *e)
 }
 
 /* "CPU:N [LOST C EVENTS]", "CPU:N [LOST EVENTS]", trace-cmd's "CPU:N [C EVENTS DROPPED]" and
- * "CPU:N [EVENTS DROPPED]": 0 with the CPU and the count (-1: not known), else -1 */
+ * "CPU:N [EVENTS DROPPED]": 0 with the CPU and the count (-1: not known); -2 for such a
+ * marker of a CPU above 65535; else -1 */
 static int lost_marker(const char *s, const char *e, int64_t *cpu, int64_t *count)
 {
     if (e - s < 5 || memcmp(s, "CPU:", 4)) return -1;
@@ -241,16 +242,18 @@ static int lost_marker(const char *s, const char *e, int64_t *cpu, int64_t *coun
     }
     const char *tail = lost ? "EVENTS]" : "EVENTS DROPPED]";
     size_t tl = strlen(tail);
-    return (size_t)(e - q) == tl && !memcmp(q, tail, tl) && *cpu <= 65535 ? 0 : -1;
+    if ((size_t)(e - q) != tl || memcmp(q, tail, tl)) return -1;
+    return *cpu <= 65535 ? 0 : -2;
 }
 
-/* "##### CPU N buffer started ####" */
+/* "##### CPU N buffer started ####" (-2: of a CPU above 65535) */
 static int buffer_started(const char *s, const char *e, int64_t *cpu)
 {
     if (e - s < 10 || memcmp(s, "##### CPU ", 10)) return -1;
     const char *q = ts__digits(s + 10, e, cpu);
     static const char tail[] = " buffer started ####";
-    return q && (size_t)(e - q) == sizeof tail - 1 && !memcmp(q, tail, sizeof tail - 1) && *cpu <= 65535 ? 0 : -1;
+    if (!q || (size_t)(e - q) != sizeof tail - 1 || memcmp(q, tail, sizeof tail - 1)) return -1;
+    return *cpu <= 65535 ? 0 : -2;
 }
 
 /* "type: N" at q, an event's type number as the raw, hex and bin options print the trace
@@ -531,7 +534,12 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         x.b = b;
         x.e = e;
         int64_t cpu, count = -1;
-        if (buffer_started(s, e, &cpu) == 0 || lost_marker(s, e, &cpu, &count) == 0) {
+        const int bs = buffer_started(s, e, &cpu), lm = bs == -1 ? lost_marker(s, e, &cpu, &count) : -1;
+        if (bs == -2 || lm == -2) {
+            rc = bad_line(path, line, b, e, "a CPU number above 65535 (the most CPUs read)");
+            break;
+        }
+        if (bs == 0 || lm == 0) {
             if (count == INT64_MAX) {   /* (ts__digits' saturated value: the count is not known) */
                 rc = bad_line(path, line, b, e, "a count of lost events too large to read (2^63 - 1 or more)");
                 break;
