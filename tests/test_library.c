@@ -140,6 +140,23 @@ static void null_arguments_are_errors(void)
     ts_windows_free(&w);
     ts_vocab_free(&v);
     ts_vocab_free(&v);
+    /* an option list whose count and arrays disagree is an error, not a crash */
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.kv.n = 2;
+    CHECK_MSG(ts_model_impute(m, x, mask, &ro, &w) == -1 && strstr(ts_error(), "without their keys or values"), "%s",
+              ts_error());
+    const char *keys[] = {"order", NULL}, *vals[] = {"3", "4"};
+    ro.kv.keys = keys;
+    ro.kv.values = vals;
+    CHECK_MSG(ts_model_generate(m, 2, 40, &ro, &w) == -1 && strstr(ts_error(), "option 2 of 2: its key is NULL"), "%s",
+              ts_error());
+    ro.kv.n = -1;
+    CHECK_MSG(ts_model_impute(m, x, mask, &ro, &w) == -1 && strstr(ts_error(), "below 0"), "%s", ts_error());
+    ts_train_opts to = {.blackout = 10, .mask_pos = TS_MASK_CENTER};
+    to.kv.n = 1;
+    CHECK_MSG(ts_train_on("ngram", &d, &to, &m2, NULL) == -1 && strstr(ts_error(), "training options: 1 given"), "%s",
+              ts_error());
 #undef NULL_ARG
     free(mask);
     ts_model_free(m);

@@ -68,9 +68,10 @@ void ts_kv_part_free(ts_kv *kv)
 
 const char *ts_kv_get(const ts_kv *kv, const char *key)
 {
-    if (!kv) return NULL;
+    /* a malformed list (ts_kv_check refuses it) holds nothing */
+    if (!kv || kv->n <= 0 || !kv->keys || !kv->values) return NULL;
     for (int i = kv->n - 1; i >= 0; i--)      /* the last one given wins */
-        if (!strcmp(kv->keys[i], key)) return kv->values[i];
+        if (kv->keys[i] && !strcmp(kv->keys[i], key)) return kv->values[i];
     return NULL;
 }
 
@@ -111,6 +112,14 @@ int ts_kv_double(const ts_kv *kv, const char *key, double def, double *out)
 int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char *const *known)
 {
     if (!kv) return 0;
+    /* a library caller's list: its count and arrays must agree */
+    if (kv->n < 0 || (kv->n > 0 && (!kv->keys || !kv->values)))
+        return ts_fail("%s%s%s options: %d given%s", model ? model : "", model ? ": " : "", kind, kv->n,
+                       kv->n < 0 ? " (a count below 0)" : " without their keys or values (NULL)");
+    for (int i = 0; i < kv->n; i++)
+        if (!kv->keys[i] || !kv->values[i])
+            return ts_fail("%s%s%s option %d of %d: its %s is NULL", model ? model : "", model ? ": " : "", kind,
+                           i + 1, kv->n, kv->keys[i] ? "value" : "key");
     for (int i = 0; i < kv->n; i++) {
         int ok = 0;
         for (const char *const *k = known; *k && !ok; k++) ok = !strcmp(*k, kv->keys[i]);
