@@ -226,6 +226,16 @@ static void generate_beyond_memory_refused(void)
     ts_windows w;
     CHECK_MSG(ts_model_generate(m, 1024, (size_t)1 << 40, NULL, &w) == -1 && !w.data && strstr(ts_error(), "memory"),
               "%s", ts_error());
+    CHECK_MSG(ts_model_generate(m, SIZE_MAX / 8 + 2, 16, NULL, &w) == -1 && !w.data &&
+                  strstr(ts_error(), "cannot generate"), "%s", ts_error());
+    /* imputing: windows described beyond memory, or wrapping around, are refused before any is read */
+    int32_t one[4] = {0, 1, 0, 1};
+    uint8_t mk[4] = {1, 0, 1, 1};
+    ts_windows big = {one, (size_t)1 << 40, 4}, wrap = {one, SIZE_MAX / 8 + 2, 16};
+    CHECK_MSG(ts_model_impute(m, &big, mk, NULL, &w) == -1 && !w.data && strstr(ts_error(), "memory"), "%s",
+              ts_error());
+    CHECK_MSG(ts_model_impute(m, &wrap, mk, NULL, &w) == -1 && !w.data && strstr(ts_error(), "more than memory"),
+              "%s", ts_error());
     ts_model_free(m);
     ts_split_data_free(&d);
 }

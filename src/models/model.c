@@ -469,6 +469,12 @@ int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const
     size_t n = x->n, L = x->len;
     if (n == 0 || L == 0) return ts_fail("%s: no windows to impute", m->ops->name);
     if (!x->data) return null_arg(__func__, "x->data");
+    /* windows that cannot be in memory (a caller's n and len that do not describe its data) */
+    if (L > SIZE_MAX / sizeof(int32_t) / n)
+        return ts_fail("%s: %zu windows of %zu events: more than memory can hold", m->ops->name, n, L);
+    char what[128];
+    snprintf(what, sizeof what, "%s: %zu imputed windows of %zu events", m->ops->name, n, L);
+    if (ts_memory_fits(n * L * sizeof *out->data, what, "fewer windows")) return -1;
     if (check_keys(&o->kv, m->ops, "run", m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
         return ts_fail("%s: the model was trained on windows of %zu events, got windows of %zu "
