@@ -157,6 +157,11 @@ static void null_arguments_are_errors(void)
     to.kv.n = 1;
     CHECK_MSG(ts_train_on("ngram", &d, &to, &m2, NULL) == -1 && strstr(ts_error(), "training options: 1 given"), "%s",
               ts_error());
+    /* a blackout position outside the enum (it was taken, and hid every event for sssd-s4's masks) */
+    to.kv.n = 0;
+    to.mask_pos = (ts_mask_pos)7;
+    CHECK_MSG(ts_train_on("ngram", &d, &to, &m2, NULL) == -1 && strstr(ts_error(), "blackout position 7"), "%s",
+              ts_error());
 #undef NULL_ARG
     free(mask);
     ts_model_free(m);
