@@ -747,7 +747,7 @@ static void options_and_errors(void)
     CHECK(ts_kv_check(&kv, "ngram", "training", other) == -1 &&
           !strcmp(ts_error(), "ngram: option --order: not one of its training options (--fallback)"));
     /* a long list is given whole (it was cut at 256 bytes, inside a name) */
-    static char names[2000][24];
+    static char names[2000][32];
     static const char *many[2001];
     for (int i = 0; i < 2000; i++) {
         snprintf(names[i], sizeof names[i], "option-number-%d", i);
