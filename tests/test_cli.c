@@ -1483,6 +1483,32 @@ static void too_long_paths(void)
     CHECK(run_cli(args, err, sizeof err) == 1 && strstr(err, "not-there: no such file or directory"));
 }
 
+/* an error line is one write: ranks of mpirun (or any processes) sharing a stderr do not
+ * cut into each other's lines (it was written a character at a time) */
+static void error_line_one_write(void)
+{
+    if (system("strace -V >/dev/null 2>&1") != 0) SKIP("strace not installed");
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    const char *args[] = {"train --model ngram %s/no-such-dataset", "train --bogus-option 1 %s/ds",
+                          "no-such-command %s"};
+    for (size_t i = 0; i < sizeof args / sizeof *args; i++) {
+        char a[1024], cmd[4096], lp[512];
+        snprintf(a, sizeof a, args[i], dir);
+        snprintf(lp, sizeof lp, "%s/writes.log", dir);
+        snprintf(cmd, sizeof cmd, "strace -f -e trace=write -e signal=none -o %s %s %s 2>/dev/null", lp, bin, a);
+        int st = system(cmd);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) != 0, "%s", a);
+        FILE *f = fopen(lp, "r");
+        REQUIRE(f);
+        char line[8192];
+        int writes = 0;
+        while (fgets(line, sizeof line, f)) writes += strstr(line, "write(2, ") != NULL;
+        fclose(f);
+        CHECK_MSG(writes == 1, "%s: %d writes to stderr", a, writes);
+    }
+}
+
 /* what a command prints on stdout and cannot write (a full disk) is an error naming
  * where it went, not a success with the output lost */
 static void stdout_write_failure(void)
@@ -1555,4 +1581,5 @@ TEST_MAIN("cli", {
     RUN(too_long_paths);
     RUN(default_threads_one_pool);
     RUN(stdout_write_failure);
+    RUN(error_line_one_write);
 })

@@ -57,6 +57,11 @@ const char *ts_plural(size_t n);
  * written as the line end it is) */
 void        ts_put_shown(FILE *f, const char *s);
 void        ts_vput_shown(FILE *f, const char *fmt, va_list ap);
+/* s so shown, in a new string (free it) */
+char       *ts_shown(const char *s);
+/* pre, s shown and post (pre and post as they are) written by one call: a line that
+ * other processes writing to the same stream (mpirun's ranks) do not cut into */
+void        ts_put_line(FILE *f, const char *pre, const char *s, const char *post);
 
 /* ---- numbers from text: all of s, a decimal integer in [lo, hi] or a finite number in
  * [lo, hi] (lo == hi == 0: any); -1 with "'s' is not ..." (callers that name the place

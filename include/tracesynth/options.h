@@ -9,6 +9,7 @@
 #ifndef TRACESYNTH_OPTIONS_H
 #define TRACESYNTH_OPTIONS_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -92,6 +93,9 @@ int  ts_opt_given(const ts_opt_result *r, const void *value);
 int  ts_opt_parse(const ts_opt_spec *spec, int argc, char **argv, ts_opt_result *out);
 void ts_opt_free(ts_opt_result *r);
 void ts_opt_usage(const ts_opt_spec *spec, FILE *f);
+/* "tracesynth CMD: error: MESSAGE (see 'tracesynth CMD --help')" on stderr, written by one
+ * call, the message made by fmt and shown as ts_put_shown shows it */
+void ts_usage_line(const char *cmd, const char *fmt, va_list ap);
 
 #ifdef __cplusplus
 }

@@ -110,9 +110,7 @@ static void set_runtime_env(int argc, char **argv)
 
 static int not_a_command(const char *name)
 {
-    fprintf(stderr, "tracesynth: '");
-    ts_put_shown(stderr, name);
-    fprintf(stderr, "' is not a command; see 'tracesynth --help'\n");
+    ts_put_line(stderr, "tracesynth: '", name, "' is not a command; see 'tracesynth --help'\n");
     return 2;
 }
 
@@ -176,9 +174,7 @@ static int run(int argc, char **argv)
 int cli_fail(void)
 {
     /* the error names paths and values as given: shown without their control bytes */
-    fprintf(stderr, "tracesynth: error: ");
-    ts_put_shown(stderr, ts_error());
-    fputc('\n', stderr);
+    ts_put_line(stderr, "tracesynth: error: ", ts_error(), "\n");   /* one write: ranks' lines stay whole */
     return 1;
 }
 
@@ -194,9 +190,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "tracesynth %s: error: ", cmd);
-    ts_vput_shown(stderr, fmt, ap);
-    fprintf(stderr, " (see 'tracesynth %s --help')\n", cmd);
+    ts_usage_line(cmd, fmt, ap);
     va_end(ap);
     return 2;
 }

@@ -58,17 +58,39 @@ static size_t shown_utf8(const unsigned char *p)
     return n;
 }
 
-void ts_put_shown(FILE *f, const char *s)
+char *ts_shown(const char *s)
 {
+    char *out = ts_malloc(4 * strlen(s) + 1), *o = out;   /* a byte shown takes at most 4 */
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         size_t n = *p >= 0x80 ? shown_utf8(p) : (*p >= 0x20 && *p != 0x7f) || *p == '\t';
         if (n) {
-            fwrite(p, 1, n, f);
+            memcpy(o, p, n);
+            o += n;
             p += n;
         } else {
-            fprintf(f, "\\x%02x", *p++);
+            o += sprintf(o, "\\x%02x", *p++);
         }
     }
+    *o = 0;
+    return out;
+}
+
+void ts_put_line(FILE *f, const char *pre, const char *s, const char *post)
+{
+    char *t = ts_shown(s);
+    size_t a = strlen(pre), b = strlen(t), c = strlen(post);
+    char *line = ts_malloc(a + b + c + 1);
+    memcpy(line, pre, a);
+    memcpy(line + a, t, b);
+    memcpy(line + a + b, post, c + 1);
+    fwrite(line, 1, a + b + c, f);   /* one write: an unbuffered stderr's line stays whole */
+    free(line);
+    free(t);
+}
+
+void ts_put_shown(FILE *f, const char *s)
+{
+    ts_put_line(f, "", s, "");
 }
 
 void ts_vput_shown(FILE *f, const char *fmt, va_list ap)
@@ -84,7 +106,6 @@ void ts_vput_shown(FILE *f, const char *fmt, va_list ap)
     const size_t fl = strlen(fmt);
     const int nl = fl > 0 && fmt[fl - 1] == '\n' && n > 0;
     if (nl) s[n - 1] = 0;
-    ts_put_shown(f, s);
-    if (nl) fputc('\n', f);
+    ts_put_line(f, "", s, nl ? "\n" : "");
     free(s);
 }

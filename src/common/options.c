@@ -8,14 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+void ts_usage_line(const char *cmd, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0) return;
+    char *msg = ts_malloc((size_t)n + 1), pre[160], post[160];
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    snprintf(pre, sizeof pre, "tracesynth %s: error: ", cmd);
+    snprintf(post, sizeof post, " (see 'tracesynth %s --help')\n", cmd);
+    ts_put_line(stderr, pre, msg, post);
+    free(msg);
+}
+
 static int usage_error(const ts_opt_spec *sp, const char *fmt, ...) TS_PRINTF(2, 3);
 static int usage_error(const ts_opt_spec *sp, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "tracesynth %s: error: ", sp->cmd);
-    ts_vput_shown(stderr, fmt, ap);   /* values as given may hold control bytes */
-    fprintf(stderr, " (see 'tracesynth %s --help')\n", sp->cmd);
+    ts_usage_line(sp->cmd, fmt, ap);   /* values as given may hold control bytes */
     va_end(ap);
     return 2;
 }

@@ -714,9 +714,7 @@ void ts_fill_result_free(ts_fill_result *r)
 /* a progress line naming a path as given: its control bytes shown as \xNN */
 static void say_path(const char *what, const char *path)
 {
-    fputs(what, stderr);
-    ts_put_shown(stderr, path);
-    fputc('\n', stderr);
+    ts_put_line(stderr, what, path, "\n");
 }
 
 int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill_result *res)
