@@ -289,13 +289,15 @@ int cmd_train(int argc, char **argv)
            also.n && ri.copies ? " (+ --also, --reinterleave)" : also.n ? " (+ --also)"
            : ri.copies ? " (+ --reinterleave)" : "", d.n_ids, ts_plural((size_t)d.n_ids), dt, out);
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
-    /* the budget plans the work after the loop on a few timed windows: a run that still
-     * took longer says by how much */
+    /* the budget plans the iterations and the work after the loop on a few timed ones: a
+     * run that still took longer (a busier machine, or that work's estimate short) says by
+     * how much */
     const char *bud = ts_kv_get(&ro.kv, "budget");
     double bs;
     if (rank == 0 && bud && ts_train_budget_parse(bud, &bs) == 0 && dt > 1.1 * bs)
-        cli_say(stderr, "tracesynth: warning: train: the run took %.1f s, %.1f s past --budget %s (the work after "
-                "its last iteration took longer than timed)\n", dt, dt - bs, bud);
+        cli_say(stderr, "tracesynth: warning: train: the run took %.1f s, %.1f s past --budget %s (its iterations "
+                "and the work after them were timed before the run: the machine got busier, or that work took "
+                "longer than timed)\n", dt, dt - bs, bud);
     rc = 0;
 done:
     ts_path_unlock(&hold[0]);
