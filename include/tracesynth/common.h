@@ -41,6 +41,8 @@ extern "C" {
 
 /* ---- errors (thread-local: each thread sees its own last error; the last one wins) ---- */
 int         ts_fail(const char *fmt, ...) TS_PRINTF(1, 2); /* records, returns -1; an argument may be ts_error() (the message before, wrapped) */
+/* a library function's argument that must not be NULL: -1, "FN: ARG is NULL" */
+int         ts_fail_null(const char *fn, const char *arg);
 /* the bytes of the longest error ts_fail keeps whole, its NUL included (a longer one keeps
  * its start and its end around "...") */
 #define TS_ERROR_MAX 8448

@@ -58,6 +58,11 @@ static size_t shown_utf8(const unsigned char *p)
     return n;
 }
 
+int ts_fail_null(const char *fn, const char *arg)
+{
+    return ts_fail("%s: %s is NULL", fn, arg);
+}
+
 char *ts_shown(const char *s)
 {
     char *out = ts_malloc(4 * strlen(s) + 1), *o = out;   /* a byte shown takes at most 4 */

@@ -20,16 +20,10 @@ void ts_split_spec_default(ts_split_spec *s)
 
 /* ---- a dataset and its split ---- */
 
-/* a NULL where fn needs its argument arg: -1, an error naming both */
-static int null_arg(const char *fn, const char *arg)
-{
-    return ts_fail("%s: %s is NULL", fn, arg);
-}
-
 int ts_split_data_resplit(ts_split_data *d, const ts_split_spec *s)
 {
-    if (!d) return null_arg(__func__, "d");
-    if (!s) return null_arg(__func__, "s");
+    if (!d) return ts_fail_null(__func__, "d");
+    if (!s) return ts_fail_null(__func__, "s");
     ts_split_free(&d->split);
     memset(&d->split, 0, sizeof d->split);
     d->n_ids = 0;
@@ -41,9 +35,9 @@ int ts_split_data_resplit(ts_split_data *d, const ts_split_spec *s)
 
 int ts_split_data_load(const char *dir, const ts_split_spec *s, ts_split_data *d)
 {
-    if (!d) return null_arg(__func__, "d");
+    if (!d) return ts_fail_null(__func__, "d");
     memset(d, 0, sizeof *d);
-    if (!dir) return null_arg(__func__, "dir");
+    if (!dir) return ts_fail_null(__func__, "dir");
     if (ts_dataset_load(dir, &d->data)) return -1;
     if (s && ts_split_data_resplit(d, s)) {
         ts_split_data_free(d);
@@ -262,10 +256,10 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
 int ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *o, ts_model **out,
                 double *seconds)
 {
-    if (!out) return null_arg(__func__, "out");
+    if (!out) return ts_fail_null(__func__, "out");
     *out = NULL;
-    if (!name) return null_arg(__func__, "name");
-    if (!d) return null_arg(__func__, "d");
+    if (!name) return ts_fail_null(__func__, "name");
+    if (!d) return ts_fail_null(__func__, "d");
     /* NULL: train's defaults (blackouts of 10 at the centre, seed 0, no log, no progress) */
     ts_train_opts to = o ? *o : (ts_train_opts){.blackout = 10, .mask_pos = TS_MASK_CENTER};
     to.split = &d->split;
@@ -299,9 +293,9 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, const char *v
         memset(names, 0, sizeof *names);
         names->unk = -1;
     }
-    if (!x) return null_arg(__func__, "x");
-    if (!names) return null_arg(__func__, "names");
-    if (!path) return null_arg(__func__, "path");
+    if (!x) return ts_fail_null(__func__, "x");
+    if (!names) return ts_fail_null(__func__, "names");
+    if (!path) return ts_fail_null(__func__, "path");
     ts_split_spec def;
     if (!s) {   /* a dataset directory's test windows: the default split */
         ts_split_spec_default(&def);
@@ -360,11 +354,11 @@ static int write_triple(const char *outdir, const ts_windows *x, const uint8_t *
 int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, const ts_run_opts *ro,
                    ts_impute_result *res)
 {
-    if (!res) return null_arg(__func__, "res");
+    if (!res) return ts_fail_null(__func__, "res");
     memset(res, 0, sizeof *res);
-    if (!m) return null_arg(__func__, "m");
-    if (!x) return null_arg(__func__, "x");
-    if (!s) return null_arg(__func__, "s");
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!x) return ts_fail_null(__func__, "x");
+    if (!s) return ts_fail_null(__func__, "s");
     const char *src = s->source ? s->source : "input";
     if ((unsigned)s->pos > (unsigned)TS_MASK_ALL)   /* ts_mask_fill would hide every event */
         return ts_fail("%s: blackout position %d: expected TS_MASK_CENTER, TS_MASK_END, TS_MASK_RANDOM or "

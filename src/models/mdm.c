@@ -55,7 +55,6 @@
 #include "tracesynth/train.h"
 #include "mdm_internal.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -336,7 +335,6 @@ static void tfm_backward(const mdm_model *m, plan *pl)
     if (!pl->embedded) ts_embedding_backward(G + m->p.emb, pl->dh, pl->ids, (int)BL, C);
 }
 
-/* logits (B L, V) from pl->ids */
 /* a uniform 24-bit draw for element j of block i under seed: splitmix64's finaliser of
  * (seed, i, j), so that the mask is the same whatever the threads */
 static inline uint32_t drop_bits(uint64_t seed, int i, size_t j)
@@ -362,6 +360,7 @@ static void drop_hidden(float *g, float *d, size_t n, double p, uint64_t seed, i
     }
 }
 
+/* logits (B L, V) from pl->ids */
 void net_forward(const mdm_model *m, plan *pl)
 {
     if (m->c.backbone == BACKBONE_TRANSFORMER) { tfm_forward(m, pl); return; }
@@ -2808,16 +2807,12 @@ static int chain_mix_opt(const mdm_model *m, const char *mix, int *kind_out, dou
     int kind = m->has_chain ? m->chain_kind : CHAIN_LINEAR;
     double a = m->has_chain ? m->chain_w : 0;
     if (mix) {
-        char *end = NULL;
         if (!strcmp(mix, "none")) {
             kind = CHAIN_LINEAR, a = 0;
         } else if (!strncmp(mix, "linear:", 7) || !strncmp(mix, "switch:", 7)) {
             kind = mix[0] == 's' ? CHAIN_SWITCH : CHAIN_LINEAR;
-            errno = 0;
-            a = strtod(mix + 7, &end);
             /* decimal, as the options read numbers: no blank, no hexadecimal */
-            if (end == mix + 7 || *end || errno || isspace((unsigned char)mix[7]) || strpbrk(mix + 7, "xX") ||
-                !(a >= 0 && a <= 1))
+            if (ts_parse_double(mix + 7, 0, 1, &a) != 0)
                 return ts_opt_fail("mdm", "ngram-mix", "'%s': the number after ':' must be 0 to 1", mix);
         } else {
             return ts_opt_fail("mdm", "ngram-mix", "'%s': expected none, linear:W or switch:A", mix);

@@ -258,18 +258,12 @@ static int check_keys(const ts_kv *kv, const ts_model_ops *ops, const char *kind
     return ts_kv_check(kv, ops->name, kind, keys ? keys : none);
 }
 
-/* a NULL where fn needs its argument arg: -1, an error naming both */
-static int null_arg(const char *fn, const char *arg)
-{
-    return ts_fail("%s: %s is NULL", fn, arg);
-}
-
 int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
 {
-    if (!out) return null_arg(__func__, "out");
+    if (!out) return ts_fail_null(__func__, "out");
     *out = NULL;
-    if (!name) return null_arg(__func__, "name");
-    if (!o) return null_arg(__func__, "o");
+    if (!name) return ts_fail_null(__func__, "name");
+    if (!o) return ts_fail_null(__func__, "o");
     const ts_model_ops *ops = ts_model_find(name);
     if (!ops) return -1;
     if (!o->split) return ts_fail("%s: no training data", name);
@@ -313,8 +307,8 @@ void ts_vocab_put(ts_writer *w, const char *tag, const ts_vocab *v)
 
 int ts_model_save(const ts_model *m, const char *path)
 {
-    if (!m) return null_arg(__func__, "m");
-    if (!path) return null_arg(__func__, "path");
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!path) return ts_fail_null(__func__, "path");
     ts_writer w;
     ts_writer_init(&w, path);
     ts_writer_text(&w, "MODEL", m->ops->name);
@@ -384,9 +378,9 @@ int ts_vocab_get(const ts_reader *r, const char *tag, ts_vocab *v)
 
 int ts_model_load(const char *path, ts_model **out)
 {
-    if (!out) return null_arg(__func__, "out");
+    if (!out) return ts_fail_null(__func__, "out");
     *out = NULL;
-    if (!path) return null_arg(__func__, "path");
+    if (!path) return ts_fail_null(__func__, "path");
     ts_reader r;
     if (ts_reader_open(&r, path) != 0) return -1;
     int rc = -1;
@@ -463,15 +457,15 @@ static const ts_run_opts run_defaults;
 int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const ts_run_opts *o,
                     ts_windows *out)
 {
-    if (!out) return null_arg(__func__, "out");
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
-    if (!m) return null_arg(__func__, "m");
-    if (!x) return null_arg(__func__, "x");
-    if (!mask) return null_arg(__func__, "mask");
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!x) return ts_fail_null(__func__, "x");
+    if (!mask) return ts_fail_null(__func__, "mask");
     if (!o) o = &run_defaults;
     size_t n = x->n, L = x->len;
     if (n == 0 || L == 0) return ts_fail("%s: no windows to impute", m->ops->name);
-    if (!x->data) return null_arg(__func__, "x->data");
+    if (!x->data) return ts_fail_null(__func__, "x->data");
     /* windows that cannot be in memory (a caller's n and len that do not describe its data) */
     if (L > SIZE_MAX / sizeof(int32_t) / n)
         return ts_fail("%s: %zu windows of %zu events: more than memory can hold", m->ops->name, n, L);
@@ -511,9 +505,9 @@ int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const
 
 int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_windows *out)
 {
-    if (!out) return null_arg(__func__, "out");
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
-    if (!m) return null_arg(__func__, "m");
+    if (!m) return ts_fail_null(__func__, "m");
     if (!o) o = &run_defaults;
     if (n == 0 || L == 0) return ts_fail("%s: nothing to generate (%zu windows of %zu events)",
                                          m->ops->name, n, L);
@@ -599,13 +593,13 @@ int ts_model_windows_named(const ts_model *m, const ts_windows *x, const ts_voca
                            size_t *unknown)
 {
     size_t unk = 0;
-    if (!out) return null_arg(__func__, "out");
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
     if (unknown) *unknown = 0;
-    if (!m) return null_arg(__func__, "m");
-    if (!x) return null_arg(__func__, "x");
-    if (!x->data && x->n && x->len) return null_arg(__func__, "x->data");
-    if (names && names->n > 0 && !names->names) return null_arg(__func__, "names->names");
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!x) return ts_fail_null(__func__, "x");
+    if (!x->data && x->n && x->len) return ts_fail_null(__func__, "x->data");
+    if (names && names->n > 0 && !names->names) return ts_fail_null(__func__, "names->names");
     if (!names || names->n <= 0 || m->vocab.n <= 0) {
         size_t nL = x->n * x->len;
         for (size_t i = 0; i < nL; i++)
@@ -625,14 +619,14 @@ int ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *name
                           const uint8_t *mask, const ts_run_opts *o, ts_windows *out,
                           size_t *unknown)
 {
-    if (!out) return null_arg(__func__, "out");
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
     if (unknown) *unknown = 0;
-    if (!m) return null_arg(__func__, "m");
-    if (!x) return null_arg(__func__, "x");
-    if (!mask) return null_arg(__func__, "mask");
-    if (!x->data && x->n && x->len) return null_arg(__func__, "x->data");
-    if (names && names->n > 0 && !names->names) return null_arg(__func__, "names->names");
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!x) return ts_fail_null(__func__, "x");
+    if (!mask) return ts_fail_null(__func__, "mask");
+    if (!x->data && x->n && x->len) return ts_fail_null(__func__, "x->data");
+    if (names && names->n > 0 && !names->names) return ts_fail_null(__func__, "names->names");
     if (!names || names->n <= 0 || m->vocab.n <= 0) return ts_model_impute(m, x, mask, o, out);
     const ts_vocab *mv = &m->vocab;
     size_t nL = x->n * x->len;
@@ -670,11 +664,11 @@ int ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const
                   double *bits, size_t *unknown)
 {
     if (unknown) *unknown = 0;
-    if (!m) return null_arg(__func__, "m");
-    if (!x) return null_arg(__func__, "x");
-    if (!bits) return null_arg(__func__, "bits");
-    if (!x->data && x->n && x->len) return null_arg(__func__, "x->data");
-    if (names && names->n > 0 && !names->names) return null_arg(__func__, "names->names");
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!x) return ts_fail_null(__func__, "x");
+    if (!bits) return ts_fail_null(__func__, "bits");
+    if (!x->data && x->n && x->len) return ts_fail_null(__func__, "x->data");
+    if (names && names->n > 0 && !names->names) return ts_fail_null(__func__, "names->names");
     if (!o) o = &run_defaults;
     if (!m->ops->bits) return ts_fail("%s: this model gives no likelihood", m->ops->name);
     if (x->n == 0 || x->len == 0) return ts_fail("%s: no windows to score", m->ops->name);

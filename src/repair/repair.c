@@ -59,14 +59,13 @@ static int32_t most_frequent(const uint32_t *cnt, int32_t card, int32_t from)
 }
 
 /* the type's allowed ID of channel c whose value is nearest to q (val: each ID's value,
- * ok: which IDs have one, from ID `from`; NULL: the ID itself is the value), between two
- * as near the more frequent; -1 when no allowed ID has a value */
-static int32_t nearest(const uint32_t *cnt, int32_t card, int32_t from, const long long *val, const uint8_t *ok,
-                       long long q)
+ * ok: which IDs have one; NULL: the ID itself is the value), between two as near the more
+ * frequent; -1 when no allowed ID has a value */
+static int32_t nearest(const uint32_t *cnt, int32_t card, const long long *val, const uint8_t *ok, long long q)
 {
     int32_t best = -1;
     unsigned long long bd = 0;
-    for (int32_t a = from; a < card; a++) {
+    for (int32_t a = 0; a < card; a++) {
         if (!cnt[a] || (ok && !ok[a])) continue;
         /* unsigned: two return values far apart (-2^63, 2^62) differ by more than a long long holds */
         long long p = val ? val[a] : a;
@@ -213,9 +212,9 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
             const uint32_t *cnt = k->cnt[c] + (size_t)v * k->card[c];
             int32_t a = -1;
             if (c == TS_CH_RET) {
-                if (rqok[i]) a = nearest(cnt, k->card[c], 0, kval, kok, rq[i]);
+                if (rqok[i]) a = nearest(cnt, k->card[c], kval, kok, rq[i]);
             } else if (c != TS_CH_COMM) {
-                a = nearest(cnt, k->card[c], 0, NULL, NULL, x);
+                a = nearest(cnt, k->card[c], NULL, NULL, x);
             }
             if (a < 0) a = most_frequent(cnt, k->card[c], 0);
             m->ch[c][i] = a;

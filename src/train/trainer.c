@@ -210,6 +210,25 @@ int ts_train_ckpt_refuse(const char *path, const char *tag)
                    "beside it, without .ckpt)", path, ts_article(name), name);
 }
 
+/* a section holding one double (little-endian) */
+static void put_double(ts_writer *w, const char *tag, double v)
+{
+    uint64_t d;
+    memcpy(&d, &v, 8);
+    ts_writer_begin(w, tag);
+    ts_writer_put64(w, d);
+    ts_writer_end(w);
+}
+
+static int get_double(const ts_reader *r, const char *tag, double *v)
+{
+    unsigned char b[8];
+    if (ts_reader_copy(r, tag, b, sizeof b)) return -1;
+    uint64_t d = ts_le_get64(b);
+    memcpy(v, &d, 8);
+    return 0;
+}
+
 /* PARAMS, BEST, ADAM_M, ADAM_V (and EMA) as little-endian floats */
 static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_cfg *c, const ts_adam *a,
                       const float *best, const float *ema, const train_state *st)
@@ -241,17 +260,10 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_
     ts_writer_chunk(&w, "OPTIM", ob, sizeof ob);
     if (c->ema > 0) {   /* the average and its decay, which a resume takes unless given */
         ts_writer_f32(&w, "EMA", ema, net->n);
-        memcpy(&d, &c->ema, 8);
-        ts_writer_begin(&w, "EMA_DECAY");
-        ts_writer_put64(&w, d);
-        ts_writer_end(&w);
+        put_double(&w, "EMA_DECAY", c->ema);
     }
-    if (net->dropout && *net->dropout > 0) {   /* the model's dropout, which a resume takes unless given */
-        memcpy(&d, net->dropout, 8);
-        ts_writer_begin(&w, "DROPOUT");
-        ts_writer_put64(&w, d);
-        ts_writer_end(&w);
-    }
+    /* the model's dropout, which a resume takes unless given */
+    if (net->dropout && *net->dropout > 0) put_double(&w, "DROPOUT", *net->dropout);
     return ts_writer_commit(&w);
 }
 
@@ -327,11 +339,8 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         }
     }
     if (ts_reader_has(&r, "EMA_DECAY", NULL)) {   /* a run with an average (--ema) */
-        unsigned char eb[8];
-        if (ts_reader_copy(&r, "EMA_DECAY", eb, sizeof eb)) goto done;
-        uint64_t d = ts_le_get64(eb);
         double decay;
-        memcpy(&decay, &d, 8);
+        if (get_double(&r, "EMA_DECAY", &decay)) goto done;
         if (!(decay > 0 && decay < 1)) {
             ts_fail("%s: section 'EMA_DECAY' is corrupt", path);
             goto done;
@@ -348,11 +357,8 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         }
     }
     if (ts_reader_has(&r, "DROPOUT", NULL)) {   /* a run with dropout (a model's --dropout) */
-        unsigned char db[8];
-        if (ts_reader_copy(&r, "DROPOUT", db, sizeof db)) goto done;
-        uint64_t d = ts_le_get64(db);
         double p;
-        memcpy(&p, &d, 8);
+        if (get_double(&r, "DROPOUT", &p)) goto done;
         if (!net->dropout || !(p > 0 && p <= net->dropout_max)) {
             ts_fail("%s: section 'DROPOUT' is corrupt", path);
             goto done;
@@ -961,19 +967,18 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     }
     /* a checkpoint from before runs were named continues as a run of its own */
     if (!st.run) st.run = new_run_id();
-    char budget[128] = "";
+    char budget[96] = "";
     if (c->budget_s > 0)
         snprintf(budget, sizeof budget, ",\"budget_s\":%g,\"after_s\":%.1f", c->budget_s, after_s);
     /* the average's decay in effect (given, or a resumed checkpoint's): start and resume records name it */
     char ema_json[48] = "";
     if (c->ema > 0) snprintf(ema_json, sizeof ema_json, ",\"ema\":%g", c->ema);
-    snprintf(budget + strlen(budget), sizeof budget - strlen(budget), "%s", ema_json);
     /* a record that cannot be written (disk full) stops the run: the log would be
      * missing lines, or hold a broken one */
     if (ok && c->log_path && !c->resume &&
         ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\",\"run\":\"%016" PRIx64 "\",\"schedule\":\"%s\","
-                     "\"warmup\":%ld,\"iters\":%ld%s%s%s", net->name, st.run, ts_lr_name(c->lr.kind), c->lr.warmup,
-                     c->iters, budget, c->start_log ? "," : "", c->start_log ? c->start_log : "") != 0)
+                     "\"warmup\":%ld,\"iters\":%ld%s%s%s%s", net->name, st.run, ts_lr_name(c->lr.kind), c->lr.warmup,
+                     c->iters, budget, ema_json, c->start_log ? "," : "", c->start_log ? c->start_log : "") != 0)
         ok = 0;
     if (ok && c->log_path && c->resume) {
         char *from = ts_json_escape(c->resume);   /* a path may hold quotes */
