@@ -876,6 +876,27 @@ static void drop_bursts_apart(void)
     ts_scan_hooks sh = {&c, NULL, cnt_event, cnt_gap, 0, NULL};
     REQUIRE(ts_ctf_scan(dr, &sh) == 0);
     CHECK((size_t)c.gaps == st.n_gaps && c.lost == st.dropped);
+    /* the share asked for is the share dropped */
+    CHECK_MSG(fabs((double)st.dropped / (double)st.events - 0.5) < 0.05, "dropped %llu of %llu",
+              (unsigned long long)st.dropped, (unsigned long long)st.events);
+    ts_drop_stats_free(&st);
+    /* bursts of mean 1.5, each after a kept event, drop at most 1.5 / 2.5 = 60 %: a rate above
+     * that is refused, not silently missed */
+    ts_drop_opts high = {0.7, 1, 2, 3, 0, 0, NULL};
+    CHECK(ts_ctf_drop(t, in(d, "high"), &high, &st) == -1);
+    CHECK_MSG(strstr(ts_error(), "0.7") && strstr(ts_error(), "60 %"), "%s", ts_error());
+    CHECK(!ts_file_exists(in(d, "high")));
+    char cmd[1400], err[4096];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.9 --burst-min 1 --burst-max 1 -q", t, in(d, "high"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "tracesynth drop: error: ") == err && strstr(err, "50 %") &&
+              strstr(err, "--burst-min"), "%s", err);
+    snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.1,0.9 --burst-min 1 --burst-max 1 -q", t);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--rates: 0.9") && strstr(err, "50 %"), "%s", err);
+    /* at the limit: every kept event but the first after a burst is followed by one */
+    ts_drop_opts edge = {0.5, 1, 1, 3, 0, 0, NULL};
+    REQUIRE(ts_ctf_drop(t, in(d, "edge"), &edge, &st) == 0);
+    CHECK_MSG(st.dropped * 2 + 4 >= st.events, "dropped %llu of %llu", (unsigned long long)st.dropped,
+              (unsigned long long)st.events);
     ts_drop_stats_free(&st);
 }
 

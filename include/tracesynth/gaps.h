@@ -192,6 +192,9 @@ typedef struct {
 } ts_drop_stats;
 void ts_drop_stats_free(ts_drop_stats *st);
 int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop_stats *st);
+/* the largest share bursts of burst_min..burst_max events can drop: a burst follows a kept
+ * event, so bursts of mean B drop at most B / (B + 1); ts_ctf_drop refuses a higher rate */
+double ts_drop_rate_max(long burst_min, long burst_max);
 
 /* ---- fill ---- */
 typedef struct {

@@ -205,6 +205,12 @@ int bench_fill(int argc, char **argv)
                 ts_opt_free(&args);
                 return cli_usage_error(C, "--rates: '%s': %g twice", rates, rv[nr]);
             }
+        if (rv[nr] > ts_drop_rate_max(bmin, bmax)) {   /* before the trace's analysis, as drop does */
+            ts_opt_free(&args);
+            return cli_usage_error(C, "--rates: %g is out of reach of bursts of %ld..%ld events: each burst follows a "
+                                   "kept event, so they drop at most %.4g %% (raise --burst-min/--burst-max)",
+                                   rv[nr], bmin, bmax, 100 * ts_drop_rate_max(bmin, bmax));
+        }
         nr++;
         p = *end == ',' ? end + 1 : end;
         if (*end && *end != ',') { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.99]", rates); }

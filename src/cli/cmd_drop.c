@@ -27,12 +27,13 @@ int cmd_drop(int argc, char **argv)
         C, "tracesynth drop TRACE -o OUT [--rate R] [--burst-min N] [--burst-max N] [--seed S]",
         "Simulate LTTng's discard mode on a complete CTF trace: in each CPU's stream, bursts of\n"
         "consecutive events (sizes uniform in [burst-min, burst-max]) are dropped, as when every\n"
-        "sub-buffer is full, for about RATE of the events. The output's packets record the\n"
-        "losses in their events_discarded counters, so babeltrace2 and Trace Compass report\n"
-        "them; every other event is written unchanged. TRACE that is a regular file is\n"
-        "ftrace text: the dropped events' lines are left out and a marker, CPU:N [LOST C\n"
-        "EVENTS] as trace_pipe writes it, comes before the CPU's next event; every other\n"
-        "line is written as it was.\n",
+        "sub-buffer is full, for about RATE of the events (each burst follows a kept event,\n"
+        "so bursts of mean B drop at most B / (B + 1); a higher RATE is refused). The output's\n"
+        "packets record the losses in their events_discarded counters, so babeltrace2 and\n"
+        "Trace Compass report them; every other event is written unchanged. TRACE that is a\n"
+        "regular file is ftrace text: the dropped events' lines are left out and a marker,\n"
+        "CPU:N [LOST C EVENTS] as trace_pipe writes it, comes before the CPU's next event;\n"
+        "every other line is written as it was.\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;
@@ -42,6 +43,12 @@ int cmd_drop(int argc, char **argv)
     /* the default --burst-max follows a --burst-min above it; one given must not be below */
     if (bmax < bmin && !ts_opt_given(&args, &bmax)) bmax = bmin;
     if (bmax < bmin) { ts_opt_free(&args); return cli_usage_error(C, "--burst-max %ld is below --burst-min %ld", bmax, bmin); }
+    if (rate > ts_drop_rate_max(bmin, bmax)) {
+        ts_opt_free(&args);
+        return cli_usage_error(C, "--rate %g is out of reach of bursts of %ld..%ld events: each burst follows a kept "
+                               "event, so they drop at most %.4g %% (raise --burst-min/--burst-max or lower --rate)",
+                               rate, bmin, bmax, 100 * ts_drop_rate_max(bmin, bmax));
+    }
     ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0, NULL};
     ts_drop_stats st;
     rc = ts_ctf_drop(args.pos[0], out, &o, &st);

@@ -263,12 +263,23 @@ void ts_drop_stats_free(ts_drop_stats *st)
     st->n_gaps = 0;
 }
 
+double ts_drop_rate_max(long burst_min, long burst_max)
+{
+    double B = 0.5 * ((double)burst_min + (double)burst_max);
+    return B / (B + 1);
+}
+
 int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop_stats *st)
 {
     memset(st, 0, sizeof *st);
     if (!(o->rate >= 0 && o->rate < 1)) return ts_fail("drop: the loss rate must be in [0, 1), got %g", o->rate);
     if (o->burst_min < 1 || o->burst_max < o->burst_min)
         return ts_fail("drop: burst sizes must satisfy 1 <= min <= max, got %ld..%ld", o->burst_min, o->burst_max);
+    double top = ts_drop_rate_max(o->burst_min, o->burst_max);
+    if (o->rate > top)
+        return ts_fail("drop: a loss rate of %g is out of reach of bursts of %ld..%ld events: each burst "
+                       "follows a kept event, so they drop at most %.4g %% (longer bursts or a lower rate)",
+                       o->rate, o->burst_min, o->burst_max, 100 * top);
     drop_state d;
     memset(&d, 0, sizeof d);
     d.o = o;
