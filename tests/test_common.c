@@ -186,6 +186,13 @@ static void output_to_a_device_in_place(void)
     fputs("made\n", o.f);
     CHECK(ts_out_commit(&o) == 0);
     CHECK(lstat(dang, &st) == 0 && S_ISLNK(st.st_mode) && stat(made, &st) == 0 && st.st_size == 5);
+    /* a link into a folder that is not there: the error names the path given, and where it leads */
+    char lost[600];
+    snprintf(lost, sizeof lost, "%s/lost", dir);
+    REQUIRE(symlink("nodir/x", lost) == 0);
+    CHECK(ts_out_open(&o, lost) == -1);
+    CHECK_MSG(strstr(ts_error(), lost) == ts_error() && strstr(ts_error(), "(a link to ") &&
+              strstr(ts_error(), "nodir/x): cannot create: No such file"), "%s", ts_error());
     /* an own descriptor: abort writes nothing buffered; one open read-only is refused */
     REQUIRE(pipe(p) == 0);
     REQUIRE(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0);

@@ -360,6 +360,12 @@ int ts_out_open(ts_outfile *o, const char *path)
     char *end = ts_link_end(path);
     if (end) {
         int rc = ts_out_open(o, end);
+        size_t n = strlen(end);
+        if (rc && !strncmp(ts_error(), end, n) && ts_error()[n] == ':') {   /* named as given */
+            char *why = ts_strdup(ts_error() + n);
+            ts_fail("%s (a link to %s)%s", path, end, why);
+            free(why);
+        }
         free(end);
         return rc;
     }
