@@ -154,8 +154,9 @@ static void fill_error_leaves_nothing(void)
         rc = run_cli(cmd, err, sizeof err);
         CHECK_MSG(rc == 2 && strstr(err, "is not a list of rates"), "%s: exit %d: %s", bad[i], rc, err);
     }
-    /* the rates drop --rate takes ([0, 0.99]) but 0, where nothing is dropped to score */
-    rc = run_cli("bench fill /nonexistent/trace -q --rates 0.5,0.99", err, sizeof err);
+    /* the rates drop --rate takes ([0, 0.99]) but 0, where nothing is dropped to score (0.99
+     * with bursts long enough to drop that much) */
+    rc = run_cli("bench fill /nonexistent/trace -q --rates 0.5,0.99 --burst-min 200", err, sizeof err);
     CHECK_MSG(rc == 1 && strstr(err, "/nonexistent/trace"), "exit %d: %s", rc, err);
     const char *out_of_range[] = {"0", "0.995", "1"};
     for (int i = 0; i < 3; i++) {

@@ -518,6 +518,8 @@ static void blas_core_choice(void)
     CHECK(strstr(line, "OpenBLAS kernels ") == line);
 }
 
+static int long_item(const char *t, void *dst, int i) { return ts_parse_long(t, 0, 100, &((long *)dst)[i]); }
+
 /* numbers from text: the whole string, in range; anything else one error line quoting it */
 static void number_parsing(void)
 {
@@ -539,6 +541,17 @@ static void number_parsing(void)
         CHECK_MSG(ts_parse_double(bad_d[i], 0, 1, &d) == -1 && d == 7, "'%s'", bad_d[i]);
         CHECK(strstr(ts_error(), "is not a number") != NULL);
     }
+    /* lists: every item between commas, none empty, at most max */
+    long v[3];
+    int n = -1;
+    CHECK(ts_parse_items("5,6,7", 3, v, &n, long_item) == 0 && n == 3 && v[0] == 5 && v[2] == 7);
+    CHECK(ts_parse_items("5", 3, v, &n, long_item) == 0 && n == 1 && v[0] == 5);
+    const char *bad_list[] = {"", ",5", "5,", "5,,6", "5,x"};
+    for (size_t i = 0; i < sizeof bad_list / sizeof *bad_list; i++)
+        CHECK_MSG(ts_parse_items(bad_list[i], 3, v, &n, long_item) == -1 &&
+                  (strstr(ts_error(), "an empty item") || strstr(ts_error(), "'x' is not an integer")),
+                  "'%s': %s", bad_list[i], ts_error());
+    CHECK(ts_parse_items("1,2,3,4", 3, v, &n, long_item) == -1 && strstr(ts_error(), "at most 3 values"));
 }
 
 /* an error naming a path as long as PATH_MAX, or two of them, keeps the path and its

@@ -70,6 +70,9 @@ void        ts_put_line(FILE *f, const char *pre, const char *s, const char *pos
  * write their own line) ---- */
 int ts_parse_long(const char *s, long lo, long hi, long *out);
 int ts_parse_double(const char *s, double lo, double hi, double *out);
+/* "a,b,c": each item (none empty) through one(item, dst, its index), at most max items,
+ * counted in *n; 0 / -1 + error ("'s': an empty item", "at most MAX values", or one's) */
+int ts_parse_items(const char *s, int max, void *dst, int *n, int (*one)(const char *item, void *dst, int i));
 
 /* ---- memory: abort with a message on out-of-memory (no recovery is sensible) ---- */
 void *ts_malloc(size_t n);

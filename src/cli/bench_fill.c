@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -142,15 +141,39 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
     return rc;
 }
 
+/* --rates: at most 16, each once (one measured twice would be printed twice, as bench
+ * impute refuses a length twice), in drop's range but 0, where nothing is dropped to score */
+typedef struct { double v[16]; int n; } rate_list;
+
+static int rate_item(const char *t, void *dst, int i)
+{
+    double *v = &((rate_list *)dst)->v[i];
+    return ts_parse_double(t, 0, 0.99, v) || *v <= 0 ? -1 : 0;
+}
+
+static int parse_rates(const char *s, void *dst)
+{
+    rate_list *l = dst;
+    if (ts_parse_items(s, 16, dst, &l->n, rate_item)) {
+        if (strstr(ts_error(), "at most")) return -1;
+        return ts_fail("'%s' is not a list of rates in (0, 0.99]", s);
+    }
+    for (int i = 0; i < l->n; i++)
+        for (int j = 0; j < i; j++)
+            if (l->v[i] == l->v[j]) return ts_fail("'%s': %g twice", s, l->v[i]);
+    return 0;
+}
+
 int bench_fill(int argc, char **argv)
 {
     const char *C = "bench fill";
-    const char *model = "ngram", *rates = "0.01,0.1", *keep = NULL, *arch = NULL;
+    const char *model = "ngram", *keep = NULL, *arch = NULL;
+    rate_list rates = {{0.01, 0.1}, 2};
     long bmin = 8, bmax = 64, seed = 0, context = 32, top = 12, threads = 0;
     int quiet = 0, one = 0;
     const ts_option opts[] = {
         TS_OPT_STR_(0, "model", &model, "M", "model file or name (default ngram: trained on the damaged trace)"),
-        TS_OPT_STR_(0, "rates", &rates, "R,R", "loss rates, each in (0, 0.99] (default 0.01,0.1): drop's\n"
+        TS_OPT_CB_(0, "rates", &rates, "R,R", parse_rates, "loss rates, each in (0, 0.99] (default 0.01,0.1): drop's\n"
                     "--rate but 0, which drops nothing to score"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
         TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64, or --burst-min\n"
@@ -191,30 +214,13 @@ int bench_fill(int argc, char **argv)
     }
     ts_clear_error();
     ts_set_threads((int)threads);
-    double rv[16];
-    int nr = 0;
-    for (const char *p = rates; *p;) {
-        char *end;
-        if (nr == 16) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s': at most 16 rates", rates); }
-        rv[nr] = strtod(p, &end);
-        /* decimal, as the options read numbers: strtod's hexadecimal is none */
-        int hex = memchr(p, 'x', (size_t)(end - p)) || memchr(p, 'X', (size_t)(end - p));
-        if (end == p || hex || isspace((unsigned char)*p) || (*end == ',' && !end[1]) || !(rv[nr] > 0 && rv[nr] <= 0.99)) { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.99]", rates); }
-        for (int j = 0; j < nr; j++)   /* one rate measured twice: as bench impute's lists, refused */
-            if (rv[j] == rv[nr]) {
-                ts_opt_free(&args);
-                return cli_usage_error(C, "--rates: '%s': %g twice", rates, rv[nr]);
-            }
-        if (rv[nr] > ts_drop_rate_max(bmin, bmax)) {   /* before the trace's analysis, as drop does */
+    for (int i = 0; i < rates.n; i++)   /* before the trace's analysis, as drop does */
+        if (rates.v[i] > ts_drop_rate_max(bmin, bmax)) {
             ts_opt_free(&args);
             return cli_usage_error(C, "--rates: %g is out of reach of bursts of %ld..%ld events: each burst follows a "
                                    "kept event, so they drop at most %.4g %% (raise --burst-min/--burst-max)",
-                                   rv[nr], bmin, bmax, 100 * ts_drop_rate_max(bmin, bmax));
+                                   rates.v[i], bmin, bmax, 100 * ts_drop_rate_max(bmin, bmax));
         }
-        nr++;
-        p = *end == ',' ? end + 1 : end;
-        if (*end && *end != ',') { ts_opt_free(&args); return cli_usage_error(C, "--rates: '%s' is not a list of rates in (0, 0.99]", rates); }
-    }
     const char *trace = args.pos[0];
     char work[1000];
     if (keep) {   /* made (or found) before the trace's analysis, not at the first drop after it */
@@ -257,8 +263,8 @@ int bench_fill(int argc, char **argv)
     printf("bench fill: %s, model %s, bursts of %ld-%ld events, seed %ld\n", trace, model, bmin, bmax, seed);
     printf("truth: %llu system call entries in %zu threads, %.2f %% without exit\n", (unsigned long long)truth.total,
            truth.n, 100 * ts_sc_unmatched_share(&truth));
-    for (int i = 0; i < nr && rc == 0; i++) {
-        rc = one_rate(trace, work, rv[i], bmin, bmax, seed, model, &args, context, one, !quiet, arch, &truth, (int)top);
+    for (int i = 0; i < rates.n && rc == 0; i++) {
+        rc = one_rate(trace, work, rates.v[i], bmin, bmax, seed, model, &args, context, one, !quiet, arch, &truth, (int)top);
         fflush(stdout);
     }
     ts_sc_analysis_free(&truth);

@@ -44,23 +44,6 @@ typedef struct {
 
 /* ---- parse ---- */
 
-/* "a,b,c": each item through one(item, dst, its index); at most MAXN */
-static int each_item(const char *v, void *dst, int *n, int (*one)(const char *t, void *dst, int i))
-{
-    *n = 0;
-    char *dup = ts_strdup(v);
-    int rc = 0;
-    /* every item between commas, an empty one too (an error, as in a window file) */
-    for (char *t = dup, *next; t && !rc; t = next) {
-        next = strchr(t, ',');
-        if (next) *next++ = 0;
-        if (!*t) rc = ts_fail("'%s': an empty item", v);
-        else rc = *n == MAXN ? ts_fail("at most %d values", MAXN) : one(t, dst, (*n)++);
-    }
-    free(dup);
-    return rc;
-}
-
 static int one_long(const char *t, void *dst, int i)
 {
     long x;
@@ -76,7 +59,7 @@ static int one_position(const char *t, void *dst, int i) { return ts_mask_parse(
 static int parse_longs(const char *v, void *dst)
 {
     long_list *l = dst;
-    if (each_item(v, dst, &l->n, one_long)) return -1;
+    if (ts_parse_items(v, MAXN, dst, &l->n, one_long)) return -1;
     for (int i = 0; i < l->n; i++)
         for (int j = 0; j < i; j++)
             if (l->v[i] == l->v[j]) return ts_fail("'%s': %ld twice", v, l->v[i]);
@@ -86,7 +69,7 @@ static int parse_longs(const char *v, void *dst)
 static int parse_positions(const char *v, void *dst)
 {
     pos_list *l = dst;
-    if (each_item(v, dst, &l->n, one_position)) return -1;
+    if (ts_parse_items(v, MAXN, dst, &l->n, one_position)) return -1;
     for (int i = 0; i < l->n; i++)
         for (int j = 0; j < i; j++)
             if (l->v[i] == l->v[j]) return ts_fail("'%s': %s twice", v, ts_mask_name(l->v[i]));

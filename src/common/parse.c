@@ -32,3 +32,19 @@ int ts_parse_double(const char *s, double lo, double hi, double *out)
     *out = v;
     return 0;
 }
+
+int ts_parse_items(const char *s, int max, void *dst, int *n, int (*one)(const char *item, void *dst, int i))
+{
+    *n = 0;
+    char *dup = ts_strdup(s);
+    int rc = 0;
+    /* every item between commas, an empty one too (an error, as in a window file) */
+    for (char *t = dup, *next; t && !rc; t = next) {
+        next = strchr(t, ',');
+        if (next) *next++ = 0;
+        if (!*t) rc = ts_fail("'%s': an empty item", s);
+        else rc = *n == max ? ts_fail("at most %d values", max) : one(t, dst, (*n)++);
+    }
+    free(dup);
+    return rc;
+}
