@@ -929,6 +929,32 @@ static void ctf_output(void)
     CHECK(system(cmd) == 0);
 }
 
+/* a multi-channel dataset without dt (a strace log without times) is still compared
+ * channel by channel, and takes --length and --real-part */
+static void eval_without_dt(void)
+{
+    const char *dir = scratch_dir();
+    char cmd[1024], err[512], out[8192];
+    /* the log without its -ttt column: comm, ret and tid, no dt */
+    snprintf(cmd, sizeof cmd, "sed -E 's/^([0-9]+) +[0-9.]+ /\\1 /' data/default/workload.strace > %s/untimed.strace", dir);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels %s/untimed.strace -o %s/ds", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "%s/ds/dt.npy", dir);
+    REQUIRE(!ts_file_exists(cmd));
+    snprintf(cmd, sizeof cmd, "%s/ds/comm.npy", dir);
+    REQUIRE(ts_file_exists(cmd));
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/ds --json", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"js\": {\"event\": 0.000000, \"comm\": 0.000000, \"ret\": 0.000000, \"tid\": 0.000000, "
+                          "\"cpu\": null}") && strstr(out, "\"w1_dt\": null"), "%s", out);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --real-part test --synthetic %s/ds --length 22872 --json", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"real_part\": \"test\"") && strstr(out, "\"length\": 22872, \"windows\": 1,"), "%s", out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("repair", {
     RUN(ctf_output);
     RUN(memorization);
@@ -940,6 +966,7 @@ TEST_MAIN("repair", {
     RUN(repair_nearest_ties_and_unnamed);
     RUN(file_round_trip);
     RUN(cli);
+    RUN(eval_without_dt);
     RUN(not_a_constraints_file);
     RUN(sparse_values_refused);
 })

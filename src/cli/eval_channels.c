@@ -10,9 +10,15 @@
 int eval_is_channels(const char *path)
 {
     if (!path) return 0;
-    char *p = ts_path_join(path, "dt.npy");
-    int yes = ts_file_exists(p);
-    free(p);
+    /* the files only ingest --channels writes (a log without times has no dt.npy, one
+     * without pids no tid.npy); cpu.npy alone is a plain LTTng or ftrace dataset's */
+    static const char *const files[] = {"dt.npy", "comm.npy", "ret.npy", "tid.npy"};
+    int yes = 0;
+    for (int i = 0; i < 4 && !yes; i++) {
+        char *p = ts_path_join(path, files[i]);
+        yes = ts_file_exists(p);
+        free(p);
+    }
     return yes;
 }
 
