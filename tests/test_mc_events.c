@@ -352,6 +352,19 @@ static void impute_test_part(void)
         kept += i % 40 < 10 && y.dt[i] == d.dt[2412 + i];
     CHECK_MSG(y.n == 600 && kept == 150, "%zu events, %zu of 150 given events at their place", y.n, kept);
     ts_mc_free(&y);
+    /* -o naming the dataset read (--channels-from or --input, by any path) is refused: its
+     * files would be replaced by the imputed windows */
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --blackout 8 -o %s/.", dir, ds, ds);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "the output would replace the dataset"), "%s", err);
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 40 --layers 1 --channels 8 --state 4 --context 16 "
+             "--iters 1 --threads 1 --no-progress -o %s/mc.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/mc.tsm --input %s --length 40 --blackout 8 --threads 1 --no-progress -o %s",
+             dir, ds, ds);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "the output would replace the dataset"), "%s", err);
+    REQUIRE(ts_mc_load(ds, &y) == 0);
+    CHECK_MSG(y.n == 3015, "%zu events", y.n);
+    ts_mc_free(&y);
     ts_mc_free(&d);
 }
 

@@ -144,6 +144,15 @@ int cmd_impute(int argc, char **argv)
         else if (unread)
             rc = cli_usage_error(C, "%s goes with a blackout; --prefix observes the first events instead", unread);
         if (unread) goto done;
+        /* OUTDIR's files are replaced: the dataset read (its windows or its drawn channels)
+         * would be lost */
+        const char *read[2] = {input, chfrom};
+        for (int i = 0; i < 2 && is.outdir; i++)
+            if (read[i] && ts_same_file(read[i], is.outdir) == 1) {
+                ts_fail("%s: the output would replace the dataset %s", is.outdir, read[i]);
+                rc = cli_fail();
+                goto done;
+            }
         rc = impute_channels(model_path, chfrom, draw, input ? input : chfrom, &ss, prefix, is.blackout, is.pos,
                              is.outdir, &ro, json);
         goto done;
