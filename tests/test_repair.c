@@ -523,7 +523,15 @@ static void cli(void)
     snprintf(cmd, sizeof cmd, "ingest --from strace --channels data/default/workload.strace -o %s/ds", dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "constraints %s/ds -o %s/c.tsc", dir, dir);
+    char said[1024];
+    REQUIRE(cli_run(cmd, CLI_OUT_ERR, said, sizeof said) == 0);
+    CHECK_MSG(strstr(said, "allowed transitions of ") && strstr(said, "; per event type: dt comm ret tid -> "), "%s", said);
+    /* events alone: the transitions, nothing after them */
+    snprintf(cmd, sizeof cmd, "ingest --from strace data/default/workload.strace -o %s/ev", dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/ev -o %s/ev.tsc", dir, dir);
+    REQUIRE(cli_run(cmd, CLI_OUT_ERR, said, sizeof said) == 0);
+    CHECK_MSG(strstr(said, "allowed transitions of ") && !strchr(said, ';'), "%s", said);
     /* the repaired trace obeys: constraints of the whole trace, repair, check again */
     snprintf(cmd, sizeof cmd, "constraints %s/ds --fractions 0.98,0.01,0.01 -o %s/c.tsc", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);

@@ -3,6 +3,7 @@
 #include "tracesynth/repair.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int cmd_constraints(int argc, char **argv)
 {
@@ -42,12 +43,13 @@ int cmd_constraints(int argc, char **argv)
             size_t edges = 0, types = 0;
             for (size_t i = 0; i < (size_t)k.V * k.V; i++) edges += k.trans[i];
             for (int32_t v = 0; v < k.V; v++) types += k.seen[v];
-            FILE *msg = cli_msg_stream(out);
-            cli_say(msg, "constraints of %s (first %zu of %zu events): %zu event types, %zu allowed transitions "
-                    "of %zu;", args.pos[0], ntrain, m.n, types, edges, types * types);
+            char chans[128] = "";   /* the other channels constrained per event type, when any */
             for (int c = TS_CH_DT; c < TS_NCH; c++)
-                if (k.card[c]) fprintf(msg, " %s", ts_ch_names[c]);
-            cli_say(msg, " -> %s\n", out);
+                if (k.card[c])
+                    snprintf(chans + strlen(chans), sizeof chans - strlen(chans), "%s %s",
+                             chans[0] ? "" : "; per event type:", ts_ch_names[c]);
+            cli_say(cli_msg_stream(out), "constraints of %s (first %zu of %zu events): %zu event types, %zu allowed "
+                    "transitions of %zu%s -> %s\n", args.pos[0], ntrain, m.n, types, edges, types * types, chans, out);
         }
         if (learned) ts_constraints_free(&k);
         ts_mc_free(&m);
