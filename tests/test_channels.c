@@ -425,6 +425,40 @@ static void strace_fields(void)
     rmdir(dir);
 }
 
+/* execve's path as strace quotes it: -xx writes every byte as \xHH, -x the bytes outside
+ * printable ASCII, and by default '"' and '\' are escaped and other bytes written in octal;
+ * the process is named after the decoded path's basename */
+static void strace_escaped_exec_path(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/x.strace", dir);
+    write_text(p,
+               "100 1700000000.000001 execve(\"\\x2f\\x62\\x69\\x6e\\x2f\\x67\\x7a\\x69\\x70\", [\"\\x67\\x7a\"], "
+               "0x7ff /* 3 vars */) = 0 <0.0001>\n"
+               "100 1700000000.000002 clone(child_stack=NULL, flags=SIGCHLD) = 101 <0.0001>\n"
+               "101 1700000000.000003 execve(\"/tmp/a\\\"b\", [\"a\\\"b\"], 0x7ff /* 3 vars */) = 0 <0.0001>\n"
+               "100 1700000000.000004 clone(child_stack=NULL, flags=SIGCHLD) = 102 <0.0001>\n"
+               "102 1700000000.000005 execve(\"/tmp/pr\\303\\266g\\\\x\", [\"p\"], 0x7ff /* 3 vars */) = 0 <0.0001>\n"
+               "100 1700000000.000006 clone(child_stack=NULL, flags=SIGCHLD) = 103 <0.0001>\n"
+               "103 1700000000.000007 execve(\"/tmp/\\x70r\\xc3\\xb6g\", [\"p\"], 0x7ff /* 3 vars */) = 0 <0.0001>\n"
+               "100 1700000000.000008 getpid() = 100 <0.0001>\n"
+               "101 1700000000.000009 getpid() = 101 <0.0001>\n"
+               "102 1700000000.000010 getpid() = 102 <0.0001>\n"
+               "103 1700000000.000011 getpid() = 103 <0.0001>\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    const char *comm[] = {"gzip", "a\"b", "pr\303\266g\\x", "pr\303\266g"};
+    CHECK(r.n == 11);
+    for (size_t i = 0; i < 4 && 7 + i < r.n; i++)
+        CHECK_MSG(r.comm[7 + i] && !strcmp(r.comm[7 + i], comm[i]), "pid %zu: %s", 100 + i,
+                  r.comm[7 + i] ? r.comm[7 + i] : "(none)");
+    ts_mc_raw_free(&r);
+    remove(p);
+    rmdir(dir);
+}
+
 /* strace -Y: "PID<NAME>" and "[pid PID<NAME>]" (quoted: "\76" is '>'); the name given on a
  * line is its event's comm (the execve's own line still shows the name before it), a line
  * without one keeps the name inferred from execve */
@@ -1121,6 +1155,7 @@ TEST_MAIN("channels", {
     RUN(strace_many_processes_named);
     RUN(strace_many_tasks_without_pid);
     RUN(strace_pid_names);
+    RUN(strace_escaped_exec_path);
     RUN(strace_thread_execve);
     RUN(strace_notice_cut_into_call);
     RUN(strace_relative_times);

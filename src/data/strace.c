@@ -96,15 +96,40 @@ static int parse_ret(const char *s, int cut, int64_t *ret)
     return 1;
 }
 
-/* the first argument of execve("PATH", ...) as malloc'd text, or NULL */
+static int hex_digit(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* the first argument of execve("PATH", ...) as malloc'd text, decoded from strace's quoting
+ * ('"' and '\' escaped, other bytes as "\n", octal "\303" or, with -x and -xx, "\xc3"),
+ * or NULL (no such argument, or a NUL in it) */
 static char *exec_path(const char *s)
 {
     if (strncmp(s, "execve(\"", 8)) return NULL;
-    const char *b = s + 8, *e = strchr(b, '"');
-    if (!e) return NULL;
-    char *p = ts_malloc((size_t)(e - b) + 1);
-    memcpy(p, b, (size_t)(e - b));
-    p[e - b] = 0;
+    const char *b = s + 8, *q = b;
+    while (*q && *q != '"') q += q[0] == '\\' && q[1] ? 2 : 1;
+    if (!*q) return NULL;
+    char *p = ts_malloc((size_t)(q - b) + 1);
+    size_t n = 0;
+    while (b < q) {
+        int c = (unsigned char)*b++;
+        if (c == '\\') {
+            c = (unsigned char)*b++;
+            if (c >= '0' && c <= '7') {
+                c -= '0';
+                for (int k = 1; k < 3 && *b >= '0' && *b <= '7'; k++) c = c * 8 + (*b++ - '0');
+            } else if (c == 'x' && hex_digit((unsigned char)b[0]) >= 0 && hex_digit((unsigned char)b[1]) >= 0) {
+                c = hex_digit((unsigned char)b[0]) * 16 + hex_digit((unsigned char)b[1]);
+                b += 2;
+            } else {
+                c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c == 'v' ? '\v' : c == 'f' ? '\f' : c;
+            }
+            if (c == 0 || c > 255) { free(p); return NULL; }
+        }
+        p[n++] = (char)c;
+    }
+    p[n] = 0;
     return p;
 }
 
