@@ -492,6 +492,13 @@ static void strace_pid_names(void)
                   r.comm[i] ? r.comm[i] : "(none)", (long long)r.tid[i]);
     CHECK(r.n == 7 && r.has_ret[1] && r.ret[1] == 32348 && r.has_ret[2] && r.ret[2] == 0);
     ts_mc_raw_free(&r);
+    /* with -xx every byte of a name is \xHH, with -x those outside printable ASCII */
+    write_text(p,
+               "7<\\x73\\x68> 1796167695.610974 getpid() = 7<\\x73\\x68> <0.000007>\n"
+               "7<pr\\xc3\\xb6g> 1796167695.610975 getpid() = 7<pr\\xc3\\xb6g> <0.000007>\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 2 && r.comm[0] && !strcmp(r.comm[0], "sh") && r.comm[1] && !strcmp(r.comm[1], "pr\303\266g"));
+    ts_mc_raw_free(&r);
     /* with -r (a pid with its name is not padded) and to a terminal */
     write_text(p,
                "4<strace>      0.000000 execve(\"/usr/bin/sh\", [\"sh\", \"-c\", \"ls\"], 0x7ffd /* 37 vars */) = 0\n"

@@ -101,9 +101,29 @@ static int hex_digit(int c)
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
+/* one escape of strace's quoting at *p, just after its '\': octal ("\303", "\76"), hex
+ * (-x, -xx: "\xc3"), "\n" and its kin, or the character itself ('"', '\', '<', '>');
+ * the byte, *p moved past it, or -1 (a NUL, or nothing after the '\') */
+static int unescape(const char **p)
+{
+    const char *b = *p;
+    int c = (unsigned char)*b++;
+    if (c >= '0' && c <= '7') {
+        c -= '0';
+        for (int k = 1; k < 3 && *b >= '0' && *b <= '7'; k++) c = c * 8 + (*b++ - '0');
+    } else if (c == 'x' && hex_digit((unsigned char)b[0]) >= 0 && hex_digit((unsigned char)b[1]) >= 0) {
+        c = hex_digit((unsigned char)b[0]) * 16 + hex_digit((unsigned char)b[1]);
+        b += 2;
+    } else {
+        c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c == 'v' ? '\v' : c == 'f' ? '\f' : c;
+    }
+    if (c == 0 || c > 255) return -1;
+    *p = b;
+    return c;
+}
+
 /* the first argument of execve("PATH", ...) as malloc'd text, decoded from strace's quoting
- * ('"' and '\' escaped, other bytes as "\n", octal "\303" or, with -x and -xx, "\xc3"),
- * or NULL (no such argument, or a NUL in it) */
+ * (unescape's), or NULL (no such argument, or a NUL in it) */
 static char *exec_path(const char *s)
 {
     if (strncmp(s, "execve(\"", 8)) return NULL;
@@ -114,19 +134,7 @@ static char *exec_path(const char *s)
     size_t n = 0;
     while (b < q) {
         int c = (unsigned char)*b++;
-        if (c == '\\') {
-            c = (unsigned char)*b++;
-            if (c >= '0' && c <= '7') {
-                c -= '0';
-                for (int k = 1; k < 3 && *b >= '0' && *b <= '7'; k++) c = c * 8 + (*b++ - '0');
-            } else if (c == 'x' && hex_digit((unsigned char)b[0]) >= 0 && hex_digit((unsigned char)b[1]) >= 0) {
-                c = hex_digit((unsigned char)b[0]) * 16 + hex_digit((unsigned char)b[1]);
-                b += 2;
-            } else {
-                c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c == 'v' ? '\v' : c == 'f' ? '\f' : c;
-            }
-            if (c == 0 || c > 255) { free(p); return NULL; }
-        }
+        if (c == '\\' && (c = unescape(&b)) < 0) { free(p); return NULL; }
         p[n++] = (char)c;
     }
     p[n] = 0;
@@ -173,8 +181,9 @@ static int time_shape(const char *s, const char *e)
 }
 
 /* -Y's "<NAME>" after a pid: the thread's name (comm) as strace quotes it ('<', '>', '"',
- * '\\' and bytes outside printable ASCII escaped: "\76", "\303", "\\"), decoded into
- * comm (cap bytes); its end after the '>', else NULL (strace prints no empty one) */
+ * '\\' and bytes outside printable ASCII escaped: "\76", "\303", "\\"; with -x "\xc3", with
+ * -xx every byte so), decoded into comm (cap bytes); its end after the '>', else NULL
+ * (strace prints no empty one) */
 static const char *comm_token(const char *p, char *comm, size_t cap)
 {
     if (*p != '<') return NULL;
@@ -182,15 +191,7 @@ static const char *comm_token(const char *p, char *comm, size_t cap)
     for (p++; *p != '>'; n++) {
         if (!*p || n + 1 >= cap) return NULL;
         int c = (unsigned char)*p++;
-        if (c == '\\' && *p >= '0' && *p <= '7') {
-            c = 0;
-            for (int k = 0; k < 3 && *p >= '0' && *p <= '7'; k++) c = c * 8 + (*p++ - '0');
-            if (c == 0 || c > 255) return NULL;
-        } else if (c == '\\') {
-            if (!*p) return NULL;
-            c = (unsigned char)*p++;
-            c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c == 'v' ? '\v' : c == 'f' ? '\f' : c;
-        }
+        if (c == '\\' && (c = unescape(&p)) < 0) return NULL;
         comm[n] = (char)c;
     }
     comm[n] = 0;
