@@ -210,6 +210,16 @@ static void strace_line_shapes(void)
               ts_error());
     write_text(in(d, "empty.log"), "1 +++ exited with 0 +++\n");
     CHECK(ts_strace_read(in(d, "empty.log"), &names, &n) == -1 && strstr(ts_error(), "no system calls"));
+    /* strace -o leaves the log empty when the program could not be started (its error goes
+     * to the terminal); strace's error written into the log (2> FILE) is quoted */
+    write_text(in(d, "empty.log"), "");
+    CHECK(ts_strace_read(in(d, "empty.log"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), "empty.log: no system calls in the log: it is empty"), "%s", ts_error());
+    write_text(in(d, "empty.log"), "strace: Can't stat '/nonexistent': No such file or directory\n");
+    CHECK(ts_strace_read(in(d, "empty.log"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), "empty.log:1: no system calls in the log, only strace's error: "
+                                 "strace: Can't stat '/nonexistent': No such file or directory"),
+              "%s", ts_error());
 }
 
 /* strace -k: each call's stack, one " > " line per frame, after the call's line (or after
@@ -496,9 +506,11 @@ static void strace_summary_table(void)
         CHECK_MSG(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "c.log:4: not a system call"),
                   "case %zu: %s", i, ts_error());
     }
-    /* the table alone (strace -c): no calls */
+    /* the table alone (strace -c): no calls, and the error says that the log is -c's table */
     write_text(p1[0], SUM_HEAD SUM_RULE SUM_ROWS SUM_RULE SUM_TOTAL);
     CHECK(strace_names(p1, 1, got, sizeof got) == -1 && strstr(ts_error(), "no system calls"));
+    CHECK_MSG(strstr(ts_error(), "c.log: no system calls in the log, only the summary table of strace -c"), "%s",
+              ts_error());
 }
 #undef SUM_HEAD
 #undef SUM_RULE

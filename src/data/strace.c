@@ -723,6 +723,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     size_t line = 0;
     char *p = buf, *end = buf + size;
     size_t joined = 0;         /* lines read with the line before (its rest after a notice) */
+    int any_line = 0;          /* a line not blank was read */
+    int summary = 0;           /* the log ended in -c's or -C's summary table */
+    char *said = NULL;         /* strace's first message of its own (not a notice of a task) */
+    size_t said_line = 0;
     while (p < end && rc == 0) {
         line += 1 + joined;
         joined = 0;
@@ -747,6 +751,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
          * of its own (lines ended by it alone would be read as one, their calls lost) */
         if (memchr(orig, '\r', (size_t)(lend - orig))) { rc = bad_line(path, line, orig, 0, CR_INSIDE); break; }
         if (*s == 0) continue;
+        any_line = 1;
         /* (a last line without its newline and without one may have its value cut; in a
          * log without them it is taken as whole, written without the newline) */
         durations |= !cut && ends_in_duration(orig, lend);
@@ -757,6 +762,9 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             if (!strncmp(s, "strace: Process ", 16) && notice_to_end(s)) {
                 if (notice_pid(s + 16) < 0) { rc = bad_line(path, line, orig, 0, NOTICE_PID); break; }
                 if (x) task_notice(&gone, &ngone, &cgone, n, s);
+            } else if (!said) {
+                said = ts__excerpt(s, strlen(s), 160);
+                said_line = line;
             }
             continue;
         }
@@ -990,6 +998,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             if (ne == s || *ne != '(' || (*s >= '0' && *s <= '9')) {
                 if (summary_at_end(orig, orig + strlen(orig), p < end ? p : end, end)) {
                     *timed = timed_before;   /* the table is no line without a time */
+                    summary = 1;
                     break;
                 }
                 /* strace holding output for a status filter (-z, -Z, -e status=) prints a call's
@@ -1078,7 +1087,19 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     if (rc == 0 && x) alone_pids(names, n, x, gone, ngone);
     free(gone);
     free(buf);
-    if (rc == 0 && n == 0 && !empty_ok) rc = ts_fail("%s: no system calls in the log", path);
+    if (rc == 0 && n == 0 && !empty_ok) {
+        if (!any_line)   /* strace -o writes nothing when the program could not be started */
+            rc = ts_fail("%s: no system calls in the log: it is empty (strace -o leaves it so when the program "
+                         "to trace could not be started)", path);
+        else if (said)
+            rc = ts_fail("%s:%zu: no system calls in the log, only strace's error: %s", path, said_line, said);
+        else if (summary)
+            rc = ts_fail("%s: no system calls in the log, only the summary table of strace -c "
+                         "(strace -f -ttt -T -o FILE records the calls; -C adds the table after them)", path);
+        else
+            rc = ts_fail("%s: no system calls in the log", path);
+    }
+    free(said);
     if (rc) {
         for (size_t i = 0; i < n; i++) free(names[i]);
         free(names);
