@@ -1054,6 +1054,45 @@ static void cli_round(void)
     CHECK_MSG(run_output(cmd, err, sizeof err) == 0 && !strstr(err, "runtime error"), "%s", err);
 }
 
+/* ingest of a filled CTF trace reads each reconstructed event as the event it stands for,
+ * as it reads filled ftrace text, with a warning counting them; --no-reconstructed leaves
+ * them out */
+static void ingest_filled_ctf(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    char cmd[3000], out[4096];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
+    REQUIRE(run_cli(cmd, out, sizeof out) == 0);
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s -q", in(d, "dr"), in(d, "f"));
+    REQUIRE(run_cli(cmd, out, sizeof out) == 0);
+    ts_ctf_opts all = {NULL, 0, TS_CTF_ALL, -1, 0, 0};
+    ts_ctf_trace whole, dropped, filled, left;
+    REQUIRE(ts_ctf_load(in(d, "t"), &all, &whole) == 0);
+    REQUIRE(ts_ctf_load(in(d, "dr"), &all, &dropped) == 0);
+    REQUIRE(ts_ctf_load(in(d, "f"), &all, &filled) == 0);
+    CHECK(dropped.n < whole.n);
+    CHECK_MSG(filled.n == whole.n, "%zu events in the filled trace, %zu in the whole one", filled.n, whole.n);
+    size_t named = 0;
+    for (size_t i = 0; i < filled.n; i++) named += strcmp(filled.names[i], TS_RECON_CLASS) != 0;
+    CHECK(named == filled.n);
+    all.no_recon = 1;
+    REQUIRE(ts_ctf_load(in(d, "f"), &all, &left) == 0);
+    CHECK_MSG(left.n == dropped.n, "%zu events left, %zu recorded", left.n, dropped.n);
+    ts_ctf_trace_free(&whole);
+    ts_ctf_trace_free(&dropped);
+    ts_ctf_trace_free(&filled);
+    ts_ctf_trace_free(&left);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s", in(d, "f"), in(d, "ds"));
+    CHECK(run_output(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "reconstructed by tracesynth fill") && strstr(out, "read as the events they stand for"), "%s",
+              out);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s --no-reconstructed --channels -o %s", in(d, "f"), in(d, "ds"));
+    CHECK(run_output(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "left out"), "%s", out);
+}
+
 /* bad input: one error line naming the trace, a non-zero exit, no output left behind */
 static void bad_input(void)
 {
@@ -1911,6 +1950,7 @@ static void bench_fill_streams_per_cpu(void)
 TEST_MAIN("fill", {
     RUN(count_error_no_truth);
     RUN(consistent_threads);
+    RUN(ingest_filled_ctf);
     RUN(consistent_pairing);
     RUN(copy_is_exact);
     RUN(output_replaced_whole);

@@ -142,8 +142,8 @@ typedef struct {
     int           exits;       /* TS_CTF_SYSCALLS: also one event per exit */
     ts_ctf_events events;
     int64_t       cpu;         /* only this CPU's events; -1: all */
-    int           no_recon;    /* ftrace: leave out the events tracesynth fill reconstructed
-                                * (by default each counts as the event it stands for) */
+    int           no_recon;    /* leave out the events tracesynth fill reconstructed (by
+                                * default each counts as the event it stands for) */
     int           progress;    /* CTF: the events read so far on stderr, once a second
                                 * (nothing for a trace read within the first second) */
 } ts_ctf_opts;
@@ -180,6 +180,8 @@ typedef struct {
     size_t             n_truncated;
     size_t             unpaired_exits; /* exits whose call began before the trace did (left out,
                                           or named exit_syscall with TS_CTF_ALL) */
+    size_t             reconstructed;  /* CTF: events of tracesynth fill's class
+                                          tracesynth:reconstructed read (kept unless no_recon) */
     int64_t            n_cpus;      /* largest cpu_id + 1 */
     char               arch[16];    /* "x86_64", "i386", "arm", "aarch64"; "" unknown */
     const char        *arch_from;   /* "env" (trace environment), "events" (the system calls

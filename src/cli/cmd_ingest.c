@@ -56,6 +56,9 @@ static const char about[] =
         "                 the trace clock's origin) goes to DIR/time_ns.npy (int64), which\n"
         "                 train --also uses to keep other streams before the test part,\n"
         "                 and its CPU to DIR/cpu.npy (int32; train --reinterleave).\n"
+        "                 A trace tracesynth fill wrote: each reconstructed event is read as\n"
+        "                 the event it stands for, of the thread its payload names, with a\n"
+        "                 warning counting them (--no-reconstructed leaves them out).\n"
         "  --from ftrace  INPUT is ftrace's text: tracefs's trace or trace_pipe file, or\n"
         "                 trace-cmd report's lines (gzip is read as it is), of syscalls:*\n"
         "                 or raw_syscalls events. Read as --from ctf reads a trace, with\n"
@@ -237,7 +240,7 @@ int cmd_ingest(int argc, char **argv)
         TS_OPT_CHOICE_(0, "events", &events_i, "syscalls|all", kinds, "ctf, ftrace: system calls (default) or every event"),
         TS_OPT_LONG_(0, "cpu", &cpu, "N", 0, 65535, "ctf, ftrace: keep the events of CPU N"),
         TS_OPT_FLAG_(0, "strict", &strict, "ctf: a truncated stream file is an error"),
-        TS_OPT_FLAG_(0, "no-reconstructed", &no_recon, "ftrace: leave out the events tracesynth fill reconstructed\n"
+        TS_OPT_FLAG_(0, "no-reconstructed", &no_recon, "ctf, ftrace: leave out the events tracesynth fill reconstructed\n"
                      "(by default each is read as the event it stands for)"),
         TS_OPT_STR_(0, "arch", &arch_s, "ARCH", "strace, ctf, ftrace: x86_64, i386, arm or aarch64"),
         TS_OPT_FLAG_(0, "channels", &channels, "strace (one log), ctf, ftrace: also each event's channels,\n"
@@ -277,8 +280,8 @@ int cmd_ingest(int argc, char **argv)
         bad = cli_usage_error("ingest", "%s applies to --from ctf and ftrace only", events ? "--events" : "--cpu");
     else if (strict && strcmp(from, "ctf"))
         bad = cli_usage_error("ingest", "--strict applies to --from ctf only");
-    else if (no_recon && strcmp(from, "ftrace"))
-        bad = cli_usage_error("ingest", "--no-reconstructed applies to --from ftrace only");
+    else if (no_recon && !traced)
+        bad = cli_usage_error("ingest", "--no-reconstructed applies to --from ctf and ftrace only");
     else if (arch_s && !traced && strcmp(from, "strace"))
         bad = cli_usage_error("ingest", "--arch applies to --from strace, ctf and ftrace only");
     else if (channels && !traced && (strcmp(from, "strace") || ninputs > 1))
@@ -374,10 +377,15 @@ int cmd_ingest(int argc, char **argv)
             ts_ctf_trace_free(&t);
         }
     } else {
-        ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu, 0, !quiet};
+        ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu, no_recon,
+                         !quiet};
         ts_ctf_trace t;
         rc = channels ? ts_ctf_load_fields(inputs[0], &o, &t) : ts_ctf_load(inputs[0], &o, &t);
         int loaded = rc == 0;
+        if (rc == 0 && t.reconstructed)   /* as ftrace's reader notes them */
+            cli_say(stderr, "tracesynth: warning: %s: %zu events reconstructed by tracesynth fill (" TS_RECON_CLASS
+                            "): %s\n", inputs[0], t.reconstructed,
+                    no_recon ? "left out" : "read as the events they stand for");
         if (rc == 0) rc = ctf_report(inputs[0], &t, strict);
         if (rc == 0) {
             ts_arch from_trace_arch = TS_ARCH_UNKNOWN;

@@ -26,6 +26,7 @@
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
 #include "tracesynth/eval.h"
+#include "tracesynth/gaps.h"
 
 #include <babeltrace2/babeltrace.h>
 #include "data/ctf_fields.h"
@@ -263,6 +264,41 @@ static void on_exec(sink_state *st, cpu_state *c, int64_t cpu, const bt_field *p
     snprintf(c->comm, sizeof c->comm, "%.*s", (int)(len - b < 15 ? len - b : 15), f + b);
 }
 
+/* an event tracesynth fill reconstructed (class TS_RECON_CLASS: payload event, the class it
+ * stands for, and tid, its thread or -1): counted, and unless no_recon read as that event of
+ * that thread. The CPU's state (its thread, the pending and open calls) stays the recorded
+ * events' own; a reconstructed entry has no return value */
+static void on_reconstructed(sink_state *st, const cpu_state *c, const bt_event *ev, int64_t cpu, int64_t ns,
+                             int keep_cpu)
+{
+    const ts_ctf_opts *o = st->o;
+    const bt_field *pl = bt_event_borrow_payload_field_const(ev);
+    const bt_field *f = ts__bt_member(pl, "event");
+    st->t->reconstructed++;
+    if (o->no_recon || !keep_cpu || !f || bt_field_get_class_type(f) != BT_FIELD_CLASS_TYPE_STRING) return;
+    char name[128];   /* by its length, as sched_switch's next_comm */
+    snprintf(name, sizeof name, "%.*s", (int)bt_field_string_get_length(f), bt_field_string_get_value(f));
+    int64_t tid = -1;
+    if (ts__bt_field_int(ts__bt_member(pl, "tid"), &tid) || tid < 0) tid = -1;
+    /* the thread's name is known when it is the CPU's thread */
+    const int own = c && tid >= 0 && c->tid == tid;
+    if (o->comm && (!own || strcmp(c->comm, o->comm))) return;
+    const char *call = entry_name(name), *out = NULL;
+    if (call) out = call;
+    else if ((call = exit_name(name))) out = o->events == TS_CTF_ALL ? (*call ? call : name) : o->exits && *call ? call : NULL;
+    else if (o->events == TS_CTF_ALL) out = name;
+    if (!out || !*out) return;
+    emit(st, out, cpu, ns);
+    if (st->fields) {
+        size_t i = st->t->n - 1;
+        st->t->tid[i] = tid;
+        if (!own) {
+            free(st->t->comm[i]);
+            st->t->comm[i] = NULL;
+        }
+    }
+}
+
 static void on_event(sink_state *st, const bt_message *m)
 {
     const bt_event *ev = bt_message_event_borrow_event_const(m);
@@ -285,6 +321,11 @@ static void on_event(sink_state *st, const bt_message *m)
     cpu_state *c = cpu_of(st, cpu);
     const ts_ctf_opts *o = st->o;
     int keep_cpu = o->cpu < 0 || cpu == o->cpu;
+
+    if (!strcmp(name, TS_RECON_CLASS)) {
+        on_reconstructed(st, c, ev, cpu, ns, keep_cpu);
+        return;
+    }
 
     if (!strcmp(name, "sched_switch")) {
         const bt_field *pl = bt_event_borrow_payload_field_const(ev);

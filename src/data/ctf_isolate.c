@@ -19,7 +19,7 @@
  *   rc != 0: str error
  *   rc == 0: u64 n_names, n_names x str (the distinct event names), u64 n,
  *            n x u32 (the event's name index), n x i64 time_ns, n x i32 cpu,
- *            u64 lost, u64 unpaired_exits, i64 n_cpus, char arch[16], str arch_from,
+ *            u64 lost, u64 unpaired_exits, u64 reconstructed, i64 n_cpus, char arch[16], str arch_from,
  *            u64 n_streams, each: str name, i64 cpu, u64 events, u64 discarded,
  *              u64 n_discards, each: u64 count, u32 flags (1: has_times, 2: count_known),
  *              i64 begin_ns, i64 end_ns
@@ -98,6 +98,7 @@ static void put_trace(ts__wr *w, const ts_ctf_trace *t)
     ts__strmap_free(&m);
     ts__put_u64(w, t->lost);
     ts__put_u64(w, t->unpaired_exits);
+    ts__put_u64(w, t->reconstructed);
     ts__put_i64(w, t->n_cpus);
     ts__put(w, t->arch, sizeof t->arch);
     ts__put_str(w, t->arch_from);
@@ -227,7 +228,8 @@ static int get_trace(FILE *f, ts_ctf_trace *t)
     if (rc) return -1;
 
     char *from = NULL;
-    if (ts__get_u64(f, &t->lost) || ts__get_size(f, &t->unpaired_exits) || ts__get_i64(f, &t->n_cpus) ||
+    if (ts__get_u64(f, &t->lost) || ts__get_size(f, &t->unpaired_exits) || ts__get_size(f, &t->reconstructed) ||
+        ts__get_i64(f, &t->n_cpus) ||
         ts__get(f, t->arch, sizeof t->arch) || ts__get_str(f, &from))
         return -1;
     t->arch[sizeof t->arch - 1] = 0;
