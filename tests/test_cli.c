@@ -451,6 +451,10 @@ static void split_short_trace(void)
     snprintf(args, sizeof args, "split %s/ds3 --length 1 -o %s/sp3", dir, dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "the stream is too short for any window with these "
                                                                      "fractions"), "%s", err);
+    /* one event in a part: "1 event" */
+    snprintf(args, sizeof args, "split %s/ds3 --length 2 --fractions 0.4,0.3,0.3 -o %s/sp3", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "the training part [0, 1) has 1 event, fewer than"),
+              "%s", err);
     snprintf(args, sizeof args, "split %s/ds1800 --length 180 --windows 50 -o %s/sp1", dir, dir);
     CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "note: the validation part (180 events) holds only 1 distinct window of length 180") &&

@@ -173,9 +173,10 @@ static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin,
             char hint[96];
             if (fit) snprintf(hint, sizeof hint, "the longest window that fits is %zu, or other fractions", fit);
             else snprintf(hint, sizeof hint, "the stream is too short for any window with these fractions");
-            return ts_fail("%s: the %s part [%zu, %zu) has %zu events, fewer than the window length %zu "
-                           "(stream of %zu events, parts %g/%g/%g); %s",
-                           d->dir ? d->dir : "stream", name[p], lo[p], hi[p], hi[p] - lo[p], L, n,
+            return ts_fail("%s: the %s part [%zu, %zu) has %zu event%s, fewer than the window length %zu "
+                           "(stream of %zu event%s, parts %g/%g/%g); %s",
+                           d->dir ? d->dir : "stream", name[p], lo[p], hi[p], hi[p] - lo[p],
+                           ts_plural(hi[p] - lo[p]), L, n, ts_plural(n),
                            pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, hint);
         }
     const char *where = d->dir ? d->dir : "stream";
@@ -205,8 +206,8 @@ static int split_paper(const ts_dataset *d, size_t L, size_t stride, size_t nwin
     if (got == 0) {
         /* the published training files are stride-5 windows over stream.txt */
         if (d->stream.n < L)
-            return ts_fail("%s: stream.txt has %zu events, fewer than the window length %zu",
-                           d->dir ? d->dir : "dataset", d->stream.n, L);
+            return ts_fail("%s: stream.txt has %zu event%s, fewer than the window length %zu",
+                           d->dir ? d->dir : "dataset", d->stream.n, ts_plural(d->stream.n), L);
         stride_windows(d->stream.ids, d->stream.n, L, stride, &out->train);
     }
     /* validation: nwin evenly spaced training windows (the paper has no validation part) */
