@@ -796,6 +796,161 @@ static void burst_max_follows_burst_min(void)
     CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
 }
 
+/* perf script's text of the loop make_text writes: syscalls:* events of threads 10 (CPU 0)
+ * and 20 (CPU 1), the event names padded as perf pads them; lost: a PERF_RECORD_LOST of CPU
+ * 0 after its first `at_ev` events (0: none); entries_only: no exits */
+static char *make_perf(int per_cpu, int at_ev, int lost, int entries_only)
+{
+    size_t cap = (size_t)per_cpu * 2 * 160 + 4096, n = 0;
+    char *t = malloc(cap);
+    static const char *const ev[4] = {" syscalls:sys_enter_read: fd: 0x00000003, buf: 0x00001000, count: 0x00000010",
+                                      "  syscalls:sys_exit_read: 0x10",
+                                      "syscalls:sys_enter_write: fd: 0x00000004, buf: 0x00001000, count: 0x00000010",
+                                      " syscalls:sys_exit_write: 0x10"};
+    for (int i = 0; i < per_cpu; i++)
+        for (int c = 0; c < 2; c++) {
+            long us = 1000000L + 10L * i + c;
+            if (c == 0 && lost && i == at_ev)
+                n += (size_t)snprintf(t + n, cap - n, "%16s %5d [%03d] %5ld.%06ld: PERF_RECORD_LOST lost %d\n", "dd", 10, 0,
+                                      us / 1000000, us % 1000000, lost);
+            int k = entries_only ? 2 * (i % 2) : i % 4;
+            n += (size_t)snprintf(t + n, cap - n, "%16s %5d [%03d] %5ld.%06ld: %s\n", c ? "cat" : "dd", c ? 20 : 10, c,
+                                  us / 1000000, us % 1000000, ev[k]);
+        }
+    return t;
+}
+
+/* perf script's text: read as the same trace as ftrace's; its PERF_RECORD_LOST lines are
+ * the CPU's gaps; fill writes its lines in perf's shape after them; drop writes
+ * PERF_RECORD_LOST lines that gaps reads back; one format per file */
+static void perf_script_text(void)
+{
+    char *pt = make_perf(300, 0, 0, 0), *ft = make_text(300, 0, 0, 0);
+    write_file(at("p.txt"), pt);
+    write_file(at("f.trace"), ft);
+    const char *one[] = {at("p.txt")}, *other[] = {at("f.trace")};
+    ts_ctf_opts co = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
+    ts_ctf_trace a, b;
+    char *notes = NULL;
+    REQUIRE(ts_ftrace_load(one, 1, &co, "x86_64", &a, &notes) == 0);
+    free(notes);
+    notes = NULL;
+    REQUIRE(ts_ftrace_load(other, 1, &co, "x86_64", &b, &notes) == 0);
+    free(notes);
+    notes = NULL;
+    CHECK_MSG(a.n == 600 && a.n == b.n, "%zu and %zu events", a.n, b.n);
+    int same = a.n == b.n;
+    for (size_t i = 0; same && i < a.n; i++)
+        same = !strcmp(a.names[i], b.names[i]) && a.time_ns[i] == b.time_ns[i] && a.cpu[i] == b.cpu[i];
+    CHECK(same);
+    ts_ctf_trace_free(&a);
+    ts_ctf_trace_free(&b);
+    free(ft);
+    free(pt);
+
+    /* a loss of 6 events on CPU 0 */
+    pt = make_perf(300, 100, 6, 0);
+    write_file(at("lost.txt"), pt);
+    ts_gap_list gl;
+    REQUIRE(ts_gaps_find(at("lost.txt"), 0, &gl) == 0);
+    CHECK(gl.n == 1 && gl.events == 600);
+    if (gl.n == 1) CHECK(gl.gaps[0].g.cpu == 0 && gl.gaps[0].g.count == 6 && gl.gaps[0].g.count_known);
+    ts_gap_list_free(&gl);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("lost.txt"), at("filled.txt"), &o, &r) == 0);
+    CHECK(r.n == 1 && r.reconstructed == 6);
+    ts_fill_result_free(&r);
+    char *out = slurp(at("filled.txt"));
+    REQUIRE(out);
+    char **ol;
+    size_t no = lines_of(out, &ol), recon = 0, lostline = 0;
+    for (size_t i = 0; i < no; i++) {
+        if (strstr(ol[i], "PERF_RECORD_LOST lost 6")) lostline = i + 1;
+        if (!strstr(ol[i], TS_FTRACE_RECON ": ")) continue;
+        /* perf's head: COMM TID [CPU] TIME:, right after the marker */
+        CHECK_MSG(lostline && i >= lostline && i < lostline + 6 && strstr(ol[i], "              dd     10 [000]     1.00"),
+                  "%s", ol[i]);
+        recon++;
+    }
+    CHECK(recon == 6 && no == 601 + 6);
+    free(ol);
+    free(out);
+    REQUIRE(ts_gaps_find(at("filled.txt"), 0, &gl) == 0);
+    CHECK(gl.n == 1 && gl.recon == 6);
+    ts_gap_list_free(&gl);
+    free(pt);
+
+    /* drop: PERF_RECORD_LOST lines, read back with their counts */
+    pt = make_perf(1500, 0, 0, 0);
+    write_file(at("full.txt"), pt);
+    ts_drop_opts d = {0.1, 8, 16, 7, 0, 1, NULL};
+    ts_drop_stats st;
+    REQUIRE(ts_ctf_drop(at("full.txt"), at("dropped.txt"), &d, &st) == 0);
+    char *dr = slurp(at("dropped.txt"));
+    REQUIRE(dr);
+    char **dl;
+    size_t nd = lines_of(dr, &dl), markers = 0;
+    for (size_t i = 0; i < nd; i++) {
+        const char *m = strstr(dl[i], ": PERF_RECORD_LOST lost ");
+        if (!m) continue;
+        markers++;
+        CHECK_MSG(strstr(dl[i], "[000]") || strstr(dl[i], "[001]"), "%s", dl[i]);
+        CHECK(!strstr(dl[i], "CPU:"));
+    }
+    CHECK(markers == st.n_gaps && st.n_gaps > 5);
+    REQUIRE(ts_gaps_find(at("dropped.txt"), 0, &gl) == 0);
+    uint64_t lost = 0;
+    for (size_t i = 0; i < gl.n; i++) lost += gl.gaps[i].g.count;
+    CHECK(gl.n == st.n_gaps && lost == st.dropped && gl.events == st.events - st.dropped);
+    ts_gap_list_free(&gl);
+    ts_drop_stats_free(&st);
+    free(dl);
+    free(dr);
+    free(pt);
+
+    /* one format per file; perf's text without its CPU column, whose losses are per CPU */
+    write_file(at("mixed.txt"), "              dd    10 [000]     1.000001: syscalls:sys_enter_read: fd: 0x3\n"
+                                "              dd-10     [000] .....     1.000002: sys_read -> 0x10\n");
+    CHECK(ts_gaps_find(at("mixed.txt"), 0, &gl) == -1);
+    CHECK_MSG(strstr(ts_error(), "mixed.txt:2: an ftrace line after perf script's"), "%s", ts_error());
+    write_file(at("nocpu.txt"), "              dd    10     1.000001: syscalls:sys_enter_read: fd: 0x3\n");
+    CHECK(ts_gaps_find(at("nocpu.txt"), 0, &gl) == -1);
+    CHECK_MSG(strstr(ts_error(), "nocpu.txt:1: perf script's text without the CPU column"), "%s", ts_error());
+    write_file(at("badlost.txt"), "              dd    10 [000]     1.000001: PERF_RECORD_LOST lost\n");
+    CHECK(ts_gaps_find(at("badlost.txt"), 0, &gl) == -1);
+    CHECK_MSG(strstr(ts_error(), "badlost.txt:1: malformed PERF_RECORD_LOST"), "%s", ts_error());
+    /* "PID/TID" (-F +pid), a comm with blanks, one perf did not know (":TID") */
+    write_file(at("pid.txt"), "     my worker  7/9    [001]     1.000001: syscalls:sys_enter_read: fd: 0x3\n"
+                              "           :12    12 [001]     1.000002: syscalls:sys_enter_write: fd: 0x3\n");
+    one[0] = at("pid.txt");
+    co.exits = 0;
+    REQUIRE(ts_ftrace_load(one, 1, &co, "x86_64", &a, &notes) == 0);
+    CHECK(a.n == 2 && a.tid && a.tid[0] == 9 && a.tid[1] == 12);
+    ts_ctf_trace_free(&a);
+    free(notes);
+}
+
+/* a trace of system call entries alone (perf record -e raw_syscalls:sys_enter): its gaps
+ * are filled with entries, none made an exit to pair them */
+static void entries_only_fill(void)
+{
+    char *pt = make_perf(600, 200, 8, 1);
+    write_file(at("entries.txt"), pt);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("entries.txt"), at("entries_filled.txt"), &o, &r) == 0);
+    CHECK(r.n == 1 && r.reconstructed == 8);
+    ts_fill_result_free(&r);
+    char *out = slurp(at("entries_filled.txt"));
+    REQUIRE(out);
+    CHECK(strstr(out, "event=sys_enter_") && !strstr(out, "event=sys_exit_"));
+    free(out);
+    free(pt);
+}
+
 TEST_MAIN("fill_ftrace", {
     snprintf(dir, sizeof dir, "/tmp/ts_fill_ftrace_%d", (int)getpid());
     mkdir(dir, 0755);
@@ -816,6 +971,8 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_full_disk_names_output);
     RUN(fill_seed_refused_when_unread);
     RUN(burst_max_follows_burst_min);
+    RUN(perf_script_text);
+    RUN(entries_only_fill);
     RUN(real_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -199,7 +199,7 @@ int  ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out);
 int  ts_ctf_load_fields(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out);
 void ts_ctf_trace_free(ts_ctf_trace *t);
 /* ftrace text (tracefs's trace and trace_pipe files, trace-cmd report's lines; gzip read as
- * it is) -> the same: one event per system call entry (syscalls:* events, or raw_syscalls'
+ * it is), or perf script's text (one format per file; PERF_RECORD_LOST lines its markers) -> the same: one event per system call entry (syscalls:* events, or raw_syscalls'
  * numbers named through arch's table: "x86_64", "aarch64"; NULL: the host's; a number it
  * lacks is nr_NUMBER, nr_m1 for -1), exits and other events under opts as for CTF. Several files are
  * merged by time. Each event's tid and comm come from its line (COMM-PID; "<...>": no

@@ -249,6 +249,8 @@ typedef struct {
     size_t      before_max;      /* the thread before cannot own events from here on (it ran on
                                   * another CPU then), unless it came back: n none */
     size_t      after_min;       /* the thread after cannot own events before this one: 0 none */
+    int         entries_only;    /* the trace records system call entries alone (no exit):
+                                  * nothing to pair */
 } ts_gap_side;
 /* the kind of an event class name, and for entries/exits the call (NULL otherwise) */
 ts_ev_kind ts_gap_classify(const char *name, const char **call);
@@ -261,7 +263,8 @@ ts_ev_kind ts_gap_classify(const char *name, const char **call);
  * switch added when the thread changed and the model put none; and, per segment of a
  * known thread, the fewest renames of names[] (through intern, which returns a string that
  * outlives names) so that entries and exits pair, from the call the thread before is
- * inside to the state the first system call event after the gap shows */
+ * inside to the state the first system call event after the gap shows (none when the
+ * trace records entries alone) */
 size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
                          const char *(*intern)(void *u, const char *name), void *u, int64_t *tid, int64_t *next_tid);
 

@@ -32,8 +32,9 @@ int cmd_drop(int argc, char **argv)
         "packets record the losses in their events_discarded counters, so babeltrace2 and\n"
         "Trace Compass report them; every other event is written unchanged. TRACE that is a\n"
         "regular file is ftrace text: the dropped events' lines are left out and a marker,\n"
-        "CPU:N [LOST C EVENTS] as trace_pipe writes it, comes before the CPU's next event;\n"
-        "every other line is written as it was.\n",
+        "CPU:N [LOST C EVENTS] as trace_pipe writes it, comes before the CPU's next event\n"
+        "(in perf script's text its PERF_RECORD_LOST line); every other line is written as\n"
+        "it was.\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;

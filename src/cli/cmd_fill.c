@@ -41,6 +41,9 @@ static void fill_more_help(FILE *f)
                "when not known: tid=-1); times spread evenly between the CPU's events around the\n"
                "marker. ingest --from ftrace reads each as the event it stands for\n"
                "(--no-reconstructed leaves them out); fill and gaps see the gap as filled.\n"
+               "perf script's text (its PERF_RECORD_LOST lines the markers) is filled alike,\n"
+               "the lines in its shape: COMM TID [CPU] TIME: " TS_FTRACE_RECON ": event=...\n"
+               "A trace that records system call entries alone gets no exits.\n"
                "raw_syscalls' numbers are named through the table of --arch ARCH, else of the\n"
                "host (as ingest names them): the model learns, and writes, those names.\n");
 }
@@ -115,7 +118,8 @@ int cmd_fill(int argc, char **argv)
         "Reconstruct the events an LTTng trace lost (its discarded-event gaps, per CPU) from\n"
         "the events on both sides of each gap, and write a new CTF trace through\n"
         "libbabeltrace2: every original event unchanged, plus the reconstructed ones, marked.\n"
-        "TRACE that is a regular file is ftrace text, filled the same way (see below).\n",
+        "TRACE that is a regular file is ftrace text or perf script's, filled the same way\n"
+        "(see below).\n",
         opts, 1, 1, "TRACE", 1, fill_more_help,
     };
     ts_opt_result args;

@@ -49,8 +49,9 @@ int cmd_gaps(int argc, char **argv)
         "A count of ? (null in JSON): the tracer may have discarded events before a\n"
         "stream's first packet, how many it does not say (not counted in the totals).\n"
         "TRACE that is a regular file is ftrace text (tracefs's trace or trace_pipe,\n"
-        "trace-cmd report; gzip read as it is): its gaps are the lost-event markers\n"
-        "(CPU:N [LOST C EVENTS]; ? for [LOST EVENTS] and ##### CPU N buffer started ####),\n"
+        "trace-cmd report; gzip read as it is) or perf script's text: its gaps are the\n"
+        "lost-event markers (CPU:N [LOST C EVENTS]; ? for [LOST EVENTS] and ##### CPU N\n"
+        "buffer started ####; perf script --show-lost-events' PERF_RECORD_LOST lost C),\n"
         "from the CPU's event before to its event after; a system call's entry and exit are\n"
         "named syscall_entry_NAME / syscall_exit_NAME, as in LTTng (raw_syscalls' numbers\n"
         "through the table of --arch ARCH, else of the host, as ingest names them).\n",

@@ -109,6 +109,7 @@ typedef struct {
     const char *args;            /* what follows "NAME:" and blanks (up to e) */
     int         frac;            /* digits of the time's fraction; 0: a bare count */
     int         tgid, flags;     /* a TGID column; the width of the flags (0: none) */
+    int         perf;            /* a line of perf script's text ("COMM TID [CPU] TIME: ...") */
 } ts__ft_line;
 typedef struct {
     char  *text;                 /* lines "FILE[:LINE]: ...\n", or NULL */

@@ -23,7 +23,13 @@
  *   ##### CPU 1 buffer started ####      the CPU's older events were overwritten
  *   cpus=2, CPU 1 is empty               trace-cmd report's header
  * Another tracer's lines (function, function_graph), latency-format and the raw, hex and
- * bin options (whose events are type numbers) are refused, each named. Each CPU's times
+ * bin options (whose events are type numbers) are refused, each named.
+ * perf script's text is read alike, one format per file: its lines
+ *               ls  6466 [000] 51027.066180: raw_syscalls:sys_enter: NR 12 (0, ...)
+ *   COMM right-aligned, the TID ("PID/TID" with -F +pid), [CPU], the time, then the event
+ *   with its group ("syscalls:sys_enter_brk: brk: 0x0"), its text as libtraceevent prints
+ *   it (trace-cmd report's); with --show-lost-events, "... TIME: PERF_RECORD_LOST lost 37"
+ *   is a marker of the events the CPU's buffer lost. Each CPU's times
  * must not go back (an error); CPUs may interleave out of order (trace_pipe reads each
  * CPU's buffer as it fills), so the events are sorted by time, keeping each file's order
  * among equal times. A last line without its newline was cut while written: left out,
@@ -143,6 +149,7 @@ typedef struct {
     const char *comm, *comm_end, *event;   /* event: after the time's ':' and blanks */
     int64_t     pid, cpu, ns;
     int         clock, frac, tgid, flags;  /* flags: their width, 0 none */
+    int         perf;                      /* perf script's "COMM TID [CPU] TIME:" */
 } head;
 
 /* the rest of "COMM-PID [(TGID)] [CPU] [FLAGS] TIME:" after the comm [s, d) and its '-' at
@@ -175,6 +182,7 @@ static int head_at(const char *s, const char *d, const char *e, head *h)
     h->comm = s;
     h->comm_end = d;
     h->event = blanks(t, e);
+    h->perf = 0;
     return 0;
 }
 
@@ -202,6 +210,56 @@ static int parse_head(const char *s, const char *e, head *h)
     for (; d < e; d++)
         if (*d == '-' && head_at(s, d, e, h) == 0) return 0;
     return -1;
+}
+
+/* perf script's "COMM TID [CPU] TIME:" at s (after the blanks that right-align the comm in 16
+ * columns; "PID/TID" with -F +pid): the first "[CPU] TIME:" with a thread number before it
+ * and a blank before that. The comm may hold blanks; it is empty where perf knew no name
+ * (then ":TID") */
+static int perf_head(const char *s, const char *e, head *h)
+{
+    for (const char *k = memchr(s, '[', (size_t)(e - s)); k; k = memchr(k + 1, '[', (size_t)(e - k - 1))) {
+        const char *q = ts__digits(k + 1, e, &h->cpu);
+        if (!q || q == e || *q != ']' || h->cpu > 65535) continue;
+        const char *t = timestamp(blanks(q + 1, e), e, &h->ns, &h->clock, &h->frac);
+        if (!t || q + 1 == e || (q[1] != ' ' && q[1] != '\t')) continue;
+        /* back from the '[': blanks, the thread number (PID/TID: the TID), a blank */
+        const char *p = k;
+        while (p > s && (p[-1] == ' ' || p[-1] == '\t')) p--;
+        if (p == k) continue;
+        const char *d = p;
+        while (d > s && ((d[-1] >= '0' && d[-1] <= '9') || d[-1] == '/')) d--;
+        if (d == p || *d == '/' || p[-1] == '/') continue;
+        const char *sl = memchr(d, '/', (size_t)(p - d));
+        if (sl && memchr(sl + 1, '/', (size_t)(p - sl - 1))) continue;
+        if (!ts__digits(sl ? sl + 1 : d, p, &h->pid)) continue;
+        if (d > s && d[-1] != ' ' && d[-1] != '\t') continue;
+        const char *ce = d;
+        while (ce > s && (ce[-1] == ' ' || ce[-1] == '\t')) ce--;
+        h->comm = s;
+        h->comm_end = ce;
+        h->tgid = h->flags = 0;
+        h->perf = 1;
+        h->event = blanks(t, e);
+        return 0;
+    }
+    return -1;
+}
+
+/* a line of perf script's text printed without its CPU column: "COMM TID TIME: EVENT" */
+static int perf_without_cpu(const char *s, const char *e)
+{
+    for (const char *c = memchr(s, ':', (size_t)(e - s)); c; c = memchr(c + 1, ':', (size_t)(e - c - 1))) {
+        const char *t = c;
+        while (t > s && ((t[-1] >= '0' && t[-1] <= '9') || t[-1] == '.')) t--;
+        if (t == c || !memchr(t, '.', (size_t)(c - t)) || t == s || (t[-1] != ' ' && t[-1] != '\t')) continue;
+        const char *p = t;
+        while (p > s && (p[-1] == ' ' || p[-1] == '\t')) p--;
+        const char *d = p;
+        while (d > s && ((d[-1] >= '0' && d[-1] <= '9') || d[-1] == '/')) d--;
+        if (d < p && (d == s || d[-1] == ' ' || d[-1] == '\t')) return 1;
+    }
+    return 0;
 }
 
 /* a carriage return in the line [s, e) (its CRLF's taken off) that ends a line: one followed
@@ -496,7 +554,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
     ts__idmap open;         /* per thread: its raw_syscalls entry's number awaiting the exit */
     long *open_nr = NULL;
     memset(&open, 0, sizeof open);
-    int rc = 0;
+    int rc = 0, fmt = 0;   /* fmt: 1 ftrace's lines, 2 perf script's (one per file) */
     const char *z = memchr(buf, 0, size);
     if (z) {   /* binary: named before any line of it is read as text */
         size_t at = 1;
@@ -585,15 +643,51 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             !memcmp(q, " is empty", 9))
             continue;
         head h;
-        if (parse_head(s, e, &h) != 0) {
-            const char *why = raw_or_hex(s, e);
+        if (parse_head(s, e, &h) != 0 && perf_head(s, e, &h) != 0) {
+            const char *why = perf_without_cpu(s, e) ? "perf script's text without the CPU column, whose losses are "
+                                                       "per CPU: not read (perf script -F +cpu)" : raw_or_hex(s, e);
             ts__ft_line ev;   /* a system call event's own text: printed with context-info off */
             memset(&ev, 0, sizeof ev);
             if (!why && parse_event(path, line, b, s, e, &ev) == 0 && (ev.kind == K_ENTRY || ev.kind == K_EXIT))
                 why = "a system call event without its context, the thread, CPU and time (options/context-info "
                       "off): not read (echo context-info > trace_options)";
-            rc = bad_line(path, line, b, e, why ? why : "not an ftrace event line ('COMM-PID [CPU] FLAGS TIME: EVENT')");
+            rc = bad_line(path, line, b, e, why ? why : "not an ftrace event line ('COMM-PID [CPU] FLAGS TIME: EVENT') "
+                                                        "nor perf script's ('COMM TID [CPU] TIME: EVENT')");
             break;
+        }
+        if (fmt && fmt != 1 + h.perf) {
+            rc = bad_line(path, line, b, e, fmt == 2 ? "an ftrace line after perf script's: one format per file"
+                                                     : "a perf script line after ftrace's: one format per file");
+            break;
+        }
+        fmt = 1 + h.perf;
+        x.perf = h.perf;
+        if (h.perf) {
+            /* "SUBSYSTEM:EVENT: ..." as ftrace prints "EVENT: ..." */
+            const char *sub = h.event;
+            while (sub < e && ts__is_ident(*sub)) sub++;
+            if (sub > h.event && sub + 1 < e && *sub == ':' && ts__is_ident(sub[1])) h.event = sub + 1;
+            /* perf script --show-lost-events: the events its CPU's buffer lost just before */
+            static const char lost[] = "PERF_RECORD_LOST";
+            const size_t ll = sizeof lost - 1;
+            if (e - h.event > (long)ll && !memcmp(h.event, lost, ll) && h.event[ll] == ' ') {
+                const char *n = blanks(h.event + ll, e);
+                if (e - n < 6 || memcmp(n, "lost ", 5) || ts__digits(n + 5, e, &count) != e) {
+                    rc = bad_line(path, line, b, e, "malformed PERF_RECORD_LOST (no 'lost N')");
+                    break;
+                }
+                if (count == INT64_MAX) {
+                    rc = bad_line(path, line, b, e, "a count of lost events too large to read (2^63 - 1 or more)");
+                    break;
+                }
+                x.kind = K_LOST;
+                x.cpu = (int32_t)h.cpu;
+                x.val = count;
+                x.ns = INT64_MIN;
+                if (h.cpu + 1 > *ncpus) *ncpus = h.cpu + 1;
+                rc = fn(u, &x);
+                continue;
+            }
         }
         if (h.ns == INT64_MAX) {   /* (timestamp's saturated value: two times would be one) */
             rc = bad_line(path, line, b, e, "a time too large to read (2^63 - 1 ns or more)");

@@ -218,7 +218,7 @@ size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
      * inside its pending call; the thread after ends in the state the trace shows */
     size_t *pos = ts_malloc(n * sizeof *pos);
     for (size_t i = 0; i < nseg; i++) {
-        if (st[i] < 0) continue;
+        if (st[i] < 0 || s->entries_only) continue;
         int seen = 0;
         for (size_t q = 0; q < i; q++) seen |= st[q] == st[i];
         if (seen) continue;

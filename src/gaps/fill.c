@@ -139,6 +139,7 @@ typedef struct {
     ts__idmap pend;         /* thread -> the call it is inside: */
     int32_t  *pend_call;    /* (pend's indices) -1 none */
     int       old_names;    /* sys_X / exit_syscall naming seen */
+    int       exits;        /* a recorded system call exit seen */
     int32_t   nid_model;    /* names the models know (IDs below); those interned later, by a
                              * reconstruction made consistent, are not in their alphabets */
     ts__idmap out;          /* thread -> its last recorded switch out: */
@@ -350,6 +351,7 @@ static int f_event_tid(void *u, const ts_rw_event *e)
     if ((e->kind == TS_EV_ENTRY || e->kind == TS_EV_EXIT) && e->call) {
         const char *nm = e->recon ? e->recon : e->name;
         if (!strncmp(nm, "sys_", 4) || !strcmp(nm, "exit_syscall")) f->old_names = 1;
+        if (e->kind == TS_EV_EXIT && !e->recon) f->exits = 1;
         if (e->tid >= 0) {
             int32_t *p = pend_slot(f, e->tid);
             if (e->kind == TS_EV_ENTRY)
@@ -861,7 +863,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             ts_gap_side side = {r->tid_before, r->pending_before == -2, r->pending_before >= 0 ? f.calls.names[r->pending_before] : NULL,
                                 r->tid_after >= 0 ? r->tid_after : -1, r->pending_after != -2,
                                 r->pending_after >= 0 ? f.calls.names[r->pending_after] : NULL, r->after_kind,
-                                r->after_call >= 0 ? f.calls.names[r->after_call] : NULL, f.old_names, NULL, 0, k, 0};
+                                r->after_call >= 0 ? f.calls.names[r->after_call] : NULL, f.old_names, NULL, 0, k, 0, !f.exits};
             /* the unused children whose clone returned from CHILD_BEFORE before the gap to
              * CHILD_AFTER after it, nearest the gap's start first */
             size_t cand[8], ncand = 0;

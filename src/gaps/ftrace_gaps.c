@@ -30,7 +30,7 @@
 #include <sys/stat.h>
 
 enum { FT_LOST = 255 };   /* a marker's kind beside ts_ev_kind's */
-enum { FT_RECON = 1, FT_RAW = 2, FT_TGID = 4 };   /* ft_ev.bits */
+enum { FT_RECON = 1, FT_RAW = 2, FT_TGID = 4, FT_PERF = 8 };   /* ft_ev.bits */
 
 /* one line, kept small (a trace holds millions): what only some lines have is in the side
  * tables sw[] and mk[], the strings are interned, the line's end is its next '\n' */
@@ -44,7 +44,8 @@ typedef struct {
     int32_t     name;        /* the strings table; a reconstructed line: the event it stands for */
     int32_t     comm;        /* the strings table; -1: "<...>" */
     uint8_t     kind, bits;  /* bits: FT_RECON a line tracesynth fill wrote, FT_RAW a raw_syscalls
-                              * event (renamed when syscalls:* events are there too), FT_TGID */
+                              * event (renamed when syscalls:* events are there too), FT_TGID,
+                              * FT_PERF a line of perf script's text */
     uint8_t     frac, flags; /* the line's shape (a marker's reconstructions take its neighbour's) */
 } ft_ev;
 
@@ -167,7 +168,8 @@ static int collect(void *u, const ts__ft_line *l)
     x->ns = l->ns;
     x->tid = l->tid;
     x->comm = l->comm ? ts__intern(&t->names, l->comm, l->comm_end) : -1;
-    x->bits = (uint8_t)((l->recon ? FT_RECON : 0) | (l->raw ? FT_RAW : 0) | (l->tgid ? FT_TGID : 0));
+    x->bits = (uint8_t)((l->recon ? FT_RECON : 0) | (l->raw ? FT_RAW : 0) | (l->tgid ? FT_TGID : 0) |
+                        (l->perf ? FT_PERF : 0));
     x->frac = (uint8_t)l->frac;
     x->flags = (uint8_t)(l->flags < 255 ? l->flags : 255);
     if (l->cpu + 1 > t->ncpu) t->ncpu = l->cpu + 1;
@@ -425,18 +427,18 @@ static void comm_note(comm_map *m, const ft_ev *x)
     m->comm[h] = x->comm;
 }
 
-/* one reconstructed event as a line of the shape of s (the CPU's neighbouring event) */
-static void put_recon(FILE *f, const ft_trace *t, const ft_ev *s, const ft_ev *m, const ts_recon *r, int64_t ns,
-                      comm_map *cm)
+/* a line's head of the shape of s: "COMM-PID [CPU] FLAGS TIME: " as ftrace prints it, or
+ * "COMM TID [CPU] TIME: " as perf script does */
+static void put_head(FILE *f, const ft_ev *s, const char *comm, int64_t tid, int32_t cpu, int64_t ns)
 {
-    char ev[200];
-    tracefs_name(r->event, ev, sizeof ev);
-    size_t h = r->tid >= 0 ? ts__idmap_get(&cm->ids, r->tid, 0) : SIZE_MAX;
-    const char *comm = h == SIZE_MAX ? "<...>" : t->names.str[cm->comm[h]];
     int cl = (int)strlen(comm);
-    fprintf(f, "%*s%.*s-%-7" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, comm, r->tid >= 0 ? r->tid : 0);
-    if (s->bits & FT_TGID) fputs("(-------) ", f);
-    fprintf(f, "[%03d] ", (int)m->cpu);
+    if (s->bits & FT_PERF) {
+        fprintf(f, "%*s%.*s %6" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, comm, tid);
+    } else {
+        fprintf(f, "%*s%.*s-%-7" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, comm, tid);
+        if (s->bits & FT_TGID) fputs("(-------) ", f);
+    }
+    fprintf(f, "[%03d] ", (int)cpu);
     for (int i = 0; i < s->flags; i++) fputc('.', f);
     if (s->flags) fputc(' ', f);
     if (s->frac) {
@@ -446,14 +448,32 @@ static void put_recon(FILE *f, const ft_trace *t, const ft_ev *s, const ft_ev *m
     } else {
         fprintf(f, "%" PRId64 ": ", ns);
     }
+}
+
+/* one reconstructed event as a line of the shape of s (the CPU's neighbouring event) */
+static void put_recon(FILE *f, const ft_trace *t, const ft_ev *s, const ft_ev *m, const ts_recon *r, int64_t ns,
+                      comm_map *cm)
+{
+    char ev[200];
+    tracefs_name(r->event, ev, sizeof ev);
+    size_t h = r->tid >= 0 ? ts__idmap_get(&cm->ids, r->tid, 0) : SIZE_MAX;
+    put_head(f, s, h == SIZE_MAX ? "<...>" : t->names.str[cm->comm[h]], r->tid >= 0 ? r->tid : 0, m->cpu, ns);
     fprintf(f, TS_FTRACE_RECON ": event=%s tid=%" PRId64 " next_tid=%" PRId64 " confidence=%.3f gap_count=%" PRId64 "\n",
             ev, r->tid, r->next_tid, r->confidence, t->mk[m->val].count);
 }
 
-static void put_lost(FILE *f, int32_t cpu, uint64_t count, int known)
+/* the marker of a CPU's lost events: trace_pipe's line, or perf script's PERF_RECORD_LOST
+ * with the head of the CPU's event x after it (or before it, at the end) */
+static void put_lost(FILE *f, const ft_trace *t, const ft_ev *x, int32_t cpu, uint64_t count, int known)
 {
-    if (known) fprintf(f, "CPU:%d [LOST %" PRIu64 " EVENTS]\n", (int)cpu, count);
-    else fprintf(f, "CPU:%d [LOST EVENTS]\n", (int)cpu);
+    if (x && (x->bits & FT_PERF)) {
+        put_head(f, x, x->comm >= 0 ? t->names.str[x->comm] : "<...>", x->tid, cpu, x->ns);
+        fprintf(f, "PERF_RECORD_LOST lost %" PRIu64 "\n", count);
+    } else if (known) {
+        fprintf(f, "CPU:%d [LOST %" PRIu64 " EVENTS]\n", (int)cpu, count);
+    } else {
+        fprintf(f, "CPU:%d [LOST EVENTS]\n", (int)cpu);
+    }
 }
 
 /* the input goes out in spans of whole lines, each as long as nothing is left out or put in
@@ -469,6 +489,10 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
     uint8_t *pend = ts_calloc(nc, 1), *unknown = ts_calloc(nc, 1);
     int64_t *last_ns = ts_malloc(nc * sizeof *last_ns);    /* the CPU's last event written */
     uint8_t *has_last = ts_calloc(nc, 1);
+    const ft_ev **last_ev = ts_calloc(nc, sizeof *last_ev);   /* the CPU's last event written */
+    const ft_ev *perf_line = NULL;   /* an event line of perf script's text, when it is that */
+    for (size_t i = 0; i < t->n && !perf_line; i++)
+        if (t->ev[i].kind != FT_LOST && (t->ev[i].bits & FT_PERF)) perf_line = &t->ev[i];
     comm_map cm;
     memset(&cm, 0, sizeof cm);
     for (size_t i = 0; i < t->n; i++) {
@@ -504,20 +528,21 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
         if (pend[x->cpu]) {
             fwrite(pos, 1, (size_t)(x->b - pos), f);
             pos = x->b;
-            put_lost(f, x->cpu, pending[x->cpu], !unknown[x->cpu]);
+            put_lost(f, t, x, x->cpu, pending[x->cpu], !unknown[x->cpu]);
             pending[x->cpu] = 0;
             pend[x->cpu] = unknown[x->cpu] = 0;
         }
         if (rec) comm_note(&cm, x);
         last_ns[x->cpu] = x->ns;
         has_last[x->cpu] = 1;
+        last_ev[x->cpu] = x;
     }
     /* losses at a CPU's end: their markers after the last line (every event line ends in a
      * line end: the reader leaves out a last line cut short) */
     const char *last = line_end(t, &t->ev[t->n - 1]);
     fwrite(pos, 1, (size_t)(last - pos), f);
     for (size_t c = 0; c < nc; c++)
-        if (pend[c]) put_lost(f, (int32_t)c, pending[c], !unknown[c]);
+        if (pend[c]) put_lost(f, t, last_ev[c] ? last_ev[c] : perf_line, (int32_t)c, pending[c], !unknown[c]);
     fwrite(last, 1, (size_t)(t->buf + t->size - last), f);
     /* the reason of the writes that failed (every later one fails alike: a full disk) */
     const int e = ferror(f) ? (errno ? errno : EIO) : 0;
@@ -526,6 +551,7 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
     free(unknown);
     free(last_ns);
     free(has_last);
+    free(last_ev);
     ts__idmap_free(&cm.ids);
     free(cm.comm);
     return e ? ts_fail("%s: write failed: %s", out, strerror(e)) : 0;
