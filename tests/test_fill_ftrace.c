@@ -951,6 +951,46 @@ static void entries_only_fill(void)
     free(pt);
 }
 
+/* a real perf recording whose buffer (perf record -m 1) lost events: perf script
+ * --show-lost-events of raw_syscalls:sys_enter and sys_exit, `cat` and `ls` in a loop */
+static void real_perf_recording(void)
+{
+    const char *path = "tests/data/perf_lost.txt.gz";
+    ts_gap_list gl;
+    REQUIRE(ts_gaps_find(path, 0, &gl) == 0);
+    uint64_t lost = 0;
+    for (size_t i = 0; i < gl.n; i++) lost += gl.gaps[i].g.count;
+    CHECK_MSG(gl.n == 28 && gl.events == 5986 && lost == 1572, "%zu gaps, %llu events, %llu lost", gl.n,
+              (unsigned long long)gl.events, (unsigned long long)lost);
+    ts_gap_list_free(&gl);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(path, at("perf_filled.txt"), &o, &r) == 0);
+    CHECK(r.n == 28 && r.reconstructed == 1572);
+    ts_fill_result_free(&r);
+    /* without the reconstructed lines: the recording byte for byte */
+    char *in = slurp(path), *out = slurp(at("perf_filled.txt"));
+    REQUIRE(in && out);
+    size_t k = 0, recon = 0;
+    for (char *p = out; *p;) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        if (memmem(p, len, TS_FTRACE_RECON ": ", sizeof TS_FTRACE_RECON + 1)) recon++;
+        else {
+            CHECK(!strncmp(in + k, p, len));
+            k += len;
+        }
+        p += len;
+    }
+    CHECK(recon == 1572 && in[k] == 0);
+    free(in);
+    free(out);
+    REQUIRE(ts_gaps_find(at("perf_filled.txt"), 0, &gl) == 0);
+    CHECK(gl.n == 28 && gl.recon == 1572);
+    ts_gap_list_free(&gl);
+}
+
 TEST_MAIN("fill_ftrace", {
     snprintf(dir, sizeof dir, "/tmp/ts_fill_ftrace_%d", (int)getpid());
     mkdir(dir, 0755);
@@ -974,6 +1014,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_script_text);
     RUN(entries_only_fill);
     RUN(real_recording);
+    RUN(real_perf_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {}
