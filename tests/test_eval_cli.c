@@ -324,10 +324,10 @@ static void channels_note_not_before_error(void)
         REQUIRE(saved == 0);
     }
     snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("mcunk-r"), at("mcunk-s"));
-    CHECK_MSG(run_cli(args, err, sizeof err) == 0 && strstr(err, "eval: note: 10 synthetic values have names"),
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0 && strstr(err, "tracesynth: note: eval: 10 synthetic values have names"),
               "%s", err);
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --length 1", at("mcunk-r"), at("mcunk-s"));
-    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "windows of 1 event") && !strstr(err, "eval: note"),
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "windows of 1 event") && !strstr(err, "note:"),
               "%s", err);
 }
 

@@ -185,7 +185,7 @@ int cmd_impute(int argc, char **argv)
         goto done;
     }
     if (distinct < x.n)
-        cli_say(stderr, "tracesynth impute: note: the test part of %s holds only %zu distinct "
+        cli_say(stderr, "tracesynth: note: impute: the test part of %s holds only %zu distinct "
                 "windows of length %zu; %zu of the %zu are repeats\n", input, distinct, x.len,
                 x.n - distinct, x.n);
     is.source = input;
@@ -193,10 +193,10 @@ int cmd_impute(int argc, char **argv)
     ts_impute_result r;
     if (ts_impute_eval(m, &x, &is, &ro, &r)) { cli_fail(); goto done; }
     if (m->vocab.n > 0 && names.n == 0)
-        cli_say(stderr, "impute: note: %s has no vocab.tsv; its IDs are read in the model's "
+        cli_say(stderr, "tracesynth: note: impute: %s has no vocab.tsv; its IDs are read in the model's "
                 "numbering (--vocab FILE matches them by name)\n", input);
     if (r.unknown)
-        fprintf(stderr, "impute: note: %zu observed %s the model never saw; it reads %s as <unk>\n", r.unknown,
+        cli_say(stderr, "tracesynth: note: impute: %zu observed %s the model never saw; it reads %s as <unk>\n", r.unknown,
                 r.unknown == 1 ? "event has a name" : "events have names", r.unknown == 1 ? "it" : "them");
     if (json) {
         print_json(m, &x, &is, ro.seed, &r);

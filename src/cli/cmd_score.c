@@ -76,7 +76,7 @@ int cmd_score(int argc, char **argv)
     if (ts_model_bits(m, &x, &names, &ro, &bits, &unknown)) { cli_fail(); goto done; }
     double dt = ts_now() - t0;
     if (unknown)
-        fprintf(stderr, "score: note: %zu %s the model never saw; it reads %s as <unk>\n", unknown,
+        cli_say(stderr, "tracesynth: note: score: %zu %s the model never saw; it reads %s as <unk>\n", unknown,
                 unknown == 1 ? "event has a name" : "events have names", unknown == 1 ? "it" : "them");
     if (json) {
         printf("{\"model\": ");

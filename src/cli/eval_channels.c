@@ -117,7 +117,7 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     }
     /* once nothing can fail: an error is the one line */
     if (unknown && !json)
-        fprintf(stderr, "eval: note: %zu synthetic values have names the real trace lacks (counted as <unk>)\n", unknown);
+        cli_say(stderr, "tracesynth: note: eval: %zu synthetic values have names the real trace lacks (counted as <unk>)\n", unknown);
     int first = 1;
     if (json)
         printf("{\"real_part\": \"%s\", \"real_events\": %zu, \"synthetic_events\": %zu, \"length\": %zu, \"windows\": %zu, ",

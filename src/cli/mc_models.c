@@ -232,7 +232,7 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     double secs = ts_now() - t0;
     if (out && ts_mc_save(out, &y) != 0) { cli_fail(); goto done; }
     if (unknown)   /* after the last error it could be followed by: an error is one line */
-        fprintf(stderr, "impute: note: %zu observed %s the model never saw; it reads %s as <unk>\n", unknown,
+        cli_say(stderr, "tracesynth: note: impute: %zu observed %s the model never saw; it reads %s as <unk>\n", unknown,
                 unknown == 1 ? "event has a name" : "events have names", unknown == 1 ? "it" : "them");
     /* the share of hidden values drawn equal to the truth, per channel (dt: equal bins of 0.5) */
     ts_mc truth;
