@@ -3,6 +3,7 @@
 #include "check.h"
 #include "tracesynth.h"
 #include "tracesynth/channels.h"
+#include "data/data_internal.h"
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -1098,6 +1099,20 @@ static void renumber_slice_export(void)
     }
     CHECK(r.tid && r.tid[2] == 101);
     ts_mc_raw_free(&r);
+    remove(p);
+    /* without threads: strace's lines without a pid (as without -f), not a pid 0 for all */
+    int32_t *tids = a.ch[TS_CH_TID];
+    a.ch[TS_CH_TID] = NULL;
+    REQUIRE(ts_mc_write_strace(p, &a) == 0);
+    char *text = NULL;
+    size_t tn = 0;
+    REQUIRE(ts__read_text(p, &text, &tn) == 0);
+    CHECK_MSG(text[0] >= '0' && text[0] <= '9' && strchr(text, '.') < strchr(text, ' '), "%s", text);
+    free(text);
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 6);
+    ts_mc_raw_free(&r);
+    a.ch[TS_CH_TID] = tids;
     remove(p);
     /* a time past what a trace's clock holds is refused by both writers, naming the event,
      * and leaves no file; a CTF output named "dir/" is dir */

@@ -485,9 +485,9 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
             int32_t r = m->ch[TS_CH_RET][i];
             if (r >= 2 && r < m->ret_vocab.n) ret = m->ret_vocab.names[r];
         }
-        fprintf(o.f, "%d %" PRId64 ".%09" PRId64 " %s() = %s <%" PRId64 ".%09" PRId64 ">\n",
-                m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : 0, t[i] / 1000000000, t[i] % 1000000000, name, ret,
-                dt / 1000000000, dt % 1000000000);
+        if (m->ch[TS_CH_TID]) fprintf(o.f, "%d ", m->ch[TS_CH_TID][i]);   /* none: as strace without -f */
+        fprintf(o.f, "%" PRId64 ".%09" PRId64 " %s() = %s <%" PRId64 ".%09" PRId64 ">\n", t[i] / 1000000000,
+                t[i] % 1000000000, name, ret, dt / 1000000000, dt % 1000000000);
     }
     free(t);
     for (int32_t v = 0; v < V; v++) free(nm[v]);
