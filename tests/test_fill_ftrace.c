@@ -921,9 +921,10 @@ static void perf_script_text(void)
     write_file(at("badlost.txt"), "              dd    10 [000]     1.000001: PERF_RECORD_LOST lost\n");
     CHECK(ts_gaps_find(at("badlost.txt"), 0, &gl) == -1);
     CHECK_MSG(strstr(ts_error(), "badlost.txt:1: malformed PERF_RECORD_LOST"), "%s", ts_error());
-    /* "PID/TID" (-F +pid), a comm with blanks, one perf did not know (":TID") */
+    /* "PID/TID" (-F +pid), a comm with blanks, one perf did not know (":TID"), the period
+     * (-F +period) */
     write_file(at("pid.txt"), "     my worker  7/9    [001]     1.000001: syscalls:sys_enter_read: fd: 0x3\n"
-                              "           :12    12 [001]     1.000002: syscalls:sys_enter_write: fd: 0x3\n");
+                              "           :12    12 [001]     1.000002:          1 syscalls:sys_enter_write: fd: 0x3\n");
     one[0] = at("pid.txt");
     co.exits = 0;
     REQUIRE(ts_ftrace_load(one, 1, &co, "x86_64", &a, &notes) == 0);

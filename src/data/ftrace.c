@@ -663,6 +663,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         fmt = 1 + h.perf;
         x.perf = h.perf;
         if (h.perf) {
+            /* -F +period prints the sample's period first */
+            int64_t period;
+            const char *pe = ts__digits(h.event, e, &period);
+            if (pe && pe < e && (*pe == ' ' || *pe == '\t')) h.event = blanks(pe, e);
             /* "SUBSYSTEM:EVENT: ..." as ftrace prints "EVENT: ..." */
             const char *sub = h.event;
             while (sub < e && ts__is_ident(*sub)) sub++;
