@@ -233,6 +233,54 @@ static void vocab_roundtrip(void)
     }
 }
 
+/* a vocabulary whose count says n > 0 but whose names are NULL (or one of them is): an error
+ * naming the function and the argument where the names are needed, not a crash; what names
+ * nothing matches nothing; freeing it frees what there is */
+static void vocab_without_names(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char *some[3] = {"read", NULL, "close"}, *all[2] = {"read", "close"};
+    ts_vocab none = {3, NULL, NULL, -1}, hole = {3, some, NULL, 2}, full = {2, all, NULL, -1}, c;
+    CHECK_MSG(ts_vocab_copy(&c, &none) == -1 && strstr(ts_error(), "ts_vocab_copy: src->names is NULL"), "%s",
+              ts_error());
+    CHECK(c.n == 0 && c.names == NULL);
+    ts_vocab_free(&c);
+    CHECK_MSG(ts_vocab_copy(&c, &hole) == -1 && strstr(ts_error(), "ts_vocab_copy: src->names[1] is NULL"), "%s",
+              ts_error());
+    CHECK(c.n == 0 && c.names == NULL);
+    ts_vocab_free(&c);
+    CHECK_MSG(ts_vocab_write(in(d, "v.tsv"), &none) == -1 && strstr(ts_error(), "ts_vocab_write: v->names is NULL"),
+              "%s", ts_error());
+    CHECK_MSG(ts_vocab_write(in(d, "v.tsv"), &hole) == -1 && strstr(ts_error(), "ts_vocab_write: v->names[1] is NULL"),
+              "%s", ts_error());
+    CHECK(!ts_file_exists(in(d, "v.tsv")));
+    ts_dataset ds;
+    memset(&ds, 0, sizeof ds);
+    int32_t ids[3] = {0, 1, 2};
+    ds.stream = (ts_seq){ids, 3};
+    ds.vocab = none;
+    CHECK_MSG(ts_dataset_save(in(d, "ds"), &ds) == -1 && strstr(ts_error(), "v->names is NULL"), "%s", ts_error());
+    /* nothing to look up in, nothing to match */
+    CHECK(ts_vocab_lookup(&none, "read") == -1 && ts_vocab_lookup(&hole, "read") == 0);
+    CHECK(ts_vocab_lookup(&hole, "write") == 2 && ts_vocab_lookup(&full, NULL) == -1);
+    int32_t map[3];
+    CHECK(ts_vocab_map(&none, &full, map) == 3 && map[0] == -1 && map[2] == -1);
+    CHECK(ts_vocab_map(&full, &none, map) == 2 && map[0] == -1 && map[1] == -1);
+    CHECK(ts_vocab_map(&hole, &full, map) == 1 && map[0] == 0 && map[1] == -1 && map[2] == 1);
+    CHECK(ts_vocab_map(&full, &hole, map) == 0 && map[0] == 0 && map[1] == 2);
+    /* freed: the names there are (the struct is the caller's, its strings too: copies here) */
+    ts_vocab f = {3, NULL, ts_calloc(3, sizeof(int64_t)), -1};
+    ts_vocab_free(&f);
+    CHECK(f.n == 0 && f.counts == NULL && f.unk == -1);
+    char **h = ts_calloc(3, sizeof *h);
+    h[0] = ts_strdup("read");
+    h[2] = ts_strdup("close");
+    f = (ts_vocab){3, h, NULL, -1};
+    ts_vocab_free(&f);
+    ts_dataset_free(&(ts_dataset){.vocab = {4, NULL, NULL, -1}});
+}
+
 /* a name vocab.tsv cannot hold as it is (a tab, a carriage return, empty) is refused, and
  * before stream.txt is replaced: the old dataset stays whole */
 static void vocab_unwritable_names(void)
@@ -842,6 +890,7 @@ TEST_MAIN("data", {
     RUN(bad_bytes_named);
     RUN(vocab_roundtrip);
     RUN(vocab_unwritable_names);
+    RUN(vocab_without_names);
     RUN(npy_roundtrip_all_dtypes_and_shapes);
     RUN(npy_numpy_compat);
     RUN(npy_versions_and_rejects);

@@ -168,6 +168,64 @@ static void null_arguments_are_errors(void)
     ts_split_data_free(&d);
 }
 
+/* a vocabulary with n > 0 whose names are NULL, or one of them: training, imputing by name
+ * and writing names refuse it, naming the function and the argument (training copied the
+ * names after the work, and a name match read them: a crash) */
+static void vocab_without_names_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char dp[512], np[600];
+    make_dataset(dp, sizeof dp, dir, "ds", 3000);
+    snprintf(np, sizeof np, "%s/names.txt", dir);
+    ts_split_spec ss;
+    ts_split_spec_default(&ss);
+    ss.length = 40;
+    ss.windows = 20;
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    ts_model *m = NULL;
+    REQUIRE(ts_train_on("ngram", &d, NULL, &m, NULL) == 0);
+    char *hole[7] = {"read", "write", NULL, "close", "fstat", "mmap", "futex"};
+    ts_vocab none = {7, NULL, NULL, -1}, some = {7, hole, NULL, -1};
+    const ts_vocab *bad[2] = {&none, &some};
+    const char *what[2] = {"names is NULL", "names[2] is NULL"};
+    const ts_windows *x = &d.split.test;
+    uint8_t *mask = ts_malloc(x->n * x->len);
+    ts_mask_fill(mask, x->n, x->len, 5, TS_MASK_CENTER, 0);
+    for (int i = 0; i < 2; i++) {
+        ts_model *m2 = NULL;
+        ts_train_opts o = {.split = &d.split, .vocab = bad[i], .n_ids = d.n_ids, .blackout = 10};
+        CHECK_MSG(ts_model_train("ngram", &o, &m2) == -1 && m2 == NULL && strstr(ts_error(), "ts_model_train: o->vocab->") &&
+                      strstr(ts_error(), what[i]), "%s", ts_error());
+        ts_vocab keep = d.data.vocab;
+        d.data.vocab = *bad[i];
+        CHECK_MSG(ts_train_on("ngram", &d, NULL, &m2, NULL) == -1 && strstr(ts_error(), "ts_train_on: d->data.vocab.") &&
+                      strstr(ts_error(), what[i]), "%s", ts_error());
+        d.data.vocab = keep;
+        ts_windows w;
+        CHECK_MSG(ts_model_impute_named(m, x, bad[i], mask, NULL, &w, NULL) == -1 && w.data == NULL &&
+                      strstr(ts_error(), "ts_model_impute_named: names->") && strstr(ts_error(), what[i]),
+                  "%s", ts_error());
+        CHECK_MSG(ts_model_windows_named(m, x, bad[i], &w, NULL) == -1 && strstr(ts_error(), what[i]), "%s", ts_error());
+        double bits;
+        CHECK_MSG(ts_model_bits(m, x, bad[i], NULL, &bits, NULL) == -1 && strstr(ts_error(), what[i]), "%s", ts_error());
+        ts_impute_spec is = {5, TS_MASK_CENTER, NULL, bad[i], NULL};
+        ts_impute_result r;
+        CHECK_MSG(ts_impute_eval(m, x, &is, NULL, &r) == -1 && strstr(ts_error(), "ts_impute_eval: s->names->") &&
+                      strstr(ts_error(), what[i]), "%s", ts_error());
+        CHECK_MSG(ts_windows_write_names(np, x, bad[i]) == -1 && strstr(ts_error(), "ts_windows_write_names: v->") &&
+                      strstr(ts_error(), what[i]), "%s", ts_error());
+        CHECK(!ts_file_exists(np));
+    }
+    CHECK_MSG(ts_windows_write_names(np, x, NULL) == -1 && strstr(ts_error(), "ts_windows_write_names: v is NULL"), "%s",
+              ts_error());
+    CHECK(ts_windows_write_names(np, x, &d.data.vocab) == 0 && ts_file_exists(np));
+    free(mask);
+    ts_model_free(m);
+    ts_split_data_free(&d);
+}
+
 /* a split spec whose time-split parts are not three positive thousandths summing to 1000
  * is refused, named (a negative part asked for an allocation of 2^59 bytes and aborted) */
 static void split_parts_checked(void)
@@ -311,6 +369,7 @@ static void impute_example_equals_the_command(void)
 TEST_MAIN("library", {
     RUN(impute_eval_default_run_options);
     RUN(null_arguments_are_errors);
+    RUN(vocab_without_names_refused);
     RUN(split_parts_checked);
     RUN(mask_position_checked);
     RUN(generate_beyond_memory_refused);

@@ -48,6 +48,10 @@ void ts_seq_free(ts_seq *s);
 void ts_windows_free(ts_windows *w);
 void ts_vocab_free(ts_vocab *v);
 void ts_dataset_free(ts_dataset *d);
+/* dst: src's names and counts copied (counts NULL: zeros); 0, or -1 with dst empty when src
+ * has n > 0 but its names, or one of them, are NULL. A vocabulary's NULL name names
+ * nothing: lookups and maps below match no name to it; ts_vocab_write, the dataset and model
+ * functions refuse it */
 int  ts_vocab_copy(ts_vocab *dst, const ts_vocab *src);
 
 /* the largest valid ID: INT32_MAX - 1, so that "max ID + 1" always fits an int32_t.

@@ -10,6 +10,11 @@
 /* the vocabulary name of the reserved ID for events unseen in training */
 #define TS_UNK_NAME "<unk>"
 
+/* a vocabulary a caller made: with n > 0 its names are there, each of them: 0, else -1 with
+ * "FN: NAMES is NULL" or "FN: NAMES[I] is NULL" (NAMES: how the caller's argument reaches
+ * them, "v->names") */
+int ts__vocab_check(const ts_vocab *v, const char *fn, const char *names);
+
 /* whole file into a malloc'd, NUL-terminated buffer (read once: pipes work) */
 int ts__read_file(const char *path, char **buf, size_t *size);
 /* a text trace (strace log, ftrace text, ID stream) read whole, decompressed when gzip (a single or

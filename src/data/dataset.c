@@ -70,10 +70,12 @@ size_t ts_vocab_map(const ts_vocab *from, const ts_vocab *to, int32_t *map)
 {
     ts__strmap m;
     ts__strmap_init(&m, (size_t)(to->n > 0 ? to->n : 0));
-    for (int i = to->n; i-- > 0;) ts__strmap_put(&m, to->names[i], i);   /* first ID wins */
+    /* a NULL name (or NULL names) names nothing: it matches no name */
+    for (int i = to->n; to->names && i-- > 0;)
+        if (to->names[i]) ts__strmap_put(&m, to->names[i], i);   /* first ID wins */
     size_t missing = 0;
     for (int i = 0; i < from->n; i++) {
-        int32_t k = ts__strmap_get(&m, from->names[i]);
+        int32_t k = from->names && from->names[i] ? ts__strmap_get(&m, from->names[i]) : -1;
         if (k < 0) missing++;
         map[i] = k >= 0 ? k : (to->n > 0 && to->unk >= 0 && to->unk < to->n ? to->unk : -1);
     }

@@ -334,17 +334,28 @@ int ts_windows_write(const char *path, const ts_windows *w)
 void ts_vocab_free(ts_vocab *v)
 {
     if (!v) return;
-    for (int i = 0; i < v->n; i++) free(v->names[i]);
+    for (int i = 0; v->names && i < v->n; i++) free(v->names[i]);
     free(v->names);
     free(v->counts);
     memset(v, 0, sizeof *v);
     v->unk = -1;
 }
 
+int ts__vocab_check(const ts_vocab *v, const char *fn, const char *names)
+{
+    if (!v || v->n <= 0) return 0;
+    if (!v->names) return ts_fail_null(fn, names);
+    for (int i = 0; i < v->n; i++)
+        if (!v->names[i]) return ts_fail("%s: %s[%d] is NULL", fn, names, i);
+    return 0;
+}
+
 int ts_vocab_copy(ts_vocab *dst, const ts_vocab *src)
 {
     memset(dst, 0, sizeof *dst);
-    dst->n = src->n;
+    dst->unk = -1;
+    if (ts__vocab_check(src, __func__, "src->names") != 0) return -1;
+    dst->n = src->n > 0 ? src->n : 0;
     dst->unk = src->unk;
     if (src->n > 0) {
         dst->names = ts_malloc((size_t)src->n * sizeof *dst->names);
@@ -360,8 +371,8 @@ int ts_vocab_copy(ts_vocab *dst, const ts_vocab *src)
 int32_t ts_vocab_lookup(const ts_vocab *v, const char *name)
 {
     /* vocabularies are a few hundred names; lookups at ingest go through a hash map */
-    for (int i = 0; i < v->n; i++)
-        if (strcmp(v->names[i], name) == 0) return i;
+    for (int i = 0; name && v->names && i < v->n; i++)   /* a NULL name names nothing */
+        if (v->names[i] && strcmp(v->names[i], name) == 0) return i;
     return v->unk;
 }
 
@@ -458,7 +469,8 @@ static int check_names(const char *path, const ts_vocab *v)
 
 int ts_vocab_write(const char *path, const ts_vocab *v)
 {
-    if (check_names(path, v) != 0) return -1;   /* before the old file is touched */
+    /* before the old file is touched */
+    if (ts__vocab_check(v, __func__, "v->names") != 0 || check_names(path, v) != 0) return -1;
     ts_outfile o;
     if (ts_out_open(&o, path) != 0) return -1;
     for (int i = 0; i < v->n; i++)

@@ -2,6 +2,7 @@
 #include "tracesynth/protocol.h"
 #include "tracesynth/channels.h"
 #include "tracesynth/common.h"
+#include "data/data_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -260,6 +261,7 @@ int ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *o
     *out = NULL;
     if (!name) return ts_fail_null(__func__, "name");
     if (!d) return ts_fail_null(__func__, "d");
+    if (ts__vocab_check(&d->data.vocab, __func__, "d->data.vocab.names")) return -1;
     /* NULL: train's defaults (blackouts of 10 at the centre, seed 0, no log, no progress) */
     ts_train_opts to = o ? *o : (ts_train_opts){.blackout = 10, .mask_pos = TS_MASK_CENTER};
     to.split = &d->split;
@@ -359,6 +361,7 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
     if (!m) return ts_fail_null(__func__, "m");
     if (!x) return ts_fail_null(__func__, "x");
     if (!s) return ts_fail_null(__func__, "s");
+    if (ts__vocab_check(s->names, __func__, "s->names->names")) return -1;
     const char *src = s->source ? s->source : "input";
     if ((unsigned)s->pos > (unsigned)TS_MASK_ALL)   /* ts_mask_fill would hide every event */
         return ts_fail("%s: blackout position %d: expected TS_MASK_CENTER, TS_MASK_END, TS_MASK_RANDOM or "
@@ -426,6 +429,11 @@ int ts_mask_load(const char *path, uint8_t **mask, size_t *n, size_t *len)
 
 int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab *v)
 {
+    if (!path) return ts_fail_null(__func__, "path");
+    if (!w) return ts_fail_null(__func__, "w");
+    if (!v) return ts_fail_null(__func__, "v");
+    if (!w->data && w->n && w->len) return ts_fail_null(__func__, "w->data");
+    if (ts__vocab_check(v, __func__, "v->names")) return -1;
     ts_outfile o;
     if (ts_out_open(&o, path)) return -1;
     for (size_t i = 0; i < w->n; i++)

@@ -4,6 +4,7 @@
 #include "tracesynth/common.h"
 #include "tracesynth/mc_model.h"
 #include "tracesynth/train.h"
+#include "data/data_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -264,6 +265,7 @@ int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
     *out = NULL;
     if (!name) return ts_fail_null(__func__, "name");
     if (!o) return ts_fail_null(__func__, "o");
+    if (ts__vocab_check(o->vocab, __func__, "o->vocab->names")) return -1;
     const ts_model_ops *ops = ts_model_find(name);
     if (!ops) return -1;
     if (!o->split) return ts_fail("%s: no training data", name);
@@ -599,7 +601,7 @@ int ts_model_windows_named(const ts_model *m, const ts_windows *x, const ts_voca
     if (!m) return ts_fail_null(__func__, "m");
     if (!x) return ts_fail_null(__func__, "x");
     if (!x->data && x->n && x->len) return ts_fail_null(__func__, "x->data");
-    if (names && names->n > 0 && !names->names) return ts_fail_null(__func__, "names->names");
+    if (ts__vocab_check(names, __func__, "names->names")) return -1;
     if (!names || names->n <= 0 || m->vocab.n <= 0) {
         size_t nL = x->n * x->len;
         for (size_t i = 0; i < nL; i++)
@@ -626,7 +628,7 @@ int ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *name
     if (!x) return ts_fail_null(__func__, "x");
     if (!mask) return ts_fail_null(__func__, "mask");
     if (!x->data && x->n && x->len) return ts_fail_null(__func__, "x->data");
-    if (names && names->n > 0 && !names->names) return ts_fail_null(__func__, "names->names");
+    if (ts__vocab_check(names, __func__, "names->names")) return -1;
     if (!names || names->n <= 0 || m->vocab.n <= 0) return ts_model_impute(m, x, mask, o, out);
     const ts_vocab *mv = &m->vocab;
     size_t nL = x->n * x->len;
@@ -668,7 +670,7 @@ int ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const
     if (!x) return ts_fail_null(__func__, "x");
     if (!bits) return ts_fail_null(__func__, "bits");
     if (!x->data && x->n && x->len) return ts_fail_null(__func__, "x->data");
-    if (names && names->n > 0 && !names->names) return ts_fail_null(__func__, "names->names");
+    if (ts__vocab_check(names, __func__, "names->names")) return -1;
     if (!o) o = &run_defaults;
     if (!m->ops->bits) return ts_fail("%s: this model gives no likelihood", m->ops->name);
     if (x->n == 0 || x->len == 0) return ts_fail("%s: no windows to score", m->ops->name);
