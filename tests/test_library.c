@@ -226,6 +226,61 @@ static void vocab_without_names_refused(void)
     ts_split_data_free(&d);
 }
 
+/* training data a caller made: IDs outside [0, n_ids) anywhere a model reads them, n_ids that
+ * is not the vocabulary's size, a <unk> outside it: an error naming the place before any
+ * training (validation IDs were read unchecked, one model trained on IDs past its range, and
+ * the model file saved was one ts_model_load refuses) */
+static void train_data_checked(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char dp[512];
+    make_dataset(dp, sizeof dp, dir, "ds", 3000);
+    ts_split_spec ss;
+    ts_split_spec_default(&ss);
+    ss.length = 40;
+    ss.windows = 20;
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    static const char *const models[] = {"ngram", "unigram"};
+    for (int k = 0; k < 2; k++) {
+        const char *mn = models[k];
+        ts_model *m = NULL;
+        ts_train_opts o = {.split = &d.split, .vocab = &d.data.vocab, .n_ids = d.n_ids, .blackout = 10};
+        int32_t *at[4] = {&d.split.valid.data[41], &d.split.valid.data[41], &d.split.train.data[7],
+                          &d.split.train_stream.ids[9]};
+        const int32_t bad[4] = {7, -1, 99, -3};   /* (-1 in a stream: a separator) */
+        const char *where[4] = {"validation window 1, position 1: event ID 7 ", "validation window 1, position 1: event ID -1 ",
+                                "training window 0, position 7: event ID 99 ", "training stream, event 9: ID -3 "};
+        for (int i = 0; i < 4; i++) {
+            int32_t keep = *at[i];
+            *at[i] = bad[i];
+            CHECK_MSG(ts_model_train(mn, &o, &m) == -1 && m == NULL && strstr(ts_error(), where[i]) &&
+                          strstr(ts_error(), "outside [0, 7)"), "%s %d: %s", mn, i, ts_error());
+            *at[i] = keep;
+        }
+        o.n_ids = 12;
+        CHECK_MSG(ts_model_train(mn, &o, &m) == -1 && strstr(ts_error(), "12 event IDs (n_ids) for a vocabulary of 7 names"),
+                  "%s: %s", mn, ts_error());
+        o.n_ids = 7;
+        ts_vocab v = d.data.vocab;
+        v.unk = 40;
+        o.vocab = &v;
+        CHECK_MSG(ts_model_train(mn, &o, &m) == -1 && strstr(ts_error(), "<unk> ID 40 is outside [0, 7)"), "%s: %s", mn,
+                  ts_error());
+        int32_t extra[3] = {0, 8, 1};
+        ts_split_add_train(&d.split, extra, 3, 1);
+        o.vocab = &d.data.vocab;
+        CHECK_MSG(ts_model_train(mn, &o, &m) == -1 && strstr(ts_error(), "further training stream 1, event 1: ID 8 "),
+                  "%s: %s", mn, ts_error());
+        ts_seq_free(&d.split.also[0]);
+        d.split.n_also = 0;
+        REQUIRE(ts_model_train(mn, &o, &m) == 0);
+        ts_model_free(m);
+    }
+    ts_split_data_free(&d);
+}
+
 /* a split spec whose time-split parts are not three positive thousandths summing to 1000
  * is refused, named (a negative part asked for an allocation of 2^59 bytes and aborted) */
 static void split_parts_checked(void)
@@ -370,6 +425,7 @@ TEST_MAIN("library", {
     RUN(impute_eval_default_run_options);
     RUN(null_arguments_are_errors);
     RUN(vocab_without_names_refused);
+    RUN(train_data_checked);
     RUN(split_parts_checked);
     RUN(mask_position_checked);
     RUN(generate_beyond_memory_refused);

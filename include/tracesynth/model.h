@@ -44,7 +44,10 @@ int ts_opt_name(const char *who);
 typedef struct {
     const ts_split *split;     /* train / valid windows and the training stream */
     const ts_vocab *vocab;     /* n == 0 when events are unnamed */
-    int32_t  n_ids;            /* valid IDs are [0, n_ids) */
+    int32_t  n_ids;            /* valid IDs are [0, n_ids): those of the split's training and
+                                  validation data (ts_model_train refuses others; a training
+                                  stream may also hold -1, a separator no n-gram match spans),
+                                  and vocab->n when events are named */
     size_t   blackout;         /* k used for training masks */
     ts_mask_pos mask_pos;
     uint64_t seed;

@@ -259,6 +259,50 @@ static int check_keys(const ts_kv *kv, const ts_model_ops *ops, const char *kind
     return ts_kv_check(kv, ops->name, kind, keys ? keys : none);
 }
 
+/* the data a caller hands to training: every ID a model reads in [0, n_ids) (the models index
+ * their tables with them; in a training stream also -1, a separator the n-gram counts do not
+ * match across), and with named events n_ids the vocabulary's size and its <unk>
+ * one of its IDs (a model file otherwise is one ts_model_load refuses) */
+static int check_train_data(const char *name, const ts_train_opts *o)
+{
+    const ts_vocab *v = o->vocab;
+    if (v && v->n > 0 && o->n_ids != v->n)
+        return ts_fail("%s: %d event IDs (n_ids) for a vocabulary of %d names: named events' IDs are their names'",
+                       name, o->n_ids, v->n);
+    if (v && v->n > 0 && (v->unk < -1 || v->unk >= v->n))
+        return ts_fail("%s: the vocabulary's <unk> ID %d is outside [0, %d) (-1: none)", name, v->unk, v->n);
+    const ts_split *sp = o->split;
+    const struct { const char *what, *arg; const int32_t *ids; size_t n, len; } part[3] = {
+        {"training window", "o->split->train.data", sp->train.data, sp->train.n, sp->train.len},
+        {"validation window", "o->split->valid.data", sp->valid.data, sp->valid.n, sp->valid.len},
+        {"training stream", "o->split->train_stream.ids", sp->train_stream.ids, 1, sp->train_stream.n},
+    };
+    for (int p = 0; p < 3; p++) {
+        size_t n = part[p].n, len = part[p].len;
+        if (!n || !len) continue;
+        if (!part[p].ids) return ts_fail_null("ts_model_train", part[p].arg);
+        if (len > SIZE_MAX / n) return ts_fail("%s: %zu %ss of %zu events: more than memory can hold", name, n, part[p].what, len);
+        for (size_t i = 0; i < n * len; i++)
+            if ((part[p].ids[i] < 0 && !(p == 2 && part[p].ids[i] == -1)) || part[p].ids[i] >= o->n_ids) {
+                if (p == 2)
+                    return ts_fail("%s: training stream, event %zu: ID %d is outside [0, %d)", name, i, part[p].ids[i],
+                                   o->n_ids);
+                return ts_fail("%s: %s %zu, position %zu: event ID %d is outside [0, %d)", name, part[p].what, i / len,
+                               i % len, part[p].ids[i], o->n_ids);
+            }
+    }
+    if (sp->n_also && !sp->also) return ts_fail_null("ts_model_train", "o->split->also");
+    for (size_t j = 0; j < sp->n_also; j++) {
+        const ts_seq *s = &sp->also[j];
+        if (s->n && !s->ids) return ts_fail_null("ts_model_train", "o->split->also[].ids");
+        for (size_t i = 0; i < s->n; i++)
+            if (s->ids[i] < -1 || s->ids[i] >= o->n_ids)
+                return ts_fail("%s: further training stream %zu, event %zu: ID %d is outside [0, %d)", name, j + 1, i,
+                               s->ids[i], o->n_ids);
+    }
+    return 0;
+}
+
 int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
 {
     if (!out) return ts_fail_null(__func__, "out");
@@ -274,6 +318,7 @@ int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
     if ((unsigned)o->mask_pos > (unsigned)TS_MASK_ALL)   /* ts_mask_fill would hide every event */
         return ts_fail("%s: blackout position %d: expected TS_MASK_CENTER, TS_MASK_END, TS_MASK_RANDOM or TS_MASK_ALL",
                        name, (int)o->mask_pos);
+    if (check_train_data(name, o)) return -1;
     ts_model *m = NULL;
     if (ops->train(&m, o) != 0) {
         ts_opt_name(name);
