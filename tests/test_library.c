@@ -281,6 +281,68 @@ static void train_data_checked(void)
     ts_split_data_free(&d);
 }
 
+/* the protocol functions that add to a split or write it: NULL arguments, a dataset without a
+ * split yet, a spec whose stride or parts are not ones a split is made with: errors naming the
+ * function, not a crash (a stride of 0 divided by zero, parts above 1000 thousandths read past
+ * the other dataset's stream), nor empty window files written as a split */
+static void split_protocol_arguments_checked(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char dp[512], sd[600];
+    make_dataset(dp, sizeof dp, dir, "ds", 3000);
+    snprintf(sd, sizeof sd, "%s/split", dir);
+    ts_split_spec ss;
+    ts_split_spec_default(&ss);
+    ss.length = 40;
+    ss.windows = 20;
+    ts_split_data d, bare;
+    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    REQUIRE(ts_split_data_load(dp, NULL, &bare) == 0);
+    double leak;
+    ts_also_info ai;
+    ts_reinterleave_info ri;
+#define FAILS(call, ...) do { ts_clear_error(); int rc_ = (call); \
+    CHECK_MSG(rc_ == -1 && strstr(ts_error(), __VA_ARGS__), "%s: %d: %s", #call, rc_, ts_error()); } while (0)
+    FAILS(ts_split_data_also(NULL, dp, &ss, &ai), "ts_split_data_also: d is NULL");
+    FAILS(ts_split_data_also(&d, NULL, &ss, &ai), "ts_split_data_also: dir is NULL");
+    FAILS(ts_split_data_also(&d, dp, NULL, &ai), "ts_split_data_also: s is NULL");
+    FAILS(ts_split_data_also(&bare, dp, &ss, &ai), "ts_split_data_also: d has no split");
+    FAILS(ts_split_data_reinterleave(NULL, 0.3, 2, 0, &ss, &ri), "ts_split_data_reinterleave: d is NULL");
+    FAILS(ts_split_data_reinterleave(&d, 0.3, 2, 0, NULL, &ri), "ts_split_data_reinterleave: s is NULL");
+    FAILS(ts_split_dir_write(NULL, "ds", &d, &ss, &leak), "ts_split_dir_write: dir is NULL");
+    FAILS(ts_split_dir_write(sd, NULL, &d, &ss, &leak), "ts_split_dir_write: dataset is NULL");
+    FAILS(ts_split_dir_write(sd, "ds", NULL, &ss, &leak), "ts_split_dir_write: d is NULL");
+    FAILS(ts_split_dir_write(sd, "ds", &d, NULL, &leak), "ts_split_dir_write: s is NULL");
+    FAILS(ts_split_dir_write(sd, "ds", &bare, &ss, &leak), "ts_split_dir_write: d has no split");
+    CHECK(!ts_file_exists(sd));
+    ts_split_spec bad = ss;
+    bad.stride = 0;
+    FAILS(ts_split_data_also(&d, dp, &bad, &ai), "ts_split_data_also: s->stride is 0");
+    bad = ss;
+    bad.permille[0] = 1500;
+    bad.permille[2] = -600;
+    FAILS(ts_split_data_also(&d, dp, &bad, &ai), "ts_split_data_also: time split parts 1500/100/-600");
+    FAILS(ts_split_data_reinterleave(&d, 0.3, 2, 0, &bad, &ri), "ts_split_data_reinterleave: time split parts");
+    CHECK(d.split.n_also == 0 && d.split.train.n == 413);
+    /* the leak share may be left out */
+    CHECK_MSG(ts_split_dir_write(sd, "ds", &d, &ss, NULL) == 0, "%s", ts_error());
+    /* a stream added at stride 0 is at stride 1, not a division by zero */
+    ts_split_add_train(&d.split, d.data.stream.ids, 45, 0);
+    CHECK(d.split.n_also == 1 && d.split.train.n == 413 + 6);
+    uint8_t *mk;
+    size_t n, len;
+    FAILS(ts_mask_load(NULL, &mk, &n, &len), "ts_mask_load: path is NULL");
+    FAILS(ts_mask_load(dp, NULL, &n, &len), "ts_mask_load: mask is NULL");
+    FAILS(ts_mask_load(dp, &mk, NULL, &len), "ts_mask_load: n is NULL");
+    CHECK(ts_model_find(NULL) == NULL && strstr(ts_error(), "ts_model_find: name is NULL"));
+    long samples = 0;
+    CHECK(ts_run_samples(NULL, "ngram", &samples) == 0 && samples == 1);
+#undef FAILS
+    ts_split_data_free(&bare);
+    ts_split_data_free(&d);
+}
+
 /* a split spec whose time-split parts are not three positive thousandths summing to 1000
  * is refused, named (a negative part asked for an allocation of 2^59 bytes and aborted) */
 static void split_parts_checked(void)
@@ -426,6 +488,7 @@ TEST_MAIN("library", {
     RUN(null_arguments_are_errors);
     RUN(vocab_without_names_refused);
     RUN(train_data_checked);
+    RUN(split_protocol_arguments_checked);
     RUN(split_parts_checked);
     RUN(mask_position_checked);
     RUN(generate_beyond_memory_refused);

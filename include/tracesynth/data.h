@@ -271,8 +271,8 @@ int  ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size
                          size_t nwin, const int permille[3], ts_split *out);
 void ts_split_free(ts_split *s);
 /* another training stream: ids[0, n) (IDs in the split's numbering) kept in sp->also, and
- * its windows of sp->len at the given stride appended to sp->train; none crosses from one
- * stream into another. A stream shorter than a window adds no window. */
+ * its windows of sp->len at the given stride (0: 1) appended to sp->train; none crosses from
+ * one stream into another. A stream shorter than a window adds no window. */
 void ts_split_add_train(ts_split *sp, const int32_t *ids, size_t n, size_t stride);
 /* the training events of every stream, train_stream first, then each of sp->also, with
  * sep between two streams (for n-gram counts, whose matches must not span it); *n events

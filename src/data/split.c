@@ -49,7 +49,7 @@ void ts_split_add_train(ts_split *sp, const int32_t *ids, size_t n, size_t strid
     st->ids = ts_malloc((n ? n : 1) * sizeof *ids);
     if (n) memcpy(st->ids, ids, n * sizeof *ids);
     ts_windows w;
-    stride_windows(ids, n, sp->len, stride, &w);
+    stride_windows(ids, n, sp->len, stride ? stride : 1, &w);
     if (w.n) {
         size_t L = sp->len;
         sp->train.data = ts_realloc(sp->train.data, (sp->train.n + w.n) * L * sizeof *w.data);

@@ -86,9 +86,28 @@ static int also_renumber(const ts_split_data *d, const ts_dataset *e, const char
     return rc;
 }
 
+/* the arguments of a function that adds to d's split: d, its split and the spec s whose parts and
+ * stride cut the added streams. 0, or -1 naming fn and what is wrong */
+static int check_split_args(const char *fn, const ts_split_data *d, const ts_split_spec *s)
+{
+    if (!d) return ts_fail_null(fn, "d");
+    if (!s) return ts_fail_null(fn, "s");
+    if (d->split.len == 0)
+        return ts_fail("%s: d has no split (ts_split_data_load with a split spec, or ts_split_data_resplit)", fn);
+    if (s->stride == 0) return ts_fail("%s: s->stride is 0: the stride of the training windows must be positive", fn);
+    const int *pm = s->permille;
+    if (pm[0] < 1 || pm[1] < 1 || pm[2] < 1 || pm[0] > 998 || pm[1] > 998 || pm[2] > 998 ||
+        pm[0] + pm[1] + pm[2] != 1000)
+        return ts_fail("%s: time split parts %d/%d/%d thousandths: expected three positive parts summing to 1000", fn,
+                       pm[0], pm[1], pm[2]);
+    return 0;
+}
+
 int ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info)
 {
     ts_also_info inf = {0};
+    if (check_split_args(__func__, d, s)) return -1;
+    if (!dir) return ts_fail_null(__func__, "dir");
     if (d->split.kind != TS_SPLIT_TIME)
         return ts_fail("%s: another dataset's training part needs the time split (--split time)", dir);
     ts_dataset e;
@@ -149,6 +168,7 @@ static double knot_shift(uint64_t key, int32_t c, uint64_t j)
 int ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, uint64_t seed,
                                const ts_split_spec *s, ts_reinterleave_info *info)
 {
+    if (check_split_args(__func__, d, s)) return -1;
     const char *dir = d->data.dir ? d->data.dir : "the dataset";
     if (d->split.kind != TS_SPLIT_TIME)
         return ts_fail("%s: re-interleaving the training part needs the time split (--split time)", dir);
@@ -217,6 +237,13 @@ static int put_vocab(const char *p, const void *v) { return ts_vocab_write(p, v)
 int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data *d,
                        const ts_split_spec *s, double *leak)
 {
+    if (!dir) return ts_fail_null(__func__, "dir");
+    if (!dataset) return ts_fail_null(__func__, "dataset");
+    if (!d) return ts_fail_null(__func__, "d");
+    if (!s) return ts_fail_null(__func__, "s");
+    if (d->split.len == 0)
+        return ts_fail("%s: d has no split (ts_split_data_load with a split spec, or ts_split_data_resplit)", __func__);
+    if (ts__vocab_check(&d->data.vocab, __func__, "d->data.vocab.names")) return -1;
     const ts_split *sp = &d->split;
     if (ts_mkdir_p(dir)) return -1;
     if (write_in(dir, "training", put_windows, &sp->train) ||
@@ -234,7 +261,8 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
         if (!gone) return -1;
     }
     ts_windows stream = {sp->train_stream.ids, 1, sp->train_stream.n};
-    *leak = ts_audit_overlap(&stream, &sp->test);
+    double share = ts_audit_overlap(&stream, &sp->test);
+    if (leak) *leak = share;
     char *p = ts_path_join(dir, "split.txt");
     ts_outfile o;
     int rc = ts_out_open(&o, p);
@@ -242,7 +270,7 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
         fprintf(o.f, "dataset=%s\nsplit=%s\nlength=%zu\nstride=%zu\nwindows=%zu\nstream_events=%zu\n"
                      "train_windows=%zu\ntrain_stream_events=%zu\ntest_in_train=%zu\n",
                 dataset, ts_split_name(s->kind), s->length, s->stride, s->windows, d->data.stream.n,
-                sp->train.n, sp->train_stream.n, (size_t)(*leak * (double)sp->test.n + 0.5));
+                sp->train.n, sp->train_stream.n, (size_t)(share * (double)sp->test.n + 0.5));
         if (s->kind == TS_SPLIT_TIME)
             fprintf(o.f, "fractions=%g,%g,%g\n", s->permille[0] / 1000.0, s->permille[1] / 1000.0,
                     s->permille[2] / 1000.0);
@@ -399,7 +427,11 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
 
 int ts_mask_load(const char *path, uint8_t **mask, size_t *n, size_t *len)
 {
+    if (!mask) return ts_fail_null(__func__, "mask");
     *mask = NULL;
+    if (!path) return ts_fail_null(__func__, "path");
+    if (!n) return ts_fail_null(__func__, "n");
+    if (!len) return ts_fail_null(__func__, "len");
     int npy;
     ts_npy a;
     ts_windows w;

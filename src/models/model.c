@@ -33,6 +33,10 @@ const ts_model_ops *const *ts_model_list(void) { return registry; }
 
 const ts_model_ops *ts_model_find(const char *name)
 {
+    if (!name) {
+        ts_fail_null(__func__, "name");
+        return NULL;
+    }
     char names[256] = "";
     for (const ts_model_ops *const *p = registry; *p; p++) {
         if (!strcmp((*p)->name, name)) return *p;
@@ -737,6 +741,7 @@ int ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const
 
 int ts_run_samples(const ts_run_opts *o, const char *model, long *samples)
 {
+    if (!o) o = &run_defaults;
     if (ts_kv_long(&o->kv, "samples", 1, samples) != 0) return -1;
     if (*samples < 1 || *samples > 1000) return ts_opt_fail(model, "samples", "%ld: expected 1 to 1000", *samples);
     return 0;
