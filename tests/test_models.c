@@ -782,6 +782,33 @@ static void options_and_errors(void)
     CHECK(!strncmp(ts_error(), "option --order: 'x777", 21));
 }
 
+/* option lists a library caller made wrong (a count below 0, NULL arrays, a NULL key) hold
+ * nothing for ts_kv_part and ts_kv_get, as ts_kv_check says they are wrong: no crash, no
+ * allocation of 2^64 bytes; a NULL list of known keys is none; a vote on nothing is -1 */
+static void kv_malformed_lists(void)
+{
+    const char *keys[2] = {NULL, "order"}, *vals[2] = {"3", "4"};
+    const ts_kv lists[3] = {{-3, keys, vals}, {2, NULL, NULL}, {2, keys, vals}};
+    static const char *const order[] = {"order", NULL};
+    for (int i = 0; i < 3; i++) {
+        for (int inside = 0; inside < 2; inside++) {
+            ts_kv p = ts_kv_part(&lists[i], order, inside);
+            CHECK_MSG(p.n == (i == 2 && inside), "list %d, inside %d: %d", i, inside, p.n);
+            if (p.n) CHECK(!strcmp(p.keys[0], "order") && !strcmp(p.values[0], "4"));
+            ts_kv_part_free(&p);
+            ts_kv_part_free(&p);
+        }
+        CHECK(ts_kv_check(&lists[i], "ngram", "run", order) == -1);
+    }
+    CHECK(ts_kv_get(&lists[2], NULL) == NULL && !strcmp(ts_kv_get(&lists[2], "order"), "4"));
+    const ts_kv ok = {1, keys + 1, vals + 1};
+    CHECK(ts_kv_check(&ok, "ngram", "run", NULL) == -1 &&
+          strstr(ts_error(), "ngram: option --order: not one of its run options"));
+    CHECK(ts_kv_check(&ok, "ngram", "run", order) == 0);
+    int32_t v[3] = {4, 2, 2};
+    CHECK(ts_vote(v, 1, 3) == 2 && ts_vote(v, 1, 0) == -1 && ts_vote(NULL, 1, 0) == -1);
+}
+
 /* the reference baseline figure on real data */
 static void ngram_compress_gzip_time_split(void)
 {
@@ -827,5 +854,6 @@ TEST_MAIN("models", {
     RUN(ngram_save_load_every_field);
     RUN(corrupt_model_files);
     RUN(options_and_errors);
+    RUN(kv_malformed_lists);
     RUN(ngram_compress_gzip_time_split);
 })

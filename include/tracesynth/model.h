@@ -31,7 +31,7 @@ void ts_kv_part_free(ts_kv *kv);
 int ts_kv_long(const ts_kv *kv, const char *key, long def, long *out);
 int ts_kv_double(const ts_kv *kv, const char *key, double def, double *out);
 /* error naming the first key not in the NULL-terminated list of model's `kind`
- * ("training" or "run") options */
+ * ("training" or "run") options (known NULL: none) */
 int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char *const *known);
 /* the one wording of every error about a model's option (unknown, refused, malformed,
  * out of range): "WHO: option --KEY: MESSAGE" (who NULL: "option --KEY: MESSAGE").
@@ -179,7 +179,8 @@ void ts_model_free(ts_model *m);
 /* --samples N of a run (default 1, at most 1000): a sampling model draws each window
  * N times and every event takes the most frequent draw (ts_vote); 0 / -1 + error */
 int     ts_run_samples(const ts_run_opts *o, const char *model, long *samples);
-/* the most frequent of v[0], v[stride], ..., v[(n - 1) * stride]; ties: the earliest */
+/* the most frequent of v[0], v[stride], ..., v[(n - 1) * stride]; ties: the earliest; -1 when
+ * n < 1 (nothing to vote on) */
 int32_t ts_vote(const int32_t *v, size_t stride, long n);
 
 #ifdef __cplusplus

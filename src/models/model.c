@@ -52,11 +52,13 @@ const ts_model_ops *ts_model_find(const char *name)
 ts_kv ts_kv_part(const ts_kv *all, const char *const *keys, int inside)
 {
     ts_kv r = {0, NULL, NULL};
-    const int n = all ? all->n : 0;
+    /* a malformed list (ts_kv_check refuses it) holds nothing, as for ts_kv_get */
+    const int n = all && all->n > 0 && all->keys && all->values ? all->n : 0;
     r.keys = ts_malloc(((size_t)n + 1) * 2 * sizeof *r.keys);   /* keys, then values: one block */
     r.values = r.keys + n + 1;
     for (int i = 0; i < n; i++) {
         int in = 0;
+        if (!all->keys[i] || !all->values[i]) continue;
         for (const char *const *k = keys; k && *k && !in; k++) in = !strcmp(*k, all->keys[i]);
         if (in == inside) r.keys[r.n] = all->keys[i], r.values[r.n++] = all->values[i];
     }
@@ -74,7 +76,7 @@ void ts_kv_part_free(ts_kv *kv)
 const char *ts_kv_get(const ts_kv *kv, const char *key)
 {
     /* a malformed list (ts_kv_check refuses it) holds nothing */
-    if (!kv || kv->n <= 0 || !kv->keys || !kv->values) return NULL;
+    if (!kv || kv->n <= 0 || !kv->keys || !kv->values || !key) return NULL;
     for (int i = kv->n - 1; i >= 0; i--)      /* the last one given wins */
         if (kv->keys[i] && !strcmp(kv->keys[i], key)) return kv->values[i];
     return NULL;
@@ -116,7 +118,10 @@ int ts_kv_double(const ts_kv *kv, const char *key, double def, double *out)
 
 int ts_kv_check(const ts_kv *kv, const char *model, const char *kind, const char *const *known)
 {
+    static const char *const none[] = {NULL};
     if (!kv) return 0;
+    if (!known) known = none;
+    if (!kind) kind = "the";
     /* a library caller's list: its count and arrays must agree */
     if (kv->n < 0 || (kv->n > 0 && (!kv->keys || !kv->values)))
         return ts_fail("%s%s%s options: %d given%s", model ? model : "", model ? ": " : "", kind, kv->n,
@@ -749,6 +754,7 @@ int ts_run_samples(const ts_run_opts *o, const char *model, long *samples)
 
 int32_t ts_vote(const int32_t *v, size_t stride, long n)
 {
+    if (n < 1) return -1;
     int32_t best = v[0];
     long best_count = 0;
     for (long i = 0; i < n; i++) {
