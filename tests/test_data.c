@@ -260,7 +260,8 @@ static void vocab_without_names(void)
     int32_t ids[3] = {0, 1, 2};
     ds.stream = (ts_seq){ids, 3};
     ds.vocab = none;
-    CHECK_MSG(ts_dataset_save(in(d, "ds"), &ds) == -1 && strstr(ts_error(), "v->names is NULL"), "%s", ts_error());
+    CHECK_MSG(ts_dataset_save(in(d, "ds"), &ds) == -1 && strstr(ts_error(), "ts_dataset_save: d->vocab.names is NULL"),
+              "%s", ts_error());
     /* nothing to look up in, nothing to match */
     CHECK(ts_vocab_lookup(&none, "read") == -1 && ts_vocab_lookup(&hole, "read") == 0);
     CHECK(ts_vocab_lookup(&hole, "write") == 2 && ts_vocab_lookup(&full, NULL) == -1);
@@ -279,6 +280,68 @@ static void vocab_without_names(void)
     f = (ts_vocab){3, h, NULL, -1};
     ts_vocab_free(&f);
     ts_dataset_free(&(ts_dataset){.vocab = {4, NULL, NULL, -1}});
+}
+
+/* arrays and sequences a caller filled in that do not describe their data (NULL data with a
+ * count, a count that is not the shape's, a dtype or number of dimensions ts_npy has not,
+ * sizes past memory, NULL names or masks): an error naming the function and the argument,
+ * not a crash or a read past the array */
+static void caller_built_data_checked(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    int32_t ids[6] = {0, 1, 2, 0, 1, 2};
+    ts_windows w;
+#define FAILS(call, ...) do { ts_clear_error(); int rc_ = (call); \
+    CHECK_MSG(rc_ == -1 && strstr(ts_error(), __VA_ARGS__), "%s: %d: %s", #call, rc_, ts_error()); } while (0)
+    FAILS(ts_seq_write(in(d, "s.txt"), &(ts_seq){NULL, 5}), "ts_seq_write: s->ids is NULL");
+    FAILS(ts_windows_write(in(d, "w.txt"), &(ts_windows){NULL, 2, 3}), "ts_windows_write: w->data is NULL");
+    FAILS(ts_windows_write(in(d, "w.txt"), &(ts_windows){ids, SIZE_MAX / 2, 3}), "more than memory can hold");
+    CHECK(!ts_file_exists(in(d, "s.txt")) && !ts_file_exists(in(d, "w.txt")));
+    size_t sh[2] = {2, 3}, huge[2] = {SIZE_MAX / 2, 4};
+    FAILS(ts_npy_write(in(d, "a.npy"), TS_NPY_I32, ids, 2, NULL), "ts_npy_write: shape is NULL");
+    FAILS(ts_npy_write(in(d, "a.npy"), TS_NPY_I32, NULL, 2, sh), "ts_npy_write: data is NULL");
+    FAILS(ts_npy_write(in(d, "a.npy"), (ts_npy_dtype)9, ids, 2, sh), "ts_npy_write: dtype 9");
+    FAILS(ts_npy_write(in(d, "a.npy"), TS_NPY_I32, ids, 2, huge), "more elements than memory can hold");
+    CHECK(!ts_file_exists(in(d, "a.npy")));
+    ts_npy a = {TS_NPY_I32, 2, {100, 100}, 6, ids};
+    FAILS(ts_npy_to_windows(&a, "a.npy", -1, &w), "ts_npy_to_windows: a->count is 6, but its shape holds 10000");
+    CHECK(w.data == NULL);
+    a = (ts_npy){TS_NPY_I32, 9, {2, 3}, 6, ids};
+    FAILS(ts_npy_to_windows(&a, "a.npy", -1, &w), "ts_npy_to_windows: a->ndim is 9");
+    a = (ts_npy){(ts_npy_dtype)0, 2, {2, 3}, 6, ids};
+    FAILS(ts_npy_to_windows(&a, "a.npy", -1, &w), "ts_npy_to_windows: dtype 0");
+    a = (ts_npy){TS_NPY_I32, 2, {2, 3}, 6, NULL};
+    FAILS(ts_npy_to_windows(&a, "a.npy", -1, &w), "ts_npy_to_windows: a->data is NULL");
+    uint8_t *mk;
+    size_t n, len;
+    a = (ts_npy){TS_NPY_I64, 2, {100, 100}, 6, ids};
+    FAILS(ts_npy_to_mask(&a, "m.npy", &mk, &n, &len), "ts_npy_to_mask: a->count is 6");
+    CHECK(mk == NULL);
+    /* as they were made right: read */
+    a = (ts_npy){TS_NPY_I32, 2, {2, 3}, 6, ids};
+    CHECK(ts_npy_to_windows(&a, "a.npy", -1, &w) == 0 && w.n == 2 && w.len == 3 && w.data[5] == 2);
+    ts_windows_free(&w);
+    ts_windows x = {ids, 2, 3};
+    uint8_t m6[6] = {1, 0, 1, 1, 0, 1};
+    FAILS(ts_write_impute_triple(in(d, "t"), &x, NULL, &x), "ts_write_impute_triple: mask is NULL");
+    FAILS(ts_write_impute_triple(in(d, "t"), &x, m6, &(ts_windows){NULL, 2, 3}), "ts_write_impute_triple: imputed->data");
+    FAILS(ts_write_impute_triple(in(d, "t"), &(ts_windows){NULL, 2, 3}, m6, &x), "ts_write_impute_triple: orig->data");
+    CHECK(!ts_file_exists(in(d, "t")));
+    ts_dataset ds;
+    memset(&ds, 0, sizeof ds);
+    ds.vocab.unk = -1;
+    ds.stream.n = 1000;
+    ts_split sp;
+    FAILS(ts_split_make(&ds, TS_SPLIT_TIME, 10, 1, 5, &sp), "ts_split_make_parts: d->stream.ids is NULL");
+    ts_split_free(&sp);
+    FAILS(ts_dataset_save(in(d, "ds"), &ds), "ts_dataset_save: d->stream.ids is NULL");
+    char *names[3] = {"read", NULL, "read"};
+    FAILS(ts_dataset_from_names(names, 3, 0.7, &ds), "ts_dataset_from_names: names[1] is NULL");
+    FAILS(ts_dataset_from_names(NULL, 3, 0.7, &ds), "ts_dataset_from_names: names is NULL");
+    ts_dataset_free(&ds);
+    CHECK(ts_arch_guess(NULL, 3) == TS_ARCH_UNKNOWN);
+#undef FAILS
 }
 
 /* a name vocab.tsv cannot hold as it is (a tab, a carriage return, empty) is refused, and
@@ -891,6 +954,7 @@ TEST_MAIN("data", {
     RUN(vocab_roundtrip);
     RUN(vocab_unwritable_names);
     RUN(vocab_without_names);
+    RUN(caller_built_data_checked);
     RUN(npy_roundtrip_all_dtypes_and_shapes);
     RUN(npy_numpy_compat);
     RUN(npy_versions_and_rejects);

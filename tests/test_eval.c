@@ -751,8 +751,27 @@ static void paper_figures(void)
     if (!ran) SKIP("reference/paper-results not found (set TRACESYNTH_SHARED)");
 }
 
+/* windows a caller filled in with NULL data, or no mask: an error naming the function and the
+ * argument, not a crash */
+static void null_data_refused(void)
+{
+    int32_t ids[6] = {0, 1, 2, 0, 1, 2};
+    uint8_t m6[6] = {1, 0, 1, 1, 0, 1};
+    ts_windows x = {ids, 2, 3}, none = {NULL, 2, 3};
+    ts_impute_metrics im;
+    ts_gen_metrics g;
+    CHECK(ts_eval_impute(&x, NULL, &x, NULL, &im) == -1 && strstr(ts_error(), "ts_eval_impute_arch: mask is NULL"));
+    CHECK(ts_eval_impute(&none, m6, &x, NULL, &im) == -1 && strstr(ts_error(), "orig->data is NULL"));
+    CHECK(ts_eval_impute(&x, m6, &none, NULL, &im) == -1 && strstr(ts_error(), "imputed->data is NULL"));
+    CHECK(ts_eval_generate(&none, &x, NULL, &g) == -1 && strstr(ts_error(), "ts_eval_generate: real->data is NULL"));
+    CHECK(ts_eval_generate(&x, &none, NULL, &g) == -1 && strstr(ts_error(), "synth->data is NULL"));
+    CHECK(ts_eval_generate(&x, &x, &none, &g) == -1 && strstr(ts_error(), "train->data is NULL"));
+    CHECK(ts_eval_impute(&x, m6, &x, NULL, &im) == 0 && im.hidden == 2 && im.accuracy == 100);
+}
+
 TEST_MAIN("eval", {
     RUN(impute_hand_computed);
+    RUN(null_data_refused);
     RUN(impute_reordered);
     RUN(rouge_known_lcs);
     RUN(rouge_matches_brute_force);

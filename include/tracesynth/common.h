@@ -16,8 +16,10 @@
  * imputing, generating, scoring, a dataset and its split) refuse a NULL where they need a
  * model, windows or their data, a mask, a path, a spec or an output, with -1 and the error
  * "FUNCTION: ARGUMENT is NULL" (outputs they were given are emptied first); a pointer the
- * comment says may be NULL takes the default. Elsewhere a NULL the comment does not allow
- * is the caller's error. */
+ * comment says may be NULL takes the default. A struct whose count says it holds data while
+ * its pointer is NULL (a ts_seq, ts_windows or ts_npy; a ts_vocab's names, or one of them)
+ * is refused so too wherever the data or evaluation functions read it. Elsewhere a NULL the
+ * comment does not allow is the caller's error. */
 #ifndef TRACESYNTH_COMMON_H
 #define TRACESYNTH_COMMON_H
 

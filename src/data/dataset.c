@@ -189,6 +189,8 @@ void ts__stage_error(const ts_stage *st, const char *dir)
  * never a new stream beside old names; then a time_ns.npy of an earlier ingest is removed */
 int ts_dataset_save(const char *dir, const ts_dataset *d)
 {
+    if (!d->stream.ids && d->stream.n) return ts_fail_null(__func__, "d->stream.ids");
+    if (ts__vocab_check(&d->vocab, __func__, "d->vocab.names")) return -1;
     ts_stage st;
     if (ts_stage_open(&st, dir) != 0) return -1;
     if (ts__dataset_write(st.stage, d) != 0) {
@@ -261,6 +263,9 @@ int ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset 
     memset(out, 0, sizeof *out);
     out->vocab.unk = -1;
     if (n == 0) return ts_fail("no events to build a dataset from");
+    if (!names) return ts_fail_null(__func__, "names");
+    for (size_t i = 0; i < n; i++)
+        if (!names[i]) return ts_fail("%s: names[%zu] is NULL", __func__, i);
     if (!(train_frac > 0 && train_frac <= 1))
         return ts_fail("training fraction %g is not in (0, 1]", train_frac);
     size_t ntrain = ts_train_count(n, train_frac);

@@ -177,9 +177,25 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out)
     return rc;
 }
 
+/* a dtype ts_npy knows: 0, else -1 naming fn */
+static int check_dtype(const char *fn, ts_npy_dtype t)
+{
+    if (t == TS_NPY_F32 || t == TS_NPY_I32 || t == TS_NPY_I64) return 0;
+    return ts_fail("%s: dtype %d: expected TS_NPY_F32, TS_NPY_I32 or TS_NPY_I64", fn, (int)t);
+}
+
 int ts_npy_write(const char *path, ts_npy_dtype dtype, const void *data, int ndim, const size_t *shape)
 {
     if (ndim < 0 || ndim > 4) return ts_fail("%s: %d dimensions (0..4 supported)", path, ndim);
+    if (check_dtype(__func__, dtype)) return -1;
+    if (!shape && ndim > 0) return ts_fail_null(__func__, "shape");
+    size_t elems = 1;
+    for (int i = 0; i < ndim; i++) {
+        if (shape[i] && elems > SIZE_MAX / 8 / shape[i])
+            return ts_fail("%s: shape of %d dimensions: more elements than memory can hold", path, ndim);
+        elems *= shape[i];
+    }
+    if (!data && elems) return ts_fail_null(__func__, "data");
     char h[256];
     int k = snprintf(h, sizeof h, "{'descr': '%s', 'fortran_order': False, 'shape': (",
                      dtype_descr(dtype));
@@ -211,9 +227,17 @@ int ts_npy_write(const char *path, ts_npy_dtype dtype, const void *data, int ndi
 }
 
 /* (N,L), (N,1,L), (N,L,1), or (L,) as one window -> N, L; all are row-major (N, L) */
-static int window_shape(const ts_npy *a, const char *path, size_t *n, size_t *len)
+static int window_shape(const char *fn, const ts_npy *a, const char *path, size_t *n, size_t *len)
 {
     const size_t *s = a->shape;
+    /* an array a caller filled in: its dtype, dimensions, count and data must agree */
+    if (check_dtype(fn, a->dtype)) return -1;
+    if (a->ndim < 0 || a->ndim > 4) return ts_fail("%s: a->ndim is %d (0..4)", fn, a->ndim);
+    size_t count = 1;
+    for (int i = 0; i < a->ndim; i++) count = s[i] && count > SIZE_MAX / 8 / s[i] ? SIZE_MAX : count * s[i];
+    if (count != a->count)
+        return ts_fail("%s: a->count is %zu, but its shape holds %zu elements", fn, a->count, count);
+    if (!a->data && count) return ts_fail_null(fn, "a->data");
     if (a->ndim == 1) { *n = 1; *len = s[0]; }
     else if (a->ndim == 2) { *n = s[0]; *len = s[1]; }
     else if (a->ndim == 3 && s[1] == 1) { *n = s[0]; *len = s[2]; }
@@ -233,7 +257,7 @@ int ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_wind
 {
     memset(out, 0, sizeof *out);
     size_t n, len;
-    if (window_shape(a, path, &n, &len) != 0) return -1;
+    if (window_shape(__func__, a, path, &n, &len) != 0) return -1;
     size_t count = n * len;
     int32_t *d = ts_malloc(count * sizeof *d);
     double hi = max_id >= 0 && max_id <= TS_ID_MAX ? (double)max_id : (double)TS_ID_MAX;
@@ -277,7 +301,7 @@ int ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_wind
 int ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n, size_t *len)
 {
     *mask = NULL;
-    if (window_shape(a, path, n, len) != 0) return -1;
+    if (window_shape(__func__, a, path, n, len) != 0) return -1;
     size_t count = *n * *len;
     uint8_t *m = ts_malloc(count);
     for (size_t i = 0; i < count; i++) {
@@ -301,6 +325,9 @@ int ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_
                            const ts_windows *imputed)
 {
     size_t n = orig->n, L = orig->len;
+    if (!mask) return ts_fail_null(__func__, "mask");
+    if (!orig->data && n && L) return ts_fail_null(__func__, "orig->data");
+    if (!imputed->data && imputed->n && imputed->len) return ts_fail_null(__func__, "imputed->data");
     if (imputed->n != n || imputed->len != L)
         return ts_fail("%s: imputed windows are %zu x %zu, originals %zu x %zu", dir, imputed->n,
                        imputed->len, n, L);

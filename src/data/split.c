@@ -245,6 +245,7 @@ int ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_
     if (L == 0) return ts_fail("window length must be positive");
     if (stride == 0) return ts_fail("stride must be positive");
     if (nwin == 0) return ts_fail("the number of validation/test windows must be positive");
+    if (!d->stream.ids && d->stream.n) return ts_fail_null(__func__, "d->stream.ids");
     if (kind == TS_SPLIT_TIME && permille) {   /* as ts_split_parse_fractions gives them */
         const int *pm = permille;
         if (pm[0] < 1 || pm[1] < 1 || pm[2] < 1 || pm[0] > 998 || pm[1] > 998 || pm[2] > 998 ||

@@ -242,6 +242,7 @@ static int check_nonneg(const char *path, const int32_t *ids, size_t n)
 
 int ts_seq_write(const char *path, const ts_seq *s)
 {
+    if (!s->ids && s->n) return ts_fail_null(__func__, "s->ids");
     if (check_nonneg(path, s->ids, s->n) != 0) return -1;
     ts_outfile o;
     if (ts_out_open(&o, path) != 0) return -1;
@@ -318,6 +319,9 @@ int ts__windows_parse(const char *path, char *buf, size_t size, ts_windows *out)
 
 int ts_windows_write(const char *path, const ts_windows *w)
 {
+    if (!w->data && w->n && w->len) return ts_fail_null(__func__, "w->data");
+    if (w->len && w->n > SIZE_MAX / sizeof *w->data / w->len)   /* n and len that describe no array */
+        return ts_fail("%s: %zu windows of %zu events: more than memory can hold", path, w->n, w->len);
     if (check_nonneg(path, w->data, w->n * w->len) != 0) return -1;
     ts_outfile o;
     if (ts_out_open(&o, path) != 0) return -1;

@@ -254,6 +254,9 @@ int ts_eval_generate(const ts_windows *real, const ts_windows *synth, const ts_w
                      ts_gen_metrics *out)
 {
     memset(out, 0, sizeof *out);
+    if (!real->data && real->n && real->len) return ts_fail_null(__func__, "real->data");
+    if (!synth->data && synth->n && synth->len) return ts_fail_null(__func__, "synth->data");
+    if (train && !train->data && train->n && train->len) return ts_fail_null(__func__, "train->data");
     if (check_windows(real, "real") || check_windows(synth, "synthetic") ||
         (train && check_windows(train, "train")))
         return -1;

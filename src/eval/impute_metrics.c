@@ -80,6 +80,9 @@ int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_wi
                         const ts_vocab *vocab, ts_arch arch, ts_impute_metrics *out)
 {
     memset(out, 0, sizeof *out);
+    if (!mask) return ts_fail_null(__func__, "mask");
+    if (!orig->data && orig->n && orig->len) return ts_fail_null(__func__, "orig->data");
+    if (!imputed->data && imputed->n && imputed->len) return ts_fail_null(__func__, "imputed->data");
     if (orig->n != imputed->n || orig->len != imputed->len)
         return ts_fail("imputed windows are %zu x %zu but the original windows are %zu x %zu",
                        imputed->n, imputed->len, orig->n, orig->len);

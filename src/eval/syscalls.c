@@ -668,7 +668,7 @@ ts_arch ts_arch_host(void)
 ts_arch ts_arch_guess(const char *const *names, size_t n)
 {
     size_t miss[4] = {0}, hit[4] = {0}, known = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; names && i < n; i++) {
         if (!names[i] || !strncmp(names[i], "compat_", 7)) continue;  /* 32-bit tasks on a 64-bit kernel */
         const ts_syscall_entry *e = lookup(names[i]);
         if (!e) continue;
