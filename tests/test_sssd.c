@@ -483,6 +483,11 @@ static void training_loss_drops(void)
     ts_windows_free(&g);
     ro.steps = 201;
     CHECK(ts_model_impute(m2, &x, mask, &ro, &y2) == -1 && strstr(ts_error(), "steps"));
+    /* steps below 0 are refused, as mdm refuses them (they ran the default T steps) */
+    ro.steps = -5;
+    CHECK_MSG(ts_model_impute(m2, &x, mask, &ro, &y2) == -1 && strstr(ts_error(), "sssd-s4: option --steps: -5: expected 1"),
+              "%s", ts_error());
+    CHECK(ts_model_generate(m2, 3, L, &ro, &g) == -1 && strstr(ts_error(), "option --steps: -5"));
     ts_windows_free(&y);
     free(mask);
     ts_model_free(m);

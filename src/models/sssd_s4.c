@@ -559,6 +559,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
 {
     size_t want = o->batch ? o->batch : 32;
     int B = (int)(n < want ? n : want);   /* no batch larger than the work */
+    if (o->steps < 0) return ts_opt_fail("sssd-s4", "steps", "%d: expected 1 or more", o->steps);
     int S = o->steps > 0 ? o->steps : m->T;
     if (S > m->T) return ts_opt_fail("sssd-s4", "steps", "%d is more than the model's T = %d", S, m->T);
     long nsamp = 1;
