@@ -13,7 +13,7 @@ static const struct {
     int (*fn)(int, char **);
     const char *summary;
 } commands[] = {
-    {"ingest", cmd_ingest, "turn a trace (strace log, LTTng CTF, ftrace text, ID file, .npy) into a dataset"},
+    {"ingest", cmd_ingest, "turn a trace (strace log, LTTng CTF, ftrace or perf script text, ID file, .npy) into a dataset"},
     {"split", cmd_split, "write train/validation/test windows (paper or leak-free time split)"},
     {"audit", cmd_audit, "share of test windows found verbatim in training data"},
     {"train", cmd_train, "train a model (ngram, unigram, sssd-s4, mdm; mdm-mc, ddpm-mc) on a dataset"},
@@ -22,9 +22,9 @@ static const struct {
     {"generate", cmd_generate, "synthesize new trace windows"},
     {"score", cmd_score, "bits per event of windows under a model (its likelihood)"},
     {"eval", cmd_eval, "imputation or generation metrics"},
-    {"gaps", cmd_gaps, "list the events an LTTng or ftrace trace lost, gap by gap"},
-    {"drop", cmd_drop, "simulate lost events on a complete LTTng or ftrace trace"},
-    {"fill", cmd_fill, "reconstruct the events an LTTng or ftrace trace lost, write a new trace"},
+    {"gaps", cmd_gaps, "list the events an LTTng, ftrace or perf trace lost, gap by gap"},
+    {"drop", cmd_drop, "simulate lost events on a complete LTTng, ftrace or perf trace"},
+    {"fill", cmd_fill, "reconstruct the events an LTTng, ftrace or perf trace lost, write a new trace"},
     {"bench", cmd_bench, "benchmarks: impute grid, layers, model speed, data, fill"},
     {"constraints", cmd_constraints, "learn validity constraints from a multi-channel dataset"},
     {"repair", cmd_repair, "repair a synthetic multi-channel trace under learned constraints"},
