@@ -833,6 +833,23 @@ static void read_published(void)
 
 /* ---- masks ---- */
 
+/* a position that is none of ts_mask_pos's is refused, named, and hides nothing (it hid
+ * every event, as TS_MASK_ALL does); a NULL mask for windows is refused */
+static void mask_position_outside_refused(void)
+{
+    uint8_t m[2 * 20];
+    memset(m, 7, sizeof m);
+    ts_clear_error();
+    CHECK_MSG(ts_mask_fill(m, 2, 20, 4, (ts_mask_pos)7, 1) == -1 &&
+                  strstr(ts_error(), "ts_mask_fill: blackout position 7"), "%s", ts_error());
+    for (int i = 0; i < 40; i++) CHECK_MSG(m[i] == 1, "position %d: %d", i, m[i]);
+    CHECK(ts_mask_fill(m, 2, 20, 4, (ts_mask_pos)-1, 1) == -1 && m[10] == 1);
+    CHECK(ts_mask_fill(NULL, 2, 20, 4, TS_MASK_END, 1) == -1 && strstr(ts_error(), "ts_mask_fill: mask is NULL"));
+    CHECK(ts_mask_fill(NULL, 0, 20, 4, TS_MASK_END, 1) == 0);   /* no windows: nothing to fill */
+    CHECK(ts_mask_fill(m, 2, 20, 4, TS_MASK_END, 1) == 0 && m[15] == 1 && m[16] == 0 && m[39] == 0);
+    CHECK(ts_mask_fill(m, 2, 20, 4, TS_MASK_ALL, 1) == 0 && m[0] == 0 && m[39] == 0);
+}
+
 static void mask_positions(void)
 {
     uint8_t m[3 * 200];
@@ -968,5 +985,6 @@ TEST_MAIN("data", {
     RUN(read_published);
     RUN(published_ids_named);
     RUN(mask_positions);
+    RUN(mask_position_outside_refused);
     RUN(fuzz_readers);
 })

@@ -291,8 +291,10 @@ int  ts_mask_parse(const char *s, ts_mask_pos *out);
 const char *ts_mask_name(ts_mask_pos p);
 /* fills n x L (1 = observed); RANDOM draws window i's start uniformly in [0, L-k] from
  * ts_rng_fork(seed, i); ALL hides everything. k > L hides all; CENTER starts at L/2, or at
- * L-k when L/2 + k > L (e.g. L=50, k=40: 10..49), so k events are always hidden. */
-void ts_mask_fill(uint8_t *mask, size_t n, size_t L, size_t k, ts_mask_pos pos, uint64_t seed);
+ * L-k when L/2 + k > L (e.g. L=50, k=40: 10..49), so k events are always hidden. 0; -1 +
+ * error for a position that is none of these (the mask then hides nothing) or a NULL mask
+ * with n x L > 0 */
+int  ts_mask_fill(uint8_t *mask, size_t n, size_t L, size_t k, ts_mask_pos pos, uint64_t seed);
 
 #ifdef __cplusplus
 }

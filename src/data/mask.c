@@ -28,13 +28,18 @@ const char *ts_mask_name(ts_mask_pos p)
 /* mask: (n, L). k > L hides the whole window. center is [L/2, L/2 + k), moved left
  * just enough to fit when L/2 + k > L (so it always hides k events). random: window
  * i draws its start from ts_rng_fork(seed, i), the same for any thread count. */
-void ts_mask_fill(uint8_t *mask, size_t n, size_t L, size_t k, ts_mask_pos pos, uint64_t seed)
+int ts_mask_fill(uint8_t *mask, size_t n, size_t L, size_t k, ts_mask_pos pos, uint64_t seed)
 {
-    if (k > L) k = L;
+    if (n == 0 || L == 0) return 0;
+    if (!mask) return ts_fail_null(__func__, "mask");
     memset(mask, 1, n * L);
+    if ((unsigned)pos > TS_MASK_ALL)
+        return ts_fail("%s: blackout position %d: expected TS_MASK_CENTER, TS_MASK_END, TS_MASK_RANDOM or TS_MASK_ALL",
+                       __func__, (int)pos);
+    if (k > L || pos == TS_MASK_ALL) k = L;
     for (size_t i = 0; i < n; i++) {
         uint8_t *m = mask + i * L;
-        size_t start;
+        size_t start = 0;
         switch (pos) {
         case TS_MASK_CENTER: start = L / 2 + k <= L ? L / 2 : L - k; break;
         case TS_MASK_END: start = L - k; break;
@@ -44,8 +49,9 @@ void ts_mask_fill(uint8_t *mask, size_t n, size_t L, size_t k, ts_mask_pos pos, 
             start = (size_t)ts_rng_below(&r, L - k + 1);
             break;
         }
-        default: start = 0; k = L; break;
+        case TS_MASK_ALL: break;
         }
         memset(m + start, 0, k);
     }
+    return 0;
 }
