@@ -769,6 +769,23 @@ static void null_data_refused(void)
     CHECK(ts_eval_impute(&x, m6, &x, NULL, &im) == 0 && im.hidden == 2 && im.accuracy == 100);
 }
 
+/* an architecture outside ts_arch is refused, named (its table was none, and every name
+ * counted: a type accuracy of 100 for any fill) */
+static void impute_arch_outside_refused(void)
+{
+    static const char *const names[] = {"read", "write", "mmap"};
+    ts_vocab v = {3, (char **)names, NULL, -1};
+    int32_t o[4] = {0, 1, 2, 0}, p[4] = {0, 0, 1, 0};
+    uint8_t m[4] = {1, 0, 0, 1};
+    ts_windows O = {o, 1, 4}, P = {p, 1, 4};
+    ts_impute_metrics im;
+    ts_clear_error();
+    CHECK_MSG(ts_eval_impute_arch(&O, m, &P, &v, (ts_arch)9, &im) == -1 &&
+                  strstr(ts_error(), "ts_eval_impute_arch: architecture 9"), "%s", ts_error());
+    CHECK(ts_eval_impute_arch(&O, m, &P, &v, (ts_arch)-2, &im) == -1 && strstr(ts_error(), "architecture -2"));
+    CHECK(ts_eval_impute_arch(&O, m, &P, &v, TS_ARCH_AARCH64, &im) == 0 && im.has_type && im.type_accuracy == 50);
+}
+
 TEST_MAIN("eval", {
     RUN(impute_hand_computed);
     RUN(null_data_refused);
@@ -776,6 +793,7 @@ TEST_MAIN("eval", {
     RUN(rouge_known_lcs);
     RUN(rouge_matches_brute_force);
     RUN(impute_type_accuracy);
+    RUN(impute_arch_outside_refused);
     RUN(impute_errors);
     RUN(syscall_subsystems);
     RUN(syscall_subsystems_per_arch);

@@ -44,7 +44,8 @@ typedef struct {
  * the vocabulary's names (ts_arch_guess), else the host's. */
 int ts_eval_impute(const ts_windows *orig, const uint8_t *mask, const ts_windows *imputed,
                    const ts_vocab *vocab, ts_impute_metrics *out);
-/* the same with the architecture given (TS_ARCH_UNKNOWN: names of any table count) */
+/* the same with the architecture given (TS_ARCH_UNKNOWN: names of any table count; one
+ * outside ts_arch is an error) */
 int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_windows *imputed,
                         const ts_vocab *vocab, ts_arch arch, ts_impute_metrics *out);
 

@@ -81,6 +81,9 @@ int ts_eval_impute_arch(const ts_windows *orig, const uint8_t *mask, const ts_wi
 {
     memset(out, 0, sizeof *out);
     if (!mask) return ts_fail_null(__func__, "mask");
+    if ((unsigned)arch > TS_ARCH_AARCH64)
+        return ts_fail("%s: architecture %d: expected TS_ARCH_UNKNOWN, TS_ARCH_X86_64, TS_ARCH_I386, TS_ARCH_ARM or "
+                       "TS_ARCH_AARCH64", __func__, (int)arch);
     if (!orig->data && orig->n && orig->len) return ts_fail_null(__func__, "orig->data");
     if (!imputed->data && imputed->n && imputed->len) return ts_fail_null(__func__, "imputed->data");
     if (orig->n != imputed->n || orig->len != imputed->len)
