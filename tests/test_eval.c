@@ -599,6 +599,20 @@ static void downstream_errors(void)
     CHECK(strstr(ts_error(), "real: no events") != NULL);
 }
 
+/* a failed call leaves its metrics zeroed, whatever they held (they were left as they were) */
+static void downstream_failure_zeroes(void)
+{
+    int32_t a[] = {0, 1, 2, 3}, b[] = {0, -1, 2, 3};
+    ts_windows A = win(a, 1, 4), B = win(b, 2, 2);
+    ts_downstream_metrics d, zero;
+    memset(&zero, 0, sizeof zero);
+    memset(&d, 0x55, sizeof d);
+    CHECK(ts_eval_downstream(&A, &B, NULL, 2, &d) == -1 && memcmp(&d, &zero, sizeof d) == 0);
+    memset(&d, 0x55, sizeof d);
+    CHECK(ts_eval_downstream(&A, &A, NULL, 0, &d) == -1 && memcmp(&d, &zero, sizeof d) == 0);
+    CHECK(ts_eval_downstream(&A, &A, NULL, 2, &d) == 0 && d.order == 2 && d.synth_events == 4);
+}
+
 /* a repetitive trace: a few fixed motifs chosen at random, with noise */
 static void fake_trace(int32_t *x, size_t n, ts_rng *r, int noise_pct)
 {
@@ -812,5 +826,6 @@ TEST_MAIN("eval", {
     RUN(downstream_train_subset);
     RUN(downstream_numbering);
     RUN(downstream_errors);
+    RUN(downstream_failure_zeroes);
     RUN(paper_figures);
 })

@@ -124,6 +124,15 @@ static void null_arguments_are_errors(void)
     NULL_ARG(ts_model_bits(m, NULL, NULL, NULL, &bits, NULL), "ts_model_bits", "x");
     NULL_ARG(ts_model_bits(m, x, NULL, NULL, NULL, NULL), "ts_model_bits", "bits");
     NULL_ARG(ts_model_bits(NULL, x, NULL, NULL, &bits, NULL), "ts_model_bits", "m");
+    /* a failed call's bits are NaN, not what they held */
+    bits = 1.5;
+    NULL_ARG(ts_model_bits(m, &nodata, NULL, NULL, &bits, NULL), "ts_model_bits", "x->data");
+    CHECK(isnan(bits));
+    bits = 1.5;
+    x->data[3] += 1000;
+    CHECK(ts_model_bits(m, x, NULL, NULL, &bits, NULL) == -1 && isnan(bits) && strstr(ts_error(), "outside the model's range"));
+    x->data[3] -= 1000;
+    CHECK(ts_model_bits(m, x, NULL, NULL, &bits, NULL) == 0 && bits > 0 && bits < 10);
     ts_impute_spec is = {5, TS_MASK_CENTER, NULL, NULL, NULL};
     NULL_ARG(ts_impute_eval(NULL, x, &is, NULL, &r), "ts_impute_eval", "m");
     NULL_ARG(ts_impute_eval(m, NULL, &is, NULL, &r), "ts_impute_eval", "x");

@@ -85,7 +85,7 @@ typedef struct {
 } ts_downstream_metrics;
 
 /* train may be NULL; IDs >= 0, one numbering for the three. The predictor's alphabet is
- * the IDs that occur in them (not the largest ID + 1) */
+ * the IDs that occur in them (not the largest ID + 1). 0; -1 + error, *out zeroed */
 int ts_eval_downstream(const ts_windows *real, const ts_windows *synth, const ts_windows *train, int order,
                        ts_downstream_metrics *out);
 

@@ -171,7 +171,8 @@ int  ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts
 int  ts_model_windows_named(const ts_model *m, const ts_windows *x, const ts_vocab *names, ts_windows *out,
                             size_t *unknown);
 /* mean bits per event of the windows x under the model (ops->bits); names as for
- * ts_model_impute_named (events the model cannot name count as its <unk>: *unknown) */
+ * ts_model_impute_named (events the model cannot name count as its <unk>: *unknown).
+ * 0; -1 + error, *bits NaN (when bits is not NULL) */
 int  ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const ts_run_opts *o,
                    double *bits, size_t *unknown);
 void ts_model_free(ts_model *m);

@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* the events of w as one stream, windows apart (-1: no n-gram spans two); with cap > 0
  * and more events than cap, only cap of them: the first piece_len events of each of
@@ -125,6 +126,10 @@ static int fit_and_score(const int32_t *s, size_t n, int order, int32_t V, const
 int ts_eval_downstream(const ts_windows *real, const ts_windows *synth, const ts_windows *train, int order,
                        ts_downstream_metrics *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
+    memset(out, 0, sizeof *out);
+    if (!real) return ts_fail_null(__func__, "real");
+    if (!synth) return ts_fail_null(__func__, "synth");
     if (order < 1 || order > TS_KN_MAX_ORDER)
         return ts_fail("downstream: the predictor's order %d is outside 1..%d", order, TS_KN_MAX_ORDER);
     if (check(real, "real") || check(synth, "synthetic") || (train && check(train, "train"))) return -1;

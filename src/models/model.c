@@ -723,6 +723,7 @@ int ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const
     if (!m) return ts_fail_null(__func__, "m");
     if (!x) return ts_fail_null(__func__, "x");
     if (!bits) return ts_fail_null(__func__, "bits");
+    *bits = NAN;
     if (!x->data && x->n && x->len) return ts_fail_null(__func__, "x->data");
     if (ts__vocab_check(names, __func__, "names->names")) return -1;
     if (!o) o = &run_defaults;
@@ -740,6 +741,7 @@ int ts_model_bits(ts_model *m, const ts_windows *x, const ts_vocab *names, const
             rc = ts_fail("window %zu, position %zu: event ID %d is outside the model's range [0, %d)",
                          i / xm.len, i % xm.len, xm.data[i], m->n_ids);
     if (rc == 0 && (rc = m->ops->bits(m, xm.data, xm.n, xm.len, o, bits)) != 0) ts_opt_name(m->ops->name);
+    if (rc) *bits = NAN;
     ts_windows_free(&mapped);
     return rc;
 }
