@@ -597,6 +597,14 @@ static void downstream_errors(void)
     CHECK_MSG(strstr(ts_error(), "train: window 0, position 1") != NULL, "%s", ts_error());
     CHECK(ts_eval_downstream(&none, &A, NULL, 2, &d) == -1);
     CHECK(strstr(ts_error(), "real: no events") != NULL);
+    /* INT32_MAX is refused as ts_eval_generate refuses it: one rule for the IDs of both */
+    int32_t big[] = {0, 1, INT32_MAX, 3};
+    ts_windows Big = win(big, 1, 4);
+    ts_gen_metrics g;
+    CHECK(ts_eval_generate(&A, &Big, NULL, &g) == -1 && strstr(ts_error(), "synthetic: window 0, position 2: invalid ID"));
+    CHECK_MSG(ts_eval_downstream(&A, &Big, NULL, 2, &d) == -1 &&
+                  strstr(ts_error(), "synthetic: window 0, position 2: invalid ID 2147483647"), "%s", ts_error());
+    CHECK(ts_eval_downstream(&Big, &A, &A, 2, &d) == -1 && strstr(ts_error(), "real: window 0, position 2"));
 }
 
 /* a failed call leaves its metrics zeroed, whatever they held (they were left as they were) */

@@ -65,6 +65,7 @@ typedef struct {
 } ts_gen_metrics;
 
 /* train may be NULL (no D_trans / memorization); a contiguous stream is one window of length n.
+ * IDs in [0, INT32_MAX).
  * Adjacent pairs and common substrings never cross a window boundary. */
 int ts_eval_generate(const ts_windows *real, const ts_windows *synth, const ts_windows *train,
                      ts_gen_metrics *out);
@@ -84,8 +85,9 @@ typedef struct {
     size_t train_events;
 } ts_downstream_metrics;
 
-/* train may be NULL; IDs >= 0, one numbering for the three. The predictor's alphabet is
- * the IDs that occur in them (not the largest ID + 1). 0; -1 + error, *out zeroed */
+/* train may be NULL; IDs in [0, INT32_MAX) as for ts_eval_generate, one numbering for the
+ * three. The predictor's alphabet is the IDs that occur in them (not the largest ID + 1).
+ * 0; -1 + error, *out zeroed */
 int ts_eval_downstream(const ts_windows *real, const ts_windows *synth, const ts_windows *train, int order,
                        ts_downstream_metrics *out);
 

@@ -11,6 +11,7 @@
 #include "tracesynth/common.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,8 +74,10 @@ static void score_on(const ts_kn *kn, const ts_windows *r, int32_t V, double *ac
 static int check(const ts_windows *w, const char *what)
 {
     if (!w->data || w->n == 0 || w->len == 0) return ts_fail("%s: no events", what);
+    if (w->n > SIZE_MAX / sizeof *w->data / 2 / w->len)
+        return ts_fail("%s: %zu x %zu events is too many", what, w->n, w->len);
     for (size_t i = 0; i < w->n * w->len; i++)
-        if (w->data[i] < 0)
+        if (w->data[i] < 0 || w->data[i] == INT32_MAX)   /* as ts_eval_generate: one rule for both */
             return ts_fail("%s: window %zu, position %zu: invalid ID %d", what, i / w->len, i % w->len,
                            (int)w->data[i]);
     return 0;
