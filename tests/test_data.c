@@ -820,6 +820,41 @@ static void published_ids_named(void)
     ts_dataset_free(&ds);
 }
 
+/* a published file's name is one path component: one leading out of the dataset's folder
+ * ('../', '/') is refused, named, before anything is read (it was joined and read) */
+static void published_name_one_component(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char ds[600], sub[700];
+    snprintf(ds, sizeof ds, "%s/ds", d);
+    snprintf(sub, sizeof sub, "%s/sequence_length_3", ds);
+    mkdir(ds, 0755);
+    mkdir(sub, 0755);
+    write_text(in(ds, "stream.txt"), "0,1,2,1,0,1,2,1,0,1,2,0\n");
+    write_text(in(sub, "testing"), "0,1,2\n1,2,0\n");
+    write_text(in(d, "secret"), "2,2,2\n");
+    mkdir(in(sub, "more"), 0755);
+    write_text(in(in(sub, "more"), "testing"), "1,1,1\n");
+    ts_dataset dd;
+    REQUIRE(ts_dataset_load(ds, &dd) == 0);
+    ts_windows w = {(int32_t *)&dd, 5, 5};
+    static const char *const bad[] = {"../../secret", "more/testing", "/secret", "", ".", "..", "testing/"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ts_clear_error();
+        CHECK_MSG(ts_dataset_published(&dd, 3, bad[i], &w) == -1 && w.data == NULL && w.n == 0 &&
+                      strstr(ts_error(), "ts_dataset_published: name '") && strstr(ts_error(), "' is not a file name"),
+                  "'%s': %s", bad[i], ts_error());
+    }
+    CHECK(ts_dataset_published(&dd, 3, NULL, &w) == -1 && strstr(ts_error(), "ts_dataset_published: name is NULL"));
+    CHECK(ts_dataset_published(NULL, 3, "testing", &w) == -1 && strstr(ts_error(), "ts_dataset_published: d is NULL"));
+    CHECK(ts_dataset_published(&dd, 3, "testing", NULL) == -1 && strstr(ts_error(), "ts_dataset_published: out is NULL"));
+    CHECK(ts_dataset_published(&dd, 3, "validation", &w) == 0);
+    CHECK(ts_dataset_published(&dd, 3, "testing", &w) == 1 && w.n == 2 && w.len == 3);
+    ts_windows_free(&w);
+    ts_dataset_free(&dd);
+}
+
 /* a published window file reads whole (its speed: tracesynth bench data) */
 static void read_published(void)
 {
@@ -984,6 +1019,7 @@ TEST_MAIN("data", {
     RUN(paper_split_on_pts);
     RUN(read_published);
     RUN(published_ids_named);
+    RUN(published_name_one_component);
     RUN(mask_positions);
     RUN(mask_position_outside_refused);
     RUN(fuzz_readers);

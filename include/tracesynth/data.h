@@ -113,7 +113,8 @@ int  ts_windows_load(const char *path, int32_t max_id, int allow_dir, ts_windows
 /* ---- datasets ---- */
 int  ts_dataset_load(const char *dir, ts_dataset *out);
 int  ts_dataset_save(const char *dir, const ts_dataset *d);     /* stream.txt (+ vocab.tsv, time_ns.npy) */
-/* the study's published windows, DIR/sequence_length_L/NAME; 1 found, 0 absent, -1 error */
+/* the study's published windows, DIR/sequence_length_L/NAME; 1 found, 0 absent, -1 error
+ * (NAME must be one path component: no '/', not empty, '.' or '..') */
 int  ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_windows *out);
 
 /* ---- ingest ---- */

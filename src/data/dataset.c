@@ -212,7 +212,17 @@ int ts_dataset_save(const char *dir, const ts_dataset *d)
 
 int ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_windows *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!d) return ts_fail_null(__func__, "d");
+    if (!name) return ts_fail_null(__func__, "name");
+    /* one name inside the folder: not a path that leads out of it, nor the folder itself */
+    if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
+        char *shown = ts_shown(name);
+        ts_fail("%s: name '%s' is not a file name (one path component)", __func__, shown);
+        free(shown);
+        return -1;
+    }
     if (!d->dir) return 0;
     char sub[48];
     snprintf(sub, sizeof sub, "sequence_length_%zu", L);
