@@ -748,6 +748,24 @@ static void audit_counts(void)
     free(rep);
 }
 
+/* bad arguments give NaN and an error naming them (NULL windows or data crashed) */
+static void audit_bad_arguments_nan(void)
+{
+    int32_t tr[6] = {1, 2, 3, 4, 5, 6};
+    ts_windows train = {tr, 2, 3}, nodata = {NULL, 2, 3};
+    ts_clear_error();
+    CHECK_MSG(isnan(ts_audit_overlap(NULL, &train)) && strstr(ts_error(), "ts_audit_overlap: train is NULL"), "%s",
+              ts_error());
+    CHECK(isnan(ts_audit_overlap(&train, NULL)) && strstr(ts_error(), "ts_audit_overlap: test is NULL"));
+    CHECK(isnan(ts_audit_overlap(&nodata, &train)) && strstr(ts_error(), "ts_audit_overlap: train->data is NULL"));
+    CHECK(isnan(ts_audit_overlap(&train, &nodata)) && strstr(ts_error(), "ts_audit_overlap: test->data is NULL"));
+    ts_windows huge = {tr, SIZE_MAX / 2, 3};
+    CHECK_MSG(isnan(ts_audit_overlap(&huge, &train)) && strstr(ts_error(), "too many"), "%s", ts_error());
+    CHECK(ts_audit_overlap(&train, &train) == 1.0);
+    ts_windows empty = {NULL, 0, 3};
+    CHECK(ts_audit_overlap(&train, &empty) == 0.0 && ts_audit_overlap(&empty, &train) == 0.0);
+}
+
 static void paper_split_on_pts(void)
 {
     const char *p = shared_path("datasets/pts/compress-gzip");
@@ -1016,6 +1034,7 @@ TEST_MAIN("data", {
     RUN(vocab_rank_and_unk);
     RUN(time_split_positions);
     RUN(audit_counts);
+    RUN(audit_bad_arguments_nan);
     RUN(paper_split_on_pts);
     RUN(read_published);
     RUN(published_ids_named);

@@ -283,7 +283,8 @@ int32_t *ts_split_train_events(const ts_split *sp, int32_t sep, size_t *n);
  * else one past the largest ID in the stream and in every part of the split */
 int32_t ts_split_n_ids(const ts_dataset *d, const ts_split *sp);
 /* share (0..1) of test windows found verbatim among the train windows; train rows longer
- * than test->len (e.g. a stream as one row) match as contiguous substrings. Hashing, O(total). */
+ * than test->len (e.g. a stream as one row) match as contiguous substrings. Hashing, O(total).
+ * NaN + error for NULL windows, NULL data with events, or more events than memory holds */
 double ts_audit_overlap(const ts_windows *train, const ts_windows *test);
 
 /* ---- blackout masks ---- */

@@ -1,6 +1,7 @@
 /* tracesynth audit: share of test windows found verbatim in training data. */
 #include "cli.h"
 
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -51,11 +52,13 @@ int cmd_audit(int argc, char **argv)
         return cli_fail();
     }
     int rc = 0;
-    if (train.len < test.len) {
+    double share = train.len < test.len ? 0 : ts_audit_overlap(&train, &test);
+    if (isnan(share)) {
+        rc = -1;
+    } else if (train.len < test.len) {
         rc = ts_fail("%s: rows of %zu events are shorter than the %zu-event test windows of %s",
                      train_p, train.len, test.len, test_p);
     } else {
-        double share = ts_audit_overlap(&train, &test);
         size_t found = (size_t)(share * (double)test.n + 0.5);
         if (train.n == 1)
             printf("train: %s, %s of %zu event%s\n", train_p, train_what, train.len, ts_plural(train.len));

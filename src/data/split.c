@@ -302,9 +302,17 @@ static slot *find(slot *t, size_t mask, uint64_t h, const int32_t *p, size_t L)
 
 double ts_audit_overlap(const ts_windows *train, const ts_windows *test)
 {
+    if (!train) return ts_fail_null(__func__, "train"), NAN;
+    if (!test) return ts_fail_null(__func__, "test"), NAN;
+    if (!train->data && train->n && train->len) return ts_fail_null(__func__, "train->data"), NAN;
+    if (!test->data && test->n && test->len) return ts_fail_null(__func__, "test->data"), NAN;
     size_t L = test->len;
     if (test->n == 0 || L == 0 || train->len < L || train->n == 0) return 0.0;
     size_t per_row = train->len - L + 1, total = train->n * per_row;
+    if (train->n > SIZE_MAX / 4 / sizeof(slot) / per_row)
+        return ts_fail("%s: train: %zu x %zu events is too many", __func__, train->n, train->len), NAN;
+    if (test->n > SIZE_MAX / sizeof *test->data / L)
+        return ts_fail("%s: test: %zu x %zu events is too many", __func__, test->n, L), NAN;
     size_t cap = 16;
     while (cap < 2 * total) cap *= 2;
     slot *t = ts_calloc(cap, sizeof *t);

@@ -5,6 +5,7 @@
 #include "data/data_internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -262,6 +263,7 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
     }
     ts_windows stream = {sp->train_stream.ids, 1, sp->train_stream.n};
     double share = ts_audit_overlap(&stream, &sp->test);
+    if (isnan(share)) return -1;
     if (leak) *leak = share;
     char *p = ts_path_join(dir, "split.txt");
     ts_outfile o;
