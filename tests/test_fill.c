@@ -1947,8 +1947,57 @@ static void bench_fill_streams_per_cpu(void)
     CHECK_MSG(n > 10 && matched == n, "%ld of %ld gaps matched\n%s", matched, n, out);
 }
 
+/* the trace functions a library caller reaches: NULL arguments are errors naming the function
+ * and the argument ('(null): cannot open: Bad address', or a crash), and fill's option list
+ * whose count and arrays disagree is refused before any model is trained (it held nothing,
+ * and the model trained with its defaults) */
+static void library_arguments_checked(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[600];
+    snprintf(out, sizeof out, "%s/out.trace", dir);
+    const char *tr = "tests/data/ftrace_pipe.trace.gz";
+    ts_gap_list gl;
+    ts_drop_stats ds;
+    ts_fill_result fr;
+    ts_sc_analysis sa;
+    ts_drop_opts dop = {.rate = 0.1, .burst_min = 2, .burst_max = 5, .seed = 1};
+    ts_fill_opts fo = {.model = "unigram"};
+#define FAILS(call, msg) do { ts_clear_error(); int rc_ = (call); \
+    CHECK_MSG(rc_ == -1 && strstr(ts_error(), msg), "%s: %d: %s", #call, rc_, ts_error()); } while (0)
+    FAILS(ts_gaps_find(NULL, 0, &gl), "ts_gaps_find_arch: dir is NULL");
+    FAILS(ts_gaps_find(tr, 0, NULL), "ts_gaps_find_arch: out is NULL");
+    FAILS(ts_ctf_drop(NULL, out, &dop, &ds), "ts_ctf_drop: dir is NULL");
+    FAILS(ts_ctf_drop(tr, NULL, &dop, &ds), "ts_ctf_drop: out is NULL");
+    FAILS(ts_ctf_drop(tr, out, NULL, &ds), "ts_ctf_drop: o is NULL");
+    FAILS(ts_ctf_drop(tr, out, &dop, NULL), "ts_ctf_drop: st is NULL");
+    FAILS(ts_ctf_fill(NULL, out, &fo, &fr), "ts_ctf_fill: dir is NULL");
+    FAILS(ts_ctf_fill(tr, NULL, &fo, &fr), "ts_ctf_fill: out is NULL");
+    FAILS(ts_ctf_fill(tr, out, NULL, &fr), "ts_ctf_fill: o is NULL");
+    FAILS(ts_ctf_fill(tr, out, &fo, NULL), "ts_ctf_fill: res is NULL");
+    ts_fill_opts nomodel = fo;
+    nomodel.model = NULL;
+    FAILS(ts_ctf_fill(tr, out, &nomodel, &fr), "ts_ctf_fill: o->model is NULL");
+    ts_fill_opts badkv = fo;
+    badkv.kv.n = 2;
+    FAILS(ts_ctf_fill(tr, out, &badkv, &fr), "options: 2 given without their keys or values");
+    CHECK(!ts_file_exists(out));
+    FAILS(ts_sc_analyse(NULL, 0, &sa), "ts_sc_analyse_arch: dir is NULL");
+    FAILS(ts_sc_analyse(tr, 0, NULL), "ts_sc_analyse_arch: out is NULL");
+    FAILS(ts_trace_scan(NULL, NULL), "ts_trace_scan: path is NULL");
+    FAILS(ts_trace_scan(tr, NULL), "ts_trace_scan: h is NULL");
+    FAILS(ts_trace_rewrite(tr, out, NULL), "ts_trace_rewrite: h is NULL");
+    FAILS(ts_trace_rewrite_check(NULL, out), "ts_trace_rewrite_check: path is NULL");
+    FAILS(ts_trace_rewrite_check(tr, NULL), "ts_trace_rewrite_check: out is NULL");
+#undef FAILS
+    CHECK(ts_gaps_find(tr, 0, &gl) == 0 && gl.n > 0);
+    ts_gap_list_free(&gl);
+}
+
 TEST_MAIN("fill", {
     RUN(count_error_no_truth);
+    RUN(library_arguments_checked);
     RUN(consistent_threads);
     RUN(ingest_filled_ctf);
     RUN(consistent_pairing);

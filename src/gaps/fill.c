@@ -721,7 +721,20 @@ static void say_path(const char *what, const char *path)
 
 int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill_result *res)
 {
+    if (!res) return ts_fail_null(__func__, "res");
     memset(res, 0, sizeof *res);
+    if (!dir) return ts_fail_null(__func__, "dir");
+    if (!out) return ts_fail_null(__func__, "out");
+    if (!o) return ts_fail_null(__func__, "o");
+    if (!o->model) return ts_fail_null(__func__, "o->model");
+    /* a list whose count and arrays disagree holds nothing: refused, not trained without it */
+    if (o->kv.n < 0 || (o->kv.n > 0 && (!o->kv.keys || !o->kv.values)))
+        return ts_fail("fill: %s: options: %d given%s", o->model, o->kv.n,
+                       o->kv.n < 0 ? " (a count below 0)" : " without their keys or values (NULL)");
+    for (int i = 0; i < o->kv.n; i++)
+        if (!o->kv.keys[i] || !o->kv.values[i])
+            return ts_fail("fill: %s: option %d of %d: its %s is NULL", o->model, i + 1, o->kv.n,
+                           o->kv.keys[i] ? "value" : "key");
     fill_state f;
     memset(&f, 0, sizeof f);
     f.o = o;

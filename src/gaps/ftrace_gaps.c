@@ -631,6 +631,8 @@ static int ctf_arch(const char *path, const char *arch)
 
 int ts_trace_scan(const char *path, const ts_scan_hooks *h)
 {
+    if (!path) return ts_fail_null(__func__, "path");
+    if (!h) return ts_fail_null(__func__, "h");
     if (neither_kind(path)) return -1;
     if (ts_trace_is_ftrace(path)) return ts_ftrace_scan(path, h);
     return ctf_arch(path, h->arch) ? -1 : ts_ctf_scan(path, h);
@@ -638,6 +640,9 @@ int ts_trace_scan(const char *path, const ts_scan_hooks *h)
 
 int ts_trace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
 {
+    if (!path) return ts_fail_null(__func__, "path");
+    if (!out) return ts_fail_null(__func__, "out");
+    if (!h) return ts_fail_null(__func__, "h");
     if (neither_kind(path)) return -1;
     if (ts_trace_is_ftrace(path)) return ts_ftrace_rewrite(path, out, h);
     return ctf_arch(path, h->arch) ? -1 : ts_ctf_rewrite(path, out, h);
@@ -645,6 +650,8 @@ int ts_trace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
 
 int ts_trace_rewrite_check(const char *path, const char *out)
 {
+    if (!path) return ts_fail_null(__func__, "path");
+    if (!out) return ts_fail_null(__func__, "out");
     if (neither_kind(path)) return -1;
     if (!ts_trace_is_ftrace(path)) return ts_ctf_rewrite_check(path, out);
     return ftrace_out_refused(path, out) ? -1 : ts_out_check(out);

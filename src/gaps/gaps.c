@@ -121,7 +121,9 @@ int ts_gaps_find(const char *dir, int progress, ts_gap_list *out)
 
 int ts_gaps_find_arch(const char *dir, const char *arch, int progress, ts_gap_list *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!dir) return ts_fail_null(__func__, "dir");
     gap_scan s = {out, NULL, NULL, NULL};
     ts_scan_hooks h = {&s, gs_stream, gs_event, gs_gap, progress, arch};
     int rc = ts_trace_scan(dir, &h);
@@ -271,7 +273,11 @@ double ts_drop_rate_max(long burst_min, long burst_max)
 
 int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop_stats *st)
 {
+    if (!st) return ts_fail_null(__func__, "st");
     memset(st, 0, sizeof *st);
+    if (!dir) return ts_fail_null(__func__, "dir");
+    if (!out) return ts_fail_null(__func__, "out");
+    if (!o) return ts_fail_null(__func__, "o");
     if (!(o->rate >= 0 && o->rate < 1)) return ts_fail("drop: the loss rate must be in [0, 1), got %g", o->rate);
     if (o->burst_min < 1 || o->burst_max < o->burst_min)
         return ts_fail("drop: burst sizes must satisfy 1 <= min <= max, got %ld..%ld", o->burst_min, o->burst_max);

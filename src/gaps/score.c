@@ -112,7 +112,9 @@ int ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out)
 
 int ts_sc_analyse_arch(const char *dir, const char *arch, int progress, ts_sc_analysis *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!dir) return ts_fail_null(__func__, "dir");
     sc_state s;
     memset(&s, 0, sizeof s);
     ts_scan_hooks h = {&s, NULL, sc_event, sc_gap, progress, arch};
