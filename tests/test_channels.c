@@ -1164,7 +1164,27 @@ static void renumber_slice_export(void)
     ts_mc_free(&a);
 }
 
+/* a channel number outside [0, TS_NCH), or no trace, is a channel absent (0): ch[c] was read
+ * past the array (ts_mc_has said 1 for 99, ts_mc_card returned what lay there) */
+static void channel_number_outside_absent(void)
+{
+    int32_t ev[3] = {0, 1, 0};
+    ts_mc m;
+    memset(&m, 0, sizeof m);
+    m.n = 3;
+    m.ch[TS_CH_EVENT] = ev;
+    const int bad[] = {-1, TS_NCH, 99, -1000};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        CHECK_MSG(ts_mc_has(&m, bad[i]) == 0, "channel %d", bad[i]);
+        CHECK_MSG(ts_mc_card(&m, bad[i]) == 0, "channel %d", bad[i]);
+    }
+    CHECK(ts_mc_has(NULL, TS_CH_EVENT) == 0 && ts_mc_card(NULL, TS_CH_EVENT) == 0);
+    CHECK(ts_mc_has(&m, TS_CH_EVENT) == 1 && ts_mc_card(&m, TS_CH_EVENT) == 2);
+    CHECK(ts_mc_has(&m, TS_CH_DT) == 0 && ts_mc_has(&m, TS_CH_CPU) == 0);
+}
+
 TEST_MAIN("channels", {
+    RUN(channel_number_outside_absent);
     RUN(renumber_slice_export);
     RUN(fidelity);
     RUN(encoding);

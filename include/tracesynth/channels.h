@@ -57,10 +57,10 @@ typedef struct {
     ts_vocab   comm_vocab, ret_vocab;   /* n == 0 when the channel is absent */
 } ts_mc;
 void ts_mc_free(ts_mc *m);
-/* 1 when channel c is present */
+/* 1 when channel c is present; 0 when absent, for c outside [0, TS_NCH) and a NULL m */
 int  ts_mc_has(const ts_mc *m, int c);
 /* the number of values a categorical channel takes: vocabulary sizes, 256 for tid,
- * max CPU + 1 for cpu; 0 for dt or an absent channel */
+ * max CPU + 1 for cpu; 0 for dt or an absent channel (as ts_mc_has) */
 int32_t ts_mc_card(const ts_mc *m, int c);
 
 /* renumber m's named channels (event, comm, ret) into the vocabularies given (NULL or

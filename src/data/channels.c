@@ -46,7 +46,11 @@ void ts_mc_free(ts_mc *m)
 
 int ts_mc_dt_ok(float dt) { return dt >= 0 && dt <= TS_MC_DT_MAX; }
 
-int ts_mc_has(const ts_mc *m, int c) { return c == TS_CH_DT ? m->dt != NULL : m->ch[c] != NULL; }
+int ts_mc_has(const ts_mc *m, int c)
+{
+    if (!m || c < 0 || c >= TS_NCH) return 0;   /* no such channel: absent */
+    return c == TS_CH_DT ? m->dt != NULL : m->ch[c] != NULL;
+}
 
 int32_t ts_mc_card(const ts_mc *m, int c)
 {
