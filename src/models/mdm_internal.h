@@ -1,8 +1,10 @@
-/* tracesynth — the internals of the "mdm" model (src/models/mdm.c) that the
- * multi-channel mdm (src/models/mdm_mc.c) builds on: the configuration, the
- * parameter layout, the activations of one (B, L), the network's forward and
- * backward, the cross-entropy and the masking draw. Only those two files include it.
- * The functions keep mdm.c's names there; the linker sees them prefixed ts__mdm_. */
+/* tracesynth — the internals of the "mdm" model (src/models/mdm.c: the network, its
+ * options, file and training; mdm_infill.c: infilling; mdm_tune.c: the choices made on
+ * validation windows; mdm_chain.c: the chain-rule likelihood) and what the multi-channel
+ * mdm (src/models/mdm_mc.c) builds on: the configuration, the parameter layout, the
+ * activations of one (B, L), the network's forward and backward, the cross-entropy and
+ * the masking draw. Only those files include it. The functions keep their short names
+ * there; the linker sees them prefixed ts__mdm_. */
 #ifndef TRACESYNTH_MDM_INTERNAL_H
 #define TRACESYNTH_MDM_INTERNAL_H
 
@@ -183,5 +185,165 @@ void config_text(const mdm_model *m, char *buf, size_t n);
 int  model_save(const ts_model *base, ts_writer *w);
 int  model_load(ts_model **out, const ts_reader *r);
 void model_free(ts_model *base);
+
+/* ---- shared by mdm.c, mdm_infill.c (infilling), mdm_tune.c (the choices on validation
+ * windows) and mdm_chain.c (the chain-rule likelihood) ---- */
+
+extern const ts_model_ops ts_model_mdm;
+
+#define CHAIN_KN_MAX 10       /* Kneser-Ney orders tried for the chain likelihood's mixture */
+#define CHAIN_KN_DEFAULT 10   /* and the order without the choice (the n-gram's default) */
+#define CHAIN_TUNE_WINDOWS 48 /* validation windows for its n-gram share */
+#define CHAIN_BATCH 32        /* crops (score) or windows (generate) per network evaluation */
+#define WIN_CMAX 12           /* the longest in-window context without an n-gram prior */
+
+/* blackout sizes with their own prior weight: a run of k events takes the weight
+ * of the largest key <= k */
+#define NKW 5
+static const int kw_keys[NKW] = {1, 5, 10, 20, 40};
+
+#define TUNE_WINDOWS 500      /* validation windows per position and size */
+#define TUNE_WINDOWS_MIN 25   /* per position, however small a training budget */
+#define CHAIN_WINDOWS_MIN 8
+
+/* The gated prior. A hidden position's prior weight depends on the n-gram's
+ * evidence there: the blackout size (bucket of kw_keys), how the fillers were
+ * matched (order class: one side only; both sides, backed off below the prior's
+ * order; both sides at full order) and how the still-matching fillers agree at
+ * this position (agreement class: unanimous with >= GATE_MANY fillers, unanimous
+ * with fewer, a majority >= 1/2, a plurality below 1/2). The network's and the
+ * n-gram's log-probabilities add as a product of experts whose exponent on the
+ * n-gram is the weight of that evidence cell; the cells are chosen on validation
+ * windows (tune_prior). */
+#define NOB 3
+#define NAB 4
+#define GATE_MANY 8
+
+typedef struct {
+    double weight;            /* n-gram prior weight (0: the network alone) */
+    double temperature;       /* 0: greedy */
+    int steps;                /* network evaluations per window (0: by `per`, else one per hidden position) */
+    const double *per;        /* with steps 0: 2 NKW hidden events revealed per evaluation, by the
+                                 sides and size of each window's longest blackout (mdm_model.steps;
+                                 0: all in one; NULL: one each) */
+    int random_order;         /* reveal hidden positions in a random order (else most confident first) */
+    uint64_t seed;
+    size_t batch;
+    size_t ctx;               /* crop length (0: the model's training context) */
+    const double *kw;         /* NKW weights by run length (NULL: weight for all) */
+    const double *gate;       /* MDM_GATE_N weights by evidence cell (NULL: kw or weight) */
+    const double *copy;       /* MDM_GATE_N flags by run evidence: take the n-gram's filler (NULL: none) */
+    const double *win;        /* NKW in-window context minimums by run length (NULL or 0: none) */
+    double win_all[NKW];      /* --in-window's, one for all */
+    int want_mode;            /* find each run's most frequent filler even without copy */
+    float *cap;               /* if set: the network's first logits at each window's hidden
+                                 positions, (n, cap_k, V), window w's j-th hidden at w cap_k + j */
+    size_t cap_k;
+} infill_opts;
+
+static inline int k_bucket(int k)
+{
+    int i = 0;
+    while (i + 1 < NKW && kw_keys[i + 1] <= k) i++;
+    return i;
+}
+
+static inline int gate_cell(int kb, int ob, int ab) { return (kb * NOB + ob) * NAB + ab; }
+
+/* the weight of a run of size bucket kb without the gate, or with it the largest of
+ * that bucket's cells (> 0: the n-gram's candidates are needed) */
+static inline double run_weight(const infill_opts *io, int kb)
+{
+    if (io->gate) {
+        double mx = 0;
+        for (int c = gate_cell(kb, 0, 0); c < gate_cell(kb + 1, 0, 0); c++) if (io->gate[c] > mx) mx = io->gate[c];
+        return mx;
+    }
+    return io->kw ? io->kw[kb] : io->weight;
+}
+
+typedef struct {
+    int a, k;                 /* run [a, a+k) in crop coordinates */
+    int one_side;             /* the window holds events on one side of it only (end, start) */
+    int32_t *cand;            /* filler starts in the prior's stream */
+    uint8_t *alive;
+    size_t nc, nalive;
+    float *cnt;               /* (k, V) the alive fillers' events at each position */
+    double w;                 /* prior weight of this run (the gate: its largest) */
+    int kb, ob;               /* blackout-size bucket and match-order class */
+    size_t mode, mode_n;      /* the most frequent filler's start and count, among nall */
+    size_t nall;              /* matching fillers before the cap */
+    int matched;              /* the n-gram's context length (ts_ngram_candidates; 0: none or not asked) */
+    int copy;                 /* take that filler outright (io->copy, or the window's below) */
+    int wcopy;                /* the filler is the window's own y[wsrc, wsrc + k) */
+    size_t wsrc;
+} run_t;
+
+/* mdm_infill.c */
+#define row_nonfinite ts__mdm_row_nonfinite
+#define output_not_finite ts__mdm_output_not_finite
+#define share_class ts__mdm_share_class
+#define agree_class ts__mdm_agree_class
+#define window_copy ts__mdm_window_copy
+#define run_free ts__mdm_run_free
+#define reveal_step ts__mdm_reveal_step
+#define find_runs ts__mdm_find_runs
+#define infill ts__mdm_infill
+#define ens_chain_init ts__mdm_ens_chain_init
+#define ens_chain_free ts__mdm_ens_chain_free
+#define ens_chain_forward ts__mdm_ens_chain_forward
+int row_nonfinite(const float *x, int V);
+int output_not_finite(const char *what, size_t window, size_t pos);
+int share_class(size_t top, size_t n);
+int agree_class(const float *cnt, int V, size_t nalive);
+int window_copy(const mdm_model *m, const int32_t *y, const uint8_t *hid, size_t L, size_t a, size_t k,
+                int matched, int win, size_t *src);
+void run_free(run_t *r);
+void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, uint8_t *hid, int Lp, run_t *runs,
+                 const int *runid, int reveal, const infill_opts *io, ts_rng *rng, float *z, float *conf,
+                 int32_t *pick);
+int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, size_t L, size_t cs, int Lp,
+              run_t *runs, int *runid, const infill_opts *io);
+int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, const infill_opts *io,
+           ts_progress *prog, long *done);
+int ens_chain_init(const mdm_model *m, plan *pe, int B, size_t L, size_t ctx);
+void ens_chain_free(const mdm_model *m, plan *pe);
+void ens_chain_forward(const mdm_model *m, plan *pl, plan *pe, const int32_t *const *win, const int *pos,
+                       const int *at, int nb, int *ate);
+
+/* mdm_tune.c */
+#define chain_windows ts__mdm_chain_windows
+#define tune_windows ts__mdm_tune_windows
+#define tune_prior ts__mdm_tune_prior
+size_t chain_windows(size_t n, size_t have);
+void tune_windows(const ts_windows *v, size_t n, size_t k, int32_t *y, uint8_t *hid);
+int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, uint64_t seed, const char *log,
+               ts_mdm_tune_row *rows, int progress);
+
+/* mdm_chain.c */
+#define chain_crop ts__mdm_chain_crop
+#define chain_kn ts__mdm_chain_kn
+#define chain_mix_opt ts__mdm_chain_mix_opt
+#define chain_select ts__mdm_chain_select
+#define chain_generate ts__mdm_chain_generate
+#define tune_chain ts__mdm_tune_chain
+#define model_bits ts__mdm_model_bits
+int chain_crop(plan *pl, int b, const int32_t *xw, int j, int Lc, int V);
+int chain_kn(mdm_model *m, int order);
+int chain_mix_opt(const mdm_model *m, const char *mix, int *kind_out, double *a_out);
+int chain_select(mdm_model *m, const int32_t *cand, long N, const uint8_t *hid, size_t n, size_t L, int kind,
+                 double a, size_t batch, int progress, int32_t *out);
+int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind, double a, double temp,
+                   uint64_t seed, size_t batch, int progress, int32_t *out);
+int tune_chain(mdm_model *m, const ts_windows *v, size_t nchain, const char *log, int progress);
+int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits);
+
+/* mdm.c */
+#define ens_drop_from ts__mdm_ens_drop_from
+#define refuse_keys ts__mdm_refuse_keys
+#define bound_bits ts__mdm_bound_bits
+void ens_drop_from(mdm_model *m, int n0);
+int refuse_keys(const ts_run_opts *o, const char *what, const char *const *not);
+int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double *bits);
 
 #endif

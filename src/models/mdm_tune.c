@@ -1,0 +1,444 @@
+/* The "mdm" model's choices on validation windows after training (the model: mdm.c): the
+ * prior's weights, the window's own fillers, the decoding per blackout size and sides, and
+ * the chain likelihood's mixture (mdm_chain.c). */
+#include "tracesynth/common.h"
+#include "tracesynth/container.h"
+#include "tracesynth/kneser_ney.h"
+#include "tracesynth/mdm.h"
+#include "tracesynth/model.h"
+#include "tracesynth/ngram.h"
+#include "tracesynth/nn.h"
+#include "tracesynth/s4.h"
+#include "tracesynth/train.h"
+#include "mdm_internal.h"
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- choosing the prior's weights on validation windows ----
+ *
+ * For each blackout-size bucket (k = its key, at most half the window), TUNE
+ * windows per position (centre and end) spread evenly over the validation
+ * windows get their blackout; the network's logits at the hidden events are
+ * computed ONCE (one evaluation with the whole gap hidden), and every weight
+ * setting is scored by replaying the fill on those cached logits as imputation
+ * with --steps 1 makes it (every hidden event the argmax of the product of the
+ * network and the n-gram's shares; no second network evaluation, so the replay
+ * is exact for that decoding; more steps let the network see its own fills,
+ * which the replay does not score). A window's replay reads only the cells its
+ * positions fall in, so a cell's trial replays only the windows that visited it.
+ * First the best single weight of the grid (the constant, also kept per size as
+ * `prior_weights`), then a pass of coordinate ascent over the gate's cells of
+ * that size (gate_pass), then the copy cells, then a second pass. A change must
+ * fill at least 1 in 2,000 more hidden events (and one), or lose none and raise
+ * the likelihood of the true events. */
+static const double tune_grid[] = {0, 0.25, 0.5, 1, 2, 4, 8, 16, 32};
+#define NGRID (int)(sizeof tune_grid / sizeof tune_grid[0])
+#define NCELL (NOB * NAB)
+
+/* the chain likelihood's windows for n windows per position of the weights and the
+ * decoding, of the `have` windows there are: CHAIN_TUNE_WINDOWS for the default 500 or all of
+ * them, in proportion below, so that a model trained with --valid-windows N (or a
+ * budget that chose N, or left all the windows its records name) and tune-prior
+ * --valid-windows N make the same choices */
+size_t chain_windows(size_t n, size_t have)
+{
+    const size_t c = n >= TUNE_WINDOWS || n >= have ? CHAIN_TUNE_WINDOWS : n * CHAIN_TUNE_WINDOWS / TUNE_WINDOWS;
+    return c < CHAIN_WINDOWS_MIN ? CHAIN_WINDOWS_MIN : c;
+}
+
+typedef struct {
+    const mdm_model *m;
+    int k, kb, V;
+    size_t nw;
+    const float *cap;         /* (nw, k, V) */
+    const int32_t *truth;     /* (nw, k) */
+    run_t *runs;              /* (nw) each window's one run, a = 0 */
+    float *cnt0;              /* (nw, k, V) the runs' initial counts (NULL rows: no fillers) */
+    float *z, *conf;          /* (k, V), (k + V) */
+    int32_t *cur, *pick;      /* (k) */
+    int *runid;               /* (k) zeros */
+    uint8_t *hid;             /* (k) */
+    int *whits;               /* (nw, NWIN) hits of the window's own filler at each win_grid
+                                 value (window_copy), -1: none */
+} tune_set;
+
+/* in-window context minimums tried (0, off, is the default) */
+static const int win_grid[] = {2, 3, 4, 6, 8};
+#define NWIN (int)(sizeof win_grid / sizeof win_grid[0])
+#define WIN_DEFAULT 3         /* where the validation windows cannot tell (one of win_grid) */
+
+/* replays window w with gate (MDM_GATE_N) as imputation with --steps 1 fills it
+ * (one network evaluation, then every hidden event the argmax of its product):
+ * its hits; *visited gets the cells (bits), *ll the log-probability of the true
+ * events */
+static int replay(tune_set *t, size_t w, const double *gate, unsigned *visited, double *ll)
+{
+    const int k = t->k, V = t->V;
+    run_t *r = &t->runs[w];
+    infill_opts io;
+    memset(&io, 0, sizeof io);
+    io.gate = gate;
+    /* the cells of the bucket being chosen: on windows shorter than twice its key, k
+     * (half the window) falls in a smaller bucket, whose cells a run of the key's size
+     * would not read */
+    r->kb = t->kb;
+    r->w = run_weight(&io, t->kb);
+    r->nalive = r->nc;
+    if (r->nc) {
+        memset(r->alive, 1, r->nc);
+        memcpy(r->cnt, t->cnt0 + w * (size_t)k * V, (size_t)k * V * sizeof(float));
+    }
+    memset(t->hid, 1, (size_t)k);
+    *visited = 0;
+    *ll = 0;
+    for (int l = 0; l < k && r->w > 0 && r->nalive > 0; l++)
+        *visited |= 1u << (gate_cell(0, r->ob, agree_class(r->cnt + (size_t)l * V, V, r->nalive)));
+    reveal_step(t->m, t->cap + w * (size_t)k * V, t->cur, t->hid, k, r, t->runid, k, &io, NULL, t->z, t->conf,
+                t->pick);
+    int hits = 0;
+    for (int l = 0; l < k; l++) {
+        const float *zl = t->z + (size_t)l * V;
+        double mx = zl[t->pick[l]], se = 0;
+        for (int v = 0; v < V; v++) se += exp((double)zl[v] - mx);
+        *ll += (double)zl[t->truth[w * (size_t)k + l]] - mx - log(se);
+        hits += t->cur[l] == t->truth[w * (size_t)k + l];
+    }
+    return hits;
+}
+
+/* the 2 n windows the choices are made on: n of v spread evenly over it, first with a
+ * centre blackout of k (y, hid: n L each, hid 1 = hidden), then the same with an end one */
+void tune_windows(const ts_windows *v, size_t n, size_t k, int32_t *y, uint8_t *hid)
+{
+    const size_t L = v->len;
+    for (int p = 0; p < 2; p++) {
+        ts_mask_fill(hid + (size_t)p * n * L, n, L, k, p ? TS_MASK_END : TS_MASK_CENTER, 1);
+        for (size_t i = 0; i < n; i++) {
+            size_t src = n > 1 ? i * (v->n - 1) / (n - 1) : 0;
+            memcpy(y + ((size_t)p * n + i) * L, v->data + src * L, L * sizeof *y);
+        }
+    }
+    for (size_t i = 0; i < 2 * n * L; i++) hid[i] = !hid[i];
+}
+
+/* the validation set of size bucket kb: windows, cached logits and fillers */
+static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb, uint64_t seed, int progress,
+                         tune_set *t)
+{
+    const size_t L = v->len, n = v->n < nwin ? v->n : nwin, k = (size_t)kw_keys[kb] < L / 2 ? (size_t)kw_keys[kb] : L / 2;
+    const int V = m->c.V;
+    memset(t, 0, sizeof *t);
+    t->m = m, t->k = (int)k, t->kb = kb, t->V = V, t->nw = 2 * n;
+    if (!k || !n) return 0;
+    const size_t nw = t->nw;
+    int32_t *y = ts_malloc(nw * L * sizeof *y);
+    uint8_t *hid = ts_malloc(nw * L);
+    tune_windows(v, n, k, y, hid);
+    float *cap = ts_malloc(nw * k * (size_t)V * sizeof(float));
+    int32_t *truth = ts_malloc(nw * k * sizeof *truth);
+    t->cap = cap, t->truth = truth;
+    int32_t *yy = ts_malloc(nw * L * sizeof *yy);
+    memcpy(yy, y, nw * L * sizeof *y);
+    infill_opts io;
+    memset(&io, 0, sizeof io);
+    io.steps = 1, io.seed = seed, io.batch = 64, io.cap = cap, io.cap_k = k;
+    ts_progress prog;   /* windows */
+    ts_progress_start(&prog, "tune-prior", (long)nw);
+    prog.enabled = progress;
+    long done = 0;
+    int rc = infill(m, yy, hid, nw, L, &io, &prog, &done);
+    ts_progress_end(&prog);
+    free(yy);
+    t->runs = ts_calloc(nw, sizeof *t->runs);
+    t->cnt0 = ts_calloc(nw * k * (size_t)V, sizeof(float));
+    io.weight = 1;
+    io.cap = NULL;
+    io.want_mode = 1;
+    int runid[4096];
+    t->whits = ts_malloc(nw * NWIN * sizeof *t->whits);
+    for (size_t w = 0; w < nw && rc == 0; w++) {
+        size_t a = 0;
+        while (!hid[w * L + a]) a++;
+        memcpy(truth + w * k, y + w * L + a, k * sizeof *truth);
+        find_runs(m, y + w * L, hid + w * L, L, a, (int)k, &t->runs[w], runid, &io);
+        if (t->runs[w].nc) memcpy(t->cnt0 + w * k * V, t->runs[w].cnt, k * (size_t)V * sizeof(float));
+        for (int g = 0; g < NWIN; g++) {
+            size_t src;
+            int *wh = &t->whits[w * NWIN + (size_t)g];
+            *wh = -1;
+            if (!window_copy(m, y + w * L, hid + w * L, L, a, k, t->runs[w].matched, win_grid[g], &src)) continue;
+            *wh = 0;
+            for (size_t o = 0; o < k; o++) *wh += y[w * L + src + o] == truth[w * k + o];
+        }
+    }
+    free(y); free(hid);
+    t->z = ts_malloc(k * (size_t)V * sizeof(float));
+    t->conf = ts_malloc((k + (size_t)V) * sizeof(float));
+    t->cur = ts_calloc(k, sizeof(int32_t));
+    t->pick = ts_calloc(k, sizeof(int32_t));
+    t->runid = ts_calloc(k, sizeof(int));
+    t->hid = ts_malloc(k);
+    return rc;
+}
+
+static void tune_set_free(tune_set *t)
+{
+    for (size_t w = 0; t->runs && w < t->nw; w++) run_free(&t->runs[w]);
+    free(t->runs); free(t->cnt0); free((void *)t->cap); free((void *)t->truth);
+    free(t->z); free(t->conf); free(t->cur); free(t->pick); free(t->runid); free(t->hid); free(t->whits);
+    memset(t, 0, sizeof *t);
+}
+
+/* one pass of coordinate ascent over the cells of row (NCELL weights of gate), most
+ * visited first, on the windows not skipped; hits / ll / vis: each window's hits,
+ * log-likelihood and visited cells under the current row, updated. A cell moves to
+ * the weight that fills the most events when that gains at least `gain` of them;
+ * else, when no weight gains that many, to the one of the highest likelihood of the
+ * true events among those that lose none (where the accuracy cannot tell, the
+ * better-calibrated weight: the largest that the n-gram's evidence never
+ * contradicted on these windows). */
+static void gate_pass(tune_set *t, double *gate, double *row, int *hits, double *ll, unsigned *vis, unsigned *tvis,
+                      const uint8_t *skip, long gain)
+{
+    long cvis[NCELL] = {0};
+    for (size_t w = 0; w < t->nw; w++)
+        for (int c = 0; c < NCELL && !skip[w]; c++) cvis[c] += (vis[w] >> c) & 1;
+    int order[NCELL];
+    for (int c = 0; c < NCELL; c++) order[c] = c;
+    for (int i = 1; i < NCELL; i++)
+        for (int j = i; j > 0 && cvis[order[j]] > cvis[order[j - 1]]; j--) {
+            int x = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = x;
+        }
+    for (int oi = 0; oi < NCELL; oi++) {
+        int c = order[oi];
+        if (!cvis[c]) continue;
+        double keep = row[c], tl;
+        long ad = 0;          /* the best gain of at least `gain` events (ga), ties by likelihood */
+        double adl = 0, bdl = 0;
+        int ga = -1, gb = -1; /* gb: the best likelihood among those losing none */
+        for (int g = 0; g < NGRID; g++) {
+            if (tune_grid[g] == keep) continue;
+            row[c] = tune_grid[g];
+            long d = 0;
+            double dl = 0;
+            for (size_t w = 0; w < t->nw; w++)
+                if (!skip[w] && ((vis[w] >> c) & 1)) d += replay(t, w, gate, &tvis[w], &tl) - hits[w], dl += tl - ll[w];
+            if (d >= gain && (ga < 0 || d > ad || (d == ad && dl > adl))) ga = g, ad = d, adl = dl;
+            if (d >= 0 && dl > bdl) gb = g, bdl = dl;
+        }
+        row[c] = keep;
+        int pick = ga >= 0 ? ga : gb;
+        if (pick < 0) continue;
+        row[c] = tune_grid[pick];
+        for (size_t w = 0; w < t->nw; w++)
+            if (!skip[w] && ((vis[w] >> c) & 1)) hits[w] = replay(t, w, gate, &vis[w], &ll[w]);
+    }
+}
+
+/* the decoding per blackout position and size, chosen after the weights: the whole
+ * blackout from one network evaluation (what the weights are chosen for) or one
+ * hidden event per evaluation, each later one reading the events revealed before it.
+ * Neither wins everywhere: one evaluation fills strace workloads and many-threads
+ * best (88.42 against 87.84 at k = 10), one per event the loops of the PTS datasets,
+ * whose entries and exits come in pairs that an evaluation filling both halves from
+ * the same context splits (k = 40 perfect rate 99.04 against 96.69 on their
+ * validation windows); and a blackout with one side seen (end) may want the other
+ * decoding than one with both (compress-gzip, k = 40: one per event at the centre,
+ * 99.43 against 99.32; one evaluation at the end, 94.42 against 94.00). Each is run
+ * as impute runs it, with the weights just chosen, on nwin validation windows per
+ * position (centre: both sides; end: one side); one per event where it fills at
+ * least 1 in 2,000 more of that position's hidden events (and one), as the weights'
+ * choice asks. */
+static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
+                      ts_mdm_tune_row *rows, int progress)
+{
+    static const int per_grid[] = {0, 1};   /* events per evaluation (0: all in one) */
+    static const char *const pos_name[2] = {"center", "end"};
+    const size_t L = v->len, n = v->n < nwin ? v->n : nwin, nw = 2 * n;
+    /* a size not measured (one hidden event, or no windows) keeps the old default, one
+     * event per evaluation: blackouts of 2 to 4 events fall in the bucket of 1 */
+    double per[2 * NKW], per_all[2 * NKW];
+    for (int i = 0; i < 2 * NKW; i++) per[i] = 1;
+    infill_opts io;
+    memset(&io, 0, sizeof io);
+    io.weight = m->prior_weight, io.kw = m->kw, io.gate = m->gate, io.copy = m->copy, io.win = m->win;
+    io.seed = seed, io.batch = 64, io.per = per_all;
+    int rc = 0;
+    for (int kb = 0; kb < NKW && rc == 0; kb++) {
+        const size_t k = (size_t)kw_keys[kb] < L / 2 ? (size_t)kw_keys[kb] : L / 2;
+        if (rows)
+            for (int p = 0; p < 2; p++) rows[kb].per_step[p] = 1;
+        if (rows) rows[kb].decoding_windows = 0;
+        if (k < 2 || !n) {   /* one hidden event: the decodings are one */
+            ts_progress_span_part(2);
+            continue;
+        }
+        int32_t *y = ts_malloc(nw * L * sizeof *y), *yy = ts_malloc(nw * L * sizeof *yy);
+        uint8_t *hid = ts_malloc(nw * L);
+        tune_windows(v, n, k, y, hid);   /* [0, n): centre; [n, 2n): end */
+        /* at k = L / 2 of an even L the centre's blackout (from L / 2) reaches the end: the
+         * centre's decoding would be chosen on blackouts with one side seen. Halfway, both are */
+        if (L / 2 + k >= L) {
+            memset(hid, 0, n * L);
+            for (size_t i = 0; i < n; i++) memset(hid + i * L + (L - k) / 2, 1, k);
+        }
+        long hits[2][2] = {{0, 0}, {0, 0}};   /* [decoding][position] */
+        const int G = (int)(sizeof per_grid / sizeof per_grid[0]);
+        for (int g = 0; g < G && rc == 0; g++) {
+            ts_progress_span_part(1);   /* a part of the bar per decoding, which its bar fills */
+            for (int i = 0; i < 2 * NKW; i++) per_all[i] = per_grid[g];   /* whichever bucket k falls in */
+            memcpy(yy, y, nw * L * sizeof *y);
+            ts_progress prog;   /* windows */
+            ts_progress_start(&prog, "tune-prior", (long)nw);
+            prog.enabled = progress;
+            long done = 0;
+            rc = infill(m, yy, hid, nw, L, &io, &prog, &done);
+            ts_progress_end(&prog);
+            for (size_t i = 0; i < nw * L && rc == 0; i++) hits[g][i >= n * L] += hid[i] && yy[i] == y[i];
+        }
+        free(y); free(yy); free(hid);
+        if (rc != 0) break;
+        const size_t hidden = n * k;
+        const long gain = hidden / 2000 > 1 ? (long)(hidden / 2000) : 1;
+        for (int p = 0; p < 2; p++) {
+            per[p * NKW + kb] = hits[1][p] - hits[0][p] >= gain ? 1 : 0;
+            ts_train_log(log, "\"event\":\"decoding\",\"k\":%zu,\"position\":\"%s\",\"windows\":%zu,"
+                         "\"one_step_accuracy\":%.4f,\"one_per_event_accuracy\":%.4f,\"events_per_step\":%g", k,
+                         pos_name[p], n, 100.0 * hits[0][p] / hidden, 100.0 * hits[1][p] / hidden, per[p * NKW + kb]);
+            if (rows) {
+                rows[kb].per_step[p] = (int)per[p * NKW + kb];
+                rows[kb].one_step_acc[p] = 100.0 * hits[0][p] / hidden;
+                rows[kb].per_event_acc[p] = 100.0 * hits[1][p] / hidden;
+                rows[kb].decoding_windows = n;
+            }
+        }
+    }
+    if (rc != 0) return -1;
+    memcpy(m->steps, per, sizeof per);
+    m->has_steps = 1;
+    return 0;
+}
+
+/* chooses m->kw, m->gate and m->copy (has_kw, has_gate, has_copy) on nwin validation
+ * windows per position of v; rows (may be NULL) gets each size's replayed
+ * accuracies. For each size: the best constant weight; a pass over the gate's
+ * cells; then each run-evidence cell takes the n-gram's filler outright where that
+ * fills more validation events (by the gain); then a second pass over the gate's
+ * cells on the runs left to it. 0 / -1 */
+
+static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, uint64_t seed,
+                          const char *log, ts_mdm_tune_row *rows, int progress)
+{
+    if (!m->prior) return ts_fail("mdm: this model was trained without the n-gram prior (--prior 0): no weights to choose");
+    if (!v->n || v->len < 2) return ts_fail("mdm: no validation windows to choose the prior's weights on");
+    double gate[MDM_GATE_N], copy[MDM_GATE_N], win[NKW] = {0};
+    for (int i = 0; i < MDM_GATE_N; i++) gate[i] = m->prior_weight, copy[i] = 0;
+    size_t Ns;
+    const int32_t *S = ts_ngram_stream(m->prior, &Ns, NULL);
+    for (int kb = 0; kb < NKW; kb++) {
+        tune_set t;
+        ts_progress_span_part(2);
+        if (tune_set_make(m, v, nwin, kb, seed, progress, &t) != 0) { tune_set_free(&t); return -1; }
+        if (!t.k || !t.nw) { tune_set_free(&t); continue; }
+        const size_t nw = t.nw, hidden = nw * (size_t)t.k;
+        const long gain = hidden / 2000 > 1 ? (long)(hidden / 2000) : 1;
+        double *row = gate + gate_cell(kb, 0, 0), *crow = copy + gate_cell(kb, 0, 0);
+        int *hits = ts_malloc(nw * sizeof *hits), *mhits = ts_calloc(nw, sizeof *mhits);
+        double *ll = ts_malloc(nw * sizeof *ll);
+        unsigned *vis = ts_malloc(nw * sizeof *vis), *tvis = ts_malloc(nw * sizeof *tvis);
+        uint8_t *skip = ts_calloc(nw, 1);
+        int *rc = ts_malloc(nw * sizeof *rc);   /* each window's run-evidence cell, -1: no filler */
+        for (size_t w = 0; w < nw; w++) {
+            const run_t *r = &t.runs[w];
+            rc[w] = r->nall ? r->ob * NAB + share_class(r->mode_n, r->nall) : -1;
+            for (int o = 0; o < t.k && r->nall; o++) mhits[w] += S[r->mode + o] == t.truth[w * t.k + o];
+        }
+        /* the best constant */
+        long best = -1, pure = 0, ngram = 0;
+        int bg = 0;
+        for (size_t w = 0; w < nw; w++) ngram += mhits[w];
+        for (int g = 0; g < NGRID; g++) {
+            for (int c = 0; c < NCELL; c++) row[c] = tune_grid[g];
+            long h = 0;
+            for (size_t w = 0; w < nw; w++) h += replay(&t, w, gate, &tvis[w], &ll[w]);
+            if (g == 0) pure = h;
+            if (h > best) best = h, bg = g;
+        }
+        for (int c = 0; c < NCELL; c++) row[c] = tune_grid[bg];
+        m->kw[kb] = tune_grid[bg];
+        for (size_t w = 0; w < nw; w++) hits[w] = replay(&t, w, gate, &vis[w], &ll[w]);
+        gate_pass(&t, gate, row, hits, ll, vis, tvis, skip, gain);
+        /* the n-gram's filler outright, per run-evidence cell */
+        for (int c = 0; c < NCELL; c++) {
+            long d = 0;
+            for (size_t w = 0; w < nw; w++) if (rc[w] == c) d += mhits[w] - hits[w];
+            if (d < gain) continue;
+            crow[c] = 1;
+            for (size_t w = 0; w < nw; w++) if (rc[w] == c) skip[w] = 1;
+        }
+        gate_pass(&t, gate, row, hits, ll, vis, tvis, skip, gain);
+        long cur = 0;
+        for (size_t w = 0; w < nw; w++) cur += skip[w] ? mhits[w] : hits[w];
+        /* the window's own filler where it matches longer than the stream: the
+         * smallest context that fills the most events, if it gains enough; else
+         * WIN_DEFAULT unless it loses events. The validation part follows the
+         * training part, whose stream then matches at full length and leaves
+         * the window's fillers unused; they matter where the held-out part runs
+         * loops the training part did not (many-threads' test part: +1 to +3
+         * points at k = 10), so they stay on unless these windows say they cost. */
+        long wbest = cur, hdef = -1;
+        win[kb] = 0;
+        for (int g = 0; g < NWIN && win_grid[g] <= m->prior_order; g++) {
+            long h = 0;
+            for (size_t w = 0; w < nw; w++) {
+                int wh = t.whits[w * NWIN + (size_t)g];
+                h += wh >= 0 ? wh : skip[w] ? mhits[w] : hits[w];
+            }
+            if (win_grid[g] == WIN_DEFAULT) hdef = h;
+            if (h - cur >= gain && h > wbest) wbest = h, win[kb] = win_grid[g];
+        }
+        if (!win[kb] && hdef >= cur) wbest = hdef, win[kb] = WIN_DEFAULT;
+        char wtxt[NCELL * 12] = "", ctxt[NCELL * 3] = "";
+        for (int c = 0; c < NCELL; c++) {
+            snprintf(wtxt + strlen(wtxt), sizeof wtxt - strlen(wtxt), "%s%g", c ? "," : "", row[c]);
+            snprintf(ctxt + strlen(ctxt), sizeof ctxt - strlen(ctxt), "%s%d", c ? "," : "", (int)crow[c]);
+        }
+        ts_train_log(log, "\"event\":\"prior_gate\",\"k\":%d,\"windows\":%zu,\"pure_accuracy\":%.4f,"
+                     "\"ngram_accuracy\":%.4f,\"constant\":%g,\"constant_accuracy\":%.4f,\"gated_accuracy\":%.4f,"
+                     "\"weights\":[%s],\"copy\":[%s],\"in_window\":%g,\"in_window_accuracy\":%.4f", t.k, nw,
+                     100.0 * pure / hidden, 100.0 * ngram / hidden, tune_grid[bg], 100.0 * best / hidden,
+                     100.0 * cur / hidden, wtxt, ctxt, win[kb], 100.0 * wbest / hidden);
+        if (rows) rows[kb] = (ts_mdm_tune_row){t.k, tune_grid[bg], 100.0 * pure / hidden, 100.0 * ngram / hidden,
+                                               100.0 * best / hidden, 100.0 * cur / hidden, (int)win[kb],
+                                               100.0 * wbest / hidden, {0, 0}, {0, 0}, {0, 0}, 0};
+        free(hits); free(mhits); free(ll); free(vis); free(tvis); free(skip); free(rc);
+        tune_set_free(&t);
+    }
+    memcpy(m->gate, gate, sizeof gate);
+    memcpy(m->copy, copy, sizeof copy);
+    memcpy(m->win, win, sizeof win);
+    m->prior_weight = m->kw[k_bucket(10)];
+    m->has_kw = m->has_gate = m->has_copy = m->has_win = 1;
+    /* all the windows: on half of them (250 per position) the choice followed noise (pybench,
+     * k = 40 centre: one evaluation ahead by 0.06 there, behind by 0.35 on all 500) */
+    if (tune_steps(m, v, nwin, seed, log, rows, progress) != 0) return -1;
+    ts_progress_span_part(1);
+    return tune_chain(m, v, nchain, log, progress);
+}
+
+/* one bar over the choice: per blackout size its validation decoding (two parts),
+ * then per size the decoding's choice (two: one per decoding imputed), then the chain
+ * likelihood's mixture (one) */
+int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, uint64_t seed, const char *log,
+               ts_mdm_tune_row *rows, int progress)
+{
+    ts_progress_span_begin("tune-prior", 4 * NKW + 1, progress);
+    const int rc = tune_prior_run(m, v, nwin, nchain, seed, log, rows, progress);
+    ts_progress_span_end();
+    return rc;
+}
+
