@@ -952,6 +952,34 @@ static void entries_only_fill(void)
     free(pt);
 }
 
+/* gaps on a perf text that is refused: the error, naming the line and what to change */
+static int perf_refused(const char *name, const char *text, const char *want)
+{
+    write_file(at(name), text);
+    ts_gap_list gl;
+    if (ts_gaps_find(at(name), 0, &gl) == 0) {
+        ts_gap_list_free(&gl);
+        fprintf(stderr, "  %s: read\n", name);
+        return 0;
+    }
+    if (strstr(ts_error(), want)) return 1;
+    fprintf(stderr, "  %s: %s\n", name, ts_error());
+    return 0;
+}
+
+/* perf script -F +ip (+sym): the sample's address after the event text, where an exit's
+ * value ends: refused, named, not read as an exit without its value */
+static void perf_ip_refused(void)
+{
+    CHECK(perf_refused("ip.txt", "              sh  2574 [000]     1.000001:                   syscalls:sys_exit_brk: "
+                                 "0x5628063fa000     7fa959462c47 brk\n",
+                       "ip.txt:1: perf script's text with the sample's address after the event (-F +ip): not read "
+                       "(perf script -F -ip)"));
+    CHECK(perf_refused("ipraw.txt", "              sh  2512 [001]     1.000001:  raw_syscalls:sys_exit: NR 12 = 9 "
+                                    "ffffffff8142443c\n",
+                       "ipraw.txt:1: perf script's text with the sample's address after the event (-F +ip)"));
+}
+
 /* a real perf recording whose buffer (perf record -m 1) lost events: perf script
  * --show-lost-events of raw_syscalls:sys_enter and sys_exit, `cat` and `ls` in a loop */
 static void real_perf_recording(void)
@@ -1015,6 +1043,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_script_text);
     RUN(entries_only_fill);
     RUN(real_recording);
+    RUN(perf_ip_refused);
     RUN(real_perf_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

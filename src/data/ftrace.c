@@ -432,6 +432,9 @@ static int value64(const char *v, char **end, int64_t *out)
 }
 
 #define RET_RANGE "a return value outside 64 bits"
+/* perf script -F +ip (+sym, +dso, ...) prints the sample's address after the event's text,
+ * where an exit's value ends */
+#define PERF_IP "perf script's text with the sample's address after the event (-F +ip): not read (perf script -F -ip)"
 
 /* tracesynth fill's line for a reconstructed event, "tracesynth_reconstructed: event=NAME
  * tid=N ...": x becomes the event NAME stands for (sys_enter_X, sys_exit_X: X's entry and
@@ -507,6 +510,7 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
             const char *v = q + 3;
             int64_t r;
             const int range = value64(v, &q, &r);
+            if (x->perf && q != v && q < e && (*q == ' ' || *q == '\t')) return bad_line(path, line, b, e, PERF_IP);
             if (q == v || q != e) return bad_line(path, line, b, e, "malformed raw_syscalls exit (no '= VALUE')");
             if (range) return bad_line(path, line, b, e, RET_RANGE);
             x->val = r;
@@ -527,6 +531,7 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
         char *q;
         int64_t r;
         const int range = value64(args, &q, &r);   /* (printed as unsigned hex: the bits are the value) */
+        if (x->perf && q != args && blanks(q, e) != e) return bad_line(path, line, b, e, PERF_IP);
         if (q != args && blanks(q, e) == e) {
             if (range) return bad_line(path, line, b, e, RET_RANGE);
             x->val = r;
