@@ -980,6 +980,24 @@ static void perf_ip_refused(void)
                        "ipraw.txt:1: perf script's text with the sample's address after the event (-F +ip)"));
 }
 
+/* what perf script prints besides its samples' lines: a callchain's lines (perf record -g)
+ * and the side-band records of --show-task-events, --show-mmap-events and the like: refused,
+ * the option named */
+static void perf_other_lines_refused(void)
+{
+    CHECK(perf_refused("callchain.txt", "ls  3027 [001] 51656.783217:  raw_syscalls:sys_exit: NR 59 = 0\n"
+                                        "\tffffffff8142443c syscall_exit_work+0xbc ([kernel.kallsyms])\n"
+                                        "\tffffffff8225a2d3 do_syscall_64+0x243 ([kernel.kallsyms])\n\n",
+                       "callchain.txt:2: a callchain line of perf script's (perf record -g): not read (perf script -G)"));
+    CHECK(perf_refused("mmap.txt", "         swapper     0 [000]     0.000000: PERF_RECORD_MMAP -1/0: [0xffffffff81000000"
+                                   "(0x1276988) @ 0xffffffff81000000]: x [kernel.kallsyms]_text\n",
+                       "mmap.txt:1: perf script's PERF_RECORD_MMAP line (--show-task-events, --show-mmap-events, "
+                       "--show-switch-events and the like): not read (leave those options out)"));
+    CHECK(perf_refused("comm.txt", "              sh  2512 [001]     1.000001:  raw_syscalls:sys_exit: NR 59 = 0\n"
+                                   "              sh  2512 [001]     1.000002: PERF_RECORD_COMM exec: sh:2512/2512\n",
+                       "comm.txt:2: perf script's PERF_RECORD_COMM line"));
+}
+
 /* a real perf recording whose buffer (perf record -m 1) lost events: perf script
  * --show-lost-events of raw_syscalls:sys_enter and sys_exit, `cat` and `ls` in a loop */
 static void real_perf_recording(void)
@@ -1044,6 +1062,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(entries_only_fill);
     RUN(real_recording);
     RUN(perf_ip_refused);
+    RUN(perf_other_lines_refused);
     RUN(real_perf_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -262,6 +262,15 @@ static int perf_without_cpu(const char *s, const char *e)
     return 0;
 }
 
+/* a line of a sample's callchain, as perf script prints them after it: a tab, the address
+ * in hex, then the symbol */
+static int callchain_line(const char *b, const char *s, const char *e)
+{
+    const char *q = s;
+    while (q < e && isxdigit((unsigned char)*q)) q++;
+    return *b == '\t' && q > s && (q == e || *q == ' ');
+}
+
 /* a carriage return in the line [s, e) (its CRLF's taken off) that ends a line: one followed
  * by an event line's "COMM-PID [CPU] [FLAGS] TIME:" (a file whose lines end in CR alone,
  * their events hidden in the text of the line before), else NULL. ftrace prints a CR as it
@@ -649,7 +658,9 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             continue;
         head h;
         if (parse_head(s, e, &h) != 0 && perf_head(s, e, &h) != 0) {
-            const char *why = perf_without_cpu(s, e) ? "perf script's text without the CPU column, whose losses are "
+            const char *why = fmt == 2 && callchain_line(b, s, e) ? "a callchain line of perf script's (perf record -g): "
+                                                                     "not read (perf script -G)"
+                             : perf_without_cpu(s, e) ? "perf script's text without the CPU column, whose losses are "
                                                        "per CPU: not read (perf script -F +cpu)" : raw_or_hex(s, e);
             ts__ft_line ev;   /* a system call event's own text: printed with context-info off */
             memset(&ev, 0, sizeof ev);
@@ -696,6 +707,17 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 if (h.cpu + 1 > *ncpus) *ncpus = h.cpu + 1;
                 rc = fn(u, &x);
                 continue;
+            }
+            /* the side-band records --show-task-events, --show-mmap-events and the like print */
+            if (e - h.event > 12 && !memcmp(h.event, "PERF_RECORD_", 12)) {
+                const char *r = h.event + 12;
+                while (r < e && ts__is_ident(*r) && r - h.event < 40) r++;
+                char why[200];
+                snprintf(why, sizeof why, "perf script's %.*s line (--show-task-events, --show-mmap-events, "
+                         "--show-switch-events and the like): not read (leave those options out)",
+                         (int)(r - h.event), h.event);
+                rc = bad_line(path, line, b, e, why);
+                break;
             }
         }
         if (h.ns == INT64_MAX) {   /* (timestamp's saturated value: two times would be one) */
