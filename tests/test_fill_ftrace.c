@@ -998,6 +998,23 @@ static void perf_other_lines_refused(void)
                        "comm.txt:2: perf script's PERF_RECORD_COMM line"));
 }
 
+/* perf script's text without its TID column, and with --deltatime (each time the gap to the
+ * line before): refused, the option named; --reltime's times are read */
+static void perf_columns_refused(void)
+{
+    CHECK(perf_refused("notid.txt", "              sh [001]     1.000001:  raw_syscalls:sys_exit: NR 59 = 0\n",
+                       "notid.txt:1: perf script's text without the TID column: not read (perf script -F +tid)"));
+    CHECK(perf_refused("delta.txt", "              sh  2512 [001]     0.000000:  raw_syscalls:sys_exit: NR 59 = 0\n"
+                                    "              sh  2512 [001]     0.000030: raw_syscalls:sys_enter: NR 12 (0)\n"
+                                    "              sh  2512 [001]     0.000001:  raw_syscalls:sys_exit: NR 12 = 0\n",
+                       "delta.txt:3: the time goes back on CPU 1 (line 2's is later; perf script --deltatime's times "
+                       "are not read: leave it out)"));
+    /* ftrace's text keeps its message */
+    CHECK(perf_refused("back.trace", "              sh-2512    [001] .....     2.000000: sys_read -> 0x10\n"
+                                     "              sh-2512    [001] .....     1.000000: sys_read -> 0x10\n",
+                       "back.trace:2: the time goes back on CPU 1 (line 1's is later):"));
+}
+
 /* a real perf recording whose buffer (perf record -m 1) lost events: perf script
  * --show-lost-events of raw_syscalls:sys_enter and sys_exit, `cat` and `ls` in a loop */
 static void real_perf_recording(void)
@@ -1063,6 +1080,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(real_recording);
     RUN(perf_ip_refused);
     RUN(perf_other_lines_refused);
+    RUN(perf_columns_refused);
     RUN(real_perf_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

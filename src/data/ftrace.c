@@ -246,6 +246,20 @@ static int perf_head(const char *s, const char *e, head *h)
     return -1;
 }
 
+/* a line of perf script's text printed without its thread column: "COMM [CPU] TIME: EVENT"
+ * (a line perf_head does not read) */
+static int perf_without_tid(const char *s, const char *e)
+{
+    for (const char *k = memchr(s, '[', (size_t)(e - s)); k; k = memchr(k + 1, '[', (size_t)(e - k - 1))) {
+        int64_t cpu, ns;
+        int clock, frac;
+        const char *q = ts__digits(k + 1, e, &cpu);
+        if (!q || q + 1 >= e || *q != ']' || (q[1] != ' ' && q[1] != '\t')) continue;
+        if (timestamp(blanks(q + 1, e), e, &ns, &clock, &frac) && (k == s || k[-1] == ' ' || k[-1] == '\t')) return 1;
+    }
+    return 0;
+}
+
 /* a line of perf script's text printed without its CPU column: "COMM TID TIME: EVENT" */
 static int perf_without_cpu(const char *s, const char *e)
 {
@@ -660,6 +674,8 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         if (parse_head(s, e, &h) != 0 && perf_head(s, e, &h) != 0) {
             const char *why = fmt == 2 && callchain_line(b, s, e) ? "a callchain line of perf script's (perf record -g): "
                                                                      "not read (perf script -G)"
+                             : perf_without_tid(s, e) ? "perf script's text without the TID column: not read (perf "
+                                                        "script -F +tid)"
                              : perf_without_cpu(s, e) ? "perf script's text without the CPU column, whose losses are "
                                                        "per CPU: not read (perf script -F +cpu)" : raw_or_hex(s, e);
             ts__ft_line ev;   /* a system call event's own text: printed with context-info off */
@@ -742,9 +758,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             nlast = nn;
         }
         if (h.ns < last[h.cpu]) {
-            char why[96];
-            snprintf(why, sizeof why, "the time goes back on CPU %lld (line %zu's is later)", (long long)h.cpu,
-                     last_line[h.cpu]);
+            /* (perf script orders its lines by time: one going back is --deltatime's) */
+            char why[160];
+            snprintf(why, sizeof why, "the time goes back on CPU %lld (line %zu's is later%s)", (long long)h.cpu,
+                     last_line[h.cpu], h.perf ? "; perf script --deltatime's times are not read: leave it out" : "");
             rc = bad_line(path, line, b, e, why);
             break;
         }
