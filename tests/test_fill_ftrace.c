@@ -1015,6 +1015,24 @@ static void perf_columns_refused(void)
                        "back.trace:2: the time goes back on CPU 1 (line 1's is later):"));
 }
 
+/* perf script's lines ended by a carriage return alone: refused, as ftrace's are (the lines
+ * after the first were read as its event's text); one in a thread's name is read */
+static void perf_cr_line_ends(void)
+{
+    CHECK(perf_refused("cr.txt", "              sh  2512 [001]     1.000001: raw_syscalls:sys_enter: NR 0 (3)\r"
+                                 "              sh  2512 [001]     1.000002: raw_syscalls:sys_enter: NR 1 (3)\r\n",
+                       "cr.txt:1: a carriage return before an event line's"));
+    write_file(at("crcomm.txt"), "             a\rb  2512 [001]     1.000001: raw_syscalls:sys_enter: NR 0 (3)\r\n"
+                                 "             a\rb  2512 [001]     1.000002: raw_syscalls:sys_enter: NR 1 (3)\r\n");
+    ts_gap_list gl;
+    const int rc = ts_gaps_find(at("crcomm.txt"), 0, &gl);
+    CHECK_MSG(rc == 0, "%s", ts_error());
+    if (rc == 0) {
+        CHECK(gl.events == 2);
+        ts_gap_list_free(&gl);
+    }
+}
+
 /* a real perf recording whose buffer (perf record -m 1) lost events: perf script
  * --show-lost-events of raw_syscalls:sys_enter and sys_exit, `cat` and `ls` in a loop */
 static void real_perf_recording(void)
@@ -1081,6 +1099,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_ip_refused);
     RUN(perf_other_lines_refused);
     RUN(perf_columns_refused);
+    RUN(perf_cr_line_ends);
     RUN(real_perf_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

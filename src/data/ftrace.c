@@ -286,19 +286,20 @@ static int callchain_line(const char *b, const char *s, const char *e)
 }
 
 /* a carriage return in the line [s, e) (its CRLF's taken off) that ends a line: one followed
- * by an event line's "COMM-PID [CPU] [FLAGS] TIME:" (a file whose lines end in CR alone,
- * their events hidden in the text of the line before), else NULL. ftrace prints a CR as it
- * is in a trace_marker's text and in a thread's name: one inside the line's own name is
- * not one */
+ * by an event line's "COMM-PID [CPU] [FLAGS] TIME:" or perf script's "COMM TID [CPU] TIME:"
+ * (a file whose lines end in CR alone, their events hidden in the text of the line before),
+ * else NULL. ftrace and perf print a CR as it is in a trace_marker's text and in a thread's
+ * name: one inside the line's own name is not one */
 static const char *cr_line_end(const char *s, const char *e)
 {
     const char *r = memchr(s, '\r', (size_t)(e - s));
     if (!r) return NULL;
     head h;
-    const char *own = parse_head(s, e, &h) == 0 && h.comm_end - s <= COMM_MAX ? h.comm_end : s;
+    const char *own = s;
+    if ((parse_head(s, e, &h) == 0 || perf_head(s, e, &h) == 0) && h.comm_end - s <= COMM_MAX) own = h.comm_end;
     for (; r; r = memchr(r + 1, '\r', (size_t)(e - r - 1))) {
-        const char *n = memchr(r + 1, '\r', (size_t)(e - r - 1));
-        if (r >= own && parse_head(blanks(r + 1, n ? n : e), n ? n : e, &h) == 0) return r;
+        const char *n = memchr(r + 1, '\r', (size_t)(e - r - 1)), *ne = n ? n : e, *q = blanks(r + 1, ne);
+        if (r >= own && (parse_head(q, ne, &h) == 0 || perf_head(q, ne, &h) == 0)) return r;
     }
     return NULL;
 }
