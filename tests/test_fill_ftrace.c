@@ -1033,6 +1033,39 @@ static void perf_cr_line_ends(void)
     }
 }
 
+/* perf script -a prints a sample of no known thread as ":-1    -1 [CPU]", which reads as
+ * ftrace's "COMM-PID" too (the comm ":-1   ", pid 1): read as perf's, of thread -1 (not
+ * known), first in the file or after perf's lines; a comm holding "[N] TIME:" of its own */
+static void perf_unknown_thread(void)
+{
+    static const char *const text[] = {
+        "             :-1    -1 [000]     1.000001:     sched:sched_switch: prev_comm=a prev_pid=7 prev_prio=120 "
+        "prev_state=X ==> next_comm=perf next_pid=8 next_prio=139\n"
+        "            perf     8 [000]     1.000002: raw_syscalls:sys_enter: NR 0 (3)\n",
+        "            perf     8 [000]     1.000002: raw_syscalls:sys_enter: NR 0 (3)\n"
+        "             :-1    -1 [000]     1.000003:     sched:sched_switch: prev_comm=perf prev_pid=8 prev_prio=120 "
+        "prev_state=X ==> next_comm=a next_pid=7 next_prio=139\n",
+        "    a 5 [0] 1.0:     8 [000]     1.000002: raw_syscalls:sys_enter: NR 0 (3)\n"
+        "            perf     8 [000]     1.000003: raw_syscalls:sys_enter: NR 1 (3)\n",
+    };
+    static const int64_t tid[3][2] = {{-1, 8}, {8, -1}, {8, 8}};
+    for (int k = 0; k < 3; k++) {
+        write_file(at("unknown.txt"), text[k]);
+        const char *one[] = {at("unknown.txt")};
+        ts_ctf_opts co = {NULL, 0, TS_CTF_ALL, -1, 0, 0};
+        ts_ctf_trace a;
+        char *notes = NULL;
+        const int rc = ts_ftrace_load(one, 1, &co, "x86_64", &a, &notes);
+        CHECK_MSG(rc == 0, "%d: %s", k, ts_error());
+        if (rc) continue;
+        CHECK_MSG(a.n == 2 && a.tid[0] == tid[k][0] && a.tid[1] == tid[k][1], "%d: %zu events, tids %lld %lld", k, a.n,
+                  (long long)a.tid[0], (long long)(a.n > 1 ? a.tid[1] : 0));
+        if (k == 2) CHECK(a.comm[0] && !strcmp(a.comm[0], "a 5 [0] 1.0:"));
+        ts_ctf_trace_free(&a);
+        free(notes);
+    }
+}
+
 /* a real perf recording whose buffer (perf record -m 1) lost events: perf script
  * --show-lost-events of raw_syscalls:sys_enter and sys_exit, `cat` and `ls` in a loop */
 static void real_perf_recording(void)
@@ -1100,6 +1133,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_other_lines_refused);
     RUN(perf_columns_refused);
     RUN(perf_cr_line_ends);
+    RUN(perf_unknown_thread);
     RUN(real_perf_recording);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

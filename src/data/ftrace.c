@@ -212,38 +212,63 @@ static int parse_head(const char *s, const char *e, head *h)
     return -1;
 }
 
+/* perf script's "[CPU] TIME:" at the '[' k of [s, e), the thread number before it and a
+ * blank before that, into h: 0 when it fits */
+static int perf_head_at(const char *s, const char *k, const char *e, head *h)
+{
+    const char *q = ts__digits(k + 1, e, &h->cpu);
+    if (!q || q == e || *q != ']' || h->cpu > 65535) return -1;
+    if (q + 1 == e || (q[1] != ' ' && q[1] != '\t')) return -1;
+    const char *t = timestamp(blanks(q + 1, e), e, &h->ns, &h->clock, &h->frac);
+    if (!t) return -1;
+    /* back from the '[': blanks, the thread number ("PID/TID": the TID; -1 a thread perf does
+     * not know), a blank */
+    const char *p = k;
+    while (p > s && (p[-1] == ' ' || p[-1] == '\t')) p--;
+    if (p == k) return -1;
+    const char *d = p;
+    while (d > s && ((d[-1] >= '0' && d[-1] <= '9') || d[-1] == '/' || d[-1] == '-')) d--;
+    const char *sl = memchr(d, '/', (size_t)(p - d)), *tid = sl ? sl + 1 : d;
+    if (sl && memchr(sl + 1, '/', (size_t)(p - sl - 1))) return -1;
+    /* each number: digits, or -1 */
+    for (int part = 0; part < 2; part++) {
+        const char *a = part ? tid : d, *z = part ? p : (sl ? sl : d);
+        if (!part && !sl) continue;
+        int neg = a < z && *a == '-';
+        int64_t v;
+        if (ts__digits(a + neg, z, &v) != z || (neg && v != 1)) return -1;
+        if (part) h->pid = neg ? -1 : v;
+    }
+    if (d > s && d[-1] != ' ' && d[-1] != '\t') return -1;
+    const char *ce = d;
+    while (ce > s && (ce[-1] == ' ' || ce[-1] == '\t')) ce--;
+    h->comm = s;
+    h->comm_end = ce;
+    h->tgid = h->flags = 0;
+    h->perf = 1;
+    h->event = blanks(t, e);
+    return 0;
+}
+
 /* perf script's "COMM TID [CPU] TIME:" at s (after the blanks that right-align the comm in 16
- * columns; "PID/TID" with -F +pid): the first "[CPU] TIME:" with a thread number before it
- * and a blank before that. The comm may hold blanks; it is empty where perf knew no name
- * (then ":TID") */
+ * columns, "%16s %5d"; "PID/TID" with -F +pid). The comm may be any bytes, blanks and
+ * digits, even a head of its own ("a 5 [0] 1.0:"), so each '[' is tried: of those that fit
+ * with the comm within its 16 bytes the last (an earlier one is inside the comm), else the
+ * first that fits. The comm is empty where perf knew no name (then ":TID") */
 static int perf_head(const char *s, const char *e, head *h)
 {
+    head c;
+    int found = 0;
     for (const char *k = memchr(s, '[', (size_t)(e - s)); k; k = memchr(k + 1, '[', (size_t)(e - k - 1))) {
-        const char *q = ts__digits(k + 1, e, &h->cpu);
-        if (!q || q == e || *q != ']' || h->cpu > 65535) continue;
-        const char *t = timestamp(blanks(q + 1, e), e, &h->ns, &h->clock, &h->frac);
-        if (!t || q + 1 == e || (q[1] != ' ' && q[1] != '\t')) continue;
-        /* back from the '[': blanks, the thread number (PID/TID: the TID), a blank */
-        const char *p = k;
-        while (p > s && (p[-1] == ' ' || p[-1] == '\t')) p--;
-        if (p == k) continue;
-        const char *d = p;
-        while (d > s && ((d[-1] >= '0' && d[-1] <= '9') || d[-1] == '/')) d--;
-        if (d == p || *d == '/' || p[-1] == '/') continue;
-        const char *sl = memchr(d, '/', (size_t)(p - d));
-        if (sl && memchr(sl + 1, '/', (size_t)(p - sl - 1))) continue;
-        if (!ts__digits(sl ? sl + 1 : d, p, &h->pid)) continue;
-        if (d > s && d[-1] != ' ' && d[-1] != '\t') continue;
-        const char *ce = d;
-        while (ce > s && (ce[-1] == ' ' || ce[-1] == '\t')) ce--;
-        h->comm = s;
-        h->comm_end = ce;
-        h->tgid = h->flags = 0;
-        h->perf = 1;
-        h->event = blanks(t, e);
-        return 0;
+        if (perf_head_at(s, k, e, &c) != 0) continue;
+        if (c.comm_end - s > COMM_MAX) {
+            if (!found) *h = c;
+            return 0;
+        }
+        *h = c;
+        found = 1;
     }
-    return -1;
+    return found ? 0 : -1;
 }
 
 /* a line of perf script's text printed without its thread column: "COMM [CPU] TIME: EVENT"
@@ -671,8 +696,14 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         if (e - s > 4 && !memcmp(s, "CPU ", 4) && (q = ts__digits(s + 4, e, &v)) && (size_t)(e - q) == 9 &&
             !memcmp(q, " is empty", 9))
             continue;
-        head h;
-        if (parse_head(s, e, &h) != 0 && perf_head(s, e, &h) != 0) {
+        /* a line both read (perf's ":-1    -1 [000] ...", ftrace's "COMM-1"): perf's in its
+         * text, and first in a file when ftrace's comm would end in a blank (ftrace prints
+         * the '-' right after it) */
+        head h, hp;
+        const int is_ft = parse_head(s, e, &h) == 0, is_perf = (fmt != 1 || !is_ft) && perf_head(s, e, &hp) == 0;
+        if (is_perf && (!is_ft || fmt == 2 || (h.comm_end > h.comm && (h.comm_end[-1] == ' ' || h.comm_end[-1] == '\t'))))
+            h = hp;
+        if (!is_ft && !is_perf) {
             const char *why = fmt == 2 && callchain_line(b, s, e) ? "a callchain line of perf script's (perf record -g): "
                                                                      "not read (perf script -G)"
                              : perf_without_tid(s, e) ? "perf script's text without the TID column: not read (perf "
