@@ -773,7 +773,8 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             break;
         }
         if (h.pid > PID_MAX) {   /* (past 2^63 the digits saturate: two threads would be one) */
-            rc = bad_line(path, line, b, e, "a pid outside Linux's 0 to 4194304 in 'COMM-PID'");
+            rc = bad_line(path, line, b, e, h.perf ? "a TID outside Linux's 0 to 4194304 (-1: not known) in 'COMM TID'"
+                                                   : "a pid outside Linux's 0 to 4194304 in 'COMM-PID'");
             break;
         }
         if (*clock && h.clock != *clock) {
