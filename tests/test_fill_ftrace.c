@@ -869,8 +869,8 @@ static void perf_script_text(void)
     for (size_t i = 0; i < no; i++) {
         if (strstr(ol[i], "PERF_RECORD_LOST lost 6")) lostline = i + 1;
         if (!strstr(ol[i], TS_FTRACE_RECON ": ")) continue;
-        /* perf's head: COMM TID [CPU] TIME:, right after the marker */
-        CHECK_MSG(lostline && i >= lostline && i < lostline + 6 && strstr(ol[i], "              dd     10 [000]     1.00"),
+        /* perf's head, "%16s %5d [%03d] ": COMM TID [CPU] TIME:, right after the marker */
+        CHECK_MSG(lostline && i >= lostline && i < lostline + 6 && strstr(ol[i], "              dd    10 [000]     1.00"),
                   "%s", ol[i]);
         recon++;
     }

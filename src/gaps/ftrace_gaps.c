@@ -433,7 +433,7 @@ static void put_head(FILE *f, const ft_ev *s, const char *comm, int64_t tid, int
 {
     int cl = (int)strlen(comm);
     if (s->bits & FT_PERF) {
-        fprintf(f, "%*s%.*s %6" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, comm, tid);
+        fprintf(f, "%*s%.*s %5" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, comm, tid);
     } else {
         fprintf(f, "%*s%.*s-%-7" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, comm, tid);
         if (s->bits & FT_TGID) fputs("(-------) ", f);
