@@ -85,6 +85,8 @@ static const char about[] =
         "                 record -e 'raw_syscalls:*' or -e 'syscalls:*', then perf script\n"
         "                 --show-lost-events: 'COMM TID [CPU] TIME: EVENT' lines, its\n"
         "                 PERF_RECORD_LOST lines the CPU's lost events); one format per file.\n"
+        "                 Its text without the CPU or TID column, with -F +ip, callchains\n"
+        "                 (-g), --deltatime or --show-*-events' lines is refused, named.\n"
         "\n"
         "Named events get IDs by frequency rank over the first 70% of the events (the\n"
         "training part of the default time split; 0 = most frequent, ties by name); names\n"

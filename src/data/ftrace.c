@@ -29,7 +29,10 @@
  *   COMM right-aligned, the TID ("PID/TID" with -F +pid), [CPU], the time, then the event
  *   with its group ("syscalls:sys_enter_brk: brk: 0x0"), its text as libtraceevent prints
  *   it (trace-cmd report's); with --show-lost-events, "... TIME: PERF_RECORD_LOST lost 37"
- *   is a marker of the events the CPU's buffer lost. Each CPU's times
+ *   is a marker of the events the CPU's buffer lost; ":-1    -1 [000]" a sample of a thread
+ *   perf does not know (thread -1). Refused, each named: text without the CPU or the TID
+ *   column, the sample's address after an exit's value (-F +ip), callchain lines (record -g),
+ *   --deltatime's times and the side-band records (PERF_RECORD_MMAP, ...). Each CPU's times
  * must not go back (an error); CPUs may interleave out of order (trace_pipe reads each
  * CPU's buffer as it fills), so the events are sorted by time, keeping each file's order
  * among equal times. A last line without its newline was cut while written: left out,
