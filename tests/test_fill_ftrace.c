@@ -1011,6 +1011,8 @@ static void perf_columns_refused(void)
                        "are not read: leave it out)"));
     CHECK(perf_refused("bigtid.txt", "              sh 99999999 [001]     1.000001:  raw_syscalls:sys_exit: NR 59 = 0\n",
                        "bigtid.txt:1: a TID outside Linux's 0 to 4194304 (-1: not known) in 'COMM TID'"));
+    CHECK(perf_refused("bigcpu.txt", "              sh  2512 [70000]     1.000001:  raw_syscalls:sys_exit: NR 59 = 0\n",
+                       "bigcpu.txt:1: a CPU number above 65535 (the most CPUs read)"));
     /* ftrace's text keeps its message */
     CHECK(perf_refused("back.trace", "              sh-2512    [001] .....     2.000000: sys_read -> 0x10\n"
                                      "              sh-2512    [001] .....     1.000000: sys_read -> 0x10\n",

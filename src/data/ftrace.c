@@ -216,11 +216,11 @@ static int parse_head(const char *s, const char *e, head *h)
 }
 
 /* perf script's "[CPU] TIME:" at the '[' k of [s, e), the thread number before it and a
- * blank before that, into h: 0 when it fits */
+ * blank before that, into h: 0 when it fits, -2 when it does but for a CPU above 65535 */
 static int perf_head_at(const char *s, const char *k, const char *e, head *h)
 {
     const char *q = ts__digits(k + 1, e, &h->cpu);
-    if (!q || q == e || *q != ']' || h->cpu > 65535) return -1;
+    if (!q || q == e || *q != ']') return -1;
     if (q + 1 == e || (q[1] != ' ' && q[1] != '\t')) return -1;
     const char *t = timestamp(blanks(q + 1, e), e, &h->ns, &h->clock, &h->frac);
     if (!t) return -1;
@@ -250,20 +250,23 @@ static int perf_head_at(const char *s, const char *k, const char *e, head *h)
     h->tgid = h->flags = 0;
     h->perf = 1;
     h->event = blanks(t, e);
-    return 0;
+    return h->cpu > 65535 ? -2 : 0;
 }
 
 /* perf script's "COMM TID [CPU] TIME:" at s (after the blanks that right-align the comm in 16
  * columns, "%16s %5d"; "PID/TID" with -F +pid). The comm may be any bytes, blanks and
  * digits, even a head of its own ("a 5 [0] 1.0:"), so each '[' is tried: of those that fit
  * with the comm within its 16 bytes the last (an earlier one is inside the comm), else the
- * first that fits. The comm is empty where perf knew no name (then ":TID") */
+ * first that fits. The comm is empty where perf knew no name (then ":TID"). -2: none fits
+ * but for a CPU above 65535 */
 static int perf_head(const char *s, const char *e, head *h)
 {
     head c;
-    int found = 0;
+    int found = 0, big_cpu = 0;
     for (const char *k = memchr(s, '[', (size_t)(e - s)); k; k = memchr(k + 1, '[', (size_t)(e - k - 1))) {
-        if (perf_head_at(s, k, e, &c) != 0) continue;
+        const int rc = perf_head_at(s, k, e, &c);
+        big_cpu |= rc == -2;
+        if (rc != 0) continue;
         if (c.comm_end - s > COMM_MAX) {
             if (!found) *h = c;
             return 0;
@@ -271,7 +274,7 @@ static int perf_head(const char *s, const char *e, head *h)
         *h = c;
         found = 1;
     }
-    return found ? 0 : -1;
+    return found ? 0 : big_cpu ? -2 : -1;
 }
 
 /* a line of perf script's text printed without its thread column: "COMM [CPU] TIME: EVENT"
@@ -703,7 +706,12 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
          * text, and first in a file when ftrace's comm would end in a blank (ftrace prints
          * the '-' right after it) */
         head h, hp;
-        const int is_ft = parse_head(s, e, &h) == 0, is_perf = (fmt != 1 || !is_ft) && perf_head(s, e, &hp) == 0;
+        const int is_ft = parse_head(s, e, &h) == 0, perf = fmt != 1 || !is_ft ? perf_head(s, e, &hp) : -1,
+                  is_perf = perf == 0;
+        if (!is_ft && perf == -2) {
+            rc = bad_line(path, line, b, e, "a CPU number above 65535 (the most CPUs read)");
+            break;
+        }
         if (is_perf && (!is_ft || fmt == 2 || (h.comm_end > h.comm && (h.comm_end[-1] == ' ' || h.comm_end[-1] == '\t'))))
             h = hp;
         if (!is_ft && !is_perf) {
