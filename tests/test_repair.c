@@ -963,7 +963,56 @@ static void eval_without_dt(void)
     CHECK(system(cmd) == 0);
 }
 
+/* a library caller's NULL: each function refuses it by name, outputs emptied (they crashed,
+ * and a NULL path was read as "(null)") */
+static void null_arguments_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[600];
+    snprintf(path, sizeof path, "%s/k.tsc", dir);
+    ts_rng r;
+    ts_rng_seed(&r, 3);
+    ts_mc real;
+    make_mc(&real, 100, 4, &r, 1);
+    ts_constraints k, k2;
+    REQUIRE(ts_constraints_learn(&real, 0, &k) == 0);
+    ts_validity val;
+    ts_repair_report rep;
+#define FAILS(call, msg) do { ts_clear_error(); int rc_ = (call); \
+    CHECK_MSG(rc_ == -1 && strstr(ts_error(), msg), "%s: %d: %s", #call, rc_, ts_error()); } while (0)
+    FAILS(ts_constraints_learn(NULL, 0, &k2), "ts_constraints_learn: m is NULL");
+    CHECK(k2.V == 0 && k2.trans == NULL);
+    FAILS(ts_constraints_learn(&real, 0, NULL), "ts_constraints_learn: out is NULL");
+    FAILS(ts_constraints_save(NULL, path), "ts_constraints_save: k is NULL");
+    FAILS(ts_constraints_save(&k, NULL), "ts_constraints_save: path is NULL");
+    CHECK(!ts_file_exists(path));
+    REQUIRE(ts_constraints_save(&k, path) == 0);
+    FAILS(ts_constraints_load(NULL, &k2), "ts_constraints_load: path is NULL");
+    CHECK(k2.V == 0 && k2.trans == NULL);
+    FAILS(ts_constraints_load(path, NULL), "ts_constraints_load: out is NULL");
+    FAILS(ts_constraints_fit(NULL, &real, "t"), "ts_constraints_fit: k is NULL");
+    FAILS(ts_constraints_fit(&k, NULL, "t"), "ts_constraints_fit: m is NULL");
+    FAILS(ts_constraints_fit(&k, &real, NULL), "ts_constraints_fit: what is NULL");
+    FAILS(ts_constraints_validity(NULL, &real, 0, &val), "ts_constraints_validity: k is NULL");
+    CHECK(val.events == 0 && val.d_trans == -1 && val.d_time == -1 && val.d_cpu == -1 && val.d_attr == -1);
+    FAILS(ts_constraints_validity(&k, NULL, 0, &val), "ts_constraints_validity: m is NULL");
+    FAILS(ts_constraints_validity(&k, &real, 0, NULL), "ts_constraints_validity: out is NULL");
+    ts_mc noev = {.n = 3};
+    FAILS(ts_constraints_validity(&k, &noev, 0, &val), "ts_constraints_validity: m->ch[TS_CH_EVENT] is NULL");
+    FAILS(ts_repair(NULL, &real, 0, NULL, &rep), "ts_repair: k is NULL");
+    CHECK(rep.events == 0);
+    FAILS(ts_repair(&k, NULL, 0, NULL, &rep), "ts_repair: m is NULL");
+    FAILS(ts_repair(&k, &real, 0, NULL, NULL), "ts_repair: out is NULL");
+#undef FAILS
+    CHECK(ts_constraints_validity(&k, &real, 0, &val) == 0 && val.events == 100 && val.d_trans == 0);
+    CHECK(ts_repair(&k, &real, 0, NULL, &rep) == 0 && rep.events == 100);
+    ts_constraints_free(&k);
+    ts_mc_free(&real);
+}
+
 TEST_MAIN("repair", {
+    RUN(null_arguments_refused);
     RUN(ctf_output);
     RUN(memorization);
     RUN(markov_baseline);

@@ -36,6 +36,9 @@ typedef struct {
     ts_vocab  events, comm, ret; /* the names of the IDs (n == 0: unnamed) */
 } ts_constraints;
 
+/* A NULL argument (what of ts_repair excepted) is refused with -1 and the error
+ * "FUNCTION: ARGUMENT is NULL", an output given emptied first. */
+
 /* learn from the first n_train events of m (0: all) */
 int  ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out);
 int  ts_constraints_save(const ts_constraints *k, const char *path);
@@ -53,7 +56,8 @@ typedef struct {
     double d_trans, d_time, d_cpu, d_attr;
     size_t events, pairs;
 } ts_validity;
-void ts_constraints_validity(const ts_constraints *k, const ts_mc *m, size_t len, ts_validity *out);
+/* 0 / -1 (a NULL argument: every distance -1) */
+int  ts_constraints_validity(const ts_constraints *k, const ts_mc *m, size_t len, ts_validity *out);
 
 /* repair m in place with as few changes as possible: the event sequence becomes the
  * closest (fewest events replaced) walk through the transition graph, by dynamic
@@ -62,7 +66,8 @@ void ts_constraints_validity(const ts_constraints *k, const ts_mc *m, size_t len
  * ret: the numerically nearest, between two as near the more frequent; a return value
  * the constraints do not name, their <unk>, by the number it was; comm, and a <unk> of
  * the trace's own: the type's most frequent). Windows of len events
- * (0: one sequence) are repaired each on its own. After it D_trans = D_time = D_cpu =
+ * (0: one sequence) are repaired each on its own; what names m in errors (NULL:
+ * "synthetic trace"). After it D_trans = D_time = D_cpu =
  * D_attr = 0. */
 typedef struct {
     size_t events;               /* events looked at */

@@ -51,7 +51,9 @@ static void alloc_tables(ts_constraints *k)
 
 int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!m) return ts_fail_null(__func__, "m");
     size_t n = n_train && n_train < m->n ? n_train : m->n;
     if (n == 0) return ts_fail("no events to learn constraints from");
     out->V = ts_mc_card(m, TS_CH_EVENT);
@@ -123,6 +125,8 @@ int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
 
 int ts_constraints_save(const ts_constraints *k, const char *path)
 {
+    if (!k) return ts_fail_null(__func__, "k");
+    if (!path) return ts_fail_null(__func__, "path");
     ts_writer w;
     ts_writer_init(&w, path);
     ts_writer_text(&w, "MODEL", "constraints");
@@ -205,7 +209,9 @@ static int not_constraints(const char *path, const ts_chunk *mc)
 
 int ts_constraints_load(const char *path, ts_constraints *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!path) return ts_fail_null(__func__, "path");
     ts_reader r;
     if (ts_reader_open_as(&r, path, "not a constraints file; " WRITES_ONE) != 0) return -1;
     int rc = -1;
@@ -288,6 +294,9 @@ done:
 
 int ts_constraints_fit(const ts_constraints *k, ts_mc *m, const char *what)
 {
+    if (!k) return ts_fail_null(__func__, "k");
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!what) return ts_fail_null(__func__, "what");
     /* names on one side only: the IDs of one trace would be read as the other's types */
     if ((k->events.n > 0) != (m->events.vocab.n > 0))
         return ts_fail("%s: its event types have %s, the constraints' %s: they cannot be matched by name", what,
@@ -313,11 +322,16 @@ static int allowed_value(const ts_constraints *k, int c, int32_t v, int32_t x)
 
 static int known_type(const ts_constraints *k, int32_t v) { return v >= 0 && v < k->V && k->seen[v]; }
 
-void ts_constraints_validity(const ts_constraints *k, const ts_mc *m, size_t len, ts_validity *out)
+int ts_constraints_validity(const ts_constraints *k, const ts_mc *m, size_t len, ts_validity *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    out->d_trans = out->d_time = out->d_cpu = out->d_attr = -1;
+    if (!k) return ts_fail_null(__func__, "k");
+    if (!m) return ts_fail_null(__func__, "m");
     size_t n = m->n, bad_trans = 0, bad_time = 0, bad_cpu = 0, bad_attr = 0;
     const int32_t *e = m->ch[TS_CH_EVENT];
+    if (n && !e) return ts_fail_null(__func__, "m->ch[TS_CH_EVENT]");
     for (size_t i = 0; i < n; i++) {
         int32_t v = e[i];
         int known = known_type(k, v);
@@ -340,4 +354,5 @@ void ts_constraints_validity(const ts_constraints *k, const ts_mc *m, size_t len
     out->d_time = k->card[TS_CH_DT] && m->dt && n ? (double)bad_time / (double)n : -1;
     out->d_cpu = k->card[TS_CH_CPU] && m->ch[TS_CH_CPU] && n ? (double)bad_cpu / (double)n : -1;
     out->d_attr = has_attr && n ? (double)bad_attr / (double)n : -1;
+    return 0;
 }

@@ -110,7 +110,10 @@ static void mark_renamed(const ts_vocab *from, const ts_vocab *to, const int32_t
 
 int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, ts_repair_report *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!k) return ts_fail_null(__func__, "k");
+    if (!m) return ts_fail_null(__func__, "m");
     if (!what) what = "synthetic trace";
     size_t n = m->n;
     uint8_t *touched = ts_calloc(n ? n : 1, 1);   /* per event, bit c: channel c changed */
