@@ -1183,7 +1183,100 @@ static void channel_number_outside_absent(void)
     CHECK(ts_mc_has(&m, TS_CH_DT) == 0 && ts_mc_has(&m, TS_CH_CPU) == 0);
 }
 
+/* a library caller's NULL: refused by name, outputs emptied ('FUNCTION: ARGUMENT is NULL');
+ * each crashed, or read a NULL path as "(null)" */
+static void null_arguments_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[600], out[600];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    ts_mc_raw r;
+    small_raw(&r);
+    ts_mc m, o;
+    REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
+    REQUIRE(ts_mc_save(ds, &m) == 0);
+    ts_mc_fidelity f;
+    ts_mc_drawer *dr = (ts_mc_drawer *)&f;
+    int64_t *t = (int64_t *)&f;
+    void *v = &f;
+    double share = 1;
+    size_t nw = 1;
+    ts_mc_raw ro;
+    const int32_t ev[2] = {0, 1};
+#define FAILS(call, msg) do { ts_clear_error(); memset(&o, 0xff, sizeof o); int rc_ = (call); \
+    CHECK_MSG(rc_ == -1 && strstr(ts_error(), msg), "%s: %d: %s", #call, rc_, ts_error()); } while (0)
+#define EMPTY(x) CHECK(x.n == 0 && x.dt == NULL && x.ch[TS_CH_EVENT] == NULL)
+    FAILS(ts_mc_renumber(NULL, NULL, NULL, NULL, NULL), "ts_mc_renumber: m is NULL");
+    FAILS(ts_mc_slice(NULL, 0, 1, &o), "ts_mc_slice: m is NULL");
+    EMPTY(o);
+    FAILS(ts_mc_slice(&m, 0, 1, NULL), "ts_mc_slice: out is NULL");
+    FAILS(ts_mc_event_times(NULL, "x", &t), "ts_mc_event_times: m is NULL");
+    CHECK(t == NULL);
+    FAILS(ts_mc_event_times(&m, NULL, &t), "ts_mc_event_times: out is NULL");
+    FAILS(ts_mc_event_times(&m, "x", NULL), "ts_mc_event_times: t is NULL");
+    FAILS(ts_mc_write_strace(NULL, &m), "ts_mc_write_strace: path is NULL");
+    FAILS(ts_mc_write_strace(out, NULL), "ts_mc_write_strace: m is NULL");
+    FAILS(ts_mc_write_ctf(NULL, &m), "ts_mc_write_ctf: dir is NULL");
+    FAILS(ts_mc_write_ctf(out, NULL), "ts_mc_write_ctf: m is NULL");
+    CHECK(!ts_file_exists(out));
+    FAILS(ts_mc_encode(NULL, 1.0, &o), "ts_mc_encode: raw is NULL");
+    EMPTY(o);
+    FAILS(ts_mc_encode(&r, 1.0, NULL), "ts_mc_encode: out is NULL");
+    ts_mc_raw nonames = {.n = 3};
+    FAILS(ts_mc_encode(&nonames, 1.0, &o), "ts_mc_encode: raw->names is NULL");
+    FAILS(ts_mc_save(NULL, &m), "ts_mc_save: dir is NULL");
+    FAILS(ts_mc_save(out, NULL), "ts_mc_save: m is NULL");
+    FAILS(ts_mc_load(NULL, &o), "ts_mc_load: dir is NULL");
+    EMPTY(o);
+    FAILS(ts_mc_load(ds, NULL), "ts_mc_load: out is NULL");
+    FAILS(ts_mc_load_channel(NULL, TS_CH_DT, 6, &v), "ts_mc_load_channel: dir is NULL");
+    CHECK(v == NULL);
+    FAILS(ts_mc_load_channel(ds, TS_CH_DT, 6, NULL), "ts_mc_load_channel: out is NULL");
+    FAILS(ts_mc_compare(NULL, &m, 0, &f), "ts_mc_compare: real is NULL");
+    FAILS(ts_mc_compare(&m, NULL, 0, &f), "ts_mc_compare: synth is NULL");
+    FAILS(ts_mc_compare(&m, &m, 0, NULL), "ts_mc_compare: out is NULL");
+    FAILS(ts_mc_memorized(NULL, 0, &m, 2, &share, &nw), "ts_mc_memorized: train is NULL");
+    CHECK(share == 0 && nw == 0);
+    FAILS(ts_mc_memorized(&m, 0, NULL, 2, &share, &nw), "ts_mc_memorized: synth is NULL");
+    FAILS(ts_mc_memorized(&m, 0, &m, 2, NULL, &nw), "ts_mc_memorized: share is NULL");
+    FAILS(ts_mc_markov(NULL, 0, 2, 10, 1, &o), "train is NULL");
+    EMPTY(o);
+    FAILS(ts_mc_markov(&m, 0, 2, 10, 1, NULL), "out is NULL");
+    FAILS(ts_mc_markov_windows(NULL, 0, 2, 2, 5, 1, &o), "train is NULL");
+    FAILS(ts_mc_from_events(NULL, 0, ev, 2, 1, &o), "ts_mc_from_events: train is NULL");
+    EMPTY(o);
+    FAILS(ts_mc_from_events(&m, 0, NULL, 2, 1, &o), "ts_mc_from_events: ev is NULL");
+    FAILS(ts_mc_from_events(&m, 0, ev, 2, 1, NULL), "ts_mc_from_events: out is NULL");
+    FAILS(ts_mc_drawer_new(NULL, 0, TS_DRAW_TYPE, &dr), "ts_mc_drawer_new: train is NULL");
+    CHECK(dr == NULL);
+    FAILS(ts_mc_drawer_new(&m, 0, TS_DRAW_TYPE, NULL), "ts_mc_drawer_new: out is NULL");
+    FAILS(ts_mc_from_strace(NULL, &ro), "ts_mc_from_strace: path is NULL");
+    CHECK(ro.n == 0 && ro.names == NULL);
+    FAILS(ts_mc_from_strace("tests/data/strace_f.log", NULL), "ts_mc_from_strace: out is NULL");
+    FAILS(ts_mc_from_ctf(NULL, NULL, &ro, NULL), "ts_mc_from_ctf: dir is NULL");
+    FAILS(ts_mc_from_ctf(dir, NULL, NULL, NULL), "ts_mc_from_ctf: out is NULL");
+    FAILS(ts_mc_from_trace(NULL, "x", &ro), "ts_mc_from_trace: t is NULL");
+#undef EMPTY
+#undef FAILS
+    /* the same calls with their arguments */
+    CHECK(ts_mc_slice(&m, 0, 3, &o) == 0 && o.n == 3);
+    ts_mc_free(&o);
+    CHECK(ts_mc_event_times(&m, "x", &t) == 0 && t && t[0] == 0);
+    free(t);
+    CHECK(ts_mc_compare(&m, &m, 0, &f) == 0 && f.js[TS_CH_EVENT] == 0);
+    CHECK(ts_mc_memorized(&m, 0, &m, 2, &share, &nw) == 0 && nw == 3 && share == 1);
+    CHECK(ts_mc_from_events(&m, 0, ev, 2, 1, &o) == 0 && o.n == 2);
+    ts_mc_free(&o);
+    CHECK(ts_mc_drawer_new(&m, 0, TS_DRAW_TYPE, &dr) == 0 && dr);
+    ts_mc_drawer_free(dr);
+    ts_mc_free(&m);
+    ts_mc_raw_free(&r);
+}
+
 TEST_MAIN("channels", {
+    RUN(null_arguments_refused);
     RUN(channel_number_outside_absent);
     RUN(renumber_slice_export);
     RUN(fidelity);

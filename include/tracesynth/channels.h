@@ -13,7 +13,11 @@
  * (stream.txt, vocab.tsv; every single-channel command reads it as before) plus one
  * .npy per further channel: dt.npy (float32, n), comm.npy, ret.npy, tid.npy, cpu.npy
  * (int32, n), and comm.vocab.tsv, ret.vocab.tsv (ID, name or value, count). A channel
- * whose file is absent is absent (strace logs have no CPU). */
+ * whose file is absent is absent (strace logs have no CPU).
+ *
+ * A NULL argument the comments below do not allow (and a count of events with a NULL array
+ * for them) is refused with -1 and the error "FUNCTION: ARGUMENT is NULL", an output given
+ * emptied first. */
 #ifndef TRACESYNTH_CHANNELS_H
 #define TRACESYNTH_CHANNELS_H
 

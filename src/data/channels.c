@@ -129,7 +129,10 @@ static char *clean_name(const char *s)
 
 int ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!raw) return ts_fail_null(__func__, "raw");
+    if (raw->n && !raw->names) return ts_fail_null(__func__, "raw->names");
     if (ts_dataset_from_names(raw->names, raw->n, train_frac, &out->events) != 0) return -1;
     size_t n = raw->n, ntrain = ts_train_count(n, train_frac);
     out->n = n;
@@ -215,6 +218,8 @@ const char *const *ts_mc_saved_files(void)
  * an earlier one, are removed */
 int ts_mc_save(const char *dir, const ts_mc *m)
 {
+    if (!dir) return ts_fail_null(__func__, "dir");
+    if (!m) return ts_fail_null(__func__, "m");
     ts_stage st;
     if (ts_stage_open(&st, dir) != 0) return -1;
     char names[3 + 2 * TS_NCH][64], stale[3 + 2 * TS_NCH][64];
@@ -311,7 +316,9 @@ static int check_plain(const char *p, int c, const void *v, size_t n)
 
 int ts_mc_load_channel(const char *dir, int c, size_t n, void **out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     *out = NULL;
+    if (!dir) return ts_fail_null(__func__, "dir");
     if (c != TS_CH_DT && c != TS_CH_TID && c != TS_CH_CPU)
         return ts_fail("%s: channel '%s' is read with its vocabulary (ts_mc_load)", dir,
                        c >= 0 && c < TS_NCH ? ts_ch_names[c] : "?");
@@ -326,7 +333,9 @@ int ts_mc_load_channel(const char *dir, int c, size_t n, void **out)
 
 int ts_mc_load(const char *dir, ts_mc *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!dir) return ts_fail_null(__func__, "dir");
     if (ts_dataset_load(dir, &out->events) != 0) return -1;
     out->n = out->events.stream.n;
     out->ch[TS_CH_EVENT] = out->events.stream.ids;
@@ -383,6 +392,7 @@ static int renumber(int32_t *v, size_t n, ts_vocab *from, const ts_vocab *to, co
 int ts_mc_renumber(ts_mc *m, const ts_vocab *event, const ts_vocab *comm, const ts_vocab *ret, size_t *unknown)
 {
     if (unknown) *unknown = 0;
+    if (!m) return ts_fail_null(__func__, "m");
     if (renumber(m->ch[TS_CH_EVENT], m->n, &m->events.vocab, event, "event", unknown)) return -1;
     if (m->ch[TS_CH_COMM] && renumber(m->ch[TS_CH_COMM], m->n, &m->comm_vocab, comm, "comm", unknown)) return -1;
     if (m->ch[TS_CH_RET] && renumber(m->ch[TS_CH_RET], m->n, &m->ret_vocab, ret, "ret", unknown)) return -1;
@@ -391,7 +401,9 @@ int ts_mc_renumber(ts_mc *m, const ts_vocab *event, const ts_vocab *comm, const 
 
 int ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!m) return ts_fail_null(__func__, "m");
     if (from > to || to > m->n) return ts_fail("events [%zu, %zu) of a trace of %zu", from, to, m->n);
     size_t n = to - from;
     out->n = n;
@@ -426,6 +438,10 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 
 int ts_mc_event_times(const ts_mc *m, const char *out, int64_t **t_out)
 {
+    if (!t_out) return ts_fail_null(__func__, "t");
+    *t_out = NULL;
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!out) return ts_fail_null(__func__, "out");
     int64_t *t = ts_malloc((m->n ? m->n : 1) * sizeof *t);
     double acc = 0;
     const int64_t *own = m->dt ? NULL : m->events.time_ns;
@@ -447,6 +463,8 @@ int ts_mc_event_times(const ts_mc *m, const char *out, int64_t **t_out)
 
 int ts_mc_write_strace(const char *path, const ts_mc *m)
 {
+    if (!path) return ts_fail_null(__func__, "path");
+    if (!m) return ts_fail_null(__func__, "m");
     /* names strace could print: other bytes become '_' ("<unk>": "_unk_"), a name that
      * begins with a digit begins with '_' more, and a name is cut to the 63 bytes the
      * reader takes; two names that would then read alike are refused (they would come
@@ -543,7 +561,9 @@ static void pid_comm_set(pid_comms *t, long pid, char *comm)
 
 int ts_mc_from_strace(const char *path, ts_mc_raw *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!path) return ts_fail_null(__func__, "path");
     char **names;
     double *times;
     size_t n;
@@ -611,7 +631,10 @@ int ts_mc_from_strace(const char *path, ts_mc_raw *out)
 
 int ts_mc_from_trace(ts_ctf_trace *t, const char *what, ts_mc_raw *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!t) return ts_fail_null(__func__, "t");
+    if (!what) return ts_fail_null(__func__, "what");
     if (t->n == 0) return ts_fail("%s: no events", what);
     out->n = t->n;
     out->names = t->names;
@@ -634,7 +657,9 @@ int ts_mc_from_trace(ts_ctf_trace *t, const char *what, ts_mc_raw *out)
 
 int ts_mc_from_ctf(const char *dir, const ts_ctf_opts *opts, ts_mc_raw *out, ts_ctf_trace *trace)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!dir) return ts_fail_null(__func__, "dir");
     ts_ctf_trace t;
     if (ts_ctf_load_fields(dir, opts, &t) != 0) return -1;
     if (ts_mc_from_trace(&t, dir, out) != 0) {

@@ -333,6 +333,8 @@ static int ctf_write(const char *out, const ts_mc *m);
 
 int ts_mc_write_ctf(const char *out_, const ts_mc *m)
 {
+    if (!out_) return ts_fail_null(__func__, "dir");
+    if (!m) return ts_fail_null(__func__, "m");
     char *out = ts_path_trim(out_);   /* "dir/" names dir: its temporary is beside it, not in it */
     int rc = ctf_write(out, m);
     free(out);

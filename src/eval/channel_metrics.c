@@ -104,6 +104,10 @@ static int check_dt(const ts_mc *m, const char *what)
 
 int ts_mc_compare(const ts_mc *real, const ts_mc *synth, size_t synth_len, ts_mc_fidelity *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
+    memset(out, 0, sizeof *out);
+    if (!real) return ts_fail_null(__func__, "real");
+    if (!synth) return ts_fail_null(__func__, "synth");
     if (!real->n || !synth->n) return ts_fail("no events to compare");
     if (check_dt(real, "real") || check_dt(synth, "synthetic")) return -1;
     for (int c = 0; c < TS_NCH; c++) out->js[c] = c == TS_CH_DT ? -1 : js_channels(real, synth, c, -1);
@@ -175,6 +179,11 @@ static int cmp_hpos(const void *a, const void *b)
 int ts_mc_memorized(const ts_mc *train, size_t n_train, const ts_mc *synth, size_t len,
                     double *share, size_t *windows)
 {
+    if (!share) return ts_fail_null(__func__, "share");
+    *share = 0;
+    if (windows) *windows = 0;
+    if (!train) return ts_fail_null(__func__, "train");
+    if (!synth) return ts_fail_null(__func__, "synth");
     size_t nt = n_train && n_train < train->n ? n_train : train->n;
     if (len == 0) len = synth->n;
     size_t nw = len ? synth->n / len : 0;

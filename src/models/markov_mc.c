@@ -66,7 +66,9 @@ void ts_mc_drawer_free(ts_mc_drawer *d)
 
 int ts_mc_drawer_new(const ts_mc *train, size_t n_train, int given, ts_mc_drawer **out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     *out = NULL;
+    if (!train) return ts_fail_null(__func__, "train");
     size_t nt = n_train && n_train < train->n ? n_train : train->n;
     if (nt == 0) return ts_fail("channels: no training events to draw from");
     if (given != TS_DRAW_TYPE && given != TS_DRAW_PAIR) return ts_fail("channels: unknown way of drawing (%d)", given);
@@ -183,7 +185,9 @@ int ts_mc_markov_windows(const ts_mc *train, size_t n_train, int order, size_t w
 int ts_mc_markov_given(const ts_mc *train, size_t n_train, int order, size_t windows, size_t len, int given,
                        uint64_t seed, ts_mc *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!train) return ts_fail_null(__func__, "train");
     if (windows && len > SIZE_MAX / windows) return ts_fail("markov: %zu windows of %zu events is too many", windows, len);
     size_t n = windows * len;
     size_t nt = n_train && n_train < train->n ? n_train : train->n;
@@ -203,7 +207,10 @@ int ts_mc_markov_given(const ts_mc *train, size_t n_train, int order, size_t win
 
 int ts_mc_from_events(const ts_mc *train, size_t n_train, const int32_t *ev, size_t n, uint64_t seed, ts_mc *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!train) return ts_fail_null(__func__, "train");
+    if (n && !ev) return ts_fail_null(__func__, "ev");
     size_t nt = n_train && n_train < train->n ? n_train : train->n;
     if (n == 0 || nt == 0) return ts_fail("channels: nothing to learn from or to draw for");
     int32_t *e = ts_malloc(n * sizeof *e);
