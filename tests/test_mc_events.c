@@ -692,7 +692,75 @@ static void markov_channel_stream(void)
     ts_mc_free(&d);
 }
 
+/* a library caller's NULL: the multi-channel model functions refuse it by name, outputs
+ * emptied ('FUNCTION: ARGUMENT is NULL'); they crashed, or read a NULL path as "(null)" */
+static void null_arguments_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[1024], err[512], mp[512], out[512];
+    snprintf(ds, sizeof ds, "%s/dsn", dir);
+    snprintf(out, sizeof out, "%s/out.tsm", dir);
+    ts_mc d;
+    named_cycle(400, &d);
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 20 --order 2 -o %s/ngn.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(mp, sizeof mp, "%s/ngn.tsm", dir);
+    ts_model *ev = NULL;
+    REQUIRE(ts_model_load(mp, &ev) == 0);
+    ts_mc_model *m = NULL, *m2 = (ts_mc_model *)&d;
+#define FAILS(call, msg) do { ts_clear_error(); int rc_ = (call); \
+    CHECK_MSG(rc_ == -1 && strstr(ts_error(), msg), "%s: %d: %s", #call, rc_, ts_error()); } while (0)
+    FAILS(ts_mc_model_events(NULL, &d, 0, TS_DRAW_TYPE, 0, "d", &m2), "ts_mc_model_events: ev is NULL");
+    CHECK(m2 == NULL);
+    FAILS(ts_mc_model_events(ev, NULL, 0, TS_DRAW_TYPE, 0, "d", &m2), "ts_mc_model_events: train is NULL");
+    FAILS(ts_mc_model_events(ev, &d, 0, TS_DRAW_TYPE, 0, NULL, &m2), "ts_mc_model_events: what is NULL");
+    FAILS(ts_mc_model_events(ev, &d, 0, TS_DRAW_TYPE, 0, "d", NULL), "ts_mc_model_events: out is NULL");
+    REQUIRE(ts_mc_model_events(ev, &d, 0, TS_DRAW_TYPE, 0, "d", &m) == 0);
+    ts_clear_error();
+    CHECK(ts_mc_model_find(NULL, 0) == NULL && strstr(ts_error(), "ts_mc_model_find: name is NULL"));
+    ts_mc_train_opts to;
+    memset(&to, 0, sizeof to);
+    to.data = &d;
+    to.n_train = 300;
+    FAILS(ts_mc_model_train(NULL, &to, &m2), "ts_mc_model_train: name is NULL");
+    FAILS(ts_mc_model_train("mdm", NULL, &m2), "ts_mc_model_train: o is NULL");
+    FAILS(ts_mc_model_train("mdm", &to, NULL), "ts_mc_model_train: out is NULL");
+    FAILS(ts_mc_model_save(NULL, out), "ts_mc_model_save: m is NULL");
+    FAILS(ts_mc_model_save(m, NULL), "ts_mc_model_save: path is NULL");
+    CHECK(!ts_file_exists(out));
+    FAILS(ts_mc_model_is(NULL), "ts_mc_model_is: path is NULL");
+    CHECK(ts_mc_model_is(mp) == 0);
+    FAILS(ts_mc_model_load(NULL, &m2), "ts_mc_model_load: path is NULL");
+    FAILS(ts_mc_model_load(mp, NULL), "ts_mc_model_load: out is NULL");
+    ts_mc x, y;
+    REQUIRE(ts_mc_slice(&d, 300, 340, &x) == 0);
+    uint8_t mask[40];
+    for (int i = 0; i < 40; i++) mask[i] = i % 20 < 5;
+    const uint8_t *masks[TS_NCH] = {mask, mask, mask, mask, mask, mask};
+    memset(&y, 0xff, sizeof y);
+    FAILS(ts_mc_model_impute(NULL, &x, 20, masks, NULL, &y, NULL), "ts_mc_model_impute: m is NULL");
+    CHECK(y.n == 0 && y.ch[TS_CH_EVENT] == NULL);
+    FAILS(ts_mc_model_impute(m, NULL, 20, masks, NULL, &y, NULL), "ts_mc_model_impute: x is NULL");
+    FAILS(ts_mc_model_impute(m, &x, 20, NULL, NULL, &y, NULL), "ts_mc_model_impute: mask is NULL");
+    FAILS(ts_mc_model_impute(m, &x, 20, masks, NULL, NULL, NULL), "ts_mc_model_impute: out is NULL");
+    memset(&y, 0xff, sizeof y);
+    FAILS(ts_mc_model_generate(NULL, 2, 20, NULL, &y), "ts_mc_model_generate: m is NULL");
+    CHECK(y.n == 0 && y.ch[TS_CH_EVENT] == NULL);
+    FAILS(ts_mc_model_generate(m, 2, 20, NULL, NULL), "ts_mc_model_generate: out is NULL");
+#undef FAILS
+    CHECK(ts_mc_model_impute(m, &x, 20, masks, NULL, &y, NULL) == 0 && y.n == 40);
+    ts_mc_free(&y);
+    CHECK(ts_mc_model_generate(m, 2, 20, NULL, &y) == 0 && y.n == 40);
+    ts_mc_free(&y);
+    ts_mc_free(&x);
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
+}
+
 TEST_MAIN("mc_events", {
+    RUN(null_arguments_refused);
     RUN(generate_cli);
     RUN(impute_prefix);
     RUN(impute_cli);

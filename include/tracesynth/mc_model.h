@@ -9,7 +9,11 @@
  * A model file is the container (container.h) with the chunks MODEL (the name), VOCAB
  * (the event names), COMMVOC and RETVOC (the comm and ret vocabularies), CHANNELS (the
  * channels modelled, how dt is modelled, each channel's number of values), then the
- * model's own. The single-channel models (model.h) are untouched. */
+ * model's own. The single-channel models (model.h) are untouched.
+ *
+ * A NULL argument the comments below do not allow is refused with -1 (NULL) and the error
+ * "FUNCTION: ARGUMENT is NULL", an output given emptied first; run options o may be NULL
+ * (the defaults). */
 #ifndef TRACESYNTH_MC_MODEL_H
 #define TRACESYNTH_MC_MODEL_H
 
@@ -71,7 +75,8 @@ struct ts_mc_model {
 };
 
 const ts_mc_model_ops *const *ts_mc_model_list(void);   /* NULL-terminated */
-/* NULL + error listing the multi-channel models (quiet: NULL without an error) */
+/* NULL + error listing the multi-channel models (quiet: NULL without an error; a NULL
+ * name is an error either way) */
 const ts_mc_model_ops *ts_mc_model_find(const char *name, int quiet);
 
 int  ts_mc_model_train(const char *name, const ts_mc_train_opts *o, ts_mc_model **out);

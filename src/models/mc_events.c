@@ -138,7 +138,11 @@ static int ev_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
 int ts_mc_model_events(ts_model *ev, const ts_mc *train, size_t n_train, int given, size_t crop, const char *what,
                        ts_mc_model **out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     *out = NULL;
+    if (!ev) return ts_fail_null(__func__, "ev");
+    if (!train) return ts_fail_null(__func__, "train");
+    if (!what) return ts_fail_null(__func__, "what");
     const ts_vocab *mv = &ev->vocab, *dv = &train->events.vocab;
     if (mv->n == 0 || dv->n == 0)
         return ts_fail("%s: the event model and %s must both name their events (vocab.tsv)", ev->ops->name, what);

@@ -24,6 +24,7 @@ const ts_mc_model_ops *const *ts_mc_model_list(void) { return registry; }
 
 const ts_mc_model_ops *ts_mc_model_find(const char *name, int quiet)
 {
+    if (!name) return ts_fail_null(__func__, "name"), NULL;
     char names[256] = "";
     for (const ts_mc_model_ops *const *p = registry; *p; p++) {
         if (!strcmp((*p)->name, name)) return *p;
@@ -61,7 +62,10 @@ void ts_mc_train_cfg(ts_train_cfg *tc, const ts_mc_train_opts *o, const char *st
 
 int ts_mc_model_train(const char *name, const ts_mc_train_opts *o, ts_mc_model **out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     *out = NULL;
+    if (!name) return ts_fail_null(__func__, "name");
+    if (!o) return ts_fail_null(__func__, "o");
     const ts_mc_model_ops *ops = ts_mc_model_find(name, 0);
     if (!ops) return -1;
     if (!o->data || o->n_train < 2) return ts_fail("%s: no training events", name);
@@ -97,6 +101,8 @@ void ts_mc_model_free(ts_mc_model *m)
 
 int ts_mc_model_save(const ts_mc_model *m, const char *path)
 {
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!path) return ts_fail_null(__func__, "path");
     ts_writer w;
     ts_writer_init(&w, path);
     ts_writer_text(&w, "MODEL", m->ops->name);
@@ -129,6 +135,7 @@ static int model_name(const ts_reader *r, char *name)
 
 int ts_mc_model_is(const char *path)
 {
+    if (!path) return ts_fail_null(__func__, "path");
     ts_reader r;
     if (ts_reader_open(&r, path) != 0) return -1;
     char name[64];
@@ -173,7 +180,9 @@ static int read_channels(const ts_reader *r, const ts_mc_model_ops *ops, ts_mc_m
 
 int ts_mc_model_load(const char *path, ts_mc_model **out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     *out = NULL;
+    if (!path) return ts_fail_null(__func__, "path");
     ts_reader r;
     if (ts_reader_open(&r, path) != 0) return -1;
     int rc = -1;
@@ -308,8 +317,12 @@ static int renumber_observed(int32_t *v, size_t n, size_t L, ts_vocab *from, con
 int ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *const mask[TS_NCH],
                        const ts_run_opts *o, ts_mc *out, size_t *unknown)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
     if (unknown) *unknown = 0;
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!x) return ts_fail_null(__func__, "x");
+    if (!mask) return ts_fail_null(__func__, "mask");
     if (L == 0 || x->n == 0 || x->n % L)
         return ts_fail("%s: %zu events are not windows of %zu", m->ops->name, x->n, L);
     for (int c = 0; c < TS_NCH; c++)
@@ -346,7 +359,9 @@ int ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *
 
 int ts_mc_model_generate(ts_mc_model *m, size_t n, size_t L, const ts_run_opts *o, ts_mc *out)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!m) return ts_fail_null(__func__, "m");
     if (n == 0 || L == 0 || n > SIZE_MAX / L / sizeof(int32_t))
         return ts_fail("%s: cannot generate %zu windows of %zu events", m->ops->name, n, L);
     size_t N = n * L;
