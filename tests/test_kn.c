@@ -441,7 +441,62 @@ static void bad_arguments(void)
     ts_kn_free(kn);
 }
 
+/* a library caller's NULL, discounts outside the orders and count classes, and scoring no
+ * windows: errors naming the function (-1, or NaN for a number); they crashed, or gave 0 and
+ * order 1 as if measured */
+static void null_and_empty_refused(void)
+{
+    int32_t s[] = {0, 1, 2, 1, 0, 1, 2, 1};
+    ts_kn *kn = (ts_kn *)1;
+    double p[3];
+#define FAILS(call, msg) do { ts_clear_error(); int rc_ = (call); \
+    CHECK_MSG(rc_ == -1 && strstr(ts_error(), msg), "%s: %d: %s", #call, rc_, ts_error()); } while (0)
+#define NANS(call, msg) do { ts_clear_error(); double v_ = (call); \
+    CHECK_MSG(isnan(v_) && strstr(ts_error(), msg), "%s: %g: %s", #call, v_, ts_error()); } while (0)
+    FAILS(ts_kn_build(NULL, s, 8, 2, 3), "ts_kn_build: out is NULL");
+    FAILS(ts_kn_build(&kn, NULL, 8, 2, 3), "ts_kn_build: s is NULL");
+    CHECK(kn == NULL);
+    FAILS(ts_kn_set_order(NULL, 1), "ts_kn_set_order: kn is NULL");
+    FAILS(ts_kn_order(NULL), "ts_kn_order: kn is NULL");
+    FAILS(ts_kn_max_order(NULL), "ts_kn_max_order: kn is NULL");
+    NANS(ts_kn_logprob(NULL, s, 1, 0), "ts_kn_logprob: kn is NULL");
+    FAILS(ts_kn_dist(NULL, s, 1, p), "ts_kn_dist: kn is NULL");
+    NANS(ts_kn_bits(NULL, s, 2, 4), "ts_kn_bits: kn is NULL");
+    FAILS(ts_kn_choose_order(NULL, s, 2, 4), "ts_kn_choose_order: kn is NULL");
+    NANS(ts_kn_discount(NULL, 1, 1), "ts_kn_discount: kn is NULL");
+    REQUIRE(ts_kn_build(&kn, s, 8, 2, 3) == 0);
+    NANS(ts_kn_logprob(kn, NULL, 1, 0), "ts_kn_logprob: ctx is NULL");
+    FAILS(ts_kn_dist(kn, NULL, 1, p), "ts_kn_dist: ctx is NULL");
+    CHECK(isnan(p[0]) && isnan(p[2]));
+    FAILS(ts_kn_dist(kn, s, 1, NULL), "ts_kn_dist: p is NULL");
+    NANS(ts_kn_bits(kn, NULL, 2, 4), "ts_kn_bits: x is NULL");
+    NANS(ts_kn_bits(kn, s, 0, 4), "ts_kn_bits: no windows");
+    NANS(ts_kn_bits(kn, s, 2, 0), "ts_kn_bits: no windows");
+    CHECK(ts_kn_set_order(kn, 1) == 0);
+    FAILS(ts_kn_choose_order(kn, s, 0, 4), "ts_kn_choose_order: no windows");
+    FAILS(ts_kn_choose_order(kn, NULL, 2, 4), "ts_kn_choose_order: x is NULL");
+    CHECK(ts_kn_order(kn) == 1);   /* left as it was */
+    CHECK(ts_kn_set_order(kn, 2) == 0);
+    NANS(ts_kn_discount(kn, 0, 1), "order 0 out of range [1, 2]");
+    NANS(ts_kn_discount(kn, 3, 1), "order 3 out of range [1, 2]");
+    NANS(ts_kn_discount(kn, 1, 0), "count class 0 out of range [1, 3]");
+    NANS(ts_kn_discount(kn, 1, 4), "count class 4 out of range [1, 3]");
+#undef NANS
+#undef FAILS
+    /* with their arguments: as before */
+    CHECK(ts_kn_dist(kn, s, 1, p) == 0 && fabs(p[0] + p[1] + p[2] - 1) < 1e-12);
+    CHECK(ts_kn_dist(kn, NULL, 0, p) == 0 && fabs(p[0] + p[1] + p[2] - 1) < 1e-12);
+    CHECK(!isnan(ts_kn_logprob(kn, NULL, 0, 1)));
+    double b = ts_kn_bits(kn, s, 2, 4);
+    CHECK(b > 0 && b < 2);
+    int o = ts_kn_choose_order(kn, s, 2, 4);
+    CHECK(o >= 1 && o <= 2 && ts_kn_order(kn) == o && ts_kn_max_order(kn) == 2);
+    CHECK(ts_kn_discount(kn, 1, 3) >= 0);
+    ts_kn_free(kn);
+}
+
 TEST_MAIN("kn", {
+    RUN(null_and_empty_refused);
     RUN(matches_oracle);
     RUN(lower_orders);
     RUN(short_context_is_lower_build);

@@ -10,7 +10,10 @@
  * lower order, not by its continuation counts), discounts from each
  * order's counts of counts, and p_0(w) = 1 / V. An unseen context passes its
  * whole mass down. Negative IDs in the training stream separate pieces: no
- * n-gram spans one. */
+ * n-gram spans one.
+ *
+ * A NULL argument (ctx, s or x with events to read) is refused with the error
+ * "FUNCTION: ARGUMENT is NULL": -1 where a function returns an int, NaN where a double. */
 #ifndef TRACESYNTH_KNESER_NEY_H
 #define TRACESYNTH_KNESER_NEY_H
 
@@ -26,7 +29,7 @@ extern "C" {
 typedef struct ts_kn ts_kn;
 
 /* order n in [1, TS_KN_MAX_ORDER]; V = size of the event alphabet (>= 1; IDs >= V
- * seen while scoring get the uniform floor only). The stream is copied. */
+ * seen while scoring get the uniform floor only). The stream is copied. 0 / -1, *out NULL */
 int    ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V);
 void   ts_kn_free(ts_kn *kn);
 int    ts_kn_order(const ts_kn *kn);
@@ -36,15 +39,18 @@ int    ts_kn_max_order(const ts_kn *kn);   /* the order built for */
 int    ts_kn_set_order(ts_kn *kn, int order);
 /* natural-log probability of w after ctx[0..nctx) (the last order-1 events are used) */
 double ts_kn_logprob(const ts_kn *kn, const int32_t *ctx, size_t nctx, int32_t w);
-/* fills p[0..V) with p(w | ctx) for every w (sums to 1) */
-void   ts_kn_dist(const ts_kn *kn, const int32_t *ctx, size_t nctx, double *p);
+/* fills p[0..V) with p(w | ctx) for every w (sums to 1); 0 / -1 (NULL ctx with nctx > 0:
+ * p all NaN) */
+int    ts_kn_dist(const ts_kn *kn, const int32_t *ctx, size_t nctx, double *p);
 /* sets (and returns) the order 1 .. the one built for with the lowest bits per event on
- * the n windows of L (held-out data; ties to the lower order) */
+ * the n windows of L (held-out data; ties to the lower order); no window (n or L 0): -1 +
+ * error, the order left as it was */
 int    ts_kn_choose_order(ts_kn *kn, const int32_t *x, size_t n, size_t L);
 /* mean bits per event of n windows of L events, each scored left to right from its
- * own start (the first events have shorter contexts) */
+ * own start (the first events have shorter contexts); no window (n or L 0): NaN + error */
 double ts_kn_bits(const ts_kn *kn, const int32_t *x, size_t n, size_t L);
-/* the discount of order m (1..order) for count class c (1, 2, 3 = 3+) */
+/* the discount of order m (1..order) for count class c (1, 2, 3 = 3+); NaN + error for an
+ * m or c outside those */
 double ts_kn_discount(const ts_kn *kn, int m, int c);
 
 #ifdef __cplusplus

@@ -141,7 +141,9 @@ static void discounts(const table *g, int kind, double D[4])
 
 int ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V)
 {
+    if (!out) return ts_fail_null(__func__, "out");
     *out = NULL;
+    if (!s && n) return ts_fail_null(__func__, "s");
     if (order < 1 || order > TS_KN_MAX_ORDER)
         return ts_fail("kneser-ney: order %d out of range [1, %d]", order, TS_KN_MAX_ORDER);
     if (V < 1) return ts_fail("kneser-ney: alphabet size %d must be positive", (int)V);
@@ -211,11 +213,22 @@ void ts_kn_free(ts_kn *kn)
     free(kn);
 }
 
-int ts_kn_order(const ts_kn *kn) { return kn->order; }
-int ts_kn_max_order(const ts_kn *kn) { return kn->max_order; }
+int ts_kn_order(const ts_kn *kn) { return kn ? kn->order : ts_fail_null(__func__, "kn"); }
+int ts_kn_max_order(const ts_kn *kn) { return kn ? kn->max_order : ts_fail_null(__func__, "kn"); }
+
+/* the windows ts_kn_bits and ts_kn_choose_order score: 0 / -1 + error naming fn */
+static int windows_ok(const char *fn, const ts_kn *kn, const int32_t *x, size_t n, size_t L)
+{
+    if (!kn) return ts_fail_null(fn, "kn");
+    if (n == 0 || L == 0) return ts_fail("%s: no windows to score (%zu of %zu events)", fn, n, L);
+    if (!x) return ts_fail_null(fn, "x");
+    if (n > SIZE_MAX / L) return ts_fail("%s: %zu windows of %zu events is too many", fn, n, L);
+    return 0;
+}
 
 int ts_kn_choose_order(ts_kn *kn, const int32_t *x, size_t n, size_t L)
 {
+    if (windows_ok(__func__, kn, x, n, L) != 0) return -1;
     int best_m = 1;
     double best = 0;
     for (int m = 1; m <= kn->max_order; m++) {
@@ -229,6 +242,7 @@ int ts_kn_choose_order(ts_kn *kn, const int32_t *x, size_t n, size_t L)
 
 int ts_kn_set_order(ts_kn *kn, int order)
 {
+    if (!kn) return ts_fail_null(__func__, "kn");
     if (order < 1 || order > kn->max_order)
         return ts_fail("kneser-ney: order %d out of range [1, %d]", order, kn->max_order);
     kn->order = order;
@@ -237,7 +251,10 @@ int ts_kn_set_order(ts_kn *kn, int order)
 
 double ts_kn_discount(const ts_kn *kn, int m, int c)
 {
-    if (m < 1 || m > kn->order || c < 1 || c > 3) return 0;
+    if (!kn) return ts_fail_null(__func__, "kn"), NAN;
+    if (m < 1 || m > kn->order)
+        return ts_fail("%s: order %d out of range [1, %d]", __func__, m, kn->order), NAN;
+    if (c < 1 || c > 3) return ts_fail("%s: count class %d out of range [1, 3]", __func__, c), NAN;
     return kn->D[m][m == kn->order ? 0 : 1][c];
 }
 
@@ -269,17 +286,26 @@ static double kn_prob(const ts_kn *kn, const int32_t *ctx, size_t nctx, int32_t 
 
 double ts_kn_logprob(const ts_kn *kn, const int32_t *ctx, size_t nctx, int32_t w)
 {
+    if (!kn) return ts_fail_null(__func__, "kn"), NAN;
+    if (!ctx && nctx) return ts_fail_null(__func__, "ctx"), NAN;
     return log(kn_prob(kn, ctx, nctx, w));
 }
 
-void ts_kn_dist(const ts_kn *kn, const int32_t *ctx, size_t nctx, double *p)
+int ts_kn_dist(const ts_kn *kn, const int32_t *ctx, size_t nctx, double *p)
 {
+    if (!kn) return ts_fail_null(__func__, "kn");
+    if (!p) return ts_fail_null(__func__, "p");
+    if (!ctx && nctx) {
+        for (int32_t w = 0; w < kn->V; w++) p[w] = NAN;
+        return ts_fail_null(__func__, "ctx");
+    }
     for (int32_t w = 0; w < kn->V; w++) p[w] = kn_prob(kn, ctx, nctx, w);
+    return 0;
 }
 
 double ts_kn_bits(const ts_kn *kn, const int32_t *x, size_t n, size_t L)
 {
-    if (n == 0 || L == 0) return 0;
+    if (windows_ok(__func__, kn, x, n, L) != 0) return NAN;
     double *win = ts_malloc(n * sizeof *win);   /* each window's nats, summed in order: any thread count */
     #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < n; i++) {

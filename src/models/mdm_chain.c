@@ -206,6 +206,7 @@ int tune_chain(mdm_model *m, const ts_windows *v, size_t nchain, const char *log
     if (!m->prior || !v->n || !v->len) return 0;
     if (chain_kn(m, CHAIN_KN_MAX) != 0) return -1;
     const int best_o = ts_kn_choose_order(m->kn, v->data, v->n < 128 ? v->n : 128, v->len);
+    if (best_o < 0) return -1;
     size_t nc = v->n < nchain ? v->n : nchain, rows = nc * v->len;
     double *pn = ts_malloc(rows * sizeof *pn), *pk = ts_malloc(rows * sizeof *pk);
     if (chain_probs(m, v->data, nc, v->len, 1, CHAIN_BATCH, progress, pn, pk) != 0) { free(pn); free(pk); return -1; }

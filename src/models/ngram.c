@@ -20,6 +20,7 @@
 #include "tracesynth/kneser_ney.h"
 #include "tracesynth/ngram.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,7 +195,7 @@ static int choose_kn_order(ngram *g, const ts_windows *valid)
     if (kn_make(g) != 0) return -1;
     size_t n = valid->n < 128 ? valid->n : 128;
     g->kn_order = ts_kn_choose_order(g->kn, valid->data, n, valid->len);
-    return 0;
+    return g->kn_order < 0 ? -1 : 0;
 }
 
 static int ngram_bits(ts_model *m, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
@@ -204,7 +205,7 @@ static int ngram_bits(ts_model *m, const int32_t *x, size_t n, size_t L, const t
     if (o && ts_kv_get(&o->kv, "in-window")) return ts_opt_fail("ngram", "in-window", "score does not take it");
     if (kn_make(g) != 0) return -1;
     *bits = ts_kn_bits(g->kn, x, n, L);
-    return 0;
+    return isnan(*bits) ? -1 : 0;
 }
 
 static int ngram_train(ts_model **out, const ts_train_opts *o)
