@@ -492,9 +492,69 @@ static void impute_example_equals_the_command(void)
     CHECK_MSG(strstr(out, "/none") && strchr(out, '\n') == out + n - 1, "%s", out);
 }
 
+/* the n-gram index's functions: a NULL, or a model that is not an n-gram, is an error naming
+ * the function and argument (they crashed, or read another model's struct as the index) */
+static void ngram_index_arguments_checked(void)
+{
+    const int32_t s[] = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0};
+    const int32_t y[] = {0, 1, 9, 0, 1};
+    ts_clear_error();
+    CHECK(ts_ngram_new(NULL, 10, 2) == NULL && strstr(ts_error(), "ts_ngram_new: s is NULL"));
+    ts_clear_error();
+    CHECK(ts_ngram_new(s, 10, 0) == NULL && strstr(ts_error(), "ts_ngram_new: order 0"));
+    ts_model *g = ts_ngram_new(s, 10, 2);
+    REQUIRE(g);
+    size_t N = 7, count = 7;
+    int order = 7, matched = 7;
+    int32_t *c = (int32_t *)s;
+    ts_clear_error();
+    CHECK(ts_ngram_stream(NULL, &N, &order) == NULL && N == 0 && order == 0 &&
+          strstr(ts_error(), "ts_ngram_stream: m is NULL"));
+    ts_clear_error();
+    CHECK(ts_ngram_stream(g, NULL, &order) == NULL && strstr(ts_error(), "ts_ngram_stream: N is NULL"));
+    ts_clear_error();
+    CHECK(ts_ngram_candidates(NULL, y, 2, 1, 2, 2, &c, &matched) == 0 && c == NULL && matched == 0 &&
+          strstr(ts_error(), "ts_ngram_candidates: m is NULL"));
+    ts_clear_error();
+    CHECK(ts_ngram_candidates(g, NULL, 2, 1, 2, 2, &c, &matched) == 0 && strstr(ts_error(), "ts_ngram_candidates: y is NULL"));
+    ts_clear_error();
+    CHECK(ts_ngram_candidates(g, y, 2, 1, 2, 2, NULL, &matched) == 0 &&
+          strstr(ts_error(), "ts_ngram_candidates: out is NULL"));
+    ts_clear_error();
+    CHECK(ts_ngram_mode(NULL, s, 2, 1, &count) == 0 && count == 0 && strstr(ts_error(), "ts_ngram_mode: m is NULL"));
+    /* another model is not an index */
+    char dp[512];
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    make_dataset(dp, sizeof dp, dir, "ngidx", 3000);
+    ts_split_spec ss;
+    ts_split_spec_default(&ss);
+    ss.length = 40;
+    ss.windows = 10;
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    ts_model *u = NULL;
+    REQUIRE(ts_train_on("unigram", &d, NULL, &u, NULL) == 0);
+    ts_clear_error();
+    CHECK_MSG(ts_ngram_stream(u, &N, NULL) == NULL && strstr(ts_error(), "ts_ngram_stream: m is a unigram model, not an n-gram"),
+              "%s", ts_error());
+    ts_clear_error();
+    CHECK(ts_ngram_candidates(u, y, 2, 1, 2, 2, &c, NULL) == 0 && strstr(ts_error(), "not an n-gram"));
+    ts_model_free(u);
+    ts_split_data_free(&d);
+    /* an index as before */
+    CHECK(ts_ngram_stream(g, &N, &order) != NULL && N == 10 && order == 2);
+    size_t nc = ts_ngram_candidates(g, y, 2, 1, 2, 2, &c, &matched);
+    CHECK(nc > 0 && c && matched == 2);
+    CHECK(nc > 0 && s[ts_ngram_mode(g, c, nc, 1, &count)] == 2 && count == nc);
+    free(c);
+    ts_model_free(g);
+}
+
 TEST_MAIN("library", {
     RUN(impute_eval_default_run_options);
     RUN(null_arguments_are_errors);
+    RUN(ngram_index_arguments_checked);
     RUN(vocab_without_names_refused);
     RUN(train_data_checked);
     RUN(split_protocol_arguments_checked);

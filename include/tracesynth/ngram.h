@@ -16,21 +16,25 @@
 extern "C" {
 #endif
 
-/* an n-gram index over s (N events; -1 separates unrelated pieces); NULL on bad
+/* An m that is NULL or not an n-gram index (ts_ngram_new's, or an "ngram" model), and a
+ * NULL the comments do not allow, are errors naming the function and the argument
+ * ("FUNCTION: ARGUMENT is NULL"): NULL, or 0 for a count, outputs emptied. */
+
+/* an n-gram index over s (N events; -1 separates unrelated pieces); NULL + error on bad
  * sizes. Free with ts_model_free. */
 ts_model *ts_ngram_new(const int32_t *s, size_t N, int order);
-/* the indexed stream (N events) and the order */
+/* the indexed stream (N events) and the order (may be NULL) */
 const int32_t *ts_ngram_stream(const ts_model *m, size_t *N, int *order);
 /* the stream positions p whose context matches the run y[a, a+k): lav events
  * of y left of a and rav right of a+k may be used (at most the order each).
  * Fillers are s[p, p+k). *out (malloc'd, NULL when none) receives them;
- * *matched the context length used on each side (negative: one side only;
+ * *matched (may be NULL) the context length used on each side (negative: one side only;
  * 0: no match). Returns the count. Thread-safe. */
 size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t k, size_t lav, size_t rav,
                            int32_t **out, int *matched);
 /* the most frequent filler s[p, p+k) among the nc candidates cand (nc >= 1) of
  * ts_ngram_candidates, ties to the earliest, as the model fills a run: returns p,
- * *count its count. Thread-safe. */
+ * *count its count (0 on an error). Thread-safe. */
 size_t ts_ngram_mode(const ts_model *m, const int32_t *cand, size_t nc, size_t k, size_t *count);
 
 /* In-window matches (a cache of the window itself): positions p of window y

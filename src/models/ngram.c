@@ -581,7 +581,10 @@ const ts_model_ops ts_model_ngram = {
 
 ts_model *ts_ngram_new(const int32_t *s, size_t N, int order)
 {
-    if (N == 0 || N > INT32_MAX / 2 || order < 1 || order > MAX_ORDER) return NULL;
+    if (!s) return ts_fail_null(__func__, "s"), NULL;
+    if (N == 0 || N > INT32_MAX / 2) return ts_fail("%s: a stream of %zu events", __func__, N), NULL;
+    if (order < 1 || order > MAX_ORDER)
+        return ts_fail("%s: order %d is not in [1, %d]", __func__, order, MAX_ORDER), NULL;
     int32_t *c = ts_malloc(N * sizeof *c);
     memcpy(c, s, N * sizeof *c);
     ngram *g = ngram_index(c, N, order, 0);
@@ -590,9 +593,22 @@ ts_model *ts_ngram_new(const int32_t *s, size_t N, int order)
     return &g->base;
 }
 
+/* m as the n-gram index it must be; NULL + error naming fn */
+static const ngram *as_ngram(const ts_model *m, const char *fn)
+{
+    if (!m) return ts_fail_null(fn, "m"), NULL;
+    if (m->ops != &ts_model_ngram)
+        return ts_fail("%s: m is %s %s model, not an n-gram", fn, ts_article(m->ops->name), m->ops->name), NULL;
+    return (const ngram *)m;
+}
+
 const int32_t *ts_ngram_stream(const ts_model *m, size_t *N, int *order)
 {
-    const ngram *g = (const ngram *)m;
+    if (N) *N = 0;
+    if (order) *order = 0;
+    if (!N) return ts_fail_null(__func__, "N"), NULL;
+    const ngram *g = as_ngram(m, __func__);
+    if (!g) return NULL;
     *N = g->N;
     if (order) *order = g->order;
     return g->s;
@@ -601,7 +617,12 @@ const int32_t *ts_ngram_stream(const ts_model *m, size_t *N, int *order)
 size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t k, size_t lav, size_t rav,
                            int32_t **out, int *matched)
 {
-    const ngram *g = (const ngram *)m;
+    if (matched) *matched = 0;
+    if (!out) return ts_fail_null(__func__, "out"), 0;
+    *out = NULL;
+    const ngram *g = as_ngram(m, __func__);
+    if (!g) return 0;
+    if (!y) return ts_fail_null(__func__, "y"), 0;
     scratch sc;
     sc.cand = ts_malloc(g->N * sizeof *sc.cand);
     sc.lpat = ts_malloc((size_t)g->order * sizeof *sc.lpat);
@@ -631,7 +652,12 @@ size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t
 
 size_t ts_ngram_mode(const ts_model *m, const int32_t *cand, size_t nc, size_t k, size_t *count)
 {
-    const ngram *g = (const ngram *)m;
+    if (!count) return ts_fail_null(__func__, "count"), 0;
+    *count = 0;
+    const ngram *g = as_ngram(m, __func__);
+    if (!g) return 0;
+    if (!cand) return ts_fail_null(__func__, "cand"), 0;
+    if (nc == 0) return ts_fail("%s: no candidates", __func__), 0;
     scratch sc;
     memset(&sc, 0, sizeof sc);
     sc.cand = ts_malloc(nc * sizeof *sc.cand);
