@@ -141,7 +141,81 @@ static void bytes_after_last_chunk(void)
     rmdir(d);
 }
 
+/* a library caller's misuse of the writer and reader: NULL arguments, tags past the format's
+ * 8 bytes (written cut and read by their first 8: "EMA_DECAY" and "EMA_DECAX" were one
+ * section), a second commit (it wrote through the freed buffer) are errors naming the
+ * function; a writer misused writes no file, and commit says why */
+static void misuse_refused(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    snprintf(path_a, sizeof path_a, "%s/m.tsm", d);
+    ts_writer w;
+    ts_reader r;
+#define COMMIT_FAILS(msg) do { int rc_ = ts_writer_commit(&w); \
+    CHECK_MSG(rc_ == -1 && strstr(ts_error(), msg), "%s: %d: %s", msg, rc_, ts_error()); \
+    CHECK(!ts_file_exists(path_a)); } while (0)
+    ts_clear_error();
+    ts_writer_init(&w, NULL);
+    CHECK(strstr(ts_error(), "ts_writer_init: path is NULL"));
+    ts_writer_text(&w, "CONFIG", "a=1\n");
+    COMMIT_FAILS("ts_writer_init: path is NULL");
+    ts_writer_init(&w, path_a);
+    ts_writer_chunk(&w, NULL, "x", 1);
+    ts_writer_chunk(&w, "LATER", NULL, 2);   /* the first misuse is the one named */
+    COMMIT_FAILS("ts_writer_chunk: tag is NULL");
+    ts_writer_init(&w, path_a);
+    ts_writer_chunk(&w, "DATA", NULL, 2);
+    COMMIT_FAILS("ts_writer_chunk: data is NULL");
+    ts_writer_init(&w, path_a);
+    ts_writer_text(&w, "DATA", NULL);
+    COMMIT_FAILS("ts_writer_text: text is NULL");
+    ts_writer_init(&w, path_a);
+    ts_writer_chunk(&w, "EMA_DECAY", "x", 1);
+    COMMIT_FAILS("ts_writer_chunk: tag 'EMA_DECAY' is longer than the container's 8 bytes");
+    ts_writer_init(&w, path_a);
+    ts_writer_begin(&w, "A");
+    COMMIT_FAILS("a section begun is not ended");
+    ts_writer_init(&w, path_a);
+    ts_writer_end(&w);
+    COMMIT_FAILS("ts_writer_end: no section begun");
+    ts_writer_init(&w, path_a);
+    ts_writer_begin(&w, "A");
+    ts_writer_begin(&w, "B");
+    COMMIT_FAILS("ts_writer_begin: section 'B' begun inside another");
+    ts_clear_error();
+    ts_writer_init(NULL, path_a);
+    CHECK(strstr(ts_error(), "ts_writer_init: w is NULL"));
+    CHECK(ts_writer_commit(NULL) == -1 && strstr(ts_error(), "ts_writer_commit: w is NULL"));
+    /* 8 bytes are a tag; commit once */
+    ts_writer_init(&w, path_a);
+    ts_writer_chunk(&w, "ABCDEFGH", "xyz", 3);
+    ts_writer_chunk(&w, "", NULL, 0);
+    REQUIRE(ts_writer_commit(&w) == 0);
+    CHECK(ts_writer_commit(&w) == -1 && strstr(ts_error(), "ts_writer_commit: the writer holds no file"));
+    ts_writer_free(&w);
+    CHECK(ts_writer_commit(&w) == -1 && strstr(ts_error(), "ts_writer_commit: the writer holds no file"));
+    /* the reader */
+    CHECK(ts_reader_open(NULL, path_a) == -1 && strstr(ts_error(), "ts_reader_open: r is NULL"));
+    CHECK(ts_reader_open(&r, NULL) == -1 && strstr(ts_error(), "ts_reader_open: path is NULL"));
+    CHECK(r.buf == NULL && r.chunks == NULL);
+    CHECK(ts_reader_open_as(&r, NULL, "x") == -1 && strstr(ts_error(), "ts_reader_open_as: path is NULL"));
+    REQUIRE(ts_reader_open(&r, path_a) == 0);
+    CHECK(ts_reader_get(NULL, "DATA") == NULL && strstr(ts_error(), "ts_reader_get: r is NULL"));
+    CHECK(ts_reader_get(&r, NULL) == NULL && strstr(ts_error(), "ts_reader_get: tag is NULL"));
+    CHECK(ts_reader_get(&r, "ABCDEFGHI") == NULL && strstr(ts_error(), "tag 'ABCDEFGHI' is longer"));
+    CHECK(ts_reader_has(&r, "ABCDEFGHI", NULL) == 0 && ts_reader_has(NULL, "A", NULL) == 0);
+    const ts_chunk *c = ts_reader_get(&r, "ABCDEFGH");
+    CHECK(c && c->size == 3 && !memcmp(c->data, "xyz", 3));
+    CHECK(ts_reader_has(&r, "ABCDEFGH", NULL) == 1);
+    ts_reader_close(&r);
+#undef COMMIT_FAILS
+    unlink(path_a);
+    rmdir(d);
+}
+
 TEST_MAIN("container", {
+    RUN(misuse_refused);
     RUN(has_records_no_error);
     RUN(optional_key_leaves_no_stale_error);
     RUN(directory_named);

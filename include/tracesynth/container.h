@@ -2,7 +2,7 @@
  *
  * Layout (little-endian):
  *   magic "TSYN" | u32 format version | u32 chunk count
- *   chunks: { char tag[8] (NUL-padded) | u64 byte length | bytes }
+ *   chunks: { char tag[8] (NUL-padded: a tag has at most TS_TAG_MAX bytes) | u64 byte length | bytes }
  *   u32 CRC-32 of everything before it.
  * The whole file is read and its checksum verified before any chunk is used,
  * so a truncated or corrupt file is an error, never a crash. Writers go
@@ -18,6 +18,7 @@ extern "C" {
 #endif
 
 #define TS_CONTAINER_VERSION 1u
+#define TS_TAG_MAX 8   /* the bytes of a section's tag */
 
 /* Model files and checkpoints are untrusted input (anyone can recompute the CRC).
  * A container file is at most TS_CONTAINER_MAX_BYTES, and a loader sizes nothing
@@ -48,6 +49,7 @@ typedef struct {
     size_t         size, cap;
     uint32_t       nchunks;
     size_t         open;         /* offset of the length of the chunk begun, or 0 */
+    char          *failed;       /* the first misuse's error, malloc'd (commit fails with it), or NULL */
 } ts_writer;
 
 /* ---- little-endian numbers: every number inside a chunk is read and written
@@ -69,6 +71,12 @@ static inline uint64_t ts_le_get64(const unsigned char *b)
     return ts_le_get32(b) | (uint64_t)ts_le_get32(b + 4) << 32;
 }
 
+/* The writer's functions return nothing: a misuse (a NULL path, tag, text, or data with
+ * bytes to read; a tag longer than TS_TAG_MAX; a section begun inside another, ended
+ * without one begun, or not ended) records its error ("FUNCTION: ARGUMENT is NULL", ...)
+ * when made, the writer then writes nothing more, and ts_writer_commit fails with the
+ * first such error, writing no file. Commit frees the writer: a second commit, or one
+ * after ts_writer_free, is -1 + error. */
 void ts_writer_init(ts_writer *w, const char *path);
 void ts_writer_chunk(ts_writer *w, const char *tag, const void *data, size_t n);
 /* a chunk of "key=value\n" text: used for model configs */
@@ -85,11 +93,12 @@ void ts_writer_i32(ts_writer *w, const char *tag, const int32_t *x, size_t n);
 int  ts_writer_commit(ts_writer *w);   /* atomic write + free; 0 / -1 */
 void ts_writer_free(ts_writer *w);
 
-int  ts_reader_open(ts_reader *r, const char *path);      /* 0 / -1 (verifies CRC) */
+int  ts_reader_open(ts_reader *r, const char *path);      /* 0 / -1 (verifies CRC; NULL r or path: -1 + error) */
 /* the same; a file that is not a container at all is "PATH: NOT_ONE" (what the caller
  * expected it to be), not "not a tracesynth model or checkpoint file" */
 int  ts_reader_open_as(ts_reader *r, const char *path, const char *not_one);
-/* NULL (and an error naming the file) when absent */
+/* NULL (and an error naming the file) when absent; a NULL r or tag, or a tag longer than
+ * TS_TAG_MAX, is NULL + error too (here and for ts_reader_has, which then gives 0) */
 const ts_chunk *ts_reader_get(const ts_reader *r, const char *tag);
 /* 1 when section TAG is there (key NULL) or, a text section, holds "key="; else 0. No
  * error is recorded: the test for an optional section or key before reading it */

@@ -45,13 +45,54 @@ static void put(ts_writer *w, const void *p, size_t n)
     w->size += n;
 }
 
+/* a misuse of the writer: the error is recorded now and kept (the first one) for
+ * ts_writer_commit, which fails with it; the calls after it write nothing */
+static void writer_fail(ts_writer *w, const char *fmt, const char *fn, const char *arg)
+{
+    ts_fail(fmt, fn, arg);
+    if (w && !w->failed) w->failed = ts_strdup(ts_error());
+}
+
+/* 1 when w can take more: initialised, not committed, no misuse before */
+static int writing(ts_writer *w, const char *fn)
+{
+    if (!w) return ts_fail_null(fn, "w"), 0;
+    if (!w->buf) return ts_fail("%s: the writer holds no file (committed or freed already)", fn), 0;
+    return !w->failed;
+}
+
+/* the tag of a section: at most TS_TAG_MAX bytes (NULL, or a longer one, is a misuse) */
+static int tag_ok(ts_writer *w, const char *fn, const char *tag)
+{
+    if (!tag) {
+        writer_fail(w, "%s: %s is NULL", fn, "tag");
+        return 0;
+    }
+    if (strlen(tag) > TS_TAG_MAX) {
+        writer_fail(w, "%s: tag '%s' is longer than the container's 8 bytes", fn, tag);
+        return 0;
+    }
+    return 1;
+}
+
+/* n bytes at data: NULL data with bytes to read is a misuse */
+static int data_ok(ts_writer *w, const char *fn, const void *data, size_t n)
+{
+    if (!data && n) {
+        writer_fail(w, "%s: %s is NULL", fn, "data");
+        return 0;
+    }
+    return 1;
+}
+
 void ts_writer_put(ts_writer *w, const void *data, size_t n)
 {
-    if (n) put(w, data, n);
+    if (writing(w, __func__) && data_ok(w, __func__, data, n) && n) put(w, data, n);
 }
 
 void ts_writer_put32(ts_writer *w, uint32_t v)
 {
+    if (!writing(w, __func__)) return;
     unsigned char b[4];
     ts_le_put32(b, v);
     put(w, b, 4);
@@ -59,6 +100,7 @@ void ts_writer_put32(ts_writer *w, uint32_t v)
 
 void ts_writer_put64(ts_writer *w, uint64_t v)
 {
+    if (!writing(w, __func__)) return;
     unsigned char b[8];
     ts_le_put64(b, v);
     put(w, b, 8);
@@ -66,25 +108,39 @@ void ts_writer_put64(ts_writer *w, uint64_t v)
 
 void ts_writer_init(ts_writer *w, const char *path)
 {
+    if (!w) {
+        ts_fail_null(__func__, "w");
+        return;
+    }
     memset(w, 0, sizeof *w);
-    w->path = ts_strdup(path);
     put(w, MAGIC, 4);
     ts_writer_put32(w, TS_CONTAINER_VERSION);
     ts_writer_put32(w, 0); /* chunk count, patched at commit */
+    if (path) w->path = ts_strdup(path);
+    else writer_fail(w, "%s: %s is NULL", __func__, "path");
 }
 
 void ts_writer_begin(ts_writer *w, const char *tag)
 {
-    char t[8] = {0};
-    size_t tl = strlen(tag);
-    memcpy(t, tag, tl < 8 ? tl : 8);
-    put(w, t, 8);
+    if (!writing(w, __func__) || !tag_ok(w, __func__, tag)) return;
+    if (w->open) {
+        writer_fail(w, "%s: section '%s' begun inside another (ts_writer_end first)", __func__, tag);
+        return;
+    }
+    char t[TS_TAG_MAX] = {0};
+    memcpy(t, tag, strlen(tag));
+    put(w, t, TS_TAG_MAX);
     w->open = w->size;
     ts_writer_put64(w, 0);   /* the length, filled in by ts_writer_end */
 }
 
 void ts_writer_end(ts_writer *w)
 {
+    if (!writing(w, __func__)) return;
+    if (!w->open) {
+        writer_fail(w, "%s: %s", __func__, "no section begun");
+        return;
+    }
     ts_le_put64(w->buf + w->open, (uint64_t)(w->size - w->open - 8));
     w->open = 0;
     w->nchunks++;
@@ -92,6 +148,7 @@ void ts_writer_end(ts_writer *w)
 
 void ts_writer_chunk(ts_writer *w, const char *tag, const void *data, size_t n)
 {
+    if (!writing(w, __func__) || !tag_ok(w, __func__, tag) || !data_ok(w, __func__, data, n)) return;
     ts_writer_begin(w, tag);
     ts_writer_put(w, data, n);
     ts_writer_end(w);
@@ -99,6 +156,7 @@ void ts_writer_chunk(ts_writer *w, const char *tag, const void *data, size_t n)
 
 void ts_writer_f32(ts_writer *w, const char *tag, const float *x, size_t n)
 {
+    if (!writing(w, __func__) || !tag_ok(w, __func__, tag) || !data_ok(w, __func__, x, n)) return;
     ts_writer_begin(w, tag);
     for (size_t i = 0; i < n; i++) {
         uint32_t u;
@@ -110,6 +168,7 @@ void ts_writer_f32(ts_writer *w, const char *tag, const float *x, size_t n)
 
 void ts_writer_i32(ts_writer *w, const char *tag, const int32_t *x, size_t n)
 {
+    if (!writing(w, __func__) || !tag_ok(w, __func__, tag) || !data_ok(w, __func__, x, n)) return;
     ts_writer_begin(w, tag);
     for (size_t i = 0; i < n; i++) ts_writer_put32(w, (uint32_t)x[i]);
     ts_writer_end(w);
@@ -117,6 +176,11 @@ void ts_writer_i32(ts_writer *w, const char *tag, const int32_t *x, size_t n)
 
 void ts_writer_text(ts_writer *w, const char *tag, const char *text)
 {
+    if (!writing(w, __func__)) return;
+    if (!text) {
+        writer_fail(w, "%s: %s is NULL", __func__, "text");
+        return;
+    }
     ts_writer_chunk(w, tag, text, strlen(text));
 }
 
@@ -125,11 +189,20 @@ void ts_writer_free(ts_writer *w)
     if (!w) return;
     free(w->buf);
     free(w->path);
+    free(w->failed);
     memset(w, 0, sizeof *w);
 }
 
 int ts_writer_commit(ts_writer *w)
 {
+    if (!w) return ts_fail_null(__func__, "w");
+    if (!w->buf) return ts_fail("%s: the writer holds no file (committed or freed already)", __func__);
+    if (!w->failed && w->open) writer_fail(w, "%s: %s", __func__, "a section begun is not ended (ts_writer_end)");
+    if (w->failed) {
+        int rc = ts_fail("%s", w->failed);   /* the first misuse, the error of the call that made it */
+        ts_writer_free(w);
+        return rc;
+    }
     ts_le_put32(w->buf + 8, w->nchunks);
     ts_writer_put32(w, ts_crc32(0, w->buf, w->size));
     ts_outfile o;
@@ -148,12 +221,20 @@ int ts_writer_commit(ts_writer *w)
 
 int ts_reader_open(ts_reader *r, const char *path)
 {
+    if (!r) return ts_fail_null(__func__, "r");
+    if (!path) {
+        memset(r, 0, sizeof *r);
+        return ts_fail_null(__func__, "path");
+    }
     return ts_reader_open_as(r, path, "not a tracesynth model or checkpoint file");
 }
 
 int ts_reader_open_as(ts_reader *r, const char *path, const char *not_one)
 {
+    if (!r) return ts_fail_null(__func__, "r");
     memset(r, 0, sizeof *r);
+    if (!path) return ts_fail_null(__func__, "path");
+    if (!not_one) return ts_fail_null(__func__, "not_one");
     /* a command may read its model file twice (what kind, then the model): a pipe or
      * FIFO would be empty (or block) the second time, so it is refused, before it opens */
     struct stat pre;
@@ -261,8 +342,18 @@ static const char *find_key(const ts_chunk *c, const char *key, size_t *vl)
     return NULL;
 }
 
+/* the reader and tag a lookup is given: 0, or -1 + error naming fn */
+static int lookup_ok(const ts_reader *r, const char *tag, const char *fn)
+{
+    if (!r) return ts_fail_null(fn, "r");
+    if (!tag) return ts_fail_null(fn, "tag");
+    if (strlen(tag) > TS_TAG_MAX) return ts_fail("%s: tag '%s' is longer than the container's 8 bytes", fn, tag);
+    return 0;
+}
+
 const ts_chunk *ts_reader_get(const ts_reader *r, const char *tag)
 {
+    if (lookup_ok(r, tag, __func__) != 0) return NULL;
     const ts_chunk *c = find_chunk(r, tag);
     if (!c) ts_fail("%s: no '%s' section", r->path, tag);
     return c;
@@ -270,6 +361,7 @@ const ts_chunk *ts_reader_get(const ts_reader *r, const char *tag)
 
 int ts_reader_has(const ts_reader *r, const char *tag, const char *key)
 {
+    if (lookup_ok(r, tag, __func__) != 0) return 0;
     const ts_chunk *c = find_chunk(r, tag);
     size_t vl;
     return c && (!key || find_key(c, key, &vl));

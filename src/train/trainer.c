@@ -210,6 +210,10 @@ int ts_train_ckpt_refuse(const char *path, const char *tag)
                    "beside it, without .ckpt)", path, ts_article(name), name);
 }
 
+/* the section of the average's decay: the container's tags are 8 bytes (it was always
+ * stored so) */
+#define EMA_DECAY_TAG "EMA_DECA"
+
 /* a section holding one double (little-endian) */
 static void put_double(ts_writer *w, const char *tag, double v)
 {
@@ -260,7 +264,7 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_
     ts_writer_chunk(&w, "OPTIM", ob, sizeof ob);
     if (c->ema > 0) {   /* the average and its decay, which a resume takes unless given */
         ts_writer_f32(&w, "EMA", ema, net->n);
-        put_double(&w, "EMA_DECAY", c->ema);
+        put_double(&w, EMA_DECAY_TAG, c->ema);
     }
     /* the model's dropout, which a resume takes unless given */
     if (net->dropout && *net->dropout > 0) put_double(&w, "DROPOUT", *net->dropout);
@@ -338,11 +342,11 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
             goto done;
         }
     }
-    if (ts_reader_has(&r, "EMA_DECAY", NULL)) {   /* a run with an average (--ema) */
+    if (ts_reader_has(&r, EMA_DECAY_TAG, NULL)) {   /* a run with an average (--ema) */
         double decay;
-        if (get_double(&r, "EMA_DECAY", &decay)) goto done;
+        if (get_double(&r, EMA_DECAY_TAG, &decay)) goto done;
         if (!(decay > 0 && decay < 1)) {
-            ts_fail("%s: section 'EMA_DECAY' is corrupt", path);
+            ts_fail("%s: section '" EMA_DECAY_TAG "' is corrupt", path);
             goto done;
         }
         if (cfg->defaulted & TS_TRAIN_DEFAULT_EMA) cfg->ema = decay;
