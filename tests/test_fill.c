@@ -1995,7 +1995,41 @@ static void library_arguments_checked(void)
     ts_gap_list_free(&gl);
 }
 
+/* the gap functions that return a value rather than -1: a NULL (or sizes drop refuses) is NaN,
+ * TS_EV_OTHER or -1 with an error naming the function (they crashed, or gave a share for
+ * bursts of no events), and a trace's folder or text output given as NULL is refused by name */
+static void null_values_refused(void)
+{
+    ts_sc_analysis none;
+    memset(&none, 0, sizeof none);
+    ts_clear_error();
+    CHECK(isnan(ts_sc_count_error(NULL, &none)) && strstr(ts_error(), "ts_sc_count_error: truth is NULL"));
+    CHECK(isnan(ts_sc_count_error(&none, NULL)) && strstr(ts_error(), "ts_sc_count_error: a is NULL"));
+    ts_sc_analysis hollow = {.n = 2};
+    CHECK(isnan(ts_sc_count_error(&hollow, &none)) && strstr(ts_error(), "truth holds 2 threads without their arrays"));
+    CHECK(isnan(ts_sc_unmatched_share(NULL)) && strstr(ts_error(), "ts_sc_unmatched_share: a is NULL"));
+    CHECK(ts_sc_count_error(&none, &none) == 0 && ts_sc_unmatched_share(&none) == 0);
+    const char *call = "x";
+    ts_clear_error();
+    CHECK(ts_gap_classify(NULL, &call) == TS_EV_OTHER && call == NULL && strstr(ts_error(), "ts_gap_classify: name is NULL"));
+    CHECK(ts_gap_classify("syscall_entry_read", NULL) == TS_EV_ENTRY);
+    CHECK(ts_gap_classify("syscall_exit_read", &call) == TS_EV_EXIT && !strcmp(call, "read"));
+    CHECK(ts_ctf_print_text(NULL, stdout) == -1 && strstr(ts_error(), "ts_ctf_print_text: dir is NULL"));
+    CHECK(ts_ctf_print_text("tests/data", NULL) == -1 && strstr(ts_error(), "ts_ctf_print_text: f is NULL"));
+    CHECK(ts_ctf_trace_dir(NULL) == NULL && strstr(ts_error(), "ts_ctf_trace_dir: dir is NULL"));
+    const long bad[][2] = {{0, 3}, {-2, 5}, {4, 3}, {0, 0}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ts_clear_error();
+        double r = ts_drop_rate_max(bad[i][0], bad[i][1]);
+        CHECK_MSG(isnan(r) && strstr(ts_error(), "ts_drop_rate_max: burst sizes must satisfy 1 <= min <= max"),
+                  "%ld..%ld: %g: %s", bad[i][0], bad[i][1], r, ts_error());
+    }
+    CHECK_NEAR(ts_drop_rate_max(1, 1), 0.5, 1e-15);
+    CHECK_NEAR(ts_drop_rate_max(2, 4), 0.75, 1e-15);
+}
+
 TEST_MAIN("fill", {
+    RUN(null_values_refused);
     RUN(count_error_no_truth);
     RUN(library_arguments_checked);
     RUN(consistent_threads);

@@ -137,11 +137,11 @@ int ts_ctf_rewrite_check(const char *dir, const char *out);
  * descriptor by a child process; this process's stdout and stderr are not touched), with
  * its warnings about gaps (which babeltrace2 writes to stderr) when f is not stdout. 0;
  * 1 when f's reader went away (a pipe or FIFO closed: the text is cut there, no error);
- * -1 and one error line */
+ * -1 and one error line (a NULL dir or f: "ts_ctf_print_text: f is NULL") */
 int ts_ctf_print_text(const char *dir, FILE *f);
 
-/* the trace directory of DIR (DIR or DIR/kernel), malloc'd; one error line when DIR
- * holds no trace or a stream file is shorter than its LTTng index */
+/* the trace directory of DIR (DIR or DIR/kernel), malloc'd; NULL and one error line when
+ * DIR holds no trace or a stream file is shorter than its LTTng index (or DIR is NULL) */
 char *ts_ctf_trace_dir(const char *dir);
 
 /* ---- gaps ---- */
@@ -193,7 +193,8 @@ typedef struct {
 void ts_drop_stats_free(ts_drop_stats *st);
 int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop_stats *st);
 /* the largest share bursts of burst_min..burst_max events can drop: a burst follows a kept
- * event, so bursts of mean B drop at most B / (B + 1); ts_ctf_drop refuses a higher rate */
+ * event, so bursts of mean B drop at most B / (B + 1); ts_ctf_drop refuses a higher rate.
+ * Sizes ts_ctf_drop refuses (burst_min < 1, burst_max < burst_min): NaN + error */
 double ts_drop_rate_max(long burst_min, long burst_max);
 
 /* ---- fill ---- */
@@ -252,7 +253,8 @@ typedef struct {
     int         entries_only;    /* the trace records system call entries alone (no exit):
                                   * nothing to pair */
 } ts_gap_side;
-/* the kind of an event class name, and for entries/exits the call (NULL otherwise) */
+/* the kind of an event class name, and for entries/exits the call (NULL otherwise; call may
+ * be NULL). A NULL name: TS_EV_OTHER with the error "ts_gap_classify: name is NULL" */
 ts_ev_kind ts_gap_classify(const char *name, const char **call);
 /* makes the n reconstructed events names[] of one gap agree with s: threads per segment
  * between reconstructed sched_switches (the first segment the thread before, the last the
@@ -286,8 +288,10 @@ int    ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out);
 int    ts_sc_analyse_arch(const char *dir, const char *arch, int progress, ts_sc_analysis *out);
 void   ts_sc_analysis_free(ts_sc_analysis *a);
 /* sum over threads of |entries - true entries| / true entries in all; without true entries
- * 0 if a has none either, else NaN (any entry is wrong, but no share of none) */
+ * 0 if a has none either, else NaN (any entry is wrong, but no share of none). A NULL
+ * analysis, or one counting threads without their arrays: NaN + error naming it */
 double ts_sc_count_error(const ts_sc_analysis *truth, const ts_sc_analysis *a);
+/* unmatched / returning entries (0 without any); a NULL a: NaN + error */
 double ts_sc_unmatched_share(const ts_sc_analysis *a);
 
 #ifdef __cplusplus

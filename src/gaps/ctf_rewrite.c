@@ -241,6 +241,7 @@ static void reader_free(reader *r)
 /* ---- the input: trace directory checks ---- */
 char *ts_ctf_trace_dir(const char *dir)
 {
+    if (!dir) return ts_fail_null(__func__, "dir"), NULL;
     char *out = ts__ctf_find_dir(dir);
     if (!out) return NULL;
     struct stat sb;
@@ -1603,6 +1604,8 @@ static int text_child(void *arg, ts__wr *w)
 
 int ts_ctf_print_text(const char *dir, FILE *f)
 {
+    if (!dir) return ts_fail_null(__func__, "dir");
+    if (!f) return ts_fail_null(__func__, "f");
     int fd = fileno(f);
     if (fd < 0) return ts_fail("%s: the text output needs a file with a descriptor", dir);
     char *tdir = ts_ctf_trace_dir(dir);

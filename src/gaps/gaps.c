@@ -6,6 +6,7 @@
 #include "tracesynth/common.h"
 #include "data/ctf_isolate.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -267,6 +268,9 @@ void ts_drop_stats_free(ts_drop_stats *st)
 
 double ts_drop_rate_max(long burst_min, long burst_max)
 {
+    if (burst_min < 1 || burst_max < burst_min)
+        return ts_fail("%s: burst sizes must satisfy 1 <= min <= max, got %ld..%ld", __func__, burst_min, burst_max),
+               NAN;
     double B = 0.5 * ((double)burst_min + (double)burst_max);
     return B / (B + 1);
 }

@@ -149,8 +149,18 @@ int ts_sc_analyse_arch(const char *dir, const char *arch, int progress, ts_sc_an
     return rc;
 }
 
+/* an analysis a caller passes: 0, or -1 + error naming fn and arg */
+static int analysis_ok(const ts_sc_analysis *a, const char *fn, const char *arg)
+{
+    if (!a) return ts_fail_null(fn, arg);
+    if (a->n && (!a->tid || !a->entries))
+        return ts_fail("%s: %s holds %zu threads without their arrays", fn, arg, a->n);
+    return 0;
+}
+
 double ts_sc_count_error(const ts_sc_analysis *truth, const ts_sc_analysis *a)
 {
+    if (analysis_ok(truth, __func__, "truth") || analysis_ok(a, __func__, "a")) return NAN;
     /* both sorted by tid: merge */
     double err = 0, tot = 0;
     size_t i = 0, j = 0;
@@ -175,5 +185,6 @@ double ts_sc_count_error(const ts_sc_analysis *truth, const ts_sc_analysis *a)
 
 double ts_sc_unmatched_share(const ts_sc_analysis *a)
 {
+    if (!a) return ts_fail_null(__func__, "a"), NAN;
     return a->returning ? (double)a->unmatched / (double)a->returning : 0.0;
 }
