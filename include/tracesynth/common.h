@@ -18,8 +18,11 @@
  * "FUNCTION: ARGUMENT is NULL" (outputs they were given are emptied first); a pointer the
  * comment says may be NULL takes the default. A struct whose count says it holds data while
  * its pointer is NULL (a ts_seq, ts_windows or ts_npy; a ts_vocab's names, or one of them)
- * is refused so too wherever the data or evaluation functions read it. Elsewhere a NULL the
- * comment does not allow is the caller's error. */
+ * is refused so too wherever the data or evaluation functions read it. The functions of
+ * repair.h, channels.h, mc_model.h, kneser_ney.h, ngram.h, container.h and gaps.h refuse a
+ * NULL so as well (a function returning a number: NaN, or the value its header names, with
+ * the error). Elsewhere (options.h's parser, the nn.h kernels) a NULL the comment does not
+ * allow is the caller's error. */
 #ifndef TRACESYNTH_COMMON_H
 #define TRACESYNTH_COMMON_H
 
