@@ -24,19 +24,27 @@ static void make_dataset(char *out, size_t outn, const char *dir, const char *na
     free(d.vocab.counts);
 }
 
+/* the dataset above, 3,000 events in dir/ds (its path in dp), loaded with the time split
+ * into windows of 40, 20 per part (that spec in *spec when not NULL) */
+static void small_split(char *dp, size_t dpn, const char *dir, ts_split_data *d, ts_split_spec *spec)
+{
+    make_dataset(dp, dpn, dir, "ds", 3000);
+    ts_split_spec ss;
+    ts_split_spec_default(&ss);
+    ss.length = 40;
+    ss.windows = 20;
+    REQUIRE(ts_split_data_load(dp, &ss, d) == 0);
+    if (spec) *spec = ss;
+}
+
 /* ts_impute_eval without run options (NULL) runs with the defaults, as zeroed ones do */
 static void impute_eval_default_run_options(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char dp[512];
-    make_dataset(dp, sizeof dp, dir, "ds", 3000);
-    ts_split_spec ss;
-    ts_split_spec_default(&ss);
-    ss.length = 40;
-    ss.windows = 20;
     ts_split_data d;
-    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    small_split(dp, sizeof dp, dir, &d, NULL);
     ts_train_opts o;
     memset(&o, 0, sizeof o);
     ts_model *m = NULL;
@@ -68,14 +76,10 @@ static void null_arguments_are_errors(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char dp[512], mp[600];
-    make_dataset(dp, sizeof dp, dir, "ds", 3000);
-    snprintf(mp, sizeof mp, "%s/ng.tsm", dir);
-    ts_split_spec ss;
-    ts_split_spec_default(&ss);
-    ss.length = 40;
-    ss.windows = 20;
     ts_split_data d;
-    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    ts_split_spec ss;
+    small_split(dp, sizeof dp, dir, &d, &ss);
+    snprintf(mp, sizeof mp, "%s/ng.tsm", dir);
     ts_model *m = NULL;
     REQUIRE(ts_train_on("ngram", &d, NULL, &m, NULL) == 0);
     REQUIRE(ts_model_save(m, mp) == 0);
@@ -185,14 +189,9 @@ static void vocab_without_names_refused(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char dp[512], np[600];
-    make_dataset(dp, sizeof dp, dir, "ds", 3000);
-    snprintf(np, sizeof np, "%s/names.txt", dir);
-    ts_split_spec ss;
-    ts_split_spec_default(&ss);
-    ss.length = 40;
-    ss.windows = 20;
     ts_split_data d;
-    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    small_split(dp, sizeof dp, dir, &d, NULL);
+    snprintf(np, sizeof np, "%s/names.txt", dir);
     ts_model *m = NULL;
     REQUIRE(ts_train_on("ngram", &d, NULL, &m, NULL) == 0);
     char *hole[7] = {"read", "write", NULL, "close", "fstat", "mmap", "futex"};
@@ -244,13 +243,8 @@ static void train_data_checked(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char dp[512];
-    make_dataset(dp, sizeof dp, dir, "ds", 3000);
-    ts_split_spec ss;
-    ts_split_spec_default(&ss);
-    ss.length = 40;
-    ss.windows = 20;
     ts_split_data d;
-    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    small_split(dp, sizeof dp, dir, &d, NULL);
     static const char *const models[] = {"ngram", "unigram"};
     for (int k = 0; k < 2; k++) {
         const char *mn = models[k];
@@ -299,14 +293,10 @@ static void split_protocol_arguments_checked(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char dp[512], sd[600];
-    make_dataset(dp, sizeof dp, dir, "ds", 3000);
-    snprintf(sd, sizeof sd, "%s/split", dir);
-    ts_split_spec ss;
-    ts_split_spec_default(&ss);
-    ss.length = 40;
-    ss.windows = 20;
     ts_split_data d, bare;
-    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    ts_split_spec ss;
+    small_split(dp, sizeof dp, dir, &d, &ss);
+    snprintf(sd, sizeof sd, "%s/split", dir);
     REQUIRE(ts_split_data_load(dp, NULL, &bare) == 0);
     double leak;
     ts_also_info ai;
@@ -380,13 +370,8 @@ static void mask_position_checked(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char dp[512];
-    make_dataset(dp, sizeof dp, dir, "ds", 3000);
-    ts_split_spec ss;
-    ts_split_spec_default(&ss);
-    ss.length = 40;
-    ss.windows = 20;
     ts_split_data d;
-    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    small_split(dp, sizeof dp, dir, &d, NULL);
     ts_model *m = NULL;
     REQUIRE(ts_train_on("ngram", &d, NULL, &m, NULL) == 0);
     ts_impute_spec is = {5, (ts_mask_pos)42, NULL, NULL, NULL};
@@ -403,13 +388,8 @@ static void generate_beyond_memory_refused(void)
     const char *dir = scratch_dir();
     REQUIRE(dir);
     char dp[512];
-    make_dataset(dp, sizeof dp, dir, "ds", 3000);
-    ts_split_spec ss;
-    ts_split_spec_default(&ss);
-    ss.length = 40;
-    ss.windows = 20;
     ts_split_data d;
-    REQUIRE(ts_split_data_load(dp, &ss, &d) == 0);
+    small_split(dp, sizeof dp, dir, &d, NULL);
     ts_model *m = NULL;
     REQUIRE(ts_train_on("unigram", &d, NULL, &m, NULL) == 0);
     ts_windows w;
