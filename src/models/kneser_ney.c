@@ -269,7 +269,7 @@ static double kn_prob(const ts_kn *kn, const int32_t *ctx, size_t nctx, int32_t 
     int top = (size_t)kn->order - 1 > nctx ? (int)nctx + 1 : kn->order;
     for (int m = 1; m <= top; m++) {
         size_t hl = (size_t)m - 1;
-        memcpy(key, ctx + nctx - hl, hl * sizeof *key);
+        if (hl) memcpy(key, ctx + nctx - hl, hl * sizeof *key);   /* (ctx may be NULL when nctx is 0) */
         int k = m == top ? 0 : 1;            /* raw counts at the top, continuations below */
         const slot *h = table_lookup(&kn->ctx[m], kn->s, key);
         if (!h || h->c[k] <= 0) continue;    /* unseen context: all mass to the lower order */
