@@ -1110,6 +1110,49 @@ static void real_perf_recording(void)
     ts_gap_list_free(&gl);
 }
 
+/* text of CRLF lines: the lines fill and drop write end in CRLF too, in both formats */
+static void crlf_lines_written_alike(void)
+{
+    for (int perf = 0; perf < 2; perf++) {
+        char *lf[2] = {perf ? make_perf(300, 100, 4, 0) : make_text(300, 100, 4, 0),
+                       perf ? make_perf(600, 0, 0, 0) : make_text(600, 0, 0, 0)};
+        for (int k = 0; k < 2; k++) {
+            size_t n = strlen(lf[k]);
+            char *crlf = malloc(2 * n + 1), *q = crlf;
+            for (const char *p = lf[k]; *p; p++) {
+                if (*p == '\n') *q++ = '\r';
+                *q++ = *p;
+            }
+            *q = 0;
+            write_file(at(k ? "crlf_full.txt" : "crlf_lost.txt"), crlf);
+            free(crlf);
+            free(lf[k]);
+        }
+        ts_fill_opts o;
+        fill_opts(&o);
+        ts_fill_result r;
+        REQUIRE(ts_ctf_fill(at("crlf_lost.txt"), at("crlf_filled.txt"), &o, &r) == 0);
+        CHECK(r.reconstructed == 4);
+        ts_fill_result_free(&r);
+        ts_drop_opts d = {0.1, 8, 16, 7, 0, 0, NULL};
+        ts_drop_stats st;
+        REQUIRE(ts_ctf_drop(at("crlf_full.txt"), at("crlf_dropped.txt"), &d, &st) == 0);
+        CHECK(st.dropped > 0);
+        ts_drop_stats_free(&st);
+        const char *outs[2] = {at("crlf_filled.txt"), at("crlf_dropped.txt")};
+        for (int k = 0; k < 2; k++) {
+            char *out = slurp(outs[k]);
+            REQUIRE(out);
+            size_t bare = 0, lines = 0;
+            for (const char *p = out; *p; p++)
+                if (*p == '\n') lines++, bare += p == out || p[-1] != '\r';
+            CHECK_MSG(lines > 500 && bare == 0, "%s (%s): %zu of %zu lines end in LF alone", perf ? "perf" : "ftrace",
+                      k ? "drop" : "fill", bare, lines);
+            free(out);
+        }
+    }
+}
+
 TEST_MAIN("fill_ftrace", {
     snprintf(dir, sizeof dir, "/tmp/ts_fill_ftrace_%d", (int)getpid());
     mkdir(dir, 0755);
@@ -1139,6 +1182,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_cr_line_ends);
     RUN(perf_unknown_thread);
     RUN(real_perf_recording);
+    RUN(crlf_lines_written_alike);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {}

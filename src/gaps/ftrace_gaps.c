@@ -427,6 +427,14 @@ static void comm_note(comm_map *m, const ft_ev *x)
     m->comm[h] = x->comm;
 }
 
+/* the line end of x's line ("\r\n" in a file of CRLF lines), that the lines written beside it
+ * take; "\n" without x */
+static const char *eol_of(const ft_trace *t, const ft_ev *x)
+{
+    const char *e = x ? line_end(t, x) : NULL;
+    return e && e - x->b >= 2 && e[-1] == '\n' && e[-2] == '\r' ? "\r\n" : "\n";
+}
+
 /* a line's head of the shape of s: "COMM-PID [CPU] FLAGS TIME: " as ftrace prints it, or
  * "COMM TID [CPU] TIME: " as perf script does */
 static void put_head(FILE *f, const ft_ev *s, const char *comm, int64_t tid, int32_t cpu, int64_t ns)
@@ -458,8 +466,8 @@ static void put_recon(FILE *f, const ft_trace *t, const ft_ev *s, const ft_ev *m
     tracefs_name(r->event, ev, sizeof ev);
     size_t h = r->tid >= 0 ? ts__idmap_get(&cm->ids, r->tid, 0) : SIZE_MAX;
     put_head(f, s, h == SIZE_MAX ? "<...>" : t->names.str[cm->comm[h]], r->tid >= 0 ? r->tid : 0, m->cpu, ns);
-    fprintf(f, TS_FTRACE_RECON ": event=%s tid=%" PRId64 " next_tid=%" PRId64 " confidence=%.3f gap_count=%" PRId64 "\n",
-            ev, r->tid, r->next_tid, r->confidence, t->mk[m->val].count);
+    fprintf(f, TS_FTRACE_RECON ": event=%s tid=%" PRId64 " next_tid=%" PRId64 " confidence=%.3f gap_count=%" PRId64 "%s",
+            ev, r->tid, r->next_tid, r->confidence, t->mk[m->val].count, eol_of(t, s));
 }
 
 /* the marker of a CPU's lost events: trace_pipe's line, or perf script's PERF_RECORD_LOST
@@ -468,11 +476,11 @@ static void put_lost(FILE *f, const ft_trace *t, const ft_ev *x, int32_t cpu, ui
 {
     if (x && (x->bits & FT_PERF)) {
         put_head(f, x, x->comm >= 0 ? t->names.str[x->comm] : "<...>", x->tid, cpu, x->ns);
-        fprintf(f, "PERF_RECORD_LOST lost %" PRIu64 "\n", count);
+        fprintf(f, "PERF_RECORD_LOST lost %" PRIu64 "%s", count, eol_of(t, x));
     } else if (known) {
-        fprintf(f, "CPU:%d [LOST %" PRIu64 " EVENTS]\n", (int)cpu, count);
+        fprintf(f, "CPU:%d [LOST %" PRIu64 " EVENTS]%s", (int)cpu, count, eol_of(t, x));
     } else {
-        fprintf(f, "CPU:%d [LOST EVENTS]\n", (int)cpu);
+        fprintf(f, "CPU:%d [LOST EVENTS]%s", (int)cpu, eol_of(t, x));
     }
 }
 
