@@ -1269,8 +1269,27 @@ static void null_arguments_refused(void)
     CHECK(ts_mc_memorized(&m, 0, &m, 2, &share, &nw) == 0 && nw == 3 && share == 1);
     CHECK(ts_mc_from_events(&m, 0, ev, 2, 1, &o) == 0 && o.n == 2);
     ts_mc_free(&o);
-    CHECK(ts_mc_drawer_new(&m, 0, TS_DRAW_TYPE, &dr) == 0 && dr);
-    ts_mc_drawer_free(dr);
+    for (int given = 0; given < 2; given++) {
+        CHECK(ts_mc_drawer_new(&m, 0, given, &dr) == 0 && dr);
+        /* NULL or past the events: nothing drawn; a type it does not know: drawn as one the
+         * training part lacks (from all its events), in range */
+        ts_rng g;
+        ts_rng_seed(&g, 1);
+        CHECK(ts_mc_drawer_types(NULL) == 0);
+        ts_mc_drawer_draw(NULL, &m, 0, -1, &g);
+        ts_mc_drawer_draw(dr, NULL, 0, -1, &g);
+        ts_mc_drawer_draw(dr, &m, 0, -1, NULL);
+        ts_mc_drawer_draw(dr, &m, m.n, -1, &g);
+        int32_t keep = m.ch[TS_CH_EVENT][0];
+        for (int32_t odd = -3; odd < 2; odd++) {
+            m.ch[TS_CH_EVENT][0] = odd < 0 ? odd : ts_mc_drawer_types(dr) + 100000 * odd;
+            ts_mc_drawer_draw(dr, &m, 0, 0, &g);
+            for (int c = TS_CH_COMM; c < TS_NCH; c++)
+                if (m.ch[c]) CHECK_MSG(m.ch[c][0] >= 0 && m.ch[c][0] < ts_mc_card(&m, c), "channel %d: %d", c, m.ch[c][0]);
+        }
+        m.ch[TS_CH_EVENT][0] = keep;
+        ts_mc_drawer_free(dr);
+    }
     ts_mc_free(&m);
     ts_mc_raw_free(&r);
 }

@@ -173,10 +173,11 @@ enum { TS_DRAW_TYPE = 0, TS_DRAW_PAIR = 1 };
 typedef struct ts_mc_drawer ts_mc_drawer;
 /* the tables of the first n_train events of train (0: all); 0 / -1 + error */
 int  ts_mc_drawer_new(const ts_mc *train, size_t n_train, int given, ts_mc_drawer **out);
-/* the event types it knows: IDs [0, n) in train's numbering */
+/* the event types it knows: IDs [0, n) in train's numbering (NULL: 0) */
 int32_t ts_mc_drawer_types(const ts_mc_drawer *d);
-/* draw the channels y has (other than event) of event i of y, whose type (in [0, types))
- * is y's event i; prev: the type before it (-1: none, the first of a window) */
+/* draw the channels y has (other than event) of event i of y, whose type (in [0, types);
+ * another is drawn as a type the training part lacks) is y's event i; prev: the type before
+ * it (-1: none, the first of a window). NULL d, y or r, or i past y's events: nothing drawn */
 void ts_mc_drawer_draw(const ts_mc_drawer *d, ts_mc *y, size_t i, int32_t prev, ts_rng *r);
 /* the stream the channels of window w are drawn from (the Markov baseline, generate and
  * impute --channels-from): derived from (seed, w) as an event model's window w is, under a

@@ -105,19 +105,22 @@ int ts_mc_drawer_new(const ts_mc *train, size_t n_train, int given, ts_mc_drawer
     return 0;
 }
 
-int32_t ts_mc_drawer_types(const ts_mc_drawer *d) { return d->k.V; }
+int32_t ts_mc_drawer_types(const ts_mc_drawer *d) { return d ? d->k.V : 0; }
 
 void ts_mc_drawer_draw(const ts_mc_drawer *d, ts_mc *y, size_t i, int32_t prev, ts_rng *r)
 {
+    if (!d || !y || !r || i >= y->n || !y->ch[TS_CH_EVENT]) return;
     const int32_t v = y->ch[TS_CH_EVENT][i];
     const size_t V = (size_t)d->k.V;
+    const int known = v >= 0 && v < d->k.V;   /* else drawn as a type the training part lacks */
     if (d->given == TS_DRAW_PAIR) {   /* every channel of one training event with the same pair, or type */
         size_t a = 0, b = 0, j;
-        if (prev >= 0 && prev < d->k.V) a = d->pstart[(size_t)prev * V + (size_t)v], b = d->pstart[(size_t)prev * V + (size_t)v + 1];
+        if (known && prev >= 0 && prev < d->k.V)
+            a = d->pstart[(size_t)prev * V + (size_t)v], b = d->pstart[(size_t)prev * V + (size_t)v + 1];
         if (a < b) {
             j = d->pidx[a + ts_rng_below(r, b - a)];
         } else {
-            a = d->tstart[v], b = d->tstart[v + 1];
+            if (known) a = d->tstart[v], b = d->tstart[v + 1];
             j = a < b ? d->tidx[a + ts_rng_below(r, b - a)] : ts_rng_below(r, d->nt);
         }
         if (y->dt && d->tr.dt) y->dt[i] = d->tr.dt[j];
@@ -128,12 +131,12 @@ void ts_mc_drawer_draw(const ts_mc_drawer *d, ts_mc *y, size_t i, int32_t prev, 
     /* each channel on its own: dt a training dt of the type, the others from the type's
      * counts; a type the training part lacks draws from all its events */
     if (y->dt && d->tr.dt) {
-        size_t a = d->tstart[v], b = d->tstart[v + 1];
+        size_t a = known ? d->tstart[v] : 0, b = known ? d->tstart[v + 1] : 0;
         y->dt[i] = d->tr.dt[d->tidx[a < b ? a + ts_rng_below(r, b - a) : ts_rng_below(r, d->nt)]];
     }
     for (int c = TS_CH_COMM; c < TS_NCH; c++) {
         if (!d->k.card[c] || !y->ch[c]) continue;
-        y->ch[c][i] = d->tot[c][v] ? draw(d->k.cnt[c] + (size_t)v * d->k.card[c], d->k.card[c], d->tot[c][v], r)
+        y->ch[c][i] = known && d->tot[c][v] ? draw(d->k.cnt[c] + (size_t)v * d->k.card[c], d->k.card[c], d->tot[c][v], r)
                                    : draw(d->all[c], d->k.card[c], d->tot[c][V], r);
     }
 }
