@@ -1212,6 +1212,11 @@ static void null_arguments_refused(void)
     FAILS(ts_mc_slice(NULL, 0, 1, &o), "ts_mc_slice: m is NULL");
     EMPTY(o);
     FAILS(ts_mc_slice(&m, 0, 1, NULL), "ts_mc_slice: out is NULL");
+    /* events claimed, no event channel */
+    ts_mc noev = {.n = 3};
+    FAILS(ts_mc_renumber(&noev, NULL, NULL, NULL, NULL), "ts_mc_renumber: m->ch[TS_CH_EVENT] is NULL");
+    FAILS(ts_mc_slice(&noev, 0, 1, &o), "ts_mc_slice: m->ch[TS_CH_EVENT] is NULL");
+    EMPTY(o);
     FAILS(ts_mc_event_times(NULL, "x", &t), "ts_mc_event_times: m is NULL");
     CHECK(t == NULL);
     FAILS(ts_mc_event_times(&m, NULL, &t), "ts_mc_event_times: out is NULL");

@@ -1004,6 +1004,7 @@ static void null_arguments_refused(void)
     CHECK(rep.events == 0);
     FAILS(ts_repair(&k, NULL, 0, NULL, &rep), "ts_repair: m is NULL");
     FAILS(ts_repair(&k, &real, 0, NULL, NULL), "ts_repair: out is NULL");
+    FAILS(ts_repair(&k, &noev, 0, NULL, &rep), "ts_repair: m->ch[TS_CH_EVENT] is NULL");
 #undef FAILS
     CHECK(ts_constraints_validity(&k, &real, 0, &val) == 0 && val.events == 100 && val.d_trans == 0);
     CHECK(ts_repair(&k, &real, 0, NULL, &rep) == 0 && rep.events == 100);

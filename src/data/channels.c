@@ -393,6 +393,7 @@ int ts_mc_renumber(ts_mc *m, const ts_vocab *event, const ts_vocab *comm, const 
 {
     if (unknown) *unknown = 0;
     if (!m) return ts_fail_null(__func__, "m");
+    if (m->n && !m->ch[TS_CH_EVENT]) return ts_fail_null(__func__, "m->ch[TS_CH_EVENT]");
     if (renumber(m->ch[TS_CH_EVENT], m->n, &m->events.vocab, event, "event", unknown)) return -1;
     if (m->ch[TS_CH_COMM] && renumber(m->ch[TS_CH_COMM], m->n, &m->comm_vocab, comm, "comm", unknown)) return -1;
     if (m->ch[TS_CH_RET] && renumber(m->ch[TS_CH_RET], m->n, &m->ret_vocab, ret, "ret", unknown)) return -1;
@@ -404,6 +405,7 @@ int ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out)
     if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
     if (!m) return ts_fail_null(__func__, "m");
+    if (m->n && !m->ch[TS_CH_EVENT]) return ts_fail_null(__func__, "m->ch[TS_CH_EVENT]");
     if (from > to || to > m->n) return ts_fail("events [%zu, %zu) of a trace of %zu", from, to, m->n);
     size_t n = to - from;
     out->n = n;

@@ -114,6 +114,7 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
     memset(out, 0, sizeof *out);
     if (!k) return ts_fail_null(__func__, "k");
     if (!m) return ts_fail_null(__func__, "m");
+    if (m->n && !m->ch[TS_CH_EVENT]) return ts_fail_null(__func__, "m->ch[TS_CH_EVENT]");
     if (!what) what = "synthetic trace";
     size_t n = m->n;
     uint8_t *touched = ts_calloc(n ? n : 1, 1);   /* per event, bit c: channel c changed */
