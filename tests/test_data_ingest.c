@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include "tracesynth.h"
+#include "data/data_internal.h"
 
 #include <zlib.h>
 
@@ -2513,11 +2514,22 @@ static void ftrace_cli(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --input %s/ds --blackout 10 --windows 20", d, d);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    /* --from perf is the same reader, for perf script's text: the same dataset as --from ftrace */
+    snprintf(cmd, sizeof cmd, "ingest --from perf tests/data/perf_lost.txt.gz --exits -o %s/pa", d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace tests/data/perf_lost.txt.gz --exits -o %s/pb", d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    char *pa = NULL, *pb = NULL;
+    size_t na = 0, nb = 0;
+    REQUIRE(ts__read_text(in(d, "pa/stream.txt"), &pa, &na) == 0 && ts__read_text(in(d, "pb/stream.txt"), &pb, &nb) == 0);
+    CHECK(na > 1000 && na == nb && !memcmp(pa, pb, na));
+    free(pa);
+    free(pb);
     /* options of other formats are refused; ftrace's errors name file and line */
     snprintf(cmd, sizeof cmd, "ingest --from ftrace tests/data/ftrace_pipe.trace.gz --strict -o %s/x", d);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--strict applies to --from ctf only"), "%s", err);
     snprintf(cmd, sizeof cmd, "ingest --from strace tests/data/strace_f.log --cpu 1 -o %s/x", d);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--cpu applies to --from ctf and ftrace only"), "%s", err);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--cpu applies to --from ctf, ftrace and perf only"), "%s", err);
     write_text(in(d, "bad.trace"), "  a-1 [000] ..... 1.0: sys_read(fd: 0)\n  a-1 [000] ..... 0.5: sys_read(fd: 0)\n");
     snprintf(cmd, sizeof cmd, "ingest --from ftrace %s/bad.trace -o %s/x", d, d);
     CHECK(run_cli(cmd, err, sizeof err) == 1);

@@ -87,6 +87,7 @@ static const char about[] =
         "                 PERF_RECORD_LOST lines the CPU's lost events); one format per file.\n"
         "                 Its text without the CPU or TID column, with -F +ip, callchains\n"
         "                 (-g), --deltatime or --show-*-events' lines is refused, named.\n"
+        "  --from perf    the same as --from ftrace, for perf script's text.\n"
         "\n"
         "Named events get IDs by frequency rank over the first 70% of the events (the\n"
         "training part of the default time split; 0 = most frequent, ties by name); names\n"
@@ -229,13 +230,13 @@ static int same_input(const char **inputs, int n, int *a, int *b)
 
 int cmd_ingest(int argc, char **argv)
 {
-    static const char *const froms[] = {"ids", "npy", "strace", "ctf", "ftrace", NULL};
+    static const char *const froms[] = {"ids", "npy", "strace", "ctf", "ftrace", "perf", NULL};
     static const char *const kinds[] = {"syscalls", "all", NULL};
     const char *out = NULL, *comm = NULL, *arch_s = NULL;
     int from_i = -1, events_i = -1, concat = 0, exits = 0, strict = 0, channels = 0, no_recon = 0, quiet = 0;
     long cpu = -1;
     const ts_option opts[] = {
-        TS_OPT_CHOICE_(0, "from", &from_i, "FORMAT", froms, "ids, npy, strace, ctf or ftrace (required; see above)"),
+        TS_OPT_CHOICE_(0, "from", &from_i, "FORMAT", froms, "ids, npy, strace, ctf, ftrace or perf (required; see above)"),
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED,
                       "output dataset directory (created; stream.txt, vocab.tsv and,\n"
                       "for named events, arch (one word: the architecture) are replaced)"),
@@ -257,7 +258,7 @@ int cmd_ingest(int argc, char **argv)
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "ingest", "tracesynth ingest --from ids|npy|strace|ctf|ftrace INPUT... -o DIR [OPTIONS]", about,
+        "ingest", "tracesynth ingest --from ids|npy|strace|ctf|ftrace|perf INPUT... -o DIR [OPTIONS]", about,
         opts, 1, 1 << 20, "INPUT", 0, NULL,
     };
     ts_opt_result args;
@@ -268,29 +269,30 @@ int cmd_ingest(int argc, char **argv)
     }
     const char **inputs = args.pos;
     int ninputs = args.npos;
-    const char *from = from_i >= 0 ? froms[from_i] : NULL;
+    /* perf script's text is read by the ftrace text reader */
+    const char *from = from_i < 0 ? NULL : !strcmp(froms[from_i], "perf") ? "ftrace" : froms[from_i];
     const char *events = events_i >= 0 ? kinds[events_i] : NULL;
     const char *cpu_s = cpu >= 0 ? "--cpu" : NULL;
     int bad = 0;
     /* the options of CTF traces apply to ftrace's alike */
     const int traced = from && (!strcmp(from, "ctf") || !strcmp(from, "ftrace"));
-    if (!from) bad = cli_usage_error("ingest", "--from ids|npy|strace|ctf|ftrace is required");
+    if (!from) bad = cli_usage_error("ingest", "--from ids|npy|strace|ctf|ftrace|perf is required");
     else if (concat && strcmp(from, "npy"))
         bad = cli_usage_error("ingest", "--concat applies to --from npy only");
     else if (comm && !traced)
-        bad = cli_usage_error("ingest", "--comm applies to --from ctf and ftrace only");
+        bad = cli_usage_error("ingest", "--comm applies to --from ctf, ftrace and perf only");
     else if (exits && !traced)
-        bad = cli_usage_error("ingest", "--exits applies to --from ctf and ftrace only");
+        bad = cli_usage_error("ingest", "--exits applies to --from ctf, ftrace and perf only");
     else if ((events || cpu_s) && !traced)
-        bad = cli_usage_error("ingest", "%s applies to --from ctf and ftrace only", events ? "--events" : "--cpu");
+        bad = cli_usage_error("ingest", "%s applies to --from ctf, ftrace and perf only", events ? "--events" : "--cpu");
     else if (strict && strcmp(from, "ctf"))
         bad = cli_usage_error("ingest", "--strict applies to --from ctf only");
     else if (no_recon && !traced)
-        bad = cli_usage_error("ingest", "--no-reconstructed applies to --from ctf and ftrace only");
+        bad = cli_usage_error("ingest", "--no-reconstructed applies to --from ctf, ftrace and perf only");
     else if (arch_s && !traced && strcmp(from, "strace"))
-        bad = cli_usage_error("ingest", "--arch applies to --from strace, ctf and ftrace only");
+        bad = cli_usage_error("ingest", "--arch applies to --from strace, ctf, ftrace and perf only");
     else if (channels && !traced && (strcmp(from, "strace") || ninputs > 1))
-        bad = cli_usage_error("ingest", "--channels applies to --from ctf, ftrace and to one strace log");
+        bad = cli_usage_error("ingest", "--channels applies to --from ctf, ftrace, perf and to one strace log");
     else if (ninputs > 1 && strcmp(from, "strace") && strcmp(from, "ftrace"))
         bad = cli_usage_error("ingest", "--from %s takes one INPUT, got %d", from, ninputs);
     int d0, d1;
