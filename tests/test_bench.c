@@ -77,6 +77,16 @@ static void bad_usage(void)
     /* a non-neural model has no network to time */
     CHECK(run_output("bench model --model ngram --sizes 1x8x2 --length 24 --runs 1", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "ngram") != NULL, "%s", out);
+    /* ... said as such, in one line, without naming an option that was not given (the
+     * sizes' --layers, which the n-gram does not take) */
+    const char *plain[] = {"ngram", "unigram"};
+    for (int i = 0; i < 2; i++) {
+        char cmd[128], want[160];
+        snprintf(cmd, sizeof cmd, "bench model --model %s", plain[i]);
+        snprintf(want, sizeof want, "bench model: error: --model %s: bench model times the neural models", plain[i]);
+        CHECK_MSG(run_cli(cmd, out, sizeof out) == 2 && strstr(out, want) && !strstr(out, "--layers"), "%s: %s", cmd,
+                  out);
+    }
     /* the model's own options are checked by the model */
     CHECK(run_output("bench model --sizes 1x8x2 --length 24 --runs 1 --nosuch 3", out, sizeof out) != 0);
     CHECK_MSG(strstr(out, "nosuch") != NULL, "%s", out);

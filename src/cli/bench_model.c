@@ -692,6 +692,14 @@ int bench_model(int argc, char **argv)
     if (rc) { ts_opt_free(&args); return rc; }
     const ts_model_ops *ops = ts_model_find(model);
     if (!ops) { ts_opt_free(&args); return cli_fail(); }
+    /* a model without a network has no step to time: said so, not through the first of
+     * the sizes' options (--layers) it does not take */
+    if (strcmp(model, "sssd-s4") && strcmp(model, "mdm")) {
+        rc = cli_usage_error("bench model", "--model %s: bench model times the neural models, trained through the "
+                             "trainer: sssd-s4, mdm", model);
+        ts_opt_free(&args);
+        return rc;
+    }
     ts_set_threads((int)threads);
     bench_cfg bc = {model, L, runs, ids, vs_torch, profile_on, &kv};
     /* every size: one the model refuses is named before anything is timed */
