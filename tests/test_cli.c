@@ -981,6 +981,18 @@ static void bad_usage(void)
     snprintf(args, sizeof args, "bench impute --model sssd-s4 %s/ds --lengths 5 --blackouts 1", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK_MSG(strstr(err, "--train-blackout 10 is longer than the window length 5") != NULL, "%s", err);
+    /* an option the model refuses is the same for every dataset: refused once, in one line,
+     * not once per dataset after its training (unknown ones before any dataset is read) */
+    const char *refused[][2] = {{"--nosuch 3", "bench impute: error: ngram: option --nosuch: not one of its training"},
+                                {"--order 0", "bench impute: error: ngram: option --order: 0 out of range"},
+                                {"--steps 3", "bench impute: error: ngram: option --steps: it fills each window"}};
+    for (int i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, "bench impute --model ngram %s/ds %s/ds --lengths 40 --blackouts 5 --windows 20 "
+                 "--no-progress %s", dir, dir, refused[i][0]);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, refused[i][1]), "%s: %s", refused[i][0], err);
+    }
+    snprintf(args, sizeof args, "bench impute --model ngram %s/nosuch-ds --lengths 40 --blackouts 5 --nosuch 3", dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "option --nosuch"), "%s", err);
     CHECK(run_cli("bench impute --model ngram --datasets-root /nonexistent", err, sizeof err) == 1);
     CHECK(strstr(err, "/nonexistent") != NULL);
 

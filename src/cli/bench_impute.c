@@ -40,6 +40,7 @@ typedef struct {
     size_t stream_n[MAXN], test_n[MAXN];
     cell  *cells;      /* [L][position][k] */
     char  *error;      /* why this dataset has no results; NULL: it has them */
+    int    option;     /* error is a model option's: every dataset would fail so */
 } dset_result;
 
 /* ---- parse ---- */
@@ -159,10 +160,21 @@ static int list_datasets(const char *root, char ***out, int *n)
 
 /* ---- run ---- */
 
-/* one dataset failed: say so now, keep the reason for the JSON, go on with the next */
-static void dataset_failed(dset_result *R)
+/* the error recorded is one of the model's options (training's or imputation's):
+ * "MODEL: option --KEY: ...", the same for every dataset */
+static int option_error(const char *model)
+{
+    const char *e = ts_error();
+    const size_t n = strlen(model);
+    return !strncmp(e, model, n) && !strncmp(e + n, ": option --", 11);
+}
+
+/* one dataset failed: say so now, keep the reason for the JSON, go on with the next; an
+ * option's error is kept to be said once (by the caller, which stops) */
+static void dataset_failed(dset_result *R, const char *model)
 {
     R->error = ts_strdup(ts_error());
+    if ((R->option = option_error(model))) return;
     /* the reason names the dataset already when it is about its files */
     const size_t nl = strlen(R->name);
     const int named = !strncmp(R->error, R->name, nl) && R->error[nl] == ':';
@@ -176,14 +188,14 @@ static void run_dataset(const bench_args *a, const char *path, const ts_run_opts
     int nl = a->lens.n, np = a->pos.n, nk = a->ks.n;
     ts_split_data d;
     if (ts_split_data_load(path, NULL, &d)) {
-        dataset_failed(R);
+        dataset_failed(R, a->model);
         return;
     }
     ts_split_spec ss = a->ss;
     for (int li = 0; li < nl && !R->error; li++) {
         ss.length = (size_t)a->lens.v[li];
         if (ts_split_data_resplit(&d, &ss)) {
-            dataset_failed(R);
+            dataset_failed(R, a->model);
             break;
         }
         ts_train_opts o;
@@ -195,7 +207,7 @@ static void run_dataset(const bench_args *a, const char *path, const ts_run_opts
         o.kv = *train_kv;
         ts_model *m = NULL;
         if (ts_train_on(a->model, &d, &o, &m, &R->train_s[li])) {
-            dataset_failed(R);
+            dataset_failed(R, a->model);
             break;
         }
         R->stream_n[li] = d.split.train_stream.n;
@@ -205,7 +217,7 @@ static void run_dataset(const bench_args *a, const char *path, const ts_run_opts
                 cell *c = &R->cells[((size_t)li * np + pi) * nk + ki];
                 ts_impute_spec is = {(size_t)a->ks.v[ki], a->pos.v[pi], NULL, NULL, NULL};
                 ts_impute_result r;
-                if (ts_impute_eval(m, &d.split.test, &is, ro, &r)) dataset_failed(R);
+                if (ts_impute_eval(m, &d.split.test, &is, ro, &r)) dataset_failed(R, a->model);
                 c->m = r.metrics;
                 c->seconds = r.seconds;
             }
@@ -423,6 +435,12 @@ int bench_impute(int argc, char **argv)
     train_kv = ts_kv_part(&ro.kv, run_keys, 0);
     run_kv = ts_kv_part(&ro.kv, run_keys, 1);
     ro.kv = run_kv;
+    /* its training options it does not know: refused before any dataset is read */
+    static const char *const no_keys[] = {NULL};
+    if (ts_kv_check(&train_kv, ops->name, "training", ops->train_keys ? ops->train_keys : no_keys)) {
+        rc = cli_usage_error("bench impute", "%s", ts_error());
+        goto done;
+    }
     /* what the model checks only when it imputes, after each dataset's training (which
      * then failed, dataset after dataset): checked before any */
     long T, samples;
@@ -442,6 +460,10 @@ int bench_impute(int argc, char **argv)
         R->name = ts_path_name(data[di]);
         R->cells = ts_calloc(ncell, sizeof *R->cells);
         run_dataset(&a, data[di], &ro, &train_kv, R);
+        if (R->option) {   /* said once, not once per dataset */
+            rc = cli_usage_error("bench impute", "%s", R->error);
+            goto done;
+        }
         if (R->error) continue;
         nok++;
         print_dataset(&a, R);
