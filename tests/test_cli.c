@@ -991,6 +991,10 @@ static void bad_usage(void)
                  "--no-progress %s", dir, dir, refused[i][0]);
         CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, refused[i][1]), "%s: %s", refused[i][0], err);
     }
+    /* position all hides whole windows: no cell of the grid's blackout sizes is that */
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 1,5 --positions center,all "
+             "--windows 20 --no-progress", dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--positions: all hides every event"), "%s", err);
     snprintf(args, sizeof args, "bench impute --model ngram %s/nosuch-ds --lengths 40 --blackouts 5 --nosuch 3", dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "option --nosuch"), "%s", err);
     CHECK(run_cli("bench impute --model ngram --datasets-root /nonexistent", err, sizeof err) == 1);

@@ -53,7 +53,16 @@ static int one_long(const char *t, void *dst, int i)
     return 0;
 }
 
-static int one_position(const char *t, void *dst, int i) { return ts_mask_parse(t, &((pos_list *)dst)->v[i]); }
+static int one_position(const char *t, void *dst, int i)
+{
+    ts_mask_pos *p = &((pos_list *)dst)->v[i];
+    if (ts_mask_parse(t, p)) return -1;
+    /* every event hidden, whatever the blackout size: the grid's rows would all be that
+     * one cell, each labelled with a size it did not hide */
+    if (*p == TS_MASK_ALL)
+        return ts_fail("all hides every event, not a blackout of the sizes the rows name (center, end or random)");
+    return 0;
+}
 
 /* a value given twice is an error: the grid would train and measure it twice, and the
  * JSON hold two cells of one setting */
@@ -94,7 +103,8 @@ static int parse(int argc, char **argv, bench_args *a)
         TS_OPT_SIZE_(0, "stride", &a->ss.stride, "S", 1, 1 << 24, "stride of the training windows (default 5)"),
         TS_OPT_CB_(0, "lengths", &a->lens, "LIST", parse_longs, "window lengths (default 50,100,150,200)"),
         TS_OPT_CB_(0, "blackouts", &a->ks, "LIST", parse_longs, "blackout sizes (default 1,5,10,20,30,40)"),
-        TS_OPT_CB_(0, "positions", &a->pos, "LIST", parse_positions, "blackout positions (default center,end)"),
+        TS_OPT_CB_(0, "positions", &a->pos, "LIST", parse_positions,
+                   "blackout positions: center, end, random\n(default center,end)"),
         TS_OPT_SIZE_(0, "train-blackout", &a->train_k, "K", 1, 1 << 24, "blackout of the training masks (default 10)"),
         CLI_RUN_OPTIONS(&a->run),
         TS_OPT_STR_(0, "json", &a->json, "FILE", "all results as JSON"),
