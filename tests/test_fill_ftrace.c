@@ -672,6 +672,34 @@ static void bench_wants_a_complete_trace(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
 }
 
+/* a count of one reads as one: drop's line and bench fill's line of a rate that dropped
+ * one burst say "1 burst" and "1 gap", as fill's "1 gap" does (they said "1 bursts") */
+static void one_burst_reads_as_one(void)
+{
+    char cmd[2000], out[16384];
+    char *t = make_text(300, 0, 0, 0);
+    write_file(at("one.trace"), t);
+    free(t);
+    int drop_one = 0, bench_one = 0;
+    for (int seed = 0; seed < 40 && !(drop_one && bench_one); seed++) {
+        snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.006 --burst-min 4 --burst-max 4 --seed %d -q",
+                 at("one.trace"), at("one-dropped.trace"), seed);
+        REQUIRE(run_output(cmd, out, sizeof out) == 0);
+        if (strstr(out, " in 1 burst")) {
+            drop_one = 1;
+            CHECK_MSG(strstr(out, " in 1 burst -> "), "%s", out);
+        }
+        snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.006 --burst-min 4 --burst-max 4 --seed %d -q",
+                 at("one.trace"), seed);
+        REQUIRE(run_output(cmd, out, sizeof out) == 0);
+        if (strstr(out, " in 1 gap")) {
+            bench_one = 1;
+            CHECK_MSG(strstr(out, " in 1 gap (1 burst of 4-4)"), "%s", out);
+        }
+    }
+    CHECK(drop_one && bench_one);
+}
+
 /* a --keep directory that cannot be made is refused before the trace is analysed (it
  * failed at the first rate's drop, after the reference analysis), and an existing
  * directory is used as it is */
@@ -1168,6 +1196,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(output_is_not_the_input);
     RUN(fill_output_refused_before_training);
     RUN(bench_wants_a_complete_trace);
+    RUN(one_burst_reads_as_one);
     RUN(bench_keep_checked_first);
     RUN(drop_output_checked_first);
     RUN(fill_full_disk_names_output);

@@ -99,10 +99,10 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
     int rc = ts_sc_analyse_arch(dropped, arch, 0, &ad);
     if (rc == 0 && (rc = ts_sc_analyse_arch(filled, arch, 0, &af)) != 0) ts_sc_analysis_free(&ad);
     if (rc == 0) {
-        printf("\nloss %.1f %% requested: %llu of %llu events dropped (%.2f %%) in %zu gaps (%llu bursts of %ld-%ld)\n",
+        printf("\nloss %.1f %% requested: %llu of %llu events dropped (%.2f %%) in %zu gap%s (%llu burst%s of %ld-%ld)\n",
                rate * 100, (unsigned long long)st.dropped, (unsigned long long)st.events,
-               st.events ? 100.0 * (double)st.dropped / (double)st.events : 0.0, st.n_gaps,
-               (unsigned long long)st.bursts, bmin, bmax);
+               st.events ? 100.0 * (double)st.dropped / (double)st.events : 0.0, st.n_gaps, ts_plural(st.n_gaps),
+               (unsigned long long)st.bursts, ts_plural((size_t)st.bursts), bmin, bmax);
         printf("  gaps matched between drop and fill: %lld of %zu\n", (long long)matched, st.n_gaps);
         printf("  event accuracy          %6.2f %%  (%lld of %lld)\n", tot ? 100.0 * (double)hit / (double)tot : 0.0,
                (long long)hit, (long long)tot);
@@ -116,8 +116,8 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
         char s_gap[16], s_fill[16];
         pct_or_na(s_gap, sizeof s_gap, e_gap);
         pct_or_na(s_fill, sizeof s_fill, e_fill);
-        printf("  per-thread count error     0.00 %%  %9s  %9s  (sum |count - true| / true, %zu threads)\n", s_gap,
-               s_fill, truth->n);
+        printf("  per-thread count error     0.00 %%  %9s  %9s  (sum |count - true| / true, %zu thread%s)\n", s_gap,
+               s_fill, truth->n, ts_plural(truth->n));
         printf("  entries without exit   %7.2f %%  %7.2f %%  %7.2f %%  (error %.2f -> %.2f points)\n", 100 * u_true,
                100 * u_gap, 100 * u_fill, 100 * fabs(u_gap - u_true), 100 * fabs(u_fill - u_true));
         printf("  confidence calibration (reconstructed events by the confidence written with them):\n");
@@ -261,8 +261,8 @@ int bench_fill(int argc, char **argv)
         return cli_fail();
     }
     printf("bench fill: %s, model %s, bursts of %ld-%ld events, seed %ld\n", trace, model, bmin, bmax, seed);
-    printf("truth: %llu system call entries in %zu threads, %.2f %% without exit\n", (unsigned long long)truth.total,
-           truth.n, 100 * ts_sc_unmatched_share(&truth));
+    printf("truth: %llu system call entries in %zu thread%s, %.2f %% without exit\n", (unsigned long long)truth.total,
+           truth.n, ts_plural(truth.n), 100 * ts_sc_unmatched_share(&truth));
     for (int i = 0; i < rates.n && rc == 0; i++) {
         rc = one_rate(trace, work, rates.v[i], bmin, bmax, seed, model, &args, context, one, !quiet, arch, &truth, (int)top);
         fflush(stdout);

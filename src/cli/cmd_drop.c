@@ -54,9 +54,10 @@ int cmd_drop(int argc, char **argv)
     ts_drop_stats st;
     rc = ts_ctf_drop(args.pos[0], out, &o, &st);
     if (rc == 0)
-        cli_say(cli_msg_stream(out), "drop: %llu of %llu events dropped (%.2f %%) in %llu bursts -> %s\n",
+        cli_say(cli_msg_stream(out), "drop: %llu of %llu events dropped (%.2f %%) in %llu burst%s -> %s\n",
                 (unsigned long long)st.dropped, (unsigned long long)st.events,
-                st.events ? 100.0 * (double)st.dropped / (double)st.events : 0.0, (unsigned long long)st.bursts, out);
+                st.events ? 100.0 * (double)st.dropped / (double)st.events : 0.0, (unsigned long long)st.bursts,
+                ts_plural((size_t)st.bursts), out);
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;
 }
