@@ -448,6 +448,12 @@ static void cli(void)
     REQUIRE(ts_mc_load(cmd, &g) == 0);
     CHECK(g.n == 600 / 16 * 16);   /* the test part's whole windows */
     ts_mc_free(&g);
+    /* the progress bar names what runs: impute, or generate (as ddpm-mc's does) */
+    char out[8192];
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 4 --threads 1 -o %s/imp2", dir, ds, dir);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "impute [") && !strstr(out, "generate ["), "%s", out);
+    snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 3 --length 16 --threads 1 -o %s/gen2", dir, dir);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "generate [") && !strstr(out, "impute ["), "%s", out);
     /* dt as a real channel */
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --dt real --length 32 --layers 1 --channels 16 --state 8 "
              "--context 16 --iters 3 --threads 1 --no-progress -o %s/r.tsm", ds, dir);

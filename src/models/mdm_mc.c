@@ -707,8 +707,10 @@ static int mc_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     int *nh = ts_malloc((size_t)B * sizeof *nh), *done = ts_malloc((size_t)B * sizeof *done);
     ts_rng *rngs = ts_malloc((size_t)B * sizeof *rngs);
     uint8_t *known = ts_malloc((size_t)B * L * nch);   /* observed or drawn */
+    int hold = 0;   /* observed values: an imputation, else a generation */
+    for (int c = 0; c < TS_NCH; c++) hold |= mask[c] != NULL;
     ts_progress prog;
-    ts_progress_start(&prog, "generate", (long)((n + (size_t)B - 1) / (size_t)B) * ncrops);
+    ts_progress_start(&prog, hold ? "impute" : "generate", (long)((n + (size_t)B - 1) / (size_t)B) * ncrops);
     prog.enabled = o->progress;
     long tick = 0;
     int rc = 0;
