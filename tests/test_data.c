@@ -173,6 +173,10 @@ static void bad_bytes_named(void)
     CHECK_MSG(strstr(ts_error(), "byte 0xEF (UTF-8 byte-order mark") &&
               strstr(ts_error(), "at line 1, column 1") && strstr(ts_error(), p), "%s", ts_error());
     CHECK(ts_windows_read(p, &w) == -1 && strstr(ts_error(), "byte 0xEF (UTF-8 byte-order mark"));
+    /* a .npy where text is read: named as such */
+    write_bytes(p, "\x93NUMPY\x01\x00v\x00{'descr'", 18);
+    CHECK(ts_windows_read(p, &w) == -1);
+    CHECK_MSG(strstr(ts_error(), "byte 0x93 (a NumPy .npy array, not text) at line 1, column 1"), "%s", ts_error());
     write_bytes(p, "1,2,3\n4,\0" "5,6\n", 13);
     CHECK(ts_windows_read(p, &w) == -1);
     CHECK_MSG(strstr(ts_error(), "byte 0x00 (NUL) at line 2, column 3"), "%s", ts_error());

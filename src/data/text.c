@@ -88,6 +88,8 @@ int ts__bad_byte(const char *path, const char *file, const char *bol, const char
         if (q == file && c == 0xEF && t - q >= 3 && (unsigned char)q[1] == 0xBB &&
             (unsigned char)q[2] == 0xBF)
             what = "UTF-8 byte-order mark; save the file without it";
+        if (q == file && c == 0x93 && t - q >= 6 && !memcmp(q + 1, "NUMPY", 5))
+            what = "a NumPy .npy array, not text";
         return ts_fail("%s: byte 0x%02X (%s) at line %zu, column %zu", path, c, what, line,
                        (size_t)(q - bol) + 1);
     }
