@@ -56,6 +56,9 @@ static void bad_usage(void)
         snprintf(cmd, sizeof cmd, "bench model --sizes %s", bad[i]);
         CHECK_MSG(run_output(cmd, out, sizeof out) == 2 && strstr(out, "expected LxCxB"), "%s: %s", bad[i], out);
     }
+    /* numbers past the sizes it builds: the ranges said */
+    CHECK(run_output("bench model --sizes 100000x100000x100000", out, sizeof out) == 2);
+    CHECK_MSG(strstr(out, "layers 1 to 1024, channels 1 to 4096, batch 1 to 65536") != NULL, "%s", out);
     /* a size given twice, or more sizes than it measures: refused, saying which */
     CHECK(run_output("bench model --sizes 1x8x2,2x8x2,1x8x2", out, sizeof out) == 2);
     CHECK_MSG(strstr(out, "--sizes '1x8x2,2x8x2,1x8x2': 1x8x2 twice") != NULL, "%s", out);

@@ -609,7 +609,7 @@ static int size_part(const char **s, long max, int *out)
 static int parse_sizes(const char *s, size3 *out, int *n, char *why, size_t nwhy)
 {
     *n = 0;
-    snprintf(why, nwhy, "expected LxCxB[,LxCxB...]");
+    snprintf(why, nwhy, "expected LxCxB[,LxCxB...], layers 1 to 1024, channels 1 to 4096, batch 1 to 65536");
     for (;;) {
         int l, c, b;
         if (size_part(&s, 1024, &l) || *s++ != 'x' || size_part(&s, 4096, &c) || *s++ != 'x' ||
@@ -676,7 +676,7 @@ int bench_model(int argc, char **argv)
     ts_kv kv = {args.nkv, args.keys, args.values};
     size3 sz[MAX_SIZES];
     int nsz = 0;
-    char why[64];
+    char why[128];
     rc = 0;
     if (sizes && (layers || ch || batch)) rc = cli_usage_error("bench model", "--sizes or --layers/--channels/--batch, not both");
     else if (sizes && parse_sizes(sizes, sz, &nsz, why, sizeof why) != 0)
