@@ -33,7 +33,9 @@ int cmd_audit(int argc, char **argv)
                     "longer row (a stream) matches B's window anywhere inside it,\n"
                     "as a contiguous substring"),
         TS_OPT_STR_F_(0, "test", &test_p, "B", TS_OPT_REQUIRED, "test windows: a window file or a .npy array (N, L),\n"
-                    "(N, 1, L), (N, L, 1)"),
+                    "(N, 1, L), (N, L, 1); a float32 array's values are\n"
+                    "rounded to the nearest ID, negatives to 0, as the study\n"
+                    "scored real-valued outputs"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {

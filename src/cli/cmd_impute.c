@@ -53,7 +53,9 @@ int cmd_impute(int argc, char **argv)
     cli_run run = CLI_RUN_DEFAULTS;
     const ts_option opts[] = {
         TS_OPT_STR_(0, "input", &input, "PATH", "a window file (one window per line), a .npy of\n"
-                    "windows (either may be a pipe, /dev/stdin, or FIFO),\n"
+                    "windows (float32: to the nearest ID, clamped to the\n"
+                    "vocabulary, as the study scored real-valued outputs;\n"
+                    "either may be a pipe, /dev/stdin, or FIFO),\n"
                     "or a dataset directory (its test windows);\n"
                     "required but with --channels-from (default: DATASET)"),
         TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (default: the dataset's\n"
