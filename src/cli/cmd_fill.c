@@ -158,7 +158,7 @@ int cmd_fill(int argc, char **argv)
     }
     if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
     if (text && ts_trace_is_ftrace(args.pos[0])) {
-        rc = cli_usage_error(C, "--text is for a CTF trace; %s is ftrace text, and so is what fill writes", args.pos[0]);
+        rc = cli_usage_error(C, "--text is for a CTF trace; %s is ftrace or perf script text, and so is what fill writes", args.pos[0]);
         ts_opt_free(&args);
         return rc;
     }

@@ -41,7 +41,7 @@ int cli_trace_arch(const char *cmd, const char *trace, const char **arch)
     if (ts_arch_parse(*arch, &a)) return cli_usage_error(cmd, "--arch: %s", ts_error());
     struct stat st;
     if (stat(trace, &st) == 0 && S_ISDIR(st.st_mode))
-        return cli_usage_error(cmd, "--arch names ftrace text's raw_syscalls numbers; %s is a CTF trace (a "
+        return cli_usage_error(cmd, "--arch names ftrace's or perf's raw_syscalls numbers; %s is a CTF trace (a "
                                     "directory), whose events name their system calls", trace);
     *arch = ts_arch_name(a);
     return 0;

@@ -570,7 +570,7 @@ static int ftrace_out_refused(const char *path, const char *out)
 {
     struct stat st;
     if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
-        return ts_fail("%s: a directory: the output of ftrace text is one file", out);
+        return ts_fail("%s: a directory: the output of ftrace or perf script text is one file", out);
     if (ts_same_file(path, out) == 1)   /* by any path, a link's too */
         return ts_fail("%s: the output would replace the input trace", out);
     return 0;
@@ -624,7 +624,7 @@ static int neither_kind(const char *path)
 {
     struct stat st;
     if (stat(path, &st) != 0 || S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) return 0;
-    return ts_fail("%s: neither a CTF trace (a directory) nor ftrace text (a regular file; a pipe's text "
+    return ts_fail("%s: neither a CTF trace (a directory) nor ftrace or perf script text (a regular file; a pipe's text "
                    "is read more than once: save it to a file first)", path);
 }
 
