@@ -1731,7 +1731,8 @@ static void no_progress_everywhere(void)
     fx_trace(in(d, "t"), 0, 600, 0);
     char cmd[3000], err[512];
     snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --no-progress", in(d, "t"), in(d, "dr"));
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && !err[0], "%s", err);
+    /* (a note on the share dropped may come: not progress) */
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && (!err[0] || strstr(err, "tracesynth: note: drop: ") == err), "%s", err);
     snprintf(cmd, sizeof cmd, "gaps %s --no-progress", in(d, "dr"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && !err[0], "%s", err);
 }

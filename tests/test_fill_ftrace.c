@@ -1139,6 +1139,23 @@ static void real_perf_recording(void)
 }
 
 /* text of CRLF lines: the lines fill and drop write end in CRLF too, in both formats */
+/* a share dropped far from --rate (few bursts in a short trace) is noted, with why; one near
+ * it is not */
+static void drop_share_far_from_rate_noted(void)
+{
+    char *t = make_text(1500, 0, 0, 0);
+    write_file(at("share.trace"), t);
+    free(t);
+    char cmd[1400], err[2048];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.01 --burst-min 60 --burst-max 64 --seed 1 -q", at("share.trace"),
+             at("share_out.trace"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && strstr(err, "tracesynth: note: drop: ") &&
+              strstr(err, "for --rate 0.01 (1 %): a trace of 3000 events holds few bursts of 60-64"), "%s", err);
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.1 --burst-min 2 --burst-max 4 --seed 1 -q", at("share.trace"),
+             at("share_out.trace"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && !strstr(err, "note:"), "%s", err);
+}
+
 static void crlf_lines_written_alike(void)
 {
     for (int perf = 0; perf < 2; perf++) {
@@ -1212,6 +1229,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_unknown_thread);
     RUN(real_perf_recording);
     RUN(crlf_lines_written_alike);
+    RUN(drop_share_far_from_rate_noted);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {}

@@ -58,6 +58,13 @@ int cmd_drop(int argc, char **argv)
                 (unsigned long long)st.dropped, (unsigned long long)st.events,
                 st.events ? 100.0 * (double)st.dropped / (double)st.events : 0.0, (unsigned long long)st.bursts,
                 ts_plural((size_t)st.bursts), out);
+    /* the rate is an expectation: a short trace holds few bursts, and the share dropped can
+     * fall far from it; said, with what would bring it nearer */
+    const double share = st.events ? (double)st.dropped / (double)st.events : 0;
+    if (rc == 0 && st.events && (share < 0.5 * rate || share > 1.5 * rate))
+        cli_say(stderr, "tracesynth: note: drop: %.2f %% of the events dropped for --rate %g (%g %%): a trace of %llu "
+                "events holds few bursts of %ld-%ld, so the share varies from seed to seed (shorter bursts or a longer "
+                "trace bring it nearer)\n", 100 * share, rate, 100 * rate, (unsigned long long)st.events, bmin, bmax);
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;
 }
