@@ -204,8 +204,10 @@ int bench_fill(int argc, char **argv)
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     /* the default --burst-max follows a --burst-min above it; one given must not be below */
-    if (bmax < bmin && !ts_opt_given(&args, &bmax)) bmax = bmin;
-    if (bmax < bmin) { ts_opt_free(&args); return cli_usage_error(C, "--burst-max %ld is below --burst-min %ld", bmax, bmin); }
+    if ((rc = cli_drop_bursts(C, bmin, &bmax, ts_opt_given(&args, &bmax), "--rates:", rates.v, rates.n))) {
+        ts_opt_free(&args);
+        return rc;
+    }
     if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
     /* a model file is used as it is (a name that is neither is the library's error) */
     if (ts_opt_given(&args, &one) && !ts_model_find(model) && ts_file_exists(model)) {
@@ -214,13 +216,6 @@ int bench_fill(int argc, char **argv)
     }
     ts_clear_error();
     ts_set_threads((int)threads);
-    for (int i = 0; i < rates.n; i++)   /* before the trace's analysis, as drop does */
-        if (rates.v[i] > ts_drop_rate_max(bmin, bmax)) {
-            ts_opt_free(&args);
-            return cli_usage_error(C, "--rates: %g is out of reach of bursts of %ld..%ld events: each burst follows a "
-                                   "kept event, so they drop at most %.4g %% (raise --burst-min/--burst-max)",
-                                   rates.v[i], bmin, bmax, 100 * ts_drop_rate_max(bmin, bmax));
-        }
     const char *trace = args.pos[0];
     char work[1000];
     if (keep) {   /* made (or found) before the trace's analysis, not at the first drop after it */

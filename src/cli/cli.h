@@ -106,6 +106,10 @@ typedef struct {
     TS_OPT_STR_(0, "arch", p, "ARCH", "ftrace text: raw_syscalls numbers named through the\n" \
                 "table of x86_64 or aarch64 (default the host's; i386\n" \
                 "and arm have none: each call is nr_NUMBER)")
+/* drop's and bench fill's bursts: the default *bmax (given: its option given) follows a larger
+ * bmin; 0, or a usage error (2) for a --burst-max below --burst-min or a rate of rates[0, n)
+ * (named by label: "--rate", "--rates:") that bursts of these sizes cannot reach */
+int cli_drop_bursts(const char *cmd, long bmin, long *bmax, int given, const char *label, const double *rates, int n);
 /* 0 with *arch its canonical name (NULL stays NULL), or a usage error (2): an architecture
  * not known, or one given for a CTF trace (a directory), whose events name their calls */
 int cli_trace_arch(const char *cmd, const char *trace, const char **arch);

@@ -41,14 +41,9 @@ int cmd_drop(int argc, char **argv)
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     if (!out) { ts_opt_free(&args); return cli_usage_error(C, "-o OUT is required"); }
-    /* the default --burst-max follows a --burst-min above it; one given must not be below */
-    if (bmax < bmin && !ts_opt_given(&args, &bmax)) bmax = bmin;
-    if (bmax < bmin) { ts_opt_free(&args); return cli_usage_error(C, "--burst-max %ld is below --burst-min %ld", bmax, bmin); }
-    if (rate > ts_drop_rate_max(bmin, bmax)) {
+    if ((rc = cli_drop_bursts(C, bmin, &bmax, ts_opt_given(&args, &bmax), "--rate", &rate, 1))) {
         ts_opt_free(&args);
-        return cli_usage_error(C, "--rate %g is out of reach of bursts of %ld..%ld events: each burst follows a kept "
-                               "event, so they drop at most %.4g %% (raise --burst-min/--burst-max or lower --rate)",
-                               rate, bmin, bmax, 100 * ts_drop_rate_max(bmin, bmax));
+        return rc;
     }
     ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0, NULL};
     ts_drop_stats st;

@@ -34,6 +34,19 @@ int cli_opt_precision(const char *v, void *dst)
     return ts_fail("'%s': expected fp32 or bf16", v);
 }
 
+int cli_drop_bursts(const char *cmd, long bmin, long *bmax, int given, const char *label, const double *rates, int n)
+{
+    if (*bmax < bmin && !given) *bmax = bmin;
+    if (*bmax < bmin) return cli_usage_error(cmd, "--burst-max %ld is below --burst-min %ld", *bmax, bmin);
+    const double top = ts_drop_rate_max(bmin, *bmax);
+    for (int i = 0; i < n; i++)   /* before the trace is read */
+        if (rates[i] > top)
+            return cli_usage_error(cmd, "%s %g is out of reach of bursts of %ld..%ld events: each burst follows a "
+                                   "kept event, so they drop at most %.4g %% (raise --burst-min/--burst-max or lower "
+                                   "the rate)", label, rates[i], bmin, *bmax, 100 * top);
+    return 0;
+}
+
 int cli_trace_arch(const char *cmd, const char *trace, const char **arch)
 {
     if (!*arch) return 0;

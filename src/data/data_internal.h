@@ -15,6 +15,12 @@
  * them, "v->names") */
 int ts__vocab_check(const ts_vocab *v, const char *fn, const char *names);
 
+/* the time split's parts: three positive thousandths summing to 1000: 0, else -1 with "[WHO: ]time
+ * split parts A/B/C thousandths: ..." (who NULL: no prefix) */
+int ts__split_parts_check(const int permille[3], const char *who);
+/* a blackout position of ts_mask_pos: 0, else -1 with "WHO: blackout position N: expected ..." */
+int ts__mask_pos_check(ts_mask_pos pos, const char *who);
+
 /* whole file into a malloc'd, NUL-terminated buffer (read once: pipes work) */
 int ts__read_file(const char *path, char **buf, size_t *size);
 /* a text trace (strace log, ftrace text, ID stream) read whole, decompressed when gzip (a single or

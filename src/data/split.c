@@ -1,6 +1,7 @@
 /* Train/validation/test splits (PROTOCOLS.md §2) and the leakage audit. */
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
+#include "data_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -116,6 +117,16 @@ int ts_split_parse_fractions(const char *s, int permille[3])
     }
     if (sum != 1000) return ts_fail("fractions '%s' add up to %g, not 1", s, sum / 1000.0);
     return 0;
+}
+
+int ts__split_parts_check(const int permille[3], const char *who)
+{
+    const int *pm = permille;
+    if (pm[0] >= 1 && pm[1] >= 1 && pm[2] >= 1 && pm[0] <= 998 && pm[1] <= 998 && pm[2] <= 998 &&
+        pm[0] + pm[1] + pm[2] == 1000)
+        return 0;
+    return ts_fail("%s%stime split parts %d/%d/%d thousandths: expected three positive parts summing to 1000",
+                   who ? who : "", who ? ": " : "", pm[0], pm[1], pm[2]);
 }
 
 /* (the default gives floor(0.7 n) and floor(0.8 n) exactly) */
@@ -246,13 +257,8 @@ int ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_
     if (stride == 0) return ts_fail("stride must be positive");
     if (nwin == 0) return ts_fail("the number of validation/test windows must be positive");
     if (!d->stream.ids && d->stream.n) return ts_fail_null(__func__, "d->stream.ids");
-    if (kind == TS_SPLIT_TIME && permille) {   /* as ts_split_parse_fractions gives them */
-        const int *pm = permille;
-        if (pm[0] < 1 || pm[1] < 1 || pm[2] < 1 || pm[0] > 998 || pm[1] > 998 || pm[2] > 998 ||
-            pm[0] + pm[1] + pm[2] != 1000)
-            return ts_fail("time split parts %d/%d/%d thousandths: expected three positive parts summing to 1000",
-                           pm[0], pm[1], pm[2]);
-    }
+    /* as ts_split_parse_fractions gives them */
+    if (kind == TS_SPLIT_TIME && permille && ts__split_parts_check(permille, NULL)) return -1;
     int rc = kind == TS_SPLIT_TIME ? split_time(d, L, stride, nwin,
                                                 permille ? permille : ts_split_default_permille, out)
                                    : split_paper(d, L, stride, nwin, out);

@@ -96,12 +96,7 @@ static int check_split_args(const char *fn, const ts_split_data *d, const ts_spl
     if (d->split.len == 0)
         return ts_fail("%s: d has no split (ts_split_data_load with a split spec, or ts_split_data_resplit)", fn);
     if (s->stride == 0) return ts_fail("%s: s->stride is 0: the stride of the training windows must be positive", fn);
-    const int *pm = s->permille;
-    if (pm[0] < 1 || pm[1] < 1 || pm[2] < 1 || pm[0] > 998 || pm[1] > 998 || pm[2] > 998 ||
-        pm[0] + pm[1] + pm[2] != 1000)
-        return ts_fail("%s: time split parts %d/%d/%d thousandths: expected three positive parts summing to 1000", fn,
-                       pm[0], pm[1], pm[2]);
-    return 0;
+    return ts__split_parts_check(s->permille, fn);
 }
 
 int ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info)
@@ -393,9 +388,7 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
     if (!s) return ts_fail_null(__func__, "s");
     if (ts__vocab_check(s->names, __func__, "s->names->names")) return -1;
     const char *src = s->source ? s->source : "input";
-    if ((unsigned)s->pos > (unsigned)TS_MASK_ALL)   /* ts_mask_fill would hide every event */
-        return ts_fail("%s: blackout position %d: expected TS_MASK_CENTER, TS_MASK_END, TS_MASK_RANDOM or "
-                       "TS_MASK_ALL", src, (int)s->pos);
+    if (ts__mask_pos_check(s->pos, src)) return -1;   /* before any work: ts_mask_fill refuses it too */
     if (s->blackout == 0 || s->blackout > x->len)
         return ts_fail("%s: a blackout of %zu events does not fit windows of %zu", src, s->blackout, x->len);
     const ts_vocab *names = s->names && s->names->n > 0 ? s->names : NULL;

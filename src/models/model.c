@@ -324,9 +324,7 @@ int ts_model_train(const char *name, const ts_train_opts *o, ts_model **out)
     if (!o->split) return ts_fail("%s: no training data", name);
     if (o->n_ids <= 0) return ts_fail("%s: no valid event IDs in the training data", name);
     if (check_keys(&o->kv, ops, "training", ops->train_keys)) return -1;
-    if ((unsigned)o->mask_pos > (unsigned)TS_MASK_ALL)   /* ts_mask_fill would hide every event */
-        return ts_fail("%s: blackout position %d: expected TS_MASK_CENTER, TS_MASK_END, TS_MASK_RANDOM or TS_MASK_ALL",
-                       name, (int)o->mask_pos);
+    if (ts__mask_pos_check(o->mask_pos, name)) return -1;   /* before training: ts_mask_fill refuses it too */
     if (check_train_data(name, o)) return -1;
     ts_model *m = NULL;
     if (ops->train(&m, o) != 0) {
