@@ -11,7 +11,27 @@
 #include <babeltrace2/babeltrace.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+
+/* symlink is interposed here (the library is linked statically into this binary): armed
+ * with a signal, the reader's child sends it to its parent once it has linked a file into
+ * its copy of a truncated trace, then waits for the end, as a child killed mid-copy would */
+static volatile int symlink_sig;
+static volatile pid_t symlink_parent;
+
+int symlink(const char *target, const char *linkpath)
+{
+    int rc = (int)syscall(SYS_symlinkat, target, AT_FDCWD, linkpath);
+    if (rc == 0 && symlink_sig && symlink_parent && getppid() == symlink_parent) {
+        kill(symlink_parent, symlink_sig);
+        /* killed by the parent, or, where the parent ends without killing it, it leaves */
+        for (int i = 0; i < 60000 && getppid() == symlink_parent; i++) usleep(1000);
+        _exit(9);
+    }
+    return rc;
+}
 
 static char pbuf[8][1300];
 static const char *in(const char *dir, const char *name)
@@ -427,6 +447,65 @@ static void crash_leaves_no_temporary_copy(void)
     remove_tree(d);
 }
 
+/* Ctrl-C or kill while the reader's child copies a truncated stream's complete packets
+ * into its temporary directory: the process ends on the signal, the child with it, and
+ * nothing is left in TMPDIR */
+static void signal_leaves_no_temporary_copy(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], tmp[600];
+    snprintf(dir, sizeof dir, "%s/t", d);
+    snprintf(tmp, sizeof tmp, "%s/tmp", d);
+    REQUIRE(mkdir(dir, 0755) == 0 && mkdir(tmp, 0755) == 0 && mkdir(in(dir, "index"), 0755) == 0);
+    REQUIRE(make_trace(dir, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
+    struct stat sb;
+    REQUIRE(stat(in(dir, "chan_0"), &sb) == 0);
+    uint64_t first = (uint64_t)sb.st_size;
+    FILE *f = fopen(in(dir, "index/chan_0.idx"), "wb");
+    REQUIRE(f);
+    be_put(f, 0xC1F1DCC1u, 4); be_put(f, 1, 4); be_put(f, 0, 4); be_put(f, 56, 4);
+    for (int k = 0; k < 2; k++) {
+        be_put(f, k ? first : 0, 8);
+        be_put(f, (k ? 64 : first) * 8, 8);
+        be_put(f, (k ? 64 : first) * 8, 8);
+        for (int i = 0; i < 4; i++) be_put(f, 0, 8);
+    }
+    fclose(f);
+    REQUIRE((f = fopen(in(dir, "chan_0"), "ab")) != NULL);
+    for (int i = 0; i < 10; i++) fputc(0, f);
+    fclose(f);
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (int i = 0; i < 3; i++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid < 0) break;
+        if (pid == 0) {
+            signal(sigs[i], SIG_DFL);
+            setenv("TMPDIR", tmp, 1);
+            symlink_parent = getpid();
+            symlink_sig = sigs[i];
+            ts_ctf_trace t;
+            _exit(ts_ctf_load(dir, NULL, &t) == 0 ? 0 : 3);
+        }
+        int st = 0;
+        CHECK(waitpid(pid, &st, 0) == pid);
+        CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == sigs[i], "signal %d: status 0x%x", sigs[i], st);
+        CHECK_MSG(count_dir(tmp) == 0, "signal %d: %d entries left in %s", sigs[i], count_dir(tmp), tmp);
+        DIR *dd = opendir(tmp);
+        struct dirent *e;
+        while (dd && (e = readdir(dd))) {   /* clean for the next signal */
+            if (e->d_name[0] == '.') continue;
+            char p[1300];
+            snprintf(p, sizeof p, "%s/%s", tmp, e->d_name);
+            remove_tree(p);
+        }
+        if (dd) closedir(dd);
+    }
+    CHECK(waitpid(-1, NULL, WNOHANG) == -1);
+    remove_tree(d);
+}
+
 /* the text output is written by a child through f's descriptor: it works with this
  * process's stdout and stderr closed and leaves them so; a crash is an error line */
 static void text_output_leaves_stdio_alone(void)
@@ -652,6 +731,7 @@ TEST_MAIN("ctf_isolate", {
     RUN(scan_hook_error_stands);
     RUN(hung_child_is_stopped);
     RUN(crash_leaves_no_temporary_copy);
+    RUN(signal_leaves_no_temporary_copy);
     RUN(text_output_leaves_stdio_alone);
     RUN(truncated_metadata_is_an_error);
     RUN(memory_limit_stops_the_child);

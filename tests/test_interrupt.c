@@ -150,6 +150,60 @@ static void stage_work_interrupted(void)
     ts_remove_tree(dir);
 }
 
+/* a temporary directory (the CTF reader's copies, bench fill's traces) with a file and a
+ * folder in it, then the signal: the process ends on it, and the directory goes with it */
+static int temp_sig;
+
+static void temp_work(const char *dir)
+{
+    setenv("TMPDIR", dir, 1);
+    signal(temp_sig, SIG_DFL);
+    char *t, *u;
+    if (ts_temp_dir("tracesynth-test", &t) != 0) _exit(3);
+    if (ts_temp_dir("tracesynth-other", &u) != 0) _exit(3);
+    ts_temp_dir_remove(u);   /* removed and forgotten: the other stays known */
+    free(u);
+    char p[700];
+    snprintf(p, sizeof p, "%s/sub", t);
+    if (mkdir(p, 0755) != 0) _exit(4);
+    snprintf(p, sizeof p, "%s/sub/copy", t);
+    write_text(p, "half\n");
+    raise(temp_sig);
+    _exit(6);
+}
+
+/* once removed, a signal ends the process as before: nothing of it is caught any more */
+static void temp_removed(const char *dir)
+{
+    setenv("TMPDIR", dir, 1);
+    signal(temp_sig, SIG_DFL);
+    char *t;
+    if (ts_temp_dir("tracesynth-test", &t) != 0) _exit(3);
+    ts_temp_dir_remove(t);
+    free(t);
+    struct sigaction sa;
+    sigaction(temp_sig, NULL, &sa);
+    _exit(sa.sa_handler == SIG_DFL ? 0 : 7);
+}
+
+static void temp_dir_interrupted(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (int i = 0; i < 4; i++) {
+        const char *dir = scratch_dir();
+        REQUIRE(dir);
+        temp_sig = sigs[i];
+        int st = in_child(temp_work, dir);
+        CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == sigs[i], "signal %d: child status 0x%x", sigs[i], st);
+        CHECK_MSG(count_dir(dir) == 0, "signal %d: %d entries in %s (a temporary directory left behind)", sigs[i],
+                  count_dir(dir), dir);
+        st = in_child(temp_removed, dir);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "signal %d: child status 0x%x", sigs[i], st);
+        CHECK_MSG(count_dir(dir) == 0, "%d entries in %s", count_dir(dir), dir);
+        ts_remove_tree(dir);
+    }
+}
+
 static void commit_ignored(const char *path)
 {
     signal(SIGINT, SIG_IGN);
@@ -180,5 +234,6 @@ TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
     RUN(stage_work_interrupted);
+    RUN(temp_dir_interrupted);
     RUN(ignored_signal_stays_ignored);
 })

@@ -149,8 +149,10 @@ void ts_remove_tree(const char *path);
 char *ts_link_end(const char *path);
 char *ts_path_join(const char *a, const char *b);    /* malloc'd "a/b" */
 /* a new directory NAME-XXXXXX in TMPDIR (else /tmp): 0, or -1 with errno; *path (free it)
- * names it, or what could not be made */
+ * names it, or what could not be made. Until ts_temp_dir_remove, a signal that ends the
+ * process (Ctrl-C, kill) removes it with what it holds, as it does an open stage */
 int  ts_temp_dir(const char *name, char **path);
+void ts_temp_dir_remove(const char *path);   /* removes it with what it holds */
 char *ts_path_trim(const char *p);                   /* malloc'd p without trailing '/' ("dir/": "dir") */
 /* malloc'd name of what path names, for names made from it: its last part ("data/":
  * "data"), or where that is "." or ".." the real directory's ("." inside data: "data") */

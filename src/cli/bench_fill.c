@@ -240,7 +240,7 @@ int bench_fill(int argc, char **argv)
     }
     ts_sc_analysis truth;
     if (ts_sc_analyse_arch(trace, arch, !quiet, &truth)) {
-        if (!keep) ts_remove_tree(work);   /* the temporary directory goes with the failure too */
+        if (!keep) ts_temp_dir_remove(work);   /* the temporary directory goes with the failure too */
         ts_opt_free(&args);
         return cli_fail();
     }
@@ -251,7 +251,7 @@ int bench_fill(int argc, char **argv)
                 "bench fill drops and scores on a complete trace", trace, (unsigned long long)truth.gaps,
                 truth.gaps == 1 ? "" : "s", (unsigned long long)truth.lost);
         ts_sc_analysis_free(&truth);
-        if (!keep) ts_remove_tree(work);
+        if (!keep) ts_temp_dir_remove(work);
         ts_opt_free(&args);
         return cli_fail();
     }
@@ -263,7 +263,7 @@ int bench_fill(int argc, char **argv)
         fflush(stdout);
     }
     ts_sc_analysis_free(&truth);
-    if (!keep) ts_remove_tree(work);
+    if (!keep) ts_temp_dir_remove(work);
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;
 }

@@ -72,12 +72,13 @@ static void release_signals(sig_hold *h)
     if (sig) raise(sig);   /* the default action, now that nothing is half done */
 }
 
-/* Stages open now (a CTF trace is written into one for minutes): a signal that ends the
- * process by default would leave one beside the output, a part of the work in it, until
- * the next stage there. While any is open, those signals (the ones left at their default)
- * first stop the process writing into them (ts_stage_worker), then remove them, then end
- * the process as they would have; during a commit they are held as above. The handler
- * makes only async-signal-safe calls. */
+/* Stages open now (a CTF trace is written into one for minutes) and temporary directories
+ * (ts_temp_dir: the CTF reader's copies of truncated streams, as large as they are): a
+ * signal that ends the process by default would leave one beside the output or in TMPDIR,
+ * a part of the work in it. While any is there, those signals (the ones left at their
+ * default) first stop the process writing into them (ts_stage_worker), then remove them,
+ * then end the process as they would have; during a commit they are held as above. The
+ * handler makes only async-signal-safe calls. */
 enum { MAX_LIVE = 8 };
 static const char *volatile live[MAX_LIVE];
 static volatile pid_t live_worker, live_owner;
@@ -139,6 +140,10 @@ static void live_handler(int sig)
 
 static void live_add(const char *stage)
 {
+    if (nlive && live_owner != getpid()) {   /* a forked child: the entries are its parent's */
+        for (int i = 0; i < MAX_LIVE; i++) live[i] = NULL;
+        nlive = 0;
+    }
     int slot = -1;
     for (int i = 0; i < MAX_LIVE && slot < 0; i++)
         if (!live[i]) slot = i;
@@ -753,13 +758,48 @@ int ts_log_check(const char *path, const char *what)
     return 0;
 }
 
+/* the temporary directories made now (copies of their names, for live): a signal that
+ * ends the process removes them, as it does the open stages */
+static char *temps[MAX_LIVE];
+
 int ts_temp_dir(const char *name, char **path)
 {
     const char *tmp = getenv("TMPDIR");
     char tpl[256];
     snprintf(tpl, sizeof tpl, "%s-XXXXXX", name);
     *path = ts_path_join(tmp && *tmp ? tmp : "/tmp", tpl);
-    return mkdtemp(*path) ? 0 : -1;
+    /* known before it is made (mkdtemp fills the name in place): a signal in between
+     * would leave it */
+    int slot = -1;
+    for (int i = 0; i < MAX_LIVE && slot < 0; i++)
+        if (!temps[i]) slot = i;
+    if (slot >= 0) {
+        temps[slot] = ts_strdup(*path);
+        live_add(temps[slot]);
+    }
+    int rc = mkdtemp(slot >= 0 ? temps[slot] : *path) ? 0 : -1, e = errno;
+    if (slot >= 0) {
+        strcpy(*path, temps[slot]);
+        if (rc) {
+            live_remove(temps[slot]);
+            free(temps[slot]);
+            temps[slot] = NULL;
+        }
+    }
+    errno = e;
+    return rc;
+}
+
+void ts_temp_dir_remove(const char *path)
+{
+    ts_remove_tree(path);   /* then forgotten: a signal meanwhile removes what is left */
+    for (int i = 0; i < MAX_LIVE; i++)
+        if (temps[i] && !strcmp(temps[i], path)) {
+            live_remove(temps[i]);
+            free(temps[i]);
+            temps[i] = NULL;
+            break;
+        }
 }
 
 char *ts_path_trim(const char *p)

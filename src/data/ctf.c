@@ -569,7 +569,7 @@ static char *salvage_dir(const char *dir, const ts_ctf_trace *t, const char *wor
     free(idir);
     if (rc) {
         ts_fail("%s: cannot prepare the complete packets of the truncated streams in %s", dir, tpl);
-        ts_remove_tree(tpl);
+        ts_temp_dir_remove(tpl);
         free(tpl);
         return NULL;
     }
@@ -661,7 +661,7 @@ int ts__ctf_load_in(const char *dir, const ts_ctf_opts *opts, int fields, const 
     if (rc == 0) rc = run_graph(tmp ? tmp : dir, given, &st);
     if (o->progress) progress_line(&st, 1);
     if (tmp) {
-        ts_remove_tree(tmp);
+        ts_temp_dir_remove(tmp);
         free(tmp);
     }
     free(st.cpus);

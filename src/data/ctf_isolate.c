@@ -336,7 +336,7 @@ static int load_isolated(const char *dir, const ts_ctf_opts *opts, int fields, t
     int got = started ? get_result(c.in, out, &err) : -1;
     int ended = started ? ts__child_end(&c, got >= 0, 0) : -1;
     if (work) {
-        ts_remove_tree(work);
+        ts_temp_dir_remove(work);
         free(work);
     }
     if (!started) return -1;
@@ -527,7 +527,20 @@ int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(v
     /* the child's stderr, read once it has ended */
     c->err_fd = high_fd(memfd_create("tracesynth-ctf-stderr", MFD_CLOEXEC));
     fflush(NULL);   /* nothing buffered here is written twice */
+    /* a signal that ends the process waits until the child is known (ts_stage_worker): it
+     * is killed with its parent, not left reading the trace */
+    sigset_t ending, was;
+    sigemptyset(&ending);
+    sigaddset(&ending, SIGINT);
+    sigaddset(&ending, SIGTERM);
+    sigaddset(&ending, SIGHUP);
+    sigaddset(&ending, SIGQUIT);
+    sigprocmask(SIG_BLOCK, &ending, &was);
     pid_t pid = fork();
+    if (pid != 0) {
+        if (pid > 0) ts_stage_worker(pid);   /* a signal that removes a stage it writes into kills it first */
+        sigprocmask(SIG_SETMASK, &was, NULL);
+    }
     if (pid < 0) {
         int e = errno;
         close(fds[0]);
@@ -536,6 +549,7 @@ int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(v
         return ts_fail("%s: cannot start babeltrace2's process: fork: %s", dir, strerror(e));
     }
     if (pid == 0) {
+        sigprocmask(SIG_SETMASK, &was, NULL);
         close(fds[0]);
         /* progress lines still go to the caller's stderr */
         int pfd = fcntl(2, F_DUPFD_CLOEXEC, 3);
@@ -568,7 +582,6 @@ int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(v
     }
     close(fds[1]);
     c->pid = pid;
-    ts_stage_worker(pid);   /* a signal that removes a stage it writes into kills it first */
     pipe_in *p = ts_malloc(sizeof *p);
     p->fd = fds[0];
     p->deadline = c->limit > 0 ? ts_now() + c->limit : 0;
