@@ -10,6 +10,7 @@
 
 #include "tracesynth.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -28,6 +29,34 @@ int rename(const char *oldpath, const char *newpath)
     int rc = (int)syscall(SYS_renameat, AT_FDCWD, oldpath, AT_FDCWD, newpath);
     if (rc == 0 && armed_rename) raise(SIGINT);
     return rc;
+}
+
+/* mkdtemp, the same way: the signal right after the directory is made, before mkdtemp
+ * has returned its name */
+static int armed_mkdtemp;
+
+char *mkdtemp(char *tpl)
+{
+    size_t n = strlen(tpl);
+    if (n < 6 || strcmp(tpl + n - 6, "XXXXXX")) {
+        errno = EINVAL;
+        return NULL;
+    }
+    static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    static unsigned long x = 12345;
+    x ^= (unsigned long)getpid();
+    for (int attempt = 0; attempt < 100; attempt++) {
+        for (int i = 0; i < 6; i++) {
+            x = x * 6364136223846793005UL + 1442695040888963407UL;
+            tpl[n - 6 + i] = digits[(x >> 33) % 36];
+        }
+        if (syscall(SYS_mkdir, tpl, 0700) == 0) {
+            if (armed_mkdtemp) raise(armed_mkdtemp);
+            return tpl;
+        }
+        if (errno != EEXIST) return NULL;
+    }
+    return NULL;
 }
 
 static int file_is(const char *path, const char *want)
@@ -204,6 +233,47 @@ static void temp_dir_interrupted(void)
     }
 }
 
+/* the signal as the stage's directory is made, before its name is known to the process:
+ * nothing is left beside the output, nor in TMPDIR for a temporary directory */
+static void stage_made(const char *dir)
+{
+    ts_stage s;
+    armed_mkdtemp = SIGTERM;
+    if (ts_stage_open(&s, dir) != 0) _exit(3);
+    _exit(6);
+}
+
+static void temp_made(const char *dir)
+{
+    setenv("TMPDIR", dir, 1);
+    char *t;
+    armed_mkdtemp = SIGTERM;
+    if (ts_temp_dir("tracesynth-test", &t) != 0) _exit(3);
+    _exit(6);
+}
+
+static void made_then_interrupted(void)
+{
+    void (*fns[])(const char *) = {stage_made, temp_made};
+    for (int i = 0; i < 2; i++) {
+        const char *dir = scratch_dir();
+        REQUIRE(dir);
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid < 0) break;
+        if (pid == 0) {
+            signal(SIGTERM, SIG_DFL);
+            fns[i](dir);
+        }
+        int st = -1;
+        CHECK(waitpid(pid, &st, 0) == pid);
+        CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "%s: child status 0x%x", i ? "temp" : "stage", st);
+        CHECK_MSG(count_dir(dir) == 0, "%s: %d entries in %s (a directory left behind)", i ? "temp" : "stage",
+                  count_dir(dir), dir);
+        ts_remove_tree(dir);
+    }
+}
+
 static void commit_ignored(const char *path)
 {
     signal(SIGINT, SIG_IGN);
@@ -235,5 +305,6 @@ TEST_MAIN("interrupt", {
     RUN(stage_commit_interrupted);
     RUN(stage_work_interrupted);
     RUN(temp_dir_interrupted);
+    RUN(made_then_interrupted);
     RUN(ignored_signal_stays_ignored);
 })

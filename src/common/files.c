@@ -567,8 +567,10 @@ int ts_stage_open(ts_stage *s, const char *dir)
     char name[64];
     snprintf(name, sizeof name, ".stage.%ld.XXXXXX", (long)getpid());
     s->stage = ts_path_join(dir, name);
+    live_add(s->stage);   /* known before it is made (mkdtemp fills the name in place) */
     if (!mkdtemp(s->stage)) {
         int e = errno;
+        live_remove(s->stage);
         free(s->stage);
         s->stage = NULL;
         if (made) remove_made(dir, made);
@@ -576,7 +578,6 @@ int ts_stage_open(ts_stage *s, const char *dir)
         return ts_fail("%s: cannot create a directory: %s", dir, strerror(e));
     }
     s->dir = ts_strdup(dir);
-    live_add(s->stage);
     s->made = made;
     return 0;
 }
