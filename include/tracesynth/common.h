@@ -133,6 +133,9 @@ int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 
  * into path) */
 int  ts_stage_open_beside(ts_stage *s, const char *path, const char **base);
 int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 */
+/* the commit, then the files gone[] of dir (those of an earlier set the new one lacks)
+ * removed where there; a signal that ends the process waits for both */
+int  ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const char *const *gone, int ngone);
 void ts_stage_abort(ts_stage *s);
 /* a signal that ends the process (Ctrl-C, kill) removes the stages open then, once the
  * child process writing into them (pid; 0: none) is killed */

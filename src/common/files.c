@@ -613,6 +613,11 @@ void ts_stage_abort(ts_stage *s)
 
 int ts_stage_commit(ts_stage *s, const char *const *names, int n)
 {
+    return ts_stage_commit_removing(s, names, n, NULL, 0);
+}
+
+int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const char *const *gone, int ngone)
+{
     char **src = ts_calloc((size_t)n, sizeof *src), **dst = ts_calloc((size_t)n, sizeof *dst);
     char **old = ts_calloc((size_t)n, sizeof *old);
     char *isdir = ts_calloc((size_t)n, 1);
@@ -658,6 +663,13 @@ int ts_stage_commit(ts_stage *s, const char *const *names, int n)
             if (old[j]) rename(old[j], dst[j]);
             else if (!isdir[j]) unlink(dst[j]);
         }
+    /* files of an earlier set that the new one lacks go with it, before the signal */
+    for (int i = 0; i < ngone && rc == 0; i++) {
+        char *p = ts_path_join(s->dir, gone[i]);
+        struct stat st;
+        if (lstat(p, &st) == 0 && unlink(p) != 0) rc = ts_fail("%s: cannot remove it: %s", p, strerror(errno));
+        free(p);
+    }
     for (int i = 0; i < n; i++) { free(src[i]); free(dst[i]); free(old[i]); }
     free(src); free(dst); free(old); free(isdir);
     if (rc == 0) {   /* the folders made now hold the set */

@@ -194,15 +194,6 @@ static char *ch_file(const char *dir, int c, const char *suffix)
     return ts_path_join(dir, name);
 }
 
-/* removes dir/name if it is there */
-static int remove_stale(const char *dir, const char *name)
-{
-    char *p = ts_path_join(dir, name);
-    int rc = ts_file_exists(p) && unlink(p) != 0 ? ts_fail("%s: cannot remove it: %s", p, strerror(errno)) : 0;
-    free(p);
-    return rc;
-}
-
 const char *const *ts_mc_saved_files(void)
 {
     /* ts_mc_save's names (kept with it): the events, their names and times, and per
@@ -214,8 +205,8 @@ const char *const *ts_mc_saved_files(void)
 }
 
 /* the files of a dataset replaced together (a stage): a failure half way leaves the old
- * dataset whole; then files of what the trace lacks (a channel, names, times), left by
- * an earlier one, are removed */
+ * dataset whole; files of what the trace lacks (a channel, names, times), left by an
+ * earlier one, go with the commit (a signal waits for both) */
 int ts_mc_save(const char *dir, const ts_mc *m)
 {
     if (!dir) return ts_fail_null(__func__, "dir");
@@ -246,11 +237,10 @@ int ts_mc_save(const char *dir, const ts_mc *m)
         ts_stage_abort(&st);
         return -1;
     }
-    const char *list[3 + 2 * TS_NCH];
+    const char *list[3 + 2 * TS_NCH], *gone[3 + 2 * TS_NCH];
     for (int i = 0; i < nn; i++) list[i] = names[i];
-    rc = ts_stage_commit(&st, list, nn);
-    for (int i = 0; i < ns && rc == 0; i++) rc = remove_stale(dir, stale[i]);
-    return rc;
+    for (int i = 0; i < ns; i++) gone[i] = stale[i];
+    return ts_stage_commit_removing(&st, list, nn, gone, ns);
 }
 
 /* one channel's values: 1-D (or (n, 1)) with exactly n values; reals for dt, integers

@@ -186,7 +186,8 @@ void ts__stage_error(const ts_stage *st, const char *dir)
 }
 
 /* the files replaced together (a stage): a failure half way leaves the old dataset whole,
- * never a new stream beside old names; then a time_ns.npy of an earlier ingest is removed */
+ * never a new stream beside old names; a time_ns.npy of an earlier ingest goes with the
+ * commit (a signal waits for both) */
 int ts_dataset_save(const char *dir, const ts_dataset *d)
 {
     if (!d->stream.ids && d->stream.n) return ts_fail_null(__func__, "d->stream.ids");
@@ -202,12 +203,8 @@ int ts_dataset_save(const char *dir, const ts_dataset *d)
     int n = 1;
     if (d->vocab.n > 0) names[n++] = "vocab.tsv";
     if (d->time_ns) names[n++] = "time_ns.npy";
-    if (ts_stage_commit(&st, names, n) != 0) return -1;
-    char *tp = ts_path_join(dir, "time_ns.npy");
-    int rc = 0;
-    if (!d->time_ns && ts_file_exists(tp) && unlink(tp) != 0) rc = ts_fail("%s: cannot remove: %s", tp, strerror(errno));
-    free(tp);
-    return rc;
+    const char *gone[1] = {"time_ns.npy"};
+    return ts_stage_commit_removing(&st, names, n, gone, d->time_ns ? 0 : 1);
 }
 
 int ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_windows *out)
