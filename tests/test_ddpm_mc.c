@@ -361,6 +361,15 @@ static void cli(void)
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --prefix-share: 2 out of range"));
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 5000 -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --length: 5000"));
+    /* windows longer than the validation part (300 events): refused, not validated on
+     * training windows */
+    snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 301 --layers 1 --channels 8 --state 4 --T 20 "
+             "--iters 1 --threads 1 --no-progress -o %s/x.tsm", ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 &&
+              strstr(err, "ddpm-mc: option --length: 301 is longer than the validation part (300 events)") &&
+              strstr(err, "--length 300 or less") && !strchr(err, '\n') , "%s", err);
+    snprintf(cmd, sizeof cmd, "%s/x.tsm", dir);
+    CHECK(access(cmd, F_OK) != 0);
     /* windows shorter than train's default --blackout (10), which no multi-channel model
      * reads: the model's own bounds decide, not a blackout that was not given */
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 1 -o %s/x.tsm", ds, dir);

@@ -471,6 +471,15 @@ static void cli(void)
              ds, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mdm-mc: option --length: 1") && strstr(err, "at least 2"),
               "%s", err);
+    /* crops longer than the validation part (300 events): refused, not validated on
+     * training crops */
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 400 --context 301 --layers 1 --channels 16 --state 8 "
+             "--iters 1 --threads 1 --no-progress -o %s/x.tsm", ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 &&
+              strstr(err, "mdm-mc: option --context: 301 is longer than the validation part (300 events)") &&
+              strstr(err, "--context 300 or less"), "%s", err);
+    snprintf(cmd, sizeof cmd, "%s/x.tsm", dir);
+    CHECK(access(cmd, F_OK) != 0);
     snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --dt spline -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "--dt: 'spline'"));
     /* an input whose value the model never saw: the error names the input and the place */

@@ -34,7 +34,8 @@ extern const char *const ts_dt_mode_names[];   /* "none", "bins", "real", NULL *
 
 typedef struct {
     const ts_mc *data;         /* the whole encoded trace */
-    size_t n_train, n_valid;   /* the time split: events [0, n_train) train, the next n_valid validate */
+    size_t n_train, n_valid;   /* the time split: events [0, n_train) train, the next n_valid validate
+                                * (at least a training crop: a shorter part is refused) */
     size_t len;                /* window length asked for (crops are at most this long) */
     uint64_t seed;
     const char *out_path;      /* where the model is saved (the trainer saves while learning) */

@@ -354,6 +354,16 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     if (L < 2 || L > 65535 || L > o->n_train)
         return ts_opt_fail("ddpm-mc", "length", "%zu: expected 2 to 65535 and at most the training part (%zu events)", L,
                        o->n_train);
+    /* the validation windows are the validation part's: one shorter than a window is refused
+     * (windows of the training part would measure, and choose the saved model on, training data) */
+    if (L > o->n_valid)
+        return o->n_valid >= 2
+            ? ts_opt_fail("ddpm-mc", "length", "%zu is longer than the validation part (%zu events), which the "
+                          "validation windows are cut from: give --length %zu or less, or other --fractions", L,
+                          o->n_valid, o->n_valid)
+            : ts_opt_fail("ddpm-mc", "length", "%zu is longer than the validation part (%zu event%s), which the "
+                          "validation windows are cut from: give other --fractions", L, o->n_valid,
+                          ts_plural(o->n_valid));
     if (ts_mc_model_base_init(&m->base, d) != 0) return -1;
     m->dt_std = 1;
     if (d->dt) {
@@ -391,8 +401,7 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     c.dout = ts_malloc(n * sizeof(float));
     c.lossm = ts_malloc(n);
     c.t = ts_malloc((size_t)B * sizeof(int32_t));
-    if (o->n_valid >= L) valid_make(&c, o->n_train, o->n_train + o->n_valid, (size_t)so.valid_n, so.prefix_share, o->seed);
-    else valid_make(&c, 0, o->n_train, (size_t)so.valid_n, so.prefix_share, o->seed);
+    valid_make(&c, o->n_train, o->n_train + o->n_valid, (size_t)so.valid_n, so.prefix_share, o->seed);
 
     char cfg[768], start[512];
     config_text(m, cfg, sizeof cfg);
@@ -473,7 +482,8 @@ const ts_mc_model_ops ts_mc_model_ddpm = {
         "  --T N                 diffusion steps (200); beta linear --beta0 1e-4 to --betaT 0.02\n"
         "  --batch N             windows of --length events (200) per batch (16)\n"
         "  --prefix-share X      share of training windows with an observed prefix (0.5)\n"
-        "  --valid-n N           validation windows (64); --train-ssm 0|1 as for sssd-s4\n"
+        "  --valid-n N           validation windows (64, of the validation part: --length\n"
+        "                        at most its events); --train-ssm 0|1 as for sssd-s4\n"
         TS_TRAIN_HELP
         "                        (defaults: --lr 1e-3, --schedule constant, --iters 2000,\n"
         "                        --valid-every 200)\n"

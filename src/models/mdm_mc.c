@@ -409,6 +409,16 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     if (parse_opts("mdm-mc", &o->kv, o->len, &so) != 0) return -1;
     if (so.c.ctx > (int)o->n_train) return ts_opt_fail("mdm-mc", "context", "%d is longer than the training part (%zu events)",
                                                    so.c.ctx, o->n_train);
+    /* the validation crops are the validation part's: one shorter than a crop is refused
+     * (crops of the training part would measure, and choose the saved model on, training data) */
+    if ((size_t)so.c.ctx > o->n_valid)
+        return o->n_valid >= 2
+            ? ts_opt_fail("mdm-mc", "context", "%d is longer than the validation part (%zu events), which the "
+                          "validation crops are cut from: give --context %zu or less, or other --fractions",
+                          so.c.ctx, o->n_valid, o->n_valid)
+            : ts_opt_fail("mdm-mc", "context", "%d is longer than the validation part (%zu event%s), which the "
+                          "validation crops are cut from: give other --fractions", so.c.ctx, o->n_valid,
+                          ts_plural(o->n_valid));
     long nbins;
     if (ts_kv_long(&o->kv, "dt-bins", 64, &nbins) != 0) return -1;
     if (nbins < 2 || nbins > 4096) return ts_opt_fail("mdm-mc", "dt-bins", "%ld out of range [2, 4096]", nbins);
@@ -474,8 +484,7 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     c.tgt = ts_malloc((size_t)B * S * sizeof *c.tgt);
     c.w = ts_malloc((size_t)B * Lc * sizeof *c.w);
     c.xf = ts_calloc((size_t)B * Lc, sizeof *c.xf);
-    if (o->n_valid >= (size_t)Lc) make_crops(&c, o->n_train, o->n_train + o->n_valid, (size_t)so.valid_n, o->seed);
-    else make_crops(&c, 0, o->n_train, (size_t)so.valid_n, o->seed);
+    make_crops(&c, o->n_train, o->n_train + o->n_valid, (size_t)so.valid_n, o->seed);
 
     char cfg[1024], start[640];
     config_text(m->net, cfg, sizeof cfg);
@@ -796,7 +805,8 @@ const ts_mc_model_ops ts_mc_model_mdm = {
         "                        ret, tid, cpu) weighted by W >= 0 (default 1 each; 0:\n"
         "                        its head does not learn); the bound stays unweighted\n"
         "  --backbone, --heads, --layers, --channels, --state, --ff, --kernel, --context,\n"
-        "  --batch, --valid-n    as for mdm (defaults 4 layers, 128 channels, context 128)\n"
+        "  --batch, --valid-n    as for mdm (defaults 4 layers, 128 channels, context 128;\n"
+        "                        the context at most the validation part's events)\n"
         TS_TRAIN_HELP
         "                        (defaults: --lr 2e-3, --schedule cosine with --warmup 100\n"
         "                        or 5 % of --iters if fewer, --iters 2000, --valid-every 200)\n"
