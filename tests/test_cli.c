@@ -936,6 +936,21 @@ static void bad_usage(void)
     snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 1", dir, wf);
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK_MSG(strstr(err, "bad.npy: window 1, position 2: event ID 99") != NULL, "%s", err);
+    /* float32 IDs: rounded, negatives to 0, and one past the model's range the same error
+     * (not clamped onto its last ID), as impute's and score's help say */
+    float reals[8] = {0, 1, 2, 3, -0.3f, 1, 98.6f, 2};
+    REQUIRE(ts_npy_write(wf, TS_NPY_F32, reals, 2, shape) == 0);
+    for (int k = 0; k < 2; k++) {
+        const char *cmd = k ? "score" : "impute";
+        snprintf(args, sizeof args, "%s %s/ng.tsm --input %s%s", cmd, dir, wf, k ? "" : " --blackout 1");
+        CHECK(run_cli(args, err, sizeof err) == 1);
+        CHECK_MSG(strstr(err, "bad.npy: window 1, position 2: event ID 99") != NULL, "%s: %s", cmd, err);
+        char usage[16384];
+        snprintf(args, sizeof args, "%s --help", cmd);
+        CHECK(run_stdout(args, usage, sizeof usage) == 0);
+        CHECK_MSG(strstr(usage, "float32: rounded to the nearest ID, negatives") &&
+                  strstr(usage, "the model's IDs is an error") && !strstr(usage, "clamped"), "%s --help", cmd);
+    }
 
     /* a truncated model */
     char p[512], q[512];

@@ -53,8 +53,9 @@ int cmd_impute(int argc, char **argv)
     cli_run run = CLI_RUN_DEFAULTS;
     const ts_option opts[] = {
         TS_OPT_STR_(0, "input", &input, "PATH", "a window file (one window per line), a .npy of\n"
-                    "windows (float32: to the nearest ID, clamped to the\n"
-                    "vocabulary, as the study scored real-valued outputs;\n"
+                    "windows (float32: rounded to the nearest ID, negatives\n"
+                    "to 0, as the study scored real-valued outputs; one past\n"
+                    "the model's IDs is an error, as in a window file;\n"
                     "either may be a pipe, /dev/stdin, or FIFO),\n"
                     "or a dataset directory (its test windows);\n"
                     "required but with --channels-from (default: DATASET)"),
