@@ -952,6 +952,16 @@ static void bad_usage(void)
                   strstr(usage, "the model's IDs is an error") && !strstr(usage, "clamped"), "%s --help", cmd);
     }
 
+    /* windows of one event: '1 event' in the errors on their length */
+    snprintf(wf, sizeof wf, "%s/one.txt", dir);
+    write_text(wf, "0\n1\n");
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 2", dir, wf);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "--blackout 2 is longer than the windows of") && strstr(err, "one.txt (1 event)"), "%s", err);
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --length 2", dir, wf);
+    CHECK(run_cli(args, err, sizeof err) == 2);
+    CHECK_MSG(strstr(err, "one.txt have 1 event (see"), "%s", err);
+
     /* a truncated model */
     char p[512], q[512];
     snprintf(p, sizeof p, "%s/ng.tsm", dir);

@@ -357,6 +357,12 @@ static void cli(void)
               !strstr(err, "--blackout"), "%s", err);
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --blackout 17 -o %s/imp2", dir, ds, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--blackout 17 is longer than the windows"), "%s", err);
+    /* windows of one event: '1 event' */
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 1 --blackout 2 -o %s/imp2", dir, ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--blackout 2 is longer than the windows (1 event)"),
+              "%s", err);
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 1 --prefix 1 -o %s/imp2", dir, ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "the windows have 1 event (see"), "%s", err);
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --prefix-share 2 -o %s/x.tsm", ds, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --prefix-share: 2 out of range"));
     snprintf(cmd, sizeof cmd, "train --model ddpm-mc %s --length 5000 -o %s/x.tsm", ds, dir);

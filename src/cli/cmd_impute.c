@@ -183,8 +183,8 @@ int cmd_impute(int argc, char **argv)
     rc = 1;
     if (is.pos == TS_MASK_ALL) is.blackout = x.len;
     if (is.blackout > x.len) {   /* refused before the note below: the error is the one line */
-        rc = cli_usage_error(C, "--blackout %zu is longer than the windows of %s (%zu events)", is.blackout,
-                             input, x.len);
+        rc = cli_usage_error(C, "--blackout %zu is longer than the windows of %s (%zu event%s)", is.blackout,
+                             input, x.len, ts_plural(x.len));
         goto done;
     }
     if (distinct < x.n)

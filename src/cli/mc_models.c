@@ -194,9 +194,10 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     }
     if (!prefix && pos == TS_MASK_ALL) k = L;   /* every event: the blackout is the window */
     if (prefix ? prefix >= L : k > L) {
-        rc = prefix ? cli_usage_error("impute", "--prefix %zu leaves nothing to draw: the windows have %zu events",
-                                      prefix, L)
-                    : cli_usage_error("impute", "--blackout %zu is longer than the windows (%zu events)", k, L);
+        rc = prefix ? cli_usage_error("impute", "--prefix %zu leaves nothing to draw: the windows have %zu event%s",
+                                      prefix, L, ts_plural(L))
+                    : cli_usage_error("impute", "--blackout %zu is longer than the windows (%zu event%s)", k, L,
+                                      ts_plural(L));
         goto done;
     }
     if (ts_mc_slice(&x, from, from + nw * L, &w) != 0) { cli_fail(); goto done; }

@@ -77,7 +77,8 @@ int cli_window_file_check(const char *cmd, const char *input, size_t len, const 
                   : ts_opt_given(args, ss->permille) ? "--fractions" : NULL;
     if (o) return cli_usage_error(cmd, "%s cuts a dataset directory; %s is a file of windows", o, input);
     if (ts_opt_given(args, &ss->length) && ss->length != len)
-        return cli_usage_error(cmd, "--length %zu: the windows of %s have %zu events", ss->length, input, len);
+        return cli_usage_error(cmd, "--length %zu: the windows of %s have %zu event%s", ss->length, input, len,
+                               ts_plural(len));
     return 0;
 }
 
