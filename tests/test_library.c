@@ -1,6 +1,8 @@
 /* The library as a program other than the command uses it: the protocol functions with
  * the default options (NULL), and the example program of examples/ (built beside the
  * command: make examples), which must print what the command prints. */
+#include <pthread.h>
+
 #include "check.h"
 #include "tracesynth.h"
 
@@ -531,6 +533,92 @@ static void ngram_index_arguments_checked(void)
     ts_model_free(g);
 }
 
+/* two models used at once from several threads (each model by one thread at a time), as
+ * model.h allows: each thread loads the fixture models in turn, imputes and generates with
+ * a seed, and gets what one thread alone got; the S4 layers' set-up (FFTW's planner, which
+ * is not reentrant) ran at once on two threads, freeing the same memory twice */
+#define MT_DIR "tests/fixtures/models/"
+#define MT_KINDS 4
+#define MT_THREADS 4
+static const char *const mt_kinds[MT_KINDS] = {"mdm", "sssd-s4", "ngram", "unigram"};
+static ts_windows mt_x, mt_imp[MT_KINDS], mt_gen[MT_KINDS];
+static uint8_t *mt_mask;
+
+static int mt_run(int k, ts_windows *imp, ts_windows *gen)
+{
+    char p[256];
+    snprintf(p, sizeof p, MT_DIR "%s.tsm", mt_kinds[k]);
+    ts_model *m = NULL;
+    if (ts_model_load(p, &m)) return -1;
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 1;
+    ro.steps = k < 2 ? 4 : 0;   /* the sampling models; the counting ones refuse steps */
+    int rc = ts_model_impute(m, &mt_x, mt_mask, &ro, imp);
+    if (!rc) rc = ts_model_generate(m, 2, k == 1 ? 64 : 64 + 16 * (size_t)k, &ro, gen);   /* sssd-s4: its length */
+    ts_model_free(m);
+    return rc;
+}
+
+static void *mt_worker(void *arg)
+{
+    long id = (long)arg, bad = 0;
+    for (int i = 0; i < 150 && !bad; i++) {
+        int k = (int)((i + id) % MT_KINDS);
+        ts_windows a = {0}, b = {0};
+        if (mt_run(k, &a, &b)) bad = 1;
+        else if (a.n * a.len != mt_imp[k].n * mt_imp[k].len || b.n * b.len != mt_gen[k].n * mt_gen[k].len ||
+                 memcmp(a.data, mt_imp[k].data, a.n * a.len * sizeof(int32_t)) ||
+                 memcmp(b.data, mt_gen[k].data, b.n * b.len * sizeof(int32_t)))
+            bad = 2;
+        if (bad) fprintf(stderr, "  thread %ld, %s: %s\n", id, mt_kinds[k], bad == 1 ? ts_error() : "another result");
+        ts_windows_free(&a);
+        ts_windows_free(&b);
+        /* an S4 layer set up and freed, as each of those models does per run */
+        for (int j = 0; j < 8 && !bad; j++) {
+            ts_s4_config c = {4, 8, 64 + 16 * ((i + j) % 9), 1, TS_S4_CONV_FFT};
+            ts_s4 s;
+            memset(&s, 0, sizeof s);
+            if (ts_s4_init(&s, &c)) bad = 1;
+            ts_s4_free(&s);
+        }
+    }
+    return (void *)bad;
+}
+
+static void models_on_several_threads(void)
+{
+    REQUIRE(ts_windows_read(MT_DIR "input.txt", &mt_x) == 0);
+    mt_mask = ts_malloc(mt_x.n * mt_x.len);
+    ts_mask_fill(mt_mask, mt_x.n, mt_x.len, 10, TS_MASK_CENTER, 1);
+    for (int k = 0; k < MT_KINDS; k++) CHECK_MSG(mt_run(k, &mt_imp[k], &mt_gen[k]) == 0, "%s", ts_error());
+    /* in a child process, so that a crash is this test's failure */
+    fflush(NULL);
+    pid_t pid = t_failed_now ? -1 : fork();
+    if (pid == 0) {
+        ts_set_threads(1);
+        pthread_t t[MT_THREADS];
+        int made = 0, bad = 0;
+        for (long i = 0; i < MT_THREADS; i++) made += pthread_create(&t[i], NULL, mt_worker, (void *)i) == 0;
+        for (int i = 0; i < made; i++) {
+            void *r = NULL;
+            pthread_join(t[i], &r);
+            bad |= r != NULL;
+        }
+        _exit(made == MT_THREADS && !bad ? 0 : 1);
+    }
+    int st = 0;
+    CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%d threads: %s %d", MT_THREADS,
+              WIFSIGNALED(st) ? "killed by signal" : "exit status", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+    for (int k = 0; k < MT_KINDS; k++) {
+        ts_windows_free(&mt_imp[k]);
+        ts_windows_free(&mt_gen[k]);
+    }
+    ts_windows_free(&mt_x);
+    free(mt_mask);
+}
+
 TEST_MAIN("library", {
     RUN(impute_eval_default_run_options);
     RUN(null_arguments_are_errors);
@@ -542,4 +630,5 @@ TEST_MAIN("library", {
     RUN(mask_position_checked);
     RUN(generate_beyond_memory_refused);
     RUN(impute_example_equals_the_command);
+    RUN(models_on_several_threads);
 })

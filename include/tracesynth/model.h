@@ -1,7 +1,14 @@
 /* tracesynth — the model interface. Every model (n-gram, unigram, the diffusion
  * models) trains on a split, saves into a container, loads, imputes windows under
  * masks and generates windows. The protocols (protocol.h), the trainer and the
- * benchmarks drive every model through this interface alone. */
+ * benchmarks drive every model through this interface alone.
+ *
+ * Threads: models are independent of one another. Two models (two ts_model_load of one
+ * file too) may be trained, loaded, run and freed on two threads at once; one model is
+ * used by one thread at a time (its runs keep plans and caches in it). Each thread sees
+ * its own error (ts_error). A run's OpenMP threads are the calling thread's
+ * (ts_set_threads on it, else OMP_NUM_THREADS); progress bars are for the main thread
+ * (common.h). */
 #ifndef TRACESYNTH_MODEL_H
 #define TRACESYNTH_MODEL_H
 

@@ -98,7 +98,8 @@ void ts_s4_layout_of(const ts_s4_config *c, ts_s4_layout *out);
 size_t ts_s4_num_params(const ts_s4_config *c);
 
 /* checks the shapes, resolves the path, creates the FFT plans (FFTW_ESTIMATE:
- * deterministic). Not thread-safe (FFTW planning): call outside parallel code.
+ * deterministic). FFTW's planning takes a lock: layers may be set up and freed on
+ * several threads at once (not on one layer).
  * 0 / -1 + error. */
 int  ts_s4_init(ts_s4 *s, const ts_s4_config *c);
 void ts_s4_free(ts_s4 *s);

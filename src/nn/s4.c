@@ -4,6 +4,7 @@
 #include <fftw3.h>
 #include <math.h>
 #include <omp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,10 @@
 #include "tracesynth/prof.h"
 #include "tracesynth/s4.h"
 
+/* FFTW's planner (plan creation and destruction) is not reentrant: layers set up or freed
+ * at once on several threads (two models run side by side) take turns; executing a plan
+ * needs no lock */
+static pthread_mutex_t fftw_planner = PTHREAD_MUTEX_INITIALIZER;
 
 void ts_s4_layout_of(const ts_s4_config *c, ts_s4_layout *o)
 {
@@ -81,8 +86,10 @@ int ts_s4_init(ts_s4 *s, const ts_s4_config *c)
             return ts_fail("s4: out of memory for FFT size %d", s->M);
         }
         /* ESTIMATE: the same plan, hence the same rounding, on every run */
+        pthread_mutex_lock(&fftw_planner);
         s->plan_fwd = fftwf_plan_dft_1d(s->M, a, b, FFTW_FORWARD, FFTW_ESTIMATE);
         s->plan_inv = fftwf_plan_dft_1d(s->M, a, b, FFTW_BACKWARD, FFTW_ESTIMATE);
+        pthread_mutex_unlock(&fftw_planner);
         fftwf_free(a);
         fftwf_free(b);
         if (!s->plan_fwd || !s->plan_inv) {
@@ -95,8 +102,10 @@ int ts_s4_init(ts_s4 *s, const ts_s4_config *c)
 
 void ts_s4_free(ts_s4 *s)
 {
+    pthread_mutex_lock(&fftw_planner);
     if (s->plan_fwd) fftwf_destroy_plan((fftwf_plan)s->plan_fwd);
     if (s->plan_inv) fftwf_destroy_plan((fftwf_plan)s->plan_inv);
+    pthread_mutex_unlock(&fftw_planner);
     s->plan_fwd = s->plan_inv = NULL;
 }
 
