@@ -619,6 +619,69 @@ static void models_on_several_threads(void)
     free(mt_mask);
 }
 
+/* holds on output files (ts_path_lock: a training's model and log) taken and released on
+ * several threads at once: none is lost (two threads took one free slot, and one hold's
+ * socket stayed bound, refusing the file to every later run) and no descriptor is left */
+#define PL_THREADS 4
+static char pl_paths[PL_THREADS][600];
+
+static void *pl_worker(void *arg)
+{
+    long id = (long)arg, bad = 0;
+    for (int i = 0; i < 20000 && !bad; i++) {
+        ts_path_hold h;
+        if (ts_path_lock(pl_paths[id], "training log", &h) != 0) bad = 1;
+        ts_path_unlock(&h);
+    }
+    return (void *)bad;
+}
+
+static int open_fds(void)
+{
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) return -1;
+    while (readdir(d)) n++;
+    closedir(d);
+    return n;
+}
+
+static void path_holds_on_several_threads(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    for (int i = 0; i < PL_THREADS; i++) snprintf(pl_paths[i], sizeof pl_paths[i], "%s/log%d.jsonl", dir, i);
+    int fds = open_fds();
+    pthread_t t[PL_THREADS];
+    int made = 0, bad = 0;
+    for (long i = 0; i < PL_THREADS; i++) made += pthread_create(&t[i], NULL, pl_worker, (void *)i) == 0;
+    for (int i = 0; i < made; i++) {
+        void *r = NULL;
+        pthread_join(t[i], &r);
+        bad |= r != NULL;
+    }
+    CHECK_MSG(made == PL_THREADS && !bad, "%s", ts_error());
+    CHECK_MSG(open_fds() == fds, "%d descriptors open before, %d after", fds, open_fds());
+    /* another process may write each file now */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int held = 0;
+        for (int i = 0; i < PL_THREADS; i++) {
+            ts_path_hold h;
+            if (ts_path_lock(pl_paths[i], "training log", &h) != 0) {
+                fprintf(stderr, "  %s\n", ts_error());
+                held++;
+            }
+            ts_path_unlock(&h);
+        }
+        _exit(held);
+    }
+    int st = 0;
+    CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%d of %d files still held", WEXITSTATUS(st), PL_THREADS);
+}
+
 TEST_MAIN("library", {
     RUN(impute_eval_default_run_options);
     RUN(null_arguments_are_errors);
@@ -631,4 +694,5 @@ TEST_MAIN("library", {
     RUN(generate_beyond_memory_refused);
     RUN(impute_example_equals_the_command);
     RUN(models_on_several_threads);
+    RUN(path_holds_on_several_threads);
 })

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -919,12 +920,26 @@ int ts_same_path(const char *a, const char *b)
  * when the process ends, however it ends: no lock file is left behind, none goes stale.
  * It holds on one machine (one network namespace), which is where two runs collide by
  * mistake. Within a process holds nest (the trainer inside a command that holds the same
- * files until its last write), so they are counted here. */
+ * files until its last write), so they are counted here, under a lock: two threads'
+ * trainings take and release holds at once. */
 static struct held_name {
     char key[80];
     int fd, refs;
     pid_t pid;   /* a forked child's copy is not its hold */
 } held_names[8];
+static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* a fork while another thread holds the lock leaves the child a free one */
+static void held_lock_take(void) { pthread_mutex_lock(&held_lock); }
+static void held_lock_give(void) { pthread_mutex_unlock(&held_lock); }
+static void held_lock_child(void) { pthread_mutex_init(&held_lock, NULL); }
+static void held_lock_atfork(void) { pthread_atfork(held_lock_take, held_lock_give, held_lock_child); }
+static void held_enter(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, held_lock_atfork);
+    held_lock_take();
+}
 
 static int lock_key(const char *path, char *key, size_t n)
 {
@@ -954,11 +969,21 @@ static int lock_key(const char *path, char *key, size_t n)
     return 0;
 }
 
+static int path_lock_held(const char *path, const char *what, const char *key, ts_path_hold *hold);
+
 int ts_path_lock(const char *path, const char *what, ts_path_hold *hold)
 {
     hold->slot = -1;
     char key[80];
     if (lock_key(path, key, sizeof key) != 0) return 0;
+    held_enter();
+    int rc = path_lock_held(path, what, key, hold);
+    held_lock_give();
+    return rc;
+}
+
+static int path_lock_held(const char *path, const char *what, const char *key, ts_path_hold *hold)
+{
     int free_slot = -1;
     const pid_t me = getpid();
     for (int i = 0; i < (int)(sizeof held_names / sizeof *held_names); i++) {
@@ -999,10 +1024,13 @@ int ts_path_lock(const char *path, const char *what, ts_path_hold *hold)
 
 void ts_path_unlock(ts_path_hold *hold)
 {
-    if (hold->slot >= 0 && held_names[hold->slot].refs > 0 && held_names[hold->slot].pid == getpid() &&
+    if (hold->slot < 0) return;
+    held_enter();
+    if (held_names[hold->slot].refs > 0 && held_names[hold->slot].pid == getpid() &&
         --held_names[hold->slot].refs == 0) {
         close(held_names[hold->slot].fd);
         held_names[hold->slot].fd = -1;
     }
+    held_lock_give();
     hold->slot = -1;
 }
