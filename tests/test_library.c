@@ -682,6 +682,36 @@ static void path_holds_on_several_threads(void)
     CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%d of %d files still held", WEXITSTATUS(st), PL_THREADS);
 }
 
+/* ts_train_log_mute mutes the calling thread's records only: a training timed on one
+ * thread (--budget mutes its log meanwhile) lost the records of another thread's
+ * training into its own log */
+static char lm_path[600];
+static void *lm_other(void *arg)
+{
+    return (void *)(long)ts_train_log(lm_path, "\"event\":\"other\"");
+}
+
+static void log_mute_is_the_threads(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    snprintf(lm_path, sizeof lm_path, "%s/log.jsonl", dir);
+    ts_train_log_mute(1);
+    CHECK(ts_train_log(lm_path, "\"event\":\"muted\"") == 0);
+    pthread_t t;
+    void *r = (void *)1L;
+    CHECK(pthread_create(&t, NULL, lm_other, NULL) == 0 && pthread_join(t, &r) == 0 && r == NULL);
+    ts_train_log_mute(0);
+    CHECK(ts_train_log(lm_path, "\"event\":\"after\"") == 0);
+    char buf[512] = "";
+    FILE *f = fopen(lm_path, "r");
+    if (f) {
+        buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
+        fclose(f);
+    }
+    CHECK_MSG(strstr(buf, "\"other\"") && strstr(buf, "\"after\"") && !strstr(buf, "\"muted\""), "the log: %s", buf);
+}
+
 TEST_MAIN("library", {
     RUN(impute_eval_default_run_options);
     RUN(null_arguments_are_errors);
@@ -695,4 +725,5 @@ TEST_MAIN("library", {
     RUN(impute_example_equals_the_command);
     RUN(models_on_several_threads);
     RUN(path_holds_on_several_threads);
+    RUN(log_mute_is_the_threads);
 })

@@ -211,7 +211,8 @@ static void put_members(FILE *f, const char *s)
     }
 }
 
-static int log_muted;
+/* per thread: a training timed on one thread leaves another thread's log as it is */
+static _Thread_local int log_muted;
 
 void ts_train_log_mute(int on)
 {
