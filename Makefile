@@ -2,7 +2,7 @@
 #   make            library + CLI (build/)
 #   make test       the checks of the headers and of the installed library, all unit
 #                   tests (skip what needs ../shared when it is absent)
-#   make headers    each public header compiles alone, as C11 (-pedantic) and as C++
+#   make headers    each public header compiles alone, as C99 and C11 (-pedantic) and as C++
 #   make examples   the programs of examples/, built against the public headers only
 #   make install    the command, the library, its headers and tracesynth.pc under
 #                   DESTDIR + PREFIX (default /usr/local); make uninstall removes them
@@ -71,17 +71,18 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # each public header compiles on its own (nothing from src/, nothing included before it),
-# as C11 with -pedantic and, when a C++ compiler is found, as C++; each of tracesynth/
+# as C99 and C11 with -pedantic and, when a C++ compiler is found, as C++; each of tracesynth/
 # declares C linkage for C++ (extern "C", which compiling alone cannot tell) and is in the
 # umbrella header include/tracesynth.h
 HDR      := include/tracesynth.h $(sort $(wildcard include/tracesynth/*.h))
 HDR_OK   := $(HDR:include/%.h=$(BUILD)/headers/%.ok)
 headers: $(HDR_OK)
-$(BUILD)/headers/%.ok: include/%.h $(HDR)
+$(BUILD)/headers/%.ok: include/%.h $(HDR) Makefile
 	@mkdir -p $(dir $@)
 	@printf '#include <%s.h>\n' $* > $(@:.ok=.c)
 	@case $* in */*) grep -q '^extern "C" {' $< || { echo "$<: no extern \"C\" block for C++"; exit 1; }; \
 	  grep -q '^#include "$*.h"' include/tracesynth.h || { echo "include/tracesynth.h: $< is missing"; exit 1; };; esac
+	@$(CC) -std=c99 -pedantic $(WARN) -Iinclude -fsyntax-only $(@:.ok=.c)
 	@$(CC) -std=c11 -pedantic $(WARN) -Iinclude -fsyntax-only $(@:.ok=.c)
 	@if command -v $(CXX) >/dev/null 2>&1; then \
 	  $(CXX) -x c++ -pedantic -Wall -Wextra -Werror -Iinclude -fsyntax-only $(@:.ok=.c); \

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "mc_model.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,7 +37,6 @@ int ts_mdm_mc_net_loss(ts_mdm_mc_net *n, const int32_t *values, const float *xdt
 /* the softmax head of channel `channel` (TS_CH_*) of an mdm-mc model (mc_model.h): *w its
  * (K, C) weights, *b its K biases, *weight its training loss weight (--channel-weights).
  * 0 / -1 + error (another model, a channel it lacks) */
-typedef struct ts_mc_model ts_mc_model;
 int ts_mdm_mc_head(const ts_mc_model *m, int channel, const float **w, const float **b, int *K, int *C,
                    double *weight);
 
