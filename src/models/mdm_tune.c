@@ -253,8 +253,43 @@ static void gate_pass(tune_set *t, double *gate, double *row, int *hits, double 
  * position (centre: both sides; end: one side); one per event where it fills at
  * least 1 in 2,000 more of that position's hidden events (and one), as the weights'
  * choice asks. */
+/* The bar's parts in network evaluations of a window's crop, so that its time left
+ * follows the work: a size's validation decoding (one evaluation per window, then the
+ * replays of the weights' choice, about as much again), its one-evaluation decoding, its
+ * one per hidden event (k per window: at most, as windows the n-gram fills take none),
+ * and the chain likelihood (a crop of the training context per event of its windows).
+ * The parts were equal before: the one-per-event decodings of k = 20 and 40 took most of
+ * the time in two parts of 21, and the time left read a fifth of what it was. */
+typedef struct {
+    long set[NKW], one[NKW], per_event[NKW], chain;
+} tune_units;
+
+static long units_of(double evals) { return evals > 1 ? (long)evals : 1; }
+
+static void tune_units_of(const mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, tune_units *u)
+{
+    const size_t L = v->len, n = v->n < nwin ? v->n : nwin, nw = 2 * n;
+    const size_t crop = (size_t)(m->c.backbone == BACKBONE_S4 ? 2 : 1) * (size_t)m->c.ctx;
+    const double li = (double)(crop < L ? crop : L), lc = (double)((size_t)m->c.ctx < L ? (size_t)m->c.ctx : L);
+    for (int kb = 0; kb < NKW; kb++) {
+        const size_t k = (size_t)kw_keys[kb] < L / 2 ? (size_t)kw_keys[kb] : L / 2;
+        u->set[kb] = units_of(k && n ? 2.0 * (double)nw : 0);
+        u->one[kb] = units_of(k >= 2 && n ? (double)nw : 0);
+        u->per_event[kb] = units_of(k >= 2 && n ? (double)nw * (double)k : 0);
+    }
+    const size_t nc = v->n < nchain ? v->n : nchain;
+    u->chain = units_of(li > 0 ? (double)nc * (double)L * lc / li : 0);
+}
+
+static long tune_units_total(const tune_units *u)
+{
+    long t = u->chain;
+    for (int kb = 0; kb < NKW; kb++) t += u->set[kb] + u->one[kb] + u->per_event[kb];
+    return t;
+}
+
 static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
-                      ts_mdm_tune_row *rows, int progress)
+                      ts_mdm_tune_row *rows, int progress, const tune_units *u)
 {
     static const int per_grid[] = {0, 1};   /* events per evaluation (0: all in one) */
     static const char *const pos_name[2] = {"center", "end"};
@@ -274,7 +309,7 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
             for (int p = 0; p < 2; p++) rows[kb].per_step[p] = 1;
         if (rows) rows[kb].decoding_windows = 0;
         if (k < 2 || !n) {   /* one hidden event: the decodings are one */
-            ts_progress_span_part(2);
+            ts_progress_span_part(u->one[kb] + u->per_event[kb]);
             continue;
         }
         int32_t *y = ts_malloc(nw * L * sizeof *y), *yy = ts_malloc(nw * L * sizeof *yy);
@@ -289,7 +324,7 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
         long hits[2][2] = {{0, 0}, {0, 0}};   /* [decoding][position] */
         const int G = (int)(sizeof per_grid / sizeof per_grid[0]);
         for (int g = 0; g < G && rc == 0; g++) {
-            ts_progress_span_part(1);   /* a part of the bar per decoding, which its bar fills */
+            ts_progress_span_part(g ? u->per_event[kb] : u->one[kb]);   /* a part per decoding, which its bar fills */
             for (int i = 0; i < 2 * NKW; i++) per_all[i] = per_grid[g];   /* whichever bucket k falls in */
             memcpy(yy, y, nw * L * sizeof *y);
             ts_progress prog;   /* windows */
@@ -331,7 +366,7 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
  * cells on the runs left to it. 0 / -1 */
 
 static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, uint64_t seed,
-                          const char *log, ts_mdm_tune_row *rows, int progress)
+                          const char *log, ts_mdm_tune_row *rows, int progress, const tune_units *u)
 {
     if (!m->prior) return ts_fail("mdm: this model was trained without the n-gram prior (--prior 0): no weights to choose");
     if (!v->n || v->len < 2) return ts_fail("mdm: no validation windows to choose the prior's weights on");
@@ -341,7 +376,7 @@ static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t
     const int32_t *S = ts_ngram_stream(m->prior, &Ns, NULL);
     for (int kb = 0; kb < NKW; kb++) {
         tune_set t;
-        ts_progress_span_part(2);
+        ts_progress_span_part(u->set[kb]);
         if (tune_set_make(m, v, nwin, kb, seed, progress, &t) != 0) { tune_set_free(&t); return -1; }
         if (!t.k || !t.nw) { tune_set_free(&t); continue; }
         const size_t nw = t.nw, hidden = nw * (size_t)t.k;
@@ -425,19 +460,21 @@ static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t
     m->has_kw = m->has_gate = m->has_copy = m->has_win = 1;
     /* all the windows: on half of them (250 per position) the choice followed noise (pybench,
      * k = 40 centre: one evaluation ahead by 0.06 there, behind by 0.35 on all 500) */
-    if (tune_steps(m, v, nwin, seed, log, rows, progress) != 0) return -1;
-    ts_progress_span_part(1);
+    if (tune_steps(m, v, nwin, seed, log, rows, progress, u) != 0) return -1;
+    ts_progress_span_part(u->chain);
     return tune_chain(m, v, nchain, log, progress);
 }
 
-/* one bar over the choice: per blackout size its validation decoding (two parts),
- * then per size the decoding's choice (two: one per decoding imputed), then the chain
- * likelihood's mixture (one) */
+/* one bar over the choice, in network evaluations (tune_units): per blackout size its
+ * validation decoding, then per size the decoding's choice (one part per decoding
+ * imputed), then the chain likelihood's mixture */
 int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, uint64_t seed, const char *log,
                ts_mdm_tune_row *rows, int progress)
 {
-    ts_progress_span_begin("tune-prior", 4 * NKW + 1, progress);
-    const int rc = tune_prior_run(m, v, nwin, nchain, seed, log, rows, progress);
+    tune_units u;
+    tune_units_of(m, v, nwin, nchain, &u);
+    ts_progress_span_begin("tune-prior", tune_units_total(&u), progress);
+    const int rc = tune_prior_run(m, v, nwin, nchain, seed, log, rows, progress, &u);
     ts_progress_span_end();
     return rc;
 }
