@@ -1156,6 +1156,21 @@ static void drop_share_far_from_rate_noted(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && !strstr(err, "note:"), "%s", err);
 }
 
+/* fill without --model fills with the n-gram trained on the trace itself: the same
+ * output as --model ngram */
+static void fill_model_defaults_to_ngram(void)
+{
+    char *t = make_perf(300, 100, 4, 0);
+    write_file(at("dflt.txt"), t);
+    free(t);
+    char cmd[1400], err[2048];
+    snprintf(cmd, sizeof cmd, "fill %s -o %s -q", at("dflt.txt"), at("dflt_plain.txt"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s -q", at("dflt.txt"), at("dflt_ngram.txt"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    CHECK(files_equal(at("dflt_plain.txt"), at("dflt_ngram.txt")));
+}
+
 static void crlf_lines_written_alike(void)
 {
     for (int perf = 0; perf < 2; perf++) {
@@ -1230,6 +1245,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(real_perf_recording);
     RUN(crlf_lines_written_alike);
     RUN(drop_share_far_from_rate_noted);
+    RUN(fill_model_defaults_to_ngram);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {}

@@ -88,12 +88,13 @@ static int text_reader_gone(const char *text)
 int cmd_fill(int argc, char **argv)
 {
     const char *C = "fill";
-    const char *out = NULL, *model = NULL, *text = NULL, *save = NULL, *arch = NULL;
+    const char *out = NULL, *model = "ngram", *text = NULL, *save = NULL, *arch = NULL;
     long context = 32, seed = 0, length = 200, max_train = 500000, threads = 0;
     int quiet = 0, one = 0;
     const ts_option opts[] = {
         TS_OPT_STR_(0, "model", &model, "M", "a trained model file, or a model name (ngram, unigram, mdm,\n"
-                    "sssd-s4): then trained per CPU on the trace's own surviving events"),
+                    "sssd-s4): then trained per CPU on the trace's own surviving events\n"
+                    "(default ngram)"),
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced),\n"
                     "or for ftrace text the new text file"),
         TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format ('-': stdout,\n"
@@ -114,7 +115,7 @@ int cmd_fill(int argc, char **argv)
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        C, "tracesynth fill TRACE --model M -o OUT [--text FILE] [OPTIONS]",
+        C, "tracesynth fill TRACE [--model M] -o OUT [--text FILE] [OPTIONS]",
         "Reconstruct the events an LTTng trace lost (its discarded-event gaps, per CPU) from\n"
         "the events on both sides of each gap, and write a new CTF trace through\n"
         "libbabeltrace2: every original event unchanged, plus the reconstructed ones, marked.\n"
@@ -125,7 +126,6 @@ int cmd_fill(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
-    if (!model) { ts_opt_free(&args); return cli_usage_error(C, "--model M is required"); }
     if (!out) { ts_opt_free(&args); return cli_usage_error(C, "-o OUT is required"); }
     /* a model file is used as it is: the options of training would go unread */
     const char *unread = ts_opt_given(&args, &one) ? "--one-model" : ts_opt_given(&args, &length) ? "--length"
