@@ -122,6 +122,120 @@ static void strace_single_process_no_pid(void)
 
 static void write_bytes(const char *path, const void *b, size_t n);
 
+/* perf trace's output (perf trace -o FILE CMD), read as a strace log: a call's start and its
+ * "[continued]" joined per thread, a continued call whose start is not in the trace counted
+ * where it is, --call-graph's frames skipped, -S's table ending the calls, --no-comm's bare
+ * TID; what is not a system call (faults, tracepoints, lost events) refused naming its line */
+static const char perf_trace_log[] =
+    "         ? (         ): sh/7  ... [continued]: execve())                        = 0\n"
+    "     0.073 ( 0.016 ms): sh/7 brk()                                              = 0x5649\n"
+    "                                       brk (/usr/lib/ld-linux-x86-64.so.2)\n"
+    "     0.614 ( 0.018 ms): sh/7 access(filename: 0xbc7f62a0, mode: R)             = -1 ENOENT (No such file or directory)\n"
+    "     3.766 (         ): sh/7 vfork()                                            ...\n"
+    "         ? (         ): sh/8  ... [continued]: vfork())                         = 0\n"
+    "     3.800 ( 0.010 ms): sh/8 execve(filename: \"/bin/ls\", argv: 0x1)           = 0\n"
+    "     3.766 ( 0.309 ms): sh/7  ... [continued]: vfork())                         = 8\n"
+    "     4.132 (         ): sh/7 wait4(upid: -1, stat_addr: 0x7fff)                 ...\n"
+    "    12.759 (         ): ls/8 exit_group()                                       = ?\n"
+    "     4.132 ( 8.783 ms): sh/7  ... [continued]: wait4())                         = 8 (ls)\n"
+    "\n"
+    " Summary of events:\n"
+    "\n"
+    " sh (7), 12 events, 50.0%\n";
+
+static void perf_trace_output(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    write_text(in(d, "pt.txt"), perf_trace_log);
+    CHECK(ts_perf_trace_file(in(d, "pt.txt")) == 1);
+    char **names;
+    double *times;
+    size_t n;
+    int timed;
+    ts__strace_fields x;
+    REQUIRE(ts__strace_read_fields(in(d, "pt.txt"), &names, &times, &n, &timed, &x) == 0);
+    CHECK(names_are(names, n, "execve brk access vfork vfork execve wait4 exit_group"));
+    CHECK(timed == 1);
+    static const long pid[] = {7, 7, 7, 7, 8, 8, 7, 8};
+    static const int64_t ns[] = {0, 73000, 614000, 3766000, 3766000, 3800000, 4132000, 12759000};
+    static const int64_t ret[] = {0, 0x5649, -1, 8, 0, 0, 8, 0};
+    static const uint8_t has[] = {1, 1, 1, 1, 1, 1, 1, 0};
+    static const char *const comm[] = {"sh", "sh", "sh", "sh", "sh", "sh", "sh", "ls"};
+    for (size_t i = 0; i < n && i < 8; i++) {
+        CHECK_MSG(x.pid[i] == pid[i] && x.ns[i] == ns[i] && x.has_ret[i] == has[i] && (!has[i] || x.ret[i] == ret[i]) &&
+                      x.comm[i] && !strcmp(x.comm[i], comm[i]),
+                  "call %zu: pid %ld, %lld ns, ret %lld (%d), comm %s", i, x.pid[i], (long long)x.ns[i],
+                  (long long)x.ret[i], x.has_ret[i], x.comm[i] ? x.comm[i] : "-");
+        CHECK_MSG(!x.exec[i] == (i != 5), "call %zu: exec %s", i, x.exec[i] ? x.exec[i] : "-");
+    }
+    CHECK(x.exec[5] && !strcmp(x.exec[5], "/bin/ls"));
+    for (size_t i = 0; i < n; i++) free(x.exec[i]), free(x.comm[i]);
+    ts__strace_fields_free(&x);
+    free(times);
+    free_names(names, n);
+
+    /* --no-comm: the thread alone */
+    write_text(in(d, "nc.txt"), "     0.064 ( 0.016 ms): 24097 brk()          = 0x5621\n"
+                                "     0.568 ( 0.030 ms): 24097 close(fd: 3)   = 0\n");
+    REQUIRE(ts_strace_read(in(d, "nc.txt"), &names, &n) == 0);
+    CHECK(names_are(names, n, "brk close"));
+    free_names(names, n);
+    /* gzip, as strace logs */
+    gzFile gz = gzopen(in(d, "pt.txt.gz"), "wb");
+    REQUIRE(gz);
+    gzputs(gz, perf_trace_log);
+    gzclose(gz);
+    CHECK(ts_perf_trace_file(in(d, "pt.txt.gz")) == 1);
+    REQUIRE(ts_strace_read(in(d, "pt.txt.gz"), &names, &n) == 0);
+    CHECK(n == 8);
+    free_names(names, n);
+    CHECK(ts_perf_trace_file(in(d, "nc.txt")) == 1);
+
+    /* what is not a system call: one line naming the option */
+    static const struct { const char *text, *why; } bad[] = {
+        {"     0.000 ( 0.000 ms): sh/1 brk() = 0\nLOST 12 events!\n", ":2: perf trace lost events here"},
+        {"     0.000 ( 0.000 ms): sh/1 minfault [elf_load+0x28a] => 0x55a7cb965240 (?k)\n", ":1: a page fault (perf trace -F"},
+        {"     0.000 sh/1 sched:sched_process_exec(filename: \"/usr/bin/sh\", pid: 1 (sh))\n",
+         ":1: a tracepoint event (perf trace -e"},
+        {"     0.000 ( 0.000 ms): sh/1 brk() = 0\nsomething else\n", ":2: not a perf trace system call line"},
+        {"\n Summary of events:\n\n sh (1), 3 events, 100.0%\n", "only the summary table of perf trace -s"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_text(in(d, "bad.txt"), bad[i].text);
+        CHECK_MSG(ts_strace_read(in(d, "bad.txt"), &names, &n) == -1 && strstr(ts_error(), bad[i].why) &&
+                      strstr(ts_error(), "bad.txt") && !strchr(ts_error(), '\n'),
+                  "case %zu: %s", i, ts_error());
+    }
+    /* a strace log is not perf trace's */
+    write_text(in(d, "st.txt"), "5 1700000000.1 read(0, \"\", 1) = 0\n");
+    CHECK(ts_perf_trace_file(in(d, "st.txt")) == 0);
+    CHECK(ts_perf_trace_file(in(d, "absent.txt")) == -1 && strstr(ts_error(), "absent.txt"));
+}
+
+/* ingest --from perf of perf trace's output reads it as a strace log (the channels too);
+ * gaps, which reads perf script's text, names what reads it */
+static void cli_ingest_perf_trace(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    write_text(in(d, "pt.txt"), perf_trace_log);
+    char cmd[2048], err[2048];
+    snprintf(cmd, sizeof cmd, "ingest --from perf %s -o %s", in(d, "pt.txt"), in(d, "ds"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels %s -o %s", in(d, "pt.txt"), in(d, "dsc"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    ts_dataset ds;
+    REQUIRE(ts_dataset_load(in(d, "ds"), &ds) == 0);
+    CHECK(ds.stream.n == 8);
+    ts_dataset_free(&ds);
+    CHECK(ts_file_exists(in(d, "dsc/tid.npy")) && ts_file_exists(in(d, "dsc/comm.npy")) &&
+          ts_file_exists(in(d, "dsc/ret.npy")));
+    snprintf(cmd, sizeof cmd, "gaps %s", in(d, "pt.txt"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "perf trace's output") && strstr(err, "--from perf or strace"),
+              "%s", err);
+}
+
 static void strace_line_shapes(void)
 {
     const char *d = scratch_dir();
@@ -2775,6 +2889,8 @@ static void strace_many_waiting_calls(void)
 
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
+    RUN(perf_trace_output);
+    RUN(cli_ingest_perf_trace);
     RUN(strace_real_shapes);
     RUN(strace_single_process_no_pid);
     RUN(strace_line_shapes);

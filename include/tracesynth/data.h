@@ -123,6 +123,11 @@ int  ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_wi
 int  ts_strace_read(const char *path, char ***names, size_t *n);
 /* several logs (strace -ff: one per process) merged by start time; needs -t/-tt/-ttt */
 int  ts_strace_read_many(const char *const *paths, int npaths, char ***names, size_t *n);
+/* Both read perf trace's output (perf trace -o FILE CMD, or perf trace -i perf.data) as a
+ * strace log: its time, thread, name and return value per call (COMM/TID, "... [continued]"
+ * joined to its start). ts_perf_trace_file: 1 when path (or its gzip) begins as perf trace's
+ * output, 0 when not, -1 with an error when it cannot be read */
+int  ts_perf_trace_file(const char *path);
 /* LTTng kernel trace (CTF directory): one event per system call entry (syscall_entry_NAME,
  * compat_syscall_entry_NAME, or sys_NAME before LTTng 2.6), all CPUs in time order.
  * comm: only calls of threads with that name (per-CPU current thread from sched_switch);

@@ -87,7 +87,13 @@ static const char about[] =
         "                 PERF_RECORD_LOST lines the CPU's lost events); one format per file.\n"
         "                 Its text without the CPU or TID column, with -F +ip, callchains\n"
         "                 (-g), --deltatime or --show-*-events' lines is refused, named.\n"
-        "  --from perf    the same as --from ftrace, for perf script's text.\n"
+        "  --from perf    the same as --from ftrace, for perf script's text; perf\n"
+        "                 trace's output (perf trace -o FILE cmd: 'TIME ( DUR ms):\n"
+        "                 COMM/TID CALL(ARGS) = RET' lines, [continued] ones joined to\n"
+        "                 their start, --call-graph frames skipped, -S's table at the end)\n"
+        "                 is read as a strace log (so does --from strace), with its\n"
+        "                 thread, return value and name per call for --channels. Its page\n"
+        "                 faults (-F), tracepoint events (-e) and LOST lines are refused.\n"
         "\n"
         "Named events get IDs by frequency rank over the first 70% of the events (the\n"
         "training part of the default time split; 0 = most frequent, ties by name); names\n"
@@ -271,6 +277,12 @@ int cmd_ingest(int argc, char **argv)
     int ninputs = args.npos;
     /* perf script's text is read by the ftrace text reader */
     const char *from = from_i < 0 ? NULL : !strcmp(froms[from_i], "perf") ? "ftrace" : froms[from_i];
+    /* perf trace's output (not perf script's) is read as a strace log */
+    if (from_i >= 0 && !strcmp(froms[from_i], "perf") && ninputs > 0) {
+        const int pt = ts_perf_trace_file(inputs[0]);
+        if (pt < 0) { ts_opt_free(&args); return cli_fail(); }
+        if (pt) from = "strace";
+    }
     const char *events = events_i >= 0 ? kinds[events_i] : NULL;
     const char *cpu_s = cpu >= 0 ? "--cpu" : NULL;
     int bad = 0;

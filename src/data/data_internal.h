@@ -101,6 +101,11 @@ typedef struct {
 int  ts__strace_read_fields(const char *path, char ***names, double **times, size_t *n, int *timed,
                             ts__strace_fields *x);
 void ts__strace_fields_free(ts__strace_fields *x);   /* the arrays; not the exec and comm strings */
+/* perf_trace.c: perf trace's output, read where a strace log is: 1 when buf's first line
+ * has its shape; its calls as read_log gives a log's (times from perf's clock, in seconds) */
+int  ts__perf_trace_shape(const char *buf, size_t size);
+int  ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***names, double **times, size_t *n,
+                         ts__strace_fields *x, int empty_ok);
 
 /* ftrace text, line by line (ftrace.c): what ts_ftrace_load reads of each event line and
  * lost-event marker, for the readers that need the lines themselves (src/gaps) */

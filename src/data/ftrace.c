@@ -715,7 +715,11 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         if (is_perf && (!is_ft || fmt == 2 || (h.comm_end > h.comm && (h.comm_end[-1] == ' ' || h.comm_end[-1] == '\t'))))
             h = hp;
         if (!is_ft && !is_perf) {
-            const char *why = fmt == 2 && callchain_line(b, s, e) ? "a callchain line of perf script's (perf record -g): "
+            const char *why = fmt == 0 && ts__perf_trace_shape(b, (size_t)(e - b))
+                                  ? "perf trace's output (perf trace -o): ingest reads it as a strace log (--from "
+                                    "perf or strace); gaps, fill and drop read perf script's text (perf record -e "
+                                    "'raw_syscalls:*', then perf script)"
+                             : fmt == 2 && callchain_line(b, s, e) ? "a callchain line of perf script's (perf record -g): "
                                                                      "not read (perf script -G)"
                              : perf_without_tid(s, e) ? "perf script's text without the TID column: not read (perf "
                                                         "script -F +tid)"

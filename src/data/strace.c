@@ -691,6 +691,11 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     char *buf;
     size_t size;
     if (ts__read_text(path, &buf, &size) != 0) return -1;
+    if (ts__perf_trace_shape(buf, size)) {   /* perf trace's output: strace's lines in its own shape */
+        int rc = ts__perf_trace_read(path, buf, size, names_out, times_out, n_out, x, empty_ok);
+        free(buf);
+        return rc;
+    }
     size_t cap = 1024, n = 0;
     char **names = ts_malloc(cap * sizeof *names);
     double *times = ts_malloc(cap * sizeof *times);

@@ -1,0 +1,377 @@
+/* perf trace's output -> one event (the system call's name) per call, as a strace log.
+ *
+ * `perf trace -o FILE CMD` (or `perf trace -i perf.data` after `perf trace record`) writes
+ * strace-like lines, the time in milliseconds since the trace began (-T: the clock's) and
+ * the call's duration in brackets, each thread as COMM/TID (--no-comm: TID alone):
+ *      0.073 ( 0.016 ms): sh/22005 brk()                                 = 0x564902d86000
+ *      0.614 ( 0.018 ms): sh/22005 access(filename: 0xbc7f62a0, mode: R) = -1 ENOENT (No such file or directory)
+ *      3.766 (         ): sh/22005 vfork()                               ...      counted here
+ *      3.766 ( 0.309 ms): sh/22005  ... [continued]: vfork())            = 22006  joined to it
+ *          ? (         ): sh/22006  ... [continued]: vfork())            = 0      the start not in
+ *                                   the trace (a child's half of vfork, execve before tracing): counted here
+ *     12.759 (         ): ls/22006 exit_group()                          = ?
+ *                                        _start (/usr/lib/...ld-linux-x86-64.so.2)   --call-graph: skipped
+ * The table -s/--summary prints after the calls ends the log. Lines perf trace writes for
+ * what is not a system call are refused in one line naming the option that made them:
+ * page faults (-F/--pf), tracepoint events (-e GROUP:EVENT); a "LOST N events!" line too,
+ * since the calls on its two sides would be read as neighbours. Each call's fields are
+ * strace's (data_internal.h): the time, the thread, the return value, the thread's name
+ * (perf trace gives it on every line, as strace -Y does) and execve's path where perf
+ * printed the string. */
+#include "tracesynth/common.h"
+#include "data_internal.h"
+#include "common/idmap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+static const char *blanks(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t')) p++;
+    return p;
+}
+
+static int is_digit(int c) { return c >= '0' && c <= '9'; }
+
+/* milliseconds "12.345678" -> nanoseconds, exactly (digits past the nanosecond dropped);
+ * -1 past 2^63 - 1 ns */
+static int64_t ms_to_ns(const char *s, const char *e)
+{
+    int64_t whole = 0, frac = 0;
+    int digits = 0, infrac = 0;
+    for (const char *q = s; q < e; q++) {
+        if (*q == '.') infrac = 1;
+        else if (infrac) { if (digits < 6) frac = frac * 10 + (*q - '0'), digits++; }
+        else if (__builtin_mul_overflow(whole, 10, &whole) || __builtin_add_overflow(whole, *q - '0', &whole))
+            return -1;
+    }
+    while (digits++ < 6) frac *= 10;
+    int64_t ns;
+    if (__builtin_mul_overflow(whole, 1000000, &ns) || __builtin_add_overflow(ns, frac, &ns)) return -1;
+    return ns;
+}
+
+/* "TIME (DURATION): " at the start of [b, e): where the thread begins, else NULL;
+ * *t_ns: the time (-1: '?'), *dur_ns: the duration (-1: none) */
+static const char *lead(const char *b, const char *e, int64_t *t_ns, int64_t *dur_ns)
+{
+    const char *p = blanks(b, e);
+    *t_ns = *dur_ns = -1;
+    if (p < e && *p == '?') {
+        p++;
+    } else {
+        const char *s = p;
+        while (p < e && (is_digit(*p) || *p == '.')) p++;
+        if (p == s || !is_digit(*s)) return NULL;
+        *t_ns = ms_to_ns(s, p);
+        if (*t_ns < 0) return NULL;
+    }
+    p = blanks(p, e);
+    if (p >= e || *p != '(') return NULL;
+    p = blanks(p + 1, e);
+    if (p < e && is_digit(*p)) {
+        const char *s = p;
+        while (p < e && (is_digit(*p) || *p == '.')) p++;
+        *dur_ns = ms_to_ns(s, p);
+        p = blanks(p, e);
+        if (e - p < 2 || memcmp(p, "ms", 2)) return NULL;
+        p = blanks(p + 2, e);
+    }
+    if (e - p < 2 || p[0] != ')' || p[1] != ':') return NULL;
+    return blanks(p + 2, e);
+}
+
+/* "COMM/TID " or "TID " (--no-comm) at p: the thread (*tid), its name into comm (empty:
+ * none); where the call begins, else NULL. A name may hold blanks and slashes: the thread
+ * is the first "/DIGITS " that a call's name or "..." follows */
+static const char *thread(const char *p, const char *e, long *tid, char *comm, size_t cap)
+{
+    comm[0] = 0;
+    for (const char *q = p; q < e; q++) {
+        const char *d = q == p && is_digit(*q) ? q : *q == '/' ? q + 1 : NULL;
+        if (!d) continue;
+        const char *r = d;
+        while (r < e && is_digit(*r)) r++;
+        if (r == d || r >= e || *r != ' ') continue;
+        const char *c = blanks(r, e);
+        if (c >= e || !(c[0] == '.' || c[0] == '_' || (c[0] >= 'a' && c[0] <= 'z') || (c[0] >= 'A' && c[0] <= 'Z')))
+            continue;
+        long v = 0;
+        for (const char *t = d; t < r && v < 100000000000L; t++) v = v * 10 + (*t - '0');
+        *tid = v;
+        if (d != q) {   /* COMM/ */
+            size_t n = (size_t)(q - p) < cap ? (size_t)(q - p) : cap - 1;
+            memcpy(comm, p, n);
+            comm[n] = 0;
+        }
+        return c;
+    }
+    return NULL;
+}
+
+/* the return value after the call's closing ") ... = ": 1 with *v, 0 for "?" or none */
+static int ret_of(const char *p, const char *e, int64_t *v)
+{
+    const char *eq = NULL;
+    for (const char *q = p; q + 2 < e; q++)
+        if (q[0] == '=' && q[1] == ' ' && q > p && q[-1] == ' ') eq = q;
+    if (!eq) return 0;
+    const char *s = blanks(eq + 1, e);
+    int neg = s < e && *s == '-';
+    if (neg) s++;
+    uint64_t u = 0;
+    if (e - s > 2 && s[0] == '0' && s[1] == 'x') {
+        const char *h = s + 2;
+        for (; h < e; h++) {
+            int d = is_digit(*h) ? *h - '0' : (*h >= 'a' && *h <= 'f') ? *h - 'a' + 10 : -1;
+            if (d < 0) break;
+            u = u * 16 + (uint64_t)d;
+        }
+        if (h == s + 2) return 0;
+    } else {
+        const char *d = s;
+        for (; d < e && is_digit(*d); d++) u = u * 10 + (uint64_t)(*d - '0');
+        if (d == s) return 0;
+    }
+    *v = neg ? -(int64_t)u : (int64_t)u;
+    return 1;
+}
+
+/* filename: "PATH" in an execve's arguments (perf prints the string where it has it) */
+static char *exec_path_of(const char *p, const char *e)
+{
+    static const char key[] = "filename: \"";
+    for (const char *q = p; q + sizeof key - 1 < e; q++)
+        if (!memcmp(q, key, sizeof key - 1)) {
+            const char *s = q + sizeof key - 1, *t = s;
+            while (t < e && *t != '"') t++;
+            if (t >= e || t == s) return NULL;
+            char *out = ts_malloc((size_t)(t - s) + 1);
+            memcpy(out, s, (size_t)(t - s));
+            out[t - s] = 0;
+            return out;
+        }
+    return NULL;
+}
+
+/* "TIME COMM/TID GROUP:EVENT(...)" (perf trace -e's tracepoint events: no duration): 1 */
+static int tracepoint_line(const char *b, const char *e)
+{
+    const char *p = blanks(b, e), *s = p;
+    while (p < e && (is_digit(*p) || *p == '.')) p++;
+    if (p == s || p >= e || *p != ' ') return 0;
+    long tid;
+    char comm[64];
+    const char *q = thread(blanks(p, e), e, &tid, comm, sizeof comm);
+    if (!q) return 0;
+    while (q < e && (is_digit(*q) || *q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))) q++;
+    return q < e && *q == ':';
+}
+
+static int summary_line(const char *b, const char *e)
+{
+    return e - b >= 18 && !memcmp(b, "Summary of events:", 18);
+}
+
+int ts__perf_trace_shape(const char *buf, size_t size)
+{
+    const char *p = buf, *end = buf + size;
+    while (p < end) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        if (!e) e = end;
+        const char *b = blanks(p, e);
+        if (b < e && *b != '\r') {
+            int64_t t, d;
+            long tid;
+            char comm[64];
+            const char *q = lead(p, e, &t, &d);
+            return (q && thread(q, e, &tid, comm, sizeof comm) != NULL) || tracepoint_line(p, e) ||
+                   summary_line(b, e);
+        }
+        p = e + 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    char **names;
+    double *times;
+    size_t n, cap;
+    ts__strace_fields *x;
+} calls;
+
+static void push(calls *c, const char *name, size_t len, int64_t t_ns, long tid, const char *comm, int has_ret,
+                 int64_t ret, char *exec)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 1024;
+        c->names = ts_realloc(c->names, c->cap * sizeof *c->names);
+        c->times = ts_realloc(c->times, c->cap * sizeof *c->times);
+        ts__strace_fields *x = c->x;
+        if (x) {
+            x->pid = ts_realloc(x->pid, c->cap * sizeof *x->pid);
+            x->ns = ts_realloc(x->ns, c->cap * sizeof *x->ns);
+            x->ret = ts_realloc(x->ret, c->cap * sizeof *x->ret);
+            x->has_ret = ts_realloc(x->has_ret, c->cap);
+            x->exec = ts_realloc(x->exec, c->cap * sizeof *x->exec);
+            x->comm = ts_realloc(x->comm, c->cap * sizeof *x->comm);
+            x->exec_pid = ts_realloc(x->exec_pid, c->cap * sizeof *x->exec_pid);
+        }
+    }
+    char *nm = ts_malloc(len + 1);
+    memcpy(nm, name, len);
+    nm[len] = 0;
+    c->names[c->n] = nm;
+    c->times[c->n] = (double)(t_ns / 1000000000) + (double)(t_ns % 1000000000) * 1e-9;
+    if (c->x) {
+        ts__strace_fields *x = c->x;
+        x->pid[c->n] = tid;
+        x->ns[c->n] = t_ns;
+        x->ret[c->n] = has_ret ? ret : 0;
+        x->has_ret[c->n] = (uint8_t)has_ret;
+        x->exec[c->n] = exec;
+        x->comm[c->n] = comm[0] ? ts_strdup(comm) : NULL;
+        x->exec_pid[c->n] = tid;
+    } else {
+        free(exec);
+    }
+    c->n++;
+}
+
+static int refuse(const char *path, size_t line, const char *b, const char *e, const char *why)
+{
+    char *q = ts__excerpt(b, (size_t)(e - b), 60);
+    ts_fail("%s:%zu: %s: '%s'", path, line, why, q);
+    free(q);
+    return -1;
+}
+
+int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***names_out, double **times_out,
+                        size_t *n_out, ts__strace_fields *x, int empty_ok)
+{
+    calls c = {NULL, NULL, 0, 0, x};
+    if (x) memset(x, 0, sizeof *x);
+    ts__idmap open;   /* tid -> its call waiting for "[continued]" (wait[]: SIZE_MAX none) */
+    memset(&open, 0, sizeof open);
+    size_t *wait = NULL, wcap = 0;
+    int64_t last_ns = 0;
+    int rc = 0, summary = 0;
+    size_t line = 0;
+    for (const char *p = buf, *end = buf + size; p < end && rc == 0;) {
+        const char *e = memchr(p, '\n', (size_t)(end - p)), *next = e ? e + 1 : end;
+        if (!e) e = end;
+        if (e > p && e[-1] == '\r') e--;
+        line++;
+        const char *b = blanks(p, e);
+        if (b == e) { p = next; continue; }
+        if (summary_line(b, e)) {   /* -s's or -S's table: the end */
+            summary = 1;
+            break;
+        }
+        if (e - b > 5 && !memcmp(b, "LOST ", 5)) {
+            rc = refuse(path, line, b, e, "perf trace lost events here: the calls on its two sides would be read as "
+                        "neighbours (record again with larger buffers: perf trace -m 1024)");
+            break;
+        }
+        int64_t t_ns, dur_ns;
+        const char *q = lead(p, e, &t_ns, &dur_ns);
+        if (!q && tracepoint_line(b, e)) {
+            rc = refuse(path, line, b, e, "a tracepoint event (perf trace -e GROUP:EVENT): system calls alone are read");
+            break;
+        }
+        if (!q) {
+            if (b - p >= 8 && memchr(b, '(', (size_t)(e - b)) && e[-1] == ')') { p = next; continue; }   /* a stack frame */
+            rc = refuse(path, line, b, e, "not a perf trace system call line ('TIME ( DURATION ms): COMM/TID "
+                        "CALL(ARGS) = RETURN')");
+            break;
+        }
+        long tid;
+        char comm[256];
+        const char *s = thread(q, e, &tid, comm, sizeof comm);
+        if (!s) {
+            rc = refuse(path, line, b, e, "not a perf trace system call line ('TIME ( DURATION ms): COMM/TID "
+                        "CALL(ARGS) = RETURN')");
+            break;
+        }
+        if (t_ns >= 0) last_ns = t_ns;
+        const int continued = e - s >= 16 && !memcmp(s, "... [continued]:", 16);
+        const char *nm = continued ? blanks(s + 16, e) : s, *ne = nm;
+        while (ne < e && (is_digit(*ne) || *ne == '_' || (*ne >= 'a' && *ne <= 'z') || (*ne >= 'A' && *ne <= 'Z'))) ne++;
+        if (ne - nm == 8 && (!memcmp(nm, "majfault", 8) || !memcmp(nm, "minfault", 8))) {
+            rc = refuse(path, line, b, e, "a page fault (perf trace -F/--pf): system calls alone are read (record "
+                        "without -F)");
+            break;
+        }
+        if (ne < e && *ne == ':') {
+            rc = refuse(path, line, b, e, "a tracepoint event (perf trace -e GROUP:EVENT): system calls alone are read");
+            break;
+        }
+        if (ne == nm || ne >= e || *ne != '(') {
+            rc = refuse(path, line, b, e, "not a perf trace system call line ('TIME ( DURATION ms): COMM/TID "
+                        "CALL(ARGS) = RETURN')");
+            break;
+        }
+        const size_t k = ts__idmap_get(&open, tid, 1);
+        if (ts__idmap_cap(&open) > wcap) {
+            size_t nc = ts__idmap_cap(&open);
+            wait = ts_realloc(wait, nc * sizeof *wait);
+            for (size_t i = wcap; i < nc; i++) wait[i] = SIZE_MAX;
+            wcap = nc;
+        }
+        const char *tail = e;
+        while (tail > ne && tail[-1] == ' ') tail--;
+        const int unfinished = tail - ne >= 3 && !memcmp(tail - 3, "...", 3);
+        int64_t ret = 0;
+        const int has_ret = unfinished ? 0 : ret_of(ne, e, &ret);
+        const size_t at = wait[k];
+        if (continued && at != SIZE_MAX && !strncmp(c.names[at], nm, (size_t)(ne - nm)) &&
+            c.names[at][ne - nm] == 0) {
+            if (x) x->has_ret[at] = (uint8_t)has_ret, x->ret[at] = ret;   /* counted at its start */
+            wait[k] = SIZE_MAX;
+            p = next;
+            continue;
+        }
+        /* a new call (or one continued whose start is not in the trace: counted here) */
+        char *exec = x && !continued && ne - nm == 6 && !memcmp(nm, "execve", 6) ? exec_path_of(ne, e) : NULL;
+        push(&c, nm, (size_t)(ne - nm), t_ns >= 0 ? t_ns : last_ns, tid, comm, has_ret, ret, exec);
+        wait[k] = unfinished ? c.n - 1 : SIZE_MAX;
+        p = next;
+    }
+    ts__idmap_free(&open);
+    free(wait);
+    if (rc == 0 && c.n == 0 && !empty_ok)
+        rc = summary ? ts_fail("%s: no system calls in perf trace's output, only the summary table of perf trace -s "
+                               "(-S writes the calls and the table)", path)
+                     : ts_fail("%s: no system calls in perf trace's output", path);
+    if (rc) {
+        for (size_t i = 0; i < c.n; i++) {
+            free(c.names[i]);
+            if (x) free(x->exec[i]), free(x->comm[i]);
+        }
+        free(c.names);
+        free(c.times);
+        if (x) ts__strace_fields_free(x);
+        return -1;
+    }
+    *names_out = c.names;
+    *times_out = c.times;
+    *n_out = c.n;
+    return 0;
+}
+
+int ts_perf_trace_file(const char *path)
+{
+    if (!path) return ts_fail_null(__func__, "path");
+    /* the first 64 kB, through zlib (which reads plain files as they are) */
+    gzFile f = gzopen(path, "rb");
+    if (!f) return ts_fail("%s: cannot open: %s", path, strerror(errno ? errno : ENOMEM));
+    enum { HEAD = 65536 };
+    char *buf = ts_malloc(HEAD);
+    int got = gzread(f, buf, HEAD);
+    gzclose(f);
+    int rc = got < 0 ? ts_fail("%s: cannot read it", path) : ts__perf_trace_shape(buf, (size_t)got);
+    free(buf);
+    return rc;
+}
