@@ -26,7 +26,7 @@ ts_model *ts_ngram_new(const int32_t *s, size_t N, int order);
 /* the indexed stream (N events) and the order (may be NULL) */
 const int32_t *ts_ngram_stream(const ts_model *m, size_t *N, int *order);
 /* the stream positions p whose context matches the run y[a, a+k): lav events
- * of y left of a and rav right of a+k may be used (at most the order each).
+ * of y left of a (at most a) and rav right of a+k may be used (at most the order each).
  * Fillers are s[p, p+k). *out (malloc'd, NULL when none) receives them;
  * *matched (may be NULL) the context length used on each side (negative: one side only;
  * 0: no match). Returns the count. Thread-safe. */

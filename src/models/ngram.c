@@ -630,6 +630,7 @@ size_t ts_ngram_candidates(const ts_model *m, const int32_t *y, size_t a, size_t
     sc.tmp = NULL;
     sc.cnt = NULL;
     size_t n = (size_t)g->order;
+    if (lav > a) lav = a;   /* the events left of a are y's a: none before y */
     size_t lmax = lav < n ? lav : n, rmax = rav < n ? rav : n;
     for (size_t i = 0; i < lmax; i++) sc.lpat[i] = y[a - 1 - i];
     for (size_t i = 0; i < rmax; i++) sc.rpat[i] = y[a + k + i];
