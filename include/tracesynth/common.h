@@ -137,6 +137,19 @@ int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 
  * removed where there; a signal that ends the process waits for both */
 int  ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const char *const *gone, int ngone);
 void ts_stage_abort(ts_stage *s);
+/* files with names of their own replaced together (generate's OUT.txt, OUT.npy and
+ * OUT.names.txt): each is written at ts_out_set_path(s, i), in a stage beside the files
+ * (a link's: beside the file it leads to, which is replaced, the link kept), then
+ * ts_out_set_commit puts them all in place, or on failure none; a file replaced keeps its
+ * mode. A device or FIFO among them is written in place, as ts_out_open writes it. Their
+ * folder must be there, one folder for all of them (links to other folders are refused). */
+typedef struct { ts_stage st; int n, staged; char **path, **name, **at; } ts_out_set;
+int  ts_out_set_open(ts_out_set *s, const char *const *paths, int n);   /* 0 / -1 naming a path */
+const char *ts_out_set_path(const ts_out_set *s, int i);
+int  ts_out_set_commit(ts_out_set *s);   /* 0 / -1; frees s either way */
+/* discards the set (frees s); an error that names where a file was being written names
+ * its path instead */
+void ts_out_set_abort(ts_out_set *s);
 /* a signal that ends the process (Ctrl-C, kill) removes the stages open then, once the
  * child process writing into them (pid; 0: none) is killed */
 void ts_stage_worker(pid_t pid);

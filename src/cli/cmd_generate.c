@@ -144,20 +144,35 @@ int cmd_generate(int argc, char **argv)
         }
         if (ts_out_check(path)) { cli_fail(); goto done; }
     }
+    /* the files replaced together: a failure or a signal leaves the old set whole, never
+     * new windows beside old ones */
+    char *paths[3];
+    int np = 0, which[3];
+    for (int i = 0; i < 3; i++)
+        if (want[i]) {
+            paths[np] = ts_malloc(strlen(base) + 16);
+            sprintf(paths[np], "%s%s", base, sfx[i]);
+            which[np++] = i;
+        }
+    ts_out_set set;
+    int open_rc = ts_out_set_open(&set, (const char *const *)paths, np);
+    for (int k = 0; k < np; k++) free(paths[k]);
+    if (open_rc) { cli_fail(); goto done; }
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     double t0 = ts_now();
-    if (ts_model_generate(m, (size_t)n, (size_t)L, &ro, &w)) { cli_fail(); goto done; }
+    if (ts_model_generate(m, (size_t)n, (size_t)L, &ro, &w)) { ts_out_set_abort(&set); cli_fail(); goto done; }
     double dt = ts_now() - t0;
 
-    for (int i = 0; i < 3; i++) {
-        if (!want[i]) continue;
-        sprintf(path, "%s%s", base, sfx[i]);
+    for (int k = 0; k < np; k++) {
+        const int i = which[k];
+        const char *at = ts_out_set_path(&set, k);
         size_t shape[2] = {w.n, w.len};
-        if (i == 0 ? ts_windows_write(path, &w)
-            : i == 1 ? ts_npy_write(path, TS_NPY_I32, w.data, 2, shape)
-                     : ts_windows_write_names(path, &w, &m->vocab)) { cli_fail(); goto done; }
+        if (i == 0 ? ts_windows_write(at, &w)
+            : i == 1 ? ts_npy_write(at, TS_NPY_I32, w.data, 2, shape)
+                     : ts_windows_write_names(at, &w, &m->vocab)) { ts_out_set_abort(&set); cli_fail(); goto done; }
     }
+    if (ts_out_set_commit(&set)) { cli_fail(); goto done; }
     FILE *msg = cli_msg_stream(out);   /* not into the windows on standard output */
     fprintf(msg, "%s: generated %ld window%s of %ld event%s in %.2f s (seed %ld) ->", m->ops->name, n,
             ts_plural((size_t)n), L, ts_plural((size_t)L), dt, run.seed);

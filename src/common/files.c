@@ -682,6 +682,130 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
     return rc;
 }
 
+/* ---- files with names of their own replaced together: one stage in their folder ---- */
+
+static void set_free(ts_out_set *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        free(s->path[i]);
+        free(s->name[i]);
+        free(s->at[i]);
+    }
+    free(s->path);
+    free(s->name);
+    free(s->at);
+    memset(s, 0, sizeof *s);
+}
+
+/* the error names a file by its path, not by its place in the stage */
+static void set_error(const ts_out_set *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        if (!s->name[i] || !s->at[i]) continue;
+        const char *e = ts_error(), *at = strstr(e, s->at[i]);
+        if (!at) continue;
+        char *msg = ts_malloc(strlen(e) + strlen(s->path[i]) + 1);
+        sprintf(msg, "%.*s%s%s", (int)(at - e), e, s->path[i], at + strlen(s->at[i]));
+        ts_fail("%s", msg);
+        free(msg);
+    }
+}
+
+int ts_out_set_open(ts_out_set *s, const char *const *paths, int n)
+{
+    memset(s, 0, sizeof *s);
+    if (n <= 0) return ts_fail("%s: no files", __func__);
+    s->n = n;
+    s->path = ts_calloc((size_t)n, sizeof *s->path);
+    s->name = ts_calloc((size_t)n, sizeof *s->name);
+    s->at = ts_calloc((size_t)n, sizeof *s->at);
+    char *folder = NULL;
+    int rc = 0, first = -1;
+    for (int i = 0; i < n && rc == 0; i++) {
+        s->path[i] = ts_strdup(paths[i]);
+        if (ts_out_is_stream(paths[i])) continue;   /* a device or FIFO: written in place */
+        struct stat st;
+        if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            rc = ts_fail("%s: is a directory; a file is written here (name a file in it)", paths[i]);
+            break;
+        }
+        char *end = ts_link_end(paths[i]);   /* a link: the file it leads to is replaced */
+        if (end && own_fd(end) >= 0) {   /* a link to a descriptor of this process: written through it */
+            free(end);
+            continue;
+        }
+        const char *f = end ? end : paths[i], *sl = strrchr(f, '/');
+        char *d = dir_of(f);
+        s->name[i] = ts_strdup(sl ? sl + 1 : f);
+        if (!folder) {
+            folder = d;
+            d = NULL;
+            first = i;
+        } else if (strcmp(d, folder) && !ts_same_file(d, folder)) {
+            if (end)
+                rc = ts_fail("%s (a link to %s): not in the folder of %s; the files are replaced together, in "
+                             "one folder", paths[i], end, paths[first]);
+            else
+                rc = ts_fail("%s: not in the folder of %s; the files are replaced together, in one folder", paths[i],
+                             paths[first]);
+        }
+        for (int j = 0; j < i && rc == 0; j++)
+            if (s->name[j] && !strcmp(s->name[j], s->name[i]))
+                rc = ts_fail("%s: the same file as %s; the set's files are each written once", paths[i], paths[j]);
+        free(d);
+        free(end);
+    }
+    if (rc == 0 && folder) {
+        struct stat st;
+        /* the folder must be there, as for every other output */
+        if (stat(folder, &st) != 0) rc = ts_fail("%s: cannot create: %s", s->path[first], strerror(errno));
+        else if (!S_ISDIR(st.st_mode)) rc = ts_fail("%s: cannot create: %s", s->path[first], strerror(ENOTDIR));
+        else if ((rc = ts_stage_open(&s->st, folder)) == 0) s->staged = 1;
+    }
+    free(folder);
+    for (int i = 0; i < n && rc == 0; i++)
+        s->at[i] = s->name[i] ? ts_path_join(s->st.stage, s->name[i]) : ts_strdup(s->path[i]);
+    if (rc) set_free(s);
+    return rc;
+}
+
+const char *ts_out_set_path(const ts_out_set *s, int i)
+{
+    return s && i >= 0 && i < s->n ? s->at[i] : NULL;
+}
+
+int ts_out_set_commit(ts_out_set *s)
+{
+    if (!s->staged) {
+        set_free(s);
+        return 0;
+    }
+    const char **names = ts_calloc((size_t)s->n, sizeof *names);
+    int k = 0;
+    for (int i = 0; i < s->n; i++) {
+        if (!s->name[i]) continue;
+        /* a file replaced keeps its mode, as ts_out_open keeps it */
+        char *dst = ts_path_join(s->st.dir, s->name[i]);
+        struct stat st;
+        if (stat(dst, &st) == 0 && S_ISREG(st.st_mode)) chmod(s->at[i], st.st_mode & 07777);
+        free(dst);
+        names[k++] = s->name[i];
+    }
+    int rc = ts_stage_commit(&s->st, names, k);
+    if (rc) set_error(s);
+    free(names);
+    set_free(s);
+    return rc;
+}
+
+void ts_out_set_abort(ts_out_set *s)
+{
+    if (!s) return;
+    set_error(s);
+    if (s->staged) ts_stage_abort(&s->st);
+    set_free(s);
+}
+
 int ts_mkdir_p(const char *dir)
 {
     /* the walk below starts past the first byte: "" has none */

@@ -1,0 +1,129 @@
+/* The commands' sets of outputs under a signal at the worst moment: a library preloaded
+ * into the command (built here from a few lines of C) interposes rename and, once a
+ * rename onto the file it is told of succeeds outside a stage (the replacement of an
+ * output itself), raises the signal it is told of. A set of files written together must
+ * then be all new (the signal waited for the set) or all old, never some of each. */
+#include "check.h"
+
+#include "motif.h"
+#include "tracesynth.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+static char dir[256], shim[512];
+static const char *bin;
+static int ready;
+
+/* the preloaded library: TS_SHIM_RENAME names the file (its last part), TS_SHIM_SIG the signal */
+static int build_shim(void)
+{
+    char src[512], cmd[2048];
+    snprintf(src, sizeof src, "%s/shim.c", dir);
+    snprintf(shim, sizeof shim, "%s/shim.so", dir);
+    write_text(src, "#define _GNU_SOURCE\n#include <dlfcn.h>\n#include <signal.h>\n#include <stdlib.h>\n"
+                    "#include <string.h>\n"
+                    "int rename(const char *a, const char *b)\n{\n"
+                    "    int (*f)(const char *, const char *) = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, \"rename\");\n"
+                    "    int rc = f(a, b);\n"
+                    "    const char *name = getenv(\"TS_SHIM_RENAME\"), *sig = getenv(\"TS_SHIM_SIG\");\n"
+                    "    const char *last = strrchr(b, '/');\n"
+                    "    last = last ? last + 1 : b;\n"
+                    "    if (rc == 0 && name && sig && !strcmp(last, name) && !strstr(b, \"/.stage.\"))\n"
+                    "        raise(atoi(sig));\n"
+                    "    return rc;\n}\n");
+    snprintf(cmd, sizeof cmd, "cc -shared -fPIC -o %s %s -ldl 2>/dev/null", shim, src);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* the command with the shim armed at a rename onto `at`: its wait status */
+static int run_signalled(const char *args, const char *at, int sig)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "LD_PRELOAD=%s TS_SHIM_RENAME=%s TS_SHIM_SIG=%d exec %s %s >/dev/null 2>&1", shim, at,
+             sig, bin, args);
+    return system(cmd);
+}
+
+static int signalled_by(int st, int sig)
+{
+    /* the shell that ran it execs the command: its end is the command's */
+    return (WIFSIGNALED(st) && WTERMSIG(st) == sig) || (WIFEXITED(st) && WEXITSTATUS(st) == 128 + sig);
+}
+
+static int setup(void)
+{
+    const char *s = scratch_dir();
+    if (!s) return -1;
+    snprintf(dir, sizeof dir, "%s", s);
+    bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    char p[600], args[2048];
+    snprintf(p, sizeof p, "%s/ds", dir);
+    if (save_motif_dataset(p, 3000)) return -1;
+    snprintf(args, sizeof args, "train --model ngram %s/ds --length 60 --windows 20 -o %s/ng.tsm", dir, dir);
+    return run_cli(args, NULL, 0) == 0 ? 0 : -1;
+}
+
+static int same(const char *a, const char *b)
+{
+    char pa[600], pb[600];
+    snprintf(pa, sizeof pa, "%s/%s", dir, a);
+    snprintf(pb, sizeof pb, "%s/%s", dir, b);
+    return files_equal(pa, pb);
+}
+
+/* no stage nor temporary left in d */
+static int only(const char *d, int n)
+{
+    return count_dir(d) == n;
+}
+
+/* generate --format both: OUT.txt, OUT.npy and OUT.names.txt as one set */
+static void generate_both_as_one_set(void)
+{
+    if (!ready) SKIP("no model or no shim");
+    char args[2048], sub[600];
+    snprintf(sub, sizeof sub, "%s/gen", dir);
+    REQUIRE(mkdir(sub, 0755) == 0);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 30 --seed 1 -o %s/gen/g --format both", dir, dir);
+    REQUIRE(run_cli(args, NULL, 0) == 0);   /* the old set */
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 30 --seed 2 -o %s/ref --format both", dir, dir);
+    REQUIRE(run_cli(args, NULL, 0) == 0);   /* seed 2's set */
+    REQUIRE(!same("gen/g.npy", "ref.npy") && !same("gen/g.txt", "ref.txt"));
+    static const char *const at[3] = {"g.txt", "g.npy", "g.names.txt"}, *const sfx[3] = {".txt", ".npy", ".names.txt"};
+    /* seed 2 over seed 1's set, then seed 1 over seed 2's, then seed 2 again */
+    for (int i = 0; i < 3; i++) {
+        const int seed = i % 2 ? 1 : 2;
+        snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 30 --seed %d -o %s/gen/g --format both", dir,
+                 seed, dir);
+        int st = run_signalled(args, at[i], SIGTERM);
+        CHECK_MSG(signalled_by(st, SIGTERM), "%s: status 0x%x", at[i], st);
+        int two = 0;
+        for (int k = 0; k < 3; k++) {
+            char a[64], b[64];
+            snprintf(a, sizeof a, "gen/g%s", sfx[k]);
+            snprintf(b, sizeof b, "ref%s", sfx[k]);
+            two += same(a, b);
+        }
+        /* all new: the signal came during the set's replacement and waited for it */
+        CHECK_MSG(two == (seed == 2 ? 3 : 0), "signal at %s: %d of 3 files are seed 2's, the run's seed %d", at[i],
+                  two, seed);
+        CHECK_MSG(only(sub, 3), "%s: %d entries in %s", at[i], count_dir(sub), sub);
+    }
+}
+
+static void prepare(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    SKIP("a preloaded library would come before the sanitizer's runtime");
+#endif
+    REQUIRE(setup() == 0);
+    if (build_shim() != 0) SKIP("no C compiler for the preloaded shim");
+    ready = 1;
+}
+
+TEST_MAIN("interrupt_cli", {
+    RUN(prepare);
+    RUN(generate_both_as_one_set);
+})
