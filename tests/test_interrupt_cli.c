@@ -113,6 +113,44 @@ static void generate_both_as_one_set(void)
     }
 }
 
+/* split: the windows, the stream, the names and split.txt as one set */
+static void split_as_one_set(void)
+{
+    if (!ready) SKIP("no model or no shim");
+    char args[2048], sp[600];
+    snprintf(sp, sizeof sp, "%s/sp", dir);
+    snprintf(args, sizeof args, "split %s/ds --length 60 -o %s/sp", dir, dir);
+    REQUIRE(run_cli(args, NULL, 0) == 0);
+    snprintf(args, sizeof args, "split %s/ds --length 30 -o %s/sp30", dir, dir);
+    REQUIRE(run_cli(args, NULL, 0) == 0);
+    REQUIRE(!same("sp/training", "sp30/training"));
+    const int n = count_dir(sp);
+    static const char *const files[] = {"training", "validation", "testing", "train_stream.txt", "vocab.tsv"};
+    snprintf(args, sizeof args, "split %s/ds --length 30 -o %s/sp", dir, dir);
+    int st = run_signalled(args, "training", SIGTERM);
+    CHECK_MSG(signalled_by(st, SIGTERM), "status 0x%x", st);
+    int all = 1, none = 1;
+    for (int k = 0; k < 5; k++) {
+        char a[64], b[64];
+        snprintf(a, sizeof a, "sp/%s", files[k]);
+        snprintf(b, sizeof b, "sp30/%s", files[k]);
+        all &= same(a, b);
+        none &= !same(a, b) || !strcmp(files[k], "vocab.tsv") || !strcmp(files[k], "train_stream.txt");
+    }
+    char a[600], b[600];
+    snprintf(a, sizeof a, "%s/sp/split.txt", dir);
+    snprintf(b, sizeof b, "%s/sp30/split.txt", dir);
+    char ta[1024] = {0}, tb[1024] = {0};
+    FILE *f = fopen(a, "r");
+    if (f) { ta[fread(ta, 1, sizeof ta - 1, f)] = 0; fclose(f); }
+    f = fopen(b, "r");
+    if (f) { tb[fread(tb, 1, sizeof tb - 1, f)] = 0; fclose(f); }
+    const int report_new = strstr(ta, "length=30\n") != NULL;
+    CHECK_MSG((all && report_new) || (none && !report_new), "windows %s, split.txt %s",
+              all ? "all new" : none ? "all old" : "some new, some old", report_new ? "new" : "old");
+    CHECK_MSG(only(sp, n), "%d entries in %s, %d before", count_dir(sp), sp, n);
+}
+
 static void prepare(void)
 {
 #ifdef __SANITIZE_ADDRESS__
@@ -126,4 +164,5 @@ static void prepare(void)
 TEST_MAIN("interrupt_cli", {
     RUN(prepare);
     RUN(generate_both_as_one_set);
+    RUN(split_as_one_set);
 })

@@ -241,29 +241,25 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
         return ts_fail("%s: d has no split (ts_split_data_load with a split spec, or ts_split_data_resplit)", __func__);
     if (ts__vocab_check(&d->data.vocab, __func__, "d->data.vocab.names")) return -1;
     const ts_split *sp = &d->split;
-    if (ts_mkdir_p(dir)) return -1;
-    if (write_in(dir, "training", put_windows, &sp->train) ||
-        write_in(dir, "validation", put_windows, &sp->valid) ||
-        write_in(dir, "testing", put_windows, &sp->test) ||
-        write_in(dir, "train_stream.txt", put_seq, &sp->train_stream) ||
-        (d->data.vocab.n > 0 && write_in(dir, "vocab.tsv", put_vocab, &d->data.vocab)))
-        return -1;
-    if (d->data.vocab.n == 0) {
-        /* an earlier split's names would be read as these windows' (impute, eval) */
-        char *v = ts_path_join(dir, "vocab.tsv");
-        int gone = unlink(v) == 0 || errno == ENOENT;
-        if (!gone) ts_fail("%s: cannot remove an earlier split's names: %s", v, strerror(errno));
-        free(v);
-        if (!gone) return -1;
-    }
     ts_windows stream = {sp->train_stream.ids, 1, sp->train_stream.n};
     double share = ts_audit_overlap(&stream, &sp->test);
     if (isnan(share)) return -1;
     if (leak) *leak = share;
-    char *p = ts_path_join(dir, "split.txt");
+    /* the files replaced together (a stage): a failure or a signal half way leaves the old
+     * split whole, never new windows beside an old split.txt or old names; an earlier
+     * split's names go with the commit when these events have none (they would be read as
+     * these windows', by impute and eval) */
+    ts_stage st;
+    if (ts_stage_open(&st, dir)) return -1;
+    const char *at = st.stage;
+    int rc = write_in(at, "training", put_windows, &sp->train) ||
+             write_in(at, "validation", put_windows, &sp->valid) ||
+             write_in(at, "testing", put_windows, &sp->test) ||
+             write_in(at, "train_stream.txt", put_seq, &sp->train_stream) ||
+             (d->data.vocab.n > 0 && write_in(at, "vocab.tsv", put_vocab, &d->data.vocab)) ? -1 : 0;
+    char *p = ts_path_join(at, "split.txt");
     ts_outfile o;
-    int rc = ts_out_open(&o, p);
-    if (rc == 0) {
+    if (rc == 0 && (rc = ts_out_open(&o, p)) == 0) {
         fprintf(o.f, "dataset=%s\nsplit=%s\nlength=%zu\nstride=%zu\nwindows=%zu\nstream_events=%zu\n"
                      "train_windows=%zu\ntrain_stream_events=%zu\ntest_in_train=%zu\n",
                 dataset, ts_split_name(s->kind), s->length, s->stride, s->windows, d->data.stream.n,
@@ -274,7 +270,15 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
         rc = ts_out_commit(&o);
     }
     free(p);
-    return rc;
+    if (rc) {   /* the error names the file as it would have been, not its stage */
+        ts__stage_error(&st, dir);
+        ts_stage_abort(&st);
+        return -1;
+    }
+    const char *names[6] = {"training", "validation", "testing", "train_stream.txt", "split.txt", "vocab.tsv"};
+    const char *gone[1] = {"vocab.tsv"};
+    const int named = d->data.vocab.n > 0;
+    return ts_stage_commit_removing(&st, names, named ? 6 : 5, gone, named ? 0 : 1);
 }
 
 /* ---- training ---- */
