@@ -151,6 +151,43 @@ static void split_as_one_set(void)
     CHECK_MSG(only(sp, n), "%d entries in %s, %d before", count_dir(sp), sp, n);
 }
 
+/* ingest: DIR/arch with the dataset's files, in its commit: written (strace, --arch) or
+ * removed (IDs, whose events have no names) with them */
+static void ingest_arch_in_the_set(void)
+{
+    if (!ready) SKIP("no model or no shim");
+    char args[2048], ds[600], p[700], arch[64];
+    snprintf(ds, sizeof ds, "%s/ing", dir);
+    /* an old dataset, named, of x86_64 */
+    snprintf(args, sizeof args, "ingest --from strace tests/data/strace_single.log --arch x86_64 -o %s", ds);
+    REQUIRE(run_cli(args, NULL, 0) == 0);
+    snprintf(p, sizeof p, "%s/arch", ds);
+    REQUIRE(ts_file_exists(p));
+    /* the new one of aarch64: the signal as its stream.txt takes the old one's place */
+    snprintf(args, sizeof args, "ingest --from strace tests/data/strace_single.log --arch aarch64 -o %s", ds);
+    int st = run_signalled(args, "stream.txt", SIGTERM);
+    CHECK_MSG(signalled_by(st, SIGTERM), "status 0x%x", st);
+    arch[0] = 0;
+    FILE *f = fopen(p, "r");
+    if (f) {
+        arch[fread(arch, 1, sizeof arch - 1, f)] = 0;
+        fclose(f);
+    }
+    CHECK_MSG(!strcmp(arch, "aarch64\n"), "arch '%s' beside the new dataset (aarch64)", arch);
+    /* IDs: no names, so no table names them; the old arch goes with the commit */
+    char ids[700];
+    snprintf(ids, sizeof ids, "%s/ids.txt", dir);
+    write_text(ids, "0 1 2 1 0 1 2 1 0\n");
+    snprintf(args, sizeof args, "ingest --from ids %s -o %s", ids, ds);
+    st = run_signalled(args, "stream.txt", SIGTERM);
+    CHECK_MSG(signalled_by(st, SIGTERM), "status 0x%x", st);
+    snprintf(p, sizeof p, "%s/vocab.tsv", ds);
+    CHECK_MSG(!ts_file_exists(p), "the old names stay");
+    snprintf(p, sizeof p, "%s/arch", ds);
+    CHECK_MSG(!ts_file_exists(p), "the old arch stays beside a dataset of IDs");
+    CHECK_MSG(count_dir(ds) == 1, "%d entries in %s", count_dir(ds), ds);
+}
+
 static void prepare(void)
 {
 #ifdef __SANITIZE_ADDRESS__
@@ -165,4 +202,5 @@ TEST_MAIN("interrupt_cli", {
     RUN(prepare);
     RUN(generate_both_as_one_set);
     RUN(split_as_one_set);
+    RUN(ingest_arch_in_the_set);
 })

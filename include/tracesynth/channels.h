@@ -104,6 +104,10 @@ int  ts_mc_write_ctf(const char *dir, const ts_mc *m);
 int  ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out);
 /* a dataset directory: stream.txt, vocab.tsv and the channel files (atomically each) */
 int  ts_mc_save(const char *dir, const ts_mc *m);
+/* ts_mc_save with DIR/arch in the same set: arch's name and a newline (the system call
+ * table that names the events, read by eval), or, arch NULL, an arch there removed
+ * within the commit */
+int  ts_mc_save_arch(const char *dir, const ts_mc *m, const char *arch);
 /* the names of every file ts_mc_save writes in a dataset's directory or removes from
  * it, NULL-terminated */
 const char *const *ts_mc_saved_files(void);

@@ -182,25 +182,6 @@ static int from_trace(ts_ctf_trace *t, int channels, const char *what, ts_mc *m)
     return rc;
 }
 
-/* DIR/arch: the architecture whose system call table names the events (read by eval) */
-static int write_arch(const char *dir, ts_arch arch)
-{
-    char *p = ts_path_join(dir, "arch");
-    int rc = 0;
-    if (arch == TS_ARCH_UNKNOWN) {
-        if (ts_file_exists(p)) unlink(p);
-    } else {
-        ts_outfile o;
-        rc = ts_out_open(&o, p);
-        if (rc == 0) {
-            fprintf(o.f, "%s\n", ts_arch_name(arch));
-            rc = ts_out_commit(&o);
-        }
-    }
-    free(p);
-    return rc;
-}
-
 /* 1 when `input` is a file of the dataset `out` that saving a dataset there writes or
  * removes (ts_mc_saved_files, and arch), by any path (a link too): read from there, the
  * new dataset would replace it, or the files that go with it (a stream of IDs read from
@@ -215,7 +196,7 @@ static int out_file(const char *input, const char *out, const char *name)
 
 static int in_output(const char *input, const char *out)
 {
-    if (out_file(input, out, "arch")) return 1;   /* write_arch's */
+    if (out_file(input, out, "arch")) return 1;   /* ts_mc_save_arch's */
     for (const char *const *f = ts_mc_saved_files(); *f; f++)
         if (out_file(input, out, *f)) return 1;
     return 0;
@@ -429,9 +410,10 @@ int cmd_ingest(int argc, char **argv)
     if (rc == 0) {
         m.n = ds->stream.n;
         m.ch[TS_CH_EVENT] = ds->stream.ids;
-        rc = ts_mc_save(out, &m);
+        /* DIR/arch (the table that names the events, read by eval) in the dataset's set:
+         * written or removed with it */
+        rc = ts_mc_save_arch(out, &m, ds->vocab.n > 0 && arch != TS_ARCH_UNKNOWN ? ts_arch_name(arch) : NULL);
     }
-    if (rc == 0) rc = write_arch(out, ds->vocab.n > 0 ? arch : TS_ARCH_UNKNOWN);
     if (rc == 0) {
         printf("%zu event%s", ds->stream.n, ts_plural(ds->stream.n));
         if (ds->vocab.n > 0) {

@@ -207,15 +207,25 @@ const char *const *ts_mc_saved_files(void)
 /* the files of a dataset replaced together (a stage): a failure half way leaves the old
  * dataset whole; files of what the trace lacks (a channel, names, times), left by an
  * earlier one, go with the commit (a signal waits for both) */
-int ts_mc_save(const char *dir, const ts_mc *m)
+static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *arch)
 {
-    if (!dir) return ts_fail_null(__func__, "dir");
-    if (!m) return ts_fail_null(__func__, "m");
     ts_stage st;
     if (ts_stage_open(&st, dir) != 0) return -1;
-    char names[3 + 2 * TS_NCH][64], stale[3 + 2 * TS_NCH][64];
+    char names[4 + 2 * TS_NCH][64], stale[4 + 2 * TS_NCH][64];
     int nn = 0, ns = 0;
     int rc = ts__dataset_write(st.stage, &m->events);
+    if (with_arch) {   /* the system call table that names the events, or none */
+        snprintf(arch ? names[nn++] : stale[ns++], sizeof names[0], "arch");
+        if (arch && rc == 0) {
+            char *p = ts_path_join(st.stage, "arch");
+            ts_outfile o;
+            if ((rc = ts_out_open(&o, p)) == 0) {
+                fprintf(o.f, "%s\n", arch);
+                rc = ts_out_commit(&o);
+            }
+            free(p);
+        }
+    }
     snprintf(names[nn++], sizeof names[0], "stream.txt");
     snprintf(m->events.vocab.n > 0 ? names[nn++] : stale[ns++], sizeof names[0], "vocab.tsv");
     snprintf(m->events.time_ns ? names[nn++] : stale[ns++], sizeof names[0], "time_ns.npy");
@@ -237,10 +247,26 @@ int ts_mc_save(const char *dir, const ts_mc *m)
         ts_stage_abort(&st);
         return -1;
     }
-    const char *list[3 + 2 * TS_NCH], *gone[3 + 2 * TS_NCH];
+    const char *list[4 + 2 * TS_NCH], *gone[4 + 2 * TS_NCH];
     for (int i = 0; i < nn; i++) list[i] = names[i];
     for (int i = 0; i < ns; i++) gone[i] = stale[i];
     return ts_stage_commit_removing(&st, list, nn, gone, ns);
+}
+
+int ts_mc_save(const char *dir, const ts_mc *m)
+{
+    if (!dir) return ts_fail_null(__func__, "dir");
+    if (!m) return ts_fail_null(__func__, "m");
+    return mc_save(dir, m, 0, NULL);
+}
+
+int ts_mc_save_arch(const char *dir, const ts_mc *m, const char *arch)
+{
+    if (!dir) return ts_fail_null(__func__, "dir");
+    if (!m) return ts_fail_null(__func__, "m");
+    if (arch && (!*arch || strpbrk(arch, "\n/")))
+        return ts_fail("%s: arch '%s': a name such as x86_64 (one line)", __func__, arch);
+    return mc_save(dir, m, 1, arch);
 }
 
 /* one channel's values: 1-D (or (n, 1)) with exactly n values; reals for dt, integers
