@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -28,6 +29,10 @@ int symlink(const char *target, const char *linkpath)
         kill(symlink_parent, symlink_sig);
         /* killed by the parent, or, where the parent ends without killing it, it leaves */
         for (int i = 0; i < 60000 && getppid() == symlink_parent; i++) usleep(1000);
+        /* the parent killed (SIGKILL): the signal its end sends this child has come with
+         * the parent's end; given time to be handled, it ends the child before _exit */
+        if (symlink_sig == SIGKILL)
+            for (int i = 0; i < 2000; i++) usleep(1000);
         _exit(9);
     }
     return rc;
@@ -99,7 +104,7 @@ static const char *repro(const char *name)
 
 static void remove_tree(const char *d)
 {
-    char cmd[700];
+    char cmd[1400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
     if (system(cmd) != 0) fprintf(stderr, "  cannot remove %s\n", d);
 }
@@ -447,6 +452,30 @@ static void crash_leaves_no_temporary_copy(void)
     remove_tree(d);
 }
 
+/* dir: the trace of make_trace with chan_0's second packet cut short (an index that says
+ * where the first ends): the reader's child copies the complete packet into its directory */
+static int make_truncated_trace(const char *dir)
+{
+    if (mkdir(dir, 0755) != 0 || mkdir(in(dir, "index"), 0755) != 0) return -1;
+    if (make_trace(dir, "tests/fuzz/corpus/ctf/metadata-0.tsdl") != 0) return -1;
+    struct stat sb;
+    if (stat(in(dir, "chan_0"), &sb) != 0) return -1;
+    uint64_t first = (uint64_t)sb.st_size;
+    FILE *f = fopen(in(dir, "index/chan_0.idx"), "wb");
+    if (!f) return -1;
+    be_put(f, 0xC1F1DCC1u, 4); be_put(f, 1, 4); be_put(f, 0, 4); be_put(f, 56, 4);
+    for (int k = 0; k < 2; k++) {
+        be_put(f, k ? first : 0, 8);
+        be_put(f, (k ? 64 : first) * 8, 8);
+        be_put(f, (k ? 64 : first) * 8, 8);
+        for (int i = 0; i < 4; i++) be_put(f, 0, 8);
+    }
+    fclose(f);
+    if (!(f = fopen(in(dir, "chan_0"), "ab"))) return -1;
+    for (int i = 0; i < 10; i++) fputc(0, f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
 /* Ctrl-C or kill while the reader's child copies a truncated stream's complete packets
  * into its temporary directory: the process ends on the signal, the child with it, and
  * nothing is left in TMPDIR */
@@ -457,24 +486,7 @@ static void signal_leaves_no_temporary_copy(void)
     char dir[600], tmp[600];
     snprintf(dir, sizeof dir, "%s/t", d);
     snprintf(tmp, sizeof tmp, "%s/tmp", d);
-    REQUIRE(mkdir(dir, 0755) == 0 && mkdir(tmp, 0755) == 0 && mkdir(in(dir, "index"), 0755) == 0);
-    REQUIRE(make_trace(dir, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
-    struct stat sb;
-    REQUIRE(stat(in(dir, "chan_0"), &sb) == 0);
-    uint64_t first = (uint64_t)sb.st_size;
-    FILE *f = fopen(in(dir, "index/chan_0.idx"), "wb");
-    REQUIRE(f);
-    be_put(f, 0xC1F1DCC1u, 4); be_put(f, 1, 4); be_put(f, 0, 4); be_put(f, 56, 4);
-    for (int k = 0; k < 2; k++) {
-        be_put(f, k ? first : 0, 8);
-        be_put(f, (k ? 64 : first) * 8, 8);
-        be_put(f, (k ? 64 : first) * 8, 8);
-        for (int i = 0; i < 4; i++) be_put(f, 0, 8);
-    }
-    fclose(f);
-    REQUIRE((f = fopen(in(dir, "chan_0"), "ab")) != NULL);
-    for (int i = 0; i < 10; i++) fputc(0, f);
-    fclose(f);
+    REQUIRE(mkdir(tmp, 0755) == 0 && make_truncated_trace(dir) == 0);
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     for (int i = 0; i < 3; i++) {
         fflush(NULL);
@@ -503,6 +515,70 @@ static void signal_leaves_no_temporary_copy(void)
         if (dd) closedir(dd);
     }
     CHECK(waitpid(-1, NULL, WNOHANG) == -1);
+    remove_tree(d);
+}
+
+/* the reader's process killed (kill -9) while its child copies a truncated stream: the
+ * child ends with it, not reading on to the end, and the copy it leaves in TMPDIR goes at
+ * the next run's making of one there; the sweep takes only directories of the project's
+ * name whose process is gone */
+static void parent_killed_ends_the_child(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600], tmp[600];
+    snprintf(dir, sizeof dir, "%s/t", d);
+    snprintf(tmp, sizeof tmp, "%s/tmp", d);
+    REQUIRE(mkdir(tmp, 0755) == 0 && make_truncated_trace(dir) == 0);
+    fflush(NULL);
+    /* a process between this one and the reader's takes the orphaned child as its own
+     * (a subreaper), to see how it ends: 0 killed, 2 read on, 3 otherwise */
+    pid_t keeper = fork();
+    REQUIRE(keeper >= 0);
+    if (keeper == 0) {
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) _exit(4);
+        pid_t reader = fork();
+        if (reader < 0) _exit(4);
+        if (reader == 0) {
+            setenv("TMPDIR", tmp, 1);
+            symlink_parent = getpid();
+            symlink_sig = SIGKILL;
+            ts_ctf_trace t;
+            _exit(ts_ctf_load(dir, NULL, &t) == 0 ? 0 : 3);
+        }
+        int st = 0, rc = 3, seen = 0;
+        pid_t w;
+        while ((w = waitpid(-1, &st, 0)) > 0) {
+            if (w == reader) {
+                if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL) _exit(5);
+                continue;
+            }
+            seen = 1;
+            rc = WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL ? 0 : WIFEXITED(st) && WEXITSTATUS(st) == 9 ? 2 : 3;
+        }
+        _exit(seen ? rc : 6);
+    }
+    int st = 0;
+    REQUIRE(waitpid(keeper, &st, 0) == keeper);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the reader's child %s (status 0x%x)",
+              WIFEXITED(st) && WEXITSTATUS(st) == 2 ? "read on once its parent was killed" : "ended otherwise", st);
+    /* the killed reader's copy is there; a directory of a process that runs (pid 1), one
+     * without a pid and one of another name stay */
+    CHECK_MSG(count_dir(tmp) == 1, "%d entries in %s after the kill", count_dir(tmp), tmp);
+    static const char *const stay[] = {"tracesynth-ctf-1-abc123", "tracesynth-ctf-abc123", "other-999999999-abc123"};
+    for (int i = 0; i < 3; i++) CHECK(mkdir(in(tmp, stay[i]), 0700) == 0);
+    setenv("TMPDIR", tmp, 1);
+    char *t;
+    int made = ts_temp_dir("tracesynth-ctf", &t) == 0;
+    unsetenv("TMPDIR");
+    CHECK(made);
+    CHECK_MSG(count_dir(tmp) == 5 - 1, "%d entries in %s: the killed reader's copy stays", count_dir(tmp), tmp);
+    for (int i = 0; i < 3; i++) CHECK_MSG(ts_file_exists(in(tmp, stay[i])), "%s was removed", stay[i]);
+    if (made) {
+        CHECK(ts_file_exists(t));
+        ts_temp_dir_remove(t);
+    }
+    free(t);
     remove_tree(d);
 }
 
@@ -732,6 +808,7 @@ TEST_MAIN("ctf_isolate", {
     RUN(hung_child_is_stopped);
     RUN(crash_leaves_no_temporary_copy);
     RUN(signal_leaves_no_temporary_copy);
+    RUN(parent_killed_ends_the_child);
     RUN(text_output_leaves_stdio_alone);
     RUN(truncated_metadata_is_an_error);
     RUN(memory_limit_stops_the_child);

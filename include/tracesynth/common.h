@@ -164,9 +164,11 @@ void ts_remove_tree(const char *path);
  * malloc'd; NULL when path is no link or its links go round */
 char *ts_link_end(const char *path);
 char *ts_path_join(const char *a, const char *b);    /* malloc'd "a/b" */
-/* a new directory NAME-XXXXXX in TMPDIR (else /tmp): 0, or -1 with errno; *path (free it)
- * names it, or what could not be made. Until ts_temp_dir_remove, a signal that ends the
- * process (Ctrl-C, kill) removes it with what it holds, as it does an open stage */
+/* a new directory NAME-<pid>-XXXXXX in TMPDIR (else /tmp): 0, or -1 with errno; *path
+ * (free it) names it, or what could not be made. Until ts_temp_dir_remove, a signal that
+ * ends the process (Ctrl-C, kill) removes it with what it holds, as it does an open stage;
+ * one left by a process that is gone (kill -9) is removed by a later ts_temp_dir of NAME
+ * (this user's directories of that pattern whose <pid> no longer runs) */
 int  ts_temp_dir(const char *name, char **path);
 void ts_temp_dir_remove(const char *path);   /* removes it with what it holds */
 char *ts_path_trim(const char *p);                   /* malloc'd p without trailing '/' ("dir/": "dir") */

@@ -900,12 +900,41 @@ int ts_log_check(const char *path, const char *what)
  * ends the process removes them, as it does the open stages */
 static char *temps[MAX_LIVE];
 
+/* remove NAME-<pid>-XXXXXX in tmp left by processes that are gone (kill -9 while the CTF
+ * reader's child copied a trace into one): directories of this user, of that name alone */
+static void remove_stale_temps(const char *tmp, const char *name)
+{
+    DIR *d = opendir(tmp);
+    if (!d) return;
+    const size_t nb = strlen(name);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *s = e->d_name;
+        if (strncmp(s, name, nb) || s[nb] != '-' || s[nb + 1] < '1' || s[nb + 1] > '9') continue;
+        char *end;
+        errno = 0;
+        long pid = strtol(s + nb + 1, &end, 10);
+        if (errno || *end != '-' || strlen(end + 1) != 6) continue;
+        int ok = 1;
+        for (const char *c = end + 1; *c; c++) ok &= (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9');
+        if (!ok || pid == (long)getpid() || pid_alive(pid)) continue;
+        struct stat st;
+        char *p = ts_path_join(tmp, s);
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid()) ts_remove_tree(p);
+        free(p);
+    }
+    closedir(d);
+}
+
 int ts_temp_dir(const char *name, char **path)
 {
     const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp) tmp = "/tmp";
+    remove_stale_temps(tmp, name);
     char tpl[256];
-    snprintf(tpl, sizeof tpl, "%s-XXXXXX", name);
-    *path = ts_path_join(tmp && *tmp ? tmp : "/tmp", tpl);
+    /* the pid in the name: a later run removes it when this process was killed (kill -9) */
+    snprintf(tpl, sizeof tpl, "%s-%ld-XXXXXX", name, (long)getpid());
+    *path = ts_path_join(tmp, tpl);
     /* known before it is made (mkdtemp fills the name in place): a signal in between
      * would leave it */
     int slot = -1;

@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -536,6 +537,7 @@ int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(v
     sigaddset(&ending, SIGHUP);
     sigaddset(&ending, SIGQUIT);
     sigprocmask(SIG_BLOCK, &ending, &was);
+    const pid_t parent = getpid();
     pid_t pid = fork();
     if (pid != 0) {
         if (pid > 0) ts_stage_worker(pid);   /* a signal that removes a stage it writes into kills it first */
@@ -549,6 +551,11 @@ int ts__child_start(ts__child *c, const char *dir, const char *verb, int (*fn)(v
         return ts_fail("%s: cannot start babeltrace2's process: fork: %s", dir, strerror(e));
     }
     if (pid == 0) {
+        /* killed with its parent (kill -9 there): not left reading the trace on to its end
+         * into a copy no one removes. The signal comes when the thread that forked ends; it
+         * waits for the child (ts__child_end). A parent gone before this is checked after */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(9);
         sigprocmask(SIG_SETMASK, &was, NULL);
         close(fds[0]);
         /* progress lines still go to the caller's stderr */
