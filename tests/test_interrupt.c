@@ -61,6 +61,17 @@ char *mkdtemp(char *tpl)
     return NULL;
 }
 
+/* mkdir, the same way: the signal right after a folder is made (an output's folder that
+ * was not there, made with its stage) */
+static int armed_mkdir;
+
+int mkdir(const char *path, mode_t mode)
+{
+    int rc = (int)syscall(SYS_mkdirat, AT_FDCWD, path, mode);
+    if (rc == 0 && armed_mkdir) raise(armed_mkdir);
+    return rc;
+}
+
 static int file_is(const char *path, const char *want)
 {
     char buf[64] = {0};
@@ -276,6 +287,45 @@ static void made_then_interrupted(void)
     }
 }
 
+/* an output's folders that were not there (DIR/new/ds), made for its stage: a signal as
+ * one is made, as the stage is made in it, or while the set is written leaves none of them
+ * behind, empty; nor does the check that such a folder can be made (ts_out_dir_check) */
+static int folder_case;
+
+static void folder_made(const char *dir)
+{
+    char out[600];
+    snprintf(out, sizeof out, "%s/new/ds", dir);
+    ts_stage s;
+    if (folder_case == 0) armed_mkdir = SIGTERM;   /* DIR/new */
+    if (folder_case == 1) armed_mkdtemp = SIGTERM;   /* the stage in DIR/new/ds */
+    if (folder_case == 3) {
+        armed_mkdir = SIGTERM;
+        if (ts_out_dir_check(out) != 0) _exit(3);
+        _exit(6);
+    }
+    if (ts_stage_open(&s, out) != 0) _exit(3);
+    char f[700];
+    snprintf(f, sizeof f, "%s/stream.txt", s.stage);
+    write_text(f, "half\n");
+    raise(SIGTERM);   /* case 2: while the set is written */
+    _exit(6);
+}
+
+static void made_folders_go_with_the_signal(void)
+{
+    for (folder_case = 0; folder_case < 4; folder_case++) {
+        const char *dir = scratch_dir();
+        CHECK(dir);
+        if (!dir) return;
+        int st = in_child(folder_made, dir);
+        CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "case %d: child status 0x%x", folder_case, st);
+        CHECK_MSG(count_dir(dir) == 0, "case %d: %d entries in %s (a folder left behind)", folder_case,
+                  count_dir(dir), dir);
+        ts_remove_tree(dir);
+    }
+}
+
 /* a dataset saved over one with times (time_ns.npy) by one without: the old times go
  * with the set, so that the signal during the commit leaves no new stream beside them */
 static void save_plain(const char *dir)
@@ -339,6 +389,7 @@ TEST_MAIN("interrupt", {
     RUN(stage_work_interrupted);
     RUN(temp_dir_interrupted);
     RUN(made_then_interrupted);
+    RUN(made_folders_go_with_the_signal);
     RUN(stale_file_goes_with_the_set);
     RUN(ignored_signal_stays_ignored);
 })

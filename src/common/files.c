@@ -82,6 +82,9 @@ static void release_signals(sig_hold *h)
  * handler makes only async-signal-safe calls. */
 enum { MAX_LIVE = 8 };
 static const char *volatile live[MAX_LIVE];
+/* for a folder made for an output (its first made part in live): the folder it was made
+ * for, removed up to that part, each while empty; NULL for a stage or temporary */
+static const char *volatile live_dir[MAX_LIVE];
 static volatile pid_t live_worker, live_owner;
 static int nlive;
 static struct sigaction live_old[NHELD];
@@ -117,6 +120,25 @@ static void remove_at(int dfd, const char *name, int depth)
     unlinkat(dfd, name, AT_REMOVEDIR);
 }
 
+/* dir, then the folders above it up to top (a part of its path), each removed while empty
+ * (one not there is passed over), with system calls alone */
+static void rmdir_chain(const char *dir, const char *top)
+{
+    char buf[PATH_MAX];
+    size_t n = strlen(dir), t = strlen(top);
+    if (n >= sizeof buf || t > n) return;
+    memcpy(buf, dir, n + 1);
+    while (n > 1 && buf[n - 1] == '/') buf[--n] = 0;
+    while (n >= t) {
+        if (rmdir(buf) != 0 && errno != ENOENT) return;
+        char *sl = strrchr(buf, '/');
+        if (!sl) return;
+        while (sl > buf && sl[-1] == '/') sl--;
+        *sl = 0;
+        n = (size_t)(sl - buf);
+    }
+}
+
 static void live_handler(int sig)
 {
     const int e = errno;
@@ -129,7 +151,10 @@ static void live_handler(int sig)
         const pid_t w = live_worker;
         if (w > 0 && kill(w, SIGKILL) == 0) waitpid(w, NULL, 0);
         for (int i = 0; i < MAX_LIVE; i++)
-            if (live[i]) remove_at(AT_FDCWD, live[i], 0);
+            if (live[i] && !live_dir[i]) remove_at(AT_FDCWD, live[i], 0);
+        /* then the folders made for them, emptied by that */
+        for (int i = 0; i < MAX_LIVE; i++)
+            if (live[i] && live_dir[i]) rmdir_chain(live_dir[i], live[i]);
     }
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
@@ -139,10 +164,12 @@ static void live_handler(int sig)
     errno = e;
 }
 
-static void live_add(const char *stage)
+/* stage: removed with what it holds; or, dir not NULL, stage the first folder made for
+ * dir: dir and the folders above it up to stage removed, each while empty */
+static void live_add_dir(const char *stage, const char *dir)
 {
     if (nlive && live_owner != getpid()) {   /* a forked child: the entries are its parent's */
-        for (int i = 0; i < MAX_LIVE; i++) live[i] = NULL;
+        for (int i = 0; i < MAX_LIVE; i++) live[i] = live_dir[i] = NULL;
         nlive = 0;
     }
     int slot = -1;
@@ -162,14 +189,17 @@ static void live_add(const char *stage)
             live_caught[i] = sigaction(held_sigs[i], &sa, NULL) == 0;
         }
     }
+    live_dir[slot] = dir;
     live[slot] = stage;
 }
+
+static void live_add(const char *stage) { live_add_dir(stage, NULL); }
 
 static void live_remove(const char *stage)
 {
     int found = 0;
     for (int i = 0; i < MAX_LIVE; i++)
-        if (live[i] == stage) live[i] = NULL, found = 1;
+        if (live[i] == stage) live[i] = NULL, live_dir[i] = NULL, found = 1;
     if (!found || --nlive) return;
     for (int i = 0; i < NHELD; i++) {
         struct sigaction now;
@@ -525,28 +555,23 @@ static char *first_missing(const char *dir)
     return NULL;
 }
 
-/* removes dir and the folders above it up to made, each while empty */
-static void remove_made(const char *dir, const char *made)
-{
-    char *p = ts_path_trim(dir);
-    size_t top = strlen(made);
-    while (strlen(p) >= top && rmdir(p) == 0) {
-        char *sl = strrchr(p, '/');
-        if (!sl) break;
-        while (sl > p && sl[-1] == '/') sl--;   /* "a//b" */
-        *sl = 0;
-    }
-    free(p);
-}
-
 int ts_stage_open(ts_stage *s, const char *dir)
 {
     memset(s, 0, sizeof *s);
-    /* the folders made here go again when the set is not written */
+    /* the folders made here go again when the set is not written; known before they are
+     * made, so that a signal that comes as they are (or while the set is written) removes
+     * them too, as it does the stage */
     char *made = first_missing(dir);
+    s->dir = ts_strdup(dir);
+    if (made) live_add_dir(made, s->dir);
     if (ts_mkdir_p(dir) != 0) {
-        if (made) remove_made(dir, made);
+        if (made) {
+            rmdir_chain(dir, made);
+            live_remove(made);
+        }
         free(made);
+        free(s->dir);
+        s->dir = NULL;
         return -1;
     }
     DIR *d = opendir(dir);
@@ -574,11 +599,15 @@ int ts_stage_open(ts_stage *s, const char *dir)
         live_remove(s->stage);
         free(s->stage);
         s->stage = NULL;
-        if (made) remove_made(dir, made);
+        if (made) {
+            rmdir_chain(dir, made);
+            live_remove(made);
+        }
         free(made);
+        free(s->dir);
+        s->dir = NULL;
         return ts_fail("%s: cannot create a directory: %s", dir, strerror(e));
     }
-    s->dir = ts_strdup(dir);
     s->made = made;
     return 0;
 }
@@ -605,7 +634,8 @@ void ts_stage_abort(ts_stage *s)
     if (!s) return;
     if (s->stage) ts_remove_tree(s->stage);
     live_remove(s->stage);
-    if (s->made && s->dir) remove_made(s->dir, s->made);
+    if (s->made && s->dir) rmdir_chain(s->dir, s->made);
+    if (s->made) live_remove(s->made);
     free(s->stage);
     free(s->dir);
     free(s->made);
@@ -674,6 +704,7 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
     for (int i = 0; i < n; i++) { free(src[i]); free(dst[i]); free(old[i]); }
     free(src); free(dst); free(old); free(isdir);
     if (rc == 0) {   /* the folders made now hold the set */
+        if (s->made) live_remove(s->made);
         free(s->made);
         s->made = NULL;
     }
@@ -860,8 +891,10 @@ int ts_out_dir_check(const char *dir)
             rc = ts_fail("%s: cannot create directory: %s: %s", dir, p, strerror(errno));
             break;
         } else {
+            live_add_dir(p, p);   /* a signal as it is made removes it */
             if (mkdir(p, 0755) != 0) rc = ts_fail("%s: cannot create directory: %s", dir, strerror(errno));
             else rmdir(p);
+            live_remove(p);
             break;
         }
         *s = c;
