@@ -9,6 +9,7 @@
 #include "tracesynth.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 static char dir[256], shim[512];
@@ -113,6 +114,40 @@ static void generate_both_as_one_set(void)
     }
 }
 
+/* the set's files are replaced where they are: a link's file (the link kept), a file's
+ * mode kept; links that lead into another folder than the others' are refused before
+ * the work, naming them, and nothing is written */
+static void generate_set_links_and_modes(void)
+{
+    if (!ready) SKIP("no model or no shim");
+    char args[2048], err[1024], p[700], q[700];
+    snprintf(p, sizeof p, "%s/lk", dir);
+    REQUIRE(mkdir(p, 0755) == 0);
+    snprintf(p, sizeof p, "%s/lk/g.npy", dir);
+    REQUIRE(symlink("real.npy", p) == 0);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 2 --length 10 -o %s/lk/g --format both", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    struct stat st;
+    CHECK(lstat(p, &st) == 0 && S_ISLNK(st.st_mode));
+    snprintf(q, sizeof q, "%s/lk/real.npy", dir);
+    CHECK(stat(q, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0);
+    snprintf(q, sizeof q, "%s/lk/g.txt", dir);
+    REQUIRE(chmod(q, 0600) == 0);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    CHECK(stat(q, &st) == 0 && (st.st_mode & 0777) == 0600);
+    snprintf(p, sizeof p, "%s/lk/h.txt", dir);
+    REQUIRE(symlink("../h.txt", p) == 0);
+    snprintf(p, sizeof p, "%s/lk", dir);
+    const int before = count_dir(p);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 2 --length 10 -o %s/lk/h --format both", dir, dir);
+    int rc = run_cli(args, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "lk/h.npy: in another folder than ") && strstr(err, "lk/h.txt (a link to "),
+              "exit %d: %s", rc, err);
+    CHECK_MSG(count_dir(p) == before, "%d entries in %s, %d before", count_dir(p), p, before);
+    snprintf(p, sizeof p, "%s/h.txt", dir);
+    CHECK(!ts_file_exists(p));
+}
+
 /* split: the windows, the stream, the names and split.txt as one set */
 static void split_as_one_set(void)
 {
@@ -201,6 +236,7 @@ static void prepare(void)
 TEST_MAIN("interrupt_cli", {
     RUN(prepare);
     RUN(generate_both_as_one_set);
+    RUN(generate_set_links_and_modes);
     RUN(split_as_one_set);
     RUN(ingest_arch_in_the_set);
 })

@@ -26,7 +26,8 @@ int cmd_generate(int argc, char **argv)
         TS_OPT_LONG_F_('n', "count", &n, "N", 1, 1 << 24, TS_OPT_REQUIRED, "windows to generate"),
         TS_OPT_LONG_(0, "length", &L, "L", 1, 1 << 24, "events per window (required but with sssd-s4: its own)"),
         TS_OPT_STR_F_('o', "output", &out, "OUT", TS_OPT_REQUIRED, "OUT.txt (window file), OUT.npy (int32, N x L);\n"
-                    "with named events also OUT.names.txt; a device or FIFO\n"
+                    "with named events also OUT.names.txt; replaced\n"
+                    "together (links must lead into one folder); a device or FIFO\n"
                     "(-o /dev/stdout): written in place, one format, no\n"
                     "names file; a multi-channel model: the dataset\n"
                     "directory OUT (N L events)"),

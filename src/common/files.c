@@ -773,12 +773,11 @@ int ts_out_set_open(ts_out_set *s, const char *const *paths, int n)
             d = NULL;
             first = i;
         } else if (strcmp(d, folder) && !ts_same_file(d, folder)) {
-            if (end)
-                rc = ts_fail("%s (a link to %s): not in the folder of %s; the files are replaced together, in "
-                             "one folder", paths[i], end, paths[first]);
-            else
-                rc = ts_fail("%s: not in the folder of %s; the files are replaced together, in one folder", paths[i],
-                             paths[first]);
+            char *fe = ts_link_end(paths[first]);
+            rc = ts_fail("%s%s%s%s: in another folder than %s%s%s%s; the files are replaced together, in one "
+                         "folder", paths[i], end ? " (a link to " : "", end ? end : "", end ? ")" : "", paths[first],
+                         fe ? " (a link to " : "", fe ? fe : "", fe ? ")" : "");
+            free(fe);
         }
         for (int j = 0; j < i && rc == 0; j++)
             if (s->name[j] && !strcmp(s->name[j], s->name[i]))
