@@ -682,6 +682,44 @@ static void strace_ff_files_merge_by_time(void)
     CHECK(ts_strace_read_many(p6, 2, &names, &n) == -1 && strstr(ts_error(), "no system calls"));
 }
 
+/* strace -z, -Z and -e status= hold each call's line until the call ends (to know whether
+ * it failed): a -f log lists the calls as they end, each with the time it started. Read
+ * in the order they started, each thread's in its own order, as its -ff logs merge */
+static void strace_held_calls_in_start_order(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char got[512];
+    write_text(in(d, "z.log"),
+               "100  1700000000.000100 brk(NULL) = 0x1 <0.000001>\n"
+               "101  1700000000.000300 set_robust_list(0x7f, 24) = 0 <0.000002>\n"
+               "100  1700000000.000200 clone(child_stack=NULL, flags=SIGCHLD) = 101 <0.000150>\n"
+               "101  1700000000.000400 getpid() = 101 <0.000001>\n"
+               "101  1700000000.000410 +++ exited with 0 +++\n"
+               "100  1700000000.000350 wait4(-1, NULL, 0, NULL) = 101 <0.000100>\n"
+               "100  1700000000.000500 --- SIGCHLD {si_signo=SIGCHLD} ---\n");
+    const char *p1[] = {in(d, "z.log")};
+    CHECK_MSG(strace_names(p1, 1, got, sizeof got) == 0 && !strcmp(got, "brk clone set_robust_list wait4 getpid"),
+              "%s", got);
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(in(d, "z.log"), &r) == 0);
+    CHECK(r.n == 5 && r.tid && r.tid[1] == 100 && r.tid[2] == 101 && r.tid[3] == 100);
+    CHECK(r.n == 5 && r.has_ret[1] && r.ret[1] == 101 && r.has_ret[3] && r.ret[3] == 101);
+    for (size_t i = 1; i < r.n; i++) CHECK_MSG(r.time_ns[i] >= r.time_ns[i - 1], "call %zu before the one before", i);
+    ts_mc_raw_free(&r);
+    /* a thread's clock that steps back keeps its calls in its order; the -ff files of the
+     * same calls read alike */
+    write_text(in(d, "z.log"),
+               "100  1700000000.000500 read(0, \"\", 1) = 0\n"
+               "100  1700000000.000450 write(1, \"x\", 1) = 1\n"
+               "101  1700000000.000470 getpid() = 101\n");
+    CHECK_MSG(strace_names(p1, 1, got, sizeof got) == 0 && !strcmp(got, "getpid read write"), "%s", got);
+    write_text(in(d, "z.100"), "1700000000.000500 read(0, \"\", 1) = 0\n1700000000.000450 write(1, \"x\", 1) = 1\n");
+    write_text(in(d, "z.101"), "1700000000.000470 getpid() = 101\n");
+    const char *p2[] = {in(d, "z.100"), in(d, "z.101")};
+    CHECK_MSG(strace_names(p2, 2, got, sizeof got) == 0 && !strcmp(got, "getpid read write"), "%s", got);
+}
+
 /* gzip data of text (one member), into out; returns its size */
 static size_t gz_bytes(const char *text, unsigned char *out, size_t cap)
 {
@@ -2895,6 +2933,7 @@ TEST_MAIN("data_ingest", {
     RUN(strace_single_process_no_pid);
     RUN(strace_line_shapes);
     RUN(strace_ff_files_merge_by_time);
+    RUN(strace_held_calls_in_start_order);
     RUN(strace_stack_traces);
     RUN(strace_personality_notice);
     RUN(strace_clock_and_relative);

@@ -29,6 +29,8 @@
  * be, is the time). A log has one kind: -r's time on a line after a clock's, or a clock's
  * after -r's, is an error naming the line. A resumed call
  * whose start is not in the log (tracing began mid-call) counts where it resumes.
+ * Calls are read in the order they started, each thread's in the log's order: -z, -Z and
+ * -e status= hold a call's line until it ends, so such a -f log lists them as they end.
  * The summary table -c or -C appends ("% time     seconds  usecs/call ...") ends the log.
  * Anything else is an error naming the line; a NUL byte (strace prints none) is
  * an error naming its line and column, and a carriage return inside a line (strace writes
@@ -677,6 +679,77 @@ static void alone_pids(char **names, size_t n, ts__strace_fields *x, const task_
     free(live.in);
 }
 
+/* strace -z, -Z and -e status= hold a call's line until the call ends (to know whether it
+ * failed): a -f log then lists the calls as they end, each with the time it started. The
+ * calls in the order they started: each thread's in the log's order (a clock that steps
+ * back does not reorder a thread's calls), the threads' merged by time, ties to the call
+ * earlier in the log; as the -ff logs of the same calls are merged */
+static void start_order(char **names, double *times, size_t n, ts__strace_fields *x)
+{
+    size_t i = 1;
+    while (i < n && x->ns[i] >= x->ns[i - 1]) i++;
+    if (i >= n) return;
+    /* each thread's calls, chained in the log's order */
+    ts__idmap ids;
+    memset(&ids, 0, sizeof ids);
+    size_t *next = ts_malloc(n * sizeof *next), *head = ts_malloc(n * sizeof *head);
+    size_t *tail = ts_malloc(n * sizeof *tail), nt = 0;
+    for (i = 0; i < n; i++) {
+        size_t k = ts__idmap_get(&ids, x->pid[i], 1);
+        next[i] = SIZE_MAX;
+        if (k == nt) head[nt++] = i;
+        else next[tail[k]] = i;
+        tail[k] = i;
+    }
+    ts__idmap_free(&ids);
+    /* the threads' next calls in a binary heap (a build's log has thousands of threads) */
+    size_t *heap = tail, nh = 0, *order = ts_malloc(n * sizeof *order);
+#define CALL_BEFORE(a, b) (x->ns[a] < x->ns[b] || (x->ns[a] == x->ns[b] && (a) < (b)))
+    for (size_t k = 0; k < nt; k++) {
+        size_t c = head[k], j = nh++;
+        for (; j > 0 && CALL_BEFORE(c, heap[(j - 1) / 2]); j = (j - 1) / 2) heap[j] = heap[(j - 1) / 2];
+        heap[j] = c;
+    }
+    for (size_t m = 0; m < n; m++) {
+        const size_t top = heap[0];
+        order[m] = top;
+        const size_t c = next[top] != SIZE_MAX ? next[top] : heap[--nh];   /* sifted down from the top */
+        size_t j = 0;
+        for (;;) {
+            size_t k = 2 * j + 1;
+            if (k >= nh) break;
+            if (k + 1 < nh && CALL_BEFORE(heap[k + 1], heap[k])) k++;
+            if (!CALL_BEFORE(heap[k], c)) break;
+            heap[j] = heap[k];
+            j = k;
+        }
+        if (nh) heap[j] = c;
+    }
+#undef CALL_BEFORE
+    free(next);
+    free(head);
+    free(tail);
+    /* every per-call array in that order */
+    void *tmp = ts_malloc(n * 8);
+#define REORDER(arr)                                                               \
+    do {                                                                           \
+        for (size_t m = 0; m < n; m++) memcpy((char *)tmp + m * sizeof *(arr), &(arr)[order[m]], sizeof *(arr)); \
+        memcpy((arr), tmp, n * sizeof *(arr));                                     \
+    } while (0)
+    REORDER(names);
+    REORDER(times);
+    REORDER(x->pid);
+    REORDER(x->ns);
+    REORDER(x->ret);
+    REORDER(x->has_ret);
+    REORDER(x->exec);
+    REORDER(x->comm);
+    REORDER(x->exec_pid);
+#undef REORDER
+    free(tmp);
+    free(order);
+}
+
 /* one log; times[i] = start time of call i (*timed: 1; 0 when the log has none, 2 when they
  * are strace -r's, summed from 0 at the log's first line, 3 when they are times of day, -t
  * or -tt, from its first day's midnight); x (may
@@ -688,6 +761,9 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     *times_out = NULL;
     *n_out = 0;
     *timed = 1;
+    ts__strace_fields own;   /* without x: the fields start_order needs */
+    const int keep = x != NULL;
+    if (!x) x = &own;
     char *buf;
     size_t size;
     if (ts__read_text(path, &buf, &size) != 0) return -1;
@@ -1089,7 +1165,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     }
     pend_free(&pend);
     free(rel_at);
-    if (rc == 0 && x) alone_pids(names, n, x, gone, ngone);
+    if (rc == 0) alone_pids(names, n, x, gone, ngone);
+    if (rc == 0 && *timed && relative != 1) start_order(names, times, n, x);   /* (-r's sums never go back) */
     free(gone);
     free(buf);
     if (rc == 0 && n == 0 && !empty_ok) {
@@ -1114,6 +1191,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             ts__strace_fields_free(x);
         }
         return -1;
+    }
+    if (!keep) {
+        for (size_t i = 0; i < n; i++) free(x->exec[i]), free(x->comm[i]);
+        ts__strace_fields_free(x);
     }
     *names_out = names;
     *times_out = times;
