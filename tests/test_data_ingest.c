@@ -676,6 +676,22 @@ static void strace_ff_files_merge_by_time(void)
     REQUIRE(ts_strace_read_many(p5, 3, &names, &n) == 0);
     CHECK(names_are(names, n, "getpid brk"));
     free_names(names, n);
+    /* times in whole seconds (-t, --timestamps=precision:s) cannot tell which process's call
+     * came first within a second: refused, naming the log, its line and the option */
+    write_text(in(d, "t.106"), "12:00:01 getpid() = 106\n12:00:01 brk(NULL) = 0x1\n");
+    write_text(in(d, "t.107"), "12:00:01 getppid() = 106\n12:00:01 +++ exited with 0 +++\n");
+    const char *p7[2] = {in(d, "t.106"), in(d, "t.107")};
+    CHECK_MSG(ts_strace_read_many(p7, 2, &names, &n) == -1 && strstr(ts_error(), "t.106:1: ") &&
+              strstr(ts_error(), "whole seconds") && strstr(ts_error(), "-ttt"), "%s", ts_error());
+    write_text(in(d, "t.108"), "1700000000 getpid() = 108\n");
+    write_text(in(d, "t.109"), "1700000000.5 getppid() = 108\n");
+    const char *p8[2] = {in(d, "t.109"), in(d, "t.108")};
+    CHECK_MSG(ts_strace_read_many(p8, 2, &names, &n) == -1 && strstr(ts_error(), "t.108:1: "), "%s", ts_error());
+    /* one log holding calls needs no merging */
+    const char *p9[2] = {in(d, "t.106"), in(d, "t.103")};
+    REQUIRE(ts_strace_read_many(p9, 2, &names, &n) == 0);
+    CHECK(names_are(names, n, "getpid brk"));
+    free_names(names, n);
     /* alone, or with no file holding a call, it is an error */
     const char *p6[2] = {in(d, "t.103"), in(d, "t.103")};
     CHECK(ts_strace_read_many(p6, 1, &names, &n) == -1 && strstr(ts_error(), "t.103: no system calls"));

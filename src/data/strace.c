@@ -753,9 +753,10 @@ static void start_order(char **names, double *times, size_t n, ts__strace_fields
 /* one log; times[i] = start time of call i (*timed: 1; 0 when the log has none, 2 when they
  * are strace -r's, summed from 0 at the log's first line, 3 when they are times of day, -t
  * or -tt, from its first day's midnight); x (may
- * be NULL): also per call the pid, the return value and execve's path */
+ * be NULL): also per call the pid, the return value and execve's path; whole_at (may be
+ * NULL): the line of the log's first time when all are whole seconds (-t), else 0 */
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
-                    int *timed, ts__strace_fields *x, int empty_ok)
+                    int *timed, ts__strace_fields *x, int empty_ok, size_t *whole_at)
 {
     *names_out = NULL;
     *times_out = NULL;
@@ -799,6 +800,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     int lead_time = 0;         /* a time began a line (no pid before it) */
     int durations = 0;         /* a whole line ended in -T's duration */
     int of_day = 0;            /* a time of day was read (-t, -tt) */
+    size_t first_time = 0;     /* the line of the first time read */
+    int fraction = 0;          /* a time with a fraction of a second was read */
     int64_t rel_ns = 0;        /* with -r: their sum so far */
     int rc = 0;
     size_t line = 0;
@@ -1012,6 +1015,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 }
         }
         if (clock) lead_time |= gap == orig;
+        if (clock && !first_time) first_time = line;
+        if (clock && memchr(s, '.', (size_t)(t - s))) fraction = 1;
         if (clock && relative) {   /* -r's, or maybe: their sum */
             int64_t d = parse_time_ns(s, t);
             if (__builtin_add_overflow(rel_ns, d, &rel_ns)) rel_ns = INT64_MAX;
@@ -1199,6 +1204,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     *names_out = names;
     *times_out = times;
     *n_out = n;
+    if (whole_at) *whole_at = *timed && !fraction ? first_time : 0;
     if (*timed && relative == 1) *timed = 2;
     else if (*timed && of_day) *timed = 3;
     return 0;
@@ -1208,7 +1214,7 @@ int ts_strace_read(const char *path, char ***names, size_t *n)
 {
     double *times;
     int timed;
-    int rc = read_log(path, names, &times, n, &timed, NULL, 0);
+    int rc = read_log(path, names, &times, n, &timed, NULL, 0, NULL);
     free(times);
     return rc;
 }
@@ -1216,7 +1222,7 @@ int ts_strace_read(const char *path, char ***names, size_t *n)
 int ts__strace_read_fields(const char *path, char ***names, double **times, size_t *n, int *timed,
                            ts__strace_fields *x)
 {
-    return read_log(path, names, times, n, timed, x, 0);
+    return read_log(path, names, times, n, timed, x, 0, NULL);
 }
 
 void ts__strace_fields_free(ts__strace_fields *x)
@@ -1245,13 +1251,18 @@ int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out,
     char ***fn = ts_calloc((size_t)npaths, sizeof *fn);
     double **ft = ts_calloc((size_t)npaths, sizeof *ft);
     size_t *fm = ts_calloc((size_t)npaths, sizeof *fm), *at = ts_calloc((size_t)npaths, sizeof *at), n = 0;
-    int rc = 0, of_day = 1;
+    int rc = 0, of_day = 1, logs = 0;   /* logs: those holding calls */
+    const char *whole_path = NULL;       /* the first of them whose times are whole seconds */
+    size_t whole_line = 0;
     for (int f = 0; f < npaths && rc == 0; f++) {
         int timed;
         /* (strace -ff: a thread ended before its first call, by another's exit_group, has a
          * file with its exit alone) */
-        rc = read_log(paths[f], &fn[f], &ft[f], &fm[f], &timed, NULL, 1);
+        size_t whole;
+        rc = read_log(paths[f], &fn[f], &ft[f], &fm[f], &timed, NULL, 1, &whole);
         if (rc == 0 && !fm[f]) continue;
+        if (rc == 0 && whole && !whole_path) whole_path = paths[f], whole_line = whole;
+        logs++;
         of_day &= timed == 3;
         if (rc == 0 && !timed) rc = ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt", paths[f]);
         if (rc == 0 && timed == 2)
@@ -1260,6 +1271,11 @@ int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out,
         n += fm[f];
     }
     if (rc == 0 && n == 0) rc = ts_fail("%s (and the logs after it): no system calls in any log", paths[0]);
+    /* (ties would go to the earlier log: a second's calls, each log's after the one's before) */
+    if (rc == 0 && logs > 1 && whole_path)
+        rc = ts_fail("%s:%zu: times in whole seconds (strace -t, or a --timestamps precision of s) cannot tell "
+                     "which log's call came first within a second: merging several logs needs strace -ttt (or -tt)",
+                     whole_path, whole_line);
     if (rc == 0 && of_day) {
         /* times of day: each log counts from the midnight before its own first call, so a
          * process started after midnight would come first. The logs' first times on the
