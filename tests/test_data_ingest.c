@@ -325,6 +325,13 @@ static void strace_line_shapes(void)
               ts_error());
     write_text(in(d, "empty.log"), "1 +++ exited with 0 +++\n");
     CHECK(ts_strace_read(in(d, "empty.log"), &names, &n) == -1 && strstr(ts_error(), "no system calls"));
+    /* strace -e trace=none (or a -e trace= no call matched) leaves signals and exits alone:
+     * the error names the first of them and the option */
+    write_text(in(d, "empty.log"), "\n100  1700000000.5 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED} ---\n"
+                                   "100  1700000000.6 +++ exited with 0 +++\n");
+    CHECK(ts_strace_read(in(d, "empty.log"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), "empty.log:2: no system calls in the log, only signals and exits") &&
+              strstr(ts_error(), "-e trace="), "%s", ts_error());
     /* strace -o leaves the log empty when the program could not be started (its error goes
      * to the terminal); strace's error written into the log (2> FILE) is quoted */
     write_text(in(d, "empty.log"), "");

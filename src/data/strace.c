@@ -809,6 +809,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     size_t joined = 0;         /* lines read with the line before (its rest after a notice) */
     int any_line = 0;          /* a line not blank was read */
     int summary = 0;           /* the log ended in -c's or -C's summary table */
+    size_t event_line = 0;     /* the first signal or exit line (-e trace=none leaves them alone) */
     char *said = NULL;         /* strace's first message of its own (not a notice of a task) */
     size_t said_line = 0;
     while (p < end && rc == 0) {
@@ -1064,7 +1065,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             }
             if (x) task_change(&gone, &ngone, &cgone, n, by ? notice_pid(by + 29) : pid, 0);
         }
-        if (!strncmp(s, "--- ", 4) || !strncmp(s, "+++ ", 4)) continue;   /* signal, exit */
+        if (!strncmp(s, "--- ", 4) || !strncmp(s, "+++ ", 4)) {   /* signal, exit */
+            if (!event_line) event_line = line;
+            continue;
+        }
 
         char name[64];
         int resumed = 0;
@@ -1180,6 +1184,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                          "to trace could not be started)", path);
         else if (said)
             rc = ts_fail("%s:%zu: no system calls in the log, only strace's error: %s", path, said_line, said);
+        else if (event_line)
+            rc = ts_fail("%s:%zu: no system calls in the log, only signals and exits (strace -e trace=none, or a "
+                         "-e trace= that no call matched, leaves them alone; strace -f -ttt -T -o FILE records the calls)",
+                         path, event_line);
         else if (summary)
             rc = ts_fail("%s: no system calls in the log, only the summary table of strace -c "
                          "(strace -f -ttt -T -o FILE records the calls; -C adds the table after them)", path);
