@@ -11,6 +11,9 @@
  *                                   the trace (a child's half of vfork, execve before tracing): counted here
  *     12.759 (         ): ls/22006 exit_group()                          = ?
  *                                        _start (/usr/lib/...ld-linux-x86-64.so.2)   --call-graph: skipped
+ * perf trace writes a call's line when the call ends (a call another thread's line cuts
+ * is written at its start, "...", and joined to its "[continued]"), so calls are put in
+ * the order they started afterwards, as strace -z's (strace.c: start_order).
  * The table -s/--summary prints after the calls ends the log. Lines perf trace writes for
  * what is not a system call are refused in one line naming the option that made them:
  * page faults (-F/--pf), tracepoint events (-e GROUP:EVENT); a "LOST N events!" line too,

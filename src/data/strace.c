@@ -771,7 +771,16 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     if (ts__perf_trace_shape(buf, size)) {   /* perf trace's output: strace's lines in its own shape */
         int rc = ts__perf_trace_read(path, buf, size, names_out, times_out, n_out, x, empty_ok);
         free(buf);
-        return rc;
+        if (rc) return rc;
+        /* perf trace writes a call's line when it ends (unless another thread's line comes
+         * first, which cuts it): -z's order */
+        start_order(*names_out, *times_out, *n_out, x);
+        if (!keep) {
+            for (size_t i = 0; i < *n_out; i++) free(x->exec[i]), free(x->comm[i]);
+            ts__strace_fields_free(x);
+        }
+        if (whole_at) *whole_at = 0;
+        return 0;
     }
     size_t cap = 1024, n = 0;
     char **names = ts_malloc(cap * sizeof *names);
