@@ -1171,6 +1171,19 @@ static void fill_model_defaults_to_ngram(void)
     CHECK(files_equal(at("dflt_plain.txt"), at("dflt_ngram.txt")));
 }
 
+/* a strace log given to gaps, fill or drop: named as one, and what reads it */
+static void strace_log_named(void)
+{
+    write_file(at("app.strace"), "1234  1700000000.123456 openat(AT_FDCWD, \"/etc/x\", O_RDONLY) = 3 <0.000012>\n");
+    static const char *const cmds[] = {"gaps %s", "fill %s -o %s.out -q", "drop %s -o %s.out --rate 0.1 -q"};
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        char cmd[1400], err[2048];
+        snprintf(cmd, sizeof cmd, cmds[i], at("app.strace"), at("app.strace"));
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "app.strace:1: a strace log's line") &&
+                      strstr(err, "ingest --from strace"), "%s: %s", cmd, err);
+    }
+}
+
 static void crlf_lines_written_alike(void)
 {
     for (int perf = 0; perf < 2; perf++) {
@@ -1246,6 +1259,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(crlf_lines_written_alike);
     RUN(drop_share_far_from_rate_noted);
     RUN(fill_model_defaults_to_ngram);
+    RUN(strace_log_named);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {}

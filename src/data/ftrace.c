@@ -291,6 +291,22 @@ static int perf_without_tid(const char *s, const char *e)
     return 0;
 }
 
+/* a strace log's call line: "[PID ]" "[TIME ]" NAME(...) then " = RET" or "<unfinished ...>"
+ * (strace -f -ttt -T's shapes; ingest --from strace reads them) */
+static int strace_call_line(const char *s, const char *e)
+{
+    const char *p = s;
+    for (int tok = 0; tok < 2; tok++) {   /* a pid, then a time (digits, '.', ':') */
+        const char *q = p;
+        while (q < e && ((*q >= '0' && *q <= '9') || *q == '.' || *q == ':')) q++;
+        if (q > p && q < e && (*q == ' ' || *q == '\t')) p = blanks(q, e);
+    }
+    const char *n = p;
+    while (n < e && (*n == '_' || (*n >= 'a' && *n <= 'z') || (*n >= '0' && *n <= '9'))) n++;
+    if (n == p || n >= e || *n != '(' || (*p >= '0' && *p <= '9')) return 0;
+    return memmem(n, (size_t)(e - n), ") = ", 4) || memmem(n, (size_t)(e - n), "<unfinished ...>", 16);
+}
+
 /* a line of perf script's text printed without its CPU column: "COMM TID TIME: EVENT" */
 static int perf_without_cpu(const char *s, const char *e)
 {
@@ -719,6 +735,9 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                                   ? "perf trace's output (perf trace -o): ingest reads it as a strace log (--from "
                                     "perf or strace); gaps, fill and drop read perf script's text (perf record -e "
                                     "'raw_syscalls:*', then perf script)"
+                             : fmt == 0 && strace_call_line(blanks(b, e), e)
+                                 ? "a strace log's line: strace loses no events (ingest --from strace reads it); "
+                                   "gaps, fill and drop read traces that lose them: LTTng's, ftrace's and perf script's"
                              : fmt == 2 && callchain_line(b, s, e) ? "a callchain line of perf script's (perf record -g): "
                                                                      "not read (perf script -G)"
                              : perf_without_tid(s, e) ? "perf script's text without the TID column: not read (perf "
