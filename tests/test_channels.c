@@ -1016,6 +1016,27 @@ static void fidelity(void)
     CHECK_NEAR(f.burst_synth, 0, 1e-9);
     REQUIRE(ts_mc_compare(&a, &c, 4, &f) == 0);
     CHECK_NEAR(f.burst_synth, 1000.0 / 4, 1e-9);
+    /* the real trace is counted in windows of the synthetic length too: the same events,
+     * every dt 0, score the same on both sides (one run per window of 3, the real part's
+     * tail of 2 too short for one) */
+    {
+        const int32_t e8[8] = {0}, c8[8] = {0};
+        const float z8[8] = {0};
+        ts_mc r8, s6;
+        tiny_mc(&r8, 8, e8, z8, c8);
+        tiny_mc(&s6, 6, e8, z8, c8);
+        REQUIRE(ts_mc_compare(&r8, &s6, 3, &f) == 0);
+        CHECK_NEAR(f.burst_synth, 1000.0 * 2 / 6, 1e-9);
+        CHECK_NEAR(f.burst_real, 1000.0 * 2 / 8, 1e-9);
+        REQUIRE(ts_mc_compare(&r8, &s6, 2, &f) == 0);   /* no run of 3 fits a window of 2 */
+        CHECK_NEAR(f.burst_real, 0, 1e-9);
+        CHECK_NEAR(f.burst_synth, 0, 1e-9);
+        REQUIRE(ts_mc_compare(&r8, &s6, 0, &f) == 0);   /* both one sequence */
+        CHECK_NEAR(f.burst_real, 1000.0 / 8, 1e-9);
+        CHECK_NEAR(f.burst_synth, 1000.0 / 6, 1e-9);
+        ts_mc_free(&r8);
+        ts_mc_free(&s6);
+    }
     /* a dt that is no time (NaN, inf) is refused, naming the trace and the event, rather
      * than sorted at random into W1 */
     const float dn[] = {0, 1, NAN, 1}, di[] = {0, INFINITY, 1, 1};

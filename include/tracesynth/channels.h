@@ -131,8 +131,9 @@ typedef struct {
     double burst_real, burst_synth;   /* bursts per 1000 events: runs of >= 3 events each
                                          within 10 us of the one before */
 } ts_mc_fidelity;
-/* real: one sequence; synth: windows of synth_len events (0: one sequence), which no
- * burst crosses */
+/* synth: windows of synth_len events (0: one sequence), which no burst crosses; the bursts
+ * of real are counted alike, in windows of synth_len events from its first (a last one
+ * shorter than synth_len ends with the trace), so that both rates count the same runs */
 int  ts_mc_compare(const ts_mc *real, const ts_mc *synth, size_t synth_len, ts_mc_fidelity *out);
 /* memorization of multi-channel windows: synth is windows of len events (0: one window of
  * all its events; a tail shorter than len is left out), train the first n_train events of

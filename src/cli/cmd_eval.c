@@ -90,7 +90,9 @@ static int parse_args(int argc, char **argv, eval_args *a)
         TS_OPT_SIZE_(0, "length", &a->length, "L", 0, 1 << 24,
                      "multi-channel: the synthetic trace is windows of L events\n"
                      "(pairs across windows do not count; memorization is per\n"
-                     "window; default 0: one sequence)"),
+                     "window; bursts end with their window, the real part's\n"
+                     "counted in windows of L from its start alike; default 0:\n"
+                     "one sequence)"),
         TS_OPT_LONG_(0, "downstream", &a->downstream, "N", 1, TS_KN_MAX_ORDER,
                     "generation: next-event prediction trained on S (and on T),\n"
                     "scored on R, by an order-N Kneser-Ney n-gram (e.g. 5)"),

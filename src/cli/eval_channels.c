@@ -138,7 +138,8 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     numk("W1 dt", "w1_dt", f.w1_dt, json, &first, "log(1 + ns), Wasserstein-1 of dt");
     numk("JS event x cpu", "js_event_cpu", f.js_event_cpu, json, &first, "bits, joint");
     numk("JS event x ret", "js_event_ret", f.js_event_ret, json, &first, "bits, joint");
-    numk("bursts real", "bursts_real", f.burst_real, json, &first, "per 1000 events (>= 3 within 10 us)");
+    numk("bursts real", "bursts_real", f.burst_real, json, &first,
+         len ? "per 1000 events (>= 3 within 10 us), in windows of L" : "per 1000 events (>= 3 within 10 us)");
     numk("bursts synthetic", "bursts_synthetic", f.burst_synth, json, &first, "per 1000 events");
     numk("memorized", "memorized", mem, json, &first, "windows verbatim in the training part, every channel");
     numk("memorized events", "memorized_events", g.has_train ? g.memorized : -1, json, &first,

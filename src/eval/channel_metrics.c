@@ -77,7 +77,8 @@ static double w1(const float *x, size_t n, const float *y, size_t m)
 }
 
 /* runs of >= 3 events within TS_BURST_NS of the one before, per 1000 events; in windows
- * of L (0: one sequence) a run ends with its window: the next one was drawn apart */
+ * of L from the first event (0: one sequence) a run ends with its window: the next one was
+ * drawn apart (a last window shorter than L ends with the events) */
 static double bursts(const ts_mc *m, size_t L)
 {
     if (!m->dt || !m->n) return -1;
@@ -114,7 +115,9 @@ int ts_mc_compare(const ts_mc *real, const ts_mc *synth, size_t synth_len, ts_mc
     out->w1_dt = real->dt && synth->dt ? w1(real->dt, real->n, synth->dt, synth->n) : -1;
     out->js_event_cpu = js_channels(real, synth, TS_CH_EVENT, TS_CH_CPU);
     out->js_event_ret = js_channels(real, synth, TS_CH_EVENT, TS_CH_RET);
-    out->burst_real = bursts(real, 0);
+    /* both sides alike: the real trace is cut into windows of the synthetic length, so
+     * that runs the synthetic windows cannot hold do not count for the real one alone */
+    out->burst_real = bursts(real, synth_len);
     out->burst_synth = bursts(synth, synth_len);
     return 0;
 }
