@@ -950,6 +950,26 @@ static void bad_usage(void)
         CHECK(run_stdout(args, usage, sizeof usage) == 0);
         CHECK_MSG(strstr(usage, "float32: rounded to the nearest ID, negatives") &&
                   strstr(usage, "the model's IDs is an error") && !strstr(usage, "clamped"), "%s --help", cmd);
+        CHECK_MSG(strstr(usage, "NaN and infinities"), "%s --help", cmd);
+    }
+    /* a float32 that is no number (inf, -inf, NaN): an error naming window and position, as
+     * one past the model's IDs; -inf is not read as 0 as negatives are */
+    const float odd[3] = {INFINITY, -INFINITY, NAN};
+    const char *odd_name[3] = {"inf", "-inf", "nan"};
+    for (int j = 0; j < 3; j++) {
+        float v[8] = {0, 1, 2, 0, 1, 0, 2, 1};
+        v[4 + 3] = odd[j];
+        REQUIRE(ts_npy_write(wf, TS_NPY_F32, v, 2, shape) == 0);
+        for (int k = 0; k < 2; k++) {
+            const char *cmd = k ? "score" : "impute";
+            snprintf(args, sizeof args, "%s %s/ng.tsm --input %s%s", cmd, dir, wf, k ? "" : " --blackout 1");
+            CHECK_MSG(run_cli(args, err, sizeof err) == 1, "%s %s", cmd, odd_name[j]);
+            char want[96];
+            snprintf(want, sizeof want, "bad.npy: window 1, position 3: value %s is no event ID", odd_name[j]);
+            const char *nl = strchr(err, '\n');
+            CHECK_MSG(strstr(err, want) && !strstr(err, "2147483646") && (!nl || !nl[1]),
+                      "%s %s: %s", cmd, odd_name[j], err);
+        }
     }
 
     /* windows of one event: '1 event' in the errors on their length */

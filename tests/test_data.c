@@ -514,12 +514,18 @@ static void npy_versions_and_rejects(void)
     REQUIRE(ts_npy_write(p, TS_NPY_I32, neg, 2, sh) == 0);
     REQUIRE(ts_npy_read(p, &a) == 0);
     ts_windows w;
-    CHECK(ts_npy_to_windows(&a, p, -1, &w) == -1 && strstr(ts_error(), "element 2: negative ID -3"));
+    CHECK(ts_npy_to_windows(&a, p, -1, &w) == -1 && strstr(ts_error(), "window 1, position 0: negative ID -3"));
     ts_npy_free(&a);
     float fl[4] = {0.49f, -0.7f, 7.6f, NAN};
     REQUIRE(ts_npy_write(p, TS_NPY_F32, fl, 2, sh) == 0);
     REQUIRE(ts_npy_read(p, &a) == 0);
-    CHECK(ts_npy_to_windows(&a, p, 5, &w) == -1 && strstr(ts_error(), "element 3: NaN"));
+    CHECK(ts_npy_to_windows(&a, p, 5, &w) == -1 &&
+          strstr(ts_error(), "window 1, position 1: value nan is no event ID"));
+    /* an infinity is no ID either: not clamped onto max_id, -inf not read as 0 */
+    ((float *)a.data)[3] = INFINITY;
+    CHECK(ts_npy_to_windows(&a, p, 5, &w) == -1 && strstr(ts_error(), "window 1, position 1: value inf is no"));
+    ((float *)a.data)[3] = -INFINITY;
+    CHECK(ts_npy_to_windows(&a, p, -1, &w) == -1 && strstr(ts_error(), "window 1, position 1: value -inf is no"));
     ((float *)a.data)[3] = 2.5f;
     REQUIRE(ts_npy_to_windows(&a, p, 5, &w) == 0);
     CHECK(w.data[0] == 0 && w.data[1] == 0 && w.data[2] == 5 && w.data[3] == 3);

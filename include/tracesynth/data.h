@@ -92,7 +92,8 @@ void ts_npy_free(ts_npy *a);
 int  ts_npy_write(const char *path, ts_npy_dtype dtype, const void *data, int ndim, const size_t *shape);
 /* (N,L), (N,1,L) or (N,L,1) -> windows; reals round to the nearest ID, clamped to [0, max_id]
  * (max_id < 0: no upper clamp); integers are IDs as they are (never clamped); a negative
- * integer, an ID past TS_ID_MAX or NaN is an error naming the file and index */
+ * integer, an ID past TS_ID_MAX, NaN or an infinity (either sign) is an error naming the
+ * file, window and position */
 int  ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_windows *out);
 /* (N,L)-shaped mask (same layouts): 1 = observed, 0 = missing; any other value (NaN
  * too) is an error naming the window and position */

@@ -18,8 +18,9 @@ int cmd_score(int argc, char **argv)
                       "a window file (one window per line), a .npy of\n"
                       "windows (float32: rounded to the nearest ID, negatives to\n"
                       "0; one past the model's IDs is an error, as in a window\n"
-                      "file), or a dataset directory (its test windows); a\n"
-                      "file may be a pipe (/dev/stdin) or FIFO"),
+                      "file, and so are NaN and infinities (-inf too)), or a\n"
+                      "dataset directory (its test windows); a file may be a\n"
+                      "pipe (/dev/stdin) or FIFO"),
         TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (as impute)"),
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),

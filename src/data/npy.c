@@ -265,9 +265,12 @@ int ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_wind
         double v;
         if (a->dtype == TS_NPY_F32) {
             v = ((const float *)a->data)[i];
-            if (v != v) {
+            /* no number, no ID: -inf is not read as 0 as a negative is, +inf not as an ID
+             * past any model's */
+            if (!isfinite(v)) {
                 free(d);
-                return ts_fail("%s: element %zu: NaN", path, i);
+                return ts_fail("%s: window %zu, position %zu: value %s is no event ID (not a finite number)", path,
+                               i / len, i % len, v != v ? "nan" : v > 0 ? "inf" : "-inf");
             }
             v = floor(v + 0.5);            /* nearest ID */
             if (v < 0) v = 0;
@@ -276,7 +279,7 @@ int ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_wind
                                        : (double)((const int64_t *)a->data)[i];
             if (v < 0) {
                 free(d);
-                return ts_fail("%s: element %zu: negative ID %.0f", path, i, v);
+                return ts_fail("%s: window %zu, position %zu: negative ID %.0f", path, i / len, i % len, v);
             }
         }
         /* only reals are clamped (a diffusion model's outputs beyond the last ID, as the
@@ -287,7 +290,8 @@ int ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_wind
                 v = hi;
             } else if (v > (double)TS_ID_MAX) {
                 free(d);
-                return ts_fail("%s: element %zu: ID %.0f out of range (max %d)", path, i, v, TS_ID_MAX);
+                return ts_fail("%s: window %zu, position %zu: ID %.0f is out of range (max %d)", path, i / len,
+                               i % len, v, TS_ID_MAX);
             }
         }
         d[i] = (int32_t)v;
