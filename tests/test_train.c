@@ -22,6 +22,8 @@ typedef struct {
     long steps;
     int poison;          /* step at which the loss turns NaN (0: never) */
     int valid_nan;       /* step from which validation's loss is NaN (0: never) */
+    int valid_from;      /* step from which validation's loss is valid_scale times its value (0: never) */
+    double valid_scale;
     int sleep_us;        /* each step takes at least this long */
     const char *break_log;   /* validation at step 20 moves this log aside, a directory in its place */
     const char *path_saved;
@@ -79,6 +81,7 @@ static int lsq_valid(void *ctx, double *loss)
         double e = q->p[0] * q->x[i][0] + q->p[1] * q->x[i][1] + q->p[2] * q->x[i][2] + q->p[3] - q->y[i];
         l += e * e / 32;
     }
+    if (q->valid_from && q->steps >= q->valid_from) l *= q->valid_scale;
     *loss = q->valid_nan && q->steps >= q->valid_nan ? -NAN : l;
     return 0;
 }
@@ -239,7 +242,7 @@ static void nan_stops(void)
     CHECK_MSG(strstr(ts_error(), "diverged at iteration 15") && strstr(ts_error(), "intact"), "%s", ts_error());
     CHECK(q.steps == 15);
     /* resumed into another model file that diverges before it is first written: that file
-     * is not "the last good model"; the checkpoint resumed from is */
+     * is not the best validated model; the checkpoint resumed from is */
     char ck[600], b[512];
     snprintf(ck, sizeof ck, "%s.ckpt", a);
     snprintf(b, sizeof b, "%s/other.m", dir);
@@ -257,6 +260,60 @@ static void nan_stops(void)
     snprintf(ck, sizeof ck, "%s/none.ckpt", dir);
     c.log_path = lg;
     CHECK(ts_train_run(&n, &c) == -1 && strstr(ts_error(), ck) && !ts_file_exists(lg));
+}
+
+/* a run whose last validation loss is far above its best (the weights went astray after
+ * the best, which is what is kept) ends with a note naming both and a lower --lr; a run
+ * that diverges after such validations points to the best validated model */
+static void astray_noted(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], note[512];
+    snprintf(a, sizeof a, "%s/astray.m", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(40);
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK_MSG(ts_train_note(note, sizeof note) == 0, "%s", note);
+    /* from step 21 on, validation sees 1e6 times the loss: the best is iteration 20's */
+    lsq_make(&q);
+    q.valid_from = 21;
+    q.valid_scale = 1e6;
+    c.out_path = a;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(ts_train_note(note, sizeof note) == 1);
+    CHECK_MSG(strstr(note, "lsq: the last validation loss") && strstr(note, "(iteration 40)") &&
+              strstr(note, "the best, ") && strstr(note, "(iteration 20)") && strstr(note, "--lr below 0.05") &&
+              !strchr(note, '\n'), "%s", note);
+    /* 50 times: no note */
+    lsq_make(&q);
+    q.valid_from = 21;
+    q.valid_scale = 50;
+    c.out_path = NULL;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK_MSG(ts_train_note(note, sizeof note) == 0, "%s", note);
+    /* a failed run leaves no note of an earlier one */
+    lsq_make(&q);
+    q.valid_from = 21;
+    q.valid_scale = 1e6;
+    REQUIRE(ts_train_run(&n, &c) == 0 && ts_train_note(note, sizeof note) == 1);
+    lsq_make(&q);
+    q.poison = 5;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK(ts_train_note(note, sizeof note) == 0);
+    /* astray, then diverged: the model kept is the best validated (iteration 20), and the
+     * message says so, not "the last good model" */
+    lsq_make(&q);
+    q.valid_from = 21;
+    q.valid_scale = 1e6;
+    q.poison = 35;
+    c.out_path = a;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), "diverged at iteration 35") && strstr(ts_error(), "the best validated model") &&
+              strstr(ts_error(), a) && strstr(ts_error(), "(iteration 20, validation loss ") &&
+              strstr(ts_error(), ".ckpt (iteration 30)") && !strstr(ts_error(), "last good"), "%s", ts_error());
 }
 
 /* a divergence names a loss or a gradient norm that is not a number as NaN, as other
@@ -1647,6 +1704,7 @@ TEST_MAIN("train", {
     RUN(nan_stops);
     RUN(diverged_hint_follows_options);
     RUN(diverged_names_nan);
+    RUN(astray_noted);
     RUN(log_truncate);
     RUN(resume_keeps_other_runs_records);
     RUN(resume_keeps_schedule);

@@ -159,6 +159,13 @@ extern const char *const ts_train_keys[];
  * last iteration when no validation happened). 0 / -1 + error */
 int ts_train_run(const ts_train_net *net, const ts_train_cfg *cfg);
 
+/* after a ts_train_run that returned 0, in this process: when its last validation loss is
+ * far above its best (more than 100 times it, or not finite; the best is what was kept and
+ * saved), a one-line note into buf (n bytes) naming both with their iterations and
+ * suggesting a lower learning rate, and 1; else 0 (and buf ""). A run that failed, or
+ * made no validation, leaves no note. */
+int ts_train_note(char *buf, size_t n);
+
 /* a model loader's check of the MODEL section `tag` of path: a training checkpoint's
  * is -1 with an error saying so (and what takes it), anything else 0 */
 int ts_train_ckpt_refuse(const char *path, const char *tag);

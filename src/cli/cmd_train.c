@@ -289,6 +289,8 @@ int cmd_train(int argc, char **argv)
            also.n && ri.copies ? " (+ --also, --reinterleave)" : also.n ? " (+ --also)"
            : ri.copies ? " (+ --reinterleave)" : "", d.n_ids, ts_plural((size_t)d.n_ids), dt, out);
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
+    char note[512];
+    if (rank == 0 && ts_train_note(note, sizeof note)) cli_say(stderr, "tracesynth: note: train: %s\n", note);
     /* the budget plans the iterations and the work after the loop on a few timed ones: a
      * run that still took longer (a busier machine, or that work's estimate short) says by
      * how much */

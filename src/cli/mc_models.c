@@ -47,6 +47,8 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
         for (int c = 0; c < TS_NCH; c++)
             if (m->has & 1u << c) printf(" %s", ts_ch_names[c]);
         printf("), %.2f s -> %s\n", ts_now() - t0, out);
+        char note[512];
+        if (ts_train_note(note, sizeof note)) cli_say(stderr, "tracesynth: note: train: %s\n", note);
     }
     ts_mc_model_free(m);
     ts_mc_free(&d);

@@ -566,11 +566,15 @@ static void shown_value(double v, char *buf, size_t n)
     else snprintf(buf, n, "%g", v);
 }
 
+/* kept: the model file, which holds the best validated weights (iteration best_iter,
+ * validation loss best); its .ckpt is the run at its last validation, iteration ck_iter */
 static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, const char *what, double v,
-                     double gn, const char *kept)
+                     double gn, const char *kept, long long best_iter, double best, long long ck_iter)
 {
     char tail[1024] = "";
-    if (kept) snprintf(tail, sizeof tail, "; the last good model %s and its .ckpt are intact", kept);
+    if (kept)
+        snprintf(tail, sizeof tail, "; the best validated model %s (iteration %lld, validation loss %g) and its "
+                 ".ckpt (iteration %lld) are intact", kept, best_iter, best, ck_iter);
     else if (c->resume) snprintf(tail, sizeof tail, "; the checkpoint %s is intact", c->resume);
     char vs[32], gs[32], gpart[64] = "";
     shown_value(v, vs, sizeof vs);
@@ -580,6 +584,34 @@ static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, co
     if (c->hint) snprintf(hint, sizeof hint, "%s", c->hint);
     else diverge_hint(c, hint, sizeof hint);
     ts_fail("%s: training diverged at iteration %ld (%s %s%s)%s; %s", net->name, it, what, vs, gpart, tail, hint);
+}
+
+/* the last successful run's validations, for ts_train_note: set when it validated */
+static struct {
+    int set;
+    char name[64];
+    double best, last, lr;
+    long long best_iter, last_iter;
+} last_run;
+
+int ts_train_note(char *buf, size_t n)
+{
+    if (buf && n) buf[0] = 0;
+    if (!last_run.set) return 0;
+    const double best = last_run.best, last = last_run.last;
+    /* far above the best: more than 100 times it (a loss that can be 0 or below has no such
+     * ratio), or no number at all */
+    if (isfinite(last) && !(best > 0 && last > 100 * best)) return 0;
+    char how[64];
+    if (isfinite(last)) snprintf(how, sizeof how, "%.3g times the best", last / best);
+    else snprintf(how, sizeof how, "not finite; the best");
+    char ls[32];
+    shown_value(last, ls, sizeof ls);
+    if (buf && n)
+        snprintf(buf, n, "%s: the last validation loss, %s (iteration %lld), is %s, %g (iteration %lld), which is "
+                 "the model kept: training went astray after it; try a --lr below %g", last_run.name, ls,
+                 last_run.last_iter, how, best, last_run.best_iter, last_run.lr);
+    return 1;
 }
 
 /* a warm-up given for a constant rate would be ignored: -1 + error. Known only once a
@@ -859,6 +891,7 @@ int ts_train_iter(const ts_train_net *net, ts_adam *adam, ts_rng *rng, double lr
 int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
 {
     const size_t np = net->n;
+    memset(&last_run, 0, sizeof last_run);   /* a failed run leaves no note of an earlier one */
     int rank, nranks;
     ts_train_world(&rank, &nranks);
     if (nranks > 1 && !net->step_part)
@@ -1005,6 +1038,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     double loss_sum = st.loss_sum;
     long loss_n = (long)st.loss_n;
     const char *kept = NULL;
+    double last_vl = NAN;   /* this run's last validation loss, and its iteration (-1: none yet) */
+    long last_vi = -1;
     /* the model file holds the best so far: this run saved it, or it is the resumed run's
      * own (a resume from another file's checkpoint has written nothing under -o yet) */
     int written = ckpt && c->resume && st.best_iter >= 0 && ts_same_file(c->resume, ckpt) == 1;
@@ -1016,7 +1051,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         if (!isfinite(loss) || !isfinite(gn)) {   /* (no update was made) */
             ts_progress_end(&prog);
             ts_train_log(c->log_path, "\"event\":\"diverged\",\"iter\":%ld", it + 1);   /* the error is this: */
-            diverged(c, net, it + 1, "loss", (double)loss, gn, kept);
+            diverged(c, net, it + 1, "loss", (double)loss, gn, kept, (long long)st.best_iter, st.best,
+                     (long long)st.iter);
             goto done;
         }
         if (c->ema > 0) ema_update(ema, net->params, np, ema_decay(c->ema, adam.step));
@@ -1065,9 +1101,12 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             if (!isfinite(vl)) {
                 ts_progress_end(&prog);
                 ts_train_log(c->log_path, "\"event\":\"diverged\",\"iter\":%ld", done_it);
-                diverged(c, net, done_it, "validation loss", vl, -1, kept);
+                diverged(c, net, done_it, "validation loss", vl, -1, kept, (long long)st.best_iter, st.best,
+                         (long long)st.iter);
                 goto done;
             }
+            last_vl = vl;
+            last_vi = done_it;
             int improved = vl < st.best;
             ok = 1;
             if (improved) {
@@ -1100,6 +1139,15 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     ok = ts_train_log(c->log_path, "\"event\":\"end\",\"iter\":%lld,\"best_valid_loss\":%.6g,\"best_iter\":%lld",
                       (long long)c->iters, st.best, (long long)st.best_iter) == 0;   /* a resume past it is refused */
     if (!all_ok(ok, nranks, net->name)) goto done;
+    if (last_vi >= 0 && st.best_iter >= 0) {
+        last_run.set = 1;
+        snprintf(last_run.name, sizeof last_run.name, "%s", net->name);
+        last_run.best = st.best;
+        last_run.best_iter = (long long)st.best_iter;
+        last_run.last = last_vl;
+        last_run.last_iter = last_vi;
+        last_run.lr = c->lr.lr;
+    }
     rc = 0;
 done:
     ts_path_unlock(&lock_out);
