@@ -457,30 +457,30 @@ static void split_short_trace(void)
               "%s", err);
     snprintf(args, sizeof args, "split %s/ds1800 --length 180 --windows 50 -o %s/sp1", dir, dir);
     CHECK(run_stdout(args, out, sizeof out) == 0);
-    CHECK_MSG(strstr(out, "note: the validation part (180 events) holds only 1 distinct window of length 180") &&
-              strstr(out, "note: the testing part (360 events) holds only 50 distinct") == NULL, "%s", out);
+    CHECK_MSG(strstr(out, "note: the validation part (180 events) holds only 1 window of length 180 at distinct starts") &&
+              strstr(out, "note: the testing part (360 events) holds only 50 window") == NULL, "%s", out);
     snprintf(args, sizeof args, "split %s/ds1800 --length 200 --fractions 0.6,0.2,0.2 -o %s/sp2", dir, dir);
     CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "validation    500 windows in [1080, 1440)") &&
-              strstr(out, "testing part (360 events) holds only 161 distinct windows of length 200; "
-                          "339 of the 500 are repeats"), "%s", out);
+              strstr(out, "testing part (360 events) holds only 161 windows of length 200 at distinct "
+                          "starts; 339 of the 500 are repeats"), "%s", out);
     /* more windows than both the default 500 and a part's distinct ones: an error naming the
      * part, before any window is built (the largest --windows used to build gigabytes) */
     snprintf(args, sizeof args, "split %s/ds1800 --length 20 --windows 16777216 -o %s/sp4", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK_MSG(strstr(err, "ds1800: --windows 16777216: the validation part [1260, 1440) of 180 events holds only "
-                          "161 distinct windows of length 20 (at most 500 windows)"), "%s", err);
+                          "161 windows of length 20 at distinct starts (at most 500 windows)"), "%s", err);
     snprintf(args, sizeof args, "split %s/ds1800 --length 20 --windows 501 -o %s/sp4", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 1 && strstr(err, "validation part") && strstr(err, "(at most 500 windows)"));
-    /* up to the default, repeats (noted); up to a part's distinct windows, none */
+    /* up to the default, repeats (noted); up to a part's windows at distinct starts, none */
     snprintf(args, sizeof args, "split %s/ds1800 --length 20 --windows 500 -o %s/sp4", dir, dir);
     CHECK(run_stdout(args, out, sizeof out) == 0 && strstr(out, "339 of the 500 are repeats"));
     snprintf(args, sizeof args, "split %s/ds1800 --length 20 --fractions 0.2,0.4,0.4 --windows 701 -o %s/sp5", dir, dir);
     CHECK(run_stdout(args, out, sizeof out) == 0 && strstr(out, "validation    701 windows") && !strstr(out, "repeats"));
     snprintf(args, sizeof args, "split %s/ds1800 --length 20 --fractions 0.2,0.4,0.4 --windows 702 -o %s/sp6", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 1);
-    CHECK_MSG(strstr(err, "the validation part [360, 1080) of 720 events holds only 701 distinct windows of "
-                          "length 20 (at most 701 windows)"), "%s", err);
+    CHECK_MSG(strstr(err, "the validation part [360, 1080) of 720 events holds only 701 windows of "
+                          "length 20 at distinct starts (at most 701 windows)"), "%s", err);
     snprintf(args, sizeof args, "train --model ngram %s/ds1800 --length 20 --windows 16777216 -o %s/big.tsm", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 1 && strstr(err, "(at most 500 windows)"));
     snprintf(p, sizeof p, "%s/sp2/split.txt", dir);
@@ -496,7 +496,22 @@ static void split_short_trace(void)
     CHECK(run_cli(args, err, sizeof err) == 0);
     snprintf(args, sizeof args, "impute %s/short.tsm --input %s/ds1800 --fractions 0.6,0.2,0.2", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 0);
-    CHECK_MSG(strstr(err, "holds only 161 distinct windows of length 200; 339 of the 500"), "%s", err);
+    CHECK_MSG(strstr(err, "holds only 161 windows of length 200 at distinct starts; 339 of the 500"), "%s", err);
+    /* a stream of one event repeated: its windows all hold the same events, so the note
+     * counts what it says it counts (starts), as split's help and note do */
+    snprintf(p, sizeof p, "%s/ds-same", dir);
+    int32_t *same = ts_calloc(1800, sizeof *same);
+    d.stream = (ts_seq){same, 1800};
+    REQUIRE(ts_dataset_save(p, &d) == 0);
+    free(same);
+    snprintf(args, sizeof args, "train --model unigram %s/ds-same --length 160 --windows 20 -o %s/same.tsm", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "impute %s/same.tsm --input %s/ds-same --length 160", dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "note: impute: the test part of") && strstr(err, "holds only 201 windows of length 160 at "
+              "distinct starts; 299 of the 500 are repeats") && !strstr(err, "distinct windows"), "%s", err);
+    CHECK(run_stdout("split --help", out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "windows at distinct starts") && !strstr(out, "distinct windows"), "%s", out);
     snprintf(args, sizeof args, "split %s/ds1800 --length 20 --fractions 0.7,0.2,0.2 -o %s/sp3", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK_MSG(strstr(err, "add up to 1.1, not 1"), "%s", err);
@@ -1479,7 +1494,7 @@ static void model_option_long_value(void)
 }
 
 /* a blackout longer than the windows is refused in one line, before the note on a test
- * part with fewer distinct windows than asked for */
+ * part with fewer windows at distinct starts than asked for */
 static void impute_long_blackout_one_line(void)
 {
     char args[1024], err[1024];

@@ -251,8 +251,9 @@ typedef struct {
 } ts_split;
 /* the time split's parts in thousandths of the stream: training, validation, testing */
 extern const int ts_split_default_permille[3];   /* {700, 100, 200} */
-/* the default number of validation and test windows; a part holding fewer distinct windows
- * repeats some, but more windows than both this and the part's distinct ones is an error */
+/* the default number of validation and test windows; a part holding fewer windows at
+ * distinct starts repeats some, but more windows than both this and the part's starts is
+ * an error */
 #define TS_SPLIT_DEFAULT_WINDOWS 500
 /* "0.7,0.1,0.2" -> {700, 100, 200}: three fractions in (0, 1), each a whole number of
  * thousandths, summing to 1 */
@@ -266,7 +267,7 @@ size_t ts_split_max_length(size_t n, const int permille[3]);
 int  ts_split_parse(const char *s, ts_split_kind *out);
 const char *ts_split_name(ts_split_kind k);
 /* time: stream [0,.7n) stride windows, valid/test nwin evenly spaced windows (a part of P
- * events holds P - L + 1 distinct windows: nwin above both that and TS_SPLIT_DEFAULT_WINDOWS
+ * events holds P - L + 1 windows at distinct starts: nwin above both that and TS_SPLIT_DEFAULT_WINDOWS
  * is an error naming the part and the count; paper: the same against the training windows).
  * paper: sequence_length_L/training (or stride-5 windows over the whole stream when
  * absent) and sequence_length_L/testing; valid = nwin evenly spaced training windows. */

@@ -149,7 +149,8 @@ int cli_dataset_output_check(const char *out, const char *dataset);
                "paper: the published windows (they leak); time: the\n" \
                "stream cut in time, training first (default)"), \
     TS_OPT_SIZE_(0, "windows", &(s)->windows, "N", 1, 1 << 24, "validation and test windows (default 500; at most\n" \
-                 "500 or a part's distinct windows, whichever is more)"), \
+                 "500 or a part's windows at distinct starts, whichever\n" \
+                 "is more)"), \
     TS_OPT_CB_(0, "fractions", (s)->permille, "A,B,C", cli_opt_fractions, \
                "time split shares: training, validation, testing, each\n" \
                "a multiple of 0.001, summing to 1 (default 0.7,0.1,0.2;\n" \

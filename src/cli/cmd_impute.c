@@ -189,8 +189,8 @@ int cmd_impute(int argc, char **argv)
         goto done;
     }
     if (distinct < x.n)
-        cli_say(stderr, "tracesynth: note: impute: the test part of %s holds only %zu distinct "
-                "windows of length %zu; %zu of the %zu are repeats\n", input, distinct, x.len,
+        cli_say(stderr, "tracesynth: note: impute: the test part of %s holds only %zu window%s of length %zu "
+                "at distinct starts; %zu of the %zu are repeats\n", input, distinct, ts_plural(distinct), x.len,
                 x.n - distinct, x.n);
     is.source = input;
     is.names = &names;

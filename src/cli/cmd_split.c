@@ -20,9 +20,11 @@ static void split_help(FILE *f)
         "               sequence_length_L/testing; validation = N evenly spaced\n"
         "               training windows. Known to leak: test windows occur verbatim in\n"
         "               the training data (the count is printed).\n"
-        "A part too short for N distinct windows repeats some (the count is printed); a\n"
-        "part of P events holds P - L + 1 distinct windows, and N above both that and\n"
-        "500 (the default) is an error naming the part (train and impute the same).\n");
+        "A part too short for N windows at distinct starts repeats some (the count is\n"
+        "printed; starts are counted, not contents: a repetitive trace's windows at two\n"
+        "starts may hold the same events); a part of P events holds P - L + 1 windows at\n"
+        "distinct starts, and N above both that and 500 (the default) is an error\n"
+        "naming the part (train and impute the same).\n");
 }
 
 static void print_summary(const char *dataset, const char *out, const ts_split_data *d,
@@ -42,8 +44,8 @@ static void print_summary(const char *dataset, const char *out, const ts_split_d
         size_t dn[2] = {sp->valid_distinct, sp->test_distinct}, pl[2] = {b - a, n - b};
         for (int k = 0; k < 2; k++)
             if (dn[k] < s->windows)
-                printf("  note: the %s part (%zu event%s) holds only %zu distinct window%s of "
-                       "length %zu; %zu of the %zu are repeats\n"
+                printf("  note: the %s part (%zu event%s) holds only %zu window%s of "
+                       "length %zu at distinct starts; %zu of the %zu are repeats\n"
                        "        (fewer --windows, a shorter --length or a larger share in --fractions avoid them)\n",
                        pn[k], pl[k], ts_plural(pl[k]), dn[k], ts_plural(dn[k]), s->length, s->windows - dn[k],
                        s->windows);

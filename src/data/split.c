@@ -162,11 +162,11 @@ static int check_windows(const char *where, const char *part, size_t lo, size_t 
     size_t cap = distinct > TS_SPLIT_DEFAULT_WINDOWS ? distinct : TS_SPLIT_DEFAULT_WINDOWS;
     if (nwin <= cap) return 0;
     if (hi > lo)
-        return ts_fail("%s: --windows %zu: the %s part [%zu, %zu) of %zu event%s holds only %zu distinct window%s of "
-                       "length %zu (at most %zu windows)", where, nwin, part, lo, hi, hi - lo, ts_plural(hi - lo),
-                       distinct, ts_plural(distinct), L, cap);
-    return ts_fail("%s: --windows %zu: the %s holds only %zu distinct window%s of length %zu (at most %zu windows)",
-                   where, nwin, part, distinct, ts_plural(distinct), L, cap);
+        return ts_fail("%s: --windows %zu: the %s part [%zu, %zu) of %zu event%s holds only %zu window%s of "
+                       "length %zu at distinct starts (at most %zu windows)", where, nwin, part, lo, hi, hi - lo,
+                       ts_plural(hi - lo), distinct, ts_plural(distinct), L, cap);
+    return ts_fail("%s: --windows %zu: the %s are only %zu, of length %zu (at most %zu windows)", where, nwin, part,
+                   distinct, L, cap);
 }
 
 static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin, const int pm[3],
