@@ -135,7 +135,7 @@ static void threads_from_environment(void)
     CHECK_MSG(rc == 0 && strstr(out, "(3 threads;"), "exit %d: %s", rc, out);
     snprintf(args, sizeof args, "bench data --runs 1 --windows %s --threads 1", path);
     rc = run_stdout(args, out, sizeof out);
-    CHECK_MSG(rc == 0 && strstr(out, "(1 threads;"), "exit %d: %s", rc, out);   /* --threads wins */
+    CHECK_MSG(rc == 0 && strstr(out, "(1 thread;"), "exit %d: %s", rc, out);   /* --threads wins; "1 thread" */
     if (saved) setenv("OMP_NUM_THREADS", keep, 1);
     else unsetenv("OMP_NUM_THREADS");
 }

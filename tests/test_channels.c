@@ -201,6 +201,8 @@ static void malformed_channels(void)
     char e[512];
     const int32_t five[5] = {0, 0, 0, 0, 0};
     CHECK_MSG(strstr(load_with("cpu.npy", 0, five, 5, e, sizeof e), "cpu.npy: 5 values, but stream.txt has 6 events"), "%s", e);
+    /* one of each: "1 value", not "1 values" */
+    CHECK_MSG(strstr(load_with("cpu.npy", 0, five, 1, e, sizeof e), "cpu.npy: 1 value, but stream.txt has 6 events"), "%s", e);
     const int32_t comm[6] = {2, 2, 3, 0, 9, 1};
     CHECK_MSG(strstr(load_with("comm.npy", 0, comm, 6, e, sizeof e), "comm.npy: event 4: value 9 outside the vocabulary [0, 5)"), "%s", e);
     const int32_t tid[6] = {0, 1, 2, 256, 0, 0};

@@ -151,7 +151,7 @@ static void windows_sized_by_data(void)
     CHECK(w.n == 3 && w.len == 1 && w.data[2] == 9);
     ts_windows_free(&w);
     /* a short line after long ones, where the capacity bound is tight */
-    expect_bad_windows(d, "1,2,3\n4,5,6\n7\n", "3:", "window of 1 IDs, expected 3");
+    expect_bad_windows(d, "1,2,3\n4,5,6\n7\n", "3:", "window of 1 ID, expected 3");
 }
 
 static void write_bytes(const char *p, const void *b, size_t n)

@@ -2393,7 +2393,7 @@ static void ftrace_raw_syscalls(void)
     REQUIRE(ftrace_text(raw, NULL, "x86_64", &t, &notes, NULL) == 0);
     CHECK(names_are(t.names, t.n, "openat newstat nr_999"));
     CHECK(t.has_ret[0] && t.ret[0] == 3 && t.has_ret[1] && t.ret[1] == -2 && !t.has_ret[2]);
-    CHECK_MSG(notes && strstr(notes, "1 raw_syscalls events have a number the x86_64 table lacks (e.g. 999)"), "%s",
+    CHECK_MSG(notes && strstr(notes, "1 raw_syscalls event has a number the x86_64 table lacks (e.g. 999)"), "%s",
               notes);
     free(notes);
     ts_ctf_trace_free(&t);

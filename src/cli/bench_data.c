@@ -74,8 +74,8 @@ int bench_data(int argc, char **argv)
         double dt = ts_now() - t0;
         if (dt < best) best = dt;
     }
-    printf("generation metrics: %zu x %zu against %zu events in %.1f ms (%d threads; d_trans %.4f)\n", sn, sl,
-           tn, best * 1e3, ts_get_threads(), g.d_trans);
+    printf("generation metrics: %zu x %zu against %zu event%s in %.1f ms (%d thread%s; d_trans %.4f)\n", sn, sl,
+           tn, ts_plural(tn), best * 1e3, ts_get_threads(), ts_plural((size_t)ts_get_threads()), g.d_trans);
     free(t);
     free(s);
     return 0;

@@ -99,8 +99,8 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
     int rc = ts_sc_analyse_arch(dropped, arch, 0, &ad);
     if (rc == 0 && (rc = ts_sc_analyse_arch(filled, arch, 0, &af)) != 0) ts_sc_analysis_free(&ad);
     if (rc == 0) {
-        printf("\nloss %.1f %% requested: %llu of %llu events dropped (%.2f %%) in %zu gap%s (%llu burst%s of %ld-%ld)\n",
-               rate * 100, (unsigned long long)st.dropped, (unsigned long long)st.events,
+        printf("\nloss %.1f %% requested: %llu of %llu event%s dropped (%.2f %%) in %zu gap%s (%llu burst%s of %ld-%ld)\n",
+               rate * 100, (unsigned long long)st.dropped, (unsigned long long)st.events, ts_plural((size_t)st.events),
                st.events ? 100.0 * (double)st.dropped / (double)st.events : 0.0, st.n_gaps, ts_plural(st.n_gaps),
                (unsigned long long)st.bursts, ts_plural((size_t)st.bursts), bmin, bmax);
         printf("  gaps matched between drop and fill: %lld of %zu\n", (long long)matched, st.n_gaps);
@@ -247,16 +247,18 @@ int bench_fill(int argc, char **argv)
     /* the fill numbers a CPU's gaps with the trace's own among the dropped ones: scored
      * against what was dropped, every figure would be wrong */
     if (truth.gaps) {
-        ts_fail("%s: the trace lost events already (%llu gap%s, %llu events counted; 'tracesynth gaps' lists them): "
+        ts_fail("%s: the trace lost events already (%llu gap%s, %llu event%s counted; 'tracesynth gaps' lists them): "
                 "bench fill drops and scores on a complete trace", trace, (unsigned long long)truth.gaps,
-                truth.gaps == 1 ? "" : "s", (unsigned long long)truth.lost);
+                truth.gaps == 1 ? "" : "s", (unsigned long long)truth.lost, ts_plural((size_t)truth.lost));
         ts_sc_analysis_free(&truth);
         if (!keep) ts_temp_dir_remove(work);
         ts_opt_free(&args);
         return cli_fail();
     }
-    printf("bench fill: %s, model %s, bursts of %ld-%ld events, seed %ld\n", trace, model, bmin, bmax, seed);
-    printf("truth: %llu system call entries in %zu thread%s, %.2f %% without exit\n", (unsigned long long)truth.total,
+    printf("bench fill: %s, model %s, bursts of %ld-%ld event%s, seed %ld\n", trace, model, bmin, bmax,
+           ts_plural((size_t)bmax), seed);
+    printf("truth: %llu system call entr%s in %zu thread%s, %.2f %% without exit\n", (unsigned long long)truth.total,
+           truth.total == 1 ? "y" : "ies",
            truth.n, ts_plural(truth.n), 100 * ts_sc_unmatched_share(&truth));
     for (int i = 0; i < rates.n && rc == 0; i++) {
         rc = one_rate(trace, work, rates.v[i], bmin, bmax, seed, model, &args, context, one, !quiet, arch, &truth, (int)top);

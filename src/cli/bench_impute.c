@@ -266,15 +266,16 @@ static void print_dataset(const bench_args *a, const dset_result *R)
 {
     int nl = a->lens.n, np = a->pos.n, nk = a->ks.n;
     char title[512];
-    snprintf(title, sizeof title, "%s: %s, %s split, %zu test windows", R->name, a->model,
-             ts_split_name(a->ss.kind), R->test_n[0]);
+    snprintf(title, sizeof title, "%s: %s, %s split, %zu test window%s", R->name, a->model,
+             ts_split_name(a->ss.kind), R->test_n[0], ts_plural(R->test_n[0]));
     print_grid(title, R->cells, a->lens.v, nl, a->pos.v, np, a->ks.v, nk);
     for (int li = 0; li < nl; li++) {
         double imp = 0;
         for (int j = 0; j < np * nk; j++) imp += R->cells[(size_t)li * np * nk + j].seconds;
-        printf("  L=%ld: train %.3f s (%zu stream events), impute %zu windows %.3f s "
-               "(mean of %d settings; %.3f s in all)\n", a->lens.v[li], R->train_s[li], R->stream_n[li],
-               R->test_n[li], imp / (np * nk), np * nk, imp);
+        printf("  L=%ld: train %.3f s (%zu stream event%s), impute %zu window%s %.3f s "
+               "(mean of %d setting%s; %.3f s in all)\n", a->lens.v[li], R->train_s[li], R->stream_n[li],
+               ts_plural(R->stream_n[li]), R->test_n[li], ts_plural(R->test_n[li]), imp / (np * nk), np * nk,
+               ts_plural((size_t)(np * nk)), imp);
     }
     printf("\n");
     fflush(stdout);
@@ -328,8 +329,8 @@ static void print_summary(const bench_args *a, const dset_result *res, int ndata
             tr += res[di].train_s[li];
             for (int j = 0; j < np * nk; j++) imp += res[di].cells[(size_t)li * np * nk + j].seconds;
         }
-        printf("speed L=%ld: train %.3f s, impute %zu windows %.3f s (means over %d datasets)\n",
-               lens[li], tr / nok, tn, imp / ((double)nok * np * nk), nok);
+        printf("speed L=%ld: train %.3f s, impute %zu window%s %.3f s (means over %d datasets)\n",
+               lens[li], tr / nok, tn, ts_plural(tn), imp / ((double)nok * np * nk), nok);
     }
     if (nk > 1 || np > 1 || nl > 1) {
         /* the whole grid averaged over the datasets, as in the study's tables */

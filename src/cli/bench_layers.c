@@ -411,8 +411,8 @@ int bench_layers(int argc, char **argv)
     }
     int cores = omp_get_num_procs();
     if (ts_get_threads() > 1 && load > cores)
-        printf("note: load average %.1f on %d cores; multi-threaded times suffer from other work "
-               "(--threads 1 measures one core)\n", load, cores);
+        printf("note: load average %.1f on %d core%s; multi-threaded times suffer from other work "
+               "(--threads 1 measures one core)\n", load, cores, ts_plural((size_t)cores));
     printf("\n");
     int bs[2] = {16, 32}, cs[3] = {64, 128, 256};
     int nb = batch ? 1 : 2, nc = channels ? 1 : 3;

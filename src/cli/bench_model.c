@@ -567,7 +567,7 @@ static int one_size(const bench_cfg *bc, size3 s, double peak)
     print_stats(res.train);
     printf("   denoise ");
     print_stats(res.denoise);
-    printf("   peak %.0f MiB   (denoise: %d steps)\n", res.rss, res.denoise_k);
+    printf("   peak %.0f MiB   (denoise: %d step%s)\n", res.rss, res.denoise_k, ts_plural((size_t)res.denoise_k));
     if (bc->vs_torch) {
         torch_result tr;
         if (run_torch(bc, s, &tr) != 0) return -1;
@@ -716,8 +716,8 @@ int bench_model(int argc, char **argv)
     loadavg(load, sizeof load);
     ts_blas_describe(blas, sizeof blas);
     double peak = gemm_peak_child();
-    printf("%s, L = %ld, %d threads, %s; %ld timed runs after a warm-up: median (min-max)\n", model, L,
-           ts_get_threads(), blas, runs);
+    printf("%s, L = %ld, %d thread%s, %s; %ld timed run%s after a warm-up: median (min-max)\n", model, L,
+           ts_get_threads(), ts_plural((size_t)ts_get_threads()), blas, runs, ts_plural((size_t)runs));
     printf("GEMM peak (ts_sgemm n = 1024, %s products): %.1f GFLOP/s; load average before: %s\n",
            ts_precision_name(ts_get_precision()), peak, load);
     for (int i = 0; i < nsz && rc == 0; i++)

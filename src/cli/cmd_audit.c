@@ -58,8 +58,8 @@ int cmd_audit(int argc, char **argv)
     if (isnan(share)) {
         rc = -1;
     } else if (train.len < test.len) {
-        rc = ts_fail("%s: rows of %zu events are shorter than the %zu-event test windows of %s",
-                     train_p, train.len, test.len, test_p);
+        rc = ts_fail("%s: rows of %zu event%s are shorter than the %zu-event test windows of %s",
+                     train_p, train.len, ts_plural(train.len), test.len, test_p);
     } else {
         size_t found = (size_t)(share * (double)test.n + 0.5);
         if (train.n == 1)

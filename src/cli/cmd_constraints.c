@@ -48,8 +48,9 @@ int cmd_constraints(int argc, char **argv)
                 if (k.card[c])
                     snprintf(chans + strlen(chans), sizeof chans - strlen(chans), "%s %s",
                              chans[0] ? "" : "; per event type:", ts_ch_names[c]);
-            cli_say(cli_msg_stream(out), "constraints of %s (first %zu of %zu events): %zu event types, %zu allowed "
-                    "transitions of %zu%s -> %s\n", args.pos[0], ntrain, m.n, types, edges, types * types, chans, out);
+            cli_say(cli_msg_stream(out), "constraints of %s (first %zu of %zu event%s): %zu event type%s, %zu allowed "
+                    "transition%s of %zu%s -> %s\n", args.pos[0], ntrain, m.n, ts_plural(m.n), types, ts_plural(types),
+                    edges, ts_plural(edges), types * types, chans, out);
         }
         if (learned) ts_constraints_free(&k);
         ts_mc_free(&m);

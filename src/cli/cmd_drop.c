@@ -49,8 +49,8 @@ int cmd_drop(int argc, char **argv)
     ts_drop_stats st;
     rc = ts_ctf_drop(args.pos[0], out, &o, &st);
     if (rc == 0)
-        cli_say(cli_msg_stream(out), "drop: %llu of %llu events dropped (%.2f %%) in %llu burst%s -> %s\n",
-                (unsigned long long)st.dropped, (unsigned long long)st.events,
+        cli_say(cli_msg_stream(out), "drop: %llu of %llu event%s dropped (%.2f %%) in %llu burst%s -> %s\n",
+                (unsigned long long)st.dropped, (unsigned long long)st.events, ts_plural((size_t)st.events),
                 st.events ? 100.0 * (double)st.dropped / (double)st.events : 0.0, (unsigned long long)st.bursts,
                 ts_plural((size_t)st.bursts), out);
     /* the rate is an expectation: a short trace holds few bursts, and the share dropped can

@@ -253,13 +253,13 @@ static int eval_impute(const eval_args *a)
     if (ts_windows_load(a->imputed, max_id, 0, &I)) goto done;
     if (ts_mask_load(a->mask, &mask, &mn, &ml)) goto done;
     if (I.n != O.n || I.len != O.len) {
-        ts_fail("%s: %zu windows of %zu events, but %s has %zu windows of %zu", a->imputed, I.n,
-                I.len, a->original, O.n, O.len);
+        ts_fail("%s: %zu window%s of %zu event%s, but %s has %zu window%s of %zu", a->imputed, I.n, ts_plural(I.n),
+                I.len, ts_plural(I.len), a->original, O.n, ts_plural(O.n), O.len);
         goto done;
     }
     if (mn != O.n || ml != O.len) {
-        ts_fail("%s: %zu windows of %zu events, but %s has %zu windows of %zu", a->mask, mn, ml,
-                a->original, O.n, O.len);
+        ts_fail("%s: %zu window%s of %zu event%s, but %s has %zu window%s of %zu", a->mask, mn, ts_plural(mn), ml,
+                ts_plural(ml), a->original, O.n, ts_plural(O.n), O.len);
         goto done;
     }
     ts_impute_metrics m;
@@ -339,7 +339,7 @@ done:
 
 static void describe(const char *what, const ts_windows *w)
 {
-    printf("  %-10s %zu window%s of %zu events\n", what, w->n, w->n == 1 ? "" : "s", w->len);
+    printf("  %-10s %zu window%s of %zu event%s\n", what, w->n, w->n == 1 ? "" : "s", w->len, ts_plural(w->len));
 }
 
 /* the event names of a dataset directory (its vocab.tsv); v->n == 0: none, or a file */
@@ -451,12 +451,13 @@ static int eval_generate(const eval_args *a)
             printf("  %-19s %8s   no --train\n", "D_trans, memorized", "-");
         }
         if (d) {
-            printf("  next event, order-%d Kneser-Ney n-gram scored on real (%zu events):\n", ds.order, R.n * R.len);
-            printf("  %-19s %8.2f   %% top-1, %.4f bits per event (trained on %zu events)\n", "trained on synth",
-                   ds.accuracy, ds.bits, ds.synth_events);
+            printf("  next event, order-%d Kneser-Ney n-gram scored on real (%zu event%s):\n", ds.order, R.n * R.len,
+                   ts_plural(R.n * R.len));
+            printf("  %-19s %8.2f   %% top-1, %.4f bits per event (trained on %zu event%s)\n", "trained on synth",
+                   ds.accuracy, ds.bits, ds.synth_events, ts_plural(ds.synth_events));
             if (ds.has_train)
-                printf("  %-19s %8.2f   %% top-1, %.4f bits per event (trained on %zu events)\n", "trained on train",
-                       ds.train_accuracy, ds.train_bits, ds.train_events);
+                printf("  %-19s %8.2f   %% top-1, %.4f bits per event (trained on %zu event%s)\n", "trained on train",
+                       ds.train_accuracy, ds.train_bits, ds.train_events, ts_plural(ds.train_events));
         }
     }
     rc = 0;

@@ -212,8 +212,9 @@ int cmd_fill(int argc, char **argv)
     if (rc == 0) {
         /* standard output that is the text's is the text alone */
         FILE *msg = text && (!strcmp(text, "-") || cli_msg_stream(text) == stderr) ? stderr : cli_msg_stream(out);
-        cli_say(msg, "fill: %zu gap%s, %llu events reconstructed among %llu recorded (train %.1f s, "
+        cli_say(msg, "fill: %zu gap%s, %llu event%s reconstructed among %llu recorded (train %.1f s, "
                 "impute %.1f s, write %.1f s) -> %s\n", res.n, res.n == 1 ? "" : "s", (unsigned long long)res.reconstructed,
+                ts_plural((size_t)res.reconstructed),
                (unsigned long long)res.events, res.train_s, res.impute_s, res.write_s, out);
         if (text && !strcmp(text, "-")) {
             fflush(stdout);

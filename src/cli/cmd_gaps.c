@@ -139,12 +139,13 @@ int cmd_gaps(int argc, char **argv)
             double share = evs[c] + lost[c] ? 100.0 * (double)lost[c] / (double)(evs[c] + lost[c]) : 0.0;
             if (c == ncpu) printf("  CPU ?");
             else printf("  CPU %d", c);
-            printf(": %llu events, %llu lost in %llu gap%s (%.2f %%)", (unsigned long long)evs[c],
+            printf(": %llu event%s, %llu lost in %llu gap%s (%.2f %%)", (unsigned long long)evs[c], ts_plural((size_t)evs[c]),
                    (unsigned long long)lost[c], (unsigned long long)ngap[c], ngap[c] == 1 ? "" : "s", share);
             if (rec[c]) printf(", %llu reconstructed", (unsigned long long)rec[c]);
             printf("\n");
         }
-        printf("total: %llu events, %llu lost in %zu gap%s\n", (unsigned long long)l.events, (unsigned long long)total,
+        printf("total: %llu event%s, %llu lost in %zu gap%s\n", (unsigned long long)l.events, ts_plural((size_t)l.events),
+               (unsigned long long)total,
                l.n, l.n == 1 ? "" : "s");
     }
     free(lost);

@@ -117,19 +117,21 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
     if (strict && t->n_truncated) {   /* one line: the first file, and how many more */
         const ts_ctf_truncation *tr = &t->truncated[0];
         char more[64] = "";
-        if (t->n_truncated > 1) snprintf(more, sizeof more, "; %zu more stream files too", t->n_truncated - 1);
-        ts_fail("%s: stream file %s is truncated: %llu of %llu bytes unread (%llu of its %llu packets, per its "
+        if (t->n_truncated > 1)
+            snprintf(more, sizeof more, "; %zu more stream file%s too", t->n_truncated - 1, ts_plural(t->n_truncated - 1));
+        ts_fail("%s: stream file %s is truncated: %llu of %llu bytes unread (%llu of its %llu packet%s, per its "
                 "LTTng index)%s (--strict)",
                 in, tr->file, (unsigned long long)(tr->indexed - tr->size), (unsigned long long)tr->indexed,
-                (unsigned long long)tr->packets_missing, (unsigned long long)tr->packets, more);
+                (unsigned long long)tr->packets_missing, (unsigned long long)tr->packets, ts_plural((size_t)tr->packets),
+                more);
         return -1;
     }
     for (size_t i = 0; i < t->n_truncated; i++) {
         const ts_ctf_truncation *tr = &t->truncated[i];
         cli_say(stderr, "tracesynth: warning: %s: stream file %s is truncated: %llu of %llu bytes unread "
-                        "(%llu of its %llu packets, per its LTTng index); its complete packets were read\n",
+                        "(%llu of its %llu packet%s, per its LTTng index); its complete packets were read\n",
                 in, tr->file, (unsigned long long)(tr->indexed - tr->size), (unsigned long long)tr->indexed,
-                (unsigned long long)tr->packets_missing, (unsigned long long)tr->packets);
+                (unsigned long long)tr->packets_missing, (unsigned long long)tr->packets, ts_plural((size_t)tr->packets));
     }
     /* per stream: the gaps of known size, and those the tracer gave no count for (events it
      * may have lost before a stream's first packet) */
@@ -137,8 +139,8 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
     for (size_t i = 0; i < t->n_streams; i++)
         for (size_t k = 0; k < t->streams[i].n_discards; k++) unknown += !t->streams[i].discards[k].count_known;
     if (t->lost || unknown) {
-        cli_say(stderr, "tracesynth: warning: %s: the tracer reported %llu discarded events", in,
-                (unsigned long long)t->lost);
+        cli_say(stderr, "tracesynth: warning: %s: the tracer reported %llu discarded event%s", in,
+                (unsigned long long)t->lost, ts_plural((size_t)t->lost));
         if (unknown) fprintf(stderr, " and %zu gap%s of unknown size", unknown, unknown == 1 ? "" : "s");
         fputs(": the stream has gaps there (", stderr);
         int first = 1;
@@ -340,9 +342,9 @@ int cmd_ingest(int argc, char **argv)
             ts_npy_free(&a);
         }
         if (rc == 0 && w.n > 1 && !concat) {
-            rc = ts_fail("%s: %zu windows of %zu events: a dataset is one contiguous stream; give "
+            rc = ts_fail("%s: %zu windows of %zu event%s: a dataset is one contiguous stream; give "
                          "one row, or --concat to join the rows (window boundaries are lost)",
-                         inputs[0], w.n, w.len);
+                         inputs[0], w.n, w.len, ts_plural(w.len));
             ts_windows_free(&w);
         }
         if (rc == 0) {
@@ -386,8 +388,8 @@ int cmd_ingest(int argc, char **argv)
         rc = channels ? ts_ctf_load_fields(inputs[0], &o, &t) : ts_ctf_load(inputs[0], &o, &t);
         int loaded = rc == 0;
         if (rc == 0 && t.reconstructed)   /* as ftrace's reader notes them */
-            cli_say(stderr, "tracesynth: warning: %s: %zu events reconstructed by tracesynth fill (" TS_RECON_CLASS
-                            "): %s\n", inputs[0], t.reconstructed,
+            cli_say(stderr, "tracesynth: warning: %s: %zu event%s reconstructed by tracesynth fill (" TS_RECON_CLASS
+                            "): %s\n", inputs[0], t.reconstructed, ts_plural(t.reconstructed),
                     no_recon ? "left out" : "read as the events they stand for");
         if (rc == 0) rc = ctf_report(inputs[0], &t, strict);
         if (rc == 0) {

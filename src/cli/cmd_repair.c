@@ -74,7 +74,8 @@ int cmd_repair(int argc, char **argv)
         rc = ts_mc_load(args.pos[0], &m);
         /* windows of L as eval reads them: a short tail would be repaired as a window of its own */
         if (rc == 0 && len && (m.n < len || m.n % len)) {
-            rc = ts_fail("%s: %zu events are not windows of --length %zu", args.pos[0], m.n, len);
+            rc = ts_fail("%s: %zu event%s %s not windows of --length %zu", args.pos[0], m.n, ts_plural(m.n),
+                         m.n == 1 ? "is" : "are", len);
             ts_mc_free(&m);
         }
         if (rc == 0 && part > 0) {   /* [0, a), [a, b), [b, n) */

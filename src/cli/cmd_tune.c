@@ -122,8 +122,8 @@ int cmd_tune_prior(int argc, char **argv)
         goto done;
     }
     if (unknown)
-        cli_say(stderr, "tracesynth: note: tune-prior: %zu validation events of %s have names the model does not "
-                "know (its <unk>)\n", unknown, args.pos[1]);
+        cli_say(stderr, "tracesynth: note: tune-prior: %zu validation event%s of %s %s names the model does not "
+                "know (its <unk>)\n", unknown, ts_plural(unknown), args.pos[1], unknown == 1 ? "has" : "have");
     ts_mdm_tune_row rows[5];
     memset(rows, 0, sizeof rows);
     double t0 = ts_now();

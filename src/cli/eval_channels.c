@@ -61,7 +61,8 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     if (ts_mc_slice(&whole, from, to, &r)) { ts_mc_free(&whole); return cli_fail(); }
     if (ts_mc_load(synthetic, &s) != 0) { ts_mc_free(&r); ts_mc_free(&whole); return cli_fail(); }
     if (len && (s.n < len || s.n % len)) {
-        ts_fail("%s: %zu events are not windows of --length %zu", synthetic, s.n, len);
+        ts_fail("%s: %zu event%s %s not windows of --length %zu", synthetic, s.n, ts_plural(s.n), s.n == 1 ? "is" : "are",
+                len);
         goto done;
     }
     if (constraints) {
@@ -117,7 +118,8 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     }
     /* once nothing can fail: an error is the one line */
     if (unknown && !json)
-        cli_say(stderr, "tracesynth: note: eval: %zu synthetic values have names the real trace lacks (counted as <unk>)\n", unknown);
+        cli_say(stderr, "tracesynth: note: eval: %zu synthetic value%s %s names the real trace lacks (counted as <unk>)\n",
+                unknown, ts_plural(unknown), unknown == 1 ? "has" : "have");
     int first = 1;
     if (json)
         printf("{\"real_part\": \"%s\", \"real_events\": %zu, \"synthetic_events\": %zu, \"length\": %zu, \"windows\": %zu, ",

@@ -13,7 +13,7 @@ int ingest_channels(ts_mc_raw *raw, ts_mc *m)
     for (int c = TS_CH_DT; c < TS_NCH; c++) {
         if (!ts_mc_has(m, c)) continue;
         if (c == TS_CH_DT) printf(" dt");
-        else printf(" %s (%d values)", ts_ch_names[c], ts_mc_card(m, c));
+        else printf(" %s (%d value%s)", ts_ch_names[c], ts_mc_card(m, c), ts_plural((size_t)ts_mc_card(m, c)));
     }
     if (m->ch[TS_CH_RET]) {
         size_t none = 0, unk = 0;

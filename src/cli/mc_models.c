@@ -43,7 +43,7 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
     double t0 = ts_now();
     int rc = ts_mc_model_train(model, &o, &m) || ts_mc_model_save(m, out);
     if (rc == 0) {
-        printf("trained %s on %s (first %zu of %zu events;", model, dataset, o.n_train, d.n);
+        printf("trained %s on %s (first %zu of %zu event%s;", model, dataset, o.n_train, d.n, ts_plural(d.n));
         for (int c = 0; c < TS_NCH; c++)
             if (m->has & 1u << c) printf(" %s", ts_ch_names[c]);
         printf("), %.2f s -> %s\n", ts_now() - t0, out);
@@ -106,7 +106,8 @@ static int events_model(const char *path, const char *dataset, const ts_mc *d, s
                        "--channels)", dataset), cli_fail();
     /* 0 would mean the whole trace to the drawer, the test part among it */
     if (ntrain == 0)
-        return ts_fail("%s: its training part holds no event (%zu events in all)", dataset, d->n), cli_fail();
+        return ts_fail("%s: its training part holds no event (%zu event%s in all)", dataset, d->n, ts_plural(d->n)),
+               cli_fail();
     ts_model *ev = NULL;
     if (ts_model_load(path, &ev) != 0) return cli_fail();
     if (ts_mc_model_events(ev, d, ntrain, given, crop, dataset, out) != 0) {
@@ -131,8 +132,8 @@ int generate_events_channels(const char *path, const char *dataset, int given, s
         return 1;
     }
     char what[512];
-    snprintf(what, sizeof what, "; other channels from the first %zu events of %s, drawn by %s", ntrain, dataset,
-             given == TS_DRAW_PAIR ? "pair" : "type");
+    snprintf(what, sizeof what, "; other channels from the first %zu event%s of %s, drawn by %s", ntrain,
+             ts_plural(ntrain), dataset, given == TS_DRAW_PAIR ? "pair" : "type");
     int rc = generate_save(m, n, L, out, ro, what);
     ts_mc_model_free(m);
     ts_mc_free(&d);
@@ -191,7 +192,8 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     parts(x.n, ss->permille, &ntrain, &nvalid);
     size_t from = ntrain + nvalid, nw = (x.n - from) / L;
     if (nw == 0) {
-        rc = cli_usage_error("impute", "the test part of %s (%zu events) holds no window of %zu", input, x.n - from, L);
+        rc = cli_usage_error("impute", "the test part of %s (%zu event%s) holds no window of %zu", input, x.n - from,
+                             ts_plural(x.n - from), L);
         goto done;
     }
     if (!prefix && pos == TS_MASK_ALL) k = L;   /* every event: the blackout is the window */

@@ -41,9 +41,9 @@ int cli_drop_bursts(const char *cmd, long bmin, long *bmax, int given, const cha
     const double top = ts_drop_rate_max(bmin, *bmax);
     for (int i = 0; i < n; i++)   /* before the trace is read */
         if (rates[i] > top)
-            return cli_usage_error(cmd, "%s %g is out of reach of bursts of %ld..%ld events: each burst follows a "
+            return cli_usage_error(cmd, "%s %g is out of reach of bursts of %ld..%ld event%s: each burst follows a "
                                    "kept event, so they drop at most %.4g %% (raise --burst-min/--burst-max or lower "
-                                   "the rate)", label, rates[i], bmin, *bmax, 100 * top);
+                                   "the rate)", label, rates[i], bmin, *bmax, ts_plural((size_t)*bmax), 100 * top);
     return 0;
 }
 

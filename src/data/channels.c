@@ -282,8 +282,8 @@ static void *load_channel(const char *path, int c, size_t n, int *rc)
         *rc = ts_fail("%s: %d-dimensional array; a channel is one value per event (shape (%zu,))", path,
                       a.ndim, n);
     } else if (a.count != n) {
-        *rc = ts_fail("%s: %zu values, but stream.txt has %zu events (every channel holds one value "
-                      "per event)", path, a.count, n);
+        *rc = ts_fail("%s: %zu value%s, but stream.txt has %zu event%s (every channel holds one value "
+                      "per event)", path, a.count, ts_plural(a.count), n, ts_plural(n));
     } else if (c == TS_CH_DT) {
         if (a.dtype != TS_NPY_F32) *rc = ts_fail("%s: dt must be float32 (log(1 + ns))", path);
         else { out = a.data; a.data = NULL; }

@@ -105,7 +105,8 @@ static int read_times(const char *path, ts_dataset *d)
     if (a.dtype != TS_NPY_I64 || a.ndim != 1)
         rc = ts_fail("%s: expected a 1-D int64 array (one time in ns per event)", path);
     else if (a.count != d->stream.n)
-        rc = ts_fail("%s: %zu times for %zu events in stream.txt", path, a.count, d->stream.n);
+        rc = ts_fail("%s: %zu time%s for %zu event%s in stream.txt", path, a.count, ts_plural(a.count), d->stream.n,
+                     ts_plural(d->stream.n));
     /* the events are in time order (ingest merges the streams so): a time that goes back is
      * damage, and would cut another dataset's part (train --also) at the wrong event */
     for (size_t i = 1; rc == 0 && i < a.count; i++) {
@@ -143,8 +144,8 @@ int ts_dataset_load(const char *dir, ts_dataset *out)
         rc = ts_vocab_read(vp, &out->vocab);
         for (size_t i = 0; rc == 0 && i < out->stream.n; i++)
             if (out->stream.ids[i] >= out->vocab.n)
-                rc = ts_fail("%s: element %zu: ID %d has no name in vocab.tsv (%d names)", sp, i,
-                             out->stream.ids[i], out->vocab.n);
+                rc = ts_fail("%s: element %zu: ID %d has no name in vocab.tsv (%d name%s)", sp, i,
+                             out->stream.ids[i], out->vocab.n, ts_plural((size_t)out->vocab.n));
     }
     free(vp);
     char *tp = ts_path_join(dir, "time_ns.npy");
@@ -231,12 +232,12 @@ int ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_win
     }
     int rc = ts_windows_read(p, out);
     if (rc == 0 && out->len != L)
-        rc = ts_fail("%s: windows of %zu events in a sequence_length_%zu folder", p, out->len, L);
+        rc = ts_fail("%s: windows of %zu event%s in a sequence_length_%zu folder", p, out->len, ts_plural(out->len), L);
     /* named events: every ID has a name, as in stream.txt (a model's IDs are the names') */
     for (size_t i = 0; rc == 0 && d->vocab.n > 0 && i < out->n * out->len; i++)
         if (out->data[i] >= d->vocab.n)
-            rc = ts_fail("%s:%zu: ID %d at position %zu has no name in vocab.tsv (%d names)", p, i / L + 1,
-                         out->data[i], i % L, d->vocab.n);
+            rc = ts_fail("%s:%zu: ID %d at position %zu has no name in vocab.tsv (%d name%s)", p, i / L + 1,
+                         out->data[i], i % L, d->vocab.n, ts_plural((size_t)d->vocab.n));
     if (rc) ts_windows_free(out);
     free(p);
     return rc == 0 ? 1 : -1;

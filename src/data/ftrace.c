@@ -703,9 +703,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 q = ts__digits(s + 37, e, &kept);
                 if (q && q < e && *q == '/' && (q = ts__digits(q + 1, e, &written))) {
                     if (written > kept)
-                        ts__note(notes, "%s: the tracer wrote %lld events and kept %lld: the %lld oldest were overwritten "
+                        ts__note(notes, "%s: the tracer wrote %lld event%s and kept %lld: the %lld oldest %s overwritten "
                                         "before the trace was read (a larger buffer_size_kb keeps them)",
-                                 path, (long long)written, (long long)kept, (long long)(written - kept));
+                                 path, (long long)written, ts_plural((size_t)written), (long long)kept,
+                                 (long long)(written - kept), written - kept == 1 ? "was" : "were");
                     const char *P = memmem(q, (size_t)(e - q), "#P:", 3);
                     if (P && ts__digits(P + 3, e, &ncpu) && ncpu <= 65536 && ncpu > *ncpus) *ncpus = ncpu;
                 }
@@ -1039,15 +1040,15 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
         ts__note(&rd.notes, "%s: both syscalls:* and raw_syscalls events: the %zu raw_syscalls ones are left out, each call "
                   "counted once", label, raw_left);
     if (unnamed)
-        ts__note(&rd.notes, "%s: %zu raw_syscalls events have a number the %s table lacks (e.g. %ld): named nr_NUMBER%s", label,
-             unnamed, ts_arch_name(arch), unnamed_nr,
+        ts__note(&rd.notes, "%s: %zu raw_syscalls event%s %s a number the %s table lacks (e.g. %ld): named nr_NUMBER%s", label,
+             unnamed, ts_plural(unnamed), unnamed == 1 ? "has" : "have", ts_arch_name(arch), unnamed_nr,
              arch == TS_ARCH_X86_64 || arch == TS_ARCH_AARCH64 ? "" : " (numbers are known for x86_64 and aarch64)");
 
     size_t n_recon = 0;
     for (size_t i = 0; rc == 0 && i < rd.n; i++) n_recon += rd.r[i].recon;
     if (n_recon)
-        ts__note(&rd.notes, "%s: %zu events reconstructed by tracesynth fill (" TS_FTRACE_RECON " lines): %s", label,
-                 n_recon, o->no_recon ? "left out" : "read as the events they stand for");
+        ts__note(&rd.notes, "%s: %zu event%s reconstructed by tracesynth fill (" TS_FTRACE_RECON " lines): %s", label,
+                 n_recon, ts_plural(n_recon), o->no_recon ? "left out" : "read as the events they stand for");
 
     /* per CPU (each below the largest, or #P): its stream, with its gaps */
     int64_t ncpus = rd.ncpus > 0 ? rd.ncpus : 1;

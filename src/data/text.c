@@ -302,7 +302,7 @@ int ts__windows_parse(const char *path, char *buf, size_t size, ts_windows *out)
             ts_fail("%s:%zu: empty line", path, i + 1);
             got = -1;
         } else if (got > 0 && got != L) {
-            ts_fail("%s:%zu: window of %ld IDs, expected %ld like line 1", path, i + 1, got, L);
+            ts_fail("%s:%zu: window of %ld ID%s, expected %ld like line 1", path, i + 1, got, ts_plural((size_t)got), L);
             got = -1;
         }
         if (got < 0) {

@@ -192,7 +192,8 @@ int ts_mc_memorized(const ts_mc *train, size_t n_train, const ts_mc *synth, size
     size_t nw = len ? synth->n / len : 0;
     *share = 0;
     if (windows) *windows = nw;
-    if (nw == 0) return ts_fail("memorization: the synthetic trace holds no window of %zu events", len);
+    if (nw == 0)
+        return ts_fail("memorization: the synthetic trace holds no window of %zu event%s", len, ts_plural(len));
     shared_channels s;
     shared_of(train, synth, &s);
     if (!s.nch) return ts_fail("memorization: the traces share no channel");

@@ -48,8 +48,8 @@ static int check_ids(const ts_windows *w, const char *what, int32_t n_names)
         int32_t id = w->data[i];
         if (id < 0 || (n_names > 0 && id >= n_names))
             return n_names > 0
-                ? ts_fail("%s: window %zu, position %zu: ID %d is outside the vocabulary (%d events)",
-                          what, i / w->len, i % w->len, (int)id, (int)n_names)
+                ? ts_fail("%s: window %zu, position %zu: ID %d is outside the vocabulary (%d event%s)",
+                          what, i / w->len, i % w->len, (int)id, (int)n_names, ts_plural((size_t)n_names))
                 : ts_fail("%s: window %zu, position %zu: negative ID %d", what, i / w->len,
                           i % w->len, (int)id);
     }

@@ -120,7 +120,7 @@ int ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s
     }
     int rc = 0;
     if (n < d->split.len)
-        rc = ts_fail("%s: its training part has %zu events (%s), fewer than the window length %zu", dir, n,
+        rc = ts_fail("%s: its training part has %zu event%s (%s), fewer than the window length %zu", dir, n, ts_plural(n),
                      inf.by_time ? "those before the main dataset's training end time" : "the training fraction",
                      d->split.len);
     int32_t *ids = rc ? NULL : ts_malloc(n * sizeof *ids);
@@ -394,7 +394,8 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
     const char *src = s->source ? s->source : "input";
     if (ts__mask_pos_check(s->pos, src)) return -1;   /* before any work: ts_mask_fill refuses it too */
     if (s->blackout == 0 || s->blackout > x->len)
-        return ts_fail("%s: a blackout of %zu events does not fit windows of %zu", src, s->blackout, x->len);
+        return ts_fail("%s: a blackout of %zu event%s does not fit windows of %zu", src, s->blackout,
+                       ts_plural(s->blackout), x->len);
     const ts_vocab *names = s->names && s->names->n > 0 ? s->names : NULL;
     int by_name = names && m->vocab.n > 0;   /* IDs matched by name in ts_model_impute_named */
     size_t nl = x->n * x->len;

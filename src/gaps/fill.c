@@ -422,7 +422,8 @@ static int train_pooled(fill_state *f, size_t L, ts_model **out)
         p += m;
     }
     ts_split sp;
-    if (f->o->progress) fprintf(stderr, "fill: training %s on the %zu events of every CPU\n", f->o->model, tot);
+    if (f->o->progress)
+        fprintf(stderr, "fill: training %s on the %zu event%s of every CPU\n", f->o->model, tot, ts_plural(tot));
     int rc = train_on(f, all, tot, L, out, &sp);
     ts_split_free(&sp);
     free(all);
@@ -690,9 +691,9 @@ static int fill_hook(void *u, const ts_rw_gap *g, const ts_recon **ev, size_t *n
         gap_rec *r = &f->gaps[i];
         if (r->stream == g->stream && r->index == g->index) {
             if (r->count != g->count)
-                return ts_fail("fill: gap %llu of stream %u lost %llu events in the first reading and %llu in the second",
+                return ts_fail("fill: gap %llu of stream %u lost %llu event%s in the first reading and %llu in the second",
                                (unsigned long long)g->index, g->stream, (unsigned long long)r->count,
-                               (unsigned long long)g->count);
+                               ts_plural((size_t)r->count), (unsigned long long)g->count);
             *ev = r->rec;
             *n = r->rec ? (size_t)r->count : 0;
             return 0;
@@ -815,7 +816,8 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         }
         if (ss->n >= MIN_TRAIN && !o->one_model) {
             ts_split sp;
-            if (o->progress) fprintf(stderr, "fill: training %s on CPU %d's %zu events\n", o->model, ss->cpu, ss->n);
+            if (o->progress)
+                fprintf(stderr, "fill: training %s on CPU %d's %zu event%s\n", o->model, ss->cpu, ss->n, ts_plural(ss->n));
             if (train_on(&f, ss->ids, ss->n, L, &ss->model, &sp) == 0) {
                 ts_model *m = ss->model;
                 calibrate_stream(&f, s, m, NULL, m->len ? m->len : Lc, (size_t)kmed);

@@ -287,9 +287,9 @@ int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop
         return ts_fail("drop: burst sizes must satisfy 1 <= min <= max, got %ld..%ld", o->burst_min, o->burst_max);
     double top = ts_drop_rate_max(o->burst_min, o->burst_max);
     if (o->rate > top)
-        return ts_fail("drop: a loss rate of %g is out of reach of bursts of %ld..%ld events: each burst "
+        return ts_fail("drop: a loss rate of %g is out of reach of bursts of %ld..%ld event%s: each burst "
                        "follows a kept event, so they drop at most %.4g %% (longer bursts or a lower rate)",
-                       o->rate, o->burst_min, o->burst_max, 100 * top);
+                       o->rate, o->burst_min, o->burst_max, ts_plural((size_t)o->burst_max), 100 * top);
     drop_state d;
     memset(&d, 0, sizeof d);
     d.o = o;

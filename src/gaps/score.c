@@ -154,7 +154,7 @@ static int analysis_ok(const ts_sc_analysis *a, const char *fn, const char *arg)
 {
     if (!a) return ts_fail_null(fn, arg);
     if (a->n && (!a->tid || !a->entries))
-        return ts_fail("%s: %s holds %zu threads without their arrays", fn, arg, a->n);
+        return ts_fail("%s: %s holds %zu thread%s without their arrays", fn, arg, a->n, ts_plural(a->n));
     return 0;
 }
 

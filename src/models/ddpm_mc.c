@@ -352,8 +352,8 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     if (parse_opts(&o->kv, m->nch, &so) != 0) return -1;
     const size_t L = o->len ? o->len : 200;   /* train's default, as the help says */
     if (L < 2 || L > 65535 || L > o->n_train)
-        return ts_opt_fail("ddpm-mc", "length", "%zu: expected 2 to 65535 and at most the training part (%zu events)", L,
-                       o->n_train);
+        return ts_opt_fail("ddpm-mc", "length", "%zu: expected 2 to 65535 and at most the training part (%zu event%s)", L,
+                       o->n_train, ts_plural(o->n_train));
     /* the validation windows are the validation part's: one shorter than a window is refused
      * (windows of the training part would measure, and choose the saved model on, training data) */
     if (L > o->n_valid)
@@ -436,8 +436,8 @@ static int ddpm_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *con
     const int S = o->steps > 0 ? o->steps : m->T;
     if (o->steps < 0 || S > m->T) return ts_opt_fail("ddpm-mc", "steps", "%d: expected 1 to the model's T = %d", o->steps, m->T);
     if (L > 65535 || (uint64_t)m->net.c.layers * (uint64_t)m->net.c.C * L > MAX_WINDOW_STATE)
-        return ts_fail("ddpm-mc: windows of %zu events are too long for %d layers x %d channels", L, m->net.c.layers,
-                       m->net.c.C);
+        return ts_fail("ddpm-mc: windows of %zu events are too long for %d layer%s x %d channel%s", L, m->net.c.layers,
+                       ts_plural((size_t)m->net.c.layers), m->net.c.C, ts_plural((size_t)m->net.c.C));
     const size_t n = y->n / L, want = o->batch ? o->batch : (L < 16384 ? 16384 / L : 1);
     const int B = (int)(n < want ? n : want), K = m->nch;
     int hold = 0;

@@ -220,7 +220,7 @@ int ts_kn_max_order(const ts_kn *kn) { return kn ? kn->max_order : ts_fail_null(
 static int windows_ok(const char *fn, const ts_kn *kn, const int32_t *x, size_t n, size_t L)
 {
     if (!kn) return ts_fail_null(fn, "kn");
-    if (n == 0 || L == 0) return ts_fail("%s: no windows to score (%zu of %zu events)", fn, n, L);
+    if (n == 0 || L == 0) return ts_fail("%s: no windows to score (%zu of %zu event%s)", fn, n, L, ts_plural(L));
     if (!x) return ts_fail_null(fn, "x");
     if (n > SIZE_MAX / L) return ts_fail("%s: %zu windows of %zu events is too many", fn, n, L);
     return 0;

@@ -159,7 +159,8 @@ static int draw_channels(const ts_mc *train, size_t nt, int given, int32_t *ev, 
     int rc = ts_mc_drawer_new(train, nt, given, &d);
     for (size_t i = 0; i < n && rc == 0; i++)
         if (ev[i] < 0 || ev[i] >= d->k.V)
-            rc = ts_fail("event %zu: ID %d is not one of the trace's %d event types", i, (int)ev[i], (int)d->k.V);
+            rc = ts_fail("event %zu: ID %d is not one of the trace's %d event type%s", i, (int)ev[i], (int)d->k.V,
+                         ts_plural((size_t)d->k.V));
     if (rc == 0 && ((train->events.vocab.n > 0 && ts_vocab_copy(&out->events.vocab, &train->events.vocab)) ||
                     (train->comm_vocab.n > 0 && ts_vocab_copy(&out->comm_vocab, &train->comm_vocab)) ||
                     (train->ret_vocab.n > 0 && ts_vocab_copy(&out->ret_vocab, &train->ret_vocab))))

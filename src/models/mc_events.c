@@ -170,7 +170,7 @@ int ts_mc_model_events(ts_model *ev, const ts_mc *train, size_t n_train, int giv
     if (ts_mc_drawer_new(train, n_train, given, &m->draw) != 0) goto fail;
     const int32_t V = ts_mc_drawer_types(m->draw);
     if (V != dv->n) {
-        ts_fail("%s: %d event types against %d names", what, (int)V, dv->n);
+        ts_fail("%s: %d event type%s against %d name%s", what, (int)V, ts_plural((size_t)V), dv->n, ts_plural((size_t)dv->n));
         goto fail;
     }
     m->to_model = ts_malloc((size_t)V * sizeof *m->to_model);

@@ -254,7 +254,8 @@ static int run(ts_mc_model *m, ts_mc *y, size_t L, const uint8_t *const mask[TS_
     if (!o) o = &defaults;
     if (check_keys(&o->kv, m->ops->name, "run", m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
-        return ts_fail("%s: the model was trained on windows of %zu events, got %zu", m->ops->name, m->len, L);
+        return ts_fail("%s: the model was trained on windows of %zu event%s, got %zu", m->ops->name, m->len,
+                       ts_plural(m->len), L);
     if (check_values(m, y, L, mask, 1) != 0) return -1;
     /* hidden values are zero when the model sees them, observed ones are kept aside */
     ts_mc keep;
@@ -296,8 +297,8 @@ static int renumber_observed(int32_t *v, size_t n, size_t L, ts_vocab *from, con
         if (!(mask && mask[i])) {
             v[i] = 0;
         } else if (x < 0 || x >= from->n) {
-            rc = ts_fail("window %zu, position %zu: %s ID %d is outside the input's vocabulary (%d names)", i / L,
-                         i % L, what, (int)x, from->n);
+            rc = ts_fail("window %zu, position %zu: %s ID %d is outside the input's vocabulary (%d name%s)", i / L,
+                         i % L, what, (int)x, from->n, ts_plural((size_t)from->n));
         } else if (map[x] < 0) {
             rc = ts_fail("window %zu, position %zu: %s '%s' is not one of the model's names, and it has no <unk>",
                          i / L, i % L, what, from->names[x]);
@@ -324,7 +325,8 @@ int ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *
     if (!x) return ts_fail_null(__func__, "x");
     if (!mask) return ts_fail_null(__func__, "mask");
     if (L == 0 || x->n == 0 || x->n % L)
-        return ts_fail("%s: %zu events are not windows of %zu", m->ops->name, x->n, L);
+        return ts_fail("%s: %zu event%s %s not windows of %zu", m->ops->name, x->n, ts_plural(x->n),
+                       x->n == 1 ? "is" : "are", L);
     for (int c = 0; c < TS_NCH; c++)
         if (has_ch(m, c) && !ts_mc_has(x, c))
             return ts_fail("%s: the model needs the channel '%s', which the input lacks", m->ops->name, ts_ch_names[c]);

@@ -407,8 +407,9 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     const ts_mc *d = o->data;
     mdm_opts so;
     if (parse_opts("mdm-mc", &o->kv, o->len, &so) != 0) return -1;
-    if (so.c.ctx > (int)o->n_train) return ts_opt_fail("mdm-mc", "context", "%d is longer than the training part (%zu events)",
-                                                   so.c.ctx, o->n_train);
+    if (so.c.ctx > (int)o->n_train)
+        return ts_opt_fail("mdm-mc", "context", "%d is longer than the training part (%zu event%s)", so.c.ctx, o->n_train,
+                           ts_plural(o->n_train));
     /* the validation crops are the validation part's: one shorter than a crop is refused
      * (crops of the training part would measure, and choose the saved model on, training data) */
     if ((size_t)so.c.ctx > o->n_valid)

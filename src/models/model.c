@@ -277,8 +277,8 @@ static int check_train_data(const char *name, const ts_train_opts *o)
 {
     const ts_vocab *v = o->vocab;
     if (v && v->n > 0 && o->n_ids != v->n)
-        return ts_fail("%s: %d event IDs (n_ids) for a vocabulary of %d names: named events' IDs are their names'",
-                       name, o->n_ids, v->n);
+        return ts_fail("%s: %d event ID%s (n_ids) for a vocabulary of %d name%s: named events' IDs are their names'",
+                       name, o->n_ids, ts_plural((size_t)o->n_ids), v->n, ts_plural((size_t)v->n));
     if (v && v->n > 0 && (v->unk < -1 || v->unk >= v->n))
         return ts_fail("%s: the vocabulary's <unk> ID %d is outside [0, %d) (-1: none)", name, v->unk, v->n);
     const ts_split *sp = o->split;
@@ -529,8 +529,8 @@ int ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const
     if (ts_memory_fits(n * L * sizeof *out->data, what, "fewer windows")) return -1;
     if (check_keys(&o->kv, m->ops, "run", m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
-        return ts_fail("%s: the model was trained on windows of %zu events, got windows of %zu "
-                       "(train it with --length %zu)", m->ops->name, m->len, L, L);
+        return ts_fail("%s: the model was trained on windows of %zu event%s, got windows of %zu "
+                       "(train it with --length %zu)", m->ops->name, m->len, ts_plural(m->len), L, L);
     for (size_t i = 0; i < n * L; i++)
         if (mask[i] > 1)   /* 1 observed, 0 hidden: anything else is not a mask */
             return ts_fail("window %zu, position %zu: mask value %d is not 0 (hidden) or 1 (observed)", i / L, i % L,
@@ -564,14 +564,14 @@ int ts_model_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, ts_
     memset(out, 0, sizeof *out);
     if (!m) return ts_fail_null(__func__, "m");
     if (!o) o = &run_defaults;
-    if (n == 0 || L == 0) return ts_fail("%s: nothing to generate (%zu windows of %zu events)",
-                                         m->ops->name, n, L);
+    if (n == 0 || L == 0) return ts_fail("%s: nothing to generate (%zu window%s of %zu event%s)",
+                                         m->ops->name, n, ts_plural(n), L, ts_plural(L));
     if (n > SIZE_MAX / L / sizeof *out->data)
         return ts_fail("%s: cannot generate %zu windows of %zu events", m->ops->name, n, L);
     if (check_keys(&o->kv, m->ops, "run", m->ops->run_keys)) return -1;
     if (m->len && L != m->len)
-        return ts_fail("%s: the model was trained on windows of %zu events, cannot generate %zu",
-                       m->ops->name, m->len, L);
+        return ts_fail("%s: the model was trained on windows of %zu event%s, cannot generate %zu",
+                       m->ops->name, m->len, ts_plural(m->len), L);
     char what[128];
     snprintf(what, sizeof what, "%s: %zu generated windows of %zu events", m->ops->name, n, L);
     if (ts_memory_fits(n * L * sizeof *out->data, what, "fewer or shorter windows")) return -1;
@@ -614,7 +614,7 @@ static int to_model_ids(const ts_model *m, const ts_windows *x, const ts_vocab *
         int32_t v = x->data[i];
         if (v < 0 || v >= names->n) {
             rc = ts_fail("window %zu, position %zu: event ID %d has no name in the input's "
-                         "vocabulary (%d names)", i / x->len, i % x->len, v, names->n);
+                         "vocabulary (%d name%s)", i / x->len, i % x->len, v, names->n, ts_plural((size_t)names->n));
             break;
         }
         /* a name the model never saw: its <unk> (hidden positions keep any valid ID) */
@@ -634,8 +634,9 @@ static int to_model_ids(const ts_model *m, const ts_windows *x, const ts_vocab *
                 snprintf(list + l, sizeof list - l, "%s'%s' (%d)", l ? ", " : "", names->names[v], seen[v]);
                 shown++;
             }
-        rc = ts_fail("%zu observed events have names the model does not know and it has no "
-                     "<unk> event to map them to: %s%s", unk, list, shown == 5 ? ", ..." : "");
+        rc = ts_fail("%zu observed event%s %s names the model does not know and it has no "
+                     "<unk> event to map %s to: %s%s", unk, ts_plural(unk), unk == 1 ? "has" : "have",
+                     unk == 1 ? "it" : "them", list, shown == 5 ? ", ..." : "");
     }
     free(fwd);
     free(seen);

@@ -174,7 +174,7 @@ static int read_names(const ts_reader *r, const char *tag, int32_t want, ts_voca
     int n = 0;
     for (uint64_t i = 0; i < c->size; i++) n += c->data[i] == '\n';
     if (n != want || (c->size && c->data[c->size - 1] != '\n'))
-        return ts_fail("%s: section '%s' does not hold %d names, one per line", r->path, tag, want);
+        return ts_fail("%s: section '%s' does not hold %d name%s, one per line", r->path, tag, want, ts_plural((size_t)want));
     v->n = n;
     v->names = ts_malloc((size_t)(n ? n : 1) * sizeof *v->names);
     v->counts = ts_calloc((size_t)(n ? n : 1), sizeof *v->counts);
