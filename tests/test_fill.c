@@ -1037,8 +1037,8 @@ static void cli_round(void)
     /* usage errors */
     snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 1.5", in(d, "t"), in(d, "x"));
     CHECK(run_cli(cmd, err, sizeof err) == 2);
-    snprintf(cmd, sizeof cmd, "fill %s -o %s", in(d, "dr"), in(d, "x"));
-    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--model"));
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram", in(d, "dr"));
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "-o OUT"));
     snprintf(cmd, sizeof cmd, "fill %s --model nosuchmodel -o %s -q", in(d, "dr"), in(d, "x"));
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "nosuchmodel"));
     /* the benchmark end to end */
