@@ -294,6 +294,14 @@ static void astray_noted(void)
     c.out_path = NULL;
     REQUIRE(ts_train_run(&n, &c) == 0);
     CHECK_MSG(ts_train_note(note, sizeof note) == 0, "%s", note);
+    /* a best no lower than the net's chance loss: the note says it learned nothing */
+    lsq_make(&q);
+    n.chance = 1e-9;   /* below any loss it reaches */
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    CHECK(ts_train_note(note, sizeof note) == 1);
+    CHECK_MSG(strstr(note, "lsq: the best validation loss") && strstr(note, "is no lower than 1e-09, that of a network "
+              "that learned nothing") && strstr(note, "--lr below 0.05") && !strchr(note, '\n'), "%s", note);
+    n.chance = 0;
     /* a failed run leaves no note of an earlier one */
     lsq_make(&q);
     q.valid_from = 21;

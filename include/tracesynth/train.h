@@ -71,6 +71,11 @@ typedef struct {
      * resume record names the rate in effect */
     double *dropout;
     double dropout_max;
+    /* optional: the validation loss of a network that learned nothing (a noise predictor's
+     * mean squared error predicting none: 1; a categorical model's bound of a uniform guess:
+     * log2 of its categories, in bits); 0: none. A run whose best validation loss is no
+     * lower gets ts_train_note's note */
+    double chance;
 } ts_train_net;
 
 typedef struct {
@@ -159,11 +164,12 @@ extern const char *const ts_train_keys[];
  * last iteration when no validation happened). 0 / -1 + error */
 int ts_train_run(const ts_train_net *net, const ts_train_cfg *cfg);
 
-/* after a ts_train_run that returned 0, in this process: when its last validation loss is
+/* after a ts_train_run that returned 0, on this thread: when its last validation loss is
  * far above its best (more than 100 times it, or not finite; the best is what was kept and
- * saved), a one-line note into buf (n bytes) naming both with their iterations and
- * suggesting a lower learning rate, and 1; else 0 (and buf ""). A run that failed, or
- * made no validation, leaves no note. */
+ * saved), or its best is no lower than the net's chance loss (it learned nothing), a
+ * one-line note into buf (n bytes) naming them with their iterations and suggesting a lower
+ * learning rate, and 1; else 0 (and buf ""). A run that failed, or made no validation,
+ * leaves no note. */
 int ts_train_note(char *buf, size_t n);
 
 /* a model loader's check of the MODEL section `tag` of path: a training checkpoint's

@@ -416,6 +416,7 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     ts_train_net net = {
         .name = "ddpm-mc", .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = m->net.p.total,
         .config = cfg, .step = train_step, .mask_grads = train_mask_grads, .validate = train_validate,
+        .chance = 1,   /* the noise's mean square, predicting none */
         .save = train_save,
     };
     ts_train_cfg tc = so.tc;

@@ -1047,6 +1047,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
         .name = "mdm", .ctx = &c, .params = m->params, .grads = m->grads, .n = m->p.total, .config = cfg,
         .step = train_step, .validate = train_validate, .save = train_save, .after = train_after,
         .dropout = &so.dropout, .dropout_max = m->c.backbone == BACKBONE_S4 ? DROPOUT_MAX : 0,
+        .chance = log2((double)m->c.V),   /* the bound of a uniform guess, bits per event */
     };
     ts_train_cfg tc = so.tc;
     tc.seed = o->seed;

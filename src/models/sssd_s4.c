@@ -451,6 +451,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     ts_train_net net = {
         .name = "sssd-s4", .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = np,
         .config = cfg, .step = train_step, .step_part = train_step_part, .mask_grads = train_mask_grads, .validate = train_validate,
+        .chance = 1,   /* the noise's mean square, predicting none */
         .save = train_save,
     };
     ts_train_cfg tc = so.tc;

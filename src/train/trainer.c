@@ -586,11 +586,12 @@ static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, co
     ts_fail("%s: training diverged at iteration %ld (%s %s%s)%s; %s", net->name, it, what, vs, gpart, tail, hint);
 }
 
-/* the last successful run's validations, for ts_train_note: set when it validated */
-static struct {
+/* the last successful run's validations on this thread, for ts_train_note: set when it
+ * validated */
+static __thread struct {
     int set;
     char name[64];
-    double best, last, lr;
+    double best, last, lr, chance;
     long long best_iter, last_iter;
 } last_run;
 
@@ -599,6 +600,14 @@ int ts_train_note(char *buf, size_t n)
     if (buf && n) buf[0] = 0;
     if (!last_run.set) return 0;
     const double best = last_run.best, last = last_run.last;
+    /* the best no lower than what a network that learned nothing scores */
+    if (last_run.chance > 0 && isfinite(best) && best >= last_run.chance) {
+        if (buf && n)
+            snprintf(buf, n, "%s: the best validation loss, %g (iteration %lld), is no lower than %g, that of a "
+                     "network that learned nothing: the model kept has learned nothing; try more iterations or a "
+                     "--lr below %g", last_run.name, best, last_run.best_iter, last_run.chance, last_run.lr);
+        return 1;
+    }
     /* far above the best: more than 100 times it (a loss that can be 0 or below has no such
      * ratio), or no number at all */
     if (isfinite(last) && !(best > 0 && last > 100 * best)) return 0;
@@ -1147,6 +1156,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         last_run.last = last_vl;
         last_run.last_iter = last_vi;
         last_run.lr = c->lr.lr;
+        last_run.chance = net->chance;
     }
     rc = 0;
 done:
