@@ -352,6 +352,33 @@ static void drop_hidden(float *g, float *d, size_t n, double p, uint64_t seed, i
     }
 }
 
+/* the feed-forward's element-wise work per batch item, right after its product (conv1d's
+ * post: the item's rows still in cache; one pass over the batch's F x L floats each
+ * before): GELU after the first convolution (with training, its derivative into f1 for
+ * the backward; without, GELU alone), the residual after the second */
+typedef struct {
+    float *f1, *g1, *r;
+    const float *u;
+    size_t FL, CL;
+    int deriv;
+} ff_items;
+
+static void ff_gelu_item(void *ctx, int b)
+{
+    const ff_items *p = ctx;
+    float *f = p->f1 + (size_t)b * p->FL, *g = p->g1 + (size_t)b * p->FL;
+    if (p->deriv) ts_gelu_forward_deriv(g, f, f, p->FL);   /* f becomes gelu'(f) */
+    else ts_gelu_forward(g, f, p->FL);
+}
+
+static void ff_residual_item(void *ctx, int b)
+{
+    const ff_items *p = ctx;
+    float *r = p->r + (size_t)b * p->CL;
+    const float *u = p->u + (size_t)b * p->CL;
+    for (size_t j = 0; j < p->CL; j++) r[j] += u[j];
+}
+
 /* logits (B L, V) from pl->ids */
 void net_forward(const mdm_model *m, plan *pl)
 {
@@ -371,11 +398,12 @@ void net_forward(const mdm_model *m, plan *pl)
                                  pl->act + i * pl->s4act, pl->scratch);
         else
             ts_s4_forward(&pl->s4, b + m->p.s4, x, B, u, pl->act + i * pl->s4act, pl->scratch);
-        ts_conv1d_forward(f1, u, b + m->p.f1w, b + m->p.f1b, B, C, F, L, c->K, 1, pl->scratch);
-        ts_gelu_forward_deriv(g1, f1, f1, BFL);   /* f1 becomes gelu'(f1) */
+        /* a plan with the backward's buffers trains: GELU keeps its derivative in f1 */
+        ff_items fi = {f1, g1, r, u, (size_t)F * L, (size_t)C * L, pl->dfp != NULL};
+        ts_conv1d_forward_each(f1, u, b + m->p.f1w, b + m->p.f1b, B, C, F, L, c->K, 1, pl->scratch, ff_gelu_item,
+                               &fi);
         if (pl->dropout > 0) drop_hidden(g1, f1, BFL, pl->dropout, pl->drop_seed, i);
-        ts_conv1d_forward(r, g1, b + m->p.f2w, b + m->p.f2b, B, F, C, L, 1, 1, NULL);
-        for (size_t j = 0; j < BCL; j++) r[j] += u[j];
+        ts_conv1d_forward_each(r, g1, b + m->p.f2w, b + m->p.f2b, B, F, C, L, 1, 1, NULL, ff_residual_item, &fi);
         ts_layernorm_forward(pl->h + (i + 1) * BCL, pl->mean + i * BL, pl->rstd + i * BL, r, b + m->p.lg,
                              b + m->p.lb, B, C, L);
     }
