@@ -2443,6 +2443,48 @@ static void ftrace_raw_syscalls(void)
     ts_ctf_trace_free(&t);
 }
 
+/* options/fields: each field by name, numbers in hex with their decimal value after them
+ * ("ret=0xfffffffffffffffe (-2)"), the form raw_syscalls, syscalls:* and sched events take */
+static void ftrace_fields_option(void)
+{
+    ts_ctf_trace t;
+    char *notes = NULL;
+    ts_ctf_opts ex = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
+    CHECK_MSG(ftrace_text("  sh-6784 [001] ..... 60800.492770: sys_enter: id=0x101 (257) args=<INVALID-SIZE>\n"
+                            "  sh-6784 [001] ..... 60800.492771: sys_exit: id=0x101 (257) ret=0x3 (3)\n"
+                            "  sh-6784 [001] ..... 60800.492772: sys_enter: id=0x4 (4) args=<INVALID-SIZE>\n"
+                            "  sh-6784 [001] ..... 60800.492773: sys_exit: id=0x4 (4) ret=0xfffffffffffffffe (-2)\n",
+                            &ex, "x86_64", &t, &notes, NULL) == 0, "%s", ts_error());
+    if (t_failed_now) return;
+    CHECK(names_are(t.names, t.n, "openat openat newstat newstat"));
+    CHECK(t.has_ret[0] && t.ret[0] == 3 && t.has_ret[2] && t.ret[2] == -2);
+    free(notes);
+    ts_ctf_trace_free(&t);
+    CHECK_MSG(ftrace_text("  sh-6784 [001] ..... 60800.492771: sys_enter_dup2: __syscall_nr=0x21 (33) oldfd=0xb (11) "
+                            "newfd=0x1 (1)\n"
+                            "  sh-6784 [001] ..... 60800.492772: sys_exit_dup2: __syscall_nr=0x21 (33) ret=0x1 (1)\n"
+                            "  sh-6784 [001] ..... 60800.492790: sys_enter_newfstatat: __syscall_nr=0x106 (262) "
+                            "dfd=0xffffff9c (4294967196) filename=(0xffff88810a8b501c) flag=0x0 (0)\n"
+                            "  sh-6784 [001] ..... 60800.492791: sys_exit_newfstatat: __syscall_nr=0x106 (262) "
+                            "ret=0xfffffffffffffffe (-2)\n",
+                            &ex, "x86_64", &t, &notes, NULL) == 0, "%s", ts_error());
+    if (t_failed_now) return;
+    CHECK(names_are(t.names, t.n, "dup2 dup2 newfstatat newfstatat"));
+    CHECK_MSG(t.has_ret[0] && t.ret[0] == 1 && t.has_ret[2] && t.ret[2] == -2, "%d %lld %d %lld", t.has_ret[0],
+              (long long)t.ret[0], t.has_ret[2], (long long)t.ret[2]);
+    free(notes);
+    ts_ctf_trace_free(&t);
+    /* a switch's threads, as gaps and fill read them */
+    int64_t v = 0;
+    static const char sw[] = "prev_comm=sh prev_pid=0x15a7 (5543) prev_prio=0x78 (120) next_comm=a next_pid=0x0 (0)";
+    CHECK(ts__ftrace_arg_int(sw, sw + strlen(sw), "prev_pid", &v) == 0 && v == 5543);
+    CHECK(ts__ftrace_arg_int(sw, sw + strlen(sw), "next_pid", &v) == 0 && v == 0);
+    static const char neg[] = "ret=0xfffffffffffffffe (-2)";
+    CHECK(ts__ftrace_arg_int(neg, neg + strlen(neg), "ret", &v) == 0 && v == -2);
+    static const char bad[] = "pid=0x1a83 (6787";
+    CHECK(ts__ftrace_arg_int(bad, bad + strlen(bad), "pid", &v) == -1);
+}
+
 /* the options: --exits, --events all, --cpu, --comm */
 static void ftrace_options(void)
 {
@@ -3007,6 +3049,7 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_line_forms);
     RUN(ftrace_raw_syscalls);
     RUN(ftrace_options);
+    RUN(ftrace_fields_option);
     RUN(ftrace_time_order);
     RUN(ftrace_errors);
     RUN(ftrace_cr_line_ends);

@@ -139,8 +139,8 @@ static inline int ts__is_ident(char c)
 /* the decimal digits at p (before e) as a number, saturating at INT64_MAX: their end, or NULL
  * when there are none */
 const char *ts__digits(const char *p, const char *e, int64_t *v);
-/* the signed number after "KEY=" at the start of [s, e) or after a blank in it: 0, or -1 when
- * absent or not a number */
+/* the signed number after "KEY=" at the start of [s, e) or after a blank in it (also
+ * "KEY=0x1a (26)", as options/fields prints it): 0, or -1 when absent or not a number */
 int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v);
 void ts__note(ts__notes *n, const char *fmt, ...) TS_PRINTF(2, 3);
 /* calls fn for every event line and marker of path's text buf[0, size), in file order, after

@@ -16,6 +16,9 @@
  *   sys_exit: NR 257 = 3                 table (ts_syscall_by_number), else nr_257
  *                                        (an exit of NR -1, rt_sigreturn's: the thread's call)
  *   NAME: ...                            any other event, named NAME
+ * With options/fields each field is named, a number in hex then in decimal: "sys_enter: id=0x101
+ * (257) args=...", "sys_exit: id=0x101 (257) ret=0x3 (3)", "sys_exit_openat: __syscall_nr=0x101
+ * (257) ret=0x3 (3)", "sched_switch: ... prev_pid=0x15a7 (5543) ..."; read alike.
  * and the lines between them:
  *   # tracer: nop, # entries-in-buffer/entries-written: A/B   #P:N, the column header
  *   CPU:1 [LOST 123 EVENTS]              lost events (trace_pipe; "[LOST EVENTS]": a count
@@ -474,16 +477,33 @@ static const char *intern(reader *rd, const char *s, const char *e)
     return rd->strs.str[id];
 }
 
+/* "[-]DIGITS" at q in [q, e): its end, the value in *v; NULL when none */
+static const char *signed_digits(const char *q, const char *e, int64_t *v)
+{
+    int neg = q < e && *q == '-';
+    q = ts__digits(q + neg, e, v);
+    if (q && neg) *v = -*v;
+    return q;
+}
+
 int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v)
 {
     size_t kl = strlen(key);
     for (const char *p = s; p + kl + 1 < e; p++) {
         if ((p > s && p[-1] != ' ') || memcmp(p, key, kl) || p[kl] != '=') continue;
         const char *q = p + kl + 1;
-        int neg = q < e && *q == '-';
-        q = ts__digits(q + neg, e, v);
+        if (e - q > 2 && q[0] == '0' && q[1] == 'x') {
+            /* options/fields: "0x15a7 (5543)", the hex then the value in decimal */
+            const char *h = q + 2;
+            while (h < e && isxdigit((unsigned char)*h)) h++;
+            if (h == q + 2 || e - h < 4 || memcmp(h, " (", 2)) return -1;
+            q = signed_digits(h + 2, e, v);
+            if (!q || q == e || *q != ')') return -1;
+            q++;
+        } else {
+            q = signed_digits(q, e, v);
+        }
         if (!q || (q < e && *q != ' ')) return -1;
-        if (neg) *v = -*v;
         return 0;
     }
     return -1;
@@ -571,6 +591,17 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
         /* raw_syscalls: "NR 257 (args)", "NR 257 = 3" */
         int enter = len == 9;
         char *q;
+        int64_t id, fr;
+        if (e - args > 3 && !memcmp(args, "id=", 3)) {   /* options/fields: "id=0x101 (257) ret=0x3 (3)" */
+            if (ts__ftrace_arg_int(args, e, "id", &id) || (!enter && ts__ftrace_arg_int(args, e, "ret", &fr)))
+                return bad_line(path, line, b, e, enter ? "malformed raw_syscalls event (no 'id=0xN (N)')"
+                                                        : "malformed raw_syscalls exit (no 'id=0xN (N) ret=0xV (V)')");
+            if (!enter) x->val = fr, x->has_val = 1;
+            x->kind = enter ? K_ENTRY : K_EXIT;
+            x->raw = 1;
+            x->nr = (long)id;
+            return 0;
+        }
         if (e - args < 4 || memcmp(args, "NR ", 3)) return bad_line(path, line, b, e, "malformed raw_syscalls event (no 'NR N')");
         errno = 0;
         long nr = strtol(args + 3, &q, 10);   /* (the text goes on past e: never to read there) */
@@ -605,6 +636,10 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
         if (x->perf && q != args && blanks(q, e) != e) return bad_line(path, line, b, e, PERF_IP);
         if (q != args && blanks(q, e) == e) {
             if (range) return bad_line(path, line, b, e, RET_RANGE);
+            x->val = r;
+            x->has_val = 1;
+        } else if (q == args && e - args > 13 && !memcmp(args, "__syscall_nr=", 13) &&
+                   ts__ftrace_arg_int(args, e, "ret", &r) == 0) {   /* options/fields: "... ret=0x3 (3)" */
             x->val = r;
             x->has_val = 1;
         }
