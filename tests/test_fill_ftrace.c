@@ -1184,6 +1184,33 @@ static void strace_log_named(void)
     }
 }
 
+/* a trace file whose header says the tracer wrote more events than it kept (overwrite on, the
+ * oldest overwritten): gaps says how many, in its table's totals and in --json, where it
+ * said "0 lost" beside its one "buffer started" gap of unknown size */
+static void gaps_count_overwritten(void)
+{
+    char *t = make_text(200, 0, 0, 1);
+    char *h = strstr(t, "400/400");
+    REQUIRE(h);
+    memcpy(h, "400/925", 7);
+    write_file(at("ow.trace"), t);
+    free(t);
+    char cmd[1400], out[8192];
+    snprintf(cmd, sizeof cmd, "gaps %s -q", at("ow.trace"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "total: 400 events, 0 lost in 1 gap") &&
+                  strstr(out, "the 525 oldest events were overwritten before the trace was read"), "%s", out);
+    snprintf(cmd, sizeof cmd, "gaps %s --json", at("ow.trace"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "\"overwritten\": 525"), "%s", out);
+    /* none overwritten: no such line, 0 in JSON */
+    t = make_text(200, 0, 0, 0);
+    write_file(at("whole.trace"), t);
+    free(t);
+    snprintf(cmd, sizeof cmd, "gaps %s -q", at("whole.trace"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && !strstr(out, "overwritten"), "%s", out);
+    snprintf(cmd, sizeof cmd, "gaps %s --json", at("whole.trace"));
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "\"overwritten\": 0"), "%s", out);
+}
+
 static void crlf_lines_written_alike(void)
 {
     for (int perf = 0; perf < 2; perf++) {
@@ -1230,6 +1257,7 @@ TEST_MAIN("fill_ftrace", {
     snprintf(dir, sizeof dir, "/tmp/ts_fill_ftrace_%d", (int)getpid());
     mkdir(dir, 0755);
     RUN(fill_inline);
+    RUN(gaps_count_overwritten);
     RUN(unknown_count);
     RUN(drop_then_fill);
     RUN(bad_input);

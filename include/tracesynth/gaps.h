@@ -160,6 +160,9 @@ typedef struct {
     uint64_t    *stream_recon;      /* events of class tracesynth:reconstructed */
     size_t       n_streams;
     uint64_t     events, recon;
+    uint64_t     overwritten;       /* ftrace text: the oldest events its header says the tracer
+                                     * overwrote before the trace was read (written - kept, in
+                                     * no gap: before each CPU's first event); else 0 */
 } ts_gap_list;
 int  ts_gaps_find(const char *dir, int progress, ts_gap_list *out);
 /* the same, ftrace text's raw_syscalls numbers named through arch's table (ts_scan_hooks) */

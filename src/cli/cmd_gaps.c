@@ -54,7 +54,11 @@ int cmd_gaps(int argc, char **argv)
         "buffer started ####; perf script --show-lost-events' PERF_RECORD_LOST lost C),\n"
         "from the CPU's event before to its event after; a system call's entry and exit are\n"
         "named syscall_entry_NAME / syscall_exit_NAME, as in LTTng (raw_syscalls' numbers\n"
-        "through the table of --arch ARCH, else of the host, as ingest names them).\n",
+        "through the table of --arch ARCH, else of the host, as ingest names them).\n"
+        "A trace file's header that counts more events written than kept (its\n"
+        "entries-in-buffer/entries-written) adds the oldest overwritten ones to the\n"
+        "totals' line (overwritten in JSON): they lie in no gap, before each CPU's first\n"
+        "event.\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;
@@ -94,8 +98,9 @@ int cmd_gaps(int argc, char **argv)
     if (json) {
         printf("{\"trace\": ");
         ts_json_put(stdout, args.pos[0]);
-        printf(", \"events\": %llu, \"reconstructed\": %llu, \"discarded\": %llu, \"gaps\": [", (unsigned long long)l.events,
-               (unsigned long long)l.recon, (unsigned long long)total);
+        printf(", \"events\": %llu, \"reconstructed\": %llu, \"discarded\": %llu, \"overwritten\": %llu, \"gaps\": [",
+               (unsigned long long)l.events, (unsigned long long)l.recon, (unsigned long long)total,
+               (unsigned long long)l.overwritten);
         for (size_t i = 0; i < l.n; i++) {
             const ts_gap_info *g = &l.gaps[i];
             printf("%s\n  {\"stream\": ", i ? "," : "");
@@ -147,6 +152,11 @@ int cmd_gaps(int argc, char **argv)
         printf("total: %llu event%s, %llu lost in %zu gap%s\n", (unsigned long long)l.events, ts_plural((size_t)l.events),
                (unsigned long long)total,
                l.n, l.n == 1 ? "" : "s");
+        if (l.overwritten)
+            printf("and the trace's header says the %llu oldest event%s %s overwritten before the trace was read "
+                   "(in no gap: before the CPUs' first events; a larger buffer_size_kb keeps them)\n",
+                   (unsigned long long)l.overwritten, ts_plural((size_t)l.overwritten),
+                   l.overwritten == 1 ? "was" : "were");
     }
     free(lost);
     free(ngap);

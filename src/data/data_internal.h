@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
+#include "tracesynth/gaps.h"
 
 /* the vocabulary name of the reserved ID for events unseen in training */
 #define TS_UNK_NAME "<unk>"
@@ -130,6 +131,8 @@ typedef struct {
 typedef struct {
     char  *text;                 /* lines "FILE[:LINE]: ...\n", or NULL */
     size_t len;
+    uint64_t overwritten;        /* ftrace text: the events its headers say were written and not
+                                  * kept (entries-written - entries-in-buffer), the oldest */
 } ts__notes;
 /* a character of a C identifier (system call and event names) */
 static inline int ts__is_ident(char c)
@@ -150,5 +153,8 @@ void ts__note(ts__notes *n, const char *fmt, ...) TS_PRINTF(2, 3);
  * and one error line naming the file and line (fn's own error as it is) */
 int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(void *u, const ts__ft_line *l),
                      void *u, ts__notes *notes, int *clock, int64_t *ncpus);
+/* ts_ftrace_scan, and *overwritten (when not NULL): the events the text's header says the
+ * tracer overwrote before the trace was read (ts__notes' overwritten) */
+int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten);
 
 #endif

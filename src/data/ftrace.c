@@ -737,6 +737,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 int64_t kept, written, ncpu = 0;
                 q = ts__digits(s + 37, e, &kept);
                 if (q && q < e && *q == '/' && (q = ts__digits(q + 1, e, &written))) {
+                    if (written > kept) notes->overwritten += (uint64_t)(written - kept);
                     if (written > kept)
                         ts__note(notes, "%s: the tracer wrote %lld event%s and kept %lld: the %lld oldest %s overwritten "
                                         "before the trace was read (a larger buffer_size_kb keeps them)",

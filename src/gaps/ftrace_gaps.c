@@ -74,6 +74,7 @@ typedef struct {
     int         has_named;
     int32_t     ncpu;
     ts_arch     arch;
+    uint64_t    overwritten;   /* the events the header says were overwritten (the oldest) */
 } ft_trace;
 
 static int32_t name_id(ft_trace *t, const char *s)
@@ -279,11 +280,12 @@ static int ft_read(const char *path, const char *arch_name, ft_trace *t)
     t->arch = ts_arch_host();
     if (arch_name && ts_arch_parse(arch_name, &t->arch)) return -1;
     if (ts__read_text(path, &t->buf, &t->size)) return -1;
-    ts__notes notes = {NULL, 0};
+    ts__notes notes = {NULL, 0, 0};
     int clock = 0;
     int64_t ncpus = 0;
     int rc = ts__ftrace_lines(path, t->buf, t->size, collect, t, &notes, &clock, &ncpus);
     free(notes.text);   /* the text is copied, not interpreted: nothing to warn about */
+    t->overwritten = notes.overwritten;
     if (rc == 0 && !t->n) rc = ts_fail("%s: no ftrace event lines", path);
     if (rc == 0) {
         if (t->has_named) rename_raw(t);
@@ -385,13 +387,19 @@ static int walk(const ft_trace *t, const ts_scan_hooks *h, const ts_rw_hooks *rw
     return rc;
 }
 
-int ts_ftrace_scan(const char *path, const ts_scan_hooks *h)
+int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten)
 {
     ft_trace t;
     int rc = ft_read(path, h->arch, &t);
     if (rc == 0) rc = walk(&t, h, NULL, NULL, NULL, NULL);
+    if (rc == 0 && overwritten) *overwritten = t.overwritten;
     ft_free(&t);
     return rc;
+}
+
+int ts_ftrace_scan(const char *path, const ts_scan_hooks *h)
+{
+    return ts__ftrace_scan_counted(path, h, NULL);
 }
 
 /* ---- writing ---- */
