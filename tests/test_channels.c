@@ -887,6 +887,192 @@ static void strace_large_relative_times(void)
     rmdir(dir);
 }
 
+/* the same calls as strace -f writes them (one log, a pid on each line) and as strace -ff
+ * does (a file PREFIX.PID per thread, no pid on the lines): the same raw fields, thread,
+ * times, return values and names (a child's from its parent's clone in another file, then
+ * its execve); a file with a thread's exit alone adds nothing */
+static const char ff_log[] =
+    "100  1700000000.000100 execve(\"/bin/sh\", [\"sh\"], 0x7ffd /* 1 var */) = 0 <0.000100>\n"
+    "100  1700000000.000300 brk(NULL) = 0x5000 <0.000010>\n"
+    "100  1700000000.000400 clone(child_stack=NULL, flags=SIGCHLD) = 101 <0.000050>\n"
+    "101  1700000000.000500 getpid() = 101 <0.000005>\n"
+    "100  1700000000.000600 wait4(-1,  <unfinished ...>\n"
+    "101  1700000000.000700 execve(\"/bin/ls\", [\"ls\"], 0x7ffd /* 1 var */) = 0 <0.000100>\n"
+    "101  1700000000.000900 openat(AT_FDCWD, \".\", O_RDONLY) = 3 <0.000010>\n"
+    "101  1700000000.001000 clone3({flags=CLONE_VM|CLONE_THREAD, exit_signal=0}, 88) = 102 <0.000020>\n"
+    "102  1700000000.001100 read(3, \"\", 1) = 0 <0.000005>\n"
+    "101  1700000000.001200 write(1, \"x\\n\", 2) = 2 <0.000005>\n"
+    "102  1700000000.001300 exit(0) = ?\n"
+    "102  1700000000.001350 +++ exited with 0 +++\n"
+    "101  1700000000.001400 exit_group(0) = ?\n"
+    "101  1700000000.001500 +++ exited with 0 +++\n"
+    "100  1700000000.001600 <... wait4 resumed>NULL, 0, NULL) = 101 <0.001000>\n"
+    "100  1700000000.001700 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=101} ---\n"
+    "100  1700000000.001800 read(0, \"\", 1) = -1 EBADF (Bad file descriptor) <0.000003>\n"
+    "100  1700000000.001900 exit_group(0) = ?\n"
+    "100  1700000000.002000 +++ exited with 0 +++\n";
+
+/* ff_log as strace -ff writes it into dir: PREFIX.100, .101, .102 and .103 (a thread that
+ * exited before its first call); paths[4] the files, in another order than their pids' */
+static void write_ff(const char *dir, char paths[4][512])
+{
+    snprintf(paths[0], 512, "%s/P.102", dir);
+    snprintf(paths[1], 512, "%s/P.100", dir);
+    snprintf(paths[2], 512, "%s/P.103", dir);
+    snprintf(paths[3], 512, "%s/P.101", dir);
+    write_text(paths[1], "1700000000.000100 execve(\"/bin/sh\", [\"sh\"], 0x7ffd /* 1 var */) = 0 <0.000100>\n"
+                         "1700000000.000300 brk(NULL) = 0x5000 <0.000010>\n"
+                         "1700000000.000400 clone(child_stack=NULL, flags=SIGCHLD) = 101 <0.000050>\n"
+                         "1700000000.000600 wait4(-1, NULL, 0, NULL) = 101 <0.001000>\n"
+                         "1700000000.001700 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=101} ---\n"
+                         "1700000000.001800 read(0, \"\", 1) = -1 EBADF (Bad file descriptor) <0.000003>\n"
+                         "1700000000.001900 exit_group(0) = ?\n"
+                         "1700000000.002000 +++ exited with 0 +++\n");
+    write_text(paths[3], "1700000000.000500 getpid() = 101 <0.000005>\n"
+                         "1700000000.000700 execve(\"/bin/ls\", [\"ls\"], 0x7ffd /* 1 var */) = 0 <0.000100>\n"
+                         "1700000000.000900 openat(AT_FDCWD, \".\", O_RDONLY) = 3 <0.000010>\n"
+                         "1700000000.001000 clone3({flags=CLONE_VM|CLONE_THREAD, exit_signal=0}, 88) = 102 <0.000020>\n"
+                         "1700000000.001200 write(1, \"x\\n\", 2) = 2 <0.000005>\n"
+                         "1700000000.001400 exit_group(0) = ?\n"
+                         "1700000000.001500 +++ exited with 0 +++\n");
+    write_text(paths[0], "1700000000.001100 read(3, \"\", 1) = 0 <0.000005>\n"
+                         "1700000000.001300 exit(0) = ?\n"
+                         "1700000000.001350 +++ exited with 0 +++\n");
+    write_text(paths[2], "1700000000.001000 +++ exited with 0 +++\n");
+}
+
+static int same_raw(const ts_mc_raw *a, const ts_mc_raw *b)
+{
+    if (a->n != b->n || !a->time_ns != !b->time_ns || !a->tid != !b->tid || !a->comm != !b->comm) return 0;
+    for (size_t i = 0; i < a->n; i++) {
+        const int comm_same = a->comm ? (!a->comm[i] == !b->comm[i] && (!a->comm[i] || !strcmp(a->comm[i], b->comm[i]))) : 1;
+        if (strcmp(a->names[i], b->names[i]) || (a->time_ns && a->time_ns[i] != b->time_ns[i]) ||
+            (a->tid && a->tid[i] != b->tid[i]) || !comm_same || a->has_ret[i] != b->has_ret[i] ||
+            (a->has_ret[i] && a->ret[i] != b->ret[i])) {
+            fprintf(stderr, "  event %zu: %s / %s\n", i, a->names[i], b->names[i]);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void strace_ff_fields(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char f[512], paths[4][512];
+    snprintf(f, sizeof f, "%s/L", dir);
+    write_text(f, ff_log);
+    write_ff(dir, paths);
+    const char *pp[4] = {paths[0], paths[1], paths[2], paths[3]};
+    ts_mc_raw a, b;
+    REQUIRE(ts_mc_from_strace(f, &a) == 0);
+    if (ts_mc_from_strace_many(pp, 4, &b) != 0) {
+        CHECK_MSG(0, "%s", ts_error());
+        ts_mc_raw_free(&a);
+        return;
+    }
+    CHECK(same_raw(&a, &b));
+    /* what both say */
+    const char *names[] = {"execve", "brk", "clone", "getpid", "wait4", "execve", "openat", "clone3", "read",
+                           "write", "exit", "exit_group", "read", "exit_group"};
+    const int64_t tid[] = {100, 100, 100, 101, 100, 101, 101, 101, 102, 101, 102, 101, 100, 100};
+    const char *comm[] = {"sh", "sh", "sh", "sh", "sh", "ls", "ls", "ls", "ls", "ls", "ls", "ls", "sh", "sh"};
+    CHECK_MSG(b.n == 14 && b.tid && b.comm && b.time_ns, "%zu events", b.n);
+    for (size_t i = 0; i < 14 && i < b.n && b.tid && b.comm; i++)
+        CHECK_MSG(!strcmp(b.names[i], names[i]) && b.tid[i] == tid[i] && b.comm[i] && !strcmp(b.comm[i], comm[i]),
+                  "event %zu: %s of %lld (%s)", i, b.names[i], (long long)b.tid[i], b.comm[i] ? b.comm[i] : "none");
+    CHECK(b.n > 4 && b.has_ret[4] && b.ret[4] == 101 && b.time_ns[4] == 1700000000000600000LL);
+    ts_mc_raw_free(&a);
+    ts_mc_raw_free(&b);
+    /* one path: as ts_mc_from_strace reads it */
+    REQUIRE(ts_mc_from_strace_many((const char *const[]){f}, 1, &b) == 0);
+    REQUIRE(ts_mc_from_strace(f, &a) == 0);
+    CHECK(same_raw(&a, &b));
+    ts_mc_raw_free(&a);
+    ts_mc_raw_free(&b);
+    /* a file whose lines name no thread must be named after one */
+    char q[512];
+    snprintf(q, sizeof q, "%s/other.log", dir);
+    write_text(q, "1700000000.000200 getuid() = 0 <0.000003>\n");
+    const char *pq[2] = {paths[1], q};
+    CHECK_MSG(ts_mc_from_strace_many(pq, 2, &b) == -1 && strstr(ts_error(), "other.log: ") &&
+              strstr(ts_error(), "PREFIX.PID") && b.n == 0, "%s", ts_error());
+    /* one whose lines do (several -f logs) needs none; a gzip'd PREFIX.PID.gz is of PID */
+    write_text(q, "55 1700000000.000200 getuid() = 0 <0.000003>\n");
+    REQUIRE(ts_mc_from_strace_many(pq, 2, &b) == 0);
+    CHECK(b.n == 7 && b.tid && b.tid[1] == 55 && b.tid[0] == 100);
+    ts_mc_raw_free(&b);
+    char cmd[2200];
+    snprintf(cmd, sizeof cmd, "gzip -c %s > %s/Q.101.gz", paths[3], dir);
+    if (system(cmd) == 0) {
+        snprintf(q, sizeof q, "%s/Q.101.gz", dir);
+        const char *pz[2] = {paths[1], q};
+        REQUIRE(ts_mc_from_strace_many(pz, 2, &b) == 0);
+        CHECK(b.n == 12 && b.tid && b.tid[3] == 101 && !strcmp(b.names[3], "getpid"));
+        ts_mc_raw_free(&b);
+    }
+}
+
+/* ingest --channels of strace -ff's files: the dataset of strace -f's log of the same calls,
+ * every file the same bytes; also for the shipped log, split into one file per thread */
+static void strace_ff_ingest(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char f[512], paths[4][512], cmd[4096], err[512], a[600], b[600];
+    snprintf(f, sizeof f, "%s/L", dir);
+    write_text(f, ff_log);
+    write_ff(dir, paths);
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels %s -o %s/dsL", f, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels %s %s %s %s -o %s/dsP", paths[0], paths[1], paths[2],
+             paths[3], dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    static const char *const files[] = {"stream.txt", "vocab.tsv", "dt.npy", "comm.npy", "comm.vocab.tsv",
+                                        "ret.npy", "ret.vocab.tsv", "tid.npy", "arch", NULL};
+    for (int k = 0; files[k]; k++) {
+        snprintf(a, sizeof a, "%s/dsL/%s", dir, files[k]);
+        snprintf(b, sizeof b, "%s/dsP/%s", dir, files[k]);
+        CHECK_MSG(files_equal(a, b), "%s differs", files[k]);
+    }
+    /* the shipped log (22,872 calls of 9 processes) as strace -ff would have written it */
+    FILE *in = fopen("data/default/workload.strace", "r");
+    REQUIRE(in);
+    char line[8192];
+    long pids[64];
+    int np = 0;
+    int ok = 1;
+    while (fgets(line, sizeof line, in)) {
+        char *e;
+        long pid = strtol(line, &e, 10);
+        if (e == line || *e != ' ') { ok = 0; break; }
+        while (*e == ' ') e++;
+        int k = 0;
+        while (k < np && pids[k] != pid) k++;
+        if (k == np && np < 64) pids[np++] = pid;
+        char p[600];
+        snprintf(p, sizeof p, "%s/W.%ld", dir, pid);
+        FILE *o = fopen(p, "a");
+        if (!o) { ok = 0; break; }
+        fputs(e, o);
+        fclose(o);
+    }
+    fclose(in);
+    REQUIRE(ok && np > 1 && np < 64);
+    int len = snprintf(cmd, sizeof cmd, "ingest --from strace --channels");
+    for (int k = 0; k < np; k++) len += snprintf(cmd + len, sizeof cmd - (size_t)len, " %s/W.%ld", dir, pids[k]);
+    snprintf(cmd + len, sizeof cmd - (size_t)len, " -o %s/dsW", dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels data/default/workload.strace -o %s/dsF", dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    for (int k = 0; files[k]; k++) {
+        snprintf(a, sizeof a, "%s/dsF/%s", dir, files[k]);
+        snprintf(b, sizeof b, "%s/dsW/%s", dir, files[k]);
+        CHECK_MSG(files_equal(a, b), "the shipped log's %s differs", files[k]);
+    }
+}
+
 /* the CLI: ingest --channels from a log, the files beside stream.txt */
 static void ingest_cli(void)
 {
@@ -1283,6 +1469,12 @@ static void null_arguments_refused(void)
     FAILS(ts_mc_from_strace(NULL, &ro), "ts_mc_from_strace: path is NULL");
     CHECK(ro.n == 0 && ro.names == NULL);
     FAILS(ts_mc_from_strace("tests/data/strace_f.log", NULL), "ts_mc_from_strace: out is NULL");
+    const char *one[] = {"tests/data/strace_f.log"}, *with_null[] = {"tests/data/strace_f.log", NULL};
+    FAILS(ts_mc_from_strace_many(NULL, 1, &ro), "ts_mc_from_strace_many: paths is NULL");
+    CHECK(ro.n == 0 && ro.names == NULL);
+    FAILS(ts_mc_from_strace_many(one, 1, NULL), "ts_mc_from_strace_many: out is NULL");
+    FAILS(ts_mc_from_strace_many(one, 0, &ro), "ts_mc_from_strace_many: npaths is 0");
+    FAILS(ts_mc_from_strace_many(with_null, 2, &ro), "ts_mc_from_strace_many: paths[1] is NULL");
     FAILS(ts_mc_from_ctf(NULL, NULL, &ro, NULL), "ts_mc_from_ctf: dir is NULL");
     FAILS(ts_mc_from_ctf(dir, NULL, NULL, NULL), "ts_mc_from_ctf: out is NULL");
     FAILS(ts_mc_from_trace(NULL, "x", &ro), "ts_mc_from_trace: t is NULL");
@@ -1345,6 +1537,8 @@ TEST_MAIN("channels", {
     RUN(strace_whole_seconds);
     RUN(strace_cut_last_line);
     RUN(strace_terminal_pids);
+    RUN(strace_ff_fields);
+    RUN(strace_ff_ingest);
     RUN(ingest_cli);
     RUN(ctf_channels);
     RUN(ftrace_fields);

@@ -195,6 +195,14 @@ void ts_mc_drawer_free(ts_mc_drawer *d);
  * call's line (or its resumed line), times from -ttt; comm from execve (the program's
  * base name, from the successful execve on) and inherited across fork/clone; no CPU */
 int  ts_mc_from_strace(const char *path, ts_mc_raw *out);
+/* several logs (strace -ff -ttt -T -o PREFIX: PREFIX.PID, one per thread) -> raw fields, the
+ * calls merged as ts_strace_read_many merges them (one log: ts_mc_from_strace's): a call's
+ * thread is the pid on its line, else (-ff writes none) the one its log's name ends in
+ * (PREFIX.PID, PREFIX.PID.gz; a log whose lines name no thread and whose name ends in none
+ * is an error), times the merged ones, comm as for one log over the merged calls (-Y's, else
+ * inferred: a child's from its parent's clone, fork or vfork, whichever log holds them, then
+ * its execve). A NULL paths[i] and npaths < 1 are errors. */
+int  ts_mc_from_strace_many(const char *const *paths, int npaths, ts_mc_raw *out);
 
 /* LTTng kernel trace (CTF) -> raw fields: one event per system call entry (opts as
  * ts_ctf_load; NULL: the defaults), its return value from the paired exit, the thread and

@@ -122,7 +122,9 @@ int  ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_wi
 /* strace -f -ttt -T: one event per system call (unfinished/resumed joined, signals and
  * exits skipped), in the order the calls started. names[i] malloc'd. */
 int  ts_strace_read(const char *path, char ***names, size_t *n);
-/* several logs (strace -ff: one per process) merged by start time; needs -t/-tt/-ttt */
+/* several logs (strace -ff: one per thread) merged by start time, each in its own order,
+ * ties to the log given first; needs -t/-tt/-ttt times with a fraction of a second (whole
+ * seconds, -r's and none are refused); a log without calls adds none */
 int  ts_strace_read_many(const char *const *paths, int npaths, char ***names, size_t *n);
 /* Both read perf trace's output (perf trace -o FILE CMD, or perf trace -i perf.data) as a
  * strace log: its time, thread, name and return value per call (COMM/TID, "... [continued]"

@@ -21,7 +21,7 @@ static const char about[] =
         "  --from strace  INPUT is a log of 'strace -f -ttt -T -o FILE cmd': one event per\n"
         "                 system call, counted where it starts (<unfinished ...> and\n"
         "                 <... resumed> lines are joined; signal and exit lines skipped).\n"
-        "                 Several INPUTs (strace -ff -ttt: one file per process) are\n"
+        "                 Several INPUTs (strace -ff -ttt: one file per thread) are\n"
         "                 merged by start time, each in its own order (one without calls,\n"
         "                 of a thread ended before its first, adds none; -r's times and\n"
         "                 -t's whole seconds cannot order them: refused). Also read: -t,\n"
@@ -32,6 +32,9 @@ static const char about[] =
         "                 data dumps of -e read=/write=. Calls are in the order they\n"
         "                 started (-z, -Z and -e status= print them as they end), each\n"
         "                 thread's in its own order, as several INPUTs are merged.\n"
+        "                 With --channels, a call of several INPUTs is of the thread on\n"
+        "                 its line, else (-ff writes none) of the one its file is named\n"
+        "                 after (PREFIX.PID); names are inferred across the files.\n"
         "                 The architecture (for eval's type accuracy) is the host's\n"
         "                 unless --arch ARCH (x86_64, i386, arm, aarch64).\n"
         "  --from ctf     INPUT is an LTTng kernel trace directory (CTF): one event per\n"
@@ -108,6 +111,17 @@ static int from_names(char **names, size_t n, ts_dataset *ds)
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
     return rc;
+}
+
+/* notes a reader gave (lines, each ending in a newline; NULL: none) as warnings, freed */
+static void say_notes(char *notes)
+{
+    for (const char *l = notes; l && *l;) {
+        const char *e = strchr(l, '\n');
+        cli_say(stderr, "tracesynth: warning: %.*s\n", (int)(e - l), l);
+        l = e + 1;
+    }
+    free(notes);
 }
 
 /* warnings about what the trace lost: discarded events per stream, truncated stream files
@@ -241,7 +255,7 @@ int cmd_ingest(int argc, char **argv)
         TS_OPT_FLAG_(0, "no-reconstructed", &no_recon, "ctf, ftrace: leave out the events tracesynth fill reconstructed\n"
                      "(by default each is read as the event it stands for)"),
         TS_OPT_STR_(0, "arch", &arch_s, "ARCH", "strace, ctf, ftrace: x86_64, i386, arm or aarch64"),
-        TS_OPT_FLAG_(0, "channels", &channels, "strace (one log), ctf, ftrace: also each event's channels,\n"
+        TS_OPT_FLAG_(0, "channels", &channels, "strace, ctf, ftrace: also each event's channels,\n"
                      "one .npy "
                      "each beside stream.txt: dt, comm, ret, tid, cpu (see README)"),
         TS_OPT_FLAG_('q', "quiet", &quiet, "ctf: no progress (the events read, once a second\n"
@@ -289,8 +303,8 @@ int cmd_ingest(int argc, char **argv)
         bad = cli_usage_error("ingest", "--no-reconstructed applies to --from ctf, ftrace and perf only");
     else if (arch_s && !traced && strcmp(from, "strace"))
         bad = cli_usage_error("ingest", "--arch applies to --from strace, ctf, ftrace and perf only");
-    else if (channels && !traced && (strcmp(from, "strace") || ninputs > 1))
-        bad = cli_usage_error("ingest", "--channels applies to --from ctf, ftrace, perf and to one strace log");
+    else if (channels && !traced && strcmp(from, "strace"))
+        bad = cli_usage_error("ingest", "--channels applies to --from strace, ctf, ftrace and perf only");
     else if (ninputs > 1 && strcmp(from, "strace") && strcmp(from, "ftrace"))
         bad = cli_usage_error("ingest", "--from %s takes one INPUT, got %d", from, ninputs);
     int d0, d1;
@@ -353,7 +367,7 @@ int cmd_ingest(int argc, char **argv)
         }
     } else if (!strcmp(from, "strace") && channels) {
         ts_mc_raw raw;
-        rc = ts_mc_from_strace(inputs[0], &raw);
+        rc = ts_mc_from_strace_many(inputs, ninputs, &raw);
         if (rc == 0) rc = ingest_channels(&raw, &m);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else if (!strcmp(from, "strace")) {
@@ -368,12 +382,7 @@ int cmd_ingest(int argc, char **argv)
         char *notes;
         rc = ts_ftrace_load(inputs, ninputs, &o, arch == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(arch), &t, &notes);
         if (rc == 0) {
-            for (const char *l = notes; l && *l;) {
-                const char *e = strchr(l, '\n');
-                cli_say(stderr, "tracesynth: warning: %.*s\n", (int)(e - l), l);
-                l = e + 1;
-            }
-            free(notes);
+            say_notes(notes);
             char who[512];
             snprintf(who, sizeof who, "%s%s", inputs[0], ninputs > 1 ? " (and the files after it)" : "");
             ctf_report(who, &t, 0);

@@ -753,10 +753,12 @@ static void start_order(char **names, double *times, size_t n, ts__strace_fields
 /* one log; times[i] = start time of call i (*timed: 1; 0 when the log has none, 2 when they
  * are strace -r's, summed from 0 at the log's first line, 3 when they are times of day, -t
  * or -tt, from its first day's midnight); x (may
- * be NULL): also per call the pid, the return value and execve's path; whole_at (may be
- * NULL): the line of the log's first time when all are whole seconds (-t), else 0 */
+ * be NULL): also per call the pid, the return value and execve's path; time_at and places
+ * (may be NULL): the line of the log's first time (0: none) and the most decimal places of a
+ * second its times have (0: whole seconds, -t; 3: milliseconds; 6: -tt's and -ttt's
+ * microseconds) */
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
-                    int *timed, ts__strace_fields *x, int empty_ok, size_t *whole_at)
+                    int *timed, ts__strace_fields *x, int empty_ok, size_t *time_at, int *places)
 {
     *names_out = NULL;
     *times_out = NULL;
@@ -779,7 +781,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             for (size_t i = 0; i < *n_out; i++) free(x->exec[i]), free(x->comm[i]);
             ts__strace_fields_free(x);
         }
-        if (whole_at) *whole_at = 0;
+        if (time_at) *time_at = *n_out ? 1 : 0;
+        if (places) *places = 6;   /* (milliseconds with 3 decimals) */
         return 0;
     }
     size_t cap = 1024, n = 0;
@@ -810,7 +813,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     int durations = 0;         /* a whole line ended in -T's duration */
     int of_day = 0;            /* a time of day was read (-t, -tt) */
     size_t first_time = 0;     /* the line of the first time read */
-    int fraction = 0;          /* a time with a fraction of a second was read */
+    int decimals = 0;          /* the most decimal places of a second a time had */
     int64_t rel_ns = 0;        /* with -r: their sum so far */
     int rc = 0;
     size_t line = 0;
@@ -1026,7 +1029,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         }
         if (clock) lead_time |= gap == orig;
         if (clock && !first_time) first_time = line;
-        if (clock && memchr(s, '.', (size_t)(t - s))) fraction = 1;
+        if (clock && memchr(s, '.', (size_t)(t - s))) {
+            const char *point = memchr(s, '.', (size_t)(t - s));
+            if (t - point - 1 > decimals) decimals = (int)(t - point - 1);
+        }
         if (clock && relative) {   /* -r's, or maybe: their sum */
             int64_t d = parse_time_ns(s, t);
             if (__builtin_add_overflow(rel_ns, d, &rel_ns)) rel_ns = INT64_MAX;
@@ -1221,7 +1227,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     *names_out = names;
     *times_out = times;
     *n_out = n;
-    if (whole_at) *whole_at = *timed && !fraction ? first_time : 0;
+    if (time_at) *time_at = *timed ? first_time : 0;
+    if (places) *places = decimals;
     if (*timed && relative == 1) *timed = 2;
     else if (*timed && of_day) *timed = 3;
     return 0;
@@ -1231,7 +1238,7 @@ int ts_strace_read(const char *path, char ***names, size_t *n)
 {
     double *times;
     int timed;
-    int rc = read_log(path, names, &times, n, &timed, NULL, 0, NULL);
+    int rc = read_log(path, names, &times, n, &timed, NULL, 0, NULL, NULL);
     free(times);
     return rc;
 }
@@ -1239,7 +1246,7 @@ int ts_strace_read(const char *path, char ***names, size_t *n)
 int ts__strace_read_fields(const char *path, char ***names, double **times, size_t *n, int *timed,
                            ts__strace_fields *x)
 {
-    return read_log(path, names, times, n, timed, x, 0, NULL);
+    return read_log(path, names, times, n, timed, x, 0, NULL, NULL);
 }
 
 void ts__strace_fields_free(ts__strace_fields *x)
@@ -1254,37 +1261,73 @@ void ts__strace_fields_free(ts__strace_fields *x)
     memset(x, 0, sizeof *x);
 }
 
-static int cmp_double(const void *a, const void *b)
+static int cmp_i64(const void *a, const void *b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
 }
 
-int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out, size_t *n_out)
+/* the thread a log of strace -ff -o PREFIX is of: its name's ".PID" (PREFIX.PID, or
+ * PREFIX.PID.gz), else 0 */
+static long file_pid(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    size_t e = strlen(b);
+    if (e > 3 && !strcmp(b + e - 3, ".gz")) e -= 3;
+    size_t d = e;
+    while (d && b[d - 1] >= '0' && b[d - 1] <= '9') d--;
+    if (d == e || e - d > 7 || d < 2 || b[d - 1] != '.' || b[d] == '0') return 0;
+    long pid = 0;
+    for (size_t k = d; k < e; k++) pid = pid * 10 + (b[k] - '0');
+    return pid <= PID_MAX ? pid : 0;
+}
+
+int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out, size_t *n_out, int *timed_out,
+                         ts__strace_fields *x)
 {
     *names_out = NULL;
     *n_out = 0;
-    if (npaths == 1) return ts_strace_read(paths[0], names_out, n_out);
+    *timed_out = 0;
+    if (x) memset(x, 0, sizeof *x);
+    if (npaths == 1) {   /* one log as it is */
+        double *times;
+        int rc = read_log(paths[0], names_out, &times, n_out, timed_out, x, 0, NULL, NULL);
+        free(times);
+        return rc;
+    }
     char ***fn = ts_calloc((size_t)npaths, sizeof *fn);
-    double **ft = ts_calloc((size_t)npaths, sizeof *ft);
+    ts__strace_fields *fx = ts_calloc((size_t)npaths, sizeof *fx);
     size_t *fm = ts_calloc((size_t)npaths, sizeof *fm), *at = ts_calloc((size_t)npaths, sizeof *at), n = 0;
+    long *fpid = ts_calloc((size_t)npaths, sizeof *fpid);
     int rc = 0, of_day = 1, logs = 0;   /* logs: those holding calls */
     const char *whole_path = NULL;       /* the first of them whose times are whole seconds */
     size_t whole_line = 0;
     for (int f = 0; f < npaths && rc == 0; f++) {
-        int timed;
+        int timed, places;
         /* (strace -ff: a thread ended before its first call, by another's exit_group, has a
          * file with its exit alone) */
-        size_t whole;
-        rc = read_log(paths[f], &fn[f], &ft[f], &fm[f], &timed, NULL, 1, &whole);
-        if (rc == 0 && !fm[f]) continue;
-        if (rc == 0 && whole && !whole_path) whole_path = paths[f], whole_line = whole;
+        size_t first;
+        double *times;
+        rc = read_log(paths[f], &fn[f], &times, &fm[f], &timed, &fx[f], 1, &first, &places);
+        free(times);
+        if (rc || !fm[f]) continue;
+        if (timed && !places && !whole_path) whole_path = paths[f], whole_line = first;
         logs++;
         of_day &= timed == 3;
-        if (rc == 0 && !timed) rc = ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt", paths[f]);
+        if (!timed) rc = ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt", paths[f]);
         if (rc == 0 && timed == 2)
             rc = ts_fail("%s: relative timestamps (strace -r) give no common clock: merging several logs "
                          "needs strace -ttt", paths[f]);
+        /* strace -ff writes no pid on the lines: the thread is the one the file is named after */
+        for (size_t i = 0; rc == 0 && x && i < fm[f]; i++) {
+            if (fx[f].pid[i]) continue;
+            fpid[f] = file_pid(paths[f]);
+            if (!fpid[f])
+                rc = ts_fail("%s: its lines name no thread, and its name does not end in one: strace -ff -o PREFIX "
+                             "names each thread's log PREFIX.PID", paths[f]);
+            break;
+        }
         n += fm[f];
     }
     if (rc == 0 && n == 0) rc = ts_fail("%s (and the logs after it): no system calls in any log", paths[0]);
@@ -1293,31 +1336,35 @@ int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out,
         rc = ts_fail("%s:%zu: times in whole seconds (strace -t, or a --timestamps precision of s) cannot tell "
                      "which log's call came first within a second: merging several logs needs strace -ttt (or -tt)",
                      whole_path, whole_line);
+    const int64_t day = 86400LL * 1000000000LL;
     if (rc == 0 && of_day) {
         /* times of day: each log counts from the midnight before its own first call, so a
          * process started after midnight would come first. The logs' first times on the
          * 24-hour circle: the trace began after the longest stretch without one; a log
          * whose first time is earlier in the day began on the next */
-        double *first = ts_malloc((size_t)npaths * sizeof *first), start = 0, gap = -1;
+        int64_t *first = ts_malloc((size_t)npaths * sizeof *first), start = 0, gap = -1;
         int nf = 0;   /* the logs with calls */
         for (int f = 0; f < npaths; f++)
-            if (fm[f]) first[nf++] = ft[f][0];
-        qsort(first, (size_t)nf, sizeof *first, cmp_double);
+            if (fm[f]) first[nf++] = fx[f].ns[0];
+        qsort(first, (size_t)nf, sizeof *first, cmp_i64);
         for (int f = 0; f < nf; f++) {
-            double g = f ? first[f] - first[f - 1] : first[0] + 86400 - first[nf - 1];
+            int64_t g = f ? first[f] - first[f - 1] : first[0] + day - first[nf - 1];
             if (g > gap) gap = g, start = first[f];
         }
         free(first);
         for (int f = 0; f < npaths; f++)
-            if (fm[f] && ft[f][0] < start)
-                for (size_t i = 0; i < fm[f]; i++) ft[f][i] += 86400;
+            if (fm[f] && fx[f].ns[0] < start)
+                for (size_t i = 0; i < fm[f]; i++) fx[f].ns[i] += day;
     }
     char **names = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *names) : NULL;
+    int *from = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *from) : NULL;   /* each merged call's log */
+    size_t *idx = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *idx) : NULL;   /* and its place there */
     /* merged by time, each log in its own order (a clock that steps back inside one log
      * does not reorder its calls); ties to the earlier log. The logs' next calls in a
      * binary heap: -ff of a build writes thousands of logs */
     int *heap = ts_malloc((size_t)npaths * sizeof *heap), nh = 0;
-#define HEAD_BEFORE(a, b) (ft[a][at[a]] < ft[b][at[b]] || (ft[a][at[a]] == ft[b][at[b]] && (a) < (b)))
+#define HEAD_BEFORE(a, b) \
+    (fx[a].ns[at[a]] < fx[b].ns[at[b]] || (fx[a].ns[at[a]] == fx[b].ns[at[b]] && (a) < (b)))
     for (int f = 0; rc == 0 && f < npaths; f++) {
         if (!fm[f]) continue;
         int i = nh++;
@@ -1326,6 +1373,8 @@ int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out,
     }
     for (size_t k = 0; rc == 0 && k < n; k++) {
         const int best = heap[0];
+        from[k] = best;
+        idx[k] = at[best];
         names[k] = fn[best][at[best]];
         fn[best][at[best]++] = NULL;
         const int f = at[best] < fm[best] ? best : heap[--nh];   /* sifted down from the top */
@@ -1342,14 +1391,45 @@ int ts_strace_read_many(const char *const *paths, int npaths, char ***names_out,
     }
 #undef HEAD_BEFORE
     free(heap);
+    if (rc == 0 && x) {   /* each merged call's fields */
+        x->pid = ts_malloc((n ? n : 1) * sizeof *x->pid);
+        x->ns = ts_malloc((n ? n : 1) * sizeof *x->ns);
+        x->ret = ts_malloc((n ? n : 1) * sizeof *x->ret);
+        x->has_ret = ts_malloc(n ? n : 1);
+        x->exec = ts_malloc((n ? n : 1) * sizeof *x->exec);
+        x->comm = ts_malloc((n ? n : 1) * sizeof *x->comm);
+        x->exec_pid = ts_malloc((n ? n : 1) * sizeof *x->exec_pid);
+        for (size_t k = 0; k < n; k++) {
+            ts__strace_fields *y = &fx[from[k]];
+            const size_t i = idx[k];
+            x->pid[k] = y->pid[i] ? y->pid[i] : fpid[from[k]];
+            x->ns[k] = y->ns[i];
+            x->ret[k] = y->ret[i];
+            x->has_ret[k] = y->has_ret[i];
+            x->exec[k] = y->exec[i];
+            x->comm[k] = y->comm[i];
+            x->exec_pid[k] = y->exec_pid[i] ? y->exec_pid[i] : fpid[from[k]];
+            y->exec[i] = y->comm[i] = NULL;
+        }
+    }
+    free(from);
+    free(idx);
     for (int f = 0; f < npaths; f++) {
         for (size_t i = 0; fn[f] && i < fm[f]; i++) free(fn[f][i]);
+        for (size_t i = 0; fx[f].exec && i < fm[f]; i++) free(fx[f].exec[i]), free(fx[f].comm[i]);
         free(fn[f]);
-        free(ft[f]);
+        ts__strace_fields_free(&fx[f]);
     }
-    free(fn); free(ft); free(fm); free(at);
+    free(fn); free(fx); free(fm); free(at); free(fpid);
     if (rc) return -1;
     *names_out = names;
     *n_out = n;
+    *timed_out = 1;
     return 0;
+}
+
+int ts_strace_read_many(const char *const *paths, int npaths, char ***names, size_t *n)
+{
+    int timed;
+    return ts__strace_read_logs(paths, npaths, names, n, &timed, NULL);
 }
