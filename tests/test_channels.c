@@ -967,7 +967,7 @@ static void strace_ff_fields(void)
     const char *pp[4] = {paths[0], paths[1], paths[2], paths[3]};
     ts_mc_raw a, b;
     REQUIRE(ts_mc_from_strace(f, &a) == 0);
-    if (ts_mc_from_strace_many(pp, 4, &b) != 0) {
+    if (ts_mc_from_strace_many(pp, 4, &b, NULL) != 0) {
         CHECK_MSG(0, "%s", ts_error());
         ts_mc_raw_free(&a);
         return;
@@ -986,7 +986,7 @@ static void strace_ff_fields(void)
     ts_mc_raw_free(&a);
     ts_mc_raw_free(&b);
     /* one path: as ts_mc_from_strace reads it */
-    REQUIRE(ts_mc_from_strace_many((const char *const[]){f}, 1, &b) == 0);
+    REQUIRE(ts_mc_from_strace_many((const char *const[]){f}, 1, &b, NULL) == 0);
     REQUIRE(ts_mc_from_strace(f, &a) == 0);
     CHECK(same_raw(&a, &b));
     ts_mc_raw_free(&a);
@@ -996,11 +996,11 @@ static void strace_ff_fields(void)
     snprintf(q, sizeof q, "%s/other.log", dir);
     write_text(q, "1700000000.000200 getuid() = 0 <0.000003>\n");
     const char *pq[2] = {paths[1], q};
-    CHECK_MSG(ts_mc_from_strace_many(pq, 2, &b) == -1 && strstr(ts_error(), "other.log: ") &&
+    CHECK_MSG(ts_mc_from_strace_many(pq, 2, &b, NULL) == -1 && strstr(ts_error(), "other.log: ") &&
               strstr(ts_error(), "PREFIX.PID") && b.n == 0, "%s", ts_error());
     /* one whose lines do (several -f logs) needs none; a gzip'd PREFIX.PID.gz is of PID */
     write_text(q, "55 1700000000.000200 getuid() = 0 <0.000003>\n");
-    REQUIRE(ts_mc_from_strace_many(pq, 2, &b) == 0);
+    REQUIRE(ts_mc_from_strace_many(pq, 2, &b, NULL) == 0);
     CHECK(b.n == 7 && b.tid && b.tid[1] == 55 && b.tid[0] == 100);
     ts_mc_raw_free(&b);
     char cmd[2200];
@@ -1008,7 +1008,7 @@ static void strace_ff_fields(void)
     if (system(cmd) == 0) {
         snprintf(q, sizeof q, "%s/Q.101.gz", dir);
         const char *pz[2] = {paths[1], q};
-        REQUIRE(ts_mc_from_strace_many(pz, 2, &b) == 0);
+        REQUIRE(ts_mc_from_strace_many(pz, 2, &b, NULL) == 0);
         CHECK(b.n == 12 && b.tid && b.tid[3] == 101 && !strcmp(b.names[3], "getpid"));
         ts_mc_raw_free(&b);
     }
@@ -1070,6 +1070,69 @@ static void strace_ff_ingest(void)
         snprintf(a, sizeof a, "%s/dsF/%s", dir, files[k]);
         snprintf(b, sizeof b, "%s/dsW/%s", dir, files[k]);
         CHECK_MSG(files_equal(a, b), "the shipped log's %s differs", files[k]);
+    }
+}
+
+/* -ff files with times in milliseconds (--timestamps=unix,ms, or -tt's cut to them): calls of
+ * different files in the same millisecond tie and go in the files' order, which need not be
+ * the order they ran in; the reader says how many in a note, the CLI warns with it (with
+ * --channels and without); microseconds, and milliseconds without such a tie, say nothing */
+static void strace_ff_millisecond_ties(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], cmd[2048], out[4096];
+    snprintf(a, sizeof a, "%s/P.200", dir);
+    snprintf(b, sizeof b, "%s/P.201", dir);
+    const char *pp[2] = {a, b};
+    const char *const ms[][2] = {
+        {"1700000000.001 getpid() = 200 <0.000005>\n1700000000.002 read(0, \"\", 1) = 0 <0.000005>\n",
+         "1700000000.001 brk(NULL) = 0x1 <0.000005>\n1700000000.003 close(1) = 0 <0.000005>\n"},
+        {"12:00:00.001 getpid() = 200 <0.000005>\n12:00:00.002 read(0, \"\", 1) = 0 <0.000005>\n",
+         "12:00:00.001 brk(NULL) = 0x1 <0.000005>\n12:00:00.003 close(1) = 0 <0.000005>\n"},
+    };
+    for (int k = 0; k < 2; k++) {
+        write_text(a, ms[k][0]);
+        write_text(b, ms[k][1]);
+        char **names = NULL, *notes = NULL;
+        size_t n = 0;
+        REQUIRE(ts_strace_read_logs(pp, 2, &names, &n, &notes) == 0);
+        CHECK_MSG(n == 4 && !strcmp(names[0], "getpid") && !strcmp(names[1], "brk"), "%zu calls", n);
+        CHECK_MSG(notes && strstr(notes, "P.200:1: times in milliseconds: 2 of the 4 calls share their time") &&
+                  strchr(notes, '\n') == notes + strlen(notes) - 1, "log %d: %s", k, notes ? notes : "(none)");
+        for (size_t i = 0; i < n; i++) free(names[i]);
+        free(names);
+        free(notes);
+        ts_mc_raw r;
+        notes = NULL;
+        REQUIRE(ts_mc_from_strace_many(pp, 2, &r, &notes) == 0);
+        CHECK_MSG(notes && strstr(notes, "2 of the 4 calls"), "%s", notes ? notes : "(none)");
+        CHECK(r.n == 4 && r.tid && r.tid[0] == 200 && r.tid[1] == 201);
+        ts_mc_raw_free(&r);
+        free(notes);
+    }
+    for (int ch = 0; ch < 2; ch++) {
+        snprintf(cmd, sizeof cmd, "ingest --from strace%s %s %s -o %s/ds%d", ch ? " --channels" : "", a, b, dir, ch);
+        CHECK(run_output(cmd, out, sizeof out) == 0);
+        CHECK_MSG(strstr(out, "tracesynth: warning: ") && strstr(out, "P.200:1: times in milliseconds: 2 of the 4 calls"),
+                  "%s", out);
+    }
+    /* no tie across the files; microseconds tied: no note */
+    const char *const quiet[][2] = {
+        {"1700000000.001 getpid() = 200\n1700000000.002 read(0, \"\", 1) = 0\n",
+         "1700000000.003 brk(NULL) = 0x1\n"},
+        {"1700000000.000001 getpid() = 200\n", "1700000000.000001 brk(NULL) = 0x1\n"},
+    };
+    for (int k = 0; k < 2; k++) {
+        write_text(a, quiet[k][0]);
+        write_text(b, quiet[k][1]);
+        char **names = NULL, *notes = (char *)"x";
+        size_t n = 0;
+        REQUIRE(ts_strace_read_logs(pp, 2, &names, &n, &notes) == 0);
+        CHECK_MSG(notes == NULL, "case %d: %s", k, notes);
+        for (size_t i = 0; i < n; i++) free(names[i]);
+        free(names);
+        free(notes);
     }
 }
 
@@ -1470,11 +1533,11 @@ static void null_arguments_refused(void)
     CHECK(ro.n == 0 && ro.names == NULL);
     FAILS(ts_mc_from_strace("tests/data/strace_f.log", NULL), "ts_mc_from_strace: out is NULL");
     const char *one[] = {"tests/data/strace_f.log"}, *with_null[] = {"tests/data/strace_f.log", NULL};
-    FAILS(ts_mc_from_strace_many(NULL, 1, &ro), "ts_mc_from_strace_many: paths is NULL");
+    FAILS(ts_mc_from_strace_many(NULL, 1, &ro, NULL), "ts_mc_from_strace_many: paths is NULL");
     CHECK(ro.n == 0 && ro.names == NULL);
-    FAILS(ts_mc_from_strace_many(one, 1, NULL), "ts_mc_from_strace_many: out is NULL");
-    FAILS(ts_mc_from_strace_many(one, 0, &ro), "ts_mc_from_strace_many: npaths is 0");
-    FAILS(ts_mc_from_strace_many(with_null, 2, &ro), "ts_mc_from_strace_many: paths[1] is NULL");
+    FAILS(ts_mc_from_strace_many(one, 1, NULL, NULL), "ts_mc_from_strace_many: out is NULL");
+    FAILS(ts_mc_from_strace_many(one, 0, &ro, NULL), "ts_mc_from_strace_many: npaths is 0");
+    FAILS(ts_mc_from_strace_many(with_null, 2, &ro, NULL), "ts_mc_from_strace_many: paths[1] is NULL");
     FAILS(ts_mc_from_ctf(NULL, NULL, &ro, NULL), "ts_mc_from_ctf: dir is NULL");
     FAILS(ts_mc_from_ctf(dir, NULL, NULL, NULL), "ts_mc_from_ctf: out is NULL");
     FAILS(ts_mc_from_trace(NULL, "x", &ro), "ts_mc_from_trace: t is NULL");
@@ -1539,6 +1602,7 @@ TEST_MAIN("channels", {
     RUN(strace_terminal_pids);
     RUN(strace_ff_fields);
     RUN(strace_ff_ingest);
+    RUN(strace_ff_millisecond_ties);
     RUN(ingest_cli);
     RUN(ctf_channels);
     RUN(ftrace_fields);

@@ -201,8 +201,9 @@ int  ts_mc_from_strace(const char *path, ts_mc_raw *out);
  * (PREFIX.PID, PREFIX.PID.gz; a log whose lines name no thread and whose name ends in none
  * is an error), times the merged ones, comm as for one log over the merged calls (-Y's, else
  * inferred: a child's from its parent's clone, fork or vfork, whichever log holds them, then
- * its execve). A NULL paths[i] and npaths < 1 are errors. */
-int  ts_mc_from_strace_many(const char *const *paths, int npaths, ts_mc_raw *out);
+ * its execve). notes (may be NULL) as ts_strace_read_logs's. A NULL paths[i] and npaths < 1
+ * are errors. */
+int  ts_mc_from_strace_many(const char *const *paths, int npaths, ts_mc_raw *out, char **notes);
 
 /* LTTng kernel trace (CTF) -> raw fields: one event per system call entry (opts as
  * ts_ctf_load; NULL: the defaults), its return value from the paired exit, the thread and

@@ -126,6 +126,11 @@ int  ts_strace_read(const char *path, char ***names, size_t *n);
  * ties to the log given first; needs -t/-tt/-ttt times with a fraction of a second (whole
  * seconds, -r's and none are refused); a log without calls adds none */
 int  ts_strace_read_many(const char *const *paths, int npaths, char ***names, size_t *n);
+/* the same, and *notes (may be NULL): what the caller should warn about (lines
+ * "FILE:LINE: ...", malloc'd; NULL when none): times coarser than microseconds
+ * (milliseconds, --timestamps=unix,ms) under which calls of different logs tie and are
+ * merged in the logs' order, with their count */
+int  ts_strace_read_logs(const char *const *paths, int npaths, char ***names, size_t *n, char **notes);
 /* Both read perf trace's output (perf trace -o FILE CMD, or perf trace -i perf.data) as a
  * strace log: its time, thread, name and return value per call (COMM/TID, "... [continued]"
  * joined to its start). ts_perf_trace_file: 1 when path (or its gzip) begins as perf trace's

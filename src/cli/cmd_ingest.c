@@ -24,7 +24,10 @@ static const char about[] =
         "                 Several INPUTs (strace -ff -ttt: one file per thread) are\n"
         "                 merged by start time, each in its own order (one without calls,\n"
         "                 of a thread ended before its first, adds none; -r's times and\n"
-        "                 -t's whole seconds cannot order them: refused). Also read: -t,\n"
+        "                 -t's whole seconds cannot order them: refused; calls of\n"
+        "                 several INPUTs at one time go in the INPUTs' order, which\n"
+        "                 times in milliseconds (--timestamps=unix,ms) make common: a\n"
+        "                 warning then counts them). Also read: -t,\n"
         "                 -tt and -r times (in any precision, whole seconds too; -r's\n"
         "                 and a clock's mixed in one log are an error), -i,\n"
         "                 -n, -Y (its names become the comm channel), -k stack frames,\n"
@@ -367,13 +370,17 @@ int cmd_ingest(int argc, char **argv)
         }
     } else if (!strcmp(from, "strace") && channels) {
         ts_mc_raw raw;
-        rc = ts_mc_from_strace_many(inputs, ninputs, &raw);
+        char *notes;
+        rc = ts_mc_from_strace_many(inputs, ninputs, &raw, &notes);
+        say_notes(notes);
         if (rc == 0) rc = ingest_channels(&raw, &m);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else if (!strcmp(from, "strace")) {
         char **names;
         size_t n;
-        rc = ts_strace_read_many(inputs, ninputs, &names, &n);
+        char *notes;
+        rc = ts_strace_read_logs(inputs, ninputs, &names, &n, &notes);
+        say_notes(notes);
         if (rc == 0) rc = from_names(names, n, ds);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else if (!strcmp(from, "ftrace")) {

@@ -578,13 +578,13 @@ static void pid_comm_set(pid_comms *t, long pid, char *comm)
 }
 
 /* the calls of strace logs (ts__strace_read_logs) -> raw fields */
-static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out)
+static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, char **notes)
 {
     char **names;
     size_t n;
     int timed;
     ts__strace_fields x;
-    if (ts__strace_read_logs(paths, npaths, &names, &n, &timed, &x) != 0) return -1;
+    if (ts__strace_read_logs(paths, npaths, &names, &n, &timed, &x, notes) != 0) return -1;
     out->n = n;
     out->names = names;
     if (timed) {
@@ -646,18 +646,19 @@ int ts_mc_from_strace(const char *path, ts_mc_raw *out)
     if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
     if (!path) return ts_fail_null(__func__, "path");
-    return from_strace(&path, 1, out);
+    return from_strace(&path, 1, out, NULL);
 }
 
-int ts_mc_from_strace_many(const char *const *paths, int npaths, ts_mc_raw *out)
+int ts_mc_from_strace_many(const char *const *paths, int npaths, ts_mc_raw *out, char **notes)
 {
+    if (notes) *notes = NULL;
     if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
     if (!paths) return ts_fail_null(__func__, "paths");
     if (npaths < 1) return ts_fail("%s: npaths is %d: no log to read", __func__, npaths);
     for (int f = 0; f < npaths; f++)
         if (!paths[f]) return ts_fail("%s: paths[%d] is NULL", __func__, f);
-    return from_strace(paths, npaths, out);
+    return from_strace(paths, npaths, out, notes);
 }
 
 /* ---- CTF ---- */

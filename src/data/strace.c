@@ -1284,11 +1284,12 @@ static long file_pid(const char *path)
 }
 
 int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out, size_t *n_out, int *timed_out,
-                         ts__strace_fields *x)
+                         ts__strace_fields *x, char **notes)
 {
     *names_out = NULL;
     *n_out = 0;
     *timed_out = 0;
+    if (notes) *notes = NULL;
     if (x) memset(x, 0, sizeof *x);
     if (npaths == 1) {   /* one log as it is */
         double *times;
@@ -1303,6 +1304,9 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     int rc = 0, of_day = 1, logs = 0;   /* logs: those holding calls */
     const char *whole_path = NULL;       /* the first of them whose times are whole seconds */
     size_t whole_line = 0;
+    const char *coarse_path = NULL;      /* the first of those with the fewest decimal places under 6 */
+    size_t coarse_line = 0;
+    int coarse = 6;
     for (int f = 0; f < npaths && rc == 0; f++) {
         int timed, places;
         /* (strace -ff: a thread ended before its first call, by another's exit_group, has a
@@ -1313,6 +1317,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         free(times);
         if (rc || !fm[f]) continue;
         if (timed && !places && !whole_path) whole_path = paths[f], whole_line = first;
+        if (timed && places && places < coarse) coarse = places, coarse_path = paths[f], coarse_line = first;
         logs++;
         of_day &= timed == 3;
         if (!timed) rc = ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt", paths[f]);
@@ -1391,6 +1396,28 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     }
 #undef HEAD_BEFORE
     free(heap);
+    if (rc == 0 && coarse_path && logs > 1 && notes) {
+        /* times coarser than -ttt's microseconds: calls of several logs at one time are in
+         * the logs' order, which need not be the order they ran in */
+        size_t tied = 0;
+        for (size_t k = 0, r; k < n; k = r) {
+            const int64_t t = fx[from[k]].ns[idx[k]];
+            int mixed = 0;
+            for (r = k + 1; r < n && fx[from[r]].ns[idx[r]] == t; r++) mixed |= from[r] != from[k];
+            if (mixed) tied += r - k;
+        }
+        if (tied) {
+            char unit[64];
+            if (coarse == 3) snprintf(unit, sizeof unit, "in milliseconds");
+            else snprintf(unit, sizeof unit, "to %d decimal place%s of a second", coarse, coarse == 1 ? "" : "s");
+            ts__notes nt = {0};
+            ts__note(&nt, "%s:%zu: times %s: %zu of the %zu calls share their time with a call of another log, and "
+                     "are merged in the order the logs were given, which need not be the order they ran in (strace "
+                     "-ttt, or a --timestamps precision of us, tells them apart)", coarse_path, coarse_line, unit,
+                     tied, n);
+            *notes = nt.text;
+        }
+    }
     if (rc == 0 && x) {   /* each merged call's fields */
         x->pid = ts_malloc((n ? n : 1) * sizeof *x->pid);
         x->ns = ts_malloc((n ? n : 1) * sizeof *x->ns);
@@ -1428,8 +1455,13 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     return 0;
 }
 
-int ts_strace_read_many(const char *const *paths, int npaths, char ***names, size_t *n)
+int ts_strace_read_logs(const char *const *paths, int npaths, char ***names, size_t *n, char **notes)
 {
     int timed;
-    return ts__strace_read_logs(paths, npaths, names, n, &timed, NULL);
+    return ts__strace_read_logs(paths, npaths, names, n, &timed, NULL, notes);
+}
+
+int ts_strace_read_many(const char *const *paths, int npaths, char ***names, size_t *n)
+{
+    return ts_strace_read_logs(paths, npaths, names, n, NULL);
 }
