@@ -138,7 +138,7 @@ static int ret_of(const char *p, const char *e, int64_t *v)
         for (; d < e && is_digit(*d); d++) u = u * 10 + (uint64_t)(*d - '0');
         if (d == s) return 0;
     }
-    *v = neg ? -(int64_t)u : (int64_t)u;
+    *v = (int64_t)(neg ? 0 - u : u);   /* the bits, as strace's reader keeps them (no overflow) */
     return 1;
 }
 
