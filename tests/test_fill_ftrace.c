@@ -186,6 +186,61 @@ static void fill_inline(void)
     free(full);
 }
 
+/* a gap many times longer than the trace around it (200 events a CPU, the n-gram trained
+ * on every CPU's 380): filled as the loop the trace runs, not as one event throughout; the
+ * thread before the gap (known) has its entries and exits paired through the gap and up to
+ * the events after it (4002 events: the loop cannot end where the trace resumes by itself);
+ * a gap that begins the CPU's events, filled from the events after it, is the loop too */
+static void fill_gap_longer_than_trace(void)
+{
+    for (int start = 0; start < 2; start++) {
+        const int lost = start ? 4000 : 4002;
+        char *t = make_text(200, start ? 0 : 100, lost, 0);
+        write_file(at("long.trace"), t);
+        ts_fill_opts o;
+        fill_opts(&o);
+        ts_fill_result r;
+        REQUIRE(ts_ctf_fill(at("long.trace"), at("long_filled.trace"), &o, &r) == 0);
+        CHECK(r.n == 1 && r.reconstructed == (uint64_t)lost);
+        ts_fill_result_free(&r);
+        char *out = slurp(at("long_filled.trace"));
+        REQUIRE(out);
+        char **ol;
+        size_t no = lines_of(out, &ol), recon = 0, run = 0, longest = 0, unpaired = 0, count[4] = {0};
+        static const char *const name[4] = {"sys_enter_read", "sys_exit_read", "sys_enter_write", "sys_exit_write"};
+        int prev = -1;
+        for (size_t i = 0; i < no; i++) {
+            const char *e = strstr(ol[i], TS_FTRACE_RECON ": event=");
+            if (!e) continue;
+            e += strlen(TS_FTRACE_RECON ": event=");
+            int c = -1;
+            for (int q = 0; q < 4; q++)
+                if (!strncmp(e, name[q], strlen(name[q])) && e[strlen(name[q])] == ' ') c = q;
+            CHECK_MSG(c >= 0, "%s", ol[i]);
+            if (c < 0) break;
+            count[c]++;
+            run = c == prev ? run + 1 : 1;
+            if (run > longest) longest = run;
+            /* an entry's next event is its exit */
+            unpaired += prev >= 0 && prev % 2 == 0 && c != prev + 1;
+            prev = c;
+            recon++;
+        }
+        CHECK_MSG(recon == (size_t)lost && longest == 1 && unpaired == 0 && count[0] >= 990 && count[2] >= 990,
+                  "gap %s: %zu lines, %zu read, %zu write, the same event %zu times in a row, %zu entries without their exit next",
+                  start ? "first" : "in the middle", recon, count[0], count[2], longest, unpaired);
+        /* thread 10's entries and exits pair, the gap's included */
+        ts_sc_analysis a;
+        REQUIRE(ts_sc_analyse(at("long_filled.trace"), 0, &a) == 0);
+        CHECK_MSG(a.unmatched == 0 && a.returning >= (start ? 200u : 1100u), "gap %s: %llu of %llu entries unmatched",
+                  start ? "first" : "in the middle", (unsigned long long)a.unmatched, (unsigned long long)a.returning);
+        ts_sc_analysis_free(&a);
+        free(ol);
+        free(out);
+        free(t);
+    }
+}
+
 /* "buffer started": a gap of no count, listed, nothing reconstructed there */
 static void unknown_count(void)
 {
@@ -1258,6 +1313,7 @@ TEST_MAIN("fill_ftrace", {
     mkdir(dir, 0755);
     RUN(fill_inline);
     RUN(gaps_count_overwritten);
+    RUN(fill_gap_longer_than_trace);
     RUN(unknown_count);
     RUN(drop_then_fill);
     RUN(bad_input);

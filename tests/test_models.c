@@ -126,6 +126,48 @@ static void ngram_exact_fills(void)
     CHECK(strstr(ts_error(), "markov or kgram") != NULL);
 }
 
+/* a blackout longer than the whole training stream: no stretch of it holds a filler, and
+ * the run is not the most frequent event throughout but the stream's own pattern, piece
+ * after piece, from the left context, or from the right one when the run begins the
+ * window; every adjacent pair of the window (the run's ends included) is one the stream
+ * has, and each event of the loop takes its share */
+static void ngram_blackout_longer_than_stream(void)
+{
+    enum { P = 6, N = 10 * P, K = 5000 };
+    int32_t s[N];
+    for (int i = 0; i < N; i++) s[i] = i % P;   /* entry, exit of three calls, in a loop */
+    ts_model *m = train_on("ngram", s, N, P, NULL);
+    REQUIRE(m);
+    for (int left = 1; left >= 0; left--) {
+        const size_t nl = left ? 8 : 0, nr = 8, L = nl + K + nr;
+        int32_t *x = malloc(L * sizeof *x);
+        uint8_t *mask = malloc(L);
+        for (size_t i = 0; i < L; i++) {
+            x[i] = (int32_t)(i % P);
+            mask[i] = i < nl || i >= nl + K;
+        }
+        for (size_t i = nl; i < nl + K; i++) x[i] = 0;
+        ts_windows in = {x, 1, L}, res;
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        REQUIRE(ts_model_impute(m, &in, mask, &ro, &res) == 0);
+        size_t bad = 0, count[P] = {0};
+        for (size_t i = 0; i + 1 < L; i++) bad += res.data[i + 1] != (res.data[i] + 1) % P;
+        for (size_t i = nl; i < nl + K; i++) count[res.data[i] % P]++;
+        size_t lo = K, hi = 0;
+        for (int c = 0; c < P; c++) {
+            if (count[c] < lo) lo = count[c];
+            if (count[c] > hi) hi = count[c];
+        }
+        CHECK_MSG(bad == 0 && hi - lo <= 1, "%s context: %zu pairs the stream lacks, %zu to %zu of each event",
+                  left ? "left" : "no left", bad, lo, hi);
+        ts_windows_free(&res);
+        free(x);
+        free(mask);
+    }
+    ts_model_free(m);
+}
+
 /* ---- the suffix-array search against a brute-force scan of every position ---- */
 
 static int match_at(const int32_t *s, size_t N, size_t p, const int32_t *y, size_t a, size_t k,
@@ -844,6 +886,7 @@ static void ngram_compress_gzip_time_split(void)
 
 TEST_MAIN("models", {
     RUN(ngram_exact_fills);
+    RUN(ngram_blackout_longer_than_stream);
     RUN(ngram_matches_brute_force);
     RUN(ngram_in_window_matches_brute_force);
     RUN(ngram_windows_without_stream);

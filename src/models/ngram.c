@@ -7,7 +7,9 @@
  * Back-off: l = r = order, order-1, ..., 1 (capped by what the window has), then
  * (fallback "markov", the default) the left context alone (a Markov continuation),
  * the right context alone, the most frequent event; or (fallback "kgram", a plain
- * back-off baseline) the most frequent k-event sequence of the stream.
+ * back-off baseline) the most frequent k-event sequence of the stream. A run at least as
+ * long as the longest stretch of the stream, which no filler can match, is filled in
+ * pieces instead (fill_long), each continuing the one before.
  *
  * Index: suffix arrays of the stream and of the reversed stream. The positions
  * whose left context matches are one suffix-array range of the reversed stream
@@ -40,6 +42,7 @@ typedef struct {
     int32_t *sa, *rsa;    /* (N) suffix arrays of s and rs */
     int32_t *isa;         /* (N) rank of each suffix of s: isa[sa[i]] = i */
     int32_t *sep_next;    /* (N+1) first separator at or after i; N when none */
+    size_t   run_max;     /* the longest stretch of events without a separator */
     int32_t  top;         /* most frequent event: the last resort */
     int      kn_order;    /* the likelihood's order (chosen on validation windows) */
     ts_kn   *kn;          /* the likelihood, made when first needed */
@@ -154,6 +157,10 @@ static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
     g->sep_next = ts_malloc((N + 1) * sizeof *g->sep_next);
     g->sep_next[N] = (int32_t)N;
     for (size_t i = N; i-- > 0;) g->sep_next[i] = s[i] == SEP ? (int32_t)i : g->sep_next[i + 1];
+    for (size_t i = 0; i < N; i = (size_t)g->sep_next[i] + 1) {
+        size_t run = (size_t)g->sep_next[i] - i;
+        if (run > g->run_max) g->run_max = run;
+    }
     /* most frequent event, ties to the smaller ID; counted by sorting, so memory follows
      * the stream's length and not its largest ID */
     int32_t *t = ts_malloc((N ? N : 1) * sizeof *t);
@@ -389,8 +396,9 @@ static size_t best_filler(const ngram *g, scratch *sc, size_t nc, size_t k, size
 
 /* fill y[a, a+k) given lav events of context left of a and rav right of a+k (in y);
  * win > 0: the window's own events (hid: 1 = hidden, L) where they match at least
- * win events, and more than the stream (ts_window_over_stream) */
-static void fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k, size_t lav,
+ * win events, and more than the stream (ts_window_over_stream). Returns 0 when nothing
+ * matched and the run is the most frequent event throughout, else 1 */
+static int fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k, size_t lav,
                      size_t rav, const uint8_t *hid, size_t L, int win)
 {
     size_t n = (size_t)g->order, ws;
@@ -409,7 +417,7 @@ static void fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k
      * window's on ties lost up to 1.7 points on recorded strace workloads) */
     if (ts_window_over_stream(y, hid, L, a, k, TS_WINDOW_BOTH, nc ? (int)got : 0, win, g->order, &ws)) {
         memcpy(y + a, y + ws, k * sizeof *y);   /* ws's events are visible, the run's hidden: apart */
-        return;
+        return 1;
     }
     if (!nc && g->kgram) {
         /* every position that starts k events */
@@ -425,14 +433,39 @@ static void fill_run(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k
         }
         if (ts_window_over_stream(y, hid, L, a, k, side, nc ? (int)got : 0, win, g->order, &ws)) {
             memcpy(y + a, y + ws, k * sizeof *y);
-            return;
+            return 1;
         }
     }
     if (nc) {
         size_t p = best_filler(g, sc, nc, k, NULL);
         memcpy(y + a, g->s + p, k * sizeof *y);
+        return 1;
+    }
+    for (size_t i = 0; i < k; i++) y[a + i] = g->top;
+    return 0;
+}
+
+/* a run at least as long as the longest stretch of the stream: no stretch holds a filler
+ * with a context, and the run would be the most frequent event throughout. It is filled
+ * in halves instead, each from the context it has, a half that still finds no filler
+ * halved again: from the left, each piece continuing the one before it and the last one
+ * matched to the right context too; from the right, when the run has no context on its
+ * left (a trace that begins with it) */
+static void fill_long(const ngram *g, scratch *sc, int32_t *y, size_t a, size_t k, size_t lav, size_t rav,
+                      const uint8_t *hid, size_t L, int win)
+{
+    if (k < g->run_max && fill_run(g, sc, y, a, k, lav, rav, hid, L, win)) return;
+    if (k == 1 || (!lav && !rav)) {   /* no context at all: nothing to follow */
+        if (k >= g->run_max) fill_run(g, sc, y, a, k, lav, rav, hid, L, win);
+        return;
+    }
+    size_t h = k / 2;
+    if (lav) {
+        fill_long(g, sc, y, a, h, lav, 0, hid, L, win);
+        fill_long(g, sc, y, a + h, k - h, lav + h, rav, hid, L, win);
     } else {
-        for (size_t i = 0; i < k; i++) y[a + i] = g->top;
+        fill_long(g, sc, y, a + h, k - h, 0, rav, hid, L, win);
+        fill_long(g, sc, y, a, h, 0, k - h + rav, hid, L, win);
     }
 }
 
@@ -476,7 +509,8 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
                 while (b < L && !mk[b]) b++;
                 size_t e = b;
                 while (e < L && mk[e]) e++;
-                fill_run(g, &sc, y, a, b - a, a, e - b, hid, L, (int)win);
+                if (b - a >= g->run_max) fill_long(g, &sc, y, a, b - a, a, e - b, hid, L, (int)win);
+                else fill_run(g, &sc, y, a, b - a, a, e - b, hid, L, (int)win);
                 a = b;
             }
         }
