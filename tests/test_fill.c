@@ -1284,6 +1284,38 @@ static void consistent_pairing(void)
     s = side_of(-1, -1, 2);
     ts_gap_consistent(&s, h, 2, pool_name, NULL, t, nt);
     CHECK(!strcmp(h[0], "syscall_entry_write") && !strcmp(h[1], "syscall_entry_read") && t[0] == -1);
+    /* a long gap of one thread, inside read when it begins, inside poll when it ends, with
+     * an exit missing in the middle: paired through the whole of it as a short one is */
+    enum { LONG = 5000 };
+    const char **l = malloc(LONG * sizeof *l);
+    int64_t *lt = malloc(2 * LONG * sizeof *lt);
+    l[0] = "syscall_exit_read";
+    for (size_t j = 1; j < LONG; j++) l[j] = j % 2 ? "syscall_entry_write" : "syscall_exit_write";
+    l[LONG / 2 + 1] = "syscall_entry_close";   /* write's exit missing, close entered */
+    l[0] = "sched_wakeup";                      /* read's exit missing */
+    s = side_of(10, 10, LONG);
+    s.pending_before = "read";
+    s.after_kind = TS_EV_EXIT;
+    s.after_call = "poll";
+    ts_gap_consistent(&s, l, LONG, pool_name, NULL, lt, lt + LONG);
+    const char *inside = "read";
+    size_t bad = 0, renamed = 0;
+    for (size_t j = 0; j < LONG; j++) {
+        const char *lc;
+        ts_ev_kind k = ts_gap_classify(l[j], &lc);
+        if (k == TS_EV_ENTRY) {
+            bad += inside != NULL;
+            inside = lc;
+        } else if (k == TS_EV_EXIT) {
+            bad += !inside || strcmp(inside, lc);
+            inside = NULL;
+        }
+        renamed += j == 0 || j == LONG / 2 + 1 || j == LONG - 1 ? 0 : strcmp(l[j], j % 2 ? "syscall_entry_write" : "syscall_exit_write") != 0;
+    }
+    CHECK_MSG(bad == 0 && inside && !strcmp(inside, "poll") && renamed <= 2 && lt[0] == 10 && lt[LONG - 1] == 10,
+              "%zu events out of pairs, the gap ends inside %s, %zu others renamed", bad, inside ? inside : "none", renamed);
+    free(l);
+    free(lt);
     pool_free();
 }
 

@@ -16,7 +16,9 @@
  * not yet), and the first system call event after the gap on the CPU tells the state at
  * the end (an exit of Y: inside Y; an entry: inside none). A small dynamic program
  * renames the fewest events (entry <-> exit, or the call) so that no entry comes while
- * its thread is inside a call, and the end state matches; ties keep the model's events. */
+ * its thread is inside a call, and the end state matches; ties keep the model's events.
+ * A thread's events in a long gap are paired in blocks of MAX_DP, each from the state the
+ * one before ended in, the last to the end state. */
 #include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 
@@ -53,7 +55,7 @@ static int returns(const char *call) { return strcmp(call, "exit") && strcmp(cal
 
 #define PEN_UNMATCHED 10.0   /* an entry while inside a call: the analysis counts it unpaired */
 #define PEN_MISSING   1.5    /* the end state lacks the call the first exit after the gap closes */
-#define MAX_DP        1024   /* longer segments are left as they are */
+#define MAX_DP        1024   /* events paired in one block */
 
 /* the call table of one segment: index 0 is "inside no call" */
 typedef struct {
@@ -80,12 +82,12 @@ static const char *build(const ts_gap_side *s, ts_ev_kind k, const char *call, c
     return buf;
 }
 
-/* pairs the system calls of names[pos[0..n)], the events of one known thread in order */
-static void pair_events(const ts_gap_side *s, const char **names, const size_t *pos, size_t n, int start_known,
-                         const char *start, int end_kind, const char *end_call,
-                         const char *(*intern)(void *u, const char *name), void *u)
+/* pairs the system calls of names[pos[0..n)], events of one known thread in order (n at
+ * most MAX_DP); returns the call the thread is inside after them (NULL: none) */
+static const char *pair_block(const ts_gap_side *s, const char **names, const size_t *pos, size_t n, int start_known,
+                              const char *start, int end_kind, const char *end_call,
+                              const char *(*intern)(void *u, const char *name), void *u)
 {
-    if (n == 0 || n > MAX_DP) return;
     calls t;
     t.c = ts_malloc((n + 3) * sizeof *t.c);
     t.c[0] = NULL;
@@ -149,6 +151,7 @@ static void pair_events(const ts_gap_side *s, const char **names, const size_t *
         }
         if (c < best) { best = c; bq = q; }
     }
+    const char *inside = bq > 0 ? t.c[bq] : NULL;
     for (size_t j = n; bq >= 0 && j-- > 0;) {
         cand ch = choice[j * (size_t)S + (size_t)bq];
         if (ch.cost > 0) {
@@ -163,6 +166,21 @@ static void pair_events(const ts_gap_side *s, const char **names, const size_t *
     free(cost);
     free(from);
     free(choice);
+    return inside;
+}
+
+/* pairs the system calls of names[pos[0..n)], the events of one known thread in order */
+static void pair_events(const ts_gap_side *s, const char **names, const size_t *pos, size_t n, int start_known,
+                         const char *start, int end_kind, const char *end_call,
+                         const char *(*intern)(void *u, const char *name), void *u)
+{
+    for (size_t b = 0; b < n; b += MAX_DP) {
+        const size_t m = n - b < MAX_DP ? n - b : MAX_DP;
+        const int last = b + m == n;
+        start = pair_block(s, names, pos + b, m, start_known, start, last ? end_kind : 0, last ? end_call : NULL,
+                           intern, u);
+        start_known = 1;
+    }
 }
 
 /* whether thread t may own event j: the thread before left the CPU for another by
