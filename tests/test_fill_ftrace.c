@@ -241,6 +241,50 @@ static void fill_gap_longer_than_trace(void)
     }
 }
 
+/* a gap over 10 times as long as the events its model learned from is noted, once a run
+ * however many such gaps there are, with how many events came from how few; a gap of
+ * ordinary size is not */
+static void fill_outsized_gap_noted(void)
+{
+    /* CPU 0 loses 4002 events, CPU 1 4000: one model over both CPUs' 380 */
+    char *t = make_text(200, 100, 4002, 0);
+    char *c1 = strstr(t, "cat-20      [001] .....     1.001501:");
+    REQUIRE(c1);
+    while (c1 > t && c1[-1] != '\n') c1--;
+    size_t n = strlen(t), at1 = (size_t)(c1 - t);
+    const char *mark = "CPU:1 [LOST 4000 EVENTS]\n";
+    char *t2 = malloc(n + strlen(mark) + 1);
+    memcpy(t2, t, at1);
+    strcpy(t2 + at1, mark);
+    strcat(t2, t + at1);
+    write_file(at("outsized.trace"), t2);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("outsized.trace"), at("outsized_filled.trace"), &o, &r) == 0);
+    CHECK_MSG(r.n == 2 && r.outsized == 2 && r.outsized_events == 8002 && r.outsized_trained == 380 && r.outsized_models == 1,
+              "%zu gaps, %llu outsized (%llu events, from %llu, %d models)", r.n, (unsigned long long)r.outsized,
+              (unsigned long long)r.outsized_events, (unsigned long long)r.outsized_trained, r.outsized_models);
+    ts_fill_result_free(&r);
+    char buf[8192], cmd[1200];
+    snprintf(cmd, sizeof cmd, "fill -q %s -o %s", at("outsized.trace"), at("outsized_cli.trace"));
+    CHECK(run_output(cmd, buf, sizeof buf) == 0);
+    size_t notes = 0;
+    for (const char *p = buf; (p = strstr(p, "note: ")); p++) notes++;
+    CHECK_MSG(notes == 1 && strstr(buf, "tracesynth: note: fill: ") &&
+              strstr(buf, ": 8002 events reconstructed in 2 gaps from a model trained on 380 recorded events (over 10 times "
+                          "as many in each gap)"), "%s", buf);
+    free(t2);
+    free(t);
+    /* 6 events lost: nothing to note */
+    t = make_text(200, 100, 6, 0);
+    write_file(at("ordinary.trace"), t);
+    snprintf(cmd, sizeof cmd, "fill -q %s -o %s", at("ordinary.trace"), at("ordinary_cli.trace"));
+    CHECK(run_output(cmd, buf, sizeof buf) == 0);
+    CHECK_MSG(!strstr(buf, "note:") && strstr(buf, "fill: 1 gap, 6 events reconstructed"), "%s", buf);
+    free(t);
+}
+
 /* "buffer started": a gap of no count, listed, nothing reconstructed there */
 static void unknown_count(void)
 {
@@ -1314,6 +1358,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_inline);
     RUN(gaps_count_overwritten);
     RUN(fill_gap_longer_than_trace);
+    RUN(fill_outsized_gap_noted);
     RUN(unknown_count);
     RUN(drop_then_fill);
     RUN(bad_input);

@@ -227,8 +227,14 @@ typedef struct {
     size_t       n;
     uint64_t     events, reconstructed;
     uint64_t     too_long, too_long_events;   /* gaps over 2^24 events, left unfilled, and their events */
+    /* gaps of more than TS_FILL_OUTSIZED times the events their model was trained on (a model
+     * trained by the fill, not one from a file), their events, the most events one of those
+     * models was trained on, and how many such models there are */
+    uint64_t     outsized, outsized_events, outsized_trained;
+    int          outsized_models;
     double       train_s, impute_s, write_s;
 } ts_fill_result;
+#define TS_FILL_OUTSIZED 10
 int  ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill_result *res);
 void ts_fill_result_free(ts_fill_result *r);
 

@@ -209,6 +209,20 @@ int cmd_fill(int argc, char **argv)
         cli_say(stderr, "tracesynth: warning: fill: %s: %llu gap%s of more than 2^24 events (%llu events) left unfilled\n",
                 args.pos[0], (unsigned long long)res.too_long, res.too_long == 1 ? "" : "s",
                 (unsigned long long)res.too_long_events);
+    /* gaps far longer than what their model learned from: their events only repeat it */
+    if (rc == 0 && res.outsized) {
+        char models[96];
+        if (res.outsized_models > 1)
+            snprintf(models, sizeof models, "%d models trained on %llu recorded events or fewer", res.outsized_models,
+                     (unsigned long long)res.outsized_trained);
+        else
+            snprintf(models, sizeof models, "a model trained on %llu recorded event%s",
+                     (unsigned long long)res.outsized_trained, ts_plural((size_t)res.outsized_trained));
+        cli_say(stderr, "tracesynth: note: fill: %s: %llu event%s reconstructed in %llu gap%s from %s (over %d times as "
+                "many in each gap): they repeat the patterns of those events\n", args.pos[0],
+                (unsigned long long)res.outsized_events, ts_plural((size_t)res.outsized_events),
+                (unsigned long long)res.outsized, res.outsized == 1 ? "" : "s", models, TS_FILL_OUTSIZED);
+    }
     if (rc == 0) {
         /* standard output that is the text's is the text alone */
         FILE *msg = text && (!strcmp(text, "-") || cli_msg_stream(text) == stderr) ? stderr : cli_msg_stream(out);

@@ -836,6 +836,11 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     }
     res->train_s = ts_now() - t1;
 
+    /* the events the pooled model was trained on */
+    uint64_t pooled_n = 0;
+    for (size_t s = 0; s < f.ns; s++) pooled_n += trained_part(&f.s[s]);
+    uint8_t *outsized_by = ts_calloc(f.ns + 1, 1);   /* per stream's own model; [ns]: the pooled one */
+
     /* impute every gap */
     double t2 = ts_now();
     f.nid_model = f.names.n;
@@ -915,10 +920,21 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             }
             free(tids);
             res->reconstructed += k;
+            /* far more events than the model learned from: they can only repeat those */
+            const uint64_t trained = ss->model ? trained_part(ss) : pooled_n;
+            if (!from_file && r->count > TS_FILL_OUTSIZED * trained) {
+                res->outsized++;
+                res->outsized_events += r->count;
+                if (trained > res->outsized_trained) res->outsized_trained = trained;
+                uint8_t *by = &outsized_by[ss->model ? r->stream : f.ns];
+                res->outsized_models += !*by;
+                *by = 1;
+            }
         }
         free(lx);
         free(dst);
     }
+    free(outsized_by);
     /* the last, also after a gap left unfilled; a terminal's line closed before an error */
     if (o->progress && rc == 0 && f.ngap)
         fprintf(stderr, "%s  %zu of %zu gap%s reconstructed\n", tty ? "\r" : "", f.ngap, f.ngap, ts_plural(f.ngap));
