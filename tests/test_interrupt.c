@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/syscall.h>
 
@@ -383,6 +384,79 @@ static void ignored_signal_stays_ignored(void)
     rmdir(dir);
 }
 
+/* several threads writing outputs at once (two models trained side by side by a program):
+ * each commit holds the signals and each stage and temporary directory is removed by them,
+ * all on one process-wide disposition. Once the threads are done the dispositions are
+ * where they began (a handler of the program's own, an ignored signal, the default) and a
+ * signal is no longer held: it ends the process at once. */
+enum { MT_THREADS = 4, MT_ROUNDS = 300 };
+static const char *mt_dir;
+static void mt_quit(int sig) { (void)sig; }
+
+static void *mt_worker(void *arg)
+{
+    const long t = (long)arg;
+    char p[600], sub[600];
+    snprintf(p, sizeof p, "%s/f%ld.txt", mt_dir, t);
+    snprintf(sub, sizeof sub, "%s/s%ld/in", mt_dir, t);
+    for (int i = 0; i < MT_ROUNDS; i++) {
+        ts_outfile o;
+        if (ts_out_open(&o, p) != 0) return (void *)1;
+        fprintf(o.f, "%d\n", i);
+        if (ts_out_commit(&o) != 0) return (void *)2;
+        ts_stage s;
+        if (ts_stage_open(&s, sub) != 0) return (void *)3;
+        char *f = ts_path_join(s.stage, "a.txt");
+        write_text(f, "a\n");
+        free(f);
+        const char *names[1] = {"a.txt"};
+        if (ts_stage_commit(&s, names, 1) != 0) return (void *)4;
+        if (ts_out_dir_check(sub) != 0) return (void *)5;
+        char *tmp;
+        if (ts_temp_dir("tstest-threads", &tmp) != 0) return (void *)6;
+        ts_temp_dir_remove(tmp);
+        free(tmp);
+    }
+    return NULL;
+}
+
+static void threads_commit(const char *dir)
+{
+    mt_dir = dir;
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGQUIT, mt_quit);
+    pthread_t t[MT_THREADS];
+    for (long i = 0; i < MT_THREADS; i++)
+        if (pthread_create(&t[i], NULL, mt_worker, (void *)i) != 0) _exit(2);
+    int bad = 0;
+    for (int i = 0; i < MT_THREADS; i++) {
+        void *r;
+        if (pthread_join(t[i], &r) != 0 || r) bad = 1;
+    }
+    if (bad) _exit(3);
+    static const int sigs[4] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (int i = 0; i < 4; i++) {
+        struct sigaction sa;
+        sigaction(sigs[i], NULL, &sa);
+        void (*want)(int) = sigs[i] == SIGHUP ? SIG_IGN : sigs[i] == SIGQUIT ? mt_quit : SIG_DFL;
+        if (sa.sa_handler != want) _exit(10 + i);
+    }
+    raise(SIGTERM);   /* not held: the default action now */
+    _exit(9);
+}
+
+static void threads_leave_dispositions_as_found(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    int st = in_child(threads_commit, dir);
+    CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
+              "child status 0x%x (exit 3: a commit failed; 10-13: SIGINT, SIGTERM, SIGHUP, SIGQUIT's "
+              "disposition changed; 9: SIGTERM held)", st);
+    CHECK_MSG(count_dir(dir) == 2 * MT_THREADS, "%d entries in %s", count_dir(dir), dir);
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -392,4 +466,5 @@ TEST_MAIN("interrupt", {
     RUN(made_folders_go_with_the_signal);
     RUN(stale_file_goes_with_the_set);
     RUN(ignored_signal_stays_ignored);
+    RUN(threads_leave_dispositions_as_found);
 })

@@ -153,6 +153,15 @@ void ts_out_set_abort(ts_out_set *s);
 /* a signal that ends the process (Ctrl-C, kill) removes the stages open then, once the
  * child process writing into them (pid; 0: none) is killed */
 void ts_stage_worker(pid_t pid);
+/* the signals that end a process by default (SIGINT, SIGTERM, SIGHUP, SIGQUIT left at
+ * their default) held from here to the matching ts_signals_release, then raised: outputs
+ * committed between, in several folders, are all in place when the process ends, as one
+ * commit's files are (each commit holds them so). Holds nest and count across threads
+ * (the last release raises a signal held); the dispositions are put back as they were
+ * once no hold and no open stage needs them. Safe to call from several threads, not from
+ * a signal handler. */
+void ts_signals_hold(void);
+void ts_signals_release(void);
 int  ts_mkdir_p(const char *dir);                    /* 0 / -1 */
 /* can a set of files be written into dir (made with its parents where not there)?
  * Checked before long work, leaving nothing behind. 0 / -1 naming dir */

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,61 +35,40 @@
  * handles itself are left alone. */
 static const int held_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 #define NHELD (int)(sizeof held_sigs / sizeof *held_sigs)
-static volatile sig_atomic_t held_sig, holding;
-
-static void hold_handler(int sig)
-{
-    if (!held_sig) held_sig = sig;
-}
-
-static void live_handler(int sig);
-
-typedef struct {
-    struct sigaction old[NHELD];
-    unsigned char    caught[NHELD];
-} sig_hold;
-
-static void hold_signals(sig_hold *h)
-{
-    memset(h, 0, sizeof *h);
-    holding++;   /* live_handler (open stages) holds them too */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = hold_handler;
-    sigfillset(&sa.sa_mask);
-    for (int i = 0; i < NHELD; i++) {
-        if (sigaction(held_sigs[i], NULL, &h->old[i]) != 0) continue;
-        if ((h->old[i].sa_flags & SA_SIGINFO) || h->old[i].sa_handler != SIG_DFL) continue;
-        h->caught[i] = sigaction(held_sigs[i], &sa, NULL) == 0;
-    }
-}
-
-static void release_signals(sig_hold *h)
-{
-    for (int i = 0; i < NHELD; i++)
-        if (h->caught[i]) sigaction(held_sigs[i], &h->old[i], NULL);
-    holding--;
-    int sig = held_sig;
-    held_sig = 0;
-    if (sig) raise(sig);   /* the default action, now that nothing is half done */
-}
 
 /* Stages open now (a CTF trace is written into one for minutes) and temporary directories
  * (ts_temp_dir: the CTF reader's copies of truncated streams, as large as they are): a
  * signal that ends the process by default would leave one beside the output or in TMPDIR,
  * a part of the work in it. While any is there, those signals (the ones left at their
  * default) first stop the process writing into them (ts_stage_worker), then remove them,
- * then end the process as they would have; during a commit they are held as above. The
- * handler makes only async-signal-safe calls. */
+ * then end the process as they would have; during a commit they are held as above. */
 enum { MAX_LIVE = 8 };
 static const char *volatile live[MAX_LIVE];
 /* for a folder made for an output (its first made part in live): the folder it was made
  * for, removed up to that part, each while empty; NULL for a stage or temporary */
 static const char *volatile live_dir[MAX_LIVE];
-static volatile pid_t live_worker, live_owner;
-static int nlive;
-static struct sigaction live_old[NHELD];
-static unsigned char live_caught[NHELD];
+static volatile pid_t live_worker;
+
+/* One handler does both, installed while a commit holds the signals or anything is in
+ * live, and the dispositions it replaced put back when neither is left. Threads commit and
+ * stage at once (two models trained side by side), so the counts, the table and the
+ * handler's installation change under sig_lock, with the held signals blocked on the
+ * thread that holds it (and nothing allocated or freed there: a handler that interrupted
+ * malloc would wait for a thread waiting for malloc). The handler takes no lock and makes
+ * only async-signal-safe calls:
+ * it reads the counts and the table when no thread is changing them (book_busy: threads
+ * inside; handler_in: a handler reading, whom threads wait for), so a thread never frees a
+ * name the handler is removing. */
+static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER;
+static int holding, held_sig, book_busy, handler_in;   /* __atomic_* only */
+static volatile pid_t sig_owner;   /* the process whose handler it is (not a forked child) */
+static int nlive, installed;
+static struct sigaction sig_old[NHELD];
+static unsigned char sig_caught[NHELD];
+
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_SEQ_CST)
+#define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_SEQ_CST)
+#define ADD(x, v) __atomic_add_fetch(&(x), (v), __ATOMIC_SEQ_CST)
 
 void ts_stage_worker(pid_t pid) { live_worker = pid; }
 
@@ -139,15 +119,25 @@ static void rmdir_chain(const char *dir, const char *top)
     }
 }
 
-static void live_handler(int sig)
+static void out_handler(int sig)
 {
     const int e = errno;
-    if (getpid() == live_owner) {   /* a forked child's copy: not its stages */
-        if (holding) {
-            if (!held_sig) held_sig = sig;
+    if (getpid() == sig_owner) {   /* a forked child's copy: not its stages */
+        /* the table to this handler alone (another thread's handler may have it) */
+        int zero = 0;
+        while (!__atomic_compare_exchange_n(&handler_in, &zero, 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            zero = 0;
+            sched_yield();
+        }
+        while (LOAD(book_busy)) sched_yield();
+        if (LOAD(holding)) {
+            zero = 0;
+            __atomic_compare_exchange_n(&held_sig, &zero, sig, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+            STORE(handler_in, 0);
             errno = e;
             return;
         }
+        /* the process ends: handler_in stays, the threads wait for the end */
         const pid_t w = live_worker;
         if (w > 0 && kill(w, SIGKILL) == 0) waitpid(w, NULL, 0);
         for (int i = 0; i < MAX_LIVE; i++)
@@ -164,48 +154,132 @@ static void live_handler(int sig)
     errno = e;
 }
 
-/* stage: removed with what it holds; or, dir not NULL, stage the first folder made for
- * dir: dir and the folders above it up to stage removed, each while empty */
-static void live_add_dir(const char *stage, const char *dir)
+/* a fork while another thread holds the lock leaves the child a free one */
+static void sig_lock_take(void) { pthread_mutex_lock(&sig_lock); }
+static void sig_lock_give(void) { pthread_mutex_unlock(&sig_lock); }
+static void sig_lock_child(void) { pthread_mutex_init(&sig_lock, NULL); }
+static void sig_lock_atfork(void) { pthread_atfork(sig_lock_take, sig_lock_give, sig_lock_child); }
+
+/* the bookkeeping to this thread: the held signals blocked here (a handler on this thread
+ * would wait for it), the lock taken, a handler reading the table waited for */
+static void book_enter(sigset_t *was)
 {
-    if (nlive && live_owner != getpid()) {   /* a forked child: the entries are its parent's */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sig_lock_atfork);
+    sigset_t block;
+    sigemptyset(&block);
+    for (int i = 0; i < NHELD; i++) sigaddset(&block, held_sigs[i]);
+    pthread_sigmask(SIG_BLOCK, &block, was);
+    sig_lock_take();
+    for (;;) {
+        ADD(book_busy, 1);
+        if (!LOAD(handler_in)) break;
+        ADD(book_busy, -1);
+        while (LOAD(handler_in)) sched_yield();
+    }
+    /* a forked child: the entries, holds and handler are its parent's */
+    if (sig_owner && sig_owner != getpid()) {
         for (int i = 0; i < MAX_LIVE; i++) live[i] = live_dir[i] = NULL;
         nlive = 0;
+        STORE(holding, 0);
+        STORE(held_sig, 0);
+        sig_owner = getpid();
     }
+}
+
+/* the handler installed while a hold or an entry needs it, its dispositions put back when
+ * none does (those changed by the program meanwhile are left as they are) */
+static void book_leave(const sigset_t *was)
+{
+    const int need = LOAD(holding) > 0 || nlive > 0;
+    if (need && !installed) {
+        sig_owner = getpid();
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = out_handler;
+        sigfillset(&sa.sa_mask);
+        for (int i = 0; i < NHELD; i++) {
+            sig_caught[i] = 0;
+            if (sigaction(held_sigs[i], NULL, &sig_old[i]) != 0) continue;
+            if ((sig_old[i].sa_flags & SA_SIGINFO) || sig_old[i].sa_handler != SIG_DFL) continue;
+            sig_caught[i] = sigaction(held_sigs[i], &sa, NULL) == 0;
+        }
+        installed = 1;
+    } else if (!need && installed) {
+        for (int i = 0; i < NHELD; i++) {
+            struct sigaction now;
+            if (sig_caught[i] && sigaction(held_sigs[i], NULL, &now) == 0 && !(now.sa_flags & SA_SIGINFO) &&
+                now.sa_handler == out_handler)
+                sigaction(held_sigs[i], &sig_old[i], NULL);
+            sig_caught[i] = 0;
+        }
+        installed = 0;
+    }
+    ADD(book_busy, -1);
+    sig_lock_give();
+    pthread_sigmask(SIG_SETMASK, was, NULL);   /* a signal that came meanwhile is delivered now */
+}
+
+void ts_signals_hold(void)
+{
+    sigset_t was;
+    book_enter(&was);
+    ADD(holding, 1);
+    book_leave(&was);
+}
+
+void ts_signals_release(void)
+{
+    sigset_t was;
+    book_enter(&was);
+    int sig = 0;
+    if (LOAD(holding) > 0 && ADD(holding, -1) == 0) sig = __atomic_exchange_n(&held_sig, 0, __ATOMIC_SEQ_CST);
+    book_leave(&was);
+    if (sig) raise(sig);   /* the default action, now that nothing is half done */
+}
+
+/* stage: removed with what it holds; or, dir not NULL, stage the first folder made for
+ * dir: dir and the folders above it up to stage removed, each while empty (called with
+ * the bookkeeping entered) */
+static void live_add_in(const char *stage, const char *dir)
+{
     int slot = -1;
     for (int i = 0; i < MAX_LIVE && slot < 0; i++)
         if (!live[i]) slot = i;
     if (slot < 0) return;   /* left as before: removed by the next stage there */
-    if (nlive++ == 0) {
-        live_owner = getpid();
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = live_handler;
-        sigfillset(&sa.sa_mask);
-        for (int i = 0; i < NHELD; i++) {
-            live_caught[i] = 0;
-            if (sigaction(held_sigs[i], NULL, &live_old[i]) != 0) continue;
-            if ((live_old[i].sa_flags & SA_SIGINFO) || live_old[i].sa_handler != SIG_DFL) continue;
-            live_caught[i] = sigaction(held_sigs[i], &sa, NULL) == 0;
-        }
-    }
+    nlive++;
     live_dir[slot] = dir;
     live[slot] = stage;
+}
+
+static void live_remove_in(const char *stage)
+{
+    if (!stage) return;
+    for (int i = 0; i < MAX_LIVE; i++)
+        if (live[i] == stage) {
+            live[i] = NULL;
+            live_dir[i] = NULL;
+            nlive--;
+        }
+}
+
+static void live_add_dir(const char *stage, const char *dir)
+{
+    sigset_t was;
+    book_enter(&was);
+    live_add_in(stage, dir);
+    book_leave(&was);
 }
 
 static void live_add(const char *stage) { live_add_dir(stage, NULL); }
 
 static void live_remove(const char *stage)
 {
-    int found = 0;
-    for (int i = 0; i < MAX_LIVE; i++)
-        if (live[i] == stage) live[i] = NULL, live_dir[i] = NULL, found = 1;
-    if (!found || --nlive) return;
-    for (int i = 0; i < NHELD; i++) {
-        struct sigaction now;
-        if (live_caught[i] && sigaction(held_sigs[i], NULL, &now) == 0 && now.sa_handler == live_handler)
-            sigaction(held_sigs[i], &live_old[i], NULL);
-    }
+    if (!stage) return;
+    sigset_t was;
+    book_enter(&was);
+    live_remove_in(stage);
+    book_leave(&was);
 }
 
 static char *dir_of(const char *path)
@@ -479,8 +553,7 @@ int ts_out_commit(ts_outfile *o)
     int e = errno;
     if (!bad && ferror(o->f)) bad = 1;
     if (!bad && fsync(fileno(o->f)) != 0) { bad = 1; e = errno; }
-    sig_hold h;
-    hold_signals(&h);
+    ts_signals_hold();
     if (!bad && !o->tmp && make_named(o->path, fileno(o->f), &o->tmp, NULL) != 0) {
         bad = 1;
         e = errno;
@@ -492,7 +565,7 @@ int ts_out_commit(ts_outfile *o)
         if (o->tmp) unlink(o->tmp);
         write_failed(o->path, e);
     }
-    release_signals(&h);
+    ts_signals_release();
     free(o->path); free(o->tmp);
     o->path = o->tmp = NULL;
     return bad ? -1 : 0;
@@ -513,7 +586,7 @@ void ts_out_abort(ts_outfile *o)
  * time; each old file is first linked into the stage (an old directory is moved
  * into it just before its replacement) so that a failed rename puts back the ones
  * already replaced. A stage left by a killed process (kill -9, power loss; the
- * signals it can catch remove it, see live_handler) is removed by the next
+ * signals it can catch remove it, see out_handler) is removed by the next
  * ts_stage_open in DIR. */
 
 void ts_remove_tree(const char *path)
@@ -653,8 +726,7 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
     char **old = ts_calloc((size_t)n, sizeof *old);
     char *isdir = ts_calloc((size_t)n, 1);
     int rc = 0, done = 0;
-    sig_hold h;
-    hold_signals(&h);
+    ts_signals_hold();
     for (int i = 0; i < n && rc == 0; i++) {
         src[i] = ts_path_join(s->stage, names[i]);
         dst[i] = ts_path_join(s->dir, names[i]);
@@ -709,7 +781,7 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
         s->made = NULL;
     }
     ts_stage_abort(s);   /* the old ones go with the stage */
-    release_signals(&h);
+    ts_signals_release();
     return rc;
 }
 
@@ -969,22 +1041,28 @@ int ts_temp_dir(const char *name, char **path)
     *path = ts_path_join(tmp, tpl);
     /* known before it is made (mkdtemp fills the name in place): a signal in between
      * would leave it */
+    char *tname = ts_strdup(*path);   /* allocated and freed outside the bookkeeping */
+    sigset_t was;
+    book_enter(&was);
     int slot = -1;
     for (int i = 0; i < MAX_LIVE && slot < 0; i++)
         if (!temps[i]) slot = i;
     if (slot >= 0) {
-        temps[slot] = ts_strdup(*path);
-        live_add(temps[slot]);
+        temps[slot] = tname;
+        live_add_in(tname, NULL);
     }
-    int rc = mkdtemp(slot >= 0 ? temps[slot] : *path) ? 0 : -1, e = errno;
+    book_leave(&was);
+    int rc = mkdtemp(slot >= 0 ? tname : *path) ? 0 : -1, e = errno;
     if (slot >= 0) {
-        strcpy(*path, temps[slot]);
+        strcpy(*path, tname);
         if (rc) {
-            live_remove(temps[slot]);
-            free(temps[slot]);
+            book_enter(&was);
+            live_remove_in(tname);
             temps[slot] = NULL;
+            book_leave(&was);
         }
     }
+    if (slot < 0 || rc) free(tname);
     errno = e;
     return rc;
 }
@@ -992,13 +1070,18 @@ int ts_temp_dir(const char *name, char **path)
 void ts_temp_dir_remove(const char *path)
 {
     ts_remove_tree(path);   /* then forgotten: a signal meanwhile removes what is left */
+    char *gone = NULL;
+    sigset_t was;
+    book_enter(&was);
     for (int i = 0; i < MAX_LIVE; i++)
         if (temps[i] && !strcmp(temps[i], path)) {
-            live_remove(temps[i]);
-            free(temps[i]);
+            live_remove_in(temps[i]);
+            gone = temps[i];
             temps[i] = NULL;
             break;
         }
+    book_leave(&was);
+    free(gone);
 }
 
 char *ts_path_trim(const char *p)
