@@ -2023,9 +2023,58 @@ static void library_arguments_checked(void)
     FAILS(ts_trace_rewrite(tr, out, NULL), "ts_trace_rewrite: h is NULL");
     FAILS(ts_trace_rewrite_check(NULL, out), "ts_trace_rewrite_check: path is NULL");
     FAILS(ts_trace_rewrite_check(tr, NULL), "ts_trace_rewrite_check: out is NULL");
+    /* the text output is of a CTF trace */
+    ts_fill_opts texted = fo;
+    texted.text = in(dir, "out.txt");
+    FAILS(ts_ctf_fill(tr, out, &texted, &fr), "the text output is for a CTF trace");
+    CHECK(!ts_file_exists(out) && !ts_file_exists(texted.text));
 #undef FAILS
     CHECK(ts_gaps_find(tr, 0, &gl) == 0 && gl.n > 0);
     ts_gap_list_free(&gl);
+}
+
+/* ts_fill_opts.text: the new trace's text, written before the trace is in place (from its
+ * stage) and put in place with it, in the trace's folder or another; it names the streams'
+ * files where the trace is, never where it was written */
+static void library_text_with_the_trace(void)
+{
+    if (!have_babeltrace()) SKIP("babeltrace2 not installed");
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    ts_drop_opts dop = {.rate = 0.03, .burst_min = 2, .burst_max = 6, .seed = 3};
+    ts_drop_stats ds;
+    REQUIRE(ts_ctf_drop(in(d, "t"), in(d, "dr"), &dop, &ds) == 0);
+    ts_drop_stats_free(&ds);
+    REQUIRE(mkdir(in(d, "other"), 0755) == 0);
+    static const char *const texts[2] = {"f.txt", "other/f.txt"};
+    for (int k = 0; k < 2; k++) {
+        ts_fill_opts fo = {.model = "unigram"};
+        char text[700], stream[700], line[4096];
+        snprintf(text, sizeof text, "%s", in(d, texts[k]));
+        fo.text = text;
+        ts_fill_result fr;
+        REQUIRE(ts_ctf_fill(in(d, "dr"), in(d, "f"), &fo, &fr) == 0);
+        ts_fill_result_free(&fr);
+        char *real = realpath(d, NULL);
+        REQUIRE(real);
+        snprintf(stream, sizeof stream, "\"%s/f/", real);
+        free(real);
+        FILE *f = fopen(text, "r");
+        REQUIRE(f);
+        int recon = 0, warn = 0, here = 0, staged = 0;
+        while (fgets(line, sizeof line, f)) {
+            recon += strstr(line, TS_RECON_CLASS) != NULL;
+            warn += !strncmp(line, "WARNING", 7);
+            here += strstr(line, stream) != NULL;
+            staged += strstr(line, ".stage.") != NULL;
+        }
+        fclose(f);
+        CHECK_MSG(recon > 0 && warn > 0 && here == warn && staged == 0,
+                  "%s: %d reconstructed, %d warnings, %d naming %s, %d naming a stage", texts[k], recon, warn, here,
+                  stream, staged);
+        CHECK_MSG(count_dir(d) == 5 && count_dir(in(d, "other")) == k, "%d entries in %s", count_dir(d), d);
+    }
 }
 
 /* the gap functions that return a value rather than -1: a NULL (or sizes drop refuses) is NaN,
@@ -2065,6 +2114,7 @@ TEST_MAIN("fill", {
     RUN(null_values_refused);
     RUN(count_error_no_truth);
     RUN(library_arguments_checked);
+    RUN(library_text_with_the_trace);
     RUN(consistent_threads);
     RUN(ingest_filled_ctf);
     RUN(consistent_pairing);

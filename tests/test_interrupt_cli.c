@@ -223,6 +223,65 @@ static void ingest_arch_in_the_set(void)
     CHECK_MSG(count_dir(ds) == 1, "%d entries in %s", count_dir(ds), ds);
 }
 
+/* the UUID after `key` in the file at path (a trace's metadata: 'uuid = "', its text:
+ * '(UUID: '), or "" */
+static void uuid_after(const char *path, const char *key, char out[40])
+{
+    out[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char line[8192];
+    while (fgets(line, sizeof line, f)) {
+        const char *at = strstr(line, key);
+        if (!at) continue;
+        snprintf(out, 40, "%.36s", at + strlen(key));
+        break;
+    }
+    fclose(f);
+}
+
+/* fill --text FILE: the new trace and its text put in place together. A signal as either
+ * takes the old one's place leaves both new: in the trace's folder they are one commit, in
+ * another folder the text is renamed right after the trace, the signal held across both.
+ * The text names the trace's UUID (babeltrace2's warnings about its gaps), new at each write */
+static void fill_text_with_the_trace(void)
+{
+    if (!ready) SKIP("no model or no shim");
+    const char *shared = shared_path("traces/lttng/many-threads");
+    if (!shared) SKIP("no shared LTTng trace");
+    char t[4096], args[8192], ft[600], sub[700], trace[700], meta[800];
+    snprintf(t, sizeof t, "%s", shared);
+    snprintf(args, sizeof args, "drop %s -o %s/fdr --rate 0.01 --seed 1 -q", t, dir);
+    REQUIRE(run_cli(args, NULL, 0) == 0);
+    snprintf(ft, sizeof ft, "%s/ft", dir);
+    snprintf(sub, sizeof sub, "%s/ft/txt", dir);
+    REQUIRE(mkdir(ft, 0755) == 0 && mkdir(sub, 0755) == 0);
+    snprintf(trace, sizeof trace, "%s/tr", ft);
+    snprintf(meta, sizeof meta, "%s/metadata", trace);
+    static const char *const texts[2] = {"txt/tr.txt", "tr.txt"};   /* another folder, the trace's */
+    static const char *const at[2] = {"tr", "tr.txt"};
+    for (int k = 0; k < 2; k++)
+        for (int a = 0; a < 2; a++) {
+            char text[800], old[40], now[40], said[40];
+            snprintf(text, sizeof text, "%s/%s", ft, texts[k]);
+            snprintf(args, sizeof args, "fill %s/fdr --model unigram -o %s --text %s -q", dir, trace, text);
+            int rc = run_cli(args, NULL, 0);   /* the old pair */
+            uuid_after(meta, "uuid = \"", old);
+            uuid_after(text, "(UUID: ", said);
+            CHECK_MSG(rc == 0 && old[0] && !strcmp(old, said), "%s: exit %d, trace %s, text of %s", texts[k], rc, old, said);
+            if (rc || !old[0] || strcmp(old, said)) continue;
+            int st = run_signalled(args, at[a], SIGTERM);
+            CHECK_MSG(signalled_by(st, SIGTERM), "%s, signal at %s: status 0x%x", texts[k], at[a], st);
+            uuid_after(meta, "uuid = \"", now);
+            uuid_after(text, "(UUID: ", said);
+            CHECK_MSG(strcmp(now, old) != 0, "%s, signal at %s: the trace is the old one", texts[k], at[a]);
+            CHECK_MSG(!strcmp(now, said), "%s, signal at %s: the text is of trace %s, the trace beside it %s (the "
+                      "old one: %s)", texts[k], at[a], said, now, old);
+            CHECK_MSG(only(ft, 2 + k) && only(sub, 1), "%s, signal at %s: %d entries in %s, %d in %s",
+                      texts[k], at[a], count_dir(ft), ft, count_dir(sub), sub);
+        }
+}
+
 static void prepare(void)
 {
 #ifdef __SANITIZE_ADDRESS__
@@ -239,4 +298,5 @@ TEST_MAIN("interrupt_cli", {
     RUN(generate_set_links_and_modes);
     RUN(split_as_one_set);
     RUN(ingest_arch_in_the_set);
+    RUN(fill_text_with_the_trace);
 })

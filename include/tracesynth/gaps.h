@@ -212,6 +212,12 @@ typedef struct {
     uint64_t    seed;
     int         progress;    /* progress lines on stderr (nothing is printed otherwise) */
     const char *arch;        /* ftrace text: raw_syscalls' table (ts_scan_hooks); NULL the host's */
+    /* CTF: also the new trace in babeltrace2's text format (ts_ctf_print_text) at this
+     * file, put in place with the trace: one commit when it is in the trace's folder, else
+     * renamed right after the trace with the signals that end the process held across
+     * both (ts_signals_hold), so that a signal leaves both old or both new; a device or
+     * FIFO gets the text once the trace is in place. NULL: none */
+    const char *text;
 } ts_fill_opts;
 /* one gap's reconstruction, kept for scoring */
 typedef struct {

@@ -97,7 +97,8 @@ int cmd_fill(int argc, char **argv)
                     "(default ngram)"),
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced),\n"
                     "or for ftrace text the new text file"),
-        TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format ('-': stdout,\n"
+        TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format, put in\n"
+                    "place with it: a signal leaves both old or both new ('-': stdout,\n"
                     "the summary then on stderr; a reader that goes away, as head does, ends\n"
                     "fill on SIGPIPE, without a message, the new trace written)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side of a gap (default 32)"),
@@ -203,6 +204,11 @@ int cmd_fill(int argc, char **argv)
     o.seed = (uint64_t)seed;
     o.progress = !quiet;
     o.arch = arch;
+    /* a file: written from the new trace before either is in place, and put in place with
+     * it (a signal leaves both old or both new); standard output, a device or FIFO: written
+     * in place once the trace is */
+    const int text_later = text && (!text_file || ts_out_is_stream(text));
+    if (text && !text_later) o.text = text;
     ts_fill_result res;
     rc = ts_ctf_fill(args.pos[0], out, &o, &res);
     if (rc == 0 && res.too_long)
@@ -233,8 +239,7 @@ int cmd_fill(int argc, char **argv)
         if (text && !strcmp(text, "-")) {
             fflush(stdout);
             rc = ts_ctf_print_text(out, stdout);
-        } else if (text_file && (rc = ts_out_open(&tf, text)) == 0) {
-            /* written aside and renamed in whole, as every output */
+        } else if (text_later && (rc = ts_out_open(&tf, text)) == 0) {
             rc = ts_ctf_print_text(out, tf.f);
             if (rc == 0) rc = ts_out_commit(&tf);
             else ts_out_abort(&tf);

@@ -164,4 +164,12 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
  * tracer overwrote before the trace was read (ts__notes' overwritten) */
 int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten);
 
+/* ts_ctf_rewrite / ts_trace_rewrite, and with text not NULL the new trace's text
+ * (ts_ctf_print_text) written at that file and put in place with the trace: one commit
+ * when the file is in the trace's folder, else renamed right after the trace with the
+ * signals held across both (a device or FIFO: written once the trace is in place); a CTF
+ * trace only (gaps) */
+int ts__ctf_rewrite_text(const char *dir, const char *out, const ts_rw_hooks *h, const char *text);
+int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks *h, const char *text);
+
 #endif

@@ -24,9 +24,13 @@
 #include <babeltrace2/babeltrace.h>
 #include "data/ctf_fields.h"
 #include "data/ctf_isolate.h"
+#include "data/data_internal.h"
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1512,7 +1516,177 @@ static int out_refused(const char *dir, const char *out, char **tdir_out)
     return 0;
 }
 
-static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h)
+/* the error names OUT, not the stage the new trace was written into (tmp) */
+static void name_out(const char *tmp, const char *out)
+{
+    const char *e = ts_error(), *at = strstr(e, tmp);
+    if (!at) return;
+    char *msg = ts_malloc(strlen(e) + strlen(out) + 1);
+    sprintf(msg, "%.*s%s%s", (int)(at - e), e, out, at + strlen(tmp));
+    ts_fail("%s", msg);
+    free(msg);
+}
+
+/* the text of a trace written into a stage, its lines copied to the output with the
+ * stage's path (babeltrace2 names each stream's file in its warnings about gaps) made the
+ * path the trace is moved to */
+typedef struct {
+    int in;       /* the read end of the text's pipe (read with read(2): a stream of stdio
+                   * would be locked while it waits, and a fork flushes every stream) */
+    FILE *out;
+    const char *from, *to;
+    int err;      /* errno of the first write that failed (0: none; one with no errno: EIO) */
+} text_copy;
+
+static void text_put(text_copy *c, const char *p, size_t n)
+{
+    if (c->err || !n) return;   /* after a failure read to the end all the same: the writer is not left blocked */
+    errno = 0;
+    if (fwrite(p, 1, n, c->out) != n) c->err = errno ? errno : EIO;
+}
+
+static void *text_copy_run(void *arg)
+{
+    text_copy *c = arg;
+    const size_t nf = strlen(c->from), cap = 1 << 16;
+    char *buf = ts_malloc(cap + nf);
+    size_t len = 0;   /* bytes held: fewer than nf between reads (the start of a match, maybe) */
+    for (;;) {
+        ssize_t r = read(c->in, buf + len, cap + nf - len);
+        if (r < 0 && errno == EINTR) continue;
+        const int end = r <= 0;
+        if (r > 0) len += (size_t)r;
+        size_t done = 0;
+        const char *hit;
+        while ((hit = memmem(buf + done, len - done, c->from, nf))) {
+            text_put(c, buf + done, (size_t)(hit - (buf + done)));
+            text_put(c, c->to, strlen(c->to));
+            done = (size_t)(hit - buf) + nf;
+        }
+        size_t keep = end ? 0 : len - done < nf - 1 ? len - done : nf - 1;
+        text_put(c, buf + done, len - done - keep);
+        memmove(buf, buf + len - keep, keep);
+        len = keep;
+        if (end) break;
+    }
+    free(buf);
+    return NULL;
+}
+
+/* the new trace's text (sink.text.pretty) into o, open: 0 / -1 naming text (o aborted).
+ * trace in a stage (staged): the stage's path in it made final's */
+static int text_into(ts_outfile *o, const char *trace, const char *staged, const char *final, const char *text)
+{
+    int rc;
+    char *from = staged ? realpath(staged, NULL) : NULL, *to = NULL;
+    if (from) {   /* where the trace will be: its folder's real path, its name */
+        const char *sl = strrchr(final, '/');
+        char *folder = sl ? ts_strdup(final) : ts_strdup(".");
+        if (sl) folder[sl == final ? 1 : sl - final] = 0;
+        char *real = realpath(folder, NULL);
+        if (real) to = ts_path_join(real, sl ? sl + 1 : final);
+        free(real);
+        free(folder);
+    }
+    int fds[2] = {-1, -1};
+    if (from && to && pipe2(fds, O_CLOEXEC) == 0) {
+        text_copy c = {fds[0], o->f, from, to, 0};
+        FILE *w = fdopen(fds[1], "w");
+        pthread_t t;
+        if (!w || pthread_create(&t, NULL, text_copy_run, &c) != 0) {
+            const int e = errno;
+            close(fds[0]);
+            if (w) fclose(w);
+            else close(fds[1]);
+            rc = ts_fail("%s: cannot write the text output: %s", text, strerror(e));
+        } else {
+            rc = ts_ctf_print_text(trace, w);
+            fclose(w);   /* the copy sees the end */
+            pthread_join(t, NULL);
+            close(fds[0]);
+            if (rc == 0 && c.err) rc = ts_fail("%s: write failed: %s", text, strerror(c.err));
+        }
+    } else if (from && to) {
+        rc = ts_fail("%s: cannot write the text output: %s", text, strerror(errno));
+    } else {
+        rc = ts_ctf_print_text(trace, o->f);
+    }
+    if (rc == 1) rc = ts_fail("%s: cannot write the text output: %s", text, strerror(EPIPE));
+    else if (rc && staged) name_out(staged, final);
+    if (rc) ts_out_abort(o);
+    free(from);
+    free(to);
+    return rc;
+}
+
+/* the new trace (tmp, BASE in stage st) put in place with its text at TEXT: in the trace's
+ * folder, one set (the text written into the same stage, one commit); in another folder,
+ * the text written aside there and renamed right after the trace is moved into place,
+ * the signals held across both, so that a signal leaves both old or both new. A device
+ * or FIFO (written in place, nothing replaced) gets the text once the trace is in place */
+static int commit_with_text(ts_stage *st, const char *base, const char *tmp, const char *out, const char *text)
+{
+    ts_outfile o;
+    if (ts_out_is_stream(text)) {
+        int rc = ts_stage_commit(st, &base, 1);
+        if (rc == 0 && (rc = ts_out_open(&o, text)) == 0 && (rc = text_into(&o, out, NULL, out, text)) == 0)
+            rc = ts_out_commit(&o);
+        return rc;
+    }
+    char *end = ts_link_end(text);   /* a link: the file it leads to is replaced, the link kept */
+    const char *file = end ? end : text, *sl = strrchr(file, '/');
+    char *folder = sl ? ts_strdup(file) : ts_strdup(".");
+    if (sl) folder[sl == file ? 1 : sl - file] = 0;
+    const char *name = sl ? sl + 1 : file;
+    int rc = 0;
+    if (ts_same_file(folder, st->dir)) {
+        if (!strcmp(name, base)) {
+            rc = ts_fail("%s: the same name as the new trace %s; name another file", text, out);
+        } else {
+            char *at = ts_path_join(st->stage, name), *dst = ts_path_join(st->dir, name);
+            if ((rc = ts_out_open(&o, at)) == 0 && (rc = text_into(&o, tmp, tmp, out, text)) == 0 &&
+                (rc = ts_out_commit(&o)) != 0)
+                name_out(at, text);
+            struct stat fs;   /* a file replaced keeps its mode, as ts_out_open keeps it */
+            if (rc == 0 && stat(dst, &fs) == 0 && S_ISREG(fs.st_mode)) chmod(at, fs.st_mode & 07777);
+            free(at);
+            free(dst);
+            const char *names[2] = {base, name};
+            if (rc == 0) {
+                free(folder);
+                free(end);
+                return ts_stage_commit(st, names, 2);
+            }
+        }
+    } else if ((rc = ts_out_open(&o, text)) == 0 && (rc = text_into(&o, tmp, tmp, out, text)) == 0) {
+        /* on disk before the trace moves: what is left to fail after it is the rename */
+        errno = 0;
+        if (fflush(o.f) != 0 || ferror(o.f) || fsync(fileno(o.f)) != 0) {
+            const int e = errno;
+            ts_out_abort(&o);
+            if (e) ts_fail("%s: write failed: %s", text, strerror(e));
+            else ts_fail("%s: write failed", text);
+            free(folder);
+            free(end);
+            ts_stage_abort(st);
+            return -1;
+        }
+        ts_signals_hold();   /* nothing between the two renames: a signal waits for both */
+        rc = ts_stage_commit(st, &base, 1);
+        if (rc == 0) rc = ts_out_commit(&o);
+        else ts_out_abort(&o);
+        ts_signals_release();
+        free(folder);
+        free(end);
+        return rc;
+    }
+    free(folder);
+    free(end);
+    ts_stage_abort(st);
+    return -1;
+}
+
+static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h, const char *text)
 {
     char *tdir;
     if (out_refused(dir, out, &tdir)) return -1;
@@ -1528,9 +1702,10 @@ static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h)
     char *tmp = ts_path_join(st.stage, base);   /* sink.ctf.fs creates it */
     rc = rewrite_isolated(tdir, dir, out, tmp, h);
     free(tdir);
+    if (rc == 0 && text) rc = commit_with_text(&st, base, tmp, out, text);
+    else if (rc == 0) rc = ts_stage_commit(&st, &base, 1);
+    else ts_stage_abort(&st);
     free(tmp);
-    if (rc == 0) return ts_stage_commit(&st, &base, 1);
-    ts_stage_abort(&st);
     return rc;
 }
 
@@ -1544,12 +1719,17 @@ static char *out_dir(const char *out)
     return end;
 }
 
-int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
+int ts__ctf_rewrite_text(const char *dir, const char *out, const ts_rw_hooks *h, const char *text)
 {
     char *o = out_dir(out);
-    int rc = rewrite_to(dir, o, h);
+    int rc = rewrite_to(dir, o, h, text);
     free(o);
     return rc;
+}
+
+int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
+{
+    return ts__ctf_rewrite_text(dir, out, h, NULL);
 }
 
 int ts_ctf_rewrite_check(const char *dir, const char *out)

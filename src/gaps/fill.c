@@ -15,6 +15,7 @@
 #include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 #include "common/idmap.h"
+#include "data/data_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -756,6 +757,9 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     ts_clear_error();
     /* the outputs refused now, not after the models are trained (minutes for mdm) */
     if (ts_trace_rewrite_check(dir, out) != 0) return -1;
+    if (o->text && ts_trace_is_ftrace(dir))
+        return ts_fail("fill: %s: the text output is for a CTF trace; this is ftrace or perf script text", dir);
+    if (o->text && ts_out_check(o->text) != 0) return -1;
     if (o->save_model && ts_out_check(o->save_model) != 0) return -1;
     if (from_file && ts_model_load(o->model, &file_model)) return -1;
     /* nothing is trained: an option other than the model's run options would be dropped */
@@ -947,7 +951,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     if (rc == 0) {
         if (o->progress) say_path("fill: writing ", out);
         ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress, NULL, NULL, o->arch};
-        rc = ts_trace_rewrite(dir, out, &wh);
+        rc = ts__trace_rewrite_text(dir, out, &wh, o->text);
     }
     res->write_s = ts_now() - t3;
 

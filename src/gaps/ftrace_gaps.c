@@ -654,14 +654,22 @@ int ts_trace_scan(const char *path, const ts_scan_hooks *h)
     return ctf_arch(path, h->arch) ? -1 : ts_ctf_scan(path, h);
 }
 
+int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks *h, const char *text)
+{
+    if (neither_kind(path)) return -1;
+    if (ts_trace_is_ftrace(path)) {
+        if (text) return ts_fail("%s: the text output is for a CTF trace; this is ftrace or perf script text", path);
+        return ts_ftrace_rewrite(path, out, h);
+    }
+    return ctf_arch(path, h->arch) ? -1 : ts__ctf_rewrite_text(path, out, h, text);
+}
+
 int ts_trace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
 {
     if (!path) return ts_fail_null(__func__, "path");
     if (!out) return ts_fail_null(__func__, "out");
     if (!h) return ts_fail_null(__func__, "h");
-    if (neither_kind(path)) return -1;
-    if (ts_trace_is_ftrace(path)) return ts_ftrace_rewrite(path, out, h);
-    return ctf_arch(path, h->arch) ? -1 : ts_ctf_rewrite(path, out, h);
+    return ts__trace_rewrite_text(path, out, h, NULL);
 }
 
 int ts_trace_rewrite_check(const char *path, const char *out)
