@@ -457,6 +457,58 @@ static void threads_leave_dispositions_as_found(void)
     ts_remove_tree(dir);
 }
 
+/* ts_write_impute_triple: original0.npy, mask0.npy and imputation0.npy as one set. A
+ * signal as the first of them takes its old one's place leaves the three new (or, before
+ * any is in place, the three old), never some of each, and nothing else in the folder */
+static const int32_t tri_old[4] = {1, 2, 3, 4}, tri_new[4] = {5, 9, 7, 9};
+
+static void triple_write(const char *dir)
+{
+    ts_windows ow = {(int32_t *)tri_new, 1, 4}, iw = {(int32_t *)tri_new, 1, 4};
+    const uint8_t m[4] = {1, 0, 1, 0};
+    armed_rename = 1;
+    if (ts_write_impute_triple(dir, &ow, m, &iw) != 0) _exit(4);
+    _exit(6);   /* not reached: the held SIGINT ends the process */
+}
+
+/* 1: the file holds the new values, 0: the old, -1: neither */
+static int triple_is_new(const char *dir, const char *name, int k)
+{
+    char p[600];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    ts_npy a;
+    if (ts_npy_read(p, &a) != 0) return -1;
+    int is_new = -1;
+    if (a.dtype == TS_NPY_F32 && a.shape[0] == 1 && a.shape[2] == 4) {
+        const float *f = a.data;
+        const float want_new = k == 1 ? 0.0f : (float)tri_new[1], want_old = k == 1 ? 1.0f : (float)tri_old[1];
+        is_new = f[1] == want_new ? 1 : f[1] == want_old ? 0 : -1;
+    }
+    ts_npy_free(&a);
+    return is_new;
+}
+
+static void impute_triple_as_one_set(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    ts_windows ow = {(int32_t *)tri_old, 1, 4};
+    const uint8_t m[4] = {1, 1, 1, 1};
+    REQUIRE(ts_write_impute_triple(dir, &ow, m, &ow) == 0);
+    int st = in_child(triple_write, dir);
+    CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "child status 0x%x", st);
+    static const char *const names[3] = {"original0.npy", "mask0.npy", "imputation0.npy"};
+    int n_new = 0, n_old = 0;
+    for (int k = 0; k < 3; k++) {
+        const int v = triple_is_new(dir, names[k], k);
+        n_new += v == 1;
+        n_old += v == 0;
+    }
+    CHECK_MSG(n_new == 3 || n_old == 3, "%d of 3 files new, %d old", n_new, n_old);
+    CHECK_MSG(count_dir(dir) == 3, "%d entries in %s", count_dir(dir), dir);
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -467,4 +519,5 @@ TEST_MAIN("interrupt", {
     RUN(stale_file_goes_with_the_set);
     RUN(ignored_signal_stays_ignored);
     RUN(threads_leave_dispositions_as_found);
+    RUN(impute_triple_as_one_set);
 })

@@ -98,7 +98,9 @@ int  ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_win
 /* (N,L)-shaped mask (same layouts): 1 = observed, 0 = missing; any other value (NaN
  * too) is an error naming the window and position */
 int  ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n, size_t *len);
-/* the study's output triple: DIR/original0.npy, mask0.npy, imputation0.npy as float32 (N,1,L) */
+/* the study's output triple: DIR/original0.npy, mask0.npy, imputation0.npy as float32
+ * (N,1,L), replaced as one set (ts_stage): a failure or a signal half way leaves the
+ * three old ones; DIR is made with its folders where not there (and goes again then) */
 int  ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_t *mask,
                             const ts_windows *imputed);
 

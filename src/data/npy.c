@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the .npy reader and writer assume a little-endian host"
@@ -335,19 +336,30 @@ int ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_
     if (imputed->n != n || imputed->len != L)
         return ts_fail("%s: imputed windows are %zu x %zu, originals %zu x %zu", dir, imputed->n,
                        imputed->len, n, L);
-    if (ts_mkdir_p(dir) != 0) return -1;
+    /* one set (a stage in dir, made with its folders where not there): a failure or a
+     * signal half way leaves the old three, never a new original beside an old imputation */
+    ts_stage st;
+    if (ts_stage_open(&st, dir) != 0) return -1;
     size_t shape[3] = {n, 1, L};
     float *f = ts_malloc(n * L * sizeof *f);
-    const char *names[3] = {"original0.npy", "mask0.npy", "imputation0.npy"};
+    static const char *const names[3] = {"original0.npy", "mask0.npy", "imputation0.npy"};
     int rc = 0;
     for (int k = 0; k < 3 && rc == 0; k++) {
         for (size_t i = 0; i < n * L; i++)
             f[i] = k == 0 ? (float)orig->data[i] : k == 1 ? (float)(mask[i] != 0)
                                                           : (float)imputed->data[i];
-        char *p = ts_path_join(dir, names[k]);
+        char *p = ts_path_join(st.stage, names[k]), *q = ts_path_join(dir, names[k]);
         rc = ts_npy_write(p, TS_NPY_F32, f, 3, shape);
+        struct stat old;   /* a file replaced keeps its mode */
+        if (rc == 0 && stat(q, &old) == 0 && S_ISREG(old.st_mode)) chmod(p, old.st_mode & 07777);
         free(p);
+        free(q);
     }
     free(f);
-    return rc;
+    if (rc) {   /* the error names the file as it would have been, not its stage */
+        ts__stage_error(&st, dir);
+        ts_stage_abort(&st);
+        return -1;
+    }
+    return ts_stage_commit(&st, names, 3);
 }

@@ -369,18 +369,6 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, const char *v
     return rc;
 }
 
-/* the triple as a unit: a failure (full disk, kill) leaves the old set whole */
-static int write_triple(const char *outdir, const ts_windows *x, const uint8_t *mask, const ts_windows *y)
-{
-    static const char *const names[3] = {"original0.npy", "mask0.npy", "imputation0.npy"};
-    ts_stage st;
-    if (ts_stage_open(&st, outdir)) return -1;
-    if (ts_write_impute_triple(st.stage, x, mask, y)) {
-        ts_stage_abort(&st);
-        return -1;
-    }
-    return ts_stage_commit(&st, names, 3);
-}
 
 int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, const ts_run_opts *ro,
                    ts_impute_result *res)
@@ -416,7 +404,7 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
         const ts_vocab *ev = by_name || (names && names->n >= m->n_ids) ? names
                              : m->vocab.n ? &m->vocab : NULL;
         rc = ts_eval_impute(x, mask, &y, ev, &res->metrics);
-        if (rc == 0 && s->outdir) rc = write_triple(s->outdir, x, mask, &y);
+        if (rc == 0 && s->outdir) rc = ts_write_impute_triple(s->outdir, x, mask, &y);
         ts_windows_free(&y);
     }
     free(mask);
