@@ -822,6 +822,17 @@ static void bench_keep_checked_first(void)
              at("kwhole.trace"), at("kdir"));
     CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s", out);
     CHECK(ts_file_exists(at("kdir/filled-5")));
+    /* a run that fails before anything is kept (a trace that lost events already) takes
+     * the --keep directory it made with it; one that was there stays */
+    t = make_text(2000, 100, 7, 0);
+    write_file(at("klossy.trace"), t);
+    free(t);
+    static const char *const keeps[2] = {"knew", "kdir"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.05 -q --keep %s", at("klossy.trace"), at(keeps[i]));
+        CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "lost events already"), "%s", out);
+        CHECK_MSG(ts_file_exists(at(keeps[i])) == (i == 1), "%s: %s", keeps[i], i ? "removed" : "left behind");
+    }
 }
 
 /* an output fill cannot write (the input itself, a path through a file, a directory) is

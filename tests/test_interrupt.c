@@ -509,6 +509,41 @@ static void impute_triple_as_one_set(void)
     ts_remove_tree(dir);
 }
 
+/* a folder made for outputs to come (bench fill --keep DIR): a signal before anything is
+ * in it removes it, with the folder the outputs' stage was opened in; a folder that was
+ * there already stays */
+static void keep_dir_work(const char *dir)
+{
+    char p[600];
+    snprintf(p, sizeof p, "%s/new", dir);
+    char *made, *was;
+    if (ts_out_dir_make(p, &made) != 0 || !made) _exit(3);
+    if (ts_out_dir_make(dir, &was) != 0 || was) _exit(4);
+    ts_stage s;
+    if (ts_stage_open(&s, p) != 0) _exit(5);
+    raise(SIGTERM);
+    _exit(6);
+}
+
+static void kept_dir_goes_with_the_signal(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    int st = in_child(keep_dir_work, dir);
+    CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "child status 0x%x", st);
+    CHECK_MSG(count_dir(dir) == 0, "%d entries in %s", count_dir(dir), dir);
+    /* done: removed when the run failed and left it empty, else kept */
+    char p[600];
+    snprintf(p, sizeof p, "%s/k", dir);
+    for (int kept = 0; kept < 2; kept++) {
+        char *made;
+        REQUIRE(ts_out_dir_make(p, &made) == 0 && made);
+        ts_out_dir_done(made, !kept);
+        CHECK(ts_file_exists(p) == kept);
+    }
+    ts_remove_tree(dir);
+}
+
 TEST_MAIN("interrupt", {
     RUN(out_commit_interrupted);
     RUN(stage_commit_interrupted);
@@ -520,4 +555,5 @@ TEST_MAIN("interrupt", {
     RUN(ignored_signal_stays_ignored);
     RUN(threads_leave_dispositions_as_found);
     RUN(impute_triple_as_one_set);
+    RUN(kept_dir_goes_with_the_signal);
 })

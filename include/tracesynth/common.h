@@ -166,6 +166,14 @@ int  ts_mkdir_p(const char *dir);                    /* 0 / -1 */
 /* can a set of files be written into dir (made with its parents where not there)?
  * Checked before long work, leaving nothing behind. 0 / -1 naming dir */
 int  ts_out_dir_check(const char *dir);
+/* a folder made for outputs that are put into it later, one by one (bench fill --keep DIR):
+ * made unless it is there (its parent must be); 0, or -1 naming it. *made: the folder when
+ * this call made it, else NULL. Until ts_out_dir_done, a signal that ends the process
+ * removes it while it is empty (once the stages open in it are removed), as it does the
+ * folders a stage made; ts_out_dir_done(made, 1) removes it while empty (the run failed),
+ * (made, 0) keeps it; either frees made (NULL: nothing to do) */
+int  ts_out_dir_make(const char *dir, char **made);
+void ts_out_dir_done(char *made, int remove_empty);
 /* removes PATH: a file, or a directory with everything in it (links are removed, not
  * followed); what cannot be removed stays, silently */
 void ts_remove_tree(const char *path);

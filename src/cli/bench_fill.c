@@ -183,7 +183,8 @@ int bench_fill(int argc, char **argv)
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
         TS_OPT_LONG_(0, "top", &top, "N", 0, 1000, "event classes in the per-class table (default 12)"),
         TS_OPT_STR_(0, "keep", &keep, "DIR", "keep the dropped and filled traces in DIR (made\n"
-                    "when absent; its parent must exist)"),
+                    "when absent, its parent must exist; removed again when the run fails\n"
+                    "or is interrupted before a trace is kept in it)"),
         CLI_TRACE_ARCH_OPTION(&arch),
         CLI_THREADS_OPTION(&threads),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
@@ -218,29 +219,32 @@ int bench_fill(int argc, char **argv)
     ts_set_threads((int)threads);
     const char *trace = args.pos[0];
     char work[1000];
+    /* a --keep DIR made here: removed while empty by a signal, or when the run fails before
+     * anything is kept in it */
+    char *made = NULL;
     if (keep) {   /* made (or found) before the trace's analysis, not at the first drop after it */
         snprintf(work, sizeof work, "%s", keep);
         struct stat st;
-        if (mkdir(work, 0755) != 0 && errno != EEXIST) {
-            ts_fail("%s: cannot create: %s", work, strerror(errno));
+        if (stat(work, &st) == 0 && !S_ISDIR(st.st_mode)) {
+            ts_fail("%s: not a directory (--keep DIR keeps the traces in a directory)", work);
             ts_opt_free(&args);
             return cli_fail();
         }
-        if (stat(work, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            ts_fail("%s: not a directory (--keep DIR keeps the traces in a directory)", work);
+        if (ts_out_dir_make(work, &made) != 0) {
             ts_opt_free(&args);
             return cli_fail();
         }
     } else {
         char *t;
-        int made = ts_temp_dir("tracesynth-bench-fill", &t) == 0, e = errno;
+        int temp = ts_temp_dir("tracesynth-bench-fill", &t) == 0, e = errno;
         snprintf(work, sizeof work, "%s", t);
         free(t);
-        if (!made) { ts_opt_free(&args); ts_fail("%s: %s", work, strerror(e)); return cli_fail(); }
+        if (!temp) { ts_opt_free(&args); ts_fail("%s: %s", work, strerror(e)); return cli_fail(); }
     }
     ts_sc_analysis truth;
     if (ts_sc_analyse_arch(trace, arch, !quiet, &truth)) {
         if (!keep) ts_temp_dir_remove(work);   /* the temporary directory goes with the failure too */
+        ts_out_dir_done(made, 1);
         ts_opt_free(&args);
         return cli_fail();
     }
@@ -252,6 +256,7 @@ int bench_fill(int argc, char **argv)
                 truth.gaps == 1 ? "" : "s", (unsigned long long)truth.lost, ts_plural((size_t)truth.lost));
         ts_sc_analysis_free(&truth);
         if (!keep) ts_temp_dir_remove(work);
+        ts_out_dir_done(made, 1);
         ts_opt_free(&args);
         return cli_fail();
     }
@@ -266,6 +271,7 @@ int bench_fill(int argc, char **argv)
     }
     ts_sc_analysis_free(&truth);
     if (!keep) ts_temp_dir_remove(work);
+    ts_out_dir_done(made, rc != 0);
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;
 }

@@ -975,6 +975,33 @@ int ts_out_dir_check(const char *dir)
     return rc;
 }
 
+int ts_out_dir_make(const char *dir, char **made)
+{
+    *made = NULL;
+    if (!*dir) return ts_fail("'': an empty directory name");
+    struct stat st;
+    if (stat(dir, &st) == 0) return S_ISDIR(st.st_mode) ? 0 : ts_fail("%s: not a directory", dir);
+    char *m = ts_path_trim(dir);
+    live_add_dir(m, m);   /* known before it is made: a signal as it is made removes it */
+    if (mkdir(m, 0755) != 0) {
+        const int e = errno;
+        live_remove(m);
+        free(m);
+        if (e == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return 0;   /* made meanwhile */
+        return ts_fail("%s: cannot create: %s", dir, strerror(e));
+    }
+    *made = m;
+    return 0;
+}
+
+void ts_out_dir_done(char *made, int remove_empty)
+{
+    if (!made) return;
+    if (remove_empty) rmdir(made);   /* only while empty: what was kept in it stays */
+    live_remove(made);
+    free(made);
+}
+
 int ts_log_check(const char *path, const char *what)
 {
     struct stat st;
