@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 
 static char dir[256], shim[512];
-static const char *bin;
+static const char *bin = "build/tracesynth";   /* TRACESYNTH, when set */
 static int ready;
 
 /* the preloaded library: TS_SHIM_RENAME names the file (its last part), TS_SHIM_SIG the signal */
@@ -57,8 +57,8 @@ static int setup(void)
     const char *s = scratch_dir();
     if (!s) return -1;
     snprintf(dir, sizeof dir, "%s", s);
-    bin = getenv("TRACESYNTH");
-    if (!bin) bin = "build/tracesynth";
+    const char *env = getenv("TRACESYNTH");
+    if (env) bin = env;
     char p[600], args[2048];
     snprintf(p, sizeof p, "%s/ds", dir);
     if (save_motif_dataset(p, 3000)) return -1;
