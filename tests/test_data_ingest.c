@@ -237,6 +237,16 @@ static void cli_ingest_perf_trace(void)
     snprintf(cmd, sizeof cmd, "gaps %s", in(d, "pt.txt"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "perf trace's output") && strstr(err, "--from perf or strace"),
               "%s", err);
+    /* the options of perf script's text: refused for perf trace's output with --from perf
+     * too, saying why (the error said only that they apply to --from perf, which was given) */
+    static const char *const traced_only[] = {"--cpu 1", "--exits", "--comm sh", "--events all", "--no-reconstructed"};
+    for (size_t i = 0; i < sizeof traced_only / sizeof *traced_only; i++) {
+        snprintf(cmd, sizeof cmd, "ingest --from perf %s %s -o %s", in(d, "pt.txt"), traced_only[i], in(d, "dsx"));
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "perf script's text") &&
+                  strstr(err, "pt.txt is perf trace's output, read as a strace log") && !strchr(err, '\n'),
+                  "%s: %s", traced_only[i], err);
+        CHECK(!ts_file_exists(in(d, "dsx")));
+    }
 }
 
 static void strace_line_shapes(void)

@@ -281,11 +281,17 @@ int cmd_ingest(int argc, char **argv)
     /* perf script's text is read by the ftrace text reader */
     const char *from = from_i < 0 ? NULL : !strcmp(froms[from_i], "perf") ? "ftrace" : froms[from_i];
     /* perf trace's output (not perf script's) is read as a strace log */
+    int perf_trace = 0;
     if (from_i >= 0 && !strcmp(froms[from_i], "perf") && ninputs > 0) {
-        const int pt = ts_perf_trace_file(inputs[0]);
-        if (pt < 0) { ts_opt_free(&args); return cli_fail(); }
-        if (pt) from = "strace";
+        perf_trace = ts_perf_trace_file(inputs[0]);
+        if (perf_trace < 0) { ts_opt_free(&args); return cli_fail(); }
+        if (perf_trace) from = "strace";
     }
+    /* where --from perf was given for perf trace's output, the options of perf script's
+     * text say why they do not apply */
+    char why[1024] = "";
+    if (perf_trace)
+        snprintf(why, sizeof why, " (perf script's text; %s is perf trace's output, read as a strace log)", inputs[0]);
     const char *events = events_i >= 0 ? kinds[events_i] : NULL;
     const char *cpu_s = cpu >= 0 ? "--cpu" : NULL;
     int bad = 0;
@@ -295,15 +301,16 @@ int cmd_ingest(int argc, char **argv)
     else if (concat && strcmp(from, "npy"))
         bad = cli_usage_error("ingest", "--concat applies to --from npy only");
     else if (comm && !traced)
-        bad = cli_usage_error("ingest", "--comm applies to --from ctf, ftrace and perf only");
+        bad = cli_usage_error("ingest", "--comm applies to --from ctf, ftrace and perf only%s", why);
     else if (exits && !traced)
-        bad = cli_usage_error("ingest", "--exits applies to --from ctf, ftrace and perf only");
+        bad = cli_usage_error("ingest", "--exits applies to --from ctf, ftrace and perf only%s", why);
     else if ((events || cpu_s) && !traced)
-        bad = cli_usage_error("ingest", "%s applies to --from ctf, ftrace and perf only", events ? "--events" : "--cpu");
+        bad = cli_usage_error("ingest", "%s applies to --from ctf, ftrace and perf only%s", events ? "--events" : "--cpu",
+                              why);
     else if (strict && strcmp(from, "ctf"))
         bad = cli_usage_error("ingest", "--strict applies to --from ctf only");
     else if (no_recon && !traced)
-        bad = cli_usage_error("ingest", "--no-reconstructed applies to --from ctf, ftrace and perf only");
+        bad = cli_usage_error("ingest", "--no-reconstructed applies to --from ctf, ftrace and perf only%s", why);
     else if (arch_s && !traced && strcmp(from, "strace"))
         bad = cli_usage_error("ingest", "--arch applies to --from strace, ctf, ftrace and perf only");
     else if (channels && !traced && strcmp(from, "strace"))
