@@ -214,6 +214,17 @@ static void perf_trace_output(void)
     write_text(in(d, "st.txt"), "5 1700000000.1 read(0, \"\", 1) = 0\n");
     CHECK(ts_perf_trace_file(in(d, "st.txt")) == 0);
     CHECK(ts_perf_trace_file(in(d, "absent.txt")) == -1 && strstr(ts_error(), "absent.txt"));
+    /* a pipe is not looked into: what was read of it would be gone for its reader */
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    REQUIRE(write(fds[1], perf_trace_log, strlen(perf_trace_log)) == (ssize_t)strlen(perf_trace_log));
+    close(fds[1]);
+    char fdp[64], back[64];
+    snprintf(fdp, sizeof fdp, "/dev/fd/%d", fds[0]);
+    CHECK_MSG(ts_perf_trace_file(fdp) == -1 && strstr(ts_error(), fdp) && strstr(ts_error(), "not a regular file"),
+              "%s", ts_error());
+    CHECK(read(fds[0], back, 16) == 16 && !memcmp(back, perf_trace_log, 16));
+    close(fds[0]);
 }
 
 /* ingest --from perf of perf trace's output reads it as a strace log (the channels too);
@@ -237,6 +248,24 @@ static void cli_ingest_perf_trace(void)
     snprintf(cmd, sizeof cmd, "gaps %s", in(d, "pt.txt"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "perf trace's output") && strstr(err, "--from perf or strace"),
               "%s", err);
+    /* --from perf reads perf script's text from a pipe as it did (what tells perf trace's
+     * output apart reads a file's first lines, which a pipe would lose): the file's dataset */
+    const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
+    snprintf(cmd, sizeof cmd, "%s ingest --from perf tests/data/perf_lost.txt.gz -o %s >/dev/null 2>&1", bin,
+             in(d, "pf"));
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "zcat tests/data/perf_lost.txt.gz | timeout 60 %s ingest --from perf /dev/stdin -o %s "
+             ">/dev/null 2>%s", bin, in(d, "pp"), in(d, "pp.err"));
+    int st = system(cmd);
+    char said[1024] = "";
+    FILE *ef = fopen(in(d, "pp.err"), "r");
+    if (ef) said[fread(said, 1, sizeof said - 1, ef)] = 0, fclose(ef);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit 0x%x: %s", st, said);
+    CHECK(files_equal(in(d, "pf/stream.txt"), in(d, "pp/stream.txt")) && files_equal(in(d, "pf/vocab.tsv"), in(d, "pp/vocab.tsv")));
+    /* perf trace's output from a pipe: --from strace reads it */
+    snprintf(cmd, sizeof cmd, "cat %s | timeout 60 %s ingest --from strace /dev/stdin -o %s >/dev/null 2>&1",
+             in(d, "pt.txt"), bin, in(d, "ps"));
+    CHECK(system(cmd) == 0 && files_equal(in(d, "ds/stream.txt"), in(d, "ps/stream.txt")));
     /* the options of perf script's text: refused for perf trace's output with --from perf
      * too, saying why (the error said only that they apply to --from perf, which was given) */
     static const char *const traced_only[] = {"--cpu 1", "--exits", "--comm sh", "--events all", "--no-reconstructed"};

@@ -136,7 +136,8 @@ int  ts_strace_read_logs(const char *const *paths, int npaths, char ***names, si
 /* Both read perf trace's output (perf trace -o FILE CMD, or perf trace -i perf.data) as a
  * strace log: its time, thread, name and return value per call (COMM/TID, "... [continued]"
  * joined to its start). ts_perf_trace_file: 1 when path (or its gzip) begins as perf trace's
- * output, 0 when not, -1 with an error when it cannot be read */
+ * output, 0 when not, -1 with an error when it cannot be read or is no regular file (a pipe
+ * or FIFO is not looked into: its first lines would be gone for its reader) */
 int  ts_perf_trace_file(const char *path);
 /* LTTng kernel trace (CTF directory): one event per system call entry (syscall_entry_NAME,
  * compat_syscall_entry_NAME, or sys_NAME before LTTng 2.6), all CPUs in time order.

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char about[] =
@@ -103,6 +104,8 @@ static const char about[] =
         "                 is read as a strace log (so does --from strace), with its\n"
         "                 thread, return value and name per call for --channels. Its page\n"
         "                 faults (-F), tracepoint events (-e) and LOST lines are refused.\n"
+        "                 From a pipe or FIFO, --from perf reads perf script's text and\n"
+        "                 --from strace perf trace's output.\n"
         "\n"
         "Named events get IDs by frequency rank over the first 70% of the events (the\n"
         "training part of the default time split; 0 = most frequent, ties by name); names\n"
@@ -280,9 +283,12 @@ int cmd_ingest(int argc, char **argv)
     int ninputs = args.npos;
     /* perf script's text is read by the ftrace text reader */
     const char *from = from_i < 0 ? NULL : !strcmp(froms[from_i], "perf") ? "ftrace" : froms[from_i];
-    /* perf trace's output (not perf script's) is read as a strace log */
+    /* perf trace's output (not perf script's) is read as a strace log; a pipe or FIFO is
+     * perf script's text, as before (its first lines, once looked at, would be gone) */
     int perf_trace = 0;
-    if (from_i >= 0 && !strcmp(froms[from_i], "perf") && ninputs > 0) {
+    struct stat in_st;
+    if (from_i >= 0 && !strcmp(froms[from_i], "perf") && ninputs > 0 && stat(inputs[0], &in_st) == 0 &&
+        S_ISREG(in_st.st_mode)) {
         perf_trace = ts_perf_trace_file(inputs[0]);
         if (perf_trace < 0) { ts_opt_free(&args); return cli_fail(); }
         if (perf_trace) from = "strace";

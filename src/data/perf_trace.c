@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 static const char *blanks(const char *p, const char *e)
@@ -367,6 +368,13 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
 int ts_perf_trace_file(const char *path)
 {
     if (!path) return ts_fail_null(__func__, "path");
+    /* a pipe, FIFO or device is not looked into: what was read of it would be gone for the
+     * reader that comes after */
+    struct stat st;
+    if (stat(path, &st) != 0) return ts_fail("%s: cannot open: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return ts_fail("%s: not a regular file (a pipe, FIFO or device): its first lines cannot be looked at without "
+                       "taking them from its reader", path);
     /* the first 64 kB, through zlib (which reads plain files as they are) */
     gzFile f = gzopen(path, "rb");
     if (!f) return ts_fail("%s: cannot open: %s", path, strerror(errno ? errno : ENOMEM));
