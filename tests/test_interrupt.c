@@ -37,6 +37,7 @@ int rename(const char *oldpath, const char *newpath)
 /* mkdtemp, the same way: the signal right after the directory is made, before mkdtemp
  * has returned its name */
 static int armed_mkdtemp;
+static int same_names;   /* every name "aaaaaa" (that mkdtemp may give a name again is the case) */
 
 char *mkdtemp(char *tpl)
 {
@@ -44,6 +45,10 @@ char *mkdtemp(char *tpl)
     if (n < 6 || strcmp(tpl + n - 6, "XXXXXX")) {
         errno = EINVAL;
         return NULL;
+    }
+    if (same_names) {
+        memcpy(tpl + n - 6, "aaaaaa", 6);
+        return syscall(SYS_mkdir, tpl, 0700) == 0 ? tpl : NULL;
     }
     static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
     static unsigned long x = 12345;
@@ -445,6 +450,39 @@ static void threads_commit(const char *dir)
     _exit(9);
 }
 
+/* a temporary directory is removed before it is forgotten, and mkdtemp may give its name
+ * again meanwhile (glibc's names are random; this binary's mkdtemp gives one name): the
+ * names still differ, so that each is forgotten by its own owner, and none stays in the
+ * table (the handler installed for good, an entry freed by the wrong thread) */
+static void temp_names_again(const char *dir)
+{
+    setenv("TMPDIR", dir, 1);
+    same_names = 1;
+    char *a, *b;
+    if (ts_temp_dir("tstest-again", &a) != 0) _exit(3);
+    ts_remove_tree(a);   /* as ts_temp_dir_remove does first */
+    if (ts_temp_dir("tstest-again", &b) != 0) _exit(4);
+    if (!strcmp(a, b)) _exit(5);
+    ts_temp_dir_remove(b);
+    ts_temp_dir_remove(a);
+    free(a);
+    free(b);
+    struct sigaction sa;
+    sigaction(SIGTERM, NULL, &sa);
+    _exit(sa.sa_handler == SIG_DFL ? 0 : 6);
+}
+
+static void temp_dir_name_given_again(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    int st = in_child(temp_names_again, dir);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status 0x%x (5: the same name twice; 6: the handler "
+              "left installed)", st);
+    CHECK_MSG(count_dir(dir) == 0, "%d entries in %s", count_dir(dir), dir);
+    ts_remove_tree(dir);
+}
+
 static void threads_leave_dispositions_as_found(void)
 {
     const char *dir = scratch_dir();
@@ -553,6 +591,7 @@ TEST_MAIN("interrupt", {
     RUN(made_folders_go_with_the_signal);
     RUN(stale_file_goes_with_the_set);
     RUN(ignored_signal_stays_ignored);
+    RUN(temp_dir_name_given_again);
     RUN(threads_leave_dispositions_as_found);
     RUN(impute_triple_as_one_set);
     RUN(kept_dir_goes_with_the_signal);

@@ -181,7 +181,7 @@ void ts_remove_tree(const char *path);
  * malloc'd; NULL when path is no link or its links go round */
 char *ts_link_end(const char *path);
 char *ts_path_join(const char *a, const char *b);    /* malloc'd "a/b" */
-/* a new directory NAME-<pid>-XXXXXX in TMPDIR (else /tmp): 0, or -1 with errno; *path
+/* a new directory NAME-<pid>.<n>-XXXXXX in TMPDIR (else /tmp): 0, or -1 with errno; *path
  * (free it) names it, or what could not be made. Until ts_temp_dir_remove, a signal that
  * ends the process (Ctrl-C, kill) removes it with what it holds, as it does an open stage;
  * one left by a process that is gone (kill -9) is removed by a later ts_temp_dir of NAME

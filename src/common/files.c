@@ -1031,7 +1031,7 @@ int ts_log_check(const char *path, const char *what)
  * ends the process removes them, as it does the open stages */
 static char *temps[MAX_LIVE];
 
-/* remove NAME-<pid>-XXXXXX in tmp left by processes that are gone (kill -9 while the CTF
+/* remove NAME-<pid>.<n>-XXXXXX (and NAME-<pid>-XXXXXX) in tmp left by processes that are gone (kill -9 while the CTF
  * reader's child copied a trace into one): directories of this user, of that name alone */
 static void remove_stale_temps(const char *tmp, const char *name)
 {
@@ -1045,6 +1045,11 @@ static void remove_stale_temps(const char *tmp, const char *name)
         char *end;
         errno = 0;
         long pid = strtol(s + nb + 1, &end, 10);
+        if (!errno && *end == '.') {   /* the process's number (NAME-<pid>-XXXXXX before it) */
+            const char *q = end + 1;
+            while (*q >= '0' && *q <= '9') q++;
+            end = q > end + 1 ? (char *)q : end;
+        }
         if (errno || *end != '-' || strlen(end + 1) != 6) continue;
         int ok = 1;
         for (const char *c = end + 1; *c; c++) ok &= (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9');
@@ -1063,8 +1068,12 @@ int ts_temp_dir(const char *name, char **path)
     if (!tmp || !*tmp) tmp = "/tmp";
     remove_stale_temps(tmp, name);
     char tpl[256];
-    /* the pid in the name: a later run removes it when this process was killed (kill -9) */
-    snprintf(tpl, sizeof tpl, "%s-%ld-XXXXXX", name, (long)getpid());
+    /* the pid in the name: a later run removes it when this process was killed (kill -9);
+     * and a number of this process's own: a directory is removed before it is forgotten
+     * (ts_temp_dir_remove), and mkdtemp may then give its name to another thread, whose
+     * entry the first would forget in its place (the names are how they are found) */
+    static unsigned serial;
+    snprintf(tpl, sizeof tpl, "%s-%ld.%u-XXXXXX", name, (long)getpid(), __atomic_add_fetch(&serial, 1, __ATOMIC_SEQ_CST));
     *path = ts_path_join(tmp, tpl);
     /* known before it is made (mkdtemp fills the name in place): a signal in between
      * would leave it */
