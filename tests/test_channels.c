@@ -1073,6 +1073,156 @@ static void strace_ff_ingest(void)
     }
 }
 
+/* a thread's execve under strace -ff: the thread's file ends the call's line in "<pid changed
+ * to L ...>" and the call resumes in the file of L, the process's leader, whose id the
+ * process goes on under ("<... execve resumed>) = 0"). One call, as strace -f's log of the
+ * same run gives it: its start's time and thread, the return value, the new program's name
+ * from there on. -f with --quiet=thread-execve (-qqq) writes "<pid changed to L ...>" in
+ * its one log too */
+static const char te_f[] =
+    "500   1700000000.000100 execve(\"/usr/bin/prog\", [\"prog\"], 0x7ffd /* 1 var */) = 0 <0.000100>\n"
+    "500   1700000000.000300 clone3({flags=CLONE_VM|CLONE_THREAD, exit_signal=0}, 88) = 501 <0.000050>\n"
+    "501   1700000000.000400 rseq(0x7f, 0x20, 0, 0x53053053) = 0 <0.000010>\n"
+    "500   1700000000.000500 pause( <unfinished ...>\n"
+    "501   1700000000.000600 execve(\"/bin/true\", [\"/bin/true\"], 0x7ffd /* 1 var */ <unfinished ...>\n"
+    "500   1700000000.000700 <... pause resumed>) = ?\n"
+    "500   1700000000.000800 +++ superseded by execve in pid 501 +++\n"
+    "500   1700000000.000900 <... execve resumed>) = 0 <0.000300>\n"
+    "500   1700000000.001000 brk(NULL) = 0x5000 <0.000010>\n"
+    "500   1700000000.001100 exit_group(0) = ?\n"
+    "500   1700000000.001200 +++ exited with 0 +++\n";
+static const char te_q[] =   /* -f -qqq */
+    "500   1700000000.000100 execve(\"/usr/bin/prog\", [\"prog\"], 0x7ffd /* 1 var */) = 0 <0.000100>\n"
+    "500   1700000000.000300 clone3({flags=CLONE_VM|CLONE_THREAD, exit_signal=0}, 88) = 501 <0.000050>\n"
+    "501   1700000000.000400 rseq(0x7f, 0x20, 0, 0x53053053) = 0 <0.000010>\n"
+    "500   1700000000.000500 pause( <unfinished ...>\n"
+    "500   1700000000.000550 <... pause resumed>) = ?\n"
+    "501   1700000000.000600 execve(\"/bin/true\", [\"/bin/true\"], 0x7ffd /* 1 var */ <pid changed to 500 ...>\n"
+    "500   1700000000.000900 <... execve resumed>) = 0 <0.000300>\n"
+    "500   1700000000.001000 brk(NULL) = 0x5000 <0.000010>\n"
+    "500   1700000000.001100 exit_group(0) = ?\n";
+static const char te_leader[] =   /* -ff: PREFIX.500 */
+    "1700000000.000100 execve(\"/usr/bin/prog\", [\"prog\"], 0x7ffd /* 1 var */) = 0 <0.000100>\n"
+    "1700000000.000300 clone3({flags=CLONE_VM|CLONE_THREAD, exit_signal=0}, 88) = 501 <0.000050>\n"
+    "1700000000.000500 pause()               = ?\n"
+    "1700000000.000800 +++ superseded by execve in pid 501 +++\n"
+    "1700000000.000900 <... execve resumed>) = 0 <0.000300>\n"
+    "1700000000.001000 brk(NULL) = 0x5000 <0.000010>\n"
+    "1700000000.001100 exit_group(0) = ?\n"
+    "1700000000.001200 +++ exited with 0 +++\n";
+static const char te_thread[] =   /* PREFIX.501 */
+    "1700000000.000400 rseq(0x7f, 0x20, 0, 0x53053053) = 0 <0.000010>\n"
+    "1700000000.000600 execve(\"/bin/true\", [\"/bin/true\"], 0x7ffd /* 1 var */ <pid changed to 500 ...>\n";
+
+/* how many calls named name */
+static size_t count_named(char *const *names, size_t n, const char *name)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) c += !strcmp(names[i], name);
+    return c;
+}
+
+static void strace_ff_thread_execve(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char f[512], q[512], pl[512], pt[512], cmd[4096], err[512], a[600], b[600];
+    snprintf(f, sizeof f, "%s/te.log", dir);
+    snprintf(q, sizeof q, "%s/teq.log", dir);
+    snprintf(pl, sizeof pl, "%s/P.500", dir);
+    snprintf(pt, sizeof pt, "%s/P.501", dir);
+    write_text(f, te_f);
+    write_text(q, te_q);
+    write_text(pl, te_leader);
+    write_text(pt, te_thread);
+    const char *pp[2] = {pt, pl};   /* (the thread's file first) */
+    ts_mc_raw rf, rq, rp;
+    REQUIRE(ts_mc_from_strace(f, &rf) == 0);
+    const char *names[] = {"execve", "clone3", "rseq", "pause", "execve", "brk", "exit_group"};
+    const char *comm[] = {"prog", "prog", "prog", "prog", "true", "true", "true"};
+    const int64_t tid[] = {500, 500, 501, 500, 501, 500, 500};
+    CHECK_MSG(rf.n == 7 && rf.tid && rf.comm, "%zu calls", rf.n);
+    for (size_t i = 0; i < 7 && i < rf.n && rf.tid && rf.comm; i++)
+        CHECK_MSG(!strcmp(rf.names[i], names[i]) && rf.tid[i] == tid[i] && rf.comm[i] && !strcmp(rf.comm[i], comm[i]),
+                  "event %zu: %s of %lld (%s)", i, rf.names[i], (long long)rf.tid[i], rf.comm[i] ? rf.comm[i] : "none");
+    CHECK(rf.n > 4 && rf.has_ret[4] && rf.ret[4] == 0 && rf.time_ns[4] == 1700000000000600000LL);
+    if (ts_mc_from_strace(q, &rq) == 0) {
+        CHECK_MSG(same_raw(&rf, &rq), "-f -qqq: %zu calls", rq.n);
+        ts_mc_raw_free(&rq);
+    } else CHECK_MSG(0, "%s", ts_error());
+    if (ts_mc_from_strace_many(pp, 2, &rp, NULL) == 0) {
+        CHECK_MSG(same_raw(&rf, &rp), "-ff: %zu calls", rp.n);
+        ts_mc_raw_free(&rp);
+    } else CHECK_MSG(0, "%s", ts_error());
+    ts_mc_raw_free(&rf);
+    /* the names alone: one execve of the thread */
+    char **nm = NULL;
+    size_t n = 0;
+    CHECK_MSG(ts_strace_read_many(pp, 2, &nm, &n) == 0, "%s", ts_error());
+    CHECK_MSG(n == 7 && count_named(nm, n, "execve") == 2 && !strcmp(nm[4], "execve") && !strcmp(nm[5], "brk"),
+              "%zu calls, %zu execve", n, count_named(nm, n, "execve"));
+    for (size_t i = 0; i < n; i++) free(nm[i]);
+    free(nm);
+    /* the thread's file alone: its call, never resumed */
+    CHECK_MSG(ts_mc_from_strace_many((const char *const[]){pt}, 1, &rp, NULL) == 0, "%s", ts_error());
+    CHECK(rp.n == 2 && !rp.has_ret[1] && !strcmp(rp.names[1], "execve"));
+    ts_mc_raw_free(&rp);
+    /* a pid Linux never gives: an error naming the line */
+    write_text(q, "501 1700000000.000600 execve(\"/bin/true\", [\"/bin/true\"], 0x7ffd <pid changed to 99999999 ...>\n");
+    CHECK_MSG(ts_mc_from_strace(q, &rq) == -1 && strstr(ts_error(), "teq.log:1: ") &&
+                  strstr(ts_error(), "<pid changed to N ...>"), "%s", ts_error());
+    /* ingest: the -ff files' dataset is the -f log's, with --channels and without */
+    for (int ch = 0; ch < 2; ch++) {
+        snprintf(cmd, sizeof cmd, "ingest --from strace%s %s -o %s/dsF%d", ch ? " --channels" : "", f, dir, ch);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+        snprintf(cmd, sizeof cmd, "ingest --from strace%s %s %s -o %s/dsP%d", ch ? " --channels" : "", pl, pt, dir, ch);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+        static const char *const files[] = {"stream.txt", "vocab.tsv", "dt.npy", "comm.npy", "comm.vocab.tsv",
+                                            "ret.npy", "ret.vocab.tsv", "tid.npy", NULL};
+        for (int k = 0; files[k] && (ch || k < 2); k++) {
+            snprintf(a, sizeof a, "%s/dsF%d/%s", dir, ch, files[k]);
+            snprintf(b, sizeof b, "%s/dsP%d/%s", dir, ch, files[k]);
+            CHECK_MSG(files_equal(a, b), "%s differs%s", files[k], ch ? " (--channels)" : "");
+        }
+    }
+    /* a real recording (strace 6.1, x86-64) of a program whose second thread sleeps 20 ms and
+     * runs execv("/bin/true"): strace -ff -ttt -T -o te, and strace -f -ttt -T -o te.f.log
+     * of the same program: the same calls */
+    const char *real[2] = {"tests/data/strace_thread_execve/te.15497", "tests/data/strace_thread_execve/te.15498"};
+    if (ts_mc_from_strace("tests/data/strace_thread_execve/te.f.log", &rf) != 0) {
+        CHECK_MSG(0, "%s", ts_error());
+        return;
+    }
+    if (ts_mc_from_strace_many(real, 2, &rp, NULL) != 0) {
+        CHECK_MSG(0, "%s", ts_error());
+        ts_mc_raw_free(&rf);
+        return;
+    }
+    const ts_mc_raw *both[2] = {&rf, &rp};
+    const int64_t thread[2] = {15503, 15498}, leader[2] = {15502, 15497};
+    size_t at[2] = {0, 0}, trues[2] = {0, 0}, without[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        const ts_mc_raw *r = both[k];
+        CHECK_MSG(count_named(r->names, r->n, "execve") == 2, "%s: %zu execve", k ? "-ff" : "-f",
+                  count_named(r->names, r->n, "execve"));
+        for (size_t i = 0; i < r->n; i++) {
+            if (i && !strcmp(r->names[i], "execve")) at[k] = i;
+            trues[k] += r->comm[i] && !strcmp(r->comm[i], "true");
+            without[k] += !r->has_ret[i];
+        }
+        const size_t i = at[k];
+        CHECK_MSG(i && r->tid[i] == thread[k] && r->has_ret[i] && r->ret[i] == 0 && !strcmp(r->comm[i], "true") &&
+                      i + 1 < r->n && r->tid[i + 1] == leader[k] && !strcmp(r->comm[i + 1], "true"),
+                  "%s: event %zu: %s of %lld (%s), ret %d", k ? "-ff" : "-f", i, r->names[i], (long long)r->tid[i],
+                  r->comm[i] ? r->comm[i] : "none", r->has_ret[i]);
+    }
+    CHECK_MSG(rf.n == rp.n && at[0] == at[1] && trues[0] == trues[1] && without[0] == without[1] && trues[0] > 20,
+              "-f: %zu calls, execve %zu, %zu named true, %zu without a value; -ff: %zu, %zu, %zu, %zu", rf.n, at[0],
+              trues[0], without[0], rp.n, at[1], trues[1], without[1]);
+    ts_mc_raw_free(&rf);
+    ts_mc_raw_free(&rp);
+}
+
 /* -ff files with times in milliseconds (--timestamps=unix,ms, or -tt's cut to them): calls of
  * different files in the same millisecond tie and go in the files' order, which need not be
  * the order they ran in; the reader says how many in a note, the CLI warns with it (with
@@ -1602,6 +1752,7 @@ TEST_MAIN("channels", {
     RUN(strace_terminal_pids);
     RUN(strace_ff_fields);
     RUN(strace_ff_ingest);
+    RUN(strace_ff_thread_execve);
     RUN(strace_ff_millisecond_ties);
     RUN(ingest_cli);
     RUN(ctf_channels);

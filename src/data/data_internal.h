@@ -98,7 +98,12 @@ typedef struct {
     char    **exec;
     char    **comm;
     long     *exec_pid;
+    uint8_t  *link;        /* read_log's, for merging several logs (NULL: all 0): TS__SF_MOVED,
+                            * a call whose line ends in "<pid changed to N ...>" (a thread's
+                            * execve; exec_pid N) and whose end is not in its log; TS__SF_RESUMED,
+                            * a "<... NAME resumed>" whose start is not in its log */
 } ts__strace_fields;
+enum { TS__SF_MOVED = 1, TS__SF_RESUMED = 2 };
 int  ts__strace_read_fields(const char *path, char ***names, double **times, size_t *n, int *timed,
                             ts__strace_fields *x);
 void ts__strace_fields_free(ts__strace_fields *x);   /* the arrays; not the exec and comm strings */

@@ -12,6 +12,10 @@
  *   1234  1700000000.1 read(3,  <unfinished ...>               counted here
  *   1234  1700000000.2 <... read resumed>"..", 832) = 832      joined to the start above
  *   "..", 832) = 832        right after its start, bare (-z, -Z, -e status=): joined too
+ *   1235  1.5 execve("/bin/true", ["true"], 0x7ffd <pid changed to 1234 ...>
+ *                            a thread's execve: waits like an unfinished call, its rest
+ *                            "<... execve resumed>) = 0" under 1234 (-f -qqq: in the same
+ *                            log; -ff: in 1234's file, joined where the files are merged)
  *   1234  1700000000.3 --- SIGCHLD {si_signo=SIGCHLD, ...} --- skipped
  *   1234  1700000000.4 +++ exited with 0 +++                   skipped
  *    > /usr/lib/libc.so.6(__read+0x12) [0x10e2a2]              skipped (-k: a stack frame)
@@ -468,6 +472,25 @@ static int unfinished(const char *s)
     return l >= m && !memcmp(s + l - m, mark, m);
 }
 
+/* a call's line that ends with "<pid changed to N ...>": a thread's execve, which goes on
+ * under N, its process's id, where its "<... execve resumed>" is written (strace -ff: in
+ * N's file; -f with --quiet=thread-execve: the same log, and no "+++ superseded" line).
+ * N; 0 when the line does not end so; -1 when N is no pid Linux gives */
+static long pid_changed(const char *s)
+{
+    static const char mark[] = "<pid changed to ";
+    const size_t m = sizeof mark - 1;
+    size_t l = strlen(s);
+    while (l && (s[l - 1] == ' ' || s[l - 1] == '\t')) l--;
+    if (l < 5 || memcmp(s + l - 5, " ...>", 5)) return 0;
+    const char *e = s + l - 5, *d = e;
+    while (d > s && d[-1] >= '0' && d[-1] <= '9') d--;
+    if (d == e || (size_t)(d - s) < m || memcmp(d - m, mark, m)) return 0;
+    if (e - d > 7) return -1;
+    const long pid = strtol(d, NULL, 10);
+    return pid < 1 || pid > PID_MAX ? -1 : pid;
+}
+
 /* strace's notice "strace: Process N attached" ("detached", "attached with N threads") up
  * to the line's end: one cut into a call's line, not text in its arguments (which strace
  * quotes and ends, '"...")') */
@@ -745,6 +768,7 @@ static void start_order(char **names, double *times, size_t n, ts__strace_fields
     REORDER(x->exec);
     REORDER(x->comm);
     REORDER(x->exec_pid);
+    if (x->link) REORDER(x->link);
 #undef REORDER
     free(tmp);
     free(order);
@@ -797,6 +821,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         x->exec = ts_malloc(cap * sizeof *x->exec);
         x->comm = ts_malloc(cap * sizeof *x->comm);
         x->exec_pid = ts_malloc(cap * sizeof *x->exec_pid);
+        x->link = ts_malloc(cap);
     }
     pending pend;
     pend_init(&pend);
@@ -1136,6 +1161,12 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
              * id out while one process is traced) */
             size_t k = pend_of_pid(&pend, pid);
             if (k == SIZE_MAX) k = pend_of_name(&pend, name);
+            else if (strcmp(pend_name(&pend, k), name)) {
+                /* a thread's execve that said "<pid changed to PID ...>" resumes here while
+                 * a call of PID's own still waits */
+                size_t m = pend_of_name(&pend, name);
+                if (m != SIZE_MAX && x->link[pend.idx[m]] == TS__SF_MOVED && x->exec_pid[pend.idx[m]] == pid) k = m;
+            }
             if (k != SIZE_MAX) {
                 int same = !strcmp(pend_name(&pend, k), name);
                 size_t at = pend.idx[k];
@@ -1146,15 +1177,24 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                     if (r < 0) { rc = bad_line(path, line, orig, cut, RET_RANGE); break; }
                     if (x) x->has_ret[at] = (uint8_t)r, x->ret[at] = v;
                     if (x && x->exec[at]) x->exec_pid[at] = pid;   /* where the process goes on */
+                    if (x) x->link[at] = 0;
                     continue;
                 }
             }
-        } else if (unfinished(s)) {
+        }
+        const long moved = resumed ? 0 : pid_changed(s);
+        if (moved < 0) {
+            rc = bad_line(path, line, orig, cut, "a pid outside Linux's 1 to 4194304 in '<pid changed to N ...>'");
+            break;
+        }
+        if (moved) {   /* waits for its return, written under the pid it moved to */
+            pend_wait(&pend, pid, n, name);
+        } else if (!resumed && unfinished(s)) {
             pend_wait(&pend, pid, n, name);
             after_unfinished = 1;
         }
         int64_t ret = 0;
-        const int has_ret = unfinished(s) ? 0 : parse_ret(s, cut && durations, &ret);
+        const int has_ret = moved || unfinished(s) ? 0 : parse_ret(s, cut && durations, &ret);
         if (has_ret < 0) { rc = bad_line(path, line, orig, cut, RET_RANGE); break; }
         if (n == cap) {
             cap *= 2;
@@ -1168,6 +1208,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 x->exec = ts_realloc(x->exec, cap * sizeof *x->exec);
                 x->comm = ts_realloc(x->comm, cap * sizeof *x->comm);
                 x->exec_pid = ts_realloc(x->exec_pid, cap * sizeof *x->exec_pid);
+                x->link = ts_realloc(x->link, cap);
             }
         }
         if (x) {
@@ -1177,7 +1218,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             x->has_ret[n] = (uint8_t)has_ret;
             x->exec[n] = resumed ? NULL : exec_path(s);
             x->comm[n] = comm[0] ? ts_strdup(comm) : NULL;
-            x->exec_pid[n] = pid;
+            x->exec_pid[n] = moved ? moved : pid;
+            x->link[n] = moved ? TS__SF_MOVED : resumed ? TS__SF_RESUMED : 0;
         }
         if (relative < 0) {
             if (n == crel) rel_at = ts_realloc(rel_at, (crel = crel ? 2 * crel : 1024) * sizeof *rel_at);
@@ -1246,7 +1288,9 @@ int ts_strace_read(const char *path, char ***names, size_t *n)
 int ts__strace_read_fields(const char *path, char ***names, double **times, size_t *n, int *timed,
                            ts__strace_fields *x)
 {
-    return read_log(path, names, times, n, timed, x, 0, NULL, NULL);
+    int rc = read_log(path, names, times, n, timed, x, 0, NULL, NULL);
+    if (rc == 0) free(x->link), x->link = NULL;
+    return rc;
 }
 
 void ts__strace_fields_free(ts__strace_fields *x)
@@ -1258,6 +1302,7 @@ void ts__strace_fields_free(ts__strace_fields *x)
     free(x->exec);
     free(x->comm);
     free(x->exec_pid);
+    free(x->link);
     memset(x, 0, sizeof *x);
 }
 
@@ -1283,6 +1328,92 @@ static long file_pid(const char *path)
     return pid <= PID_MAX ? pid : 0;
 }
 
+/* strace -ff: a thread's execve ends the line in its own log with "<pid changed to L ...>"
+ * and resumes in the log of L, its process's id, where the process goes on: "<... execve
+ * resumed>) = 0". Read log by log that is two calls; joined here into the one strace -f's
+ * log gives (read_log joins them there): the start's name, time and thread, the return value
+ * of the resumed line, the process going on under L. Each start takes the first resumed line
+ * of its name in a log of L at or after its time; the resumed lines taken leave their logs
+ * (fn, fx, fm); returns how many */
+static size_t join_moved(const char *const *paths, int npaths, char ***fn, ts__strace_fields *fx, size_t *fm)
+{
+    /* the resumed lines without their start, chained per thread */
+    ts__idmap ids;
+    memset(&ids, 0, sizeof ids);
+    size_t cap = 0, no = 0, nt = 0, *head = NULL, *tail = NULL, *next = NULL;
+    int *of = NULL;
+    size_t *at = NULL;
+    int moved = 0;
+    for (int f = 0; f < npaths; f++) {
+        const long own = file_pid(paths[f]);
+        for (size_t i = 0; fx[f].link && i < fm[f]; i++) {
+            moved |= fx[f].link[i] == TS__SF_MOVED;
+            if (fx[f].link[i] != TS__SF_RESUMED) continue;
+            const long pid = fx[f].pid[i] ? fx[f].pid[i] : own;
+            if (!pid) continue;
+            if (no == cap) {
+                cap = cap ? 2 * cap : 16;
+                of = ts_realloc(of, cap * sizeof *of);
+                at = ts_realloc(at, cap * sizeof *at);
+                next = ts_realloc(next, cap * sizeof *next);
+                head = ts_realloc(head, cap * sizeof *head);
+                tail = ts_realloc(tail, cap * sizeof *tail);
+            }
+            const size_t k = ts__idmap_get(&ids, pid, 1);
+            of[no] = f, at[no] = i, next[no] = SIZE_MAX;
+            if (k == nt) head[nt++] = no;
+            else next[tail[k]] = no;
+            tail[k] = no++;
+        }
+    }
+    size_t joined = 0;
+    uint8_t *taken = ts_calloc(no ? no : 1, 1);
+    for (int f = 0; moved && no && f < npaths; f++)
+        for (size_t i = 0; fx[f].link && i < fm[f]; i++) {
+            if (fx[f].link[i] != TS__SF_MOVED) continue;
+            const size_t k = ts__idmap_get(&ids, fx[f].exec_pid[i], 0);
+            size_t best = SIZE_MAX;
+            for (size_t r = k == SIZE_MAX ? SIZE_MAX : head[k]; r != SIZE_MAX; r = next[r]) {
+                const ts__strace_fields *y = &fx[of[r]];
+                if (taken[r] || of[r] == f || y->ns[at[r]] < fx[f].ns[i] || strcmp(fn[of[r]][at[r]], fn[f][i]))
+                    continue;
+                if (best == SIZE_MAX || y->ns[at[r]] < fx[of[best]].ns[at[best]]) best = r;
+            }
+            if (best == SIZE_MAX) continue;
+            const ts__strace_fields *y = &fx[of[best]];
+            fx[f].has_ret[i] = y->has_ret[at[best]];
+            fx[f].ret[i] = y->ret[at[best]];
+            fx[f].link[i] = 0;
+            taken[best] = 1;
+            joined++;
+        }
+    /* the resumed lines taken leave their logs */
+    for (size_t r = 0; r < no; r++) {
+        if (!taken[r]) continue;
+        const size_t i = at[r];
+        fx[of[r]].link[i] = 0xff;
+        free(fn[of[r]][i]), fn[of[r]][i] = NULL;
+        free(fx[of[r]].exec[i]), fx[of[r]].exec[i] = NULL;
+        free(fx[of[r]].comm[i]), fx[of[r]].comm[i] = NULL;
+    }
+    for (int f = 0; joined && f < npaths; f++) {
+        ts__strace_fields *y = &fx[f];
+        size_t m = 0;
+        for (size_t i = 0; y->link && i < fm[f]; i++) {
+            if (y->link[i] == 0xff) continue;
+            fn[f][m] = fn[f][i];
+            y->pid[m] = y->pid[i], y->ns[m] = y->ns[i], y->ret[m] = y->ret[i], y->has_ret[m] = y->has_ret[i];
+            y->exec[m] = y->exec[i], y->comm[m] = y->comm[i], y->exec_pid[m] = y->exec_pid[i];
+            y->link[m++] = y->link[i];
+        }
+        if (y->link) fm[f] = m;
+    }
+    free(taken);
+    free(of), free(at), free(next), free(head), free(tail);
+    ts__idmap_free(&ids);
+    return joined;
+}
+
 int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out, size_t *n_out, int *timed_out,
                          ts__strace_fields *x, char **notes)
 {
@@ -1295,6 +1426,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         double *times;
         int rc = read_log(paths[0], names_out, &times, n_out, timed_out, x, 0, NULL, NULL);
         free(times);
+        if (rc == 0 && x) free(x->link), x->link = NULL;
         return rc;
     }
     char ***fn = ts_calloc((size_t)npaths, sizeof *fn);
@@ -1361,6 +1493,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
             if (fm[f] && fx[f].ns[0] < start)
                 for (size_t i = 0; i < fm[f]; i++) fx[f].ns[i] += day;
     }
+    if (rc == 0) n -= join_moved(paths, npaths, fn, fx, fm);
     char **names = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *names) : NULL;
     int *from = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *from) : NULL;   /* each merged call's log */
     size_t *idx = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *idx) : NULL;   /* and its place there */
