@@ -2751,6 +2751,92 @@ static void ftrace_real_trace(void)
     ts_ctf_trace_free(&t);
 }
 
+/* how many times needle is in hay */
+static size_t occurs(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *q = hay ? strstr(hay, needle) : NULL; q; q = strstr(q + 1, needle)) n++;
+    return n;
+}
+
+/* tracefs's per_cpu/cpuN/trace repeats the whole trace's header: entries-in-buffer/
+ * entries-written count every CPU's events (a real recording: 2 CPUs, an 8 KB buffer, the
+ * trace file and both per-CPU files read with tracing off; per_cpu/cpuN/stats beside them
+ * give each CPU's overrun, 2713 and 2939, which no trace file holds). One such file: the
+ * note says the header's count is the whole trace's and this file's share is not known.
+ * Several files of the trace: the count once, as the whole trace's when they hold all its
+ * CPUs. The trace file itself: its own count, as before */
+static void ftrace_per_cpu_overwritten(void)
+{
+    const char *c0 = "tests/data/ftrace_per_cpu/cpu0.trace.gz", *c1 = "tests/data/ftrace_per_cpu/cpu1.trace.gz";
+    ts_ctf_trace t;
+    char *notes = NULL;
+    ts_ctf_opts o = {NULL, 1, TS_CTF_SYSCALLS, -1, 0, 0};
+    REQUIRE(ts_ftrace_load((const char *const[]){c0}, 1, &o, "x86_64", &t, &notes) == 0);
+    CHECK(t.n == 323);
+    CHECK_MSG(occurs(notes, "overwritten") == 1 && !strstr(notes, "kept 564: the 5652") &&
+                  strstr(notes, "cpu0.trace.gz (CPU 0's events alone): its header counts the whole trace, all 2 CPUs "
+                                "(#P:2): the tracer wrote 6216 events and kept 564 (this file holds 323 of them): the "
+                                "5652 oldest were overwritten before the trace was read, and how many of them were "
+                                "CPU 0's the header cannot tell (per_cpu/cpu0/stats' overrun: line counts them"),
+              "%s", notes ? notes : "(none)");
+    free(notes);
+    ts_ctf_trace_free(&t);
+    /* both: the whole trace, its count once */
+    notes = NULL;
+    REQUIRE(ts_ftrace_load((const char *const[]){c0, c1}, 2, &o, "x86_64", &t, &notes) == 0);
+    CHECK(t.n == 323 + 241);
+    CHECK_MSG(occurs(notes, "overwritten") == 1 && occurs(notes, "5652") == 1 &&
+                  strstr(notes, "cpu0.trace.gz and 1 more per-CPU file of the same trace (CPUs 0..1), whose headers "
+                                "each count the whole trace: the tracer wrote 6216 events and kept 564: the 5652 oldest "
+                                "were overwritten before the trace was read"),
+              "%s", notes ? notes : "(none)");
+    free(notes);
+    ts_ctf_trace_free(&t);
+    notes = NULL;
+    REQUIRE(ts_ftrace_load((const char *const[]){"tests/data/ftrace_per_cpu/trace.gz"}, 1, &o, "x86_64", &t, &notes) == 0);
+    CHECK(t.n == 323 + 241);
+    CHECK_MSG(occurs(notes, "overwritten") == 1 &&
+                  strstr(notes, "trace.gz: the tracer wrote 6216 events and kept 564: the 5652 oldest were overwritten"),
+              "%s", notes ? notes : "(none)");
+    free(notes);
+    ts_ctf_trace_free(&t);
+    /* two of four CPUs' files: once, and not as theirs; a CPU's file that kept nothing
+     * joins them */
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    static const char head[] = "# tracer: nop\n#\n# entries-in-buffer/entries-written: 8/20   #P:4\n#\n";
+    char text[1024], p0[600], p2[600], p3[600];
+    snprintf(p0, sizeof p0, "%s", in(d, "cpu0"));
+    snprintf(p2, sizeof p2, "%s", in(d, "cpu2"));
+    snprintf(p3, sizeof p3, "%s", in(d, "cpu3"));
+    snprintf(text, sizeof text, "%s  a-1 [000] ..... 1.000001: sys_read(fd: 0)\n  a-1 [000] ..... 1.000004: sys_read -> 0x0\n", head);
+    write_text(p0, text);
+    snprintf(text, sizeof text, "%s  b-2 [002] ..... 1.000002: sys_write(fd: 0)\n  b-2 [002] ..... 1.000003: sys_write -> 0x1\n"
+                                "  b-2 [002] ..... 1.000005: sys_close(fd: 0)\n", head);
+    write_text(p2, text);
+    write_text(p3, head);
+    notes = NULL;
+    REQUIRE(ts_ftrace_load((const char *const[]){p0, p2, p3}, 3, &o, NULL, &t, &notes) == 0);
+    CHECK_MSG(occurs(notes, "overwritten") == 1 && occurs(notes, "12 oldest") == 1 &&
+                  strstr(notes, "/cpu0 and 2 more per-CPU files of the same trace (CPUs 0, 2's events alone): their "
+                                "headers count the whole trace, all 4 CPUs (#P:4): the tracer wrote 20 events and kept 8 "
+                                "(these files hold 5 of them): the 12 oldest were overwritten before the trace was read, "
+                                "and how many of them were CPUs 0, 2's the headers cannot tell"),
+              "%s", notes ? notes : "(none)");
+    free(notes);
+    ts_ctf_trace_free(&t);
+    /* a trace whose events are all on one CPU, every one the header counts: its own */
+    snprintf(text, sizeof text, "# tracer: nop\n#\n# entries-in-buffer/entries-written: 2/9   #P:4\n#\n"
+                                "  a-1 [000] ..... 1.000001: sys_read(fd: 0)\n  a-1 [000] ..... 1.000004: sys_read -> 0x0\n");
+    notes = NULL;
+    REQUIRE(ftrace_text(text, &o, NULL, &t, &notes, NULL) == 0);
+    CHECK_MSG(notes && strstr(notes, "t.trace: the tracer wrote 9 events and kept 2: the 7 oldest were overwritten") &&
+                  !strstr(notes, "whole trace"), "%s", notes ? notes : "(none)");
+    free(notes);
+    ts_ctf_trace_free(&t);
+}
+
 static void ftrace_cli(void)
 {
     const char *d = scratch_dir();
@@ -3093,5 +3179,6 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_errors);
     RUN(ftrace_cr_line_ends);
     RUN(ftrace_real_trace);
+    RUN(ftrace_per_cpu_overwritten);
     RUN(ftrace_cli);
 })

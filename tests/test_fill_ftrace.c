@@ -1321,6 +1321,30 @@ static void gaps_count_overwritten(void)
     CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "\"overwritten\": 0"), "%s", out);
 }
 
+/* a per-CPU file (per_cpu/cpuN/trace, a real recording) repeats the whole trace's header:
+ * gaps says its count is the whole trace's, every CPU's, and that the file cannot tell its
+ * CPU's share; --json marks it. The trace file of the same recording: its own count */
+static void gaps_overwritten_per_cpu_file(void)
+{
+    char cmd[1400], out[8192];
+    snprintf(cmd, sizeof cmd, "gaps tests/data/ftrace_per_cpu/cpu0.trace.gz -q");
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "total: 323 events, 0 lost in 0 gaps") &&
+                  strstr(out, "and the file's header says the 5652 oldest events of the whole trace, every CPU's, were "
+                              "overwritten before it was read: this file holds CPU 0's events alone, and how many of "
+                              "them were CPU 0's it cannot tell (per_cpu/cpu0/stats' overrun: line counts them") &&
+                  !strstr(out, "the trace's header says"), "%s", out);
+    snprintf(cmd, sizeof cmd, "gaps tests/data/ftrace_per_cpu/cpu0.trace.gz --json");
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "\"overwritten\": 5652, \"overwritten_whole_trace\": true"),
+              "%s", out);
+    snprintf(cmd, sizeof cmd, "gaps tests/data/ftrace_per_cpu/trace.gz -q");
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 &&
+                  strstr(out, "and the trace's header says the 5652 oldest events were overwritten") &&
+                  !strstr(out, "whole trace"), "%s", out);
+    snprintf(cmd, sizeof cmd, "gaps tests/data/ftrace_per_cpu/trace.gz --json");
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "\"overwritten\": 5652, \"overwritten_whole_trace\": false"),
+              "%s", out);
+}
+
 static void crlf_lines_written_alike(void)
 {
     for (int perf = 0; perf < 2; perf++) {
@@ -1370,6 +1394,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(gaps_count_overwritten);
     RUN(fill_gap_longer_than_trace);
     RUN(fill_outsized_gap_noted);
+    RUN(gaps_overwritten_per_cpu_file);
     RUN(unknown_count);
     RUN(drop_then_fill);
     RUN(bad_input);

@@ -163,6 +163,10 @@ typedef struct {
     uint64_t     overwritten;       /* ftrace text: the oldest events its header says the tracer
                                      * overwrote before the trace was read (written - kept, in
                                      * no gap: before each CPU's first event); else 0 */
+    int          overwritten_whole_trace;   /* 1: overwritten is the whole trace's, every CPU's,
+                                     * while the file holds one CPU's events alone (tracefs's
+                                     * per_cpu/cpuN/trace repeats the trace's header): how
+                                     * many were that CPU's it does not say; else 0 */
 } ts_gap_list;
 int  ts_gaps_find(const char *dir, int progress, ts_gap_list *out);
 /* the same, ftrace text's raw_syscalls numbers named through arch's table (ts_scan_hooks) */

@@ -58,7 +58,9 @@ int cmd_gaps(int argc, char **argv)
         "A trace file's header that counts more events written than kept (its\n"
         "entries-in-buffer/entries-written) adds the oldest overwritten ones to the\n"
         "totals' line (overwritten in JSON): they lie in no gap, before each CPU's first\n"
-        "event.\n",
+        "event. A per-CPU file (per_cpu/cpuN/trace) repeats the whole trace's header:\n"
+        "its count is then said to be every CPU's, that CPU's share not known\n"
+        "(overwritten_whole_trace true in JSON; per_cpu/cpuN/stats' overrun gives it).\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;
@@ -98,9 +100,10 @@ int cmd_gaps(int argc, char **argv)
     if (json) {
         printf("{\"trace\": ");
         ts_json_put(stdout, args.pos[0]);
-        printf(", \"events\": %llu, \"reconstructed\": %llu, \"discarded\": %llu, \"overwritten\": %llu, \"gaps\": [",
+        printf(", \"events\": %llu, \"reconstructed\": %llu, \"discarded\": %llu, \"overwritten\": %llu, "
+               "\"overwritten_whole_trace\": %s, \"gaps\": [",
                (unsigned long long)l.events, (unsigned long long)l.recon, (unsigned long long)total,
-               (unsigned long long)l.overwritten);
+               (unsigned long long)l.overwritten, l.overwritten_whole_trace ? "true" : "false");
         for (size_t i = 0; i < l.n; i++) {
             const ts_gap_info *g = &l.gaps[i];
             printf("%s\n  {\"stream\": ", i ? "," : "");
@@ -152,7 +155,23 @@ int cmd_gaps(int argc, char **argv)
         printf("total: %llu event%s, %llu lost in %zu gap%s\n", (unsigned long long)l.events, ts_plural((size_t)l.events),
                (unsigned long long)total,
                l.n, l.n == 1 ? "" : "s");
-        if (l.overwritten)
+        int32_t one = -1;   /* a per-CPU file's CPU: the one with events */
+        for (size_t i = 0; i < l.n_streams; i++)
+            if (l.stream_events[i] || l.stream_recon[i]) one = one == -1 ? l.stream_cpu[i] : -2;
+        if (l.overwritten && l.overwritten_whole_trace && one >= 0)
+            printf("and the file's header says the %llu oldest event%s of the whole trace, every CPU's, %s overwritten "
+                   "before it was read: this file holds CPU %d's events alone, and how many of them %s CPU %d's it "
+                   "cannot tell (per_cpu/cpu%d/stats' overrun: line counts them; a larger buffer_size_kb keeps them)\n",
+                   (unsigned long long)l.overwritten, ts_plural((size_t)l.overwritten),
+                   l.overwritten == 1 ? "was" : "were", one, l.overwritten == 1 ? "was" : "were", one, one);
+        else if (l.overwritten && l.overwritten_whole_trace)
+            printf("and the file's header says the %llu oldest event%s of the whole trace, every CPU's, %s overwritten "
+                   "before it was read: this file holds one CPU's events alone, and how many of them were its CPU's "
+                   "it cannot tell (per_cpu/cpuN/stats' overrun: line counts them; a larger buffer_size_kb keeps "
+                   "them)\n",
+                   (unsigned long long)l.overwritten, ts_plural((size_t)l.overwritten),
+                   l.overwritten == 1 ? "was" : "were");
+        else if (l.overwritten)
             printf("and the trace's header says the %llu oldest event%s %s overwritten before the trace was read "
                    "(in no gap: before the CPUs' first events; a larger buffer_size_kb keeps them)\n",
                    (unsigned long long)l.overwritten, ts_plural((size_t)l.overwritten),

@@ -145,6 +145,9 @@ typedef struct {
     size_t len;
     uint64_t overwritten;        /* ftrace text: the events its headers say were written and not
                                   * kept (entries-written - entries-in-buffer), the oldest */
+    int overwritten_whole;       /* 1: that count is the whole trace's, every CPU's, while the
+                                  * files read hold some of its CPUs' events alone (per_cpu/cpuN/
+                                  * trace repeats the trace's header): theirs is not known */
 } ts__notes;
 /* a character of a C identifier (system call and event names) */
 static inline int ts__is_ident(char c)
@@ -158,16 +161,35 @@ const char *ts__digits(const char *p, const char *e, int64_t *v);
  * "KEY=0x1a (26)", as options/fields prints it): 0, or -1 when absent or not a number */
 int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v);
 void ts__note(ts__notes *n, const char *fmt, ...) TS_PRINTF(2, 3);
+/* what a file of ftrace text says of the events its tracer overwrote, and what it holds:
+ * its header's "# entries-in-buffer/entries-written: KEPT/WRITTEN   #P:NCPUS", which tracefs
+ * prints for the whole trace, every CPU's, in per_cpu/cpuN/trace too */
+typedef struct {
+    int64_t kept, written;   /* -1: no such header */
+    int64_t ncpus;           /* #P; 0: none */
+    size_t  events;          /* the file's event lines (tracesynth fill's reconstructed ones apart) */
+    int32_t cpu;             /* the one CPU of its event lines and markers; -1 none, -2 several */
+} ts__ft_header;
 /* calls fn for every event line and marker of path's text buf[0, size), in file order, after
  * ts_ftrace_load's checks (the tracer, one trace clock: *clock 1 seconds, 2 bare counts, 0
  * until seen; the times of each CPU never go back; a NUL byte); a last line without its
- * newline is left out with a note; *ncpus grows to #P and to the largest CPU + 1; 0, or -1
- * and one error line naming the file and line (fn's own error as it is) */
+ * newline is left out with a note; *ncpus grows to #P and to the largest CPU + 1; *hdr what
+ * its header says (ts__ftrace_overwritten tells of it); 0, or -1 and one error line naming the
+ * file and line (fn's own error as it is) */
 int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(void *u, const ts__ft_line *l),
-                     void *u, ts__notes *notes, int *clock, int64_t *ncpus);
+                     void *u, ts__notes *notes, int *clock, int64_t *ncpus, ts__ft_header *hdr);
+/* the events the headers of n files of one trace (paths, h) say were overwritten: added to
+ * notes->overwritten, with a note. A file whose lines are of one CPU while its header counts
+ * more events than it holds, of several CPUs (#P), is a per-CPU file (per_cpu/cpuN/trace):
+ * those with the same header count once, as the whole trace's where they hold all its CPUs'
+ * events, else said to be the whole trace's (notes->overwritten_whole), the files' share
+ * not known */
+void ts__ftrace_overwritten(ts__notes *notes, const char *const *paths, const ts__ft_header *h, int n);
 /* ts_ftrace_scan, and *overwritten (when not NULL): the events the text's header says the
- * tracer overwrote before the trace was read (ts__notes' overwritten) */
-int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten);
+ * tracer overwrote before the trace was read (ts__notes' overwritten), *whole (when not NULL)
+ * 1 when that count is the whole trace's, of which the file holds one CPU's events alone
+ * (ts__notes' overwritten_whole) */
+int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten, int *whole);
 
 /* ts_ctf_rewrite / ts_trace_rewrite, and with text not NULL the new trace's text
  * (ts_ctf_print_text) written at that file and put in place with the trace: one commit

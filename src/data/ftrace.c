@@ -21,6 +21,7 @@
  * (257) ret=0x3 (3)", "sched_switch: ... prev_pid=0x15a7 (5543) ..."; read alike.
  * and the lines between them:
  *   # tracer: nop, # entries-in-buffer/entries-written: A/B   #P:N, the column header
+ *                                        (A and B count every CPU's events, in per_cpu/cpuN/trace too)
  *   CPU:1 [LOST 123 EVENTS]              lost events (trace_pipe; "[LOST EVENTS]": a count
  *   CPU:1 [123 EVENTS DROPPED]            not known); trace-cmd report's words for them
  *   ##### CPU 1 buffer started ####      the CPU's older events were overwritten
@@ -655,9 +656,20 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
     return 0;
 }
 
-int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(void *u, const ts__ft_line *l),
-                     void *u, ts__notes *notes, int *clock, int64_t *ncpus)
+/* the CPU of a file's line: hdr's one CPU, or -2 (several) */
+static void header_cpu(ts__ft_header *hdr, int64_t cpu)
 {
+    if (hdr->cpu == -1) hdr->cpu = (int32_t)cpu;
+    else if (hdr->cpu != cpu) hdr->cpu = -2;
+}
+
+int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(void *u, const ts__ft_line *l),
+                     void *u, ts__notes *notes, int *clock, int64_t *ncpus, ts__ft_header *hdr)
+{
+    hdr->kept = hdr->written = -1;
+    hdr->ncpus = 0;
+    hdr->events = 0;
+    hdr->cpu = -1;
     const char *p = buf, *end = buf + size;
     size_t line = 0;
     int64_t *last = NULL;   /* per CPU: the time of its latest line, and that line */
@@ -718,6 +730,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             x.val = *s == '#' ? -1 : count;
             x.ns = INT64_MIN;
             if (cpu + 1 > *ncpus) *ncpus = cpu + 1;
+            header_cpu(hdr, cpu);
             rc = fn(u, &x);
             continue;
         }
@@ -737,14 +750,14 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 int64_t kept, written, ncpu = 0;
                 q = ts__digits(s + 37, e, &kept);
                 if (q && q < e && *q == '/' && (q = ts__digits(q + 1, e, &written))) {
-                    if (written > kept) notes->overwritten += (uint64_t)(written - kept);
-                    if (written > kept)
-                        ts__note(notes, "%s: the tracer wrote %lld event%s and kept %lld: the %lld oldest %s overwritten "
-                                        "before the trace was read (a larger buffer_size_kb keeps them)",
-                                 path, (long long)written, ts_plural((size_t)written), (long long)kept,
-                                 (long long)(written - kept), written - kept == 1 ? "was" : "were");
+                    /* (told of once the file is read: a per-CPU file's header counts every CPU's) */
+                    hdr->kept = kept;
+                    hdr->written = written;
                     const char *P = memmem(q, (size_t)(e - q), "#P:", 3);
-                    if (P && ts__digits(P + 3, e, &ncpu) && ncpu <= 65536 && ncpu > *ncpus) *ncpus = ncpu;
+                    if (P && ts__digits(P + 3, e, &ncpu) && ncpu <= 65536) {
+                        hdr->ncpus = ncpu;
+                        if (ncpu > *ncpus) *ncpus = ncpu;
+                    }
                 }
             }
             continue;
@@ -824,6 +837,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 x.val = count;
                 x.ns = INT64_MIN;
                 if (h.cpu + 1 > *ncpus) *ncpus = h.cpu + 1;
+                header_cpu(hdr, h.cpu);
                 rc = fn(u, &x);
                 continue;
             }
@@ -881,6 +895,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         const char *c = blanks(h.comm, h.comm_end);
         if (!(h.comm_end - c == 5 && !memcmp(c, "<...>", 5))) x.comm = c, x.comm_end = h.comm_end;
         rc = parse_event(path, line, b, h.event, e, &x);
+        if (rc == 0 && !x.recon) hdr->events++, header_cpu(hdr, h.cpu);
         if (rc == 0 && x.raw) {
             /* an exit the kernel could not number (NR -1: rt_sigreturn's, whose registers
              * are the interrupted code's) is of the thread's call awaiting its exit */
@@ -935,7 +950,7 @@ static int add_line(void *u, const ts__ft_line *l)
 
 /* one file's lines into rd; alone: the only file (else one of a CPU that recorded
  * nothing, per_cpu/cpuN/trace, may have no event lines) */
-static int read_one(reader *rd, const char *path, int alone)
+static int read_one(reader *rd, const char *path, int alone, ts__ft_header *hdr)
 {
     char *buf;
     size_t size;
@@ -943,7 +958,7 @@ static int read_one(reader *rd, const char *path, int alone)
     size_t first = rd->n;
     int clock = 0;
     one_file of = {rd, 0};
-    int rc = ts__ftrace_lines(path, buf, size, add_line, &of, &rd->notes, &clock, &rd->ncpus);
+    int rc = ts__ftrace_lines(path, buf, size, add_line, &of, &rd->notes, &clock, &rd->ncpus, hdr);
     /* a marker takes the time of the line after it (ftrace prints it just before the first
      * event after the loss, of its CPU), or of the one before at the end */
     int64_t t = INT64_MIN;
@@ -1038,6 +1053,73 @@ static void cpu_ranges(const uint8_t *has, int64_t n, char *buf, size_t cap)
     }
 }
 
+/* h is of one CPU's file of a trace of several (per_cpu/cpuN/trace): its lines of one CPU
+ * (or none), fewer than the header counts, of several CPUs */
+static int per_cpu_file(const ts__ft_header *h)
+{
+    return h->written >= 0 && h->ncpus > 1 && h->cpu != -2 && h->events < (uint64_t)h->kept;
+}
+
+void ts__ftrace_overwritten(ts__notes *notes, const char *const *paths, const ts__ft_header *h, int n)
+{
+    uint8_t *done = ts_calloc(n > 0 ? (size_t)n : 1, 1);
+    for (int f = 0; f < n; f++) {
+        const ts__ft_header *a = &h[f];
+        if (done[f] || a->written <= a->kept || a->kept < 0) continue;
+        const long long kept = a->kept, written = a->written, over = written - kept;
+        notes->overwritten += (uint64_t)over;
+        const char *were = over == 1 ? "was" : "were";
+        if (!per_cpu_file(a)) {   /* the file's own */
+            ts__note(notes, "%s: the tracer wrote %lld event%s and kept %lld: the %lld oldest %s overwritten before the "
+                            "trace was read (a larger buffer_size_kb keeps them)",
+                     paths[f], written, ts_plural((size_t)written), kept, over, were);
+            continue;
+        }
+        /* the per-CPU files of this trace: those with its header */
+        const int64_t np = a->ncpus;
+        uint8_t *has = ts_calloc((size_t)np, 1);
+        int nf = 0, ncpu = 0, last = -1;
+        size_t events = 0;
+        for (int g = f; g < n; g++) {
+            const ts__ft_header *b = &h[g];
+            if (done[g] || !per_cpu_file(b) || b->kept != a->kept || b->written != a->written || b->ncpus != np) continue;
+            done[g] = 1;
+            nf++;
+            events += b->events;
+            if (b->cpu >= 0 && b->cpu < np && !has[b->cpu]) has[b->cpu] = 1, ncpu++, last = b->cpu;
+        }
+        char cpus[128], who[700];
+        cpu_ranges(has, np, cpus, sizeof cpus);
+        free(has);
+        if (nf > 1)
+            snprintf(who, sizeof who, "%s and %d more per-CPU file%s of the same trace", paths[f], nf - 1,
+                     nf == 2 ? "" : "s");
+        else
+            snprintf(who, sizeof who, "%s", paths[f]);
+        if (ncpu == np || events >= (uint64_t)kept) {   /* together the whole trace: its count, once */
+            ts__note(notes, "%s (CPUs %s), whose headers each count the whole trace: the tracer wrote %lld event%s and "
+                            "kept %lld: the %lld oldest %s overwritten before the trace was read (a larger "
+                            "buffer_size_kb keeps them)",
+                     who, cpus, written, ts_plural((size_t)written), kept, over, were);
+            continue;
+        }
+        notes->overwritten_whole = 1;
+        const char *cpu_s = ncpu == 1 ? "CPU" : "CPUs";
+        char stats[64] = "per_cpu/cpuN/stats'";
+        if (ncpu == 1) snprintf(stats, sizeof stats, "per_cpu/cpu%d/stats'", last);
+        if (!ncpu) snprintf(cpus, sizeof cpus, "no");
+        ts__note(notes, "%s (%s %s's events alone): %s count%s the whole trace, all %lld CPUs (#P:%lld): the tracer "
+                        "wrote %lld event%s and kept %lld (%s %zu of them): the %lld oldest %s overwritten before the "
+                        "trace was read, and how many of them %s %s %s's the header%s cannot tell (%s overrun: line "
+                        "counts them; a larger buffer_size_kb keeps them)",
+                 who, cpu_s, cpus, nf > 1 ? "their headers" : "its header", nf > 1 ? "" : "s", (long long)np,
+                 (long long)np, written, ts_plural((size_t)written), kept,
+                 nf > 1 ? "these files hold" : "this file holds", events, over, were, over == 1 ? "was" : "were", cpu_s,
+                 cpus, nf > 1 ? "s" : "", stats);
+    }
+    free(done);
+}
+
 int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch_name,
                    ts_ctf_trace *out, char **notes)
 {
@@ -1051,7 +1133,10 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
     memset(&rd, 0, sizeof rd);
     ts__interner_init(&rd.strs);
     int rc = 0;
-    for (int f = 0; f < npaths && rc == 0; f++) rc = read_one(&rd, paths[f], npaths == 1);
+    ts__ft_header *hdr = ts_calloc((size_t)npaths, sizeof *hdr);
+    for (int f = 0; f < npaths && rc == 0; f++) rc = read_one(&rd, paths[f], npaths == 1, &hdr[f]);
+    if (rc == 0) ts__ftrace_overwritten(&rd.notes, paths, hdr, npaths);
+    free(hdr);
     char label[512];
     snprintf(label, sizeof label, "%s%s", paths[0], npaths > 1 ? " (and the files after it)" : "");
     if (rc == 0 && rd.n) qsort(rd.r, rd.n, sizeof *rd.r, cmp_rec);   /* (rd.r NULL when no file had events) */

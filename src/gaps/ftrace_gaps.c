@@ -75,6 +75,7 @@ typedef struct {
     int32_t     ncpu;
     ts_arch     arch;
     uint64_t    overwritten;   /* the events the header says were overwritten (the oldest) */
+    int         overwritten_whole;   /* 1: the whole trace's, the file one CPU's (ts__notes') */
 } ft_trace;
 
 static int32_t name_id(ft_trace *t, const char *s)
@@ -280,12 +281,15 @@ static int ft_read(const char *path, const char *arch_name, ft_trace *t)
     t->arch = ts_arch_host();
     if (arch_name && ts_arch_parse(arch_name, &t->arch)) return -1;
     if (ts__read_text(path, &t->buf, &t->size)) return -1;
-    ts__notes notes = {NULL, 0, 0};
+    ts__notes notes = {NULL, 0, 0, 0};
     int clock = 0;
     int64_t ncpus = 0;
-    int rc = ts__ftrace_lines(path, t->buf, t->size, collect, t, &notes, &clock, &ncpus);
+    ts__ft_header hdr;
+    int rc = ts__ftrace_lines(path, t->buf, t->size, collect, t, &notes, &clock, &ncpus, &hdr);
+    if (rc == 0) ts__ftrace_overwritten(&notes, &path, &hdr, 1);
     free(notes.text);   /* the text is copied, not interpreted: nothing to warn about */
     t->overwritten = notes.overwritten;
+    t->overwritten_whole = notes.overwritten_whole;
     if (rc == 0 && !t->n) rc = ts_fail("%s: no ftrace event lines", path);
     if (rc == 0) {
         if (t->has_named) rename_raw(t);
@@ -387,19 +391,20 @@ static int walk(const ft_trace *t, const ts_scan_hooks *h, const ts_rw_hooks *rw
     return rc;
 }
 
-int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten)
+int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten, int *whole)
 {
     ft_trace t;
     int rc = ft_read(path, h->arch, &t);
     if (rc == 0) rc = walk(&t, h, NULL, NULL, NULL, NULL);
     if (rc == 0 && overwritten) *overwritten = t.overwritten;
+    if (rc == 0 && whole) *whole = t.overwritten_whole;
     ft_free(&t);
     return rc;
 }
 
 int ts_ftrace_scan(const char *path, const ts_scan_hooks *h)
 {
-    return ts__ftrace_scan_counted(path, h, NULL);
+    return ts__ftrace_scan_counted(path, h, NULL, NULL);
 }
 
 /* ---- writing ---- */
