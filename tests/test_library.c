@@ -502,6 +502,17 @@ static void ngram_index_arguments_checked(void)
     ts_clear_error();
     CHECK(ts_ngram_candidates(g, y, 2, 1, 2, 2, NULL, &matched) == 0 &&
           strstr(ts_error(), "ts_ngram_candidates: out is NULL"));
+    /* several strace logs: no log, or a NULL among them, refused by name (paths[0] was read) */
+    {
+        char **nm = (char **)s;
+        size_t nn = 7;
+        const char *none[1] = {NULL};
+        CHECK(ts_strace_read_many(none, 0, &nm, &nn) == -1 && nm == NULL && nn == 0 &&
+              strstr(ts_error(), "npaths is 0"));
+        CHECK(ts_strace_read_many(none, 1, &nm, &nn) == -1 && strstr(ts_error(), "paths[0] is NULL"));
+        CHECK(ts_strace_read_logs(NULL, 1, &nm, &nn, NULL) == -1 && strstr(ts_error(), "paths is NULL"));
+        CHECK(ts_strace_read_logs(none, 1, NULL, &nn, NULL) == -1 && strstr(ts_error(), "names is NULL"));
+    }
     /* lav past a: the events before y are not read (ASan), the left context is y's a events */
     {
         int32_t *yh = malloc(4 * sizeof *yh), *c1 = NULL, *c2 = NULL;

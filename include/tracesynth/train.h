@@ -165,8 +165,8 @@ extern const char *const ts_train_keys[];
 int ts_train_run(const ts_train_net *net, const ts_train_cfg *cfg);
 
 /* after a ts_train_run that returned 0, on this thread: when its last validation loss is
- * far above its best (more than 100 times it, or not finite; the best is what was kept and
- * saved), or its best is no lower than the net's chance loss (it learned nothing), a
+ * far above its best (more than 100 times it; the best is what was kept and saved; a loss
+ * that is no number ends the run as diverged), or its best is no lower than the net's chance loss (it learned nothing), a
  * one-line note into buf (n bytes) naming them with their iterations and suggesting a lower
  * learning rate, and 1; else 0 (and buf ""). A run that failed, or made no validation,
  * leaves no note. */

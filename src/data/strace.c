@@ -1590,6 +1590,15 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
 
 int ts_strace_read_logs(const char *const *paths, int npaths, char ***names, size_t *n, char **notes)
 {
+    if (notes) *notes = NULL;
+    if (!names) return ts_fail_null(__func__, "names");
+    *names = NULL;
+    if (!n) return ts_fail_null(__func__, "n");
+    *n = 0;
+    if (!paths) return ts_fail_null(__func__, "paths");
+    if (npaths < 1) return ts_fail("%s: npaths is %d: no log to read", __func__, npaths);
+    for (int f = 0; f < npaths; f++)
+        if (!paths[f]) return ts_fail("%s: paths[%d] is NULL", __func__, f);
     int timed;
     return ts__strace_read_logs(paths, npaths, names, n, &timed, NULL, notes);
 }
