@@ -1212,8 +1212,9 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
     ts__idmap_free(&w.open);
     free(w.open_idx);
     if (rc == 0) {
+        /* one allocation for them all: a header's #P may name tens of thousands of CPUs */
+        out->streams = ts_realloc(out->streams, (out->n_streams + (size_t)ncpus) * sizeof *out->streams);
         for (int64_t c = 0; c < ncpus; c++) {
-            out->streams = ts_realloc(out->streams, (out->n_streams + 1) * sizeof *out->streams);
             ts_ctf_stream *s = &out->streams[out->n_streams++];
             *s = st[c];
             char nm[32];
