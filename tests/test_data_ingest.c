@@ -122,6 +122,21 @@ static void strace_single_process_no_pid(void)
 
 static void write_bytes(const char *path, const void *b, size_t n);
 
+/* logs merged on one clock: one with times of day (-tt) and one with the epoch's seconds
+ * (-ttt) are refused, naming both (every time of day sorted before every -ttt time) */
+static void strace_merge_mixed_clocks(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    write_text(in(d, "a.1"), "1700000000.100000 read(0, \"\", 1) = 0\n1700000000.300000 close(0) = 0\n");
+    write_text(in(d, "a.2"), "12:00:00.200000 write(1, \"x\", 1) = 1\n");
+    const char *p[2] = {in(d, "a.1"), in(d, "a.2")};
+    char got[256];
+    CHECK_MSG(strace_names(p, 2, got, sizeof got) == -1 && strstr(ts_error(), "a.2: times of day") &&
+              strstr(ts_error(), "a.1 has the epoch's seconds") && strstr(ts_error(), "strace -ttt"),
+              "%s", ts_error());
+}
+
 /* perf trace's output (perf trace -o FILE CMD), read as a strace log: a call's start and its
  * "[continued]" joined per thread, a continued call whose start is not in the trace counted
  * where it is, --call-graph's frames skipped, -S's table ending the calls, --no-comm's bare
@@ -3121,6 +3136,7 @@ static void strace_many_waiting_calls(void)
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(perf_trace_output);
+    RUN(strace_merge_mixed_clocks);
     RUN(cli_ingest_perf_trace);
     RUN(strace_real_shapes);
     RUN(strace_single_process_no_pid);

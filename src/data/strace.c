@@ -1434,6 +1434,8 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     size_t *fm = ts_calloc((size_t)npaths, sizeof *fm), *at = ts_calloc((size_t)npaths, sizeof *at), n = 0;
     long *fpid = ts_calloc((size_t)npaths, sizeof *fpid);
     int rc = 0, of_day = 1, logs = 0;   /* logs: those holding calls */
+    const char *clock_path = NULL;       /* the first log with a clock's times, and its kind */
+    int clock_kind = 0;
     const char *whole_path = NULL;       /* the first of them whose times are whole seconds */
     size_t whole_line = 0;
     const char *coarse_path = NULL;      /* the first of those with the fewest decimal places under 6 */
@@ -1456,6 +1458,16 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         if (rc == 0 && timed == 2)
             rc = ts_fail("%s: relative timestamps (strace -r) give no common clock: merging several logs "
                          "needs strace -ttt", paths[f]);
+        /* one clock for all: times of day (-t, -tt) and the epoch's seconds (-ttt) cannot be
+         * compared (every time of day is earlier than any -ttt time) */
+        if (rc == 0 && (timed == 1 || timed == 3)) {
+            if (!clock_path) clock_path = paths[f], clock_kind = timed;
+            else if (timed != clock_kind)
+                rc = ts_fail("%s: %s, where %s has %s: merging several logs needs one kind of timestamp (strace "
+                             "-ttt for all)", paths[f], timed == 3 ? "times of day (strace -t or -tt)"
+                             : "the epoch's seconds (strace -ttt)", clock_path,
+                             clock_kind == 3 ? "times of day (strace -t or -tt)" : "the epoch's seconds (strace -ttt)");
+        }
         /* strace -ff writes no pid on the lines: the thread is the one the file is named after */
         for (size_t i = 0; rc == 0 && x && i < fm[f]; i++) {
             if (fx[f].pid[i]) continue;
