@@ -702,6 +702,38 @@ static void alone_pids(char **names, size_t n, ts__strace_fields *x, const task_
     free(live.in);
 }
 
+/* The order of n items merged from chains: heads[0..nc) their first items, next[i] the item
+ * after i in its chain (SIZE_MAX: none); by key, ties to the lower item, each chain in its
+ * own order. The chains' next items in a binary heap (heap: nc slots; a build's log has
+ * thousands of threads, its -ff thousands of files) */
+static void merge_chains(const int64_t *key, const size_t *next, const size_t *heads, size_t nc, size_t n,
+                         size_t *order, size_t *heap)
+{
+#define ITEM_BEFORE(a, b) (key[a] < key[b] || (key[a] == key[b] && (a) < (b)))
+    size_t nh = 0;
+    for (size_t k = 0; k < nc; k++) {
+        size_t c = heads[k], j = nh++;
+        for (; j > 0 && ITEM_BEFORE(c, heap[(j - 1) / 2]); j = (j - 1) / 2) heap[j] = heap[(j - 1) / 2];
+        heap[j] = c;
+    }
+    for (size_t m = 0; m < n && nh; m++) {
+        const size_t top = heap[0];
+        order[m] = top;
+        const size_t c = next[top] != SIZE_MAX ? next[top] : heap[--nh];   /* sifted down from the top */
+        size_t j = 0;
+        for (;;) {
+            size_t k = 2 * j + 1;
+            if (k >= nh) break;
+            if (k + 1 < nh && ITEM_BEFORE(heap[k + 1], heap[k])) k++;
+            if (!ITEM_BEFORE(heap[k], c)) break;
+            heap[j] = heap[k];
+            j = k;
+        }
+        if (nh) heap[j] = c;
+    }
+#undef ITEM_BEFORE
+}
+
 /* strace -z, -Z and -e status= hold a call's line until the call ends (to know whether it
  * failed): a -f log then lists the calls as they end, each with the time it started. The
  * calls in the order they started: each thread's in the log's order (a clock that steps
@@ -725,30 +757,8 @@ static void start_order(char **names, double *times, size_t n, ts__strace_fields
         tail[k] = i;
     }
     ts__idmap_free(&ids);
-    /* the threads' next calls in a binary heap (a build's log has thousands of threads) */
-    size_t *heap = tail, nh = 0, *order = ts_malloc(n * sizeof *order);
-#define CALL_BEFORE(a, b) (x->ns[a] < x->ns[b] || (x->ns[a] == x->ns[b] && (a) < (b)))
-    for (size_t k = 0; k < nt; k++) {
-        size_t c = head[k], j = nh++;
-        for (; j > 0 && CALL_BEFORE(c, heap[(j - 1) / 2]); j = (j - 1) / 2) heap[j] = heap[(j - 1) / 2];
-        heap[j] = c;
-    }
-    for (size_t m = 0; m < n; m++) {
-        const size_t top = heap[0];
-        order[m] = top;
-        const size_t c = next[top] != SIZE_MAX ? next[top] : heap[--nh];   /* sifted down from the top */
-        size_t j = 0;
-        for (;;) {
-            size_t k = 2 * j + 1;
-            if (k >= nh) break;
-            if (k + 1 < nh && CALL_BEFORE(heap[k + 1], heap[k])) k++;
-            if (!CALL_BEFORE(heap[k], c)) break;
-            heap[j] = heap[k];
-            j = k;
-        }
-        if (nh) heap[j] = c;
-    }
-#undef CALL_BEFORE
+    size_t *order = ts_malloc(n * sizeof *order);
+    merge_chains(x->ns, next, head, nt, n, order, tail);
     free(next);
     free(head);
     free(tail);
@@ -1510,37 +1520,34 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     int *from = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *from) : NULL;   /* each merged call's log */
     size_t *idx = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *idx) : NULL;   /* and its place there */
     /* merged by time, each log in its own order (a clock that steps back inside one log
-     * does not reorder its calls); ties to the earlier log. The logs' next calls in a
-     * binary heap: -ff of a build writes thousands of logs */
-    int *heap = ts_malloc((size_t)npaths * sizeof *heap), nh = 0;
-#define HEAD_BEFORE(a, b) \
-    (fx[a].ns[at[a]] < fx[b].ns[at[b]] || (fx[a].ns[at[a]] == fx[b].ns[at[b]] && (a) < (b)))
-    for (int f = 0; rc == 0 && f < npaths; f++) {
-        if (!fm[f]) continue;
-        int i = nh++;
-        for (; i > 0 && HEAD_BEFORE(f, heap[(i - 1) / 2]); i = (i - 1) / 2) heap[i] = heap[(i - 1) / 2];
-        heap[i] = f;
-    }
-    for (size_t k = 0; rc == 0 && k < n; k++) {
-        const int best = heap[0];
-        from[k] = best;
-        idx[k] = at[best];
-        names[k] = fn[best][at[best]];
-        fn[best][at[best]++] = NULL;
-        const int f = at[best] < fm[best] ? best : heap[--nh];   /* sifted down from the top */
-        int i = 0;
-        for (;;) {
-            int c = 2 * i + 1;
-            if (c >= nh) break;
-            if (c + 1 < nh && HEAD_BEFORE(heap[c + 1], heap[c])) c++;
-            if (!HEAD_BEFORE(heap[c], f)) break;
-            heap[i] = heap[c];
-            i = c;
+     * does not reorder its calls); ties to the earlier log: the logs' calls numbered one
+     * after the other, each log a chain */
+    if (rc == 0) {
+        int64_t *key = ts_malloc((n ? n : 1) * sizeof *key);
+        size_t *next = ts_malloc((n ? n : 1) * sizeof *next), *heads = ts_malloc((size_t)npaths * sizeof *heads);
+        size_t *heap = ts_malloc((size_t)npaths * sizeof *heap), *order = ts_malloc((n ? n : 1) * sizeof *order);
+        size_t g = 0, nc = 0;
+        for (int f = 0; f < npaths; f++) {
+            if (fm[f]) heads[nc++] = g;
+            for (size_t i = 0; i < fm[f]; i++, g++) {
+                key[g] = fx[f].ns[i];
+                next[g] = i + 1 < fm[f] ? g + 1 : SIZE_MAX;
+                from[g] = f, idx[g] = i;   /* (each call's log and place, for now by number) */
+            }
         }
-        if (nh) heap[i] = f;
+        merge_chains(key, next, heads, nc, n, order, heap);
+        for (size_t k = 0; k < n; k++) {   /* by number -> merged: through key and next, freed now */
+            key[k] = from[order[k]];
+            next[k] = idx[order[k]];
+        }
+        for (size_t k = 0; k < n; k++) {
+            from[k] = (int)key[k];
+            idx[k] = next[k];
+            names[k] = fn[from[k]][idx[k]];
+            fn[from[k]][idx[k]] = NULL;
+        }
+        free(key); free(next); free(heads); free(heap); free(order);
     }
-#undef HEAD_BEFORE
-    free(heap);
     if (rc == 0 && coarse_path && logs > 1 && notes) {
         /* times coarser than -ttt's microseconds: calls of several logs at one time are in
          * the logs' order, which need not be the order they ran in */
