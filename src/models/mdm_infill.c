@@ -393,7 +393,7 @@ static void ens_mean_row(const mdm_model *m, float *a, const float *const *me)
  * and S4 reads any length (many-threads, k = 10: 83.4 % with 64 events, 83.8 with
  * 128, 84.7 with 200). Attention with rotary positions does not extrapolate: the
  * training context. */
-static size_t infill_ctx(const mdm_model *net, const infill_opts *io)
+size_t infill_ctx(const mdm_model *net, const infill_opts *io)
 {
     return io->ctx ? io->ctx : (net->c.backbone == BACKBONE_S4 ? 2 : 1) * (size_t)net->c.ctx;
 }

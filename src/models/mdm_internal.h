@@ -289,6 +289,7 @@ typedef struct {
 #define reveal_step ts__mdm_reveal_step
 #define find_runs ts__mdm_find_runs
 #define infill ts__mdm_infill
+#define infill_ctx ts__mdm_infill_ctx
 #define ens_chain_init ts__mdm_ens_chain_init
 #define ens_chain_free ts__mdm_ens_chain_free
 #define ens_chain_forward ts__mdm_ens_chain_forward
@@ -304,6 +305,8 @@ void reveal_step(const mdm_model *m, const float *logits, int32_t *cur, uint8_t 
                  int32_t *pick);
 int find_runs(const mdm_model *m, const int32_t *y, const uint8_t *hid, size_t L, size_t cs, int Lp,
               run_t *runs, int *runid, const infill_opts *io);
+/* the events a network reads around a blackout in infill (mdm_infill.c) */
+size_t infill_ctx(const mdm_model *net, const infill_opts *io);
 int infill(mdm_model *m, int32_t *y, const uint8_t *hid0, size_t n, size_t L, const infill_opts *io,
            ts_progress *prog, long *done);
 int ens_chain_init(const mdm_model *m, plan *pe, int B, size_t L, size_t ctx);

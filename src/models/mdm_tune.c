@@ -269,7 +269,9 @@ static long units_of(double evals) { return evals > 1 ? (long)evals : 1; }
 static void tune_units_of(const mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, tune_units *u)
 {
     const size_t L = v->len, n = v->n < nwin ? v->n : nwin, nw = 2 * n;
-    const size_t crop = (size_t)(m->c.backbone == BACKBONE_S4 ? 2 : 1) * (size_t)m->c.ctx;
+    infill_opts io;   /* the decodings' own: no --context */
+    memset(&io, 0, sizeof io);
+    const size_t crop = infill_ctx(m, &io);
     const double li = (double)(crop < L ? crop : L), lc = (double)((size_t)m->c.ctx < L ? (size_t)m->c.ctx : L);
     for (int kb = 0; kb < NKW; kb++) {
         const size_t k = (size_t)kw_keys[kb] < L / 2 ? (size_t)kw_keys[kb] : L / 2;
