@@ -106,6 +106,8 @@ typedef struct {
 enum { TS__SF_MOVED = 1, TS__SF_RESUMED = 2 };
 int  ts__strace_read_fields(const char *path, char ***names, double **times, size_t *n, int *timed,
                             ts__strace_fields *x);
+/* every array to cap calls (link where there is one) */
+void ts__strace_fields_grow(ts__strace_fields *x, size_t cap);
 void ts__strace_fields_free(ts__strace_fields *x);   /* the arrays; not the exec and comm strings */
 /* several logs merged as ts_strace_read_many merges them (one: read as it is), with x (may
  * be NULL) each merged call's fields; a call whose line names no thread (strace -ff writes

@@ -213,16 +213,7 @@ static void push(calls *c, const char *name, size_t len, int64_t t_ns, long tid,
         c->cap = c->cap ? 2 * c->cap : 1024;
         c->names = ts_realloc(c->names, c->cap * sizeof *c->names);
         c->times = ts_realloc(c->times, c->cap * sizeof *c->times);
-        ts__strace_fields *x = c->x;
-        if (x) {
-            x->pid = ts_realloc(x->pid, c->cap * sizeof *x->pid);
-            x->ns = ts_realloc(x->ns, c->cap * sizeof *x->ns);
-            x->ret = ts_realloc(x->ret, c->cap * sizeof *x->ret);
-            x->has_ret = ts_realloc(x->has_ret, c->cap);
-            x->exec = ts_realloc(x->exec, c->cap * sizeof *x->exec);
-            x->comm = ts_realloc(x->comm, c->cap * sizeof *x->comm);
-            x->exec_pid = ts_realloc(x->exec_pid, c->cap * sizeof *x->exec_pid);
-        }
+        if (c->x) ts__strace_fields_grow(c->x, c->cap);
     }
     char *nm = ts_malloc(len + 1);
     memcpy(nm, name, len);

@@ -1210,16 +1210,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             cap *= 2;
             names = ts_realloc(names, cap * sizeof *names);
             times = ts_realloc(times, cap * sizeof *times);
-            if (x) {
-                x->pid = ts_realloc(x->pid, cap * sizeof *x->pid);
-                x->ns = ts_realloc(x->ns, cap * sizeof *x->ns);
-                x->ret = ts_realloc(x->ret, cap * sizeof *x->ret);
-                x->has_ret = ts_realloc(x->has_ret, cap);
-                x->exec = ts_realloc(x->exec, cap * sizeof *x->exec);
-                x->comm = ts_realloc(x->comm, cap * sizeof *x->comm);
-                x->exec_pid = ts_realloc(x->exec_pid, cap * sizeof *x->exec_pid);
-                x->link = ts_realloc(x->link, cap);
-            }
+            if (x) ts__strace_fields_grow(x, cap);
         }
         if (x) {
             x->pid[n] = pid;
@@ -1301,6 +1292,18 @@ int ts__strace_read_fields(const char *path, char ***names, double **times, size
     int rc = read_log(path, names, times, n, timed, x, 0, NULL, NULL);
     if (rc == 0) free(x->link), x->link = NULL;
     return rc;
+}
+
+void ts__strace_fields_grow(ts__strace_fields *x, size_t cap)
+{
+    x->pid = ts_realloc(x->pid, cap * sizeof *x->pid);
+    x->ns = ts_realloc(x->ns, cap * sizeof *x->ns);
+    x->ret = ts_realloc(x->ret, cap * sizeof *x->ret);
+    x->has_ret = ts_realloc(x->has_ret, cap);
+    x->exec = ts_realloc(x->exec, cap * sizeof *x->exec);
+    x->comm = ts_realloc(x->comm, cap * sizeof *x->comm);
+    x->exec_pid = ts_realloc(x->exec_pid, cap * sizeof *x->exec_pid);
+    if (x->link) x->link = ts_realloc(x->link, cap);
 }
 
 void ts__strace_fields_free(ts__strace_fields *x)
