@@ -472,6 +472,53 @@ static void failed_stage_leaves_no_folders(void)
     rmdir(dir);
 }
 
+/* a file of an earlier set that the new one lacks, where a directory of that name is:
+ * refused before anything is placed, naming it; the old set stays whole and the
+ * directory with what it holds */
+static void gone_directory_refused_first(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[600], gone_dir[700], inner[800], stream[700];
+    snprintf(out, sizeof out, "%s/ds", dir);
+    snprintf(gone_dir, sizeof gone_dir, "%s/time_ns.npy", out);
+    snprintf(inner, sizeof inner, "%s/kept", gone_dir);
+    snprintf(stream, sizeof stream, "%s/stream.txt", out);
+    REQUIRE(ts_mkdir_p(gone_dir) == 0);
+    write_text(inner, "x\n");
+    write_text(stream, "1 2\n");
+    ts_stage s;
+    REQUIRE(ts_stage_open(&s, out) == 0);
+    char *p = ts_path_join(s.stage, "stream.txt");
+    write_text(p, "3 4 5\n");
+    free(p);
+    const char *names[] = {"stream.txt"}, *gone[] = {"time_ns.npy"};
+    CHECK(ts_stage_commit_removing(&s, names, 1, gone, 1) == -1);
+    CHECK_MSG(strstr(ts_error(), gone_dir) && strstr(ts_error(), "directory") && !strchr(ts_error(), '\n'),
+              "%s", ts_error());
+    FILE *f = fopen(stream, "r");
+    char line[64] = "";
+    if (f) {
+        if (!fgets(line, sizeof line, f)) line[0] = 0;
+        fclose(f);
+    }
+    CHECK_MSG(!strcmp(line, "1 2\n"), "stream.txt now holds '%s'", line);
+    CHECK(ts_file_exists(inner));
+    CHECK_MSG(count_dir(out) == 2, "%d entries in %s", count_dir(out), out);   /* no stage left */
+    /* a plain file of that name goes with the commit */
+    ts_remove_tree(gone_dir);
+    write_text(gone_dir, "old\n");
+    REQUIRE(ts_stage_open(&s, out) == 0);
+    p = ts_path_join(s.stage, "stream.txt");
+    write_text(p, "3 4 5\n");
+    free(p);
+    CHECK_MSG(ts_stage_commit_removing(&s, names, 1, gone, 1) == 0, "%s", ts_error());
+    CHECK(!ts_file_exists(gone_dir));
+    CHECK_MSG(count_dir(out) == 1, "%d entries in %s", count_dir(out), out);
+    ts_remove_tree(out);
+    rmdir(dir);
+}
+
 /* the kernel choice: pure function of CPU features, OpenBLAS's core and the user's setting */
 static void blas_core_choice(void)
 {
@@ -725,6 +772,7 @@ TEST_MAIN("common", {
     RUN(stale_temporaries_removed);
     RUN(long_output_names);
     RUN(failed_stage_leaves_no_folders);
+    RUN(gone_directory_refused_first);
     RUN(blas_core_choice);
     RUN(number_parsing);
     RUN(long_errors_keep_their_reason);

@@ -133,8 +133,10 @@ int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 
  * into path) */
 int  ts_stage_open_beside(ts_stage *s, const char *path, const char **base);
 int  ts_stage_commit(ts_stage *s, const char *const *names, int n);   /* 0 / -1 */
-/* the commit, then the files gone[] of dir (those of an earlier set the new one lacks)
- * removed where there; a signal that ends the process waits for both */
+/* the commit, with the files gone[] of dir (those of an earlier set the new one lacks)
+ * removed where there; a directory of such a name is refused before anything is placed,
+ * and a failure leaves the old set (those files too) as it was; a signal that ends the
+ * process waits for both */
 int  ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const char *const *gone, int ngone);
 void ts_stage_abort(ts_stage *s);
 /* files with names of their own replaced together (generate's OUT.txt, OUT.npy and

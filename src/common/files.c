@@ -725,7 +725,11 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
     char **src = ts_calloc((size_t)n, sizeof *src), **dst = ts_calloc((size_t)n, sizeof *dst);
     char **old = ts_calloc((size_t)n, sizeof *old);
     char *isdir = ts_calloc((size_t)n, 1);
-    int rc = 0, done = 0;
+    /* files of an earlier set that the new one lacks: moved into the stage before the new
+     * ones are placed (and put back when they are not), so that they go with the stage */
+    char **gsrc = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gsrc) : NULL;
+    char **gold = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gold) : NULL;
+    int rc = 0, done = 0, gdone = 0;
     ts_signals_hold();
     for (int i = 0; i < n && rc == 0; i++) {
         src[i] = ts_path_join(s->stage, names[i]);
@@ -749,6 +753,31 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
             }
         }
     }
+    /* what is to go is known before anything is placed: a directory of such a name is
+     * not a file of an earlier set, and is refused */
+    for (int i = 0; i < ngone && rc == 0; i++) {
+        char *p = ts_path_join(s->dir, gone[i]);
+        struct stat st;
+        if (lstat(p, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                rc = ts_fail("%s: is a directory, where a file of an earlier set is removed; remove or rename it",
+                             p);
+                free(p);
+                break;
+            }
+            char name[48];
+            snprintf(name, sizeof name, ".gone.%d", i);
+            gsrc[i] = p;
+            gold[i] = ts_path_join(s->stage, name);
+        } else
+            free(p);
+    }
+    for (; rc == 0 && gdone < ngone; gdone++) {
+        if (gsrc[gdone] && rename(gsrc[gdone], gold[gdone]) != 0) {
+            rc = ts_fail("%s: cannot remove it: %s", gsrc[gdone], strerror(errno));
+            break;
+        }
+    }
     for (; rc == 0 && done < n; done++) {
         if (isdir[done] && old[done] && rename(dst[done], old[done]) != 0) {
             rc = ts_fail("%s: cannot move the old one aside: %s", dst[done], strerror(errno));
@@ -760,21 +789,18 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
             break;
         }
     }
-    if (rc) /* put back what was replaced */
+    if (rc) { /* put back what was replaced, and what was to go */
         for (int j = 0; j < done; j++) {
             if (isdir[j]) rename(dst[j], src[j]);   /* a directory is not renamed over */
             if (old[j]) rename(old[j], dst[j]);
             else if (!isdir[j]) unlink(dst[j]);
         }
-    /* files of an earlier set that the new one lacks go with it, before the signal */
-    for (int i = 0; i < ngone && rc == 0; i++) {
-        char *p = ts_path_join(s->dir, gone[i]);
-        struct stat st;
-        if (lstat(p, &st) == 0 && unlink(p) != 0) rc = ts_fail("%s: cannot remove it: %s", p, strerror(errno));
-        free(p);
+        for (int j = 0; j < gdone; j++)
+            if (gsrc[j]) rename(gold[j], gsrc[j]);
     }
     for (int i = 0; i < n; i++) { free(src[i]); free(dst[i]); free(old[i]); }
-    free(src); free(dst); free(old); free(isdir);
+    for (int i = 0; i < ngone; i++) { free(gsrc[i]); free(gold[i]); }
+    free(src); free(dst); free(old); free(isdir); free(gsrc); free(gold);
     if (rc == 0) {   /* the folders made now hold the set */
         if (s->made) live_remove(s->made);
         free(s->made);
