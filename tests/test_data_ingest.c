@@ -174,7 +174,7 @@ static void perf_trace_output(void)
     ts__strace_fields x;
     REQUIRE(ts__strace_read_fields(in(d, "pt.txt"), &names, &times, &n, &timed, &x) == 0);
     CHECK(names_are(names, n, "execve brk access vfork vfork getpid execve wait4 exit_group"));
-    CHECK(timed == 1);
+    CHECK(timed == 5);   /* times since the trace began (no -T) */
     static const long pid[] = {7, 7, 7, 7, 8, 9, 8, 7, 8};
     static const int64_t ns[] = {0, 73000, 614000, 3766000, 3766000, 3790000, 3800000, 4132000, 12759000};
     static const int64_t ret[] = {0, 0x5649, -1, 8, 0, 9, 0, 8, 0};
@@ -240,6 +240,65 @@ static void perf_trace_output(void)
               "%s", ts_error());
     CHECK(read(fds[0], back, 16) == 16 && !memcmp(back, perf_trace_log, 16));
     close(fds[0]);
+}
+
+/* several files of perf trace's output merged by time: without -T each counts from its own
+ * start (no common clock, refused naming the file, as strace -r's logs are); with -T they
+ * share perf's clock (since boot), which is neither strace -ttt's epoch nor -tt's time of
+ * day (refused naming both) */
+static void perf_trace_several(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char a[512], b[512], c[512], s[512];
+    snprintf(a, sizeof a, "%s", in(d, "a.txt"));
+    snprintf(b, sizeof b, "%s", in(d, "b.txt"));
+    snprintf(c, sizeof c, "%s", in(d, "c.txt"));
+    snprintf(s, sizeof s, "%s", in(d, "s.log"));
+    write_text(a, "     0.000 ( 0.016 ms): sh/7 brk()          = 0x5649\n"
+                  "     0.614 ( 0.018 ms): sh/7 close(fd: 3)   = 0\n");
+    write_text(b, "     0.000 ( 0.016 ms): sh/9 getpid()       = 9\n"
+                  "     0.300 ( 0.018 ms): sh/9 read(fd: 0)    = 0\n");
+    char **names;
+    size_t n;
+    const char *rel[] = {a, b};
+    CHECK_MSG(ts_strace_read_many(rel, 2, &names, &n) == -1 && strstr(ts_error(), "a.txt") &&
+                  strstr(ts_error(), "perf trace -T") && !strchr(ts_error(), '\n'),
+              "%s", ts_error());
+    char cmd[2048], err[2048];
+    snprintf(cmd, sizeof cmd, "ingest --from perf %s %s -o %s", a, b, in(d, "dsr"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "a.txt") && strstr(err, "perf trace -T"), "%s", err);
+    CHECK(!ts_file_exists(in(d, "dsr")));
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels %s %s -o %s", a, b, in(d, "dsr"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "perf trace -T"), "%s", err);
+    /* one such file alone: read as it is */
+    REQUIRE(ts_strace_read_many(rel, 1, &names, &n) == 0);
+    CHECK(names_are(names, n, "brk close"));
+    free_names(names, n);
+    /* with -T: one clock, merged by time */
+    write_text(a, "5734516.000 ( 0.016 ms): sh/7 brk()          = 0x5649\n"
+                  "5734516.614 ( 0.018 ms): sh/7 close(fd: 3)   = 0\n");
+    write_text(b, "5734516.100 ( 0.016 ms): sh/9 getpid()       = 9\n"
+                  "5734516.700 ( 0.018 ms): sh/9 read(fd: 0)    = 0\n");
+    CHECK_MSG(ts_strace_read_many(rel, 2, &names, &n) == 0, "%s", ts_error());
+    if (names) {
+        CHECK(names_are(names, n, "brk getpid close read"));
+        free_names(names, n);
+    }
+    /* a relative one beside a -T one */
+    write_text(c, "     0.000 ( 0.016 ms): sh/8 getpid()       = 8\n");
+    const char *mixed[] = {a, c};
+    CHECK_MSG(ts_strace_read_many(mixed, 2, &names, &n) == -1 && strstr(ts_error(), "c.txt") &&
+                  strstr(ts_error(), "perf trace -T"), "%s", ts_error());
+    /* perf's clock and a strace log's */
+    static const char *const logs[] = {"8 1700000000.000100 getpid() = 8\n", "8 12:00:00.000100 getpid() = 8\n"};
+    for (int k = 0; k < 2; k++) {
+        write_text(s, logs[k]);
+        const char *ps[] = {a, s};
+        CHECK_MSG(ts_strace_read_many(ps, 2, &names, &n) == -1 && strstr(ts_error(), "s.log") &&
+                      strstr(ts_error(), "a.txt") && strstr(ts_error(), "perf trace -T") && !strchr(ts_error(), '\n'),
+                  "log %d: %s", k, ts_error());
+    }
 }
 
 /* ingest --from perf of perf trace's output reads it as a strace log (the channels too);
@@ -3136,6 +3195,7 @@ static void strace_many_waiting_calls(void)
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(perf_trace_output);
+    RUN(perf_trace_several);
     RUN(strace_merge_mixed_clocks);
     RUN(cli_ingest_perf_trace);
     RUN(strace_real_shapes);

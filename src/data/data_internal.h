@@ -84,7 +84,8 @@ static inline void ts__nr_name(char *buf, size_t n, long nr)
 }
 
 /* strace.c: per call of a log, beside its name and start time (*timed: 1, 0 when the log has
- * none, 2 when they are strace -r's, summed from 0, 3 when they are times of day): the time
+ * none, 2 when they are strace -r's, summed from 0, 3 when they are times of day, 4 perf
+ * trace -T's (perf's clock, since boot), 5 perf trace's without -T (from its start)): the time
  * in ns, the pid (0: none in the
  * log), the return value (has_ret 0: none, or not yet known), execve's path and the
  * thread's name that strace -Y gives (each malloc'd, else NULL), and for an execve the pid
@@ -117,10 +118,13 @@ void ts__strace_fields_free(ts__strace_fields *x);   /* the arrays; not the exec
 int  ts__strace_read_logs(const char *const *paths, int npaths, char ***names, size_t *n, int *timed,
                           ts__strace_fields *x, char **notes);
 /* perf_trace.c: perf trace's output, read where a strace log is: 1 when buf's first line
- * has its shape; its calls as read_log gives a log's (times from perf's clock, in seconds) */
+ * has its shape; its calls as read_log gives a log's (times in seconds: perf's clock with
+ * -T, else since the trace began); *relative: 1 when its times count from the trace's start
+ * (perf trace without -T: the earliest under TS__PERF_REL_MS, or none), 0 for perf's clock */
+#define TS__PERF_REL_MS 1000
 int  ts__perf_trace_shape(const char *buf, size_t size);
 int  ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***names, double **times, size_t *n,
-                         ts__strace_fields *x, int empty_ok);
+                         ts__strace_fields *x, int empty_ok, int *relative);
 
 /* ftrace text, line by line (ftrace.c): what ts_ftrace_load reads of each event line and
  * lost-event marker, for the readers that need the lines themselves (src/gaps) */

@@ -1,7 +1,8 @@
 /* perf trace's output -> one event (the system call's name) per call, as a strace log.
  *
  * `perf trace -o FILE CMD` (or `perf trace -i perf.data` after `perf trace record`) writes
- * strace-like lines, the time in milliseconds since the trace began (-T: the clock's) and
+ * strace-like lines, the time in milliseconds since the trace began (-T: perf's clock's,
+ * since boot; a file whose earliest time is under a second counts from its start) and
  * the call's duration in brackets, each thread as COMM/TID (--no-comm: TID alone):
  *      0.073 ( 0.016 ms): sh/22005 brk()                                 = 0x564902d86000
  *      0.614 ( 0.018 ms): sh/22005 access(filename: 0xbc7f62a0, mode: R) = -1 ENOENT (No such file or directory)
@@ -244,9 +245,11 @@ static int refuse(const char *path, size_t line, const char *b, const char *e, c
 }
 
 int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***names_out, double **times_out,
-                        size_t *n_out, ts__strace_fields *x, int empty_ok)
+                        size_t *n_out, ts__strace_fields *x, int empty_ok, int *relative)
 {
     calls c = {NULL, NULL, 0, 0, x};
+    int64_t first_ns = -1;   /* the earliest time read (-1: none) */
+    *relative = 1;
     if (x) memset(x, 0, sizeof *x);
     ts__idmap open;   /* tid -> its call waiting for "[continued]" (wait[]: SIZE_MAX none) */
     memset(&open, 0, sizeof open);
@@ -291,6 +294,7 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
             break;
         }
         if (t_ns >= 0) last_ns = t_ns;
+        if (t_ns >= 0 && (first_ns < 0 || t_ns < first_ns)) first_ns = t_ns;
         const int continued = e - s >= 16 && !memcmp(s, "... [continued]:", 16);
         const char *nm = continued ? blanks(s + 16, e) : s, *ne = nm;
         while (ne < e && (is_digit(*ne) || *ne == '_' || (*ne >= 'a' && *ne <= 'z') || (*ne >= 'A' && *ne <= 'Z'))) ne++;
@@ -353,6 +357,9 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
     *names_out = c.names;
     *times_out = c.times;
     *n_out = c.n;
+    /* without -T the times count from the trace's first event, the first call's at about 0;
+     * perf's clock (-T) counts from boot, which is seconds before any trace starts */
+    *relative = first_ns < 0 || first_ns < (int64_t)TS__PERF_REL_MS * 1000000;
     return 0;
 }
 

@@ -786,7 +786,8 @@ static void start_order(char **names, double *times, size_t n, ts__strace_fields
 
 /* one log; times[i] = start time of call i (*timed: 1; 0 when the log has none, 2 when they
  * are strace -r's, summed from 0 at the log's first line, 3 when they are times of day, -t
- * or -tt, from its first day's midnight); x (may
+ * or -tt, from its first day's midnight, 4 perf trace -T's, perf's clock, 5 perf trace's
+ * without -T, from the trace's start); x (may
  * be NULL): also per call the pid, the return value and execve's path; time_at and places
  * (may be NULL): the line of the log's first time (0: none) and the most decimal places of a
  * second its times have (0: whole seconds, -t; 3: milliseconds; 6: -tt's and -ttt's
@@ -805,9 +806,11 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     size_t size;
     if (ts__read_text(path, &buf, &size) != 0) return -1;
     if (ts__perf_trace_shape(buf, size)) {   /* perf trace's output: strace's lines in its own shape */
-        int rc = ts__perf_trace_read(path, buf, size, names_out, times_out, n_out, x, empty_ok);
+        int rel;
+        int rc = ts__perf_trace_read(path, buf, size, names_out, times_out, n_out, x, empty_ok, &rel);
         free(buf);
         if (rc) return rc;
+        *timed = rel ? 5 : 4;
         /* perf trace writes a call's line when it ends (unless another thread's line comes
          * first, which cuts it): -z's order */
         start_order(*names_out, *times_out, *n_out, x);
@@ -1427,6 +1430,13 @@ static size_t join_moved(const char *const *paths, int npaths, char ***fn, ts__s
     return joined;
 }
 
+/* a log's clock (read_log's *timed: 1, 3 or 4), in words */
+static const char *clock_name(int timed)
+{
+    return timed == 3 ? "times of day (strace -t or -tt)"
+         : timed == 4 ? "perf's clock since boot (perf trace -T)" : "the epoch's seconds (strace -ttt)";
+}
+
 int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out, size_t *n_out, int *timed_out,
                          ts__strace_fields *x, char **notes)
 {
@@ -1471,15 +1481,18 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         if (rc == 0 && timed == 2)
             rc = ts_fail("%s: relative timestamps (strace -r) give no common clock: merging several logs "
                          "needs strace -ttt", paths[f]);
-        /* one clock for all: times of day (-t, -tt) and the epoch's seconds (-ttt) cannot be
-         * compared (every time of day is earlier than any -ttt time) */
-        if (rc == 0 && (timed == 1 || timed == 3)) {
+        if (rc == 0 && timed == 5)
+            rc = ts_fail("%s: perf trace's times since its own start (recorded without -T) give no common clock: "
+                         "merging several files needs perf trace -T (or give one file)", paths[f]);
+        /* one clock for all: times of day (-t, -tt), the epoch's seconds (-ttt) and perf's
+         * clock (since boot) cannot be compared (every time of day is earlier than any -ttt
+         * time) */
+        if (rc == 0 && (timed == 1 || timed == 3 || timed == 4)) {
             if (!clock_path) clock_path = paths[f], clock_kind = timed;
             else if (timed != clock_kind)
                 rc = ts_fail("%s: %s, where %s has %s: merging several logs needs one kind of timestamp (strace "
-                             "-ttt for all)", paths[f], timed == 3 ? "times of day (strace -t or -tt)"
-                             : "the epoch's seconds (strace -ttt)", clock_path,
-                             clock_kind == 3 ? "times of day (strace -t or -tt)" : "the epoch's seconds (strace -ttt)");
+                             "-ttt for all, or perf trace -T for all)", paths[f], clock_name(timed), clock_path,
+                             clock_name(clock_kind));
         }
         /* strace -ff writes no pid on the lines: the thread is the one the file is named after */
         for (size_t i = 0; rc == 0 && x && i < fm[f]; i++) {
