@@ -1157,6 +1157,47 @@ static void perf_columns_refused(void)
                        "back.trace:2: the time goes back on CPU 1 (line 1's is later):"));
 }
 
+/* several files of perf script --reltime's text (each file's times from its own first
+ * sample, no common clock) merged by time: refused naming the file; one alone is read, and
+ * files of perf's clock (since boot) are merged */
+static void perf_reltime_several(void)
+{
+    write_file(at("r1.txt"), "              sh  2512 [001]     0.000000: raw_syscalls:sys_enter: NR 0 (3)\n"
+                             "              sh  2512 [001]     0.000030: raw_syscalls:sys_enter: NR 1 (3)\n");
+    write_file(at("r2.txt"), "              ls  2513 [000]     0.000000: raw_syscalls:sys_enter: NR 3 (3)\n"
+                             "              ls  2513 [000]     0.000010: raw_syscalls:sys_enter: NR 12 (0)\n");
+    ts_ctf_opts co = {NULL, 0, TS_CTF_SYSCALLS, -1, 0, 0};
+    ts_ctf_trace a;
+    char *notes = NULL;
+    const char *two[] = {at("r1.txt"), at("r2.txt")};
+    CHECK_MSG(ts_ftrace_load(two, 2, &co, "x86_64", &a, &notes) == -1 && strstr(ts_error(), "r1.txt") &&
+                  strstr(ts_error(), "--reltime") && !strchr(ts_error(), '\n'),
+              "%s", ts_error());
+    int rc = ts_ftrace_load(two, 1, &co, "x86_64", &a, &notes);
+    CHECK_MSG(rc == 0, "%s", ts_error());
+    if (rc == 0) {
+        CHECK(a.n == 2);
+        ts_ctf_trace_free(&a);
+        free(notes);
+    }
+    write_file(at("r1.txt"), "              sh  2512 [001] 51027.000000: raw_syscalls:sys_enter: NR 0 (3)\n"
+                             "              sh  2512 [001] 51027.000030: raw_syscalls:sys_enter: NR 1 (3)\n");
+    write_file(at("r2.txt"), "              ls  2513 [000] 51027.000010: raw_syscalls:sys_enter: NR 3 (3)\n");
+    rc = ts_ftrace_load(two, 2, &co, "x86_64", &a, &notes);
+    CHECK_MSG(rc == 0, "%s", ts_error());
+    if (rc == 0) {
+        CHECK(a.n == 3 && !strcmp(a.names[1], "close"));
+        ts_ctf_trace_free(&a);
+        free(notes);
+    }
+    /* the CLI: one line, no dataset */
+    char cmd[1024], err[1024];
+    write_file(at("r1.txt"), "              sh  2512 [001]     0.000000: raw_syscalls:sys_enter: NR 0 (3)\n");
+    snprintf(cmd, sizeof cmd, "ingest --from perf %s %s -o %s", at("r1.txt"), at("r2.txt"), at("rds"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "r1.txt") && strstr(err, "--reltime"), "%s", err);
+    CHECK(!ts_file_exists(at("rds")));
+}
+
 /* perf script's lines ended by a carriage return alone: refused, as ftrace's are (the lines
  * after the first were read as its event's text); one in a thread's name is read */
 static void perf_cr_line_ends(void)
@@ -1418,6 +1459,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_ip_refused);
     RUN(perf_other_lines_refused);
     RUN(perf_columns_refused);
+    RUN(perf_reltime_several);
     RUN(perf_cr_line_ends);
     RUN(perf_unknown_thread);
     RUN(real_perf_recording);

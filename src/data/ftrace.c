@@ -921,6 +921,8 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
 typedef struct {
     reader *rd;
     size_t  events;
+    int     perf;       /* its lines are perf script's */
+    int64_t first_ns;   /* the earliest event's time (INT64_MAX: none) */
 } one_file;
 
 static int add_line(void *u, const ts__ft_line *l)
@@ -933,6 +935,8 @@ static int add_line(void *u, const ts__ft_line *l)
     x->ns = l->ns;   /* a marker's: the time of the CPU's next event, once read */
     x->val = l->val;
     if (l->kind == K_LOST) return 0;
+    of->perf |= l->perf;
+    if (l->ns < of->first_ns) of->first_ns = l->ns;
     x->tid = l->tid;
     x->has_val = l->has_val;
     x->raw = l->raw;
@@ -957,7 +961,7 @@ static int read_one(reader *rd, const char *path, int alone, ts__ft_header *hdr)
     if (ts__read_text(path, &buf, &size) != 0) return -1;
     size_t first = rd->n;
     int clock = 0;
-    one_file of = {rd, 0};
+    one_file of = {rd, 0, 0, INT64_MAX};
     int rc = ts__ftrace_lines(path, buf, size, add_line, &of, &rd->notes, &clock, &rd->ncpus, hdr);
     /* a marker takes the time of the line after it (ftrace prints it just before the first
      * event after the loss, of its CPU), or of the one before at the end */
@@ -979,6 +983,13 @@ static int read_one(reader *rd, const char *path, int alone, ts__ft_header *hdr)
     if (rc == 0 && rd->clock && clock && clock != rd->clock)
         rc = ts_fail("%s: its times are %s, those of the files before are %s: two trace clocks cannot be merged",
                      path, clock == 1 ? "seconds" : "bare counts", clock == 1 ? "bare counts" : "seconds");
+    /* perf script --reltime counts each file from its own first sample; perf's clock counts
+     * from boot, seconds before any recording starts: files of the first merged by time
+     * would interleave as if they had begun together */
+    if (rc == 0 && !alone && of.perf && clock == 1 && of.first_ns < 1000000000)
+        rc = ts_fail("%s: perf script's times from %.6f s, as --reltime gives them (from the file's first sample): "
+                     "several such files give no common clock: merging them needs perf script without --reltime "
+                     "(or give one file)", path, (double)of.first_ns / 1e9);
     if (rc == 0 && clock == 2 && !rd->clock)
         ts__note(&rd->notes, "%s: the times are bare counts (trace_clock counter, uptime or x86-tsc), not ns: the times and "
                              "dt hold those counts", path);
