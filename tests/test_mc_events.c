@@ -187,6 +187,67 @@ static void generate_cli(void)
     ts_mc_free(&d);
 }
 
+/* markov --from-events W reads the names generate writes beside W (W.names.txt): the
+ * events are the dataset's of those names, whatever IDs the model that wrote W gave them;
+ * names the dataset lacks, a file of another shape, or names that do not go with W's IDs:
+ * one line naming the file, nothing written; without the file, W's IDs are the dataset's */
+static void markov_from_events_names(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[1024], path[512], w[512], names[512];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    ts_mc d;
+    named_cycle(400, &d);
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    ts_mc_free(&d);
+    snprintf(w, sizeof w, "%s/w.txt", dir);
+    snprintf(names, sizeof names, "%s/w.names.txt", dir);
+    write_text(w, "0,1,2,3\n3,0,1,2\n");
+    /* the model's ID 0 is e1, 1 e2, 2 e3, 3 e0 */
+    write_text(names, "e1 e2 e3 e0\ne0 e1 e2 e3\n");
+    snprintf(path, sizeof path, "%s/out", dir);
+    snprintf(cmd, sizeof cmd, "markov %s --from-events %s -o %s", ds, w, path);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    ts_mc g;
+    if (ts_mc_load(path, &g) == 0) {
+        static const char *const want[] = {"e1", "e2", "e3", "e0", "e0", "e1", "e2", "e3"};
+        size_t same = 0;
+        for (size_t i = 0; i < g.n && g.n == 8; i++) {
+            int32_t e = g.ch[TS_CH_EVENT][i];
+            same += e >= 0 && e < g.events.vocab.n && !strcmp(g.events.vocab.names[e], want[i]);
+        }
+        CHECK_MSG(g.n == 8 && same == 8, "%zu of %zu events named as W.names.txt names them", same, g.n);
+        ts_mc_free(&g);
+    } else
+        CHECK_MSG(0, "%s", ts_error());
+    /* what cannot be the names of W: refused in one line, no output */
+    static const struct { const char *text, *why; } bad[] = {
+        {"e1 e2 e3 zz\ne0 e1 e2 e3\n", "w.names.txt:1: 'zz' is not one of the event names of"},
+        {"e1 e2 e3 e0\n", "w.names.txt: 1 line"},
+        {"e1 e2 e3\ne0 e1 e2 e3\n", "w.names.txt:1: 3 names"},
+        {"e1 e2 e3 e0\ne1 e1 e2 e3\n", "w.names.txt:2: 'e1' for ID 3"},
+        {"e1 e2 e3 ?\ne0 e1 e2 e3\n", "w.names.txt:1: '?'"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        write_text(names, bad[k].text);
+        snprintf(path, sizeof path, "%s/bad%zu", dir, k);
+        snprintf(cmd, sizeof cmd, "markov %s --from-events %s -o %s", ds, w, path);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, bad[k].why) && !strchr(err, '\n'), "case %zu: %s",
+                  k, err);
+        CHECK(!ts_file_exists(path));
+    }
+    /* no names file: W's IDs are the dataset's */
+    unlink(names);
+    snprintf(path, sizeof path, "%s/plain", dir);
+    snprintf(cmd, sizeof cmd, "markov %s --from-events %s -o %s", ds, w, path);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    if (ts_mc_load(path, &g) == 0) {
+        CHECK(g.n == 8 && !strcmp(g.events.vocab.names[g.ch[TS_CH_EVENT][0]], "e0"));
+        ts_mc_free(&g);
+    }
+}
+
 /* imputation through the multi-channel driver: observed values kept, the rest follow */
 static void impute_prefix(void)
 {
@@ -762,6 +823,7 @@ static void null_arguments_refused(void)
 TEST_MAIN("mc_events", {
     RUN(null_arguments_refused);
     RUN(generate_cli);
+    RUN(markov_from_events_names);
     RUN(impute_prefix);
     RUN(impute_cli);
     RUN(impute_test_part);
