@@ -2077,6 +2077,51 @@ static void library_text_with_the_trace(void)
     }
 }
 
+/* ts_fill_opts.text and .save_model inside the input trace's folder or the output's, at
+ * any depth (a file among the input's streams, one the replaced output takes with it):
+ * refused in one line naming the path before anything is trained or written; through
+ * the CLI, as a usage error naming the option */
+static void library_side_outputs_apart(void)
+{
+    if (!have_babeltrace()) SKIP("babeltrace2 not installed");
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    ts_drop_opts dop = {.rate = 0.03, .burst_min = 2, .burst_max = 6, .seed = 3};
+    ts_drop_stats ds;
+    REQUIRE(ts_ctf_drop(in(d, "t"), in(d, "dr"), &dop, &ds) == 0);
+    ts_drop_stats_free(&ds);
+    ts_fill_opts fo = {.model = "unigram"};
+    ts_fill_result fr;
+    REQUIRE(ts_ctf_fill(in(d, "dr"), in(d, "f"), &fo, &fr) == 0);
+    ts_fill_result_free(&fr);
+    REQUIRE(mkdir(in(d, "dr/sub"), 0755) == 0 && mkdir(in(d, "f/sub"), 0755) == 0);
+    const int in_dr = count_dir(in(d, "dr")), in_f = count_dir(in(d, "f")), top = count_dir(d);
+    static const char *const at[] = {"dr/t.txt", "dr/sub/t.txt", "f/t.txt", "f/sub/t.txt"};
+    for (int k = 0; k < 4; k++)
+        for (int side = 0; side < 2; side++) {
+            char path[700];
+            snprintf(path, sizeof path, "%s", in(d, at[k]));
+            ts_fill_opts so = {.model = side ? "ngram" : "unigram"};
+            if (side) so.save_model = path;
+            else so.text = path;
+            CHECK_MSG(ts_ctf_fill(in(d, "dr"), in(d, "f"), &so, &fr) == -1 && strstr(ts_error(), path) &&
+                          strstr(ts_error(), k < 2 ? "inside the input trace" : "inside the output") &&
+                          !strchr(ts_error(), '\n'),
+                      "%s (%s): %s", at[k], side ? "save_model" : "text", ts_error());
+            CHECK(!ts_file_exists(path));
+            CHECK_MSG(count_dir(in(d, "dr")) == in_dr && count_dir(in(d, "f")) == in_f && count_dir(d) == top,
+                      "%s: %d, %d, %d entries", at[k], count_dir(in(d, "dr")), count_dir(in(d, "f")), count_dir(d));
+            char cmd[2048], err[1024];
+            snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s %s %s -q", in(d, "dr"), in(d, "f"),
+                     side ? "--save-model" : "--text", path);
+            CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, side ? "--save-model" : "--text") &&
+                          strstr(err, k < 2 ? "input trace" : "output"),
+                      "%s: %s", cmd, err);
+            CHECK(!ts_file_exists(path));
+        }
+}
+
 /* the gap functions that return a value rather than -1: a NULL (or sizes drop refuses) is NaN,
  * TS_EV_OTHER or -1 with an error naming the function (they crashed, or gave a share for
  * bursts of no events), and a trace's folder or text output given as NULL is refused by name */
@@ -2115,6 +2160,7 @@ TEST_MAIN("fill", {
     RUN(count_error_no_truth);
     RUN(library_arguments_checked);
     RUN(library_text_with_the_trace);
+    RUN(library_side_outputs_apart);
     RUN(consistent_threads);
     RUN(ingest_filled_ctf);
     RUN(consistent_pairing);

@@ -50,23 +50,34 @@ static void fill_more_help(FILE *f)
 
 /* where a file of fill's own (--text, --save-model), written after the trace is read, or
  * after the new one is, would go over a trace: the input's own file (ftrace text) or one in
- * its directory (a CTF trace's metadata or a stream: the input lost, or a file babeltrace2
- * reads as a stream the next time), OUT itself or one in OUT (the new trace replaced, or
- * broken the same way). "the input trace", "the output", or NULL. */
+ * its directory or a folder below it (a CTF trace's metadata or a stream: the input lost,
+ * or a file babeltrace2 reads as a stream the next time), OUT itself or one in OUT or
+ * below it (the new trace replaced, broken the same way, or the file taken away with the
+ * trace it replaces). "the input trace", "the output", or NULL. */
 static const char *side_clash(const char *path, const char *trace, const char *out)
 {
-    char *copy = ts_strdup(path), *folder = ts_strdup(dirname(copy)), *o = ts_path_trim(out);
+    char *o = ts_path_trim(out), *tdir = NULL;
     const char *hit = NULL;
     if (ts_same_path(path, trace)) hit = "the input trace";
     if (!hit && !ts_trace_is_ftrace(trace)) {
-        char *tdir = ts_ctf_trace_dir(trace);
-        if (tdir && ts_same_file(folder, tdir) == 1) hit = "the input trace";
-        free(tdir);
+        tdir = ts_ctf_trace_dir(trace);
         ts_clear_error();   /* no trace there: fill itself says so */
     }
-    if (!hit && (ts_same_path(path, o) || ts_same_path(folder, o))) hit = "the output";
-    free(copy);
+    if (!hit && ts_same_path(path, o)) hit = "the output";
+    /* the folders that hold path, from its own up */
+    char *folder = ts_strdup(path);
+    while (!hit) {
+        char *copy = ts_strdup(folder), *up = ts_strdup(dirname(copy));
+        free(copy);
+        const int top = !strcmp(up, folder);   /* "/" or "." */
+        free(folder);
+        folder = up;
+        if (tdir && ts_same_file(folder, tdir) == 1) hit = "the input trace";
+        else if (ts_same_path(folder, o)) hit = "the output";
+        if (top) break;
+    }
     free(folder);
+    free(tdir);
     free(o);
     return hit;
 }

@@ -204,5 +204,10 @@ int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *
  * trace only (gaps) */
 int ts__ctf_rewrite_text(const char *dir, const char *out, const ts_rw_hooks *h, const char *text);
 int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks *h, const char *text);
+/* a file written beside the rewrite of path into out (fill's text, its saved model; what:
+ * its name in the error) refused where it would go among the input trace's files or the
+ * output's, at any depth (a CTF trace's folder), or be either (ftrace text): 0 / -1 naming
+ * file. A device or FIFO is not refused (written in place) */
+int ts__side_output_refused(const char *path, const char *out, const char *file, const char *what);
 
 #endif

@@ -1516,6 +1516,41 @@ static int out_refused(const char *dir, const char *out, char **tdir_out)
     return 0;
 }
 
+/* 1 when p is dir or a path inside it (both absolute, resolved) */
+static int at_or_under(const char *p, const char *dir)
+{
+    const size_t l = strlen(dir);
+    return !strncmp(p, dir, l) && (p[l] == 0 || p[l] == '/' || (l == 1 && dir[0] == '/'));
+}
+
+static char *out_dir(const char *out);
+
+int ts__side_output_refused(const char *path, const char *out, const char *file, const char *what)
+{
+    if (ts_out_is_stream(file)) return 0;
+    if (ts_trace_is_ftrace(path)) {
+        if (ts_same_path(file, path)) return ts_fail("%s: %s would replace the input trace", file, what);
+        if (ts_same_path(file, out)) return ts_fail("%s: %s would replace the output", file, what);
+        return 0;
+    }
+    /* a link: the file it leads to is what is written */
+    char *end = ts_link_end(file), *f_abs = abs_path(end ? end : file), *o = out_dir(out), *o_abs = abs_path(o);
+    char *tdir = ts_ctf_trace_dir(path), *in_abs = tdir ? realpath(tdir, NULL) : NULL;
+    ts_clear_error();   /* no trace there: the rewrite says so */
+    int rc = 0;
+    if (f_abs && in_abs && at_or_under(f_abs, in_abs))
+        rc = ts_fail("%s: %s would be written inside the input trace %s", file, what, tdir);
+    else if (f_abs && o_abs && at_or_under(f_abs, o_abs))
+        rc = ts_fail("%s: %s would be written inside the output %s", file, what, out);
+    free(end);
+    free(f_abs);
+    free(o);
+    free(o_abs);
+    free(tdir);
+    free(in_abs);
+    return rc;
+}
+
 /* the error names OUT, not the stage the new trace was written into (tmp) */
 static void name_out(const char *tmp, const char *out)
 {

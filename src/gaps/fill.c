@@ -759,6 +759,10 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     if (ts_trace_rewrite_check(dir, out) != 0) return -1;
     if (o->text && ts_trace_is_ftrace(dir))
         return ts_fail("fill: %s: the text output is for a CTF trace; this is ftrace or perf script text", dir);
+    /* among the input's files or the new trace's (at any depth): the input broken, or the
+     * file taken away with the trace it replaces */
+    if (o->text && ts__side_output_refused(dir, out, o->text, "the text output") != 0) return -1;
+    if (o->save_model && ts__side_output_refused(dir, out, o->save_model, "the saved model") != 0) return -1;
     if (o->text && ts_out_check(o->text) != 0) return -1;
     if (o->save_model && ts_out_check(o->save_model) != 0) return -1;
     if (from_file && ts_model_load(o->model, &file_model)) return -1;
