@@ -259,6 +259,30 @@ static void generate_datasets_by_name(void)
     CHECK_NEAR(json_get(out, "d_trans"), 0, 1e-6);
 }
 
+/* a window file with the names generate writes beside it (S.names.txt) is matched with a
+ * dataset directory by name, as another directory is; a names file that is not the
+ * windows' (another shape): one line naming it */
+static void generate_window_file_by_name(void)
+{
+    char args[2048], out[4096];
+    mkdir(at("dsn"), 0755);
+    write_text(at("dsn/vocab.tsv"), "0\tread\t2\n1\twrite\t1\n2\tmmap\t1\n");
+    write_text(at("dsn/stream.txt"), "0,0,1,2\n");
+    /* dsb's events of generate_datasets_by_name, numbered by the model that wrote them */
+    write_text(at("syn.txt"), "1,1,0,2\n");
+    write_text(at("syn.names.txt"), "read read write futex\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("dsn"), at("syn.txt"), at("dsn"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "coverage_real"), 2.0 / 3, 1e-6);
+    CHECK_NEAR(json_get(out, "coverage_synth"), 2.0 / 3, 1e-6);
+    CHECK_NEAR(json_get(out, "js_unigram"), 0.25, 1e-6);
+    CHECK_NEAR(json_get(out, "d_trans"), 1.0 / 3, 1e-6);
+    write_text(at("syn.names.txt"), "read read write\n");
+    char err[1024];
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "syn.names.txt:1: 3 names") && !strchr(err, '\n'),
+              "%s", err);
+}
+
 /* windows of one event have no adjacent pair: the error names the file (and the part of
  * a multi-channel real trace) whose windows they are */
 static void generate_windows_of_one(void)
@@ -351,6 +375,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_text);
     RUN(impute_vocab_found);
     RUN(generate_datasets_by_name);
+    RUN(generate_window_file_by_name);
     RUN(impute_bad_input);
     RUN(impute_npy_clamped);
     RUN(generate_text_and_dataset);

@@ -59,6 +59,15 @@ int  generate_events_channels(const char *path, const char *dataset, int given, 
 int  impute_channels(const char *path, const char *chfrom, int given, const char *input, const ts_split_spec *ss,
                      size_t prefix, size_t k, ts_mask_pos pos, const char *out, const ts_run_opts *ro, int json);
 
+/* the names file generate writes beside windows W (W.names.txt for W.txt or W.npy; malloc'd) */
+char *cli_names_path(const char *windows);
+/* that file read for w, the windows loaded from `windows`: v->names[id] each ID's name
+ * (NULL: an ID w lacks; "?" one its model does not name), (*line_of)[id] the line that
+ * first names it, *path_out the file (both malloc'd). 1: read; 0: no such file (or
+ * `windows` a directory), nothing set; -1 naming the file's line: another shape than w's,
+ * or one ID given two names */
+int cli_window_names(const char *windows, const ts_windows *w, char **path_out, ts_vocab *v, size_t **line_of);
+
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);
 /* 0, or -1 with the error set, when generate's n windows of L events, of per_event

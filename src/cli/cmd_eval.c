@@ -55,9 +55,10 @@ static const char about_text[] =
     "                     event channel, against the real trace's training part, scored on\n"
     "                     the chosen part's events after it\n"
     "R, S, T are window files, .npy arrays, or dataset directories (their whole stream.txt\n"
-    "as one window; directories that name their events, vocab.tsv, are matched with R's\n"
-    "by name). Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
-    "rounded and clamped to [0, largest ID in R and T].\n";
+    "as one window; directories that name their events, vocab.tsv, and window files with\n"
+    "the names generate writes beside them, W.names.txt for W.txt or W.npy, are matched\n"
+    "with R's by name). Runs never cross a window boundary of T. Real-valued synthetic\n"
+    "IDs are rounded and clamped to [0, largest ID in R and T].\n";
 
 typedef struct {
     const char *original, *mask, *imputed, *vocab, *arch;
@@ -371,6 +372,10 @@ static void renumber_by_name(ts_windows *w, const ts_vocab *v, const ts_vocab *r
     ts_vocab_map(v, &plain, map);
     for (int i = 0; i < v->n; i++) {
         if (map[i] >= 0) continue;
+        if (!v->names[i]) {   /* an ID w lacks (a names file names those it has) */
+            map[i] = 0;
+            continue;
+        }
         size_t j = 0;
         while (j < x->n && strcmp(x->names[j], v->names[i])) j++;
         if (j == x->n) {
@@ -383,6 +388,20 @@ static void renumber_by_name(ts_windows *w, const ts_vocab *v, const ts_vocab *r
     free(map);
 }
 
+/* a window file's names, from the file generate writes beside it (W.names.txt), where a
+ * dataset directory gave none (its vocab.tsv): 0 / -1 */
+static int file_names(const char *path, const ts_windows *w, ts_vocab *v)
+{
+    if (v->n > 0) return 0;
+    char *at;
+    size_t *line;
+    int rc = cli_window_names(path, w, &at, v, &line);
+    if (rc <= 0) return rc;
+    free(at);
+    free(line);
+    return 0;
+}
+
 static int eval_generate(const eval_args *a)
 {
     ts_windows R = {0}, S = {0}, T = {0};
@@ -390,13 +409,16 @@ static int eval_generate(const eval_args *a)
     extra_names extra = {NULL, 0};
     int rc = 1;
     if (dir_names(a->real, &vr)) goto done;
-    if (ts_windows_load(a->real, -1, 1, &R)) goto done;
-    if (a->train && (dir_names(a->train, &vt) || ts_windows_load(a->train, -1, 1, &T))) goto done;
-    /* two dataset directories number their events each by its own frequency ranks: compare
-     * them by name */
+    if (ts_windows_load(a->real, -1, 1, &R) || file_names(a->real, &R, &vr)) goto done;
+    if (a->train && (dir_names(a->train, &vt) || ts_windows_load(a->train, -1, 1, &T) || file_names(a->train, &T, &vt)))
+        goto done;
+    /* two dataset directories number their events each by its own frequency ranks, a model's
+     * windows by its own: compare them by name */
     if (vr.n > 0 && vt.n > 0) renumber_by_name(&T, &vt, &vr, &extra);
     int32_t max_id = max_id_of(&R, a->train ? max_id_of(&T, 0) : 0);
-    if (dir_names(a->synthetic, &vs) || ts_windows_load(a->synthetic, max_id, 1, &S)) goto done;
+    if (dir_names(a->synthetic, &vs) || ts_windows_load(a->synthetic, max_id, 1, &S) ||
+        file_names(a->synthetic, &S, &vs))
+        goto done;
     if (vr.n > 0 && vs.n > 0) renumber_by_name(&S, &vs, &vr, &extra);
     ts_gen_metrics g;
     if (ts_eval_generate(&R, &S, a->train ? &T : NULL, &g)) {

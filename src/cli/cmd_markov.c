@@ -2,85 +2,50 @@
  * for an event sequence a model generated. */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* the names file generate writes beside windows W (W.txt or W.npy: W.names.txt) */
-static char *names_path(const char *events)
+/* W's IDs, in the numbering of the model that wrote them, -> v's IDs by the names of the
+ * file generate writes beside W (cli_window_names): each must be one of v's. 1 when W has
+ * such a file (*path_out: it, malloc'd), 0 when not, -1 naming the file's line */
+static int events_by_name(const char *events, const char *dataset, const ts_vocab *v, ts_windows *w,
+                          char **path_out)
 {
-    size_t l = strlen(events);
-    char *p = ts_malloc(l + 16);
-    memcpy(p, events, l + 1);
-    if (l > 4 && (!strcmp(events + l - 4, ".txt") || !strcmp(events + l - 4, ".npy"))) p[l - 4] = 0;
-    strcat(p, ".names.txt");
-    return p;
-}
-
-typedef struct { int32_t id, d; size_t line; } named_id;
-
-static int by_id_line(const void *a, const void *b)
-{
-    const named_id *x = a, *y = b;
-    if (x->id != y->id) return x->id < y->id ? -1 : 1;
-    return (x->line > y->line) - (x->line < y->line);
-}
-
-/* W's IDs, in the numbering of the model that wrote them, -> v's IDs through the names
- * at path (one window per line, names separated by blanks): each must be one of v's, and
- * one ID one name throughout. 0 / -1 naming the file's line */
-static int events_by_name(const char *path, const char *events, const char *dataset, const ts_vocab *v,
-                          ts_windows *w)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return ts_fail("%s: cannot open: %s", path, strerror(errno));
+    ts_vocab named;
+    size_t *line;
+    char *path;
+    int rc = cli_window_names(events, w, &path, &named, &line);
+    if (rc <= 0) return rc;
     if (v->n <= 0) {
-        fclose(f);
-        return ts_fail("%s: names the events of %s, but %s has no event names (vocab.tsv) to match them", path,
-                       events, dataset);
-    }
-    const size_t n = w->n * w->len;
-    named_id *p = ts_malloc((n ? n : 1) * sizeof *p);
-    char *line = NULL;
-    size_t cap = 0, lines = 0;
-    int rc = 0;
-    while (rc == 0 && getline(&line, &cap, f) >= 0) {
-        lines++;
-        if (lines > w->n) continue;   /* counted, then refused below */
-        size_t t = 0;
-        for (char *s = strtok(line, " \t\r\n"); s && rc == 0; s = strtok(NULL, " \t\r\n"), t++) {
-            if (t >= w->len) continue;
-            const size_t k = (lines - 1) * w->len + t;
-            const int32_t d = ts_vocab_lookup(v, s);
-            if (!strcmp(s, "?"))
-                rc = ts_fail("%s:%zu: '?' (an event its model does not name, ID %d of %s): the events cannot be named "
-                             "in %s's numbering", path, lines, (int)w->data[k], events, dataset);
-            else if (d < 0 || d >= v->n || (d == v->unk && strcmp(v->names[d], s)))
-                rc = ts_fail("%s:%zu: '%s' is not one of the event names of %s", path, lines, s, dataset);
-            p[k] = (named_id){w->data[k], d, lines};
+        rc = ts_fail("%s: names the events of %s, but %s has no event names (vocab.tsv) to match them", path, events,
+                     dataset);
+    } else {
+        int32_t *to = ts_malloc((size_t)named.n * sizeof *to), bad = -1;   /* bad: the one named first */
+        for (int32_t i = 0; i < named.n; i++) {
+            const char *s = named.names[i];
+            to[i] = s ? ts_vocab_lookup(v, s) : -1;
+            const int lacks = to[i] < 0 || to[i] >= v->n || (to[i] == v->unk && strcmp(v->names[to[i]], s));
+            if (s && (lacks || !strcmp(s, "?")) && (bad < 0 || line[i] < line[bad])) bad = i;
         }
-        if (rc == 0 && t != w->len)
-            rc = ts_fail("%s:%zu: %zu name%s, where the windows of %s have %zu event%s: not their names", path, lines, t,
-                         ts_plural(t), events, w->len, ts_plural(w->len));
+        if (bad >= 0 && !strcmp(named.names[bad], "?"))
+            rc = ts_fail("%s:%zu: '?' (an event its model does not name, ID %d of %s): the events cannot be named in "
+                         "%s's numbering", path, line[bad], (int)bad, events, dataset);
+        else if (bad >= 0)
+            rc = ts_fail("%s:%zu: '%s' is not one of the event names of %s", path, line[bad], named.names[bad], dataset);
+        else
+            for (size_t k = 0; k < w->n * w->len; k++)
+                if (w->data[k] >= 0) w->data[k] = to[w->data[k]];   /* (one below 0: refused as it is) */
+        free(to);
     }
-    if (rc == 0 && ferror(f)) rc = ts_fail("%s: cannot read it: %s", path, strerror(errno));
-    if (rc == 0 && lines != w->n)
-        rc = ts_fail("%s: %zu line%s, where %s has %zu window%s: not its names", path, lines, ts_plural(lines), events,
-                     w->n, ts_plural(w->n));
-    if (rc == 0) {
-        for (size_t k = 0; k < n; k++) w->data[k] = p[k].d;
-        /* one ID, one name: a names file of other windows (left by an earlier run) is not W's */
-        qsort(p, n, sizeof *p, by_id_line);
-        for (size_t k = 1; k < n && rc == 0; k++)
-            if (p[k].id == p[k - 1].id && p[k].d != p[k - 1].d)
-                rc = ts_fail("%s:%zu: '%s' for ID %d, which line %zu names '%s': not the names of %s's events", path,
-                             p[k].line, v->names[p[k].d], (int)p[k].id, p[k - 1].line, v->names[p[k - 1].d], events);
-    }
+    ts_vocab_free(&named);
     free(line);
-    free(p);
-    fclose(f);
-    return rc;
+    if (rc < 0) {
+        free(path);
+        return -1;
+    }
+    *path_out = path;
+    return 1;
 }
 
 int cmd_markov(int argc, char **argv)
@@ -160,8 +125,8 @@ int cmd_markov(int argc, char **argv)
     }
     ts_mc m, g;
     ts_windows w = {0};
-    char *names = events ? names_path(events) : NULL;
-    const int named = names && ts_file_exists(names);
+    char *names = NULL;
+    int named = 0;
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
         size_t nt, b;
@@ -169,7 +134,10 @@ int cmd_markov(int argc, char **argv)
         if (!nt) nt = 1;   /* at least one event, as printed below */
         if (events) {
             rc = ts_windows_load(events, -1, 0, &w);
-            if (rc == 0 && named) rc = events_by_name(names, events, args.pos[0], &m.events.vocab, &w);
+            if (rc == 0) {
+                named = events_by_name(events, args.pos[0], &m.events.vocab, &w, &names);
+                rc = named < 0 ? -1 : 0;
+            }
             if (rc == 0) {
                 rc = ts_mc_from_events(&m, nt, w.data, w.n * w.len, (uint64_t)seed, &g);
                 if (rc) {
