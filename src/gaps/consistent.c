@@ -16,7 +16,9 @@
  * not yet), and the first system call event after the gap on the CPU tells the state at
  * the end (an exit of Y: inside Y; an entry: inside none). A small dynamic program
  * renames the fewest events (entry <-> exit, or the call) so that no entry comes while
- * its thread is inside a call, and the end state matches; ties keep the model's events.
+ * its thread is inside a call, no exit comes while it is inside no call (or inside another
+ * one: an exit whose entry is neither earlier in the gap nor open from before it), and the
+ * end state matches; both cost the same. Ties keep the model's events.
  * A thread's events in a long gap are paired in blocks of MAX_DP, each from the state the
  * one before ended in, the last to the end state. */
 #include "tracesynth/gaps.h"
@@ -53,9 +55,19 @@ ts_ev_kind ts_gap_classify(const char *name, const char **call)
 
 static int returns(const char *call) { return strcmp(call, "exit") && strcmp(call, "exit_group"); }
 
-#define PEN_UNMATCHED 10.0   /* an entry while inside a call: the analysis counts it unpaired */
+/* a new thread's first event: it returns from the call that made it, never entered */
+static int child_returns(const char *call)
+{
+    return !strcmp(call, "clone") || !strcmp(call, "clone3") || !strcmp(call, "fork") || !strcmp(call, "vfork");
+}
+
+#define PEN_UNMATCHED 10.0   /* an entry while inside a call, or an exit that closes no open call: unpaired */
 #define PEN_MISSING   1.5    /* the end state lacks the call the first exit after the gap closes */
 #define MAX_DP        1024   /* events paired in one block */
+/* an exit with no call open made its call's entry: dearer than any other rename, taken where
+ * it pairs the exit with no other rename (at a rename's usual cost it rewrote whole runs of a
+ * thread's calls to spare one penalty, and fewer events came out right) */
+#define REN_EXIT_ENTRY (PEN_UNMATCHED - 1)
 
 /* the call table of one segment: index 0 is "inside no call" */
 typedef struct {
@@ -122,6 +134,8 @@ static const char *pair_block(const ts_gap_side *s, const char **names, const si
             if (e0 && k[j] == TS_EV_ENTRY && oc[j] != e0) cs[nc++] = (cand){TS_EV_ENTRY, e0, 1};
             if (e0 && k[j] == TS_EV_EXIT && !p) cs[nc++] = (cand){TS_EV_ENTRY, e0, 1};
             if (e0 && k[j] == TS_EV_OTHER && !p && nc < NC) cs[nc++] = (cand){TS_EV_ENTRY, e0, 2};
+            /* an exit with no call open: its call's entry, where that alone pairs it */
+            if (k[j] == TS_EV_EXIT && !p && oc[j] && oc[j] != e0 && nc < NC) cs[nc++] = (cand){TS_EV_ENTRY, oc[j], REN_EXIT_ENTRY};
             for (int i = 0; i < nc; i++) {
                 double c = cur[p] + cs[i].cost;
                 int q = p;
@@ -130,6 +144,9 @@ static const char *pair_block(const ts_gap_side *s, const char **names, const si
                     q = cs[i].c && returns(t.c[cs[i].c]) ? cs[i].c : 0;
                 } else if (cs[i].k == TS_EV_EXIT) {
                     if (p && (cs[i].c == 0 || cs[i].c == p)) q = 0;   /* 0: exit_syscall closes any */
+                    /* no call open, or another one: it closes nothing (a new thread's
+                     * return from clone has no entry) */
+                    else if (p || !cs[i].c || !child_returns(t.c[cs[i].c])) c += PEN_UNMATCHED;
                 }
                 if (c < nx[q]) {
                     nx[q] = c;
