@@ -1221,6 +1221,22 @@ static void consistent_threads(void)
     s = side_of(10, 20, 3);
     ts_gap_consistent(&s, c, 3, pool_name, NULL, t, nt);
     CHECK(!strcmp(c[2], "sched_switch") && nt[2] == 20 && t[0] == 10);
+    /* the thread before is not known (the gap begins the CPU's events) and the model put no
+     * switch: every event is of the thread after, which ran since no switch came after them */
+    const char *c2[] = {"syscall_entry_read", "syscall_exit_read", "irq_handler_entry"};
+    s = side_of(-1, 20, 3);
+    ts_gap_consistent(&s, c2, 3, pool_name, NULL, t, nt);
+    CHECK_MSG(t[0] == 20 && t[1] == 20 && t[2] == 20 && !strcmp(c2[2], "irq_handler_entry") && nt[2] == -1,
+              "%lld %lld %lld, %s", (long long)t[0], (long long)t[1], (long long)t[2], c2[2]);
+    /* with a switch in the gap, the events before it are of a thread nothing tells */
+    const char *c3[] = {"syscall_entry_read", "sched_switch", "syscall_entry_write"};
+    s = side_of(-1, 20, 3);
+    ts_gap_consistent(&s, c3, 3, pool_name, NULL, t, nt);
+    CHECK(t[0] == -1 && t[1] == -1 && nt[1] == 20 && t[2] == 20);
+    /* neither side known: unknown */
+    s = side_of(-1, -1, 3);
+    ts_gap_consistent(&s, c2, 3, pool_name, NULL, t, nt);
+    CHECK(t[0] == -1 && t[2] == -1);
     /* the thread before ran on another CPU from event 2 on: events 2.. are not its own */
     const char *d[] = {"syscall_entry_read", "syscall_exit_read", "syscall_entry_write", "syscall_exit_write",
                        "sched_switch", "syscall_entry_poll"};

@@ -634,6 +634,60 @@ static void fill_marker_of_an_empty_cpu(void)
     free(t);
 }
 
+/* a CPU whose first events are lost (its marker before any event of it): no thread is known
+ * before the gap, but the CPU's first event after it shows its thread, and no switch came
+ * between: the reconstructed events are that thread's (10), their calls paired up to that
+ * event (read's entry: the gap ends inside none). A CPU with no event after its marker either
+ * (CPU 7) tells nothing: -1 */
+static void fill_first_events_thread(void)
+{
+    char *t = make_text(600, 0, 6, 0);
+    size_t n = strlen(t), cap = n + 256;
+    char *u = malloc(cap);
+    const char *mid = strstr(t, "     dd-10      [000] .....     1.002000:");
+    REQUIRE(mid && strstr(t, "CPU:0 [LOST 6 EVENTS]\n") < mid);
+    size_t at_line = (size_t)(mid - t), k;
+    while (at_line && t[at_line - 1] != '\n') at_line--;
+    memcpy(u, t, at_line);
+    k = at_line + (size_t)snprintf(u + at_line, cap - at_line, "CPU:7 [LOST 2 EVENTS]\n");
+    snprintf(u + k, cap - k, "%s", t + at_line);
+    write_file(at("first.trace"), u);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("first.trace"), at("first_filled.trace"), &o, &r) == 0);
+    CHECK(r.n == 2 && r.reconstructed == 8);
+    ts_fill_result_free(&r);
+    char *out = slurp(at("first_filled.trace"));
+    REQUIRE(out);
+    char **ol;
+    size_t no = lines_of(out, &ol), cpu0 = 0, cpu7 = 0, of10 = 0, unknown = 0, bad = 0;
+    int inside = -1;   /* -1 none, else the call: 0 read, 1 write */
+    for (size_t i = 0; i < no; i++) {
+        const char *e = strstr(ol[i], TS_FTRACE_RECON ": event=");
+        if (!e) continue;
+        if (strstr(ol[i], "[000]")) {
+            cpu0++;
+            /* its comm not seen yet where the line is written: ftrace's own <...> */
+            of10 += strstr(ol[i], " tid=10 ") && strstr(ol[i], "<...>-10      [000]");
+            e += strlen(TS_FTRACE_RECON ": event=");
+            int enter = !strncmp(e, "sys_enter_", 10), call = strncmp(e + (enter ? 10 : 9), "read ", 5) ? 1 : 0;
+            if (enter) bad += inside >= 0, inside = call;
+            else bad += inside != call, inside = -1;
+        } else if (strstr(ol[i], "[007]")) {
+            cpu7++;
+            unknown += strstr(ol[i], " tid=-1 ") && strstr(ol[i], "<...>-0 ");
+        }
+    }
+    CHECK_MSG(cpu0 == 6 && of10 == 6 && cpu7 == 2 && unknown == 2,
+              "CPU 0: %zu reconstructed, %zu of thread 10; CPU 7: %zu, %zu of no thread", cpu0, of10, cpu7, unknown);
+    CHECK_MSG(bad == 0 && inside == -1, "%zu events out of pairs, inside %d at the end", bad, inside);
+    free(ol);
+    free(out);
+    free(u);
+    free(t);
+}
+
 /* raw exits numbered -1 (as after rt_sigreturn) with no entry of theirs, one in every round
  * of the loop, so that the gap's reconstruction holds some: named nr_m1, an identifier
  * that the filled lines read back with */
@@ -1432,6 +1486,7 @@ TEST_MAIN("fill_ftrace", {
     snprintf(dir, sizeof dir, "/tmp/ts_fill_ftrace_%d", (int)getpid());
     mkdir(dir, 0755);
     RUN(fill_inline);
+    RUN(fill_first_events_thread);
     RUN(gaps_count_overwritten);
     RUN(fill_gap_longer_than_trace);
     RUN(fill_outsized_gap_noted);

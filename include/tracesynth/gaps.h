@@ -277,7 +277,8 @@ typedef struct {
 ts_ev_kind ts_gap_classify(const char *name, const char **call);
 /* makes the n reconstructed events names[] of one gap agree with s: threads per segment
  * between reconstructed sched_switches (the first segment the thread before, the last the
- * thread after; one between two switches: 0 (idle) without system calls; one whose first
+ * thread after; with no switch and the thread before unknown, the one segment the thread
+ * after; one between two switches: 0 (idle) without system calls; one whose first
  * system call event is clone's exit: the next of s->mid, else -1; else the thread before
  * when the thread after is the same, else -1; returns how many of s->mid it used),
  * written to tid[] and next_tid[] (a switch: the thread it switches to; else -1); a

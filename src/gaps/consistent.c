@@ -235,7 +235,8 @@ size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
         if (!strcmp(names[j], "sched_switch")) { sb[g] = j + 1; sa[++g] = j + 1; }
     sb[nseg - 1] = n;
     for (size_t i = 0; i < nseg; i++) {
-        if (i == 0) st[i] = s->tid_before;
+        /* one segment, the thread before not known: the thread after, no switch between */
+        if (i == 0 && (nseg > 1 || s->tid_before >= 0)) st[i] = s->tid_before;
         else if (i == nseg - 1) st[i] = s->tid_after;
         else {
             int sys = 0, born = 0;

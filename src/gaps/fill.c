@@ -87,6 +87,8 @@ typedef struct {
                              * this one cut (index + 1; 0 none): left is rebuilt across it */
     int64_t  tid_before;    /* thread on the CPU when the gap began */
     int64_t  tid_after;     /* prev_tid of a sched_switch right after it; -1 */
+    int64_t  tid_next;      /* the thread of the stream's first event after it (a switch's or an
+                             * exec's: the one it leaves); -1 none */
     int      has_times;
     int      filled;        /* an earlier fill's events follow it: left as they are */
     int64_t  begin_ns, end_ns;
@@ -219,7 +221,10 @@ static int f_event(void *u, const ts_rw_event *e)
          * the gap again would add a second one */
         if (e->recon && r->nr == 0) r->filled = 1;
         r->right[r->nr++] = id;
-        if (r->nr == 1) r->after_ns = e->time_ns;   /* before closing: a context of one closes at once */
+        if (r->nr == 1) {   /* before closing: a context of one closes at once */
+            r->after_ns = e->time_ns;
+            r->tid_next = e->kind == TS_EV_SWITCH || e->kind == TS_EV_EXEC ? e->prev_tid : e->tid;
+        }
         if (r->nr == f->W) s->open = 0;
     }
     s->cpu = e->cpu;
@@ -300,6 +305,7 @@ static int f_gap(void *u, const ts_rw_gap *g)
     }
     r->tid_before = g->cpu >= 0 && (size_t)g->cpu < f->ncpu ? f->cpu_tid[g->cpu] : -1;
     r->tid_after = -2;
+    r->tid_next = -1;
     r->has_times = g->has_times;
     s->last_gap = f->ngap + 1;
     r->begin_ns = g->begin_ns;
@@ -792,10 +798,14 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
      * that run between two reconstructed switches */
     f.child_used = ts_calloc(f.nchild ? f.nchild : 1, 1);
     for (size_t i = 0; i < f.nchild; i++) f.child_used[i] = seen_add(&f, f.child_tid[i], 0);
-    /* gaps with no recorded switch after them: the threads are not known */
+    /* gaps with no recorded switch after them: the threads are not known, but for a gap with
+     * no thread known before it (one that begins the CPU's events) the CPU's first event
+     * after it: nothing switched between, its thread ran at the end of the gap (the thread
+     * a CTF reader gives an event is the CPU's last switch's, none before one) */
     for (size_t i = 0; i < f.ngap; i++) {
-        if (f.gaps[i].tid_after < 0) f.gaps[i].tid_after = -1;
         if (f.gaps[i].tid_before < 0) f.gaps[i].tid_before = -1;
+        if (f.gaps[i].tid_after < 0)
+            f.gaps[i].tid_after = f.gaps[i].tid_before < 0 && f.gaps[i].tid_next >= 0 ? f.gaps[i].tid_next : -1;
     }
     res->events = f.events;
 
