@@ -4,6 +4,7 @@
 #include "tracesynth/gaps.h"
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
+#include "tracesynth/model.h"
 #include "data/data_internal.h"
 
 #include <stdint.h>
@@ -686,6 +687,156 @@ static void fill_first_events_thread(void)
     free(out);
     free(u);
     free(t);
+}
+
+/* a model of windows of 8 events that fills each hidden event with the nearest observed one
+ * after it (none: 99), and one that reads the side before it (none: 98) */
+static int copy_right(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
+                      const ts_run_opts *o, int32_t *out)
+{
+    (void)m, (void)o;
+    for (size_t w = 0; w < n; w++)
+        for (size_t l = L, v = 99; l-- > 0;) out[w * L + l] = mask[w * L + l] ? (int32_t)(v = (size_t)x[w * L + l]) : (int32_t)v;
+    return 0;
+}
+static int copy_left(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
+                     const ts_run_opts *o, int32_t *out)
+{
+    (void)m, (void)o;
+    for (size_t w = 0; w < n; w++)
+        for (size_t l = 0, v = 98; l < L; l++) out[w * L + l] = mask[w * L + l] ? (int32_t)(v = (size_t)x[w * L + l]) : (int32_t)v;
+    return 0;
+}
+
+/* a gap with nothing before it (it begins the CPU's events), filled by a model of a fixed
+ * window length in several windows: from the events after it backwards, each window reading
+ * the events after it, as the n-gram fills such a gap; the first windows read nothing and
+ * the events after the gap reached the last alone. With events before it, from those on */
+static void fill_first_events_from_the_right(void)
+{
+    static const ts_model_ops right_ops = {.name = "copy-right", .impute = copy_right};
+    static const ts_model_ops left_ops = {.name = "copy-left", .impute = copy_left};
+    ts_model m;
+    memset(&m, 0, sizeof m);
+    m.ops = &right_ops;
+    m.n_ids = 100;
+    m.len = 8;
+    const int32_t after[3] = {5, 6, 7}, after2[3] = {9, 6, 7}, before[2] = {3, 4};
+    int32_t dst[20];
+    ts_kv nokv;
+    memset(&nokv, 0, sizeof nokv);
+    REQUIRE(ts__fill_impute(&m, NULL, 0, after, 3, 20, 32, 0, &nokv, dst) == 0);
+    size_t fives = 0;
+    for (int j = 0; j < 20; j++) fives += dst[j] == 5;
+    CHECK_MSG(fives == 20, "%zu of 20 events from the events after the gap (first %d, last %d)", fives, dst[0], dst[19]);
+    /* other events after it, another fill */
+    REQUIRE(ts__fill_impute(&m, NULL, 0, after2, 3, 20, 32, 0, &nokv, dst) == 0);
+    CHECK(dst[0] == 9 && dst[19] == 9);
+    /* a gap of one window: the same */
+    REQUIRE(ts__fill_impute(&m, NULL, 0, after, 3, 3, 32, 0, &nokv, dst) == 0);
+    CHECK(dst[0] == 5 && dst[2] == 5);
+    /* events before it: each window continues the one before, the last meets the events after */
+    m.ops = &left_ops;
+    REQUIRE(ts__fill_impute(&m, before, 2, after, 3, 20, 32, 0, &nokv, dst) == 0);
+    CHECK(dst[0] == 4 && dst[19] == 4);
+    m.ops = &right_ops;
+    REQUIRE(ts__fill_impute(&m, before, 2, after, 3, 20, 32, 0, &nokv, dst) == 0);
+    CHECK_MSG(dst[19] == 5 && dst[0] == 99, "%d %d", dst[0], dst[19]);
+}
+
+/* two CPUs of thread 10 (CPU 0) and 20 (CPU 1) running blocks of 40 events, read and write,
+ * then openat and close, in turn; CPU 0 loses its first 6 events and begins with the second
+ * kind of block when `other` */
+static char *block_text(int per_cpu, int other)
+{
+    static const char *const ev[2][4] = {
+        {"sys_read(fd: 3, buf: 0x1000, count: 0x10)", "sys_read -> 0x10", "sys_write(fd: 4, buf: 0x1000, count: 0x10)",
+         "sys_write -> 0x10"},
+        {"sys_openat(dfd: 0xffffff9c, filename: 0x1000, flags: 0x0, mode: 0x0)", "sys_openat -> 0x3", "sys_close(fd: 3)",
+         "sys_close -> 0x0"}};
+    size_t cap = (size_t)per_cpu * 2 * 140 + 4096, n = 0;
+    char *t = malloc(cap);
+    n += (size_t)snprintf(t + n, cap - n, "# tracer: nop\n#\n# entries-in-buffer/entries-written: %d/%d   #P:2\n#\n",
+                          2 * per_cpu, 2 * per_cpu);
+    n += (size_t)snprintf(t + n, cap - n, "CPU:0 [LOST 6 EVENTS]\n");
+    for (int i = 0; i < per_cpu; i++)
+        for (int c = 0; c < 2; c++) {
+            long us = 1000000L + 10L * i + c;
+            int kind = (i / 40 + (c == 0 && other)) % 2;
+            n += (size_t)snprintf(t + n, cap - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: %s\n", c ? "cat" : "dd",
+                                  c ? 20 : 10, c, us / 1000000, us % 1000000, ev[kind][i % 4]);
+        }
+    return t;
+}
+
+/* CPU 0's reconstructed events of a filled block_text: their names (sys_enter_read, ...) */
+static size_t recon_names(const char *path, char names[][32], size_t max)
+{
+    char *out = slurp(path);
+    if (!out) return 0;
+    char **ol;
+    size_t no = lines_of(out, &ol), n = 0;
+    for (size_t i = 0; i < no; i++) {
+        const char *e = strstr(ol[i], TS_FTRACE_RECON ": event=");
+        if (!e || !strstr(ol[i], "[000]")) continue;
+        if (n < max && sscanf(e + strlen(TS_FTRACE_RECON ": event="), "%31s", names[n]) == 1) n++;
+    }
+    free(ol);
+    free(out);
+    return n;
+}
+
+/* a CPU whose first events are lost, filled by mdm (a model file, the same for both traces):
+ * from the events after the gap, which differ between the two traces, and so differently;
+ * each fill leads into the events after it (the call before read's entry is write, before
+ * openat's close), its entries and exits in pairs */
+static void fill_first_events_mdm(void)
+{
+    const char *keys[] = {"layers", "channels", "iters"}, *values[] = {"1", "16", "30"};
+    char *a = block_text(1200, 0), *b = block_text(1200, 1);
+    write_file(at("blocks_a.trace"), a);
+    write_file(at("blocks_b.trace"), b);
+    ts_fill_opts o;
+    fill_opts(&o);
+    o.model = "mdm";
+    o.kv.n = 3;
+    o.kv.keys = keys;
+    o.kv.values = values;
+    o.save_model = at("blocks.tsm");
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("blocks_a.trace"), at("blocks_a0.out"), &o, &r) == 0);
+    ts_fill_result_free(&r);
+    fill_opts(&o);
+    char model[512], in_[2][512], out_[2][512];   /* at()'s buffers are reused */
+    snprintf(model, sizeof model, "%s", at("blocks.tsm"));
+    o.model = model;
+    for (int v = 0; v < 2; v++) {
+        snprintf(in_[v], sizeof in_[v], "%s", at(v ? "blocks_b.trace" : "blocks_a.trace"));
+        snprintf(out_[v], sizeof out_[v], "%s", at(v ? "blocks_b.out" : "blocks_a.out"));
+    }
+    char names[2][8][32];
+    size_t n[2];
+    for (int v = 0; v < 2; v++) {
+        const int rc = ts_ctf_fill(in_[v], out_[v], &o, &r);
+        CHECK_MSG(rc == 0, "%s", ts_error());
+        if (rc) break;
+        CHECK(r.reconstructed == 6);
+        ts_fill_result_free(&r);
+        n[v] = recon_names(out_[v], names[v], 8);
+    }
+    REQUIRE(n[0] == 6 && n[1] == 6);
+    int differ = 0;
+    for (int j = 0; j < 6; j++) differ |= strcmp(names[0][j], names[1][j]) != 0;
+    CHECK_MSG(differ, "the same fill before read/write and before openat/close: %s ... %s", names[0][0], names[0][5]);
+    CHECK_MSG(!strcmp(names[0][5], "sys_exit_write") && !strcmp(names[1][5], "sys_exit_close"),
+              "the fills end in %s (before read's entry) and %s (before openat's)", names[0][5], names[1][5]);
+    for (int v = 0; v < 2; v++)
+        for (int j = 0; j < 6; j++)
+            CHECK_MSG(!strncmp(names[v][j], j % 2 ? "sys_exit_" : "sys_enter_", j % 2 ? 9 : 10) &&
+                          (j % 2 == 0 || !strcmp(names[v][j] + 9, names[v][j - 1] + 10)),
+                      "trace %d, event %d: %s", v, j, names[v][j]);
+    free(a);
+    free(b);
 }
 
 /* raw exits numbered -1 (as after rt_sigreturn) with no entry of theirs, one in every round
@@ -1487,6 +1638,8 @@ TEST_MAIN("fill_ftrace", {
     mkdir(dir, 0755);
     RUN(fill_inline);
     RUN(fill_first_events_thread);
+    RUN(fill_first_events_from_the_right);
+    RUN(fill_first_events_mdm);
     RUN(gaps_count_overwritten);
     RUN(fill_gap_longer_than_trace);
     RUN(fill_outsized_gap_noted);

@@ -210,4 +210,11 @@ int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks 
  * file. A device or FIFO is not refused (written in place) */
 int ts__side_output_refused(const char *path, const char *out, const char *file, const char *what);
 
+/* fill's reconstruction of one gap of k events with model m: dst[0, k) from the events
+ * before it, left[0, nl) (the last ctx read), and after it, right[0, nr), in windows of the
+ * model's length (m->len; 0: one window of the whole gap) */
+struct ts_model;
+int ts__fill_impute(struct ts_model *m, const int32_t *left, size_t nl, const int32_t *right, size_t nr, size_t k,
+                    size_t ctx, uint64_t seed, const ts_kv *kv, int32_t *dst);
+
 #endif

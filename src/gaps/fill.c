@@ -8,7 +8,8 @@
  * events; a stream too short to train on uses one model over every stream) then fills
  * each gap from the context on both sides: a window [left context][count hidden]
  * [right context], cut into several windows when the model takes a fixed length and
- * the gap is longer. Each reconstructed event gets a confidence: the model's
+ * the gap is longer (each continuing the one before, the last meeting the right context; a
+ * gap with no event before it, from the right context backwards). Each reconstructed event gets a confidence: the model's
  * precision for the event class it predicted, measured on gaps simulated in held-out
  * events of the same stream (the last 5 % of it, not trained on). Pass 2 rewrites the
  * trace with the reconstructions (ctf_rewrite.c). */
@@ -479,16 +480,64 @@ static void left_across(fill_state *f, gap_rec *r)
     free(all);
 }
 
+/* a gap with no event before it, filled in windows of m's length L0 from right[0, nr) (the
+ * first ctx read) backwards: each window holds the next events to fill at most L0 / 2 at a
+ * time, then as many of the events after them (filled, then right) as fit */
+static int impute_backwards(ts_model *m, const int32_t *right, size_t nr, size_t k, size_t ctx, uint64_t seed,
+                            const ts_kv *run_kv, int32_t *dst)
+{
+    const size_t L = m->len, rr = nr < ctx ? nr : ctx;
+    int32_t *back = ts_malloc((k + rr) * sizeof *back);   /* back[pos, k + rr): known */
+    memcpy(back + k, right, rr * sizeof *back);
+    size_t pos = k;
+    int rc = 0;
+    while (pos > 0 && rc == 0) {
+        size_t chunk = L / 2 ? L / 2 : 1;   /* a window of one event: no context, one at a time */
+        if (chunk > pos) chunk = pos;
+        const size_t avail = k + rr - pos, rc_n = avail < L - chunk ? avail : L - chunk, pad = L - chunk - rc_n;
+        int32_t *x = ts_calloc(L, sizeof *x), *y = ts_malloc(L * sizeof *y);
+        uint8_t *mk = ts_calloc(L, 1);
+        for (size_t i = 0; i < rc_n; i++) {
+            x[pad + chunk + i] = back[pos + i];
+            mk[pad + chunk + i] = 1;
+        }
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.seed = seed + (k - pos);
+        ro.kv = *run_kv;
+        if (m->ops->impute(m, x, mk, 1, L, &ro, y)) rc = -1;
+        for (size_t i = 0; rc == 0 && i < chunk; i++) {
+            int32_t v = y[pad + i];
+            back[pos - chunk + i] = v < 0 || v >= m->n_ids ? 0 : v;
+        }
+        pos -= chunk;
+        free(x);
+        free(y);
+        free(mk);
+    }
+    if (rc == 0) memcpy(dst, back, k * sizeof *dst);
+    free(back);
+    return rc;
+}
+
 /* fills dst[0, k) given left[0, nl) and right[0, nr) */
-static int impute_gap(ts_model *m, const int32_t *left, size_t nl, const int32_t *right, size_t nr, size_t k,
-                      size_t ctx, uint64_t seed, const ts_kv *kv, int32_t *dst)
+int ts__fill_impute(ts_model *m, const int32_t *left, size_t nl, const int32_t *right, size_t nr, size_t k,
+                    size_t ctx, uint64_t seed, const ts_kv *kv, int32_t *dst)
 {
     size_t L0 = m->len;   /* 0: any window length */
     ts_kv run_kv = ts_kv_part(kv, m->ops->run_keys, 1);   /* the model's run options; training took the rest */
+    /* nothing before the gap (it begins the CPU's events) and more than one window: from the
+     * events after it backwards, as the n-gram fills such a gap (from the left, the first
+     * windows would read nothing, and the events after the gap the last window alone) */
+    if (L0 && nl == 0 && nr && ctx && k > L0 / 2) {
+        int rc = impute_backwards(m, right, nr, k, ctx, seed, &run_kv, dst);
+        ts_kv_part_free(&run_kv);
+        return rc;
+    }
     /* filled: left context followed by what is reconstructed so far */
     size_t lc_max = nl < ctx ? nl : ctx;
     int32_t *filled = ts_malloc((lc_max + k) * sizeof *filled);
-    memcpy(filled, left + nl - lc_max, lc_max * sizeof *filled);
+    if (lc_max) memcpy(filled, left + nl - lc_max, lc_max * sizeof *filled);
     size_t nf = lc_max, done = 0;
     int rc = 0;
     while (done < k && rc == 0) {
@@ -590,7 +639,7 @@ static void calibrate(fill_state *f, sstream *s, ts_model *m, const idmap *im, c
     for (size_t w = 0; w < held->n; w++) {
         const int32_t *x = held->data + w * L;
         for (size_t i = 0; i < L; i++) xl[i] = im ? im->to_model[x[i]] : x[i];
-        if (impute_gap(m, xl, a, xl + a + k, L - a - k, k, f->ctx, f->o->seed + w, &f->o->kv, dst)) {
+        if (ts__fill_impute(m, xl, a, xl + a + k, L - a - k, k, f->ctx, f->o->seed + w, &f->o->kv, dst)) {
             ts_clear_error();
             continue;
         }
@@ -888,7 +937,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         int32_t *lx = ts_malloc((lnl + rnr + 1) * sizeof *lx), *dst = ts_malloc(k * sizeof *dst);
         for (size_t j = 0; j < lnl; j++) lx[j] = from_file ? im.to_model[r->left[j]] : r->left[j];
         for (size_t j = 0; j < rnr; j++) lx[lnl + j] = from_file ? im.to_model[r->right[j]] : r->right[j];
-        rc = impute_gap(m, lx, lnl, lx + lnl, rnr, k, ctx, o->seed + i, &o->kv, dst);
+        rc = ts__fill_impute(m, lx, lnl, lx + lnl, rnr, k, ctx, o->seed + i, &o->kv, dst);
         if (rc == 0) {
             r->rec = ts_malloc(k * sizeof *r->rec);
             r->names = ts_malloc(k * sizeof *r->names);
