@@ -579,6 +579,42 @@ static void exec_score_pairs(void)
     ts_sc_analysis_free(&a);
 }
 
+/* exits that close no call: one with no call open (its entry before the thread's first
+ * switch), one while another call is open (its entry lost); those that close a call, and
+ * those of an unknown thread, are not counted */
+static void score_stray_exits(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600];
+    snprintf(t, sizeof t, "%s/stray", d);
+    mkdir(t, 0755);
+    static const int seq[][3] = {
+        {EV_READ_X, 0, 0},                                  /* no thread known yet */
+        {EV_SWITCH, 1, 100}, {EV_READ_X, 0, 0},             /* stray: none open */
+        {EV_WRITE_E, 0, 0}, {EV_READ_X, 0, 0},              /* stray: write open */
+        {EV_WRITE_X, 0, 0}, {EV_POLL_E, 0, 0},
+    };
+    size_t n = sizeof seq / sizeof *seq;
+    fx_meta(t, 0, 0);
+    buf b = {0};
+    for (size_t i = 0; i < n; i++) fx_event(&b, 0, seq[i][0], 1000 + 100 * i, seq[i][1], seq[i][2], (int)i);
+    FILE *f = fopen(in(t, "chan_0"), "wb");
+    REQUIRE(f);
+    fx_packet(f, &b, 1000, 1000 + 100 * (n - 1), 0, 0);
+    fclose(f);
+    free(b.b);
+    ts_sc_analysis a;
+    REQUIRE(ts_sc_analyse(t, 0, &a) == 0);
+    CHECK_MSG(a.exits == 3 && a.stray_exits == 2 && a.unmatched == 1, "%llu exits, %llu stray, %llu entries without exit",
+              (unsigned long long)a.exits, (unsigned long long)a.stray_exits, (unsigned long long)a.unmatched);
+    CHECK(fabs(ts_sc_stray_exit_share(&a) - 2.0 / 3.0) < 1e-12);
+    ts_sc_analysis_free(&a);
+    ts_sc_analysis none = {0};
+    CHECK(ts_sc_stray_exit_share(&none) == 0);
+    CHECK(isnan(ts_sc_stray_exit_share(NULL)) && strstr(ts_error(), "ts_sc_stray_exit_share: a is NULL"));
+}
+
 /* CPU 0's reconstructed events: of thread tid, switches, entries while the thread is
  * inside a call (it starts inside `inside`), and exits that close no call */
 typedef struct { int64_t tid; int n, other, switches, bad; char inside[32]; int stray; } exec_recon;
@@ -1536,7 +1572,8 @@ static void small_cpu_confidence(void)
 static void count_error_no_truth(void)
 {
     int64_t tid[] = {7}, one[] = {3}, zero[] = {0};
-    ts_sc_analysis none = {NULL, NULL, 0, 0, 0, 0, 0, 0}, idle = {tid, zero, 1, 0, 0, 0, 0, 0}, some = {tid, one, 1, 3, 3, 0, 0, 0};
+    ts_sc_analysis none = {NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0}, idle = {tid, zero, 1, 0, 0, 0, 0, 0, 0, 0},
+                   some = {tid, one, 1, 3, 3, 0, 0, 0, 0, 0};
     CHECK(ts_sc_count_error(&none, &none) == 0.0);
     CHECK(ts_sc_count_error(&idle, &none) == 0.0);
     CHECK(ts_sc_count_error(&none, &idle) == 0.0);
@@ -2226,6 +2263,7 @@ TEST_MAIN("fill", {
     RUN(lttng_gap);
     RUN(unknown_switch_thread);
     RUN(exec_score_pairs);
+    RUN(score_stray_exits);
     RUN(exec_fill_same_thread);
     RUN(exec_names_its_thread);
     RUN(edge_gaps);

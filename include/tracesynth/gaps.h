@@ -295,13 +295,15 @@ size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
  * event's own tid), system call entries, and entries left without their exit (another entry
  * of the same thread came first, another thread of its process exec'd and took its tid, or
  * the trace ended), among the entries of calls that return (all but exit and exit_group)
- * made by a known thread */
+ * made by a known thread; and exits of a known thread that close no call (none open, or
+ * another one: its entry was lost, or the call began before the thread's first switch) */
 typedef struct {
     int64_t *tid;
     int64_t *entries;
     size_t   n;
     uint64_t total, returning, unmatched;
     uint64_t gaps, lost;     /* the trace's gaps, and the events lost in those with a count */
+    uint64_t exits, stray_exits;
 } ts_sc_analysis;
 int    ts_sc_analyse(const char *dir, int progress, ts_sc_analysis *out);
 /* the same, ftrace text's raw_syscalls numbers named through arch's table (ts_scan_hooks) */
@@ -313,6 +315,8 @@ void   ts_sc_analysis_free(ts_sc_analysis *a);
 double ts_sc_count_error(const ts_sc_analysis *truth, const ts_sc_analysis *a);
 /* unmatched / returning entries (0 without any); a NULL a: NaN + error */
 double ts_sc_unmatched_share(const ts_sc_analysis *a);
+/* stray exits / exits of known threads (0 without any); a NULL a: NaN + error */
+double ts_sc_stray_exit_share(const ts_sc_analysis *a);
 
 #ifdef __cplusplus
 }

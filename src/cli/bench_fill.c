@@ -120,6 +120,10 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
                s_fill, truth->n, ts_plural(truth->n));
         printf("  entries without exit   %7.2f %%  %7.2f %%  %7.2f %%  (error %.2f -> %.2f points)\n", 100 * u_true,
                100 * u_gap, 100 * u_fill, 100 * fabs(u_gap - u_true), 100 * fabs(u_fill - u_true));
+        double x_true = ts_sc_stray_exit_share(truth), x_gap = ts_sc_stray_exit_share(&ad),
+               x_fill = ts_sc_stray_exit_share(&af);
+        printf("  exits closing no call  %7.2f %%  %7.2f %%  %7.2f %%  (error %.2f -> %.2f points)\n", 100 * x_true,
+               100 * x_gap, 100 * x_fill, 100 * fabs(x_gap - x_true), 100 * fabs(x_fill - x_true));
         printf("  confidence calibration (reconstructed events by the confidence written with them):\n");
         for (int b = 0; b < 4; b++)
             if (bn[b])
@@ -197,8 +201,9 @@ int bench_fill(int argc, char **argv)
         "drop events in bursts (tracesynth drop), fill the gaps\n"
         "(tracesynth fill) and score against what was dropped: event accuracy, gaps filled\n"
         "perfectly, accuracy per event class, and a system call analysis (per-thread counts,\n"
-        "entries without exit) on the true, the damaged and the filled trace. ftrace text's\n"
-        "raw_syscalls numbers are named through the table of --arch ARCH, else of the host.\n",
+        "entries without exit, exits closing no call) on the true, the damaged and the\n"
+        "filled trace. ftrace text's raw_syscalls numbers are named through the table of\n"
+        "--arch ARCH, else of the host.\n",
         opts, 1, 1, "TRACE", 1, NULL,
     };
     ts_opt_result args;

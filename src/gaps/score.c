@@ -24,6 +24,7 @@ typedef struct {
     ts__idmap ids;          /* thread -> its index in t */
     th_slot  *t;            /* (ids's indices) */
     uint64_t  total, returning, unmatched;
+    uint64_t  exits, stray;
     uint64_t  gaps, lost;
 } sc_state;
 
@@ -76,9 +77,13 @@ static int sc_event(void *u, const ts_rw_event *e)
             s->returning++;
             t->pending = ts_strdup(e->call);
         }
-    } else if (t->pending && (!*e->call || !strcmp(e->call, t->pending))) {
-        free((char *)t->pending);
-        t->pending = NULL;
+    } else if (e->tid >= 0) {
+        s->exits++;
+        if (t->pending && (!*e->call || !strcmp(e->call, t->pending))) {
+            free((char *)t->pending);
+            t->pending = NULL;
+        } else
+            s->stray++;   /* no call open, or another one */
     }
     return 0;
 }
@@ -123,6 +128,8 @@ int ts_sc_analyse_arch(const char *dir, const char *arch, int progress, ts_sc_an
         out->total = s.total;
         out->returning = s.returning;
         out->unmatched = s.unmatched;
+        out->exits = s.exits;
+        out->stray_exits = s.stray;
         out->gaps = s.gaps;
         out->lost = s.lost;
         /* (tid, entries) pairs sorted by tid */
@@ -181,6 +188,12 @@ double ts_sc_count_error(const ts_sc_analysis *truth, const ts_sc_analysis *a)
     }
     /* no true entries: no error only if there are none either, else no share measures it */
     return tot > 0 ? err / tot : err > 0 ? NAN : 0.0;
+}
+
+double ts_sc_stray_exit_share(const ts_sc_analysis *a)
+{
+    if (!a) return ts_fail_null(__func__, "a"), NAN;
+    return a->exits ? (double)a->stray_exits / (double)a->exits : 0.0;
 }
 
 double ts_sc_unmatched_share(const ts_sc_analysis *a)
