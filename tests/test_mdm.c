@@ -1802,6 +1802,64 @@ static void cli_budget_overrun_warned(void)
     if (took <= 2.2) SKIP("the run fitted its budget here (%.2f s)", took);
 }
 
+/* a budgeted run whose choices after the loop were planned on fewer validation windows,
+ * resumed from its checkpoint (killed during those choices, which take minutes): the
+ * start record names what the resume is given ("resume_with": --iters N and
+ * --valid-windows W), and that resume makes the budget's choices, its model byte for
+ * byte. The count was in the last records alone: a resume with --iters N made the
+ * choices on all the windows */
+static void cli_budget_resume_with(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[4096], out[8192], lg[600];
+    snprintf(cmd, sizeof cmd, "ingest --from strace data/default/workload.strace -o %s/rws", dir);
+    REQUIRE(run_cli(cmd, out, sizeof out) == 0);
+    snprintf(lg, sizeof lg, "%s/r.jsonl", dir);
+    const char *common = "--threads 1 --no-progress --length 48 --layers 1 --channels 8 --state 4 --batch 4 "
+                         "--valid-every 50";
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/rws %s -o %s/r.tsm --log %s --budget 1.5s", dir, common, dir, lg);
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    FILE *f = fopen(lg, "r");
+    REQUIRE(f);
+    char line[4096] = "";
+    CHECK(fgets(line, sizeof line, f) != NULL);
+    fclose(f);
+    char with[256] = "";
+    const char *p = strstr(line, "\"resume_with\":\"");
+    if (p) {
+        p += strlen("\"resume_with\":\"");
+        size_t n = strcspn(p, "\"");
+        if (n < sizeof with) memcpy(with, p, n), with[n] = 0;
+    }
+    CHECK_MSG(with[0], "no resume_with: %s", line);
+    if (t_failed_now) return;
+    long iters = -1, dec = -1;
+    CHECK(log_count(lg, "\"event\":\"start\"", "\"iters\":", &iters) == 1);
+    CHECK(log_count(lg, "\"event\":\"decoding\"", "\"windows\":", &dec) > 0);
+    char want[128];
+    snprintf(want, sizeof want, "--iters %ld", iters);
+    CHECK_MSG(!strncmp(with, want, strlen(want)), "%s", line);
+    char vw[64];
+    snprintf(vw, sizeof vw, "--valid-windows %ld", dec);
+    if (dec < 500) CHECK_MSG(strstr(with, vw), "%ld windows: %s", dec, line);
+    else CHECK_MSG(!strstr(with, "--valid-windows"), "%s", line);
+    /* a resume with a budget is refused, pointing to them */
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/rws %s -o %s/r.tsm --log %s --budget 1.5s --resume %s/r.tsm.ckpt",
+             dir, common, dir, lg, dir);
+    CHECK_MSG(run_cli(cmd, out, sizeof out) == 1 && strstr(out, "resume_with"), "%s", out);
+    /* resumed from its last checkpoint with them: the choices again, the same model */
+    char a[700], b[700];
+    snprintf(a, sizeof a, "%s/r.tsm", dir);
+    snprintf(b, sizeof b, "%s/r0.tsm", dir);
+    REQUIRE(rename(a, b) == 0);
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/rws %s -o %s/r.tsm --log %s %s --resume %s/r.tsm.ckpt", dir,
+             common, dir, lg, with, dir);
+    CHECK_MSG(run_cli(cmd, out, sizeof out) == 0, "%s", out);
+    if (t_failed_now) return;
+    CHECK_MSG(files_equal(a, b), "--budget 1.5s, resumed with %s: another model", with);
+}
+
 /* a rate that diverges within the budget's timing iterations: the run stops in its own
  * loop saying it diverged, as the run of --iters does, not in the plan of the choices
  * after the loop (infill on the diverged network's non-finite output) */
@@ -2987,6 +3045,7 @@ TEST_MAIN("mdm", {
     RUN(cli_tune_prior);
     RUN(cli_budget_fewer_windows);
     RUN(cli_budget_diverged);
+    RUN(cli_budget_resume_with);
     RUN(cli_budget_overrun_warned);
     RUN(cli_budget_all_windows);
     RUN(cli_tune_prior_by_name);

@@ -64,6 +64,11 @@ typedef struct {
      * iteration, with the parameters the run starts from; returns the seconds it
      * expects that work to take, which the budget keeps for it (< 0: an error set) */
     double (*after)(void *ctx, double share_s, double valid_s);
+    /* optional, with `after`: the model's options that give its work after the loop the
+     * plan `after` made (e.g. "--valid-windows 121"; "" where the options given do), for
+     * a resume, which takes no --budget: the start record names them after the --iters
+     * chosen ("resume_with") */
+    const char *(*after_options)(void *ctx);
     /* optional: the model's training dropout rate (NULL: it has none), in [0, dropout_max],
      * which its step reads. Checkpoints keep it (section DROPOUT, when above 0); a resume
      * takes the checkpoint's (0 where it has none) unless it was given again
@@ -101,8 +106,9 @@ typedef struct {
      * from a few timed ones before the run (then undone) and a validation, and are at
      * most iters, after the time the net's `after` expects to take (given a quarter of
      * the budget, or what iters leave of it where more); the run is then the run of that
-     * --iters, which its start record names. A budget that leaves no time for one
-     * iteration is an error before any */
+     * --iters, which its start record names, with the net's after_options: what a resume
+     * is given ("resume_with"). A budget that leaves no time for one iteration is an
+     * error before any */
     double budget_s;
     long warmup_default;       /* the default warm-up, cut to 5 % of the iterations chosen
                                 * (with TS_TRAIN_DEFAULT_WARMUP) */
@@ -153,8 +159,10 @@ extern const char *const ts_train_keys[];
     "                        at most --iters when given, after the time kept for the\n" \
     "                        model's work after its last iteration (at most a quarter\n" \
     "                        of T, or what --iters leaves of it, where that work can be\n" \
-    "                        made smaller); the log's start record names both; one\n" \
-    "                        that leaves no time for one iteration is refused\n" \
+    "                        made smaller); the log's start record names both, and\n" \
+    "                        in resume_with the options a --resume of the run takes\n" \
+    "                        instead (--iters N; mdm: --valid-windows W where fewer);\n" \
+    "                        one that leaves no time for one iteration is refused\n" \
     "  --valid-every N       validation every N iterations; the best model goes to the\n" \
     "                        output file, a resumable checkpoint to OUTPUT.ckpt\n" \
     "                        (use with --resume)\n" \

@@ -826,6 +826,7 @@ typedef struct {
     float *w;                 /* (B ctx) weights */
     const ts_windows *valid;  /* the choices' windows after the loop */
     size_t tune_n;            /* and how many per position: --valid-windows, or fewer (--budget) */
+    char after_opt[48];       /* the option that makes those fewer, for a resume */
 } train_ctx;
 
 /* hide positions [a, a+len) of hb (1 = hidden) each with probability t, at least one */
@@ -1011,6 +1012,17 @@ static double train_after(void *ctx, double share_s, double valid_s)
     return 2 * valid_s + per * after_evals(L, tn, cn) + setup * AFTER_CALLS;
 }
 
+/* what a resume of a budgeted run is given for train_after's plan: the windows it chose,
+ * where fewer than --valid-windows */
+static const char *train_after_options(void *ctx)
+{
+    train_ctx *c = ctx;
+    c->after_opt[0] = 0;
+    if (c->tune_n < (size_t)c->so->valid_windows)
+        snprintf(c->after_opt, sizeof c->after_opt, "--valid-windows %zu", c->tune_n);
+    return c->after_opt;
+}
+
 static int model_train(ts_model **out, const ts_train_opts *o)
 {
     *out = NULL;
@@ -1074,6 +1086,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     ts_train_net net = {
         .name = "mdm", .ctx = &c, .params = m->params, .grads = m->grads, .n = m->p.total, .config = cfg,
         .step = train_step, .validate = train_validate, .save = train_save, .after = train_after,
+        .after_options = train_after_options,
         .dropout = &so.dropout, .dropout_max = m->c.backbone == BACKBONE_S4 ? DROPOUT_MAX : 0,
         .chance = log2((double)m->c.V),   /* the bound of a uniform guess, bits per event */
     };

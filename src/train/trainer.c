@@ -918,8 +918,9 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     /* a budget sets --iters from a time a resume cannot know again: refused with it,
      * before the log is cut */
     if (c->budget_s > 0 && c->resume && !the_hook)
-        return ts_fail("%s: --budget starts a run; resume it with --iters N, the iterations its start record "
-                       "names", c->resume);
+        return ts_fail("%s: --budget starts a run; resume it with what its start record's \"resume_with\" names "
+                       "(--iters N, the iterations it chose, and any option of the model's work after them)",
+                       c->resume);
     char *ckpt = NULL;
     int ok = 1;
     if (c->out_path) {
@@ -1013,9 +1014,18 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     }
     /* a checkpoint from before runs were named continues as a run of its own */
     if (!st.run) st.run = new_run_id();
-    char budget[96] = "";
-    if (c->budget_s > 0)
-        snprintf(budget, sizeof budget, ",\"budget_s\":%g,\"after_s\":%.1f", c->budget_s, after_s);
+    /* a budget's start record names what its resume is given: the iterations chosen and
+     * the options of the model's work after them as planned */
+    char budget[512] = "";
+    if (c->budget_s > 0) {
+        const char *more = net->after && net->after_options && rank == 0 ? net->after_options(net->ctx) : "";
+        char with[320];
+        snprintf(with, sizeof with, "--iters %ld%s%s", c->iters, more && *more ? " " : "", more ? more : "");
+        char *w = ts_json_escape(with);
+        snprintf(budget, sizeof budget, ",\"budget_s\":%g,\"after_s\":%.1f,\"resume_with\":\"%s\"", c->budget_s,
+                 after_s, w);
+        free(w);
+    }
     /* the average's decay in effect (given, or a resumed checkpoint's): start and resume records name it */
     char ema_json[48] = "";
     if (c->ema > 0) snprintf(ema_json, sizeof ema_json, ",\"ema\":%g", c->ema);
