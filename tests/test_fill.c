@@ -53,7 +53,7 @@ static void le(buf *o, uint64_t v, int nb) { unsigned char t[8]; for (int i = 0;
 static void str(buf *o, const char *s) { put(o, s, strlen(s) + 1); }
 
 enum { EV_SWITCH, EV_READ_E, EV_READ_X, EV_WRITE_E, EV_WRITE_X, EV_POLL_E, EV_POLL_X, EV_IOCTL_E, EV_IOCTL_X, EV_EXIT_OLD,
-       EV_EXECVE_E, EV_EXECVE_X, EV_EXEC };
+       EV_EXECVE_E, EV_EXECVE_X, EV_EXEC, EV_CLONE_X };
 
 /* CPU 0's thread 103, not its process's leader (150), runs execve around the gap fx_lost
  * makes (after CPU 0's first 300 events): 1 its sched_process_exec (from which it is 150)
@@ -101,7 +101,8 @@ static void fx_meta(const char *dir, int old, int bad_ts)
                  "event { name = \"syscall_entry_execve\"; id = 10; stream_id = 0; fields := struct { uint32_t argc; }; };\n"
                  "event { name = \"syscall_exit_execve\"; id = 11; stream_id = 0; fields := struct { int32_t ret; }; };\n"
                  "event { name = \"sched_process_exec\"; id = 12; stream_id = 0; fields := struct { string filename;\n"
-                 "  int32_t tid; int32_t old_tid; }; };\n");
+                 "  int32_t tid; int32_t old_tid; }; };\n"
+                 "event { name = \"syscall_exit_clone\"; id = 13; stream_id = 0; fields := struct { int32_t ret; }; };\n");
     write_text(in(dir, "metadata"), m);
 }
 
@@ -580,8 +581,8 @@ static void exec_score_pairs(void)
 }
 
 /* exits that close no call: one with no call open (its entry before the thread's first
- * switch), one while another call is open (its entry lost); those that close a call, and
- * those of an unknown thread, are not counted */
+ * switch), two while another call is open (their entries lost); those that close a call,
+ * those of an unknown thread and a new thread's return from clone are not counted */
 static void score_stray_exits(void)
 {
     const char *d = scratch_dir();
@@ -591,12 +592,16 @@ static void score_stray_exits(void)
     mkdir(t, 0755);
     static const int seq[][3] = {
         {EV_READ_X, 0, 0},                                  /* no thread known yet */
+        {EV_SWITCH, 1, 200}, {EV_CLONE_X, 0, 0},            /* a new thread: not counted */
         {EV_SWITCH, 1, 100}, {EV_READ_X, 0, 0},             /* stray: none open */
         {EV_WRITE_E, 0, 0}, {EV_READ_X, 0, 0},              /* stray: write open */
         {EV_WRITE_X, 0, 0}, {EV_POLL_E, 0, 0},
+        {EV_CLONE_X, 0, 0},                                 /* stray: poll open */
     };
     size_t n = sizeof seq / sizeof *seq;
+    fx_exec = 1;
     fx_meta(t, 0, 0);
+    fx_exec = 0;
     buf b = {0};
     for (size_t i = 0; i < n; i++) fx_event(&b, 0, seq[i][0], 1000 + 100 * i, seq[i][1], seq[i][2], (int)i);
     FILE *f = fopen(in(t, "chan_0"), "wb");
@@ -606,9 +611,11 @@ static void score_stray_exits(void)
     free(b.b);
     ts_sc_analysis a;
     REQUIRE(ts_sc_analyse(t, 0, &a) == 0);
-    CHECK_MSG(a.exits == 3 && a.stray_exits == 2 && a.unmatched == 1, "%llu exits, %llu stray, %llu entries without exit",
+    CHECK_MSG(a.exits == 4 && a.stray_exits == 3 && a.unmatched == 1, "%llu exits, %llu stray, %llu entries without exit",
               (unsigned long long)a.exits, (unsigned long long)a.stray_exits, (unsigned long long)a.unmatched);
-    CHECK(fabs(ts_sc_stray_exit_share(&a) - 2.0 / 3.0) < 1e-12);
+    CHECK(fabs(ts_sc_stray_exit_share(&a) - 3.0 / 4.0) < 1e-12);
+    CHECK(ts_sc_child_returns("clone3") && ts_sc_child_returns("vfork") && !ts_sc_child_returns("read") &&
+          !ts_sc_child_returns(NULL));
     ts_sc_analysis_free(&a);
     ts_sc_analysis none = {0};
     CHECK(ts_sc_stray_exit_share(&none) == 0);

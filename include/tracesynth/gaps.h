@@ -296,7 +296,8 @@ size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
  * of the same thread came first, another thread of its process exec'd and took its tid, or
  * the trace ended), among the entries of calls that return (all but exit and exit_group)
  * made by a known thread; and exits of a known thread that close no call (none open, or
- * another one: its entry was lost, or the call began before the thread's first switch) */
+ * another one: its entry was lost, or the call began before the thread's first switch),
+ * but for a new thread's return from the call that made it (ts_sc_child_returns) */
 typedef struct {
     int64_t *tid;
     int64_t *entries;
@@ -317,6 +318,9 @@ double ts_sc_count_error(const ts_sc_analysis *truth, const ts_sc_analysis *a);
 double ts_sc_unmatched_share(const ts_sc_analysis *a);
 /* stray exits / exits of known threads (0 without any); a NULL a: NaN + error */
 double ts_sc_stray_exit_share(const ts_sc_analysis *a);
+/* 1 when an exit of call may be a new thread's first event, which returns from the call that
+ * made it and was never entered (clone, clone3, fork, vfork), else 0 */
+int    ts_sc_child_returns(const char *call);
 
 #ifdef __cplusplus
 }

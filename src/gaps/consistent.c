@@ -55,10 +55,10 @@ ts_ev_kind ts_gap_classify(const char *name, const char **call)
 
 static int returns(const char *call) { return strcmp(call, "exit") && strcmp(call, "exit_group"); }
 
-/* a new thread's first event: it returns from the call that made it, never entered */
-static int child_returns(const char *call)
+int ts_sc_child_returns(const char *call)
 {
-    return !strcmp(call, "clone") || !strcmp(call, "clone3") || !strcmp(call, "fork") || !strcmp(call, "vfork");
+    return call && (!strcmp(call, "clone") || !strcmp(call, "clone3") || !strcmp(call, "fork") ||
+                    !strcmp(call, "vfork"));
 }
 
 #define PEN_UNMATCHED 10.0   /* an entry while inside a call, or an exit that closes no open call: unpaired */
@@ -146,7 +146,7 @@ static const char *pair_block(const ts_gap_side *s, const char **names, const si
                     if (p && (cs[i].c == 0 || cs[i].c == p)) q = 0;   /* 0: exit_syscall closes any */
                     /* no call open, or another one: it closes nothing (a new thread's
                      * return from clone has no entry) */
-                    else if (p || !cs[i].c || !child_returns(t.c[cs[i].c])) c += PEN_UNMATCHED;
+                    else if (p || !cs[i].c || !ts_sc_child_returns(t.c[cs[i].c])) c += PEN_UNMATCHED;
                 }
                 if (c < nx[q]) {
                     nx[q] = c;

@@ -77,7 +77,7 @@ static int sc_event(void *u, const ts_rw_event *e)
             s->returning++;
             t->pending = ts_strdup(e->call);
         }
-    } else if (e->tid >= 0) {
+    } else if (e->tid >= 0 && (t->pending || !ts_sc_child_returns(e->call))) {
         s->exits++;
         if (t->pending && (!*e->call || !strcmp(e->call, t->pending))) {
             free((char *)t->pending);
