@@ -1260,6 +1260,38 @@ static void chain_progress_one_bar(void)
     toy_free(&t);
 }
 
+static void score_bound_progress(void *ctx)
+{
+    score_job *j = ctx;
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.progress = j->rc;   /* in: whether to show it */
+    double b;
+    j->rc = ts_model_bits(j->m, j->x, NULL, &ro, &b, NULL);
+}
+
+/* score's default bound has a progress bar counting windows, as the chain's has (in a
+ * log: one line when done), and none under --no-progress */
+static void bound_progress_counts_windows(void)
+{
+    toy t;
+    ts_model *m = toy_model(&t, "2");
+    REQUIRE(m);
+    char out[4096];
+    char want[64];
+    snprintf(want, sizeof want, "score [########################] %zu/%zu ", t.split.test.n, t.split.test.n);
+    score_job j = {m, &t.split.test, 1};
+    capture_stderr(score_bound_progress, &j, out, sizeof out);
+    int lines = 0;
+    for (const char *c = out; *c; c++) lines += *c == '\n';
+    CHECK_MSG(j.rc == 0 && lines == 1 && !strncmp(out, want, strlen(want)), "the bound's progress: '%s'", out);
+    score_job q = {m, &t.split.test, 0};
+    capture_stderr(score_bound_progress, &q, out, sizeof out);
+    CHECK_MSG(q.rc == 0 && out[0] == 0, "the bound without progress printed '%s'", out);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 typedef struct { ts_model *m; const ts_windows *x; const uint8_t *mask; int rc; } impute_job;
 
 static void impute_progress(void *ctx)
@@ -3055,6 +3087,7 @@ TEST_MAIN("mdm", {
     RUN(chain_batch_invariant);
     RUN(transformer_fill_batch_invariant);
     RUN(chain_progress_one_bar);
+    RUN(bound_progress_counts_windows);
     RUN(impute_progress_counts_windows);
     RUN(chain_edges);
     RUN(select_by_likelihood);

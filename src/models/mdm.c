@@ -1352,9 +1352,10 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
  * masking levels t_j = (j + u) / levels (u and the hidden positions from a fixed seed,
  * so the figure is reproducible), (1/t) sum_hidden -log2 p(x_i | unmasked) / L, averaged.
  * The network alone, on the whole window. An upper bound on -log2 p(window) / L in
- * expectation over t; the estimate has the variance of levels x n samples. */
+ * expectation over t; the estimate has the variance of levels x n samples. progress:
+ * a bar counting the windows done. */
 #define MDM_BITS_LEVELS 8
-int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double *bits)
+int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, int progress, double *bits)
 {
     const int V = m->c.V;
     if (n == 0 || L == 0) return ts_fail("mdm: score: no windows");
@@ -1370,6 +1371,9 @@ int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double *bits)
     ts_rng_seed(&r, 0x6d646d2d62697473ull);
     double sum = 0;
     int rc = 0;
+    ts_progress prog;
+    ts_progress_start(&prog, "score", (long)n);
+    prog.enabled = progress;
     for (size_t s = 0; s < rows; s += (size_t)B) {
         int nb = (int)(rows - s < (size_t)B ? rows - s : (size_t)B);
         for (int b = 0; b < B; b++) {
@@ -1400,7 +1404,9 @@ int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double *bits)
                 }
         if (rc != 0) break;
         sum += xent(pl.logits, tgt, w, (size_t)B * L, V, NULL, 0);
+        ts_progress_update(&prog, (long)((s + (size_t)nb) / MDM_BITS_LEVELS), NULL);
     }
+    ts_progress_end(&prog);
     if (rc == 0) *bits = sum / ((double)rows * (double)L) / log(2.0);
     plan_free(&pl);
     free(tgt);

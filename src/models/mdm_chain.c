@@ -432,7 +432,7 @@ int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, const ts_ru
     if (o && o->steps) return ts_opt_fail("mdm", "steps", "score does not take it");
     if (!lk || !strcmp(lk, "bound")) {
         if (mix) return ts_opt_fail("mdm", "ngram-mix", "goes with --likelihood chain");
-        return bound_bits(m, x, n, L, bits);
+        return bound_bits(m, x, n, L, o && o->progress, bits);
     }
     if (strcmp(lk, "chain")) return ts_opt_fail("mdm", "likelihood", "'%s': expected bound or chain", lk);
     if (n == 0 || L == 0) return ts_fail("mdm: score: no windows");

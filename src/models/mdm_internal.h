@@ -347,6 +347,6 @@ int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, const ts_ru
 #define bound_bits ts__mdm_bound_bits
 void ens_drop_from(mdm_model *m, int n0);
 int refuse_keys(const ts_run_opts *o, const char *what, const char *const *not);
-int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, double *bits);
+int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, int progress, double *bits);
 
 #endif
