@@ -210,6 +210,7 @@ static void generate_text_and_dataset(void)
              at("synth.txt"), at("ds"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_NEAR(json_get(out, "downstream_order"), 2, 0);
+    CHECK_MSG(strstr(out, "\"downstream_order\": 2, "), "the order, an integer, is written as one: %s", out);
     CHECK(json_get(out, "downstream_accuracy") >= 0 && json_get(out, "downstream_accuracy") <= 100);
     CHECK(json_get(out, "downstream_train_bits") > 0);
     CHECK_NEAR(json_get(out, "memorized"), 0.5, 1e-6);   /* the rest unchanged */
