@@ -31,4 +31,42 @@ static inline void mc_cycle_trace(size_t n, int with_cpu, ts_mc *m)
     }
 }
 
+/* m's events named (read, write, openat, close), then, with another, the checkpoint of a
+ * run of `model` on them refused; its own events taken. Returns the failures */
+#include <stdio.h>
+#include <stdlib.h>
+#include "tracesynth/mc_model.h"
+static inline int mc_resume_other_events(const char *model, ts_mc *d, ts_mc_train_opts *o, const char *ckpt)
+{
+    static const char *const names[4] = {"read", "write", "openat", "close"};
+    d->events.vocab.n = 4;
+    d->events.vocab.names = ts_malloc(4 * sizeof(char *));
+    d->events.vocab.counts = ts_calloc(4, sizeof(int64_t));
+    for (int i = 0; i < 4; i++) d->events.vocab.names[i] = ts_strdup(names[i]);
+    int bad = 0;
+    ts_mc_model *m = NULL;
+    o->resume = NULL;
+    if (ts_mc_model_train(model, o, &m) != 0) return fprintf(stderr, "  %s: %s\n", model, ts_error()), 1;
+    ts_mc_model_free(m);
+    free(d->events.vocab.names[3]);
+    d->events.vocab.names[3] = ts_strdup("brk");
+    o->resume = ckpt;
+    m = NULL;
+    if (ts_mc_model_train(model, o, &m) == 0) {
+        fprintf(stderr, "  %s: a checkpoint of other events resumed\n", model);
+        ts_mc_model_free(m);
+        bad++;
+    } else if (!strstr(ts_error(), ckpt) || !strstr(ts_error(), "'close' there, 'brk'")) {
+        fprintf(stderr, "  %s: %s\n", model, ts_error());
+        bad++;
+    }
+    free(d->events.vocab.names[3]);
+    d->events.vocab.names[3] = ts_strdup("close");
+    m = NULL;
+    if (ts_mc_model_train(model, o, &m) != 0) fprintf(stderr, "  %s: %s\n", model, ts_error()), bad++;
+    else ts_mc_model_free(m);
+    o->resume = NULL;
+    return bad;
+}
+
 #endif

@@ -314,6 +314,31 @@ static void bad_files(void)
     ts_mc_model_free(x);
 }
 
+/* a checkpoint of other events is refused at a resume */
+static void resume_other_events(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], ck[600];
+    snprintf(out, sizeof out, "%s/r.tsm", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    ts_mc d;
+    mc_cycle_trace(400, 0, &d);
+    const char *keys[] = {"layers", "channels", "state", "iters", "valid-every", "batch", "T", "valid-n"};
+    const char *vals[] = {"1", "8", "4", "2", "2", "4", "20", "4"};
+    ts_mc_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.data = &d;
+    o.n_train = d.n * 7 / 10;
+    o.n_valid = d.n / 10;
+    o.len = 16;
+    o.seed = 1;
+    o.out_path = out;
+    o.kv = (ts_kv){8, keys, vals};
+    CHECK(mc_resume_other_events("ddpm-mc", &d, &o, ck) == 0);
+    ts_mc_free(&d);
+}
+
 /* ---- the command line: a trace without a CPU channel (as strace's) ---- */
 
 static void cli(void)
@@ -403,5 +428,6 @@ TEST_MAIN("ddpm_mc", {
     RUN(multichannel_gradient);
     RUN(learns_generates_keeps_prefix);
     RUN(bad_files);
+    RUN(resume_other_events);
     RUN(cli);
 })

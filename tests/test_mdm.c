@@ -764,6 +764,32 @@ static void resume_is_exact(void)
     /* an sssd-s4 checkpoint is not an mdm one */
     o.resume = a;
     CHECK(ts_model_train("mdm", &o, &m) == -1 && strstr(ts_error(), "checkpoint"));
+    /* a checkpoint of other events (as many, one named otherwise) is refused; its own taken */
+    char *na[5] = {"read", "write", "openat", "close", "mmap"}, *nb[5] = {"read", "write", "openat", "close", "brk"};
+    ts_vocab va = {.n = 5, .names = na, .unk = -1}, vb = {.n = 5, .names = nb, .unk = -1};
+    char np[600], nck[700];
+    snprintf(np, sizeof np, "%s/named.tsm", dir);
+    snprintf(nck, sizeof nck, "%s.ckpt", np);
+    tiny_kv(&kv, "4");
+    kv_add(&kv, "valid-every", "4");
+    o = toy_opts(&t, &kv);
+    o.vocab = &va;
+    o.out_path = np;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    ts_model_free(m);
+    m = NULL;
+    tiny_kv(&kv, "8");
+    kv_add(&kv, "valid-every", "4");
+    o = toy_opts(&t, &kv);
+    o.vocab = &vb;
+    o.resume = nck;
+    CHECK(ts_model_train("mdm", &o, &m) == -1);
+    CHECK_MSG(strstr(ts_error(), nck) && strstr(ts_error(), "event vocabulary") && strstr(ts_error(), "'mmap' there, 'brk'"),
+              "%s", ts_error());
+    o.vocab = &va;
+    CHECK_MSG(ts_model_train("mdm", &o, &m) == 0, "%s", ts_error());
+    ts_model_free(m);
+    m = NULL;
     toy_free(&t);
 }
 

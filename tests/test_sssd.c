@@ -559,6 +559,47 @@ static void resume_is_exact(void)
     o.resume = a;
     CHECK(ts_model_train("sssd-s4", &o, &m) == -1 && strstr(ts_error(), "checkpoint"));
 
+    /* a checkpoint of other events is refused: another count of IDs, then another name
+     * for one; one without the section (made before it) is taken */
+    tiny_kv(&kv, "12");
+    kv_add(&kv, "valid-every", "4");
+    o = toy_opts(&t, &kv);
+    o.n_ids = 6;
+    o.resume = bck;
+    CHECK(ts_model_train("sssd-s4", &o, &m) == -1);
+    CHECK_MSG(strstr(ts_error(), bck) && strstr(ts_error(), "event vocabulary") && strstr(ts_error(), "6"), "%s",
+              ts_error());
+    char *na[5] = {"read", "write", "openat", "close", "mmap"}, *nb[5] = {"read", "write", "openat", "close", "brk"};
+    ts_vocab va = {.n = 5, .names = na, .unk = -1}, vb = {.n = 5, .names = nb, .unk = -1};
+    char cck[600];
+    snprintf(cck, sizeof cck, "%s/named.tsm.ckpt", dir);
+    tiny_kv(&kv, "4");
+    kv_add(&kv, "valid-every", "4");
+    o = toy_opts(&t, &kv);
+    o.vocab = &va;
+    char cpath[600];
+    snprintf(cpath, sizeof cpath, "%s/named.tsm", dir);
+    o.out_path = cpath;
+    REQUIRE(ts_model_train("sssd-s4", &o, &m) == 0);
+    ts_model_free(m);
+    tiny_kv(&kv, "8");
+    kv_add(&kv, "valid-every", "4");
+    o = toy_opts(&t, &kv);
+    o.vocab = &vb;
+    o.resume = cck;
+    CHECK(ts_model_train("sssd-s4", &o, &m) == -1);
+    CHECK_MSG(strstr(ts_error(), cck) && strstr(ts_error(), "'mmap' there, 'brk'"), "%s", ts_error());
+    o.vocab = &va;   /* its own events: resumed */
+    CHECK_MSG(ts_model_train("sssd-s4", &o, &m) == 0, "%s", ts_error());
+    ts_model_free(m);
+    m = NULL;
+    REQUIRE(rewrite_chunk(cck, cck, "EVENTS", NULL) == 0);   /* a checkpoint from before the section */
+    o.vocab = &vb;
+    o.out_path = NULL;
+    CHECK_MSG(ts_model_train("sssd-s4", &o, &m) == 0, "%s", ts_error());
+    ts_model_free(m);
+    m = NULL;
+
     /* truncated and corrupted files: clean errors naming the file */
     FILE *f = fopen(bck, "rb");
     REQUIRE(f);

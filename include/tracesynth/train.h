@@ -9,7 +9,7 @@
  *  - optionally (--ema D) an exponential moving average of the parameters, which
  *    is what is validated, kept and saved (the training goes on from the live ones);
  *  - a resumable checkpoint OUT.ckpt at every validation (PARAMS, BEST, ADAM_M,
- *    ADAM_V, STATE, LOGACC, RUN, OPTIM: the rate, schedule, warm-up, weight decay and
+ *    ADAM_V, STATE, LOGACC, RUN, EVENTS: the IDs' count and names, OPTIM: the rate, schedule, warm-up, weight decay and
  *    clip, and EMA_DECAY and DROPOUT where the run has them, which a resume takes
  *    unless given again; and the network's CONFIG so that a resume with another
  *    architecture is refused); a resumed run gives the same bits as an uninterrupted one;
@@ -81,6 +81,12 @@ typedef struct {
      * log2 of its categories, in bits); 0: none. A run whose best validation loss is no
      * lower gets ts_train_note's note */
     double chance;
+    /* optional: what the IDs the network reads mean: their count (0: not said) and names
+     * (vocab NULL or empty: unnamed). Checkpoints keep them (section EVENTS); a resume from
+     * a checkpoint of other events (another count, or another name for an ID) is refused.
+     * A checkpoint without the section (before it) is taken as it is */
+    int32_t n_events;
+    const ts_vocab *vocab;
 } ts_train_net;
 
 typedef struct {

@@ -417,7 +417,7 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
         .name = "ddpm-mc", .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = m->net.p.total,
         .config = cfg, .step = train_step, .mask_grads = train_mask_grads, .validate = train_validate,
         .chance = 1,   /* the noise's mean square, predicting none */
-        .save = train_save,
+        .save = train_save, .n_events = ts_mc_card(o->data, TS_CH_EVENT), .vocab = &o->data->events.vocab,
     };
     ts_train_cfg tc = so.tc;
     ts_mc_train_cfg(&tc, o, start);

@@ -1089,6 +1089,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
         .after_options = train_after_options,
         .dropout = &so.dropout, .dropout_max = m->c.backbone == BACKBONE_S4 ? DROPOUT_MAX : 0,
         .chance = log2((double)m->c.V),   /* the bound of a uniform guess, bits per event */
+        .n_events = o->n_ids, .vocab = o->vocab,
     };
     ts_train_cfg tc = so.tc;
     tc.seed = o->seed;

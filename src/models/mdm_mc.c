@@ -507,6 +507,7 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     ts_train_net net = {
         .name = "mdm-mc", .ctx = &c, .params = m->net->params, .grads = m->net->grads, .n = m->net->p.total,
         .config = cfg, .step = train_step, .validate = train_validate, .save = train_save,
+        .n_events = ts_mc_card(o->data, TS_CH_EVENT), .vocab = &o->data->events.vocab,
     };
     ts_train_cfg tc = so.tc;
     ts_mc_train_cfg(&tc, o, start);

@@ -452,7 +452,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
         .name = "sssd-s4", .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = np,
         .config = cfg, .step = train_step, .step_part = train_step_part, .mask_grads = train_mask_grads, .validate = train_validate,
         .chance = 1,   /* the noise's mean square, predicting none */
-        .save = train_save,
+        .save = train_save, .n_events = o->n_ids, .vocab = o->vocab,
     };
     ts_train_cfg tc = so.tc;
     tc.seed = o->seed;

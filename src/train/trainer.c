@@ -233,6 +233,62 @@ static int get_double(const ts_reader *r, const char *tag, double *v)
     return 0;
 }
 
+/* section EVENTS: the IDs' count on the first line, then their names one a line (none
+ * where unnamed); NULL where the net does not say */
+static char *events_text(const ts_train_net *net)
+{
+    if (net->n_events <= 0) return NULL;
+    int named = net->vocab && net->vocab->n > 0;
+    size_t n = 16;
+    for (int i = 0; named && i < net->vocab->n; i++) n += strlen(net->vocab->names[i]) + 1;
+    char *t = ts_malloc(n), *p = t;
+    p += sprintf(p, "%d\n", (int)net->n_events);
+    for (int i = 0; named && i < net->vocab->n; i++) p += sprintf(p, "%s\n", net->vocab->names[i]);
+    return t;
+}
+
+/* the checkpoint's section EVENTS (text, size bytes) against the net's: 0 when they are the
+ * same, else -1 with an error naming the checkpoint and the first difference */
+static int events_check(const char *path, const ts_train_net *net, const char *text, size_t size)
+{
+    char *mine = events_text(net);
+    if (!mine || (strlen(mine) == size && !memcmp(mine, text, size))) {
+        free(mine);
+        return 0;
+    }
+    free(mine);
+    char *t = ts_malloc(size + 1);
+    memcpy(t, text, size);
+    t[size] = 0;
+    char *line = strchr(t, '\n');
+    long count = strtol(t, NULL, 10);
+    int named = net->vocab && net->vocab->n > 0;
+    if (!line || count < 1) ts_fail("%s: section 'EVENTS' is corrupt", path);
+    else if (count != net->n_events)
+        ts_fail("%s: checkpoint of another event vocabulary (%ld event IDs; the dataset has %d): resume only on the "
+                "dataset it was trained on", path, count, (int)net->n_events);
+    else if (!line[1] || !named)
+        ts_fail("%s: checkpoint of another event vocabulary (its events are %s; the dataset's are %s): resume only on "
+                "the dataset it was trained on", path, line[1] ? "named" : "unnamed", named ? "named" : "unnamed");
+    else {
+        int i = 0;
+        char *s = line + 1;
+        for (; i < net->vocab->n && *s; i++) {
+            char *e = strchr(s, '\n');
+            if (e) *e = 0;
+            if (strcmp(s, net->vocab->names[i])) break;
+            s = e ? e + 1 : s + strlen(s);
+        }
+        if (i < net->vocab->n && *s)
+            ts_fail("%s: checkpoint of another event vocabulary (ID %d is '%s' there, '%s' in the dataset): resume "
+                    "only on the dataset it was trained on", path, i, s, net->vocab->names[i]);
+        else ts_fail("%s: checkpoint of another event vocabulary (ID %d: %s there, %s in the dataset)", path, i,
+                     *s ? "named" : "unnamed", i < net->vocab->n ? "named" : "unnamed");
+    }
+    free(t);
+    return -1;
+}
+
 /* PARAMS, BEST, ADAM_M, ADAM_V (and EMA) as little-endian floats */
 static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_cfg *c, const ts_adam *a,
                       const float *best, const float *ema, const train_state *st)
@@ -243,6 +299,9 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_
     ckpt_tag(net, tag, sizeof tag);
     ts_writer_text(&w, "MODEL", tag);
     ts_writer_text(&w, "CONFIG", net->config);
+    char *ev = events_text(net);
+    if (ev) ts_writer_text(&w, "EVENTS", ev);
+    free(ev);
     ts_writer_f32(&w, "PARAMS", net->params, net->n);
     ts_writer_f32(&w, "BEST", best, net->n);
     ts_writer_f32(&w, "ADAM_M", a->m, net->n);
@@ -307,6 +366,8 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         ts_fail("%s: checkpoint of a different model (%s; the options give %s)", path, have, want);
         goto done;
     }
+    c = ts_reader_get(&r, "EVENTS");   /* checkpoints before it have none */
+    if (c && events_check(path, net, (const char *)c->data, c->size)) goto done;
     unsigned char sb[STATE_BYTES];
     if (ts_reader_f32(&r, "PARAMS", net->params, net->n) || ts_reader_f32(&r, "BEST", best, net->n) ||
         ts_reader_f32(&r, "ADAM_M", a->m, net->n) || ts_reader_f32(&r, "ADAM_V", a->v, net->n) ||
