@@ -2911,6 +2911,36 @@ static void ftrace_per_cpu_overwritten(void)
     ts_ctf_trace_free(&t);
 }
 
+/* ingest over a dataset that holds a split of it (split ds -o ds/split): a new stream
+ * leaves that split describing the old one, which ingest says, naming it; the folder is
+ * the user's and stays. The same stream again says nothing */
+static void reingest_warns_of_split(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    FILE *f = fopen(in(d, "a.txt"), "w");
+    REQUIRE(f);
+    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
+    fclose(f);
+    REQUIRE((f = fopen(in(d, "b.txt"), "w")) != NULL);
+    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
+    fclose(f);
+    char cmd[1600], err[1024];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 20 --windows 20 -o %s/ds/split", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);   /* the same stream */
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    CHECK_MSG(!strstr(err, "warning"), "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/ds", d, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    char want[700];
+    snprintf(want, sizeof want, "warning: %s/ds/split: a split of the stream this ingest replaced", d);
+    CHECK_MSG(strstr(err, want) && strstr(err, "split ") && !strchr(err, '\n'), "%s", err);
+    CHECK(ts_file_exists(in(d, "ds/split/testing")));
+}
+
 static void ftrace_cli(void)
 {
     const char *d = scratch_dir();
@@ -3257,4 +3287,5 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_real_trace);
     RUN(ftrace_per_cpu_overwritten);
     RUN(ftrace_cli);
+    RUN(reingest_warns_of_split);
 })

@@ -1,6 +1,7 @@
 /* tracesynth ingest: a trace (strace log, ID stream, .npy, LTTng CTF, ftrace text) -> dataset directory. */
 #include "cli.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -250,6 +251,52 @@ static int same_input(const char **inputs, int n, int *a, int *b)
     return 0;
 }
 
+/* what a dataset's events are: the CRC of DIR/stream.txt and DIR/vocab.tsv with their
+ * sizes (a file missing counts as empty); 0 when DIR has no stream.txt */
+static uint64_t events_crc(const char *dir)
+{
+    uint64_t h = 0;
+    const char *names[2] = {"stream.txt", "vocab.tsv"};
+    for (int k = 0; k < 2; k++) {
+        char *p = ts_path_join(dir, names[k]);
+        FILE *f = fopen(p, "rb");
+        free(p);
+        if (!f && k == 0) return 0;
+        uint32_t crc = 0;
+        uint64_t size = 0;
+        unsigned char buf[65536];
+        size_t got;
+        while (f && (got = fread(buf, 1, sizeof buf, f)) > 0) {
+            crc = ts_crc32(crc, buf, got);
+            size += got;
+        }
+        if (f) fclose(f);
+        h = h * 0x100000001b3ull ^ ((uint64_t)crc << 32 ^ size);
+    }
+    return h ? h : 1;
+}
+
+/* after DIR's events changed: a split of them inside DIR (a folder holding split.txt, as
+ * split DIR -o DIR/split makes) still holds windows of the old ones, which eval and
+ * impute would read as these; said, not removed (the folder is the user's) */
+static void warn_old_splits(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        char *sub = ts_path_join(dir, e->d_name), *txt = ts_path_join(sub, "split.txt");
+        if (ts_file_exists(txt))
+            cli_say(stderr, "tracesynth: warning: %s: a split of the stream this ingest replaced (its windows are "
+                    "the old events'); make it again: tracesynth split %s -o %s, with its options (%s names them)\n",
+                    sub, dir, sub, txt);
+        free(txt);
+        free(sub);
+    }
+    closedir(d);
+}
+
 int cmd_ingest(int argc, char **argv)
 {
     static const char *const froms[] = {"ids", "npy", "strace", "ctf", "ftrace", "perf", NULL};
@@ -456,7 +503,9 @@ int cmd_ingest(int argc, char **argv)
         m.ch[TS_CH_EVENT] = ds->stream.ids;
         /* DIR/arch (the table that names the events, read by eval) in the dataset's set:
          * written or removed with it */
+        uint64_t before = events_crc(out);
         rc = ts_mc_save_arch(out, &m, ds->vocab.n > 0 && arch != TS_ARCH_UNKNOWN ? ts_arch_name(arch) : NULL);
+        if (rc == 0 && before && events_crc(out) != before) warn_old_splits(out);
     }
     if (rc == 0) {
         printf("%zu event%s", ds->stream.n, ts_plural(ds->stream.n));
