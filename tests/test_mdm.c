@@ -1357,6 +1357,43 @@ static void impute_progress_counts_windows(void)
     toy_free(&t);
 }
 
+static void impute_select_progress(void *ctx)
+{
+    impute_job *j = ctx;
+    const char *keys[] = {"samples", "temperature", "select"}, *vals[] = {"2", "1", "likelihood"};
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.kv = (ts_kv){3, keys, vals};
+    ro.steps = 2;
+    ro.progress = 1;
+    ts_windows out = {0};
+    j->rc = ts_model_impute(j->m, j->x, j->mask, &ro, &out);
+    ts_windows_free(&out);
+}
+
+/* --select likelihood: one bar over the decodings and their ranking, counting windows
+ * (each sample's) as the other modes do, not parts of the work */
+static void impute_select_progress_counts_windows(void)
+{
+    toy t;
+    ts_model *m = toy_model(&t, "2");
+    REQUIRE(m);
+    const ts_windows *w = &t.split.test;
+    uint8_t *mask = ts_malloc(w->n * w->len);
+    ts_mask_fill(mask, w->n, w->len, 5, TS_MASK_CENTER, 0);
+    impute_job j = {m, w, mask, -1};
+    char out[4096], want[80];
+    snprintf(want, sizeof want, "impute [########################] %zu/%zu ", 2 * w->n, 2 * w->n);
+    capture_stderr(impute_select_progress, &j, out, sizeof out);
+    int lines = 0;
+    for (const char *c = out; *c; c++) lines += *c == '\n';
+    CHECK_MSG(j.rc == 0 && lines == 1 && !strncmp(out, want, strlen(want)), "--select likelihood's progress (rc %d %s): %s",
+              j.rc, j.rc ? ts_error() : "", out);
+    free(mask);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
 static void chain_edges(void)
 {
     toy t;
@@ -3115,6 +3152,7 @@ TEST_MAIN("mdm", {
     RUN(chain_progress_one_bar);
     RUN(bound_progress_counts_windows);
     RUN(impute_progress_counts_windows);
+    RUN(impute_select_progress_counts_windows);
     RUN(chain_edges);
     RUN(select_by_likelihood);
     RUN(tune_prior_short_windows);

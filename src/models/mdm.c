@@ -1210,13 +1210,15 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
             return -1;
     }
     int32_t *votes = samples > 1 ? ts_malloc((size_t)samples * n * L * sizeof *votes) : NULL;
-    /* with a ranking of the decodings, one bar over both: ranking reads each decoding
-     * event by event from its first hidden one (many-threads, k = 10: about 5 times
-     * the decoding's time) */
+    /* with a ranking of the decodings, one bar over both, counting windows (each
+     * sample's) as without it: ranking reads each decoding event by event from its first
+     * hidden one (many-threads, k = 10: about 5 times the decoding's time), so the
+     * decodings fill a sixth of the bar and the ranking the rest */
     const int ranked = votes && sel;
+    const long windows = samples * (long)n, decoding = windows / 6 > 0 ? windows / 6 : 1;
     if (ranked) {
-        ts_progress_span_begin(label, 6, progress);
-        ts_progress_span_part(1);
+        ts_progress_span_begin(label, windows, progress);
+        ts_progress_span_part(decoding);
     }
     ts_progress prog;
     ts_progress_start(&prog, label, samples * (long)n);   /* windows, each sample's */
@@ -1232,7 +1234,7 @@ static int fill_all(mdm_model *m, const int32_t *x, const uint8_t *hid, size_t n
     }
     io->seed = seed;
     ts_progress_end(&prog);
-    if (ranked) ts_progress_span_part(5);
+    if (ranked) ts_progress_span_part(windows - decoding);
     if (votes && rc == 0 && sel)
         rc = chain_select(m, votes, samples, hid, n, L, sel->kind, sel->a, sel->batch, progress, out);
     else if (votes && rc == 0)
