@@ -196,6 +196,7 @@ static void generate_text_and_dataset(void)
     CHECK_NEAR(json_get(out, "memorized"), 0.5, 1e-6);
     CHECK_NEAR(json_get(out, "lcs_mean"), 1.75, 1e-6);
     CHECK_NEAR(json_get(out, "lcs_max"), 3, 1e-6);
+    CHECK_MSG(strstr(out, "\"lcs_max\": 3, "), "the longest run, a count of events, is written as an integer: %s", out);
     CHECK_NEAR(json_get(out, "coverage_real"), 1, 1e-6);          /* 1..6 all in synthetic */
     CHECK_NEAR(json_get(out, "coverage_synth"), 6.0 / 7, 1e-6);   /* 9 is not real */
     CHECK_NEAR(json_get(out, "synthetic_windows"), 4, 0);

@@ -561,6 +561,16 @@ static void cli(void)
     if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
     CHECK_MSG(strstr(buf, "\"validity\": {\"d_trans\": 0.000000, \"d_time\": 0.000000, \"d_cpu\": null, \"d_attr\": 0.000000}")
               && strstr(buf, "\"js\": {\"event\": ") && strstr(buf, "\"cpu\": null"), "%s", buf);
+    /* the table: no line ends in blanks (those of the real trace under the constraints did) */
+    snprintf(full, sizeof full, "%s eval --real %s/ds --synthetic %s/rep --constraints %s/c.tsc > %s/ev.txt",
+             bin ? bin : "build/tracesynth", dir, dir, dir, dir);
+    REQUIRE(system(full) == 0);
+    char txt[600];
+    snprintf(txt, sizeof txt, "%s/ev.txt", dir);
+    f = fopen(txt, "r");
+    buf[0] = 0;
+    if (f) { size_t got = fread(buf, 1, sizeof buf - 1, f); buf[got] = 0; fclose(f); }
+    CHECK_MSG(strstr(buf, "(the real trace under the same constraints:)\n  D_trans") && !strstr(buf, " \n"), "%s", buf);
     /* the real trace's test part: its last 20 % */
     snprintf(full, sizeof full, "%s eval --real %s/ds --real-part test --synthetic %s/rep --json > %s/ev.json",
              bin ? bin : "build/tracesynth", dir, dir, dir);

@@ -448,7 +448,8 @@ static int eval_generate(const eval_args *a)
         json_num("lcs_mean", t, g.lcs_mean, 0);
         json_num("lcs_median", t, g.lcs_median, 0);
         json_num("lcs_p90", t, g.lcs_p90, 0);
-        json_num("lcs_max", t, g.lcs_max, 0);
+        if (t) printf("\"lcs_max\": %.0f, ", g.lcs_max);   /* a count of events: an integer */
+        else json_num("lcs_max", 0, 0, 0);
         if (d) printf("\"downstream_order\": %d, ", ds.order);   /* an integer, as given */
         else json_num("downstream_order", 0, 0, 0);
         json_num("downstream_accuracy", d, ds.accuracy, 0);

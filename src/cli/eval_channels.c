@@ -31,7 +31,7 @@ static void numk(const char *key, const char *jkey, double v, int json, int *fir
         else printf("%.6f", v);
         *first = 0;
     } else if (v >= 0 && isfinite(v)) {
-        printf("  %-16s %9.4f   %s\n", key, v, what);
+        printf("  %-16s %9.4f%s%s\n", key, v, *what ? "   " : "", what);   /* no blanks ending a line */
     }
 }
 
