@@ -240,6 +240,8 @@ static void nan_stops(void)
     c.out_path = a;
     CHECK(ts_train_run(&n, &c) == -1);
     CHECK_MSG(strstr(ts_error(), "diverged at iteration 15") && strstr(ts_error(), "intact"), "%s", ts_error());
+    /* its .ckpt holds the best weights: a resume with a lower rate is the way on */
+    CHECK_MSG(!strstr(ts_error(), "from the start") && strstr(ts_error(), "--lr below"), "%s", ts_error());
     CHECK(q.steps == 15);
     /* resumed into another model file that diverges before it is first written: that file
      * is not the best validated model; the checkpoint resumed from is */
@@ -322,6 +324,11 @@ static void astray_noted(void)
     CHECK_MSG(strstr(ts_error(), "diverged at iteration 35") && strstr(ts_error(), "the best validated model") &&
               strstr(ts_error(), a) && strstr(ts_error(), "(iteration 20, validation loss ") &&
               strstr(ts_error(), ".ckpt (iteration 30)") && !strstr(ts_error(), "last good"), "%s", ts_error());
+    /* and the .ckpt's weights, which validated 1e6 times worse than the best, would diverge
+     * again at a resume: the message says to train again, not to resume it */
+    CHECK_MSG(strstr(ts_error(), "a resume from it would diverge again") &&
+              strstr(ts_error(), "train again from the start (without --resume)") &&
+              strstr(ts_error(), "--lr below 0.05") && !strchr(ts_error(), '\n'), "%s", ts_error());
 }
 
 /* a divergence names a loss or a gradient norm that is not a number as NaN, as other

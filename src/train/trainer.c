@@ -627,13 +627,29 @@ static void shown_value(double v, char *buf, size_t n)
     else snprintf(buf, n, "%g", v);
 }
 
+/* the rule of ts_train_note: a validation loss far above the best, more than 100 times it
+ * (a loss that can be 0 or below has no such ratio) */
+static int far_above(double v, double best)
+{
+    return isfinite(v) && best > 0 && v > 100 * best;
+}
+
 /* kept: the model file, which holds the best validated weights (iteration best_iter,
- * validation loss best); its .ckpt is the run at its last validation, iteration ck_iter */
+ * validation loss best); its .ckpt is the run at its last validation, iteration ck_iter,
+ * whose weights validated at ck_loss (NaN: not known). A .ckpt whose weights went astray
+ * (far above the best) diverges again when resumed, even at a lower rate: the run is
+ * better made again */
 static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, const char *what, double v,
-                     double gn, const char *kept, long long best_iter, double best, long long ck_iter)
+                     double gn, const char *kept, long long best_iter, double best, long long ck_iter,
+                     double ck_loss)
 {
     char tail[1024] = "";
-    if (kept)
+    int astray = kept && ck_iter != best_iter && far_above(ck_loss, best);
+    if (astray)
+        snprintf(tail, sizeof tail, "; the best validated model %s (iteration %lld, validation loss %g) is intact, "
+                 "its .ckpt (iteration %lld) validated %.3g times worse, so a resume from it would diverge again: "
+                 "train again from the start (without --resume) and", kept, best_iter, best, ck_iter, ck_loss / best);
+    else if (kept)
         snprintf(tail, sizeof tail, "; the best validated model %s (iteration %lld, validation loss %g) and its "
                  ".ckpt (iteration %lld) are intact", kept, best_iter, best, ck_iter);
     else if (c->resume) snprintf(tail, sizeof tail, "; the checkpoint %s is intact", c->resume);
@@ -644,7 +660,8 @@ static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, co
     char hint[256];
     if (c->hint) snprintf(hint, sizeof hint, "%s", c->hint);
     else diverge_hint(c, hint, sizeof hint);
-    ts_fail("%s: training diverged at iteration %ld (%s %s%s)%s; %s", net->name, it, what, vs, gpart, tail, hint);
+    ts_fail("%s: training diverged at iteration %ld (%s %s%s)%s%s%s", net->name, it, what, vs, gpart, tail,
+            astray ? " " : "; ", hint);
 }
 
 /* the last successful run's validations on this thread, for ts_train_note: set when it
@@ -671,7 +688,7 @@ int ts_train_note(char *buf, size_t n)
     }
     /* far above the best: more than 100 times it (a loss that can be 0 or below has no such
      * ratio), or no number at all */
-    if (isfinite(last) && !(best > 0 && last > 100 * best)) return 0;
+    if (isfinite(last) && !far_above(last, best)) return 0;
     char how[64];
     if (isfinite(last)) snprintf(how, sizeof how, "%.3g times the best", last / best);
     else snprintf(how, sizeof how, "not finite; the best");
@@ -1132,7 +1149,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             ts_progress_end(&prog);
             ts_train_log(c->log_path, "\"event\":\"diverged\",\"iter\":%ld", it + 1);   /* the error is this: */
             diverged(c, net, it + 1, "loss", (double)loss, gn, kept, (long long)st.best_iter, st.best,
-                     (long long)st.iter);
+                     (long long)st.iter, last_vi == (long)st.iter ? last_vl : NAN);
             goto done;
         }
         if (c->ema > 0) ema_update(ema, net->params, np, ema_decay(c->ema, adam.step));
@@ -1182,7 +1199,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                 ts_progress_end(&prog);
                 ts_train_log(c->log_path, "\"event\":\"diverged\",\"iter\":%ld", done_it);
                 diverged(c, net, done_it, "validation loss", vl, -1, kept, (long long)st.best_iter, st.best,
-                         (long long)st.iter);
+                         (long long)st.iter, last_vi == (long)st.iter ? last_vl : NAN);
                 goto done;
             }
             last_vl = vl;
