@@ -1,5 +1,5 @@
 #!/bin/sh
-# Records strace logs of ten real workloads (Debian 12, offline, loopback only):
+# Records strace logs of twelve real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
@@ -8,14 +8,14 @@
 # log is written to OUTDIR/NAME.strace.gz (default OUTDIR: the directory of this script).
 # NAMEs pick workloads (default: all). Needs strace, gcc, make, tar, xz, zstd, sqlite3,
 # python3, curl and git, node (Debian's nodejs) for node-async, java and javac (Debian's
-# default-jdk) for java-pool, and PostgreSQL's server and pgbench (Debian's postgresql)
-# for postgres. The inputs are generated from fixed seeds, so a rerun records the same
+# default-jdk) for java-pool, PostgreSQL's server and pgbench (Debian's postgresql) for
+# postgres, perl and md5sum for text-pipeline, dpkg and apt-cache for pkg-query. The inputs are generated from fixed seeds, so a rerun records the same
 # work (timing, PIDs and addresses differ). A failing step or client fails the script with
 # a message naming the workload; the servers it started are stopped on every exit
 # (failure, Ctrl-C, TERM) and nothing is written for that workload.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -485,6 +485,36 @@ stop_postgres() {
     wait $pid 2> /dev/null || true
 }
 
+# text processing over Perl's modules: word frequencies (find | xargs perl | sort | uniq -c |
+# sort -rn), checksums of 400 files, an awk line count per file for 300, then grep -c over
+# every third file
+run_text_pipeline() {
+    d=$1
+    find /usr/share/perl -name '*.pm' | sort > "$d/files.lst"
+    xargs perl -ne 'for (split /\W+/) { print lc($_), "\n" if length($_) > 3 }' < "$d/files.lst" |
+        sort | uniq -c | sort -rn | head -n 200 > "$d/top.txt"
+    head -n 400 "$d/files.lst" | xargs md5sum > "$d/sums.txt"
+    head -n 300 "$d/files.lst" | while read -r f; do awk 'END { print NR, FILENAME }' "$f"; done > "$d/lines.txt"
+    sed -n '1~3p' "$d/files.lst" | head -n 200 | xargs grep -c 'sub ' > "$d/subs.txt" || true
+}
+
+# package database queries in a shell loop: for 24 installed packages (every ninth), sum the
+# sizes of the first 50 files dpkg -L lists (stat, awk), read dpkg -s, and for some ask
+# apt-cache policy and apt-cache depends | sort -u
+run_pkg_query() {
+    d=$1
+    dpkg-query -W -f '${Package}\n' | sort | awk 'NR % 9 == 1' | head -n 24 > "$d/pkgs.lst"
+    n=0
+    while read -r p; do
+        n=$((n + 1))
+        dpkg -L "$p" 2> /dev/null | head -n 50 | while read -r f; do [ -f "$f" ] && stat -c %s "$f"; done |
+            awk '{ s += $1 } END { print s + 0 }' > /dev/null
+        dpkg -s "$p" | grep -E '^(Version|Depends):' > /dev/null || true
+        if [ $((n % 3)) -eq 0 ]; then apt-cache policy "$p" > /dev/null; fi
+        if [ $((n % 5)) -eq 0 ]; then apt-cache depends "$p" | sort -u | wc -l > /dev/null; fi
+    done < "$d/pkgs.lst"
+}
+
 # ---- driver ----
 if [ "${1:-}" = "--run" ]; then
     "run_$(echo "$2" | tr - _)" "$3" "${4:-}"
@@ -503,6 +533,16 @@ case " $names " in *" postgres "*)
     for t in pgbench initdb pg_ctl pg_isready postgres; do
         ls /usr/lib/postgresql/*/bin/$t > /dev/null 2>&1 || command -v $t > /dev/null ||
             { echo "record.sh: '$t' is not installed (postgres: Debian's postgresql)" >&2; exit 1; }
+    done ;;
+esac
+case " $names " in *" text-pipeline "*)
+    for t in perl md5sum awk; do
+        command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (text-pipeline)" >&2; exit 1; }
+    done ;;
+esac
+case " $names " in *" pkg-query "*)
+    for t in dpkg dpkg-query apt-cache awk stat; do
+        command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (pkg-query)" >&2; exit 1; }
     done ;;
 esac
 case " $names " in *" java-pool "*)
