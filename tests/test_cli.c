@@ -149,6 +149,60 @@ static void train_impute_eval(void)
 }
 
 /* a model runs on windows of the length it was trained on unless told otherwise */
+/* 1 when line is one compact JSON object of the training log: braces around it, an "event"
+ * or "iter" member, no blank after a colon or comma outside strings */
+static int compact_record(const char *line)
+{
+    size_t n = strlen(line);
+    if (n < 2 || line[0] != '{' || line[n - 1] != '}') return 0;
+    if (!strstr(line, "\"event\":") && strncmp(line, "{\"iter\":", 8)) return 0;
+    int in_str = 0;
+    for (const char *s = line; *s; s++) {
+        if (in_str) {
+            if (*s == '\\' && s[1]) s++;
+            else if (*s == '"') in_str = 0;
+        } else if (*s == '"') {
+            in_str = 1;
+        } else if ((*s == ':' || *s == ',') && (s[1] == ' ' || s[1] == '\t')) {
+            return 0;
+        }
+    }
+    return !in_str;
+}
+
+/* the one-pass models' training logs: the neural models' records, a start record naming
+ * the model and its options and an end record with the result */
+static void one_pass_logs(void)
+{
+    const char *models[][2] = {{"ngram", " --order 5"}, {"unigram", ""}};
+    for (size_t m = 0; m < 2; m++) {
+        char args[2048], out[4096], lg[512];
+        snprintf(lg, sizeof lg, "%s/%s.jsonl", dir, models[m][0]);
+        unlink(lg);
+        snprintf(args, sizeof args, "train --model %s%s %s/ds --length 60 --windows 40 -o %s/%s1.tsm --log %s",
+                 models[m][0], models[m][1], dir, dir, models[m][0], lg);
+        REQUIRE(run_stdout(args, out, sizeof out) == 0);
+        FILE *f = fopen(lg, "r");
+        REQUIRE(f != NULL);
+        char line[4096], first[4096] = "", last[4096] = "";
+        int lines = 0;
+        while (fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\n")] = 0;
+            CHECK_MSG(compact_record(line), "%s: %s", models[m][0], line);
+            if (!lines++) snprintf(first, sizeof first, "%s", line);
+            snprintf(last, sizeof last, "%s", line);
+        }
+        fclose(f);
+        CHECK_MSG(lines >= 2, "%s: %d records", models[m][0], lines);
+        char want[128];
+        snprintf(want, sizeof want, "{\"event\":\"start\",\"model\":\"%s\"", models[m][0]);
+        CHECK_MSG(!strncmp(first, want, strlen(want)), "%s", first);
+        CHECK_MSG(!strncmp(last, "{\"event\":\"end\",", 15) && strstr(last, "\"events\":"), "%s", last);
+        if (m == 0) CHECK_MSG(strstr(first, "\"order\":5,\"fallback\":\"markov\"") && strstr(last, "\"kn_order\":") &&
+                                  strstr(last, "\"seconds\":"), "%s / %s", first, last);
+    }
+}
+
 static void window_length_from_the_model(void)
 {
     char args[2048], out[8192];
@@ -1642,6 +1696,7 @@ static void setup(void)
 TEST_MAIN("cli", {
     RUN(setup);
     RUN(train_impute_eval);
+    RUN(one_pass_logs);
     RUN(window_length_from_the_model);
     RUN(generate_files);
     RUN(generate_format_from_extension);

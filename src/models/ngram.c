@@ -228,6 +228,10 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
         return ts_opt_fail("ngram", "fallback", "'%s': expected markov or kgram", fb);
     if (o->resume)
         return ts_opt_fail("ngram", "resume", "this model trains in one pass and keeps no checkpoints");
+    /* the neural models' records: a start naming the model and its options, an end with the result */
+    if (ts_train_log(o->log_path, "\"event\":\"start\",\"model\":\"ngram\",\"order\":%ld,\"fallback\":\"%s\"", order,
+                     kgram ? "kgram" : "markov") != 0)
+        return -1;
     const ts_seq *st = &o->split->train_stream;
     const ts_windows *tw = &o->split->train;
     int32_t *s;
@@ -259,8 +263,8 @@ static int ngram_train(ts_model **out, const ts_train_opts *o)
         ngram_free(&g->base);
         return -1;
     }
-    if (ts_train_log(o->log_path, "\"model\": \"ngram\", \"order\": %ld, \"events\": %zu, "
-                     "\"seconds\": %.4f", order, N, ts_now() - t0) != 0) {
+    if (ts_train_log(o->log_path, "\"event\":\"end\",\"events\":%zu,\"kn_order\":%d,\"seconds\":%.4f", N,
+                     g->kn_order, ts_now() - t0) != 0) {
         ngram_free(&g->base);
         return -1;
     }

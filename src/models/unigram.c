@@ -50,6 +50,9 @@ static int cmp_i32(const void *a, const void *b)
 static int unigram_train(ts_model **out, const ts_train_opts *o)
 {
     if (o->resume) return ts_opt_fail("unigram", "resume", "this model trains in one pass and keeps no checkpoints");
+    double t0 = ts_now();
+    /* the neural models' records: a start naming the model (it takes no options), an end with the result */
+    if (ts_train_log(o->log_path, "\"event\":\"start\",\"model\":\"unigram\"") != 0) return -1;
     const ts_seq *st = &o->split->train_stream;
     const ts_windows *tw = &o->split->train;
     size_t n = st->n ? 0 : tw->n * tw->len;
@@ -78,7 +81,8 @@ static int unigram_train(ts_model **out, const ts_train_opts *o)
     sorted = ts_realloc(sorted, V * sizeof *sorted);
     cum = ts_realloc(cum, V * sizeof *cum);
     unigram *u = unigram_make(sorted, cum, V, o->n_ids);
-    if (ts_train_log(o->log_path, "\"model\": \"unigram\", \"events\": %zu", n) != 0) {
+    if (ts_train_log(o->log_path, "\"event\":\"end\",\"events\":%zu,\"ids\":%zu,\"seconds\":%.4f", n, V,
+                     ts_now() - t0) != 0) {
         unigram_free(&u->base);
         return -1;
     }
