@@ -69,4 +69,73 @@ static inline int mc_resume_other_events(const char *model, ts_mc *d, ts_mc_trai
     return bad;
 }
 
+/* a vocabulary of n names */
+static inline void mc_names(ts_vocab *v, const char *const *names, int n)
+{
+    v->n = n;
+    v->unk = -1;
+    v->names = ts_malloc((size_t)n * sizeof(char *));
+    v->counts = ts_calloc((size_t)n, sizeof(int64_t));
+    for (int i = 0; i < n; i++) v->names[i] = ts_strdup(names[i]);
+}
+
+/* d given named comm and ret channels, then, with another name for one comm or one ret
+ * value, the checkpoint of a run of `model` on them refused in one line naming the
+ * checkpoint, the channel and the first difference; its own names taken, and a
+ * checkpoint without their sections (made before them) taken as it is. Returns the
+ * failures */
+#include "container_edit.h"
+static inline int mc_resume_other_names(const char *model, ts_mc *d, ts_mc_train_opts *o, const char *ckpt)
+{
+    static const char *const comms[2] = {"bash", "make"}, *const rets[3] = {"0", "-2", "4096"};
+    mc_names(&d->comm_vocab, comms, 2);
+    mc_names(&d->ret_vocab, rets, 3);
+    d->ch[TS_CH_COMM] = ts_malloc(d->n * sizeof(int32_t));
+    d->ch[TS_CH_RET] = ts_malloc(d->n * sizeof(int32_t));
+    for (size_t i = 0; i < d->n; i++) {
+        d->ch[TS_CH_COMM][i] = (int32_t)(i % 4 / 2);
+        d->ch[TS_CH_RET][i] = (int32_t)(i % 4 % 3);
+    }
+    int bad = 0;
+    ts_mc_model *m = NULL;
+    o->resume = NULL;
+    if (ts_mc_model_train(model, o, &m) != 0) return fprintf(stderr, "  %s: %s\n", model, ts_error()), 1;
+    ts_mc_model_free(m);
+    o->resume = ckpt;
+    const struct { ts_vocab *v; int id; const char *other, *want; } cases[2] = {
+        {&d->comm_vocab, 1, "cc", "comm vocabulary (ID 1 is 'make' there, 'cc' in the dataset)"},
+        {&d->ret_vocab, 2, "-13", "ret vocabulary (ID 2 is '4096' there, '-13' in the dataset)"},
+    };
+    for (int k = 0; k < 2; k++) {
+        char *own = cases[k].v->names[cases[k].id];
+        cases[k].v->names[cases[k].id] = ts_strdup(cases[k].other);
+        m = NULL;
+        if (ts_mc_model_train(model, o, &m) == 0) {
+            fprintf(stderr, "  %s: a checkpoint of other %s names resumed\n", model, k ? "ret" : "comm");
+            ts_mc_model_free(m);
+            bad++;
+        } else if (!strstr(ts_error(), ckpt) || !strstr(ts_error(), cases[k].want) || strchr(ts_error(), '\n')) {
+            fprintf(stderr, "  %s: %s\n", model, ts_error());
+            bad++;
+        }
+        free(cases[k].v->names[cases[k].id]);
+        cases[k].v->names[cases[k].id] = own;
+    }
+    m = NULL;
+    if (ts_mc_model_train(model, o, &m) != 0) fprintf(stderr, "  %s: %s\n", model, ts_error()), bad++;
+    else ts_mc_model_free(m);
+    /* a checkpoint from before the sections: taken with other names */
+    if (rewrite_chunk(ckpt, ckpt, "COMMS", NULL) != 0 || rewrite_chunk(ckpt, ckpt, "RETS", NULL) != 0)
+        return fprintf(stderr, "  %s: %s\n", ckpt, ts_error()), bad + 1;
+    char *own = d->comm_vocab.names[1];
+    d->comm_vocab.names[1] = ts_strdup("cc");
+    m = NULL;
+    if (ts_mc_model_train(model, o, &m) != 0) fprintf(stderr, "  %s: %s\n", model, ts_error()), bad++;
+    else ts_mc_model_free(m);
+    free(d->comm_vocab.names[1]);
+    d->comm_vocab.names[1] = own;
+    o->resume = NULL;
+    return bad;
+}
+
 #endif

@@ -336,6 +336,7 @@ static void resume_other_events(void)
     o.out_path = out;
     o.kv = (ts_kv){8, keys, vals};
     CHECK(mc_resume_other_events("ddpm-mc", &d, &o, ck) == 0);
+    CHECK(mc_resume_other_names("ddpm-mc", &d, &o, ck) == 0);
     ts_mc_free(&d);
 }
 

@@ -586,6 +586,7 @@ static void valid_channels_cut_on_resume(void)
     vals[4] = "4";
     o.log_path = NULL;
     CHECK(mc_resume_other_events("mdm-mc", &d, &o, ck) == 0);
+    CHECK(mc_resume_other_names("mdm-mc", &d, &o, ck) == 0);
     ts_mc_free(&d);
 }
 

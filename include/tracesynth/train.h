@@ -34,6 +34,14 @@
 extern "C" {
 #endif
 
+/* what the IDs of one more channel of a network mean (see ts_train_net.n_events) */
+typedef struct {
+    const char *channel;       /* its name in messages ("comm"); NULL: none */
+    const char *tag;           /* the checkpoint's section that keeps them */
+    int32_t n;                 /* their count (0: not said) */
+    const ts_vocab *vocab;     /* their names (NULL or empty: unnamed) */
+} ts_train_ids;
+
 typedef struct {
     const char *name;          /* model name: messages and the checkpoint's MODEL tag */
     void  *ctx;                /* passed to every callback */
@@ -87,6 +95,10 @@ typedef struct {
      * A checkpoint without the section (before it) is taken as it is */
     int32_t n_events;
     const ts_vocab *vocab;
+    /* optional: the same for further channels whose IDs names give their meaning (a
+     * multi-channel model's comm and ret), each kept in its section and compared alike
+     * on a resume; a checkpoint without a channel's section (before it) is taken */
+    ts_train_ids more_ids[2];
 } ts_train_net;
 
 typedef struct {

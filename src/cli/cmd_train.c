@@ -164,7 +164,8 @@ int cmd_train(int argc, char **argv)
         TS_OPT_STR_(0, "resume", &resume, "CKPT",
                     "continue training from a checkpoint; give the first\n"
                     "run's options again (the network's sizes and the\n"
-                    "dataset's events, their count and names, are checked;\n"
+                    "dataset's events, their count and names, are checked,\n"
+                    "mdm-mc's and ddpm-mc's comm and ret names too;\n"
                     "--iters may grow; other changes change what is trained\n"
                     "and what it is validated on). The rate, schedule,\n"
                     "warm-up, weight decay, clip, --ema decay and mdm's\n"

@@ -233,25 +233,27 @@ static int get_double(const ts_reader *r, const char *tag, double *v)
     return 0;
 }
 
-/* section EVENTS: the IDs' count on the first line, then their names one a line (none
- * where unnamed); NULL where the net does not say */
-static char *events_text(const ts_train_net *net)
+/* section EVENTS (or a further channel's): the IDs' count on the first line, then their
+ * names one a line (none where unnamed); NULL where the net does not say */
+static char *ids_text(int32_t count, const ts_vocab *vocab)
 {
-    if (net->n_events <= 0) return NULL;
-    int named = net->vocab && net->vocab->n > 0;
+    if (count <= 0) return NULL;
+    int named = vocab && vocab->n > 0;
     size_t n = 16;
-    for (int i = 0; named && i < net->vocab->n; i++) n += strlen(net->vocab->names[i]) + 1;
+    for (int i = 0; named && i < vocab->n; i++) n += strlen(vocab->names[i]) + 1;
     char *t = ts_malloc(n), *p = t;
-    p += sprintf(p, "%d\n", (int)net->n_events);
-    for (int i = 0; named && i < net->vocab->n; i++) p += sprintf(p, "%s\n", net->vocab->names[i]);
+    p += sprintf(p, "%d\n", (int)count);
+    for (int i = 0; named && i < vocab->n; i++) p += sprintf(p, "%s\n", vocab->names[i]);
     return t;
 }
 
-/* the checkpoint's section EVENTS (text, size bytes) against the net's: 0 when they are the
- * same, else -1 with an error naming the checkpoint and the first difference */
-static int events_check(const char *path, const ts_train_net *net, const char *text, size_t size)
+/* the checkpoint's section tag (text, size bytes) of channel `what`'s IDs against the
+ * net's (count, vocab): 0 when they are the same, else -1 with an error naming the
+ * checkpoint, the channel and the first difference */
+static int ids_check(const char *path, const char *what, const char *tag, int32_t count, const ts_vocab *vocab,
+                     const char *text, size_t size)
 {
-    char *mine = events_text(net);
+    char *mine = ids_text(count, vocab);
     if (!mine || (strlen(mine) == size && !memcmp(mine, text, size))) {
         free(mine);
         return 0;
@@ -261,33 +263,36 @@ static int events_check(const char *path, const ts_train_net *net, const char *t
     memcpy(t, text, size);
     t[size] = 0;
     char *line = strchr(t, '\n');
-    long count = strtol(t, NULL, 10);
-    int named = net->vocab && net->vocab->n > 0;
-    if (!line || count < 1) ts_fail("%s: section 'EVENTS' is corrupt", path);
-    else if (count != net->n_events)
-        ts_fail("%s: checkpoint of another event vocabulary (%ld event IDs; the dataset has %d): resume only on the "
-                "dataset it was trained on", path, count, (int)net->n_events);
+    long there = strtol(t, NULL, 10);
+    int named = vocab && vocab->n > 0;
+    if (!line || there < 1) ts_fail("%s: section '%s' is corrupt", path, tag);
+    else if (there != count)
+        ts_fail("%s: checkpoint of another %s vocabulary (%ld %s IDs; the dataset has %d): resume only on the "
+                "dataset it was trained on", path, what, there, what, (int)count);
     else if (!line[1] || !named)
-        ts_fail("%s: checkpoint of another event vocabulary (its events are %s; the dataset's are %s): resume only on "
-                "the dataset it was trained on", path, line[1] ? "named" : "unnamed", named ? "named" : "unnamed");
+        ts_fail("%s: checkpoint of another %s vocabulary (its %ss are %s; the dataset's are %s): resume only on "
+                "the dataset it was trained on", path, what, what, line[1] ? "named" : "unnamed",
+                named ? "named" : "unnamed");
     else {
         int i = 0;
         char *s = line + 1;
-        for (; i < net->vocab->n && *s; i++) {
+        for (; i < vocab->n && *s; i++) {
             char *e = strchr(s, '\n');
             if (e) *e = 0;
-            if (strcmp(s, net->vocab->names[i])) break;
+            if (strcmp(s, vocab->names[i])) break;
             s = e ? e + 1 : s + strlen(s);
         }
-        if (i < net->vocab->n && *s)
-            ts_fail("%s: checkpoint of another event vocabulary (ID %d is '%s' there, '%s' in the dataset): resume "
-                    "only on the dataset it was trained on", path, i, s, net->vocab->names[i]);
-        else ts_fail("%s: checkpoint of another event vocabulary (ID %d: %s there, %s in the dataset)", path, i,
-                     *s ? "named" : "unnamed", i < net->vocab->n ? "named" : "unnamed");
+        if (i < vocab->n && *s)
+            ts_fail("%s: checkpoint of another %s vocabulary (ID %d is '%s' there, '%s' in the dataset): resume "
+                    "only on the dataset it was trained on", path, what, i, s, vocab->names[i]);
+        else ts_fail("%s: checkpoint of another %s vocabulary (ID %d: %s there, %s in the dataset)", path, what, i,
+                     *s ? "named" : "unnamed", i < vocab->n ? "named" : "unnamed");
     }
     free(t);
     return -1;
 }
+
+static const int n_more_ids = (int)(sizeof ((ts_train_net *)0)->more_ids / sizeof ((ts_train_net *)0)->more_ids[0]);
 
 /* PARAMS, BEST, ADAM_M, ADAM_V (and EMA) as little-endian floats */
 static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_cfg *c, const ts_adam *a,
@@ -299,9 +304,15 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_
     ckpt_tag(net, tag, sizeof tag);
     ts_writer_text(&w, "MODEL", tag);
     ts_writer_text(&w, "CONFIG", net->config);
-    char *ev = events_text(net);
+    char *ev = ids_text(net->n_events, net->vocab);
     if (ev) ts_writer_text(&w, "EVENTS", ev);
     free(ev);
+    for (int k = 0; k < n_more_ids; k++) {
+        const ts_train_ids *x = &net->more_ids[k];
+        char *t = x->channel ? ids_text(x->n, x->vocab) : NULL;
+        if (t) ts_writer_text(&w, x->tag, t);
+        free(t);
+    }
     ts_writer_f32(&w, "PARAMS", net->params, net->n);
     ts_writer_f32(&w, "BEST", best, net->n);
     ts_writer_f32(&w, "ADAM_M", a->m, net->n);
@@ -367,7 +378,12 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         goto done;
     }
     c = ts_reader_get(&r, "EVENTS");   /* checkpoints before it have none */
-    if (c && events_check(path, net, (const char *)c->data, c->size)) goto done;
+    if (c && ids_check(path, "event", "EVENTS", net->n_events, net->vocab, (const char *)c->data, c->size)) goto done;
+    for (int k = 0; k < n_more_ids; k++) {
+        const ts_train_ids *x = &net->more_ids[k];
+        c = x->channel ? ts_reader_get(&r, x->tag) : NULL;   /* checkpoints before them have none */
+        if (c && ids_check(path, x->channel, x->tag, x->n, x->vocab, (const char *)c->data, c->size)) goto done;
+    }
     unsigned char sb[STATE_BYTES];
     if (ts_reader_f32(&r, "PARAMS", net->params, net->n) || ts_reader_f32(&r, "BEST", best, net->n) ||
         ts_reader_f32(&r, "ADAM_M", a->m, net->n) || ts_reader_f32(&r, "ADAM_V", a->v, net->n) ||
