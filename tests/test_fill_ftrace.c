@@ -669,8 +669,8 @@ static void fill_first_events_thread(void)
         if (!e) continue;
         if (strstr(ol[i], "[000]")) {
             cpu0++;
-            /* its comm not seen yet where the line is written: ftrace's own <...> */
-            of10 += strstr(ol[i], " tid=10 ") && strstr(ol[i], "<...>-10      [000]");
+            /* its comm seen only after the line: the trace's name for it, not ftrace's <...> */
+            of10 += strstr(ol[i], " tid=10 ") && strstr(ol[i], "   dd-10      [000]");
             e += strlen(TS_FTRACE_RECON ": event=");
             int enter = !strncmp(e, "sys_enter_", 10), call = strncmp(e + (enter ? 10 : 9), "read ", 5) ? 1 : 0;
             if (enter) bad += inside >= 0, inside = call;
@@ -687,6 +687,38 @@ static void fill_first_events_thread(void)
     free(out);
     free(u);
     free(t);
+}
+
+/* tests/data/ftrace_thread_names.trace.gz: three CPUs, one thread each looping over read
+ * and write, a marker of 4 lost events on each at the same time. Thread 10 (CPU 0) is
+ * <...>-10 up to after its marker, then dd-10; thread 30 (CPU 1) is <...>-30 there and
+ * sh-30 only on CPU 2 at the end; thread 40 (CPU 2) is never named. The reconstructed lines
+ * take the name the trace gives the thread anywhere, and ftrace's <...> where it gives none */
+static void fill_thread_names_from_anywhere(void)
+{
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill("tests/data/ftrace_thread_names.trace.gz", at("names.trace"), &o, &r) == 0);
+    CHECK(r.n == 3 && r.reconstructed == 12);
+    ts_fill_result_free(&r);
+    char *out = slurp(at("names.trace"));
+    REQUIRE(out);
+    char **ol;
+    size_t no = lines_of(out, &ol), of[3] = {0, 0, 0}, all = 0;
+    static const char *const want[3] = {"              dd-10      [000] ", "              sh-30      [001] ",
+                                        "           <...>-40      [002] "};
+    static const char *const tid[3] = {" tid=10 ", " tid=30 ", " tid=40 "};
+    for (size_t i = 0; i < no; i++) {
+        if (!strstr(ol[i], TS_FTRACE_RECON ": event=")) continue;
+        all++;
+        for (int c = 0; c < 3; c++) of[c] += !strncmp(ol[i], want[c], strlen(want[c])) && strstr(ol[i], tid[c]);
+        CHECK_MSG(all > 4 || !strncmp(ol[i], want[0], strlen(want[0])), "%s", ol[i]);
+    }
+    CHECK_MSG(all == 12 && of[0] == 4 && of[1] == 4 && of[2] == 4, "%zu reconstructed: %zu dd-10, %zu sh-30, %zu <...>-40",
+              all, of[0], of[1], of[2]);
+    free(ol);
+    free(out);
 }
 
 /* a model of windows of 8 events that fills each hidden event with the nearest observed one
@@ -1638,6 +1670,7 @@ TEST_MAIN("fill_ftrace", {
     mkdir(dir, 0755);
     RUN(fill_inline);
     RUN(fill_first_events_thread);
+    RUN(fill_thread_names_from_anywhere);
     RUN(fill_first_events_from_the_right);
     RUN(fill_first_events_mdm);
     RUN(gaps_count_overwritten);

@@ -426,18 +426,63 @@ static void tracefs_name(const char *name, char *buf, size_t n)
     else snprintf(buf, n, "%s", colon ? colon + 1 : name);
 }
 
-/* the thread -> its latest name in the text (for a reconstructed event's COMM-PID) */
+/* the thread -> its name for the lines tracesynth writes (a reconstructed event's COMM-PID):
+ * its latest name in the text written so far, else (a thread named only further on, or on
+ * another CPU) its name on its earliest named line; ftrace's <...> (its comm cache did not
+ * hold the name) only for a thread the text never names */
 typedef struct {
-    ts__idmap ids;
-    int32_t  *comm;          /* the strings table */
+    ts__idmap ids;           /* every thread the text names */
+    int32_t  *comm;          /* the strings table; -1: not named yet */
+    int32_t  *first;         /* the strings table: the name on its earliest named line */
+    int64_t  *first_ns;
 } comm_map;
+
+static int names_thread(const ft_ev *x)
+{
+    return x->kind != FT_LOST && !(x->bits & FT_RECON) && x->comm >= 0;
+}
+
+static void comm_init(comm_map *m, const ft_trace *t)
+{
+    memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < t->n; i++) {
+        const ft_ev *x = &t->ev[i];
+        if (!names_thread(x)) continue;
+        size_t cap = ts__idmap_cap(&m->ids), h = ts__idmap_get(&m->ids, x->tid, 1);
+        if (ts__idmap_cap(&m->ids) != cap) {
+            size_t nc = ts__idmap_cap(&m->ids);
+            m->first = ts_realloc(m->first, nc * sizeof *m->first);
+            m->first_ns = ts_realloc(m->first_ns, nc * sizeof *m->first_ns);
+            for (size_t j = cap; j < nc; j++) m->first[j] = -1;
+        }
+        if (m->first[h] < 0 || x->ns < m->first_ns[h]) m->first[h] = x->comm, m->first_ns[h] = x->ns;
+    }
+    size_t nc = ts__idmap_cap(&m->ids);
+    m->comm = ts_malloc((nc ? nc : 1) * sizeof *m->comm);
+    for (size_t j = 0; j < nc; j++) m->comm[j] = -1;
+}
 
 static void comm_note(comm_map *m, const ft_ev *x)
 {
-    if ((x->bits & FT_RECON) || x->comm < 0) return;
-    size_t cap = ts__idmap_cap(&m->ids), h = ts__idmap_get(&m->ids, x->tid, 1);
-    if (ts__idmap_cap(&m->ids) != cap) m->comm = ts_realloc(m->comm, ts__idmap_cap(&m->ids) * sizeof *m->comm);
-    m->comm[h] = x->comm;
+    if (!names_thread(x)) return;
+    size_t h = ts__idmap_get(&m->ids, x->tid, 0);   /* every named thread is in the map */
+    if (h != SIZE_MAX) m->comm[h] = x->comm;
+}
+
+/* the name of thread tid for a line written now */
+static const char *comm_name(const ft_trace *t, comm_map *m, int64_t tid)
+{
+    size_t h = tid >= 0 ? ts__idmap_get(&m->ids, tid, 0) : SIZE_MAX;
+    if (h == SIZE_MAX) return "<...>";
+    return t->names.str[m->comm[h] >= 0 ? m->comm[h] : m->first[h]];
+}
+
+static void comm_free(comm_map *m)
+{
+    ts__idmap_free(&m->ids);
+    free(m->comm);
+    free(m->first);
+    free(m->first_ns);
 }
 
 /* the line end of x's line ("\r\n" in a file of CRLF lines), that the lines written beside it
@@ -477,8 +522,7 @@ static void put_recon(FILE *f, const ft_trace *t, const ft_ev *s, const ft_ev *m
 {
     char ev[200];
     tracefs_name(r->event, ev, sizeof ev);
-    size_t h = r->tid >= 0 ? ts__idmap_get(&cm->ids, r->tid, 0) : SIZE_MAX;
-    put_head(f, s, h == SIZE_MAX ? "<...>" : t->names.str[cm->comm[h]], r->tid >= 0 ? r->tid : 0, m->cpu, ns);
+    put_head(f, s, comm_name(t, cm, r->tid), r->tid >= 0 ? r->tid : 0, m->cpu, ns);
     fprintf(f, TS_FTRACE_RECON ": event=%s tid=%" PRId64 " next_tid=%" PRId64 " confidence=%.3f gap_count=%" PRId64 "%s",
             ev, r->tid, r->next_tid, r->confidence, t->mk[m->val].count, eol_of(t, s));
 }
@@ -516,6 +560,7 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
         if (t->ev[i].kind != FT_LOST && (t->ev[i].bits & FT_PERF)) perf_line = &t->ev[i];
     comm_map cm;
     memset(&cm, 0, sizeof cm);
+    if (rec) comm_init(&cm, t);
     for (size_t i = 0; i < t->n; i++) {
         const ft_ev *x = &t->ev[i];
         const ft_mark *mk = x->kind == FT_LOST ? &t->mk[x->val] : NULL;
@@ -573,8 +618,7 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
     free(last_ns);
     free(has_last);
     free(last_ev);
-    ts__idmap_free(&cm.ids);
-    free(cm.comm);
+    comm_free(&cm);
     return e ? ts_fail("%s: write failed: %s", out, strerror(e)) : 0;
 }
 
