@@ -543,6 +543,23 @@ static void unknown_switch_thread(void)
     CHECK_MSG(a.n > 0 && a.unknown == a.n, "%d of the %d events after the switch of an unknown thread", a.unknown, a.n);
 }
 
+/* a one-CPU trace in dir of the events seq (kind, prev, next), 100 ns apart, with the
+ * execve and clone events declared */
+static int seq_trace(const char *dir, const int (*seq)[3], size_t n)
+{
+    fx_exec = 1;
+    fx_meta(dir, 0, 0);
+    fx_exec = 0;
+    buf b = {0};
+    for (size_t i = 0; i < n; i++) fx_event(&b, 0, seq[i][0], 1000 + 100 * i, seq[i][1], seq[i][2], (int)i);
+    FILE *f = fopen(in(dir, "chan_0"), "wb");
+    if (!f) { free(b.b); return -1; }
+    fx_packet(f, &b, 1000, 1000 + 100 * (n - 1), 0, 0);
+    fclose(f);
+    free(b.b);
+    return 0;
+}
+
 /* a thread other than its process's leader runs execve and is switched out before it
  * returns: from its sched_process_exec on it has the leader's tid, under which execve's exit
  * closes its entry; the leader's own call, left without its exit, stays unpaired */
@@ -559,17 +576,7 @@ static void exec_score_pairs(void)
         {EV_SWITCH, 100, 300}, {EV_READ_E, 0, 0}, {EV_READ_X, 0, 0},
         {EV_SWITCH, 300, 100}, {EV_EXECVE_X, 0, 0}, {EV_WRITE_E, 0, 0}, {EV_WRITE_X, 0, 0},
     };
-    size_t n = sizeof seq / sizeof *seq;
-    fx_exec = 1;
-    fx_meta(t, 0, 0);
-    fx_exec = 0;
-    buf b = {0};
-    for (size_t i = 0; i < n; i++) fx_event(&b, 0, seq[i][0], 1000 + 100 * i, seq[i][1], seq[i][2], (int)i);
-    FILE *f = fopen(in(t, "chan_0"), "wb");
-    REQUIRE(f);
-    fx_packet(f, &b, 1000, 1000 + 100 * (n - 1), 0, 0);
-    fclose(f);
-    free(b.b);
+    REQUIRE(seq_trace(t, seq, sizeof seq / sizeof *seq) == 0);
     ts_sc_analysis a;
     REQUIRE(ts_sc_analyse(t, 0, &a) == 0);
     CHECK_MSG(a.total == 4 && a.returning == 4 && a.unmatched == 1, "%llu entries, %llu returning, %llu without exit",
@@ -598,17 +605,7 @@ static void score_stray_exits(void)
         {EV_WRITE_X, 0, 0}, {EV_POLL_E, 0, 0},
         {EV_CLONE_X, 0, 0},                                 /* stray: poll open */
     };
-    size_t n = sizeof seq / sizeof *seq;
-    fx_exec = 1;
-    fx_meta(t, 0, 0);
-    fx_exec = 0;
-    buf b = {0};
-    for (size_t i = 0; i < n; i++) fx_event(&b, 0, seq[i][0], 1000 + 100 * i, seq[i][1], seq[i][2], (int)i);
-    FILE *f = fopen(in(t, "chan_0"), "wb");
-    REQUIRE(f);
-    fx_packet(f, &b, 1000, 1000 + 100 * (n - 1), 0, 0);
-    fclose(f);
-    free(b.b);
+    REQUIRE(seq_trace(t, seq, sizeof seq / sizeof *seq) == 0);
     ts_sc_analysis a;
     REQUIRE(ts_sc_analyse(t, 0, &a) == 0);
     CHECK_MSG(a.exits == 4 && a.stray_exits == 3 && a.unmatched == 1, "%llu exits, %llu stray, %llu entries without exit",
