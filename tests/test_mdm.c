@@ -1318,15 +1318,16 @@ static void bound_progress_counts_windows(void)
     toy_free(&t);
 }
 
-typedef struct { ts_model *m; const ts_windows *x; const uint8_t *mask; int rc; } impute_job;
+/* select: impute's --select (NULL: none) */
+typedef struct { ts_model *m; const ts_windows *x; const uint8_t *mask; const char *select; int rc; } impute_job;
 
 static void impute_progress(void *ctx)
 {
     impute_job *j = ctx;
-    const char *keys[] = {"samples", "temperature"}, *vals[] = {"2", "1"};
+    const char *keys[] = {"samples", "temperature", "select"}, *vals[] = {"2", "1", j->select};
     ts_run_opts ro;
     memset(&ro, 0, sizeof ro);
-    ro.kv = (ts_kv){2, keys, vals};
+    ro.kv = (ts_kv){j->select ? 3 : 2, keys, vals};
     ro.steps = 2;
     ro.progress = 1;
     ts_windows out = {0};
@@ -1345,7 +1346,7 @@ static void impute_progress_counts_windows(void)
     uint8_t *mask = ts_malloc(w->n * w->len);
     ts_mask_fill(mask, w->n, w->len, 5, TS_MASK_CENTER, 0);
     memset(mask, 1, 3 * w->len);   /* three windows with nothing hidden */
-    impute_job j = {m, w, mask, -1};
+    impute_job j = {m, w, mask, NULL, -1};
     char out[4096];
     capture_stderr(impute_progress, &j, out, sizeof out);
     int lines = 0;
@@ -1355,20 +1356,6 @@ static void impute_progress_counts_windows(void)
     free(mask);
     ts_model_free(m);
     toy_free(&t);
-}
-
-static void impute_select_progress(void *ctx)
-{
-    impute_job *j = ctx;
-    const char *keys[] = {"samples", "temperature", "select"}, *vals[] = {"2", "1", "likelihood"};
-    ts_run_opts ro;
-    memset(&ro, 0, sizeof ro);
-    ro.kv = (ts_kv){3, keys, vals};
-    ro.steps = 2;
-    ro.progress = 1;
-    ts_windows out = {0};
-    j->rc = ts_model_impute(j->m, j->x, j->mask, &ro, &out);
-    ts_windows_free(&out);
 }
 
 /* --select likelihood: one bar over the decodings and their ranking, counting windows
@@ -1381,10 +1368,10 @@ static void impute_select_progress_counts_windows(void)
     const ts_windows *w = &t.split.test;
     uint8_t *mask = ts_malloc(w->n * w->len);
     ts_mask_fill(mask, w->n, w->len, 5, TS_MASK_CENTER, 0);
-    impute_job j = {m, w, mask, -1};
+    impute_job j = {m, w, mask, "likelihood", -1};
     char out[4096], want[80];
     snprintf(want, sizeof want, "impute [########################] %zu/%zu ", 2 * w->n, 2 * w->n);
-    capture_stderr(impute_select_progress, &j, out, sizeof out);
+    capture_stderr(impute_progress, &j, out, sizeof out);
     int lines = 0;
     for (const char *c = out; *c; c++) lines += *c == '\n';
     CHECK_MSG(j.rc == 0 && lines == 1 && !strncmp(out, want, strlen(want)), "--select likelihood's progress (rc %d %s): %s",
