@@ -266,6 +266,32 @@ static void generate_files(void)
               err);
 }
 
+/* windows of a model without names replace a names file an earlier run left beside OUT:
+ * eval and markov --from-events read OUT.names.txt as the names of OUT's windows, and an
+ * old one named the new IDs otherwise (eval refused them, or matched them by those names) */
+static void generate_removes_old_names(void)
+{
+    char args[2048], err[1024], p[512];
+    snprintf(p, sizeof p, "%s/ids", dir);
+    REQUIRE(mkdir(p, 0755) == 0);
+    snprintf(p, sizeof p, "%s/ids/stream.txt", dir);
+    FILE *f = fopen(p, "w");
+    REQUIRE(f);
+    for (int i = 0; i < 1200; i++) fprintf(f, "%d%c", (i * 7 + i / 5) % 6, i % 40 == 39 ? '\n' : ' ');
+    fclose(f);
+    snprintf(args, sizeof args, "train --model ngram %s/ids --length 30 --windows 20 -o %s/ngids.tsm", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 5 --length 30 --seed 4 -o %s/gs.txt", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(p, sizeof p, "%s/gs.names.txt", dir);
+    REQUIRE(ts_file_exists(p));
+    snprintf(args, sizeof args, "generate %s/ngids.tsm -n 5 --length 30 --seed 4 -o %s/gs.txt", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    CHECK_MSG(!ts_file_exists(p), "%s left beside windows it does not name", p);
+    snprintf(args, sizeof args, "eval --real %s/ids --synthetic %s/gs.txt", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+}
+
 /* an OUT ending in .npy with no --format is an .npy (it wrote OUT.txt, over the one there);
  * a --format its extension contradicts is refused before the model is read */
 static void generate_format_from_extension(void)
@@ -1699,6 +1725,7 @@ TEST_MAIN("cli", {
     RUN(one_pass_logs);
     RUN(window_length_from_the_model);
     RUN(generate_files);
+    RUN(generate_removes_old_names);
     RUN(generate_format_from_extension);
     RUN(generate_output_checked_first);
     RUN(generate_to_a_stream);

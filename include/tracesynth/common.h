@@ -149,6 +149,9 @@ typedef struct { ts_stage st; int n, staged; char **path, **name, **at; } ts_out
 int  ts_out_set_open(ts_out_set *s, const char *const *paths, int n);   /* 0 / -1 naming a path */
 const char *ts_out_set_path(const ts_out_set *s, int i);
 int  ts_out_set_commit(ts_out_set *s);   /* 0 / -1; frees s either way */
+/* the commit, with the files gone[] (paths) of an earlier set that the new one lacks removed
+ * where there, those in the set's folder, as ts_stage_commit_removing removes them */
+int  ts_out_set_commit_removing(ts_out_set *s, const char *const *gone, int ngone);
 /* discards the set (frees s); an error that names where a file was being written names
  * its path instead */
 void ts_out_set_abort(ts_out_set *s);

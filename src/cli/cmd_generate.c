@@ -26,8 +26,9 @@ int cmd_generate(int argc, char **argv)
         TS_OPT_LONG_F_('n', "count", &n, "N", 1, 1 << 24, TS_OPT_REQUIRED, "windows to generate"),
         TS_OPT_LONG_(0, "length", &L, "L", 1, 1 << 24, "events per window (required but with sssd-s4: its own)"),
         TS_OPT_STR_F_('o', "output", &out, "OUT", TS_OPT_REQUIRED, "OUT.txt (window file), OUT.npy (int32, N x L);\n"
-                    "with named events also OUT.names.txt; replaced\n"
-                    "together (links must lead into one folder); a device or FIFO\n"
+                    "with named events also OUT.names.txt (without, an earlier\n"
+                    "one is removed); replaced together (links must lead into\n"
+                    "one folder); a device or FIFO\n"
                     "(-o /dev/stdout): written in place, one format, no\n"
                     "names file; a multi-channel model: the dataset\n"
                     "directory OUT (N L events)"),
@@ -173,7 +174,11 @@ int cmd_generate(int argc, char **argv)
             : i == 1 ? ts_npy_write(at, TS_NPY_I32, w.data, 2, shape)
                      : ts_windows_write_names(at, &w, &m->vocab)) { ts_out_set_abort(&set); cli_fail(); goto done; }
     }
-    if (ts_out_set_commit(&set)) { cli_fail(); goto done; }
+    /* windows without names: a names file an earlier run left beside them goes with the set
+     * (eval and markov --from-events read it as theirs) */
+    sprintf(path, "%s%s", base, files[2]);
+    const char *gone[1] = {path};
+    if (ts_out_set_commit_removing(&set, gone, !want[2] && !stream ? 1 : 0)) { cli_fail(); goto done; }
     FILE *msg = cli_msg_stream(out);   /* not into the windows on standard output */
     fprintf(msg, "%s: generated %ld window%s of %ld event%s in %.2f s (seed %ld) ->", m->ops->name, n,
             ts_plural((size_t)n), L, ts_plural((size_t)L), dt, run.seed);

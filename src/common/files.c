@@ -904,9 +904,25 @@ const char *ts_out_set_path(const ts_out_set *s, int i)
 
 int ts_out_set_commit(ts_out_set *s)
 {
+    return ts_out_set_commit_removing(s, NULL, 0);
+}
+
+int ts_out_set_commit_removing(ts_out_set *s, const char *const *gone, int ngone)
+{
     if (!s->staged) {
         set_free(s);
         return 0;
+    }
+    /* the files of an earlier set that go: those in the set's folder, by name */
+    const char **gnames = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gnames) : NULL;
+    char **gdirs = ngone > 0 ? ts_calloc((size_t)ngone, sizeof *gdirs) : NULL;
+    int ng = 0;
+    for (int i = 0; i < ngone; i++) {
+        if (!gone[i] || ts_out_is_stream(gone[i])) continue;
+        const char *sl = strrchr(gone[i], '/');
+        gdirs[i] = dir_of(gone[i]);
+        if (strcmp(gdirs[i], s->st.dir) && ts_same_file(gdirs[i], s->st.dir) != 1) continue;
+        gnames[ng++] = sl ? sl + 1 : gone[i];
     }
     const char **names = ts_calloc((size_t)s->n, sizeof *names);
     int k = 0;
@@ -919,9 +935,12 @@ int ts_out_set_commit(ts_out_set *s)
         free(dst);
         names[k++] = s->name[i];
     }
-    int rc = ts_stage_commit(&s->st, names, k);
+    int rc = ts_stage_commit_removing(&s->st, names, k, gnames, ng);
     if (rc) set_error(s);
     free(names);
+    for (int i = 0; i < ngone; i++) free(gdirs[i]);
+    free(gdirs);
+    free(gnames);
     set_free(s);
     return rc;
 }
