@@ -377,11 +377,11 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         ts_fail("%s: checkpoint of a different model (%s; the options give %s)", path, have, want);
         goto done;
     }
-    c = ts_reader_get(&r, "EVENTS");   /* checkpoints before it have none */
+    c = ts_reader_has(&r, "EVENTS", NULL) ? ts_reader_get(&r, "EVENTS") : NULL;   /* checkpoints before it have none */
     if (c && ids_check(path, "event", "EVENTS", net->n_events, net->vocab, (const char *)c->data, c->size)) goto done;
     for (int k = 0; k < n_more_ids; k++) {
         const ts_train_ids *x = &net->more_ids[k];
-        c = x->channel ? ts_reader_get(&r, x->tag) : NULL;   /* checkpoints before them have none */
+        c = x->channel && ts_reader_has(&r, x->tag, NULL) ? ts_reader_get(&r, x->tag) : NULL;   /* checkpoints before them have none */
         if (c && ids_check(path, x->channel, x->tag, x->n, x->vocab, (const char *)c->data, c->size)) goto done;
     }
     unsigned char sb[STATE_BYTES];
