@@ -480,6 +480,20 @@ static void left_across(fill_state *f, gap_rec *r)
     free(all);
 }
 
+/* one window of m: y = m's fill of x where mk is 0 (L events), an ID m does not have read as 0 */
+static int impute_window(ts_model *m, const int32_t *x, const uint8_t *mk, size_t L, uint64_t seed,
+                         const ts_kv *run_kv, int32_t *y)
+{
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = seed;
+    ro.kv = *run_kv;
+    if (m->ops->impute(m, x, mk, 1, L, &ro, y)) return -1;
+    for (size_t i = 0; i < L; i++)
+        if (y[i] < 0 || y[i] >= m->n_ids) y[i] = 0;
+    return 0;
+}
+
 /* a gap with no event before it, filled in windows of m's length L0 from right[0, nr) (the
  * first ctx read) backwards: each window holds the next events to fill at most L0 / 2 at a
  * time, then as many of the events after them (filled, then right) as fit */
@@ -489,33 +503,28 @@ static int impute_backwards(ts_model *m, const int32_t *right, size_t nr, size_t
     const size_t L = m->len, rr = nr < ctx ? nr : ctx;
     int32_t *back = ts_malloc((k + rr) * sizeof *back);   /* back[pos, k + rr): known */
     memcpy(back + k, right, rr * sizeof *back);
+    int32_t *x = ts_malloc(L * sizeof *x), *y = ts_malloc(L * sizeof *y);
+    uint8_t *mk = ts_malloc(L);
     size_t pos = k;
     int rc = 0;
     while (pos > 0 && rc == 0) {
         size_t chunk = L / 2 ? L / 2 : 1;   /* a window of one event: no context, one at a time */
         if (chunk > pos) chunk = pos;
         const size_t avail = k + rr - pos, rc_n = avail < L - chunk ? avail : L - chunk, pad = L - chunk - rc_n;
-        int32_t *x = ts_calloc(L, sizeof *x), *y = ts_malloc(L * sizeof *y);
-        uint8_t *mk = ts_calloc(L, 1);
+        memset(x, 0, L * sizeof *x);
+        memset(mk, 0, L);
         for (size_t i = 0; i < rc_n; i++) {
             x[pad + chunk + i] = back[pos + i];
             mk[pad + chunk + i] = 1;
         }
-        ts_run_opts ro;
-        memset(&ro, 0, sizeof ro);
-        ro.seed = seed + (k - pos);
-        ro.kv = *run_kv;
-        if (m->ops->impute(m, x, mk, 1, L, &ro, y)) rc = -1;
-        for (size_t i = 0; rc == 0 && i < chunk; i++) {
-            int32_t v = y[pad + i];
-            back[pos - chunk + i] = v < 0 || v >= m->n_ids ? 0 : v;
-        }
+        rc = impute_window(m, x, mk, L, seed + (k - pos), run_kv, y);
+        if (rc == 0) memcpy(back + pos - chunk, y + pad, chunk * sizeof *y);
         pos -= chunk;
-        free(x);
-        free(y);
-        free(mk);
     }
     if (rc == 0) memcpy(dst, back, k * sizeof *dst);
+    free(x);
+    free(y);
+    free(mk);
     free(back);
     return rc;
 }
@@ -565,14 +574,10 @@ int ts__fill_impute(ts_model *m, const int32_t *left, size_t nl, const int32_t *
         p += chunk;
         if (L0 == 0 || rem <= L / 2)
             for (size_t i = 0; i < rc_n; i++, p++) { x[p] = right[i]; mk[p] = 1; }
-        ts_run_opts ro;
-        memset(&ro, 0, sizeof ro);
-        ro.seed = seed + done;
-        ro.kv = run_kv;
-        if (m->ops->impute(m, x, mk, 1, L, &ro, y)) rc = -1;
-        for (size_t i = 0; rc == 0 && i < chunk; i++) {
-            int32_t v = y[a + i];
-            filled[nf++] = v < 0 || v >= m->n_ids ? 0 : v;
+        rc = impute_window(m, x, mk, L, seed + done, &run_kv, y);
+        if (rc == 0) {
+            memcpy(filled + nf, y + a, chunk * sizeof *y);
+            nf += chunk;
         }
         done += chunk;
         free(x);
