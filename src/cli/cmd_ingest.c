@@ -276,25 +276,31 @@ static uint64_t events_crc(const char *dir)
     return h ? h : 1;
 }
 
-/* after DIR's events changed: a split of them inside DIR (a folder holding split.txt, as
- * split DIR -o DIR/split makes) still holds windows of the old ones, which eval and
- * impute would read as these; said, not removed (the folder is the user's) */
-static void warn_old_splits(const char *dir)
+/* the splits of DIR's events inside DIR (folders holding split.txt, as split DIR -o
+ * DIR/split makes): counted (warn 0), or, after DIR's events changed, said (warn 1): they
+ * still hold windows of the old events, which eval and impute would read as these; not
+ * removed (the folder is the user's) */
+static int old_splits(const char *dir, int warn)
 {
     DIR *d = opendir(dir);
-    if (!d) return;
+    if (!d) return 0;
+    int n = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue;
         char *sub = ts_path_join(dir, e->d_name), *txt = ts_path_join(sub, "split.txt");
-        if (ts_file_exists(txt))
-            cli_say(stderr, "tracesynth: warning: %s: a split of the stream this ingest replaced (its windows are "
-                    "the old events'); make it again: tracesynth split %s -o %s, with its options (%s names them)\n",
-                    sub, dir, sub, txt);
+        if (ts_file_exists(txt)) {
+            n++;
+            if (warn)
+                cli_say(stderr, "tracesynth: warning: %s: a split of the stream this ingest replaced (its windows "
+                        "are the old events'); make it again: tracesynth split %s -o %s, with its options (%s "
+                        "names them)\n", sub, dir, sub, txt);
+        }
         free(txt);
         free(sub);
     }
     closedir(d);
+    return n;
 }
 
 int cmd_ingest(int argc, char **argv)
@@ -503,9 +509,10 @@ int cmd_ingest(int argc, char **argv)
         m.ch[TS_CH_EVENT] = ds->stream.ids;
         /* DIR/arch (the table that names the events, read by eval) in the dataset's set:
          * written or removed with it */
-        uint64_t before = events_crc(out);
+        /* the events read again only where a split of them is there to warn of */
+        uint64_t before = old_splits(out, 0) ? events_crc(out) : 0;
         rc = ts_mc_save_arch(out, &m, ds->vocab.n > 0 && arch != TS_ARCH_UNKNOWN ? ts_arch_name(arch) : NULL);
-        if (rc == 0 && before && events_crc(out) != before) warn_old_splits(out);
+        if (rc == 0 && before && events_crc(out) != before) old_splits(out, 1);
     }
     if (rc == 0) {
         printf("%zu event%s", ds->stream.n, ts_plural(ds->stream.n));
