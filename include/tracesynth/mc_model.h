@@ -118,6 +118,9 @@ ts_run_opts ts_mc_sampling_opts(const ts_model *ev, const ts_run_opts *o, const 
 /* a model's training settings tc (its parsed schedule) completed from o: seed, output,
  * checkpoint to resume, log, progress; start: the log's first line's fields */
 void ts_mc_train_cfg(ts_train_cfg *tc, const ts_mc_train_opts *o, const char *start);
+/* what net's IDs mean, for its checkpoints: the events of o's data, and its comm and ret
+ * IDs where the model has those channels (has: its channel bits) */
+void ts_mc_train_ids(ts_train_net *net, unsigned has, const ts_mc_train_opts *o);
 
 /* for a model's train that saves while it learns: fill the base's vocabularies from the
  * training data now (the driver does it again only when they are still empty). 0 / -1 */

@@ -417,13 +417,9 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
         .name = "ddpm-mc", .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = m->net.p.total,
         .config = cfg, .step = train_step, .mask_grads = train_mask_grads, .validate = train_validate,
         .chance = 1,   /* the noise's mean square, predicting none */
-        .save = train_save, .n_events = ts_mc_card(o->data, TS_CH_EVENT), .vocab = &o->data->events.vocab,
-        /* the comm and ret IDs name processes and values of the dataset as the event IDs do */
-        .more_ids = {{m->base.has >> TS_CH_COMM & 1u ? "comm" : NULL, "COMMS", ts_mc_card(o->data, TS_CH_COMM),
-                      &o->data->comm_vocab},
-                     {m->base.has >> TS_CH_RET & 1u ? "ret" : NULL, "RETS", ts_mc_card(o->data, TS_CH_RET),
-                      &o->data->ret_vocab}},
+        .save = train_save,
     };
+    ts_mc_train_ids(&net, m->base.has, o);
     ts_train_cfg tc = so.tc;
     ts_mc_train_cfg(&tc, o, start);
     rc = ts_train_run(&net, &tc);

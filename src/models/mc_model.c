@@ -60,6 +60,18 @@ void ts_mc_train_cfg(ts_train_cfg *tc, const ts_mc_train_opts *o, const char *st
     tc->start_log = start;
 }
 
+void ts_mc_train_ids(ts_train_net *net, unsigned has, const ts_mc_train_opts *o)
+{
+    const ts_mc *d = o->data;
+    net->n_events = ts_mc_card(d, TS_CH_EVENT);
+    net->vocab = &d->events.vocab;
+    /* the comm and ret IDs name processes and values of the dataset as the event IDs do */
+    net->more_ids[0] = (ts_train_ids){has >> TS_CH_COMM & 1u ? "comm" : NULL, "COMMS", ts_mc_card(d, TS_CH_COMM),
+                                      &d->comm_vocab};
+    net->more_ids[1] = (ts_train_ids){has >> TS_CH_RET & 1u ? "ret" : NULL, "RETS", ts_mc_card(d, TS_CH_RET),
+                                      &d->ret_vocab};
+}
+
 int ts_mc_model_train(const char *name, const ts_mc_train_opts *o, ts_mc_model **out)
 {
     if (!out) return ts_fail_null(__func__, "out");
