@@ -1454,7 +1454,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     }
     char ***fn = ts_calloc((size_t)npaths, sizeof *fn);
     ts__strace_fields *fx = ts_calloc((size_t)npaths, sizeof *fx);
-    size_t *fm = ts_calloc((size_t)npaths, sizeof *fm), *at = ts_calloc((size_t)npaths, sizeof *at), n = 0;
+    size_t *fm = ts_calloc((size_t)npaths, sizeof *fm), n = 0;
     long *fpid = ts_calloc((size_t)npaths, sizeof *fpid);
     int rc = 0, of_day = 1, logs = 0;   /* logs: those holding calls */
     const char *clock_path = NULL;       /* the first log with a clock's times, and its kind */
@@ -1615,7 +1615,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         free(fn[f]);
         ts__strace_fields_free(&fx[f]);
     }
-    free(fn); free(fx); free(fm); free(at); free(fpid);
+    free(fn); free(fx); free(fm); free(fpid);
     if (rc) return -1;
     *names_out = names;
     *n_out = n;
