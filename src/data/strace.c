@@ -825,20 +825,18 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     size_t cap = 1024, n = 0;
     char **names = ts_malloc(cap * sizeof *names);
     double *times = ts_malloc(cap * sizeof *times);
-    if (x) {
-        memset(x, 0, sizeof *x);
-        x->pid = ts_malloc(cap * sizeof *x->pid);
-        x->ns = ts_malloc(cap * sizeof *x->ns);
-        x->ret = ts_malloc(cap * sizeof *x->ret);
-        x->has_ret = ts_malloc(cap);
-        x->exec = ts_malloc(cap * sizeof *x->exec);
-        x->comm = ts_malloc(cap * sizeof *x->comm);
-        x->exec_pid = ts_malloc(cap * sizeof *x->exec_pid);
-        x->link = ts_malloc(cap);
-    }
+    memset(x, 0, sizeof *x);
+    x->pid = ts_malloc(cap * sizeof *x->pid);
+    x->ns = ts_malloc(cap * sizeof *x->ns);
+    x->ret = ts_malloc(cap * sizeof *x->ret);
+    x->has_ret = ts_malloc(cap);
+    x->exec = ts_malloc(cap * sizeof *x->exec);
+    x->comm = ts_malloc(cap * sizeof *x->comm);
+    x->exec_pid = ts_malloc(cap * sizeof *x->exec_pid);
+    x->link = ts_malloc(cap);
     pending pend;
     pend_init(&pend);
-    task_gone *gone = NULL;    /* with x: the tasks gone, in order */
+    task_gone *gone = NULL;    /* the tasks gone, in order */
     size_t ngone = 0, cgone = 0;
     long last_pid = 0;         /* the id of the call read last (n > 0) */
     int after_unfinished = 0;  /* the line before was a call's start, "... <unfinished ...>" */
@@ -896,7 +894,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         if (!strncmp(s, "strace: ", 8)) {
             if (!strncmp(s, "strace: Process ", 16) && notice_to_end(s)) {
                 if (notice_pid(s + 16) < 0) { rc = bad_line(path, line, orig, 0, NOTICE_PID); break; }
-                if (x) task_notice(&gone, &ngone, &cgone, n, s);
+                task_notice(&gone, &ngone, &cgone, n, s);
             } else if (!said) {
                 said = ts__excerpt(s, strlen(s), 160);
                 said_line = line;
@@ -976,7 +974,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         if (!strncmp(s, "<unfinished ...>", 16)) {
             if (n) {   /* the call just read waits for its return */
                 pend_wait(&pend, last_pid, n - 1, names[n - 1]);
-                if (x) x->has_ret[n - 1] = 0;
+                x->has_ret[n - 1] = 0;
                 after_unfinished = 1;
             }
             continue;
@@ -1062,7 +1060,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             if (was < 0 && relative == 1)   /* the calls read before: their times as -r's */
                 for (size_t i = 0; i < n; i++) {
                     times[i] = ns_seconds(rel_at[i]);
-                    if (x) x->ns[i] = rel_at[i];
+                    x->ns[i] = rel_at[i];
                 }
         }
         if (clock) lead_time |= gap == orig;
@@ -1116,7 +1114,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 rc = bad_line(path, line, orig, cut, "a pid outside Linux's 0 to 4194304 in '+++ superseded by execve in pid N +++'");
                 break;
             }
-            if (x) task_change(&gone, &ngone, &cgone, n, by ? notice_pid(by + 29) : pid, 0);
+            task_change(&gone, &ngone, &cgone, n, by ? notice_pid(by + 29) : pid, 0);
         }
         if (!strncmp(s, "--- ", 4) || !strncmp(s, "+++ ", 4)) {   /* signal, exit */
             if (!event_line) event_line = line;
@@ -1153,7 +1151,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                     int64_t v = 0;
                     const int r = parse_ret(orig, cut && durations, &v);
                     if (r < 0) { rc = bad_line(path, line, orig, cut, RET_RANGE); break; }
-                    if (x) x->has_ret[pend.idx[w]] = (uint8_t)r, x->ret[pend.idx[w]] = v;
+                    x->has_ret[pend.idx[w]] = (uint8_t)r, x->ret[pend.idx[w]] = v;
                     pend_drop(&pend, w);
                     continue;
                 }
@@ -1188,9 +1186,9 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                     int64_t v = 0;
                     const int r = parse_ret(s, cut && durations, &v);
                     if (r < 0) { rc = bad_line(path, line, orig, cut, RET_RANGE); break; }
-                    if (x) x->has_ret[at] = (uint8_t)r, x->ret[at] = v;
-                    if (x && x->exec[at]) x->exec_pid[at] = pid;   /* where the process goes on */
-                    if (x) x->link[at] = 0;
+                    x->has_ret[at] = (uint8_t)r, x->ret[at] = v;
+                    if (x->exec[at]) x->exec_pid[at] = pid;   /* where the process goes on */
+                    x->link[at] = 0;
                     continue;
                 }
             }
@@ -1213,18 +1211,16 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             cap *= 2;
             names = ts_realloc(names, cap * sizeof *names);
             times = ts_realloc(times, cap * sizeof *times);
-            if (x) ts__strace_fields_grow(x, cap);
+            ts__strace_fields_grow(x, cap);
         }
-        if (x) {
-            x->pid[n] = pid;
-            x->ns[n] = when_ns;
-            x->ret[n] = ret;
-            x->has_ret[n] = (uint8_t)has_ret;
-            x->exec[n] = resumed ? NULL : exec_path(s);
-            x->comm[n] = comm[0] ? ts_strdup(comm) : NULL;
-            x->exec_pid[n] = moved ? moved : pid;
-            x->link[n] = moved ? TS__SF_MOVED : resumed ? TS__SF_RESUMED : 0;
-        }
+        x->pid[n] = pid;
+        x->ns[n] = when_ns;
+        x->ret[n] = ret;
+        x->has_ret[n] = (uint8_t)has_ret;
+        x->exec[n] = resumed ? NULL : exec_path(s);
+        x->comm[n] = comm[0] ? ts_strdup(comm) : NULL;
+        x->exec_pid[n] = moved ? moved : pid;
+        x->link[n] = moved ? TS__SF_MOVED : resumed ? TS__SF_RESUMED : 0;
         if (relative < 0) {
             if (n == crel) rel_at = ts_realloc(rel_at, (crel = crel ? 2 * crel : 1024) * sizeof *rel_at);
             rel_at[n] = clock ? rel_ns : 0;
@@ -1260,10 +1256,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         for (size_t i = 0; i < n; i++) free(names[i]);
         free(names);
         free(times);
-        if (x) {
-            for (size_t i = 0; i < n; i++) free(x->exec[i]), free(x->comm[i]);
-            ts__strace_fields_free(x);
-        }
+        for (size_t i = 0; i < n; i++) free(x->exec[i]), free(x->comm[i]);
+        ts__strace_fields_free(x);
         return -1;
     }
     if (!keep) {
