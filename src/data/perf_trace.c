@@ -171,7 +171,7 @@ static int tracepoint_line(const char *b, const char *e)
     char comm[64];
     const char *q = thread(blanks(p, e), e, &tid, comm, sizeof comm);
     if (!q) return 0;
-    while (q < e && (is_digit(*q) || *q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))) q++;
+    while (q < e && ts__is_ident(*q)) q++;
     return q < e && *q == ':';
 }
 
@@ -297,7 +297,7 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         if (t_ns >= 0 && (first_ns < 0 || t_ns < first_ns)) first_ns = t_ns;
         const int continued = e - s >= 16 && !memcmp(s, "... [continued]:", 16);
         const char *nm = continued ? blanks(s + 16, e) : s, *ne = nm;
-        while (ne < e && (is_digit(*ne) || *ne == '_' || (*ne >= 'a' && *ne <= 'z') || (*ne >= 'A' && *ne <= 'Z'))) ne++;
+        while (ne < e && ts__is_ident(*ne)) ne++;
         if (ne - nm == 8 && (!memcmp(nm, "majfault", 8) || !memcmp(nm, "minfault", 8))) {
             rc = refuse(path, line, b, e, "a page fault (perf trace -F/--pf): system calls alone are read (record "
                         "without -F)");
