@@ -702,18 +702,12 @@ int ts_train_note(char *buf, size_t n)
                      "--lr below %g", last_run.name, best, last_run.best_iter, last_run.chance, last_run.lr);
         return 1;
     }
-    /* far above the best: more than 100 times it (a loss that can be 0 or below has no such
-     * ratio), or no number at all */
-    if (isfinite(last) && !far_above(last, best)) return 0;
-    char how[64];
-    if (isfinite(last)) snprintf(how, sizeof how, "%.3g times the best", last / best);
-    else snprintf(how, sizeof how, "not finite; the best");
-    char ls[32];
-    shown_value(last, ls, sizeof ls);
+    /* far above the best (the last is a number: one that is not ends the run as diverged) */
+    if (!far_above(last, best)) return 0;
     if (buf && n)
-        snprintf(buf, n, "%s: the last validation loss, %s (iteration %lld), is %s, %g (iteration %lld), which is "
-                 "the model kept: training went astray after it; try a --lr below %g", last_run.name, ls,
-                 last_run.last_iter, how, best, last_run.best_iter, last_run.lr);
+        snprintf(buf, n, "%s: the last validation loss, %g (iteration %lld), is %.3g times the best, %g (iteration "
+                 "%lld), which is the model kept: training went astray after it; try a --lr below %g", last_run.name,
+                 last, last_run.last_iter, last / best, best, last_run.best_iter, last_run.lr);
     return 1;
 }
 
