@@ -48,6 +48,9 @@ char *ts__excerpt(const char *s, size_t n, size_t max);
 int ts__dataset_write(const char *dir, const ts_dataset *d);
 /* the last error, naming a staged file by its final place in dir */
 void ts__stage_error(const ts_stage *st, const char *dir);
+/* the last error with its first mention of the path from (where a file was written)
+ * made to (where it goes); unchanged when it names no from */
+void ts__error_path(const char *from, const char *to);
 
 /* string -> index map (open addressing, FNV-1a); keys are borrowed, not copied */
 typedef struct {

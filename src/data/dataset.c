@@ -177,13 +177,19 @@ int ts__dataset_write(const char *dir, const ts_dataset *d)
     return rc;
 }
 
+void ts__error_path(const char *from, const char *to)
+{
+    const char *e = ts_error(), *at = strstr(e, from);
+    if (!at) return;
+    char *msg = ts_malloc(strlen(e) + strlen(to) + 1);
+    sprintf(msg, "%.*s%s%s", (int)(at - e), e, to, at + strlen(from));
+    ts_fail("%s", msg);
+    free(msg);
+}
+
 void ts__stage_error(const ts_stage *st, const char *dir)
 {
-    const char *e = ts_error(), *at = strstr(e, st->stage);
-    if (!at) return;
-    char msg[2048];
-    snprintf(msg, sizeof msg, "%.*s%s%s", (int)(at - e), e, dir, at + strlen(st->stage));
-    ts_fail("%s", msg);
+    ts__error_path(st->stage, dir);
 }
 
 /* the files replaced together (a stage): a failure half way leaves the old dataset whole,

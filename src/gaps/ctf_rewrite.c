@@ -1551,17 +1551,6 @@ int ts__side_output_refused(const char *path, const char *out, const char *file,
     return rc;
 }
 
-/* the error names OUT, not the stage the new trace was written into (tmp) */
-static void name_out(const char *tmp, const char *out)
-{
-    const char *e = ts_error(), *at = strstr(e, tmp);
-    if (!at) return;
-    char *msg = ts_malloc(strlen(e) + strlen(out) + 1);
-    sprintf(msg, "%.*s%s%s", (int)(at - e), e, out, at + strlen(tmp));
-    ts_fail("%s", msg);
-    free(msg);
-}
-
 /* the text of a trace written into a stage, its lines copied to the output with the
  * stage's path (babeltrace2 names each stream's file in its warnings about gaps) made the
  * path the trace is moved to */
@@ -1647,7 +1636,7 @@ static int text_into(ts_outfile *o, const char *trace, const char *staged, const
         rc = ts_ctf_print_text(trace, o->f);
     }
     if (rc == 1) rc = ts_fail("%s: cannot write the text output: %s", text, strerror(EPIPE));
-    else if (rc && staged) name_out(staged, final);
+    else if (rc && staged) ts__error_path(staged, final);
     if (rc) ts_out_abort(o);
     free(from);
     free(to);
@@ -1681,7 +1670,7 @@ static int commit_with_text(ts_stage *st, const char *base, const char *tmp, con
             char *at = ts_path_join(st->stage, name), *dst = ts_path_join(st->dir, name);
             if ((rc = ts_out_open(&o, at)) == 0 && (rc = text_into(&o, tmp, tmp, out, text)) == 0 &&
                 (rc = ts_out_commit(&o)) != 0)
-                name_out(at, text);
+                ts__error_path(at, text);
             struct stat fs;   /* a file replaced keeps its mode, as ts_out_open keeps it */
             if (rc == 0 && stat(dst, &fs) == 0 && S_ISREG(fs.st_mode)) chmod(at, fs.st_mode & 07777);
             free(at);
