@@ -239,20 +239,6 @@ static void gate_pass(tune_set *t, double *gate, double *row, int *hits, double 
     }
 }
 
-/* the decoding per blackout position and size, chosen after the weights: the whole
- * blackout from one network evaluation (what the weights are chosen for) or one
- * hidden event per evaluation, each later one reading the events revealed before it.
- * Neither wins everywhere: one evaluation fills strace workloads and many-threads
- * best (88.42 against 87.84 at k = 10), one per event the loops of the PTS datasets,
- * whose entries and exits come in pairs that an evaluation filling both halves from
- * the same context splits (k = 40 perfect rate 99.04 against 96.69 on their
- * validation windows); and a blackout with one side seen (end) may want the other
- * decoding than one with both (compress-gzip, k = 40: one per event at the centre,
- * 99.43 against 99.32; one evaluation at the end, 94.42 against 94.00). Each is run
- * as impute runs it, with the weights just chosen, on nwin validation windows per
- * position (centre: both sides; end: one side); one per event where it fills at
- * least 1 in 2,000 more of that position's hidden events (and one), as the weights'
- * choice asks. */
 /* The bar's parts in network evaluations of a window's crop, so that its time left
  * follows the work: a size's validation decoding (one evaluation per window, then the
  * replays of the weights' choice, about as much again), its one-evaluation decoding, its
@@ -290,6 +276,20 @@ static long tune_units_total(const tune_units *u)
     return t;
 }
 
+/* the decoding per blackout position and size, chosen after the weights: the whole
+ * blackout from one network evaluation (what the weights are chosen for) or one
+ * hidden event per evaluation, each later one reading the events revealed before it.
+ * Neither wins everywhere: one evaluation fills strace workloads and many-threads
+ * best (88.42 against 87.84 at k = 10), one per event the loops of the PTS datasets,
+ * whose entries and exits come in pairs that an evaluation filling both halves from
+ * the same context splits (k = 40 perfect rate 99.04 against 96.69 on their
+ * validation windows); and a blackout with one side seen (end) may want the other
+ * decoding than one with both (compress-gzip, k = 40: one per event at the centre,
+ * 99.43 against 99.32; one evaluation at the end, 94.42 against 94.00). Each is run
+ * as impute runs it, with the weights just chosen, on nwin validation windows per
+ * position (centre: both sides; end: one side); one per event where it fills at
+ * least 1 in 2,000 more of that position's hidden events (and one), as the weights'
+ * choice asks. */
 static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t seed, const char *log,
                       ts_mdm_tune_row *rows, int progress, const tune_units *u)
 {
