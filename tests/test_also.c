@@ -180,6 +180,67 @@ static void cut_in_time_or_at_the_fraction(void)
     ts_split_data_free(&d);
 }
 
+/* --also-whole: every event of another recording; refused for the dataset itself, a copy
+ * of its trace, and a stream whose times reach its held-out period */
+static void whole_recordings(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char mp[512], run2[512], copy[512], cpu1[512], later[512], untimed[512];
+    const int32_t pat[] = {0, 1, 2, 3}, pat2[] = {1, 0, 3, 2};
+    make_dataset(mp, sizeof mp, dir, "main", pat, 4, 100, NULL, 0, 1000, 10);   /* held out: t 1700-1990 */
+    make_dataset(run2, sizeof run2, dir, "run2", pat2, 4, 60, NULL, 0, 0, 0);
+    make_dataset(copy, sizeof copy, dir, "copy", pat, 4, 120, NULL, 0, 0, 0);   /* main's events and more */
+    make_dataset(cpu1, sizeof cpu1, dir, "cpu1", pat2, 4, 100, NULL, 0, 1005, 10);
+    make_dataset(later, sizeof later, dir, "later", pat2, 4, 80, NULL, 0, 5000, 10);
+    make_dataset(untimed, sizeof untimed, dir, "untimed", pat, 4, 100, NULL, 0, 0, 0);
+    ts_split_spec s = spec(10, 5, 5);
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(mp, &s, &d) == 0);
+    size_t before = d.split.train.n;
+    ts_also_info inf;
+    REQUIRE(ts_split_data_also_whole(&d, run2, &s, &inf) == 0);
+    CHECK(inf.whole && !inf.by_time && inf.events == 60 && inf.windows == 11);   /* (60 - 10) / 5 + 1 */
+    REQUIRE(d.split.n_also == 1 && d.split.also[0].n == 60 && d.split.also[0].ids[59] == 2);
+    REQUIRE(ts_split_data_also_whole(&d, later, &s, &inf) == 0);   /* after the main trace's end */
+    CHECK(inf.events == 80);
+    size_t trained = d.split.train.n;
+    CHECK(trained == before + 11 + 15);
+    /* refusals leave the split as it was */
+    CHECK(ts_split_data_also_whole(&d, mp, &s, &inf) == -1);
+    CHECK_MSG(strstr(ts_error(), "main: the main dataset itself"), "'%s'", ts_error());
+    CHECK(ts_split_data_also_whole(&d, copy, &s, &inf) == -1);
+    CHECK_MSG(strstr(ts_error(), "copy: events 70 to 99 are those of") && strstr(ts_error(), "a copy of the same trace"),
+              "'%s'", ts_error());
+    CHECK(ts_split_data_also_whole(&d, untimed, &s, &inf) == -1);   /* the same events without times */
+    CHECK_MSG(strstr(ts_error(), "a copy of the same trace"), "'%s'", ts_error());
+    CHECK(ts_split_data_also_whole(&d, cpu1, &s, &inf) == -1);
+    CHECK_MSG(strstr(ts_error(), "cpu1: event 70 falls in the time of") && strstr(ts_error(), "validation and test"),
+              "'%s'", ts_error());
+    CHECK(d.split.train.n == trained && d.split.n_also == 2);
+    /* --also takes cpu1's events before the training end, as before */
+    REQUIRE(ts_split_data_also(&d, cpu1, &s, &inf) == 0);
+    CHECK(inf.by_time && !inf.whole && inf.events == 70);
+    ts_split_data_free(&d);
+    /* the command line */
+    char args[2048], out[4096], err[1024];
+    snprintf(args, sizeof args, "train --model ngram %s --length 10 --also-whole %s --also %s -o %s/w.tsm --no-progress",
+             mp, run2, untimed, dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "also ") && strstr(out, "run2: 60 training events (all of its events), 11 windows") &&
+              strstr(out, "untimed: 70 training events (its first 0.7 of the stream)"), "%s", out);
+    snprintf(args, sizeof args, "train --model ngram %s --length 10 --also-whole %s -o %s/w.tsm --no-progress", mp,
+             copy, dir);
+    CHECK(run_cli(args, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "a copy of the same trace") && !strchr(strchr(err, '\n') ? strchr(err, '\n') + 1 : "", '\n'),
+              "%s", err);
+    snprintf(args, sizeof args, "train --model mdm-mc %s --also-whole %s -o %s/m.tsm --no-progress", mp, run2, dir);
+    CHECK(run_cli(args, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "--also-whole: not for the multi-channel model mdm-mc"), "%s", err);
+    snprintf(args, sizeof args, "train --help");
+    CHECK(run_stdout(args, out, sizeof out) == 0 && strstr(out, "--also-whole DATASET"));
+}
+
 /* accuracy of the network alone at one hidden event in the centre of the test windows */
 static double centre_accuracy(ts_model *m, const ts_windows *w)
 {
@@ -414,6 +475,7 @@ TEST_MAIN("also", {
     RUN(renumbers_by_name);
     RUN(windows_stay_in_their_stream);
     RUN(cut_in_time_or_at_the_fraction);
+    RUN(whole_recordings);
     RUN(learns_from_the_added_stream);
     RUN(command_line);
     RUN(reinterleaved_copies);

@@ -49,10 +49,18 @@ void ts_split_data_free(ts_split_data *d);
 typedef struct {
     size_t  events, windows;   /* training events and windows added */
     size_t  unknown;           /* events renumbered to <unk> */
+    int     whole;             /* 1: every event (ts_split_data_also_whole) */
     int     by_time;           /* 1: cut at cut_ns (d's training end); 0: at the fraction */
     int64_t cut_ns, first_ns;  /* by_time: the cut and d's first event's time */
 } ts_also_info;
 int  ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info);
+/* train --also-whole: every event of dir, another recording of the same workload (another
+ * run, not another stream of d's trace), as a further training stream, renumbered as
+ * above. Refused, naming dir, when dir is d's folder, when its events at d's held-out
+ * positions are d's held-out events (a copy of the same trace), or when both carry event
+ * times and one of dir's falls in d's validation and test period. 0, or -1 with d's split
+ * unchanged */
+int  ts_split_data_also_whole(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info);
 
 /* train --reinterleave: `copies` more training streams, each the training part of d with
  * the CPUs' events merged again after moving their times. Concurrent CPUs' events are

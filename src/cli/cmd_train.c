@@ -25,29 +25,34 @@ static char *default_output(const char *dataset, const char *model)
     return out;
 }
 
-/* --also DATASET, repeatable */
+/* --also DATASET and --also-whole DATASET, repeatable, in the order given */
 typedef struct {
     const char *dir[64];
+    char whole[64];
     int n;
 } also_list;
 
-static int opt_also(const char *v, void *dst)
+static int also_push(also_list *l, const char *v, int whole)
 {
-    also_list *l = dst;
-    if (l->n == 64) return ts_fail("--also: at most 64 datasets");
+    if (l->n == 64) return ts_fail("--also, --also-whole: at most 64 datasets in all");
+    l->whole[l->n] = (char)whole;
     l->dir[l->n++] = v;
     return 0;
 }
+
+static int opt_also(const char *v, void *dst) { return also_push(dst, v, 0); }
+static int opt_also_whole(const char *v, void *dst) { return also_push(dst, v, 1); }
 
 /* every --also dataset's training part into d's split, one line each */
 static int add_also(ts_split_data *d, const also_list *al, const ts_split_spec *ss, int say)
 {
     for (int i = 0; i < al->n; i++) {
         ts_also_info inf;
-        if (ts_split_data_also(d, al->dir[i], ss, &inf)) return -1;
+        if ((al->whole[i] ? ts_split_data_also_whole : ts_split_data_also)(d, al->dir[i], ss, &inf)) return -1;
         if (!say) continue;
         cli_say(stdout, "also %s: %zu training event%s (", al->dir[i], inf.events, ts_plural(inf.events));
-        if (inf.by_time)
+        if (inf.whole) printf("all of its events");
+        else if (inf.by_time)
             printf("before the main dataset's training end, %.6f s after its first event",
                    (double)(inf.cut_ns - inf.first_ns) * 1e-9);
         else printf("its first %g of the stream", ss->permille[0] / 1000.0);
@@ -125,7 +130,7 @@ int cmd_train(int argc, char **argv)
     ts_mask_pos pos = TS_MASK_CENTER;
     size_t k = 10;
     cli_run run = CLI_RUN_DEFAULTS;
-    also_list also = {{0}, 0};
+    also_list also = {{0}, {0}, 0};
     reinterleave_opt ri = {0, 0};
     /* the model and log held from before training to after the model's last write (the
      * trainer holds them too, for its own part; mdm writes its bound and prior after it) */
@@ -145,6 +150,13 @@ int cmd_train(int argc, char **argv)
                    "training part's end time when both have time_ns.npy\n"
                    "(ingest --from ctf or ftrace), else its first training\n"
                    "fraction (--fractions)"),
+        TS_OPT_CB_(0, "also-whole", &also, "DATASET", opt_also_whole,
+                   "more training data (repeatable; time split): every event\n"
+                   "of DATASET, another recording of the same workload (another\n"
+                   "run), renumbered as for --also. Refused for the dataset\n"
+                   "itself, a copy of its trace, or a stream whose event times\n"
+                   "reach its validation and test period (another CPU of the\n"
+                   "same trace: --also)"),
         TS_OPT_CB_(0, "reinterleave", &ri, "US[,COPIES]", opt_reinterleave,
                    "more training data (time split; a dataset of ingest\n"
                    "--from ctf or ftrace: its times and CPUs): COPIES (default 8)\n"
@@ -201,7 +213,8 @@ int cmd_train(int argc, char **argv)
     cli_run_apply(&run, &args, &ro);
     if (ts_mc_model_find(model, 1)) {   /* a multi-channel model */
         if (also.n || ri.copies) {
-            rc = cli_usage_error(C, "%s: not for the multi-channel model %s", also.n ? "--also" : "--reinterleave", model);
+            rc = cli_usage_error(C, "%s: not for the multi-channel model %s",
+                                 !also.n ? "--reinterleave" : also.whole[0] ? "--also-whole" : "--also", model);
             goto done;
         }
         /* it reads the length and the fractions only: the others would be ignored */

@@ -99,20 +99,52 @@ static int check_split_args(const char *fn, const ts_split_data *d, const ts_spl
     return ts__split_parts_check(s->permille, fn);
 }
 
-int ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info)
+/* e, when it is another recording for whole: refused when it is d's own folder, when its
+ * events at d's held-out positions are d's held-out events (a copy of d's trace), or when
+ * both carry event times and e's reach into d's held-out period (a stream of the same trace) */
+static int also_whole_check(const ts_split_data *d, const ts_dataset *e, const char *dir, const int32_t *ids)
+{
+    const ts_dataset *m = &d->data;
+    const char *main_dir = m->dir ? m->dir : "the dataset";
+    const size_t a = d->split.train_stream.n;   /* d's held-out part is [a, n) */
+    struct stat x, y;
+    if (m->dir && stat(m->dir, &x) == 0 && stat(dir, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino)
+        return ts_fail("%s: the main dataset itself: every event of --also-whole is training data, so its "
+                       "validation and test events would be trained on", dir);
+    if (a < m->stream.n && e->stream.n >= m->stream.n &&
+        !memcmp(ids + a, m->stream.ids + a, (m->stream.n - a) * sizeof *ids))
+        return ts_fail("%s: events %zu to %zu are those of %s's validation and test part (a copy of the "
+                       "same trace, or a run identical to it), which --also-whole would train on (--also "
+                       "takes its training part only)",
+                       dir, a, m->stream.n - 1, main_dir);
+    if (m->time_ns && e->time_ns && a < m->stream.n && e->stream.n > 0) {
+        const int64_t lo = m->time_ns[a], hi = m->time_ns[m->stream.n - 1];
+        for (size_t i = 0; i < e->stream.n; i++)
+            if (e->time_ns[i] >= lo && e->time_ns[i] <= hi)
+                return ts_fail("%s: event %zu falls in the time of %s's validation and test part: a stream of "
+                               "the same trace, which --also-whole would train on (--also takes the events "
+                               "before that time)", dir, i, main_dir);
+    }
+    return 0;
+}
+
+static int also_add(ts_split_data *d, const char *dir, const ts_split_spec *s, int whole, ts_also_info *info)
 {
     ts_also_info inf = {0};
-    if (check_split_args(__func__, d, s)) return -1;
-    if (!dir) return ts_fail_null(__func__, "dir");
+    if (check_split_args(whole ? "ts_split_data_also_whole" : "ts_split_data_also", d, s)) return -1;
+    if (!dir) return ts_fail_null(whole ? "ts_split_data_also_whole" : "ts_split_data_also", "dir");
     if (d->split.kind != TS_SPLIT_TIME)
-        return ts_fail("%s: another dataset's training part needs the time split (--split time)", dir);
+        return ts_fail("%s: another dataset's %s needs the time split (--split time)", dir,
+                       whole ? "events as training data" : "training part");
     ts_dataset e;
     if (ts_dataset_load(dir, &e)) return -1;
     size_t n, nb;
     ts_split_bounds(e.stream.n, s->permille, &n, &nb);   /* the training part, as the split's */
     const ts_dataset *m = &d->data;
     size_t a = d->split.train_stream.n;   /* d's training part is [0, a) */
-    if (m->time_ns && e.time_ns && a < m->stream.n) {
+    inf.whole = whole;
+    if (whole) n = e.stream.n;
+    else if (m->time_ns && e.time_ns && a < m->stream.n) {
         inf.by_time = 1;
         inf.cut_ns = m->time_ns[a];
         inf.first_ns = m->time_ns[0];
@@ -121,10 +153,12 @@ int ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s
     int rc = 0;
     if (n < d->split.len)
         rc = ts_fail("%s: its training part has %zu event%s (%s), fewer than the window length %zu", dir, n, ts_plural(n),
-                     inf.by_time ? "those before the main dataset's training end time" : "the training fraction",
+                     whole ? "all of its events" : inf.by_time ? "those before the main dataset's training end time"
+                                                               : "the training fraction",
                      d->split.len);
     int32_t *ids = rc ? NULL : ts_malloc(n * sizeof *ids);
     if (rc == 0) rc = also_renumber(d, &e, dir, n, ids, &inf.unknown);
+    if (rc == 0 && whole) rc = also_whole_check(d, &e, dir, ids);
     if (rc == 0) {
         size_t before = d->split.train.n;
         ts_split_add_train(&d->split, ids, n, s->stride);
@@ -136,6 +170,16 @@ int ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s
     free(ids);
     ts_dataset_free(&e);
     return rc;
+}
+
+int ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info)
+{
+    return also_add(d, dir, s, 0, info);
+}
+
+int ts_split_data_also_whole(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info)
+{
+    return also_add(d, dir, s, 1, info);
 }
 
 /* ---- re-interleaved copies of the training part (train --reinterleave) ---- */
