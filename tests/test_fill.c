@@ -676,7 +676,11 @@ static void exec_fill_same_thread(void)
              * pairs in the gap: its events (execve's exit first, then write and ioctl) end
              * inside none then, the one exit out of pairs the one after the gap */
             int end_ok = m == 1 || !strcmp(r.inside, "execve") || (at == 1 && !r.inside[0]);
-            CHECK_MSG(r.n == 5 && r.other == 0 && r.switches == 0 && r.bad == 0 && end_ok && (m == 1 || r.stray == 0),
+            /* the unigram's one event over and over cannot stay inside execve (an odd count of
+             * entries or exits): one pair is broken, an entry while inside a call or execve's
+             * exit after the gap closing none, which cost the same */
+            int pairs_ok = m == 1 ? r.bad + (strcmp(r.inside, "execve") != 0) <= 1 : r.bad == 0;
+            CHECK_MSG(r.n == 5 && r.other == 0 && r.switches == 0 && pairs_ok && end_ok && (m == 1 || r.stray == 0),
                       "%s, exec %s the gap: %d reconstructed, %d not of %lld, %d switches, %d entries inside a call, "
                       "%d exits closing none, inside '%s' at the end", models[m], at == 1 ? "before" : "after", r.n,
                       r.other, (long long)r.tid, r.switches, r.bad, r.stray, r.inside);
@@ -1323,6 +1327,22 @@ static void consistent_pairing(void)
     s.after_call = "poll";
     ts_gap_consistent(&s, d, 3, pool_name, NULL, t, nt);
     CHECK(!strcmp(d[0], "syscall_entry_read") && !strcmp(d[1], "syscall_exit_read") && !strcmp(d[2], "syscall_entry_poll"));
+    /* the same when only an event of no call can become poll's entry: an exit after the gap
+     * that closes no open call is out of pairs as any other, not a lesser fault */
+    const char *d2[] = {"syscall_entry_read", "syscall_exit_read", "irq_handler_entry"};
+    ts_gap_consistent(&s, d2, 3, pool_name, NULL, t, nt);
+    CHECK_MSG(!strcmp(d2[0], "syscall_entry_read") && !strcmp(d2[1], "syscall_exit_read") &&
+                  !strcmp(d2[2], "syscall_entry_poll"),
+              "%s %s %s", d2[0], d2[1], d2[2]);
+    /* but a new thread's return from clone, the thread after the gap in no call when it
+     * began, closes no call of its own: no entry made for it */
+    const char *d3[] = {"syscall_entry_read", "syscall_exit_read", "sched_switch", "irq_handler_entry"};
+    s = side_of(10, 20, 4);
+    s.pending_after_known = 1;
+    s.after_kind = TS_EV_EXIT;
+    s.after_call = "clone";
+    ts_gap_consistent(&s, d3, 4, pool_name, NULL, t, nt);
+    CHECK_MSG(!strcmp(d3[3], "irq_handler_entry") && t[3] == 20, "%s %s %s %s", d3[0], d3[1], d3[2], d3[3]);
     /* the first event after is an entry: the gap must not end inside a call */
     const char *e[] = {"syscall_entry_read", "syscall_exit_read", "syscall_entry_write", "irq_handler_entry"};
     s = side_of(10, 10, 4);

@@ -18,7 +18,8 @@
  * renames the fewest events (entry <-> exit, or the call) so that no entry comes while
  * its thread is inside a call, no exit comes while it is inside no call (or inside another
  * one: an exit whose entry is neither earlier in the gap nor open from before it), and the
- * end state matches; both cost the same. Ties keep the model's events.
+ * end state matches (the first exit after the gap closes the call open then, but for a new
+ * thread's return from clone); all cost the same. Ties keep the model's events.
  * A thread's events in a long gap are paired in blocks of MAX_DP, each from the state the
  * one before ended in, the last to the end state. */
 #include "tracesynth/gaps.h"
@@ -61,8 +62,8 @@ int ts_sc_child_returns(const char *call)
                     !strcmp(call, "vfork"));
 }
 
-#define PEN_UNMATCHED 10.0   /* an entry while inside a call, or an exit that closes no open call: unpaired */
-#define PEN_MISSING   1.5    /* the end state lacks the call the first exit after the gap closes */
+#define PEN_UNMATCHED 10.0   /* an entry while inside a call, or an exit that closes no open call (in the gap
+                              * or the first after it): unpaired */
 #define MAX_DP        1024   /* events paired in one block */
 /* an exit with no call open made its call's entry: dearer than any other rename, taken where
  * it pairs the exit with no other rename (at a rename's usual cost it rewrote whole runs of a
@@ -163,9 +164,11 @@ static const char *pair_block(const ts_gap_side *s, const char **names, const si
         if (last[q] >= INF) continue;
         double c = last[q];
         if (end_kind == TS_EV_ENTRY && q) c += PEN_UNMATCHED;
-        if (end_kind == TS_EV_EXIT) {
-            if (e0 ? q != e0 : !q) c += q ? PEN_UNMATCHED : PEN_MISSING;
-        }
+        /* the first exit after the gap closes no open call (inside none: its entry, lost
+         * in the gap, is not there; or inside another), as an exit in the gap would: but
+         * for a new thread's return from clone, which has no entry */
+        if (end_kind == TS_EV_EXIT && (e0 ? q != e0 : !q) && (q || !e0 || !ts_sc_child_returns(t.c[e0])))
+            c += PEN_UNMATCHED;
         if (c < best) { best = c; bq = q; }
     }
     const char *inside = bq > 0 ? t.c[bq] : NULL;
