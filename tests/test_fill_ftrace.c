@@ -871,6 +871,51 @@ static void fill_first_events_mdm(void)
     free(b);
 }
 
+/* two gaps on CPU 0 with no switch recorded anywhere: thread 10 before the first, 20
+ * between the two, 30 after the second. The second gap's thread before it is the one its
+ * events before it name (20), not a guess from the events after it (30); the first keeps
+ * the thread before it (10) */
+static void fill_chained_gaps_thread(void)
+{
+    size_t cap = 600 * 2 * 120 + 4096, n = 0;
+    char *t = malloc(cap);
+    n += (size_t)snprintf(t + n, cap - n, "# tracer: nop\n#\n");
+    static const char *const ev[4] = {"sys_read(fd: 3, buf: 0x1000, count: 0x10)", "sys_read -> 0x10",
+                                      "sys_write(fd: 4, buf: 0x1000, count: 0x10)", "sys_write -> 0x10"};
+    for (int i = 0; i < 600; i++)
+        for (int c = 0; c < 2; c++) {
+            if (c == 0 && ((i >= 300 && i < 304) || (i >= 340 && i < 344))) continue;   /* lost */
+            if (c == 0 && (i == 304 || i == 344)) n += (size_t)snprintf(t + n, cap - n, "CPU:0 [LOST 4 EVENTS]\n");
+            int tid = c ? 40 : i < 300 ? 10 : i < 340 ? 20 : 30;
+            const char *comm = c ? "cat" : i < 300 ? "dd" : i < 340 ? "cp" : "tar";
+            long us = 1000000L + 10L * i + c;
+            n += (size_t)snprintf(t + n, cap - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: %s\n", comm, tid, c,
+                                  us / 1000000, us % 1000000, ev[i % 4]);
+        }
+    write_file(at("chain.trace"), t);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("chain.trace"), at("chain_filled.trace"), &o, &r) == 0);
+    CHECK(r.n == 2 && r.reconstructed == 8);
+    ts_fill_result_free(&r);
+    char *out = slurp(at("chain_filled.trace"));
+    REQUIRE(out);
+    char **ol;
+    size_t no = lines_of(out, &ol), gap = 0, of[3] = {0, 0, 0}, recon[3] = {0, 0, 0};
+    for (size_t i = 0; i < no; i++) {
+        if (!strncmp(ol[i], "CPU:0 [LOST", 11)) gap++;
+        if (!strstr(ol[i], TS_FTRACE_RECON ": event=") || gap > 2) continue;
+        recon[gap]++;
+        of[gap] += strstr(ol[i], gap == 1 ? " tid=10 " : " tid=20 ") != NULL;
+    }
+    CHECK_MSG(recon[1] == 4 && of[1] == 4 && recon[2] == 4 && of[2] == 4,
+              "first gap: %zu of thread 10 in %zu, second: %zu of thread 20 in %zu", of[1], recon[1], of[2], recon[2]);
+    free(ol);
+    free(out);
+    free(t);
+}
+
 /* raw exits numbered -1 (as after rt_sigreturn) with no entry of theirs, one in every round
  * of the loop, so that the gap's reconstruction holds some: named nr_m1, an identifier
  * that the filled lines read back with */
@@ -1670,6 +1715,7 @@ TEST_MAIN("fill_ftrace", {
     mkdir(dir, 0755);
     RUN(fill_inline);
     RUN(fill_first_events_thread);
+    RUN(fill_chained_gaps_thread);
     RUN(fill_thread_names_from_anywhere);
     RUN(fill_first_events_from_the_right);
     RUN(fill_first_events_mdm);

@@ -90,6 +90,8 @@ typedef struct {
     int64_t  tid_after;     /* prev_tid of a sched_switch right after it; -1 */
     int64_t  tid_next;      /* the thread of the stream's first event after it (a switch's or an
                              * exec's: the one it leaves); -1 none */
+    int64_t  tid_last;      /* the thread of the stream's last event before it (as for tid_before);
+                             * -1 none */
     int      has_times;
     int      filled;        /* an earlier fill's events follow it: left as they are */
     int64_t  begin_ns, end_ns;
@@ -305,6 +307,7 @@ static int f_gap(void *u, const ts_rw_gap *g)
         s->cuts[s->ncuts++] = (size_t)s->total;
     }
     r->tid_before = g->cpu >= 0 && (size_t)g->cpu < f->ncpu ? f->cpu_tid[g->cpu] : -1;
+    r->tid_last = r->tid_before;
     r->tid_after = -2;
     r->tid_next = -1;
     r->has_times = g->has_times;
@@ -855,12 +858,21 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     /* gaps with no recorded switch after them: the threads are not known, but for a gap with
      * no thread known before it (one that begins the CPU's events) the CPU's first event
      * after it: nothing switched between, its thread ran at the end of the gap (the thread
-     * a CTF reader gives an event is the CPU's last switch's, none before one) */
+     * a CTF reader gives an event is the CPU's last switch's, none before one). A gap that
+     * follows an earlier one with no switch between (its thread before waited for the one
+     * after the chain, -3) has before it the thread of the events between (ftrace and perf
+     * lines carry it), else the thread found after the earlier gap: not the thread after
+     * itself */
+    int64_t *after_prev = ts_malloc((f.ns ? f.ns : 1) * sizeof *after_prev);
+    for (size_t k = 0; k < f.ns; k++) after_prev[k] = -1;
     for (size_t i = 0; i < f.ngap; i++) {
-        if (f.gaps[i].tid_before < 0) f.gaps[i].tid_before = -1;
-        if (f.gaps[i].tid_after < 0)
-            f.gaps[i].tid_after = f.gaps[i].tid_before < 0 && f.gaps[i].tid_next >= 0 ? f.gaps[i].tid_next : -1;
+        gap_rec *g = &f.gaps[i];
+        if (g->tid_before == -3) g->tid_before = g->tid_last >= 0 ? g->tid_last : after_prev[g->stream];
+        if (g->tid_before < 0) g->tid_before = -1;
+        if (g->tid_after < 0) g->tid_after = g->tid_before < 0 && g->tid_next >= 0 ? g->tid_next : -1;
+        after_prev[g->stream] = g->tid_after;
     }
+    free(after_prev);
     res->events = f.events;
 
     /* the gap sizes (for the confidence's simulated gaps) */
