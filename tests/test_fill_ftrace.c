@@ -721,6 +721,53 @@ static void fill_thread_names_from_anywhere(void)
     free(out);
 }
 
+/* per-CPU files joined into one text (CPU 0's lines, then CPU 1's): thread 10, "old" on CPU 0,
+ * is renamed "new" on CPU 1 while CPU 0 lost 4 events, and is "new" on CPU 0 after them.
+ * The name before the gap's reconstructed lines is the one in time order across CPUs, the
+ * line on CPU 1 (new), not the CPU 0 line that comes last before them in the file (old) */
+static void fill_thread_name_in_time_order(void)
+{
+    size_t cap = 600 * 2 * 120 + 4096, n = 0;
+    char *t = malloc(cap);
+    n += (size_t)snprintf(t + n, cap - n, "# tracer: nop\n#\n");
+    static const char *const ev[4] = {"sys_read(fd: 3, buf: 0x1000, count: 0x10)", "sys_read -> 0x10",
+                                      "sys_write(fd: 4, buf: 0x1000, count: 0x10)", "sys_write -> 0x10"};
+    for (int c = 0; c < 2; c++)
+        for (int i = 0; i < 600; i++) {
+            if (c == 0 && i >= 300 && i < 304) continue;   /* lost */
+            if (c == 0 && i == 304) n += (size_t)snprintf(t + n, cap - n, "CPU:0 [LOST 4 EVENTS]\n");
+            long us = 1000000L + 10L * i + 5 * c;
+            n += (size_t)snprintf(t + n, cap - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: %s\n",
+                                  c ? "cat" : i < 300 ? "old" : "new", c ? 20 : 10, c, us / 1000000, us % 1000000,
+                                  ev[i % 4]);
+            /* the renaming, between CPU 0's last event before its gap and the gap's first
+             * reconstructed line */
+            if (c == 1 && i == 299) n += (size_t)snprintf(t + n, cap - n, "%16s-%-7d [001] ..... 1.002996: sys_getpid()\n",
+                                                          "new", 10);
+        }
+    write_file(at("joined.trace"), t);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("joined.trace"), at("joined_filled.trace"), &o, &r) == 0);
+    CHECK(r.n == 1 && r.reconstructed == 4);
+    ts_fill_result_free(&r);
+    char *out = slurp(at("joined_filled.trace"));
+    REQUIRE(out);
+    char **ol;
+    size_t no = lines_of(out, &ol), all = 0, named = 0;
+    for (size_t i = 0; i < no; i++) {
+        if (!strstr(ol[i], TS_FTRACE_RECON ": event=")) continue;
+        all++;
+        named += !strncmp(ol[i], "             new-10      [000] ", 31) && strstr(ol[i], " tid=10 ");
+        CHECK_MSG(line_time(ol[i]) > 1.002996, "%s", ol[i]);
+    }
+    CHECK_MSG(all == 4 && named == 4, "%zu reconstructed, %zu named new-10", all, named);
+    free(ol);
+    free(out);
+    free(t);
+}
+
 /* a model of windows of 8 events that fills each hidden event with the nearest observed one
  * after it (none: 99), and one that reads the side before it (none: 98) */
 static int copy_right(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
@@ -1716,6 +1763,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_inline);
     RUN(fill_first_events_thread);
     RUN(fill_chained_gaps_thread);
+    RUN(fill_thread_name_in_time_order);
     RUN(fill_thread_names_from_anywhere);
     RUN(fill_first_events_from_the_right);
     RUN(fill_first_events_mdm);

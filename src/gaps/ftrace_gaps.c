@@ -427,14 +427,15 @@ static void tracefs_name(const char *name, char *buf, size_t n)
 }
 
 /* the thread -> its name for the lines tracesynth writes (a reconstructed event's COMM-PID):
- * its latest name in the text written so far, else (a thread named only further on, or on
- * another CPU) its name on its earliest named line; ftrace's <...> (its comm cache did not
+ * its latest name before the line in time order across CPUs (per-CPU files joined into one
+ * text name a thread on one CPU after its later lines on another), else (a thread named only
+ * further on) its name on its earliest named line; ftrace's <...> (its comm cache did not
  * hold the name) only for a thread the text never names */
 typedef struct {
     ts__idmap ids;           /* every thread the text names */
-    int32_t  *comm;          /* the strings table; -1: not named yet */
-    int32_t  *first;         /* the strings table: the name on its earliest named line */
-    int64_t  *first_ns;
+    size_t   *start;         /* (ids' indices, + 1) its named lines in line[start[h], start[h + 1]) */
+    size_t   *line;          /* the named lines (t->ev's indices), per thread in time order */
+    size_t   *rank;          /* (t->n) each line's place in time order */
 } comm_map;
 
 static int names_thread(const ft_ev *x)
@@ -445,44 +446,49 @@ static int names_thread(const ft_ev *x)
 static void comm_init(comm_map *m, const ft_trace *t)
 {
     memset(m, 0, sizeof *m);
-    for (size_t i = 0; i < t->n; i++) {
-        const ft_ev *x = &t->ev[i];
-        if (!names_thread(x)) continue;
-        size_t cap = ts__idmap_cap(&m->ids), h = ts__idmap_get(&m->ids, x->tid, 1);
-        if (ts__idmap_cap(&m->ids) != cap) {
-            size_t nc = ts__idmap_cap(&m->ids);
-            m->first = ts_realloc(m->first, nc * sizeof *m->first);
-            m->first_ns = ts_realloc(m->first_ns, nc * sizeof *m->first_ns);
-            for (size_t j = cap; j < nc; j++) m->first[j] = -1;
-        }
-        if (m->first[h] < 0 || x->ns < m->first_ns[h]) m->first[h] = x->comm, m->first_ns[h] = x->ns;
+    size_t *o = time_order(t);
+    m->rank = ts_malloc((t->n ? t->n : 1) * sizeof *m->rank);
+    for (size_t k = 0; k < t->n; k++) {
+        m->rank[o[k]] = k;
+        if (names_thread(&t->ev[o[k]])) ts__idmap_get(&m->ids, t->ev[o[k]].tid, 1);
     }
-    size_t nc = ts__idmap_cap(&m->ids);
-    m->comm = ts_malloc((nc ? nc : 1) * sizeof *m->comm);
-    for (size_t j = 0; j < nc; j++) m->comm[j] = -1;
+    const size_t nt = m->ids.n;
+    m->start = ts_calloc(nt + 1, sizeof *m->start);
+    for (size_t k = 0; k < t->n; k++)
+        if (names_thread(&t->ev[o[k]])) m->start[ts__idmap_get(&m->ids, t->ev[o[k]].tid, 0) + 1]++;
+    for (size_t h = 0; h < nt; h++) m->start[h + 1] += m->start[h];
+    size_t *fill = ts_malloc((nt ? nt : 1) * sizeof *fill);
+    memcpy(fill, m->start, nt * sizeof *fill);
+    m->line = ts_malloc((m->start[nt] ? m->start[nt] : 1) * sizeof *m->line);
+    for (size_t k = 0; k < t->n; k++)
+        if (names_thread(&t->ev[o[k]])) m->line[fill[ts__idmap_get(&m->ids, t->ev[o[k]].tid, 0)]++] = o[k];
+    free(fill);
+    free(o);
 }
 
-static void comm_note(comm_map *m, const ft_ev *x)
-{
-    if (!names_thread(x)) return;
-    size_t h = ts__idmap_get(&m->ids, x->tid, 0);   /* every named thread is in the map */
-    if (h != SIZE_MAX) m->comm[h] = x->comm;
-}
-
-/* the name of thread tid for a line written now */
-static const char *comm_name(const ft_trace *t, comm_map *m, int64_t tid)
+/* the name of thread tid for a line written at time ns in the place of marker mk (t->ev's
+ * index): lines at an earlier time, or at the same one before the marker in time order */
+static const char *comm_name(const ft_trace *t, comm_map *m, int64_t tid, int64_t ns, size_t mk)
 {
     size_t h = tid >= 0 ? ts__idmap_get(&m->ids, tid, 0) : SIZE_MAX;
     if (h == SIZE_MAX) return "<...>";
-    return t->names.str[m->comm[h] >= 0 ? m->comm[h] : m->first[h]];
+    const size_t *l = m->line + m->start[h];
+    size_t lo = 0, hi = m->start[h + 1] - m->start[h];   /* the first line not before: in [lo, hi] */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const ft_ev *x = &t->ev[l[mid]];
+        if (x->ns < ns || (x->ns == ns && m->rank[l[mid]] < m->rank[mk])) lo = mid + 1;
+        else hi = mid;
+    }
+    return t->names.str[t->ev[l[lo ? lo - 1 : 0]].comm];
 }
 
 static void comm_free(comm_map *m)
 {
     ts__idmap_free(&m->ids);
-    free(m->comm);
-    free(m->first);
-    free(m->first_ns);
+    free(m->start);
+    free(m->line);
+    free(m->rank);
 }
 
 /* the line end of x's line ("\r\n" in a file of CRLF lines), that the lines written beside it
@@ -522,7 +528,7 @@ static void put_recon(FILE *f, const ft_trace *t, const ft_ev *s, const ft_ev *m
 {
     char ev[200];
     tracefs_name(r->event, ev, sizeof ev);
-    put_head(f, s, comm_name(t, cm, r->tid), r->tid >= 0 ? r->tid : 0, m->cpu, ns);
+    put_head(f, s, comm_name(t, cm, r->tid, ns, (size_t)(m - t->ev)), r->tid >= 0 ? r->tid : 0, m->cpu, ns);
     fprintf(f, TS_FTRACE_RECON ": event=%s tid=%" PRId64 " next_tid=%" PRId64 " confidence=%.3f gap_count=%" PRId64 "%s",
             ev, r->tid, r->next_tid, r->confidence, t->mk[m->val].count, eol_of(t, s));
 }
@@ -598,7 +604,6 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
             pending[x->cpu] = 0;
             pend[x->cpu] = unknown[x->cpu] = 0;
         }
-        if (rec) comm_note(&cm, x);
         last_ns[x->cpu] = x->ns;
         has_last[x->cpu] = 1;
         last_ev[x->cpu] = x;
