@@ -759,7 +759,41 @@ static void progress_span_one_bar(void)
     CHECK_MSG(lines == 2 && !strncmp(out, "call [", 6), "two bars drew: %s", out);
 }
 
+/* ts_path_resolve: "." and ".." and links as the system reads them where the folders are
+ * there, and ".." after a name not there takes that name back */
+static void path_resolved(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char *real = realpath(d, NULL), sub[1200], link[1200], want[1400], p[1400];
+    REQUIRE(real);
+    snprintf(sub, sizeof sub, "%s/sub", real);
+    snprintf(link, sizeof link, "%s/link", real);
+    REQUIRE(mkdir(sub, 0755) == 0 && symlink(sub, link) == 0);
+    static const char *const cases[][2] = {
+        {"out/../x.txt", "/x.txt"}, {"out/./a/../x.txt", "/out/x.txt"}, {"./sub/", "/sub"},
+        {"link/a", "/sub/a"}, {"link/../x", "/x"}, {"sub//a/b/../../c", "/sub/c"}, {"new", "/new"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(p, sizeof p, "%s/%s", d, cases[i][0]);
+        snprintf(want, sizeof want, "%s%s", real, cases[i][1]);
+        char *r = ts_path_resolve(p);
+        CHECK_MSG(r && !strcmp(r, want), "%s: %s, not %s", cases[i][0], r ? r : "NULL", want);
+        free(r);
+    }
+    char *r = ts_path_resolve("/..");
+    CHECK(r && !strcmp(r, "/"));
+    free(r);
+    r = ts_path_resolve("/no-such-folder/../x");
+    CHECK(r && !strcmp(r, "/x"));
+    free(r);
+    ts_clear_error();
+    CHECK(!ts_path_resolve(NULL) && strstr(ts_error(), "ts_path_resolve: path is NULL"));
+    free(real);
+}
+
 TEST_MAIN("common", {
+    RUN(path_resolved);
     RUN(rng_reproducible);
     RUN(container_roundtrip_and_corruption);
     RUN(atomic_file_keeps_old_on_abort);

@@ -2230,6 +2230,42 @@ static void library_side_outputs_apart(void)
                       "%s: %s", cmd, err);
             CHECK(!ts_file_exists(path));
         }
+    /* the path as it resolves, "." and ".." and links of the folders that are there, not as
+     * it is spelt: beside an output not made yet (g/../x.txt lies beside g) it is not
+     * inside it (the system makes no file through a folder that is not there: refused for
+     * that, by the library and the command alike); through a link to the input's folder,
+     * beside the input, it is written; inside the output by a detour, or inside the input
+     * through the link, it is refused */
+    REQUIRE(symlink(in(d, "dr"), in(d, "lnk")) == 0);
+    static const char *const beside[] = {"g/../x.txt", "g/sub/../../y.txt", "lnk/../z.txt"};
+    for (int k = 0; k < 3; k++) {
+        char path[700];
+        snprintf(path, sizeof path, "%s", in(d, beside[k]));
+        ts_fill_opts so = {.model = "unigram", .text = path};
+        const int rc = ts_ctf_fill(in(d, "dr"), in(d, "g"), &so, &fr);
+        if (k < 2)
+            CHECK_MSG(rc == -1 && strstr(ts_error(), path) && strstr(ts_error(), "cannot create") &&
+                          !strstr(ts_error(), "inside"),
+                      "%s: %s", beside[k], ts_error());
+        else CHECK_MSG(rc == 0 && ts_file_exists(path), "%s: %s", beside[k], ts_error());
+        if (rc == 0) ts_fill_result_free(&fr);
+        char cmd[2048], err[1024];
+        snprintf(cmd, sizeof cmd, "fill %s --model unigram -o %s --text %s -q", in(d, "dr"), in(d, "g"), path);
+        const int crc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(k < 2 ? crc == 1 && strstr(err, "cannot create") : crc == 0, "%s: exit %d: %s", cmd, crc, err);
+        snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", in(d, "z.txt"), in(d, "g"));
+        CHECK(system(cmd) == 0);
+    }
+    static const char *const inside[] = {"g/./a/../x.txt", "g/x.txt", "lnk/sub/../t.txt", "g/../dr/t.txt"};
+    for (int k = 0; k < 4; k++) {
+        char path[700];
+        snprintf(path, sizeof path, "%s", in(d, inside[k]));
+        ts_fill_opts so = {.model = "unigram", .text = path};
+        CHECK_MSG(ts_ctf_fill(in(d, "dr"), in(d, "g"), &so, &fr) == -1 && strstr(ts_error(), path) &&
+                      strstr(ts_error(), k < 2 ? "inside the output" : "inside the input trace"),
+                  "%s: %s", inside[k], ts_error());
+        CHECK(!ts_file_exists(in(d, "g")) && count_dir(in(d, "dr")) == in_dr);
+    }
 }
 
 /* the gap functions that return a value rather than -1: a NULL (or sizes drop refuses) is NaN,

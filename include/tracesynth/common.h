@@ -198,6 +198,12 @@ char *ts_path_trim(const char *p);                   /* malloc'd p without trail
  * "data"), or where that is "." or ".." the real directory's ("." inside data: "data") */
 char *ts_path_name(const char *path);
 int  ts_file_exists(const char *path);
+/* malloc'd absolute path of what path names, read one name at a time from the current
+ * directory (or "/"): a name that is there is resolved with what it leads to (links
+ * followed), "." stays, ".." goes up from the path found so far ("out/../x" is "x" beside
+ * out, whether out is there or not), a name not there is kept as it is. NULL when "." does
+ * not resolve */
+char *ts_path_resolve(const char *path);
 /* -1 with the error for path, which stat() or open() refused, errno as it left it: not
  * there (ENOENT) is "PATH: MISSING" (as "no such dataset directory"); a path too long for
  * the system (longer than PATH_MAX, or a name in it longer than NAME_MAX) says so; anything

@@ -71,8 +71,10 @@ static const char *side_clash(const char *path, const char *trace, const char *o
         ts_clear_error();   /* no trace there: fill itself says so */
     }
     if (!hit && ts_same_path(path, o)) hit = "the output";
-    /* the folders that hold path, from its own up */
-    char *folder = ts_strdup(path);
+    /* the folders that hold path as it resolves ("out/../x" lies beside out, not in it),
+     * from its own up */
+    char *folder = ts_path_resolve(path);
+    if (!folder) folder = ts_strdup(path);
     while (!hit) {
         char *copy = ts_strdup(folder), *up = ts_strdup(dirname(copy));
         free(copy);

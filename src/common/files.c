@@ -1188,6 +1188,37 @@ char *ts_path_name(const char *path)
     return name;
 }
 
+/* the path found so far, cur, is absolute and holds no "." or ".." */
+char *ts_path_resolve(const char *p)
+{
+    if (!p) return ts_fail_null(__func__, "path"), NULL;
+    char *cur = realpath(*p == '/' ? "/" : ".", NULL);
+    for (const char *s = p; cur && *s;) {
+        while (*s == '/') s++;
+        const char *e = s;
+        while (*e && *e != '/') e++;
+        const size_t cl = (size_t)(e - s);
+        if (cl == 2 && s[0] == '.' && s[1] == '.') {
+            char *sl = strrchr(cur, '/');
+            if (sl == cur) cur[1] = 0;
+            else if (sl) *sl = 0;
+        } else if (cl && !(cl == 1 && s[0] == '.')) {
+            const size_t l = strlen(cur), root = l == 1;   /* "/": no second '/' */
+            char *next = ts_malloc(l + cl + 2);
+            memcpy(next, cur, l);
+            if (!root) next[l] = '/';
+            memcpy(next + l + !root, s, cl);
+            next[l + !root + cl] = 0;
+            char *r = realpath(next, NULL);
+            free(cur);
+            if (r) free(next);
+            cur = r ? r : next;
+        }
+        s = e;
+    }
+    return cur;
+}
+
 char *ts_path_join(const char *a, const char *b)
 {
     size_t n = strlen(a) + strlen(b) + 2;

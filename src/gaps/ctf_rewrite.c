@@ -1456,29 +1456,6 @@ static int rewrite_isolated(const char *tdir, const char *dir, const char *out, 
     return rc;
 }
 
-/* the absolute path of p (no trailing '/'): its longest part that exists resolved (links,
- * "..", "."), the rest as given. NULL when not even "." resolves */
-static char *abs_path(const char *p)
-{
-    char *full = ts_path_trim(p), *head = ts_strdup(full), *out = NULL;
-    const char *rest = NULL;   /* what follows head in full */
-    for (;;) {
-        char *r = realpath(*head ? head : *full == '/' ? "/" : ".", NULL);
-        if (r || !*head) {
-            out = r && rest ? ts_path_join(r, rest) : r;
-            if (out != r) free(r);
-            break;
-        }
-        char *slash = strrchr(head, '/');
-        rest = full + (slash ? (size_t)(slash - head) + 1 : 0);
-        if (slash) *slash = 0;
-        else *head = 0;
-    }
-    free(head);
-    free(full);
-    return out;
-}
-
 /* what rewrite_to refuses before any work: OUT something other than a trace, the input, a
  * trace holding it, or a place inside it. *tdir_out: the trace directory (malloc'd) when 0 */
 static int out_refused(const char *dir, const char *out, char **tdir_out)
@@ -1491,7 +1468,7 @@ static int out_refused(const char *dir, const char *out, char **tdir_out)
     const char *slash = strrchr(out, '/'), *base = slash ? slash + 1 : out;
     char *parent = ts_strdup(slash ? out : ".");
     if (slash) parent[slash - out + 1] = 0;   /* "/x": "/" */
-    char *in_abs = realpath(tdir, NULL), *pabs = abs_path(parent);
+    char *in_abs = realpath(tdir, NULL), *pabs = ts_path_resolve(parent);
     char *out_abs = pabs ? ts_path_join(pabs, base) : NULL;
     int rc = 0;
     if (in_abs && out_abs) {
@@ -1534,7 +1511,7 @@ int ts__side_output_refused(const char *path, const char *out, const char *file,
         return 0;
     }
     /* a link: the file it leads to is what is written */
-    char *end = ts_link_end(file), *f_abs = abs_path(end ? end : file), *o = out_dir(out), *o_abs = abs_path(o);
+    char *end = ts_link_end(file), *f_abs = ts_path_resolve(end ? end : file), *o = out_dir(out), *o_abs = ts_path_resolve(o);
     char *tdir = ts_ctf_trace_dir(path), *in_abs = tdir ? realpath(tdir, NULL) : NULL;
     ts_clear_error();   /* no trace there: the rewrite says so */
     int rc = 0;
