@@ -242,6 +242,42 @@ static void output_mode_follows_umask(void)
     CHECK_MSG((st.st_mode & 0777) == 0600, "mode %03o", (unsigned)(st.st_mode & 0777));
 }
 
+/* a set of files replaced together (a stage): a file it replaces keeps its mode, a new one
+ * gets what the umask gives, as with one file */
+static void stage_keeps_modes(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    static const char *const names[3] = {"a.txt", "b.txt", "c.txt"};
+    static const mode_t modes[2] = {0640, 0604};
+    mode_t old = umask(022);
+    for (int round = 0; round < 2; round++) {
+        ts_stage st;
+        REQUIRE(ts_stage_open(&st, dir) == 0);
+        for (int k = 0; k < 3; k++) {
+            char p[600];
+            snprintf(p, sizeof p, "%s/%s", st.stage, names[k]);
+            ts_outfile o;
+            REQUIRE(ts_out_open(&o, p) == 0);
+            fprintf(o.f, "%d\n", round);
+            REQUIRE(ts_out_commit(&o) == 0);
+        }
+        REQUIRE(ts_stage_commit(&st, names, round ? 3 : 2) == 0);
+        for (int k = 0; k < (round ? 3 : 2); k++) {
+            char p[600];
+            snprintf(p, sizeof p, "%s/%s", dir, names[k]);
+            struct stat s;
+            REQUIRE(stat(p, &s) == 0);
+            /* round 1: a and b replaced (their modes set before it), c new */
+            const mode_t want = round && k < 2 ? modes[k] : 0644;
+            CHECK_MSG((s.st_mode & 0777) == want, "round %d, %s: mode %03o, not %03o", round, names[k],
+                      (unsigned)(s.st_mode & 0777), (unsigned)want);
+            if (!round) REQUIRE(chmod(p, modes[k]) == 0);
+        }
+    }
+    umask(old);
+}
+
 /* a log that is a FIFO no process reads is an error at once, not a run held forever */
 static void log_check_fifo_without_reader(void)
 {
@@ -798,6 +834,7 @@ TEST_MAIN("common", {
     RUN(container_roundtrip_and_corruption);
     RUN(atomic_file_keeps_old_on_abort);
     RUN(output_mode_follows_umask);
+    RUN(stage_keeps_modes);
     RUN(output_to_a_device_in_place);
     RUN(output_folder_refused_at_once);
     RUN(log_check_fifo_without_reader);

@@ -622,6 +622,15 @@ static void impute_triple(void)
     }
     ts_windows bad = {im, 3, 2};
     CHECK(ts_write_impute_triple(sub, &ow, m, &bad) == -1);
+    /* written again: the files replaced keep their modes */
+    static const int modes[3] = {0640, 0600, 0664};
+    for (int k = 0; k < 3; k++) REQUIRE(chmod(in(sub, names[k]), (mode_t)modes[k]) == 0);
+    REQUIRE(ts_write_impute_triple(sub, &ow, m, &iw) == 0);
+    for (int k = 0; k < 3; k++) {
+        struct stat st;
+        CHECK_MSG(stat(in(sub, names[k]), &st) == 0 && (int)(st.st_mode & 0777) == modes[k], "%s: %03o", names[k],
+                  (unsigned)(st.st_mode & 0777));
+    }
 }
 
 /* ---- datasets and vocab from names ---- */

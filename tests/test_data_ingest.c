@@ -2941,6 +2941,42 @@ static void reingest_warns_of_split(void)
     CHECK(ts_file_exists(in(d, "ds/split/testing")));
 }
 
+/* mode of DIR/NAME, or -1 */
+static int mode_of(const char *dir, const char *name)
+{
+    struct stat st;
+    return stat(in(dir, name), &st) == 0 ? (int)(st.st_mode & 0777) : -1;
+}
+
+/* a dataset's and a split's files that ingest and split replace keep the modes the user
+ * gave them; the files they make anew get what the umask gives */
+static void reingest_and_resplit_keep_modes(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1600], err[1024], ds[700], sp[700];
+    snprintf(ds, sizeof ds, "%s/ds", d);
+    snprintf(sp, sizeof sp, "%s/sp", d);
+    snprintf(cmd, sizeof cmd, "umask 022; %s ingest --from strace tests/data/strace_f.log -o %s >/dev/null 2>&1",
+             getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth", ds);
+    REQUIRE(system(cmd) == 0);
+    CHECK(mode_of(ds, "stream.txt") == 0644 && mode_of(ds, "vocab.tsv") == 0644);
+    REQUIRE(chmod(in(ds, "stream.txt"), 0640) == 0 && chmod(in(ds, "vocab.tsv"), 0664) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from strace tests/data/strace_f.log -o %s", ds);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    CHECK_MSG(mode_of(ds, "stream.txt") == 0640, "stream.txt: %03o", (unsigned)mode_of(ds, "stream.txt"));
+    CHECK_MSG(mode_of(ds, "vocab.tsv") == 0664, "vocab.tsv: %03o", (unsigned)mode_of(ds, "vocab.tsv"));
+    snprintf(cmd, sizeof cmd, "split %s --length 4 --windows 2 --fractions 0.4,0.3,0.3 -o %s", ds, sp);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    static const char *const files[] = {"training", "validation", "testing", "train_stream.txt", "split.txt", "vocab.tsv"};
+    static const int modes[] = {0640, 0664, 0600, 0660, 0604, 0440};
+    for (int k = 0; k < 6; k++) REQUIRE(chmod(in(sp, files[k]), (mode_t)modes[k]) == 0);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    for (int k = 0; k < 6; k++)
+        CHECK_MSG(mode_of(sp, files[k]) == modes[k], "%s: %03o, not %03o", files[k], (unsigned)mode_of(sp, files[k]),
+                  (unsigned)modes[k]);
+}
+
 static void ftrace_cli(void)
 {
     const char *d = scratch_dir();
@@ -3288,4 +3324,5 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_per_cpu_overwritten);
     RUN(ftrace_cli);
     RUN(reingest_warns_of_split);
+    RUN(reingest_and_resplit_keep_modes);
 })

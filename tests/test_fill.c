@@ -1713,6 +1713,11 @@ static void text_checked_first(void)
     mkdir(res, 0755);
     CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s", out);
     CHECK(ts_file_exists(in(res, "f.txt")) && ts_file_exists(in(res, "f/metadata")));
+    /* written again: the text replaced beside the trace keeps its mode */
+    REQUIRE(chmod(in(res, "f.txt"), 0640) == 0);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s", out);
+    struct stat st;
+    CHECK_MSG(stat(in(res, "f.txt"), &st) == 0 && (st.st_mode & 0777) == 0640, "mode %03o", (unsigned)(st.st_mode & 0777));
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
     CHECK(system(cmd) == 0);
 }

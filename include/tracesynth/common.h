@@ -123,7 +123,8 @@ int  ts_out_commit(ts_outfile *o);                   /* flush, fsync, rename; 0 
 void ts_out_abort(ts_outfile *o);                    /* remove the temporary file */
 /* a set of files replaced together: write them into s.stage (a fresh directory inside
  * dir), then ts_stage_commit moves them into dir - all, or on failure none (the old
- * ones stay). An entry may be a directory (a CTF trace), which replaces a directory of
+ * ones stay). A file that replaces one keeps the old one's mode (a new file has what the
+ * umask gives). An entry may be a directory (a CTF trace), which replaces a directory of
  * that name. Frees s either way; ts_stage_abort discards the set, and with it the folders
  * ts_stage_open made for dir (made: the first of them), as a failed commit does. */
 typedef struct { char *dir, *stage, *made; } ts_stage;

@@ -742,6 +742,11 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
                 rc = ts_fail("%s: is %sa directory", dst[i], isdir[i] ? "not " : "");
                 break;
             }
+            /* a file replaced keeps its mode, as ts_out_open keeps it (a new one has what the
+             * umask gives) */
+            struct stat fs;
+            if (S_ISREG(sst.st_mode) && stat(dst[i], &fs) == 0 && S_ISREG(fs.st_mode))
+                chmod(src[i], fs.st_mode & 07777);
             size_t m = strlen(src[i]) + 8;
             old[i] = ts_malloc(m);
             snprintf(old[i], m, "%s.old", src[i]);
@@ -926,15 +931,8 @@ int ts_out_set_commit_removing(ts_out_set *s, const char *const *gone, int ngone
     }
     const char **names = ts_calloc((size_t)s->n, sizeof *names);
     int k = 0;
-    for (int i = 0; i < s->n; i++) {
-        if (!s->name[i]) continue;
-        /* a file replaced keeps its mode, as ts_out_open keeps it */
-        char *dst = ts_path_join(s->st.dir, s->name[i]);
-        struct stat st;
-        if (stat(dst, &st) == 0 && S_ISREG(st.st_mode)) chmod(s->at[i], st.st_mode & 07777);
-        free(dst);
-        names[k++] = s->name[i];
-    }
+    for (int i = 0; i < s->n; i++)
+        if (s->name[i]) names[k++] = s->name[i];   /* a file replaced keeps its mode (the commit's rule) */
     int rc = ts_stage_commit_removing(&s->st, names, k, gnames, ng);
     if (rc) set_error(s);
     free(names);

@@ -348,12 +348,9 @@ int ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_
         for (size_t i = 0; i < n * L; i++)
             f[i] = k == 0 ? (float)orig->data[i] : k == 1 ? (float)(mask[i] != 0)
                                                           : (float)imputed->data[i];
-        char *p = ts_path_join(st.stage, names[k]), *q = ts_path_join(dir, names[k]);
-        rc = ts_npy_write(p, TS_NPY_F32, f, 3, shape);
-        struct stat old;   /* a file replaced keeps its mode */
-        if (rc == 0 && stat(q, &old) == 0 && S_ISREG(old.st_mode)) chmod(p, old.st_mode & 07777);
+        char *p = ts_path_join(st.stage, names[k]);
+        rc = ts_npy_write(p, TS_NPY_F32, f, 3, shape);   /* a file replaced keeps its mode (the commit's rule) */
         free(p);
-        free(q);
     }
     free(f);
     if (rc) {   /* the error names the file as it would have been, not its stage */

@@ -1644,14 +1644,11 @@ static int commit_with_text(ts_stage *st, const char *base, const char *tmp, con
         if (!strcmp(name, base)) {
             rc = ts_fail("%s: the same name as the new trace %s; name another file", text, out);
         } else {
-            char *at = ts_path_join(st->stage, name), *dst = ts_path_join(st->dir, name);
+            char *at = ts_path_join(st->stage, name);   /* a file replaced keeps its mode (the commit's rule) */
             if ((rc = ts_out_open(&o, at)) == 0 && (rc = text_into(&o, tmp, tmp, out, text)) == 0 &&
                 (rc = ts_out_commit(&o)) != 0)
                 ts__error_path(at, text);
-            struct stat fs;   /* a file replaced keeps its mode, as ts_out_open keeps it */
-            if (rc == 0 && stat(dst, &fs) == 0 && S_ISREG(fs.st_mode)) chmod(at, fs.st_mode & 07777);
             free(at);
-            free(dst);
             const char *names[2] = {base, name};
             if (rc == 0) {
                 free(folder);
