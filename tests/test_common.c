@@ -1,9 +1,11 @@
 /* Core utilities: RNG reproducibility, container round trip and corruption, atomic files. */
 #include "check.h"
+#include "common/common_internal.h"
 #include "common/idmap.h"
 #include "tracesynth.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -276,6 +278,37 @@ static void stage_keeps_modes(void)
         }
     }
     umask(old);
+}
+
+/* an error about a file of a set names the file where it goes, not its place in the stage:
+ * one written there that fails, one not written at all at the commit */
+static void set_errors_name_final_paths(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[600], b[600];
+    snprintf(a, sizeof a, "%s/a.txt", dir);
+    snprintf(b, sizeof b, "%s/b.txt", dir);
+    const char *paths[2] = {a, b};
+    ts_out_set s;
+    REQUIRE(ts_out_set_open(&s, paths, 2) == 0);
+    ts_fail("%s: write failed: %s", ts_out_set_path(&s, 1), strerror(ENOSPC));
+    ts_out_set_abort(&s);
+    char want[700];
+    snprintf(want, sizeof want, "%s: write failed: %s", b, strerror(ENOSPC));
+    CHECK_MSG(!strcmp(ts_error(), want), "%s", ts_error());
+    REQUIRE(ts_out_set_open(&s, paths, 2) == 0);
+    write_text(ts_out_set_path(&s, 0), "a\n");
+    CHECK(ts_out_set_commit(&s) == -1);
+    snprintf(want, sizeof want, "%s: not written", b);
+    CHECK_MSG(!strcmp(ts_error(), want), "%s", ts_error());
+    CHECK(!ts_file_exists(a) && count_dir(dir) == 0);
+    /* the helper alone: the first mention made the other path; no mention, no change */
+    ts_fail("x %s y %s", "from", "from");
+    ts__error_path("from", "to");
+    CHECK_MSG(!strcmp(ts_error(), "x to y from"), "%s", ts_error());
+    ts__error_path("nowhere", "to");
+    CHECK_MSG(!strcmp(ts_error(), "x to y from"), "%s", ts_error());
 }
 
 /* a log that is a FIFO no process reads is an error at once, not a run held forever */
@@ -835,6 +868,7 @@ TEST_MAIN("common", {
     RUN(atomic_file_keeps_old_on_abort);
     RUN(output_mode_follows_umask);
     RUN(stage_keeps_modes);
+    RUN(set_errors_name_final_paths);
     RUN(output_to_a_device_in_place);
     RUN(output_folder_refused_at_once);
     RUN(log_check_fifo_without_reader);

@@ -1,5 +1,6 @@
 /* The thread-local "last error" line. */
 #include "tracesynth/common.h"
+#include "common/common_internal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -34,6 +35,16 @@ int ts_fail(const char *fmt, ...)
 
 const char *ts_error(void) { return last_error[0] ? last_error : "unknown error"; }
 void ts_clear_error(void) { last_error[0] = 0; }
+
+void ts__error_path(const char *from, const char *to)
+{
+    const char *e = ts_error(), *at = strstr(e, from);
+    if (!at) return;
+    char *msg = ts_malloc(strlen(e) + strlen(to) + 1);
+    sprintf(msg, "%.*s%s%s", (int)(at - e), e, to, at + strlen(from));
+    ts_fail("%s", msg);
+    free(msg);
+}
 
 const char *ts_article(const char *name)
 {

@@ -1,5 +1,6 @@
 /* Atomic output files: nothing already written is lost if we fail half-way. */
 #include "tracesynth/common.h"
+#include "common/common_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -834,15 +835,8 @@ static void set_free(ts_out_set *s)
 /* the error names a file by its path, not by its place in the stage */
 static void set_error(const ts_out_set *s)
 {
-    for (int i = 0; i < s->n; i++) {
-        if (!s->name[i] || !s->at[i]) continue;
-        const char *e = ts_error(), *at = strstr(e, s->at[i]);
-        if (!at) continue;
-        char *msg = ts_malloc(strlen(e) + strlen(s->path[i]) + 1);
-        sprintf(msg, "%.*s%s%s", (int)(at - e), e, s->path[i], at + strlen(s->at[i]));
-        ts_fail("%s", msg);
-        free(msg);
-    }
+    for (int i = 0; i < s->n; i++)
+        if (s->name[i] && s->at[i]) ts__error_path(s->at[i], s->path[i]);
 }
 
 int ts_out_set_open(ts_out_set *s, const char *const *paths, int n)

@@ -7,6 +7,7 @@
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
 #include "tracesynth/gaps.h"
+#include "common/common_internal.h"   /* ts__error_path */
 
 /* the vocabulary name of the reserved ID for events unseen in training */
 #define TS_UNK_NAME "<unk>"
@@ -48,9 +49,6 @@ char *ts__excerpt(const char *s, size_t n, size_t max);
 int ts__dataset_write(const char *dir, const ts_dataset *d);
 /* the last error, naming a staged file by its final place in dir */
 void ts__stage_error(const ts_stage *st, const char *dir);
-/* the last error with its first mention of the path from (where a file was written)
- * made to (where it goes); unchanged when it names no from */
-void ts__error_path(const char *from, const char *to);
 
 /* string -> index map (open addressing, FNV-1a); keys are borrowed, not copied */
 typedef struct {

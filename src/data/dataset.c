@@ -177,16 +177,6 @@ int ts__dataset_write(const char *dir, const ts_dataset *d)
     return rc;
 }
 
-void ts__error_path(const char *from, const char *to)
-{
-    const char *e = ts_error(), *at = strstr(e, from);
-    if (!at) return;
-    char *msg = ts_malloc(strlen(e) + strlen(to) + 1);
-    sprintf(msg, "%.*s%s%s", (int)(at - e), e, to, at + strlen(from));
-    ts_fail("%s", msg);
-    free(msg);
-}
-
 void ts__stage_error(const ts_stage *st, const char *dir)
 {
     ts__error_path(st->stage, dir);
