@@ -292,13 +292,51 @@ static void generate_removes_old_names(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
 }
 
+/* OUT's files are what the run writes: a window file of OUT's other format (or names)
+ * that an earlier run left goes with the set. An old OUT.txt stayed beside a new OUT.npy
+ * and the new OUT.names.txt, which eval would read as the names of its old windows. A
+ * directory of such a name is refused before the work */
+static void generate_removes_other_format(void)
+{
+    char args[2048], err[1024], t[512], n[512], x[512];
+    snprintf(t, sizeof t, "%s/go.txt", dir);
+    snprintf(n, sizeof n, "%s/go.npy", dir);
+    snprintf(x, sizeof x, "%s/go.names.txt", dir);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 20 --seed 1 -o %s/go", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    REQUIRE(ts_file_exists(t) && ts_file_exists(x) && !ts_file_exists(n));
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 20 --seed 2 -o %s/go.npy", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    CHECK_MSG(ts_file_exists(n) && ts_file_exists(x) && !ts_file_exists(t), "%s left beside %s", t, n);
+    /* and the other way */
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 20 --seed 3 -o %s/go.txt", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    CHECK_MSG(ts_file_exists(t) && ts_file_exists(x) && !ts_file_exists(n), "%s left beside %s", n, t);
+    /* both, then one: the other goes */
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 20 --seed 3 -o %s/go --format both", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    REQUIRE(ts_file_exists(t) && ts_file_exists(n) && ts_file_exists(x));
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 20 --seed 3 -o %s/go.npy", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    CHECK(!ts_file_exists(t) && ts_file_exists(n) && ts_file_exists(x));
+    snprintf(args, sizeof args, "eval --real %s/ds --synthetic %s", dir, n);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    /* a directory named as the other format: refused before the work, nothing replaced */
+    REQUIRE(mkdir(t, 0755) == 0);
+    struct stat before, now;
+    REQUIRE(stat(n, &before) == 0);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 20 --seed 9 -o %s/go.npy", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "go.txt: is a directory") && !strchr(err, '\n'), "%s",
+              err);
+    CHECK(stat(n, &now) == 0 && now.st_ino == before.st_ino);
+    rmdir(t);
+}
+
 /* an OUT ending in .npy with no --format is an .npy (it wrote OUT.txt, over the one there);
  * a --format its extension contradicts is refused before the model is read */
 static void generate_format_from_extension(void)
 {
     char args[2048], err[512], p[512];
-    snprintf(p, sizeof p, "%s/gx.txt", dir);
-    write_text(p, "kept\n");
     snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 -o %s/gx.npy", dir, dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
     snprintf(p, sizeof p, "%s/gx.npy", dir);
@@ -307,11 +345,7 @@ static void generate_format_from_extension(void)
     CHECK(a.ndim == 2 && a.shape[0] == 3 && a.shape[1] == 20);
     ts_npy_free(&a);
     snprintf(p, sizeof p, "%s/gx.txt", dir);
-    FILE *f = fopen(p, "r");
-    char line[64] = "";
-    REQUIRE(f);
-    CHECK(fgets(line, sizeof line, f) && !strcmp(line, "kept\n"));
-    fclose(f);
+    CHECK(!ts_file_exists(p));
     /* both names its two files, whichever extension OUT has */
     snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 -o %s/gb.npy --format both", dir, dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
@@ -1726,6 +1760,7 @@ TEST_MAIN("cli", {
     RUN(window_length_from_the_model);
     RUN(generate_files);
     RUN(generate_removes_old_names);
+    RUN(generate_removes_other_format);
     RUN(generate_format_from_extension);
     RUN(generate_output_checked_first);
     RUN(generate_to_a_stream);

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cli_windows_fit(size_t n, size_t L, size_t per_event)
 {
@@ -26,9 +27,10 @@ int cmd_generate(int argc, char **argv)
         TS_OPT_LONG_F_('n', "count", &n, "N", 1, 1 << 24, TS_OPT_REQUIRED, "windows to generate"),
         TS_OPT_LONG_(0, "length", &L, "L", 1, 1 << 24, "events per window (required but with sssd-s4: its own)"),
         TS_OPT_STR_F_('o', "output", &out, "OUT", TS_OPT_REQUIRED, "OUT.txt (window file), OUT.npy (int32, N x L);\n"
-                    "with named events also OUT.names.txt (without, an earlier\n"
-                    "one is removed); replaced together (links must lead into\n"
-                    "one folder); a device or FIFO\n"
+                    "with named events also OUT.names.txt; replaced together\n"
+                    "(links must lead into one folder); any of the three an\n"
+                    "earlier run left that this run does not write is removed\n"
+                    "with them; a device or FIFO\n"
                     "(-o /dev/stdout): written in place, one format, no\n"
                     "names file; a multi-channel model: the dataset\n"
                     "directory OUT (N L events)"),
@@ -146,6 +148,17 @@ int cmd_generate(int argc, char **argv)
         }
         if (ts_out_check(path)) { cli_fail(); goto done; }
     }
+    /* OUT's files of the formats not written now go with the set (below): one that is a
+     * directory would be refused there, after the work */
+    for (int i = 0; i < 3 && !stream; i++) {
+        struct stat st;
+        sprintf(path, "%s%s", base, files[i]);
+        if (!want[i] && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            ts_fail("%s: is a directory, where a file of an earlier set is removed; remove or rename it", path);
+            cli_fail();
+            goto done;
+        }
+    }
     /* the files replaced together: a failure or a signal leaves the old set whole, never
      * new windows beside old ones */
     char *paths[3];
@@ -174,11 +187,20 @@ int cmd_generate(int argc, char **argv)
             : i == 1 ? ts_npy_write(at, TS_NPY_I32, w.data, 2, shape)
                      : ts_windows_write_names(at, &w, &m->vocab)) { ts_out_set_abort(&set); cli_fail(); goto done; }
     }
-    /* windows without names: a names file an earlier run left beside them goes with the set
-     * (eval and markov --from-events read it as theirs) */
-    sprintf(path, "%s%s", base, files[2]);
-    const char *gone[1] = {path};
-    if (ts_out_set_commit_removing(&set, gone, !want[2] && !stream ? 1 : 0)) { cli_fail(); goto done; }
+    /* OUT's files are the ones written now: those of another format or names an earlier
+     * run left beside them go with the set (eval and markov --from-events read OUT.names.txt
+     * as the names of OUT's windows, and an old OUT.txt beside a new OUT.npy would be read
+     * with the new names) */
+    char *gone[3];
+    int ngone = 0;
+    for (int i = 0; i < 3 && !stream; i++)
+        if (!want[i]) {
+            gone[ngone] = ts_malloc(strlen(base) + 16);
+            sprintf(gone[ngone++], "%s%s", base, files[i]);
+        }
+    const int commit_rc = ts_out_set_commit_removing(&set, (const char *const *)gone, ngone);
+    for (int k = 0; k < ngone; k++) free(gone[k]);
+    if (commit_rc) { cli_fail(); goto done; }
     FILE *msg = cli_msg_stream(out);   /* not into the windows on standard output */
     fprintf(msg, "%s: generated %ld window%s of %ld event%s in %.2f s (seed %ld) ->", m->ops->name, n,
             ts_plural((size_t)n), L, ts_plural((size_t)L), dt, run.seed);
