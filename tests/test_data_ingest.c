@@ -2941,6 +2941,73 @@ static void reingest_warns_of_split(void)
     CHECK(ts_file_exists(in(d, "ds/split/testing")));
 }
 
+/* a split whose dataset's events changed (an ingest into the same folder) is refused by
+ * every command that reads its files, in one line naming its split.txt and saying to make
+ * it again: they read the old events' windows as the dataset's. The same events ingested
+ * again, a split made again and a split that keeps no record of its events (made before
+ * splits kept one) are read as before */
+static void stale_split_refused(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    FILE *f = fopen(in(d, "a.txt"), "w");
+    REQUIRE(f);
+    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
+    fclose(f);
+    REQUIRE((f = fopen(in(d, "b.txt"), "w")) != NULL);
+    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
+    fclose(f);
+    char cmd[2000], err[1024];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 20 --windows 20 -o %s/ds/split", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 20 --windows 20 -o %s/sp", d, d);   /* one outside it too */
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 20 --windows 20 -o %s/m.tsm", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char reads[6][1200];
+    snprintf(reads[0], sizeof reads[0], "impute %s/m.tsm --input %s/ds/split/testing --blackout 4", d, d);
+    snprintf(reads[1], sizeof reads[1], "score %s/m.tsm --input %s/ds/split/testing", d, d);
+    snprintf(reads[2], sizeof reads[2], "eval --real %s/ds/split/testing --synthetic %s/ds/split/validation", d, d);
+    snprintf(reads[3], sizeof reads[3], "eval --real %s/ds --synthetic %s/ds/split/training --train %s/ds/split/train_stream.txt",
+             d, d, d);
+    snprintf(reads[4], sizeof reads[4], "audit --train %s/ds --test %s/ds/split/testing", d, d);
+    snprintf(reads[5], sizeof reads[5], "score %s/m.tsm --input %s/sp/testing", d, d);
+    for (int k = 0; k < 6; k++) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
+    /* the same events again: nothing changed */
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    for (int k = 0; k < 6; k++) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
+    /* other events */
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    for (int k = 0; k < 6; k++) {
+        char want[700];
+        snprintf(want, sizeof want, "%s/%s/split.txt: ", d, k == 5 ? "sp" : "ds/split");
+        const int rc = run_cli(reads[k], err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, want) && strstr(err, "tracesynth split") && !strchr(err, '\n'), "%s: exit %d: %s",
+                  reads[k], rc, err);
+    }
+    /* made again: read again */
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 20 --windows 20 -o %s/ds/split", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    for (int k = 0; k < 5; k++) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
+    /* a split that keeps no record of its events (older than the record) is read as before */
+    char txt[700], keep[4096] = "", line[1024];
+    snprintf(txt, sizeof txt, "%s/sp/split.txt", d);
+    REQUIRE((f = fopen(txt, "r")) != NULL);
+    int had = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "stream_crc=", 11) || !strncmp(line, "dataset_dir=", 12)) had++;
+        else strncat(keep, line, sizeof keep - strlen(keep) - 1);
+    }
+    fclose(f);
+    CHECK(had == 2);
+    write_text(txt, keep);
+    CHECK_MSG(run_cli(reads[5], err, sizeof err) == 0, "%s: %s", reads[5], err);
+}
+
 /* mode of DIR/NAME, or -1 */
 static int mode_of(const char *dir, const char *name)
 {
@@ -3325,4 +3392,5 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_cli);
     RUN(reingest_warns_of_split);
     RUN(reingest_and_resplit_keep_modes);
+    RUN(stale_split_refused);
 })

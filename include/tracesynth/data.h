@@ -106,7 +106,8 @@ int  ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8
 
 /* a window or mask file read once (so a pipe or FIFO, --input /dev/stdin, works): a .npy
  * (by its name or its magic bytes) into *a (*npy = 1; ts_npy_free it), else a window
- * file into *w (*npy = 0). 0 / -1 */
+ * file into *w (*npy = 0); a file of a split whose dataset's events changed is refused
+ * (ts_split_file_check). 0 / -1 */
 int  ts_input_read(const char *path, int *npy, ts_npy *a, ts_windows *w);
 /* PATH as windows: a .npy (reals -> nearest ID, clamped to [0, max_id]; max_id < 0: no
  * clamp), a dataset directory when allow_dir (its whole stream.txt as one window), else a
@@ -299,6 +300,18 @@ int32_t *ts_split_train_events(const ts_split *sp, int32_t sep, size_t *n);
 /* valid IDs of a split's data are [0, result): the vocabulary size when events are named,
  * else one past the largest ID in the stream and in every part of the split */
 int32_t ts_split_n_ids(const ts_dataset *d, const ts_split *sp);
+/* what a dataset directory's events are, as a split directory's split.txt records them
+ * (stream_crc): a hash of DIR/stream.txt and DIR/vocab.tsv, their CRC-32s and sizes (a
+ * vocab.tsv not there counts as empty); 0 when DIR has no stream.txt that can be read */
+uint64_t ts_dataset_events_crc(const char *dir);
+/* path, about to be read, checked against its split: when it is a file of a split
+ * directory (training, validation, testing or train_stream.txt beside a split.txt) whose
+ * split.txt records its dataset's events (dataset_dir, stream_crc) and that dataset's
+ * events are now others (an ingest replaced them), -1 with "SPLIT/split.txt: ..." saying
+ * to make the split again; else 0 (a split that records nothing, or whose dataset is no
+ * longer there, is not checked). ts_input_read, and so ts_windows_load, ts_mask_load and
+ * ts_impute_input_load, check every file they read */
+int  ts_split_file_check(const char *path);
 /* share (0..1) of test windows found verbatim among the train windows; train rows longer
  * than test->len (e.g. a stream as one row) match as contiguous substrings. Hashing, O(total).
  * NaN + error for NULL windows, NULL data with events, or more events than memory holds */

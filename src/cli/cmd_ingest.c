@@ -251,35 +251,11 @@ static int same_input(const char **inputs, int n, int *a, int *b)
     return 0;
 }
 
-/* what a dataset's events are: the CRC of DIR/stream.txt and DIR/vocab.tsv with their
- * sizes (a file missing counts as empty); 0 when DIR has no stream.txt */
-static uint64_t events_crc(const char *dir)
-{
-    uint64_t h = 0;
-    const char *names[2] = {"stream.txt", "vocab.tsv"};
-    for (int k = 0; k < 2; k++) {
-        char *p = ts_path_join(dir, names[k]);
-        FILE *f = fopen(p, "rb");
-        free(p);
-        if (!f && k == 0) return 0;
-        uint32_t crc = 0;
-        uint64_t size = 0;
-        unsigned char buf[65536];
-        size_t got;
-        while (f && (got = fread(buf, 1, sizeof buf, f)) > 0) {
-            crc = ts_crc32(crc, buf, got);
-            size += got;
-        }
-        if (f) fclose(f);
-        h = h * 0x100000001b3ull ^ ((uint64_t)crc << 32 ^ size);
-    }
-    return h ? h : 1;
-}
-
 /* the splits of DIR's events inside DIR (folders holding split.txt, as split DIR -o
  * DIR/split makes): counted (warn 0), or, after DIR's events changed, said (warn 1): they
- * still hold windows of the old events, which eval and impute would read as these; not
- * removed (the folder is the user's) */
+ * still hold windows of the old events, which eval, impute and score refuse (a split
+ * made before splits recorded their events, they would read as these); not removed (the
+ * folder is the user's) */
 static int old_splits(const char *dir, int warn)
 {
     DIR *d = opendir(dir);
@@ -510,9 +486,9 @@ int cmd_ingest(int argc, char **argv)
         /* DIR/arch (the table that names the events, read by eval) in the dataset's set:
          * written or removed with it */
         /* the events read again only where a split of them is there to warn of */
-        uint64_t before = old_splits(out, 0) ? events_crc(out) : 0;
+        uint64_t before = old_splits(out, 0) ? ts_dataset_events_crc(out) : 0;
         rc = ts_mc_save_arch(out, &m, ds->vocab.n > 0 && arch != TS_ARCH_UNKNOWN ? ts_arch_name(arch) : NULL);
-        if (rc == 0 && before && events_crc(out) != before) old_splits(out, 1);
+        if (rc == 0 && before && ts_dataset_events_crc(out) != before) old_splits(out, 1);
     }
     if (rc == 0) {
         printf("%zu event%s", ds->stream.n, ts_plural(ds->stream.n));

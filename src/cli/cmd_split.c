@@ -77,7 +77,9 @@ int cmd_split(int argc, char **argv)
         "Writes DIR/training, DIR/validation, DIR/testing (window files: one window\n"
         "of L comma-separated IDs per line), DIR/train_stream.txt (the contiguous\n"
         "training events, for n-gram counts), DIR/vocab.tsv when DATASET has names,\n"
-        "and DIR/split.txt (the parameters).\n",
+        "and DIR/split.txt (the parameters, and the dataset's folder and a hash of\n"
+        "its events: once an ingest changes them, the commands that read the split's\n"
+        "files refuse them until the split is made again).\n",
         opts, 1, 1, "DATASET", 0, split_help,
     };
     ts_opt_result args;

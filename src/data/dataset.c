@@ -322,6 +322,7 @@ int ts_input_read(const char *path, int *npy, ts_npy *a, ts_windows *w)
 {
     memset(a, 0, sizeof *a);
     memset(w, 0, sizeof *w);
+    if (ts_split_file_check(path)) return -1;   /* a split of events no longer its dataset's */
     char *buf;
     size_t size, n = strlen(path);
     if (ts__read_file(path, &buf, &size) != 0) return -1;   /* once: a pipe or FIFO reads as a file */

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -267,6 +268,107 @@ int ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_
         out->kind = kind;
         out->len = L;
     }
+    return rc;
+}
+
+/* ---- what a split's windows were cut from ---- */
+
+uint64_t ts_dataset_events_crc(const char *dir)
+{
+    if (!dir) return 0;
+    uint64_t h = 0;
+    const char *names[2] = {"stream.txt", "vocab.tsv"};
+    unsigned char *buf = ts_malloc(1 << 16);
+    for (int k = 0; k < 2; k++) {
+        char *p = ts_path_join(dir, names[k]);
+        FILE *f = fopen(p, "rb");
+        free(p);
+        if (!f && k == 0) {
+            free(buf);
+            return 0;
+        }
+        uint32_t crc = 0;
+        uint64_t size = 0;
+        size_t got;
+        while (f && (got = fread(buf, 1, 1 << 16, f)) > 0) {
+            crc = ts_crc32(crc, buf, got);
+            size += got;
+        }
+        const int bad = f && ferror(f);
+        if (f) fclose(f);
+        if (bad) {
+            free(buf);
+            return 0;
+        }
+        h = h * 0x100000001b3ull ^ ((uint64_t)crc << 32 ^ size);
+    }
+    free(buf);
+    return h ? h : 1;
+}
+
+/* the folder of path (malloc'd) */
+static char *folder_of(const char *path)
+{
+    const char *sl = strrchr(path, '/');
+    if (!sl) return ts_strdup(".");
+    size_t n = sl == path ? 1 : (size_t)(sl - path);
+    char *d = ts_malloc(n + 1);
+    memcpy(d, path, n);
+    d[n] = 0;
+    return d;
+}
+
+int ts_split_file_check(const char *path)
+{
+    if (!path) return ts_fail_null(__func__, "path");
+    static const char *const files[] = {"training", "validation", "testing", "train_stream.txt"};
+    char *real = realpath(path, NULL);   /* a link: the split its file is in */
+    const char *p = real ? real : path, *sl = strrchr(p, '/'), *base = sl ? sl + 1 : p;
+    int one = 0;
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) one |= !strcmp(base, files[k]);
+    if (!one) {
+        free(real);
+        return 0;
+    }
+    char *folder = folder_of(p), *txt = ts_path_join(folder, "split.txt");
+    FILE *f = fopen(txt, "r");
+    char *line = NULL, *dataset = NULL;
+    size_t cap = 0;
+    uint64_t crc = 0;
+    int has_crc = 0;
+    ssize_t n;
+    while (f && (n = getline(&line, &cap, f)) > 0) {
+        if (line[n - 1] == '\n') line[--n] = 0;
+        if (!strncmp(line, "dataset_dir=", 12) && line[12]) {
+            free(dataset);
+            dataset = ts_strdup(line + 12);
+        } else if (!strncmp(line, "stream_crc=", 11)) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(line + 11, &end, 16);
+            has_crc = !errno && end > line + 11 && !*end;
+            crc = v;
+        }
+    }
+    if (f) fclose(f);
+    free(line);
+    int rc = 0;
+    const uint64_t now = dataset && has_crc ? ts_dataset_events_crc(dataset) : 0;
+    if (now && now != crc) {
+        /* the split named as given, unless a link led into another folder */
+        char *given = folder_of(path);
+        const int as_given = ts_same_file(given, folder);
+        char *gtxt = ts_path_join(as_given ? given : folder, "split.txt");
+        rc = ts_fail("%s: the events of %s have changed since this split was made of them (its windows are the "
+                     "old events'); make it again: tracesynth split %s -o %s, with the options split.txt names",
+                     gtxt, dataset, dataset, as_given ? given : folder);
+        free(gtxt);
+        free(given);
+    }
+    free(dataset);
+    free(txt);
+    free(folder);
+    free(real);
     return rc;
 }
 

@@ -311,6 +311,13 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
         if (s->kind == TS_SPLIT_TIME)
             fprintf(o.f, "fractions=%g,%g,%g\n", s->permille[0] / 1000.0, s->permille[1] / 1000.0,
                     s->permille[2] / 1000.0);
+        /* the dataset's events (ts_split_file_check: a reader of these windows refuses them
+         * once an ingest has replaced those events) */
+        char *real = d->data.dir ? realpath(d->data.dir, NULL) : NULL;
+        const uint64_t crc = real ? ts_dataset_events_crc(real) : 0;
+        if (crc && !strchr(real, '\n'))
+            fprintf(o.f, "dataset_dir=%s\nstream_crc=%016llx\n", real, (unsigned long long)crc);
+        free(real);
         rc = ts_out_commit(&o);
     }
     free(p);
