@@ -1478,6 +1478,8 @@ static void perf_columns_refused(void)
                        "are not read: leave it out)"));
     CHECK(perf_refused("bigtid.txt", "              sh 99999999 [001]     1.000001:  raw_syscalls:sys_exit: NR 59 = 0\n",
                        "bigtid.txt:1: a TID outside Linux's 0 to 4194304 (-1: not known) in 'COMM TID'"));
+    CHECK(perf_refused("bigpid.txt", "              sh 99999999/2512 [001]     1.000001:  raw_syscalls:sys_exit: NR 59 = 0\n",
+                       "bigpid.txt:1: a PID outside Linux's 0 to 4194304 (-1: not known) in 'COMM PID/TID'"));
     CHECK(perf_refused("bigcpu.txt", "              sh  2512 [70000]     1.000001:  raw_syscalls:sys_exit: NR 59 = 0\n",
                        "bigcpu.txt:1: a CPU number above 65535 (the most CPUs read)"));
     /* ftrace's text keeps its message */
@@ -1575,6 +1577,171 @@ static void perf_unknown_thread(void)
         if (k == 2) CHECK(a.comm[0] && !strcmp(a.comm[0], "a 5 [0] 1.0:"));
         ts_ctf_trace_free(&a);
         free(notes);
+    }
+}
+
+/* perf script's text of two threads, as perf prints its columns: "worker" (PID 10, TID 11)
+ * on CPU 0, "cat" (PID 20, TID 20) on CPU 1; pid: "PID/TID" (-F +pid), else the TID alone;
+ * w: the numbers' width (%5d in older perf, %7d since 6.5); period: the period column
+ * (-F +period), 4 on CPU 0 (as perf record -c 4), 1 on CPU 1; the event names right-aligned
+ * in 30 columns (as when a longer name is among the recorded events); a PERF_RECORD_LOST of
+ * CPU 0 after its first `at_ev` events */
+static char *make_perf_columns(int per_cpu, int at_ev, int lost, int pid, int w, int period)
+{
+    size_t cap = (size_t)per_cpu * 2 * 200 + 4096, n = 0;
+    char *t = malloc(cap);
+    static const char *const name[4] = {"syscalls:sys_enter_read", "syscalls:sys_exit_read", "syscalls:sys_enter_write",
+                                        "syscalls:sys_exit_write"};
+    static const char *const args[4] = {"fd: 0x00000003, buf: 0x00001000, count: 0x00000010", "0x10",
+                                        "fd: 0x00000004, buf: 0x00001000, count: 0x00000010", "0x10"};
+    for (int i = 0; i < per_cpu; i++)
+        for (int c = 0; c < 2; c++) {
+            long us = 1000000L + 10L * i + c;
+            char tm[32];
+            snprintf(tm, sizeof tm, "%ld.%06ld", us / 1000000, us % 1000000);
+            for (int l = c == 0 && lost && i == at_ev ? 0 : 1; l < 2; l++) {
+                n += (size_t)snprintf(t + n, cap - n, "%16s ", c ? "cat" : "worker");
+                if (pid) n += (size_t)snprintf(t + n, cap - n, "%*d/%-*d ", w, c ? 20 : 10, w, c ? 20 : 11);
+                else n += (size_t)snprintf(t + n, cap - n, "%*d ", w, c ? 20 : 11);
+                n += (size_t)snprintf(t + n, cap - n, "[%03d] %12s: ", c, tm);
+                if (!l) {   /* perf's head alone before it: no period */
+                    n += (size_t)snprintf(t + n, cap - n, "PERF_RECORD_LOST lost %d\n", lost);
+                    continue;
+                }
+                if (period) n += (size_t)snprintf(t + n, cap - n, "%10d ", c ? 1 : 4);
+                n += (size_t)snprintf(t + n, cap - n, "%30s: %s\n", name[i % 4], args[i % 4]);
+            }
+        }
+    return t;
+}
+
+/* the blank-separated columns of a perf script line up to its event's name (the first
+ * column after the time's that ends in ':'), and where that name ends (its ':') */
+static int perf_columns(const char *l, char col[8][64], size_t *name_end)
+{
+    int n = 0, after_time = 0;
+    for (const char *p = l; *p && n < 8;) {
+        while (*p == ' ') p++;
+        const char *q = p;
+        while (*q && *q != ' ') q++;
+        if (q == p) break;
+        snprintf(col[n++], 64, "%.*s", (int)(q - p), p);
+        if (q[-1] == ':' && after_time) {
+            *name_end = (size_t)(q - 1 - l);
+            return n;
+        }
+        if (q[-1] == ':') after_time = 1;
+        p = q;
+    }
+    return -1;
+}
+
+/* fill on perf script's text writes its reconstructed lines in the shape of the trace's
+ * own: the thread's PID where the lines show "PID/TID", the period where they carry one
+ * (the CPU's neighbouring line's), the columns as wide as the trace's; they read back as
+ * events of the thread they name; text of the TID alone keeps that shape */
+static void fill_perf_columns(void)
+{
+    static const struct { int pid, w, period; } cfg[] = {{1, 7, 1}, {0, 7, 0}, {1, 5, 0}, {0, 5, 1}};
+    for (size_t k = 0; k < sizeof cfg / sizeof *cfg; k++) {
+        char *pt = make_perf_columns(300, 100, 6, cfg[k].pid, cfg[k].w, cfg[k].period);
+        write_file(at("cols.txt"), pt);
+        free(pt);
+        ts_fill_opts o;
+        fill_opts(&o);
+        ts_fill_result r;
+        REQUIRE(ts_ctf_fill(at("cols.txt"), at("cols_filled.txt"), &o, &r) == 0);
+        CHECK(r.n == 1 && r.reconstructed == 6);
+        ts_fill_result_free(&r);
+        char *out = slurp(at("cols_filled.txt"));
+        REQUIRE(out);
+        char **ol;
+        size_t no = lines_of(out, &ol), recon = 0;
+        const char *ref = NULL;   /* CPU 0's line before the marker */
+        char rc[8][64], c[8][64];
+        size_t rend = 0, end = 0;
+        int rn = -1;
+        for (size_t i = 0; i < no; i++) {
+            if (strstr(ol[i], "PERF_RECORD_LOST") || !strstr(ol[i], "[000]")) continue;
+            if (!strstr(ol[i], TS_FTRACE_RECON ": ")) {
+                if (!recon) ref = ol[i];
+                continue;
+            }
+            recon++;
+            CHECK(ref);
+            if (!ref) break;
+            if (rn < 0) rn = perf_columns(ref, rc, &rend);
+            const int n = perf_columns(ol[i], c, &end);
+            /* comm, [PID/]TID, [CPU], TIME:, [PERIOD], EVENT: as the real line's, in the same
+             * places */
+            CHECK_MSG(n == rn && rn == 5 + cfg[k].period && end == rend, "%zu: %s\n    beside %s", k, ol[i], ref);
+            CHECK_MSG(strchr(ol[i], '[') - ol[i] == strchr(ref, '[') - ref, "%zu: %s\n    beside %s", k, ol[i], ref);
+            if (n < 4) continue;
+            CHECK_MSG(!strcmp(c[0], "worker") && !strcmp(c[1], cfg[k].pid ? "10/11" : "11") && !strcmp(c[2], "[000]"),
+                      "%zu: %s", k, ol[i]);
+            if (cfg[k].period) CHECK_MSG(n > 4 && !strcmp(c[4], "4"), "%zu: %s", k, ol[i]);
+            CHECK_MSG(!strcmp(c[n - 1], TS_FTRACE_RECON ":") && strstr(ol[i], " tid=11 "), "%zu: %s", k, ol[i]);
+        }
+        CHECK_MSG(recon == 6, "%zu: %zu reconstructed lines", k, recon);
+        free(ol);
+        free(out);
+        /* read back: every line, the reconstructed ones as events of thread 11 on CPU 0 */
+        const char *one[] = {at("cols_filled.txt")};
+        ts_ctf_opts co = {NULL, 1, TS_CTF_ALL, -1, 0, 0};
+        ts_ctf_trace a;
+        char *notes = NULL;
+        const int lrc = ts_ftrace_load(one, 1, &co, "x86_64", &a, &notes);
+        CHECK_MSG(lrc == 0, "%zu: %s", k, ts_error());
+        if (lrc == 0) {
+            size_t in_gap = 0;
+            for (size_t i = 0; i < a.n; i++)
+                if (a.cpu[i] == 0 && a.time_ns[i] > 1000990000 && a.time_ns[i] < 1001000000)
+                    in_gap += a.tid[i] == 11;
+            CHECK_MSG(a.n == 606 && in_gap == 6, "%zu: %zu events, %zu of thread 11 in the gap", k, a.n, in_gap);
+            ts_ctf_trace_free(&a);
+        }
+        free(notes);
+        char cmd[1400], err[2048];
+        snprintf(cmd, sizeof cmd, "ingest --from perf %s -o %s -q", at("cols_filled.txt"), at("cols_ds"));
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%zu: %s", k, err);
+    }
+}
+
+/* drop's PERF_RECORD_LOST lines in perf script's text: the head of the CPU's next line,
+ * "PID/TID" too, in the same columns; no period (perf prints none on them) */
+static void drop_perf_columns(void)
+{
+    static const struct { int pid, w, period; } cfg[] = {{1, 7, 1}, {0, 7, 0}, {1, 5, 0}};
+    for (size_t k = 0; k < sizeof cfg / sizeof *cfg; k++) {
+        char *pt = make_perf_columns(1500, 0, 0, cfg[k].pid, cfg[k].w, cfg[k].period);
+        write_file(at("cols_full.txt"), pt);
+        free(pt);
+        ts_drop_opts d = {0.1, 8, 16, 7, 0, 1, NULL};
+        ts_drop_stats st;
+        REQUIRE(ts_ctf_drop(at("cols_full.txt"), at("cols_dropped.txt"), &d, &st) == 0);
+        char *out = slurp(at("cols_dropped.txt"));
+        REQUIRE(out);
+        char **ol;
+        const size_t no = lines_of(out, &ol);
+        size_t markers = 0;
+        for (size_t i = 0; i + 1 < no; i++) {
+            if (!strstr(ol[i], ": PERF_RECORD_LOST lost ")) continue;
+            markers++;
+            const char *next = NULL;   /* the CPU's next line (its last, at its end) */
+            for (size_t j = i + 1; j < no && !next; j++)
+                if (!strncmp(strchr(ol[j], '['), strchr(ol[i], '['), 5)) next = ol[j];
+            for (size_t j = i; j-- > 0 && !next;)
+                if (!strncmp(strchr(ol[j], '['), strchr(ol[i], '['), 5)) next = ol[j];
+            REQUIRE(next);
+            /* COMM [PID/]TID [CPU] TIME: as the next line's, then the record (no period) */
+            const size_t head = (size_t)(strstr(strchr(next, ']'), ": ") + 2 - next);
+            CHECK_MSG(!strncmp(ol[i], next, head) && !strncmp(ol[i] + head, "PERF_RECORD_LOST lost ", 22),
+                      "%zu: %s\n    before %s", k, ol[i], next);
+        }
+        CHECK(markers == st.n_gaps && st.n_gaps > 5);
+        ts_drop_stats_free(&st);
+        free(ol);
+        free(out);
     }
 }
 
@@ -1797,6 +1964,8 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_reltime_several);
     RUN(perf_cr_line_ends);
     RUN(perf_unknown_thread);
+    RUN(fill_perf_columns);
+    RUN(drop_perf_columns);
     RUN(real_perf_recording);
     RUN(crlf_lines_written_alike);
     RUN(drop_share_far_from_rate_noted);

@@ -49,7 +49,10 @@ static void fill_more_help(FILE *f)
                "the event it stands for (--no-reconstructed leaves them out); fill and gaps\n"
                "see the gap as filled.\n"
                "perf script's text (its PERF_RECORD_LOST lines the markers) is filled alike,\n"
-               "the lines in its shape: COMM TID [CPU] TIME: " TS_FTRACE_RECON ": event=...\n"
+               "the lines in its shape: COMM TID [CPU] TIME: " TS_FTRACE_RECON ": event=...,\n"
+               "in the columns of the trace's lines and as wide: PID/TID where they show it\n"
+               "(-1 for a PID no line shows), a period where they carry one (the CPU's sample's\n"
+               "around the gap, else 1).\n"
                "A trace that records system call entries alone gets no exits.\n"
                "raw_syscalls' numbers are named through the table of --arch ARCH, else of the\n"
                "host (as ingest names them): the model learns, and writes, those names.\n");

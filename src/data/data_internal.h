@@ -146,6 +146,12 @@ typedef struct {
     int         frac;            /* digits of the time's fraction; 0: a bare count */
     int         tgid, flags;     /* a TGID column; the width of the flags (0: none) */
     int         perf;            /* a line of perf script's text ("COMM TID [CPU] TIME: ...") */
+    /* perf script's columns: "PID/TID" (-F +pid: has_proc, proc the PID, -1 not known), the
+     * period (-F +period), and the widths of an event line's columns (0: not measured): the
+     * PID's and the TID's numbers, the period's, the event's name (right-aligned in it) */
+    int         has_proc, has_period;
+    int64_t     proc, period;
+    int         w_proc, w_tid, w_period, w_name;
 } ts__ft_line;
 typedef struct {
     char  *text;                 /* lines "FILE[:LINE]: ...\n", or NULL */

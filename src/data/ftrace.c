@@ -154,9 +154,12 @@ static const char *timestamp(const char *p, const char *e, int64_t *ns, int *clo
 
 typedef struct {
     const char *comm, *comm_end, *event;   /* event: after the time's ':' and blanks */
+    const char *time_end;                  /* after the time's ':' */
     int64_t     pid, cpu, ns;
     int         clock, frac, tgid, flags;  /* flags: their width, 0 none */
     int         perf;                      /* perf script's "COMM TID [CPU] TIME:" */
+    int64_t     proc;                      /* perf's "PID/TID" (has_proc): the PID, -1 not known */
+    int         has_proc, w_proc, w_tid;   /* perf: the widths of the PID's and the TID's columns */
 } head;
 
 /* the rest of "COMM-PID [(TGID)] [CPU] [FLAGS] TIME:" after the comm [s, d) and its '-' at
@@ -188,8 +191,10 @@ static int head_at(const char *s, const char *d, const char *e, head *h)
     if (!t) return -1;
     h->comm = s;
     h->comm_end = d;
+    h->time_end = t;
     h->event = blanks(t, e);
     h->perf = 0;
+    h->has_proc = h->w_proc = h->w_tid = 0;
     return 0;
 }
 
@@ -245,6 +250,7 @@ static int perf_head_at(const char *s, const char *k, const char *e, head *h)
         int64_t v;
         if (ts__digits(a + neg, z, &v) != z || (neg && v != 1)) return -1;
         if (part) h->pid = neg ? -1 : v;
+        else h->proc = neg ? -1 : v;
     }
     if (d > s && d[-1] != ' ' && d[-1] != '\t') return -1;
     const char *ce = d;
@@ -253,6 +259,13 @@ static int perf_head_at(const char *s, const char *k, const char *e, head *h)
     h->comm_end = ce;
     h->tgid = h->flags = 0;
     h->perf = 1;
+    h->has_proc = sl != NULL;
+    /* the numbers' columns after the blank that ends the comm's ("%16s %5d [", "%5d/%-5d [",
+     * %7d since perf 6.5): their widths, 0 when the comm is empty (its blanks are the indent) */
+    h->w_proc = h->w_tid = 0;
+    if (ce > s && sl) h->w_proc = (int)(sl - ce - 1), h->w_tid = (int)(k - sl - 2);
+    else if (ce > s) h->w_tid = (int)(p - ce - 1);
+    h->time_end = t;
     h->event = blanks(t, e);
     return h->cpu > 65535 ? -2 : 0;
 }
@@ -811,14 +824,30 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         fmt = 1 + h.perf;
         x.perf = h.perf;
         if (h.perf) {
-            /* -F +period prints the sample's period first */
+            x.has_proc = h.has_proc;
+            x.proc = h.proc;
+            x.w_proc = h.w_proc;
+            x.w_tid = h.w_tid;
+            /* -F +period prints the sample's period first ("TIME: %10lu "), then the event's
+             * name right-aligned in the width of the longest ("%*s: ") */
             int64_t period;
-            const char *pe = ts__digits(h.event, e, &period);
-            if (pe && pe < e && (*pe == ' ' || *pe == '\t')) h.event = blanks(pe, e);
+            const char *field = h.time_end + 1, *pe = ts__digits(h.event, e, &period);
+            if (pe && pe < e && (*pe == ' ' || *pe == '\t')) {
+                x.has_period = 1;
+                x.period = period;
+                x.w_period = (int)(pe - field);
+                field = pe + 1;
+                h.event = blanks(pe, e);
+            }
             /* "SUBSYSTEM:EVENT: ..." as ftrace prints "EVENT: ..." */
             const char *sub = h.event;
             while (sub < e && ts__is_ident(*sub)) sub++;
-            if (sub > h.event && sub + 1 < e && *sub == ':' && ts__is_ident(sub[1])) h.event = sub + 1;
+            const char *ne = sub;
+            if (sub > h.event && sub + 1 < e && *sub == ':' && ts__is_ident(sub[1])) {
+                h.event = sub + 1;
+                for (ne = sub + 1; ne < e && ts__is_ident(*ne); ne++) {}
+            }
+            if (ne > h.event && ne < e && *ne == ':' && field <= h.event) x.w_name = (int)(ne - field);
             /* perf script --show-lost-events: the events its CPU's buffer lost just before */
             static const char lost[] = "PERF_RECORD_LOST";
             const size_t ll = sizeof lost - 1;
@@ -860,6 +889,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         if (h.pid > PID_MAX) {   /* (past 2^63 the digits saturate: two threads would be one) */
             rc = bad_line(path, line, b, e, h.perf ? "a TID outside Linux's 0 to 4194304 (-1: not known) in 'COMM TID'"
                                                    : "a pid outside Linux's 0 to 4194304 in 'COMM-PID'");
+            break;
+        }
+        if (h.perf && h.has_proc && h.proc > PID_MAX) {
+            rc = bad_line(path, line, b, e, "a PID outside Linux's 0 to 4194304 (-1: not known) in 'COMM PID/TID'");
             break;
         }
         if (*clock && h.clock != *clock) {

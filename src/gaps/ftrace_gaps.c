@@ -30,7 +30,7 @@
 #include <sys/stat.h>
 
 enum { FT_LOST = 255 };   /* a marker's kind beside ts_ev_kind's */
-enum { FT_RECON = 1, FT_RAW = 2, FT_TGID = 4, FT_PERF = 8 };   /* ft_ev.bits */
+enum { FT_RECON = 1, FT_RAW = 2, FT_TGID = 4, FT_PERF = 8, FT_PROC = 16, FT_PERIOD = 32 };   /* ft_ev.bits */
 
 /* one line, kept small (a trace holds millions): what only some lines have is in the side
  * tables sw[] and mk[], the strings are interned, the line's end is its next '\n' */
@@ -45,7 +45,9 @@ typedef struct {
     int32_t     comm;        /* the strings table; -1: "<...>" */
     uint8_t     kind, bits;  /* bits: FT_RECON a line tracesynth fill wrote, FT_RAW a raw_syscalls
                               * event (renamed when syscalls:* events are there too), FT_TGID,
-                              * FT_PERF a line of perf script's text */
+                              * FT_PERF a line of perf script's text, FT_PROC one of its lines
+                              * with "PID/TID" (the PID in proc[]), FT_PERIOD with the period
+                              * (in period[]) */
     uint8_t     frac, flags; /* the line's shape (a marker's reconstructions take its neighbour's) */
 } ft_ev;
 
@@ -71,6 +73,9 @@ typedef struct {
     ft_mark    *mk;
     size_t      nmk, capmk;
     ts__interner names;      /* event and thread names: names.str[id] */
+    int32_t    *proc;        /* (ev's indices) perf's PID of a line of FT_PROC; NULL when none is */
+    int64_t    *period;      /* (ev's indices) perf's period of a line of FT_PERIOD; NULL when none is */
+    int         w_proc, w_tid, w_period, w_name;   /* perf's columns, as wide as the trace's */
     int         has_named;
     int32_t     ncpu;
     ts_arch     arch;
@@ -156,12 +161,34 @@ static void name_event(ft_trace *t, ft_ev *x, const ts__ft_line *l)
     x->val = (int64_t)t->nsw++;
 }
 
+/* a column of perf's lines (w) into the trace's (*tw): the narrowest of the numbers' (each
+ * right- or left-aligned in it, wider where a number is longer), the widest of the names'
+ * (the width of the longest: every name fits) */
+static void column(int *tw, int w, int widest)
+{
+    if (w > 0 && (!*tw || (widest ? w > *tw : w < *tw))) *tw = w;
+}
+
 static int collect(void *u, const ts__ft_line *l)
 {
     ft_trace *t = u;
     if (t->n == t->cap) {
         t->cap = t->cap ? 2 * t->cap : 4096;
         t->ev = ts_realloc(t->ev, t->cap * sizeof *t->ev);
+        if (t->proc) t->proc = ts_realloc(t->proc, t->cap * sizeof *t->proc);
+        if (t->period) t->period = ts_realloc(t->period, t->cap * sizeof *t->period);
+    }
+    /* the side tables, from the first line that has their column (a text of perf's prints
+     * the same columns on every sample's line) */
+    if (l->has_proc && !t->proc) t->proc = ts_calloc(t->cap, sizeof *t->proc);
+    if (l->has_period && !t->period) t->period = ts_calloc(t->cap, sizeof *t->period);
+    if (l->has_proc) t->proc[t->n] = (int32_t)l->proc;
+    if (l->has_period) t->period[t->n] = l->period;
+    if (l->perf && l->kind != TS__FT_LOST && !l->recon) {   /* (a sample's line, not one written here) */
+        column(&t->w_proc, l->w_proc, 0);
+        column(&t->w_tid, l->w_tid, 0);
+        column(&t->w_period, l->w_period, 0);
+        column(&t->w_name, l->w_name, 1);
     }
     ft_ev *x = &t->ev[t->n++];
     memset(x, 0, sizeof *x);
@@ -171,7 +198,7 @@ static int collect(void *u, const ts__ft_line *l)
     x->tid = l->tid;
     x->comm = l->comm ? ts__intern(&t->names, l->comm, l->comm_end) : -1;
     x->bits = (uint8_t)((l->recon ? FT_RECON : 0) | (l->raw ? FT_RAW : 0) | (l->tgid ? FT_TGID : 0) |
-                        (l->perf ? FT_PERF : 0));
+                        (l->perf ? FT_PERF : 0) | (l->has_proc ? FT_PROC : 0) | (l->has_period ? FT_PERIOD : 0));
     x->frac = (uint8_t)l->frac;
     x->flags = (uint8_t)(l->flags < 255 ? l->flags : 255);
     if (l->cpu + 1 > t->ncpu) t->ncpu = l->cpu + 1;
@@ -270,6 +297,8 @@ static void ft_free(ft_trace *t)
     free(t->ev);
     free(t->sw);
     free(t->mk);
+    free(t->proc);
+    free(t->period);
     free(t->buf);
 }
 
@@ -295,6 +324,10 @@ static int ft_read(const char *path, const char *arch_name, ft_trace *t)
         if (t->has_named) rename_raw(t);
         place_markers(t);
     }
+    /* perf's widths where no line showed them: "%5d", "%10lu" */
+    if (!t->w_proc) t->w_proc = 5;
+    if (!t->w_tid) t->w_tid = 5;
+    if (!t->w_period) t->w_period = 10;
     return rc;
 }
 
@@ -466,12 +499,13 @@ static void comm_init(comm_map *m, const ft_trace *t)
     free(o);
 }
 
-/* the name of thread tid for a line written at time ns in the place of marker mk (t->ev's
- * index): lines at an earlier time, or at the same one before the marker in time order */
-static const char *comm_name(const ft_trace *t, comm_map *m, int64_t tid, int64_t ns, size_t mk)
+/* the named line of thread tid (t->ev's index) whose name and PID a line written at time ns
+ * in the place of marker mk (t->ev's index) takes: of lines at an earlier time, or at the same
+ * one before the marker in time order, the latest; else the earliest. SIZE_MAX: none */
+static size_t thread_line(const ft_trace *t, comm_map *m, int64_t tid, int64_t ns, size_t mk)
 {
     size_t h = tid >= 0 ? ts__idmap_get(&m->ids, tid, 0) : SIZE_MAX;
-    if (h == SIZE_MAX) return "<...>";
+    if (h == SIZE_MAX) return SIZE_MAX;
     const size_t *l = m->line + m->start[h];
     size_t lo = 0, hi = m->start[h + 1] - m->start[h];   /* the first line not before: in [lo, hi] */
     while (lo < hi) {
@@ -480,7 +514,7 @@ static const char *comm_name(const ft_trace *t, comm_map *m, int64_t tid, int64_
         if (x->ns < ns || (x->ns == ns && m->rank[l[mid]] < m->rank[mk])) lo = mid + 1;
         else hi = mid;
     }
-    return t->names.str[t->ev[l[lo ? lo - 1 : 0]].comm];
+    return l[lo ? lo - 1 : 0];
 }
 
 static void comm_free(comm_map *m)
@@ -500,12 +534,16 @@ static const char *eol_of(const ft_trace *t, const ft_ev *x)
 }
 
 /* a line's head of the shape of s: "COMM-PID [CPU] FLAGS TIME: " as ftrace prints it, or
- * "COMM TID [CPU] TIME: " as perf script does */
-static void put_head(FILE *f, const ft_ev *s, const char *comm, int64_t tid, int32_t cpu, int64_t ns)
+ * "COMM TID [CPU] TIME: " as perf script does, "COMM PID/TID" where s shows the PID (proc;
+ * -1 not known), the numbers as wide as the trace's */
+static void put_head(FILE *f, const ft_trace *t, const ft_ev *s, const char *comm, int64_t proc, int64_t tid,
+                     int32_t cpu, int64_t ns)
 {
     int cl = (int)strlen(comm);
     if (s->bits & FT_PERF) {
-        fprintf(f, "%*s%.*s %5" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, comm, tid);
+        fprintf(f, "%*s%.*s ", cl < 16 ? 16 - cl : 0, "", cl, comm);
+        if (s->bits & FT_PROC) fprintf(f, "%*" PRId64 "/%-*" PRId64 " ", t->w_proc, proc, t->w_tid, tid);
+        else fprintf(f, "%*" PRId64 " ", t->w_tid, tid);
     } else {
         fprintf(f, "%*s%.*s-%-7" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, comm, tid);
         if (s->bits & FT_TGID) fputs("(-------) ", f);
@@ -522,23 +560,37 @@ static void put_head(FILE *f, const ft_ev *s, const char *comm, int64_t tid, int
     }
 }
 
-/* one reconstructed event as a line of the shape of s (the CPU's neighbouring event) */
+/* one reconstructed event as a line of the shape of s (the CPU's neighbouring event): the
+ * thread named as the trace names it, with its PID in perf's "PID/TID" (that of the line
+ * giving the name; -1 where none shows it) */
 static void put_recon(FILE *f, const ft_trace *t, const ft_ev *s, const ft_ev *m, const ts_recon *r, int64_t ns,
                       comm_map *cm)
 {
     char ev[200];
     tracefs_name(r->event, ev, sizeof ev);
-    put_head(f, s, comm_name(t, cm, r->tid, ns, (size_t)(m - t->ev)), r->tid >= 0 ? r->tid : 0, m->cpu, ns);
-    fprintf(f, TS_FTRACE_RECON ": event=%s tid=%" PRId64 " next_tid=%" PRId64 " confidence=%.3f gap_count=%" PRId64 "%s",
-            ev, r->tid, r->next_tid, r->confidence, t->mk[m->val].count, eol_of(t, s));
+    const size_t named = thread_line(t, cm, r->tid, ns, (size_t)(m - t->ev));
+    const ft_ev *n = named != SIZE_MAX ? &t->ev[named] : NULL;
+    put_head(f, t, s, n ? t->names.str[n->comm] : "<...>", n && (n->bits & FT_PROC) ? t->proc[named] : -1,
+             r->tid >= 0 ? r->tid : 0, m->cpu, ns);
+    /* perf's period: how many events a sample stands for (1 for a tracepoint, unless
+     * recorded with -c N), which no lost sample tells: that of the CPU's sample whose shape
+     * the line takes, recorded the same way (and most often of the same events); 1, one
+     * event, when the CPU has no sample of its own */
+    if ((s->bits & FT_PERF) && (s->bits & FT_PERIOD))
+        fprintf(f, "%*" PRId64 " ", t->w_period, s->cpu == m->cpu ? t->period[s - t->ev] : 1);
+    fprintf(f, "%*s: event=%s tid=%" PRId64 " next_tid=%" PRId64 " confidence=%.3f gap_count=%" PRId64 "%s",
+            s->bits & FT_PERF ? t->w_name : 0, TS_FTRACE_RECON, ev, r->tid, r->next_tid, r->confidence,
+            t->mk[m->val].count, eol_of(t, s));
 }
 
 /* the marker of a CPU's lost events: trace_pipe's line, or perf script's PERF_RECORD_LOST
- * with the head of the CPU's event x after it (or before it, at the end) */
+ * with the head of the CPU's event x after it (or before it, at the end): its "PID/TID"
+ * where it shows one, no period (perf prints none on it) */
 static void put_lost(FILE *f, const ft_trace *t, const ft_ev *x, int32_t cpu, uint64_t count, int known)
 {
     if (x && (x->bits & FT_PERF)) {
-        put_head(f, x, x->comm >= 0 ? t->names.str[x->comm] : "<...>", x->tid, cpu, x->ns);
+        put_head(f, t, x, x->comm >= 0 ? t->names.str[x->comm] : "<...>", x->bits & FT_PROC ? t->proc[x - t->ev] : -1,
+                 x->tid, cpu, x->ns);
         fprintf(f, "PERF_RECORD_LOST lost %" PRIu64 "%s", count, eol_of(t, x));
     } else if (known) {
         fprintf(f, "CPU:%d [LOST %" PRIu64 " EVENTS]%s", (int)cpu, count, eol_of(t, x));
