@@ -1745,6 +1745,75 @@ static void drop_perf_columns(void)
     }
 }
 
+/* perf script's names for threads it knows no more of, on the lines fill writes: ":TID" for
+ * one no line names (thread 77, switched to before CPU 0's last events were lost), ":-1" and
+ * TID -1 for none known (CPU 7, whose one line is its marker), with PID -1 in "PID/TID";
+ * not ftrace's <...> and a TID of 0, the idle thread's */
+static void fill_perf_unnamed_threads(void)
+{
+    for (int pid = 0; pid < 2; pid++) {
+        char *pt = make_perf_columns(300, 0, 0, pid, 7, 1);
+        const size_t len = strlen(pt), cap = len + 1024;
+        pt = realloc(pt, cap);
+        const char *cpu7 = strstr(pt, "[000]     1.001000: ");   /* CPU 0's line at 1.001 */
+        REQUIRE(cpu7);
+        size_t mid = (size_t)(cpu7 - pt);
+        while (mid && pt[mid - 1] != '\n') mid--;
+        char m[200];
+        int ml = snprintf(m, sizeof m, "%16s %s [007] %12s: PERF_RECORD_LOST lost 2\n", "worker",
+                          pid ? "     10/11     " : "     11", "1.001000");
+        memmove(pt + mid + ml, pt + mid, len - mid + 1);
+        memcpy(pt + mid, m, (size_t)ml);
+        const char *id = pid ? "     10/11      [000]" : "     11 [000]";
+        size_t n = strlen(pt);
+        snprintf(pt + n, cap - n,
+                 "%16s %s %12s:          4 %30s: prev_comm=worker prev_pid=11 prev_prio=120 prev_state=S ==> "
+                 "next_comm=x next_pid=77 next_prio=120\n%16s %s %12s: PERF_RECORD_LOST lost 4\n",
+                 "worker", id, "1.010000", "sched:sched_switch", "worker", id, "1.010010");
+        write_file(at("unnamed.txt"), pt);
+        free(pt);
+        ts_fill_opts o;
+        fill_opts(&o);
+        ts_fill_result r;
+        REQUIRE(ts_ctf_fill(at("unnamed.txt"), at("unnamed_filled.txt"), &o, &r) == 0);
+        CHECK(r.n == 2 && r.reconstructed == 6);
+        ts_fill_result_free(&r);
+        char *out = slurp(at("unnamed_filled.txt"));
+        REQUIRE(out);
+        char **ol;
+        size_t no = lines_of(out, &ol), of77 = 0, none = 0;
+        const char *w77 = pid ? "             :77      -1/77      [000] " : "             :77      77 [000] ";
+        const char *wnone = pid ? "             :-1      -1/-1      [007] " : "             :-1      -1 [007] ";
+        for (size_t i = 0; i < no; i++) {
+            if (!strstr(ol[i], TS_FTRACE_RECON ": event=")) continue;
+            if (strstr(ol[i], "[000]")) {
+                CHECK_MSG(!strncmp(ol[i], w77, strlen(w77)) && strstr(ol[i], " tid=77 "), "%s", ol[i]);
+                of77++;
+            } else {
+                CHECK_MSG(!strncmp(ol[i], wnone, strlen(wnone)) && strstr(ol[i], " tid=-1 "), "%s", ol[i]);
+                none++;
+            }
+        }
+        CHECK_MSG(of77 == 4 && none == 2, "%zu of thread 77, %zu of none", of77, none);
+        free(ol);
+        free(out);
+        /* read back: the lines of perf's shape, the events of the threads they name */
+        const char *one[] = {at("unnamed_filled.txt")};
+        ts_ctf_opts co = {NULL, 1, TS_CTF_ALL, -1, 0, 0};
+        ts_ctf_trace a;
+        char *notes = NULL;
+        const int lrc = ts_ftrace_load(one, 1, &co, "x86_64", &a, &notes);
+        CHECK_MSG(lrc == 0, "%s", ts_error());
+        if (lrc == 0) {
+            size_t t77 = 0, tnone = 0;
+            for (size_t i = 0; i < a.n; i++) t77 += a.tid[i] == 77, tnone += a.tid[i] == -1;
+            CHECK_MSG(a.n == 607 && t77 == 4 && tnone == 2, "%zu events, %zu of 77, %zu of -1", a.n, t77, tnone);
+            ts_ctf_trace_free(&a);
+        }
+        free(notes);
+    }
+}
+
 /* a real perf recording whose buffer (perf record -m 1) lost events: perf script
  * --show-lost-events of raw_syscalls:sys_enter and sys_exit, `cat` and `ls` in a loop */
 static void real_perf_recording(void)
@@ -1966,6 +2035,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_unknown_thread);
     RUN(fill_perf_columns);
     RUN(drop_perf_columns);
+    RUN(fill_perf_unnamed_threads);
     RUN(real_perf_recording);
     RUN(crlf_lines_written_alike);
     RUN(drop_share_far_from_rate_noted);

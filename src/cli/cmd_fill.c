@@ -52,7 +52,7 @@ static void fill_more_help(FILE *f)
                "the lines in its shape: COMM TID [CPU] TIME: " TS_FTRACE_RECON ": event=...,\n"
                "in the columns of the trace's lines and as wide: PID/TID where they show it\n"
                "(-1 for a PID no line shows), a period where they carry one (the CPU's sample's\n"
-               "around the gap, else 1).\n"
+               "around the gap, else 1); a thread never named :TID, none known :-1 of TID -1.\n"
                "A trace that records system call entries alone gets no exits.\n"
                "raw_syscalls' numbers are named through the table of --arch ARCH, else of the\n"
                "host (as ingest names them): the model learns, and writes, those names.\n");

@@ -562,24 +562,28 @@ static void put_head(FILE *f, const ft_trace *t, const ft_ev *s, const char *com
 
 /* one reconstructed event as a line of the shape of s (the CPU's neighbouring event): the
  * thread named as the trace names it, with its PID in perf's "PID/TID" (that of the line
- * giving the name; -1 where none shows it) */
+ * giving the name; -1 where none shows it). A thread the text never names is ftrace's <...>,
+ * perf's ":TID" (perf's name for a thread it knows no name of); no thread known, <...>-0
+ * in ftrace's shape, perf's ":-1" of TID -1 */
 static void put_recon(FILE *f, const ft_trace *t, const ft_ev *s, const ft_ev *m, const ts_recon *r, int64_t ns,
                       comm_map *cm)
 {
-    char ev[200];
+    char ev[200], unnamed[32] = "<...>";
     tracefs_name(r->event, ev, sizeof ev);
     const size_t named = thread_line(t, cm, r->tid, ns, (size_t)(m - t->ev));
     const ft_ev *n = named != SIZE_MAX ? &t->ev[named] : NULL;
-    put_head(f, t, s, n ? t->names.str[n->comm] : "<...>", n && (n->bits & FT_PROC) ? t->proc[named] : -1,
-             r->tid >= 0 ? r->tid : 0, m->cpu, ns);
+    const int perf = s->bits & FT_PERF;
+    if (perf) snprintf(unnamed, sizeof unnamed, ":%" PRId64, r->tid >= 0 ? r->tid : -1);
+    put_head(f, t, s, n ? t->names.str[n->comm] : unnamed, n && (n->bits & FT_PROC) ? t->proc[named] : -1,
+             r->tid >= 0 ? r->tid : perf ? -1 : 0, m->cpu, ns);
     /* perf's period: how many events a sample stands for (1 for a tracepoint, unless
      * recorded with -c N), which no lost sample tells: that of the CPU's sample whose shape
      * the line takes, recorded the same way (and most often of the same events); 1, one
      * event, when the CPU has no sample of its own */
-    if ((s->bits & FT_PERF) && (s->bits & FT_PERIOD))
+    if (perf && (s->bits & FT_PERIOD))
         fprintf(f, "%*" PRId64 " ", t->w_period, s->cpu == m->cpu ? t->period[s - t->ev] : 1);
     fprintf(f, "%*s: event=%s tid=%" PRId64 " next_tid=%" PRId64 " confidence=%.3f gap_count=%" PRId64 "%s",
-            s->bits & FT_PERF ? t->w_name : 0, TS_FTRACE_RECON, ev, r->tid, r->next_tid, r->confidence,
+            perf ? t->w_name : 0, TS_FTRACE_RECON, ev, r->tid, r->next_tid, r->confidence,
             t->mk[m->val].count, eol_of(t, s));
 }
 
