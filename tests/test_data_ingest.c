@@ -3008,6 +3008,48 @@ static void stale_split_refused(void)
     CHECK_MSG(run_cli(reads[5], err, sizeof err) == 0, "%s: %s", reads[5], err);
 }
 
+/* a dataset moved or copied with its split inside it: the split is still of the events
+ * beside it and is read, though another dataset now has the folder split.txt recorded; a
+ * split whose own dataset's events then change is refused again */
+static void moved_split_read(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    FILE *f = fopen(in(d, "a.txt"), "w");
+    REQUIRE(f);
+    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
+    fclose(f);
+    REQUIRE((f = fopen(in(d, "b.txt"), "w")) != NULL);
+    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
+    fclose(f);
+    char cmd[2000], err[1024], from[700], to[700];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 20 --windows 20 -o %s/ds/split", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(from, sizeof from, "%s/ds", d);
+    snprintf(to, sizeof to, "%s/moved", d);
+    REQUIRE(rename(from, to) == 0);
+    snprintf(cmd, sizeof cmd, "cp -r %s/moved %s/copy", d, d);
+    REQUIRE(system(cmd) == 0);
+    /* other events where the dataset was */
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    static const char *const at[2] = {"moved", "copy"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(cmd, sizeof cmd, "audit --train %s/%s --test %s/%s/split/testing", d, at[k], d, at[k]);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+    }
+    /* the moved dataset's own events change: its split is refused */
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/moved", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "audit --train %s/moved --test %s/moved/split/testing", d, d);
+    char want[800];
+    snprintf(want, sizeof want, "%s/moved/split/split.txt: ", d);
+    const int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", cmd, rc, err);
+}
+
 /* mode of DIR/NAME, or -1 */
 static int mode_of(const char *dir, const char *name)
 {
@@ -3393,4 +3435,5 @@ TEST_MAIN("data_ingest", {
     RUN(reingest_warns_of_split);
     RUN(reingest_and_resplit_keep_modes);
     RUN(stale_split_refused);
+    RUN(moved_split_read);
 })

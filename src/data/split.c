@@ -318,6 +318,31 @@ static char *folder_of(const char *path)
     return d;
 }
 
+/* the split in folder moved or copied with the dataset that holds it: the nearest folder
+ * above it with a stream.txt has the events crc (the split is of them, though another
+ * dataset now has the folder its split.txt names) */
+static int split_moved_with(const char *folder, uint64_t crc)
+{
+    char *up = folder_of(folder);
+    int rc = 0;
+    for (;;) {
+        char *p = ts_path_join(up, "stream.txt");
+        const int there = ts_file_exists(p);
+        free(p);
+        if (there) {
+            rc = ts_dataset_events_crc(up) == crc;
+            break;
+        }
+        char *next = folder_of(up);
+        const int top = !strcmp(next, up);
+        free(up);
+        up = next;
+        if (top) break;
+    }
+    free(up);
+    return rc;
+}
+
 int ts_split_file_check(const char *path)
 {
     if (!path) return ts_fail_null(__func__, "path");
@@ -354,7 +379,7 @@ int ts_split_file_check(const char *path)
     free(line);
     int rc = 0;
     const uint64_t now = dataset && has_crc ? ts_dataset_events_crc(dataset) : 0;
-    if (now && now != crc) {
+    if (now && now != crc && !split_moved_with(folder, crc)) {
         /* the split named as given, unless a link led into another folder */
         char *given = folder_of(path);
         const int as_given = ts_same_file(given, folder);
