@@ -3050,6 +3050,29 @@ static void moved_split_read(void)
     CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", cmd, rc, err);
 }
 
+/* a split.txt that is a FIFO beside a window file named as a split's is not a record to
+ * read (it would wait for a writer): the file is read as any other */
+static void split_txt_fifo_not_read(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    /* nor is a stream.txt that is a FIFO a dataset's events to hash (alarm: not waited for) */
+    REQUIRE(mkfifo(in(d, "stream.txt"), 0600) == 0);
+    alarm(20);
+    CHECK(ts_dataset_events_crc(d) == 0);
+    alarm(0);
+    unlink(in(d, "stream.txt"));
+    write_text(in(d, "testing"), "1,2,3,4\n2,3,4,5\n");
+    REQUIRE(mkfifo(in(d, "split.txt"), 0600) == 0);
+    char cmd[2000], t[2100];
+    snprintf(cmd, sizeof cmd, "audit --train %s/testing --test %s/testing", d, d);
+    snprintf(t, sizeof t, "timeout 20 sh -c '%s %s' >/dev/null 2>&1",
+             getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth", cmd);
+    const int st = system(t);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: status %d", cmd, st);
+    unlink(in(d, "split.txt"));
+}
+
 /* mode of DIR/NAME, or -1 */
 static int mode_of(const char *dir, const char *name)
 {
@@ -3436,4 +3459,5 @@ TEST_MAIN("data_ingest", {
     RUN(reingest_and_resplit_keep_modes);
     RUN(stale_split_refused);
     RUN(moved_split_read);
+    RUN(split_txt_fifo_not_read);
 })

@@ -302,7 +302,8 @@ int32_t *ts_split_train_events(const ts_split *sp, int32_t sep, size_t *n);
 int32_t ts_split_n_ids(const ts_dataset *d, const ts_split *sp);
 /* what a dataset directory's events are, as a split directory's split.txt records them
  * (stream_crc): a hash of DIR/stream.txt and DIR/vocab.tsv, their CRC-32s and sizes (a
- * vocab.tsv not there counts as empty); 0 when DIR has no stream.txt that can be read */
+ * vocab.tsv not there, or not a regular file, counts as empty); 0 when DIR has no
+ * stream.txt that is a regular file and can be read */
 uint64_t ts_dataset_events_crc(const char *dir);
 /* path, about to be read, checked against its split: when it is a file of a split
  * directory (training, validation, testing or train_stream.txt beside a split.txt) whose

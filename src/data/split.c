@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int ts_split_parse(const char *s, ts_split_kind *out)
 {
@@ -281,7 +282,8 @@ uint64_t ts_dataset_events_crc(const char *dir)
     unsigned char *buf = ts_malloc(1 << 16);
     for (int k = 0; k < 2; k++) {
         char *p = ts_path_join(dir, names[k]);
-        FILE *f = fopen(p, "rb");
+        struct stat st;   /* a FIFO or device is no dataset's file (and would wait, or not end) */
+        FILE *f = stat(p, &st) == 0 && S_ISREG(st.st_mode) ? fopen(p, "rb") : NULL;
         free(p);
         if (!f && k == 0) {
             free(buf);
@@ -356,7 +358,8 @@ int ts_split_file_check(const char *path)
         return 0;
     }
     char *folder = folder_of(p), *txt = ts_path_join(folder, "split.txt");
-    FILE *f = fopen(txt, "r");
+    struct stat st;   /* a record is a file: a FIFO of that name would wait for a writer */
+    FILE *f = stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
     char *line = NULL, *dataset = NULL;
     size_t cap = 0;
     uint64_t crc = 0;
