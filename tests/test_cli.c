@@ -332,6 +332,29 @@ static void generate_removes_other_format(void)
     rmdir(t);
 }
 
+/* a model named as a file of OUT's other format is read, not an earlier set's file: it
+ * stays (it went with the set, the model lost) */
+static void generate_keeps_the_model(void)
+{
+    char args[2048], err[1024], m[512], o[512], x[512];
+    static const char *const as[2][2] = {{"gk.npy", "gk.txt"}, {"gk2.txt", "gk2.npy"}};
+    for (int k = 0; k < 2; k++) {
+        snprintf(m, sizeof m, "%s/%s", dir, as[k][0]);
+        snprintf(o, sizeof o, "%s/%s", dir, as[k][1]);
+        snprintf(args, sizeof args, "cp %s/ng.tsm %s", dir, m);
+        REQUIRE(system(args) == 0);
+        snprintf(args, sizeof args, "generate %s -n 4 --length 20 --seed 1 -o %s", m, o);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+        CHECK_MSG(ts_file_exists(m) && ts_file_exists(o), "%s: the model %s is gone", args, m);
+        snprintf(args, sizeof args, "generate %s -n 4 --length 20 --seed 2 -o %s", m, o);   /* still a model */
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+        snprintf(x, sizeof x, "%.*s.names.txt", (int)strlen(o) - 4, o);
+        unlink(m);
+        unlink(o);
+        unlink(x);
+    }
+}
+
 /* an OUT ending in .npy with no --format is an .npy (it wrote OUT.txt, over the one there);
  * a --format its extension contradicts is refused before the model is read */
 static void generate_format_from_extension(void)
@@ -1761,6 +1784,7 @@ TEST_MAIN("cli", {
     RUN(generate_files);
     RUN(generate_removes_old_names);
     RUN(generate_removes_other_format);
+    RUN(generate_keeps_the_model);
     RUN(generate_format_from_extension);
     RUN(generate_output_checked_first);
     RUN(generate_to_a_stream);

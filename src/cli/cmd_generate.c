@@ -30,7 +30,7 @@ int cmd_generate(int argc, char **argv)
                     "with named events also OUT.names.txt; replaced together\n"
                     "(links must lead into one folder); any of the three an\n"
                     "earlier run left that this run does not write is removed\n"
-                    "with them; a device or FIFO\n"
+                    "with them (not the model read); a device or FIFO\n"
                     "(-o /dev/stdout): written in place, one format, no\n"
                     "names file; a multi-channel model: the dataset\n"
                     "directory OUT (N L events)"),
@@ -196,7 +196,10 @@ int cmd_generate(int argc, char **argv)
     for (int i = 0; i < 3 && !stream; i++)
         if (!want[i]) {
             gone[ngone] = ts_malloc(strlen(base) + 16);
-            sprintf(gone[ngone++], "%s%s", base, files[i]);
+            sprintf(gone[ngone], "%s%s", base, files[i]);
+            /* the model read, named as one of them, is no earlier set's file: it stays */
+            if (ts_same_file(gone[ngone], model_path) == 1) free(gone[ngone]);
+            else ngone++;
         }
     const int commit_rc = ts_out_set_commit_removing(&set, (const char *const *)gone, ngone);
     for (int k = 0; k < ngone; k++) free(gone[k]);
