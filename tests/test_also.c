@@ -229,6 +229,12 @@ static void whole_recordings(void)
     CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "also ") && strstr(out, "run2: 60 training events (all of its events), 11 windows") &&
               strstr(out, "untimed: 70 training events (its first 0.7 of the stream)"), "%s", out);
+    CHECK_MSG(strstr(out, " (+ --also, --also-whole), "), "%s", out);
+    /* the summary names the options given */
+    snprintf(args, sizeof args, "train --model ngram %s --length 10 --also-whole %s -o %s/w.tsm --no-progress", mp,
+             run2, dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, " (+ --also-whole), ") && !strstr(out, "--also)"), "%s", out);
     snprintf(args, sizeof args, "train --model ngram %s --length 10 --also-whole %s -o %s/w.tsm --no-progress", mp,
              copy, dir);
     CHECK(run_cli(args, err, sizeof err) != 0);

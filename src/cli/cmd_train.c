@@ -298,11 +298,22 @@ int cmd_train(int argc, char **argv)
     o.kv = ro.kv;
     double dt;
     if (ts_train_on(model, &d, &o, &m, &dt) || (rank == 0 && ts_model_save(m, out))) { cli_fail(); goto done; }
+    /* the options that added training data, as given */
+    int parts = 0, wholes = 0;
+    for (int i = 0; i < also.n; i++) wholes += also.whole[i] != 0;
+    char added[64] = "";
+    const char *const opt[3] = {also.n > wholes ? "--also" : NULL, wholes ? "--also-whole" : NULL,
+                                ri.copies ? "--reinterleave" : NULL};
+    for (int i = 0; i < 3; i++)
+        if (opt[i]) {
+            strcat(added, parts++ ? ", " : " (+ ");
+            strcat(added, opt[i]);
+        }
+    if (parts) strcat(added, ")");
     if (rank == 0) cli_say(stdout, "trained %s on %s (%s split, L=%zu): %zu training window%s, %zu stream event%s%s, "
            "%d event ID%s, %.2f s -> %s\n", model, dataset, ts_split_name(ss.kind), ss.length,
            d.split.train.n, ts_plural(d.split.train.n), d.split.train_stream.n, ts_plural(d.split.train_stream.n),
-           also.n && ri.copies ? " (+ --also, --reinterleave)" : also.n ? " (+ --also)"
-           : ri.copies ? " (+ --reinterleave)" : "", d.n_ids, ts_plural((size_t)d.n_ids), dt, out);
+           added, d.n_ids, ts_plural((size_t)d.n_ids), dt, out);
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
     char note[512];
     if (rank == 0 && ts_train_note(note, sizeof note)) cli_say(stderr, "tracesynth: note: train: %s\n", note);
