@@ -306,8 +306,12 @@ static void generate_removes_other_format(void)
     REQUIRE(run_cli(args, err, sizeof err) == 0);
     REQUIRE(ts_file_exists(t) && ts_file_exists(x) && !ts_file_exists(n));
     snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 20 --seed 2 -o %s/go.npy", dir, dir);
-    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    char out[4096];
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(ts_file_exists(n) && ts_file_exists(x) && !ts_file_exists(t), "%s left beside %s", t, n);
+    char said[600];   /* the summary names what went */
+    snprintf(said, sizeof said, "(removed %s, an earlier run's)", t);
+    CHECK_MSG(strstr(out, said) && !strstr(out, "go.names.txt, an earlier"), "%s", out);
     /* and the other way */
     snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 20 --seed 3 -o %s/go.txt", dir, dir);
     REQUIRE(run_cli(args, err, sizeof err) == 0);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int cli_windows_fit(size_t n, size_t L, size_t per_event)
 {
@@ -201,15 +202,24 @@ int cmd_generate(int argc, char **argv)
             if (ts_same_file(gone[ngone], model_path) == 1) free(gone[ngone]);
             else ngone++;
         }
+    int was[3] = {0, 0, 0};   /* which of them were there: the summary names what went */
+    for (int k = 0; k < ngone; k++) {
+        struct stat st;
+        was[k] = lstat(gone[k], &st) == 0;
+    }
     const int commit_rc = ts_out_set_commit_removing(&set, (const char *const *)gone, ngone);
+    FILE *msg = cli_msg_stream(out);   /* not into the windows on standard output */
+    if (commit_rc == 0) {
+        fprintf(msg, "%s: generated %ld window%s of %ld event%s in %.2f s (seed %ld) ->", m->ops->name, n,
+                ts_plural((size_t)n), L, ts_plural((size_t)L), dt, run.seed);
+        for (int i = 0; i < 3; i++)
+            if (want[i]) fprintf(msg, " %s%s", base, sfx[i]);
+        for (int k = 0; k < ngone; k++)
+            if (was[k] && access(gone[k], F_OK) != 0) fprintf(msg, " (removed %s, an earlier run's)", gone[k]);
+        fprintf(msg, "\n");
+    }
     for (int k = 0; k < ngone; k++) free(gone[k]);
     if (commit_rc) { cli_fail(); goto done; }
-    FILE *msg = cli_msg_stream(out);   /* not into the windows on standard output */
-    fprintf(msg, "%s: generated %ld window%s of %ld event%s in %.2f s (seed %ld) ->", m->ops->name, n,
-            ts_plural((size_t)n), L, ts_plural((size_t)L), dt, run.seed);
-    for (int i = 0; i < 3; i++)
-        if (want[i]) fprintf(msg, " %s%s", base, sfx[i]);
-    fprintf(msg, "\n");
     rc = 0;
 done:
     free(base);
