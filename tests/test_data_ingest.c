@@ -3048,6 +3048,26 @@ static void moved_split_read(void)
     snprintf(want, sizeof want, "%s/moved/split/split.txt: ", d);
     const int rc = run_cli(cmd, err, sizeof err);
     CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", cmd, rc, err);
+    /* the folder split.txt names is gone (moved, and nothing made there since), and the
+     * dataset that holds the split then gets other events: refused, naming that dataset,
+     * the command to make it again quoted for the shell (a space in the name) */
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds2", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds2 --length 20 --windows 20 -o %s/ds2/split", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(from, sizeof from, "%s/ds2", d);
+    snprintf(to, sizeof to, "%s/a b", d);
+    REQUIRE(rename(from, to) == 0);
+    snprintf(cmd, sizeof cmd, "audit --train '%s/a b' --test '%s/a b/split/testing'", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o '%s/a b'", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "audit --train '%s/a b' --test '%s/a b/split/testing'", d, d);
+    char quoted[800];
+    snprintf(want, sizeof want, "the events of %s/a b have changed", d);
+    snprintf(quoted, sizeof quoted, "tracesynth split '%s/a b' -o '%s/a b/split'", d, d);
+    const int rc2 = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc2 == 1 && strstr(err, want) && strstr(err, quoted), "%s: exit %d: %s", cmd, rc2, err);
 }
 
 /* a split.txt that is a FIFO beside a window file named as a split's is not a record to

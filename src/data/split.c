@@ -3,6 +3,7 @@
 #include "tracesynth/data.h"
 #include "data_internal.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -320,29 +321,63 @@ static char *folder_of(const char *path)
     return d;
 }
 
-/* the split in folder moved or copied with the dataset that holds it: the nearest folder
- * above it with a stream.txt has the events crc (the split is of them, though another
- * dataset now has the folder its split.txt names) */
-static int split_moved_with(const char *folder, uint64_t crc)
+/* the dataset that holds the split in folder: the nearest folder above it with a
+ * stream.txt (malloc'd), or NULL */
+static char *holder_of(const char *folder)
 {
     char *up = folder_of(folder);
-    int rc = 0;
     for (;;) {
         char *p = ts_path_join(up, "stream.txt");
         const int there = ts_file_exists(p);
         free(p);
-        if (there) {
-            rc = ts_dataset_events_crc(up) == crc;
-            break;
-        }
+        if (there) return up;
         char *next = folder_of(up);
         const int top = !strcmp(next, up);
         free(up);
+        if (top) {
+            free(next);
+            return NULL;
+        }
         up = next;
-        if (top) break;
     }
+}
+
+/* the split in folder moved or copied with the dataset that holds it (holder_of). 1: it
+ * has the events crc (the split is of them, though another dataset now has the folder its
+ * split.txt names, or none does), or its stream is no file to check; 0: other events;
+ * -1: no dataset holds the split */
+static int split_moved_with(const char *folder, uint64_t crc)
+{
+    char *up = holder_of(folder);
+    if (!up) return -1;
+    const uint64_t h = ts_dataset_events_crc(up);
     free(up);
-    return rc;
+    return h == 0 || h == crc;
+}
+
+/* s as one word of a shell command line (malloc'd): as it is when it holds only
+ * characters no shell reads, else in single quotes */
+static char *shell_word(const char *s)
+{
+    size_t n = strlen(s), q = 0;
+    int plain = n > 0;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        plain &= isalnum(c) || strchr("/._-+,:=@%", c) != NULL;
+        q += c == '\'';
+    }
+    if (plain) return ts_strdup(s);
+    char *w = ts_malloc(n + 3 * q + 3), *o = w;
+    *o++ = '\'';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\'') {
+            memcpy(o, "'\\''", 4);
+            o += 4;
+        } else *o++ = s[i];
+    }
+    *o++ = '\'';
+    *o = 0;
+    return w;
 }
 
 int ts_split_file_check(const char *path)
@@ -382,14 +417,23 @@ int ts_split_file_check(const char *path)
     free(line);
     int rc = 0;
     const uint64_t now = dataset && has_crc ? ts_dataset_events_crc(dataset) : 0;
-    if (now && now != crc && !split_moved_with(folder, crc)) {
+    /* the dataset it names is gone (moved, or the split with it): the one that holds the
+     * split, if one does, must still have the events */
+    const int gone = dataset && has_crc && !now && !ts_file_exists(dataset);
+    if ((now && now != crc && split_moved_with(folder, crc) != 1) || (gone && split_moved_with(folder, crc) == 0)) {
         /* the split named as given, unless a link led into another folder */
         char *given = folder_of(path);
         const int as_given = ts_same_file(given, folder);
         char *gtxt = ts_path_join(as_given ? given : folder, "split.txt");
+        char *holder = gone ? holder_of(folder) : NULL;
+        const char *of = holder ? holder : dataset;
+        char *wd = shell_word(of), *ws = shell_word(as_given ? given : folder);
         rc = ts_fail("%s: the events of %s have changed since this split was made of them (its windows are the "
                      "old events'); make it again: tracesynth split %s -o %s, with the options split.txt names",
-                     gtxt, dataset, dataset, as_given ? given : folder);
+                     gtxt, of, wd, ws);
+        free(wd);
+        free(ws);
+        free(holder);
         free(gtxt);
         free(given);
     }
