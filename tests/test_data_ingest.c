@@ -3282,6 +3282,21 @@ static void ftrace_pid_out_of_range(void)
     REQUIRE(ftrace_text("  a-4194304 [000] ..... 1.000001: sys_read(fd: 0)\n", NULL, NULL, &t, NULL, NULL) == 0);
     CHECK(t.n == 1 && t.tid[0] == 4194304);
     ts_ctf_trace_free(&t);
+    /* in record-tgid's "(TGID)" alike (fill writes it again on the lines it adds) */
+    static const char *const tgids[] = {"99999999999999999999", "4194305"};
+    for (int i = 0; i < 2; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "  a-12 (     12) [000] ..... 1.000001: sys_close(fd: 3)\n"
+                                    "  a-13 (%s) [000] ..... 1.000002: sys_read(fd: 0)\n", tgids[i]);
+        const char *path;
+        CHECK_MSG(ftrace_text(text, NULL, NULL, &t, NULL, &path) == -1, "TGID %s", tgids[i]);
+        char want[700];
+        snprintf(want, sizeof want, "%s:2: a TGID outside Linux's 0 to 4194304 in 'COMM-PID (TGID)': '", path);
+        CHECK_MSG(strstr(ts_error(), want) == ts_error(), "TGID %s: %s", tgids[i], ts_error());
+    }
+    REQUIRE(ftrace_text("  a-12 (4194304) [000] ..... 1.000001: sys_read(fd: 0)\n", NULL, NULL, &t, NULL, NULL) == 0);
+    CHECK(t.n == 1 && t.tid[0] == 12);
+    ts_ctf_trace_free(&t);
     /* and in the thread of the event a fill's line stands for (-1: not known) */
     static const char *const tids[] = {"99999999999999999999", "4194305", "-2"};
     for (int i = 0; i < 3; i++) {

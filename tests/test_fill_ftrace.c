@@ -1814,6 +1814,92 @@ static void fill_perf_unnamed_threads(void)
     }
 }
 
+/* ftrace's text with record-tgid's column, "COMM-PID (TGID) [CPU]", kernel's "(%7d)": dd
+ * (thread 10 of process 9) on CPU 0, cat (20, its own process) on CPU 1, a marker of 6
+ * events on CPU 0 after its first 100. tgid: 0 no such column; 1 the TGIDs shown (dd's first
+ * 50 lines "(-------)", not known yet); 2 dd's never shown, "(-------)"; 3 a column 5 wide;
+ * 4 dd's shown after the marker only; 5 dd's shown and its name never (<...>: ftrace keeps
+ * the TGIDs apart from the names) */
+static char *make_tgid_text(int per_cpu, int tgid)
+{
+    size_t cap = (size_t)per_cpu * 2 * 140 + 4096, n = 0;
+    char *t = malloc(cap);
+    static const char *const ev[4] = {"sys_read(fd: 3, buf: 0x1000, count: 0x10)", "sys_read -> 0x10",
+                                      "sys_write(fd: 4, buf: 0x1000, count: 0x10)", "sys_write -> 0x10"};
+    for (int i = 0; i < per_cpu; i++)
+        for (int c = 0; c < 2; c++) {
+            if (c == 0 && i == 100) n += (size_t)snprintf(t + n, cap - n, "CPU:0 [LOST 6 EVENTS]\n");
+            long us = 1000000L + 10L * i + c;
+            n += (size_t)snprintf(t + n, cap - n, "%16s-%-7d ", c ? "cat" : tgid == 5 ? "<...>" : "dd", c ? 20 : 10);
+            const int known = c || tgid == 3 || tgid == 5 || (tgid == 1 && i >= 50) || (tgid == 4 && i >= 100);
+            if (tgid && known) n += (size_t)snprintf(t + n, cap - n, "(%*d) ", tgid == 3 ? 5 : 7, c ? 20 : 9);
+            else if (tgid) n += (size_t)snprintf(t + n, cap - n, "(-------) ");
+            n += (size_t)snprintf(t + n, cap - n, "[%03d] ..... %5ld.%06ld: %s\n", c, us / 1000000, us % 1000000, ev[i % 4]);
+        }
+    return t;
+}
+
+/* fill on ftrace text with record-tgid's column: a reconstructed line shows its thread's TGID
+ * where the trace's lines of that thread show one, else "(-------)" as ftrace prints an
+ * unknown one, in a column as wide as the trace's; the lines read back as the thread's
+ * events. Text without the column keeps its shape */
+static void fill_ftrace_tgid(void)
+{
+    static const char *const head[6] = {"              dd-10      [000] ..... ",
+                                        "              dd-10      (      9) [000] ..... ",
+                                        "              dd-10      (-------) [000] ..... ",
+                                        "              dd-10      (    9) [000] ..... ",
+                                        "              dd-10      (      9) [000] ..... ",
+                                        "           <...>-10      (      9) [000] ..... "};
+    for (int k = 0; k < 6; k++) {
+        char *t = make_tgid_text(300, k);
+        write_file(at("tgid.trace"), t);
+        free(t);
+        ts_fill_opts o;
+        fill_opts(&o);
+        ts_fill_result r;
+        REQUIRE(ts_ctf_fill(at("tgid.trace"), at("tgid_filled.trace"), &o, &r) == 0);
+        CHECK(r.n == 1 && r.reconstructed == 6);
+        ts_fill_result_free(&r);
+        char *out = slurp(at("tgid_filled.trace"));
+        REQUIRE(out);
+        char **ol;
+        size_t no = lines_of(out, &ol), recon = 0;
+        const char *ref = NULL;   /* CPU 0's line before the marker */
+        for (size_t i = 0; i < no; i++) {
+            if (!strstr(ol[i], "[000]")) continue;
+            if (!strstr(ol[i], TS_FTRACE_RECON ": ")) {
+                if (!recon) ref = ol[i];
+                continue;
+            }
+            recon++;
+            REQUIRE(ref);
+            /* COMM-PID (TGID) [CPU] FLAGS TIME: in the columns of the trace's lines */
+            CHECK_MSG(!strncmp(ol[i], head[k], strlen(head[k])) && strstr(ol[i], " tid=10 "), "%d: %s", k, ol[i]);
+            CHECK_MSG(strchr(ol[i], '[') - ol[i] == strchr(ref, '[') - ref &&
+                          strchr(ol[i], ':') - ol[i] == strchr(ref, ':') - ref, "%d: %s\n    beside %s", k, ol[i], ref);
+        }
+        CHECK_MSG(recon == 6, "%d: %zu reconstructed lines", k, recon);
+        free(ol);
+        free(out);
+        /* read back: every line, the reconstructed ones as events of thread 10 on CPU 0 */
+        const char *one[] = {at("tgid_filled.trace")};
+        ts_ctf_opts co = {NULL, 1, TS_CTF_ALL, -1, 0, 0};
+        ts_ctf_trace a;
+        char *notes = NULL;
+        const int lrc = ts_ftrace_load(one, 1, &co, "x86_64", &a, &notes);
+        CHECK_MSG(lrc == 0, "%d: %s", k, ts_error());
+        if (lrc == 0) {
+            size_t in_gap = 0;
+            for (size_t i = 0; i < a.n; i++)
+                if (a.cpu[i] == 0 && a.time_ns[i] > 1000990000 && a.time_ns[i] < 1001000000) in_gap += a.tid[i] == 10;
+            CHECK_MSG(a.n == 606 && in_gap == 6, "%d: %zu events, %zu of thread 10 in the gap", k, a.n, in_gap);
+            ts_ctf_trace_free(&a);
+        }
+        free(notes);
+    }
+}
+
 /* a real perf recording whose buffer (perf record -m 1) lost events: perf script
  * --show-lost-events of raw_syscalls:sys_enter and sys_exit, `cat` and `ls` in a loop */
 static void real_perf_recording(void)
@@ -2036,6 +2122,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_perf_columns);
     RUN(drop_perf_columns);
     RUN(fill_perf_unnamed_threads);
+    RUN(fill_ftrace_tgid);
     RUN(real_perf_recording);
     RUN(crlf_lines_written_alike);
     RUN(drop_share_far_from_rate_noted);

@@ -145,6 +145,8 @@ typedef struct {
     const char *args;            /* what follows "NAME:" and blanks (up to e) */
     int         frac;            /* digits of the time's fraction; 0: a bare count */
     int         tgid, flags;     /* a TGID column; the width of the flags (0: none) */
+    int64_t     tgid_val;        /* the TGID it shows ("(  1234)"), -1 "(-------)" (not known) */
+    int         w_tgid;          /* the width inside the TGID's parentheses */
     int         perf;            /* a line of perf script's text ("COMM TID [CPU] TIME: ...") */
     /* perf script's columns: "PID/TID" (-F +pid: has_proc, proc the PID, -1 not known), the
      * period (-F +period), and the widths of an event line's columns (0: not measured): the

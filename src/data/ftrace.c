@@ -4,9 +4,10 @@
  * Read: tracefs's trace and trace_pipe files and trace-cmd report's output, whose event
  * lines are
  *            bash-1234    [002] d..2.  5678.123456: EVENT
- *   COMM-PID, "(TGID)" with options/record-tgid, [CPU], the flags unless irq-info is off,
- *   the time: seconds with microseconds (trace_clock local, global, mono, boot, ...), more
- *   digits (trace-cmd report -t), or a bare count (counter, uptime, x86-tsc: no time).
+ *   COMM-PID, "(TGID)" with options/record-tgid ("(-------)" not known), [CPU], the flags
+ *   unless irq-info is off, the time: seconds with microseconds (trace_clock local, global,
+ *   mono, boot, ...), more digits (trace-cmd report -t), or a bare count (counter, uptime,
+ *   x86-tsc: no time).
  * EVENT is
  *   sys_openat(dfd: 0xffffff9c, ...)    syscalls:* entry, as the kernel prints it
  *   sys_openat -> 0x3                    syscalls:* exit (the value as unsigned hex)
@@ -160,6 +161,8 @@ typedef struct {
     int         perf;                      /* perf script's "COMM TID [CPU] TIME:" */
     int64_t     proc;                      /* perf's "PID/TID" (has_proc): the PID, -1 not known */
     int         has_proc, w_proc, w_tid;   /* perf: the widths of the PID's and the TID's columns */
+    int64_t     tgid_val;                  /* ftrace's "(TGID)" (tgid): the TGID, -1 "(-------)" */
+    int         w_tgid;                    /* the width inside its parentheses */
 } head;
 
 /* the rest of "COMM-PID [(TGID)] [CPU] [FLAGS] TIME:" after the comm [s, d) and its '-' at
@@ -170,10 +173,17 @@ static int head_at(const char *s, const char *d, const char *e, head *h)
     if (!q || q == e || (*q != ' ' && *q != '\t')) return -1;
     q = blanks(q, e);
     h->tgid = q < e && *q == '(';
-    if (h->tgid) {   /* record-tgid: "(  1234)", "(-------)" when unknown */
+    h->tgid_val = -1;
+    h->w_tgid = 0;
+    if (h->tgid) {   /* record-tgid: "(%7d)", "(-------)" when unknown */
+        const char *open = q;
         q = blanks(q + 1, e);
+        const char *num = q;
         while (q < e && ((*q >= '0' && *q <= '9') || *q == '-')) q++;
         if (q == e || *q != ')') return -1;
+        int64_t v;
+        if (q > num && ts__digits(num, q, &v) == q) h->tgid_val = v;   /* (else dashes: not known) */
+        h->w_tgid = (int)(q - open - 1);
         q = blanks(q + 1, e);
     }
     if (q == e || *q != '[') return -1;
@@ -258,6 +268,8 @@ static int perf_head_at(const char *s, const char *k, const char *e, head *h)
     h->comm = s;
     h->comm_end = ce;
     h->tgid = h->flags = 0;
+    h->tgid_val = -1;
+    h->w_tgid = 0;
     h->perf = 1;
     h->has_proc = sl != NULL;
     /* the numbers' columns after the blank that ends the comm's ("%16s %5d [", "%5d/%-5d [",
@@ -891,6 +903,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                                                    : "a pid outside Linux's 0 to 4194304 in 'COMM-PID'");
             break;
         }
+        if (h.tgid && h.tgid_val > PID_MAX) {
+            rc = bad_line(path, line, b, e, "a TGID outside Linux's 0 to 4194304 in 'COMM-PID (TGID)'");
+            break;
+        }
         if (h.perf && h.has_proc && h.proc > PID_MAX) {
             rc = bad_line(path, line, b, e, "a PID outside Linux's 0 to 4194304 (-1: not known) in 'COMM PID/TID'");
             break;
@@ -923,6 +939,8 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         x.cpu = (int32_t)h.cpu;
         x.frac = h.frac;
         x.tgid = h.tgid;
+        x.tgid_val = h.tgid_val;
+        x.w_tgid = h.w_tgid;
         x.flags = h.flags;
         if (h.cpu + 1 > *ncpus) *ncpus = h.cpu + 1;
         const char *c = blanks(h.comm, h.comm_end);

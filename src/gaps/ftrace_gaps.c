@@ -75,7 +75,10 @@ typedef struct {
     ts__interner names;      /* event and thread names: names.str[id] */
     int32_t    *proc;        /* (ev's indices) perf's PID of a line of FT_PROC; NULL when none is */
     int64_t    *period;      /* (ev's indices) perf's period of a line of FT_PERIOD; NULL when none is */
+    int32_t    *tgid;        /* (ev's indices) ftrace's TGID of a line of FT_TGID, -1 "(-------)";
+                              * NULL when none is */
     int         w_proc, w_tid, w_period, w_name;   /* perf's columns, as wide as the trace's */
+    int         w_tgid;      /* ftrace's TGID column: the width inside its parentheses */
     int         has_named;
     int32_t     ncpu;
     ts_arch     arch;
@@ -177,6 +180,7 @@ static int collect(void *u, const ts__ft_line *l)
         t->ev = ts_realloc(t->ev, t->cap * sizeof *t->ev);
         if (t->proc) t->proc = ts_realloc(t->proc, t->cap * sizeof *t->proc);
         if (t->period) t->period = ts_realloc(t->period, t->cap * sizeof *t->period);
+        if (t->tgid) t->tgid = ts_realloc(t->tgid, t->cap * sizeof *t->tgid);
     }
     /* the side tables, from the first line that has their column (a text of perf's prints
      * the same columns on every sample's line) */
@@ -184,6 +188,9 @@ static int collect(void *u, const ts__ft_line *l)
     if (l->has_period && !t->period) t->period = ts_calloc(t->cap, sizeof *t->period);
     if (l->has_proc) t->proc[t->n] = (int32_t)l->proc;
     if (l->has_period) t->period[t->n] = l->period;
+    if (l->tgid && !t->tgid) t->tgid = ts_calloc(t->cap, sizeof *t->tgid);
+    if (l->tgid) t->tgid[t->n] = (int32_t)l->tgid_val;   /* (at most PID_MAX: the reader's check) */
+    if (l->tgid && l->kind != TS__FT_LOST && !l->recon) column(&t->w_tgid, l->w_tgid, 0);
     if (l->perf && l->kind != TS__FT_LOST && !l->recon) {   /* (a sample's line, not one written here) */
         column(&t->w_proc, l->w_proc, 0);
         column(&t->w_tid, l->w_tid, 0);
@@ -299,6 +306,7 @@ static void ft_free(ft_trace *t)
     free(t->mk);
     free(t->proc);
     free(t->period);
+    free(t->tgid);
     free(t->buf);
 }
 
@@ -328,6 +336,7 @@ static int ft_read(const char *path, const char *arch_name, ft_trace *t)
     if (!t->w_proc) t->w_proc = 5;
     if (!t->w_tid) t->w_tid = 5;
     if (!t->w_period) t->w_period = 10;
+    if (!t->w_tgid) t->w_tgid = 7;   /* ftrace's "(%7d)" */
     return rc;
 }
 
@@ -463,17 +472,57 @@ static void tracefs_name(const char *name, char *buf, size_t n)
  * its latest name before the line in time order across CPUs (per-CPU files joined into one
  * text name a thread on one CPU after its later lines on another), else (a thread named only
  * further on) its name on its earliest named line; ftrace's <...> (its comm cache did not
- * hold the name) only for a thread the text never names */
+ * hold the name) only for a thread the text never names. Its TGID in ftrace's "(TGID)"
+ * column alike, from the lines that show one (a <...> line may: ftrace keeps the TGIDs
+ * apart from the names), "(-------)" for a thread none shows it of */
 typedef struct {
-    ts__idmap ids;           /* every thread the text names */
-    size_t   *start;         /* (ids' indices, + 1) its named lines in line[start[h], start[h + 1]) */
-    size_t   *line;          /* the named lines (t->ev's indices), per thread in time order */
-    size_t   *rank;          /* (t->n) each line's place in time order */
+    ts__idmap ids;           /* every thread some line tells of */
+    size_t   *start;         /* (ids' indices, + 1) its lines in line[start[h], start[h + 1]) */
+    size_t   *line;          /* those lines (t->ev's indices), per thread in time order */
+} thread_lines;
+
+typedef struct {
+    thread_lines named;      /* the lines that name their thread */
+    thread_lines tgid;       /* the lines that show their thread's TGID */
+    size_t      *rank;       /* (t->n) each line's place in time order */
 } comm_map;
 
-static int names_thread(const ft_ev *x)
+static int names_thread(const ft_trace *t, size_t i)
 {
+    const ft_ev *x = &t->ev[i];
     return x->kind != FT_LOST && !(x->bits & FT_RECON) && x->comm >= 0;
+}
+
+static int shows_tgid(const ft_trace *t, size_t i)
+{
+    const ft_ev *x = &t->ev[i];
+    return x->kind != FT_LOST && !(x->bits & FT_RECON) && (x->bits & FT_TGID) && t->tgid[i] >= 0;
+}
+
+/* the lines of t (o: in time order) that tell what has() looks for, per thread */
+static void lines_init(thread_lines *m, const ft_trace *t, const size_t *o, int (*has)(const ft_trace *, size_t))
+{
+    memset(m, 0, sizeof *m);
+    for (size_t k = 0; k < t->n; k++)
+        if (has(t, o[k])) ts__idmap_get(&m->ids, t->ev[o[k]].tid, 1);
+    const size_t nt = m->ids.n;
+    m->start = ts_calloc(nt + 1, sizeof *m->start);
+    for (size_t k = 0; k < t->n; k++)
+        if (has(t, o[k])) m->start[ts__idmap_get(&m->ids, t->ev[o[k]].tid, 0) + 1]++;
+    for (size_t h = 0; h < nt; h++) m->start[h + 1] += m->start[h];
+    size_t *fill = ts_malloc((nt ? nt : 1) * sizeof *fill);
+    memcpy(fill, m->start, nt * sizeof *fill);
+    m->line = ts_malloc((m->start[nt] ? m->start[nt] : 1) * sizeof *m->line);
+    for (size_t k = 0; k < t->n; k++)
+        if (has(t, o[k])) m->line[fill[ts__idmap_get(&m->ids, t->ev[o[k]].tid, 0)]++] = o[k];
+    free(fill);
+}
+
+static void lines_free(thread_lines *m)
+{
+    ts__idmap_free(&m->ids);
+    free(m->start);
+    free(m->line);
 }
 
 static void comm_init(comm_map *m, const ft_trace *t)
@@ -481,33 +530,22 @@ static void comm_init(comm_map *m, const ft_trace *t)
     memset(m, 0, sizeof *m);
     size_t *o = time_order(t);
     m->rank = ts_malloc((t->n ? t->n : 1) * sizeof *m->rank);
-    for (size_t k = 0; k < t->n; k++) {
-        m->rank[o[k]] = k;
-        if (names_thread(&t->ev[o[k]])) ts__idmap_get(&m->ids, t->ev[o[k]].tid, 1);
-    }
-    const size_t nt = m->ids.n;
-    m->start = ts_calloc(nt + 1, sizeof *m->start);
-    for (size_t k = 0; k < t->n; k++)
-        if (names_thread(&t->ev[o[k]])) m->start[ts__idmap_get(&m->ids, t->ev[o[k]].tid, 0) + 1]++;
-    for (size_t h = 0; h < nt; h++) m->start[h + 1] += m->start[h];
-    size_t *fill = ts_malloc((nt ? nt : 1) * sizeof *fill);
-    memcpy(fill, m->start, nt * sizeof *fill);
-    m->line = ts_malloc((m->start[nt] ? m->start[nt] : 1) * sizeof *m->line);
-    for (size_t k = 0; k < t->n; k++)
-        if (names_thread(&t->ev[o[k]])) m->line[fill[ts__idmap_get(&m->ids, t->ev[o[k]].tid, 0)]++] = o[k];
-    free(fill);
+    for (size_t k = 0; k < t->n; k++) m->rank[o[k]] = k;
+    lines_init(&m->named, t, o, names_thread);
+    if (t->tgid) lines_init(&m->tgid, t, o, shows_tgid);
     free(o);
 }
 
-/* the named line of thread tid (t->ev's index) whose name and PID a line written at time ns
- * in the place of marker mk (t->ev's index) takes: of lines at an earlier time, or at the same
- * one before the marker in time order, the latest; else the earliest. SIZE_MAX: none */
-static size_t thread_line(const ft_trace *t, comm_map *m, int64_t tid, int64_t ns, size_t mk)
+/* the line of thread tid among l's (t->ev's index) that a line written at time ns in the
+ * place of marker mk (t->ev's index) takes its name or TGID from: of lines at an earlier
+ * time, or at the same one before the marker in time order, the latest; else the earliest.
+ * SIZE_MAX: none */
+static size_t thread_line(const ft_trace *t, const comm_map *m, thread_lines *tl, int64_t tid, int64_t ns, size_t mk)
 {
-    size_t h = tid >= 0 ? ts__idmap_get(&m->ids, tid, 0) : SIZE_MAX;
+    size_t h = tid >= 0 && tl->start ? ts__idmap_get(&tl->ids, tid, 0) : SIZE_MAX;
     if (h == SIZE_MAX) return SIZE_MAX;
-    const size_t *l = m->line + m->start[h];
-    size_t lo = 0, hi = m->start[h + 1] - m->start[h];   /* the first line not before: in [lo, hi] */
+    const size_t *l = tl->line + tl->start[h];
+    size_t lo = 0, hi = tl->start[h + 1] - tl->start[h];   /* the first line not before: in [lo, hi] */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const ft_ev *x = &t->ev[l[mid]];
@@ -519,9 +557,8 @@ static size_t thread_line(const ft_trace *t, comm_map *m, int64_t tid, int64_t n
 
 static void comm_free(comm_map *m)
 {
-    ts__idmap_free(&m->ids);
-    free(m->start);
-    free(m->line);
+    lines_free(&m->named);
+    lines_free(&m->tgid);
     free(m->rank);
 }
 
@@ -533,9 +570,10 @@ static const char *eol_of(const ft_trace *t, const ft_ev *x)
     return e && e - x->b >= 2 && e[-1] == '\n' && e[-2] == '\r' ? "\r\n" : "\n";
 }
 
-/* a line's head of the shape of s: "COMM-PID [CPU] FLAGS TIME: " as ftrace prints it, or
- * "COMM TID [CPU] TIME: " as perf script does, "COMM PID/TID" where s shows the PID (proc;
- * -1 not known), the numbers as wide as the trace's */
+/* a line's head of the shape of s: "COMM-PID [CPU] FLAGS TIME: " as ftrace prints it, with
+ * "(TGID)" where s shows it (proc; -1 not known: "(-------)"), or "COMM TID [CPU] TIME: " as
+ * perf script does, "COMM PID/TID" where s shows the PID (proc; -1 not known), the numbers
+ * as wide as the trace's */
 static void put_head(FILE *f, const ft_trace *t, const ft_ev *s, const char *comm, int64_t proc, int64_t tid,
                      int32_t cpu, int64_t ns)
 {
@@ -546,7 +584,12 @@ static void put_head(FILE *f, const ft_trace *t, const ft_ev *s, const char *com
         else fprintf(f, "%*" PRId64 " ", t->w_tid, tid);
     } else {
         fprintf(f, "%*s%.*s-%-7" PRId64 " ", cl < 16 ? 16 - cl : 0, "", cl, comm, tid);
-        if (s->bits & FT_TGID) fputs("(-------) ", f);
+        if ((s->bits & FT_TGID) && proc >= 0) fprintf(f, "(%*" PRId64 ") ", t->w_tgid, proc);
+        else if (s->bits & FT_TGID) {   /* ftrace's "(-------)", as wide as the column */
+            fputc('(', f);
+            for (int i = 0; i < t->w_tgid; i++) fputc('-', f);
+            fputs(") ", f);
+        }
     }
     fprintf(f, "[%03d] ", (int)cpu);
     for (int i = 0; i < s->flags; i++) fputc('.', f);
@@ -562,20 +605,26 @@ static void put_head(FILE *f, const ft_trace *t, const ft_ev *s, const char *com
 
 /* one reconstructed event as a line of the shape of s (the CPU's neighbouring event): the
  * thread named as the trace names it, with its PID in perf's "PID/TID" (that of the line
- * giving the name; -1 where none shows it). A thread the text never names is ftrace's <...>,
- * perf's ":TID" (perf's name for a thread it knows no name of); no thread known, <...>-0
- * in ftrace's shape, perf's ":-1" of TID -1 */
+ * giving the name; -1 where none shows it), its TGID in ftrace's "(TGID)" (that of the
+ * thread's line showing one nearest before it, else after it; "(-------)" where none
+ * does). A thread the text never names is ftrace's <...>, perf's ":TID" (perf's name for a
+ * thread it knows no name of); no thread known, <...>-0 in ftrace's shape, perf's ":-1" of
+ * TID -1 */
 static void put_recon(FILE *f, const ft_trace *t, const ft_ev *s, const ft_ev *m, const ts_recon *r, int64_t ns,
                       comm_map *cm)
 {
     char ev[200], unnamed[32] = "<...>";
     tracefs_name(r->event, ev, sizeof ev);
-    const size_t named = thread_line(t, cm, r->tid, ns, (size_t)(m - t->ev));
+    const size_t named = thread_line(t, cm, &cm->named, r->tid, ns, (size_t)(m - t->ev));
     const ft_ev *n = named != SIZE_MAX ? &t->ev[named] : NULL;
     const int perf = s->bits & FT_PERF;
+    int64_t proc = n && (n->bits & FT_PROC) ? t->proc[named] : -1;
+    if (!perf && (s->bits & FT_TGID)) {
+        const size_t g = thread_line(t, cm, &cm->tgid, r->tid, ns, (size_t)(m - t->ev));
+        proc = g != SIZE_MAX ? t->tgid[g] : -1;
+    }
     if (perf) snprintf(unnamed, sizeof unnamed, ":%" PRId64, r->tid >= 0 ? r->tid : -1);
-    put_head(f, t, s, n ? t->names.str[n->comm] : unnamed, n && (n->bits & FT_PROC) ? t->proc[named] : -1,
-             r->tid >= 0 ? r->tid : perf ? -1 : 0, m->cpu, ns);
+    put_head(f, t, s, n ? t->names.str[n->comm] : unnamed, proc, r->tid >= 0 ? r->tid : perf ? -1 : 0, m->cpu, ns);
     /* perf's period: how many events a sample stands for (1 for a tracepoint, unless
      * recorded with -c N), which no lost sample tells: that of the CPU's sample whose shape
      * the line takes, recorded the same way (and most often of the same events); 1, one
