@@ -1900,6 +1900,64 @@ static void fill_ftrace_tgid(void)
     }
 }
 
+/* perf script prints PERF_RECORD_LOST lines only with --show-lost-events: its text without
+ * one may have lost events it does not show. gaps and fill say so in one note on stderr (not
+ * an error: the recording may be complete), which text with such lines, ftrace text and
+ * drop (made for a complete recording) do not get */
+static void perf_without_lost_lines_noted(void)
+{
+    char *t = make_perf(300, 0, 0, 0);
+    write_file(at("unmarked.txt"), t);
+    free(t);
+    t = make_perf(300, 100, 6, 0);
+    write_file(at("marked.txt"), t);
+    free(t);
+    t = make_text(300, 0, 0, 0);
+    write_file(at("unmarked.trace"), t);
+    free(t);
+    ts_gap_list gl;
+    REQUIRE(ts_gaps_find(at("unmarked.txt"), 0, &gl) == 0);
+    CHECK(gl.n == 0 && gl.perf_no_lost_lines);
+    ts_gap_list_free(&gl);
+    REQUIRE(ts_gaps_find(at("marked.txt"), 0, &gl) == 0);
+    CHECK(gl.n == 1 && !gl.perf_no_lost_lines);
+    ts_gap_list_free(&gl);
+    REQUIRE(ts_gaps_find(at("unmarked.trace"), 0, &gl) == 0);
+    CHECK(gl.n == 0 && !gl.perf_no_lost_lines);
+    ts_gap_list_free(&gl);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("unmarked.txt"), at("unmarked_filled.txt"), &o, &r) == 0);
+    CHECK(r.n == 0 && r.perf_no_lost_lines);
+    ts_fill_result_free(&r);
+    REQUIRE(ts_ctf_fill(at("marked.txt"), at("marked_filled.txt"), &o, &r) == 0);
+    CHECK(r.n == 1 && !r.perf_no_lost_lines);
+    ts_fill_result_free(&r);
+
+    static const char *const cmds[] = {"gaps %s -q", "gaps %s --json", "fill %s -o %s.out -q", "drop %s -o %s.out --rate 0.1 -q"};
+    static const char *const files[] = {"unmarked.txt", "marked.txt", "unmarked.trace", "marked_filled.txt"};
+    for (size_t c = 0; c < sizeof cmds / sizeof *cmds; c++)
+        for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+            char cmd[1400], out[1 << 14];
+            snprintf(cmd, sizeof cmd, cmds[c], at(files[f]), at(files[f]));
+            CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s: %s", cmd, out);
+            size_t notes = 0;
+            for (const char *p = out; (p = strstr(p, "shows no lost event")); p++) notes++;
+            const int want = f == 0 && c < 3;   /* perf's text without a PERF_RECORD_LOST line */
+            char line[512];
+            snprintf(line, sizeof line, "tracesynth: note: %s: %s: perf script's text shows no lost event "
+                     "(PERF_RECORD_LOST line): perf script prints them only with --show-lost-events; perf report "
+                     "--stats (or perf script --show-lost-events) tells whether any were lost\n",
+                     c < 2 ? "gaps" : "fill", at(files[f]));
+            CHECK_MSG(want ? notes == 1 && strstr(out, line) : notes == 0, "%s:\n%s", cmd, out);
+        }
+    /* the note on stderr: --json's standard output is the JSON alone */
+    char cmd[1400], out[1 << 14];
+    snprintf(cmd, sizeof cmd, "gaps %s --json", at("unmarked.txt"));
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && out[0] == '{' && !strstr(out, "note"), "%s", out);
+}
+
 /* a real perf recording whose buffer (perf record -m 1) lost events: perf script
  * --show-lost-events of raw_syscalls:sys_enter and sys_exit, `cat` and `ls` in a loop */
 static void real_perf_recording(void)
@@ -2123,6 +2181,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(drop_perf_columns);
     RUN(fill_perf_unnamed_threads);
     RUN(fill_ftrace_tgid);
+    RUN(perf_without_lost_lines_noted);
     RUN(real_perf_recording);
     RUN(crlf_lines_written_alike);
     RUN(drop_share_far_from_rate_noted);

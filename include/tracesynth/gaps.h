@@ -167,6 +167,9 @@ typedef struct {
                                      * while the file holds one CPU's events alone (tracefs's
                                      * per_cpu/cpuN/trace repeats the trace's header): how
                                      * many were that CPU's it does not say; else 0 */
+    int          perf_no_lost_lines;   /* 1: perf script's text without a PERF_RECORD_LOST line,
+                                     * which perf script prints only with --show-lost-events:
+                                     * the text cannot show whether events were lost; else 0 */
 } ts_gap_list;
 int  ts_gaps_find(const char *dir, int progress, ts_gap_list *out);
 /* the same, ftrace text's raw_syscalls numbers named through arch's table (ts_scan_hooks) */
@@ -242,6 +245,8 @@ typedef struct {
      * models was trained on, and how many such models there are */
     uint64_t     outsized, outsized_events, outsized_trained;
     int          outsized_models;
+    int          perf_no_lost_lines;   /* as ts_gap_list's: perf script's text without a
+                                        * PERF_RECORD_LOST line (none shown, maybe none lost) */
     double       train_s, impute_s, write_s;
 } ts_fill_result;
 #define TS_FILL_OUTSIZED 10

@@ -49,7 +49,8 @@ static void fill_more_help(FILE *f)
                "wide as theirs; times spread evenly between the CPU's events around the marker.\n"
                "ingest --from ftrace reads each as the event it stands for (--no-reconstructed\n"
                "leaves them out); fill and gaps see the gap as filled.\n"
-               "perf script's text (its PERF_RECORD_LOST lines the markers) is filled alike,\n"
+               "perf script's text (its PERF_RECORD_LOST lines the markers, printed only with\n"
+               "--show-lost-events: text with none gets a note on stderr) is filled alike,\n"
                "the lines in its shape: COMM TID [CPU] TIME: " TS_FTRACE_RECON ": event=...,\n"
                "in the columns of the trace's lines and as wide: PID/TID where they show it\n"
                "(-1 for a PID no line shows), a period where they carry one (the CPU's sample's\n"
@@ -235,6 +236,8 @@ int cmd_fill(int argc, char **argv)
     if (text && !text_later) o.text = text;
     ts_fill_result res;
     rc = ts_ctf_fill(args.pos[0], out, &o, &res);
+    /* no gap to fill may mean none shown: perf script shows its losses only when asked */
+    if (rc == 0 && res.perf_no_lost_lines) cli_note_perf_no_lost(C, args.pos[0]);
     if (rc == 0 && res.too_long)
         cli_say(stderr, "tracesynth: warning: fill: %s: %llu gap%s of more than 2^24 events (%llu events) left unfilled\n",
                 args.pos[0], (unsigned long long)res.too_long, res.too_long == 1 ? "" : "s",

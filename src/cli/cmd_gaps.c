@@ -51,10 +51,12 @@ int cmd_gaps(int argc, char **argv)
         "TRACE that is a regular file is ftrace text (tracefs's trace or trace_pipe,\n"
         "trace-cmd report; gzip read as it is) or perf script's text: its gaps are the\n"
         "lost-event markers (CPU:N [LOST C EVENTS]; ? for [LOST EVENTS] and ##### CPU N\n"
-        "buffer started ####; perf script --show-lost-events' PERF_RECORD_LOST lost C),\n"
-        "from the CPU's event before to its event after; a system call's entry and exit are\n"
-        "named syscall_entry_NAME / syscall_exit_NAME, as in LTTng (raw_syscalls' numbers\n"
-        "through the table of --arch ARCH, else of the host, as ingest names them).\n"
+        "buffer started ####; perf script --show-lost-events' PERF_RECORD_LOST lost C: perf\n"
+        "script's text with none gets a note on stderr, as perf script prints them only\n"
+        "when asked), from the CPU's event before to its event after; a system call's\n"
+        "entry and exit are named syscall_entry_NAME / syscall_exit_NAME, as in LTTng\n"
+        "(raw_syscalls' numbers through the table of --arch ARCH, else of the host, as\n"
+        "ingest names them).\n"
         "A trace file's header that counts more events written than kept (its\n"
         "entries-in-buffer/entries-written) adds the oldest overwritten ones to the\n"
         "totals' line (overwritten in JSON): they lie in no gap, before each CPU's first\n"
@@ -176,6 +178,12 @@ int cmd_gaps(int argc, char **argv)
                    "(in no gap: before the CPUs' first events; a larger buffer_size_kb keeps them)\n",
                    (unsigned long long)l.overwritten, ts_plural((size_t)l.overwritten),
                    l.overwritten == 1 ? "was" : "were");
+    }
+    /* no gap to list may mean none shown: perf script shows its losses only when asked (after
+     * the table, which ends with its totals) */
+    if (l.perf_no_lost_lines) {
+        fflush(stdout);
+        cli_note_perf_no_lost(C, args.pos[0]);
     }
     free(lost);
     free(ngap);

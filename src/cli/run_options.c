@@ -60,6 +60,13 @@ int cli_trace_arch(const char *cmd, const char *trace, const char **arch)
     return 0;
 }
 
+void cli_note_perf_no_lost(const char *cmd, const char *trace)
+{
+    cli_say(stderr, "tracesynth: note: %s: %s: perf script's text shows no lost event (PERF_RECORD_LOST line): perf "
+            "script prints them only with --show-lost-events; perf report --stats (or perf script "
+            "--show-lost-events) tells whether any were lost\n", cmd, trace);
+}
+
 int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args)
 {
     if (ss->kind == TS_SPLIT_PAPER && ts_opt_given(args, ss->permille))

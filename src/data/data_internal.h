@@ -203,8 +203,11 @@ void ts__ftrace_overwritten(ts__notes *notes, const char *const *paths, const ts
 /* ts_ftrace_scan, and *overwritten (when not NULL): the events the text's header says the
  * tracer overwrote before the trace was read (ts__notes' overwritten), *whole (when not NULL)
  * 1 when that count is the whole trace's, of which the file holds one CPU's events alone
- * (ts__notes' overwritten_whole) */
-int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten, int *whole);
+ * (ts__notes' overwritten_whole), *perf_no_lost (when not NULL) 1 when the text is perf
+ * script's without a PERF_RECORD_LOST line (printed only with --show-lost-events: whether
+ * it lost events, it does not show) */
+int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten, int *whole,
+                            int *perf_no_lost);
 
 /* ts_ctf_rewrite / ts_trace_rewrite, and with text not NULL the new trace's text
  * (ts_ctf_print_text) written at that file and put in place with the trace: one commit

@@ -849,7 +849,9 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     /* pass 1 */
     ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress, o->arch};
     if (o->progress) say_path("fill: reading ", dir);
-    rc = ts_trace_scan(dir, &h);
+    /* perf script's text: whether it can show a loss (its PERF_RECORD_LOST lines) */
+    rc = ts_trace_is_ftrace(dir) ? ts__ftrace_scan_counted(dir, &h, NULL, NULL, &res->perf_no_lost_lines)
+                                 : ts_trace_scan(dir, &h);
     if (rc == 0 && !f.events && !f.ngap) rc = ts_fail("%s: the trace holds no event and no gap", dir);
     /* children of clone that no recorded switch shows running: candidates for the threads
      * that run between two reconstructed switches */

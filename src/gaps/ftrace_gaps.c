@@ -433,20 +433,26 @@ static int walk(const ft_trace *t, const ts_scan_hooks *h, const ts_rw_hooks *rw
     return rc;
 }
 
-int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten, int *whole)
+int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten, int *whole,
+                            int *perf_no_lost)
 {
     ft_trace t;
     int rc = ft_read(path, h->arch, &t);
     if (rc == 0) rc = walk(&t, h, NULL, NULL, NULL, NULL);
     if (rc == 0 && overwritten) *overwritten = t.overwritten;
     if (rc == 0 && whole) *whole = t.overwritten_whole;
+    if (rc == 0 && perf_no_lost) {   /* (one format per file: a line of perf's is the text's shape) */
+        int perf = 0;
+        for (size_t i = 0; i < t.n && !perf; i++) perf = (t.ev[i].bits & FT_PERF) != 0;
+        *perf_no_lost = perf && !t.nmk;
+    }
     ft_free(&t);
     return rc;
 }
 
 int ts_ftrace_scan(const char *path, const ts_scan_hooks *h)
 {
-    return ts__ftrace_scan_counted(path, h, NULL, NULL);
+    return ts__ftrace_scan_counted(path, h, NULL, NULL, NULL);
 }
 
 /* ---- writing ---- */

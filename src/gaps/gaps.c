@@ -128,8 +128,10 @@ int ts_gaps_find_arch(const char *dir, const char *arch, int progress, ts_gap_li
     if (!dir) return ts_fail_null(__func__, "dir");
     gap_scan s = {out, NULL, NULL, NULL};
     ts_scan_hooks h = {&s, gs_stream, gs_event, gs_gap, progress, arch};
-    /* ftrace text: also the events its header says were overwritten, which no gap holds */
-    int rc = ts_trace_is_ftrace(dir) ? ts__ftrace_scan_counted(dir, &h, &out->overwritten, &out->overwritten_whole_trace)
+    /* ftrace text: also the events its header says were overwritten, which no gap holds;
+     * perf script's: whether it can show a loss */
+    int rc = ts_trace_is_ftrace(dir) ? ts__ftrace_scan_counted(dir, &h, &out->overwritten, &out->overwritten_whole_trace,
+                                                               &out->perf_no_lost_lines)
                                      : ts_trace_scan(dir, &h);
     for (size_t i = 0; i < out->n_streams; i++) free(s.last[i]);
     free(s.last);
