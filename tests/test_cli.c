@@ -1562,6 +1562,74 @@ static void top_level(void)
     CHECK(run_stdout("help", out, sizeof out) == 0 && strstr(out, "commands:"));
 }
 
+/* the columns a terminal gives a line of n bytes: its UTF-8 characters (µ, ×, → one each) */
+static size_t help_columns(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* args' help (on stdout, exit 0) into out, every line at most 80 columns */
+static void help_fits(const char *args, char *out, size_t n)
+{
+    int rc = run_stdout(args, out, n);
+    CHECK_MSG(rc == 0 && *out, "%s: exit %d, %zu bytes", args, rc, strlen(out));
+    CHECK_MSG(strlen(out) < n - 1, "%s: a help longer than %zu bytes", args, n - 1);
+    for (const char *l = out; *l;) {
+        size_t len = strcspn(l, "\n"), cols = help_columns(l, len);
+        CHECK_MSG(cols <= 80, "%s: a line of %zu columns: %.*s", args, cols, (int)len, l);
+        l += len + (l[len] == '\n');
+    }
+}
+
+/* the names a help lists, one a line ("  NAME  what it does"), from the line after the one
+ * that holds after (blank lines skipped) to a blank line; a summary's further lines (deeper
+ * in) name nothing */
+static size_t help_names(const char *help, const char *after, char names[][32], size_t max)
+{
+    const char *p = strstr(help, after);
+    size_t n = 0;
+    if (!p) return 0;
+    p = strchr(p, '\n');
+    while (p && p[1] == '\n') p++;   /* the list after a blank line */
+    while (p && p[1] && p[1] != '\n' && n < max) {
+        p++;
+        if (p[0] == ' ' && p[1] == ' ' && p[2] >= 'a' && p[2] <= 'z') {
+            size_t len = strcspn(p + 2, " \n");
+            snprintf(names[n++], 32, "%.*s", (int)(len < 31 ? len : 31), p + 2);
+        }
+        p = strchr(p, '\n');
+    }
+    return n;
+}
+
+/* every help fits a terminal of 80 columns: the top level's, each command's (the commands
+ * the top level lists, so that a new one is covered too; train's with every model's
+ * options), and each benchmark's (the ones bench --help lists) */
+static void help_fits_80_columns(void)
+{
+    static char top[1 << 14], bench[1 << 14], out[1 << 17];
+    CHECK(help_columns("\xc2\xb5s \xc3\x97 \xe2\x86\x92", 10) == 6);   /* µs × → */
+    help_fits("--help", top, sizeof top);
+    char cmds[64][32], subs[32][32];
+    size_t nc = help_names(top, "commands:", cmds, 64);
+    CHECK_MSG(nc >= 15, "%zu commands found in:\n%s", nc, top);
+    for (size_t i = 0; i < nc; i++) {
+        char args[128];
+        snprintf(args, sizeof args, "%s --help", cmds[i]);
+        help_fits(args, out, sizeof out);
+    }
+    help_fits("bench --help", bench, sizeof bench);
+    size_t nb = help_names(bench, "usage:", subs, 32);
+    CHECK_MSG(nb >= 5, "%zu benchmarks found in:\n%s", nb, bench);
+    for (size_t i = 0; i < nb; i++) {
+        char args[128];
+        snprintf(args, sizeof args, "bench %s --help", subs[i]);
+        help_fits(args, out, sizeof out);
+    }
+}
+
 /* a path or a command name with a terminal's escape sequence, a bell or a newline is
  * shown in the error with those bytes as \xNN, and the error stays one line */
 static void errors_show_bytes(void)
@@ -1814,6 +1882,7 @@ TEST_MAIN("cli", {
     RUN(impute_output_checked_first);
     RUN(runtime_env_and_valgrind);
     RUN(top_level);
+    RUN(help_fits_80_columns);
     RUN(errors_show_bytes);
     RUN(messages_show_bytes);
     RUN(model_option_long_value);

@@ -163,8 +163,8 @@ extern const char *const ts_train_keys[];
 /* the help lines of those options (--ema's apart, for a model that lists its own) */
 #define TS_TRAIN_HELP_EMA \
     "  --ema D               validate, keep and save an exponential moving average\n" \
-    "                        of the weights, decay D in [0, 1) (e.g. 0.999; warmed up:\n" \
-    "                        min(D, (1 + t) / (10 + t)) at step t; 0: off)\n"
+    "                        of the weights, decay D in [0, 1) (e.g. 0.999; warmed\n" \
+    "                        up: min(D, (1 + t) / (10 + t)) at step t; 0: off)\n"
 #define TS_TRAIN_HELP \
     "  --lr X                Adam learning rate\n" \
     "  --schedule S          constant, warmup or cosine; --warmup N steps\n" \
@@ -172,17 +172,18 @@ extern const char *const ts_train_keys[];
     "  --clip X              clip the gradient norm at X (0: off)\n" \
     TS_TRAIN_HELP_EMA \
     "  --iters N             training iterations\n" \
-    "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes; at most\n" \
-    "                        366 days): the iterations that fit, timed before the run,\n" \
-    "                        at most --iters when given, after the time kept for the\n" \
-    "                        model's work after its last iteration (at most a quarter\n" \
-    "                        of T, or what --iters leaves of it, where that work can be\n" \
-    "                        made smaller); the log's start record names both, and\n" \
-    "                        in resume_with the options a --resume of the run takes\n" \
-    "                        instead (--iters N; mdm: --valid-windows W where fewer);\n" \
-    "                        one that leaves no time for one iteration is refused\n" \
-    "  --valid-every N       validation every N iterations; the best model goes to the\n" \
-    "                        output file, a resumable checkpoint to OUTPUT.ckpt\n" \
+    "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes; at\n" \
+    "                        most 366 days): the iterations that fit, timed before\n" \
+    "                        the run, at most --iters when given, after the time kept\n" \
+    "                        for the model's work after its last iteration (at most a\n" \
+    "                        quarter of T, or what --iters leaves of it, where that\n" \
+    "                        work can be made smaller); the log's start record names\n" \
+    "                        both, and in resume_with the options a --resume of the\n" \
+    "                        run takes instead (--iters N; mdm: --valid-windows W\n" \
+    "                        where fewer); one that leaves no time for one iteration\n" \
+    "                        is refused\n" \
+    "  --valid-every N       validation every N iterations; the best model goes to\n" \
+    "                        the output file, a resumable checkpoint to OUTPUT.ckpt\n" \
     "                        (use with --resume)\n" \
     "  --log-every N         a training-log line every N iterations (10)\n"
 

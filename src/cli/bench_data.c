@@ -23,7 +23,8 @@ int bench_data(int argc, char **argv)
     long runs = 3, threads = 0;
     const ts_option opts[] = {
         TS_OPT_STR_(0, "windows", &win, "FILE", "window file to read (default: the PTS ffmpeg L=150\n"
-                    "training windows in ../shared; that one skipped when absent)"),
+                    "training windows in ../shared; that one skipped when\n"
+                    "absent)"),
         TS_OPT_LONG_(0, "runs", &runs, "N", 1, 1000, "timed runs of each (default 3; the fastest is shown)"),
         TS_OPT_LONG_(0, "threads", &threads, "N", 0, 4096, "threads (default 0: OMP_NUM_THREADS when set,\n"
                  "else all cores)"),

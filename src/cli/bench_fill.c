@@ -176,9 +176,10 @@ int bench_fill(int argc, char **argv)
     long bmin = 8, bmax = 64, seed = 0, context = 32, top = 12, threads = 0;
     int quiet = 0, one = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_(0, "model", &model, "M", "model file or name (default ngram: trained on the damaged trace)"),
-        TS_OPT_CB_(0, "rates", &rates, "R,R", parse_rates, "loss rates, each in (0, 0.99] (default 0.01,0.1): drop's\n"
-                    "--rate but 0, which drops nothing to score"),
+        TS_OPT_STR_(0, "model", &model, "M", "model file or name (default ngram: trained on the\n"
+                    "damaged trace)"),
+        TS_OPT_CB_(0, "rates", &rates, "R,R", parse_rates, "loss rates, each in (0, 0.99] (default 0.01,0.1):\n"
+                    "drop's --rate but 0, which drops nothing to score"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
         TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64, or --burst-min\n"
                      "when that is larger)"),
@@ -187,8 +188,9 @@ int bench_fill(int argc, char **argv)
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0)"),
         TS_OPT_LONG_(0, "top", &top, "N", 0, 1000, "event classes in the per-class table (default 12)"),
         TS_OPT_STR_(0, "keep", &keep, "DIR", "keep the dropped and filled traces in DIR (made\n"
-                    "when absent, its parent must exist; removed again when the run fails\n"
-                    "or is interrupted before a trace is kept in it)"),
+                    "when absent, its parent must exist; removed again when\n"
+                    "the run fails or is interrupted before a trace is kept\n"
+                    "in it)"),
         CLI_TRACE_ARCH_OPTION(&arch),
         CLI_THREADS_OPTION(&threads),
         TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
@@ -199,11 +201,11 @@ int bench_fill(int argc, char **argv)
         C, "tracesynth bench fill TRACE [--model M] [--rates 0.01,0.1] [OPTIONS]",
         "On a complete LTTng trace, or ftrace text (a regular file), with no lost events:\n"
         "drop events in bursts (tracesynth drop), fill the gaps\n"
-        "(tracesynth fill) and score against what was dropped: event accuracy, gaps filled\n"
-        "perfectly, accuracy per event class, and a system call analysis (per-thread counts,\n"
-        "entries without exit, exits closing no call) on the true, the damaged and the\n"
-        "filled trace. ftrace text's raw_syscalls numbers are named through the table of\n"
-        "--arch ARCH, else of the host.\n",
+        "(tracesynth fill) and score against what was dropped: event accuracy, gaps\n"
+        "filled perfectly, accuracy per event class, and a system call analysis\n"
+        "(per-thread counts, entries without exit, exits closing no call) on the true,\n"
+        "the damaged and the filled trace. ftrace text's raw_syscalls numbers are named\n"
+        "through the table of --arch ARCH, else of the host.\n",
         opts, 1, 1, "TRACE", 1, NULL,
     };
     ts_opt_result args;

@@ -111,7 +111,8 @@ static int parse(int argc, char **argv, bench_args *a)
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        C, "tracesynth bench impute --model NAME DATASET... [OPTIONS] [--KEY VALUE ...]\n"
+        C, "tracesynth bench impute --model NAME DATASET... [OPTIONS]\n"
+        "                               [--KEY VALUE ...]\n"
         "       tracesynth bench impute --model NAME --datasets-root DIR [OPTIONS]",
         "Train once per window length, then reconstruct blackouts of every size and\n"
         "position in the test windows; print accuracy / perfect rate per cell. --batch\n"

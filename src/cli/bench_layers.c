@@ -361,20 +361,22 @@ int bench_layers(int argc, char **argv)
         TS_OPT_LONG_(0, "batch", &batch, "B", 1, 4096, "batch size (default: 16 and 32)"),
         TS_OPT_LONG_(0, "channels", &channels, "C", 1, 4096, "residual channels (default: 64, 128 and 256)"),
         TS_OPT_LONG_(0, "length", &length, "L", 1, 100000, "sequence length (default: 200)"),
-        TS_OPT_DBL_(0, "min-time", &min_time, "S", 0, 60, "seconds spent per measurement, at least 3 runs (default 0.2)"),
+        TS_OPT_DBL_(0, "min-time", &min_time, "S", 0, 60, "seconds spent per measurement, at least 3 runs\n"
+                    "(default 0.2)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "bench layers", "tracesynth bench layers [--threads N] [--batch B] [--channels C] [--length L]\n"
-        "                               [--min-time S]",
-        "Times forward and backward of the layers of an SSSD-S4 residual block around its S4\n"
-        "layer (the k=3 and k=1 convolutions, layer norm, GELU, gate, fc_t and the step\n"
-        "embedding MLP; the S4 layer itself is timed in the steps of bench model --profile)\n"
-        "and prints GFLOP/s beside the measured OpenBLAS SGEMM peak (n = 1024). Every time\n"
-        "is the best of at least 3 runs (after a warm-up) lasting --min-time in all.\n\n"
-        "Then the transformer layers (row layer norm, RoPE, multi-head self-attention, one\n"
-        "pre-LN encoder block with H = 4 heads, MLP 4C) at B = 16 (or --batch), C = 128 (or\n"
-        "--channels, a multiple of 8) and L = --length.\n",
+        "bench layers", "tracesynth bench layers [--threads N] [--batch B] [--channels C]\n"
+        "                               [--length L] [--min-time S]",
+        "Times forward and backward of the layers of an SSSD-S4 residual block around its\n"
+        "S4 layer (the k=3 and k=1 convolutions, layer norm, GELU, gate, fc_t and the\n"
+        "step embedding MLP; the S4 layer itself is timed in the steps of\n"
+        "bench model --profile) and prints GFLOP/s beside the measured OpenBLAS SGEMM\n"
+        "peak (n = 1024). Every time is the best of at least 3 runs (after a warm-up)\n"
+        "lasting --min-time in all.\n\n"
+        "Then the transformer layers (row layer norm, RoPE, multi-head self-attention,\n"
+        "one pre-LN encoder block with H = 4 heads, MLP 4C) at B = 16\n"
+        "(or --batch), C = 128 (or --channels, a multiple of 8) and L = --length.\n",
         opts, 0, 0, NULL, 0, NULL,
     };
     int rc = cli_parse_options(&spec, argc, argv);

@@ -639,9 +639,11 @@ int bench_model(int argc, char **argv)
     long layers = 0, ch = 0, batch = 0, L = 200, runs = 5, threads = 0, ids = 40;
     int vs_torch = 0, profile_on = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_(0, "model", &model, "NAME", "the model: sssd-s4 (default) or mdm (--backbone s4|transformer)"),
+        TS_OPT_STR_(0, "model", &model, "NAME", "the model: sssd-s4 (default) or mdm\n"
+                    "(--backbone s4|transformer)"),
         TS_OPT_STR_(0, "sizes", &sizes, "LxCxB,...", "layers x channels x batch, comma-separated\n"
-                    "(default 4x64x16,4x128x32; the paper's size is 36x256x16)"),
+                    "(default 4x64x16,4x128x32; the paper's size is\n"
+                    "36x256x16)"),
         TS_OPT_LONG_(0, "layers", &layers, "N", 1, 1024, "one size: blocks"),
         TS_OPT_LONG_(0, "channels", &ch, "C", 1, 4096, "one size: channels"),
         TS_OPT_LONG_(0, "batch", &batch, "B", 1, 65536, "one size: windows per batch"),
@@ -651,14 +653,17 @@ int bench_model(int argc, char **argv)
         CLI_THREADS_OPTION(&threads),
         CLI_PRECISION_OPTION,
         TS_OPT_FLAG_(0, "vs-torch", &vs_torch, "also run the project's PyTorch definition (tests/torch,\n"
-                     "float32) with the same sizes, threads and environment; print ratios"),
+                     "float32) with the same sizes, threads and environment;\n"
+                     "print ratios"),
         TS_OPT_FLAG_(0, "profile", &profile_on, "split both steps into GEMM, S4 kernel, FFT, step MLP,\n"
-                     "attention, optimizer and the rest; GFLOP/s against the GEMM peak"),
+                     "attention, optimizer and the rest; GFLOP/s against the\n"
+                     "GEMM peak"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
         .cmd = "bench model",
-        .usage = "tracesynth bench model [--model NAME] [--sizes LxCxB,...] [OPTIONS] [--MODEL-OPTION V]",
+        .usage = "tracesynth bench model [--model NAME] [--sizes LxCxB,...] [OPTIONS]\n"
+                 "                              [--MODEL-OPTION V]",
         .about = "Times one training step (the step `train` runs: the model's batch, forward,\n"
                  "backward, clipping and Adam, through the trainer) and one denoising step (the\n"
                  "sampler's cost per step: generating B windows with 2 + k steps minus with 2,\n"

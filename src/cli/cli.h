@@ -78,6 +78,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) TS_PRINTF(2, 3);
 /* fprintf for a message that names paths or values as given (warnings, notes, "-> OUT"):
  * their control bytes shown as \xNN (ts_put_shown), a newline that ends the text as it is */
 void cli_say(FILE *f, const char *fmt, ...) TS_PRINTF(2, 3);
+/* the help's columns: CLI_HELP_WIDTH at most (UTF-8 characters counted, not bytes) */
+#define CLI_HELP_WIDTH 80
+/* a line of a help's list, "  NAME SUMMARY", the name padded to pad columns; a summary that
+ * would pass CLI_HELP_WIDTH goes on under its first line, broken between words */
+void cli_help_item(FILE *f, int pad, const char *name, const char *summary);
 /* the options of every model run, as one group of an option table:
  * --seed, --batch, --steps, --threads, --no-progress */
 typedef struct {
@@ -104,7 +109,8 @@ typedef struct {
 #define CLI_PRECISION_OPTION CLI_PRECISION_OPTION_AT(NULL)
 #define CLI_PRECISION_OPTION_AT(p) \
     TS_OPT_CB_(0, "precision", p, "fp32|bf16", cli_opt_precision, \
-               "matrix products in float32 (default) or bf16 with float32 sums (AVX512_BF16)")
+               "matrix products in float32 (default) or bf16 with\n" \
+               "float32 sums (AVX512_BF16)")
 /* --threads N into a long */
 #define CLI_THREADS_OPTION(p) \
     TS_OPT_LONG_(0, "threads", p, "N", 0, 4096, "threads (default 0: OMP_NUM_THREADS when set,\n" \

@@ -28,10 +28,10 @@ int cmd_audit(int argc, char **argv)
     const char *train_p = NULL, *test_p = NULL;
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "train", &train_p, "A", TS_OPT_REQUIRED, "training data: a dataset directory (its stream.txt), a\n"
-                    "window file (one window per line), a one-line stream file,\n"
-                    "or a .npy array. Windows of A as long as B's match whole; a\n"
-                    "longer row (a stream) matches B's window anywhere inside it,\n"
-                    "as a contiguous substring"),
+                    "window file (one window per line), a one-line stream\n"
+                    "file, or a .npy array. Windows of A as long as B's\n"
+                    "match whole; a longer row (a stream) matches B's window\n"
+                    "anywhere inside it, as a contiguous substring"),
         TS_OPT_STR_F_(0, "test", &test_p, "B", TS_OPT_REQUIRED, "test windows: a window file or a .npy array (N, L),\n"
                     "(N, 1, L), (N, L, 1); a float32 array's values are\n"
                     "rounded to the nearest ID, negatives to 0, as the study\n"

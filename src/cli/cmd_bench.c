@@ -9,7 +9,8 @@ int cmd_bench(int argc, char **argv)
         /* asked for: stdout; no benchmark named (a usage error): stderr, as tracesynth alone */
         fprintf(argc < 2 ? stderr : stdout, "usage: tracesynth bench impute|layers|model|data|fill [OPTIONS]\n\n"
                "  impute   the study's reconstruction grid (L x k x position) for a model\n"
-               "  layers   forward/backward time and GFLOP/s of the layers around S4, the transformer's\n"
+               "  layers   forward/backward time and GFLOP/s of the layers around S4, the\n"
+               "           transformer's\n"
                "  model    training- and denoising-step time of a diffusion model\n"
                "  data     reading a window file; the generation metrics\n"
                "  fill     drop -> fill -> score on a complete LTTng trace or ftrace text\n\n"

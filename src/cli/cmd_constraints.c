@@ -12,16 +12,17 @@ int cmd_constraints(int argc, char **argv)
     const ts_option opts[] = {
         TS_OPT_STR_F_('o', "output", &out, "FILE", TS_OPT_REQUIRED, "the constraints file"),
         TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
-                   "time split shares: training, validation, testing (default\n"
-                   "0.7,0.1,0.2): the constraints come from the training part"),
+                   "time split shares: training, validation, testing\n"
+                   "(default 0.7,0.1,0.2): the constraints come from the\n"
+                   "training part"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
         "constraints", "tracesynth constraints DATASET -o FILE [--fractions A,B,C]",
-        "Learn from the training part of a multi-channel dataset (ingest --channels) what real\n"
-        "traces never break: the event-transition graph, the dt bounds of each event type, the\n"
-        "CPUs of each type, and the thread buckets, process names and return values of each\n"
-        "type. 'tracesynth repair' and 'tracesynth eval' use the file.\n",
+        "Learn from the training part of a multi-channel dataset (ingest --channels) what\n"
+        "real traces never break: the event-transition graph, the dt bounds of each event\n"
+        "type, the CPUs of each type, and the thread buckets, process names and return\n"
+        "values of each type. 'tracesynth repair' and 'tracesynth eval' use the file.\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;

@@ -12,8 +12,8 @@ int cmd_drop(int argc, char **argv)
     long bmin = 8, bmax = 64, seed = 0;
     int quiet = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced),\n"
-                    "or for ftrace text the new text file"),
+        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is\n"
+                    "replaced), or for ftrace text the new text file"),
         TS_OPT_DBL_(0, "rate", &rate, "R", 0, 0.99, "share of events to drop, per CPU (default 0.01)"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
         TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64, or --burst-min\n"
@@ -24,17 +24,18 @@ int cmd_drop(int argc, char **argv)
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        C, "tracesynth drop TRACE -o OUT [--rate R] [--burst-min N] [--burst-max N] [--seed S]",
-        "Simulate LTTng's discard mode on a complete CTF trace: in each CPU's stream, bursts of\n"
-        "consecutive events (sizes uniform in [burst-min, burst-max]) are dropped, as when every\n"
-        "sub-buffer is full, for about RATE of the events (each burst follows a kept event,\n"
-        "so bursts of mean B drop at most B / (B + 1); a higher RATE is refused). The output's\n"
-        "packets record the losses in their events_discarded counters, so babeltrace2 and\n"
-        "Trace Compass report them; every other event is written unchanged. TRACE that is a\n"
-        "regular file is ftrace text: the dropped events' lines are left out and a marker,\n"
-        "CPU:N [LOST C EVENTS] as trace_pipe writes it, comes before the CPU's next event\n"
-        "(in perf script's text its PERF_RECORD_LOST line); every other line is written as\n"
-        "it was.\n",
+        C, "tracesynth drop TRACE -o OUT [--rate R] [--burst-min N] [--burst-max N]\n"
+        "                       [--seed S]",
+        "Simulate LTTng's discard mode on a complete CTF trace: in each CPU's stream,\n"
+        "bursts of consecutive events (sizes uniform in [burst-min, burst-max]) are\n"
+        "dropped, as when every sub-buffer is full, for about RATE of the events (each\n"
+        "burst follows a kept event, so bursts of mean B drop at most B / (B + 1); a\n"
+        "higher RATE is refused). The output's packets record the losses in their\n"
+        "events_discarded counters, so babeltrace2 and Trace Compass report them; every\n"
+        "other event is written unchanged. TRACE that is a regular file is ftrace text:\n"
+        "the dropped events' lines are left out and a marker, CPU:N [LOST C EVENTS] as\n"
+        "trace_pipe writes it, comes before the CPU's next event (in perf script's text\n"
+        "its PERF_RECORD_LOST line); every other line is written as it was.\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;

@@ -15,23 +15,25 @@ int cmd_export(int argc, char **argv)
     const ts_opt_spec spec = {
         "export", "tracesynth export DATASET -o PATH [--format strace|ctf]",
         "Write a multi-channel dataset (ingest --channels, markov, repair) as strace-like\n"
-        "text, one line per event: 'TID SECONDS NAME() = RET <DT>', the time summed from dt\n"
-        "(without dt: the events' times, time_ns.npy, else 1 ns apart, as in CTF),\n"
+        "text, one line per event: 'TID SECONDS NAME() = RET <DT>', the time summed from\n"
+        "dt (without dt: the events' times, time_ns.npy, else 1 ns apart, as in CTF),\n"
         "TID the thread bucket (none without a thread channel, as strace without -f), RET\n"
         "the return value ('?' for none or an unknown value).\n"
-        "'ingest --from strace --channels' reads it back (the process names are not kept).\n"
-        "In both formats the first event is at 0: its dt (no event comes before it) is not\n"
-        "written, and ingest reads it back as 0, as for any trace.\n"
-        "--format ctf: a CTF trace (a new directory PATH) written by babeltrace2's sink.ctf.fs\n"
-        "that babeltrace2 opens, named as an LTTng kernel trace so that 'ingest --from ctf\n"
-        "[--channels]' reads it back (the same events; CPUs, threads, comms, return values):\n"
-        "one stream per CPU (packet context cpu_id; one stream, CPU 0, without a cpu\n"
-        "channel), times in ns from 0 summed from dt (without dt: the events' times,\n"
-        "time_ns.npy, else 1 ns apart), each event a syscall_entry_NAME with\n"
-        "payload tid (the thread bucket; -1 none), comm (the name; \"\" none or unknown) and\n"
-        "ret (the name; \"\" none, \"?\" unknown); a known return value follows as\n"
-        "syscall_exit_NAME (payload ret), and a sched_switch (prev_comm, prev_tid, next_comm,\n"
-        "next_tid) comes before an event whose thread (tid, comm) is not the one on its CPU.\n",
+        "'ingest --from strace --channels' reads it back (the process names are not\n"
+        "kept).\n"
+        "In both formats the first event is at 0: its dt (no event comes before it) is\n"
+        "not written, and ingest reads it back as 0, as for any trace.\n"
+        "--format ctf: a CTF trace (a new directory PATH) written by babeltrace2's\n"
+        "sink.ctf.fs that babeltrace2 opens, named as an LTTng kernel trace so that\n"
+        "'ingest --from ctf [--channels]' reads it back (the same events; CPUs, threads,\n"
+        "comms, return values): one stream per CPU (packet context cpu_id; one stream,\n"
+        "CPU 0, without a cpu channel), times in ns from 0 summed from dt (without dt:\n"
+        "the events' times, time_ns.npy, else 1 ns apart), each event a\n"
+        "syscall_entry_NAME with payload tid (the thread bucket; -1 none),\n"
+        "comm (the name; \"\" none or unknown) and ret (the name; \"\" none, \"?\" unknown);\n"
+        "a known return value follows as syscall_exit_NAME (payload ret), and a\n"
+        "sched_switch (prev_comm, prev_tid, next_comm, next_tid) comes before an event\n"
+        "whose thread (tid, comm) is not the one on its CPU.\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;

@@ -10,14 +10,15 @@
 
 static void fill_more_help(FILE *f)
 {
-    fprintf(f, "\nReconstructed events are events of their own class, " TS_RECON_CLASS ", in the\n"
-               "stream of the CPU that lost them, at the start of the packet after the gap, their\n"
-               "times spread evenly over the gap. Payload: event (the event class it stands for),\n"
-               "confidence (the model's precision for that class on gaps simulated in held-out\n"
-               "events of the same CPU), tid (the thread it is attributed to, or -1),\n"
-               "gap_begin / gap_end (ns from the clock's origin: the uncertainty interval),\n"
-               "gap_count, and next_tid (a reconstructed sched_switch: the thread it switches to,\n"
-               "or -1). The discarded-events counters stay: babeltrace2 still reports the gaps.\n"
+    fprintf(f, "\nReconstructed events are events of their own class, " TS_RECON_CLASS ", in\n"
+               "the stream of the CPU that lost them, at the start of the packet after the gap,\n"
+               "their times spread evenly over the gap. Payload: event (the event class it\n"
+               "stands for), confidence (the model's precision for that class on gaps simulated\n"
+               "in held-out events of the same CPU), tid (the thread it is attributed to, or\n"
+               "-1), gap_begin / gap_end (ns from the clock's origin: the uncertainty interval),\n"
+               "gap_count, and next_tid (a reconstructed sched_switch: the thread it switches\n"
+               "to, or -1). The discarded-events counters stay: babeltrace2 still reports the\n"
+               "gaps.\n"
                "Each gap gets as many events as the tracer says it lost (of every type), drawn\n"
                "from the stream's own event classes (entries and exits apart), then made\n"
                "consistent with the trace around the gap: before the first reconstructed\n"
@@ -30,29 +31,30 @@ static void fill_more_help(FILE *f)
                "event after it (ftrace and perf lines carry it); between two, the idle thread\n"
                "without system calls, else the same thread when it left and came back, else a\n"
                "child of clone never seen running, else -1; none of a thread's events while it\n"
-               "ran on another CPU. Per thread, the fewest events are renamed so that system call\n"
-               "entries and exits pair, from the call open before the gap to the state the\n"
+               "ran on another CPU. Per thread, the fewest events are renamed so that system\n"
+               "call entries and exits pair, from the call open before the gap to the state the\n"
                "first system call event after it shows. Extra options go to the model's\n"
                "training (e.g. --order 8), or to its imputation where they are run\n"
                "options (e.g. --in-window 3); a model file takes its run options only.\n"
-               "\nftrace text (TRACE a regular file: tracefs's trace or trace_pipe, trace-cmd report;\n"
-               "gzip read as it is) gives ftrace text at OUT (one file, written aside and renamed):\n"
-               "every line of TRACE as it was, and after each lost-event marker (CPU:N [LOST C\n"
-               "EVENTS]) the gap's reconstructed events, one line each, an event of its own:\n"
-               "  COMM-PID [CPU] ..... TIME: " TS_FTRACE_RECON ": event=sys_enter_openat tid=1234\n"
-               "    next_tid=-1 confidence=0.830 gap_count=105\n"
+               "\nftrace text (TRACE a regular file: tracefs's trace or trace_pipe, trace-cmd\n"
+               "report; gzip read as it is) gives ftrace text at OUT (one file, written aside\n"
+               "and renamed): every line of TRACE as it was, and after each lost-event marker\n"
+               "(CPU:N [LOST C EVENTS]) the gap's reconstructed events, one line each, an event\n"
+               "of its own:\n"
+               "  COMM-PID [CPU] ..... TIME: " TS_FTRACE_RECON ": event=sys_enter_openat\n"
+               "    tid=1234 next_tid=-1 confidence=0.830 gap_count=105\n"
                "event: the tracefs name of the event it stands for; COMM-PID: the thread, named\n"
                "as the trace names it (its latest name before the line in time on any CPU, else\n"
-               "that of its earliest named line, after the gap or on another CPU; <...> where the\n"
-               "trace never names it; <...>-0 when not known: tid=-1), and with record-tgid's\n"
-               "column its TGID as the thread's lines show it, found alike (else (-------)), as\n"
-               "wide as theirs; times spread evenly between the CPU's events around the marker.\n"
-               "ingest --from ftrace reads each as the event it stands for (--no-reconstructed\n"
-               "leaves them out); fill and gaps see the gap as filled.\n"
+               "that of its earliest named line, after the gap or on another CPU; <...> where\n"
+               "the trace never names it; <...>-0 when not known: tid=-1), and with\n"
+               "record-tgid's column its TGID as the thread's lines show it, found alike (else\n"
+               "(-------)), as wide as theirs; times spread evenly between the CPU's events\n"
+               "around the marker. ingest --from ftrace reads each as the event it stands for\n"
+               "(--no-reconstructed leaves them out); fill and gaps see the gap as filled.\n"
                "perf script's text (its PERF_RECORD_LOST lines the markers, printed only with\n"
-               "--show-lost-events: text with none gets a note on stderr) is filled alike,\n"
-               "the lines in its shape: COMM TID [CPU] TIME: " TS_FTRACE_RECON ": event=...,\n"
-               "in the columns of the trace's lines and as wide: PID/TID where they show it\n"
+               "--show-lost-events: text with none gets a note on stderr) is filled alike, the\n"
+               "lines in its shape: COMM TID [CPU] TIME: " TS_FTRACE_RECON ": event=..., in\n"
+               "the columns of the trace's lines and as wide: PID/TID where they show it\n"
                "(-1 for a PID no line shows), a period where they carry one (the CPU's sample's\n"
                "around the gap, else 1); a thread never named :TID, none known :-1 of TID -1.\n"
                "A trace that records system call entries alone gets no exits.\n"
@@ -117,21 +119,24 @@ int cmd_fill(int argc, char **argv)
     long context = 32, seed = 0, length = 200, max_train = 500000, threads = 0;
     int quiet = 0, one = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_(0, "model", &model, "M", "a trained model file, or a model name (ngram, unigram, mdm,\n"
-                    "sssd-s4): then trained per CPU on the trace's own surviving events\n"
-                    "(default ngram)"),
-        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is replaced),\n"
-                    "or for ftrace text the new text file"),
-        TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format, put in\n"
-                    "place with it: a signal leaves both old or both new ('-': stdout,\n"
-                    "the summary then on stderr; a reader that goes away, as head does, ends\n"
-                    "fill on SIGPIPE, without a message, the new trace written)"),
+        TS_OPT_STR_(0, "model", &model, "M", "a trained model file, or a model name (ngram, unigram,\n"
+                    "mdm, sssd-s4): then trained per CPU on the trace's own\n"
+                    "surviving events (default ngram)"),
+        TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is\n"
+                    "replaced), or for ftrace text the new text file"),
+        TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format,\n"
+                    "put in place with it: a signal leaves both old or both\n"
+                    "new ('-': stdout, the summary then on stderr; a reader\n"
+                    "that goes away, as head does, ends fill on SIGPIPE,\n"
+                    "without a message, the new trace written)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side of a gap (default 32)"),
-        TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model of fixed length (default 200)"),
+        TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model of fixed length\n"
+                     "(default 200)"),
         TS_OPT_LONG_(0, "max-train", &max_train, "N", 100, 1L << 34, "events per CPU kept for training (default 500000):\n"
                      "bounds the memory on long traces"),
         TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),
-        TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events (for --model FILE)"),
+        TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events\n"
+                    "(for --model FILE)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0), for a model that draws (mdm,\n"
                      "sssd-s4); refused for one that does not"),
         CLI_TRACE_ARCH_OPTION(&arch),
@@ -142,11 +147,12 @@ int cmd_fill(int argc, char **argv)
     };
     const ts_opt_spec spec = {
         C, "tracesynth fill TRACE [--model M] -o OUT [--text FILE] [OPTIONS]",
-        "Reconstruct the events an LTTng trace lost (its discarded-event gaps, per CPU) from\n"
-        "the events on both sides of each gap, and write a new CTF trace through\n"
-        "libbabeltrace2: every original event unchanged, plus the reconstructed ones, marked.\n"
-        "TRACE that is a regular file is ftrace text or perf script's, filled the same way\n"
-        "(see below).\n",
+        "Reconstruct the events an LTTng trace lost (its discarded-event gaps, per CPU)\n"
+        "from the events on both sides of each gap, and write a new CTF trace through\n"
+        "libbabeltrace2: every original event unchanged, plus the reconstructed ones,\n"
+        "marked.\n"
+        "TRACE that is a regular file is ftrace text or perf script's, filled the same\n"
+        "way (see below).\n",
         opts, 1, 1, "TRACE", 1, fill_more_help,
     };
     ts_opt_result args;

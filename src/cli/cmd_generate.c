@@ -30,9 +30,9 @@ int cmd_generate(int argc, char **argv)
         TS_OPT_STR_F_('o', "output", &out, "OUT", TS_OPT_REQUIRED, "OUT.txt (window file), OUT.npy (int32, N x L);\n"
                     "with named events also OUT.names.txt; replaced together\n"
                     "(links must lead into one folder); any of the three an\n"
-                    "earlier run left that this run does not write is removed\n"
-                    "with them (not the model read); a device or FIFO\n"
-                    "(-o /dev/stdout): written in place, one format, no\n"
+                    "earlier run left that this run does not write is\n"
+                    "removed with them (not the model read); a device or\n"
+                    "FIFO (-o /dev/stdout): written in place, one format, no\n"
                     "names file; a multi-channel model: the dataset\n"
                     "directory OUT (N L events)"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
@@ -40,21 +40,23 @@ int cmd_generate(int argc, char **argv)
                        "contradicts is an error)"),
         TS_OPT_STR_(0, "channels-from", &chfrom, "DATASET",
                     "a single-channel model as the event channel of a multi-\n"
-                    "channel trace: its events (every name it has must be one of\n"
-                    "DATASET's), the other channels of DATASET (ingest\n"
-                    "--channels) drawn for them from its training part (the\n"
-                    "first 70 %); OUT is then a multi-channel dataset directory"),
+                    "channel trace: its events (every name it has must be\n"
+                    "one of DATASET's), the other channels of DATASET\n"
+                    "(ingest --channels) drawn for them from its training\n"
+                    "part (the first 70 %); OUT is then a multi-channel\n"
+                    "dataset directory"),
         TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
-                       "with --channels-from: pair (default): every channel copied\n"
-                       "from one training event with the same (previous event,\n"
-                       "event), else the same event; type: each channel on its\n"
-                       "own from the event type's counts (as 'tracesynth markov')"),
+                       "with --channels-from: pair (default): every channel\n"
+                       "copied from one training event with the same (previous\n"
+                       "event, event), else the same event; type: each channel\n"
+                       "on its own from the event type's counts (as\n"
+                       "'tracesynth markov')"),
         TS_OPT_SIZE_(0, "crop", &crop, "C", 0, 1 << 20,
-                     "with --channels-from: windows longer than C events drawn\n"
-                     "crop by crop, each next C/2 events imputed after the C/2\n"
-                     "before them (default 0: the whole window in one pass;\n"
-                     "an mdm's --sampler chain draws left to right with its own\n"
-                     "crop: always one pass)"),
+                     "with --channels-from: windows longer than C events\n"
+                     "drawn crop by crop, each next C/2 events imputed after\n"
+                     "the C/2 before them (default 0: the whole window in one\n"
+                     "pass; an mdm's --sampler chain draws left to right with\n"
+                     "its own crop: always one pass)"),
         CLI_RUN_OPTIONS(&run),
         TS_OPT_END_,
     };

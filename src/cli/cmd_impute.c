@@ -71,24 +71,24 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_GROUP_("a single-channel model as the event channel of a multi-channel trace:"),
         TS_OPT_STR_(0, "channels-from", &chfrom, "DATASET",
                     "impute the test part's windows of the multi-channel\n"
-                    "DATASET (ingest --channels; windows and blackouts as for\n"
-                    "a multi-channel model): every channel of the hidden\n"
+                    "DATASET (ingest --channels; windows and blackouts as\n"
+                    "for a multi-channel model): every channel of the hidden\n"
                     "events hidden, the events imputed by MODEL as plain\n"
-                    "impute does (every name it has must be one of DATASET's),\n"
-                    "the other channels drawn for them from DATASET's\n"
-                    "training part (as generate --channels-from); reports\n"
-                    "each channel's accuracy, -o writes a dataset"),
+                    "impute does (every name it has must be one of\n"
+                    "DATASET's), the other channels drawn for them from\n"
+                    "DATASET's training part (as generate --channels-from);\n"
+                    "reports each channel's accuracy, -o writes a dataset"),
         TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
-                       "with --channels-from: pair (default): every channel copied\n"
-                       "from one training event with the same (previous event,\n"
-                       "event), else the same event; type: each channel on its\n"
-                       "own from the event type's counts"),
+                       "with --channels-from: pair (default): every channel\n"
+                       "copied from one training event with the same (previous\n"
+                       "event, event), else the same event; type: each channel\n"
+                       "on its own from the event type's counts"),
         TS_OPT_GROUP_("the blackout and the run:"),
         TS_OPT_SIZE_(0, "blackout", &is.blackout, "K", 1, 1 << 24, "hidden events per window (default 10)"),
         TS_OPT_CB_(0, "position", &is.pos, "P", cli_opt_position, "center, end, random or all (default center;\n"
                    "center: events L/2 to L/2 + K - 1 (as the study), moved\n"
-                   "to the end when they do not fit; all: every event of the\n"
-                   "window, no --blackout)"),
+                   "to the end when they do not fit; all: every event of\n"
+                   "the window, no --blackout)"),
         TS_OPT_SIZE_(0, "prefix", &prefix, "P", 1, 1 << 24, "multi-channel models and --channels-from: observe the\n"
                      "first P events of every channel, draw the rest (instead\n"
                      "of a blackout; the event model samples at temperature 1\n"

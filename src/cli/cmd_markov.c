@@ -60,33 +60,38 @@ int cmd_markov(int argc, char **argv)
         TS_OPT_SIZE_('n', "events", &n, "N", 1, (size_t)1 << 30, "events to generate"),
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the synthetic multi-channel dataset"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
-                     "generate N / L independent windows of L events (N a multiple\n"
-                     "of L), one after the other (default 0: one sequence of N)"),
+                     "generate N / L independent windows of L events (N a\n"
+                     "multiple of L), one after the other (default 0: one\n"
+                     "sequence of N)"),
         TS_OPT_LONG_(0, "order", &order, "K", 1, 64, "Markov order of the event chain (default 2)"),
         TS_OPT_STR_(0, "from-events", &events, "W",
-                    "instead of the chain, take the events from the windows W (a\n"
-                    "window file or .npy, e.g. from 'tracesynth generate'), one\n"
-                    "after the other, and draw only the other channels; the events\n"
-                    "are DATASET's of the names in the names file generate writes\n"
-                    "beside W (OUT.names.txt for OUT.txt or OUT.npy); without one,\n"
+                    "instead of the chain, take the events from the windows\n"
+                    "W (a window file or .npy, e.g. from 'tracesynth\n"
+                    "generate'), one after the other, and draw only the\n"
+                    "other channels; the events are DATASET's of the names\n"
+                    "in the names file generate writes beside W\n"
+                    "(OUT.names.txt for OUT.txt or OUT.npy); without one,\n"
                     "W's IDs are DATASET's (a model trained on it)"),
         TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
-                       "with -n: type (default): each other channel on its own from\n"
-                       "the event type's counts; pair: every channel copied from one\n"
-                       "training event with the same (previous event, event), else\n"
-                       "event (--from-events: type only; see generate --channels-from)"),
+                       "with -n: type (default): each other channel on its own\n"
+                       "from the event type's counts; pair: every channel\n"
+                       "copied from one training event with the same (previous\n"
+                       "event, event), else event (--from-events: type only;\n"
+                       "see generate --channels-from)"),
         TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
                    "time split shares (default 0.7,0.1,0.2): it learns from\nthe training part"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 1L << 62, "seed (default 0): the same seed, the same trace"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "markov", "tracesynth markov DATASET (-n N [--length L] [--order K] [--draw type|pair] | --from-events W)\n"
+        "markov", "tracesynth markov DATASET\n"
+        "       (-n N [--length L] [--order K] [--draw type|pair] | --from-events W)\n"
         "       -o DIR [--fractions A,B,C] [--seed S]",
-        "The multi-channel baseline: N events whose types follow an order-K Markov chain of\n"
-        "the training part of DATASET (ingest --channels), each other channel (dt, comm,\n"
-        "ret, tid, cpu) drawn per event type from the training counts (a type the training\n"
-        "part lacks: from all its events; --draw pair: given the previous event too).\n",
+        "The multi-channel baseline: N events whose types follow an order-K Markov chain\n"
+        "of the training part of DATASET (ingest --channels), each other channel (dt,\n"
+        "comm, ret, tid, cpu) drawn per event type from the training counts (a type the\n"
+        "training part lacks: from all its events; --draw pair: given the previous event\n"
+        "too).\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;

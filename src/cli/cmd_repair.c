@@ -30,26 +30,30 @@ int cmd_repair(int argc, char **argv)
     int json = 0, part = 0;
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "constraints", &cons, "FILE", TS_OPT_REQUIRED, "from 'tracesynth constraints'"),
-        TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the repaired dataset (the same files), not SYNTHETIC itself"),
+        TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the repaired dataset (the same files), not SYNTHETIC\n"
+                      "itself"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
-                     "the trace is windows of L events, each repaired on its own\n"
-                     "(default 0: one sequence)"),
+                     "the trace is windows of L events, each repaired on its\n"
+                     "own (default 0: one sequence)"),
         TS_OPT_CHOICE_(0, "part", &part, "P", eval_parts,
-                       "all (default), train, valid or test: repair and write only\n"
-                       "that part of the trace (the default time split)"),
-        TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the lines"),
+                       "all (default), train, valid or test: repair and write\n"
+                       "only that part of the trace (the default time split)"),
+        TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the\n"
+                                       "lines"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "repair", "tracesynth repair SYNTHETIC --constraints FILE -o DIR [--length L] [--part P] [--json]",
-        "Change a synthetic multi-channel trace (a dataset directory) as little as possible so\n"
-        "that it obeys the constraints: the event sequence becomes the closest walk through the\n"
-        "transition graph (fewest events replaced, by dynamic programming), dt is clamped to\n"
-        "its event type's bounds, and a CPU, thread bucket or return value the type never has\n"
-        "becomes the numerically nearest allowed one (between two as near, the more frequent;\n"
-        "a return value the constraints do not name, by its number), a process name or an\n"
-        "unknown return value the type's most frequent. Prints D_trans, D_time, D_cpu and\n"
-        "D_attr before and after, and what changed.\n",
+        "repair", "tracesynth repair SYNTHETIC --constraints FILE -o DIR [--length L]\n"
+        "                         [--part P] [--json]",
+        "Change a synthetic multi-channel trace (a dataset directory) as little as\n"
+        "possible so that it obeys the constraints: the event sequence becomes the\n"
+        "closest walk through the transition graph (fewest events replaced, by dynamic\n"
+        "programming), dt is clamped to its event type's bounds, and a CPU, thread bucket\n"
+        "or return value the type never has becomes the numerically nearest allowed one\n"
+        "(between two as near, the more frequent; a return value the constraints do not\n"
+        "name, by its number), a process name or an unknown return value the type's most\n"
+        "frequent. Prints D_trans, D_time, D_cpu and D_attr before and after, and what\n"
+        "changed.\n",
         opts, 1, 1, "SYNTHETIC", 0, NULL,
     };
     ts_opt_result args;

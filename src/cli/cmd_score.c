@@ -16,11 +16,11 @@ int cmd_score(int argc, char **argv)
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "input", &input, "PATH", TS_OPT_REQUIRED,
                       "a window file (one window per line), a .npy of\n"
-                      "windows (float32: rounded to the nearest ID, negatives to\n"
-                      "0; one past the model's IDs is an error, as in a window\n"
-                      "file, and so are NaN and infinities (-inf too)), or a\n"
-                      "dataset directory (its test windows); a file may be a\n"
-                      "pipe (/dev/stdin) or FIFO"),
+                      "windows (float32: rounded to the nearest ID, negatives\n"
+                      "to 0; one past the model's IDs is an error, as in a\n"
+                      "window file, and so are NaN and infinities (-inf too)),\n"
+                      "or a dataset directory (its test windows); a file may\n"
+                      "be a pipe (/dev/stdin) or FIFO"),
         TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (as impute)"),
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
@@ -42,8 +42,8 @@ int cmd_score(int argc, char **argv)
         "(an upper bound on the bits of its unmasking process) or, with --likelihood\n"
         "chain, the exact likelihood of the left-to-right model its network defines\n"
         "(neither bounds the other; --ngram-mix: alone or mixed with the n-gram; see\n"
-        "'tracesynth train --model mdm --help'). Lower is better; a model that spreads its\n"
-        "probability over fewer wrong events scores lower.\n",
+        "'tracesynth train --model mdm --help'). Lower is better; a model that spreads\n"
+        "its probability over fewer wrong events scores lower.\n",
         opts, 1, 1, "MODEL", 1, NULL,
     };
     ts_opt_result args;

@@ -66,7 +66,8 @@ int cmd_split(int argc, char **argv)
     ts_split_spec_default(&ss);
     const ts_option opts[] = {
         TS_OPT_SIZE_F_(0, "length", &ss.length, "L", 1, 1 << 24, TS_OPT_REQUIRED, "window length (required)"),
-        TS_OPT_SIZE_(0, "stride", &ss.stride, "S", 1, 1 << 24, "training window stride (default 5, as the study's files)"),
+        TS_OPT_SIZE_(0, "stride", &ss.stride, "S", 1, 1 << 24, "training window stride (default 5, as the study's\n"
+                     "files)"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the split directory"),
         TS_OPT_END_,

@@ -9,8 +9,10 @@
 static void models_help(FILE *f)
 {
     fprintf(f, "\nmodels:\n");
-    for (const ts_model_ops *const *m = ts_model_list(); *m; m++)
-        fprintf(f, "  %-10s %s\n%s", (*m)->name, (*m)->summary, (*m)->help ? (*m)->help : "");
+    for (const ts_model_ops *const *m = ts_model_list(); *m; m++) {
+        cli_help_item(f, 10, (*m)->name, (*m)->summary);
+        fputs((*m)->help ? (*m)->help : "", f);
+    }
     mc_models_help(f);
 }
 
@@ -143,35 +145,35 @@ int cmd_train(int argc, char **argv)
         TS_OPT_CB_(0, "also", &also, "DATASET", opt_also,
                    "more training data (repeatable; time split): DATASET's\n"
                    "training part is added to the training windows (none\n"
-                   "crosses from one stream into another); validation and test\n"
-                   "stay the main dataset's. Its events are renumbered by name\n"
-                   "into the main vocabulary (a name it lacks becomes <unk>; an\n"
-                   "error without one). The part: its events before the main\n"
-                   "training part's end time when both have time_ns.npy\n"
-                   "(ingest --from ctf or ftrace), else its first training\n"
-                   "fraction (--fractions)"),
+                   "crosses from one stream into another); validation and\n"
+                   "test stay the main dataset's. Its events are renumbered\n"
+                   "by name into the main vocabulary (a name it lacks\n"
+                   "becomes <unk>; an error without one). The part: its\n"
+                   "events before the main training part's end time when\n"
+                   "both have time_ns.npy (ingest --from ctf or ftrace),\n"
+                   "else its first training fraction (--fractions)"),
         TS_OPT_CB_(0, "also-whole", &also, "DATASET", opt_also_whole,
-                   "more training data (repeatable; time split): every event\n"
-                   "of DATASET, another recording of the same workload (another\n"
-                   "run), renumbered as for --also. Refused for the dataset\n"
-                   "itself, a copy of its trace, or a stream whose event times\n"
-                   "reach its validation and test period (another CPU of the\n"
-                   "same trace: --also)"),
+                   "more training data (repeatable; time split): every\n"
+                   "event of DATASET, another recording of the same\n"
+                   "workload (another run), renumbered as for --also.\n"
+                   "Refused for the dataset itself, a copy of its trace, or\n"
+                   "a stream whose event times reach its validation and\n"
+                   "test period (another CPU of the same trace: --also)"),
         TS_OPT_CB_(0, "reinterleave", &ri, "US[,COPIES]", opt_reinterleave,
                    "more training data (time split; a dataset of ingest\n"
-                   "--from ctf or ftrace: its times and CPUs): COPIES (default 8)\n"
-                   "of the training part with each CPU's events moved in time\n"
-                   "by a random shift of at most US microseconds (drifting, each\n"
-                   "CPU's order kept) and merged again: other orders of\n"
-                   "concurrent CPUs' events, which the scheduler decides. Drawn\n"
-                   "from --seed"),
+                   "--from ctf or ftrace: its times and CPUs): COPIES\n"
+                   "(default 8) of the training part with each CPU's events\n"
+                   "moved in time by a random shift of at most US\n"
+                   "microseconds (drifting, each CPU's order kept) and\n"
+                   "merged again: other orders of concurrent CPUs' events,\n"
+                   "which the scheduler decides. Drawn from --seed"),
         TS_OPT_SIZE_(0, "blackout", &k, "K", 1, 1 << 24, "blackout size of the training masks (default 10;\n"
                      "sssd-s4 only: the other models draw no blackouts; not\n"
                      "with --position all, which hides every event)"),
         TS_OPT_CB_ALIAS_(0, "position", "mask-position", &pos, "P", cli_opt_position,
                          "blackout position of the training masks: center,\n"
-                         "end, random or all (default center), as impute's --position\n"
-                         "(sssd-s4 only)"),
+                         "end, random or all (default center), as impute's\n"
+                         "--position (sssd-s4 only)"),
         TS_OPT_STR_('o', "output", &out, "FILE", "model file (default DATASET-NAME.MODEL.tsm)"),
         TS_OPT_STR_(0, "resume", &resume, "CKPT",
                     "continue training from a checkpoint; give the first\n"

@@ -39,7 +39,7 @@ static void usage(FILE *f)
                "events lost in tracer blackouts, and synthesize realistic traces.\n\n"
                "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+        cli_help_item(f, 12, commands[i].name, commands[i].summary);
     fprintf(f, "\n'tracesynth COMMAND --help' describes a command.\n");
 }
 
@@ -184,6 +184,38 @@ void cli_say(FILE *f, const char *fmt, ...)
     va_start(ap, fmt);
     ts_vput_shown(f, fmt, ap);
     va_end(ap);
+}
+
+/* the columns of s's first n bytes: its UTF-8 characters (continuation bytes not counted) */
+static int columns(const char *s, size_t n)
+{
+    int c = 0;
+    for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+void cli_help_item(FILE *f, int pad, const char *name, const char *summary)
+{
+    int indent = 2 + pad + 1, named = columns(name, strlen(name));
+    fprintf(f, "  %-*s ", pad, name);
+    int at = 2 + (named > pad ? named : pad) + 1, fresh = 1;
+    for (const char *s = summary; *s;) {
+        if (*s == ' ') { s++; continue; }
+        size_t n = strcspn(s, " ");
+        int w = columns(s, n);
+        /* a word that fits no line stays whole, on a line of its own */
+        if (!fresh && at + 1 + w > CLI_HELP_WIDTH) {
+            fprintf(f, "\n%*s", indent, "");
+            at = indent;
+            fresh = 1;
+        }
+        if (!fresh) { fputc(' ', f); at++; }
+        fwrite(s, 1, n, f);
+        at += w;
+        fresh = 0;
+        s += n;
+    }
+    fputc('\n', f);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)

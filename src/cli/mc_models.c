@@ -10,8 +10,10 @@ void mc_models_help(FILE *f)
 {
     fprintf(f, "\nmulti-channel models (a dataset of ingest --channels; generate and impute\n"
                "write multi-channel datasets):\n");
-    for (const ts_mc_model_ops *const *m = ts_mc_model_list(); *m; m++)
-        fprintf(f, "  %-10s %s\n%s", (*m)->name, (*m)->summary, (*m)->help ? (*m)->help : "");
+    for (const ts_mc_model_ops *const *m = ts_mc_model_list(); *m; m++) {
+        cli_help_item(f, 10, (*m)->name, (*m)->summary);
+        fputs((*m)->help ? (*m)->help : "", f);
+    }
 }
 
 /* the events of the time split's parts */

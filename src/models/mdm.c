@@ -1461,8 +1461,9 @@ const ts_model_ops ts_model_mdm = {
         "                        decoding records say how many: --iters I\n"
         "                        --valid-windows N trains the same model\n"
         TS_TRAIN_HELP
-        "                        (defaults: --lr 2e-3, --schedule cosine with --warmup 100\n"
-        "                        or 5 % of --iters if fewer, --iters 2000, --valid-every 200)\n"
+        "                        (defaults: --lr 2e-3, --schedule cosine with\n"
+        "                        --warmup 100 or 5 % of --iters if fewer, --iters 2000,\n"
+        "                        --valid-every 200)\n"
         "  impute/generate: --steps S network evaluations per window (impute's default:\n"
         "                 the decoding chosen per blackout size and position (both\n"
         "                 sides seen, or one) on validation windows with the\n"
