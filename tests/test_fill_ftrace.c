@@ -1580,6 +1580,80 @@ static void perf_unknown_thread(void)
     }
 }
 
+/* ingest reads perf script's text through the same reader: text without a PERF_RECORD_LOST
+ * line gets the note of gaps and fill, once (several files: once for them all, named by the
+ * first), on stderr, whether --from perf or --from ftrace read it; text with such a line
+ * (its losses warned of), ftrace text, perf trace's output (read as a strace log) and an ID
+ * file do not */
+static void ingest_perf_without_lost_lines_noted(void)
+{
+    char *t = make_perf(300, 0, 0, 0);
+    write_file(at("in_unmarked.txt"), t);
+    write_file(at("in_unmarked2.txt"), t);
+    free(t);
+    t = make_perf(300, 100, 6, 0);
+    write_file(at("in_marked.txt"), t);
+    free(t);
+    t = make_text(300, 0, 0, 0);
+    write_file(at("in_unmarked.trace"), t);
+    free(t);
+    write_file(at("in_perf_trace.txt"), "     0.000 ( 0.002 ms): sh/1 brk() = 0x55d0c6a6a000\n"
+                                        "     0.010 ( 0.001 ms): sh/1 getpid() = 1\n");
+    write_file(at("in_ids.txt"), "0 1 2 1 0\n");
+    /* the library says so in the trace it reads */
+    char path[4][512];
+    snprintf(path[0], sizeof path[0], "%s", at("in_unmarked.txt"));
+    snprintf(path[1], sizeof path[1], "%s", at("in_unmarked2.txt"));
+    snprintf(path[2], sizeof path[2], "%s", at("in_marked.txt"));
+    snprintf(path[3], sizeof path[3], "%s", at("in_unmarked.trace"));
+    const char *un[] = {path[0], path[1]}, *mk[] = {path[2]}, *ft[] = {path[3]}, *mixed[] = {path[0], path[2]};
+    const struct { const char *const *paths; int n, want; } lib[] = {
+        {un, 1, 1}, {un, 2, 1}, {mk, 1, 0}, {ft, 1, 0}, {mixed, 2, 0},
+    };
+    for (size_t i = 0; i < sizeof lib / sizeof *lib; i++) {
+        ts_ctf_trace tr;
+        char *notes = NULL;
+        int rc = ts_ftrace_load(lib[i].paths, lib[i].n, NULL, "x86_64", &tr, &notes);
+        CHECK_MSG(rc == 0 && tr.perf_no_lost_lines == lib[i].want, "%s (%d files): exit %d, %d", lib[i].paths[0],
+                  lib[i].n, rc, rc ? -1 : tr.perf_no_lost_lines);
+        if (rc == 0) ts_ctf_trace_free(&tr);
+        free(notes);
+    }
+    static const struct { const char *args; const char *named; } cmds[] = {
+        {"--from perf in_unmarked.txt", "in_unmarked.txt"},
+        {"--from ftrace in_unmarked.txt", "in_unmarked.txt"},
+        {"--from perf in_unmarked.txt in_unmarked2.txt", "in_unmarked.txt (and the files after it)"},
+        {"--from perf in_marked.txt", NULL},
+        {"--from ftrace in_unmarked.trace", NULL},
+        {"--from perf in_perf_trace.txt", NULL},
+        {"--from ids in_ids.txt", NULL},
+    };
+    for (size_t c = 0; c < sizeof cmds / sizeof *cmds; c++) {
+        char args[512], cmd[4096], out[1 << 14];
+        snprintf(args, sizeof args, "%s", cmds[c].args);
+        /* the files in the scratch folder */
+        size_t o = (size_t)snprintf(cmd, sizeof cmd, "ingest");
+        for (char *w = strtok(args, " "); w; w = strtok(NULL, " "))
+            o += (size_t)snprintf(cmd + o, sizeof cmd - o, " %s", strncmp(w, "in_", 3) ? w : at(w));
+        snprintf(cmd + o, sizeof cmd - o, " -o %s -q", at("in_ds"));
+        CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s: %s", cmd, out);
+        size_t notes = 0;
+        for (const char *p = out; (p = strstr(p, "shows no lost event")); p++) notes++;
+        if (!cmds[c].named) {
+            CHECK_MSG(notes == 0 && !strstr(out, "note:"), "%s:\n%s", cmd, out);
+            continue;
+        }
+        char line[1024];
+        snprintf(line, sizeof line, "tracesynth: note: ingest: %s%s: perf script's text shows no lost event "
+                 "(PERF_RECORD_LOST line): perf script prints them only with --show-lost-events; perf report "
+                 "--stats (or perf script --show-lost-events) tells whether any were lost\n",
+                 at(""), cmds[c].named);
+        CHECK_MSG(notes == 1 && strstr(out, line), "%s:\n%s", cmd, out);
+        /* on stderr: standard output says what was written, as before */
+        CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && !strstr(out, "note"), "%s: %s", cmd, out);
+    }
+}
+
 /* perf script's text of two threads, as perf prints its columns: "worker" (PID 10, TID 11)
  * on CPU 0, "cat" (PID 20, TID 20) on CPU 1; pid: "PID/TID" (-F +pid), else the TID alone;
  * w: the numbers' width (%5d in older perf, %7d since 6.5); period: the period column
@@ -2182,6 +2256,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_perf_unnamed_threads);
     RUN(fill_ftrace_tgid);
     RUN(perf_without_lost_lines_noted);
+    RUN(ingest_perf_without_lost_lines_noted);
     RUN(real_perf_recording);
     RUN(crlf_lines_written_alike);
     RUN(drop_share_far_from_rate_noted);

@@ -204,6 +204,10 @@ typedef struct {
                                           or named exit_syscall with TS_CTF_ALL) */
     size_t             reconstructed;  /* CTF: events of tracesynth fill's class
                                           tracesynth:reconstructed read (kept unless no_recon) */
+    int                perf_no_lost_lines; /* ts_ftrace_load: 1 when the text is perf script's and
+                                          no file of it has a PERF_RECORD_LOST line, which perf
+                                          script prints only with --show-lost-events: whether
+                                          events were lost, the text does not show; else 0 */
     int64_t            n_cpus;      /* largest cpu_id + 1 */
     char               arch[16];    /* "x86_64", "i386", "arm", "aarch64"; "" unknown */
     const char        *arch_from;   /* "env" (trace environment), "events" (the system calls

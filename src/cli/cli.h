@@ -128,8 +128,9 @@ int cli_drop_bursts(const char *cmd, long bmin, long *bmax, int given, const cha
 /* 0 with *arch its canonical name (NULL stays NULL), or a usage error (2): an architecture
  * not known, or one given for a CTF trace (a directory), whose events name their calls */
 int cli_trace_arch(const char *cmd, const char *trace, const char **arch);
-/* the note of gaps and fill (cmd) on perf script's text without a PERF_RECORD_LOST line
- * (ts_gap_list's perf_no_lost_lines): such text does not show whether events were lost */
+/* the note of gaps, fill and ingest (cmd) on perf script's text without a PERF_RECORD_LOST
+ * line (ts_gap_list's, ts_fill_result's and ts_ctf_trace's perf_no_lost_lines): such text
+ * does not show whether events were lost */
 void cli_note_perf_no_lost(const char *cmd, const char *trace);
 /* where a command says what it wrote to out: stderr when out is standard output
  * (-o /dev/stdout), which the message would join; else stdout */

@@ -107,8 +107,9 @@ static const char about[] =
         "                 bin options are refused. perf script's text is read alike (perf\n"
         "                 record -e 'raw_syscalls:*' or -e 'syscalls:*', then perf script\n"
         "                 --show-lost-events: 'COMM TID [CPU] TIME: EVENT' lines, its\n"
-        "                 PERF_RECORD_LOST lines the CPU's lost events); one format per\n"
-        "                 file.\n"
+        "                 PERF_RECORD_LOST lines the CPU's lost events: text with none\n"
+        "                 gets a note on stderr, as perf script prints them only when\n"
+        "                 asked); one format per file.\n"
         "                 Its text without the CPU or TID column, with -F +ip, callchains\n"
         "                 (-g), --deltatime or --show-*-events' lines is refused, named;\n"
         "                 so are several files of --reltime's times (no common clock).\n"
@@ -456,6 +457,8 @@ int cmd_ingest(int argc, char **argv)
             char who[512];
             snprintf(who, sizeof who, "%s%s", inputs[0], ninputs > 1 ? " (and the files after it)" : "");
             ctf_report(who, &t, 0);
+            /* no loss reported may mean none shown: perf script shows its losses only when asked */
+            if (t.perf_no_lost_lines) cli_note_perf_no_lost("ingest", who);
             ts_arch_parse(t.arch, &arch);
             rc = from_trace(&t, channels, who, &m);
             ts_ctf_trace_free(&t);

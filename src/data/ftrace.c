@@ -73,6 +73,7 @@ typedef struct {
     size_t   n, cap;
     int      clock;      /* 1: seconds with a fraction, 2: bare counts; 0: not yet seen */
     int      has_named, has_raw;   /* syscalls:* and raw_syscalls events */
+    int      perf, perf_lost;      /* lines of perf script's text, its PERF_RECORD_LOST lines */
     int64_t  ncpus;      /* #P from the header, largest CPU + 1 */
     ts__notes notes;
     ts__interner strs;   /* the names and comms */
@@ -985,6 +986,8 @@ static int add_line(void *u, const ts__ft_line *l)
     x->cpu = l->cpu;
     x->ns = l->ns;   /* a marker's: the time of the CPU's next event, once read */
     x->val = l->val;
+    rd->perf |= l->perf;
+    rd->perf_lost |= l->perf && l->kind == K_LOST;
     if (l->kind == K_LOST) return 0;
     of->perf |= l->perf;
     if (l->ns < of->first_ns) of->first_ns = l->ns;
@@ -1287,6 +1290,8 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
         }
         out->n_cpus = rd.ncpus;
         snprintf(out->arch, sizeof out->arch, "%s", ts_arch_name(arch));
+        /* perf script prints its buffers' losses only when asked (--show-lost-events) */
+        out->perf_no_lost_lines = rd.perf && !rd.perf_lost;
     }
     for (int64_t c = 0; c < ncpus; c++) free(st[c].discards);
     free(st);
