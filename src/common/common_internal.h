@@ -6,4 +6,7 @@
  * made to (where it goes); unchanged when it names no from */
 void ts__error_path(const char *from, const char *to);
 
+/* the folder of path (malloc'd): "." for a bare name, "/" for a name in the root */
+char *ts__path_dir(const char *path);
+
 #endif

@@ -283,7 +283,7 @@ static void live_remove(const char *stage)
     book_leave(&was);
 }
 
-static char *dir_of(const char *path)
+char *ts__path_dir(const char *path)
 {
     const char *sl = strrchr(path, '/');
     if (!sl) return ts_strdup(".");
@@ -310,7 +310,7 @@ static size_t tmp_stem(const char *base)
 /* remove PATH.tmp.<pid>.XXXXXX left by processes that are gone */
 static void remove_stale(const char *path)
 {
-    char *dir = dir_of(path);
+    char *dir = ts__path_dir(path);
     const char *sl = strrchr(path, '/');
     const char *base = sl ? sl + 1 : path;
     size_t nb = tmp_stem(base);
@@ -484,7 +484,7 @@ int ts_out_open(ts_outfile *o, const char *path)
      * renamed over it would put a regular file where the device was */
     if (there && !S_ISREG(ds.st_mode)) return open_in_place(o, path, open(path, O_WRONLY | O_CLOEXEC));
     remove_stale(path);
-    char *dir = dir_of(path);
+    char *dir = ts__path_dir(path);
     /* a name longer than the folder holds: the unnamed file would fail only when named,
      * after the work */
     const char *sl = strrchr(path, '/');
@@ -689,7 +689,7 @@ int ts_stage_open(ts_stage *s, const char *dir)
 int ts_stage_open_beside(ts_stage *s, const char *path, const char **base)
 {
     const char *slash = strrchr(path, '/');
-    char *parent = dir_of(path);
+    char *parent = ts__path_dir(path);
     *base = slash ? slash + 1 : path;
     /* the folder must be there, as for every other output: made here, it would stay behind
      * when the work then fails */
@@ -863,7 +863,7 @@ int ts_out_set_open(ts_out_set *s, const char *const *paths, int n)
             continue;
         }
         const char *f = end ? end : paths[i], *sl = strrchr(f, '/');
-        char *d = dir_of(f);
+        char *d = ts__path_dir(f);
         s->name[i] = ts_strdup(sl ? sl + 1 : f);
         if (!folder) {
             folder = d;
@@ -919,7 +919,7 @@ int ts_out_set_commit_removing(ts_out_set *s, const char *const *gone, int ngone
     for (int i = 0; i < ngone; i++) {
         if (!gone[i] || ts_out_is_stream(gone[i])) continue;
         const char *sl = strrchr(gone[i], '/');
-        gdirs[i] = dir_of(gone[i]);
+        gdirs[i] = ts__path_dir(gone[i]);
         if (strcmp(gdirs[i], s->st.dir) && ts_same_file(gdirs[i], s->st.dir) != 1) continue;
         gnames[ng++] = sl ? sl + 1 : gone[i];
     }

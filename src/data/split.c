@@ -309,29 +309,17 @@ uint64_t ts_dataset_events_crc(const char *dir)
     return h ? h : 1;
 }
 
-/* the folder of path (malloc'd) */
-static char *folder_of(const char *path)
-{
-    const char *sl = strrchr(path, '/');
-    if (!sl) return ts_strdup(".");
-    size_t n = sl == path ? 1 : (size_t)(sl - path);
-    char *d = ts_malloc(n + 1);
-    memcpy(d, path, n);
-    d[n] = 0;
-    return d;
-}
-
 /* the dataset that holds the split in folder: the nearest folder above it with a
  * stream.txt (malloc'd), or NULL */
 static char *holder_of(const char *folder)
 {
-    char *up = folder_of(folder);
+    char *up = ts__path_dir(folder);
     for (;;) {
         char *p = ts_path_join(up, "stream.txt");
         const int there = ts_file_exists(p);
         free(p);
         if (there) return up;
-        char *next = folder_of(up);
+        char *next = ts__path_dir(up);
         const int top = !strcmp(next, up);
         free(up);
         if (top) {
@@ -340,19 +328,6 @@ static char *holder_of(const char *folder)
         }
         up = next;
     }
-}
-
-/* the split in folder moved or copied with the dataset that holds it (holder_of). 1: it
- * has the events crc (the split is of them, though another dataset now has the folder its
- * split.txt names, or none does), or its stream is no file to check; 0: other events;
- * -1: no dataset holds the split */
-static int split_moved_with(const char *folder, uint64_t crc)
-{
-    char *up = holder_of(folder);
-    if (!up) return -1;
-    const uint64_t h = ts_dataset_events_crc(up);
-    free(up);
-    return h == 0 || h == crc;
 }
 
 /* s as one word of a shell command line (malloc'd): as it is when it holds only
@@ -392,7 +367,7 @@ int ts_split_file_check(const char *path)
         free(real);
         return 0;
     }
-    char *folder = folder_of(p), *txt = ts_path_join(folder, "split.txt");
+    char *folder = ts__path_dir(p), *txt = ts_path_join(folder, "split.txt");
     struct stat st;   /* a record is a file: a FIFO of that name would wait for a writer */
     FILE *f = stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
     char *line = NULL, *dataset = NULL;
@@ -417,26 +392,30 @@ int ts_split_file_check(const char *path)
     free(line);
     int rc = 0;
     const uint64_t now = dataset && has_crc ? ts_dataset_events_crc(dataset) : 0;
-    /* the dataset it names is gone (moved, or the split with it): the one that holds the
-     * split, if one does, must still have the events */
-    const int gone = dataset && has_crc && !now && !ts_file_exists(dataset);
-    if ((now && now != crc && split_moved_with(folder, crc) != 1) || (gone && split_moved_with(folder, crc) == 0)) {
+    /* the events changed, or the dataset split.txt names is gone: the split may have moved
+     * or been copied with the dataset that holds it, which must still have the events (its
+     * stream no file to hash: not checked) */
+    const int changed = now && now != crc, gone = dataset && has_crc && !now && !ts_file_exists(dataset);
+    char *holder = changed || gone ? holder_of(folder) : NULL;
+    const uint64_t held = !holder ? 0 : changed && ts_same_file(holder, dataset) == 1 ? now
+                                                                                    : ts_dataset_events_crc(holder);
+    const int held_ok = holder && (held == 0 || held == crc);
+    if ((changed && !held_ok) || (gone && holder && !held_ok)) {
         /* the split named as given, unless a link led into another folder */
-        char *given = folder_of(path);
+        char *given = ts__path_dir(path);
         const int as_given = ts_same_file(given, folder);
         char *gtxt = ts_path_join(as_given ? given : folder, "split.txt");
-        char *holder = gone ? holder_of(folder) : NULL;
-        const char *of = holder ? holder : dataset;
+        const char *of = gone ? holder : dataset;
         char *wd = shell_word(of), *ws = shell_word(as_given ? given : folder);
         rc = ts_fail("%s: the events of %s have changed since this split was made of them (its windows are the "
                      "old events'); make it again: tracesynth split %s -o %s, with the options split.txt names",
                      gtxt, of, wd, ws);
         free(wd);
         free(ws);
-        free(holder);
         free(gtxt);
         free(given);
     }
+    free(holder);
     free(dataset);
     free(txt);
     free(folder);
