@@ -34,6 +34,11 @@ typedef struct {
     int normal;          /* each step draws a normal (noise on its targets) */
     float (*traj)[4];    /* when set: the parameters each step starts from */
     long ntraj;
+    double clock;        /* the budget's clock (ts_train_set_clock): each step moves it on */
+    double dt, dt_slow;  /* by dt, and by dt_slow from step slow_from on */
+    long slow_from;
+    const char *copy_from, *copy_to;   /* the validation of iteration copy_at copies this file */
+    long copy_at;
 } lsq;
 
 static void lsq_make(lsq *q)
@@ -53,6 +58,7 @@ static int lsq_step(void *ctx, ts_rng *rng, float *loss)
     if (q->traj) memcpy(q->traj[q->ntraj++], q->p, sizeof q->p);
     q->steps++;
     if (q->sleep_us) usleep((useconds_t)q->sleep_us);
+    q->clock += q->slow_from && q->steps >= q->slow_from ? q->dt_slow : q->dt;
     double l = 0;
     float z = q->normal ? 0.01f * ts_rng_normal(rng) : 0.0f;
     for (int b = 0; b < 4; b++) {
@@ -71,6 +77,14 @@ static int lsq_valid(void *ctx, double *loss)
     lsq *q = ctx;
     if (q->valid_log && ts_train_log(q->valid_log, "\"event\":\"lsq_valid\",\"iter\":%ld", ts_train_valid_iter()))
         return -1;
+    if (q->copy_to && ts_train_valid_iter() == q->copy_at) {
+        FILE *in = fopen(q->copy_from, "rb"), *out = fopen(q->copy_to, "wb");
+        char buf[4096];
+        size_t k;
+        while (in && out && (k = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, k, out);
+        if (in) fclose(in);
+        if (!out || fclose(out) != 0 || !in) return -1;
+    }
     if (q->break_log && q->steps == 20) {
         char aside[600];
         snprintf(aside, sizeof aside, "%s.aside", q->break_log);
@@ -1059,6 +1073,11 @@ static void own_descriptor_not_held(void)
     close(fd);
 }
 
+static double lsq_clock(void *ctx)
+{
+    return ((lsq *)ctx)->clock;
+}
+
 /* --budget: the iterations that fit, at most --iters, and the run is then exactly the
  * run of that many iterations; its start record names them. A resume of it is refused. */
 static void budget_sets_iters(void)
@@ -1083,7 +1102,11 @@ static void budget_sets_iters(void)
     snprintf(lg, sizeof lg, "%s/b.jsonl", dir);
     lsq q;
     lsq_make(&q);
-    q.sleep_us = 2000;   /* at most 1.5 s / 2 ms iterations fit, less the 0.5 s of timing them */
+    /* at most 1.5 s / 2 ms iterations fit, less the 0.5 s of timing them; on a clock the
+     * steps move (a machine whose pace changes would re-plan the run: no longer the run of
+     * one --iters) */
+    q.dt = 0.002;
+    ts_train_set_clock(lsq_clock, &q);
     ts_train_net n = lsq_net(&q);
     const char *k3[] = {"budget", "schedule", "lr"}, *v3[] = {"1.5s", "cosine", "0.05"};
     ts_kv kv3 = {3, k3, v3};
@@ -1095,7 +1118,9 @@ static void budget_sets_iters(void)
     c.out_path = a;
     c.log_path = lg;
     q.valid_log = lg;
-    REQUIRE(ts_train_run(&n, &c) == 0);
+    int rc = ts_train_run(&n, &c);
+    ts_train_set_clock(NULL, NULL);
+    REQUIRE(rc == 0);
     q.valid_log = NULL;
     float got[4];
     memcpy(got, q.p, sizeof got);
@@ -1130,6 +1155,163 @@ static void budget_sets_iters(void)
     CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), ck) && strstr(ts_error(), "--iters"), "%s",
               ts_error());
     CHECK(count_lines_with(lg, "") == lines);   /* the log is not cut */
+}
+
+/* the number after key in the first line of path holding match (and key), or -1 */
+static double num_in_line(const char *path, const char *match, const char *key, int last)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[2048];
+    double v = -1;
+    while (fgets(line, sizeof line, f)) {
+        const char *p = strstr(line, match) ? strstr(line, key) : NULL;
+        if (!p) continue;
+        v = atof(p + strlen(key));
+        if (!last) break;
+    }
+    fclose(f);
+    return v;
+}
+
+/* the training record of iteration it in path, up to its timing ("it_s"), into buf */
+static void iter_record(const char *path, long it, char *buf, size_t n)
+{
+    char key[48];
+    snprintf(key, sizeof key, "{\"iter\":%ld,\"loss\":", it);
+    buf[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char line[2048];
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, key, strlen(key))) {
+            char *t = strstr(line, ",\"it_s\"");
+            if (t) *t = 0;
+            snprintf(buf, n, "%s", line);
+        }
+    fclose(f);
+}
+
+/* a machine that gets slower during a --budget run (a clock the test moves: 1 ms an
+ * iteration, then 3 ms): at a validation the run sees it, re-plans to fewer iterations
+ * that end within the budget, logs it, and lays the rest of its cosine over them, the
+ * rate going on down from where it was; a resume of a checkpoint after the re-plan with
+ * the --iters its record names ends with the same bits. At a steady pace it is the run of
+ * the --iters it planned, with no re-plan */
+static void budget_replans_when_slower(void)
+{
+    const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ck[600], mid[600], lg[600], lg2[600];
+    snprintf(a, sizeof a, "%s/rp.m", dir);
+    snprintf(b, sizeof b, "%s/rp2.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", a);
+    snprintf(mid, sizeof mid, "%s/rp-mid.ckpt", dir);
+    snprintf(lg, sizeof lg, "%s/rp.jsonl", dir);
+    snprintf(lg2, sizeof lg2, "%s/rp2.jsonl", dir);
+    const char *k[] = {"budget", "schedule", "lr"}, *v[] = {"4s", "cosine", "0.05"};
+    ts_kv kv = {3, k, v};
+    for (int slow = 0; slow < 2; slow++) {
+        lsq q;
+        lsq_make(&q);
+        q.dt = 0.001;
+        /* the timing makes 502 steps (0.5 s), then 2,878 iterations are planned; the
+         * machine slows down after 1,000 of them */
+        if (slow) q.slow_from = 502 + 1001, q.dt_slow = 0.003;
+        q.after_ret = 0.5;
+        q.copy_from = ck;
+        q.copy_to = mid;
+        q.copy_at = 1400;   /* the checkpoint of 1,350, after the re-plan */
+        ts_train_net n = lsq_net(&q);
+        ts_train_set_clock(lsq_clock, &q);
+        ts_train_cfg c;
+        memset(&c, 0, sizeof c);
+        REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
+        c.valid_every = 50;
+        c.log_every = 1;
+        c.seed = 3;
+        c.out_path = a;
+        c.log_path = lg;
+        remove(lg);
+        remove(mid);
+        int rc = ts_train_run(&n, &c);
+        ts_train_set_clock(NULL, NULL);
+        REQUIRE(rc == 0);
+        float got[4];
+        memcpy(got, q.p, sizeof got);
+        long planned = (long)num_in_line(lg, "\"event\":\"start\"", "\"iters\":", 0);
+        long ended = (long)num_in_line(lg, "\"event\":\"end\"", "\"iter\":", 0);
+        long replans = count_lines_with(lg, "\"event\":\"replan\"");
+        long before, after;
+        int nrp = ts_train_replans(&before, &after);
+        if (!slow) {
+            CHECK_MSG(replans == 0 && nrp == 0 && ended == planned && planned > 2000, "%ld re-plans, %ld of %ld",
+                      replans, ended, planned);
+            /* the run of the --iters planned */
+            lsq_make(&q);
+            ts_train_cfg d = lsq_cfg(planned);
+            d.lr.kind = TS_LR_COSINE;
+            d.lr.total = planned;
+            d.valid_every = 50;
+            d.out_path = b;
+            REQUIRE(ts_train_run(&n, &d) == 0);
+            CHECK(memcmp(got, q.p, sizeof got) == 0);
+            continue;
+        }
+        long new_iters = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iters\":", 1);
+        long at = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iter\":", 0);
+        CHECK_MSG(replans >= 1 && nrp == replans && before == planned && after == new_iters && ended == new_iters &&
+                  new_iters < planned && at > 1000 && at < new_iters, "%ld re-plans at %ld: %ld of %ld planned",
+                  replans, at, ended, planned);
+        CHECK(q.steps == 502 + ended);
+        /* the iterations end within the budget, with the work after them (0.5 s) */
+        CHECK_MSG(q.clock + 0.5 <= 4.0 && q.clock + 0.5 > 3.5, "the iterations ended at %.3f s", q.clock);
+        CHECK(count_lines_with(lg, "\"resume_with\":\"--iters ") == 1 + replans);
+        /* the rate never goes up: cosine, from the peak down to (nearly) 0 at the new end */
+        FILE *f = fopen(lg, "r");
+        REQUIRE(f);
+        char line[2048];
+        double prev = INFINITY, last = -1;
+        long rises = 0, rates = 0;
+        while (fgets(line, sizeof line, f)) {
+            const char *p = strstr(line, "\"lr\":");
+            if (!p || !strstr(line, "\"loss\":")) continue;
+            double lr = atof(p + 5);
+            rises += lr > prev;
+            prev = last = lr;
+            rates++;
+        }
+        fclose(f);
+        CHECK_MSG(rates == ended && rises == 0 && last < 0.05 * 1e-3, "%ld rates, %ld rises, the last %g", rates,
+                  rises, last);
+        /* resumed after the re-plan with what its record names: the same model */
+        REQUIRE(access(mid, F_OK) == 0);
+        lsq_make(&q);
+        ts_train_cfg d = lsq_cfg(new_iters);
+        d.lr.kind = TS_LR_COSINE;
+        d.lr.total = new_iters;
+        d.valid_every = 50;
+        d.out_path = b;
+        d.log_path = lg2;
+        d.resume = mid;
+        remove(lg2);
+        REQUIRE(ts_train_run(&n, &d) == 0);
+        CHECK_MSG(memcmp(got, q.p, sizeof got) == 0, "budget %g %g, resumed %g %g", (double)got[0], (double)got[1],
+                  (double)q.p[0], (double)q.p[1]);
+        CHECK(q.steps == ended - 1350);
+        /* iteration by iteration: the same losses, rates and gradients */
+        long differ = 0;
+        for (long it = 1351; it <= ended; it++) {
+            char r1[2048], r2[2048];
+            iter_record(lg, it, r1, sizeof r1);
+            iter_record(lg2, it, r2, sizeof r2);
+            if (!r1[0] || strcmp(r1, r2)) {
+                if (!differ++) CHECK_MSG(0, "iteration %ld: %s, resumed: %s", it, r1, r2);
+            }
+        }
+        CHECK_MSG(count_lines_with(lg2, "\"replan_iters\":") == 1, "no re-plan in the resume record");
+    }
 }
 
 /* --budget keeps the time the model's work after the loop expects to take: the model is
@@ -1727,6 +1909,7 @@ TEST_MAIN("train", {
     RUN(one_writer_per_file);
     RUN(own_descriptor_not_held);
     RUN(budget_sets_iters);
+    RUN(budget_replans_when_slower);
     RUN(budget_keeps_after);
     RUN(budget_after_share_of_capped_iters);
     RUN(budget_too_small_refused);

@@ -125,8 +125,11 @@ typedef struct {
      * most iters, after the time the net's `after` expects to take (given a quarter of
      * the budget, or what iters leave of it where more); the run is then the run of that
      * --iters, which its start record names, with the net's after_options: what a resume
-     * is given ("resume_with"). A budget that leaves no time for one iteration is an
-     * error before any */
+     * is given ("resume_with"). At its validations the run looks at its pace, and where
+     * the iterations left would end it past the budget it re-plans: fewer iterations, the
+     * rest of the schedule laid over them, a "replan" record in the log naming the new
+     * resume_with (the checkpoints keep the re-planned schedule). A budget that leaves
+     * no time for one iteration is an error before any */
     double budget_s;
     long warmup_default;       /* the default warm-up, cut to 5 % of the iterations chosen
                                 * (with TS_TRAIN_DEFAULT_WARMUP) */
@@ -181,7 +184,10 @@ extern const char *const ts_train_keys[];
     "                        both, and in resume_with the options a --resume of the\n" \
     "                        run takes instead (--iters N; mdm: --valid-windows W\n" \
     "                        where fewer); one that leaves no time for one iteration\n" \
-    "                        is refused\n" \
+    "                        is refused. A run that gets slower re-plans at its\n" \
+    "                        validations: fewer iterations, the rest of the\n" \
+    "                        schedule laid over them, and a \"replan\" record in the\n" \
+    "                        log with the new resume_with\n" \
     "  --valid-every N       validation every N iterations; the best model goes to\n" \
     "                        the output file, a resumable checkpoint to OUTPUT.ckpt\n" \
     "                        (use with --resume)\n" \
@@ -221,6 +227,16 @@ int ts_train_iter(const ts_train_net *net, ts_adam *adam, ts_rng *rng, double lr
 typedef int (*ts_train_hook)(const ts_train_net *net, const ts_train_cfg *cfg, ts_adam *adam, ts_rng *rng,
                              void *ud);
 void ts_train_set_hook(ts_train_hook hook, void *ud);
+
+/* the clock a --budget is timed on, in seconds (its planning and its looks at the pace
+ * in the loop): now(ud), or the monotonic clock (ts_now) where now is NULL. A caller's
+ * clock makes the pace what it says (tests) */
+void ts_train_set_clock(double (*now)(void *ud), void *ud);
+
+/* after a ts_train_run on this thread: how many times its --budget re-planned the run
+ * (0: never, or no budget), with the iterations planned before the first re-plan and
+ * those after the last (either pointer may be NULL) */
+int ts_train_replans(long *planned, long *iters);
 
 /* ---- data-parallel training over MPI (built with MPI=1; see docs/results-speed.md) ----
  * ts_train_mpi_init starts MPI when the process was launched by mpirun (Open MPI,

@@ -319,15 +319,22 @@ int cmd_train(int argc, char **argv)
     if (rank == 0 && nranks > 1) printf("data-parallel over %d processes\n", nranks);
     char note[512];
     if (rank == 0 && ts_train_note(note, sizeof note)) cli_say(stderr, "tracesynth: note: train: %s\n", note);
-    /* the budget plans the iterations and the work after the loop on a few timed ones: a
-     * run that still took longer (a busier machine, or that work's estimate short) says by
-     * how much */
+    /* the budget plans the iterations and the work after the loop on a few timed ones, and
+     * re-plans the iterations where the run's pace drops: each re-plan is in the log, the
+     * run's are summed up here. A run that still took longer (the machine got busier near
+     * the end, or that work's estimate was short) says by how much */
     const char *bud = ts_kv_get(&ro.kv, "budget");
+    long planned, replanned;
+    int nrp = ts_train_replans(&planned, &replanned);
+    if (rank == 0 && bud && nrp > 0)
+        cli_say(stderr, "tracesynth: note: train: the run got slower, and --budget %s re-planned it %d time%s: %ld "
+                "iterations in all, of %ld planned (a --resume takes --iters %ld: the log's last \"replan\" "
+                "record)\n", bud, nrp, nrp == 1 ? "" : "s", replanned, planned, replanned);
     double bs;
     if (rank == 0 && bud && ts_train_budget_parse(bud, &bs) == 0 && dt > 1.1 * bs)
         cli_say(stderr, "tracesynth: warning: train: the run took %.1f s, %.1f s past --budget %s (its iterations "
-                "and the work after them were timed before the run: the machine got busier, or that work took "
-                "longer than timed)\n", dt, dt - bs, bud);
+                "and the work after them were timed before the run and at its validations: the machine got "
+                "busier after the last, or that work took longer than timed)\n", dt, dt - bs, bud);
     rc = 0;
 done:
     ts_path_unlock(&hold[0]);

@@ -120,6 +120,52 @@ typedef struct {
 
 #define STATE_BYTES 72
 
+/* a --budget run re-planned (section REPLAN, only in the checkpoints of such a run): at
+ * iteration `at` the rest of its schedule, from position `pos` (in the iterations of the
+ * plan it was laid over, `total`), was laid over the iterations then left. at < 0: none */
+typedef struct {
+    int64_t at;
+    double pos;
+    int64_t total;
+} replan_state;
+
+#define REPLAN_BYTES 32
+
+/* the schedule's rate at position x, which a re-planned run reaches between iterations:
+ * ts_lr_at's at whole steps (the warm-up's ramp capped at the peak between them) */
+static double lr_at_pos(const ts_lr_schedule *s, double x)
+{
+    if (s->kind == TS_LR_CONSTANT) return s->lr;
+    if (s->warmup > 0 && x < (double)s->warmup) {
+        double r = s->lr * (x + 1) / (double)s->warmup;
+        return r < s->lr ? r : s->lr;
+    }
+    if (s->kind == TS_LR_WARMUP) return s->lr;
+    double span = (double)(s->total - s->warmup);
+    if (span <= 0) return s->min_lr;
+    double u = (x - (double)s->warmup) / span;
+    if (u > 1) u = 1;
+    return s->min_lr + 0.5 * (s->lr - s->min_lr) * (1.0 + cos(M_PI * u));
+}
+
+/* where iteration it is in the schedule of a run of `iters` iterations in all re-planned
+ * as r says: the rest of the schedule (from r->pos to its end, r->total) spread evenly
+ * over the iterations from r->at to iters. The rate goes on from its value at the
+ * re-plan (no jump) and reaches the schedule's end at the run's new last iteration */
+static double replan_pos(const replan_state *r, long iters, long it)
+{
+    if (iters <= r->at) return (double)r->total;
+    return r->pos + (double)(it - r->at) * ((double)r->total - r->pos) / (double)(iters - r->at);
+}
+
+/* the rate of iteration it: the schedule's own until a re-plan (the same bits as a run
+ * that never had one) */
+static double lr_of(const ts_train_cfg *c, const replan_state *r, long it)
+{
+    if (r->at < 0) return ts_lr_at(&c->lr, it);
+    return lr_at_pos(&c->lr, replan_pos(r, c->iters, it));
+}
+
 static void state_pack(const train_state *s, unsigned char *b)
 {
     uint64_t d;
@@ -296,7 +342,7 @@ static const int n_more_ids = (int)(sizeof ((ts_train_net *)0)->more_ids / sizeo
 
 /* PARAMS, BEST, ADAM_M, ADAM_V (and EMA) as little-endian floats */
 static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_cfg *c, const ts_adam *a,
-                      const float *best, const float *ema, const train_state *st)
+                      const float *best, const float *ema, const train_state *st, const replan_state *rp)
 {
     ts_writer w;
     ts_writer_init(&w, path);
@@ -332,6 +378,16 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_
     unsigned char ob[OPTIM_BYTES];
     optim_pack(c, ob);
     ts_writer_chunk(&w, "OPTIM", ob, sizeof ob);
+    if (rp->at >= 0) {   /* a re-planned run's schedule, which its resume goes on with */
+        uint64_t pos;
+        memcpy(&pos, &rp->pos, 8);
+        ts_writer_begin(&w, "REPLAN");
+        ts_writer_put64(&w, (uint64_t)rp->at);
+        ts_writer_put64(&w, pos);
+        ts_writer_put64(&w, (uint64_t)rp->total);
+        ts_writer_put64(&w, (uint64_t)c->iters);
+        ts_writer_end(&w);
+    }
     if (c->ema > 0) {   /* the average and its decay, which a resume takes unless given */
         ts_writer_f32(&w, "EMA", ema, net->n);
         put_double(&w, EMA_DECAY_TAG, c->ema);
@@ -352,9 +408,10 @@ static void flat(const char *s, char *buf, size_t n)
 
 /* *has_ema: the checkpoint's EMA went into ema (a run with one); else ema is untouched */
 static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cfg, ts_adam *a, float *best,
-                     float *ema, int *has_ema, train_state *st)
+                     float *ema, int *has_ema, train_state *st, replan_state *rp, long *rp_iters)
 {
     *has_ema = 0;
+    rp->at = -1;
     ts_reader r;
     if (ts_reader_open(&r, path) != 0) return -1;
     int rc = -1;
@@ -464,6 +521,22 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
                     isfinite(a->v[i]) && a->v[i] < 0 ? "negative" : "not finite");
             goto done;
         }
+    if (ts_reader_has(&r, "REPLAN", NULL)) {   /* a --budget run that re-planned */
+        unsigned char rb[REPLAN_BYTES];
+        if (ts_reader_copy(&r, "REPLAN", rb, sizeof rb)) goto done;
+        uint64_t d = ts_le_get64(rb + 8);
+        memcpy(&rp->pos, &d, 8);
+        rp->at = (int64_t)ts_le_get64(rb);
+        rp->total = (int64_t)ts_le_get64(rb + 16);
+        int64_t iters = (int64_t)ts_le_get64(rb + 24);
+        if (rp->at < 0 || rp->at > st->iter || rp->total < 0 || rp->total > 100000000 || iters < st->iter ||
+            iters > 100000000 || !(rp->pos >= 0 && rp->pos <= (double)rp->total)) {
+            rp->at = -1;
+            ts_fail("%s: section 'REPLAN' is corrupt", path);
+            goto done;
+        }
+        *rp_iters = (long)iters;
+    }
     a->step = (long)st->adam_step;
     rc = 0;
 done:
@@ -689,6 +762,19 @@ static __thread struct {
     long long best_iter, last_iter;
 } last_run;
 
+/* the last run's re-plans under --budget on this thread, for ts_train_replans */
+static __thread struct {
+    int n;
+    long planned, iters;
+} replans;
+
+int ts_train_replans(long *planned, long *iters)
+{
+    if (planned) *planned = replans.planned;
+    if (iters) *iters = replans.iters;
+    return replans.n;
+}
+
 int ts_train_note(char *buf, size_t n)
 {
     if (buf && n) buf[0] = 0;
@@ -724,6 +810,21 @@ static int warmup_unread(const ts_train_cfg *c, const char *from)
 
 /* ---- a time budget ---- */
 
+/* the clock a --budget is timed on: the monotonic one, or a caller's (ts_train_set_clock) */
+static double (*budget_clock)(void *);
+static void *budget_clock_ud;
+
+static double budget_now(void)
+{
+    return budget_clock ? budget_clock(budget_clock_ud) : ts_now();
+}
+
+void ts_train_set_clock(double (*now)(void *ud), void *ud)
+{
+    budget_clock = now;
+    budget_clock_ud = ud;
+}
+
 /* one int from rank 0 to every rank (as it is without MPI) */
 static int from_rank0(int v, int nranks)
 {
@@ -747,7 +848,7 @@ static int from_rank0(int v, int nranks)
  * decides when the timing ends and the count, and every rank makes the same collective
  * calls whatever fails. *out is the count; 0, or -1 + error where this rank failed */
 static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const char *ckpt, ts_adam *adam, ts_rng *rng,
-                        double t_start, int rank, int nranks, long *out, double *after_s)
+                        double t_start, int rank, int nranks, long *out, double *after_s, double *val_s)
 {
     const size_t np = net->n;
     float *keep = ts_alloc_aligned(3 * (np ? np : 1) * sizeof(float));
@@ -764,18 +865,18 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
     double t_timed = 0;
     int timed = 0;
     for (int i = 0; from_rank0(rank != 0 || i < 2 + 5 || (t_timed < min_s && timed < 1000), nranks); i++) {
-        double t0 = ts_now();
+        double t0 = budget_now();
         float loss;
         double gn;
         if (ts_train_iter(net, adam, rng, ts_lr_at(&c->lr, i), c->clip, &loss, &gn) != 0) ok = 0;
         /* a failed share leaves every rank a NaN loss (summed): all stop here alike; a
          * run that diverges this early says so in its own loop */
         if (!ok || !isfinite(loss) || !isfinite(gn)) break;
-        if (i >= 2) t_timed += ts_now() - t0, timed++;
+        if (i >= 2) t_timed += budget_now() - t0, timed++;
     }
     double t_val = 0;
     if (ok && rank == 0) {
-        double vl, t0 = ts_now();
+        double vl, t0 = budget_now();
         if (net->validate(net->ctx, &vl) != 0) ok = 0;
         /* and what follows a validation: the checkpoint and the model written and synced
          * (timed on a temporary beside the checkpoint, removed) */
@@ -785,7 +886,7 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
             if (fflush(o.f) == 0) fsync(fileno(o.f));
             ts_out_abort(&o);
         }
-        t_val = ts_now() - t0;
+        t_val = budget_now() - t0;
     }
     memcpy(net->params, keep, np * sizeof(float));
     memcpy(adam->m, keep + np, np * sizeof(float));
@@ -794,6 +895,7 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
     adam->step = step;
     *rng = r0;
     ts_free_aligned(keep);
+    *val_s = t_val;
     /* one iteration with its share of the validations */
     const double per = (timed ? t_timed / timed : 0) + t_val / (double)c->valid_every;
     /* the model's work after the loop, planned with the parameters put back (its cost
@@ -806,20 +908,20 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
          * that is more (all of them fit: the work is then what the run of those --iters
          * does after its loop where that fits too) */
         double share = AFTER_SHARE * c->budget_s;
-        const double spare = 0.97 * c->budget_s - (ts_now() - t_start) - t_val - per * (double)c->iters;
+        const double spare = 0.97 * c->budget_s - (budget_now() - t_start) - t_val - per * (double)c->iters;
         if (per > 0 && spare > share) share = spare;
         *after_s = net->after(net->ctx, share, t_val);
         if (*after_s < 0) ok = 0, *after_s = 0;
     }
     /* 3 % kept for log records and the timing's noise; the last validation, the work
      * after the loop and the time spent so far come off the top */
-    double left = 0.97 * c->budget_s - (ts_now() - t_start) - t_val - *after_s;
+    double left = 0.97 * c->budget_s - (budget_now() - t_start) - t_val - *after_s;
     /* not one iteration left: the run would take longer than the budget and hand back a
      * model trained for one iteration. Refused, with a budget that fits: the time so far
      * and one iteration in 3 % less than it, and where the model's work after the loop
      * takes its quarter, in what that leaves too */
     if (ok && rank == 0 && per > 0 && left < per) {
-        const double el = ts_now() - t_start, base = el + t_val + per;
+        const double el = budget_now() - t_start, base = el + t_val + per;
         double need = (base + *after_s) / 0.97;
         if (net->after && base / (0.97 - AFTER_SHARE) > need) need = base / (0.97 - AFTER_SHARE);
         ts_opt_fail(NULL, "budget", "%g s leaves no time for one iteration: timing the run took %.1f s, the "
@@ -840,6 +942,62 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
 #endif
     ts_train_log_mute(0);
     return ok ? 0 : -1;
+}
+
+/* a --budget run's pace in its loop: what budget_look reads and keeps */
+typedef struct {
+    double t_start;    /* when the budget began */
+    double val_s;      /* the timed validation, kept for the last one */
+    double after_s;    /* the model's work after the loop */
+    double min_s;      /* the least time a pace is measured over */
+    double last;       /* the last look that measured a pace, and its iteration */
+    long last_it;
+    double per;        /* the last pace measured: seconds an iteration, validations included */
+} budget_pace;
+
+/* the run's iterations in all after a look at its pace at iteration done (a validation
+ * before its last, where every rank looks): where at least p->min_s has passed since the
+ * last look, the pace since then (the iterations, and the validations among them) is
+ * taken for the rest of the run; where the iterations left at that pace, the last
+ * validation and the work after the loop would end the run past the budget, the
+ * iterations left are cut to those that fit in 97 % of it, as the plan before the run
+ * was made (none: the run ends at this validation). The 3 % between the two keeps a
+ * pace that varies a little from re-planning. Never more iterations than planned.
+ * Rank 0 decides for all */
+static long budget_look(const ts_train_cfg *c, budget_pace *p, long done, int rank, int nranks)
+{
+    long iters = c->iters;
+    double now = budget_now();
+    if (rank == 0 && done > p->last_it && now - p->last >= p->min_s) {
+        p->per = (now - p->last) / (double)(done - p->last_it);
+        p->last = now;
+        p->last_it = done;
+        const double el = now - p->t_start, after = p->val_s + p->after_s;
+        if (el + p->per * (double)(iters - done) + after > c->budget_s) {
+            double left = 0.97 * c->budget_s - el - after;
+            double m = left > 0 ? floor(left / p->per) : 0;
+            if (m < (double)(iters - done)) iters = done + (long)m;
+        }
+    }
+#ifdef TS_MPI
+    if (nranks > 1) {
+        MPI_Bcast(&iters, 1, MPI_LONG, 0, MPI_COMM_WORLD);
+        MPI_Bcast(&p->per, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    }
+#else
+    (void)nranks;
+#endif
+    return iters;
+}
+
+/* what a resume of a --budget run of iters iterations is given: those, and the options
+ * of the model's work after the loop as planned; JSON-escaped, to free */
+static char *resume_with(const ts_train_net *net, long iters, int rank)
+{
+    const char *more = net->after && net->after_options && rank == 0 ? net->after_options(net->ctx) : "";
+    char with[320];
+    snprintf(with, sizeof with, "--iters %ld%s%s", iters, more && *more ? " " : "", more ? more : "");
+    return ts_json_escape(with);
 }
 
 /* ---- data parallelism ---- */
@@ -989,6 +1147,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
 {
     const size_t np = net->n;
     memset(&last_run, 0, sizeof last_run);   /* a failed run leaves no note of an earlier one */
+    memset(&replans, 0, sizeof replans);
     int rank, nranks;
     ts_train_world(&rank, &nranks);
     if (nranks > 1 && !net->step_part)
@@ -1030,7 +1189,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         return -1;
     }
 
-    const double t_start = ts_now();   /* a --budget counts from here */
+    const double t_start = budget_now();   /* a --budget counts from here */
     ts_adam adam;
     ts_adam_init(&adam, net->params, net->grads, np);
     unsigned char *frozen = NULL;
@@ -1047,9 +1206,14 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     ts_rng rng;
     ts_rng_seed(&rng, c->seed ^ 0x747261696eull);
     int rc = -1;
+    replan_state rp = {-1, 0, 0};
+    long rp_iters = -1;   /* a re-planned checkpoint's iterations in all */
     if (c->resume) {
         /* every rank reads it; the options not given again are the checkpoint's */
-        ok = ckpt_read(c->resume, net, &cw, &adam, best, ema, &has_ema, &st) == 0;
+        ok = ckpt_read(c->resume, net, &cw, &adam, best, ema, &has_ema, &st, &rp, &rp_iters) == 0;
+        /* a re-planned run goes on with the schedule it was laid over, spread from its last
+         * re-plan to the --iters given (those it re-planned to: the same rates) */
+        if (ok && rp.at >= 0) cw.lr.total = rp.total;
         /* fewer iterations than the checkpoint has made would hand back its longer-trained
          * model as this run's: refused before the log is cut */
         if (ok && st.iter > c->iters) {
@@ -1083,10 +1247,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     }
     /* every rank into the budget's timing, or none */
     if (!all_ok(ok, nranks, net->name)) goto done;
-    double after_s = 0;
+    double after_s = 0, val_s = 0;
     if (c->budget_s > 0) {
         long n;
-        if (budget_iters(net, c, ckpt, &adam, &rng, t_start, rank, nranks, &n, &after_s) != 0) ok = 0;
+        if (budget_iters(net, c, ckpt, &adam, &rng, t_start, rank, nranks, &n, &after_s, &val_s) != 0) ok = 0;
         else {
             cw.iters = n;
             cw.lr.total = n;
@@ -1106,10 +1270,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
      * the options of the model's work after them as planned */
     char budget[512] = "";
     if (c->budget_s > 0) {
-        const char *more = net->after && net->after_options && rank == 0 ? net->after_options(net->ctx) : "";
-        char with[320];
-        snprintf(with, sizeof with, "--iters %ld%s%s", c->iters, more && *more ? " " : "", more ? more : "");
-        char *w = ts_json_escape(with);
+        char *w = resume_with(net, c->iters, rank);
         snprintf(budget, sizeof budget, ",\"budget_s\":%g,\"after_s\":%.1f,\"resume_with\":\"%s\"", c->budget_s,
                  after_s, w);
         free(w);
@@ -1128,10 +1289,15 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         char *from = ts_json_escape(c->resume);   /* a path may hold quotes */
         char drop_json[48] = "";   /* the dropout in effect (given, or the checkpoint's) */
         if (net->dropout) snprintf(drop_json, sizeof drop_json, ",\"dropout\":%g", *net->dropout);
+        /* a re-planned run's: its last re-plan, and the iterations it ended at then */
+        char rp_json[96] = "";
+        if (rp.at >= 0)
+            snprintf(rp_json, sizeof rp_json, ",\"replan_iter\":%lld,\"replan_iters\":%ld", (long long)rp.at,
+                     rp_iters);
         ok = ts_train_log(c->log_path, "\"event\":\"resume\",\"run\":\"%016" PRIx64 "\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
-                          "\"lr\":%g,\"schedule\":\"%s\",\"warmup\":%ld%s%s,\"best_valid_loss\":%.6g", st.run, from,
+                          "\"lr\":%g,\"schedule\":\"%s\",\"warmup\":%ld%s%s%s,\"best_valid_loss\":%.6g", st.run, from,
                           (long long)st.iter, c->iters, c->lr.lr, ts_lr_name(c->lr.kind), c->lr.warmup, ema_json,
-                          drop_json, st.best) == 0;
+                          drop_json, rp_json, st.best) == 0;
         free(from);
     }
     if (!all_ok(ok, nranks, net->name)) goto done;
@@ -1142,6 +1308,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     prog.first = (long)st.iter;   /* a resumed run's rate and time left: its own iterations */
     double t0 = ts_now();
     long it0 = (long)st.iter;
+    /* a --budget's looks at the pace start from here, each over at least a fiftieth of the
+     * budget (0.5 s to a minute): a pace measured over less says little on a shared machine */
+    const double look_s = c->budget_s / 50;
+    budget_pace pace = {t_start, val_s, after_s, look_s < 0.5 ? 0.5 : look_s > 60 ? 60 : look_s, budget_now(), it0, 0};
     double loss_sum = st.loss_sum;
     long loss_n = (long)st.loss_n;
     const char *kept = NULL;
@@ -1153,7 +1323,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     for (long it = (long)st.iter; it < c->iters; it++) {
         kept = written ? c->out_path : NULL;
         float loss = 0;
-        double gn = 0, lr = ts_lr_at(&c->lr, it);
+        double gn = 0, lr = lr_of(c, &rp, it);
         if (ts_train_iter(net, &adam, &rng, lr, c->clip, &loss, &gn) != 0) { ts_progress_end(&prog); goto done; }
         if (!isfinite(loss) || !isfinite(gn)) {   /* (no update was made) */
             ts_progress_end(&prog);
@@ -1183,6 +1353,31 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         else snprintf(extra, sizeof extra, "loss %.4f", (double)loss);
         ts_progress_update(&prog, done_it, extra);
 
+        if (done_it % c->valid_every == 0 && done_it < c->iters && c->budget_s > 0) {
+            long was = c->iters;
+            cw.iters = budget_look(c, &pace, done_it, rank, nranks);
+            if (cw.iters != was) {
+                /* the rest of the schedule from where it is now, over the iterations left */
+                rp.pos = rp.at >= 0 ? replan_pos(&rp, was, done_it) : (double)done_it;
+                rp.at = done_it;
+                rp.total = c->lr.total;
+                prog.total = c->iters;
+                if (!replans.n++) replans.planned = was;
+                replans.iters = c->iters;
+                char *w = resume_with(net, c->iters, rank);
+                /* before the validation record: a resume from this iteration's checkpoint
+                 * (which holds the re-plan) keeps it */
+                ok = ts_train_log(c->log_path, "\"event\":\"replan\",\"iter\":%ld,\"iters\":%ld,\"was\":%ld,"
+                                  "\"s_per_it\":%.4g,\"elapsed_s\":%.1f,\"resume_with\":\"%s\"", done_it, c->iters,
+                                  was, pace.per, pace.last - t_start, w) == 0;
+                free(w);
+                if (prog.enabled)
+                    fprintf(stderr, "%strain: re-planned at iteration %ld: %ld iterations in all (was %ld) to keep to "
+                            "--budget %gs at %.3g s an iteration%s\n", prog.tty ? "\r" : "", done_it, c->iters, was,
+                            c->budget_s, pace.per, prog.tty ? "\033[K" : "");
+                if (!all_ok(ok, nranks, net->name)) { ts_progress_end(&prog); goto done; }
+            }
+        }
         if (done_it % c->valid_every == 0 || done_it == c->iters) {
             double vl = 0;
             valid_iter = done_it;
@@ -1237,7 +1432,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                                    "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
                                    improved && c->out_path ? "true" : "false") != 0)
                 ok = 0;
-            if (ok && ckpt && ckpt_write(ckpt, net, c, &adam, best, ema, &st) != 0) ok = 0;
+            if (ok && ckpt && ckpt_write(ckpt, net, c, &adam, best, ema, &st, &rp) != 0) ok = 0;
             if (!all_ok(ok, nranks, net->name)) { ts_progress_end(&prog); goto done; }
         }
     }
