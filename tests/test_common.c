@@ -280,6 +280,39 @@ static void stage_keeps_modes(void)
     umask(old);
 }
 
+/* a directory a stage replaces (a CTF trace written over one) keeps its mode, as a file
+ * does; a new one gets what the umask gives */
+static void stage_keeps_directory_mode(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    static const char *const names[1] = {"trace"};
+    char p[600];
+    snprintf(p, sizeof p, "%s/trace", dir);
+    mode_t old = umask(022);
+    for (int round = 0; round < 2; round++) {
+        ts_stage st;
+        REQUIRE(ts_stage_open(&st, dir) == 0);
+        char d[600], f[700];
+        snprintf(d, sizeof d, "%s/trace", st.stage);
+        snprintf(f, sizeof f, "%s/metadata", d);
+        REQUIRE(mkdir(d, 0777) == 0);
+        FILE *o = fopen(f, "w");
+        REQUIRE(o);
+        fprintf(o, "%d\n", round);
+        REQUIRE(fclose(o) == 0);
+        REQUIRE(ts_stage_commit(&st, names, 1) == 0);
+        struct stat s;
+        REQUIRE(stat(p, &s) == 0 && S_ISDIR(s.st_mode));
+        /* round 1: replaced, its mode set before it */
+        const mode_t want = round ? 0750 : 0755;
+        CHECK_MSG((s.st_mode & 07777) == want, "round %d: mode %03o, not %03o", round, (unsigned)(s.st_mode & 07777),
+                  (unsigned)want);
+        if (!round) REQUIRE(chmod(p, 0750) == 0);
+    }
+    umask(old);
+}
+
 /* an error about a file of a set names the file where it goes, not its place in the stage:
  * one written there that fails, one not written at all at the commit */
 static void set_errors_name_final_paths(void)
@@ -868,6 +901,7 @@ TEST_MAIN("common", {
     RUN(atomic_file_keeps_old_on_abort);
     RUN(output_mode_follows_umask);
     RUN(stage_keeps_modes);
+    RUN(stage_keeps_directory_mode);
     RUN(set_errors_name_final_paths);
     RUN(output_to_a_device_in_place);
     RUN(output_folder_refused_at_once);

@@ -743,10 +743,11 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
                 rc = ts_fail("%s: is %sa directory", dst[i], isdir[i] ? "not " : "");
                 break;
             }
-            /* a file replaced keeps its mode, as ts_out_open keeps it (a new one has what the
-             * umask gives) */
+            /* a file or directory replaced keeps its mode, as ts_out_open keeps a file's (a
+             * new one has what the umask gives) */
             struct stat fs;
-            if (S_ISREG(sst.st_mode) && stat(dst[i], &fs) == 0 && S_ISREG(fs.st_mode))
+            if ((S_ISREG(sst.st_mode) || isdir[i]) && stat(dst[i], &fs) == 0 &&
+                (S_ISREG(fs.st_mode) || S_ISDIR(fs.st_mode)) && S_ISDIR(fs.st_mode) == isdir[i])
                 chmod(src[i], fs.st_mode & 07777);
             size_t m = strlen(src[i]) + 8;
             old[i] = ts_malloc(m);
