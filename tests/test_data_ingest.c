@@ -3070,6 +3070,60 @@ static void moved_split_read(void)
     CHECK_MSG(rc2 == 1 && strstr(err, want) && strstr(err, quoted), "%s: exit %d: %s", cmd, rc2, err);
 }
 
+/* a split of one dataset kept in another dataset's folder is that dataset's no more than
+ * any folder's: once its own dataset is moved away or removed, it is read as before (not
+ * checked against the folder's events, nor said to be of them); when its own dataset's
+ * events change, it is refused, naming that dataset */
+static void split_in_other_dataset(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    FILE *f = fopen(in(d, "a.txt"), "w");
+    REQUIRE(f);
+    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
+    fclose(f);
+    REQUIRE((f = fopen(in(d, "b.txt"), "w")) != NULL);
+    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
+    fclose(f);
+    char cmd[2000], err[1024], from[700], to[700], want[800];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/dsa", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/dsb", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/dsa --length 20 --windows 20 -o %s/dsb/split-a", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "audit --train %s/dsa --test %s/dsb/split-a/testing", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+    /* dsa's events change: refused, naming dsa */
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/dsa", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "audit --train %s/dsb --test %s/dsb/split-a/testing", d, d);
+    snprintf(want, sizeof want, "the events of %s/dsa have changed", d);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", cmd, rc, err);
+    /* made again, then dsa moved away: the split is read (dsb's events are not its) */
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/dsa", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(from, sizeof from, "%s/dsa", d);
+    snprintf(to, sizeof to, "%s/dsa-moved", d);
+    REQUIRE(rename(from, to) == 0);
+    snprintf(cmd, sizeof cmd, "audit --train %s/dsb --test %s/dsb/split-a/testing", d, d);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s: exit %d: %s", cmd, rc, err);
+    /* the same with a split made of dsa while it was inside dsb's folder's parent, then
+     * moved into dsb alone */
+    snprintf(cmd, sizeof cmd, "split %s/dsa-moved --length 20 --windows 20 -o %s/split-c", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(from, sizeof from, "%s/split-c", d);
+    snprintf(to, sizeof to, "%s/dsb/split-c", d);
+    REQUIRE(rename(from, to) == 0);
+    snprintf(cmd, sizeof cmd, "rm -r %s/dsa-moved", d);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "audit --train %s/dsb --test %s/dsb/split-c/testing", d, d);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s: exit %d: %s", cmd, rc, err);
+}
+
 /* a split.txt that is a FIFO beside a window file named as a split's is not a record to
  * read (it would wait for a writer): the file is read as any other */
 static void split_txt_fifo_not_read(void)
@@ -3494,5 +3548,6 @@ TEST_MAIN("data_ingest", {
     RUN(reingest_and_resplit_keep_modes);
     RUN(stale_split_refused);
     RUN(moved_split_read);
+    RUN(split_in_other_dataset);
     RUN(split_txt_fifo_not_read);
 })

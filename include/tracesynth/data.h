@@ -314,8 +314,9 @@ uint64_t ts_dataset_events_crc(const char *dir);
  * split.txt records its dataset's events (dataset_dir, stream_crc) and that dataset's
  * events are now others (an ingest replaced them), -1 with "SPLIT/split.txt: ..." saying
  * to make the split again; else 0 (a split that records nothing, or whose dataset is no
- * longer there, is not checked; one inside a dataset folder whose events are the ones
- * recorded, moved or copied with it, is that dataset's). ts_input_read, and so ts_windows_load, ts_mask_load and
+ * longer there, is not checked; one made inside its dataset's folder, moved or copied with
+ * it, is the dataset's that holds it at the same place (dataset_subdir), and is checked
+ * against its events; one inside another dataset's folder is not that dataset's). ts_input_read, and so ts_windows_load, ts_mask_load and
  * ts_impute_input_load, check every file they read */
 int  ts_split_file_check(const char *path);
 /* share (0..1) of test windows found verbatim among the train windows; train rows longer

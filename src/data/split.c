@@ -330,6 +330,15 @@ static char *holder_of(const char *folder)
     }
 }
 
+/* 1 when folder is holder/sub */
+static int in_place(const char *folder, const char *holder, const char *sub)
+{
+    const size_t hl = strlen(holder);
+    if (strncmp(folder, holder, hl)) return 0;
+    const char *rel = hl == 1 && holder[0] == '/' ? folder + 1 : folder[hl] == '/' ? folder + hl + 1 : NULL;
+    return rel && !strcmp(rel, sub);
+}
+
 /* s as one word of a shell command line (malloc'd): as it is when it holds only
  * characters no shell reads, else in single quotes */
 static char *shell_word(const char *s)
@@ -370,7 +379,7 @@ int ts_split_file_check(const char *path)
     char *folder = ts__path_dir(p), *txt = ts_path_join(folder, "split.txt");
     struct stat st;   /* a record is a file: a FIFO of that name would wait for a writer */
     FILE *f = stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
-    char *line = NULL, *dataset = NULL;
+    char *line = NULL, *dataset = NULL, *subdir = NULL;
     size_t cap = 0;
     uint64_t crc = 0;
     int has_crc = 0;
@@ -380,6 +389,9 @@ int ts_split_file_check(const char *path)
         if (!strncmp(line, "dataset_dir=", 12) && line[12]) {
             free(dataset);
             dataset = ts_strdup(line + 12);
+        } else if (!strncmp(line, "dataset_subdir=", 15) && line[15]) {
+            free(subdir);
+            subdir = ts_strdup(line + 15);
         } else if (!strncmp(line, "stream_crc=", 11)) {
             char *end;
             errno = 0;
@@ -400,7 +412,11 @@ int ts_split_file_check(const char *path)
     const uint64_t held = !holder ? 0 : changed && ts_same_file(holder, dataset) == 1 ? now
                                                                                     : ts_dataset_events_crc(holder);
     const int held_ok = holder && (held == 0 || held == crc);
-    if ((changed && !held_ok) || (gone && holder && !held_ok)) {
+    /* a dataset gone: the one holding the split is its own only where the split was made
+     * inside its dataset, at the place it has in the holder (else the split lies in some
+     * other dataset's folder, whose events were never its) */
+    const int moved_with = gone && holder && subdir && in_place(folder, holder, subdir);
+    if ((changed && !held_ok) || (moved_with && !held_ok)) {
         /* the split named as given, unless a link led into another folder */
         char *given = ts__path_dir(path);
         const int as_given = ts_same_file(given, folder);
@@ -417,6 +433,7 @@ int ts_split_file_check(const char *path)
     }
     free(holder);
     free(dataset);
+    free(subdir);
     free(txt);
     free(folder);
     free(real);

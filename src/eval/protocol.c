@@ -313,10 +313,17 @@ int ts_split_dir_write(const char *dir, const char *dataset, const ts_split_data
                     s->permille[2] / 1000.0);
         /* the dataset's events (ts_split_file_check: a reader of these windows refuses them
          * once an ingest has replaced those events) */
-        char *real = d->data.dir ? realpath(d->data.dir, NULL) : NULL;
+        char *real = d->data.dir ? realpath(d->data.dir, NULL) : NULL, *here = real ? realpath(dir, NULL) : NULL;
         const uint64_t crc = real ? ts_dataset_events_crc(real) : 0;
-        if (crc && !strchr(real, '\n'))
+        if (crc && !strchr(real, '\n')) {
             fprintf(o.f, "dataset_dir=%s\nstream_crc=%016llx\n", real, (unsigned long long)crc);
+            /* the split's place inside that folder, where it is in it: a split moved or
+             * copied with its dataset is that dataset's where it lies at the same place */
+            const size_t rl = strlen(real);
+            if (here && rl > 1 && !strncmp(here, real, rl) && here[rl] == '/' && here[rl + 1] && !strchr(here, '\n'))
+                fprintf(o.f, "dataset_subdir=%s\n", here + rl + 1);
+        }
+        free(here);
         free(real);
         rc = ts_out_commit(&o);
     }
