@@ -2941,6 +2941,39 @@ static void reingest_warns_of_split(void)
     CHECK(ts_file_exists(in(d, "ds/split/testing")));
 }
 
+/* an ingest that replaces a dataset's events warns of the splits inside its folder that hold
+ * the old events' windows, not of a split of another dataset kept there (it holds that
+ * dataset's windows, still read as they are; the advice, to split this dataset into it,
+ * would replace them) */
+static void reingest_warns_of_its_splits_only(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    FILE *f = fopen(in(d, "a.txt"), "w");
+    REQUIRE(f);
+    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
+    fclose(f);
+    REQUIRE((f = fopen(in(d, "b.txt"), "w")) != NULL);
+    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
+    fclose(f);
+    char cmd[1600], err[4096], out[4096];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/dsa", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/dsb", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/dsa --length 20 --windows 20 -o %s/dsb/split-a", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/dsb --length 20 --windows 20 -o %s/dsb/split-b", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/dsb", d, d);
+    CHECK(run_output(cmd, out, sizeof out) == 0);
+    char want[700];
+    snprintf(want, sizeof want, "warning: %s/dsb/split-b: a split of the stream this ingest replaced", d);
+    CHECK_MSG(strstr(out, want) && !strstr(out, "split-a"), "%s", out);
+    snprintf(cmd, sizeof cmd, "audit --train %s/dsa --test %s/dsb/split-a/testing", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+}
+
 /* a split whose dataset's events changed (an ingest into the same folder) is refused by
  * every command that reads its files, in one line naming its split.txt and saying to make
  * it again: they read the old events' windows as the dataset's. The same events ingested
@@ -3545,6 +3578,7 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_per_cpu_overwritten);
     RUN(ftrace_cli);
     RUN(reingest_warns_of_split);
+    RUN(reingest_warns_of_its_splits_only);
     RUN(reingest_and_resplit_keep_modes);
     RUN(stale_split_refused);
     RUN(moved_split_read);

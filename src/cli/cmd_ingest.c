@@ -259,11 +259,25 @@ static int same_input(const char **inputs, int n, int *a, int *b)
     return 0;
 }
 
+/* 1 when the split.txt at txt, a regular file, records the events of the split's dataset
+ * (stream_crc: ts_split_file_check compares them) */
+static int records_events(const char *txt)
+{
+    struct stat st;
+    FILE *f = stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
+    char line[64];
+    int found = 0;
+    while (f && !found && fgets(line, sizeof line, f)) found = !strncmp(line, "stream_crc=", 11);
+    if (f) fclose(f);
+    return found;
+}
+
 /* the splits of DIR's events inside DIR (folders holding split.txt, as split DIR -o
  * DIR/split makes): counted (warn 0), or, after DIR's events changed, said (warn 1): they
  * still hold windows of the old events, which eval, impute and score refuse (a split
  * made before splits recorded their events, they would read as these); not removed (the
- * folder is the user's) */
+ * folder is the user's; a split of another dataset kept in DIR, whose windows are still
+ * that dataset's, is not said) */
 static int old_splits(const char *dir, int warn)
 {
     DIR *d = opendir(dir);
@@ -273,9 +287,18 @@ static int old_splits(const char *dir, int warn)
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue;
         char *sub = ts_path_join(dir, e->d_name), *txt = ts_path_join(sub, "split.txt");
+        /* a split that records its dataset's events is said when its files are now refused:
+         * one of another dataset kept here holds that dataset's windows, still read */
+        int stale = warn;
+        if (warn && ts_file_exists(txt) && records_events(txt)) {
+            char *file = ts_path_join(sub, "testing");
+            stale = ts_split_file_check(file) != 0;
+            ts_clear_error();
+            free(file);
+        }
         if (ts_file_exists(txt)) {
             n++;
-            if (warn)
+            if (stale)
                 cli_say(stderr, "tracesynth: warning: %s: a split of the stream this ingest replaced (its windows "
                         "are the old events'); make it again: tracesynth split %s -o %s, with its options (%s "
                         "names them)\n", sub, dir, sub, txt);
