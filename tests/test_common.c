@@ -242,6 +242,18 @@ static void output_mode_follows_umask(void)
     struct stat st;
     REQUIRE(stat(path, &st) == 0);
     CHECK_MSG((st.st_mode & 0777) == 0600, "mode %03o", (unsigned)(st.st_mode & 0777));
+    /* its permissions only: a setuid or setgid file replaced is not a new setuid or setgid
+     * program (as root, fchmod would set those bits) */
+    static const mode_t special[3] = {04755, 02750, 06711};
+    for (int k = 0; k < 3; k++) {
+        REQUIRE(chmod(path, special[k]) == 0);
+        REQUIRE(ts_out_open(&o, path) == 0);
+        fputs("z\n", o.f);
+        REQUIRE(ts_out_commit(&o) == 0);
+        REQUIRE(stat(path, &st) == 0);
+        CHECK_MSG((st.st_mode & 07777) == (special[k] & 0777), "old mode %04o: mode %04o", (unsigned)special[k],
+                  (unsigned)(st.st_mode & 07777));
+    }
 }
 
 /* a set of files replaced together (a stage): a file it replaces keeps its mode, a new one
@@ -278,6 +290,32 @@ static void stage_keeps_modes(void)
         }
     }
     umask(old);
+    /* its permissions only, not a setuid or setgid bit */
+    static const mode_t special[2] = {04755, 02711};
+    for (int k = 0; k < 2; k++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", dir, names[k]);
+        REQUIRE(chmod(p, special[k]) == 0);
+    }
+    ts_stage st;
+    REQUIRE(ts_stage_open(&st, dir) == 0);
+    for (int k = 0; k < 2; k++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", st.stage, names[k]);
+        ts_outfile o;
+        REQUIRE(ts_out_open(&o, p) == 0);
+        fputs("2\n", o.f);
+        REQUIRE(ts_out_commit(&o) == 0);
+    }
+    REQUIRE(ts_stage_commit(&st, names, 2) == 0);
+    for (int k = 0; k < 2; k++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", dir, names[k]);
+        struct stat s;
+        REQUIRE(stat(p, &s) == 0);
+        CHECK_MSG((s.st_mode & 07777) == (special[k] & 0777), "%s, old mode %04o: mode %04o", names[k],
+                  (unsigned)special[k], (unsigned)(s.st_mode & 07777));
+    }
 }
 
 /* a directory a stage replaces (a CTF trace written over one) keeps its mode, as a file
@@ -309,6 +347,23 @@ static void stage_keeps_directory_mode(void)
         CHECK_MSG((s.st_mode & 07777) == want, "round %d: mode %03o, not %03o", round, (unsigned)(s.st_mode & 07777),
                   (unsigned)want);
         if (!round) REQUIRE(chmod(p, 0750) == 0);
+    }
+    /* its permissions and its setgid bit (the group its new entries take), neither a
+     * setuid nor a sticky bit */
+    static const mode_t special[3] = {02750, 04750, 01777};
+    static const mode_t kept[3] = {02750, 0750, 0777};
+    for (int k = 0; k < 3; k++) {
+        REQUIRE(chmod(p, special[k]) == 0);
+        ts_stage st;
+        REQUIRE(ts_stage_open(&st, dir) == 0);
+        char d[600];
+        snprintf(d, sizeof d, "%s/trace", st.stage);
+        REQUIRE(mkdir(d, 0777) == 0);
+        REQUIRE(ts_stage_commit(&st, names, 1) == 0);
+        struct stat s;
+        REQUIRE(stat(p, &s) == 0 && S_ISDIR(s.st_mode));
+        CHECK_MSG((s.st_mode & 07777) == kept[k], "old mode %04o: mode %04o, not %04o", (unsigned)special[k],
+                  (unsigned)(s.st_mode & 07777), (unsigned)kept[k]);
     }
     umask(old);
 }

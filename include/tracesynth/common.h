@@ -112,7 +112,9 @@ typedef struct {
     int direct;   /* path is a device or FIFO (-o /dev/stdout): written in place */
 } ts_outfile;
 /* 0 / -1. A link: its file is replaced, the link kept. A device, a FIFO or one of the
- * process's own descriptors (/dev/stdout, /dev/fd/N): written in place, not replaced */
+ * process's own descriptors (/dev/stdout, /dev/fd/N): written in place, not replaced. A
+ * file replaced keeps its permissions (not a setuid or setgid bit); a new one has 0666 less
+ * the umask */
 int  ts_out_open(ts_outfile *o, const char *path);
 /* 1: path is written in place (a device, FIFO, /dev/stdout), not a file replaced */
 int  ts_out_is_stream(const char *path);
@@ -123,9 +125,10 @@ int  ts_out_commit(ts_outfile *o);                   /* flush, fsync, rename; 0 
 void ts_out_abort(ts_outfile *o);                    /* remove the temporary file */
 /* a set of files replaced together: write them into s.stage (a fresh directory inside
  * dir), then ts_stage_commit moves them into dir - all, or on failure none (the old
- * ones stay). A file that replaces one keeps the old one's mode (a new file has what the
- * umask gives). An entry may be a directory (a CTF trace), which replaces a directory of
- * that name. Frees s either way; ts_stage_abort discards the set, and with it the folders
+ * ones stay). A file that replaces one keeps the old one's permissions, not a setuid or
+ * setgid bit (a new file has what the umask gives). An entry may be a directory (a CTF
+ * trace), which replaces a directory of that name and keeps its permissions and setgid
+ * bit. Frees s either way; ts_stage_abort discards the set, and with it the folders
  * ts_stage_open made for dir (made: the first of them), as a failed commit does. */
 typedef struct { char *dir, *stage, *made; } ts_stage;
 int  ts_stage_open(ts_stage *s, const char *dir);                     /* 0 / -1 */

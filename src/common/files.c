@@ -442,6 +442,17 @@ int ts_out_check(const char *path)
 }
 
 /* o writes to dfd (from open or dup; -1 with errno) in place; 0 / -1 naming path */
+/* the mode a file or directory that replaces one of mode m takes: its permissions, not a
+ * setuid or setgid bit (as root, copying them would make a new setuid or setgid program of
+ * an output); a sticky bit means nothing on a file. A directory also keeps its setgid bit:
+ * there it gives new entries the directory's group, which a folder shared by a group relies
+ * on, and grants nothing (a setuid or sticky bit on it is dropped: the first means nothing on
+ * Linux, the second guards other users' entries, and the new directory holds only ours) */
+static mode_t kept_mode(mode_t m)
+{
+    return (m & 0777) | (S_ISDIR(m) ? m & S_ISGID : 0);
+}
+
 static int open_in_place(ts_outfile *o, const char *path, int dfd)
 {
     if (dfd < 0 || !(o->f = fdopen(dfd, "wb"))) {
@@ -512,9 +523,9 @@ int ts_out_open(ts_outfile *o, const char *path)
         return ts_fail("%s: cannot create: %s", path, strerror(e));
     }
     /* a new file's mode is 0666 less the umask, as any program's output; a file it replaces
-     * keeps its own */
+     * keeps its permissions (kept_mode: not a setuid or setgid bit) */
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) fchmod(fd, st.st_mode & 07777);
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) fchmod(fd, kept_mode(st.st_mode));
     o->f = fdopen(fd, "wb");
     if (!o->f) {
         e = errno;
@@ -744,11 +755,11 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
                 break;
             }
             /* a file or directory replaced keeps its mode, as ts_out_open keeps a file's (a
-             * new one has what the umask gives) */
+             * new one has what the umask gives), less what kept_mode drops */
             struct stat fs;
             if ((S_ISREG(sst.st_mode) || isdir[i]) && stat(dst[i], &fs) == 0 &&
                 (S_ISREG(fs.st_mode) || S_ISDIR(fs.st_mode)) && S_ISDIR(fs.st_mode) == isdir[i])
-                chmod(src[i], fs.st_mode & 07777);
+                chmod(src[i], kept_mode(fs.st_mode));
             size_t m = strlen(src[i]) + 8;
             old[i] = ts_malloc(m);
             snprintf(old[i], m, "%s.old", src[i]);
