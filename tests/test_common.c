@@ -785,6 +785,18 @@ static void long_errors_keep_their_reason(void)
 }
 
 /* a directory tree goes whole; a link in it goes, not what it points to */
+/* shell words: plain ones as they are, others in single quotes, a quote written '\'' */
+static void shell_words(void)
+{
+    static const char *const in[5] = {"/a/b-c_1.x", "a b", "it's", "", "$x"};
+    static const char *const out[5] = {"/a/b-c_1.x", "'a b'", "'it'\\''s'", "''", "'$x'"};
+    for (int k = 0; k < 5; k++) {
+        char *w = ts_shell_word(in[k]);
+        CHECK_MSG(!strcmp(w, out[k]), "%s: %s, not %s", in[k], w, out[k]);
+        free(w);
+    }
+}
+
 /* JSON strings: quotes, backslashes and control bytes escaped, other bytes as they are */
 static void json_strings(void)
 {
@@ -971,6 +983,7 @@ TEST_MAIN("common", {
     RUN(number_parsing);
     RUN(long_errors_keep_their_reason);
     RUN(json_strings);
+    RUN(shell_words);
     RUN(remove_tree_whole);
     RUN(scratch_removed_at_exit);
     RUN(mkdir_empty_name);

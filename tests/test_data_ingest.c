@@ -2941,6 +2941,30 @@ static void reingest_warns_of_split(void)
     CHECK(ts_file_exists(in(d, "ds/split/testing")));
 }
 
+/* the warning's command to make a split again is quoted for the shell, as the split check's
+ * error quotes it: a dataset named with a space and a quote */
+static void reingest_warning_quotes_paths(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    FILE *f = fopen(in(d, "a.txt"), "w");
+    REQUIRE(f);
+    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
+    fclose(f);
+    REQUIRE((f = fopen(in(d, "b.txt"), "w")) != NULL);
+    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
+    fclose(f);
+    char cmd[1600], err[2048], want[1200];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o \"%s/it's a ds\"", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split \"%s/it's a ds\" --length 20 --windows 20 -o \"%s/it's a ds/sp 1\"", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o \"%s/it's a ds\"", d, d);
+    CHECK(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(want, sizeof want, "tracesynth split '%s/it'\\''s a ds' -o '%s/it'\\''s a ds/sp 1',", d, d);
+    CHECK_MSG(strstr(err, "warning: ") && strstr(err, want), "%s\nwanted: %s", err, want);
+}
+
 /* an ingest that replaces a dataset's events warns of the splits inside its folder that hold
  * the old events' windows, not of a split of another dataset kept there (it holds that
  * dataset's windows, still read as they are; the advice, to split this dataset into it,
@@ -3578,6 +3602,7 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_per_cpu_overwritten);
     RUN(ftrace_cli);
     RUN(reingest_warns_of_split);
+    RUN(reingest_warning_quotes_paths);
     RUN(reingest_warns_of_its_splits_only);
     RUN(reingest_and_resplit_keep_modes);
     RUN(stale_split_refused);

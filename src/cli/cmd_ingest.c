@@ -298,10 +298,14 @@ static int old_splits(const char *dir, int warn)
         }
         if (ts_file_exists(txt)) {
             n++;
-            if (stale)
+            if (stale) {   /* the command quoted for the shell, as the split check's error */
+                char *wd = ts_shell_word(dir), *ws = ts_shell_word(sub);
                 cli_say(stderr, "tracesynth: warning: %s: a split of the stream this ingest replaced (its windows "
                         "are the old events'); make it again: tracesynth split %s -o %s, with its options (%s "
-                        "names them)\n", sub, dir, sub, txt);
+                        "names them)\n", sub, wd, ws, txt);
+                free(wd);
+                free(ws);
+            }
         }
         free(txt);
         free(sub);

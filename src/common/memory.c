@@ -1,6 +1,7 @@
 /* Allocation helpers: out of memory is fatal, with a message. */
 #include "tracesynth/common.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,30 @@ void ts_json_put(FILE *f, const char *s)
     char *e = ts_json_escape(s);
     fprintf(f, "\"%s\"", e);
     free(e);
+}
+
+char *ts_shell_word(const char *s)
+{
+    if (!s) s = "";
+    size_t n = strlen(s), q = 0;
+    int plain = n > 0;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        plain &= isalnum(c) || strchr("/._-+,:=@%", c) != NULL;
+        q += c == '\'';
+    }
+    if (plain) return ts_strdup(s);
+    char *w = ts_malloc(n + 3 * q + 3), *o = w;
+    *o++ = '\'';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\'') {
+            memcpy(o, "'\\''", 4);
+            o += 4;
+        } else *o++ = s[i];
+    }
+    *o++ = '\'';
+    *o = 0;
+    return w;
 }
 
 void *ts_alloc_aligned(size_t n)

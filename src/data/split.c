@@ -3,7 +3,6 @@
 #include "tracesynth/data.h"
 #include "data_internal.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -339,31 +338,6 @@ static int in_place(const char *folder, const char *holder, const char *sub)
     return rel && !strcmp(rel, sub);
 }
 
-/* s as one word of a shell command line (malloc'd): as it is when it holds only
- * characters no shell reads, else in single quotes */
-static char *shell_word(const char *s)
-{
-    size_t n = strlen(s), q = 0;
-    int plain = n > 0;
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char c = (unsigned char)s[i];
-        plain &= isalnum(c) || strchr("/._-+,:=@%", c) != NULL;
-        q += c == '\'';
-    }
-    if (plain) return ts_strdup(s);
-    char *w = ts_malloc(n + 3 * q + 3), *o = w;
-    *o++ = '\'';
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\'') {
-            memcpy(o, "'\\''", 4);
-            o += 4;
-        } else *o++ = s[i];
-    }
-    *o++ = '\'';
-    *o = 0;
-    return w;
-}
-
 int ts_split_file_check(const char *path)
 {
     if (!path) return ts_fail_null(__func__, "path");
@@ -422,7 +396,7 @@ int ts_split_file_check(const char *path)
         const int as_given = ts_same_file(given, folder);
         char *gtxt = ts_path_join(as_given ? given : folder, "split.txt");
         const char *of = gone ? holder : dataset;
-        char *wd = shell_word(of), *ws = shell_word(as_given ? given : folder);
+        char *wd = ts_shell_word(of), *ws = ts_shell_word(as_given ? given : folder);
         rc = ts_fail("%s: the events of %s have changed since this split was made of them (its windows are the "
                      "old events'); make it again: tracesynth split %s -o %s, with the options split.txt names",
                      gtxt, of, wd, ws);
