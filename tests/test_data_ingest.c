@@ -3023,7 +3023,7 @@ static void stale_split_refused(void)
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 20 --windows 20 -o %s/m.tsm", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    char reads[6][1200];
+    char reads[8][1200];
     snprintf(reads[0], sizeof reads[0], "impute %s/m.tsm --input %s/ds/split/testing --blackout 4", d, d);
     snprintf(reads[1], sizeof reads[1], "score %s/m.tsm --input %s/ds/split/testing", d, d);
     snprintf(reads[2], sizeof reads[2], "eval --real %s/ds/split/testing --synthetic %s/ds/split/validation", d, d);
@@ -3031,17 +3031,20 @@ static void stale_split_refused(void)
              d, d, d);
     snprintf(reads[4], sizeof reads[4], "audit --train %s/ds --test %s/ds/split/testing", d, d);
     snprintf(reads[5], sizeof reads[5], "score %s/m.tsm --input %s/sp/testing", d, d);
-    for (int k = 0; k < 6; k++) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
+    /* a split's files read as a stream (ts_seq_read) */
+    snprintf(reads[6], sizeof reads[6], "ingest --from ids %s/ds/split/train_stream.txt -o %s/again", d, d);
+    snprintf(reads[7], sizeof reads[7], "ingest --from ids %s/sp/testing -o %s/again2", d, d);
+    for (int k = 0; k < 8; k++) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
     /* the same events again: nothing changed */
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    for (int k = 0; k < 6; k++) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
+    for (int k = 0; k < 8; k++) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
     /* other events */
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/ds", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < 8; k++) {
         char want[700];
-        snprintf(want, sizeof want, "%s/%s/split.txt: ", d, k == 5 ? "sp" : "ds/split");
+        snprintf(want, sizeof want, "%s/%s/split.txt: ", d, k == 5 || k == 7 ? "sp" : "ds/split");
         const int rc = run_cli(reads[k], err, sizeof err);
         CHECK_MSG(rc == 1 && strstr(err, want) && strstr(err, "tracesynth split") && !strchr(err, '\n'), "%s: exit %d: %s",
                   reads[k], rc, err);
@@ -3049,7 +3052,15 @@ static void stale_split_refused(void)
     /* made again: read again */
     snprintf(cmd, sizeof cmd, "split %s/ds --length 20 --windows 20 -o %s/ds/split", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    for (int k = 0; k < 5; k++) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
+    for (int k = 0; k < 7; k++)
+        if (k != 5) CHECK_MSG(run_cli(reads[k], err, sizeof err) == 0, "%s: %s", reads[k], err);
+    /* the library's readers of a stream and of a window file refuse the stale split's files */
+    ts_seq q;
+    ts_windows w;
+    CHECK(ts_seq_read(in(d, "sp/train_stream.txt"), &q) == -1 && strstr(ts_error(), "sp/split.txt: "));
+    CHECK(ts_windows_read(in(d, "sp/testing"), &w) == -1 && strstr(ts_error(), "sp/split.txt: "));
+    CHECK(ts_seq_read(in(d, "ds/split/train_stream.txt"), &q) == 0);
+    ts_seq_free(&q);
     /* a split that keeps no record of its events (older than the record) is read as before */
     char txt[700], keep[4096] = "", line[1024];
     snprintf(txt, sizeof txt, "%s/sp/split.txt", d);
@@ -3063,6 +3074,7 @@ static void stale_split_refused(void)
     CHECK(had == 2);
     write_text(txt, keep);
     CHECK_MSG(run_cli(reads[5], err, sizeof err) == 0, "%s: %s", reads[5], err);
+    CHECK_MSG(run_cli(reads[7], err, sizeof err) == 0, "%s: %s", reads[7], err);
 }
 
 /* a dataset moved or copied with its split inside it: the split is still of the events

@@ -62,10 +62,12 @@ int  ts_vocab_copy(ts_vocab *dst, const ts_vocab *src);
 int32_t ts_ids_span(const int32_t *ids, size_t n);
 
 /* ---- text formats ---- */
-/* comma-separated IDs (newlines/spaces also separate); errors name file:line */
+/* comma-separated IDs (newlines/spaces also separate); errors name file:line; a file of a
+ * split whose dataset's events changed is refused (ts_split_file_check) */
 int ts_seq_read(const char *path, ts_seq *out);
 int ts_seq_write(const char *path, const ts_seq *s);
-/* the study's window files: one window per line, comma-separated; all lines equal length */
+/* the study's window files: one window per line, comma-separated; all lines equal length;
+ * a file of a split whose dataset's events changed is refused, as by ts_seq_read */
 int ts_windows_read(const char *path, ts_windows *out);
 int ts_windows_write(const char *path, const ts_windows *w);
 /* vocab.tsv: "ID\tname\tcount" per line */
@@ -316,7 +318,8 @@ uint64_t ts_dataset_events_crc(const char *dir);
  * to make the split again; else 0 (a split that records nothing, or whose dataset is no
  * longer there, is not checked; one made inside its dataset's folder, moved or copied with
  * it, is the dataset's that holds it at the same place (dataset_subdir), and is checked
- * against its events; one inside another dataset's folder is not that dataset's). ts_input_read, and so ts_windows_load, ts_mask_load and
+ * against its events; one inside another dataset's folder is not that dataset's).
+ * ts_seq_read, ts_windows_read and ts_input_read, and so ts_windows_load, ts_mask_load and
  * ts_impute_input_load, check every file they read */
 int  ts_split_file_check(const char *path);
 /* share (0..1) of test windows found verbatim among the train windows; train rows longer

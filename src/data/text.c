@@ -177,6 +177,7 @@ static long parse_line(const char *p, const char *eol, const char *path, const c
 int ts_seq_read(const char *path, ts_seq *out)
 {
     memset(out, 0, sizeof *out);
+    if (ts_split_file_check(path)) return -1;   /* a split of events no longer its dataset's */
     char *buf;
     size_t size;
     /* gzip read as the trace readers read it (other compressions named) */
@@ -260,6 +261,7 @@ int ts_seq_write(const char *path, const ts_seq *s)
 int ts_windows_read(const char *path, ts_windows *out)
 {
     memset(out, 0, sizeof *out);
+    if (ts_split_file_check(path)) return -1;   /* a split of events no longer its dataset's */
     char *buf;
     size_t size;
     if (ts__read_file(path, &buf, &size) != 0) return -1;
