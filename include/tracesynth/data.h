@@ -323,7 +323,8 @@ uint64_t ts_dataset_events_crc(const char *dir);
  * ts_impute_input_load, check every file they read */
 int  ts_split_file_check(const char *path);
 /* share (0..1) of test windows found verbatim among the train windows; train rows longer
- * than test->len (e.g. a stream as one row) match as contiguous substrings. Hashing, O(total).
+ * than test->len (e.g. a stream as one row) match as contiguous substrings. Hashing: time
+ * O(total), memory O(test) (the train rows are scanned, not stored).
  * NaN + error for NULL windows, NULL data with events, or more events than memory holds */
 double ts_audit_overlap(const ts_windows *train, const ts_windows *test);
 

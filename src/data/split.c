@@ -415,14 +415,16 @@ int ts_split_file_check(const char *path)
 }
 
 /* ---- leakage audit ----
- * Every length-Lt substring of every train row goes into a hash set (rolling
- * polynomial hash, content verified on each hit, duplicates stored once), so
- * equal-length rows compare as whole windows and a long row (a stream) is
- * searched for the test window as a contiguous substring. O(total train + test). */
+ * The test windows go into a hash set (polynomial hash, content verified on each hit,
+ * duplicates stored once); every length-Lt substring of every train row is then looked up
+ * with a rolling hash, marking the window it equals. Equal-length rows so compare as whole
+ * windows, and a long row (a stream) is searched for each test window as a contiguous
+ * substring. O(total train + test) time, memory O(test). */
 
 typedef struct {
     uint64_t h;
-    const int32_t *p;   /* first event of the substring; NULL = empty slot */
+    const int32_t *p;   /* first event of the window; NULL = empty slot */
+    int hit;            /* found in train */
 } slot;
 
 static uint64_t mix64(uint64_t z)
@@ -458,15 +460,24 @@ double ts_audit_overlap(const ts_windows *train, const ts_windows *test)
     if (!test->data && test->n && test->len) return ts_fail_null(__func__, "test->data"), NAN;
     size_t L = test->len;
     if (test->n == 0 || L == 0 || train->len < L || train->n == 0) return 0.0;
-    size_t per_row = train->len - L + 1, total = train->n * per_row;
-    if (train->n > SIZE_MAX / 4 / sizeof(slot) / per_row)
+    size_t per_row = train->len - L + 1;
+    if (train->n > SIZE_MAX / sizeof *train->data / train->len)
         return ts_fail("%s: train: %zu x %zu events is too many", __func__, train->n, train->len), NAN;
-    if (test->n > SIZE_MAX / sizeof *test->data / L)
+    if (test->n > SIZE_MAX / 4 / sizeof(slot) || test->n > SIZE_MAX / sizeof *test->data / L)
         return ts_fail("%s: test: %zu x %zu events is too many", __func__, test->n, L), NAN;
     size_t cap = 16;
-    while (cap < 2 * total) cap *= 2;
+    while (cap < 2 * test->n) cap *= 2;
     slot *t = ts_calloc(cap, sizeof *t);
     size_t mask = cap - 1;
+    for (size_t i = 0; i < test->n; i++) {
+        const int32_t *w = test->data + i * L;
+        const uint64_t h = hash_ids(w, L);
+        slot *e = find(t, mask, h, w, L);
+        if (!e->p) {
+            e->h = h;
+            e->p = w;
+        }
+    }
     /* B^L for removing the outgoing event from the rolling hash */
     uint64_t bl = 1;
     for (size_t i = 0; i < L; i++) bl *= HASH_BASE;
@@ -475,10 +486,7 @@ double ts_audit_overlap(const ts_windows *train, const ts_windows *test)
         uint64_t h = hash_ids(row, L);
         for (size_t s = 0;; s++) {
             slot *e = find(t, mask, h, row + s, L);
-            if (!e->p) {
-                e->h = h;
-                e->p = row + s;
-            }
+            if (e->p) e->hit = 1;
             if (s + 1 == per_row) break;
             h = h * HASH_BASE + (uint32_t)row[s + L] + 1 - bl * ((uint32_t)row[s] + 1);
         }
@@ -486,7 +494,7 @@ double ts_audit_overlap(const ts_windows *train, const ts_windows *test)
     size_t found = 0;
     for (size_t i = 0; i < test->n; i++) {
         const int32_t *w = test->data + i * L;
-        found += find(t, mask, hash_ids(w, L), w, L)->p != NULL;
+        found += find(t, mask, hash_ids(w, L), w, L)->hit;
     }
     free(t);
     return (double)found / (double)test->n;
