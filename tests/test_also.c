@@ -247,6 +247,105 @@ static void whole_recordings(void)
     CHECK(run_stdout(args, out, sizeof out) == 0 && strstr(out, "--also-whole DATASET"));
 }
 
+/* n events drawn from 30 IDs (seeded), appended at ids */
+static void random_ids(int32_t *ids, size_t n, uint64_t seed)
+{
+    uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        ids[i] = (int32_t)((x >> 33) % 30);
+    }
+}
+
+/* --also-whole of a dataset with no times to tell it by: a copy of the main trace shifted by
+ * some events, or its held-out part among other events, holds most held-out windows
+ * verbatim and is refused, naming the counts; another recording that shares a few windows
+ * is not, and the summary line counts them; nor is a copy of a trace whose training part
+ * already holds every held-out window (it adds none) */
+static void shifted_copies(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { N = 400 };   /* L = 10, 20 windows: training [0, 280), validation [280, 320), test [320, 400) */
+    int32_t m[N], buf[N + 200];
+    random_ids(m, N, 1);
+    char mp[512], p[512];
+    make_dataset(mp, sizeof mp, dir, "main", m, N, N, NULL, 0, 0, 0);
+    ts_split_spec s = spec(10, 5, 20);
+    ts_split_data d;
+    REQUIRE(ts_split_data_load(mp, &s, &d) == 0);
+    REQUIRE(d.split.test.n == 20 && d.split.valid.n == 20 && d.split.train_stream.n == 280);
+    const size_t trained = d.split.train.n;
+    ts_also_info inf;
+    /* shifted by 1, 7 and 100 events: the first ones dropped, or others put before them */
+    static const size_t shift[3] = {1, 7, 100};
+    for (int k = 0; k < 6; k++) {
+        const size_t sh = shift[k % 3];
+        char name[32];
+        snprintf(name, sizeof name, "%s%zu", k < 3 ? "drop" : "pre", sh);
+        size_t n = N - sh;
+        if (k < 3) memcpy(buf, m + sh, n * sizeof *buf);
+        else {
+            random_ids(buf, sh, 2);
+            memcpy(buf + sh, m, N * sizeof *buf);
+            n = N + sh;
+        }
+        make_dataset(p, sizeof p, dir, name, buf, n, n, NULL, 0, 0, 0);
+        CHECK_MSG(ts_split_data_also_whole(&d, p, &s, &inf) == -1 &&
+                      strstr(ts_error(), "holds 20 of the 20 test windows of ") &&
+                      strstr(ts_error(), "main's own training part: 0)") && strstr(ts_error(), "a copy of the same trace"),
+                  "%s: %s", name, ts_error());
+    }
+    /* the test part alone among other events; the validation part alone */
+    random_ids(buf, 150, 3);
+    memcpy(buf + 150, m + 320, 80 * sizeof *buf);
+    random_ids(buf + 230, 100, 4);
+    make_dataset(p, sizeof p, dir, "test-part", buf, 330, 330, NULL, 0, 0, 0);
+    CHECK_MSG(ts_split_data_also_whole(&d, p, &s, &inf) == -1 && strstr(ts_error(), "test-part: holds 20 of the 20 test"),
+              "%s", ts_error());
+    memcpy(buf + 150, m + 280, 40 * sizeof *buf);
+    make_dataset(p, sizeof p, dir, "valid-part", buf, 330, 330, NULL, 0, 0, 0);
+    CHECK_MSG(ts_split_data_also_whole(&d, p, &s, &inf) == -1 &&
+                  strstr(ts_error(), "valid-part: holds 20 of the 20 validation windows"),
+              "%s", ts_error());
+    CHECK(d.split.train.n == trained && d.split.n_also == 0);
+    /* another recording sharing a run of the test part: up to half of the test windows are
+     * taken (those starting at 320 + floor(i 70 / 19): 320 ... 353 for the first 10) */
+    random_ids(buf, 300, 5);
+    memcpy(buf + 100, m + 320, 43 * sizeof *buf);   /* [320, 363): 10 windows */
+    make_dataset(p, sizeof p, dir, "run2", buf, 300, 300, NULL, 0, 0, 0);
+    REQUIRE(ts_split_data_also_whole(&d, p, &s, &inf) == 0);
+    CHECK_MSG(inf.test_found == 10 && inf.valid_found == 0 && inf.test_in_train == 0 && inf.valid_in_train == 0,
+              "%zu %zu %zu %zu", inf.test_found, inf.valid_found, inf.test_in_train, inf.valid_in_train);
+    memcpy(buf + 100, m + 320, 46 * sizeof *buf);   /* [320, 366): 11 */
+    make_dataset(p, sizeof p, dir, "run3", buf, 300, 300, NULL, 0, 0, 0);
+    CHECK_MSG(ts_split_data_also_whole(&d, p, &s, &inf) == -1 && strstr(ts_error(), "run3: holds 11 of the 20 test"),
+              "%s", ts_error());
+    CHECK(d.split.n_also == 1);
+    ts_split_data_free(&d);
+    /* the command line: the counts on the summary line; a refusal in one line */
+    char args[2048], out[4096], err[1024];
+    snprintf(args, sizeof args, "train --model ngram %s --length 10 --windows 20 --also-whole %s/run2 -o %s/w.tsm "
+             "--no-progress", mp, dir, dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "run2: 300 training events (all of its events), 59 windows; found verbatim in it: 10 of 20 "
+                          "test windows, 0 of 20 validation windows (in the training part: 0 and 0)"),
+              "%s", out);
+    snprintf(args, sizeof args, "train --model ngram %s --length 10 --windows 20 --also-whole %s/drop7 -o %s/w.tsm "
+             "--no-progress", mp, dir, dir);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "drop7: holds 20 of the 20 test windows") && !strchr(err, '\n'), "%s", err);
+    /* a trace whose training part holds every held-out window: a copy shifted by one adds
+     * none, and is taken */
+    const int32_t pat[] = {0, 1, 2, 3}, pat1[] = {1, 2, 3, 0};
+    make_dataset(mp, sizeof mp, dir, "periodic", pat, 4, 100, NULL, 0, 0, 0);
+    make_dataset(p, sizeof p, dir, "periodic1", pat1, 4, 99, NULL, 0, 0, 0);
+    REQUIRE(ts_split_data_load(mp, &s, &d) == 0);
+    REQUIRE(ts_split_data_also_whole(&d, p, &s, &inf) == 0);
+    CHECK(inf.test_found == 20 && inf.test_in_train == 20);
+    ts_split_data_free(&d);
+}
+
 /* accuracy of the network alone at one hidden event in the centre of the test windows */
 static double centre_accuracy(ts_model *m, const ts_windows *w)
 {
@@ -482,6 +581,7 @@ TEST_MAIN("also", {
     RUN(windows_stay_in_their_stream);
     RUN(cut_in_time_or_at_the_fraction);
     RUN(whole_recordings);
+    RUN(shifted_copies);
     RUN(learns_from_the_added_stream);
     RUN(command_line);
     RUN(reinterleaved_copies);

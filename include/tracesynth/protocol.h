@@ -52,14 +52,20 @@ typedef struct {
     int     whole;             /* 1: every event (ts_split_data_also_whole) */
     int     by_time;           /* 1: cut at cut_ns (d's training end); 0: at the fraction */
     int64_t cut_ns, first_ns;  /* by_time: the cut and d's first event's time */
+    /* whole: d's test and validation windows found verbatim in the added events, and in
+     * d's own training part (d->split.test.n and valid.n windows in all) */
+    size_t  test_found, valid_found, test_in_train, valid_in_train;
 } ts_also_info;
 int  ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info);
 /* train --also-whole: every event of dir, another recording of the same workload (another
  * run, not another stream of d's trace), as a further training stream, renumbered as
  * above. Refused, naming dir, when dir is d's folder, when its events at d's held-out
- * positions are d's held-out events (a copy of the same trace), or when both carry event
- * times and one of dir's falls in d's validation and test period. 0, or -1 with d's split
- * unchanged */
+ * positions are d's held-out events (a copy of the same trace), when both carry event
+ * times and one of dir's falls in d's validation and test period, or when its events hold
+ * more than half of d's test (or validation) windows verbatim and more than d's training
+ * part holds by a quarter of them (a copy shifted by some events, or among other events;
+ * another run of a repetitive workload shares some windows, as d's training part does:
+ * info's counts say how many). 0, or -1 with d's split unchanged */
 int  ts_split_data_also_whole(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info);
 
 /* train --reinterleave: `copies` more training streams, each the training part of d with

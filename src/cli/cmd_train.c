@@ -60,6 +60,11 @@ static int add_also(ts_split_data *d, const also_list *al, const ts_split_spec *
         else printf("its first %g of the stream", ss->permille[0] / 1000.0);
         printf("), %zu window%s", inf.windows, ts_plural(inf.windows));
         if (inf.unknown) printf(", %zu event%s renamed <unk>", inf.unknown, ts_plural(inf.unknown));
+        /* how much of the held-out part another run holds, beside what the training part holds */
+        if (inf.whole)
+            printf("; found verbatim in it: %zu of %zu test windows, %zu of %zu validation windows (in the "
+                   "training part: %zu and %zu)", inf.test_found, d->split.test.n, inf.valid_found,
+                   d->split.valid.n, inf.test_in_train, inf.valid_in_train);
         printf("\n");
     }
     return 0;
@@ -156,8 +161,12 @@ int cmd_train(int argc, char **argv)
                    "more training data (repeatable; time split): every\n"
                    "event of DATASET, another recording of the same\n"
                    "workload (another run), renumbered as for --also.\n"
-                   "Refused for the dataset itself, a copy of its trace, or\n"
-                   "a stream whose event times reach its validation and\n"
+                   "Refused for the dataset itself, a copy of its trace,\n"
+                   "one holding more than half of its test (or validation)\n"
+                   "windows verbatim and a quarter of them more than its\n"
+                   "training part holds (a copy shifted by some events, or\n"
+                   "among others; the summary line counts them), or a\n"
+                   "stream whose event times reach its validation and\n"
                    "test period (another CPU of the same trace: --also)"),
         TS_OPT_CB_(0, "reinterleave", &ri, "US[,COPIES]", opt_reinterleave,
                    "more training data (time split; a dataset of ingest\n"

@@ -99,10 +99,39 @@ static int check_split_args(const char *fn, const ts_split_data *d, const ts_spl
     return ts__split_parts_check(s->permille, fn);
 }
 
+/* how many of the windows w occur verbatim in the n events ids (ts_audit_overlap, the
+ * stream as one row); -1 on its error */
+static long found_in(const int32_t *ids, size_t n, const ts_windows *w)
+{
+    const ts_windows row = {(int32_t *)ids, n ? 1 : 0, n};
+    const double share = ts_audit_overlap(&row, w);
+    return isnan(share) ? -1 : (long)(share * (double)w->n + 0.5);
+}
+
+/* d's held-out windows w (what, w->n of them) found verbatim in another recording (found)
+ * and in d's own training part (base): refused when it holds more than half of them and a
+ * quarter of them more than the training part. A separate run of a repetitive workload
+ * shares some windows with the held-out part, as d's training part does (split's
+ * leakage count); a copy of d's trace, shifted by some events or with other events around
+ * it, holds nearly all of them */
+static int held_out_check(const char *dir, const char *main_dir, const char *what, size_t found, size_t base,
+                          size_t n)
+{
+    if (2 * found > n && 4 * found > 4 * base + n)
+        return ts_fail("%s: holds %zu of the %zu %s windows of %s verbatim (%s's own training part: %zu): "
+                       "a copy of the same trace (shifted, or among other events), which --also-whole would "
+                       "train on (--also takes its training part only)",
+                       dir, found, n, what, main_dir, main_dir, base);
+    return 0;
+}
+
 /* e, when it is another recording for whole: refused when it is d's own folder, when its
- * events at d's held-out positions are d's held-out events (a copy of d's trace), or when
- * both carry event times and e's reach into d's held-out period (a stream of the same trace) */
-static int also_whole_check(const ts_split_data *d, const ts_dataset *e, const char *dir, const int32_t *ids)
+ * events at d's held-out positions are d's held-out events (a copy of d's trace), when
+ * both carry event times and e's reach into d's held-out period (a stream of the same
+ * trace), or when its events (ids, e->stream.n) hold d's held-out windows verbatim far
+ * more often than d's training part does (held_out_check). inf: those counts */
+static int also_whole_check(const ts_split_data *d, const ts_dataset *e, const char *dir, const int32_t *ids,
+                            ts_also_info *inf)
 {
     const ts_dataset *m = &d->data;
     const char *main_dir = m->dir ? m->dir : "the dataset";
@@ -125,7 +154,16 @@ static int also_whole_check(const ts_split_data *d, const ts_dataset *e, const c
                                "the same trace, which --also-whole would train on (--also takes the events "
                                "before that time)", dir, i, main_dir);
     }
-    return 0;
+    const ts_seq *tr = &d->split.train_stream;
+    const long tf = found_in(ids, e->stream.n, &d->split.test), vf = found_in(ids, e->stream.n, &d->split.valid),
+               tb = found_in(tr->ids, tr->n, &d->split.test), vb = found_in(tr->ids, tr->n, &d->split.valid);
+    if (tf < 0 || vf < 0 || tb < 0 || vb < 0) return -1;
+    inf->test_found = (size_t)tf;
+    inf->valid_found = (size_t)vf;
+    inf->test_in_train = (size_t)tb;
+    inf->valid_in_train = (size_t)vb;
+    if (held_out_check(dir, main_dir, "test", (size_t)tf, (size_t)tb, d->split.test.n)) return -1;
+    return held_out_check(dir, main_dir, "validation", (size_t)vf, (size_t)vb, d->split.valid.n);
 }
 
 static int also_add(ts_split_data *d, const char *dir, const ts_split_spec *s, int whole, ts_also_info *info)
@@ -158,7 +196,7 @@ static int also_add(ts_split_data *d, const char *dir, const ts_split_spec *s, i
                      d->split.len);
     int32_t *ids = rc ? NULL : ts_malloc(n * sizeof *ids);
     if (rc == 0) rc = also_renumber(d, &e, dir, n, ids, &inf.unknown);
-    if (rc == 0 && whole) rc = also_whole_check(d, &e, dir, ids);
+    if (rc == 0 && whole) rc = also_whole_check(d, &e, dir, ids, &inf);
     if (rc == 0) {
         size_t before = d->split.train.n;
         ts_split_add_train(&d->split, ids, n, s->stride);
