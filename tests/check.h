@@ -186,12 +186,14 @@ static inline int cli_run(const char *args, int what, char *buf, size_t n)
 {
     const char *bin = getenv("TRACESYNTH");
     if (!bin) bin = "build/tracesynth";
-    char tmp[] = "/tmp/tscli.XXXXXX";
+    const char *dir = getenv("TMPDIR");   /* where the tests' scratch folders go too */
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s/tscli.XXXXXX", dir && *dir ? dir : "/tmp");
     int fd = mkstemp(tmp);
     if (fd >= 0) close(fd);
     char cmd[8192];
-    if (what == CLI_ERR_LINE) snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin, args, tmp);
-    else snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", bin, args, tmp, what == CLI_OUT ? "/dev/null" : "&1");
+    if (what == CLI_ERR_LINE) snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>'%s'", bin, args, tmp);
+    else snprintf(cmd, sizeof cmd, "%s %s >'%s' 2>%s", bin, args, tmp, what == CLI_OUT ? "/dev/null" : "&1");
     int st = system(cmd);
     int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
     if (buf && n) buf[0] = 0;
