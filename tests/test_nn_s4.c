@@ -8,6 +8,7 @@
 #include "check.h"
 #include "tracesynth/common.h"
 #include "tracesynth/s4.h"
+#include "tracesynth/nn.h"
 
 /* ---- small helpers ---- */
 
@@ -343,6 +344,87 @@ static void forward_cached(void)
         }
 }
 
+/* the layer as its stages, one call each over the whole batch (the
+ * definition the layer's fused passes must give the bits of): SSM, GELU
+ * with its derivative, output linear, bias and residual in LayerNorm; then
+ * back through each. dx and grads accumulate, as the layer's do. */
+static void staged_layer(const ts_s4 *s, const float *P, const float *x, int B, const float *dout,
+                         float *out, float *dx, float *grads)
+{
+    const int H = s->c.H, L = s->c.L;
+    const size_t n = (size_t)B * H * L, nK = (size_t)s->dirs * H * L;
+    const ts_s4_layout *p = &s->p;
+    float *K = falloc(nK), *Khat = falloc((size_t)H * (s->khat_stride ? s->khat_stride : 1));
+    float *y = falloc(n), *g = falloc(n), *d = falloc(n), *r = falloc(n), *s1 = falloc(n), *s2 = falloc(n);
+    float *mean = falloc((size_t)B * L), *rstd = falloc((size_t)B * L), *dK = falloc(nK);
+    size_t scn = ts_s4_conv_scratch_size(s), lsc = ts_conv1d_scratch_size(H, H, L, 1);
+    float *scr = falloc(scn > lsc ? scn : lsc);
+    ts_s4_ssm_forward(s, P, x, B, K, Khat, y, scr);
+    ts_gelu_forward_deriv(g, d, y, n);
+    ts_conv1d_forward(r, g, P + p->W, NULL, B, H, H, L, 1, 1, scr);
+    ts_layernorm_res_forward(out, mean, rstd, r, P + p->bias, x, P + p->ln_g, P + p->ln_b, B, H, L);
+    memset(s1, 0, sizeof(float) * n);
+    ts_layernorm_backward(s1, grads + p->ln_g, grads + p->ln_b, dout, r, mean, rstd, P + p->ln_g, B, H, L);
+    for (size_t i = 0; i < n; i++) dx[i] += s1[i];
+    memset(s2, 0, sizeof(float) * n);
+    ts_conv1d_backward(s2, grads + p->W, grads + p->bias, s1, g, P + p->W, B, H, H, L, 1, 1, scr);
+    ts_mul_backward_set(s1, s2, d, n);
+    memset(dK, 0, sizeof(float) * nK);
+    ts_s4_conv_backward(s, K, Khat, P + p->D, x, s1, B, dK, grads + p->D, dx, scr);
+    ts_s4_kernel_backward(s, P, dK, grads);
+    float *all[] = { K, Khat, y, g, d, r, s1, s2, mean, rstd, dK, scr };
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) ts_free_aligned(all[i]);
+}
+
+/* the layer's forward and backward give the bits of its stages run one
+ * after another, on both paths, batches odd and even, 1 and 2 threads, and
+ * the SSM with the GELU taken as rows leave the transform gives the bits of
+ * the SSM then ts_gelu_forward_deriv */
+static void fused_passes_same_bits(void)
+{
+    for (int path = 0; path < 2; path++)
+        for (int bidi = 0; bidi <= 1; bidi++)
+            for (int nt = 1; nt <= 2; nt++)
+                for (int B = 3; B <= 4; B++) {
+                    rig g;
+                    REQUIRE(rig_open(&g, B, 6, 8, 40, bidi, path ? TS_S4_CONV_DIRECT : TS_S4_CONV_FFT) == 0);
+                    test_params(&g, 31);
+                    float *x = falloc(g.n), *w = falloc(g.n), *out2 = falloc(g.n), *dx2 = falloc(g.n);
+                    float *gr2 = falloc(g.np), *K = falloc(2 * g.n), *Kh = falloc((size_t)6 * g.s.khat_stride + 16);
+                    float *y = falloc(g.n), *gl = falloc(g.n), *d = falloc(g.n), *gl2 = falloc(g.n);
+                    ts_rng r;
+                    ts_rng_seed(&r, 32 + B);
+                    fill_normal(x, g.n, 1, &r);
+                    fill_normal(w, g.n, 1, &r);
+                    fill_normal(g.dx, g.n, 1, &r);   /* dx accumulates */
+                    memcpy(dx2, g.dx, sizeof(float) * g.n);
+                    fill_normal(g.grads, g.np, 1, &r);
+                    memcpy(gr2, g.grads, sizeof(float) * g.np);
+                    ts_set_threads(nt);
+                    ts_s4_forward(&g.s, g.params, x, B, g.out, g.act, g.scr);
+                    ts_s4_backward(&g.s, g.params, x, B, g.act, w, g.grads, g.dx, g.scr);
+                    staged_layer(&g.s, g.params, x, B, w, out2, dx2, gr2);
+                    CHECK_MSG(memcmp(g.out, out2, sizeof(float) * g.n) == 0 &&
+                                  memcmp(g.dx, dx2, sizeof(float) * g.n) == 0 &&
+                                  memcmp(g.grads, gr2, sizeof(float) * g.np) == 0,
+                              "path %d bidi %d, %d threads, batch %d: layer against its stages", path,
+                              bidi, nt, B);
+                    ts_s4_ssm_forward(&g.s, g.params, x, B, K, Kh, y, g.scr);
+                    ts_gelu_forward_deriv(gl, y, y, g.n);
+                    int left = ts_s4_ssm_forward_gelu_deriv(&g.s, g.params, x, B, K, Kh, gl2, d, g.scr);
+                    CHECK(left == path);
+                    if (left) ts_gelu_forward_deriv(gl2, d, d, g.n);
+                    CHECK_MSG(memcmp(gl, gl2, sizeof(float) * g.n) == 0 &&
+                                  memcmp(y, d, sizeof(float) * g.n) == 0,
+                              "path %d bidi %d, %d threads, batch %d: GELU as rows leave the transform",
+                              path, bidi, nt, B);
+                    ts_set_threads(0);
+                    float *all[] = { x, w, out2, dx2, gr2, K, Kh, y, gl, d, gl2 };
+                    for (size_t i = 0; i < sizeof all / sizeof *all; i++) ts_free_aligned(all[i]);
+                    rig_close(&g);
+                }
+}
+
 /* act and scratch at any float offset give the same numbers (FFTW only sees
  * the layer's own aligned buffers) */
 static void unaligned_buffers(void)
@@ -484,5 +566,6 @@ TEST_MAIN("nn_s4", {
     RUN(thread_count_independent);
     RUN(unaligned_buffers);
     RUN(forward_cached);
+    RUN(fused_passes_same_bits);
     RUN(torch_parity);
 })

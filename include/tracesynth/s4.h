@@ -161,6 +161,12 @@ void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const fl
  * the FFT path each channel's kernel and spectrum are made together */
 void ts_s4_ssm_forward(const ts_s4 *s, const float *params, const float *x, int B, float *K,
                        float *Khat, float *y, float *scratch);
+/* ts_s4_ssm_forward, then g = gelu(y) and d = gelu'(y) (the values of
+ * ts_gelu_forward_deriv) in the pass that leaves the transform on the FFT
+ * path; returns 1 when only y was computed, into d, and the GELU is still to
+ * be applied by the caller (the direct path), else 0 */
+int ts_s4_ssm_forward_gelu_deriv(const ts_s4 *s, const float *params, const float *x, int B,
+                                 float *K, float *Khat, float *g, float *d, float *scratch);
 /* y as ts_s4_ssm_forward from a cache filled by ts_s4_kernel_cache */
 void ts_s4_ssm_forward_cached(const ts_s4 *s, const float *params, const float *cache,
                               const float *x, int B, float *y, float *scratch);

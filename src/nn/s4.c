@@ -265,8 +265,10 @@ void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, f
     act_view a = act_of(s, B, act);
     float *conv_scr = scratch, *lin_scr = conv_scr + ts_round_up(ts_s4_conv_scratch_size(s), 16);
 
-    ts_s4_ssm_forward(s, params, x, B, a.K, a.Khat, a.y, conv_scr);
-    forward_tail(s, params, x, B, out, &a, lin_scr, 0);
+    /* on the FFT path g and gelu'(y) leave the transform together (one pass
+     * over y less) */
+    int left = ts_s4_ssm_forward_gelu_deriv(s, params, x, B, a.K, a.Khat, a.g, a.y, conv_scr);
+    forward_tail(s, params, x, B, out, &a, lin_scr, !left);
 }
 
 /* The cached forward on the FFT path, a pair of items at a time through the

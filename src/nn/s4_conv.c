@@ -351,6 +351,37 @@ TS_CLONES static void unpack_gelu(float *restrict ya, float *restrict yb, const 
     if (yb) memcpy(yb, tmp + L, sizeof(float) * L);
 }
 
+/* ga = gelu(Re z + d xa) and da = gelu'(Re z + d xa), gb, db from Im z and xb
+ * (training: the backward's factor kept, as ts_gelu_forward_deriv computes
+ * it, the same expressions), through tmp (4 L) as unpack_gelu */
+TS_CLONES static void unpack_gelu_deriv(float *restrict ga, float *restrict gb, float *restrict da,
+                                        float *restrict db, const float *restrict z, float d,
+                                        const float *restrict xa, const float *restrict xb, int L,
+                                        float *restrict tmp)
+{
+    const int n = gb ? 2 * L : L;
+    float *restrict dv = tmp + 2 * L;
+    #pragma omp simd
+    for (int t = 0; t < L; t++) tmp[t] = z[2 * t] + d * xa[t];
+    if (gb) {
+        #pragma omp simd
+        for (int t = 0; t < L; t++) tmp[L + t] = z[2 * t + 1] + d * xb[t];
+    }
+    #pragma omp simd
+    for (int t = 0; t < n; t++) {
+        float v = tmp[t], e = v_exp(-0.5f * v * v);
+        float erf = v_erf_e(v * 0.70710678118654752440f, e);
+        tmp[t] = 0.5f * v * (1.0f + erf);
+        dv[t] = 0.5f * (1.0f + erf) + v * 0.39894228040143267794f * e;
+    }
+    memcpy(ga, tmp, sizeof(float) * L);
+    memcpy(da, dv, sizeof(float) * L);
+    if (gb) {
+        memcpy(gb, tmp + L, sizeof(float) * L);
+        memcpy(db, dv + L, sizeof(float) * L);
+    }
+}
+
 /* the same, accumulated */
 TS_CLONES static void unpack_add(float *restrict ya, float *restrict yb, const float *restrict z,
                                  float d, const float *restrict xa, const float *restrict xb,
@@ -365,9 +396,10 @@ TS_CLONES static void unpack_add(float *restrict ya, float *restrict yb, const f
 }
 
 /* channel h of the items b0 and b0 + 1 (when < B) through one complex
- * transform: y = K * x + D x, or gelu of it */
+ * transform: y = K * x + D x, or gelu of it (gelu 1), or gelu of it and
+ * its derivative in yd (gelu 2) */
 static void pair_row(const ts_s4 *s, const fft_bufs *fb, const float *Khat, const float *D,
-                     const float *x, int B, int b0, int h, float *y, int gelu)
+                     const float *x, int B, int b0, int h, float *y, float *yd, int gelu)
 {
     const int H = s->c.H, L = s->c.L, M = s->M, two = b0 + 1 < B;
     const fftwf_plan pf = (fftwf_plan)s->plan_fwd, pi = (fftwf_plan)s->plan_inv;
@@ -378,7 +410,10 @@ static void pair_row(const ts_s4 *s, const fft_bufs *fb, const float *Khat, cons
     fftwf_execute_dft(pf, (fftwf_complex *)fb->z, (fftwf_complex *)fb->Z);
     spec_mul(fb->Z, Khat + (size_t)h * s->khat_stride, M);
     fftwf_execute_dft(pi, (fftwf_complex *)fb->Z, (fftwf_complex *)fb->z);
-    if (gelu) unpack_gelu(ya, two ? ya + HL : NULL, fb->z, D[h], xa, xb, L, fb->W);
+    if (gelu == 2)
+        unpack_gelu_deriv(ya, two ? ya + HL : NULL, yd + off, two ? yd + off + HL : NULL, fb->z,
+                          D[h], xa, xb, L, fb->W);
+    else if (gelu) unpack_gelu(ya, two ? ya + HL : NULL, fb->z, D[h], xa, xb, L, fb->W);
     else unpack_set(ya, two ? ya + HL : NULL, fb->z, D[h], xa, xb, L);
 }
 
@@ -386,7 +421,7 @@ static void pair_row(const ts_s4 *s, const fft_bufs *fb, const float *Khat, cons
  * params is not NULL (kernel and spectrum of a channel in one go); then y.
  * One parallel region. */
 static void fft_forward(const ts_s4 *s, const float *params, float *K, const float *D,
-                        const float *x, int B, float *y, float *Khat, int khat_ready,
+                        const float *x, int B, float *y, float *yd, float *Khat, int khat_ready,
                         int gelu, float *scratch)
 {
     const int H = s->c.H, L = s->c.L, dirs = s->dirs, Nh = s->Nh;
@@ -423,7 +458,7 @@ static void fft_forward(const ts_s4 *s, const float *params, float *K, const flo
         if (prof && omp_get_thread_num() == 0) tk = ts_now() - tk0;   /* after the loop's barrier */
         #pragma omp for schedule(static)
         for (int job = 0; job < P * H; job++)
-            pair_row(s, &fb, Khat, D, x, B, 2 * (job / H), job % H, y, gelu);
+            pair_row(s, &fb, Khat, D, x, B, 2 * (job / H), job % H, y, yd, gelu);
     }
     if (prof) ts_prof_move(TS_PROF_FFT, TS_PROF_S4K, tk);
 }
@@ -434,7 +469,7 @@ void ts_s4_fft_pair_gelu(const ts_s4 *s, const float *params, const float *cache
     size_t nK = ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16);
     fft_bufs fb = fft_slot(s, scratch, slot);
     for (int h = 0; h < s->c.H; h++)
-        pair_row(s, &fb, cache + nK, params + s->p.D, x, B, b0, h, y, 1);
+        pair_row(s, &fb, cache + nK, params + s->p.D, x, B, b0, h, y, NULL, 1);
 }
 
 static void s4_conv_forward_body(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
@@ -466,7 +501,7 @@ static void s4_conv_forward_body(const ts_s4 *s, const float *K, const float *D,
         return;
     }
 
-    fft_forward(s, NULL, (float *)K, D, x, B, y, Khat, 0, 0, scratch);   /* K only read */
+    fft_forward(s, NULL, (float *)K, D, x, B, y, NULL, Khat, 0, 0, scratch);   /* K only read */
 }
 
 void ts_s4_conv_forward(const ts_s4 *s, const float *K, const float *D, const float *x, int B,
@@ -481,7 +516,7 @@ static void s4_ssm_forward_body(const ts_s4 *s, const float *params, const float
                        float *Khat, float *y, float *scratch)
 {
     if (s->use_fft) {
-        fft_forward(s, params, K, params + s->p.D, x, B, y, Khat, 0, 0, scratch);
+        fft_forward(s, params, K, params + s->p.D, x, B, y, NULL, Khat, 0, 0, scratch);
         return;
     }
     ts_s4_kernel(s, params, K);
@@ -494,6 +529,21 @@ void ts_s4_ssm_forward(const ts_s4 *s, const float *params, const float *x, int 
     TS_PROF_PUSH(TS_PROF_FFT);
     s4_ssm_forward_body(s, params, x, B, K, Khat, y, scratch);
     TS_PROF_POP();
+}
+
+int ts_s4_ssm_forward_gelu_deriv(const ts_s4 *s, const float *params, const float *x, int B,
+                                 float *K, float *Khat, float *g, float *d, float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_FFT);
+    int left = 1;
+    if (s->use_fft) {
+        fft_forward(s, params, K, params + s->p.D, x, B, g, d, Khat, 0, 2, scratch);
+        left = 0;
+    } else {
+        s4_ssm_forward_body(s, params, x, B, K, Khat, d, scratch);
+    }
+    TS_PROF_POP();
+    return left;
 }
 
 size_t ts_s4_kernel_cache_size(const ts_s4 *s)
@@ -509,7 +559,7 @@ static void s4_kernel_cache_body(const ts_s4 *s, const float *params, float *cac
     ts_s4_kernel(s, params, cache);
     if (!s->use_fft) return;
     /* the spectra alone: a forward pass over an empty batch */
-    fft_forward(s, NULL, cache, params + s->p.D, NULL, 0, NULL, cache + nK, 0, 0, scratch);
+    fft_forward(s, NULL, cache, params + s->p.D, NULL, 0, NULL, NULL, cache + nK, 0, 0, scratch);
 }
 
 void ts_s4_kernel_cache(const ts_s4 *s, const float *params, float *cache, float *scratch)
@@ -525,7 +575,7 @@ static int s4_ssm_forward_cached_body(const ts_s4 *s, const float *params, const
 {
     size_t nK = ts_round_up((size_t)s->dirs * s->c.H * s->c.L, 16);
     if (s->use_fft) {
-        fft_forward(s, NULL, (float *)cache, params + s->p.D, x, B, y, (float *)cache + nK, 1,
+        fft_forward(s, NULL, (float *)cache, params + s->p.D, x, B, y, NULL, (float *)cache + nK, 1,
                     gelu, scratch);   /* cache only read */
         return 0;
     }
