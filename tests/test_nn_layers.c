@@ -558,6 +558,39 @@ static void layernorm_res_matches_separate_adds(void)
     free(m0); free(r0); free(m1); free(r1);
 }
 
+/* the backward with dx written and the residual's gradient added in its pass
+ * gives the bits of zeroing dx, accumulating into it, then adding it to the
+ * residual's, at 1 and 2 threads and for an L not a multiple of the blocks */
+static void layernorm_backward_res_same_bits(void)
+{
+    int B = 3, C = 24, L = 150;
+    size_t n = (size_t)B * C * L;
+    float *x = randv(n, 2), *dy = randv(n, 1), *ga = randv(C, 1), *be = randv(C, 1), *y = zeros(n);
+    float *m = zeros((size_t)B * L), *r = zeros((size_t)B * L);
+    float *dx0 = zeros(n), *dres0 = randv(n, 1), *dx1 = randv(n, 3), *dres1 = zeros(n), *dx2 = randv(n, 4);
+    float *dg0 = randv(C, 1), *db0 = randv(C, 1), *dg1 = zeros(C), *db1 = zeros(C);
+    memcpy(dres1, dres0, sizeof(float) * n);
+    memcpy(dg1, dg0, sizeof(float) * C);
+    memcpy(db1, db0, sizeof(float) * C);
+    ts_layernorm_forward(y, m, r, x, ga, be, B, C, L);
+    for (int nt = 1; nt <= 2; nt++) {
+        ts_set_threads(nt);
+        memset(dx0, 0, sizeof(float) * n);
+        ts_layernorm_backward(dx0, dg0, db0, dy, x, m, r, ga, B, C, L);
+        for (size_t i = 0; i < n; i++) dres0[i] += dx0[i];
+        ts_layernorm_backward_res(dx1, dres1, dg1, db1, dy, x, m, r, ga, B, C, L);
+        CHECK_MSG(memcmp(dx0, dx1, sizeof(float) * n) == 0 && memcmp(dres0, dres1, sizeof(float) * n) == 0,
+                  "%d threads", nt);
+        CHECK(memcmp(dg0, dg1, sizeof(float) * C) == 0 && memcmp(db0, db1, sizeof(float) * C) == 0);
+        ts_layernorm_backward_res(dx2, NULL, dg1, db1, dy, x, m, r, ga, B, C, L);   /* dx alone */
+        CHECK(memcmp(dx0, dx2, sizeof(float) * n) == 0);
+        ts_layernorm_backward(dx0, dg0, db0, dy, x, m, r, ga, B, C, L);   /* keep the sums in step */
+    }
+    ts_set_threads(1);
+    free(x); free(dy); free(ga); free(be); free(y); free(m); free(r); free(dx0); free(dres0);
+    free(dx1); free(dres1); free(dx2); free(dg0); free(db0); free(dg1); free(db1);
+}
+
 /* LayerNorm's forward takes whole rows of positions when there are items enough
  * for the threads, blocks of 64 otherwise: item by item (B = 1 at 2 threads,
  * short blocks) and all items at once (whole rows) give the same bits */
@@ -693,6 +726,7 @@ TEST_MAIN("test_nn_layers", {
     RUN(known_values);
     RUN(layernorm_normalises_each_position);
     RUN(layernorm_res_matches_separate_adds);
+    RUN(layernorm_backward_res_same_bits);
     RUN(layernorm_block_length_same_bits);
     RUN(conv_rows_alone_same_bits);
     RUN(initialisers);

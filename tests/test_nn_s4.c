@@ -377,7 +377,8 @@ static void staged_layer(const ts_s4 *s, const float *P, const float *x, int B, 
 }
 
 /* the layer's forward and backward give the bits of its stages run one
- * after another, on both paths, batches odd and even, 1 and 2 threads, and
+ * after another, on both paths, batches odd and even, 1 and 2 threads, with
+ * dx accumulated and written (ts_s4_backward_set), and
  * the SSM with the GELU taken as rows leave the transform gives the bits of
  * the SSM then ts_gelu_forward_deriv */
 static void fused_passes_same_bits(void)
@@ -409,6 +410,15 @@ static void fused_passes_same_bits(void)
                                   memcmp(g.grads, gr2, sizeof(float) * g.np) == 0,
                               "path %d bidi %d, %d threads, batch %d: layer against its stages", path,
                               bidi, nt, B);
+                    /* dx written: whatever it held before does not matter */
+                    for (size_t i = 0; i < g.n; i++) g.dx[i] = NAN;
+                    memset(dx2, 0, sizeof(float) * g.n);
+                    memcpy(gr2, g.grads, sizeof(float) * g.np);
+                    ts_s4_backward_set(&g.s, g.params, x, B, g.act, w, g.grads, g.dx, g.scr);
+                    staged_layer(&g.s, g.params, x, B, w, out2, dx2, gr2);
+                    CHECK_MSG(memcmp(g.dx, dx2, sizeof(float) * g.n) == 0 &&
+                                  memcmp(g.grads, gr2, sizeof(float) * g.np) == 0,
+                              "path %d bidi %d, %d threads, batch %d: dx written", path, bidi, nt, B);
                     ts_s4_ssm_forward(&g.s, g.params, x, B, K, Kh, y, g.scr);
                     ts_gelu_forward_deriv(gl, y, y, g.n);
                     int left = ts_s4_ssm_forward_gelu_deriv(&g.s, g.params, x, B, K, Kh, gl2, d, g.scr);

@@ -197,6 +197,12 @@ void ts_layernorm_res_forward_span(float *out, float *mean, float *rstd, float *
 void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout,
                            const float *x, const float *mean, const float *rstd,
                            const float *gamma, int B, int C, int L);
+/* the same with dx (not NULL) written, not accumulated, and the same
+ * gradient accumulated into dres (B, C, L) too when it is not NULL: the
+ * residual that fed LayerNorm's input, in the same pass */
+void ts_layernorm_backward_res(float *dx, float *dres, float *dgamma, float *dbeta,
+                               const float *dout, const float *x, const float *mean,
+                               const float *rstd, const float *gamma, int B, int C, int L);
 
 /* ---------------------------------------------------------------------------
  * Embedding: ids (N) in [0, V) -> out (N, D) rows of table (V, D).

@@ -141,6 +141,10 @@ void ts_s4_forward(const ts_s4 *s, const float *params, const float *x, int B, f
 void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
                     const float *act, const float *dout, float *dparams, float *dx,
                     float *scratch);
+/* the same with dx (not NULL) written, not accumulated: no zeroing pass before */
+void ts_s4_backward_set(const ts_s4 *s, const float *params, const float *x, int B,
+                        const float *act, const float *dout, float *dparams, float *dx,
+                        float *scratch);
 
 /* ---- the state-space core alone (kernel and convolution), for tests and
  * benchmarks; the layer above is these plus D, GELU, linear, residual, norm ---- */
@@ -185,6 +189,13 @@ void ts_s4_fft_pair_gelu(const ts_s4 *s, const float *params, const float *cache
 void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, const float *D,
                          const float *x, const float *dy, int B, float *dK, float *dD,
                          float *dx, float *scratch);
+/* the same from dy = dz * d element by element (a gradient through a kept
+ * derivative, as ts_mul_backward_set forms it), each row pair's dy formed as
+ * the pair is transformed, never stored; on the FFT path only: returns 1 and
+ * does nothing on the direct path, else 0 */
+int ts_s4_conv_backward_mul(const ts_s4 *s, const float *K, const float *Khat, const float *D,
+                            const float *x, const float *dz, const float *d, int B, float *dK,
+                            float *dD, float *dx, float *scratch);
 
 #ifdef __cplusplus
 }

@@ -222,11 +222,11 @@ int plan_init(plan *pl, const mdm_model *m, int B, int L, int train)
     size_t sz[] = {
         (nl + 1) * BL * C, nl * pl->s4act, nl * BL * C, nl * BL * F, nl * BL * F, nl * BL * C,
         nl * BL, nl * BL, BL * C, BL * (size_t)c->V, train ? BL * (size_t)c->V : 0,
-        train ? BL * C : 0, train ? BL * C : 0, train ? BL * C : 0, train ? BL * F : 0,
+        train ? BL * C : 0, train ? BL * C : 0, train ? BL * F : 0,
         train ? BL * F : 0, train ? BL * C : 0, 0,
     };
     float **dst[] = {&pl->h, &pl->act, &pl->u, &pl->f1, &pl->g1, &pl->r, &pl->mean, &pl->rstd,
-                     &pl->hT, &pl->logits, &pl->dlogits, &pl->dh, &pl->du, &pl->dr, &pl->df,
+                     &pl->hT, &pl->logits, &pl->dlogits, &pl->dh, &pl->du, &pl->df,
                      &pl->dfp, &pl->dhT, &pl->scratch};
     size_t scr = ts_s4_scratch_size(&pl->s4, B), cs = ts_conv1d_scratch_size(c->C, c->F, L, c->K);
     sz[sizeof sz / sizeof sz[0] - 1] = scr > cs ? scr : cs;
@@ -428,19 +428,18 @@ void net_backward(const mdm_model *m, plan *pl)
         float *gb = G + m->p.blk0 + (size_t)i * m->p.blk_size;
         float *x = pl->h + i * BCL, *u = pl->u + i * BCL, *f1 = pl->f1 + i * BFL, *g1 = pl->g1 + i * BFL;
         float *r = pl->r + i * BCL;
-        memset(pl->dr, 0, BCL * sizeof(float));
-        ts_layernorm_backward(pl->dr, gb + m->p.lg, gb + m->p.lb, pl->dh, r, pl->mean + i * BL,
-                              pl->rstd + i * BL, b + m->p.lg, B, C, L);
-        memcpy(pl->du, pl->dr, BCL * sizeof(float));
+        /* du = d r (the residual), written; the feed-forward's gradient is
+         * added to it below, after its second product has read d r from it */
+        ts_layernorm_backward_res(pl->du, NULL, gb + m->p.lg, gb + m->p.lb, pl->dh, r, pl->mean + i * BL,
+                                  pl->rstd + i * BL, b + m->p.lg, B, C, L);
         memset(pl->df, 0, BFL * sizeof(float));
-        ts_conv1d_backward(pl->df, gb + m->p.f2w, gb + m->p.f2b, pl->dr, g1, b + m->p.f2w, B, F, C, L, 1, 1,
+        ts_conv1d_backward(pl->df, gb + m->p.f2w, gb + m->p.f2b, pl->du, g1, b + m->p.f2w, B, F, C, L, 1, 1,
                            NULL);
         ts_mul_backward_set(pl->dfp, pl->df, f1, BFL);
         ts_conv1d_backward(pl->du, gb + m->p.f1w, gb + m->p.f1b, pl->dfp, u, b + m->p.f1w, B, C, F, L, c->K, 1,
                            pl->scratch);
-        memset(pl->dh, 0, BCL * sizeof(float));
-        ts_s4_backward(&pl->s4, b + m->p.s4, x, B, pl->act + i * pl->s4act, pl->du, gb + m->p.s4, pl->dh,
-                       pl->scratch);
+        ts_s4_backward_set(&pl->s4, b + m->p.s4, x, B, pl->act + i * pl->s4act, pl->du, gb + m->p.s4,
+                           pl->dh, pl->scratch);
     }
     to_rows(pl->dhT, pl->dh, B, C, L);
     if (!pl->embedded) ts_embedding_backward(G + m->p.emb, pl->dhT, pl->ids, (int)BL, C);

@@ -118,7 +118,7 @@ typedef struct {
     float *logits;            /* (B L, V) */
     float *dlogits;           /* (B L, V) */
     int32_t *ids;             /* (B L) */
-    float *dh, *du, *dr, *df, *dfp, *dhT;   /* backward temporaries */
+    float *dh, *du, *df, *dfp, *dhT;   /* backward temporaries */
     float *scratch;
     float *rope;              /* transformer: (L, C / heads) rotary table */
     float *kcache;            /* (layers, kcache_floats) S4 kernels for fixed parameters, or NULL */

@@ -637,12 +637,10 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
         ts_conv1d_wn_backward(dg, bg + p->rs_v, bg + p->rs_g, bg + p->rs_b, drs, g, bp + p->rs_v,
                               bp + p->rs_g, B, C, C2, L, 1, 1, S);
         ts_gate_backward_kept_set(dA, dg, s2, B, C, L);         /* ds2 */
-        memset(drs, 0, BL * C2 * sizeof(float));              /* du */
-        ts_s4_backward(&pl->s4, bp + p->s4b, u, B, actb, dA, bg + p->s4b, drs, S);
+        ts_s4_backward_set(&pl->s4, bp + p->s4b, u, B, actb, dA, bg + p->s4b, drs, S);   /* du */
         ts_conv1d_wn_backward(NULL, bg + p->cond_v, bg + p->cond_g, bg + p->cond_b, drs, pl->cond,
                               bp + p->cond_v, bp + p->cond_g, B, 2 * K, C2, L, 1, 1, S);
-        memset(dA, 0, BL * C2 * sizeof(float));               /* dc3 */
-        ts_s4_backward(&pl->s4, bp + p->s4a, c3, B, acta, drs, bg + p->s4a, dA, S);
+        ts_s4_backward_set(&pl->s4, bp + p->s4a, c3, B, acta, drs, bg + p->s4a, dA, S);  /* dc3 */
         float *da = pl->t2c;
         memset(da, 0, BL * C * sizeof(float));
         ts_conv1d_wn_backward(da, bg + p->c3_v, bg + p->c3_g, bg + p->c3_b, dA, a, bp + p->c3_v,

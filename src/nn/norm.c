@@ -139,9 +139,9 @@ TS_CLONES static void ln_bwd_param_channel(float *dgamma, float *dbeta, const fl
 
 /* dx of one block of nl <= LB positions of one item (pointers at its start):
  * dx = rstd (g - mean_c(g) - xhat mean_c(g xhat)), g = dout * gamma */
-TS_CLONES static void ln_bwd_dx_block(float *db, const float *gb, const float *xb,
-                                      const float *mr, const float *rr, const float *gamma,
-                                      int C, int L, int nl)
+TS_CLONES static void ln_bwd_dx_block(float *db, float *ab, int set, const float *gb,
+                                      const float *xb, const float *mr, const float *rr,
+                                      const float *gamma, int C, int L, int nl)
 {
     float s1[LB], s2[LB];
     #pragma omp simd
@@ -161,20 +161,46 @@ TS_CLONES static void ln_bwd_dx_block(float *db, const float *gb, const float *x
         s1[j] /= (float)C;
         s2[j] /= (float)C;
     }
+    if (!set && !ab) {
+        for (int c = 0; c < C; c++) {
+            float ga = gamma[c];
+            #pragma omp simd
+            for (int j = 0; j < nl; j++) {
+                float g = gb[(size_t)c * L + j] * ga;
+                float xh = (xb[(size_t)c * L + j] - mr[j]) * rr[j];
+                db[(size_t)c * L + j] += rr[j] * (g - s1[j] - xh * s2[j]);
+            }
+        }
+        return;
+    }
+    /* written (set) or accumulated into db, and accumulated into ab too */
     for (int c = 0; c < C; c++) {
         float ga = gamma[c];
+        float *dr = db + (size_t)c * L, *ar = ab ? ab + (size_t)c * L : NULL;
+        float v[LB];
         #pragma omp simd
         for (int j = 0; j < nl; j++) {
             float g = gb[(size_t)c * L + j] * ga;
             float xh = (xb[(size_t)c * L + j] - mr[j]) * rr[j];
-            db[(size_t)c * L + j] += rr[j] * (g - s1[j] - xh * s2[j]);
+            v[j] = rr[j] * (g - s1[j] - xh * s2[j]);
+        }
+        if (set) {
+            #pragma omp simd
+            for (int j = 0; j < nl; j++) dr[j] = v[j];
+        } else {
+            #pragma omp simd
+            for (int j = 0; j < nl; j++) dr[j] += v[j];
+        }
+        if (ar) {
+            #pragma omp simd
+            for (int j = 0; j < nl; j++) ar[j] += v[j];
         }
     }
 }
 
-void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout,
-                           const float *x, const float *mean, const float *rstd,
-                           const float *gamma, int B, int C, int L)
+static void layernorm_backward(float *dx, float *dres, int set, float *dgamma, float *dbeta,
+                               const float *dout, const float *x, const float *mean,
+                               const float *rstd, const float *gamma, int B, int C, int L)
 {
     const int nblk = (L + LB - 1) / LB, njob = dx ? B * nblk : 0;
     /* one region: the parameter sums and dx write different arrays */
@@ -188,8 +214,22 @@ void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *
             int bi = job / nblk, l0 = (job % nblk) * LB;
             int nl = L - l0 < LB ? L - l0 : LB;
             size_t off = (size_t)bi * C * L + l0;
-            ln_bwd_dx_block(dx + off, dout + off, x + off, mean + (size_t)bi * L + l0,
-                            rstd + (size_t)bi * L + l0, gamma, C, L, nl);
+            ln_bwd_dx_block(dx + off, dres ? dres + off : NULL, set, dout + off, x + off,
+                            mean + (size_t)bi * L + l0, rstd + (size_t)bi * L + l0, gamma, C, L, nl);
         }
     }
+}
+
+void ts_layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *dout,
+                           const float *x, const float *mean, const float *rstd,
+                           const float *gamma, int B, int C, int L)
+{
+    layernorm_backward(dx, NULL, 0, dgamma, dbeta, dout, x, mean, rstd, gamma, B, C, L);
+}
+
+void ts_layernorm_backward_res(float *dx, float *dres, float *dgamma, float *dbeta,
+                               const float *dout, const float *x, const float *mean,
+                               const float *rstd, const float *gamma, int B, int C, int L)
+{
+    layernorm_backward(dx, dres, 1, dgamma, dbeta, dout, x, mean, rstd, gamma, B, C, L);
 }

@@ -340,9 +340,10 @@ void ts_s4_forward_cached_span(const ts_s4 *s, const float *params, const float 
     forward_tail(s, params, x, B, out, &a, lin_scr, 1);
 }
 
-void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
-                    const float *act, const float *dout, float *dparams, float *dx,
-                    float *scratch)
+/* set: dx (not NULL) is written, not accumulated */
+static void s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
+                        const float *act, const float *dout, float *dparams, float *dx,
+                        float *scratch, int set)
 {
     const int H = s->c.H, L = s->c.L;
     const size_t n = (size_t)B * H * L, nK = (size_t)s->dirs * H * L;
@@ -351,22 +352,37 @@ void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
     float *s1 = scratch, *s2 = s1 + ts_round_up(n, 16), *dK = s2 + ts_round_up(n, 16);
     float *conv_scr = dK + ts_round_up(nK, 16), *lin_scr = conv_scr + ts_round_up(ts_s4_conv_scratch_size(s), 16);
 
-    /* LayerNorm: s1 = d r; the residual passes it straight to dx */
-    memset(s1, 0, sizeof(float) * n);
-    ts_layernorm_backward(s1, dparams + p->ln_g, dparams + p->ln_b, dout, a.r, a.mean, a.rstd,
-                          params + p->ln_g, B, H, L);
-    if (dx) {
-        #pragma omp parallel for simd schedule(static)
-        for (size_t i = 0; i < n; i++) dx[i] += s1[i];
-    }
+    /* LayerNorm: d r, which the residual passes straight to dx, in one pass:
+     * written into dx itself when dx is written (dx is d r until the
+     * convolution adds to it below), else into s1 and added to dx */
+    float *dr = set && dx ? dx : s1;
+    ts_layernorm_backward_res(dr, dr == dx ? NULL : dx, dparams + p->ln_g, dparams + p->ln_b, dout, a.r,
+                              a.mean, a.rstd, params + p->ln_g, B, H, L);
     /* output linear: s2 = d gelu(y) */
     memset(s2, 0, sizeof(float) * n);
-    ts_conv1d_backward(s2, dparams + p->W, dparams + p->bias, s1, a.g, params + p->W, B, H, H, L,
+    ts_conv1d_backward(s2, dparams + p->W, dparams + p->bias, dr, a.g, params + p->W, B, H, H, L,
                        1, 1, lin_scr);
-    /* GELU: s1 = d y */
-    ts_mul_backward_set(s1, s2, a.y, n);
-    /* convolution and D, then the kernel parameters */
+    /* GELU (d y = s2 gelu'(y)), the convolution and D, then the kernel
+     * parameters; on the FFT path d y is formed row pair by row pair */
     memset(dK, 0, sizeof(float) * nK);
-    ts_s4_conv_backward(s, a.K, a.Khat, params + p->D, x, s1, B, dK, dparams + p->D, dx, conv_scr);
+    if (ts_s4_conv_backward_mul(s, a.K, a.Khat, params + p->D, x, s2, a.y, B, dK, dparams + p->D, dx,
+                                conv_scr)) {
+        ts_mul_backward_set(s1, s2, a.y, n);
+        ts_s4_conv_backward(s, a.K, a.Khat, params + p->D, x, s1, B, dK, dparams + p->D, dx, conv_scr);
+    }
     ts_s4_kernel_backward(s, params, dK, dparams);
+}
+
+void ts_s4_backward(const ts_s4 *s, const float *params, const float *x, int B,
+                    const float *act, const float *dout, float *dparams, float *dx,
+                    float *scratch)
+{
+    s4_backward(s, params, x, B, act, dout, dparams, dx, scratch, 0);
+}
+
+void ts_s4_backward_set(const ts_s4 *s, const float *params, const float *x, int B,
+                        const float *act, const float *dout, float *dparams, float *dx,
+                        float *scratch)
+{
+    s4_backward(s, params, x, B, act, dout, dparams, dx, scratch, 1);
 }

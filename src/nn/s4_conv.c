@@ -220,12 +220,12 @@ static int threads_of(const ts_s4 *s)
     return s->nthreads < m ? s->nthreads : m;
 }
 
-/* per-thread FFT buffers inside scratch: four complex arrays of M */
-static size_t fft_slot_floats(const ts_s4 *s) { return 4 * ((size_t)2 * s->M + 16) + 16; }
+/* per-thread FFT buffers inside scratch: five complex arrays of M */
+static size_t fft_slot_floats(const ts_s4 *s) { return 5 * ((size_t)2 * s->M + 16) + 16; }
 
 static float *align64(float *p) { return (float *)ts_round_up((uintptr_t)p, 64); }
 
-typedef struct { float *z, *Z, *W, *P; } fft_bufs;  /* complex as (re, im) pairs */
+typedef struct { float *z, *Z, *W, *P, *G; } fft_bufs;  /* complex as (re, im) pairs */
 
 static fft_bufs fft_slot(const ts_s4 *s, float *scratch, int tid)
 {
@@ -236,6 +236,7 @@ static fft_bufs fft_slot(const ts_s4 *s, float *scratch, int tid)
     b.Z = align64(b.z + n);
     b.W = align64(b.Z + n);
     b.P = align64(b.W + n);
+    b.G = align64(b.P + n);
     return b;
 }
 
@@ -315,6 +316,20 @@ TS_CLONES static void pack2(float *restrict z, const float *restrict a, const fl
         }
     }
     memset(z + 2 * L, 0, sizeof(float) * 2 * (size_t)(M - L));
+}
+
+/* ga = za da, gb = zb db over L (gb NULL: the first only): a gradient
+ * through a kept derivative, as ts_mul_backward_set computes it */
+TS_CLONES static void mul_rows(float *restrict ga, float *restrict gb, const float *restrict za,
+                               const float *restrict zb, const float *restrict da,
+                               const float *restrict db, int L)
+{
+    #pragma omp simd
+    for (int t = 0; t < L; t++) ga[t] = za[t] * da[t];
+    if (gb) {
+        #pragma omp simd
+        for (int t = 0; t < L; t++) gb[t] = zb[t] * db[t];
+    }
 }
 
 /* ya = Re z + d xa, yb = Im z + d xb over L (yb, xb NULL: the first only) */
@@ -600,9 +615,11 @@ int ts_s4_ssm_forward_cached_gelu(const ts_s4 *s, const float *params, const flo
     return left;
 }
 
+/* dyd NULL: dy is the output's gradient; else (FFT path only) that gradient
+ * is dy * dyd, formed per row pair as it is needed */
 static void s4_conv_backward_body(const ts_s4 *s, const float *K, const float *Khat, const float *D,
-                         const float *x, const float *dy, int B, float *dK, float *dD,
-                         float *dx, float *scratch)
+                         const float *x, const float *dy, const float *dyd, int B, float *dK,
+                         float *dD, float *dx, float *scratch)
 {
     const int H = s->c.H, L = s->c.L, dirs = s->dirs;
     const int nt = threads_of(s);
@@ -665,6 +682,11 @@ static void s4_conv_backward_body(const ts_s4 *s, const float *K, const float *K
                 size_t off = ((size_t)b0 * H + h) * L;
                 const float *xa = x + off, *xb = two ? xa + HL : NULL;
                 const float *ga = dy + off, *gb = two ? ga + HL : NULL;
+                if (dyd) {   /* the pair's rows of dy * dyd, side by side in G */
+                    mul_rows(fb.G, two ? fb.G + L : NULL, ga, gb, dyd + off, two ? dyd + off + HL : NULL, L);
+                    ga = fb.G;
+                    gb = two ? fb.G + L : NULL;
+                }
                 gD += dot_d(ga, xa, L);
                 if (two) gD += dot_d(gb, xb, L);
                 pack2(fb.z, xa, xb, L, M);
@@ -696,6 +718,17 @@ void ts_s4_conv_backward(const ts_s4 *s, const float *K, const float *Khat, cons
                          float *dx, float *scratch)
 {
     TS_PROF_PUSH(TS_PROF_FFT);
-    s4_conv_backward_body(s, K, Khat, D, x, dy, B, dK, dD, dx, scratch);
+    s4_conv_backward_body(s, K, Khat, D, x, dy, NULL, B, dK, dD, dx, scratch);
     TS_PROF_POP();
+}
+
+int ts_s4_conv_backward_mul(const ts_s4 *s, const float *K, const float *Khat, const float *D,
+                            const float *x, const float *dz, const float *d, int B, float *dK,
+                            float *dD, float *dx, float *scratch)
+{
+    if (!s->use_fft) return 1;
+    TS_PROF_PUSH(TS_PROF_FFT);
+    s4_conv_backward_body(s, K, Khat, D, x, dz, d, B, dK, dD, dx, scratch);
+    TS_PROF_POP();
+    return 0;
 }
