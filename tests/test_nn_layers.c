@@ -656,6 +656,51 @@ static void conv_rows_alone_same_bits(void)
     free(x); free(v); free(g); free(b); free(S); free(y); free(h);
 }
 
+/* the convolution's backward with dx written gives the bits of zeroing dx
+ * and accumulating into it: K = 1 and 3, with and without scratch (K = 1),
+ * weight-normalised, 1 and 2 threads, float32 and bf16 */
+static void conv_backward_set_same_bits(void)
+{
+    int B = 3, Cin = 24, Cout = 40, L = 150;
+    size_t nx = (size_t)B * Cin * L, ny = (size_t)B * Cout * L;
+    float *x = randv(nx, 1), *dy = randv(ny, 1), *v = randv((size_t)Cout * Cin * 3, 1), *g = randv(Cout, 1);
+    float *dx0 = zeros(nx), *dx1 = zeros(nx), *p0 = zeros((size_t)Cout * Cin * 3 + 2 * Cout);
+    float *p1 = zeros((size_t)Cout * Cin * 3 + 2 * Cout);
+    size_t sc = ts_conv1d_wn_scratch_size(Cin, Cout, L, 3);
+    float *S = zeros(sc);
+    for (int prec = 0; prec < 2; prec++) {
+        if (prec && ts_set_precision(TS_PRECISION_BF16) != 0) {
+            fprintf(stderr, "  (bf16 part skipped: %s)\n", ts_error());
+            break;
+        }
+        for (int nt = 1; nt <= 2; nt++)
+            for (int K = 1; K <= 3; K += 2)
+                for (int kind = 0; kind < 3; kind++) {   /* scratch, none (K = 1), weight norm */
+                    if (kind == 1 && K != 1) continue;
+                    size_t np = (size_t)Cout * Cin * K + 2 * Cout;
+                    ts_set_threads(nt);
+                    memset(dx0, 0, sizeof(float) * nx);
+                    memset(p0, 0, sizeof(float) * np);
+                    memset(p1, 0, sizeof(float) * np);
+                    for (size_t i = 0; i < nx; i++) dx1[i] = 7.0f;
+                    float *dw0 = p0 + 2 * Cout, *dw1 = p1 + 2 * Cout;
+                    if (kind == 2) {
+                        ts_conv1d_wn_backward(dx0, dw0, p0, p0 + Cout, dy, x, v, g, B, Cin, Cout, L, K, 1, S);
+                        ts_conv1d_wn_backward_set(dx1, dw1, p1, p1 + Cout, dy, x, v, g, B, Cin, Cout, L, K, 1, S);
+                    } else {
+                        float *s = kind ? NULL : S;
+                        ts_conv1d_backward(dx0, dw0, p0, dy, x, v, B, Cin, Cout, L, K, 1, s);
+                        ts_conv1d_backward_set(dx1, dw1, p1, dy, x, v, B, Cin, Cout, L, K, 1, s);
+                    }
+                    ts_set_threads(1);
+                    CHECK_MSG(memcmp(dx0, dx1, sizeof(float) * nx) == 0 && memcmp(p0, p1, sizeof(float) * np) == 0,
+                              "%s, %d threads, K %d, kind %d", prec ? "bf16" : "fp32", nt, K, kind);
+                }
+    }
+    CHECK(ts_set_precision(TS_PRECISION_FP32) == 0);
+    free(x); free(dy); free(v); free(g); free(dx0); free(dx1); free(p0); free(p1); free(S);
+}
+
 static void initialisers(void)
 {
     size_t n = 200000;
@@ -727,6 +772,7 @@ TEST_MAIN("test_nn_layers", {
     RUN(layernorm_normalises_each_position);
     RUN(layernorm_res_matches_separate_adds);
     RUN(layernorm_backward_res_same_bits);
+    RUN(conv_backward_set_same_bits);
     RUN(layernorm_block_length_same_bits);
     RUN(conv_rows_alone_same_bits);
     RUN(initialisers);

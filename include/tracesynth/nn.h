@@ -143,6 +143,11 @@ void ts_conv1d_forward_each(float *out, const float *x, const float *w, const fl
 void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
                         const float *w, int B, int Cin, int Cout, int L, int K, int dil,
                         float *scratch);
+/* the same with dx (when not NULL) written, not accumulated: no zeroing pass
+ * before (the same bits as zeroing it, then ts_conv1d_backward) */
+void ts_conv1d_backward_set(float *dx, float *dw, float *db, const float *dout, const float *x,
+                            const float *w, int B, int Cin, int Cout, int L, int K, int dil,
+                            float *scratch);
 
 /* Weight normalisation over dim 0 (nn.utils.weight_norm default):
  *   w[o, :] = g[o] * v[o, :] / ||v[o, :]||,  v, w (Cout, n), g (Cout).
@@ -162,6 +167,10 @@ void ts_conv1d_wn_forward(float *out, const float *x, const float *v, const floa
 void ts_conv1d_wn_backward(float *dx, float *dv, float *dg, float *db, const float *dout,
                            const float *x, const float *v, const float *g, int B, int Cin,
                            int Cout, int L, int K, int dil, float *scratch);
+/* the same with dx (when not NULL) written, not accumulated */
+void ts_conv1d_wn_backward_set(float *dx, float *dv, float *dg, float *db, const float *dout,
+                               const float *x, const float *v, const float *g, int B, int Cin,
+                               int Cout, int L, int K, int dil, float *scratch);
 
 /* ---------------------------------------------------------------------------
  * Linear: x (N, In) -> out (N, Out) = x w^T + b; w (Out, In), b (Out) or NULL.

@@ -593,13 +593,11 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
 
     /* output head: y = conv(relu(fin(skip))) */
     float *dF = pl->d_c, *dsk = pl->d_h;   /* dsk reused as the scaled skip gradient */
-    memset(dF, 0, BL * C * sizeof(float));
-    ts_conv1d_backward(dF, G + p->out_w, G + p->out_b, dout, pl->f, P + p->out_w, B, C, K, L, 1, 1, S);
+    ts_conv1d_backward_set(dF, G + p->out_w, G + p->out_b, dout, pl->f, P + p->out_w, B, C, K, L, 1, 1, S);
     float *dFpre = pl->d_a;   /* (B, C, L) inside a 2C buffer */
     memset(dFpre, 0, BL * C * sizeof(float));
     ts_relu_backward(dFpre, dF, pl->fpre, BL * C);
-    memset(dsk, 0, BL * C * sizeof(float));
-    ts_conv1d_wn_backward(dsk, G + p->fin_v, G + p->fin_g, G + p->fin_b, dFpre, pl->skip,
+    ts_conv1d_wn_backward_set(dsk, G + p->fin_v, G + p->fin_g, G + p->fin_b, dFpre, pl->skip,
                           P + p->fin_v, P + p->fin_g, B, C, C, L, 1, 1, S);
     /* every block's skip gets d(skip_sum) = dsk * sqrt(1/layers); kept in dsk */
     scale(dsk, BL * C, (float)sqrt(1.0 / c->layers));
@@ -633,8 +631,7 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
             }
 
         float *dg = pl->t2c;   /* (B, C, L) */
-        memset(dg, 0, BL * C * sizeof(float));
-        ts_conv1d_wn_backward(dg, bg + p->rs_v, bg + p->rs_g, bg + p->rs_b, drs, g, bp + p->rs_v,
+        ts_conv1d_wn_backward_set(dg, bg + p->rs_v, bg + p->rs_g, bg + p->rs_b, drs, g, bp + p->rs_v,
                               bp + p->rs_g, B, C, C2, L, 1, 1, S);
         ts_gate_backward_kept_set(dA, dg, s2, B, C, L);         /* ds2 */
         ts_s4_backward_set(&pl->s4, bp + p->s4b, u, B, actb, dA, bg + p->s4b, drs, S);   /* du */
@@ -642,8 +639,7 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
                               bp + p->cond_v, bp + p->cond_g, B, 2 * K, C2, L, 1, 1, S);
         ts_s4_backward_set(&pl->s4, bp + p->s4a, c3, B, acta, drs, bg + p->s4a, dA, S);  /* dc3 */
         float *da = pl->t2c;
-        memset(da, 0, BL * C * sizeof(float));
-        ts_conv1d_wn_backward(da, bg + p->c3_v, bg + p->c3_g, bg + p->c3_b, dA, a, bp + p->c3_v,
+        ts_conv1d_wn_backward_set(da, bg + p->c3_v, bg + p->c3_g, bg + p->c3_b, dA, a, bp + p->c3_v,
                               bp + p->c3_g, B, C, C2, L, 3, 1, S);
         /* a = h + pt: dh += da, dpt = sum over l of da */
         memset(pl->d_pt, 0, (size_t)B * C * sizeof(float));

@@ -204,10 +204,14 @@ static void bias_grad_bcl(float *db, const float *dout, int B, int C, int L)
     for (int o = 0; o < C; o++) bias_grad_channel(db, dout, B, C, L, o);
 }
 
+/* set: dx (when not NULL) is written, not accumulated; item by item, as its
+ * products make it (a product with beta 0 is the same bits as one adding to
+ * zeros: the library zeroes C first either way) */
 static void conv1d_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
                         const float *w, int B, int Cin, int Cout, int L, int K, int dil,
-                        float *scratch)
+                        float *scratch, int set)
 {
+    const float dx_beta = set ? 0.0f : 1.0f;
     const int CK = Cin * K;
     const size_t nw = (size_t)Cout * CK;
     if (B < 1) return;
@@ -217,7 +221,7 @@ static void conv1d_backward(float *dx, float *dw, float *db, const float *dout, 
         for (int bi = 0; bi < B; bi++) {
             const float *xb = x + (size_t)bi * Cin * L, *gb = dout + (size_t)bi * Cout * L;
             ts_sgemm(0, 1, Cout, Cin, L, 1.0f, gb, L, xb, L, 1.0f, dw, Cin);
-            if (dx) ts_sgemm(1, 0, Cin, L, Cout, 1.0f, w, Cin, gb, L, 1.0f, dx + (size_t)bi * Cin * L, L);
+            if (dx) ts_sgemm(1, 0, Cin, L, Cout, 1.0f, w, Cin, gb, L, dx_beta, dx + (size_t)bi * Cin * L, L);
         }
         return;
     }
@@ -251,9 +255,10 @@ static void conv1d_backward(float *dx, float *dw, float *db, const float *dout, 
                 if (!dx) continue;
                 float *dxb = dx + (size_t)bi * Cin * L;
                 if (K == 1) {   /* dx_b (Cin x L) += w^T (Cin x Cout) . dout_b */
-                    ts_gemm_1t(1, 0, Cin, L, Cout, 1.0f, w, Cin, gb, L, 1.0f, dxb, L);
+                    ts_gemm_1t(1, 0, Cin, L, Cout, 1.0f, w, Cin, gb, L, dx_beta, dxb, L);
                 } else {
                     ts_gemm_1t(1, 0, CK, L, Cout, 1.0f, w, CK, gb, L, 0.0f, dcol, L);
+                    if (set) memset(dxb, 0, sizeof(float) * Cin * L);
                     col2im_add(dxb, dcol, Cin, L, K, dil);
                 }
             }
@@ -277,7 +282,16 @@ void ts_conv1d_backward(float *dx, float *dw, float *db, const float *dout, cons
                         float *scratch)
 {
     TS_PROF_PUSH(TS_PROF_GEMM);
-    conv1d_backward(dx, dw, db, dout, x, w, B, Cin, Cout, L, K, dil, scratch);
+    conv1d_backward(dx, dw, db, dout, x, w, B, Cin, Cout, L, K, dil, scratch, 0);
+    TS_PROF_POP();
+}
+
+void ts_conv1d_backward_set(float *dx, float *dw, float *db, const float *dout, const float *x,
+                            const float *w, int B, int Cin, int Cout, int L, int K, int dil,
+                            float *scratch)
+{
+    TS_PROF_PUSH(TS_PROF_GEMM);
+    conv1d_backward(dx, dw, db, dout, x, w, B, Cin, Cout, L, K, dil, scratch, 1);
     TS_PROF_POP();
 }
 
@@ -330,14 +344,29 @@ void ts_conv1d_wn_forward(float *out, const float *x, const float *v, const floa
     ts_conv1d_forward(out, x, w, b, B, Cin, Cout, L, K, dil, rest);
 }
 
-void ts_conv1d_wn_backward(float *dx, float *dv, float *dg, float *db, const float *dout,
-                           const float *x, const float *v, const float *g, int B, int Cin,
-                           int Cout, int L, int K, int dil, float *scratch)
+static void conv1d_wn_backward(float *dx, float *dv, float *dg, float *db, const float *dout,
+                               const float *x, const float *v, const float *g, int B, int Cin,
+                               int Cout, int L, int K, int dil, float *scratch, int set)
 {
     size_t nw = (size_t)Cout * Cin * K;
     float *w = scratch, *dw = scratch + nw, *norm = scratch + 2 * nw, *rest = norm + Cout;
     ts_weightnorm_forward(w, norm, v, g, Cout, Cin * K);
     memset(dw, 0, nw * sizeof(float));
-    ts_conv1d_backward(dx, dw, db, dout, x, w, B, Cin, Cout, L, K, dil, rest);
+    (set ? ts_conv1d_backward_set : ts_conv1d_backward)(dx, dw, db, dout, x, w, B, Cin, Cout, L, K,
+                                                        dil, rest);
     ts_weightnorm_backward(dv, dg, dw, v, g, norm, Cout, Cin * K);
+}
+
+void ts_conv1d_wn_backward(float *dx, float *dv, float *dg, float *db, const float *dout,
+                           const float *x, const float *v, const float *g, int B, int Cin,
+                           int Cout, int L, int K, int dil, float *scratch)
+{
+    conv1d_wn_backward(dx, dv, dg, db, dout, x, v, g, B, Cin, Cout, L, K, dil, scratch, 0);
+}
+
+void ts_conv1d_wn_backward_set(float *dx, float *dv, float *dg, float *db, const float *dout,
+                               const float *x, const float *v, const float *g, int B, int Cin,
+                               int Cout, int L, int K, int dil, float *scratch)
+{
+    conv1d_wn_backward(dx, dv, dg, db, dout, x, v, g, B, Cin, Cout, L, K, dil, scratch, 1);
 }

@@ -358,9 +358,8 @@ static void s4_backward(const ts_s4 *s, const float *params, const float *x, int
     float *dr = set && dx ? dx : s1;
     ts_layernorm_backward_res(dr, dr == dx ? NULL : dx, dparams + p->ln_g, dparams + p->ln_b, dout, a.r,
                               a.mean, a.rstd, params + p->ln_g, B, H, L);
-    /* output linear: s2 = d gelu(y) */
-    memset(s2, 0, sizeof(float) * n);
-    ts_conv1d_backward(s2, dparams + p->W, dparams + p->bias, dr, a.g, params + p->W, B, H, H, L,
+    /* output linear: s2 = d gelu(y), written */
+    ts_conv1d_backward_set(s2, dparams + p->W, dparams + p->bias, dr, a.g, params + p->W, B, H, H, L,
                        1, 1, lin_scr);
     /* GELU (d y = s2 gelu'(y)), the convolution and D, then the kernel
      * parameters; on the FFT path d y is formed row pair by row pair */
