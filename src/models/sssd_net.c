@@ -580,6 +580,19 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
 
 /* ---- backward ---- */
 
+/* one item of the residual path's gradient: r = [s dh ; dsk], dh = s dh */
+TS_CLONES static void res_grad_item(float *restrict r, float *restrict hb, const float *restrict kb,
+                                    float s, size_t CL)
+{
+    #pragma omp simd
+    for (size_t j = 0; j < CL; j++) {
+        float v = s * hb[j];
+        r[j] = v;
+        hb[j] = v;
+    }
+    memcpy(r + CL, kb, sizeof(float) * CL);
+}
+
 void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const float *dout)
 {
     const ts_sssd_config *c = &n->c;
@@ -618,17 +631,9 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
         float *drs = pl->d_a, *dA = pl->d_b;
 
         /* and the residual path: dh_in = √½ dh_out (+ da below) */
-#pragma omp parallel for collapse(2) schedule(static) if (BL * C > 65536)
+#pragma omp parallel for schedule(static) if (BL * C > 65536)
         for (int b = 0; b < B; b++)
-            for (size_t j = 0; j < CL; j++) {
-                float *r = drs + (size_t)b * 2 * CL;
-                float *hb = dh + (size_t)b * CL;
-                const float *kb = dsk + (size_t)b * CL;
-                float v = sqrt_half * hb[j];
-                r[j] = v;
-                r[CL + j] = kb[j];
-                hb[j] = v;
-            }
+            res_grad_item(drs + (size_t)b * 2 * CL, dh + (size_t)b * CL, dsk + (size_t)b * CL, sqrt_half, CL);
 
         float *dg = pl->t2c;   /* (B, C, L) */
         ts_conv1d_wn_backward_set(dg, bg + p->rs_v, bg + p->rs_g, bg + p->rs_b, drs, g, bp + p->rs_v,
