@@ -848,7 +848,8 @@ static int from_rank0(int v, int nranks)
  * decides when the timing ends and the count, and every rank makes the same collective
  * calls whatever fails. *out is the count; 0, or -1 + error where this rank failed */
 static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const char *ckpt, ts_adam *adam, ts_rng *rng,
-                        double t_start, int rank, int nranks, long *out, double *after_s, double *val_s)
+                        double t_start, int rank, int nranks, long *out, double *after_s, double *val_s,
+                        double *per_s)
 {
     const size_t np = net->n;
     float *keep = ts_alloc_aligned(3 * (np ? np : 1) * sizeof(float));
@@ -898,6 +899,7 @@ static int budget_iters(const ts_train_net *net, const ts_train_cfg *c, const ch
     *val_s = t_val;
     /* one iteration with its share of the validations */
     const double per = (timed ? t_timed / timed : 0) + t_val / (double)c->valid_every;
+    *per_s = per;
     /* the model's work after the loop, planned with the parameters put back (its cost
      * does not depend on them): those of the timing iterations may have diverged, and a
      * plan on them fail (mdm's infill refuses non-finite output) where the run would
@@ -949,6 +951,8 @@ typedef struct {
     double t_start;    /* when the budget began */
     double val_s;      /* the timed validation, kept for the last one */
     double after_s;    /* the model's work after the loop */
+    double per0;       /* the pace the plan was made at (seconds an iteration, its share of
+                        * the validations included) */
     double min_s;      /* the least time a pace is measured over */
     double last;       /* the last look that measured a pace, and its iteration */
     long last_it;
@@ -961,9 +965,11 @@ typedef struct {
  * taken for the rest of the run; where the iterations left at that pace, the last
  * validation and the work after the loop would end the run past the budget, the
  * iterations left are cut to those that fit in 97 % of it, as the plan before the run
- * was made (none: the run ends at this validation). The 3 % between the two keeps a
- * pace that varies a little from re-planning. Never more iterations than planned.
- * Rank 0 decides for all */
+ * was made (none: the run ends at this validation). The last validation and the work
+ * after the loop were timed with the plan: on a machine that has got slower they take
+ * longer by as much as the iterations do, and are counted so. The 3 % between the two
+ * keeps a pace that varies a little from re-planning. Never more iterations than
+ * planned. Rank 0 decides for all */
 static long budget_look(const ts_train_cfg *c, budget_pace *p, long done, int rank, int nranks)
 {
     long iters = c->iters;
@@ -972,7 +978,8 @@ static long budget_look(const ts_train_cfg *c, budget_pace *p, long done, int ra
         p->per = (now - p->last) / (double)(done - p->last_it);
         p->last = now;
         p->last_it = done;
-        const double el = now - p->t_start, after = p->val_s + p->after_s;
+        const double slower = p->per0 > 0 && p->per > p->per0 ? p->per / p->per0 : 1;
+        const double el = now - p->t_start, after = (p->val_s + p->after_s) * slower;
         if (el + p->per * (double)(iters - done) + after > c->budget_s) {
             double left = 0.97 * c->budget_s - el - after;
             double m = left > 0 ? floor(left / p->per) : 0;
@@ -1247,10 +1254,11 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     }
     /* every rank into the budget's timing, or none */
     if (!all_ok(ok, nranks, net->name)) goto done;
-    double after_s = 0, val_s = 0;
+    double after_s = 0, val_s = 0, per_s = 0;
     if (c->budget_s > 0) {
         long n;
-        if (budget_iters(net, c, ckpt, &adam, &rng, t_start, rank, nranks, &n, &after_s, &val_s) != 0) ok = 0;
+        if (budget_iters(net, c, ckpt, &adam, &rng, t_start, rank, nranks, &n, &after_s, &val_s, &per_s) != 0)
+            ok = 0;
         else {
             cw.iters = n;
             cw.lr.total = n;
@@ -1311,7 +1319,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     /* a --budget's looks at the pace start from here, each over at least a fiftieth of the
      * budget (0.5 s to a minute): a pace measured over less says little on a shared machine */
     const double look_s = c->budget_s / 50;
-    budget_pace pace = {t_start, val_s, after_s, look_s < 0.5 ? 0.5 : look_s > 60 ? 60 : look_s, budget_now(), it0, 0};
+    const double min_s = look_s < 0.5 ? 0.5 : look_s > 60 ? 60 : look_s;
+    budget_pace pace = {t_start, val_s, after_s, per_s, min_s, budget_now(), it0, 0};
     double loss_sum = st.loss_sum;
     long loss_n = (long)st.loss_n;
     const char *kept = NULL;
