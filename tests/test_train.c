@@ -1193,11 +1193,12 @@ static void iter_record(const char *path, long it, char *buf, size_t n)
 }
 
 /* a machine that gets slower during a --budget run (a clock the test moves: 1 ms an
- * iteration, then 2 ms): at a validation the run sees it, re-plans to fewer iterations
- * that end within the budget with the work after the loop (twice as long too), logs it, and lays the rest of its cosine over them, the
- * rate going on down from where it was; a resume of a checkpoint after the re-plan with
- * the --iters its record names ends with the same bits. At a steady pace it is the run of
- * the --iters it planned, with no re-plan */
+ * iteration, then 2 ms): at a log record the run sees it, re-plans to fewer iterations
+ * that end within the budget with the work after the loop (twice as long too), logs it,
+ * and lays the rest of its cosine over them, the rate going on down from where it was; a
+ * resume of a checkpoint after the re-plan with the --iters its record names ends with
+ * the same bits. At a steady pace it is the run of the --iters it planned, with no
+ * re-plan */
 static void budget_replans_when_slower(void)
 {
     const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
@@ -1313,6 +1314,47 @@ static void budget_replans_when_slower(void)
         }
         CHECK_MSG(count_lines_with(lg2, "\"replan_iters\":") == 1, "no re-plan in the resume record");
     }
+}
+
+
+/* a --budget run whose validations come only at its end (--valid-every more than the
+ * iterations planned) sees a machine that gets slower at its log records: it re-plans
+ * and ends within its budget */
+static void budget_replans_without_validations(void)
+{
+    const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], lg[600];
+    snprintf(a, sizeof a, "%s/nv.m", dir);
+    snprintf(lg, sizeof lg, "%s/nv.jsonl", dir);
+    const char *k[] = {"budget", "schedule", "lr", "valid-every"}, *v[] = {"4s", "cosine", "0.05", "100000"};
+    ts_kv kv = {4, k, v};
+    lsq q;
+    lsq_make(&q);
+    q.dt = 0.001;
+    q.slow_from = 502 + 1001;   /* after 1,000 of the iterations planned (2,877) */
+    q.dt_slow = 0.002;
+    q.after_ret = 0.5;
+    ts_train_net n = lsq_net(&q);
+    ts_train_set_clock(lsq_clock, &q);
+    ts_train_cfg c;
+    memset(&c, 0, sizeof c);
+    REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
+    c.log_every = 10;
+    c.seed = 3;
+    c.out_path = a;
+    c.log_path = lg;
+    int rc = ts_train_run(&n, &c);
+    ts_train_set_clock(NULL, NULL);
+    REQUIRE(rc == 0);
+    long planned = (long)num_in_line(lg, "\"event\":\"start\"", "\"iters\":", 0);
+    long ended = (long)num_in_line(lg, "\"event\":\"end\"", "\"iter\":", 0);
+    long new_iters = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iters\":", 1);
+    CHECK_MSG(count_lines_with(lg, "\"event\":\"replan\"") >= 1 && new_iters == ended && ended < planned,
+              "%ld of %ld planned, the last re-plan %ld", ended, planned, new_iters);
+    CHECK_MSG(q.clock + 1.0 <= 4.0 && q.clock + 1.0 > 3.5, "the iterations ended at %.3f s", q.clock);
+    CHECK(count_lines_with(lg, "\"valid_loss\":") == 1);   /* the last iteration's only */
 }
 
 /* --budget keeps the time the model's work after the loop expects to take: the model is
@@ -1911,6 +1953,7 @@ TEST_MAIN("train", {
     RUN(own_descriptor_not_held);
     RUN(budget_sets_iters);
     RUN(budget_replans_when_slower);
+    RUN(budget_replans_without_validations);
     RUN(budget_keeps_after);
     RUN(budget_after_share_of_capped_iters);
     RUN(budget_too_small_refused);

@@ -125,11 +125,11 @@ typedef struct {
      * most iters, after the time the net's `after` expects to take (given a quarter of
      * the budget, or what iters leave of it where more); the run is then the run of that
      * --iters, which its start record names, with the net's after_options: what a resume
-     * is given ("resume_with"). At its validations the run looks at its pace, and where
-     * the iterations left would end it past the budget it re-plans: fewer iterations, the
-     * rest of the schedule laid over them, a "replan" record in the log naming the new
-     * resume_with (the checkpoints keep the re-planned schedule). A budget that leaves
-     * no time for one iteration is an error before any */
+     * is given ("resume_with"). At its log records and validations the run looks at its
+     * pace, and where the iterations left would end it past the budget it re-plans: fewer
+     * iterations, the rest of the schedule laid over them, a "replan" record in the log
+     * naming the new resume_with (the checkpoints keep the re-planned schedule). A budget
+     * that leaves no time for one iteration is an error before any */
     double budget_s;
     long warmup_default;       /* the default warm-up, cut to 5 % of the iterations chosen
                                 * (with TS_TRAIN_DEFAULT_WARMUP) */

@@ -342,7 +342,7 @@ int cmd_train(int argc, char **argv)
     double bs;
     if (rank == 0 && bud && ts_train_budget_parse(bud, &bs) == 0 && dt > 1.1 * bs)
         cli_say(stderr, "tracesynth: warning: train: the run took %.1f s, %.1f s past --budget %s (its iterations "
-                "and the work after them were timed before the run and at its validations: the machine got "
+                "and the work after them were timed before the run and as it went: the machine got "
                 "busier after the last, or that work took longer than timed)\n", dt, dt - bs, bud);
     rc = 0;
 done:

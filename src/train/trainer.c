@@ -959,8 +959,8 @@ typedef struct {
     double per;        /* the last pace measured: seconds an iteration, validations included */
 } budget_pace;
 
-/* the run's iterations in all after a look at its pace at iteration done (a validation
- * before its last, where every rank looks): where at least p->min_s has passed since the
+/* the run's iterations in all after a look at its pace at iteration done (a log record
+ * or a validation before its last iteration, where every rank looks): where at least p->min_s has passed since the
  * last look, the pace since then (the iterations, and the validations among them) is
  * taken for the rest of the run; where the iterations left at that pace, the last
  * validation and the work after the loop would end the run past the budget, the
@@ -1362,7 +1362,11 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         else snprintf(extra, sizeof extra, "loss %.4f", (double)loss);
         ts_progress_update(&prog, done_it, extra);
 
-        if (done_it % c->valid_every == 0 && done_it < c->iters && c->budget_s > 0) {
+        /* the pace looked at with the log records as well as the validations: a run whose
+         * validations are rare (a --valid-every above its iterations: the last only) still
+         * sees a machine that gets slower */
+        if ((done_it % c->log_every == 0 || done_it % c->valid_every == 0) && done_it < c->iters &&
+            c->budget_s > 0) {
             long was = c->iters;
             cw.iters = budget_look(c, &pace, done_it, rank, nranks);
             if (cw.iters != was) {
@@ -1374,8 +1378,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                 if (!replans.n++) replans.planned = was;
                 replans.iters = c->iters;
                 char *w = resume_with(net, c->iters, rank);
-                /* before the validation record: a resume from this iteration's checkpoint
-                 * (which holds the re-plan) keeps it */
+                /* before a validation record of this iteration: a resume from its checkpoint,
+                 * or from any later one (which hold the re-plan), keeps it */
                 ok = ts_train_log(c->log_path, "\"event\":\"replan\",\"iter\":%ld,\"iters\":%ld,\"was\":%ld,"
                                   "\"s_per_it\":%.4g,\"elapsed_s\":%.1f,\"resume_with\":\"%s\"", done_it, c->iters,
                                   was, pace.per, pace.last - t_start, w) == 0;
