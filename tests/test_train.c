@@ -1357,6 +1357,50 @@ static void budget_replans_without_validations(void)
     CHECK(count_lines_with(lg, "\"valid_loss\":") == 1);   /* the last iteration's only */
 }
 
+static const char *lsq_after_options(void *ctx)
+{
+    (void)ctx;
+    return "--valid-windows 7";
+}
+
+/* what a resume of a re-planned run takes, as its last "replan" record names it, is told
+ * after the run too (train's note, which a run without --log has no record of): the
+ * iterations and the options of the work after the loop */
+static void budget_replan_resume_with_told(void)
+{
+    const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
+    const char *k[] = {"budget", "schedule"}, *v[] = {"4s", "cosine"};
+    ts_kv kv = {2, k, v};
+    lsq q;
+    lsq_make(&q);
+    q.dt = 0.001;
+    q.slow_from = 502 + 1001;
+    q.dt_slow = 0.002;
+    q.after_ret = 0.5;
+    ts_train_net n = lsq_net(&q);
+    n.after_options = lsq_after_options;
+    ts_train_set_clock(lsq_clock, &q);
+    ts_train_cfg c;
+    memset(&c, 0, sizeof c);
+    REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
+    c.valid_every = 50;
+    c.log_every = 10;
+    c.seed = 3;
+    int rc = ts_train_run(&n, &c);
+    ts_train_set_clock(NULL, NULL);
+    REQUIRE(rc == 0);
+    long iters;
+    CHECK(ts_train_replans(NULL, &iters) >= 1);
+    char want[64];
+    snprintf(want, sizeof want, "--iters %ld --valid-windows 7", iters);
+    CHECK_MSG(!strcmp(ts_train_replan_with(), want), "%s, not %s", ts_train_replan_with(), want);
+    /* a run without --budget re-plans nothing */
+    lsq_make(&q);
+    ts_train_cfg d = lsq_cfg(20);
+    REQUIRE(ts_train_run(&n, &d) == 0);
+    CHECK(ts_train_replans(NULL, NULL) == 0 && !strcmp(ts_train_replan_with(), ""));
+}
+
 /* --budget keeps the time the model's work after the loop expects to take: the model is
  * asked once, given a quarter of the budget to plan that work in, and the iterations fit
  * in what is left; the start record names both. A model that cannot plan it stops the
@@ -1954,6 +1998,7 @@ TEST_MAIN("train", {
     RUN(budget_sets_iters);
     RUN(budget_replans_when_slower);
     RUN(budget_replans_without_validations);
+    RUN(budget_replan_resume_with_told);
     RUN(budget_keeps_after);
     RUN(budget_after_share_of_capped_iters);
     RUN(budget_too_small_refused);

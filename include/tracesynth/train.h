@@ -237,6 +237,10 @@ void ts_train_set_clock(double (*now)(void *ud), void *ud);
  * (0: never, or no budget), with the iterations planned before the first re-plan and
  * those after the last (either pointer may be NULL) */
 int ts_train_replans(long *planned, long *iters);
+/* and what a --resume of it is then given, as its last "replan" record's resume_with
+ * names it: --iters N and the options of the model's work after the loop ("" where it
+ * did not re-plan) */
+const char *ts_train_replan_with(void);
 
 /* ---- data-parallel training over MPI (built with MPI=1; see docs/results-speed.md) ----
  * ts_train_mpi_init starts MPI when the process was launched by mpirun (Open MPI,

@@ -337,8 +337,8 @@ int cmd_train(int argc, char **argv)
     int nrp = ts_train_replans(&planned, &replanned);
     if (rank == 0 && bud && nrp > 0)
         cli_say(stderr, "tracesynth: note: train: the run got slower, and --budget %s re-planned it %d time%s: %ld "
-                "iterations in all, of %ld planned (a --resume takes --iters %ld: the log's last \"replan\" "
-                "record)\n", bud, nrp, nrp == 1 ? "" : "s", replanned, planned, replanned);
+                "iterations in all, of %ld planned (a --resume takes %s%s)\n", bud, nrp, nrp == 1 ? "" : "s",
+                replanned, planned, ts_train_replan_with(), log ? ", as the log's last \"replan\" record says" : "");
     double bs;
     if (rank == 0 && bud && ts_train_budget_parse(bud, &bs) == 0 && dt > 1.1 * bs)
         cli_say(stderr, "tracesynth: warning: train: the run took %.1f s, %.1f s past --budget %s (its iterations "

@@ -766,7 +766,13 @@ static __thread struct {
 static __thread struct {
     int n;
     long planned, iters;
+    char with[320];   /* the last re-plan's resume_with, as given (not escaped) */
 } replans;
+
+const char *ts_train_replan_with(void)
+{
+    return replans.with;
+}
 
 int ts_train_replans(long *planned, long *iters)
 {
@@ -998,12 +1004,18 @@ static long budget_look(const ts_train_cfg *c, budget_pace *p, long done, int ra
 }
 
 /* what a resume of a --budget run of iters iterations is given: those, and the options
- * of the model's work after the loop as planned; JSON-escaped, to free */
-static char *resume_with(const ts_train_net *net, long iters, int rank)
+ * of the model's work after the loop as planned, into with (n bytes) */
+static void resume_with_put(const ts_train_net *net, long iters, int rank, char *with, size_t n)
 {
     const char *more = net->after && net->after_options && rank == 0 ? net->after_options(net->ctx) : "";
+    snprintf(with, n, "--iters %ld%s%s", iters, more && *more ? " " : "", more ? more : "");
+}
+
+/* the same JSON-escaped, to free */
+static char *resume_with(const ts_train_net *net, long iters, int rank)
+{
     char with[320];
-    snprintf(with, sizeof with, "--iters %ld%s%s", iters, more && *more ? " " : "", more ? more : "");
+    resume_with_put(net, iters, rank, with, sizeof with);
     return ts_json_escape(with);
 }
 
@@ -1377,7 +1389,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                 prog.total = c->iters;
                 if (!replans.n++) replans.planned = was;
                 replans.iters = c->iters;
-                char *w = resume_with(net, c->iters, rank);
+                resume_with_put(net, c->iters, rank, replans.with, sizeof replans.with);
+                char *w = ts_json_escape(replans.with);
                 /* before a validation record of this iteration: a resume from its checkpoint,
                  * or from any later one (which hold the re-plan), keeps it */
                 ok = ts_train_log(c->log_path, "\"event\":\"replan\",\"iter\":%ld,\"iters\":%ld,\"was\":%ld,"
