@@ -784,13 +784,13 @@ static void long_errors_keep_their_reason(void)
     CHECK(!strncmp(ts_error(), path, 4095) && !strcmp(ts_error() + 4095, ": cannot create: x (while writing)"));
 }
 
-/* a directory tree goes whole; a link in it goes, not what it points to */
-/* shell words: plain ones as they are, others in single quotes, a quote written '\'' */
+/* shell words: plain ones as they are, others in single quotes, a quote written '\'', a
+ * path that starts with '-' after ./ (not read as an option) */
 static void shell_words(void)
 {
-    static const char *const in[5] = {"/a/b-c_1.x", "a b", "it's", "", "$x"};
-    static const char *const out[5] = {"/a/b-c_1.x", "'a b'", "'it'\\''s'", "''", "'$x'"};
-    for (int k = 0; k < 5; k++) {
+    static const char *const in[7] = {"/a/b-c_1.x", "a b", "it's", "", "$x", "-x", "-a b"};
+    static const char *const out[7] = {"/a/b-c_1.x", "'a b'", "'it'\\''s'", "''", "'$x'", "./-x", "'./-a b'"};
+    for (int k = 0; k < 7; k++) {
         char *w = ts_shell_word(in[k]);
         CHECK_MSG(!strcmp(w, out[k]), "%s: %s, not %s", in[k], w, out[k]);
         free(w);
@@ -813,6 +813,7 @@ static void json_strings(void)
     CHECK_MSG(!strcmp(buf, "null \"x\\\"\""), "%s", buf);
 }
 
+/* a directory tree goes whole; a link in it goes, not what it points to */
 static void remove_tree_whole(void)
 {
     const char *d = scratch_dir();

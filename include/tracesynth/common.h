@@ -90,7 +90,8 @@ char *ts_json_escape(const char *s);
 void ts_json_put(FILE *f, const char *s);
 /* s as one word of a shell command line (malloc'd): as it is when it holds only characters
  * no shell reads (letters, digits, / . _ - + , : = @ %), else in single quotes, a quote in
- * it written '\'' (NULL or empty: '') */
+ * it written '\'' (NULL or empty: ''); the words are paths: one that starts with '-' gets
+ * ./ before it, so that a command does not read it as an option */
 char *ts_shell_word(const char *s);
 /* 64-byte aligned, zeroed; free with ts_free_aligned */
 void *ts_alloc_aligned(size_t n);

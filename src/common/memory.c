@@ -74,9 +74,15 @@ char *ts_shell_word(const char *s)
         plain &= isalnum(c) || strchr("/._-+,:=@%", c) != NULL;
         q += c == '\'';
     }
-    if (plain) return ts_strdup(s);
-    char *w = ts_malloc(n + 3 * q + 3), *o = w;
-    *o++ = '\'';
+    /* the words are paths: one that starts with '-' would be read as an option */
+    const char *dot = s[0] == '-' ? "./" : "";
+    char *w = ts_malloc(n + 3 * q + 5), *o = w;
+    if (!plain) *o++ = '\'';
+    while (*dot) *o++ = *dot++;
+    if (plain) {
+        memcpy(o, s, n + 1);
+        return w;
+    }
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '\'') {
             memcpy(o, "'\\''", 4);
