@@ -2911,20 +2911,26 @@ static void ftrace_per_cpu_overwritten(void)
     ts_ctf_trace_free(&t);
 }
 
+/* a scratch folder holding two ID files of other events, a.txt (300 IDs) and b.txt (250),
+ * for the tests of a dataset whose events an ingest replaces; NULL where it cannot */
+static const char *two_id_files(void)
+{
+    const char *d = scratch_dir();
+    if (!d) return NULL;
+    FILE *f = fopen(in(d, "a.txt"), "w");
+    if (!f) return NULL;
+    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
+    if (fclose(f) != 0 || !(f = fopen(in(d, "b.txt"), "w"))) return NULL;
+    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
+    return fclose(f) == 0 ? d : NULL;
+}
 /* ingest over a dataset that holds a split of it (split ds -o ds/split): a new stream
  * leaves that split describing the old one, which ingest says, naming it; the folder is
  * the user's and stays. The same stream again says nothing */
 static void reingest_warns_of_split(void)
 {
-    const char *d = scratch_dir();
+    const char *d = two_id_files();
     REQUIRE(d);
-    FILE *f = fopen(in(d, "a.txt"), "w");
-    REQUIRE(f);
-    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
-    fclose(f);
-    REQUIRE((f = fopen(in(d, "b.txt"), "w")) != NULL);
-    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
-    fclose(f);
     char cmd[1600], err[1024];
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
@@ -2945,15 +2951,8 @@ static void reingest_warns_of_split(void)
  * error quotes it: a dataset named with a space and a quote */
 static void reingest_warning_quotes_paths(void)
 {
-    const char *d = scratch_dir();
+    const char *d = two_id_files();
     REQUIRE(d);
-    FILE *f = fopen(in(d, "a.txt"), "w");
-    REQUIRE(f);
-    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
-    fclose(f);
-    REQUIRE((f = fopen(in(d, "b.txt"), "w")) != NULL);
-    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
-    fclose(f);
     char cmd[1600], err[2048], want[1200];
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o \"%s/it's a ds\"", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
@@ -2971,15 +2970,8 @@ static void reingest_warning_quotes_paths(void)
  * would replace them) */
 static void reingest_warns_of_its_splits_only(void)
 {
-    const char *d = scratch_dir();
+    const char *d = two_id_files();
     REQUIRE(d);
-    FILE *f = fopen(in(d, "a.txt"), "w");
-    REQUIRE(f);
-    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
-    fclose(f);
-    REQUIRE((f = fopen(in(d, "b.txt"), "w")) != NULL);
-    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
-    fclose(f);
     char cmd[1600], err[4096], out[4096];
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/dsa", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
@@ -3005,15 +2997,9 @@ static void reingest_warns_of_its_splits_only(void)
  * splits kept one) are read as before */
 static void stale_split_refused(void)
 {
-    const char *d = scratch_dir();
+    const char *d = two_id_files();
     REQUIRE(d);
-    FILE *f = fopen(in(d, "a.txt"), "w");
-    REQUIRE(f);
-    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
-    fclose(f);
-    REQUIRE((f = fopen(in(d, "b.txt"), "w")) != NULL);
-    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
-    fclose(f);
+    FILE *f;
     char cmd[2000], err[1024];
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
@@ -3082,15 +3068,8 @@ static void stale_split_refused(void)
  * split whose own dataset's events then change is refused again */
 static void moved_split_read(void)
 {
-    const char *d = scratch_dir();
+    const char *d = two_id_files();
     REQUIRE(d);
-    FILE *f = fopen(in(d, "a.txt"), "w");
-    REQUIRE(f);
-    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
-    fclose(f);
-    REQUIRE((f = fopen(in(d, "b.txt"), "w")) != NULL);
-    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
-    fclose(f);
     char cmd[2000], err[1024], from[700], to[700];
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
@@ -3145,15 +3124,8 @@ static void moved_split_read(void)
  * events change, it is refused, naming that dataset */
 static void split_in_other_dataset(void)
 {
-    const char *d = scratch_dir();
+    const char *d = two_id_files();
     REQUIRE(d);
-    FILE *f = fopen(in(d, "a.txt"), "w");
-    REQUIRE(f);
-    for (int i = 0; i < 300; i++) fprintf(f, "%d ", i * 7 % 6);
-    fclose(f);
-    REQUIRE((f = fopen(in(d, "b.txt"), "w")) != NULL);
-    for (int i = 0; i < 250; i++) fprintf(f, "%d ", i * 3 % 5);
-    fclose(f);
     char cmd[2000], err[1024], from[700], to[700], want[800];
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/dsa", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
