@@ -1313,6 +1313,36 @@ static void budget_replans_when_slower(void)
             }
         }
         CHECK_MSG(count_lines_with(lg2, "\"replan_iters\":") == 1, "no re-plan in the resume record");
+        /* a corrupt re-plan section is refused, naming the file and the section: the
+         * re-plan after the checkpoint's iteration, its position past the schedule's end,
+         * NaN there, and a section cut short */
+        char bad_ck[600];
+        snprintf(bad_ck, sizeof bad_ck, "%s/rp-bad.ckpt", dir);
+        ts_reader r;
+        REQUIRE(ts_reader_open(&r, mid) == 0);
+        unsigned char rb[32];
+        int have = ts_reader_copy(&r, "REPLAN", rb, sizeof rb) == 0;
+        ts_reader_close(&r);
+        REQUIRE(have);
+        for (int kc = 0; kc < 4; kc++) {
+            unsigned char e[32];
+            memcpy(e, rb, sizeof e);
+            double pv;
+            if (kc == 0) ts_le_put64(e, ts_le_get64(rb) + 100000);   /* after the checkpoint */
+            if (kc == 1 || kc == 2) {
+                uint64_t t = ts_le_get64(rb + 16);
+                pv = kc == 1 ? (double)t + 1 : NAN;
+                uint64_t bits;
+                memcpy(&bits, &pv, 8);
+                ts_le_put64(e + 8, bits);
+            }
+            REQUIRE(rewrite_chunk_bytes(mid, bad_ck, "REPLAN", e, kc == 3 ? 24 : sizeof e) == 0);
+            lsq_make(&q);
+            d.resume = bad_ck;
+            remove(lg2);
+            CHECK_MSG(ts_train_run(&n, &d) == -1 && strstr(ts_error(), bad_ck) && strstr(ts_error(), "REPLAN"),
+                      "case %d: %s", kc, ts_error());
+        }
     }
 }
 
