@@ -334,6 +334,17 @@ static void generate_removes_other_format(void)
               err);
     CHECK(stat(n, &now) == 0 && now.st_ino == before.st_ino);
     rmdir(t);
+    /* a dataset's own file named as the other format (-o DS/stream.npy: DS/stream.txt is
+     * the dataset's events, no earlier run's windows): refused before the work, kept */
+    char st_txt[512], st_npy[512];
+    snprintf(st_txt, sizeof st_txt, "%s/ds/stream.txt", dir);
+    snprintf(st_npy, sizeof st_npy, "%s/ds/stream.npy", dir);
+    REQUIRE(stat(st_txt, &before) == 0);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 20 --seed 9 -o %s", dir, st_npy);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "stream.txt: a file of the dataset") &&
+                  strstr(err, "give another OUT"), "%s", err);
+    CHECK(stat(st_txt, &now) == 0 && now.st_ino == before.st_ino && now.st_size == before.st_size &&
+          !ts_file_exists(st_npy));
 }
 
 /* a model named as a file of OUT's other format is read, not an earlier set's file: it

@@ -31,10 +31,11 @@ int cmd_generate(int argc, char **argv)
                     "with named events also OUT.names.txt; replaced together\n"
                     "(links must lead into one folder); any of the three an\n"
                     "earlier run left that this run does not write is\n"
-                    "removed with them (not the model read); a device or\n"
-                    "FIFO (-o /dev/stdout): written in place, one format, no\n"
-                    "names file; a multi-channel model: the dataset\n"
-                    "directory OUT (N L events)"),
+                    "removed with them (not the model read; a dataset's own\n"
+                    "file, DS/stream.txt beside -o DS/stream.npy, is an\n"
+                    "error); a device or FIFO (-o /dev/stdout): written\n"
+                    "in place, one format, no names file; a multi-channel\n"
+                    "model: the dataset directory OUT (N L events)"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
                        "in .npy, else text; one that OUT's .txt or .npy\n"
                        "contradicts is an error)"),
@@ -156,8 +157,25 @@ int cmd_generate(int argc, char **argv)
     for (int i = 0; i < 3 && !stream; i++) {
         struct stat st;
         sprintf(path, "%s%s", base, files[i]);
-        if (!want[i] && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (want[i] || lstat(path, &st) != 0) continue;
+        if (S_ISDIR(st.st_mode)) {
             ts_fail("%s: is a directory, where a file of an earlier set is removed; remove or rename it", path);
+            cli_fail();
+            goto done;
+        }
+        /* a dataset's own file (-o DS/stream.npy beside DS/stream.txt) is no earlier run's */
+        const char *sl = strrchr(path, '/');
+        const size_t fl = !sl ? 1 : sl == path ? 1 : (size_t)(sl - path);
+        char *folder = ts_malloc(fl + 1);
+        memcpy(folder, sl ? path : ".", fl);
+        folder[fl] = 0;
+        char *events = ts_path_join(folder, "stream.txt");
+        const int ds_file = ts_file_exists(events) && cli_is_dataset_file(path, folder, 1);
+        if (ds_file) ts_fail("%s: a file of the dataset %s, which -o %s would remove as an earlier run's other format; "
+                             "give another OUT", path, folder, out);
+        free(events);
+        free(folder);
+        if (ds_file) {
             cli_fail();
             goto done;
         }

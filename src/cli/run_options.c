@@ -118,10 +118,8 @@ static const char *dataset_file(int i, char buf[64])
     return buf;
 }
 
-int cli_dataset_output_check(const char *out, const char *dataset)
+int cli_is_dataset_file(const char *out, const char *dataset, int exists)
 {
-    if (!out) return 0;
-    int exists = ts_file_exists(out);
     /* a file of a sequence_length_L folder; one not there yet only under the published
      * windows' names (--split paper reads them) */
     const char *slash = strrchr(out, '/'), *b = slash ? slash + 1 : out;
@@ -134,7 +132,14 @@ int cli_dataset_output_check(const char *out, const char *dataset)
         hit = ts_same_path(p, out);
         free(p);
     }
-    if (!hit) return 0;
+    return hit;
+}
+
+int cli_dataset_output_check(const char *out, const char *dataset)
+{
+    if (!out) return 0;
+    int exists = ts_file_exists(out);
+    if (!cli_is_dataset_file(out, dataset, exists)) return 0;
     if (exists) ts_fail("%s: the output would replace a file of the dataset %s", out, dataset);
     else ts_fail("%s: the output would be read as a file of the dataset %s the next time it is loaded", out, dataset);
     return cli_fail();
