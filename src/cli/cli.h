@@ -160,8 +160,9 @@ int cli_window_file_check(const char *cmd, const char *input, size_t len, const 
  * dataset directory reads (its stream.txt, vocab.tsv, time_ns.npy, channel files, a file
  * of its sequence_length_L folders): writing out would replace or stand for its data */
 int cli_dataset_output_check(const char *out, const char *dataset);
-/* 1 when out is such a file of the dataset directory (exists: out is there) */
-int cli_is_dataset_file(const char *out, const char *dataset, int exists);
+/* the folder holding path (malloc'd) when it is a dataset (it holds stream.txt) and path is
+ * one of its files; else NULL */
+char *cli_dataset_holding(const char *path);
 /* the options that cut a dataset into windows (besides --length and --stride, whose
  * meaning differs between commands), as one group of an option table: --split,
  * --windows, --fractions into a ts_split_spec */

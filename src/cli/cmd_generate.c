@@ -164,18 +164,11 @@ int cmd_generate(int argc, char **argv)
             goto done;
         }
         /* a dataset's own file (-o DS/stream.npy beside DS/stream.txt) is no earlier run's */
-        const char *sl = strrchr(path, '/');
-        const size_t fl = !sl ? 1 : sl == path ? 1 : (size_t)(sl - path);
-        char *folder = ts_malloc(fl + 1);
-        memcpy(folder, sl ? path : ".", fl);
-        folder[fl] = 0;
-        char *events = ts_path_join(folder, "stream.txt");
-        const int ds_file = ts_file_exists(events) && cli_is_dataset_file(path, folder, 1);
-        if (ds_file) ts_fail("%s: a file of the dataset %s, which -o %s would remove as an earlier run's other format; "
-                             "give another OUT", path, folder, out);
-        free(events);
-        free(folder);
-        if (ds_file) {
+        char *ds = cli_dataset_holding(path);
+        if (ds) {
+            ts_fail("%s: a file of the dataset %s, which -o %s would remove as an earlier run's other format; "
+                    "give another OUT", path, ds, out);
+            free(ds);
             cli_fail();
             goto done;
         }

@@ -118,7 +118,8 @@ static const char *dataset_file(int i, char buf[64])
     return buf;
 }
 
-int cli_is_dataset_file(const char *out, const char *dataset, int exists)
+/* 1 when out is a file that loading the dataset directory reads (exists: out is there) */
+static int is_dataset_file(const char *out, const char *dataset, int exists)
 {
     /* a file of a sequence_length_L folder; one not there yet only under the published
      * windows' names (--split paper reads them) */
@@ -135,11 +136,22 @@ int cli_is_dataset_file(const char *out, const char *dataset, int exists)
     return hit;
 }
 
+char *cli_dataset_holding(const char *path)
+{
+    char *copy = ts_strdup(path), *folder = ts_strdup(dirname(copy));
+    free(copy);
+    char *events = ts_path_join(folder, "stream.txt");
+    const int hit = ts_file_exists(events) && is_dataset_file(path, folder, ts_file_exists(path));
+    free(events);
+    if (!hit) free(folder);
+    return hit ? folder : NULL;
+}
+
 int cli_dataset_output_check(const char *out, const char *dataset)
 {
     if (!out) return 0;
     int exists = ts_file_exists(out);
-    if (!cli_is_dataset_file(out, dataset, exists)) return 0;
+    if (!is_dataset_file(out, dataset, exists)) return 0;
     if (exists) ts_fail("%s: the output would replace a file of the dataset %s", out, dataset);
     else ts_fail("%s: the output would be read as a file of the dataset %s the next time it is loaded", out, dataset);
     return cli_fail();
