@@ -142,6 +142,94 @@ static void repair_is_minimal(void)
     }
 }
 
+/* whether event i of x (its channels other than event) obeys type v's constraints */
+static int attrs_ok(const ts_constraints *k, const ts_mc *x, size_t i, int32_t v)
+{
+    if (v < 0 || v >= k->V || !k->seen[v]) return 0;
+    if (k->card[TS_CH_DT] && x->dt && !(x->dt[i] >= k->dt_lo[v] && x->dt[i] <= k->dt_hi[v])) return 0;
+    for (int c = TS_CH_COMM; c < TS_NCH; c++) {
+        if (!k->card[c] || !x->ch[c]) continue;
+        int32_t a = x->ch[c][i];
+        if (a < 0 || a >= k->card[c] || !k->cnt[c][(size_t)v * k->card[c] + a]) return 0;
+    }
+    return 1;
+}
+
+/* every walk of T events of the graph (windows of len: no pair across a boundary): the
+ * fewest events replaced, and among those walks the fewest events with any channel to
+ * change (the event, or another channel its type does not allow) */
+static void brute_repair(const ts_constraints *k, const ts_mc *x, size_t T, size_t len, size_t *repl, size_t *touched)
+{
+    size_t total = 1;
+    for (size_t t = 0; t < T; t++) total *= (size_t)k->V;
+    *repl = *touched = SIZE_MAX;
+    int32_t y[8];
+    for (size_t code = 0; code < total; code++) {
+        size_t c = code, d = 0, tc = 0;
+        int ok = 1;
+        for (size_t t = 0; t < T && ok; t++) {
+            y[t] = (int32_t)(c % (size_t)k->V);
+            c /= (size_t)k->V;
+            d += y[t] != x->ch[TS_CH_EVENT][t];
+            tc += y[t] != x->ch[TS_CH_EVENT][t] || !attrs_ok(k, x, t, y[t]);
+            ok &= k->seen[y[t]] && (t == 0 || (len && t % len == 0) || k->trans[y[t - 1] * k->V + y[t]]);
+        }
+        if (ok && (d < *repl || (d == *repl && tc < *touched))) *repl = d, *touched = tc;
+    }
+}
+
+/* repair against enumeration on tiny traces with every channel: as few events replaced as
+ * any walk, and among such walks as few events changed in any channel; after it every
+ * distance is 0 */
+static void repair_matches_enumeration(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 11);
+    for (int trial = 0; trial < 400; trial++) {
+        int V = 2 + (int)ts_rng_below(&r, 3);
+        ts_mc real, syn;
+        make_mc(&real, 6 + ts_rng_below(&r, 10), V, &r, 0);
+        /* few values, so that types share some */
+        for (size_t i = 0; i < real.n; i++) {
+            real.ch[TS_CH_CPU][i] = (int32_t)ts_rng_below(&r, 3);
+            real.ch[TS_CH_TID][i] = (int32_t)ts_rng_below(&r, 3);
+            real.ch[TS_CH_COMM][i] = 2 + (int32_t)ts_rng_below(&r, 2);
+            real.ch[TS_CH_RET][i] = 2 + (int32_t)ts_rng_below(&r, 3);
+            real.dt[i] = (float)ts_rng_below(&r, 4);
+        }
+        ts_constraints k;
+        REQUIRE(ts_constraints_learn(&real, 0, &k) == 0);
+        size_t T = 3 + ts_rng_below(&r, 4), len = ts_rng_below(&r, 2) ? 0 : 3;
+        if (len) T = 6;
+        make_mc(&syn, T, V, &r, 0);
+        for (size_t i = 0; i < T; i++) {   /* the channels of a real event, mostly */
+            size_t j = ts_rng_below(&r, real.n);
+            syn.dt[i] = ts_rng_below(&r, 4) ? real.dt[j] : 5.0f;
+            for (int c = TS_CH_COMM; c < TS_NCH; c++) syn.ch[c][i] = real.ch[c][j];
+        }
+        size_t repl, touched;
+        brute_repair(&k, &syn, T, len, &repl, &touched);
+        ts_repair_report rep;
+        int rc = ts_repair(&k, &syn, len, NULL, &rep);
+        if (repl == SIZE_MAX) {
+            CHECK_MSG(rc != 0 && strstr(ts_error(), "has no walk"), "trial %d: %s", trial, rc ? ts_error() : "repaired");
+        } else {
+            REQUIRE(rc == 0);
+            CHECK_MSG(rep.changed[TS_CH_EVENT] == repl, "trial %d: %zu events replaced, minimum %zu", trial,
+                      rep.changed[TS_CH_EVENT], repl);
+            CHECK_MSG(rep.events_touched == touched, "trial %d: %zu events changed, minimum %zu", trial,
+                      rep.events_touched, touched);
+            ts_validity val;
+            ts_constraints_validity(&k, &syn, len, &val);
+            CHECK_MSG((val.d_trans == 0 || (val.d_trans == -1 && val.pairs == 0)) && val.d_time == 0 && val.d_cpu == 0 &&
+                      val.d_attr == 0, "trial %d: %g %g %g %g", trial, val.d_trans, val.d_time, val.d_cpu, val.d_attr);
+        }
+        ts_mc_free(&syn);
+        ts_mc_free(&real);
+        ts_constraints_free(&k);
+    }
+}
+
 static void repair_channels(void)
 {
     ts_rng r;
@@ -1029,6 +1117,7 @@ TEST_MAIN("repair", {
     RUN(markov_baseline);
     RUN(learn_and_validity);
     RUN(repair_is_minimal);
+    RUN(repair_matches_enumeration);
     RUN(repair_channels);
     RUN(repair_counts_renamed_values);
     RUN(repair_nearest_ties_and_unnamed);

@@ -61,7 +61,8 @@ int  ts_constraints_validity(const ts_constraints *k, const ts_mc *m, size_t len
 
 /* repair m in place with as few changes as possible: the event sequence becomes the
  * closest (fewest events replaced) walk through the transition graph, by dynamic
- * programming over (position, type); then dt is clamped to its type's bounds, and a CPU
+ * programming over (position, type), and of such walks the one that changes the fewest
+ * events in any channel (an event replaced, or kept with a value below changed); then dt is clamped to its type's bounds, and a CPU
  * or attribute its type never has becomes the nearest allowed one (CPU, tid bucket,
  * ret: the numerically nearest, between two as near the more frequent; a return value
  * the constraints do not name, their <unk>, by the number it was; comm, and a <unk> of

@@ -7,35 +7,42 @@
 #include <string.h>
 
 /* the closest walk through the transition graph to x[0..T) (fewest positions changed),
- * written to y; -1 when the graph has no walk of T events */
+ * written to y; -1 when the graph has no walk of T events. kept[t]: event t may stay as it
+ * is, its other channels allowed for its type: between walks that replace as few events,
+ * the one that changes the fewest events in any channel (a replaced event is changed, and
+ * so is one whose type is kept but whose other channels the repair changes) */
 static int closest_walk(const ts_constraints *k, const int32_t *pred, const size_t *pstart, const int32_t *x,
-                        size_t T, int32_t *y)
+                        const uint8_t *kept, size_t T, int32_t *y)
 {
     int32_t V = k->V;
-    uint32_t *cost = ts_malloc((size_t)V * sizeof *cost), *next = ts_malloc((size_t)V * sizeof *next);
+    uint64_t *cost = ts_malloc((size_t)V * sizeof *cost), *next = ts_malloc((size_t)V * sizeof *next);
     int32_t *back = ts_malloc(T * (size_t)V * sizeof *back);
-    const uint32_t INF = UINT32_MAX / 2;
-    for (int32_t v = 0; v < V; v++) cost[v] = k->seen[v] ? (uint32_t)(x[0] != v) : INF;
+    /* the cost of type v at t: W + 1 for a replacement (W above any count of events
+     * changed: replacements first), 1 for an event kept whose other channels change */
+    const uint64_t INF = UINT64_MAX / 2, W = (uint64_t)T + 1;
+#define STEP(t, v) (x[t] != (v) ? W + 1 : (uint64_t)!kept[t])
+    for (int32_t v = 0; v < V; v++) cost[v] = k->seen[v] ? STEP(0, v) : INF;
     for (size_t t = 1; t < T; t++) {
         int32_t *bk = back + t * (size_t)V;
         for (int32_t v = 0; v < V; v++) {
-            uint32_t best = INF;
+            uint64_t best = INF;
             int32_t arg = -1;
             for (size_t p = pstart[v]; p < pstart[v + 1]; p++) {
                 int32_t u = pred[p];
                 /* ties: keep the original previous event, else the smallest type */
                 if (cost[u] < best || (cost[u] == best && u == x[t - 1])) best = cost[u], arg = u;
             }
-            next[v] = best >= INF ? INF : best + (uint32_t)(x[t] != v);
+            next[v] = best >= INF ? INF : best + STEP(t, v);
             bk[v] = arg;
         }
-        uint32_t *tmp = cost;
+        uint64_t *tmp = cost;
         cost = next;
         next = tmp;
     }
     int32_t end = -1;
     for (int32_t v = 0; v < V; v++)
         if (cost[v] < INF && (end < 0 || cost[v] < cost[end] || (cost[v] == cost[end] && v == x[T - 1]))) end = v;
+#undef STEP
     int rc = 0;
     if (end < 0) {
         rc = ts_fail("the transition graph has no walk of %zu events", T);
@@ -108,6 +115,21 @@ static void mark_renamed(const ts_vocab *from, const ts_vocab *to, const int32_t
     free(map);
 }
 
+/* whether the repair leaves every channel of event i but its type as it is, its type
+ * kept: a type seen, dt within its bounds, each other value one the type has */
+static int allowed_as_is(const ts_constraints *k, const ts_mc *m, size_t i)
+{
+    int32_t v = m->ch[TS_CH_EVENT][i];
+    if (v < 0 || v >= k->V || !k->seen[v]) return 0;
+    if (k->card[TS_CH_DT] && m->dt && !(m->dt[i] >= k->dt_lo[v] && m->dt[i] <= k->dt_hi[v])) return 0;
+    for (int c = TS_CH_COMM; c < TS_NCH; c++) {
+        if (!k->card[c] || !m->ch[c]) continue;
+        int32_t x = m->ch[c][i];
+        if (!(x >= 0 && x < k->card[c] && k->cnt[c][(size_t)v * k->card[c] + x])) return 0;
+    }
+    return 1;
+}
+
 int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, ts_repair_report *out)
 {
     if (!out) return ts_fail_null(__func__, "out");
@@ -165,10 +187,14 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
                        what, L, V);
     }
     int32_t *e = m->ch[TS_CH_EVENT], *y = ts_malloc((L ? L : 1) * sizeof *y);
+    /* the events that stay unchanged if their type stays: not renamed, and every other
+     * channel allowed for their type */
+    uint8_t *kept = ts_malloc(n ? n : 1);
+    for (size_t i = 0; i < n; i++) kept[i] = !touched[i] && allowed_as_is(k, m, i);
     int rc = 0;
     for (size_t s = 0; s < n && rc == 0; s += L) {
         size_t T = n - s < L ? n - s : L;
-        rc = closest_walk(k, pred, pstart, e + s, T, y);
+        rc = closest_walk(k, pred, pstart, e + s, kept + s, T, y);
         if (rc) ts_fail("%s: events %zu to %zu: %s", what, s, s + T - 1, ts_error());
         for (size_t t = 0; rc == 0 && t < T; t++)
             if (e[s + t] != y[t]) {
@@ -177,6 +203,7 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
             }
     }
     free(y);
+    free(kept);
     free(pstart);
     free(pred);
     if (rc) {
