@@ -1461,6 +1461,133 @@ static void fidelity(void)
     ts_mc_free(&c);
 }
 
+/* JS (base 2) of the values of channel a, or of the (a, b) pairs (b >= 0), counted
+ * directly over the distinct values of both traces */
+static double naive_js(const ts_mc *r, const ts_mc *s, int a, int b)
+{
+    int64_t keys[128];
+    double p[128] = {0}, q[128] = {0};
+    size_t nk = 0;
+    const ts_mc *m[2] = {r, s};
+    for (int side = 0; side < 2; side++)
+        for (size_t i = 0; i < m[side]->n; i++) {
+            int64_t key = (int64_t)m[side]->ch[a][i] * 1000 + (b >= 0 ? m[side]->ch[b][i] : 0);
+            size_t k = 0;
+            while (k < nk && keys[k] != key) k++;
+            if (k == nk) keys[nk++] = key;
+            (side ? q : p)[k] += 1.0 / (double)m[side]->n;
+        }
+    double js = 0;
+    for (size_t k = 0; k < nk; k++) {
+        double mm = 0.5 * (p[k] + q[k]);
+        if (p[k] > 0) js += 0.5 * p[k] * log2(p[k] / mm);
+        if (q[k] > 0) js += 0.5 * q[k] * log2(q[k] / mm);
+    }
+    return js;
+}
+
+/* W1: the integral of |F - G| between consecutive values of either sample */
+static double naive_w1(const float *x, size_t n, const float *y, size_t m)
+{
+    double z[128], area = 0;
+    size_t nz = 0;
+    for (size_t i = 0; i < n + m; i++) z[nz++] = i < n ? x[i] : y[i - n];
+    for (size_t i = 0; i < nz; i++)   /* sort */
+        for (size_t j = i + 1; j < nz; j++)
+            if (z[j] < z[i]) { double t = z[i]; z[i] = z[j]; z[j] = t; }
+    for (size_t k = 0; k + 1 < nz; k++) {
+        double F = 0, G = 0;
+        for (size_t i = 0; i < n; i++) F += x[i] <= z[k];
+        for (size_t i = 0; i < m; i++) G += y[i] <= z[k];
+        area += fabs(F / (double)n - G / (double)m) * (z[k + 1] - z[k]);
+    }
+    return area;
+}
+
+/* bursts per 1000 events: in each window of L (0: all), the maximal runs of events each
+ * within 10 us of the one before (the window's first starts one), 3 events or more */
+static double naive_bursts(const ts_mc *m, size_t L)
+{
+    const float lim = (float)log1p(10000.0);
+    size_t runs = 0, W = L ? L : m->n;
+    for (size_t w = 0; w < m->n; w += W) {
+        size_t end = w + W < m->n ? w + W : m->n;
+        for (size_t i = w; i < end;) {   /* a run from i: i, then every next within the limit */
+            size_t j = i + 1;
+            while (j < end && m->dt[j] <= lim) j++;
+            runs += j - i >= 3;
+            i = j;
+        }
+    }
+    return 1000.0 * (double)runs / (double)m->n;
+}
+
+/* a trace of n events with every channel, values drawn from few (constant: one value
+ * each), types in [0, V) */
+static void random_mc(ts_mc *m, size_t n, int V, int constant, ts_rng *r)
+{
+    static const float dts[] = {0, 1, 9.2104404f, 9.3f, 20};
+    memset(m, 0, sizeof *m);
+    m->n = n;
+    m->events.stream.n = n;
+    m->events.stream.ids = ts_malloc(n * sizeof(int32_t));
+    m->events.vocab.unk = -1;
+    m->ch[TS_CH_EVENT] = m->events.stream.ids;
+    m->dt = ts_malloc(n * sizeof(float));
+    for (int c = TS_CH_COMM; c < TS_NCH; c++) m->ch[c] = ts_malloc(n * sizeof(int32_t));
+    for (size_t i = 0; i < n; i++) {
+        m->ch[TS_CH_EVENT][i] = constant ? 1 : (int32_t)ts_rng_below(r, (uint64_t)V);
+        m->dt[i] = constant ? 3.5f : dts[ts_rng_below(r, 5)];
+        m->ch[TS_CH_COMM][i] = constant ? 2 : (int32_t)ts_rng_below(r, 4);
+        m->ch[TS_CH_RET][i] = constant ? 0 : (int32_t)ts_rng_below(r, 5);
+        m->ch[TS_CH_TID][i] = constant ? 7 : (int32_t)ts_rng_below(r, 3) * 100;
+        m->ch[TS_CH_CPU][i] = constant ? 3 : (int32_t)ts_rng_below(r, 4);
+    }
+    static const char *const comms[] = {"<pad>", "<unk>", "a", "b"}, *const rets[] = {"<pad>", "<unk>", "0", "-2", "7"};
+    ts_vocab *v[2] = {&m->comm_vocab, &m->ret_vocab};
+    for (int j = 0; j < 2; j++) {
+        v[j]->n = j ? 5 : 4;
+        v[j]->unk = 1;
+        v[j]->names = ts_malloc((size_t)v[j]->n * sizeof(char *));
+        for (int i = 0; i < v[j]->n; i++) v[j]->names[i] = ts_strdup(j ? rets[i] : comms[i]);
+    }
+}
+
+/* every fidelity measure against a direct count on random small traces: one-event
+ * windows, constant channels, every dt alike, event types the real trace lacks */
+static void fidelity_matches_naive(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 21);
+    for (int trial = 0; trial < 300; trial++) {
+        size_t nr = 1 + ts_rng_below(&r, 30), L = ts_rng_below(&r, 4), ns = (1 + ts_rng_below(&r, 10)) * (L ? L : 3);
+        ts_mc a, b;
+        random_mc(&a, nr, 3, trial % 7 == 1, &r);
+        random_mc(&b, ns, 6, trial % 5 == 2, &r);   /* types 3 to 5: none in the real trace */
+        ts_mc_fidelity f;
+        REQUIRE(ts_mc_compare(&a, &b, L, &f) == 0);
+        for (int c = 0; c < TS_NCH; c++)
+            if (c != TS_CH_DT)
+                CHECK_MSG(fabs(f.js[c] - naive_js(&a, &b, c, -1)) < 1e-9, "trial %d: JS %s %g, directly %g", trial,
+                          ts_ch_names[c], f.js[c], naive_js(&a, &b, c, -1));
+        CHECK_MSG(fabs(f.js_event_cpu - naive_js(&a, &b, TS_CH_EVENT, TS_CH_CPU)) < 1e-9, "trial %d: JS event x cpu %g, %g",
+                  trial, f.js_event_cpu, naive_js(&a, &b, TS_CH_EVENT, TS_CH_CPU));
+        CHECK_MSG(fabs(f.js_event_ret - naive_js(&a, &b, TS_CH_EVENT, TS_CH_RET)) < 1e-9, "trial %d: JS event x ret %g, %g",
+                  trial, f.js_event_ret, naive_js(&a, &b, TS_CH_EVENT, TS_CH_RET));
+        CHECK_MSG(fabs(f.w1_dt - naive_w1(a.dt, nr, b.dt, ns)) < 1e-6, "trial %d: W1 %g, directly %g", trial, f.w1_dt,
+                  naive_w1(a.dt, nr, b.dt, ns));
+        CHECK_MSG(fabs(f.burst_real - naive_bursts(&a, L)) < 1e-9 && fabs(f.burst_synth - naive_bursts(&b, L)) < 1e-9,
+                  "trial %d: bursts %g %g, directly %g %g", trial, f.burst_real, f.burst_synth, naive_bursts(&a, L),
+                  naive_bursts(&b, L));
+        ts_mc_free(&b);
+        /* no synthetic event: refused, not a divergence of an empty distribution */
+        random_mc(&b, 0, 3, 0, &r);
+        CHECK(ts_mc_compare(&a, &b, L, &f) == -1 && strstr(ts_error(), "no events"));
+        ts_mc_free(&b);
+        ts_mc_free(&a);
+    }
+}
+
 /* renumbering by name, slices, and the strace-like text read back */
 static void renumber_slice_export(void)
 {
@@ -1732,6 +1859,7 @@ TEST_MAIN("channels", {
     RUN(channel_number_outside_absent);
     RUN(renumber_slice_export);
     RUN(fidelity);
+    RUN(fidelity_matches_naive);
     RUN(encoding);
     RUN(ret_top);
     RUN(save_load);

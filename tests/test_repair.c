@@ -82,6 +82,63 @@ static void learn_and_validity(void)
     ts_constraints_free(&k);
 }
 
+/* the validity distances against their definitions (PROTOCOLS.md §3) on random small
+ * traces: types and values the constraints never saw, windows of one event, a trace of
+ * one type */
+static void validity_matches_definitions(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 12);
+    for (int trial = 0; trial < 300; trial++) {
+        ts_mc real, syn;
+        make_mc(&real, 1 + ts_rng_below(&r, 12), 3, &r, trial % 9 == 4);
+        ts_constraints k;
+        REQUIRE(ts_constraints_learn(&real, 0, &k) == 0);
+        size_t L = ts_rng_below(&r, 3), n = (1 + ts_rng_below(&r, 6)) * (L ? L : 4);
+        make_mc(&syn, n, 5, &r, 0);   /* types 3 and 4: never seen */
+        for (size_t i = 0; i < n; i++)
+            if (ts_rng_below(&r, 2)) {   /* the channels of a real event, often */
+                size_t j = ts_rng_below(&r, real.n);
+                syn.dt[i] = real.dt[j];
+                for (int c = TS_CH_COMM; c < TS_NCH; c++) syn.ch[c][i] = real.ch[c][j];
+                if (ts_rng_below(&r, 2)) syn.ch[TS_CH_EVENT][i] = real.ch[TS_CH_EVENT][j];
+            }
+        size_t pairs = 0, bt = 0, btime = 0, bcpu = 0, battr = 0;
+        for (size_t i = 0; i < n; i++) {
+            int32_t v = syn.ch[TS_CH_EVENT][i];
+            /* what the real training events show for type v */
+            int seen = 0, pair = 0, cpu = 0, comm = 0, ret = 0, tid = 0;
+            float lo = INFINITY, hi = -INFINITY;
+            for (size_t j = 0; j < real.n; j++) {
+                if (real.ch[TS_CH_EVENT][j] != v) continue;
+                seen = 1;
+                if (real.dt[j] < lo) lo = real.dt[j];
+                if (real.dt[j] > hi) hi = real.dt[j];
+                cpu |= real.ch[TS_CH_CPU][j] == syn.ch[TS_CH_CPU][i];
+                comm |= real.ch[TS_CH_COMM][j] == syn.ch[TS_CH_COMM][i];
+                ret |= real.ch[TS_CH_RET][j] == syn.ch[TS_CH_RET][i];
+                tid |= real.ch[TS_CH_TID][j] == syn.ch[TS_CH_TID][i];
+                pair |= j > 0 && i > 0 && real.ch[TS_CH_EVENT][j - 1] == syn.ch[TS_CH_EVENT][i - 1];
+            }
+            if (i > 0 && (!L || i % L)) pairs++, bt += !pair;
+            btime += !(seen && syn.dt[i] >= lo && syn.dt[i] <= hi);
+            bcpu += !cpu;
+            battr += !(comm && ret && tid);
+        }
+        ts_validity val;
+        REQUIRE(ts_constraints_validity(&k, &syn, L, &val) == 0);
+        CHECK_MSG(val.pairs == pairs && val.events == n, "trial %d: %zu pairs, %zu", trial, val.pairs, pairs);
+        CHECK_MSG(pairs ? val.d_trans == (double)bt / (double)pairs : val.d_trans == -1, "trial %d: D_trans %g, %zu of %zu",
+                  trial, val.d_trans, bt, pairs);
+        CHECK_MSG(val.d_time == (double)btime / (double)n && val.d_cpu == (double)bcpu / (double)n &&
+                  val.d_attr == (double)battr / (double)n, "trial %d: D_time %g %zu, D_cpu %g %zu, D_attr %g %zu of %zu",
+                  trial, val.d_time, btime, val.d_cpu, bcpu, val.d_attr, battr, n);
+        ts_mc_free(&syn);
+        ts_mc_free(&real);
+        ts_constraints_free(&k);
+    }
+}
+
 /* the fewest substitutions that make x a walk of the graph, by enumerating every sequence */
 static size_t brute_min_edits(const ts_constraints *k, const int32_t *x, size_t T)
 {
@@ -1116,6 +1173,7 @@ TEST_MAIN("repair", {
     RUN(memorization);
     RUN(markov_baseline);
     RUN(learn_and_validity);
+    RUN(validity_matches_definitions);
     RUN(repair_is_minimal);
     RUN(repair_matches_enumeration);
     RUN(repair_channels);
