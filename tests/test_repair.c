@@ -453,6 +453,39 @@ static void file_round_trip(void)
     ts_mc_free(&real);
 }
 
+/* a file whose comm or ret values have no names (the section V_COMM or V_RET missing,
+ * where CONFIG gives the channel): its IDs would be read in the trace's numbering, which
+ * another dataset's is not; refused, naming the file and the section */
+static void constraints_without_value_names(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 13);
+    ts_mc real;
+    make_mc(&real, 50, 3, &r, 1);
+    ts_constraints k, b;
+    REQUIRE(ts_constraints_learn(&real, 0, &k) == 0);
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/c.tsc", dir);
+    ts_vocab *voc[2] = {&k.comm, &k.ret};
+    static const char *const tag[2] = {"V_COMM", "V_RET"};
+    for (int j = 0; j < 2; j++) {
+        ts_vocab keep = *voc[j];
+        voc[j]->n = 0;   /* saved without the section */
+        REQUIRE(ts_constraints_save(&k, p) == 0);
+        *voc[j] = keep;
+        char want[64];
+        snprintf(want, sizeof want, "c.tsc: no section '%s'", tag[j]);
+        int rc = ts_constraints_load(p, &b);
+        CHECK_MSG(rc != 0 && strstr(ts_error(), want), "%s: %s", tag[j], rc ? ts_error() : "loaded");
+        if (rc == 0) ts_constraints_free(&b);
+    }
+    remove(p);
+    ts_constraints_free(&k);
+    ts_mc_free(&real);
+}
+
 /* a file given as --constraints that is not one says so, what it is when the container
  * names it, and where constraints come from (a model was "not a tracesynth model or
  * checkpoint file" when it was not a container) */
@@ -1180,6 +1213,7 @@ TEST_MAIN("repair", {
     RUN(repair_counts_renamed_values);
     RUN(repair_nearest_ties_and_unnamed);
     RUN(file_round_trip);
+    RUN(constraints_without_value_names);
     RUN(cli);
     RUN(eval_without_dt);
     RUN(not_a_constraints_file);

@@ -13,7 +13,8 @@
  * cardinality of each channel, 0 when absent), TRANS (V x V bytes, 1 = allowed),
  * DT (V x 2 float32: min, max; +inf, -inf when the type was never seen), and per
  * categorical channel CNT_<name> (V x card uint32 counts), and the names of the event,
- * comm and ret IDs (V_EVENT, V_COMM, V_RET: one per line). A trace checked or
+ * comm and ret IDs (V_EVENT, V_COMM, V_RET: one per line; V_COMM and V_RET wherever
+ * CONFIG gives the channel, V_EVENT unless the events are unnamed). A trace checked or
  * repaired against the constraints is first renumbered into these names. */
 #ifndef TRACESYNTH_CONSTRAINTS_H
 #define TRACESYNTH_CONSTRAINTS_H

@@ -162,14 +162,20 @@ int ts_constraints_save(const ts_constraints *k, const char *path)
     return ts_writer_commit(&w);
 }
 
-/* a V_ chunk (names, one per line) -> v; absent: unnamed. want: the count it must hold */
-static int read_names(const ts_reader *r, const char *tag, int32_t want, ts_vocab *v)
+/* a V_ chunk (names, one per line) -> v; absent: unnamed, where that may be (need: the
+ * comm and ret values, which always have names, learned from a vocabulary: without them
+ * their IDs would be read in the numbering of whatever trace is checked). want: the count
+ * it must hold, of what values */
+static int read_names(const ts_reader *r, const char *tag, const char *what, int32_t want, int need, ts_vocab *v)
 {
     memset(v, 0, sizeof *v);
     v->unk = -1;
     const ts_chunk *c = NULL;
     for (uint32_t i = 0; i < r->nchunks && !c; i++)
         if (!strcmp(r->chunks[i].tag, tag)) c = &r->chunks[i];
+    if (!c && need && want > 0)
+        return ts_fail("%s: no section '%s' (the names of the %d %s values section 'CONFIG' gives)", r->path, tag, want,
+                       what);
     if (!c) return 0;
     int n = 0;
     for (uint64_t i = 0; i < c->size; i++) n += c->data[i] == '\n';
@@ -282,8 +288,9 @@ int ts_constraints_load(const char *path, ts_constraints *out)
             }
         }
     }
-    if (read_names(&r, "V_EVENT", out->V, &out->events) || read_names(&r, "V_COMM", out->card[TS_CH_COMM], &out->comm) ||
-        read_names(&r, "V_RET", out->card[TS_CH_RET], &out->ret))
+    if (read_names(&r, "V_EVENT", "event", out->V, 0, &out->events) ||
+        read_names(&r, "V_COMM", "comm", out->card[TS_CH_COMM], 1, &out->comm) ||
+        read_names(&r, "V_RET", "ret", out->card[TS_CH_RET], 1, &out->ret))
         goto done;
     rc = 0;
 done:
