@@ -112,14 +112,15 @@ static void validity_matches_definitions(void)
             for (size_t j = 0; j < real.n; j++) {
                 if (real.ch[TS_CH_EVENT][j] != v) continue;
                 seen = 1;
-                if (real.dt[j] < lo) lo = real.dt[j];
-                if (real.dt[j] > hi) hi = real.dt[j];
+                if (j > 0 && real.dt[j] < lo) lo = real.dt[j];   /* the first event's dt is no time */
+                if (j > 0 && real.dt[j] > hi) hi = real.dt[j];
                 cpu |= real.ch[TS_CH_CPU][j] == syn.ch[TS_CH_CPU][i];
                 comm |= real.ch[TS_CH_COMM][j] == syn.ch[TS_CH_COMM][i];
                 ret |= real.ch[TS_CH_RET][j] == syn.ch[TS_CH_RET][i];
                 tid |= real.ch[TS_CH_TID][j] == syn.ch[TS_CH_TID][i];
                 pair |= j > 0 && i > 0 && real.ch[TS_CH_EVENT][j - 1] == syn.ch[TS_CH_EVENT][i - 1];
             }
+            if (seen && lo > hi) lo = hi = real.dt[0];   /* ... unless the type has no other */
             if (i > 0 && (!L || i % L)) pairs++, bt += !pair;
             btime += !(seen && syn.dt[i] >= lo && syn.dt[i] <= hi);
             bcpu += !cpu;
@@ -579,6 +580,31 @@ static void ret_trace(ts_mc *m, size_t n, const int32_t *ret, const char *const 
     m->ret_vocab.unk = 1;
     m->ret_vocab.names = ts_malloc((size_t)nr * sizeof(char *));
     for (int i = 0; i < nr; i++) m->ret_vocab.names[i] = ts_strdup(rets[i]);
+}
+
+/* the first event's dt is no time (nothing comes before it; ingest writes 0): it does not
+ * widen its type's bounds, which come from the times between events; a type seen only
+ * there keeps that value, the one it has */
+static void first_dt_not_a_bound(void)
+{
+    const int32_t e[6] = {0, 1, 0, 1, 0, 1}, e2[3] = {2, 0, 1};
+    const float d[6] = {0, 5, 6, 5, 7, 5};
+    ts_mc m;
+    ret_trace(&m, 6, e, (const char *const[]){"<pad>", "<unk>"}, 2);   /* any channel: dt is added */
+    memcpy(m.ch[TS_CH_EVENT], e, sizeof e);
+    m.dt = ts_malloc(6 * sizeof *m.dt);
+    memcpy(m.dt, d, sizeof d);
+    ts_constraints k;
+    REQUIRE(ts_constraints_learn(&m, 0, &k) == 0);
+    CHECK_MSG(k.dt_lo[0] == 6 && k.dt_hi[0] == 7 && k.dt_lo[1] == 5 && k.dt_hi[1] == 5, "type 0 [%g, %g], type 1 [%g, %g]",
+              (double)k.dt_lo[0], (double)k.dt_hi[0], (double)k.dt_lo[1], (double)k.dt_hi[1]);
+    ts_constraints_free(&k);
+    memcpy(m.ch[TS_CH_EVENT], e2, sizeof e2);   /* type 2 only first */
+    m.n = m.events.stream.n = 3;
+    REQUIRE(ts_constraints_learn(&m, 0, &k) == 0);
+    CHECK_MSG(k.seen[2] && k.dt_lo[2] == 0 && k.dt_hi[2] == 0, "type 2 [%g, %g]", (double)k.dt_lo[2], (double)k.dt_hi[2]);
+    ts_constraints_free(&k);
+    ts_mc_free(&m);
 }
 
 /* a value whose name the constraints lack is written as their <unk>: that is a change,
@@ -1211,6 +1237,7 @@ TEST_MAIN("repair", {
     RUN(repair_matches_enumeration);
     RUN(repair_channels);
     RUN(repair_counts_renamed_values);
+    RUN(first_dt_not_a_bound);
     RUN(repair_nearest_ties_and_unnamed);
     RUN(file_round_trip);
     RUN(constraints_without_value_names);

@@ -3,7 +3,8 @@
  *
  * The four classes of the poster "Generating and Validating Synthetic Kernel Traces":
  *   the event-transition graph G (pairs of event types seen adjacent);
- *   Δt bounds per event type ([min, max] of the encoded dt);
+ *   Δt bounds per event type ([min, max] of the encoded dt; the trace's first event's
+ *   dt, no time, only for a type with no other);
  *   the CPU set per event type;
  *   the allowed attribute values per event type (tid bucket, comm, ret).
  * Per type the counts of each CPU and attribute value are kept (the repair's choice

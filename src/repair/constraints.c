@@ -103,7 +103,9 @@ int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
         }
         out->seen[v] = 1;
         if (i) out->trans[(size_t)e[i - 1] * out->V + v] = 1;
-        if (m->dt) {
+        /* the first event's dt is no time (nothing comes before it: ingest writes 0); it
+         * is its type's bounds only where the type has no other (below) */
+        if (m->dt && i) {
             if (m->dt[i] < out->dt_lo[v]) out->dt_lo[v] = m->dt[i];
             if (m->dt[i] > out->dt_hi[v]) out->dt_hi[v] = m->dt[i];
         }
@@ -118,6 +120,7 @@ int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
             out->cnt[c][(size_t)v * out->card[c] + x]++;
         }
     }
+    if (m->dt && out->dt_lo[e[0]] > out->dt_hi[e[0]]) out->dt_lo[e[0]] = out->dt_hi[e[0]] = m->dt[0];
     return 0;
 }
 
