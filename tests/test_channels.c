@@ -1588,6 +1588,30 @@ static void fidelity_matches_naive(void)
     }
 }
 
+/* unnamed event IDs up to 14 million: the joint event x ret table (70 million cells) and
+ * the event table are larger than the events by far; their JS is still measured, as the
+ * small tables' */
+static void fidelity_wide_tables(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    ts_mc a, b;
+    random_mc(&a, 40, 3, 0, &r);
+    random_mc(&b, 30, 3, 0, &r);
+    for (size_t i = 0; i < a.n; i++) a.ch[TS_CH_EVENT][i] *= 7000000;
+    for (size_t i = 0; i < b.n; i++) b.ch[TS_CH_EVENT][i] *= 7000000;
+    ts_mc_fidelity f;
+    REQUIRE(ts_mc_compare(&a, &b, 0, &f) == 0);
+    CHECK_MSG(fabs(f.js[TS_CH_EVENT] - naive_js(&a, &b, TS_CH_EVENT, -1)) < 1e-9, "JS event %g, directly %g",
+              f.js[TS_CH_EVENT], naive_js(&a, &b, TS_CH_EVENT, -1));
+    CHECK_MSG(fabs(f.js_event_ret - naive_js(&a, &b, TS_CH_EVENT, TS_CH_RET)) < 1e-9, "JS event x ret %g, directly %g",
+              f.js_event_ret, naive_js(&a, &b, TS_CH_EVENT, TS_CH_RET));
+    CHECK_MSG(fabs(f.js_event_cpu - naive_js(&a, &b, TS_CH_EVENT, TS_CH_CPU)) < 1e-9, "JS event x cpu %g, directly %g",
+              f.js_event_cpu, naive_js(&a, &b, TS_CH_EVENT, TS_CH_CPU));
+    ts_mc_free(&a);
+    ts_mc_free(&b);
+}
+
 /* renumbering by name, slices, and the strace-like text read back */
 static void renumber_slice_export(void)
 {
@@ -1860,6 +1884,7 @@ TEST_MAIN("channels", {
     RUN(renumber_slice_export);
     RUN(fidelity);
     RUN(fidelity_matches_naive);
+    RUN(fidelity_wide_tables);
     RUN(encoding);
     RUN(ret_top);
     RUN(save_load);

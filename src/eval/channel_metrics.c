@@ -4,6 +4,7 @@
 #include "tracesynth/common.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,53 @@ static double js_counts(const double *p, const double *q, size_t k)
     return js < 0 ? 0 : js;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* m's cells x * kb + y of (a, b) (b < 0: of a), those in the table of ka x kb, sorted;
+ * *n: their count */
+static uint64_t *cell_keys(const ts_mc *m, int a, int b, int32_t ka, int32_t kb, size_t *n)
+{
+    uint64_t *key = ts_malloc((m->n ? m->n : 1) * sizeof *key);
+    size_t k = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        int32_t x = m->ch[a][i], y = b >= 0 ? m->ch[b][i] : 0;
+        if (x >= 0 && x < ka && y >= 0 && y < kb) key[k++] = (uint64_t)x * (uint64_t)kb + (uint64_t)y;
+    }
+    qsort(key, k, sizeof *key, cmp_u64);
+    *n = k;
+    return key;
+}
+
+/* js_counts over the cells that occur, from both traces' sorted cells: the same terms in
+ * the same order (an empty cell adds none), for a table too large to hold or mostly empty */
+static double js_sparse(const ts_mc *r, const ts_mc *s, int a, int b, int32_t ka, int32_t kb)
+{
+    size_t np, nq;
+    uint64_t *p = cell_keys(r, a, b, ka, kb, &np), *q = cell_keys(s, a, b, ka, kb, &nq);
+    double js = -1;
+    if (np && nq) {
+        js = 0;
+        const double sp = (double)np, sq = (double)nq;
+        for (size_t i = 0, j = 0; i < np || j < nq;) {
+            uint64_t c = j == nq || (i < np && p[i] <= q[j]) ? p[i] : q[j];
+            size_t cp = 0, cq = 0;
+            while (i < np && p[i] == c) i++, cp++;
+            while (j < nq && q[j] == c) j++, cq++;
+            double x = (double)cp / sp, y = (double)cq / sq, m = 0.5 * (x + y);
+            if (x > 0) js += 0.5 * x * log2(x / m);
+            if (y > 0) js += 0.5 * y * log2(y / m);
+        }
+        if (js < 0) js = 0;
+    }
+    free(p);
+    free(q);
+    return js;
+}
+
 /* JS of channel a's values (b < 0) or of the (a, b) pairs */
 static double js_channels(const ts_mc *r, const ts_mc *s, int a, int b)
 {
@@ -31,7 +79,9 @@ static double js_channels(const ts_mc *r, const ts_mc *s, int a, int b)
     if (sa > ka) ka = sa;
     if (sb > kb) kb = sb;
     size_t k = (size_t)ka * (size_t)kb;
-    if (k > ((size_t)1 << 26)) return -1;
+    /* a table far larger than the events (a wide vocabulary by the return values) is
+     * counted by its cells that occur */
+    if (k > ((size_t)1 << 26) || (k > ((size_t)1 << 20) && k > 8 * (r->n + s->n))) return js_sparse(r, s, a, b, ka, kb);
     double *p = ts_calloc(k, sizeof *p), *q = ts_calloc(k, sizeof *q);
     for (size_t i = 0; i < r->n; i++) {
         int32_t x = r->ch[a][i], y = b >= 0 ? r->ch[b][i] : 0;
