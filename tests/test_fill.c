@@ -1285,6 +1285,22 @@ static void consistent_threads(void)
     s = side_of(10, 20, 3);
     ts_gap_consistent(&s, c, 3, pool_name, NULL, t, nt);
     CHECK(!strcmp(c[2], "sched_switch") && nt[2] == 20 && t[0] == 10);
+    /* the thread changed in a trace that records no switch: none is put in; the gap's first
+     * half (rounded down) is the thread before's, the rest the thread after's */
+    const char *c4[] = {"syscall_entry_read", "syscall_exit_read", "syscall_entry_write", "syscall_exit_write",
+                        "irq_handler_entry"};
+    s = side_of(10, 20, 5);
+    s.no_switches = 1;
+    ts_gap_consistent(&s, c4, 5, pool_name, NULL, t, nt);
+    CHECK_MSG(t[0] == 10 && t[1] == 10 && t[2] == 20 && t[3] == 20 && t[4] == 20, "%lld %lld %lld %lld %lld",
+              (long long)t[0], (long long)t[1], (long long)t[2], (long long)t[3], (long long)t[4]);
+    CHECK(!strcmp(c4[1], "syscall_exit_read") && !strcmp(c4[4], "irq_handler_entry") && nt[1] == -1 && nt[4] == -1);
+    /* one event: the thread after's, the nearer guess at the gap's end */
+    const char *c5[] = {"syscall_entry_read"};
+    s = side_of(10, 20, 1);
+    s.no_switches = 1;
+    ts_gap_consistent(&s, c5, 1, pool_name, NULL, t, nt);
+    CHECK(t[0] == 20 && nt[0] == -1 && !strcmp(c5[0], "syscall_entry_read"));
     /* the thread before is not known (the gap begins the CPU's events) and the model put no
      * switch: every event is of the thread after, which ran since no switch came after them */
     const char *c2[] = {"syscall_entry_read", "syscall_exit_read", "irq_handler_entry"};

@@ -920,8 +920,9 @@ static void fill_first_events_mdm(void)
 
 /* two gaps on CPU 0 with no switch recorded anywhere: thread 10 before the first, 20
  * between the two, 30 after the second. The second gap's thread before it is the one its
- * events before it name (20), not a guess from the events after it (30); the first keeps
- * the thread before it (10) */
+ * events before it name (20), not a guess from the events after it (30); each gap's first
+ * half is the thread's before it, the rest the thread's its first line after names (10
+ * then 20, 20 then 30) */
 static void fill_chained_gaps_thread(void)
 {
     size_t cap = 600 * 2 * 120 + 4096, n = 0;
@@ -950,17 +951,107 @@ static void fill_chained_gaps_thread(void)
     REQUIRE(out);
     char **ol;
     size_t no = lines_of(out, &ol), gap = 0, of[3] = {0, 0, 0}, recon[3] = {0, 0, 0};
+    static const char *const want[3][4] = {{""}, {" tid=10 ", " tid=10 ", " tid=20 ", " tid=20 "},
+                                           {" tid=20 ", " tid=20 ", " tid=30 ", " tid=30 "}};
     for (size_t i = 0; i < no; i++) {
         if (!strncmp(ol[i], "CPU:0 [LOST", 11)) gap++;
-        if (!strstr(ol[i], TS_FTRACE_RECON ": event=") || gap > 2) continue;
+        if (!strstr(ol[i], TS_FTRACE_RECON ": event=") || gap > 2 || !gap || recon[gap] == 4) continue;
+        of[gap] += strstr(ol[i], want[gap][recon[gap]]) != NULL;
         recon[gap]++;
-        of[gap] += strstr(ol[i], gap == 1 ? " tid=10 " : " tid=20 ") != NULL;
     }
     CHECK_MSG(recon[1] == 4 && of[1] == 4 && recon[2] == 4 && of[2] == 4,
-              "first gap: %zu of thread 10 in %zu, second: %zu of thread 20 in %zu", of[1], recon[1], of[2], recon[2]);
+              "first gap: %zu of 10, 10, 20, 20 in %zu, second: %zu of 20, 20, 30, 30 in %zu", of[1], recon[1], of[2],
+              recon[2]);
     free(ol);
     free(out);
     free(t);
+}
+
+/* CPU 0 runs thread 10 (dd) up to a marker of 6 lost events and thread 20 (cp) after it,
+ * CPU 1 thread 40 (cat), in ftrace's shape or perf script's; no sched_switch after the
+ * marker (switches: one of CPU 1's at the start, so that the trace records switches) */
+static char *handover_text(int perf, int switches)
+{
+    size_t cap = 600 * 2 * 160 + 4096, n = 0;
+    char *t = malloc(cap);
+    if (!perf) n += (size_t)snprintf(t + n, cap - n, "# tracer: nop\n#\n");
+    static const char *const fev[4] = {"sys_read(fd: 3, buf: 0x1000, count: 0x10)", "sys_read -> 0x10",
+                                       "sys_write(fd: 4, buf: 0x1000, count: 0x10)", "sys_write -> 0x10"};
+    static const char *const pev[4] = {" syscalls:sys_enter_read: fd: 0x00000003, buf: 0x00001000, count: 0x00000010",
+                                       "  syscalls:sys_exit_read: 0x10",
+                                       "syscalls:sys_enter_write: fd: 0x00000004, buf: 0x00001000, count: 0x00000010",
+                                       " syscalls:sys_exit_write: 0x10"};
+    if (switches)
+        n += (size_t)snprintf(t + n, cap - n,
+                              perf ? "%16s %5d [001]     0.999000: %s: prev_comm=swapper/1 prev_pid=0 prev_prio=120 "
+                                     "prev_state=R ==> next_comm=cat next_pid=40 next_prio=120\n"
+                                   : "%16s-%-7d [001] .....     0.999000: %s: prev_comm=swapper/1 prev_pid=0 "
+                                     "prev_prio=120 prev_state=R ==> next_comm=cat next_pid=40 next_prio=120\n",
+                              "<idle>", 0, perf ? "      sched:sched_switch" : "sched_switch");
+    for (int i = 0; i < 600; i++)
+        for (int c = 0; c < 2; c++) {
+            if (c == 0 && i >= 300 && i < 306) continue;   /* lost */
+            long us = 1000000L + 10L * i + c;
+            if (c == 0 && i == 306)
+                n += (size_t)snprintf(t + n, cap - n, perf ? "%16s %5d [000] %5ld.%06ld: PERF_RECORD_LOST lost 6\n"
+                                                           : "CPU:0 [LOST 6 EVENTS]\n",
+                                      "cp", 20, us / 1000000, us % 1000000);
+            const char *comm = c ? "cat" : i < 300 ? "dd" : "cp";
+            int tid = c ? 40 : i < 300 ? 10 : 20;
+            n += (size_t)snprintf(t + n, cap - n, perf ? "%16s %5d [%03d] %5ld.%06ld: %s\n" : "%16s-%-7d [%03d] ..... %5ld.%06ld: %s\n",
+                                  comm, tid, c, us / 1000000, us % 1000000, perf ? pev[i % 4] : fev[i % 4]);
+        }
+    return t;
+}
+
+/* a marker after which the CPU runs another thread, no sched_switch between: the gap's
+ * events are not all the thread's before it. In a trace that records no switch, its first
+ * half is the thread's before it (dd-10), the rest the thread's that the first line after it
+ * names (cp-20), no switch put in; in one that records switches, the last event becomes the
+ * switch from the one to the other. In ftrace's shape and perf script's alike */
+static void fill_thread_after_gap_from_its_line(void)
+{
+    for (int perf = 0; perf < 2; perf++)
+        for (int switches = 0; switches < 2; switches++) {
+            char *t = handover_text(perf, switches);
+            write_file(at("handover.trace"), t);
+            free(t);
+            ts_fill_opts o;
+            fill_opts(&o);
+            ts_fill_result r;
+            REQUIRE(ts_ctf_fill(at("handover.trace"), at("handover_filled.trace"), &o, &r) == 0);
+            CHECK(r.n == 1 && r.reconstructed == 6);
+            ts_fill_result_free(&r);
+            char *out = slurp(at("handover_filled.trace"));
+            REQUIRE(out);
+            char **ol;
+            size_t no = lines_of(out, &ol), k = 0;
+            int64_t tid[6] = {-9, -9, -9, -9, -9, -9}, next[6] = {-9, -9, -9, -9, -9, -9};
+            int sw[6] = {0}, named[6] = {0};
+            for (size_t i = 0; i < no; i++) {
+                const char *e = strstr(ol[i], TS_FTRACE_RECON ": event=");
+                if (!e || k == 6) continue;
+                const char *tp = strstr(e, " tid="), *np = strstr(e, " next_tid=");
+                tid[k] = tp ? strtoll(tp + 5, NULL, 10) : -9;
+                next[k] = np ? strtoll(np + 10, NULL, 10) : -9;
+                sw[k] = !strncmp(e + strlen(TS_FTRACE_RECON ": event="), "sched_switch ", 13);
+                named[k] = tid[k] == 10 ? strstr(ol[i], perf ? "  dd    10 [000]" : "  dd-10 ") != NULL
+                                        : strstr(ol[i], perf ? "  cp    20 [000]" : "  cp-20 ") != NULL;
+                k++;
+            }
+            CHECK_MSG(k == 6, "%zu reconstructed", k);
+            for (size_t j = 0; j < k; j++) {
+                int64_t want = switches || j < 3 ? 10 : 20;
+                CHECK_MSG(tid[j] == want && named[j], "%s, %s: event %zu of thread %lld (%s), not %lld",
+                          perf ? "perf" : "ftrace", switches ? "switches" : "none", j, (long long)tid[j],
+                          named[j] ? "named as the trace names it" : "misnamed", (long long)want);
+                CHECK_MSG(sw[j] == (switches && j == 5) && next[j] == (switches && j == 5 ? 20 : -1),
+                          "%s, %s: event %zu: switch %d to %lld", perf ? "perf" : "ftrace",
+                          switches ? "switches" : "none", j, sw[j], (long long)next[j]);
+            }
+            free(ol);
+            free(out);
+        }
 }
 
 /* raw exits numbered -1 (as after rt_sigreturn) with no entry of theirs, one in every round
@@ -2217,6 +2308,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_inline);
     RUN(fill_first_events_thread);
     RUN(fill_chained_gaps_thread);
+    RUN(fill_thread_after_gap_from_its_line);
     RUN(fill_thread_name_in_time_order);
     RUN(fill_thread_names_from_anywhere);
     RUN(fill_first_events_from_the_right);

@@ -276,6 +276,9 @@ typedef struct {
     size_t      after_min;       /* the thread after cannot own events before this one: 0 none */
     int         entries_only;    /* the trace records system call entries alone (no exit):
                                   * nothing to pair */
+    int         no_switches;     /* the trace records no sched_switch: a change of thread in
+                                  * the gap puts none in (the first half of the events, rounded
+                                  * down, is the thread before's, the rest the thread after's) */
 } ts_gap_side;
 /* the kind of an event class name, and for entries/exits the call (NULL otherwise; call may
  * be NULL). A NULL name: TS_EV_OTHER with the error "ts_gap_classify: name is NULL" */
@@ -287,7 +290,8 @@ ts_ev_kind ts_gap_classify(const char *name, const char **call);
  * system call event is clone's exit: the next of s->mid, else -1; else the thread before
  * when the thread after is the same, else -1; returns how many of s->mid it used),
  * written to tid[] and next_tid[] (a switch: the thread it switches to; else -1); a
- * switch added when the thread changed and the model put none; and, per segment of a
+ * switch added when the thread changed and the model put none (in a trace recording no
+ * switches, s->no_switches, the gap split between the two threads instead); and, per segment of a
  * known thread, the fewest renames of names[] (through intern, which returns a string that
  * outlives names) so that entries and exits pair, from the call the thread before is
  * inside to the state the first system call event after the gap shows (none when the

@@ -223,19 +223,26 @@ size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
     size_t nsw = 0;
     for (size_t j = 0; j < n; j++) if (!strcmp(names[j], "sched_switch")) nsw++;
     /* the CPU changed threads during the gap, but the model put no switch in it: the
-     * gap's last event becomes one */
-    if (nsw == 0 && s->tid_before >= 0 && s->tid_after >= 0 && s->tid_before != s->tid_after) {
+     * gap's last event becomes one; in a trace that records no switch, none is put in: the
+     * thread before ran the gap's first half (rounded down), the thread after the rest (its
+     * events nearer the line after the gap, which names it) */
+    const int split = nsw == 0 && s->tid_before >= 0 && s->tid_after >= 0 && s->tid_before != s->tid_after &&
+                      s->no_switches;
+    if (nsw == 0 && s->tid_before >= 0 && s->tid_after >= 0 && s->tid_before != s->tid_after && !split) {
         names[n - 1] = intern(u, "sched_switch");
         nsw = 1;
     }
-    /* segments: [seg_a, seg_b) of thread seg_tid */
-    size_t nseg = nsw + 1;
+    /* segments: [seg_a, seg_b) of thread seg_tid, each but the last ending in its switch
+     * (a split gap: two, no switch between) */
+    size_t nseg = split ? 2 : nsw + 1;
     size_t *sa = ts_malloc(nseg * sizeof *sa), *sb = ts_malloc(nseg * sizeof *sb);
     int64_t *st = ts_malloc(nseg * sizeof *st);
     size_t g = 0;
     sa[0] = 0;
-    for (size_t j = 0; j < n; j++)
-        if (!strcmp(names[j], "sched_switch")) { sb[g] = j + 1; sa[++g] = j + 1; }
+    if (split) { sb[0] = sa[1] = n / 2; }
+    else
+        for (size_t j = 0; j < n; j++)
+            if (!strcmp(names[j], "sched_switch")) { sb[g] = j + 1; sa[++g] = j + 1; }
     sb[nseg - 1] = n;
     for (size_t i = 0; i < nseg; i++) {
         /* one segment, the thread before not known: the thread after, no switch between */
@@ -267,7 +274,7 @@ size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
         int last = 0;
         for (size_t q = i; q < nseg; q++) {
             if (st[q] != st[i]) continue;
-            size_t b = q == nseg - 1 ? sb[q] : sb[q] - 1;
+            size_t b = q == nseg - 1 || split ? sb[q] : sb[q] - 1;
             for (size_t j = sa[q]; j < b; j++)
                 if (owns(s, st[q], j)) pos[np++] = j;
             last = q == nseg - 1;
@@ -283,7 +290,7 @@ size_t ts_gap_consistent(const ts_gap_side *s, const char **names, size_t n,
             tid[j] = owns(s, st[i], j) ? st[i] : -1;
             next_tid[j] = -1;
         }
-    for (size_t i = 0; i + 1 < nseg; i++) next_tid[sb[i] - 1] = st[i + 1];
+    for (size_t i = 0; i + 1 < nseg && !split; i++) next_tid[sb[i] - 1] = st[i + 1];
     free(sa);
     free(sb);
     free(st);

@@ -87,11 +87,15 @@ typedef struct {
     size_t   prev;          /* the stream's gap fewer than W events before, whose right context
                              * this one cut (index + 1; 0 none): left is rebuilt across it */
     int64_t  tid_before;    /* thread on the CPU when the gap began */
-    int64_t  tid_after;     /* prev_tid of a sched_switch right after it; -1 */
+    int64_t  tid_after;     /* prev_tid of a sched_switch right after it (text: tid_next); -1 */
     int64_t  tid_next;      /* the thread of the stream's first event after it (a switch's or an
                              * exec's: the one it leaves); -1 none */
     int64_t  tid_last;      /* the thread of the stream's last event before it (as for tid_before);
                              * -1 none */
+    int32_t  pending_next;  /* (line_threads) the call tid_next was inside before that event;
+                             * -1 none */
+    int64_t  arrive_next;   /* (line_threads) tid_next switched out of another CPU then, inside
+                             * the gap; 0 no */
     int      has_times;
     int      filled;        /* an earlier fill's events follow it: left as they are */
     int64_t  begin_ns, end_ns;
@@ -146,6 +150,9 @@ typedef struct {
     int32_t  *pend_call;    /* (pend's indices) -1 none */
     int       old_names;    /* sys_X / exit_syscall naming seen */
     int       exits;        /* a recorded system call exit seen */
+    int       switches;     /* a recorded sched_switch seen */
+    int       line_threads; /* each event names its thread (ftrace and perf script text), not
+                             * the CPU's last switch's (CTF) */
     int32_t   nid_model;    /* names the models know (IDs below); those interned later, by a
                              * reconstruction made consistent, are not in their alphabets */
     ts__idmap out;          /* thread -> its last recorded switch out: */
@@ -344,8 +351,23 @@ static int f_event_tid(void *u, const ts_rw_event *e)
         }
         f->cpu_tid[e->cpu] = e->kind == TS_EV_SWITCH ? e->next_tid : e->tid;
     }
+    /* ftrace's and perf's lines name their thread: the first line after a gap names the one
+     * that ran at its end, switched in or not; the call it was inside then (before this
+     * event changes it), and when it left another CPU during the gap */
+    const sstream *so = e->stream < f->ns ? &f->s[e->stream] : NULL;
+    if (f->line_threads && !e->recon && so && so->open && f->gaps[so->open - 1].nr == 0) {
+        gap_rec *r = &f->gaps[so->open - 1];
+        const int64_t tn = e->kind == TS_EV_SWITCH || e->kind == TS_EV_EXEC ? e->prev_tid : e->tid;
+        r->pending_next = tn >= 0 ? *pend_slot(f, tn) : -1;
+        if (tn > 0) {
+            size_t h = out_slot(f, tn);
+            if (f->out_cpu[h] >= 0 && f->out_cpu[h] != e->cpu && f->out_ns[h] > r->begin_ns && f->out_ns[h] < e->time_ns)
+                r->arrive_next = f->out_ns[h];
+        }
+    }
     /* threads seen running; children of clone */
     if (e->kind == TS_EV_SWITCH && !e->recon) {
+        f->switches = 1;
         if (e->prev_tid >= 0) seen_add(f, e->prev_tid, 1);
         if (e->next_tid >= 0) seen_add(f, e->next_tid, 1);
     }
@@ -850,7 +872,8 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress, o->arch};
     if (o->progress) say_path("fill: reading ", dir);
     /* perf script's text: whether it can show a loss (its PERF_RECORD_LOST lines) */
-    rc = ts_trace_is_ftrace(dir) ? ts__ftrace_scan_counted(dir, &h, NULL, NULL, &res->perf_no_lost_lines)
+    f.line_threads = ts_trace_is_ftrace(dir);
+    rc = f.line_threads ? ts__ftrace_scan_counted(dir, &h, NULL, NULL, &res->perf_no_lost_lines)
                                  : ts_trace_scan(dir, &h);
     if (rc == 0 && !f.events && !f.ngap) rc = ts_fail("%s: the trace holds no event and no gap", dir);
     /* children of clone that no recorded switch shows running: candidates for the threads
@@ -860,7 +883,10 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     /* gaps with no recorded switch after them: the threads are not known, but for a gap with
      * no thread known before it (one that begins the CPU's events) the CPU's first event
      * after it: nothing switched between, its thread ran at the end of the gap (the thread
-     * a CTF reader gives an event is the CPU's last switch's, none before one). A gap that
+     * a CTF reader gives an event is the CPU's last switch's, none before one). In ftrace
+     * and perf script text, whose lines name their thread, the thread after a gap is the
+     * one its first line after names, whether a switch follows or not (one after other
+     * events of the thread, or after a later gap, tells less). A gap that
      * follows an earlier one with no switch between (its thread before waited for the one
      * after the chain, -3) has before it the thread of the events between (ftrace and perf
      * lines carry it), else the thread found after the earlier gap: not the thread after
@@ -871,6 +897,11 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         gap_rec *g = &f.gaps[i];
         if (g->tid_before == -3) g->tid_before = g->tid_last >= 0 ? g->tid_last : after_prev[g->stream];
         if (g->tid_before < 0) g->tid_before = -1;
+        if (f.line_threads && g->tid_next >= 0) {
+            g->tid_after = g->tid_next;
+            g->pending_after = g->pending_next;
+            g->arrive_ns = g->arrive_next;
+        }
         if (g->tid_after < 0) g->tid_after = g->tid_before < 0 && g->tid_next >= 0 ? g->tid_next : -1;
         after_prev[g->stream] = g->tid_after;
     }
@@ -969,7 +1000,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             ts_gap_side side = {r->tid_before, r->pending_before == -2, r->pending_before >= 0 ? f.calls.names[r->pending_before] : NULL,
                                 r->tid_after >= 0 ? r->tid_after : -1, r->pending_after != -2,
                                 r->pending_after >= 0 ? f.calls.names[r->pending_after] : NULL, r->after_kind,
-                                r->after_call >= 0 ? f.calls.names[r->after_call] : NULL, f.old_names, NULL, 0, k, 0, !f.exits};
+                                r->after_call >= 0 ? f.calls.names[r->after_call] : NULL, f.old_names, NULL, 0, k, 0, !f.exits, !f.switches};
             /* the unused children whose clone returned from CHILD_BEFORE before the gap to
              * CHILD_AFTER after it, nearest the gap's start first */
             size_t cand[8], ncand = 0;
