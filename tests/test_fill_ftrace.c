@@ -1054,6 +1054,48 @@ static void fill_thread_after_gap_from_its_line(void)
         }
 }
 
+/* a lost-event marker on the last line, the file ending without a newline after it: the
+ * marker is whole to its closing bracket (nothing of it can be missing), so it is the CPU's
+ * gap as with its newline: listed and filled, the reconstructed lines each on a line of
+ * their own after it. A marker cut before its end is still left out */
+static void marker_last_line_without_newline(void)
+{
+    char *t = make_text(300, 0, 0, 0);
+    size_t n = strlen(t), cap = n + 64;
+    t = realloc(t, cap);
+    snprintf(t + n, cap - n, "CPU:0 [LOST 6 EVENTS]");
+    write_file(at("lastmark.trace"), t);
+    ts_gap_list gl;
+    REQUIRE(ts_gaps_find(at("lastmark.trace"), 0, &gl) == 0);
+    CHECK_MSG(gl.n == 1 && gl.events == 600, "%zu gaps, %llu events", gl.n, (unsigned long long)gl.events);
+    if (gl.n == 1) CHECK(gl.gaps[0].g.cpu == 0 && gl.gaps[0].g.count == 6 && gl.gaps[0].g.count_known);
+    ts_gap_list_free(&gl);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("lastmark.trace"), at("lastmark_filled.trace"), &o, &r) == 0);
+    CHECK(r.n == 1 && r.reconstructed == 6);
+    ts_fill_result_free(&r);
+    char *out = slurp(at("lastmark_filled.trace"));
+    REQUIRE(out);
+    CHECK_MSG(!strncmp(out, t, n) && !strncmp(out + n, "CPU:0 [LOST 6 EVENTS]\n", 22), "%.80s", out + n);
+    const int ends_nl = out[strlen(out) - 1] == '\n';
+    char **ol;
+    size_t no = lines_of(out + n, &ol), recon = 0;
+    for (size_t i = 1; i < no; i++)
+        recon += !strncmp(ol[i], "              dd-10      [000] ", 31) && strstr(ol[i], TS_FTRACE_RECON ": event=") != NULL;
+    CHECK_MSG(recon == 6 && no == 7 && ends_nl, "%zu lines after the input's, %zu reconstructed", no, recon);
+    free(ol);
+    free(out);
+    /* cut inside: left out */
+    snprintf(t + n, cap - n, "CPU:0 [LOST 6 EV");
+    write_file(at("lastmark.trace"), t);
+    REQUIRE(ts_gaps_find(at("lastmark.trace"), 0, &gl) == 0);
+    CHECK(gl.n == 0 && gl.events == 600);
+    ts_gap_list_free(&gl);
+    free(t);
+}
+
 /* raw exits numbered -1 (as after rt_sigreturn) with no entry of theirs, one in every round
  * of the loop, so that the gap's reconstruction holds some: named nr_m1, an identifier
  * that the filled lines read back with */
@@ -2309,6 +2351,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_first_events_thread);
     RUN(fill_chained_gaps_thread);
     RUN(fill_thread_after_gap_from_its_line);
+    RUN(marker_last_line_without_newline);
     RUN(fill_thread_name_in_time_order);
     RUN(fill_thread_names_from_anywhere);
     RUN(fill_first_events_from_the_right);

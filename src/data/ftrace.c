@@ -41,7 +41,7 @@
  * must not go back (an error); CPUs may interleave out of order (trace_pipe reads each
  * CPU's buffer as it fills), so the events are sorted by time, keeping each file's order
  * among equal times. A last line without its newline was cut while written: left out,
- * with a note. */
+ * with a note (a lost-event marker whole to its end is read). */
 #include "common/idmap.h"
 #include "data_internal.h"
 #include "tracesynth/common.h"
@@ -730,8 +730,14 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             break;
         }
         if (!nl) {   /* cut while written (the tracer, or whoever copied it, stopped) */
-            ts__note(notes, "%s:%zu: the trace ends in the middle of this line: left out", path, line);
-            break;
+            /* but a marker whole to its closing bracket or its last '#': nothing of it can be
+             * missing, read as with its newline */
+            int64_t mc, mn;
+            const char *ms = blanks(b, e);
+            if (lost_marker(ms, e, &mc, &mn) == -1 && buffer_started(ms, e, &mc) == -1) {
+                ts__note(notes, "%s:%zu: the trace ends in the middle of this line: left out", path, line);
+                break;
+            }
         }
         const char *s = blanks(b, e);
         if (s == e) continue;
