@@ -454,6 +454,27 @@ static void file_round_trip(void)
     ts_mc_free(&real);
 }
 
+/* a sequence too long to repair at once (the walk's back pointers, one per event and
+ * type, would take more than 1 GiB) is refused with the advice, before any allocation */
+static void repair_too_long_refused(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 3);
+    ts_mc m;
+    make_mc(&m, 70000, 4096, &r, 1);   /* 70,000 x 4,096 = 2.9e8 back pointers */
+    for (size_t i = 0; i < m.n; i++) m.ch[TS_CH_TID][i] %= 256;
+    ts_constraints k;
+    CHECK_MSG(ts_constraints_learn(&m, 0, &k) == 0, "%s", ts_error());
+    if (t_failed_now) { ts_mc_free(&m); return; }
+    ts_repair_report rep;
+    CHECK_MSG(ts_repair(&k, &m, 0, "syn", &rep) != 0 && strstr(ts_error(), "too long to repair at once"), "%s",
+              ts_error());
+    /* in windows of 4,096 it is repaired (nothing to change: the real trace itself) */
+    CHECK_MSG(ts_repair(&k, &m, 4096, "syn", &rep) == 0, "%s", ts_error());
+    ts_constraints_free(&k);
+    ts_mc_free(&m);
+}
+
 /* a file whose comm or ret values have no names (the section V_COMM or V_RET missing,
  * where CONFIG gives the channel): its IDs would be read in the trace's numbering, which
  * another dataset's is not; refused, naming the file and the section */
@@ -1241,6 +1262,7 @@ TEST_MAIN("repair", {
     RUN(repair_nearest_ties_and_unnamed);
     RUN(file_round_trip);
     RUN(constraints_without_value_names);
+    RUN(repair_too_long_refused);
     RUN(cli);
     RUN(eval_without_dt);
     RUN(not_a_constraints_file);

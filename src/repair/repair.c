@@ -177,7 +177,8 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
     }
     pstart[V] = ne;
     size_t L = len ? len : n;
-    if ((double)L * (double)V > 1e9) {
+    /* the walk's back pointers, one per event and type: at most 1 GiB */
+    if ((double)L * (double)V * sizeof(int32_t) > (double)(1u << 30)) {
         free(pstart);
         free(pred);
         free(touched);
