@@ -1387,6 +1387,109 @@ static void budget_replans_without_validations(void)
     CHECK(count_lines_with(lg, "\"valid_loss\":") == 1);   /* the last iteration's only */
 }
 
+/* a re-planned run resumed as its command is run again with --resume: with its --budget
+ * still there (refused, in one line naming the checkpoint and the --iters it takes
+ * instead), with the --iters it re-planned to (the same model as the run), with another
+ * --iters (refused alike: the rest of its schedule would be laid over other iterations),
+ * and with no --iters (the re-planned ones: the same model). The log is cut only by a
+ * resume that runs */
+static void budget_replan_resume_iters(void)
+{
+    const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ck[600], mid[600], lg[600], lg2[600];
+    snprintf(a, sizeof a, "%s/rr.m", dir);
+    snprintf(b, sizeof b, "%s/rr2.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", a);
+    snprintf(mid, sizeof mid, "%s/rr-mid.ckpt", dir);
+    snprintf(lg, sizeof lg, "%s/rr.jsonl", dir);
+    snprintf(lg2, sizeof lg2, "%s/rr2.jsonl", dir);
+    const char *k[] = {"budget", "schedule", "lr"}, *v[] = {"4s", "cosine", "0.05"};
+    ts_kv kv = {3, k, v};
+    lsq q;
+    lsq_make(&q);
+    q.dt = 0.001;
+    q.slow_from = 502 + 1001;   /* as budget_replans_when_slower's: a re-plan after 1,000 */
+    q.dt_slow = 0.002;
+    q.after_ret = 0.5;
+    q.copy_from = ck;
+    q.copy_to = mid;
+    q.copy_at = 1400;   /* the checkpoint of 1,350, after the re-plan */
+    ts_train_net n = lsq_net(&q);
+    ts_train_set_clock(lsq_clock, &q);
+    ts_train_cfg c;
+    memset(&c, 0, sizeof c);
+    REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
+    c.valid_every = 50;
+    c.log_every = 1;
+    c.seed = 3;
+    c.out_path = a;
+    c.log_path = lg;
+    remove(lg);
+    remove(mid);
+    int rc = ts_train_run(&n, &c);
+    ts_train_set_clock(NULL, NULL);
+    REQUIRE(rc == 0);
+    float got[4];
+    memcpy(got, q.p, sizeof got);
+    long ended = (long)num_in_line(lg, "\"event\":\"end\"", "\"iter\":", 0);
+    long new_iters = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iters\":", 1);
+    REQUIRE(count_lines_with(lg, "\"event\":\"replan\"") >= 1 && new_iters == ended && access(mid, F_OK) == 0);
+    char want[64];
+    snprintf(want, sizeof want, "--iters %ld", new_iters);
+    /* the command again with --resume: its --budget is refused, naming the --iters */
+    remove(lg2);
+    REQUIRE(ts_train_log(lg2, "\"event\":\"mark\"") == 0);
+    lsq_make(&q);
+    REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
+    c.valid_every = 50;
+    c.seed = 3;
+    c.out_path = b;
+    c.log_path = lg2;
+    c.resume = mid;
+    CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), mid) && strstr(ts_error(), want) &&
+                  strstr(ts_error(), "--budget") && !strchr(ts_error(), '\n'), "%s", ts_error());
+    CHECK(q.steps == 0 && count_lines_with(lg2, "") == 1);
+    /* another --iters: refused alike, before the log is cut */
+    for (int more = 0; more < 2; more++) {
+        char other[32];
+        snprintf(other, sizeof other, "%ld", more ? new_iters + 100 : new_iters - 10);
+        const char *k2[] = {"schedule", "lr", "iters"}, *v2[] = {"cosine", "0.05", other};
+        ts_kv kv2 = {3, k2, v2};
+        memset(&c, 0, sizeof c);
+        REQUIRE(ts_train_parse(&c, &kv2, &def) == 0);
+        c.valid_every = 50;
+        c.seed = 3;
+        c.out_path = b;
+        c.log_path = lg2;
+        c.resume = mid;
+        CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), mid) && strstr(ts_error(), want) &&
+                      strstr(ts_error(), other) && !strchr(ts_error(), '\n'), "--iters %s: %s", other, ts_error());
+        CHECK(q.steps == 0 && count_lines_with(lg2, "") == 1);
+    }
+    /* the --iters it re-planned to, and none: the run's model */
+    for (int given = 0; given < 2; given++) {
+        char same[32];
+        snprintf(same, sizeof same, "%ld", new_iters);
+        const char *k2[] = {"iters"}, *v2[] = {same};
+        ts_kv kv2 = {given, k2, v2};
+        memset(&c, 0, sizeof c);
+        REQUIRE(ts_train_parse(&c, &kv2, &def) == 0);
+        c.valid_every = 50;
+        c.seed = 3;
+        c.out_path = b;
+        c.log_path = lg2;
+        c.resume = mid;
+        lsq_make(&q);
+        remove(lg2);
+        CHECK_MSG(ts_train_run(&n, &c) == 0, "--iters %s: %s", given ? same : "not given", ts_error());
+        CHECK_MSG(memcmp(got, q.p, sizeof got) == 0 && q.steps == ended - 1350, "--iters %s: %ld steps",
+                  given ? same : "not given", q.steps);
+        CHECK((long)num_in_line(lg2, "\"event\":\"resume\"", "\"iters\":", 0) == new_iters);
+    }
+}
+
 static const char *lsq_after_options(void *ctx)
 {
     (void)ctx;
@@ -2029,6 +2132,7 @@ TEST_MAIN("train", {
     RUN(budget_replans_when_slower);
     RUN(budget_replans_without_validations);
     RUN(budget_replan_resume_with_told);
+    RUN(budget_replan_resume_iters);
     RUN(budget_keeps_after);
     RUN(budget_after_share_of_capped_iters);
     RUN(budget_too_small_refused);

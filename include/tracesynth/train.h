@@ -143,6 +143,9 @@ enum {
     TS_TRAIN_DEFAULT_LR = 1, TS_TRAIN_DEFAULT_SCHEDULE = 2, TS_TRAIN_DEFAULT_WARMUP = 4,
     TS_TRAIN_DEFAULT_WEIGHT_DECAY = 8, TS_TRAIN_DEFAULT_CLIP = 16, TS_TRAIN_DEFAULT_EMA = 32,
     TS_TRAIN_DEFAULT_DROPOUT = 64,   /* the model's --dropout (ts_train_net.dropout) */
+    /* --iters not given: a resume of a re-planned --budget run takes the iterations it
+     * re-planned to (any other count is refused: its schedule is laid over those) */
+    TS_TRAIN_DEFAULT_ITERS = 128,
 };
 
 /* a model's defaults for the common options */
@@ -187,7 +190,8 @@ extern const char *const ts_train_keys[];
     "                        is refused. A run that gets slower re-plans at its\n" \
     "                        validations: fewer iterations, the rest of the\n" \
     "                        schedule laid over them, and a \"replan\" record in the\n" \
-    "                        log with the new resume_with\n" \
+    "                        log with the new resume_with (a --resume of it takes\n" \
+    "                        those iterations without --iters, and refuses others)\n" \
     "  --valid-every N       validation every N iterations; the best model goes to\n" \
     "                        the output file, a resumable checkpoint to OUTPUT.ckpt\n" \
     "                        (use with --resume)\n" \

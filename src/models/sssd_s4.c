@@ -678,6 +678,8 @@ const ts_model_ops ts_model_sssd_s4 = {
         "                        at its log records and validations: fewer iterations,\n"
         "                        the rest of the schedule laid over them, and a\n"
         "                        \"replan\" record in the log with the new resume_with\n"
+        "                        (a --resume of it takes those iterations without\n"
+        "                        --iters, and refuses others)\n"
         "  --batch N             windows per training batch (16)\n"
         "  --valid-every N       validation MSE every N iterations (small 100, paper\n"
         "                        500); the best model goes to the output file, a\n"

@@ -96,7 +96,8 @@ int ts_train_parse(ts_train_cfg *c, const ts_kv *kv, const ts_train_defaults *de
                    (ts_kv_get(kv, "weight-decay") ? 0u : TS_TRAIN_DEFAULT_WEIGHT_DECAY) |
                    (ts_kv_get(kv, "clip") ? 0u : TS_TRAIN_DEFAULT_CLIP) |
                    (ts_kv_get(kv, "ema") ? 0u : TS_TRAIN_DEFAULT_EMA) |
-                   (ts_kv_get(kv, "dropout") ? 0u : TS_TRAIN_DEFAULT_DROPOUT);   /* a model's own, when it has one */
+                   (ts_kv_get(kv, "dropout") ? 0u : TS_TRAIN_DEFAULT_DROPOUT) |   /* a model's own, when it has one */
+                   (ts_kv_get(kv, "iters") ? 0u : TS_TRAIN_DEFAULT_ITERS);
     return 0;
 }
 
@@ -542,6 +543,27 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
 done:
     ts_reader_close(&r);
     return rc;
+}
+
+/* 1 when the checkpoint at path holds a re-plan (section REPLAN, valid or not): its
+ * iteration and the iterations it re-planned to; else 0 (no error set) */
+static int replan_peek(const char *path, long long *at, long *iters)
+{
+    ts_reader r;
+    if (ts_reader_open(&r, path) != 0) {
+        ts_clear_error();
+        return 0;
+    }
+    unsigned char rb[REPLAN_BYTES];
+    int has = ts_reader_has(&r, "REPLAN", NULL) && ts_reader_copy(&r, "REPLAN", rb, sizeof rb) == 0;
+    ts_reader_close(&r);
+    if (!has) {
+        ts_clear_error();
+        return 0;
+    }
+    *at = (long long)ts_le_get64(rb);
+    *iters = (long)ts_le_get64(rb + 24);
+    return 1;
 }
 
 /* ---- the log ---- */
@@ -1182,11 +1204,18 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     const ts_train_cfg *c = &cw;
     if (!c->resume && warmup_unread(c, NULL)) return -1;
     /* a budget sets --iters from a time a resume cannot know again: refused with it,
-     * before the log is cut */
-    if (c->budget_s > 0 && c->resume && !the_hook)
+     * before the log is cut, naming the iterations of a re-planned checkpoint */
+    if (c->budget_s > 0 && c->resume && !the_hook) {
+        long long at;
+        long iters;
+        if (replan_peek(c->resume, &at, &iters))
+            return ts_fail("%s: --budget starts a run; this checkpoint's run re-planned at iteration %lld to %ld "
+                           "iterations: resume it with --iters %ld in place of --budget (and any other option of "
+                           "that \"replan\" record's resume_with)", c->resume, at, iters, iters);
         return ts_fail("%s: --budget starts a run; resume it with what its start record's \"resume_with\" names "
                        "(--iters N, the iterations it chose, and any option of the model's work after them)",
                        c->resume);
+    }
     char *ckpt = NULL;
     int ok = 1;
     if (c->out_path) {
@@ -1231,8 +1260,19 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         /* every rank reads it; the options not given again are the checkpoint's */
         ok = ckpt_read(c->resume, net, &cw, &adam, best, ema, &has_ema, &st, &rp, &rp_iters) == 0;
         /* a re-planned run goes on with the schedule it was laid over, spread from its last
-         * re-plan to the --iters given (those it re-planned to: the same rates) */
-        if (ok && rp.at >= 0) cw.lr.total = rp.total;
+         * re-plan to the iterations it re-planned to (the same rates): those when --iters
+         * is not given; another count would spread the rest of it over other iterations */
+        if (ok && rp.at >= 0) {
+            cw.lr.total = rp.total;
+            if (c->defaulted & TS_TRAIN_DEFAULT_ITERS) cw.iters = rp_iters;
+            else if (c->iters != rp_iters) {
+                ts_fail("%s: the checkpoint of a --budget run re-planned at iteration %lld to %ld iterations: "
+                        "resume it with --iters %ld, or without --iters (--iters %ld would lay the rest of its "
+                        "schedule over other iterations)", c->resume, (long long)rp.at, rp_iters, rp_iters,
+                        c->iters);
+                ok = 0;
+            }
+        }
         /* fewer iterations than the checkpoint has made would hand back its longer-trained
          * model as this run's: refused before the log is cut */
         if (ok && st.iter > c->iters) {
