@@ -347,6 +347,48 @@ static void generate_removes_other_format(void)
           !ts_file_exists(st_npy));
 }
 
+/* an OUT whose files would be a dataset's own (-o DS/stream --format both, or -o DS/stream:
+ * DS/stream.txt, the dataset's events; DS/time_ns.npy, read as its times the next time) or
+ * a split's (SPLIT/train_stream.txt, SPLIT/split.txt) is refused before the work, in one
+ * line naming the file, and nothing is written */
+static void generate_refuses_dataset_files(void)
+{
+    char args[2048], out[4096], p[512], q[512], txt[512], sp[512];
+    snprintf(txt, sizeof txt, "%s/ds/stream.txt", dir);
+    snprintf(sp, sizeof sp, "%s/gsp", dir);
+    snprintf(args, sizeof args, "split %s/ds --length 20 --windows 10 -o %s", dir, sp);
+    REQUIRE(run_cli(args, out, sizeof out) == 0);
+    static const char *const cases[][3] = {
+        {"ds/stream", " --format both", "ds/stream.txt"}, {"ds/stream", "", "ds/stream.txt"},
+        {"ds/stream.txt", "", "ds/stream.txt"},           {"ds/time_ns.npy", "", "ds/time_ns.npy"},
+        {"gsp/train_stream.txt", "", "gsp/train_stream.txt"}, {"gsp/split", " --format both", "gsp/split.txt"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, cases[i][2]);
+        struct stat before, now;
+        const int had = stat(p, &before) == 0;
+        snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 20 --seed 9 -o %s/%s%s", dir, dir, cases[i][0],
+                 cases[i][1]);
+        CHECK_MSG(run_cli(args, out, sizeof out) == 1 && strstr(out, p) && strstr(out, "give another OUT"),
+                  "-o %s%s: %s", cases[i][0], cases[i][1], out);
+        CHECK_MSG(run_output(args, out, sizeof out) == 1 && !strstr(out, "generated"), "-o %s%s: %s", cases[i][0],
+                  cases[i][1], out);
+        if (had)
+            CHECK_MSG(stat(p, &now) == 0 && now.st_ino == before.st_ino && now.st_size == before.st_size &&
+                          now.st_mtime == before.st_mtime, "%s was written", p);
+        else
+            CHECK_MSG(!ts_file_exists(p), "%s was written", p);
+    }
+    /* --format both wrote neither */
+    snprintf(q, sizeof q, "%s/ds/stream.npy", dir);
+    CHECK(!ts_file_exists(q));
+    snprintf(q, sizeof q, "%s/ds/stream.names.txt", dir);
+    CHECK(!ts_file_exists(q));
+    /* the dataset is still the one it was */
+    snprintf(args, sizeof args, "eval --real %s/ds --synthetic %s/g1.txt", dir, dir);
+    CHECK_MSG(run_cli(args, out, sizeof out) == 0, "%s", out);
+}
+
 /* a model named as a file of OUT's other format is read, not an earlier set's file: it
  * stays (it went with the set, the model lost) */
 static void generate_keeps_the_model(void)
@@ -1867,6 +1909,7 @@ TEST_MAIN("cli", {
     RUN(generate_files);
     RUN(generate_removes_old_names);
     RUN(generate_removes_other_format);
+    RUN(generate_refuses_dataset_files);
     RUN(generate_keeps_the_model);
     RUN(generate_format_from_extension);
     RUN(generate_output_checked_first);

@@ -161,8 +161,9 @@ int cli_window_file_check(const char *cmd, const char *input, size_t len, const 
  * of its sequence_length_L folders): writing out would replace or stand for its data */
 int cli_dataset_output_check(const char *out, const char *dataset);
 /* the folder holding path (malloc'd) when it is a dataset (it holds stream.txt) and path is
- * one of its files; else NULL */
-char *cli_dataset_holding(const char *path);
+ * one of its files (cli_dataset_output_check's), or a split (it holds split.txt) and path is
+ * one of the files split writes there; else NULL. *what (may be NULL): "dataset" or "split" */
+char *cli_dataset_holding(const char *path, const char **what);
 /* the options that cut a dataset into windows (besides --length and --stride, whose
  * meaning differs between commands), as one group of an option table: --split,
  * --windows, --fractions into a ts_split_spec */

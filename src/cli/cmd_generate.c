@@ -31,11 +31,13 @@ int cmd_generate(int argc, char **argv)
                     "with named events also OUT.names.txt; replaced together\n"
                     "(links must lead into one folder); any of the three an\n"
                     "earlier run left that this run does not write is\n"
-                    "removed with them (not the model read; a dataset's own\n"
-                    "file, DS/stream.txt beside -o DS/stream.npy, is an\n"
-                    "error); a device or FIFO (-o /dev/stdout): written\n"
-                    "in place, one format, no names file; a multi-channel\n"
-                    "model: the dataset directory OUT (N L events)"),
+                    "removed with them (not the model read); one of the\n"
+                    "three that is a dataset's or a split's own file\n"
+                    "(DS/stream.txt of -o DS/stream or beside -o\n"
+                    "DS/stream.npy, SPLIT/train_stream.txt) is an error\n"
+                    "before the work; a device or FIFO (-o /dev/stdout):\n"
+                    "written in place, one format, no names file; a multi-\n"
+                    "channel model: the dataset directory OUT (N L events)"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
                        "in .npy, else text; one that OUT's .txt or .npy\n"
                        "contradicts is an error)"),
@@ -150,6 +152,16 @@ int cmd_generate(int argc, char **argv)
             cli_fail();
             goto done;
         }
+        /* a dataset's or a split's own file (-o DS/stream, --format both: DS/stream.txt, the
+         * dataset's events) is no window file of OUT's */
+        const char *what;
+        char *ds = stream ? NULL : cli_dataset_holding(path, &what);
+        if (ds) {
+            ts_fail("%s: a file of the %s %s, which -o %s would write over; give another OUT", path, what, ds, out);
+            free(ds);
+            cli_fail();
+            goto done;
+        }
         if (ts_out_check(path)) { cli_fail(); goto done; }
     }
     /* OUT's files of the formats not written now go with the set (below): one that is a
@@ -164,10 +176,11 @@ int cmd_generate(int argc, char **argv)
             goto done;
         }
         /* a dataset's own file (-o DS/stream.npy beside DS/stream.txt) is no earlier run's */
-        char *ds = cli_dataset_holding(path);
+        const char *what;
+        char *ds = cli_dataset_holding(path, &what);
         if (ds) {
-            ts_fail("%s: a file of the dataset %s, which -o %s would remove as an earlier run's other format; "
-                    "give another OUT", path, ds, out);
+            ts_fail("%s: a file of the %s %s, which -o %s would remove as an earlier run's other format; "
+                    "give another OUT", path, what, ds, out);
             free(ds);
             cli_fail();
             goto done;

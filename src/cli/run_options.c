@@ -136,14 +136,34 @@ static int is_dataset_file(const char *out, const char *dataset, int exists)
     return hit;
 }
 
-char *cli_dataset_holding(const char *path)
+/* 1 when path is one of the files split writes into its folder, which holds split.txt */
+static int is_split_file(const char *path, const char *folder)
+{
+    static const char *const files[] = {"training", "validation", "testing", "train_stream.txt", "split.txt",
+                                        "vocab.tsv"};
+    char *rec = ts_path_join(folder, "split.txt");
+    struct stat st;
+    int hit = 0;
+    if (stat(rec, &st) == 0 && S_ISREG(st.st_mode))
+        for (size_t i = 0; !hit && i < sizeof files / sizeof *files; i++) {
+            char *p = ts_path_join(folder, files[i]);
+            hit = ts_same_path(p, path);
+            free(p);
+        }
+    free(rec);
+    return hit;
+}
+
+char *cli_dataset_holding(const char *path, const char **what)
 {
     char *copy = ts_strdup(path), *folder = ts_strdup(dirname(copy));
     free(copy);
     char *events = ts_path_join(folder, "stream.txt");
-    const int hit = ts_file_exists(events) && is_dataset_file(path, folder, ts_file_exists(path));
+    const int ds = ts_file_exists(events) && is_dataset_file(path, folder, ts_file_exists(path));
+    const int hit = ds || is_split_file(path, folder);
     free(events);
     if (!hit) free(folder);
+    if (hit && what) *what = ds ? "dataset" : "split";
     return hit ? folder : NULL;
 }
 
