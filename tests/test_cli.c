@@ -389,6 +389,81 @@ static void generate_refuses_dataset_files(void)
     CHECK_MSG(run_cli(args, out, sizeof out) == 0, "%s", out);
 }
 
+/* a file beside OUT of a format this run does not write is removed only when it is one an
+ * earlier run of generate wrote (a window file, an int32 N x L .npy, a names file of the
+ * windows beside it); anything else there (a user's notes named OUT.txt, ragged lines,
+ * another .npy, names of no windows there) is left in place, said in one warning line. A
+ * leftover of an earlier run beside an OUT that is a link into another folder goes too:
+ * it is the one read beside OUT */
+static void generate_keeps_unrelated_files(void)
+{
+    char args[2048], out[4096], p[600], q[600], said[800];
+    static const char *const kept[][3] = {
+        {"gu.txt", "my notes about this run\nnot windows\n", "gu.npy"},
+        {"gr.txt", "1,2,3\n4,5\n", "gr.npy"},
+        {"gz.txt", "1,2,3\n4,5,6", "gz.npy"},   /* no newline at the end: not as generate writes */
+        {"gm.names.txt", "hello world\n", "gm.npy"},
+    };
+    for (size_t i = 0; i < sizeof kept / sizeof *kept; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, kept[i][0]);
+        write_text(p, kept[i][1]);
+        /* the model without names: a names file is no file this run writes */
+        snprintf(args, sizeof args, "generate %s/ngids.tsm -n 4 --length 20 --seed 1 -o %s/%s", dir, dir, kept[i][2]);
+        CHECK_MSG(run_output(args, out, sizeof out) == 0, "%s: %s", kept[i][0], out);
+        snprintf(said, sizeof said, "tracesynth: warning: generate: %s", p);
+        CHECK_MSG(ts_file_exists(p) && strstr(out, said) && strstr(out, "left in place") && !strstr(out, "(removed"),
+                  "%s: %s", kept[i][0], out);
+        FILE *f = fopen(p, "r");
+        char got[256] = "";
+        if (f) {
+            got[fread(got, 1, sizeof got - 1, f)] = 0;
+            fclose(f);
+        }
+        CHECK_MSG(!strcmp(got, kept[i][1]), "%s now holds '%s'", p, got);
+        unlink(p);
+    }
+    /* an .npy that generate does not write (float32, one dimension) beside -o OUT.txt */
+    snprintf(p, sizeof p, "%s/gf.npy", dir);
+    float v[3] = {1, 2, 3};
+    size_t shape[1] = {3};
+    REQUIRE(ts_npy_write(p, TS_NPY_F32, v, 1, shape) == 0);
+    snprintf(args, sizeof args, "generate %s/ngids.tsm -n 4 --length 20 --seed 1 -o %s/gf.txt", dir, dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && ts_file_exists(p) && strstr(out, "left in place"), "%s", out);
+    /* an earlier run's names file of the windows there before still goes */
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 --seed 1 -o %s/gw.txt", dir, dir);
+    REQUIRE(run_cli(args, out, sizeof out) == 0);
+    snprintf(q, sizeof q, "%s/gw.names.txt", dir);
+    REQUIRE(ts_file_exists(q));
+    snprintf(args, sizeof args, "generate %s/ngids.tsm -n 4 --length 20 --seed 1 -o %s/gw.txt", dir, dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && !ts_file_exists(q) && !strstr(out, "warning"), "%s", out);
+
+    /* OUT a link into another folder: the earlier run's OUT.txt beside the link goes */
+    char lk[512], tg[512];
+    snprintf(lk, sizeof lk, "%s/glk", dir);
+    snprintf(tg, sizeof tg, "%s/gtg", dir);
+    REQUIRE(mkdir(lk, 0755) == 0 && mkdir(tg, 0755) == 0);
+    snprintf(args, sizeof args, "generate %s/ngids.tsm -n 4 --length 20 --seed 1 -o %s/o.txt", dir, lk);
+    REQUIRE(run_cli(args, out, sizeof out) == 0);
+    snprintf(args, sizeof args, "generate %s/ngids.tsm -n 4 --length 20 --seed 1 -o %s/o.npy", dir, tg);
+    REQUIRE(run_cli(args, out, sizeof out) == 0);
+    snprintf(p, sizeof p, "%s/o.npy", lk);
+    REQUIRE(symlink("../gtg/o.npy", p) == 0);
+    snprintf(args, sizeof args, "generate %s/ngids.tsm -n 5 --length 20 --seed 2 -o %s", dir, p);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0, "%s", out);
+    snprintf(q, sizeof q, "%s/o.txt", lk);
+    snprintf(said, sizeof said, "(removed %s, an earlier run's)", q);
+    CHECK_MSG(!ts_file_exists(q) && strstr(out, said), "%s left beside the link %s: %s", q, p, out);
+    struct stat st;
+    CHECK(lstat(p, &st) == 0 && S_ISLNK(st.st_mode));
+    ts_npy a;
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(a.ndim == 2 && a.shape[0] == 5);
+    ts_npy_free(&a);
+    /* and a user's file there stays */
+    write_text(q, "notes\n");
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && ts_file_exists(q) && strstr(out, "left in place"), "%s", out);
+}
+
 /* a model named as a file of OUT's other format is read, not an earlier set's file: it
  * stays (it went with the set, the model lost) */
 static void generate_keeps_the_model(void)
@@ -1910,6 +1985,7 @@ TEST_MAIN("cli", {
     RUN(generate_removes_old_names);
     RUN(generate_removes_other_format);
     RUN(generate_refuses_dataset_files);
+    RUN(generate_keeps_unrelated_files);
     RUN(generate_keeps_the_model);
     RUN(generate_format_from_extension);
     RUN(generate_output_checked_first);

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "tracesynth/mc_model.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,6 +13,105 @@ int cli_windows_fit(size_t n, size_t L, size_t per_event)
     char what[96];
     snprintf(what, sizeof what, "-n %zu windows of %zu events", n, L);
     return ts_memory_fits(n * L * per_event, what, "fewer -n or a shorter --length");
+}
+
+/* ---- the files an earlier run wrote: recognised by their form, as generate writes them
+ * (window files and names files have no header to mark them) ---- */
+
+/* a regular file (by any link) opened for reading, or NULL: a FIFO or device is not opened */
+static FILE *open_regular(const char *path, struct stat *st)
+{
+    if (stat(path, st) != 0 || !S_ISREG(st->st_mode)) return NULL;
+    return fopen(path, "rb");
+}
+
+/* 1 when path holds lines of `sep`-separated items, each line ending in a newline, all with
+ * one count of items (none empty), and nothing else: *n lines of *len items. Items are
+ * decimal IDs (ids) or names (no blank, tab, carriage return or NUL in them) */
+static int lines_form(const char *path, int ids, char sep, size_t *n, size_t *len)
+{
+    struct stat st;
+    FILE *f = open_regular(path, &st);
+    if (!f) return 0;
+    size_t lines = 0, items = 0, item_len = 0, want = 0;
+    int ok = 1, c, last = '\n';
+    while (ok && (c = getc(f)) != EOF) {
+        last = c;
+        if (c == '\n' || c == sep) {
+            ok = item_len > 0;
+            items++;
+            item_len = 0;
+            if (c == '\n') {
+                if (lines++ == 0) want = items;
+                ok = ok && items == want;
+                items = 0;
+            }
+        } else if (ids ? c >= '0' && c <= '9' : c != ' ' && c != '\t' && c != '\r' && c != 0) {
+            item_len++;
+        } else
+            ok = 0;
+    }
+    ok = ok && !ferror(f) && lines > 0 && last == '\n';
+    fclose(f);
+    if (ok) *n = lines, *len = want;
+    return ok;
+}
+
+/* 1 when path is an .npy as generate writes it: int32, N x L (format 1.0, its header's
+ * words), the data the shape says and nothing after it */
+static int npy_form(const char *path, size_t *n, size_t *len)
+{
+    struct stat st;
+    FILE *f = open_regular(path, &st);
+    if (!f) return 0;
+    unsigned char pre[10];
+    char h[256];
+    int ok = fread(pre, 1, 10, f) == 10 && !memcmp(pre, "\x93NUMPY\x01\x00", 8);
+    const size_t hl = ok ? (size_t)pre[8] | (size_t)pre[9] << 8 : 0;
+    ok = ok && hl < sizeof h && fread(h, 1, hl, f) == hl;
+    fclose(f);
+    if (!ok) return 0;
+    h[hl] = 0;
+    static const char head[] = "{'descr': '<i4', 'fortran_order': False, 'shape': (";
+    unsigned long long a, b;
+    int end = 0;
+    if (strncmp(h, head, sizeof head - 1) ||
+        sscanf(h + sizeof head - 1, "%llu, %llu), }%n", &a, &b, &end) != 2 || !end)
+        return 0;
+    for (size_t i = sizeof head - 1 + (size_t)end; i + 1 < hl; i++)
+        if (h[i] != ' ') return 0;
+    if (h[hl - 1] != '\n' || a == 0 || b == 0 || a > (1ull << 40) / b) return 0;
+    if ((unsigned long long)st.st_size != 10 + hl + 4 * a * b) return 0;
+    *n = (size_t)a, *len = (size_t)b;
+    return 1;
+}
+
+/* 1 when the file base+files[i] is one an earlier run of generate wrote: a window file, an
+ * int32 N x L .npy, or a names file of the windows of OUT.txt or OUT.npy as they are before
+ * this run (it was written with them) */
+static int earlier_output(const char *base, int i)
+{
+    static const char *const sfx[3] = {".txt", ".npy", ".names.txt"};
+    char *p = ts_malloc(strlen(base) + 16);
+    size_t n, len, wn, wl;
+    int yes = 0;
+    if (i == 0) {
+        sprintf(p, "%s.txt", base);
+        yes = lines_form(p, 1, ',', &n, &len);
+    } else if (i == 1) {
+        sprintf(p, "%s.npy", base);
+        yes = npy_form(p, &n, &len);
+    } else {
+        sprintf(p, "%s%s", base, sfx[2]);
+        if (lines_form(p, 0, ' ', &n, &len)) {
+            sprintf(p, "%s.txt", base);
+            yes = lines_form(p, 1, ',', &wn, &wl) && wn == n && wl == len;
+            sprintf(p, "%s.npy", base);
+            yes = yes || (npy_form(p, &wn, &wl) && wn == n && wl == len);
+        }
+    }
+    free(p);
+    return yes;
 }
 
 int cmd_generate(int argc, char **argv)
@@ -31,13 +131,16 @@ int cmd_generate(int argc, char **argv)
                     "with named events also OUT.names.txt; replaced together\n"
                     "(links must lead into one folder); any of the three an\n"
                     "earlier run left that this run does not write is\n"
-                    "removed with them (not the model read); one of the\n"
-                    "three that is a dataset's or a split's own file\n"
-                    "(DS/stream.txt of -o DS/stream or beside -o\n"
-                    "DS/stream.npy, SPLIT/train_stream.txt) is an error\n"
-                    "before the work; a device or FIFO (-o /dev/stdout):\n"
-                    "written in place, one format, no names file; a multi-\n"
-                    "channel model: the dataset directory OUT (N L events)"),
+                    "removed with them, also beside an OUT that links into\n"
+                    "another folder; a file of such a name not of the form\n"
+                    "generate writes is kept, with a warning, and so is the\n"
+                    "model read; one of the three that is a dataset's or a\n"
+                    "split's own file (DS/stream.txt of -o DS/stream or\n"
+                    "beside -o DS/stream.npy, SPLIT/train_stream.txt) is an\n"
+                    "error before the work; a device or FIFO (-o\n"
+                    "/dev/stdout): written in place, one format, no names\n"
+                    "file; a multi-channel model: the dataset directory OUT\n"
+                    "(N L events)"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
                        "in .npy, else text; one that OUT's .txt or .npy\n"
                        "contradicts is an error)"),
@@ -164,8 +267,10 @@ int cmd_generate(int argc, char **argv)
         }
         if (ts_out_check(path)) { cli_fail(); goto done; }
     }
-    /* OUT's files of the formats not written now go with the set (below): one that is a
-     * directory would be refused there, after the work */
+    /* OUT's files of the formats not written now go with the set (below) where an earlier
+     * run of generate wrote them (told by their form, before the set replaces any); one
+     * that is a directory would be refused there, after the work */
+    int earlier[3] = {0, 0, 0}, present[3] = {0, 0, 0};
     for (int i = 0; i < 3 && !stream; i++) {
         struct stat st;
         sprintf(path, "%s%s", base, files[i]);
@@ -185,6 +290,8 @@ int cmd_generate(int argc, char **argv)
             cli_fail();
             goto done;
         }
+        present[i] = 1;
+        earlier[i] = earlier_output(base, i);
     }
     /* the files replaced together: a failure or a signal leaves the old set whole, never
      * new windows beside old ones */
@@ -219,21 +326,30 @@ int cmd_generate(int argc, char **argv)
      * as the names of OUT's windows, and an old OUT.txt beside a new OUT.npy would be read
      * with the new names) */
     char *gone[3];
-    int ngone = 0;
+    int ngone = 0, kept[3] = {0, 0, 0};
     for (int i = 0; i < 3 && !stream; i++)
-        if (!want[i]) {
+        if (!want[i] && present[i]) {
             gone[ngone] = ts_malloc(strlen(base) + 16);
             sprintf(gone[ngone], "%s%s", base, files[i]);
-            /* the model read, named as one of them, is no earlier set's file: it stays */
-            if (ts_same_file(gone[ngone], model_path) == 1) free(gone[ngone]);
-            else ngone++;
+            /* the model read, named as one of them, is no earlier set's file: it stays; a
+             * file generate does not write (a user's notes named OUT.txt) stays too, said */
+            if (ts_same_file(gone[ngone], model_path) == 1 || !earlier[i]) {
+                kept[i] = !earlier[i] && ts_same_file(gone[ngone], model_path) != 1;
+                free(gone[ngone]);
+            } else
+                ngone++;
         }
-    int was[3] = {0, 0, 0};   /* which of them were there: the summary names what went */
-    for (int k = 0; k < ngone; k++) {
-        struct stat st;
-        was[k] = lstat(gone[k], &st) == 0;
-    }
     const int commit_rc = ts_out_set_commit_removing(&set, (const char *const *)gone, ngone);
+    /* one still there lies beside OUT, a link into another folder, whose set went there:
+     * it is what a reader of OUT finds beside it, and goes now (after the set) */
+    int went[3] = {0, 0, 0};
+    for (int k = 0; k < ngone && commit_rc == 0; k++) {
+        struct stat st;
+        went[k] = lstat(gone[k], &st) != 0 || unlink(gone[k]) == 0;
+        if (!went[k])
+            cli_say(stderr, "tracesynth: warning: generate: %s: an earlier run's file, not removed: %s\n", gone[k],
+                    strerror(errno));
+    }
     FILE *msg = cli_msg_stream(out);   /* not into the windows on standard output */
     if (commit_rc == 0) {
         fprintf(msg, "%s: generated %ld window%s of %ld event%s in %.2f s (seed %ld) ->", m->ops->name, n,
@@ -241,8 +357,16 @@ int cmd_generate(int argc, char **argv)
         for (int i = 0; i < 3; i++)
             if (want[i]) fprintf(msg, " %s%s", base, sfx[i]);
         for (int k = 0; k < ngone; k++)
-            if (was[k] && access(gone[k], F_OK) != 0) fprintf(msg, " (removed %s, an earlier run's)", gone[k]);
+            if (went[k]) fprintf(msg, " (removed %s, an earlier run's)", gone[k]);
         fprintf(msg, "\n");
+        static const char *const form[3] = {"a window file (lines of comma-separated IDs, as many on each)",
+                                            "an int32 N x L .npy",
+                                            "a names file of the windows OUT.txt or OUT.npy held"};
+        for (int i = 0; i < 3; i++)
+            if (kept[i])
+                cli_say(stderr, "tracesynth: warning: generate: %s%s: left in place: not %s as generate writes "
+                        "it, so no earlier run's; it does not go with the windows written now\n", base, files[i],
+                        form[i]);
     }
     for (int k = 0; k < ngone; k++) free(gone[k]);
     if (commit_rc) { cli_fail(); goto done; }
