@@ -78,14 +78,20 @@ typedef struct {
  * without its newline, where a duration would follow) right after the number, which may
  * have been cut too. The value is the kernel's long, which strace prints unsigned for some
  * calls ("= 18446744073709551615", an address "= 0xffffffffff600000"): up to 2^64 - 1 it
- * is the signed value of those bits; past 64 bits, -1 */
+ * is the signed value of those bits; past 64 bits, -1. A " = " inside a quoted argument
+ * ("x) = 7", escaped '"' and all) is none: a line cut inside one has no value */
 static int parse_ret(const char *s, int cut, int64_t *ret)
 {
     const char *eq = NULL;   /* the last " = " after the closing parenthesis (strace pads with blanks) */
-    for (const char *q = strstr(s, " = "); q; q = strstr(q + 1, " = ")) {
-        const char *b = q;
-        while (b > s && b[-1] == ' ') b--;
-        if (b > s && b[-1] == ')') eq = q;
+    int quoted = 0;
+    for (const char *q = s; *q; q++) {
+        if (*q == '\\' && q[1]) q++;   /* an escaped byte (\", \\), in a string or in -y's <PATH> */
+        else if (*q == '"') quoted = !quoted;
+        else if (!quoted && q[0] == ' ' && q[1] == '=' && q[2] == ' ') {
+            const char *b = q;
+            while (b > s && b[-1] == ' ') b--;
+            if (b > s && b[-1] == ')') eq = q;
+        }
     }
     if (!eq) return 0;
     const char *v = eq + 3;
