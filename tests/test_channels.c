@@ -462,6 +462,40 @@ static void strace_escaped_exec_path(void)
     rmdir(dir);
 }
 
+/* strace -y and -yy: the path or socket after a descriptor ("= 3</tmp/d) = 5/f) = 9>", the
+ * path's '<', '>' escaped) is no return value, whatever it holds (strace 6.1's lines) */
+static void strace_fd_paths(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/y.strace", dir);
+    write_text(p,
+               "14573 1796324768.934959 openat(AT_FDCWD</tmp/t>, \"d) = 5/f) = 9\", O_RDONLY) = 3</tmp/t/d) = "
+               "5/f) = 9> <0.000006>\n"
+               "14573 1796324768.934979 read(3</tmp/t/d) = 5/f) = 9>, \"hi\\n\", 131072) = 3 <0.000007>\n"
+               "14573 1796324768.935000 openat(AT_FDCWD</tmp/t>, \"d) = 5 x\", O_RDONLY) = 4</tmp/t/d) = 5 x> "
+               "<0.000006>\n"
+               "14573 1796324768.935010 openat(AT_FDCWD</tmp/t>, \"e\\\"q>x) = 8\", O_RDONLY) = "
+               "5</tmp/t/e\\\"q\\76x) = 8> <0.000005>\n"
+               "14573 1796324768.935020 openat(AT_FDCWD</tmp/t>, \"/dev/null\", O_RDONLY) = 6</dev/null<char 1:3>> "
+               "<0.000005>\n"
+               "14573 1796324768.935030 accept4(7<TCP:[127.0.0.1:34091]>, NULL, NULL, SOCK_CLOEXEC) = "
+               "8<TCP:[127.0.0.1:34091->127.0.0.1:5555]> <0.000005>\n"
+               "14573 1796324768.935040 openat(AT_FDCWD</tmp/t>, \"g) = 1\", O_RDONLY) = -1 ENOENT (No such file "
+               "or directory) <0.000005>\n"
+               "14573 1796324768.935050 openat(AT_FDCWD</tmp/t>, \"d) = 5/f) = 9\", O_RDONLY) = 9</tmp/t/d) = 5/f) = 2");
+    const int64_t ret[] = {3, 3, 4, 5, 6, 8, -1, 9};
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK(r.n == 8);
+    for (size_t i = 0; i < 8 && i < r.n; i++)
+        CHECK_MSG(r.has_ret[i] && r.ret[i] == ret[i], "event %zu: ret %lld (%d)", i, (long long)r.ret[i], r.has_ret[i]);
+    ts_mc_raw_free(&r);
+    remove(p);
+    rmdir(dir);
+}
+
 /* strace -Y: "PID<NAME>" and "[pid PID<NAME>]" (quoted: "\76" is '>'); the name given on a
  * line is its event's comm (the execve's own line still shows the name before it), a line
  * without one keeps the name inferred from execve */
@@ -1898,6 +1932,7 @@ TEST_MAIN("channels", {
     RUN(strace_many_processes_named);
     RUN(strace_many_tasks_without_pid);
     RUN(strace_pid_names);
+    RUN(strace_fd_paths);
     RUN(strace_escaped_exec_path);
     RUN(strace_thread_execve);
     RUN(strace_notice_cut_into_call);

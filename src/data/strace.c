@@ -79,7 +79,10 @@ typedef struct {
  * have been cut too. The value is the kernel's long, which strace prints unsigned for some
  * calls ("= 18446744073709551615", an address "= 0xffffffffff600000"): up to 2^64 - 1 it
  * is the signed value of those bits; past 64 bits, -1. A " = " inside a quoted argument
- * ("x) = 7", escaped '"' and all) is none: a line cut inside one has no value */
+ * ("x) = 7", escaped '"' and all) is none: a line cut inside one has no value; nor is one
+ * in what -y and -yy write after the value, a descriptor's path or socket ("= 3</d) = 5>",
+ * "= 3</dev/null<char 1:3>>", "= 4<TCP:[1.2.3.4:80->5.6.7.8:9]>": the path's own '<' and
+ * '>' escaped, the socket's "->" not) */
 static int parse_ret(const char *s, int cut, int64_t *ret)
 {
     const char *eq = NULL;   /* the last " = " after the closing parenthesis (strace pads with blanks) */
@@ -91,6 +94,15 @@ static int parse_ret(const char *s, int cut, int64_t *ret)
             const char *b = q;
             while (b > s && b[-1] == ' ') b--;
             if (b > s && b[-1] == ')') eq = q;
+            else continue;
+            for (q += 3; isxdigit((unsigned char)*q) || *q == '-' || *q == 'x' || *q == '?'; q++) {}
+            if (*q != '<') { q--; continue; }
+            for (int depth = 0; *q; q++) {   /* the value's "<...>", to its end (or the line's) */
+                if (*q == '\\' && q[1]) q++;
+                else if (*q == '<') depth++;
+                else if (*q == '>' && q[-1] != '-' && !--depth) break;
+            }
+            if (!*q) break;
         }
     }
     if (!eq) return 0;
