@@ -9,6 +9,7 @@
  *   [pid  1234<sh>] 1700000000.1 read(0, "", 1) = 0           (kept for the comm channel)
  *   1.1 clone(..., flags=SIGCHLDstrace: Process 5 attached      -f to a terminal: a notice cut in,
  *   , child_tidptr=0x7f..) = 5                                the call's rest after it: joined
+ *                            (strace started by its path names itself so: "/usr/bin/strace: ...")
  *   1234  1700000000.1 read(3,  <unfinished ...>               counted here
  *   1234  1700000000.2 <... read resumed>"..", 832) = 832      joined to the start above
  *   "..", 832) = 832        right after its start, bare (-z, -Z, -e status=): joined too
@@ -521,6 +522,16 @@ static int notice_to_end(const char *s)
     return !*q;
 }
 
+/* a line of strace's own at s (on its stream, with a log written to a terminal): strace names
+ * itself as it was started, "strace: ..." or "/usr/bin/strace: ...", "./strace: ...": where
+ * its "strace: " is, else NULL */
+static const char *own_line(const char *s)
+{
+    const char *q = s;
+    while (*q && *q != ' ' && *q != '\t' && *q != '\n' && strncmp(q, "strace: ", 8)) q++;
+    return !strncmp(q, "strace: ", 8) && (q == s || q[-1] == '/') ? q : NULL;
+}
+
 static void pend_init(pending *w)
 {
     memset(w, 0, sizeof *w);
@@ -909,10 +920,11 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         /* strace's own notices (a log written to a terminal's stream): a line of their own,
          * or "Process N attached" cut into a call's line, whose rest ("<unfinished ...>")
          * follows on the next line */
-        if (!strncmp(s, "strace: ", 8)) {
-            if (!strncmp(s, "strace: Process ", 16) && notice_to_end(s)) {
-                if (notice_pid(s + 16) < 0) { rc = bad_line(path, line, orig, 0, NOTICE_PID); break; }
-                task_notice(&gone, &ngone, &cgone, n, s);
+        const char *said_at = own_line(s);
+        if (said_at) {
+            if (!strncmp(said_at, "strace: Process ", 16) && notice_to_end(said_at)) {
+                if (notice_pid(said_at + 16) < 0) { rc = bad_line(path, line, orig, 0, NOTICE_PID); break; }
+                task_notice(&gone, &ngone, &cgone, n, said_at);
             } else if (!said) {
                 said = ts__excerpt(s, strlen(s), 160);
                 said_line = line;
@@ -968,7 +980,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 if (!qe) qe = end;
                 at++;
                 nul = memchr(q, 0, (size_t)(qe - q));
-                if (nul || strncmp(skip_blanks(q), "strace: ", 8)) break;
+                if (nul || !own_line(skip_blanks(q))) break;
                 q = qe + 1;
             }
             if (q < end && nul) {
