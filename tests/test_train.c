@@ -454,6 +454,65 @@ static void resume_past_iters_refused(void)
     CHECK(count_lines_with(logp, "\"event\":\"end\",\"iter\":20,") == 1);
 }
 
+/* a resume without --iters goes on to the iterations of the checkpoint's run (section
+ * ITERS), as it takes the run's rate and schedule: the same bits as the run uninterrupted;
+ * --iters given wins; a count below the checkpoint's iteration is refused as corrupt */
+static void resume_takes_run_iters(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ck[600], ck40[600], bad[600], lg[600], lg2[600];
+    snprintf(a, sizeof a, "%s/ia.m", dir);
+    snprintf(b, sizeof b, "%s/ib.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", b);
+    snprintf(ck40, sizeof ck40, "%s/i40.ckpt", dir);
+    snprintf(bad, sizeof bad, "%s/ibad.ckpt", dir);
+    snprintf(lg, sizeof lg, "%s/i.jsonl", dir);
+    snprintf(lg2, sizeof lg2, "%s/i2.jsonl", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(40);
+    c.out_path = a;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    float pa[4];
+    memcpy(pa, q.p, sizeof pa);
+    lsq_make(&q);
+    c = lsq_cfg(20);
+    c.out_path = b;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    /* the checkpoint of the 40-iteration run at its iteration 20 (a constant rate: the
+     * same but for the count) */
+    unsigned char it[8];
+    ts_le_put64(it, 40);
+    REQUIRE(rewrite_chunk_bytes(ck, ck40, "ITERS", it, sizeof it) == 0);
+    ts_train_cfg r = lsq_cfg(2000);   /* --iters not given: the model's default count */
+    r.defaulted = TS_TRAIN_DEFAULT_ITERS;
+    r.out_path = b;
+    r.resume = ck40;
+    r.log_path = lg;
+    lsq_make(&q);
+    CHECK_MSG(ts_train_run(&n, &r) == 0, "%s", ts_error());
+    CHECK_MSG(memcmp(pa, q.p, sizeof pa) == 0, "%g %g against %g %g", (double)q.p[0], (double)q.p[1],
+              (double)pa[0], (double)pa[1]);
+    CHECK(count_lines_with(lg, "\"event\":\"end\",\"iter\":40,") == 1);
+    /* --iters given: that count */
+    r.defaulted = 0;
+    r.iters = 30;
+    r.log_path = lg2;
+    lsq_make(&q);
+    CHECK_MSG(ts_train_run(&n, &r) == 0, "%s", ts_error());
+    CHECK(count_lines_with(lg2, "\"event\":\"end\",\"iter\":30,") == 1);
+    /* a count below the checkpoint's iteration: corrupt, naming the file and section */
+    ts_le_put64(it, 5);
+    REQUIRE(rewrite_chunk_bytes(ck, bad, "ITERS", it, sizeof it) == 0);
+    r.defaulted = TS_TRAIN_DEFAULT_ITERS;
+    r.resume = bad;
+    r.log_path = NULL;
+    CHECK_MSG(ts_train_run(&n, &r) == -1 && strstr(ts_error(), bad) && strstr(ts_error(), "ITERS"), "%s",
+              ts_error());
+}
+
 /* --ema: the live weights train as without it (the average swapped in for each
  * validation and out again); what is validated, kept and saved is the average,
  * decay min(D, (1 + t) / (10 + t)) after step t, computed here by hand; a resume
@@ -2117,6 +2176,7 @@ TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
     RUN(resume_past_iters_refused);
+    RUN(resume_takes_run_iters);
     RUN(unwritable_output_fails_first);
     RUN(nan_stops);
     RUN(diverged_hint_follows_options);

@@ -9,9 +9,9 @@
  *  - optionally (--ema D) an exponential moving average of the parameters, which
  *    is what is validated, kept and saved (the training goes on from the live ones);
  *  - a resumable checkpoint OUT.ckpt at every validation (PARAMS, BEST, ADAM_M,
- *    ADAM_V, STATE, LOGACC, RUN, EVENTS: the IDs' count and names, OPTIM: the rate, schedule, warm-up, weight decay and
- *    clip, and EMA_DECAY and DROPOUT where the run has them, which a resume takes
- *    unless given again; and the network's CONFIG so that a resume with another
+ *    ADAM_V, STATE, LOGACC, RUN, EVENTS: the IDs' count and names, ITERS: the run's
+ *    iterations, OPTIM: the rate, schedule, warm-up, weight decay and clip, and EMA_DECAY
+ *    and DROPOUT where the run has them, which a resume takes unless given again; and the network's CONFIG so that a resume with another
  *    architecture is refused); a resumed run gives the same bits as an uninterrupted one;
  *  - the progress bar and the JSON-lines log (on resume the log is cut back to
  *    the checkpoint's iteration, so no iteration appears twice);
@@ -143,8 +143,9 @@ enum {
     TS_TRAIN_DEFAULT_LR = 1, TS_TRAIN_DEFAULT_SCHEDULE = 2, TS_TRAIN_DEFAULT_WARMUP = 4,
     TS_TRAIN_DEFAULT_WEIGHT_DECAY = 8, TS_TRAIN_DEFAULT_CLIP = 16, TS_TRAIN_DEFAULT_EMA = 32,
     TS_TRAIN_DEFAULT_DROPOUT = 64,   /* the model's --dropout (ts_train_net.dropout) */
-    /* --iters not given: a resume of a re-planned --budget run takes the iterations it
-     * re-planned to (any other count is refused: its schedule is laid over those) */
+    /* --iters not given: a resume takes the iterations of the checkpoint's run (section
+     * ITERS), those a re-planned --budget run re-planned to (for which any other count is
+     * refused: its schedule is laid over those) */
     TS_TRAIN_DEFAULT_ITERS = 128,
 };
 

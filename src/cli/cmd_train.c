@@ -192,10 +192,10 @@ int cmd_train(int argc, char **argv)
                     "--iters may grow, but for a --budget run that re-\n"
                     "planned: it takes the iterations it re-planned to,\n"
                     "given or not; other changes change what is trained\n"
-                    "and what it is validated on). The rate, schedule,\n"
-                    "warm-up, weight decay, clip, --ema decay and mdm's\n"
-                    "--dropout are the checkpoint's unless given (given,\n"
-                    "they may differ from it)"),
+                    "and what it is validated on). The iterations, rate,\n"
+                    "schedule, warm-up, weight decay, clip, --ema decay\n"
+                    "and mdm's --dropout are the checkpoint's run's unless\n"
+                    "given (given, they may differ from it)"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append training records (JSON lines)"),
         CLI_TRAIN_OPTIONS(&run),
         TS_OPT_END_,

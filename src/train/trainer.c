@@ -379,6 +379,10 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_
     unsigned char ob[OPTIM_BYTES];
     optim_pack(c, ob);
     ts_writer_chunk(&w, "OPTIM", ob, sizeof ob);
+    /* the run's iterations, which a resume goes on to unless --iters is given */
+    ts_writer_begin(&w, "ITERS");
+    ts_writer_put64(&w, (uint64_t)c->iters);
+    ts_writer_end(&w);
     if (rp->at >= 0) {   /* a re-planned run's schedule, which its resume goes on with */
         uint64_t pos;
         memcpy(&pos, &rp->pos, 8);
@@ -409,8 +413,9 @@ static void flat(const char *s, char *buf, size_t n)
 
 /* *has_ema: the checkpoint's EMA went into ema (a run with one); else ema is untouched */
 static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cfg, ts_adam *a, float *best,
-                     float *ema, int *has_ema, train_state *st, replan_state *rp, long *rp_iters)
+                     float *ema, int *has_ema, train_state *st, replan_state *rp, long *rp_iters, long *run_iters)
 {
+    *run_iters = -1;
     *has_ema = 0;
     rp->at = -1;
     ts_reader r;
@@ -522,6 +527,17 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
                     isfinite(a->v[i]) && a->v[i] < 0 ? "negative" : "not finite");
             goto done;
         }
+    if (ts_reader_has(&r, "ITERS", NULL)) {   /* checkpoints before it have none */
+        unsigned char ib[8];
+        if (ts_reader_copy(&r, "ITERS", ib, sizeof ib)) goto done;
+        uint64_t iters = ts_le_get64(ib);
+        if (iters < (uint64_t)st->iter || iters > 100000000) {
+            ts_fail("%s: section 'ITERS' is corrupt (%llu iterations, the checkpoint at iteration %lld)", path,
+                    (unsigned long long)iters, (long long)st->iter);
+            goto done;
+        }
+        *run_iters = (long)iters;
+    }
     if (ts_reader_has(&r, "REPLAN", NULL)) {   /* a --budget run that re-planned */
         unsigned char rb[REPLAN_BYTES];
         if (ts_reader_copy(&r, "REPLAN", rb, sizeof rb)) goto done;
@@ -1212,8 +1228,9 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             return ts_fail("%s: --budget starts a run; this checkpoint's run re-planned at iteration %lld to %ld "
                            "iterations: resume it with --iters %ld in place of --budget (and any other option of "
                            "that \"replan\" record's resume_with)", c->resume, at, iters, iters);
-        return ts_fail("%s: --budget starts a run; resume it with what its start record's \"resume_with\" names "
-                       "(--iters N, the iterations it chose, and any option of the model's work after them)",
+        return ts_fail("%s: --budget starts a run; resume it without --budget (with no --iters it goes on to the "
+                       "iterations the run chose, which its start record's \"resume_with\" names with any option "
+                       "of the model's work after them to give again)",
                        c->resume);
     }
     char *ckpt = NULL;
@@ -1256,9 +1273,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     int rc = -1;
     replan_state rp = {-1, 0, 0};
     long rp_iters = -1;   /* a re-planned checkpoint's iterations in all */
+    long run_iters = -1;  /* the checkpoint's run's iterations (section ITERS) */
     if (c->resume) {
         /* every rank reads it; the options not given again are the checkpoint's */
-        ok = ckpt_read(c->resume, net, &cw, &adam, best, ema, &has_ema, &st, &rp, &rp_iters) == 0;
+        ok = ckpt_read(c->resume, net, &cw, &adam, best, ema, &has_ema, &st, &rp, &rp_iters, &run_iters) == 0;
         /* a re-planned run goes on with the schedule it was laid over, spread from its last
          * re-plan to the iterations it re-planned to (the same rates): those when --iters
          * is not given; another count would spread the rest of it over other iterations */
@@ -1273,6 +1291,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                 ok = 0;
             }
         }
+        /* --iters not given: the iterations of the checkpoint's run, its schedule laid over
+         * them, as the run's rate and schedule are taken (a count given wins: a longer run) */
+        else if (ok && run_iters >= 0 && (c->defaulted & TS_TRAIN_DEFAULT_ITERS))
+            cw.iters = cw.lr.total = run_iters;
         /* fewer iterations than the checkpoint has made would hand back its longer-trained
          * model as this run's: refused before the log is cut */
         if (ok && st.iter > c->iters) {
