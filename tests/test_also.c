@@ -221,6 +221,12 @@ static void whole_recordings(void)
     /* --also takes cpu1's events before the training end, as before */
     REQUIRE(ts_split_data_also(&d, cpu1, &s, &inf) == 0);
     CHECK(inf.by_time && !inf.whole && inf.events == 70);
+    /* a recording on another clock (another boot's): its times are not compared, every
+     * event is taken; a copy is still refused, as is the dataset itself */
+    CHECK(ts_split_data_also_other_clock(&d, copy, &s, &inf) == -1 && strstr(ts_error(), "a copy of the same trace"));
+    CHECK(ts_split_data_also_other_clock(&d, mp, &s, &inf) == -1 && strstr(ts_error(), "the main dataset itself"));
+    CHECK_MSG(ts_split_data_also_other_clock(&d, cpu1, &s, &inf) == 0, "%s", ts_error());
+    CHECK(inf.whole && inf.other_clock && !inf.by_time && inf.events == 100 && inf.test_found == 0);
     ts_split_data_free(&d);
     /* the command line */
     char args[2048], out[4096], err[1024];
@@ -240,6 +246,15 @@ static void whole_recordings(void)
     CHECK(run_cli(args, err, sizeof err) != 0);
     CHECK_MSG(strstr(err, "a copy of the same trace") && !strchr(strchr(err, '\n') ? strchr(err, '\n') + 1 : "", '\n'),
               "%s", err);
+    snprintf(args, sizeof args, "train --model ngram %s --length 10 --also-whole %s -o %s/w.tsm --no-progress", mp,
+             cpu1, dir);
+    CHECK(run_cli(args, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "falls in the time of") && strstr(err, "--also-whole-other-clock"), "%s", err);
+    snprintf(args, sizeof args,
+             "train --model ngram %s --length 10 --also-whole-other-clock %s -o %s/w.tsm --no-progress", mp, cpu1, dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "cpu1: 100 training events (all of its events, its times not compared)") &&
+              strstr(out, " (+ --also-whole-other-clock), "), "%s", out);
     snprintf(args, sizeof args, "train --model mdm-mc %s --also-whole %s -o %s/m.tsm --no-progress", mp, run2, dir);
     CHECK(run_cli(args, err, sizeof err) != 0);
     CHECK_MSG(strstr(err, "--also-whole: not for the multi-channel model mdm-mc"), "%s", err);

@@ -50,6 +50,7 @@ typedef struct {
     size_t  events, windows;   /* training events and windows added */
     size_t  unknown;           /* events renumbered to <unk> */
     int     whole;             /* 1: every event (ts_split_data_also_whole) */
+    int     other_clock;       /* 1: its times on another clock, not compared (ts_split_data_also_other_clock) */
     int     by_time;           /* 1: cut at cut_ns (d's training end); 0: at the fraction */
     int64_t cut_ns, first_ns;  /* by_time: the cut and d's first event's time */
     /* whole: d's test and validation windows found verbatim in the added events, and in
@@ -67,6 +68,11 @@ int  ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *
  * another run of a repetitive workload shares some windows, as d's training part does:
  * info's counts say how many). 0, or -1 with d's split unchanged */
 int  ts_split_data_also_whole(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info);
+/* train --also-whole-other-clock: as ts_split_data_also_whole, for a recording whose event
+ * times are on another clock than d's (another boot's ftrace or perf times, which may fall
+ * in d's held-out period by chance): its times are not compared with d's; every other
+ * check stays (d's own folder, a copy of d's trace, d's held-out windows verbatim) */
+int  ts_split_data_also_other_clock(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info);
 
 /* train --reinterleave: `copies` more training streams, each the training part of d with
  * the CPUs' events merged again after moving their times. Concurrent CPUs' events are

@@ -36,7 +36,7 @@ typedef struct {
 
 static int also_push(also_list *l, const char *v, int whole)
 {
-    if (l->n == 64) return ts_fail("--also, --also-whole: at most 64 datasets in all");
+    if (l->n == 64) return ts_fail("--also, --also-whole, --also-whole-other-clock: at most 64 datasets in all");
     l->whole[l->n] = (char)whole;
     l->dir[l->n++] = v;
     return 0;
@@ -44,16 +44,20 @@ static int also_push(also_list *l, const char *v, int whole)
 
 static int opt_also(const char *v, void *dst) { return also_push(dst, v, 0); }
 static int opt_also_whole(const char *v, void *dst) { return also_push(dst, v, 1); }
+static int opt_also_other_clock(const char *v, void *dst) { return also_push(dst, v, 2); }
 
 /* every --also dataset's training part into d's split, one line each */
 static int add_also(ts_split_data *d, const also_list *al, const ts_split_spec *ss, int say)
 {
     for (int i = 0; i < al->n; i++) {
         ts_also_info inf;
-        if ((al->whole[i] ? ts_split_data_also_whole : ts_split_data_also)(d, al->dir[i], ss, &inf)) return -1;
+        if ((al->whole[i] == 2   ? ts_split_data_also_other_clock
+             : al->whole[i] ? ts_split_data_also_whole
+                            : ts_split_data_also)(d, al->dir[i], ss, &inf))
+            return -1;
         if (!say) continue;
         cli_say(stdout, "also %s: %zu training event%s (", al->dir[i], inf.events, ts_plural(inf.events));
-        if (inf.whole) printf("all of its events");
+        if (inf.whole) printf("all of its events%s", inf.other_clock ? ", its times not compared" : "");
         else if (inf.by_time)
             printf("before the main dataset's training end, %.6f s after its first event",
                    (double)(inf.cut_ns - inf.first_ns) * 1e-9);
@@ -168,6 +172,11 @@ int cmd_train(int argc, char **argv)
                    "among others; the summary line counts them), or a\n"
                    "stream whose event times reach its validation and\n"
                    "test period (another CPU of the same trace: --also)"),
+        TS_OPT_CB_(0, "also-whole-other-clock", &also, "DATASET", opt_also_other_clock,
+                   "as --also-whole, for a recording whose times are on\n"
+                   "another clock (another boot's ftrace or perf times,\n"
+                   "which may fall in the held-out period by chance):\n"
+                   "they are not compared; the other checks stay"),
         TS_OPT_CB_(0, "reinterleave", &ri, "US[,COPIES]", opt_reinterleave,
                    "more training data (time split; a dataset of ingest\n"
                    "--from ctf or ftrace: its times and CPUs): COPIES\n"
@@ -227,7 +236,11 @@ int cmd_train(int argc, char **argv)
     if (ts_mc_model_find(model, 1)) {   /* a multi-channel model */
         if (also.n || ri.copies) {
             rc = cli_usage_error(C, "%s: not for the multi-channel model %s",
-                                 !also.n ? "--reinterleave" : also.whole[0] ? "--also-whole" : "--also", model);
+                                 !also.n                ? "--reinterleave"
+                                 : also.whole[0] == 2 ? "--also-whole-other-clock"
+                                 : also.whole[0]      ? "--also-whole"
+                                                      : "--also",
+                                 model);
             goto done;
         }
         /* it reads the length and the fractions only: the others would be ignored */
@@ -312,12 +325,12 @@ int cmd_train(int argc, char **argv)
     double dt;
     if (ts_train_on(model, &d, &o, &m, &dt) || (rank == 0 && ts_model_save(m, out))) { cli_fail(); goto done; }
     /* the options that added training data, as given */
-    int parts = 0, wholes = 0;
-    for (int i = 0; i < also.n; i++) wholes += also.whole[i] != 0;
-    char added[64] = "";
-    const char *const opt[3] = {also.n > wholes ? "--also" : NULL, wholes ? "--also-whole" : NULL,
-                                ri.copies ? "--reinterleave" : NULL};
-    for (int i = 0; i < 3; i++)
+    int parts = 0, wholes = 0, others = 0;
+    for (int i = 0; i < also.n; i++) wholes += also.whole[i] == 1, others += also.whole[i] == 2;
+    char added[96] = "";
+    const char *const opt[4] = {also.n > wholes + others ? "--also" : NULL, wholes ? "--also-whole" : NULL,
+                                others ? "--also-whole-other-clock" : NULL, ri.copies ? "--reinterleave" : NULL};
+    for (int i = 0; i < 4; i++)
         if (opt[i]) {
             strcat(added, parts++ ? ", " : " (+ ");
             strcat(added, opt[i]);

@@ -127,11 +127,11 @@ static int held_out_check(const char *dir, const char *main_dir, const char *wha
 
 /* e, when it is another recording for whole: refused when it is d's own folder, when its
  * events at d's held-out positions are d's held-out events (a copy of d's trace), when
- * both carry event times and e's reach into d's held-out period (a stream of the same
- * trace), or when its events (ids, e->stream.n) hold d's held-out windows verbatim far
+ * both carry event times on one clock (not other_clock) and e's reach into d's held-out
+ * period (a stream of the same trace), or when its events (ids, e->stream.n) hold d's held-out windows verbatim far
  * more often than d's training part does (held_out_check). inf: those counts */
 static int also_whole_check(const ts_split_data *d, const ts_dataset *e, const char *dir, const int32_t *ids,
-                            ts_also_info *inf)
+                            int other_clock, ts_also_info *inf)
 {
     const ts_dataset *m = &d->data;
     const char *main_dir = m->dir ? m->dir : "the dataset";
@@ -146,13 +146,14 @@ static int also_whole_check(const ts_split_data *d, const ts_dataset *e, const c
                        "same trace, or a run identical to it), which --also-whole would train on (--also "
                        "takes its training part only)",
                        dir, a, m->stream.n - 1, main_dir);
-    if (m->time_ns && e->time_ns && a < m->stream.n && e->stream.n > 0) {
+    if (!other_clock && m->time_ns && e->time_ns && a < m->stream.n && e->stream.n > 0) {
         const int64_t lo = m->time_ns[a], hi = m->time_ns[m->stream.n - 1];
         for (size_t i = 0; i < e->stream.n; i++)
             if (e->time_ns[i] >= lo && e->time_ns[i] <= hi)
                 return ts_fail("%s: event %zu falls in the time of %s's validation and test part: a stream of "
                                "the same trace, which --also-whole would train on (--also takes the events "
-                               "before that time)", dir, i, main_dir);
+                               "before that time; a recording on another clock, another boot's: "
+                               "--also-whole-other-clock)", dir, i, main_dir);
     }
     const ts_seq *tr = &d->split.train_stream;
     const long tf = found_in(ids, e->stream.n, &d->split.test), vf = found_in(ids, e->stream.n, &d->split.valid),
@@ -166,11 +167,14 @@ static int also_whole_check(const ts_split_data *d, const ts_dataset *e, const c
     return held_out_check(dir, main_dir, "validation", (size_t)vf, (size_t)vb, d->split.valid.n);
 }
 
+/* whole: 0 the training part, 1 every event, 2 every event of a recording on another clock */
 static int also_add(ts_split_data *d, const char *dir, const ts_split_spec *s, int whole, ts_also_info *info)
 {
     ts_also_info inf = {0};
-    if (check_split_args(whole ? "ts_split_data_also_whole" : "ts_split_data_also", d, s)) return -1;
-    if (!dir) return ts_fail_null(whole ? "ts_split_data_also_whole" : "ts_split_data_also", "dir");
+    const char *fn = whole == 2 ? "ts_split_data_also_other_clock" : whole ? "ts_split_data_also_whole"
+                                                                         : "ts_split_data_also";
+    if (check_split_args(fn, d, s)) return -1;
+    if (!dir) return ts_fail_null(fn, "dir");
     if (d->split.kind != TS_SPLIT_TIME)
         return ts_fail("%s: another dataset's %s needs the time split (--split time)", dir,
                        whole ? "events as training data" : "training part");
@@ -180,7 +184,8 @@ static int also_add(ts_split_data *d, const char *dir, const ts_split_spec *s, i
     ts_split_bounds(e.stream.n, s->permille, &n, &nb);   /* the training part, as the split's */
     const ts_dataset *m = &d->data;
     size_t a = d->split.train_stream.n;   /* d's training part is [0, a) */
-    inf.whole = whole;
+    inf.whole = whole != 0;
+    inf.other_clock = whole == 2;
     if (whole) n = e.stream.n;
     else if (m->time_ns && e.time_ns && a < m->stream.n) {
         inf.by_time = 1;
@@ -196,7 +201,7 @@ static int also_add(ts_split_data *d, const char *dir, const ts_split_spec *s, i
                      d->split.len);
     int32_t *ids = rc ? NULL : ts_malloc(n * sizeof *ids);
     if (rc == 0) rc = also_renumber(d, &e, dir, n, ids, &inf.unknown);
-    if (rc == 0 && whole) rc = also_whole_check(d, &e, dir, ids, &inf);
+    if (rc == 0 && whole) rc = also_whole_check(d, &e, dir, ids, whole == 2, &inf);
     if (rc == 0) {
         size_t before = d->split.train.n;
         ts_split_add_train(&d->split, ids, n, s->stride);
@@ -218,6 +223,11 @@ int ts_split_data_also(ts_split_data *d, const char *dir, const ts_split_spec *s
 int ts_split_data_also_whole(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info)
 {
     return also_add(d, dir, s, 1, info);
+}
+
+int ts_split_data_also_other_clock(ts_split_data *d, const char *dir, const ts_split_spec *s, ts_also_info *info)
+{
+    return also_add(d, dir, s, 2, info);
 }
 
 /* ---- re-interleaved copies of the training part (train --reinterleave) ---- */
