@@ -813,6 +813,30 @@ static void json_strings(void)
     CHECK_MSG(!strcmp(buf, "null \"x\\\"\""), "%s", buf);
 }
 
+/* JSON is UTF-8: a byte that is not part of a well-formed UTF-8 character (a Latin-1
+ * name, a sequence cut short, an overlong form, a surrogate, past U+10FFFF) is written
+ * as \ufffd, each; well-formed characters of every length stay as they are */
+static void json_strings_utf8(void)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        {"caf\xe9", "caf\\ufffd"},
+        {"\xe2\x82", "\\ufffd\\ufffd"},
+        {"\xe2\x82x", "\\ufffd\\ufffdx"},
+        {"\xc0\xaf", "\\ufffd\\ufffd"},
+        {"\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd"},
+        {"\xf4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd"},
+        {"\xff\xfe", "\\ufffd\\ufffd"},
+        {"\x80" "a", "\\ufffda"},
+        {"\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbf \xf4\x8f\xbf\xbf \x7f",
+         "\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbf \xf4\x8f\xbf\xbf \x7f"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *e = ts_json_escape(cases[i].in);
+        CHECK_MSG(!strcmp(e, cases[i].out), "case %zu: %s, not %s", i, e, cases[i].out);
+        free(e);
+    }
+}
+
 /* a directory tree goes whole; a link in it goes, not what it points to */
 static void remove_tree_whole(void)
 {
@@ -984,6 +1008,7 @@ TEST_MAIN("common", {
     RUN(number_parsing);
     RUN(long_errors_keep_their_reason);
     RUN(json_strings);
+    RUN(json_strings_utf8);
     RUN(shell_words);
     RUN(remove_tree_whole);
     RUN(scratch_removed_at_exit);

@@ -127,6 +127,20 @@ static void impute_vocab_found(void)
     CHECK_MSG(strstr(err, "i_bad.txt: window 0, position 1: ID 7") != NULL, "%s", err);
 }
 
+/* the vocabulary's path in --json is a JSON string: its quote escaped, a byte that is not
+ * UTF-8 (a Latin-1 folder name) as \ufffd, never as it is */
+static void impute_json_path_utf8(void)
+{
+    char args[2048], out[4096];
+    mkdir(at("caf\xe9 \"v\""), 0755);
+    write_text(at("caf\xe9 \"v\"/vocab.tsv"), "0\tread\t9\n1\tsyscall_entry_write\t8\n2\tmmap\t7\n"
+                                            "3\tfutex\t6\n4\tpread64\t5\n");
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --vocab '%s' --json", at("named/o.txt"),
+             at("named/m.txt"), at("named/i.txt"), at("caf\xe9 \"v\"/vocab.tsv"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "caf\\ufffd \\\"v\\\"/vocab.tsv\"") && !strchr(out, '\xe9'), "%s", out);
+}
+
 static void impute_bad_input(void)
 {
     char args[2048], err[512];
@@ -376,6 +390,7 @@ TEST_MAIN("eval_cli", {
     RUN(options_of_the_other_mode);
     RUN(impute_text);
     RUN(impute_vocab_found);
+    RUN(impute_json_path_utf8);
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);
     RUN(impute_bad_input);

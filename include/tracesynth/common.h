@@ -85,7 +85,9 @@ void *ts_calloc(size_t n, size_t size);
 void *ts_realloc(void *p, size_t n);
 char *ts_strdup(const char *s);
 /* s as the inside of a JSON string (quotes and backslashes escaped, control bytes as
- * \uXXXX; free it); ts_json_put writes it quoted to f, NULL as null */
+ * \uXXXX, each byte that is not part of a well-formed UTF-8 character as \ufffd, so that
+ * the text is UTF-8 as JSON must be; free it); ts_json_put writes it quoted to f, NULL as
+ * null */
 char *ts_json_escape(const char *s);
 void ts_json_put(FILE *f, const char *s);
 /* s as one word of a shell command line (malloc'd): as it is when it holds only characters

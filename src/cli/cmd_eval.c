@@ -174,19 +174,6 @@ static int32_t max_id_of(const ts_windows *w, int32_t at_least)
     return m;
 }
 
-static void json_string(const char *s)
-{
-    if (!s) { fputs("null", stdout); return; }
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') printf("\\%c", c);
-        else if (c < 0x20) printf("\\u%04x", c);
-        else putchar(c);
-    }
-    putchar('"');
-}
-
 static void json_num(const char *key, int has, double v, int last)
 {
     printf("\"%s\": ", key);
@@ -302,9 +289,9 @@ static int eval_impute(const eval_args *a)
         printf("\"reordered\": %zu, ", m.reordered);
         json_num("accuracy_in_order", 1, m.accuracy_in_order, 0);
         fputs("\"rouge_l_definition\": \"token LCS / k\", \"vocab\": ", stdout);
-        json_string(vocab.n > 0 ? vocab_path : NULL);
+        ts_json_put(stdout, vocab.n > 0 ? vocab_path : NULL);
         fputs(", \"arch\": ", stdout);
-        json_string(vocab.n > 0 ? ts_arch_name(arch) : NULL);
+        ts_json_put(stdout, vocab.n > 0 ? ts_arch_name(arch) : NULL);
         printf(", \"type_scored\": %zu, \"type_unknown\": %zu, ", m.type_scored, m.type_unknown);
         json_num("type_floor", m.has_type, m.type_floor, 0);
         fputs("\"type_informative\": ", stdout);

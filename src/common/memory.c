@@ -43,14 +43,44 @@ char *ts_strdup(const char *s)
     return d;
 }
 
+/* the length of the well-formed UTF-8 character s starts with (RFC 3629: no overlong
+ * form, no surrogate, nothing past U+10FFFF), 0 when it starts none */
+static int utf8_char_len(const unsigned char *s)
+{
+    const unsigned char c = s[0];
+    int n;
+    unsigned lo = 0x80, hi = 0xbf;   /* the bounds of the second byte */
+    if (c < 0x80) return 1;
+    if (c >= 0xc2 && c <= 0xdf) n = 2;
+    else if (c >= 0xe0 && c <= 0xef) n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4) n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+    else return 0;
+    if (s[1] < lo || s[1] > hi) return 0;
+    for (int i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf) return 0;   /* a NUL ends the string here too */
+    return n;
+}
+
 char *ts_json_escape(const char *s)
 {
     char *out = ts_malloc(6 * strlen(s) + 1), *o = out;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') *o++ = '\\', *o++ = (char)c;
-        else if (c < 0x20) o += sprintf(o, "\\u%04x", c);
-        else *o++ = (char)c;
+    const unsigned char *u = (const unsigned char *)s;
+    while (*u) {
+        unsigned char c = *u;
+        int n = utf8_char_len(u);
+        if (n == 0) {   /* JSON is UTF-8: a byte of none (a Latin-1 name) is U+FFFD */
+            o += sprintf(o, "\\ufffd");
+            u++;
+        } else if (n > 1) {
+            memcpy(o, u, (size_t)n);
+            o += n;
+            u += n;
+        } else {
+            if (c == '"' || c == '\\') *o++ = '\\', *o++ = (char)c;
+            else if (c < 0x20) o += sprintf(o, "\\u%04x", c);
+            else *o++ = (char)c;
+            u++;
+        }
     }
     *o = 0;
     return out;
