@@ -198,6 +198,36 @@ static void impute_npy_clamped(void)
     CHECK_NEAR(json_get(out, "perfect"), 50, 1e-6);
 }
 
+/* the original and the mask are exact: an original of float32 holds IDs as one of int64
+ * does, so a negative one (-1 for an absent event) or one between two IDs is an error
+ * naming the file and the place, never rounded or clamped onto an ID and scored */
+static void impute_npy_original_exact(void)
+{
+    float m[5] = {1, 0, 0, 0, 1}, im[5] = {1, 0, 2, 3, 5};
+    size_t shape[2] = {1, 5};
+    REQUIRE(ts_npy_write(at("m1.npy"), TS_NPY_F32, m, 2, shape) == 0);
+    REQUIRE(ts_npy_write(at("im1.npy"), TS_NPY_F32, im, 2, shape) == 0);
+    static const struct { float bad; const char *err; } cases[] = {
+        {-1.0f, "o_bad.npy: window 0, position 1: negative ID -1"},
+        {-0.3f, "o_bad.npy: window 0, position 1: value -0.3 is no event ID (not a whole number)"},
+        {2.5f, "o_bad.npy: window 0, position 1: value 2.5 is no event ID (not a whole number)"},
+    };
+    char args[2048], err[512];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        float o[5] = {1, cases[i].bad, 2, 3, 5};
+        REQUIRE(ts_npy_write(at("o_bad.npy"), TS_NPY_F32, o, 2, shape) == 0);
+        snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("o_bad.npy"),
+                 at("m1.npy"), at("im1.npy"));
+        CHECK(run_cli(args, err, sizeof err) == 1);
+        CHECK_MSG(strstr(err, cases[i].err) != NULL, "%s", err);
+    }
+    /* the same IDs as int64: the same error */
+    int64_t o64[5] = {1, -1, 2, 3, 5};
+    REQUIRE(ts_npy_write(at("o_bad.npy"), TS_NPY_I64, o64, 2, shape) == 0);
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, cases[0].err) != NULL, "%s", err);
+}
+
 static void generate_text_and_dataset(void)
 {
     char args[2048], out[4096], err[512];
@@ -395,6 +425,7 @@ TEST_MAIN("eval_cli", {
     RUN(generate_window_file_by_name);
     RUN(impute_bad_input);
     RUN(impute_npy_clamped);
+    RUN(impute_npy_original_exact);
     RUN(generate_text_and_dataset);
     RUN(generate_windows_of_one);
     RUN(channels_names_unmatched);

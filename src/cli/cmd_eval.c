@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,7 +37,8 @@ static const char about_text[] =
     "rounded to the nearest ID and clamped to [0, vocabulary size - 1], or without a\n"
     "vocabulary to [0, largest ID in O] (this reproduces the study's published\n"
     "accuracies exactly); NaN and infinities are errors naming the window and\n"
-    "position.\n"
+    "position. O holds IDs as they are, whatever its type: a float32 value that is\n"
+    "not a whole number, or a negative one, is an error too.\n"
     "\n"
     "Generation (section 3): synthetic windows S against real windows R:\n"
     "  JS unigram/bigram  Jensen-Shannon divergence of event / adjacent-pair\n"
@@ -182,6 +184,32 @@ static void json_num(const char *key, int has, double v, int last)
     fputs(last ? "}\n" : ", ", stdout);
 }
 
+/* the original windows, the truth: IDs as they are. A float32 .npy's values must be whole
+ * numbers, none negative, as an int64 one's are: only the imputation (a model's reals) is
+ * rounded and clamped, so that a -1 or a value between two IDs is never scored as an ID */
+static int original_load(const char *path, ts_windows *out)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return ts_windows_load(path, -1, 0, out);   /* its error */
+    int npy;
+    ts_npy a;
+    if (ts_input_read(path, &npy, &a, out)) return -1;   /* read once: a pipe works */
+    if (!npy) return 0;
+    int rc = ts_npy_to_windows(&a, path, -1, out);
+    for (size_t i = 0; rc == 0 && a.dtype == TS_NPY_F32 && i < a.count; i++) {
+        const float v = ((const float *)a.data)[i];
+        if (v != floorf(v))
+            rc = ts_fail("%s: window %zu, position %zu: value %.7g is no event ID (not a whole number)", path,
+                         i / out->len, i % out->len, (double)v);
+        else if (v < 0)
+            rc = ts_fail("%s: window %zu, position %zu: negative ID %.7g", path, i / out->len, i % out->len,
+                         (double)v);
+    }
+    if (rc) ts_windows_free(out);
+    ts_npy_free(&a);
+    return rc;
+}
+
 /* the architecture of the names: --arch, else DIR/arch beside the vocabulary, else the one
  * whose calls the names are, else the host's; *from says which */
 static ts_arch resolve_arch(const eval_args *a, const char *vocab_path, const ts_vocab *v, const char **from)
@@ -251,7 +279,7 @@ static int eval_impute(const eval_args *a)
         else free(p);
     }
     if (vocab_path && ts_vocab_read(vocab_path, &vocab)) goto done;
-    if (ts_windows_load(a->original, -1, 0, &O)) goto done;
+    if (original_load(a->original, &O)) goto done;
     int32_t max_id = vocab.n > 0 ? vocab.n - 1 : max_id_of(&O, 0);
     if (ts_windows_load(a->imputed, max_id, 0, &I)) goto done;
     if (ts_mask_load(a->mask, &mask, &mn, &ml)) goto done;
