@@ -1749,6 +1749,34 @@ static void log_non_finite_is_null(void)
     CHECK(count_lines_with(p, "{\"a\":null,\"s\":\"nan \\\"inf\\\"\",\"v\":[null,1.500,null]}") == 1);
 }
 
+/* a log whose last record was cut short (a run stopped in the middle of writing it, a full
+ * disk): the next record starts a line of its own, not glued onto the cut one */
+static void log_after_a_cut_record(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[600], text[256] = "";
+    snprintf(p, sizeof p, "%s/cut.jsonl", dir);
+    write_text(p, "{\"iter\":10,\"loss\":4.1");
+    REQUIRE(ts_train_log(p, "\"event\":\"start\"") == 0);
+    REQUIRE(ts_train_log(p, "\"event\":\"end\"") == 0);
+    FILE *f = fopen(p, "r");
+    REQUIRE(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = 0;
+    fclose(f);
+    CHECK_MSG(!strcmp(text, "{\"iter\":10,\"loss\":4.1\n{\"event\":\"start\"}\n{\"event\":\"end\"}\n"), "%s", text);
+    /* an empty log gets no blank line first */
+    write_text(p, "");
+    REQUIRE(ts_train_log(p, "\"event\":\"start\"") == 0);
+    f = fopen(p, "r");
+    REQUIRE(f);
+    n = fread(text, 1, sizeof text - 1, f);
+    text[n] = 0;
+    fclose(f);
+    CHECK_MSG(!strcmp(text, "{\"event\":\"start\"}\n"), "%s", text);
+}
+
 /* the resume record names its checkpoint as a JSON string, whatever the path holds */
 static void resume_path_escaped_in_log(void)
 {
@@ -2199,6 +2227,7 @@ TEST_MAIN("train", {
     RUN(bad_options_refused);
     RUN(ema_validated_and_resumed);
     RUN(log_non_finite_is_null);
+    RUN(log_after_a_cut_record);
     RUN(resume_path_escaped_in_log);
     RUN(ckpt_best_must_be_finite);
     RUN(ckpt_adam_v_must_be_nonnegative);

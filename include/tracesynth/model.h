@@ -136,7 +136,8 @@ const ts_model_ops *ts_model_find(const char *name);   /* NULL + error listing t
 const ts_model_ops *const *ts_model_list(void);        /* NULL-terminated */
 
 /* append one JSON object (fmt gives its members, without braces) as a line to
- * the training log; no-op when path is NULL. 0 / -1 */
+ * the training log (after a last line cut short, on a line of its own); no-op when path
+ * is NULL. 0 / -1 */
 int  ts_train_log(const char *path, const char *fmt, ...) TS_PRINTF(2, 3);
 /* while on, ts_train_log writes nothing on the calling thread (the trainer's timing before
  * a --budget run, whose validation would otherwise leave a model's records in the log) */

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 extern const ts_model_ops ts_model_ngram;
 extern const ts_model_ops ts_model_unigram;
@@ -219,6 +222,21 @@ void ts_train_log_mute(int on)
     log_muted = on;
 }
 
+/* a regular file whose last byte is not a newline: its last record was cut short (a run
+ * stopped in the middle of writing it, a full disk). A stream (/dev/stderr, a FIFO) is
+ * never read */
+static int ends_cut(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    char c = '\n';
+    int cut = pread(fd, &c, 1, st.st_size - 1) == 1 && c != '\n';
+    close(fd);
+    return cut;
+}
+
 int ts_train_log(const char *path, const char *fmt, ...)
 {
     if (!path || log_muted) return 0;
@@ -234,6 +252,7 @@ int ts_train_log(const char *path, const char *fmt, ...)
         free(text);
         return ts_fail("%s: cannot open the training log: %s", path, strerror(e));
     }
+    if (ends_cut(path)) fputc('\n', f);   /* the record on a line of its own, not glued onto the cut one */
     fputc('{', f);
     put_members(f, text);
     fputs("}\n", f);
