@@ -355,6 +355,35 @@ static void generate_windows_of_one(void)
     CHECK_MSG(strstr(err, "mc12: its valid part: windows of 1 event") != NULL, "%s", err);
 }
 
+/* the real and training windows are data, not a model's output: a float32 value in them
+ * that is negative or between two IDs is an error naming the file and the place, as it is
+ * in an int64 array, never rounded onto an ID; the synthetic windows' reals are rounded */
+static void generate_npy_real_exact(void)
+{
+    float r[6] = {1, 2, 3, 4, -1, 6}, t[6] = {1, 2, 3, 4, 5, 6}, sy[6] = {1.2f, 2, 3, 4, 5, 5.7f};
+    size_t shape[2] = {2, 3};
+    REQUIRE(ts_npy_write(at("r_bad.npy"), TS_NPY_F32, r, 2, shape) == 0);
+    REQUIRE(ts_npy_write(at("t_ok.npy"), TS_NPY_F32, t, 2, shape) == 0);
+    REQUIRE(ts_npy_write(at("s_real.npy"), TS_NPY_F32, sy, 2, shape) == 0);
+    char args[2048], err[512], out[4096];
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --json", at("r_bad.npy"), at("s_real.npy"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "r_bad.npy: window 1, position 1: negative ID -1") != NULL, "%s", err);
+    t[2] = 2.5f;
+    REQUIRE(ts_npy_write(at("t_bad.npy"), TS_NPY_F32, t, 2, shape) == 0);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("t_ok.npy"), at("s_real.npy"),
+             at("t_bad.npy"));
+    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "t_bad.npy: window 0, position 2: value 2.5 is no event ID (not a whole number)") != NULL,
+              "%s", err);
+    /* whole float32 IDs are read as they are; the synthetic reals 1.2 and 5.7 are 1 and 6 */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("t_ok.npy"), at("s_real.npy"),
+             at("t_ok.npy"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "js_unigram"), 0, 1e-9);
+    CHECK_NEAR(json_get(out, "memorized"), 1, 1e-9);
+}
+
 /* multi-channel: a synthetic event name the real trace lacks, without a <unk> to count it
  * as, is an error naming the synthetic dataset (it named only the channel) */
 static void channels_names_unmatched(void)
@@ -428,6 +457,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_npy_original_exact);
     RUN(generate_text_and_dataset);
     RUN(generate_windows_of_one);
+    RUN(generate_npy_real_exact);
     RUN(channels_names_unmatched);
     RUN(channels_note_not_before_error);
     RUN(paper_figures_cli);

@@ -70,7 +70,8 @@ static const char about_text[] =
     "window files with the names generate writes beside them, W.names.txt for W.txt\n"
     "or W.npy, are matched with R's by name). Runs never cross a window boundary of\n"
     "T. Real-valued synthetic IDs are rounded and clamped to [0, largest ID in R and\n"
-    "T].\n";
+    "T]; R and T hold IDs as they are (a float32 value that is not a whole number,\n"
+    "or a negative one, is an error, as in O).\n";
 
 typedef struct {
     const char *original, *mask, *imputed, *vocab, *arch;
@@ -184,13 +185,15 @@ static void json_num(const char *key, int has, double v, int last)
     fputs(last ? "}\n" : ", ", stdout);
 }
 
-/* the original windows, the truth: IDs as they are. A float32 .npy's values must be whole
- * numbers, none negative, as an int64 one's are: only the imputation (a model's reals) is
- * rounded and clamped, so that a -1 or a value between two IDs is never scored as an ID */
-static int original_load(const char *path, ts_windows *out)
+/* windows of data, not of a model (the original, the real and training windows): IDs as
+ * they are. A float32 .npy's values must be whole numbers, none negative, as an int64
+ * one's are: only a model's reals (the imputation, the synthetic windows) are rounded and
+ * clamped, so that a -1 or a value between two IDs is never scored as an ID. A directory:
+ * a dataset's stream when allow_dir */
+static int ids_load(const char *path, int allow_dir, ts_windows *out)
 {
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return ts_windows_load(path, -1, 0, out);   /* its error */
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return ts_windows_load(path, -1, allow_dir, out);
     int npy;
     ts_npy a;
     if (ts_input_read(path, &npy, &a, out)) return -1;   /* read once: a pipe works */
@@ -279,7 +282,7 @@ static int eval_impute(const eval_args *a)
         else free(p);
     }
     if (vocab_path && ts_vocab_read(vocab_path, &vocab)) goto done;
-    if (original_load(a->original, &O)) goto done;
+    if (ids_load(a->original, 0, &O)) goto done;
     int32_t max_id = vocab.n > 0 ? vocab.n - 1 : max_id_of(&O, 0);
     if (ts_windows_load(a->imputed, max_id, 0, &I)) goto done;
     if (ts_mask_load(a->mask, &mask, &mn, &ml)) goto done;
@@ -439,8 +442,8 @@ static int eval_generate(const eval_args *a)
     extra_names extra = {NULL, 0};
     int rc = 1;
     if (dir_names(a->real, &vr)) goto done;
-    if (ts_windows_load(a->real, -1, 1, &R) || file_names(a->real, &R, &vr)) goto done;
-    if (a->train && (dir_names(a->train, &vt) || ts_windows_load(a->train, -1, 1, &T) || file_names(a->train, &T, &vt)))
+    if (ids_load(a->real, 1, &R) || file_names(a->real, &R, &vr)) goto done;
+    if (a->train && (dir_names(a->train, &vt) || ids_load(a->train, 1, &T) || file_names(a->train, &T, &vt)))
         goto done;
     /* two dataset directories number their events each by its own frequency ranks, a model's
      * windows by its own: compare them by name */
