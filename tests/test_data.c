@@ -459,6 +459,81 @@ static void write_npy(const char *path, int major, const char *dict, const void 
     fclose(f);
 }
 
+/* numpy's other element types read as the three the data has: float64 as float32, bool
+ * and the narrower integers as int32, uint32 and uint64 as int64; values that type cannot
+ * hold are refused naming the element */
+static void npy_other_types(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *p = in(d, "t.npy");
+    ts_npy a;
+    double f8[3] = {1.0, -2.5, 16777216.0};
+    write_npy(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", f8, sizeof f8);
+    CHECK_MSG(ts_npy_read(p, &a) == 0, "%s", ts_error());
+    if (t_failed_now) return;
+    CHECK(a.dtype == TS_NPY_F32 && a.count == 3 && ((float *)a.data)[1] == -2.5f &&
+          ((float *)a.data)[2] == 16777216.0f);
+    ts_npy_free(&a);
+    f8[2] = 16777217.0;   /* a whole number float32 rounds */
+    write_npy(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", f8, sizeof f8);
+    CHECK(ts_npy_read(p, &a) == -1 && strstr(ts_error(), p) && strstr(ts_error(), "element 2, 16777217"));
+    f8[2] = 1e300;
+    write_npy(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", f8, sizeof f8);
+    CHECK(ts_npy_read(p, &a) == -1 && strstr(ts_error(), "beyond its range"));
+    f8[2] = NAN;   /* not a number stays one: the readers of IDs refuse it, naming the place */
+    write_npy(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", f8, sizeof f8);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(isnan(((float *)a.data)[2]));
+    ts_npy_free(&a);
+    uint8_t b1[4] = {0, 1, 1, 0};
+    write_npy(p, 1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2, 2), }", b1, sizeof b1);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(a.dtype == TS_NPY_I32 && a.ndim == 2 && ((int32_t *)a.data)[1] == 1 && ((int32_t *)a.data)[3] == 0);
+    uint8_t *m = NULL;
+    size_t n = 0, len = 0;
+    CHECK_MSG(ts_npy_to_mask(&a, p, &m, &n, &len) == 0 && n == 2 && len == 2 && m[1] == 1 && m[3] == 0, "%s",
+              ts_error());
+    free(m);
+    ts_npy_free(&a);
+    b1[2] = 2;
+    write_npy(p, 1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2, 2), }", b1, sizeof b1);
+    CHECK(ts_npy_read(p, &a) == -1 && strstr(ts_error(), "element 2: bool byte 2"));
+    uint8_t u1[3] = {0, 200, 255};
+    write_npy(p, 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", u1, sizeof u1);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(a.dtype == TS_NPY_I32 && ((int32_t *)a.data)[1] == 200 && ((int32_t *)a.data)[2] == 255);
+    ts_npy_free(&a);
+    int8_t i1[3] = {-1, 5, -128};
+    write_npy(p, 1, "{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }", i1, sizeof i1);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(((int32_t *)a.data)[0] == -1 && ((int32_t *)a.data)[1] == 5 && ((int32_t *)a.data)[2] == -128);
+    ts_npy_free(&a);
+    int16_t i2[2] = {-300, 30000};
+    write_npy(p, 1, "{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }", i2, sizeof i2);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(((int32_t *)a.data)[0] == -300 && ((int32_t *)a.data)[1] == 30000);
+    ts_npy_free(&a);
+    uint16_t u2[2] = {65535, 7};
+    write_npy(p, 1, "{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }", u2, sizeof u2);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(((int32_t *)a.data)[0] == 65535 && ((int32_t *)a.data)[1] == 7);
+    ts_npy_free(&a);
+    uint32_t u4[2] = {4000000000u, 3};
+    write_npy(p, 1, "{'descr': '<u4', 'fortran_order': False, 'shape': (2,), }", u4, sizeof u4);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(a.dtype == TS_NPY_I64 && ((int64_t *)a.data)[0] == 4000000000LL && ((int64_t *)a.data)[1] == 3);
+    ts_npy_free(&a);
+    uint64_t u8[2] = {5, (uint64_t)1 << 63};
+    write_npy(p, 1, "{'descr': '<u8', 'fortran_order': False, 'shape': (2,), }", u8, sizeof u8);
+    CHECK(ts_npy_read(p, &a) == -1 && strstr(ts_error(), "element 1, 9223372036854775808: above the largest int64"));
+    u8[1] = 6;
+    write_npy(p, 1, "{'descr': '<u8', 'fortran_order': False, 'shape': (2,), }", u8, sizeof u8);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    CHECK(a.dtype == TS_NPY_I64 && ((int64_t *)a.data)[1] == 6);
+    ts_npy_free(&a);
+}
+
 static void npy_versions_and_rejects(void)
 {
     const char *d = scratch_dir();
@@ -478,8 +553,9 @@ static void npy_versions_and_rejects(void)
     struct { int major; const char *dict; size_t nb; const char *msg; } bad[] = {
         {1, "{'descr': '>i4', 'fortran_order': False, 'shape': (2, 3), }", 24, "big-endian"},
         {1, "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }", 24, "fortran_order"},
-        {1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", 48, "dtype '<f8'"},
-        {1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }", 6, "dtype '|u1'"},
+        {1, "{'descr': '<c8', 'fortran_order': False, 'shape': (2, 3), }", 48, "dtype '<c8'"},
+        {1, "{'descr': '<f2', 'fortran_order': False, 'shape': (2, 3), }", 12, "dtype '<f2'"},
+        {1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", 40, "truncated data"},
         {1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", 20, "truncated data"},
         {1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", 0, "truncated data"},
         {1, "{'descr': '<i4', 'fortran_order': False, 'shape': (2, x), }", 24, "shape"},
@@ -1047,6 +1123,7 @@ TEST_MAIN("data", {
     RUN(npy_roundtrip_all_dtypes_and_shapes);
     RUN(npy_numpy_compat);
     RUN(npy_versions_and_rejects);
+    RUN(npy_other_types);
     RUN(mask_values_checked);
     RUN(npy_ints_not_clamped);
     RUN(impute_triple);

@@ -1,5 +1,6 @@
-/* NumPy .npy files (format 1.0, 2.0 and 3.0 headers; little-endian int32, int64,
- * float32; C order), and the study's output triple.
+/* NumPy .npy files (format 1.0, 2.0 and 3.0 headers; little-endian integers of 1 to 8
+ * bytes, bool, float32 and float64, read as int32, int64 or float32; C order), and the
+ * study's output triple.
  *
  * Layout: "\x93NUMPY", major, minor, header length (u16 for 1.x, u32 for 2.x/3.x),
  * a Python dict literal padded with spaces and ended by '\n', then the raw data. */
@@ -8,7 +9,9 @@
 #include "data_internal.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,7 +71,14 @@ static int dict_count(const char *h, const char *key)
     return n;
 }
 
-static int parse_header(const char *path, const char *h, ts_npy *out)
+/* the element type in the file: its kind ('f' float, 'i' signed, 'u' unsigned, 'b' bool)
+ * and size in bytes; read into ts_npy's int32, int64 or float32 */
+typedef struct {
+    char kind;
+    int  size;
+} file_type;
+
+static int parse_header(const char *path, const char *h, ts_npy *out, file_type *ft)
 {
     /* a key given twice: numpy would take the last, this reader the first; neither is safe */
     static const char *const keys[] = {"descr", "fortran_order", "shape"};
@@ -87,10 +97,22 @@ static int parse_header(const char *path, const char *h, ts_npy *out)
         return ts_fail("%s: big-endian data ('%s'); save it little-endian "
                        "(arr.astype(arr.dtype.newbyteorder('<')))", path, descr);
     const char *t = (descr[0] == '<' || descr[0] == '=' || descr[0] == '|') ? descr + 1 : descr;
-    if (!strcmp(t, "f4")) out->dtype = TS_NPY_F32;
-    else if (!strcmp(t, "i4")) out->dtype = TS_NPY_I32;
-    else if (!strcmp(t, "i8")) out->dtype = TS_NPY_I64;
-    else return ts_fail("%s: dtype '%s' not supported (int32, int64 or float32)", path, descr);
+    /* numpy's defaults (float64, int64, bool masks) and the narrower integers read as the
+     * three types the data has: floats as float32, integers as int32 or, where int32 cannot
+     * hold every value (uint32, int64, uint64), int64 */
+    static const struct { const char *t; char kind; int size; ts_npy_dtype as; } types[] = {
+        {"f4", 'f', 4, TS_NPY_F32}, {"f8", 'f', 8, TS_NPY_F32}, {"i1", 'i', 1, TS_NPY_I32},
+        {"i2", 'i', 2, TS_NPY_I32}, {"i4", 'i', 4, TS_NPY_I32}, {"i8", 'i', 8, TS_NPY_I64},
+        {"u1", 'u', 1, TS_NPY_I32}, {"u2", 'u', 2, TS_NPY_I32}, {"u4", 'u', 4, TS_NPY_I64},
+        {"u8", 'u', 8, TS_NPY_I64}, {"b1", 'b', 1, TS_NPY_I32},
+    };
+    size_t k = 0;
+    while (k < sizeof types / sizeof *types && strcmp(t, types[k].t)) k++;
+    if (k == sizeof types / sizeof *types)
+        return ts_fail("%s: dtype '%s' not supported (integers, bool, float32 or float64)", path, descr);
+    out->dtype = types[k].as;
+    ft->kind = types[k].kind;
+    ft->size = types[k].size;
 
     const char *fo = dict_value(h, "fortran_order");
     if (!fo) return ts_fail("%s: .npy header has no 'fortran_order'", path);
@@ -124,6 +146,43 @@ static int parse_header(const char *path, const char *h, ts_npy *out)
     return 0;
 }
 
+/* the file's n elements at src, of type ft, into a->data as a->dtype: the same values, or
+ * an error naming the element where the type read cannot hold it (a float64 whole number
+ * that float32 rounds, a float64 beyond float32's range, a uint64 above int64's) */
+static int convert(const char *path, const unsigned char *src, file_type ft, ts_npy *a)
+{
+    const size_t n = a->count;
+    if ((ft.kind == 'f' && ft.size == 4) || (ft.kind == 'i' && ft.size == (int)dtype_size(a->dtype))) {
+        if (n) memcpy(a->data, src, n * (size_t)ft.size);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *e = src + i * (size_t)ft.size;
+        if (ft.kind == 'f') {   /* float64 */
+            double v;
+            memcpy(&v, e, 8);
+            float f = (float)v;
+            if (isfinite(v) && (fabs(v) > FLT_MAX || (v == floor(v) && (double)f != v)))
+                return ts_fail("%s: element %zu, %.17g: float64 read as float32 cannot hold it %s", path, i, v,
+                               fabs(v) > FLT_MAX ? "(beyond its range)" : "exactly (a whole number above 2^24)");
+            ((float *)a->data)[i] = f;
+            continue;
+        }
+        uint64_t u = 0;
+        int64_t v;
+        memcpy(&u, e, (size_t)ft.size);   /* little-endian: the low bytes */
+        if (ft.kind == 'i' && ft.size < 8 && (u >> (8 * ft.size - 1)) & 1) u |= ~(uint64_t)0 << (8 * ft.size);
+        if (ft.kind == 'u' && ft.size == 8 && u > (uint64_t)INT64_MAX)
+            return ts_fail("%s: element %zu, %llu: above the largest int64", path, i, (unsigned long long)u);
+        if (ft.kind == 'b' && u > 1) return ts_fail("%s: element %zu: bool byte %llu, not 0 or 1", path, i,
+                                                    (unsigned long long)u);
+        memcpy(&v, &u, 8);
+        if (a->dtype == TS_NPY_I64) ((int64_t *)a->data)[i] = v;
+        else ((int32_t *)a->data)[i] = (int32_t)v;
+    }
+    return 0;
+}
+
 int ts_npy_read(const char *path, ts_npy *out)
 {
     memset(out, 0, sizeof *out);
@@ -139,6 +198,7 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out)
     const unsigned char *b = (const unsigned char *)buf;
     int rc = 0;
     size_t hlen = 0, hoff = 0;
+    file_type ft = {0, 0};
     if (size < 10 && size > 0 && memcmp(b, "\x93NUMPY", size < 6 ? size : 6) == 0) {
         rc = ts_fail("%s: truncated .npy file (%zu bytes; the magic and header need at least 10)",
                      path, size);
@@ -159,18 +219,18 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out)
         char *h = ts_malloc(hlen + 1);
         memcpy(h, buf + hoff, hlen);
         h[hlen] = 0;
-        rc = parse_header(path, h, out);
+        rc = parse_header(path, h, out, &ft);
         free(h);
     }
     if (rc == 0) {
-        size_t need = out->count * dtype_size(out->dtype), have = size - hoff - hlen;
+        size_t need = out->count * (size_t)ft.size, have = size - hoff - hlen;
         if (have < need)
             rc = ts_fail("%s: truncated data: %zu bytes, the shape needs %zu", path, have, need);
         else if (have > need)
             rc = ts_fail("%s: %zu bytes after the data the shape describes", path, have - need);
         else {
-            out->data = ts_malloc(need);
-            memcpy(out->data, buf + hoff + hlen, need);
+            out->data = ts_malloc(out->count ? out->count * dtype_size(out->dtype) : 1);
+            rc = convert(path, (const unsigned char *)buf + hoff + hlen, ft, out);
         }
     }
     free(buf);
