@@ -524,6 +524,23 @@ static void npy_other_types(void)
     REQUIRE(ts_npy_read(p, &a) == 0);
     CHECK(a.dtype == TS_NPY_I64 && ((int64_t *)a.data)[0] == 4000000000LL && ((int64_t *)a.data)[1] == 3);
     ts_npy_free(&a);
+    /* Fortran order (np.save of a transposed array): read into C order */
+    int32_t fo[6] = {1, 4, 2, 5, 3, 6};   /* [[1, 2, 3], [4, 5, 6]] column by column */
+    write_npy(p, 1, "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }", fo, sizeof fo);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    for (int k = 0; k < 6; k++) CHECK_MSG(((int32_t *)a.data)[k] == k + 1, "element %d: %d", k, ((int32_t *)a.data)[k]);
+    ts_npy_free(&a);
+    int16_t fo3[24];   /* shape (2, 3, 4): element (i, j, k) = 100 i + 10 j + k at i + 2 (j + 3 k) */
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 3; j++)
+            for (int k = 0; k < 4; k++) fo3[i + 2 * (j + 3 * k)] = (int16_t)(100 * i + 10 * j + k);
+    write_npy(p, 1, "{'descr': '<i2', 'fortran_order': True, 'shape': (2, 3, 4), }", fo3, sizeof fo3);
+    REQUIRE(ts_npy_read(p, &a) == 0);
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 3; j++)
+            for (int k = 0; k < 4; k++)
+                CHECK(((int32_t *)a.data)[(i * 3 + j) * 4 + k] == 100 * i + 10 * j + k);
+    ts_npy_free(&a);
     uint64_t u8[2] = {5, (uint64_t)1 << 63};
     write_npy(p, 1, "{'descr': '<u8', 'fortran_order': False, 'shape': (2,), }", u8, sizeof u8);
     CHECK(ts_npy_read(p, &a) == -1 && strstr(ts_error(), "element 1, 9223372036854775808: above the largest int64"));
@@ -552,7 +569,7 @@ static void npy_versions_and_rejects(void)
 
     struct { int major; const char *dict; size_t nb; const char *msg; } bad[] = {
         {1, "{'descr': '>i4', 'fortran_order': False, 'shape': (2, 3), }", 24, "big-endian"},
-        {1, "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }", 24, "fortran_order"},
+        {1, "{'descr': '<i4', 'fortran_order': Maybe, 'shape': (2, 3), }", 24, "fortran_order"},
         {1, "{'descr': '<c8', 'fortran_order': False, 'shape': (2, 3), }", 48, "dtype '<c8'"},
         {1, "{'descr': '<f2', 'fortran_order': False, 'shape': (2, 3), }", 12, "dtype '<f2'"},
         {1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", 40, "truncated data"},

@@ -80,10 +80,10 @@ int32_t ts_vocab_lookup(const ts_vocab *v, const char *name);
  * of from's names `to` lacks. */
 size_t  ts_vocab_map(const ts_vocab *from, const ts_vocab *to, int32_t *map);
 
-/* ---- NumPy .npy (format 1.0/2.0/3.0; C order; read: integers of 1 to 8 bytes, bool,
- * float32 and float64, as int32 (bool and integers of up to 2 bytes too), int64 (uint32,
- * uint64) or float32 (float64, refused where float32 cannot hold a value); written: int32,
- * int64, float32) ---- */
+/* ---- NumPy .npy (format 1.0/2.0/3.0). Read: integers of 1 to 8 bytes, bool, float32 and
+ * float64, in C or Fortran order, into C order as int32 (bool and integers of up to 2
+ * bytes too), int64 (uint32, uint64) or float32 (float64, refused where float32 cannot
+ * hold a value). Written: int32, int64 or float32, C order ---- */
 typedef enum { TS_NPY_F32 = 1, TS_NPY_I32 = 2, TS_NPY_I64 = 3 } ts_npy_dtype;
 typedef struct {
     ts_npy_dtype dtype;

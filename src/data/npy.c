@@ -1,6 +1,6 @@
 /* NumPy .npy files (format 1.0, 2.0 and 3.0 headers; little-endian integers of 1 to 8
- * bytes, bool, float32 and float64, read as int32, int64 or float32; C order), and the
- * study's output triple.
+ * bytes, bool, float32 and float64, read as int32, int64 or float32; C or Fortran order,
+ * read into C order), and the study's output triple.
  *
  * Layout: "\x93NUMPY", major, minor, header length (u16 for 1.x, u32 for 2.x/3.x),
  * a Python dict literal padded with spaces and ended by '\n', then the raw data. */
@@ -76,6 +76,7 @@ static int dict_count(const char *h, const char *key)
 typedef struct {
     char kind;
     int  size;
+    int  fortran;   /* the elements in Fortran (column-major) order */
 } file_type;
 
 static int parse_header(const char *path, const char *h, ts_npy *out, file_type *ft)
@@ -116,9 +117,8 @@ static int parse_header(const char *path, const char *h, ts_npy *out, file_type 
 
     const char *fo = dict_value(h, "fortran_order");
     if (!fo) return ts_fail("%s: .npy header has no 'fortran_order'", path);
-    if (!strncmp(fo, "True", 4))
-        return ts_fail("%s: fortran_order is True; save a C-ordered array (np.ascontiguousarray)", path);
-    if (strncmp(fo, "False", 5)) return ts_fail("%s: .npy header has a malformed 'fortran_order'", path);
+    if (!strncmp(fo, "True", 4)) ft->fortran = 1;
+    else if (strncmp(fo, "False", 5)) return ts_fail("%s: .npy header has a malformed 'fortran_order'", path);
 
     const char *s = dict_value(h, "shape");
     if (!s || *s != '(') return ts_fail("%s: .npy header has no 'shape' tuple", path);
@@ -183,6 +183,24 @@ static int convert(const char *path, const unsigned char *src, file_type ft, ts_
     return 0;
 }
 
+/* a's elements from Fortran (column-major) order into C order, in place through a copy:
+ * the element of index (i0, ..., i{n-1}) is at i0 + s0 (i1 + s1 (i2 + ...)) in the file */
+static void to_c_order(ts_npy *a)
+{
+    const size_t es = dtype_size(a->dtype), n = a->count;
+    if (a->ndim < 2 || n < 2) return;
+    unsigned char *f = ts_malloc(n * es), *c = a->data;
+    memcpy(f, c, n * es);
+    size_t idx[4] = {0, 0, 0, 0};
+    for (size_t k = 0; k < n; k++) {   /* k: C order; idx: its index, last dimension fastest */
+        size_t off = 0;
+        for (int d = a->ndim - 1; d >= 0; d--) off = off * a->shape[d] + idx[d];
+        memcpy(c + k * es, f + off * es, es);
+        for (int d = a->ndim - 1; d >= 0 && ++idx[d] == a->shape[d]; d--) idx[d] = 0;
+    }
+    free(f);
+}
+
 int ts_npy_read(const char *path, ts_npy *out)
 {
     memset(out, 0, sizeof *out);
@@ -198,7 +216,7 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out)
     const unsigned char *b = (const unsigned char *)buf;
     int rc = 0;
     size_t hlen = 0, hoff = 0;
-    file_type ft = {0, 0};
+    file_type ft = {0, 0, 0};
     if (size < 10 && size > 0 && memcmp(b, "\x93NUMPY", size < 6 ? size : 6) == 0) {
         rc = ts_fail("%s: truncated .npy file (%zu bytes; the magic and header need at least 10)",
                      path, size);
@@ -231,6 +249,7 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out)
         else {
             out->data = ts_malloc(out->count ? out->count * dtype_size(out->dtype) : 1);
             rc = convert(path, (const unsigned char *)buf + hoff + hlen, ft, out);
+            if (rc == 0 && ft.fortran) to_c_order(out);
         }
     }
     free(buf);
