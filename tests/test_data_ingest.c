@@ -1016,7 +1016,7 @@ static void cli_ingest_strace_and_ids(void)
 {
     const char *d = scratch_dir();
     REQUIRE(d);
-    char cmd[1024], err[512];
+    char cmd[2048], err[512];
     snprintf(cmd, sizeof cmd, "ingest --from strace tests/data/strace_f.log -o %s/ds", d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     ts_dataset ds;
@@ -1058,6 +1058,38 @@ static void cli_ingest_strace_and_ids(void)
     CHECK(!ts_file_exists(in(d, "dup")));
     snprintf(cmd, sizeof cmd, "ingest --from strace %s/t1.log %s/t2.log -o %s/dup", d, d, d);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    /* of several files given twice, the pair named is the one whose second path comes
+     * first, with that file's first path; a missing log is named when read, not here */
+    write_text(in(d, "t3.log"), "1.000004 getppid() = 1\n");
+    snprintf(cmd, sizeof cmd,
+             "ingest --from strace %s/t1.log %s/t2.log %s/none.log %s/t3.log %s/./t3.log %s/./t2.log %s//t3.log "
+             "%s/./t1.log -o %s/dup2", d, d, d, d, d, d, d, d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "/t3.log' and '") &&
+              strstr(err, "/./t3.log' are the same log") && !strstr(err, "t2.log") && !strstr(err, "t1.log"),
+              "%s", err);
+    CHECK(!ts_file_exists(in(d, "dup2")));
+    /* many logs (the shell lists them), one of them given again last: found among them all */
+    {
+        char sub[600];
+        snprintf(sub, sizeof sub, "%s/many", d);
+        REQUIRE(mkdir(sub, 0755) == 0);
+        for (int i = 0; i < 300; i++) {
+            char name[32], line[64];
+            snprintf(name, sizeof name, "m%03d.log", i);
+            snprintf(line, sizeof line, "1.%06d getpid() = %d\n", 10 + i, i);
+            write_text(in(sub, name), line);
+        }
+        snprintf(cmd, sizeof cmd, "ingest --from strace %s/m*.log %s/./m150.log -o %s/dup2", sub, sub, d);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "/m150.log' and '") &&
+                  strstr(err, "/./m150.log' are the same log"), "%s", err);
+        CHECK(!ts_file_exists(in(d, "dup2")));
+        snprintf(cmd, sizeof cmd, "ingest --from strace %s/m*.log -o %s/mds", sub, d);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+        ts_dataset ms;
+        REQUIRE(ts_dataset_load(in(d, "mds"), &ms) == 0);
+        CHECK(ms.stream.n == 300);
+        ts_dataset_free(&ms);
+    }
     /* --concat with another format is refused, not dropped */
     snprintf(cmd, sizeof cmd, "ingest --from strace tests/data/strace_f.log --concat -o %s/cc", d);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--concat applies to --from npy only"), "%s", err);

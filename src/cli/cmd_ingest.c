@@ -247,16 +247,41 @@ static int in_output(const char *input, const char *out)
 }
 
 /* -1 with *a < *b naming two inputs that are one file (by any path), else 0 (one that
- * cannot be read is named when it is read) */
+ * cannot be read is named when it is read). Of several such pairs, the one whose later
+ * input comes first, with the first input before it that is the same file. Each input is
+ * looked at once and the files sorted, not compared pair by pair: strace -ff writes one
+ * log per thread, thousands for a busy server. */
+typedef struct { dev_t dev; ino_t ino; int i; } input_file;
+
+static int cmp_input_file(const void *pa, const void *pb)
+{
+    const input_file *x = pa, *y = pb;
+    if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino) return x->ino < y->ino ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
 static int same_input(const char **inputs, int n, int *a, int *b)
 {
-    for (int j = 1; j < n; j++)
-        for (int i = 0; i < j; i++)
-            if (ts_same_file(inputs[i], inputs[j])) {
-                *a = i, *b = j;
-                return -1;
-            }
-    return 0;
+    input_file *f = ts_malloc((size_t)n * sizeof *f);
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(inputs[i], &st) != 0) continue;
+        f[m++] = (input_file){st.st_dev, st.st_ino, i};
+    }
+    qsort(f, (size_t)m, sizeof *f, cmp_input_file);
+    int found = 0;
+    *a = *b = 0;
+    for (int k = 1; k < m; k++) {
+        /* one file's inputs in order: its first input and its second */
+        if (f[k].dev != f[k - 1].dev || f[k].ino != f[k - 1].ino) continue;
+        if (k >= 2 && f[k - 2].dev == f[k].dev && f[k - 2].ino == f[k].ino) continue;
+        if (!found || f[k].i < *b) *a = f[k - 1].i, *b = f[k].i;
+        found = 1;
+    }
+    free(f);
+    return found ? -1 : 0;
 }
 
 /* 1 when the split.txt at txt, a regular file, records the events of the split's dataset
