@@ -688,6 +688,52 @@ static void gen_automaton_matches_brute_force(void)
     }
 }
 
+/* many event types: states followed by more types than a short list holds (the root too,
+ * when IDs are too sparse for its table) find their edges as the brute force does */
+static void gen_automaton_many_types(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 11);
+    for (int trial = 0; trial < 2; trial++) {
+        const int32_t scale = trial ? 20011 : 1;   /* trial 1: IDs up to 8 million */
+        size_t tn = 3, tl = 1500, sn = 30, sl = 12;
+        int32_t *t = ts_malloc(tn * tl * sizeof *t), *s = ts_malloc(sn * sl * sizeof *s);
+        for (size_t i = 0; i < tn * tl; i++) {   /* 400 types, the low ones far more common */
+            uint64_t a = ts_rng_below(&r, 400), b = ts_rng_below(&r, 400);
+            t[i] = (int32_t)(a < b ? a : b) * scale;
+        }
+        for (size_t i = 0; i < sn * sl; i++) s[i] = (int32_t)ts_rng_below(&r, 60) * scale;
+        for (size_t w = 0; w < 4; w++) memcpy(s + w * sl, t + 37 * w + 5, sl * sizeof *s);
+        for (size_t w = 4; w < 8; w++) memcpy(s + w * sl + 3, t + 101 * w, (sl - 3) * sizeof *s);
+        ts_windows T = win(t, tn, tl), S = win(s, sn, sl);
+        ts_gen_metrics g;
+        REQUIRE(ts_eval_generate(&T, &S, &T, &g) == 0);
+        size_t unseen = 0, verb = 0, mx = 0;
+        double sum = 0;
+        for (size_t w = 0; w < sn; w++) {
+            const int32_t *x = s + w * sl;
+            for (size_t i = 0; i + 1 < sl; i++) {
+                int seen = 0;
+                for (size_t v = 0; v < tn && !seen; v++)
+                    for (size_t j = 0; j + 1 < tl && !seen; j++)
+                        seen = t[v * tl + j] == x[i] && t[v * tl + j + 1] == x[i + 1];
+                unseen += !seen;
+            }
+            size_t l = brute_lcsubstr(x, sl, &T);
+            verb += l == sl;
+            sum += (double)l;
+            if (l > mx) mx = l;
+        }
+        CHECK_NEAR(g.d_trans, (double)unseen / (sn * (sl - 1)), 1e-12);
+        CHECK_NEAR(g.memorized, (double)verb / sn, 1e-12);
+        CHECK(verb >= 4 && unseen > 0);
+        CHECK_NEAR(g.lcs_mean, sum / sn, 1e-12);
+        CHECK_NEAR(g.lcs_max, (double)mx, 0);
+        free(t);
+        free(s);
+    }
+}
+
 /* the generation metrics at a realistic size (their speed: tracesynth bench data) */
 static void gen_metrics_sized(void)
 {
@@ -829,6 +875,7 @@ TEST_MAIN("eval", {
     RUN(gen_train_metrics);
     RUN(gen_errors);
     RUN(gen_automaton_matches_brute_force);
+    RUN(gen_automaton_many_types);
     RUN(gen_metrics_sized);
     RUN(downstream_hand_computed);
     RUN(downstream_train_subset);

@@ -19,22 +19,76 @@
  * The separator (symbol V, above every train ID) never occurs in synthetic data, so no
  * accepted string crosses a window boundary. The root, which has an edge per event type and
  * is visited after every mismatch, gets a dense table over [0, V] (unless IDs are absurdly
- * sparse); every other state keeps a singly linked list of its few edges. */
+ * sparse); every other state keeps a singly linked list of its edges, and a state with more
+ * than SAM_LIST_MAX of them (short strings, followed by many event types) has them in a
+ * hash table too, so that finding an edge never walks a long list: with hundreds of event
+ * types the lists made building and matching grow with the events times the types. */
 #define SAM_DENSE_ROOT_MAX (1 << 22)
+#define SAM_LIST_MAX 8
+#define SAM_HASHED UINT8_MAX             /* deg: the state's edges are in the hash table */
 typedef struct {
     int32_t *len, *link, *head;    /* per state: longest string, suffix link, first edge */
+    uint8_t *deg;                  /* per state: its edges (up to SAM_LIST_MAX), or SAM_HASHED */
     int32_t *esym, *eto, *enext;   /* per edge: symbol, target state, next edge of the state */
     int32_t *root;                 /* (V+1,) root transitions, -1: none; NULL: root uses edges */
+    uint64_t *hkey;                /* (cap_h) state << 32 | symbol of the hashed edges; UINT64_MAX: empty */
+    int32_t *hedge;                /* (cap_h) the edge of each key */
     int32_t  V;                    /* train IDs are in [0, V); V is the separator */
-    size_t   ns, ne, cap_s, cap_e;
+    size_t   ns, ne, cap_s, cap_e, nh, cap_h;
 } sam;
+
+static size_t sam_slot(const sam *a, uint64_t key)
+{
+    uint64_t h = key * 0x9e3779b97f4a7c15ull;
+    size_t i = (size_t)(h ^ h >> 29) & (a->cap_h - 1);
+    while (a->hkey[i] != UINT64_MAX && a->hkey[i] != key) i = (i + 1) & (a->cap_h - 1);
+    return i;
+}
+
+static uint64_t sam_key(int32_t s, int32_t c) { return (uint64_t)(uint32_t)s << 32 | (uint32_t)c; }
+
+static void sam_hash_put(sam *a, int32_t s, int32_t c, int32_t e)
+{
+    if (2 * (a->nh + 1) > a->cap_h) {   /* at most half full: double */
+        uint64_t *ok = a->hkey;
+        int32_t *oe = a->hedge;
+        size_t ocap = a->cap_h;
+        a->cap_h = ocap ? 2 * ocap : 1024;
+        a->hkey = ts_malloc(a->cap_h * sizeof *a->hkey);
+        a->hedge = ts_malloc(a->cap_h * sizeof *a->hedge);
+        for (size_t i = 0; i < a->cap_h; i++) a->hkey[i] = UINT64_MAX;
+        for (size_t i = 0; i < ocap; i++)
+            if (ok[i] != UINT64_MAX) {
+                size_t j = sam_slot(a, ok[i]);
+                a->hkey[j] = ok[i];
+                a->hedge[j] = oe[i];
+            }
+        free(ok);
+        free(oe);
+    }
+    size_t i = sam_slot(a, sam_key(s, c));
+    if (a->hkey[i] == UINT64_MAX) a->nh++;
+    a->hkey[i] = sam_key(s, c);
+    a->hedge[i] = e;
+}
+
+/* the edge of state s for symbol c, or -1 */
+static int32_t sam_edge(const sam *a, int32_t s, int32_t c)
+{
+    if (a->deg[s] == SAM_HASHED) {
+        size_t i = sam_slot(a, sam_key(s, c));
+        return a->hkey[i] == UINT64_MAX ? -1 : a->hedge[i];
+    }
+    for (int32_t e = a->head[s]; e >= 0; e = a->enext[e])
+        if (a->esym[e] == c) return e;
+    return -1;
+}
 
 static int32_t sam_get(const sam *a, int32_t s, int32_t c)
 {
     if (s == 0 && a->root) return a->root[c];
-    for (int32_t e = a->head[s]; e >= 0; e = a->enext[e])
-        if (a->esym[e] == c) return a->eto[e];
-    return -1;
+    int32_t e = sam_edge(a, s, c);
+    return e >= 0 ? a->eto[e] : -1;
 }
 
 static void sam_add_edge(sam *a, int32_t s, int32_t c, int32_t to)
@@ -51,13 +105,19 @@ static void sam_add_edge(sam *a, int32_t s, int32_t c, int32_t to)
     a->eto[e] = to;
     a->enext[e] = a->head[s];
     a->head[s] = e;
+    if (a->deg[s] == SAM_HASHED) {
+        sam_hash_put(a, s, c, e);
+    } else if (++a->deg[s] > SAM_LIST_MAX) {   /* from now on found through the hash table */
+        a->deg[s] = SAM_HASHED;
+        for (int32_t f = a->head[s]; f >= 0; f = a->enext[f]) sam_hash_put(a, s, a->esym[f], f);
+    }
 }
 
 static void sam_redirect(sam *a, int32_t s, int32_t c, int32_t to)
 {
     if (s == 0 && a->root) { a->root[c] = to; return; }
-    for (int32_t e = a->head[s]; e >= 0; e = a->enext[e])
-        if (a->esym[e] == c) { a->eto[e] = to; return; }
+    int32_t e = sam_edge(a, s, c);
+    if (e >= 0) a->eto[e] = to;
 }
 
 static int32_t sam_new_state(sam *a, int32_t len)
@@ -67,11 +127,13 @@ static int32_t sam_new_state(sam *a, int32_t len)
         a->len = ts_realloc(a->len, a->cap_s * sizeof *a->len);
         a->link = ts_realloc(a->link, a->cap_s * sizeof *a->link);
         a->head = ts_realloc(a->head, a->cap_s * sizeof *a->head);
+        a->deg = ts_realloc(a->deg, a->cap_s * sizeof *a->deg);
     }
     int32_t s = (int32_t)a->ns++;
     a->len[s] = len;
     a->link[s] = -1;
     a->head[s] = -1;
+    a->deg[s] = 0;
     return s;
 }
 
@@ -116,6 +178,7 @@ static void sam_build(sam *a, const ts_windows *train)
     a->len = ts_malloc(a->cap_s * sizeof *a->len);
     a->link = ts_malloc(a->cap_s * sizeof *a->link);
     a->head = ts_malloc(a->cap_s * sizeof *a->head);
+    a->deg = ts_malloc(a->cap_s * sizeof *a->deg);
     a->esym = ts_malloc(a->cap_e * sizeof *a->esym);
     a->eto = ts_malloc(a->cap_e * sizeof *a->eto);
     a->enext = ts_malloc(a->cap_e * sizeof *a->enext);
@@ -129,9 +192,9 @@ static void sam_build(sam *a, const ts_windows *train)
 
 static void sam_free(sam *a)
 {
-    free(a->len); free(a->link); free(a->head);
+    free(a->len); free(a->link); free(a->head); free(a->deg);
     free(a->esym); free(a->eto); free(a->enext);
-    free(a->root);
+    free(a->root); free(a->hkey); free(a->hedge);
 }
 
 /* longest substring of x (n events) that occurs in train */
