@@ -384,6 +384,20 @@ static void generate_refuses_dataset_files(void)
     CHECK(!ts_file_exists(q));
     snprintf(q, sizeof q, "%s/ds/stream.names.txt", dir);
     CHECK(!ts_file_exists(q));
+    /* an OUT file that is a link to a dataset's own file (the windows would go where the
+     * link leads, the link kept): refused alike, the dataset's file as it was */
+    char lk[512];
+    snprintf(lk, sizeof lk, "%s/gdl", dir);
+    REQUIRE(mkdir(lk, 0755) == 0);
+    snprintf(p, sizeof p, "%s/gdl/o.txt", dir);
+    REQUIRE(symlink("../ds/stream.txt", p) == 0);
+    struct stat before, now;
+    REQUIRE(stat(txt, &before) == 0);
+    snprintf(args, sizeof args, "generate %s/ngids.tsm -n 4 --length 20 --seed 9 -o %s", dir, p);
+    CHECK_MSG(run_cli(args, out, sizeof out) == 1 && strstr(out, p) && strstr(out, "give another OUT"), "-o %s: %s",
+              p, out);
+    CHECK_MSG(stat(txt, &now) == 0 && now.st_ino == before.st_ino && now.st_size == before.st_size &&
+                  now.st_mtime == before.st_mtime, "%s was written through the link %s", txt, p);
     /* the dataset is still the one it was */
     snprintf(args, sizeof args, "eval --real %s/ds --synthetic %s/g1.txt", dir, dir);
     CHECK_MSG(run_cli(args, out, sizeof out) == 0, "%s", out);
