@@ -1087,6 +1087,25 @@ static void marker_last_line_without_newline(void)
     CHECK_MSG(recon == 6 && no == 7 && ends_nl, "%zu lines after the input's, %zu reconstructed", no, recon);
     free(ol);
     free(out);
+    /* a trace of CRLF lines whose last, the marker, ends in its carriage return alone: one
+     * line end after it, "\r\n" as the trace's lines have */
+    char *c = malloc(2 * cap);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] == '\n') c[m++] = '\r';
+        c[m++] = t[i];
+    }
+    snprintf(c + m, 2 * cap - m, "CPU:0 [LOST 6 EVENTS]\r");
+    write_file(at("lastmark_crlf.trace"), c);
+    REQUIRE(ts_ctf_fill(at("lastmark_crlf.trace"), at("lastmark_crlf_filled.trace"), &o, &r) == 0);
+    CHECK(r.n == 1 && r.reconstructed == 6);
+    ts_fill_result_free(&r);
+    out = slurp(at("lastmark_crlf_filled.trace"));
+    REQUIRE(out);
+    CHECK_MSG(!strncmp(out, c, m) && !strncmp(out + m, "CPU:0 [LOST 6 EVENTS]\r\n", 23) && !strstr(out, "\r\r"),
+              "%.80s", out + m);
+    free(out);
+    free(c);
     /* cut inside: left out */
     snprintf(t + n, cap - n, "CPU:0 [LOST 6 EV");
     write_file(at("lastmark.trace"), t);

@@ -697,7 +697,9 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
             fwrite(pos, 1, (size_t)(le - pos), f);
             pos = le;
             const ft_ev *s = mk->shape ? &t->ev[mk->shape - 1] : x;
-            if (le[-1] != '\n') fputs(eol_of(t, s), f);   /* a marker on the last line, no newline after it */
+            /* a marker on the last line, no newline after it (its carriage return, of a CRLF
+             * line, there or not) */
+            if (le[-1] != '\n') fputs(le[-1] == '\r' ? "\n" : eol_of(t, s), f);
             /* after the CPU's last event written (a reconstruction of the gap before, when
              * nothing was recorded between) */
             int64_t b = has_last[x->cpu] ? last_ns[x->cpu] : mk->end_ns, e = mk->end_ns < b ? b : mk->end_ns, tj = b;
