@@ -578,6 +578,28 @@ static char *with_prog(const char *text, const char *prog)
     return out;
 }
 
+/* a call whose first argument is a path ending in "strace: " (a log without times or
+ * pids: the line begins with the call) is a call, not a line of strace's own */
+static void strace_call_naming_strace_path(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/sp.strace", dir);
+    write_text(p, "openat(AT_FDCWD, \"/tmp/a\", O_RDONLY) = 3\n"
+                  "stat(\"/home/u/strace: notes\", 0x7ffd0000) = -1 ENOENT (No such file or directory)\n"
+                  "close(3) = 0\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    const char *name[] = {"openat", "stat", "close"};
+    const int64_t ret[] = {3, -1, 0};
+    CHECK_MSG(r.n == 3, "%zu events", r.n);
+    for (size_t i = 0; i < 3 && i < r.n; i++)
+        CHECK_MSG(!strcmp(r.names[i], name[i]) && r.has_ret[i] && r.ret[i] == ret[i], "event %zu: %s = %lld", i,
+                  r.names[i], (long long)r.ret[i]);
+    ts_mc_raw_free(&r);
+}
+
 static void strace_notice_cut_into_call(void)
 {
     const char *dir = scratch_dir();
@@ -1962,6 +1984,7 @@ TEST_MAIN("channels", {
     RUN(strace_escaped_exec_path);
     RUN(strace_thread_execve);
     RUN(strace_notice_cut_into_call);
+    RUN(strace_call_naming_strace_path);
     RUN(strace_relative_times);
     RUN(strace_large_relative_times);
     RUN(strace_whole_seconds);

@@ -524,11 +524,12 @@ static int notice_to_end(const char *s)
 
 /* a line of strace's own at s (on its stream, with a log written to a terminal): strace names
  * itself as it was started, "strace: ..." or "/usr/bin/strace: ...", "./strace: ...": where
- * its "strace: " is, else NULL */
+ * its "strace: " is, else NULL. A call's line has its '(' first (a path argument ending in
+ * "strace: " is none) */
 static const char *own_line(const char *s)
 {
     const char *q = s;
-    while (*q && *q != ' ' && *q != '\t' && *q != '\n' && strncmp(q, "strace: ", 8)) q++;
+    while (*q && *q != ' ' && *q != '\t' && *q != '\n' && *q != '(' && *q != '"' && strncmp(q, "strace: ", 8)) q++;
     return !strncmp(q, "strace: ", 8) && (q == s || q[-1] == '/') ? q : NULL;
 }
 
