@@ -975,6 +975,35 @@ static void markov_baseline(void)
     CHECK(ts_mc_markov(&real, 0, 2, 10, 1, &a) != 0);   /* freed: no events left */
 }
 
+/* the trace's first dt is no time (ingest writes 0) and no bound of its type: the baseline
+ * draws no dt from it while its type has others, by type or by pair, one window or many,
+ * and stays in the constraints */
+static void markov_baseline_first_dt(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    ts_mc real, a;
+    make_mc(&real, 500, 5, &r, 0);
+    for (size_t i = 1; i < real.n; i++) real.dt[i] += 1;   /* every other dt above the first's */
+    real.dt[0] = 0;
+    ts_constraints k;
+    REQUIRE(ts_constraints_learn(&real, 400, &k) == 0);
+    for (int given = 0; given < 2; given++)
+        for (int w = 0; w < 2; w++) {
+            const int how = given ? TS_DRAW_PAIR : TS_DRAW_TYPE;
+            REQUIRE(ts_mc_markov_given(&real, 400, 2, w ? 500 : 1, w ? 10 : 5000, how, 9, &a) == 0);
+            size_t zero = 0;
+            for (size_t i = 0; i < a.n; i++) zero += a.dt[i] == 0;
+            ts_validity v;
+            ts_constraints_validity(&k, &a, w ? 10 : 0, &v);
+            CHECK_MSG(v.d_time == 0 && zero == 0, "%s, %s: D_time %g, %zu dts of 0", given ? "pair" : "type",
+                      w ? "windows" : "one window", v.d_time, zero);
+            ts_mc_free(&a);
+        }
+    ts_constraints_free(&k);
+    ts_mc_free(&real);
+}
+
 
 /* memorized multi-channel windows: a copy of a training run is memorized; a change to
  * any one channel, dt included, makes it new; a window longer than the training part
@@ -1252,6 +1281,7 @@ TEST_MAIN("repair", {
     RUN(ctf_output);
     RUN(memorization);
     RUN(markov_baseline);
+    RUN(markov_baseline_first_dt);
     RUN(learn_and_validity);
     RUN(validity_matches_definitions);
     RUN(repair_is_minimal);

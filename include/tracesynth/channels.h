@@ -173,7 +173,9 @@ int  ts_mc_markov_given(const ts_mc *train, size_t n_train, int order, size_t wi
  *   TS_DRAW_PAIR  every channel at once, copied from one training event with the same
  *                 (previous type, type) pair (the first of a window, or a pair the training
  *                 part lacks: the same type);
- * a type the training part lacks draws from all its events. */
+ * a type the training part lacks draws from all its events. The training part's first
+ * event, whose dt is no time, is drawn by its type only when the type has no other (its dt
+ * is no bound of the type's, ts_constraints_learn). */
 enum { TS_DRAW_TYPE = 0, TS_DRAW_PAIR = 1 };
 typedef struct ts_mc_drawer ts_mc_drawer;
 /* the tables of the first n_train events of train (0: all); 0 / -1 + error */

@@ -31,8 +31,10 @@ struct ts_mc_drawer {
     ts_constraints k;            /* per type counts of comm, ret, tid, cpu */
     ts_mc tr;                    /* the training part */
     size_t nt;
-    size_t *tstart, *tidx;       /* (V + 1), (nt): the training events of type v are
-                                    tidx[tstart[v], tstart[v + 1]), in trace order */
+    size_t *tstart, *tidx;       /* (V + 2), (nt): the training events of type v are
+                                    tidx[tstart[v], tstart[v + 1]), in trace order (the
+                                    first apart, in row V, when its dt is drawn and its
+                                    type has others) */
     size_t *pstart, *pidx;       /* TS_DRAW_PAIR: (V V + 1), (nt): the same by (previous type, type) */
     uint64_t *tot[TS_NCH];       /* (V + 1) per type totals of each channel's counts; row V: all */
     uint32_t *all[TS_NCH];       /* (card) counts over every type */
@@ -83,7 +85,12 @@ int ts_mc_drawer_new(const ts_mc *train, size_t n_train, int given, ts_mc_drawer
     const int32_t *ev = d->tr.ch[TS_CH_EVENT];
     size_t *key = ts_malloc(nt * sizeof *key);
     for (size_t i = 0; i < nt; i++) key[i] = (size_t)ev[i];
-    group_by(key, nt, V, &d->tstart, &d->tidx);
+    /* the first event's dt is no time (ingest writes 0) and no bound of its type (see
+     * ts_constraints_learn): a type with other events draws from those */
+    size_t same = 0;
+    for (size_t i = 0; i < nt; i++) same += ev[i] == ev[0];
+    if (d->tr.dt && same > 1) key[0] = V;
+    group_by(key, nt, V + 1, &d->tstart, &d->tidx);
     if (given == TS_DRAW_PAIR) {
         for (size_t i = 0; i < nt; i++) key[i] = i ? (size_t)ev[i - 1] * V + (size_t)ev[i] : V * V;   /* the first: none */
         group_by(key, nt, V * V + 1, &d->pstart, &d->pidx);
