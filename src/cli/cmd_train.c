@@ -200,8 +200,9 @@ int cmd_train(int argc, char **argv)
                     "mdm-mc's and ddpm-mc's comm and ret names too;\n"
                     "--iters may grow, but for a --budget run that re-\n"
                     "planned: it takes the iterations it re-planned to,\n"
-                    "given or not; other changes change what is trained\n"
-                    "and what it is validated on). The iterations, rate,\n"
+                    "without --iters or with those (another is refused);\n"
+                    "other changes change what is trained and what it\n"
+                    "is validated on). The iterations, rate,\n"
                     "schedule, warm-up, weight decay, clip, --ema decay\n"
                     "and mdm's --dropout are the checkpoint's run's unless\n"
                     "given (given, they may differ from it)"),
