@@ -476,6 +476,18 @@ static void generate_keeps_unrelated_files(void)
     /* and a user's file there stays */
     write_text(q, "notes\n");
     CHECK_MSG(run_output(args, out, sizeof out) == 0 && ts_file_exists(q) && strstr(out, "left in place"), "%s", out);
+
+    /* an earlier run's names file whose windows are gone, of the windows written now (as
+     * many, as long): a reader of OUT would take it for theirs; it goes */
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 4 --length 20 --seed 1 -o %s/gq.npy", dir, dir);
+    REQUIRE(run_cli(args, out, sizeof out) == 0);
+    snprintf(p, sizeof p, "%s/gq.npy", dir);
+    snprintf(q, sizeof q, "%s/gq.names.txt", dir);
+    REQUIRE(ts_file_exists(q) && unlink(p) == 0);
+    snprintf(args, sizeof args, "generate %s/ngids.tsm -n 4 --length 20 --seed 2 -o %s/gq.txt", dir, dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && !ts_file_exists(q) && !strstr(out, "warning"), "%s", out);
+    snprintf(args, sizeof args, "eval --real %s/ids --synthetic %s/gq.txt", dir, dir);
+    CHECK_MSG(run_cli(args, out, sizeof out) == 0, "%s", out);
 }
 
 /* a model named as a file of OUT's other format is read, not an earlier set's file: it

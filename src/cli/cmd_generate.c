@@ -88,8 +88,9 @@ static int npy_form(const char *path, size_t *n, size_t *len)
 
 /* 1 when the file base+files[i] is one an earlier run of generate wrote: a window file, an
  * int32 N x L .npy, or a names file of the windows of OUT.txt or OUT.npy as they are before
- * this run (it was written with them) */
-static int earlier_output(const char *base, int i)
+ * this run (it was written with them), or of as many windows as long as this run writes
+ * (nw x lw: a reader of OUT would take it for their names) */
+static int earlier_output(const char *base, int i, size_t nw, size_t lw)
 {
     static const char *const sfx[3] = {".txt", ".npy", ".names.txt"};
     char *p = ts_malloc(strlen(base) + 16);
@@ -104,8 +105,9 @@ static int earlier_output(const char *base, int i)
     } else {
         sprintf(p, "%s%s", base, sfx[2]);
         if (lines_form(p, 0, ' ', &n, &len)) {
+            yes = n == nw && len == lw;
             sprintf(p, "%s.txt", base);
-            yes = lines_form(p, 1, ',', &wn, &wl) && wn == n && wl == len;
+            yes = yes || (lines_form(p, 1, ',', &wn, &wl) && wn == n && wl == len);
             sprintf(p, "%s.npy", base);
             yes = yes || (npy_form(p, &wn, &wl) && wn == n && wl == len);
         }
@@ -294,7 +296,7 @@ int cmd_generate(int argc, char **argv)
             goto done;
         }
         present[i] = 1;
-        earlier[i] = earlier_output(base, i);
+        earlier[i] = earlier_output(base, i, (size_t)n, (size_t)L);
     }
     /* the files replaced together: a failure or a signal leaves the old set whole, never
      * new windows beside old ones */
@@ -364,7 +366,8 @@ int cmd_generate(int argc, char **argv)
         fprintf(msg, "\n");
         static const char *const form[3] = {"a window file (lines of comma-separated IDs, as many on each)",
                                             "an int32 N x L .npy",
-                                            "a names file of the windows OUT.txt or OUT.npy held"};
+                                            "a names file of the windows OUT.txt or OUT.npy held, or of "
+                                            "those written now"};
         for (int i = 0; i < 3; i++)
             if (kept[i])
                 cli_say(stderr, "tracesynth: warning: generate: %s%s: left in place: not %s as generate writes "
