@@ -253,7 +253,7 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out)
         }
     }
     free(buf);
-    if (rc) memset(out, 0, sizeof *out);
+    if (rc) ts_npy_free(out);   /* the data a conversion refused, with the rest */
     return rc;
 }
 
