@@ -122,7 +122,7 @@ static void validity_matches_definitions(void)
             }
             if (seen && lo > hi) lo = hi = real.dt[0];   /* ... unless the type has no other */
             if (i > 0 && (!L || i % L)) pairs++, bt += !pair;
-            btime += !(seen && syn.dt[i] >= lo && syn.dt[i] <= hi);
+            btime += !(i == 0 && syn.dt[0] == 0) && !(seen && syn.dt[i] >= lo && syn.dt[i] <= hi);   /* no time */
             bcpu += !cpu;
             battr += !(comm && ret && tid);
         }
@@ -204,7 +204,8 @@ static void repair_is_minimal(void)
 static int attrs_ok(const ts_constraints *k, const ts_mc *x, size_t i, int32_t v)
 {
     if (v < 0 || v >= k->V || !k->seen[v]) return 0;
-    if (k->card[TS_CH_DT] && x->dt && !(x->dt[i] >= k->dt_lo[v] && x->dt[i] <= k->dt_hi[v])) return 0;
+    if (k->card[TS_CH_DT] && x->dt && !(i == 0 && x->dt[0] == 0) && !(x->dt[i] >= k->dt_lo[v] && x->dt[i] <= k->dt_hi[v]))
+        return 0;   /* (the first event's dt of 0: no time) */
     for (int c = TS_CH_COMM; c < TS_NCH; c++) {
         if (!k->card[c] || !x->ch[c]) continue;
         int32_t a = x->ch[c][i];
@@ -619,6 +620,22 @@ static void first_dt_not_a_bound(void)
     REQUIRE(ts_constraints_learn(&m, 0, &k) == 0);
     CHECK_MSG(k.dt_lo[0] == 6 && k.dt_hi[0] == 7 && k.dt_lo[1] == 5 && k.dt_hi[1] == 5, "type 0 [%g, %g], type 1 [%g, %g]",
               (double)k.dt_lo[0], (double)k.dt_hi[0], (double)k.dt_lo[1], (double)k.dt_hi[1]);
+    /* the trace breaks none of its own constraints: its first event's dt of 0 (no time
+     * before it) is not checked, nor clamped by a repair; a later dt of 0 is */
+    ts_validity v;
+    REQUIRE(ts_constraints_validity(&k, &m, 0, &v) == 0);
+    CHECK_MSG(v.d_time == 0, "D_time %g", v.d_time);
+    ts_repair_report rep;
+    REQUIRE(ts_repair(&k, &m, 0, NULL, &rep) == 0);
+    CHECK_MSG(m.dt[0] == 0 && rep.events_touched == 0, "dt %g, %zu changed", (double)m.dt[0], rep.events_touched);
+    m.dt[2] = 0;
+    REQUIRE(ts_constraints_validity(&k, &m, 0, &v) == 0);
+    CHECK_MSG(fabs(v.d_time - 1.0 / 6) < 1e-12, "D_time %g", v.d_time);
+    m.dt[2] = 6;
+    m.dt[0] = 1;   /* a first event with a time: checked */
+    REQUIRE(ts_constraints_validity(&k, &m, 0, &v) == 0);
+    CHECK_MSG(fabs(v.d_time - 1.0 / 6) < 1e-12, "D_time %g", v.d_time);
+    m.dt[0] = 0;
     ts_constraints_free(&k);
     memcpy(m.ch[TS_CH_EVENT], e2, sizeof e2);   /* type 2 only first */
     m.n = m.events.stream.n = 3;

@@ -121,7 +121,8 @@ static int allowed_as_is(const ts_constraints *k, const ts_mc *m, size_t i)
 {
     int32_t v = m->ch[TS_CH_EVENT][i];
     if (v < 0 || v >= k->V || !k->seen[v]) return 0;
-    if (k->card[TS_CH_DT] && m->dt && !(m->dt[i] >= k->dt_lo[v] && m->dt[i] <= k->dt_hi[v])) return 0;
+    if (k->card[TS_CH_DT] && m->dt && !(i == 0 && m->dt[0] == 0) && !(m->dt[i] >= k->dt_lo[v] && m->dt[i] <= k->dt_hi[v]))
+        return 0;
     for (int c = TS_CH_COMM; c < TS_NCH; c++) {
         if (!k->card[c] || !m->ch[c]) continue;
         int32_t x = m->ch[c][i];
@@ -229,7 +230,7 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
     }
     for (size_t i = 0; i < n; i++) {
         int32_t v = e[i];
-        if (k->card[TS_CH_DT] && m->dt) {
+        if (k->card[TS_CH_DT] && m->dt && !(i == 0 && m->dt[0] == 0)) {   /* the first's 0: no time */
             float d = m->dt[i] < k->dt_lo[v] ? k->dt_lo[v] : m->dt[i] > k->dt_hi[v] ? k->dt_hi[v] : m->dt[i];
             if (d != m->dt[i]) { m->dt[i] = d; touched[i] |= 1u << TS_CH_DT; }
         }
