@@ -551,6 +551,43 @@ static void npy_other_types(void)
     ts_npy_free(&a);
 }
 
+/* a float64 real read as float32 rounds to the ID nearest it, as reals do: float32's
+ * nearest value may be on the other side of a half (0.49999999999 is 0.5 in float32, an
+ * ID of 1), and is then the float32 on the value's side; a real whose nearest ID float32
+ * cannot hold (above 2^24) is refused as a whole number would be */
+static void npy_f8_nearest_id(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *p = in(d, "near.npy");
+    const char *dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 4), }";
+    double f8[4] = {0.49999999999, 4194304.3, 2.50000000001, 1048576.45};
+    write_npy(p, 1, dict, f8, sizeof f8);
+    ts_npy a;
+    CHECK_MSG(ts_npy_read(p, &a) == 0, "%s", ts_error());
+    if (t_failed_now) return;
+    ts_windows w;
+    REQUIRE(ts_npy_to_windows(&a, p, -1, &w) == 0);
+    CHECK_MSG(w.data[0] == 0 && w.data[1] == 4194304 && w.data[2] == 3 && w.data[3] == 1048576, "%d %d %d %d",
+              w.data[0], w.data[1], w.data[2], w.data[3]);
+    /* the float32 read is one of the two nearest the value */
+    for (int i = 0; i < 4; i++) {
+        float f = ((float *)a.data)[i];
+        CHECK_MSG(fabs((double)f - f8[i]) <= fabs((double)nextafterf(f, f < f8[i] ? INFINITY : -INFINITY) - (double)f),
+                  "%d: %.17g read as %.9g", i, f8[i], (double)f);
+    }
+    ts_windows_free(&w);
+    ts_npy_free(&a);
+    f8[1] = 16777217.3;   /* nearest ID 16777217: float32 holds 16777216 or 16777218 */
+    write_npy(p, 1, dict, f8, sizeof f8);
+    CHECK_MSG(ts_npy_read(p, &a) == -1 && strstr(ts_error(), p) && strstr(ts_error(), "element 1, 16777217.3"), "%s",
+              ts_error());
+    f8[1] = 16777216.3;   /* nearest ID 16777216, which float32 holds */
+    write_npy(p, 1, dict, f8, sizeof f8);
+    CHECK_MSG(ts_npy_read(p, &a) == 0, "%s", ts_error());
+    ts_npy_free(&a);
+}
+
 static void npy_versions_and_rejects(void)
 {
     const char *d = scratch_dir();
@@ -1141,6 +1178,7 @@ TEST_MAIN("data", {
     RUN(npy_numpy_compat);
     RUN(npy_versions_and_rejects);
     RUN(npy_other_types);
+    RUN(npy_f8_nearest_id);
     RUN(mask_values_checked);
     RUN(npy_ints_not_clamped);
     RUN(impute_triple);

@@ -148,7 +148,8 @@ static int parse_header(const char *path, const char *h, ts_npy *out, file_type 
 
 /* the file's n elements at src, of type ft, into a->data as a->dtype: the same values, or
  * an error naming the element where the type read cannot hold it (a float64 whole number
- * that float32 rounds, a float64 beyond float32's range, a uint64 above int64's) */
+ * that float32 rounds, or a real whose nearest whole number it cannot keep, a float64
+ * beyond float32's range, a uint64 above int64's) */
 static int convert(const char *path, const unsigned char *src, file_type ft, ts_npy *a)
 {
     const size_t n = a->count;
@@ -165,6 +166,15 @@ static int convert(const char *path, const unsigned char *src, file_type ft, ts_
             if (isfinite(v) && (fabs(v) > FLT_MAX || (v == floor(v) && (double)f != v)))
                 return ts_fail("%s: element %zu, %.17g: float64 read as float32 cannot hold it %s", path, i, v,
                                fabs(v) > FLT_MAX ? "(beyond its range)" : "exactly (a whole number above 2^24)");
+            /* a real rounds to the ID nearest it: float32's nearest value may be across a
+             * half from it (0.49999999999 is 0.5), when the float32 on its side is taken;
+             * where that has another nearest whole number too (above 2^24), refused */
+            if (isfinite(v) && floor((double)f + 0.5) != floor(v + 0.5)) {
+                f = nextafterf(f, (double)f > v ? -INFINITY : INFINITY);
+                if (floor((double)f + 0.5) != floor(v + 0.5))
+                    return ts_fail("%s: element %zu, %.17g: float64 read as float32 cannot hold the whole number "
+                                   "nearest it, %.17g (above 2^24)", path, i, v, floor(v + 0.5));
+            }
             ((float *)a->data)[i] = f;
             continue;
         }
