@@ -1213,6 +1213,9 @@ static void budget_sets_iters(void)
     long lines = count_lines_with(lg, "");
     CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), ck) && strstr(ts_error(), "--iters"), "%s",
               ts_error());
+    char chose[96];   /* the count its checkpoint holds, which a resume without --iters takes */
+    snprintf(chose, sizeof chose, "goes on to the %ld iterations the run chose", iters);
+    CHECK_MSG(strstr(ts_error(), chose), "%s", ts_error());
     CHECK(count_lines_with(lg, "") == lines);   /* the log is not cut */
 }
 

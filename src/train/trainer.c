@@ -561,6 +561,26 @@ done:
     return rc;
 }
 
+/* 1 when the checkpoint at path holds its run's iterations (section ITERS), into *iters;
+ * else 0 (no error set) */
+static int iters_peek(const char *path, long *iters)
+{
+    ts_reader r;
+    if (ts_reader_open(&r, path) != 0) {
+        ts_clear_error();
+        return 0;
+    }
+    unsigned char ib[8];
+    int has = ts_reader_has(&r, "ITERS", NULL) && ts_reader_copy(&r, "ITERS", ib, sizeof ib) == 0;
+    ts_reader_close(&r);
+    if (!has) {
+        ts_clear_error();
+        return 0;
+    }
+    *iters = (long)ts_le_get64(ib);
+    return 1;
+}
+
 /* 1 when the checkpoint at path holds a re-plan (section REPLAN, valid or not): its
  * iteration and the iterations it re-planned to; else 0 (no error set) */
 static int replan_peek(const char *path, long long *at, long *iters)
@@ -1228,9 +1248,13 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             return ts_fail("%s: --budget starts a run; this checkpoint's run re-planned at iteration %lld to %ld "
                            "iterations: resume it with --iters %ld in place of --budget (and any other option of "
                            "that \"replan\" record's resume_with)", c->resume, at, iters, iters);
-        return ts_fail("%s: --budget starts a run; resume it without --budget (with no --iters it goes on to the "
-                       "iterations the run chose, which its start record's \"resume_with\" names with any option "
-                       "of the model's work after them to give again)",
+        if (iters_peek(c->resume, &iters))
+            return ts_fail("%s: --budget starts a run; resume it without --budget (with no --iters it goes on to "
+                           "the %ld iterations the run chose; its start record's \"resume_with\" names them with "
+                           "any option of the model's work after them to give again)",
+                           c->resume, iters);
+        return ts_fail("%s: --budget starts a run; resume it with what its start record's \"resume_with\" names "
+                       "(--iters N, the iterations it chose, and any option of the model's work after them)",
                        c->resume);
     }
     char *ckpt = NULL;
