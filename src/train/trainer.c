@@ -561,42 +561,36 @@ done:
     return rc;
 }
 
-/* 1 when the checkpoint at path holds its run's iterations (section ITERS), into *iters;
- * else 0 (no error set) */
-static int iters_peek(const char *path, long *iters)
+/* 1 when the checkpoint at path holds section tag of n bytes, copied into b; else 0 (no
+ * error set): what a refusal before the checkpoint is read may name */
+static int ckpt_peek(const char *path, const char *tag, unsigned char *b, size_t n)
 {
     ts_reader r;
     if (ts_reader_open(&r, path) != 0) {
         ts_clear_error();
         return 0;
     }
-    unsigned char ib[8];
-    int has = ts_reader_has(&r, "ITERS", NULL) && ts_reader_copy(&r, "ITERS", ib, sizeof ib) == 0;
+    int has = ts_reader_has(&r, tag, NULL) && ts_reader_copy(&r, tag, b, n) == 0;
     ts_reader_close(&r);
-    if (!has) {
-        ts_clear_error();
-        return 0;
-    }
+    if (!has) ts_clear_error();
+    return has;
+}
+
+/* 1 when the checkpoint at path holds its run's iterations (section ITERS), into *iters */
+static int iters_peek(const char *path, long *iters)
+{
+    unsigned char ib[8];
+    if (!ckpt_peek(path, "ITERS", ib, sizeof ib)) return 0;
     *iters = (long)ts_le_get64(ib);
     return 1;
 }
 
 /* 1 when the checkpoint at path holds a re-plan (section REPLAN, valid or not): its
- * iteration and the iterations it re-planned to; else 0 (no error set) */
+ * iteration and the iterations it re-planned to */
 static int replan_peek(const char *path, long long *at, long *iters)
 {
-    ts_reader r;
-    if (ts_reader_open(&r, path) != 0) {
-        ts_clear_error();
-        return 0;
-    }
     unsigned char rb[REPLAN_BYTES];
-    int has = ts_reader_has(&r, "REPLAN", NULL) && ts_reader_copy(&r, "REPLAN", rb, sizeof rb) == 0;
-    ts_reader_close(&r);
-    if (!has) {
-        ts_clear_error();
-        return 0;
-    }
+    if (!ckpt_peek(path, "REPLAN", rb, sizeof rb)) return 0;
     *at = (long long)ts_le_get64(rb);
     *iters = (long)ts_le_get64(rb + 24);
     return 1;
