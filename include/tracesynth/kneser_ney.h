@@ -29,7 +29,8 @@ extern "C" {
 typedef struct ts_kn ts_kn;
 
 /* order n in [1, TS_KN_MAX_ORDER]; V = size of the event alphabet (>= 1; IDs >= V
- * seen while scoring get the uniform floor only). The stream is copied. 0 / -1, *out NULL */
+ * seen while scoring get the uniform floor only). The stream is not kept (its counts are).
+ * 0 / -1, *out NULL */
 int    ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V);
 void   ts_kn_free(ts_kn *kn);
 int    ts_kn_order(const ts_kn *kn);

@@ -1,11 +1,14 @@
 /* Interpolated modified Kneser–Ney over event IDs (see kneser_ney.h).
  *
- * Storage: per order m, one open-addressing table of the distinct m-grams
- * (key = a position of the stream where the m-gram occurs, length m; value =
- * its count c_m) and one of the distinct (m-1)-gram contexts (value = c_m(h·)
- * and how many continuations have count 1, 2 and 3+), each as raw and as continuation
- * counts so one build scores at every order up to its own. The tables grow with their
- * entries: memory follows the distinct n-grams, at most O(order × n). */
+ * Storage: per order m, the distinct m-grams, numbered 0, 1, ... in the order first
+ * seen. An m-gram is its first event before an (m-1)-gram, so one open-addressing table
+ * per order maps (first ID, number of the (m-1)-gram after it) to its number: a context
+ * or an n-gram growing to the left one event per order is found with one lookup per
+ * order, without the stream (which is not kept). Beside the numbers, dense arrays: each
+ * m-gram's count (raw and continuation: one build scores at every order up to its own)
+ * and, as the context of order m+1, c(h·) and how many continuations have count 1, 2
+ * and 3+, in both kinds. About 15 bytes of slots (at most 4/5 full once counted) + 40
+ * bytes a distinct m-gram; memory follows the distinct n-grams, at most O(order × n). */
 #include "tracesynth/kneser_ney.h"
 #include "tracesynth/common.h"
 
@@ -13,19 +16,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NONE UINT32_MAX     /* no such n-gram */
+
+typedef struct {
+    int32_t  w;             /* first event ID; -1: empty slot */
+    uint32_t suf;           /* number of the (m-1)-gram after it (0 at order 1) */
+    uint32_t id;            /* its number at this order */
+} slot;
+
 /* counts in two kinds: [0] as the top order (raw counts), [1] below it (continuation
  * counts), so that one build serves every order up to the one it was built for */
 typedef struct {
-    uint64_t h;
-    int32_t  pos;           /* -1: empty slot */
-    int32_t  c[2];          /* count (gram table) or c(h·) (context table) */
-    int32_t  n1[2], n2[2], n3[2]; /* context table: continuations with count 1, 2, 3+ */
-} slot;
+    int32_t c[2];                 /* c(h·) */
+    int32_t n1[2], n2[2], n3[2];  /* continuations with count 1, 2, 3+ */
+} context;
 
 typedef struct {
-    slot  *s;
-    size_t cap, used;
-    int    len;          /* key length */
+    slot    *s;
+    size_t   cap, used;   /* slots; distinct m-grams (numbered 0 .. used-1) */
+    size_t   room;        /* of c while counting */
+    int32_t (*c)[2];      /* [number]: the m-gram's count, both kinds */
+    context *h;           /* [number]: the m-gram as the context of order m+1 (NULL at the top) */
 } table;
 
 struct ts_kn {
@@ -33,100 +44,86 @@ struct ts_kn {
     int      max_order;      /* built for */
     int32_t  V;
     size_t   n;
-    int32_t *s;
-    table    gram[TS_KN_MAX_ORDER + 1], ctx[TS_KN_MAX_ORDER + 1];
+    table    t[TS_KN_MAX_ORDER + 1];
+    context  h0;             /* the empty context, of order 1 */
     double   D[TS_KN_MAX_ORDER + 1][2][4];
 };
 
-static uint64_t hash_ids(const int32_t *x, int m)
+static uint64_t hash_key(int32_t w, uint32_t suf)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)m;
-    for (int i = 0; i < m; i++) {
-        h ^= (uint32_t)x[i];
-        h *= 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-    }
-    return h;
+    uint64_t h = ((uint64_t)(uint32_t)w << 32 | suf) + 0x9e3779b97f4a7c15ull;
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+    return h ^ (h >> 31);
 }
 
-static void table_alloc(table *t, size_t cap)
+/* the first slot to probe: the hash scaled to the capacity (any capacity, not only
+ * powers of two) */
+static size_t home(uint64_t h, size_t cap) { return (size_t)(((unsigned __int128)h * cap) >> 64); }
+static size_t next(size_t i, size_t cap) { return i + 1 == cap ? 0 : i + 1; }
+
+/* cap slots (more than the keys) holding the keys of t->s[0 .. t->cap), or none */
+static void slots_rehash(table *t, size_t cap)
 {
+    slot *old = t->s;
+    size_t ocap = t->cap;
     t->s = ts_malloc(cap * sizeof *t->s);
-    for (size_t i = 0; i < cap; i++) t->s[i].pos = -1;
+    for (size_t i = 0; i < cap; i++) t->s[i].w = -1;
     t->cap = cap;
+    for (size_t j = 0; j < ocap; j++) {
+        if (old[j].w < 0) continue;
+        size_t k = home(hash_key(old[j].w, old[j].suf), cap);
+        while (t->s[k].w >= 0) k = next(k, cap);
+        t->s[k] = old[j];
+    }
+    free(old);
 }
 
-/* empty; grows with its entries (at most half full), so memory follows the distinct keys */
-static void table_init(table *t, int len)
+/* the number of the m-gram w·(the (m-1)-gram numbered suf), NONE when it never occurs */
+static uint32_t table_find(const table *t, int32_t w, uint32_t suf)
 {
-    table_alloc(t, 16);
-    t->used = 0;
-    t->len = len;
-}
-
-/* the slot of key x (len t->len): found, or the empty slot where it would go */
-static slot *table_find(const table *t, const int32_t *stream, const int32_t *x, uint64_t h)
-{
-    size_t i = (size_t)h & (t->cap - 1);
+    if (w < 0 || suf == NONE) return NONE;
+    size_t i = home(hash_key(w, suf), t->cap);
     for (;;) {
-        slot *e = &t->s[i];
-        if (e->pos < 0) return e;
-        if (e->h == h && !memcmp(stream + e->pos, x, (size_t)t->len * sizeof *x)) return e;
-        i = (i + 1) & (t->cap - 1);
+        const slot *e = &t->s[i];
+        if (e->w < 0) return NONE;
+        if (e->w == w && e->suf == suf) return e->id;
+        i = next(i, t->cap);
     }
 }
 
-/* the entry for the key at stream[pos..), inserted with zero counts when new */
-static slot *table_get(table *t, const int32_t *stream, size_t pos)
+/* the number of w·suf, numbered next (with zero counts) when new: *added then 1 */
+static uint32_t table_get(table *t, int32_t w, uint32_t suf, int *added)
 {
-    uint64_t h = hash_ids(stream + pos, t->len);
-    slot *e = table_find(t, stream, stream + pos, h);
-    if (e->pos < 0 && 2 * (t->used + 1) > t->cap) {   /* double: rehash by the stored hashes */
-        slot *old = t->s;
-        size_t ocap = t->cap;
-        table_alloc(t, 2 * ocap);
-        for (size_t i = 0; i < ocap; i++) {
-            if (old[i].pos < 0) continue;
-            size_t j = (size_t)old[i].h & (t->cap - 1);
-            while (t->s[j].pos >= 0) j = (j + 1) & (t->cap - 1);
-            t->s[j] = old[i];
-        }
-        free(old);
-        e = table_find(t, stream, stream + pos, h);
+    size_t i = home(hash_key(w, suf), t->cap);
+    for (;;) {
+        const slot *e = &t->s[i];
+        if (e->w < 0) break;
+        if (e->w == w && e->suf == suf) { *added = 0; return e->id; }
+        i = next(i, t->cap);
     }
-    if (e->pos < 0) {
-        e->h = h;
-        e->pos = (int32_t)pos;
-        memset(e->c, 0, sizeof e->c);
-        memset(e->n1, 0, sizeof e->n1);
-        memset(e->n2, 0, sizeof e->n2);
-        memset(e->n3, 0, sizeof e->n3);
-        t->used++;
+    *added = 1;
+    if (4 * (t->used + 1) > 3 * t->cap) {   /* at most 3/4 full while counting */
+        slots_rehash(t, 2 * t->cap);
+        i = home(hash_key(w, suf), t->cap);
+        while (t->s[i].w >= 0) i = next(i, t->cap);
     }
-    return e;
-}
-
-static const slot *table_lookup(const table *t, const int32_t *stream, const int32_t *x)
-{
-    const slot *e = table_find(t, stream, x, hash_ids(x, t->len));
-    return e->pos < 0 ? NULL : e;
-}
-
-/* an m-gram starting at p lies inside one piece (no separator) */
-static int gram_ok(const int32_t *s, size_t n, size_t p, int m)
-{
-    if (p + (size_t)m > n) return 0;
-    for (int i = 0; i < m; i++)
-        if (s[p + (size_t)i] < 0) return 0;
-    return 1;
+    if (t->used == t->room) {
+        t->room = t->room ? 2 * t->room : 16;
+        t->c = ts_realloc(t->c, t->room * sizeof *t->c);
+    }
+    uint32_t id = (uint32_t)t->used++;
+    t->s[i] = (slot){w, suf, id};
+    t->c[id][0] = t->c[id][1] = 0;
+    return id;
 }
 
 /* Chen & Goodman's estimates from the counts of counts; sane values when a class is empty */
 static void discounts(const table *g, int kind, double D[4])
 {
     double nk[5] = {0, 0, 0, 0, 0};
-    for (size_t i = 0; i < g->cap; i++)
-        if (g->s[i].pos >= 0 && g->s[i].c[kind] >= 1 && g->s[i].c[kind] <= 4) nk[g->s[i].c[kind]]++;
+    for (size_t i = 0; i < g->used; i++)
+        if (g->c[i][kind] >= 1 && g->c[i][kind] <= 4) nk[g->c[i][kind]]++;
     D[0] = 0;
     if (nk[1] <= 0 || nk[2] <= 0) { D[1] = 0.5; D[2] = 1.0; D[3] = 1.5; return; }
     double Y = nk[1] / (nk[1] + 2 * nk[2]);
@@ -137,6 +134,26 @@ static void discounts(const table *g, int kind, double D[4])
         if (!(D[c] > 0)) D[c] = 0.1 * c;
         if (D[c] > c) D[c] = c;
     }
+}
+
+/* order m done (both kinds of its counts final): its discounts, and its m-grams added to
+ * their contexts' c(h·) and classes (pre: the number of each one's first m-1 events) */
+static void finish_order(ts_kn *kn, int m, const uint32_t *pre)
+{
+    const table *g = &kn->t[m];
+    context *h = &kn->h0;
+    if (m > 1) kn->t[m - 1].h = h = ts_calloc(kn->t[m - 1].used, sizeof *h);
+    for (size_t i = 0; i < g->used; i++) {
+        context *e = m > 1 ? &h[pre[i]] : h;
+        for (int k = 0; k < 2; k++) {
+            int32_t c = g->c[i][k];
+            if (c <= 0) continue;
+            e->c[k] += c;
+            if (c == 1) e->n1[k]++; else if (c == 2) e->n2[k]++; else e->n3[k]++;
+        }
+    }
+    discounts(g, 0, kn->D[m][0]);
+    discounts(g, 1, kn->D[m][1]);
 }
 
 int ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V)
@@ -155,49 +172,63 @@ int ts_kn_build(ts_kn **out, const int32_t *s, size_t n, int order, int32_t V)
     kn->order = kn->max_order = order;
     kn->V = V;
     kn->n = n;
-    kn->s = ts_malloc((n ? n : 1) * sizeof *kn->s);
-    if (n) memcpy(kn->s, s, n * sizeof *s);
-    const int32_t *x = kn->s;
+    /* the number of the (m-1)-gram (rk) and of the m-gram (nx) starting at each position,
+     * NONE where none does (a separator inside, or the stream's end); pre[m & 1]: the
+     * number of each m-gram's first m-1 events, kept until order m is done */
+    uint32_t *rk = ts_malloc((n ? n : 1) * sizeof *rk), *nx = ts_malloc((n ? n : 1) * sizeof *nx);
+    uint32_t *pre[2] = {NULL, NULL};
     for (int m = 1; m <= order; m++) {
-        table_init(&kn->gram[m], m);
-        table_init(&kn->ctx[m], m - 1);
-    }
-    /* raw counts, every order */
-    for (int m = 1; m <= order; m++)
-        for (size_t p = 0; p < n; p++)
-            if (gram_ok(x, n, p, m)) table_get(&kn->gram[m], x, p)->c[0]++;
-    /* continuation counts below the top: distinct left neighbours (each distinct
-     * (m+1)-gram adds one to its suffix), and one for an occurrence at the start of a
-     * piece, counted once per distinct m-gram (n3[1] is a scratch flag here) */
-    for (int m = order - 1; m >= 1; m--) {
-        const table *up = &kn->gram[m + 1];
-        table *g = &kn->gram[m];
-        for (size_t i = 0; i < up->cap; i++)
-            if (up->s[i].pos >= 0) table_get(g, x, (size_t)up->s[i].pos + 1)->c[1]++;
-        for (size_t p = 0; p < n; p++)
-            if ((p == 0 || x[p - 1] < 0) && gram_ok(x, n, p, m)) {
-                slot *e = table_get(g, x, p);
-                if (e->n3[1] == 0) { e->c[1]++; e->n3[1] = 1; }
-            }
-        for (size_t i = 0; i < g->cap; i++) g->s[i].n3[1] = 0;
-    }
-    /* contexts: c(h·) and the continuation classes, in both kinds */
-    for (int m = 1; m <= order; m++) {
-        const table *g = &kn->gram[m];
-        table *c = &kn->ctx[m];
-        for (size_t i = 0; i < g->cap; i++) {
-            const slot *e = &g->s[i];
-            if (e->pos < 0) continue;
-            slot *h = table_get(c, x, (size_t)e->pos);
-            for (int k = 0; k < 2; k++) {
-                if (e->c[k] <= 0) continue;
-                h->c[k] += e->c[k];
-                if (e->c[k] == 1) h->n1[k]++; else if (e->c[k] == 2) h->n2[k]++; else h->n3[k]++;
+        table *g = &kn->t[m];
+        slots_rehash(g, 16);
+        uint32_t *pm = NULL;
+        size_t proom = 0;
+        /* raw counts; each distinct m-gram adds one to its suffix's continuation count
+         * (its distinct left neighbours) */
+        for (size_t p = 0; p < n; p++) {
+            uint32_t suf = m == 1 ? 0 : p + 1 < n ? rk[p + 1] : NONE;
+            if (s[p] < 0 || suf == NONE) { nx[p] = NONE; continue; }
+            int added;
+            uint32_t id = table_get(g, s[p], suf, &added);
+            nx[p] = id;
+            g->c[id][0]++;
+            if (added && m > 1) {
+                kn->t[m - 1].c[suf][1]++;
+                if (id == proom) {
+                    proom = g->room;
+                    pm = ts_realloc(pm, proom * sizeof *pm);
+                }
+                pm[id] = rk[p];
             }
         }
-        discounts(g, 0, kn->D[m][0]);
-        discounts(g, 1, kn->D[m][1]);
+        g->c = ts_realloc(g->c, (g->used ? g->used : 1) * sizeof *g->c);
+        g->room = g->used;
+        slots_rehash(g, g->used + g->used / 4 + 1);   /* for scoring: at most 4/5 full */
+        /* below the top: one for an occurrence at the start of a piece, counted once per
+         * distinct m-gram */
+        if (m < order) {
+            unsigned char *once = ts_calloc(g->used, 1);
+            for (size_t p = 0; p < n; p++)
+                if ((p == 0 || s[p - 1] < 0) && nx[p] != NONE && !once[nx[p]]) {
+                    once[nx[p]] = 1;
+                    g->c[nx[p]][1]++;
+                }
+            free(once);
+        }
+        pre[m & 1] = pm;
+        if (m > 1) {                 /* order m-1's continuation counts are now final */
+            finish_order(kn, m - 1, pre[(m - 1) & 1]);
+            free(pre[(m - 1) & 1]);
+            pre[(m - 1) & 1] = NULL;
+        }
+        uint32_t *t = rk;
+        rk = nx;
+        nx = t;
     }
+    finish_order(kn, order, pre[order & 1]);
+    free(pre[0]);
+    free(pre[1]);
+    free(rk);
+    free(nx);
     *out = kn;
     return 0;
 }
@@ -206,10 +237,10 @@ void ts_kn_free(ts_kn *kn)
 {
     if (!kn) return;
     for (int m = 1; m <= kn->max_order; m++) {
-        free(kn->gram[m].s);
-        free(kn->ctx[m].s);
+        free(kn->t[m].s);
+        free(kn->t[m].c);
+        free(kn->t[m].h);
     }
-    free(kn->s);
     free(kn);
 }
 
@@ -265,18 +296,20 @@ double ts_kn_discount(const ts_kn *kn, int m, int c)
 static double kn_prob(const ts_kn *kn, const int32_t *ctx, size_t nctx, int32_t w)
 {
     double p = 1.0 / kn->V;
-    int32_t key[TS_KN_MAX_ORDER];
     int top = (size_t)kn->order - 1 > nctx ? (int)nctx + 1 : kn->order;
+    uint32_t hid = 0, gid = 0;   /* the numbers of h (the last m-1 events) and of hw, growing left */
     for (int m = 1; m <= top; m++) {
         size_t hl = (size_t)m - 1;
-        if (hl) memcpy(key, ctx + nctx - hl, hl * sizeof *key);   /* (ctx may be NULL when nctx is 0) */
+        const context *h = &kn->h0;
+        if (hl) {                            /* (ctx may be NULL when nctx is 0) */
+            hid = table_find(&kn->t[hl], ctx[nctx - hl], hid);
+            h = hid == NONE ? NULL : &kn->t[hl].h[hid];
+        }
+        gid = table_find(&kn->t[m], hl ? ctx[nctx - hl] : w, gid);
         int k = m == top ? 0 : 1;            /* raw counts at the top, continuations below */
-        const slot *h = table_lookup(&kn->ctx[m], kn->s, key);
         if (!h || h->c[k] <= 0) continue;    /* unseen context: all mass to the lower order */
-        key[hl] = w;
-        const slot *g = w >= 0 ? table_lookup(&kn->gram[m], kn->s, key) : NULL;
         const double *D = kn->D[m][k];
-        double c = g ? g->c[k] : 0;
+        double c = gid != NONE ? kn->t[m].c[gid][k] : 0;
         double disc = c <= 0 ? 0 : D[c >= 3 ? 3 : (int)c];
         double gamma = (D[1] * h->n1[k] + D[2] * h->n2[k] + D[3] * h->n3[k]) / h->c[k];
         p = (c > disc ? c - disc : 0) / h->c[k] + gamma * p;
