@@ -4,6 +4,7 @@
 #include "motif.h"
 #include "tracesynth.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 
@@ -946,7 +947,6 @@ static void errors_are_one_line(void)
     else unsetenv("TRACESYNTH");
 }
 
-/* every option key a model declares is in its help, which train --help prints */
 /* inputs from a pipe or FIFO are read once: --input /dev/stdin with data piped in and
  * --input FIFO give what the file gives (a window file and a .npy); a model file from a
  * pipe is refused in one line, not read as empty or waited on */
@@ -995,20 +995,37 @@ static void inputs_from_pipes(void)
                                   "and constraints files are read from files\n"), "%s", out[1]);
 }
 
+/* 1 when help names --key as a whole word ("--key N", "--key, --other") */
+static int names_option(const char *help, const char *key)
+{
+    char opt[64];
+    snprintf(opt, sizeof opt, "--%s", key);
+    for (const char *p = help; p && (p = strstr(p, opt)); p++) {
+        char c = p[strlen(opt)];
+        if (!(isalnum((unsigned char)c) || c == '-' || c == '_')) return 1;
+    }
+    return 0;
+}
+
+/* every option key a model declares, single- or multi-channel, is in its help, which train
+ * --help prints */
 static void model_keys_in_help(void)
 {
     int n = 0;
-    for (const ts_model_ops *const *m = ts_model_list(); *m; m++) {
-        const char *const *lists[2] = {(*m)->train_keys, (*m)->run_keys};
-        for (int j = 0; j < 2; j++)
-            for (const char *const *k = lists[j]; k && *k; k++) {
-                char opt[64];
-                snprintf(opt, sizeof opt, "--%s ", *k);
-                CHECK_MSG((*m)->help && strstr((*m)->help, opt), "%s: %s is not in its help", (*m)->name, opt);
-                n++;
-            }
-    }
+    for (int mc = 0; mc < 2; mc++)
+        for (size_t i = 0; mc ? ts_mc_model_list()[i] != NULL : ts_model_list()[i] != NULL; i++) {
+            const char *name = mc ? ts_mc_model_list()[i]->name : ts_model_list()[i]->name;
+            const char *help = mc ? ts_mc_model_list()[i]->help : ts_model_list()[i]->help;
+            const char *const *lists[2] = {mc ? ts_mc_model_list()[i]->train_keys : ts_model_list()[i]->train_keys,
+                                           mc ? ts_mc_model_list()[i]->run_keys : ts_model_list()[i]->run_keys};
+            for (int j = 0; j < 2; j++)
+                for (const char *const *k = lists[j]; k && *k; k++) {
+                    CHECK_MSG(help && names_option(help, *k), "%s: --%s is not in its help", name, *k);
+                    n++;
+                }
+        }
     CHECK(n >= 3);   /* ngram --order, --fallback; sssd-s4 --samples at least */
+    CHECK(names_option("--ab, --a-b", "ab") && !names_option("--ab-c --abc", "ab"));
 }
 
 /* markov's output in DATASET's own directory would replace the trace it learns from: refused */
@@ -1784,6 +1801,188 @@ static void help_fits_80_columns(void)
     }
 }
 
+/* the options other programs take that the helps cite: perf script's, perf trace's and
+ * strace's (the trace formats ingest reads are made with them) */
+static const char *const foreign_options[] = {"show-lost-events", "call-graph", "deltatime", "reltime", "timestamps",
+                                              NULL};
+
+/* 1 when args' parser knows --name: given "--name=" and an option nobody has after it, it
+ * answers about the name's value (it needs one or takes none), not that the name is unknown,
+ * nor, where other --KEY VALUE pairs go to the model, about the option after (so nothing runs) */
+static int parser_knows(const char *cmd, const char *name)
+{
+    char args[256], out[4096];
+    snprintf(args, sizeof args, "%s --%s= --no-such-option-x", cmd, name);
+    int rc = run_output(args, out, sizeof out);
+    return rc == 2 && !strstr(out, "unknown option") && !strstr(out, "no-such-option-x");
+}
+
+/* 1 when cmd passes --KEY VALUE pairs it does not know to the model */
+static int takes_model_keys(const char *cmd)
+{
+    char args[256], out[4096];
+    snprintf(args, sizeof args, "%s --no-such-option-x", cmd);
+    return run_output(args, out, sizeof out) == 2 && strstr(out, "--no-such-option-x needs a value");
+}
+
+/* 1 when name is a training or run option of model name (NULL: of any model) */
+static int model_key(const char *model, const char *name)
+{
+    for (int mc = 0; mc < 2; mc++)
+        for (size_t i = 0; mc ? ts_mc_model_list()[i] != NULL : ts_model_list()[i] != NULL; i++) {
+            const char *mname = mc ? ts_mc_model_list()[i]->name : ts_model_list()[i]->name;
+            const char *const *lists[2] = {mc ? ts_mc_model_list()[i]->train_keys : ts_model_list()[i]->train_keys,
+                                           mc ? ts_mc_model_list()[i]->run_keys : ts_model_list()[i]->run_keys};
+            if (model && strcmp(model, mname)) continue;
+            for (int j = 0; j < 2; j++)
+                for (const char *const *k = lists[j]; k && *k; k++)
+                    if (!strcmp(*k, name)) return 1;
+        }
+    return 0;
+}
+
+/* 1 when name is a model's (single or multi-channel) */
+static int model_name(const char *name)
+{
+    for (const ts_model_ops *const *m = ts_model_list(); *m; m++)
+        if (!strcmp((*m)->name, name)) return 1;
+    for (const ts_mc_model_ops *const *m = ts_mc_model_list(); *m; m++)
+        if (!strcmp((*m)->name, name)) return 1;
+    return 0;
+}
+
+/* the command an option named at text[at] belongs to: the one named before it in the same
+ * command line ("ingest --from ctf [--channels]", "drop's --rate", "bench model --profile"),
+ * else own (into target, n bytes); own for an option that starts a line of the help's table */
+static void option_owner(const char *text, size_t at, const char *own, char cmds[][32], size_t nc,
+                         char subs[][32], size_t ns, char *target, size_t n)
+{
+    snprintf(target, n, "%s", own);
+    if (at >= 2 && !strncmp(text + at - 2, "  ", 2) && (at == 2 || text[at - 3] == '\n')) return;   /* the table's */
+    size_t p = at;
+    for (int step = 0; step < 6; step++) {
+        while (p > 0 && strchr(" \n[('\"`", text[p - 1])) p--;
+        size_t q = p;
+        while (q > 0 && !strchr(" \n[(\"`", text[q - 1])) q--;
+        char w[64];
+        size_t wl = p - q < sizeof w - 1 ? p - q : sizeof w - 1;
+        memcpy(w, text + q, wl);
+        w[wl] = 0;
+        if (!wl || strchr(",;.)", w[wl - 1])) return;   /* the end of a clause */
+        if (w[0] == '\'') memmove(w, w + 1, strlen(w));
+        if (strlen(w) > 2 && !strcmp(w + strlen(w) - 2, "'s")) w[strlen(w) - 2] = 0;
+        size_t b = q;
+        while (b > 0 && text[b - 1] == ' ') b--;
+        for (size_t i = 0; i < ns; i++)
+            if (!strcmp(w, subs[i]) && b >= 5 && !strncmp(text + b - 5, "bench", 5)) {
+                snprintf(target, n, "bench %s", w);
+                return;
+            }
+        for (size_t i = 0; i < nc; i++)
+            if (!strcmp(w, cmds[i]) && strcmp(w, "bench")) {
+                snprintf(target, n, "%s", w);
+                return;
+            }
+        if (strlen(w) > 1 && w[strlen(w) - 1] == ':') w[strlen(w) - 1] = 0;   /* "mdm: --valid-windows" */
+        if (model_name(w)) {
+            snprintf(target, n, "model %s", w);
+            return;
+        }
+        if (w[0] == '-') {
+            p = q;
+            continue;
+        }
+        /* an option's value (the word before it an option), else the text's own words */
+        size_t s = b;
+        while (s > 0 && !strchr(" \n", text[s - 1])) s--;
+        if (text[s] != '-') return;
+        p = q;
+    }
+}
+
+/* every --NAME text names (a help, or a model's part of train's) is an option of the command
+ * it belongs to (own, or the one named before it): its parser knows it, or it is a model's
+ * option where the command passes those to the model (model: the one whose help it is; NULL:
+ * any). Placeholders (--KEY) and wildcards (--prior-*) name none; a model's help names
+ * options of the commands that run the model too */
+static void help_options_known(const char *label, const char *text, const char *own, const char *model,
+                               char cmds[][32], size_t nc, char subs[][32], size_t ns, int *checked)
+{
+    static const char *const runners[] = {"train", "impute", "generate", "score", NULL};
+    for (const char *p = text; (p = strstr(p, "--"));) {
+        const char *s = p + 2;
+        size_t len = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+        int word = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '-');
+        p = s + len;
+        if (word || len == 0 || !isalpha((unsigned char)s[0]) || s[len - 1] == '-' || s[len] == '*') continue;
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), s);
+        int upper = len > 1;
+        for (size_t i = 0; i < len; i++) upper &= !islower((unsigned char)s[i]);
+        if (upper || !strcmp(name, "help")) continue;
+        int foreign = 0;
+        for (const char *const *f = foreign_options; *f; f++) foreign |= !strcmp(*f, name);
+        if (foreign) continue;
+        char target[64];
+        option_owner(text, (size_t)(s - 2 - text), own ? own : "", cmds, nc, subs, ns, target, sizeof target);
+        int ok = 0;
+        if (*target && strncmp(target, "model ", 6))
+            ok = parser_knows(target, name) || (takes_model_keys(target) && model_key(NULL, name));
+        else {   /* a model's (this help's, or the one named), or one of a command that runs it */
+            ok = model_key(*target ? target + 6 : model, name);
+            for (const char *const *r = runners; !ok && *r; r++) ok = parser_knows(*r, name);
+        }
+        CHECK_MSG(ok, "%s: --%s is not an option of %s", label, name, *target ? target : model);
+        (*checked)++;
+    }
+}
+
+/* every option a help names is one its command takes: each command's help (the top level's
+ * list), each benchmark's (bench --help's list), each model's part of train's */
+static void help_options_accepted(void)
+{
+    static char top[1 << 14], bench[1 << 14], out[1 << 17];
+    char cmds[64][32], subs[32][32];
+    REQUIRE(run_stdout("--help", top, sizeof top) == 0);
+    REQUIRE(run_stdout("bench --help", bench, sizeof bench) == 0);
+    size_t nc = help_names(top, "commands:", cmds, 64), ns = help_names(bench, "usage:", subs, 32);
+    REQUIRE(nc >= 15 && ns >= 5);
+    int checked = 0;
+    for (size_t i = 0; i < nc + ns; i++) {
+        char cmd[64], args[128];
+        if (i < nc && !strcmp(cmds[i], "bench")) continue;
+        if (i < nc) snprintf(cmd, sizeof cmd, "%.31s", cmds[i]);
+        else snprintf(cmd, sizeof cmd, "bench %.31s", subs[i - nc]);
+        snprintf(args, sizeof args, "%s --help", cmd);
+        if (run_stdout(args, out, sizeof out) != 0) {   /* REQUIRE would stop at an earlier failure */
+            CHECK_MSG(0, "%s failed", args);
+            continue;
+        }
+        char *models = strstr(out, "\nmodels:\n");   /* train's: each model's part below */
+        if (models) *models = 0;
+        help_options_known(args, out, cmd, NULL, cmds, nc, subs, ns, &checked);
+    }
+    for (const ts_model_ops *const *m = ts_model_list(); *m; m++)
+        help_options_known((*m)->name, (*m)->help ? (*m)->help : "", NULL, (*m)->name, cmds, nc, subs, ns, &checked);
+    for (const ts_mc_model_ops *const *m = ts_mc_model_list(); *m; m++)
+        help_options_known((*m)->name, (*m)->help ? (*m)->help : "", NULL, (*m)->name, cmds, nc, subs, ns, &checked);
+    CHECK_MSG(checked >= 200, "%d options checked", checked);
+    /* the rules themselves */
+    char c2[3][32] = {"ingest", "drop", "bench"}, s2[1][32] = {"model"}, owner[64];
+    const char *line = "x 'ingest --from ctf [--channels]', drop's --rate, bench model --profile; with --y\n"
+                       "  --z, ingest\n   --w (mdm: --v)";
+    const char *want[7][2] = {{"--channels", "ingest"}, {"--rate", "drop"}, {"--profile", "bench model"},
+                              {"--y", "own"}, {"--z", "own"}, {"--w", "ingest"}, {"--v", "model mdm"}};
+    for (int i = 0; i < 7; i++) {
+        option_owner(line, (size_t)(strstr(line, want[i][0]) - line), "own", c2, 3, s2, 1, owner, sizeof owner);
+        CHECK_MSG(!strcmp(owner, want[i][1]), "%s: %s", want[i][0], owner);
+    }
+    CHECK(!parser_knows("split", "no-such") && parser_knows("split", "stride") &&
+          parser_knows("train", "mask-position"));
+    CHECK(takes_model_keys("train") && !takes_model_keys("split") && model_key("ngram", "order") &&
+          !model_key("ngram", "layers") && model_key(NULL, "layers"));
+}
+
 /* a path or a command name with a terminal's escape sequence, a bell or a newline is
  * shown in the error with those bytes as \xNN, and the error stays one line */
 static void errors_show_bytes(void)
@@ -2039,6 +2238,7 @@ TEST_MAIN("cli", {
     RUN(runtime_env_and_valgrind);
     RUN(top_level);
     RUN(help_fits_80_columns);
+    RUN(help_options_accepted);
     RUN(errors_show_bytes);
     RUN(messages_show_bytes);
     RUN(model_option_long_value);

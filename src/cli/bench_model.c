@@ -672,7 +672,7 @@ int bench_model(int argc, char **argv)
                  "median and the min-max over the runs, the peak resident memory of each size (a\n"
                  "child process each) and the machine's load average. --vs-torch runs\n"
                  "tests/torch/bench_sssd.py or bench_mdm.py with /usr/bin/python3 in the same\n"
-                 "environment (threads, OPENBLAS_CORETYPE). Other --key value pairs go to the\n"
+                 "environment (threads, OPENBLAS_CORETYPE). Other --KEY VALUE pairs go to the\n"
                  "model (e.g. --backbone transformer, --state 64).",
         .opts = opts,
         .min_pos = 0, .max_pos = 0,

@@ -53,7 +53,7 @@ static void fill_more_help(FILE *f)
                "record-tgid's column its TGID as the thread's lines show it, found alike (else\n"
                "(-------)), as wide as theirs; times spread evenly between the CPU's events\n"
                "around the marker. ingest --from ftrace reads each as the event it stands for\n"
-               "(--no-reconstructed leaves them out); fill and gaps see the gap as filled.\n"
+               "(ingest --no-reconstructed: left out); fill and gaps see the gap as filled.\n"
                "perf script's text (its PERF_RECORD_LOST lines the markers, printed only with\n"
                "--show-lost-events: text with none gets a note on stderr) is filled alike, the\n"
                "lines in its shape: COMM TID [CPU] TIME: " TS_FTRACE_RECON ": event=..., in\n"

@@ -46,7 +46,7 @@ int cmd_tune_prior(int argc, char **argv)
     };
     const ts_opt_spec spec = {
         C, "tracesynth tune-prior MODEL DATASET -o FILE [OPTIONS]",
-        "Choose the n-gram prior's weights of an mdm model (trained with --prior 1) on\n"
+        "Choose the n-gram prior's weights of an mdm model (train --prior 1) on\n"
         "the validation windows of DATASET, as training does after its last iteration:\n"
         "one weight per blackout size (1, 5, 10, 20, 40) and the gated weights per\n"
         "evidence cell (blackout size x how the n-gram matched x how its fillers\n"
