@@ -828,6 +828,13 @@ static void cli(void)
     /* at its default value too: given, it would be ignored */
     snprintf(cmd, sizeof cmd, "eval --real %s/ds/stream.txt --real-part all --synthetic %s/ds/stream.txt", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--real-part applies to multi-channel"));
+    /* a real trace that is not there is named, not taken for one of another kind */
+    const char *multi[2] = {"--real-part test", "--length 100"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "eval --real %s/nosuch %s --synthetic %s/ds", dir, multi[i], dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "/nosuch: cannot open: No such file or directory"),
+                  "%s: %s", multi[i], err);
+    }
     /* windows: the Markov baseline as windows of 100, eval and repair per window */
     snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 --length 100 -o %s/mk", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);

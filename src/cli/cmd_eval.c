@@ -542,6 +542,11 @@ int cmd_eval(int argc, char **argv)
                                    "multi-channel real trace is compared with its own training part");
         return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.length, (int)a.downstream, a.json);
     }
+    /* a real trace that is not there: named, not taken for one of another kind */
+    if ((a.real_part_given || a.length_given) && a.real && !ts_file_exists(a.real)) {
+        ts_fail("%s: cannot open: %s", a.real, strerror(errno));
+        return cli_fail();
+    }
     /* given at its default value too: it would be ignored */
     if (a.real_part_given)
         return cli_usage_error("eval", "--real-part applies to multi-channel datasets (ingest --channels)");
