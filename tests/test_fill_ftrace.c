@@ -2270,6 +2270,54 @@ static void strace_log_named(void)
     }
 }
 
+/* a trace whose last line was cut while written (a killed tracer): gaps, fill and drop tell
+ * it in the one line ingest's reader writes, once, ftrace's text and perf script's alike */
+static void cut_last_line_noted(void)
+{
+    for (int perf = 0; perf < 2; perf++) {
+        char *t = perf ? make_perf(300, 100, 6, 0) : make_text(300, 100, 6, 0);
+        size_t n = strlen(t), line = 1, cap = n + 128;
+        for (size_t i = 0; i < n; i++) line += t[i] == '\n';
+        t = realloc(t, cap);
+        snprintf(t + n, cap - n, perf ? "              dd    10 [000] 1000003.000000: syscalls:sys_ent"
+                                      : "              dd-10      [000] ..... 1000003.000000: sys_rea");
+        const char *name = perf ? "cut.txt" : "cut.trace";
+        write_file(at(name), t);
+        free(t);
+        char want[600];
+        /* the library's: one line each, ts_ftrace_load's */
+        snprintf(want, sizeof want, "%s:%zu: the trace ends in the middle of this line: left out\n", at(name), line);
+        ts_gap_list gl;
+        REQUIRE(ts_gaps_find(at(name), 0, &gl) == 0);
+        CHECK_MSG(gl.notes && !strcmp(gl.notes, want) && gl.events == 600, "%s", gl.notes ? gl.notes : "(none)");
+        ts_gap_list_free(&gl);
+        ts_fill_opts o;
+        fill_opts(&o);
+        ts_fill_result r;
+        REQUIRE(ts_ctf_fill(at(name), at("cut_filled"), &o, &r) == 0);
+        CHECK_MSG(r.notes && !strcmp(r.notes, want), "%s", r.notes ? r.notes : "(none)");
+        ts_fill_result_free(&r);
+        ts_drop_opts d = {0.1, 8, 64, 0, 0, 0, NULL};
+        ts_drop_stats st;
+        REQUIRE(ts_ctf_drop(at(name), at("cut_dropped"), &d, &st) == 0);
+        CHECK_MSG(st.notes && !strcmp(st.notes, want), "%s", st.notes ? st.notes : "(none)");
+        ts_drop_stats_free(&st);
+        snprintf(want, sizeof want, "tracesynth: warning: %s:%zu: the trace ends in the middle of this line: left out\n",
+                 at(name), line);
+        static const char *const cmds[] = {"ingest --from %s %s -o %s.ds -q", "gaps %s -q", "gaps %s --json",
+                                           "fill %s -o %s.out -q", "drop %s -o %s.out --rate 0.1 -q"};
+        for (size_t c = 0; c < sizeof cmds / sizeof *cmds; c++) {
+            char cmd[1400], out[1 << 14];
+            if (c == 0) snprintf(cmd, sizeof cmd, cmds[c], perf ? "perf" : "ftrace", at(name), at(name));
+            else snprintf(cmd, sizeof cmd, cmds[c], at(name), at(name));
+            CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s: %s", cmd, out);
+            size_t notes = 0;
+            for (const char *p = out; (p = strstr(p, "middle of this line")); p++) notes++;
+            CHECK_MSG(notes == 1 && strstr(out, want), "%s:\n%s", cmd, out);
+        }
+    }
+}
+
 /* a trace file whose header says the tracer wrote more events than it kept (overwrite on, the
  * oldest overwritten): gaps says how many, in its table's totals and in --json, where it
  * said "0 lost" beside its one "buffer started" gap of unknown size */
@@ -2416,6 +2464,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(drop_share_far_from_rate_noted);
     RUN(fill_model_defaults_to_ngram);
     RUN(strace_log_named);
+    RUN(cut_last_line_noted);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {}

@@ -170,6 +170,10 @@ typedef struct {
     int          perf_no_lost_lines;   /* 1: perf script's text without a PERF_RECORD_LOST line,
                                      * which perf script prints only with --show-lost-events:
                                      * the text cannot show whether events were lost; else 0 */
+    char        *notes;             /* ftrace text: what its reader says the caller should warn
+                                     * about, as ts_ftrace_load's notes (lines, each ending in a
+                                     * newline: a last line cut while written, left out); NULL
+                                     * none */
 } ts_gap_list;
 int  ts_gaps_find(const char *dir, int progress, ts_gap_list *out);
 /* the same, ftrace text's raw_syscalls numbers named through arch's table (ts_scan_hooks) */
@@ -199,6 +203,7 @@ typedef struct {
     uint64_t events, dropped, bursts;
     ts_drop_gap *gaps;       /* filled when the options ask for it */
     size_t       n_gaps;
+    char        *notes;      /* ftrace text: its reader's notes, as ts_gap_list's; NULL none */
 } ts_drop_stats;
 void ts_drop_stats_free(ts_drop_stats *st);
 int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop_stats *st);
@@ -247,6 +252,7 @@ typedef struct {
     int          outsized_models;
     int          perf_no_lost_lines;   /* as ts_gap_list's: perf script's text without a
                                         * PERF_RECORD_LOST line (none shown, maybe none lost) */
+    char        *notes;      /* ftrace text: its reader's notes, as ts_gap_list's; NULL none */
     double       train_s, impute_s, write_s;
 } ts_fill_result;
 #define TS_FILL_OUTSIZED 10

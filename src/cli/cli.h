@@ -132,6 +132,9 @@ int cli_trace_arch(const char *cmd, const char *trace, const char **arch);
  * line (ts_gap_list's, ts_fill_result's and ts_ctf_trace's perf_no_lost_lines): such text
  * does not show whether events were lost */
 void cli_note_perf_no_lost(const char *cmd, const char *trace);
+/* the notes a trace's reader gave (lines, each ending in a newline; NULL none: ts_ftrace_load's,
+ * ts_gap_list's, ...) as warnings on stderr, one line each */
+void cli_say_notes(const char *notes);
 /* where a command says what it wrote to out: stderr when out is standard output
  * (-o /dev/stdout), which the message would join; else stdout */
 FILE *cli_msg_stream(const char *out);

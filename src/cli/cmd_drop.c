@@ -49,6 +49,7 @@ int cmd_drop(int argc, char **argv)
     ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0, NULL};
     ts_drop_stats st;
     rc = ts_ctf_drop(args.pos[0], out, &o, &st);
+    if (rc == 0) cli_say_notes(st.notes);   /* what the reader left out (a last line cut) */
     if (rc == 0)
         cli_say(cli_msg_stream(out), "drop: %llu of %llu event%s dropped (%.2f %%) in %llu burst%s -> %s\n",
                 (unsigned long long)st.dropped, (unsigned long long)st.events, ts_plural((size_t)st.events),
@@ -61,6 +62,7 @@ int cmd_drop(int argc, char **argv)
         cli_say(stderr, "tracesynth: note: drop: %.2f %% of the events dropped for --rate %g (%g %%): a trace of %llu "
                 "events holds few bursts of %ld-%ld, so the share varies from seed to seed (shorter bursts or a longer "
                 "trace bring it nearer)\n", 100 * share, rate, 100 * rate, (unsigned long long)st.events, bmin, bmax);
+    ts_drop_stats_free(&st);
     ts_opt_free(&args);
     return rc ? cli_fail() : 0;
 }

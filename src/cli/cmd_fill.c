@@ -245,6 +245,7 @@ int cmd_fill(int argc, char **argv)
     if (text && !text_later) o.text = text;
     ts_fill_result res;
     rc = ts_ctf_fill(args.pos[0], out, &o, &res);
+    if (rc == 0) cli_say_notes(res.notes);   /* what the reader left out (a last line cut) */
     /* no gap to fill may mean none shown: perf script shows its losses only when asked */
     if (rc == 0 && res.perf_no_lost_lines) cli_note_perf_no_lost(C, args.pos[0]);
     if (rc == 0 && res.too_long)

@@ -56,7 +56,8 @@ int cmd_gaps(int argc, char **argv)
         "only when asked), from the CPU's event before to its event after; a system\n"
         "call's entry and exit are named syscall_entry_NAME / syscall_exit_NAME, as in\n"
         "LTTng (raw_syscalls' numbers through the table of --arch ARCH, else of the host,\n"
-        "as ingest names them).\n"
+        "as ingest names them). A last line cut short (no newline) is no event, with a\n"
+        "warning, as ingest reads it.\n"
         "A trace file's header that counts more events written than kept (its\n"
         "entries-in-buffer/entries-written) adds the oldest overwritten ones to the\n"
         "totals' line (overwritten in JSON): they lie in no gap, before each CPU's first\n"
@@ -71,6 +72,7 @@ int cmd_gaps(int argc, char **argv)
     if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
     ts_gap_list l;
     if (ts_gaps_find_arch(args.pos[0], arch, !quiet && !json, &l)) { ts_opt_free(&args); return cli_fail(); }
+    cli_say_notes(l.notes);   /* what the reader left out (a last line cut while written) */
     /* totals per CPU: the streams' and the gaps' CPUs (a stream may have gaps and no
      * event); a CPU number past MAX_CPU (a damaged packet context) counts under "CPU ?" */
     enum { MAX_CPU = 1 << 16 };

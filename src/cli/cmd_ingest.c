@@ -141,11 +141,7 @@ static int from_names(char **names, size_t n, ts_dataset *ds)
 /* notes a reader gave (lines, each ending in a newline; NULL: none) as warnings, freed */
 static void say_notes(char *notes)
 {
-    for (const char *l = notes; l && *l;) {
-        const char *e = strchr(l, '\n');
-        cli_say(stderr, "tracesynth: warning: %.*s\n", (int)(e - l), l);
-        l = e + 1;
-    }
+    cli_say_notes(notes);
     free(notes);
 }
 

@@ -67,6 +67,16 @@ void cli_note_perf_no_lost(const char *cmd, const char *trace)
             "--show-lost-events) tells whether any were lost\n", cmd, trace);
 }
 
+void cli_say_notes(const char *notes)
+{
+    for (const char *l = notes; l && *l;) {
+        const char *e = strchr(l, '\n');
+        if (!e) e = l + strlen(l);
+        cli_say(stderr, "tracesynth: warning: %.*s\n", (int)(e - l), l);
+        l = *e ? e + 1 : e;
+    }
+}
+
 int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args)
 {
     if (ss->kind == TS_SPLIT_PAPER && ts_opt_given(args, ss->permille))

@@ -205,17 +205,21 @@ void ts__ftrace_overwritten(ts__notes *notes, const char *const *paths, const ts
  * 1 when that count is the whole trace's, of which the file holds one CPU's events alone
  * (ts__notes' overwritten_whole), *perf_no_lost (when not NULL) 1 when the text is perf
  * script's without a PERF_RECORD_LOST line (printed only with --show-lost-events: whether
- * it lost events, it does not show) */
+ * it lost events, it does not show), *notes (when not NULL) what the reader says of the
+ * lines, for the caller to warn about (a last line cut while written, left out), as
+ * ts_ftrace_load's notes (lines, each ending in a newline; NULL none; malloc'd) */
 int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten, int *whole,
-                            int *perf_no_lost);
+                            int *perf_no_lost, char **notes);
 
 /* ts_ctf_rewrite / ts_trace_rewrite, and with text not NULL the new trace's text
  * (ts_ctf_print_text) written at that file and put in place with the trace: one commit
  * when the file is in the trace's folder, else renamed right after the trace with the
  * signals held across both (a device or FIFO: written once the trace is in place); a CTF
- * trace only (gaps) */
+ * trace only (gaps). ts__trace_rewrite_text's *notes (when not NULL): ftrace text's
+ * reader's, as ts__ftrace_scan_counted's */
 int ts__ctf_rewrite_text(const char *dir, const char *out, const ts_rw_hooks *h, const char *text);
-int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks *h, const char *text);
+int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks *h, const char *text,
+                           char **notes);
 /* a file written beside the rewrite of path into out (fill's text, its saved model; what:
  * its name in the error) refused where it would go among the input trace's files or the
  * output's, at any depth (a CTF trace's folder), or be either (ftrace text): 0 / -1 naming

@@ -797,6 +797,7 @@ void ts_fill_result_free(ts_fill_result *r)
         free(r->gaps[i].conf);
     }
     free(r->gaps);
+    free(r->notes);
     memset(r, 0, sizeof *r);
 }
 
@@ -873,7 +874,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     if (o->progress) say_path("fill: reading ", dir);
     /* perf script's text: whether it can show a loss (its PERF_RECORD_LOST lines) */
     f.line_threads = ts_trace_is_ftrace(dir);
-    rc = f.line_threads ? ts__ftrace_scan_counted(dir, &h, NULL, NULL, &res->perf_no_lost_lines)
+    rc = f.line_threads ? ts__ftrace_scan_counted(dir, &h, NULL, NULL, &res->perf_no_lost_lines, &res->notes)
                                  : ts_trace_scan(dir, &h);
     if (rc == 0 && !f.events && !f.ngap) rc = ts_fail("%s: the trace holds no event and no gap", dir);
     /* children of clone that no recorded switch shows running: candidates for the threads
@@ -1064,7 +1065,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     if (rc == 0) {
         if (o->progress) say_path("fill: writing ", out);
         ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress, NULL, NULL, o->arch};
-        rc = ts__trace_rewrite_text(dir, out, &wh, o->text);
+        rc = ts__trace_rewrite_text(dir, out, &wh, o->text, NULL);   /* (its notes: the scan's) */
     }
     res->write_s = ts_now() - t3;
 
@@ -1116,5 +1117,9 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     free(im.to_model);
     free(im.to_trace);
     intern_free(&f.names);
+    if (rc) {   /* nothing to free after a failure */
+        free(res->notes);
+        res->notes = NULL;
+    }
     return rc;
 }

@@ -84,6 +84,8 @@ typedef struct {
     ts_arch     arch;
     uint64_t    overwritten;   /* the events the header says were overwritten (the oldest) */
     int         overwritten_whole;   /* 1: the whole trace's, the file one CPU's (ts__notes') */
+    char       *notes;       /* the reader's notes on the lines (a last line cut while written), as
+                              * ts_ftrace_load gives them; NULL none */
 } ft_trace;
 
 static int32_t name_id(ft_trace *t, const char *s)
@@ -308,6 +310,7 @@ static void ft_free(ft_trace *t)
     free(t->period);
     free(t->tgid);
     free(t->buf);
+    free(t->notes);
 }
 
 static int ft_read(const char *path, const char *arch_name, ft_trace *t)
@@ -318,15 +321,17 @@ static int ft_read(const char *path, const char *arch_name, ft_trace *t)
     t->arch = ts_arch_host();
     if (arch_name && ts_arch_parse(arch_name, &t->arch)) return -1;
     if (ts__read_text(path, &t->buf, &t->size)) return -1;
-    ts__notes notes = {NULL, 0, 0, 0};
+    ts__notes notes = {NULL, 0, 0, 0}, counted = {NULL, 0, 0, 0};
     int clock = 0;
     int64_t ncpus = 0;
     ts__ft_header hdr;
     int rc = ts__ftrace_lines(path, t->buf, t->size, collect, t, &notes, &clock, &ncpus, &hdr);
-    if (rc == 0) ts__ftrace_overwritten(&notes, &path, &hdr, 1);
-    free(notes.text);   /* the text is copied, not interpreted: nothing to warn about */
-    t->overwritten = notes.overwritten;
-    t->overwritten_whole = notes.overwritten_whole;
+    t->notes = notes.text;   /* the lines' (a last one cut), for the caller to warn about */
+    /* the overwritten events: counted, each caller telling them in its own words */
+    if (rc == 0) ts__ftrace_overwritten(&counted, &path, &hdr, 1);
+    free(counted.text);
+    t->overwritten = counted.overwritten;
+    t->overwritten_whole = counted.overwritten_whole;
     if (rc == 0 && !t->n) rc = ts_fail("%s: no ftrace event lines", path);
     if (rc == 0) {
         if (t->has_named) rename_raw(t);
@@ -434,11 +439,16 @@ static int walk(const ft_trace *t, const ts_scan_hooks *h, const ts_rw_hooks *rw
 }
 
 int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *overwritten, int *whole,
-                            int *perf_no_lost)
+                            int *perf_no_lost, char **notes)
 {
+    if (notes) *notes = NULL;
     ft_trace t;
     int rc = ft_read(path, h->arch, &t);
     if (rc == 0) rc = walk(&t, h, NULL, NULL, NULL, NULL);
+    if (rc == 0 && notes) {
+        *notes = t.notes;
+        t.notes = NULL;
+    }
     if (rc == 0 && overwritten) *overwritten = t.overwritten;
     if (rc == 0 && whole) *whole = t.overwritten_whole;
     if (rc == 0 && perf_no_lost) {   /* (one format per file: a line of perf's is the text's shape) */
@@ -452,7 +462,7 @@ int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *
 
 int ts_ftrace_scan(const char *path, const ts_scan_hooks *h)
 {
-    return ts__ftrace_scan_counted(path, h, NULL, NULL, NULL);
+    return ts__ftrace_scan_counted(path, h, NULL, NULL, NULL, NULL);
 }
 
 /* ---- writing ---- */
@@ -752,8 +762,10 @@ static int ftrace_out_refused(const char *path, const char *out)
     return 0;
 }
 
-int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
+/* ts_ftrace_rewrite, and *notes (when not NULL) the reader's, as ts__ftrace_scan_counted's */
+static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, char **notes)
 {
+    if (notes) *notes = NULL;
     /* OUT's place too, before the text is read whole (a FIFO is opened only to write) */
     if (ftrace_out_refused(path, out) || ts_out_check(out)) return -1;
     ft_trace t;
@@ -781,11 +793,20 @@ int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
             free(vbuf);
         }
     }
+    if (rc == 0 && notes) {
+        *notes = t.notes;
+        t.notes = NULL;
+    }
     free(keep);
     free(rec);
     free(nrec);
     ft_free(&t);
     return rc;
+}
+
+int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
+{
+    return ft_rewrite(path, out, h, NULL);
 }
 
 /* ---- either kind ---- */
@@ -822,12 +843,13 @@ int ts_trace_scan(const char *path, const ts_scan_hooks *h)
     return ctf_arch(path, h->arch) ? -1 : ts_ctf_scan(path, h);
 }
 
-int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks *h, const char *text)
+int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks *h, const char *text, char **notes)
 {
+    if (notes) *notes = NULL;
     if (neither_kind(path)) return -1;
     if (ts_trace_is_ftrace(path)) {
         if (text) return ts_fail("%s: the text output is for a CTF trace; this is ftrace or perf script text", path);
-        return ts_ftrace_rewrite(path, out, h);
+        return ft_rewrite(path, out, h, notes);
     }
     return ctf_arch(path, h->arch) ? -1 : ts__ctf_rewrite_text(path, out, h, text);
 }
@@ -837,7 +859,7 @@ int ts_trace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
     if (!path) return ts_fail_null(__func__, "path");
     if (!out) return ts_fail_null(__func__, "out");
     if (!h) return ts_fail_null(__func__, "h");
-    return ts__trace_rewrite_text(path, out, h, NULL);
+    return ts__trace_rewrite_text(path, out, h, NULL, NULL);
 }
 
 int ts_trace_rewrite_check(const char *path, const char *out)

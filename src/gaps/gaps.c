@@ -25,6 +25,7 @@ void ts_gap_list_free(ts_gap_list *l)
     free(l->stream_cpu);
     free(l->stream_events);
     free(l->stream_recon);
+    free(l->notes);
     memset(l, 0, sizeof *l);
 }
 
@@ -131,7 +132,7 @@ int ts_gaps_find_arch(const char *dir, const char *arch, int progress, ts_gap_li
     /* ftrace text: also the events its header says were overwritten, which no gap holds;
      * perf script's: whether it can show a loss */
     int rc = ts_trace_is_ftrace(dir) ? ts__ftrace_scan_counted(dir, &h, &out->overwritten, &out->overwritten_whole_trace,
-                                                               &out->perf_no_lost_lines)
+                                                               &out->perf_no_lost_lines, &out->notes)
                                      : ts_trace_scan(dir, &h);
     for (size_t i = 0; i < out->n_streams; i++) free(s.last[i]);
     free(s.last);
@@ -269,6 +270,8 @@ void ts_drop_stats_free(ts_drop_stats *st)
     free(st->gaps);
     st->gaps = NULL;
     st->n_gaps = 0;
+    free(st->notes);
+    st->notes = NULL;
 }
 
 double ts_drop_rate_max(long burst_min, long burst_max)
@@ -303,7 +306,7 @@ int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop
     double B = 0.5 * (double)(o->burst_min + o->burst_max);
     d.p_start = o->rate / (B * (1 - o->rate));
     ts_rw_hooks h = {&d, drop_keep, NULL, o->progress, drop_save, drop_load, o->arch};
-    int rc = ts_trace_rewrite(dir, out, &h);
+    int rc = ts__trace_rewrite_text(dir, out, &h, NULL, &st->notes);
     free(d.rng);
     free(d.left);
     free(d.kept);
