@@ -308,22 +308,22 @@ static void caller_built_data_checked(void)
     FAILS(ts_npy_write(in(d, "a.npy"), (ts_npy_dtype)9, ids, 2, sh), "ts_npy_write: dtype 9");
     FAILS(ts_npy_write(in(d, "a.npy"), TS_NPY_I32, ids, 2, huge), "more elements than memory can hold");
     CHECK(!ts_file_exists(in(d, "a.npy")));
-    ts_npy a = {TS_NPY_I32, 2, {100, 100}, 6, ids};
+    ts_npy a = {TS_NPY_I32, 2, {100, 100}, 6, ids, 0, 0, 0};
     FAILS(ts_npy_to_windows(&a, "a.npy", -1, &w), "ts_npy_to_windows: a->count is 6, but its shape holds 10000");
     CHECK(w.data == NULL);
-    a = (ts_npy){TS_NPY_I32, 9, {2, 3}, 6, ids};
+    a = (ts_npy){TS_NPY_I32, 9, {2, 3}, 6, ids, 0, 0, 0};
     FAILS(ts_npy_to_windows(&a, "a.npy", -1, &w), "ts_npy_to_windows: a->ndim is 9");
-    a = (ts_npy){(ts_npy_dtype)0, 2, {2, 3}, 6, ids};
+    a = (ts_npy){(ts_npy_dtype)0, 2, {2, 3}, 6, ids, 0, 0, 0};
     FAILS(ts_npy_to_windows(&a, "a.npy", -1, &w), "ts_npy_to_windows: dtype 0");
-    a = (ts_npy){TS_NPY_I32, 2, {2, 3}, 6, NULL};
+    a = (ts_npy){TS_NPY_I32, 2, {2, 3}, 6, NULL, 0, 0, 0};
     FAILS(ts_npy_to_windows(&a, "a.npy", -1, &w), "ts_npy_to_windows: a->data is NULL");
     uint8_t *mk;
     size_t n, len;
-    a = (ts_npy){TS_NPY_I64, 2, {100, 100}, 6, ids};
+    a = (ts_npy){TS_NPY_I64, 2, {100, 100}, 6, ids, 0, 0, 0};
     FAILS(ts_npy_to_mask(&a, "m.npy", &mk, &n, &len), "ts_npy_to_mask: a->count is 6");
     CHECK(mk == NULL);
     /* as they were made right: read */
-    a = (ts_npy){TS_NPY_I32, 2, {2, 3}, 6, ids};
+    a = (ts_npy){TS_NPY_I32, 2, {2, 3}, 6, ids, 0, 0, 0};
     CHECK(ts_npy_to_windows(&a, "a.npy", -1, &w) == 0 && w.n == 2 && w.len == 3 && w.data[5] == 2);
     ts_windows_free(&w);
     ts_windows x = {ids, 2, 3};
@@ -723,6 +723,30 @@ static void mask_values_checked(void)
     REQUIRE(ts_npy_write(p, TS_NPY_I32, ids32, 2, shape) == 0);
     CHECK(ts_mask_load(p, &m, &n, &len) == -1);
     CHECK_MSG(strstr(ts_error(), "window 1, position 1: mask value 2"), "'%s'", ts_error());
+    /* float64: 0 or 1 exactly, as the other types; a value float32 would round to one of
+     * them is another value (named as the file has it), in either order of the file */
+    double f8[6] = {1, 0, 1, 1, 0.9999999999, 0};
+    write_npy(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", f8, sizeof f8);
+    CHECK(ts_mask_load(p, &m, &n, &len) == -1);
+    CHECK_MSG(strstr(ts_error(), "mask.npy: window 1, position 1: mask value 0.9999999999 "), "'%s'", ts_error());
+    f8[4] = 1;
+    f8[2] = 1e-50;   /* float32's 0 */
+    f8[3] = 1.0000000001;
+    write_npy(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", f8, sizeof f8);
+    CHECK(ts_mask_load(p, &m, &n, &len) == -1);
+    CHECK_MSG(strstr(ts_error(), "mask.npy: window 0, position 2: mask value 1e-50 "), "'%s'", ts_error());
+    /* Fortran order: the file's (1, 1.0000000001 | 1e-50, 0 | 1, 0) are its columns: the
+     * windows are (1, 1e-50, 1) and (1.0000000001, 0, 0), the first refused 1e-50 */
+    const double fo[6] = {1, 1.0000000001, 1e-50, 0, 1, 0};
+    write_npy(p, 1, "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }", fo, sizeof fo);
+    CHECK(ts_mask_load(p, &m, &n, &len) == -1);
+    CHECK_MSG(strstr(ts_error(), "mask.npy: window 0, position 1: mask value 1e-50 "), "'%s'", ts_error());
+    f8[2] = 0;
+    f8[3] = 1;
+    write_npy(p, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", f8, sizeof f8);
+    CHECK_MSG(ts_mask_load(p, &m, &n, &len) == 0 && n == 2 && len == 3 && m[0] == 1 && m[2] == 0 && m[4] == 1,
+              "%s", ts_error());
+    free(m);
     snprintf(p, sizeof p, "%s/mask.txt", d);
     write_text(p, "1,0,1\n1,2,0\n");
     CHECK(ts_mask_load(p, &m, &n, &len) == -1);

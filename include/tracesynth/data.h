@@ -91,6 +91,11 @@ typedef struct {
     size_t       shape[4];
     size_t       count;      /* product of shape */
     void        *data;
+    /* a float64 file: how many of its values float32 rounds (0: it holds each exactly), and
+     * the first of them in C order, its index in data and its float64 value (a mask, whose
+     * 0 or 1 must be exact, refuses it) */
+    size_t       rounded, rounded_at;
+    double       rounded_value;
 } ts_npy;
 int  ts_npy_read(const char *path, ts_npy *out);
 void ts_npy_free(ts_npy *a);
@@ -101,7 +106,8 @@ int  ts_npy_write(const char *path, ts_npy_dtype dtype, const void *data, int nd
  * file, window and position */
 int  ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_windows *out);
 /* (N,L)-shaped mask (same layouts): 1 = observed, 0 = missing; any other value (NaN
- * too) is an error naming the window and position */
+ * too, and a float64 that float32 rounds to 0 or 1) is an error naming the window and
+ * position */
 int  ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n, size_t *len);
 /* the study's output triple: DIR/original0.npy, mask0.npy, imputation0.npy as float32
  * (N,1,L), replaced as one set (ts_stage): a failure or a signal half way leaves the

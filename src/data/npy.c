@@ -150,6 +150,19 @@ static int parse_header(const char *path, const char *h, ts_npy *out, file_type 
  * an error naming the element where the type read cannot hold it (a float64 whole number
  * that float32 rounds, or a real whose nearest whole number it cannot keep, a float64
  * beyond float32's range, a uint64 above int64's) */
+/* the C-order index of a's element at index i of a Fortran-order file: (i0, ..., i{n-1})
+ * is at i0 + s0 (i1 + s1 (i2 + ...)) there */
+static size_t c_index(const ts_npy *a, size_t i)
+{
+    size_t idx[4] = {0, 0, 0, 0}, k = 0;
+    for (int d = 0; d < a->ndim; d++) {
+        idx[d] = i % a->shape[d];
+        i /= a->shape[d];
+    }
+    for (int d = 0; d < a->ndim; d++) k = k * a->shape[d] + idx[d];
+    return k;
+}
+
 static int convert(const char *path, const unsigned char *src, file_type ft, ts_npy *a)
 {
     const size_t n = a->count;
@@ -176,6 +189,14 @@ static int convert(const char *path, const unsigned char *src, file_type ft, ts_
                                    "nearest it, %.17g (above 2^24)", path, i, v, floor(v + 0.5));
             }
             ((float *)a->data)[i] = f;
+            if ((double)f != v && !isnan(v)) {   /* rounded: counted, the first in C order kept */
+                const size_t at = ft.fortran ? c_index(a, i) : i;
+                if (!a->rounded || at < a->rounded_at) {
+                    a->rounded_at = at;
+                    a->rounded_value = v;
+                }
+                a->rounded++;
+            }
             continue;
         }
         uint64_t u = 0;
@@ -392,6 +413,18 @@ int ts_npy_to_windows(const ts_npy *a, const char *path, int32_t max_id, ts_wind
     return 0;
 }
 
+/* v in the fewest digits that read back as v ("0.9999999999", not "1" as %g has it) */
+typedef struct { char s[32]; } num_text;
+static num_text shortest(double v)
+{
+    num_text t;
+    for (int p = 1; p <= 17; p++) {
+        snprintf(t.s, sizeof t.s, "%.*g", p, v);
+        if (!isfinite(v) || strtod(t.s, NULL) == v) break;
+    }
+    return t;
+}
+
 int ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n, size_t *len)
 {
     *mask = NULL;
@@ -404,10 +437,12 @@ int ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n,
         double v = a->dtype == TS_NPY_F32 ? (double)((const float *)a->data)[i]
                  : a->dtype == TS_NPY_I32 ? (double)((const int32_t *)a->data)[i]
                                           : (double)((const int64_t *)a->data)[i];
+        /* (a float64 float32 rounded, to 0 or 1 or not: its own value) */
+        if (a->dtype == TS_NPY_F32 && a->rounded && i == a->rounded_at) v = a->rounded_value;
         if (v != 0 && v != 1) {
             free(m);
-            return ts_fail("%s: window %zu, position %zu: mask value %g (1 = observed, 0 = missing)",
-                           path, i / *len, i % *len, v);
+            return ts_fail("%s: window %zu, position %zu: mask value %s (1 = observed, 0 = missing)",
+                           path, i / *len, i % *len, shortest(v).s);
         }
         m[i] = v != 0;
     }
