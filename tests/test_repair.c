@@ -758,6 +758,54 @@ static void repair_nearest_ties_and_unnamed(void)
     ts_constraints_free(&k);
 }
 
+/* a multi-channel dataset without the names of its values: comm or ret without their
+ * vocabulary is refused, naming the file; events without vocab.tsv are learned as unnamed
+ * IDs, said in one line (a trace checked or repaired against them must be unnamed too, and
+ * one with names is refused); a single-channel dataset of IDs has none by design: nothing
+ * said */
+static void constraints_dataset_without_names(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], out[4096];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels tests/data/strace_f.log -o %s/ds -q", dir);
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    static const char *const vocab[2] = {"comm.vocab.tsv", "ret.vocab.tsv"};
+    for (int j = 0; j < 2; j++) {
+        snprintf(cmd, sizeof cmd, "rm -rf %s/d%d && cp -r %s/ds %s/d%d && rm %s/d%d/%s", dir, j, dir, dir, j, dir, j,
+                 vocab[j]);
+        REQUIRE(system(cmd) == 0);
+        snprintf(cmd, sizeof cmd, "constraints %s/d%d -o %s/d%d.tsc", dir, j, dir, j);
+        char want[700];
+        snprintf(want, sizeof want, "d%d/%s beside it (the channel's vocabulary)", j, vocab[j]);
+        CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, want), "%s: %s", cmd, out);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s/un && cp -r %s/ds %s/un && rm %s/un/vocab.tsv", dir, dir, dir, dir);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/un -o %s/un.tsc", dir, dir);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s: %s", cmd, out);
+    char want[900];
+    snprintf(want, sizeof want, "tracesynth: warning: constraints: %s/un has no vocab.tsv (the names of its event types): "
+             "the constraints' event types are its IDs, unnamed, so repair and eval take only a trace whose events are "
+             "unnamed too, numbered as this dataset's (one with names is refused)\n", dir);
+    CHECK_MSG(strstr(out, want), "%s", out);
+    /* as said: a trace with names is refused */
+    snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/un.tsc -o %s/rep", dir, dir, dir);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "cannot be matched by name"), "%s", out);
+    /* named: nothing said */
+    snprintf(cmd, sizeof cmd, "constraints %s/ds -o %s/ds.tsc", dir, dir);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && !strstr(out, "warning"), "%s", out);
+    snprintf(cmd, sizeof cmd, "%s/ids.txt", dir);
+    FILE *f = fopen(cmd, "w");
+    REQUIRE(f);
+    fputs("1 2 3 1 2 3 1 2 3 4 1 2\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ids -q", dir, dir);
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/ids -o %s/ids.tsc", dir, dir);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && !strstr(out, "warning"), "%s", out);
+}
+
 static void cli(void)
 {
     const char *dir = scratch_dir();
@@ -1318,6 +1366,7 @@ TEST_MAIN("repair", {
     RUN(constraints_without_value_names);
     RUN(repair_too_long_refused);
     RUN(cli);
+    RUN(constraints_dataset_without_names);
     RUN(eval_without_dt);
     RUN(not_a_constraints_file);
     RUN(sparse_values_refused);

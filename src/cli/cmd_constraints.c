@@ -22,7 +22,10 @@ int cmd_constraints(int argc, char **argv)
         "Learn from the training part of a multi-channel dataset (ingest --channels) what\n"
         "real traces never break: the event-transition graph, the dt bounds of each event\n"
         "type, the CPUs of each type, and the thread buckets, process names and return\n"
-        "values of each type. 'tracesynth repair' and 'tracesynth eval' use the file.\n",
+        "values of each type. 'tracesynth repair' and 'tracesynth eval' use the file.\n"
+        "A dataset without vocab.tsv (its event names) gives constraints of bare event\n"
+        "IDs, with a warning: they check and repair only traces whose events are unnamed\n"
+        "too, numbered alike.\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;
@@ -52,6 +55,15 @@ int cmd_constraints(int argc, char **argv)
             cli_say(cli_msg_stream(out), "constraints of %s (first %zu of %zu event%s): %zu event type%s, %zu allowed "
                     "transition%s of %zu%s -> %s\n", args.pos[0], ntrain, m.n, ts_plural(m.n), types, ts_plural(types),
                     edges, ts_plural(edges), types * types, chans, out);
+            /* a dataset of channels is ingested with its event names: without them the
+             * constraints are of bare IDs, which a trace's own numbering must then match
+             * (a dataset of IDs alone has none by design) */
+            int channels = 0;
+            for (int c = TS_CH_DT; c < TS_NCH; c++) channels |= ts_mc_has(&m, c);
+            if (channels && k.events.n == 0)
+                cli_say(stderr, "tracesynth: warning: constraints: %s has no vocab.tsv (the names of its event types): "
+                        "the constraints' event types are its IDs, unnamed, so repair and eval take only a trace whose "
+                        "events are unnamed too, numbered as this dataset's (one with names is refused)\n", args.pos[0]);
         }
         if (learned) ts_constraints_free(&k);
         ts_mc_free(&m);
