@@ -513,6 +513,95 @@ static void resume_takes_run_iters(void)
               ts_error());
 }
 
+/* a checkpoint written before section ITERS: a resume without --iters goes on to the
+ * iterations its run's start record in the log names (the same bits as the run
+ * uninterrupted); with no log that names them, to the model's default count, said in one
+ * line with the --iters that gives another; a default below the checkpoint's iteration is
+ * refused saying why that count */
+static void resume_without_iters_section(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ck[600], old[600], lg[600];
+    snprintf(a, sizeof a, "%s/oa.m", dir);
+    snprintf(b, sizeof b, "%s/ob.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", b);
+    snprintf(old, sizeof old, "%s/old.ckpt", dir);
+    snprintf(lg, sizeof lg, "%s/o.jsonl", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(40);
+    c.out_path = a;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    float pa[4];
+    memcpy(pa, q.p, sizeof pa);
+    lsq_make(&q);
+    c = lsq_cfg(20);
+    c.out_path = b;
+    c.log_path = lg;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    /* the checkpoint at iteration 20 of a 40-iteration run (a constant rate: the same but
+     * for the count) as one written before ITERS: the count in its start record alone */
+    REQUIRE(rewrite_chunk_bytes(ck, old, "ITERS", NULL, 0) == 0);
+    FILE *f = fopen(lg, "r");
+    REQUIRE(f);
+    char text[1 << 14];
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[got] = 0;
+    char *st = strstr(text, "\"event\":\"start\"");
+    REQUIRE(st);
+    char *it = strstr(st, "\"iters\":20");
+    REQUIRE(it && it < strchr(st, '\n'));
+    it[8] = '4';
+    f = fopen(lg, "w");
+    REQUIRE(f);
+    fputs(text, f);
+    fclose(f);
+    ts_train_cfg r = lsq_cfg(2000);   /* --iters not given: the model's default count */
+    r.defaulted = TS_TRAIN_DEFAULT_ITERS;
+    r.out_path = b;
+    r.resume = old;
+    r.log_path = lg;
+    lsq_make(&q);
+    CHECK_MSG(ts_train_run(&n, &r) == 0, "%s", ts_error());
+    CHECK_MSG(memcmp(pa, q.p, sizeof pa) == 0, "%g %g against %g %g", (double)q.p[0], (double)q.p[1],
+              (double)pa[0], (double)pa[1]);
+    CHECK(count_lines_with(lg, "\"event\":\"end\",\"iter\":40,") == 1);
+    char note[1024];
+    CHECK_MSG(ts_train_resume_note(note, sizeof note) == 0 && !note[0], "%s", note);
+    /* no log: the model's default count, said */
+    r = lsq_cfg(60);
+    r.defaulted = TS_TRAIN_DEFAULT_ITERS;
+    r.out_path = b;
+    r.resume = old;
+    lsq_make(&q);
+    CHECK_MSG(ts_train_run(&n, &r) == 0, "%s", ts_error());
+    char want[1400];
+    snprintf(want, sizeof want, "%s: the checkpoint holds no count of its run's iterations (written before checkpoints "
+             "kept one), nor does a log's start record of its run: the resume went on to 60, the model's default; "
+             "--iters N resumes it to N", old);
+    CHECK_MSG(ts_train_resume_note(note, sizeof note) == 1 && !strcmp(note, want), "%s", note);
+    /* --iters given: nothing to say */
+    r.defaulted = 0;
+    lsq_make(&q);
+    CHECK_MSG(ts_train_run(&n, &r) == 0, "%s", ts_error());
+    CHECK(ts_train_resume_note(note, sizeof note) == 0);
+    /* a default below the checkpoint's iteration */
+    r = lsq_cfg(10);
+    r.defaulted = TS_TRAIN_DEFAULT_ITERS;
+    r.out_path = b;
+    r.resume = old;
+    lsq_make(&q);
+    CHECK(ts_train_run(&n, &r) == -1);
+    snprintf(want, sizeof want, "%s: the checkpoint is at iteration 20, past 10, the model's default count of "
+             "iterations, which a resume without --iters takes where the checkpoint holds no count of its run's "
+             "(written before checkpoints kept one) and no log's start record of its run names one: give --iters N "
+             "(20 or more)", old);
+    CHECK_MSG(!strcmp(ts_error(), want), "%s", ts_error());
+}
+
 /* --ema: the live weights train as without it (the average swapped in for each
  * validation and out again); what is validated, kept and saved is the average,
  * decay min(D, (1 + t) / (10 + t)) after step t, computed here by hand; a resume
@@ -2208,6 +2297,7 @@ TEST_MAIN("train", {
     RUN(resume_exact_and_log_once);
     RUN(resume_past_iters_refused);
     RUN(resume_takes_run_iters);
+    RUN(resume_without_iters_section);
     RUN(unwritable_output_fails_first);
     RUN(nan_stops);
     RUN(diverged_hint_follows_options);

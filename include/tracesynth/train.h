@@ -210,6 +210,14 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *cfg);
  * leaves no note. */
 int ts_train_note(char *buf, size_t n);
 
+/* after a ts_train_run on this thread that resumed without --iters (TS_TRAIN_DEFAULT_ITERS)
+ * from a checkpoint holding no count of its run's iterations (section ITERS; one written
+ * before it) where no start or resume record of its run in the log (cfg's log_path) names
+ * one either: a one-line note into buf (n bytes) naming the checkpoint, the count the resume
+ * went on to (the model's default) and the --iters that gives another, and 1; else 0 (and
+ * buf ""). Set once the count is taken, whether the run then succeeds or not */
+int ts_train_resume_note(char *buf, size_t n);
+
 /* a model loader's check of the MODEL section `tag` of path: a training checkpoint's
  * is -1 with an error saying so (and what takes it), anything else 0 */
 int ts_train_ckpt_refuse(const char *path, const char *tag);

@@ -205,7 +205,10 @@ int cmd_train(int argc, char **argv)
                     "is validated on). The iterations, rate,\n"
                     "schedule, warm-up, weight decay, clip, --ema decay\n"
                     "and mdm's --dropout are the checkpoint's run's unless\n"
-                    "given (given, they may differ from it)"),
+                    "given (given, they may differ from it); a checkpoint\n"
+                    "written before it kept its iterations takes those of\n"
+                    "its run's start record in --log, else the model's\n"
+                    "default, with a note"),
         TS_OPT_STR_(0, "log", &log, "FILE.jsonl", "append training records (JSON lines)"),
         CLI_TRAIN_OPTIONS(&run),
         TS_OPT_END_,
@@ -324,7 +327,12 @@ int cmd_train(int argc, char **argv)
     o.progress = ro.progress;
     o.kv = ro.kv;
     double dt;
-    if (ts_train_on(model, &d, &o, &m, &dt) || (rank == 0 && ts_model_save(m, out))) { cli_fail(); goto done; }
+    int trained = ts_train_on(model, &d, &o, &m, &dt) == 0;
+    /* a resume that took the model's default count (a checkpoint from before it kept its
+     * run's): said, whether the run went through or not */
+    char rnote[TS_ERROR_MAX];
+    if (rank == 0 && ts_train_resume_note(rnote, sizeof rnote)) cli_say(stderr, "tracesynth: note: train: %s\n", rnote);
+    if (!trained || (rank == 0 && ts_model_save(m, out))) { cli_fail(); goto done; }
     /* the options that added training data, as given */
     int parts = 0, wholes = 0, others = 0;
     for (int i = 0; i < also.n; i++) wholes += also.whole[i] == 1, others += also.whole[i] == 2;

@@ -656,6 +656,47 @@ static int run_begun(run_follow *f, const char *line)
     return !started;
 }
 
+/* the value of the first "iters": member of a line, or -1 */
+static long line_iters(const char *line)
+{
+    const char *p = strstr(line, "\"iters\":");
+    if (!p) return -1;
+    char *end;
+    long v = strtol(p + 8, &end, 10);
+    return end == p + 8 ? -1 : v;
+}
+
+/* the iterations the run of a checkpoint at iteration iter set out to make, as the log at
+ * path names them (a checkpoint written before section ITERS): the "iters" of run's last
+ * start or resume record before its validation record of iter, those of the run that wrote
+ * the checkpoint. 1 with *iters; 0 where the log names none (no log, a stream, another's) */
+static int log_run_iters(const char *path, long iter, uint64_t run, long *iters)
+{
+    if (!path || ts_out_is_stream(path)) return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    run_follow rf = {run, NULL, 0, 0};
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int mine = !run, found = 0;
+    long seg = -1;   /* the count of the records' run segment that began last */
+    while ((n = getline(&line, &cap, f)) > 0 && line[n - 1] == '\n') {
+        if (line_begins_run(line)) {
+            mine = run_begun(&rf, line);
+            if (mine) seg = line_iters(line);
+        }
+        if (mine && seg >= iter && seg <= 100000000 && line_iter(line) == iter && strstr(line, "\"valid_loss\":")) {
+            *iters = seg;
+            found = 1;
+        }
+    }
+    free(line);
+    free(rf.started);
+    fclose(f);
+    return found;
+}
+
 int ts_train_log_truncate(const char *path, long iter, uint64_t run)
 {
     /* a stream (--log /dev/stderr, wherever it goes) has nothing to cut: reading it would
@@ -814,6 +855,9 @@ static __thread struct {
     long long best_iter, last_iter;
 } last_run;
 
+/* the last run's note on the count a resume took by default, for ts_train_resume_note */
+static __thread char resume_note[TS_ERROR_MAX];
+
 /* the last run's re-plans under --budget on this thread, for ts_train_replans */
 static __thread struct {
     int n;
@@ -831,6 +875,13 @@ int ts_train_replans(long *planned, long *iters)
     if (planned) *planned = replans.planned;
     if (iters) *iters = replans.iters;
     return replans.n;
+}
+
+int ts_train_resume_note(char *buf, size_t n)
+{
+    if (!buf || !n) return resume_note[0] != 0;
+    snprintf(buf, n, "%s", resume_note);
+    return resume_note[0] != 0;
 }
 
 int ts_train_note(char *buf, size_t n)
@@ -1219,6 +1270,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     const size_t np = net->n;
     memset(&last_run, 0, sizeof last_run);   /* a failed run leaves no note of an earlier one */
     memset(&replans, 0, sizeof replans);
+    resume_note[0] = 0;
     int rank, nranks;
     ts_train_world(&rank, &nranks);
     if (nranks > 1 && !net->step_part)
@@ -1313,13 +1365,32 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
          * them, as the run's rate and schedule are taken (a count given wins: a longer run) */
         else if (ok && run_iters >= 0 && (c->defaulted & TS_TRAIN_DEFAULT_ITERS))
             cw.iters = cw.lr.total = run_iters;
+        /* a checkpoint written before ITERS: the count its run's start (or resume) record
+         * names, read by every rank (c0's log: only rank 0 writes one); where none does,
+         * the model's default, said */
+        int by_default = 0;
+        if (ok && rp.at < 0 && run_iters < 0 && (c->defaulted & TS_TRAIN_DEFAULT_ITERS)) {
+            long li;
+            if (log_run_iters(c0->log_path, (long)st.iter, st.run, &li)) cw.iters = cw.lr.total = li;
+            else by_default = 1;
+        }
         /* fewer iterations than the checkpoint has made would hand back its longer-trained
          * model as this run's: refused before the log is cut */
         if (ok && st.iter > c->iters) {
-            ts_fail("%s: the checkpoint is at iteration %lld, past --iters %ld", c->resume, (long long)st.iter,
-                    c->iters);
+            if (by_default)
+                ts_fail("%s: the checkpoint is at iteration %lld, past %ld, the model's default count of iterations, "
+                        "which a resume without --iters takes where the checkpoint holds no count of its run's "
+                        "(written before checkpoints kept one) and no log's start record of its run names one: give "
+                        "--iters N (%lld or more)", c->resume, (long long)st.iter, c->iters, (long long)st.iter);
+            else
+                ts_fail("%s: the checkpoint is at iteration %lld, past --iters %ld", c->resume, (long long)st.iter,
+                        c->iters);
             ok = 0;
         }
+        if (ok && by_default)
+            snprintf(resume_note, sizeof resume_note, "%s: the checkpoint holds no count of its run's iterations "
+                     "(written before checkpoints kept one), nor does a log's start record of its run: the resume "
+                     "went on to %ld, the model's default; --iters N resumes it to N", c->resume, c->iters);
         if (ok && warmup_unread(c, c->resume)) ok = 0;
         if (ok) {
             memcpy(rng.s, st.rng, sizeof rng.s);
