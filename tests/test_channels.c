@@ -713,8 +713,13 @@ static void strace_cut_last_line(void)
                           "10927 1796192471.678069 <... wait4 resumed>NULL, 0, NULL) = 1093",
                           /* cut inside a string that holds ") = N": no value (strace 6.1, killed) */
                           "10927 1796192471.678069 write(2, \"x) = 7 \\\"q\\\" <0.1>x) = 7 \\\"q\\\" <0.1>\"..., 48",
-                          "10927 1796192471.678069 write(2, \"x) = 7 <0.1>"};
-    for (int k = 0; k < 6; k++) {
+                          "10927 1796192471.678069 write(2, \"x) = 7 <0.1>",
+                          /* cut after, or inside, -y's path of a descriptor that holds ") = N" */
+                          "10927 1796192471.678069 read(3</tmp/a) = 5/b>, ",
+                          "10927 1796192471.678069 openat(AT_FDCWD</tmp/a) = 5/b>, \"c\", O_RDONLY",
+                          "10927 1796192471.678069 read(3</tmp/a) = 5/b",
+                          "10927 1796192471.678069 read(3</tmp/a) = 5"};
+    for (int k = 0; k < 10; k++) {
         char text[512];
         snprintf(text, sizeof text, "10927 1796192471.657142 wait4(10931,  <unfinished ...>\n"
                                     "10927 1796192471.677994 kill(10931, SIGTERM) = 0 <0.000011>\n%s", cuts[k]);
@@ -752,6 +757,21 @@ static void strace_cut_last_line(void)
                   r.n ? r.has_ret[i] : 0);
         ts_mc_raw_free(&r);
     }
+    /* a log without durations: a number that runs to the cut is read, but not one in a path */
+    for (int k = 0; k < 2; k++) {
+        write_text(p, k ? "10927 1796192471.678069 close(4) = 0\n10927 1796192471.678070 read(3</tmp/a) = 5"
+                        : "10927 1796192471.678069 close(4) = 0\n10927 1796192471.678070 read(3</tmp/a) = 5/b>, ");
+        REQUIRE(ts_mc_from_strace(p, &r) == 0);
+        CHECK_MSG(r.n == 2 && r.has_ret[0] && !r.has_ret[1], "%d: %zu events, the read's value %lld (%d)", k, r.n,
+                  r.n == 2 ? (long long)r.ret[1] : 0, r.n == 2 ? r.has_ret[1] : 0);
+        ts_mc_raw_free(&r);
+    }
+    /* a shift in an argument (older strace's futex op) is no path */
+    write_text(p, "10927 1796192471.678069 futex(0x7f3a, FUTEX_WAKE_OP_PRIVATE, 1, 1, 0x7f3b, "
+                  "FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_GT<<24|0x1) = 1\n");
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK_MSG(r.n == 1 && r.has_ret[0] && r.ret[0] == 1, "%zu events, %lld", r.n, r.n ? (long long)r.ret[0] : 0);
+    ts_mc_raw_free(&r);
     write_text(p, "10927 1796192471.678069 wait4(10931, NULL, 0, NULL) = 10931 <0.000024>\n"
                   "10927 1796192471.678070 read(3, \"\", 1) = -1 EIO (Input/output err");
     REQUIRE(ts_mc_from_strace(p, &r) == 0);

@@ -83,7 +83,8 @@ typedef struct {
  * ("x) = 7", escaped '"' and all) is none: a line cut inside one has no value; nor is one
  * in what -y and -yy write after the value, a descriptor's path or socket ("= 3</d) = 5>",
  * "= 3</dev/null<char 1:3>>", "= 4<TCP:[1.2.3.4:80->5.6.7.8:9]>": the path's own '<' and
- * '>' escaped, the socket's "->" not) */
+ * '>' escaped, the socket's "->" not), nor one in such a path of a descriptor argument
+ * ("read(3</d) = 5>, ", a line cut after it or inside it) */
 static int parse_ret(const char *s, int cut, int64_t *ret)
 {
     const char *eq = NULL;   /* the last " = " after the closing parenthesis (strace pads with blanks) */
@@ -91,7 +92,17 @@ static int parse_ret(const char *s, int cut, int64_t *ret)
     for (const char *q = s; *q; q++) {
         if (*q == '\\' && q[1]) q++;   /* an escaped byte (\", \\), in a string or in -y's <PATH> */
         else if (*q == '"') quoted = !quoted;
-        else if (!quoted && q[0] == ' ' && q[1] == '=' && q[2] == ' ') {
+        else if (!quoted && *q == '<' && q > s && (isalnum((unsigned char)q[-1]) || q[-1] == '_') && q[1] != '<') {
+            /* -y's and -yy's "<...>" after a descriptor argument (3</tmp/a) = 5/b>, AT_FDCWD</d>),
+             * -Y's after a pid: a path, a socket or a name, skipped to its end; a line cut
+             * inside one has no value after it (not "1<<12": a shift) */
+            for (int depth = 0; *q; q++) {
+                if (*q == '\\' && q[1]) q++;
+                else if (*q == '<') depth++;
+                else if (*q == '>' && q[-1] != '-' && !--depth) break;
+            }
+            if (!*q) break;
+        } else if (!quoted && q[0] == ' ' && q[1] == '=' && q[2] == ' ') {
             const char *b = q;
             while (b > s && b[-1] == ' ') b--;
             if (b > s && b[-1] == ')') eq = q;
