@@ -484,12 +484,19 @@ static void strace_fd_paths(void)
                "8<TCP:[127.0.0.1:34091->127.0.0.1:5555]> <0.000005>\n"
                "14573 1796324768.935040 openat(AT_FDCWD</tmp/t>, \"g) = 1\", O_RDONLY) = -1 ENOENT (No such file "
                "or directory) <0.000005>\n"
+               /* a path that ends in '-' (a backup file: /etc/passwd-) closes at its "->", a
+                * socket's "->" between its brackets does not */
+               "14573 1796324768.935042 openat(AT_FDCWD</tmp/t>, \"/etc/passwd-\", O_RDONLY) = 10</etc/passwd-> "
+               "<0.000005>\n"
+               "14573 1796324768.935044 read(10</etc/passwd->, \"root\"..., 4096) = 1234 <0.000005>\n"
+               "14573 1796324768.935046 write(8<TCP:[127.0.0.1:34091->127.0.0.1:5555]>, \"x\", 1) = 1 <0.000005>\n"
+               "14573 1796324768.935048 kill(32348<a->, SIGTERM) = 0 <0.000005>\n"
                "14573 1796324768.935050 openat(AT_FDCWD</tmp/t>, \"d) = 5/f) = 9\", O_RDONLY) = 9</tmp/t/d) = 5/f) = 2");
-    const int64_t ret[] = {3, 3, 4, 5, 6, 8, -1, 9};
+    const int64_t ret[] = {3, 3, 4, 5, 6, 8, -1, 10, 1234, 1, 0, 9};
     ts_mc_raw r;
     REQUIRE(ts_mc_from_strace(p, &r) == 0);
-    CHECK(r.n == 8);
-    for (size_t i = 0; i < 8 && i < r.n; i++)
+    CHECK(r.n == 12);
+    for (size_t i = 0; i < 12 && i < r.n; i++)
         CHECK_MSG(r.has_ret[i] && r.ret[i] == ret[i], "event %zu: ret %lld (%d)", i, (long long)r.ret[i], r.has_ret[i]);
     ts_mc_raw_free(&r);
     remove(p);

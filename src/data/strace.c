@@ -74,6 +74,23 @@ typedef struct {
 
 #define RET_RANGE "a return value outside 64 bits"   /* parse_ret's -1 */
 
+/* the '>' that closes -y's, -yy's or -Y's "<...>" at q (its '<'), or the string's end
+ * where the line was cut inside it. Its own '<' and '>' are escaped, nested ones
+ * ("</dev/null<char 1:3>>") counted; a socket's "->" lies between its brackets
+ * ("<TCP:[1.2.3.4:80->5.6.7.8:9]>"), so that a path ending in '-' ("</etc/passwd->") ends
+ * at its "->" */
+static const char *angle_end(const char *q)
+{
+    for (int depth = 0, brackets = 0; *q; q++) {
+        if (*q == '\\' && q[1]) q++;
+        else if (*q == '<') depth++;
+        else if (*q == '[') brackets++;
+        else if (*q == ']' && brackets) brackets--;
+        else if (*q == '>' && !(q[-1] == '-' && brackets) && !--depth) break;
+    }
+    return q;
+}
+
 /* " = VALUE" at the end of a call's line (before " <duration>"): the return value;
  * 0 when there is none ("= ?", or no " = "), or when the line is cut (the log's last,
  * without its newline, where a duration would follow) right after the number, which may
@@ -84,7 +101,8 @@ typedef struct {
  * in what -y and -yy write after the value, a descriptor's path or socket ("= 3</d) = 5>",
  * "= 3</dev/null<char 1:3>>", "= 4<TCP:[1.2.3.4:80->5.6.7.8:9]>": the path's own '<' and
  * '>' escaped, the socket's "->" not), nor one in such a path of a descriptor argument
- * ("read(3</d) = 5>, ", a line cut after it or inside it) */
+ * ("read(3</d) = 5>, ", a line cut after it or inside it); each "<...>" ends as angle_end
+ * finds it */
 static int parse_ret(const char *s, int cut, int64_t *ret)
 {
     const char *eq = NULL;   /* the last " = " after the closing parenthesis (strace pads with blanks) */
@@ -96,11 +114,7 @@ static int parse_ret(const char *s, int cut, int64_t *ret)
             /* -y's and -yy's "<...>" after a descriptor argument (3</tmp/a) = 5/b>, AT_FDCWD</d>),
              * -Y's after a pid: a path, a socket or a name, skipped to its end; a line cut
              * inside one has no value after it (not "1<<12": a shift) */
-            for (int depth = 0; *q; q++) {
-                if (*q == '\\' && q[1]) q++;
-                else if (*q == '<') depth++;
-                else if (*q == '>' && q[-1] != '-' && !--depth) break;
-            }
+            q = angle_end(q);
             if (!*q) break;
         } else if (!quoted && q[0] == ' ' && q[1] == '=' && q[2] == ' ') {
             const char *b = q;
@@ -109,11 +123,7 @@ static int parse_ret(const char *s, int cut, int64_t *ret)
             else continue;
             for (q += 3; isxdigit((unsigned char)*q) || *q == '-' || *q == 'x' || *q == '?'; q++) {}
             if (*q != '<') { q--; continue; }
-            for (int depth = 0; *q; q++) {   /* the value's "<...>", to its end (or the line's) */
-                if (*q == '\\' && q[1]) q++;
-                else if (*q == '<') depth++;
-                else if (*q == '>' && q[-1] != '-' && !--depth) break;
-            }
+            q = angle_end(q);   /* the value's "<...>", to its end (or the line's) */
             if (!*q) break;
         }
     }
