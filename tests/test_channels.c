@@ -1910,6 +1910,9 @@ static void null_arguments_refused(void)
     FAILS(ts_mc_write_strace(out, NULL), "ts_mc_write_strace: m is NULL");
     FAILS(ts_mc_write_ctf(NULL, &m), "ts_mc_write_ctf: dir is NULL");
     FAILS(ts_mc_write_ctf(out, NULL), "ts_mc_write_ctf: m is NULL");
+    FAILS(ts_mc_write_ctf_arch(NULL, &m, "x86_64"), "ts_mc_write_ctf_arch: dir is NULL");
+    FAILS(ts_mc_write_ctf_arch(out, NULL, "x86_64"), "ts_mc_write_ctf_arch: m is NULL");
+    CHECK(ts_mc_write_ctf_arch(out, &m, "vax") != 0 && strstr(ts_error(), "vax"));
     CHECK(!ts_file_exists(out));
     FAILS(ts_mc_encode(NULL, 1.0, &o), "ts_mc_encode: raw is NULL");
     EMPTY(o);

@@ -99,6 +99,9 @@ int  ts_mc_write_strace(const char *path, const ts_mc *m);
  * payload tid (the bucket; -1 none),
  * comm and ret (names; "" none, "?" unknown) */
 int  ts_mc_write_ctf(const char *dir, const ts_mc *m);
+/* ts_mc_write_ctf with the trace environment's "arch" (the system call table that names the
+ * events, read back by ts_ctf_load) set to ARCH, a name ts_arch_parse takes (NULL: none) */
+int  ts_mc_write_ctf_arch(const char *dir, const ts_mc *m, const char *arch);
 
 /* encode raw fields (PROTOCOLS.md §4), ranks over the first train_frac of the events */
 int  ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out);

@@ -128,6 +128,9 @@ int cli_drop_bursts(const char *cmd, long bmin, long *bmax, int given, const cha
 /* 0 with *arch its canonical name (NULL stays NULL), or a usage error (2): an architecture
  * not known, or one given for a CTF trace (a directory), whose events name their calls */
 int cli_trace_arch(const char *cmd, const char *trace, const char **arch);
+/* the architecture a dataset directory's arch file names (ingest writes it), as
+ * ts_arch_name spells it; NULL where there is none or it names none known */
+const char *cli_dataset_arch(const char *dir);
 /* the note of gaps, fill and ingest (cmd) on perf script's text without a PERF_RECORD_LOST
  * line (ts_gap_list's, ts_fill_result's and ts_ctf_trace's perf_no_lost_lines): such text
  * does not show whether events were lost */

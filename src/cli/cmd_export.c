@@ -33,7 +33,8 @@ int cmd_export(int argc, char **argv)
         "comm (the name; \"\" none or unknown) and ret (the name; \"\" none, \"?\" unknown);\n"
         "a known return value follows as syscall_exit_NAME (payload ret), and a\n"
         "sched_switch (prev_comm, prev_tid, next_comm, next_tid) comes before an event\n"
-        "whose thread (tid, comm) is not the one on its CPU.\n",
+        "whose thread (tid, comm) is not the one on its CPU. The dataset's architecture\n"
+        "(its arch file, as ingest writes it) is the trace environment's arch.\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;
@@ -45,7 +46,7 @@ int cmd_export(int argc, char **argv)
     ts_mc m;
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
-        rc = format ? ts_mc_write_ctf(out, &m) : ts_mc_write_strace(out, &m);
+        rc = format ? ts_mc_write_ctf_arch(out, &m, cli_dataset_arch(args.pos[0])) : ts_mc_write_strace(out, &m);
         if (rc == 0) cli_say(cli_msg_stream(out), "%zu event%s -> %s\n", m.n, ts_plural(m.n), out);
         ts_mc_free(&m);
     }

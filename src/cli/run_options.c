@@ -60,6 +60,19 @@ int cli_trace_arch(const char *cmd, const char *trace, const char **arch)
     return 0;
 }
 
+const char *cli_dataset_arch(const char *dir)
+{
+    char *p = ts_path_join(dir, "arch");
+    FILE *f = fopen(p, "r");
+    free(p);
+    char word[32] = "";
+    ts_arch a = TS_ARCH_UNKNOWN;
+    if (f && fscanf(f, "%31s", word) == 1 && ts_arch_parse(word, &a) != 0) a = TS_ARCH_UNKNOWN;
+    ts_clear_error();
+    if (f) fclose(f);
+    return a == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(a);
+}
+
 void cli_note_perf_no_lost(const char *cmd, const char *trace)
 {
     cli_say(stderr, "tracesynth: note: %s: %s: perf script's text shows no lost event (PERF_RECORD_LOST line): perf "

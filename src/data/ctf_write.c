@@ -8,6 +8,7 @@
  * has its cpu_id. */
 #include "tracesynth/channels.h"
 #include "tracesynth/common.h"
+#include "tracesynth/eval.h"
 
 #include <babeltrace2/babeltrace.h>
 #include <ctype.h>
@@ -24,6 +25,7 @@ typedef struct {
     const ts_mc *m;
     const char  *path;          /* for messages */
     int64_t     *t;             /* (n) event times in ns from 0 */
+    const char  *arch;          /* the environment's "arch", or NULL */
     int          nstreams;      /* CPUs (max + 1), or 1 without a cpu channel */
     int          failed;
     char         err[256];
@@ -174,6 +176,7 @@ static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_m
     bad = bad || !w->cur_tid || !w->cur_comm;
     for (int s = 0; s < c->nstreams && !bad; s++) w->cur_tid[s] = -2;
     w->trace = bad ? NULL : bt_trace_create(w->tc);
+    if (w->trace && c->arch) bad = bt_trace_set_environment_entry_string(w->trace, "arch", c->arch) != 0;
     w->st = calloc((size_t)c->nstreams, sizeof *w->st);
     w->pkt = calloc((size_t)c->nstreams, sizeof *w->pkt);
     bad = bad || !w->trace || !w->st || !w->pkt;
@@ -329,19 +332,31 @@ static bt_component_class_initialize_method_status cw_init(bt_self_component_sou
     return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
 }
 
-static int ctf_write(const char *out, const ts_mc *m);
+static int ctf_write(const char *out, const ts_mc *m, const char *arch);
 
 int ts_mc_write_ctf(const char *out_, const ts_mc *m)
 {
     if (!out_) return ts_fail_null(__func__, "dir");
     if (!m) return ts_fail_null(__func__, "m");
     char *out = ts_path_trim(out_);   /* "dir/" names dir: its temporary is beside it, not in it */
-    int rc = ctf_write(out, m);
+    int rc = ctf_write(out, m, NULL);
     free(out);
     return rc;
 }
 
-static int ctf_write(const char *out, const ts_mc *m)
+int ts_mc_write_ctf_arch(const char *out_, const ts_mc *m, const char *arch)
+{
+    if (!out_) return ts_fail_null(__func__, "dir");
+    if (!m) return ts_fail_null(__func__, "m");
+    ts_arch a;
+    if (arch && ts_arch_parse(arch, &a) != 0) return -1;
+    char *out = ts_path_trim(out_);
+    int rc = ctf_write(out, m, arch ? ts_arch_name(a) : NULL);
+    free(out);
+    return rc;
+}
+
+static int ctf_write(const char *out, const ts_mc *m, const char *arch)
 {
     struct stat sb;
     if (stat(out, &sb) == 0) return ts_fail("%s: exists; not replaced", out);
@@ -352,6 +367,7 @@ static int ctf_write(const char *out, const ts_mc *m)
     memset(&c, 0, sizeof c);
     c.m = m;
     c.path = out;
+    c.arch = arch;
     c.nstreams = 1;
     if (m->ch[TS_CH_CPU])
         for (size_t i = 0; i < m->n; i++)
