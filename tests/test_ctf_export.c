@@ -285,9 +285,80 @@ static void keeps_arch(void)
     CHECK(system(cmd) == 0);
 }
 
+/* DIR/arch's word (or "" without one) */
+static void arch_of(const char *dir, char *word, size_t n)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/arch", dir);
+    FILE *f = fopen(path, "r");
+    word[0] = 0;
+    if (f && fscanf(f, "%31s", word) != 1) word[0] = 0;
+    if (f) fclose(f);
+    (void)n;
+}
+
+/* the traces made from a dataset (markov's, repair's, generate's and impute's with
+ * --channels-from) keep its architecture, as the README's markov -> export --format ctf ->
+ * ingest --from ctf does; one made by a multi-channel model alone (which keeps none) has
+ * none, an arch left in its directory by an earlier dataset removed */
+static void derived_keep_arch(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512], path[600], word[32];
+    snprintf(ds, sizeof ds, "%s/mc", dir);
+    REQUIRE(make_trace(ds, 600, 1) == 0);
+    ts_mc m;
+    REQUIRE(ts_mc_load(ds, &m) == 0);
+    snprintf(ds, sizeof ds, "%s/arm", dir);
+    REQUIRE(ts_mc_save_arch(ds, &m, "aarch64") == 0);
+    ts_mc_free(&m);
+    static const char *const steps[][2] = {
+        {"markov %s -n 200 -o %s/markov", "markov"},
+        {"repair %s/markov --constraints %s/arm.tsc -o %s/repaired", "repaired"},
+        {"generate %s/ng.tsm --channels-from %s -n 2 --length 40 -o %s/gen --threads 1", "gen"},
+        {"impute %s/ng.tsm --channels-from %s --input %s --length 40 --blackout 5 -o %s/imp --threads 1", "imp"},
+    };
+    snprintf(cmd, sizeof cmd, "constraints %s -o %s/arm.tsc", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 40 -o %s/ng.tsm --threads 1", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
+        if (s == 0) snprintf(cmd, sizeof cmd, steps[s][0], ds, dir);
+        else if (s == 1) snprintf(cmd, sizeof cmd, steps[s][0], dir, dir, dir);
+        else if (s == 2) snprintf(cmd, sizeof cmd, steps[s][0], dir, ds, dir);
+        else snprintf(cmd, sizeof cmd, steps[s][0], dir, ds, ds, dir);
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 0, "%s: %s", steps[s][1], err);
+        if (rc) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, steps[s][1]);
+        arch_of(path, word, sizeof word);
+        CHECK_MSG(!strcmp(word, "aarch64"), "%s: arch '%s'", steps[s][1], word);
+    }
+    snprintf(cmd, sizeof cmd, "export %s/markov --format ctf -o %s/markov.ctf", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s/markov.ctf --channels -o %s/back", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && !strstr(err, "architecture"), "%s", err);
+    snprintf(path, sizeof path, "%s/back", dir);
+    arch_of(path, word, sizeof word);
+    CHECK_MSG(!strcmp(word, "aarch64"), "markov.ctf read back: arch '%s'", word);
+    /* a multi-channel model's windows over the arm dataset's copy: no arch */
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --length 40 --layers 1 --channels 8 --iters 2 -o %s/mc.tsm "
+             "--threads 1", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/mc.tsm -n 2 --length 40 -o %s/markov --threads 1", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(path, sizeof path, "%s/markov", dir);
+    arch_of(path, word, sizeof word);
+    CHECK_MSG(!strcmp(word, ""), "mdm-mc's windows: arch '%s' left", word);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("ctf_export", {
     RUN(export_ingest);
     RUN(first_dt);
     RUN(own_times);
     RUN(keeps_arch);
+    RUN(derived_keep_arch);
 })

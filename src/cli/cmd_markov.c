@@ -155,7 +155,7 @@ int cmd_markov(int argc, char **argv)
             rc = ts_mc_markov_given(&m, nt, (int)order, len ? n / len : 1, len ? len : n, draw, (uint64_t)seed, &g);
         }
         if (rc == 0) {
-            rc = ts_mc_save(out, &g);
+            rc = ts_mc_save_arch(out, &g, cli_dataset_arch(args.pos[0]));
             if (rc == 0 && events)
                 cli_say(stdout, "the events of %s (%zu window%s of %zu%s%s), other channels from the first %zu "
                         "event%s of %s -> %s\n", events, w.n, ts_plural(w.n), w.len, named ? "; named by " : "",

@@ -116,7 +116,7 @@ int cmd_repair(int argc, char **argv)
         if (rc == 0) {
             ts_repair_report rep;
             rc = ts_repair(&k, &m, len, args.pos[0], &rep);
-            if (rc == 0) rc = ts_mc_save(out, &m);
+            if (rc == 0) rc = ts_mc_save_arch(out, &m, cli_dataset_arch(args.pos[0]));
             if (rc == 0) {
                 ts_constraints_validity(&k, &m, len, &after);
                 if (json) {

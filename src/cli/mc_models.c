@@ -62,8 +62,10 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
     return rc ? cli_fail() : 0;
 }
 
-/* n windows of L from m into the dataset directory out; what: the message's tail */
-static int generate_save(ts_mc_model *m, size_t n, size_t L, const char *out, const ts_run_opts *ro, const char *what)
+/* n windows of L from m into the dataset directory out, of architecture arch (NULL: none
+ * known); what: the message's tail */
+static int generate_save(ts_mc_model *m, size_t n, size_t L, const char *out, const char *arch, const ts_run_opts *ro,
+                         const char *what)
 {
     size_t per = 0;   /* 4 bytes of each channel (dt a float) */
     for (int c = 0; c < TS_NCH; c++) per += m->has >> c & 1u ? 4 : 0;
@@ -73,7 +75,7 @@ static int generate_save(ts_mc_model *m, size_t n, size_t L, const char *out, co
     int rc = ts_mc_model_generate(m, n, L, ro, &g);
     if (rc == 0) {
         double dt = ts_now() - t0;
-        rc = ts_mc_save(out, &g);
+        rc = ts_mc_save_arch(out, &g, arch);
         if (rc == 0) printf("%s: generated %zu window%s of %zu event%s in %.2f s (seed %llu%s) -> %s\n", m->ops->name,
                             n, ts_plural(n), L, ts_plural(L), dt, (unsigned long long)ro->seed, what, out);
         ts_mc_free(&g);
@@ -94,7 +96,7 @@ int generate_channels(const char *path, size_t n, size_t L, const char *out, con
         ts_mc_model_free(m);
         return cli_usage_error("generate", "%zu windows of %zu events are too many", n, L);
     }
-    int rc = generate_save(m, n, L, out, ro, "");
+    int rc = generate_save(m, n, L, out, NULL, ro, "");   /* a model keeps no architecture */
     ts_mc_model_free(m);
     return rc ? cli_fail() : 0;
 }
@@ -141,7 +143,7 @@ int generate_events_channels(const char *path, const char *dataset, int given, s
     char what[512];
     snprintf(what, sizeof what, "; other channels from the first %zu event%s of %s, drawn by %s", ntrain,
              ts_plural(ntrain), dataset, given == TS_DRAW_PAIR ? "pair" : "type");
-    int rc = generate_save(m, n, L, out, ro, what);
+    int rc = generate_save(m, n, L, out, cli_dataset_arch(dataset), ro, what);
     ts_mc_model_free(m);
     ts_mc_free(&d);
     return rc ? cli_fail() : 0;
@@ -242,7 +244,7 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     }
     unknown += unknown_mc;
     double secs = ts_now() - t0;
-    if (out && ts_mc_save(out, &y) != 0) { cli_fail(); goto done; }
+    if (out && ts_mc_save_arch(out, &y, cli_dataset_arch(input)) != 0) { cli_fail(); goto done; }
     if (unknown)   /* after the last error it could be followed by: an error is one line */
         cli_say(stderr, "tracesynth: note: impute: %zu observed %s the model never saw; it reads %s as <unk>\n", unknown,
                 unknown == 1 ? "event has a name" : "events have names", unknown == 1 ? "it" : "them");
