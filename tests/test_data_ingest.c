@@ -3150,6 +3150,34 @@ static void moved_split_read(void)
     CHECK_MSG(rc2 == 1 && strstr(err, want) && strstr(err, quoted), "%s: exit %d: %s", cmd, rc2, err);
 }
 
+/* a dataset copied with its split inside it (cp -r ds copy) while ds stays as it was: the
+ * copy's split is the copy's, so once the copy's events are replaced ingest says so and the
+ * split's files are refused, naming the copy; ds's own split is still read */
+static void copied_split_stale(void)
+{
+    const char *d = two_id_files();
+    REQUIRE(d);
+    char cmd[2000], err[1024], want[800], out[4096];
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "split %s/ds --length 20 --windows 20 -o %s/ds/split", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "cp -r %s/ds %s/copy", d, d);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "audit --train %s/copy --test %s/copy/split/testing", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o %s/copy", d, d);
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "warning: %s/copy/split: a split of the stream this ingest replaced", d);
+    CHECK_MSG(strstr(out, want), "%s: %s", cmd, out);
+    snprintf(cmd, sizeof cmd, "audit --train %s/copy --test %s/copy/split/testing", d, d);
+    snprintf(want, sizeof want, "%s/copy/split/split.txt: the events of %s/copy have changed", d, d);
+    const int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, want) && strstr(err, "tracesynth split"), "%s: exit %d: %s", cmd, rc, err);
+    snprintf(cmd, sizeof cmd, "audit --train %s/ds --test %s/ds/split/testing", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+}
+
 /* a split of one dataset kept in another dataset's folder is that dataset's no more than
  * any folder's: once its own dataset is moved away or removed, it is read as before (not
  * checked against the folder's events, nor said to be of them); when its own dataset's
@@ -3623,6 +3651,7 @@ TEST_MAIN("data_ingest", {
     RUN(reingest_and_resplit_keep_modes);
     RUN(stale_split_refused);
     RUN(moved_split_read);
+    RUN(copied_split_stale);
     RUN(split_in_other_dataset);
     RUN(split_txt_fifo_not_read);
 })

@@ -390,12 +390,21 @@ int ts_split_file_check(const char *path)
      * inside its dataset, at the place it has in the holder (else the split lies in some
      * other dataset's folder, whose events were never its) */
     const int moved_with = gone && holder && subdir && in_place(folder, holder, subdir);
-    if ((changed && !held_ok) || (moved_with && !held_ok)) {
+    /* copied with its dataset (cp -r), which is still there with its events: the split
+     * at its place inside the copy is the copy's, checked against the copy's events */
+    char *copy = !changed && !gone && now && subdir ? holder_of(folder) : NULL;
+    if (copy && (ts_same_file(copy, dataset) == 1 || !in_place(folder, copy, subdir))) {
+        free(copy);
+        copy = NULL;
+    }
+    const uint64_t copied = copy ? ts_dataset_events_crc(copy) : 0;
+    const int copy_changed = copied && copied != crc;
+    if ((changed && !held_ok) || (moved_with && !held_ok) || copy_changed) {
         /* the split named as given, unless a link led into another folder */
         char *given = ts__path_dir(path);
         const int as_given = ts_same_file(given, folder);
         char *gtxt = ts_path_join(as_given ? given : folder, "split.txt");
-        const char *of = gone ? holder : dataset;
+        const char *of = copy_changed ? copy : gone ? holder : dataset;
         char *wd = ts_shell_word(of), *ws = ts_shell_word(as_given ? given : folder);
         rc = ts_fail("%s: the events of %s have changed since this split was made of them (its windows are the "
                      "old events'); make it again: tracesynth split %s -o %s, with the options split.txt names",
@@ -406,6 +415,7 @@ int ts_split_file_check(const char *path)
         free(given);
     }
     free(holder);
+    free(copy);
     free(dataset);
     free(subdir);
     free(txt);
