@@ -165,6 +165,28 @@ static void save_load(void)
         ts_mc_free(&b);
         CHECK(count_dir(dir) == 8);   /* no stage left: stream, vocab, dt, comm (2), ret (2), tid */
     }
+    /* windows: their length recorded with them (DIR/length), read back; one sequence saved
+     * over them removes it */
+    {
+        size_t len = 9;
+        CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 0);   /* none: one sequence */
+        REQUIRE(ts_mc_save_windows(dir, &m, NULL, 3) == 0);
+        CHECK(count_dir(dir) == 9);
+        CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 3);
+        CHECK_MSG(ts_mc_window_length(dir, 7, &len) == -1 && len == 0 &&
+                  strstr(ts_error(), "/length: windows of 3 events, but the dataset's 7 events are not whole windows"),
+                  "%s", ts_error());
+        CHECK(ts_mc_save_windows(dir, &m, NULL, 4) == -1 && strstr(ts_error(), "6 events are not windows of 4"));
+        CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 3);   /* the set refused left as it was */
+        REQUIRE(ts_mc_save(dir, &m) == 0);
+        CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 0 && count_dir(dir) == 8);
+        CHECK(ts_mc_save_windows(NULL, &m, NULL, 3) == -1 && !strcmp(ts_error(), "ts_mc_save_windows: dir is NULL"));
+        CHECK(ts_mc_save_windows(dir, NULL, NULL, 3) == -1 && !strcmp(ts_error(), "ts_mc_save_windows: m is NULL"));
+        len = 9;
+        CHECK(ts_mc_window_length(NULL, 6, &len) == -1 && len == 0 &&
+              !strcmp(ts_error(), "ts_mc_window_length: dir is NULL"));
+        CHECK(ts_mc_window_length(dir, 6, NULL) == -1 && !strcmp(ts_error(), "ts_mc_window_length: len is NULL"));
+    }
     ts_mc_free(&m);
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -62,6 +62,25 @@ static void generate_cli(void)
     REQUIRE(ts_mc_load(path, &g) == 0);
     CHECK(g.n == 160 && g.dt && g.ch[TS_CH_TID] && g.ch[TS_CH_CPU] && g.events.vocab.n == 4);
     CHECK(follows(&g, 32));
+    /* the windows' length is recorded with them: eval reads 5 windows of 32, whose pairs
+     * across windows (off the cycle) are no transitions */
+    {
+        char out[8192];
+        snprintf(cmd, sizeof cmd, "constraints %s -o %s/c.tsc", ds, dir);
+        REQUIRE(run_output(cmd, out, sizeof out) == 0);
+        snprintf(cmd, sizeof cmd, "eval --real %s --synthetic %s/gen --constraints %s/c.tsc --json", ds, dir, dir);
+        REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+        CHECK_MSG(strstr(out, "\"length\": 32, \"windows\": 5,") && strstr(out, "\"validity\": {\"d_trans\": 0.000000"),
+                  "%s", out);
+        /* and markov --from-events keeps the windows of its events */
+        snprintf(cmd, sizeof cmd, "generate %s/ng.tsm -n 4 --length 16 -o %s/w.npy", dir, dir);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(cmd, sizeof cmd, "markov %s --from-events %s/w.npy -o %s/fe", ds, dir, dir);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(cmd, sizeof cmd, "eval --real %s --synthetic %s/fe --json", ds, dir);
+        REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+        CHECK_MSG(strstr(out, "\"length\": 16, \"windows\": 4,"), "%s", out);
+    }
     /* a trace whose training part holds no event: refused, not drawn from its test part */
     {
         ts_mc one;

@@ -448,8 +448,14 @@ static void cli(void)
     REQUIRE(ts_mc_load(cmd, &g) == 0);
     CHECK(g.n == 600 / 16 * 16);   /* the test part's whole windows */
     ts_mc_free(&g);
-    /* the progress bar names what runs: impute, or generate (as ddpm-mc's does) */
+    /* both are windows of 16, as recorded with them: eval reads them so without --length */
     char out[8192];
+    const char *const sets[2][2] = {{"gen", "\"length\": 16, \"windows\": 3,"}, {"imp", "\"length\": 16, \"windows\": 37,"}};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "eval --real %s --synthetic %s/%s --json", ds, dir, sets[i][0]);
+        CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, sets[i][1]), "%s: %s", sets[i][0], out);
+    }
+    /* the progress bar names what runs: impute, or generate (as ddpm-mc's does) */
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 4 --threads 1 -o %s/imp2", dir, ds, dir);
     CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "impute [") && !strstr(out, "generate ["), "%s", out);
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 3 --length 16 --threads 1 -o %s/gen2", dir, dir);

@@ -913,11 +913,14 @@ static void cli(void)
     REQUIRE(ts_mc_load(p, &mk) == 0);
     CHECK_MSG(mk.n == 1000, "%zu events", mk.n);
     ts_mc_free(&mk);
-    /* a trace that is not whole windows, or a part that cuts them: refused, as eval does */
-    snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --length 300 -o %s/x", dir, dir, dir);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mk: 1000 events are not windows of --length 300"), "%s", err);
-    snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --length 200 --part valid -o %s/x", dir, dir, dir);
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mk: its valid part, events [700, 800), is not whole windows"), "%s", err);
+    /* a trace that is not whole windows, or a part that cuts them: refused, as eval does (mk0:
+     * mk without the record of its windows, as a set written before them) */
+    snprintf(cmd, sizeof cmd, "cp -r %s/mk %s/mk0 && rm %s/mk0/length", dir, dir, dir);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "repair %s/mk0 --constraints %s/c.tsc --length 300 -o %s/x", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mk0: 1000 events are not windows of --length 300"), "%s", err);
+    snprintf(cmd, sizeof cmd, "repair %s/mk0 --constraints %s/c.tsc --length 200 --part valid -o %s/x", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mk0: its valid part, events [700, 800), is not whole windows"), "%s", err);
     /* repair of one part: only the test part is written */
     snprintf(cmd, sizeof cmd, "repair %s/ds --constraints %s/c.tsc --part test -o %s/rt", dir, dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 0);
@@ -971,7 +974,7 @@ static void cli(void)
     CHECK_MSG(sum == (int64_t)m.n, "counts sum to %lld of %zu events", (long long)sum, m.n);
     ts_mc_free(&m);
     snprintf(p, sizeof p, "%s/ev.json", dir);
-    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --length 300", dir, dir);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk0 --length 300", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "1000 events are not windows of --length 300"));
     /* next-event prediction on the event channel: trained on the synthetic events, and on the
      * training part's */
@@ -1019,6 +1022,91 @@ static void cli(void)
 }
 
 /* the Markov baseline: in the constraints of its training part by construction, seeded */
+/* a dataset of windows records their length (DIR/length), and eval and repair read it: the
+ * pair of one window's last event and the next window's first is no transition */
+static void windows_recorded(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[1024], err[512], out[8192], p[600];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels data/default/workload.strace -o %s/ds -q", dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(p, sizeof p, "%s/ds/length", dir);
+    CHECK_MSG(!ts_file_exists(p), "%s: a trace ingested is one sequence", p);
+    snprintf(cmd, sizeof cmd, "constraints %s/ds -o %s/c.tsc", dir, dir);
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    /* windows of 100 from the chain: without --length, eval and repair read them as windows */
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 --length 100 -o %s/mk", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(p, sizeof p, "%s/mk/length", dir);
+    char text[64] = "";
+    FILE *lf = fopen(p, "r");
+    if (lf) { text[fread(text, 1, sizeof text - 1, lf)] = 0; fclose(lf); }
+    CHECK_MSG(!strcmp(text, "100\n"), "%s: '%s'", p, text);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --constraints %s/c.tsc --json", dir, dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"length\": 100, \"windows\": 10,") && strstr(out, "\"validity\": {\"d_trans\": 0.000000"),
+              "%s", out);
+    snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --json -o %s/mkr", dir, dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"events_changed\": 0,") && strstr(out, "\"before\": {\"d_trans\": 0.000000"), "%s", out);
+    /* the repaired windows are windows too, and so is a part of whole windows */
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mkr --json", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"length\": 100, \"windows\": 10,"), "%s", out);
+    snprintf(cmd, sizeof cmd, "repair %s/mk --constraints %s/c.tsc --part test -o %s/mkt", dir, dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mkt --json", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"length\": 100, \"windows\": 2,"), "%s", out);
+    /* the same --length is taken; another is refused, naming both */
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --length 100 --json", dir, dir);
+    CHECK(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "\"length\": 100, \"windows\": 10,"));
+    const char *const refuse[] = {"eval --real %s/ds --synthetic %s/mk --length 50",
+                                  "repair %s/mk --constraints %s/c.tsc --length 50 -o %s/x",
+                                  "eval --real %s/ds --synthetic %s/mk --length 0"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, refuse[i], dir, dir, dir);
+        CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "mk/length: windows of 100 events") &&
+                  strstr(out, i == 2 ? "--length 0" : "--length 50") && strchr(out, '\n') == out + strlen(out) - 1,
+                  "%s: %s", cmd, out);
+    }
+    /* a part that cuts the recorded windows: refused as with --length */
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 --length 200 -o %s/mk2", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "repair %s/mk2 --constraints %s/c.tsc --part valid -o %s/x", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mk2: its valid part, events [700, 800), is not whole "
+              "windows of 200"), "%s", err);
+    /* a length that is no number, or that the events are not windows of: refused, naming the file */
+    const char *const bad[] = {"abc\n", "0\n", "300\n", "100 x\n"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(p, sizeof p, "%s/mk2/length", dir);
+        FILE *f = fopen(p, "w");
+        REQUIRE(f);
+        fputs(bad[i], f);
+        fclose(f);
+        snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk2", dir, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "mk2/length: "), "%s: %s", bad[i], err);
+    }
+    /* one chain (no --length) is one sequence; a set without DIR/length is read as one, as before */
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 -o %s/mk2", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(p, sizeof p, "%s/mk2/length", dir);
+    CHECK_MSG(!ts_file_exists(p), "%s: one chain has no windows", p);
+    snprintf(p, sizeof p, "%s/mk/length", dir);
+    REQUIRE(remove(p) == 0);
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --json", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"length\": 1000, \"windows\": 1,"), "%s", out);
+    /* a trace ingested over a set of windows is one sequence: the old length goes */
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels data/default/workload.strace -o %s/mkr -q", dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(p, sizeof p, "%s/mkr/length", dir);
+    CHECK_MSG(!ts_file_exists(p), "%s: left by the windows", p);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 static void markov_baseline(void)
 {
     ts_rng r;
@@ -1353,6 +1441,7 @@ TEST_MAIN("repair", {
     RUN(ctf_output);
     RUN(memorization);
     RUN(markov_baseline);
+    RUN(windows_recorded);
     RUN(markov_baseline_first_dt);
     RUN(learn_and_validity);
     RUN(validity_matches_definitions);

@@ -13,7 +13,10 @@
  * (stream.txt, vocab.tsv; every single-channel command reads it as before) plus one
  * .npy per further channel: dt.npy (float32, n), comm.npy, ret.npy, tid.npy, cpu.npy
  * (int32, n), and comm.vocab.tsv, ret.vocab.tsv (ID, name or value, count). A channel
- * whose file is absent is absent (strace logs have no CPU).
+ * whose file is absent is absent (strace logs have no CPU). A set of windows (generated,
+ * or repaired or imputed from such) records their length in a file "length" (the number
+ * and a newline; ts_mc_save_windows): its events are windows of that many events, one
+ * after the other; without it the dataset is one sequence.
  *
  * A NULL argument the comments below do not allow (and a count of events with a NULL array
  * for them) is refused with -1 and the error "FUNCTION: ARGUMENT is NULL", an output given
@@ -111,6 +114,17 @@ int  ts_mc_save(const char *dir, const ts_mc *m);
  * table that names the events, read by eval), or, arch NULL, an arch there removed
  * within the commit */
 int  ts_mc_save_arch(const char *dir, const ts_mc *m, const char *arch);
+/* ts_mc_save_arch for m as windows of len events each, one after the other (m->n a
+ * multiple of len, len at most 2^24): DIR/length, in the same set, holds len and a newline,
+ * which readers take as the windows' length (ts_mc_window_length); len 0: one sequence, a
+ * length there removed. ts_mc_save and ts_mc_save_arch write one sequence: they remove a
+ * length there too. */
+int  ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_t len);
+/* the length of the windows the dataset dir of n events records (DIR/length, see
+ * ts_mc_save_windows): *len 0 when it records none (one sequence: a trace ingested, or a
+ * set written before the windows were recorded); an error naming the file when it holds no
+ * number from 1 to 2^24 or the n events are not whole windows of it */
+int  ts_mc_window_length(const char *dir, size_t n, size_t *len);
 /* the names of every file ts_mc_save writes in a dataset's directory or removes from
  * it, NULL-terminated */
 const char *const *ts_mc_saved_files(void);

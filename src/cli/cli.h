@@ -38,9 +38,10 @@ int ingest_channels(ts_mc_raw *raw, ts_mc *m);
 /* eval of multi-channel datasets: per-channel fidelity, and with constraints (a file
  * from 'tracesynth constraints', may be NULL) the validity distances */
 int eval_is_channels(const char *path);   /* a dataset directory with channel files */
-/* downstream: the next-event predictor's order (0: none) */
+/* len: --length (len_given: given at all; the synthetic set's recorded windows otherwise,
+ * cli_mc_window_length); downstream: the next-event predictor's order (0: none) */
 int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, size_t len,
-                  int downstream, int json);
+                  int len_given, int downstream, int json);
 /* the parts eval_channels takes: all, train, valid, test */
 extern const char *const eval_parts[];
 int bench_fill(int argc, char **argv);
@@ -131,6 +132,11 @@ int cli_trace_arch(const char *cmd, const char *trace, const char **arch);
 /* the architecture a dataset directory's arch file names (ingest writes it), as
  * ts_arch_name spells it; NULL where there is none or it names none known */
 const char *cli_dataset_arch(const char *dir);
+/* the windows of the multi-channel dataset dir of n events (eval, repair): the length it
+ * records (DIR/length, ts_mc_window_length), else --length's len where given (at all:
+ * given), else 0 (one sequence); a --length given that is not the recorded one is refused,
+ * naming both. 0, or -1 with the error set */
+int cli_mc_window_length(const char *dir, size_t n, int given, size_t len, size_t *out);
 /* the note of gaps, fill and ingest (cmd) on perf script's text without a PERF_RECORD_LOST
  * line (ts_gap_list's, ts_fill_result's and ts_ctf_trace's perf_no_lost_lines): such text
  * does not show whether events were lost */

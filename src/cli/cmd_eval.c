@@ -108,7 +108,9 @@ static int parse_args(int argc, char **argv, eval_args *a)
                      "events (pairs across windows do not count; memorization\n"
                      "is per window; bursts end with their window, the real\n"
                      "part's counted in windows of L from its start alike;\n"
-                     "default 0: one sequence)"),
+                     "default: the windows the synthetic set records, one\n"
+                     "that generate, markov --length, impute or repair wrote;\n"
+                     "else 0: one sequence)"),
         TS_OPT_LONG_(0, "downstream", &a->downstream, "N", 1, TS_KN_MAX_ORDER,
                     "generation: next-event prediction trained on S (and on\n"
                     "T), scored on R, by an order-N Kneser-Ney n-gram\n"
@@ -540,7 +542,8 @@ int cmd_eval(int argc, char **argv)
         if (a.train)
             return cli_usage_error("eval", "--train applies to window files and single-channel datasets; a "
                                    "multi-channel real trace is compared with its own training part");
-        return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.length, (int)a.downstream, a.json);
+        return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.length, a.length_given,
+                             (int)a.downstream, a.json);
     }
     /* a real trace that is not there: named, not taken for one of another kind */
     if ((a.real_part_given || a.length_given) && a.real && !ts_file_exists(a.real)) {

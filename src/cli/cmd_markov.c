@@ -61,7 +61,8 @@ int cmd_markov(int argc, char **argv)
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED, "the synthetic multi-channel dataset"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "generate N / L independent windows of L events (N a\n"
-                     "multiple of L), one after the other (default 0: one\n"
+                     "multiple of L), one after the other, L recorded in\n"
+                     "DIR/length for eval and repair (default 0: one\n"
                      "sequence of N)"),
         TS_OPT_LONG_(0, "order", &order, "K", 1, 64, "Markov order of the event chain (default 2)"),
         TS_OPT_STR_(0, "from-events", &events, "W",
@@ -155,7 +156,7 @@ int cmd_markov(int argc, char **argv)
             rc = ts_mc_markov_given(&m, nt, (int)order, len ? n / len : 1, len ? len : n, draw, (uint64_t)seed, &g);
         }
         if (rc == 0) {
-            rc = ts_mc_save_arch(out, &g, cli_dataset_arch(args.pos[0]));
+            rc = ts_mc_save_windows(out, &g, cli_dataset_arch(args.pos[0]), len);   /* 0: one chain */
             if (rc == 0 && events)
                 cli_say(stdout, "the events of %s (%zu window%s of %zu%s%s), other channels from the first %zu "
                         "event%s of %s -> %s\n", events, w.n, ts_plural(w.n), w.len, named ? "; named by " : "",

@@ -34,7 +34,9 @@ int cmd_repair(int argc, char **argv)
                       "itself"),
         TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
                      "the trace is windows of L events, each repaired on its\n"
-                     "own (default 0: one sequence)"),
+                     "own (default: the windows SYNTHETIC records, a set that\n"
+                     "generate, markov --length, impute or repair wrote; else\n"
+                     "0: one sequence); the output records them"),
         TS_OPT_CHOICE_(0, "part", &part, "P", eval_parts,
                        "all (default), train, valid or test: repair and write\n"
                        "only that part of the trace (the default time split)"),
@@ -77,6 +79,9 @@ int cmd_repair(int argc, char **argv)
     rc = ts_constraints_load(cons, &k);
     if (rc == 0) {
         rc = ts_mc_load(args.pos[0], &m);
+        /* the windows the set records (a generated one), else --length's */
+        if (rc == 0 && (rc = cli_mc_window_length(args.pos[0], m.n, ts_opt_given(&args, &len), len, &len)) != 0)
+            ts_mc_free(&m);
         /* windows of L as eval reads them: a short tail would be repaired as a window of its own */
         if (rc == 0 && len && (m.n < len || m.n % len)) {
             rc = ts_fail("%s: %zu event%s %s not windows of --length %zu", args.pos[0], m.n, ts_plural(m.n),
@@ -93,7 +98,7 @@ int cmd_repair(int argc, char **argv)
                              part == 1 ? "train" : part == 2 ? "valid" : "test", from, to);
                 ts_mc_free(&whole);
             } else if (len && (from % len || to % len)) {   /* its windows would be cut */
-                rc = ts_fail("%s: its %s part, events [%zu, %zu), is not whole windows of --length %zu",
+                rc = ts_fail("%s: its %s part, events [%zu, %zu), is not whole windows of %zu",
                              args.pos[0], part == 1 ? "train" : part == 2 ? "valid" : "test", from, to, len);
                 ts_mc_free(&whole);
             } else {
@@ -116,7 +121,8 @@ int cmd_repair(int argc, char **argv)
         if (rc == 0) {
             ts_repair_report rep;
             rc = ts_repair(&k, &m, len, args.pos[0], &rep);
-            if (rc == 0) rc = ts_mc_save_arch(out, &m, cli_dataset_arch(args.pos[0]));
+            /* windows stay windows: their length goes with them */
+            if (rc == 0) rc = ts_mc_save_windows(out, &m, cli_dataset_arch(args.pos[0]), len);
             if (rc == 0) {
                 ts_constraints_validity(&k, &m, len, &after);
                 if (json) {

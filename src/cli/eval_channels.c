@@ -43,7 +43,7 @@ static void num(const char *key, double v, int json, int *first, const char *wha
 const char *const eval_parts[] = {"all", "train", "valid", "test", NULL};
 
 int eval_channels(const char *real, const char *synthetic, const char *constraints, int part, size_t len,
-                  int downstream, int json)
+                  int len_given, int downstream, int json)
 {
     ts_mc whole, r, s;
     ts_constraints k;
@@ -60,6 +60,8 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     }
     if (ts_mc_slice(&whole, from, to, &r)) { ts_mc_free(&whole); return cli_fail(); }
     if (ts_mc_load(synthetic, &s) != 0) { ts_mc_free(&r); ts_mc_free(&whole); return cli_fail(); }
+    /* the windows the set records (a generated one), else --length's */
+    if (cli_mc_window_length(synthetic, s.n, len_given, len, &len)) goto done;
     if (len && (s.n < len || s.n % len)) {
         ts_fail("%s: %zu event%s %s not windows of --length %zu", synthetic, s.n, ts_plural(s.n), s.n == 1 ? "is" : "are",
                 len);

@@ -75,7 +75,7 @@ static int generate_save(ts_mc_model *m, size_t n, size_t L, const char *out, co
     int rc = ts_mc_model_generate(m, n, L, ro, &g);
     if (rc == 0) {
         double dt = ts_now() - t0;
-        rc = ts_mc_save_arch(out, &g, arch);
+        rc = ts_mc_save_windows(out, &g, arch, L);   /* the windows' length with them */
         if (rc == 0) printf("%s: generated %zu window%s of %zu event%s in %.2f s (seed %llu%s) -> %s\n", m->ops->name,
                             n, ts_plural(n), L, ts_plural(L), dt, (unsigned long long)ro->seed, what, out);
         ts_mc_free(&g);
@@ -244,7 +244,7 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     }
     unknown += unknown_mc;
     double secs = ts_now() - t0;
-    if (out && ts_mc_save_arch(out, &y, cli_dataset_arch(input)) != 0) { cli_fail(); goto done; }
+    if (out && ts_mc_save_windows(out, &y, cli_dataset_arch(input), L) != 0) { cli_fail(); goto done; }
     if (unknown)   /* after the last error it could be followed by: an error is one line */
         cli_say(stderr, "tracesynth: note: impute: %zu observed %s the model never saw; it reads %s as <unk>\n", unknown,
                 unknown == 1 ? "event has a name" : "events have names", unknown == 1 ? "it" : "them");

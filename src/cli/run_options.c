@@ -73,6 +73,20 @@ const char *cli_dataset_arch(const char *dir)
     return a == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(a);
 }
 
+int cli_mc_window_length(const char *dir, size_t n, int given, size_t len, size_t *out)
+{
+    size_t rec;
+    if (ts_mc_window_length(dir, n, &rec)) return -1;
+    if (rec && given && len != rec) {
+        char *p = ts_path_join(dir, "length");
+        ts_fail("%s: windows of %zu events, but --length %zu%s", p, rec, len, len ? "" : " (one sequence)");
+        free(p);
+        return -1;
+    }
+    *out = rec ? rec : len;
+    return 0;
+}
+
 void cli_note_perf_no_lost(const char *cmd, const char *trace)
 {
     cli_say(stderr, "tracesynth: note: %s: %s: perf script's text shows no lost event (PERF_RECORD_LOST line): perf "
@@ -131,10 +145,10 @@ static int in_window_folder(const char *path, const char *dataset)
 /* the names of the files a dataset's loaders read, the i-th (NULL past the last) */
 static const char *dataset_file(int i, char buf[64])
 {
-    /* arch: the architecture eval's type accuracy reads */
-    static const char *const files[] = {"stream.txt", "vocab.tsv", "time_ns.npy", "arch"};
-    if (i < 4) return files[i];
-    i -= 4;   /* a multi-channel dataset's channel files (ingest --channels) */
+    /* arch: the architecture eval's type accuracy reads; length: a set of windows' */
+    static const char *const files[] = {"stream.txt", "vocab.tsv", "time_ns.npy", "arch", "length"};
+    if (i < 5) return files[i];
+    i -= 5;   /* a multi-channel dataset's channel files (ingest --channels) */
     int c = TS_CH_DT + i / 2;
     if (c >= TS_NCH) return NULL;
     snprintf(buf, 64, "%s%s", ts_ch_names[c], i % 2 ? ".vocab.tsv" : ".npy");

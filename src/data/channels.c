@@ -200,20 +200,37 @@ const char *const *ts_mc_saved_files(void)
      * channel from dt on its values and, for comm and ret, their names */
     static const char *const names[] = {"stream.txt", "vocab.tsv", "time_ns.npy", "dt.npy", "comm.npy",
                                         "comm.vocab.tsv", "ret.npy", "ret.vocab.tsv", "tid.npy", "cpu.npy",
-                                        NULL};
+                                        "length", NULL};
     return names;
 }
 
+/* the longest window a dataset records (DIR/length): --length's bound */
+#define MC_MAX_WINDOW ((size_t)1 << 24)
+
 /* the files of a dataset replaced together (a stage): a failure half way leaves the old
- * dataset whole; files of what the trace lacks (a channel, names, times), left by an
- * earlier one, go with the commit (a signal waits for both) */
-static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *arch)
+ * dataset whole; files of what the trace lacks (a channel, names, times, windows), left by
+ * an earlier one, go with the commit (a signal waits for both) */
+static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *arch, size_t len)
 {
+    if (len && (len > MC_MAX_WINDOW || m->n < len || m->n % len))
+        return ts_fail("%s: %zu event%s %s not windows of %zu", dir, m->n, ts_plural(m->n), m->n == 1 ? "is" : "are",
+                       len);
     ts_stage st;
     if (ts_stage_open(&st, dir) != 0) return -1;
-    char names[4 + 2 * TS_NCH][64], stale[4 + 2 * TS_NCH][64];
+    char names[5 + 2 * TS_NCH][64], stale[5 + 2 * TS_NCH][64];
     int nn = 0, ns = 0;
     int rc = ts__dataset_write(st.stage, &m->events);
+    /* the windows' length, or none: one sequence */
+    snprintf(len ? names[nn++] : stale[ns++], sizeof names[0], "length");
+    if (len && rc == 0) {
+        char *p = ts_path_join(st.stage, "length");
+        ts_outfile o;
+        if ((rc = ts_out_open(&o, p)) == 0) {
+            fprintf(o.f, "%zu\n", len);
+            rc = ts_out_commit(&o);
+        }
+        free(p);
+    }
     if (with_arch) {   /* the system call table that names the events, or none */
         snprintf(arch ? names[nn++] : stale[ns++], sizeof names[0], "arch");
         if (arch && rc == 0) {
@@ -247,7 +264,7 @@ static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *a
         ts_stage_abort(&st);
         return -1;
     }
-    const char *list[4 + 2 * TS_NCH], *gone[4 + 2 * TS_NCH];
+    const char *list[5 + 2 * TS_NCH], *gone[5 + 2 * TS_NCH];
     for (int i = 0; i < nn; i++) list[i] = names[i];
     for (int i = 0; i < ns; i++) gone[i] = stale[i];
     return ts_stage_commit_removing(&st, list, nn, gone, ns);
@@ -257,7 +274,7 @@ int ts_mc_save(const char *dir, const ts_mc *m)
 {
     if (!dir) return ts_fail_null(__func__, "dir");
     if (!m) return ts_fail_null(__func__, "m");
-    return mc_save(dir, m, 0, NULL);
+    return mc_save(dir, m, 0, NULL, 0);
 }
 
 int ts_mc_save_arch(const char *dir, const ts_mc *m, const char *arch)
@@ -266,7 +283,48 @@ int ts_mc_save_arch(const char *dir, const ts_mc *m, const char *arch)
     if (!m) return ts_fail_null(__func__, "m");
     if (arch && (!*arch || strpbrk(arch, "\n/")))
         return ts_fail("%s: arch '%s': a name such as x86_64 (one line)", __func__, arch);
-    return mc_save(dir, m, 1, arch);
+    return mc_save(dir, m, 1, arch, 0);
+}
+
+int ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_t len)
+{
+    if (!dir) return ts_fail_null(__func__, "dir");
+    if (!m) return ts_fail_null(__func__, "m");
+    if (arch && (!*arch || strpbrk(arch, "\n/")))
+        return ts_fail("%s: arch '%s': a name such as x86_64 (one line)", __func__, arch);
+    return mc_save(dir, m, 1, arch, len);
+}
+
+int ts_mc_window_length(const char *dir, size_t n, size_t *len)
+{
+    if (!len) return ts_fail_null(__func__, "len");
+    *len = 0;
+    if (!dir) return ts_fail_null(__func__, "dir");
+    char *p = ts_path_join(dir, "length");
+    FILE *f = fopen(p, "rb");
+    if (!f) {   /* none: one sequence (a set written before windows were recorded, too) */
+        int rc = errno == ENOENT || errno == ENOTDIR ? 0 : ts_fail("%s: cannot open: %s", p, strerror(errno));
+        free(p);
+        return rc;
+    }
+    char buf[32];
+    size_t got = fread(buf, 1, sizeof buf - 1, f);
+    int err = ferror(f);
+    fclose(f);
+    const int whole = got < sizeof buf - 1;   /* longer: no number of events */
+    buf[got] = 0;
+    if (got && buf[got - 1] == '\n') buf[--got] = 0;   /* the number and a newline */
+    long v = 0;
+    int rc = 0;
+    if (err) rc = ts_fail("%s: cannot read", p);
+    else if (!whole || strlen(buf) != got || ts_parse_long(buf, 1, (long)MC_MAX_WINDOW, &v))
+        rc = ts_fail("%s: not a window length (a number of events from 1 to %zu and a newline)", p, MC_MAX_WINDOW);
+    else if (n < (size_t)v || n % (size_t)v)
+        rc = ts_fail("%s: windows of %ld events, but the dataset's %zu event%s %s not whole windows of it", p, v, n,
+                     ts_plural(n), n == 1 ? "is" : "are");
+    else *len = (size_t)v;
+    free(p);
+    return rc;
 }
 
 /* one channel's values: 1-D (or (n, 1)) with exactly n values; reals for dt, integers
