@@ -355,10 +355,44 @@ static void derived_keep_arch(void)
     CHECK(system(cmd) == 0);
 }
 
+/* -o - is standard output for the text (the summary then on stderr), not a file named
+ * '-'; a CTF trace, a directory, is refused there in one line, and nothing is written */
+static void to_stdout(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[9000], err[512], bin[4096], path[600];
+    const char *env = getenv("TRACESYNTH");
+    REQUIRE(realpath(env ? env : "build/tracesynth", bin));
+    snprintf(ds, sizeof ds, "%s/mc", dir);
+    REQUIRE(make_trace(ds, 200, 1) == 0);
+    snprintf(cmd, sizeof cmd, "export %s -o %s/file.txt", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "cd %s && %s export mc -o - > out.txt 2> err.txt", dir, bin);
+    CHECK(system(cmd) == 0);
+    snprintf(path, sizeof path, "%s/-", dir);
+    CHECK_MSG(!ts_file_exists(path), "a file named '-' was written");
+    snprintf(cmd, sizeof cmd, "cmp -s %s/file.txt %s/out.txt", dir, dir);
+    CHECK_MSG(system(cmd) == 0, "standard output is not the text of -o FILE");
+    snprintf(cmd, sizeof cmd, "grep -q '^200 events -> standard output$' %s/err.txt", dir);
+    CHECK_MSG(system(cmd) == 0, "no summary on stderr");
+    snprintf(cmd, sizeof cmd, "cd %s && %s export mc --format ctf -o - > out.ctf 2> err.ctf", dir, bin);
+    int st = system(cmd);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+    CHECK_MSG(!ts_file_exists(path), "a directory named '-' was written");
+    snprintf(cmd, sizeof cmd, "test ! -s %s/out.ctf", dir);
+    CHECK_MSG(system(cmd) == 0, "something on standard output");
+    snprintf(cmd, sizeof cmd, "test $(wc -l < %s/err.ctf) = 1 && grep -q 'export: error: -o -: .*ctf' %s/err.ctf", dir, dir);
+    CHECK_MSG(system(cmd) == 0, "not a one-line refusal");
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("ctf_export", {
     RUN(export_ingest);
     RUN(first_dt);
     RUN(own_times);
     RUN(keeps_arch);
     RUN(derived_keep_arch);
+    RUN(to_stdout);
 })

@@ -1,6 +1,8 @@
 /* tracesynth export: a multi-channel dataset as strace-like text or as a CTF trace. */
 #include "cli.h"
 
+#include <string.h>
+
 static const char *const formats[] = {"strace", "ctf", NULL};
 
 int cmd_export(int argc, char **argv)
@@ -8,7 +10,8 @@ int cmd_export(int argc, char **argv)
     const char *out = NULL;
     int format = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_F_('o', "output", &out, "PATH", TS_OPT_REQUIRED, "the text file, or the CTF trace's directory"),
+        TS_OPT_STR_F_('o', "output", &out, "PATH", TS_OPT_REQUIRED, "the text file ('-': standard output, the summary\n"
+                      "then on stderr), or the CTF trace's directory"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "strace (default) or ctf"),
         TS_OPT_END_,
     };
@@ -40,6 +43,13 @@ int cmd_export(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    /* '-' is standard output, which takes the text; a trace is a directory */
+    const int to_stdout = !strcmp(out, "-");
+    if (to_stdout && format) {
+        ts_opt_free(&args);
+        return cli_usage_error("export", "-o -: --format ctf writes a trace directory, not standard output; name a directory");
+    }
+    if (to_stdout) out = "/dev/stdout";
     /* the text over the dataset's stream.txt (or another file it is read from) would
      * replace the data it was written from */
     if (cli_dataset_output_check(out, args.pos[0])) { ts_opt_free(&args); return 1; }
@@ -47,7 +57,8 @@ int cmd_export(int argc, char **argv)
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
         rc = format ? ts_mc_write_ctf_arch(out, &m, cli_dataset_arch(args.pos[0])) : ts_mc_write_strace(out, &m);
-        if (rc == 0) cli_say(cli_msg_stream(out), "%zu event%s -> %s\n", m.n, ts_plural(m.n), out);
+        if (rc == 0)
+            cli_say(cli_msg_stream(out), "%zu event%s -> %s\n", m.n, ts_plural(m.n), to_stdout ? "standard output" : out);
         ts_mc_free(&m);
     }
     ts_opt_free(&args);
