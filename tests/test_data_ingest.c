@@ -410,6 +410,27 @@ static void strace_line_shapes(void)
     CHECK(ts_strace_read(in(d, "bad.log"), &names, &n) == -1);
     CHECK_MSG(strstr(ts_error(), ":2: not a system call, signal or exit line: 'foo\\x1b[31mREDbar'") &&
               !strpbrk(ts_error(), "\033\r"), "'%s'", ts_error());
+    /* strace without -o writes to stderr, among the program's own lines: one that has
+     * nothing of strace's (no pid, no time, no call's rest) is refused with a hint of it;
+     * a line of strace's shape (strace_bad.log's has a pid and a time) has none */
+    write_text(in(d, "bad.log"), "execve(\"/bin/ls\", [\"ls\", \"x\"], 0x7ffd /* 20 vars */) = 0\n"
+               "ls: cannot access 'x': No such file or directory\n");
+    CHECK(ts_strace_read(in(d, "bad.log"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), ":2: not a system call, signal or exit line: 'ls: cannot access 'x': No such file or "
+                                 "directory' (a line of the program's own output? record with strace -o FILE)") &&
+              !strchr(ts_error(), '\n'), "'%s'", ts_error());
+    write_text(in(d, "bad.log"), "1700000000.1 read(0, \"\", 1) = 0\nhello\n1700000000.2 close(0) = 0\n");
+    CHECK(ts_strace_read(in(d, "bad.log"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), ":2: not a system call, signal or exit line: 'hello' (a line of the program's own output?"),
+              "'%s'", ts_error());
+    /* the program's write to stderr cut strace's line of that write: its rest is alone */
+    write_text(in(d, "bad.log"), "dup2(2, 1)                              = 1\n"
+               "write(1, \"hi\\n\", 3hi\n)                     = 3\n");
+    CHECK(ts_strace_read(in(d, "bad.log"), &names, &n) == -1);
+    CHECK_MSG(strstr(ts_error(), ":3: not a system call, signal or exit line: ')                     = 3' (the rest of a "
+                                 "call whose line the program's own output cut? record with strace -o FILE)"), "'%s'", ts_error());
+    CHECK(ts_strace_read("tests/data/strace_bad.log", &names, &n) == -1);
+    CHECK_MSG(!strstr(ts_error(), "program's own output"), "'%s'", ts_error());
     /* a carriage return inside a line is no line end of strace's (it writes "\r" in a string):
      * line ends of a carriage return alone made the log one line, its calls after the first
      * lost; an error naming the line */

@@ -37,7 +37,9 @@
  * Calls are read in the order they started, each thread's in the log's order: -z, -Z and
  * -e status= hold a call's line until it ends, so such a -f log lists them as they end.
  * The summary table -c or -C appends ("% time     seconds  usecs/call ...") ends the log.
- * Anything else is an error naming the line; a NUL byte (strace prints none) is
+ * Anything else is an error naming the line (one with nothing of strace's, or a call's
+ * rest alone, with a hint that the traced program's own output came among strace's: strace
+ * run without -o writes to stderr); a NUL byte (strace prints none) is
  * an error naming its line and column, and a carriage return inside a line (strace writes
  * "\r"; one before the newline is a CRLF line end) one naming its line. A last line without its newline was cut (strace
  * stopped while writing it) or written by hand: a call's start there counts; a return value
@@ -376,13 +378,39 @@ static int ends_in_duration(const char *b, const char *e)
 #define CR_INSIDE "a carriage return inside the line (strace writes one as \\r; line ends of a carriage return alone are not read)"
 
 /* cut: the line is the log's last and has no newline (strace stopped while writing it) */
-static int bad_line(const char *path, size_t line, const char *s, int cut, const char *why)
+static int bad_line_hint(const char *path, size_t line, const char *s, int cut, const char *why, const char *hint)
 {
     char *q = ts__excerpt(s, strcspn(s, "\n"), 60);
-    if (cut) why = "the log ends in the middle of this line (strace stopped while writing it)";
-    ts_fail("%s:%zu: %s: '%s'", path, line, why, q);
+    if (cut) why = "the log ends in the middle of this line (strace stopped while writing it)", hint = NULL;
+    ts_fail("%s:%zu: %s: '%s'%s%s", path, line, why, q, hint ? " " : "", hint ? hint : "");
     free(q);
     return -1;
+}
+
+static int bad_line(const char *path, size_t line, const char *s, int cut, const char *why)
+{
+    return bad_line_hint(path, line, s, cut, why, NULL);
+}
+
+/* strace without -o writes to stderr, where the traced program's own lines come among its
+ * own: a line with nothing of strace's (no pid, no time, no call's rest ") = N", no
+ * "<unfinished ...>" or "resumed>") is likely one; a call's rest alone on its line, one
+ * whose start such output cut (a write to stderr: 'write(2, "hi\n", 3hi' and then ")   = 3"),
+ * likely follows one: the hint for the line, or NULL */
+static const char *own_output_hint(const char *s)
+{
+    const size_t len = strcspn(s, "\n");
+    const char *first = NULL;
+    for (const char *q = s; q < s + len && !first; q++) {
+        if (*q != ')') continue;
+        const char *e = q + 1;
+        while (*e == ' ' || *e == '\t') e++;
+        if (*e == '=' && e[1] == ' ') first = q;
+    }
+    if (first && first == skip_blanks(s))
+        return "(the rest of a call whose line the program's own output cut? record with strace -o FILE)";
+    if (first || memmem(s, len, "<unfinished", 11) || memmem(s, len, "resumed>", 8)) return NULL;
+    return "(a line of the program's own output? record with strace -o FILE)";
 }
 
 /* timestamp token -> nanoseconds, exactly: -ttt "1700000000.123456", -tt/-t "HH:MM:SS[.us]"
@@ -1207,7 +1235,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                     pend_drop(&pend, w);
                     continue;
                 }
-                rc = bad_line(path, line, orig, cut, "not a system call, signal or exit line");
+                rc = bad_line_hint(path, line, orig, cut, "not a system call, signal or exit line",
+                                   gap == orig && !clock ? own_output_hint(orig) : NULL);
                 break;
             }
             if (ne - s >= (long)sizeof name) {
