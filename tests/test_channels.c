@@ -1442,6 +1442,34 @@ static void ingest_cli(void)
     CHECK(system(cmd) == 0);
 }
 
+/* ingest --channels' summary says how many threads' buckets and CPUs were seen, as it
+ * does the names and values of comm and ret, not the channel's whole range (256 for tid) */
+static void ingest_summary_counts(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512], cmd[1400], out[4096];
+    snprintf(p, sizeof p, "%s/t.trace", dir);
+    write_text(p,
+               "# tracer: nop\n"
+               "            bash-300     [003] ..... 100.000001: sys_openat(dfd: 0xffffff9c, filename: 0x1)\n"
+               "          python-301     [000] ..... 100.000003: sys_read(fd: 3, buf: 0x1, count: 0x10)\n"
+               "            bash-300     [003] ..... 100.000004: sys_openat -> 0xfffffffffffffffe\n"
+               "          python-301     [000] ..... 100.000020: sys_read -> 0x10\n"
+               "           <...>-302     [003] ..... 100.001020: sys_close(fd: 3)\n"
+               "            bash-300     [003] ..... 100.001030: sys_close(fd: 4)\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace %s --channels -o %s/ds", p, dir);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, " tid (3 of 256 buckets)") &&
+              strstr(out, " cpu (2 values, 0 to 3)"), "%s", out);
+    /* a strace -f log of two threads whose IDs fall in one bucket (mod 256) */
+    snprintf(p, sizeof p, "%s/f.log", dir);
+    write_text(p, "100   1700000001.000001 getpid() = 100 <0.000002>\n356   1700000001.000005 close(3) = 0 <0.000002>\n");
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s --channels -o %s/f", p, dir);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, " tid (1 of 256 buckets)"), "%s", out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 static void ctf_channels(void)
 {
     const char *t = shared_path("traces/lttng/many-threads");
@@ -2017,6 +2045,7 @@ static void null_arguments_refused(void)
 
 TEST_MAIN("channels", {
     RUN(null_arguments_refused);
+    RUN(ingest_summary_counts);
     RUN(channel_number_outside_absent);
     RUN(renumber_slice_export);
     RUN(fidelity);

@@ -4,6 +4,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int cmp_i32(const void *a, const void *b)
+{
+    const int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* how many distinct values channel c (tid or cpu: 0 to card - 1) takes in m; *lo, *hi the
+ * least and the greatest (a flag per value, or the values sorted where they reach far) */
+static size_t seen_values(const ts_mc *m, int c, int32_t card, int32_t *lo, int32_t *hi)
+{
+    size_t k = 0;
+    *lo = card, *hi = -1;
+    if (card > 1 << 20) {
+        int32_t *v = ts_malloc((m->n ? m->n : 1) * sizeof *v);
+        memcpy(v, m->ch[c], m->n * sizeof *v);
+        qsort(v, m->n, sizeof *v, cmp_i32);
+        for (size_t i = 0; i < m->n; i++) k += i == 0 || v[i] != v[i - 1];
+        if (m->n) *lo = v[0], *hi = v[m->n - 1];
+        free(v);
+        return k;
+    }
+    uint8_t *seen = ts_calloc(card > 0 ? (size_t)card : 1, 1);
+    for (size_t i = 0; i < m->n; i++) {
+        const int32_t v = m->ch[c][i];
+        if (v < 0 || v >= card || seen[v]) continue;
+        seen[v] = 1, k++;
+        if (v < *lo) *lo = v;
+        if (v > *hi) *hi = v;
+    }
+    free(seen);
+    return k;
+}
+
 int ingest_channels(ts_mc_raw *raw, ts_mc *m)
 {
     int rc = ts_mc_encode(raw, ts_split_default_permille[0] / 1000.0, m);
@@ -12,8 +45,17 @@ int ingest_channels(ts_mc_raw *raw, ts_mc *m)
     printf("channels:");
     for (int c = TS_CH_DT; c < TS_NCH; c++) {
         if (!ts_mc_has(m, c)) continue;
+        const int32_t card = ts_mc_card(m, c);
+        int32_t lo, hi;
+        /* tid and cpu: the values seen (the channel's range is the thread IDs' buckets, or
+         * up to the highest CPU), as comm and ret say the names and values seen */
+        const size_t k = c == TS_CH_TID || c == TS_CH_CPU ? seen_values(m, c, card, &lo, &hi) : 0;
         if (c == TS_CH_DT) printf(" dt");
-        else printf(" %s (%d value%s)", ts_ch_names[c], ts_mc_card(m, c), ts_plural((size_t)ts_mc_card(m, c)));
+        else if (c == TS_CH_TID) printf(" tid (%zu of %d buckets)", k, card);
+        else if (c == TS_CH_CPU && k == (size_t)card) printf(" cpu (%zu value%s)", k, ts_plural(k));
+        else if (c == TS_CH_CPU && k == 1) printf(" cpu (1 value, %d)", lo);
+        else if (c == TS_CH_CPU) printf(" cpu (%zu values, %d to %d)", k, lo, hi);
+        else printf(" %s (%d value%s)", ts_ch_names[c], card, ts_plural((size_t)card));
     }
     if (m->ch[TS_CH_RET]) {
         size_t none = 0, unk = 0;
