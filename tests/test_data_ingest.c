@@ -1057,6 +1057,22 @@ static void cli_ingest_strace_and_ids(void)
     REQUIRE(ts_dataset_load(in(d, "ds"), &ds) == 0);
     CHECK(ds.stream.n == 8 && ds.stream.ids[5] == 9 && ds.vocab.n == 0);
     ts_dataset_free(&ds);
+    CHECK_MSG(!strstr(err, "note"), "%s", err);   /* lines of other lengths: a stream's */
+    /* lines of one length look like a window file (the study's training and testing
+     * files): joined still, with a note that says how to keep them as windows */
+    write_text(in(d, "win.txt"), "3,1,4,1\n1,4,1,5\n4,1,5,9\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/win.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    CHECK_MSG(strstr(err, "tracesynth: note: ingest: ") && strstr(err, "win.txt: 3 lines of 4 IDs each") &&
+              strstr(err, "joined into one stream of 12 events") && strstr(err, "sequence_length_4/"), "%s", err);
+    REQUIRE(ts_dataset_load(in(d, "ds"), &ds) == 0);
+    CHECK(ds.stream.n == 12 && ds.stream.ids[4] == 1 && ds.stream.ids[11] == 9);
+    ts_dataset_free(&ds);
+    const char *pts = shared_path("datasets/pts/stream/stream.txt");   /* one line */
+    if (pts) {
+        snprintf(cmd, sizeof cmd, "ingest --from ids %s -o %s/ds", pts, d);
+        CHECK(run_cli(cmd, err, sizeof err) == 0 && !strstr(err, "note"));
+    }
 
     /* --from npy: one row, or several with --concat */
     int32_t rows[6] = {1, 2, 3, 4, 5, 6};

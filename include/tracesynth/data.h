@@ -65,6 +65,10 @@ int32_t ts_ids_span(const int32_t *ids, size_t n);
 /* comma-separated IDs (newlines/spaces also separate); errors name file:line; a file of a
  * split whose dataset's events changed is refused (ts_split_file_check) */
 int ts_seq_read(const char *path, ts_seq *out);
+/* ts_seq_read, and the shape of the file's lines (NULL: not asked): *lines those holding
+ * IDs, *width the IDs on each where all hold as many, else 0 (a window file's shape: lines
+ * of one length) */
+int ts_seq_read_lines(const char *path, ts_seq *out, size_t *lines, size_t *width);
 int ts_seq_write(const char *path, const ts_seq *s);
 /* the study's window files: one window per line, comma-separated; all lines equal length;
  * a file of a split whose dataset's events changed is refused, as by ts_seq_read */

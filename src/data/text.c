@@ -176,7 +176,16 @@ static long parse_line(const char *p, const char *eol, const char *path, const c
 
 int ts_seq_read(const char *path, ts_seq *out)
 {
+    return ts_seq_read_lines(path, out, NULL, NULL);
+}
+
+int ts_seq_read_lines(const char *path, ts_seq *out, size_t *lines, size_t *width)
+{
+    if (lines) *lines = 0;
+    if (width) *width = 0;
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
+    if (!path) return ts_fail_null(__func__, "path");
     if (ts_split_file_check(path)) return -1;   /* a split of events no longer its dataset's */
     char *buf;
     size_t size;
@@ -189,7 +198,7 @@ int ts_seq_read(const char *path, ts_seq *out)
         cap += c == ',' || c == '\n' || is_blank(c);
     }
     int32_t *ids = ts_malloc(cap * sizeof *ids);
-    size_t n = 0, line = 1;
+    size_t n = 0, line = 1, held = 0, w = 0;   /* the lines holding IDs; as many on each (w), or not (0) */
     const char *p = buf, *end = buf + size;
     while (p < end) {
         const char *eol = memchr(p, '\n', end - p);
@@ -200,6 +209,7 @@ int ts_seq_read(const char *path, ts_seq *out)
             free(buf);
             return got < 0 ? -1 : ts_fail("%s:%zu: more IDs than separators", path, line);
         }
+        if (got > 0) w = held++ == 0 || (size_t)got == w ? (size_t)got : 0;
         n += (size_t)got;   /* parse_line stores at most cap - n; n <= cap by the count above */
         p = eol + 1;
         line++;
@@ -211,6 +221,8 @@ int ts_seq_read(const char *path, ts_seq *out)
     }
     out->ids = ts_realloc(ids, n * sizeof *ids);
     out->n = n;
+    if (lines) *lines = held;
+    if (width) *width = w;
     return 0;
 }
 
