@@ -2315,6 +2315,21 @@ static void cut_last_line_noted(void)
             for (const char *p = out; (p = strstr(p, "middle of this line")); p++) notes++;
             CHECK_MSG(notes == 1 && strstr(out, want), "%s:\n%s", cmd, out);
         }
+        /* bench fill, on such a trace with no loss, drops and fills at each rate: the note
+         * once */
+        t = perf ? make_perf(300, 0, 0, 0) : make_text(300, 0, 0, 0);
+        n = strlen(t);
+        t = realloc(t, n + 128);
+        snprintf(t + n, 128, perf ? "              dd    10 [000] 1000003.000000: syscalls:sys_ent"
+                                  : "              dd-10      [000] ..... 1000003.000000: sys_rea");
+        write_file(at(name), t);
+        free(t);
+        char cmd[1400], out[1 << 14];
+        snprintf(cmd, sizeof cmd, "bench fill %s --rates 0.05,0.1 --threads 1 -q", at(name));
+        CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s: %s", cmd, out);
+        size_t notes = 0;
+        for (const char *p = out; (p = strstr(p, "middle of this line")); p++) notes++;
+        CHECK_MSG(notes == 1 && strstr(out, "tracesynth: warning: ") && strstr(out, name), "%s:\n%s", cmd, out);
     }
 }
 

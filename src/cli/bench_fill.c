@@ -36,9 +36,34 @@ static void pct_or_na(char *buf, size_t n, double v)
     else snprintf(buf, n, "%.2f %%", 100 * v);
 }
 
+/* the reader's notes (lines: a last line cut) not said yet, as fill and drop say them; *said
+ * the lines said so far (malloc'd): each rate's drop reads the trace again, and says the
+ * same */
+static void say_new_notes(char **said, const char *notes)
+{
+    for (const char *l = notes; l && *l;) {
+        const char *e = strchr(l, '\n');
+        const size_t len = e ? (size_t)(e - l) : strlen(l);
+        int seen = 0;   /* a whole line of those said */
+        for (const char *p = *said; p && *p && !seen;) {
+            const char *pe = strchr(p, '\n');
+            seen = (size_t)(pe - p) == len && !memcmp(p, l, len);
+            p = pe + 1;
+        }
+        if (!seen) {
+            const size_t had = *said ? strlen(*said) : 0;
+            *said = ts_realloc(*said, had + len + 2);
+            memcpy(*said + had, l, len);
+            memcpy(*said + had + len, "\n", 2);
+            cli_say_notes(*said + had);
+        }
+        l += len + (e != NULL);
+    }
+}
+
 static int one_rate(const char *trace, const char *work, double rate, long bmin, long bmax, long seed,
                     const char *model, const ts_opt_result *args, long context, int one_model, int progress,
-                    const char *arch, const ts_sc_analysis *truth, int top)
+                    const char *arch, const ts_sc_analysis *truth, int top, char **said)
 {
     char dropped[1100], filled[1100];
     snprintf(dropped, sizeof dropped, "%s/dropped-%g", work, rate * 100);
@@ -47,6 +72,7 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
     ts_drop_stats st;
     double t0 = ts_now();
     if (ts_ctf_drop(trace, dropped, &dop, &st)) return -1;
+    say_new_notes(said, st.notes);
     double t_drop = ts_now() - t0;
     ts_fill_opts fo;
     memset(&fo, 0, sizeof fo);
@@ -62,6 +88,9 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
     ts_fill_result fr;
     t0 = ts_now();
     if (ts_ctf_fill(dropped, filled, &fo, &fr)) { ts_drop_stats_free(&st); return -1; }
+    /* the dropped trace keeps the trace's cut last line: its reader's note is the one said
+     * of the trace, naming the work copy; said only when the trace had none */
+    if (!st.notes) say_new_notes(said, fr.notes);
     double t_fill = ts_now() - t0;
 
     /* events: truth gap (stream, index) against the fill's gap of the same stream and number
@@ -272,10 +301,13 @@ int bench_fill(int argc, char **argv)
     printf("truth: %llu system call entr%s in %zu thread%s, %.2f %% without exit\n", (unsigned long long)truth.total,
            truth.total == 1 ? "y" : "ies",
            truth.n, ts_plural(truth.n), 100 * ts_sc_unmatched_share(&truth));
+    char *said = NULL;
     for (int i = 0; i < rates.n && rc == 0; i++) {
-        rc = one_rate(trace, work, rates.v[i], bmin, bmax, seed, model, &args, context, one, !quiet, arch, &truth, (int)top);
+        rc = one_rate(trace, work, rates.v[i], bmin, bmax, seed, model, &args, context, one, !quiet, arch, &truth, (int)top,
+                      &said);
         fflush(stdout);
     }
+    free(said);
     ts_sc_analysis_free(&truth);
     if (!keep) ts_temp_dir_remove(work);
     ts_out_dir_done(made, rc != 0);
