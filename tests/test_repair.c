@@ -1107,6 +1107,64 @@ static void windows_recorded(void)
     CHECK(system(cmd) == 0);
 }
 
+/* constraints learned from windows: a window's last event and the next one's first are no
+ * transition (windows of 4 of the cycle 0 1 2 3: 3 then 0 only across windows) */
+static void constraints_learn_windows(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    ts_mc m;
+    make_mc(&m, 12, 4, &r, 1);
+    ts_constraints k;
+    REQUIRE(ts_constraints_learn_windows(&m, 0, 4, &k) == 0);
+    for (int u = 0; u < 4; u++)
+        for (int v = 0; v < 4; v++) CHECK_MSG(k.trans[u * 4 + v] == (v == u + 1), "%d then %d", u, v);
+    ts_constraints_free(&k);
+    REQUIRE(ts_constraints_learn_windows(&m, 0, 0, &k) == 0);   /* 0: one sequence, as ts_constraints_learn */
+    CHECK(k.trans[3 * 4 + 0] == 1);
+    ts_constraints_free(&k);
+    REQUIRE(ts_constraints_learn(&m, 0, &k) == 0);
+    CHECK(k.trans[3 * 4 + 0] == 1);
+    ts_constraints_free(&k);
+    CHECK(ts_constraints_learn_windows(NULL, 0, 4, &k) == -1 &&
+          !strcmp(ts_error(), "ts_constraints_learn_windows: m is NULL"));
+    /* the CLI: the windows the set records, or --length's; another --length refused naming both */
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char w[600], cmd[2048], out[4096];
+    snprintf(w, sizeof w, "%s/w", dir);
+    REQUIRE(ts_mc_save_windows(w, &m, NULL, 4) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s -o %s/c.tsc", w, dir);
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    snprintf(cmd, sizeof cmd, "%s/c.tsc", dir);
+    REQUIRE(ts_constraints_load(cmd, &k) == 0);
+    CHECK_MSG(k.trans[3 * 4 + 0] == 0 && k.trans[0 * 4 + 1] == 1, "3 then 0 learned across windows");
+    ts_constraints_free(&k);
+    snprintf(cmd, sizeof cmd, "constraints %s --length 4 -o %s/c.tsc", w, dir);
+    CHECK(run_output(cmd, out, sizeof out) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s --length 2 -o %s/c.tsc", w, dir);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "w/length: windows of 4 events") &&
+              strstr(out, "--length 2") && strchr(out, '\n') == out + strlen(out) - 1, "%s", out);
+    /* a set without the record: one sequence, as before, unless --length says otherwise */
+    snprintf(cmd, sizeof cmd, "%s/length", w);
+    REQUIRE(remove(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s -o %s/c.tsc", w, dir);
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    snprintf(cmd, sizeof cmd, "%s/c.tsc", dir);
+    REQUIRE(ts_constraints_load(cmd, &k) == 0);
+    CHECK(k.trans[3 * 4 + 0] == 1);
+    ts_constraints_free(&k);
+    snprintf(cmd, sizeof cmd, "constraints %s --length 4 -o %s/c.tsc", w, dir);
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    snprintf(cmd, sizeof cmd, "%s/c.tsc", dir);
+    REQUIRE(ts_constraints_load(cmd, &k) == 0);
+    CHECK(k.trans[3 * 4 + 0] == 0);
+    ts_constraints_free(&k);
+    snprintf(cmd, sizeof cmd, "constraints %s --length 5 -o %s/c.tsc", w, dir);
+    CHECK_MSG(run_cli(cmd, out, sizeof out) == 1 && strstr(out, "12 events are not windows of --length 5"), "%s", out);
+    ts_mc_free(&m);
+}
+
 static void markov_baseline(void)
 {
     ts_rng r;
@@ -1442,6 +1500,7 @@ TEST_MAIN("repair", {
     RUN(memorization);
     RUN(markov_baseline);
     RUN(windows_recorded);
+    RUN(constraints_learn_windows);
     RUN(markov_baseline_first_dt);
     RUN(learn_and_validity);
     RUN(validity_matches_definitions);

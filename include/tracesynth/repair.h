@@ -44,6 +44,10 @@ typedef struct {
 
 /* learn from the first n_train events of m (0: all) */
 int  ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out);
+/* ts_constraints_learn of m as windows of len events (0: one sequence, as above; a set
+ * ts_mc_save_windows wrote, ts_mc_window_length): a window's last event and the next one's
+ * first are no transition; the first n_train events may end within a window */
+int  ts_constraints_learn_windows(const ts_mc *m, size_t n_train, size_t len, ts_constraints *out);
 int  ts_constraints_save(const ts_constraints *k, const char *path);
 int  ts_constraints_load(const char *path, ts_constraints *out);
 void ts_constraints_free(ts_constraints *k);

@@ -9,23 +9,30 @@ int cmd_constraints(int argc, char **argv)
 {
     const char *out = NULL;
     int permille[3] = {ts_split_default_permille[0], ts_split_default_permille[1], ts_split_default_permille[2]};
+    size_t len = 0;
     const ts_option opts[] = {
         TS_OPT_STR_F_('o', "output", &out, "FILE", TS_OPT_REQUIRED, "the constraints file"),
         TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
                    "time split shares: training, validation, testing\n"
                    "(default 0.7,0.1,0.2): the constraints come from the\n"
                    "training part"),
+        TS_OPT_SIZE_(0, "length", &len, "L", 0, 1 << 24,
+                     "the dataset is windows of L events: no transition is\n"
+                     "learned across them (default: the windows DATASET\n"
+                     "records, a set that generate, markov --length, impute\n"
+                     "or repair wrote; else 0: one sequence)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "constraints", "tracesynth constraints DATASET -o FILE [--fractions A,B,C]",
+        "constraints", "tracesynth constraints DATASET -o FILE [--fractions A,B,C] [--length L]",
         "Learn from the training part of a multi-channel dataset (ingest --channels) what\n"
         "real traces never break: the event-transition graph, the dt bounds of each event\n"
         "type, the CPUs of each type, and the thread buckets, process names and return\n"
         "values of each type. 'tracesynth repair' and 'tracesynth eval' use the file.\n"
         "A dataset without vocab.tsv (its event names) gives constraints of bare event\n"
         "IDs, with a warning: they check and repair only traces whose events are unnamed\n"
-        "too, numbered alike.\n",
+        "too, numbered alike. A set of windows (its DATASET/length, or --length) gives\n"
+        "no transition from a window's last event to the next one's first.\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;
@@ -36,11 +43,19 @@ int cmd_constraints(int argc, char **argv)
     ts_mc m;
     ts_constraints k;
     rc = ts_mc_load(args.pos[0], &m);
+    /* the windows the set records (a generated one), else --length's */
+    if (rc == 0 && (rc = cli_mc_window_length(args.pos[0], m.n, ts_opt_given(&args, &len), len, &len)) != 0)
+        ts_mc_free(&m);
+    if (rc == 0 && len && (m.n < len || m.n % len)) {   /* as eval and repair read windows */
+        rc = ts_fail("%s: %zu event%s %s not windows of --length %zu", args.pos[0], m.n, ts_plural(m.n),
+                     m.n == 1 ? "is" : "are", len);
+        ts_mc_free(&m);
+    }
     if (rc == 0) {
         size_t ntrain, b;
         ts_split_bounds(m.n, permille, &ntrain, &b);
         if (!ntrain) ntrain = 1;   /* at least one event, as said below */
-        int learned = ts_constraints_learn(&m, ntrain, &k) == 0;
+        int learned = ts_constraints_learn_windows(&m, ntrain, len, &k) == 0;
         if (!learned) ts_fail("%s: %s", args.pos[0], ts_error());
         rc = learned ? ts_constraints_save(&k, out) : -1;
         if (rc == 0) {
@@ -52,9 +67,11 @@ int cmd_constraints(int argc, char **argv)
                 if (k.card[c])
                     snprintf(chans + strlen(chans), sizeof chans - strlen(chans), "%s %s",
                              chans[0] ? "" : "; per event type:", ts_ch_names[c]);
-            cli_say(cli_msg_stream(out), "constraints of %s (first %zu of %zu event%s): %zu event type%s, %zu allowed "
-                    "transition%s of %zu%s -> %s\n", args.pos[0], ntrain, m.n, ts_plural(m.n), types, ts_plural(types),
-                    edges, ts_plural(edges), types * types, chans, out);
+            char win[64] = "";   /* transitions within windows only */
+            if (len) snprintf(win, sizeof win, ", windows of %zu", len);
+            cli_say(cli_msg_stream(out), "constraints of %s (first %zu of %zu event%s%s): %zu event type%s, %zu "
+                    "allowed transition%s of %zu%s -> %s\n", args.pos[0], ntrain, m.n, ts_plural(m.n), win, types,
+                    ts_plural(types), edges, ts_plural(edges), types * types, chans, out);
             /* a dataset of channels is ingested with its event names: without them the
              * constraints are of bare IDs, which a trace's own numbering must then match
              * (a dataset of IDs alone has none by design) */

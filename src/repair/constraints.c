@@ -52,6 +52,16 @@ static void alloc_tables(ts_constraints *k)
 int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
 {
     if (!out) return ts_fail_null(__func__, "out");
+    if (!m) {
+        memset(out, 0, sizeof *out);
+        return ts_fail_null(__func__, "m");
+    }
+    return ts_constraints_learn_windows(m, n_train, 0, out);
+}
+
+int ts_constraints_learn_windows(const ts_mc *m, size_t n_train, size_t len, ts_constraints *out)
+{
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
     if (!m) return ts_fail_null(__func__, "m");
     size_t n = n_train && n_train < m->n ? n_train : m->n;
@@ -102,7 +112,7 @@ int ts_constraints_learn(const ts_mc *m, size_t n_train, ts_constraints *out)
             return ts_fail("event %zu: type %d outside [0, %d)", i, v, out->V);
         }
         out->seen[v] = 1;
-        if (i) out->trans[(size_t)e[i - 1] * out->V + v] = 1;
+        if (i && (!len || i % len)) out->trans[(size_t)e[i - 1] * out->V + v] = 1;   /* none across windows */
         /* the first event's dt is no time (nothing comes before it: ingest writes 0); it
          * is its type's bounds only where the type has no other (below) */
         if (m->dt && i) {
