@@ -1165,6 +1165,58 @@ static void constraints_learn_windows(void)
     ts_mc_free(&m);
 }
 
+/* eval of a real trace that is itself a set of windows: its transitions, bursts and bigrams
+ * end with its windows (5 windows of 4 of the cycle 0 1 2 3, every dt 0: a burst each) */
+static void eval_real_windows(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 6);
+    ts_mc m;
+    make_mc(&m, 20, 4, &r, 1);
+    for (size_t i = 0; i < m.n; i++) m.dt[i] = 0;
+    size_t a, b;
+    ts_split_bounds(m.n, NULL, &a, &b);
+    REQUIRE(a == 14 && b == 16);   /* the training and validation parts cut the windows, the test part not */
+    ts_mc_fidelity f;
+    REQUIRE(ts_mc_compare_windows(&m, 4, &m, 0, &f) == 0);
+    CHECK_MSG(fabs(f.burst_real - 250) < 1e-9 && fabs(f.burst_synth - 50) < 1e-9, "%g %g", f.burst_real, f.burst_synth);
+    REQUIRE(ts_mc_compare_windows(&m, 0, &m, 0, &f) == 0);   /* 0: one sequence, as ts_mc_compare */
+    CHECK(fabs(f.burst_real - 50) < 1e-9);
+    REQUIRE(ts_mc_compare_windows(&m, 4, &m, 5, &f) == 0);   /* real runs end with both windows */
+    CHECK_MSG(fabs(f.burst_real - 200) < 1e-9 && fabs(f.burst_synth - 200) < 1e-9, "%g %g", f.burst_real, f.burst_synth);
+    CHECK(ts_mc_compare_windows(NULL, 4, &m, 0, &f) == -1 && !strcmp(ts_error(), "ts_mc_compare_windows: real is NULL"));
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], out[8192];
+    snprintf(cmd, sizeof cmd, "%s/w", dir);
+    REQUIRE(ts_mc_save_windows(cmd, &m, NULL, 4) == 0);
+    snprintf(cmd, sizeof cmd, "%s/s", dir);   /* the same events as one sequence */
+    REQUIRE(ts_mc_save(cmd, &m) == 0);
+    snprintf(cmd, sizeof cmd, "constraints %s/w -o %s/c.tsc", dir, dir);
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    snprintf(cmd, sizeof cmd, "eval --real %s/w --synthetic %s/s --constraints %s/c.tsc --json", dir, dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"bursts_real\": 250.000000,") && strstr(out, "\"bursts_synthetic\": 50.000000,") &&
+              strstr(out, "\"validity_real\": {\"d_trans\": 0.000000,") &&
+              strstr(out, "\"validity\": {\"d_trans\": 0.210526,"), "%s", out);
+    /* the set against itself: the same pairs on both sides */
+    snprintf(cmd, sizeof cmd, "eval --real %s/w --synthetic %s/w --constraints %s/c.tsc --json", dir, dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"js_bigram\": 0.000000,") && strstr(out, "\"bursts_real\": 250.000000,") &&
+              strstr(out, "\"validity_real\": {\"d_trans\": 0.000000,"), "%s", out);
+    /* a part that cuts the real windows is refused, one of whole windows taken */
+    snprintf(cmd, sizeof cmd, "eval --real %s/w --synthetic %s/s --real-part train", dir, dir);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 1 && strstr(out, "w: its train part, events [0, 14), is not whole "
+              "windows of 4 (") && strchr(out, '\n') == out + strlen(out) - 1, "%s", out);
+    snprintf(cmd, sizeof cmd, "eval --real %s/w --synthetic %s/s --real-part test --json", dir, dir);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "\"bursts_real\": 250.000000,"), "%s", out);
+    /* without the record the real set is one sequence, as before */
+    snprintf(cmd, sizeof cmd, "eval --real %s/s --synthetic %s/w --json", dir, dir);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "\"bursts_real\": 250.000000,") &&
+              strstr(out, "\"length\": 4, \"windows\": 5,"), "%s", out);
+    ts_mc_free(&m);
+}
+
 static void markov_baseline(void)
 {
     ts_rng r;
@@ -1501,6 +1553,7 @@ TEST_MAIN("repair", {
     RUN(markov_baseline);
     RUN(windows_recorded);
     RUN(constraints_learn_windows);
+    RUN(eval_real_windows);
     RUN(markov_baseline_first_dt);
     RUN(learn_and_validity);
     RUN(validity_matches_definitions);

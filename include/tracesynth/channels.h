@@ -152,6 +152,10 @@ typedef struct {
  * of real are counted alike, in windows of synth_len events from its first (a last one
  * shorter than synth_len ends with the trace), so that both rates count the same runs */
 int  ts_mc_compare(const ts_mc *real, const ts_mc *synth, size_t synth_len, ts_mc_fidelity *out);
+/* ts_mc_compare of a real trace that is itself windows of real_len events (0: one sequence,
+ * as above; a set ts_mc_save_windows wrote): its bursts end with its own windows too */
+int  ts_mc_compare_windows(const ts_mc *real, size_t real_len, const ts_mc *synth, size_t synth_len,
+                           ts_mc_fidelity *out);
 /* memorization of multi-channel windows: synth is windows of len events (0: one window of
  * all its events; a tail shorter than len is left out), train the first n_train events of
  * the training trace (0: all), both numbered alike (ts_mc_renumber). A window is memorized

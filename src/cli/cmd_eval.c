@@ -102,7 +102,9 @@ static int parse_args(int argc, char **argv, eval_args *a)
         TS_OPT_CHOICE_(0, "real-part", &a->real_part, "P", eval_parts,
                        "multi-channel: all (default), train, valid or test: the\n"
                        "part of the real trace (the default time split)\n"
-                       "compared with"),
+                       "compared with; a real set of windows (its length\n"
+                       "recorded) has its pairs, bigrams and bursts inside\n"
+                       "them, and a part must be whole windows"),
         TS_OPT_SIZE_(0, "length", &a->length, "L", 0, 1 << 24,
                      "multi-channel: the synthetic trace is windows of L\n"
                      "events (pairs across windows do not count; memorization\n"

@@ -49,12 +49,24 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     ts_constraints k;
     int have_k = 0, rc = 1;
     if (ts_mc_load(real, &whole) != 0) return cli_fail();
+    /* a real set of windows (a generated one, its length recorded): no pair, burst or
+     * bigram across them */
+    size_t rlen = 0;
+    if (ts_mc_window_length(real, whole.n, &rlen)) { ts_mc_free(&whole); return cli_fail(); }
     /* the time split's parts: [0, a), [a, b), [b, n); memorization is against [0, a) */
     size_t a, b;
     ts_split_bounds(whole.n, NULL, &a, &b);
     size_t from = part == 2 ? a : part == 3 ? b : 0, to = part == 1 ? a : part == 2 ? b : whole.n;
     if (from >= to) {
         ts_fail("%s: its %s part, events [%zu, %zu), is empty", real, eval_parts[part], from, to);
+        ts_mc_free(&whole);
+        return cli_fail();
+    }
+    if (rlen && (from % rlen || to % rlen)) {   /* its windows would be cut, as repair refuses */
+        char *p = ts_path_join(real, "length");
+        ts_fail("%s: its %s part, events [%zu, %zu), is not whole windows of %zu (%s)", real, eval_parts[part], from,
+                to, rlen, p);
+        free(p);
         ts_mc_free(&whole);
         return cli_fail();
     }
@@ -80,10 +92,10 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         goto done;
     }
     ts_mc_fidelity f;
-    if (ts_mc_compare(&r, &s, len, &f) != 0) goto done;
+    if (ts_mc_compare_windows(&r, rlen, &s, len, &f) != 0) goto done;
     /* windows: the event channel's bigram JS and memorization, and every channel's */
-    size_t L = len ? len : s.n, nw = 0;
-    ts_windows wr = {r.ch[TS_CH_EVENT], 1, r.n}, ws = {s.ch[TS_CH_EVENT], s.n / L, L};
+    size_t L = len ? len : s.n, nw = 0, RL = rlen ? rlen : r.n;
+    ts_windows wr = {r.ch[TS_CH_EVENT], r.n / RL, RL}, ws = {s.ch[TS_CH_EVENT], s.n / L, L};
     ts_windows wt = {whole.ch[TS_CH_EVENT], 1, a};
     ts_gen_metrics g;
     double mem = -1;
@@ -115,7 +127,7 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     ts_validity vr, vs;
     if (have_k) {
         if (ts_constraints_fit(&k, &r, real) || ts_constraints_fit(&k, &s, synthetic)) goto done;
-        ts_constraints_validity(&k, &r, 0, &vr);
+        ts_constraints_validity(&k, &r, rlen, &vr);
         ts_constraints_validity(&k, &s, len, &vs);
     }
     /* once nothing can fail: an error is the one line */

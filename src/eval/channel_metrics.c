@@ -128,14 +128,15 @@ static double w1(const float *x, size_t n, const float *y, size_t m)
 
 /* runs of >= 3 events within TS_BURST_NS of the one before, per 1000 events; in windows
  * of L from the first event (0: one sequence) a run ends with its window: the next one was
- * drawn apart (a last window shorter than L ends with the events) */
-static double bursts(const ts_mc *m, size_t L)
+ * drawn apart (a last window shorter than L ends with the events); with windows of L2 too
+ * (0: none), it ends with either */
+static double bursts(const ts_mc *m, size_t L, size_t L2)
 {
     if (!m->dt || !m->n) return -1;
     const float lim = (float)log1p((double)TS_BURST_NS);
     size_t runs = 0, len = 1;
     for (size_t i = 1; i <= m->n; i++) {
-        if (i < m->n && (!L || i % L) && m->dt[i] <= lim) { len++; continue; }
+        if (i < m->n && (!L || i % L) && (!L2 || i % L2) && m->dt[i] <= lim) { len++; continue; }
         runs += len >= 3;
         len = 1;
     }
@@ -156,6 +157,21 @@ static int check_dt(const ts_mc *m, const char *what)
 int ts_mc_compare(const ts_mc *real, const ts_mc *synth, size_t synth_len, ts_mc_fidelity *out)
 {
     if (!out) return ts_fail_null(__func__, "out");
+    if (!real) {
+        memset(out, 0, sizeof *out);
+        return ts_fail_null(__func__, "real");
+    }
+    if (!synth) {
+        memset(out, 0, sizeof *out);
+        return ts_fail_null(__func__, "synth");
+    }
+    return ts_mc_compare_windows(real, 0, synth, synth_len, out);
+}
+
+int ts_mc_compare_windows(const ts_mc *real, size_t real_len, const ts_mc *synth, size_t synth_len,
+                          ts_mc_fidelity *out)
+{
+    if (!out) return ts_fail_null(__func__, "out");
     memset(out, 0, sizeof *out);
     if (!real) return ts_fail_null(__func__, "real");
     if (!synth) return ts_fail_null(__func__, "synth");
@@ -167,8 +183,8 @@ int ts_mc_compare(const ts_mc *real, const ts_mc *synth, size_t synth_len, ts_mc
     out->js_event_ret = js_channels(real, synth, TS_CH_EVENT, TS_CH_RET);
     /* both sides alike: the real trace is cut into windows of the synthetic length, so
      * that runs the synthetic windows cannot hold do not count for the real one alone */
-    out->burst_real = bursts(real, synth_len);
-    out->burst_synth = bursts(synth, synth_len);
+    out->burst_real = bursts(real, synth_len, real_len);   /* and with its own windows */
+    out->burst_synth = bursts(synth, synth_len, 0);
     return 0;
 }
 
