@@ -424,6 +424,72 @@ static void cli(void)
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length is required"));
 }
 
+/* training on a set of windows (its DIR/length): no crop crosses them, for both
+ * multi-channel models; 50 windows of 8, the validation part [280, 320) holds 5 of them:
+ * 5 (8 - 4 + 1) = 25 crops of 4, not the 37 of one sequence */
+static void train_on_windows(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    ts_mc d;
+    mc_cycle_trace(400, 1, &d);
+    char w[512], cmd[2048], err[512], log[600];
+    snprintf(w, sizeof w, "%s/w", dir);
+    REQUIRE(ts_mc_save_windows(w, &d, NULL, 8) == 0);
+    ts_mc_free(&d);
+    const char *const models[2] = {"mdm-mc --layers 1 --channels 8", "ddpm-mc --layers 1 --channels 8 --state 4 --T 20"};
+    for (int i = 0; i < 2; i++) {
+        /* a crop longer than a window: refused, naming both */
+        snprintf(cmd, sizeof cmd, "train --model %s %s --length 16 --iters 1 --threads 1 --no-progress -o %s/m.tsm",
+                 models[i], w, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "w/length: windows of 8 events, but --length 16"),
+                  "%s: %s", models[i], err);
+        for (int rec = 1; rec >= 0; rec--) {
+            snprintf(log, sizeof log, "%s/log%d%d.jsonl", dir, i, rec);
+            snprintf(cmd, sizeof cmd, "train --model %s %s --length 4 --iters 1 --threads 1 --no-progress --log %s "
+                     "-o %s/m.tsm", models[i], w, log, dir);
+            CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", models[i], err);
+            FILE *f = fopen(log, "r");
+            char text[4096] = "";
+            if (f) { text[fread(text, 1, sizeof text - 1, f)] = 0; fclose(f); }
+            CHECK_MSG(strstr(text, rec ? "\"valid_crops\":25," : "\"valid_crops\":37,"), "%s: %s", models[i], text);
+            if (rec) {   /* without the record: one sequence, as before */
+                snprintf(cmd, sizeof cmd, "%s/length", w);
+                REQUIRE(remove(cmd) == 0);
+            }
+        }
+        REQUIRE(ts_mc_load(w, &d) == 0);
+        REQUIRE(ts_mc_save_windows(w, &d, NULL, 8) == 0);
+        ts_mc_free(&d);
+        /* without --length: crops of the windows' length, not the default 200 */
+        snprintf(log, sizeof log, "%s/logd%d.jsonl", dir, i);
+        snprintf(cmd, sizeof cmd, "train --model %s %s --iters 1 --threads 1 --no-progress --log %s -o %s/m.tsm",
+                 models[i], w, log, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", models[i], err);
+        FILE *f = fopen(log, "r");
+        char text[4096] = "";
+        if (f) { text[fread(text, 1, sizeof text - 1, f)] = 0; fclose(f); }
+        CHECK_MSG(strstr(text, i ? "\"L\":8," : "\"context\":8,") && strstr(text, "\"valid_crops\":5,"), "%s: %s",
+                  models[i], text);
+    }
+    /* the library: a crop of the training part or of the validation part within no window */
+    mc_cycle_trace(400, 1, &d);
+    ts_mc_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.data = &d;
+    o.n_train = 280;
+    o.n_valid = 40;
+    o.len = 9;
+    o.window = 8;
+    const char *const names[2] = {"mdm-mc", "ddpm-mc"};
+    for (int i = 0; i < 2; i++) {
+        ts_mc_model *m = NULL;
+        CHECK_MSG(ts_mc_model_train(names[i], &o, &m) == -1 && !m && strstr(ts_error(), "longer than a window of the "
+                  "training data (8 events)"), "%s: %s", names[i], ts_error());
+    }
+    ts_mc_free(&d);
+}
+
 TEST_MAIN("ddpm_mc", {
     ts_set_threads(1);   /* tiny shapes: threads cost more than they give */
     RUN(multichannel_gradient);
@@ -431,4 +497,5 @@ TEST_MAIN("ddpm_mc", {
     RUN(bad_files);
     RUN(resume_other_events);
     RUN(cli);
+    RUN(train_on_windows);
 })

@@ -43,6 +43,10 @@ typedef struct {
     const char *log_path;      /* JSON-lines training log, or NULL */
     int progress;
     ts_kv kv;                  /* model-specific options */
+    size_t window;             /* data is windows of this many events, one after the other (a set
+                                * ts_mc_save_windows wrote, ts_mc_window_length): no crop, of
+                                * training or validation, crosses them, and a crop longer than one
+                                * is refused; 0: one sequence */
 } ts_mc_train_opts;
 
 typedef struct ts_mc_model ts_mc_model;

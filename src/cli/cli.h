@@ -50,9 +50,12 @@ int bench_fill(int argc, char **argv);
  * a multi-channel dataset, impute the test part's windows (prefix > 0: the first prefix
  * events of every channel observed, else a blackout of k at pos, every channel of the
  * hidden events hidden). chfrom: path is a single-channel model, the event channel, the
- * other channels drawn (`given` TS_DRAW_*) from the training part of the dataset chfrom */
+ * other channels drawn (`given` TS_DRAW_*) from the training part of the dataset chfrom.
+ * train_channels on a set of windows (its length recorded) crops within them: of their
+ * length where --length (len_given: given at all) is not given and its default is longer,
+ * a --length given that is longer refused */
 void mc_models_help(FILE *f);
-int  train_channels(const char *model, const char *dataset, const ts_split_spec *ss, const char *out,
+int  train_channels(const char *model, const char *dataset, const ts_split_spec *ss, int len_given, const char *out,
                     const char *resume, const char *log, const ts_run_opts *ro);
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);
 int  generate_events_channels(const char *path, const char *dataset, int given, size_t crop, size_t n, size_t L,

@@ -148,7 +148,10 @@ int cmd_train(int argc, char **argv)
     ts_path_hold hold[2] = {{-1}, {-1}};
     const ts_option opts[] = {
         TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_REQUIRED, "model to train (see below)"),
-        TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default 200)"),
+        TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24,
+                     "window length (default 200; a multi-channel set of\n"
+                     "windows, its length recorded: crops within them, of\n"
+                     "their length where shorter)"),
         TS_OPT_SIZE_(0, "stride", &ss.stride, "S", 1, 1 << 24, "stride of the training windows (default 5)"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_CB_(0, "also", &also, "DATASET", opt_also,
@@ -260,7 +263,7 @@ int cmd_train(int argc, char **argv)
         }
         if (!out) out = def_out = default_output(dataset, model);
         if (log_clashes(log, out, resume) || out_over_resume(out, resume) || hold_outputs(out, log, hold)) goto done;
-        rc = train_channels(model, dataset, &ss, out, resume, log, &ro);
+        rc = train_channels(model, dataset, &ss, ts_opt_given(&args, &ss.length), out, resume, log, &ro);
         goto done;
     }
     const ts_model_ops *ops = ts_model_find(model);

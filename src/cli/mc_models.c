@@ -25,7 +25,7 @@ static void parts(size_t n, const int permille[3], size_t *ntrain, size_t *nvali
     *nvalid = b - a;
 }
 
-int train_channels(const char *model, const char *dataset, const ts_split_spec *ss, const char *out,
+int train_channels(const char *model, const char *dataset, const ts_split_spec *ss, int len_given, const char *out,
                    const char *resume, const char *log, const ts_run_opts *ro)
 {
     ts_mc d;
@@ -35,6 +35,17 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
     o.data = &d;
     parts(d.n, ss->permille, &o.n_train, &o.n_valid);
     o.len = ss->length;
+    /* a set of windows (a generated one, its length recorded): crops within them, of its
+     * windows' length where the default is longer */
+    if (ts_mc_window_length(dataset, d.n, &o.window) != 0) { ts_mc_free(&d); return cli_fail(); }
+    if (o.window && o.len > o.window && !len_given) o.len = o.window;
+    if (o.window && o.len > o.window) {
+        char *p = ts_path_join(dataset, "length");
+        ts_fail("%s: windows of %zu events, but --length %zu (training crops stay within them)", p, o.window, o.len);
+        free(p);
+        ts_mc_free(&d);
+        return cli_fail();
+    }
     o.seed = ro->seed;
     o.out_path = out;
     o.resume = resume;

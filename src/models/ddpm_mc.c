@@ -27,6 +27,7 @@
 #include "tracesynth/nn.h"
 #include "tracesynth/sssd.h"
 #include "tracesynth/train.h"
+#include "mc_crops.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -219,7 +220,7 @@ fail:
 typedef struct {
     ddpm_mc *m;
     const ts_mc *d;
-    size_t n_train;
+    size_t n_train, window;   /* window: the data's windows, which no crop crosses (0: none) */
     double prefix_share;
     ts_sssd_plan pl;
     float *x0, *xt, *maskf, *eps, *dout;   /* (B, K, L) */
@@ -268,7 +269,7 @@ static int train_step(void *ctx, ts_rng *rng, float *loss)
     const int B = c->pl.B;
     const size_t L = (size_t)c->pl.L, n = (size_t)B * (size_t)c->m->nch * L;
     for (int b = 0; b < B; b++) {
-        size_t s = (size_t)ts_rng_below(rng, c->n_train - L + 1);
+        size_t s = mc_crop_at(0, c->n_train, c->window, L, ts_rng_below(rng, mc_crop_count(0, c->n_train, c->window, L)));
         size_t p = ts_rng_uniform(rng) < c->prefix_share ? 1 + (size_t)ts_rng_below(rng, L - 1) : 0;
         crop(c, b, s, p);
         c->t[b] = (int32_t)ts_rng_below(rng, (uint64_t)c->m->T);
@@ -318,7 +319,7 @@ static void train_mask_grads(void *ctx, float *grads)
 /* fixed validation crops of events [a, b) (spread evenly), prefixes, steps and noise */
 static void valid_make(train_ctx *c, size_t a, size_t b, size_t want, double share, uint64_t seed)
 {
-    const size_t L = (size_t)c->pl.L, KL = (size_t)c->m->nch * L, starts = b - a - L + 1;
+    const size_t L = (size_t)c->pl.L, KL = (size_t)c->m->nch * L, starts = mc_crop_count(a, b, c->window, L);
     c->vn = starts < want ? starts : want;
     c->vs = ts_malloc(c->vn * sizeof *c->vs);
     c->vp = ts_malloc(c->vn * sizeof *c->vp);
@@ -327,7 +328,7 @@ static void valid_make(train_ctx *c, size_t a, size_t b, size_t want, double sha
     ts_rng r;
     ts_rng_seed(&r, seed ^ 0x76616c6964ull);
     for (size_t j = 0; j < c->vn; j++) {
-        c->vs[j] = a + (c->vn > 1 ? j * (starts - 1) / (c->vn - 1) : 0);
+        c->vs[j] = mc_crop_at(a, b, c->window, L, c->vn > 1 ? j * (starts - 1) / (c->vn - 1) : 0);
         c->vp[j] = (uint16_t)(ts_rng_uniform(&r) < share ? 1 + ts_rng_below(&r, L - 1) : 0);
         c->vt[j] = (int32_t)ts_rng_below(&r, (uint64_t)c->m->T);
         for (size_t i = 0; i < KL; i++) c->veps[j * KL + i] = ts_rng_normal(&r);
@@ -364,6 +365,14 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
             : ts_opt_fail("ddpm-mc", "length", "%zu is longer than the validation part (%zu event%s), which the "
                           "validation windows are cut from: give other --fractions", L, o->n_valid,
                           ts_plural(o->n_valid));
+    /* a set of windows: crops within them */
+    if (o->window && L > o->window)
+        return ts_opt_fail("ddpm-mc", "length", "%zu is longer than a window of the training data (%zu event%s)", L,
+                           o->window, ts_plural(o->window));
+    if (o->window && !mc_crop_count(o->n_train, o->n_train + o->n_valid, o->window, L))
+        return ts_opt_fail("ddpm-mc", "length", "%zu: the validation part, events [%zu, %zu), holds no window of it "
+                           "within a window of %zu: give other --fractions", L, o->n_train, o->n_train + o->n_valid,
+                           o->window);
     if (ts_mc_model_base_init(&m->base, d) != 0) return -1;
     m->dt_std = 1;
     if (d->dt) {
@@ -389,6 +398,7 @@ static int ddpm_train(ts_mc_model **out, const ts_mc_train_opts *o)
     c.m = m;
     c.d = d;
     c.n_train = o->n_train;
+    c.window = o->window;
     c.prefix_share = so.prefix_share;
     const int B = (int)so.batch;
     int rc = -1;

@@ -31,6 +31,7 @@
 #include "tracesynth/nn.h"
 #include "tracesynth/train.h"
 #include "mdm_internal.h"
+#include "mc_crops.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -281,7 +282,7 @@ static int parse_weights(mdm_mc *m, const char *s)
 typedef struct {
     mdm_mc *m;
     const ts_mc *d;
-    size_t n_train;
+    size_t n_train, window;   /* window: the data's windows, which no crop crosses (0: none) */
     const char *log_path;
     plan pl;
     int32_t *x;               /* (B Lc nch) crop values */
@@ -312,7 +313,8 @@ static int train_step(void *ctx, ts_rng *rng, float *loss)
     const int B = c->pl.B, Lc = c->pl.L, S = Lc * m->nch;
     size_t cnt = 0;
     for (int b = 0; b < B; b++) {
-        size_t s = ts_rng_below(rng, c->n_train - (size_t)Lc + 1);
+        size_t s = mc_crop_at(0, c->n_train, c->window, (size_t)Lc,
+                              ts_rng_below(rng, mc_crop_count(0, c->n_train, c->window, (size_t)Lc)));
         int32_t *x = c->x + (size_t)b * S;
         uint8_t *hb = c->hb + (size_t)b * S;
         crop_values(m, c->d, s, Lc, x, c->xf + (size_t)b * Lc);
@@ -385,7 +387,7 @@ static void make_crops(train_ctx *c, size_t a, size_t b, size_t want, uint64_t s
 {
     const mdm_mc *m = c->m;
     const int Lc = c->pl.L, S = Lc * m->nch;
-    size_t starts = b - a - (size_t)Lc + 1;
+    size_t starts = mc_crop_count(a, b, c->window, (size_t)Lc);
     c->vn = starts < want ? starts : want;
     c->vx = ts_malloc(c->vn * (size_t)S * sizeof(int32_t));
     c->vh = ts_malloc(c->vn * (size_t)S);
@@ -394,7 +396,7 @@ static void make_crops(train_ctx *c, size_t a, size_t b, size_t want, uint64_t s
     ts_rng r;
     ts_rng_seed(&r, seed ^ 0x76616c6964ull);
     for (size_t j = 0; j < c->vn; j++) {
-        size_t s = a + (c->vn > 1 ? j * (starts - 1) / (c->vn - 1) : 0);
+        size_t s = mc_crop_at(a, b, c->window, (size_t)Lc, c->vn > 1 ? j * (starts - 1) / (c->vn - 1) : 0);
         crop_values(m, c->d, s, Lc, c->vx + j * S, c->vxf + j * Lc);
         c->vt[j] = (float)((j + 0.5) / c->vn);
         hide(c->vh + j * S, 0, S, c->vt[j], &r);
@@ -420,6 +422,14 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
             : ts_opt_fail("mdm-mc", "context", "%d is longer than the validation part (%zu event%s), which the "
                           "validation crops are cut from: give other --fractions", so.c.ctx, o->n_valid,
                           ts_plural(o->n_valid));
+    /* a set of windows: crops within them */
+    if (o->window && (size_t)so.c.ctx > o->window)
+        return ts_opt_fail("mdm-mc", "context", "%d is longer than a window of the training data (%zu event%s)",
+                           so.c.ctx, o->window, ts_plural(o->window));
+    if (o->window && !mc_crop_count(o->n_train, o->n_train + o->n_valid, o->window, (size_t)so.c.ctx))
+        return ts_opt_fail("mdm-mc", "context", "%d: the validation part, events [%zu, %zu), holds no crop of it within "
+                           "a window of %zu: give other --fractions", so.c.ctx, o->n_train, o->n_train + o->n_valid,
+                           o->window);
     long nbins;
     if (ts_kv_long(&o->kv, "dt-bins", 64, &nbins) != 0) return -1;
     if (nbins < 2 || nbins > 4096) return ts_opt_fail("mdm-mc", "dt-bins", "%ld out of range [2, 4096]", nbins);
@@ -475,6 +485,7 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     c.m = m;
     c.d = d;
     c.n_train = o->n_train;
+    c.window = o->window;
     c.log_path = o->log_path;
     const int B = (int)so.batch, Lc = so.c.ctx, S = Lc * m->nch;
     int rc = -1;
