@@ -80,6 +80,12 @@ static void generate_cli(void)
         snprintf(cmd, sizeof cmd, "eval --real %s --synthetic %s/fe --json", ds, dir);
         REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
         CHECK_MSG(strstr(out, "\"length\": 16, \"windows\": 4,"), "%s", out);
+        /* and those of a set of windows' stream.txt (its length recorded), not one of all */
+        snprintf(cmd, sizeof cmd, "markov %s --from-events %s/gen/stream.txt -o %s/fe2", ds, dir, dir);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(cmd, sizeof cmd, "eval --real %s --synthetic %s/fe2 --json", ds, dir);
+        REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+        CHECK_MSG(strstr(out, "\"length\": 32, \"windows\": 5,"), "%s", out);
     }
     /* a trace whose training part holds no event: refused, not drawn from its test part */
     {

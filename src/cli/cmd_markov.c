@@ -72,7 +72,8 @@ int cmd_markov(int argc, char **argv)
                     "other channels; the events are DATASET's of the names\n"
                     "in the names file generate writes beside W\n"
                     "(OUT.names.txt for OUT.txt or OUT.npy); without one,\n"
-                    "W's IDs are DATASET's (a model trained on it)"),
+                    "W's IDs are DATASET's (a model trained on it); a set of\n"
+                    "windows' stream.txt (its length recorded): its windows"),
         TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
                        "with -n: type (default): each other channel on its own\n"
                        "from the event type's counts; pair: every channel\n"
@@ -140,6 +141,17 @@ int cmd_markov(int argc, char **argv)
         if (!nt) nt = 1;   /* at least one event, as printed below */
         if (events) {
             rc = ts_windows_load(events, -1, 0, &w);
+            /* a set of windows' stream.txt (its length recorded beside it): its windows,
+             * not one of all its events */
+            const char *base = strrchr(events, '/') ? strrchr(events, '/') + 1 : events;
+            if (rc == 0 && w.n == 1 && !strcmp(base, "stream.txt")) {
+                char *dir = ts_strdup(events);
+                dir[base - events] = 0;
+                size_t wl = 0;
+                rc = ts_mc_window_length(*dir ? dir : ".", w.len, &wl);
+                if (rc == 0 && wl) w.n = w.len / wl, w.len = wl;
+                free(dir);
+            }
             if (rc == 0) {
                 named = events_by_name(events, args.pos[0], &m.events.vocab, &w, &names);
                 rc = named < 0 ? -1 : 0;
