@@ -1058,6 +1058,14 @@ static void cli_ingest_strace_and_ids(void)
     CHECK(ds.stream.n == 8 && ds.stream.ids[5] == 9 && ds.vocab.n == 0);
     ts_dataset_free(&ds);
     CHECK_MSG(!strstr(err, "note"), "%s", err);   /* lines of other lengths: a stream's */
+    /* one ID a line is a stream's way of writing them (newlines separate), no window file's */
+    write_text(in(d, "col.txt"), "3\n1\n4\n1\n5\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/col.txt -o %s/ds", d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    CHECK_MSG(!strstr(err, "note"), "%s", err);
+    REQUIRE(ts_dataset_load(in(d, "ds"), &ds) == 0);
+    CHECK(ds.stream.n == 5 && ds.stream.ids[2] == 4);
+    ts_dataset_free(&ds);
     /* lines of one length look like a window file (the study's training and testing
      * files): joined still, with a note that says how to keep them as windows */
     write_text(in(d, "win.txt"), "3,1,4,1\n1,4,1,5\n4,1,5,9\n");

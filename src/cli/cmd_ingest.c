@@ -15,8 +15,8 @@ static const char about[] =
         "                 blanks or newlines (stream.txt style). Lines are joined, so a\n"
         "                 window file (one window per line) would be read as one stream\n"
         "                 of overlapping windows: split a stream instead (lines all of\n"
-        "                 one length are joined with a note saying so). A gzip-\n"
-        "                 compressed INPUT is read as it is.\n"
+        "                 one length, two IDs or more, are joined with a note saying\n"
+        "                 so). A gzip-compressed INPUT is read as it is.\n"
         "  --from npy     INPUT is an integer, bool, float32 or float64 array (little-\n"
         "                 endian, C or Fortran order), (N, L), (N, 1, L), (N, L, 1) or\n"
         "                 (L,); reals round to the nearest ID. N must be 1 unless\n"
@@ -465,8 +465,9 @@ int cmd_ingest(int argc, char **argv)
         size_t lines, width;
         rc = ts_seq_read_lines(inputs[0], &ds->stream, &lines, &width);
         /* lines of one length are a window file's shape (the study's training and testing
-         * files): joined as the help says, the windows overlap in the stream */
-        if (rc == 0 && lines > 1 && width > 0)
+         * files): joined as the help says, the windows overlap in the stream; one ID a line
+         * is a stream written a line an ID (newlines separate), no window file's */
+        if (rc == 0 && lines > 1 && width > 1)
             cli_say(stderr, "tracesynth: note: ingest: %s: %zu lines of %zu ID%s each, as a window file's, joined into one "
                     "stream of %zu events; windows are read as windows by impute --input, eval and audit, or as "
                     "DATASET/sequence_length_%zu/training and testing (train --split paper)\n", inputs[0], lines, width,
