@@ -1021,7 +1021,6 @@ static void cli(void)
     CHECK(system(cmd) == 0);
 }
 
-/* the Markov baseline: in the constraints of its training part by construction, seeded */
 /* a dataset of windows records their length (DIR/length), and eval and repair read it: the
  * pair of one window's last event and the next window's first is no transition */
 static void windows_recorded(void)
@@ -1217,6 +1216,38 @@ static void eval_real_windows(void)
     ts_mc_free(&m);
 }
 
+/* windows of a dataset of events alone (no channel files: eval reads it as a single-channel
+ * one) are windows too: eval reads the length markov --length recorded, and refuses one
+ * that is no length of its events, naming the file */
+static void windows_recorded_events_only(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[1024], err[512], out[8192], p[600], ids[2000] = "";
+    for (int i = 0; i < 300; i++) {   /* 0 1 2 0 1 2 ..., a 4 now and then */
+        size_t l = strlen(ids);
+        snprintf(ids + l, sizeof ids - l, "%d%s", i % 37 == 5 ? 4 : i % 3, i < 299 ? "," : "\n");
+    }
+    snprintf(p, sizeof p, "%s/ids.txt", dir);
+    write_text(p, ids);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 100 --length 10 -o %s/mk", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(p, sizeof p, "%s/mk/length", dir);
+    REQUIRE(ts_file_exists(p));
+    snprintf(cmd, sizeof cmd, "eval --real %s/ds --synthetic %s/mk --json", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"synthetic_windows\": 10, \"synthetic_length\": 10,"), "%s", out);
+    write_text(p, "30\n");
+    const int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "mk/length: windows of 30 events, but the dataset's 100 events"), "exit %d: %s", rc,
+              err);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+/* the Markov baseline: in the constraints of its training part by construction, seeded */
 static void markov_baseline(void)
 {
     ts_rng r;
@@ -1554,6 +1585,7 @@ TEST_MAIN("repair", {
     RUN(windows_recorded);
     RUN(constraints_learn_windows);
     RUN(eval_real_windows);
+    RUN(windows_recorded_events_only);
     RUN(markov_baseline_first_dt);
     RUN(learn_and_validity);
     RUN(validity_matches_definitions);

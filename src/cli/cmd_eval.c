@@ -66,7 +66,8 @@ static const char about_text[] =
     "                     trace's training part, scored on the chosen part's events\n"
     "                     after it\n"
     "R, S, T are window files, .npy arrays, or dataset directories (their whole\n"
-    "stream.txt as one window; directories that name their events, vocab.tsv, and\n"
+    "stream.txt as one window, S's as the windows whose length it records, a set\n"
+    "markov --length wrote; directories that name their events, vocab.tsv, and\n"
     "window files with the names generate writes beside them, W.names.txt for W.txt\n"
     "or W.npy, are matched with R's by name). Runs never cross a window boundary of\n"
     "T. Real-valued synthetic IDs are rounded and clamped to [0, largest ID in R and\n"
@@ -456,6 +457,16 @@ static int eval_generate(const eval_args *a)
     if (dir_names(a->synthetic, &vs) || ts_windows_load(a->synthetic, max_id, 1, &S) ||
         file_names(a->synthetic, &S, &vs))
         goto done;
+    /* a dataset directory of windows (markov --length of events alone) records their length
+     * (DIR/length): its stream is those windows, not one */
+    struct stat sst;
+    size_t rec = 0;
+    if (stat(a->synthetic, &sst) == 0 && S_ISDIR(sst.st_mode) && ts_mc_window_length(a->synthetic, S.n * S.len, &rec))
+        goto done;
+    if (rec) {
+        S.n = S.n * S.len / rec;
+        S.len = rec;
+    }
     if (vr.n > 0 && vs.n > 0) renumber_by_name(&S, &vs, &vr, &extra);
     ts_gen_metrics g;
     if (ts_eval_generate(&R, &S, a->train ? &T : NULL, &g)) {
