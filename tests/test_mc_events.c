@@ -86,6 +86,17 @@ static void generate_cli(void)
         snprintf(cmd, sizeof cmd, "eval --real %s --synthetic %s/fe2 --json", ds, dir);
         REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
         CHECK_MSG(strstr(out, "\"length\": 32, \"windows\": 5,"), "%s", out);
+        /* one window is one sequence: no length recorded (a stream file of more events than
+         * a recorded length may hold is one window too, and is taken) */
+        snprintf(cmd, sizeof cmd, "generate %s/ng.tsm -n 1 --length 16 -o %s/w1.npy", dir, dir);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(cmd, sizeof cmd, "markov %s --from-events %s/w1.npy -o %s/fe", ds, dir, dir);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(path, sizeof path, "%s/fe/length", dir);
+        CHECK_MSG(!ts_file_exists(path), "%s: one window", path);
+        snprintf(cmd, sizeof cmd, "eval --real %s --synthetic %s/fe --json", ds, dir);
+        REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+        CHECK_MSG(strstr(out, "\"length\": 16, \"windows\": 1,"), "%s", out);
     }
     /* a trace whose training part holds no event: refused, not drawn from its test part */
     {

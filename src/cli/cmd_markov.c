@@ -163,7 +163,7 @@ int cmd_markov(int argc, char **argv)
                 }
             }
             n = w.n * w.len;
-            len = w.len;
+            len = w.n > 1 ? w.len : 0;   /* one window is one sequence (of any length) */
         } else {
             rc = ts_mc_markov_given(&m, nt, (int)order, len ? n / len : 1, len ? len : n, draw, (uint64_t)seed, &g);
         }

@@ -212,7 +212,9 @@ const char *const *ts_mc_saved_files(void)
  * an earlier one, go with the commit (a signal waits for both) */
 static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *arch, size_t len)
 {
-    if (len && (len > MC_MAX_WINDOW || m->n < len || m->n % len))
+    if (len > MC_MAX_WINDOW)
+        return ts_fail("%s: windows of %zu events: a dataset records a length of at most %zu", dir, len, MC_MAX_WINDOW);
+    if (len && (m->n < len || m->n % len))
         return ts_fail("%s: %zu event%s %s not windows of %zu", dir, m->n, ts_plural(m->n), m->n == 1 ? "is" : "are",
                        len);
     ts_stage st;
