@@ -12,7 +12,12 @@
  * A loaded dataset must hold what ts_mc_load promises (every value within its channel's
  * range); then its cardinalities, ts_mc_compare and ts_mc_memorized against itself, the
  * constraints learned from it (under which it breaks nothing: every distance 0), repair
- * of a copy, the Markov baseline and its channel drawer. */
+ * of a copy (after which every distance is 0), the Markov baseline and its channel drawer.
+ * DIR/length and DIR/arch are read as the CLI reads them (ts_mc_window_length; the first
+ * word of arch through ts_arch_parse, cli_dataset_arch): a length the set records must be
+ * whole windows of its events, and the constraints, the distances and the repair run again
+ * on windows of it; a repaired copy is saved as repair saves it (ts_mc_save_windows, with
+ * the architecture) and must read back with the same events, length and architecture. */
 #include "fuzz.h"
 #include "tracesynth/repair.h"
 
@@ -23,7 +28,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 
 static const char *const files[] = {
     "stream.txt", "vocab.tsv", "time_ns.npy", "dt.npy", "comm.npy",
-    "comm.vocab.tsv", "ret.npy", "ret.vocab.tsv", "tid.npy", "cpu.npy",
+    "comm.vocab.tsv", "ret.npy", "ret.vocab.tsv", "tid.npy", "cpu.npy", "length", "arch",
 };
 enum { NFILES = sizeof files / sizeof files[0], MARK = 5, MAX_SEC = 32 };
 static const uint8_t marker[4] = {0xfe, 0xfd, 'T', 'S'};
@@ -107,8 +112,70 @@ static void check_loaded(const ts_mc *m)
         fail("a vocabulary without <pad>, <unk>", 0, 0);
 }
 
-/* constraints learned from all of m: m itself breaks none; then a repair of a copy */
-static void constraints(const ts_mc *m, size_t n_train)
+/* the architecture a dataset names (DIR/arch) as the CLI reads it (cli_dataset_arch): its
+ * first word through ts_arch_parse; NULL when absent or not one */
+static const char *dataset_arch(const char *dir)
+{
+    char p[700];
+    snprintf(p, sizeof p, "%s/arch", dir);
+    FILE *f = fopen(p, "r");
+    char word[32] = "";
+    ts_arch a = TS_ARCH_UNKNOWN;
+    if (f && fscanf(f, "%31s", word) == 1 && ts_arch_parse(word, &a) != 0) a = TS_ARCH_UNKNOWN;
+    ts_clear_error();
+    if (f) fclose(f);
+    return a == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(a);
+}
+
+static void check_distances(const ts_validity *v, const char *when, size_t len)
+{
+    const double d[4] = {v->d_trans, v->d_time, v->d_cpu, v->d_attr};
+    for (int i = 0; i < 4; i++)
+        if (!(d[i] == -1 || d[i] == 0)) {
+            fprintf(stderr, "fuzz: %s (windows of %zu): distance %d is %g\n", when, len, i, d[i]);
+            abort();
+        }
+}
+
+/* the repaired copy c of m, saved as repair saves it (windows of len, the architecture),
+ * reads back with its events, the length and the architecture */
+static void save_repaired(const ts_mc *c, size_t n, size_t len, const char *arch)
+{
+    char out[600];   /* fuzz_path's buffers are reused */
+    snprintf(out, sizeof out, "%s", fuzz_path("repaired"));
+    if (c->n != n || (len && c->n % len)) {
+        fprintf(stderr, "fuzz: repair gave %zu events of %zu (windows of %zu)\n", c->n, n, len);
+        abort();
+    }
+    if (ts_mc_save_windows(out, c, arch, len) != 0) {
+        fuzz_check_error();
+        return;
+    }
+    ts_mc r;
+    if (ts_mc_load(out, &r) != 0) {
+        fprintf(stderr, "fuzz: a repaired set does not read back: %s\n", ts_error());
+        abort();
+    }
+    size_t rl;
+    if (ts_mc_window_length(out, r.n, &rl) != 0 || r.n != c->n || rl != len ||
+        memcmp(r.ch[TS_CH_EVENT], c->ch[TS_CH_EVENT], c->n * sizeof *c->ch[TS_CH_EVENT])) {
+        fprintf(stderr, "fuzz: a repaired set of %zu events, windows of %zu, reads back as %zu, %zu: %s\n", c->n,
+                len, r.n, rl, ts_error());
+        abort();
+    }
+    const char *back = dataset_arch(out);
+    if (arch ? !back || strcmp(arch, back) : back != NULL) {
+        fprintf(stderr, "fuzz: the architecture %s reads back as %s\n", arch ? arch : "(none)",
+                back ? back : "(none)");
+        abort();
+    }
+    ts_mc_free(&r);
+}
+
+/* constraints learned from m's first n_train events (0: all): m itself breaks none with
+ * n_train 0; then a repair of a copy, windows of len events (0: one sequence), after which
+ * every distance is 0 */
+static void constraints(const ts_mc *m, size_t n_train, size_t len, const char *arch)
 {
     ts_constraints k;
     if (ts_constraints_learn(m, n_train, &k) != 0) {
@@ -121,14 +188,16 @@ static void constraints(const ts_mc *m, size_t n_train)
         fuzz_check_error();
     } else {
         ts_validity v;
-        ts_constraints_validity(&k, &c, 0, &v);
-        if (n_train == 0 && (v.d_trans > 0 || v.d_time > 0 || v.d_cpu > 0 || v.d_attr > 0)) {
-            fprintf(stderr, "fuzz: the trace breaks its own constraints: %g %g %g %g\n", v.d_trans, v.d_time,
-                    v.d_cpu, v.d_attr);
-            abort();
-        }
+        ts_constraints_validity(&k, &c, len, &v);
+        if (n_train == 0) check_distances(&v, "the trace under its own constraints", len);
         ts_repair_report rep;
-        if (ts_repair(&k, &c, 0, "copy", &rep) != 0) fuzz_check_error();
+        if (ts_repair(&k, &c, len, "copy", &rep) != 0) {
+            fuzz_check_error();
+        } else {
+            ts_constraints_validity(&k, &c, len, &v);
+            check_distances(&v, "after repair", len);
+            if (n_train == 0) save_repaired(&c, m->n, len, arch);
+        }
     }
     ts_mc_free(&c);
     ts_constraints_free(&k);
@@ -136,10 +205,10 @@ static void constraints(const ts_mc *m, size_t n_train)
 
 /* what builds on the tables of ts_constraints_learn: constraints (the whole trace and a
  * training part), the channel drawer both ways, the Markov baseline */
-static void learned(const ts_mc *m)
+static void learned(const ts_mc *m, const char *arch)
 {
-    constraints(m, 0);
-    constraints(m, m->n / 2 + 1);
+    constraints(m, 0, 0, arch);
+    constraints(m, m->n / 2 + 1, 0, arch);
     for (int given = TS_DRAW_TYPE; given <= TS_DRAW_PAIR; given++) {
         ts_mc_drawer *d;
         if (ts_mc_drawer_new(m, 0, given, &d) != 0) {
@@ -188,6 +257,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check_loaded(&m);
+    /* the windows' length and the architecture, as the CLI reads them */
+    const char *arch = dataset_arch(dir);
+    size_t len = 0;
+    if (ts_mc_window_length(dir, m.n, &len) != 0) fuzz_check_error();
+    else if (len && (m.n < len || m.n % len)) {
+        fprintf(stderr, "fuzz: ts_mc_window_length gave windows of %zu for %zu events\n", len, m.n);
+        abort();
+    }
     for (int c = 0; c < TS_NCH; c++) (void)ts_mc_card(&m, c);
     if (m.n > 0) {
         ts_mc_fidelity f;
@@ -196,7 +273,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         double share;
         size_t w;
         if (ts_mc_memorized(&m, 0, &m, 2, &share, &w) != 0) fuzz_check_error();
-        learned(&m);
+        learned(&m, arch);
+        if (len) {   /* a set of windows, as repair and eval read it */
+            constraints(&m, 0, len, arch);
+            constraints(&m, m.n / 2 + 1, len, arch);
+        }
     }
     ts_mc_free(&m);
     return 0;
