@@ -112,8 +112,9 @@ static void validity_matches_definitions(void)
             for (size_t j = 0; j < real.n; j++) {
                 if (real.ch[TS_CH_EVENT][j] != v) continue;
                 seen = 1;
-                if (j > 0 && real.dt[j] < lo) lo = real.dt[j];   /* the first event's dt is no time */
-                if (j > 0 && real.dt[j] > hi) hi = real.dt[j];
+                const int time = j > 0 || real.dt[0] != 0;   /* the first event's dt of 0 is no time */
+                if (time && real.dt[j] < lo) lo = real.dt[j];
+                if (time && real.dt[j] > hi) hi = real.dt[j];
                 cpu |= real.ch[TS_CH_CPU][j] == syn.ch[TS_CH_CPU][i];
                 comm |= real.ch[TS_CH_COMM][j] == syn.ch[TS_CH_COMM][i];
                 ret |= real.ch[TS_CH_RET][j] == syn.ch[TS_CH_RET][i];
@@ -620,6 +621,20 @@ static void first_dt_not_a_bound(void)
     REQUIRE(ts_constraints_learn(&m, 0, &k) == 0);
     CHECK_MSG(k.dt_lo[0] == 6 && k.dt_hi[0] == 7 && k.dt_lo[1] == 5 && k.dt_hi[1] == 5, "type 0 [%g, %g], type 1 [%g, %g]",
               (double)k.dt_lo[0], (double)k.dt_hi[0], (double)k.dt_lo[1], (double)k.dt_hi[1]);
+    /* a first dt that is not 0 is a time (a part cut from a trace: the time since the event
+     * before it), checked as any other: it bounds its type, and the trace still breaks
+     * none of its own constraints */
+    {
+        ts_constraints k1;
+        m.dt[0] = 3;
+        REQUIRE(ts_constraints_learn(&m, 0, &k1) == 0);
+        CHECK_MSG(k1.dt_lo[0] == 3 && k1.dt_hi[0] == 7, "type 0 [%g, %g]", (double)k1.dt_lo[0], (double)k1.dt_hi[0]);
+        ts_validity v1;
+        REQUIRE(ts_constraints_validity(&k1, &m, 0, &v1) == 0);
+        CHECK_MSG(v1.d_time == 0, "D_time %g", v1.d_time);
+        m.dt[0] = 0;
+        ts_constraints_free(&k1);
+    }
     /* the trace breaks none of its own constraints: its first event's dt of 0 (no time
      * before it) is not checked, nor clamped by a repair; a later dt of 0 is */
     ts_validity v;

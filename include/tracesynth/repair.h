@@ -4,8 +4,9 @@
  * The four classes of the poster "Generating and Validating Synthetic Kernel Traces":
  *   the event-transition graph G (pairs of event types seen adjacent);
  *   Δt bounds per event type ([min, max] of the encoded dt; the trace's first event's
- *   dt, no time, only for a type with no other; a trace checked or repaired whose first
- *   event's dt is 0, no time either, has that dt neither checked nor clamped);
+ *   dt of 0, no time, only for a type with no other, one not 0 as any other; a trace
+ *   checked or repaired whose first event's dt is 0, no time either, has that dt neither
+ *   checked nor clamped);
  *   the CPU set per event type;
  *   the allowed attribute values per event type (tid bucket, comm, ret).
  * Per type the counts of each CPU and attribute value are kept (the repair's choice

@@ -113,9 +113,10 @@ int ts_constraints_learn_windows(const ts_mc *m, size_t n_train, size_t len, ts_
         }
         out->seen[v] = 1;
         if (i && (!len || i % len)) out->trans[(size_t)e[i - 1] * out->V + v] = 1;   /* none across windows */
-        /* the first event's dt is no time (nothing comes before it: ingest writes 0); it
-         * is its type's bounds only where the type has no other (below) */
-        if (m->dt && i) {
+        /* the first event's dt of 0 is no time (nothing comes before it: ingest writes 0);
+         * it is its type's bounds only where the type has no other (below). One that is
+         * not 0 is a time (a part cut from a trace), checked as one by the distances */
+        if (m->dt && (i || m->dt[0] != 0)) {
             if (m->dt[i] < out->dt_lo[v]) out->dt_lo[v] = m->dt[i];
             if (m->dt[i] > out->dt_hi[v]) out->dt_hi[v] = m->dt[i];
         }
