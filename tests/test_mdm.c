@@ -2711,6 +2711,63 @@ static void tune_prior_short_windows(void)
     toy_free(&t);
 }
 
+/* validation windows that repeat (a short validation part gives its few distinct windows
+ * many times; a periodic trace repeats windows at distinct starts): the choices score
+ * each distinct window once, weighed by its places, and choose what scoring every
+ * window on its own chose (a transformer network: a window's logits have the same bits
+ * in any batch, so every window on its own is the reference bit for bit), the figures
+ * and the model file the same */
+static void tune_prior_repeated_windows(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    const size_t L = 32, nv = 90;
+    toy t;
+    rand_make(&t, 40, L, 7, 11);
+    kvbuf kv;
+    tiny_kv(&kv, "30");
+    kv_drop(&kv, "state");   /* an S4 size */
+    kv_add(&kv, "backbone", "transformer");
+    kv_add(&kv, "heads", "2");
+    kv_add(&kv, "lr", "1e-2");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.n_ids = 7;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+    char p0[600], p[2][600];
+    snprintf(p0, sizeof p0, "%s/m.tsm", dir);
+    REQUIRE(ts_model_save(m, p0) == 0);
+    ts_model_free(m);
+    /* 90 windows of 13 distinct ones: runs of repeats, and repeats far apart */
+    ts_windows v = {ts_malloc(nv * L * sizeof(int32_t)), nv, L};
+    for (size_t i = 0; i < nv; i++) {
+        const size_t src = i < 60 ? i * 12 / 59 : (i * 7) % 13;
+        memcpy(v.data + i * L, t.split.valid.data + src * L, L * sizeof(int32_t));
+    }
+    ts_mdm_tune_row rows[2][5];
+    memset(rows, 0, sizeof rows);
+    for (int each = 0; each < 2; each++) {
+        tune_every_window = each;
+        REQUIRE(ts_model_load(p0, &m) == 0);
+        REQUIRE(ts_mdm_tune_prior(m, &v, nv, 42, NULL, rows[each], 0) == 0);
+        snprintf(p[each], sizeof p[each], "%s/t%d.tsm", dir, each);
+        REQUIRE(ts_model_save(m, p[each]) == 0);
+        ts_model_free(m);
+    }
+    tune_every_window = 0;
+    for (int kb = 0; kb < 5; kb++)
+        CHECK_MSG(!memcmp(&rows[0][kb], &rows[1][kb], sizeof rows[0][kb]),
+                  "size %d: gated %.4f, in-window %.4f, decodings %.4f / %.4f (each window: %.4f, %.4f, %.4f / %.4f)",
+                  kb, rows[0][kb].gated_acc, rows[0][kb].window_acc, rows[0][kb].one_step_acc[0],
+                  rows[0][kb].per_event_acc[0], rows[1][kb].gated_acc, rows[1][kb].window_acc,
+                  rows[1][kb].one_step_acc[0], rows[1][kb].per_event_acc[0]);
+    CHECK_MSG(files_equal(p[0], p[1]), "%s and %s differ", p[0], p[1]);
+    /* the choice is not the same whatever the windows: it reads their counts */
+    CHECK(rows[0][2].pure_acc < 100 && rows[0][2].gated_acc > rows[0][2].pure_acc);
+    ts_windows_free(&v);
+    toy_free(&t);
+}
+
 /* imputation of w with mask (1 = observed) and --steps steps (0: not given) into out
  * (w->n x w->len); 0 / -1 */
 static int fill_masked(ts_model *m, const ts_windows *w, const uint8_t *mask, int steps, int32_t *out)
@@ -3150,6 +3207,7 @@ TEST_MAIN("mdm", {
     RUN(chain_edges);
     RUN(select_by_likelihood);
     RUN(tune_prior_short_windows);
+    RUN(tune_prior_repeated_windows);
     RUN(ignored_fill_options);
     RUN(bound_on_short_windows);
     RUN(nonfinite_output_refused);

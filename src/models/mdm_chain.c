@@ -207,9 +207,27 @@ int tune_chain(mdm_model *m, const ts_windows *v, size_t nchain, const char *log
     if (chain_kn(m, CHAIN_KN_MAX) != 0) return -1;
     const int best_o = ts_kn_choose_order(m->kn, v->data, v->n < 128 ? v->n : 128, v->len);
     if (best_o < 0) return -1;
-    size_t nc = v->n < nchain ? v->n : nchain, rows = nc * v->len;
+    const size_t nc = v->n < nchain ? v->n : nchain, L = v->len, rows = nc * L;
     double *pn = ts_malloc(rows * sizeof *pn), *pk = ts_malloc(rows * sizeof *pk);
-    if (chain_probs(m, v->data, nc, v->len, 1, CHAIN_BATCH, progress, pn, pk) != 0) { free(pn); free(pk); return -1; }
+    /* a window that repeats (a short validation part, a periodic trace) is scored once and
+     * its probabilities copied to its other places: a row's bits are the same in any
+     * batch, so the sums below are those of scoring every window */
+    size_t *rep = ts_malloc(nc * sizeof *rep), *first = ts_malloc(nc * sizeof *first);
+    const size_t nd = window_reps(v->data, NULL, nc, L, rep, first);
+    int32_t *x = ts_malloc(nd * L * sizeof *x);
+    for (size_t d = 0; d < nd; d++) memcpy(x + d * L, v->data + first[d] * L, L * sizeof *x);
+    free(first);
+    if (chain_probs(m, x, nd, L, 1, CHAIN_BATCH, progress, pn, pk) != 0) {
+        free(pn); free(pk); free(rep); free(x);
+        return -1;
+    }
+    free(x);
+    for (size_t w = nc; w-- > 0;)   /* from the last: rep[w] <= w, its rows still the distinct one's */
+        if (rep[w] != w) {
+            memcpy(pn + w * L, pn + rep[w] * L, L * sizeof *pn);
+            memcpy(pk + w * L, pk + rep[w] * L, L * sizeof *pk);
+        }
+    free(rep);
     static const double lin[] = {0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1};
     static const double sw[] = {0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3};
     int bk = CHAIN_LINEAR;

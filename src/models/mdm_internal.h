@@ -318,7 +318,16 @@ void ens_chain_forward(const mdm_model *m, plan *pl, plan *pe, const int32_t *co
 #define chain_windows ts__mdm_chain_windows
 #define tune_windows ts__mdm_tune_windows
 #define tune_prior ts__mdm_tune_prior
+#define window_reps ts__mdm_window_reps
+#define tune_every_window ts__mdm_tune_every_window
 size_t chain_windows(size_t n, size_t have);
+/* the distinct windows of x (n, L), with the same blackout where hid (n, L) is not NULL:
+ * rep[i] (n) window i's distinct one, numbered by first place; first (NULL, or n) gets
+ * each distinct one's first place. Their count */
+size_t window_reps(const int32_t *x, const uint8_t *hid, size_t n, size_t L, size_t *rep, size_t *first);
+/* tests: nonzero makes every window distinct (each decoded and scored on its own, as the
+ * choices on validation windows were made before repeats were scored once) */
+extern int tune_every_window;
 void tune_windows(const ts_windows *v, size_t n, size_t k, int32_t *y, uint8_t *hid);
 int tune_prior(mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, uint64_t seed, const char *log,
                ts_mdm_tune_row *rows, int progress);

@@ -32,7 +32,8 @@
  * `prior_weights`), then a pass of coordinate ascent over the gate's cells of
  * that size (gate_pass), then the copy cells, then a second pass. A change must
  * fill at least 1 in 2,000 more hidden events (and one), or lose none and raise
- * the likelihood of the true events. */
+ * the likelihood of the true events. Repeated windows are decoded once and counted at
+ * each of their places (tune_set). */
 static const double tune_grid[] = {0, 0.25, 0.5, 1, 2, 4, 8, 16, 32};
 #define NGRID (int)(sizeof tune_grid / sizeof tune_grid[0])
 #define NCELL (NOB * NAB)
@@ -48,19 +49,75 @@ size_t chain_windows(size_t n, size_t have)
     return c < CHAIN_WINDOWS_MIN ? CHAIN_WINDOWS_MIN : c;
 }
 
+int tune_every_window = 0;
+
+static uint64_t window_hash(const int32_t *x, const uint8_t *hid, size_t L)
+{
+    uint64_t z = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < L; i++) {
+        z = (z ^ (uint32_t)x[i]) * 0x100000001b3ull;
+        if (hid) z = (z ^ hid[i]) * 0x100000001b3ull;
+    }
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    return z ^ (z >> 31);
+}
+
+size_t window_reps(const int32_t *x, const uint8_t *hid, size_t n, size_t L, size_t *rep, size_t *first)
+{
+    if (tune_every_window) {
+        for (size_t i = 0; i < n; i++) {
+            rep[i] = i;
+            if (first) first[i] = i;
+        }
+        return n;
+    }
+    size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    size_t *slot = ts_malloc(cap * sizeof *slot), nd = 0;   /* a distinct window's first, SIZE_MAX: free */
+    for (size_t i = 0; i < cap; i++) slot[i] = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        size_t h = (size_t)window_hash(x + i * L, hid ? hid + i * L : NULL, L) & (cap - 1);
+        for (;; h = (h + 1) & (cap - 1)) {
+            const size_t f = slot[h];
+            if (f == SIZE_MAX) {
+                slot[h] = i;
+                if (first) first[nd] = i;
+                rep[i] = nd++;
+                break;
+            }
+            if (!memcmp(x + f * L, x + i * L, L * sizeof *x) && (!hid || !memcmp(hid + f * L, hid + i * L, L))) {
+                rep[i] = rep[f];
+                break;
+            }
+        }
+    }
+    free(slot);
+    return nd;
+}
+
+/* The validation windows repeat where the validation part has fewer windows at distinct
+ * starts than are asked for (a short trace: 500 drawn from its 56), and a periodic trace
+ * repeats its windows at distinct starts. What a window adds to the choices reads only
+ * its events and its blackout, so each distinct one (the same events, the same blackout)
+ * is decoded and replayed once, and the sums over the windows read it at each of its
+ * places, in the windows' order, as when each place was decoded on its own. (An S4
+ * network's logits for a repeat could differ from its first place's in the last bits
+ * then, its products over the batch rounding a row by its place there; every place now
+ * reads the first's. A transformer's rows are the same bits in any batch.) */
 typedef struct {
     const mdm_model *m;
     int k, kb, V;
-    size_t nw;
-    const float *cap;         /* (nw, k, V) */
-    const int32_t *truth;     /* (nw, k) */
-    run_t *runs;              /* (nw) each window's one run, a = 0 */
-    float *cnt0;              /* (nw, k, V) the runs' initial counts (NULL rows: no fillers) */
+    size_t nw, nd;            /* windows, distinct ones */
+    size_t *rep;              /* (nw) each window's distinct one */
+    const float *cap;         /* (nd, k, V) */
+    const int32_t *truth;     /* (nd, k) */
+    run_t *runs;              /* (nd) each window's one run, a = 0 */
+    float *cnt0;              /* (nd, k, V) the runs' initial counts (NULL rows: no fillers) */
     float *z, *conf;          /* (k, V), (k + V) */
     int32_t *cur, *pick;      /* (k) */
     int *runid;               /* (k) zeros */
     uint8_t *hid;             /* (k) */
-    int *whits;               /* (nw, NWIN) hits of the window's own filler at each win_grid
+    int *whits;               /* (nd, NWIN) hits of the window's own filler at each win_grid
                                  value (window_copy), -1: none */
 } tune_set;
 
@@ -69,7 +126,7 @@ static const int win_grid[] = {2, 3, 4, 6, 8};
 #define NWIN (int)(sizeof win_grid / sizeof win_grid[0])
 #define WIN_DEFAULT 3         /* where the validation windows cannot tell (one of win_grid) */
 
-/* replays window w with gate (MDM_GATE_N) as imputation with --steps 1 fills it
+/* replays distinct window w with gate (MDM_GATE_N) as imputation with --steps 1 fills it
  * (one network evaluation, then every hidden event the argmax of its product):
  * its hits; *visited gets the cells (bits), *ll the log-probability of the true
  * events */
@@ -123,7 +180,8 @@ void tune_windows(const ts_windows *v, size_t n, size_t k, int32_t *y, uint8_t *
     for (size_t i = 0; i < 2 * n * L; i++) hid[i] = !hid[i];
 }
 
-/* the validation set of size bucket kb: windows, cached logits and fillers */
+/* the validation set of size bucket kb: windows, cached logits and fillers (of the
+ * distinct windows) */
 static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb, uint64_t seed, int progress,
                          tune_set *t)
 {
@@ -136,29 +194,37 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
     int32_t *y = ts_malloc(nw * L * sizeof *y);
     uint8_t *hid = ts_malloc(nw * L);
     tune_windows(v, n, k, y, hid);
-    float *cap = ts_malloc(nw * k * (size_t)V * sizeof(float));
-    int32_t *truth = ts_malloc(nw * k * sizeof *truth);
+    t->rep = ts_malloc(nw * sizeof *t->rep);
+    size_t *first = ts_malloc(nw * sizeof *first);
+    const size_t nd = t->nd = window_reps(y, hid, nw, L, t->rep, first);
+    for (size_t d = 0; d < nd; d++) {   /* the distinct ones to the front, in order (first[d] >= d) */
+        memmove(y + d * L, y + first[d] * L, L * sizeof *y);
+        memmove(hid + d * L, hid + first[d] * L, L);
+    }
+    free(first);
+    float *cap = ts_malloc(nd * k * (size_t)V * sizeof(float));
+    int32_t *truth = ts_malloc(nd * k * sizeof *truth);
     t->cap = cap, t->truth = truth;
-    int32_t *yy = ts_malloc(nw * L * sizeof *yy);
-    memcpy(yy, y, nw * L * sizeof *y);
+    int32_t *yy = ts_malloc(nd * L * sizeof *yy);
+    memcpy(yy, y, nd * L * sizeof *y);
     infill_opts io;
     memset(&io, 0, sizeof io);
     io.steps = 1, io.seed = seed, io.batch = 64, io.cap = cap, io.cap_k = k;
     ts_progress prog;   /* windows */
-    ts_progress_start(&prog, "tune-prior", (long)nw);
+    ts_progress_start(&prog, "tune-prior", (long)nd);
     prog.enabled = progress;
     long done = 0;
-    int rc = infill(m, yy, hid, nw, L, &io, &prog, &done);
+    int rc = infill(m, yy, hid, nd, L, &io, &prog, &done);
     ts_progress_end(&prog);
     free(yy);
-    t->runs = ts_calloc(nw, sizeof *t->runs);
-    t->cnt0 = ts_calloc(nw * k * (size_t)V, sizeof(float));
+    t->runs = ts_calloc(nd, sizeof *t->runs);
+    t->cnt0 = ts_calloc(nd * k * (size_t)V, sizeof(float));
     io.weight = 1;
     io.cap = NULL;
     io.want_mode = 1;
     int runid[4096];
-    t->whits = ts_malloc(nw * NWIN * sizeof *t->whits);
-    for (size_t w = 0; w < nw && rc == 0; w++) {
+    t->whits = ts_malloc(nd * NWIN * sizeof *t->whits);
+    for (size_t w = 0; w < nd && rc == 0; w++) {
         size_t a = 0;
         while (!hid[w * L + a]) a++;
         memcpy(truth + w * k, y + w * L + a, k * sizeof *truth);
@@ -185,26 +251,26 @@ static int tune_set_make(mdm_model *m, const ts_windows *v, size_t nwin, int kb,
 
 static void tune_set_free(tune_set *t)
 {
-    for (size_t w = 0; t->runs && w < t->nw; w++) run_free(&t->runs[w]);
-    free(t->runs); free(t->cnt0); free((void *)t->cap); free((void *)t->truth);
+    for (size_t w = 0; t->runs && w < t->nd; w++) run_free(&t->runs[w]);
+    free(t->runs); free(t->rep); free(t->cnt0); free((void *)t->cap); free((void *)t->truth);
     free(t->z); free(t->conf); free(t->cur); free(t->pick); free(t->runid); free(t->hid); free(t->whits);
     memset(t, 0, sizeof *t);
 }
 
 /* one pass of coordinate ascent over the cells of row (NCELL weights of gate), most
- * visited first, on the windows not skipped; hits / ll / vis: each window's hits,
- * log-likelihood and visited cells under the current row, updated. A cell moves to
- * the weight that fills the most events when that gains at least `gain` of them;
- * else, when no weight gains that many, to the one of the highest likelihood of the
- * true events among those that lose none (where the accuracy cannot tell, the
- * better-calibrated weight: the largest that the n-gram's evidence never
- * contradicted on these windows). */
-static void gate_pass(tune_set *t, double *gate, double *row, int *hits, double *ll, unsigned *vis, unsigned *tvis,
-                      const uint8_t *skip, long gain)
+ * visited first, on the windows not skipped; hits / ll / vis: each distinct window's
+ * hits, log-likelihood and visited cells under the current row, updated (th, tl, tvis:
+ * scratch, nd each). A cell moves to the weight that fills the most events when that
+ * gains at least `gain` of them; else, when no weight gains that many, to the one of
+ * the highest likelihood of the true events among those that lose none (where the
+ * accuracy cannot tell, the better-calibrated weight: the largest that the n-gram's
+ * evidence never contradicted on these windows). */
+static void gate_pass(tune_set *t, double *gate, double *row, int *hits, double *ll, unsigned *vis, int *th,
+                      double *tl, unsigned *tvis, const uint8_t *skip, long gain)
 {
     long cvis[NCELL] = {0};
     for (size_t w = 0; w < t->nw; w++)
-        for (int c = 0; c < NCELL && !skip[w]; c++) cvis[c] += (vis[w] >> c) & 1;
+        for (int c = 0; c < NCELL && !skip[t->rep[w]]; c++) cvis[c] += (vis[t->rep[w]] >> c) & 1;
     int order[NCELL];
     for (int c = 0; c < NCELL; c++) order[c] = c;
     for (int i = 1; i < NCELL; i++)
@@ -216,17 +282,21 @@ static void gate_pass(tune_set *t, double *gate, double *row, int *hits, double 
     for (int oi = 0; oi < NCELL; oi++) {
         int c = order[oi];
         if (!cvis[c]) continue;
-        double keep = row[c], tl;
+        double keep = row[c];
         long ad = 0;          /* the best gain of at least `gain` events (ga), ties by likelihood */
         double adl = 0, bdl = 0;
         int ga = -1, gb = -1; /* gb: the best likelihood among those losing none */
         for (int g = 0; g < NGRID; g++) {
             if (tune_grid[g] == keep) continue;
             row[c] = tune_grid[g];
+            for (size_t e = 0; e < t->nd; e++)
+                if (!skip[e] && ((vis[e] >> c) & 1)) th[e] = replay(t, e, gate, &tvis[e], &tl[e]);
             long d = 0;
             double dl = 0;
-            for (size_t w = 0; w < t->nw; w++)
-                if (!skip[w] && ((vis[w] >> c) & 1)) d += replay(t, w, gate, &tvis[w], &tl) - hits[w], dl += tl - ll[w];
+            for (size_t w = 0; w < t->nw; w++) {
+                const size_t e = t->rep[w];
+                if (!skip[e] && ((vis[e] >> c) & 1)) d += th[e] - hits[e], dl += tl[e] - ll[e];
+            }
             if (d >= gain && (ga < 0 || d > ad || (d == ad && dl > adl))) ga = g, ad = d, adl = dl;
             if (d >= 0 && dl > bdl) gb = g, bdl = dl;
         }
@@ -234,8 +304,8 @@ static void gate_pass(tune_set *t, double *gate, double *row, int *hits, double 
         int pick = ga >= 0 ? ga : gb;
         if (pick < 0) continue;
         row[c] = tune_grid[pick];
-        for (size_t w = 0; w < t->nw; w++)
-            if (!skip[w] && ((vis[w] >> c) & 1)) hits[w] = replay(t, w, gate, &vis[w], &ll[w]);
+        for (size_t e = 0; e < t->nd; e++)
+            if (!skip[e] && ((vis[e] >> c) & 1)) hits[e] = replay(t, e, gate, &vis[e], &ll[e]);
     }
 }
 
@@ -254,7 +324,15 @@ static long units_of(double evals) { return evals > 1 ? (long)evals : 1; }
 
 static void tune_units_of(const mdm_model *m, const ts_windows *v, size_t nwin, size_t nchain, tune_units *u)
 {
-    const size_t L = v->len, n = v->n < nwin ? v->n : nwin, nw = 2 * n;
+    const size_t L = v->len, n = v->n < nwin ? v->n : nwin;
+    /* the windows decoded: the distinct ones (tune_set), a position's blackout the same in all */
+    int32_t *y = ts_malloc((n ? n : 1) * L * sizeof *y);
+    size_t *rep = ts_malloc((n ? n : 1) * sizeof *rep);
+    for (size_t i = 0; i < n; i++)
+        memcpy(y + i * L, v->data + (n > 1 ? i * (v->n - 1) / (n - 1) : 0) * L, L * sizeof *y);
+    const size_t nw = 2 * window_reps(y, NULL, n, L, rep, NULL);
+    free(y);
+    free(rep);
     infill_opts io;   /* the decodings' own: no --context */
     memset(&io, 0, sizeof io);
     const size_t crop = infill_ctx(m, &io);
@@ -265,8 +343,11 @@ static void tune_units_of(const mdm_model *m, const ts_windows *v, size_t nwin, 
         u->one[kb] = units_of(k >= 2 && n ? (double)nw : 0);
         u->per_event[kb] = units_of(k >= 2 && n ? (double)nw * (double)k : 0);
     }
-    const size_t nc = v->n < nchain ? v->n : nchain;
-    u->chain = units_of(li > 0 ? (double)nc * (double)L * lc / li : 0);
+    const size_t nc = v->n < nchain ? v->n : nchain;   /* tune_chain's, the distinct ones of them */
+    rep = ts_malloc((nc ? nc : 1) * sizeof *rep);
+    const size_t ncd = window_reps(v->data, NULL, nc, L, rep, NULL);
+    free(rep);
+    u->chain = units_of(li > 0 ? (double)ncd * (double)L * lc / li : 0);
 }
 
 static long tune_units_total(const tune_units *u)
@@ -323,21 +404,33 @@ static int tune_steps(mdm_model *m, const ts_windows *v, size_t nwin, uint64_t s
             memset(hid, 0, n * L);
             for (size_t i = 0; i < n; i++) memset(hid + i * L + (L - k) / 2, 1, k);
         }
+        /* each distinct window (events and blackout) imputed once (as in tune_set), its
+         * hits counted at each of its places */
+        size_t *rep = ts_malloc(nw * sizeof *rep), *first = ts_malloc(nw * sizeof *first);
+        const size_t nd = window_reps(y, hid, nw, L, rep, first);
+        int32_t *yd = ts_malloc(nd * L * sizeof *yd);
+        uint8_t *hd = ts_malloc(nd * L);
+        for (size_t d = 0; d < nd; d++) {
+            memcpy(yd + d * L, y + first[d] * L, L * sizeof *y);
+            memcpy(hd + d * L, hid + first[d] * L, L);
+        }
+        free(first);
         long hits[2][2] = {{0, 0}, {0, 0}};   /* [decoding][position] */
         const int G = (int)(sizeof per_grid / sizeof per_grid[0]);
         for (int g = 0; g < G && rc == 0; g++) {
             ts_progress_span_part(g ? u->per_event[kb] : u->one[kb]);   /* a part per decoding, which its bar fills */
             for (int i = 0; i < 2 * NKW; i++) per_all[i] = per_grid[g];   /* whichever bucket k falls in */
-            memcpy(yy, y, nw * L * sizeof *y);
+            memcpy(yy, yd, nd * L * sizeof *y);
             ts_progress prog;   /* windows */
-            ts_progress_start(&prog, "tune-prior", (long)nw);
+            ts_progress_start(&prog, "tune-prior", (long)nd);
             prog.enabled = progress;
             long done = 0;
-            rc = infill(m, yy, hid, nw, L, &io, &prog, &done);
+            rc = infill(m, yy, hd, nd, L, &io, &prog, &done);
             ts_progress_end(&prog);
-            for (size_t i = 0; i < nw * L && rc == 0; i++) hits[g][i >= n * L] += hid[i] && yy[i] == y[i];
+            for (size_t i = 0; i < nw * L && rc == 0; i++)
+                hits[g][i >= n * L] += hid[i] && yy[rep[i / L] * L + i % L] == y[i];
         }
-        free(y); free(yy); free(hid);
+        free(y); free(yy); free(hid); free(yd); free(hd); free(rep);
         if (rc != 0) break;
         const size_t hidden = n * k;
         const long gain = hidden / 2000 > 1 ? (long)(hidden / 2000) : 1;
@@ -381,45 +474,48 @@ static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t
         ts_progress_span_part(u->set[kb]);
         if (tune_set_make(m, v, nwin, kb, seed, progress, &t) != 0) { tune_set_free(&t); return -1; }
         if (!t.k || !t.nw) { tune_set_free(&t); continue; }
-        const size_t nw = t.nw, hidden = nw * (size_t)t.k;
+        const size_t nw = t.nw, nd = t.nd, hidden = nw * (size_t)t.k, *rep = t.rep;
         const long gain = hidden / 2000 > 1 ? (long)(hidden / 2000) : 1;
         double *row = gate + gate_cell(kb, 0, 0), *crow = copy + gate_cell(kb, 0, 0);
-        int *hits = ts_malloc(nw * sizeof *hits), *mhits = ts_calloc(nw, sizeof *mhits);
-        double *ll = ts_malloc(nw * sizeof *ll);
-        unsigned *vis = ts_malloc(nw * sizeof *vis), *tvis = ts_malloc(nw * sizeof *tvis);
-        uint8_t *skip = ts_calloc(nw, 1);
-        int *rc = ts_malloc(nw * sizeof *rc);   /* each window's run-evidence cell, -1: no filler */
-        for (size_t w = 0; w < nw; w++) {
-            const run_t *r = &t.runs[w];
-            rc[w] = r->nall ? r->ob * NAB + share_class(r->mode_n, r->nall) : -1;
-            for (int o = 0; o < t.k && r->nall; o++) mhits[w] += S[r->mode + o] == t.truth[w * t.k + o];
+        /* per distinct window; a sum over the windows reads each at its places (tune_set) */
+        int *hits = ts_malloc(nd * sizeof *hits), *mhits = ts_calloc(nd, sizeof *mhits);
+        int *th = ts_malloc(nd * sizeof *th);
+        double *ll = ts_malloc(nd * sizeof *ll), *tl = ts_malloc(nd * sizeof *tl);
+        unsigned *vis = ts_malloc(nd * sizeof *vis), *tvis = ts_malloc(nd * sizeof *tvis);
+        uint8_t *skip = ts_calloc(nd, 1);
+        int *rc = ts_malloc(nd * sizeof *rc);   /* each window's run-evidence cell, -1: no filler */
+        for (size_t e = 0; e < nd; e++) {
+            const run_t *r = &t.runs[e];
+            rc[e] = r->nall ? r->ob * NAB + share_class(r->mode_n, r->nall) : -1;
+            for (int o = 0; o < t.k && r->nall; o++) mhits[e] += S[r->mode + o] == t.truth[e * t.k + o];
         }
         /* the best constant */
         long best = -1, pure = 0, ngram = 0;
         int bg = 0;
-        for (size_t w = 0; w < nw; w++) ngram += mhits[w];
+        for (size_t w = 0; w < nw; w++) ngram += mhits[rep[w]];
         for (int g = 0; g < NGRID; g++) {
             for (int c = 0; c < NCELL; c++) row[c] = tune_grid[g];
+            for (size_t e = 0; e < nd; e++) th[e] = replay(&t, e, gate, &tvis[e], &ll[e]);
             long h = 0;
-            for (size_t w = 0; w < nw; w++) h += replay(&t, w, gate, &tvis[w], &ll[w]);
+            for (size_t w = 0; w < nw; w++) h += th[rep[w]];
             if (g == 0) pure = h;
             if (h > best) best = h, bg = g;
         }
         for (int c = 0; c < NCELL; c++) row[c] = tune_grid[bg];
         m->kw[kb] = tune_grid[bg];
-        for (size_t w = 0; w < nw; w++) hits[w] = replay(&t, w, gate, &vis[w], &ll[w]);
-        gate_pass(&t, gate, row, hits, ll, vis, tvis, skip, gain);
+        for (size_t e = 0; e < nd; e++) hits[e] = replay(&t, e, gate, &vis[e], &ll[e]);
+        gate_pass(&t, gate, row, hits, ll, vis, th, tl, tvis, skip, gain);
         /* the n-gram's filler outright, per run-evidence cell */
         for (int c = 0; c < NCELL; c++) {
             long d = 0;
-            for (size_t w = 0; w < nw; w++) if (rc[w] == c) d += mhits[w] - hits[w];
+            for (size_t w = 0; w < nw; w++) if (rc[rep[w]] == c) d += mhits[rep[w]] - hits[rep[w]];
             if (d < gain) continue;
             crow[c] = 1;
-            for (size_t w = 0; w < nw; w++) if (rc[w] == c) skip[w] = 1;
+            for (size_t e = 0; e < nd; e++) if (rc[e] == c) skip[e] = 1;
         }
-        gate_pass(&t, gate, row, hits, ll, vis, tvis, skip, gain);
+        gate_pass(&t, gate, row, hits, ll, vis, th, tl, tvis, skip, gain);
         long cur = 0;
-        for (size_t w = 0; w < nw; w++) cur += skip[w] ? mhits[w] : hits[w];
+        for (size_t w = 0; w < nw; w++) cur += skip[rep[w]] ? mhits[rep[w]] : hits[rep[w]];
         /* the window's own filler where it matches longer than the stream: the
          * smallest context that fills the most events, if it gains enough; else
          * WIN_DEFAULT unless it loses events. The validation part follows the
@@ -432,8 +528,9 @@ static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t
         for (int g = 0; g < NWIN && win_grid[g] <= m->prior_order; g++) {
             long h = 0;
             for (size_t w = 0; w < nw; w++) {
-                int wh = t.whits[w * NWIN + (size_t)g];
-                h += wh >= 0 ? wh : skip[w] ? mhits[w] : hits[w];
+                const size_t e = rep[w];
+                int wh = t.whits[e * NWIN + (size_t)g];
+                h += wh >= 0 ? wh : skip[e] ? mhits[e] : hits[e];
             }
             if (win_grid[g] == WIN_DEFAULT) hdef = h;
             if (h - cur >= gain && h > wbest) wbest = h, win[kb] = win_grid[g];
@@ -452,7 +549,7 @@ static int tune_prior_run(mdm_model *m, const ts_windows *v, size_t nwin, size_t
         if (rows) rows[kb] = (ts_mdm_tune_row){t.k, tune_grid[bg], 100.0 * pure / hidden, 100.0 * ngram / hidden,
                                                100.0 * best / hidden, 100.0 * cur / hidden, (int)win[kb],
                                                100.0 * wbest / hidden, {0, 0}, {0, 0}, {0, 0}, 0};
-        free(hits); free(mhits); free(ll); free(vis); free(tvis); free(skip); free(rc);
+        free(hits); free(mhits); free(th); free(ll); free(tl); free(vis); free(tvis); free(skip); free(rc);
         tune_set_free(&t);
     }
     memcpy(m->gate, gate, sizeof gate);
