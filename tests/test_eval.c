@@ -245,6 +245,27 @@ static void syscall_subsystems_per_arch(void)
     CHECK(ts_arch_host() != TS_ARCH_UNKNOWN);
 }
 
+/* the architecture a dataset directory names: DIR/arch's first word as ts_arch_parse takes
+ * it; none (no file, an empty one, a word not an architecture, no directory) is unknown,
+ * and no error is left (ts_error says none) */
+static void arch_of_dataset(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char p[600];
+    snprintf(p, sizeof p, "%s/arch", d);
+    CHECK(ts_arch_of_dataset(d) == TS_ARCH_UNKNOWN);
+    write_text(p, "ARM64\n");
+    CHECK(ts_arch_of_dataset(d) == TS_ARCH_AARCH64);
+    write_text(p, "  x86_64 trailing words\n");
+    CHECK(ts_arch_of_dataset(d) == TS_ARCH_X86_64);
+    write_text(p, "");
+    CHECK(ts_arch_of_dataset(d) == TS_ARCH_UNKNOWN);
+    write_text(p, "mips\n");
+    CHECK(ts_arch_of_dataset(d) == TS_ARCH_UNKNOWN && !strcmp(ts_error(), "unknown error"));
+    CHECK(ts_arch_of_dataset(NULL) == TS_ARCH_UNKNOWN);
+}
+
 /* every call the system's own headers list is in the table of its architecture */
 static int header_calls(const char *path, ts_arch arch, int *missing)
 {
@@ -865,6 +886,7 @@ TEST_MAIN("eval", {
     RUN(impute_errors);
     RUN(syscall_subsystems);
     RUN(syscall_subsystems_per_arch);
+    RUN(arch_of_dataset);
     RUN(arch_guess_from_names);
     RUN(syscall_tables_cover_headers);
     RUN(syscall_numbers_match_header);

@@ -62,14 +62,7 @@ int cli_trace_arch(const char *cmd, const char *trace, const char **arch)
 
 const char *cli_dataset_arch(const char *dir)
 {
-    char *p = ts_path_join(dir, "arch");
-    FILE *f = fopen(p, "r");
-    free(p);
-    char word[32] = "";
-    ts_arch a = TS_ARCH_UNKNOWN;
-    if (f && fscanf(f, "%31s", word) == 1 && ts_arch_parse(word, &a) != 0) a = TS_ARCH_UNKNOWN;
-    ts_clear_error();
-    if (f) fclose(f);
+    ts_arch a = ts_arch_of_dataset(dir);
     return a == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(a);
 }
 

@@ -4,6 +4,7 @@
 #include "tracesynth/eval.h"
 #include "tracesynth/common.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -623,6 +624,20 @@ const char *ts_arch_name(ts_arch a)
 {
     int i = arch_index(a);
     return i < 0 ? "unknown" : arch_info[i].name;
+}
+
+ts_arch ts_arch_of_dataset(const char *dir)
+{
+    ts_arch a = TS_ARCH_UNKNOWN;
+    if (!dir) return a;
+    char *p = ts_path_join(dir, "arch");
+    FILE *f = fopen(p, "r");
+    free(p);
+    char word[32] = "";
+    if (f && fscanf(f, "%31s", word) == 1 && ts_arch_parse(word, &a) != 0) a = TS_ARCH_UNKNOWN;
+    ts_clear_error();
+    if (f) fclose(f);
+    return a;
 }
 
 int ts_arch_parse(const char *s, ts_arch *out)

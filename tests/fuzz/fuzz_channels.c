@@ -112,18 +112,11 @@ static void check_loaded(const ts_mc *m)
         fail("a vocabulary without <pad>, <unk>", 0, 0);
 }
 
-/* the architecture a dataset names (DIR/arch) as the CLI reads it (cli_dataset_arch): its
- * first word through ts_arch_parse; NULL when absent or not one */
+/* the architecture a dataset names (DIR/arch) as the CLI reads it (cli_dataset_arch), NULL
+ * when none */
 static const char *dataset_arch(const char *dir)
 {
-    char p[700];
-    snprintf(p, sizeof p, "%s/arch", dir);
-    FILE *f = fopen(p, "r");
-    char word[32] = "";
-    ts_arch a = TS_ARCH_UNKNOWN;
-    if (f && fscanf(f, "%31s", word) == 1 && ts_arch_parse(word, &a) != 0) a = TS_ARCH_UNKNOWN;
-    ts_clear_error();
-    if (f) fclose(f);
+    ts_arch a = ts_arch_of_dataset(dir);
     return a == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(a);
 }
 
