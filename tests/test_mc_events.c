@@ -465,6 +465,57 @@ static void impute_test_part(void)
     ts_mc_free(&d);
 }
 
+/* impute --input of a set of windows (DIR/length): its own windows are imputed, those whole
+ * in the test part, and a --length that is not theirs is refused, naming both */
+static void impute_recorded_windows(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], ws[512], cmd[2048], err[512], out[2048], path[600];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    snprintf(ws, sizeof ws, "%s/ws", dir);
+    ts_mc d, w;
+    loose_cycle(3000, &d);
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    loose_cycle(1550, &w);   /* 31 windows of 50; the test part from event 1240, in window 24 */
+    REQUIRE(ts_mc_save_windows(ws, &w, NULL, 50) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 40 --order 3 -o %s/ng.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --input %s --prefix 10 --seed 2 -o %s/pre", dir, ds,
+             ws, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc y;
+    snprintf(path, sizeof path, "%s/pre", dir);
+    REQUIRE(ts_mc_load(path, &y) == 0);
+    size_t len = 0, kept = 0;
+    CHECK(ts_mc_window_length(path, y.n, &len) == 0);
+    for (size_t i = 0; i < y.n && y.n == 300; i++)   /* windows 25 to 30: events [1250, 1550) */
+        kept += i % 50 < 10 && y.ch[TS_CH_EVENT][i] == w.ch[TS_CH_EVENT][1250 + i] && y.dt[i] == w.dt[1250 + i];
+    CHECK_MSG(y.n == 300 && len == 50 && kept == 60, "%zu events, windows of %zu, %zu of 60 given events at their place",
+              y.n, len, kept);
+    ts_mc_free(&y);
+    /* the same --length is taken; another is refused, naming both */
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --input %s --length 50 --blackout 8 --json", dir, ds,
+             ws);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "\"windows\": 6, \"length\": 50,"), "%s", out);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --input %s --length 40 --blackout 8", dir, ds, ws);
+    CHECK_MSG(run_output(cmd, out, sizeof out) != 0 && strstr(out, "ws/length: windows of 50 events") &&
+                  strstr(out, "--length 40") && strchr(out, '\n') == out + strlen(out) - 1,
+              "%s", out);
+    /* a test part that holds no whole window: refused, naming the set */
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --input %s --fractions 0.9,0.07,0.03 --blackout 8",
+             dir, ds, ws);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "ws") && strstr(err, "no whole window of 50"), "%s",
+              err);
+    /* the set without its record: windows of the model's length from the test part's start, as before */
+    snprintf(path, sizeof path, "%s/length", ws);
+    REQUIRE(remove(path) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --input %s --blackout 8 --json", dir, ds, ws);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "\"windows\": 7, \"length\": 40,"), "%s", out);
+    ts_mc_free(&w);
+    ts_mc_free(&d);
+}
+
 /* impute --channels-from: the event channel is plain impute's on the same windows (ngram,
  * and mdm, whose imputation is greedy unless sampled), the other channels drawn for the
  * events, observed values kept; a prefix; the errors */
@@ -863,6 +914,7 @@ TEST_MAIN("mc_events", {
     RUN(impute_prefix);
     RUN(impute_cli);
     RUN(impute_test_part);
+    RUN(impute_recorded_windows);
     RUN(impute_unknown_names);
     RUN(chain_sampler_cli);
     RUN(draw_given_pair);

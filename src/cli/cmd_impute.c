@@ -13,9 +13,11 @@ static void steps_help(FILE *f)
                "accuracy points on PTS compress-gzip, 13 on the real LTTng trace many-threads\n"
                "(k = 10); check on your data (docs/results-sssd.md).\n"
                "\nA multi-channel model or --channels-from imputes every window of L of the\n"
-               "test part of the multi-channel dataset, one after the other (not --windows),\n"
-               "and prints each channel's share of hidden values drawn equal to the truth (dt:\n"
-               "the same bin of 0.5 in log(1 + ns)). The same --length, --blackout, --position,\n"
+               "test part of the multi-channel dataset, one after the other (not --windows;\n"
+               "a set of windows that records their length, DIR/length, gives its own windows,\n"
+               "those whole in the test part, and refuses another --length), and prints each\n"
+               "channel's share of hidden values drawn equal to the truth (dt: the same bin of\n"
+               "0.5 in log(1 + ns)). The same --length, --blackout, --position,\n"
                "--fractions and --seed hide the same events for every such model.\n");
 }
 
@@ -67,7 +69,7 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's training windows,\n"
-                     "else 200)"),
+                     "else 200; a multi-channel set of windows: theirs)"),
         TS_OPT_GROUP_("a single-channel model as the event channel of a multi-channel trace:"),
         TS_OPT_STR_(0, "channels-from", &chfrom, "DATASET",
                     "impute the test part's windows of the multi-channel\n"

@@ -207,13 +207,29 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
             cli_fail();
             goto done;
         }
-    /* an event model's own length, else the windows it was trained on (as plain impute) */
-    size_t mlen = ev ? (ev->len ? ev->len : ev->window) : m->len, L = ss->length ? ss->length : mlen ? mlen : 200;
+    /* a set of windows (DIR/length) gives its own, as plain impute a file of windows: a
+     * --length not theirs refused, naming both; else an event model's own length, else the
+     * windows it was trained on (as plain impute) */
+    size_t mlen = ev ? (ev->len ? ev->len : ev->window) : m->len, rec = 0;
+    if (ts_mc_window_length(input, x.n, &rec) ||
+        (rec && ss->length && cli_mc_window_length(input, x.n, 1, ss->length, &rec))) {
+        cli_fail();
+        goto done;
+    }
+    size_t L = rec ? rec : ss->length ? ss->length : mlen ? mlen : 200;
     parts(x.n, ss->permille, &ntrain, &nvalid);
-    size_t from = ntrain + nvalid, nw = (x.n - from) / L;
+    size_t from = ntrain + nvalid;
+    if (rec) from = (from + L - 1) / L * L;   /* the recorded windows whole in the test part */
+    size_t nw = from < x.n ? (x.n - from) / L : 0;
     if (nw == 0) {
-        rc = cli_usage_error("impute", "the test part of %s (%zu event%s) holds no window of %zu", input, x.n - from,
-                             ts_plural(x.n - from), L);
+        if (rec) {
+            char *p = ts_path_join(input, "length");
+            rc = cli_usage_error("impute", "the test part of %s (from event %zu of %zu) holds no whole window of %zu "
+                                 "(%s)", input, ntrain + nvalid, x.n, L, p);
+            free(p);
+        } else
+            rc = cli_usage_error("impute", "the test part of %s (%zu event%s) holds no window of %zu", input,
+                                 x.n - from, ts_plural(x.n - from), L);
         goto done;
     }
     if (!prefix && pos == TS_MASK_ALL) k = L;   /* every event: the blackout is the window */
