@@ -1262,6 +1262,54 @@ static void windows_recorded_events_only(void)
     CHECK(system(cmd) == 0);
 }
 
+/* a real trace and training data that are dataset directories of windows (DIR/length) are
+ * read as those windows, as the synthetic set is: windows of 4 of 0 1 2 3, against which the
+ * window 2 3 0 1 is never verbatim and its pair (3, 0) never adjacent */
+static void eval_real_train_windows_events_only(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[1024], err[512], out[8192], p[600];
+    int32_t ids[20];
+    for (int i = 0; i < 20; i++) ids[i] = i % 4;
+    ts_dataset d = {0};
+    d.stream.ids = ids;
+    d.stream.n = 20;
+    d.vocab.unk = -1;
+    const char *const sets[2] = {"wt", "one"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, sets[i]);
+        REQUIRE(ts_dataset_save(p, &d) == 0);
+    }
+    snprintf(p, sizeof p, "%s/wt/length", dir);
+    write_text(p, "4\n");
+    snprintf(p, sizeof p, "%s/s.txt", dir);
+    write_text(p, "2,3,0,1\n");
+    snprintf(cmd, sizeof cmd, "eval --real %s/wt --synthetic %s/s.txt --train %s/wt --json", dir, dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"real_windows\": 5, \"real_length\": 4,") && strstr(out, "\"d_trans\": 0.333333,") &&
+                  strstr(out, "\"memorized\": 0.000000,") && strstr(out, "\"lcs_max\": 2,"),
+              "%s", out);
+    /* a set without the record is one window, as before */
+    snprintf(cmd, sizeof cmd, "eval --real %s/one --synthetic %s/s.txt --train %s/one --json", dir, dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"real_windows\": 1, \"real_length\": 20,") && strstr(out, "\"d_trans\": 0.000000,") &&
+                  strstr(out, "\"memorized\": 1.000000,"),
+              "%s", out);
+    /* a length that is no length of its events: refused, naming the file, as the real set or as --train */
+    snprintf(p, sizeof p, "%s/wt/length", dir);
+    write_text(p, "3\n");
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "eval --real %s/%s --synthetic %s/s.txt --train %s/%s", dir, i ? "one" : "wt", dir,
+                 dir, i ? "wt" : "one");
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, "wt/length: windows of 3 events, but the dataset's 20 events"), "exit %d: %s",
+                  rc, err);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* the Markov baseline: in the constraints of its training part by construction, seeded */
 static void markov_baseline(void)
 {
@@ -1601,6 +1649,7 @@ TEST_MAIN("repair", {
     RUN(constraints_learn_windows);
     RUN(eval_real_windows);
     RUN(windows_recorded_events_only);
+    RUN(eval_real_train_windows_events_only);
     RUN(markov_baseline_first_dt);
     RUN(learn_and_validity);
     RUN(validity_matches_definitions);
