@@ -1231,6 +1231,76 @@ static void eval_real_windows(void)
     ts_mc_free(&m);
 }
 
+/* the value of "key" in one JSON line, as printed (up to the comma or brace after it) */
+static void json_value(const char *json, const char *key, char *buf, size_t n)
+{
+    char k[64];
+    snprintf(k, sizeof k, "\"%s\": ", key);
+    const char *p = strstr(json, k);
+    size_t l = p ? strcspn(p + strlen(k), ",}") : 0;
+    snprintf(buf, n, "%.*s", (int)l, p ? p + strlen(k) : "");
+}
+
+/* a real set of windows: memorization, the longest shared run and the next-event predictor
+ * read the training part's whole windows and the held-out part's, no run or context across
+ * them (windows of 10 of the cycle 0..9; the window 5..9 0..4 occurs only across two), as
+ * eval of window files of those windows reads them */
+static void eval_real_windows_train_part(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 8);
+    ts_mc m, s;
+    make_mc(&m, 210, 10, &r, 1);   /* the training part [0, 168): whole windows [0, 160); held out [170, 210) */
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], out[8192], ref[8192], p[600];
+    snprintf(p, sizeof p, "%s/w", dir);
+    REQUIRE(ts_mc_save_windows(p, &m, NULL, 10) == 0);
+    REQUIRE(ts_mc_slice(&m, 5, 15, &s) == 0);
+    snprintf(p, sizeof p, "%s/s", dir);
+    REQUIRE(ts_mc_save_windows(p, &s, NULL, 10) == 0);
+    ts_windows tw = {m.ch[TS_CH_EVENT], 16, 10}, hw = {m.ch[TS_CH_EVENT] + 170, 4, 10}, sw = {s.ch[TS_CH_EVENT], 1, 10};
+    snprintf(p, sizeof p, "%s/train.txt", dir);
+    REQUIRE(ts_windows_write(p, &tw) == 0);
+    snprintf(p, sizeof p, "%s/held.txt", dir);
+    REQUIRE(ts_windows_write(p, &hw) == 0);
+    snprintf(p, sizeof p, "%s/s.txt", dir);
+    REQUIRE(ts_windows_write(p, &sw) == 0);
+    snprintf(cmd, sizeof cmd, "eval --real %s/w --synthetic %s/s --downstream 2 --json", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"memorized\": 0.000000,") && strstr(out, "\"memorized_events\": 0.000000,") &&
+                  strstr(out, "\"lcs_mean\": 5.000000,"),
+              "%s", out);
+    snprintf(cmd, sizeof cmd, "eval --real %s/held.txt --synthetic %s/s.txt --train %s/train.txt --downstream 2 --json",
+             dir, dir, dir);
+    REQUIRE(run_stdout(cmd, ref, sizeof ref) == 0);
+    static const char *const keys[] = {"downstream_accuracy", "downstream_bits", "downstream_train_accuracy",
+                                       "downstream_train_bits", "memorized", "lcs_mean"};
+    for (int i = 0; i < 6; i++) {
+        char a[64], b[64];
+        json_value(out, keys[i], a, sizeof a);
+        json_value(ref, keys[i], b, sizeof b);
+        CHECK_MSG(*a && !strcmp(a, b), "%s: %s, of the window files %s", keys[i], a, b);
+    }
+    /* without the record: one sequence, as before */
+    snprintf(p, sizeof p, "%s/w/length", dir);
+    REQUIRE(remove(p) == 0);
+    snprintf(cmd, sizeof cmd, "eval --real %s/w --synthetic %s/s --json", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"memorized\": 1.000000,") && strstr(out, "\"lcs_mean\": 10.000000,"), "%s", out);
+    /* the library: runs inside the training windows; 0 is one sequence, as ts_mc_memorized */
+    double share = -1;
+    size_t nw = 0;
+    CHECK(ts_mc_memorized_windows(&m, 160, 10, &s, 10, &share, &nw) == 0 && share == 0 && nw == 1);
+    CHECK(ts_mc_memorized_windows(&m, 160, 0, &s, 10, &share, &nw) == 0 && share == 1);
+    CHECK(ts_mc_memorized_windows(&m, 160, 10, &s, 10, NULL, &nw) == -1 &&
+          !strcmp(ts_error(), "ts_mc_memorized_windows: share is NULL"));
+    ts_mc_free(&s);
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* windows of a dataset of events alone (no channel files: eval reads it as a single-channel
  * one) are windows too: eval reads the length markov --length recorded, and refuses one
  * that is no length of its events, naming the file */
@@ -1648,6 +1718,7 @@ TEST_MAIN("repair", {
     RUN(windows_recorded);
     RUN(constraints_learn_windows);
     RUN(eval_real_windows);
+    RUN(eval_real_windows_train_part);
     RUN(windows_recorded_events_only);
     RUN(eval_real_train_windows_events_only);
     RUN(markov_baseline_first_dt);

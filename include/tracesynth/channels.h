@@ -163,6 +163,10 @@ int  ts_mc_compare_windows(const ts_mc *real, size_t real_len, const ts_mc *synt
  * consecutive training events. *windows receives the number of windows compared. */
 int  ts_mc_memorized(const ts_mc *train, size_t n_train, const ts_mc *synth, size_t len,
                      double *share, size_t *windows);
+/* ts_mc_memorized of a training trace that is itself windows of train_len events (0: one
+ * sequence, as above; a set ts_mc_save_windows wrote): a run inside one of its windows */
+int  ts_mc_memorized_windows(const ts_mc *train, size_t n_train, size_t train_len, const ts_mc *synth,
+                             size_t len, double *share, size_t *windows);
 /* the dt of a burst: events within 10 us of the one before */
 #define TS_BURST_NS 10000
 

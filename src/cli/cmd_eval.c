@@ -64,7 +64,7 @@ static const char about_text[] =
     "                     T): synthetic data as good as real data scores as T does.\n"
     "                     Multi-channel datasets: the event channel, against the real\n"
     "                     trace's training part, scored on the chosen part's events\n"
-    "                     after it\n"
+    "                     after it (a real set of windows: the whole windows of each)\n"
     "R, S, T are window files, .npy arrays, or dataset directories (their whole\n"
     "stream.txt as one window, or as the windows whose length it records, a set\n"
     "markov --length wrote; directories that name their events, vocab.tsv, and\n"
@@ -105,7 +105,9 @@ static int parse_args(int argc, char **argv, eval_args *a)
                        "part of the real trace (the default time split)\n"
                        "compared with; a real set of windows (its length\n"
                        "recorded) has its pairs, bigrams and bursts inside\n"
-                       "them, and a part must be whole windows"),
+                       "them, and a part must be whole windows; memorization,\n"
+                       "LCS and --downstream read the training part's whole\n"
+                       "windows, and the held-out part's"),
         TS_OPT_SIZE_(0, "length", &a->length, "L", 0, 1 << 24,
                      "multi-channel: the synthetic trace is windows of L\n"
                      "events (pairs across windows do not count; memorization\n"

@@ -93,13 +93,14 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
     }
     ts_mc_fidelity f;
     if (ts_mc_compare_windows(&r, rlen, &s, len, &f) != 0) goto done;
-    /* windows: the event channel's bigram JS and memorization, and every channel's */
-    size_t L = len ? len : s.n, nw = 0, RL = rlen ? rlen : r.n;
+    /* windows: the event channel's bigram JS and memorization, and every channel's; a real set
+     * of windows: the training part's whole windows, no run across them */
+    size_t L = len ? len : s.n, nw = 0, RL = rlen ? rlen : r.n, at = rlen ? a / rlen * rlen : a;
     ts_windows wr = {r.ch[TS_CH_EVENT], r.n / RL, RL}, ws = {s.ch[TS_CH_EVENT], s.n / L, L};
-    ts_windows wt = {whole.ch[TS_CH_EVENT], 1, a};
+    ts_windows wt = {whole.ch[TS_CH_EVENT], rlen ? at / rlen : 1, rlen ? rlen : a};
     ts_gen_metrics g;
     double mem = -1;
-    if (ts_eval_generate(&wr, &ws, a >= 2 ? &wt : NULL, &g)) {
+    if (ts_eval_generate(&wr, &ws, at >= 2 ? &wt : NULL, &g)) {
         /* name the file and the part: the library knows only "real" / "synthetic" / "train" */
         const char *e = ts_error();
         char *msg = ts_strdup(strchr(e, ':') ? strchr(e, ':') + 1 : e);
@@ -109,20 +110,22 @@ int eval_channels(const char *real, const char *synthetic, const char *constrain
         free(msg);
         goto done;
     }
-    if (a && ts_mc_memorized(&whole, a, &s, L, &mem, &nw)) goto done;
+    if (at && ts_mc_memorized_windows(&whole, at, rlen, &s, L, &mem, &nw)) goto done;
     /* next-event prediction on the event channel, trained on the synthetic events and on the
      * training part's, scored on the real part's events after the training part (those in it
-     * would score the predictor trained on them on its own data) */
+     * would score the predictor trained on them on its own data); a real set of windows: its
+     * whole windows there, each event predicted from those before it in its window */
     ts_downstream_metrics ds = {0};
     if (downstream) {
         size_t h = from > a ? from : a;
+        if (rlen) h = (h + rlen - 1) / rlen * rlen;
         if (h >= to) {
             ts_fail("%s: --downstream scores on held-out events, and its %s part holds none after the training "
                     "part (--real-part all, valid or test)", real, eval_parts[part]);
             goto done;
         }
-        ts_windows wh = {whole.ch[TS_CH_EVENT] + h, 1, to - h};
-        if (ts_eval_downstream(&wh, &ws, a >= 2 ? &wt : NULL, downstream, &ds)) goto done;
+        ts_windows wh = {whole.ch[TS_CH_EVENT] + h, rlen ? (to - h) / rlen : 1, rlen ? rlen : to - h};
+        if (ts_eval_downstream(&wh, &ws, at >= 2 ? &wt : NULL, downstream, &ds)) goto done;
     }
     ts_validity vr, vs;
     if (have_k) {

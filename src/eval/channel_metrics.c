@@ -245,14 +245,15 @@ static int cmp_hpos(const void *a, const void *b)
     return (x->at > y->at) - (x->at < y->at);
 }
 
-int ts_mc_memorized(const ts_mc *train, size_t n_train, const ts_mc *synth, size_t len,
-                    double *share, size_t *windows)
+/* ts_mc_memorized_windows, its NULL arguments refused in the name of fn */
+static int memorized(const char *fn, const ts_mc *train, size_t n_train, size_t train_len, const ts_mc *synth,
+                     size_t len, double *share, size_t *windows)
 {
-    if (!share) return ts_fail_null(__func__, "share");
+    if (!share) return ts_fail_null(fn, "share");
     *share = 0;
     if (windows) *windows = 0;
-    if (!train) return ts_fail_null(__func__, "train");
-    if (!synth) return ts_fail_null(__func__, "synth");
+    if (!train) return ts_fail_null(fn, "train");
+    if (!synth) return ts_fail_null(fn, "synth");
     size_t nt = n_train && n_train < train->n ? n_train : train->n;
     if (len == 0) len = synth->n;
     size_t nw = len ? synth->n / len : 0;
@@ -270,13 +271,15 @@ int ts_mc_memorized(const ts_mc *train, size_t n_train, const ts_mc *synth, size
     for (size_t i = 0; i < len; i++) Pl *= P;
     uint64_t *kt = ts_malloc(nt * sizeof *kt);
     for (size_t i = 0; i < nt; i++) kt[i] = event_key(train, i, &s);
-    size_t nr = nt - len + 1;
-    hpos *runs = ts_malloc(nr * sizeof *runs);
+    size_t nr = 0;
+    hpos *runs = ts_malloc((nt - len + 1) * sizeof *runs);
     uint64_t h = 0;
     for (size_t i = 0; i < len; i++) h = h * P + kt[i];
-    for (size_t i = 0; i < nr; i++) {
-        runs[i].h = h;
-        runs[i].at = i;
+    for (size_t i = 0; i + len <= nt; i++) {
+        if (!train_len || i / train_len == (i + len - 1) / train_len) {   /* inside one training window */
+            runs[nr].h = h;
+            runs[nr++].at = i;
+        }
         if (i + len < nt) h = h * P - kt[i] * Pl + kt[i + len];
     }
     free(kt);
@@ -300,4 +303,16 @@ int ts_mc_memorized(const ts_mc *train, size_t n_train, const ts_mc *synth, size
     free(runs);
     *share = (double)verbatim / (double)nw;
     return 0;
+}
+
+int ts_mc_memorized(const ts_mc *train, size_t n_train, const ts_mc *synth, size_t len,
+                    double *share, size_t *windows)
+{
+    return memorized(__func__, train, n_train, 0, synth, len, share, windows);
+}
+
+int ts_mc_memorized_windows(const ts_mc *train, size_t n_train, size_t train_len, const ts_mc *synth,
+                            size_t len, double *share, size_t *windows)
+{
+    return memorized(__func__, train, n_train, train_len, synth, len, share, windows);
 }
