@@ -388,6 +388,47 @@ static void to_stdout(void)
     CHECK(system(cmd) == 0);
 }
 
+/* a set of windows (DIR/length) is written one window after the other as one trace, in
+ * either format, which ingest reads back as one sequence: export says so, in a note and in
+ * its help; a set without the record, as before, says nothing */
+static void windows_one_trace(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], ws[512], cmd[2048], err[1024], path[600];
+    snprintf(ds, sizeof ds, "%s/mc", dir);
+    snprintf(ws, sizeof ws, "%s/ws", dir);
+    REQUIRE(make_trace(ds, 200, 1) == 0);
+    ts_mc m;
+    REQUIRE(ts_mc_load(ds, &m) == 0);
+    REQUIRE(ts_mc_save_windows(ws, &m, NULL, 40) == 0);
+    static const char *const fmt[2] = {"strace", "ctf"};
+    for (int f = 0; f < 2; f++) {
+        snprintf(cmd, sizeof cmd, "export %s --format %s -o %s/w.%s", ws, fmt[f], dir, fmt[f]);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        CHECK_MSG(strstr(err, "note: export: ") && strstr(err, "ws is 5 windows of 40 events, written one after the "
+                  "other as one trace (ingest reads it back as one sequence)"), "%s: %s", fmt[f], err);
+        snprintf(cmd, sizeof cmd, "ingest --from %s %s/w.%s --channels -o %s/back%d -q", fmt[f], dir, fmt[f], dir, f);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(path, sizeof path, "%s/back%d", dir, f);
+        ts_mc b;
+        size_t len = 1;
+        REQUIRE(ts_mc_load(path, &b) == 0);
+        CHECK(b.n == 200 && ts_mc_window_length(path, b.n, &len) == 0 && len == 0);
+        ts_mc_free(&b);
+        snprintf(cmd, sizeof cmd, "export %s --format %s -o %s/d.%s", ds, fmt[f], dir, fmt[f]);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        CHECK_MSG(!strstr(err, "note:"), "%s", err);
+    }
+    char help[8192];
+    REQUIRE(run_stdout("export --help", help, sizeof help) == 0);
+    CHECK_MSG(strstr(help, "A set of windows (DIR/length) is written one window after the other as\none trace"),
+              "%s", help);
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("ctf_export", {
     RUN(export_ingest);
     RUN(first_dt);
@@ -395,4 +436,5 @@ TEST_MAIN("ctf_export", {
     RUN(keeps_arch);
     RUN(derived_keep_arch);
     RUN(to_stdout);
+    RUN(windows_one_trace);
 })

@@ -37,7 +37,9 @@ int cmd_export(int argc, char **argv)
         "a known return value follows as syscall_exit_NAME (payload ret), and a\n"
         "sched_switch (prev_comm, prev_tid, next_comm, next_tid) comes before an event\n"
         "whose thread (tid, comm) is not the one on its CPU. The dataset's architecture\n"
-        "(its arch file, as ingest writes it) is the trace environment's arch.\n",
+        "(its arch file, as ingest writes it) is the trace environment's arch.\n"
+        "A set of windows (DIR/length) is written one window after the other as\n"
+        "one trace, in either format, which ingest reads back as one sequence.\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;
@@ -57,6 +59,14 @@ int cmd_export(int argc, char **argv)
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
         rc = format ? ts_mc_write_ctf_arch(out, &m, cli_dataset_arch(args.pos[0])) : ts_mc_write_strace(out, &m);
+        /* neither format keeps windows: a set's (its length recorded) run on, one after the
+         * other (a record that is no length of the events is no windows: not said) */
+        size_t len = 0;
+        if (rc == 0 && ts_mc_window_length(args.pos[0], m.n, &len)) ts_clear_error();
+        if (rc == 0 && len)
+            cli_say(stderr, "tracesynth: note: export: %s is %zu window%s of %zu event%s, written one after the other "
+                    "as one trace (ingest reads it back as one sequence)\n", args.pos[0], m.n / len,
+                    ts_plural(m.n / len), len, ts_plural(len));
         if (rc == 0)
             cli_say(cli_msg_stream(out), "%zu event%s -> %s\n", m.n, ts_plural(m.n), to_stdout ? "standard output" : out);
         ts_mc_free(&m);
