@@ -165,13 +165,13 @@ static void save_repaired(const ts_mc *c, size_t n, size_t len, const char *arch
     ts_mc_free(&r);
 }
 
-/* constraints learned from m's first n_train events (0: all): m itself breaks none with
- * n_train 0; then a repair of a copy, windows of len events (0: one sequence), after which
- * every distance is 0 */
+/* constraints learned from m's first n_train events (0: all) as windows of len events (0:
+ * one sequence), as the constraints command learns a set of windows: m itself breaks none
+ * with n_train 0; then a repair of a copy, windows of len, after which every distance is 0 */
 static void constraints(const ts_mc *m, size_t n_train, size_t len, const char *arch)
 {
     ts_constraints k;
-    if (ts_constraints_learn(m, n_train, &k) != 0) {
+    if (ts_constraints_learn_windows(m, n_train, len, &k) != 0) {
         fuzz_check_error();
         return;
     }
