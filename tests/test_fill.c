@@ -983,6 +983,40 @@ static void drop_keeps_unknown_gap(void)
     ts_drop_stats_free(&st);
 }
 
+/* a filled trace is no recording: drop refuses it (its reconstructed events, dropped, would
+ * be counted lost beside the gaps they fill), naming it, and writes nothing */
+static void drop_refuses_filled_trace(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char t[600], dr[600], fl[600], again[600];
+    snprintf(t, sizeof t, "%s/t", d);
+    snprintf(dr, sizeof dr, "%s/dropped", d);
+    snprintf(fl, sizeof fl, "%s/filled", d);
+    snprintf(again, sizeof again, "%s/again", d);
+    fx_trace(t, 0, 600, 0);
+    ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0, NULL};
+    ts_drop_stats st;
+    REQUIRE(ts_ctf_drop(t, dr, &dop, &st) == 0);
+    REQUIRE(st.dropped > 0);
+    ts_drop_stats_free(&st);
+    ts_fill_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.model = "ngram";
+    ts_fill_result fr;
+    REQUIRE(ts_ctf_fill(dr, fl, &fo, &fr) == 0);
+    REQUIRE(fr.reconstructed > 0);
+    ts_fill_result_free(&fr);
+    /* the same seed drops at the same places: the reconstructed events among them */
+    int rc = ts_ctf_drop(fl, again, &dop, &st);
+    CHECK_MSG(rc == -1, "drop of a filled trace: rc %d, %llu of %llu events dropped", rc,
+              (unsigned long long)st.dropped, (unsigned long long)st.events);
+    CHECK_MSG(strstr(ts_error(), fl) && strstr(ts_error(), "reconstructed"), "%s", ts_error());
+    struct stat sb;
+    CHECK(stat(again, &sb) != 0);
+    ts_drop_stats_free(&st);
+}
+
 /* the CLI: drop, gaps (--json), fill with a model name and with a saved model file, bench fill */
 /* a CTF trace with no gap: nothing to note (the note on a loss not shown is perf script's
  * text's, whose lost-event lines are printed only when asked) */
@@ -2361,6 +2395,7 @@ TEST_MAIN("fill", {
     RUN(too_long_gap_counted);
     RUN(drop_bursts_apart);
     RUN(drop_keeps_unknown_gap);
+    RUN(drop_refuses_filled_trace);
     RUN(lttng_gap);
     RUN(unknown_switch_thread);
     RUN(exec_score_pairs);

@@ -83,7 +83,8 @@ typedef struct {
 
 typedef struct {
     void *user;
-    /* drop: 1 keep the event, 0 drop it (its stream's counter of discarded events grows) */
+    /* drop: 1 keep the event, 0 drop it (its stream's counter of discarded events grows), -1
+     * stop with the hook's error (ts_fail) */
     int (*keep)(void *user, const ts_rw_event *e);
     /* fill: the events to insert for a gap of the input (they are placed, with times
      * spread over the gap, at the start of the packet that follows it); *n = 0: none.

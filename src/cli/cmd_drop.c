@@ -35,7 +35,8 @@ int cmd_drop(int argc, char **argv)
         "other event is written unchanged. TRACE that is a regular file is ftrace text:\n"
         "the dropped events' lines are left out and a marker, CPU:N [LOST C EVENTS] as\n"
         "trace_pipe writes it, comes before the CPU's next event (in perf script's text\n"
-        "its PERF_RECORD_LOST line); every other line is written as it was.\n",
+        "its PERF_RECORD_LOST line); every other line is written as it was. A trace\n"
+        "tracesynth fill wrote is refused: its reconstructed events are no recording.\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;

@@ -1165,7 +1165,9 @@ static int on_message(rw_iter *w, const bt_message *m)
         ts_rw_event e;
         decode(&w->r, m, &e);
         uint64_t te = has_clock(o) ? snap(bt_message_event_borrow_default_clock_snapshot_const(m)) : 0;
-        if (w->mode == RW_DROP && w->h->keep && !w->h->keep(w->h->user, &e)) {
+        const int keep = w->mode == RW_DROP && w->h->keep ? w->h->keep(w->h->user, &e) : 1;
+        if (keep < 0) return rw_error(w, "%s", ts_error());
+        if (!keep) {
             if (o->open) emit_pe(w, o, o->last);
             o->pending++;
             return 0;
