@@ -1180,6 +1180,19 @@ static void ingest_filled_ctf(void)
     size_t named = 0;
     for (size_t i = 0; i < filled.n; i++) named += strcmp(filled.names[i], TS_RECON_CLASS) != 0;
     CHECK(named == filled.n);
+    /* one CPU's events: the reconstructed events counted are that CPU's, those read */
+    REQUIRE(filled.reconstructed == whole.n - dropped.n);
+    for (int cpu = 0; cpu < 2; cpu++) {
+        ts_ctf_opts one = all;
+        one.cpu = cpu;
+        ts_ctf_trace f1, d1;
+        REQUIRE(ts_ctf_load(in(d, "f"), &one, &f1) == 0);
+        REQUIRE(ts_ctf_load(in(d, "dr"), &one, &d1) == 0);
+        CHECK_MSG(f1.reconstructed == f1.n - d1.n, "CPU %d: %zu reconstructed counted, %zu read", cpu, f1.reconstructed,
+                  f1.n - d1.n);
+        ts_ctf_trace_free(&f1);
+        ts_ctf_trace_free(&d1);
+    }
     all.no_recon = 1;
     REQUIRE(ts_ctf_load(in(d, "f"), &all, &left) == 0);
     CHECK_MSG(left.n == dropped.n, "%zu events left, %zu recorded", left.n, dropped.n);

@@ -171,6 +171,18 @@ static void fill_inline(void)
     CHECK(tr.n == 1200 && notes && strstr(notes, "6 events reconstructed"));
     ts_ctf_trace_free(&tr);
     free(notes);
+    /* CPU 1's events alone: the gap's reconstructed events are CPU 0's, none read */
+    co.cpu = 1;
+    REQUIRE(ts_ftrace_load(one, 1, &co, "x86_64", &tr, &notes) == 0);
+    CHECK_MSG(tr.n == 600 && !(notes && strstr(notes, "reconstructed")), "%zu events, %s", tr.n, notes ? notes : "");
+    ts_ctf_trace_free(&tr);
+    free(notes);
+    co.cpu = 0;
+    REQUIRE(ts_ftrace_load(one, 1, &co, "x86_64", &tr, &notes) == 0);
+    CHECK_MSG(tr.n == 600 && notes && strstr(notes, "6 events reconstructed"), "%zu events, %s", tr.n, notes ? notes : "");
+    ts_ctf_trace_free(&tr);
+    free(notes);
+    co.cpu = -1;
     co.no_recon = 1;
     REQUIRE(ts_ftrace_load(one, 1, &co, "x86_64", &tr, &notes) == 0);
     CHECK(tr.n == 1194);

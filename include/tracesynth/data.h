@@ -218,7 +218,8 @@ typedef struct {
     size_t             unpaired_exits; /* exits whose call began before the trace did (left out,
                                           or named exit_syscall with TS_CTF_ALL) */
     size_t             reconstructed;  /* CTF: events of tracesynth fill's class
-                                          tracesynth:reconstructed read (kept unless no_recon) */
+                                          tracesynth:reconstructed read (kept unless no_recon;
+                                          with cpu, that CPU's alone) */
     int                perf_no_lost_lines; /* ts_ftrace_load: 1 when the text is perf script's and
                                           no file of it has a PERF_RECORD_LOST line, which perf
                                           script prints only with --show-lost-events: whether

@@ -274,8 +274,9 @@ static void on_reconstructed(sink_state *st, const cpu_state *c, const bt_event 
     const ts_ctf_opts *o = st->o;
     const bt_field *pl = bt_event_borrow_payload_field_const(ev);
     const bt_field *f = ts__bt_member(pl, "event");
+    if (!keep_cpu) return;   /* another CPU's, as --cpu leaves out: not counted */
     st->t->reconstructed++;
-    if (o->no_recon || !keep_cpu || !f || bt_field_get_class_type(f) != BT_FIELD_CLASS_TYPE_STRING) return;
+    if (o->no_recon || !f || bt_field_get_class_type(f) != BT_FIELD_CLASS_TYPE_STRING) return;
     char name[128];   /* by its length, as sched_switch's next_comm */
     snprintf(name, sizeof name, "%.*s", (int)bt_field_string_get_length(f), bt_field_string_get_value(f));
     int64_t tid = -1;

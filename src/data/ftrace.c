@@ -1237,7 +1237,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
              arch == TS_ARCH_X86_64 || arch == TS_ARCH_AARCH64 ? "" : " (numbers are known for x86_64 and aarch64)");
 
     size_t n_recon = 0;
-    for (size_t i = 0; rc == 0 && i < rd.n; i++) n_recon += rd.r[i].recon;
+    for (size_t i = 0; rc == 0 && i < rd.n; i++) n_recon += rd.r[i].recon && (o->cpu < 0 || rd.r[i].cpu == o->cpu);
     if (n_recon)
         ts__note(&rd.notes, "%s: %zu event%s reconstructed by tracesynth fill (" TS_FTRACE_RECON " lines): %s", label,
                  n_recon, ts_plural(n_recon), o->no_recon ? "left out" : "read as the events they stand for");
