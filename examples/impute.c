@@ -28,7 +28,7 @@ int main(int argc, char **argv)
     if (ts_split_data_load(dataset, &ss, &d) || ts_train_on("ngram", &d, &o, &m, NULL))
         goto done;
     /* the test windows and their event names, as tracesynth impute --input DATASET reads them */
-    if (ts_impute_input_load(dataset, &ss, NULL, m->n_ids - 1, &test, &names, NULL))
+    if (ts_impute_input_load(dataset, &ss, 0, NULL, m->n_ids - 1, &test, &names, NULL))
         goto done;
     ts_impute_spec is = {10, TS_MASK_CENTER, dataset, &names, NULL};   /* NULL: no output files */
     ts_impute_result r;

@@ -144,13 +144,13 @@ static void null_arguments_are_errors(void)
     NULL_ARG(ts_impute_eval(m, NULL, &is, NULL, &r), "ts_impute_eval", "x");
     NULL_ARG(ts_impute_eval(m, x, NULL, NULL, &r), "ts_impute_eval", "s");
     NULL_ARG(ts_impute_eval(m, x, &is, NULL, NULL), "ts_impute_eval", "res");
-    NULL_ARG(ts_impute_input_load(NULL, &ss, NULL, 10, &w, &v, NULL), "ts_impute_input_load", "path");
-    NULL_ARG(ts_impute_input_load(dp, &ss, NULL, 10, NULL, &v, NULL), "ts_impute_input_load", "x");
-    NULL_ARG(ts_impute_input_load(dp, &ss, NULL, 10, &w, NULL, NULL), "ts_impute_input_load", "names");
+    NULL_ARG(ts_impute_input_load(NULL, &ss, 0, NULL, 10, &w, &v, NULL), "ts_impute_input_load", "path");
+    NULL_ARG(ts_impute_input_load(dp, &ss, 0, NULL, 10, NULL, &v, NULL), "ts_impute_input_load", "x");
+    NULL_ARG(ts_impute_input_load(dp, &ss, 0, NULL, 10, &w, NULL, NULL), "ts_impute_input_load", "names");
     /* a dataset directory without a split spec: the default split, not zero windows */
     ts_split_spec big;
     ts_split_spec_default(&big);
-    CHECK_MSG(ts_impute_input_load(dp, NULL, NULL, -1, &w, &v, NULL) == 0 && w.n == big.windows && w.len == big.length,
+    CHECK_MSG(ts_impute_input_load(dp, NULL, 0, NULL, -1, &w, &v, NULL) == 0 && w.n == big.windows && w.len == big.length,
               "%zu windows of %zu: %s", w.n, w.len, ts_error());
     ts_windows_free(&w);
     ts_vocab_free(&v);

@@ -1380,6 +1380,94 @@ static void eval_real_train_windows_events_only(void)
     CHECK(system(cmd) == 0);
 }
 
+/* impute, score and tune-prior given a set of windows of events alone (markov --length of
+ * a single-channel dataset: DIR/length) read its own windows, those whole in the test (for
+ * tune-prior the validation) part, not windows of another length cut across them; a
+ * --length that is not the recorded one, or --windows, is refused; a set without the
+ * record is cut as before */
+static void windows_recorded_impute_score_tune(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], err[1024], out[16384], p[600], ids[4000] = "";
+    for (int i = 0; i < 600; i++) {   /* 0 1 2 3 0 1 2 3 ..., a 5 now and then */
+        size_t l = strlen(ids);
+        snprintf(ids + l, sizeof ids - l, "%d%s", i % 41 == 7 ? 5 : i % 4, i < 599 ? "," : "\n");
+    }
+    snprintf(p, sizeof p, "%s/ids.txt", dir);
+    write_text(p, ids);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    /* 45 windows of 12: the validation part [378, 432) holds windows 32 to 35 whole, the
+     * test part [432, 540) windows 36 to 44 */
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 540 --length 12 --seed 3 -o %s/mk", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 8 --order 3 --threads 1 -o %s/ng.tsm", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --input %s/mk --blackout 3 --threads 1 --json -o %s/imp", dir, dir,
+             dir);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "\"windows\": 9, \"length\": 12,"), "%s", out);
+    ts_dataset mk;
+    ts_windows orig = {0};
+    snprintf(p, sizeof p, "%s/mk", dir);
+    REQUIRE(ts_dataset_load(p, &mk) == 0);
+    snprintf(p, sizeof p, "%s/imp/original0.npy", dir);
+    if (ts_windows_load(p, -1, 0, &orig) == 0) {
+        int same = orig.n == 9 && orig.len == 12;
+        for (size_t i = 0; same && i < 9 * 12; i++) same = orig.data[i] == mk.stream.ids[432 + i];
+        CHECK_MSG(same, "%zu windows of %zu, not events [432, 540) of the set", orig.n, orig.len);
+        ts_windows_free(&orig);
+    } else
+        CHECK_MSG(0, "%s", ts_error());
+    ts_dataset_free(&mk);
+    snprintf(cmd, sizeof cmd, "score %s/ng.tsm --input %s/mk --threads 1", dir, dir);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "9 windows of 12:"), "%s", out);
+    /* the recorded length taken when given; another refused, naming both, in one line */
+    snprintf(cmd, sizeof cmd, "score %s/ng.tsm --input %s/mk --length 12 --threads 1", dir, dir);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "9 windows of 12:"), "%s", out);
+    const char *cmds[2] = {"impute", "score"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(cmd, sizeof cmd, "%s %s/ng.tsm --input %s/mk --length 8 --blackout 3 --threads 1", cmds[k], dir, dir);
+        if (k) *strstr(cmd, " --blackout 3") = 0;
+        int rc = run_output(cmd, out, sizeof out);
+        CHECK_MSG(rc != 0 && strstr(out, "mk/length: windows of 12 events") && strstr(out, "--length 8") &&
+                      strchr(out, '\n') == out + strlen(out) - 1,
+                  "%s: exit %d: %s", cmds[k], rc, out);
+        snprintf(cmd, sizeof cmd, "%s %s/ng.tsm --input %s/mk --windows 3 --threads 1", cmds[k], dir, dir);
+        rc = run_output(cmd, out, sizeof out);
+        CHECK_MSG(rc == 2 && strstr(out, "--windows") && strstr(out, "mk/length") &&
+                      strchr(out, '\n') == out + strlen(out) - 1,
+                  "%s: exit %d: %s", cmds[k], rc, out);
+    }
+    /* tune-prior: the validation part's own windows */
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ds --length 8 --windows 8 --layers 1 --channels 8 --state 4 "
+             "--context 8 --iters 2 --valid-every 2 --batch 4 --threads 1 --no-progress -o %s/md.tsm", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/md.tsm %s/mk --threads 1 --no-progress -o %s/md2.tsm", dir, dir, dir);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "on 4 validation windows of"), "%s", out);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/md.tsm %s/mk --length 8 --threads 1 --no-progress -o %s/md2.tsm", dir,
+             dir, dir);
+    int rc = run_output(cmd, out, sizeof out);
+    CHECK_MSG(rc != 0 && strstr(out, "mk/length: windows of 12 events") && strstr(out, "--length 8"), "exit %d: %s", rc,
+              out);
+    /* a validation part that holds no whole window ([378, 391)): refused, naming the set */
+    snprintf(cmd, sizeof cmd, "tune-prior %s/md.tsm %s/mk --fractions 0.7,0.025,0.275 --threads 1 --no-progress "
+             "-o %s/md2.tsm", dir, dir, dir);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "mk/length") && strstr(err, "no whole window of 12"), "exit %d: %s", rc, err);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/md.tsm %s/mk --windows 3 --threads 1 --no-progress -o %s/md2.tsm", dir,
+             dir, dir);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--windows") && strstr(err, "validation part"), "exit %d: %s", rc, err);
+    /* the set without its record: windows of the model's length cut from the test part, as before */
+    snprintf(p, sizeof p, "%s/mk/length", dir);
+    REQUIRE(remove(p) == 0);
+    snprintf(cmd, sizeof cmd, "score %s/ng.tsm --input %s/mk --threads 1", dir, dir);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "500 windows of 8:"), "%s", out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* the Markov baseline: in the constraints of its training part by construction, seeded */
 static void markov_baseline(void)
 {
@@ -1720,6 +1808,7 @@ TEST_MAIN("repair", {
     RUN(eval_real_windows);
     RUN(eval_real_windows_train_part);
     RUN(windows_recorded_events_only);
+    RUN(windows_recorded_impute_score_tune);
     RUN(eval_real_train_windows_events_only);
     RUN(markov_baseline_first_dt);
     RUN(learn_and_validity);

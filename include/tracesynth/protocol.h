@@ -37,6 +37,15 @@ int  ts_split_data_load(const char *dir, const ts_split_spec *s, ts_split_data *
 /* cut the same data again (another length); 0, or -1 with no split left */
 int  ts_split_data_resplit(ts_split_data *d, const ts_split_spec *s);
 void ts_split_data_free(ts_split_data *d);
+/* ts_split_data_load of a dataset that may be a set of windows, one after the other, whose
+ * length it records (DIR/length: markov --length, generate; ts_mc_window_length). *rec (may
+ * be NULL): that length, 0 where it records none. With one, s->length 0 takes it and
+ * another is refused, naming both, and the time split's validation and test windows are
+ * the set's own windows lying whole in those parts, every one in order (s->windows is not
+ * read; valid_distinct and test_distinct are their counts; a part may hold none, n 0), not
+ * windows cut anywhere in them, across the set's windows; the training part is cut as
+ * before. Without one, s->length 0 is len0: ts_split_data_load. 0, or -1 with d empty */
+int  ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0, ts_split_data *d, size_t *rec);
 
 /* train --also: another dataset's training part added to d's split (time split only) as a
  * further training stream (ts_split_add_train); its validation and test parts are never
@@ -110,10 +119,12 @@ int  ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *
 /* the windows to impute and the names of their IDs: a window file or a .npy, named by
  * vocab_path, else by the vocab.tsv beside it (IDs at most the names' last, else at most
  * max_id), or a dataset directory: the test windows of its split s, named by vocab_path
- * or the dataset's names (s NULL: the default split). names->n == 0: unnamed. distinct (may
- * be NULL): how many of the windows differ (a short test part repeats windows; for a file,
- * the number of windows) */
-int  ts_impute_input_load(const char *path, const ts_split_spec *s, const char *vocab_path,
+ * or the dataset's names (s NULL: the default split); s->length 0 (or s NULL): len0, or
+ * 200 where len0 is 0. A set of windows that records their length (DIR/length) gives its
+ * own windows whole in the test part (ts_split_data_load_set: s->length 0 takes their
+ * length, another is refused naming both). names->n == 0: unnamed. distinct (may be NULL): how many of the windows
+ * differ (a short test part repeats windows; for a file or a set, the number of windows) */
+int  ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, const char *vocab_path,
                           int32_t max_id, ts_windows *x, ts_vocab *names, size_t *distinct);
 
 /* hide -> impute -> score -> write */

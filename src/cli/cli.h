@@ -168,8 +168,14 @@ int cli_opt_precision(const char *v, void *dst);
  * split's parts are the published files, the shares would go unused */
 int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args);
 /* 0, or a usage error (2) when INPUT is a file of windows (len events each) and --split,
- * --windows, --fractions or another --length was given: they cut a dataset directory */
+ * --windows, --fractions or another --length was given: they cut a dataset directory; and
+ * as cli_set_windows_check for a dataset directory's test part */
 int cli_window_file_check(const char *cmd, const char *input, size_t len, const ts_split_spec *ss,
+                          const ts_opt_result *args);
+/* 0, or a usage error (2) when dir, read (ts_split_data_load_set), is a set of windows that
+ * records their length (DIR/length) and --windows was given for the time split: every one
+ * of its windows whole in its part ("test", "validation") is read */
+int cli_set_windows_check(const char *cmd, const char *dir, const char *part, const ts_split_spec *ss,
                           const ts_opt_result *args);
 /* 0, or an error (1, printed) when out is, or would become, a file that loading the
  * dataset directory reads (its stream.txt, vocab.tsv, time_ns.npy, channel files, a file

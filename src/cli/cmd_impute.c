@@ -69,7 +69,7 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's training windows,\n"
-                     "else 200; a multi-channel set of windows: theirs)"),
+                     "else 200; a set of windows, DIR/length: theirs)"),
         TS_OPT_GROUP_("a single-channel model as the event channel of a multi-channel trace:"),
         TS_OPT_STR_(0, "channels-from", &chfrom, "DATASET",
                     "impute the test part's windows of the multi-channel\n"
@@ -179,9 +179,13 @@ int cmd_impute(int argc, char **argv)
                                                        : "its imputation has no matrix products");
         goto done;
     }
-    if (!ss.length) ss.length = m->len ? m->len : m->window ? m->window : 200;
+    /* a set of windows (DIR/length): theirs, else the model's */
+    const size_t len0 = m->len ? m->len : m->window ? m->window : 200;
     size_t distinct;
-    if (ts_impute_input_load(input, &ss, vocab_path, m->n_ids - 1, &x, &names, &distinct)) { cli_fail(); goto done; }
+    if (ts_impute_input_load(input, &ss, len0, vocab_path, m->n_ids - 1, &x, &names, &distinct)) {
+        cli_fail();
+        goto done;
+    }
     if ((rc = cli_window_file_check(C, input, x.len, &ss, &args))) goto done;
     rc = 1;
     if (is.pos == TS_MASK_ALL) is.blackout = x.len;

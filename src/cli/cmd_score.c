@@ -25,7 +25,7 @@ int cmd_score(int argc, char **argv)
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's training windows,\n"
-                     "else 200)"),
+                     "else 200; a set of windows, DIR/length: theirs)"),
         TS_OPT_GROUP_("the run:"),
         /* no --seed, no --steps: a likelihood draws nothing and takes no sampling steps
          * (refused below, not handed to the model as its own) */
@@ -70,8 +70,9 @@ int cmd_score(int argc, char **argv)
                              m->ops->name, strcmp(m->ops->name, "mdm") ? "likelihood" : "bound");
         goto done;
     }
-    if (!ss.length) ss.length = m->len ? m->len : m->window ? m->window : 200;
-    if (ts_impute_input_load(input, &ss, vocab_path, m->n_ids - 1, &x, &names, NULL)) { cli_fail(); goto done; }
+    /* a set of windows (DIR/length): theirs, else the model's */
+    const size_t len0 = m->len ? m->len : m->window ? m->window : 200;
+    if (ts_impute_input_load(input, &ss, len0, vocab_path, m->n_ids - 1, &x, &names, NULL)) { cli_fail(); goto done; }
     if ((rc = cli_window_file_check("score", input, x.len, &ss, &args))) goto done;
     rc = 1;
     double bits, t0 = ts_now();

@@ -39,7 +39,7 @@ int cmd_tune_prior(int argc, char **argv)
         TS_OPT_GROUP_("the dataset is split as train split it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's training windows,\n"
-                     "else 200)"),
+                     "else 200; a set of windows, DIR/length: theirs)"),
         /* no --seed: the choice decodes greedily, in one order, and draws nothing */
         CLI_RUN_THREADS(&run),
         TS_OPT_END_,
@@ -75,11 +75,15 @@ int cmd_tune_prior(int argc, char **argv)
         cli_fail();
         goto done;
     }
-    if (!ss.length) ss.length = m->len ? m->len : m->window ? m->window : 200;
+    /* a set of windows (DIR/length): theirs, else the model's */
+    const size_t len0 = m->len ? m->len : m->window ? m->window : 200, L = ss.length ? ss.length : len0;
     /* the choice's range (a blackout of up to half a window; mdm's 4096): else the error
-     * named MODEL, or said there were no validation windows */
-    if (ss.length < 2 || ss.length > 4096) {
-        rc = cli_usage_error(C, "--length %zu: expected 2 to 4096", ss.length);
+     * named MODEL, or said there were no validation windows (a set's own length: below) */
+    char *lp = ts_path_join(args.pos[1], "length");
+    const int set = ts_file_exists(lp);
+    free(lp);
+    if ((ss.length || !set) && (L < 2 || L > 4096)) {
+        rc = cli_usage_error(C, "--length %zu: expected 2 to 4096", L);
         goto done;
     }
     if (cli_dataset_output_check(out, args.pos[1]) || cli_dataset_output_check(log, args.pos[1])) goto done;
@@ -107,7 +111,23 @@ int cmd_tune_prior(int argc, char **argv)
     if (cli_model_output_check(out)) goto done;   /* on stdout, it would join the table printed there */
     if (ts_out_check(out)) { cli_fail(); goto done; }
     if (log && ts_log_check(log, "log")) { cli_fail(); goto done; }
-    if (ts_split_data_load(args.pos[1], &ss, &d)) { cli_fail(); goto done; }
+    size_t rec;
+    if (ts_split_data_load_set(args.pos[1], &ss, len0, &d, &rec)) { cli_fail(); goto done; }
+    if ((rc = cli_set_windows_check(C, args.pos[1], "validation", &ss, &args))) goto done;
+    rc = 1;
+    if (rec && (rec < 2 || rec > 4096 || d.split.valid.n == 0)) {
+        char *p = ts_path_join(args.pos[1], "length");
+        size_t a, b;
+        ts_split_bounds(d.data.stream.n, ss.permille, &a, &b);
+        if (d.split.valid.n)
+            ts_fail("tune-prior: %s: windows of %zu events; the choice takes windows of 2 to 4096", p, rec);
+        else
+            ts_fail("tune-prior: %s: the validation part (events %zu to %zu) holds no whole window of %zu (%s)",
+                    args.pos[1], a, b, rec, p);
+        free(p);
+        cli_fail();
+        goto done;
+    }
     /* the validation windows in the model's numbering (by name: a model trained with
      * --also serves the other datasets too) */
     size_t unknown = 0;

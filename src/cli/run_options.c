@@ -109,7 +109,8 @@ int cli_window_file_check(const char *cmd, const char *input, size_t len, const 
                           const ts_opt_result *args)
 {
     struct stat st;
-    if (!input || stat(input, &st) != 0 || S_ISDIR(st.st_mode)) return 0;
+    if (!input || stat(input, &st) != 0) return 0;
+    if (S_ISDIR(st.st_mode)) return cli_set_windows_check(cmd, input, "test", ss, args);
     const char *o = ts_opt_given(args, &ss->kind) ? "--split" : ts_opt_given(args, &ss->windows) ? "--windows"
                   : ts_opt_given(args, ss->permille) ? "--fractions" : NULL;
     if (o) return cli_usage_error(cmd, "%s cuts a dataset directory; %s is a file of windows", o, input);
@@ -117,6 +118,18 @@ int cli_window_file_check(const char *cmd, const char *input, size_t len, const 
         return cli_usage_error(cmd, "--length %zu: the windows of %s have %zu event%s", ss->length, input, len,
                                ts_plural(len));
     return 0;
+}
+
+int cli_set_windows_check(const char *cmd, const char *dir, const char *part, const ts_split_spec *ss,
+                          const ts_opt_result *args)
+{
+    if (!dir || !ts_opt_given(args, &ss->windows) || ss->kind != TS_SPLIT_TIME) return 0;
+    char *p = ts_path_join(dir, "length");
+    int rc = ts_file_exists(p) ? cli_usage_error(cmd, "--windows: %s records its windows (%s); every one whole in "
+                                                 "its %s part is read", dir, p, part)
+                               : 0;
+    free(p);
+    return rc;
 }
 
 /* 1 when path is a file in one of dataset's sequence_length_L folders */

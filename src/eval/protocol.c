@@ -48,6 +48,55 @@ int ts_split_data_load(const char *dir, const ts_split_spec *s, ts_split_data *d
     return 0;
 }
 
+/* the windows of len of a set (ids: one window after the other) lying whole in [lo, hi):
+ * every one, in order */
+static void set_windows(const int32_t *ids, size_t lo, size_t hi, size_t len, ts_windows *w)
+{
+    const size_t first = (lo + len - 1) / len, end = hi / len;
+    w->n = end > first ? end - first : 0;
+    w->len = len;
+    w->data = ts_malloc((w->n ? w->n : 1) * len * sizeof *w->data);
+    if (w->n) memcpy(w->data, ids + first * len, w->n * len * sizeof *ids);
+}
+
+int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0, ts_split_data *d, size_t *rec)
+{
+    if (rec) *rec = 0;
+    if (!d) return ts_fail_null(__func__, "d");
+    memset(d, 0, sizeof *d);
+    if (!dir) return ts_fail_null(__func__, "dir");
+    if (!s) return ts_fail_null(__func__, "s");
+    if (ts_dataset_load(dir, &d->data)) return -1;
+    size_t r = 0;
+    ts_split_spec t = *s;
+    if (ts_mc_window_length(dir, d->data.stream.n, &r)) goto fail;
+    if (r && t.length && t.length != r) {
+        char *p = ts_path_join(dir, "length");
+        ts_fail("%s: windows of %zu events, but --length %zu", p, r, t.length);
+        free(p);
+        goto fail;
+    }
+    if (!t.length) t.length = r ? r : len0;
+    const int own = r && t.kind == TS_SPLIT_TIME;
+    if (own) t.windows = 1;   /* not read: the set's own replace them below */
+    if (ts_split_data_resplit(d, &t)) goto fail;
+    if (own) {
+        size_t a, b, n = d->data.stream.n;
+        ts_split_bounds(n, t.permille, &a, &b);
+        ts_windows_free(&d->split.valid);
+        ts_windows_free(&d->split.test);
+        set_windows(d->data.stream.ids, a, b, r, &d->split.valid);
+        set_windows(d->data.stream.ids, b, n, r, &d->split.test);
+        d->split.valid_distinct = d->split.valid.n;
+        d->split.test_distinct = d->split.test.n;
+    }
+    if (rec) *rec = r;
+    return 0;
+fail:
+    ts_split_data_free(d);
+    return -1;
+}
+
 void ts_split_data_free(ts_split_data *d)
 {
     if (!d) return;
@@ -422,7 +471,7 @@ static char *vocab_beside(const char *path)
     return NULL;
 }
 
-int ts_impute_input_load(const char *path, const ts_split_spec *s, const char *vocab_path,
+int ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, const char *vocab_path,
                          int32_t max_id, ts_windows *x, ts_vocab *names, size_t *distinct)
 {
     if (x) memset(x, 0, sizeof *x);
@@ -434,8 +483,9 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, const char *v
     if (!names) return ts_fail_null(__func__, "names");
     if (!path) return ts_fail_null(__func__, "path");
     ts_split_spec def;
-    if (!s) {   /* a dataset directory's test windows: the default split */
+    if (!s) {   /* a dataset directory's test windows: the default split, of a set's length, else len0 */
         ts_split_spec_default(&def);
+        def.length = 0;
         s = &def;
     }
     struct stat st;
@@ -461,7 +511,8 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, const char *v
         if (distinct) *distinct = x->n;
     } else {
         ts_split_data d;
-        rc = ts_split_data_load(path, s, &d);
+        /* a set's last window lies whole in its test part, which holds a window's events */
+        rc = ts_split_data_load_set(path, s, len0 ? len0 : 200, &d, NULL);
         if (rc == 0) {
             if (!vocab_path) { *names = d.data.vocab; memset(&d.data.vocab, 0, sizeof d.data.vocab); }
             *x = d.split.test;
