@@ -758,6 +758,52 @@ static void draw_given_pair(void)
     ts_mc_free(&d);
 }
 
+/* a set of windows given to --channels-from (DIR/length) gives its pairs within its
+ * windows: a window's last event and the next one's first are no pair to draw from. Each
+ * window's first event has thread 200, every other one 100 + the event before it: drawn
+ * by pair, no event after another in a window gets thread 200 */
+static void channels_from_windows(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512], path[600];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    ts_mc d;
+    named_cycle(3000, &d);
+    free(d.ch[TS_CH_CPU]);
+    d.ch[TS_CH_CPU] = NULL;
+    ts_rng r;
+    ts_rng_seed(&r, 9);
+    for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_EVENT][i] = (int32_t)ts_rng_below(&r, 4);
+    for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_TID][i] = i % 50 ? 100 + d.ch[TS_CH_EVENT][i - 1] : 200;
+    REQUIRE(ts_mc_save_windows(ds, &d, NULL, 50) == 0);   /* 60 windows of 50 */
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 20 --order 2 -o %s/ng.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 100 --length 20 --seed 3 -o %s/gen", dir, ds,
+             dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc g;
+    snprintf(path, sizeof path, "%s/gen", dir);
+    REQUIRE(ts_mc_load(path, &g) == 0);
+    size_t off = 0, inside = 0;
+    for (size_t i = 0; i < g.n; i++)
+        if (i % 20) inside++, off += g.ch[TS_CH_TID][i] != 100 + g.ch[TS_CH_EVENT][i - 1];
+    CHECK_MSG(g.n == 2000 && off == 0, "%zu of %zu events after another in a window drawn off their pair", off, inside);
+    ts_mc_free(&g);
+    /* the same by impute: the hidden events' threads (windows of 50, events 25 to 34) from
+     * pairs within windows */
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --blackout 10 --seed 3 -o %s/imp", dir, ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(path, sizeof path, "%s/imp", dir);
+    REQUIRE(ts_mc_load(path, &g) == 0);
+    off = inside = 0;
+    for (size_t i = 0; i < g.n; i++)
+        if (i % 50 >= 25 && i % 50 < 35) inside++, off += g.ch[TS_CH_TID][i] != 100 + g.ch[TS_CH_EVENT][i - 1];
+    CHECK_MSG(g.n == 600 && off == 0, "impute: %zu of %zu events after another in a window off their pair", off, inside);
+    ts_mc_free(&g);
+    ts_mc_free(&d);
+}
+
 /* the first k draws below n of the stream (seed, w) an n-gram chain draws window w's events from */
 static void event_stream(uint64_t seed, uint64_t w, size_t n, size_t k, size_t *out)
 {
@@ -918,5 +964,6 @@ TEST_MAIN("mc_events", {
     RUN(impute_unknown_names);
     RUN(chain_sampler_cli);
     RUN(draw_given_pair);
+    RUN(channels_from_windows);
     RUN(markov_channel_stream);
 })

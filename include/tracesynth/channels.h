@@ -205,6 +205,10 @@ enum { TS_DRAW_TYPE = 0, TS_DRAW_PAIR = 1 };
 typedef struct ts_mc_drawer ts_mc_drawer;
 /* the tables of the first n_train events of train (0: all); 0 / -1 + error */
 int  ts_mc_drawer_new(const ts_mc *train, size_t n_train, int given, ts_mc_drawer **out);
+/* the same of train as windows of len events (0: one sequence, as above; a set
+ * ts_mc_save_windows wrote, ts_mc_window_length): a window's last event and the next
+ * one's first are no pair (each window's first is drawn as the first of a window is) */
+int  ts_mc_drawer_new_windows(const ts_mc *train, size_t n_train, size_t len, int given, ts_mc_drawer **out);
 /* the event types it knows: IDs [0, n) in train's numbering (NULL: 0) */
 int32_t ts_mc_drawer_types(const ts_mc_drawer *d);
 /* draw the channels y has (other than event) of event i of y, whose type (in [0, types);

@@ -114,6 +114,11 @@ void ts_mc_model_free(ts_mc_model *m);
  * windows, mask and seed), every hidden value of the other channels drawn given the events. */
 int  ts_mc_model_events(ts_model *ev, const ts_mc *train, size_t n_train, int given, size_t crop, const char *what,
                         ts_mc_model **out);
+/* the same with train as windows of len events (0: one sequence; a set of windows,
+ * ts_mc_window_length): the channels are drawn from pairs within its windows
+ * (ts_mc_drawer_new_windows) */
+int  ts_mc_model_events_windows(ts_model *ev, const ts_mc *train, size_t n_train, size_t len, int given, size_t crop,
+                                const char *what, ts_mc_model **out);
 /* o with temperature 1 when the event model ev takes a temperature and o gives none
  * (its imputation may default to the most likely event; a generator samples); keys,
  * vals: room for o's keys and one more, which the result points into */

@@ -156,8 +156,9 @@ int cmd_generate(int argc, char **argv)
         TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
                        "with --channels-from: pair (default): every channel\n"
                        "copied from one training event with the same (previous\n"
-                       "event, event), else the same event; type: each channel\n"
-                       "on its own from the event type's counts (as\n"
+                       "event, event), else the same event (a set of windows,\n"
+                       "DIR/length: pairs within its windows); type: each\n"
+                       "channel on its own from the event type's counts (as\n"
                        "'tracesynth markov')"),
         TS_OPT_SIZE_(0, "crop", &crop, "C", 0, 1 << 20,
                      "with --channels-from: windows longer than C events\n"

@@ -83,8 +83,9 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
                        "with --channels-from: pair (default): every channel\n"
                        "copied from one training event with the same (previous\n"
-                       "event, event), else the same event; type: each channel\n"
-                       "on its own from the event type's counts"),
+                       "event, event), else the same event (a set of windows,\n"
+                       "DIR/length: pairs within its windows); type: each\n"
+                       "channel on its own from the event type's counts"),
         TS_OPT_GROUP_("the blackout and the run:"),
         TS_OPT_SIZE_(0, "blackout", &is.blackout, "K", 1, 1 << 24, "hidden events per window (default 10)"),
         TS_OPT_CB_(0, "position", &is.pos, "P", cli_opt_position, "center, end, random or all (default center;\n"

@@ -113,8 +113,8 @@ int generate_channels(const char *path, size_t n, size_t L, const char *out, con
 }
 
 /* the single-channel model at path as the event channel of the channels of d (loaded from
- * dataset), the other channels drawn from its first ntrain events: 0, or 1 after the
- * error is printed */
+ * dataset), the other channels drawn from its first ntrain events, within its windows where
+ * it is a set of windows (DIR/length): 0, or 1 after the error is printed */
 static int events_model(const char *path, const char *dataset, const ts_mc *d, size_t ntrain, int given, size_t crop,
                         ts_mc_model **out, const ts_model **event_model)
 {
@@ -128,9 +128,11 @@ static int events_model(const char *path, const char *dataset, const ts_mc *d, s
     if (ntrain == 0)
         return ts_fail("%s: its training part holds no event (%zu event%s in all)", dataset, d->n, ts_plural(d->n)),
                cli_fail();
+    size_t len;
+    if (ts_mc_window_length(dataset, d->n, &len) != 0) return cli_fail();
     ts_model *ev = NULL;
     if (ts_model_load(path, &ev) != 0) return cli_fail();
-    if (ts_mc_model_events(ev, d, ntrain, given, crop, dataset, out) != 0) {
+    if (ts_mc_model_events_windows(ev, d, ntrain, len, given, crop, dataset, out) != 0) {
         ts_fail("%s: %s", path, ts_error());
         ts_model_free(ev);
         return cli_fail();

@@ -66,18 +66,19 @@ void ts_mc_drawer_free(ts_mc_drawer *d)
     free(d);
 }
 
-int ts_mc_drawer_new(const ts_mc *train, size_t n_train, int given, ts_mc_drawer **out)
+/* ts_mc_drawer_new_windows, its NULL arguments refused naming fn */
+static int drawer_new(const char *fn, const ts_mc *train, size_t n_train, size_t len, int given, ts_mc_drawer **out)
 {
-    if (!out) return ts_fail_null(__func__, "out");
+    if (!out) return ts_fail_null(fn, "out");
     *out = NULL;
-    if (!train) return ts_fail_null(__func__, "train");
+    if (!train) return ts_fail_null(fn, "train");
     size_t nt = n_train && n_train < train->n ? n_train : train->n;
     if (nt == 0) return ts_fail("channels: no training events to draw from");
     if (given != TS_DRAW_TYPE && given != TS_DRAW_PAIR) return ts_fail("channels: unknown way of drawing (%d)", given);
     ts_mc_drawer *d = ts_calloc(1, sizeof *d);
     d->given = given;
     d->nt = nt;
-    if (ts_constraints_learn(train, nt, &d->k) != 0 || ts_mc_slice(train, 0, nt, &d->tr) != 0) {
+    if (ts_constraints_learn_windows(train, nt, len, &d->k) != 0 || ts_mc_slice(train, 0, nt, &d->tr) != 0) {
         ts_mc_drawer_free(d);
         return -1;
     }
@@ -92,7 +93,8 @@ int ts_mc_drawer_new(const ts_mc *train, size_t n_train, int given, ts_mc_drawer
     if (d->tr.dt && same > 1) key[0] = V;
     group_by(key, nt, V + 1, &d->tstart, &d->tidx);
     if (given == TS_DRAW_PAIR) {
-        for (size_t i = 0; i < nt; i++) key[i] = i ? (size_t)ev[i - 1] * V + (size_t)ev[i] : V * V;   /* the first: none */
+        /* a window's first (the first event, each window's in a set of windows): none */
+        for (size_t i = 0; i < nt; i++) key[i] = i && (!len || i % len) ? (size_t)ev[i - 1] * V + (size_t)ev[i] : V * V;
         group_by(key, nt, V * V + 1, &d->pstart, &d->pidx);
     }
     free(key);
@@ -110,6 +112,16 @@ int ts_mc_drawer_new(const ts_mc *train, size_t n_train, int given, ts_mc_drawer
     }
     *out = d;
     return 0;
+}
+
+int ts_mc_drawer_new(const ts_mc *train, size_t n_train, int given, ts_mc_drawer **out)
+{
+    return drawer_new(__func__, train, n_train, 0, given, out);
+}
+
+int ts_mc_drawer_new_windows(const ts_mc *train, size_t n_train, size_t len, int given, ts_mc_drawer **out)
+{
+    return drawer_new(__func__, train, n_train, len, given, out);
 }
 
 int32_t ts_mc_drawer_types(const ts_mc_drawer *d) { return d ? d->k.V : 0; }

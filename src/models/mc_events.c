@@ -135,14 +135,15 @@ static int ev_impute(ts_mc_model *base, ts_mc *y, size_t L, const uint8_t *const
     return rc;
 }
 
-int ts_mc_model_events(ts_model *ev, const ts_mc *train, size_t n_train, int given, size_t crop, const char *what,
-                       ts_mc_model **out)
+/* ts_mc_model_events_windows, its NULL arguments refused naming fn */
+static int model_events(const char *fn, ts_model *ev, const ts_mc *train, size_t n_train, size_t len, int given,
+                        size_t crop, const char *what, ts_mc_model **out)
 {
-    if (!out) return ts_fail_null(__func__, "out");
+    if (!out) return ts_fail_null(fn, "out");
     *out = NULL;
-    if (!ev) return ts_fail_null(__func__, "ev");
-    if (!train) return ts_fail_null(__func__, "train");
-    if (!what) return ts_fail_null(__func__, "what");
+    if (!ev) return ts_fail_null(fn, "ev");
+    if (!train) return ts_fail_null(fn, "train");
+    if (!what) return ts_fail_null(fn, "what");
     const ts_vocab *mv = &ev->vocab, *dv = &train->events.vocab;
     if (mv->n == 0 || dv->n == 0)
         return ts_fail("%s: the event model and %s must both name their events (vocab.tsv)", ev->ops->name, what);
@@ -167,7 +168,7 @@ int ts_mc_model_events(ts_model *ev, const ts_mc *train, size_t n_train, int giv
     };
     snprintf(m->name, sizeof m->name, "%s events + drawn channels", ev->ops->name);
     m->base.ops = &m->ops;
-    if (ts_mc_drawer_new(train, n_train, given, &m->draw) != 0) goto fail;
+    if (ts_mc_drawer_new_windows(train, n_train, len, given, &m->draw) != 0) goto fail;
     const int32_t V = ts_mc_drawer_types(m->draw);
     if (V != dv->n) {
         ts_fail("%s: %d event type%s against %d name%s", what, (int)V, ts_plural((size_t)V), dv->n, ts_plural((size_t)dv->n));
@@ -191,4 +192,16 @@ fail:
     m->ev = NULL;   /* the caller's still */
     ts_mc_model_free(&m->base);
     return -1;
+}
+
+int ts_mc_model_events(ts_model *ev, const ts_mc *train, size_t n_train, int given, size_t crop, const char *what,
+                       ts_mc_model **out)
+{
+    return model_events(__func__, ev, train, n_train, 0, given, crop, what, out);
+}
+
+int ts_mc_model_events_windows(ts_model *ev, const ts_mc *train, size_t n_train, size_t len, int given, size_t crop,
+                               const char *what, ts_mc_model **out)
+{
+    return model_events(__func__, ev, train, n_train, len, given, crop, what, out);
 }
