@@ -804,6 +804,50 @@ static void channels_from_windows(void)
     ts_mc_free(&d);
 }
 
+/* markov of a set of windows (DIR/length) learns its chain and its pairs within its
+ * windows: each window's first event is type 3, which no event follows inside a window,
+ * and has thread 200 (every other 100 + the event before it): no generated event after
+ * another in a window is a 3, and drawn by pair none has thread 200 */
+static void markov_of_windows(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512], path[600];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    ts_mc d;
+    named_cycle(3000, &d);
+    free(d.ch[TS_CH_CPU]);
+    d.ch[TS_CH_CPU] = NULL;
+    ts_rng r;
+    ts_rng_seed(&r, 9);
+    for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_EVENT][i] = i % 50 ? (int32_t)ts_rng_below(&r, 3) : 3;
+    for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_TID][i] = i % 50 ? 100 + d.ch[TS_CH_EVENT][i - 1] : 200;
+    REQUIRE(ts_mc_save_windows(ds, &d, NULL, 50) == 0);   /* 60 windows of 50 */
+    snprintf(cmd, sizeof cmd, "markov %s -n 2000 --length 100 --order 2 --draw pair --seed 3 -o %s/mk", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc g;
+    snprintf(path, sizeof path, "%s/mk", dir);
+    REQUIRE(ts_mc_load(path, &g) == 0);
+    size_t threes = 0, off = 0;
+    for (size_t i = 0; i < g.n; i++)
+        if (i % 100) threes += g.ch[TS_CH_EVENT][i] == 3, off += g.ch[TS_CH_TID][i] == 200;
+    CHECK_MSG(g.n == 2000 && threes == 0 && off == 0,
+              "%zu events after another in a window are 3 (a window's first), %zu have its thread", threes, off);
+    ts_mc_free(&g);
+    /* the set without its record: one chain, as before (3 after a window's last event) */
+    snprintf(path, sizeof path, "%s/length", ds);
+    REQUIRE(remove(path) == 0);
+    snprintf(cmd, sizeof cmd, "markov %s -n 2000 --length 100 --order 2 --draw pair --seed 3 -o %s/mk1", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(path, sizeof path, "%s/mk1", dir);
+    REQUIRE(ts_mc_load(path, &g) == 0);
+    threes = 0;
+    for (size_t i = 0; i < g.n; i++) threes += i % 100 && g.ch[TS_CH_EVENT][i] == 3;
+    CHECK_MSG(threes > 0, "one chain: no 3 after another event");
+    ts_mc_free(&g);
+    ts_mc_free(&d);
+}
+
 /* the first k draws below n of the stream (seed, w) an n-gram chain draws window w's events from */
 static void event_stream(uint64_t seed, uint64_t w, size_t n, size_t k, size_t *out)
 {
@@ -965,5 +1009,6 @@ TEST_MAIN("mc_events", {
     RUN(chain_sampler_cli);
     RUN(draw_given_pair);
     RUN(channels_from_windows);
+    RUN(markov_of_windows);
     RUN(markov_channel_stream);
 })

@@ -190,6 +190,11 @@ int  ts_mc_from_events(const ts_mc *train, size_t n_train, const int32_t *ev, si
 /* the same with the other channels drawn `given` (TS_DRAW_*, see ts_mc_drawer) */
 int  ts_mc_markov_given(const ts_mc *train, size_t n_train, int order, size_t windows, size_t len, int given,
                         uint64_t seed, ts_mc *out);
+/* the same with train as windows of train_len events (0: one sequence, as above; a set
+ * ts_mc_save_windows wrote, ts_mc_window_length): the chain and the pairs are learned
+ * within its windows, a window's last event and the next one's first no transition */
+int  ts_mc_markov_given_windows(const ts_mc *train, size_t n_train, size_t train_len, int order, size_t windows,
+                                size_t len, int given, uint64_t seed, ts_mc *out);
 
 /* The channel tables of a training part, for drawing the channels other than event for a
  * given event sequence (the Markov baseline's, and a single-channel model's events):

@@ -93,7 +93,8 @@ int cmd_markov(int argc, char **argv)
         "of the training part of DATASET (ingest --channels), each other channel (dt,\n"
         "comm, ret, tid, cpu) drawn per event type from the training counts (a type the\n"
         "training part lacks: from all its events; --draw pair: given the previous event\n"
-        "too).\n",
+        "too). A set of windows (DATASET/length) is learned within its windows: a\n"
+        "window's last event and the next one's first are no transition.\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;
@@ -165,7 +166,12 @@ int cmd_markov(int argc, char **argv)
             n = w.n * w.len;
             len = w.n > 1 ? w.len : 0;   /* one window is one sequence (of any length) */
         } else {
-            rc = ts_mc_markov_given(&m, nt, (int)order, len ? n / len : 1, len ? len : n, draw, (uint64_t)seed, &g);
+            /* a set of windows (DIR/length): its chain and pairs learned within its windows */
+            size_t tl = 0;
+            rc = ts_mc_window_length(args.pos[0], m.n, &tl);
+            if (rc == 0)
+                rc = ts_mc_markov_given_windows(&m, nt, tl, (int)order, len ? n / len : 1, len ? len : n, draw,
+                                                (uint64_t)seed, &g);
         }
         if (rc == 0) {
             rc = ts_mc_save_windows(out, &g, cli_dataset_arch(args.pos[0]), len);   /* 0: one chain */

@@ -165,9 +165,9 @@ void ts_mc_drawer_draw(const ts_mc_drawer *d, ts_mc *y, size_t i, int32_t prev, 
 void ts_mc_drawer_rng(ts_rng *r, uint64_t seed, uint64_t window) { ts_rng_fork(r, seed ^ CHANNEL_STREAM, window); }
 
 /* the channels other than event for ev (n, windows of len; owned: it becomes out's event
- * channel), drawn by a drawer of train's first nt events */
-static int draw_channels(const ts_mc *train, size_t nt, int given, int32_t *ev, size_t n, size_t len, uint64_t seed,
-                         ts_mc *out)
+ * channel), drawn by a drawer of train's first nt events (windows of tlen; 0: one sequence) */
+static int draw_channels(const ts_mc *train, size_t nt, size_t tlen, int given, int32_t *ev, size_t n, size_t len,
+                         uint64_t seed, ts_mc *out)
 {
     out->n = n;
     out->events.stream.ids = ev;
@@ -175,7 +175,7 @@ static int draw_channels(const ts_mc *train, size_t nt, int given, int32_t *ev, 
     out->events.vocab.unk = -1;
     out->ch[TS_CH_EVENT] = ev;
     ts_mc_drawer *d = NULL;
-    int rc = ts_mc_drawer_new(train, nt, given, &d);
+    int rc = ts_mc_drawer_new_windows(train, nt, tlen, given, &d);
     for (size_t i = 0; i < n && rc == 0; i++)
         if (ev[i] < 0 || ev[i] >= d->k.V)
             rc = ts_fail("event %zu: ID %d is not one of the trace's %d event type%s", i, (int)ev[i], (int)d->k.V,
@@ -205,17 +205,32 @@ int ts_mc_markov_windows(const ts_mc *train, size_t n_train, int order, size_t w
     return ts_mc_markov_given(train, n_train, order, windows, len, TS_DRAW_TYPE, seed, out);
 }
 
-int ts_mc_markov_given(const ts_mc *train, size_t n_train, int order, size_t windows, size_t len, int given,
-                       uint64_t seed, ts_mc *out)
+/* ts_mc_markov_given_windows, its NULL arguments refused naming fn */
+static int markov_given(const char *fn, const ts_mc *train, size_t n_train, size_t train_len, int order, size_t windows,
+                        size_t len, int given, uint64_t seed, ts_mc *out)
 {
-    if (!out) return ts_fail_null(__func__, "out");
+    if (!out) return ts_fail_null(fn, "out");
     memset(out, 0, sizeof *out);
-    if (!train) return ts_fail_null(__func__, "train");
+    if (!train) return ts_fail_null(fn, "train");
     if (windows && len > SIZE_MAX / windows) return ts_fail("markov: %zu windows of %zu events is too many", windows, len);
     size_t n = windows * len;
     size_t nt = n_train && n_train < train->n ? n_train : train->n;
     if (n == 0 || nt == 0) return ts_fail("markov: nothing to learn from or to generate");
-    ts_model *g = ts_ngram_new(train->ch[TS_CH_EVENT], nt, order);
+    /* a set of windows: the chain learns each window apart (a separator between two, so
+     * that no context and no next event spans them) */
+    const int32_t *ev = train->ch[TS_CH_EVENT];
+    int32_t *sep = NULL;
+    size_t ns = nt;
+    if (train_len && train_len < nt) {
+        ns = nt + (nt - 1) / train_len;
+        sep = ts_malloc(ns * sizeof *sep);
+        for (size_t i = 0, j = 0; i < nt; i++) {
+            if (i && i % train_len == 0) sep[j++] = -1;
+            sep[j++] = ev[i];
+        }
+    }
+    ts_model *g = ts_ngram_new(sep ? sep : ev, ns, order);
+    free(sep);
     if (!g) return ts_fail("markov: order %d is not in [1, 64]", order);
     g->n_ids = ts_mc_card(train, TS_CH_EVENT);
     ts_run_opts ro;
@@ -224,8 +239,20 @@ int ts_mc_markov_given(const ts_mc *train, size_t n_train, int order, size_t win
     ts_windows w;
     int rc = ts_model_generate(g, windows, len, &ro, &w);
     ts_model_free(g);
-    if (rc == 0) rc = draw_channels(train, nt, given, w.data, n, len, seed, out);
+    if (rc == 0) rc = draw_channels(train, nt, train_len, given, w.data, n, len, seed, out);
     return rc;
+}
+
+int ts_mc_markov_given(const ts_mc *train, size_t n_train, int order, size_t windows, size_t len, int given,
+                       uint64_t seed, ts_mc *out)
+{
+    return markov_given(__func__, train, n_train, 0, order, windows, len, given, seed, out);
+}
+
+int ts_mc_markov_given_windows(const ts_mc *train, size_t n_train, size_t train_len, int order, size_t windows,
+                               size_t len, int given, uint64_t seed, ts_mc *out)
+{
+    return markov_given(__func__, train, n_train, train_len, order, windows, len, given, seed, out);
 }
 
 int ts_mc_from_events(const ts_mc *train, size_t n_train, const int32_t *ev, size_t n, uint64_t seed, ts_mc *out)
@@ -238,5 +265,5 @@ int ts_mc_from_events(const ts_mc *train, size_t n_train, const int32_t *ev, siz
     if (n == 0 || nt == 0) return ts_fail("channels: nothing to learn from or to draw for");
     int32_t *e = ts_malloc(n * sizeof *e);
     memcpy(e, ev, n * sizeof *e);
-    return draw_channels(train, nt, TS_DRAW_TYPE, e, n, 0, seed, out);   /* e is out's (freed with it) */
+    return draw_channels(train, nt, 0, TS_DRAW_TYPE, e, n, 0, seed, out);   /* e is out's (freed with it) */
 }
