@@ -1332,6 +1332,65 @@ static void windows_recorded_events_only(void)
     CHECK(system(cmd) == 0);
 }
 
+/* train on a set of windows of events alone (markov --length of a single-channel dataset)
+ * reads its windows: 100 windows of 10, the training part's 70 are the training windows
+ * and the n-gram's stream is cut between them (700 events and 69 separators), none of its
+ * windows or matches across two of the set's windows; a set without the record is one
+ * stream, as before */
+static void train_set_windows_events_only(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[1024], err[512], out[4096], p[600], ids[2000] = "";
+    for (int i = 0; i < 300; i++) {
+        size_t l = strlen(ids);
+        snprintf(ids + l, sizeof ids - l, "%d%s", i % 37 == 5 ? 4 : i % 3, i < 299 ? "," : "\n");
+    }
+    snprintf(p, sizeof p, "%s/ids.txt", dir);
+    write_text(p, ids);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 --length 10 -o %s/mk", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    const char *const len[2] = {"", " --length 10"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "train --model ngram %s/mk%s --threads 1 -o %s/ng.tsm --log %s/log%d.jsonl", dir,
+                 len[i], dir, dir, i);
+        REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+        CHECK_MSG(strstr(out, "(time split, L=10): 70 training windows, 700 stream events,"), "%s", out);
+        snprintf(p, sizeof p, "%s/log%d.jsonl", dir, i);
+        FILE *f = fopen(p, "r");
+        REQUIRE(f);
+        out[fread(out, 1, sizeof out - 1, f)] = 0;
+        fclose(f);
+        CHECK_MSG(strstr(out, "\"events\":769,"), "%s", out);
+    }
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/mk --length 8 --threads 1 -o %s/ng.tsm", dir, dir);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "mk/length: windows of 10 events, but --length 8"), "exit %d: %s", rc, err);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/mk --windows 5 --threads 1 -o %s/ng.tsm", dir, dir);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--windows:") && strstr(err, "mk/length"), "exit %d: %s", rc, err);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/mk --stride 2 --threads 1 -o %s/ng.tsm", dir, dir);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--stride:") && strstr(err, "mk/length"), "exit %d: %s", rc, err);
+    /* without the record: one stream, as before */
+    snprintf(p, sizeof p, "%s/mk/length", dir);
+    REQUIRE(unlink(p) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/mk --length 10 --threads 1 -o %s/ng.tsm --log %s/log2.jsonl", dir,
+             dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "(time split, L=10): 139 training windows, 700 stream events,"), "%s", out);
+    snprintf(p, sizeof p, "%s/log2.jsonl", dir);
+    FILE *f = fopen(p, "r");
+    REQUIRE(f);
+    out[fread(out, 1, sizeof out - 1, f)] = 0;
+    fclose(f);
+    CHECK_MSG(strstr(out, "\"events\":700,"), "%s", out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* a real trace and training data that are dataset directories of windows (DIR/length) are
  * read as those windows, as the synthetic set is: windows of 4 of 0 1 2 3, against which the
  * window 2 3 0 1 is never verbatim and its pair (3, 0) never adjacent */
@@ -1809,6 +1868,7 @@ TEST_MAIN("repair", {
     RUN(eval_real_windows_train_part);
     RUN(windows_recorded_events_only);
     RUN(windows_recorded_impute_score_tune);
+    RUN(train_set_windows_events_only);
     RUN(eval_real_train_windows_events_only);
     RUN(markov_baseline_first_dt);
     RUN(learn_and_validity);

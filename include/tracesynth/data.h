@@ -274,6 +274,10 @@ typedef struct {
     size_t     len;
     ts_windows train, valid, test;
     ts_seq     train_stream;   /* contiguous training events (for n-gram counts) */
+    /* train_stream's windows' length where it is a set of windows (DIR/length,
+     * ts_split_data_load_set): one window after the other, which ts_split_train_events
+     * separates; 0: one sequence */
+    size_t     window;
     size_t     valid_distinct, test_distinct;   /* windows at distinct starts (<= valid.n, test.n) */
     /* further training streams (train --also): train holds their windows after the main
      * stream's, each window inside one stream; their events in the main numbering */
@@ -314,8 +318,9 @@ void ts_split_free(ts_split *s);
  * one stream into another. A stream shorter than a window adds no window. */
 void ts_split_add_train(ts_split *sp, const int32_t *ids, size_t n, size_t stride);
 /* the training events of every stream, train_stream first, then each of sp->also, with
- * sep between two streams (for n-gram counts, whose matches must not span it); *n events
- * (malloc'd; NULL when there are none) */
+ * sep between two streams and between two of train_stream's windows (sp->window) (for
+ * n-gram counts, whose matches must not span it); *n events (malloc'd; NULL when there are
+ * none) */
 int32_t *ts_split_train_events(const ts_split *sp, int32_t sep, size_t *n);
 /* valid IDs of a split's data are [0, result): the vocabulary size when events are named,
  * else one past the largest ID in the stream and in every part of the split */

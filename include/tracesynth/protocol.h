@@ -43,8 +43,10 @@ void ts_split_data_free(ts_split_data *d);
  * another is refused, naming both, and the time split's validation and test windows are
  * the set's own windows lying whole in those parts, every one in order (s->windows is not
  * read; valid_distinct and test_distinct are their counts; a part may hold none, n 0), not
- * windows cut anywhere in them, across the set's windows; the training part is cut as
- * before. Without one, s->length 0 is len0: ts_split_data_load. 0, or -1 with d empty */
+ * windows cut anywhere in them, across the set's windows; so are the training windows
+ * (s->stride is not read either), and d->split.window is the length, so that
+ * ts_split_train_events keeps the training stream's windows apart. Without one, s->length 0
+ * is len0: ts_split_data_load. 0, or -1 with d empty */
 int  ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0, ts_split_data *d, size_t *rec);
 
 /* train --also: another dataset's training part added to d's split (time split only) as a

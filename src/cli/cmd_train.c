@@ -151,7 +151,9 @@ int cmd_train(int argc, char **argv)
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24,
                      "window length (default 200; a multi-channel set of\n"
                      "windows, its length recorded: crops within them, of\n"
-                     "their length where shorter)"),
+                     "their length where shorter; a single-channel model,\n"
+                     "time split: theirs, and the set's own windows are\n"
+                     "read, those whole in each part, none crossing two)"),
         TS_OPT_SIZE_(0, "stride", &ss.stride, "S", 1, 1 << 24, "stride of the training windows (default 5)"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_CB_(0, "also", &also, "DATASET", opt_also,
@@ -292,6 +294,22 @@ int cmd_train(int argc, char **argv)
         rc = cli_usage_error(C, "%s: the model %s does not read it (%s)", unread, model, why);
         goto done;
     }
+    /* a set of windows (DIR/length) under the time split: every one of its windows whole in a
+     * part is read, its training windows as its validation ones */
+    const int setw = cli_set_windows_check(C, dataset, "validation", &ss, &args);
+    if (setw) {
+        rc = setw;
+        goto done;
+    }
+    if (ss.kind == TS_SPLIT_TIME && ts_opt_given(&args, &ss.stride)) {
+        char *p = ts_path_join(dataset, "length");
+        const int set = ts_file_exists(p);
+        if (set)
+            rc = cli_usage_error(C, "--stride: %s records its windows (%s); every one whole in its training part "
+                                 "is a training window", dataset, p);
+        free(p);
+        if (set) goto done;
+    }
     /* --position all hides whole windows: a --blackout would be ignored (as impute refuses it) */
     if ((reads & TS_TRAIN_READS_MASKS) && pos == TS_MASK_ALL && ts_opt_given(&args, &k)) {
         rc = cli_usage_error(C, "--blackout goes with center, end or random; --position all hides every event");
@@ -306,7 +324,19 @@ int cmd_train(int argc, char **argv)
     int rank = 0, nranks = 1;   /* under mpirun: data-parallel; rank 0 writes */
     if (ts_train_mpi_init() != 0) { cli_fail(); goto done; }
     ts_train_world(&rank, &nranks);
-    if (ts_split_data_load(dataset, &ss, &d) || add_also(&d, &also, &ss, rank == 0)) { cli_fail(); goto done; }
+    /* a set of windows (DIR/length) under the time split: its own windows, of its length */
+    ts_split_spec ls = ss;
+    size_t rec = 0;
+    if (!ts_opt_given(&args, &ss.length)) ls.length = 0;
+    if (ss.kind == TS_SPLIT_TIME ? ts_split_data_load_set(dataset, &ls, ss.length, &d, &rec)
+                                 : ts_split_data_load(dataset, &ss, &d)) { cli_fail(); goto done; }
+    if (rec) ss.length = rec;
+    if (rec && (reads & TS_TRAIN_READS_MASKS) && pos != TS_MASK_ALL && k > rec) {
+        rc = cli_usage_error(C, "--blackout %zu%s is longer than the windows of %s (%zu, its length file)", k,
+                             ts_opt_given(&args, &k) ? "" : " (the default)", dataset, rec);
+        goto done;
+    }
+    if (add_also(&d, &also, &ss, rank == 0)) { cli_fail(); goto done; }
     if (ri.copies) {
         ts_reinterleave_info inf;
         if (ts_split_data_reinterleave(&d, ri.us * 1000, ri.copies, (uint64_t)ro.seed, &ss, &inf)) { cli_fail(); goto done; }

@@ -66,13 +66,18 @@ void ts_split_add_train(ts_split *sp, const int32_t *ids, size_t n, size_t strid
 int32_t *ts_split_train_events(const ts_split *sp, int32_t sep, size_t *n)
 {
     const ts_seq *main = &sp->train_stream;
-    size_t total = main->n;
+    const size_t w = sp->window ? sp->window : main->n;   /* the main stream's windows */
+    size_t total = main->n + (main->n && w ? (main->n - 1) / w : 0);
     for (size_t i = 0; i < sp->n_also; i++) total += (total && sp->also[i].n) + sp->also[i].n;
     *n = total;
     if (!total) return NULL;
     int32_t *s = ts_malloc(total * sizeof *s), *p = s;
-    memcpy(p, main->ids, main->n * sizeof *s);
-    p += main->n;
+    for (size_t i = 0; i < main->n; i += w) {
+        const size_t k = main->n - i < w ? main->n - i : w;
+        if (i) *p++ = sep;
+        memcpy(p, main->ids + i, k * sizeof *s);
+        p += k;
+    }
     for (size_t i = 0; i < sp->n_also; i++) {
         if (!sp->also[i].n) continue;
         if (p > s) *p++ = sep;

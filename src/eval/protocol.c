@@ -85,8 +85,13 @@ int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0,
         ts_split_bounds(n, t.permille, &a, &b);
         ts_windows_free(&d->split.valid);
         ts_windows_free(&d->split.test);
+        /* the training windows too (any stride gives the same: one window of r per window),
+         * and the training stream's windows are kept apart */
+        ts_windows_free(&d->split.train);
+        set_windows(d->data.stream.ids, 0, a, r, &d->split.train);
         set_windows(d->data.stream.ids, a, b, r, &d->split.valid);
         set_windows(d->data.stream.ids, b, n, r, &d->split.test);
+        d->split.window = r;
         d->split.valid_distinct = d->split.valid.n;
         d->split.test_distinct = d->split.test.n;
     }
