@@ -1371,6 +1371,38 @@ static void fill_output_refused_before_training(void)
     CHECK(system(cmd) == 0);
 }
 
+/* -o - is standard output for ftrace text, as export's and fill --text's '-' are (the
+ * summary then on stderr), not a file named '-'; a CTF trace's new directory cannot go
+ * there: refused in one line, before the work */
+static void fill_output_dash_is_stdout(void)
+{
+    const char *b = getenv("TRACESYNTH");
+    char bin[4096], cmd[8192], err[512];
+    REQUIRE(realpath(b ? b : "build/tracesynth", bin));
+    snprintf(cmd, sizeof cmd, "cp tests/data/ftrace_pipe.trace.gz %s", at("dash.trace.gz"));
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "fill %s -q --threads 1 -o %s", at("dash.trace.gz"), at("dash_file.trace"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' fill dash.trace.gz -q --threads 1 -o - >dash_stdout.trace 2>dash.err",
+             dir, bin);
+    CHECK(system(cmd) == 0);
+    CHECK_MSG(access(at("-"), F_OK) != 0, "fill -o - wrote a file named '-'");
+    CHECK(files_equal(at("dash_file.trace"), at("dash_stdout.trace")));
+    char *e = slurp(at("dash.err"));
+    CHECK_MSG(e && strstr(e, "fill: 15 gaps") && strstr(e, "-> standard output"), "%s", e ? e : "(none)");
+    free(e);
+    /* a CTF trace (a directory) is written as a directory */
+    CHECK(mkdir(at("dash_ctf"), 0700) == 0);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' fill dash_ctf -q --threads 1 -o - >/dev/null 2>dash_ctf.err", dir, bin);
+    int st = system(cmd);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+    e = slurp(at("dash_ctf.err"));
+    CHECK_MSG(e && strstr(e, "tracesynth fill: error: -o -:") && strstr(e, "directory") && strchr(e, '\n') &&
+                  !strchr(e, '\n')[1], "%s", e ? e : "(none)");
+    free(e);
+    CHECK(access(at("-"), F_OK) != 0);
+}
+
 /* drop's output that cannot be written is refused before the text is read (all of it,
  * into memory: long for a large recording), as a CTF trace's is: a bad input and a bad
  * output give the output's error */
@@ -2496,6 +2528,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_exit_numbered_minus_one);
     RUN(output_is_not_the_input);
     RUN(fill_output_refused_before_training);
+    RUN(fill_output_dash_is_stdout);
     RUN(bench_wants_a_complete_trace);
     RUN(one_burst_reads_as_one);
     RUN(bench_keep_checked_first);

@@ -41,9 +41,9 @@ static void fill_more_help(FILE *f)
                "options (e.g. --in-window 3); a model file takes its run options only.\n"
                "\nftrace text (TRACE a regular file: tracefs's trace or trace_pipe, trace-cmd\n"
                "report; gzip read as it is) gives ftrace text at OUT (one file, written aside\n"
-               "and renamed): every line of TRACE as it was, and after each lost-event marker\n"
-               "(CPU:N [LOST C EVENTS]) the gap's reconstructed events, one line each, an event\n"
-               "of its own:\n"
+               "and renamed; -o -: standard output): every line of TRACE as it was, and after\n"
+               "each lost-event marker (CPU:N [LOST C EVENTS]) the gap's reconstructed events,\n"
+               "one line each, an event of its own:\n"
                "  COMM-PID [CPU] ..... TIME: " TS_FTRACE_RECON ": event=sys_enter_openat\n"
                "    tid=1234 next_tid=-1 confidence=0.830 gap_count=105\n"
                "event: the tracefs name of the event it stands for; COMM-PID: the thread, named\n"
@@ -126,7 +126,8 @@ int cmd_fill(int argc, char **argv)
                     "mdm, sssd-s4): then trained per CPU on the trace's own\n"
                     "surviving events (default ngram)"),
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is\n"
-                    "replaced), or for ftrace text the new text file"),
+                    "replaced), or for ftrace text the new text file ('-':\n"
+                    "standard output, the summary then on stderr)"),
         TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format,\n"
                     "put in place with it: a signal leaves both old or both\n"
                     "new ('-': stdout, the summary then on stderr; a reader\n"
@@ -192,6 +193,15 @@ int cmd_fill(int argc, char **argv)
         }
     }
     if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
+    /* '-' is standard output, as for export and --text: ftrace text goes there; a CTF trace
+     * is a directory */
+    const int to_stdout = !strcmp(out, "-");
+    if (to_stdout && !ts_trace_is_ftrace(args.pos[0])) {
+        ts_opt_free(&args);
+        return cli_usage_error(C, "-o -: a CTF trace is filled into a new trace directory, not standard output; name a "
+                                  "directory (--text - writes its text there)");
+    }
+    if (to_stdout) out = "/dev/stdout";
     if (text && ts_trace_is_ftrace(args.pos[0])) {
         rc = cli_usage_error(C, "--text is for a CTF trace; %s is ftrace or perf script text, and so is what fill writes", args.pos[0]);
         ts_opt_free(&args);
@@ -272,7 +282,7 @@ int cmd_fill(int argc, char **argv)
         cli_say(msg, "fill: %zu gap%s, %llu event%s reconstructed among %llu recorded (train %.1f s, "
                 "impute %.1f s, write %.1f s) -> %s\n", res.n, res.n == 1 ? "" : "s", (unsigned long long)res.reconstructed,
                 ts_plural((size_t)res.reconstructed),
-               (unsigned long long)res.events, res.train_s, res.impute_s, res.write_s, out);
+               (unsigned long long)res.events, res.train_s, res.impute_s, res.write_s, to_stdout ? "standard output" : out);
         if (text && !strcmp(text, "-")) {
             fflush(stdout);
             rc = ts_ctf_print_text(out, stdout);
