@@ -355,6 +355,54 @@ static void derived_keep_arch(void)
     CHECK(system(cmd) == 0);
 }
 
+/* ingest --channels from a CTF trace or ftrace text writes the events' times (time_ns.npy)
+ * and CPUs (cpu.npy) as the plain ingest of the same trace does (train --also and
+ * --reinterleave read them); a multi-channel dataset written over it without times
+ * (markov's) takes the old time_ns.npy away */
+static void channels_keep_times(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512], a[600], b[600];
+    snprintf(ds, sizeof ds, "%s/mc", dir);
+    REQUIRE(make_trace(ds, 300, 1) == 0);
+    snprintf(cmd, sizeof cmd, "export %s --format ctf -o %s/t.ctf", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(a, sizeof a, "%s/t.trace", dir);
+    write_text(a, "# tracer: nop\n"
+                  "            bash-300     [003] ..... 100.000001: sys_openat(dfd: 0xffffff9c, filename: 0x1)\n"
+                  "          python-301     [000] ..... 100.000003: sys_read(fd: 3, buf: 0x1, count: 0x10)\n"
+                  "            bash-300     [003] ..... 100.000004: sys_openat -> 0xfffffffffffffffe\n"
+                  "          python-301     [000] ..... 100.000020: sys_read -> 0x10\n"
+                  "            bash-300     [003] ..... 100.001030: sys_close(fd: 4)\n");
+    static const char *const from[2][2] = {{"ctf", "t.ctf"}, {"ftrace", "t.trace"}};
+    for (int k = 0; k < 2; k++) {
+        for (int ch = 0; ch < 2; ch++) {
+            snprintf(cmd, sizeof cmd, "ingest --from %s %s/%s%s -o %s/%s%d", from[k][0], dir, from[k][1],
+                     ch ? " --channels" : "", dir, from[k][0], ch);
+            CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+        }
+        static const char *const files[2] = {"time_ns.npy", "cpu.npy"};
+        for (int f = 0; f < 2; f++) {
+            snprintf(a, sizeof a, "%s/%s0/%s", dir, from[k][0], files[f]);
+            snprintf(b, sizeof b, "%s/%s1/%s", dir, from[k][0], files[f]);
+            CHECK_MSG(access(a, F_OK) == 0 && access(b, F_OK) == 0 && files_equal(a, b), "%s --channels: %s %s",
+                      from[k][0], files[f], access(b, F_OK) ? "not written" : "differs");
+        }
+    }
+    /* markov's dataset has no times: written over the ingested one, its times go */
+    snprintf(cmd, sizeof cmd, "markov %s/ftrace1 -n 20 -o %s/ctf1", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(a, sizeof a, "%s/ctf1/time_ns.npy", dir);
+    CHECK(access(a, F_OK) != 0);
+    ts_mc m;
+    snprintf(a, sizeof a, "%s/ctf1", dir);
+    CHECK_MSG(ts_mc_load(a, &m) == 0, "%s", ts_error());
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* -o - is standard output for the text (the summary then on stderr), not a file named
  * '-'; a CTF trace, a directory, is refused there in one line, and nothing is written */
 static void to_stdout(void)
@@ -435,6 +483,7 @@ TEST_MAIN("ctf_export", {
     RUN(own_times);
     RUN(keeps_arch);
     RUN(derived_keep_arch);
+    RUN(channels_keep_times);
     RUN(to_stdout);
     RUN(windows_one_trace);
 })

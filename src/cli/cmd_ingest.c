@@ -197,22 +197,33 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
     return 0;
 }
 
+/* the events' times of t (a copy, to free), or NULL where its clock gives none: what
+ * time_ns.npy holds (train --also cuts other streams in time) */
+static int64_t *trace_times(const ts_ctf_trace *t)
+{
+    if (!t->time_ns || !t->n || !t->time_ns[t->n - 1]) return NULL;
+    int64_t *ns = ts_malloc(t->n * sizeof *ns);
+    memcpy(ns, t->time_ns, t->n * sizeof *ns);
+    return ns;
+}
+
 /* a trace's events (ctf, ftrace) into m: their names, times (time_ns.npy) and CPUs
- * (cpu.npy); with channels, every field the trace has (what names it in errors) */
+ * (cpu.npy); with channels, every field the trace has (what names it in errors), the
+ * times as well (dt is the gaps between them) */
 static int from_trace(ts_ctf_trace *t, int channels, const char *what, ts_mc *m)
 {
     if (channels) {
+        int64_t *ns = trace_times(t);
         ts_mc_raw raw;
-        if (ts_mc_from_trace(t, what, &raw)) return -1;
-        return ingest_channels(&raw, m);
+        int rc = ts_mc_from_trace(t, what, &raw);
+        if (rc == 0) rc = ingest_channels(&raw, m);
+        if (rc == 0 && ns && m->events.stream.n == m->n) m->events.time_ns = ns, ns = NULL;
+        free(ns);
+        return rc;
     }
     ts_dataset *ds = &m->events;
     int rc = ts_dataset_from_names(t->names, t->n, ts_split_default_permille[0] / 1000.0, ds);
-    if (rc == 0 && t->time_ns && t->n == ds->stream.n && t->n && t->time_ns[t->n - 1]) {
-        /* the events' times: time_ns.npy (train --also cuts other streams in time) */
-        ds->time_ns = ts_malloc(t->n * sizeof *ds->time_ns);
-        memcpy(ds->time_ns, t->time_ns, t->n * sizeof *ds->time_ns);
-    }
+    if (rc == 0 && t->n == ds->stream.n) ds->time_ns = trace_times(t);
     size_t known = 0;
     while (t->cpu && known < t->n && t->n == ds->stream.n && t->cpu[known] >= 0) known++;
     if (rc == 0 && known == t->n && t->n) {
@@ -362,7 +373,7 @@ int cmd_ingest(int argc, char **argv)
         TS_OPT_STR_(0, "arch", &arch_s, "ARCH", "strace, ctf, ftrace: x86_64, i386, arm or aarch64"),
         TS_OPT_FLAG_(0, "channels", &channels, "strace, ctf, ftrace: also each event's channels,\n"
                      "one .npy each beside stream.txt: dt, comm, ret, tid,\n"
-                     "cpu (see README)"),
+                     "cpu (see README); ctf, ftrace: time_ns.npy too"),
         TS_OPT_FLAG_('q', "quiet", &quiet, "ctf: no progress (the events read, once a second\n"
                      "after the first; in a log, not a terminal, every 30 s)"),
         TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
