@@ -403,6 +403,33 @@ static void channels_keep_times(void)
     CHECK(system(cmd) == 0);
 }
 
+/* impute of a dataset with times (ingest --channels of ftrace text) writes its windows
+ * without them: the drawn events and their dts are not the times' events; a time_ns.npy
+ * left in the output folder goes */
+static void impute_drops_times(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[2048], err[512], path[600];
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace tests/data/ftrace_pipe.trace.gz --channels -o %s/ds", dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(path, sizeof path, "%s/ds/time_ns.npy", dir);
+    REQUIRE(access(path, F_OK) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 40 -o %s/ng.tsm --threads 1", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s/ds --input %s/ds --length 40 --blackout 5 -o %s/imp "
+             "--threads 1", dir, dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(path, sizeof path, "%s/imp/time_ns.npy", dir);
+    CHECK_MSG(access(path, F_OK) != 0, "impute wrote the input's times beside drawn events");
+    ts_mc m;
+    snprintf(path, sizeof path, "%s/imp", dir);
+    CHECK_MSG(ts_mc_load(path, &m) == 0 && m.dt && !m.events.time_ns, "%s", ts_error());
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* -o - is standard output for the text (the summary then on stderr), not a file named
  * '-'; a CTF trace, a directory, is refused there in one line, and nothing is written */
 static void to_stdout(void)
@@ -484,6 +511,7 @@ TEST_MAIN("ctf_export", {
     RUN(keeps_arch);
     RUN(derived_keep_arch);
     RUN(channels_keep_times);
+    RUN(impute_drops_times);
     RUN(to_stdout);
     RUN(windows_one_trace);
 })

@@ -95,7 +95,8 @@ int  ts_mc_model_load(const char *path, ts_mc_model **out);
  * (an observed value the model cannot name becomes its <unk>, or is an error when it has
  * none; *unknown, may be NULL: the observed events with such a value; hidden values are not
  * read); channels the model lacks are left out of out. out: x's windows in the model's numbering, hidden values
- * filled, observed ones as given. mask as for ops->impute. */
+ * filled, observed ones as given, without x's event times where a value was drawn (they are
+ * not the drawn events'). mask as for ops->impute. */
 int  ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *const mask[TS_NCH],
                         const ts_run_opts *o, ts_mc *out, size_t *unknown);
 /* n windows of L events, every value drawn */

@@ -367,6 +367,15 @@ int ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *
         ts_mc_free(out);
         return -1;
     }
+    /* x's times (time_ns.npy) are its own events': with values drawn, they are not out's
+     * (nor do they follow its dts), as repair drops them where it changes an event */
+    int drawn = 0;
+    for (int c = 0; c < TS_NCH && !drawn; c++)
+        for (size_t i = 0; has_ch(m, c) && i < out->n && !drawn; i++) drawn = !(mask[c] && mask[c][i]);
+    if (drawn) {
+        free(out->events.time_ns);
+        out->events.time_ns = NULL;
+    }
     if (unknown) *unknown = cnt;
     return 0;
 }
