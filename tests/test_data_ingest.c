@@ -3591,6 +3591,38 @@ static void ftrace_ret_64_bits(void)
     }
 }
 
+/* ingest --cpu N of a trace that lost events warns of CPU N's gaps, the whole trace's count
+ * beside them, not of every CPU's; a CPU that lost none gets no warning */
+static void cpu_warning_of_its_cpu(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512], cmd[1400], err[1024];
+    snprintf(p, sizeof p, "%s/l.trace", dir);
+    write_text(p, "# tracer: nop\n"
+                  "            bash-300     [000] ..... 100.000001: sys_read(fd: 3, buf: 0x1, count: 0x10)\n"
+                  "          python-301     [001] ..... 100.000003: sys_read(fd: 3, buf: 0x1, count: 0x10)\n"
+                  "CPU:0 [LOST 5 EVENTS]\n"
+                  "            bash-300     [000] ..... 100.000004: sys_read -> 0x10\n"
+                  "CPU:1 [LOST 3 EVENTS]\n"
+                  "          python-301     [001] ..... 100.000020: sys_read -> 0x10\n"
+                  "            bash-300     [002] ..... 100.001030: sys_close(fd: 4)\n");
+    static const char *const want[3] = {
+        "the tracer reported 5 discarded events on CPU 0: the stream has gaps there (5 in 1 gap); 8 in the whole trace",
+        "the tracer reported 3 discarded events on CPU 1: the stream has gaps there (3 in 1 gap); 8 in the whole trace",
+        ""};
+    for (int c = 0; c < 3; c++) {
+        snprintf(cmd, sizeof cmd, "ingest --from ftrace %s --cpu %d -o %s/d%d", p, c, dir, c);
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 0 && (c < 2 ? strstr(err, want[c]) != NULL : !err[0]), "--cpu %d: %s", c, err);
+    }
+    /* without --cpu: every CPU's, as before */
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace %s -o %s/all", p, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 &&
+                  strstr(err, "the tracer reported 8 discarded events: the stream has gaps there (CPU 0: 5 in 1 gap, "
+                              "CPU 1: 3 in 1 gap)"), "%s", err);
+}
+
 /* a log of a build: each of many processes ends in a call cut short that never resumes
  * (exit_group), and other calls resume under another id than their start's. Finding the
  * call a line resumes took a pass over every call still waiting: 100,000 processes took
@@ -3699,4 +3731,5 @@ TEST_MAIN("data_ingest", {
     RUN(copied_split_stale);
     RUN(split_in_other_dataset);
     RUN(split_txt_fifo_not_read);
+    RUN(cpu_warning_of_its_cpu);
 })

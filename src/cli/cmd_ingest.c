@@ -65,7 +65,8 @@ static const char about[] =
         "                 both named like their call. --cpu N keeps the events of CPU N's\n"
         "                 stream.\n"
         "                 Discarded-event reports from the tracer are printed per CPU as\n"
-        "                 a warning. A stream file shorter than its LTTng index\n"
+        "                 a warning (with --cpu N, CPU N's, beside the whole trace's\n"
+        "                 count). A stream file shorter than its LTTng index\n"
         "                 (index/*.idx) says is a warning naming the file and the bytes\n"
         "                 missing (its complete packets are read), an error with\n"
         "                 --strict. The architecture is --arch ARCH (a warning if the\n"
@@ -147,8 +148,9 @@ static void say_notes(char *notes)
 }
 
 /* warnings about what the trace lost: discarded events per stream, truncated stream files
- * (an error under strict) */
-static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
+ * (an error under strict); with cpu >= 0 (--cpu N), the gaps of CPU N's streams, whose
+ * events are the ones kept, the whole trace's count beside them */
+static int ctf_report(const char *in, const ts_ctf_trace *t, int strict, int64_t cpu)
 {
     if (strict && t->n_truncated) {   /* one line: the first file, and how many more */
         const ts_ctf_truncation *tr = &t->truncated[0];
@@ -169,30 +171,44 @@ static int ctf_report(const char *in, const ts_ctf_trace *t, int strict)
                 in, tr->file, (unsigned long long)(tr->indexed - tr->size), (unsigned long long)tr->indexed,
                 (unsigned long long)tr->packets_missing, (unsigned long long)tr->packets, ts_plural((size_t)tr->packets));
     }
-    /* per stream: the gaps of known size, and those the tracer gave no count for (events it
-     * may have lost before a stream's first packet) */
-    size_t unknown = 0;
-    for (size_t i = 0; i < t->n_streams; i++)
-        for (size_t k = 0; k < t->streams[i].n_discards; k++) unknown += !t->streams[i].discards[k].count_known;
-    if (t->lost || unknown) {
+    /* per stream (of CPU cpu's alone where given): the gaps of known size, and those the
+     * tracer gave no count for (events it may have lost before a stream's first packet) */
+    size_t unknown = 0, with_gaps = 0;
+    uint64_t lost = cpu >= 0 ? 0 : t->lost;
+    for (size_t i = 0; i < t->n_streams; i++) {
+        const ts_ctf_stream *s = &t->streams[i];
+        if (cpu >= 0 && s->cpu != cpu) continue;
+        for (size_t k = 0; k < s->n_discards; k++) unknown += !s->discards[k].count_known;
+        if (cpu >= 0) lost += s->discarded;
+        with_gaps += s->n_discards > 0;
+    }
+    if (lost || unknown) {
+        char on[48] = "";
+        if (cpu >= 0) snprintf(on, sizeof on, " on CPU %lld", (long long)cpu);
         cli_say(stderr, "tracesynth: warning: %s: the tracer reported %llu discarded event%s", in,
-                (unsigned long long)t->lost, ts_plural((size_t)t->lost));
+                (unsigned long long)lost, ts_plural((size_t)lost));
         if (unknown) fprintf(stderr, " and %zu gap%s of unknown size", unknown, unknown == 1 ? "" : "s");
-        fputs(": the stream has gaps there (", stderr);
+        fprintf(stderr, "%s: the stream has gaps there (", on);
         int first = 1;
         for (size_t i = 0; i < t->n_streams; i++) {
             const ts_ctf_stream *s = &t->streams[i];
             size_t nk = 0, nu = 0;
             for (size_t k = 0; k < s->n_discards; k++) s->discards[k].count_known ? nk++ : nu++;
-            if (!s->n_discards) continue;
-            char who[64];
-            if (s->cpu >= 0) snprintf(who, sizeof who, "CPU %lld", (long long)s->cpu);
-            cli_say(stderr, "%s%s:", first ? "" : ", ", s->cpu >= 0 ? who : s->name);
-            if (nk) fprintf(stderr, " %llu in %zu gap%s", (unsigned long long)s->discarded, nk, nk == 1 ? "" : "s");
-            if (nu) fprintf(stderr, "%s %zu of unknown size", nk ? "," : "", nu);
+            if (!s->n_discards || (cpu >= 0 && s->cpu != cpu)) continue;
+            /* each stream named, but CPU N's one stream: the message names its CPU */
+            if (cpu < 0 || with_gaps > 1) {
+                char who[64];
+                if (s->cpu >= 0 && cpu < 0) snprintf(who, sizeof who, "CPU %lld", (long long)s->cpu);
+                cli_say(stderr, "%s%s:", first ? "" : ", ", s->cpu >= 0 && cpu < 0 ? who : s->name);
+            }
+            if (nk) fprintf(stderr, "%s%llu in %zu gap%s", cpu < 0 || with_gaps > 1 ? " " : "",
+                            (unsigned long long)s->discarded, nk, nk == 1 ? "" : "s");
+            if (nu) fprintf(stderr, "%s%zu of unknown size", nk ? ", " : cpu < 0 || with_gaps > 1 ? " " : "", nu);
             first = 0;
         }
-        fprintf(stderr, ")\n");
+        fprintf(stderr, ")");
+        if (cpu >= 0 && t->lost > lost) fprintf(stderr, "; %llu in the whole trace", (unsigned long long)t->lost);
+        fprintf(stderr, "\n");
     }
     return 0;
 }
@@ -525,7 +541,7 @@ int cmd_ingest(int argc, char **argv)
             say_notes(notes);
             char who[512];
             snprintf(who, sizeof who, "%s%s", inputs[0], ninputs > 1 ? " (and the files after it)" : "");
-            ctf_report(who, &t, 0);
+            ctf_report(who, &t, 0, cpu);
             /* no loss reported may mean none shown: perf script shows its losses only when asked */
             if (t.perf_no_lost_lines) cli_note_perf_no_lost("ingest", who);
             ts_arch_parse(t.arch, &arch);
@@ -542,7 +558,7 @@ int cmd_ingest(int argc, char **argv)
             cli_say(stderr, "tracesynth: warning: %s: %zu event%s reconstructed by tracesynth fill (" TS_RECON_CLASS
                             "): %s\n", inputs[0], t.reconstructed, ts_plural(t.reconstructed),
                     no_recon ? "left out" : "read as the events they stand for");
-        if (rc == 0) rc = ctf_report(inputs[0], &t, strict);
+        if (rc == 0) rc = ctf_report(inputs[0], &t, strict, cpu);
         if (rc == 0) {
             ts_arch from_trace_arch = TS_ARCH_UNKNOWN;
             if (t.arch[0]) ts_arch_parse(t.arch, &from_trace_arch);
