@@ -463,6 +463,29 @@ static void to_stdout(void)
     CHECK(system(cmd) == 0);
 }
 
+/* -q / --quiet and --no-progress are taken as the other commands take them (export shows
+ * no progress): the same text, the same summary */
+static void quiet_taken(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], out[1024], want[1024];
+    snprintf(ds, sizeof ds, "%s/mc", dir);
+    REQUIRE(make_trace(ds, 100, 1) == 0);
+    snprintf(cmd, sizeof cmd, "export %s -o %s/plain.txt", ds, dir);
+    REQUIRE(run_output(cmd, want, sizeof want) == 0);
+    static const char *const opt[] = {"-q", "--quiet", "--no-progress"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "export %s %s -o %s/plain.txt", ds, opt[i], dir);
+        int rc = run_output(cmd, out, sizeof out);
+        CHECK_MSG(rc == 0 && !strcmp(out, want), "%s: exit %d: %s", opt[i], rc, out);
+    }
+    snprintf(cmd, sizeof cmd, "export %s -q --format ctf -o %s/q.ctf", ds, dir);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s", out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* a set of windows (DIR/length) is written one window after the other as one trace, in
  * either format, which ingest reads back as one sequence: export says so, in a note and in
  * its help; a set without the record, as before, says nothing */
@@ -513,5 +536,6 @@ TEST_MAIN("ctf_export", {
     RUN(channels_keep_times);
     RUN(impute_drops_times);
     RUN(to_stdout);
+    RUN(quiet_taken);
     RUN(windows_one_trace);
 })

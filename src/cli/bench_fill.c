@@ -222,8 +222,7 @@ int bench_fill(int argc, char **argv)
                     "in it)"),
         CLI_TRACE_ARCH_OPTION(&arch),
         CLI_THREADS_OPTION(&threads),
-        TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
-        TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
+        CLI_QUIET_OPTIONS(&quiet, "no progress"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {

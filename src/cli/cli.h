@@ -119,6 +119,11 @@ typedef struct {
 #define CLI_THREADS_OPTION(p) \
     TS_OPT_LONG_(0, "threads", p, "N", 0, 4096, "threads (default 0: OMP_NUM_THREADS when set,\n" \
                  "else all cores)")
+/* -q / --quiet into an int, what it silences as help (the trace commands': "no progress"),
+ * and --no-progress, the same as the model commands spell it */
+#define CLI_QUIET_OPTIONS(p, help) \
+    TS_OPT_FLAG_('q', "quiet", p, help), \
+    TS_OPT_FLAG_(0, "no-progress", p, "the same (as the other commands spell it)")
 /* --arch ARCH of the commands that read a trace of either kind (gaps, drop, fill, bench
  * fill), as ingest's: the table that names ftrace text's raw_syscalls numbers */
 #define CLI_TRACE_ARCH_OPTION(p) \

@@ -19,8 +19,7 @@ int cmd_drop(int argc, char **argv)
         TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64, or --burst-min\n"
                      "when that is larger)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0): the same seed, the same drops"),
-        TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
-        TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
+        CLI_QUIET_OPTIONS(&quiet, "no progress"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {

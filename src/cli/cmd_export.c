@@ -8,15 +8,17 @@ static const char *const formats[] = {"strace", "ctf", NULL};
 int cmd_export(int argc, char **argv)
 {
     const char *out = NULL;
-    int format = 0;
+    int format = 0, quiet = 0;
     const ts_option opts[] = {
         TS_OPT_STR_F_('o', "output", &out, "PATH", TS_OPT_REQUIRED, "the text file ('-': standard output, the summary\n"
                       "then on stderr), or the CTF trace's directory"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "strace (default) or ctf"),
+        CLI_QUIET_OPTIONS(&quiet, "no progress (export shows none: taken as the other\n"
+                          "commands take it)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
-        "export", "tracesynth export DATASET -o PATH [--format strace|ctf]",
+        "export", "tracesynth export DATASET -o PATH [--format strace|ctf] [-q]",
         "Write a multi-channel dataset (ingest --channels, markov, repair) as strace-like\n"
         "text, one line per event: 'TID SECONDS NAME() = RET <DT>', the time summed from\n"
         "dt (without dt: the events' times, time_ns.npy, else 1 ns apart, as in CTF),\n"

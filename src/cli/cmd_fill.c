@@ -145,8 +145,7 @@ int cmd_fill(int argc, char **argv)
                      "sssd-s4); refused for one that does not"),
         CLI_TRACE_ARCH_OPTION(&arch),
         CLI_THREADS_OPTION(&threads),
-        TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
-        TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
+        CLI_QUIET_OPTIONS(&quiet, "no progress"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {

@@ -35,8 +35,7 @@ int cmd_gaps(int argc, char **argv)
     const ts_option opts[] = {
         TS_OPT_FLAG_(0, "json", &json, "one JSON object: gaps, totals per CPU"),
         CLI_TRACE_ARCH_OPTION(&arch),
-        TS_OPT_FLAG_('q', "quiet", &quiet, "no progress"),
-        TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
+        CLI_QUIET_OPTIONS(&quiet, "no progress"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {

@@ -390,9 +390,8 @@ int cmd_ingest(int argc, char **argv)
         TS_OPT_FLAG_(0, "channels", &channels, "strace, ctf, ftrace: also each event's channels,\n"
                      "one .npy each beside stream.txt: dt, comm, ret, tid,\n"
                      "cpu (see README); ctf, ftrace: time_ns.npy too"),
-        TS_OPT_FLAG_('q', "quiet", &quiet, "ctf: no progress (the events read, once a second\n"
-                     "after the first; in a log, not a terminal, every 30 s)"),
-        TS_OPT_FLAG_(0, "no-progress", &quiet, "the same (as the other commands spell it)"),
+        CLI_QUIET_OPTIONS(&quiet, "ctf: no progress (the events read, once a second\n"
+                          "after the first; in a log, not a terminal, every 30 s)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
