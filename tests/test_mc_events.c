@@ -777,7 +777,7 @@ static void channels_from_windows(void)
     for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_EVENT][i] = (int32_t)ts_rng_below(&r, 4);
     for (size_t i = 0; i < d.n; i++) d.ch[TS_CH_TID][i] = i % 50 ? 100 + d.ch[TS_CH_EVENT][i - 1] : 200;
     REQUIRE(ts_mc_save_windows(ds, &d, NULL, 50) == 0);   /* 60 windows of 50 */
-    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 20 --order 2 -o %s/ng.tsm", ds, dir);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --order 2 -o %s/ng.tsm", ds, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "generate %s/ng.tsm --channels-from %s -n 100 --length 20 --seed 3 -o %s/gen", dir, ds,
              dir);
