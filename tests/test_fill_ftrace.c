@@ -1418,6 +1418,42 @@ static void drop_output_checked_first(void)
     }
 }
 
+/* drop -o - is standard output for ftrace text, as fill's and export's are (the summary
+ * then on stderr), not a file named '-'; a CTF trace's new directory cannot go there:
+ * refused in one line, before the work */
+static void drop_output_dash_is_stdout(void)
+{
+    const char *b = getenv("TRACESYNTH");
+    char bin[4096], cmd[8192], err[512];
+    REQUIRE(realpath(b ? b : "build/tracesynth", bin));
+    char *t = make_text(1500, 0, 0, 0);
+    write_file(at("ddash.trace"), t);
+    free(t);
+    snprintf(cmd, sizeof cmd, "drop %s -q --rate 0.1 --burst-min 2 --burst-max 4 --seed 3 -o %s", at("ddash.trace"), at("ddash_file.trace"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' drop ddash.trace -q --rate 0.1 --burst-min 2 --burst-max 4 --seed 3 -o - >ddash_stdout.trace "
+             "2>ddash.err", dir, bin);
+    CHECK(system(cmd) == 0);
+    CHECK_MSG(access(at("-"), F_OK) != 0, "drop -o - wrote a file named '-'");
+    CHECK(files_equal(at("ddash_file.trace"), at("ddash_stdout.trace")));
+    char *e = slurp(at("ddash.err"));
+    CHECK_MSG(e && strstr(e, "drop: ") && strstr(e, "-> standard output"), "%s", e ? e : "(none)");
+    free(e);
+    /* a CTF trace (a directory) is written as a directory */
+    CHECK(mkdir(at("ddash_ctf"), 0700) == 0);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' drop ddash_ctf -q -o - >/dev/null 2>ddash_ctf.err", dir, bin);
+    int st = system(cmd);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+    e = slurp(at("ddash_ctf.err"));
+    CHECK_MSG(e && strstr(e, "tracesynth drop: error: -o -:") && strstr(e, "directory") && strchr(e, '\n') &&
+                  !strchr(e, '\n')[1], "%s", e ? e : "(none)");
+    free(e);
+    /* a trace that is not there is said so, not taken for a CTF trace */
+    snprintf(cmd, sizeof cmd, "drop %s -q -o -", at("ddash_none.trace"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddash_none.trace: cannot open"), "%s", err);
+    CHECK(access(at("-"), F_OK) != 0);
+}
+
 /* a text output that fills its disk is an error naming the output, not the input trace */
 static void fill_full_disk_names_output(void)
 {
@@ -2529,6 +2565,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(output_is_not_the_input);
     RUN(fill_output_refused_before_training);
     RUN(fill_output_dash_is_stdout);
+    RUN(drop_output_dash_is_stdout);
     RUN(bench_wants_a_complete_trace);
     RUN(one_burst_reads_as_one);
     RUN(bench_keep_checked_first);

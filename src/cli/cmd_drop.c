@@ -2,7 +2,9 @@
 #include "cli.h"
 #include "tracesynth/gaps.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cmd_drop(int argc, char **argv)
 {
@@ -13,7 +15,8 @@ int cmd_drop(int argc, char **argv)
     int quiet = 0;
     const ts_option opts[] = {
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is\n"
-                    "replaced), or for ftrace text the new text file"),
+                    "replaced), or for ftrace text the new text file ('-':\n"
+                    "standard output, the summary then on stderr)"),
         TS_OPT_DBL_(0, "rate", &rate, "R", 0, 0.99, "share of events to drop, per CPU (default 0.01)"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
         TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64, or --burst-min\n"
@@ -46,6 +49,21 @@ int cmd_drop(int argc, char **argv)
         ts_opt_free(&args);
         return rc;
     }
+    /* '-' is standard output, as for fill and export: ftrace text goes there; a CTF trace
+     * is a directory */
+    const int to_stdout = !strcmp(out, "-");
+    struct stat in_st;
+    if (to_stdout && stat(args.pos[0], &in_st) != 0) {   /* not taken for a CTF trace */
+        ts_fail("%s: cannot open: %s", args.pos[0], strerror(errno));
+        ts_opt_free(&args);
+        return cli_fail();
+    }
+    if (to_stdout && S_ISDIR(in_st.st_mode)) {
+        ts_opt_free(&args);
+        return cli_usage_error(C, "-o -: a CTF trace is written as a new trace directory, not to standard output; name a "
+                                  "directory");
+    }
+    if (to_stdout) out = "/dev/stdout";
     ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0, NULL};
     ts_drop_stats st;
     rc = ts_ctf_drop(args.pos[0], out, &o, &st);
@@ -54,7 +72,7 @@ int cmd_drop(int argc, char **argv)
         cli_say(cli_msg_stream(out), "drop: %llu of %llu event%s dropped (%.2f %%) in %llu burst%s -> %s\n",
                 (unsigned long long)st.dropped, (unsigned long long)st.events, ts_plural((size_t)st.events),
                 st.events ? 100.0 * (double)st.dropped / (double)st.events : 0.0, (unsigned long long)st.bursts,
-                ts_plural((size_t)st.bursts), out);
+                ts_plural((size_t)st.bursts), to_stdout ? "standard output" : out);
     /* the rate is an expectation: a short trace holds few bursts, and the share dropped can
      * fall far from it; said, with what would bring it nearer */
     const double share = st.events ? (double)st.dropped / (double)st.events : 0;
