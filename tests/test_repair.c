@@ -1391,6 +1391,54 @@ static void train_set_windows_events_only(void)
     CHECK(system(cmd) == 0);
 }
 
+/* split cuts one stream, and its train_stream.txt cannot mark where one window ends and the
+ * next begins: a set of windows (DIR/length) is refused in one line that says so and what
+ * reads the set's own windows, nothing written; a dataset without the record is cut as before */
+static void split_refuses_set_of_windows(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[1024], err[512], p[600];
+    int32_t ids[200];
+    for (int i = 0; i < 200; i++) ids[i] = i % 4;
+    ts_dataset d = {0};
+    d.stream.ids = ids;
+    d.stream.n = 200;
+    d.vocab.unk = -1;
+    const char *const sets[2] = {"ws", "one"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, sets[i]);
+        REQUIRE(ts_dataset_save(p, &d) == 0);
+    }
+    snprintf(p, sizeof p, "%s/ws/length", dir);
+    write_text(p, "10\n");
+    const char *const lens[2] = {"10", "5"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "split %s/ws --length %s --windows 3 -o %s/sp", dir, lens[i], dir);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, "ws/length") && strstr(err, "windows of 10 events") &&
+                      strstr(err, "train_stream.txt") && strstr(err, "train and impute"),
+                  "exit %d: %s", rc, err);
+        snprintf(p, sizeof p, "%s/sp", dir);
+        CHECK_MSG(access(p, F_OK) != 0, "split of a set of windows wrote %s", p);
+    }
+    /* a record that is no length of its events: the error names it */
+    snprintf(p, sizeof p, "%s/ws/length", dir);
+    write_text(p, "3\n");
+    snprintf(cmd, sizeof cmd, "split %s/ws --length 10 --windows 3 -o %s/sp", dir, dir);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "ws/length: windows of 3 events, but the dataset's 200 events"), "exit %d: %s", rc,
+              err);
+    /* without the record: one stream, as before */
+    snprintf(cmd, sizeof cmd, "split %s/one --length 10 --windows 3 -o %s/sp", dir, dir);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
+    snprintf(p, sizeof p, "%s/sp/train_stream.txt", dir);
+    CHECK(access(p, F_OK) == 0);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* a real trace and training data that are dataset directories of windows (DIR/length) are
  * read as those windows, as the synthetic set is: windows of 4 of 0 1 2 3, against which the
  * window 2 3 0 1 is never verbatim and its pair (3, 0) never adjacent */
@@ -1870,6 +1918,7 @@ TEST_MAIN("repair", {
     RUN(windows_recorded_impute_score_tune);
     RUN(train_set_windows_events_only);
     RUN(eval_real_train_windows_events_only);
+    RUN(split_refuses_set_of_windows);
     RUN(markov_baseline_first_dt);
     RUN(learn_and_validity);
     RUN(validity_matches_definitions);

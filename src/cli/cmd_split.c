@@ -24,7 +24,10 @@ static void split_help(FILE *f)
         "printed; starts are counted, not contents: a repetitive trace's windows at two\n"
         "starts may hold the same events); a part of P events holds P - L + 1 windows at\n"
         "distinct starts, and N above both that and 500 (the default) is an error\n"
-        "naming the part (train and impute the same).\n");
+        "naming the part (train and impute the same).\n"
+        "A set of windows (DATASET/length: markov --length, generate) is refused: split\n"
+        "cuts one stream, across its windows, and train_stream.txt cannot mark where\n"
+        "one ends; train and impute read the set's own windows.\n");
 }
 
 static void print_summary(const char *dataset, const char *out, const ts_split_data *d,
@@ -96,7 +99,20 @@ int cmd_split(int argc, char **argv)
     const char *dataset = args.pos[0];
     ts_split_data d;
     double leak = 0;
-    rc = ts_split_data_load(dataset, &ss, &d);
+    rc = ts_split_data_load(dataset, NULL, &d);
+    /* a set of windows (DIR/length) would be cut as one stream, across its windows, and
+     * train_stream.txt is one sequence that cannot mark where one ends: refused, before any
+     * file is written; train and impute read the set's own windows */
+    size_t set = 0;
+    if (rc == 0 && ts_mc_window_length(dataset, d.data.stream.n, &set)) rc = -1;
+    if (rc == 0 && set) {
+        char *p = ts_path_join(dataset, "length");
+        rc = ts_fail("%s: %s is windows of %zu events, one after the other; split cuts one stream, across them, and its "
+                     "train_stream.txt cannot mark where one window ends: train and impute read the set's own windows "
+                     "(give them %s)", p, dataset, set, dataset);
+        free(p);
+    }
+    if (rc == 0) rc = ts_split_data_resplit(&d, &ss);
     if (rc == 0) rc = ts_split_dir_write(out, dataset, &d, &ss, &leak);
     if (rc == 0) print_summary(dataset, out, &d, &ss, leak);
     ts_split_data_free(&d);
