@@ -286,6 +286,44 @@ static void train_data_checked(void)
     ts_split_data_free(&d);
 }
 
+/* ts_split_data_load_set: NULL arguments, and a dataset that records no window length
+ * given no length at all (s->length and len0 0), refused naming the function; a set's spec
+ * whose stride is 0 is read, as its stride is not (every window of the set is one) */
+static void split_load_set_arguments_checked(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char dp[512], sp[512], lp[600];
+    make_dataset(dp, sizeof dp, dir, "plain", 3000);
+    make_dataset(sp, sizeof sp, dir, "set", 3000);
+    snprintf(lp, sizeof lp, "%s/length", sp);
+    FILE *f = fopen(lp, "w");
+    REQUIRE(f);
+    fputs("40\n", f);
+    fclose(f);
+    ts_split_spec ss;
+    ts_split_spec_default(&ss);
+    ss.length = 0;
+    ts_split_data d;
+    size_t rec = 7;
+#define FAILS(call, ...) do { ts_clear_error(); int rc_ = (call); \
+    CHECK_MSG(rc_ == -1 && strstr(ts_error(), __VA_ARGS__), "%s: %d: %s", #call, rc_, ts_error()); } while (0)
+    FAILS(ts_split_data_load_set(NULL, &ss, 40, &d, &rec), "ts_split_data_load_set: dir is NULL");
+    CHECK(rec == 0);
+    FAILS(ts_split_data_load_set(sp, NULL, 40, &d, &rec), "ts_split_data_load_set: s is NULL");
+    FAILS(ts_split_data_load_set(sp, &ss, 40, NULL, &rec), "ts_split_data_load_set: d is NULL");
+    /* no length anywhere: the function and the file that would have given one named */
+    FAILS(ts_split_data_load_set(dp, &ss, 0, &d, &rec), "ts_split_data_load_set: ");
+    CHECK_MSG(strstr(ts_error(), "plain/length") && !d.data.stream.n, "%s", ts_error());
+    /* a set: its own length, whatever the stride */
+    ss.stride = 0;
+    CHECK_MSG(ts_split_data_load_set(sp, &ss, 0, &d, &rec) == 0, "%s", ts_error());
+    CHECK(rec == 40 && d.split.len == 40 && d.split.window == 40 && d.split.train.n == 52 && d.split.valid.n == 7 &&
+          d.split.test.n == 15);
+    ts_split_data_free(&d);
+#undef FAILS
+}
+
 /* the protocol functions that add to a split or write it: NULL arguments, a dataset without a
  * split yet, a spec whose stride or parts are not ones a split is made with: errors naming the
  * function, not a crash (a stride of 0 divided by zero, parts above 1000 thousandths read past
@@ -742,6 +780,7 @@ TEST_MAIN("library", {
     RUN(vocab_without_names_refused);
     RUN(train_data_checked);
     RUN(split_protocol_arguments_checked);
+    RUN(split_load_set_arguments_checked);
     RUN(split_parts_checked);
     RUN(mask_position_checked);
     RUN(generate_beyond_memory_refused);

@@ -46,7 +46,7 @@ void ts_split_data_free(ts_split_data *d);
  * windows cut anywhere in them, across the set's windows; so are the training windows
  * (s->stride is not read either), and d->split.window is the length, so that
  * ts_split_train_events keeps the training stream's windows apart. Without one, s->length 0
- * is len0: ts_split_data_load. 0, or -1 with d empty */
+ * is len0: ts_split_data_load (both 0: refused, naming the function). 0, or -1 with d empty */
 int  ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0, ts_split_data *d, size_t *rec);
 
 /* train --also: another dataset's training part added to d's split (time split only) as a

@@ -77,8 +77,15 @@ int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0,
         goto fail;
     }
     if (!t.length) t.length = r ? r : len0;
+    if (!t.length) {   /* else a window length of 0 refused, naming neither */
+        char *p = ts_path_join(dir, "length");
+        ts_fail("%s: s->length and len0 are 0, and %s records no window length", __func__, p);
+        free(p);
+        goto fail;
+    }
     const int own = r && t.kind == TS_SPLIT_TIME;
-    if (own) t.windows = 1;   /* not read: the set's own replace them below */
+    /* not read: the set's own windows replace them below (one training window per window) */
+    if (own) t.windows = 1, t.stride = r;
     if (ts_split_data_resplit(d, &t)) goto fail;
     if (own) {
         size_t a, b, n = d->data.stream.n;
