@@ -207,6 +207,20 @@ const char *const *ts_mc_saved_files(void)
 /* the longest window a dataset records (DIR/length): --length's bound */
 #define MC_MAX_WINDOW ((size_t)1 << 24)
 
+/* dir/name holding text and a newline, written whole or not at all */
+static int write_line(const char *dir, const char *name, const char *text)
+{
+    char *p = ts_path_join(dir, name);
+    ts_outfile o;
+    int rc = ts_out_open(&o, p);
+    if (rc == 0) {
+        fprintf(o.f, "%s\n", text);
+        rc = ts_out_commit(&o);
+    }
+    free(p);
+    return rc;
+}
+
 /* the files of a dataset replaced together (a stage): a failure half way leaves the old
  * dataset whole; files of what the trace lacks (a channel, names, times, windows), left by
  * an earlier one, go with the commit (a signal waits for both) */
@@ -225,25 +239,13 @@ static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *a
     /* the windows' length, or none: one sequence */
     snprintf(len ? names[nn++] : stale[ns++], sizeof names[0], "length");
     if (len && rc == 0) {
-        char *p = ts_path_join(st.stage, "length");
-        ts_outfile o;
-        if ((rc = ts_out_open(&o, p)) == 0) {
-            fprintf(o.f, "%zu\n", len);
-            rc = ts_out_commit(&o);
-        }
-        free(p);
+        char num[32];
+        snprintf(num, sizeof num, "%zu", len);
+        rc = write_line(st.stage, "length", num);
     }
     if (with_arch) {   /* the system call table that names the events, or none */
         snprintf(arch ? names[nn++] : stale[ns++], sizeof names[0], "arch");
-        if (arch && rc == 0) {
-            char *p = ts_path_join(st.stage, "arch");
-            ts_outfile o;
-            if ((rc = ts_out_open(&o, p)) == 0) {
-                fprintf(o.f, "%s\n", arch);
-                rc = ts_out_commit(&o);
-            }
-            free(p);
-        }
+        if (arch && rc == 0) rc = write_line(st.stage, "arch", arch);
     }
     snprintf(names[nn++], sizeof names[0], "stream.txt");
     snprintf(m->events.vocab.n > 0 ? names[nn++] : stale[ns++], sizeof names[0], "vocab.tsv");
