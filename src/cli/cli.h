@@ -152,6 +152,12 @@ void cli_note_perf_no_lost(const char *cmd, const char *trace);
 /* the notes a trace's reader gave (lines, each ending in a newline; NULL none: ts_ftrace_load's,
  * ts_gap_list's, ...) as warnings on stderr, one line each */
 void cli_say_notes(const char *notes);
+/* -o - of a command that writes text: *out becomes /dev/stdout and 1 is returned; where the
+ * output would be a directory (dir), a usage error (2) "-o -: why" instead; 0 when *out is
+ * no '-'. What a command then says it wrote names cli_output_name's */
+int cli_output_stdout(const char *cmd, const char **out, int dir, const char *why);
+/* out as a command's summary names it: "standard output" for to_stdout */
+const char *cli_output_name(const char *out, int to_stdout);
 /* where a command says what it wrote to out: stderr when out is standard output
  * (-o /dev/stdout), which the message would join; else stdout */
 FILE *cli_msg_stream(const char *out);

@@ -51,19 +51,17 @@ int cmd_drop(int argc, char **argv)
     }
     /* '-' is standard output, as for fill and export: ftrace text goes there; a CTF trace
      * is a directory */
-    const int to_stdout = !strcmp(out, "-");
     struct stat in_st;
-    if (to_stdout && stat(args.pos[0], &in_st) != 0) {   /* not taken for a CTF trace */
+    const int dash = !strcmp(out, "-");
+    if (dash && stat(args.pos[0], &in_st) != 0) {   /* not taken for a CTF trace */
         ts_fail("%s: cannot open: %s", args.pos[0], strerror(errno));
         ts_opt_free(&args);
         return cli_fail();
     }
-    if (to_stdout && S_ISDIR(in_st.st_mode)) {
-        ts_opt_free(&args);
-        return cli_usage_error(C, "-o -: a CTF trace is written as a new trace directory, not to standard output; name a "
-                                  "directory");
-    }
-    if (to_stdout) out = "/dev/stdout";
+    const int to_stdout = cli_output_stdout(C, &out, dash && S_ISDIR(in_st.st_mode),
+                                            "a CTF trace is written as a new trace directory, not to standard "
+                                            "output; name a directory");
+    if (to_stdout == 2) { ts_opt_free(&args); return 2; }
     ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0, NULL};
     ts_drop_stats st;
     rc = ts_ctf_drop(args.pos[0], out, &o, &st);
@@ -72,7 +70,7 @@ int cmd_drop(int argc, char **argv)
         cli_say(cli_msg_stream(out), "drop: %llu of %llu event%s dropped (%.2f %%) in %llu burst%s -> %s\n",
                 (unsigned long long)st.dropped, (unsigned long long)st.events, ts_plural((size_t)st.events),
                 st.events ? 100.0 * (double)st.dropped / (double)st.events : 0.0, (unsigned long long)st.bursts,
-                ts_plural((size_t)st.bursts), to_stdout ? "standard output" : out);
+                ts_plural((size_t)st.bursts), cli_output_name(out, to_stdout));
     /* the rate is an expectation: a short trace holds few bursts, and the share dropped can
      * fall far from it; said, with what would bring it nearer */
     const double share = st.events ? (double)st.dropped / (double)st.events : 0;

@@ -48,12 +48,10 @@ int cmd_export(int argc, char **argv)
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     /* '-' is standard output, which takes the text; a trace is a directory */
-    const int to_stdout = !strcmp(out, "-");
-    if (to_stdout && format) {
-        ts_opt_free(&args);
-        return cli_usage_error("export", "-o -: --format ctf writes a trace directory, not standard output; name a directory");
-    }
-    if (to_stdout) out = "/dev/stdout";
+    const int to_stdout = cli_output_stdout("export", &out, format,
+                                            "--format ctf writes a trace directory, not standard output; name a "
+                                            "directory");
+    if (to_stdout == 2) { ts_opt_free(&args); return 2; }
     /* the text over the dataset's stream.txt (or another file it is read from) would
      * replace the data it was written from */
     if (cli_dataset_output_check(out, args.pos[0])) { ts_opt_free(&args); return 1; }
@@ -70,7 +68,7 @@ int cmd_export(int argc, char **argv)
                     "as one trace (ingest reads it back as one sequence)\n", args.pos[0], m.n / len,
                     ts_plural(m.n / len), len, ts_plural(len));
         if (rc == 0)
-            cli_say(cli_msg_stream(out), "%zu event%s -> %s\n", m.n, ts_plural(m.n), to_stdout ? "standard output" : out);
+            cli_say(cli_msg_stream(out), "%zu event%s -> %s\n", m.n, ts_plural(m.n), cli_output_name(out, to_stdout));
         ts_mc_free(&m);
     }
     ts_opt_free(&args);

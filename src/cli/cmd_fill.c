@@ -194,13 +194,10 @@ int cmd_fill(int argc, char **argv)
     if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
     /* '-' is standard output, as for export and --text: ftrace text goes there; a CTF trace
      * is a directory */
-    const int to_stdout = !strcmp(out, "-");
-    if (to_stdout && !ts_trace_is_ftrace(args.pos[0])) {
-        ts_opt_free(&args);
-        return cli_usage_error(C, "-o -: a CTF trace is filled into a new trace directory, not standard output; name a "
-                                  "directory (--text - writes its text there)");
-    }
-    if (to_stdout) out = "/dev/stdout";
+    const int to_stdout = cli_output_stdout(C, &out, !strcmp(out, "-") && !ts_trace_is_ftrace(args.pos[0]),
+                                            "a CTF trace is filled into a new trace directory, not standard output; "
+                                            "name a directory (--text - writes its text there)");
+    if (to_stdout == 2) { ts_opt_free(&args); return 2; }
     if (text && ts_trace_is_ftrace(args.pos[0])) {
         rc = cli_usage_error(C, "--text is for a CTF trace; %s is ftrace or perf script text, and so is what fill writes", args.pos[0]);
         ts_opt_free(&args);
@@ -281,7 +278,7 @@ int cmd_fill(int argc, char **argv)
         cli_say(msg, "fill: %zu gap%s, %llu event%s reconstructed among %llu recorded (train %.1f s, "
                 "impute %.1f s, write %.1f s) -> %s\n", res.n, res.n == 1 ? "" : "s", (unsigned long long)res.reconstructed,
                 ts_plural((size_t)res.reconstructed),
-               (unsigned long long)res.events, res.train_s, res.impute_s, res.write_s, to_stdout ? "standard output" : out);
+               (unsigned long long)res.events, res.train_s, res.impute_s, res.write_s, cli_output_name(out, to_stdout));
         if (text && !strcmp(text, "-")) {
             fflush(stdout);
             rc = ts_ctf_print_text(out, stdout);

@@ -87,6 +87,16 @@ void cli_note_perf_no_lost(const char *cmd, const char *trace)
             "--show-lost-events) tells whether any were lost\n", cmd, trace);
 }
 
+int cli_output_stdout(const char *cmd, const char **out, int dir, const char *why)
+{
+    if (strcmp(*out, "-")) return 0;
+    if (dir) return cli_usage_error(cmd, "-o -: %s", why);
+    *out = "/dev/stdout";
+    return 1;
+}
+
+const char *cli_output_name(const char *out, int to_stdout) { return to_stdout ? "standard output" : out; }
+
 void cli_say_notes(const char *notes)
 {
     for (const char *l = notes; l && *l;) {
