@@ -56,6 +56,20 @@ static void seq_roundtrip(void)
 }
 
 /* each malformed input: -1 and an error naming the file and the line */
+/* windows one after the other, a separator between two: none for one window, none at the
+ * end, a last window shorter than the others kept */
+static void ids_separated(void)
+{
+    const int32_t ids[7] = {1, 2, 3, 4, 5, 6, 7};
+    int32_t out[16];
+    CHECK(ts_ids_separated_n(7, 3) == 9 && ts_ids_put_separated(out, ids, 7, 3, -1) == 9);
+    const int32_t want[9] = {1, 2, 3, -1, 4, 5, 6, -1, 7};
+    CHECK(!memcmp(out, want, sizeof want));
+    CHECK(ts_ids_separated_n(7, 0) == 7 && ts_ids_put_separated(out, ids, 7, 0, -1) == 7 && !memcmp(out, ids, sizeof ids));
+    CHECK(ts_ids_separated_n(7, 7) == 7 && ts_ids_separated_n(6, 3) == 7 && ts_ids_separated_n(0, 3) == 0);
+    CHECK(ts_ids_put_separated(out, ids, 0, 3, -1) == 0);
+}
+
 static void expect_bad_windows(const char *dir, const char *text, const char *where, const char *what)
 {
     const char *p = in(dir, "bad");
@@ -1187,6 +1201,7 @@ static void fuzz_readers(void)
 }
 
 TEST_MAIN("data", {
+    RUN(ids_separated);
     RUN(windows_roundtrip);
     RUN(seq_roundtrip);
     RUN(vocab_train_part);

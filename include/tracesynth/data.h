@@ -60,6 +60,11 @@ int  ts_vocab_copy(ts_vocab *dst, const ts_vocab *src);
 /* max ID + 1 over the data given (0 when n == 0), at most INT32_MAX: an ID above
  * TS_ID_MAX counts as TS_ID_MAX (it is invalid, and every range check refuses it) */
 int32_t ts_ids_span(const int32_t *ids, size_t n);
+/* n IDs that are windows of w events one after the other (w 0: one sequence) with sep
+ * between two windows, so that counts and matches over them span none: the events that
+ * makes (ts_ids_separated_n), and writing them to dst, which holds that many */
+size_t  ts_ids_separated_n(size_t n, size_t w);
+size_t  ts_ids_put_separated(int32_t *dst, const int32_t *ids, size_t n, size_t w, int32_t sep);
 
 /* ---- text formats ---- */
 /* comma-separated IDs (newlines/spaces also separate); errors name file:line; a file of a

@@ -66,18 +66,12 @@ void ts_split_add_train(ts_split *sp, const int32_t *ids, size_t n, size_t strid
 int32_t *ts_split_train_events(const ts_split *sp, int32_t sep, size_t *n)
 {
     const ts_seq *main = &sp->train_stream;
-    const size_t w = sp->window ? sp->window : main->n;   /* the main stream's windows */
-    size_t total = main->n + (main->n && w ? (main->n - 1) / w : 0);
+    size_t total = ts_ids_separated_n(main->n, sp->window);   /* the main stream's windows apart */
     for (size_t i = 0; i < sp->n_also; i++) total += (total && sp->also[i].n) + sp->also[i].n;
     *n = total;
     if (!total) return NULL;
     int32_t *s = ts_malloc(total * sizeof *s), *p = s;
-    for (size_t i = 0; i < main->n; i += w) {
-        const size_t k = main->n - i < w ? main->n - i : w;
-        if (i) *p++ = sep;
-        memcpy(p, main->ids + i, k * sizeof *s);
-        p += k;
-    }
+    p += ts_ids_put_separated(p, main->ids, main->n, sp->window, sep);
     for (size_t i = 0; i < sp->n_also; i++) {
         if (!sp->also[i].n) continue;
         if (p > s) *p++ = sep;

@@ -29,6 +29,21 @@ void ts_windows_free(ts_windows *w)
     w->n = w->len = 0;
 }
 
+size_t ts_ids_separated_n(size_t n, size_t w) { return n + (n && w ? (n - 1) / w : 0); }
+
+size_t ts_ids_put_separated(int32_t *dst, const int32_t *ids, size_t n, size_t w, int32_t sep)
+{
+    if (!w) w = n;
+    int32_t *p = dst;
+    for (size_t i = 0; i < n; i += w) {
+        const size_t k = n - i < w ? n - i : w;
+        if (i) *p++ = sep;
+        memcpy(p, ids + i, k * sizeof *p);
+        p += k;
+    }
+    return (size_t)(p - dst);
+}
+
 int32_t ts_ids_span(const int32_t *ids, size_t n)
 {
     int32_t mx = -1;

@@ -222,12 +222,9 @@ static int markov_given(const char *fn, const ts_mc *train, size_t n_train, size
     int32_t *sep = NULL;
     size_t ns = nt;
     if (train_len && train_len < nt) {
-        ns = nt + (nt - 1) / train_len;
+        ns = ts_ids_separated_n(nt, train_len);
         sep = ts_malloc(ns * sizeof *sep);
-        for (size_t i = 0, j = 0; i < nt; i++) {
-            if (i && i % train_len == 0) sep[j++] = -1;
-            sep[j++] = ev[i];
-        }
+        ts_ids_put_separated(sep, ev, nt, train_len, -1);
     }
     ts_model *g = ts_ngram_new(sep ? sep : ev, ns, order);
     free(sep);
