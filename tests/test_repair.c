@@ -1391,6 +1391,49 @@ static void train_set_windows_events_only(void)
     CHECK(system(cmd) == 0);
 }
 
+/* a set of windows is cut by the time split into its own windows: what would cut it as one
+ * stream (another dataset's events, --also) is refused, naming the set's length file, and so
+ * is a set one of whose parts holds no whole window (13 windows of 10: the validation part [91, 104) holds none) */
+static void train_set_windows_refusals(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[1024], err[512], p[600], ids[2000] = "";
+    for (int i = 0; i < 300; i++) {
+        size_t l = strlen(ids);
+        snprintf(ids + l, sizeof ids - l, "%d%s", i % 37 == 5 ? 4 : i % 3, i < 299 ? "," : "\n");
+    }
+    snprintf(p, sizeof p, "%s/ids.txt", dir);
+    write_text(p, ids);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 --length 10 -o %s/mk", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 130 --length 10 -o %s/mk13", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 10 --threads 1 -o %s/ng.tsm", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    int rc;
+    /* another dataset's training part, or all its events, taken as one stream */
+    const char *const also[2] = {"--also", "--also-whole"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "train --model ngram %s/ds %s %s/mk --length 10 --threads 1 -o %s/ng2.tsm", dir,
+                 also[i], dir, dir);
+        rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, "mk/length") && strstr(err, "windows of 10"), "%s: exit %d: %s", also[i], rc,
+                  err);
+    }
+    /* a part without a whole window */
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/mk13 --threads 1 -o %s/ng3.tsm", dir, dir);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "mk13/length") && strstr(err, "validation part (events 91 to 104) holds no whole window of 10"), "exit %d: %s", rc,
+              err);
+    snprintf(p, sizeof p, "%s/ng3.tsm", dir);
+    CHECK(!ts_file_exists(p));
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* split cuts one stream, and its train_stream.txt cannot mark where one window ends and the
  * next begins: a set of windows (DIR/length) is refused in one line that says so and what
  * reads the set's own windows, nothing written; a dataset without the record is cut as before */
@@ -1919,6 +1962,7 @@ TEST_MAIN("repair", {
     RUN(train_set_windows_events_only);
     RUN(eval_real_train_windows_events_only);
     RUN(split_refuses_set_of_windows);
+    RUN(train_set_windows_refusals);
     RUN(markov_baseline_first_dt);
     RUN(learn_and_validity);
     RUN(validity_matches_definitions);

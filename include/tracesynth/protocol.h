@@ -42,7 +42,8 @@ void ts_split_data_free(ts_split_data *d);
  * be NULL): that length, 0 where it records none. With one, s->length 0 takes it and
  * another is refused, naming both, and the time split's validation and test windows are
  * the set's own windows lying whole in those parts, every one in order (s->windows is not
- * read; valid_distinct and test_distinct are their counts; a part may hold none, n 0), not
+ * read; valid_distinct and test_distinct are their counts; a part that holds none is refused,
+ * naming it and the length file), not
  * windows cut anywhere in them, across the set's windows; so are the training windows
  * (s->stride is not read either), and d->split.window is the length, so that
  * ts_split_train_events keeps the training stream's windows apart. Without one, s->length 0
@@ -56,7 +57,8 @@ int  ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0
  * unnamed then). Its training part: when both datasets carry event times (time_ns.npy), its
  * events before the time of d's first event after d's training part, so that none is as
  * late as d's validation and test parts; otherwise its first s->permille[0] thousandths,
- * like d's. info (may be NULL): what was added. 0, or -1 with d's split unchanged */
+ * like d's. A set of windows (DIR/length) is refused: its windows would join as one stream.
+ * info (may be NULL): what was added. 0, or -1 with d's split unchanged */
 typedef struct {
     size_t  events, windows;   /* training events and windows added */
     size_t  unknown;           /* events renumbered to <unk> */

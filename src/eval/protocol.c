@@ -99,6 +99,18 @@ int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0,
         set_windows(d->data.stream.ids, a, b, r, &d->split.valid);
         set_windows(d->data.stream.ids, b, n, r, &d->split.test);
         d->split.window = r;
+        /* a part of at least r events that is not aligned on the windows may hold none */
+        const char *name[3] = {"training", "validation", "test"};
+        const ts_windows *w[3] = {&d->split.train, &d->split.valid, &d->split.test};
+        const size_t lo[3] = {0, a, b}, hi[3] = {a, b, n};
+        for (int i = 0; i < 3; i++)
+            if (w[i]->n == 0) {
+                char *p = ts_path_join(dir, "length");
+                ts_fail("%s: the %s part (events %zu to %zu) holds no whole window of %zu (%s; %zu windows in "
+                        "all: more windows, or other fractions)", dir, name[i], lo[i], hi[i], r, p, n / r);
+                free(p);
+                goto fail;
+            }
         d->split.valid_distinct = d->split.valid.n;
         d->split.test_distinct = d->split.test.n;
     }
@@ -241,6 +253,19 @@ static int also_add(ts_split_data *d, const char *dir, const ts_split_spec *s, i
                        whole ? "events as training data" : "training part");
     ts_dataset e;
     if (ts_dataset_load(dir, &e)) return -1;
+    /* its events are added as one stream, which a set's windows are not (a main dataset that
+     * is one has its own windows read: ts_split_data_load_set) */
+    size_t set = 0;
+    if (ts_mc_window_length(dir, e.stream.n, &set) || set) {
+        if (set) {
+            char *p = ts_path_join(dir, "length");
+            ts_fail("%s: windows of %zu events, which %s would join as one stream; train on it as the dataset", p,
+                    set, whole ? "--also-whole" : "--also");
+            free(p);
+        }
+        ts_dataset_free(&e);
+        return -1;
+    }
     size_t n, nb;
     ts_split_bounds(e.stream.n, s->permille, &n, &nb);   /* the training part, as the split's */
     const ts_dataset *m = &d->data;
