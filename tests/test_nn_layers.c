@@ -743,10 +743,16 @@ static void initialisers(void)
 
 static void bench_layers_cli(void)
 {
-    char err[512];
+    char err[512], out[8192];
     int rc = run_cli("bench layers --channels 8 --batch 2 --length 16 --min-time 0 --threads 1",
                      err, sizeof err);
     CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
+    /* the k=1 convolution's products per item beside one over the batch, the three of them */
+    rc = run_stdout("bench layers --channels 8 --batch 2 --length 16 --min-time 0 --threads 2", out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "k=1 convolution 8->16, B=2 L=16: B products of (16, L) against one of (16, B L)") &&
+                  strstr(out, "  forward W X ") && strstr(out, "  input grad W^T dY ") &&
+                  strstr(out, "  weight grad dY X^T "),
+              "exit %d: %s", rc, out);
     CHECK(run_cli("bench layers --help", err, sizeof err) == 0);
     CHECK(run_cli("bench layers --batch 0", err, sizeof err) == 2);
     CHECK(strstr(err, "--batch") != NULL);

@@ -225,6 +225,83 @@ static void bench_shape(int B, int C, int L, double peak)
     ctx_free(&c);
 }
 
+/* ---- the products of a k=1 convolution: per item, or one over the batch ---- */
+/* The network keeps activations as (B, C, L): a k=1 convolution C -> 2C is B products of
+ * (2C, L), one item per thread. Activations kept as (C, B, L) would make it one product of
+ * (2C, B L) split by ts_sgemm. Timed side by side, the same FLOPs: forward W X, the input
+ * gradient W^T dY, the weight gradient dY X^T summed over the items (per item: one sum per
+ * thread, added after) */
+typedef struct {
+    int B, C, L, whole, which;   /* which: 0 forward, 1 input gradient, 2 weight gradient */
+    float *w, *x, *y, *dw;       /* w (2C, C); x (B, C, L); y (B, 2C, L); dw (threads, 2C, C) */
+} layout_ctx;
+
+static void run_layout(void *p)
+{
+    layout_ctx *c = p;
+    const int C = c->C, C2 = 2 * C, L = c->L, B = c->B, BL = B * L;
+    const size_t cc = (size_t)C2 * C;
+    if (c->whole) {
+        if (c->which == 0) ts_sgemm(0, 0, C2, BL, C, 1, c->w, C, c->x, BL, 0, c->y, BL);
+        else if (c->which == 1) ts_sgemm(1, 0, C, BL, C2, 1, c->w, C, c->y, BL, 0, c->x, BL);
+        else ts_sgemm(0, 1, C2, C, BL, 1, c->y, BL, c->x, BL, 0, c->dw, C);
+        return;
+    }
+    const int nt = ts_get_threads();
+    #pragma omp parallel num_threads(nt)
+    {
+        const int t = omp_get_thread_num();
+        float *dw = c->dw + (size_t)t * cc;
+        if (c->which == 2) memset(dw, 0, cc * sizeof *dw);
+        #pragma omp for schedule(static)
+        for (int b = 0; b < B; b++) {
+            float *x = c->x + (size_t)b * C * L, *y = c->y + (size_t)b * C2 * L;
+            if (c->which == 0) ts_gemm_1t(0, 0, C2, L, C, 1, c->w, C, x, L, 0, y, L);
+            else if (c->which == 1) ts_gemm_1t(1, 0, C, L, C2, 1, c->w, C, y, L, 0, x, L);
+            else ts_gemm_1t(0, 1, C2, C, L, 1, y, L, x, L, 1, dw, C);
+        }
+        if (c->which == 2) {   /* the threads' sums added, by rows */
+            #pragma omp for schedule(static)
+            for (size_t i = 0; i < cc; i++)
+                for (int u = 1; u < nt; u++) c->dw[i] += c->dw[(size_t)u * cc + i];
+        }
+    }
+}
+
+static void bench_layout(int B, int C, int L, double peak)
+{
+    layout_ctx c = {B, C, L, 0, 0, NULL, NULL, NULL, NULL};
+    const size_t nx = (size_t)B * C * L, cc = (size_t)2 * C * C;
+    ts_rng r;
+    ts_rng_seed(&r, 13);
+    c.w = ts_alloc_aligned(cc * sizeof(float));
+    c.x = ts_alloc_aligned(nx * sizeof(float));
+    c.y = ts_alloc_aligned(2 * nx * sizeof(float));
+    c.dw = ts_alloc_aligned((size_t)ts_get_threads() * cc * sizeof(float));
+    ts_init_normal(c.w, cc, 0, 1, &r);
+    ts_init_normal(c.x, nx, 0, 1, &r);
+    ts_init_normal(c.y, 2 * nx, 0, 1, &r);
+    printf("k=1 convolution %d->%d, B=%d L=%d: B products of (%d, L) against one of (%d, B L)\n", C, 2 * C, B, L,
+           2 * C, 2 * C);
+    printf("  %-22s %12s %12s %8s %8s %6s %6s\n", "product", "per item ms", "one ms", "item GF/s", "one GF/s",
+           "item", "one");
+    const char *name[3] = {"forward W X", "input grad W^T dY", "weight grad dY X^T"};
+    const double flop = 2.0 * B * L * (double)cc;
+    for (int w = 0; w < 3; w++) {
+        double t[2];
+        c.which = w;
+        for (c.whole = 0; c.whole < 2; c.whole++) t[c.whole] = best_time(run_layout, &c);
+        printf("  %-22s %12.3f %12.3f %8.1f %8.1f %5.0f%% %5.0f%%\n", name[w], t[0] * 1e3, t[1] * 1e3,
+               flop / t[0] * 1e-9, flop / t[1] * 1e-9, 100 * flop / t[0] * 1e-9 / peak,
+               100 * flop / t[1] * 1e-9 / peak);
+    }
+    printf("\n");
+    ts_free_aligned(c.w);
+    ts_free_aligned(c.x);
+    ts_free_aligned(c.y);
+    ts_free_aligned(c.dw);
+}
+
 /* ---- transformer layers at (B, L, C), row-major (B, L, C) data ---- */
 typedef struct {
     ts_tblock_config c;
@@ -376,7 +453,11 @@ int bench_layers(int argc, char **argv)
         "lasting --min-time in all.\n\n"
         "Then the transformer layers (row layer norm, RoPE, multi-head self-attention,\n"
         "one pre-LN encoder block with H = 4 heads, MLP 4C) at B = 16\n"
-        "(or --batch), C = 128 (or --channels, a multiple of 8) and L = --length.\n",
+        "(or --batch), C = 128 (or --channels, a multiple of 8) and L = --length.\n\n"
+        "Between them, the products of a k=1 convolution C -> 2C at B = 32, C = 128 (or\n"
+        "--batch, --channels): B products of one item each, as the network runs them on\n"
+        "its (B, C, L) activations, against one product over the batch, as (C, B, L)\n"
+        "activations would allow.\n",
         opts, 0, 0, NULL, 0, NULL,
     };
     int rc = cli_parse_options(&spec, argc, argv);
@@ -424,6 +505,7 @@ int bench_layers(int argc, char **argv)
                         peak);
             fflush(stdout);
         }
+    bench_layout(batch ? (int)batch : 32, channels ? (int)channels : 128, (int)length, peak);
     bench_transformer(batch ? (int)batch : 16, channels ? (int)channels : 128, (int)length, peak);
     return 0;
 }
