@@ -1410,6 +1410,33 @@ static void cli_split_and_audit(void)
     CHECK(strstr(err, "sequence_length_20/testing") != NULL);
 }
 
+/* a set of windows (DIR/length: markov --length of events alone) as --train is its windows:
+ * a test window that occurs only across two of them is not found in it, as eval's memorized
+ * counts it; a length that is no length of its events is refused naming the file */
+static void cli_audit_set_windows(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/set", d);
+    mkdir(dir, 0755);
+    write_text(in(dir, "stream.txt"), "0,1,2,3,0,1,2,3,0,1,2,3\n");   /* 3 windows of the cycle */
+    write_text(in(dir, "length"), "4\n");
+    write_text(in(d, "w"), "2,3,0,1\n0,1,2,3\n");
+    char cmd[1400], out[2048], err[512];
+    snprintf(cmd, sizeof cmd, "audit --train %s --test %s", dir, in(d, "w"));
+    CHECK(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "train: ") && strstr(out, "3 windows of 4 events"), "%s", out);
+    CHECK_MSG(strstr(out, "found verbatim in train: 1 of 2 (50.0%)") != NULL, "%s", out);
+    write_text(in(dir, "length"), "5\n");
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    CHECK_MSG(strstr(err, "set/length: windows of 5 events") != NULL, "%s", err);
+    /* without the record: one stream, matched anywhere in it */
+    unlink(in(dir, "length"));
+    CHECK(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "found verbatim in train: 2 of 2 (100.0%)") != NULL, "%s", out);
+}
+
 static void cli_paper_split_pts(void)
 {
     const char *p = shared_path("datasets/pts/pybench");
@@ -3694,6 +3721,7 @@ TEST_MAIN("data_ingest", {
     RUN(cli_ingest_huge_gap_loads);
     RUN(cli_errors_name_file_and_line);
     RUN(cli_split_and_audit);
+    RUN(cli_audit_set_windows);
     RUN(cli_paper_split_pts);
     RUN(ctf_handmade_trace);
     RUN(ctf_thread_unknown_after_gap);

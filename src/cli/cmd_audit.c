@@ -5,13 +5,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* windows from a dataset dir (its stream as one row), .npy, or a window/stream file */
+/* windows from a dataset dir (its stream as one row, or the windows it records: a set of
+ * windows, DIR/length, none of whose runs crosses two), .npy, or a window/stream file */
 static int load_rows(const char *path, int allow_dir, ts_windows *w, const char **what)
 {
     struct stat st;
     int dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode), npy = 0;
     if (dir) {
         if (ts_windows_load(path, -1, allow_dir, w) != 0) return -1;
+        size_t rec = 0;
+        if (ts_mc_window_length(path, w->n * w->len, &rec) != 0) {
+            ts_windows_free(w);
+            return -1;
+        }
+        if (rec) {
+            w->n = w->n * w->len / rec;
+            w->len = rec;
+        }
     } else {   /* read once: a pipe works */
         ts_npy a;
         if (ts_input_read(path, &npy, &a, w) != 0) return -1;
@@ -27,11 +37,13 @@ int cmd_audit(int argc, char **argv)
 {
     const char *train_p = NULL, *test_p = NULL;
     const ts_option opts[] = {
-        TS_OPT_STR_F_(0, "train", &train_p, "A", TS_OPT_REQUIRED, "training data: a dataset directory (its stream.txt), a\n"
-                    "window file (one window per line), a one-line stream\n"
-                    "file, or a .npy array. Windows of A as long as B's\n"
-                    "match whole; a longer row (a stream) matches B's window\n"
-                    "anywhere inside it, as a contiguous substring"),
+        TS_OPT_STR_F_(0, "train", &train_p, "A", TS_OPT_REQUIRED, "training data: a dataset directory (its stream.txt,\n"
+                    "or the windows it records, DIR/length: a set of\n"
+                    "windows), a window file (one window per line), a\n"
+                    "one-line stream file, or a .npy array. Windows of A as\n"
+                    "long as B's match whole; a longer row (a stream, a\n"
+                    "window) matches B's window anywhere inside it, as a\n"
+                    "contiguous substring"),
         TS_OPT_STR_F_(0, "test", &test_p, "B", TS_OPT_REQUIRED, "test windows: a window file or a .npy array (N, L),\n"
                     "(N, 1, L), (N, L, 1); a float32 array's values are\n"
                     "rounded to the nearest ID, negatives to 0, as the study\n"
