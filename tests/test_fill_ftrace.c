@@ -1400,6 +1400,9 @@ static void fill_output_dash_is_stdout(void)
     CHECK_MSG(e && strstr(e, "tracesynth fill: error: -o -:") && strstr(e, "directory") && strchr(e, '\n') &&
                   !strchr(e, '\n')[1], "%s", e ? e : "(none)");
     free(e);
+    /* a trace that is not there is said so, not taken for a CTF trace */
+    snprintf(cmd, sizeof cmd, "fill %s -q --threads 1 -o -", at("dash_none.trace"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "dash_none.trace: cannot open"), "%s", err);
     CHECK(access(at("-"), F_OK) != 0);
 }
 

@@ -156,6 +156,9 @@ void cli_say_notes(const char *notes);
  * output would be a directory (dir), a usage error (2) "-o -: why" instead; 0 when *out is
  * no '-'. What a command then says it wrote names cli_output_name's */
 int cli_output_stdout(const char *cmd, const char **out, int dir, const char *why);
+/* -o - of a command on a trace (drop, fill): 1 when trace is a directory (a CTF trace,
+ * written as a new directory), 0 when not (text), -1 naming it when it is not there */
+int cli_trace_is_dir(const char *trace);
 /* out as a command's summary names it: "standard output" for to_stdout */
 const char *cli_output_name(const char *out, int to_stdout);
 /* where a command says what it wrote to out: stderr when out is standard output

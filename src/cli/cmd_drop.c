@@ -2,9 +2,7 @@
 #include "cli.h"
 #include "tracesynth/gaps.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 
 int cmd_drop(int argc, char **argv)
 {
@@ -51,14 +49,12 @@ int cmd_drop(int argc, char **argv)
     }
     /* '-' is standard output, as for fill and export: ftrace text goes there; a CTF trace
      * is a directory */
-    struct stat in_st;
-    const int dash = !strcmp(out, "-");
-    if (dash && stat(args.pos[0], &in_st) != 0) {   /* not taken for a CTF trace */
-        ts_fail("%s: cannot open: %s", args.pos[0], strerror(errno));
+    const int dir = !strcmp(out, "-") ? cli_trace_is_dir(args.pos[0]) : 0;
+    if (dir < 0) {   /* not there: said so, not taken for a CTF trace */
         ts_opt_free(&args);
         return cli_fail();
     }
-    const int to_stdout = cli_output_stdout(C, &out, dash && S_ISDIR(in_st.st_mode),
+    const int to_stdout = cli_output_stdout(C, &out, dir,
                                             "a CTF trace is written as a new trace directory, not to standard "
                                             "output; name a directory");
     if (to_stdout == 2) { ts_opt_free(&args); return 2; }

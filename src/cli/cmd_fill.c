@@ -194,7 +194,12 @@ int cmd_fill(int argc, char **argv)
     if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
     /* '-' is standard output, as for export and --text: ftrace text goes there; a CTF trace
      * is a directory */
-    const int to_stdout = cli_output_stdout(C, &out, !strcmp(out, "-") && !ts_trace_is_ftrace(args.pos[0]),
+    const int dir = !strcmp(out, "-") ? cli_trace_is_dir(args.pos[0]) : 0;
+    if (dir < 0) {   /* not there: said so, not taken for a CTF trace */
+        ts_opt_free(&args);
+        return cli_fail();
+    }
+    const int to_stdout = cli_output_stdout(C, &out, dir,
                                             "a CTF trace is filled into a new trace directory, not standard output; "
                                             "name a directory (--text - writes its text there)");
     if (to_stdout == 2) { ts_opt_free(&args); return 2; }

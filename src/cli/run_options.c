@@ -4,6 +4,7 @@
  * string writer. */
 #include "cli.h"
 
+#include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,13 @@ int cli_output_stdout(const char *cmd, const char **out, int dir, const char *wh
     if (dir) return cli_usage_error(cmd, "-o -: %s", why);
     *out = "/dev/stdout";
     return 1;
+}
+
+int cli_trace_is_dir(const char *trace)
+{
+    struct stat st;
+    if (stat(trace, &st) != 0) return ts_fail("%s: cannot open: %s", trace, strerror(errno));
+    return S_ISDIR(st.st_mode);
 }
 
 const char *cli_output_name(const char *out, int to_stdout) { return to_stdout ? "standard output" : out; }
