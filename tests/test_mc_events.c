@@ -282,6 +282,38 @@ static void markov_from_events_names(void)
         CHECK(g.n == 8 && !strcmp(g.events.vocab.names[g.ch[TS_CH_EVENT][0]], "e0"));
         ts_mc_free(&g);
     }
+    /* a dataset's stream.txt (a set of windows') names its events in the vocab.tsv beside
+     * it: they are the dataset's of those names, as with W.names.txt; a name the dataset
+     * lacks is refused naming the file */
+    char set[600], stream[640], vocab[640], len[640];
+    snprintf(set, sizeof set, "%s/set", dir);
+    snprintf(stream, sizeof stream, "%s/stream.txt", set);
+    snprintf(vocab, sizeof vocab, "%s/vocab.tsv", set);
+    snprintf(len, sizeof len, "%s/length", set);
+    REQUIRE(mkdir(set, 0755) == 0);
+    write_text(stream, "0,1,2,3,3,0,1,2\n");
+    write_text(vocab, "0\te1\t2\n1\te2\t2\n2\te3\t2\n3\te0\t2\n");
+    write_text(len, "4\n");
+    snprintf(path, sizeof path, "%s/fromset", dir);
+    snprintf(cmd, sizeof cmd, "markov %s --from-events %s -o %s", ds, stream, path);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    if (ts_mc_load(path, &g) == 0) {
+        static const char *const want[] = {"e1", "e2", "e3", "e0", "e0", "e1", "e2", "e3"};
+        size_t same = 0;
+        for (size_t i = 0; i < g.n && g.n == 8; i++) {
+            int32_t e = g.ch[TS_CH_EVENT][i];
+            same += e >= 0 && e < g.events.vocab.n && !strcmp(g.events.vocab.names[e], want[i]);
+        }
+        CHECK_MSG(g.n == 8 && same == 8, "%zu of %zu events named as the set's vocab.tsv names them", same, g.n);
+        ts_mc_free(&g);
+    } else
+        CHECK_MSG(0, "%s", ts_error());
+    write_text(vocab, "0\te1\t2\n1\te2\t2\n2\tzz\t2\n3\te0\t2\n");
+    snprintf(path, sizeof path, "%s/fromset2", dir);
+    snprintf(cmd, sizeof cmd, "markov %s --from-events %s -o %s", ds, stream, path);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "set/vocab.tsv: 'zz'") &&
+                  strstr(err, "is not one of the event names of"), "%s", err);
+    CHECK(!ts_file_exists(path));
 }
 
 /* imputation through the multi-channel driver: observed values kept, the rest follow */

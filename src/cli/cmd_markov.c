@@ -48,6 +48,55 @@ static int events_by_name(const char *events, const char *dataset, const ts_voca
     return 1;
 }
 
+/* W a dataset's stream.txt (a set of windows', say), whose events the vocab.tsv beside it
+ * names: W's IDs -> v's by those names, each W holds one of v's. 1 when there is such a
+ * file (*path_out: it, malloc'd), 0 when not, -1 naming the file and the name v lacks */
+static int events_by_vocab(const char *events, const char *dataset, const ts_vocab *v, ts_windows *w,
+                           char **path_out)
+{
+    const char *base = strrchr(events, '/') ? strrchr(events, '/') + 1 : events;
+    if (strcmp(base, "stream.txt")) return 0;
+    char *dir = ts_strdup(events);
+    dir[base - events] = 0;
+    char *path = ts_path_join(*dir ? dir : ".", "vocab.tsv");
+    free(dir);
+    if (!ts_file_exists(path)) {
+        free(path);
+        return 0;
+    }
+    ts_vocab own;
+    int rc = ts_vocab_read(path, &own);
+    if (rc == 0 && v->n <= 0)
+        rc = ts_fail("%s: names the events of %s, but %s has no event names (vocab.tsv) to match them", path, events,
+                     dataset);
+    if (rc == 0) {
+        ts_vocab plain = *v;
+        plain.unk = -1;   /* a name v lacks: -1, not v's <unk> */
+        int32_t *to = ts_malloc((size_t)(own.n > 0 ? own.n : 1) * sizeof *to);
+        ts_vocab_map(&own, &plain, to);
+        const size_t n = w->n * w->len;
+        for (size_t k = 0; k < n && rc == 0; k++) {
+            const int32_t id = w->data[k];
+            if (id >= own.n)
+                rc = ts_fail("%s: event %zu of %s has ID %d, which it does not name (%d name%s)", path, k, events,
+                             (int)id, own.n, ts_plural((size_t)own.n));
+            else if (id >= 0 && to[id] < 0)
+                rc = ts_fail("%s: '%s' (ID %d of %s) is not one of the event names of %s", path, own.names[id], (int)id,
+                             events, dataset);
+        }
+        for (size_t k = 0; k < n && rc == 0; k++)
+            if (w->data[k] >= 0) w->data[k] = to[w->data[k]];   /* (one below 0: refused as it is) */
+        free(to);
+    }
+    ts_vocab_free(&own);
+    if (rc) {
+        free(path);
+        return -1;
+    }
+    *path_out = path;
+    return 1;
+}
+
 int cmd_markov(int argc, char **argv)
 {
     const char *out = NULL, *events = NULL;
@@ -71,9 +120,11 @@ int cmd_markov(int argc, char **argv)
                     "generate'), one after the other, and draw only the\n"
                     "other channels; the events are DATASET's of the names\n"
                     "in the names file generate writes beside W\n"
-                    "(OUT.names.txt for OUT.txt or OUT.npy); without one,\n"
-                    "W's IDs are DATASET's (a model trained on it); a set of\n"
-                    "windows' stream.txt (its length recorded): its windows"),
+                    "(OUT.names.txt for OUT.txt or OUT.npy), or of a\n"
+                    "dataset's stream.txt, of the names its vocab.tsv gives;\n"
+                    "without them, W's IDs are DATASET's (a model trained on\n"
+                    "it); a set of windows' stream.txt (its length\n"
+                    "recorded): its windows"),
         TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
                        "with -n: type (default): each other channel on its own\n"
                        "from the event type's counts; pair: every channel\n"
@@ -155,6 +206,7 @@ int cmd_markov(int argc, char **argv)
             }
             if (rc == 0) {
                 named = events_by_name(events, args.pos[0], &m.events.vocab, &w, &names);
+                if (named == 0) named = events_by_vocab(events, args.pos[0], &m.events.vocab, &w, &names);
                 rc = named < 0 ? -1 : 0;
             }
             if (rc == 0) {
