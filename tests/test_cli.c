@@ -618,6 +618,15 @@ static void bench_grid(void)
     int cells = 0;
     for (const char *s = js; (s = strstr(s, "\"accuracy\"")); s++) cells++;
     CHECK(cells == 2 * 2 * 2 * 2);   /* datasets x L x positions x k */
+    /* a set of windows (DIR/length): its windows of 12 would be cut as one stream into windows
+     * of 8; refused, naming its length file */
+    char err[1024];
+    snprintf(args, sizeof args, "markov %s/ds -n 600 --length 12 -o %s/bset", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "bench impute --model ngram %s/bset --lengths 8 --blackouts 2 --windows 10", dir);
+    int rc = run_cli(args, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "bset/length: windows of 12 events, which bench impute would cut as one stream"),
+              "exit %d: %s", rc, err);
 }
 
 /* a default name comes from the dataset's directory however it is spelled: "." from

@@ -202,6 +202,19 @@ static void run_dataset(const bench_args *a, const char *path, const ts_run_opts
         dataset_failed(R, a->model);
         return;
     }
+    /* a set of windows: the sweep's windows of each --lengths would cross its windows */
+    size_t set = 0;
+    if (ts_mc_window_length(path, d.data.stream.n, &set) || set) {
+        if (set) {
+            char *p = ts_path_join(path, "length");
+            ts_fail("%s: windows of %zu events, which bench impute would cut as one stream (impute and score "
+                    "read a set's own windows)", p, set);
+            free(p);
+        }
+        ts_split_data_free(&d);
+        dataset_failed(R, a->model);
+        return;
+    }
     ts_split_spec ss = a->ss;
     for (int li = 0; li < nl && !R->error; li++) {
         ss.length = (size_t)a->lens.v[li];
