@@ -1430,6 +1430,16 @@ static void train_set_windows_refusals(void)
               err);
     snprintf(p, sizeof p, "%s/ng3.tsm", dir);
     CHECK(!ts_file_exists(p));
+    /* a part shorter than one window: the same, without the split's hint of a shorter window,
+     * which a set cannot take */
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 36 --length 12 -o %s/mk3", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --input %s/mk3 --blackout 2 -o %s/imp3", dir, dir, dir);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "mk3/length") &&
+                  strstr(err, "validation part (events 25 to 28) holds no whole window of 12") &&
+                  !strstr(err, "longest window"),
+              "exit %d: %s", rc, err);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }

@@ -85,7 +85,23 @@ int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0,
     }
     const int own = r && t.kind == TS_SPLIT_TIME;
     /* not read: the set's own windows replace them below (one training window per window) */
-    if (own) t.windows = 1, t.stride = r;
+    if (own) {
+        t.windows = 1, t.stride = r;
+        /* a part that holds no whole window (shorter than one, or not aligned on them): said
+         * as such, before the split's hint of a shorter window, which a set cannot take */
+        const char *name[3] = {"training", "validation", "test"};
+        size_t a, b, n = d->data.stream.n;
+        ts_split_bounds(n, t.permille, &a, &b);
+        const size_t lo[3] = {0, a, b}, hi[3] = {a, b, n};
+        for (int i = 0; i < 3; i++)
+            if ((lo[i] + r - 1) / r >= hi[i] / r) {
+                char *p = ts_path_join(dir, "length");
+                ts_fail("%s: the %s part (events %zu to %zu) holds no whole window of %zu (%s; %zu windows in "
+                        "all: more windows, or other fractions)", dir, name[i], lo[i], hi[i], r, p, n / r);
+                free(p);
+                goto fail;
+            }
+    }
     if (ts_split_data_resplit(d, &t)) goto fail;
     if (own) {
         size_t a, b, n = d->data.stream.n;
@@ -99,18 +115,6 @@ int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0,
         set_windows(d->data.stream.ids, a, b, r, &d->split.valid);
         set_windows(d->data.stream.ids, b, n, r, &d->split.test);
         d->split.window = r;
-        /* a part of at least r events that is not aligned on the windows may hold none */
-        const char *name[3] = {"training", "validation", "test"};
-        const ts_windows *w[3] = {&d->split.train, &d->split.valid, &d->split.test};
-        const size_t lo[3] = {0, a, b}, hi[3] = {a, b, n};
-        for (int i = 0; i < 3; i++)
-            if (w[i]->n == 0) {
-                char *p = ts_path_join(dir, "length");
-                ts_fail("%s: the %s part (events %zu to %zu) holds no whole window of %zu (%s; %zu windows in "
-                        "all: more windows, or other fractions)", dir, name[i], lo[i], hi[i], r, p, n / r);
-                free(p);
-                goto fail;
-            }
         d->split.valid_distinct = d->split.valid.n;
         d->split.test_distinct = d->split.test.n;
     }
