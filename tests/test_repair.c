@@ -1520,6 +1520,13 @@ static void eval_real_train_windows_events_only(void)
     CHECK_MSG(strstr(out, "\"real_windows\": 5, \"real_length\": 4,") && strstr(out, "\"d_trans\": 0.333333,") &&
                   strstr(out, "\"memorized\": 0.000000,") && strstr(out, "\"lcs_max\": 2,"),
               "%s", out);
+    /* its stream.txt named as a file: the same windows */
+    snprintf(cmd, sizeof cmd, "eval --real %s/wt/stream.txt --synthetic %s/s.txt --train %s/wt/stream.txt --json", dir,
+             dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"real_windows\": 5, \"real_length\": 4,") && strstr(out, "\"d_trans\": 0.333333,") &&
+                  strstr(out, "\"memorized\": 0.000000,") && strstr(out, "\"lcs_max\": 2,"),
+              "%s", out);
     /* a set without the record is one window, as before */
     snprintf(cmd, sizeof cmd, "eval --real %s/one --synthetic %s/s.txt --train %s/one --json", dir, dir, dir);
     REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
@@ -1582,6 +1589,9 @@ static void windows_recorded_impute_score_tune(void)
     ts_dataset_free(&mk);
     snprintf(cmd, sizeof cmd, "score %s/ng.tsm --input %s/mk --threads 1", dir, dir);
     CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "9 windows of 12:"), "%s", out);
+    /* its stream.txt named as a file: a file of windows, every one of them scored */
+    snprintf(cmd, sizeof cmd, "score %s/ng.tsm --input %s/mk/stream.txt --threads 1", dir, dir);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "45 windows of 12:"), "%s", out);
     /* the recorded length taken when given; another refused, naming both, in one line */
     snprintf(cmd, sizeof cmd, "score %s/ng.tsm --input %s/mk --length 12 --threads 1", dir, dir);
     CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "9 windows of 12:"), "%s", out);

@@ -125,6 +125,11 @@ int  ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_
  * set written before the windows were recorded); an error naming the file when it holds no
  * number from 1 to 2^24 or the n events are not whole windows of it */
 int  ts_mc_window_length(const char *dir, size_t n, size_t *len);
+/* w, read from path as one window (a dataset directory's stream, or a DIR/stream.txt given
+ * as a file), made the windows DIR/length records (ts_mc_window_length); any other path
+ * (another file, a .npy, w of several windows) or no record: w unchanged. 0, or -1 naming
+ * the length file */
+int  ts_windows_as_set(const char *path, ts_windows *w);
 /* the names of every file ts_mc_save writes in a dataset's directory or removes from
  * it, NULL-terminated */
 const char *const *ts_mc_saved_files(void);

@@ -13,21 +13,16 @@ static int load_rows(const char *path, int allow_dir, ts_windows *w, const char 
     int dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode), npy = 0;
     if (dir) {
         if (ts_windows_load(path, -1, allow_dir, w) != 0) return -1;
-        size_t rec = 0;
-        if (ts_mc_window_length(path, w->n * w->len, &rec) != 0) {
-            ts_windows_free(w);
-            return -1;
-        }
-        if (rec) {
-            w->n = w->n * w->len / rec;
-            w->len = rec;
-        }
     } else {   /* read once: a pipe works */
         ts_npy a;
         if (ts_input_read(path, &npy, &a, w) != 0) return -1;
         int rc = npy ? ts_npy_to_windows(&a, path, -1, w) : 0;
         if (npy) ts_npy_free(&a);
         if (rc) return -1;
+    }
+    if (!npy && ts_windows_as_set(path, w) != 0) {
+        ts_windows_free(w);
+        return -1;
     }
     *what = dir ? "dataset stream" : npy || w->n != 1 ? "windows" : "stream";
     return 0;

@@ -442,22 +442,6 @@ static int file_names(const char *path, const ts_windows *w, ts_vocab *v)
     return 0;
 }
 
-/* a dataset directory of windows (markov --length of events alone, a generated set) records
- * their length (DIR/length): w, its stream read as one window, becomes those windows. A file,
- * or a directory without the record: w as it is. 0 / -1 naming the file */
-static int dir_windows(const char *path, ts_windows *w)
-{
-    struct stat st;
-    size_t rec = 0;
-    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) return 0;
-    if (ts_mc_window_length(path, w->n * w->len, &rec)) return -1;
-    if (rec) {
-        w->n = w->n * w->len / rec;
-        w->len = rec;
-    }
-    return 0;
-}
-
 static int eval_generate(const eval_args *a)
 {
     ts_windows R = {0}, S = {0}, T = {0};
@@ -465,8 +449,8 @@ static int eval_generate(const eval_args *a)
     extra_names extra = {NULL, 0};
     int rc = 1;
     if (dir_names(a->real, &vr)) goto done;
-    if (ids_load(a->real, 1, &R) || dir_windows(a->real, &R) || file_names(a->real, &R, &vr)) goto done;
-    if (a->train && (dir_names(a->train, &vt) || ids_load(a->train, 1, &T) || dir_windows(a->train, &T) ||
+    if (ids_load(a->real, 1, &R) || ts_windows_as_set(a->real, &R) || file_names(a->real, &R, &vr)) goto done;
+    if (a->train && (dir_names(a->train, &vt) || ids_load(a->train, 1, &T) || ts_windows_as_set(a->train, &T) ||
                      file_names(a->train, &T, &vt)))
         goto done;
     /* two dataset directories number their events each by its own frequency ranks, a model's
@@ -474,7 +458,7 @@ static int eval_generate(const eval_args *a)
     if (vr.n > 0 && vt.n > 0) renumber_by_name(&T, &vt, &vr, &extra);
     int32_t max_id = max_id_of(&R, a->train ? max_id_of(&T, 0) : 0);
     if (dir_names(a->synthetic, &vs) || ts_windows_load(a->synthetic, max_id, 1, &S) ||
-        dir_windows(a->synthetic, &S) || file_names(a->synthetic, &S, &vs))
+        ts_windows_as_set(a->synthetic, &S) || file_names(a->synthetic, &S, &vs))
         goto done;
     if (vr.n > 0 && vs.n > 0) renumber_by_name(&S, &vs, &vr, &extra);
     ts_gen_metrics g;

@@ -192,18 +192,9 @@ int cmd_markov(int argc, char **argv)
         ts_split_bounds(m.n, permille, &nt, &b);
         if (!nt) nt = 1;   /* at least one event, as printed below */
         if (events) {
-            rc = ts_windows_load(events, -1, 0, &w);
             /* a set of windows' stream.txt (its length recorded beside it): its windows,
              * not one of all its events */
-            const char *base = strrchr(events, '/') ? strrchr(events, '/') + 1 : events;
-            if (rc == 0 && w.n == 1 && !strcmp(base, "stream.txt")) {
-                char *dir = ts_strdup(events);
-                dir[base - events] = 0;
-                size_t wl = 0;
-                rc = ts_mc_window_length(*dir ? dir : ".", w.len, &wl);
-                if (rc == 0 && wl) w.n = w.len / wl, w.len = wl;
-                free(dir);
-            }
+            rc = ts_windows_load(events, -1, 0, &w) || ts_windows_as_set(events, &w) ? -1 : 0;
             if (rc == 0) {
                 named = events_by_name(events, args.pos[0], &m.events.vocab, &w, &names);
                 if (named == 0) named = events_by_vocab(events, args.pos[0], &m.events.vocab, &w, &names);

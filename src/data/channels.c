@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *const ts_ch_names[TS_NCH] = {"event", "dt", "comm", "ret", "tid", "cpu"};
@@ -328,6 +329,30 @@ int ts_mc_window_length(const char *dir, size_t n, size_t *len)
                      ts_plural(n), n == 1 ? "is" : "are");
     else *len = (size_t)v;
     free(p);
+    return rc;
+}
+
+int ts_windows_as_set(const char *path, ts_windows *w)
+{
+    if (!path) return ts_fail_null(__func__, "path");
+    if (!w) return ts_fail_null(__func__, "w");
+    if (w->n != 1) return 0;
+    struct stat st;
+    char *dir = NULL;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) dir = ts_strdup(path);
+    else {   /* a set's stream file named as a file: its directory's record */
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        if (strcmp(base, "stream.txt")) return 0;
+        dir = ts_strdup(path);
+        dir[base - path] = 0;
+    }
+    size_t rec = 0;
+    int rc = ts_mc_window_length(*dir ? dir : ".", w->len, &rec);
+    free(dir);
+    if (rc == 0 && rec) {
+        w->n = w->len / rec;
+        w->len = rec;
+    }
     return rc;
 }
 

@@ -541,6 +541,7 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, 
          * (a .npy's reals are not clamped onto the last ID here, a window file's IDs checked too) */
         int32_t hi = names->n > 0 ? names->n - 1 : max_id;
         rc = ts_windows_load(path, -1, 0, x);
+        if (rc == 0 && (rc = ts_windows_as_set(path, x)) != 0) ts_windows_free(x);   /* a set's stream.txt */
         for (size_t i = 0; rc == 0 && hi >= 0 && i < x->n * x->len; i++)
             if (x->data[i] > hi)
                 rc = names->n > 0
