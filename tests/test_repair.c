@@ -1332,6 +1332,24 @@ static void windows_recorded_events_only(void)
     CHECK(system(cmd) == 0);
 }
 
+/* DIR/ds, 300 events of 5 types ingested from IDs, and DIR/mk, a set of 100 windows of 10
+ * that markov --length draws from it (DIR/mk/length). 0, or the failing command's status */
+static int set_of_windows_of_10(const char *dir)
+{
+    char cmd[1024], err[512], p[600], ids[2000] = "";
+    for (int i = 0; i < 300; i++) {
+        size_t l = strlen(ids);
+        snprintf(ids + l, sizeof ids - l, "%d%s", i % 37 == 5 ? 4 : i % 3, i < 299 ? "," : "\n");
+    }
+    snprintf(p, sizeof p, "%s/ids.txt", dir);
+    write_text(p, ids);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", dir, dir);
+    int rc = run_cli(cmd, err, sizeof err);
+    if (rc) return rc;
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 --length 10 -o %s/mk", dir, dir);
+    return run_cli(cmd, err, sizeof err);
+}
+
 /* train on a set of windows of events alone (markov --length of a single-channel dataset)
  * reads its windows: 100 windows of 10, the training part's 70 are the training windows
  * and the n-gram's stream is cut between them (700 events and 69 separators), none of its
@@ -1341,17 +1359,8 @@ static void train_set_windows_events_only(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char cmd[1024], err[512], out[4096], p[600], ids[2000] = "";
-    for (int i = 0; i < 300; i++) {
-        size_t l = strlen(ids);
-        snprintf(ids + l, sizeof ids - l, "%d%s", i % 37 == 5 ? 4 : i % 3, i < 299 ? "," : "\n");
-    }
-    snprintf(p, sizeof p, "%s/ids.txt", dir);
-    write_text(p, ids);
-    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", dir, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 --length 10 -o %s/mk", dir, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char cmd[1024], err[512], out[4096], p[600];
+    REQUIRE(set_of_windows_of_10(dir) == 0);
     const char *const len[2] = {"", " --length 10"};
     for (int i = 0; i < 2; i++) {
         snprintf(cmd, sizeof cmd, "train --model ngram %s/mk%s --threads 1 -o %s/ng.tsm --log %s/log%d.jsonl", dir,
@@ -1398,17 +1407,8 @@ static void train_set_windows_refusals(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char cmd[1024], err[512], p[600], ids[2000] = "";
-    for (int i = 0; i < 300; i++) {
-        size_t l = strlen(ids);
-        snprintf(ids + l, sizeof ids - l, "%d%s", i % 37 == 5 ? 4 : i % 3, i < 299 ? "," : "\n");
-    }
-    snprintf(p, sizeof p, "%s/ids.txt", dir);
-    write_text(p, ids);
-    snprintf(cmd, sizeof cmd, "ingest --from ids %s/ids.txt -o %s/ds", dir, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(cmd, sizeof cmd, "markov %s/ds -n 1000 --length 10 -o %s/mk", dir, dir);
-    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char cmd[1024], err[512], p[600];
+    REQUIRE(set_of_windows_of_10(dir) == 0);
     snprintf(cmd, sizeof cmd, "markov %s/ds -n 130 --length 10 -o %s/mk13", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 10 --threads 1 -o %s/ng.tsm", dir, dir);
