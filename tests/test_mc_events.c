@@ -223,6 +223,24 @@ static void generate_cli(void)
     ts_mc_free(&d);
 }
 
+/* the dataset at path holds the 8 events e1 e2 e3 e0 e0 e1 e2 e3 by name (as whose names them) */
+static void check_named_e1e2e3e0(const char *path, const char *whose)
+{
+    ts_mc g;
+    if (ts_mc_load(path, &g) != 0) {
+        CHECK_MSG(0, "%s", ts_error());
+        return;
+    }
+    static const char *const want[] = {"e1", "e2", "e3", "e0", "e0", "e1", "e2", "e3"};
+    size_t same = 0;
+    for (size_t i = 0; i < g.n && g.n == 8; i++) {
+        int32_t e = g.ch[TS_CH_EVENT][i];
+        same += e >= 0 && e < g.events.vocab.n && !strcmp(g.events.vocab.names[e], want[i]);
+    }
+    CHECK_MSG(g.n == 8 && same == 8, "%zu of %zu events named as %s names them", same, g.n, whose);
+    ts_mc_free(&g);
+}
+
 /* markov --from-events W reads the names generate writes beside W (W.names.txt): the
  * events are the dataset's of those names, whatever IDs the model that wrote W gave them;
  * names the dataset lacks, a file of another shape, or names that do not go with W's IDs:
@@ -246,17 +264,7 @@ static void markov_from_events_names(void)
     snprintf(cmd, sizeof cmd, "markov %s --from-events %s -o %s", ds, w, path);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     ts_mc g;
-    if (ts_mc_load(path, &g) == 0) {
-        static const char *const want[] = {"e1", "e2", "e3", "e0", "e0", "e1", "e2", "e3"};
-        size_t same = 0;
-        for (size_t i = 0; i < g.n && g.n == 8; i++) {
-            int32_t e = g.ch[TS_CH_EVENT][i];
-            same += e >= 0 && e < g.events.vocab.n && !strcmp(g.events.vocab.names[e], want[i]);
-        }
-        CHECK_MSG(g.n == 8 && same == 8, "%zu of %zu events named as W.names.txt names them", same, g.n);
-        ts_mc_free(&g);
-    } else
-        CHECK_MSG(0, "%s", ts_error());
+    check_named_e1e2e3e0(path, "W.names.txt");
     /* what cannot be the names of W: refused in one line, no output */
     static const struct { const char *text, *why; } bad[] = {
         {"e1 e2 e3 zz\nzz e1 e2 e3\n", "w.names.txt:1: 'zz' is not one of the event names of"},
@@ -297,17 +305,7 @@ static void markov_from_events_names(void)
     snprintf(path, sizeof path, "%s/fromset", dir);
     snprintf(cmd, sizeof cmd, "markov %s --from-events %s -o %s", ds, stream, path);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
-    if (ts_mc_load(path, &g) == 0) {
-        static const char *const want[] = {"e1", "e2", "e3", "e0", "e0", "e1", "e2", "e3"};
-        size_t same = 0;
-        for (size_t i = 0; i < g.n && g.n == 8; i++) {
-            int32_t e = g.ch[TS_CH_EVENT][i];
-            same += e >= 0 && e < g.events.vocab.n && !strcmp(g.events.vocab.names[e], want[i]);
-        }
-        CHECK_MSG(g.n == 8 && same == 8, "%zu of %zu events named as the set's vocab.tsv names them", same, g.n);
-        ts_mc_free(&g);
-    } else
-        CHECK_MSG(0, "%s", ts_error());
+    check_named_e1e2e3e0(path, "the set's vocab.tsv");
     write_text(vocab, "0\te1\t2\n1\te2\t2\n2\tzz\t2\n3\te0\t2\n");
     snprintf(path, sizeof path, "%s/fromset2", dir);
     snprintf(cmd, sizeof cmd, "markov %s --from-events %s -o %s", ds, stream, path);
