@@ -536,6 +536,35 @@ static void not_a_constraints_file(void)
     }
 }
 
+/* a constraints file given where a model is read says what it is, not "unknown model
+ * 'constraints'" beside the list of models, as if a model's name were misspelled */
+static void constraints_file_not_a_model(void)
+{
+    const char *dir = scratch_dir();
+    char cmd[1024], err[512], cons[512];
+    snprintf(cmd, sizeof cmd, "ingest --from strace --channels data/default/workload.strace -o %s/ds", dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cons, sizeof cons, "%s/c.tsc", dir);
+    snprintf(cmd, sizeof cmd, "constraints %s/ds -o %s", dir, cons);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    char want[600];
+    snprintf(want, sizeof want, "%s: a constraints file, not a model", cons);
+    ts_model *m = NULL;
+    CHECK_MSG(ts_model_load(cons, &m) == -1 && strstr(ts_error(), want) && !strstr(ts_error(), "unknown model"), "%s",
+              ts_error());
+    ts_mc_model *mc = NULL;
+    CHECK_MSG(ts_mc_model_load(cons, &mc) == -1 && strstr(ts_error(), want), "%s", ts_error());
+    const char *uses[] = {"impute %s --input %s/ds -o %s/x", "impute %s --channels-from %s/ds -o %s/x",
+                          "generate %s -n 2 --length 5 -o %s/ds-g%s", "score %s --input %s/ds%s"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(cmd, sizeof cmd, uses[i], cons, dir, i < 2 ? dir : "");
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, want) && !strstr(err, "unknown model"), "%s: %s",
+                  cmd, err);
+    }
+    snprintf(cmd, sizeof cmd, "%s/x", dir);
+    CHECK(!ts_file_exists(cmd));
+}
+
 /* the tables' sizes follow the largest ID and CPU number: a few events with a huge one are
  * refused, not learned into gigabytes (fuzz repro channels/) */
 static void sparse_values_refused(void)
@@ -1999,5 +2028,6 @@ TEST_MAIN("repair", {
     RUN(constraints_dataset_without_names);
     RUN(eval_without_dt);
     RUN(not_a_constraints_file);
+    RUN(constraints_file_not_a_model);
     RUN(sparse_values_refused);
 })

@@ -157,6 +157,10 @@ int  ts_model_save(const ts_model *m, const char *path);
 void ts_vocab_put(ts_writer *w, const char *tag, const ts_vocab *v);
 int  ts_vocab_get(const ts_reader *r, const char *tag, ts_vocab *v);
 int  ts_model_load(const char *path, ts_model **out);
+/* a container whose MODEL section NAME is another file than a model (a training
+ * checkpoint, a constraints file): -1 with an error naming PATH, what it is and what reads
+ * it; else 0 */
+int  ts_model_other_file_refuse(const char *path, const char *name);
 /* impute and generate: *out is allocated (free it with ts_windows_free; empty on failure);
  * windows that would not fit in the memory the process may use are an error */
 int  ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, const ts_run_opts *o,

@@ -203,7 +203,7 @@ int ts_mc_model_load(const char *path, ts_mc_model **out)
     char name[64];
     if (model_name(&r, name) != 0) goto done;
     const ts_mc_model_ops *ops = ts_mc_model_find(name, 1);
-    if (!ops && ts_train_ckpt_refuse(path, name) != 0) goto done;
+    if (!ops && ts_model_other_file_refuse(path, name) != 0) goto done;
     if (!ops) {
         ts_fail("%s: '%s' is not a multi-channel model", path, name);
         goto done;

@@ -476,7 +476,7 @@ int ts_model_load(const char *path, ts_model **out)
         ts_fail("%s: a multi-channel model (%s); this takes a single-channel one", path, name);
         goto done;
     }
-    if (!ops && ts_train_ckpt_refuse(path, name) != 0) goto done;
+    if (!ops && ts_model_other_file_refuse(path, name) != 0) goto done;
     if (!ops) {
         ts_model_find(name);   /* records "unknown model 'x' (models: ...)" */
         ts_fail("%s: %s", path, ts_error());
@@ -514,6 +514,14 @@ done:
     ts_vocab_free(&vocab);
     ts_reader_close(&r);
     return rc;
+}
+
+int ts_model_other_file_refuse(const char *path, const char *name)
+{
+    if (!strcmp(name, "constraints"))
+        return ts_fail("%s: a constraints file, not a model ('tracesynth repair' and 'tracesynth eval --constraints' "
+                       "read it)", path);
+    return ts_train_ckpt_refuse(path, name);
 }
 
 void ts_model_free(ts_model *m)
