@@ -329,6 +329,28 @@ static void generate_window_file_by_name(void)
               "%s", err);
 }
 
+/* a multi-channel dataset (ingest --channels) as R beside a window file S, as generate
+ * writes one for a single-channel model: R is a dataset directory, compared by its events
+ * as any other (its stream.txt); S was refused as "not a directory", the multi-channel
+ * comparison wanting S a dataset too */
+static void generate_window_file_multichannel_real(void)
+{
+    char args[2048], out[4096];
+    const char *mc = "tests/fixtures/models/mcds";
+    write_text(at("syn_mc.txt"), "17,8,4,12,1,0,4,2\n4,4,4,4,4,4,4,4\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", mc, at("syn_mc.txt"), mc);
+    char err[1024];
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strncmp(out, "{\"mode\": \"generate\"", 19) == 0, "%s", out);
+    CHECK_NEAR(json_get(out, "memorized"), 0.5, 1e-6);   /* the first window is the stream's start */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s", mc, at("syn_mc.txt"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    /* the multi-channel comparison's options still want S a dataset: said so */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --real-part test", mc, at("syn_mc.txt"));
+    CHECK_MSG(run_cli(args, err, sizeof err) != 0 && strstr(err, "syn_mc.txt"), "%s", err);
+}
+
 /* windows of one event have no adjacent pair: the error names the file (and the part of
  * a multi-channel real trace) whose windows they are */
 static void generate_windows_of_one(void)
@@ -452,6 +474,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_json_path_utf8);
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);
+    RUN(generate_window_file_multichannel_real);
     RUN(impute_bad_input);
     RUN(impute_npy_clamped);
     RUN(impute_npy_original_exact);

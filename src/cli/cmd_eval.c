@@ -72,7 +72,9 @@ static const char about_text[] =
     "or W.npy, are matched with R's by name). Runs never cross a window boundary of\n"
     "T. Real-valued synthetic IDs are rounded and clamped to [0, largest ID in R and\n"
     "T]; R and T hold IDs as they are (a float32 value that is not a whole number,\n"
-    "or a negative one, is an error, as in O).\n";
+    "or a negative one, is an error, as in O). A multi-channel R (ingest --channels)\n"
+    "is compared channel by channel with a multi-channel S (a directory), by its\n"
+    "events with a window file or .npy S.\n";
 
 typedef struct {
     const char *original, *mask, *imputed, *vocab, *arch;
@@ -542,7 +544,13 @@ int cmd_eval(int argc, char **argv)
     eval_args a;
     int rc = parse_args(argc, argv, &a);
     if (rc) return rc == 1 ? 0 : 2;
-    if (!a.original && (a.constraints || eval_is_channels(a.real))) {
+    /* a window file or .npy beside a multi-channel real trace (generate's output of a
+     * single-channel model) is compared with its events, as beside any dataset; the
+     * multi-channel comparison, or one of its options, takes a dataset */
+    struct stat sst;
+    int synth_dir = a.synthetic && stat(a.synthetic, &sst) == 0 && S_ISDIR(sst.st_mode);
+    if (!a.original && (a.constraints || (eval_is_channels(a.real) && (synth_dir || a.real_part_given ||
+                                                                         a.length_given)))) {
         /* memorization is against the real trace's own training part: another file would
          * be read as the reference and never used */
         if (a.train)
