@@ -1614,6 +1614,37 @@ static void generate_to_a_stream(void)
     snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 -o /dev/fd/1 --format both", dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--format both") && strstr(err, "/dev/fd/1"), "%s",
               err);
+    /* -o - is standard output, as export's, drop's and fill's '-' is (the summary then on
+     * stderr), not files named '-.txt' and '-.names.txt'; a multi-channel model's dataset
+     * directory cannot go there: refused in one line, nothing written */
+    char bin[4096], cmd[9000], mc[4096];
+    const char *env = getenv("TRACESYNTH");
+    REQUIRE(realpath(env ? env : "build/tracesynth", bin));
+    REQUIRE(realpath("tests/fixtures/models/mdm-mc.tsm", mc));
+    snprintf(cmd, sizeof cmd, "cd %s && %s generate ng.tsm -n 3 --length 20 --seed 4 -o - > dash.out 2> dash.err", dir,
+             bin);
+    CHECK(system(cmd) == 0);
+    snprintf(p, sizeof p, "%s/dash.out", dir);
+    f = fopen(p, "r");
+    REQUIRE(f);
+    out[fread(out, 1, sizeof out - 1, f)] = 0;
+    fclose(f);
+    CHECK_MSG(!strcmp(out, want), "'%s' against '%s'", out, want);
+    snprintf(cmd, sizeof cmd, "grep -q 'generated 3 windows of 20 events .* -> standard output$' %s/dash.err", dir);
+    CHECK_MSG(system(cmd) == 0, "no summary on stderr");
+    const char *dashes[] = {"-", "-.txt", "-.names.txt", "-.npy"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, dashes[i]);
+        CHECK_MSG(!ts_file_exists(p), "%s was written", p);
+    }
+    snprintf(cmd, sizeof cmd, "cd %s && %s generate %s -n 2 --length 5 -o - > dash.out 2> dash.err", dir, bin, mc);
+    int st = system(cmd);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+    snprintf(cmd, sizeof cmd, "test $(wc -l < %s/dash.err) = 1 && grep -q 'generate: error: -o -: .*directory' %s/dash.err",
+             dir, dir);
+    CHECK_MSG(system(cmd) == 0, "not a one-line refusal");
+    snprintf(p, sizeof p, "%s/-", dir);
+    CHECK_MSG(!ts_file_exists(p), "a directory named '-' was written");
 }
 
 static void impute_outputs_as_a_unit(void)

@@ -140,9 +140,10 @@ int cmd_generate(int argc, char **argv)
                     "split's own file (DS/stream.txt of -o DS/stream or\n"
                     "beside -o DS/stream.npy, SPLIT/train_stream.txt) is an\n"
                     "error before the work; a device or FIFO (-o\n"
-                    "/dev/stdout): written in place, one format, no names\n"
-                    "file; a multi-channel model: the dataset directory OUT\n"
-                    "(N L events)"),
+                    "/dev/stdout; '-': standard output, the summary then on\n"
+                    "stderr): written in place, one format, no names file;\n"
+                    "a multi-channel model: the dataset directory OUT (N L\n"
+                    "events; not '-')"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
                        "in .npy, else text; one that OUT's .txt or .npy\n"
                        "contradicts is an error)"),
@@ -182,6 +183,15 @@ int cmd_generate(int argc, char **argv)
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     rc = 2;
     const char *model_path = args.pos[0];
+    /* '-' is standard output, as for export, drop and fill; a dataset directory cannot go there */
+    int to_stdout = 0;
+    if (!strcmp(out, "-")) {
+        int dir_out = chfrom ? 1 : ts_mc_model_is(model_path);
+        if (dir_out < 0) { rc = 1; cli_fail(); goto done; }
+        to_stdout = cli_output_stdout(C, &out, dir_out, "a multi-channel output is a dataset directory, not standard "
+                                      "output; name a directory");
+        if (to_stdout == 2) goto done;
+    }
     /* OUT may be given with its extension: it says the format (OUT.npy wrote OUT.txt) */
     size_t ol = strlen(out);
     int ext = ol > 4 && !strcmp(out + ol - 4, ".txt") ? 0 : ol > 4 && !strcmp(out + ol - 4, ".npy") ? 1 : -1;
@@ -193,7 +203,8 @@ int cmd_generate(int argc, char **argv)
     /* a device, a FIFO or standard output is written in place: one file, no extension */
     const int stream = ts_out_is_stream(out);
     if (stream && format == 2) {
-        cli_usage_error(C, "--format both: %s is a device or pipe, written in place, which takes one format", out);
+        cli_usage_error(C, "--format both: %s is a device or pipe, written in place, which takes one format",
+                        cli_output_name(out, to_stdout));
         goto done;
     }
     int text = format != 1, npy = format != 0;
@@ -361,7 +372,7 @@ int cmd_generate(int argc, char **argv)
         fprintf(msg, "%s: generated %ld window%s of %ld event%s in %.2f s (seed %ld) ->", m->ops->name, n,
                 ts_plural((size_t)n), L, ts_plural((size_t)L), dt, run.seed);
         for (int i = 0; i < 3; i++)
-            if (want[i]) fprintf(msg, " %s%s", base, sfx[i]);
+            if (want[i]) fprintf(msg, " %s%s", cli_output_name(base, to_stdout), sfx[i]);
         for (int k = 0; k < ngone; k++)
             if (went[k]) fprintf(msg, " (removed %s, an earlier run's)", gone[k]);
         fprintf(msg, "\n");
