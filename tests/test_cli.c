@@ -927,6 +927,25 @@ static void option_forms(void)
     CHECK(strstr(err, "-o DIR is required") != NULL);
 }
 
+/* a model (or checkpoint, or constraints) file given where a text input is read (a
+ * trace, a window file, a vocabulary) is named as such, not only by its first byte
+ * that text cannot hold ("byte 0x01 (a control character) at line 1, column 5") */
+static void model_file_where_text_is_read(void)
+{
+    const char *m = "tests/fixtures/models/ngram.tsm";
+    char args[2048], err[1024];
+    const char *uses[] = {"ingest --from ids %s -o %s/mt", "ingest --from strace %s -o %s/mt",
+                          "ingest --from ftrace %s -o %s/mt", "eval --real %s --synthetic %s/mt.txt", "gaps %s",
+                          "impute tests/fixtures/models/ngram.tsm --input %s -o %s/mt",
+                          "impute tests/fixtures/models/ngram.tsm --input %s/ds --vocab %s"};
+    for (size_t i = 0; i < sizeof uses / sizeof *uses; i++) {
+        if (i == 6) snprintf(args, sizeof args, uses[i], dir, m);
+        else snprintf(args, sizeof args, uses[i], m, dir);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "ngram.tsm: ") &&
+                  strstr(err, "a tracesynth model, checkpoint or constraints file, not "), "%s: %s", args, err);
+    }
+}
+
 /* the suite's own rule: a failing command's stderr is one line besides progress bars
  * (run_cli returns 125 and says so otherwise, so that a check on the message fails);
  * warnings before a success and a first line longer than the buffer are not extra lines */
@@ -2271,6 +2290,7 @@ TEST_MAIN("cli", {
     RUN(export_constraints_keep_their_dataset);
     RUN(bad_usage);
     RUN(errors_are_one_line);
+    RUN(model_file_where_text_is_read);
     RUN(train_refuses_unread_options);
     RUN(impute_refuses_unread_options);
     RUN(impute_outputs_as_a_unit);

@@ -40,6 +40,11 @@ int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out);
 int ts__bad_byte(const char *path, const char *file, const char *bol, const char *s,
                  const char *t, size_t line);
 
+/* does a file of n bytes begin as tracesynth's container (a model, a training checkpoint,
+ * a constraints file) does? Such a file given where text is read is named as one */
+int ts__container_file(const char *file, size_t n);
+#define TS__CONTAINER_FILE "a tracesynth model, checkpoint or constraints file"
+
 /* [s, s + n) quoted in an error: at most max bytes of it, "..." after a longer one, a
  * final carriage return left out, and control bytes (a terminal's escape sequences, a
  * carriage return that would rewrite the error's line) as \xNN; malloc'd */

@@ -715,7 +715,8 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             rc = ts_fail("%s:%zu: looks like ftrace's bin output (options/bin set), binary records: not read "
                          "(echo nobin > trace_options)", path, at);
         else
-            rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu: not ftrace text", path, at, (size_t)(z - bol) + 1);
+            rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu: %snot ftrace text", path, at, (size_t)(z - bol) + 1,
+                         ts__container_file(buf, size) ? TS__CONTAINER_FILE ", " : "");
         p = end;
     }
     while (p < end && rc == 0) {

@@ -949,8 +949,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
          * left by a crash), not a line to cut short or skip */
         const char *nul = memchr(p, 0, (size_t)(eol - p));
         if (nul) {
-            rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu", path, line,
-                         (size_t)(nul - p) + 1);
+            rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu%s", path, line, (size_t)(nul - p) + 1,
+                         p == buf && ts__container_file(buf, size) ? " (" TS__CONTAINER_FILE ", not a strace log)" : "");
             break;
         }
         char *lend = eol > p && eol[-1] == '\r' ? eol - 1 : eol;   /* the line's end */

@@ -105,11 +105,16 @@ int ts__bad_byte(const char *path, const char *file, const char *bol, const char
             what = "UTF-8 byte-order mark; save the file without it";
         if (q == file && c == 0x93 && t - q >= 6 && !memcmp(q + 1, "NUMPY", 5))
             what = "a NumPy .npy array, not text";
+        /* the container's magic: its version's bytes are the first the scan stops at */
+        if (q - file < 16 && ts__container_file(file, (size_t)(t - file)))
+            what = TS__CONTAINER_FILE ", not text";
         return ts_fail("%s: byte 0x%02X (%s) at line %zu, column %zu", path, c, what, line,
                        (size_t)(q - bol) + 1);
     }
     return 0;
 }
+
+int ts__container_file(const char *file, size_t n) { return n >= 4 && !memcmp(file, "TSYN", 4); }
 
 char *ts__excerpt(const char *s, size_t n, size_t max)
 {
