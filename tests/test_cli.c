@@ -927,6 +927,34 @@ static void option_forms(void)
     CHECK(strstr(err, "-o DIR is required") != NULL);
 }
 
+/* -o - is standard output where a command writes text (generate, export, drop, fill);
+ * a command whose output is a directory or a model or constraints file refuses it in one
+ * line, before any work, where it wrote a directory or file named '-' */
+static void dash_output_refused(void)
+{
+    char bin[4096], mdir[4096], cmd[9000], p[600];
+    const char *env = getenv("TRACESYNTH");
+    REQUIRE(realpath(env ? env : "build/tracesynth", bin));
+    REQUIRE(realpath("tests/fixtures/models", mdir));
+    const char *uses[] = {"ingest --from ids ds/stream.txt", "split ds --length 20", "impute %s/ngram.tsm --input ds",
+                          "impute %s/mdm-mc.tsm --input %s/mcds", "markov %s/mcds -n 40", "constraints %s/mcds",
+                          "repair %s/mcds --constraints none.tsc",
+                          "train --model ngram ds", "tune-prior %s/mdm.tsm ds"};
+    for (size_t i = 0; i < sizeof uses / sizeof *uses; i++) {
+        char use[1024];
+        snprintf(use, sizeof use, uses[i], mdir, mdir);
+        snprintf(cmd, sizeof cmd, "cd %s && %s %s -o - > dash.out 2> dash.err", dir, bin, use);
+        int st = system(cmd);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: exit %d", use, WEXITSTATUS(st));
+        snprintf(cmd, sizeof cmd, "test $(wc -l < %s/dash.err) = 1 && grep -q ': error: -o -: ' %s/dash.err", dir, dir);
+        CHECK_MSG(system(cmd) == 0, "%s: not a one-line refusal", use);
+        snprintf(p, sizeof p, "%s/-", dir);
+        CHECK_MSG(!ts_file_exists(p), "%s: '-' was written", use);
+        snprintf(cmd, sizeof cmd, "rm -rf '%s/-'", dir);
+        CHECK(system(cmd) == 0);
+    }
+}
+
 /* a model (or checkpoint, or constraints) file given where a text input is read (a
  * trace, a window file, a vocabulary) is named as such, not only by its first byte
  * that text cannot hold ("byte 0x01 (a control character) at line 1, column 5") */
@@ -2291,6 +2319,7 @@ TEST_MAIN("cli", {
     RUN(bad_usage);
     RUN(errors_are_one_line);
     RUN(model_file_where_text_is_read);
+    RUN(dash_output_refused);
     RUN(train_refuses_unread_options);
     RUN(impute_refuses_unread_options);
     RUN(impute_outputs_as_a_unit);

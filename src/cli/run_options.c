@@ -103,6 +103,12 @@ int cli_trace_is_dir(const char *trace)
     return S_ISDIR(st.st_mode);
 }
 
+int cli_output_no_stdout(const char *cmd, const char *out, const char *what)
+{
+    if (!out || strcmp(out, "-")) return 0;
+    return cli_usage_error(cmd, "-o -: %s, not standard output; name one", what);
+}
+
 const char *cli_output_name(const char *out, int to_stdout) { return to_stdout ? "standard output" : out; }
 
 void cli_say_notes(const char *notes)
