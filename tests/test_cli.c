@@ -222,6 +222,49 @@ static void window_length_from_the_model(void)
     CHECK_MSG(strstr(out, "\"length\": 80,") != NULL, "%s", out);
 }
 
+/* a model trained with other --fractions is run on its own held-out part by default, as
+ * it is on its own window length: impute and score cut the test windows where train cut
+ * the training part (they cut 0.7,0.1,0.2 whatever the model was trained on, and a model
+ * trained on the first 90 % imputed test windows it had learned, at a leak's accuracy) */
+static void fractions_from_the_model(void)
+{
+    char args[2048], out[8192], p[512], q[512], r[512];
+    snprintf(args, sizeof args, "train --model ngram %s/ds --length 60 --windows 40 --fractions 0.9,0.05,0.05 "
+             "-o %s/fr.tsm", dir, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(p, sizeof p, "%s/fr.tsm", dir);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_load(p, &m) == 0);
+    CHECK_MSG(m->permille[0] == 900 && m->permille[1] == 50 && m->permille[2] == 50, "%d %d %d", m->permille[0],
+              m->permille[1], m->permille[2]);
+    ts_model_free(m);
+    const char *runs[] = {"", "--fractions 0.9,0.05,0.05", "--fractions 0.7,0.1,0.2"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, "impute %s/fr.tsm --input %s/ds --windows 40 %s -o %s/fr%d", dir, dir, runs[i],
+                 dir, i);
+        REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    }
+    snprintf(p, sizeof p, "%s/fr0/original0.npy", dir);
+    snprintf(q, sizeof q, "%s/fr1/original0.npy", dir);
+    snprintf(r, sizeof r, "%s/fr2/original0.npy", dir);
+    CHECK_MSG(files_equal(p, q), "impute's default test windows are not the model's held-out part");
+    CHECK(!files_equal(p, r));
+    double bits[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "score %s/fr.tsm --input %s/ds --windows 40 %s --json", dir, dir, runs[i]);
+        REQUIRE(run_stdout(args, out, sizeof out) == 0);
+        bits[i] = metric(out, "bits_per_event");
+    }
+    CHECK_MSG(bits[0] == bits[1], "score: %g against %g", bits[0], bits[1]);
+    /* a model of the default split records it too: the same windows as before */
+    snprintf(args, sizeof args, "train --model ngram %s/ds --length 60 --windows 40 -o %s/fd.tsm", dir, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(args, sizeof args, "impute %s/fd.tsm --input %s/ds --windows 40 -o %s/fd", dir, dir, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(p, sizeof p, "%s/fd/original0.npy", dir);
+    CHECK(files_equal(p, r));
+}
+
 static void generate_files(void)
 {
     char args[2048], p[512], q[512];
@@ -2291,6 +2334,7 @@ static void setup(void)
 TEST_MAIN("cli", {
     RUN(setup);
     RUN(train_impute_eval);
+    RUN(fractions_from_the_model);
     RUN(one_pass_logs);
     RUN(window_length_from_the_model);
     RUN(generate_files);

@@ -284,6 +284,7 @@ typedef struct {
      * separates; 0: one sequence */
     size_t     window;
     size_t     valid_distinct, test_distinct;   /* windows at distinct starts (<= valid.n, test.n) */
+    int        permille[3];    /* the time split's parts in thousandths; 0: the paper split */
     /* further training streams (train --also): train holds their windows after the main
      * stream's, each window inside one stream; their events in the main numbering */
     ts_seq    *also;

@@ -130,6 +130,8 @@ struct ts_model {
     size_t   len;              /* window length trained on (0: any) */
     size_t   window;           /* its training split's window length, the default of the
                                 * windows it is run on (0: not recorded, older files) */
+    int      permille[3];      /* its time split's parts in thousandths, the default of the
+                                * parts it is run on (0: the paper split, or older files) */
 };
 
 const ts_model_ops *ts_model_find(const char *name);   /* NULL + error listing the models */
@@ -149,7 +151,7 @@ int  ts_model_train(const char *name, const ts_train_opts *o, ts_model **out);
  * model at each validation): fill ops, n_ids and a copy of the vocabulary into its
  * fresh (zeroed) base now. 0 / -1 */
 int  ts_model_base_init(ts_model *m, const ts_model_ops *ops, const ts_train_opts *o);
-/* container with chunks "MODEL" (name), "VOCAB", "NIDS", "WINDOW" (when known), then the
+/* container with chunks "MODEL" (name), "VOCAB", "NIDS", "WINDOW" and "SPLIT" (when known), then the
  * model's own */
 int  ts_model_save(const ts_model *m, const char *path);
 /* a vocabulary as container section TAG (u32 n | i32 unk | n x {i64 count | u32 length |

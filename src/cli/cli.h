@@ -203,6 +203,9 @@ int cli_dataset_output_check(const char *out, const char *dataset);
  * one of its files (cli_dataset_output_check's), or a split (it holds split.txt) and path is
  * one of the files split writes there; else NULL. *what (may be NULL): "dataset" or "split" */
 char *cli_dataset_holding(const char *path, const char **what);
+/* ss's time split parts: those m was trained on (its held-out part), unless --fractions
+ * or --split paper is given or m records none, as its window length is the default */
+void cli_split_model_parts(ts_split_spec *ss, const ts_opt_result *args, const ts_model *m);
 /* the options that cut a dataset into windows (besides --length and --stride, whose
  * meaning differs between commands), as one group of an option table: --split,
  * --windows, --fractions into a ts_split_spec */
@@ -216,6 +219,7 @@ char *cli_dataset_holding(const char *path, const char **what);
     TS_OPT_CB_(0, "fractions", (s)->permille, "A,B,C", cli_opt_fractions, \
                "time split shares: training, validation, testing, each\n" \
                "a multiple of 0.001, summing to 1 (default 0.7,0.1,0.2;\n" \
-               "give train, impute and split the same)")
+               "impute, score and tune-prior: the model's training\n" \
+               "split's, which it records; give split the same)")
 
 #endif

@@ -167,6 +167,7 @@ int cmd_impute(int argc, char **argv)
     }
     if (prefix) { rc = cli_usage_error(C, "--prefix is for multi-channel models and --channels-from"); goto done; }
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
+    cli_split_model_parts(&ss, &args, m);
     /* the shared options the model's imputation does not read: refused, not ignored
      * (random positions take theirs from the seed) */
     const unsigned reads = m->ops->impute_reads;

@@ -64,6 +64,7 @@ int cmd_score(int argc, char **argv)
     cli_run_apply(&run, &args, &ro);
     rc = 1;
     if (ts_model_load(args.pos[0], &m)) { cli_fail(); goto done; }
+    cli_split_model_parts(&ss, &args, m);
     const char *lk = ts_kv_get(&ro.kv, "likelihood");
     if (ts_opt_given(&args, &run.batch) && (strcmp(m->ops->name, "mdm") || !lk || strcmp(lk, "chain"))) {
         rc = cli_usage_error("score", "--batch: only mdm's --likelihood chain reads it (%s's %s does not)",

@@ -70,6 +70,7 @@ int cmd_tune_prior(int argc, char **argv)
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     if (ts_model_load(args.pos[0], &m)) { cli_fail(); goto done; }
+    cli_split_model_parts(&ss, &args, m);
     if (strcmp(m->ops->name, "mdm")) {
         ts_fail("tune-prior: %s: its model is %s; the n-gram prior's weights are an mdm model's", args.pos[0],
                 m->ops->name);

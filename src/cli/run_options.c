@@ -103,6 +103,12 @@ int cli_trace_is_dir(const char *trace)
     return S_ISDIR(st.st_mode);
 }
 
+void cli_split_model_parts(ts_split_spec *ss, const ts_opt_result *args, const ts_model *m)
+{
+    if (ss->kind == TS_SPLIT_TIME && m->permille[0] > 0 && !ts_opt_given(args, ss->permille))
+        memcpy(ss->permille, m->permille, sizeof ss->permille);
+}
+
 int cli_output_no_stdout(const char *cmd, const char *out, const char *what)
 {
     if (!out || strcmp(out, "-")) return 0;

@@ -267,6 +267,8 @@ int ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_
         ts_split_free(out);
         out->kind = kind;
         out->len = L;
+    } else if (kind == TS_SPLIT_TIME) {
+        memcpy(out->permille, permille ? permille : ts_split_default_permille, sizeof out->permille);
     }
     return rc;
 }

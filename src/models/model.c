@@ -277,6 +277,7 @@ static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_train_opts *
     m->ops = ops;
     m->n_ids = o->n_ids;
     m->window = o->split ? o->split->len : 0;
+    if (o->split && o->split->kind == TS_SPLIT_TIME) memcpy(m->permille, o->split->permille, sizeof m->permille);
     if (m->vocab.n == 0 && o->vocab && o->vocab->n > 0) return ts_vocab_copy(&m->vocab, o->vocab);
     return 0;
 }
@@ -398,6 +399,11 @@ int ts_model_save(const ts_model *m, const char *path)
         ts_writer_put32(&w, (uint32_t)m->window);
         ts_writer_end(&w);
     }
+    if (m->permille[0] > 0) {   /* the parts impute, score and tune-prior cut by default */
+        ts_writer_begin(&w, "SPLIT");
+        for (int i = 0; i < 3; i++) ts_writer_put32(&w, (uint32_t)m->permille[i]);
+        ts_writer_end(&w);
+    }
 
     if (m->ops->save(m, &w) != 0) {
         ts_writer_free(&w);
@@ -502,11 +508,23 @@ int ts_model_load(const char *path, ts_model **out)
             goto done;
         }
     }
+    int permille[3] = {0, 0, 0};   /* files from before it have none */
+    if (ts_reader_has(&r, "SPLIT", NULL)) {
+        unsigned char pb[12];
+        if (ts_reader_copy(&r, "SPLIT", pb, 12) != 0) goto done;
+        for (int i = 0; i < 3; i++) permille[i] = (int)ts_le_get32(pb + 4 * i);
+        if (permille[0] < 1 || permille[1] < 1 || permille[2] < 1 || permille[0] + permille[1] + permille[2] != 1000) {
+            ts_fail("%s: section 'SPLIT' is corrupt (parts %d/%d/%d thousandths)", path, permille[0], permille[1],
+                    permille[2]);
+            goto done;
+        }
+    }
     ts_model *m = NULL;
     if (ops->load(&m, &r) != 0) goto done;
     m->ops = ops;
     m->n_ids = n_ids;
     m->window = window;
+    memcpy(m->permille, permille, sizeof m->permille);
     if (m->vocab.n == 0) { m->vocab = vocab; memset(&vocab, 0, sizeof vocab); }
     *out = m;
     rc = 0;
