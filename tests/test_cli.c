@@ -1491,6 +1491,12 @@ static void bad_usage(void)
               strstr(err, "--lr below 1000"), "%s", err);
     snprintf(args, sizeof args, "train --model sssd-s4 %s/ds --length 40 --windows 10 %s -o %s/pos.tsm", dir, tiny, dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 0 && !strstr(err, "note"), "%s", err);
+    /* --iters 0 trains nothing: the model kept is the network as initialized, said in a
+     * note, not "trained" alone */
+    snprintf(args, sizeof args, "train --model sssd-s4 %s/ds --length 40 --windows 10 --layers 1 --channels 4 --state 4 "
+             "--T 3 --valid-n 2 --iters 0 --no-progress --threads 1 -o %s/none.tsm", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0 && strstr(err, "tracesynth: note: train: sssd-s4: no iteration "
+              "(--iters 0): the model kept is the network as initialized, untrained"), "%s", err);
     snprintf(args, sizeof args, "train --model unigram %s/ds --length 40 --position middle", dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK(run_stdout("train --help", out, sizeof out) == 0);

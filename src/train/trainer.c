@@ -849,7 +849,7 @@ static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, co
 /* the last successful run's validations on this thread, for ts_train_note: set when it
  * validated */
 static __thread struct {
-    int set;
+    int set, untrained;   /* untrained: --iters 0, the network as initialized */
     char name[64];
     double best, last, lr, chance;
     long long best_iter, last_iter;
@@ -888,6 +888,12 @@ int ts_train_note(char *buf, size_t n)
 {
     if (buf && n) buf[0] = 0;
     if (!last_run.set) return 0;
+    if (last_run.untrained) {
+        if (buf && n)
+            snprintf(buf, n, "%s: no iteration (--iters 0): the model kept is the network as initialized, untrained",
+                     last_run.name);
+        return 1;
+    }
     const double best = last_run.best, last = last_run.last;
     /* the best no lower than what a network that learned nothing scores */
     if (last_run.chance > 0 && isfinite(best) && best >= last_run.chance) {
@@ -1627,6 +1633,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         last_run.last_iter = last_vi;
         last_run.lr = c->lr.lr;
         last_run.chance = net->chance;
+    } else if (st.best_iter < 0 && c->iters == 0) {   /* nothing learned, nothing validated */
+        last_run.set = 1;
+        last_run.untrained = 1;
+        snprintf(last_run.name, sizeof last_run.name, "%s", net->name);
     }
     rc = 0;
 done:
