@@ -448,6 +448,29 @@ static void cli(void)
     REQUIRE(ts_mc_load(cmd, &g) == 0);
     CHECK(g.n == 600 / 16 * 16);   /* the test part's whole windows */
     ts_mc_free(&g);
+    /* a model trained with other --fractions records them, and impute cuts the input's
+     * test part by them unless told otherwise (the windows of 0.7,0.1,0.2 were imputed:
+     * from event 2400, where the model had learned up to 2700) */
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s --fractions 0.9,0.05,0.05 --length 32 --layers 1 --channels 16 "
+             "--state 8 --context 16 --iters 3 --threads 1 --no-progress -o %s/m9.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc_model *m9 = NULL;
+    snprintf(cmd, sizeof cmd, "%s/m9.tsm", dir);
+    REQUIRE(ts_mc_model_load(cmd, &m9) == 0);
+    CHECK_MSG(m9->permille[0] == 900 && m9->permille[1] == 50 && m9->permille[2] == 50, "%d %d %d", m9->permille[0],
+              m9->permille[1], m9->permille[2]);
+    ts_mc_model_free(m9);
+    const char *const given[2] = {"", "--fractions 0.7,0.1,0.2"};
+    const size_t want[2] = {150 / 16 * 16, 600 / 16 * 16};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "impute %s/m9.tsm --input %s --length 16 --prefix 4 %s --threads 1 --no-progress "
+                 "-o %s/imp9", dir, ds, given[i], dir);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(cmd, sizeof cmd, "%s/imp9", dir);
+        REQUIRE(ts_mc_load(cmd, &g) == 0);
+        CHECK_MSG(g.n == want[i], "%s: %zu events", given[i], g.n);
+        ts_mc_free(&g);
+    }
     /* both are windows of 16, as recorded with them: eval reads them so without --length */
     char out[8192];
     const char *const sets[2][2] = {{"gen", "\"length\": 16, \"windows\": 3,"}, {"imp", "\"length\": 16, \"windows\": 37,"}};

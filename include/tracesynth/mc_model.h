@@ -47,6 +47,8 @@ typedef struct {
                                 * ts_mc_save_windows wrote, ts_mc_window_length): no crop, of
                                 * training or validation, crosses them, and a crop longer than one
                                 * is refused; 0: one sequence */
+    int permille[3];           /* the time split's parts n_train and n_valid were cut by, which
+                                * the model records (0: not recorded) */
 } ts_mc_train_opts;
 
 typedef struct ts_mc_model ts_mc_model;
@@ -77,6 +79,8 @@ struct ts_mc_model {
     int32_t card[TS_NCH];      /* values of each categorical channel (0: dt or absent) */
     ts_vocab event_vocab, comm_vocab, ret_vocab;
     size_t len;                /* window length trained on (0: any) */
+    int permille[3];           /* its time split's parts in thousandths, the default of the
+                                * parts it is run on (0: not recorded, older files) */
 };
 
 const ts_mc_model_ops *const *ts_mc_model_list(void);   /* NULL-terminated */

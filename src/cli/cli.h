@@ -60,8 +60,10 @@ int  train_channels(const char *model, const char *dataset, const ts_split_spec 
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);
 int  generate_events_channels(const char *path, const char *dataset, int given, size_t crop, size_t n, size_t L,
                               const char *out, const ts_run_opts *ro);
+/* parts_given: --fractions given; else a multi-channel model's own parts cut the test part */
 int  impute_channels(const char *path, const char *chfrom, int given, const char *input, const ts_split_spec *ss,
-                     size_t prefix, size_t k, ts_mask_pos pos, const char *out, const ts_run_opts *ro, int json);
+                     int parts_given, size_t prefix, size_t k, ts_mask_pos pos, const char *out,
+                     const ts_run_opts *ro, int json);
 
 /* the names file generate writes beside windows W (W.names.txt for W.txt or W.npy; malloc'd) */
 char *cli_names_path(const char *windows);

@@ -161,8 +161,8 @@ int cmd_impute(int argc, char **argv)
                 rc = cli_fail();
                 goto done;
             }
-        rc = impute_channels(model_path, chfrom, draw, input ? input : chfrom, &ss, prefix, is.blackout, is.pos,
-                             is.outdir, &ro, json);
+        rc = impute_channels(model_path, chfrom, draw, input ? input : chfrom, &ss, ts_opt_given(&args, ss.permille),
+                             prefix, is.blackout, is.pos, is.outdir, &ro, json);
         goto done;
     }
     if (prefix) { rc = cli_usage_error(C, "--prefix is for multi-channel models and --channels-from"); goto done; }

@@ -34,6 +34,7 @@ int train_channels(const char *model, const char *dataset, const ts_split_spec *
     memset(&o, 0, sizeof o);
     o.data = &d;
     parts(d.n, ss->permille, &o.n_train, &o.n_valid);
+    memcpy(o.permille, ss->permille, sizeof o.permille);
     o.len = ss->length;
     /* a set of windows (a generated one, its length recorded): crops within them, of its
      * windows' length where the default is longer */
@@ -175,7 +176,8 @@ static void truth_ids(int32_t *v, size_t n, const ts_vocab *from, const ts_vocab
 }
 
 int impute_channels(const char *path, const char *chfrom, int given, const char *input, const ts_split_spec *ss,
-                    size_t prefix, size_t k, ts_mask_pos pos, const char *out, const ts_run_opts *ro, int json)
+                    int parts_given, size_t prefix, size_t k, ts_mask_pos pos, const char *out,
+                    const ts_run_opts *ro, int json)
 {
     ts_mc_model *m = NULL;
     ts_mc x = {0}, w = {0}, y = {0}, d = {0};
@@ -219,7 +221,8 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
         goto done;
     }
     size_t L = rec ? rec : ss->length ? ss->length : mlen ? mlen : 200;
-    parts(x.n, ss->permille, &ntrain, &nvalid);
+    /* a multi-channel model's own held-out part, as its window length */
+    parts(x.n, !chfrom && !parts_given && m->permille[0] > 0 ? m->permille : ss->permille, &ntrain, &nvalid);
     size_t from = ntrain + nvalid;
     if (rec) from = (from + L - 1) / L * L;   /* the recorded windows whole in the test part */
     size_t nw = from < x.n ? (x.n - from) / L : 0;

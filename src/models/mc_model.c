@@ -96,6 +96,7 @@ int ts_mc_model_train(const char *name, const ts_mc_train_opts *o, ts_mc_model *
         ts_mc_model_free(m);
         return -1;
     }
+    memcpy(m->permille, o->permille, sizeof m->permille);
     *out = m;
     return 0;
 }
@@ -125,6 +126,8 @@ int ts_mc_model_save(const ts_mc_model *m, const char *path)
     int k = snprintf(txt, sizeof txt, "channels=%u\ndt=%s\nlen=%zu\n", m->has, ts_dt_mode_names[m->dt_mode], m->len);
     for (int c = 0; c < TS_NCH; c++)
         if (c != TS_CH_DT) k += snprintf(txt + k, sizeof txt - (size_t)k, "card_%s=%d\n", ts_ch_names[c], (int)m->card[c]);
+    if (m->permille[0] > 0)   /* the parts impute cuts by default */
+        snprintf(txt + k, sizeof txt - (size_t)k, "split=%d,%d,%d\n", m->permille[0], m->permille[1], m->permille[2]);
     ts_writer_text(&w, "CHANNELS", txt);
     if (m->ops->save(m, &w) != 0) {
         ts_writer_free(&w);
@@ -187,6 +190,17 @@ static int read_channels(const ts_reader *r, const ts_mc_model_ops *ops, ts_mc_m
             return ts_fail("%s: section 'CHANNELS': '%s' = %ld does not fit the channels and vocabularies", r->path,
                            key, v);
     }
+    char *split = ts_reader_text_value(r, "CHANNELS", "split");   /* files from before it have none */
+    if (split) {
+        int *pm = b->permille;
+        char end;
+        const int ok = sscanf(split, "%d,%d,%d%c", &pm[0], &pm[1], &pm[2], &end) == 3 && pm[0] >= 1 && pm[1] >= 1 &&
+                       pm[2] >= 1 && pm[0] + pm[1] + pm[2] == 1000;
+        if (!ok) ts_fail("%s: section 'CHANNELS': 'split' = '%s' is not three positive parts summing to 1000", r->path,
+                         split);
+        free(split);
+        if (!ok) return -1;
+    }
     return 0;
 }
 
@@ -217,6 +231,7 @@ int ts_mc_model_load(const char *path, ts_mc_model **out)
     m->has = b.has;
     m->dt_mode = b.dt_mode;
     m->len = b.len;
+    memcpy(m->permille, b.permille, sizeof m->permille);
     memcpy(m->card, b.card, sizeof b.card);
     m->event_vocab = b.event_vocab;
     m->comm_vocab = b.comm_vocab;
