@@ -982,14 +982,18 @@ static void dash_output_refused(void)
     const char *uses[] = {"ingest --from ids ds/stream.txt", "split ds --length 20", "impute %s/ngram.tsm --input ds",
                           "impute %s/mdm-mc.tsm --input %s/mcds", "markov %s/mcds -n 40", "constraints %s/mcds",
                           "repair %s/mcds --constraints none.tsc",
-                          "train --model ngram ds", "tune-prior %s/mdm.tsm ds"};
+                          "train --model ngram ds", "tune-prior %s/mdm.tsm ds",
+                          /* the other files such a command writes */
+                          "train --model ngram ds -o dash.tsm --log", "tune-prior %s/mdm.tsm ds -o dash.tsm --log",
+                          "fill %s/../../data/ftrace_pipe.trace.gz -q --threads 1 -o dash.trace --save-model"};
     for (size_t i = 0; i < sizeof uses / sizeof *uses; i++) {
         char use[1024];
         snprintf(use, sizeof use, uses[i], mdir, mdir);
-        snprintf(cmd, sizeof cmd, "cd %s && %s %s -o - > dash.out 2> dash.err", dir, bin, use);
+        snprintf(cmd, sizeof cmd, "cd %s && %s %s %s - > dash.out 2> dash.err", dir, bin, use, i < 9 ? "-o" : "");
         int st = system(cmd);
         CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: exit %d", use, WEXITSTATUS(st));
-        snprintf(cmd, sizeof cmd, "test $(wc -l < %s/dash.err) = 1 && grep -q ': error: -o -: ' %s/dash.err", dir, dir);
+        snprintf(cmd, sizeof cmd, "test $(wc -l < %s/dash.err) = 1 && grep -q ': error: %s -: ' %s/dash.err", dir,
+                 i < 9 ? "-o" : i < 11 ? "--log" : "--save-model", dir);
         CHECK_MSG(system(cmd) == 0, "%s: not a one-line refusal", use);
         snprintf(p, sizeof p, "%s/-", dir);
         CHECK_MSG(!ts_file_exists(p), "%s: '-' was written", use);

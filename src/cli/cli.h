@@ -161,10 +161,10 @@ int cli_output_stdout(const char *cmd, const char **out, int dir, const char *wh
 /* -o - of a command on a trace (drop, fill): 1 when trace is a directory (a CTF trace,
  * written as a new directory), 0 when not (text), -1 naming it when it is not there */
 int cli_trace_is_dir(const char *trace);
-/* -o - of a command whose output is a directory or a binary file (what: "the dataset is a
- * directory"): a usage error (2) "-o -: what, not standard output; name one", where it
- * wrote a directory or file named '-'; else 0 */
-int cli_output_no_stdout(const char *cmd, const char *out, const char *what);
+/* OPT - (-o -, --log -) of an output that is a directory or a file of its own (what: "the
+ * dataset is a directory"): a usage error (2) "OPT -: what, not standard output; name one",
+ * where it wrote a directory or file named '-'; else 0 */
+int cli_output_no_stdout(const char *cmd, const char *opt, const char *out, const char *what);
 /* out as a command's summary names it: "standard output" for to_stdout */
 const char *cli_output_name(const char *out, int to_stdout);
 /* where a command says what it wrote to out: stderr when out is standard output

@@ -38,7 +38,10 @@ int cmd_constraints(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
-    if (cli_output_no_stdout("constraints", out, "the constraints go to a file")) { ts_opt_free(&args); return 2; }
+    if (cli_output_no_stdout("constraints", "-o", out, "the constraints go to a file")) {
+        ts_opt_free(&args);
+        return 2;
+    }
     /* the constraints over a file the dataset is read from would replace its data */
     if (cli_dataset_output_check(out, args.pos[0])) { ts_opt_free(&args); return 1; }
     ts_mc m;

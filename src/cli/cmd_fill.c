@@ -192,6 +192,10 @@ int cmd_fill(int argc, char **argv)
         }
     }
     if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
+    if ((rc = cli_output_no_stdout(C, "--save-model", save, "the model goes to a file"))) {
+        ts_opt_free(&args);
+        return rc;
+    }
     /* '-' is standard output, as for export and --text: ftrace text goes there; a CTF trace
      * is a directory */
     const int dir = !strcmp(out, "-") ? cli_trace_is_dir(args.pos[0]) : 0;

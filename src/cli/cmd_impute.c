@@ -114,7 +114,7 @@ int cmd_impute(int argc, char **argv)
     ts_model *m = NULL;
     ts_windows x = {0};
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
-    if ((rc = cli_output_no_stdout(C, is.outdir, "the output is a directory"))) goto done;
+    if ((rc = cli_output_no_stdout(C, "-o", is.outdir, "the output is a directory"))) goto done;
     const char *model_path = args.pos[0];
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);

@@ -405,7 +405,7 @@ int cmd_ingest(int argc, char **argv)
         ts_opt_free(&args);
         return prc == 1 ? 0 : prc;
     }
-    if (cli_output_no_stdout("ingest", out, "the dataset is a directory")) { ts_opt_free(&args); return 2; }
+    if (cli_output_no_stdout("ingest", "-o", out, "the dataset is a directory")) { ts_opt_free(&args); return 2; }
     const char **inputs = args.pos;
     int ninputs = args.npos;
     /* perf script's text is read by the ftrace text reader */

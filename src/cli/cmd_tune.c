@@ -64,7 +64,9 @@ int cmd_tune_prior(int argc, char **argv)
     ts_model *m = NULL;
     ts_windows valid = {0};
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
-    if ((rc = cli_output_no_stdout(C, out, "the model goes to a file"))) goto done;
+    if ((rc = cli_output_no_stdout(C, "-o", out, "the model goes to a file")) ||
+        (rc = cli_output_no_stdout(C, "--log", log, "the log is a file it appends to")))
+        goto done;
     if ((rc = cli_split_check(C, &ss, &args))) goto done;
     rc = 1;
     ts_run_opts ro;

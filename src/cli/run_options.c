@@ -109,10 +109,10 @@ void cli_split_model_parts(ts_split_spec *ss, const ts_opt_result *args, const t
         memcpy(ss->permille, m->permille, sizeof ss->permille);
 }
 
-int cli_output_no_stdout(const char *cmd, const char *out, const char *what)
+int cli_output_no_stdout(const char *cmd, const char *opt, const char *out, const char *what)
 {
     if (!out || strcmp(out, "-")) return 0;
-    return cli_usage_error(cmd, "-o -: %s, not standard output; name one", what);
+    return cli_usage_error(cmd, "%s -: %s, not standard output; name one", opt, what);
 }
 
 const char *cli_output_name(const char *out, int to_stdout) { return to_stdout ? "standard output" : out; }
