@@ -587,6 +587,36 @@ static void memory_per_event(void)
               per_event, len, peak, base);
 }
 
+/* a recording that lost events every few lines (a slow reader of a small buffer): each of
+ * its 100,000 gaps is written with its reconstruction in time linear in the gaps (the
+ * writer looked every gap up among all of them: 16 s) */
+static void many_gaps_written_in_linear_time(void)
+{
+    enum { N = 200000 };   /* per CPU; a marker before every other event of CPU 0 */
+    static const char *const ev[4] = {"sys_read(fd: 3, buf: 0x1000, count: 0x10)", "sys_read -> 0x10",
+                                      "sys_write(fd: 4, buf: 0x1000, count: 0x10)", "sys_write -> 0x10"};
+    FILE *f = fopen(at("many.trace"), "w");
+    REQUIRE(f);
+    for (int i = 0; i < N; i++)
+        for (int c = 0; c < 2; c++) {
+            if (c == 0 && i % 2) fputs("CPU:0 [LOST 1 EVENTS]\n", f);
+            long us = 1000000L + 10L * i + c;
+            fprintf(f, "%16s-%-7d [%03d] ..... %5ld.%06ld: %s\n", c ? "cat" : "dd", c ? 20 : 10, c, us / 1000000,
+                    us % 1000000, ev[i % 4]);
+        }
+    fclose(f);
+    ts_fill_opts o;
+    fill_opts(&o);
+    o.model = "unigram";   /* its imputation costs nothing: the writing is timed */
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("many.trace"), at("many_out.trace"), &o, &r) == 0);
+    CHECK(r.n == N / 2 && r.reconstructed == N / 2);
+    CHECK_MSG(r.write_s < 5, "%.1f s to write %zu gaps", r.write_s, r.n);
+    ts_fill_result_free(&r);
+    remove(at("many.trace"));
+    remove(at("many_out.trace"));
+}
+
 /* this process's write calls so far (/proc/self/io), -1 when not known */
 static long write_calls(void)
 {
@@ -2562,6 +2592,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(bad_input);
     RUN(raw_arch);
     RUN(memory_per_event);
+    RUN(many_gaps_written_in_linear_time);
     RUN(spans_written);
     RUN(fill_marker_of_an_empty_cpu);
     RUN(fill_exit_numbered_minus_one);

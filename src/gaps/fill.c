@@ -122,6 +122,7 @@ typedef struct {
     size_t   waiting;       /* a gap waits for its first event after: index + 1 */
     size_t   waiting_sc;    /* a gap waits for its first system call event after: index + 1 */
     size_t   last_gap;      /* the stream's latest gap: index + 1 */
+    size_t   hook_from;     /* the writer: where its next gap of this stream is looked for */
     ts_model *model;        /* its own, or NULL: the pooled one */
     double  *conf;          /* (n_ids) precision per predicted class; NULL: none measured */
     double   conf_all;      /* over every class */
@@ -772,10 +773,16 @@ static int fill_hook(void *u, const ts_rw_gap *g, const ts_recon **ev, size_t *n
     fill_state *f = u;
     *ev = NULL;
     *n = 0;
-    /* the same reader, the same order: the next gap of this stream */
-    for (size_t i = 0; i < f->ngap; i++) {
+    /* the same reader, the same order: the next gap of this stream, looked for after the
+     * stream's last one (from the first gap when it is not there: linear in the gaps, not
+     * quadratic) */
+    sstream *s = g->stream < f->ns ? &f->s[g->stream] : NULL;
+    const size_t from = s && s->hook_from < f->ngap ? s->hook_from : 0;
+    for (size_t j = 0; j < f->ngap; j++) {
+        const size_t i = (from + j) % f->ngap;
         gap_rec *r = &f->gaps[i];
         if (r->stream == g->stream && r->index == g->index) {
+            if (s) s->hook_from = i + 1;
             if (r->count != g->count)
                 return ts_fail("fill: gap %llu of stream %u lost %llu event%s in the first reading and %llu in the second",
                                (unsigned long long)g->index, g->stream, (unsigned long long)r->count,
