@@ -102,12 +102,17 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
     double bc[4] = {0};
     cls *cl = NULL;
     size_t ncl = 0;
+    size_t next = 0;   /* the fill's gap after the one matched last: both read the trace in one order */
     for (size_t i = 0; i < st.n_gaps; i++) {
         const ts_drop_gap *t = &st.gaps[i];
         const ts_fill_gap *g = NULL;
-        for (size_t j = 0; j < fr.n && !g; j++)
-            if (fr.gaps[j].stream == t->stream && fr.gaps[j].cpu == t->cpu && fr.gaps[j].index == t->index)
-                g = &fr.gaps[j];
+        for (size_t j = 0; j < fr.n && !g; j++) {
+            const size_t q = (next + j) % fr.n;
+            if (fr.gaps[q].stream == t->stream && fr.gaps[q].cpu == t->cpu && fr.gaps[q].index == t->index) {
+                g = &fr.gaps[q];
+                next = q + 1;
+            }
+        }
         int ok = 1;
         if (g && g->n == t->n) matched++;
         for (size_t k = 0; k < t->n; k++) {
