@@ -617,6 +617,38 @@ static void many_gaps_written_in_linear_time(void)
     remove(at("many_out.trace"));
 }
 
+/* a thread that clones a child every other event, and a gap before each return: the
+ * candidates for a thread between two reconstructed switches (children of clone near
+ * each gap) are found in time linear in the gaps and the children (every child from the
+ * trace's first was looked at for each gap: 150,000 of each took 4 s) */
+static void clone_children_found_in_linear_time(void)
+{
+    enum { N = 300000 };   /* per CPU */
+    FILE *f = fopen(at("clones.trace"), "w");
+    REQUIRE(f);
+    for (int i = 0, child = 100; i < N; i++)
+        for (int c = 0; c < 2; c++) {
+            if (c == 0 && i % 2) fputs("CPU:0 [LOST 1 EVENTS]\n", f);
+            long us = 1000000L + 10L * i + c;
+            fprintf(f, "%16s-%-7d [%03d] ..... %5ld.%06ld: ", c ? "cat" : "dd", c ? 20 : 10, c, us / 1000000, us % 1000000);
+            if (c) fputs(i % 2 ? "sys_read -> 0x10\n" : "sys_read(fd: 3, buf: 0x1000, count: 0x10)\n", f);
+            else if (i % 2) fprintf(f, "sys_clone -> 0x%x\n", ++child);
+            else fputs("sys_clone(clone_flags: 0x3d0f00, newsp: 0x7f0000001000, parent_tidptr: 0x0, child_tidptr: 0x0, "
+                       "tls: 0x0)\n", f);
+        }
+    fclose(f);
+    ts_fill_opts o;
+    fill_opts(&o);
+    o.model = "unigram";   /* its imputation costs nothing: the rest of the gaps' work is timed */
+    ts_fill_result r;
+    REQUIRE(ts_ctf_fill(at("clones.trace"), at("clones_out.trace"), &o, &r) == 0);
+    CHECK(r.n == N / 2 && r.reconstructed == N / 2);
+    CHECK_MSG(r.impute_s < 2, "%.1f s to reconstruct %zu gaps", r.impute_s, r.n);
+    ts_fill_result_free(&r);
+    remove(at("clones.trace"));
+    remove(at("clones_out.trace"));
+}
+
 /* bench fill scores each dropped burst against the fill's gap of the same stream and
  * number in time linear in the gaps (each was looked up among all of them: 120,000 gaps
  * took 14 s beside the 1 s of the drop, the fill and the analyses) */
@@ -2620,6 +2652,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(memory_per_event);
     RUN(many_gaps_written_in_linear_time);
     RUN(bench_many_gaps_in_linear_time);
+    RUN(clone_children_found_in_linear_time);
     RUN(spans_written);
     RUN(fill_marker_of_an_empty_cpu);
     RUN(fill_exit_numbered_minus_one);

@@ -468,6 +468,18 @@ static int train_pooled(fill_state *f, size_t L, ts_model **out)
 #define CHILD_BEFORE 500000     /* ns */
 #define CHILD_AFTER  1500000
 
+/* the first child of clone whose return is at t or later (child_ns in time order) */
+static size_t child_at(const fill_state *f, int64_t t)
+{
+    size_t lo = 0, hi = f->nchild;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (f->child_ns[mid] < t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 static const char *intern_name(void *u, const char *name)
 {
     fill_state *f = u;
@@ -887,7 +899,11 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     /* children of clone that no recorded switch shows running: candidates for the threads
      * that run between two reconstructed switches */
     f.child_used = ts_calloc(f.nchild ? f.nchild : 1, 1);
-    for (size_t i = 0; i < f.nchild; i++) f.child_used[i] = seen_add(&f, f.child_tid[i], 0);
+    int child_sorted = 1;   /* the readers give events in time order: a gap's children are found from its time */
+    for (size_t i = 0; i < f.nchild; i++) {
+        f.child_used[i] = seen_add(&f, f.child_tid[i], 0);
+        if (i && f.child_ns[i] < f.child_ns[i - 1]) child_sorted = 0;
+    }
     /* gaps with no recorded switch after them: the threads are not known, but for a gap with
      * no thread known before it (one that begins the CPU's events) the CPU's first event
      * after it: nothing switched between, its thread ran at the end of the gap (the thread
@@ -1012,11 +1028,13 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             /* the unused children whose clone returned from CHILD_BEFORE before the gap to
              * CHILD_AFTER after it, nearest the gap's start first */
             size_t cand[8], ncand = 0;
-            if (r->has_times)
-                for (size_t c = 0; c < f.nchild && ncand < 8; c++)
-                    if (!f.child_used[c] && f.child_ns[c] >= r->begin_ns - CHILD_BEFORE &&
-                        f.child_ns[c] <= r->end_ns + CHILD_AFTER)
-                        cand[ncand++] = c;
+            if (r->has_times) {
+                const int64_t lo = r->begin_ns - CHILD_BEFORE, hi = r->end_ns + CHILD_AFTER;
+                for (size_t c = child_sorted ? child_at(&f, lo) : 0; c < f.nchild && ncand < 8; c++) {
+                    if (child_sorted && f.child_ns[c] > hi) break;
+                    if (!f.child_used[c] && f.child_ns[c] >= lo && f.child_ns[c] <= hi) cand[ncand++] = c;
+                }
+            }
             int64_t mid[8];
             for (size_t c = 0; c < ncand; c++) mid[c] = f.child_tid[cand[c]];
             /* the events' times, as the writer spreads them: b + (a - b) (j + 1) / (k + 1) */
