@@ -302,8 +302,14 @@ static int f_gap(void *u, const ts_rw_gap *g)
     r->index = g->index;
     r->count = g->count_known ? g->count : 0;   /* not known: nothing is reconstructed there */
     /* the left context: the ring's last events (none across an earlier gap's start is
-     * kept apart: the events around gaps are what the model sees) */
-    r->nl = s->total < f->W ? (size_t)s->total : f->W;
+     * kept apart: the events around gaps are what the model sees); after an earlier gap
+     * fewer than W events before, none: left_across builds it across that gap, whose right
+     * context ends here (kept as long as it is, not W: a trace may lose events every few) */
+    if (s->open) {
+        gap_rec *p = &f->gaps[s->open - 1];
+        p->right = ts_realloc(p->right, (p->nr ? p->nr : 1) * sizeof *p->right);
+    }
+    r->nl = s->open ? 0 : s->total < f->W ? (size_t)s->total : f->W;
     r->left = ts_malloc((r->nl ? r->nl : 1) * sizeof *r->left);
     for (size_t i = 0; i < r->nl; i++) r->left[i] = s->ring[(s->total - r->nl + i) % f->W];
     r->right = ts_malloc(f->W * sizeof *r->right);
@@ -494,7 +500,7 @@ static const char *intern_name(void *u, const char *name)
 static void left_across(fill_state *f, gap_rec *r)
 {
     if (!r->prev) return;
-    const gap_rec *p = &f->gaps[r->prev - 1];
+    gap_rec *p = &f->gaps[r->prev - 1];
     int across = p->filled || p->names;
     size_t nk = p->names ? (size_t)p->count : 0;
     size_t n = (across ? p->nl + nk : 0) + p->nr;
@@ -516,6 +522,11 @@ static void left_across(fill_state *f, gap_rec *r)
     memcpy(r->left, all + n - keep, keep * sizeof *r->left);
     r->nl = keep;
     free(all);
+    /* the earlier gap's context served its reconstruction and this one's: no other reads it */
+    free(p->left);
+    free(p->right);
+    p->left = p->right = NULL;
+    p->nl = p->nr = 0;
 }
 
 /* one window of m: y = m's fill of x where mk is 0 (L events), an ID m does not have read as 0 */
