@@ -438,6 +438,26 @@ static void bad_input(void)
     write_file(at("cut.trace.gz"), "\x1f\x8b\x08");
     CHECK(ts_gaps_find(at("cut.trace.gz"), 0, &gl) == -1);
     CHECK_MSG(strstr(ts_error(), "gzip"), "%s", ts_error());
+    /* counts each readable whose sum is not (3 x (2^63 - 2) wraps 2^64): refused at the
+     * marker that passes 2^63 - 1, not summed into totals that wrapped */
+    for (int perf = 0; perf < 2; perf++) {
+        const char *mark = perf ? "           a   1 [000]     1.000002: PERF_RECORD_LOST lost 9223372036854775806\n"
+                                : "CPU:0 [LOST 9223372036854775806 EVENTS]\n";
+        const char *ev = perf ? "           a   1 [000]     1.%06d: raw_syscalls:sys_enter: NR 0 (0, 0, 0, 0, 0, 0)\n"
+                              : "  a-1 [000] ..... 1.%06d: sys_read(fd: 0)\n";
+        char text[2048];
+        size_t n = 0;
+        for (int i = 0; i < 4; i++) {
+            if (i) n += (size_t)snprintf(text + n, sizeof text - n, "%s", mark);
+            n += (size_t)snprintf(text + n, sizeof text - n, ev, 2 * i + 1);
+        }
+        write_file(at("sum.trace"), text);
+        CHECK(ts_gaps_find(at("sum.trace"), 0, &gl) == -1);
+        CHECK_MSG(strstr(ts_error(), "sum.trace:4: ") && strstr(ts_error(), "2^63"), "%s", ts_error());
+        CHECK(ts_ctf_fill(at("sum.trace"), at("sum_out.trace"), &o, &r) == -1);
+        CHECK_MSG(strstr(ts_error(), "sum.trace:4: "), "%s", ts_error());
+        CHECK(access(at("sum_out.trace"), F_OK) != 0);
+    }
     /* a device or a pipe is neither kind: named as such, not as a CTF directory */
     CHECK(ts_gaps_find("/dev/null", 0, &gl) == -1);
     CHECK_MSG(strstr(ts_error(), "/dev/null: neither a CTF trace") && strstr(ts_error(), "save it to a file"), "%s",

@@ -107,6 +107,9 @@ static rec *add_rec(reader *rd)
     return x;
 }
 
+/* markers whose counts add up past what a count holds: the totals would wrap */
+#define LOST_SUM "the lost events counted up to this marker pass 2^63 - 1: too many to add up"
+
 static int bad_line(const char *path, size_t line, const char *s, const char *e, const char *why)
 {
     char *q = ts__excerpt(s, (size_t)(e - s), 60);
@@ -704,6 +707,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
     long *open_nr = NULL;
     memset(&open, 0, sizeof open);
     int rc = 0, fmt = 0;   /* fmt: 1 ftrace's lines, 2 perf script's (one per file) */
+    int64_t lost_sum = 0;  /* the counts of the markers so far: their sums (per CPU, in all) fit */
     const char *z = memchr(buf, 0, size);
     if (z) {   /* binary: named before any line of it is read as text */
         size_t at = 1;
@@ -758,6 +762,11 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 rc = bad_line(path, line, b, e, "a count of lost events too large to read (2^63 - 1 or more)");
                 break;
             }
+            if (count > 0 && count > INT64_MAX - 1 - lost_sum) {
+                rc = bad_line(path, line, b, e, LOST_SUM);
+                break;
+            }
+            if (count > 0) lost_sum += count;
             x.kind = K_LOST;
             x.cpu = (int32_t)cpu;
             x.val = *s == '#' ? -1 : count;
@@ -881,6 +890,11 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                     rc = bad_line(path, line, b, e, "a count of lost events too large to read (2^63 - 1 or more)");
                     break;
                 }
+                if (count > INT64_MAX - 1 - lost_sum) {
+                    rc = bad_line(path, line, b, e, LOST_SUM);
+                    break;
+                }
+                lost_sum += count;
                 x.kind = K_LOST;
                 x.cpu = (int32_t)h.cpu;
                 x.val = count;
