@@ -381,6 +381,28 @@ static void drop_then_fill(void)
 }
 
 /* a filled text is no recording: drop refuses it, naming it, and writes nothing */
+/* a filled trace given to fill again: its gaps are filled already, and no model is trained
+ * for them (mdm trained one per CPU for minutes, to reconstruct nothing); a gap the first
+ * fill left (one of unknown size) needs none either */
+static void refill_trains_nothing(void)
+{
+    char *t = make_text(3000, 1200, 20, 1);
+    write_file(at("once.trace"), t);
+    free(t);
+    char cmd[2000], out[16384];
+    snprintf(cmd, sizeof cmd, "fill %s -o %s --threads 1", at("once.trace"), at("once_filled.trace"));
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "fill: training ngram") && strstr(out, "20 events reconstructed"), "%s", out);
+    snprintf(cmd, sizeof cmd, "fill %s -o %s --threads 1 --model mdm --iters 5 --layers 1 --channels 8",
+             at("once_filled.trace"), at("twice_filled.trace"));
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    CHECK_MSG(!strstr(out, "training") && strstr(out, "0 events reconstructed"), "%s", out);
+    char *a = slurp(at("once_filled.trace")), *b = slurp(at("twice_filled.trace"));
+    CHECK(a && b && !strcmp(a, b));
+    free(a);
+    free(b);
+}
+
 static void drop_refuses_filled_text(void)
 {
     char *t = make_text(400, 100, 12, 0);
@@ -2703,6 +2725,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(gaps_overwritten_per_cpu_file);
     RUN(unknown_count);
     RUN(drop_then_fill);
+    RUN(refill_trains_nothing);
     RUN(drop_refuses_filled_text);
     RUN(bad_input);
     RUN(raw_arch);

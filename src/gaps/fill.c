@@ -954,12 +954,17 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     }
     if (kmed < 1) kmed = 1;
 
-    /* models: one per stream that has gaps, else the pooled one */
+    /* models: one per stream that has gaps to reconstruct, else the pooled one; a gap an
+     * earlier fill filled, one of unknown size and one left unfilled for its size need none
+     * (a filled trace filled again trained a model per CPU to reconstruct nothing) */
     if (rc == 0 && from_file) rc = make_idmap(&f, file_model, &im);
+    uint8_t *todo = ts_calloc(f.ns ? f.ns : 1, 1);
+    for (size_t i = 0; i < f.ngap; i++)
+        if (f.gaps[i].count && !f.gaps[i].filled && f.gaps[i].count <= (1u << 24)) todo[f.gaps[i].stream] = 1;
     double t1 = ts_now();
     for (size_t s = 0; rc == 0 && s < f.ns && f.ngap; s++) {
         sstream *ss = &f.s[s];
-        if (!ss->gaps) continue;
+        if (!todo[s]) continue;
         size_t Lc = 2 * ctx + (size_t)(kmed < 256 ? kmed : 256);
         if (from_file) {
             ss->model = file_model;
@@ -987,6 +992,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         if (rc == 0) rc = ts_model_save(pooled, o->save_model);
     }
     res->train_s = ts_now() - t1;
+    free(todo);
 
     /* the events the pooled model was trained on */
     uint64_t pooled_n = 0;
@@ -1011,12 +1017,13 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         sstream *ss = &f.s[r->stream];
         ts_model *m = ss->model ? ss->model : pooled;
         left_across(&f, r);
-        if (!m || r->count == 0 || r->filled) continue;
+        if (r->count == 0 || r->filled) continue;
         if (r->count > (1u << 24)) {   /* left as the tracer reported it: the rest is still filled */
             res->too_long++;
             res->too_long_events += r->count;
             continue;
         }
+        if (!m) continue;
         size_t k = (size_t)r->count;
         size_t lnl = r->nl, rnr = r->nr;
         int32_t *lx = ts_malloc((lnl + rnr + 1) * sizeof *lx), *dst = ts_malloc(k * sizeof *dst);
