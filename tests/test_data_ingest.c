@@ -340,6 +340,10 @@ static void cli_ingest_perf_trace(void)
     snprintf(cmd, sizeof cmd, "cat %s | timeout 60 %s ingest --from strace /dev/stdin -o %s >/dev/null 2>&1",
              in(d, "pt.txt"), bin, in(d, "ps"));
     CHECK(system(cmd) == 0 && files_equal(in(d, "ds/stream.txt"), in(d, "ps/stream.txt")));
+    /* '-' is standard input too */
+    snprintf(cmd, sizeof cmd, "cat %s | timeout 60 %s ingest --from strace - -o %s >/dev/null 2>&1", in(d, "pt.txt"),
+             bin, in(d, "ps2"));
+    CHECK(system(cmd) == 0 && files_equal(in(d, "ds/stream.txt"), in(d, "ps2/stream.txt")));
     /* the options of perf script's text: refused for perf trace's output with --from perf
      * too, saying why (the error said only that they apply to --from perf, which was given) */
     static const char *const traced_only[] = {"--cpu 1", "--exits", "--comm sh", "--events all", "--no-reconstructed"};

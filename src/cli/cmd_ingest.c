@@ -10,6 +10,7 @@
 static const char about[] =
         "Turns a trace into a dataset directory: DIR/stream.txt (one contiguous\n"
         "sequence of event IDs) and, for named events, DIR/vocab.tsv (ID, name, count).\n"
+        "An INPUT of - is standard input (a text or .npy trace, read once).\n"
         "\n"
         "  --from ids     INPUT is one contiguous ID stream: IDs separated by commas,\n"
         "                 blanks or newlines (stream.txt style). Lines are joined, so a\n"
@@ -408,6 +409,8 @@ int cmd_ingest(int argc, char **argv)
     if (cli_output_no_stdout("ingest", "-o", out, "the dataset is a directory")) { ts_opt_free(&args); return 2; }
     const char **inputs = args.pos;
     int ninputs = args.npos;
+    for (int i = 0; i < ninputs; i++)   /* '-': standard input, as '-o -' is standard output elsewhere */
+        if (!strcmp(inputs[i], "-")) inputs[i] = "/dev/stdin";
     /* perf script's text is read by the ftrace text reader */
     const char *from = from_i < 0 ? NULL : !strcmp(froms[from_i], "perf") ? "ftrace" : froms[from_i];
     /* perf trace's output (not perf script's) is read as a strace log; a pipe or FIFO is
