@@ -448,6 +448,23 @@ static void cli(void)
     REQUIRE(ts_mc_load(cmd, &g) == 0);
     CHECK(g.n == 600 / 16 * 16);   /* the test part's whole windows */
     ts_mc_free(&g);
+    /* one directory for the two kinds of imputation output (a dataset; the three .npy of
+     * windows) would hold both, as if of one run: refused both ways, in one line */
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 16 --threads 1 -o %s/ng.tsm", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --input %s --length 16 --blackout 2 --threads 1 -o %s/imp", dir, ds, dir);
+    int orc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(orc == 1 && strstr(err, "imp: holds a dataset (stream.txt)") && !strchr(err, '\n'), "exit %d: %s", orc,
+              err);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --input %s --length 16 --blackout 2 --threads 1 -o %s/tri", dir, ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s --length 16 --prefix 4 --threads 1 --no-progress -o %s/tri",
+             dir, ds, dir);
+    orc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(orc == 1 && strstr(err, "tri: holds a single-channel imputation's windows (original0.npy)") &&
+                  !strchr(err, '\n'), "exit %d: %s", orc, err);
+    snprintf(cmd, sizeof cmd, "%s/tri/stream.txt", dir);
+    CHECK(!ts_file_exists(cmd));
     /* a model trained with other --fractions records them, and impute cuts the input's
      * test part by them unless told otherwise (the windows of 0.7,0.1,0.2 were imputed:
      * from event 2400, where the model had learned up to 2700) */

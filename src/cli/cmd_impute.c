@@ -38,6 +38,27 @@ static void print_json(const ts_model *m, const ts_windows *x, const ts_impute_s
     printf("}\n");
 }
 
+/* OUTDIR holding the other kind of imputation's output: a multi-channel one writes a
+ * dataset, a single-channel one original0.npy, mask0.npy and imputation0.npy; either
+ * would leave the other's files beside its own, as if of one run. -1 naming one */
+static int outdir_of_other_kind(const char *dir, int dataset)
+{
+    static const char *const triple[3] = {"original0.npy", "mask0.npy", "imputation0.npy"};
+    for (int i = 0; i < (dataset ? 3 : 1); i++) {
+        char *p = ts_path_join(dir, dataset ? triple[i] : "stream.txt");
+        const int there = ts_file_exists(p);
+        if (there)
+            ts_fail(dataset ? "%s: holds a single-channel imputation's windows (%s), which this imputation (a "
+                              "dataset) would leave beside it; name another directory"
+                            : "%s: holds a dataset (%s), beside which this imputation's original0.npy, mask0.npy and "
+                              "imputation0.npy would be written; name another directory",
+                    dir, dataset ? triple[i] : "stream.txt");
+        free(p);
+        if (there) return -1;
+    }
+    return 0;
+}
+
 int cmd_impute(int argc, char **argv)
 {
     const char *C = "impute";
@@ -98,7 +119,8 @@ int cmd_impute(int argc, char **argv)
                      "unless given one)"),
         CLI_RUN_OPTIONS(&run),
         TS_OPT_STR_('o', "output", &is.outdir, "OUTDIR", "write original0.npy, mask0.npy, imputation0.npy (a\n"
-                    "multi-channel model: the imputed windows as a dataset)"),
+                    "multi-channel model: the imputed windows as a dataset;\n"
+                    "a directory holding the other kind is refused)"),
         TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the line"),
         TS_OPT_END_,
     };
@@ -140,6 +162,7 @@ int cmd_impute(int argc, char **argv)
     }
     /* the output refused now, not after the model and the input are read (and noted on) */
     if (is.outdir && ts_out_dir_check(is.outdir)) { cli_fail(); goto done; }
+    if (is.outdir && outdir_of_other_kind(is.outdir, mc || chfrom)) { cli_fail(); goto done; }
     if (mc || chfrom) {   /* the test part of a multi-channel dataset */
         /* what this path does not read: refused, not ignored (it imputes every window of L
          * of the test part; a prefix replaces the blackout) */
