@@ -66,8 +66,8 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
                     const char *arch, const ts_sc_analysis *truth, int top, char **said)
 {
     char dropped[1100], filled[1100];
-    snprintf(dropped, sizeof dropped, "%s/dropped-%g", work, rate * 100);
-    snprintf(filled, sizeof filled, "%s/filled-%g", work, rate * 100);
+    snprintf(dropped, sizeof dropped, "%s/dropped-%.9g", work, rate * 100);
+    snprintf(filled, sizeof filled, "%s/filled-%.9g", work, rate * 100);
     ts_drop_opts dop = {rate, bmin, bmax, (uint64_t)seed, progress, 1, arch};
     ts_drop_stats st;
     double t0 = ts_now();
