@@ -265,6 +265,51 @@ static void fractions_from_the_model(void)
     CHECK(files_equal(p, r));
 }
 
+/* a window file with the names generate writes beside it (W.names.txt) is read in those
+ * names' numbering, as eval and markov read it: impute and score match its events to the
+ * model's by name (they read its IDs in the model's numbering: an ID past the model's was
+ * refused, IDs within it imputed and scored as other events) */
+static void window_names_matched(void)
+{
+    char args[2048], out[2][8192], p[512];
+    snprintf(p, sizeof p, "%s/ng.tsm", dir);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_load(p, &m) == 0);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 6 --length 40 --seed 3 -o %s/wn", dir, dir);
+    REQUIRE(run_stdout(args, NULL, 0) == 0);
+    snprintf(p, sizeof p, "%s/wn.txt", dir);
+    ts_windows w;
+    REQUIRE(ts_windows_read(p, &w) == 0);
+    /* the same windows numbered by another model: model ID i -> off + n - 1 - i */
+    const int offs[2] = {50, 0};
+    for (int k = 0; k < 2; k++) {
+        ts_windows r = {ts_malloc(w.n * w.len * sizeof *r.data), w.n, w.len};
+        for (size_t i = 0; i < w.n * w.len; i++) r.data[i] = offs[k] + m->vocab.n - 1 - w.data[i];
+        snprintf(p, sizeof p, "%s/wr%d.txt", dir, k);
+        REQUIRE(ts_windows_write(p, &r) == 0);
+        snprintf(p, sizeof p, "%s/wr%d.names.txt", dir, k);
+        REQUIRE(ts_windows_write_names(p, &w, &m->vocab) == 0);
+        ts_windows_free(&r);
+        const char *cmds[2] = {"impute %s/ng.tsm --input %s/%s --blackout 6 --json",
+                               "score %s/ng.tsm --input %s/%s --json"};
+        for (int c = 0; c < 2; c++) {
+            char name[32];
+            for (int j = 0; j < 2; j++) {
+                snprintf(name, sizeof name, j ? "wr%d.txt" : "wn.txt", k);
+                snprintf(args, sizeof args, cmds[c], dir, dir, name);
+                CHECK_MSG(run_output(args, out[j], sizeof out[j]) == 0, "%s: %s", args, out[j]);
+            }
+            const char *keys[] = {"accuracy", "perfect", "rouge_l", "type_accuracy", "bits_per_event", "unknown"};
+            for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+                CHECK_MSG(metric(out[0], keys[i]) == metric(out[1], keys[i]), "%s: %s: '%s' against '%s'", args,
+                          keys[i], out[1], out[0]);
+            CHECK_MSG(!strstr(out[1], "note"), "%s", out[1]);
+        }
+    }
+    ts_windows_free(&w);
+    ts_model_free(m);
+}
+
 static void generate_files(void)
 {
     char args[2048], p[512], q[512];
@@ -1403,6 +1448,8 @@ static void bad_usage(void)
     }
 
     /* windows of one event: '1 event' in the errors on their length */
+    snprintf(wf, sizeof wf, "%s/one.names.txt", dir);   /* an earlier generate's, not these windows' names */
+    remove(wf);
     snprintf(wf, sizeof wf, "%s/one.txt", dir);
     write_text(wf, "0\n1\n");
     snprintf(args, sizeof args, "impute %s/ng.tsm --input %s --blackout 2", dir, wf);
@@ -2348,6 +2395,7 @@ TEST_MAIN("cli", {
     RUN(one_pass_logs);
     RUN(window_length_from_the_model);
     RUN(generate_files);
+    RUN(window_names_matched);
     RUN(generate_removes_old_names);
     RUN(generate_removes_other_format);
     RUN(generate_refuses_dataset_files);

@@ -73,6 +73,11 @@ char *cli_names_path(const char *windows);
  * `windows` a directory), nothing set; -1 naming the file's line: another shape than w's,
  * or one ID given two names */
 int cli_window_names(const char *windows, const ts_windows *w, char **path_out, ts_vocab *v, size_t **line_of);
+/* impute's and score's --input read as eval reads windows: a window file (not a dataset)
+ * with that names file beside it, no --vocab and a named model m: *x its windows, *names
+ * their IDs' names (an ID they lack named "?", m's names they lack appended) and 1; 0 when
+ * not so (nothing read: ts_impute_input_load reads it); -1 naming the file */
+int cli_input_names(const char *input, const char *vocab_path, const ts_model *m, ts_windows *x, ts_vocab *names);
 
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);

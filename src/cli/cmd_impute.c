@@ -84,9 +84,10 @@ int cmd_impute(int argc, char **argv)
                     "or a dataset directory (its test windows);\n"
                     "required but with --channels-from (default: DATASET)"),
         TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (default: the dataset's\n"
-                    "vocab.tsv, or vocab.tsv beside the window file);\n"
-                    "when model and input both name their events, IDs\n"
-                    "are matched by name"),
+                    "vocab.tsv; for a window file W.txt or W.npy the names\n"
+                    "generate writes beside it, W.names.txt, else the\n"
+                    "vocab.tsv beside it); when model and input both name\n"
+                    "their events, IDs are matched by name"),
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's training windows,\n"
@@ -208,10 +209,13 @@ int cmd_impute(int argc, char **argv)
     /* a set of windows (DIR/length): theirs, else the model's */
     const size_t len0 = m->len ? m->len : m->window ? m->window : 200;
     size_t distinct;
-    if (ts_impute_input_load(input, &ss, len0, vocab_path, m->n_ids - 1, &x, &names, &distinct)) {
+    const int named = cli_input_names(input, vocab_path, m, &x, &names);
+    if (named < 0 ||
+        (!named && ts_impute_input_load(input, &ss, len0, vocab_path, m->n_ids - 1, &x, &names, &distinct))) {
         cli_fail();
         goto done;
     }
+    if (named) distinct = x.n;
     if ((rc = cli_window_file_check(C, input, x.len, &ss, &args))) goto done;
     rc = 1;
     if (is.pos == TS_MASK_ALL) is.blackout = x.len;

@@ -73,7 +73,12 @@ int cmd_score(int argc, char **argv)
     }
     /* a set of windows (DIR/length): theirs, else the model's */
     const size_t len0 = m->len ? m->len : m->window ? m->window : 200;
-    if (ts_impute_input_load(input, &ss, len0, vocab_path, m->n_ids - 1, &x, &names, NULL)) { cli_fail(); goto done; }
+    const int named = cli_input_names(input, vocab_path, m, &x, &names);
+    if (named < 0 ||
+        (!named && ts_impute_input_load(input, &ss, len0, vocab_path, m->n_ids - 1, &x, &names, NULL))) {
+        cli_fail();
+        goto done;
+    }
     if ((rc = cli_window_file_check("score", input, x.len, &ss, &args))) goto done;
     rc = 1;
     double bits, t0 = ts_now();

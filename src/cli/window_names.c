@@ -83,3 +83,46 @@ int cli_window_names(const char *windows, const ts_windows *w, char **path_out, 
     *line_of = at;
     return 1;
 }
+
+int cli_input_names(const char *input, const char *vocab_path, const ts_model *m, ts_windows *x, ts_vocab *names)
+{
+    memset(x, 0, sizeof *x);
+    memset(names, 0, sizeof *names);
+    names->unk = -1;
+    /* --vocab names them; a model without names matches none */
+    if (!input || vocab_path || m->vocab.n <= 0) return 0;
+    struct stat st;
+    if (stat(input, &st) != 0 || S_ISDIR(st.st_mode)) return 0;   /* ts_impute_input_load says why */
+    char *p = cli_names_path(input);
+    const int has = ts_file_exists(p);
+    free(p);
+    if (!has) return 0;
+    /* IDs in the names' numbering, not the model's: not checked against its range */
+    if (ts_windows_load(input, -1, 0, x)) return -1;
+    char *at = NULL;
+    size_t *line = NULL;
+    int rc = ts_windows_as_set(input, x) ? -1 : cli_window_names(input, x, &at, names, &line);
+    free(at);
+    free(line);
+    if (rc == 0) {   /* gone since it was seen */
+        p = cli_names_path(input);
+        rc = ts_fail("%s: cannot open: %s", p, strerror(ENOENT));
+        free(p);
+    }
+    if (rc < 0) {
+        ts_windows_free(x);
+        return -1;
+    }
+    for (int32_t i = 0; i < names->n; i++)   /* IDs the windows do not hold: a name no model event has */
+        if (!names->names[i]) names->names[i] = ts_strdup("?");
+    /* the model's events the windows lack take the IDs after theirs: what it imputes has one */
+    int32_t *to = ts_malloc((size_t)m->vocab.n * sizeof *to);
+    ts_vocab_map(&m->vocab, names, to);
+    for (int32_t i = 0; i < m->vocab.n; i++)
+        if (to[i] < 0) {
+            names->names = ts_realloc(names->names, (size_t)(names->n + 1) * sizeof *names->names);
+            names->names[names->n++] = ts_strdup(m->vocab.names[i]);
+        }
+    free(to);
+    return 1;
+}
