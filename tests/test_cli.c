@@ -933,6 +933,40 @@ static void split_short_trace(void)
         CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--fractions goes with --split time"), "%s: %s",
                   args, err);
     }
+    /* a model trained on the paper split is run on the published test windows by default, as
+     * on its own window length: the paper split's training windows cover the whole stream,
+     * so the time split's test part, which impute and score cut unless --split paper was
+     * given again, was trained on */
+    snprintf(args, sizeof args, "train --model ngram %s/ds1800 --length 20 --split paper -o %s/paper.tsm", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(p, sizeof p, "%s/paper.tsm", dir);
+    ts_model *pm0 = NULL;
+    REQUIRE(ts_model_load(p, &pm0) == 0);
+    CHECK(pm0->paper_split == 1 && pm0->permille[0] == 0);
+    ts_model_free(pm0);
+    const char *kinds[] = {"", "--split paper", "--split time"};
+    double pbits[3];
+    for (int i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, "impute %s/paper.tsm --input %s/ds1800 --blackout 2 %s -o %s/pp%d", dir, dir,
+                 kinds[i], dir, i);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+        snprintf(args, sizeof args, "score %s/paper.tsm --input %s/ds1800 %s --json", dir, dir, kinds[i]);
+        CHECK_MSG(run_stdout(args, out, sizeof out) == 0, "%s: %s", args, out);
+        pbits[i] = metric(out, "bits_per_event");
+    }
+    char q[512];
+    snprintf(p, sizeof p, "%s/pp0/original0.npy", dir);
+    snprintf(q, sizeof q, "%s/pp1/original0.npy", dir);
+    CHECK_MSG(files_equal(p, q), "impute's default windows are not the paper split's of a paper model");
+    snprintf(q, sizeof q, "%s/pp2/original0.npy", dir);
+    CHECK(!files_equal(p, q));
+    CHECK_MSG(pbits[0] == pbits[1] && pbits[0] != pbits[2], "score: %g, %g, %g", pbits[0], pbits[1], pbits[2]);
+    /* --fractions names the time split */
+    snprintf(args, sizeof args, "impute %s/paper.tsm --input %s/ds1800 --blackout 2 --fractions 0.7,0.1,0.2 -o %s/pp3",
+             dir, dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(p, sizeof p, "%s/pp3/original0.npy", dir);
+    CHECK(files_equal(p, q));
     /* a model goes to a file: a device would take it (and a neural one's checkpoint would
      * go beside it, into /dev) */
     snprintf(args, sizeof args, "train --model ngram %s/ds1800 --length 20 -o /dev/null", dir);

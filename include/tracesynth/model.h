@@ -132,6 +132,8 @@ struct ts_model {
                                 * windows it is run on (0: not recorded, older files) */
     int      permille[3];      /* its time split's parts in thousandths, the default of the
                                 * parts it is run on (0: the paper split, or older files) */
+    int      paper_split;      /* 1: trained on the paper split, the default split it is run
+                                * on; 0: the time split of permille, or not recorded */
 };
 
 const ts_model_ops *ts_model_find(const char *name);   /* NULL + error listing the models */

@@ -210,8 +210,9 @@ int cli_dataset_output_check(const char *out, const char *dataset);
  * one of its files (cli_dataset_output_check's), or a split (it holds split.txt) and path is
  * one of the files split writes there; else NULL. *what (may be NULL): "dataset" or "split" */
 char *cli_dataset_holding(const char *path, const char **what);
-/* ss's time split parts: those m was trained on (its held-out part), unless --fractions
- * or --split paper is given or m records none, as its window length is the default */
+/* ss's split: the paper split where m was trained on it, else the time split's parts m
+ * was trained on (its held-out part), unless --split or --fractions is given or m records
+ * none, as its window length is the default */
 void cli_split_model_parts(ts_split_spec *ss, const ts_opt_result *args, const ts_model *m);
 /* the options that cut a dataset into windows (besides --length and --stride, whose
  * meaning differs between commands), as one group of an option table: --split,
@@ -219,7 +220,9 @@ void cli_split_model_parts(ts_split_spec *ss, const ts_opt_result *args, const t
 #define CLI_SPLIT_OPTIONS(s) \
     TS_OPT_CB_(0, "split", &(s)->kind, "paper|time", cli_opt_split, \
                "paper: the published windows (they leak); time: the\n" \
-               "stream cut in time, training first (default)"), \
+               "stream cut in time, training first (default; impute,\n" \
+               "score and tune-prior: the split the model was trained\n" \
+               "on, which it records; --fractions: time)"), \
     TS_OPT_SIZE_(0, "windows", &(s)->windows, "N", 1, 1 << 24, "validation and test windows (default 500; at most\n" \
                  "500 or a part's windows at distinct starts, whichever\n" \
                  "is more)"), \

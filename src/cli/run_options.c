@@ -105,6 +105,10 @@ int cli_trace_is_dir(const char *trace)
 
 void cli_split_model_parts(ts_split_spec *ss, const ts_opt_result *args, const ts_model *m)
 {
+    /* the paper split's training windows cover the stream: the time split's test part was
+     * learned (--fractions names the time split) */
+    if (m->paper_split && !ts_opt_given(args, &ss->kind) && !ts_opt_given(args, ss->permille))
+        ss->kind = TS_SPLIT_PAPER;
     if (ss->kind == TS_SPLIT_TIME && m->permille[0] > 0 && !ts_opt_given(args, ss->permille))
         memcpy(ss->permille, m->permille, sizeof ss->permille);
 }

@@ -278,6 +278,7 @@ static int fill_base(ts_model *m, const ts_model_ops *ops, const ts_train_opts *
     m->n_ids = o->n_ids;
     m->window = o->split ? o->split->len : 0;
     if (o->split && o->split->kind == TS_SPLIT_TIME) memcpy(m->permille, o->split->permille, sizeof m->permille);
+    m->paper_split = o->split && o->split->kind == TS_SPLIT_PAPER;
     if (m->vocab.n == 0 && o->vocab && o->vocab->n > 0) return ts_vocab_copy(&m->vocab, o->vocab);
     return 0;
 }
@@ -399,9 +400,12 @@ int ts_model_save(const ts_model *m, const char *path)
         ts_writer_put32(&w, (uint32_t)m->window);
         ts_writer_end(&w);
     }
-    if (m->permille[0] > 0) {   /* the parts impute, score and tune-prior cut by default */
+    /* the split impute, score and tune-prior cut by default: the time split's parts (12
+     * bytes, as files before the kind was recorded), or no parts and the kind, 1: paper */
+    if (m->permille[0] > 0 || m->paper_split) {
         ts_writer_begin(&w, "SPLIT");
-        for (int i = 0; i < 3; i++) ts_writer_put32(&w, (uint32_t)m->permille[i]);
+        for (int i = 0; i < 3; i++) ts_writer_put32(&w, m->paper_split ? 0 : (uint32_t)m->permille[i]);
+        if (m->paper_split) ts_writer_put32(&w, 1);
         ts_writer_end(&w);
     }
 
@@ -508,12 +512,21 @@ int ts_model_load(const char *path, ts_model **out)
             goto done;
         }
     }
-    int permille[3] = {0, 0, 0};   /* files from before it have none */
+    int permille[3] = {0, 0, 0}, paper = 0;   /* files from before it have none */
     if (ts_reader_has(&r, "SPLIT", NULL)) {
-        unsigned char pb[12];
-        if (ts_reader_copy(&r, "SPLIT", pb, 12) != 0) goto done;
+        unsigned char pb[16];
+        const ts_chunk *sc = ts_reader_get(&r, "SPLIT");   /* 12 bytes: the time split's parts */
+        if (!sc || ts_reader_copy(&r, "SPLIT", pb, sc->size == 16 ? 16 : 12) != 0) goto done;
         for (int i = 0; i < 3; i++) permille[i] = (int)ts_le_get32(pb + 4 * i);
-        if (permille[0] < 1 || permille[1] < 1 || permille[2] < 1 || permille[0] + permille[1] + permille[2] != 1000) {
+        const uint32_t kind = sc->size == 16 ? ts_le_get32(pb + 12) : 0;
+        if (kind > 1 || (kind == 1 && (permille[0] || permille[1] || permille[2]))) {
+            ts_fail("%s: section 'SPLIT' is corrupt (split kind %u, parts %d/%d/%d thousandths)", path, kind,
+                    permille[0], permille[1], permille[2]);
+            goto done;
+        }
+        paper = kind == 1;
+        if (!paper &&
+            (permille[0] < 1 || permille[1] < 1 || permille[2] < 1 || permille[0] + permille[1] + permille[2] != 1000)) {
             ts_fail("%s: section 'SPLIT' is corrupt (parts %d/%d/%d thousandths)", path, permille[0], permille[1],
                     permille[2]);
             goto done;
@@ -525,6 +538,7 @@ int ts_model_load(const char *path, ts_model **out)
     m->n_ids = n_ids;
     m->window = window;
     memcpy(m->permille, permille, sizeof m->permille);
+    m->paper_split = paper;
     if (m->vocab.n == 0) { m->vocab = vocab; memset(&vocab, 0, sizeof vocab); }
     *out = m;
     rc = 0;
