@@ -78,9 +78,10 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_STR_(0, "input", &input, "PATH", "a window file (one window per line), a .npy of\n"
                     "windows (float32: rounded to the nearest ID, negatives\n"
                     "to 0, as the study scored real-valued outputs; one past\n"
-                    "the model's IDs is an error, as in a window file, and\n"
-                    "so are NaN and infinities (-inf too); either may be a\n"
-                    "pipe, /dev/stdin, or FIFO),\n"
+                    "the model's IDs is an error, as in a window file,\n"
+                    "unless names beside it (W.names.txt) match them by\n"
+                    "name; NaN and infinities (-inf too) are; either may\n"
+                    "be a pipe, /dev/stdin, or FIFO),\n"
                     "or a dataset directory (its test windows);\n"
                     "required but with --channels-from (default: DATASET)"),
         TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (default: the dataset's\n"

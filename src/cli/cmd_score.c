@@ -18,7 +18,8 @@ int cmd_score(int argc, char **argv)
                       "a window file (one window per line), a .npy of\n"
                       "windows (float32: rounded to the nearest ID, negatives\n"
                       "to 0; one past the model's IDs is an error, as in a\n"
-                      "window file, and so are NaN and infinities (-inf too)),\n"
+                      "window file, unless names beside it (W.names.txt) match\n"
+                      "them by name; NaN and infinities (-inf too) are),\n"
                       "or a dataset directory (its test windows); a file may\n"
                       "be a pipe (/dev/stdin) or FIFO"),
         TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (as impute)"),
