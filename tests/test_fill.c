@@ -358,6 +358,7 @@ static void drop_fill(int old)
     ts_fill_opts fo;
     memset(&fo, 0, sizeof fo);
     fo.model = "ngram";
+    fo.record = 1;   /* the names are compared */
     fo.seed = 1;
     ts_fill_result fr;
     REQUIRE(ts_ctf_fill(dr, fl, &fo, &fr) == 0);
@@ -1562,6 +1563,7 @@ static void close_gaps(void)
     ts_fill_opts fo;
     memset(&fo, 0, sizeof fo);
     fo.model = "ngram";
+    fo.record = 1;   /* the names are compared */
     fo.seed = 1;
     fo.context = 8;
     ts_fill_result fr;
@@ -1613,6 +1615,7 @@ static void close_gaps_model_names(void)
     ts_fill_opts fo;
     memset(&fo, 0, sizeof fo);
     fo.model = "ngram";
+    fo.record = 1;   /* the names are compared */
     fo.seed = 1;
     fo.context = 8;
     fo.save_model = am;
@@ -1657,6 +1660,7 @@ static void small_cpu_confidence(void)
         ts_fill_opts fo;
         memset(&fo, 0, sizeof fo);
         fo.model = "ngram";
+        fo.record = 1;   /* the confidences are read */
         fo.seed = 1;
         ts_fill_result fr;
         REQUIRE(ts_ctf_fill(dr, fl, &fo, &fr) == 0);

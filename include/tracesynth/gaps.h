@@ -231,19 +231,24 @@ typedef struct {
      * both (ts_signals_hold), so that a signal leaves both old or both new; a device or
      * FIFO gets the text once the trace is in place. NULL: none */
     const char *text;
+    int         record;      /* keep each gap's reconstructed events in the result (ts_fill_gap's
+                              * names and conf, for scoring); 0: their count alone */
 } ts_fill_opts;
-/* one gap's reconstruction, kept for scoring */
+/* one gap's reconstruction */
 typedef struct {
     uint32_t stream;
     int32_t  cpu;
     uint64_t index;
-    size_t   n;
-    char   **names;
-    double  *conf;           /* (n) the confidence written with each */
+    size_t   n;              /* the events reconstructed there */
+    const char **names;      /* (n) with record: their event classes (strings of the result's
+                              * class_names); else NULL */
+    double  *conf;           /* (n) with record: the confidence written with each; else NULL */
 } ts_fill_gap;
 typedef struct {
     ts_fill_gap *gaps;
     size_t       n;
+    char       **class_names;    /* with record: the strings the gaps' names point to */
+    size_t       n_class_names;
     uint64_t     events, reconstructed;
     uint64_t     too_long, too_long_events;   /* gaps over 2^24 events, left unfilled, and their events */
     /* gaps of more than TS_FILL_OUTSIZED times the events their model was trained on (a model

@@ -85,6 +85,7 @@ static int one_rate(const char *trace, const char *work, double rate, long bmin,
     fo.seed = (uint64_t)seed;
     fo.progress = progress;
     fo.arch = arch;
+    fo.record = 1;   /* the events are scored against the dropped ones */
     ts_fill_result fr;
     t0 = ts_now();
     if (ts_ctf_fill(dropped, filled, &fo, &fr)) { ts_drop_stats_free(&st); return -1; }

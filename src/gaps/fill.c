@@ -107,7 +107,6 @@ typedef struct {
     ts_ev_kind after_kind;  /* the stream's first system call event after the gap, before a switch */
     int32_t  after_call;    /* its call (calls table) */
     ts_recon *rec;          /* count of them, after imputation */
-    char    **names;
 } gap_rec;
 
 typedef struct {
@@ -501,15 +500,15 @@ static void left_across(fill_state *f, gap_rec *r)
 {
     if (!r->prev) return;
     gap_rec *p = &f->gaps[r->prev - 1];
-    int across = p->filled || p->names;
-    size_t nk = p->names ? (size_t)p->count : 0;
+    int across = p->filled || p->rec;
+    size_t nk = p->rec ? (size_t)p->count : 0;
     size_t n = (across ? p->nl + nk : 0) + p->nr;
     int32_t *all = ts_malloc((n ? n : 1) * sizeof *all);
     size_t q = 0;
     if (across) {
         memcpy(all, p->left, p->nl * sizeof *all);
         q = p->nl;
-        for (size_t j = 0; j < nk; j++) all[q++] = intern_id(&f->names, p->names[j]);
+        for (size_t j = 0; j < nk; j++) all[q++] = intern_id(&f->names, p->rec[j].event);
     }
     memcpy(all + q, p->right, p->nr * sizeof *all);
     size_t keep = n < f->W ? n : f->W;
@@ -822,11 +821,12 @@ void ts_fill_result_free(ts_fill_result *r)
 {
     if (!r) return;
     for (size_t i = 0; i < r->n; i++) {
-        for (size_t j = 0; j < r->gaps[i].n; j++) free(r->gaps[i].names[j]);
         free(r->gaps[i].names);
         free(r->gaps[i].conf);
     }
     free(r->gaps);
+    for (size_t i = 0; i < r->n_class_names; i++) free(r->class_names[i]);
+    free(r->class_names);
     free(r->notes);
     memset(r, 0, sizeof *r);
 }
@@ -1032,11 +1032,11 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         rc = ts__fill_impute(m, lx, lnl, lx + lnl, rnr, k, ctx, o->seed + i, &o->kv, dst);
         if (rc == 0) {
             r->rec = ts_malloc(k * sizeof *r->rec);
-            r->names = ts_malloc(k * sizeof *r->names);
+            const char **nm = ts_malloc(k * sizeof *nm);
             for (size_t j = 0; j < k; j++) {
                 int32_t id = from_file ? im.to_trace[dst[j]] : dst[j];
                 if (id < 0 || id >= f.names.n) id = 0;
-                r->names[j] = f.names.names[id];
+                nm[j] = f.names.names[id];
             }
             /* threads, switches and system call pairing agree with the trace around the gap */
             ts_gap_side side = {r->tid_before, r->pending_before == -2, r->pending_before >= 0 ? f.calls.names[r->pending_before] : NULL,
@@ -1070,16 +1070,17 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             side.mid = mid;
             side.n_mid = ncand;
             int64_t *tids = ts_malloc(2 * k * sizeof *tids);
-            size_t used = ts_gap_consistent(&side, (const char **)r->names, k, intern_name, &f, tids, tids + k);
+            size_t used = ts_gap_consistent(&side, nm, k, intern_name, &f, tids, tids + k);
             for (size_t c = 0; c < used; c++) f.child_used[cand[c]] = 1;
             for (size_t j = 0; j < k; j++) {
-                r->rec[j].event = r->names[j];
-                int32_t id = intern_id(&f.names, r->names[j]);
+                r->rec[j].event = nm[j];
+                int32_t id = intern_id(&f.names, nm[j]);
                 r->rec[j].confidence = ss->conf && id < ss->nconf ? ss->conf[id] : ss->conf_all;
                 r->rec[j].tid = tids[j];
                 r->rec[j].next_tid = tids[k + j];
             }
             free(tids);
+            free(nm);
             res->reconstructed += k;
             /* far more events than the model learned from: they can only repeat those */
             const uint64_t trained = ss->model ? trained_part(ss) : pooled_n;
@@ -1120,18 +1121,25 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             g->stream = f.gaps[i].stream;
             g->cpu = f.s[g->stream].cpu;
             g->index = f.gaps[i].index;
-            g->n = f.gaps[i].names ? (size_t)f.gaps[i].count : 0;
-            g->names = ts_malloc((g->n ? g->n : 1) * sizeof *g->names);
-            g->conf = ts_malloc((g->n ? g->n : 1) * sizeof *g->conf);
+            g->n = f.gaps[i].rec ? (size_t)f.gaps[i].count : 0;
+            if (!o->record || !g->n) continue;
+            /* the names point into the class table, which the result takes over */
+            g->names = ts_malloc(g->n * sizeof *g->names);
+            g->conf = ts_malloc(g->n * sizeof *g->conf);
             for (size_t j = 0; j < g->n; j++) {
-                g->names[j] = ts_strdup(f.gaps[i].names[j]);
+                g->names[j] = f.gaps[i].rec[j].event;
                 g->conf[j] = f.gaps[i].rec[j].confidence;
             }
+        }
+        if (o->record) {
+            res->class_names = f.names.names;
+            res->n_class_names = (size_t)f.names.n;
+            f.names.names = NULL;
+            f.names.n = 0;
         }
     }
     for (size_t i = 0; i < f.ngap; i++) {
         free(f.gaps[i].rec);
-        free(f.gaps[i].names);
         free(f.gaps[i].left);
         free(f.gaps[i].right);
     }
