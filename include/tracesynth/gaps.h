@@ -88,7 +88,8 @@ typedef struct {
     int (*keep)(void *user, const ts_rw_event *e);
     /* fill: the events to insert for a gap of the input (they are placed, with times
      * spread over the gap, at the start of the packet that follows it); *n = 0: none.
-     * The array stays the caller's. */
+     * The array stays the hook's: it is read before the hook's next call (one gap's
+     * events are held at a time) */
     int (*fill)(void *user, const ts_rw_gap *g, const ts_recon **ev, size_t *n);
     int progress;
     /* the rewriting runs in a child process, the hooks there on a copy of user: what they

@@ -106,7 +106,10 @@ typedef struct {
     int32_t  pending_after; /* the call tid_after was inside when switched out before; -1 none, -2 unknown */
     ts_ev_kind after_kind;  /* the stream's first system call event after the gap, before a switch */
     int32_t  after_call;    /* its call (calls table) */
-    ts_recon *rec;          /* count of them, after imputation */
+    /* its reconstruction (count events), held compact until the writer asks for it: */
+    int32_t  *ev;           /* event classes (names table); NULL: none */
+    uint8_t  *th;           /* (2 count) per event: its thread, then its next_tid, in thr */
+    int64_t  *thr;          /* the few threads a gap's events name */
 } gap_rec;
 
 typedef struct {
@@ -162,6 +165,8 @@ typedef struct {
     int64_t  *child_tid, *child_ns;   /* returns of recorded clone calls (> 0), in time order */
     uint8_t  *child_used;
     size_t    nchild, childcap;
+    ts_recon *hook_rec;     /* the writer's events of one gap, built when it asks */
+    size_t    hook_cap;
 } fill_state;
 
 /* the index of tid in the switch-out table (out_cpu -1: none yet) */
@@ -500,15 +505,16 @@ static void left_across(fill_state *f, gap_rec *r)
 {
     if (!r->prev) return;
     gap_rec *p = &f->gaps[r->prev - 1];
-    int across = p->filled || p->rec;
-    size_t nk = p->rec ? (size_t)p->count : 0;
+    int across = p->filled || p->ev;
+    size_t nk = p->ev ? (size_t)p->count : 0;
     size_t n = (across ? p->nl + nk : 0) + p->nr;
     int32_t *all = ts_malloc((n ? n : 1) * sizeof *all);
     size_t q = 0;
     if (across) {
         memcpy(all, p->left, p->nl * sizeof *all);
         q = p->nl;
-        for (size_t j = 0; j < nk; j++) all[q++] = intern_id(&f->names, p->rec[j].event);
+        memcpy(all + q, p->ev, nk * sizeof *all);
+        q += nk;
     }
     memcpy(all + q, p->right, p->nr * sizeof *all);
     size_t keep = n < f->W ? n : f->W;
@@ -790,6 +796,27 @@ static void calibrate_stream(fill_state *f, size_t si, ts_model *m, const idmap 
     ts_windows_free(&held);
 }
 
+/* event j of gap r as the writer takes it */
+static ts_recon recon_of(const fill_state *f, const gap_rec *r, size_t j)
+{
+    const sstream *ss = &f->s[r->stream];
+    const int32_t id = r->ev[j];
+    ts_recon e = {f->names.names[id], ss->conf && id < ss->nconf ? ss->conf[id] : ss->conf_all,
+                  r->thr[r->th[2 * j]], r->thr[r->th[2 * j + 1]]};
+    return e;
+}
+
+/* the index of tid in r's threads, added when new (at most 256: the few threads of a gap's
+ * side, its children of clone, 0 and -1); -1 when full */
+static int thread_slot(gap_rec *r, size_t *nthr, int64_t tid)
+{
+    for (size_t i = 0; i < *nthr; i++)
+        if (r->thr[i] == tid) return (int)i;
+    if (*nthr == 256) return -1;
+    r->thr[*nthr] = tid;
+    return (int)(*nthr)++;
+}
+
 static int fill_hook(void *u, const ts_rw_gap *g, const ts_recon **ev, size_t *n)
 {
     fill_state *f = u;
@@ -809,8 +836,16 @@ static int fill_hook(void *u, const ts_rw_gap *g, const ts_recon **ev, size_t *n
                 return ts_fail("fill: gap %llu of stream %u lost %llu event%s in the first reading and %llu in the second",
                                (unsigned long long)g->index, g->stream, (unsigned long long)r->count,
                                ts_plural((size_t)r->count), (unsigned long long)g->count);
-            *ev = r->rec;
-            *n = r->rec ? (size_t)r->count : 0;
+            if (!r->ev) return 0;
+            const size_t k = (size_t)r->count;
+            if (k > f->hook_cap) {
+                free(f->hook_rec);
+                f->hook_rec = ts_malloc(k * sizeof *f->hook_rec);
+                f->hook_cap = k;
+            }
+            for (size_t q = 0; q < k; q++) f->hook_rec[q] = recon_of(f, r, q);
+            *ev = f->hook_rec;
+            *n = k;
             return 0;
         }
     }
@@ -1031,13 +1066,14 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         for (size_t j = 0; j < rnr; j++) lx[lnl + j] = from_file ? im.to_model[r->right[j]] : r->right[j];
         rc = ts__fill_impute(m, lx, lnl, lx + lnl, rnr, k, ctx, o->seed + i, &o->kv, dst);
         if (rc == 0) {
-            r->rec = ts_malloc(k * sizeof *r->rec);
             const char **nm = ts_malloc(k * sizeof *nm);
             for (size_t j = 0; j < k; j++) {
                 int32_t id = from_file ? im.to_trace[dst[j]] : dst[j];
                 if (id < 0 || id >= f.names.n) id = 0;
                 nm[j] = f.names.names[id];
             }
+            free(dst);
+            dst = NULL;
             /* threads, switches and system call pairing agree with the trace around the gap */
             ts_gap_side side = {r->tid_before, r->pending_before == -2, r->pending_before >= 0 ? f.calls.names[r->pending_before] : NULL,
                                 r->tid_after >= 0 ? r->tid_after : -1, r->pending_after != -2,
@@ -1072,13 +1108,23 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             int64_t *tids = ts_malloc(2 * k * sizeof *tids);
             size_t used = ts_gap_consistent(&side, nm, k, intern_name, &f, tids, tids + k);
             for (size_t c = 0; c < used; c++) f.child_used[cand[c]] = 1;
-            for (size_t j = 0; j < k; j++) {
-                r->rec[j].event = nm[j];
-                int32_t id = intern_id(&f.names, nm[j]);
-                r->rec[j].confidence = ss->conf && id < ss->nconf ? ss->conf[id] : ss->conf_all;
-                r->rec[j].tid = tids[j];
-                r->rec[j].next_tid = tids[k + j];
+            r->ev = ts_malloc(k * sizeof *r->ev);
+            r->th = ts_malloc(2 * k);
+            r->thr = ts_malloc(256 * sizeof *r->thr);
+            size_t nthr = 0;
+            int last[2] = {-1, -1};   /* consecutive events mostly share their threads */
+            for (size_t j = 0; j < k && rc == 0; j++) {
+                r->ev[j] = intern_id(&f.names, nm[j]);
+                for (int c = 0; c < 2; c++) {
+                    const int64_t t = tids[c * k + j];
+                    int x = last[c] >= 0 && r->thr[last[c]] == t ? last[c] : thread_slot(r, &nthr, t);
+                    if (x < 0) rc = ts_fail("fill: gap %llu of CPU %d: its events name more than 256 threads",
+                                            (unsigned long long)r->index, ss->cpu);
+                    r->th[2 * j + c] = (uint8_t)x;
+                    last[c] = x;
+                }
             }
+            r->thr = ts_realloc(r->thr, (nthr ? nthr : 1) * sizeof *r->thr);
             free(tids);
             free(nm);
             res->reconstructed += k;
@@ -1121,14 +1167,15 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             g->stream = f.gaps[i].stream;
             g->cpu = f.s[g->stream].cpu;
             g->index = f.gaps[i].index;
-            g->n = f.gaps[i].rec ? (size_t)f.gaps[i].count : 0;
+            g->n = f.gaps[i].ev ? (size_t)f.gaps[i].count : 0;
             if (!o->record || !g->n) continue;
             /* the names point into the class table, which the result takes over */
             g->names = ts_malloc(g->n * sizeof *g->names);
             g->conf = ts_malloc(g->n * sizeof *g->conf);
             for (size_t j = 0; j < g->n; j++) {
-                g->names[j] = f.gaps[i].rec[j].event;
-                g->conf[j] = f.gaps[i].rec[j].confidence;
+                const ts_recon e = recon_of(&f, &f.gaps[i], j);
+                g->names[j] = e.event;
+                g->conf[j] = e.confidence;
             }
         }
         if (o->record) {
@@ -1139,7 +1186,9 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         }
     }
     for (size_t i = 0; i < f.ngap; i++) {
-        free(f.gaps[i].rec);
+        free(f.gaps[i].ev);
+        free(f.gaps[i].th);
+        free(f.gaps[i].thr);
         free(f.gaps[i].left);
         free(f.gaps[i].right);
     }
@@ -1161,6 +1210,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     free(f.child_tid);
     free(f.child_ns);
     free(f.child_used);
+    free(f.hook_rec);
     free(f.pend_call);
     intern_free(&f.calls);
     if (pooled) ts_model_free(pooled);

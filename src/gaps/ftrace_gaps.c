@@ -399,9 +399,9 @@ static void to_gap(const ft_trace *t, const ft_ev *x, uint64_t index, ts_rw_gap 
 }
 
 /* walks t in time order: the scan hooks, or (rw) the rewriting ones, whose answers go to
- * keep[] (per line) and rec[], nrec[] (per marker, by its entry in mk[]) */
-static int walk(const ft_trace *t, const ts_scan_hooks *h, const ts_rw_hooks *rw, uint8_t *keep,
-                const ts_recon **rec, size_t *nrec)
+ * keep[] (per line); gidx[] (per marker, by its entry in mk[]; may be NULL): the gap's
+ * number within its CPU, for the fill hook when the marker is written */
+static int walk(const ft_trace *t, const ts_scan_hooks *h, const ts_rw_hooks *rw, uint8_t *keep, uint64_t *gidx)
 {
     size_t *o = time_order(t);
     uint64_t *gaps = ts_calloc((size_t)t->ncpu + 1, sizeof *gaps);
@@ -418,9 +418,9 @@ static int walk(const ft_trace *t, const ts_scan_hooks *h, const ts_rw_hooks *rw
         if (rc) break;
         if (x->kind == FT_LOST) {
             ts_rw_gap g;
+            if (gidx) gidx[x->val] = gaps[x->cpu];
             to_gap(t, x, gaps[x->cpu]++, &g);
             if (h && h->gap) rc = h->gap(h->user, &g);
-            if (rw && rw->fill) rc = rw->fill(rw->user, &g, &rec[x->val], &nrec[x->val]);
             continue;
         }
         ts_rw_event e;
@@ -444,7 +444,7 @@ int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *
     if (notes) *notes = NULL;
     ft_trace t;
     int rc = ft_read(path, h->arch, &t);
-    if (rc == 0) rc = walk(&t, h, NULL, NULL, NULL, NULL);
+    if (rc == 0) rc = walk(&t, h, NULL, NULL, NULL);
     if (rc == 0 && notes) {
         *notes = t.notes;
         t.notes = NULL;
@@ -669,10 +669,13 @@ static void put_lost(FILE *f, const ft_trace *t, const ft_ev *x, int32_t cpu, ui
 }
 
 /* the input goes out in spans of whole lines, each as long as nothing is left out or put in
- * (a line of its own per event took 3.1M stdio calls for 3.1M events) */
-static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t *keep, const ts_recon *const *rec,
-                      const size_t *nrec)
+ * (a line of its own per event took 3.1M stdio calls for 3.1M events); a gap's events are
+ * asked of the fill hook (rw, may be NULL) as its marker is written, one gap's at a time */
+static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t *keep, const ts_rw_hooks *rw,
+                      const uint64_t *gidx)
 {
+    const int fill = rw && rw->fill && gidx;
+    int rc = 0;
     const char *pos = t->buf;   /* what is not written yet */
     size_t nc = (size_t)t->ncpu + 1;
     /* drop: events dropped, and markers of the input, since the CPU's last kept event: one
@@ -687,8 +690,8 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
         if (t->ev[i].kind != FT_LOST && (t->ev[i].bits & FT_PERF)) perf_line = &t->ev[i];
     comm_map cm;
     memset(&cm, 0, sizeof cm);
-    if (rec) comm_init(&cm, t);
-    for (size_t i = 0; i < t->n; i++) {
+    if (fill) comm_init(&cm, t);
+    for (size_t i = 0; i < t->n && rc == 0; i++) {
         const ft_ev *x = &t->ev[i];
         const ft_mark *mk = x->kind == FT_LOST ? &t->mk[x->val] : NULL;
         if ((mk && keep) || (keep && !keep[i])) {   /* left out */
@@ -701,8 +704,14 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
             continue;
         }
         if (mk) {
-            size_t n = rec ? nrec[x->val] : 0;
-            if (!n) continue;
+            const ts_recon *rec = NULL;
+            size_t n = 0;
+            if (fill) {
+                ts_rw_gap g;
+                to_gap(t, x, gidx[x->val], &g);
+                rc = rw->fill(rw->user, &g, &rec, &n);
+            }
+            if (rc || !n) continue;
             const char *le = line_end(t, x);
             fwrite(pos, 1, (size_t)(le - pos), f);
             pos = le;
@@ -715,7 +724,7 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
             int64_t b = has_last[x->cpu] ? last_ns[x->cpu] : mk->end_ns, e = mk->end_ns < b ? b : mk->end_ns, tj = b;
             for (size_t j = 0; j < n; j++) {
                 tj = b + (int64_t)((unsigned __int128)(e - b) * (j + 1) / (n + 1));
-                put_recon(f, t, s, x, &rec[x->val][j], tj, &cm);
+                put_recon(f, t, s, x, &rec[j], tj, &cm);
             }
             last_ns[x->cpu] = tj;
             has_last[x->cpu] = 1;
@@ -734,13 +743,15 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
     }
     /* losses at a CPU's end: their markers after the last line (every event line ends in a
      * line end: the reader leaves out a last line cut short) */
-    const char *last = line_end(t, &t->ev[t->n - 1]);
-    fwrite(pos, 1, (size_t)(last - pos), f);
-    for (size_t c = 0; c < nc; c++)
-        if (pend[c]) put_lost(f, t, last_ev[c] ? last_ev[c] : perf_line, (int32_t)c, pending[c], !unknown[c]);
-    fwrite(last, 1, (size_t)(t->buf + t->size - last), f);
+    if (rc == 0) {
+        const char *last = line_end(t, &t->ev[t->n - 1]);
+        fwrite(pos, 1, (size_t)(last - pos), f);
+        for (size_t c = 0; c < nc; c++)
+            if (pend[c]) put_lost(f, t, last_ev[c] ? last_ev[c] : perf_line, (int32_t)c, pending[c], !unknown[c]);
+        fwrite(last, 1, (size_t)(t->buf + t->size - last), f);
+    }
     /* the reason of the writes that failed (every later one fails alike: a full disk) */
-    const int e = ferror(f) ? (errno ? errno : EIO) : 0;
+    const int e = rc == 0 && ferror(f) ? (errno ? errno : EIO) : 0;
     free(pending);
     free(pend);
     free(unknown);
@@ -748,6 +759,7 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
     free(has_last);
     free(last_ev);
     comm_free(&cm);
+    if (rc) return rc;
     return e ? ts_fail("%s: write failed: %s", out, strerror(e)) : 0;
 }
 
@@ -771,13 +783,11 @@ static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, c
     ft_trace t;
     int rc = ft_read(path, h->arch, &t);
     uint8_t *keep = NULL;
-    const ts_recon **rec = NULL;
-    size_t *nrec = NULL;
+    uint64_t *gidx = NULL;
     if (rc == 0) {
         keep = h->keep ? ts_calloc(t.n, 1) : NULL;
-        rec = h->fill ? ts_calloc(t.nmk + 1, sizeof *rec) : NULL;
-        nrec = h->fill ? ts_calloc(t.nmk + 1, sizeof *nrec) : NULL;
-        rc = walk(&t, NULL, h, keep, rec, nrec);
+        gidx = h->fill ? ts_calloc(t.nmk + 1, sizeof *gidx) : NULL;
+        rc = walk(&t, NULL, h, keep, gidx);
     }
     if (rc == 0) {
         ts_outfile of;
@@ -787,7 +797,7 @@ static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, c
              * its default size whatever size is asked */
             char *vbuf = ts_malloc(1 << 20);
             setvbuf(of.f, vbuf, _IOFBF, 1 << 20);
-            rc = write_text(&t, of.f, out, keep, rec, nrec);
+            rc = write_text(&t, of.f, out, keep, h, gidx);
             if (rc == 0) rc = ts_out_commit(&of);
             else ts_out_abort(&of);
             free(vbuf);
@@ -798,8 +808,7 @@ static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, c
         t.notes = NULL;
     }
     free(keep);
-    free(rec);
-    free(nrec);
+    free(gidx);
     ft_free(&t);
     return rc;
 }
