@@ -694,6 +694,33 @@ static void fill_memory_held_across_gaps(void)
     remove(at("lost_few_out.trace"));
 }
 
+/* markers whose lost events add up past what one fill reconstructs (2^28: 1.6 GB held) are
+ * refused in one line before any model is trained (17 lines of 16,777,216 each were filled
+ * until memory or the disk ran out) */
+static void fill_total_refused(void)
+{
+    char *t = make_text(3000, 1500, 16777216, 0);
+    size_t len = strlen(t), cap = len + 17 * 40;
+    t = realloc(t, cap);
+    char *m = strstr(t, "CPU:0 [LOST 16777216 EVENTS]\n");
+    REQUIRE(m);
+    const size_t ml = strlen("CPU:0 [LOST 16777216 EVENTS]\n");
+    memmove(m + 16 * ml, m, len - (size_t)(m - t) + 1);
+    for (int i = 1; i < 17; i++) memcpy(m + i * ml, m, ml);   /* 17 markers in a row */
+    write_file(at("lost_all.trace"), t);
+    free(t);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    double t0 = ts_now();
+    CHECK_MSG(ts_ctf_fill(at("lost_all.trace"), at("lost_all_out.trace"), &o, &r) == -1 &&
+                  strstr(ts_error(), "285212672 events in all") && strstr(ts_error(), "2^28") && !strchr(ts_error(), '\n'),
+              "%s", ts_error());
+    CHECK_MSG(ts_now() - t0 < 5, "%.1f s", ts_now() - t0);
+    CHECK(!ts_file_exists(at("lost_all_out.trace")));
+    remove(at("lost_all.trace"));
+}
+
 /* a recording that lost events every few lines (a slow reader of a small buffer): each of
  * its 100,000 gaps is written with its reconstruction in time linear in the gaps (the
  * writer looked every gap up among all of them: 16 s) */
@@ -2794,6 +2821,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(memory_per_event);
     RUN(fill_memory_per_reconstructed_event);
     RUN(fill_memory_held_across_gaps);
+    RUN(fill_total_refused);
     RUN(fill_memory_per_gap);
     RUN(spans_written);
     RUN(fill_marker_of_an_empty_cpu);

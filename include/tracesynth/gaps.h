@@ -263,6 +263,9 @@ typedef struct {
     double       train_s, impute_s, write_s;
 } ts_fill_result;
 #define TS_FILL_OUTSIZED 10
+/* the most events ts_ctf_fill reconstructs in one trace, over the gaps it fills (each held
+ * until written, 6 bytes): a trace whose gaps lost more is refused before any training */
+#define TS_FILL_MAX_EVENTS (1ull << 28)
 int  ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill_result *res);
 void ts_fill_result_free(ts_fill_result *r);
 

@@ -994,8 +994,16 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
      * (a filled trace filled again trained a model per CPU to reconstruct nothing) */
     if (rc == 0 && from_file) rc = make_idmap(&f, file_model, &im);
     uint8_t *todo = ts_calloc(f.ns ? f.ns : 1, 1);
+    uint64_t asked = 0;
     for (size_t i = 0; i < f.ngap; i++)
-        if (f.gaps[i].count && !f.gaps[i].filled && f.gaps[i].count <= (1u << 24)) todo[f.gaps[i].stream] = 1;
+        if (f.gaps[i].count && !f.gaps[i].filled && f.gaps[i].count <= (1u << 24)) {
+            todo[f.gaps[i].stream] = 1;
+            asked += f.gaps[i].count;
+        }
+    /* each is held until written: a few lines of text must not ask for more than memory */
+    if (rc == 0 && asked > TS_FILL_MAX_EVENTS)
+        rc = ts_fail("fill: %s: its gaps lost %llu events in all, more than the %llu (2^28) one fill reconstructs", dir,
+                     (unsigned long long)asked, (unsigned long long)TS_FILL_MAX_EVENTS);
     double t1 = ts_now();
     for (size_t s = 0; rc == 0 && s < f.ns && f.ngap; s++) {
         sstream *ss = &f.s[s];
