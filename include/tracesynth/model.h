@@ -128,6 +128,9 @@ struct ts_model {
     ts_vocab vocab;            /* copied at training */
     int32_t  n_ids;
     size_t   len;              /* window length trained on (0: any) */
+    size_t   piece;            /* len 0: the most hidden events a window should hold when its
+                                * imputation costs a pass over the window per hidden event
+                                * (fill gives a longer gap in several); 0: any number */
     size_t   window;           /* its training split's window length, the default of the
                                 * windows it is run on (0: not recorded, older files) */
     int      permille[3];      /* its time split's parts in thousandths, the default of the

@@ -583,6 +583,49 @@ static int impute_backwards(ts_model *m, const int32_t *right, size_t nr, size_t
     return rc;
 }
 
+/* a gap of more than P events for a model of any window length that takes a pass over its
+ * window per hidden event (ts_model.piece): windows of at most P hidden events, each after up
+ * to ctx of the events before it (left, then those filled), the last also reading up to ctx
+ * of right; a gap with no event before it from right backwards, each window reading up to ctx
+ * of the events after it. Linear in the gap, where one window over it is quadratic */
+static int impute_pieces(ts_model *m, const int32_t *left, size_t nl, const int32_t *right, size_t nr, size_t k,
+                         size_t ctx, size_t P, uint64_t seed, const ts_kv *run_kv, int32_t *dst)
+{
+    const size_t rr = nr < ctx ? nr : ctx;
+    const int back = nl == 0 && rr;
+    const size_t lc0 = nl < ctx ? nl : ctx;
+    int32_t *all = ts_malloc((lc0 + k + rr) * sizeof *all);   /* [left][gap][right] */
+    if (lc0) memcpy(all, left + nl - lc0, lc0 * sizeof *all);
+    if (rr) memcpy(all + lc0 + k, right, rr * sizeof *all);
+    const size_t Lmax = ctx + P + ctx;
+    int32_t *x = ts_malloc(Lmax * sizeof *x), *y = ts_malloc(Lmax * sizeof *y);
+    uint8_t *mk = ts_malloc(Lmax);
+    size_t done = 0;
+    int rc = 0;
+    while (done < k && rc == 0) {
+        const size_t rem = k - done, chunk = rem < P ? rem : P;
+        const size_t a = back ? lc0 + rem - chunk : lc0 + done;   /* the piece's start in all */
+        const size_t after = lc0 + k + rr - (a + chunk);
+        const size_t lc = back ? 0 : a < ctx ? a : ctx;
+        const size_t rc_n = back ? (after < ctx ? after : ctx) : chunk == rem ? rr : 0;
+        const size_t L = lc + chunk + rc_n;
+        memcpy(x, all + a - lc, lc * sizeof *x);
+        memset(x + lc, 0, chunk * sizeof *x);
+        memcpy(x + lc + chunk, all + a + chunk, rc_n * sizeof *x);
+        memset(mk, 1, L);
+        memset(mk + lc, 0, chunk);
+        rc = impute_window(m, x, mk, L, seed + done, run_kv, y);
+        if (rc == 0) memcpy(all + a, y + lc, chunk * sizeof *y);
+        done += chunk;
+    }
+    if (rc == 0) memcpy(dst, all + lc0, k * sizeof *dst);
+    free(x);
+    free(y);
+    free(mk);
+    free(all);
+    return rc;
+}
+
 /* fills dst[0, k) given left[0, nl) and right[0, nr) */
 int ts__fill_impute(ts_model *m, const int32_t *left, size_t nl, const int32_t *right, size_t nr, size_t k,
                     size_t ctx, uint64_t seed, const ts_kv *kv, int32_t *dst)
@@ -594,6 +637,12 @@ int ts__fill_impute(ts_model *m, const int32_t *left, size_t nl, const int32_t *
      * windows would read nothing, and the events after the gap the last window alone) */
     if (L0 && nl == 0 && nr && ctx && k > L0 / 2) {
         int rc = impute_backwards(m, right, nr, k, ctx, seed, &run_kv, dst);
+        ts_kv_part_free(&run_kv);
+        return rc;
+    }
+    /* one window over a long gap would cost a pass over all of it per event */
+    if (L0 == 0 && m->piece && k > m->piece) {
+        int rc = impute_pieces(m, left, nl, right, nr, k, ctx, m->piece, seed, &run_kv, dst);
         ts_kv_part_free(&run_kv);
         return rc;
     }
