@@ -261,6 +261,36 @@ static void window_section(void)
     ts_model_free(g);
 }
 
+/* the split a model was trained on: parts past 998 thousandths, whose sum wraps to 1000 in
+ * an int, are refused as corrupt when the file is read, naming it and the section */
+static void split_section(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/sp.tsm", dir);
+    uint32_t vocab0[2] = {0, 0xffffffffu}, nids = 3;
+    int64_t counts[3] = {4, 0, 2};
+    const uint32_t bad[][4] = {{0x7fffffffu, 0x7fffffffu, 1002, 0}, {999, 1, 0, 0}, {1000, 0, 0, 1},
+                               {0x80000000u, 0x80000000u, 1000, 0}, {998, 1, 1, 2}};
+    const size_t sizes[] = {12, 12, 16, 12, 16};
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        ts_writer w;
+        ts_writer_init(&w, path);
+        ts_writer_text(&w, "MODEL", "unigram");
+        ts_writer_chunk(&w, "VOCAB", vocab0, sizeof vocab0);
+        ts_writer_chunk(&w, "NIDS", &nids, 4);
+        ts_writer_chunk(&w, "SPLIT", bad[t], sizes[t]);
+        ts_writer_chunk(&w, "COUNTS", counts, sizeof counts);
+        REQUIRE(ts_writer_commit(&w) == 0);
+        ts_model *m = NULL;
+        CHECK_MSG(ts_model_load(path, &m) == -1 && m == NULL, "case %zu", t);
+        CHECK_MSG(strstr(ts_error(), "sp.tsm") && strstr(ts_error(), "'SPLIT' is corrupt"), "case %zu: %s", t,
+                  ts_error());
+        ts_model_free(m);
+    }
+}
+
 /* error paths free what they made (LeakSanitizer checks this under make asan) */
 static void no_leaks_on_errors(void)
 {
@@ -762,6 +792,7 @@ TEST_MAIN("limits", {
     RUN(huge_sparse_ids);
     RUN(nids_checked_against_sections);
     RUN(window_section);
+    RUN(split_section);
     RUN(no_leaks_on_errors);
     RUN(model_file_mutations);
     RUN(impute_matches_names);

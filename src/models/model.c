@@ -526,7 +526,8 @@ int ts_model_load(const char *path, ts_model **out)
         }
         paper = kind == 1;
         if (!paper &&
-            (permille[0] < 1 || permille[1] < 1 || permille[2] < 1 || permille[0] + permille[1] + permille[2] != 1000)) {
+            (permille[0] < 1 || permille[1] < 1 || permille[2] < 1 || permille[0] > 998 || permille[1] > 998 ||
+             permille[2] > 998 || permille[0] + permille[1] + permille[2] != 1000)) {
             ts_fail("%s: section 'SPLIT' is corrupt (parts %d/%d/%d thousandths)", path, permille[0], permille[1],
                     permille[2]);
             goto done;
