@@ -406,6 +406,13 @@ static void bad_files(void)
         {"MDMMC", "dt_bins=16\ndt_lo=0\ndt_hi=1\ndt_mean=1\ndt_std=1\n", "'DTVALS'"},
         {"DTVALS", NULL, "'DTVALS'"},
         {"PARAMS", NULL, "'PARAMS'"},
+        /* parts whose sum wraps to 1000 in an int, and a part past an int */
+        {"CHANNELS", "channels=51\ndt=bins\nlen=0\ncard_event=4\ncard_comm=0\ncard_ret=0\ncard_tid=256\ncard_cpu=2\n"
+                     "split=2147483647,2147483647,1002\n",
+         "'split'"},
+        {"CHANNELS", "channels=51\ndt=bins\nlen=0\ncard_event=4\ncard_comm=0\ncard_ret=0\ncard_tid=256\ncard_cpu=2\n"
+                     "split=4294967996,100,200\n",
+         "'split'"},
         {"MODEL", "mdm", "not a multi-channel model"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

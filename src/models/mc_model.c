@@ -194,8 +194,9 @@ static int read_channels(const ts_reader *r, const ts_mc_model_ops *ops, ts_mc_m
     if (split) {
         int *pm = b->permille;
         char end;
-        const int ok = sscanf(split, "%d,%d,%d%c", &pm[0], &pm[1], &pm[2], &end) == 3 && pm[0] >= 1 && pm[1] >= 1 &&
-                       pm[2] >= 1 && pm[0] + pm[1] + pm[2] == 1000;
+        const int ok = sscanf(split, "%4d,%4d,%4d%c", &pm[0], &pm[1], &pm[2], &end) == 3 && pm[0] >= 1 && pm[1] >= 1 &&
+                       pm[2] >= 1 && pm[0] <= 998 && pm[1] <= 998 && pm[2] <= 998 &&
+                       pm[0] + pm[1] + pm[2] == 1000;
         if (!ok) ts_fail("%s: section 'CHANNELS': 'split' = '%s' is not three positive parts summing to 1000", r->path,
                          split);
         free(split);
