@@ -262,7 +262,9 @@ static void window_section(void)
 }
 
 /* the split a model was trained on: parts past 998 thousandths, whose sum wraps to 1000 in
- * an int, are refused as corrupt when the file is read, naming it and the section */
+ * an int, are refused as corrupt when the file is read, naming it and the section; so is
+ * the 16-byte form (the paper split's) of any kind but 1, which no file holds and which
+ * would be saved back as the 12-byte form */
 static void split_section(void)
 {
     const char *dir = scratch_dir();
@@ -272,8 +274,8 @@ static void split_section(void)
     uint32_t vocab0[2] = {0, 0xffffffffu}, nids = 3;
     int64_t counts[3] = {4, 0, 2};
     const uint32_t bad[][4] = {{0x7fffffffu, 0x7fffffffu, 1002, 0}, {999, 1, 0, 0}, {1000, 0, 0, 1},
-                               {0x80000000u, 0x80000000u, 1000, 0}, {998, 1, 1, 2}};
-    const size_t sizes[] = {12, 12, 16, 12, 16};
+                               {0x80000000u, 0x80000000u, 1000, 0}, {998, 1, 1, 2}, {600, 200, 200, 0}};
+    const size_t sizes[] = {12, 12, 16, 12, 16, 16};
     for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
         ts_writer w;
         ts_writer_init(&w, path);

@@ -515,11 +515,11 @@ int ts_model_load(const char *path, ts_model **out)
     int permille[3] = {0, 0, 0}, paper = 0;   /* files from before it have none */
     if (ts_reader_has(&r, "SPLIT", NULL)) {
         unsigned char pb[16];
-        const ts_chunk *sc = ts_reader_get(&r, "SPLIT");   /* 12 bytes: the time split's parts */
+        const ts_chunk *sc = ts_reader_get(&r, "SPLIT");   /* 12 bytes: the time split's parts; 16: kind 1 */
         if (!sc || ts_reader_copy(&r, "SPLIT", pb, sc->size == 16 ? 16 : 12) != 0) goto done;
         for (int i = 0; i < 3; i++) permille[i] = (int)ts_le_get32(pb + 4 * i);
         const uint32_t kind = sc->size == 16 ? ts_le_get32(pb + 12) : 0;
-        if (kind > 1 || (kind == 1 && (permille[0] || permille[1] || permille[2]))) {
+        if ((sc->size == 16 && kind != 1) || (kind == 1 && (permille[0] || permille[1] || permille[2]))) {
             ts_fail("%s: section 'SPLIT' is corrupt (split kind %u, parts %d/%d/%d thousandths)", path, kind,
                     permille[0], permille[1], permille[2]);
             goto done;
