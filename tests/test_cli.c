@@ -306,6 +306,16 @@ static void window_names_matched(void)
             CHECK_MSG(!strstr(out[1], "note"), "%s", out[1]);
         }
     }
+    /* IDs no vocabulary reaches, named: refused in one line naming the names file (the names,
+     * kept by ID, took memory to the largest ID and did not end) */
+    snprintf(p, sizeof p, "%s/big.txt", dir);
+    write_text(p, "0,2000000000,2\n2,4,1\n");
+    snprintf(p, sizeof p, "%s/big.names.txt", dir);
+    write_text(p, "e0 e1 e2\ne2 e4 e1\n");
+    snprintf(args, sizeof args, "score %s/ng.tsm --input %s/big.txt --length 3", dir, dir);
+    int rc = run_cli(args, out[0], sizeof out[0]);
+    CHECK_MSG(rc == 1 && strstr(out[0], "big.names.txt: names windows whose IDs reach 2000000000") &&
+                  !strchr(out[0], '\n'), "exit %d: %s", rc, out[0]);
     ts_windows_free(&w);
     ts_model_free(m);
 }

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* IDs of named windows are below this (2^22: a vocabulary of 4 million names) */
+#define NAMED_ID_MAX (1 << 22)
+
 char *cli_names_path(const char *windows)
 {
     size_t l = strlen(windows);
@@ -42,6 +45,15 @@ int cli_window_names(const char *windows, const ts_windows *w, char **path_out, 
     int32_t top = -1;   /* w's IDs: [0, top] */
     for (size_t k = 0; k < n; k++)
         if (w->data[k] > top) top = w->data[k];
+    /* names are kept by ID, [0, top]: the IDs of named windows are a vocabulary's (generate
+     * writes its model's), never sparse ones in the billions */
+    if (top >= NAMED_ID_MAX) {
+        ts_fail("%s: names windows whose IDs reach %d, beyond the %d of any vocabulary (%s's IDs are not a "
+                "vocabulary's: move the names file away to read them as IDs)", path, (int)top, NAMED_ID_MAX, windows);
+        fclose(f);
+        free(path);
+        return -1;
+    }
     v->n = top + 1;
     v->names = ts_calloc((size_t)(top + 1 > 0 ? top + 1 : 1), sizeof *v->names);
     size_t *at = ts_calloc((size_t)(top + 1 > 0 ? top + 1 : 1), sizeof *at);
