@@ -163,9 +163,10 @@ void cli_say_notes(const char *notes);
  * output would be a directory (dir), a usage error (2) "-o -: why" instead; 0 when *out is
  * no '-'. What a command then says it wrote names cli_output_name's */
 int cli_output_stdout(const char *cmd, const char **out, int dir, const char *why);
-/* -o - of a command on a trace (drop, fill): 1 when trace is a directory (a CTF trace,
- * written as a new directory), 0 when not (text), -1 naming it when it is not there */
-int cli_trace_is_dir(const char *trace);
+/* cli_output_stdout for a command on a trace (drop, fill): its output is a directory when
+ * the trace is one (a CTF trace, written as a new directory), text otherwise; -1 when '-'
+ * is given and the trace is not there (said, naming it) */
+int cli_trace_output_stdout(const char *cmd, const char *trace, const char **out, const char *why);
 /* OPT - (-o -, --log -) of an output that is a directory or a file of its own (what: "the
  * dataset is a directory"): a usage error (2) "OPT -: what, not standard output; name one",
  * where it wrote a directory or file named '-'; else 0 */

@@ -49,15 +49,13 @@ int cmd_drop(int argc, char **argv)
     }
     /* '-' is standard output, as for fill and export: ftrace text goes there; a CTF trace
      * is a directory */
-    const int dir = !strcmp(out, "-") ? cli_trace_is_dir(args.pos[0]) : 0;
-    if (dir < 0) {   /* not there: said so, not taken for a CTF trace */
-        ts_opt_free(&args);
-        return cli_fail();
-    }
-    const int to_stdout = cli_output_stdout(C, &out, dir,
+    const int to_stdout = cli_trace_output_stdout(C, args.pos[0], &out,
                                             "a CTF trace is written as a new trace directory, not to standard "
                                             "output; name a directory");
-    if (to_stdout == 2) { ts_opt_free(&args); return 2; }
+    if (to_stdout < 0 || to_stdout == 2) {
+        ts_opt_free(&args);
+        return to_stdout < 0 ? 1 : 2;
+    }
     ts_drop_opts o = {rate, bmin, bmax, (uint64_t)seed, !quiet, 0, NULL};
     ts_drop_stats st;
     rc = ts_ctf_drop(args.pos[0], out, &o, &st);

@@ -198,15 +198,13 @@ int cmd_fill(int argc, char **argv)
     }
     /* '-' is standard output, as for export and --text: ftrace text goes there; a CTF trace
      * is a directory */
-    const int dir = !strcmp(out, "-") ? cli_trace_is_dir(args.pos[0]) : 0;
-    if (dir < 0) {   /* not there: said so, not taken for a CTF trace */
-        ts_opt_free(&args);
-        return cli_fail();
-    }
-    const int to_stdout = cli_output_stdout(C, &out, dir,
+    const int to_stdout = cli_trace_output_stdout(C, args.pos[0], &out,
                                             "a CTF trace is filled into a new trace directory, not standard output; "
                                             "name a directory (--text - writes its text there)");
-    if (to_stdout == 2) { ts_opt_free(&args); return 2; }
+    if (to_stdout < 0 || to_stdout == 2) {
+        ts_opt_free(&args);
+        return to_stdout < 0 ? 1 : 2;
+    }
     if (text && ts_trace_is_ftrace(args.pos[0])) {
         rc = cli_usage_error(C, "--text is for a CTF trace; %s is ftrace or perf script text, and so is what fill writes", args.pos[0]);
         ts_opt_free(&args);

@@ -96,11 +96,19 @@ int cli_output_stdout(const char *cmd, const char **out, int dir, const char *wh
     return 1;
 }
 
-int cli_trace_is_dir(const char *trace)
+int cli_trace_output_stdout(const char *cmd, const char *trace, const char **out, const char *why)
 {
     struct stat st;
-    if (stat(trace, &st) != 0) return ts_fail("%s: cannot open: %s", trace, strerror(errno));
-    return S_ISDIR(st.st_mode);
+    int dir = 0;
+    if (!strcmp(*out, "-")) {
+        if (stat(trace, &st) != 0) {   /* not there: said so, not taken for a CTF trace */
+            ts_fail("%s: cannot open: %s", trace, strerror(errno));
+            cli_fail();
+            return -1;
+        }
+        dir = S_ISDIR(st.st_mode);
+    }
+    return cli_output_stdout(cmd, out, dir, why);
 }
 
 void cli_split_model_parts(ts_split_spec *ss, const ts_opt_result *args, const ts_model *m)
