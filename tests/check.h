@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int t_failed_now, t_skipped_now, t_pass, t_fail, t_skip;
@@ -31,7 +32,16 @@ static const char *t_name;
 #define SKIP(...) do { fprintf(stderr, "  skip %s: ", t_name); fprintf(stderr, __VA_ARGS__); \
     fputc('\n', stderr); t_skipped_now = 1; return; } while (0)
 
-#define RUN(fn) do { t_name = #fn; t_failed_now = t_skipped_now = 0; fn(); \
+/* TS_TEST_TIMES=1 prints each test's wall time to stderr, to find the slow ones */
+static inline double t_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+#define RUN(fn) do { t_name = #fn; t_failed_now = t_skipped_now = 0; \
+    double t_start = t_now(); fn(); \
+    if (getenv("TS_TEST_TIMES")) fprintf(stderr, "  time %8.3f s %s\n", t_now() - t_start, #fn); \
     if (t_failed_now) t_fail++; else if (t_skipped_now) t_skip++; else t_pass++; } while (0)
 
 #define TEST_MAIN(suite, body) int main(void) { body; \

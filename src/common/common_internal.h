@@ -2,11 +2,19 @@
 #ifndef TS_COMMON_INTERNAL_H
 #define TS_COMMON_INTERNAL_H
 
+#include <stddef.h>
+
 /* the last error with its first mention of the path from (where a file was written)
  * made to (where it goes); unchanged when it names no from */
 void ts__error_path(const char *from, const char *to);
 
 /* the folder of path (malloc'd): "." for a bare name, "/" for a name in the root */
 char *ts__path_dir(const char *path);
+
+/* p (an array of elem-byte items that only this function grows) with room for item n, the
+ * one about to be appended: its size doubles when n reaches a power of two, so that a list
+ * built one item at a time costs linear time (a realloc per item copies the whole list each
+ * time with allocators that do not remap pages in place) */
+void *ts__append_room(void *p, size_t n, size_t elem);
 
 #endif

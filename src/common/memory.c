@@ -1,7 +1,9 @@
 /* Allocation helpers: out of memory is fatal, with a message. */
 #include "tracesynth/common.h"
+#include "common_internal.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,14 @@ void *ts_realloc(void *p, size_t n)
     void *q = realloc(p, n ? n : 1);
     if (!q) oom(n);
     return q;
+}
+
+void *ts__append_room(void *p, size_t n, size_t elem)
+{
+    if (n & (n - 1)) return p;   /* 3, 5, 6, 7, 9 ...: the room of the last power of two holds it */
+    size_t cap = n ? 2 * n : 1;
+    if (cap > SIZE_MAX / elem) oom(SIZE_MAX);
+    return ts_realloc(p, cap * elem);
 }
 
 char *ts_strdup(const char *s)

@@ -21,6 +21,7 @@
  * complete packets).
  *
  * ts_ctf_load runs this reader (ts__ctf_load_here) in a child process: see ctf_isolate.c. */
+#include "common/common_internal.h"
 #include "common/idmap.h"
 #include "data/ctf_isolate.h"
 #include "tracesynth/common.h"
@@ -428,7 +429,7 @@ static void on_discarded(sink_state *st, const bt_message *m)
         c->comm[0] = 0;
         c->call = NULL;
     }
-    ts->discards = ts_realloc(ts->discards, (ts->n_discards + 1) * sizeof *ts->discards);
+    ts->discards = ts__append_room(ts->discards, ts->n_discards, sizeof *ts->discards);
     ts->discards[ts->n_discards++] = d;
     ts->discarded += count;
     st->t->lost += count;

@@ -1267,7 +1267,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
         ts_ctf_stream *s = &st[x->cpu];
         if (x->kind == K_LOST) {
             ts_ctf_discard d = {x->val >= 0 ? (uint64_t)x->val : 0, x->val >= 0, 0, 0, 0};
-            s->discards = ts_realloc(s->discards, (s->n_discards + 1) * sizeof *s->discards);
+            s->discards = ts__append_room(s->discards, s->n_discards, sizeof *s->discards);
             s->discards[s->n_discards++] = d;
             s->discarded += d.count;
             out->lost += d.count;

@@ -321,7 +321,7 @@ static int f_gap(void *u, const ts_rw_gap *g)
     r->prev = s->open;
     s->open = f->ngap + 1;
     if (s->total < f->max_train) {
-        s->cuts = ts_realloc(s->cuts, (s->ncuts + 1) * sizeof *s->cuts);
+        s->cuts = ts__append_room(s->cuts, s->ncuts, sizeof *s->cuts);
         s->cuts[s->ncuts++] = (size_t)s->total;
     }
     r->tid_before = g->cpu >= 0 && (size_t)g->cpu < f->ncpu ? f->cpu_tid[g->cpu] : -1;

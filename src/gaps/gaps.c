@@ -103,7 +103,7 @@ static int gs_gap(void *u, const ts_rw_gap *g)
     gap_scan *s = u;
     grow_streams(s, g->stream);
     ts_gap_list *l = s->l;
-    l->gaps = ts_realloc(l->gaps, (l->n + 1) * sizeof *l->gaps);
+    l->gaps = ts__append_room(l->gaps, l->n, sizeof *l->gaps);
     ts_gap_info *gi = &l->gaps[l->n];
     memset(gi, 0, sizeof *gi);
     gi->g = *g;
@@ -206,7 +206,7 @@ static int drop_keep(void *u, const ts_rw_event *e)
         d->st->dropped++;
         if (d->o->record) {
             if (d->kept[e->stream] != 2) {
-                d->st->gaps = ts_realloc(d->st->gaps, (d->st->n_gaps + 1) * sizeof *d->st->gaps);
+                d->st->gaps = ts__append_room(d->st->gaps, d->st->n_gaps, sizeof *d->st->gaps);
                 ts_drop_gap *g = &d->st->gaps[d->st->n_gaps++];
                 g->stream = e->stream;
                 g->cpu = e->cpu;
@@ -216,7 +216,7 @@ static int drop_keep(void *u, const ts_rw_event *e)
                 d->gap_of[e->stream] = d->st->n_gaps - 1;
             }
             ts_drop_gap *g = &d->st->gaps[d->gap_of[e->stream]];
-            g->names = ts_realloc(g->names, (g->n + 1) * sizeof *g->names);
+            g->names = ts__append_room(g->names, g->n, sizeof *g->names);
             g->names[g->n++] = ts_strdup(e->name);
         }
         d->kept[e->stream] = 2;
