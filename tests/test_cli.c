@@ -320,6 +320,27 @@ static void window_names_matched(void)
     ts_model_free(m);
 }
 
+/* a name in W.names.txt that the model (which has no <unk>) lacks: the error names the
+ * names file and the line of the first event read by it (impute: an observed one; the
+ * hidden ones are scored, not read), in one line; it named neither */
+static void window_names_unknown_placed(void)
+{
+    char args[2048], err[2048], p[512];
+    snprintf(p, sizeof p, "%s/unk.txt", dir);
+    write_text(p, "0,1,2,0\n1,2,0,0\n");
+    snprintf(p, sizeof p, "%s/unk.names.txt", dir);
+    write_text(p, "read write zz read\nwrite zz read read\n");
+    /* windows of 4, a blackout of 1 at the center hides position 2: line 1's zz is hidden */
+    snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/unk.txt --blackout 1", dir, dir);
+    int rc = run_cli(args, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "unk.names.txt:2: position 1: 'zz'") && strstr(err, "<unk>") &&
+                  !strchr(err, '\n'), "exit %d: %s", rc, err);
+    snprintf(args, sizeof args, "score %s/ng.tsm --input %s/unk.txt", dir, dir);
+    rc = run_cli(args, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "unk.names.txt:1: position 2: 'zz'") && strstr(err, "<unk>") &&
+                  !strchr(err, '\n'), "exit %d: %s", rc, err);
+}
+
 static void generate_files(void)
 {
     char args[2048], p[512], q[512];
@@ -2440,6 +2461,7 @@ TEST_MAIN("cli", {
     RUN(window_length_from_the_model);
     RUN(generate_files);
     RUN(window_names_matched);
+    RUN(window_names_unknown_placed);
     RUN(generate_removes_old_names);
     RUN(generate_removes_other_format);
     RUN(generate_refuses_dataset_files);

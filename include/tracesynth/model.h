@@ -177,7 +177,7 @@ int  ts_model_impute(ts_model *m, const ts_windows *x, const uint8_t *mask, cons
  * go to the model's IDs by name and the filled ones come back to the input's, so a model
  * gives the same reconstruction on any numbering of the same events. Observed events
  * whose names the model lacks become its <unk> (counted in *unknown, may be NULL), or
- * are refused, named, when it has no <unk>; a fill the input cannot name becomes the
+ * are refused when it has none ("window W, position P: 'NAME' ...", the first of them); a fill the input cannot name becomes the
  * input's <unk>, else is refused. Otherwise the input must use the model's numbering. */
 int  ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *names,
                            const uint8_t *mask, const ts_run_opts *o, ts_windows *out,

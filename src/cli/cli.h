@@ -78,6 +78,10 @@ int cli_window_names(const char *windows, const ts_windows *w, char **path_out, 
  * their IDs' names (an ID they lack named "?", m's names they lack appended) and 1; 0 when
  * not so (nothing read: ts_impute_input_load reads it); -1 naming the file */
 int cli_input_names(const char *input, const char *vocab_path, const ts_model *m, ts_windows *x, ts_vocab *names);
+/* the error at "window W, position P: ..." of input's windows (a model's, which knows no
+ * file) placed: with their names file (named, cli_input_names' 1) at its line W + 1, else
+ * in input (a dataset's: its test part) */
+void cli_input_error_place(const char *input, int named);
 
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);

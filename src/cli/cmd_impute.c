@@ -232,7 +232,11 @@ int cmd_impute(int argc, char **argv)
     is.source = input;
     is.names = &names;
     ts_impute_result r;
-    if (ts_impute_eval(m, &x, &is, &ro, &r)) { cli_fail(); goto done; }
+    if (ts_impute_eval(m, &x, &is, &ro, &r)) {
+        cli_input_error_place(input, named);
+        cli_fail();
+        goto done;
+    }
     if (m->vocab.n > 0 && names.n == 0)
         cli_say(stderr, "tracesynth: note: impute: %s has no vocab.tsv; its IDs are read in the model's "
                 "numbering (--vocab FILE matches them by name)\n", input);

@@ -84,7 +84,11 @@ int cmd_score(int argc, char **argv)
     rc = 1;
     double bits, t0 = ts_now();
     size_t unknown = 0;
-    if (ts_model_bits(m, &x, &names, &ro, &bits, &unknown)) { cli_fail(); goto done; }
+    if (ts_model_bits(m, &x, &names, &ro, &bits, &unknown)) {
+        cli_input_error_place(input, named);
+        cli_fail();
+        goto done;
+    }
     double dt = ts_now() - t0;
     if (unknown)
         cli_say(stderr, "tracesynth: note: score: %zu %s the model never saw; it reads %s as <unk>\n", unknown,

@@ -138,3 +138,18 @@ int cli_input_names(const char *input, const char *vocab_path, const ts_model *m
     free(to);
     return 1;
 }
+
+void cli_input_error_place(const char *input, int named)
+{
+    size_t w, pos;
+    int at = 0;
+    if (!input || sscanf(ts_error(), "window %zu, position %zu: %n", &w, &pos, &at) != 2 || at == 0) return;
+    struct stat st;
+    if (named) {   /* one line a window: the line of the names file, the position in it */
+        char *p = cli_names_path(input);
+        ts_fail("%s:%zu: position %zu: %s", p, w + 1, pos, ts_error() + at);
+        free(p);
+    } else {
+        ts_fail("%s: %s%s", input, stat(input, &st) == 0 && S_ISDIR(st.st_mode) ? "test part: " : "", ts_error());
+    }
+}

@@ -669,7 +669,7 @@ static int to_model_ids(const ts_model *m, const ts_windows *x, const ts_vocab *
     if (back) ts_vocab_map(mv, names, back);
     *xm = (ts_windows){ts_malloc((nL ? nL : 1) * sizeof *xm->data), x->n, x->len};
     int rc = 0;
-    size_t unk = 0;
+    size_t unk = 0, first = 0;   /* first: where the first of them is */
     for (size_t i = 0; i < nL && rc == 0; i++) {
         int32_t v = x->data[i];
         if (v < 0 || v >= names->n) {
@@ -680,7 +680,7 @@ static int to_model_ids(const ts_model *m, const ts_windows *x, const ts_vocab *
         /* a name the model never saw: its <unk> (hidden positions keep any valid ID) */
         int known = fwd[v] >= 0 && (fwd[v] != mv->unk || !strcmp(names->names[v], mv->names[mv->unk]));
         if ((!mask || mask[i]) && !known) {
-            unk++;
+            if (!unk++) first = i;
             seen[v]++;
         }
         xm->data[i] = fwd[v] >= 0 ? fwd[v] : (mv->unk >= 0 ? mv->unk : 0);
@@ -694,9 +694,11 @@ static int to_model_ids(const ts_model *m, const ts_windows *x, const ts_vocab *
                 snprintf(list + l, sizeof list - l, "%s'%s' (%d)", l ? ", " : "", names->names[v], seen[v]);
                 shown++;
             }
-        rc = ts_fail("%zu observed event%s %s names the model does not know and it has no "
-                     "<unk> event to map %s to: %s%s", unk, ts_plural(unk), unk == 1 ? "has" : "have",
-                     unk == 1 ? "it" : "them", list, shown == 5 ? ", ..." : "");
+        /* the place of the first: the caller knows the file (and its names') */
+        rc = ts_fail("window %zu, position %zu: '%s' is not one of the model's event names, and it has no <unk> "
+                     "event to read it as (%zu observed event%s of names it lacks: %s%s)", first / x->len,
+                     first % x->len, names->names[x->data[first]], unk, ts_plural(unk), list,
+                     shown == 5 ? ", ..." : "");
     }
     free(fwd);
     free(seen);
