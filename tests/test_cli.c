@@ -412,6 +412,28 @@ static void generate_removes_old_names(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
 }
 
+/* a model without names reads windows with a names file beside them (W.names.txt) in its
+ * own numbering: impute and score say so in a note (they went on without a word) */
+static void window_names_unused_noted(void)
+{
+    char args[2048], out[4096], p[512];
+    snprintf(p, sizeof p, "%s/nn.txt", dir);
+    write_text(p, "0,1,2,3,4\n4,3,2,1,0\n");
+    snprintf(p, sizeof p, "%s/nn.names.txt", dir);
+    write_text(p, "read write openat close mmap\nmmap close openat write read\n");
+    const char *cmds[2] = {"impute %s/ngids.tsm --input %s/nn.txt --blackout 2", "score %s/ngids.tsm --input %s/nn.txt"};
+    for (int c = 0; c < 2; c++) {
+        snprintf(args, sizeof args, cmds[c], dir, dir);
+        int rc = run_output(args, out, sizeof out);
+        CHECK_MSG(rc == 0 && strstr(out, "tracesynth: note: ") && strstr(out, "nn.names.txt") &&
+                      strstr(out, "no event names"), "%s: exit %d: %s", args, rc, out);
+    }
+    /* the same model on the windows without it: no note */
+    unlink(p);
+    snprintf(args, sizeof args, cmds[0], dir, dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && !strstr(out, "note"), "%s", out);
+}
+
 /* OUT's files are what the run writes: a window file of OUT's other format (or names)
  * that an earlier run left goes with the set. An old OUT.txt stayed beside a new OUT.npy
  * and the new OUT.names.txt, which eval would read as the names of its old windows. A
@@ -2463,6 +2485,7 @@ TEST_MAIN("cli", {
     RUN(window_names_matched);
     RUN(window_names_unknown_placed);
     RUN(generate_removes_old_names);
+    RUN(window_names_unused_noted);
     RUN(generate_removes_other_format);
     RUN(generate_refuses_dataset_files);
     RUN(generate_keeps_unrelated_files);

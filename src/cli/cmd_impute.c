@@ -237,6 +237,7 @@ int cmd_impute(int argc, char **argv)
         cli_fail();
         goto done;
     }
+    cli_input_names_unused(C, input, vocab_path, m, model_path);
     if (m->vocab.n > 0 && names.n == 0)
         cli_say(stderr, "tracesynth: note: impute: %s has no vocab.tsv; its IDs are read in the model's "
                 "numbering (--vocab FILE matches them by name)\n", input);

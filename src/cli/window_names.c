@@ -153,3 +153,15 @@ void cli_input_error_place(const char *input, int named)
         ts_fail("%s: %s%s", input, stat(input, &st) == 0 && S_ISDIR(st.st_mode) ? "test part: " : "", ts_error());
     }
 }
+
+void cli_input_names_unused(const char *cmd, const char *input, const char *vocab_path, const ts_model *m,
+                            const char *model_path)
+{
+    struct stat st;
+    if (!input || vocab_path || m->vocab.n > 0 || stat(input, &st) != 0 || S_ISDIR(st.st_mode)) return;
+    char *p = cli_names_path(input);
+    if (ts_file_exists(p))
+        cli_say(stderr, "tracesynth: note: %s: %s names the events of %s, but %s has no event names: its IDs are "
+                "read in the model's numbering\n", cmd, p, input, model_path);
+    free(p);
+}
