@@ -341,6 +341,74 @@ static void window_names_unknown_placed(void)
                   !strchr(err, '\n'), "exit %d: %s", rc, err);
 }
 
+/* impute -o of windows with W.names.txt writes them in that file's numbering, where the
+ * events the windows never hold take IDs past those it names: -o names both windows beside
+ * them (original0.names.txt, imputation0.names.txt, as generate names its windows), read
+ * back by name by eval and impute. They were not written: those IDs were named nowhere */
+static void impute_output_named(void)
+{
+    char args[2048], out[2][8192], p[512], q[512];
+    snprintf(p, sizeof p, "%s/ng.tsm", dir);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_load(p, &m) == 0);
+    const int32_t rd = ts_vocab_lookup(&m->vocab, "read");
+    REQUIRE(rd >= 0 && rd != 3);
+    /* windows of reads: ID 3 in their names' numbering (rd.txt), rd in the model's (rm.txt) */
+    char ids[2][256] = {"", ""}, names[256] = "";
+    for (int i = 0; i < 16; i++) {
+        snprintf(ids[0] + strlen(ids[0]), 16, "3%c", i % 8 == 7 ? '\n' : ',');
+        snprintf(ids[1] + strlen(ids[1]), 16, "%d%c", (int)rd, i % 8 == 7 ? '\n' : ',');
+        snprintf(names + strlen(names), 16, "read%c", i % 8 == 7 ? '\n' : ' ');
+    }
+    snprintf(p, sizeof p, "%s/rd.txt", dir);
+    write_text(p, ids[0]);
+    snprintf(p, sizeof p, "%s/rd.names.txt", dir);
+    write_text(p, names);
+    snprintf(p, sizeof p, "%s/rm.txt", dir);
+    write_text(p, ids[1]);
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/%s.txt --blackout 3 -o %s/%so", dir, dir,
+                 k ? "rm" : "rd", dir, k ? "rm" : "rd");
+        REQUIRE(run_cli(args, out[0], sizeof out[0]) == 0);
+    }
+    /* the names are those of the imputation in the model's numbering, event by event */
+    static const char *const file[2] = {"original0", "imputation0"};
+    int past = 0;
+    for (int f = 0; f < 2; f++) {
+        ts_npy a;
+        ts_windows w[2];
+        for (int k = 0; k < 2; k++) {
+            snprintf(p, sizeof p, "%s/%so/%s.npy", dir, k ? "rm" : "rd", file[f]);
+            REQUIRE(ts_npy_read(p, &a) == 0);
+            REQUIRE(ts_npy_to_windows(&a, p, -1, &w[k]) == 0);
+            ts_npy_free(&a);
+        }
+        for (size_t i = 0; i < w[0].n * w[0].len; i++) past |= w[0].data[i] > 3;
+        snprintf(p, sizeof p, "%s/want.names.txt", dir);
+        REQUIRE(ts_windows_write_names(p, &w[1], &m->vocab) == 0);
+        snprintf(q, sizeof q, "%s/rdo/%s.names.txt", dir, file[f]);
+        CHECK_MSG(files_equal(p, q), "%s: not the names of the imputation", q);
+        ts_windows_free(&w[0]);
+        ts_windows_free(&w[1]);
+    }
+    CHECK_MSG(past, "no imputed event past the IDs of rd.names.txt: a test that cannot tell");
+    /* eval and impute read them back by name: as the imputation in the model's numbering */
+    const char *cmds[2] = {"eval --real %s/wn.txt --synthetic %s/%so/imputation0.npy --json",
+                           "score %s/ng.tsm --input %s/%so/imputation0.npy --json"};
+    for (int c = 0; c < 2; c++) {
+        for (int k = 0; k < 2; k++) {
+            snprintf(args, sizeof args, cmds[c], dir, dir, k ? "rm" : "rd");
+            CHECK_MSG(run_stdout(args, out[k], sizeof out[k]) == 0, "%s: %s", args, out[k]);
+        }
+        char *s = strstr(out[0], "\"seconds\"");   /* score's time differs */
+        if (s) *s = 0;
+        s = strstr(out[1], "\"seconds\"");
+        if (s) *s = 0;
+        CHECK_MSG(!strcmp(out[0], out[1]), "%s against %s", out[0], out[1]);
+    }
+    ts_model_free(m);
+}
+
 static void generate_files(void)
 {
     char args[2048], p[512], q[512];
@@ -432,6 +500,12 @@ static void window_names_unused_noted(void)
     unlink(p);
     snprintf(args, sizeof args, cmds[0], dir, dir);
     CHECK_MSG(run_output(args, out, sizeof out) == 0 && !strstr(out, "note"), "%s", out);
+    /* unnamed windows imputed into OUT: the names an earlier run left there go (they
+     * would name these windows) */
+    snprintf(args, sizeof args, "impute %s/ngids.tsm --input %s/nn.txt --blackout 2 -o %s/rdo", dir, dir, dir);
+    REQUIRE(run_cli(args, out, sizeof out) == 0);
+    snprintf(p, sizeof p, "%s/rdo", dir);
+    CHECK_MSG(count_dir(p) == 3, "%d files in %s", count_dir(p), p);
 }
 
 /* OUT's files are what the run writes: a window file of OUT's other format (or names)
@@ -1905,7 +1979,7 @@ static void impute_outputs_as_a_unit(void)
     snprintf(p, sizeof p, "%s/unit/mask0.npy", dir);
     CHECK(file_size(p) == old_size);
     snprintf(p, sizeof p, "%s/unit", dir);
-    CHECK(count_dir(p) == 3);   /* no stage left behind */
+    CHECK(count_dir(p) == 5);   /* no stage left behind: the three and their names (two) */
     unlink(q);
     snprintf(q, sizeof q, "%s/unit/imputation0.npy", dir);
     rmdir(q);
@@ -1915,7 +1989,7 @@ static void impute_outputs_as_a_unit(void)
     snprintf(q, sizeof q, "%s/unit/.stage.999999999.abcdef/original0.npy", dir);
     write_text(q, "x");
     CHECK(run_cli(args, err, sizeof err) == 0);
-    CHECK(count_dir(p) == 3);
+    CHECK(count_dir(p) == 5);
     snprintf(p, sizeof p, "%s/unit/imputation0.npy", dir);
     CHECK(file_size(p) > 0 && file_size(p) < old_size);
 }
@@ -2484,6 +2558,7 @@ TEST_MAIN("cli", {
     RUN(generate_files);
     RUN(window_names_matched);
     RUN(window_names_unknown_placed);
+    RUN(impute_output_named);
     RUN(generate_removes_old_names);
     RUN(window_names_unused_noted);
     RUN(generate_removes_other_format);

@@ -79,6 +79,9 @@ int ts_seq_write(const char *path, const ts_seq *s);
  * a file of a split whose dataset's events changed is refused, as by ts_seq_read */
 int ts_windows_read(const char *path, ts_windows *out);
 int ts_windows_write(const char *path, const ts_windows *w);
+/* their names: one window per line, event names separated by spaces ("?" for an ID
+ * without a name) */
+int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab *v);
 /* vocab.tsv: "ID\tname\tcount" per line */
 int ts_vocab_read(const char *path, ts_vocab *out);
 int ts_vocab_write(const char *path, const ts_vocab *v);
@@ -123,6 +126,11 @@ int  ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n
  * three old ones; DIR is made with its folders where not there (and goes again then) */
 int  ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_t *mask,
                             const ts_windows *imputed);
+/* the triple and, where names (NULL: none) name their IDs, the names of the original and
+ * imputed windows (DIR/original0.names.txt, imputation0.names.txt: ts_windows_write_names)
+ * as one set; without names, those an earlier run left go with it (ts_write_impute_triple) */
+int  ts_write_impute_named(const char *dir, const ts_windows *orig, const uint8_t *mask,
+                           const ts_windows *imputed, const ts_vocab *names);
 
 /* a window or mask file read once (so a pipe or FIFO, --input /dev/stdin, works): a .npy
  * (by its name or its magic bytes) into *a (*npy = 1; ts_npy_free it), else a window

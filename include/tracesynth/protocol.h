@@ -141,7 +141,10 @@ typedef struct {
                                   numbering); with the model's names, IDs match by name
                                   (ts_model_impute_named) */
     const char *outdir;        /* write original0.npy, mask0.npy, imputation0.npy there, all
-                                  or none (NULL: nothing written) */
+                                  or none (NULL: nothing written), and where the events
+                                  are named (names, else the model's) their names,
+                                  original0.names.txt and imputation0.names.txt
+                                  (ts_write_impute_named) */
 } ts_impute_spec;
 
 typedef struct {
@@ -157,9 +160,6 @@ int  ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, c
 
 /* a mask from a .npy or a window file of 0/1 values (1 = observed, 0 = missing) */
 int  ts_mask_load(const char *path, uint8_t **mask, size_t *n, size_t *len);
-
-/* one window per line, event names separated by spaces ("?" for an ID without a name) */
-int  ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab *v);
 
 #ifdef __cplusplus
 }

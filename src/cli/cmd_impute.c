@@ -120,9 +120,12 @@ int cmd_impute(int argc, char **argv)
                      "of a blackout; the event model samples at temperature 1\n"
                      "unless given one)"),
         CLI_RUN_OPTIONS(&run),
-        TS_OPT_STR_('o', "output", &is.outdir, "OUTDIR", "write original0.npy, mask0.npy, imputation0.npy (a\n"
-                    "multi-channel model: the imputed windows as a dataset;\n"
-                    "a directory holding the other kind is refused)"),
+        TS_OPT_STR_('o', "output", &is.outdir, "OUTDIR", "write original0.npy, mask0.npy, imputation0.npy and,\n"
+                    "for named events, original0.names.txt and\n"
+                    "imputation0.names.txt (their names, as generate writes\n"
+                    "them; eval and --input read them back) (a multi-channel\n"
+                    "model: the imputed windows as a dataset; a directory\n"
+                    "holding the other kind is refused)"),
         TS_OPT_FLAG_(0, "json", &json, "print one JSON object (stable keys) instead of the line"),
         TS_OPT_END_,
     };
@@ -255,7 +258,12 @@ int cmd_impute(int argc, char **argv)
         printf("  (%.2f s)\n", r.seconds);
         if (is.outdir) {
             char *files = ts_path_join(is.outdir, "{original0,mask0,imputation0}.npy");   /* dir/ gives no // */
-            cli_say(stdout, "wrote %s\n", files);
+            char *at = ts_path_join(is.outdir, "imputation0.names.txt");
+            const int has = ts_file_exists(at);
+            free(at);
+            at = ts_path_join(is.outdir, "{original0,imputation0}.names.txt");
+            cli_say(stdout, "wrote %s%s%s\n", files, has ? " " : "", has ? at : "");
+            free(at);
             free(files);
         }
     }

@@ -453,6 +453,12 @@ int ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n,
 int ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_t *mask,
                            const ts_windows *imputed)
 {
+    return ts_write_impute_named(dir, orig, mask, imputed, NULL);
+}
+
+int ts_write_impute_named(const char *dir, const ts_windows *orig, const uint8_t *mask,
+                          const ts_windows *imputed, const ts_vocab *names)
+{
     size_t n = orig->n, L = orig->len;
     if (!mask) return ts_fail_null(__func__, "mask");
     if (!orig->data && n && L) return ts_fail_null(__func__, "orig->data");
@@ -464,23 +470,33 @@ int ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_
      * signal half way leaves the old three, never a new original beside an old imputation */
     ts_stage st;
     if (ts_stage_open(&st, dir) != 0) return -1;
+    static const char *const all[5] = {"original0.npy", "mask0.npy", "imputation0.npy", "original0.names.txt",
+                                       "imputation0.names.txt"};
+    const char *const *named = all + 3;
     size_t shape[3] = {n, 1, L};
     float *f = ts_malloc(n * L * sizeof *f);
-    static const char *const names[3] = {"original0.npy", "mask0.npy", "imputation0.npy"};
     int rc = 0;
     for (int k = 0; k < 3 && rc == 0; k++) {
         for (size_t i = 0; i < n * L; i++)
             f[i] = k == 0 ? (float)orig->data[i] : k == 1 ? (float)(mask[i] != 0)
                                                           : (float)imputed->data[i];
-        char *p = ts_path_join(st.stage, names[k]);
+        char *p = ts_path_join(st.stage, all[k]);
         rc = ts_npy_write(p, TS_NPY_F32, f, 3, shape);   /* a file replaced keeps its mode (the commit's rule) */
         free(p);
     }
     free(f);
+    /* the windows' names beside them, as generate writes W.names.txt: their IDs may be a
+     * numbering of the input's own, which nothing else names */
+    for (int k = 0; k < 2 && rc == 0 && names; k++) {
+        char *p = ts_path_join(st.stage, named[k]);
+        rc = ts_windows_write_names(p, k ? imputed : orig, names);
+        free(p);
+    }
     if (rc) {   /* the error names the file as it would have been, not its stage */
         ts__stage_error(&st, dir);
         ts_stage_abort(&st);
         return -1;
     }
-    return ts_stage_commit(&st, names, 3);
+    /* without names, an earlier run's go: they would name other windows */
+    return names ? ts_stage_commit(&st, all, 5) : ts_stage_commit_removing(&st, all, 3, named, 2);
 }

@@ -369,6 +369,28 @@ int ts_windows_write(const char *path, const ts_windows *w)
     return ts_out_commit(&o);
 }
 
+int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab *v)
+{
+    if (!path) return ts_fail_null(__func__, "path");
+    if (!w) return ts_fail_null(__func__, "w");
+    if (!v) return ts_fail_null(__func__, "v");
+    if (!w->data && w->n && w->len) return ts_fail_null(__func__, "w->data");
+    if (ts__vocab_check(v, __func__, "v->names")) return -1;
+    ts_outfile o;
+    if (ts_out_open(&o, path)) return -1;
+    for (size_t i = 0; i < w->n; i++)
+        for (size_t t = 0; t < w->len; t++) {
+            int32_t id = w->data[i * w->len + t];
+            fputs(id >= 0 && id < v->n ? v->names[id] : "?", o.f);
+            fputc(t + 1 < w->len ? ' ' : '\n', o.f);
+        }
+    if (ferror(o.f)) {
+        ts_out_abort(&o);
+        return ts_fail("%s: write failed: %s", path, strerror(errno));
+    }
+    return ts_out_commit(&o);
+}
+
 /* ---- vocab.tsv ---- */
 
 void ts_vocab_free(ts_vocab *v)

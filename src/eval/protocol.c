@@ -603,7 +603,7 @@ int ts_impute_eval(ts_model *m, const ts_windows *x, const ts_impute_spec *s, co
         const ts_vocab *ev = by_name || (names && names->n >= m->n_ids) ? names
                              : m->vocab.n ? &m->vocab : NULL;
         rc = ts_eval_impute(x, mask, &y, ev, &res->metrics);
-        if (rc == 0 && s->outdir) rc = ts_write_impute_triple(s->outdir, x, mask, &y);
+        if (rc == 0 && s->outdir) rc = ts_write_impute_named(s->outdir, x, mask, &y, ev);
         ts_windows_free(&y);
     }
     free(mask);
@@ -644,26 +644,4 @@ int ts_mask_load(const char *path, uint8_t **mask, size_t *n, size_t *len)
     *len = w.len;
     ts_windows_free(&w);
     return 0;
-}
-
-int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab *v)
-{
-    if (!path) return ts_fail_null(__func__, "path");
-    if (!w) return ts_fail_null(__func__, "w");
-    if (!v) return ts_fail_null(__func__, "v");
-    if (!w->data && w->n && w->len) return ts_fail_null(__func__, "w->data");
-    if (ts__vocab_check(v, __func__, "v->names")) return -1;
-    ts_outfile o;
-    if (ts_out_open(&o, path)) return -1;
-    for (size_t i = 0; i < w->n; i++)
-        for (size_t t = 0; t < w->len; t++) {
-            int32_t id = w->data[i * w->len + t];
-            fputs(id >= 0 && id < v->n ? v->names[id] : "?", o.f);
-            fputc(t + 1 < w->len ? ' ' : '\n', o.f);
-        }
-    if (ferror(o.f)) {
-        ts_out_abort(&o);
-        return ts_fail("%s: write failed: %s", path, strerror(errno));
-    }
-    return ts_out_commit(&o);
 }
