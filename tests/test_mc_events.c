@@ -495,6 +495,38 @@ static void impute_test_part(void)
     ts_mc_free(&d);
 }
 
+/* impute --channels-from cuts the dataset by the event model's recorded split (its
+ * --fractions), as plain impute does without --fractions; it cut 0.7/0.1/0.2 whatever the
+ * model was trained on. --fractions given: those */
+static void impute_channels_model_split(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[512], out[2048], path[600];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    ts_mc d;
+    loose_cycle(3000, &d);   /* the model's test part: events [1800, 3000), 30 windows of 40 */
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 40 --order 3 --fractions 0.5,0.1,0.4 -o %s/ngf.tsm", ds,
+             dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "impute %s/ngf.tsm --channels-from %s --prefix 10 --seed 2 -o %s/pref", dir, ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    ts_mc y;
+    snprintf(path, sizeof path, "%s/pref", dir);
+    REQUIRE(ts_mc_load(path, &y) == 0);
+    size_t kept = 0;
+    for (size_t i = 0; i < y.n && y.n == 1200; i++)
+        kept += i % 40 < 10 && y.dt[i] == d.dt[1800 + i];
+    CHECK_MSG(y.n == 1200 && kept == 300, "%zu events, %zu of 300 given events at their place", y.n, kept);
+    ts_mc_free(&y);
+    /* --fractions: those, not the model's */
+    snprintf(cmd, sizeof cmd, "impute %s/ngf.tsm --channels-from %s --fractions 0.7,0.1,0.2 --blackout 8 --json", dir,
+             ds);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "\"windows\": 15, "), "%s", out);
+    ts_mc_free(&d);
+}
+
 /* impute --input of a set of windows (DIR/length): its own windows are imputed, those whole
  * in the test part, and a --length that is not theirs is refused, naming both */
 static void impute_recorded_windows(void)
@@ -1034,6 +1066,7 @@ TEST_MAIN("mc_events", {
     RUN(impute_prefix);
     RUN(impute_cli);
     RUN(impute_test_part);
+    RUN(impute_channels_model_split);
     RUN(impute_recorded_windows);
     RUN(impute_unknown_names);
     RUN(chain_sampler_cli);

@@ -60,7 +60,8 @@ int  train_channels(const char *model, const char *dataset, const ts_split_spec 
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);
 int  generate_events_channels(const char *path, const char *dataset, int given, size_t crop, size_t n, size_t L,
                               const char *out, const ts_run_opts *ro);
-/* parts_given: --fractions given; else a multi-channel model's own parts cut the test part */
+/* parts_given: --fractions given; else the model's own parts (with chfrom, the event
+ * model's: its training part draws the channels) cut the test part */
 int  impute_channels(const char *path, const char *chfrom, int given, const char *input, const ts_split_spec *ss,
                      int parts_given, size_t prefix, size_t k, ts_mask_pos pos, const char *out,
                      const ts_run_opts *ro, int json);

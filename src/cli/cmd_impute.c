@@ -96,13 +96,15 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_GROUP_("a single-channel model as the event channel of a multi-channel trace:"),
         TS_OPT_STR_(0, "channels-from", &chfrom, "DATASET",
                     "impute the test part's windows of the multi-channel\n"
-                    "DATASET (ingest --channels; windows and blackouts as\n"
-                    "for a multi-channel model): every channel of the hidden\n"
-                    "events hidden, the events imputed by MODEL as plain\n"
-                    "impute does (every name it has must be one of\n"
-                    "DATASET's), the other channels drawn for them from\n"
-                    "DATASET's training part (as generate --channels-from);\n"
-                    "reports each channel's accuracy, -o writes a dataset"),
+                    "DATASET (ingest --channels; its parts those of MODEL's\n"
+                    "recorded split unless --fractions; windows and\n"
+                    "blackouts as for a multi-channel model): every channel\n"
+                    "of the hidden events hidden, the events imputed by\n"
+                    "MODEL as plain impute does (every name it has must be\n"
+                    "one of DATASET's), the other channels drawn for them\n"
+                    "from DATASET's training part (as generate\n"
+                    "--channels-from); reports each channel's accuracy, -o\n"
+                    "writes a dataset"),
         TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
                        "with --channels-from: pair (default): every channel\n"
                        "copied from one training event with the same (previous\n"

@@ -114,10 +114,11 @@ int generate_channels(const char *path, size_t n, size_t L, const char *out, con
 }
 
 /* the single-channel model at path as the event channel of the channels of d (loaded from
- * dataset), the other channels drawn from its first ntrain events, within its windows where
- * it is a set of windows (DIR/length): 0, or 1 after the error is printed */
-static int events_model(const char *path, const char *dataset, const ts_mc *d, size_t ntrain, int given, size_t crop,
-                        ts_mc_model **out, const ts_model **event_model)
+ * dataset), the other channels drawn from the training part of its time split by permille
+ * (NULL: the model's recorded split, else the default; used[3]: the parts taken), within its
+ * windows where it is a set of windows (DIR/length): 0, or 1 after the error is printed */
+static int events_model(const char *path, const char *dataset, const ts_mc *d, const int *permille, int given,
+                        size_t crop, ts_mc_model **out, const ts_model **event_model, int used[3])
 {
     *out = NULL;
     int any = 0;
@@ -125,14 +126,21 @@ static int events_model(const char *path, const char *dataset, const ts_mc *d, s
     if (!any)
         return ts_fail("%s: no channel files beside stream.txt (dt.npy, tid.npy, ...: a dataset of ingest "
                        "--channels)", dataset), cli_fail();
-    /* 0 would mean the whole trace to the drawer, the test part among it */
-    if (ntrain == 0)
-        return ts_fail("%s: its training part holds no event (%zu event%s in all)", dataset, d->n, ts_plural(d->n)),
-               cli_fail();
     size_t len;
     if (ts_mc_window_length(dataset, d->n, &len) != 0) return cli_fail();
     ts_model *ev = NULL;
     if (ts_model_load(path, &ev) != 0) return cli_fail();
+    /* the split the model was trained on, as plain impute cuts a dataset (cli_split_model_parts) */
+    const int *pm = permille ? permille : ev->permille[0] > 0 ? ev->permille : ts_split_default_permille;
+    memcpy(used, pm, 3 * sizeof *used);
+    size_t ntrain, nvalid;
+    parts(d->n, pm, &ntrain, &nvalid);
+    /* 0 would mean the whole trace to the drawer, the test part among it */
+    if (ntrain == 0) {
+        ts_model_free(ev);
+        return ts_fail("%s: its training part holds no event (%zu event%s in all)", dataset, d->n, ts_plural(d->n)),
+               cli_fail();
+    }
     if (ts_mc_model_events_windows(ev, d, ntrain, len, given, crop, dataset, out) != 0) {
         ts_fail("%s: %s", path, ts_error());
         ts_model_free(ev);
@@ -148,12 +156,13 @@ int generate_events_channels(const char *path, const char *dataset, int given, s
     ts_mc_model *m = NULL;
     ts_mc d;
     if (ts_mc_load(dataset, &d) != 0) return cli_fail();
-    size_t ntrain, nvalid;
-    parts(d.n, ts_split_default_permille, &ntrain, &nvalid);
-    if (events_model(path, dataset, &d, ntrain, given, crop, &m, NULL) != 0) {
+    int pm[3];
+    if (events_model(path, dataset, &d, ts_split_default_permille, given, crop, &m, NULL, pm) != 0) {
         ts_mc_free(&d);
         return 1;
     }
+    size_t ntrain, nvalid;
+    parts(d.n, pm, &ntrain, &nvalid);
     char what[512];
     snprintf(what, sizeof what, "; other channels from the first %zu event%s of %s, drawn by %s", ntrain,
              ts_plural(ntrain), dataset, given == TS_DRAW_PAIR ? "pair" : "type");
@@ -186,12 +195,11 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     const char **vals = ts_malloc(((size_t)ro->kv.n + 1) * sizeof *vals);
     ts_run_opts rp = *ro;
     const ts_model *ev = NULL;   /* with chfrom: the event model (m's) */
-    int rc = 1;
+    int rc = 1, pm[3];           /* pm: the parts chfrom was cut by */
     size_t ntrain, nvalid;
     if (chfrom) {   /* the event model, the other channels drawn from chfrom's training part */
         if (ts_mc_load(chfrom, &d) != 0) { cli_fail(); goto done; }
-        parts(d.n, ss->permille, &ntrain, &nvalid);
-        if (events_model(path, chfrom, &d, ntrain, given, 0, &m, &ev) != 0) goto done;
+        if (events_model(path, chfrom, &d, parts_given ? ss->permille : NULL, given, 0, &m, &ev, pm) != 0) goto done;
         if (prefix) rp = ts_mc_sampling_opts(ev, ro, keys, vals);   /* a prefix is generation: it samples */
     } else if (ts_mc_model_load(path, &m) != 0) {
         cli_fail();
@@ -221,8 +229,8 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
         goto done;
     }
     size_t L = rec ? rec : ss->length ? ss->length : mlen ? mlen : 200;
-    /* a multi-channel model's own held-out part, as its window length */
-    parts(x.n, !chfrom && !parts_given && m->permille[0] > 0 ? m->permille : ss->permille, &ntrain, &nvalid);
+    /* a model's own held-out part (the event model's with chfrom), as its window length */
+    parts(x.n, chfrom ? pm : !parts_given && m->permille[0] > 0 ? m->permille : ss->permille, &ntrain, &nvalid);
     size_t from = ntrain + nvalid;
     if (rec) from = (from + L - 1) / L * L;   /* the recorded windows whole in the test part */
     size_t nw = from < x.n ? (x.n - from) / L : 0;
