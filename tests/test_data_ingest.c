@@ -1480,7 +1480,7 @@ static void cli_paper_split_pts(void)
  * both naming styles (syscall_entry_, sys_, compat_syscall_entry_), exits to skip.
  * Time order: 10 switch(cpu0 -> app), 15 close (cpu1, thread unknown), 20 read,
  * 30 switch(cpu1 -> other), 40 sys_write, 50 mmap, 55 exit mmap, 60 exit_syscall,
- * 70 compat open. With discard, cpu0's second packet reports 7 lost events. */
+ * 70 compat open. cpu0's second packet reports discard lost events. */
 static const char ctf_meta[] =
     "/* CTF 1.8 */\n"
     "typealias integer { size = 32; align = 8; signed = false; } := uint32_t;\n"
@@ -1527,7 +1527,7 @@ static void put_packet(FILE *f, const bytes *body, uint64_t discarded, uint32_t 
     fwrite(h.b, 1, h.n, f);
     fwrite(body->b, 1, body->n, f);
 }
-static void write_ctf(const char *dir, int discard)
+static void write_ctf(const char *dir, uint64_t discard)
 {
     write_text(in(dir, "metadata"), ctf_meta);
     bytes a = {{0}, 0}, b = {{0}, 0}, c = {{0}, 0};
@@ -1538,7 +1538,7 @@ static void write_ctf(const char *dir, int discard)
     put_ev(&b, 4, 70, NULL, 0);
     FILE *f = fopen(in(dir, "chan_0"), "wb");
     put_packet(f, &a, 0, 0);
-    put_packet(f, &b, discard ? 7 : 0, 0);
+    put_packet(f, &b, discard, 0);
     fclose(f);
     put_ev(&c, 5, 15, NULL, 3);
     put_ev(&c, 0, 30, "other", 6);
@@ -1579,7 +1579,7 @@ static void ctf_handmade_trace(void)
     snprintf(sess, sizeof sess, "%s/session", d);
     mkdir(sess, 0755);
     mkdir(in(sess, "kernel"), 0755);
-    write_ctf(in(sess, "kernel"), 1);
+    write_ctf(in(sess, "kernel"), 7);
     REQUIRE(ts_ctf_read(sess, NULL, 0, &names, &n, &lost) == 0);
     CHECK(n == 5 && lost == 7);
     free_names(names, n);
@@ -1606,6 +1606,23 @@ static void ctf_handmade_trace(void)
     CHECK(ds.vocab.n == 4 && !strcmp(ds.vocab.names[0], "close") && !strcmp(ds.vocab.names[2], "write"));
     CHECK(ds.stream.ids[3] == ds.vocab.unk && ds.stream.ids[4] == ds.vocab.unk);
     ts_dataset_free(&ds);
+    /* counts each readable whose sum is not (2 x (2^63 - 2) passes 2^63 - 1): refused at the
+     * gap that passes it, as ftrace's markers are, not summed into a total past int64_t */
+    char sum[700];
+    snprintf(sum, sizeof sum, "%s/sum", d);
+    mkdir(sum, 0755);
+    write_ctf(sum, 9223372036854775806ull);
+    FILE *f = fopen(in(sum, "chan_1"), "ab");
+    REQUIRE(f);
+    bytes e = {{0}, 0};
+    put_ev(&e, 5, 80, NULL, 3);
+    put_packet(f, &e, 9223372036854775806ull, 1);   /* CPU 1's gap: as many */
+    fclose(f);
+    CHECK(ts_ctf_load(sum, NULL, &t) == -1);
+    CHECK_MSG(strstr(ts_error(), "sum: stream chan_") && strstr(ts_error(), "gap 1: ") && strstr(ts_error(), "2^63"),
+              "%s", ts_error());
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/sum-ds", sum, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "sum: stream chan_") && strstr(err, "2^63"), "%s", err);
     /* a stream file cut short */
     REQUIRE(truncate(in(dir, "chan_1"), 40) == 0);
     CHECK(ts_ctf_read(dir, NULL, 0, &names, &n, NULL) == -1);
@@ -1621,7 +1638,7 @@ static void ctf_thread_unknown_after_gap(void)
     char dir[600];
     snprintf(dir, sizeof dir, "%s/gap", d);
     mkdir(dir, 0755);
-    write_ctf(dir, 1);
+    write_ctf(dir, 7);
     char **names;
     size_t n;
     REQUIRE(ts_ctf_read(dir, "app", 0, &names, &n, NULL) == 0);

@@ -150,6 +150,8 @@ static void fx_packet(FILE *f, const buf *body, uint64_t t0, uint64_t t1, uint32
 static uint64_t fx_lost;
 /* and this many before its first packet (the counter is cumulative: every packet reports them) */
 static uint64_t fx_lost_first;
+/* CPU 1's third packet and later report this many */
+static uint64_t fx_lost1;
 
 /* CPU 1's events when not 0 (else n) */
 static size_t fx_n1;
@@ -198,7 +200,8 @@ static void fx_trace(const char *dir_, int old, size_t n_all, int bad_ts)
                 if (fx_exec == 1) { fx_event(&b, old, EV_EXEC, t, cur, 150, k++); cur = 150; t1 = t; t += 100; }
             }
             if (in_pkt == 150 || i + 1 == n) {
-                fx_packet(f, &b, t0, t1, (uint32_t)cpu, cpu == 0 ? fx_lost_first + (npk >= 2 ? fx_lost : 0) : 0);
+                fx_packet(f, &b, t0, t1, (uint32_t)cpu, cpu == 0 ? fx_lost_first + (npk >= 2 ? fx_lost : 0)
+                                                             : npk >= 2 ? fx_lost1 : 0);
                 if (cpu == 0 && npk == 1 && fx_lost) t += 20000;   /* the lost events' time */
                 b.n = 0;
                 in_pkt = 0;
@@ -1258,6 +1261,25 @@ static void bad_input(void)
             CHECK(stat(in(d, "out"), &sb) != 0);
         }
     unsetenv("LSAN_OPTIONS");
+    /* counts each readable whose sum is not (2 x (2^63 - 2) passes 2^63 - 1, the totals of
+     * gaps, fill and drop): refused at the gap that passes it, naming it, as ftrace's
+     * markers are */
+    fx_lost = fx_lost1 = 9223372036854775806ull;
+    fx_trace(in(d, "sum"), 0, 600, 0);
+    fx_lost = fx_lost1 = 0;
+    ts_gap_list gl;
+    CHECK(ts_gaps_find(in(d, "sum"), 0, &gl) == -1);
+    CHECK_MSG(strstr(ts_error(), "sum: stream chan_") && strstr(ts_error(), "gap 1: ") && strstr(ts_error(), "2^63"),
+              "%s", ts_error());
+    const char *sum_cmds[] = {"fill %s --model ngram -o %s -q", "drop %s -o %s -q"};
+    for (size_t c = 0; c < 2; c++) {
+        char args[2200];
+        snprintf(args, sizeof args, sum_cmds[c], in(d, "sum"), in(d, "out"));
+        int rc = run_err_lines(args, first, sizeof first, &lines);
+        CHECK_MSG(rc == 1 && lines == 1 && strstr(first, "sum: stream chan_") && strstr(first, "2^63"),
+                  "%s: exit %d, %d lines: %s", args, rc, lines, first);
+        CHECK(access(in(d, "out"), F_OK) != 0);
+    }
 }
 
 /* ---- a reconstruction made consistent with the trace around its gap ---- */

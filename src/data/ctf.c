@@ -24,6 +24,7 @@
 #include "common/common_internal.h"
 #include "common/idmap.h"
 #include "data/ctf_isolate.h"
+#include "data/data_internal.h"
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
 #include "tracesynth/eval.h"
@@ -84,6 +85,8 @@ typedef struct {
     size_t   *open_idx;            /* (open's indices) SIZE_MAX: taken */
     uint64_t  seen;                /* event messages, for the progress line */
     double    t0, shown;           /* when reading began, when a line was last shown (0: none) */
+    int64_t   lost_sum;            /* the gaps' known counts so far: their totals fit */
+    char      err[512];            /* a gap past that: why the reading stopped */
 } sink_state;
 
 
@@ -429,6 +432,10 @@ static void on_discarded(sink_state *st, const bt_message *m)
         c->comm[0] = 0;
         c->call = NULL;
     }
+    if (ts__lost_add(&st->lost_sum, count)) {
+        snprintf(st->err, sizeof st->err, "stream %s, gap %zu: " TS__LOST_SUM("gap"), ts->name, ts->n_discards + 1);
+        return;
+    }
     ts->discards = ts__append_room(ts->discards, ts->n_discards, sizeof *ts->discards);
     ts->discards[ts->n_discards++] = d;
     ts->discarded += count;
@@ -467,6 +474,7 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
     for (uint64_t i = 0; i < count; i++) {
         const bt_message *m = msgs[i];
         bt_message_type t = bt_message_get_type(m);
+        if (st->err[0]) t = BT_MESSAGE_TYPE_STREAM_END;   /* past a gap refused: not read */
         if (t == BT_MESSAGE_TYPE_EVENT) on_event(st, m);
         else if (t == BT_MESSAGE_TYPE_DISCARDED_EVENTS) on_discarded(st, m);
         else if (t == BT_MESSAGE_TYPE_PACKET_BEGINNING) on_packet(st, m);
@@ -476,7 +484,9 @@ static bt_graph_simple_sink_component_consume_func_status consume(bt_message_ite
         bt_message_put_ref(m);
     }
     if (st->o->progress) progress_line(st, 0);
-    return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
+    /* a gap past the total: end the graph cleanly, the caller reports it */
+    return st->err[0] ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END
+                      : BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
 }
 
 /* ---- LTTng index check ---- */
@@ -661,6 +671,7 @@ int ts__ctf_load_in(const char *dir, const ts_ctf_opts *opts, int fields, const 
     st.fields = fields;
     st.t0 = ts_now();
     if (rc == 0) rc = run_graph(tmp ? tmp : dir, given, &st);
+    if (rc == 0 && st.err[0]) rc = ts_fail("%s: %s", given, st.err);
     if (o->progress) progress_line(&st, 1);
     if (tmp) {
         ts_temp_dir_remove(tmp);

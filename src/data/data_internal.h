@@ -177,6 +177,17 @@ static inline int ts__is_ident(char c)
 /* the decimal digits at p (before e) as a number, saturating at INT64_MAX: their end, or NULL
  * when there are none */
 const char *ts__digits(const char *p, const char *e, int64_t *v);
+/* count added to *sum, the events a trace's readers counted lost so far (ftrace's and perf's
+ * markers, CTF's discarded-event gaps): 0, or -1 with *sum as it was when the sum would pass
+ * 2^63 - 1 (TS__LOST_SUM names it), so that every total gaps, fill, drop and ingest make of
+ * them fits */
+static inline int ts__lost_add(int64_t *sum, uint64_t count)
+{
+    if (count > (uint64_t)(INT64_MAX - 1 - *sum)) return -1;
+    *sum += (int64_t)count;
+    return 0;
+}
+#define TS__LOST_SUM(at) "the lost events counted up to this " at " pass 2^63 - 1: too many to add up"
 /* the signed number after "KEY=" at the start of [s, e) or after a blank in it (also
  * "KEY=0x1a (26)", as options/fields prints it): 0, or -1 when absent or not a number */
 int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v);

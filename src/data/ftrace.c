@@ -108,7 +108,7 @@ static rec *add_rec(reader *rd)
 }
 
 /* markers whose counts add up past what a count holds: the totals would wrap */
-#define LOST_SUM "the lost events counted up to this marker pass 2^63 - 1: too many to add up"
+#define LOST_SUM TS__LOST_SUM("marker")
 
 static int bad_line(const char *path, size_t line, const char *s, const char *e, const char *why)
 {
@@ -762,11 +762,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 rc = bad_line(path, line, b, e, "a count of lost events too large to read (2^63 - 1 or more)");
                 break;
             }
-            if (count > 0 && count > INT64_MAX - 1 - lost_sum) {
+            if (count > 0 && ts__lost_add(&lost_sum, (uint64_t)count)) {
                 rc = bad_line(path, line, b, e, LOST_SUM);
                 break;
             }
-            if (count > 0) lost_sum += count;
             x.kind = K_LOST;
             x.cpu = (int32_t)cpu;
             x.val = *s == '#' ? -1 : count;
@@ -890,11 +889,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                     rc = bad_line(path, line, b, e, "a count of lost events too large to read (2^63 - 1 or more)");
                     break;
                 }
-                if (count > INT64_MAX - 1 - lost_sum) {
+                if (ts__lost_add(&lost_sum, (uint64_t)count)) {
                     rc = bad_line(path, line, b, e, LOST_SUM);
                     break;
                 }
-                lost_sum += count;
                 x.kind = K_LOST;
                 x.cpu = (int32_t)h.cpu;
                 x.val = count;

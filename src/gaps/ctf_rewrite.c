@@ -92,7 +92,21 @@ typedef struct {
     int     (*on_stream)(void *user, uint32_t stream, const char *name);
     void     *user;
     int       failed;
+    int64_t   lost_sum;    /* the gaps' known counts so far: their totals fit */
+    char      err[512];    /* a gap past that (failed): why, without the trace's name */
 } reader;
+
+/* a stream's name: its file's, else "stream-ID" in buf */
+static const char *stream_name(const bt_stream *s, char buf[32])
+{
+    const char *nm = bt_stream_get_name(s);
+    if (nm) {
+        const char *slash = strrchr(nm, '/');
+        return slash ? slash + 1 : nm;
+    }
+    snprintf(buf, 32, "stream-%llu", (unsigned long long)bt_stream_get_id(s));
+    return buf;
+}
 
 
 static uint32_t reader_stream(reader *r, const bt_stream *s)
@@ -106,16 +120,8 @@ static uint32_t reader_stream(reader *r, const bt_stream *s)
     rs->cpu = -1;
     rs->gaps = 0;
     if (r->on_stream && !r->failed) {
-        const char *nm = bt_stream_get_name(s);
         char buf[32];
-        if (nm) {
-            const char *slash = strrchr(nm, '/');
-            nm = slash ? slash + 1 : nm;
-        } else {
-            snprintf(buf, sizeof buf, "stream-%llu", (unsigned long long)bt_stream_get_id(s));
-            nm = buf;
-        }
-        if (r->on_stream(r->user, (uint32_t)r->n_streams, nm)) r->failed = 1;
+        if (r->on_stream(r->user, (uint32_t)r->n_streams, stream_name(s, buf))) r->failed = 1;
     }
     return (uint32_t)(r->last = r->n_streams++);
 }
@@ -209,7 +215,9 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
     if ((r->events & 0xffff) == 0) progress_line(r, 0);
 }
 
-static void decode_gap(reader *r, const bt_message *m, ts_rw_gap *g)
+/* fills g from a discarded-events message: 0, or -1 (r->failed, r->err) when its count takes
+ * the total past 2^63 - 1, as ftrace's markers are refused */
+static int decode_gap(reader *r, const bt_message *m, ts_rw_gap *g)
 {
     memset(g, 0, sizeof *g);
     const bt_stream *s = bt_message_discarded_events_borrow_stream_const(m);
@@ -224,6 +232,12 @@ static void decode_gap(reader *r, const bt_message *m, ts_rw_gap *g)
         g->has_times = bt_clock_snapshot_get_ns_from_origin(b, &g->begin_ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK &&
                        bt_clock_snapshot_get_ns_from_origin(e, &g->end_ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK;
     }
+    if (!ts__lost_add(&r->lost_sum, g->count)) return 0;
+    char buf[32];
+    snprintf(r->err, sizeof r->err, "stream %s, gap %llu: " TS__LOST_SUM("gap"), stream_name(s, buf),
+             (unsigned long long)g->index + 1);
+    r->failed = 1;
+    return -1;
 }
 
 /* a packet's cpu_id as soon as the packet begins */
@@ -302,8 +316,7 @@ static bt_graph_simple_sink_component_consume_func_status scan_consume(bt_messag
                 if (st->h->event && st->h->event(st->h->user, &e)) st->failed = 1;
             } else if (t == BT_MESSAGE_TYPE_DISCARDED_EVENTS) {
                 ts_rw_gap g;
-                decode_gap(&st->r, m, &g);
-                if (st->h->gap && st->h->gap(st->h->user, &g)) st->failed = 1;
+                if (decode_gap(&st->r, m, &g) || (st->h->gap && st->h->gap(st->h->user, &g))) st->failed = 1;
             } else if (t == BT_MESSAGE_TYPE_PACKET_BEGINNING) {
                 note_packet(&st->r, m);
             } else if (t == BT_MESSAGE_TYPE_STREAM_BEGINNING) {
@@ -337,6 +350,7 @@ static int scan_here(const char *dir, const ts_scan_hooks *h)
     if (rc == 0) rc = ts__bt_pipeline_sink(&p, snk, dir);
     if (rc == 0) rc = ts__bt_pipeline_run(&p, dir, "cannot read the trace");
     progress_line(&st.r, 1);
+    if (rc == 0 && st.r.err[0]) rc = ts_fail("%s: %s", dir, st.r.err);
     if (rc == 0 && st.failed) rc = -1;   /* the hook's own error stands */
     ts__bt_pipeline_free(&p);
     reader_free(&st.r);
@@ -1204,7 +1218,7 @@ static int on_message(rw_iter *w, const bt_message *m)
         ostream *o = out_stream(w, bt_message_discarded_events_borrow_stream_const(m));
         if (!o) return -1;
         ts_rw_gap g;
-        decode_gap(&w->r, m, &g);
+        if (decode_gap(&w->r, m, &g)) return rw_error(w, "%s", w->r.err);
         if (w->mode == RW_DROP) {
             /* a count not known (before a stream's first packet) stays a gap of unknown size */
             if (!g.count_known) o->lost_unknown = 1;
