@@ -459,6 +459,18 @@ static void to_stdout(void)
     CHECK_MSG(system(cmd) == 0, "something on standard output");
     snprintf(cmd, sizeof cmd, "test $(wc -l < %s/err.ctf) = 1 && grep -q 'export: error: -o -: .*ctf' %s/err.ctf", dir, dir);
     CHECK_MSG(system(cmd) == 0, "not a one-line refusal");
+    /* what cannot be written there is said of standard output, as the summary names it, not
+     * of /dev/stdout, which the user did not give */
+    const char *fails[] = {">/dev/full", ">&-"}, *why[] = {"write failed: No space left on device", "cannot open"};
+    for (int i = 0; i < 2; i++) {
+        if (i == 0 && access("/dev/full", W_OK) != 0) continue;
+        snprintf(cmd, sizeof cmd, "cd %s && %s export mc -o - %s 2> err.txt", dir, bin, fails[i]);
+        st = system(cmd);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+        snprintf(cmd, sizeof cmd, "test $(wc -l < %s/err.txt) = 1 && grep -q '^tracesynth: error: standard output: %s' "
+                 "%s/err.txt", dir, why[i], dir);
+        CHECK_MSG(system(cmd) == 0, "%s: not said of standard output in one line", fails[i]);
+    }
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }

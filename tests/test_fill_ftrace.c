@@ -1764,6 +1764,13 @@ static void drop_output_dash_is_stdout(void)
     snprintf(cmd, sizeof cmd, "drop %s -q -o -", at("ddash_none.trace"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddash_none.trace: cannot open"), "%s", err);
     CHECK(access(at("-"), F_OK) != 0);
+    /* standard output closed: said of standard output, not of /dev/stdout, which was not given */
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' drop ddash.trace -q -o - >&- 2>ddash.err", dir, bin);
+    st = system(cmd);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    e = slurp(at("ddash.err"));
+    CHECK_MSG(e && !strncmp(e, "tracesynth: error: standard output: ", 36) && !strchr(e, '\n')[1], "%s", e ? e : "(none)");
+    free(e);
 }
 
 /* a text output that fills its disk is an error naming the output, not the input trace */

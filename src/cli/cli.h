@@ -172,6 +172,9 @@ void cli_say_notes(const char *notes);
  * output would be a directory (dir), a usage error (2) "-o -: why" instead; 0 when *out is
  * no '-'. What a command then says it wrote names cli_output_name's */
 int cli_output_stdout(const char *cmd, const char **out, int dir, const char *why);
+/* 1 once cli_output_stdout took -o -: an error of /dev/stdout is then cli_fail's of
+ * "standard output", as '-' is worded elsewhere */
+int cli_stdout_taken(void);
 /* cli_output_stdout for a command on a trace (drop, fill): its output is a directory when
  * the trace is one (a CTF trace, written as a new directory), text otherwise; -1 when '-'
  * is given and the trace is not there (said, naming it) */

@@ -173,8 +173,12 @@ static int run(int argc, char **argv)
 
 int cli_fail(void)
 {
-    /* the error names paths and values as given: shown without their control bytes */
-    ts_put_line(stderr, "tracesynth: error: ", ts_error(), "\n");   /* one write: ranks' lines stay whole */
+    /* the error names paths and values as given: shown without their control bytes; -o -,
+     * written through /dev/stdout, as standard output */
+    const char *e = ts_error();
+    const int dash = cli_stdout_taken() && !strncmp(e, "/dev/stdout: ", 13);
+    /* one write: ranks' lines stay whole */
+    ts_put_line(stderr, dash ? "tracesynth: error: standard output: " : "tracesynth: error: ", dash ? e + 13 : e, "\n");
     return 1;
 }
 

@@ -88,13 +88,18 @@ void cli_note_perf_no_lost(const char *cmd, const char *trace)
             "--show-lost-events) tells whether any were lost\n", cmd, trace);
 }
 
+static int stdout_taken;   /* -o - became /dev/stdout: cli_fail names it standard output */
+
 int cli_output_stdout(const char *cmd, const char **out, int dir, const char *why)
 {
     if (strcmp(*out, "-")) return 0;
     if (dir) return cli_usage_error(cmd, "-o -: %s", why);
     *out = "/dev/stdout";
+    stdout_taken = 1;
     return 1;
 }
+
+int cli_stdout_taken(void) { return stdout_taken; }
 
 int cli_trace_output_stdout(const char *cmd, const char *trace, const char **out, const char *why)
 {
