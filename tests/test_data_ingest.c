@@ -3073,7 +3073,8 @@ static void reingest_warns_of_split(void)
 }
 
 /* the warning's command to make a split again is quoted for the shell, as the split check's
- * error quotes it: a dataset named with a space and a quote */
+ * error quotes it: a dataset named with a space and a quote; it spells out the --length the
+ * split was made with, which split requires */
 static void reingest_warning_quotes_paths(void)
 {
     const char *d = two_id_files();
@@ -3085,7 +3086,7 @@ static void reingest_warning_quotes_paths(void)
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/b.txt -o \"%s/it's a ds\"", d, d);
     CHECK(run_cli(cmd, err, sizeof err) == 0);
-    snprintf(want, sizeof want, "tracesynth split '%s/it'\\''s a ds' -o '%s/it'\\''s a ds/sp 1',", d, d);
+    snprintf(want, sizeof want, "tracesynth split '%s/it'\\''s a ds' --length 20 -o '%s/it'\\''s a ds/sp 1',", d, d);
     CHECK_MSG(strstr(err, "warning: ") && strstr(err, want), "%s\nwanted: %s", err, want);
 }
 
@@ -3223,7 +3224,8 @@ static void moved_split_read(void)
     CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", cmd, rc, err);
     /* the folder split.txt names is gone (moved, and nothing made there since), and the
      * dataset that holds the split then gets other events: refused, naming that dataset,
-     * the command to make it again quoted for the shell (a space in the name) */
+     * the command to make it again quoted for the shell (a space in the name), with the
+     * --length it was made with (split requires one) */
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/a.txt -o %s/ds2", d, d);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "split %s/ds2 --length 20 --windows 20 -o %s/ds2/split", d, d);
@@ -3238,7 +3240,7 @@ static void moved_split_read(void)
     snprintf(cmd, sizeof cmd, "audit --train '%s/a b' --test '%s/a b/split/testing'", d, d);
     char quoted[800];
     snprintf(want, sizeof want, "the events of %s/a b have changed", d);
-    snprintf(quoted, sizeof quoted, "tracesynth split '%s/a b' -o '%s/a b/split'", d, d);
+    snprintf(quoted, sizeof quoted, "tracesynth split '%s/a b' --length 20 -o '%s/a b/split'", d, d);
     const int rc2 = run_cli(cmd, err, sizeof err);
     CHECK_MSG(rc2 == 1 && strstr(err, want) && strstr(err, quoted), "%s: exit %d: %s", cmd, rc2, err);
 }

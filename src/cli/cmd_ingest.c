@@ -310,14 +310,23 @@ static int same_input(const char **inputs, int n, int *a, int *b)
 }
 
 /* 1 when the split.txt at txt, a regular file, records the events of the split's dataset
- * (stream_crc: ts_split_file_check compares them) */
-static int records_events(const char *txt)
+ * (stream_crc: ts_split_file_check compares them); len: the --length it names ("L" when
+ * none), which split requires */
+static int records_events(const char *txt, char len[32])
 {
     struct stat st;
     FILE *f = stat(txt, &st) == 0 && S_ISREG(st.st_mode) ? fopen(txt, "r") : NULL;
     char line[64];
     int found = 0;
-    while (f && !found && fgets(line, sizeof line, f)) found = !strncmp(line, "stream_crc=", 11);
+    long v;
+    snprintf(len, 32, "L");
+    while (f && fgets(line, sizeof line, f)) {
+        found |= !strncmp(line, "stream_crc=", 11);
+        line[strcspn(line, "\n")] = 0;
+        if (strncmp(line, "length=", 7)) continue;
+        if (ts_parse_long(line + 7, 1, 1 << 24, &v) == 0) snprintf(len, 32, "%ld", v);
+        else ts_clear_error();   /* not a length: the command says L */
+    }
     if (f) fclose(f);
     return found;
 }
@@ -340,7 +349,8 @@ static int old_splits(const char *dir, int warn)
         /* a split that records its dataset's events is said when its files are now refused:
          * one of another dataset kept here holds that dataset's windows, still read */
         int stale = warn;
-        if (warn && ts_file_exists(txt) && records_events(txt)) {
+        char len[32] = "L";
+        if (warn && ts_file_exists(txt) && records_events(txt, len)) {
             char *file = ts_path_join(sub, "testing");
             stale = ts_split_file_check(file) != 0;
             ts_clear_error();
@@ -351,8 +361,8 @@ static int old_splits(const char *dir, int warn)
             if (stale) {   /* the command quoted for the shell, as the split check's error */
                 char *wd = ts_shell_word(dir), *ws = ts_shell_word(sub);
                 cli_say(stderr, "tracesynth: warning: %s: a split of the stream this ingest replaced (its windows "
-                        "are the old events'); make it again: tracesynth split %s -o %s, with its options (%s "
-                        "names them)\n", sub, wd, ws, txt);
+                        "are the old events'); make it again: tracesynth split %s --length %s -o %s, with its other "
+                        "options (%s names them)\n", sub, wd, len, ws, txt);
                 free(wd);
                 free(ws);
             }

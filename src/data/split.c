@@ -358,6 +358,7 @@ int ts_split_file_check(const char *path)
     size_t cap = 0;
     uint64_t crc = 0;
     int has_crc = 0;
+    long length = 0;   /* the --length it was made with (split requires one), 0 not said */
     ssize_t n;
     while (f && (n = getline(&line, &cap, f)) > 0) {
         if (line[n - 1] == '\n') line[--n] = 0;
@@ -373,6 +374,9 @@ int ts_split_file_check(const char *path)
             unsigned long long v = strtoull(line + 11, &end, 16);
             has_crc = !errno && end > line + 11 && !*end;
             crc = v;
+        } else if (!strncmp(line, "length=", 7) && ts_parse_long(line + 7, 1, 1 << 24, &length)) {
+            length = 0;   /* not a length: the command says L */
+            ts_clear_error();
         }
     }
     if (f) fclose(f);
@@ -406,10 +410,11 @@ int ts_split_file_check(const char *path)
         const int as_given = ts_same_file(given, folder);
         char *gtxt = ts_path_join(as_given ? given : folder, "split.txt");
         const char *of = copy_changed ? copy : gone ? holder : dataset;
-        char *wd = ts_shell_word(of), *ws = ts_shell_word(as_given ? given : folder);
+        char *wd = ts_shell_word(of), *ws = ts_shell_word(as_given ? given : folder), len[32] = "L";
+        if (length) snprintf(len, sizeof len, "%ld", length);
         rc = ts_fail("%s: the events of %s have changed since this split was made of them (its windows are the "
-                     "old events'); make it again: tracesynth split %s -o %s, with the options split.txt names",
-                     gtxt, of, wd, ws);
+                     "old events'); make it again: tracesynth split %s --length %s -o %s, with the other options "
+                     "split.txt names", gtxt, of, wd, len, ws);
         free(wd);
         free(ws);
         free(gtxt);
