@@ -178,6 +178,12 @@ static void save_load(void)
                   "%s", ts_error());
         CHECK(ts_mc_save_windows(dir, &m, NULL, 4) == -1 && strstr(ts_error(), "6 events are not windows of 4"));
         CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 3);   /* the set refused left as it was */
+        /* a length written on Windows (CRLF) is read as the other text files are */
+        char lp[600];
+        snprintf(lp, sizeof lp, "%s/length", dir);
+        write_text(lp, "3\r\n");
+        len = 9;
+        CHECK_MSG(ts_mc_window_length(dir, m.n, &len) == 0 && len == 3, "%s", ts_error());
         REQUIRE(ts_mc_save(dir, &m) == 0);
         CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 0 && count_dir(dir) == 8);
         CHECK(ts_mc_save_windows(NULL, &m, NULL, 3) == -1 && !strcmp(ts_error(), "ts_mc_save_windows: dir is NULL"));

@@ -123,7 +123,7 @@ int  ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_
 /* the length of the windows the dataset dir of n events records (DIR/length, see
  * ts_mc_save_windows): *len 0 when it records none (one sequence: a trace ingested, or a
  * set written before the windows were recorded); an error naming the file when it holds no
- * number from 1 to 2^24 or the n events are not whole windows of it */
+ * number from 1 to 2^24 (and a newline, CRLF too) or the n events are not whole windows of it */
 int  ts_mc_window_length(const char *dir, size_t n, size_t *len);
 /* w, read from path as one window (a dataset directory's stream, or a DIR/stream.txt given
  * as a file), made the windows DIR/length records (ts_mc_window_length); any other path

@@ -318,7 +318,10 @@ int ts_mc_window_length(const char *dir, size_t n, size_t *len)
     fclose(f);
     const int whole = got < sizeof buf - 1;   /* longer: no number of events */
     buf[got] = 0;
-    if (got && buf[got - 1] == '\n') buf[--got] = 0;   /* the number and a newline */
+    if (got && buf[got - 1] == '\n') {   /* the number and a newline (CRLF too, as the text readers take it) */
+        buf[--got] = 0;
+        if (got && buf[got - 1] == '\r') buf[--got] = 0;
+    }
     long v = 0;
     int rc = 0;
     if (err) rc = ts_fail("%s: cannot read", p);
