@@ -184,6 +184,16 @@ static void save_load(void)
         write_text(lp, "3\r\n");
         len = 9;
         CHECK_MSG(ts_mc_window_length(dir, m.n, &len) == 0 && len == 3, "%s", ts_error());
+        /* a FIFO there (or a device, a directory) is refused in one line naming it, not waited
+         * on for a writer (alarm: not waited for) */
+        unlink(lp);
+        REQUIRE(mkfifo(lp, 0600) == 0);
+        alarm(20);
+        CHECK_MSG(ts_mc_window_length(dir, m.n, &len) == -1 && len == 0 &&
+                  strstr(ts_error(), "/length: not a regular file") && !strchr(ts_error(), '\n'), "%s", ts_error());
+        alarm(0);
+        unlink(lp);
+        write_text(lp, "3\n");
         REQUIRE(ts_mc_save(dir, &m) == 0);
         CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 0 && count_dir(dir) == 8);
         CHECK(ts_mc_save_windows(NULL, &m, NULL, 3) == -1 && !strcmp(ts_error(), "ts_mc_save_windows: dir is NULL"));

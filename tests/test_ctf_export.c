@@ -281,6 +281,18 @@ static void keeps_arch(void)
         if (f) fclose(f);
         CHECK_MSG(!strcmp(word, "aarch64"), "%s: '%s'", path, word);
     }
+    /* an arch that is a FIFO is refused in one line naming it, not waited on for a writer */
+    snprintf(path, sizeof path, "%s/arch", ds);
+    remove(path);
+    REQUIRE(mkfifo(path, 0600) == 0);
+    const char *b = getenv("TRACESYNTH");
+    snprintf(cmd, sizeof cmd, "timeout 20 %s export %s --format ctf -o %s/fifo.ctf 2>%s/fifo.err",
+             b ? b : "build/tracesynth", ds, dir, dir);
+    int st = system(cmd);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d", st);
+    snprintf(cmd, sizeof cmd, "test $(wc -l < %s/fifo.err) = 1 && grep -q 'error: %s: not a regular file' %s/fifo.err",
+             dir, path, dir);
+    CHECK_MSG(system(cmd) == 0, "not a one-line refusal naming %s", path);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }

@@ -264,6 +264,22 @@ static void arch_of_dataset(void)
     write_text(p, "mips\n");
     CHECK(ts_arch_of_dataset(d) == TS_ARCH_UNKNOWN && !strcmp(ts_error(), "unknown error"));
     CHECK(ts_arch_of_dataset(NULL) == TS_ARCH_UNKNOWN);
+    /* a FIFO there names none, and is not waited on for a writer (alarm: not waited for) */
+    remove(p);
+    REQUIRE(mkfifo(p, 0600) == 0);
+    alarm(20);
+    CHECK(ts_arch_of_dataset(d) == TS_ARCH_UNKNOWN && !strcmp(ts_error(), "unknown error"));
+    /* ts_dataset_arch refuses it in one line naming it */
+    ts_arch a = TS_ARCH_X86_64;
+    CHECK_MSG(ts_dataset_arch(d, &a) == -1 && a == TS_ARCH_UNKNOWN && strstr(ts_error(), "/arch: not a regular file") &&
+              !strchr(ts_error(), '\n'), "%s", ts_error());
+    alarm(0);
+    remove(p);
+    CHECK(ts_dataset_arch(d, &a) == 0 && a == TS_ARCH_UNKNOWN);   /* none */
+    write_text(p, "arm64\n");
+    CHECK(ts_dataset_arch(d, &a) == 0 && a == TS_ARCH_AARCH64);
+    CHECK(ts_dataset_arch(NULL, &a) == -1 && a == TS_ARCH_UNKNOWN && !strcmp(ts_error(), "ts_dataset_arch: dir is NULL"));
+    CHECK(ts_dataset_arch(d, NULL) == -1 && !strcmp(ts_error(), "ts_dataset_arch: out is NULL"));
 }
 
 /* every call the system's own headers list is in the table of its architecture */

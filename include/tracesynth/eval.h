@@ -101,9 +101,14 @@ const char *ts_arch_name(ts_arch a);              /* "x86_64", "i386", "arm", "a
 /* x86_64 (amd64, x86-64), i386 (i686, x86), arm (armv7l, armhf), aarch64 (arm64); -1 otherwise */
 int         ts_arch_parse(const char *s, ts_arch *out);
 ts_arch     ts_arch_host(void);
-/* the architecture a dataset directory names (DIR/arch: its first word, as ts_arch_parse
- * takes it; written by ingest and ts_mc_save_arch), or TS_ARCH_UNKNOWN when it names none
- * (no file, or not an architecture); never an error, and the thread is left with none */
+/* the architecture a dataset directory names into *out (DIR/arch: its first word, as
+ * ts_arch_parse takes it; written by ingest and ts_mc_save_arch), TS_ARCH_UNKNOWN when it
+ * names none (no file, an empty one, or not an architecture): 0; an error naming the file
+ * when it cannot be opened or is not a regular file (a FIFO, which is not waited on, a
+ * device or a directory) */
+int         ts_dataset_arch(const char *dir, ts_arch *out);
+/* ts_dataset_arch's architecture, TS_ARCH_UNKNOWN where it fails; never an error, and the
+ * thread is left with none */
 ts_arch     ts_arch_of_dataset(const char *dir);
 /* system call number -> name on arch, as ftrace's syscalls:* events name the call (x86-64's
  * stat is newstat): x86_64 and aarch64 (64-bit ABI); NULL for a number the table lacks, or

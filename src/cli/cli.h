@@ -153,9 +153,10 @@ int cli_drop_bursts(const char *cmd, long bmin, long *bmax, int given, const cha
 /* 0 with *arch its canonical name (NULL stays NULL), or a usage error (2): an architecture
  * not known, or one given for a CTF trace (a directory), whose events name their calls */
 int cli_trace_arch(const char *cmd, const char *trace, const char **arch);
-/* the architecture a dataset directory's arch file names (ingest writes it), as
- * ts_arch_name spells it; NULL where there is none or it names none known */
-const char *cli_dataset_arch(const char *dir);
+/* into *arch: the architecture a dataset directory's arch file names (ingest writes it),
+ * as ts_arch_name spells it; NULL where there is none or it names none known. -1, the
+ * error naming the file, where it cannot be read (ts_dataset_arch) */
+int cli_dataset_arch(const char *dir, const char **arch);
 /* the windows of the multi-channel dataset dir of n events (eval, repair): the length it
  * records (DIR/length, ts_mc_window_length), else --length's len where given (at all:
  * given), else 0 (one sequence); a --length given that is not the recorded one is refused,

@@ -223,7 +223,8 @@ static int ids_load(const char *path, int allow_dir, ts_windows *out)
 }
 
 /* the architecture of the names: --arch, else DIR/arch beside the vocabulary, else the one
- * whose calls the names are, else the host's; *from says which */
+ * whose calls the names are, else the host's; *from says which (NULL: DIR/arch could not
+ * be read, the error names it) */
 static ts_arch resolve_arch(const eval_args *a, const char *vocab_path, const ts_vocab *v, const char **from)
 {
     ts_arch arch = TS_ARCH_UNKNOWN;
@@ -233,15 +234,16 @@ static ts_arch resolve_arch(const eval_args *a, const char *vocab_path, const ts
     }
     if (vocab_path) {
         char *tmp = ts_strdup(vocab_path);
-        char *p = ts_path_join(dirname(tmp), "arch");
+        int bad = ts_dataset_arch(dirname(tmp), &arch);
         free(tmp);
-        FILE *f = fopen(p, "r");
-        char word[32] = "";
-        if (f && fscanf(f, "%31s", word) == 1 && ts_arch_parse(word, &arch) == 0) *from = "the dataset";
-        ts_clear_error();
-        if (f) fclose(f);
-        free(p);
-        if (arch != TS_ARCH_UNKNOWN) return arch;
+        if (bad) {   /* refused (the error names it): no *from */
+            *from = NULL;
+            return TS_ARCH_UNKNOWN;
+        }
+        if (arch != TS_ARCH_UNKNOWN) {
+            *from = "the dataset";
+            return arch;
+        }
     }
     arch = ts_arch_guess((const char *const *)v->names, (size_t)v->n);
     if (arch != TS_ARCH_UNKNOWN) {
@@ -308,6 +310,7 @@ static int eval_impute(const eval_args *a)
     ts_impute_metrics m;
     const char *arch_from = NULL;
     ts_arch arch = vocab.n > 0 ? resolve_arch(a, vocab_path, &vocab, &arch_from) : TS_ARCH_UNKNOWN;
+    if (vocab.n > 0 && !arch_from) goto done;   /* the dataset's arch file could not be read */
     if (ts_eval_impute_arch(&O, mask, &I, vocab.n > 0 ? &vocab : NULL, arch, &m)) {
         /* name the file: the library knows only "original" / "imputed" / "mask" */
         const char *e = ts_error();

@@ -55,10 +55,12 @@ int cmd_export(int argc, char **argv)
     /* the text over the dataset's stream.txt (or another file it is read from) would
      * replace the data it was written from */
     if (cli_dataset_output_check(out, args.pos[0])) { ts_opt_free(&args); return 1; }
+    const char *arch = NULL;   /* the trace's, refused before the dataset is read */
+    if (format && cli_dataset_arch(args.pos[0], &arch)) { ts_opt_free(&args); return cli_fail(); }
     ts_mc m;
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
-        rc = format ? ts_mc_write_ctf_arch(out, &m, cli_dataset_arch(args.pos[0])) : ts_mc_write_strace(out, &m);
+        rc = format ? ts_mc_write_ctf_arch(out, &m, arch) : ts_mc_write_strace(out, &m);
         /* neither format keeps windows: a set's (its length recorded) run on, one after the
          * other (a record that is no length of the events is no windows: not said) */
         size_t len = 0;

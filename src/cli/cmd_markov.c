@@ -218,7 +218,9 @@ int cmd_markov(int argc, char **argv)
                                                 (uint64_t)seed, &g);
         }
         if (rc == 0) {
-            rc = ts_mc_save_windows(out, &g, cli_dataset_arch(args.pos[0]), len);   /* 0: one chain */
+            const char *arch = NULL;
+            rc = cli_dataset_arch(args.pos[0], &arch);
+            if (rc == 0) rc = ts_mc_save_windows(out, &g, arch, len);   /* 0: one chain */
             if (rc == 0 && events)
                 cli_say(stdout, "the events of %s (%zu window%s of %zu%s%s), other channels from the first %zu "
                         "event%s of %s -> %s\n", events, w.n, ts_plural(w.n), w.len, named ? "; named by " : "",

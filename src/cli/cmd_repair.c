@@ -123,7 +123,9 @@ int cmd_repair(int argc, char **argv)
             ts_repair_report rep;
             rc = ts_repair(&k, &m, len, args.pos[0], &rep);
             /* windows stay windows: their length goes with them */
-            if (rc == 0) rc = ts_mc_save_windows(out, &m, cli_dataset_arch(args.pos[0]), len);
+            const char *arch = NULL;
+            if (rc == 0) rc = cli_dataset_arch(args.pos[0], &arch);
+            if (rc == 0) rc = ts_mc_save_windows(out, &m, arch, len);
             if (rc == 0) {
                 ts_constraints_validity(&k, &m, len, &after);
                 if (json) {

@@ -166,7 +166,9 @@ int generate_events_channels(const char *path, const char *dataset, int given, s
     char what[512];
     snprintf(what, sizeof what, "; other channels from the first %zu event%s of %s, drawn by %s", ntrain,
              ts_plural(ntrain), dataset, given == TS_DRAW_PAIR ? "pair" : "type");
-    int rc = generate_save(m, n, L, out, cli_dataset_arch(dataset), ro, what);
+    const char *arch = NULL;
+    int rc = cli_dataset_arch(dataset, &arch);
+    if (rc == 0) rc = generate_save(m, n, L, out, arch, ro, what);
     ts_mc_model_free(m);
     ts_mc_free(&d);
     return rc ? cli_fail() : 0;
@@ -284,7 +286,8 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     }
     unknown += unknown_mc;
     double secs = ts_now() - t0;
-    if (out && ts_mc_save_windows(out, &y, cli_dataset_arch(input), L) != 0) { cli_fail(); goto done; }
+    const char *arch = NULL;
+    if (out && (cli_dataset_arch(input, &arch) || ts_mc_save_windows(out, &y, arch, L) != 0)) { cli_fail(); goto done; }
     if (unknown)   /* after the last error it could be followed by: an error is one line */
         cli_say(stderr, "tracesynth: note: impute: %zu observed %s the model never saw; it reads %s as <unk>\n", unknown,
                 unknown == 1 ? "event has a name" : "events have names", unknown == 1 ? "it" : "them");

@@ -61,10 +61,13 @@ int cli_trace_arch(const char *cmd, const char *trace, const char **arch)
     return 0;
 }
 
-const char *cli_dataset_arch(const char *dir)
+int cli_dataset_arch(const char *dir, const char **arch)
 {
-    ts_arch a = ts_arch_of_dataset(dir);
-    return a == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(a);
+    ts_arch a;
+    *arch = NULL;
+    if (ts_dataset_arch(dir, &a)) return -1;
+    if (a != TS_ARCH_UNKNOWN) *arch = ts_arch_name(a);
+    return 0;
 }
 
 int cli_mc_window_length(const char *dir, size_t n, int given, size_t len, size_t *out)

@@ -3,6 +3,7 @@
 #define TS_COMMON_INTERNAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* the last error with its first mention of the path from (where a file was written)
  * made to (where it goes); unchanged when it names no from */
@@ -16,5 +17,10 @@ char *ts__path_dir(const char *path);
  * built one item at a time costs linear time (a realloc per item copies the whole list each
  * time with allocators that do not remap pages in place) */
 void *ts__append_room(void *p, size_t n, size_t elem);
+
+/* path opened for reading ("rb") when it is a regular file; else NULL with errno set
+ * (ENOENT: not there), *not_regular 1 when it is there but a FIFO, a device or a directory
+ * (a FIFO is not waited on for a writer): such a file is refused, not read */
+FILE *ts__fopen_regular(const char *path, int *not_regular);
 
 #endif

@@ -1223,6 +1223,24 @@ char *ts_path_resolve(const char *p)
     return cur;
 }
 
+FILE *ts__fopen_regular(const char *path, int *not_regular)
+{
+    *not_regular = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);   /* a FIFO's open waits for no writer */
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        const int e = errno;
+        *not_regular = 1;
+        close(fd);
+        errno = e;
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) close(fd);
+    return f;
+}
+
 char *ts_path_join(const char *a, const char *b)
 {
     size_t n = strlen(a) + strlen(b) + 2;

@@ -306,9 +306,12 @@ int ts_mc_window_length(const char *dir, size_t n, size_t *len)
     *len = 0;
     if (!dir) return ts_fail_null(__func__, "dir");
     char *p = ts_path_join(dir, "length");
-    FILE *f = fopen(p, "rb");
+    int odd;
+    FILE *f = ts__fopen_regular(p, &odd);
     if (!f) {   /* none: one sequence (a set written before windows were recorded, too) */
-        int rc = errno == ENOENT || errno == ENOTDIR ? 0 : ts_fail("%s: cannot open: %s", p, strerror(errno));
+        int rc = odd ? ts_fail("%s: not a regular file (a FIFO, device or directory): a set's window length is "
+                               "read from a file", p)
+                 : errno == ENOENT || errno == ENOTDIR ? 0 : ts_fail("%s: cannot open: %s", p, strerror(errno));
         free(p);
         return rc;
     }

@@ -3,7 +3,9 @@
  * x86-64, i386, arm (32-bit EABI/OABI) and aarch64. */
 #include "tracesynth/eval.h"
 #include "tracesynth/common.h"
+#include "common/common_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -626,17 +628,35 @@ const char *ts_arch_name(ts_arch a)
     return i < 0 ? "unknown" : arch_info[i].name;
 }
 
+int ts_dataset_arch(const char *dir, ts_arch *out)
+{
+    if (!out) return ts_fail_null(__func__, "out");
+    *out = TS_ARCH_UNKNOWN;
+    if (!dir) return ts_fail_null(__func__, "dir");
+    char *p = ts_path_join(dir, "arch");
+    int odd, rc = 0;
+    FILE *f = ts__fopen_regular(p, &odd);
+    char word[32] = "";
+    if (!f && odd)
+        rc = ts_fail("%s: not a regular file (a FIFO, device or directory): a dataset's architecture is read from a "
+                     "file", p);
+    else if (!f && errno != ENOENT && errno != ENOTDIR)
+        rc = ts_fail("%s: cannot open: %s", p, strerror(errno));
+    else if (f && fscanf(f, "%31s", word) == 1 && ts_arch_parse(word, out) != 0) {
+        *out = TS_ARCH_UNKNOWN;
+        ts_clear_error();
+    }
+    if (f) fclose(f);
+    free(p);
+    return rc;
+}
+
 ts_arch ts_arch_of_dataset(const char *dir)
 {
     ts_arch a = TS_ARCH_UNKNOWN;
     if (!dir) return a;
-    char *p = ts_path_join(dir, "arch");
-    FILE *f = fopen(p, "r");
-    free(p);
-    char word[32] = "";
-    if (f && fscanf(f, "%31s", word) == 1 && ts_arch_parse(word, &a) != 0) a = TS_ARCH_UNKNOWN;
+    ts_dataset_arch(dir, &a);
     ts_clear_error();
-    if (f) fclose(f);
     return a;
 }
 
