@@ -293,6 +293,14 @@ static void keeps_arch(void)
     snprintf(cmd, sizeof cmd, "test $(wc -l < %s/fifo.err) = 1 && grep -q 'error: %s: not a regular file' %s/fifo.err",
              dir, path, dir);
     CHECK_MSG(system(cmd) == 0, "not a one-line refusal naming %s", path);
+    /* one that names no architecture known is refused naming it, not dropped from what is
+     * made of the dataset */
+    remove(path);
+    write_text(path, "mips\n");
+    snprintf(cmd, sizeof cmd, "export %s --format ctf -o %s/mips.ctf", ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, path) && strstr(err, "'mips'"), "%s", err);
+    snprintf(cmd, sizeof cmd, "markov %s -n 50 -o %s/mips-markov", ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, path) && strstr(err, "'mips'"), "%s", err);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }

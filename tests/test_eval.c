@@ -278,6 +278,12 @@ static void arch_of_dataset(void)
     CHECK(ts_dataset_arch(d, &a) == 0 && a == TS_ARCH_UNKNOWN);   /* none */
     write_text(p, "arm64\n");
     CHECK(ts_dataset_arch(d, &a) == 0 && a == TS_ARCH_AARCH64);
+    /* a word that is no architecture is refused naming the file, not taken for none (the
+     * outputs made from the dataset would lose it without a word) */
+    write_text(p, "mips\n");
+    CHECK_MSG(ts_dataset_arch(d, &a) == -1 && a == TS_ARCH_UNKNOWN && strstr(ts_error(), "/arch: ") &&
+              strstr(ts_error(), "'mips'"), "%s", ts_error());
+    CHECK(ts_arch_of_dataset(d) == TS_ARCH_UNKNOWN && !strcmp(ts_error(), "unknown error"));
     CHECK(ts_dataset_arch(NULL, &a) == -1 && a == TS_ARCH_UNKNOWN && !strcmp(ts_error(), "ts_dataset_arch: dir is NULL"));
     CHECK(ts_dataset_arch(d, NULL) == -1 && !strcmp(ts_error(), "ts_dataset_arch: out is NULL"));
 }

@@ -103,9 +103,9 @@ int         ts_arch_parse(const char *s, ts_arch *out);
 ts_arch     ts_arch_host(void);
 /* the architecture a dataset directory names into *out (DIR/arch: its first word, as
  * ts_arch_parse takes it; written by ingest and ts_mc_save_arch), TS_ARCH_UNKNOWN when it
- * names none (no file, an empty one, or not an architecture): 0; an error naming the file
- * when it cannot be opened or is not a regular file (a FIFO, which is not waited on, a
- * device or a directory) */
+ * names none (no file, or an empty one): 0; an error naming the file when its word is no
+ * architecture ts_arch_parse knows, or it cannot be opened or is not a regular file (a
+ * FIFO, which is not waited on, a device or a directory) */
 int         ts_dataset_arch(const char *dir, ts_arch *out);
 /* ts_dataset_arch's architecture, TS_ARCH_UNKNOWN where it fails; never an error, and the
  * thread is left with none */

@@ -643,8 +643,9 @@ int ts_dataset_arch(const char *dir, ts_arch *out)
     else if (!f && errno != ENOENT && errno != ENOTDIR)
         rc = ts_fail("%s: cannot open: %s", p, strerror(errno));
     else if (f && fscanf(f, "%31s", word) == 1 && ts_arch_parse(word, out) != 0) {
+        /* refused, as a malformed length file is: what is made of the dataset would lose it */
         *out = TS_ARCH_UNKNOWN;
-        ts_clear_error();
+        rc = ts_fail("%s: %s", p, ts_error());
     }
     if (f) fclose(f);
     free(p);

@@ -14,7 +14,7 @@
  * constraints learned from it (under which it breaks nothing: every distance 0), repair
  * of a copy (after which every distance is 0), the Markov baseline and its channel drawer.
  * DIR/length and DIR/arch are read as the CLI reads them (ts_mc_window_length; the first
- * word of arch through ts_arch_parse, cli_dataset_arch): a length the set records must be
+ * word of arch through ts_dataset_arch, cli_dataset_arch): a length the set records must be
  * whole windows of its events, and the constraints, the distances and the repair run again
  * on windows of it; a repaired copy is saved as repair saves it (ts_mc_save_windows, with
  * the architecture) and must read back with the same events, length and architecture. */
@@ -113,10 +113,14 @@ static void check_loaded(const ts_mc *m)
 }
 
 /* the architecture a dataset names (DIR/arch) as the CLI reads it (cli_dataset_arch), NULL
- * when none */
+ * when none or when refused (a word no architecture, a file not a regular one: its error) */
 static const char *dataset_arch(const char *dir)
 {
-    ts_arch a = ts_arch_of_dataset(dir);
+    ts_arch a;
+    if (ts_dataset_arch(dir, &a) != 0) {
+        fuzz_check_error();
+        return NULL;
+    }
     return a == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(a);
 }
 
