@@ -463,6 +463,81 @@ static void ngram_generation_follows_seen_pairs(void)
     }
 }
 
+/* first events of n generated windows of L against p (V types): each share within five
+ * standard deviations of its probability (a chance miss about one run in a million) */
+static void first_events_follow(const ts_windows *g, size_t n, size_t L, const double *p, int V, const char *what)
+{
+    CHECK_MSG(g->n == n && g->len == L, "%s: %zu windows of %zu, not %zu of %zu", what, g->n, g->len, n, L);
+    size_t c[8] = {0}, bad = 0;
+    for (size_t w = 0; w < g->n; w++) {
+        const int32_t v = g->data[w * g->len];
+        if (v < 0 || v >= V) bad++;
+        else c[v]++;
+    }
+    CHECK_MSG(bad == 0, "%s: %zu first events outside [0, %d)", what, bad, V);
+    for (int v = 0; v < V; v++) {
+        const double got = (double)c[v] / (double)n, sd = sqrt(p[v] * (1 - p[v]) / (double)n);
+        CHECK_MSG(fabs(got - p[v]) <= 5 * sd + 1e-9, "%s: first event %d in %.3f of the windows, not %.3f", what, v,
+                  got, p[v]);
+    }
+}
+
+/* the chain's first event: over a stream, an event of the stream (the unigram: every
+ * place starts a window); over a set of training windows, a training window's first
+ * event, and for shorter windows the first of one inside a training window. Training
+ * windows of 8 start with 3 (60 %) or 4 (40 %) and never hold them elsewhere */
+static void ngram_generation_first_event(void)
+{
+    enum { N = 4000, W = 500, LW = 8, G = 4000 };
+    static int32_t s[N], tw[W * LW];
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    double p[5] = {0};
+    for (size_t i = 0; i < N; i++) {
+        const uint64_t u = ts_rng_below(&r, 10);
+        s[i] = u < 6 ? 0 : u < 9 ? 1 : 2;
+    }
+    ts_model *m = train_on("ngram", s, N, 5, "2");
+    REQUIRE(m);
+    for (size_t i = 0; i + 5 <= N; i++) p[s[i]] += 1.0 / (N - 4);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 3;
+    ts_windows g;
+    REQUIRE(ts_model_generate(m, G, 5, &ro, &g) == 0);
+    first_events_follow(&g, G, 5, p, 5, "a stream");
+    ts_windows_free(&g);
+    ts_model_free(m);
+
+    for (size_t w = 0; w < W; w++) {
+        tw[w * LW] = ts_rng_below(&r, 10) < 6 ? 3 : 4;
+        for (size_t t = 1; t < LW; t++) tw[w * LW + t] = (int32_t)ts_rng_below(&r, 3);
+    }
+    ts_split sp;
+    memset(&sp, 0, sizeof sp);
+    sp.train = (ts_windows){tw, W, LW};
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.n_ids = 5;
+    const char *k[1] = {"order"}, *v[1] = {"2"};
+    o.kv = (ts_kv){1, k, v};
+    REQUIRE(ts_model_train("ngram", &o, &m) == 0);
+    const size_t lens[3] = {LW, 5, 12};   /* longer than any training window: their first events */
+    for (int i = 0; i < 3; i++) {
+        const size_t L = lens[i], fit = L < LW ? LW - L + 1 : 1;
+        memset(p, 0, sizeof p);
+        for (size_t w = 0; w < W; w++)
+            for (size_t t = 0; t < fit; t++) p[tw[w * LW + t]] += 1.0 / (double)(W * fit);
+        REQUIRE(ts_model_generate(m, G, L, &ro, &g) == 0);
+        char what[64];
+        snprintf(what, sizeof what, "training windows of %d, windows of %zu", (int)LW, L);
+        first_events_follow(&g, G, L, p, 5, what);
+        ts_windows_free(&g);
+    }
+    ts_model_free(m);
+}
+
 static void unigram_floor_and_sampling(void)
 {
     int32_t s[100];
@@ -893,6 +968,7 @@ TEST_MAIN("models", {
     RUN(unigram_floor_and_sampling);
     RUN(generation_reproducible);
     RUN(ngram_generation_follows_seen_pairs);
+    RUN(ngram_generation_first_event);
     RUN(save_load_roundtrip);
     RUN(ngram_save_load_every_field);
     RUN(corrupt_model_files);

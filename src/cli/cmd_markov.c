@@ -145,7 +145,8 @@ int cmd_markov(int argc, char **argv)
         "comm, ret, tid, cpu) drawn per event type from the training counts (a type the\n"
         "training part lacks: from all its events; --draw pair: given the previous event\n"
         "too). A set of windows (DATASET/length) is learned within its windows: a\n"
-        "window's last event and the next one's first are no transition.\n",
+        "window's last event and the next one's first are no transition, and each\n"
+        "window drawn starts as one of its windows starts.\n",
         opts, 1, 1, "DATASET", 0, NULL,
     };
     ts_opt_result args;

@@ -529,7 +529,9 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
 /* Each event follows the longest context (up to the order) that some training event
  * follows, so every adjacent pair generated occurs in the stream, except after an event
  * that nothing follows in training (it only ends the stream or pieces): then the most
- * frequent event. */
+ * frequent event. The first is the first of a window of L inside one piece (of the
+ * longest piece's length where none holds L): any event of a stream, the first event of
+ * a training window over a set of windows. */
 
 static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
 {
@@ -540,6 +542,21 @@ static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o,
     if (o && (o->steps || o->batch))
         return ts_opt_fail("ngram", o->steps ? "steps" : "batch", "it draws each window in one pass (no sampling "
                            "steps, no batches)");
+    /* the pieces' places that start a window of fit events: piece k's are
+     * [at[k], at[k] + cum[k + 1] - cum[k]) */
+    const size_t fit = L < g->run_max ? L : g->run_max;
+    size_t np = 0;
+    for (size_t i = 0; i < N; i = (size_t)g->sep_next[i] + 1) np += (size_t)g->sep_next[i] - i >= fit && fit;
+    if (!np) return ts_fail("ngram: the training stream holds no events");
+    size_t *at = ts_malloc(np * sizeof *at), *cum = ts_malloc((np + 1) * sizeof *cum);
+    cum[0] = 0;
+    for (size_t i = 0, k = 0; i < N; i = (size_t)g->sep_next[i] + 1) {
+        const size_t run = (size_t)g->sep_next[i] - i;
+        if (run < fit) continue;
+        at[k] = i;
+        cum[k + 1] = cum[k] + run - fit + 1;
+        k++;
+    }
 #pragma omp parallel num_threads(team_size(n))
     {
         int32_t *pat = ts_malloc((size_t)g->order * sizeof *pat);
@@ -548,9 +565,14 @@ static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o,
             ts_rng rng;
             ts_rng_fork(&rng, o->seed, w);
             int32_t *y = out + w * L;
-            size_t p0;
-            do p0 = ts_rng_below(&rng, N); while (g->s[p0] == SEP);
-            y[0] = g->s[p0];
+            const size_t u = ts_rng_below(&rng, cum[np]);
+            size_t k = 0, k1 = np;   /* the piece k with cum[k] <= u < cum[k + 1] */
+            while (k1 - k > 1) {
+                const size_t mid = k + (k1 - k) / 2;
+                if (cum[mid] <= u) k = mid;
+                else k1 = mid;
+            }
+            y[0] = g->s[at[k] + u - cum[k]];
             for (size_t t = 1; t < L; t++) {
                 size_t ctx = t < (size_t)g->order ? t : (size_t)g->order;
                 for (size_t i = 0; i < ctx; i++) pat[i] = y[t - 1 - i];
@@ -586,6 +608,8 @@ static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o,
         }
         free(pat);
     }
+    free(at);
+    free(cum);
     return 0;
 }
 
