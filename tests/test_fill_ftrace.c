@@ -2759,6 +2759,67 @@ static void cut_last_line_noted(void)
     }
 }
 
+/* a last event line whole but without its newline (a file written by a script): an event as
+ * with it, read by gaps, fill and drop without a note; drop's markers after it each on a
+ * line of its own, the line kept whole (a marker was put on the end of it). One cut inside
+ * its event's name stays left out (cut_last_line_noted) */
+static void last_line_without_newline_read(void)
+{
+    for (int perf = 0; perf < 2; perf++) {
+        char *t = perf ? make_perf(300, 0, 0, 0) : make_text(300, 0, 0, 0);
+        size_t n = strlen(t);
+        REQUIRE(n && t[n - 1] == '\n');
+        t[--n] = 0;
+        const char *name = perf ? "nonl.txt" : "nonl.trace";
+        write_file(at(name), t);
+        ts_gap_list gl;
+        REQUIRE(ts_gaps_find(at(name), 0, &gl) == 0);
+        CHECK_MSG(gl.events == 600 && !gl.notes, "%s: %llu events, %s", name, (unsigned long long)gl.events,
+                  gl.notes ? gl.notes : "(no note)");
+        ts_gap_list_free(&gl);
+        /* the trace's lines, to find each output line among them */
+        char *in = strdup(t), **il;
+        const size_t ni = lines_of(in, &il);
+        const char *last = il[ni - 1];
+        size_t trailing = 0;
+        for (uint64_t seed = 0; seed < 40; seed++) {
+            ts_drop_opts d = {0.2, 2, 4, seed, 0, 0, NULL};
+            ts_drop_stats st;
+            REQUIRE(ts_ctf_drop(at(name), at("nonl_dropped"), &d, &st) == 0);
+            CHECK_MSG(st.events == 600 && !st.notes, "%s seed %llu: %llu events, %s", name, (unsigned long long)seed,
+                      (unsigned long long)st.events, st.notes ? st.notes : "(no note)");
+            ts_drop_stats_free(&st);
+            char *out = slurp(at("nonl_dropped")), **ol;
+            REQUIRE(out);
+            const size_t no = lines_of(out, &ol);
+            size_t strange = 0, at_last = SIZE_MAX;
+            for (size_t i = 0, j = 0; i < no; i++) {
+                const int marker = perf ? strstr(ol[i], "PERF_RECORD_LOST lost ") != NULL
+                                        : !strncmp(ol[i], "CPU:", 4) && strstr(ol[i], " EVENTS]");
+                if (marker && !strstr(ol[i], "sys_")) continue;
+                while (j < ni && strcmp(il[j], ol[i])) j++;   /* the input's lines, in their order */
+                if (j == ni) strange++;
+                else if (il[j] == last) at_last = i;
+            }
+            CHECK_MSG(strange == 0, "%s seed %llu: %zu output lines neither the input's nor a marker", name,
+                      (unsigned long long)seed, strange);
+            trailing += at_last != SIZE_MAX && at_last + 1 < no;
+            free(ol);
+            free(out);
+        }
+        CHECK_MSG(trailing > 0, "%s: no seed left a marker after the last line", name);
+        ts_fill_opts o;
+        fill_opts(&o);
+        ts_fill_result r;
+        REQUIRE(ts_ctf_fill(at(name), at("nonl_filled"), &o, &r) == 0);
+        CHECK_MSG(!r.notes, "%s", r.notes ? r.notes : "");
+        ts_fill_result_free(&r);
+        free(il);
+        free(in);
+        free(t);
+    }
+}
+
 /* a trace file whose header says the tracer wrote more events than it kept (overwrite on, the
  * oldest overwritten): gaps says how many, in its table's totals and in --json, where it
  * said "0 lost" beside its one "buffer started" gap of unknown size */
@@ -2919,6 +2980,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_model_defaults_to_ngram);
     RUN(strace_log_named);
     RUN(cut_last_line_noted);
+    RUN(last_line_without_newline_read);
     /* last: they hold hundreds of MB in this process, which a child's peak would count */
     RUN(many_gaps_written_in_linear_time);
     RUN(bench_many_gaps_in_linear_time);

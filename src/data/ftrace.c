@@ -40,8 +40,9 @@
  *   --deltatime's times and the side-band records (PERF_RECORD_MMAP, ...). Each CPU's times
  * must not go back (an error); CPUs may interleave out of order (trace_pipe reads each
  * CPU's buffer as it fills), so the events are sorted by time, keeping each file's order
- * among equal times. A last line without its newline was cut while written: left out,
- * with a note (a lost-event marker whole to its end is read). */
+ * among equal times. A last line without its newline is read as with it; one that does not
+ * read so (an event cut before its name ends, a marker before its bracket) was cut while
+ * written: left out, with a note. */
 #include "common/idmap.h"
 #include "data_internal.h"
 #include "tracesynth/common.h"
@@ -707,6 +708,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
     long *open_nr = NULL;
     memset(&open, 0, sizeof open);
     int rc = 0, fmt = 0;   /* fmt: 1 ftrace's lines, 2 perf script's (one per file) */
+    int cut = 0, by_fn = 0;   /* the line: the last, without its newline; its error fn's */
     int64_t lost_sum = 0;  /* the counts of the markers so far: their sums (per CPU, in all) fit */
     const char *z = memchr(buf, 0, size);
     if (z) {   /* binary: named before any line of it is read as text */
@@ -734,16 +736,10 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                           "ended by a carriage return alone are not read (make them newlines: tr '\\r' '\\n')");
             break;
         }
-        if (!nl) {   /* cut while written (the tracer, or whoever copied it, stopped) */
-            /* but a marker whole to its closing bracket or its last '#': nothing of it can be
-             * missing, read as with its newline */
-            int64_t mc, mn;
-            const char *ms = blanks(b, e);
-            if (lost_marker(ms, e, &mc, &mn) == -1 && buffer_started(ms, e, &mc) == -1) {
-                ts__note(notes, "%s:%zu: the trace ends in the middle of this line: left out", path, line);
-                break;
-            }
-        }
+        /* the last line without its newline is read as with it; one that does not read was
+         * cut while written (the tracer, or whoever copied it, stopped): below the loop */
+        cut = !nl;
+        by_fn = 0;
         const char *s = blanks(b, e);
         if (s == e) continue;
         ts__ft_line x;
@@ -772,6 +768,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             x.ns = INT64_MIN;
             if (cpu + 1 > *ncpus) *ncpus = cpu + 1;
             header_cpu(hdr, cpu);
+            by_fn = 1;
             rc = fn(u, &x);
             continue;
         }
@@ -899,6 +896,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 x.ns = INT64_MIN;
                 if (h.cpu + 1 > *ncpus) *ncpus = h.cpu + 1;
                 header_cpu(hdr, h.cpu);
+                by_fn = 1;
                 rc = fn(u, &x);
                 continue;
             }
@@ -936,7 +934,6 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                                                          : "a time with a fraction after ones without: two trace clocks");
             break;
         }
-        *clock = h.clock;
         if ((size_t)h.cpu >= nlast) {
             size_t nn = (size_t)h.cpu + 1;
             last = ts_realloc(last, nn * sizeof *last);
@@ -962,10 +959,13 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         x.tgid_val = h.tgid_val;
         x.w_tgid = h.w_tgid;
         x.flags = h.flags;
-        if (h.cpu + 1 > *ncpus) *ncpus = h.cpu + 1;
         const char *c = blanks(h.comm, h.comm_end);
         if (!(h.comm_end - c == 5 && !memcmp(c, "<...>", 5))) x.comm = c, x.comm_end = h.comm_end;
         rc = parse_event(path, line, b, h.event, e, &x);
+        if (rc == 0) {
+            *clock = h.clock;
+            if (h.cpu + 1 > *ncpus) *ncpus = h.cpu + 1;
+        }
         if (rc == 0 && !x.recon) hdr->events++, header_cpu(hdr, h.cpu);
         if (rc == 0 && x.raw) {
             /* an exit the kernel could not number (NR -1: rt_sigreturn's, whose registers
@@ -980,7 +980,12 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 open_nr[k] = -1;
             }
         }
-        if (rc == 0) rc = fn(u, &x);
+        if (rc == 0) by_fn = 1, rc = fn(u, &x);
+    }
+    if (rc && cut && !by_fn) {   /* (its CPU and clock are taken once it reads) */
+        ts__note(notes, "%s:%zu: the trace ends in the middle of this line: left out", path, line);
+        ts_clear_error();
+        rc = 0;
     }
     free(last);
     free(last_line);

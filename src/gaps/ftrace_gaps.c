@@ -741,13 +741,19 @@ static int write_text(const ft_trace *t, FILE *f, const char *out, const uint8_t
         has_last[x->cpu] = 1;
         last_ev[x->cpu] = x;
     }
-    /* losses at a CPU's end: their markers after the last line (every event line ends in a
-     * line end: the reader leaves out a last line cut short) */
+    /* losses at a CPU's end: their markers after the last line (ended first where it is the
+     * file's last, read without its newline: its carriage return there or not) */
     if (rc == 0) {
         const char *last = line_end(t, &t->ev[t->n - 1]);
         fwrite(pos, 1, (size_t)(last - pos), f);
+        int ended = last > t->buf && last[-1] == '\n';
         for (size_t c = 0; c < nc; c++)
-            if (pend[c]) put_lost(f, t, last_ev[c] ? last_ev[c] : perf_line, (int32_t)c, pending[c], !unknown[c]);
+            if (pend[c]) {
+                const ft_ev *x = last_ev[c] ? last_ev[c] : perf_line;
+                if (!ended && last > pos) fputs(last[-1] == '\r' ? "\n" : eol_of(t, x), f);
+                ended = 1;
+                put_lost(f, t, x, (int32_t)c, pending[c], !unknown[c]);
+            }
         fwrite(last, 1, (size_t)(t->buf + t->size - last), f);
     }
     /* the reason of the writes that failed (every later one fails alike: a full disk) */
