@@ -559,6 +559,117 @@ static void windows_one_trace(void)
     CHECK(system(cmd) == 0);
 }
 
+/* a dataset ingested with --exits (each call's entry and exit its own event, named alike):
+ * export --format ctf writes an exit as a syscall_exit_NAME alone and an entry without one,
+ * so that ingest --from ctf --exits reads the same events back, the exits marked again
+ * (exit.npy), and ingest without --exits the entries alone; each was written as a call (an
+ * entry and an exit), and came back twice over. strace's text, one line per call, has no
+ * line for an exit alone: refused, naming the file that marks them */
+static void exits_round_trip(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    static const char *const call[4] = {"read", "write", "close", "openat"}, *const val[4] = {"0x10", "0x8", "0x0",
+                                                                                            "0xfffffffffffffffe"};
+    char text[1 << 15], trace[512], cmd[2048], err[512], path[600];
+    size_t n = (size_t)snprintf(text, sizeof text, "# tracer: nop\n#\n"), entries = 2;
+    /* threads 10 and 266, one thread bucket (tid mod 256), in a call each at once: each
+     * entry's value is its own exit's, not the other's */
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "%16s-%-7d [%03d] ..... 0.999000: sys_read(fd: 3)\n"
+                          "%16s-%-7d [%03d] ..... 0.999001: sys_read(fd: 4)\n"
+                          "%16s-%-7d [%03d] ..... 0.999010: sys_read -> 0x8\n"
+                          "%16s-%-7d [%03d] ..... 0.999011: sys_read -> 0x10\n",
+                          "dd", 10, 0, "cat", 266, 1, "cat", 266, 1, "dd", 10, 0);
+    for (int i = 0; i < 60; i++) {
+        const int k = i % 4, c = i % 2, tid = c ? 20 : 10;
+        const char *comm = c ? "cat" : "dd";
+        const long us = 1000000L + 10L * i;
+        /* the two threads' calls overlap: an entry on one CPU before the other's exit */
+        n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sys_%s(fd: 3)\n", comm, tid,
+                              c, us / 1000000, us % 1000000, call[k]);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sys_%s -> %s\n", comm, tid,
+                              c, (us + 13) / 1000000, (us + 13) % 1000000, call[k], val[k]);
+        entries++;
+    }
+    n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sys_exit_group(code: 0)\n",
+                          "dd", 10, 0, 1000700L / 1000000, 1000700L % 1000000);
+    entries++;
+    snprintf(trace, sizeof trace, "%s/ex.trace", dir);
+    write_text(trace, text);
+    for (int channels = 0; channels < 2; channels++) {
+        const char *ch = channels ? " --channels" : "";
+        snprintf(cmd, sizeof cmd, "ingest --from ftrace --exits%s %s -o %s/ex%d -q", ch, trace, dir, channels);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(path, sizeof path, "%s/ex%d/exit.npy", dir, channels);
+        CHECK_MSG(ts_file_exists(path), "%s: no exits marked", path);
+        snprintf(cmd, sizeof cmd, "export %s/ex%d --format ctf -o %s/ex%d.ctf -q", dir, channels, dir, channels);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        for (int exits = 0; exits < 2; exits++) {
+            snprintf(cmd, sizeof cmd, "ingest --from ctf%s%s %s/ex%d.ctf -o %s/back%d%d -q", exits ? " --exits" : "", ch,
+                     dir, channels, dir, channels, exits);
+            int rc = run_cli(cmd, err, sizeof err);
+            CHECK_MSG(rc == 0, "%s: %s", cmd, err);
+            if (rc) continue;
+            ts_mc a, b;
+            snprintf(path, sizeof path, "%s/ex%d", dir, channels);
+            REQUIRE(ts_mc_load(path, &a) == 0);
+            snprintf(path, sizeof path, "%s/back%d%d", dir, channels, exits);
+            if (ts_mc_load(path, &b) != 0) {
+                CHECK_MSG(0, "%s", ts_error());
+                ts_mc_free(&a);
+                continue;
+            }
+            if (exits) {
+                const size_t d = differ(&a, &b, channels);
+                CHECK_MSG(d == 0, "channels %d: %zu of %zu events differ (%zu back)", channels, d, a.n, b.n);
+                snprintf(path, sizeof path, "cmp -s %s/ex%d/exit.npy %s/back%d%d/exit.npy", dir, channels, dir, channels,
+                         exits);
+                CHECK_MSG(system(path) == 0, "channels %d: the exits not marked alike", channels);
+            } else {
+                CHECK_MSG(b.n == entries, "channels %d: %zu events without --exits, not the %zu entries", channels,
+                          b.n, entries);
+            }
+            ts_mc_free(&a);
+            ts_mc_free(&b);
+        }
+        if (channels) {
+            /* an exit's value not known (outside the value vocabulary) comes back as none, as
+             * an entry's does: not as a value */
+            ts_mc m;
+            snprintf(path, sizeof path, "%s/ex1", dir);
+            REQUIRE(ts_mc_load(path, &m) == 0);
+            size_t at = 0;
+            while (at < m.n && !(m.events.exit && m.events.exit[at])) at++;
+            REQUIRE(at + 1 < m.n);
+            m.ch[TS_CH_RET][at] = TS_CH_UNK;
+            snprintf(path, sizeof path, "%s/unk", dir);
+            REQUIRE(ts_mc_save(path, &m) == 0);
+            snprintf(cmd, sizeof cmd, "export %s/unk --format ctf -o %s/unk.ctf -q && ingest --from ctf --exits --channels "
+                     "%s/unk.ctf -o %s/unkback -q", dir, dir, dir, dir);
+            char *amp = strstr(cmd, " && ");
+            *amp = 0;
+            REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+            REQUIRE(run_cli(amp + 4, err, sizeof err) == 0);
+            ts_mc b;
+            snprintf(path, sizeof path, "%s/unkback", dir);
+            REQUIRE(ts_mc_load(path, &b) == 0);
+            CHECK_MSG(b.n == m.n && b.ch[TS_CH_RET] && b.ch[TS_CH_RET][at] == TS_CH_PAD, "event %zu: ret %s back", at,
+                      b.n == m.n && b.ch[TS_CH_RET] ? name_of(&b.ret_vocab, b.ch[TS_CH_RET][at]) : "-");
+            ts_mc_free(&b);
+            ts_mc_free(&m);
+        }
+        snprintf(cmd, sizeof cmd, "export %s/ex%d -o %s/ex%d.strace", dir, channels, dir, channels);
+        char want[700];
+        snprintf(want, sizeof want, "%s/ex%d/exit.npy: ", dir, channels);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, want) && strstr(err, "--format ctf"), "%s", err);
+        snprintf(path, sizeof path, "%s/ex%d.strace", dir, channels);
+        CHECK(!ts_file_exists(path));
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("ctf_export", {
     RUN(export_ingest);
     RUN(first_dt);
@@ -570,4 +681,5 @@ TEST_MAIN("ctf_export", {
     RUN(to_stdout);
     RUN(quiet_taken);
     RUN(windows_one_trace);
+    RUN(exits_round_trip);
 })

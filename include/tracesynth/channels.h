@@ -94,13 +94,15 @@ int  ts_mc_event_times(const ts_mc *m, const char *out, int64_t **t);
  * summed from dt (the first event at 0 with a DT of 0, as in CTF: its dt, with no event
  * before it, is not written), TID the thread bucket (0 without one), RET the value's
  * name ("?" for none or an unknown value); names strace could not print have their
- * other bytes as '_', and two names that would read alike are refused */
+ * other bytes as '_', and two names that would read alike are refused, as is a trace
+ * whose events.exit marks exits (a line is a call: no line is an exit alone) */
 int  ts_mc_write_strace(const char *path, const ts_mc *m);
 /* a CTF trace at dir (which must not exist), written by babeltrace2's sink.ctf.fs: one
  * stream per CPU (packet context cpu_id; one stream, no context, without a cpu channel), one event class
  * per event name, times (ns from 0) summed from dt (the first event's dt not written),
  * payload tid (the bucket; -1 none),
- * comm and ret (names; "" none, "?" unknown) */
+ * comm and ret (names; "" none, "?" unknown); an event events.exit marks is an exit
+ * alone (syscall_exit_NAME), and where it marks any, no entry has an exit after it */
 int  ts_mc_write_ctf(const char *dir, const ts_mc *m);
 /* ts_mc_write_ctf with the trace environment's "arch" (the system call table that names the
  * events, read back by ts_ctf_load) set to ARCH, a name ts_arch_parse takes (NULL: none) */

@@ -42,6 +42,9 @@ typedef struct {
     ts_vocab vocab;
     int64_t *time_ns;   /* (stream.n) each event's time, ns from the trace clock's origin
                            (time_ns.npy, written by ingest --from ctf); NULL: not known */
+    uint8_t *exit;      /* (stream.n) 1: the event is a system call's exit, named like its
+                           call (exit.npy, int32 0/1, written by ingest --exits); NULL: none
+                           is told apart */
 } ts_dataset;
 
 void ts_seq_free(ts_seq *s);
@@ -248,6 +251,8 @@ typedef struct {
     char             **comm;
     int64_t           *ret;
     uint8_t           *has_ret;
+    /* per event: 1 a system call's exit (opts' exits, or TS_CTF_ALL), named like its call */
+    uint8_t           *exit;
 } ts_ctf_trace;
 int  ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out);
 /* the same, with each event's tid, comm and ret (ts_ctf_trace's last members) */

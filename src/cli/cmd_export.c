@@ -40,6 +40,12 @@ int cmd_export(int argc, char **argv)
         "sched_switch (prev_comm, prev_tid, next_comm, next_tid) comes before an event\n"
         "whose thread (tid, comm) is not the one on its CPU. The dataset's architecture\n"
         "(its arch file, as ingest writes it) is the trace environment's arch.\n"
+        "A dataset of ingest --exits marks its exits (exit.npy): each is written as\n"
+        "a syscall_exit_NAME alone (payload ret and ret_name, the value's name as an\n"
+        "entry's ret), and an entry without an exit after it, so that\n"
+        "'ingest --from ctf --exits' reads the same events back, each with its own\n"
+        "value; the strace format has no line for an exit apart from its call and\n"
+        "refuses such a dataset.\n"
         "A set of windows (DIR/length) is written one window after the other as\n"
         "one trace, in either format, which ingest reads back as one sequence.\n",
         opts, 1, 1, "DATASET", 0, NULL,

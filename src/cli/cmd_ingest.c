@@ -57,7 +57,8 @@ static const char about[] =
         "                 sched_process_exec it is named after the program, its\n"
         "                 basename's first 15 bytes, as the kernel names it). --exits\n"
         "                 also records each exit, named like its call, as the study's PTS\n"
-        "                 data do (most calls then appear as a pair of equal IDs); old\n"
+        "                 data do (most calls then appear as a pair of equal IDs; which\n"
+        "                 events are exits goes to DIR/exit.npy, for export); old\n"
         "                 LTTng's nameless exit_syscall is named after the exiting\n"
         "                 thread's own pending call (an exit whose call began before the\n"
         "                 trace is left out).\n"
@@ -225,23 +226,39 @@ static int64_t *trace_times(const ts_ctf_trace *t)
     return ns;
 }
 
-/* a trace's events (ctf, ftrace) into m: their names, times (time_ns.npy) and CPUs
- * (cpu.npy); with channels, every field the trace has (what names it in errors), the
- * times as well (dt is the gaps between them) */
+/* which events of t are system call exits (a copy, to free), or NULL where none is: what
+ * exit.npy holds (export writes them as exits) */
+static uint8_t *trace_exits(const ts_ctf_trace *t)
+{
+    size_t k = 0;
+    while (t->exit && k < t->n && !t->exit[k]) k++;
+    if (!t->exit || k == t->n) return NULL;
+    uint8_t *x = ts_malloc(t->n);
+    memcpy(x, t->exit, t->n);
+    return x;
+}
+
+/* a trace's events (ctf, ftrace) into m: their names, times (time_ns.npy), exits (exit.npy)
+ * and CPUs (cpu.npy); with channels, every field the trace has (what names it in errors),
+ * the times as well (dt is the gaps between them) */
 static int from_trace(ts_ctf_trace *t, int channels, const char *what, ts_mc *m)
 {
     if (channels) {
         int64_t *ns = trace_times(t);
+        uint8_t *ex = trace_exits(t);
+        const size_t n = t->n;
         ts_mc_raw raw;
         int rc = ts_mc_from_trace(t, what, &raw);
         if (rc == 0) rc = ingest_channels(&raw, m);
         if (rc == 0 && ns && m->events.stream.n == m->n) m->events.time_ns = ns, ns = NULL;
+        if (rc == 0 && ex && m->events.stream.n == m->n && m->n == n) m->events.exit = ex, ex = NULL;
         free(ns);
+        free(ex);
         return rc;
     }
     ts_dataset *ds = &m->events;
     int rc = ts_dataset_from_names(t->names, t->n, ts_split_default_permille[0] / 1000.0, ds);
-    if (rc == 0 && t->n == ds->stream.n) ds->time_ns = trace_times(t);
+    if (rc == 0 && t->n == ds->stream.n) ds->time_ns = trace_times(t), ds->exit = trace_exits(t);
     size_t known = 0;
     while (t->cpu && known < t->n && t->n == ds->stream.n && t->cpu[known] >= 0) known++;
     if (rc == 0 && known == t->n && t->n) {

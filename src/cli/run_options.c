@@ -201,10 +201,11 @@ static int in_window_folder(const char *path, const char *dataset)
 /* the names of the files a dataset's loaders read, the i-th (NULL past the last) */
 static const char *dataset_file(int i, char buf[64])
 {
-    /* arch: the architecture eval's type accuracy reads; length: a set of windows' */
-    static const char *const files[] = {"stream.txt", "vocab.tsv", "time_ns.npy", "arch", "length"};
-    if (i < 5) return files[i];
-    i -= 5;   /* a multi-channel dataset's channel files (ingest --channels) */
+    /* arch: the architecture eval's type accuracy reads; length: a set of windows';
+     * exit.npy: the events that are system call exits (ingest --exits) */
+    static const char *const files[] = {"stream.txt", "vocab.tsv", "time_ns.npy", "arch", "length", "exit.npy"};
+    if (i < 6) return files[i];
+    i -= 6;   /* a multi-channel dataset's channel files (ingest --channels) */
     int c = TS_CH_DT + i / 2;
     if (c >= TS_NCH) return NULL;
     snprintf(buf, 64, "%s%s", ts_ch_names[c], i % 2 ? ".vocab.tsv" : ".npy");

@@ -201,7 +201,7 @@ const char *const *ts_mc_saved_files(void)
      * channel from dt on its values and, for comm and ret, their names */
     static const char *const names[] = {"stream.txt", "vocab.tsv", "time_ns.npy", "dt.npy", "comm.npy",
                                         "comm.vocab.tsv", "ret.npy", "ret.vocab.tsv", "tid.npy", "cpu.npy",
-                                        "length", NULL};
+                                        "length", "exit.npy", NULL};
     return names;
 }
 
@@ -234,7 +234,7 @@ static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *a
                        len);
     ts_stage st;
     if (ts_stage_open(&st, dir) != 0) return -1;
-    char names[5 + 2 * TS_NCH][64], stale[5 + 2 * TS_NCH][64];
+    char names[6 + 2 * TS_NCH][64], stale[6 + 2 * TS_NCH][64];
     int nn = 0, ns = 0;
     int rc = ts__dataset_write(st.stage, &m->events);
     /* the windows' length, or none: one sequence */
@@ -251,6 +251,7 @@ static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *a
     snprintf(names[nn++], sizeof names[0], "stream.txt");
     snprintf(m->events.vocab.n > 0 ? names[nn++] : stale[ns++], sizeof names[0], "vocab.tsv");
     snprintf(m->events.time_ns ? names[nn++] : stale[ns++], sizeof names[0], "time_ns.npy");
+    snprintf(m->events.exit ? names[nn++] : stale[ns++], sizeof names[0], "exit.npy");
     for (int c = TS_CH_DT; c < TS_NCH && rc == 0; c++) {
         const ts_vocab *v = c == TS_CH_COMM ? &m->comm_vocab : c == TS_CH_RET ? &m->ret_vocab : NULL;
         const int has = ts_mc_has(m, c);
@@ -269,7 +270,7 @@ static int mc_save(const char *dir, const ts_mc *m, int with_arch, const char *a
         ts_stage_abort(&st);
         return -1;
     }
-    const char *list[5 + 2 * TS_NCH], *gone[5 + 2 * TS_NCH];
+    const char *list[6 + 2 * TS_NCH], *gone[6 + 2 * TS_NCH];
     for (int i = 0; i < nn; i++) list[i] = names[i];
     for (int i = 0; i < ns; i++) gone[i] = stale[i];
     return ts_stage_commit_removing(&st, list, nn, gone, ns);
@@ -533,6 +534,10 @@ int ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out)
         out->events.time_ns = ts_malloc((n ? n : 1) * sizeof *out->events.time_ns);
         memcpy(out->events.time_ns, m->events.time_ns + from, n * sizeof *out->events.time_ns);
     }
+    if (m->events.exit) {
+        out->events.exit = ts_malloc(n ? n : 1);
+        memcpy(out->events.exit, m->events.exit + from, n);
+    }
     if (m->dt) {
         out->dt = ts_malloc((n ? n : 1) * sizeof *out->dt);
         memcpy(out->dt, m->dt + from, n * sizeof *out->dt);
@@ -576,6 +581,18 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
 {
     if (!path) return ts_fail_null(__func__, "path");
     if (!m) return ts_fail_null(__func__, "m");
+    /* a line is a call: an exit of its own would come back as another call */
+    size_t exits = 0;
+    for (size_t i = 0; m->events.exit && i < m->n; i++) exits += m->events.exit[i] != 0;
+    if (exits) {
+        char *xp = m->events.dir ? ts_path_join(m->events.dir, "exit.npy") : NULL;
+        ts_fail("%s: %zu event%s %s system call exit%s, each an event of its own (ingest --exits): strace's text has "
+                "one line per call, no line for an exit; the CTF format keeps them (export --format ctf, read back by "
+                "ingest --from ctf --exits)", xp ? xp : path, exits, ts_plural(exits), exits == 1 ? "is a" : "are",
+                ts_plural(exits));
+        free(xp);
+        return -1;
+    }
     /* names strace could print: other bytes become '_' ("<unk>": "_unk_"), a name that
      * begins with a digit begins with '_' more, and a name is cut to the 63 bytes the
      * reader takes; two names that would then read alike are refused (they would come

@@ -204,12 +204,13 @@ static size_t open_take(sink_state *st, int64_t tid)
     return idx;
 }
 
-static void emit(sink_state *st, const char *name, int64_t cpu, int64_t ns)
+static void emit(sink_state *st, const char *name, int64_t cpu, int64_t ns, int is_exit)
 {
     ts_ctf_trace *t = st->t;
     if (t->n == st->cap) {
         st->cap = st->cap ? 2 * st->cap : 4096;
         t->names = ts_realloc(t->names, st->cap * sizeof *t->names);
+        t->exit = ts_realloc(t->exit, st->cap);
         t->time_ns = ts_realloc(t->time_ns, st->cap * sizeof *t->time_ns);
         t->cpu = ts_realloc(t->cpu, st->cap * sizeof *t->cpu);
         if (st->fields) {
@@ -220,6 +221,7 @@ static void emit(sink_state *st, const char *name, int64_t cpu, int64_t ns)
         }
     }
     t->names[t->n] = ts_strdup(name);
+    t->exit[t->n] = is_exit != 0;
     t->time_ns[t->n] = ns;
     t->cpu[t->n] = (int32_t)cpu;
     if (st->fields) {
@@ -289,11 +291,13 @@ static void on_reconstructed(sink_state *st, const cpu_state *c, const bt_event 
     const int own = c && tid >= 0 && c->tid == tid;
     if (o->comm && (!own || strcmp(c->comm, o->comm))) return;
     const char *call = entry_name(name), *out = NULL;
+    int is_exit = 0;
     if (call) out = call;
-    else if ((call = exit_name(name))) out = o->events == TS_CTF_ALL ? (*call ? call : name) : o->exits && *call ? call : NULL;
+    else if ((call = exit_name(name)))
+        is_exit = 1, out = o->events == TS_CTF_ALL ? (*call ? call : name) : o->exits && *call ? call : NULL;
     else if (o->events == TS_CTF_ALL) out = name;
     if (!out || !*out) return;
-    emit(st, out, cpu, ns);
+    emit(st, out, cpu, ns, is_exit);
     if (st->fields) {
         size_t i = st->t->n - 1;
         st->t->tid[i] = tid;
@@ -302,6 +306,25 @@ static void on_reconstructed(sink_state *st, const cpu_state *c, const bt_event 
             st->t->comm[i] = NULL;
         }
     }
+}
+
+/* a return value as tracesynth's export writes it in the payload's string member `member`
+ * ("" none, "?" not known: none too, else the number): 1 with *v the number, 0 none, -1 no
+ * such member (a recorded trace's event) */
+static int own_ret(const bt_event *ev, const char *member, int64_t *v)
+{
+    const bt_field *f = ts__bt_member(bt_event_borrow_payload_field_const(ev), member);
+    if (!f || bt_field_get_class_type(f) != BT_FIELD_CLASS_TYPE_STRING) return -1;
+    const uint64_t len = bt_field_string_get_length(f);
+    char buf[32], *end;
+    if (len == 0 || len >= sizeof buf) return 0;
+    memcpy(buf, bt_field_string_get_value(f), len);
+    buf[len] = 0;
+    errno = 0;
+    const long long x = strtoll(buf, &end, 10);
+    if (*end || errno) return 0;
+    *v = x;
+    return 1;
 }
 
 static void on_event(sink_state *st, const bt_message *m)
@@ -355,13 +378,13 @@ static void on_event(sink_state *st, const bt_message *m)
                          bt_field_string_get_value(nc));
         }
         if (o->events == TS_CTF_ALL && keep_cpu && (!o->comm || (c && !strcmp(c->comm, o->comm))))
-            emit(st, name, cpu, ns);
+            emit(st, name, cpu, ns, 0);
         return;
     }
     if (!strcmp(name, "sched_process_exec")) {
         if (c) on_exec(st, c, cpu, bt_event_borrow_payload_field_const(ev));
         if (o->events == TS_CTF_ALL && keep_cpu && (!o->comm || (c && !strcmp(c->comm, o->comm))))
-            emit(st, name, cpu, ns);
+            emit(st, name, cpu, ns, 0);
         return;
     }
     const char *sc_name = entry_name(name), *out = NULL;
@@ -398,11 +421,20 @@ static void on_event(sink_state *st, const bt_message *m)
     }
     if (!out || !keep_cpu) return;
     if (o->comm && (!c || strcmp(c->comm, o->comm))) return;
-    emit(st, out, cpu, ns);
-    if (st->fields && entry_name(name) && key != -1) open_set(st, key, st->t->n - 1);
+    emit(st, out, cpu, ns, !entry_name(name) && exit_name(name));
+    /* an event of tracesynth's export carries its own value (an entry's, an exit's where
+     * the exits are events of their own): such an entry waits for no exit, which in thread
+     * buckets could be another thread's */
+    int64_t own = 0;
+    const int has_own = st->fields && sc_name ? own_ret(ev, entry_name(name) ? "ret" : "ret_name", &own) : -1;
+    if (st->fields && entry_name(name) && key != -1 && has_own < 0) open_set(st, key, st->t->n - 1);
     if (is_exit) {
         st->t->ret[st->t->n - 1] = ret;
         st->t->has_ret[st->t->n - 1] = 1;
+    }
+    if (has_own >= 0) {
+        st->t->ret[st->t->n - 1] = own;
+        st->t->has_ret[st->t->n - 1] = has_own == 1;
     }
 }
 
@@ -600,6 +632,7 @@ void ts_ctf_trace_free(ts_ctf_trace *t)
     free(t->tid);
     free(t->ret);
     free(t->has_ret);
+    free(t->exit);
     for (size_t i = 0; i < t->n_streams; i++) {
         free(t->streams[i].name);
         free(t->streams[i].discards);

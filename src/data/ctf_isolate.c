@@ -94,6 +94,7 @@ static void put_trace(ts__wr *w, const ts_ctf_trace *t)
     ts__put(w, idx, t->n * sizeof *idx);
     ts__put(w, t->time_ns, t->n * sizeof *t->time_ns);
     ts__put(w, t->cpu, t->n * sizeof *t->cpu);
+    ts__put(w, t->exit, t->n);
     free(idx);
     free(names);
     ts__strmap_free(&m);
@@ -213,8 +214,9 @@ static int get_trace(FILE *f, ts_ctf_trace *t)
         idx = ts_malloc(n * sizeof *idx);
         t->time_ns = ts_malloc(n * sizeof *t->time_ns);
         t->cpu = ts_malloc(n * sizeof *t->cpu);
+        t->exit = ts_malloc(n ? n : 1);
         rc = ts__get(f, idx, n * sizeof *idx) || ts__get(f, t->time_ns, n * sizeof *t->time_ns) ||
-             ts__get(f, t->cpu, n * sizeof *t->cpu) ? -1 : 0;
+             ts__get(f, t->cpu, n * sizeof *t->cpu) || ts__get(f, t->exit, n) ? -1 : 0;
     }
     if (rc == 0) {
         t->names = ts_malloc(n * sizeof *t->names);

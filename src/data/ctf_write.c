@@ -3,9 +3,11 @@
  * stream), the sink writes them (see channels.h). The events are named as LTTng names a
  * kernel trace's, so that 'ingest --from ctf' reads the trace back: each event is a
  * syscall_entry_NAME; with a ret channel, a value is a syscall_exit_NAME (payload ret)
- * right after its entry; with a tid or comm channel, a sched_switch (prev_tid, next_tid,
- * next_comm) comes before an event whose thread is not the one on its CPU; every packet
- * has its cpu_id. */
+ * right after its entry; an event the trace marks as an exit (events.exit: ingest --exits
+ * read it so) is a syscall_exit_NAME alone, and where the trace marks exits, an entry has
+ * none after it (its exit is an event of its own); with a tid or comm channel, a
+ * sched_switch (prev_tid, next_tid, next_comm) comes before an event whose thread is not
+ * the one on its CPU; every packet has its cpu_id. */
 #include "tracesynth/channels.h"
 #include "tracesynth/common.h"
 #include "tracesynth/eval.h"
@@ -38,12 +40,13 @@ typedef struct {
     bt_stream_class  *sc;
     bt_clock_class   *clock;
     bt_event_class  **ec;       /* (V) syscall_entry_NAME */
-    bt_event_class  **xc;       /* (V) syscall_exit_NAME, NULL without a ret channel */
+    bt_event_class  **xc;       /* (V) syscall_exit_NAME, NULL without a ret channel or exits */
     bt_event_class   *sw;       /* sched_switch, NULL without a tid or comm channel */
     int32_t           V;
     int64_t          *cur_tid;  /* (nstreams) the thread on each CPU, -2 before its first switch */
     int32_t          *cur_comm; /* (nstreams) its comm ID */
     int               sub;      /* within an event: 0 switch, 1 entry, 2 exit */
+    int               exits;    /* some event is marked as an exit (events.exit) */
     bt_stream       **st;       /* (nstreams) */
     bt_packet       **pkt;
     size_t            phase, next;   /* 0: beginnings, 1: events, 2: ends, 3: done */
@@ -151,9 +154,12 @@ static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_m
     w->ec = calloc((size_t)V, sizeof *w->ec);
     if (!w->ec) bad = 1;
     else w->V = V;
-    static const char *const entry_members[] = {"tid", "comm", "ret"}, *const exit_members[] = {"ret"};
+    /* where exits are events of their own, an exit's value's name too, as an entry has it
+     * (a value not known is none, not a number) */
+    static const char *const entry_members[] = {"tid", "comm", "ret"}, *const exit_members[] = {"ret", "ret_name"};
     static const char *const switch_members[] = {"prev_comm", "prev_tid", "next_comm", "next_tid"};
-    if (!bad && m->ch[TS_CH_RET]) {
+    for (size_t i = 0; m->events.exit && i < m->n && !w->exits; i++) w->exits = m->events.exit[i] != 0;
+    if (!bad && (m->ch[TS_CH_RET] || w->exits)) {
         w->xc = calloc((size_t)w->V, sizeof *w->xc);
         bad = !w->xc;
     }
@@ -167,7 +173,7 @@ static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_m
         const char *nm = event_name(m, v, buf, sizeof buf);
         w->ec[v] = event_class(w, "syscall_entry_", nm, "iss", entry_members);
         bad = !w->ec[v];
-        if (!bad && w->xc) bad = !(w->xc[v] = event_class(w, "syscall_exit_", nm, "i", exit_members));
+        if (!bad && w->xc) bad = !(w->xc[v] = event_class(w, "syscall_exit_", nm, w->exits ? "is" : "i", exit_members));
     }
     free(used);
     if (!bad && (m->ch[TS_CH_TID] || m->ch[TS_CH_COMM])) bad = !(w->sw = event_class(w, "", "sched_switch", "sisi", switch_members));
@@ -222,6 +228,13 @@ static const char *comm_name(const ts_mc *m, int32_t a)
     return a >= 2 && a < m->comm_vocab.n ? m->comm_vocab.names[a] : "";
 }
 
+/* the name of event i's return value: "" none, "?" not known */
+static const char *ret_name(const ts_mc *m, size_t i)
+{
+    int32_t a = m->ch[TS_CH_RET] ? m->ch[TS_CH_RET][i] : TS_CH_PAD;
+    return a >= 2 && a < m->ret_vocab.n ? m->ret_vocab.names[a] : a == TS_CH_UNK ? "?" : "";
+}
+
 /* event i's return value: 1 with *ret set when its ret is a known number */
 static int ret_value(const ts_mc *m, size_t i, int64_t *ret)
 {
@@ -250,7 +263,10 @@ static int event_message(bt_self_message_iterator *self, cw_iter *w, size_t i, i
     bt_event_class *ec = sub == 0 ? w->sw : sub == 1 ? w->ec[v] : w->xc ? w->xc[v] : NULL;
     if (!ec) return 0;
     if (sub == 0 && w->cur_tid[s] == tid && w->cur_comm[s] == comm) return 0;
-    if (sub == 2 && !ret_value(m, i, &ret)) return 0;
+    const int is_exit = w->exits && m->events.exit[i];
+    if (sub == 1 && is_exit) return 0;   /* an exit alone; an entry's exit is its own event */
+    if (sub == 2 && (w->exits ? !is_exit : !ret_value(m, i, &ret))) return 0;
+    if (sub == 2 && is_exit && !ret_value(m, i, &ret)) ret = 0;   /* a value not known: 0, and ret_name says so */
     *msg = bt_message_event_create_with_packet_and_default_clock_snapshot(self, ec, w->pkt[s], (uint64_t)w->c->t[i]);
     if (!*msg) return -1;
     bt_field *p = bt_event_borrow_payload_field(bt_message_event_borrow_event(*msg));
@@ -264,15 +280,12 @@ static int event_message(bt_self_message_iterator *self, cw_iter *w, size_t i, i
         w->cur_tid[s] = tid;
         w->cur_comm[s] = comm;
     } else if (sub == 1) {   /* tid, comm, ret (the value's name; "" none, "?" unknown) */
-        const char *rs = "";
-        int32_t a = m->ch[TS_CH_RET] ? m->ch[TS_CH_RET][i] : TS_CH_PAD;
-        if (a >= 2 && a < m->ret_vocab.n) rs = m->ret_vocab.names[a];
-        else if (a == TS_CH_UNK) rs = "?";
         bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 0),
                                           m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : -1);
-        bad = set_string(p, 1, comm_name(m, comm)) || set_string(p, 2, rs);
-    } else {
+        bad = set_string(p, 1, comm_name(m, comm)) || set_string(p, 2, ret_name(m, i));
+    } else {   /* ret, and where exits are events of their own its name */
         bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 0), ret);
+        if (w->exits) bad = set_string(p, 1, ret_name(m, i));
     }
     if (bad) {
         bt_message_put_ref(*msg);

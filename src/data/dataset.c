@@ -92,6 +92,7 @@ void ts_dataset_free(ts_dataset *d)
     ts_seq_free(&d->stream);
     ts_vocab_free(&d->vocab);
     free(d->time_ns);
+    free(d->exit);
     memset(d, 0, sizeof *d);
     d->vocab.unk = -1;
 }
@@ -118,6 +119,28 @@ static int read_times(const char *path, ts_dataset *d)
     if (rc == 0) {
         d->time_ns = a.data;
         a.data = NULL;
+    }
+    ts_npy_free(&a);
+    return rc;
+}
+
+/* exit.npy: int32, 1 where the event is a system call's exit, else 0 */
+static int read_exits(const char *path, ts_dataset *d)
+{
+    ts_npy a;
+    if (ts_npy_read(path, &a)) return -1;
+    int rc = 0;
+    if (a.dtype != TS_NPY_I32 || a.ndim != 1)
+        rc = ts_fail("%s: expected a 1-D int32 array (1 for each event that is a system call's exit, else 0)", path);
+    else if (a.count != d->stream.n)
+        rc = ts_fail("%s: %zu value%s for %zu event%s in stream.txt", path, a.count, ts_plural(a.count), d->stream.n,
+                     ts_plural(d->stream.n));
+    const int32_t *v = a.data;
+    for (size_t i = 0; rc == 0 && i < a.count; i++)
+        if (v[i] != 0 && v[i] != 1) rc = ts_fail("%s: element %zu: %d, not 0 or 1 (an exit)", path, i, (int)v[i]);
+    if (rc == 0) {
+        d->exit = ts_malloc(a.count ? a.count : 1);
+        for (size_t i = 0; i < a.count; i++) d->exit[i] = (uint8_t)v[i];
     }
     ts_npy_free(&a);
     return rc;
@@ -151,6 +174,9 @@ int ts_dataset_load(const char *dir, ts_dataset *out)
     char *tp = ts_path_join(dir, "time_ns.npy");
     if (rc == 0 && ts_file_exists(tp)) rc = read_times(tp, out);
     free(tp);
+    char *xp = ts_path_join(dir, "exit.npy");
+    if (rc == 0 && ts_file_exists(xp)) rc = read_exits(xp, out);
+    free(xp);
     free(sp);
     if (rc) {
         ts_dataset_free(out);
@@ -174,6 +200,15 @@ int ts__dataset_write(const char *dir, const ts_dataset *d)
         rc = ts_npy_write(tp, TS_NPY_I64, d->time_ns, 1, shape);
         free(tp);
     }
+    if (rc == 0 && d->exit) {
+        char *xp = ts_path_join(dir, "exit.npy");
+        size_t shape[1] = {d->stream.n};
+        int32_t *v = ts_malloc((d->stream.n ? d->stream.n : 1) * sizeof *v);
+        for (size_t i = 0; i < d->stream.n; i++) v[i] = d->exit[i] != 0;
+        rc = ts_npy_write(xp, TS_NPY_I32, v, 1, shape);
+        free(v);
+        free(xp);
+    }
     return rc;
 }
 
@@ -196,12 +231,14 @@ int ts_dataset_save(const char *dir, const ts_dataset *d)
         ts_stage_abort(&st);
         return -1;
     }
-    const char *names[3] = {"stream.txt"};
-    int n = 1;
+    const char *names[4] = {"stream.txt"}, *gone[2];
+    int n = 1, ng = 0;
     if (d->vocab.n > 0) names[n++] = "vocab.tsv";
     if (d->time_ns) names[n++] = "time_ns.npy";
-    const char *gone[1] = {"time_ns.npy"};
-    return ts_stage_commit_removing(&st, names, n, gone, d->time_ns ? 0 : 1);
+    else gone[ng++] = "time_ns.npy";
+    if (d->exit) names[n++] = "exit.npy";
+    else gone[ng++] = "exit.npy";
+    return ts_stage_commit_removing(&st, names, n, gone, ng);
 }
 
 int ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_windows *out)

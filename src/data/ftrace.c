@@ -1110,6 +1110,7 @@ static void emit(walker *w, ts_ctf_trace *t, rec *x, char *name)
     if (t->n == w->cap) {
         w->cap = w->cap ? 2 * w->cap : 4096;
         t->names = ts_realloc(t->names, w->cap * sizeof *t->names);
+        t->exit = ts_realloc(t->exit, w->cap);
         t->time_ns = ts_realloc(t->time_ns, w->cap * sizeof *t->time_ns);
         t->cpu = ts_realloc(t->cpu, w->cap * sizeof *t->cpu);
         t->tid = ts_realloc(t->tid, w->cap * sizeof *t->tid);
@@ -1119,6 +1120,7 @@ static void emit(walker *w, ts_ctf_trace *t, rec *x, char *name)
     }
     size_t i = t->n++;
     t->names[i] = name;
+    t->exit[i] = x->kind == K_EXIT;
     t->time_ns[i] = x->ns;
     t->cpu[i] = x->cpu;
     t->tid[i] = x->tid;

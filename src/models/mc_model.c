@@ -384,13 +384,20 @@ int ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *
         return -1;
     }
     /* x's times (time_ns.npy) are its own events': with values drawn, they are not out's
-     * (nor do they follow its dts), as repair drops them where it changes an event */
-    int drawn = 0;
+     * (nor do they follow its dts), as repair drops them where it changes an event; which
+     * are exits (exit.npy), not of events drawn */
+    int drawn = 0, events_drawn = 0;
     for (int c = 0; c < TS_NCH && !drawn; c++)
         for (size_t i = 0; has_ch(m, c) && i < out->n && !drawn; i++) drawn = !(mask[c] && mask[c][i]);
+    for (size_t i = 0; has_ch(m, TS_CH_EVENT) && i < out->n && !events_drawn; i++)
+        events_drawn = !(mask[TS_CH_EVENT] && mask[TS_CH_EVENT][i]);
     if (drawn) {
         free(out->events.time_ns);
         out->events.time_ns = NULL;
+    }
+    if (events_drawn) {
+        free(out->events.exit);
+        out->events.exit = NULL;
     }
     if (unknown) *unknown = cnt;
     return 0;
