@@ -406,6 +406,24 @@ static void generate_npy_real_exact(void)
     CHECK_NEAR(json_get(out, "memorized"), 1, 1e-9);
 }
 
+/* a synthetic .npy with its names beside it (impute -o writes imputation0.names.txt) is in
+ * their numbering: its IDs are not clamped to the real trace's largest, which merged events
+ * of different names (ID 3 read as 2: "'mmap' for ID 2, which line 1 names 'write'") */
+static void generate_npy_named_not_clamped(void)
+{
+    write_text(at("rn.txt"), "0,0,1,1\n");
+    write_text(at("rn.names.txt"), "read read write write\n");
+    float sy[4] = {0, 2, 3, 1};   /* read write mmap close, in the names' numbering */
+    size_t shape[2] = {1, 4};
+    REQUIRE(ts_npy_write(at("sn.npy"), TS_NPY_F32, sy, 2, shape) == 0);
+    write_text(at("sn.names.txt"), "read write mmap close\n");
+    char args[2048], out[4096];
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --json", at("rn.txt"), at("sn.npy"));
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0, "%s", out);
+    CHECK_NEAR(json_get(out, "coverage_real"), 1, 1e-9);      /* read and write */
+    CHECK_NEAR(json_get(out, "coverage_synth"), 0.5, 1e-9);   /* mmap and close are not real */
+}
+
 /* multi-channel: a synthetic event name the real trace lacks, without a <unk> to count it
  * as, is an error naming the synthetic dataset (it named only the channel) */
 static void channels_names_unmatched(void)
@@ -481,6 +499,7 @@ TEST_MAIN("eval_cli", {
     RUN(generate_text_and_dataset);
     RUN(generate_windows_of_one);
     RUN(generate_npy_real_exact);
+    RUN(generate_npy_named_not_clamped);
     RUN(channels_names_unmatched);
     RUN(channels_note_not_before_error);
     RUN(paper_figures_cli);

@@ -462,6 +462,12 @@ static int eval_generate(const eval_args *a)
      * windows by its own: compare them by name */
     if (vr.n > 0 && vt.n > 0) renumber_by_name(&T, &vt, &vr, &extra);
     int32_t max_id = max_id_of(&R, a->train ? max_id_of(&T, 0) : 0);
+    /* a synthetic file with its names beside it (impute -o's imputation0.names.txt) is in
+     * their numbering: its reals are clamped to the IDs a names file can name, not to the
+     * real trace's (which merged events of different names) */
+    char *np = cli_names_path(a->synthetic);
+    if (ts_file_exists(np)) max_id = CLI_NAMED_ID_MAX - 1;
+    free(np);
     if (dir_names(a->synthetic, &vs) || ts_windows_load(a->synthetic, max_id, 1, &S) ||
         ts_windows_as_set(a->synthetic, &S) || file_names(a->synthetic, &S, &vs))
         goto done;

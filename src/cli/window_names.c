@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 
 /* IDs of named windows are below this (2^22: a vocabulary of 4 million names) */
-#define NAMED_ID_MAX (1 << 22)
 
 char *cli_names_path(const char *windows)
 {
@@ -47,9 +46,9 @@ int cli_window_names(const char *windows, const ts_windows *w, char **path_out, 
         if (w->data[k] > top) top = w->data[k];
     /* names are kept by ID, [0, top]: the IDs of named windows are a vocabulary's (generate
      * writes its model's), never sparse ones in the billions */
-    if (top >= NAMED_ID_MAX) {
+    if (top >= CLI_NAMED_ID_MAX) {
         ts_fail("%s: names windows whose IDs reach %d, beyond the %d of any vocabulary (%s's IDs are not a "
-                "vocabulary's: move the names file away to read them as IDs)", path, (int)top, NAMED_ID_MAX, windows);
+                "vocabulary's: move the names file away to read them as IDs)", path, (int)top, CLI_NAMED_ID_MAX, windows);
         fclose(f);
         free(path);
         return -1;
