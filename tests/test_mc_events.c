@@ -527,6 +527,50 @@ static void impute_channels_model_split(void)
     ts_mc_free(&d);
 }
 
+/* generate --channels-from draws the other channels from the training part of the split the
+ * event model records (its --fractions), as impute --channels-from cuts the dataset; it drew
+ * them from the first 70 % whatever the model was trained on. --fractions given: those */
+static void generate_channels_model_split(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], out[4096], path[600];
+    snprintf(ds, sizeof ds, "%s/ds", dir);
+    ts_mc d;
+    loose_cycle(3000, &d);
+    for (size_t i = 1500; i < d.n; i++) d.ch[TS_CH_TID][i] += 100;   /* threads past the model's training part */
+    REQUIRE(ts_mc_save(ds, &d) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s --length 40 --order 3 --fractions 0.5,0.1,0.4 -o %s/ngf.tsm", ds,
+             dir);
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    snprintf(cmd, sizeof cmd, "generate %s/ngf.tsm --channels-from %s -n 4 --length 40 --draw type -o %s/gen", dir, ds,
+             dir);
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "other channels from the first 1500 events of "), "%s", out);
+    ts_mc g;
+    snprintf(path, sizeof path, "%s/gen", dir);
+    REQUIRE(ts_mc_load(path, &g) == 0);
+    size_t late = 0;
+    for (size_t i = 0; i < g.n; i++) late += g.ch[TS_CH_TID][i] >= 100;
+    CHECK_MSG(g.n == 160 && late == 0, "%zu events, %zu of them with a thread of the model's test part", g.n, late);
+    ts_mc_free(&g);
+    /* --fractions: those, not the model's */
+    snprintf(cmd, sizeof cmd, "generate %s/ngf.tsm --channels-from %s -n 4 --length 40 --draw type "
+             "--fractions 0.7,0.1,0.2 -o %s/gen", dir, ds, dir);
+    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "other channels from the first 2100 events of "), "%s", out);
+    REQUIRE(ts_mc_load(path, &g) == 0);
+    late = 0;
+    for (size_t i = 0; i < g.n; i++) late += g.ch[TS_CH_TID][i] >= 100;
+    CHECK_MSG(late > 0, "%zu events, none with a thread of events 1500-2099", g.n);
+    ts_mc_free(&g);
+    /* and without --channels-from it has no dataset to cut */
+    snprintf(cmd, sizeof cmd, "generate %s/ngf.tsm -n 1 --length 32 --fractions 0.7,0.1,0.2 -o %s/x", dir, dir);
+    CHECK_MSG(run_cli(cmd, out, sizeof out) == 2 && strstr(out, "--fractions") && strstr(out, "go with --channels-from"),
+              "%s", out);
+    ts_mc_free(&d);
+}
+
 /* impute --input of a set of windows (DIR/length): its own windows are imputed, those whole
  * in the test part, and a --length that is not theirs is refused, naming both */
 static void impute_recorded_windows(void)
@@ -1067,6 +1111,7 @@ TEST_MAIN("mc_events", {
     RUN(impute_cli);
     RUN(impute_test_part);
     RUN(impute_channels_model_split);
+    RUN(generate_channels_model_split);
     RUN(impute_recorded_windows);
     RUN(impute_unknown_names);
     RUN(chain_sampler_cli);

@@ -58,8 +58,9 @@ void mc_models_help(FILE *f);
 int  train_channels(const char *model, const char *dataset, const ts_split_spec *ss, int len_given, const char *out,
                     const char *resume, const char *log, const ts_run_opts *ro);
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);
-int  generate_events_channels(const char *path, const char *dataset, int given, size_t crop, size_t n, size_t L,
-                              const char *out, const ts_run_opts *ro);
+/* permille: the time split whose training part draws the channels (NULL: the model's recorded one) */
+int  generate_events_channels(const char *path, const char *dataset, const int *permille, int given, size_t crop,
+                              size_t n, size_t L, const char *out, const ts_run_opts *ro);
 /* parts_given: --fractions given; else the model's own parts (with chfrom, the event
  * model's: its training part draws the channels) cut the test part */
 int  impute_channels(const char *path, const char *chfrom, int given, const char *input, const ts_split_spec *ss,

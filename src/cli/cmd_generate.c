@@ -125,6 +125,7 @@ int cmd_generate(int argc, char **argv)
     int format = 0, draw = TS_DRAW_PAIR;
     long n = 0, L = 0;
     size_t crop = 0;
+    int permille[3] = {0, 0, 0};   /* --fractions; not given: the event model's split */
     cli_run run = CLI_RUN_DEFAULTS;
     const ts_option opts[] = {
         TS_OPT_LONG_F_('n', "count", &n, "N", 1, 1 << 24, TS_OPT_REQUIRED, "windows to generate"),
@@ -152,8 +153,9 @@ int cmd_generate(int argc, char **argv)
                     "channel trace: its events (every name it has must be\n"
                     "one of DATASET's), the other channels of DATASET\n"
                     "(ingest --channels) drawn for them from its training\n"
-                    "part (the first 70 %); OUT is then a multi-channel\n"
-                    "dataset directory"),
+                    "part (that of the split MODEL was trained on, which it\n"
+                    "records, unless --fractions; else the first 70 %); OUT\n"
+                    "is then a multi-channel dataset directory"),
         TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
                        "with --channels-from: pair (default): every channel\n"
                        "copied from one training event with the same (previous\n"
@@ -167,6 +169,11 @@ int cmd_generate(int argc, char **argv)
                      "the C/2 before them (default 0: the whole window in one\n"
                      "pass; an mdm's --sampler chain draws left to right with\n"
                      "its own crop: always one pass)"),
+        TS_OPT_CB_(0, "fractions", permille, "A,B,C", cli_opt_fractions,
+                   "with --channels-from: time split shares of DATASET\n"
+                   "(training, validation, testing): the channels are drawn\n"
+                   "from its training part (default: the split MODEL\n"
+                   "records)"),
         CLI_RUN_OPTIONS(&run),
         TS_OPT_END_,
     };
@@ -212,7 +219,10 @@ int cmd_generate(int argc, char **argv)
     rc = 1;
     int mc = ts_mc_model_is(model_path);
     if (mc < 0) { cli_fail(); goto done; }
-    if (!chfrom && (ts_opt_given(&args, &crop) || ts_opt_given(&args, &draw))) { rc = cli_usage_error(C, "--draw and --crop go with --channels-from"); goto done; }
+    if (!chfrom && (ts_opt_given(&args, &crop) || ts_opt_given(&args, &draw) || ts_opt_given(&args, permille))) {
+        rc = cli_usage_error(C, "--draw, --crop and --fractions go with --channels-from");
+        goto done;
+    }
     if (mc && chfrom) { rc = cli_usage_error(C, "--channels-from is for a single-channel model; %s has channels", model_path); goto done; }
     if ((mc || chfrom) && ts_opt_given(&args, &format)) {   /* a dataset directory has one format */
         rc = cli_usage_error(C, "--format is for window files; a multi-channel output is a dataset directory");
@@ -234,7 +244,8 @@ int cmd_generate(int argc, char **argv)
         if (ts_out_dir_check(out)) { cli_fail(); goto done; }
         ts_run_opts mro;
         cli_run_apply(&run, &args, &mro);
-        rc = generate_events_channels(model_path, chfrom, draw, crop, (size_t)n, (size_t)L, out, &mro);
+        rc = generate_events_channels(model_path, chfrom, ts_opt_given(&args, permille) ? permille : NULL, draw, crop,
+                                      (size_t)n, (size_t)L, out, &mro);
         goto done;
     }
     if (mc) {   /* a multi-channel model writes a multi-channel dataset directory */

@@ -150,14 +150,14 @@ static int events_model(const char *path, const char *dataset, const ts_mc *d, c
     return 0;
 }
 
-int generate_events_channels(const char *path, const char *dataset, int given, size_t crop, size_t n, size_t L,
-                             const char *out, const ts_run_opts *ro)
+int generate_events_channels(const char *path, const char *dataset, const int *permille, int given, size_t crop,
+                             size_t n, size_t L, const char *out, const ts_run_opts *ro)
 {
     ts_mc_model *m = NULL;
     ts_mc d;
     if (ts_mc_load(dataset, &d) != 0) return cli_fail();
     int pm[3];
-    if (events_model(path, dataset, &d, ts_split_default_permille, given, crop, &m, NULL, pm) != 0) {
+    if (events_model(path, dataset, &d, permille, given, crop, &m, NULL, pm) != 0) {
         ts_mc_free(&d);
         return 1;
     }
