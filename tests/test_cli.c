@@ -406,6 +406,18 @@ static void impute_output_named(void)
         if (s) *s = 0;
         CHECK_MSG(!strcmp(out[0], out[1]), "%s against %s", out[0], out[1]);
     }
+    /* and eval's imputation mode: the type accuracy by the names beside the original */
+    for (int k = 0; k < 2; k++) {
+        const char *o = k ? "rmo" : "rdo";
+        snprintf(args, sizeof args, "eval --original %s/%s/original0.npy --mask %s/%s/mask0.npy --imputed "
+                 "%s/%s/imputation0.npy --json", dir, o, dir, o, dir, o);
+        CHECK_MSG(run_stdout(args, out[k], sizeof out[k]) == 0, "%s: %s", args, out[k]);
+        char *s = strstr(out[k], "\"vocab\"");   /* the names files' paths differ */
+        CHECK_MSG(s && strstr(out[k], "/original0.names.txt\"") && !strstr(out[k], "\"type_accuracy\": null"), "%s",
+                  out[k]);
+        if (s) *s = 0;
+    }
+    CHECK_MSG(!strcmp(out[0], out[1]), "%s against %s", out[0], out[1]);
     ts_model_free(m);
 }
 

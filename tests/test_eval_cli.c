@@ -127,6 +127,41 @@ static void impute_vocab_found(void)
     CHECK_MSG(strstr(err, "i_bad.txt: window 0, position 1: ID 7") != NULL, "%s", err);
 }
 
+/* impute -o's names beside its windows (original0.names.txt, imputation0.names.txt, as
+ * generate writes W.names.txt): the type accuracy names the events by them, an imputed ID
+ * past the original's by the imputation's; they went unread ("no event names") */
+static void impute_names_beside(void)
+{
+    char args[2048], out[4096], err[1024];
+    static char *names[5] = {"read", "write", "mmap", "futex", "pread64"};
+    const ts_vocab v = {5, names, NULL, -1};
+    int32_t od[4] = {0, 1, 2, 3}, id[4] = {0, 4, 3, 3};
+    const ts_windows o = {od, 1, 4}, im = {id, 1, 4};
+    const uint8_t mask[4] = {1, 0, 0, 1};
+    REQUIRE(ts_write_impute_named(at("impn"), &o, mask, &im, &v) == 0);
+    /* hidden write/mmap imputed as pread64/futex: exact 0 of 2, types fs=fs, mm!=kernel */
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("impn/original0.npy"),
+             at("impn/mask0.npy"), at("impn/imputation0.npy"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "accuracy"), 0, 0);
+    CHECK_NEAR(json_get(out, "type_accuracy"), 50, 1e-6);
+    CHECK_MSG(strstr(out, "impn/original0.names.txt\"") && strstr(out, "\"arch\": \"x86_64\""), "%s", out);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("impn/original0.npy"),
+             at("impn/mask0.npy"), at("impn/imputation0.npy"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "type accuracy     50.00") && !strstr(out, "no event names"), "%s", out);
+    /* names of other windows beside the imputation: one line naming the file */
+    write_text(at("impn/imputation0.names.txt"), "write pread64 futex futex\n");
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "imputation0.names.txt") &&
+                  strstr(err, "'write'") && !strchr(err, '\n'), "%s", err);
+    /* without them, the original's names are the vocabulary: the imputed real past them
+     * clamped to its last ID, futex (kernel, not fs) */
+    remove(at("impn/imputation0.names.txt"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "type accuracy      0.00") && strstr(out, "names from ") &&
+                  strstr(out, "impn/original0.names.txt"), "%s", out);
+}
+
 /* the vocabulary's path in --json is a JSON string: its quote escaped, a byte that is not
  * UTF-8 (a Latin-1 folder name) as \ufffd, never as it is */
 static void impute_json_path_utf8(void)
@@ -489,6 +524,7 @@ TEST_MAIN("eval_cli", {
     RUN(options_of_the_other_mode);
     RUN(impute_text);
     RUN(impute_vocab_found);
+    RUN(impute_names_beside);
     RUN(impute_json_path_utf8);
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);

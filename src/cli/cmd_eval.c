@@ -24,21 +24,25 @@ static const char about_text[] =
     "                 they in order\n"
     "  type accuracy  accuracy of the kernel subsystem of each system call (fs, mm,\n"
     "                 kernel, arch, net, ipc, security, other); needs event names:\n"
-    "                 --vocab V, or a vocab.tsv in the directory of O. The table is\n"
-    "                 that of the trace's architecture: --arch A (x86_64, i386, arm,\n"
-    "                 aarch64), else the file 'arch' beside the vocabulary (ingest\n"
-    "                 writes it), else the one whose calls the names are, else the\n"
-    "                 host's. Hidden events whose name is not a call of that\n"
-    "                 architecture are counted as unknown, not scored. Beside it, the\n"
-    "                 floor: the score of always guessing the most common subsystem;\n"
-    "                 when that is 100 the metric is uninformative and says so\n"
+    "                 --vocab V, else the names impute -o writes beside O and I\n"
+    "                 (original0.names.txt, imputation0.names.txt: O.names.txt for\n"
+    "                 O.npy or O.txt), else a vocab.tsv in the directory of O. The\n"
+    "                 table is that of the trace's architecture: --arch A (x86_64,\n"
+    "                 i386, arm, aarch64), else the file 'arch' beside the names\n"
+    "                 (ingest writes it), else the one whose calls the names are,\n"
+    "                 else the host's. Hidden events whose name is not a call of\n"
+    "                 that architecture are counted as unknown, not scored. Beside\n"
+    "                 it, the floor: the score of always guessing the most common\n"
+    "                 subsystem; when that is 100 the metric is uninformative and\n"
+    "                 says so\n"
     "O, M, I are .npy arrays ((N,L), (N,1,L) or (N,L,1), as the study wrote them) or\n"
     "window files (one window per line, comma-separated). Real-valued imputations are\n"
-    "rounded to the nearest ID and clamped to [0, vocabulary size - 1], or without a\n"
-    "vocabulary to [0, largest ID in O] (this reproduces the study's published\n"
-    "accuracies exactly); NaN and infinities are errors naming the window and\n"
-    "position. O holds IDs as they are, whatever its type: a float32 value that is\n"
-    "not a whole number, or a negative one, is an error too.\n"
+    "rounded to the nearest ID and clamped to [0, vocabulary size - 1] (names beside\n"
+    "O and I: the last ID they name), or without a vocabulary to [0, largest ID in\n"
+    "O] (this reproduces the study's published accuracies exactly); NaN and\n"
+    "infinities are errors naming the window and position. O holds IDs as they are,\n"
+    "whatever its type: a float32 value that is not a whole number, or a negative\n"
+    "one, is an error too.\n"
     "\n"
     "Generation (section 3): synthetic windows S against real windows R:\n"
     "  JS unigram/bigram  Jensen-Shannon divergence of event / adjacent-pair\n"
@@ -95,7 +99,9 @@ static int parse_args(int argc, char **argv, eval_args *a)
         TS_OPT_STR_(0, "original", &a->original, "O", "the original windows"),
         TS_OPT_STR_(0, "mask", &a->mask, "M", "the mask (1 = observed, 0 = missing)"),
         TS_OPT_STR_(0, "imputed", &a->imputed, "I", "the imputed windows"),
-        TS_OPT_STR_(0, "vocab", &a->vocab, "V", "event names (vocab.tsv) for the type accuracy"),
+        TS_OPT_STR_(0, "vocab", &a->vocab, "V", "event names (vocab.tsv) for the type accuracy\n"
+                    "(default: the names beside O, O.names.txt, else the\n"
+                    "vocab.tsv in O's directory)"),
         TS_OPT_STR_(0, "arch", &a->arch, "A", "the trace's architecture for the type accuracy"),
         TS_OPT_STR_(0, "real", &a->real, "R", "real windows"),
         TS_OPT_STR_(0, "synthetic", &a->synthetic, "S", "synthetic windows"),
@@ -273,29 +279,74 @@ static void unknown_names(const ts_vocab *v, ts_arch arch, char *buf, size_t cap
     }
 }
 
+/* the names impute -o writes beside the imputation (imputation0.names.txt) added to v, those
+ * of the original's (at, line: where each was read): an ID the original lacks takes the
+ * imputation's name; one named otherwise in each is an error. *I loaded (its IDs unclamped:
+ * each is named) when the file is there: 1; 0: not there, nothing read; -1 */
+static int imputed_names(const char *imputed, ts_windows *I, ts_vocab *v, const char *at, const size_t *line)
+{
+    char *p = cli_names_path(imputed);
+    const int has = ts_file_exists(p);
+    ts_vocab vi;
+    char *iat;
+    size_t *iline;
+    int rc = !has ? 0 : ts_windows_load(imputed, -1, 0, I) ? -1 : cli_window_names(imputed, I, &iat, &vi, &iline);
+    if (has && rc == 0) rc = ts_fail("%s: cannot open: %s", p, strerror(ENOENT));   /* gone since it was seen */
+    free(p);
+    if (rc <= 0) return rc;
+    if (vi.n > v->n) {
+        v->names = ts_realloc(v->names, (size_t)vi.n * sizeof *v->names);
+        for (int32_t i = v->n; i < vi.n; i++) v->names[i] = NULL;
+        v->n = vi.n;
+    }
+    for (int32_t i = 0; i < vi.n && rc > 0; i++) {
+        if (!vi.names[i]) continue;
+        if (!v->names[i]) {
+            v->names[i] = vi.names[i];
+            vi.names[i] = NULL;
+        } else if (strcmp(v->names[i], vi.names[i])) {   /* another run's names, or another numbering */
+            rc = ts_fail("%s:%zu: '%s' for ID %d, which %s:%zu names '%s': names in another numbering", iat,
+                         iline[i], vi.names[i], (int)i, at, line[i], v->names[i]);
+        }
+    }
+    ts_vocab_free(&vi);
+    free(iat);
+    free(iline);
+    return rc;
+}
+
 static int eval_impute(const eval_args *a)
 {
     ts_windows O = {0}, I = {0};
     ts_vocab vocab = {0};
     uint8_t *mask = NULL;
     char *vocab_path = NULL;
-    size_t mn = 0, ml = 0;
-    int rc = 1;
+    size_t mn = 0, ml = 0, *line = NULL;
+    int rc = 1, named = 0;
     vocab.unk = -1;
 
+    if (ids_load(a->original, 0, &O)) goto done;
+    /* the names: --vocab, else those impute -o writes beside the original (O.names.txt: they
+     * name its windows' own numbering), else the vocab.tsv in its directory */
     if (a->vocab) {
         vocab_path = ts_strdup(a->vocab);
-    } else {
+    } else if ((named = cli_window_names(a->original, &O, &vocab_path, &vocab, &line)) < 0) {
+        goto done;
+    } else if (!named) {
         char *tmp = ts_strdup(a->original);
         char *p = ts_path_join(dirname(tmp), "vocab.tsv");
         free(tmp);
         if (ts_file_exists(p)) vocab_path = p;
         else free(p);
     }
-    if (vocab_path && ts_vocab_read(vocab_path, &vocab)) goto done;
-    if (ids_load(a->original, 0, &O)) goto done;
+    if (vocab_path && !named && ts_vocab_read(vocab_path, &vocab)) goto done;
+    int got = named ? imputed_names(a->imputed, &I, &vocab, vocab_path, line) : 0;
+    if (got < 0) goto done;
+    /* an ID neither names (the windows lack it): no call of any table */
+    for (int32_t i = 0; named && i < vocab.n; i++)
+        if (!vocab.names[i]) vocab.names[i] = ts_strdup("?");
     int32_t max_id = vocab.n > 0 ? vocab.n - 1 : max_id_of(&O, 0);
-    if (ts_windows_load(a->imputed, max_id, 0, &I)) goto done;
+    if (!got && ts_windows_load(a->imputed, max_id, 0, &I)) goto done;
     if (ts_mask_load(a->mask, &mask, &mn, &ml)) goto done;
     if (I.n != O.n || I.len != O.len) {
         ts_fail("%s: %zu window%s of %zu event%s, but %s has %zu window%s of %zu", a->imputed, I.n, ts_plural(I.n),
@@ -363,8 +414,10 @@ static int eval_impute(const eval_args *a)
             printf("  %-15s %7s   no hidden event is a system call of %s (from %s)\n", "type accuracy", "-",
                    ts_arch_name(arch), arch_from);
         } else {
-            printf("  %-15s %7s   no event names (no --vocab, no vocab.tsv beside %s)\n",
-                   "type accuracy", "-", a->original);
+            char *np = cli_names_path(a->original);
+            printf("  %-15s %7s   no event names (no --vocab, no %s, no vocab.tsv beside %s)\n",
+                   "type accuracy", "-", np, a->original);
+            free(np);
         }
         if (vocab.n > 0 && m.type_unknown > 0) {
             char names[200];
@@ -380,6 +433,7 @@ done:
     ts_vocab_free(&vocab);
     free(mask);
     free(vocab_path);
+    free(line);
     return rc ? cli_fail() : 0;
 }
 
