@@ -520,6 +520,35 @@ static void window_names_unused_noted(void)
     CHECK_MSG(count_dir(p) == 3, "%d files in %s", count_dir(p), p);
 }
 
+/* a model without names given names for the input's IDs (--vocab, or the vocab.tsv beside
+ * a window file) reads them in its own numbering as it does those of W.names.txt: impute and
+ * score say so in the same note (they went on without a word) */
+static void vocab_unused_noted(void)
+{
+    char args[2048], out[4096], p[512];
+    snprintf(p, sizeof p, "%s/vb", dir);
+    mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/vb/nn.txt", dir);
+    write_text(p, "0,1,2,3,4\n4,3,2,1,0\n");
+    snprintf(p, sizeof p, "%s/vb/vocab.tsv", dir);
+    write_text(p, "0\tread\t2\n1\twrite\t2\n2\topenat\t2\n3\tclose\t2\n4\tmmap\t2\n");
+    const char *cmds[4] = {"impute %s/ngids.tsm --input %s/vb/nn.txt --blackout 2",
+                           "score %s/ngids.tsm --input %s/vb/nn.txt",
+                           "impute %s/ngids.tsm --input %s/nn_ids.txt --vocab %s/vb/vocab.tsv --blackout 2",
+                           "score %s/ngids.tsm --input %s/nn_ids.txt --vocab %s/vb/vocab.tsv"};
+    snprintf(p, sizeof p, "%s/nn_ids.txt", dir);
+    write_text(p, "0,1,2,3,4\n4,3,2,1,0\n");
+    for (int c = 0; c < 4; c++) {
+        snprintf(args, sizeof args, cmds[c], dir, dir, dir);
+        int rc = run_output(args, out, sizeof out);
+        CHECK_MSG(rc == 0 && strstr(out, "tracesynth: note: ") && strstr(out, "vb/vocab.tsv names the events of ") &&
+                      strstr(out, "no event names"), "%s: exit %d: %s", args, rc, out);
+    }
+    /* the same model on the windows without names: no note */
+    snprintf(args, sizeof args, "impute %s/ngids.tsm --input %s/nn_ids.txt --blackout 2", dir, dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && !strstr(out, "note"), "%s", out);
+}
+
 /* OUT's files are what the run writes: a window file of OUT's other format (or names)
  * that an earlier run left goes with the set. An old OUT.txt stayed beside a new OUT.npy
  * and the new OUT.names.txt, which eval would read as the names of its old windows. A
@@ -2573,6 +2602,7 @@ TEST_MAIN("cli", {
     RUN(impute_output_named);
     RUN(generate_removes_old_names);
     RUN(window_names_unused_noted);
+    RUN(vocab_unused_noted);
     RUN(generate_removes_other_format);
     RUN(generate_refuses_dataset_files);
     RUN(generate_keeps_unrelated_files);

@@ -82,10 +82,12 @@ int cli_window_names(const char *windows, const ts_windows *w, char **path_out, 
  * their IDs' names (an ID they lack named "?", m's names they lack appended) and 1; 0 when
  * not so (nothing read: ts_impute_input_load reads it); -1 naming the file */
 int cli_input_names(const char *input, const char *vocab_path, const ts_model *m, ts_windows *x, ts_vocab *names);
-/* a note of cmd when input is a window file with that names file beside it, no --vocab,
- * and m (at model_path) has no event names: its IDs are read in m's numbering, unnamed */
-void cli_input_names_unused(const char *cmd, const char *input, const char *vocab_path, const ts_model *m,
-                            const char *model_path);
+/* a note of cmd when m (at model_path) has no event names and the input's events are
+ * named: by --vocab (vocab_path), else for a window file by that names file beside it, else
+ * by the vocab.tsv beside it (names: what ts_impute_input_load read, none when not that):
+ * their IDs are read in m's numbering */
+void cli_input_names_unused(const char *cmd, const char *input, const char *vocab_path, const ts_vocab *names,
+                            const ts_model *m, const char *model_path);
 /* the error at "window W, position P: ..." of input's windows (a model's, which knows no
  * file) placed: with their names file (named, cli_input_names' 1) at its line W + 1, else
  * in input (a dataset's: its test part) */

@@ -88,7 +88,8 @@ int cmd_impute(int argc, char **argv)
                     "vocab.tsv; for a window file W.txt or W.npy the names\n"
                     "generate writes beside it, W.names.txt, else the\n"
                     "vocab.tsv beside it); when model and input both name\n"
-                    "their events, IDs are matched by name"),
+                    "their events, IDs are matched by name (a model without\n"
+                    "names reads them in its numbering, with a note)"),
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's training windows,\n"
@@ -242,7 +243,7 @@ int cmd_impute(int argc, char **argv)
         cli_fail();
         goto done;
     }
-    cli_input_names_unused(C, input, vocab_path, m, model_path);
+    cli_input_names_unused(C, input, vocab_path, &names, m, model_path);
     if (m->vocab.n > 0 && names.n == 0)
         cli_say(stderr, "tracesynth: note: impute: %s has no vocab.tsv; its IDs are read in the model's "
                 "numbering (--vocab FILE matches them by name)\n", input);

@@ -153,13 +153,27 @@ void cli_input_error_place(const char *input, int named)
     }
 }
 
-void cli_input_names_unused(const char *cmd, const char *input, const char *vocab_path, const ts_model *m,
-                            const char *model_path)
+void cli_input_names_unused(const char *cmd, const char *input, const char *vocab_path, const ts_vocab *names,
+                            const ts_model *m, const char *model_path)
 {
     struct stat st;
-    if (!input || vocab_path || m->vocab.n > 0 || stat(input, &st) != 0 || S_ISDIR(st.st_mode)) return;
-    char *p = cli_names_path(input);
-    if (ts_file_exists(p))
+    if (!input || m->vocab.n > 0 || stat(input, &st) != 0) return;
+    const int dir = S_ISDIR(st.st_mode);
+    char *p = NULL;
+    if (vocab_path) {
+        p = ts_strdup(vocab_path);
+    } else if (!dir) {   /* a dataset's own vocab.tsv is not given for the input: no note */
+        p = cli_names_path(input);
+        if (!ts_file_exists(p) && names->n > 0) {   /* else the vocab.tsv beside it was read */
+            const char *slash = strrchr(input, '/');
+            char *at = slash ? ts_strdup(input) : NULL;
+            if (at) at[slash - input] = 0;
+            free(p);
+            p = ts_path_join(at ? at : ".", "vocab.tsv");
+            free(at);
+        }
+    }
+    if (p && ts_file_exists(p))
         cli_say(stderr, "tracesynth: note: %s: %s names the events of %s, but %s has no event names: its IDs are "
                 "read in the model's numbering\n", cmd, p, input, model_path);
     free(p);
