@@ -450,19 +450,14 @@ int ts_npy_to_mask(const ts_npy *a, const char *path, uint8_t **mask, size_t *n,
     return 0;
 }
 
-int ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_t *mask,
-                           const ts_windows *imputed)
-{
-    return ts_write_impute_named(dir, orig, mask, imputed, NULL);
-}
-
-int ts_write_impute_named(const char *dir, const ts_windows *orig, const uint8_t *mask,
-                          const ts_windows *imputed, const ts_vocab *names)
+/* both public writers; who: the one called, which a caller's error names */
+static int write_impute(const char *who, const char *dir, const ts_windows *orig, const uint8_t *mask,
+                        const ts_windows *imputed, const ts_vocab *names)
 {
     size_t n = orig->n, L = orig->len;
-    if (!mask) return ts_fail_null(__func__, "mask");
-    if (!orig->data && n && L) return ts_fail_null(__func__, "orig->data");
-    if (!imputed->data && imputed->n && imputed->len) return ts_fail_null(__func__, "imputed->data");
+    if (!mask) return ts_fail_null(who, "mask");
+    if (!orig->data && n && L) return ts_fail_null(who, "orig->data");
+    if (!imputed->data && imputed->n && imputed->len) return ts_fail_null(who, "imputed->data");
     if (imputed->n != n || imputed->len != L)
         return ts_fail("%s: imputed windows are %zu x %zu, originals %zu x %zu", dir, imputed->n,
                        imputed->len, n, L);
@@ -499,4 +494,16 @@ int ts_write_impute_named(const char *dir, const ts_windows *orig, const uint8_t
     }
     /* without names, an earlier run's go: they would name other windows */
     return names ? ts_stage_commit(&st, all, 5) : ts_stage_commit_removing(&st, all, 3, named, 2);
+}
+
+int ts_write_impute_triple(const char *dir, const ts_windows *orig, const uint8_t *mask,
+                           const ts_windows *imputed)
+{
+    return write_impute(__func__, dir, orig, mask, imputed, NULL);
+}
+
+int ts_write_impute_named(const char *dir, const ts_windows *orig, const uint8_t *mask,
+                          const ts_windows *imputed, const ts_vocab *names)
+{
+    return write_impute(__func__, dir, orig, mask, imputed, names);
 }
