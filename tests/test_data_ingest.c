@@ -2824,6 +2824,24 @@ static void ftrace_time_order(void)
     write_text(in(d, "c1"), "  b-2 [001] ..... 1000002: sys_write(fd: 0)\n");
     CHECK(ts_ftrace_load(two, 2, &o, NULL, &t, &notes) == -1);
     CHECK_MSG(strstr(ts_error(), "two trace clocks cannot be merged"), "%s", ts_error());
+    /* lost counts that fit in each file but not over the files (3 x (2^63 - 1000) wraps
+     * 2^64): refused at the marker that passes 2^63 - 1, as within one file, not summed
+     * into a total that wrapped (ingest warned of 9223372036854773384 lost) */
+    char p2[600];
+    const char *lines = "  a-1 [000] ..... 1.00000%d: sys_read(fd: 0)\nCPU:0 [LOST 9223372036854774807 EVENTS]\n"
+                        "  a-1 [000] ..... 1.00000%d: sys_read -> 0x0\n";
+    char text[256];
+    for (int k = 0; k < 3; k++) {
+        snprintf(text, sizeof text, lines, 2 * k + 1, 2 * k + 2);
+        write_text(in(d, k == 0 ? "c0" : k == 1 ? "c1" : "c2"), text);
+    }
+    snprintf(p2, sizeof p2, "%s", in(d, "c2"));
+    const char *const three[] = {p0, p1, p2};
+    CHECK(ts_ftrace_load(three + 2, 1, &o, NULL, &t, &notes) == 0);   /* one: its count fits */
+    free(notes);
+    ts_ctf_trace_free(&t);
+    CHECK(ts_ftrace_load(three, 3, &o, NULL, &t, &notes) == -1);
+    CHECK_MSG(strstr(ts_error(), "/c1:2: ") && strstr(ts_error(), "2^63"), "%s", ts_error());
 }
 
 /* what is refused: one line naming the file and the line; a last line cut is left out */

@@ -76,6 +76,7 @@ typedef struct {
     int      has_named, has_raw;   /* syscalls:* and raw_syscalls events */
     int      perf, perf_lost;      /* lines of perf script's text, its PERF_RECORD_LOST lines */
     int64_t  ncpus;      /* #P from the header, largest CPU + 1 */
+    int64_t  lost;       /* the counts of the files' markers so far (their sums fit) */
     ts__notes notes;
     ts__interner strs;   /* the names and comms */
 } reader;
@@ -109,7 +110,7 @@ static rec *add_rec(reader *rd)
 }
 
 /* markers whose counts add up past what a count holds: the totals would wrap */
-#define LOST_SUM TS__LOST_SUM("marker")
+#define LOST_SUM TS__LOST_SUM("marker (those of the files read before it too)")
 
 static int bad_line(const char *path, size_t line, const char *s, const char *e, const char *why)
 {
@@ -694,7 +695,7 @@ static void header_cpu(ts__ft_header *hdr, int64_t cpu)
 }
 
 int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(void *u, const ts__ft_line *l),
-                     void *u, ts__notes *notes, int *clock, int64_t *ncpus, ts__ft_header *hdr)
+                     void *u, ts__notes *notes, int *clock, int64_t *ncpus, int64_t *lost_in, ts__ft_header *hdr)
 {
     hdr->kept = hdr->written = -1;
     hdr->ncpus = 0;
@@ -709,7 +710,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
     memset(&open, 0, sizeof open);
     int rc = 0, fmt = 0;   /* fmt: 1 ftrace's lines, 2 perf script's (one per file) */
     int cut = 0, by_fn = 0;   /* the line: the last, without its newline; its error fn's */
-    int64_t lost_sum = 0;  /* the counts of the markers so far: their sums (per CPU, in all) fit */
+    int64_t lost_sum = *lost_in;   /* the counts of the markers so far, the files' before too: their sums fit */
     const char *z = memchr(buf, 0, size);
     if (z) {   /* binary: named before any line of it is read as text */
         size_t at = 1;
@@ -987,6 +988,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         ts_clear_error();
         rc = 0;
     }
+    *lost_in = lost_sum;
     free(last);
     free(last_line);
     ts__idmap_free(&open);
@@ -1040,7 +1042,7 @@ static int read_one(reader *rd, const char *path, int alone, ts__ft_header *hdr)
     size_t first = rd->n;
     int clock = 0;
     one_file of = {rd, 0, 0, INT64_MAX};
-    int rc = ts__ftrace_lines(path, buf, size, add_line, &of, &rd->notes, &clock, &rd->ncpus, hdr);
+    int rc = ts__ftrace_lines(path, buf, size, add_line, &of, &rd->notes, &clock, &rd->ncpus, &rd->lost, hdr);
     /* a marker takes the time of the line after it (ftrace prints it just before the first
      * event after the loss, of its CPU), or of the one before at the end */
     int64_t t = INT64_MIN;
