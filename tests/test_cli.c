@@ -1232,7 +1232,8 @@ static void dash_output_refused(void)
                           "train --model ngram ds", "tune-prior %s/mdm.tsm ds",
                           /* the other files such a command writes */
                           "train --model ngram ds -o dash.tsm --log", "tune-prior %s/mdm.tsm ds -o dash.tsm --log",
-                          "fill %s/../../data/ftrace_pipe.trace.gz -q --threads 1 -o dash.trace --save-model"};
+                          "fill %s/../../data/ftrace_pipe.trace.gz -q --threads 1 -o dash.trace --save-model",
+                          "bench impute --model unigram ds --lengths 20 --blackouts 2 --json"};
     for (size_t i = 0; i < sizeof uses / sizeof *uses; i++) {
         char use[1024];
         snprintf(use, sizeof use, uses[i], mdir, mdir);
@@ -1240,7 +1241,7 @@ static void dash_output_refused(void)
         int st = system(cmd);
         CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: exit %d", use, WEXITSTATUS(st));
         snprintf(cmd, sizeof cmd, "test $(wc -l < %s/dash.err) = 1 && grep -q ': error: %s -: ' %s/dash.err", dir,
-                 i < 9 ? "-o" : i < 11 ? "--log" : "--save-model", dir);
+                 i < 9 ? "-o" : i < 11 ? "--log" : i < 12 ? "--save-model" : "--json", dir);
         CHECK_MSG(system(cmd) == 0, "%s: not a one-line refusal", use);
         snprintf(p, sizeof p, "%s/-", dir);
         CHECK_MSG(!ts_file_exists(p), "%s: '-' was written", use);

@@ -107,7 +107,8 @@ static int parse(int argc, char **argv, bench_args *a)
                    "blackout positions: center, end, random\n(default center,end)"),
         TS_OPT_SIZE_(0, "train-blackout", &a->train_k, "K", 1, 1 << 24, "blackout of the training masks (default 10)"),
         CLI_RUN_OPTIONS(&a->run),
-        TS_OPT_STR_(0, "json", &a->json, "FILE", "all results as JSON"),
+        TS_OPT_STR_(0, "json", &a->json, "FILE", "all results as JSON (a file: the table goes to\n"
+                    "standard output)"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
@@ -417,6 +418,9 @@ int bench_impute(int argc, char **argv)
     dset_result *res = NULL;
     ts_kv train_kv = {0, NULL, NULL}, run_kv = {0, NULL, NULL};
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
+    if ((rc = cli_output_no_stdout("bench impute", "--json", a.json, "the JSON goes to a file (the table to "
+                                   "standard output)")))
+        goto done;
     rc = 1;
     const ts_model_ops *ops = ts_model_find(a.model);
     if (!ops) { cli_fail(); goto done; }
