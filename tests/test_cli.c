@@ -1129,6 +1129,20 @@ static void split_short_trace(void)
     snprintf(q, sizeof q, "%s/pp2/original0.npy", dir);
     CHECK(!files_equal(p, q));
     CHECK_MSG(pbits[0] == pbits[1] && pbits[0] != pbits[2], "score: %g, %g, %g", pbits[0], pbits[1], pbits[2]);
+    /* the paper split's test windows are the published ones, every one: --windows, which
+     * does not cut them, is refused, not dropped (a paper model's default split took it
+     * without a word) */
+    const char *paper_windows[] = {"impute %s/paper.tsm --input %s/ds1800 --blackout 2 --windows 3",
+                                   "score %s/paper.tsm --input %s/ds1800 --windows 3",
+                                   "impute %s/paper.tsm --input %s/ds1800 --blackout 2 --split paper --windows 3"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, paper_windows[i], dir, dir);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--windows: the paper split's test windows"),
+                  "%s: %s", args, err);
+    }
+    snprintf(args, sizeof args, "impute %s/paper.tsm --input %s/ds1800 --blackout 2 --split time --windows 3 --json",
+             dir, dir);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && metric(out, "windows") == 3, "%s: %s", args, out);
     /* --fractions names the time split */
     snprintf(args, sizeof args, "impute %s/paper.tsm --input %s/ds1800 --blackout 2 --fractions 0.7,0.1,0.2 -o %s/pp3",
              dir, dir, dir);

@@ -212,8 +212,9 @@ int cli_opt_precision(const char *v, void *dst);
  * split's parts are the published files, the shares would go unused */
 int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args);
 /* 0, or a usage error (2) when INPUT is a file of windows (len events each) and --split,
- * --windows, --fractions or another --length was given: they cut a dataset directory; and
- * as cli_set_windows_check for a dataset directory's test part */
+ * --windows, --fractions or another --length was given: they cut a dataset directory; for
+ * a dataset directory, --windows with the paper split (its test windows are the published
+ * ones), and as cli_set_windows_check for its test part */
 int cli_window_file_check(const char *cmd, const char *input, size_t len, const ts_split_spec *ss,
                           const ts_opt_result *args);
 /* 0, or a usage error (2) when dir, read (ts_split_data_load_set), is a set of windows that
@@ -244,7 +245,8 @@ void cli_split_model_parts(ts_split_spec *ss, const ts_opt_result *args, const t
                "on, which it records; --fractions: time)"), \
     TS_OPT_SIZE_(0, "windows", &(s)->windows, "N", 1, 1 << 24, "validation and test windows (default 500; at most\n" \
                  "500 or a part's windows at distinct starts, whichever\n" \
-                 "is more)"), \
+                 "is more; the paper split's test windows are the\n" \
+                 "published ones, every one)"), \
     TS_OPT_CB_(0, "fractions", (s)->permille, "A,B,C", cli_opt_fractions, \
                "time split shares: training, validation, testing, each\n" \
                "a multiple of 0.001, summing to 1 (default 0.7,0.1,0.2;\n" \

@@ -160,6 +160,10 @@ int cli_window_file_check(const char *cmd, const char *input, size_t len, const 
 {
     struct stat st;
     if (!input || stat(input, &st) != 0) return 0;
+    /* the paper split's test windows are the published files' (--windows cuts the time split's) */
+    if (S_ISDIR(st.st_mode) && ss->kind == TS_SPLIT_PAPER && ts_opt_given(args, &ss->windows))
+        return cli_usage_error(cmd, "--windows: the paper split's test windows are the published ones of %s, every "
+                               "one (--split time cuts that many)", input);
     if (S_ISDIR(st.st_mode)) return cli_set_windows_check(cmd, input, "test", ss, args);
     const char *o = ts_opt_given(args, &ss->kind) ? "--split" : ts_opt_given(args, &ss->windows) ? "--windows"
                   : ts_opt_given(args, ss->permille) ? "--fractions" : NULL;
