@@ -1459,6 +1459,16 @@ static void train_set_windows_refusals(void)
               err);
     snprintf(p, sizeof p, "%s/ng3.tsm", dir);
     CHECK(!ts_file_exists(p));
+    /* impute and score read its test part alone, [104, 130): its 2 whole windows are
+     * imputed and scored (they were refused for the validation part they do not read) */
+    const char *const reads[2] = {"impute %s/ng.tsm --input %s/mk13 --blackout 2 --json",
+                                  "score %s/ng.tsm --input %s/mk13 --json"};
+    for (int i = 0; i < 2; i++) {
+        char out[4096];
+        snprintf(cmd, sizeof cmd, reads[i], dir, dir);
+        rc = run_stdout(cmd, out, sizeof out);
+        CHECK_MSG(rc == 0 && strstr(out, "\"windows\": 2, \"length\": 10"), "%s: exit %d: %s", cmd, rc, out);
+    }
     /* a part shorter than one window: the same, without the split's hint of a shorter window,
      * which a set cannot take */
     snprintf(cmd, sizeof cmd, "markov %s/ds -n 36 --length 12 -o %s/mk3", dir, dir);

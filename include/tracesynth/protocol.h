@@ -126,7 +126,8 @@ int  ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *
  * or the dataset's names (s NULL: the default split); s->length 0 (or s NULL): len0, or
  * 200 where len0 is 0. A set of windows that records their length (DIR/length) gives its
  * own windows whole in the test part (ts_split_data_load_set: s->length 0 takes their
- * length, another is refused naming both). names->n == 0: unnamed. distinct (may be NULL): how many of the windows
+ * length, another is refused naming both; of the other parts, unread, only one shorter than
+ * a window is refused). names->n == 0: unnamed. distinct (may be NULL): how many of the windows
  * differ (a short test part repeats windows; for a file or a set, the number of windows) */
 int  ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, const char *vocab_path,
                           int32_t max_id, ts_windows *x, ts_vocab *names, size_t *distinct);

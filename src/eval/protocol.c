@@ -59,13 +59,17 @@ static void set_windows(const int32_t *ids, size_t lo, size_t hi, size_t len, ts
     if (w->n) memcpy(w->data, ids + first * len, w->n * len * sizeof *ids);
 }
 
-int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0, ts_split_data *d, size_t *rec)
+/* ts_split_data_load_set, a set's part holding no whole window refused where need has it
+ * (bits 1 training, 2 validation, 4 test: the parts the caller reads) or where it is shorter
+ * than one window (the split refuses that part anyway, with the hint of a shorter window) */
+static int load_set(const char *dir, const ts_split_spec *s, size_t len0, unsigned need, ts_split_data *d,
+                    size_t *rec)
 {
     if (rec) *rec = 0;
-    if (!d) return ts_fail_null(__func__, "d");
+    if (!d) return ts_fail_null("ts_split_data_load_set", "d");
     memset(d, 0, sizeof *d);
-    if (!dir) return ts_fail_null(__func__, "dir");
-    if (!s) return ts_fail_null(__func__, "s");
+    if (!dir) return ts_fail_null("ts_split_data_load_set", "dir");
+    if (!s) return ts_fail_null("ts_split_data_load_set", "s");
     if (ts_dataset_load(dir, &d->data)) return -1;
     size_t r = 0;
     ts_split_spec t = *s;
@@ -79,7 +83,7 @@ int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0,
     if (!t.length) t.length = r ? r : len0;
     if (!t.length) {   /* else a window length of 0 refused, naming neither */
         char *p = ts_path_join(dir, "length");
-        ts_fail("%s: s->length and len0 are 0, and %s records no window length", __func__, p);
+        ts_fail("ts_split_data_load_set: s->length and len0 are 0, and %s records no window length", p);
         free(p);
         goto fail;
     }
@@ -94,7 +98,7 @@ int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0,
         ts_split_bounds(n, t.permille, &a, &b);
         const size_t lo[3] = {0, a, b}, hi[3] = {a, b, n};
         for (int i = 0; i < 3; i++)
-            if ((lo[i] + r - 1) / r >= hi[i] / r) {
+            if ((lo[i] + r - 1) / r >= hi[i] / r && ((need >> i & 1) || hi[i] - lo[i] < r)) {
                 char *p = ts_path_join(dir, "length");
                 ts_fail("%s: the %s part (events %zu to %zu) holds no whole window of %zu (%s; %zu windows in "
                         "all: more windows, or other fractions)", dir, name[i], lo[i], hi[i], r, p, n / r);
@@ -123,6 +127,11 @@ int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0,
 fail:
     ts_split_data_free(d);
     return -1;
+}
+
+int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0, ts_split_data *d, size_t *rec)
+{
+    return load_set(dir, s, len0, 7, d, rec);
 }
 
 void ts_split_data_free(ts_split_data *d)
@@ -554,7 +563,7 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, 
     } else {
         ts_split_data d;
         /* a set's last window lies whole in its test part, which holds a window's events */
-        rc = ts_split_data_load_set(path, s, len0 ? len0 : 200, &d, NULL);
+        rc = load_set(path, s, len0 ? len0 : 200, 4, &d, NULL);   /* the test part alone is read */
         if (rc == 0) {
             if (!vocab_path) { *names = d.data.vocab; memset(&d.data.vocab, 0, sizeof d.data.vocab); }
             *x = d.split.test;
