@@ -358,6 +358,15 @@ static void generate_window_file_by_name(void)
     CHECK_NEAR(json_get(out, "coverage_synth"), 2.0 / 3, 1e-6);
     CHECK_NEAR(json_get(out, "js_unigram"), 0.25, 1e-6);
     CHECK_NEAR(json_get(out, "d_trans"), 1.0 / 3, 1e-6);
+    /* a dataset's stream.txt named as a file is the dataset, its events named by the
+     * vocab.tsv beside it, as markov --from-events reads it (its IDs were compared with the
+     * synthetic windows' names' as they are: every statistic of another numbering) */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("dsn/stream.txt"), at("syn.txt"),
+             at("dsn/stream.txt"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "coverage_real"), 2.0 / 3, 1e-6);
+    CHECK_NEAR(json_get(out, "js_unigram"), 0.25, 1e-6);
+    CHECK_NEAR(json_get(out, "d_trans"), 1.0 / 3, 1e-6);
     write_text(at("syn.names.txt"), "read read write\n");
     char err[1024];
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "syn.names.txt:1: 3 names") && !strchr(err, '\n'),

@@ -71,9 +71,10 @@ static const char about_text[] =
     "                     after it (a real set of windows: the whole windows of each)\n"
     "R, S, T are window files, .npy arrays, or dataset directories (their whole\n"
     "stream.txt as one window, or as the windows whose length it records, a set\n"
-    "markov --length wrote; directories that name their events, vocab.tsv, and\n"
-    "window files with the names generate writes beside them, W.names.txt for W.txt\n"
-    "or W.npy, are matched with R's by name). Runs never cross a window boundary of\n"
+    "markov --length wrote; directories that name their events, vocab.tsv, a\n"
+    "dataset's stream.txt named as a file, by the vocab.tsv beside it, and window\n"
+    "files with the names generate writes beside them, W.names.txt for W.txt or\n"
+    "W.npy, are matched with R's by name). Runs never cross a window boundary of\n"
     "T. Real-valued synthetic IDs are rounded and clamped to [0, largest ID in R and\n"
     "T]; R and T hold IDs as they are (a float32 value that is not a whole number,\n"
     "or a negative one, is an error, as in O). A multi-channel R (ingest --channels)\n"
@@ -442,14 +443,26 @@ static void describe(const char *what, const ts_windows *w)
     printf("  %-10s %zu window%s of %zu event%s\n", what, w->n, w->n == 1 ? "" : "s", w->len, ts_plural(w->len));
 }
 
-/* the event names of a dataset directory (its vocab.tsv); v->n == 0: none, or a file */
+/* the event names of a dataset directory (its vocab.tsv), or of a dataset's stream.txt named
+ * as a file (the vocab.tsv beside it, as markov --from-events reads it); v->n == 0: none, or
+ * another file */
 static int dir_names(const char *path, ts_vocab *v)
 {
     memset(v, 0, sizeof *v);
     v->unk = -1;
     struct stat st;
-    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) return 0;
-    char *p = ts_path_join(path, "vocab.tsv");
+    if (stat(path, &st) != 0) return 0;
+    char *p;
+    if (S_ISDIR(st.st_mode)) {
+        p = ts_path_join(path, "vocab.tsv");
+    } else {
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        if (strcmp(base, "stream.txt")) return 0;
+        char *d = ts_strdup(path);
+        d[base - path] = 0;
+        p = ts_path_join(*d ? d : ".", "vocab.tsv");
+        free(d);
+    }
     int rc = ts_file_exists(p) ? ts_vocab_read(p, v) : 0;
     free(p);
     return rc;
