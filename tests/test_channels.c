@@ -196,6 +196,26 @@ static void save_load(void)
         write_text(lp, "3\n");
         REQUIRE(ts_mc_save(dir, &m) == 0);
         CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 0 && count_dir(dir) == 8);
+        /* an architecture is written only as the readers take it (ts_arch_parse, as
+         * ts_dataset_arch reads it): another word is refused naming the file, the set left
+         * as it was; an alias is written in its own name */
+        ts_arch a;
+        CHECK_MSG(ts_mc_save_arch(dir, &m, "mips") == -1 && strstr(ts_error(), "ts_mc_save_arch: ") &&
+                  strstr(ts_error(), "/arch: architecture 'mips': expected x86_64") && !strchr(ts_error(), '\n'),
+                  "%s", ts_error());
+        CHECK_MSG(ts_mc_save_windows(dir, &m, "x86_64 i386", 3) == -1 && strstr(ts_error(), "ts_mc_save_windows: ") &&
+                  strstr(ts_error(), "/arch: architecture 'x86_64 i386'"), "%s", ts_error());
+        CHECK(ts_mc_window_length(dir, m.n, &len) == 0 && len == 0 && count_dir(dir) == 8);
+        CHECK(ts_dataset_arch(dir, &a) == 0 && a == TS_ARCH_UNKNOWN);
+        REQUIRE(ts_mc_save_windows(dir, &m, "amd64", 3) == 0);
+        CHECK_MSG(ts_dataset_arch(dir, &a) == 0 && a == TS_ARCH_X86_64, "%s", ts_error());
+        char ap[600], word[32] = "";
+        snprintf(ap, sizeof ap, "%s/arch", dir);
+        FILE *af = fopen(ap, "r");
+        CHECK(af && fscanf(af, "%31s", word) == 1 && !strcmp(word, "x86_64"));
+        if (af) fclose(af);
+        REQUIRE(ts_mc_save_arch(dir, &m, NULL) == 0);   /* none: removed, and the length */
+        CHECK(count_dir(dir) == 8);
         CHECK(ts_mc_save_windows(NULL, &m, NULL, 3) == -1 && !strcmp(ts_error(), "ts_mc_save_windows: dir is NULL"));
         CHECK(ts_mc_save_windows(dir, NULL, NULL, 3) == -1 && !strcmp(ts_error(), "ts_mc_save_windows: m is NULL"));
         len = 9;

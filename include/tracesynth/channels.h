@@ -113,8 +113,10 @@ int  ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out);
 /* a dataset directory: stream.txt, vocab.tsv and the channel files (atomically each) */
 int  ts_mc_save(const char *dir, const ts_mc *m);
 /* ts_mc_save with DIR/arch in the same set: arch's name and a newline (the system call
- * table that names the events, read by eval), or, arch NULL, an arch there removed
- * within the commit */
+ * table that names the events, read by eval and ts_dataset_arch), or, arch NULL, an arch
+ * there removed within the commit. ARCH is a name ts_arch_parse takes, written as
+ * ts_arch_name spells it (amd64: x86_64); another is refused, naming the file, with
+ * nothing written, as the readers would refuse it */
 int  ts_mc_save_arch(const char *dir, const ts_mc *m, const char *arch);
 /* ts_mc_save_arch for m as windows of len events each, one after the other (m->n a
  * multiple of len, len at most 2^24): DIR/length, in the same set, holds len and a newline,

@@ -2,6 +2,7 @@
  * ingest (see channels.h). */
 #include "tracesynth/channels.h"
 #include "tracesynth/common.h"
+#include "tracesynth/eval.h"
 #include "data_internal.h"
 #include "common/idmap.h"
 
@@ -283,12 +284,28 @@ int ts_mc_save(const char *dir, const ts_mc *m)
     return mc_save(dir, m, 0, NULL, 0);
 }
 
+/* *arch (NULL: none) as DIR/arch is written: a name ts_arch_parse takes, as ts_dataset_arch
+ * reads it, in its own spelling; another is refused (fn's), naming the file, rather than
+ * written for the readers to refuse */
+static int arch_name(const char *fn, const char *dir, const char **arch)
+{
+    ts_arch a;
+    if (!*arch) return 0;
+    if (ts_arch_parse(*arch, &a) == 0) {
+        *arch = ts_arch_name(a);
+        return 0;
+    }
+    char *p = ts_path_join(dir, "arch");
+    ts_fail("%s: %s: %s", fn, p, ts_error());
+    free(p);
+    return -1;
+}
+
 int ts_mc_save_arch(const char *dir, const ts_mc *m, const char *arch)
 {
     if (!dir) return ts_fail_null(__func__, "dir");
     if (!m) return ts_fail_null(__func__, "m");
-    if (arch && (!*arch || strpbrk(arch, "\n/")))
-        return ts_fail("%s: arch '%s': a name such as x86_64 (one line)", __func__, arch);
+    if (arch_name(__func__, dir, &arch)) return -1;
     return mc_save(dir, m, 1, arch, 0);
 }
 
@@ -296,8 +313,7 @@ int ts_mc_save_windows(const char *dir, const ts_mc *m, const char *arch, size_t
 {
     if (!dir) return ts_fail_null(__func__, "dir");
     if (!m) return ts_fail_null(__func__, "m");
-    if (arch && (!*arch || strpbrk(arch, "\n/")))
-        return ts_fail("%s: arch '%s': a name such as x86_64 (one line)", __func__, arch);
+    if (arch_name(__func__, dir, &arch)) return -1;
     return mc_save(dir, m, 1, arch, len);
 }
 
