@@ -1357,6 +1357,39 @@ static void cli_errors_name_file_and_line(void)
     CHECK(run_cli("audit --help", NULL, 0) == 0);
 }
 
+/* an INPUT of '-' is named standard input, as -o - is standard output elsewhere: not
+ * /dev/stdin, which it is read through and the user never gave */
+static void cli_ingest_stdin_named(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1024], err[512];
+    write_text(in(d, "bad.txt"), "a\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ids - -o %s/x < %s", d, in(d, "bad.txt"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input:1: non-integer token 'a'") &&
+              !strstr(err, "/dev/stdin"), "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from ids - -o %s/x <&-", d);   /* closed */
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input: cannot open") &&
+              !strstr(err, "/dev/stdin"), "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from strace - -o %s/x < %s", d, in(d, "bad.txt"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input:1: ") &&
+              !strstr(err, "/dev/stdin"), "%s", err);
+    /* given twice, or beside the file it reads */
+    snprintf(cmd, sizeof cmd, "ingest --from strace - - -o %s/x < %s", d, in(d, "bad.txt"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "standard input") && !strstr(err, "/dev/stdin"),
+              "%s", err);
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s - -o %s/x < %s", in(d, "bad.txt"), d, in(d, "bad.txt"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "bad.txt' and standard input are the same log"),
+              "%s", err);
+    /* what ingest says of it too */
+    write_text(in(d, "win.txt"), "1 2\n3 4\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ids - -o %s/x < %s", d, in(d, "win.txt"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && strstr(err, "ingest: standard input: 2 lines of 2 IDs"), "%s", err);
+    /* /dev/stdin given is named as given */
+    snprintf(cmd, sizeof cmd, "ingest --from ids /dev/stdin -o %s/x < %s", d, in(d, "bad.txt"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: /dev/stdin:1: "), "%s", err);
+}
+
 static void cli_split_and_audit(void)
 {
     const char *d = scratch_dir();
@@ -3761,6 +3794,7 @@ TEST_MAIN("data_ingest", {
     RUN(cli_ingest_empty_comm);
     RUN(cli_ingest_huge_gap_loads);
     RUN(cli_errors_name_file_and_line);
+    RUN(cli_ingest_stdin_named);
     RUN(cli_split_and_audit);
     RUN(cli_audit_set_windows);
     RUN(cli_paper_split_pts);

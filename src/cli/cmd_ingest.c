@@ -304,6 +304,18 @@ static int cmp_input_file(const void *pa, const void *pb)
     return (x->i > y->i) - (x->i < y->i);
 }
 
+/* the usage error of inputs a and b that are one file (what: "log", "trace"): each named
+ * as given, '-' as standard input */
+static int same_said(const char *a, const char *b, const char *what)
+{
+    const char *na = cli_input_name(a), *nb = cli_input_name(b);
+    if (na != a && nb != b) return cli_usage_error("ingest", "standard input (-) is given twice");
+    char qa[4096], qb[4096];
+    snprintf(qa, sizeof qa, na != a ? "%s" : "'%s'", na);
+    snprintf(qb, sizeof qb, nb != b ? "%s" : "'%s'", nb);
+    return cli_usage_error("ingest", "%s and %s are the same %s", qa, qb, what);
+}
+
 static int same_input(const char **inputs, int n, int *a, int *b)
 {
     input_file *f = ts_malloc((size_t)n * sizeof *f);
@@ -438,7 +450,8 @@ int cmd_ingest(int argc, char **argv)
     const char **inputs = args.pos;
     int ninputs = args.npos;
     for (int i = 0; i < ninputs; i++)   /* '-': standard input, as '-o -' is standard output elsewhere */
-        if (!strcmp(inputs[i], "-")) inputs[i] = "/dev/stdin";
+        cli_input_stdin(&inputs[i]);
+    const char *in0 = ninputs > 0 ? cli_input_name(inputs[0]) : NULL;   /* as messages name it */
     /* perf script's text is read by the ftrace text reader */
     const char *from = from_i < 0 ? NULL : !strcmp(froms[from_i], "perf") ? "ftrace" : froms[from_i];
     /* perf trace's output (not perf script's) is read as a strace log; a pipe or FIFO is
@@ -455,7 +468,7 @@ int cmd_ingest(int argc, char **argv)
      * text say why they do not apply */
     char why[1024] = "";
     if (perf_trace)
-        snprintf(why, sizeof why, " (perf script's text; %s is perf trace's output, read as a strace log)", inputs[0]);
+        snprintf(why, sizeof why, " (perf script's text; %s is perf trace's output, read as a strace log)", in0);
     const char *events = events_i >= 0 ? kinds[events_i] : NULL;
     const char *cpu_s = cpu >= 0 ? "--cpu" : NULL;
     int bad = 0;
@@ -483,13 +496,12 @@ int cmd_ingest(int argc, char **argv)
         bad = cli_usage_error("ingest", "--from %s takes one INPUT, got %d", from, ninputs);
     int d0, d1;
     if (!bad && ninputs > 1 && same_input(inputs, ninputs, &d0, &d1))   /* its calls would count twice */
-        bad = cli_usage_error("ingest", "'%s' and '%s' are the same %s", inputs[d0], inputs[d1],
-                              strcmp(from, "ftrace") ? "log" : "trace");
+        bad = same_said(inputs[d0], inputs[d1], strcmp(from, "ftrace") ? "log" : "trace");
     for (int i = 0; !bad && out && i < ninputs; i++)
         if (in_output(inputs[i], out))
             bad = cli_usage_error("ingest", "'%s' is a file of the dataset %s, which the new one replaces with its "
                                   "files (vocab.tsv and channel files it lacks removed); write it to another "
-                                  "directory", inputs[i], out);
+                                  "directory", cli_input_name(inputs[i]), out);
     /* a CTF trace's own directory: the dataset's files among its streams would make it
      * unreadable (babeltrace2 reads every file there as a stream) */
     if (!bad && out && !strcmp(from, "ctf")) {
@@ -528,7 +540,7 @@ int cmd_ingest(int argc, char **argv)
         if (rc == 0 && lines > 1 && width > 1)
             cli_say(stderr, "tracesynth: note: ingest: %s: %zu lines of %zu ID%s each, as a window file's, joined into one "
                     "stream of %zu events; windows are read as windows by impute --input, eval and audit, or as "
-                    "DATASET/sequence_length_%zu/training and testing (train --split paper)\n", inputs[0], lines, width,
+                    "DATASET/sequence_length_%zu/training and testing (train --split paper)\n", in0, lines, width,
                     ts_plural(width), ds->stream.n, width);
     } else if (!strcmp(from, "npy")) {
         ts_npy a;
@@ -541,7 +553,7 @@ int cmd_ingest(int argc, char **argv)
         if (rc == 0 && w.n > 1 && !concat) {
             rc = ts_fail("%s: %zu windows of %zu event%s: a dataset is one contiguous stream; give "
                          "one row, or --concat to join the rows (window boundaries are lost)",
-                         inputs[0], w.n, w.len, ts_plural(w.len));
+                         in0, w.n, w.len, ts_plural(w.len));
             ts_windows_free(&w);
         }
         if (rc == 0) {
@@ -571,7 +583,7 @@ int cmd_ingest(int argc, char **argv)
         if (rc == 0) {
             say_notes(notes);
             char who[512];
-            snprintf(who, sizeof who, "%s%s", inputs[0], ninputs > 1 ? " (and the files after it)" : "");
+            snprintf(who, sizeof who, "%s%s", in0, ninputs > 1 ? " (and the files after it)" : "");
             ctf_report(who, &t, 0, cpu);
             /* no loss reported may mean none shown: perf script shows its losses only when asked */
             if (t.perf_no_lost_lines) cli_note_perf_no_lost("ingest", who);
@@ -587,16 +599,16 @@ int cmd_ingest(int argc, char **argv)
         int loaded = rc == 0;
         if (rc == 0 && t.reconstructed)   /* as ftrace's reader notes them */
             cli_say(stderr, "tracesynth: warning: %s: %zu event%s reconstructed by tracesynth fill (" TS_RECON_CLASS
-                            "): %s\n", inputs[0], t.reconstructed, ts_plural(t.reconstructed),
+                            "): %s\n", in0, t.reconstructed, ts_plural(t.reconstructed),
                     no_recon ? "left out" : "read as the events they stand for");
-        if (rc == 0) rc = ctf_report(inputs[0], &t, strict, cpu);
+        if (rc == 0) rc = ctf_report(in0, &t, strict, cpu);
         if (rc == 0) {
             ts_arch from_trace_arch = TS_ARCH_UNKNOWN;
             if (t.arch[0]) ts_arch_parse(t.arch, &from_trace_arch);
             if (from_trace_arch != TS_ARCH_UNKNOWN) {
                 if (arch != TS_ARCH_UNKNOWN && arch != from_trace_arch)
                     cli_say(stderr, "tracesynth: warning: %s: --arch %s, but the trace's %s say %s; "
-                                    "using %s\n", inputs[0], ts_arch_name(arch),
+                                    "using %s\n", in0, ts_arch_name(arch),
                             t.arch_from && !strcmp(t.arch_from, "env") ? "environment" : "declared system calls",
                             t.arch, ts_arch_name(arch));
                 else
@@ -604,9 +616,9 @@ int cmd_ingest(int argc, char **argv)
             } else if (arch == TS_ARCH_UNKNOWN) {
                 arch = ts_arch_host();
                 cli_say(stderr, "tracesynth: warning: %s: the trace does not tell its architecture; "
-                                "assuming the host's (%s); --arch sets it\n", inputs[0], ts_arch_name(arch));
+                                "assuming the host's (%s); --arch sets it\n", in0, ts_arch_name(arch));
             }
-            rc = from_trace(&t, channels, inputs[0], &m);
+            rc = from_trace(&t, channels, in0, &m);
         }
         if (loaded) ts_ctf_trace_free(&t);
     }

@@ -173,12 +173,15 @@ static int run(int argc, char **argv)
 
 int cli_fail(void)
 {
-    /* the error names paths and values as given: shown without their control bytes; -o -,
-     * written through /dev/stdout, as standard output */
-    const char *e = ts_error();
-    const int dash = cli_stdout_taken() && !strncmp(e, "/dev/stdout: ", 13);
+    /* the error names paths and values as given: shown without their control bytes; -o -
+     * and an INPUT of -, written and read through /dev/stdout and /dev/stdin, as standard
+     * output and standard input */
+    const char *e = ts_error(), *as;
+    size_t skip = cli_dash_path(e, &as);
+    char pre[64];
+    snprintf(pre, sizeof pre, "tracesynth: error: %s", as);
     /* one write: ranks' lines stay whole */
-    ts_put_line(stderr, dash ? "tracesynth: error: standard output: " : "tracesynth: error: ", dash ? e + 13 : e, "\n");
+    ts_put_line(stderr, pre, e + skip, "\n");
     return 1;
 }
 

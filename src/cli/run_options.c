@@ -104,6 +104,35 @@ int cli_output_stdout(const char *cmd, const char **out, int dir, const char *wh
 
 int cli_stdout_taken(void) { return stdout_taken; }
 
+static int stdin_taken;   /* an INPUT of - became /dev/stdin: named standard input */
+
+int cli_input_stdin(const char **in)
+{
+    if (strcmp(*in, "-")) return 0;
+    *in = "/dev/stdin";
+    stdin_taken = 1;
+    return 1;
+}
+
+const char *cli_input_name(const char *in)
+{
+    return stdin_taken && !strcmp(in, "/dev/stdin") ? "standard input" : in;
+}
+
+size_t cli_dash_path(const char *msg, const char **name)
+{
+    *name = "";
+    if (stdout_taken && !strncmp(msg, "/dev/stdout: ", 13)) {
+        *name = "standard output";
+        return 11;
+    }
+    if (stdin_taken && !strncmp(msg, "/dev/stdin:", 11)) {   /* ": why" or ":LINE: why" */
+        *name = "standard input";
+        return 10;
+    }
+    return 0;
+}
+
 int cli_trace_output_stdout(const char *cmd, const char *trace, const char **out, const char *why)
 {
     struct stat st;
@@ -142,7 +171,9 @@ void cli_say_notes(const char *notes)
     for (const char *l = notes; l && *l;) {
         const char *e = strchr(l, '\n');
         if (!e) e = l + strlen(l);
-        cli_say(stderr, "tracesynth: warning: %.*s\n", (int)(e - l), l);
+        const char *as;
+        size_t skip = cli_dash_path(l, &as);   /* within the line: its path comes first */
+        cli_say(stderr, "tracesynth: warning: %s%.*s\n", as, (int)(e - l) - (int)skip, l + skip);
         l = *e ? e + 1 : e;
     }
 }
