@@ -115,7 +115,8 @@ static int not_a_command(const char *name)
 }
 
 /* what went to standard output reached it: a write that failed (a full disk under
- * `> file`) is an error naming where it went, and the exit status says so (rc, or 1).
+ * `> file`) is an error of standard output, as -o - words it (not of the file the shell
+ * put there, which the command was never given), and the exit status says so (rc, or 1).
  * A reader that went away (EPIPE, with SIGPIPE ignored) is not the program's failure */
 static int stdout_written(int rc)
 {
@@ -124,12 +125,8 @@ static int stdout_written(int rc)
     int e = errno;
     bad |= ferror(stdout);
     if (!bad || e == EPIPE) return rc;
-    char name[4096] = "standard output";
-    ssize_t n = readlink("/proc/self/fd/1", name, sizeof name - 1);
-    if (n > 0 && name[0] == '/') name[n] = 0;   /* a file or a device (not pipe:[...]) */
-    else snprintf(name, sizeof name, "standard output");
-    if (e) ts_fail("%s: write failed: %s", name, strerror(e));
-    else ts_fail("%s: write failed", name);
+    if (e) ts_fail("standard output: write failed: %s", strerror(e));
+    else ts_fail("standard output: write failed");
     cli_fail();
     return rc ? rc : 1;
 }
