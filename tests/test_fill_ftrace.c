@@ -2820,6 +2820,31 @@ static void last_line_without_newline_read(void)
     }
 }
 
+/* a last line without its newline whose header is whole to its time's ':' but whose time goes
+ * back is refused as with its newline, not left out as cut: a cut time has no ':' after it.
+ * Left out, it read as an event once drop took out the later event before it, so drop's
+ * output had one event more than the input's less the dropped */
+static void last_line_time_back_refused(void)
+{
+    write_file(at("back.trace"), "# tracer: nop\n#\n"
+                                 "            bash-11    [000] .....     1.000004: sys_getpid()\n"
+                                 "            bash-11    [000] .....     1.000009: sys_getpid -> 0xb\n"
+                                 "            bash-11    [000] .....     1.000007: sys_read(fd: 3, buf: 0x1, count: 0x10)");
+    ts_gap_list gl;
+    CHECK_MSG(ts_gaps_find(at("back.trace"), 0, &gl) == -1 && strstr(ts_error(), "back.trace:5") &&
+                  strstr(ts_error(), "the time goes back"),
+              "%s", ts_error());
+    /* one cut inside its time is still left out, with the note */
+    write_file(at("cut.trace"), "# tracer: nop\n#\n"
+                                "            bash-11    [000] .....     1.000004: sys_getpid()\n"
+                                "            bash-11    [000] .....     1.000009: sys_getpid -> 0xb\n"
+                                "            bash-11    [000] .....     1.0000");
+    REQUIRE(ts_gaps_find(at("cut.trace"), 0, &gl) == 0);
+    CHECK_MSG(gl.events == 2 && gl.notes && strstr(gl.notes, "cut.trace:5: the trace ends in the middle"), "%llu, %s",
+              (unsigned long long)gl.events, gl.notes ? gl.notes : "(no note)");
+    ts_gap_list_free(&gl);
+}
+
 /* a trace file whose header says the tracer wrote more events than it kept (overwrite on, the
  * oldest overwritten): gaps says how many, in its table's totals and in --json, where it
  * said "0 lost" beside its one "buffer started" gap of unknown size */
@@ -2980,6 +3005,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_model_defaults_to_ngram);
     RUN(strace_log_named);
     RUN(cut_last_line_noted);
+    RUN(last_line_time_back_refused);
     RUN(last_line_without_newline_read);
     /* last: they hold hundreds of MB in this process, which a child's peak would count */
     RUN(many_gaps_written_in_linear_time);

@@ -709,7 +709,9 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
     long *open_nr = NULL;
     memset(&open, 0, sizeof open);
     int rc = 0, fmt = 0;   /* fmt: 1 ftrace's lines, 2 perf script's (one per file) */
-    int cut = 0, by_fn = 0;   /* the line: the last, without its newline; its error fn's */
+    /* cut: the line is the last, without its newline; whole: an error of it is not its cut
+     * (fn's, or of a header read to its time's ':', which a cut line would not have) */
+    int cut = 0, whole = 0;
     int64_t lost_sum = *lost_in;   /* the counts of the markers so far, the files' before too: their sums fit */
     const char *z = memchr(buf, 0, size);
     if (z) {   /* binary: named before any line of it is read as text */
@@ -740,7 +742,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         /* the last line without its newline is read as with it; one that does not read was
          * cut while written (the tracer, or whoever copied it, stopped): below the loop */
         cut = !nl;
-        by_fn = 0;
+        whole = 0;
         const char *s = blanks(b, e);
         if (s == e) continue;
         ts__ft_line x;
@@ -769,7 +771,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             x.ns = INT64_MIN;
             if (cpu + 1 > *ncpus) *ncpus = cpu + 1;
             header_cpu(hdr, cpu);
-            by_fn = 1;
+            whole = 1;
             rc = fn(u, &x);
             continue;
         }
@@ -897,7 +899,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 x.ns = INT64_MIN;
                 if (h.cpu + 1 > *ncpus) *ncpus = h.cpu + 1;
                 header_cpu(hdr, h.cpu);
-                by_fn = 1;
+                whole = 1;
                 rc = fn(u, &x);
                 continue;
             }
@@ -913,6 +915,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 break;
             }
         }
+        whole = 1;   /* the header is read to its time's ':': its checks' errors are the line's */
         if (h.ns == INT64_MAX) {   /* (timestamp's saturated value: two times would be one) */
             rc = bad_line(path, line, b, e, "a time too large to read (2^63 - 1 ns or more)");
             break;
@@ -962,6 +965,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         x.flags = h.flags;
         const char *c = blanks(h.comm, h.comm_end);
         if (!(h.comm_end - c == 5 && !memcmp(c, "<...>", 5))) x.comm = c, x.comm_end = h.comm_end;
+        whole = 0;   /* (the event and its arguments may be cut) */
         rc = parse_event(path, line, b, h.event, e, &x);
         if (rc == 0) {
             *clock = h.clock;
@@ -981,9 +985,9 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 open_nr[k] = -1;
             }
         }
-        if (rc == 0) by_fn = 1, rc = fn(u, &x);
+        if (rc == 0) whole = 1, rc = fn(u, &x);
     }
-    if (rc && cut && !by_fn) {   /* (its CPU and clock are taken once it reads) */
+    if (rc && cut && !whole) {   /* (its CPU and clock are taken once it reads) */
         ts__note(notes, "%s:%zu: the trace ends in the middle of this line: left out", path, line);
         ts_clear_error();
         rc = 0;

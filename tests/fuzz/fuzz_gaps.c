@@ -33,7 +33,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fprintf(stderr, "fuzz: drop's output does not read back: %s\n", ts_error());
             abort();
         }
-        if (gd.events + gd.recon != g.events + g.recon - st.dropped) abort();
+        if (gd.events + gd.recon != g.events + g.recon - st.dropped) {
+            fprintf(stderr, "fuzz: drop's output reads back %llu + %llu events, not %llu + %llu - %llu dropped\n",
+                    (unsigned long long)gd.events, (unsigned long long)gd.recon, (unsigned long long)g.events,
+                    (unsigned long long)g.recon, (unsigned long long)st.dropped);
+            abort();
+        }
         ts_gap_list_free(&gd);
         ts_drop_stats_free(&st);
     }
