@@ -670,6 +670,49 @@ static void exits_round_trip(void)
     CHECK(system(cmd) == 0);
 }
 
+/* the sched_switch export puts before an event whose thread is not its CPU's carries the
+ * thread change only: ingest --from ctf --events all reads back the dataset's events (here
+ * every 10th an exit, as --events all marks them), not those switches as well (a class of
+ * its own, tracesynth:sched_switch) */
+static void switches_not_events(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[1024], err[512], path[600];
+    snprintf(ds, sizeof ds, "%s/mc", dir);
+    REQUIRE(make_trace(ds, 300, 1) == 0);
+    ts_mc m;
+    REQUIRE(ts_mc_load(ds, &m) == 0);
+    m.events.exit = ts_calloc(m.n, 1);
+    for (size_t i = 9; i < m.n; i += 10) m.events.exit[i] = 1;
+    REQUIRE(ts_mc_save(ds, &m) == 0);
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "export %s --format ctf -o %s/mc.ctf -q", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    for (int channels = 0; channels < 2; channels++) {
+        snprintf(cmd, sizeof cmd, "ingest --from ctf --events all%s %s/mc.ctf -o %s/all%d -q",
+                 channels ? " --channels" : "", dir, dir, channels);
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 0, "%s: %s", cmd, err);
+        if (rc) continue;
+        ts_mc a, b;
+        REQUIRE(ts_mc_load(ds, &a) == 0);
+        snprintf(path, sizeof path, "%s/all%d", dir, channels);
+        REQUIRE(ts_mc_load(path, &b) == 0);
+        const size_t d = differ(&a, &b, channels);
+        CHECK_MSG(d == 0, "channels %d: %zu of %zu events differ (%zu back)", channels, d, a.n, b.n);
+        ts_mc_free(&a);
+        ts_mc_free(&b);
+    }
+    /* the switches are there, for babeltrace2 and for the threads ingest reads */
+    snprintf(cmd, sizeof cmd, "command -v babeltrace2 >/dev/null || exit 77; babeltrace2 %s/mc.ctf | "
+             "grep -q 'tracesynth:sched_switch: .*next_tid = 168'", dir);
+    int bt = system(cmd);
+    CHECK(WIFEXITED(bt) && (WEXITSTATUS(bt) == 77 || WEXITSTATUS(bt) == 0));
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("ctf_export", {
     RUN(export_ingest);
     RUN(first_dt);
@@ -682,4 +725,5 @@ TEST_MAIN("ctf_export", {
     RUN(quiet_taken);
     RUN(windows_one_trace);
     RUN(exits_round_trip);
+    RUN(switches_not_events);
 })

@@ -23,6 +23,10 @@ extern "C" {
 
 /* the event class of reconstructed events, and its payload members */
 #define TS_RECON_CLASS "tracesynth:reconstructed"
+/* the class of the thread changes export --format ctf adds before an event whose thread is
+ * not its CPU's (payload as sched_switch's: prev_comm, prev_tid, next_comm, next_tid): read
+ * as a switch, never as an event of the trace */
+#define TS_SWITCH_CLASS "tracesynth:sched_switch"
 
 /* TS_EV_EXEC: a recorded sched_process_exec (a reconstructed one is TS_EV_OTHER: the thread
  * it leaves on the CPU is not known) */

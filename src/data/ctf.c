@@ -7,7 +7,8 @@
  * (32-bit tasks) and sys_NAME, compat_sys_NAME (older LTTng, whose exits are all
  * exit_syscall).
  * Which thread runs on each CPU comes from sched_switch (prev_tid, next_tid,
- * next_comm) and sched_process_exec (tid, filename: the thread's new name);
+ * next_comm; export's TS_SWITCH_CLASS too, never an event itself) and
+ * sched_process_exec (tid, filename: the thread's new name);
  * cpu_id is in each packet's context. Old exits are named after the exiting
  * thread's pending call. The state dump (lttng_statedump_process_state) is not
  * read: it names the threads that exist when tracing starts, not which one runs on
@@ -355,7 +356,9 @@ static void on_event(sink_state *st, const bt_message *m)
         return;
     }
 
-    if (!strcmp(name, "sched_switch")) {
+    /* export's thread changes (TS_SWITCH_CLASS) are switches, not events of the trace */
+    const int carrier = !strcmp(name, TS_SWITCH_CLASS);
+    if (carrier || !strcmp(name, "sched_switch")) {
         const bt_field *pl = bt_event_borrow_payload_field_const(ev);
         const bt_field *nc = ts__bt_member(pl, "next_comm");
         int64_t prev = -1, next = -1;
@@ -377,7 +380,7 @@ static void on_event(sink_state *st, const bt_message *m)
                 snprintf(c->comm, sizeof c->comm, "%.*s", (int)bt_field_string_get_length(nc),
                          bt_field_string_get_value(nc));
         }
-        if (o->events == TS_CTF_ALL && keep_cpu && (!o->comm || (c && !strcmp(c->comm, o->comm))))
+        if (o->events == TS_CTF_ALL && !carrier && keep_cpu && (!o->comm || (c && !strcmp(c->comm, o->comm))))
             emit(st, name, cpu, ns, 0);
         return;
     }

@@ -6,11 +6,13 @@
  * right after its entry; an event the trace marks as an exit (events.exit: ingest --exits
  * read it so) is a syscall_exit_NAME alone, and where the trace marks exits, an entry has
  * none after it (its exit is an event of its own); with a tid or comm channel, a
- * sched_switch (prev_tid, next_tid, next_comm) comes before an event whose thread is not
- * the one on its CPU; every packet has its cpu_id. */
+ * TS_SWITCH_CLASS (a sched_switch's prev_tid, next_tid, next_comm: a class of its own, so
+ * that ingest --events all does not read it as an event) comes before an event whose
+ * thread is not the one on its CPU; every packet has its cpu_id. */
 #include "tracesynth/channels.h"
 #include "tracesynth/common.h"
 #include "tracesynth/eval.h"
+#include "tracesynth/gaps.h"
 
 #include <babeltrace2/babeltrace.h>
 #include <ctype.h>
@@ -41,7 +43,7 @@ typedef struct {
     bt_clock_class   *clock;
     bt_event_class  **ec;       /* (V) syscall_entry_NAME */
     bt_event_class  **xc;       /* (V) syscall_exit_NAME, NULL without a ret channel or exits */
-    bt_event_class   *sw;       /* sched_switch, NULL without a tid or comm channel */
+    bt_event_class   *sw;       /* TS_SWITCH_CLASS, NULL without a tid or comm channel */
     int32_t           V;
     int64_t          *cur_tid;  /* (nstreams) the thread on each CPU, -2 before its first switch */
     int32_t          *cur_comm; /* (nstreams) its comm ID */
@@ -176,7 +178,7 @@ static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_m
         if (!bad && w->xc) bad = !(w->xc[v] = event_class(w, "syscall_exit_", nm, w->exits ? "is" : "i", exit_members));
     }
     free(used);
-    if (!bad && (m->ch[TS_CH_TID] || m->ch[TS_CH_COMM])) bad = !(w->sw = event_class(w, "", "sched_switch", "sisi", switch_members));
+    if (!bad && (m->ch[TS_CH_TID] || m->ch[TS_CH_COMM])) bad = !(w->sw = event_class(w, "", TS_SWITCH_CLASS, "sisi", switch_members));
     w->cur_tid = malloc((size_t)c->nstreams * sizeof *w->cur_tid);
     w->cur_comm = calloc((size_t)c->nstreams, sizeof *w->cur_comm);
     bad = bad || !w->cur_tid || !w->cur_comm;

@@ -40,7 +40,7 @@ ts_ev_kind ts_gap_classify(const char *name, const char **call)
     if (!call) call = &unused;
     *call = NULL;
     if (!name) return ts_fail_null(__func__, "name"), TS_EV_OTHER;
-    if (!strcmp(name, "sched_switch")) return TS_EV_SWITCH;
+    if (!strcmp(name, "sched_switch") || !strcmp(name, TS_SWITCH_CLASS)) return TS_EV_SWITCH;
     if ((c = after_prefix(name, "syscall_entry_")) || (c = after_prefix(name, "compat_syscall_entry_")) ||
         (c = after_prefix(name, "sys_")) || (c = after_prefix(name, "compat_sys_"))) {   /* LTTng < 2.6, 32-bit */
         *call = c;

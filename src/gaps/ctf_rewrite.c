@@ -166,7 +166,7 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
     e->tid = e->cpu >= 0 ? r->cpu_tid[e->cpu] : -1;
     e->prev_tid = e->next_tid = -1;
     const bt_field *pl = bt_event_borrow_payload_field_const(ev);
-    if (!strcmp(e->name, "sched_switch")) {
+    if (!strcmp(e->name, "sched_switch") || !strcmp(e->name, TS_SWITCH_CLASS)) {
         e->kind = TS_EV_SWITCH;
         ts__bt_field_int(ts__bt_member(pl, "prev_tid"), &e->prev_tid);
         ts__bt_field_int(ts__bt_member(pl, "next_tid"), &e->next_tid);
