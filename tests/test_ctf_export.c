@@ -713,6 +713,178 @@ static void switches_not_events(void)
     CHECK(system(cmd) == 0);
 }
 
+/* the ID of each event's name, and whether each is an exit or no system call: a, b alike */
+static size_t differ_kinds(const ts_mc *a, const ts_mc *b)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < a->n && i < b->n; i++)
+        bad += (a->events.exit ? a->events.exit[i] : 0) != (b->events.exit ? b->events.exit[i] : 0);
+    return bad;
+}
+
+/* a dataset of ingest --events all (system calls, their exits, and kernel events: switches,
+ * interrupts, an exec, timers): export --format ctf writes each event as what it is, a
+ * kernel event under its own name, not as a syscall_entry_NAME, so that ingest --from ctf
+ * --events all reads back the same events (names, order, what each is, and with
+ * --channels the same CPU, thread, comm, value), ingest --from ctf the calls alone and
+ * --exits the calls and exits. A kernel event came back as a system call: ingest without
+ * --events all kept it, and with it marked it as one */
+static void kernel_events_round_trip(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    static const char *const call[3] = {"read", "write", "close"};
+    char text[1 << 15], trace[512], cmd[2048], err[512], path[600];
+    size_t n = (size_t)snprintf(text, sizeof text, "# tracer: nop\n#\n"), calls = 0, exits = 0, all = 0;
+    for (int i = 0; i < 40; i++) {
+        const int c = i % 2, tid = c ? 20 + i % 4 : 10;
+        const char *comm = c ? "cat" : "dd";
+        const long us = 1000000L + 100L * i;
+        n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sys_%s(fd: 3)\n", comm, tid,
+                              c, us / 1000000, us % 1000000, call[i % 3]);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: irq_handler_entry: irq=30 "
+                              "name=eth0\n", comm, tid, c, (us + 3) / 1000000, (us + 3) % 1000000);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sys_%s -> 0x%x\n", comm, tid,
+                              c, (us + 7) / 1000000, (us + 7) % 1000000, call[i % 3], i % 5);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sched_switch: prev_comm=%s "
+                              "prev_pid=%d prev_prio=120 prev_state=S ==> next_comm=swapper/%d next_pid=0 "
+                              "next_prio=120\n", comm, tid, c, (us + 11) / 1000000, (us + 11) % 1000000, comm, tid, c);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: timer_expire_entry: "
+                              "timer=00000000a1b2c3d4 function=tick_sched_timer now=4295\n", "<idle>", 0, c,
+                              (us + 13) / 1000000, (us + 13) % 1000000);
+        calls++, exits++, all += 5;
+        if (i == 20) {   /* dd runs a new program: the thread is named after its file */
+            n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sched_process_exec: "
+                                  "filename=/usr/bin/ls pid=10 old_pid=10\n", "ls", 10, 0, (us + 17) / 1000000,
+                                  (us + 17) % 1000000);
+            all++;
+        }
+    }
+    snprintf(trace, sizeof trace, "%s/k.trace", dir);
+    write_text(trace, text);
+    for (int channels = 0; channels < 2; channels++) {
+        const char *ch = channels ? " --channels" : "";
+        snprintf(cmd, sizeof cmd, "ingest --from ftrace --events all%s %s -o %s/k%d -q", ch, trace, dir, channels);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(cmd, sizeof cmd, "export %s/k%d --format ctf -o %s/k%d.ctf -q", dir, channels, dir, channels);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        ts_mc a;
+        snprintf(path, sizeof path, "%s/k%d", dir, channels);
+        REQUIRE(ts_mc_load(path, &a) == 0);
+        REQUIRE(a.n == all);
+        /* --events all, nothing else, --exits */
+        static const char *const how[3] = {" --events all", "", " --exits"};
+        for (int h = 0; h < 3; h++) {
+            snprintf(cmd, sizeof cmd, "ingest --from ctf%s%s %s/k%d.ctf -o %s/kb%d%d -q", how[h], ch, dir, channels, dir,
+                     channels, h);
+            int rc = run_cli(cmd, err, sizeof err);
+            CHECK_MSG(rc == 0, "%s: %s", cmd, err);
+            if (rc) continue;
+            ts_mc b;
+            snprintf(path, sizeof path, "%s/kb%d%d", dir, channels, h);
+            REQUIRE(ts_mc_load(path, &b) == 0);
+            if (h == 0) {
+                const size_t d = differ(&a, &b, channels), dk = differ_kinds(&a, &b);
+                CHECK_MSG(d == 0 && dk == 0, "channels %d: %zu of %zu events differ, %zu of what they are (%zu back)",
+                          channels, d, a.n, dk, b.n);
+            } else {
+                const size_t want = h == 1 ? calls : calls + exits;
+                CHECK_MSG(b.n == want, "channels %d%s: %zu events back, not the %zu system call%s", channels, how[h],
+                          b.n, want, h == 1 ? "s" : "s and exits");
+            }
+            ts_mc_free(&b);
+        }
+        ts_mc_free(&a);
+    }
+    /* a kernel event whose name ingest reads as a system call's would come back as one: refused */
+    ts_mc m;
+    snprintf(path, sizeof path, "%s/k1", dir);
+    REQUIRE(ts_mc_load(path, &m) == 0);
+    const int32_t irq = ts_vocab_lookup(&m.events.vocab, "irq_handler_entry");
+    REQUIRE(irq >= 0 && !strcmp(m.events.vocab.names[irq], "irq_handler_entry"));
+    free(m.events.vocab.names[irq]);
+    m.events.vocab.names[irq] = ts_strdup("sys_irq");
+    snprintf(path, sizeof path, "%s/sys", dir);
+    REQUIRE(ts_mc_save(path, &m) == 0);
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "export %s/sys --format ctf -o %s/sys.ctf -q", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "'sys_irq'") && strstr(err, "sys.ctf: "), "%s", err);
+    snprintf(path, sizeof path, "%s/sys.ctf", dir);
+    CHECK(!ts_file_exists(path));
+    /* babeltrace2 (when installed) shows each kernel event under its name */
+    snprintf(cmd, sizeof cmd, "command -v babeltrace2 >/dev/null || exit 77; babeltrace2 %s/k1.ctf > %s/k1.txt 2>&1 || "
+             "exit 1; grep -q '] (+[0-9.]*) irq_handler_entry: ' %s/k1.txt && grep -q 'sched_process_exec: .*filename = "
+             "\"ls\", tid = 10,' %s/k1.txt && ! grep -q 'syscall_entry_\\(irq\\|sched\\|timer\\)' %s/k1.txt", dir, dir,
+             dir, dir, dir);
+    int bt = system(cmd);
+    CHECK_MSG(WIFEXITED(bt) && (WEXITSTATUS(bt) == 77 || WEXITSTATUS(bt) == 0), "%s", cmd);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+/* the same on the real trace (many-threads, LTTng) with every event: the 240,644 events came
+ * back as 268,971, the kernel events as system calls and the thread changes as events */
+static void kernel_events_real_trace(void)
+{
+    const char *src = shared_path("traces/lttng/many-threads");
+    if (!src) SKIP("../shared/traces/lttng/many-threads absent");
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[8192], err[512], path[600];
+    for (int channels = 0; channels < 2; channels++) {
+        const char *ch = channels ? " --channels" : "";
+        snprintf(cmd, sizeof cmd, "ingest --from ctf --events all%s %s -o %s/e%d -q", ch, src, dir, channels);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(cmd, sizeof cmd, "export %s/e%d --format ctf -o %s/e%d.ctf -q", dir, channels, dir, channels);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        snprintf(cmd, sizeof cmd, "ingest --from ctf --events all%s %s/e%d.ctf -o %s/f%d -q", ch, dir, channels, dir,
+                 channels);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        ts_mc a, b;
+        snprintf(path, sizeof path, "%s/e%d", dir, channels);
+        REQUIRE(ts_mc_load(path, &a) == 0);
+        snprintf(path, sizeof path, "%s/f%d", dir, channels);
+        REQUIRE(ts_mc_load(path, &b) == 0);
+        size_t bad = a.n == b.n ? differ_kinds(&a, &b) : a.n;
+        for (size_t i = 0; a.n == b.n && i < a.n; i++) {
+            int d = strcmp(name_of(&a.events.vocab, a.ch[TS_CH_EVENT][i]), name_of(&b.events.vocab, b.ch[TS_CH_EVENT][i]));
+            if (channels) {   /* a value or comm outside its vocabulary (<unk>) comes back as none */
+                d |= a.ch[TS_CH_CPU][i] != b.ch[TS_CH_CPU][i] || a.ch[TS_CH_TID][i] != b.ch[TS_CH_TID][i];
+                d |= a.ch[TS_CH_COMM][i] == TS_CH_UNK ? b.ch[TS_CH_COMM][i] != TS_CH_PAD
+                     : strcmp(name_of(&a.comm_vocab, a.ch[TS_CH_COMM][i]), name_of(&b.comm_vocab, b.ch[TS_CH_COMM][i]));
+                d |= a.ch[TS_CH_RET][i] == TS_CH_UNK ? b.ch[TS_CH_RET][i] != TS_CH_PAD
+                     : strcmp(name_of(&a.ret_vocab, a.ch[TS_CH_RET][i]), name_of(&b.ret_vocab, b.ch[TS_CH_RET][i]));
+            }
+            if (d && bad < 3)
+                fprintf(stderr, "    event %zu: %s/%s cpu %d/%d tid %d/%d comm %s/%s\n", i,
+                        name_of(&a.events.vocab, a.ch[TS_CH_EVENT][i]), name_of(&b.events.vocab, b.ch[TS_CH_EVENT][i]),
+                        channels ? a.ch[TS_CH_CPU][i] : 0, channels ? b.ch[TS_CH_CPU][i] : 0,
+                        channels ? a.ch[TS_CH_TID][i] : 0, channels ? b.ch[TS_CH_TID][i] : 0,
+                        channels ? name_of(&a.comm_vocab, a.ch[TS_CH_COMM][i]) : "-",
+                        channels ? name_of(&b.comm_vocab, b.ch[TS_CH_COMM][i]) : "-");
+            bad += d != 0;
+        }
+        CHECK_MSG(bad == 0, "channels %d: %zu of %zu events differ (%zu back)", channels, bad, a.n, b.n);
+        ts_mc_free(&a);
+        ts_mc_free(&b);
+    }
+    /* without --events all: the system calls of the trace, as the trace itself gives them */
+    size_t count[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/e0.ctf", dir);
+        snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/s%d -q", k ? path : src, dir, k);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        ts_mc m;
+        snprintf(path, sizeof path, "%s/s%d", dir, k);
+        REQUIRE(ts_mc_load(path, &m) == 0);
+        count[k] = m.n;
+        ts_mc_free(&m);
+    }
+    CHECK_MSG(count[0] == count[1], "%zu system calls back, not the trace's %zu", count[1], count[0]);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 TEST_MAIN("ctf_export", {
     RUN(export_ingest);
     RUN(first_dt);
@@ -726,4 +898,6 @@ TEST_MAIN("ctf_export", {
     RUN(windows_one_trace);
     RUN(exits_round_trip);
     RUN(switches_not_events);
+    RUN(kernel_events_round_trip);
+    RUN(kernel_events_real_trace);
 })

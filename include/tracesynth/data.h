@@ -42,10 +42,16 @@ typedef struct {
     ts_vocab vocab;
     int64_t *time_ns;   /* (stream.n) each event's time, ns from the trace clock's origin
                            (time_ns.npy, written by ingest --from ctf); NULL: not known */
-    uint8_t *exit;      /* (stream.n) 1: the event is a system call's exit, named like its
-                           call (exit.npy, int32 0/1, written by ingest --exits); NULL: none
+    uint8_t *exit;      /* (stream.n) what each event is, TS_EVENT_*: a system call's exit
+                           (named like its call), an event that is no system call (exit.npy,
+                           int32 0/1/2, written by ingest --exits or --events all); NULL: none
                            is told apart */
 } ts_dataset;
+
+/* what an event is (ts_dataset.exit, ts_ctf_trace.exit, exit.npy): a system call (its entry),
+ * a system call's exit, an event that is no system call (a kernel event of ingest --events
+ * all, under its own name: sched_switch, irq_handler_entry, ...) */
+enum { TS_EVENT_CALL = 0, TS_EVENT_EXIT = 1, TS_EVENT_OTHER = 2 };
 
 void ts_seq_free(ts_seq *s);
 void ts_windows_free(ts_windows *w);
@@ -251,7 +257,8 @@ typedef struct {
     char             **comm;
     int64_t           *ret;
     uint8_t           *has_ret;
-    /* per event: 1 a system call's exit (opts' exits, or TS_CTF_ALL), named like its call */
+    /* per event, TS_EVENT_*: a system call's exit (opts' exits, or TS_CTF_ALL), named like its
+     * call; an event that is no system call (TS_CTF_ALL) */
     uint8_t           *exit;
 } ts_ctf_trace;
 int  ts_ctf_load(const char *dir, const ts_ctf_opts *opts, ts_ctf_trace *out);

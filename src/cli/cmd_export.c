@@ -47,7 +47,13 @@ int cmd_export(int argc, char **argv)
         "entry's ret), and an entry without an exit after it, so that\n"
         "'ingest --from ctf --exits' reads the same events back, each with its own\n"
         "value; the strace format has no line for an exit apart from its call and\n"
-        "refuses such a dataset.\n"
+        "refuses such a dataset. A dataset of ingest --events all marks too the events\n"
+        "that are no system call (2 in exit.npy): each is written under its own name,\n"
+        "a sched_switch to its thread, a sched_process_exec (filename its comm, tid\n"
+        "its thread), another with no payload, so that 'ingest --from ctf --events all'\n"
+        "reads the same events back, and 'ingest --from ctf' the system calls alone; a\n"
+        "name ingest would read as a system call's (sys_..., syscall_entry_...) is\n"
+        "refused.\n"
         "A set of windows (DIR/length) is written one window after the other as\n"
         "one trace, in either format, which ingest reads back as one sequence.\n",
         opts, 1, 1, "DATASET", 0, NULL,

@@ -64,8 +64,9 @@ static const char about[] =
         "                 trace is left out).\n"
         "                 --events all records every event (scheduler, interrupts, ...),\n"
         "                 named by its event class, with system call entries and exits\n"
-        "                 both named like their call. --cpu N keeps the events of CPU N's\n"
-        "                 stream.\n"
+        "                 both named like their call (DIR/exit.npy tells the exits, 1,\n"
+        "                 and the events that are no system call, 2, for export).\n"
+        "                 --cpu N keeps the events of CPU N's stream.\n"
         "                 Discarded-event reports from the tracer are printed per CPU as\n"
         "                 a warning (with --cpu N, CPU N's, beside the whole trace's\n"
         "                 count). A stream file shorter than its LTTng index\n"
@@ -226,8 +227,8 @@ static int64_t *trace_times(const ts_ctf_trace *t)
     return ns;
 }
 
-/* which events of t are system call exits (a copy, to free), or NULL where none is: what
- * exit.npy holds (export writes them as exits) */
+/* which events of t are system call exits, and which no system call (TS_EVENT_*; a copy, to
+ * free), or NULL where none is: what exit.npy holds (export writes each as what it is) */
 static uint8_t *trace_exits(const ts_ctf_trace *t)
 {
     size_t k = 0;

@@ -599,7 +599,7 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
     if (!m) return ts_fail_null(__func__, "m");
     /* a line is a call: an exit of its own would come back as another call */
     size_t exits = 0;
-    for (size_t i = 0; m->events.exit && i < m->n; i++) exits += m->events.exit[i] != 0;
+    for (size_t i = 0; m->events.exit && i < m->n; i++) exits += m->events.exit[i] == TS_EVENT_EXIT;
     if (exits) {
         char *xp = m->events.dir ? ts_path_join(m->events.dir, "exit.npy") : NULL;
         ts_fail("%s: %zu event%s %s system call exit%s, each an event of its own (ingest --exits): strace's text has "

@@ -205,7 +205,8 @@ static size_t open_take(sink_state *st, int64_t tid)
     return idx;
 }
 
-static void emit(sink_state *st, const char *name, int64_t cpu, int64_t ns, int is_exit)
+/* kind: what the event is, TS_EVENT_* */
+static void emit(sink_state *st, const char *name, int64_t cpu, int64_t ns, int kind)
 {
     ts_ctf_trace *t = st->t;
     if (t->n == st->cap) {
@@ -222,7 +223,7 @@ static void emit(sink_state *st, const char *name, int64_t cpu, int64_t ns, int 
         }
     }
     t->names[t->n] = ts_strdup(name);
-    t->exit[t->n] = is_exit != 0;
+    t->exit[t->n] = (uint8_t)kind;
     t->time_ns[t->n] = ns;
     t->cpu[t->n] = (int32_t)cpu;
     if (st->fields) {
@@ -292,13 +293,13 @@ static void on_reconstructed(sink_state *st, const cpu_state *c, const bt_event 
     const int own = c && tid >= 0 && c->tid == tid;
     if (o->comm && (!own || strcmp(c->comm, o->comm))) return;
     const char *call = entry_name(name), *out = NULL;
-    int is_exit = 0;
+    int kind = TS_EVENT_CALL;
     if (call) out = call;
     else if ((call = exit_name(name)))
-        is_exit = 1, out = o->events == TS_CTF_ALL ? (*call ? call : name) : o->exits && *call ? call : NULL;
-    else if (o->events == TS_CTF_ALL) out = name;
+        kind = TS_EVENT_EXIT, out = o->events == TS_CTF_ALL ? (*call ? call : name) : o->exits && *call ? call : NULL;
+    else if (o->events == TS_CTF_ALL) kind = TS_EVENT_OTHER, out = name;
     if (!out || !*out) return;
-    emit(st, out, cpu, ns, is_exit);
+    emit(st, out, cpu, ns, kind);
     if (st->fields) {
         size_t i = st->t->n - 1;
         st->t->tid[i] = tid;
@@ -381,13 +382,13 @@ static void on_event(sink_state *st, const bt_message *m)
                          bt_field_string_get_value(nc));
         }
         if (o->events == TS_CTF_ALL && !carrier && keep_cpu && (!o->comm || (c && !strcmp(c->comm, o->comm))))
-            emit(st, name, cpu, ns, 0);
+            emit(st, name, cpu, ns, TS_EVENT_OTHER);
         return;
     }
     if (!strcmp(name, "sched_process_exec")) {
         if (c) on_exec(st, c, cpu, bt_event_borrow_payload_field_const(ev));
         if (o->events == TS_CTF_ALL && keep_cpu && (!o->comm || (c && !strcmp(c->comm, o->comm))))
-            emit(st, name, cpu, ns, 0);
+            emit(st, name, cpu, ns, TS_EVENT_OTHER);
         return;
     }
     const char *sc_name = entry_name(name), *out = NULL;
@@ -424,7 +425,7 @@ static void on_event(sink_state *st, const bt_message *m)
     }
     if (!out || !keep_cpu) return;
     if (o->comm && (!c || strcmp(c->comm, o->comm))) return;
-    emit(st, out, cpu, ns, !entry_name(name) && exit_name(name));
+    emit(st, out, cpu, ns, entry_name(name) ? TS_EVENT_CALL : exit_name(name) ? TS_EVENT_EXIT : TS_EVENT_OTHER);
     /* an event of tracesynth's export carries its own value (an entry's, an exit's where
      * the exits are events of their own): such an entry waits for no exit, which in thread
      * buckets could be another thread's */

@@ -5,7 +5,10 @@
  * syscall_entry_NAME; with a ret channel, a value is a syscall_exit_NAME (payload ret)
  * right after its entry; an event the trace marks as an exit (events.exit: ingest --exits
  * read it so) is a syscall_exit_NAME alone, and where the trace marks exits, an entry has
- * none after it (its exit is an event of its own); with a tid or comm channel, a
+ * none after it (its exit is an event of its own); an event it marks as no system call
+ * (ingest --events all) is an event NAME: a sched_switch to its thread, a
+ * sched_process_exec (filename its comm, tid its thread), another with no payload; with a
+ * tid or comm channel, a
  * TS_SWITCH_CLASS (a sched_switch's prev_tid, next_tid, next_comm: a class of its own, so
  * that ingest --events all does not read it as an event) comes before an event whose
  * thread is not the one on its CPU; every packet has its cpu_id. */
@@ -35,6 +38,9 @@ typedef struct {
     char         err[256];
 } cw_comp;
 
+/* events that are no system call and change the CPU's thread as ingest reads them */
+enum { OWN_SWITCH = 1, OWN_EXEC = 2 };
+
 typedef struct {
     cw_comp          *c;
     bt_trace_class   *tc;
@@ -43,6 +49,8 @@ typedef struct {
     bt_clock_class   *clock;
     bt_event_class  **ec;       /* (V) syscall_entry_NAME */
     bt_event_class  **xc;       /* (V) syscall_exit_NAME, NULL without a ret channel or exits */
+    bt_event_class  **oc;       /* (V) NAME, of an event that is no system call */
+    uint8_t          *okind;    /* (V) such an event: OWN_SWITCH, OWN_EXEC, else 0 */
     bt_event_class   *sw;       /* TS_SWITCH_CLASS, NULL without a tid or comm channel */
     int32_t           V;
     int64_t          *cur_tid;  /* (nstreams) the thread on each CPU, -2 before its first switch */
@@ -66,9 +74,12 @@ static void cw_iter_free(cw_iter *w)
     for (int32_t v = 0; v < w->V; v++) {
         bt_event_class_put_ref(w->ec[v]);
         if (w->xc) bt_event_class_put_ref(w->xc[v]);
+        if (w->oc) bt_event_class_put_ref(w->oc[v]);
     }
     free(w->ec);
     free(w->xc);
+    free(w->oc);
+    free(w->okind);
     bt_event_class_put_ref(w->sw);
     free(w->cur_tid);
     free(w->cur_comm);
@@ -154,28 +165,41 @@ static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_m
         if (m->ch[TS_CH_EVENT][i] + 1 > V) V = m->ch[TS_CH_EVENT][i] + 1;
     if (m->events.vocab.n > V) V = m->events.vocab.n;
     w->ec = calloc((size_t)V, sizeof *w->ec);
-    if (!w->ec) bad = 1;
+    w->oc = calloc((size_t)V, sizeof *w->oc);
+    w->okind = calloc((size_t)V, 1);
+    if (!w->ec || !w->oc || !w->okind) bad = 1;
     else w->V = V;
     /* where exits are events of their own, an exit's value's name too, as an entry has it
      * (a value not known is none, not a number) */
     static const char *const entry_members[] = {"tid", "comm", "ret"}, *const exit_members[] = {"ret", "ret_name"};
     static const char *const switch_members[] = {"prev_comm", "prev_tid", "next_comm", "next_tid"};
+    static const char *const exec_members[] = {"filename", "tid", "old_tid"};
     for (size_t i = 0; m->events.exit && i < m->n && !w->exits; i++) w->exits = m->events.exit[i] != 0;
     if (!bad && (m->ch[TS_CH_RET] || w->exits)) {
         w->xc = calloc((size_t)w->V, sizeof *w->xc);
         bad = !w->xc;
     }
-    /* classes of the events that occur only (IDs without names may be sparse) */
+    /* classes of the events that occur only (IDs without names may be sparse): 1 as a system
+     * call, 2 as an event that is none */
     uint8_t *used = bad ? NULL : calloc((size_t)w->V, 1);
     if (!bad && !used) bad = 1;
-    for (size_t i = 0; used && i < m->n; i++) used[m->ch[TS_CH_EVENT][i]] = 1;
+    for (size_t i = 0; used && i < m->n; i++)
+        used[m->ch[TS_CH_EVENT][i]] |= w->exits && m->events.exit[i] == TS_EVENT_OTHER ? 2 : 1;
     for (int32_t v = 0; v < w->V && !bad; v++) {
-        if (!used[v]) continue;
         char buf[32];
         const char *nm = event_name(m, v, buf, sizeof buf);
-        w->ec[v] = event_class(w, "syscall_entry_", nm, "iss", entry_members);
-        bad = !w->ec[v];
-        if (!bad && w->xc) bad = !(w->xc[v] = event_class(w, "syscall_exit_", nm, w->exits ? "is" : "i", exit_members));
+        if (used[v] & 1) {
+            w->ec[v] = event_class(w, "syscall_entry_", nm, "iss", entry_members);
+            bad = !w->ec[v];
+            if (!bad && w->xc) bad = !(w->xc[v] = event_class(w, "syscall_exit_", nm, w->exits ? "is" : "i", exit_members));
+        }
+        if (!bad && (used[v] & 2)) {
+            w->okind[v] = !strcmp(nm, "sched_switch") ? OWN_SWITCH : !strcmp(nm, "sched_process_exec") ? OWN_EXEC : 0;
+            w->oc[v] = w->okind[v] == OWN_SWITCH ? event_class(w, "", nm, "sisi", switch_members)
+                       : w->okind[v] == OWN_EXEC ? event_class(w, "", nm, "sii", exec_members)
+                                                 : event_class(w, "", nm, "", NULL);
+            bad = !w->oc[v];
+        }
     }
     free(used);
     if (!bad && (m->ch[TS_CH_TID] || m->ch[TS_CH_COMM])) bad = !(w->sw = event_class(w, "", TS_SWITCH_CLASS, "sisi", switch_members));
@@ -262,10 +286,17 @@ static int event_message(bt_self_message_iterator *self, cw_iter *w, size_t i, i
     if (s < 0 || s >= w->c->nstreams || v < 0 || v >= w->V) return -1;
     int64_t tid = m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : 0, ret = 0;
     int32_t comm = m->ch[TS_CH_COMM] ? m->ch[TS_CH_COMM][i] : TS_CH_PAD;
-    bt_event_class *ec = sub == 0 ? w->sw : sub == 1 ? w->ec[v] : w->xc ? w->xc[v] : NULL;
+    const int kind = w->exits ? m->events.exit[i] : TS_EVENT_CALL, is_exit = kind == TS_EVENT_EXIT;
+    const int own = kind == TS_EVENT_OTHER ? w->okind[v] : -1;   /* no system call: its own class */
+    bt_event_class *ec = sub == 0   ? w->sw
+                         : own >= 0 ? (sub == 1 ? w->oc[v] : NULL)
+                         : sub == 1 ? w->ec[v]
+                         : w->xc    ? w->xc[v]
+                                    : NULL;
     if (!ec) return 0;
-    if (sub == 0 && w->cur_tid[s] == tid && w->cur_comm[s] == comm) return 0;
-    const int is_exit = w->exits && m->events.exit[i];
+    /* a sched_switch of the trace changes the thread itself, an exec names it (its filename) */
+    if (sub == 0 && (own == OWN_SWITCH || (w->cur_tid[s] == tid && (own == OWN_EXEC || w->cur_comm[s] == comm))))
+        return 0;
     if (sub == 1 && is_exit) return 0;   /* an exit alone; an entry's exit is its own event */
     if (sub == 2 && (w->exits ? !is_exit : !ret_value(m, i, &ret))) return 0;
     if (sub == 2 && is_exit && !ret_value(m, i, &ret)) ret = 0;   /* a value not known: 0, and ret_name says so */
@@ -273,7 +304,7 @@ static int event_message(bt_self_message_iterator *self, cw_iter *w, size_t i, i
     if (!*msg) return -1;
     bt_field *p = bt_event_borrow_payload_field(bt_message_event_borrow_event(*msg));
     int bad = 0;
-    if (sub == 0) {   /* prev_comm, prev_tid, next_comm, next_tid */
+    if (sub == 0 || own == OWN_SWITCH) {   /* prev_comm, prev_tid, next_comm, next_tid */
         bad = set_string(p, 0, w->cur_tid[s] < 0 ? "" : comm_name(m, w->cur_comm[s])) ||
               set_string(p, 2, comm_name(m, comm));
         bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 1),
@@ -281,6 +312,12 @@ static int event_message(bt_self_message_iterator *self, cw_iter *w, size_t i, i
         bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 3), tid);
         w->cur_tid[s] = tid;
         w->cur_comm[s] = comm;
+    } else if (own == OWN_EXEC) {   /* filename (its basename the thread's new name), tid, old_tid */
+        bad = set_string(p, 0, comm_name(m, comm));
+        bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 1), tid);
+        bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 2), tid);
+        w->cur_comm[s] = comm;
+    } else if (own == 0) {   /* no payload */
     } else if (sub == 1) {   /* tid, comm, ret (the value's name; "" none, "?" unknown) */
         bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 0),
                                           m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : -1);
@@ -394,9 +431,20 @@ static int ctf_write(const char *out, const ts_mc *m, const char *arch)
     const int32_t NV = m->events.vocab.n;
     uint8_t *named = ts_calloc(NV ? (size_t)NV : 1, 1);
     for (size_t i = 0; i < m->n; i++)
-        if (m->ch[TS_CH_EVENT][i] >= 0 && m->ch[TS_CH_EVENT][i] < NV) named[m->ch[TS_CH_EVENT][i]] = 1;
+        if (m->ch[TS_CH_EVENT][i] >= 0 && m->ch[TS_CH_EVENT][i] < NV)
+            named[m->ch[TS_CH_EVENT][i]] |= m->events.exit && m->events.exit[i] == TS_EVENT_OTHER ? 2 : 1;
     for (int32_t v = 0; v < NV; v++) {
         const unsigned char *q = (const unsigned char *)m->events.vocab.names[v];
+        /* an event that is no system call is written under its name, which ingest must not
+         * take for a system call's or for a class of tracesynth's own */
+        const ts_ev_kind k = named[v] & 2 ? ts_gap_classify((const char *)q, NULL) : TS_EV_OTHER;
+        if ((named[v] & 2) && (k == TS_EV_ENTRY || k == TS_EV_EXIT || !strcmp((const char *)q, TS_SWITCH_CLASS) ||
+                               !strcmp((const char *)q, TS_RECON_CLASS))) {
+            free(named);
+            return ts_fail("%s: event name '%s' (ID %d) of an event that is no system call (exit.npy) would read back "
+                           "as %s", out, (const char *)q, (int)v,
+                           k == TS_EV_ENTRY || k == TS_EV_EXIT ? "a system call's" : "a class of tracesynth's own");
+        }
         for (size_t j = 0; named[v] && q[j]; j++)
             if ((q[j] < 0x20 || q[j] > 0x7e) && isxdigit(q[j + 1])) {
                 free(named);

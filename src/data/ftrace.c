@@ -1126,7 +1126,7 @@ static void emit(walker *w, ts_ctf_trace *t, rec *x, char *name)
     }
     size_t i = t->n++;
     t->names[i] = name;
-    t->exit[i] = x->kind == K_EXIT;
+    t->exit[i] = x->kind == K_EXIT ? TS_EVENT_EXIT : x->kind == K_OTHER ? TS_EVENT_OTHER : TS_EVENT_CALL;
     t->time_ns[i] = x->ns;
     t->cpu[i] = x->cpu;
     t->tid[i] = x->tid;
