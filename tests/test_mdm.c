@@ -2154,6 +2154,33 @@ static void cli_tune_prior(void)
               "%s", err);
 }
 
+/* tune-prior reads a set of windows' validation part alone: a test part without a whole
+ * window (30 windows of 20, [597, 600)) is no reason to refuse; a validation part without
+ * one is refused, naming it and the length file */
+static void cli_tune_prior_set_parts(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char cmd[4096], err[1024];
+    REQUIRE(write_cli_dataset(dir, "tds") == 0);
+    snprintf(cmd, sizeof cmd, "markov %s/tds -n 600 --length 20 -o %s/set", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    const char *common = "--threads 1 --no-progress";
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/set %s -o %s/t.tsm --layers 1 --channels 8 --state 4 "
+             "--context 16 --iters 2 --valid-every 2 --batch 4", dir, common, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/set %s --fractions 0.7,0.295,0.005 -o %s/t2.tsm "
+             "--valid-windows 4", dir, dir, common, dir);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/set %s --fractions 0.7,0.005,0.295 -o %s/t3.tsm "
+             "--valid-windows 4", dir, dir, common, dir);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "set/length") &&
+                  strstr(err, "validation part (events 420 to 423) holds no whole window of 20"),
+              "exit %d: %s", rc, err);
+}
+
 /* tune-prior matches another dataset's events by name: the same events in another
  * numbering give the same choice; a name the model lacks (and no <unk>) is refused */
 static void cli_tune_prior_by_name(void)
@@ -3195,6 +3222,7 @@ TEST_MAIN("mdm", {
     RUN(cli_budget_overrun_warned);
     RUN(cli_budget_all_windows);
     RUN(cli_tune_prior_by_name);
+    RUN(cli_tune_prior_set_parts);
     RUN(ensemble);
     RUN(ensemble_own_crops);
     RUN(chain_likelihood);

@@ -1469,15 +1469,38 @@ static void train_set_windows_refusals(void)
         rc = run_stdout(cmd, out, sizeof out);
         CHECK_MSG(rc == 0 && strstr(out, "\"windows\": 2, \"length\": 10"), "%s: exit %d: %s", cmd, rc, out);
     }
-    /* a part shorter than one window: the same, without the split's hint of a shorter window,
-     * which a set cannot take */
+    /* nor for a validation part shorter than one window: 6 windows of 40, [168, 192) */
+    snprintf(cmd, sizeof cmd, "markov %s/ds -n 240 --length 40 -o %s/mk6", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    const char *const reads6[2] = {"impute %s/ng.tsm --input %s/mk6 --length 40 --blackout 2 --json",
+                                   "score %s/ng.tsm --input %s/mk6 --length 40 --json"};
+    for (int i = 0; i < 2; i++) {
+        char out[4096];
+        snprintf(cmd, sizeof cmd, reads6[i], dir, dir);
+        rc = run_stdout(cmd, out, sizeof out);
+        CHECK_MSG(rc == 0 && strstr(out, "\"windows\": 1, \"length\": 40"), "%s: exit %d: %s", cmd, rc, out);
+    }
+    /* a test part shorter than one window: refused, naming it, without the split's hint of a
+     * shorter window, which a set cannot take */
     snprintf(cmd, sizeof cmd, "markov %s/ds -n 36 --length 12 -o %s/mk3", dir, dir);
     REQUIRE(run_cli(cmd, err, sizeof err) == 0);
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --input %s/mk3 --blackout 2 -o %s/imp3", dir, dir, dir);
     rc = run_cli(cmd, err, sizeof err);
     CHECK_MSG(rc == 1 && strstr(err, "mk3/length") &&
-                  strstr(err, "validation part (events 25 to 28) holds no whole window of 12") &&
+                  strstr(err, "test part (events 28 to 36) holds no whole window of 12") &&
                   !strstr(err, "longest window"),
+              "exit %d: %s", rc, err);
+    /* train reads the training and validation parts: a test part without a whole window is
+     * no reason to refuse (100 windows of 10, [995, 1000)), one in the validation part is */
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/mk --fractions 0.7,0.295,0.005 --threads 1 -o %s/ng4.tsm", dir,
+             dir);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/mk --fractions 0.7,0.005,0.295 --threads 1 -o %s/ng5.tsm", dir,
+             dir);
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "mk/length") &&
+                  strstr(err, "validation part (events 700 to 705) holds no whole window of 10"),
               "exit %d: %s", rc, err);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);

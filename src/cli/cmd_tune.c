@@ -116,7 +116,8 @@ int cmd_tune_prior(int argc, char **argv)
     if (ts_out_check(out)) { cli_fail(); goto done; }
     if (log && ts_log_check(log, "log")) { cli_fail(); goto done; }
     size_t rec;
-    if (ts_split_data_load_set(args.pos[1], &ss, len0, &d, &rec)) { cli_fail(); goto done; }
+    /* the validation part alone is read */
+    if (ts_split_data_load_set_parts(args.pos[1], &ss, len0, TS_PART_VALID, &d, &rec)) { cli_fail(); goto done; }
     if ((rc = cli_set_windows_check(C, args.pos[1], "validation", &ss, &args))) goto done;
     rc = 1;
     if (rec && (rec < 2 || rec > 4096)) {   /* a part without a whole window: refused by the load */

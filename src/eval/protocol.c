@@ -59,17 +59,15 @@ static void set_windows(const int32_t *ids, size_t lo, size_t hi, size_t len, ts
     if (w->n) memcpy(w->data, ids + first * len, w->n * len * sizeof *ids);
 }
 
-/* ts_split_data_load_set, a set's part holding no whole window refused where need has it
- * (bits 1 training, 2 validation, 4 test: the parts the caller reads) or where it is shorter
- * than one window (the split refuses that part anyway, with the hint of a shorter window) */
-static int load_set(const char *dir, const ts_split_spec *s, size_t len0, unsigned need, ts_split_data *d,
-                    size_t *rec)
+/* ts_split_data_load_set_parts, its errors naming who */
+static int load_set(const char *who, const char *dir, const ts_split_spec *s, size_t len0, unsigned parts,
+                    ts_split_data *d, size_t *rec)
 {
     if (rec) *rec = 0;
-    if (!d) return ts_fail_null("ts_split_data_load_set", "d");
+    if (!d) return ts_fail_null(who, "d");
     memset(d, 0, sizeof *d);
-    if (!dir) return ts_fail_null("ts_split_data_load_set", "dir");
-    if (!s) return ts_fail_null("ts_split_data_load_set", "s");
+    if (!dir) return ts_fail_null(who, "dir");
+    if (!s) return ts_fail_null(who, "s");
     if (ts_dataset_load(dir, &d->data)) return -1;
     size_t r = 0;
     ts_split_spec t = *s;
@@ -83,45 +81,48 @@ static int load_set(const char *dir, const ts_split_spec *s, size_t len0, unsign
     if (!t.length) t.length = r ? r : len0;
     if (!t.length) {   /* else a window length of 0 refused, naming neither */
         char *p = ts_path_join(dir, "length");
-        ts_fail("ts_split_data_load_set: s->length and len0 are 0, and %s records no window length", p);
+        ts_fail("%s: s->length and len0 are 0, and %s records no window length", who, p);
         free(p);
         goto fail;
     }
-    const int own = r && t.kind == TS_SPLIT_TIME;
-    /* not read: the set's own windows replace them below (one training window per window) */
-    if (own) {
-        t.windows = 1, t.stride = r;
-        /* a part that holds no whole window (shorter than one, or not aligned on them): said
-         * as such, before the split's hint of a shorter window, which a set cannot take */
-        const char *name[3] = {"training", "validation", "test"};
-        size_t a, b, n = d->data.stream.n;
-        ts_split_bounds(n, t.permille, &a, &b);
-        const size_t lo[3] = {0, a, b}, hi[3] = {a, b, n};
-        for (int i = 0; i < 3; i++)
-            if ((lo[i] + r - 1) / r >= hi[i] / r && ((need >> i & 1) || hi[i] - lo[i] < r)) {
-                char *p = ts_path_join(dir, "length");
-                ts_fail("%s: the %s part (events %zu to %zu) holds no whole window of %zu (%s; %zu windows in "
-                        "all: more windows, or other fractions)", dir, name[i], lo[i], hi[i], r, p, n / r);
-                free(p);
-                goto fail;
-            }
+    if (!(r && t.kind == TS_SPLIT_TIME)) {
+        if (ts_split_data_resplit(d, &t)) goto fail;
+        if (rec) *rec = r;
+        return 0;
     }
-    if (ts_split_data_resplit(d, &t)) goto fail;
-    if (own) {
-        size_t a, b, n = d->data.stream.n;
-        ts_split_bounds(n, t.permille, &a, &b);
-        ts_windows_free(&d->split.valid);
-        ts_windows_free(&d->split.test);
-        /* the training windows too (any stride gives the same: one window of r per window),
-         * and the training stream's windows are kept apart */
-        ts_windows_free(&d->split.train);
-        set_windows(d->data.stream.ids, 0, a, r, &d->split.train);
-        set_windows(d->data.stream.ids, a, b, r, &d->split.valid);
-        set_windows(d->data.stream.ids, b, n, r, &d->split.test);
-        d->split.window = r;
-        d->split.valid_distinct = d->split.valid.n;
-        d->split.test_distinct = d->split.test.n;
-    }
+    /* the set's own windows, every one lying whole in a part: cut here rather than by the
+     * split, which would refuse a part shorter than a window though the caller never reads it */
+    if (ts__split_parts_check(t.permille, NULL)) goto fail;
+    const char *name[3] = {"training", "validation", "test"};
+    size_t a, b, n = d->data.stream.n;
+    ts_split_bounds(n, t.permille, &a, &b);
+    const size_t lo[3] = {0, a, b}, hi[3] = {a, b, n};
+    /* a part read that holds no whole window (shorter than one, or not aligned on them): said
+     * as such, without the split's hint of a shorter window, which a set cannot take */
+    for (int i = 0; i < 3; i++)
+        if ((parts >> i & 1) && (lo[i] + r - 1) / r >= hi[i] / r) {
+            char *p = ts_path_join(dir, "length");
+            ts_fail("%s: the %s part (events %zu to %zu) holds no whole window of %zu (%s; %zu windows in "
+                    "all: more windows, or other fractions)", dir, name[i], lo[i], hi[i], r, p, n / r);
+            free(p);
+            goto fail;
+        }
+    ts_split *sp = &d->split;
+    sp->kind = TS_SPLIT_TIME;
+    sp->len = r;
+    memcpy(sp->permille, t.permille, sizeof sp->permille);
+    /* one training window per window (any stride gives the same), and the training
+     * stream's windows kept apart */
+    set_windows(d->data.stream.ids, 0, a, r, &sp->train);
+    set_windows(d->data.stream.ids, a, b, r, &sp->valid);
+    set_windows(d->data.stream.ids, b, n, r, &sp->test);
+    sp->train_stream.n = a;
+    sp->train_stream.ids = ts_malloc(a * sizeof *sp->train_stream.ids);
+    if (a) memcpy(sp->train_stream.ids, d->data.stream.ids, a * sizeof *sp->train_stream.ids);
+    sp->window = r;
+    sp->valid_distinct = sp->valid.n;
+    sp->test_distinct = sp->test.n;
+    d->n_ids = ts_split_n_ids(&d->data, sp);
     if (rec) *rec = r;
     return 0;
 fail:
@@ -129,9 +130,15 @@ fail:
     return -1;
 }
 
+int ts_split_data_load_set_parts(const char *dir, const ts_split_spec *s, size_t len0, unsigned parts,
+                                 ts_split_data *d, size_t *rec)
+{
+    return load_set(__func__, dir, s, len0, parts, d, rec);
+}
+
 int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0, ts_split_data *d, size_t *rec)
 {
-    return load_set(dir, s, len0, 7, d, rec);
+    return load_set(__func__, dir, s, len0, TS_PART_TRAIN | TS_PART_VALID | TS_PART_TEST, d, rec);
 }
 
 void ts_split_data_free(ts_split_data *d)
@@ -563,7 +570,7 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, 
     } else {
         ts_split_data d;
         /* a set's last window lies whole in its test part, which holds a window's events */
-        rc = load_set(path, s, len0 ? len0 : 200, 4, &d, NULL);   /* the test part alone is read */
+        rc = ts_split_data_load_set_parts(path, s, len0 ? len0 : 200, TS_PART_TEST, &d, NULL);
         if (rc == 0) {
             if (!vocab_path) { *names = d.data.vocab; memset(&d.data.vocab, 0, sizeof d.data.vocab); }
             *x = d.split.test;
