@@ -367,8 +367,25 @@ static void generate_window_file_by_name(void)
     CHECK_NEAR(json_get(out, "coverage_real"), 2.0 / 3, 1e-6);
     CHECK_NEAR(json_get(out, "js_unigram"), 0.25, 1e-6);
     CHECK_NEAR(json_get(out, "d_trans"), 1.0 / 3, 1e-6);
-    write_text(at("syn.names.txt"), "read read write\n");
+    /* so is any window file with a vocab.tsv beside it (a split's testing), as impute and
+     * score read one (its IDs were compared as they are) */
+    mkdir(at("spn"), 0755);
+    write_text(at("spn/vocab.tsv"), "0\tread\t2\n1\twrite\t1\n2\tmmap\t1\n");
+    write_text(at("spn/testing"), "0,0,1,2\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("spn/testing"), at("syn.txt"),
+             at("dsn"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "coverage_real"), 2.0 / 3, 1e-6);
+    CHECK_NEAR(json_get(out, "js_unigram"), 0.25, 1e-6);
+    CHECK_NEAR(json_get(out, "d_trans"), 1.0 / 3, 1e-6);
+    /* an ID the names beside it lack: refused, naming the file, the place and the names */
+    write_text(at("spn/testing"), "0,0,1,3\n");
     char err[1024];
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "spn/testing: window 0, position 3: ID 3 has no name "
+                                                               "in ") && strstr(err, "spn/vocab.tsv"),
+              "%s", err);
+    write_text(at("spn/testing"), "0,0,1,2\n");
+    write_text(at("syn.names.txt"), "read read write\n");
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "syn.names.txt:1: 3 names") && !strchr(err, '\n'),
               "%s", err);
 }

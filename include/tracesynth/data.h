@@ -93,6 +93,9 @@ int ts_windows_write(const char *path, const ts_windows *w);
 int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab *v);
 /* vocab.tsv: "ID\tname\tcount" per line */
 int ts_vocab_read(const char *path, ts_vocab *out);
+/* the vocab.tsv in the folder of the file path (a dataset's stream.txt, a split's files,
+ * a window file beside a dataset's names), malloc'd, or NULL when there is none */
+char *ts_vocab_beside(const char *path);
 int ts_vocab_write(const char *path, const ts_vocab *v);
 /* ID of a name, or v->unk */
 int32_t ts_vocab_lookup(const ts_vocab *v, const char *name);

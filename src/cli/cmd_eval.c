@@ -71,15 +71,16 @@ static const char about_text[] =
     "                     after it (a real set of windows: the whole windows of each)\n"
     "R, S, T are window files, .npy arrays, or dataset directories (their whole\n"
     "stream.txt as one window, or as the windows whose length it records, a set\n"
-    "markov --length wrote; directories that name their events, vocab.tsv, a\n"
-    "dataset's stream.txt named as a file, by the vocab.tsv beside it, and window\n"
+    "markov --length wrote; directories that name their events, vocab.tsv, window\n"
     "files with the names generate writes beside them, W.names.txt for W.txt or\n"
-    "W.npy, are matched with R's by name). Runs never cross a window boundary of\n"
-    "T. Real-valued synthetic IDs are rounded and clamped to [0, largest ID in R and\n"
-    "T]; R and T hold IDs as they are (a float32 value that is not a whole number,\n"
-    "or a negative one, is an error, as in O). A multi-channel R (ingest --channels)\n"
-    "is compared channel by channel with a multi-channel S (a directory), by its\n"
-    "events with a window file or .npy S.\n";
+    "W.npy, and other files by a vocab.tsv beside them, a split's testing or a\n"
+    "dataset's stream.txt, as impute reads its input, are matched with R's by\n"
+    "name). Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
+    "rounded and clamped to [0, largest ID in R and T] (an S named by the vocab.tsv\n"
+    "beside it: to its last ID); R and T hold IDs as they are (a float32 value that\n"
+    "is not a whole number, or a negative one, is an error, as in O). A\n"
+    "multi-channel R (ingest --channels) is compared channel by channel with a\n"
+    "multi-channel S (a directory), by its events with a window file or .npy S.\n";
 
 typedef struct {
     const char *original, *mask, *imputed, *vocab, *arch;
@@ -334,11 +335,7 @@ static int eval_impute(const eval_args *a)
     } else if ((named = cli_window_names(a->original, &O, &vocab_path, &vocab, &line)) < 0) {
         goto done;
     } else if (!named) {
-        char *tmp = ts_strdup(a->original);
-        char *p = ts_path_join(dirname(tmp), "vocab.tsv");
-        free(tmp);
-        if (ts_file_exists(p)) vocab_path = p;
-        else free(p);
+        vocab_path = ts_vocab_beside(a->original);
     }
     if (vocab_path && !named && ts_vocab_read(vocab_path, &vocab)) goto done;
     int got = named ? imputed_names(a->imputed, &I, &vocab, vocab_path, line) : 0;
@@ -443,29 +440,47 @@ static void describe(const char *what, const ts_windows *w)
     printf("  %-10s %zu window%s of %zu event%s\n", what, w->n, w->n == 1 ? "" : "s", w->len, ts_plural(w->len));
 }
 
-/* the event names of a dataset directory (its vocab.tsv), or of a dataset's stream.txt named
- * as a file (the vocab.tsv beside it, as markov --from-events reads it); v->n == 0: none, or
- * another file */
-static int dir_names(const char *path, ts_vocab *v)
+/* the event names of R, S or T before its windows are read: a dataset directory's
+ * vocab.tsv; for a file, the vocab.tsv beside it (a dataset's stream.txt, a split's
+ * files), as impute and score read one, unless the names generate writes beside it
+ * (W.names.txt) name it (file_names, once its windows are read). *from: the vocab.tsv read
+ * (malloc'd), NULL when none; v->n == 0: none */
+static int input_vocab(const char *path, ts_vocab *v, char **from)
 {
     memset(v, 0, sizeof *v);
     v->unk = -1;
+    *from = NULL;
     struct stat st;
     if (stat(path, &st) != 0) return 0;
-    char *p;
+    char *p = NULL;
     if (S_ISDIR(st.st_mode)) {
         p = ts_path_join(path, "vocab.tsv");
+        if (!ts_file_exists(p)) {
+            free(p);
+            p = NULL;
+        }
     } else {
-        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-        if (strcmp(base, "stream.txt")) return 0;
-        char *d = ts_strdup(path);
-        d[base - path] = 0;
-        p = ts_path_join(*d ? d : ".", "vocab.tsv");
-        free(d);
+        char *np = cli_names_path(path);
+        if (!ts_file_exists(np)) p = ts_vocab_beside(path);
+        free(np);
     }
-    int rc = ts_file_exists(p) ? ts_vocab_read(p, v) : 0;
-    free(p);
-    return rc;
+    if (p && ts_vocab_read(p, v)) {
+        free(p);
+        return -1;
+    }
+    *from = p;
+    return 0;
+}
+
+/* every ID of w (read from path) one that the vocab.tsv vp names: else an error naming
+ * the window and position (renumber_by_name maps IDs through v) */
+static int ids_named(const char *path, const ts_windows *w, const ts_vocab *v, const char *vp)
+{
+    for (size_t i = 0; vp && i < w->n * w->len; i++)
+        if (w->data[i] >= v->n)
+            return ts_fail("%s: window %zu, position %zu: ID %d has no name in %s (%d names)", path, i / w->len,
+                           i % w->len, w->data[i], vp, v->n);
+    return 0;
 }
 
 /* the names given IDs past the real trace's (real->n + i is extra[i]) */
@@ -520,10 +535,13 @@ static int eval_generate(const eval_args *a)
     ts_vocab vr = {0, NULL, NULL, -1}, vs = vr, vt = vr;
     extra_names extra = {NULL, 0};
     int rc = 1;
-    if (dir_names(a->real, &vr)) goto done;
-    if (ids_load(a->real, 1, &R) || ts_windows_as_set(a->real, &R) || file_names(a->real, &R, &vr)) goto done;
-    if (a->train && (dir_names(a->train, &vt) || ids_load(a->train, 1, &T) || ts_windows_as_set(a->train, &T) ||
-                     file_names(a->train, &T, &vt)))
+    char *vpr = NULL, *vps = NULL, *vpt = NULL;   /* the vocab.tsv that names each, if one does */
+    if (input_vocab(a->real, &vr, &vpr)) goto done;
+    if (ids_load(a->real, 1, &R) || ts_windows_as_set(a->real, &R) || ids_named(a->real, &R, &vr, vpr) ||
+        file_names(a->real, &R, &vr))
+        goto done;
+    if (a->train && (input_vocab(a->train, &vt, &vpt) || ids_load(a->train, 1, &T) || ts_windows_as_set(a->train, &T) ||
+                     ids_named(a->train, &T, &vt, vpt) || file_names(a->train, &T, &vt)))
         goto done;
     /* two dataset directories number their events each by its own frequency ranks, a model's
      * windows by its own: compare them by name */
@@ -535,8 +553,10 @@ static int eval_generate(const eval_args *a)
     char *np = cli_names_path(a->synthetic);
     if (ts_file_exists(np)) max_id = CLI_NAMED_ID_MAX - 1;
     free(np);
-    if (dir_names(a->synthetic, &vs) || ts_windows_load(a->synthetic, max_id, 1, &S) ||
-        ts_windows_as_set(a->synthetic, &S) || file_names(a->synthetic, &S, &vs))
+    if (input_vocab(a->synthetic, &vs, &vps)) goto done;
+    if (vps && vs.n > 0) max_id = vs.n - 1;   /* the vocab.tsv beside it: its last ID */
+    if (ts_windows_load(a->synthetic, max_id, 1, &S) || ts_windows_as_set(a->synthetic, &S) ||
+        ids_named(a->synthetic, &S, &vs, vps) || file_names(a->synthetic, &S, &vs))
         goto done;
     if (vr.n > 0 && vs.n > 0) renumber_by_name(&S, &vs, &vr, &extra);
     ts_gen_metrics g;
@@ -605,6 +625,9 @@ static int eval_generate(const eval_args *a)
     }
     rc = 0;
 done:
+    free(vpr);
+    free(vps);
+    free(vpt);
     free(extra.names);
     ts_vocab_free(&vr);
     ts_vocab_free(&vs);

@@ -56,14 +56,8 @@ static int events_by_vocab(const char *events, const char *dataset, const ts_voc
 {
     const char *base = strrchr(events, '/') ? strrchr(events, '/') + 1 : events;
     if (strcmp(base, "stream.txt")) return 0;
-    char *dir = ts_strdup(events);
-    dir[base - events] = 0;
-    char *path = ts_path_join(*dir ? dir : ".", "vocab.tsv");
-    free(dir);
-    if (!ts_file_exists(path)) {
-        free(path);
-        return 0;
-    }
+    char *path = ts_vocab_beside(events);
+    if (!path) return 0;
     ts_vocab own;
     int rc = ts_vocab_read(path, &own);
     if (rc == 0 && v->n <= 0)

@@ -165,12 +165,8 @@ void cli_input_names_unused(const char *cmd, const char *input, const char *voca
     } else if (!dir) {   /* a dataset's own vocab.tsv is not given for the input: no note */
         p = cli_names_path(input);
         if (!ts_file_exists(p) && names->n > 0) {   /* else the vocab.tsv beside it was read */
-            const char *slash = strrchr(input, '/');
-            char *at = slash ? ts_strdup(input) : NULL;
-            if (at) at[slash - input] = 0;
             free(p);
-            p = ts_path_join(at ? at : ".", "vocab.tsv");
-            free(at);
+            p = ts_vocab_beside(input);
         }
     }
     if (p && ts_file_exists(p))

@@ -438,6 +438,19 @@ int32_t ts_vocab_lookup(const ts_vocab *v, const char *name)
     return v->unk;
 }
 
+char *ts_vocab_beside(const char *path)
+{
+    if (!path) return NULL;
+    const char *slash = strrchr(path, '/');
+    char *dir = ts_strdup(path);
+    dir[slash ? (size_t)(slash - path) : 0] = 0;
+    char *p = ts_path_join(slash ? (*dir ? dir : "/") : ".", "vocab.tsv");
+    free(dir);
+    if (ts_file_exists(p)) return p;
+    free(p);
+    return NULL;
+}
+
 int ts_vocab_read(const char *path, ts_vocab *out)
 {
     memset(out, 0, sizeof *out);

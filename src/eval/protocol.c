@@ -516,18 +516,6 @@ int ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *o
 
 /* ---- imputation ---- */
 
-/* the vocab.tsv beside a file, when there is one */
-static char *vocab_beside(const char *path)
-{
-    char *dir = ts_strdup(path), *slash = strrchr(dir, '/');
-    if (slash) *slash = 0;
-    char *p = ts_path_join(slash ? dir : ".", "vocab.tsv");
-    free(dir);
-    if (ts_file_exists(p)) return p;
-    free(p);
-    return NULL;
-}
-
 int ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, const char *vocab_path,
                          int32_t max_id, ts_windows *x, ts_vocab *names, size_t *distinct)
 {
@@ -548,7 +536,7 @@ int ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, 
     struct stat st;
     if (stat(path, &st) != 0) return ts_fail_path(path, "no such file or directory");
     int dir = S_ISDIR(st.st_mode);
-    char *beside = !vocab_path && !dir ? vocab_beside(path) : NULL;
+    char *beside = !vocab_path && !dir ? ts_vocab_beside(path) : NULL;
     if (beside) vocab_path = beside;
     int rc = vocab_path ? ts_vocab_read(vocab_path, names) : 0;
     if (rc) { free(beside); return -1; }
