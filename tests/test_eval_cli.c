@@ -410,6 +410,16 @@ static void generate_window_file_multichannel_real(void)
     /* the multi-channel comparison's options still want S a dataset: said so */
     snprintf(args, sizeof args, "eval --real %s --synthetic %s --real-part test", mc, at("syn_mc.txt"));
     CHECK_MSG(run_cli(args, err, sizeof err) != 0 && strstr(err, "syn_mc.txt"), "%s", err);
+    /* the option named, and what it needs, not the dataset loader's "not a directory" */
+    const char *const opt[3] = {"--length 30", "--real-part test", "--constraints c.txt"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, "eval --real %s --synthetic %s %s", mc, at("syn_mc.txt"), opt[i]);
+        char o[32];
+        snprintf(o, sizeof o, "%.*s: ", (int)strcspn(opt[i], " "), opt[i]);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, o) && strstr(err, "syn_mc.txt") &&
+                      strstr(err, "multi-channel dataset") && !strstr(err, "not a directory"),
+                  "%s: %s", opt[i], err);
+    }
 }
 
 /* windows of one event have no adjacent pair: the error names the file (and the part of

@@ -655,6 +655,13 @@ int cmd_eval(int argc, char **argv)
         if (a.train)
             return cli_usage_error("eval", "--train applies to window files and single-channel datasets; a "
                                    "multi-channel real trace is compared with its own training part");
+        /* a file S: the option that asked for the comparison said, not the loader's "not a
+         * directory" */
+        if (a.synthetic && stat(a.synthetic, &sst) == 0 && !synth_dir) {
+            const char *o = a.constraints ? "--constraints" : a.length_given ? "--length" : "--real-part";
+            return cli_usage_error("eval", "%s: the synthetic input must be a multi-channel dataset directory "
+                                   "(ingest --channels, generate or markov of one), not the file %s", o, a.synthetic);
+        }
         return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.length, a.length_given,
                              (int)a.downstream, a.json);
     }
