@@ -230,7 +230,7 @@ static void bench_shape(int B, int C, int L, double peak)
  * (2C, L), one item per thread. Activations kept as (C, B, L) would make it one product of
  * (2C, B L) split by ts_sgemm. Timed side by side, the same FLOPs: forward W X, the input
  * gradient W^T dY, the weight gradient dY X^T summed over the items (per item: one sum per
- * thread, added after) */
+ * thread that runs, added after) */
 typedef struct {
     int B, C, L, whole, which;   /* which: 0 forward, 1 input gradient, 2 weight gradient */
     float *w, *x, *y, *dw;       /* w (2C, C); x (B, C, L); y (B, 2C, L); dw (threads, 2C, C) */
@@ -260,10 +260,12 @@ static void run_layout(void *p)
             else if (c->which == 1) ts_gemm_1t(1, 0, C, L, C2, 1, c->w, C, y, L, 0, x, L);
             else ts_gemm_1t(0, 1, C2, C, L, 1, y, L, x, L, 1, dw, C);
         }
-        if (c->which == 2) {   /* the threads' sums added, by rows */
+        if (c->which == 2) {   /* the sums of the threads that ran added, by rows (OpenMP may run
+                                * fewer than nt: another's buffer holds an earlier run's sum) */
+            const int ran = omp_get_num_threads();
             #pragma omp for schedule(static)
             for (size_t i = 0; i < cc; i++)
-                for (int u = 1; u < nt; u++) c->dw[i] += c->dw[(size_t)u * cc + i];
+                for (int u = 1; u < ran; u++) c->dw[i] += c->dw[(size_t)u * cc + i];
         }
     }
 }
