@@ -1369,8 +1369,8 @@ static void cli_ingest_stdin_named(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input:1: non-integer token 'a'") &&
               !strstr(err, "/dev/stdin"), "%s", err);
     snprintf(cmd, sizeof cmd, "ingest --from ids - -o %s/x <&-", d);   /* closed */
-    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input: cannot open") &&
-              !strstr(err, "/dev/stdin"), "%s", err);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input: closed") &&
+              !strstr(err, "/dev/stdin") && !strstr(err, "No such file"), "%s", err);
     snprintf(cmd, sizeof cmd, "ingest --from strace - -o %s/x < %s", d, in(d, "bad.txt"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input:1: ") &&
               !strstr(err, "/dev/stdin"), "%s", err);

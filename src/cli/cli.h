@@ -182,7 +182,8 @@ int cli_output_stdout(const char *cmd, const char **out, int dir, const char *wh
  * "standard output", as '-' is worded elsewhere */
 int cli_stdout_taken(void);
 /* an INPUT of '-' (ingest): *in becomes /dev/stdin, read through it, and 1 is returned;
- * 0 when *in is no '-'. Its messages then name it cli_input_name's "standard input" */
+ * 0 when *in is no '-'; -1 (the error set) when standard input is closed. Its messages
+ * then name it cli_input_name's "standard input" */
 int cli_input_stdin(const char **in);
 /* in as messages name it: "standard input" for what cli_input_stdin made of '-' */
 const char *cli_input_name(const char *in);

@@ -451,7 +451,10 @@ int cmd_ingest(int argc, char **argv)
     const char **inputs = args.pos;
     int ninputs = args.npos;
     for (int i = 0; i < ninputs; i++)   /* '-': standard input, as '-o -' is standard output elsewhere */
-        cli_input_stdin(&inputs[i]);
+        if (cli_input_stdin(&inputs[i]) < 0) {
+            ts_opt_free(&args);
+            return cli_fail();
+        }
     const char *in0 = ninputs > 0 ? cli_input_name(inputs[0]) : NULL;   /* as messages name it */
     /* perf script's text is read by the ftrace text reader */
     const char *from = from_i < 0 ? NULL : !strcmp(froms[from_i], "perf") ? "ftrace" : froms[from_i];

@@ -5,10 +5,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro)
 {
@@ -109,6 +111,9 @@ static int stdin_taken;   /* an INPUT of - became /dev/stdin: named standard inp
 int cli_input_stdin(const char **in)
 {
     if (strcmp(*in, "-")) return 0;
+    /* closed (<&-): /dev/stdin would be "no such file", which names neither */
+    if (fcntl(STDIN_FILENO, F_GETFD) == -1 && errno == EBADF)
+        return ts_fail("standard input: closed: there is nothing to read for '-'");
     *in = "/dev/stdin";
     stdin_taken = 1;
     return 1;
