@@ -2569,7 +2569,8 @@ static void error_line_one_write(void)
 
 /* what a command prints on stdout and cannot write (a full disk) is an error, not a
  * success with the output lost: of standard output, as -o - names it, not of the file
- * the shell put there */
+ * the shell put there, with the reason, also where the write that failed came before
+ * the exit (a help longer than stdio's buffer) */
 static void stdout_write_failure(void)
 {
     if (access("/dev/full", W_OK) != 0) SKIP("no /dev/full");
@@ -2591,7 +2592,7 @@ static void stdout_write_failure(void)
         fclose(f);
         const char *nl = strchr(err, '\n');
         CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1 &&
-                      strstr(err, "tracesynth: error: standard output: write failed") &&
+                      strstr(err, "tracesynth: error: standard output: write failed: No space left on device") &&
                       !strstr(err, "/dev/full") && nl && !nl[1], "%s: %s", args, err);
     }
     remove(ep);

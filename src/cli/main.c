@@ -120,10 +120,18 @@ static int not_a_command(const char *name)
  * A reader that went away (EPIPE, with SIGPIPE ignored) is not the program's failure */
 static int stdout_written(int rc)
 {
+    const int before = ferror(stdout), e0 = errno;
     errno = 0;
     int bad = fflush(stdout) != 0;
     int e = errno;
     bad |= ferror(stdout);
+    /* a write that failed before (a help longer than the buffer) left nothing to flush, and
+     * its reason is gone: asked again by a write of nothing (a full device, a closed one),
+     * else the errno left by that write where it can only be a write's (a full disk) */
+    if (bad && !e && before) {
+        if (write(STDOUT_FILENO, "", 0) < 0) e = errno;
+        else if (e0 == ENOSPC || e0 == EDQUOT || e0 == EFBIG || e0 == EIO) e = e0;
+    }
     if (!bad || e == EPIPE) return rc;
     if (e) ts_fail("standard output: write failed: %s", strerror(e));
     else ts_fail("standard output: write failed");
