@@ -520,9 +520,9 @@ static void window_names_unused_noted(void)
     CHECK_MSG(count_dir(p) == 3, "%d files in %s", count_dir(p), p);
 }
 
-/* a model without names given names for the input's IDs (--vocab, or the vocab.tsv beside
- * a window file) reads them in its own numbering as it does those of W.names.txt: impute and
- * score say so in the same note (they went on without a word) */
+/* a model without names given names for the input's IDs (--vocab, the vocab.tsv beside a
+ * window file, or a dataset's vocab.tsv) reads them in its own numbering as it does those of
+ * W.names.txt: impute and score say so in the same note (they went on without a word) */
 static void vocab_unused_noted(void)
 {
     char args[2048], out[4096], p[512];
@@ -532,16 +532,29 @@ static void vocab_unused_noted(void)
     write_text(p, "0,1,2,3,4\n4,3,2,1,0\n");
     snprintf(p, sizeof p, "%s/vb/vocab.tsv", dir);
     write_text(p, "0\tread\t2\n1\twrite\t2\n2\topenat\t2\n3\tclose\t2\n4\tmmap\t2\n");
-    const char *cmds[4] = {"impute %s/ngids.tsm --input %s/vb/nn.txt --blackout 2",
+    /* a dataset of the IDs the model was trained on, its events named */
+    snprintf(p, sizeof p, "%s/vb/ds", dir);
+    mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/vb/ds/stream.txt", dir);
+    FILE *f = fopen(p, "w");
+    REQUIRE(f);
+    for (int i = 0; i < 1200; i++) fprintf(f, "%d%c", (i * 7 + i / 5) % 6, i % 40 == 39 ? '\n' : ' ');
+    fclose(f);
+    snprintf(p, sizeof p, "%s/vb/ds/vocab.tsv", dir);
+    write_text(p, "0\tread\t2\n1\twrite\t2\n2\topenat\t2\n3\tclose\t2\n4\tmmap\t2\n5\tfutex\t2\n");
+    const char *cmds[6] = {"impute %s/ngids.tsm --input %s/vb/nn.txt --blackout 2",
                            "score %s/ngids.tsm --input %s/vb/nn.txt",
                            "impute %s/ngids.tsm --input %s/nn_ids.txt --vocab %s/vb/vocab.tsv --blackout 2",
-                           "score %s/ngids.tsm --input %s/nn_ids.txt --vocab %s/vb/vocab.tsv"};
+                           "score %s/ngids.tsm --input %s/nn_ids.txt --vocab %s/vb/vocab.tsv",
+                           "impute %s/ngids.tsm --input %s/vb/ds --blackout 2",
+                           "score %s/ngids.tsm --input %s/vb/ds"};
     snprintf(p, sizeof p, "%s/nn_ids.txt", dir);
     write_text(p, "0,1,2,3,4\n4,3,2,1,0\n");
-    for (int c = 0; c < 4; c++) {
+    for (int c = 0; c < 6; c++) {
         snprintf(args, sizeof args, cmds[c], dir, dir, dir);
         int rc = run_output(args, out, sizeof out);
-        CHECK_MSG(rc == 0 && strstr(out, "tracesynth: note: ") && strstr(out, "vb/vocab.tsv names the events of ") &&
+        CHECK_MSG(rc == 0 && strstr(out, "tracesynth: note: ") &&
+                      strstr(out, c < 4 ? "vb/vocab.tsv names the events of " : "vb/ds/vocab.tsv names the events of ") &&
                       strstr(out, "no event names"), "%s: exit %d: %s", args, rc, out);
     }
     /* the same model on the windows without names: no note */

@@ -84,8 +84,8 @@ int cli_window_names(const char *windows, const ts_windows *w, char **path_out, 
 int cli_input_names(const char *input, const char *vocab_path, const ts_model *m, ts_windows *x, ts_vocab *names);
 /* a note of cmd when m (at model_path) has no event names and the input's events are
  * named: by --vocab (vocab_path), else for a window file by that names file beside it, else
- * by the vocab.tsv beside it (names: what ts_impute_input_load read, none when not that):
- * their IDs are read in m's numbering */
+ * by the vocab.tsv beside it, and for a dataset by its vocab.tsv (names: what
+ * ts_impute_input_load read, none when not that): their IDs are read in m's numbering */
 void cli_input_names_unused(const char *cmd, const char *input, const char *vocab_path, const ts_vocab *names,
                             const ts_model *m, const char *model_path);
 /* the error at "window W, position P: ..." of input's windows (a model's, which knows no

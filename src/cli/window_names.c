@@ -162,7 +162,9 @@ void cli_input_names_unused(const char *cmd, const char *input, const char *voca
     char *p = NULL;
     if (vocab_path) {
         p = ts_strdup(vocab_path);
-    } else if (!dir) {   /* a dataset's own vocab.tsv is not given for the input: no note */
+    } else if (dir) {   /* a dataset's vocab.tsv, when it was read */
+        if (names->n > 0) p = ts_path_join(input, "vocab.tsv");
+    } else {
         p = cli_names_path(input);
         if (!ts_file_exists(p) && names->n > 0) {   /* else the vocab.tsv beside it was read */
             free(p);
