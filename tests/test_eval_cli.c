@@ -162,6 +162,41 @@ static void impute_names_beside(void)
                   strstr(out, "impn/original0.names.txt"), "%s", out);
 }
 
+/* the imputation's names alone (original0.names.txt gone): they name its IDs and so the
+ * original's, the same outside the mask; an ID of the original they do not name is no call.
+ * They went unread ("no event names") */
+static void impute_names_of_imputation_only(void)
+{
+    char args[2048], out[4096], err[1024];
+    static char *names[6] = {"read", "write", "mmap", "futex", "pread64", "close"};
+    const ts_vocab v = {6, names, NULL, -1};
+    /* hidden write/mmap imputed as pread64/futex (fs = fs, mm != kernel); write and mmap
+     * observed later in the window; close (5) hidden, imputed as read, named by neither */
+    int32_t od[7] = {0, 1, 2, 3, 1, 2, 5}, id[7] = {0, 4, 3, 3, 1, 2, 0};
+    const ts_windows o = {od, 1, 7}, im = {id, 1, 7};
+    const uint8_t mask[7] = {1, 0, 0, 1, 1, 1, 0};
+    REQUIRE(ts_write_impute_named(at("impi"), &o, mask, &im, &v) == 0);
+    REQUIRE(remove(at("impi/original0.names.txt")) == 0);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("impi/original0.npy"),
+             at("impi/mask0.npy"), at("impi/imputation0.npy"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_NEAR(json_get(out, "type_accuracy"), 50, 1e-6);
+    CHECK_NEAR(json_get(out, "type_scored"), 2, 0);
+    CHECK_NEAR(json_get(out, "type_unknown"), 1, 0);
+    CHECK_MSG(strstr(out, "impi/imputation0.names.txt\"") && strstr(out, "\"arch\": \"x86_64\""), "%s", out);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("impi/original0.npy"),
+             at("impi/mask0.npy"), at("impi/imputation0.npy"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "type accuracy     50.00") && !strstr(out, "no event names"), "%s", out);
+    /* an original whose observed events are not the imputation's: its IDs are not those
+     * the names name, refused in one line at the place */
+    write_text(at("impi/other.txt"), "0,1,2,4,1,2,5\n");
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("impi/other.txt"),
+             at("impi/mask0.npy"), at("impi/imputation0.npy"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "other.txt: window 0, position 3: ") &&
+                  strstr(err, "imputation0.names.txt") && !strchr(err, '\n'), "%s", err);
+}
+
 /* the vocabulary's path in --json is a JSON string: its quote escaped, a byte that is not
  * UTF-8 (a Latin-1 folder name) as \ufffd, never as it is */
 static void impute_json_path_utf8(void)
@@ -561,6 +596,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_text);
     RUN(impute_vocab_found);
     RUN(impute_names_beside);
+    RUN(impute_names_of_imputation_only);
     RUN(impute_json_path_utf8);
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);

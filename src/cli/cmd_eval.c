@@ -26,7 +26,8 @@ static const char about_text[] =
     "                 kernel, arch, net, ipc, security, other); needs event names:\n"
     "                 --vocab V, else the names impute -o writes beside O and I\n"
     "                 (original0.names.txt, imputation0.names.txt: O.names.txt for\n"
-    "                 O.npy or O.txt), else a vocab.tsv in the directory of O. The\n"
+    "                 O.npy or O.txt; I's alone name O's observed events, which\n"
+    "                 must be I's), else a vocab.tsv in the directory of O. The\n"
     "                 table is that of the trace's architecture: --arch A (x86_64,\n"
     "                 i386, arm, aarch64), else the file 'arch' beside the names\n"
     "                 (ingest writes it), else the one whose calls the names are,\n"
@@ -102,8 +103,8 @@ static int parse_args(int argc, char **argv, eval_args *a)
         TS_OPT_STR_(0, "mask", &a->mask, "M", "the mask (1 = observed, 0 = missing)"),
         TS_OPT_STR_(0, "imputed", &a->imputed, "I", "the imputed windows"),
         TS_OPT_STR_(0, "vocab", &a->vocab, "V", "event names (vocab.tsv) for the type accuracy\n"
-                    "(default: the names beside O, O.names.txt, else the\n"
-                    "vocab.tsv in O's directory)"),
+                    "(default: the names beside O and I, O.names.txt and\n"
+                    "I.names.txt, else the vocab.tsv in O's directory)"),
         TS_OPT_STR_(0, "arch", &a->arch, "A", "the trace's architecture for the type accuracy"),
         TS_OPT_STR_(0, "real", &a->real, "R", "real windows"),
         TS_OPT_STR_(0, "synthetic", &a->synthetic, "S", "synthetic windows"),
@@ -283,8 +284,9 @@ static void unknown_names(const ts_vocab *v, ts_arch arch, char *buf, size_t cap
 
 /* the names impute -o writes beside the imputation (imputation0.names.txt) added to v, those
  * of the original's (at, line: where each was read): an ID the original lacks takes the
- * imputation's name; one named otherwise in each is an error. *I loaded (its IDs unclamped:
- * each is named) when the file is there: 1; 0: not there, nothing read; -1 */
+ * imputation's name; one named otherwise in each is an error (v empty: its names alone, at
+ * and line unread). *I loaded (its IDs unclamped: each is named) when the file is there: 1;
+ * 0: not there, nothing read; -1 */
 static int imputed_names(const char *imputed, ts_windows *I, ts_vocab *v, const char *at, const size_t *line)
 {
     char *p = cli_names_path(imputed);
@@ -329,17 +331,29 @@ static int eval_impute(const eval_args *a)
 
     if (ids_load(a->original, 0, &O)) goto done;
     /* the names: --vocab, else those impute -o writes beside the original (O.names.txt: they
-     * name its windows' own numbering), else the vocab.tsv in its directory */
+     * name its windows' own numbering) and the imputation, else the vocab.tsv in its directory */
+    int got = 0, by_imputed = 0;
     if (a->vocab) {
         vocab_path = ts_strdup(a->vocab);
     } else if ((named = cli_window_names(a->original, &O, &vocab_path, &vocab, &line)) < 0) {
         goto done;
-    } else if (!named) {
+    } else if (named) {
+        if ((got = imputed_names(a->imputed, &I, &vocab, vocab_path, line)) < 0) goto done;
+    } else if ((got = imputed_names(a->imputed, &I, &vocab, NULL, NULL)) < 0) {
+        goto done;
+    } else if (got) {   /* the imputation's alone: the original's observed IDs are its own */
+        named = by_imputed = 1;
+        vocab_path = cli_names_path(a->imputed);
+        const int32_t top = max_id_of(&O, -1);   /* the original's hidden IDs it may not hold */
+        if (top >= vocab.n) {
+            vocab.names = ts_realloc(vocab.names, (size_t)(top + 1) * sizeof *vocab.names);
+            for (int32_t i = vocab.n; i <= top; i++) vocab.names[i] = NULL;
+            vocab.n = top + 1;
+        }
+    } else {
         vocab_path = ts_vocab_beside(a->original);
     }
     if (vocab_path && !named && ts_vocab_read(vocab_path, &vocab)) goto done;
-    int got = named ? imputed_names(a->imputed, &I, &vocab, vocab_path, line) : 0;
-    if (got < 0) goto done;
     /* an ID neither names (the windows lack it): no call of any table */
     for (int32_t i = 0; named && i < vocab.n; i++)
         if (!vocab.names[i]) vocab.names[i] = ts_strdup("?");
@@ -356,6 +370,13 @@ static int eval_impute(const eval_args *a)
                 ts_plural(ml), a->original, O.n, ts_plural(O.n), O.len);
         goto done;
     }
+    /* the imputation's names name the original's IDs only where they are its own */
+    for (size_t i = 0; by_imputed && i < O.n * O.len; i++)
+        if (mask[i] && O.data[i] != I.data[i]) {
+            ts_fail("%s: window %zu, position %zu: observed ID %d, where %s has %d: not the numbering %s names",
+                    a->original, i / O.len, i % O.len, (int)O.data[i], a->imputed, (int)I.data[i], vocab_path);
+            goto done;
+        }
     ts_impute_metrics m;
     const char *arch_from = NULL;
     ts_arch arch = vocab.n > 0 ? resolve_arch(a, vocab_path, &vocab, &arch_from) : TS_ARCH_UNKNOWN;
@@ -412,10 +433,11 @@ static int eval_impute(const eval_args *a)
             printf("  %-15s %7s   no hidden event is a system call of %s (from %s)\n", "type accuracy", "-",
                    ts_arch_name(arch), arch_from);
         } else {
-            char *np = cli_names_path(a->original);
-            printf("  %-15s %7s   no event names (no --vocab, no %s, no vocab.tsv beside %s)\n",
-                   "type accuracy", "-", np, a->original);
+            char *np = cli_names_path(a->original), *ip = cli_names_path(a->imputed);
+            printf("  %-15s %7s   no event names (no --vocab, no %s or %s, no vocab.tsv beside %s)\n",
+                   "type accuracy", "-", np, ip, a->original);
             free(np);
+            free(ip);
         }
         if (vocab.n > 0 && m.type_unknown > 0) {
             char names[200];
