@@ -520,6 +520,40 @@ static void window_names_unused_noted(void)
     CHECK_MSG(count_dir(p) == 3, "%d files in %s", count_dir(p), p);
 }
 
+/* W.names.txt names W's events before the vocab.tsv beside W: a model without names read the
+ * vocab.tsv's instead, and impute -o wrote them beside its output (original0.names.txt: 'read'
+ * for the ID W.names.txt names 'a'), which eval then read as the events' names */
+static void window_names_before_vocab_beside(void)
+{
+    char args[2048], out[4096], p[512];
+    snprintf(p, sizeof p, "%s/wv", dir);
+    mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/wv/w.txt", dir);
+    write_text(p, "0,1,2,3,4,0,1,2,3,4\n4,3,2,1,0,4,3,2,1,0\n");
+    snprintf(p, sizeof p, "%s/wv/w.names.txt", dir);
+    write_text(p, "a b c d e a b c d e\ne d c b a e d c b a\n");
+    snprintf(p, sizeof p, "%s/wv/vocab.tsv", dir);
+    write_text(p, "0\tread\t2\n1\twrite\t2\n2\topenat\t2\n3\tclose\t2\n4\tmmap\t2\n");
+    snprintf(args, sizeof args, "impute %s/ngids.tsm --input %s/wv/w.txt --blackout 2 -o %s/wv/o", dir, dir, dir);
+    int rc = run_output(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "w.names.txt names the events of ") && !strstr(out, "type accuracy"),
+              "%s: exit %d: %s", args, rc, out);
+    snprintf(p, sizeof p, "%s/wv/o", dir);
+    CHECK_MSG(count_dir(p) == 3, "%d files in %s", count_dir(p), p);
+    /* its IDs are still the model's: one past them refused in the window file */
+    snprintf(p, sizeof p, "%s/wv/w.txt", dir);
+    write_text(p, "0,1,2,3,4,0,1,2,3,4\n4,3,2,1,0,4,3,2,1,5\n");
+    snprintf(p, sizeof p, "%s/wv/w.names.txt", dir);
+    write_text(p, "a b c d e a b c d e\ne d c b a e d c b f\n");
+    for (int c = 0; c < 2; c++) {
+        snprintf(args, sizeof args, c ? "score %s/ngids.tsm --input %s/wv/w.txt"
+                                      : "impute %s/ngids.tsm --input %s/wv/w.txt --blackout 2", dir, dir);
+        rc = run_cli(args, out, sizeof out);
+        CHECK_MSG(rc == 1 && strstr(out, "wv/w.txt: window 1, position 9: ") && strstr(out, "range [0, 5)") &&
+                      !strchr(out, '\n'), "%s: exit %d: %s", args, rc, out);
+    }
+}
+
 /* a model without names given names for the input's IDs (--vocab, the vocab.tsv beside a
  * window file, or a dataset's vocab.tsv) reads them in its own numbering as it does those of
  * W.names.txt: impute and score say so in the same note (they went on without a word) */
@@ -2633,6 +2667,7 @@ TEST_MAIN("cli", {
     RUN(impute_output_named);
     RUN(generate_removes_old_names);
     RUN(window_names_unused_noted);
+    RUN(window_names_before_vocab_beside);
     RUN(vocab_unused_noted);
     RUN(generate_removes_other_format);
     RUN(generate_refuses_dataset_files);

@@ -79,8 +79,10 @@ char *cli_names_path(const char *windows);
 int cli_window_names(const char *windows, const ts_windows *w, char **path_out, ts_vocab *v, size_t **line_of);
 /* impute's and score's --input read as eval reads windows: a window file (not a dataset)
  * with that names file beside it, no --vocab and a named model m: *x its windows, *names
- * their IDs' names (an ID they lack named "?", m's names they lack appended) and 1; 0 when
- * not so (nothing read: ts_impute_input_load reads it); -1 naming the file */
+ * their IDs' names (an ID they lack named "?", m's names they lack appended) and 1; m
+ * without names: *x its windows in m's numbering, unnamed (the names file goes before the
+ * vocab.tsv beside it, which is not read), and 2; 0 when not so (nothing read:
+ * ts_impute_input_load reads it); -1 naming the file */
 int cli_input_names(const char *input, const char *vocab_path, const ts_model *m, ts_windows *x, ts_vocab *names);
 /* a note of cmd when m (at model_path) has no event names and the input's events are
  * named: by --vocab (vocab_path), else for a window file by that names file beside it, else

@@ -100,14 +100,24 @@ int cli_input_names(const char *input, const char *vocab_path, const ts_model *m
     memset(x, 0, sizeof *x);
     memset(names, 0, sizeof *names);
     names->unk = -1;
-    /* --vocab names them; a model without names matches none */
-    if (!input || vocab_path || m->vocab.n <= 0) return 0;
+    /* --vocab names them */
+    if (!input || vocab_path) return 0;
     struct stat st;
     if (stat(input, &st) != 0 || S_ISDIR(st.st_mode)) return 0;   /* ts_impute_input_load says why */
     char *p = cli_names_path(input);
     const int has = ts_file_exists(p);
     free(p);
     if (!has) return 0;
+    if (m->vocab.n <= 0) {   /* matches none: the model's IDs, never named by the vocab.tsv beside */
+        if (ts_windows_load(input, -1, 0, x)) return -1;
+        int rc = ts_windows_as_set(input, x);
+        for (size_t i = 0; rc == 0 && i < x->n * x->len; i++)
+            if (x->data[i] >= m->n_ids)
+                rc = ts_fail("%s: window %zu, position %zu: event ID %d is outside the model's range [0, %d)", input,
+                             i / x->len, i % x->len, x->data[i], m->n_ids);
+        if (rc) ts_windows_free(x);
+        return rc ? -1 : 2;
+    }
     /* IDs in the names' numbering, not the model's: not checked against its range */
     if (ts_windows_load(input, -1, 0, x)) return -1;
     char *at = NULL;
