@@ -520,6 +520,25 @@ static void window_names_unused_noted(void)
     CHECK_MSG(count_dir(p) == 3, "%d files in %s", count_dir(p), p);
 }
 
+/* a model with names given windows without any reads their IDs in its own numbering:
+ * impute and score say so (score went on without a word) */
+static void unnamed_input_noted(void)
+{
+    char args[2048], out[4096], p[512];
+    snprintf(p, sizeof p, "%s/un", dir);
+    mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/un/w.txt", dir);
+    write_text(p, "0,1,2,3,4,0,1,2,3,4\n4,3,2,1,0,4,3,2,1,0\n");
+    const char *cmds[2] = {"impute %s/ng.tsm --input %s/un/w.txt --blackout 2", "score %s/ng.tsm --input %s/un/w.txt"};
+    for (int c = 0; c < 2; c++) {
+        snprintf(args, sizeof args, cmds[c], dir, dir);
+        int rc = run_output(args, out, sizeof out);
+        CHECK_MSG(rc == 0 && strstr(out, c ? "tracesynth: note: score: " : "tracesynth: note: impute: ") &&
+                      strstr(out, "un/w.txt has no vocab.tsv; its IDs are read in the model's numbering"),
+                  "%s: exit %d: %s", args, rc, out);
+    }
+}
+
 /* W.names.txt names W's events before the vocab.tsv beside W: a model without names read the
  * vocab.tsv's instead, and impute -o wrote them beside its output (original0.names.txt: 'read'
  * for the ID W.names.txt names 'a'), which eval then read as the events' names */
@@ -2667,6 +2686,7 @@ TEST_MAIN("cli", {
     RUN(impute_output_named);
     RUN(generate_removes_old_names);
     RUN(window_names_unused_noted);
+    RUN(unnamed_input_noted);
     RUN(window_names_before_vocab_beside);
     RUN(vocab_unused_noted);
     RUN(generate_removes_other_format);

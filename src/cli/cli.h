@@ -90,6 +90,9 @@ int cli_input_names(const char *input, const char *vocab_path, const ts_model *m
  * ts_impute_input_load read, none when not that): their IDs are read in m's numbering */
 void cli_input_names_unused(const char *cmd, const char *input, const char *vocab_path, const ts_vocab *names,
                             const ts_model *m, const char *model_path);
+/* a note of cmd when m has event names and the input's IDs (names: what was read) have
+ * none: they are read in m's numbering */
+void cli_input_unnamed(const char *cmd, const char *input, const ts_vocab *names, const ts_model *m);
 /* the error at "window W, position P: ..." of input's windows (a model's, which knows no
  * file) placed: with their names file (named, cli_input_names' 1) at its line W + 1, else
  * in input (a dataset's: its test part) */

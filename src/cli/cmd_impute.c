@@ -244,9 +244,7 @@ int cmd_impute(int argc, char **argv)
         goto done;
     }
     cli_input_names_unused(C, input, vocab_path, &names, m, model_path);
-    if (m->vocab.n > 0 && names.n == 0)
-        cli_say(stderr, "tracesynth: note: impute: %s has no vocab.tsv; its IDs are read in the model's "
-                "numbering (--vocab FILE matches them by name)\n", input);
+    cli_input_unnamed(C, input, &names, m);
     if (r.unknown)
         cli_say(stderr, "tracesynth: note: impute: %zu observed %s the model never saw; it reads %s as <unk>\n", r.unknown,
                 r.unknown == 1 ? "event has a name" : "events have names", r.unknown == 1 ? "it" : "them");

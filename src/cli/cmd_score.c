@@ -91,6 +91,7 @@ int cmd_score(int argc, char **argv)
     }
     double dt = ts_now() - t0;
     cli_input_names_unused("score", input, vocab_path, &names, m, args.pos[0]);
+    cli_input_unnamed("score", input, &names, m);
     if (unknown)
         cli_say(stderr, "tracesynth: note: score: %zu %s the model never saw; it reads %s as <unk>\n", unknown,
                 unknown == 1 ? "event has a name" : "events have names", unknown == 1 ? "it" : "them");

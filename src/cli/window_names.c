@@ -186,3 +186,10 @@ void cli_input_names_unused(const char *cmd, const char *input, const char *voca
                 "read in the model's numbering\n", cmd, p, input, model_path);
     free(p);
 }
+
+void cli_input_unnamed(const char *cmd, const char *input, const ts_vocab *names, const ts_model *m)
+{
+    if (m->vocab.n > 0 && names->n == 0)
+        cli_say(stderr, "tracesynth: note: %s: %s has no vocab.tsv; its IDs are read in the model's numbering (--vocab "
+                "FILE matches them by name)\n", cmd, input);
+}
