@@ -341,6 +341,30 @@ static void window_names_unknown_placed(void)
                   !strchr(err, '\n'), "exit %d: %s", rc, err);
 }
 
+/* one name for two IDs in W.names.txt: the names of other windows (W's IDs are one event
+ * each), refused at the line that names the second. They were read, the model's event
+ * imputed for either given the first ID, so that an exact event was scored as wrong */
+static void window_names_one_name_two_ids(void)
+{
+    char args[2048], err[2048], p[512];
+    snprintf(p, sizeof p, "%s/dup.txt", dir);
+    write_text(p, "0,1,2,0\n2,3,0,0\n");
+    snprintf(p, sizeof p, "%s/dup.names.txt", dir);
+    write_text(p, "read write close read\nclose write read read\n");
+    const char *cmds[3] = {"impute %s/ng.tsm --input %s/dup.txt --blackout 1", "score %s/ng.tsm --input %s/dup.txt",
+                           "eval --real %s/ds --synthetic %s/dup.txt"};
+    for (int c = 0; c < 3; c++) {
+        snprintf(args, sizeof args, cmds[c], dir, dir);
+        int rc = run_cli(args, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, "dup.names.txt:2: 'write' for ID 3, which line 1 gives ID 1") &&
+                      !strchr(err, '\n'), "%s: exit %d: %s", args, rc, err);
+    }
+    /* '?' (an event a model does not name) may stand for several */
+    write_text(p, "read ? close read\nclose ? read read\n");
+    snprintf(args, sizeof args, "eval --real %s/ds --synthetic %s/dup.txt", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s: %s", args, err);
+}
+
 /* impute -o of windows with W.names.txt writes them in that file's numbering, where the
  * events the windows never hold take IDs past those it names: -o names both windows beside
  * them (original0.names.txt, imputation0.names.txt, as generate names its windows), read
@@ -2683,6 +2707,7 @@ TEST_MAIN("cli", {
     RUN(generate_files);
     RUN(window_names_matched);
     RUN(window_names_unknown_placed);
+    RUN(window_names_one_name_two_ids);
     RUN(impute_output_named);
     RUN(generate_removes_old_names);
     RUN(window_names_unused_noted);

@@ -75,7 +75,7 @@ char *cli_names_path(const char *windows);
  * (NULL: an ID w lacks; "?" one its model does not name), (*line_of)[id] the line that
  * first names it, *path_out the file (both malloc'd). 1: read; 0: no such file (or
  * `windows` a directory), nothing set; -1 naming the file's line: another shape than w's,
- * or one ID given two names */
+ * one ID given two names, or one name (but "?") given to two IDs */
 int cli_window_names(const char *windows, const ts_windows *w, char **path_out, ts_vocab *v, size_t **line_of);
 /* impute's and score's --input read as eval reads windows: a window file (not a dataset)
  * with that names file beside it, no --vocab and a named model m: *x its windows, *names

@@ -82,6 +82,19 @@ int cli_window_names(const char *windows, const ts_windows *w, char **path_out, 
     if (rc == 0 && lines != w->n)
         rc = ts_fail("%s: %zu line%s, where %s has %zu window%s: not its names", path, lines, ts_plural(lines), windows,
                      w->n, ts_plural(w->n));
+    if (rc == 0) {   /* one name for two IDs: other windows' names ('?', a model's unnamed event, aside) */
+        int32_t *first = ts_malloc((size_t)(v->n > 0 ? v->n : 1) * sizeof *first), late = -1, early = -1;
+        ts_vocab_map(v, v, first);   /* the lowest ID of each name */
+        for (int32_t i = 0; i < v->n; i++) {
+            if (!v->names[i] || first[i] == i || !strcmp(v->names[i], "?")) continue;
+            const int32_t a = at[i] >= at[first[i]] ? i : first[i], b = a == i ? first[i] : i;
+            if (late < 0 || at[a] < at[late]) late = a, early = b;
+        }
+        if (late >= 0)
+            rc = ts_fail("%s:%zu: '%s' for ID %d, which line %zu gives ID %d: not the names of %s's events", path,
+                         at[late], v->names[late], (int)late, at[early], (int)early, windows);
+        free(first);
+    }
     free(line);
     fclose(f);
     if (rc) {
