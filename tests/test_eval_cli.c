@@ -154,6 +154,11 @@ static void impute_names_beside(void)
     write_text(at("impn/imputation0.names.txt"), "write pread64 futex futex\n");
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "imputation0.names.txt") &&
                   strstr(err, "'write'") && !strchr(err, '\n'), "%s", err);
+    /* a name of the original's for another ID: the imputation's IDs are not the original's */
+    write_text(at("impn/imputation0.names.txt"), "read mmap futex futex\n");
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 &&
+                  strstr(err, "imputation0.names.txt:1: 'mmap' for ID 4, which ") &&
+                  strstr(err, "original0.names.txt:1 gives ID 2") && !strchr(err, '\n'), "%s", err);
     /* without them, the original's names are the vocabulary: the imputed real past them
      * clamped to its last ID, futex (kernel, not fs) */
     remove(at("impn/imputation0.names.txt"));

@@ -303,16 +303,33 @@ static int imputed_names(const char *imputed, ts_windows *I, ts_vocab *v, const 
         for (int32_t i = v->n; i < vi.n; i++) v->names[i] = NULL;
         v->n = vi.n;
     }
+    uint8_t *taken = ts_calloc((size_t)(v->n > 0 ? v->n : 1), 1);   /* IDs named by the imputation's alone */
     for (int32_t i = 0; i < vi.n && rc > 0; i++) {
         if (!vi.names[i]) continue;
         if (!v->names[i]) {
             v->names[i] = vi.names[i];
             vi.names[i] = NULL;
+            taken[i] = 1;
         } else if (strcmp(v->names[i], vi.names[i])) {   /* another run's names, or another numbering */
             rc = ts_fail("%s:%zu: '%s' for ID %d, which %s:%zu names '%s': names in another numbering", iat,
                          iline[i], vi.names[i], (int)i, at, line[i], v->names[i]);
         }
     }
+    if (rc > 0 && at) {   /* one of the original's names for another ID: another numbering too */
+        int32_t *first = ts_malloc((size_t)v->n * sizeof *first), t = -1, o = -1;
+        ts_vocab_map(v, v, first);   /* the lowest ID of each name ('?' aside: a model's unnamed events) */
+        for (int32_t i = 0; i < v->n; i++) {
+            const int32_t j = first[i];
+            if (j < 0 || j == i || taken[i] == taken[j] || !strcmp(v->names[i], "?")) continue;
+            const int32_t ti = taken[i] ? i : j;
+            if (t < 0 || iline[ti] < iline[t]) t = ti, o = ti == i ? j : i;
+        }
+        if (t >= 0)
+            rc = ts_fail("%s:%zu: '%s' for ID %d, which %s:%zu gives ID %d: names in another numbering", iat, iline[t],
+                         v->names[t], (int)t, at, line[o], (int)o);
+        free(first);
+    }
+    free(taken);
     ts_vocab_free(&vi);
     free(iat);
     free(iline);
