@@ -200,6 +200,11 @@ static void impute_names_of_imputation_only(void)
              at("impi/mask0.npy"), at("impi/imputation0.npy"));
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "other.txt: window 0, position 3: ") &&
                   strstr(err, "imputation0.names.txt") && !strchr(err, '\n'), "%s", err);
+    /* a hidden ID no names file reaches: refused in one line (the names, kept by ID up to the
+     * original's largest, took memory to it) */
+    write_text(at("impi/other.txt"), "0,2000000000,2,3,1,2,5\n");
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "other.txt: window 0, position 1: ID 2000000000") &&
+                  strstr(err, "imputation0.names.txt") && !strchr(err, '\n'), "%s", err);
 }
 
 /* the vocabulary's path in --json is a JSON string: its quote escaped, a byte that is not

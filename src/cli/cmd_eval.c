@@ -362,6 +362,12 @@ static int eval_impute(const eval_args *a)
         named = by_imputed = 1;
         vocab_path = cli_names_path(a->imputed);
         const int32_t top = max_id_of(&O, -1);   /* the original's hidden IDs it may not hold */
+        for (size_t i = 0; top >= CLI_NAMED_ID_MAX && i < O.n * O.len; i++)
+            if (O.data[i] >= CLI_NAMED_ID_MAX) {   /* names are kept by ID: not a vocabulary's */
+                ts_fail("%s: window %zu, position %zu: ID %d, beyond the %d IDs %s can name: not its numbering",
+                        a->original, i / O.len, i % O.len, (int)O.data[i], CLI_NAMED_ID_MAX, vocab_path);
+                goto done;
+            }
         if (top >= vocab.n) {
             vocab.names = ts_realloc(vocab.names, (size_t)(top + 1) * sizeof *vocab.names);
             for (int32_t i = vocab.n; i <= top; i++) vocab.names[i] = NULL;
