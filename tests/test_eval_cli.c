@@ -207,6 +207,30 @@ static void impute_names_of_imputation_only(void)
                   strstr(err, "imputation0.names.txt") && !strchr(err, '\n'), "%s", err);
 }
 
+/* the hidden events named outside the table are listed by their own names: IDs the windows
+ * do not hold (no name beside them) and vocabulary names no hidden event has are not listed;
+ * they were ("?, ?, ?, ?, ...") before the hidden <unk> */
+static void impute_unknown_names_hidden(void)
+{
+    char args[2048], out[4096];
+    static char *names[6] = {"read", "foo_a", "foo_b", "foo_c", "<unk>", "write"};
+    const ts_vocab v = {6, names, NULL, 4};
+    int32_t od[4] = {0, 4, 5, 0}, id[4] = {0, 0, 0, 0};
+    const ts_windows o = {od, 1, 4}, im = {id, 1, 4};
+    const uint8_t mask[4] = {1, 0, 0, 1};
+    REQUIRE(ts_write_impute_named(at("impu"), &o, mask, &im, &v) == 0);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s", at("impu/original0.npy"),
+             at("impu/mask0.npy"), at("impu/imputation0.npy"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "type unknown          1") && strstr(out, "not scored (<unk>)\n"), "%s", out);
+    /* a vocab.tsv's names no hidden event has are not listed either */
+    write_text(at("impu/v.tsv"), "0\tread\t9\n1\tfoo_a\t1\n2\tfoo_b\t1\n3\tfoo_c\t1\n4\t<unk>\t0\n5\twrite\t1\n");
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --vocab %s --arch x86_64",
+             at("impu/original0.npy"), at("impu/mask0.npy"), at("impu/imputation0.npy"), at("impu/v.tsv"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "not scored (<unk>: names unseen in training)\n"), "%s", out);
+}
+
 /* the vocabulary's path in --json is a JSON string: its quote escaped, a byte that is not
  * UTF-8 (a Latin-1 folder name) as \ufffd, never as it is */
 static void impute_json_path_utf8(void)
@@ -607,6 +631,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_vocab_found);
     RUN(impute_names_beside);
     RUN(impute_names_of_imputation_only);
+    RUN(impute_unknown_names_hidden);
     RUN(impute_json_path_utf8);
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);

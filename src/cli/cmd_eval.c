@@ -263,13 +263,18 @@ static ts_arch resolve_arch(const eval_args *a, const char *vocab_path, const ts
     return ts_arch_host();
 }
 
-/* up to 4 vocabulary names that are not calls of arch, "a, b, c, ..." */
-static void unknown_names(const ts_vocab *v, ts_arch arch, char *buf, size_t cap)
+/* up to 4 names of hidden events (mask 0 in O) that are not calls of arch, "a, b, c, ...":
+ * those counted apart, not every such name of the vocabulary */
+static void unknown_names(const ts_vocab *v, ts_arch arch, const ts_windows *O, const uint8_t *mask, char *buf,
+                          size_t cap)
 {
+    uint8_t *hidden = ts_calloc((size_t)v->n, 1);
+    for (size_t t = 0; t < O->n * O->len; t++)
+        if (!mask[t] && O->data[t] >= 0 && O->data[t] < v->n) hidden[O->data[t]] = 1;
     buf[0] = 0;
     int shown = 0, more = 0;
     for (int i = 0; i < v->n; i++) {
-        if (strcmp(ts_syscall_subsystem_arch(v->names[i], arch), "unknown")) continue;
+        if (!hidden[i] || strcmp(ts_syscall_subsystem_arch(v->names[i], arch), "unknown")) continue;
         if (shown == 4) { more = 1; break; }
         size_t l = strlen(buf);
         snprintf(buf + l, cap - l, "%s%s%s", shown ? ", " : "", v->names[i],
@@ -280,6 +285,7 @@ static void unknown_names(const ts_vocab *v, ts_arch arch, char *buf, size_t cap
         size_t l = strlen(buf);
         snprintf(buf + l, cap - l, ", ...");
     }
+    free(hidden);
 }
 
 /* the names impute -o writes beside the imputation (imputation0.names.txt) added to v, those
@@ -464,7 +470,7 @@ static int eval_impute(const eval_args *a)
         }
         if (vocab.n > 0 && m.type_unknown > 0) {
             char names[200];
-            unknown_names(&vocab, arch, names, sizeof names);
+            unknown_names(&vocab, arch, &O, mask, names, sizeof names);
             printf("  %-15s %7zu   hidden events named outside the %s table, not scored (%s)\n",
                    "type unknown", m.type_unknown, ts_arch_name(arch), names);
         }
