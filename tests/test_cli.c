@@ -1915,6 +1915,50 @@ static void train_refuses_unread_options(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
 }
 
+/* score --likelihood chain says which mixture with the n-gram it scored: the one tune-prior
+ * chose (linear:1, the n-gram alone, printed mdm's bits equal to the n-gram's, unsaid), or
+ * --ngram-mix's; the bound says nothing of one */
+static void score_chain_names_mixture(void)
+{
+    char args[2048], err[4096], out[4096], mix[64];
+    const char *tiny = "--layers 1 --channels 4 --state 4 --iters 1 --valid-n 2 --no-progress --threads 1";
+    snprintf(args, sizeof args, "train --model mdm %s/ds --length 40 --windows 10 %s -o %s/chainmix.tsm", dir, tiny, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(args, sizeof args, "%s/chainmix.tsm", dir);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_load(args, &m) == 0);
+    const int chosen = ts_mdm_chain_mixture(m, mix, sizeof mix, NULL, NULL) == 0;
+    ts_model_free(m);
+    REQUIRE(chosen);
+    const char *base = "score %s/chainmix.tsm --input %s/ds --windows 10 --no-progress --threads 1";
+    char want[128];
+    snprintf(args, sizeof args, base, dir, dir);
+    strcat(args, " --likelihood chain");
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(want, sizeof want, "--ngram-mix %s, chosen on validation windows)", mix);
+    CHECK_MSG(strstr(out, "bits per event (chain likelihood, ") && strstr(out, want), "%s", out);
+    static const char *const given[][2] = {{"none", "the network alone"}, {"linear:0", "the network alone"},
+                                           {"linear:1", "the n-gram alone"}, {"linear:0.3", "mixed with the n-gram"},
+                                           {"switch:0.05", "mixed with the n-gram"}};
+    for (int i = 0; i < 5; i++) {
+        snprintf(args, sizeof args, base, dir, dir);
+        snprintf(args + strlen(args), sizeof args - strlen(args), " --likelihood chain --ngram-mix %s", given[i][0]);
+        REQUIRE(run_stdout(args, out, sizeof out) == 0);
+        snprintf(want, sizeof want, "(chain likelihood, %s: --ngram-mix %s)", given[i][1], given[i][0]);
+        CHECK_MSG(strstr(out, want), "%s: %s", given[i][0], out);
+        strcat(args, " --json");
+        REQUIRE(run_stdout(args, out, sizeof out) == 0);
+        snprintf(want, sizeof want, "\"ngram_mix\": \"%s\"", given[i][0]);
+        CHECK_MSG(strstr(out, want), "%s: %s", given[i][0], out);
+    }
+    snprintf(args, sizeof args, base, dir, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(!strstr(out, "chain") && !strstr(out, "ngram-mix"), "%s", out);
+    strcat(args, " --json");
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"ngram_mix\": null"), "%s", out);
+}
+
 /* impute and bench impute refuse --seed and --precision where the model's imputation (and
  * for bench, its training) does not read them: an n-gram imputed "with --seed 5" was the
  * one of every seed; the seed of random positions is read whatever the model */
@@ -2741,6 +2785,7 @@ TEST_MAIN("cli", {
     RUN(dash_output_refused);
     RUN(train_refuses_unread_options);
     RUN(impute_refuses_unread_options);
+    RUN(score_chain_names_mixture);
     RUN(impute_outputs_as_a_unit);
     RUN(impute_output_checked_first);
     RUN(runtime_env_and_valgrind);

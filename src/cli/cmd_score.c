@@ -5,6 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* mdm's chain likelihood: the mixture with the n-gram it scored (--ngram-mix, else the one
+ * tune-prior chose, else none) into mix, and what it amounts to: the chosen linear:1 is the
+ * n-gram's likelihood, which would otherwise read as the network's */
+static const char *chain_mixture(const ts_model *m, const ts_run_opts *ro, char *mix, size_t n, int *chosen)
+{
+    const char *given = ts_kv_get(&ro->kv, "ngram-mix");
+    *chosen = 0;
+    if (given) snprintf(mix, n, "%s", given);
+    else if (ts_mdm_chain_mixture(m, mix, n, NULL, NULL) == 0) *chosen = 1;
+    else snprintf(mix, n, "none");
+    if (!strcmp(mix, "none")) return "the network alone";
+    if (strncmp(mix, "linear:", 7)) return "mixed with the n-gram";
+    const double w = strtod(mix + 7, NULL);
+    return w == 0 ? "the network alone" : w == 1 ? "the n-gram alone" : "mixed with the n-gram";
+}
+
 int cmd_score(int argc, char **argv)
 {
     const char *input = NULL, *vocab_path = NULL;
@@ -44,7 +60,9 @@ int cmd_score(int argc, char **argv)
         "chain, the exact likelihood of the left-to-right model its network defines\n"
         "(neither bounds the other; --ngram-mix: alone or mixed with the n-gram; see\n"
         "'tracesynth train --model mdm --help'). Lower is better; a model that spreads\n"
-        "its probability over fewer wrong events scores lower.\n",
+        "its probability over fewer wrong events scores lower. The chain likelihood's\n"
+        "line names the mixture it scored (--ngram-mix's, else the one chosen on\n"
+        "validation windows: linear:1 is the n-gram alone; --json: ngram_mix).\n",
         opts, 1, 1, "MODEL", 1, NULL,
     };
     ts_opt_result args;
@@ -95,14 +113,23 @@ int cmd_score(int argc, char **argv)
     if (unknown)
         cli_say(stderr, "tracesynth: note: score: %zu %s the model never saw; it reads %s as <unk>\n", unknown,
                 unknown == 1 ? "event has a name" : "events have names", unknown == 1 ? "it" : "them");
+    char mix[64] = "", how[160] = "";
+    int chosen = 0;
+    if (!strcmp(m->ops->name, "mdm") && lk && !strcmp(lk, "chain")) {
+        const char *what = chain_mixture(m, &ro, mix, sizeof mix, &chosen);
+        snprintf(how, sizeof how, " (chain likelihood, %s: --ngram-mix %s%s)", what, mix,
+                 chosen ? ", chosen on validation windows" : "");
+    }
     if (json) {
         printf("{\"model\": ");
         ts_json_put(stdout, m->ops->name);
         printf(", \"windows\": %zu, \"length\": %zu, \"bits_per_event\": %.6f, \"unknown\": %zu, "
-               "\"seconds\": %.4f}\n", x.n, x.len, bits, unknown, dt);
+               "\"ngram_mix\": ", x.n, x.len, bits, unknown);
+        ts_json_put(stdout, mix[0] ? mix : NULL);
+        printf(", \"seconds\": %.4f}\n", dt);
     } else {
-        printf("%s: %zu window%s of %zu: %.4f bits per event (%.2f s)\n", m->ops->name, x.n, ts_plural(x.n), x.len,
-               bits, dt);
+        printf("%s: %zu window%s of %zu: %.4f bits per event%s (%.2f s)\n", m->ops->name, x.n, ts_plural(x.n), x.len,
+               bits, how, dt);
     }
     rc = 0;
 done:
