@@ -491,6 +491,13 @@ static void lttng_gap(void)
     REQUIRE(ts_gaps_find(fl, 0, &gl) == 0);
     CHECK(gl.n == 1 && gl.recon == 5 && gl.events == 5000);
     ts_gap_list_free(&gl);
+    /* gaps' total line counts them as its CPU's line does (it said "total: 5000 events,
+     * N lost in 1 gap", as before the fill) */
+    char cmd[1600], out[8192];
+    snprintf(cmd, sizeof cmd, "gaps %s -q", fl);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    const char *tot = strstr(out, "total: 5000 events, ");
+    CHECK_MSG(tot && strstr(tot, " in 1 gap, 5 reconstructed\n"), "%s", out);
     /* a filled trace filled again: its gap holds its reconstruction already, no second one */
     char fl2[700];
     snprintf(fl2, sizeof fl2, "%s/refilled", d);

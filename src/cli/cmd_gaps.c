@@ -156,9 +156,11 @@ int cmd_gaps(int argc, char **argv)
             if (rec[c]) printf(", %llu reconstructed", (unsigned long long)rec[c]);
             printf("\n");
         }
-        printf("total: %llu event%s, %llu lost in %zu gap%s\n", (unsigned long long)l.events, ts_plural((size_t)l.events),
+        printf("total: %llu event%s, %llu lost in %zu gap%s", (unsigned long long)l.events, ts_plural((size_t)l.events),
                (unsigned long long)total,
                l.n, l.n == 1 ? "" : "s");
+        if (l.recon) printf(", %llu reconstructed", (unsigned long long)l.recon);   /* as each CPU's line */
+        printf("\n");
         int32_t one = -1;   /* a per-CPU file's CPU: the one with events */
         for (size_t i = 0; i < l.n_streams; i++)
             if (l.stream_events[i] || l.stream_recon[i]) one = one == -1 ? l.stream_cpu[i] : -2;
