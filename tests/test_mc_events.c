@@ -479,6 +479,21 @@ static void impute_test_part(void)
         kept += i % 40 < 10 && y.dt[i] == d.dt[2412 + i];
     CHECK_MSG(y.n == 600 && kept == 150, "%zu events, %zu of 150 given events at their place", y.n, kept);
     ts_mc_free(&y);
+    /* the line and --json say which blackout was imputed, as plain impute's (they said "a
+     * blackout" whatever its size and position) */
+    char out[4096];
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --blackout 8 --position end", dir, ds);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "from the test part of ") && strstr(out, ", blackout 8 at end; 120 hidden events;"), "%s", out);
+    strcat(cmd, " --json");
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"prefix\": 0, \"blackout\": 8, \"position\": \"end\", \"hidden\": 120,"), "%s", out);
+    snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --prefix 10", dir, ds);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, ", the first 10 events observed; 450 hidden events;"), "%s", out);
+    strcat(cmd, " --json");
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "\"prefix\": 10, \"blackout\": 0, \"position\": null,"), "%s", out);
     /* -o naming the dataset read (--channels-from or --input, by any path) is refused: its
      * files would be replaced by the imputed windows */
     snprintf(cmd, sizeof cmd, "impute %s/ng.tsm --channels-from %s --length 40 --blackout 8 -o %s/.", dir, ds, ds);

@@ -311,8 +311,10 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     }
     ts_mc_free(&truth);
     if (json) {
-        printf("{\"model\": \"%s\", \"windows\": %zu, \"length\": %zu, \"prefix\": %zu, \"hidden\": %zu, "
-               "\"unknown\": %zu, \"seconds\": %.3f", m->ops->name, nw, L, prefix, hidden, unknown, secs);
+        printf("{\"model\": \"%s\", \"windows\": %zu, \"length\": %zu, \"prefix\": %zu, \"blackout\": %zu, "
+               "\"position\": ", m->ops->name, nw, L, prefix, prefix ? 0 : k);
+        ts_json_put(stdout, prefix ? NULL : ts_mask_name(pos));
+        printf(", \"hidden\": %zu, \"unknown\": %zu, \"seconds\": %.3f", hidden, unknown, secs);
         if (chfrom) {
             printf(", \"channels_from\": ");
             ts_json_put(stdout, chfrom);
@@ -324,9 +326,11 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
         ts_json_put(stdout, out);
         printf("}\n");
     } else {
+        char what[64];   /* as plain impute says it */
+        if (prefix) snprintf(what, sizeof what, "the first %zu event%s observed", prefix, ts_plural(prefix));
+        else snprintf(what, sizeof what, "blackout %zu at %s", k, ts_mask_name(pos));
         printf("%s: %zu window%s of %zu from the test part of %s, %s; %zu hidden event%s; accuracy:", m->ops->name,
-               nw, ts_plural(nw), L, input, prefix ? "the first events observed" : "a blackout", hidden,
-               ts_plural(hidden));
+               nw, ts_plural(nw), L, input, what, hidden, ts_plural(hidden));
         for (int c = 0; c < TS_NCH; c++)
             if (m->has & 1u << c) printf(" %s %.2f", ts_ch_names[c], hidden ? 100 * acc[c] / hidden : 0);
         printf(" (%.2f s)%s%s\n", secs, out ? " -> " : "", out ? out : "");
