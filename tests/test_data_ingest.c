@@ -1145,6 +1145,61 @@ static void cli_ingest_strace_and_ids(void)
     CHECK(!ts_file_exists(in(d, "cc")));
 }
 
+/* --from ids and --from npy of windows with their names beside them (W.names.txt, as
+ * generate and impute -o write them): the dataset names its events, as one of a trace
+ * (vocab.tsv; a "<unk>" of the windows is its <unk>); the names were left behind, and a
+ * model trained on the dataset could read no other trace's events by name */
+static void cli_ingest_names_beside(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[2048], err[1024];
+    static const char *const want[8] = {"read", "write", "mmap", "write", "mmap", "write", "read", "<unk>"};
+    write_text(in(d, "gen.txt"), "0,1,2,1\n2,1,0,3\n");
+    write_text(in(d, "gen.names.txt"), "read write mmap write\nmmap write read <unk>\n");
+    float rows[8] = {0, 1, 2, 1, 2, 1, 0, 3};
+    size_t sh[2] = {2, 4};
+    REQUIRE(ts_npy_write(in(d, "gen2.npy"), TS_NPY_F32, rows, 2, sh) == 0);
+    write_text(in(d, "gen2.names.txt"), "read write mmap write\nmmap write read <unk>\n");
+    const char *const how[2] = {"ids %s/gen.txt", "npy %s/gen2.npy --concat"};
+    for (int k = 0; k < 2; k++) {
+        char from[600];
+        snprintf(from, sizeof from, how[k], d);
+        snprintf(cmd, sizeof cmd, "ingest --from %s -o %s/named%d", from, d, k);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+        char dir[600];
+        snprintf(dir, sizeof dir, "%s/named%d", d, k);
+        ts_dataset ds;
+        REQUIRE(ts_dataset_load(dir, &ds) == 0);
+        CHECK_MSG(ds.stream.n == 8 && ds.vocab.n == 4 && ds.vocab.unk == 3, "%zu events, %d names, unk %d", ds.stream.n,
+                  ds.vocab.n, ds.vocab.unk);
+        int same = 0;
+        for (size_t i = 0; i < ds.stream.n && ds.vocab.n == 4; i++)
+            same += ds.stream.ids[i] >= 0 && ds.stream.ids[i] < ds.vocab.n && !strcmp(ds.vocab.names[ds.stream.ids[i]], want[i]);
+        CHECK_MSG(same == 8, "%s: %d of 8 events named as the names file names them", from, same);
+        ts_dataset_free(&ds);
+    }
+    /* a "<unk>" among the training part's events too: the <unk>, not a second name so */
+    write_text(in(d, "unk.txt"), "3,0,3,1\n");
+    write_text(in(d, "unk.names.txt"), "<unk> read <unk> write\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/unk.txt -o %s/unkds", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    ts_dataset du;
+    REQUIRE(ts_dataset_load(in(d, "unkds"), &du) == 0);
+    CHECK_MSG(du.vocab.n == 2 && du.vocab.unk == 1 && du.stream.ids[0] == 1 && du.stream.ids[2] == 1,
+              "%d names, unk %d", du.vocab.n, du.vocab.unk);
+    ts_dataset_free(&du);
+    /* a names file of other windows: one line naming it and its line */
+    write_text(in(d, "gen.names.txt"), "read write mmap write\nmmap write read\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/gen.txt -o %s/named9", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "gen.names.txt:2") && !strchr(err, '\n'), "%s", err);
+    CHECK(!ts_file_exists(in(d, "named9")));
+    /* a stream whose lines are not windows of one length has no names file's shape */
+    write_text(in(d, "gen.txt"), "0,1,2,1\n2,1,0\n");
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "gen.names.txt") && strstr(err, "one length") &&
+                  !strchr(err, '\n'), "%s", err);
+}
+
 /* --from ids reads a gzip-compressed stream as the strace and ftrace readers do (it
  * was refused as "byte 0x1F (a control character)"); other compressors are named */
 static void cli_ingest_ids_gzip(void)
@@ -3786,6 +3841,7 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_pid_out_of_range);
     RUN(ftrace_ret_64_bits);
     RUN(cli_ingest_strace_and_ids);
+    RUN(cli_ingest_names_beside);
     RUN(cli_ingest_ids_gzip);
     RUN(cli_ingest_input_in_output);
     RUN(cli_ingest_output_checked_first);

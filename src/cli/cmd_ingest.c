@@ -22,6 +22,9 @@ static const char about[] =
         "                 endian, C or Fortran order), (N, L), (N, 1, L), (N, L, 1) or\n"
         "                 (L,); reals round to the nearest ID. N must be 1 unless\n"
         "                 --concat joins the rows (window boundaries are then lost).\n"
+        "                 ids, npy: the names beside INPUT (W.names.txt for W.txt or\n"
+        "                 W.npy, as generate and impute -o write them) name its events:\n"
+        "                 the dataset is built by name, as from a trace (vocab.tsv).\n"
         "  --from strace  INPUT is a log of 'strace -f -ttt -T -o FILE cmd': one event\n"
         "                 per system call, counted where it starts (<unfinished ...> and\n"
         "                 <... resumed> lines are joined; signal and exit lines skipped).\n"
@@ -142,6 +145,42 @@ static int from_names(char **names, size_t n, ts_dataset *ds)
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
     return rc;
+}
+
+/* the names beside a window file or .npy (W.names.txt, as generate and impute -o write
+ * them; lines windows of width IDs each, width 0: lines of several lengths) name ds's
+ * events: a dataset by name, as a trace's. 0 (none there: ds as it was), or -1 naming the
+ * names file */
+static int names_beside(const char *input, size_t lines, size_t width, ts_dataset *ds)
+{
+    if (!strcmp(input, "-")) return 0;
+    char *p = cli_names_path(input);
+    if (!ts_file_exists(p)) {
+        free(p);
+        return 0;
+    }
+    if (width == 0 || lines * width != ds->stream.n) {
+        ts_fail("%s: names windows of one length, one a line, but the lines of %s are not of one length", p, input);
+        free(p);
+        return -1;
+    }
+    free(p);
+    const ts_windows w = {ds->stream.ids, lines, width};
+    ts_vocab v;
+    char *at = NULL;
+    size_t *line = NULL;
+    int rc = cli_window_names(input, &w, &at, &v, &line);
+    free(at);
+    free(line);
+    if (rc <= 0) return rc;
+    const size_t n = ds->stream.n;
+    char **names = ts_malloc(n * sizeof *names);
+    for (size_t i = 0; i < n; i++) names[i] = ts_strdup(v.names[ds->stream.ids[i]]);
+    ts_vocab_free(&v);
+    free(ds->stream.ids);
+    ds->stream.ids = NULL;
+    ds->stream.n = 0;
+    return from_names(names, n, ds);
 }
 
 /* notes a reader gave (lines, each ending in a newline; NULL: none) as warnings, freed */
@@ -538,6 +577,7 @@ int cmd_ingest(int argc, char **argv)
     if (!strcmp(from, "ids")) {
         size_t lines, width;
         rc = ts_seq_read_lines(inputs[0], &ds->stream, &lines, &width);
+        if (rc == 0) rc = names_beside(inputs[0], lines, width, ds);   /* its error alone, no note before */
         /* lines of one length are a window file's shape (the study's training and testing
          * files): joined as the help says, the windows overlap in the stream; one ID a line
          * is a stream written a line an ID (newlines separate), no window file's */
@@ -563,6 +603,7 @@ int cmd_ingest(int argc, char **argv)
         if (rc == 0) {
             ds->stream.ids = w.data;
             ds->stream.n = w.n * w.len;
+            rc = names_beside(inputs[0], w.n, w.len, ds);
         }
     } else if (!strcmp(from, "strace") && channels) {
         ts_mc_raw raw;

@@ -320,6 +320,7 @@ int ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset 
     name_count *nc = NULL;
     size_t nn = 0, cap = 0;
     for (size_t i = 0; i < ntrain; i++) {
+        if (!strcmp(names[i], TS_UNK_NAME)) continue;   /* the reserved UNK's, not a second one */
         int32_t k = ts__strmap_get(&map, names[i]);
         if (k < 0) {
             if (nn == cap) nc = ts_realloc(nc, (cap = cap ? 2 * cap : 64) * sizeof *nc);
