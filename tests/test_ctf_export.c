@@ -207,6 +207,54 @@ static void first_dt(void)
     CHECK(system(cmd) == 0);
 }
 
+/* the strace text keeps each event's process name as strace -Y writes it (TID<NAME>, its
+ * '<', '>', '"', '\\' and bytes outside printable ASCII escaped), which ingest reads back:
+ * the names were left out, and came back none */
+static void strace_comm_kept(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    static const char *const comms[] = {"nginx", "my >prog", "a\\b\"c", "\xc3\xa9t\xc3\xa9", "", "p<1>"};
+    const size_t n = 120;
+    ts_mc_raw r;
+    memset(&r, 0, sizeof r);
+    r.n = n;
+    r.names = ts_malloc(n * sizeof *r.names);
+    r.comm = ts_malloc(n * sizeof *r.comm);
+    r.time_ns = ts_malloc(n * sizeof *r.time_ns);
+    r.tid = ts_malloc(n * sizeof *r.tid);
+    r.ret = ts_malloc(n * sizeof *r.ret);
+    r.has_ret = ts_malloc(n);
+    for (size_t i = 0; i < n; i++) {
+        const size_t th = (i + i / 5) % 6;
+        r.names[i] = ts_strdup(i % 3 ? "read" : "write");
+        r.comm[i] = comms[th][0] ? ts_strdup(comms[th]) : NULL;
+        r.tid[i] = 100 + (int64_t)th;
+        r.has_ret[i] = 1;
+        r.ret[i] = (int64_t)(i % 4);
+        r.time_ns[i] = 1000 + 10 * (int64_t)i;
+    }
+    ts_mc m;
+    char ds[512], cmd[2048], err[1024], path[600];
+    snprintf(ds, sizeof ds, "%s/comm", dir);
+    REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
+    ts_mc_raw_free(&r);
+    REQUIRE(ts_mc_save(ds, &m) == 0);
+    snprintf(cmd, sizeof cmd, "export %s -o %s/comm.strace", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s/comm.strace --channels -o %s/comm-back", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(path, sizeof path, "%s/comm-back", dir);
+    ts_mc b;
+    REQUIRE(ts_mc_load(path, &b) == 0);
+    size_t d = b.n != m.n || !b.ch[TS_CH_COMM];
+    for (size_t i = 0; !d && i < m.n; i++)
+        d += strcmp(name_of(&m.comm_vocab, m.ch[TS_CH_COMM][i]), name_of(&b.comm_vocab, b.ch[TS_CH_COMM][i])) != 0;
+    CHECK_MSG(d == 0, "%zu events' process names differ", d);
+    ts_mc_free(&b);
+    ts_mc_free(&m);
+}
+
 /* a dataset without dts but with its events' own times (ingest --from ctf without --channels):
  * both formats place the events at those times */
 static void own_times(void)
@@ -888,6 +936,7 @@ static void kernel_events_real_trace(void)
 TEST_MAIN("ctf_export", {
     RUN(export_ingest);
     RUN(first_dt);
+    RUN(strace_comm_kept);
     RUN(own_times);
     RUN(keeps_arch);
     RUN(derived_keep_arch);

@@ -651,7 +651,23 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
             int32_t r = m->ch[TS_CH_RET][i];
             if (r >= 2 && r < m->ret_vocab.n) ret = m->ret_vocab.names[r];
         }
-        if (m->ch[TS_CH_TID]) fprintf(o.f, "%d ", m->ch[TS_CH_TID][i]);   /* none: as strace without -f */
+        if (m->ch[TS_CH_TID]) {   /* none: as strace without -f */
+            fprintf(o.f, "%d", m->ch[TS_CH_TID][i]);
+            /* the process name as strace -Y writes it, which ingest reads back (none and
+             * unknown: no name, as strace prints none for a thread it knows none of) */
+            int32_t c = m->ch[TS_CH_COMM] ? m->ch[TS_CH_COMM][i] : 0;
+            if (c >= 2 && c < m->comm_vocab.n) {
+                fputc('<', o.f);
+                for (const unsigned char *q = (const unsigned char *)m->comm_vocab.names[c]; *q; q++) {
+                    if (*q < 0x20 || *q > 0x7e || *q == '<' || *q == '>' || *q == '"' || *q == '\\')
+                        fprintf(o.f, "\\%03o", *q);
+                    else
+                        fputc(*q, o.f);
+                }
+                fputc('>', o.f);
+            }
+            fputc(' ', o.f);
+        }
         fprintf(o.f, "%" PRId64 ".%09" PRId64 " %s() = %s <%" PRId64 ".%09" PRId64 ">\n", t[i] / 1000000000,
                 t[i] % 1000000000, name, ret, dt / 1000000000, dt % 1000000000);
     }
