@@ -223,6 +223,14 @@ static void impute_unknown_names_hidden(void)
              at("impu/mask0.npy"), at("impu/imputation0.npy"));
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "type unknown          1") && strstr(out, "not scored (<unk>)\n"), "%s", out);
+    /* a --vocab of another numbering than the names beside the windows: refused in one line
+     * naming both (it named the events by --vocab alone, the type accuracy of other events) */
+    write_text(at("impu/other.tsv"), "0\twrite\t9\n1\tread\t1\n2\tfoo_b\t1\n3\tfoo_c\t1\n4\t<unk>\t0\n5\tmmap\t1\n");
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --vocab %s", at("impu/original0.npy"),
+             at("impu/mask0.npy"), at("impu/imputation0.npy"), at("impu/other.tsv"));
+    char err[1024];
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "other.tsv") && strstr(err, "original0.names.txt:1") &&
+                  strstr(err, "'write' for ID 0") && !strchr(err, '\n'), "%s", err);
     /* a vocab.tsv's names no hidden event has are not listed either */
     write_text(at("impu/v.tsv"), "0\tread\t9\n1\tfoo_a\t1\n2\tfoo_b\t1\n3\tfoo_c\t1\n4\t<unk>\t0\n5\twrite\t1\n");
     snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --vocab %s --arch x86_64",
