@@ -320,6 +320,33 @@ static void window_names_matched(void)
     ts_model_free(m);
 }
 
+/* impute and score --vocab beside the names of a window file (W.names.txt): one that names
+ * an ID otherwise is refused in one line naming both (the windows were read by --vocab
+ * alone, imputed and scored as other events); one that agrees is read as before */
+static void window_names_vocab_checked(void)
+{
+    char args[2048], err[2048], p[512];
+    snprintf(p, sizeof p, "%s/vw.txt", dir);
+    write_text(p, "0,1,2,0\n1,2,0,0\n");
+    snprintf(p, sizeof p, "%s/vw.names.txt", dir);
+    write_text(p, "read write close read\nwrite close read read\n");
+    snprintf(p, sizeof p, "%s/vw-other.tsv", dir);
+    write_text(p, "0\twrite\t5\n1\tread\t4\n2\tclose\t3\n");
+    snprintf(p, sizeof p, "%s/vw-same.tsv", dir);
+    write_text(p, "0\tread\t5\n1\twrite\t4\n2\tclose\t3\n");
+    const char *cmds[2] = {"impute %s/ng.tsm --input %s/vw.txt --blackout 1 --vocab %s/vw-%s.tsv",
+                           "score %s/ng.tsm --input %s/vw.txt --vocab %s/vw-%s.tsv"};
+    for (int c = 0; c < 2; c++) {
+        snprintf(args, sizeof args, cmds[c], dir, dir, dir, "other");
+        int rc = run_cli(args, err, sizeof err);
+        CHECK_MSG(rc == 1 && strstr(err, "vw-other.tsv: 'write' for ID 0, which ") && strstr(err, "vw.names.txt:1") &&
+                      !strchr(err, '\n'), "exit %d: %s", rc, err);
+        snprintf(args, sizeof args, cmds[c], dir, dir, dir, "same");
+        rc = run_cli(args, err, sizeof err);   /* (impute may fill an event this --vocab lacks) */
+        CHECK_MSG(c ? rc == 0 : !strstr(err, "another numbering"), "exit %d: %s", rc, err);
+    }
+}
+
 /* a name in W.names.txt that the model (which has no <unk>) lacks: the error names the
  * names file and the line of the first event read by it (impute: an observed one; the
  * hidden ones are scored, not read), in one line; it named neither */
@@ -2750,6 +2777,7 @@ TEST_MAIN("cli", {
     RUN(window_length_from_the_model);
     RUN(generate_files);
     RUN(window_names_matched);
+    RUN(window_names_vocab_checked);
     RUN(window_names_unknown_placed);
     RUN(window_names_one_name_two_ids);
     RUN(impute_output_named);

@@ -77,6 +77,10 @@ char *cli_names_path(const char *windows);
  * `windows` a directory), nothing set; -1 naming the file's line: another shape than w's,
  * one ID given two names, or one name (but "?") given to two IDs */
 int cli_window_names(const char *windows, const ts_windows *w, char **path_out, ts_vocab *v, size_t **line_of);
+/* --vocab vocab_path (v: read already, else NULL) for the windows in file `windows` (w:
+ * loaded already, else NULL): where names are beside them (W.names.txt), it must name each
+ * of their IDs as they do. 0 (no such file too), or -1 naming both files */
+int cli_vocab_agrees(const char *windows, const ts_windows *w, const char *vocab_path, const ts_vocab *v);
 /* impute's and score's --input read as eval reads windows: a window file (not a dataset)
  * with that names file beside it, no --vocab and a named model m: *x its windows, *names
  * their IDs' names (an ID they lack named "?", m's names they lack appended) and 1; m

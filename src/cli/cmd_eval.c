@@ -386,21 +386,7 @@ static int eval_impute(const eval_args *a)
     if (vocab_path && !named && ts_vocab_read(vocab_path, &vocab)) goto done;
     /* --vocab beside the names impute -o wrote: of their numbering, or the type accuracy
      * would be of other events */
-    if (a->vocab) {
-        ts_vocab nb;
-        char *np = NULL;
-        size_t *nl = NULL;
-        int has = cli_window_names(a->original, &O, &np, &nb, &nl), bad = has < 0;
-        for (int32_t i = 0; has > 0 && !bad && i < nb.n && i < vocab.n; i++)
-            if (nb.names[i] && strcmp(nb.names[i], "?") && strcmp(nb.names[i], vocab.names[i]))
-                bad = ts_fail("%s: '%s' for ID %d, which %s:%zu names '%s': names in another numbering (leave out "
-                              "--vocab to read those beside the windows)", vocab_path, vocab.names[i], (int)i, np, nl[i],
-                              nb.names[i]) != 0;
-        if (has > 0) ts_vocab_free(&nb);
-        free(np);
-        free(nl);
-        if (bad) goto done;
-    }
+    if (a->vocab && cli_vocab_agrees(a->original, &O, vocab_path, &vocab)) goto done;
     /* an ID neither names (the windows lack it): no call of any table */
     for (int32_t i = 0; named && i < vocab.n; i++)
         if (!vocab.names[i]) vocab.names[i] = ts_strdup("?");

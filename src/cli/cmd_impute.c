@@ -87,9 +87,11 @@ int cmd_impute(int argc, char **argv)
         TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (default: the dataset's\n"
                     "vocab.tsv; for a window file W.txt or W.npy the names\n"
                     "generate writes beside it, W.names.txt, else the\n"
-                    "vocab.tsv beside it); when model and input both name\n"
-                    "their events, IDs are matched by name (a model without\n"
-                    "names reads them in its numbering, with a note)"),
+                    "vocab.tsv beside it; one that names an ID otherwise\n"
+                    "than W.names.txt is refused); when model and input\n"
+                    "both name their events, IDs are matched by name (a\n"
+                    "model without names reads them in its numbering, with\n"
+                    "a note)"),
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's training windows,\n"

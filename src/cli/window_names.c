@@ -108,12 +108,47 @@ int cli_window_names(const char *windows, const ts_windows *w, char **path_out, 
     return 1;
 }
 
+int cli_vocab_agrees(const char *windows, const ts_windows *w, const char *vocab_path, const ts_vocab *v)
+{
+    struct stat st;
+    /* a pipe or FIFO is not read twice: its windows are read once, by --vocab */
+    if (!windows || stat(windows, &st) != 0 || (!w && !S_ISREG(st.st_mode)) || S_ISDIR(st.st_mode)) return 0;
+    char *p = cli_names_path(windows);
+    const int there = ts_file_exists(p);
+    free(p);
+    if (!there) return 0;
+    ts_windows own = {0};
+    ts_vocab vv = {0}, nb;
+    vv.unk = -1;
+    /* IDs in the names' numbering, not checked against a range */
+    if (!w && ts_windows_load(windows, -1, 0, &own)) return -1;
+    if (!v && ts_vocab_read(vocab_path, &vv)) {
+        ts_windows_free(&own);
+        return -1;
+    }
+    char *np = NULL;
+    size_t *nl = NULL;
+    const ts_vocab *V = v ? v : &vv;
+    int has = cli_window_names(windows, w ? w : &own, &np, &nb, &nl), rc = has < 0 ? -1 : 0;
+    for (int32_t i = 0; has > 0 && rc == 0 && i < nb.n && i < V->n; i++)
+        if (nb.names[i] && strcmp(nb.names[i], "?") && strcmp(nb.names[i], V->names[i]))
+            rc = ts_fail("%s: '%s' for ID %d, which %s:%zu names '%s': names in another numbering (leave out --vocab "
+                         "to read those beside the windows)", vocab_path, V->names[i], (int)i, np, nl[i], nb.names[i]);
+    if (has > 0) ts_vocab_free(&nb);
+    free(np);
+    free(nl);
+    ts_vocab_free(&vv);
+    ts_windows_free(&own);
+    return rc;
+}
+
 int cli_input_names(const char *input, const char *vocab_path, const ts_model *m, ts_windows *x, ts_vocab *names)
 {
     memset(x, 0, sizeof *x);
     memset(names, 0, sizeof *names);
     names->unk = -1;
-    /* --vocab names them */
+    /* --vocab names them, of the names beside them where they have some */
+    if (input && vocab_path && cli_vocab_agrees(input, NULL, vocab_path, NULL)) return -1;
     if (!input || vocab_path) return 0;
     struct stat st;
     if (stat(input, &st) != 0 || S_ISDIR(st.st_mode)) return 0;   /* ts_impute_input_load says why */
