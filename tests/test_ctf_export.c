@@ -144,10 +144,10 @@ static void export_ingest(void)
     CHECK_MSG(ts_mc_write_ctf(out, &m) != 0 && strstr(ts_error(), "bad.ctf: event name 'new\x01" "fstat'") &&
               strstr(ts_error(), "byte 0x01 before the hex digit 'f'") && !ts_file_exists(out), "%s", ts_error());
     ts_mc_free(&m);
-    /* the help says what an unknown comm is written as: "" (as none), not "?" */
+    /* the help says what an unknown comm is written as: "<unk>", read back as unknown */
     char help[4096];
     REQUIRE(run_stdout("export --help", help, sizeof help) == 0);
-    CHECK_MSG(strstr(help, "comm (the name; \"\" none or unknown)"), "%s", help);
+    CHECK_MSG(strstr(help, "comm (the name; \"\" none, \"<unk>\" unknown)"), "%s", help);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }
@@ -682,8 +682,8 @@ static void exits_round_trip(void)
             ts_mc_free(&b);
         }
         if (channels) {
-            /* an exit's value not known (outside the value vocabulary) comes back as none, as
-             * an entry's does: not as a value */
+            /* an exit's value not known (outside the value vocabulary) comes back as not
+             * known, as an entry's does: not as a value, nor as none */
             ts_mc m;
             snprintf(path, sizeof path, "%s/ex1", dir);
             REQUIRE(ts_mc_load(path, &m) == 0);
@@ -702,7 +702,7 @@ static void exits_round_trip(void)
             ts_mc b;
             snprintf(path, sizeof path, "%s/unkback", dir);
             REQUIRE(ts_mc_load(path, &b) == 0);
-            CHECK_MSG(b.n == m.n && b.ch[TS_CH_RET] && b.ch[TS_CH_RET][at] == TS_CH_PAD, "event %zu: ret %s back", at,
+            CHECK_MSG(b.n == m.n && b.ch[TS_CH_RET] && b.ch[TS_CH_RET][at] == TS_CH_UNK, "event %zu: ret %s back", at,
                       b.n == m.n && b.ch[TS_CH_RET] ? name_of(&b.ret_vocab, b.ch[TS_CH_RET][at]) : "-");
             ts_mc_free(&b);
             ts_mc_free(&m);
@@ -757,6 +757,33 @@ static void switches_not_events(void)
              "grep -q 'tracesynth:sched_switch: .*next_tid = 168'", dir);
     int bt = system(cmd);
     CHECK(WIFEXITED(bt) && (WEXITSTATUS(bt) == 77 || WEXITSTATUS(bt) == 0));
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+/* a comm or return value outside its vocabulary (<unk>) comes back as <unk>, not as none:
+ * export writes it as a thread named "<unk>" and a value named "?", which ingest reads as
+ * unknown */
+static void unknown_round_trip(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512];
+    snprintf(ds, sizeof ds, "%s/known", dir);
+    REQUIRE(make_trace(ds, 600, 1) == 0);
+    ts_mc m;
+    REQUIRE(ts_mc_load(ds, &m) == 0);
+    size_t unk_comm = 0, unk_ret = 0;
+    for (size_t i = 0; i < m.n; i++) {
+        if (m.ch[TS_CH_TID][i] == 100 + 17 * 3) m.ch[TS_CH_COMM][i] = TS_CH_UNK, unk_comm++;   /* bash's thread */
+        if (i % 11 == 5) m.ch[TS_CH_RET][i] = TS_CH_UNK, unk_ret++;
+    }
+    REQUIRE(unk_comm > 0 && unk_ret > 0);
+    snprintf(ds, sizeof ds, "%s/unk", dir);
+    REQUIRE(ts_mc_save(ds, &m) == 0);
+    ts_mc_free(&m);
+    round_trip(dir, ds, 1, "unk");
+    char cmd[1024];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }
@@ -896,12 +923,10 @@ static void kernel_events_real_trace(void)
         size_t bad = a.n == b.n ? differ_kinds(&a, &b) : a.n;
         for (size_t i = 0; a.n == b.n && i < a.n; i++) {
             int d = strcmp(name_of(&a.events.vocab, a.ch[TS_CH_EVENT][i]), name_of(&b.events.vocab, b.ch[TS_CH_EVENT][i]));
-            if (channels) {   /* a value or comm outside its vocabulary (<unk>) comes back as none */
+            if (channels) {   /* a value or comm outside its vocabulary (<unk>) comes back as <unk> */
                 d |= a.ch[TS_CH_CPU][i] != b.ch[TS_CH_CPU][i] || a.ch[TS_CH_TID][i] != b.ch[TS_CH_TID][i];
-                d |= a.ch[TS_CH_COMM][i] == TS_CH_UNK ? b.ch[TS_CH_COMM][i] != TS_CH_PAD
-                     : strcmp(name_of(&a.comm_vocab, a.ch[TS_CH_COMM][i]), name_of(&b.comm_vocab, b.ch[TS_CH_COMM][i]));
-                d |= a.ch[TS_CH_RET][i] == TS_CH_UNK ? b.ch[TS_CH_RET][i] != TS_CH_PAD
-                     : strcmp(name_of(&a.ret_vocab, a.ch[TS_CH_RET][i]), name_of(&b.ret_vocab, b.ch[TS_CH_RET][i]));
+                d |= strcmp(name_of(&a.comm_vocab, a.ch[TS_CH_COMM][i]), name_of(&b.comm_vocab, b.ch[TS_CH_COMM][i]));
+                d |= strcmp(name_of(&a.ret_vocab, a.ch[TS_CH_RET][i]), name_of(&b.ret_vocab, b.ch[TS_CH_RET][i]));
             }
             if (d && bad < 3)
                 fprintf(stderr, "    event %zu: %s/%s cpu %d/%d tid %d/%d comm %s/%s\n", i,
@@ -949,4 +974,5 @@ TEST_MAIN("ctf_export", {
     RUN(switches_not_events);
     RUN(kernel_events_round_trip);
     RUN(kernel_events_real_trace);
+    RUN(unknown_round_trip);
 })

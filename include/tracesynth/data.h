@@ -53,6 +53,10 @@ typedef struct {
  * all, under its own name: sched_switch, irq_handler_entry, ...) */
 enum { TS_EVENT_CALL = 0, TS_EVENT_EXIT = 1, TS_EVENT_OTHER = 2 };
 
+/* has_ret (ts_ctf_trace, ts_mc_raw): a value there but not known (export's "?" for one outside
+ * the return-value vocabulary), read back as that vocabulary's <unk> */
+#define TS_RET_UNKNOWN 2
+
 void ts_seq_free(ts_seq *s);
 void ts_windows_free(ts_windows *w);
 void ts_vocab_free(ts_vocab *v);
@@ -255,7 +259,8 @@ typedef struct {
                                        the trace declares), or NULL */
     /* from ts_ctf_load_fields, per event (else NULL): the thread on its CPU (-1 before the CPU's
      * first sched_switch) and its name (NULL then); the return value of a system call
-     * (an entry gets its exit's; has_ret 0: none, e.g. the exit is past the trace's end) */
+     * (an entry gets its exit's; has_ret 0: none, e.g. the exit is past the trace's end;
+     * TS_RET_UNKNOWN: one tracesynth's export wrote as not known, "?") */
     int64_t           *tid;
     char             **comm;
     int64_t           *ret;

@@ -78,8 +78,9 @@ static int by_count(const void *a, const void *b)
 }
 
 /* keys (n, NULL = no value) -> IDs: PAD for NULL, then the top most frequent keys of the
- * first ntrain from 2 by rank (ties by key), UNK for the rest; v gets "<pad>", "<unk>",
- * the ranked keys and their training counts */
+ * first ntrain from 2 by rank (ties by key), UNK for the rest and for "<unk>" itself (a value
+ * export wrote as one outside its vocabulary); v gets "<pad>", "<unk>", the ranked keys and
+ * their training counts */
 static void rank_vocab(const char *const *keys, size_t n, size_t ntrain, size_t top, ts_vocab *v, int32_t *ids)
 {
     ts__strmap map;
@@ -87,7 +88,7 @@ static void rank_vocab(const char *const *keys, size_t n, size_t ntrain, size_t 
     key_count *kc = NULL;
     size_t nk = 0, cap = 0;
     for (size_t i = 0; i < ntrain; i++) {
-        if (!keys[i]) continue;
+        if (!keys[i] || !strcmp(keys[i], TS_UNK_NAME)) continue;
         int32_t k = ts__strmap_get(&map, keys[i]);
         if (k < 0) {
             if (nk == cap) kc = ts_realloc(kc, (cap = cap ? 2 * cap : 64) * sizeof *kc);
@@ -159,7 +160,8 @@ int ts_mc_encode(const ts_mc_raw *raw, double train_frac, ts_mc *out)
         char **keys = ts_malloc(n * sizeof *keys);
         for (size_t i = 0; i < n; i++) {
             keys[i] = NULL;
-            if (raw->has_ret[i]) {
+            if (raw->has_ret[i] == TS_RET_UNKNOWN) keys[i] = ts_strdup(TS_UNK_NAME);
+            else if (raw->has_ret[i]) {
                 char b[32];
                 snprintf(b, sizeof b, "%lld", (long long)raw->ret[i]);
                 keys[i] = ts_strdup(b);

@@ -311,8 +311,8 @@ static void on_reconstructed(sink_state *st, const cpu_state *c, const bt_event 
 }
 
 /* a return value as tracesynth's export writes it in the payload's string member `member`
- * ("" none, "?" not known: none too, else the number): 1 with *v the number, 0 none, -1 no
- * such member (a recorded trace's event) */
+ * ("" none, "?" not known, else the number): 1 with *v the number, 0 none, 2 not known, -1
+ * no such member (a recorded trace's event) */
 static int own_ret(const bt_event *ev, const char *member, int64_t *v)
 {
     const bt_field *f = ts__bt_member(bt_event_borrow_payload_field_const(ev), member);
@@ -322,6 +322,7 @@ static int own_ret(const bt_event *ev, const char *member, int64_t *v)
     if (len == 0 || len >= sizeof buf) return 0;
     memcpy(buf, bt_field_string_get_value(f), len);
     buf[len] = 0;
+    if (!strcmp(buf, "?")) return 2;
     errno = 0;
     const long long x = strtoll(buf, &end, 10);
     if (*end || errno) return 0;
@@ -437,8 +438,8 @@ static void on_event(sink_state *st, const bt_message *m)
         st->t->has_ret[st->t->n - 1] = 1;
     }
     if (has_own >= 0) {
-        st->t->ret[st->t->n - 1] = own;
-        st->t->has_ret[st->t->n - 1] = has_own == 1;
+        st->t->ret[st->t->n - 1] = has_own == 1 ? own : 0;
+        st->t->has_ret[st->t->n - 1] = has_own == 1 ? 1 : has_own == 2 ? TS_RET_UNKNOWN : 0;
     }
 }
 

@@ -16,6 +16,7 @@
 #include "tracesynth/common.h"
 #include "tracesynth/eval.h"
 #include "tracesynth/gaps.h"
+#include "data_internal.h"
 
 #include <babeltrace2/babeltrace.h>
 #include <ctype.h>
@@ -248,10 +249,10 @@ static int set_string(bt_field *p, uint64_t k, const char *v)
     return bt_field_string_append_with_length(f, v, strlen(v)) != BT_FIELD_STRING_APPEND_STATUS_OK;
 }
 
-/* the comm name of ID a ("" none or unknown) */
+/* the comm name of ID a ("" none, "<unk>" unknown, which ingest reads back as unknown) */
 static const char *comm_name(const ts_mc *m, int32_t a)
 {
-    return a >= 2 && a < m->comm_vocab.n ? m->comm_vocab.names[a] : "";
+    return a >= 2 && a < m->comm_vocab.n ? m->comm_vocab.names[a] : a == TS_CH_UNK ? TS_UNK_NAME : "";
 }
 
 /* the name of event i's return value: "" none, "?" not known */
