@@ -292,7 +292,8 @@ void ts_ctf_trace_free(ts_ctf_trace *t);
 int  ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch,
                     ts_ctf_trace *out, char **notes);
 /* names -> dataset: vocabulary by frequency rank over the first train_frac of the events
- * (ties by name), with an UNK ID (the last, named "<unk>") for names unseen there.
+ * (ties by name), with an UNK ID (the last, named "<unk>") for names unseen there and for
+ * the name "<unk>" itself.
  * names are copied: the caller still frees them. */
 int  ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset *out);
 /* the events of the first train_frac of n (at least one): a whole number of thousandths cuts

@@ -314,7 +314,8 @@ int ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset 
         return ts_fail("training fraction %g is not in (0, 1]", train_frac);
     size_t ntrain = ts_train_count(n, train_frac);
 
-    /* counts over the training part */
+    /* counts over the training part; "<unk>" (an event outside a vocabulary, as export writes
+     * one a model drew) is the reserved UNK, not a name of its own beside it */
     ts__strmap map;
     ts__strmap_init(&map, 256);
     name_count *nc = NULL;
