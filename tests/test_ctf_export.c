@@ -821,6 +821,44 @@ static size_t differ_kinds(const ts_mc *a, const ts_mc *b)
     return bad;
 }
 
+/* ftrace text of ingest --events all (system calls, their exits, and kernel events: switches,
+ * interrupts, an exec, timers) in the N rounds of 5 events (an exec after round 20) at
+ * path; *calls, *exits, *all: what ingest --events all reads */
+static void kernel_trace(const char *path, int rounds, size_t *calls, size_t *exits, size_t *all)
+{
+    static const char *const call[3] = {"read", "write", "close"};
+    const size_t cap = 256 + 700 * (size_t)rounds;
+    char *text = ts_malloc(cap);
+    size_t n = (size_t)snprintf(text, cap, "# tracer: nop\n#\n");
+    *calls = *exits = *all = 0;
+    for (int i = 0; i < rounds; i++) {
+        const int c = i % 2, tid = c ? 20 + i % 4 : 10;
+        const char *comm = c ? "cat" : "dd";
+        const long us = 1000000L + 100L * i;
+        n += (size_t)snprintf(text + n, cap - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sys_%s(fd: 3)\n", comm, tid,
+                              c, us / 1000000, us % 1000000, call[i % 3]);
+        n += (size_t)snprintf(text + n, cap - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: irq_handler_entry: irq=30 "
+                              "name=eth0\n", comm, tid, c, (us + 3) / 1000000, (us + 3) % 1000000);
+        n += (size_t)snprintf(text + n, cap - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sys_%s -> 0x%x\n", comm, tid,
+                              c, (us + 7) / 1000000, (us + 7) % 1000000, call[i % 3], i % 5);
+        n += (size_t)snprintf(text + n, cap - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sched_switch: prev_comm=%s "
+                              "prev_pid=%d prev_prio=120 prev_state=S ==> next_comm=swapper/%d next_pid=0 "
+                              "next_prio=120\n", comm, tid, c, (us + 11) / 1000000, (us + 11) % 1000000, comm, tid, c);
+        n += (size_t)snprintf(text + n, cap - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: timer_expire_entry: "
+                              "timer=00000000a1b2c3d4 function=tick_sched_timer now=4295\n", "<idle>", 0, c,
+                              (us + 13) / 1000000, (us + 13) % 1000000);
+        (*calls)++, (*exits)++, *all += 5;
+        if (i == 20) {   /* dd runs a new program: the thread is named after its file */
+            n += (size_t)snprintf(text + n, cap - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sched_process_exec: "
+                                  "filename=/usr/bin/ls pid=10 old_pid=10\n", "ls", 10, 0, (us + 17) / 1000000,
+                                  (us + 17) % 1000000);
+            (*all)++;
+        }
+    }
+    write_text(path, text);
+    free(text);
+}
+
 /* a dataset of ingest --events all (system calls, their exits, and kernel events: switches,
  * interrupts, an exec, timers): export --format ctf writes each event as what it is, a
  * kernel event under its own name, not as a syscall_entry_NAME, so that ingest --from ctf
@@ -832,35 +870,10 @@ static void kernel_events_round_trip(void)
 {
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    static const char *const call[3] = {"read", "write", "close"};
-    char text[1 << 15], trace[512], cmd[2048], err[512], path[600];
-    size_t n = (size_t)snprintf(text, sizeof text, "# tracer: nop\n#\n"), calls = 0, exits = 0, all = 0;
-    for (int i = 0; i < 40; i++) {
-        const int c = i % 2, tid = c ? 20 + i % 4 : 10;
-        const char *comm = c ? "cat" : "dd";
-        const long us = 1000000L + 100L * i;
-        n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sys_%s(fd: 3)\n", comm, tid,
-                              c, us / 1000000, us % 1000000, call[i % 3]);
-        n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: irq_handler_entry: irq=30 "
-                              "name=eth0\n", comm, tid, c, (us + 3) / 1000000, (us + 3) % 1000000);
-        n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sys_%s -> 0x%x\n", comm, tid,
-                              c, (us + 7) / 1000000, (us + 7) % 1000000, call[i % 3], i % 5);
-        n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sched_switch: prev_comm=%s "
-                              "prev_pid=%d prev_prio=120 prev_state=S ==> next_comm=swapper/%d next_pid=0 "
-                              "next_prio=120\n", comm, tid, c, (us + 11) / 1000000, (us + 11) % 1000000, comm, tid, c);
-        n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: timer_expire_entry: "
-                              "timer=00000000a1b2c3d4 function=tick_sched_timer now=4295\n", "<idle>", 0, c,
-                              (us + 13) / 1000000, (us + 13) % 1000000);
-        calls++, exits++, all += 5;
-        if (i == 20) {   /* dd runs a new program: the thread is named after its file */
-            n += (size_t)snprintf(text + n, sizeof text - n, "%16s-%-7d [%03d] ..... %5ld.%06ld: sched_process_exec: "
-                                  "filename=/usr/bin/ls pid=10 old_pid=10\n", "ls", 10, 0, (us + 17) / 1000000,
-                                  (us + 17) % 1000000);
-            all++;
-        }
-    }
+    char trace[512], cmd[2048], err[512], path[600];
+    size_t calls, exits, all;
     snprintf(trace, sizeof trace, "%s/k.trace", dir);
-    write_text(trace, text);
+    kernel_trace(trace, 40, &calls, &exits, &all);
     for (int channels = 0; channels < 2; channels++) {
         const char *ch = channels ? " --channels" : "";
         snprintf(cmd, sizeof cmd, "ingest --from ftrace --events all%s %s -o %s/k%d -q", ch, trace, dir, channels);
@@ -917,6 +930,95 @@ static void kernel_events_round_trip(void)
              dir, dir, dir);
     int bt = system(cmd);
     CHECK_MSG(WIFEXITED(bt) && (WEXITSTATUS(bt) == 77 || WEXITSTATUS(bt) == 0), "%s", cmd);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+/* 1 when name is one of kernel_trace's kernel events */
+static int kernel_name(const char *name)
+{
+    return !strcmp(name, "irq_handler_entry") || !strcmp(name, "sched_switch") || !strcmp(name, "timer_expire_entry") ||
+           !strcmp(name, "sched_process_exec");
+}
+
+/* events a model drew from a dataset of ingest --events all (generate --channels-from, a
+ * multi-channel model's generate and impute, markov) are what their names are there: a
+ * kernel event is one (2 in exit.npy), a name of a call and of its exit an exit where it
+ * closes its thread's open call, so that export writes each as what it is and ingest --from
+ * ctf reads the system calls alone back. They had no exit.npy (impute dropped the input's),
+ * and the kernel events came back as system calls */
+static void drawn_kinds(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char trace[512], cmd[2048], err[512], path[600];
+    size_t calls, exits, all;
+    snprintf(trace, sizeof trace, "%s/k.trace", dir);
+    kernel_trace(trace, 300, &calls, &exits, &all);
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace --events all --channels %s -o %s/ds -q", trace, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model ngram %s/ds --length 40 -o %s/ng.tsm --threads 1", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "train --model mdm-mc %s/ds --length 40 --layers 1 --channels 8 --iters 2 -o %s/mc.tsm "
+             "--threads 1", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    static const char *const runs[4][2] = {
+        {"ev", "generate %s/ng.tsm --channels-from %s/ds -n 3 --length 40 -o %s/ev --threads 1"},
+        {"mc", "generate %s/mc.tsm -n 3 --length 40 -o %s/mc --threads 1"},
+        {"markov", "markov %s/ds -n 120 --length 40 -o %s/markov"},
+        {"imp", "impute %s/mc.tsm --input %s/ds --length 40 --blackout 10 -o %s/imp --threads 1"},
+    };
+    for (int r = 0; r < 4; r++) {
+        const char *tag = runs[r][0];
+        if (r == 0) snprintf(cmd, sizeof cmd, runs[r][1], dir, dir, dir);
+        else if (r == 3) snprintf(cmd, sizeof cmd, runs[r][1], dir, dir, dir);
+        else snprintf(cmd, sizeof cmd, runs[r][1], dir, dir);
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 0, "%s: %s", cmd, err);
+        if (rc) continue;
+        ts_mc g;
+        snprintf(path, sizeof path, "%s/%s", dir, tag);
+        REQUIRE(ts_mc_load(path, &g) == 0);
+        size_t wrong = 0, ncalls = 0, nexits = 0;
+        for (size_t i = 0; i < g.n; i++) {
+            const int k = g.events.exit ? g.events.exit[i] : TS_EVENT_CALL;
+            wrong += kernel_name(name_of(&g.events.vocab, g.ch[TS_CH_EVENT][i])) != (k == TS_EVENT_OTHER);
+            ncalls += k == TS_EVENT_CALL, nexits += k == TS_EVENT_EXIT;
+        }
+        CHECK_MSG(g.events.exit && wrong == 0 && nexits > 0, "%s: %s, %zu of %zu events not what their names are, "
+                  "%zu exits", tag, g.events.exit ? "exit.npy" : "no exit.npy", wrong, g.n, nexits);
+        /* the system calls alone back, and with --events all every event as it was */
+        snprintf(cmd, sizeof cmd, "export %s/%s --format ctf -o %s/%s.ctf -q", dir, tag, dir, tag);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        for (int a = 0; a < 2; a++) {
+            snprintf(cmd, sizeof cmd, "ingest --from ctf%s %s/%s.ctf -o %s/%s.back%d -q", a ? " --events all" : "", dir,
+                     tag, dir, tag, a);
+            REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+            ts_mc b;
+            snprintf(path, sizeof path, "%s/%s.back%d", dir, tag, a);
+            if (ts_mc_load(path, &b) != 0) {
+                CHECK_MSG(0, "%s", ts_error());
+                continue;
+            }
+            if (a) {   /* events of one time on two CPUs come back in CPU order: counted, not in turn */
+                size_t bad = 0, bexits = 0;
+                for (size_t i = 0; i < b.n; i++) {
+                    const int k = b.events.exit ? b.events.exit[i] : TS_EVENT_CALL;
+                    bad += kernel_name(name_of(&b.events.vocab, b.ch[TS_CH_EVENT][i])) != (k == TS_EVENT_OTHER);
+                    bexits += k == TS_EVENT_EXIT;
+                }
+                CHECK_MSG(b.n == g.n && bad == 0 && bexits == nexits, "%s --events all: %zu of %zu events back, %zu "
+                          "not what their names are, %zu of %zu exits", tag, b.n, g.n, bad, bexits, nexits);
+            } else {
+                size_t kernel = 0;
+                for (size_t i = 0; i < b.n; i++) kernel += kernel_name(name_of(&b.events.vocab, b.ch[TS_CH_EVENT][i]));
+                CHECK_MSG(b.n == ncalls && kernel == 0, "%s: %zu events back (%zu kernel events), not the %zu calls",
+                          tag, b.n, kernel, ncalls);
+            }
+            ts_mc_free(&b);
+        }
+        ts_mc_free(&g);
+    }
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }
@@ -1000,4 +1102,5 @@ TEST_MAIN("ctf_export", {
     RUN(kernel_events_real_trace);
     RUN(unknown_round_trip);
     RUN(unknown_event_round_trip);
+    RUN(drawn_kinds);
 })

@@ -76,6 +76,17 @@ int32_t ts_mc_card(const ts_mc *m, int c);
  * its <unk> (an error naming it when the target has none); m then carries copies of the
  * targets. *unknown (may be NULL) counts the values that became <unk>. */
 int  ts_mc_renumber(ts_mc *m, const ts_vocab *event, const ts_vocab *comm, const ts_vocab *ret, size_t *unknown);
+/* what the events of each name of m are (its exit.npy): (events.vocab.n) bits 1 << TS_EVENT_*
+ * per name, to free; NULL where m has no events.exit or no names */
+uint8_t *ts_mc_event_kinds(const ts_mc *m);
+/* what each event of m is (events.exit) from its name, by kinds (ts_mc_event_kinds of the data
+ * the names came from, in m's numbering; NULL: every event a system call): a name only of
+ * kernel events is one, a name only of exits an exit, a name of calls and exits an exit where
+ * it closes the call open on its thread (tid channel, else cpu, else the one stream; each
+ * window of len events on its own, len 0: one), else a call. keep (n, or NULL): 1 where
+ * events.exit holds already (events observed, not drawn), kept and followed. events.exit is
+ * NULL after it where every event is a call */
+void ts_mc_kinds_by_name(ts_mc *m, const uint8_t *kinds, size_t len, const uint8_t *keep);
 /* events [from, to) of m as a trace of their own (vocabularies copied) */
 int  ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out);
 /* the latest event time (ns from the first event) the writers below accept: a CTF clock

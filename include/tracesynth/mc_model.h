@@ -81,6 +81,9 @@ struct ts_mc_model {
     size_t len;                /* window length trained on (0: any) */
     int permille[3];           /* its time split's parts in thousandths, the default of the
                                 * parts it is run on (0: not recorded, older files) */
+    uint8_t *event_kinds;      /* (event_vocab.n) what the events of each name are in the data
+                                * it learned from (ts_mc_event_kinds); NULL: every one a
+                                * system call (data without exit.npy, older files) */
 };
 
 const ts_mc_model_ops *const *ts_mc_model_list(void);   /* NULL-terminated */

@@ -54,7 +54,10 @@ int cmd_export(int argc, char **argv)
         "its thread), another with no payload, so that 'ingest --from ctf --events all'\n"
         "reads the same events back, and 'ingest --from ctf' the system calls alone; a\n"
         "name ingest would read as a system call's (sys_..., syscall_entry_...) is\n"
-        "refused.\n"
+        "refused. The events a model drew (generate, markov, impute) are marked in\n"
+        "exit.npy as their names are in the data it learned from: a kernel event as\n"
+        "one, a name of a call and its exit as an exit where it closes its thread's\n"
+        "open call.\n"
         "A set of windows (DIR/length) is written one window after the other as\n"
         "one trace, in either format, which ingest reads back as one sequence.\n",
         opts, 1, 1, "DATASET", 0, NULL,

@@ -528,6 +528,56 @@ int ts_mc_renumber(ts_mc *m, const ts_vocab *event, const ts_vocab *comm, const 
     return 0;
 }
 
+uint8_t *ts_mc_event_kinds(const ts_mc *m)
+{
+    if (!m || !m->events.exit || m->events.vocab.n <= 0 || !m->ch[TS_CH_EVENT]) return NULL;
+    const int32_t V = m->events.vocab.n;
+    uint8_t *k = ts_calloc((size_t)V, 1);
+    for (size_t i = 0; i < m->n; i++) {
+        const int32_t id = m->ch[TS_CH_EVENT][i];
+        if (id >= 0 && id < V && m->events.exit[i] <= TS_EVENT_OTHER) k[id] |= (uint8_t)(1u << m->events.exit[i]);
+    }
+    return k;
+}
+
+void ts_mc_kinds_by_name(ts_mc *m, const uint8_t *kinds, size_t len, const uint8_t *keep)
+{
+    if (!m) return;
+    const int32_t V = m->events.vocab.n;
+    uint8_t *old = m->events.exit, *ex = NULL;
+    m->events.exit = NULL;
+    if (kinds && V > 0 && m->n && m->ch[TS_CH_EVENT]) {
+        const int32_t *ids = m->ch[TS_CH_EVENT], *th = m->ch[TS_CH_TID] ? m->ch[TS_CH_TID] : m->ch[TS_CH_CPU];
+        int32_t T = 1;
+        for (size_t i = 0; th && i < m->n; i++)
+            if (th[i] >= T) T = th[i] + 1;
+        int32_t *open = ts_malloc((size_t)T * sizeof *open);   /* each thread's open call, -1 none */
+        const uint8_t C = 1u << TS_EVENT_CALL, X = 1u << TS_EVENT_EXIT, O = 1u << TS_EVENT_OTHER;
+        size_t marked = 0;
+        ex = ts_malloc(m->n);
+        for (size_t i = 0; i < m->n; i++) {
+            if (i == 0 || (len && i % len == 0))
+                for (int32_t t = 0; t < T; t++) open[t] = -1;
+            const int32_t id = ids[i], t = th && th[i] >= 0 ? th[i] : 0;
+            const uint8_t b = id >= 0 && id < V ? kinds[id] : 0;
+            int k;
+            if (keep && keep[i] && old) k = old[i];
+            else k = b == O ? TS_EVENT_OTHER : (b & X) && (!(b & C) || open[t] == id) ? TS_EVENT_EXIT : TS_EVENT_CALL;
+            if (k == TS_EVENT_CALL) open[t] = id;
+            else if (k == TS_EVENT_EXIT) open[t] = -1;
+            ex[i] = (uint8_t)k;
+            marked += k != TS_EVENT_CALL;
+        }
+        free(open);
+        if (!marked) {
+            free(ex);
+            ex = NULL;
+        }
+    }
+    free(old);
+    m->events.exit = ex;
+}
+
 int ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out)
 {
     if (!out) return ts_fail_null(__func__, "out");

@@ -193,6 +193,9 @@ static int draw_channels(const ts_mc *train, size_t nt, size_t tlen, int given, 
             if (i == 0 || (len && i % len == 0)) ts_mc_drawer_rng(&r, seed, len ? i / len : 0);
             ts_mc_drawer_draw(d, out, i, len && i % len == 0 ? -1 : i ? ev[i - 1] : -1, &r);
         }
+        uint8_t *kinds = ts_mc_event_kinds(train);   /* what each event is, as its name is in train */
+        ts_mc_kinds_by_name(out, kinds, len, NULL);
+        free(kinds);
     }
     ts_mc_drawer_free(d);
     if (rc) ts_mc_free(out);

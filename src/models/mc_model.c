@@ -47,6 +47,20 @@ int ts_mc_model_base_init(ts_mc_model *m, const ts_mc *data)
         (m->comm_vocab.n == 0 && data->comm_vocab.n > 0 && ts_vocab_copy(&m->comm_vocab, &data->comm_vocab)) ||
         (m->ret_vocab.n == 0 && data->ret_vocab.n > 0 && ts_vocab_copy(&m->ret_vocab, &data->ret_vocab)))
         return -1;
+    /* what the events of each name are, for those drawn (the data's exit.npy), in the
+     * model's numbering: the data's own where the model took its vocabulary */
+    free(m->event_kinds);
+    m->event_kinds = NULL;
+    uint8_t *k = ts_mc_event_kinds(data);
+    if (k && m->event_vocab.n > 0) {
+        int32_t *map = ts_malloc((size_t)data->events.vocab.n * sizeof *map);
+        ts_vocab_map(&data->events.vocab, &m->event_vocab, map);
+        m->event_kinds = ts_calloc((size_t)m->event_vocab.n, 1);
+        for (int32_t v = 0; v < data->events.vocab.n; v++)
+            if (map[v] >= 0 && map[v] < m->event_vocab.n) m->event_kinds[map[v]] |= k[v];
+        free(map);
+    }
+    free(k);
     return 0;
 }
 
@@ -107,6 +121,8 @@ void ts_mc_model_free(ts_mc_model *m)
     ts_vocab_free(&m->event_vocab);
     ts_vocab_free(&m->comm_vocab);
     ts_vocab_free(&m->ret_vocab);
+    free(m->event_kinds);
+    m->event_kinds = NULL;
     m->ops->free(m);
 }
 
@@ -122,6 +138,8 @@ int ts_mc_model_save(const ts_mc_model *m, const char *path)
     ts_vocab_put(&w, "VOCAB", &m->event_vocab);
     ts_vocab_put(&w, "COMMVOC", &m->comm_vocab);
     ts_vocab_put(&w, "RETVOC", &m->ret_vocab);
+    if (m->event_kinds && m->event_vocab.n > 0)   /* older files have none: every event a call */
+        ts_writer_chunk(&w, "KINDS", m->event_kinds, (size_t)m->event_vocab.n);
     char txt[512];
     int k = snprintf(txt, sizeof txt, "channels=%u\ndt=%s\nlen=%zu\n", m->has, ts_dt_mode_names[m->dt_mode], m->len);
     for (int c = 0; c < TS_NCH; c++)
@@ -205,6 +223,21 @@ static int read_channels(const ts_reader *r, const ts_mc_model_ops *ops, ts_mc_m
     return 0;
 }
 
+/* KINDS: a byte per event name (bits 1 << TS_EVENT_*); absent in files without it */
+static int read_kinds(const ts_reader *r, ts_mc_model *b)
+{
+    if (!ts_reader_has(r, "KINDS", NULL)) return 0;
+    const ts_chunk *c = ts_reader_get(r, "KINDS");
+    int bad = !c || c->size != (uint64_t)b->event_vocab.n || b->event_vocab.n <= 0;
+    for (uint64_t i = 0; !bad && i < c->size; i++) bad = c->data[i] > 7;
+    if (bad)
+        return ts_fail("%s: section 'KINDS' is corrupt (%llu bytes for %d event names)", r->path,
+                       c ? (unsigned long long)c->size : 0ULL, b->event_vocab.n);
+    b->event_kinds = ts_malloc((size_t)c->size);
+    memcpy(b->event_kinds, c->data, (size_t)c->size);
+    return 0;
+}
+
 int ts_mc_model_load(const char *path, ts_mc_model **out)
 {
     if (!out) return ts_fail_null(__func__, "out");
@@ -224,7 +257,7 @@ int ts_mc_model_load(const char *path, ts_mc_model **out)
         goto done;
     }
     if (ts_vocab_get(&r, "VOCAB", &b.event_vocab) || ts_vocab_get(&r, "COMMVOC", &b.comm_vocab) ||
-        ts_vocab_get(&r, "RETVOC", &b.ret_vocab) || read_channels(&r, ops, &b))
+        ts_vocab_get(&r, "RETVOC", &b.ret_vocab) || read_channels(&r, ops, &b) || read_kinds(&r, &b))
         goto done;
     ts_mc_model *m = NULL;
     if (ops->load(&m, &r, &b) != 0) goto done;
@@ -237,6 +270,7 @@ int ts_mc_model_load(const char *path, ts_mc_model **out)
     m->event_vocab = b.event_vocab;
     m->comm_vocab = b.comm_vocab;
     m->ret_vocab = b.ret_vocab;
+    m->event_kinds = b.event_kinds;
     memset(&b, 0, sizeof b);
     *out = m;
     rc = 0;
@@ -244,6 +278,7 @@ done:
     ts_vocab_free(&b.event_vocab);
     ts_vocab_free(&b.comm_vocab);
     ts_vocab_free(&b.ret_vocab);
+    free(b.event_kinds);
     ts_reader_close(&r);
     return rc;
 }
@@ -379,13 +414,26 @@ int ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *
     size_t cnt = 0;
     for (size_t i = 0; i < out->n; i++) cnt += unk[i];
     free(unk);
+    /* what the events drawn are: by the model's kinds, or where its file has none, by those
+     * of x's observed events (their marks, exit.npy) */
+    uint8_t *own = NULL;
+    const int32_t V = out->events.vocab.n;
+    if (rc == 0 && !m->event_kinds && out->events.exit && V > 0) {
+        own = ts_calloc((size_t)V, 1);
+        for (size_t i = 0; mask[TS_CH_EVENT] && i < out->n; i++) {
+            const int32_t id = out->ch[TS_CH_EVENT][i];
+            if (mask[TS_CH_EVENT][i] && id >= 0 && id < V && out->events.exit[i] <= TS_EVENT_OTHER)
+                own[id] |= (uint8_t)(1u << out->events.exit[i]);
+        }
+    }
     if (rc != 0 || run(m, out, L, mask, o) != 0) {
+        free(own);
         ts_mc_free(out);
         return -1;
     }
     /* x's times (time_ns.npy) are its own events': with values drawn, they are not out's
-     * (nor do they follow its dts), as repair drops them where it changes an event; which
-     * are exits (exit.npy), not of events drawn */
+     * (nor do they follow its dts), as repair drops them where it changes an event; what
+     * each event drawn is (exit.npy) follows its name, the observed keep theirs */
     int drawn = 0, events_drawn = 0;
     for (int c = 0; c < TS_NCH && !drawn; c++)
         for (size_t i = 0; has_ch(m, c) && i < out->n && !drawn; i++) drawn = !(mask[c] && mask[c][i]);
@@ -395,10 +443,8 @@ int ts_mc_model_impute(ts_mc_model *m, const ts_mc *x, size_t L, const uint8_t *
         free(out->events.time_ns);
         out->events.time_ns = NULL;
     }
-    if (events_drawn) {
-        free(out->events.exit);
-        out->events.exit = NULL;
-    }
+    if (events_drawn) ts_mc_kinds_by_name(out, m->event_kinds ? m->event_kinds : own, L, mask[TS_CH_EVENT]);
+    free(own);
     if (unknown) *unknown = cnt;
     return 0;
 }
@@ -426,5 +472,6 @@ int ts_mc_model_generate(ts_mc_model *m, size_t n, size_t L, const ts_run_opts *
         ts_mc_free(out);
         return -1;
     }
+    ts_mc_kinds_by_name(out, m->event_kinds, L, NULL);   /* what each event is, as in the data learned from */
     return 0;
 }
