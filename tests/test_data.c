@@ -249,6 +249,27 @@ static void vocab_roundtrip(void)
         write_text(in(d, "v5"), bad[i]);
         CHECK_MSG(ts_vocab_read(in(d, "v5"), &r) == -1 && strstr(ts_error(), "v5:"), "%d: %s", i, ts_error());
     }
+    /* an event name a names file cannot hold (W.names.txt: names separated by blanks, '?' for
+     * an ID without a name): refused at its line, as generate would write it unreadable */
+    write_text(in(d, "v6"), "0\tread\t3\n1\topen at\t1\n");
+    CHECK_MSG(ts_vocab_read(in(d, "v6"), &r) == -1 && strstr(ts_error(), "v6:2: event name 'open at' holds a blank"),
+              "%s", ts_error());
+    write_text(in(d, "v7"), "0\t?\t3\n");
+    CHECK_MSG(ts_vocab_read(in(d, "v7"), &r) == -1 && strstr(ts_error(), "v7:1: event name '?'"), "%s", ts_error());
+    /* nor is such a name written into a names file, nor made a dataset's */
+    char *odd[2] = {"read", "open at"};
+    ts_vocab ov = {2, odd, NULL, -1};
+    int32_t ids[2] = {0, 1};
+    ts_windows w = {ids, 1, 2};
+    CHECK_MSG(ts_windows_write_names(in(d, "w.names.txt"), &w, &ov) == -1 && strstr(ts_error(), "w.names.txt: event "
+                                                                                    "name 1 ('open at') holds a blank"),
+              "%s", ts_error());
+    CHECK(!ts_file_exists(in(d, "w.names.txt")));
+    char *evs[3] = {"read", "open at", "read"};
+    ts_dataset ds;
+    CHECK_MSG(ts_dataset_from_names(evs, 3, 1.0, &ds) == -1 && strstr(ts_error(), "event 1: event name 'open at' "
+                                                                                  "holds a blank"),
+              "%s", ts_error());
 }
 
 /* a vocabulary whose count says n > 0 but whose names are NULL (or one of them is): an error

@@ -1711,6 +1711,19 @@ static void ctf_handmade_trace(void)
               "%s", ts_error());
     snprintf(cmd, sizeof cmd, "ingest --from ctf %s -o %s/sum-ds", sum, d);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "sum: stream chan_") && strstr(err, "2^63"), "%s", err);
+    /* an event class whose name holds a blank: no names file could hold the event (generate
+     * writes names separated by blanks): refused, naming the stream and the event */
+    char blank[700];
+    snprintf(blank, sizeof blank, "%s/blank", d);
+    mkdir(blank, 0755);
+    write_ctf(blank, 0);
+    char *meta = ts_strdup(ctf_meta), *cl = strstr(meta, "syscall_entry_close");
+    REQUIRE(cl);
+    cl[strlen("syscall_entry_cl")] = ' ';
+    write_text(in(blank, "metadata"), meta);
+    free(meta);
+    CHECK(ts_ctf_load(blank, NULL, &t) == -1);
+    CHECK_MSG(strstr(ts_error(), "blank: stream chan_1, event 1: event name 'cl se' holds a blank"), "%s", ts_error());
     /* a stream file cut short */
     REQUIRE(truncate(in(dir, "chan_1"), 40) == 0);
     CHECK(ts_ctf_read(dir, NULL, 0, &names, &n, NULL) == -1);

@@ -467,6 +467,25 @@ static void generate_window_file_by_name(void)
               "%s", err);
 }
 
+/* an event name holding a blank (vocab.tsv's fields are tab-separated) would make the names
+ * file generate writes unreadable, read back as other names: refused where it enters, at its
+ * line of vocab.tsv */
+static void event_name_with_blank(void)
+{
+    char args[2048], err[1024];
+    mkdir(at("dsblank"), 0755);
+    write_text(at("dsblank/vocab.tsv"), "0\tread\t2\n1\twrite\t2\n2\topen at\t2\n3\tclose\t1\n4\tmmap\t1\n");
+    write_text(at("dsblank/stream.txt"), "0,1,2,0,1,2,3,4\n");
+    snprintf(args, sizeof args, "train --model ngram %s --threads 1 -o %s", at("dsblank"), at("blank.model"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "dsblank/vocab.tsv:3: event name 'open at' holds a "
+                                                               "blank") && !strchr(err, '\n'),
+              "%s", err);
+    CHECK(!ts_file_exists(at("blank.model")));
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s", at("dsblank"), at("synth.txt"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "dsblank/vocab.tsv:3: event name 'open at'"), "%s",
+              err);
+}
+
 /* a multi-channel dataset (ingest --channels) as R beside a window file S, as generate
  * writes one for a single-channel model: R is a dataset directory, compared by its events
  * as any other (its stream.txt); S was refused as "not a directory", the multi-channel
@@ -644,6 +663,7 @@ TEST_MAIN("eval_cli", {
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);
     RUN(generate_window_file_multichannel_real);
+    RUN(event_name_with_blank);
     RUN(impute_bad_input);
     RUN(impute_npy_clamped);
     RUN(impute_npy_original_exact);

@@ -93,9 +93,10 @@ int ts_seq_write(const char *path, const ts_seq *s);
 int ts_windows_read(const char *path, ts_windows *out);
 int ts_windows_write(const char *path, const ts_windows *w);
 /* their names: one window per line, event names separated by spaces ("?" for an ID
- * without a name) */
+ * without a name); a name of v holding a blank is refused before path is touched */
 int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab *v);
-/* vocab.tsv: "ID\tname\tcount" per line */
+/* vocab.tsv: "ID\tname\tcount" per line; an event name holding a blank, or "?" alone (a
+ * names file could not hold it), is refused at its line */
 int ts_vocab_read(const char *path, ts_vocab *out);
 /* the vocab.tsv in the folder of the file path (a dataset's stream.txt, a split's files,
  * a window file beside a dataset's names), malloc'd, or NULL when there is none */
@@ -294,7 +295,8 @@ int  ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opt
 /* names -> dataset: vocabulary by frequency rank over the first train_frac of the events
  * (ties by name), with an UNK ID (the last, named "<unk>") for names unseen there and for
  * the name "<unk>" itself.
- * names are copied: the caller still frees them. */
+ * names are copied: the caller still frees them. A name holding a blank, or "?" alone, is
+ * refused ("event I: event name ..."). */
 int  ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset *out);
 /* the events of the first train_frac of n (at least one): a whole number of thousandths cuts
  * where the time split does (ts_split_bounds), not one event early where n train_frac

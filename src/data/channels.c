@@ -482,7 +482,7 @@ int ts_mc_load(const char *dir, ts_mc *out)
         out->ch[c] = v;
         if (rc == 0 && v) {
             if (!ts_file_exists(vp)) rc = ts_fail("%s: no %s beside it (the channel's vocabulary)", p, vp);
-            else if (ts_vocab_read(vp, voc) == 0)
+            else if (ts__vocab_read_channel(vp, voc) == 0)
                 rc = check_range(p, v, out->n, 0, voc->n, "the vocabulary");
             else rc = -1;
             if (rc == 0 && voc->n < 2) rc = ts_fail("%s: fewer than the 2 reserved entries (<pad>, <unk>)", vp);

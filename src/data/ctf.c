@@ -426,6 +426,12 @@ static void on_event(sink_state *st, const bt_message *m)
     }
     if (!out || !keep_cpu) return;
     if (o->comm && (!c || strcmp(c->comm, o->comm))) return;
+    const char *why = ts__event_name_bad(out);
+    if (why) {   /* (syscalls and tracepoints never have such names) */
+        snprintf(st->err, sizeof st->err, "stream %s, event %llu: event name '%.64s' %s", ts->name,
+                 (unsigned long long)ts->events, out, why);
+        return;
+    }
     emit(st, out, cpu, ns, entry_name(name) ? TS_EVENT_CALL : exit_name(name) ? TS_EVENT_EXIT : TS_EVENT_OTHER);
     /* an event of tracesynth's export carries its own value (an entry's, an exit's where
      * the exits are events of their own): such an entry waits for no exit, which in thread

@@ -16,6 +16,13 @@
  * "FN: NAMES is NULL" or "FN: NAMES[I] is NULL" (NAMES: how the caller's argument reaches
  * them, "v->names") */
 int ts__vocab_check(const ts_vocab *v, const char *fn, const char *names);
+/* why name cannot name an event (NULL: it can): a names file (W.names.txt) separates the
+ * names by blanks and writes '?' for an ID without a name, so a name with a blank, or '?'
+ * alone, would be read back as others. A thread's name (a channel's vocabulary) may hold both */
+const char *ts__event_name_bad(const char *name);
+/* ts_vocab_read, of a channel's vocabulary: names that are no events' (ts__event_name_bad
+ * not asked) */
+int ts__vocab_read_channel(const char *path, ts_vocab *out);
 
 /* the time split's parts: three positive thousandths summing to 1000: 0, else -1 with "[WHO: ]time
  * split parts A/B/C thousandths: ..." (who NULL: no prefix) */

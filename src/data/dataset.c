@@ -310,6 +310,10 @@ int ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset 
     if (!names) return ts_fail_null(__func__, "names");
     for (size_t i = 0; i < n; i++)
         if (!names[i]) return ts_fail("%s: names[%zu] is NULL", __func__, i);
+    for (size_t i = 0; i < n; i++) {
+        const char *why = ts__event_name_bad(names[i]);
+        if (why) return ts_fail("event %zu: event name '%s' %s", i, names[i], why);
+    }
     if (!(train_frac > 0 && train_frac <= 1))
         return ts_fail("training fraction %g is not in (0, 1]", train_frac);
     size_t ntrain = ts_train_count(n, train_frac);

@@ -7,6 +7,7 @@
 #include "tracesynth/data.h"
 #include "data_internal.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -376,6 +377,10 @@ int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab
     if (!v) return ts_fail_null(__func__, "v");
     if (!w->data && w->n && w->len) return ts_fail_null(__func__, "w->data");
     if (ts__vocab_check(v, __func__, "v->names")) return -1;
+    for (int i = 0; i < v->n; i++) {   /* before the old file is touched; '?' stays unnamed */
+        const char *why = strcmp(v->names[i], "?") ? ts__event_name_bad(v->names[i]) : NULL;
+        if (why) return ts_fail("%s: event name %d ('%s') %s: not written", path, i, v->names[i], why);
+    }
     ts_outfile o;
     if (ts_out_open(&o, path)) return -1;
     for (size_t i = 0; i < w->n; i++)
@@ -451,7 +456,16 @@ char *ts_vocab_beside(const char *path)
     return NULL;
 }
 
-int ts_vocab_read(const char *path, ts_vocab *out)
+const char *ts__event_name_bad(const char *name)
+{
+    if (!strcmp(name, "?")) return "is '?', which a names file writes for an event without a name";
+    for (const char *s = name; *s; s++)
+        if (isspace((unsigned char)*s)) return "holds a blank, which separates the names in a names file";
+    return NULL;
+}
+
+/* events: names of events, refused where ts__event_name_bad says why */
+static int vocab_read(const char *path, ts_vocab *out, int events)
 {
     memset(out, 0, sizeof *out);
     out->unk = -1;
@@ -509,6 +523,11 @@ int ts_vocab_read(const char *path, ts_vocab *out)
             rc = ts_fail("%s:%zu: count '%s' is not a non-negative integer", path, line, t2 + 1);
             break;
         }
+        const char *why = events ? ts__event_name_bad(t1 + 1) : NULL;
+        if (why) {
+            rc = ts_fail("%s:%zu: event name '%s' %s", path, line, t1 + 1, why);
+            break;
+        }
         int32_t j = ts__strmap_get(&seen, t1 + 1);
         if (j >= 0) {
             rc = ts_fail("%s:%zu: name '%s' already has ID %d", path, line, t1 + 1, j);
@@ -529,6 +548,9 @@ int ts_vocab_read(const char *path, ts_vocab *out)
     if (rc) ts_vocab_free(out);
     return rc;
 }
+
+int ts_vocab_read(const char *path, ts_vocab *out) { return vocab_read(path, out, 1); }
+int ts__vocab_read_channel(const char *path, ts_vocab *out) { return vocab_read(path, out, 0); }
 
 /* every name of v one that ts_vocab_read gives back as it is (not empty, no tab, newline
  * or carriage return): 0, else -1 + an error naming path and the name's ID */
