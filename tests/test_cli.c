@@ -368,6 +368,40 @@ static void window_names_unknown_placed(void)
                   !strchr(err, '\n'), "exit %d: %s", rc, err);
 }
 
+/* a named model filling a dataset's window with an event its vocab.tsv lacks (which has no
+ * <unk> either): the error names that vocab.tsv and the place in the test part, in one line;
+ * it began with the model's name and named neither */
+static void impute_fill_unnamed_by_input(void)
+{
+    char args[2048], err[2048], p[512];
+    snprintf(p, sizeof p, "%s/dsq", dir);
+    mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/dsr", dir);
+    mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/dsq/vocab.tsv", dir);
+    write_text(p, "0\ta\t10\n1\tb\t10\n2\tc\t10\n");
+    snprintf(p, sizeof p, "%s/dsr/vocab.tsv", dir);
+    write_text(p, "0\ta\t10\n1\tb\t10\n");
+    char q[256] = "", r[256] = "";
+    for (int i = 0; i < 60; i++) {   /* a b c a b c ..., a b a b ... */
+        snprintf(q + strlen(q), sizeof q - strlen(q), "%d,", i % 3);
+        snprintf(r + strlen(r), sizeof r - strlen(r), "%d,", i % 2);
+    }
+    q[strlen(q) - 1] = r[strlen(r) - 1] = '\n';
+    snprintf(p, sizeof p, "%s/dsq/stream.txt", dir);
+    write_text(p, q);
+    snprintf(p, sizeof p, "%s/dsr/stream.txt", dir);
+    write_text(p, r);
+    snprintf(args, sizeof args, "train --model ngram %s/dsq --length 6 --threads 1 -o %s/abc.tsm", dir, dir);
+    REQUIRE(run_stdout(args, NULL, 0) == 0);
+    snprintf(args, sizeof args, "impute %s/abc.tsm --input %s/dsr --length 6 --windows 7 --blackout 1 --threads 1", dir, dir);
+    int rc = run_cli(args, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "dsr: test part: window ") && strstr(err, ", position 3: ngram filled it with "
+                                                                              "'c', which ") &&
+                  strstr(err, "dsr/vocab.tsv does not name") && !strchr(err, '\n'),
+              "exit %d: %s", rc, err);
+}
+
 /* one name for two IDs in W.names.txt: the names of other windows (W's IDs are one event
  * each), refused at the line that names the second. They were read, the model's event
  * imputed for either given the first ID, so that an exact event was scored as wrong */
@@ -2779,6 +2813,7 @@ TEST_MAIN("cli", {
     RUN(window_names_matched);
     RUN(window_names_vocab_checked);
     RUN(window_names_unknown_placed);
+    RUN(impute_fill_unnamed_by_input);
     RUN(window_names_one_name_two_ids);
     RUN(impute_output_named);
     RUN(generate_removes_old_names);

@@ -99,8 +99,9 @@ void cli_input_names_unused(const char *cmd, const char *input, const char *voca
 void cli_input_unnamed(const char *cmd, const char *input, const ts_vocab *names, const ts_model *m);
 /* the error at "window W, position P: ..." of input's windows (a model's, which knows no
  * file) placed: with their names file (named, cli_input_names' 1) at its line W + 1, else
- * in input (a dataset's: its test part) */
-void cli_input_error_place(const char *input, int named);
+ * in input (a dataset's: its test part); "the input's vocabulary" in it named as the file
+ * (vocab_path, --vocab, else the dataset's vocab.tsv or the one beside input) */
+void cli_input_error_place(const char *input, int named, const char *vocab_path);
 
 /* print "tracesynth: error: <ts_error()>" and return 1 */
 int cli_fail(void);

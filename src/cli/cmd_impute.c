@@ -241,7 +241,7 @@ int cmd_impute(int argc, char **argv)
     is.names = &names;
     ts_impute_result r;
     if (ts_impute_eval(m, &x, &is, &ro, &r)) {
-        cli_input_error_place(input, named == 1);
+        cli_input_error_place(input, named == 1, vocab_path);
         cli_fail();
         goto done;
     }

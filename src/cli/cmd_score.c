@@ -103,7 +103,7 @@ int cmd_score(int argc, char **argv)
     double bits, t0 = ts_now();
     size_t unknown = 0;
     if (ts_model_bits(m, &x, &names, &ro, &bits, &unknown)) {
-        cli_input_error_place(input, named == 1);
+        cli_input_error_place(input, named == 1, vocab_path);
         cli_fail();
         goto done;
     }

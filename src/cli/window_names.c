@@ -196,19 +196,33 @@ int cli_input_names(const char *input, const char *vocab_path, const ts_model *m
     return 1;
 }
 
-void cli_input_error_place(const char *input, int named)
+void cli_input_error_place(const char *input, int named, const char *vocab_path)
 {
     size_t w, pos;
     int at = 0;
     if (!input || sscanf(ts_error(), "window %zu, position %zu: %n", &w, &pos, &at) != 2 || at == 0) return;
     struct stat st;
+    const int dir = stat(input, &st) == 0 && S_ISDIR(st.st_mode);
+    static const char gen[] = "the input's vocabulary";
+    const char *g = strstr(ts_error(), gen);
+    char *v = !g ? NULL : named ? cli_names_path(input) : vocab_path ? ts_strdup(vocab_path)
+            : dir ? ts_path_join(input, "vocab.tsv") : ts_vocab_beside(input);
+    char *msg = ts_strdup(ts_error());
+    if (v) {   /* the file that names the input's events */
+        msg = ts_realloc(msg, strlen(msg) + strlen(v) + 1);
+        char *q = msg + (g - ts_error());
+        memmove(q + strlen(v), q + strlen(gen), strlen(q + strlen(gen)) + 1);
+        memcpy(q, v, strlen(v));
+    }
     if (named) {   /* one line a window: the line of the names file, the position in it */
         char *p = cli_names_path(input);
-        ts_fail("%s:%zu: position %zu: %s", p, w + 1, pos, ts_error() + at);
+        ts_fail("%s:%zu: position %zu: %s", p, w + 1, pos, msg + at);
         free(p);
     } else {
-        ts_fail("%s: %s%s", input, stat(input, &st) == 0 && S_ISDIR(st.st_mode) ? "test part: " : "", ts_error());
+        ts_fail("%s: %s%s", input, dir ? "test part: " : "", msg);
     }
+    free(msg);
+    free(v);
 }
 
 void cli_input_names_unused(const char *cmd, const char *input, const char *vocab_path, const ts_vocab *names,

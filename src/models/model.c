@@ -758,9 +758,9 @@ int ts_model_impute_named(ts_model *m, const ts_windows *x, const ts_vocab *name
         if (mask[i]) { y.data[i] = x->data[i]; continue; }
         int32_t v = back[y.data[i]];
         if (v < 0) {
-            rc = ts_fail("%s: filled window %zu, position %zu with '%s', which the input's "
-                         "vocabulary does not name and which has no <unk> event",
-                         m->ops->name, i / x->len, i % x->len, mv->names[y.data[i]]);
+            rc = ts_fail("window %zu, position %zu: %s filled it with '%s', which the input's vocabulary "
+                         "does not name (and it has no <unk>)",
+                         i / x->len, i % x->len, m->ops->name, mv->names[y.data[i]]);
             break;
         }
         y.data[i] = v;
