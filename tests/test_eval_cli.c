@@ -465,6 +465,16 @@ static void generate_window_file_by_name(void)
     write_text(at("syn.names.txt"), "read read write\n");
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "syn.names.txt:1: 3 names") && !strchr(err, '\n'),
               "%s", err);
+    /* '?' (an event its model does not name) matches no name, not even another '?': each of
+     * S's is an event of its own (they were R's '?', one event of R's for two of S's) */
+    write_text(at("rq.txt"), "0,1,2,1\n");
+    write_text(at("rq.names.txt"), "read ? write ?\n");
+    write_text(at("sq.txt"), "0,1,2,3\n");
+    write_text(at("sq.names.txt"), "read ? write ?\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --json", at("rq.txt"), at("sq.txt"));
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(fabs(json_get(out, "coverage_synth") - 0.5) < 1e-6 && fabs(json_get(out, "coverage_real") - 2.0 / 3) < 1e-6,
+              "%s", out);
 }
 
 /* an event name holding a blank (vocab.tsv's fields are tab-separated) would make the names

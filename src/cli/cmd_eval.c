@@ -76,7 +76,8 @@ static const char about_text[] =
     "files with the names generate writes beside them, W.names.txt for W.txt or\n"
     "W.npy, and other files by a vocab.tsv beside them, a split's testing or a\n"
     "dataset's stream.txt, as impute reads its input, are matched with R's by\n"
-    "name). Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
+    "name; '?', an event its model does not name, matches none, another '?'\n"
+    "neither). Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
     "rounded and clamped to [0, largest ID in R and T] (an S named by the vocab.tsv\n"
     "beside it: to its last ID); R and T hold IDs as they are (a float32 value that\n"
     "is not a whole number, or a negative one, is an error, as in O). A\n"
@@ -545,7 +546,8 @@ typedef struct {
 } extra_names;
 
 /* w, numbered by v, into the real trace's numbering (ref) by name; a name ref lacks gets an
- * ID of its own past ref's, the same for the synthetic and the training data */
+ * ID of its own past ref's, the same for the synthetic and the training data. '?' (an event
+ * a model does not name) matches no name, another '?' neither: each gets an ID of its own */
 static void renumber_by_name(ts_windows *w, const ts_vocab *v, const ts_vocab *ref, extra_names *x)
 {
     ts_vocab plain = *ref;
@@ -553,12 +555,13 @@ static void renumber_by_name(ts_windows *w, const ts_vocab *v, const ts_vocab *r
     int32_t *map = ts_malloc((size_t)v->n * sizeof *map);
     ts_vocab_map(v, &plain, map);
     for (int i = 0; i < v->n; i++) {
-        if (map[i] >= 0) continue;
+        const int unnamed = v->names[i] && !strcmp(v->names[i], "?");
+        if (map[i] >= 0 && !unnamed) continue;
         if (!v->names[i]) {   /* an ID w lacks (a names file names those it has) */
             map[i] = 0;
             continue;
         }
-        size_t j = 0;
+        size_t j = unnamed ? x->n : 0;
         while (j < x->n && strcmp(x->names[j], v->names[i])) j++;
         if (j == x->n) {
             x->names = ts_realloc(x->names, (x->n + 1) * sizeof *x->names);
