@@ -2169,6 +2169,25 @@ static void generate_to_a_stream(void)
     CHECK(!ts_file_exists(p));
     snprintf(p, sizeof p, "%s/gfifo.names.txt", dir);
     CHECK(!ts_file_exists(p));
+    /* an earlier run's names beside FIFO.txt go: eval would read them as the names of the
+     * windows written now (they stayed) */
+    snprintf(p, sizeof p, "%s/gf2.txt", dir);
+    REQUIRE(mkfifo(p, 0600) == 0);
+    char np[600];
+    snprintf(np, sizeof np, "%s/gf2.names.txt", dir);
+    write_text(np, "a b\nb a\n");
+    snprintf(args, sizeof args, "cat %s", p);
+    r = popen(args, "r");
+    REQUIRE(r);
+    snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 --seed 4 -o %s", dir, p);
+    CHECK_MSG(run_output(args, said, sizeof said) == 0 && strstr(said, "(removed ") && strstr(said, "gf2.names.txt"),
+              "%s", said);
+    wfd = open(p, O_WRONLY | O_NONBLOCK);
+    if (wfd >= 0) close(wfd);
+    out[fread(out, 1, sizeof out - 1, r)] = 0;
+    pclose(r);
+    CHECK_MSG(!strcmp(out, want), "'%s' against '%s'", out, want);
+    CHECK(!ts_file_exists(np));
     /* two files cannot go to one stream: refused before anything is generated */
     snprintf(args, sizeof args, "generate %s/ng.tsm -n 3 --length 20 -o /dev/fd/1 --format both", dir);
     CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--format both") && strstr(err, "/dev/fd/1"), "%s",

@@ -142,7 +142,9 @@ int cmd_generate(int argc, char **argv)
                     "beside -o DS/stream.npy, SPLIT/train_stream.txt) is an\n"
                     "error before the work; a device or FIFO (-o\n"
                     "/dev/stdout; '-': standard output, the summary then on\n"
-                    "stderr): written in place, one format, no names file;\n"
+                    "stderr): written in place, one format, no names file\n"
+                    "(an earlier run's beside it, OUT.names.txt for\n"
+                    "OUT.txt, removed);\n"
                     "a multi-channel model: the dataset directory OUT (N L\n"
                     "events; not '-')"),
         TS_OPT_CHOICE_(0, "format", &format, "F", formats, "text, npy or both (default: npy when OUT ends\n"
@@ -186,7 +188,7 @@ int cmd_generate(int argc, char **argv)
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     ts_model *m = NULL;
     ts_windows w = {0};
-    char *base = NULL, *path = NULL;
+    char *base = NULL, *path = NULL, *stale = NULL;
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     rc = 2;
     const char *model_path = args.pos[0];
@@ -299,9 +301,15 @@ int cmd_generate(int argc, char **argv)
      * run of generate wrote them (told by their form, before the set replaces any); one
      * that is a directory would be refused there, after the work */
     int earlier[3] = {0, 0, 0}, present[3] = {0, 0, 0};
-    for (int i = 0; i < 3 && !stream; i++) {
+    /* written in place (a FIFO, a device), OUT has no files of other formats; names an
+     * earlier run left beside it (OUT.names.txt for OUT.txt) would be read as the new
+     * windows' (any in the form of a names file: the old windows are gone) */
+    stale = stream && !to_stdout ? cli_names_path(out) : NULL;
+    for (int i = 0; i < 3; i++) {
         struct stat st;
-        sprintf(path, "%s%s", base, files[i]);
+        if (stream && (i != 2 || !stale)) continue;
+        if (stream) strcpy(path, stale);   /* (as long as base + 16) */
+        else sprintf(path, "%s%s", base, files[i]);
         if (want[i] || lstat(path, &st) != 0) continue;
         if (S_ISDIR(st.st_mode)) {
             ts_fail("%s: is a directory, where a file of an earlier set is removed; remove or rename it", path);
@@ -319,7 +327,8 @@ int cmd_generate(int argc, char **argv)
             goto done;
         }
         present[i] = 1;
-        earlier[i] = earlier_output(base, i, (size_t)n, (size_t)L);
+        size_t on, ol2;
+        earlier[i] = stream ? lines_form(path, 0, ' ', &on, &ol2) : earlier_output(base, i, (size_t)n, (size_t)L);
     }
     /* the files replaced together: a failure or a signal leaves the old set whole, never
      * new windows beside old ones */
@@ -355,10 +364,11 @@ int cmd_generate(int argc, char **argv)
      * with the new names) */
     char *gone[3];
     int ngone = 0, kept[3] = {0, 0, 0};
-    for (int i = 0; i < 3 && !stream; i++)
+    for (int i = 0; i < 3; i++)
         if (!want[i] && present[i]) {
             gone[ngone] = ts_malloc(strlen(base) + 16);
-            sprintf(gone[ngone], "%s%s", base, files[i]);
+            if (stream) strcpy(gone[ngone], stale);
+            else sprintf(gone[ngone], "%s%s", base, files[i]);
             /* the model read, named as one of them, is no earlier set's file: it stays; a
              * file generate does not write (a user's notes named OUT.txt) stays too, said */
             if (ts_same_file(gone[ngone], model_path) == 1 || !earlier[i]) {
@@ -394,8 +404,8 @@ int cmd_generate(int argc, char **argv)
         for (int i = 0; i < 3; i++)
             if (kept[i])
                 cli_say(stderr, "tracesynth: warning: generate: %s%s: left in place: not %s as generate writes "
-                        "it, so no earlier run's; it does not go with the windows written now\n", base, files[i],
-                        form[i]);
+                        "it, so no earlier run's; it does not go with the windows written now\n", stream ? stale : base,
+                        stream ? "" : files[i], form[i]);
     }
     for (int k = 0; k < ngone; k++) free(gone[k]);
     if (commit_rc) { cli_fail(); goto done; }
@@ -403,6 +413,7 @@ int cmd_generate(int argc, char **argv)
 done:
     free(base);
     free(path);
+    free(stale);
     ts_windows_free(&w);
     ts_model_free(m);
     ts_opt_free(&args);
