@@ -458,6 +458,40 @@ static void file_round_trip(void)
 
 /* a sequence too long to repair at once (the walk's back pointers, one per event and
  * type, would take more than 1 GiB) is refused with the advice, before any allocation */
+/* which events are exits or no system call (events.exit, exit.npy) after repair changes
+ * an event's type: the mark its new type has throughout the trace, else none is known */
+static void repair_exit_marks(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    ts_mc real, syn;
+    make_mc(&real, 400, 5, &r, 1);
+    ts_constraints k;
+    REQUIRE(ts_constraints_learn(&real, 0, &k) == 0);
+    ts_rng_seed(&r, 5);
+    make_mc(&syn, 100, 5, &r, 1);
+    /* type 0 is no system call everywhere (a sched_switch), type 1 a call's entry and exit */
+    syn.events.exit = ts_malloc(syn.n);
+    for (size_t i = 0; i < syn.n; i++)
+        syn.events.exit[i] = i % 5 == 0 ? TS_EVENT_OTHER : i % 5 == 1 ? (uint8_t)(i / 5 % 2) : TS_EVENT_CALL;
+    syn.ch[TS_CH_EVENT][5] = 3;   /* a call of type 3 that the walk makes a 0 again */
+    syn.events.exit[5] = TS_EVENT_CALL;
+    ts_repair_report rep;
+    REQUIRE(ts_repair(&k, &syn, 0, NULL, &rep) == 0);
+    REQUIRE(syn.ch[TS_CH_EVENT][5] == 0);
+    CHECK_MSG(syn.events.exit && syn.events.exit[5] == TS_EVENT_OTHER, "mark %d", syn.events.exit ? syn.events.exit[5] : -1);
+    CHECK(syn.events.exit && syn.events.exit[10] == TS_EVENT_OTHER && syn.events.exit[6] == TS_EVENT_EXIT &&
+          syn.events.exit[11] == TS_EVENT_CALL);
+    /* an event made a 1: an entry or an exit, which nothing tells: no marks */
+    syn.ch[TS_CH_EVENT][16] = 3;
+    REQUIRE(ts_repair(&k, &syn, 0, NULL, &rep) == 0);
+    REQUIRE(syn.ch[TS_CH_EVENT][16] == 1);
+    CHECK(syn.events.exit == NULL);
+    ts_mc_free(&syn);
+    ts_mc_free(&real);
+    ts_constraints_free(&k);
+}
+
 static void repair_too_long_refused(void)
 {
     ts_rng r;
@@ -2051,6 +2085,7 @@ TEST_MAIN("repair", {
     RUN(repair_is_minimal);
     RUN(repair_matches_enumeration);
     RUN(repair_channels);
+    RUN(repair_exit_marks);
     RUN(repair_counts_renamed_values);
     RUN(first_dt_not_a_bound);
     RUN(repair_nearest_ties_and_unnamed);

@@ -77,7 +77,9 @@ int  ts_constraints_validity(const ts_constraints *k, const ts_mc *m, size_t len
  * the trace's own: the type's most frequent). Windows of len events
  * (0: one sequence) are repaired each on its own; what names m in errors (NULL:
  * "synthetic trace"). After it D_trans = D_time = D_cpu =
- * D_attr = 0. */
+ * D_attr = 0. Event times (events.time_ns) go where any event changes; an event whose type
+ * changes is marked (events.exit) as the unchanged events of its new type all are, and the
+ * marks go where they are not all alike (a call's entry and exit). */
 typedef struct {
     size_t events;               /* events looked at */
     size_t changed[TS_NCH];      /* values changed per channel (a name k lacks, renumbered to

@@ -265,6 +265,25 @@ int ts_repair(const ts_constraints *k, ts_mc *m, size_t len, const char *what, t
         free(m->events.time_ns);
         m->events.time_ns = NULL;
     }
+    if (m->events.exit && out->changed[TS_CH_EVENT]) {
+        /* an event of another type: the mark (exit, no system call) every unchanged event of
+         * that type has; where it has none or two (a call's entry and exit), none is known */
+        uint8_t *marks = ts_calloc((size_t)V, 1);
+        for (size_t i = 0; i < n; i++)
+            if (!(touched[i] >> TS_CH_EVENT & 1) && e[i] >= 0 && e[i] < V) marks[e[i]] |= (uint8_t)(1u << m->events.exit[i]);
+        int known = 1;
+        for (size_t i = 0; i < n && known; i++) {
+            if (!(touched[i] >> TS_CH_EVENT & 1)) continue;
+            const uint8_t b = e[i] >= 0 && e[i] < V ? marks[e[i]] : 0;
+            known = b && !(b & (b - 1));
+            if (known) m->events.exit[i] = (uint8_t)(b == 1 ? TS_EVENT_CALL : b == 2 ? TS_EVENT_EXIT : TS_EVENT_OTHER);
+        }
+        free(marks);
+        if (!known) {
+            free(m->events.exit);
+            m->events.exit = NULL;
+        }
+    }
     free(touched);
     free(rq);
     free(rqok);
