@@ -650,14 +650,17 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
     if (!path) return ts_fail_null(__func__, "path");
     if (!m) return ts_fail_null(__func__, "m");
     /* a line is a call: an exit of its own would come back as another call */
-    size_t exits = 0;
-    for (size_t i = 0; m->events.exit && i < m->n; i++) exits += m->events.exit[i] == TS_EVENT_EXIT;
+    size_t exits = 0, other = 0;
+    for (size_t i = 0; m->events.exit && i < m->n; i++)
+        exits += m->events.exit[i] == TS_EVENT_EXIT, other += m->events.exit[i] == TS_EVENT_OTHER;
     if (exits) {
+        /* with events that are no system call, --events all reads them back too (--exits would not) */
+        const char *how = other ? "--events all" : "--exits";
         char *xp = m->events.dir ? ts_path_join(m->events.dir, "exit.npy") : NULL;
-        ts_fail("%s: %zu event%s %s system call exit%s, each an event of its own (ingest --exits): strace's text has "
+        ts_fail("%s: %zu event%s %s system call exit%s, each an event of its own (ingest %s): strace's text has "
                 "one line per call, no line for an exit; the CTF format keeps them (export --format ctf, read back by "
-                "ingest --from ctf --exits)", xp ? xp : path, exits, ts_plural(exits), exits == 1 ? "is a" : "are",
-                ts_plural(exits));
+                "ingest --from ctf %s)", xp ? xp : path, exits, ts_plural(exits), exits == 1 ? "is a" : "are",
+                ts_plural(exits), how, how);
         free(xp);
         return -1;
     }
