@@ -440,6 +440,21 @@ static void cli_type_accuracy_arch(void)
     snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", o, m, i);
     REQUIRE(eval_out(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "\"type_informative\": false") && strstr(out, "\"type_floor\": 100.0"), "%s", out);
+    /* the names beside the windows (impute -o's) name only the IDs the windows hold: the
+     * unknown names shown are those of hidden events, not the '?' of the IDs they lack,
+     * nor a name only observed */
+    char on[600], in[600];
+    snprintf(on, sizeof on, "%s/o.names.txt", d);
+    snprintf(in, sizeof in, "%s/i.names.txt", d);
+    write_text(o, "9,7,3,4,5\n");
+    write_text(i, "9,3,3,3,5\n");
+    write_text(on, "irq_handler_entry sched_switch write read timer_start\n");
+    write_text(in, "irq_handler_entry write write write timer_start\n");
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --arch x86_64", o, m, i);
+    REQUIRE(eval_out(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "type unknown          1") && strstr(out, "not scored (sched_switch)\n"), "%s", out);
+    unlink(on);
+    unlink(in);
     /* usage */
     snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --arch sparc", o, m, i);
     CHECK(eval_out(args, out, sizeof out) == 2 && strstr(out, "sparc"));

@@ -265,18 +265,21 @@ static ts_arch resolve_arch(const eval_args *a, const char *vocab_path, const ts
     return ts_arch_host();
 }
 
-/* up to 4 names of hidden events (mask 0 in O) that are not calls of arch, "a, b, c, ...":
- * those counted apart, not every such name of the vocabulary */
+/* up to 4 names of the events O hides (mask 0) that are not calls of arch, "a, b, c, ...",
+ * each once (names beside the windows give '?' to every ID they lack) */
 static void unknown_names(const ts_vocab *v, ts_arch arch, const ts_windows *O, const uint8_t *mask, char *buf,
                           size_t cap)
 {
-    uint8_t *hidden = ts_calloc((size_t)v->n, 1);
-    for (size_t t = 0; t < O->n * O->len; t++)
-        if (!mask[t] && O->data[t] >= 0 && O->data[t] < v->n) hidden[O->data[t]] = 1;
     buf[0] = 0;
     int shown = 0, more = 0;
+    uint8_t *hid = ts_calloc((size_t)v->n, 1);
+    for (size_t k = 0; k < O->n * O->len; k++)
+        if (!mask[k] && O->data[k] >= 0 && O->data[k] < v->n) hid[O->data[k]] = 1;
     for (int i = 0; i < v->n; i++) {
-        if (!hidden[i] || strcmp(ts_syscall_subsystem_arch(v->names[i], arch), "unknown")) continue;
+        if (!hid[i] || strcmp(ts_syscall_subsystem_arch(v->names[i], arch), "unknown")) continue;
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++) seen = hid[j] && !strcmp(v->names[j], v->names[i]);
+        if (seen) continue;
         if (shown == 4) { more = 1; break; }
         size_t l = strlen(buf);
         snprintf(buf + l, cap - l, "%s%s%s", shown ? ", " : "", v->names[i],
@@ -287,7 +290,7 @@ static void unknown_names(const ts_vocab *v, ts_arch arch, const ts_windows *O, 
         size_t l = strlen(buf);
         snprintf(buf + l, cap - l, ", ...");
     }
-    free(hidden);
+    free(hid);
 }
 
 /* the names impute -o writes beside the imputation (imputation0.names.txt) added to v, those
