@@ -279,6 +279,35 @@ static void malformed_channels(void)
     CHECK_MSG(strstr(load_with("dt.npy", 0, five, 5, e, sizeof e), "dt.npy: 5 values"), "%s", e);
     const int32_t ok[6] = {0, 1, 2, 3, 4, 5};
     CHECK_MSG(load_with("tid.npy", 0, ok, 6, e, sizeof e)[0] == 0, "%s", e);
+    /* what each event is (exit.npy): 0, 1 or 2, in int64 too (numpy's default), as the
+     * channels' files take it */
+    const int32_t kinds[6] = {0, 1, 0, 1, 2, 3};
+    CHECK_MSG(strstr(load_with("exit.npy", 0, kinds, 6, e, sizeof e), "exit.npy: element 5: 3, not 0, 1"), "%s", e);
+    {
+        ts_mc_raw r;
+        small_raw(&r);
+        ts_mc m;
+        REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
+        ts_mc_raw_free(&r);
+        const char *dir = scratch_dir();
+        REQUIRE(dir && ts_mc_save(dir, &m) == 0);
+        ts_mc_free(&m);
+        char p[512];
+        const int64_t k64[6] = {0, 1, 0, 1, 2, 0};
+        size_t n = 6, col[2] = {6, 1};
+        snprintf(p, sizeof p, "%s/exit.npy", dir);
+        for (int shape = 0; shape < 2; shape++) {
+            REQUIRE(ts_npy_write(p, TS_NPY_I64, k64, shape ? 2 : 1, shape ? col : &n) == 0);
+            ts_mc b;
+            int rc = ts_mc_load(dir, &b);
+            CHECK_MSG(rc == 0 && b.events.exit && b.events.exit[1] == TS_EVENT_EXIT && b.events.exit[4] == TS_EVENT_OTHER,
+                      "shape %d: %s", shape, rc ? ts_error() : "not read");
+            if (rc == 0) ts_mc_free(&b);
+        }
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        CHECK(system(cmd) == 0);
+    }
 }
 
 static void malformed_vocab(void)

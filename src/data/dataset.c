@@ -124,26 +124,28 @@ static int read_times(const char *path, ts_dataset *d)
     return rc;
 }
 
-/* exit.npy: int32, TS_EVENT_EXIT (1) where the event is a system call's exit, TS_EVENT_OTHER
- * (2) where it is no system call, else 0 */
+/* exit.npy: int32 (int64 too, numpy's default, as a channel's file), TS_EVENT_EXIT (1) where
+ * the event is a system call's exit, TS_EVENT_OTHER (2) where it is no system call, else 0 */
 static int read_exits(const char *path, ts_dataset *d)
 {
     ts_npy a;
     if (ts_npy_read(path, &a)) return -1;
     int rc = 0;
-    if (a.dtype != TS_NPY_I32 || a.ndim != 1)
-        rc = ts_fail("%s: expected a 1-D int32 array (1 for each event that is a system call's exit, 2 for one that "
+    if (a.dtype == TS_NPY_F32 || !(a.ndim == 1 || (a.ndim == 2 && a.shape[1] == 1)))
+        rc = ts_fail("%s: expected a 1-D integer array (1 for each event that is a system call's exit, 2 for one that "
                      "is no system call, else 0)", path);
     else if (a.count != d->stream.n)
         rc = ts_fail("%s: %zu value%s for %zu event%s in stream.txt", path, a.count, ts_plural(a.count), d->stream.n,
                      ts_plural(d->stream.n));
-    const int32_t *v = a.data;
-    for (size_t i = 0; rc == 0 && i < a.count; i++)
-        if (v[i] < TS_EVENT_CALL || v[i] > TS_EVENT_OTHER)
-            rc = ts_fail("%s: element %zu: %d, not 0, 1 (an exit) or 2 (no system call)", path, i, (int)v[i]);
+    for (size_t i = 0; rc == 0 && i < a.count; i++) {
+        const int64_t v = a.dtype == TS_NPY_I32 ? ((const int32_t *)a.data)[i] : ((const int64_t *)a.data)[i];
+        if (v < TS_EVENT_CALL || v > TS_EVENT_OTHER)
+            rc = ts_fail("%s: element %zu: %lld, not 0, 1 (an exit) or 2 (no system call)", path, i, (long long)v);
+    }
     if (rc == 0) {
         d->exit = ts_malloc(a.count ? a.count : 1);
-        for (size_t i = 0; i < a.count; i++) d->exit[i] = (uint8_t)v[i];
+        for (size_t i = 0; i < a.count; i++)
+            d->exit[i] = (uint8_t)(a.dtype == TS_NPY_I32 ? ((const int32_t *)a.data)[i] : ((const int64_t *)a.data)[i]);
     }
     ts_npy_free(&a);
     return rc;
