@@ -591,6 +591,60 @@ static void reinterleave_command_line(void)
                   strstr(r, "--from ctf or ftrace"), "%s", out);
 }
 
+/* a strace log of two threads, calls 10 us apart from first_us after the epoch's second
+ * 1700000000 (strace -f -ttt) */
+static void write_strace(const char *path, size_t n, long first_us)
+{
+    static const char *const calls[] = {"getpid()", "read(3, \"\", 1)", "write(1, \"x\", 1)", "close(3)"};
+    char *text = ts_malloc(n * 64 + 1), *p = text;
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "%d 1700000000.%06ld %s = 0\n", 101 + (int)(i % 2), first_us + 10 * (long)i, calls[i / 2 % 4]);
+    write_text(path, text);
+    free(text);
+}
+
+/* strace datasets have times (time_ns.npy) as ctf and ftrace ones do: --also cuts another
+ * at the main training part's end time, and --reinterleave moves each thread's calls (tid.npy,
+ * ingest --channels) as it moves each CPU's events; a strace dataset was cut at its fraction
+ * and refused re-interleaving */
+static void strace_datasets(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char args[2048], err[1024], out[4096], p[600];
+    snprintf(p, sizeof p, "%s/main.log", dir);
+    write_strace(p, 200, 10);   /* the training part ends with event 140, at 1410 us */
+    snprintf(p, sizeof p, "%s/other.log", dir);
+    write_strace(p, 200, 505);   /* 91 events before 1410 us */
+    snprintf(args, sizeof args, "ingest --from strace %s/main.log -o %s/sm", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "ingest --from strace %s/main.log --channels -o %s/smc", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "ingest --from strace %s/other.log -o %s/so", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "train --model ngram %s/sm --length 20 --also %s/so -o %s/m.tsm --no-progress", dir, dir,
+             dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "/so: 91 training events (before the main dataset's training end"), "%s", out);
+    /* another recording, a later run's times: its training fraction, as before */
+    snprintf(p, sizeof p, "%s/later.log", dir);
+    write_strace(p, 200, 900000);
+    snprintf(args, sizeof args, "ingest --from strace %s/later.log -o %s/sl", dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    snprintf(args, sizeof args, "train --model ngram %s/sm --length 20 --also %s/sl -o %s/m.tsm --no-progress", dir, dir,
+             dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "/sl: 140 training events (its first 0.7 of the stream"), "%s", out);
+    snprintf(args, sizeof args, "train --model ngram %s/smc --length 20 --reinterleave 5,2 --seed 3 -o %s/m.tsm "
+             "--no-progress", dir, dir);
+    CHECK(run_stdout(args, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "reinterleave: 2 copies of the training part (140 events each;"), "%s", out);
+    /* without the threads (ingest without --channels): the error says where they come from */
+    snprintf(args, sizeof args, "train --model ngram %s/sm --length 20 --reinterleave 5 -o %s/m.tsm", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) != 0 && strstr(err, "tid.npy") &&
+              strstr(err, "ingest --from strace --channels"), "%s", err);
+}
+
 TEST_MAIN("also", {
     RUN(renumbers_by_name);
     RUN(windows_stay_in_their_stream);
@@ -601,4 +655,5 @@ TEST_MAIN("also", {
     RUN(command_line);
     RUN(reinterleaved_copies);
     RUN(reinterleave_command_line);
+    RUN(strace_datasets);
 })

@@ -1145,6 +1145,69 @@ static void cli_ingest_strace_and_ids(void)
     CHECK(!ts_file_exists(in(d, "cc")));
 }
 
+/* a strace log on a clock (-ttt: the epoch's; perf trace -T: perf's since boot) gives
+ * DIR/time_ns.npy, each call's start in ns, as ctf and ftrace do (train --also cuts other
+ * streams by time, --reinterleave moves threads in time); it gave none. -r's times, -t's
+ * and -tt's (times of day, without a date) and a log without times give none, and one an
+ * earlier ingest left is removed */
+static void cli_ingest_strace_times(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[2048], err[1024], dir[600];
+    ts_dataset ds;
+    for (int c = 0; c < 2; c++) {
+        snprintf(dir, sizeof dir, "%s/t%d", d, c);
+        snprintf(cmd, sizeof cmd, "ingest --from strace tests/data/strace_f.log%s -o %s", c ? " --channels" : "", dir);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        REQUIRE(ts_dataset_load(dir, &ds) == 0);
+        CHECK_MSG(ds.time_ns && ds.time_ns[0] == 1700000000000100000LL && ds.time_ns[1] == 1700000000000500000LL,
+                  "channels %d", c);
+        int up = 1;
+        for (size_t i = 1; ds.time_ns && i < ds.stream.n; i++) up &= ds.time_ns[i] >= ds.time_ns[i - 1];
+        CHECK(up);
+        ts_dataset_free(&ds);
+    }
+    /* several -ff logs: the merged calls' times */
+    write_text(in(d, "f1.log"), "1.000001 getpid() = 7\n1.000003 close(3) = 0\n");
+    write_text(in(d, "f2.log"), "1.000002 brk(NULL) = 0x1000\n");
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s/f1.log %s/f2.log -o %s/ff", d, d, d);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    REQUIRE(ts_dataset_load(in(d, "ff"), &ds) == 0);
+    CHECK(ds.stream.n == 3 && ds.time_ns && ds.time_ns[0] == 1000001000 && ds.time_ns[1] == 1000002000 &&
+          ds.time_ns[2] == 1000003000);
+    ts_dataset_free(&ds);
+    /* the wall clock (-ttt's) stepped back: the call takes the time before it, which a
+     * dataset's times never go back from */
+    write_text(in(d, "back.log"), "1 1700000000.000100 getpid() = 1\n1 1700000000.000050 close(3) = 0\n"
+                                  "1 1700000000.000060 brk(NULL) = 0x1000\n");
+    for (int c = 0; c < 2; c++) {
+        snprintf(cmd, sizeof cmd, "ingest --from strace %s/back.log%s -o %s/bk", d, c ? " --channels" : "", d);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        CHECK_MSG(ts_dataset_load(in(d, "bk"), &ds) == 0, "%s", ts_error());
+        CHECK(ds.stream.n == 3 && ds.time_ns && ds.time_ns[1] == 1700000000000100000LL &&
+              ds.time_ns[2] == 1700000000000100000LL);
+        ts_dataset_free(&ds);
+    }
+    static const char *const none[] = {
+        "     0.000000 read(3, \"\", 1) = 0\n     0.000100 close(3) = 0\n",
+        "1234  12:00:01.000002 read(3, \"\", 1) = 0\n1234  12:00:01.000102 close(3) = 0\n",
+        "1234  12:00:01 read(3, \"\", 1) = 0\n1234  12:00:02 close(3) = 0\n",
+        "read(3, \"\", 1) = 0\nclose(3) = 0\n",
+    };
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+        for (int c = 0; c < 2; c++) {
+            write_text(in(d, "n.log"), none[i]);
+            snprintf(dir, sizeof dir, "%s/t%d", d, c);   /* over a dataset with times */
+            snprintf(cmd, sizeof cmd, "ingest --from strace %s/n.log%s -o %s", d, c ? " --channels" : "", dir);
+            REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+            REQUIRE(ts_dataset_load(dir, &ds) == 0);
+            CHECK_MSG(ds.stream.n == 2 && !ds.time_ns && !ts_file_exists(in(dir, "time_ns.npy")), "case %zu, channels %d",
+                      i, c);
+            ts_dataset_free(&ds);
+        }
+}
+
 /* --from ids and --from npy of windows with their names beside them (W.names.txt, as
  * generate and impute -o write them): the dataset names its events, as one of a trace
  * (vocab.tsv; a "<unk>" of the windows is its <unk>); the names were left behind, and a
@@ -3854,6 +3917,7 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_pid_out_of_range);
     RUN(ftrace_ret_64_bits);
     RUN(cli_ingest_strace_and_ids);
+    RUN(cli_ingest_strace_times);
     RUN(cli_ingest_names_beside);
     RUN(cli_ingest_ids_gzip);
     RUN(cli_ingest_input_in_output);

@@ -52,6 +52,9 @@ typedef struct {
     uint8_t *has_ret;      /* (n) 1 a value, 0 none, TS_RET_UNKNOWN one not known */
     int64_t *tid;          /* (n) thread IDs; -1 unknown */
     int32_t *cpu;          /* (n) CPUs; -1 unknown */
+    int      clock;        /* strace logs: 1 when time_ns is on a clock other recordings share
+                            * (strace -ttt's, perf trace -T's: what DIR/time_ns.npy holds), 0
+                            * when it counts from the log's start (-r) or a midnight (-t, -tt) */
 } ts_mc_raw;
 void ts_mc_raw_free(ts_mc_raw *r);
 

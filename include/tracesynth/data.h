@@ -179,6 +179,12 @@ int  ts_strace_read_many(const char *const *paths, int npaths, char ***names, si
  * (milliseconds, --timestamps=unix,ms) under which calls of different logs tie and are
  * merged in the logs' order, with their count */
 int  ts_strace_read_logs(const char *const *paths, int npaths, char ***names, size_t *n, char **notes);
+/* the same, and *time_ns (malloc'd, n) each call's start time in ns where the logs' times
+ * are on a clock other recordings share (strace -ttt: the epoch's; perf trace -T: perf's,
+ * since boot), what DIR/time_ns.npy holds; NULL for -r's times (from the log's start),
+ * -t's and -tt's (times of day, of no known date) and logs without times */
+int  ts_strace_read_times(const char *const *paths, int npaths, char ***names, int64_t **time_ns, size_t *n,
+                          char **notes);
 /* Both read perf trace's output (perf trace -o FILE CMD, or perf trace -i perf.data) as a
  * strace log: its time, thread, name and return value per call (COMM/TID, "... [continued]"
  * joined to its start). ts_perf_trace_file: 1 when path (or its gzip) begins as perf trace's

@@ -60,10 +60,11 @@ int  ts_split_data_load_set_parts(const char *dir, const ts_split_spec *s, size_
  * further training stream (ts_split_add_train); its validation and test parts are never
  * used. Its events are renumbered into d's vocabulary by name: a name d lacks becomes d's
  * <unk>, an error naming it when d has none; unnamed datasets keep their IDs (both must be
- * unnamed then). Its training part: when both datasets carry event times (time_ns.npy), its
- * events before the time of d's first event after d's training part, so that none is as
- * late as d's validation and test parts; otherwise its first s->permille[0] thousandths,
- * like d's. A set of windows (DIR/length) is refused: its windows would join as one stream.
+ * unnamed then). Its training part: when both datasets carry event times (time_ns.npy) and
+ * its times overlap d's (a stream of the same trace), its events before the time of d's
+ * first event after d's training part, so that none is as late as d's validation and test
+ * parts; otherwise (another recording, wholly before or after d's) its first
+ * s->permille[0] thousandths, like d's. A set of windows (DIR/length) is refused: its windows would join as one stream.
  * info (may be NULL): what was added. 0, or -1 with d's split unchanged */
 typedef struct {
     size_t  events, windows;   /* training events and windows added */
@@ -100,7 +101,9 @@ int  ts_split_data_also_other_clock(ts_split_data *d, const char *dir, const ts_
  * events keep their order; CPU c's times move by a shift in [-shift_ns, shift_ns] drawn
  * at knots every TS_REINTERLEAVE_KNOT_NS and linear between them (a shift below half the
  * knot spacing keeps every CPU's order), drawn from seed and the copy. Needs the time
- * split, d's times (time_ns.npy) and CPUs (cpu.npy: ingest --from ctf writes both).
+ * split, d's times (time_ns.npy) and CPUs (cpu.npy: ingest --from ctf writes both), else
+ * threads (tid.npy: ingest --from strace --channels of a -ttt log), each thread's events
+ * moved as a CPU's are.
  * info (may be NULL): what was added. 0, or -1 with d's split unchanged */
 #define TS_REINTERLEAVE_KNOT_NS 200000.0
 typedef struct {

@@ -48,6 +48,12 @@ static const char about[] =
         "                 With --channels, a call of several INPUTs is of the thread on\n"
         "                 its line, else (-ff writes none) of the one its file is named\n"
         "                 after (PREFIX.PID); names are inferred across the files.\n"
+        "                 Each call's start time (ns) goes to DIR/time_ns.npy where the\n"
+        "                 times are on a clock other recordings share (-ttt: the epoch's;\n"
+        "                 perf trace -T: perf's), as --from ctf's (train --also; one\n"
+        "                 before the call before it, the wall clock stepped back, takes\n"
+        "                 that one's); -r's and -t's or -tt's (times of day, no date)\n"
+        "                 give none.\n"
         "                 The architecture (for eval's type accuracy) is the host's\n"
         "                 unless --arch ARCH (x86_64, i386, arm, aarch64).\n"
         "  --from ctf     INPUT is an LTTng kernel trace directory (CTF): one event per\n"
@@ -278,6 +284,15 @@ static uint8_t *trace_exits(const ts_ctf_trace *t)
     return x;
 }
 
+/* strace's times as time_ns.npy holds them (n, taken): never going back. -ttt's is the wall
+ * clock, which may step back; a call's time before the one before it becomes that one */
+static int64_t *clock_times(int64_t *t, size_t n)
+{
+    for (size_t i = 1; t && i < n; i++)
+        if (t[i] < t[i - 1]) t[i] = t[i - 1];
+    return t;
+}
+
 /* a trace's events (ctf, ftrace) into m: their names, times (time_ns.npy), exits (exit.npy)
  * and CPUs (cpu.npy); with channels, every field the trace has (what names it in errors),
  * the times as well (dt is the gaps between them) */
@@ -470,7 +485,8 @@ int cmd_ingest(int argc, char **argv)
         TS_OPT_STR_(0, "arch", &arch_s, "ARCH", "strace, ctf, ftrace: x86_64, i386, arm or aarch64"),
         TS_OPT_FLAG_(0, "channels", &channels, "strace, ctf, ftrace: also each event's channels,\n"
                      "one .npy each beside stream.txt: dt, comm, ret, tid,\n"
-                     "cpu (see README); ctf, ftrace: time_ns.npy too"),
+                     "cpu (see README); ctf, ftrace, strace -ttt: time_ns.npy\n"
+                     "too"),
         CLI_QUIET_OPTIONS(&quiet, "ctf: no progress (the events read, once a second\n"
                           "after the first; in a log, not a terminal, every 30 s)"),
         TS_OPT_END_,
@@ -610,15 +626,27 @@ int cmd_ingest(int argc, char **argv)
         char *notes;
         rc = ts_mc_from_strace_many(inputs, ninputs, &raw, &notes);
         say_notes(notes);
+        /* the times of a clock other recordings share: time_ns.npy, as ctf's and ftrace's */
+        int64_t *ns = NULL;
+        const size_t n = raw.n;
+        if (rc == 0 && raw.clock && raw.time_ns) {
+            ns = ts_malloc((n ? n : 1) * sizeof *ns);
+            memcpy(ns, raw.time_ns, n * sizeof *ns);
+        }
         if (rc == 0) rc = ingest_channels(&raw, &m);
+        if (rc == 0 && ns && ds->stream.n == n) ds->time_ns = clock_times(ns, n), ns = NULL;
+        free(ns);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else if (!strcmp(from, "strace")) {
         char **names;
         size_t n;
         char *notes;
-        rc = ts_strace_read_logs(inputs, ninputs, &names, &n, &notes);
+        int64_t *ns;
+        rc = ts_strace_read_times(inputs, ninputs, &names, &ns, &n, &notes);
         say_notes(notes);
         if (rc == 0) rc = from_names(names, n, ds);
+        if (rc == 0 && ns && ds->stream.n == n) ds->time_ns = clock_times(ns, n), ns = NULL;
+        free(ns);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else if (!strcmp(from, "ftrace")) {
         ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu, no_recon, 0};

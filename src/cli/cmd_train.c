@@ -164,8 +164,10 @@ int cmd_train(int argc, char **argv)
                    "by name into the main vocabulary (a name it lacks\n"
                    "becomes <unk>; an error without one). The part: its\n"
                    "events before the main training part's end time when\n"
-                   "both have time_ns.npy (ingest --from ctf or ftrace),\n"
-                   "else its first training fraction (--fractions)"),
+                   "both have time_ns.npy (ingest --from ctf or ftrace, or\n"
+                   "strace -ttt) and its times overlap the main dataset's\n"
+                   "(a stream of the same trace), else its first training\n"
+                   "fraction (--fractions; another recording)"),
         TS_OPT_CB_(0, "also-whole", &also, "DATASET", opt_also_whole,
                    "more training data (repeatable; time split): every\n"
                    "event of DATASET, another recording of the same\n"
@@ -184,12 +186,14 @@ int cmd_train(int argc, char **argv)
                    "they are not compared; the other checks stay"),
         TS_OPT_CB_(0, "reinterleave", &ri, "US[,COPIES]", opt_reinterleave,
                    "more training data (time split; a dataset of ingest\n"
-                   "--from ctf or ftrace: its times and CPUs): COPIES\n"
-                   "(default 8) of the training part with each CPU's events\n"
-                   "moved in time by a random shift of at most US\n"
-                   "microseconds (drifting, each CPU's order kept) and\n"
-                   "merged again: other orders of concurrent CPUs' events,\n"
-                   "which the scheduler decides. Drawn from --seed"),
+                   "--from ctf or ftrace: its times and CPUs, or of a\n"
+                   "strace -ttt log's ingest --channels: its times and\n"
+                   "threads): COPIES (default 8) of the training part with\n"
+                   "each CPU's (thread's) events moved in time by a random\n"
+                   "shift of at most US microseconds (drifting, each one's\n"
+                   "order kept) and merged again: other orders of\n"
+                   "concurrent events, which the scheduler decides. Drawn\n"
+                   "from --seed"),
         TS_OPT_SIZE_(0, "blackout", &k, "K", 1, 1 << 24, "blackout size of the training masks (default 10;\n"
                      "sssd-s4 only: the other models draw no blackouts; not\n"
                      "with --position all, which hides every event)"),

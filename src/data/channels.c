@@ -781,12 +781,13 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
     size_t n;
     int timed;
     ts__strace_fields x;
-    if (ts__strace_read_logs(paths, npaths, &names, &n, &timed, &x, notes) != 0) return -1;
+    if (ts__strace_read_logs(paths, npaths, &names, &n, &timed, &x, 1, notes) != 0) return -1;
     out->n = n;
     out->names = names;
     if (timed) {
         out->time_ns = ts_malloc(n * sizeof *out->time_ns);
         memcpy(out->time_ns, x.ns, n * sizeof *out->time_ns);
+        out->clock = timed == 1 || timed == 4;   /* as ts_strace_read_times tells them */
     }
     out->ret = x.ret;
     out->has_ret = x.has_ret;

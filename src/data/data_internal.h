@@ -126,10 +126,10 @@ void ts__strace_fields_free(ts__strace_fields *x);   /* the arrays; not the exec
 /* several logs merged as ts_strace_read_many merges them (one: read as it is), with x (may
  * be NULL) each merged call's fields; a call whose line names no thread (strace -ff writes
  * none) is of the one its log's name ends in (PREFIX.PID, PREFIX.PID.gz), and with x a log
- * whose name ends in none is an error. *timed as ts__strace_read_fields's (several logs: 1,
- * their times absolute); notes as ts_strace_read_logs's */
+ * whose name ends in none is an error where tids is 1. *timed as ts__strace_read_fields's
+ * (several logs: their clock, 1, 3 or 4); notes as ts_strace_read_logs's */
 int  ts__strace_read_logs(const char *const *paths, int npaths, char ***names, size_t *n, int *timed,
-                          ts__strace_fields *x, char **notes);
+                          ts__strace_fields *x, int tids, char **notes);
 /* perf_trace.c: perf trace's output, read where a strace log is: 1 when buf's first line
  * has its shape; its calls as read_log gives a log's (times in seconds: perf's clock with
  * -T, else since the trace began); *relative: 1 when its times count from the trace's start

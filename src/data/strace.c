@@ -1513,7 +1513,7 @@ static const char *clock_name(int timed)
 }
 
 int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out, size_t *n_out, int *timed_out,
-                         ts__strace_fields *x, char **notes)
+                         ts__strace_fields *x, int tids, char **notes)
 {
     *names_out = NULL;
     *n_out = 0;
@@ -1570,7 +1570,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
                              clock_name(clock_kind));
         }
         /* strace -ff writes no pid on the lines: the thread is the one the file is named after */
-        for (size_t i = 0; rc == 0 && x && i < fm[f]; i++) {
+        for (size_t i = 0; rc == 0 && x && tids && i < fm[f]; i++) {
             if (fx[f].pid[i]) continue;
             fpid[f] = file_pid(paths[f]);
             if (!fpid[f])
@@ -1694,7 +1694,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     if (rc) return -1;
     *names_out = names;
     *n_out = n;
-    *timed_out = 1;
+    *timed_out = clock_kind;
     return 0;
 }
 
@@ -1710,7 +1710,28 @@ int ts_strace_read_logs(const char *const *paths, int npaths, char ***names, siz
     for (int f = 0; f < npaths; f++)
         if (!paths[f]) return ts_fail("%s: paths[%d] is NULL", __func__, f);
     int timed;
-    return ts__strace_read_logs(paths, npaths, names, n, &timed, NULL, notes);
+    return ts__strace_read_logs(paths, npaths, names, n, &timed, NULL, 0, notes);
+}
+
+int ts_strace_read_times(const char *const *paths, int npaths, char ***names, int64_t **time_ns, size_t *n,
+                         char **notes)
+{
+    if (time_ns) *time_ns = NULL;
+    if (!time_ns) return ts_fail_null(__func__, "time_ns");
+    /* the checks of ts_strace_read_logs, with no log read */
+    if (!names || !n || !paths || npaths < 1) return ts_strace_read_logs(paths, npaths, names, n, notes);
+    for (int f = 0; f < npaths; f++)
+        if (!paths[f]) return ts_strace_read_logs(paths, npaths, names, n, notes);
+    int timed;
+    ts__strace_fields x;
+    if (notes) *notes = NULL;
+    if (ts__strace_read_logs(paths, npaths, names, n, &timed, &x, 0, notes) != 0) return -1;
+    for (size_t i = 0; i < *n; i++) free(x.exec[i]), free(x.comm[i]);
+    /* the epoch's (-ttt) and perf's (perf trace -T) clocks are other recordings' too; -r's
+     * count from the log's start, -t's and -tt's from a midnight of no known date */
+    if (timed == 1 || timed == 4) *time_ns = x.ns, x.ns = NULL;
+    ts__strace_fields_free(&x);
+    return 0;
 }
 
 int ts_strace_read_many(const char *const *paths, int npaths, char ***names, size_t *n)

@@ -293,7 +293,10 @@ static int also_add(ts_split_data *d, const char *dir, const ts_split_spec *s, i
     inf.whole = whole != 0;
     inf.other_clock = whole == 2;
     if (whole) n = e.stream.n;
-    else if (m->time_ns && e.time_ns && a < m->stream.n) {
+    /* by time where the times overlap: a stream of the same trace (another CPU's); another
+     * recording's, a later run's, lies wholly before or after (strace -ttt, the epoch's) */
+    else if (m->time_ns && e.time_ns && a < m->stream.n && e.stream.n && e.time_ns[0] <= m->time_ns[m->stream.n - 1] &&
+             e.time_ns[e.stream.n - 1] >= m->time_ns[0]) {
         inf.by_time = 1;
         inf.cut_ns = m->time_ns[a];
         inf.first_ns = m->time_ns[0];
@@ -371,13 +374,18 @@ int ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, ui
     if (copies < 1) return ts_fail("%s: %d copies: expected at least 1", dir, copies);
     if (!d->data.time_ns || !d->data.dir)
         return ts_fail("%s: no event times (time_ns.npy): re-interleaving needs the times and CPUs that ingest "
-                       "--from ctf or ftrace writes", dir);
+                       "--from ctf or ftrace writes, or the times and threads of ingest --from strace --channels "
+                       "(strace -ttt)", dir);
+    /* each CPU's events moved, else each thread's (a strace log's: the kernel schedules its
+     * threads as it does the CPUs' work) */
     void *cpus;
     if (ts_mc_load_channel(d->data.dir, TS_CH_CPU, d->data.stream.n, &cpus) != 0) return -1;
+    if (!cpus && ts_mc_load_channel(d->data.dir, TS_CH_TID, d->data.stream.n, &cpus) != 0) return -1;
     int rc = 0;
     if (!cpus)
-        rc = ts_fail("%s: no CPUs (cpu.npy): re-interleaving needs the times and CPUs that ingest --from ctf "
-                     "or ftrace writes", dir);
+        rc = ts_fail("%s: no CPUs (cpu.npy) or threads (tid.npy): re-interleaving needs the times and CPUs that "
+                     "ingest --from ctf or ftrace writes, or the times and threads of ingest --from strace "
+                     "--channels", dir);
     const size_t n = d->split.train_stream.n;   /* d's training part is [0, n) */
     const int32_t *cpu = cpus, *ids = d->data.stream.ids;
     const int64_t *t = d->data.time_ns;
