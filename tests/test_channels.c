@@ -880,9 +880,14 @@ static void strace_cut_last_line(void)
         char text[512];
         snprintf(text, sizeof text, "10927 1796192471.677994 kill(10931, SIGTERM) = 0\n%s", bad[k]);
         write_text(p, text);
-        CHECK_MSG(ts_mc_from_strace(p, &r) != 0 &&
-                  strstr(ts_error(), "c.strace:2: the log ends in the middle of this line"), "cut %d: %s", k,
-                  ts_error());
+        /* left out with a note, as ftrace's reader leaves a cut line out; it was an error */
+        char *notes = NULL;
+        const char *one[] = {p};
+        CHECK_MSG(ts_mc_from_strace_many(one, 1, &r, &notes) == 0 && r.n == 1 && !strcmp(r.names[0], "kill") && notes &&
+                      strstr(notes, "c.strace:2: the log ends in the middle of this line: left out"),
+                  "cut %d: %s", k, notes ? notes : ts_error());
+        ts_mc_raw_free(&r);
+        free(notes);
     }
     remove(p);
     rmdir(dir);

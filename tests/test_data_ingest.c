@@ -1208,6 +1208,41 @@ static void cli_ingest_strace_times(void)
         }
 }
 
+/* a log cut in its last line's call name (head -c of a log) is read without that line,
+ * with a warning, as ftrace text's cut last line; it was refused, while a cut later in the
+ * line was read. A last line without its newline that reads whole is read */
+static void cli_ingest_strace_cut_line(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[2048], err[1024];
+    static const char *const cut[] = {"4120  1700000000.000600 o", "4120  1700000000.000600 openat",
+                                      "4120  1700000000.0006", "4120  1700000000.000600 <... rea"};
+    for (size_t i = 0; i < sizeof cut / sizeof *cut; i++)
+        for (int c = 0; c < 2; c++) {
+            char text[512];
+            snprintf(text, sizeof text, "4120  1700000000.000100 brk(NULL) = 0x55d0c000\n"
+                     "4120  1700000000.000500 close(3) = 0\n%s", cut[i]);
+            write_text(in(d, "cut.log"), text);
+            snprintf(cmd, sizeof cmd, "ingest --from strace %s/cut.log%s -o %s/cut", d, c ? " --channels" : "", d);
+            CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && strstr(err, "tracesynth: warning: ") &&
+                      strstr(err, "/cut.log:3: the log ends in the middle of this line: left out"), "%zu, %d: %s", i,
+                      c, err);
+            ts_dataset ds;
+            REQUIRE(ts_dataset_load(in(d, "cut"), &ds) == 0);
+            CHECK(ds.stream.n == 2);
+            ts_dataset_free(&ds);
+        }
+    /* read whole: no warning */
+    write_text(in(d, "whole.log"), "4120  1700000000.000100 brk(NULL) = 0x55d0c000\n4120  1700000000.000500 close(3) = 0");
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s/whole.log -o %s/whole", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && !strstr(err, "warning"), "%s", err);
+    /* a damaged line that is not the last is refused as before */
+    write_text(in(d, "bad.log"), "4120  1700000000.000100 o\n4120  1700000000.000500 close(3) = 0\n");
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s/bad.log -o %s/bad", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "/bad.log:1: "), "%s", err);
+}
+
 /* --from ids and --from npy of windows with their names beside them (W.names.txt, as
  * generate and impute -o write them): the dataset names its events, as one of a trace
  * (vocab.tsv; a "<unk>" of the windows is its <unk>); the names were left behind, and a
@@ -3918,6 +3953,7 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_ret_64_bits);
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_ingest_strace_times);
+    RUN(cli_ingest_strace_cut_line);
     RUN(cli_ingest_names_beside);
     RUN(cli_ingest_ids_gzip);
     RUN(cli_ingest_input_in_output);

@@ -199,6 +199,9 @@ static inline int ts__lost_add(int64_t *sum, uint64_t count)
  * "KEY=0x1a (26)", as options/fields prints it): 0, or -1 when absent or not a number */
 int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v);
 void ts__note(ts__notes *n, const char *fmt, ...) TS_PRINTF(2, 3);
+/* a text trace's last line, without its newline, that does not read (the file was cut short
+ * while written): left out, with this note (what: "trace", "log") */
+void ts__note_cut(ts__notes *n, const char *path, size_t line, const char *what);
 /* what a file of ftrace text says of the events its tracer overwrote, and what it holds:
  * its header's "# entries-in-buffer/entries-written: KEPT/WRITTEN   #P:NCPUS", which tracefs
  * prints for the whole trace, every CPU's, in per_cpu/cpuN/trace too */

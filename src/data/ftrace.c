@@ -97,6 +97,11 @@ void ts__note(ts__notes *n, const char *fmt, ...)
     n->text[n->len] = 0;
 }
 
+void ts__note_cut(ts__notes *n, const char *path, size_t line, const char *what)
+{
+    ts__note(n, "%s:%zu: the %s ends in the middle of this line: left out", path, line, what);
+}
+
 static rec *add_rec(reader *rd)
 {
     if (rd->n == rd->cap) {
@@ -988,7 +993,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         if (rc == 0) whole = 1, rc = fn(u, &x);
     }
     if (rc && cut && !whole) {   /* (its CPU and clock are taken once it reads) */
-        ts__note(notes, "%s:%zu: the trace ends in the middle of this line: left out", path, line);
+        ts__note_cut(notes, path, line, "trace");
         ts_clear_error();
         rc = 0;
     }

@@ -44,8 +44,9 @@
  * "\r"; one before the newline is a CRLF line end) one naming its line. A last line without its newline was cut (strace
  * stopped while writing it) or written by hand: a call's start there counts; a return value
  * that runs to the cut is none where the log's calls end in -T's durations (the line would
- * end in one, so the number may be cut too), else it is read; anything else cut is an error
- * that says so.
+ * end in one, so the number may be cut too), else it is read; one that does not read
+ * otherwise (cut in its call's name, its time, a resumed call's name) is left out with a note
+ * that says so, as ftrace text's (a NUL or a carriage return in it is still an error).
  * A gzip-compressed log (strace -o >(gzip > x.gz), logrotate) is read as it is;
  * other compressed formats are named in the error. */
 #include "tracesynth/common.h"
@@ -377,14 +378,15 @@ static int ends_in_duration(const char *b, const char *e)
 
 #define CR_INSIDE "a carriage return inside the line (strace writes one as \\r; line ends of a carriage return alone are not read)"
 
-/* cut: the line is the log's last and has no newline (strace stopped while writing it) */
+/* cut: the line is the log's last and has no newline (strace stopped while writing it, or
+ * the log was cut short): -2, which read_log turns into a note, the line left out */
 static int bad_line_hint(const char *path, size_t line, const char *s, int cut, const char *why, const char *hint)
 {
     char *q = ts__excerpt(s, strcspn(s, "\n"), 60);
     if (cut) why = "the log ends in the middle of this line (strace stopped while writing it)", hint = NULL;
     ts_fail("%s:%zu: %s: '%s'%s%s", path, line, why, q, hint ? " " : "", hint ? hint : "");
     free(q);
-    return -1;
+    return cut ? -2 : -1;
 }
 
 static int bad_line(const char *path, size_t line, const char *s, int cut, const char *why)
@@ -872,7 +874,7 @@ static void start_order(char **names, double *times, size_t n, ts__strace_fields
  * second its times have (0: whole seconds, -t; 3: milliseconds; 6: -tt's and -ttt's
  * microseconds) */
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
-                    int *timed, ts__strace_fields *x, int empty_ok, size_t *time_at, int *places)
+                    int *timed, ts__strace_fields *x, int empty_ok, size_t *time_at, int *places, ts__notes *notes)
 {
     *names_out = NULL;
     *times_out = NULL;
@@ -1310,6 +1312,11 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         names[n++] = ts_strdup(name);
         last_pid = pid;
     }
+    if (rc == -2) {   /* the last line, cut short: left out, as ftrace text's */
+        if (notes) ts__note_cut(notes, path, line, "log");
+        ts_clear_error();
+        rc = 0;
+    }
     pend_free(&pend);
     free(rel_at);
     if (rc == 0) alone_pids(names, n, x, gone, ngone);
@@ -1359,7 +1366,7 @@ int ts_strace_read(const char *path, char ***names, size_t *n)
 {
     double *times;
     int timed;
-    int rc = read_log(path, names, &times, n, &timed, NULL, 0, NULL, NULL);
+    int rc = read_log(path, names, &times, n, &timed, NULL, 0, NULL, NULL, NULL);
     free(times);
     return rc;
 }
@@ -1367,7 +1374,7 @@ int ts_strace_read(const char *path, char ***names, size_t *n)
 int ts__strace_read_fields(const char *path, char ***names, double **times, size_t *n, int *timed,
                            ts__strace_fields *x)
 {
-    int rc = read_log(path, names, times, n, timed, x, 0, NULL, NULL);
+    int rc = read_log(path, names, times, n, timed, x, 0, NULL, NULL, NULL);
     if (rc == 0) free(x->link), x->link = NULL;
     return rc;
 }
@@ -1522,9 +1529,12 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     if (x) memset(x, 0, sizeof *x);
     if (npaths == 1) {   /* one log as it is */
         double *times;
-        int rc = read_log(paths[0], names_out, &times, n_out, timed_out, x, 0, NULL, NULL);
+        ts__notes nt = {0};
+        int rc = read_log(paths[0], names_out, &times, n_out, timed_out, x, 0, NULL, NULL, &nt);
         free(times);
         if (rc == 0 && x) free(x->link), x->link = NULL;
+        if (rc == 0 && notes) *notes = nt.text;
+        else free(nt.text);
         return rc;
     }
     char ***fn = ts_calloc((size_t)npaths, sizeof *fn);
@@ -1539,13 +1549,14 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     const char *coarse_path = NULL;      /* the first of those with the fewest decimal places under 6 */
     size_t coarse_line = 0;
     int coarse = 6;
+    ts__notes nt = {0};   /* each log's cut last line, then the ties of coarse times */
     for (int f = 0; f < npaths && rc == 0; f++) {
         int timed, places;
         /* (strace -ff: a thread ended before its first call, by another's exit_group, has a
          * file with its exit alone) */
         size_t first;
         double *times;
-        rc = read_log(paths[f], &fn[f], &times, &fm[f], &timed, &fx[f], 1, &first, &places);
+        rc = read_log(paths[f], &fn[f], &times, &fm[f], &timed, &fx[f], 1, &first, &places, &nt);
         free(times);
         if (rc || !fm[f]) continue;
         if (timed && !places && !whole_path) whole_path = paths[f], whole_line = first;
@@ -1653,14 +1664,14 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
             char unit[64];
             if (coarse == 3) snprintf(unit, sizeof unit, "in milliseconds");
             else snprintf(unit, sizeof unit, "to %d decimal place%s of a second", coarse, coarse == 1 ? "" : "s");
-            ts__notes nt = {0};
             ts__note(&nt, "%s:%zu: times %s: %zu of the %zu calls share their time with a call of another log, and "
                      "are merged in the order the logs were given, which need not be the order they ran in (strace "
                      "-ttt, or a --timestamps precision of us, tells them apart)", coarse_path, coarse_line, unit,
                      tied, n);
-            *notes = nt.text;
         }
     }
+    if (rc == 0 && notes) *notes = nt.text, nt.text = NULL;
+    free(nt.text);
     if (rc == 0 && x) {   /* each merged call's fields */
         x->pid = ts_malloc((n ? n : 1) * sizeof *x->pid);
         x->ns = ts_malloc((n ? n : 1) * sizeof *x->ns);
