@@ -1243,6 +1243,39 @@ static void cli_ingest_strace_cut_line(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "/bad.log:1: "), "%s", err);
 }
 
+/* ingest --channels counts the return values outside the ret vocabulary (<unk>) as what
+ * they are: never seen in the training part, or seen there but not among its 1024 most
+ * frequent; every one was said to be outside the 1024 most frequent, of a training part
+ * that held far fewer values */
+static void cli_ingest_ret_unknown_said(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[2048], out[4096];
+    const size_t n = 3000, ntrain = ts_train_count(n, 0.7);
+    REQUIRE(ntrain == 2100);
+    char *text = ts_malloc(n * 64), *q = text;
+    for (size_t i = 0; i < 100; i++)   /* 10 values in the training part's first 70, 30 others after */
+        q += sprintf(q, "1 1700000000.%06zu getpid() = %zu\n", i + 1, i < 70 ? i % 10 : 1000 + i);
+    write_text(in(d, "few.log"), text);
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s/few.log --channels -o %s/few", d, d);
+    CHECK(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "0 events without a return value, 30 with one never seen in the training part (<unk>)") &&
+              !strstr(out, "most frequent"), "%s", out);
+    /* 1024 values twice and 52 once in the training part; after it, 400 of those 52 and 500 new */
+    q = text;
+    for (size_t i = 0; i < n; i++) {
+        const size_t v = i < 2048 ? i / 2 : i < ntrain ? 5000 + (i - 2048) : i < ntrain + 400 ? 5000 + i % 52 : 9000 + i;
+        q += sprintf(q, "1 1700000000.%06zu getpid() = %zu\n", i + 1, v);
+    }
+    write_text(in(d, "many.log"), text);
+    free(text);
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s/many.log --channels -o %s/many", d, d);
+    CHECK(run_stdout(cmd, out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "0 events without a return value, 500 with one never seen in the training part, 452 with "
+                          "one seen there but not among its 1024 most frequent (<unk>)"), "%s", out);
+}
+
 /* --from ids and --from npy of windows with their names beside them (W.names.txt, as
  * generate and impute -o write them): the dataset names its events, as one of a trace
  * (vocab.tsv; a "<unk>" of the windows is its <unk>); the names were left behind, and a
@@ -3954,6 +3987,7 @@ TEST_MAIN("data_ingest", {
     RUN(cli_ingest_strace_and_ids);
     RUN(cli_ingest_strace_times);
     RUN(cli_ingest_strace_cut_line);
+    RUN(cli_ingest_ret_unknown_said);
     RUN(cli_ingest_names_beside);
     RUN(cli_ingest_ids_gzip);
     RUN(cli_ingest_input_in_output);

@@ -37,9 +37,34 @@ static size_t seen_values(const ts_mc *m, int c, int32_t card, int32_t *lo, int3
     return k;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* of the events whose return value is <unk> in m, how many have one the training part of
+ * raw (its first ntrain events) never has; the others have one it has, outside the
+ * vocabulary's most frequent */
+static size_t ret_unseen(const ts_mc_raw *raw, const ts_mc *m, size_t ntrain)
+{
+    if (!raw->ret || !m->ch[TS_CH_RET]) return 0;
+    int64_t *v = ts_malloc((ntrain ? ntrain : 1) * sizeof *v);
+    size_t k = 0, unseen = 0;
+    for (size_t i = 0; i < ntrain && i < raw->n; i++)
+        if (raw->has_ret[i]) v[k++] = raw->ret[i];
+    qsort(v, k, sizeof *v, cmp_i64);
+    for (size_t i = 0; i < m->n; i++)
+        if (m->ch[TS_CH_RET][i] == TS_CH_UNK && !bsearch(&raw->ret[i], v, k, sizeof *v, cmp_i64)) unseen++;
+    free(v);
+    return unseen;
+}
+
 int ingest_channels(ts_mc_raw *raw, ts_mc *m)
 {
-    int rc = ts_mc_encode(raw, ts_split_default_permille[0] / 1000.0, m);
+    const double frac = ts_split_default_permille[0] / 1000.0;
+    int rc = ts_mc_encode(raw, frac, m);
+    const size_t unseen = rc == 0 ? ret_unseen(raw, m, ts_train_count(raw->n, frac)) : 0;
     ts_mc_raw_free(raw);
     if (rc) return rc;
     printf("channels:");
@@ -63,10 +88,12 @@ int ingest_channels(ts_mc_raw *raw, ts_mc *m)
             none += m->ch[TS_CH_RET][i] == TS_CH_PAD;
             unk += m->ch[TS_CH_RET][i] == TS_CH_UNK;
         }
-        /* the vocabulary is the training part's most frequent values: a later value it lacks,
-         * or a rare one, is <unk> */
-        printf("; %zu event%s without a return value, %zu with one not among the training part's %d most "
-               "frequent (<unk>)", none, ts_plural(none), unk, TS_RET_TOP);
+        /* the vocabulary is the training part's most frequent values: a value it never has, or
+         * (past TS_RET_TOP values) a rare one, is <unk> */
+        printf("; %zu event%s without a return value, %zu with one never seen in the training part", none,
+               ts_plural(none), unseen);
+        if (unk > unseen) printf(", %zu with one seen there but not among its %d most frequent", unk - unseen, TS_RET_TOP);
+        printf(" (<unk>)");
     }
     printf("\n");
     return 0;
