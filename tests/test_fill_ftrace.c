@@ -14,6 +14,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* the note on perf script's text without a PERF_RECORD_LOST line: it cannot tell a recording
+ * that lost none from text made without --show-lost-events */
+#define NO_LOST_NOTE "perf script's text has no PERF_RECORD_LOST line: no event was lost, or the text was made " \
+                     "without perf script --show-lost-events, which prints them (the text cannot tell which); perf " \
+                     "report --stats tells whether any were lost"
+
 static char dir[256];
 
 static const char *at(const char *name)
@@ -2213,16 +2219,13 @@ static void ingest_perf_without_lost_lines_noted(void)
         snprintf(cmd + o, sizeof cmd - o, " -o %s -q", at("in_ds"));
         CHECK_MSG(run_output(cmd, out, sizeof out) == 0, "%s: %s", cmd, out);
         size_t notes = 0;
-        for (const char *p = out; (p = strstr(p, "shows no lost event")); p++) notes++;
+        for (const char *p = out; (p = strstr(p, "has no PERF_RECORD_LOST line")); p++) notes++;
         if (!cmds[c].named) {
             CHECK_MSG(notes == 0 && !strstr(out, "note:"), "%s:\n%s", cmd, out);
             continue;
         }
         char line[1024];
-        snprintf(line, sizeof line, "tracesynth: note: ingest: %s%s: perf script's text shows no lost event "
-                 "(PERF_RECORD_LOST line): perf script prints them only with --show-lost-events; perf report "
-                 "--stats (or perf script --show-lost-events) tells whether any were lost\n",
-                 at(""), cmds[c].named);
+        snprintf(line, sizeof line, "tracesynth: note: ingest: %s%s: " NO_LOST_NOTE "\n", at(""), cmds[c].named);
         CHECK_MSG(notes == 1 && strstr(out, line), "%s:\n%s", cmd, out);
         /* on stderr: standard output says what was written, as before */
         CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && !strstr(out, "note"), "%s: %s", cmd, out);
@@ -2549,10 +2552,12 @@ static void fill_ftrace_tgid(void)
     }
 }
 
-/* perf script prints PERF_RECORD_LOST lines only with --show-lost-events: its text without
- * one may have lost events it does not show. gaps and fill say so in one note on stderr (not
- * an error: the recording may be complete), which text with such lines, ftrace text and
- * drop (made for a complete recording) do not get */
+/* perf script prints PERF_RECORD_LOST lines only with --show-lost-events, and none where
+ * nothing was lost: its text without one may have lost events it does not show, or have
+ * lost none, and cannot tell which. gaps and fill say so in one note on stderr (not an
+ * error: the recording may be complete), which text with such lines, ftrace text and drop
+ * (made for a complete recording) do not get; the note said the text showed no loss because
+ * it was made without --show-lost-events, which text made with it and without loss is not */
 static void perf_without_lost_lines_noted(void)
 {
     char *t = make_perf(300, 0, 0, 0);
@@ -2595,13 +2600,11 @@ static void perf_without_lost_lines_noted(void)
             CHECK_MSG((run_output(cmd, out, sizeof out) == 0) == !refused, "%s: %s", cmd, out);
             if (refused) CHECK_MSG(strstr(out, "reconstructed by tracesynth fill"), "%s: %s", cmd, out);
             size_t notes = 0;
-            for (const char *p = out; (p = strstr(p, "shows no lost event")); p++) notes++;
+            for (const char *p = out; (p = strstr(p, "has no PERF_RECORD_LOST line")); p++) notes++;
             const int want = f == 0 && c < 3;   /* perf's text without a PERF_RECORD_LOST line */
             char line[512];
-            snprintf(line, sizeof line, "tracesynth: note: %s: %s: perf script's text shows no lost event "
-                     "(PERF_RECORD_LOST line): perf script prints them only with --show-lost-events; perf report "
-                     "--stats (or perf script --show-lost-events) tells whether any were lost\n",
-                     c < 2 ? "gaps" : "fill", at(files[f]));
+            snprintf(line, sizeof line, "tracesynth: note: %s: %s: " NO_LOST_NOTE "\n", c < 2 ? "gaps" : "fill",
+                     at(files[f]));
             CHECK_MSG(want ? notes == 1 && strstr(out, line) : notes == 0, "%s:\n%s", cmd, out);
         }
     /* the note on stderr: --json's standard output is the JSON alone */

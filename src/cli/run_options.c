@@ -88,9 +88,11 @@ int cli_mc_window_length(const char *dir, size_t n, int given, size_t len, size_
 
 void cli_note_perf_no_lost(const char *cmd, const char *trace)
 {
-    cli_say(stderr, "tracesynth: note: %s: %s: perf script's text shows no lost event (PERF_RECORD_LOST line): perf "
-            "script prints them only with --show-lost-events; perf report --stats (or perf script "
-            "--show-lost-events) tells whether any were lost\n", cmd, trace);
+    /* perf script prints PERF_RECORD_LOST lines only with --show-lost-events, and none where
+     * none was lost: text of a complete recording reads the same with it and without */
+    cli_say(stderr, "tracesynth: note: %s: %s: perf script's text has no PERF_RECORD_LOST line: no event was lost, or "
+            "the text was made without perf script --show-lost-events, which prints them (the text cannot tell "
+            "which); perf report --stats tells whether any were lost\n", cmd, trace);
 }
 
 static int stdout_taken;   /* -o - became /dev/stdout: cli_fail names it standard output */
