@@ -757,6 +757,19 @@ static void switches_not_events(void)
              "grep -q 'tracesynth:sched_switch: .*next_tid = 168'", dir);
     int bt = system(cmd);
     CHECK(WIFEXITED(bt) && (WEXITSTATUS(bt) == 77 || WEXITSTATUS(bt) == 0));
+    /* gaps and drop count the trace's events as ingest does, the switches apart, and drop
+     * keeps every switch: ingest of its output reads the same threads for the events kept */
+    char out[8192];
+    snprintf(cmd, sizeof cmd, "gaps %s/mc.ctf --json", dir);
+    int rc = run_stdout(cmd, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "\"events\": 300"), "%s", out);
+    snprintf(cmd, sizeof cmd, "drop %s/mc.ctf -o %s/d.ctf --rate 0.3 --burst-min 2 --burst-max 4 -q", dir, dir);
+    rc = run_stdout(cmd, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "of 300 events"), "%s", out);
+    snprintf(cmd, sizeof cmd, "command -v babeltrace2 >/dev/null || exit 77; test $(babeltrace2 %s/mc.ctf | grep -c "
+             "'tracesynth:sched_switch:') = $(babeltrace2 %s/d.ctf | grep -c 'tracesynth:sched_switch:')", dir, dir);
+    bt = system(cmd);
+    CHECK(WIFEXITED(bt) && (WEXITSTATUS(bt) == 77 || WEXITSTATUS(bt) == 0));
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }

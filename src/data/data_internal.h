@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "tracesynth/common.h"
 #include "tracesynth/data.h"
 #include "tracesynth/gaps.h"
@@ -184,6 +185,13 @@ static inline int ts__is_ident(char c)
 /* the decimal digits at p (before e) as a number, saturating at INT64_MAX: their end, or NULL
  * when there are none */
 const char *ts__digits(const char *p, const char *e, int64_t *v);
+/* an event of export's own thread changes (TS_SWITCH_CLASS): a switch that carries the
+ * thread, not an event of the trace, so that gaps, drop and fill neither count nor drop it,
+ * as ingest reads it */
+static inline int ts__rw_carrier(const ts_rw_event *e)
+{
+    return !e->recon && e->name && !strcmp(e->name, TS_SWITCH_CLASS);
+}
 /* count added to *sum, the events a trace's readers counted lost so far (ftrace's and perf's
  * markers, CTF's discarded-event gaps): 0, or -1 with *sum as it was when the sum would pass
  * 2^63 - 1 (TS__LOST_SUM names it), so that every total gaps, fill, drop and ingest make of

@@ -216,10 +216,12 @@ static int f_event(void *u, const ts_rw_event *e)
 {
     fill_state *f = u;
     sstream *s = fs_stream(f, e->stream);
+    /* export's thread changes are switches, not events of the trace: none of its names */
+    const int carrier = ts__rw_carrier(e);
     /* a reconstructed event of an earlier fill counts as the event it stands for */
-    int32_t id = intern_id(&f->names, e->recon ? e->recon : e->name);
-    f->names.counts[id]++;
-    if (s->n < f->max_train) {
+    int32_t id = carrier ? -1 : intern_id(&f->names, e->recon ? e->recon : e->name);
+    if (!carrier) f->names.counts[id]++;
+    if (!carrier && s->n < f->max_train) {
         if (s->n == s->cap) {
             s->cap = s->cap ? 2 * s->cap : 4096;
             if (s->cap > f->max_train) s->cap = f->max_train;
@@ -228,9 +230,8 @@ static int f_event(void *u, const ts_rw_event *e)
         s->ids[s->n++] = id;
     }
     if (!s->ring) s->ring = ts_malloc(f->W * sizeof *s->ring);
-    s->ring[s->total % f->W] = id;
-    s->total++;
-    if (s->open) {
+    if (!carrier) s->ring[s->total++ % f->W] = id;
+    if (s->open && !carrier) {
         gap_rec *r = &f->gaps[s->open - 1];
         /* a filled trace: the gap's reconstruction begins the packet after it; filling
          * the gap again would add a second one */
@@ -287,7 +288,7 @@ static int f_event(void *u, const ts_rw_event *e)
         f->out_ns[h] = e->time_ns;
         f->out_cpu[h] = e->cpu;
     }
-    if (!e->recon) f->events++;
+    if (!e->recon && !carrier) f->events++;
     return 0;
 }
 

@@ -75,6 +75,7 @@ static int gs_event(void *u, const ts_rw_event *e)
     grow_streams(s, e->stream);
     ts_gap_list *l = s->l;
     l->stream_cpu[e->stream] = e->cpu;
+    if (ts__rw_carrier(e)) return 0;
     if (e->recon) {
         l->recon++;
         l->stream_recon[e->stream]++;
@@ -189,6 +190,12 @@ static int drop_keep(void *u, const ts_rw_event *e)
             d->gap_of[i] = 0;
         }
         d->n = n;
+    }
+    /* export's thread changes are kept, uncounted; one inside a burst ends its gap there,
+     * as the output's discarded-events record comes before it */
+    if (ts__rw_carrier(e)) {
+        if (d->kept[e->stream] == 2) d->kept[e->stream] = 1;
+        return 1;
     }
     d->st->events++;
     ts_rng *r = &d->rng[e->stream];
