@@ -774,6 +774,31 @@ static void switches_not_events(void)
     CHECK(system(cmd) == 0);
 }
 
+/* a dataset whose exit.npy marks kernel events (2) and no exit: strace's text has a line
+ * for a call alone, so export to it is refused, naming exit.npy and the CTF format that
+ * keeps them; they were written as calls, which ingest --from strace read back as such */
+static void kernel_events_not_strace(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[1024], err[512], path[600];
+    snprintf(ds, sizeof ds, "%s/mc", dir);
+    REQUIRE(make_trace(ds, 100, 1) == 0);
+    ts_mc m;
+    REQUIRE(ts_mc_load(ds, &m) == 0);
+    m.events.exit = ts_calloc(m.n, 1);
+    for (size_t i = 4; i < m.n; i += 10) m.events.exit[i] = 2;
+    REQUIRE(ts_mc_save(ds, &m) == 0);
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "export %s -o %s/k.strace", ds, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "exit.npy: 10 events are no system call") &&
+                  strstr(err, "ingest --from ctf --events all)"), "%s", err);
+    snprintf(path, sizeof path, "%s/k.strace", dir);
+    CHECK(!ts_file_exists(path));
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* a comm or return value outside its vocabulary (<unk>) comes back as <unk>, not as none:
  * export writes it as a thread named "<unk>" and a value named "?", which ingest reads as
  * unknown */
@@ -1116,6 +1141,7 @@ TEST_MAIN("ctf_export", {
     RUN(windows_one_trace);
     RUN(exits_round_trip);
     RUN(switches_not_events);
+    RUN(kernel_events_not_strace);
     RUN(kernel_events_round_trip);
     RUN(kernel_events_real_trace);
     RUN(unknown_round_trip);

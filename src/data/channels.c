@@ -649,7 +649,7 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
 {
     if (!path) return ts_fail_null(__func__, "path");
     if (!m) return ts_fail_null(__func__, "m");
-    /* a line is a call: an exit of its own would come back as another call */
+    /* a line is a call: an exit of its own, or a kernel event, would come back as another call */
     size_t exits = 0, other = 0;
     for (size_t i = 0; m->events.exit && i < m->n; i++)
         exits += m->events.exit[i] == TS_EVENT_EXIT, other += m->events.exit[i] == TS_EVENT_OTHER;
@@ -661,6 +661,15 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
                 "one line per call, no line for an exit; the CTF format keeps them (export --format ctf, read back by "
                 "ingest --from ctf %s)", xp ? xp : path, exits, ts_plural(exits), exits == 1 ? "is a" : "are",
                 ts_plural(exits), how, how);
+        free(xp);
+        return -1;
+    }
+    if (other) {
+        /* a kernel event would be written as a call, and read back as one */
+        char *xp = m->events.dir ? ts_path_join(m->events.dir, "exit.npy") : NULL;
+        ts_fail("%s: %zu event%s %s no system call (ingest --events all): strace's text has a line for a call "
+                "alone; the CTF format keeps them (export --format ctf, read back by ingest --from ctf --events all)",
+                xp ? xp : path, other, ts_plural(other), other == 1 ? "is" : "are");
         free(xp);
         return -1;
     }
