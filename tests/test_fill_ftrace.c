@@ -2046,6 +2046,26 @@ static void perf_other_lines_refused(void)
                        "comm.txt:2: perf script's PERF_RECORD_COMM line"));
 }
 
+/* an event of perf script's that is its group alone ("raw_syscalls:" and nothing after):
+ * refused, the line named, not read as an event named by its group; the last line without
+ * its newline so was cut while written: left out */
+static void perf_group_alone_refused(void)
+{
+    CHECK(perf_refused("group.txt", "              dd    11 [000]     1.000001: raw_syscalls:sys_enter: NR 0 (0, 0, 0)\n"
+                                    "              dd    11 [000]     1.000007: raw_syscalls:\n"
+                                    "              dd    11 [000]     1.000009: raw_syscalls:sys_exit: NR 0 = 0\n",
+                       "group.txt:2: perf script's event 'raw_syscalls:' without its name"));
+    write_file(at("groupcut.txt"), "              dd    11 [000]     1.000001: raw_syscalls:sys_enter: NR 0 (0, 0, 0)\n"
+                                   "              dd    11 [000]     1.000007: raw_syscalls:");
+    ts_gap_list gl;
+    const int rc = ts_gaps_find(at("groupcut.txt"), 0, &gl);
+    CHECK_MSG(rc == 0, "%s", ts_error());
+    if (rc == 0) {
+        CHECK_MSG(gl.events == 1, "%zu events", (size_t)gl.events);
+        ts_gap_list_free(&gl);
+    }
+}
+
 /* perf script's text without its TID column, and with --deltatime (each time the gap to the
  * line before): refused, the option named; --reltime's times are read */
 static void perf_columns_refused(void)
@@ -2992,6 +3012,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(real_recording);
     RUN(perf_ip_refused);
     RUN(perf_other_lines_refused);
+    RUN(perf_group_alone_refused);
     RUN(perf_columns_refused);
     RUN(perf_reltime_several);
     RUN(perf_cr_line_ends);

@@ -880,6 +880,15 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 h.event = sub + 1;
                 for (ne = sub + 1; ne < e && ts__is_ident(*ne); ne++) {}
             }
+            /* "SUBSYSTEM:" and nothing after: perf prints a tracepoint's event after its group,
+             * so the name is missing, not the group's (a last line so was cut: left out) */
+            else if (sub > h.event && sub < e && *sub == ':' && blanks(sub + 1, e) == e) {
+                char why[160];
+                snprintf(why, sizeof why, "perf script's event '%.*s:' without its name ('GROUP:EVENT:')",
+                         (int)(sub - h.event > 63 ? 63 : sub - h.event), h.event);
+                rc = bad_line(path, line, b, e, why);
+                break;
+            }
             if (ne > h.event && ne < e && *ne == ':' && field <= h.event) x.w_name = (int)(ne - field);
             /* perf script --show-lost-events: the events its CPU's buffer lost just before */
             static const char lost[] = "PERF_RECORD_LOST";
