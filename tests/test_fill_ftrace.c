@@ -487,6 +487,15 @@ static void bad_input(void)
         CHECK_MSG(strstr(ts_error(), "sum.trace:4: "), "%s", ts_error());
         CHECK(access(at("sum_out.trace"), F_OK) != 0);
     }
+    /* a total of exactly 2^63 - 1 (2^63 - 2, then 1) is refused too, and the error says so:
+     * it said the total would have to pass 2^63 - 1 */
+    write_file(at("max.trace"), "  a-1 [000] ..... 1.000001: sys_read(fd: 0)\n"
+                                "CPU:0 [LOST 9223372036854775806 EVENTS]\n"
+                                "  a-1 [000] ..... 1.000003: sys_read(fd: 0)\n"
+                                "CPU:0 [LOST 1 EVENTS]\n"
+                                "  a-1 [000] ..... 1.000005: sys_read(fd: 0)\n");
+    CHECK(ts_gaps_find(at("max.trace"), 0, &gl) == -1);
+    CHECK_MSG(strstr(ts_error(), "max.trace:4: ") && strstr(ts_error(), "reach 2^63 - 1"), "%s", ts_error());
     /* a device or a pipe is neither kind: named as such, not as a CTF directory */
     CHECK(ts_gaps_find("/dev/null", 0, &gl) == -1);
     CHECK_MSG(strstr(ts_error(), "/dev/null: neither a CTF trace") && strstr(ts_error(), "save it to a file"), "%s",

@@ -193,7 +193,7 @@ static inline int ts__rw_carrier(const ts_rw_event *e)
     return !e->recon && e->name && !strcmp(e->name, TS_SWITCH_CLASS);
 }
 /* count added to *sum, the events a trace's readers counted lost so far (ftrace's and perf's
- * markers, CTF's discarded-event gaps): 0, or -1 with *sum as it was when the sum would pass
+ * markers, CTF's discarded-event gaps): 0, or -1 with *sum as it was when the sum would reach
  * 2^63 - 1 (TS__LOST_SUM names it), so that every total gaps, fill, drop and ingest make of
  * them fits */
 static inline int ts__lost_add(int64_t *sum, uint64_t count)
@@ -202,7 +202,7 @@ static inline int ts__lost_add(int64_t *sum, uint64_t count)
     *sum += (int64_t)count;
     return 0;
 }
-#define TS__LOST_SUM(at) "the lost events counted up to this " at " pass 2^63 - 1: too many to add up"
+#define TS__LOST_SUM(at) "the lost events counted up to this " at " reach 2^63 - 1: too many to add up"
 /* the signed number after "KEY=" at the start of [s, e) or after a blank in it (also
  * "KEY=0x1a (26)", as options/fields prints it): 0, or -1 when absent or not a number */
 int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v);
@@ -224,7 +224,7 @@ typedef struct {
  * until seen; the times of each CPU never go back; a NUL byte); a last line without its
  * newline is left out with a note; *ncpus grows to #P and to the largest CPU + 1; *lost_in
  * (the counts of the files' markers before, 0 for the first) by its markers' counts, a
- * marker that takes it past 2^63 - 1 refused, so that sums over the files fit; *hdr what
+ * marker that takes it to 2^63 - 1 or past refused, so that sums over the files fit; *hdr what
  * its header says (ts__ftrace_overwritten tells of it); 0, or -1 and one error line naming the
  * file and line (fn's own error as it is) */
 int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(void *u, const ts__ft_line *l),

@@ -216,7 +216,7 @@ static void decode(reader *r, const bt_message *m, ts_rw_event *e)
 }
 
 /* fills g from a discarded-events message: 0, or -1 (r->failed, r->err) when its count takes
- * the total past 2^63 - 1, as ftrace's markers are refused */
+ * the total to 2^63 - 1 or past, as ftrace's markers are refused */
 static int decode_gap(reader *r, const bt_message *m, ts_rw_gap *g)
 {
     memset(g, 0, sizeof *g);
