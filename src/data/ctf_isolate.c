@@ -19,7 +19,8 @@
  *   rc != 0: str error
  *   rc == 0: u64 n_names, n_names x str (the distinct event names), u64 n,
  *            n x u32 (the event's name index), n x i64 time_ns, n x i32 cpu,
- *            u64 lost, u64 unpaired_exits, u64 reconstructed, i64 n_cpus, char arch[16], str arch_from,
+ *            n x u8 exit (what each event is, TS_EVENT_*), u64 lost, u64 unpaired_exits,
+ *            u64 reconstructed, i64 n_cpus, char arch[16], str arch_from,
  *            u64 n_streams, each: str name, i64 cpu, u64 events, u64 discarded,
  *              u64 n_discards, each: u64 count, u32 flags (1: has_times, 2: count_known),
  *              i64 begin_ns, i64 end_ns
