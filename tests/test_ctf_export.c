@@ -770,6 +770,41 @@ static void switches_not_events(void)
              "'tracesynth:sched_switch:') = $(babeltrace2 %s/d.ctf | grep -c 'tracesynth:sched_switch:')", dir, dir);
     bt = system(cmd);
     CHECK(WIFEXITED(bt) && (WEXITSTATUS(bt) == 77 || WEXITSTATUS(bt) == 0));
+    /* a switch inside a burst is kept after the burst: one burst, one gap, so that the gaps
+     * gaps lists are the bursts drop made, and the events lost are the events dropped */
+    for (int seed = 0; seed < 8; seed++) {
+        snprintf(cmd, sizeof cmd, "drop %s/mc.ctf -o %s/d.ctf --rate 0.3 --burst-min 2 --burst-max 4 --seed %d -q",
+                 dir, dir, seed);
+        rc = run_stdout(cmd, out, sizeof out);
+        unsigned long long dropped = 0, bursts = 0, lost = 0;
+        size_t ngaps = 0;
+        const char *p = strstr(out, "drop: ");
+        CHECK_MSG(rc == 0 && p && sscanf(p, "drop: %llu of", &dropped) == 1, "%s", out);
+        p = strstr(out, ") in ");
+        CHECK_MSG(p && sscanf(p, ") in %llu burst", &bursts) == 1, "%s", out);
+        snprintf(cmd, sizeof cmd, "gaps %s/d.ctf", dir);
+        char g[65536];
+        rc = run_stdout(cmd, g, sizeof g);
+        p = strstr(g, "total: ");
+        p = p ? strstr(p, ", ") : NULL;
+        CHECK_MSG(rc == 0 && p && sscanf(p, ", %llu lost in %zu gap", &lost, &ngaps) == 2, "%s", g);
+        CHECK_MSG(ngaps == bursts && lost == dropped, "seed %d: %llu dropped in %llu bursts; gaps lists %llu lost in %zu",
+                  seed, dropped, bursts, lost, ngaps);
+        /* the switches are all there still */
+        snprintf(cmd, sizeof cmd, "command -v babeltrace2 >/dev/null || exit 77; test $(babeltrace2 %s/mc.ctf | grep -c "
+                 "'tracesynth:sched_switch:') = $(babeltrace2 %s/d.ctf 2>/dev/null | grep -c 'tracesynth:sched_switch:')",
+                 dir, dir);
+        bt = system(cmd);
+        CHECK(WIFEXITED(bt) && (WEXITSTATUS(bt) == 77 || WEXITSTATUS(bt) == 0));
+        /* and each kept call is on the thread its CPU's last switch switched to */
+        snprintf(cmd, sizeof cmd, "command -v babeltrace2 >/dev/null || exit 77; babeltrace2 %s/d.ctf 2>/dev/null | "
+                 "awk '{match($0, /cpu_id = [0-9]+/); c = substr($0, RSTART + 9, RLENGTH - 9)} "
+                 "/sched_switch/ {match($0, /next_tid = [0-9]+/); cur[c] = substr($0, RSTART + 11, RLENGTH - 11); next} "
+                 "/syscall_entry/ {match($0, / tid = [0-9]+/); n++; if (substr($0, RSTART + 7, RLENGTH - 7) != cur[c]) bad++} "
+                 "END {exit !(n > 0 && !bad)}'", dir);
+        bt = system(cmd);
+        CHECK_MSG(WIFEXITED(bt) && (WEXITSTATUS(bt) == 77 || WEXITSTATUS(bt) == 0), "seed %d: a call on another thread", seed);
+    }
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }

@@ -87,8 +87,11 @@ typedef struct {
 
 typedef struct {
     void *user;
-    /* drop: 1 keep the event, 0 drop it (its stream's counter of discarded events grows), -1
-     * stop with the hook's error (ts_fail) */
+    /* drop: 1 keep the event, 0 drop it (its stream's counter of discarded events grows), 2
+     * keep it after the drops around it (CTF: held, and written with the stream's next event
+     * kept with 1, after the discarded-events record, at that event's time; at the stream's
+     * end in a packet of its own, at its time; ftrace text: kept in place, as 1), -1 stop
+     * with the hook's error (ts_fail) */
     int (*keep)(void *user, const ts_rw_event *e);
     /* fill: the events to insert for a gap of the input (they are placed, with times
      * spread over the gap, at the start of the packet that follows it); *n = 0: none.

@@ -553,6 +553,9 @@ typedef struct {
     uint64_t         gap_begin, gap_end;   /* cycles */
     int              held;        /* fill: the next packet's beginning is held back */
     const bt_message *last_ev;    /* the last input event (for the common context), a reference */
+    const bt_message **after;     /* drop: events kept after the drops around them (keep 2), references */
+    size_t           n_after;
+    uint64_t         after_t;     /* drop: the latest of their times */
     const bt_event_class *recon_in;  /* key of the reconstructed class in the class map */
 } ostream;
 
@@ -1109,6 +1112,44 @@ static int release_held(rw_iter *w, ostream *o, uint64_t t)
 
 static uint64_t snap(const bt_clock_snapshot *cs) { return cs ? bt_clock_snapshot_get_value(cs) : 0; }
 
+/* the input event m written at time t in o's open packet */
+static int copy_event(rw_iter *w, ostream *o, const bt_message *m, uint64_t t)
+{
+    const bt_event *ev = bt_message_event_borrow_event_const(m);
+    bt_event_class *ec = copy_event_class(w, bt_event_borrow_class_const(ev));
+    if (!ec) return -1;
+    bt_message *om = has_clock(o) ? bt_message_event_create_with_packet_and_default_clock_snapshot(w->self, ec, o->pkt, t)
+                                  : bt_message_event_create_with_packet(w->self, ec, o->pkt);
+    if (!om) return rw_error(w, "cannot create an event%s", NULL);
+    bt_event *oev = bt_message_event_borrow_event(om);
+    const bt_field *f;
+    if ((f = bt_event_borrow_common_context_field_const(ev))) copy_field(f, bt_event_borrow_common_context_field(oev));
+    if ((f = bt_event_borrow_specific_context_field_const(ev))) copy_field(f, bt_event_borrow_specific_context_field(oev));
+    if ((f = bt_event_borrow_payload_field_const(ev))) copy_field(f, bt_event_borrow_payload_field(oev));
+    push(w, om);
+    if (t > o->last) o->last = t;
+    if (bt_stream_class_borrow_event_common_context_field_class_const(bt_stream_borrow_class_const(o->in))) {
+        bt_message_put_ref(o->last_ev);
+        o->last_ev = m;
+        bt_message_get_ref(m);
+    }
+    return 0;
+}
+
+/* drop: the events held after the drops around them (keep 2), written at time t (the next
+ * kept event's, after the discarded-events record) in o's open packet, in their order */
+static int release_after(rw_iter *w, ostream *o, uint64_t t)
+{
+    int rc = 0;
+    for (size_t i = 0; i < o->n_after; i++) {
+        if (!rc) rc = copy_event(w, o, o->after[i], t);
+        bt_message_put_ref(o->after[i]);
+    }
+    o->n_after = 0;
+    o->after_t = 0;
+    return rc;
+}
+
 static int on_message(rw_iter *w, const bt_message *m)
 {
     bt_message_type t = bt_message_get_type(m);
@@ -1122,6 +1163,17 @@ static int on_message(rw_iter *w, const bt_message *m)
     case BT_MESSAGE_TYPE_STREAM_END: {
         ostream *o = out_stream(w, bt_message_stream_end_borrow_stream_const(m));
         if (!o) return -1;
+        if (w->mode == RW_DROP && o->n_after) {
+            /* events held after drops that no kept event followed: after the drops, in a
+             * packet of their own at the latest of their times */
+            const uint64_t ta = o->after_t > o->last ? o->after_t : o->last;
+            if (flush_drops(w, o, ta)) return -1;
+            if (!o->open) {
+                if (new_packet(w, o)) return -1;
+                emit_pb(w, o, ta);
+            }
+            if (release_after(w, o, ta)) return -1;
+        }
         if (w->mode == RW_DROP && flush_drops(w, o, o->last)) return -1;
         if (o->gap_wait && !o->held) {
             /* a gap at the very end: its reconstruction in a packet of its own */
@@ -1186,6 +1238,13 @@ static int on_message(rw_iter *w, const bt_message *m)
             o->pending++;
             return 0;
         }
+        if (keep == 2 && w->mode == RW_DROP) {
+            o->after = ts__append_room(o->after, o->n_after, sizeof *o->after);
+            o->after[o->n_after++] = m;
+            bt_message_get_ref(m);
+            if (te > o->after_t) o->after_t = te;
+            return 0;
+        }
         if (w->mode == RW_DROP && (o->pending || o->lost_unknown)) {
             if (flush_drops(w, o, te) || new_packet(w, o)) return -1;
             emit_pb(w, o, te);
@@ -1195,24 +1254,7 @@ static int on_message(rw_iter *w, const bt_message *m)
             if (new_packet(w, o)) return -1;
             emit_pb(w, o, te);
         }
-        bt_event_class *ec = copy_event_class(w, bt_event_borrow_class_const(ev));
-        if (!ec) return -1;
-        bt_message *om = has_clock(o) ? bt_message_event_create_with_packet_and_default_clock_snapshot(w->self, ec, o->pkt, te)
-                                      : bt_message_event_create_with_packet(w->self, ec, o->pkt);
-        if (!om) return rw_error(w, "cannot create an event%s", NULL);
-        bt_event *oev = bt_message_event_borrow_event(om);
-        const bt_field *f;
-        if ((f = bt_event_borrow_common_context_field_const(ev))) copy_field(f, bt_event_borrow_common_context_field(oev));
-        if ((f = bt_event_borrow_specific_context_field_const(ev))) copy_field(f, bt_event_borrow_specific_context_field(oev));
-        if ((f = bt_event_borrow_payload_field_const(ev))) copy_field(f, bt_event_borrow_payload_field(oev));
-        push(w, om);
-        if (te > o->last) o->last = te;
-        if (bt_stream_class_borrow_event_common_context_field_class_const(bt_stream_borrow_class_const(o->in))) {
-            bt_message_put_ref(o->last_ev);
-            o->last_ev = m;
-            bt_message_get_ref(m);
-        }
-        return 0;
+        return release_after(w, o, te) || copy_event(w, o, m, te) ? -1 : 0;
     }
     case BT_MESSAGE_TYPE_DISCARDED_EVENTS: {
         ostream *o = out_stream(w, bt_message_discarded_events_borrow_stream_const(m));
@@ -1328,6 +1370,8 @@ static void rw_iter_fini(bt_self_message_iterator *self)
         bt_packet_put_ref(w->os[i].pkt);
         bt_packet_put_ref(w->os[i].in_pkt);
         bt_message_put_ref(w->os[i].last_ev);
+        for (size_t j = 0; j < w->os[i].n_after; j++) bt_message_put_ref(w->os[i].after[j]);
+        free(w->os[i].after);
         bt_stream_put_ref(w->os[i].out);
     }
     free(w->os);

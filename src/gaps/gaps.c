@@ -191,9 +191,12 @@ static int drop_keep(void *u, const ts_rw_event *e)
         }
         d->n = n;
     }
-    /* export's thread changes are kept, uncounted; one inside a burst ends its gap there,
-     * as the output's discarded-events record comes before it */
+    /* export's thread changes are kept, uncounted; one inside a burst is kept after it (2),
+     * with the next kept event, after the output's discarded-events record: one burst, one
+     * gap, and the switch still before the events of the thread it switched to. One right
+     * after a burst ends its gap there. */
     if (ts__rw_carrier(e)) {
+        if (d->left[e->stream]) return 2;
         if (d->kept[e->stream] == 2) d->kept[e->stream] = 1;
         return 1;
     }
