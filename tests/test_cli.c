@@ -593,6 +593,15 @@ static void window_names_unused_noted(void)
         CHECK_MSG(rc == 0 && strstr(out, "tracesynth: note: ") && strstr(out, "nn.names.txt") &&
                       strstr(out, "no event names"), "%s: exit %d: %s", args, rc, out);
     }
+    /* a names file that names one ID two ways is refused at its line, as for a model with
+     * names (it only got the note) */
+    write_text(p, "read write openat close mmap\nmmap close openat write openat\n");
+    for (int c = 0; c < 2; c++) {
+        snprintf(args, sizeof args, cmds[c], dir, dir);
+        int rc = run_output(args, out, sizeof out);
+        CHECK_MSG(rc != 0 && strstr(out, "nn.names.txt:2: 'openat' for ID 0, which line 1 names 'read'") &&
+                      !strstr(out, "note"), "%s: exit %d: %s", args, rc, out);
+    }
     /* the same model on the windows without it: no note */
     unlink(p);
     snprintf(args, sizeof args, cmds[0], dir, dir);

@@ -163,6 +163,15 @@ int cli_input_names(const char *input, const char *vocab_path, const ts_model *m
             if (x->data[i] >= m->n_ids)
                 rc = ts_fail("%s: window %zu, position %zu: event ID %d is outside the model's range [0, %d)", input,
                              i / x->len, i % x->len, x->data[i], m->n_ids);
+        if (rc == 0) {   /* unused, but checked as a named model's are: refused at its line */
+            char *at = NULL;
+            size_t *line = NULL;
+            ts_vocab unused;
+            if (cli_window_names(input, x, &at, &unused, &line) < 0) rc = -1;
+            else ts_vocab_free(&unused);
+            free(at);
+            free(line);
+        }
         if (rc) ts_windows_free(x);
         return rc ? -1 : 2;
     }
