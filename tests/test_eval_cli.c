@@ -477,6 +477,39 @@ static void generate_window_file_by_name(void)
               "%s", out);
 }
 
+/* named and unnamed sides are compared by raw ID with a note (they were without a word);
+ * an unnamed R leaves S and T named: T is matched with S by name (they were compared by ID) */
+static void generate_named_and_unnamed(void)
+{
+    char args[2048], out[4096];
+    write_text(at("pl.txt"), "0,1,2,3\n");
+    write_text(at("sx.txt"), "0,1,2,3\n");
+    write_text(at("sx.names.txt"), "read write mmap futex\n");
+    write_text(at("tx.txt"), "3,2,1,0\n");
+    write_text(at("tx.names.txt"), "read write mmap futex\n");
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --json", at("pl.txt"), at("sx.txt"));
+    int rc = run_output(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "tracesynth: note: eval: ") && strstr(out, "sx.names.txt") &&
+                  strstr(out, "pl.txt") && strstr(out, "as they are"), "exit %d: %s", rc, out);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --json", at("sx.txt"), at("pl.txt"));
+    rc = run_output(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "tracesynth: note: eval: ") && strstr(out, "pl.txt"), "exit %d: %s", rc, out);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("pl.txt"), at("sx.txt"),
+             at("tx.txt"));
+    rc = run_output(args, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "tracesynth: note: eval: ") && strstr(out, "tx.names.txt"), "exit %d: %s", rc,
+              out);
+    CHECK_NEAR(json_get(strstr(out, "{"), "memorized"), 1, 1e-6);   /* read write mmap futex, both */
+    CHECK_NEAR(json_get(strstr(out, "{"), "d_trans"), 0, 1e-6);
+    /* both sides named, or neither: no note */
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("sx.txt"), at("tx.txt"),
+             at("tx.txt"));
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && !strstr(out, "note"), "%s", out);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("real.txt"), at("synth.txt"),
+             at("pl.txt"));
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && !strstr(out, "note"), "%s", out);
+}
+
 /* an event name holding a blank (vocab.tsv's fields are tab-separated) would make the names
  * file generate writes unreadable, read back as other names: refused where it enters, at its
  * line of vocab.tsv */
@@ -672,6 +705,7 @@ TEST_MAIN("eval_cli", {
     RUN(impute_json_path_utf8);
     RUN(generate_datasets_by_name);
     RUN(generate_window_file_by_name);
+    RUN(generate_named_and_unnamed);
     RUN(generate_window_file_multichannel_real);
     RUN(event_name_with_blank);
     RUN(impute_bad_input);

@@ -77,7 +77,9 @@ static const char about_text[] =
     "W.npy, and other files by a vocab.tsv beside them, a split's testing or a\n"
     "dataset's stream.txt, as impute reads its input, are matched with R's by\n"
     "name; '?', an event its model does not name, matches none, another '?'\n"
-    "neither). Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
+    "neither; named inputs beside unnamed ones are compared by ID as they are, with\n"
+    "a note, and an unnamed R leaves S and T matched with each other by name).\n"
+    "Runs never cross a window boundary of T. Real-valued synthetic IDs are\n"
     "rounded and clamped to [0, largest ID in R and T] (an S named by the vocab.tsv\n"
     "beside it: to its last ID); R and T hold IDs as they are (a float32 value that\n"
     "is not a whole number, or a negative one, is an error, as in O). A\n"
@@ -590,6 +592,35 @@ static int file_names(const char *path, const ts_windows *w, ts_vocab *v)
     return 0;
 }
 
+/* named and unnamed sides among R, S and T: their IDs are compared as they are, said in a note */
+static void mixed_names_note(const eval_args *a, const ts_vocab *vr, const char *vpr, const ts_vocab *vs,
+                             const char *vps, const ts_vocab *vt, const char *vpt)
+{
+    const char *path[3] = {a->real, a->synthetic, a->train}, *vp[3] = {vpr, vps, vpt};
+    const ts_vocab *v[3] = {vr, vs, vt};
+    const int sides = a->train ? 3 : 2;
+    int named = 0;
+    for (int i = 0; i < sides; i++) named += v[i]->n > 0;
+    if (named == 0 || named == sides) return;
+    char buf[4096] = "", *np[3] = {NULL, NULL, NULL};
+    size_t l = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        int shown = 0;
+        l += (size_t)snprintf(buf + l, sizeof buf - l, "%s", pass ? "; without names: " : "named: ");
+        if (l >= sizeof buf) l = sizeof buf - 1;
+        for (int i = 0; i < sides; i++) {
+            if ((v[i]->n > 0) == pass) continue;
+            if (!pass && !vp[i]) np[i] = cli_names_path(path[i]);
+            l += (size_t)snprintf(buf + l, sizeof buf - l, pass ? "%s%s" : "%s%s (%s)", shown++ ? ", " : "", path[i],
+                                  vp[i] ? vp[i] : np[i]);
+            if (l >= sizeof buf) l = sizeof buf - 1;
+        }
+    }
+    cli_say(stderr, "tracesynth: note: eval: %s: their IDs are compared as they are, not by name%s\n", buf,
+            named == 2 && vr->n == 0 ? " (the synthetic and the training data with each other by name)" : "");
+    for (int i = 0; i < 3; i++) free(np[i]);
+}
+
 static int eval_generate(const eval_args *a)
 {
     ts_windows R = {0}, S = {0}, T = {0};
@@ -620,6 +651,8 @@ static int eval_generate(const eval_args *a)
         ids_named(a->synthetic, &S, &vs, vps) || file_names(a->synthetic, &S, &vs))
         goto done;
     if (vr.n > 0 && vs.n > 0) renumber_by_name(&S, &vs, &vr, &extra);
+    /* R without names: S and T, named both, are compared with each other by name */
+    else if (vr.n == 0 && vs.n > 0 && vt.n > 0) renumber_by_name(&T, &vt, &vs, &extra);
     ts_gen_metrics g;
     if (ts_eval_generate(&R, &S, a->train ? &T : NULL, &g)) {
         const char *e = ts_error();
@@ -634,6 +667,7 @@ static int eval_generate(const eval_args *a)
     }
     ts_downstream_metrics ds = {0};
     if (a->downstream && ts_eval_downstream(&R, &S, a->train ? &T : NULL, (int)a->downstream, &ds)) goto done;
+    mixed_names_note(a, &vr, vpr, &vs, vps, &vt, vpt);
     int t = g.has_train, d = a->downstream > 0;
     if (a->json) {
         printf("{\"mode\": \"generate\", \"real_windows\": %zu, \"real_length\": %zu, "
