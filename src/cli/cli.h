@@ -69,7 +69,8 @@ int  impute_channels(const char *path, const char *chfrom, int given, const char
 
 /* the names file generate writes beside windows W (W.names.txt for W.txt or W.npy; malloc'd) */
 char *cli_names_path(const char *windows);
-/* the IDs a names file beside windows can name: [0, CLI_NAMED_ID_MAX) */
+/* the IDs a names file beside windows can name: [0, CLI_NAMED_ID_MAX) (2^22: a vocabulary
+ * of 4 million names) */
 #define CLI_NAMED_ID_MAX (1 << 22)
 /* that file read for w, the windows loaded from `windows`: v->names[id] each ID's name
  * (NULL: an ID w lacks; "?" one its model does not name), (*line_of)[id] the line that

@@ -295,6 +295,15 @@ static void unknown_names(const ts_vocab *v, ts_arch arch, const ts_windows *O, 
     free(hid);
 }
 
+/* v's names grown to n IDs at least, the new ones unnamed (NULL) */
+static void names_reach(ts_vocab *v, int32_t n)
+{
+    if (n <= v->n) return;
+    v->names = ts_realloc(v->names, (size_t)n * sizeof *v->names);
+    for (int32_t i = v->n; i < n; i++) v->names[i] = NULL;
+    v->n = n;
+}
+
 /* the names impute -o writes beside the imputation (imputation0.names.txt) added to v, those
  * of the original's (at, line: where each was read): an ID the original lacks takes the
  * imputation's name; one named otherwise in each is an error (v empty: its names alone, at
@@ -311,11 +320,7 @@ static int imputed_names(const char *imputed, ts_windows *I, ts_vocab *v, const 
     if (has && rc == 0) rc = ts_fail("%s: cannot open: %s", p, strerror(ENOENT));   /* gone since it was seen */
     free(p);
     if (rc <= 0) return rc;
-    if (vi.n > v->n) {
-        v->names = ts_realloc(v->names, (size_t)vi.n * sizeof *v->names);
-        for (int32_t i = v->n; i < vi.n; i++) v->names[i] = NULL;
-        v->n = vi.n;
-    }
+    names_reach(v, vi.n);
     uint8_t *taken = ts_calloc((size_t)(v->n > 0 ? v->n : 1), 1);   /* IDs named by the imputation's alone */
     for (int32_t i = 0; i < vi.n && rc > 0; i++) {
         if (!vi.names[i]) continue;
@@ -381,11 +386,7 @@ static int eval_impute(const eval_args *a)
                         a->original, i / O.len, i % O.len, (int)O.data[i], CLI_NAMED_ID_MAX, vocab_path);
                 goto done;
             }
-        if (top >= vocab.n) {
-            vocab.names = ts_realloc(vocab.names, (size_t)(top + 1) * sizeof *vocab.names);
-            for (int32_t i = vocab.n; i <= top; i++) vocab.names[i] = NULL;
-            vocab.n = top + 1;
-        }
+        names_reach(&vocab, top + 1);
     } else {
         vocab_path = ts_vocab_beside(a->original);
     }

@@ -8,8 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* IDs of named windows are below this (2^22: a vocabulary of 4 million names) */
-
 char *cli_names_path(const char *windows)
 {
     size_t l = strlen(windows);
