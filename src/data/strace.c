@@ -941,6 +941,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     size_t event_line = 0;     /* the first signal or exit line (-e trace=none leaves them alone) */
     char *said = NULL;         /* strace's first message of its own (not a notice of a task) */
     size_t said_line = 0;
+    int timed_line = 1;        /* *timed before the line read last: a cut one left out leaves it */
     while (p < end && rc == 0) {
         line += 1 + joined;
         joined = 0;
@@ -960,6 +961,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         *lend = 0;
         const char *s = skip_blanks(p), *orig = p;
         const int timed_before = *timed;
+        timed_line = timed_before;
         p = eol + 1;
         /* strace writes a carriage return in a string as "\r": one in a line is no line end
          * of its own (lines ended by it alone would be read as one, their calls lost) */
@@ -1316,6 +1318,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         if (notes) ts__note_cut(notes, path, line, "log");
         ts_clear_error();
         rc = 0;
+        *timed = timed_line;   /* a time cut short is none, but the other lines' clock stays */
     }
     pend_free(&pend);
     free(rel_at);
