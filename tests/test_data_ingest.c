@@ -1332,6 +1332,12 @@ static void cli_ingest_names_beside(void)
     CHECK_MSG(du.vocab.n == 2 && du.vocab.unk == 1 && du.stream.ids[0] == 1 && du.stream.ids[2] == 1,
               "%d names, unk %d", du.vocab.n, du.vocab.unk);
     ts_dataset_free(&du);
+    /* '?', an event its model did not name, names none: refused at its line and position */
+    write_text(in(d, "gen.names.txt"), "read write mmap write\nmmap write read ?\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/gen.txt -o %s/named8", d, d);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "gen.names.txt:2: position 3: ") && !strchr(err, '\n'),
+              "%s", err);
+    CHECK(!ts_file_exists(in(d, "named8")));
     /* a names file of other windows: one line naming it and its line */
     write_text(in(d, "gen.names.txt"), "read write mmap write\nmmap write read\n");
     snprintf(cmd, sizeof cmd, "ingest --from ids %s/gen.txt -o %s/named9", d, d);

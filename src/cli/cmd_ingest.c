@@ -24,7 +24,8 @@ static const char about[] =
         "                 --concat joins the rows (window boundaries are then lost).\n"
         "                 ids, npy: the names beside INPUT (W.names.txt for W.txt or\n"
         "                 W.npy, as generate and impute -o write them) name its events:\n"
-        "                 the dataset is built by name, as from a trace (vocab.tsv).\n"
+        "                 the dataset is built by name, as from a trace (vocab.tsv); a\n"
+        "                 '?' there (an event without a name) is refused.\n"
         "  --from strace  INPUT is a log of 'strace -f -ttt -T -o FILE cmd': one event\n"
         "                 per system call, counted where it starts (<unfinished ...> and\n"
         "                 <... resumed> lines are joined; signal and exit lines skipped).\n"
@@ -183,6 +184,15 @@ static int names_beside(const char *input, size_t lines, size_t width, ts_datase
     free(line);
     if (rc <= 0) return rc;
     const size_t n = ds->stream.n;
+    for (size_t i = 0; i < n; i++)   /* ts_dataset_from_names refuses it, naming no file */
+        if (!strcmp(v.names[ds->stream.ids[i]], "?")) {
+            p = cli_names_path(input);
+            ts_fail("%s:%zu: position %zu: '?' names no event (an event its model does not name): a dataset's events "
+                    "are named", p, i / width + 1, i % width);
+            free(p);
+            ts_vocab_free(&v);
+            return -1;
+        }
     char **names = ts_malloc(n * sizeof *names);
     for (size_t i = 0; i < n; i++) names[i] = ts_strdup(v.names[ds->stream.ids[i]]);
     ts_vocab_free(&v);
