@@ -861,6 +861,37 @@ static void unknown_round_trip(void)
     CHECK(system(cmd) == 0);
 }
 
+/* ingest counts the return values export wrote as not known ('?') as such: they were counted
+ * as values seen in the training part but not among its most frequent, of a training part
+ * that holds a few values */
+static void unknown_values_said(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[1024], out[4096];
+    snprintf(ds, sizeof ds, "%s/known", dir);
+    REQUIRE(make_trace(ds, 600, 1) == 0);
+    ts_mc m;
+    REQUIRE(ts_mc_load(ds, &m) == 0);
+    size_t unk = 0, before = 0;
+    for (size_t i = 0; i < m.n; i++) before += m.ch[TS_CH_RET][i] == TS_CH_UNK;
+    REQUIRE(before == 0);
+    for (size_t i = 5; i < m.n; i += 11)
+        if (m.ch[TS_CH_RET][i] != TS_CH_PAD) m.ch[TS_CH_RET][i] = TS_CH_UNK, unk++;
+    snprintf(ds, sizeof ds, "%s/unk", dir);
+    REQUIRE(ts_mc_save(ds, &m) == 0);
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "export %s --format ctf -o %s/unk.ctf", ds, dir);
+    REQUIRE(run_cli(cmd, out, sizeof out) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf %s/unk.ctf --channels -o %s/unk.back", dir, dir);
+    REQUIRE(run_stdout(cmd, out, sizeof out) == 0);
+    char want[128];
+    snprintf(want, sizeof want, "0 with one never seen in the training part, %zu with one not known (<unk>)", unk);
+    CHECK_MSG(strstr(out, want) && !strstr(out, "most frequent"), "%s", out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* an event outside the event vocabulary (<unk>, as a model draws it) comes back as <unk>:
  * export writes it as syscall_entry_<unk>, which ingest read as a name of its own beside its
  * <unk>, a vocab.tsv naming <unk> twice that no command could read */
@@ -1212,6 +1243,7 @@ TEST_MAIN("ctf_export", {
     RUN(kernel_events_round_trip);
     RUN(kernel_events_real_trace);
     RUN(unknown_round_trip);
+    RUN(unknown_values_said);
     RUN(unknown_event_round_trip);
     RUN(drawn_kinds);
 })

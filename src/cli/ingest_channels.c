@@ -44,18 +44,23 @@ static int cmp_i64(const void *a, const void *b)
 }
 
 /* of the events whose return value is <unk> in m, how many have one the training part of
- * raw (its first ntrain events) never has; the others have one it has, outside the
+ * raw (its first ntrain events) never has, and (*unknown) how many one not known (export's
+ * '?', TS_RET_UNKNOWN, whose number is none); the others have one it has, outside the
  * vocabulary's most frequent */
-static size_t ret_unseen(const ts_mc_raw *raw, const ts_mc *m, size_t ntrain)
+static size_t ret_unseen(const ts_mc_raw *raw, const ts_mc *m, size_t ntrain, size_t *unknown)
 {
+    *unknown = 0;
     if (!raw->ret || !m->ch[TS_CH_RET]) return 0;
     int64_t *v = ts_malloc((ntrain ? ntrain : 1) * sizeof *v);
     size_t k = 0, unseen = 0;
     for (size_t i = 0; i < ntrain && i < raw->n; i++)
-        if (raw->has_ret[i]) v[k++] = raw->ret[i];
+        if (raw->has_ret[i] == 1) v[k++] = raw->ret[i];
     qsort(v, k, sizeof *v, cmp_i64);
-    for (size_t i = 0; i < m->n; i++)
-        if (m->ch[TS_CH_RET][i] == TS_CH_UNK && !bsearch(&raw->ret[i], v, k, sizeof *v, cmp_i64)) unseen++;
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->ch[TS_CH_RET][i] != TS_CH_UNK) continue;
+        if (raw->has_ret[i] == TS_RET_UNKNOWN) (*unknown)++;
+        else if (!bsearch(&raw->ret[i], v, k, sizeof *v, cmp_i64)) unseen++;
+    }
     free(v);
     return unseen;
 }
@@ -64,7 +69,8 @@ int ingest_channels(ts_mc_raw *raw, ts_mc *m)
 {
     const double frac = ts_split_default_permille[0] / 1000.0;
     int rc = ts_mc_encode(raw, frac, m);
-    const size_t unseen = rc == 0 ? ret_unseen(raw, m, ts_train_count(raw->n, frac)) : 0;
+    size_t unknown = 0;
+    const size_t unseen = rc == 0 ? ret_unseen(raw, m, ts_train_count(raw->n, frac), &unknown) : 0;
     ts_mc_raw_free(raw);
     if (rc) return rc;
     printf("channels:");
@@ -92,7 +98,9 @@ int ingest_channels(ts_mc_raw *raw, ts_mc *m)
          * (past TS_RET_TOP values) a rare one, is <unk> */
         printf("; %zu event%s without a return value, %zu with one never seen in the training part", none,
                ts_plural(none), unseen);
-        if (unk > unseen) printf(", %zu with one seen there but not among its %d most frequent", unk - unseen, TS_RET_TOP);
+        if (unk > unseen + unknown)
+            printf(", %zu with one seen there but not among its %d most frequent", unk - unseen - unknown, TS_RET_TOP);
+        if (unknown) printf(", %zu with one not known", unknown);
         printf(" (<unk>)");
     }
     printf("\n");
