@@ -1249,6 +1249,23 @@ static void cli_ingest_strace_cut_line(void)
     write_text(in(d, "whole.log"), "4120  1700000000.000100 brk(NULL) = 0x55d0c000\n4120  1700000000.000500 close(3) = 0");
     snprintf(cmd, sizeof cmd, "ingest --from strace %s/whole.log -o %s/whole", d, d);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && !strstr(err, "warning"), "%s", err);
+    /* a last line without its newline whose fault no cut makes (a whole pid, a value or a
+     * time past their range: a cut only shortens them) is refused, as with its newline */
+    static const char *const whole_bad[][2] = {
+        {"[pid 5000000] 1700000000.000600 close(3) = 0", "a pid outside Linux's"},
+        {"5000000<sh> 1700000000.000600 close(3) = 0", "a pid past Linux's"},
+        {"4120  1700000000.000600 close(3) = 99999999999999999999999", "a return value outside 64 bits"},
+        {"4120  99999999999999999999.000600 close(3) = 0", "a time too large to read"},
+    };
+    for (size_t i = 0; i < sizeof whole_bad / sizeof *whole_bad; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "4120  1700000000.000100 brk(NULL) = 0x55d0c000\n"
+                 "4120  1700000000.000500 close(3) = 0\n%s", whole_bad[i][0]);
+        write_text(in(d, "wb.log"), text);
+        snprintf(cmd, sizeof cmd, "ingest --from strace %s/wb.log -o %s/wb", d, d);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "/wb.log:3: ") && strstr(err, whole_bad[i][1]) &&
+                  !strstr(err, "warning"), "%zu: %s", i, err);
+    }
     /* a damaged line that is not the last is refused as before */
     write_text(in(d, "bad.log"), "4120  1700000000.000100 o\n4120  1700000000.000500 close(3) = 0\n");
     snprintf(cmd, sizeof cmd, "ingest --from strace %s/bad.log -o %s/bad", d, d);

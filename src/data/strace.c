@@ -379,7 +379,9 @@ static int ends_in_duration(const char *b, const char *e)
 #define CR_INSIDE "a carriage return inside the line (strace writes one as \\r; line ends of a carriage return alone are not read)"
 
 /* cut: the line is the log's last and has no newline (strace stopped while writing it, or
- * the log was cut short): -2, which read_log turns into a note, the line left out */
+ * the log was cut short): -2, which read_log turns into a note, the line left out. A fault
+ * no cut makes (a whole pid, a value or a time past its range: a cut only shortens them) is
+ * given cut 0: an error, as with the newline */
 static int bad_line_hint(const char *path, size_t line, const char *s, int cut, const char *why, const char *hint)
 {
     char *q = ts__excerpt(s, strcspn(s, "\n"), 60);
@@ -1080,7 +1082,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             const char *f = *e == '<' ? comm_token(e, comm, sizeof comm) : e;
             if (!f || *f != ']') { rc = bad_line(path, line, orig, cut, "malformed '[pid N]'"); break; }
             if (pid < 0 || pid > PID_MAX) {   /* (past 2^63 strtol clamps: two processes would be one) */
-                rc = bad_line(path, line, orig, cut, "a pid outside Linux's 0 to 4194304 in '[pid N]'");
+                rc = bad_line(path, line, orig, 0, "a pid outside Linux's 0 to 4194304 in '[pid N]'");
                 break;
             }
             gap = f + 1;
@@ -1092,7 +1094,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             const char *e = comm_token(pid_end, comm, sizeof comm);
             if (!e || (*e != ' ' && *e != '\t')) { rc = bad_line(path, line, orig, cut, "malformed 'PID<NAME>'"); break; }
             pid = strtol(s, NULL, 10);
-            if (pid > PID_MAX) { rc = bad_line(path, line, orig, cut, "a pid past Linux's 4194304 in 'PID<NAME>'"); break; }
+            if (pid > PID_MAX) { rc = bad_line(path, line, orig, 0, "a pid past Linux's 4194304 in 'PID<NAME>'"); break; }
             gap = e;
             s = skip_blanks(e);
             t = number_token(s, &dot);
@@ -1115,7 +1117,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             break;
         }
         if (clock && parse_time_ns(s, t) == INT64_MAX) {   /* (saturated: two times would be one) */
-            rc = bad_line(path, line, orig, cut, TIME_RANGE);
+            rc = bad_line(path, line, orig, 0, TIME_RANGE);
             break;
         }
         if (gap == orig) pad = 0;
@@ -1157,7 +1159,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             int64_t d = parse_time_ns(s, t);
             if (__builtin_add_overflow(rel_ns, d, &rel_ns)) rel_ns = INT64_MAX;
             if (relative == 1 && rel_ns == INT64_MAX) {   /* (while not known, a clock's may sum past it) */
-                rc = bad_line(path, line, orig, cut, "-r's times summed to " TIME_RANGE);
+                rc = bad_line(path, line, orig, 0, "-r's times summed to " TIME_RANGE);
                 break;
             }
         }
@@ -1234,7 +1236,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                     *timed = timed_before;
                     int64_t v = 0;
                     const int r = parse_ret(orig, cut && durations, &v);
-                    if (r < 0) { rc = bad_line(path, line, orig, cut, RET_RANGE); break; }
+                    if (r < 0) { rc = bad_line(path, line, orig, 0, RET_RANGE); break; }
                     x->has_ret[pend.idx[w]] = (uint8_t)r, x->ret[pend.idx[w]] = v;
                     pend_drop(&pend, w);
                     continue;
@@ -1270,7 +1272,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 if (same) {   /* counted at its start; the return value is here */
                     int64_t v = 0;
                     const int r = parse_ret(s, cut && durations, &v);
-                    if (r < 0) { rc = bad_line(path, line, orig, cut, RET_RANGE); break; }
+                    if (r < 0) { rc = bad_line(path, line, orig, 0, RET_RANGE); break; }
                     x->has_ret[at] = (uint8_t)r, x->ret[at] = v;
                     if (x->exec[at]) x->exec_pid[at] = pid;   /* where the process goes on */
                     x->link[at] = 0;
@@ -1291,7 +1293,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         }
         int64_t ret = 0;
         const int has_ret = moved || unfinished(s) ? 0 : parse_ret(s, cut && durations, &ret);
-        if (has_ret < 0) { rc = bad_line(path, line, orig, cut, RET_RANGE); break; }
+        if (has_ret < 0) { rc = bad_line(path, line, orig, 0, RET_RANGE); break; }
         if (n == cap) {
             cap *= 2;
             names = ts_realloc(names, cap * sizeof *names);
