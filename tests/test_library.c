@@ -550,6 +550,14 @@ static void ngram_index_arguments_checked(void)
         CHECK(ts_strace_read_many(none, 1, &nm, &nn) == -1 && strstr(ts_error(), "paths[0] is NULL"));
         CHECK(ts_strace_read_logs(NULL, 1, &nm, &nn, NULL) == -1 && strstr(ts_error(), "paths is NULL"));
         CHECK(ts_strace_read_logs(none, 1, NULL, &nn, NULL) == -1 && strstr(ts_error(), "names is NULL"));
+        /* with the times: its own name in the error, not the reader's it shares checks with */
+        int64_t *tn = (int64_t *)s;
+        CHECK(ts_strace_read_times(NULL, 1, &nm, &tn, &nn, NULL) == -1 && tn == NULL &&
+              strstr(ts_error(), "ts_strace_read_times: paths is NULL"));
+        CHECK(ts_strace_read_times(none, 1, &nm, &tn, &nn, NULL) == -1 && strstr(ts_error(), "ts_strace_read_times: "
+                                                                                            "paths[0] is NULL"));
+        CHECK(ts_strace_read_times(none, 0, &nm, &tn, &nn, NULL) == -1 && strstr(ts_error(), "ts_strace_read_times: "
+                                                                                            "npaths is 0"));
     }
     /* lav past a: the events before y are not read (ASan), the left context is y's a events */
     {

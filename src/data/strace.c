@@ -1714,17 +1714,25 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     return 0;
 }
 
-int ts_strace_read_logs(const char *const *paths, int npaths, char ***names, size_t *n, char **notes)
+/* the arguments of the readers of several logs checked, the outputs cleared: 0, or -1 with
+ * an error naming who (the reader called) and the argument */
+static int logs_args(const char *who, const char *const *paths, int npaths, char ***names, size_t *n, char **notes)
 {
     if (notes) *notes = NULL;
-    if (!names) return ts_fail_null(__func__, "names");
+    if (!names) return ts_fail_null(who, "names");
     *names = NULL;
-    if (!n) return ts_fail_null(__func__, "n");
+    if (!n) return ts_fail_null(who, "n");
     *n = 0;
-    if (!paths) return ts_fail_null(__func__, "paths");
-    if (npaths < 1) return ts_fail("%s: npaths is %d: no log to read", __func__, npaths);
+    if (!paths) return ts_fail_null(who, "paths");
+    if (npaths < 1) return ts_fail("%s: npaths is %d: no log to read", who, npaths);
     for (int f = 0; f < npaths; f++)
-        if (!paths[f]) return ts_fail("%s: paths[%d] is NULL", __func__, f);
+        if (!paths[f]) return ts_fail("%s: paths[%d] is NULL", who, f);
+    return 0;
+}
+
+int ts_strace_read_logs(const char *const *paths, int npaths, char ***names, size_t *n, char **notes)
+{
+    if (logs_args(__func__, paths, npaths, names, n, notes)) return -1;
     int timed;
     return ts__strace_read_logs(paths, npaths, names, n, &timed, NULL, 0, notes);
 }
@@ -1734,13 +1742,9 @@ int ts_strace_read_times(const char *const *paths, int npaths, char ***names, in
 {
     if (time_ns) *time_ns = NULL;
     if (!time_ns) return ts_fail_null(__func__, "time_ns");
-    /* the checks of ts_strace_read_logs, with no log read */
-    if (!names || !n || !paths || npaths < 1) return ts_strace_read_logs(paths, npaths, names, n, notes);
-    for (int f = 0; f < npaths; f++)
-        if (!paths[f]) return ts_strace_read_logs(paths, npaths, names, n, notes);
+    if (logs_args(__func__, paths, npaths, names, n, notes)) return -1;
     int timed;
     ts__strace_fields x;
-    if (notes) *notes = NULL;
     if (ts__strace_read_logs(paths, npaths, names, n, &timed, &x, 0, notes) != 0) return -1;
     for (size_t i = 0; i < *n; i++) free(x.exec[i]), free(x.comm[i]);
     /* the epoch's (-ttt) and perf's (perf trace -T) clocks are other recordings' too; -r's
