@@ -2075,6 +2075,27 @@ static void perf_group_alone_refused(void)
     }
 }
 
+/* a sample of an event that is no tracepoint (cycles, with perf script -F comm,tid,cpu,
+ * time,event): perf prints its name as "%*s: " and nothing after, which is the event named
+ * so; it was refused as a group without its event */
+static void perf_event_alone_read(void)
+{
+    write_file(at("cycles.txt"), "              dd    11 [000]     1.000001: raw_syscalls:sys_enter: NR 0 (0, 0, 0)\n"
+                                 "              dd    11 [000]     1.000007:     cycles: \n"
+                                 "              dd    11 [000]     1.000009: raw_syscalls:sys_exit: NR 0 = 0\n");
+    const char *one[] = {at("cycles.txt")};
+    ts_ctf_opts co = {NULL, 0, TS_CTF_ALL, -1, 0, 0};
+    ts_ctf_trace tr;
+    char *notes = NULL;
+    const int rc = ts_ftrace_load(one, 1, &co, "x86_64", &tr, &notes);
+    CHECK_MSG(rc == 0, "%s", ts_error());
+    if (rc == 0) {
+        CHECK_MSG(tr.n == 3 && !strcmp(tr.names[1], "cycles") && tr.exit[1] == TS_EVENT_OTHER, "%zu events", tr.n);
+        ts_ctf_trace_free(&tr);
+    }
+    free(notes);
+}
+
 /* perf script's text without its TID column, and with --deltatime (each time the gap to the
  * line before): refused, the option named; --reltime's times are read */
 static void perf_columns_refused(void)
@@ -3022,6 +3043,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_ip_refused);
     RUN(perf_other_lines_refused);
     RUN(perf_group_alone_refused);
+    RUN(perf_event_alone_read);
     RUN(perf_columns_refused);
     RUN(perf_reltime_several);
     RUN(perf_cr_line_ends);

@@ -880,11 +880,14 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 h.event = sub + 1;
                 for (ne = sub + 1; ne < e && ts__is_ident(*ne); ne++) {}
             }
-            /* "SUBSYSTEM:" and nothing after: perf prints a tracepoint's event after its group,
-             * so the name is missing, not the group's (a last line so was cut: left out) */
-            else if (sub > h.event && sub < e && *sub == ':' && blanks(sub + 1, e) == e) {
-                char why[160];
-                snprintf(why, sizeof why, "perf script's event '%.*s:' without its name ('GROUP:EVENT:')",
+            /* "NAME:" at the line's end: perf prints the event's name as "%*s: ", a blank
+             * after its ':' (where nothing follows, "cycles: " of -F ...,event: that event),
+             * so this is a tracepoint's group cut from its event (a last line so was cut:
+             * left out) */
+            else if (sub > h.event && sub + 1 == e && *sub == ':') {
+                char why[200];
+                snprintf(why, sizeof why, "perf script's event '%.*s:' without its name ('GROUP:EVENT: ', or "
+                         "'NAME: ' of an event that is no tracepoint)",
                          (int)(sub - h.event > 63 ? 63 : sub - h.event), h.event);
                 rc = bad_line(path, line, b, e, why);
                 break;
