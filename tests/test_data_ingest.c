@@ -225,6 +225,35 @@ static void perf_trace_output(void)
                       strstr(ts_error(), "bad.txt") && !strchr(ts_error(), '\n'),
                   "case %zu: %s", i, ts_error());
     }
+    /* a last line without its newline that does not read as a call (cut in its time, its
+     * thread or its call's name) was cut while written: left out with a note, as a strace
+     * log's; one that reads is read as with its newline; a damaged line before it is refused */
+    static const char *const cut[] = {"     0.6", "     0.614 ( 0.018 ms): sh/", "     0.614 ( 0.018 ms): sh/7 acc",
+                                      "     0.614 (         ): sh/7  ... [contin"};
+    for (size_t i = 0; i < sizeof cut / sizeof *cut; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "     0.073 ( 0.016 ms): sh/7 brk()       = 0x5649\n%s", cut[i]);
+        write_text(in(d, "cut.txt"), text);
+        const char *one[] = {in(d, "cut.txt")};
+        char *notes = NULL;
+        CHECK_MSG(ts_strace_read_logs(one, 1, &names, &n, &notes) == 0 && n == 1 && notes &&
+                      strstr(notes, "cut.txt:2: the log ends in the middle of this line: left out"),
+                  "case %zu: %s", i, notes ? notes : ts_error());
+        if (names) free_names(names, n);
+        free(notes);
+    }
+    write_text(in(d, "cut.txt"), "     0.073 ( 0.016 ms): sh/7 brk()       = 0x5649\n     0.614 ( 0.018 ms): sh/7 close(fd: 3) = 0");
+    {
+        const char *one[] = {in(d, "cut.txt")};
+        char *notes = NULL;
+        CHECK_MSG(ts_strace_read_logs(one, 1, &names, &n, &notes) == 0 && names_are(names, n, "brk close") && !notes,
+                  "%s", notes ? notes : ts_error());
+        if (names) free_names(names, n);
+        free(notes);
+    }
+    write_text(in(d, "cut.txt"), "     0.073 ( 0.016 ms): sh/7 brk()       = 0x5649\n     0.6\n");
+    CHECK_MSG(ts_strace_read(in(d, "cut.txt"), &names, &n) == -1 && strstr(ts_error(), "cut.txt:2: not a perf trace"),
+              "%s", ts_error());
     /* a strace log is not perf trace's */
     write_text(in(d, "st.txt"), "5 1700000000.1 read(0, \"\", 1) = 0\n");
     CHECK(ts_perf_trace_file(in(d, "st.txt")) == 0);

@@ -131,14 +131,6 @@ void ts__strace_fields_free(ts__strace_fields *x);   /* the arrays; not the exec
  * (several logs: their clock, 1, 3 or 4); notes as ts_strace_read_logs's */
 int  ts__strace_read_logs(const char *const *paths, int npaths, char ***names, size_t *n, int *timed,
                           ts__strace_fields *x, int tids, char **notes);
-/* perf_trace.c: perf trace's output, read where a strace log is: 1 when buf's first line
- * has its shape; its calls as read_log gives a log's (times in seconds: perf's clock with
- * -T, else since the trace began); *relative: 1 when its times count from the trace's start
- * (perf trace without -T: the earliest under TS__PERF_REL_MS, or none), 0 for perf's clock */
-#define TS__PERF_REL_MS 1000
-int  ts__perf_trace_shape(const char *buf, size_t size);
-int  ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***names, double **times, size_t *n,
-                         ts__strace_fields *x, int empty_ok, int *relative);
 
 /* ftrace text, line by line (ftrace.c): what ts_ftrace_load reads of each event line and
  * lost-event marker, for the readers that need the lines themselves (src/gaps) */
@@ -177,6 +169,16 @@ typedef struct {
                                   * files read hold some of its CPUs' events alone (per_cpu/cpuN/
                                   * trace repeats the trace's header): theirs is not known */
 } ts__notes;
+/* perf_trace.c: perf trace's output, read where a strace log is: 1 when buf's first line
+ * has its shape; its calls as read_log gives a log's (times in seconds: perf's clock with
+ * -T, else since the trace began); *relative: 1 when its times count from the trace's start
+ * (perf trace without -T: the earliest under TS__PERF_REL_MS, or none), 0 for perf's clock.
+ * A last line without its newline that reads no call was cut: left out, with a note into
+ * notes (may be NULL) */
+#define TS__PERF_REL_MS 1000
+int  ts__perf_trace_shape(const char *buf, size_t size);
+int  ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***names, double **times, size_t *n,
+                         ts__strace_fields *x, int empty_ok, int *relative, ts__notes *notes);
 /* a character of a C identifier (system call and event names) */
 static inline int ts__is_ident(char c)
 {

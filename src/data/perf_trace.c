@@ -18,7 +18,9 @@
  * The table -s/--summary prints after the calls ends the log. Lines perf trace writes for
  * what is not a system call are refused in one line naming the option that made them:
  * page faults (-F/--pf), tracepoint events (-e GROUP:EVENT); a "LOST N events!" line too,
- * since the calls on its two sides would be read as neighbours. Each call's fields are
+ * since the calls on its two sides would be read as neighbours. A last line without its
+ * newline that reads no call was cut while written: left out with a note, as a strace
+ * log's (one that reads is read as with its newline). Each call's fields are
  * strace's (data_internal.h): the time, the thread, the return value, the thread's name
  * (perf trace gives it on every line, as strace -Y does) and execve's path where perf
  * printed the string. */
@@ -244,8 +246,17 @@ static int refuse(const char *path, size_t line, const char *b, const char *e, c
     return -1;
 }
 
+/* a line that is no call: refused, or -2 where it is the last without its newline (cut while
+ * written: left out with a note, as a strace log's) */
+static int no_call(const char *path, size_t line, const char *b, const char *e, int cut)
+{
+    return cut ? -2
+               : refuse(path, line, b, e, "not a perf trace system call line ('TIME ( DURATION ms): COMM/TID "
+                        "CALL(ARGS) = RETURN')");
+}
+
 int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***names_out, double **times_out,
-                        size_t *n_out, ts__strace_fields *x, int empty_ok, int *relative)
+                        size_t *n_out, ts__strace_fields *x, int empty_ok, int *relative, ts__notes *notes)
 {
     calls c = {NULL, NULL, 0, 0, x};
     int64_t first_ns = -1;   /* the earliest time read (-1: none) */
@@ -259,6 +270,7 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
     size_t line = 0;
     for (const char *p = buf, *end = buf + size; p < end && rc == 0;) {
         const char *e = memchr(p, '\n', (size_t)(end - p)), *next = e ? e + 1 : end;
+        const int cut = !e;   /* the last line, without its newline */
         if (!e) e = end;
         if (e > p && e[-1] == '\r') e--;
         line++;
@@ -281,16 +293,14 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         }
         if (!q) {
             if (b - p >= 8 && memchr(b, '(', (size_t)(e - b)) && e[-1] == ')') { p = next; continue; }   /* a stack frame */
-            rc = refuse(path, line, b, e, "not a perf trace system call line ('TIME ( DURATION ms): COMM/TID "
-                        "CALL(ARGS) = RETURN')");
+            rc = no_call(path, line, b, e, cut);
             break;
         }
         long tid;
         char comm[256];
         const char *s = thread(q, e, &tid, comm, sizeof comm);
         if (!s) {
-            rc = refuse(path, line, b, e, "not a perf trace system call line ('TIME ( DURATION ms): COMM/TID "
-                        "CALL(ARGS) = RETURN')");
+            rc = no_call(path, line, b, e, cut);
             break;
         }
         if (t_ns >= 0) last_ns = t_ns;
@@ -308,8 +318,7 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
             break;
         }
         if (ne == nm || ne >= e || *ne != '(') {
-            rc = refuse(path, line, b, e, "not a perf trace system call line ('TIME ( DURATION ms): COMM/TID "
-                        "CALL(ARGS) = RETURN')");
+            rc = no_call(path, line, b, e, cut);
             break;
         }
         const size_t k = ts__idmap_get(&open, tid, 1);
@@ -340,6 +349,10 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
     }
     ts__idmap_free(&open);
     free(wait);
+    if (rc == -2) {
+        if (notes) ts__note_cut(notes, path, line, "log");
+        rc = 0;
+    }
     if (rc == 0 && c.n == 0 && !empty_ok)
         rc = summary ? ts_fail("%s: no system calls in perf trace's output, only the summary table of perf trace -s "
                                "(-S writes the calls and the table)", path)

@@ -890,7 +890,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     if (ts__read_text(path, &buf, &size) != 0) return -1;
     if (ts__perf_trace_shape(buf, size)) {   /* perf trace's output: strace's lines in its own shape */
         int rel;
-        int rc = ts__perf_trace_read(path, buf, size, names_out, times_out, n_out, x, empty_ok, &rel);
+        int rc = ts__perf_trace_read(path, buf, size, names_out, times_out, n_out, x, empty_ok, &rel, notes);
         free(buf);
         if (rc) return rc;
         *timed = rel ? 5 : 4;
