@@ -1301,6 +1301,38 @@ static void cli_ingest_strace_cut_line(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "/bad.log:1: "), "%s", err);
 }
 
+/* the library's readers of a log cut in its last line: those with notes say so (one line
+ * naming the log and the line), as the CLI warns; those without read the same calls */
+static void strace_cut_line_notes(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    write_text(in(d, "cut.log"), "4120  1700000000.000100 brk(NULL) = 0x55d0c000\n"
+                                 "4120  1700000000.000500 close(3) = 0\n4120  1700000000.000600 open");
+    const char *one[] = {in(d, "cut.log")};
+    const char *want = "/cut.log:3: the log ends in the middle of this line: left out\n";
+    char **names, *notes = NULL;
+    int64_t *ns;
+    size_t n;
+    CHECK_MSG(ts_strace_read_logs(one, 1, &names, &n, &notes) == 0 && n == 2 && notes && strstr(notes, want),
+              "%s", notes ? notes : ts_error());
+    if (names) free_names(names, n);
+    free(notes), notes = NULL;
+    CHECK_MSG(ts_strace_read_times(one, 1, &names, &ns, &n, &notes) == 0 && n == 2 && notes && strstr(notes, want),
+              "%s", notes ? notes : ts_error());
+    if (names) free_names(names, n);
+    free(ns);
+    free(notes), notes = NULL;
+    ts_mc_raw r;
+    CHECK_MSG(ts_mc_from_strace_many(one, 1, &r, &notes) == 0 && r.n == 2 && notes && strstr(notes, want), "%s",
+              notes ? notes : ts_error());
+    ts_mc_raw_free(&r);
+    free(notes);
+    REQUIRE(ts_strace_read(one[0], &names, &n) == 0);
+    CHECK(names_are(names, n, "brk close"));
+    free_names(names, n);
+}
+
 /* ingest --channels counts the return values outside the ret vocabulary (<unk>) as what
  * they are: never seen in the training part, or seen there but not among its 1024 most
  * frequent; every one was said to be outside the 1024 most frequent, of a training part
@@ -4024,6 +4056,7 @@ static void strace_many_waiting_calls(void)
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(perf_trace_output);
+    RUN(strace_cut_line_notes);
     RUN(perf_trace_several);
     RUN(strace_merge_mixed_clocks);
     RUN(cli_ingest_perf_trace);

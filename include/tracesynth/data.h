@@ -168,16 +168,20 @@ int  ts_dataset_published(const ts_dataset *d, size_t L, const char *name, ts_wi
 
 /* ---- ingest ---- */
 /* strace -f -ttt -T: one event per system call (unfinished/resumed joined, signals and
- * exits skipped), in the order the calls started. names[i] malloc'd. */
+ * exits skipped), in the order the calls started. names[i] malloc'd. A last line cut short
+ * while written (no newline, and it reads no call) is left out without a word: the readers
+ * with notes (ts_strace_read_logs with one path) say so. */
 int  ts_strace_read(const char *path, char ***names, size_t *n);
 /* several logs (strace -ff: one per thread) merged by start time, each in its own order,
  * ties to the log given first; needs -t/-tt/-ttt times with a fraction of a second (whole
- * seconds, -r's and none are refused); a log without calls adds none */
+ * seconds, -r's and none are refused); a log without calls adds none. Each log's cut last
+ * line as ts_strace_read's. */
 int  ts_strace_read_many(const char *const *paths, int npaths, char ***names, size_t *n);
 /* the same, and *notes (may be NULL): what the caller should warn about (lines
- * "FILE:LINE: ...", malloc'd; NULL when none): times coarser than microseconds
- * (milliseconds, --timestamps=unix,ms) under which calls of different logs tie and are
- * merged in the logs' order, with their count */
+ * "FILE:LINE: ...", malloc'd; NULL when none): a log's last line cut short (left out:
+ * "FILE:N: the log ends in the middle of this line: left out"); times coarser than
+ * microseconds (milliseconds, --timestamps=unix,ms) under which calls of different logs
+ * tie and are merged in the logs' order, with their count */
 int  ts_strace_read_logs(const char *const *paths, int npaths, char ***names, size_t *n, char **notes);
 /* the same, and *time_ns (malloc'd, n) each call's start time in ns where the logs' times
  * are on a clock other recordings share (strace -ttt: the epoch's; perf trace -T: perf's,
