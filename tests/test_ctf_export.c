@@ -1043,6 +1043,74 @@ static void kernel_events_round_trip(void)
     CHECK(system(cmd) == 0);
 }
 
+/* each event's comm in dir/name ("" none), joined by spaces */
+static void comms_of(const char *dir, const char *name, char *out, size_t cap)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    ts_mc m;
+    out[0] = 0;
+    if (ts_mc_load(path, &m) != 0) return;
+    size_t k = 0;
+    for (size_t i = 0; i < m.n && k < cap; i++) {
+        const int32_t a = m.ch[TS_CH_COMM][i];
+        k += (size_t)snprintf(out + k, cap - k, "%s%s", i ? " " : "",
+                              a >= 2 && a < m.comm_vocab.n ? m.comm_vocab.names[a] : "");
+    }
+    ts_mc_free(&m);
+}
+
+/* a sched_process_exec whose thread's name holds a '/' or is longer than the kernel keeps
+ * (15 bytes): export writes the name beside the filename, and ingest reads it back, its
+ * first 15 bytes, at the exec, after it and from a sched_switch alike; the exec's thread
+ * came back named after the filename's basename ("a/b": "b"), and a switch kept 31 bytes */
+static void exec_comm_round_trip(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[600], cmd[2048], err[512], back[512];
+    snprintf(path, sizeof path, "%s/x.trace", dir);
+    write_text(path, "# tracer: nop\n#\n"
+                     "              dd-10      [000] .....     1.000000: sys_read(fd: 3)\n"
+                     "              dd-10      [000] .....     1.000007: sys_read -> 0x0\n"
+                     "             a/b-10      [000] .....     1.000017: sched_process_exec: filename=/usr/bin/a/b pid=10 "
+                     "old_pid=10\n"
+                     "             a/b-10      [000] .....     1.000020: sys_write(fd: 3)\n"
+                     "             a/b-10      [000] .....     1.000027: sys_write -> 0x0\n");
+    snprintf(cmd, sizeof cmd, "ingest --from ftrace --events all --channels %s -o %s/x -q", path, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "export %s/x --format ctf -o %s/x.ctf -q", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf --events all --channels %s/x.ctf -o %s/xb -q", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    comms_of(dir, "xb", back, sizeof back);
+    CHECK_MSG(!strcmp(back, "dd dd a/b a/b a/b"), "%s", back);
+    /* a name of 20 bytes: its first 15, as the kernel keeps it */
+    snprintf(path, sizeof path, "%s/x", dir);
+    ts_mc m;
+    REQUIRE(ts_mc_load(path, &m) == 0);
+    const int32_t ab = ts_vocab_lookup(&m.comm_vocab, "a/b");
+    REQUIRE(ab >= 2);
+    free(m.comm_vocab.names[ab]);
+    m.comm_vocab.names[ab] = ts_strdup("abcdefghijklmnopqrst");
+    const int32_t dd = ts_vocab_lookup(&m.comm_vocab, "dd");   /* (a sched_switch's next_comm) */
+    REQUIRE(dd >= 2);
+    free(m.comm_vocab.names[dd]);
+    m.comm_vocab.names[dd] = ts_strdup("0123456789ABCDEFGH");
+    snprintf(path, sizeof path, "%s/long", dir);
+    REQUIRE(ts_mc_save(path, &m) == 0);
+    ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "export %s/long --format ctf -o %s/long.ctf -q", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "ingest --from ctf --events all --channels %s/long.ctf -o %s/longb -q", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    comms_of(dir, "longb", back, sizeof back);
+    CHECK_MSG(!strcmp(back, "0123456789ABCDE 0123456789ABCDE abcdefghijklmno abcdefghijklmno abcdefghijklmno"), "%s",
+              back);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* 1 when name is one of kernel_trace's kernel events */
 static int kernel_name(const char *name)
 {
@@ -1242,6 +1310,7 @@ TEST_MAIN("ctf_export", {
     RUN(kernel_events_not_strace);
     RUN(kernel_events_round_trip);
     RUN(kernel_events_real_trace);
+    RUN(exec_comm_round_trip);
     RUN(unknown_round_trip);
     RUN(unknown_values_said);
     RUN(unknown_event_round_trip);

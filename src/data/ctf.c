@@ -8,7 +8,8 @@
  * exit_syscall).
  * Which thread runs on each CPU comes from sched_switch (prev_tid, next_tid,
  * next_comm; export's TS_SWITCH_CLASS too, never an event itself) and
- * sched_process_exec (tid, filename: the thread's new name);
+ * sched_process_exec (tid, filename: the thread's new name; comm where
+ * tracesynth's export wrote it);
  * cpu_id is in each packet's context. Old exits are named after the exiting
  * thread's pending call. The state dump (lttng_statedump_process_state) is not
  * read: it names the threads that exist when tracing starts, not which one runs on
@@ -66,9 +67,16 @@ static const char *pend_take(pend_map *m, int64_t tid)
 /* ---- sink state ---- */
 typedef struct {
     int64_t tid;          /* thread on the CPU, -1 until its first sched_switch (or exec) */
-    char    comm[32];     /* its name, "" until then or when unknown */
+    char    comm[16];     /* its name, "" until then or when unknown */
     const char *call;     /* while tid is unknown: the CPU's last entry */
 } cpu_state;
+
+/* the CPU's thread named by len bytes at s: their first 15, as the kernel keeps a name
+ * (TASK_COMM_LEN 16, its NUL), whichever event names it */
+static void set_comm(cpu_state *c, const char *s, size_t len)
+{
+    snprintf(c->comm, sizeof c->comm, "%.*s", (int)(len < sizeof c->comm - 1 ? len : sizeof c->comm - 1), s);
+}
 
 typedef struct {
     const ts_ctf_opts *o;
@@ -246,7 +254,8 @@ static int fd_path(const char *f, size_t len)
 }
 
 /* sched_process_exec: the CPU's thread runs a new program. The kernel names it after the
- * file's basename cut to 15 bytes (as the next sched_switch's prev_comm says), and a thread
+ * file's basename cut to 15 bytes (as the next sched_switch's prev_comm says; tracesynth's
+ * export writes the name as comm, which a basename cannot hold where it has a '/'), and a thread
  * other than its process's leader takes the leader's tid (tid; old_tid was its own): its
  * pending and open calls, execve's among them, go with it */
 static void on_exec(sink_state *st, cpu_state *c, int64_t cpu, const bt_field *pl)
@@ -263,13 +272,18 @@ static void on_exec(sink_state *st, cpu_state *c, int64_t cpu, const bt_field *p
     /* without a filename the new name is unknown; for /dev/fd/N, older kernels name the
      * thread N, newer ones after the file itself, which the event does not record */
     c->comm[0] = 0;
-    const bt_field *fn = ts__bt_member(pl, "filename");
+    const bt_field *cm = ts__bt_member(pl, "comm"), *fn = ts__bt_member(pl, "filename");
+    if (cm && bt_field_get_class_type(cm) == BT_FIELD_CLASS_TYPE_STRING) {
+        size_t len = bt_field_string_get_length(cm);   /* by its length: see sched_switch */
+        set_comm(c, bt_field_string_get_value(cm), len);
+        return;
+    }
     if (!fn || bt_field_get_class_type(fn) != BT_FIELD_CLASS_TYPE_STRING) return;
     const char *f = bt_field_string_get_value(fn);
-    size_t len = bt_field_string_get_length(fn), b = len;   /* by its length: see sched_switch */
+    size_t len = bt_field_string_get_length(fn), b = len;
     if (fd_path(f, len)) return;
     while (b > 0 && f[b - 1] != '/') b--;
-    snprintf(c->comm, sizeof c->comm, "%.*s", (int)(len - b < 15 ? len - b : 15), f + b);
+    set_comm(c, f + b, len - b);
 }
 
 /* an event tracesynth fill reconstructed (class TS_RECON_CLASS: payload event, the class it
@@ -379,8 +393,7 @@ static void on_event(sink_state *st, const bt_message *m)
             if (nc && bt_field_get_class_type(nc) == BT_FIELD_CLASS_TYPE_STRING)
                 /* by its length: libbabeltrace2 2.0 can leave a recycled event's text behind an
                  * empty string */
-                snprintf(c->comm, sizeof c->comm, "%.*s", (int)bt_field_string_get_length(nc),
-                         bt_field_string_get_value(nc));
+                set_comm(c, bt_field_string_get_value(nc), bt_field_string_get_length(nc));
         }
         if (o->events == TS_CTF_ALL && !carrier && keep_cpu && (!o->comm || (c && !strcmp(c->comm, o->comm))))
             emit(st, name, cpu, ns, TS_EVENT_OTHER);

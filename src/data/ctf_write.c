@@ -7,7 +7,7 @@
  * read it so) is a syscall_exit_NAME alone, and where the trace marks exits, an entry has
  * none after it (its exit is an event of its own); an event it marks as no system call
  * (ingest --events all) is an event NAME: a sched_switch to its thread, a
- * sched_process_exec (filename its comm, tid its thread), another with no payload; with a
+ * sched_process_exec (filename and comm its comm, tid its thread), another with no payload; with a
  * tid or comm channel, a
  * TS_SWITCH_CLASS (a sched_switch's prev_tid, next_tid, next_comm: a class of its own, so
  * that ingest --events all does not read it as an event) comes before an event whose
@@ -174,7 +174,9 @@ static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_m
      * (a value not known is none, not a number) */
     static const char *const entry_members[] = {"tid", "comm", "ret"}, *const exit_members[] = {"ret", "ret_name"};
     static const char *const switch_members[] = {"prev_comm", "prev_tid", "next_comm", "next_tid"};
-    static const char *const exec_members[] = {"filename", "tid", "old_tid"};
+    /* (an exec's comm: the thread's new name, which its filename's basename cannot hold
+     * where it has a '/'; LTTng's event has none, and ingest reads it where present) */
+    static const char *const exec_members[] = {"filename", "tid", "old_tid", "comm"};
     for (size_t i = 0; m->events.exit && i < m->n && !w->exits; i++) w->exits = m->events.exit[i] != 0;
     if (!bad && (m->ch[TS_CH_RET] || w->exits)) {
         w->xc = calloc((size_t)w->V, sizeof *w->xc);
@@ -197,7 +199,7 @@ static bt_message_iterator_class_initialize_method_status cw_iter_init(bt_self_m
         if (!bad && (used[v] & 2)) {
             w->okind[v] = !strcmp(nm, "sched_switch") ? OWN_SWITCH : !strcmp(nm, "sched_process_exec") ? OWN_EXEC : 0;
             w->oc[v] = w->okind[v] == OWN_SWITCH ? event_class(w, "", nm, "sisi", switch_members)
-                       : w->okind[v] == OWN_EXEC ? event_class(w, "", nm, "sii", exec_members)
+                       : w->okind[v] == OWN_EXEC ? event_class(w, "", nm, "siis", exec_members)
                                                  : event_class(w, "", nm, "", NULL);
             bad = !w->oc[v];
         }
@@ -313,8 +315,8 @@ static int event_message(bt_self_message_iterator *self, cw_iter *w, size_t i, i
         bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 3), tid);
         w->cur_tid[s] = tid;
         w->cur_comm[s] = comm;
-    } else if (own == OWN_EXEC) {   /* filename (its basename the thread's new name), tid, old_tid */
-        bad = set_string(p, 0, comm_name(m, comm));
+    } else if (own == OWN_EXEC) {   /* filename (its basename the thread's new name), tid, old_tid, comm */
+        bad = set_string(p, 0, comm_name(m, comm)) || set_string(p, 3, comm_name(m, comm));
         bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 1), tid);
         bt_field_integer_signed_set_value(bt_field_structure_borrow_member_field_by_index(p, 2), tid);
         w->cur_comm[s] = comm;
