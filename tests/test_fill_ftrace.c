@@ -2119,6 +2119,40 @@ static void perf_columns_refused(void)
                        "back.trace:2: the time goes back on CPU 1 (line 1's is later):"));
 }
 
+/* a loss marker between two events whose times go back: refused as any time that goes back,
+ * the message naming the loss (perf's hinted at --deltatime); the time of perf's marker is
+ * not read (it is when perf wrote the record, not when the events were lost: ftrace's
+ * markers have none), the gap being between the events on its two sides */
+static void lost_then_back(void)
+{
+    static const char ev0[] = "              dd    11 [000]     1.000001: raw_syscalls:sys_enter: NR 0 (0, 0, 0)\n"
+                              "              dd    11 [000]     1.000007: raw_syscalls:sys_exit: NR 0 = 0\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%s              dd    11 [000]     1.000009: PERF_RECORD_LOST lost 5\n"
+             "              dd    11 [000]     1.000003: raw_syscalls:sys_enter: NR 1 (0, 0, 0)\n", ev0);
+    CHECK(perf_refused("lostback.txt", text, "lostback.txt:4: the time goes back on CPU 0 after the events lost at "
+                       "line 3 (line 2's is later):"));
+    CHECK(perf_refused("lostback.trace", "              dd-11      [000] .....     1.000007: sys_read -> 0x10\n"
+                                         "CPU:0 [LOST 5 EVENTS]\n"
+                                         "              dd-11      [000] .....     1.000003: sys_read -> 0x10\n",
+                       "lostback.trace:3: the time goes back on CPU 0 after the events lost at line 2 (line 1's is "
+                       "later):"));
+    /* the marker's own time before the event before it, or after the one after it: read */
+    static const char *const at_[] = {"1.000002", "1.000009"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(text, sizeof text, "%s              dd    11 [000]     %s: PERF_RECORD_LOST lost 5\n"
+                 "              dd    11 [000]     1.000008: raw_syscalls:sys_enter: NR 1 (0, 0, 0)\n", ev0, at_[k]);
+        write_file(at("losttime.txt"), text);
+        ts_gap_list gl;
+        const int rc = ts_gaps_find(at("losttime.txt"), 0, &gl);
+        CHECK_MSG(rc == 0, "%s", ts_error());
+        if (rc == 0) {
+            CHECK_MSG(gl.n == 1 && gl.events == 3, "%zu gaps, %zu events", gl.n, (size_t)gl.events);
+            ts_gap_list_free(&gl);
+        }
+    }
+}
+
 /* several files of perf script --reltime's text (each file's times from its own first
  * sample, no common clock) merged by time: refused naming the file; one alone is read, and
  * files of perf's clock (since boot) are merged */
@@ -3045,6 +3079,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_group_alone_refused);
     RUN(perf_event_alone_read);
     RUN(perf_columns_refused);
+    RUN(lost_then_back);
     RUN(perf_reltime_several);
     RUN(perf_cr_line_ends);
     RUN(perf_unknown_thread);

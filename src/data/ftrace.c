@@ -38,7 +38,8 @@
  *   perf does not know (thread -1). Refused, each named: text without the CPU or the TID
  *   column, the sample's address after an exit's value (-F +ip), callchain lines (record -g),
  *   --deltatime's times and the side-band records (PERF_RECORD_MMAP, ...). Each CPU's times
- * must not go back (an error); CPUs may interleave out of order (trace_pipe reads each
+ * must not go back (an error, across a loss marker too: perf's marker's own time, when the
+ * record was written, is not read, as ftrace's markers have none); CPUs may interleave out of order (trace_pipe reads each
  * CPU's buffer as it fills), so the events are sorted by time, keeping each file's order
  * among equal times. A last line without its newline is read as with it; one that does not
  * read so (an event cut before its name ends, a marker before its bracket) was cut while
@@ -699,6 +700,24 @@ static void header_cpu(ts__ft_header *hdr, int64_t cpu)
     else if (hdr->cpu != cpu) hdr->cpu = -2;
 }
 
+/* per CPU (each file's): the time of its latest event, that event's line, and the line of
+ * the loss marker after it (0: none), for CPUs 0..cpu */
+typedef struct {
+    int64_t *last;
+    size_t  *line, *lost, n;
+} cpu_times;
+
+static void cpu_times_room(cpu_times *t, int64_t cpu)
+{
+    if ((size_t)cpu < t->n) return;
+    size_t nn = (size_t)cpu + 1;
+    t->last = ts_realloc(t->last, nn * sizeof *t->last);
+    t->line = ts_realloc(t->line, nn * sizeof *t->line);
+    t->lost = ts_realloc(t->lost, nn * sizeof *t->lost);
+    for (size_t c = t->n; c < nn; c++) t->last[c] = INT64_MIN, t->line[c] = t->lost[c] = 0;
+    t->n = nn;
+}
+
 int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(void *u, const ts__ft_line *l),
                      void *u, ts__notes *notes, int *clock, int64_t *ncpus, int64_t *lost_in, ts__ft_header *hdr)
 {
@@ -708,8 +727,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
     hdr->cpu = -1;
     const char *p = buf, *end = buf + size;
     size_t line = 0;
-    int64_t *last = NULL;   /* per CPU: the time of its latest line, and that line */
-    size_t *last_line = NULL, nlast = 0;
+    cpu_times ct = {NULL, NULL, NULL, 0};
     ts__idmap open;         /* per thread: its raw_syscalls entry's number awaiting the exit */
     long *open_nr = NULL;
     memset(&open, 0, sizeof open);
@@ -770,6 +788,8 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 rc = bad_line(path, line, b, e, LOST_SUM);
                 break;
             }
+            cpu_times_room(&ct, cpu);
+            ct.lost[cpu] = line;
             x.kind = K_LOST;
             x.cpu = (int32_t)cpu;
             x.val = *s == '#' ? -1 : count;
@@ -910,6 +930,11 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                     rc = bad_line(path, line, b, e, LOST_SUM);
                     break;
                 }
+                /* (its time is when perf wrote the record, not when the events were lost:
+                 * not read, as ftrace's markers have none; the gap is between the events on
+                 * its two sides) */
+                cpu_times_room(&ct, h.cpu);
+                ct.lost[h.cpu] = line;
                 x.kind = K_LOST;
                 x.cpu = (int32_t)h.cpu;
                 x.val = count;
@@ -955,23 +980,23 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                                                          : "a time with a fraction after ones without: two trace clocks");
             break;
         }
-        if ((size_t)h.cpu >= nlast) {
-            size_t nn = (size_t)h.cpu + 1;
-            last = ts_realloc(last, nn * sizeof *last);
-            last_line = ts_realloc(last_line, nn * sizeof *last_line);
-            for (size_t c = nlast; c < nn; c++) last[c] = INT64_MIN, last_line[c] = 0;
-            nlast = nn;
-        }
-        if (h.ns < last[h.cpu]) {
-            /* (perf script orders its lines by time: one going back is --deltatime's) */
-            char why[160];
-            snprintf(why, sizeof why, "the time goes back on CPU %lld (line %zu's is later%s)", (long long)h.cpu,
-                     last_line[h.cpu], h.perf ? "; perf script --deltatime's times are not read: leave it out" : "");
+        cpu_times_room(&ct, h.cpu);
+        if (h.ns < ct.last[h.cpu]) {
+            /* (perf script orders its lines by time: one going back is --deltatime's; across a
+             * loss, the events on its two sides are out of order) */
+            char why[200];
+            if (ct.lost[h.cpu] > ct.line[h.cpu])
+                snprintf(why, sizeof why, "the time goes back on CPU %lld after the events lost at line %zu (line "
+                         "%zu's is later): the events on a loss's two sides are out of order", (long long)h.cpu,
+                         ct.lost[h.cpu], ct.line[h.cpu]);
+            else
+                snprintf(why, sizeof why, "the time goes back on CPU %lld (line %zu's is later%s)", (long long)h.cpu,
+                         ct.line[h.cpu], h.perf ? "; perf script --deltatime's times are not read: leave it out" : "");
             rc = bad_line(path, line, b, e, why);
             break;
         }
-        last[h.cpu] = h.ns;
-        last_line[h.cpu] = line;
+        ct.last[h.cpu] = h.ns;
+        ct.line[h.cpu] = line;
         x.ns = h.ns;
         x.tid = h.pid;
         x.cpu = (int32_t)h.cpu;
@@ -1010,8 +1035,9 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         rc = 0;
     }
     *lost_in = lost_sum;
-    free(last);
-    free(last_line);
+    free(ct.last);
+    free(ct.line);
+    free(ct.lost);
     ts__idmap_free(&open);
     free(open_nr);
     return rc;
