@@ -69,6 +69,23 @@ static void encoding(void)
     ts_mc_free(&m);
 }
 
+/* a thread whose name is "<unk>" itself reads as unknown: the vocabularies reserve the name
+ * for what is outside them (export writes an unknown comm so), and no escape tells a real
+ * one apart (the README says so) */
+static void comm_named_unk(void)
+{
+    ts_mc_raw r;
+    small_raw(&r);
+    free(r.comm[1]);
+    r.comm[1] = ts_strdup("<unk>");
+    ts_mc m;
+    REQUIRE(ts_mc_encode(&r, 5.0 / 6.0, &m) == 0);
+    ts_mc_raw_free(&r);
+    CHECK(m.ch[TS_CH_COMM][1] == TS_CH_UNK);
+    for (int32_t k = 2; k < m.comm_vocab.n; k++) CHECK(strcmp(m.comm_vocab.names[k], "<unk>"));
+    ts_mc_free(&m);
+}
+
 /* the top-1024 cut of return values */
 static void ret_top(void)
 {
@@ -2119,6 +2136,7 @@ static void null_arguments_refused(void)
 
 TEST_MAIN("channels", {
     RUN(null_arguments_refused);
+    RUN(comm_named_unk);
     RUN(ingest_summary_counts);
     RUN(channel_number_outside_absent);
     RUN(renumber_slice_export);

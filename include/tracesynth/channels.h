@@ -47,7 +47,8 @@ typedef struct {
     char   **names;        /* (n) event names */
     int64_t *time_ns;      /* (n) event times, nondecreasing */
     char   **comm;         /* (n) process names; an entry may be NULL (unknown); "<unk>" a name
-                              outside the vocabulary (as export writes one) */
+                              outside the vocabulary (as export writes one): a thread really
+                              named "<unk>" is read so too, the name being reserved */
     int64_t *ret;          /* (n) return values, where has_ret[i] is 1 */
     uint8_t *has_ret;      /* (n) 1 a value, 0 none, TS_RET_UNKNOWN one not known */
     int64_t *tid;          /* (n) thread IDs; -1 unknown */
