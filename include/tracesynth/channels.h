@@ -120,7 +120,7 @@ int  ts_mc_write_strace(const char *path, const ts_mc *m);
  * comm and ret (names; "" none, "?" unknown); an event events.exit marks is an exit
  * alone (syscall_exit_NAME), and where it marks any, no entry has an exit after it; an
  * event it marks as no system call (TS_EVENT_OTHER) is NAME itself: a sched_switch to its
- * thread, a sched_process_exec (filename its comm, tid its thread), another with no
+ * thread, a sched_process_exec (filename and comm its comm, tid its thread), another with no
  * payload (a name ingest would read as a system call's is refused) */
 int  ts_mc_write_ctf(const char *dir, const ts_mc *m);
 /* ts_mc_write_ctf with the trace environment's "arch" (the system call table that names the
