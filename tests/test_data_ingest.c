@@ -1663,6 +1663,13 @@ static void cli_ingest_stdin_named(void)
     snprintf(cmd, sizeof cmd, "ingest --from strace %s - -o %s/x < %s", in(d, "bad.txt"), d, in(d, "bad.txt"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "bad.txt' and standard input are the same log"),
               "%s", err);
+    /* named inside the message too, not at its start alone */
+    write_text(in(d, "tod.log"), "5 12:00:01.000001 read(0, \"\", 1) = 0\n");
+    write_text(in(d, "epoch.log"), "6 1700000000.000001 read(0, \"\", 1) = 0\n");
+    snprintf(cmd, sizeof cmd, "ingest --from strace - %s -o %s/x < %s", in(d, "tod.log"), d, in(d, "epoch.log"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "tod.log: times of day (strace -t or -tt), where standard "
+                                                                "input has the epoch's seconds") &&
+                  !strstr(err, "/dev/stdin"), "%s", err);
     /* what ingest says of it too */
     write_text(in(d, "win.txt"), "1 2\n3 4\n");
     snprintf(cmd, sizeof cmd, "ingest --from ids - -o %s/x < %s", d, in(d, "win.txt"));

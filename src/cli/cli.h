@@ -198,11 +198,11 @@ int cli_stdout_taken(void);
 int cli_input_stdin(const char **in);
 /* in as messages name it: "standard input" for what cli_input_stdin made of '-' */
 const char *cli_input_name(const char *in);
-/* a message msg that begins with the path '-' was read or written through (/dev/stdin
- * as cli_input_stdin took it, /dev/stdout as cli_output_stdout did): into *name the words
- * for it ("standard input", "standard output"; else ""), and the length of msg's start
- * they stand for (0: none). cli_fail and cli_say_notes word errors and notes so */
-size_t cli_dash_path(const char *msg, const char **name);
+/* msg (malloc'd) with each path '-' was read or written through (/dev/stdin as
+ * cli_input_stdin took it, /dev/stdout as cli_output_stdout did) worded "standard input",
+ * "standard output", wherever it stands as a whole path (not /dev/stdin.names.txt).
+ * cli_fail and cli_say_notes word errors and notes so */
+char *cli_dash_words(const char *msg);
 /* cli_output_stdout for a command on a trace (drop, fill): its output is a directory when
  * the trace is one (a CTF trace, written as a new directory), text otherwise; -1 when '-'
  * is given and the trace is not there (said, naming it) */

@@ -181,12 +181,10 @@ int cli_fail(void)
     /* the error names paths and values as given: shown without their control bytes; -o -
      * and an INPUT of -, written and read through /dev/stdout and /dev/stdin, as standard
      * output and standard input */
-    const char *e = ts_error(), *as;
-    size_t skip = cli_dash_path(e, &as);
-    char pre[64];
-    snprintf(pre, sizeof pre, "tracesynth: error: %s", as);
+    char *e = cli_dash_words(ts_error());
     /* one write: ranks' lines stay whole */
-    ts_put_line(stderr, pre, e + skip, "\n");
+    ts_put_line(stderr, "tracesynth: error: ", e, "\n");
+    free(e);
     return 1;
 }
 

@@ -126,18 +126,36 @@ const char *cli_input_name(const char *in)
     return stdin_taken && !strcmp(in, "/dev/stdin") ? "standard input" : in;
 }
 
-size_t cli_dash_path(const char *msg, const char **name)
+/* a byte a path may hold: where a path named in a message goes on */
+static int path_byte(char c)
 {
-    *name = "";
-    if (stdout_taken && !strncmp(msg, "/dev/stdout: ", 13)) {
-        *name = "standard output";
-        return 11;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-' || c == '/' || c == '~';
+}
+
+char *cli_dash_words(const char *msg)
+{
+    static const struct { const char *path, *words; } dash[2] = {{"/dev/stdout", "standard output"},
+                                                                 {"/dev/stdin", "standard input"}};
+    const int taken[2] = {stdout_taken, stdin_taken};
+    size_t n = strlen(msg), k = 0;
+    char *out = ts_malloc(2 * n + 1);   /* (each path of 10 or 11 bytes grows by 4) */
+    for (size_t i = 0; i < n;) {
+        int d = -1;
+        for (int t = 0; t < 2 && d < 0 && (i == 0 || !path_byte(msg[i - 1])); t++) {
+            size_t l = strlen(dash[t].path);
+            if (taken[t] && !strncmp(msg + i, dash[t].path, l) && !path_byte(msg[i + l])) d = t;
+        }
+        if (d < 0) {
+            out[k++] = msg[i++];
+            continue;
+        }
+        memcpy(out + k, dash[d].words, strlen(dash[d].words));
+        k += strlen(dash[d].words);
+        i += strlen(dash[d].path);
     }
-    if (stdin_taken && !strncmp(msg, "/dev/stdin:", 11)) {   /* ": why" or ":LINE: why" */
-        *name = "standard input";
-        return 10;
-    }
-    return 0;
+    out[k] = 0;
+    return out;
 }
 
 int cli_trace_output_stdout(const char *cmd, const char *trace, const char **out, const char *why)
@@ -175,14 +193,14 @@ const char *cli_output_name(const char *out, int to_stdout) { return to_stdout ?
 
 void cli_say_notes(const char *notes)
 {
-    for (const char *l = notes; l && *l;) {
+    char *w = notes ? cli_dash_words(notes) : NULL;
+    for (const char *l = w; l && *l;) {
         const char *e = strchr(l, '\n');
         if (!e) e = l + strlen(l);
-        const char *as;
-        size_t skip = cli_dash_path(l, &as);   /* within the line: its path comes first */
-        cli_say(stderr, "tracesynth: warning: %s%.*s\n", as, (int)(e - l) - (int)skip, l + skip);
+        cli_say(stderr, "tracesynth: warning: %.*s\n", (int)(e - l), l);
         l = *e ? e + 1 : e;
     }
+    free(w);
 }
 
 int cli_split_check(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args)
