@@ -2818,6 +2818,24 @@ static void stdout_write_failure(void)
                       strstr(err, "tracesynth: error: standard output: write failed: No space left on device") &&
                       !strstr(err, "/dev/full") && nl && !nl[1], "%s: %s", args, err);
     }
+    /* a regular file that can grow no more (past the file size limit, as a full disk's):
+     * the reason too, the help's first write failing or a later one */
+    for (int k = 0; k < 2; k++) {
+        /* (the limit is the command's alone: its stderr and status go through a pipe) */
+        snprintf(cmd, sizeof cmd, "(trap '' XFSZ; ulimit -f %d; %s %s >%s/full.out; echo \"rc=$?\" >&2) 2>&1 | cat >%s",
+                 k * 4, bin, k ? "train --help" : "--help", dir, ep);
+        CHECK(system(cmd) == 0);
+        FILE *f = fopen(ep, "r");
+        CHECK(f);
+        if (!f) continue;
+        err[fread(err, 1, sizeof err - 1, f)] = 0;
+        fclose(f);
+        const char *nl = strchr(err, '\n');
+        CHECK_MSG(strstr(err, "tracesynth: error: standard output: write failed: File too large\nrc=1\n") == err &&
+                      nl && !strchr(nl + 1, '\n')[1], "%d: %s", k, err);
+    }
+    snprintf(cmd, sizeof cmd, "%s/full.out", dir);
+    remove(cmd);
     remove(ep);
     /* bench impute's JSON on a full disk: the reason, as the other outputs give it */
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 50 --blackouts 5 --positions center "
