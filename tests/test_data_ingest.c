@@ -373,6 +373,16 @@ static void cli_ingest_perf_trace(void)
     snprintf(cmd, sizeof cmd, "cat %s | timeout 60 %s ingest --from strace - -o %s >/dev/null 2>&1", in(d, "pt.txt"),
              bin, in(d, "ps2"));
     CHECK(system(cmd) == 0 && files_equal(in(d, "ds/stream.txt"), in(d, "ps2/stream.txt")));
+    /* --from perf of it from a pipe: the error names what reads it there, --from strace (it
+     * said '--from perf or strace', and --from perf was what had been given) */
+    snprintf(cmd, sizeof cmd, "cat %s | timeout 60 %s ingest --from perf - -o %s >/dev/null 2>%s", in(d, "pt.txt"),
+             bin, in(d, "ps3"), in(d, "ps3.err"));
+    st = system(cmd);
+    said[0] = 0;
+    ef = fopen(in(d, "ps3.err"), "r");
+    if (ef) said[fread(said, 1, sizeof said - 1, ef)] = 0, fclose(ef);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1 && strstr(said, "standard input:1: perf trace's output") &&
+              strstr(said, "from a pipe, --from strace"), "exit 0x%x: %s", st, said);
     /* the options of perf script's text: refused for perf trace's output with --from perf
      * too, saying why (the error said only that they apply to --from perf, which was given) */
     static const char *const traced_only[] = {"--cpu 1", "--exits", "--comm sh", "--events all", "--no-reconstructed"};

@@ -849,8 +849,8 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         if (!is_ft && !is_perf) {
             const char *why = fmt == 0 && ts__perf_trace_shape(b, (size_t)(e - b))
                                   ? "perf trace's output (perf trace -o): ingest reads it as a strace log (--from "
-                                    "perf or strace); gaps, fill and drop read perf script's text (perf record -e "
-                                    "'raw_syscalls:*', then perf script)"
+                                    "perf or strace; from a pipe, --from strace); gaps, fill and drop read perf "
+                                    "script's text (perf record -e 'raw_syscalls:*', then perf script)"
                              : fmt == 0 && strace_call_line(blanks(b, e), e)
                                  ? "a strace log's line: strace loses no events (ingest --from strace reads it); "
                                    "gaps, fill and drop read traces that lose them: LTTng's, ftrace's and perf script's"
