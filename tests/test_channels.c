@@ -675,6 +675,38 @@ static void strace_pid_names(void)
     rmdir(dir);
 }
 
+/* strace 6.1's -Y often keeps writing a process's name from before its execve on its later
+ * lines (xargs' children running gzip, each under xargs' name; env's exec of bash under the
+ * script's): after a successful execve, a line's name that is still the one the execve's
+ * own line showed is the exec'd program's, until the line shows another (prctl's) */
+static void strace_pid_names_stale(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/y.strace", dir);
+    write_text(p,
+               "402<xargs> 1796375653.887000 clone(child_stack=NULL, flags=CLONE_VM|CLONE_VFORK|SIGCHLD) = 403<xargs> "
+               "<0.000100>\n"
+               "403<xargs> 1796375653.888030 execve(\"/usr/bin/gzip\", [\"gzip\", \"-t\", \"a.gz\"], 0x7ffd /* 38 vars */) "
+               "= 0 <0.000543>\n"
+               "403<xargs> 1796375653.888647 brk(NULL)  = 0x555f8fd9f000 <0.000002>\n"
+               "403<xargs> 1796375653.888700 clone(child_stack=NULL, flags=SIGCHLD) = 404<gzip> <0.000100>\n"
+               "404<gzip> 1796375653.888800 getpid() = 404<gzip> <0.000002>\n"
+               "403<worker> 1796375653.888900 getpid() = 403<worker> <0.000002>\n"
+               "403<xargs> 1796375653.889000 getpid() = 403<xargs> <0.000002>\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    const char *comm[] = {"xargs", "xargs", "gzip", "gzip", "gzip", "worker", "xargs"};
+    CHECK(r.n == 7);
+    for (size_t i = 0; i < 7 && i < r.n; i++)
+        CHECK_MSG(r.comm[i] && !strcmp(r.comm[i], comm[i]), "event %zu: %s, not %s", i, r.comm[i] ? r.comm[i] : "(none)",
+                  comm[i]);
+    ts_mc_raw_free(&r);
+    remove(p);
+    rmdir(dir);
+}
+
 /* strace -f writing to a terminal's stream (no -o) cuts "Process N attached" (or
  * "detached") into the line of a call being printed: the call's rest follows on the next
  * line that is not such a notice, the rest of its arguments and its value when it ended
@@ -2153,6 +2185,7 @@ TEST_MAIN("channels", {
     RUN(strace_many_processes_named);
     RUN(strace_many_tasks_without_pid);
     RUN(strace_pid_names);
+    RUN(strace_pid_names_stale);
     RUN(strace_fd_paths);
     RUN(strace_escaped_exec_path);
     RUN(strace_thread_execve);

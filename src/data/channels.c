@@ -812,31 +812,55 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
      * (the execve itself still under the old name), and it also has what the inference
      * cannot see: names set by prctl(PR_SET_NAME) or per thread (pthread_setname_np), those
      * of processes whose execve precedes the log (strace -p) or is an execveat. Lines
-     * without one (a pid-less line, a thread with an empty name) keep the inferred name */
+     * without one (a pid-less line, a thread with an empty name) keep the inferred name.
+     * strace 6.1's -Y often goes on writing the name from before a successful execve on
+     * the process's later lines (xargs' children running gzip): that name (stale, kept per
+     * pid and passed to children) gives way to the exec'd program's until a line shows
+     * another */
     out->comm = ts_calloc(n, sizeof *out->comm);
-    pid_comms tab;
+    pid_comms tab, stale;
     memset(&tab, 0, sizeof tab);
+    memset(&stale, 0, sizeof stale);
     for (size_t i = 0; i < n; i++) {
         const char *pc = pid_comm_of(&tab, x.pid[i]);
         const char *nm = names[i];
-        if (x.exec[i] && x.has_ret[i] && x.ret[i] == 0) {
+        const int exec = x.exec[i] && x.has_ret[i] && x.ret[i] == 0;
+        if (exec) {
             const char *b = strrchr(x.exec[i], '/');
             b = b ? b + 1 : x.exec[i];
             /* a thread's execve: the kernel makes it the leader, the process goes on under
              * the leader's pid (strace shows the call resume there), which is named */
             pid_comm_set(&tab, x.exec_pid[i], comm_of(b));
             pc = pid_comm_of(&tab, x.exec_pid[i]);
+            char *before = x.comm[i] ? comm_of(x.comm[i]) : NULL;
+            if (before && !strcmp(before, pc)) free(before), before = NULL;
+            pid_comm_set(&stale, x.exec_pid[i], before);
         } else if (pc && x.has_ret[i] && x.ret[i] > 0 &&
                    (!strcmp(nm, "clone") || !strcmp(nm, "clone3") || !strcmp(nm, "fork") || !strcmp(nm, "vfork"))) {
             /* copied first: the child may be the caller (a value of its own pid) */
+            const char *st = pid_comm_of(&stale, x.pid[i]);
+            pid_comm_set(&stale, (long)x.ret[i], st ? ts_strdup(st) : NULL);
             pid_comm_set(&tab, (long)x.ret[i], ts_strdup(pc));
             pc = pid_comm_of(&tab, x.pid[i]);
         }
-        if (x.comm[i]) out->comm[i] = comm_of(x.comm[i]);
-        else if (pc) out->comm[i] = ts_strdup(pc);
+        if (x.comm[i]) {
+            out->comm[i] = comm_of(x.comm[i]);
+            const char *st = exec ? NULL : pid_comm_of(&stale, x.pid[i]);
+            if (st && pc && !strcmp(out->comm[i], st)) {
+                free(out->comm[i]);
+                out->comm[i] = ts_strdup(pc);
+            } else if (st) {
+                pid_comm_set(&stale, x.pid[i], NULL);   /* -Y shows the name again */
+            }
+        } else if (pc) {
+            out->comm[i] = ts_strdup(pc);
+        }
         free(x.exec[i]);
         free(x.comm[i]);
     }
+    for (size_t i = 0; i < stale.cap; i++) free(stale.comm[i]);
+    free(stale.comm);
+    ts__idmap_free(&stale.ids);
     for (size_t i = 0; i < tab.cap; i++) free(tab.comm[i]);
     free(tab.comm);
     ts__idmap_free(&tab.ids);
