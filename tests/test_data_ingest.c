@@ -199,6 +199,20 @@ static void perf_trace_output(void)
     REQUIRE(ts_strace_read(in(d, "nc.txt"), &names, &n) == 0);
     CHECK(names_are(names, n, "brk close"));
     free_names(names, n);
+    /* ":TID" is perf's name for a thread it has no name for yet (a fork's child before it
+     * runs an exec): no name, inferred from its parent's fork as in a strace log; it was a
+     * process name of its own, one per child */
+    write_text(in(d, "nm.txt"), "     0.100 (         ): bash/481 clone(clone_flags: CHILD_CLEARTID|0x11)   ...\n"
+                                "         ? (         ): :482/482  ... [continued]: clone())       = 0\n"
+                                "     0.200 ( 0.015 ms): :482/482 getpid()                          = 482\n"
+                                "     0.100 ( 0.300 ms): bash/481  ... [continued]: clone())        = 482\n"
+                                "     0.500 ( 0.015 ms): bash/481 getpid()                          = 481\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(in(d, "nm.txt"), &r) == 0);
+    CHECK(r.n == 4 && r.tid);   /* the child's side of the clone counted where it is */
+    for (size_t i = 0; i < r.n; i++)
+        CHECK_MSG(r.comm[i] && !strcmp(r.comm[i], "bash"), "call %zu: comm %s", i, r.comm[i] ? r.comm[i] : "-");
+    ts_mc_raw_free(&r);
     /* gzip, as strace logs */
     gzFile gz = gzopen(in(d, "pt.txt.gz"), "wb");
     REQUIRE(gz);

@@ -806,7 +806,8 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
         out->tid = ts_malloc(n * sizeof *out->tid);
         for (size_t i = 0; i < n; i++) out->tid[i] = x.pid[i];
     }
-    /* comm: a process is named by its last successful execve; a child takes its parent's.
+    /* comm: a process is named by its last successful execve; a child takes its parent's
+     * (the name of the thread that made it).
      * Where strace -Y gives the thread's name on the line, that name is the event's: it is
      * the kernel's own at the call's start, as an LTTng trace gives it for a call's entry
      * (the execve itself still under the old name), and it also has what the inference
@@ -835,13 +836,6 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
             char *before = x.comm[i] ? comm_of(x.comm[i]) : NULL;
             if (before && !strcmp(before, pc)) free(before), before = NULL;
             pid_comm_set(&stale, x.exec_pid[i], before);
-        } else if (pc && x.has_ret[i] && x.ret[i] > 0 &&
-                   (!strcmp(nm, "clone") || !strcmp(nm, "clone3") || !strcmp(nm, "fork") || !strcmp(nm, "vfork"))) {
-            /* copied first: the child may be the caller (a value of its own pid) */
-            const char *st = pid_comm_of(&stale, x.pid[i]);
-            pid_comm_set(&stale, (long)x.ret[i], st ? ts_strdup(st) : NULL);
-            pid_comm_set(&tab, (long)x.ret[i], ts_strdup(pc));
-            pc = pid_comm_of(&tab, x.pid[i]);
         }
         if (x.comm[i]) {
             out->comm[i] = comm_of(x.comm[i]);
@@ -854,6 +848,13 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
             }
         } else if (pc) {
             out->comm[i] = ts_strdup(pc);
+        }
+        /* a child takes the name of the thread that made it (the line's, else inferred) */
+        if (!exec && out->comm[i] && x.has_ret[i] && x.ret[i] > 0 &&
+            (!strcmp(nm, "clone") || !strcmp(nm, "clone3") || !strcmp(nm, "fork") || !strcmp(nm, "vfork"))) {
+            const char *st = pid_comm_of(&stale, x.pid[i]);
+            pid_comm_set(&stale, (long)x.ret[i], st ? ts_strdup(st) : NULL);
+            pid_comm_set(&tab, (long)x.ret[i], ts_strdup(out->comm[i]));
         }
         free(x.exec[i]);
         free(x.comm[i]);

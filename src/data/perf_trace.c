@@ -108,7 +108,9 @@ static const char *thread(const char *p, const char *e, long *tid, char *comm, s
         long v = 0;
         for (const char *t = d; t < r && v < 100000000000L; t++) v = v * 10 + (*t - '0');
         *tid = v;
-        if (d != q) {   /* COMM/ */
+        /* COMM/; ":TID" is perf's for a thread it has no name for yet (a fork's child
+         * before an exec): none, as the --no-comm TID alone */
+        if (d != q && !(q - p == r - d + 1 && p[0] == ':' && !memcmp(p + 1, d, (size_t)(r - d)))) {
             size_t n = (size_t)(q - p) < cap ? (size_t)(q - p) : cap - 1;
             memcpy(comm, p, n);
             comm[n] = 0;
