@@ -1313,7 +1313,9 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             rel_at[n] = clock ? rel_ns : 0;
         }
         times[n] = when;
-        names[n++] = ts_strdup(name);
+        /* export's strace text writes an event outside its vocabulary as "_unk_" (strace's
+         * names are [A-Za-z0-9_]; no system call is so named): read back as the <unk> it was */
+        names[n++] = ts_strdup(strcmp(name, "_unk_") ? name : TS_UNK_NAME);
         last_pid = pid;
     }
     if (rc == -2) {   /* the last line, cut short: left out, as ftrace text's */
