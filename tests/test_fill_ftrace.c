@@ -2770,16 +2770,25 @@ static void fill_model_defaults_to_ngram(void)
     CHECK(files_equal(at("dflt_plain.txt"), at("dflt_ngram.txt")));
 }
 
-/* a strace log given to gaps, fill or drop: named as one, and what reads it */
+/* a strace log given to gaps, fill or drop: named as one, and what reads it (with -Y's
+ * names after the pids, and strace's "[pid N]" to a terminal, too: those were said to be
+ * no ftrace or perf line, no more) */
 static void strace_log_named(void)
 {
-    write_file(at("app.strace"), "1234  1700000000.123456 openat(AT_FDCWD, \"/etc/x\", O_RDONLY) = 3 <0.000012>\n");
+    static const char *const logs[] = {
+        "1234  1700000000.123456 openat(AT_FDCWD, \"/etc/x\", O_RDONLY) = 3 <0.000012>\n",
+        "399<strace> 1796375653.833922 execve(\"/usr/bin/sh\", [\"sh\"], 0x7ffd /* 38 vars */) = 0 <0.000415>\n",
+        "[pid  1235<my prog>] 1700000000.123456 close(3) = 0\n",
+        "[pid  1235] 1700000000.123456 close(3 <unfinished ...>\n"};
     static const char *const cmds[] = {"gaps %s", "fill %s -o %s.out -q", "drop %s -o %s.out --rate 0.1 -q"};
-    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
-        char cmd[1400], err[2048];
-        snprintf(cmd, sizeof cmd, cmds[i], at("app.strace"), at("app.strace"));
-        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "app.strace:1: a strace log's line") &&
-                      strstr(err, "ingest --from strace"), "%s: %s", cmd, err);
+    for (size_t k = 0; k < sizeof logs / sizeof *logs; k++) {
+        write_file(at("app.strace"), logs[k]);
+        for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+            char cmd[1400], err[2048];
+            snprintf(cmd, sizeof cmd, cmds[i], at("app.strace"), at("app.strace"));
+            CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "app.strace:1: a strace log's line") &&
+                          strstr(err, "ingest --from strace"), "log %zu, %s: %s", k, cmd, err);
+        }
     }
 }
 

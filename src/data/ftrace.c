@@ -333,13 +333,21 @@ static int perf_without_tid(const char *s, const char *e)
 }
 
 /* a strace log's call line: "[PID ]" "[TIME ]" NAME(...) then " = RET" or "<unfinished ...>"
- * (strace -f -ttt -T's shapes; ingest --from strace reads them) */
+ * (strace -f -ttt -T's shapes; ingest --from strace reads them); the pid may carry -Y's
+ * "<NAME>" and be strace's "[pid PID]" to a terminal */
 static int strace_call_line(const char *s, const char *e)
 {
     const char *p = s;
+    const int bracket = e - p > 5 && !memcmp(p, "[pid ", 5);
+    if (bracket) p = blanks(p + 5, e);
     for (int tok = 0; tok < 2; tok++) {   /* a pid, then a time (digits, '.', ':') */
         const char *q = p;
         while (q < e && ((*q >= '0' && *q <= '9') || *q == '.' || *q == ':')) q++;
+        if (tok == 0 && q > p && q < e && *q == '<') {   /* -Y's name: '>' within it is quoted */
+            const char *g = memchr(q, '>', (size_t)(e - q));
+            q = g ? g + 1 : e;
+        }
+        if (tok == 0 && bracket && q < e && *q == ']') q++;
         if (q > p && q < e && (*q == ' ' || *q == '\t')) p = blanks(q, e);
     }
     const char *n = p;
