@@ -788,6 +788,33 @@ static void corrupt_model_files(void)
     CHECK(ts_model_load(path, &m2) == -1);
     CHECK(strstr(ts_error(), "VOCAB") != NULL);
 
+    /* names a vocabulary file could not hold: one name twice (an observed ID would go to
+     * the other's, and vocab.tsv refuses it), an empty one, one with a newline */
+    static const char *const twice[][2] = {{"read", "read"}, {"read", ""}, {"read", "wr\nite"}};
+    for (int k = 0; k < 3; k++) {
+        unsigned char vb[64];
+        size_t at = 0;
+        ts_le_put32(vb, 2);
+        ts_le_put32(vb + 4, 0xffffffffu);
+        at = 8;
+        for (int i = 0; i < 2; i++) {
+            size_t l = strlen(twice[k][i]);
+            ts_le_put64(vb + at, 1);
+            ts_le_put32(vb + at + 8, (uint32_t)l);
+            memcpy(vb + at + 12, twice[k][i], l);
+            at += 12 + l;
+        }
+        uint32_t two = 2;
+        ts_writer_init(&w, path);
+        ts_writer_text(&w, "MODEL", "unigram");
+        ts_writer_chunk(&w, "VOCAB", vb, at);
+        ts_writer_chunk(&w, "NIDS", &two, 4);
+        REQUIRE(ts_writer_commit(&w) == 0);
+        CHECK_MSG(ts_model_load(path, &m2) == -1 && strstr(ts_error(), path) && strstr(ts_error(), "'VOCAB'") &&
+                      strstr(ts_error(), "name 1") && !strchr(ts_error(), '\n'),
+                  "%d: %s", k, ts_error());
+    }
+
     CHECK(ts_model_load("/nonexistent/m.tsm", &m2) == -1);
     CHECK(strstr(ts_error(), "/nonexistent/m.tsm") != NULL);
     ts_model_free(m);

@@ -457,7 +457,23 @@ int ts_vocab_get(const ts_reader *r, const char *tag, ts_vocab *v)
         ts_vocab_free(v);
         return ts_fail("%s: section '%s' has %zu trailing bytes", r->path, tag, (size_t)(end - p));
     }
-    return 0;
+    /* names vocab.tsv holds as they are, each once: the outputs name their IDs in one (an
+     * ID's name twice would renumber an observed ID by name to the other one) */
+    ts__strmap seen;
+    ts__strmap_init(&seen, (size_t)v->n);
+    int rc = 0;
+    for (int i = 0; i < v->n && rc == 0; i++) {
+        const char *name = v->names[i];
+        int32_t j = ts__strmap_get(&seen, name);
+        if (!name[0]) rc = ts_fail("%s: section '%s': name %d is empty", r->path, tag, i);
+        else if (strpbrk(name, "\t\n\r"))
+            rc = ts_fail("%s: section '%s': name %d contains a tab, newline or carriage return", r->path, tag, i);
+        else if (j >= 0) rc = ts_fail("%s: section '%s': name %d, '%s', is name %d too", r->path, tag, i, name, j);
+        else ts__strmap_put(&seen, name, i);
+    }
+    ts__strmap_free(&seen);
+    if (rc) ts_vocab_free(v);
+    return rc;
 }
 
 int ts_model_load(const char *path, ts_model **out)
