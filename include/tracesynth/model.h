@@ -160,7 +160,9 @@ int  ts_model_base_init(ts_model *m, const ts_model_ops *ops, const ts_train_opt
  * model's own */
 int  ts_model_save(const ts_model *m, const char *path);
 /* a vocabulary as container section TAG (u32 n | i32 unk | n x {i64 count | u32 length |
- * name}), and its reading (an error names the file and the section) */
+ * name}), and its reading (an error names the file and the section): names vocab.tsv holds,
+ * each once, and in section VOCAB (event names) none a names file cannot hold (one with a
+ * blank, or '?') */
 void ts_vocab_put(ts_writer *w, const char *tag, const ts_vocab *v);
 int  ts_vocab_get(const ts_reader *r, const char *tag, ts_vocab *v);
 int  ts_model_load(const char *path, ts_model **out);

@@ -470,6 +470,12 @@ int ts_vocab_get(const ts_reader *r, const char *tag, ts_vocab *v)
             rc = ts_fail("%s: section '%s': name %d contains a tab, newline or carriage return", r->path, tag, i);
         else if (j >= 0) rc = ts_fail("%s: section '%s': name %d, '%s', is name %d too", r->path, tag, i, name, j);
         else ts__strmap_put(&seen, name, i);
+        /* the events' names (VOCAB): names a names file can hold. A model trained before
+         * vocab.tsv refused the others would fail only as it wrote one, after its work */
+        const char *why = rc == 0 && !strcmp(tag, "VOCAB") ? ts__event_name_bad(name) : NULL;
+        if (why)
+            rc = ts_fail("%s: section '%s': event name %d ('%s') %s (vocab.tsv refuses it now: rename it in the "
+                         "dataset's vocab.tsv and train again)", r->path, tag, i, name, why);
     }
     ts__strmap_free(&seen);
     if (rc) ts_vocab_free(v);
