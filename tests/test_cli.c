@@ -1289,6 +1289,20 @@ static void split_short_trace(void)
     snprintf(q, sizeof q, "%s/pp2/original0.npy", dir);
     CHECK(!files_equal(p, q));
     CHECK_MSG(pbits[0] == pbits[1] && pbits[0] != pbits[2], "score: %g, %g, %g", pbits[0], pbits[1], pbits[2]);
+    /* a dataset without the published windows: one line naming it, the file it lacks and
+     * the model whose split asked for them, with what to give instead */
+    snprintf(args, sizeof args, "mkdir -p %s/nopub && cp %s/ds1800/stream.txt %s/nopub/", dir, dir, dir);
+    REQUIRE(system(args) == 0);
+    const char *nopub[] = {"impute %s/paper.tsm --input %s/nopub --blackout 2", "score %s/paper.tsm --input %s/nopub"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, nopub[i], dir, dir);
+        char want[1200];
+        snprintf(want, sizeof want, "%s/nopub: no sequence_length_20/testing, the published test windows of the "
+                 "paper split %s/paper.tsm was trained on", dir, dir);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, want) && strstr(err, "--split time") &&
+                      !strchr(err, '\n'),
+                  "%s: %s", args, err);
+    }
     /* the paper split's test windows are the published ones, every one: --windows, which
      * does not cut them, is refused, not dropped (a paper model's default split took it
      * without a word) */

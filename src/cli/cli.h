@@ -256,6 +256,12 @@ char *cli_dataset_holding(const char *path, const char **what);
  * was trained on (its held-out part), unless --split or --fractions is given or m records
  * none, as its window length is the default */
 void cli_split_model_parts(ts_split_spec *ss, const ts_opt_result *args, const ts_model *m);
+/* a dataset directory cut by the paper split m was trained on (taken by default, as above):
+ * its published test windows for L events are there (sequence_length_L/testing), else -1 after
+ * an error naming the dataset, that file and the model (model_path); 0 also where the split
+ * was given, the input is no dataset directory or a set of windows (DIR/length: the set's) */
+int  cli_split_model_input(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args, const ts_model *m,
+                           const char *model_path, const char *input, size_t L);
 /* the options that cut a dataset into windows (besides --length and --stride, whose
  * meaning differs between commands), as one group of an option table: --split,
  * --windows, --fractions into a ts_split_spec */

@@ -218,6 +218,10 @@ int cmd_impute(int argc, char **argv)
     /* a set of windows (DIR/length): theirs, else the model's */
     const size_t len0 = m->len ? m->len : m->window ? m->window : 200;
     size_t distinct;
+    if (cli_split_model_input(C, &ss, &args, m, model_path, input, ss.length ? ss.length : len0)) {
+        cli_fail();
+        goto done;
+    }
     const int named = cli_input_names(input, vocab_path, m, &x, &names);
     if (named < 0 ||
         (!named && ts_impute_input_load(input, &ss, len0, vocab_path, m->n_ids - 1, &x, &names, &distinct))) {

@@ -117,6 +117,7 @@ int cmd_tune_prior(int argc, char **argv)
     if (log && ts_log_check(log, "log")) { cli_fail(); goto done; }
     size_t rec;
     /* the validation part alone is read */
+    if (cli_split_model_input(C, &ss, &args, m, args.pos[0], args.pos[1], L)) { cli_fail(); goto done; }
     if (ts_split_data_load_set_parts(args.pos[1], &ss, len0, TS_PART_VALID, &d, &rec)) { cli_fail(); goto done; }
     if ((rc = cli_set_windows_check(C, args.pos[1], "validation", &ss, &args))) goto done;
     rc = 1;

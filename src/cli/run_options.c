@@ -183,6 +183,26 @@ void cli_split_model_parts(ts_split_spec *ss, const ts_opt_result *args, const t
         memcpy(ss->permille, m->permille, sizeof ss->permille);
 }
 
+int cli_split_model_input(const char *cmd, const ts_split_spec *ss, const ts_opt_result *args, const ts_model *m,
+                          const char *model_path, const char *input, size_t L)
+{
+    struct stat st;
+    if (!m->paper_split || ss->kind != TS_SPLIT_PAPER || ts_opt_given(args, &ss->kind) || !input ||
+        stat(input, &st) != 0 || !S_ISDIR(st.st_mode))
+        return 0;
+    char sub[64], *lp = ts_path_join(input, "length");
+    snprintf(sub, sizeof sub, "sequence_length_%zu/testing", L);
+    char *tp = ts_path_join(input, sub);
+    /* the paper split's own error said only that it needs them, which no option had asked for */
+    const int rc = ts_file_exists(lp) || ts_file_exists(tp)
+                 ? 0
+                 : ts_fail("%s: no %s, the published test windows of the paper split %s was trained on, which %s "
+                           "takes unless --split time is given (the stream cut in time)", input, sub, model_path, cmd);
+    free(lp);
+    free(tp);
+    return rc;
+}
+
 int cli_output_no_stdout(const char *cmd, const char *opt, const char *out, const char *what)
 {
     if (!out || strcmp(out, "-")) return 0;
