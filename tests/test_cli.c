@@ -2079,6 +2079,14 @@ static void impute_refuses_unread_options(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
     snprintf(args, sizeof args, "cmp -s %s/unread-r1/mask0.npy %s/unread-r2/mask0.npy", dir, dir);
     CHECK(system(args) != 0);
+    /* a window hidden whole: the n-gram draws it from its chain, by the seed */
+    for (int sd = 1; sd <= 2; sd++) {
+        snprintf(args, sizeof args, "impute %s/unread-ng.tsm --input %s/ds --length 40 --windows 10 --position all "
+                 "--seed %d -o %s/unread-a%d", dir, dir, sd, dir, sd);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    }
+    snprintf(args, sizeof args, "cmp -s %s/unread-a1/imputation0.npy %s/unread-a2/imputation0.npy", dir, dir);
+    CHECK(system(args) != 0);
     /* bench impute: the training reads neither either */
     static const struct { const char *opt, *flag; } bno[] = {
         {"--seed 5", "--seed"},

@@ -463,6 +463,40 @@ static void ngram_generation_follows_seen_pairs(void)
     }
 }
 
+/* a window hidden whole (impute --position all) has no context to match: it is drawn from
+ * the chain as generation draws one (the same windows for the same seed), every adjacent pair
+ * one of the stream's; it was the most frequent event throughout */
+static void ngram_whole_window_blackout(void)
+{
+    int32_t s[400];
+    for (int i = 0; i < 400; i++) s[i] = (int32_t)(i % 5 == 4 ? 0 : i % 5 + 1 + (i / 5) % 2);   /* 1 2 3 4 0, 2 3 4 5 0 */
+    ts_model *m = train_on("ngram", s, 400, 6, "3");
+    REQUIRE(m);
+    enum { N = 4, L = 12 };
+    int32_t x[N * L] = {0};
+    uint8_t mask[N * L] = {0};
+    ts_windows in = {x, N, L}, res, gen;
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 7;
+    REQUIRE(ts_model_impute(m, &in, mask, &ro, &res) == 0);
+    REQUIRE(ts_model_generate(m, N, L, &ro, &gen) == 0);
+    CHECK_MSG(!memcmp(res.data, gen.data, sizeof x), "a whole-window fill is not the chain's draw");
+    size_t same = 0, unseen = 0;
+    for (size_t w = 0; w < N; w++)
+        for (size_t t = 0; t + 1 < L; t++) {
+            const int32_t a = res.data[w * L + t], b = res.data[w * L + t + 1];
+            same += a == b;
+            int seen = 0;
+            for (int i = 0; i + 1 < 400 && !seen; i++) seen = s[i] == a && s[i + 1] == b;
+            unseen += !seen;
+        }
+    CHECK_MSG(same == 0 && unseen == 0, "%zu repeated events, %zu pairs the stream lacks", same, unseen);
+    ts_windows_free(&gen);
+    ts_windows_free(&res);
+    ts_model_free(m);
+}
+
 /* first events of n generated windows of L against p (V types): each share within five
  * standard deviations of its probability (a chance miss about one run in a million) */
 static void first_events_follow(const ts_windows *g, size_t n, size_t L, const double *p, int V, const char *what)
@@ -995,6 +1029,7 @@ TEST_MAIN("models", {
     RUN(unigram_floor_and_sampling);
     RUN(generation_reproducible);
     RUN(ngram_generation_follows_seen_pairs);
+    RUN(ngram_whole_window_blackout);
     RUN(ngram_generation_first_event);
     RUN(save_load_roundtrip);
     RUN(ngram_save_load_every_field);

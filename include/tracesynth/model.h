@@ -118,6 +118,7 @@ enum {
 enum {
     TS_IMPUTE_READS_SEED = 1,       /* ts_run_opts seed: it draws (maybe under some of its run options only) */
     TS_IMPUTE_READS_PRECISION = 2,  /* its matrix products follow ts_set_precision */
+    TS_IMPUTE_READS_SEED_WHOLE = 4, /* the seed where a window is hidden whole (it draws that window) */
 };
 
 /* every model struct begins with this. ts_model_train / ts_model_load fill ops,

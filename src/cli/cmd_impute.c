@@ -202,16 +202,20 @@ int cmd_impute(int argc, char **argv)
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     cli_split_model_parts(&ss, &args, m);
     /* the shared options the model's imputation does not read: refused, not ignored
-     * (random positions take theirs from the seed) */
+     * (random positions take theirs from the seed; a model may draw a window hidden whole) */
     const unsigned reads = m->ops->impute_reads;
     const char *unread = !(reads & TS_IMPUTE_READS_SEED) && is.pos != TS_MASK_RANDOM &&
+                                 !(is.pos == TS_MASK_ALL && (reads & TS_IMPUTE_READS_SEED_WHOLE)) &&
                                  ts_opt_given(&args, &run.seed) ? "--seed"
                        : !(reads & TS_IMPUTE_READS_PRECISION) && ts_opt_given(&args, &run.precision) ? "--precision"
                        : NULL;
     if (unread) {
         rc = cli_usage_error(C, "%s: the model %s does not read it (%s)", unread, m->ops->name,
-                             !strcmp(unread, "--seed") ? "its imputation draws nothing, and the blackout is "
-                                                         "not at --position random"
+                             !strcmp(unread, "--seed") ? (reads & TS_IMPUTE_READS_SEED_WHOLE)
+                                                         ? "it draws only a window hidden whole, --position all, "
+                                                           "and the blackout is not at --position random"
+                                                         : "its imputation draws nothing, and the blackout is "
+                                                           "not at --position random"
                                                        : "its imputation has no matrix products");
         goto done;
     }

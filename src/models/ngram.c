@@ -9,7 +9,8 @@
  * the right context alone, the most frequent event; or (fallback "kgram", a plain
  * back-off baseline) the most frequent k-event sequence of the stream. A run at least as
  * long as the longest stretch of the stream, which no filler can match, is filled in
- * pieces instead (fill_long), each continuing the one before.
+ * pieces instead (fill_long), each continuing the one before. A window hidden whole has
+ * no context: it is drawn from the generator's chain (by the run's seed).
  *
  * Index: suffix arrays of the stream and of the reversed stream. The positions
  * whose left context matches are one suffix-array range of the reversed stream
@@ -480,6 +481,95 @@ static int team_size(size_t n)
     return (size_t)t > n ? (int)n : t;
 }
 
+/* ---- the order-n Markov chain, backing off to shorter contexts: generation, and
+ * a window hidden whole ---- */
+
+/* Each event follows the longest context (up to the order) that some training event
+ * follows, so every adjacent pair generated occurs in the stream, except after an event
+ * that nothing follows in training (it only ends the stream or pieces): then the most
+ * frequent event. The first is the first of a window of L inside one piece (of the
+ * longest piece's length where none holds L): any event of a stream, the first event of
+ * a training window over a set of windows. */
+
+/* the pieces' places that start a window of min(L, run_max) events: piece k's are
+ * [at[k], at[k] + cum[k + 1] - cum[k]) (to free); returns the pieces, 0 when none */
+static size_t chain_starts(const ngram *g, size_t L, size_t **at_out, size_t **cum_out)
+{
+    const size_t N = g->N, fit = L < g->run_max ? L : g->run_max;
+    size_t np = 0;
+    for (size_t i = 0; i < N; i = (size_t)g->sep_next[i] + 1) np += (size_t)g->sep_next[i] - i >= fit && fit;
+    *at_out = *cum_out = NULL;
+    if (!np) return 0;
+    size_t *at = ts_malloc(np * sizeof *at), *cum = ts_malloc((np + 1) * sizeof *cum);
+    cum[0] = 0;
+    for (size_t i = 0, k = 0; i < N; i = (size_t)g->sep_next[i] + 1) {
+        const size_t run = (size_t)g->sep_next[i] - i;
+        if (run < fit) continue;
+        at[k] = i;
+        cum[k + 1] = cum[k] + run - fit + 1;
+        k++;
+    }
+    *at_out = at;
+    *cum_out = cum;
+    return np;
+}
+
+/* window y of L events drawn from the chain (chain_starts' np pieces for its first);
+ * pat: room for the order's context */
+static void chain_draw(const ngram *g, ts_rng *rng, const size_t *at, const size_t *cum, size_t np, int32_t *pat,
+                       int32_t *y, size_t L)
+{
+    const size_t N = g->N;
+    const size_t u = ts_rng_below(rng, cum[np]);
+    size_t k = 0, k1 = np;   /* the piece k with cum[k] <= u < cum[k + 1] */
+    while (k1 - k > 1) {
+        const size_t mid = k + (k1 - k) / 2;
+        if (cum[mid] <= u) k = mid;
+        else k1 = mid;
+    }
+    y[0] = g->s[at[k] + u - cum[k]];
+    for (size_t t = 1; t < L; t++) {
+        size_t ctx = t < (size_t)g->order ? t : (size_t)g->order;
+        for (size_t i = 0; i < ctx; i++) pat[i] = y[t - 1 - i];
+        int32_t next = g->top;
+        for (size_t mlen = ctx; mlen >= 1; mlen--) {
+            size_t lo, hi;
+            sa_range(g->rs, g->rsa, N, pat, mlen, &lo, &hi);
+            /* a uniform pick among the occurrences samples the followers by count;
+             * an occurrence at the stream's end or before a separator has none:
+             * after 16 such picks, a uniform pick among those with one (so the
+             * chain backs off only where the context has no follower at all) */
+            int found = 0;
+            for (int tries = 0; tries < 16 && hi > lo && !found; tries++) {
+                size_t p = N - (size_t)g->rsa[lo + ts_rng_below(rng, hi - lo)];
+                if (p < N && g->s[p] != SEP) next = g->s[p], found = 1;
+            }
+            size_t nf = 0;
+            for (size_t i = lo; i < hi && !found; i++) {
+                size_t p = N - (size_t)g->rsa[i];
+                nf += p < N && g->s[p] != SEP;
+            }
+            if (!found && nf) {
+                size_t pick = ts_rng_below(rng, nf);
+                for (size_t i = lo; i < hi && !found; i++) {
+                    size_t p = N - (size_t)g->rsa[i];
+                    if (p < N && g->s[p] != SEP && pick-- == 0) next = g->s[p], found = 1;
+                }
+            }
+            if (found) break;
+        }
+        y[t] = next;
+    }
+}
+
+/* 1 when mask (L, 1 = observed) hides every event */
+static int hidden_whole(const uint8_t *mask, size_t L)
+{
+    for (size_t l = 0; l < L; l++)
+        if (mask[l]) return 0;
+    return 1;
+}
+
 static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                         const ts_run_opts *o, int32_t *out)
 {
@@ -492,6 +582,11 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
     if (win < 0 || win > g->order)
         return ts_opt_fail("ngram", "in-window", "%ld out of range [0, %d] (the model's order)", win, g->order);
     memcpy(out, x, n * L * sizeof *out);
+    /* a window hidden whole has no context to match: drawn from the chain as generation
+     * draws a window (the most frequent event throughout was no trace at all) */
+    size_t np = 0, *at = NULL, *cum = NULL;
+    for (size_t i = 0; i < n && !np; i++)
+        if (hidden_whole(mask + i * L, L)) np = chain_starts(g, L, &at, &cum);
 #pragma omp parallel num_threads(team_size(n))
     {
         scratch sc;
@@ -505,6 +600,12 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
         for (size_t w = 0; w < n; w++) {
             int32_t *y = out + w * L;
             const uint8_t *mk = mask + w * L;
+            if (np && hidden_whole(mk, L)) {
+                ts_rng rng;
+                ts_rng_fork(&rng, o ? o->seed : 0, w);
+                chain_draw(g, &rng, at, cum, np, sc.lpat, y, L);
+                continue;
+            }
             for (size_t l = 0; win && l < L; l++) hid[l] = !mk[l];
             /* runs left to right; a run's left context may hold earlier fills */
             for (size_t a = 0; a < L;) {
@@ -521,42 +622,24 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
         free(hid);
         free(sc.cand); free(sc.tmp); free(sc.cnt); free(sc.lpat); free(sc.rpat);
     }
+    free(at);
+    free(cum);
     return 0;
 }
 
-/* ---- generation: order-n Markov chain, backing off to shorter contexts ---- */
-
-/* Each event follows the longest context (up to the order) that some training event
- * follows, so every adjacent pair generated occurs in the stream, except after an event
- * that nothing follows in training (it only ends the stream or pieces): then the most
- * frequent event. The first is the first of a window of L inside one piece (of the
- * longest piece's length where none holds L): any event of a stream, the first event of
- * a training window over a set of windows. */
+/* ---- generation ---- */
 
 static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
 {
     const ngram *g = (const ngram *)m;
-    const size_t N = g->N;
     if (o && ts_kv_get(&o->kv, "in-window"))
         return ts_opt_fail("ngram", "in-window", "generation does not take it (it fills blackouts)");
     if (o && (o->steps || o->batch))
         return ts_opt_fail("ngram", o->steps ? "steps" : "batch", "it draws each window in one pass (no sampling "
                            "steps, no batches)");
-    /* the pieces' places that start a window of fit events: piece k's are
-     * [at[k], at[k] + cum[k + 1] - cum[k]) */
-    const size_t fit = L < g->run_max ? L : g->run_max;
-    size_t np = 0;
-    for (size_t i = 0; i < N; i = (size_t)g->sep_next[i] + 1) np += (size_t)g->sep_next[i] - i >= fit && fit;
+    size_t *at, *cum;
+    const size_t np = chain_starts(g, L, &at, &cum);
     if (!np) return ts_fail("ngram: the training stream holds no events");
-    size_t *at = ts_malloc(np * sizeof *at), *cum = ts_malloc((np + 1) * sizeof *cum);
-    cum[0] = 0;
-    for (size_t i = 0, k = 0; i < N; i = (size_t)g->sep_next[i] + 1) {
-        const size_t run = (size_t)g->sep_next[i] - i;
-        if (run < fit) continue;
-        at[k] = i;
-        cum[k + 1] = cum[k] + run - fit + 1;
-        k++;
-    }
 #pragma omp parallel num_threads(team_size(n))
     {
         int32_t *pat = ts_malloc((size_t)g->order * sizeof *pat);
@@ -564,47 +647,7 @@ static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o,
         for (size_t w = 0; w < n; w++) {
             ts_rng rng;
             ts_rng_fork(&rng, o->seed, w);
-            int32_t *y = out + w * L;
-            const size_t u = ts_rng_below(&rng, cum[np]);
-            size_t k = 0, k1 = np;   /* the piece k with cum[k] <= u < cum[k + 1] */
-            while (k1 - k > 1) {
-                const size_t mid = k + (k1 - k) / 2;
-                if (cum[mid] <= u) k = mid;
-                else k1 = mid;
-            }
-            y[0] = g->s[at[k] + u - cum[k]];
-            for (size_t t = 1; t < L; t++) {
-                size_t ctx = t < (size_t)g->order ? t : (size_t)g->order;
-                for (size_t i = 0; i < ctx; i++) pat[i] = y[t - 1 - i];
-                int32_t next = g->top;
-                for (size_t mlen = ctx; mlen >= 1; mlen--) {
-                    size_t lo, hi;
-                    sa_range(g->rs, g->rsa, N, pat, mlen, &lo, &hi);
-                    /* a uniform pick among the occurrences samples the followers by count;
-                     * an occurrence at the stream's end or before a separator has none:
-                     * after 16 such picks, a uniform pick among those with one (so the
-                     * chain backs off only where the context has no follower at all) */
-                    int found = 0;
-                    for (int tries = 0; tries < 16 && hi > lo && !found; tries++) {
-                        size_t p = N - (size_t)g->rsa[lo + ts_rng_below(&rng, hi - lo)];
-                        if (p < N && g->s[p] != SEP) next = g->s[p], found = 1;
-                    }
-                    size_t nf = 0;
-                    for (size_t i = lo; i < hi && !found; i++) {
-                        size_t p = N - (size_t)g->rsa[i];
-                        nf += p < N && g->s[p] != SEP;
-                    }
-                    if (!found && nf) {
-                        size_t pick = ts_rng_below(&rng, nf);
-                        for (size_t i = lo; i < hi && !found; i++) {
-                            size_t p = N - (size_t)g->rsa[i];
-                            if (p < N && g->s[p] != SEP && pick-- == 0) next = g->s[p], found = 1;
-                        }
-                    }
-                    if (found) break;
-                }
-                y[t] = next;
-            }
+            chain_draw(g, &rng, at, cum, np, pat, out + w * L, L);
         }
         free(pat);
     }
@@ -627,7 +670,9 @@ const ts_model_ops ts_model_ngram = {
             "              the same window's visible events, over a longer context\n"
             "              than the training stream matches, takes the filler found\n"
             "              there; so does one side where the stream matches one side\n"
-            "              only, and shorter (default 0: off)\n",
+            "              only, and shorter (default 0: off); a window hidden whole\n"
+            "              (--position all) is drawn from the chain as generate draws\n"
+            "              one (--seed)\n",
     .train = ngram_train,
     .save = ngram_save,
     .load = ngram_load,
@@ -637,6 +682,7 @@ const ts_model_ops ts_model_ngram = {
     .train_keys = ngram_keys,
     .run_keys = (const char *const[]){"in-window", NULL},
     .bits = ngram_bits,
+    .impute_reads = TS_IMPUTE_READS_SEED_WHOLE,
 };
 
 /* ---- the n-gram's evidence for other models (see tracesynth/ngram.h) ---- */
