@@ -382,10 +382,13 @@ int ts_split_data_reinterleave(ts_split_data *d, double shift_ns, int copies, ui
     if (ts_mc_load_channel(d->data.dir, TS_CH_CPU, d->data.stream.n, &cpus) != 0) return -1;
     if (!cpus && ts_mc_load_channel(d->data.dir, TS_CH_TID, d->data.stream.n, &cpus) != 0) return -1;
     int rc = 0;
+    /* times without CPUs: a strace log's dataset (ctf and ftrace ones have cpu.npy), whose
+     * threads only ingest --channels writes */
     if (!cpus)
-        rc = ts_fail("%s: no CPUs (cpu.npy) or threads (tid.npy): re-interleaving needs the times and CPUs that "
-                     "ingest --from ctf or ftrace writes, or the times and threads of ingest --from strace "
-                     "--channels", dir);
+        rc = ts_fail("%s: event times (time_ns.npy) but no CPUs (cpu.npy) or threads (tid.npy), as ingest --from "
+                     "strace without --channels writes them: ingest the log again with --channels (tid.npy, each "
+                     "call's thread; train reads its events as before), or a trace with --from ctf or ftrace "
+                     "(cpu.npy)", dir);
     const size_t n = d->split.train_stream.n;   /* d's training part is [0, n) */
     const int32_t *cpu = cpus, *ids = d->data.stream.ids;
     const int64_t *t = d->data.time_ns;
