@@ -14,7 +14,7 @@
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
 
-#define MAX_CHUNKS 16
+#define MAX_CHUNKS 32
 static uint64_t get_le(const uint8_t *p, int nb)
 {
     uint64_t v = 0;
