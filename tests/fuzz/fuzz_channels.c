@@ -13,6 +13,8 @@
  * range); then its cardinalities, ts_mc_compare and ts_mc_memorized against itself, the
  * constraints learned from it (under which it breaks nothing: every distance 0), repair
  * of a copy (after which every distance is 0), the Markov baseline and its channel drawer.
+ * DIR/exit.npy (ingest --exits: which events are exits) is read with the events; its marks
+ * are the names' kinds again (ts_mc_event_kinds, ts_mc_kinds_by_name) and read back saved.
  * DIR/length and DIR/arch are read as the CLI reads them (ts_mc_window_length; the first
  * word of arch through ts_dataset_arch, cli_dataset_arch): a length the set records must be
  * whole windows of its events, and the constraints, the distances and the repair run again
@@ -28,7 +30,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 
 static const char *const files[] = {
     "stream.txt", "vocab.tsv", "time_ns.npy", "dt.npy", "comm.npy",
-    "comm.vocab.tsv", "ret.npy", "ret.vocab.tsv", "tid.npy", "cpu.npy", "length", "arch",
+    "comm.vocab.tsv", "ret.npy", "ret.vocab.tsv", "tid.npy", "cpu.npy", "length", "arch", "exit.npy",
 };
 enum { NFILES = sizeof files / sizeof files[0], MARK = 5, MAX_SEC = 32 };
 static const uint8_t marker[4] = {0xfe, 0xfd, 'T', 'S'};
@@ -107,6 +109,7 @@ static void check_loaded(const ts_mc *m)
         if (m->ch[TS_CH_TID] && (m->ch[TS_CH_TID][i] < 0 || m->ch[TS_CH_TID][i] >= TS_TID_MOD))
             fail("the tid", i, m->ch[TS_CH_TID][i]);
         if (m->ch[TS_CH_CPU] && m->ch[TS_CH_CPU][i] < 0) fail("the cpu", i, m->ch[TS_CH_CPU][i]);
+        if (m->events.exit && m->events.exit[i] > TS_EVENT_OTHER) fail("the exit mark", i, m->events.exit[i]);
     }
     if ((m->ch[TS_CH_COMM] && m->comm_vocab.n < 2) || (m->ret_vocab.n && m->ret_vocab.n < 2))
         fail("a vocabulary without <pad>, <unk>", 0, 0);
@@ -158,6 +161,11 @@ static void save_repaired(const ts_mc *c, size_t n, size_t len, const char *arch
         memcmp(r.ch[TS_CH_EVENT], c->ch[TS_CH_EVENT], c->n * sizeof *c->ch[TS_CH_EVENT])) {
         fprintf(stderr, "fuzz: a repaired set of %zu events, windows of %zu, reads back as %zu, %zu: %s\n", c->n,
                 len, r.n, rl, ts_error());
+        abort();
+    }
+    if (!c->events.exit != !r.events.exit ||
+        (c->events.exit && memcmp(c->events.exit, r.events.exit, c->n))) {
+        fprintf(stderr, "fuzz: a repaired set's exit marks (exit.npy) do not read back\n");
         abort();
     }
     const char *back = dataset_arch(out);
@@ -263,6 +271,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     for (int c = 0; c < TS_NCH; c++) (void)ts_mc_card(&m, c);
+    uint8_t *kinds = ts_mc_event_kinds(&m);   /* each name's kinds, then the events' marks again by them */
+    if (kinds) {
+        ts_mc y;
+        if (ts_mc_slice(&m, 0, m.n, &y) != 0) abort();
+        ts_mc_kinds_by_name(&y, kinds, len, NULL);
+        for (size_t i = 0; y.events.exit && i < y.n; i++)
+            if (y.events.exit[i] > TS_EVENT_OTHER) fail("a mark by name", i, y.events.exit[i]);
+        ts_mc_free(&y);
+        free(kinds);
+    }
     if (m.n > 0) {
         ts_mc_fidelity f;
         if (ts_mc_compare(&m, &m, 0, &f) != 0) fuzz_check_error();

@@ -5,7 +5,8 @@
 set -eu
 [ $# -eq 1 ] || { echo "usage: pack_channels.sh DIR" >&2; exit 2; }
 i=0
-for f in stream.txt vocab.tsv time_ns.npy dt.npy comm.npy comm.vocab.tsv ret.npy ret.vocab.tsv tid.npy cpu.npy length arch; do
+for f in stream.txt vocab.tsv time_ns.npy dt.npy comm.npy comm.vocab.tsv ret.npy ret.vocab.tsv tid.npy cpu.npy length arch \
+    exit.npy; do
     if [ -f "$1/$f" ]; then
         printf '\376\375TS'
         printf "\\$(printf %03o $i)"
