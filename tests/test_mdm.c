@@ -1072,6 +1072,30 @@ static int rewrite_config(const char *src, const char *dst, const char *key, con
 /* a well-formed file whose network is so wide that one event's activations take
  * megabytes (impute would run out of memory on them) is refused at load, naming the
  * file; one just under the limit loads */
+/* an n-gram prior (section PRIOR) holding an ID past the model's vocabulary is refused in
+ * one line naming the file, the event and the range (the message read the range from the
+ * model after freeing it) */
+static void prior_id_past_vocab_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/p.tsm", dir);
+    toy t;
+    ts_model *m = toy_model(&t, "2");
+    REQUIRE(m);
+    REQUIRE(ts_model_save(m, path) == 0);
+    ts_model_free(m);
+    toy_free(&t);
+    const int32_t prior[3] = {0, 9, 1};
+    REQUIRE(rewrite_chunk_bytes(path, path, "PRIOR", prior, sizeof prior) == 0);
+    ts_model *l = NULL;
+    CHECK(ts_model_load(path, &l) == -1 && l == NULL);
+    CHECK_MSG(strstr(ts_error(), path) && strstr(ts_error(), "section 'PRIOR': event 1 has ID outside [-1, 5)") &&
+                  !strchr(ts_error(), '\n'),
+              "%s", ts_error());
+}
+
 static void wide_network_refused_at_load(void)
 {
     const char *dir = scratch_dir();
@@ -3205,6 +3229,7 @@ TEST_MAIN("mdm", {
     RUN(resume_keeps_dropout);
     RUN(bad_options);
     RUN(nids_matches_vocab);
+    RUN(prior_id_past_vocab_refused);
     RUN(wide_network_refused_at_load);
     RUN(cli_round_trip);
     RUN(checkpoint_is_not_a_model);

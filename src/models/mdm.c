@@ -796,9 +796,10 @@ int model_load(ts_model **out, const ts_reader *r)
         for (size_t i = 0; i < N; i++) {
             st[i] = ts_chunk_i32(c, i);
             if (st[i] < -1 || st[i] >= m->c.V) {
+                const int V = m->c.V;   /* read before the model is freed */
                 free(st);
                 model_free(&m->base);
-                return ts_fail("%s: section 'PRIOR': event %zu has ID outside [-1, %d)", r->path, i, m->c.V);
+                return ts_fail("%s: section 'PRIOR': event %zu has ID outside [-1, %d)", r->path, i, V);
             }
         }
         m->prior = ts_ngram_new(st, N, m->prior_order);
