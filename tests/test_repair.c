@@ -85,6 +85,25 @@ static void learn_and_validity(void)
 /* the validity distances against their definitions (PROTOCOLS.md §3) on random small
  * traces: types and values the constraints never saw, windows of one event, a trace of
  * one type */
+/* a trace with a type or a value outside its channel's range is refused naming the event,
+ * the value and the range (the range was read from the tables after they were emptied: [0, 0)) */
+static void learn_refuses_out_of_range(void)
+{
+    ts_rng r;
+    ts_rng_seed(&r, 1);
+    ts_mc m;
+    make_mc(&m, 20, 3, &r, 1);
+    ts_constraints k;
+    m.ch[TS_CH_EVENT][5] = -1;
+    CHECK_MSG(ts_constraints_learn(&m, 0, &k) == -1 && strstr(ts_error(), "event 5: type -1 outside [0, 3)"), "%s",
+              ts_error());
+    m.ch[TS_CH_EVENT][5] = 2;
+    m.ch[TS_CH_COMM][4] = 9;
+    CHECK_MSG(ts_constraints_learn(&m, 0, &k) == -1 && strstr(ts_error(), "event 4: comm value 9 outside [0, 4)"),
+              "%s", ts_error());
+    ts_mc_free(&m);
+}
+
 static void validity_matches_definitions(void)
 {
     ts_rng r;
@@ -2081,6 +2100,7 @@ TEST_MAIN("repair", {
     RUN(train_set_windows_refusals);
     RUN(markov_baseline_first_dt);
     RUN(learn_and_validity);
+    RUN(learn_refuses_out_of_range);
     RUN(validity_matches_definitions);
     RUN(repair_is_minimal);
     RUN(repair_matches_enumeration);

@@ -108,8 +108,9 @@ int ts_constraints_learn_windows(const ts_mc *m, size_t n_train, size_t len, ts_
     for (size_t i = 0; i < n; i++) {
         int32_t v = e[i];
         if (v < 0 || v >= out->V) {
+            const int32_t V = out->V;   /* read before the tables are emptied */
             ts_constraints_free(out);
-            return ts_fail("event %zu: type %d outside [0, %d)", i, v, out->V);
+            return ts_fail("event %zu: type %d outside [0, %d)", i, v, V);
         }
         out->seen[v] = 1;
         if (i && (!len || i % len)) out->trans[(size_t)e[i - 1] * out->V + v] = 1;   /* none across windows */
@@ -125,8 +126,9 @@ int ts_constraints_learn_windows(const ts_mc *m, size_t n_train, size_t len, ts_
             if (!out->cnt[c]) continue;
             int32_t x = m->ch[c][i];
             if (x < 0 || x >= out->card[c]) {
+                const int32_t card = out->card[c];
                 ts_constraints_free(out);
-                return ts_fail("event %zu: %s value %d outside [0, %d)", i, ts_ch_names[c], x, out->card[c]);
+                return ts_fail("event %zu: %s value %d outside [0, %d)", i, ts_ch_names[c], x, card);
             }
             out->cnt[c][(size_t)v * out->card[c] + x]++;
         }
