@@ -83,6 +83,11 @@ int cmd_score(int argc, char **argv)
     cli_run_apply(&run, &args, &ro);
     rc = 1;
     if (ts_model_load(args.pos[0], &m)) { cli_fail(); goto done; }
+    if (!m->ops->bits) {   /* before the input is read: the model's file is what is wrong */
+        ts_fail("%s: a %s model gives no likelihood (score reads ngram and mdm models)", args.pos[0], m->ops->name);
+        cli_fail();
+        goto done;
+    }
     cli_split_model_parts(&ss, &args, m);
     const char *lk = ts_kv_get(&ro.kv, "likelihood");
     if (ts_opt_given(&args, &run.batch) && (strcmp(m->ops->name, "mdm") || !lk || strcmp(lk, "chain"))) {
