@@ -112,6 +112,8 @@ static void opt_synopsis(const ts_option *o, char *buf, size_t n)
     }
 }
 
+static int is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
 int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -124,7 +126,7 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
      * ("-o -h"), it is an argument like any other */
     for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        if (is_help(a)) {
             ts_opt_usage(sp, stdout);
             return 1;
         }
@@ -133,7 +135,10 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
         if (a[1] != '-') o = a[2] ? NULL : find_short(sp->opts, a[1]);
         else if (!strchr(a, '=')) o = find_long(sp->opts, a + 2, strlen(a + 2));
         else continue;
-        if (o ? o->type != TS_OPT_FLAG : (a[1] == '-' && sp->extra_kv)) i++;   /* its value follows */
+        /* its value follows; a model's own option never takes "--help" or "-h" as its value
+         * ("train --bogus --help" asks for the help, where "-o -h" names a file) */
+        if (o ? o->type != TS_OPT_FLAG : (a[1] == '-' && sp->extra_kv && !(i + 1 < argc && is_help(argv[i + 1]))))
+            i++;
     }
     size_t nopt = 0;
     while (sp->opts[nopt].type != TS_OPT_END) nopt++;
