@@ -786,7 +786,16 @@ static void resume_is_exact(void)
     CHECK(ts_model_train("mdm", &o, &m) == -1);
     CHECK_MSG(strstr(ts_error(), nck) && strstr(ts_error(), "event vocabulary") && strstr(ts_error(), "'mmap' there, 'brk'"),
               "%s", ts_error());
+    /* one more event (another dataset's vocabulary, so another config too): the events' difference is named */
+    char *nc6[6] = {"read", "write", "openat", "close", "mmap", "brk"};
+    ts_vocab vc = {.n = 6, .names = nc6, .unk = -1};
+    o.vocab = &vc;
+    o.n_ids = 6;
+    CHECK(ts_model_train("mdm", &o, &m) == -1);
+    CHECK_MSG(strstr(ts_error(), nck) && strstr(ts_error(), "event vocabulary") && strstr(ts_error(), "the dataset has 6"),
+              "%s", ts_error());
     o.vocab = &va;
+    o.n_ids = 5;
     CHECK_MSG(ts_model_train("mdm", &o, &m) == 0, "%s", ts_error());
     ts_model_free(m);
     m = NULL;

@@ -428,6 +428,15 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         ts_fail("%s: not %s %s training checkpoint", path, ts_article(net->name), net->name);
         goto done;
     }
+    /* the events first: another dataset's also changes the config's sizes, and the
+     * events' difference says which name differs where the config gives two numbers */
+    c = ts_reader_has(&r, "EVENTS", NULL) ? ts_reader_get(&r, "EVENTS") : NULL;   /* checkpoints before it have none */
+    if (c && ids_check(path, "event", "EVENTS", net->n_events, net->vocab, (const char *)c->data, c->size)) goto done;
+    for (int k = 0; k < n_more_ids; k++) {
+        const ts_train_ids *x = &net->more_ids[k];
+        c = x->channel && ts_reader_has(&r, x->tag, NULL) ? ts_reader_get(&r, x->tag) : NULL;   /* checkpoints before them have none */
+        if (c && ids_check(path, x->channel, x->tag, x->n, x->vocab, (const char *)c->data, c->size)) goto done;
+    }
     c = ts_reader_get(&r, "CONFIG");
     if (!c) { ts_fail("%s: no section 'CONFIG'", path); goto done; }
     if (c->size != strlen(net->config) || memcmp(c->data, net->config, c->size)) {
@@ -439,13 +448,6 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         free(h);
         ts_fail("%s: checkpoint of a different model (%s; the options give %s)", path, have, want);
         goto done;
-    }
-    c = ts_reader_has(&r, "EVENTS", NULL) ? ts_reader_get(&r, "EVENTS") : NULL;   /* checkpoints before it have none */
-    if (c && ids_check(path, "event", "EVENTS", net->n_events, net->vocab, (const char *)c->data, c->size)) goto done;
-    for (int k = 0; k < n_more_ids; k++) {
-        const ts_train_ids *x = &net->more_ids[k];
-        c = x->channel && ts_reader_has(&r, x->tag, NULL) ? ts_reader_get(&r, x->tag) : NULL;   /* checkpoints before them have none */
-        if (c && ids_check(path, x->channel, x->tag, x->n, x->vocab, (const char *)c->data, c->size)) goto done;
     }
     unsigned char sb[STATE_BYTES];
     if (ts_reader_f32(&r, "PARAMS", net->params, net->n) || ts_reader_f32(&r, "BEST", best, net->n) ||
