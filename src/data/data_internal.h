@@ -21,6 +21,8 @@ int ts__vocab_check(const ts_vocab *v, const char *fn, const char *names);
  * names by blanks and writes '?' for an ID without a name, so a name with a blank, or '?'
  * alone, would be read back as others. A thread's name (a channel's vocabulary) may hold both */
 const char *ts__event_name_bad(const char *name);
+/* why vocab.tsv cannot hold name as it is (empty; a tab, newline or carriage return), or NULL */
+const char *ts__name_unwritable(const char *name);
 /* ts_vocab_read, of a channel's vocabulary: names that are no events' (ts__event_name_bad
  * not asked) */
 int ts__vocab_read_channel(const char *path, ts_vocab *out);

@@ -552,14 +552,20 @@ static int vocab_read(const char *path, ts_vocab *out, int events)
 int ts_vocab_read(const char *path, ts_vocab *out) { return vocab_read(path, out, 1); }
 int ts__vocab_read_channel(const char *path, ts_vocab *out) { return vocab_read(path, out, 0); }
 
-/* every name of v one that ts_vocab_read gives back as it is (not empty, no tab, newline
- * or carriage return): 0, else -1 + an error naming path and the name's ID */
+const char *ts__name_unwritable(const char *name)
+{
+    if (!name[0]) return "is empty";
+    if (strpbrk(name, "\t\n\r")) return "contains a tab, newline or carriage return";
+    return NULL;
+}
+
+/* every name of v one that ts_vocab_read gives back as it is: 0, else -1 + an error naming
+ * path and the name's ID */
 static int check_names(const char *path, const ts_vocab *v)
 {
     for (int i = 0; i < v->n; i++) {
-        if (!v->names[i][0]) return ts_fail("%s: name %d is empty", path, i);
-        if (strpbrk(v->names[i], "\t\n\r"))
-            return ts_fail("%s: name %d contains a tab, newline or carriage return", path, i);
+        const char *why = ts__name_unwritable(v->names[i]);
+        if (why) return ts_fail("%s: name %d %s", path, i, why);
     }
     return 0;
 }

@@ -465,9 +465,8 @@ int ts_vocab_get(const ts_reader *r, const char *tag, ts_vocab *v)
     for (int i = 0; i < v->n && rc == 0; i++) {
         const char *name = v->names[i];
         int32_t j = ts__strmap_get(&seen, name);
-        if (!name[0]) rc = ts_fail("%s: section '%s': name %d is empty", r->path, tag, i);
-        else if (strpbrk(name, "\t\n\r"))
-            rc = ts_fail("%s: section '%s': name %d contains a tab, newline or carriage return", r->path, tag, i);
+        const char *unwritable = ts__name_unwritable(name);
+        if (unwritable) rc = ts_fail("%s: section '%s': name %d %s", r->path, tag, i, unwritable);
         else if (j >= 0) rc = ts_fail("%s: section '%s': name %d, '%s', is name %d too", r->path, tag, i, name, j);
         else ts__strmap_put(&seen, name, i);
         /* the events' names (VOCAB): names a names file can hold. A model trained before
