@@ -1226,6 +1226,37 @@ static double lsq_clock(void *ctx)
     return ((lsq *)ctx)->clock;
 }
 
+/* the machine of the --budget re-plan tests, on the clock the test moves: 1 ms an
+ * iteration, and 2 ms after 1,000 of the iterations planned when it slows (the run first
+ * times 502 steps); the work after the loop takes 0.5 s */
+static void lsq_slowing(lsq *q, int slow)
+{
+    lsq_make(q);
+    q->dt = 0.001;
+    if (slow) q->slow_from = 502 + 1001, q->dt_slow = 0.002;
+    q->after_ret = 0.5;
+}
+
+/* a run of kv's options on that clock, seed 3, a log record every log_every iterations
+ * into log (NULL: no log), a validation every valid_every (0: as kv and def say) */
+static int lsq_budget_run(lsq *q, ts_train_net *n, const ts_kv *kv, const ts_train_defaults *def,
+                          long valid_every, int log_every, const char *out, const char *log)
+{
+    ts_train_cfg c;
+    memset(&c, 0, sizeof c);
+    if (ts_train_parse(&c, kv, def) != 0) return -1;
+    if (valid_every) c.valid_every = valid_every;
+    c.log_every = log_every;
+    c.seed = 3;
+    c.out_path = out;
+    c.log_path = log;
+    if (log) remove(log);
+    ts_train_set_clock(lsq_clock, q);
+    int rc = ts_train_run(n, &c);
+    ts_train_set_clock(NULL, NULL);
+    return rc;
+}
+
 /* --budget: the iterations that fit, at most --iters, and the run is then exactly the
  * run of that many iterations; its start record names them. A resume of it is refused. */
 static void budget_sets_iters(void)
@@ -1366,30 +1397,15 @@ static void budget_replans_when_slower(void)
     ts_kv kv = {3, k, v};
     for (int slow = 0; slow < 2; slow++) {
         lsq q;
-        lsq_make(&q);
-        q.dt = 0.001;
         /* the timing makes 502 steps (0.5 s), then 2,878 iterations are planned; the
          * machine slows down after 1,000 of them */
-        if (slow) q.slow_from = 502 + 1001, q.dt_slow = 0.002;
-        q.after_ret = 0.5;
+        lsq_slowing(&q, slow);
         q.copy_from = ck;
         q.copy_to = mid;
         q.copy_at = 1400;   /* the checkpoint of 1,350, after the re-plan */
         ts_train_net n = lsq_net(&q);
-        ts_train_set_clock(lsq_clock, &q);
-        ts_train_cfg c;
-        memset(&c, 0, sizeof c);
-        REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
-        c.valid_every = 50;
-        c.log_every = 1;
-        c.seed = 3;
-        c.out_path = a;
-        c.log_path = lg;
-        remove(lg);
         remove(mid);
-        int rc = ts_train_run(&n, &c);
-        ts_train_set_clock(NULL, NULL);
-        REQUIRE(rc == 0);
+        REQUIRE(lsq_budget_run(&q, &n, &kv, &def, 50, 1, a, lg) == 0);
         float got[4];
         memcpy(got, q.p, sizeof got);
         long planned = (long)num_in_line(lg, "\"event\":\"start\"", "\"iters\":", 0);
@@ -1512,23 +1528,9 @@ static void budget_replans_without_validations(void)
     const char *k[] = {"budget", "schedule", "lr", "valid-every"}, *v[] = {"4s", "cosine", "0.05", "100000"};
     ts_kv kv = {4, k, v};
     lsq q;
-    lsq_make(&q);
-    q.dt = 0.001;
-    q.slow_from = 502 + 1001;   /* after 1,000 of the iterations planned (2,877) */
-    q.dt_slow = 0.002;
-    q.after_ret = 0.5;
+    lsq_slowing(&q, 1);   /* after 1,000 of the iterations planned (2,877) */
     ts_train_net n = lsq_net(&q);
-    ts_train_set_clock(lsq_clock, &q);
-    ts_train_cfg c;
-    memset(&c, 0, sizeof c);
-    REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
-    c.log_every = 10;
-    c.seed = 3;
-    c.out_path = a;
-    c.log_path = lg;
-    int rc = ts_train_run(&n, &c);
-    ts_train_set_clock(NULL, NULL);
-    REQUIRE(rc == 0);
+    REQUIRE(lsq_budget_run(&q, &n, &kv, &def, 0, 10, a, lg) == 0);
     long planned = (long)num_in_line(lg, "\"event\":\"start\"", "\"iters\":", 0);
     long ended = (long)num_in_line(lg, "\"event\":\"end\"", "\"iter\":", 0);
     long new_iters = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iters\":", 1);
@@ -1559,29 +1561,13 @@ static void budget_replan_resume_iters(void)
     const char *k[] = {"budget", "schedule", "lr"}, *v[] = {"4s", "cosine", "0.05"};
     ts_kv kv = {3, k, v};
     lsq q;
-    lsq_make(&q);
-    q.dt = 0.001;
-    q.slow_from = 502 + 1001;   /* as budget_replans_when_slower's: a re-plan after 1,000 */
-    q.dt_slow = 0.002;
-    q.after_ret = 0.5;
+    lsq_slowing(&q, 1);   /* as budget_replans_when_slower's: a re-plan after 1,000 */
     q.copy_from = ck;
     q.copy_to = mid;
     q.copy_at = 1400;   /* the checkpoint of 1,350, after the re-plan */
     ts_train_net n = lsq_net(&q);
-    ts_train_set_clock(lsq_clock, &q);
-    ts_train_cfg c;
-    memset(&c, 0, sizeof c);
-    REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
-    c.valid_every = 50;
-    c.log_every = 1;
-    c.seed = 3;
-    c.out_path = a;
-    c.log_path = lg;
-    remove(lg);
     remove(mid);
-    int rc = ts_train_run(&n, &c);
-    ts_train_set_clock(NULL, NULL);
-    REQUIRE(rc == 0);
+    REQUIRE(lsq_budget_run(&q, &n, &kv, &def, 50, 1, a, lg) == 0);
     float got[4];
     memcpy(got, q.p, sizeof got);
     long ended = (long)num_in_line(lg, "\"event\":\"end\"", "\"iter\":", 0);
@@ -1593,6 +1579,8 @@ static void budget_replan_resume_iters(void)
     remove(lg2);
     REQUIRE(ts_train_log(lg2, "\"event\":\"mark\"") == 0);
     lsq_make(&q);
+    ts_train_cfg c;
+    memset(&c, 0, sizeof c);
     REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
     c.valid_every = 50;
     c.seed = 3;
@@ -1656,23 +1644,10 @@ static void budget_replan_resume_with_told(void)
     const char *k[] = {"budget", "schedule"}, *v[] = {"4s", "cosine"};
     ts_kv kv = {2, k, v};
     lsq q;
-    lsq_make(&q);
-    q.dt = 0.001;
-    q.slow_from = 502 + 1001;
-    q.dt_slow = 0.002;
-    q.after_ret = 0.5;
+    lsq_slowing(&q, 1);
     ts_train_net n = lsq_net(&q);
     n.after_options = lsq_after_options;
-    ts_train_set_clock(lsq_clock, &q);
-    ts_train_cfg c;
-    memset(&c, 0, sizeof c);
-    REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
-    c.valid_every = 50;
-    c.log_every = 10;
-    c.seed = 3;
-    int rc = ts_train_run(&n, &c);
-    ts_train_set_clock(NULL, NULL);
-    REQUIRE(rc == 0);
+    REQUIRE(lsq_budget_run(&q, &n, &kv, &def, 50, 10, NULL, NULL) == 0);
     long iters;
     CHECK(ts_train_replans(NULL, &iters) >= 1);
     char want[64];
