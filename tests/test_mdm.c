@@ -3,6 +3,7 @@
  * (observed events kept, IDs in range, steps, samples), the command line and
  * option errors. */
 #include "check.h"
+#include "gradcheck.h"
 #include "models/mdm_internal.h"
 #include "container_edit.h"
 #include "tracesynth.h"
@@ -66,20 +67,8 @@ static void grad_check_at(int L, int transformer, double dropout)
         CHECK(gloss() == l0);
     }
     const float H = 1e-2f;
-    double worst = 0;
-    size_t nz = 0;
-    for (size_t i = 0; i < n; i++) {
-        float old = p[i];
-        p[i] = old + H;
-        double lp = gloss();
-        p[i] = old - H;
-        double lm = gloss();
-        p[i] = old;
-        double num = (lp - lm) / (2.0 * H);
-        double err = fabs(num - g[i]) / (1.0 + fabs(g[i]));
-        if (err > worst) worst = err;
-        nz += g[i] != 0;
-    }
+    size_t nz;
+    double worst = fd_worst(gloss, p, g, n, H, &nz);
     CHECK_MSG(worst < 2e-3, "L=%d %s, dropout %g: worst gradient error %.3g over %zu parameters", L,
               transformer ? "transformer" : "s4", dropout, worst, n);
     CHECK(nz > n / 2);   /* the check is not vacuous */

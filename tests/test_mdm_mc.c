@@ -4,6 +4,7 @@
  * prefix-conditioned imputation (observed values kept, values in range), save/load,
  * malformed model files and inputs, and the command line. */
 #include "check.h"
+#include "gradcheck.h"
 #include "container_edit.h"
 #include "tracesynth.h"
 #include "tracesynth/channels.h"
@@ -55,20 +56,8 @@ static void grad_check_at(int L, int transformer, int real)
     REQUIRE(ts_mdm_mc_net_loss(gnet, gval, gx, ghid, gw, gB, L, 1, &l0) == 0);
     CHECK(isfinite(l0) && l0 != 0);
     const float H = 1e-2f;
-    double worst = 0;
-    size_t nz = 0;
-    for (size_t i = 0; i < n; i++) {
-        float old = p[i];
-        p[i] = old + H;
-        double lp = gloss();
-        p[i] = old - H;
-        double lm = gloss();
-        p[i] = old;
-        double num = (lp - lm) / (2.0 * H);
-        double err = fabs(num - g[i]) / (1.0 + fabs(g[i]));
-        if (err > worst) worst = err;
-        nz += g[i] != 0;
-    }
+    size_t nz;
+    double worst = fd_worst(gloss, p, g, n, H, &nz);
     CHECK_MSG(worst < 2e-3, "L=%d %s%s: worst gradient error %.3g over %zu parameters", L,
               transformer ? "transformer" : "s4", real ? ", real dt" : "", worst, n);
     CHECK(nz > n / 2);   /* not vacuous */

@@ -6,6 +6,7 @@
  *    (written by tests/torch/attention_fixtures.py, float64 PyTorch);
  *  - properties: in-place and NULL dx, thread-count invariance, shape checks. */
 #include "check.h"
+#include "gradcheck.h"
 #include "tracesynth.h"
 #include "tracesynth/nn.h"
 
@@ -15,49 +16,13 @@
 
 static ts_rng rng;
 
-static float *randv(size_t n, float scale)
-{
-    float *p = malloc((n ? n : 1) * sizeof(float));
-    for (size_t i = 0; i < n; i++) p[i] = scale * ts_rng_normal(&rng);
-    return p;
-}
-static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
+static float *randv(size_t n, float scale) { return randv_from(&rng, n, scale); }
 static float *copyv(const float *x, size_t n)
 {
     float *p = malloc((n ? n : 1) * sizeof(float));
     memcpy(p, x, n * sizeof(float));
     return p;
 }
-
-static double dot(const float *a, const float *b, size_t n)
-{
-    double s = 0;
-    for (size_t i = 0; i < n; i++) s += (double)a[i] * b[i];
-    return s;
-}
-
-/* worst |num - ana| / (1 + |ana|) over every element of p */
-typedef double (*loss_fn)(void);
-static double fd_check(loss_fn f, float *p, const float *g, size_t n)
-{
-    double worst = 0;
-    for (size_t i = 0; i < n; i++) {
-        float old = p[i];
-        float up = old + H, dn = old - H;
-        p[i] = up;
-        double lp = f();
-        p[i] = dn;
-        double lm = f();
-        p[i] = old;
-        double num = (lp - lm) / ((double)up - dn);
-        double err = fabs(num - g[i]) / (1.0 + fabs(g[i]));
-        if (err > worst) worst = err;
-    }
-    return worst;
-}
-
-#define GRAD_OK(name, f, p, g, n, tol) do { double _w = fd_check(f, p, g, n); \
-    CHECK_MSG(_w <= (tol), "%s: worst gradient error %.3g > %g", name, _w, (double)(tol)); } while (0)
 
 /* ======================= gradient checks ======================= */
 

@@ -7,6 +7,7 @@
  * passes make the numeric side accurate to about 1e-4 at these sizes, while a
  * wrong formula is off by O(1): tolerances sit in between. */
 #include "check.h"
+#include "gradcheck.h"
 #include "tracesynth.h"
 #include "tracesynth/nn.h"
 
@@ -14,45 +15,8 @@
 
 static ts_rng rng;
 
-static float *randv(size_t n, float scale)
-{
-    float *p = malloc((n ? n : 1) * sizeof(float));
-    for (size_t i = 0; i < n; i++) p[i] = scale * ts_rng_normal(&rng);
-    return p;
-}
-static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
+static float *randv(size_t n, float scale) { return randv_from(&rng, n, scale); }
 
-static double dot(const float *a, const float *b, size_t n)
-{
-    double s = 0;
-    for (size_t i = 0; i < n; i++) s += (double)a[i] * b[i];
-    return s;
-}
-
-/* compares g (analytic) with finite differences of f over every element of p;
- * returns the worst error |num - ana| / (1 + |ana|) */
-typedef double (*loss_fn)(void);
-static double fd_check_step(loss_fn f, float *p, const float *g, size_t n, float h)
-{
-    double worst = 0;
-    for (size_t i = 0; i < n; i++) {
-        float old = p[i];
-        float up = old + h, dn = old - h;
-        p[i] = up;
-        double lp = f();
-        p[i] = dn;
-        double lm = f();
-        p[i] = old;
-        double num = (lp - lm) / ((double)up - dn);
-        double err = fabs(num - g[i]) / (1.0 + fabs(g[i]));
-        if (err > worst) worst = err;
-    }
-    return worst;
-}
-static double fd_check(loss_fn f, float *p, const float *g, size_t n) { return fd_check_step(f, p, g, n, H); }
-
-#define GRAD_OK(name, f, p, g, n, tol) do { double _w = fd_check(f, p, g, n); \
-    CHECK_MSG(_w <= (tol), "%s: worst gradient error %.3g > %g", name, _w, (double)(tol)); } while (0)
 
 /* ---- Conv1d (plain and weight-normalised) ---- */
 static struct { int B, Cin, Cout, L, K, dil, wn; float *x, *w, *v, *g, *b, *out, *R, *scr; } cv;
@@ -246,7 +210,7 @@ static void grad_layernorm_constant(void)
         else ts_layernorm_backward(dx, dga, dbe, lnm.R, lnm.x, lnm.mean, lnm.rstd, lnm.ga, N, C, 1);
         char name[64];
         snprintf(name, sizeof name, "layernorm %s constant x", kind);
-        double w = fd_check_step(layernorm_const_loss, lnm.x, dx, N * C, ldexpf(1.0f, -14));
+        double w = fd_worst(layernorm_const_loss, lnm.x, dx, N * C, ldexpf(1.0f, -14), NULL);
         CHECK_MSG(w <= 1e-3, "%s: worst gradient error %.3g > 1e-3", name, w);
         snprintf(name, sizeof name, "layernorm %s constant gamma", kind);
         GRAD_OK(name, layernorm_const_loss, lnm.ga, dga, C, 1e-3);

@@ -2,6 +2,7 @@
  * loops and known values, the accumulate-into-gradients convention, results
  * identical for any thread count, and the initialisers' distributions. */
 #include "check.h"
+#include "gradcheck.h"
 #include "tracesynth.h"
 #include "tracesynth/nn.h"
 
@@ -9,13 +10,7 @@
 
 static ts_rng rng;
 
-static float *randv(size_t n, float scale)
-{
-    float *p = malloc((n ? n : 1) * sizeof(float));
-    for (size_t i = 0; i < n; i++) p[i] = scale * ts_rng_normal(&rng);
-    return p;
-}
-static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
+static float *randv(size_t n, float scale) { return randv_from(&rng, n, scale); }
 
 static double maxdiff(const float *a, const float *b, size_t n)
 {

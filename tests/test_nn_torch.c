@@ -2,6 +2,7 @@
  * tests/fixtures/layers_torch.bin (written by tests/torch/layers_fixtures.py)
  * and compares outputs and gradients with PyTorch's. No Python needed here. */
 #include "check.h"
+#include "gradcheck.h"
 #include "tracesynth.h"
 #include "tracesynth/nn.h"
 
@@ -74,7 +75,6 @@ static double relerr(const float *a, const float *b, size_t n)
     CHECK_MSG(_e <= (tol), "%s: relative error %.3g vs PyTorch", what, _e); } while (0)
 #define SAME(what, ours, ref_name) SAME_TOL(what, ours, ref_name, TOL)
 
-static float *zeros(size_t n) { return calloc(n ? n : 1, sizeof(float)); }
 
 static void conv_wn(const char *tag, int K, int dil)
 {
