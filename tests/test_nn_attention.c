@@ -7,6 +7,7 @@
  *  - properties: in-place and NULL dx, thread-count invariance, shape checks. */
 #include "check.h"
 #include "gradcheck.h"
+#include "torch_fixture.h"
 #include "tracesynth.h"
 #include "tracesynth/nn.h"
 
@@ -306,64 +307,6 @@ static void block_config_errors(void)
 #define FIXTURE "tests/fixtures/attention.bin"
 #define TOL 1e-5   /* max |ours - torch| / max |torch| over an array */
 
-typedef struct { char name[64]; int ndim; uint32_t dims[4]; size_t n; float *data; } fx_array;
-static fx_array fx[256];
-static int nfx;
-static const char *fx_err = "";
-
-static int rd(FILE *f, void *p, size_t n) { return fread(p, 1, n, f) == n; }
-
-static int fx_load(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) { fx_err = "cannot open"; return -1; }
-    char magic[8];
-    uint32_t count;
-    if (!rd(f, magic, 8) || memcmp(magic, "TSFX0001", 8) || !rd(f, &count, 4) || count > 256) {
-        fx_err = "bad header";
-        fclose(f);
-        return -1;
-    }
-    for (uint32_t i = 0; i < count; i++) {
-        fx_array *a = &fx[i];
-        uint32_t nl, nd;
-        if (!rd(f, &nl, 4) || nl >= sizeof a->name || !rd(f, a->name, nl) || !rd(f, &nd, 4) ||
-            nd > 4 || !rd(f, a->dims, 4 * nd)) { fx_err = "truncated entry"; fclose(f); return -1; }
-        a->name[nl] = 0;
-        a->ndim = (int)nd;
-        a->n = 1;
-        for (uint32_t d = 0; d < nd; d++) a->n *= a->dims[d];
-        a->data = malloc(a->n * sizeof(float) + 1);
-        nfx = (int)i + 1;
-        if (!rd(f, a->data, a->n * sizeof(float))) { fx_err = "truncated data"; fclose(f); return -1; }
-    }
-    fclose(f);
-    return 0;
-}
-
-static const fx_array *find(const char *name)
-{
-    for (int i = 0; i < nfx; i++)
-        if (!strcmp(fx[i].name, name)) return &fx[i];
-    fprintf(stderr, "  fixture has no array '%s'\n", name);
-    return NULL;
-}
-static float *get(const char *name) { const fx_array *a = find(name); return a ? a->data : NULL; }
-static size_t len(const char *name) { const fx_array *a = find(name); return a ? a->n : 0; }
-
-static double relerr(const float *a, const float *b, size_t n)
-{
-    double mx = 0, md = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (fabs(b[i]) > mx) mx = fabs(b[i]);
-        if (fabs((double)a[i] - b[i]) > md) md = fabs((double)a[i] - b[i]);
-    }
-    return mx > 0 ? md / mx : md;
-}
-
-#define SAME(what, ours, ref_name) do { const float *_r = get(ref_name); REQUIRE(_r); \
-    double _e = relerr(ours, _r, len(ref_name)); \
-    CHECK_MSG(_e <= TOL, "%s: relative error %.3g vs PyTorch", what, _e); } while (0)
 
 static int fx_ok(void)
 {
@@ -377,10 +320,10 @@ static int fx_ok(void)
 static void torch_layernorm_rows(void)
 {
     if (!fx_ok()) return;
-    const fx_array *xa = find("lnrows.x");
+    const fx_array *xa = fx_find("lnrows.x");
     REQUIRE(xa && xa->ndim == 2);
     int N = (int)xa->dims[0], C = (int)xa->dims[1];
-    const float *ga = get("lnrows.gamma"), *be = get("lnrows.beta"), *gy = get("lnrows.gy");
+    const float *ga = fx_get("lnrows.gamma"), *be = fx_get("lnrows.beta"), *gy = fx_get("lnrows.gy");
     REQUIRE(ga && be && gy);
     size_t n = (size_t)N * C;
     float *y = zeros(n), *mean = zeros(N), *rstd = zeros(N), *dx = zeros(n);
@@ -397,8 +340,8 @@ static void torch_layernorm_rows(void)
 static void torch_positions(void)
 {
     if (!fx_ok()) return;
-    const fx_array *xa = find("posemb.x"), *ta = find("posemb.table");
-    const float *gy = get("posemb.gy");
+    const fx_array *xa = fx_find("posemb.x"), *ta = fx_find("posemb.table");
+    const float *gy = fx_get("posemb.gy");
     REQUIRE(xa && ta && gy && xa->ndim == 3);
     int B = (int)xa->dims[0], L = (int)xa->dims[1], C = (int)xa->dims[2];
     size_t n = xa->n;
@@ -410,8 +353,8 @@ static void torch_positions(void)
     SAME("posemb dtable", dt, "posemb.dtable");
     free(y); free(dx); free(dt);
 
-    const fx_array *ra = find("rope.x");
-    const float *rg = get("rope.gy");
+    const fx_array *ra = fx_find("rope.x");
+    const float *rg = fx_get("rope.gy");
     REQUIRE(ra && rg && ra->ndim == 3);
     B = (int)ra->dims[0]; L = (int)ra->dims[1];
     int nh = 3, D = (int)ra->dims[2] / nh;
@@ -428,8 +371,8 @@ static void torch_positions(void)
 static void torch_attention(void)
 {
     if (!fx_ok()) return;
-    const fx_array *qa = find("attn.qkv");
-    const float *gy = get("attn.gy");
+    const fx_array *qa = fx_find("attn.qkv");
+    const float *gy = fx_get("attn.gy");
     REQUIRE(qa && gy && qa->ndim == 3);
     int B = (int)qa->dims[0], L = (int)qa->dims[1], C = (int)qa->dims[2] / 3, Hh = 2;
     float *y = zeros((size_t)B * L * C), *att = zeros((size_t)B * Hh * L * L), *dq = zeros(qa->n);
@@ -445,8 +388,8 @@ static void torch_block_case(const char *tag, int Hh, int rope)
 {
     char k[96];
 #define N(s) (snprintf(k, sizeof k, "%s.%s", tag, s), k)
-    const fx_array *xa = find(N("x")), *f1 = find(N("fc1_b"));
-    const float *gy = get(N("gy"));
+    const fx_array *xa = fx_find(N("x")), *f1 = fx_find(N("fc1_b"));
+    const float *gy = fx_get(N("gy"));
     REQUIRE(xa && f1 && gy && xa->ndim == 3);
     int B = (int)xa->dims[0], L = (int)xa->dims[1], C = (int)xa->dims[2];
     ts_tblock_config c = {C, Hh, (int)f1->n, rope};
@@ -459,7 +402,7 @@ static void torch_block_case(const char *tag, int Hh, int rope)
                        lo.ln2_b, lo.fc1_w, lo.fc1_b, lo.fc2_w, lo.fc2_b, lo.total};
     float *p = zeros(lo.total), *dp = zeros(lo.total);
     for (int i = 0; i < 12; i++) {   /* the fixture's arrays, packed into our layout */
-        const fx_array *a = find(N(names[i]));
+        const fx_array *a = fx_find(N(names[i]));
         REQUIRE(a && a->n == offs[i + 1] - offs[i]);
         memcpy(p + offs[i], a->data, a->n * sizeof(float));
     }

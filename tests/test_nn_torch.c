@@ -3,6 +3,7 @@
  * and compares outputs and gradients with PyTorch's. No Python needed here. */
 #include "check.h"
 #include "gradcheck.h"
+#include "torch_fixture.h"
 #include "tracesynth.h"
 #include "tracesynth/nn.h"
 
@@ -11,80 +12,17 @@
 #define FIXTURE "tests/fixtures/layers_torch.bin"
 #define TOL 1e-5   /* max |ours - torch| / max |torch| over an array */
 
-typedef struct { char name[64]; int ndim; uint32_t dims[4]; size_t n; float *data; } fx_array;
-static fx_array fx[256];
-static int nfx;
-static const char *fx_err;
-
-static int rd(FILE *f, void *p, size_t n) { return fread(p, 1, n, f) == n; }
-
-static int fx_load(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) { fx_err = "cannot open"; return -1; }
-    char magic[8];
-    uint32_t count;
-    if (!rd(f, magic, 8) || memcmp(magic, "TSFX0001", 8) || !rd(f, &count, 4) || count > 256) {
-        fx_err = "bad header";
-        fclose(f);
-        return -1;
-    }
-    for (uint32_t i = 0; i < count; i++) {
-        fx_array *a = &fx[i];
-        uint32_t nl, nd;
-        if (!rd(f, &nl, 4) || nl >= sizeof a->name || !rd(f, a->name, nl) || !rd(f, &nd, 4) ||
-            nd > 4 || !rd(f, a->dims, 4 * nd)) { fx_err = "truncated entry"; fclose(f); return -1; }
-        a->name[nl] = 0;
-        a->ndim = (int)nd;
-        a->n = 1;
-        for (uint32_t d = 0; d < nd; d++) a->n *= a->dims[d];
-        a->data = malloc(a->n * sizeof(float) + 1);
-        if (!rd(f, a->data, a->n * sizeof(float))) { fx_err = "truncated data"; fclose(f); return -1; }
-        nfx = (int)i + 1;
-    }
-    fclose(f);
-    return 0;
-}
-
-static float *get(const char *name)
-{
-    for (int i = 0; i < nfx; i++)
-        if (!strcmp(fx[i].name, name)) return fx[i].data;
-    fprintf(stderr, "  fixture has no array '%s'\n", name);
-    return NULL;
-}
-static size_t len(const char *name)
-{
-    for (int i = 0; i < nfx; i++)
-        if (!strcmp(fx[i].name, name)) return fx[i].n;
-    return 0;
-}
-
-static double relerr(const float *a, const float *b, size_t n)
-{
-    double mx = 0, md = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (fabs(b[i]) > mx) mx = fabs(b[i]);
-        if (fabs((double)a[i] - b[i]) > md) md = fabs((double)a[i] - b[i]);
-    }
-    return mx > 0 ? md / mx : md;
-}
-
-#define SAME_TOL(what, ours, ref_name, tol) do { const float *_r = get(ref_name); REQUIRE(_r); \
-    double _e = relerr(ours, _r, len(ref_name)); \
-    CHECK_MSG(_e <= (tol), "%s: relative error %.3g vs PyTorch", what, _e); } while (0)
-#define SAME(what, ours, ref_name) SAME_TOL(what, ours, ref_name, TOL)
 
 
 static void conv_wn(const char *tag, int K, int dil)
 {
     char k[64];
 #define N(s) (snprintf(k, sizeof k, "%s.%s", tag, s), k)
-    const float *x = get(N("x")), *v = get(N("v")), *g = get(N("g")), *b = get(N("b"));
-    const float *gy = get(N("gy"));
+    const float *x = fx_get(N("x")), *v = fx_get(N("v")), *g = fx_get(N("g")), *b = fx_get(N("b"));
+    const float *gy = fx_get(N("gy"));
     REQUIRE(x && v && g && b && gy);
-    int Cout = (int)len(N("g")), Cin = (int)(len(N("v")) / Cout / K);
-    int B = 2, L = (int)(len(N("x")) / B / Cin);
+    int Cout = (int)fx_len(N("g")), Cin = (int)(fx_len(N("v")) / Cout / K);
+    int B = 2, L = (int)(fx_len(N("x")) / B / Cin);
     float *y = zeros((size_t)B * Cout * L), *dx = zeros((size_t)B * Cin * L);
     float *dv = zeros((size_t)Cout * Cin * K), *dg = zeros(Cout), *db = zeros(Cout);
     float *scr = zeros(ts_conv1d_wn_scratch_size(Cin, Cout, L, K));
@@ -109,8 +47,8 @@ static void torch_conv1d_weightnorm(void)
 static void torch_conv1d_plain(void)
 {
     int B = 3, Cin = 5, Cout = 2, L = 8;
-    const float *x = get("conv_k1.x"), *w = get("conv_k1.w"), *b = get("conv_k1.b");
-    const float *gy = get("conv_k1.gy");
+    const float *x = fx_get("conv_k1.x"), *w = fx_get("conv_k1.w"), *b = fx_get("conv_k1.b");
+    const float *gy = fx_get("conv_k1.gy");
     REQUIRE(x && w && b && gy);
     float *y = zeros((size_t)B * Cout * L), *dx = zeros((size_t)B * Cin * L);
     float *dw = zeros((size_t)Cout * Cin), *db = zeros(Cout);
@@ -126,8 +64,8 @@ static void torch_conv1d_plain(void)
 static void torch_layernorm(void)
 {
     int B = 2, C = 8, L = 7;
-    const float *x = get("layernorm.x"), *ga = get("layernorm.gamma"), *be = get("layernorm.beta");
-    const float *gy = get("layernorm.gy");
+    const float *x = fx_get("layernorm.x"), *ga = fx_get("layernorm.gamma"), *be = fx_get("layernorm.beta");
+    const float *gy = fx_get("layernorm.gy");
     REQUIRE(x && ga && be && gy);
     size_t n = (size_t)B * C * L;
     float *y = zeros(n), *mean = zeros((size_t)B * L), *rstd = zeros((size_t)B * L);
@@ -144,7 +82,7 @@ static void torch_layernorm(void)
 static void torch_gate_and_activations(void)
 {
     int B = 2, C = 4, L = 7;
-    const float *x = get("gate.x"), *gy = get("gate.gy");
+    const float *x = fx_get("gate.x"), *gy = fx_get("gate.gy");
     REQUIRE(x && gy);
     float *y = zeros((size_t)B * C * L), *dx = zeros((size_t)B * 2 * C * L);
     ts_gate_forward(y, x, B, C, L);
@@ -160,9 +98,9 @@ static void torch_gate_and_activations(void)
         snprintf(kg, sizeof kg, "%s.gy", names[a]);
         snprintf(ky, sizeof ky, "%s.y", names[a]);
         snprintf(kd, sizeof kd, "%s.dx", names[a]);
-        const float *ax = get(kx), *ag = get(kg);
+        const float *ax = fx_get(kx), *ag = fx_get(kg);
         REQUIRE(ax && ag);
-        size_t n = len(kx);
+        size_t n = fx_len(kx);
         float *ay = zeros(n), *ad = zeros(n);
         if (a == 0) { ts_gelu_forward(ay, ax, n); ts_gelu_backward(ad, ag, ax, n); }
         if (a == 1) { ts_silu_forward(ay, ax, n); ts_silu_backward(ad, ag, ax, n); }
@@ -180,9 +118,9 @@ static void torch_linear(void)
         char k[6][32];
         const char *sfx[6] = {"x", "w", "b", "gy", "dx", "dw"};
         for (int i = 0; i < 6; i++) snprintf(k[i], sizeof k[i], "%s.%s", tags[t], sfx[i]);
-        const float *x = get(k[0]), *w = get(k[1]), *b = get(k[2]), *gy = get(k[3]);
+        const float *x = fx_get(k[0]), *w = fx_get(k[1]), *b = fx_get(k[2]), *gy = fx_get(k[3]);
         REQUIRE(x && w && b && gy);
-        int In = 7, Out = 4, N = (int)(len(k[0]) / In);
+        int In = 7, Out = 4, N = (int)(fx_len(k[0]) / In);
         float *y = zeros((size_t)N * Out), *dx = zeros((size_t)N * In);
         float *dw = zeros((size_t)Out * In), *db = zeros(Out);
         ts_linear_forward(y, x, w, b, N, In, Out);
@@ -200,9 +138,9 @@ static void torch_linear(void)
 
 static void torch_step_embedding(void)
 {
-    const float *st = get("stepemb.steps");
+    const float *st = fx_get("stepemb.steps");
     REQUIRE(st);
-    int B = (int)len("stepemb.steps");
+    int B = (int)fx_len("stepemb.steps");
     int32_t steps[8];
     for (int b = 0; b < B; b++) steps[b] = (int32_t)st[b];
     float *y = zeros((size_t)B * 128);
@@ -213,10 +151,10 @@ static void torch_step_embedding(void)
     free(y);
 
     int Din = 16, Dmid = 24, Dout = 20;
-    const float *s2 = get("stepmlp.steps"), *w1 = get("stepmlp.w1"), *b1 = get("stepmlp.b1");
-    const float *w2 = get("stepmlp.w2"), *b2 = get("stepmlp.b2"), *gy = get("stepmlp.gy");
+    const float *s2 = fx_get("stepmlp.steps"), *w1 = fx_get("stepmlp.w1"), *b1 = fx_get("stepmlp.b1");
+    const float *w2 = fx_get("stepmlp.w2"), *b2 = fx_get("stepmlp.b2"), *gy = fx_get("stepmlp.gy");
     REQUIRE(s2 && w1 && b1 && w2 && b2 && gy);
-    B = (int)len("stepmlp.steps");
+    B = (int)fx_len("stepmlp.steps");
     for (int b = 0; b < B; b++) steps[b] = (int32_t)s2[b];
     float *out = zeros((size_t)B * Dout), *act = zeros(ts_stepmlp_act_size(B, Din, Dmid, Dout));
     float *scr = zeros(ts_stepmlp_scratch_size(B, Din, Dmid, Dout));
@@ -234,9 +172,9 @@ static void torch_step_embedding(void)
 
 static void torch_embedding_and_losses(void)
 {
-    const float *idf = get("embedding.ids"), *tab = get("embedding.table"), *gy = get("embedding.gy");
+    const float *idf = fx_get("embedding.ids"), *tab = fx_get("embedding.table"), *gy = fx_get("embedding.gy");
     REQUIRE(idf && tab && gy);
-    int N = (int)len("embedding.ids"), D = 5, V = 6;
+    int N = (int)fx_len("embedding.ids"), D = 5, V = 6;
     int32_t ids[16];
     for (int i = 0; i < N; i++) ids[i] = (int32_t)idf[i];
     float *y = zeros((size_t)N * D), *dt = zeros((size_t)V * D);
@@ -246,10 +184,10 @@ static void torch_embedding_and_losses(void)
     SAME("embedding dtable", dt, "embedding.dtable");
     free(y); free(dt);
 
-    const float *pred = get("mse.pred"), *tgt = get("mse.target"), *mf = get("mse.mask");
-    const float *lref = get("mse.loss");
+    const float *pred = fx_get("mse.pred"), *tgt = fx_get("mse.target"), *mf = fx_get("mse.mask");
+    const float *lref = fx_get("mse.loss");
     REQUIRE(pred && tgt && mf && lref);
-    size_t n = len("mse.pred");
+    size_t n = fx_len("mse.pred");
     uint8_t mask[64];
     for (size_t i = 0; i < n; i++) mask[i] = mf[i] != 0.0f;
     float loss = ts_mse_forward(pred, tgt, mask, n);
@@ -259,8 +197,8 @@ static void torch_embedding_and_losses(void)
     SAME("mse dpred", dp, "mse.dpred");
     free(dp);
 
-    const float *lg = get("xent.logits"), *tf = get("xent.targets");
-    lref = get("xent.loss");
+    const float *lg = fx_get("xent.logits"), *tf = fx_get("xent.targets");
+    lref = fx_get("xent.loss");
     REQUIRE(lg && tf && lref);
     int Nr = 5, Vc = 7;
     int32_t tg[5];
