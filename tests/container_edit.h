@@ -1,5 +1,5 @@
-/* Test helpers for the malformed-file tests of the model formats: a copy of a container
- * file with one section replaced, and a hand-made sssd-s4 file. */
+/* Test helpers for the model formats' tests: a copy of a container file with one section
+ * replaced, a comparison of one section of two files, and a hand-made sssd-s4 file. */
 #ifndef TRACESYNTH_TESTS_CONTAINER_EDIT_H
 #define TRACESYNTH_TESTS_CONTAINER_EDIT_H
 
@@ -24,6 +24,19 @@ static inline int rewrite_chunk_bytes(const char *src, const char *dst, const ch
     }
     ts_reader_close(&r);
     return ts_writer_commit(&w);
+}
+
+/* whether containers a and b both hold section tag, with the same bytes */
+static inline int chunk_equal(const char *a, const char *b, const char *tag)
+{
+    ts_reader ra, rb;
+    if (ts_reader_open(&ra, a) != 0) return 0;
+    if (ts_reader_open(&rb, b) != 0) { ts_reader_close(&ra); return 0; }
+    const ts_chunk *ca = ts_reader_get(&ra, tag), *cb = ts_reader_get(&rb, tag);
+    int eq = ca && cb && ca->size == cb->size && memcmp(ca->data, cb->data, ca->size) == 0;
+    ts_reader_close(&ra);
+    ts_reader_close(&rb);
+    return eq;
 }
 
 /* the same with the text body (NULL: left out) */

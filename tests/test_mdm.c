@@ -632,18 +632,6 @@ static void transformer_learns(void)
     toy_free(&t);
 }
 
-static int chunk_equal(const char *a, const char *b, const char *tag)
-{
-    ts_reader ra, rb;
-    if (ts_reader_open(&ra, a) != 0) return 0;
-    if (ts_reader_open(&rb, b) != 0) { ts_reader_close(&ra); return 0; }
-    const ts_chunk *ca = ts_reader_get(&ra, tag), *cb = ts_reader_get(&rb, tag);
-    int eq = ca && cb && ca->size == cb->size && memcmp(ca->data, cb->data, ca->size) == 0;
-    ts_reader_close(&ra);
-    ts_reader_close(&rb);
-    return eq;
-}
-
 /* without --schedule, mdm trains with a warm-up (5 % of 40 iterations: 2) and a cosine
  * decay to 0 at the last iteration; the log's rates say so */
 static void default_schedule_cosine(void)

@@ -495,18 +495,6 @@ static void training_loss_drops(void)
     toy_free(&t);
 }
 
-static int chunk_equal(const char *a, const char *b, const char *tag)
-{
-    ts_reader ra, rb;
-    if (ts_reader_open(&ra, a) != 0) return 0;
-    if (ts_reader_open(&rb, b) != 0) { ts_reader_close(&ra); return 0; }
-    const ts_chunk *ca = ts_reader_get(&ra, tag), *cb = ts_reader_get(&rb, tag);
-    int eq = ca && cb && ca->size == cb->size && memcmp(ca->data, cb->data, ca->size) == 0;
-    ts_reader_close(&ra);
-    ts_reader_close(&rb);
-    return eq;
-}
-
 static void resume_is_exact(void)
 {
     const char *dir = scratch_dir();
