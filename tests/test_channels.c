@@ -368,6 +368,54 @@ static void strace_clone_returns_own_pid(void)
     ts_mc_raw_free(&r);
 }
 
+/* strace -ttt's clock is the wall clock, which may step back between two calls: the
+ * readers' times never go back (a call's time before the one before it becomes that one,
+ * the calls in the log's order), so that the dt the encoding takes from them and the times
+ * ingest keeps in time_ns.npy place each call alike, one log or several */
+static void strace_clock_steps_back(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512], q[512];
+    snprintf(p, sizeof p, "%s/back.strace", dir);
+    snprintf(q, sizeof q, "%s/back2.strace", dir);
+    write_text(p, "7 1700000000.000300 read(3, \"\", 1) = 0\n"
+                  "7 1700000000.000100 read(3, \"\", 1) = 0\n"
+                  "7 1700000000.000400 close(3) = 0\n");
+    write_text(q, "8 1700000000.000350 getpid() = 8\n");
+    static const int64_t want1[] = {1700000000000300000, 1700000000000300000, 1700000000000400000};
+    static const int64_t want2[] = {1700000000000300000, 1700000000000300000, 1700000000000350000,
+                                    1700000000000400000};
+    for (int logs = 1; logs <= 2; logs++) {
+        const char *paths[2] = {p, q};
+        const int64_t *want = logs == 1 ? want1 : want2;
+        ts_mc_raw r;
+        REQUIRE(ts_mc_from_strace_many(paths, logs, &r, NULL) == 0);
+        REQUIRE(r.n == (size_t)(2 + logs) && r.time_ns);
+        for (size_t i = 0; i < r.n; i++)
+            CHECK_MSG(r.time_ns[i] == want[i], "%d log(s), call %zu: %lld, not %lld", logs, i,
+                      (long long)r.time_ns[i], (long long)want[i]);
+        ts_mc m;
+        REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
+        double sum = 0;   /* the dts summed: the last call's time from the first */
+        for (size_t i = 1; i < m.n; i++) sum += expm1((double)m.dt[i]);
+        CHECK_MSG(fabs(sum - (double)(want[r.n - 1] - want[0])) < 1, "%d log(s): the dts sum to %.1f ns", logs, sum);
+        ts_mc_free(&m);
+        ts_mc_raw_free(&r);
+        char **names;
+        int64_t *ns;
+        size_t n;
+        REQUIRE(ts_strace_read_times(paths, logs, &names, &ns, &n, NULL) == 0);
+        REQUIRE(n == (size_t)(2 + logs) && ns);
+        for (size_t i = 0; i < n; i++) {
+            CHECK_MSG(ns[i] == want[i], "ts_strace_read_times, %d log(s), call %zu: %lld", logs, i, (long long)ns[i]);
+            free(names[i]);
+        }
+        free(names);
+        free(ns);
+    }
+}
+
 /* a log of a build: an execve for each of many thousand processes, each named. Finding a
  * pid's name took a pass over every pid named before: 200,000 processes took 15 s, a
  * million minutes */
@@ -2182,6 +2230,7 @@ TEST_MAIN("channels", {
     RUN(malformed_vocab);
     RUN(strace_fields);
     RUN(strace_clone_returns_own_pid);
+    RUN(strace_clock_steps_back);
     RUN(strace_many_processes_named);
     RUN(strace_many_tasks_without_pid);
     RUN(strace_pid_names);

@@ -256,7 +256,8 @@ void ts_mc_drawer_rng(ts_rng *r, uint64_t seed, uint64_t window);
 void ts_mc_drawer_free(ts_mc_drawer *d);
 
 /* strace -f -ttt -T log -> raw fields: the pid is the thread, the return value from the
- * call's line (or its resumed line), times from -ttt; comm from execve (the program's
+ * call's line (or its resumed line), times from -ttt (never going back, as
+ * ts_strace_read_times gives them); comm from execve (the program's
  * base name, from the successful execve on) and inherited across fork/clone; no CPU. A cut
  * last line is left out without a word (ts_mc_from_strace_many's notes say so) */
 int  ts_mc_from_strace(const char *path, ts_mc_raw *out);

@@ -185,7 +185,9 @@ int  ts_strace_read_many(const char *const *paths, int npaths, char ***names, si
 int  ts_strace_read_logs(const char *const *paths, int npaths, char ***names, size_t *n, char **notes);
 /* the same, and *time_ns (malloc'd, n) each call's start time in ns where the logs' times
  * are on a clock other recordings share (strace -ttt: the epoch's; perf trace -T: perf's,
- * since boot), what DIR/time_ns.npy holds; NULL for -r's times (from the log's start),
+ * since boot), what DIR/time_ns.npy holds, never going back (the wall clock -ttt reads may
+ * step back: a call's time before the one before it becomes that one, the calls in each
+ * log's order); NULL for -r's times (from the log's start),
  * -t's and -tt's (times of day, of no known date) and logs without times */
 int  ts_strace_read_times(const char *const *paths, int npaths, char ***names, int64_t **time_ns, size_t *n,
                           char **notes);

@@ -301,15 +301,6 @@ static uint8_t *trace_exits(const ts_ctf_trace *t)
     return x;
 }
 
-/* strace's times as time_ns.npy holds them (n, taken): never going back. -ttt's is the wall
- * clock, which may step back; a call's time before the one before it becomes that one */
-static int64_t *clock_times(int64_t *t, size_t n)
-{
-    for (size_t i = 1; t && i < n; i++)
-        if (t[i] < t[i - 1]) t[i] = t[i - 1];
-    return t;
-}
-
 /* a trace's events (ctf, ftrace) into m: their names, times (time_ns.npy), exits (exit.npy)
  * and CPUs (cpu.npy); with channels, every field the trace has (what names it in errors),
  * the times as well (dt is the gaps between them) */
@@ -651,7 +642,7 @@ int cmd_ingest(int argc, char **argv)
             memcpy(ns, raw.time_ns, n * sizeof *ns);
         }
         if (rc == 0) rc = ingest_channels(&raw, &m);
-        if (rc == 0 && ns && ds->stream.n == n) ds->time_ns = clock_times(ns, n), ns = NULL;
+        if (rc == 0 && ns && ds->stream.n == n) ds->time_ns = ns, ns = NULL;
         free(ns);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else if (!strcmp(from, "strace")) {
@@ -662,7 +653,7 @@ int cmd_ingest(int argc, char **argv)
         rc = ts_strace_read_times(inputs, ninputs, &names, &ns, &n, &notes);
         say_notes(notes);
         if (rc == 0) rc = from_names(names, n, ds);
-        if (rc == 0 && ns && ds->stream.n == n) ds->time_ns = clock_times(ns, n), ns = NULL;
+        if (rc == 0 && ns && ds->stream.n == n) ds->time_ns = ns, ns = NULL;
         free(ns);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
     } else if (!strcmp(from, "ftrace")) {

@@ -1526,6 +1526,15 @@ static const char *clock_name(int timed)
          : timed == 4 ? "perf's clock since boot (perf trace -T)" : "the epoch's seconds (strace -ttt)";
 }
 
+/* a log's times never going back: strace -ttt's clock is the wall clock, which may step
+ * back between two calls; a call's time before the one before it becomes that one, the
+ * calls in the log's order (so the dt taken from them and time_ns.npy place a call alike) */
+static void times_forward(int64_t *ns, size_t n)
+{
+    for (size_t i = 1; ns && i < n; i++)
+        if (ns[i] < ns[i - 1]) ns[i] = ns[i - 1];
+}
+
 int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out, size_t *n_out, int *timed_out,
                          ts__strace_fields *x, int tids, char **notes)
 {
@@ -1539,6 +1548,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         ts__notes nt = {0};
         int rc = read_log(paths[0], names_out, &times, n_out, timed_out, x, 0, NULL, NULL, &nt);
         free(times);
+        if (rc == 0 && x) times_forward(x->ns, *n_out);
         if (rc == 0 && x) free(x->link), x->link = NULL;
         if (rc == 0 && notes) *notes = nt.text;
         else free(nt.text);
@@ -1566,6 +1576,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         rc = read_log(paths[f], &fn[f], &times, &fm[f], &timed, &fx[f], 1, &first, &places, &nt);
         free(times);
         if (rc || !fm[f]) continue;
+        times_forward(fx[f].ns, fm[f]);
         if (timed && !places && !whole_path) whole_path = paths[f], whole_line = first;
         if (timed && places && places < coarse) coarse = places, coarse_path = paths[f], coarse_line = first;
         logs++;
@@ -1628,8 +1639,7 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
     char **names = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *names) : NULL;
     int *from = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *from) : NULL;   /* each merged call's log */
     size_t *idx = rc == 0 ? ts_malloc((n ? n : 1) * sizeof *idx) : NULL;   /* and its place there */
-    /* merged by time, each log in its own order (a clock that steps back inside one log
-     * does not reorder its calls); ties to the earlier log: the logs' calls numbered one
+    /* merged by time, each log in its own order (its times never go back); ties to the earlier log: the logs' calls numbered one
      * after the other, each log a chain */
     if (rc == 0) {
         int64_t *key = ts_malloc((n ? n : 1) * sizeof *key);
