@@ -824,6 +824,19 @@ static void impute_triple(void)
 
 /* ---- datasets and vocab from names ---- */
 
+/* names that are all <unk> (a strace log tracesynth's export wrote of unknown events
+ * only): a vocabulary of <unk> alone, every event it (the ranking sorted no names: qsort
+ * was given a NULL array, undefined behaviour UBSan stops on) */
+static void vocab_of_unk_only(void)
+{
+    char *names[3] = {"<unk>", "<unk>", "<unk>"};
+    ts_dataset ds;
+    REQUIRE(ts_dataset_from_names(names, 3, 0.7, &ds) == 0);
+    CHECK(ds.vocab.n == 1 && ds.vocab.unk == 0 && !strcmp(ds.vocab.names[0], "<unk>"));
+    CHECK(ds.stream.n == 3 && ds.stream.ids[0] == 0 && ds.stream.ids[1] == 0 && ds.stream.ids[2] == 0);
+    ts_dataset_free(&ds);
+}
+
 static void vocab_rank_and_unk(void)
 {
     /* training part = first 70% = 7 events: b x3, a x2, c x2 -> b=0, a=1, c=2 (tie by name) */
@@ -1242,6 +1255,7 @@ TEST_MAIN("data", {
     RUN(mask_values_checked);
     RUN(npy_ints_not_clamped);
     RUN(impute_triple);
+    RUN(vocab_of_unk_only);
     RUN(vocab_rank_and_unk);
     RUN(time_split_positions);
     RUN(audit_counts);

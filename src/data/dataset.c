@@ -337,7 +337,7 @@ int ts_dataset_from_names(char **names, size_t n, double train_frac, ts_dataset 
         }
         nc[k].count++;
     }
-    qsort(nc, nn, sizeof *nc, by_rank);
+    if (nn) qsort(nc, nn, sizeof *nc, by_rank);   /* (nc is NULL when every name is <unk>) */
 
     /* IDs: rank order, then the reserved UNK */
     ts_vocab *v = &out->vocab;
