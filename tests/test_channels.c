@@ -755,6 +755,35 @@ static void strace_pid_names_stale(void)
     rmdir(dir);
 }
 
+/* a process that execs twice under strace 6.1's -Y (xargs running sh -c, which execs gzip):
+ * the second execve's own line may still show the name from before the first, while the
+ * process runs the first program: that call is the first program's, as the lines before it */
+static void strace_pid_names_stale_twice(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/y.strace", dir);
+    write_text(p,
+               "402<xargs> 1796375653.887000 clone(child_stack=NULL, flags=SIGCHLD) = 403<xargs> <0.000100>\n"
+               "403<xargs> 1796375653.888030 execve(\"/bin/sh\", [\"sh\", \"-c\", \"gzip -t a.gz\"], 0x7ffd /* 38 "
+               "vars */) = 0 <0.000543>\n"
+               "403<xargs> 1796375653.888647 brk(NULL)  = 0x555f8fd9f000 <0.000002>\n"
+               "403<xargs> 1796375653.888700 execve(\"/usr/bin/gzip\", [\"gzip\", \"-t\", \"a.gz\"], 0x7ffd /* 38 "
+               "vars */) = 0 <0.000543>\n"
+               "403<xargs> 1796375653.888800 brk(NULL)  = 0x555f8fd9f000 <0.000002>\n");
+    ts_mc_raw r;
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    const char *comm[] = {"xargs", "xargs", "sh", "sh", "gzip"};
+    CHECK(r.n == 5);
+    for (size_t i = 0; i < 5 && i < r.n; i++)
+        CHECK_MSG(r.comm[i] && !strcmp(r.comm[i], comm[i]), "event %zu: %s, not %s", i, r.comm[i] ? r.comm[i] : "(none)",
+                  comm[i]);
+    ts_mc_raw_free(&r);
+    remove(p);
+    rmdir(dir);
+}
+
 /* strace -f writing to a terminal's stream (no -o) cuts "Process N attached" (or
  * "detached") into the line of a call being printed: the call's rest follows on the next
  * line that is not such a notice, the rest of its arguments and its value when it ended
@@ -2235,6 +2264,7 @@ TEST_MAIN("channels", {
     RUN(strace_many_tasks_without_pid);
     RUN(strace_pid_names);
     RUN(strace_pid_names_stale);
+    RUN(strace_pid_names_stale_twice);
     RUN(strace_fd_paths);
     RUN(strace_escaped_exec_path);
     RUN(strace_thread_execve);

@@ -826,6 +826,18 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
         const char *pc = pid_comm_of(&tab, x.pid[i]);
         const char *nm = names[i];
         const int exec = x.exec[i] && x.has_ret[i] && x.ret[i] == 0;
+        /* the line's name, read before an execve renames: that call runs the program before
+         * it, whose stale name the line may show too (a second execve) */
+        if (x.comm[i]) {
+            out->comm[i] = comm_of(x.comm[i]);
+            const char *st = pid_comm_of(&stale, x.pid[i]);
+            if (st && pc && !strcmp(out->comm[i], st)) {
+                free(out->comm[i]);
+                out->comm[i] = ts_strdup(pc);
+            } else if (st) {
+                pid_comm_set(&stale, x.pid[i], NULL);   /* -Y shows the name again */
+            }
+        }
         if (exec) {
             const char *b = strrchr(x.exec[i], '/');
             b = b ? b + 1 : x.exec[i];
@@ -837,18 +849,7 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
             if (before && !strcmp(before, pc)) free(before), before = NULL;
             pid_comm_set(&stale, x.exec_pid[i], before);
         }
-        if (x.comm[i]) {
-            out->comm[i] = comm_of(x.comm[i]);
-            const char *st = exec ? NULL : pid_comm_of(&stale, x.pid[i]);
-            if (st && pc && !strcmp(out->comm[i], st)) {
-                free(out->comm[i]);
-                out->comm[i] = ts_strdup(pc);
-            } else if (st) {
-                pid_comm_set(&stale, x.pid[i], NULL);   /* -Y shows the name again */
-            }
-        } else if (pc) {
-            out->comm[i] = ts_strdup(pc);
-        }
+        if (!x.comm[i] && pc) out->comm[i] = ts_strdup(pc);
         /* a child takes the name of the thread that made it (the line's, else inferred) */
         if (!exec && out->comm[i] && x.has_ret[i] && x.ret[i] > 0 &&
             (!strcmp(nm, "clone") || !strcmp(nm, "clone3") || !strcmp(nm, "fork") || !strcmp(nm, "vfork"))) {
