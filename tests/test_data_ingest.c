@@ -1694,6 +1694,11 @@ static void cli_ingest_stdin_named(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "tod.log: times of day (strace -t or -tt), where standard "
                                                                 "input has the epoch's seconds") &&
                   !strstr(err, "/dev/stdin"), "%s", err);
+    /* a line quoted from the input is as it was: its own "/dev/stdin" is no path of the command's */
+    write_text(in(d, "exec.log"), "7 1700000000.000001 execve(\"/dev/stdin\", [], 0x0) = 99999999999999999999999\n");
+    snprintf(cmd, sizeof cmd, "ingest --from strace - -o %s/x < %s", d, in(d, "exec.log"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input:1: ") &&
+                  strstr(err, "execve(\"/dev/stdin\", [], 0x0)"), "%s", err);
     /* what ingest says of it too */
     write_text(in(d, "win.txt"), "1 2\n3 4\n");
     snprintf(cmd, sizeof cmd, "ingest --from ids - -o %s/x < %s", d, in(d, "win.txt"));

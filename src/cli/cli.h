@@ -200,7 +200,8 @@ int cli_input_stdin(const char **in);
 const char *cli_input_name(const char *in);
 /* msg (malloc'd) with each path '-' was read or written through (/dev/stdin as
  * cli_input_stdin took it, /dev/stdout as cli_output_stdout did) worded "standard input",
- * "standard output", wherever it stands as a whole path (not /dev/stdin.names.txt).
+ * "standard output", wherever it stands as a whole path (not /dev/stdin.names.txt) outside a
+ * quoted span (an input's line quoted keeps its own text; a span of the path alone is worded).
  * cli_fail and cli_say_notes word errors and notes so */
 char *cli_dash_words(const char *msg);
 /* cli_output_stdout for a command on a trace (drop, fill): its output is a directory when

@@ -2,6 +2,7 @@
  * --threads, --no-progress) turned into the library's run options, the option
  * callbacks for the library's names, --arch of the commands on traces, and a JSON
  * string writer. */
+#include <ctype.h>
 #include "cli.h"
 
 #include <errno.h>
@@ -133,6 +134,16 @@ static int path_byte(char c)
            c == '-' || c == '/' || c == '~';
 }
 
+/* a span quoted at msg[i] (its "'" at the start or after no letter or digit, as a possessive's
+ * is): its length up to its closing "'" (that no letter or digit follows) on the line, else 0 */
+static size_t quoted_span(const char *msg, size_t i)
+{
+    if (msg[i] != '\'' || (i > 0 && isalnum((unsigned char)msg[i - 1]))) return 0;
+    for (size_t j = i + 1; msg[j] && msg[j] != '\n'; j++)
+        if (msg[j] == '\'' && !isalnum((unsigned char)msg[j + 1])) return j + 1 - i;
+    return 0;
+}
+
 char *cli_dash_words(const char *msg)
 {
     static const struct { const char *path, *words; } dash[2] = {{"/dev/stdout", "standard output"},
@@ -141,6 +152,17 @@ char *cli_dash_words(const char *msg)
     size_t n = strlen(msg), k = 0;
     char *out = ts_malloc(2 * n + 1);   /* (each path of 10 or 11 bytes grows by 4) */
     for (size_t i = 0; i < n;) {
+        /* a quoted span (an input's line, a value) is as given, but for the path alone */
+        const size_t q = quoted_span(msg, i);
+        int whole = 0;
+        for (int t = 0; t < 2 && q; t++)
+            whole |= taken[t] && q == strlen(dash[t].path) + 2 && !strncmp(msg + i + 1, dash[t].path, q - 2);
+        if (q && !whole) {
+            memcpy(out + k, msg + i, q);
+            k += q;
+            i += q;
+            continue;
+        }
         int d = -1;
         for (int t = 0; t < 2 && d < 0 && (i == 0 || !path_byte(msg[i - 1])); t++) {
             size_t l = strlen(dash[t].path);
