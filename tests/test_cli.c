@@ -2087,6 +2087,14 @@ static void impute_refuses_unread_options(void)
     }
     snprintf(args, sizeof args, "cmp -s %s/unread-a1/imputation0.npy %s/unread-a2/imputation0.npy", dir, dir);
     CHECK(system(args) != 0);
+    /* so is one a blackout of the window's length hides (at the center or the end) */
+    for (int sd = 1; sd <= 2; sd++) {
+        snprintf(args, sizeof args, "impute %s/unread-ng.tsm --input %s/ds --length 40 --windows 10 --blackout 40 "
+                 "--position %s --seed %d -o %s/unread-w%d", dir, dir, sd == 1 ? "center" : "end", sd, dir, sd);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    }
+    snprintf(args, sizeof args, "cmp -s %s/unread-w1/imputation0.npy %s/unread-w2/imputation0.npy", dir, dir);
+    CHECK(system(args) != 0);
     /* bench impute: the training reads neither either */
     static const struct { const char *opt, *flag; } bno[] = {
         {"--seed 5", "--seed"},

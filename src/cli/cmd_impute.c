@@ -204,18 +204,16 @@ int cmd_impute(int argc, char **argv)
     /* the shared options the model's imputation does not read: refused, not ignored
      * (random positions take theirs from the seed; a model may draw a window hidden whole) */
     const unsigned reads = m->ops->impute_reads;
-    const char *unread = !(reads & TS_IMPUTE_READS_SEED) && is.pos != TS_MASK_RANDOM &&
-                                 !(is.pos == TS_MASK_ALL && (reads & TS_IMPUTE_READS_SEED_WHOLE)) &&
-                                 ts_opt_given(&args, &run.seed) ? "--seed"
+    /* (one that draws only a window hidden whole reads it where the blackout is the window:
+     * --position all, or a --blackout of the windows' length, known once they are read) */
+    const int seed_unread = !(reads & TS_IMPUTE_READS_SEED) && is.pos != TS_MASK_RANDOM && ts_opt_given(&args, &run.seed);
+    const char *unread = seed_unread && !(reads & TS_IMPUTE_READS_SEED_WHOLE) ? "--seed"
                        : !(reads & TS_IMPUTE_READS_PRECISION) && ts_opt_given(&args, &run.precision) ? "--precision"
                        : NULL;
     if (unread) {
         rc = cli_usage_error(C, "%s: the model %s does not read it (%s)", unread, m->ops->name,
-                             !strcmp(unread, "--seed") ? (reads & TS_IMPUTE_READS_SEED_WHOLE)
-                                                         ? "it draws only a window hidden whole, --position all, "
-                                                           "and the blackout is not at --position random"
-                                                         : "its imputation draws nothing, and the blackout is "
-                                                           "not at --position random"
+                             !strcmp(unread, "--seed") ? "its imputation draws nothing, and the blackout is "
+                                                         "not at --position random"
                                                        : "its imputation has no matrix products");
         goto done;
     }
@@ -239,6 +237,12 @@ int cmd_impute(int argc, char **argv)
     if (is.blackout > x.len) {   /* refused before the note below: the error is the one line */
         rc = cli_usage_error(C, "--blackout %zu is longer than the windows of %s (%zu event%s)", is.blackout,
                              input, x.len, ts_plural(x.len));
+        goto done;
+    }
+    if (seed_unread && (reads & TS_IMPUTE_READS_SEED_WHOLE) && is.blackout < x.len) {
+        rc = cli_usage_error(C, "--seed: the model %s does not read it (it draws only a window hidden whole, by "
+                             "--position all or a --blackout of the windows' length, %zu, and the blackout is not at "
+                             "--position random)", m->ops->name, x.len);
         goto done;
     }
     if (distinct < x.n)

@@ -671,8 +671,8 @@ const ts_model_ops ts_model_ngram = {
             "              than the training stream matches, takes the filler found\n"
             "              there; so does one side where the stream matches one side\n"
             "              only, and shorter (default 0: off); a window hidden whole\n"
-            "              (--position all) is drawn from the chain as generate draws\n"
-            "              one (--seed)\n",
+            "              (--position all, or a --blackout of its length) is drawn\n"
+            "              from the chain as generate draws one (--seed)\n",
     .train = ngram_train,
     .save = ngram_save,
     .load = ngram_load,
