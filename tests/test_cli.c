@@ -2111,6 +2111,10 @@ static void impute_refuses_unread_options(void)
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 5 --windows 20 "
              "--no-progress --seed 5 --positions center,random", dir);
     CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "L=40 random"), "%s", out);
+    /* a blackout of the window's length hides it whole: the n-gram draws it by the seed */
+    snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 5,40 --windows 20 "
+             "--no-progress --seed 5", dir);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "L=40"), "%s", out);
 }
 
 /* an OUTDIR that cannot be made is refused before the input is read and imputed: the

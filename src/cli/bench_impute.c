@@ -431,18 +431,25 @@ int bench_impute(int argc, char **argv)
     }
     /* --seed and --precision go to the training and the imputation: refused when neither
      * reads them (random positions take theirs from the seed) */
-    int random = 0;
+    int random = 0, whole = 0;
     for (int pi = 0; pi < a.pos.n; pi++) random |= a.pos.v[pi] == TS_MASK_RANDOM;
+    /* a blackout of a window's length hides it whole, which a model may draw */
+    for (int li = 0; li < a.lens.n && (ops->impute_reads & TS_IMPUTE_READS_SEED_WHOLE); li++)
+        for (int ki = 0; ki < a.ks.n; ki++) whole |= a.ks.v[ki] == a.lens.v[li];
     const char *unread = !(ops->train_reads & TS_TRAIN_READS_SEED) && !(ops->impute_reads & TS_IMPUTE_READS_SEED) &&
-                                 !random && ts_opt_given(&a.args, &a.run.seed) ? "--seed"
+                                 !random && !whole && ts_opt_given(&a.args, &a.run.seed) ? "--seed"
                        : !(ops->train_reads & TS_TRAIN_READS_PRECISION) &&
                                  !(ops->impute_reads & TS_IMPUTE_READS_PRECISION) &&
                                  ts_opt_given(&a.args, &a.run.precision) ? "--precision"
                        : NULL;
     if (unread) {
         rc = cli_usage_error("bench impute", "%s: the model %s does not read it (%s)", unread, a.model,
-                             !strcmp(unread, "--seed") ? "its training and imputation draw nothing, and no "
-                                                         "--positions is random"
+                             !strcmp(unread, "--seed") ? (ops->impute_reads & TS_IMPUTE_READS_SEED_WHOLE)
+                                                         ? "its training draws nothing, its imputation only a window "
+                                                           "hidden whole (a --blackouts of a --lengths), and no "
+                                                           "--positions is random"
+                                                         : "its training and imputation draw nothing, and no "
+                                                           "--positions is random"
                                                        : "its training and imputation have no matrix products");
         goto done;
     }
