@@ -121,6 +121,11 @@ static void ngram_exact_fills(void)
     CHECK(y[2] == 1 && y[3] == 2);
     REQUIRE(impute1(m, w1, 7, y) == 0);  /* two-sided matches are unaffected */
     CHECK(y[3] == 5);
+    /* a window hidden whole has no context either: the most frequent 3 events (0 1 2, 1 2 5,
+     * ... three times each: the earliest), not a draw of the chain */
+    int32_t w11[] = {H, H, H};
+    REQUIRE(impute1(m, w11, 3, y) == 0);
+    CHECK_MSG(y[0] == 0 && y[1] == 1 && y[2] == 2, "%d %d %d", y[0], y[1], y[2]);
     ts_model_free(m);
     CHECK(train_kv("ngram", s, n, 12, "fallback", "none") == NULL);
     CHECK(strstr(ts_error(), "markov or kgram") != NULL);

@@ -10,7 +10,7 @@
  * back-off baseline) the most frequent k-event sequence of the stream. A run at least as
  * long as the longest stretch of the stream, which no filler can match, is filled in
  * pieces instead (fill_long), each continuing the one before. A window hidden whole has
- * no context: it is drawn from the generator's chain (by the run's seed).
+ * no context: it is drawn from the generator's chain (by the run's seed), but by kgram.
  *
  * Index: suffix arrays of the stream and of the reversed stream. The positions
  * whose left context matches are one suffix-array range of the reversed stream
@@ -583,9 +583,10 @@ static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size
         return ts_opt_fail("ngram", "in-window", "%ld out of range [0, %d] (the model's order)", win, g->order);
     memcpy(out, x, n * L * sizeof *out);
     /* a window hidden whole has no context to match: drawn from the chain as generation
-     * draws a window (the most frequent event throughout was no trace at all) */
+     * draws a window (the most frequent event throughout was no trace at all); the kgram
+     * baseline keeps its most frequent sequence, as for any run without a match */
     size_t np = 0, *at = NULL, *cum = NULL;
-    for (size_t i = 0; i < n && !np; i++)
+    for (size_t i = 0; i < n && !np && !g->kgram; i++)
         if (hidden_whole(mask + i * L, L)) np = chain_starts(g, L, &at, &cum);
 #pragma omp parallel num_threads(team_size(n))
     {
@@ -672,7 +673,8 @@ const ts_model_ops ts_model_ngram = {
             "              there; so does one side where the stream matches one side\n"
             "              only, and shorter (default 0: off); a window hidden whole\n"
             "              (--position all, or a --blackout of its length) is drawn\n"
-            "              from the chain as generate draws one (--seed)\n",
+            "              from the chain as generate draws one (--seed; by --fallback\n"
+            "              kgram, its most frequent sequence)\n",
     .train = ngram_train,
     .save = ngram_save,
     .load = ngram_load,
