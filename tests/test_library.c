@@ -546,10 +546,15 @@ static void ngram_index_arguments_checked(void)
         size_t nn = 7;
         const char *none[1] = {NULL};
         CHECK(ts_strace_read_many(none, 0, &nm, &nn) == -1 && nm == NULL && nn == 0 &&
-              strstr(ts_error(), "npaths is 0"));
-        CHECK(ts_strace_read_many(none, 1, &nm, &nn) == -1 && strstr(ts_error(), "paths[0] is NULL"));
-        CHECK(ts_strace_read_logs(NULL, 1, &nm, &nn, NULL) == -1 && strstr(ts_error(), "paths is NULL"));
-        CHECK(ts_strace_read_logs(none, 1, NULL, &nn, NULL) == -1 && strstr(ts_error(), "names is NULL"));
+              strstr(ts_error(), "ts_strace_read_many: npaths is 0"));
+        CHECK(ts_strace_read_many(none, 1, &nm, &nn) == -1 &&
+              strstr(ts_error(), "ts_strace_read_many: paths[0] is NULL"));
+        CHECK(ts_strace_read_many(NULL, 1, &nm, &nn) == -1 && strstr(ts_error(), "ts_strace_read_many: paths is NULL"));
+        CHECK(ts_strace_read_many(none, 1, &nm, NULL) == -1 && strstr(ts_error(), "ts_strace_read_many: n is NULL"));
+        CHECK(ts_strace_read_logs(NULL, 1, &nm, &nn, NULL) == -1 &&
+              strstr(ts_error(), "ts_strace_read_logs: paths is NULL"));
+        CHECK(ts_strace_read_logs(none, 1, NULL, &nn, NULL) == -1 &&
+              strstr(ts_error(), "ts_strace_read_logs: names is NULL"));
         /* with the times: its own name in the error, not the reader's it shares checks with */
         int64_t *tn = (int64_t *)s;
         CHECK(ts_strace_read_times(NULL, 1, &nm, &tn, &nn, NULL) == -1 && tn == NULL &&

@@ -1768,5 +1768,8 @@ int ts_strace_read_times(const char *const *paths, int npaths, char ***names, in
 
 int ts_strace_read_many(const char *const *paths, int npaths, char ***names, size_t *n)
 {
-    return ts_strace_read_logs(paths, npaths, names, n, NULL);
+    /* checked here, so that an error names this function */
+    if (logs_args(__func__, paths, npaths, names, n, NULL)) return -1;
+    int timed;
+    return ts__strace_read_logs(paths, npaths, names, n, &timed, NULL, 0, NULL);
 }
