@@ -414,6 +414,45 @@ static void vocab_unwritable_names(void)
     CHECK(!ts_file_exists(in(d, "v.tsv")));
 }
 
+/* the names beside windows (W.names.txt), as generate writes them, read back by ID: each
+ * ID's name and the line that first names it; a line of another length, a name given to
+ * two IDs or an ID given two names refused at its line; a NULL argument by name */
+static void window_names_read(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *wp = in(d, "w.txt");
+    char *np = ts_windows_names_path(wp);
+    CHECK(!strcmp(np, in(d, "w.names.txt")));
+    int32_t ids[6] = {0, 2, 0, 1, 0, 2};
+    const ts_windows w = {ids, 2, 3};
+    char *at = NULL;
+    size_t *line = NULL;
+    ts_vocab v;
+    CHECK(ts_windows_read_names(wp, &w, &at, &v, &line) == 0 && at == NULL && v.n == 0);
+    write_text(np, "read close read\nwrite read close\n");
+    REQUIRE(ts_windows_read_names(wp, &w, &at, &v, &line) == 1);
+    CHECK(!strcmp(at, np) && v.n == 3 && !strcmp(v.names[0], "read") && !strcmp(v.names[1], "write") &&
+          !strcmp(v.names[2], "close") && line[0] == 1 && line[1] == 2 && line[2] == 1);
+    ts_vocab_free(&v);
+    free(at);
+    free(line);
+    write_text(np, "read close read\nwrite read\n");
+    CHECK_MSG(ts_windows_read_names(wp, &w, &at, &v, &line) == -1 && strstr(ts_error(), "w.names.txt:2: 2 names") &&
+              at == NULL && line == NULL, "%s", ts_error());
+    write_text(np, "read close read\nwrite write close\n");
+    CHECK_MSG(ts_windows_read_names(wp, &w, &at, &v, &line) == -1 && strstr(ts_error(), "w.names.txt:2: 'write' for ID 0"),
+              "%s", ts_error());
+    write_text(np, "read close read\nclose read close\n");
+    CHECK_MSG(ts_windows_read_names(wp, &w, &at, &v, &line) == -1 && strstr(ts_error(), "w.names.txt:2: 'close' for ID 1"),
+              "%s", ts_error());
+    CHECK(ts_windows_read_names(NULL, &w, &at, &v, &line) == -1 &&
+          !strcmp(ts_error(), "ts_windows_read_names: windows is NULL"));
+    CHECK(ts_windows_read_names(wp, NULL, &at, &v, &line) == -1 && !strcmp(ts_error(), "ts_windows_read_names: w is NULL"));
+    CHECK(ts_windows_read_names(wp, &w, &at, NULL, &line) == -1 && !strcmp(ts_error(), "ts_windows_read_names: v is NULL"));
+    free(np);
+}
+
 /* ---- .npy ---- */
 
 static void npy_roundtrip_all_dtypes_and_shapes(void)
@@ -1244,6 +1283,7 @@ TEST_MAIN("data", {
     RUN(windows_sized_by_data);
     RUN(bad_bytes_named);
     RUN(vocab_roundtrip);
+    RUN(window_names_read);
     RUN(vocab_unwritable_names);
     RUN(vocab_without_names);
     RUN(caller_built_data_checked);

@@ -95,6 +95,17 @@ int ts_windows_write(const char *path, const ts_windows *w);
 /* their names: one window per line, event names separated by spaces ("?" for an ID
  * without a name); a name of v holding a blank is refused before path is touched */
 int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab *v);
+/* the names file beside windows W (W.names.txt for W.txt or W.npy), malloc'd */
+char *ts_windows_names_path(const char *windows);
+/* the IDs a names file beside windows can name: [0, TS_NAMED_ID_MAX) (2^22: a vocabulary
+ * of 4 million names) */
+#define TS_NAMED_ID_MAX (1 << 22)
+/* that file read for w, the windows loaded from `windows`: v->names[id] each ID's name
+ * (NULL: an ID w lacks; "?" one its model does not name), (*line_of)[id] the line that
+ * first names it, *path_out the file (both malloc'd). 1: read; 0: no such file (or
+ * `windows` a directory), nothing set; -1 naming the file's line: another shape than w's,
+ * one ID given two names, or one name (but "?") given to two IDs */
+int ts_windows_read_names(const char *windows, const ts_windows *w, char **path_out, ts_vocab *v, size_t **line_of);
 /* vocab.tsv: "ID\tname\tcount" per line; an event name holding a blank, or "?" alone (a
  * names file could not hold it), is refused at its line */
 int ts_vocab_read(const char *path, ts_vocab *out);

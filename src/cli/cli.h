@@ -67,17 +67,6 @@ int  impute_channels(const char *path, const char *chfrom, int given, const char
                      int parts_given, size_t prefix, size_t k, ts_mask_pos pos, const char *out,
                      const ts_run_opts *ro, int json);
 
-/* the names file generate writes beside windows W (W.names.txt for W.txt or W.npy; malloc'd) */
-char *cli_names_path(const char *windows);
-/* the IDs a names file beside windows can name: [0, CLI_NAMED_ID_MAX) (2^22: a vocabulary
- * of 4 million names) */
-#define CLI_NAMED_ID_MAX (1 << 22)
-/* that file read for w, the windows loaded from `windows`: v->names[id] each ID's name
- * (NULL: an ID w lacks; "?" one its model does not name), (*line_of)[id] the line that
- * first names it, *path_out the file (both malloc'd). 1: read; 0: no such file (or
- * `windows` a directory), nothing set; -1 naming the file's line: another shape than w's,
- * one ID given two names, or one name (but "?") given to two IDs */
-int cli_window_names(const char *windows, const ts_windows *w, char **path_out, ts_vocab *v, size_t **line_of);
 /* --vocab vocab_path (v: read already, else NULL) for the windows in file `windows` (w:
  * loaded already, else NULL): where names are beside them (W.names.txt), it must name each
  * of their IDs as they do. 0 (no such file too), or -1 naming both files */

@@ -311,12 +311,12 @@ static void names_reach(ts_vocab *v, int32_t n)
  * 0: not there, nothing read; -1 */
 static int imputed_names(const char *imputed, ts_windows *I, ts_vocab *v, const char *at, const size_t *line)
 {
-    char *p = cli_names_path(imputed);
+    char *p = ts_windows_names_path(imputed);
     const int has = ts_file_exists(p);
     ts_vocab vi;
     char *iat;
     size_t *iline;
-    int rc = !has ? 0 : ts_windows_load(imputed, -1, 0, I) ? -1 : cli_window_names(imputed, I, &iat, &vi, &iline);
+    int rc = !has ? 0 : ts_windows_load(imputed, -1, 0, I) ? -1 : ts_windows_read_names(imputed, I, &iat, &vi, &iline);
     if (has && rc == 0) rc = ts_fail("%s: cannot open: %s", p, strerror(ENOENT));   /* gone since it was seen */
     free(p);
     if (rc <= 0) return rc;
@@ -370,7 +370,7 @@ static int eval_impute(const eval_args *a)
     int got = 0, by_imputed = 0;
     if (a->vocab) {
         vocab_path = ts_strdup(a->vocab);
-    } else if ((named = cli_window_names(a->original, &O, &vocab_path, &vocab, &line)) < 0) {
+    } else if ((named = ts_windows_read_names(a->original, &O, &vocab_path, &vocab, &line)) < 0) {
         goto done;
     } else if (named) {
         if ((got = imputed_names(a->imputed, &I, &vocab, vocab_path, line)) < 0) goto done;
@@ -378,12 +378,12 @@ static int eval_impute(const eval_args *a)
         goto done;
     } else if (got) {   /* the imputation's alone: the original's observed IDs are its own */
         named = by_imputed = 1;
-        vocab_path = cli_names_path(a->imputed);
+        vocab_path = ts_windows_names_path(a->imputed);
         const int32_t top = max_id_of(&O, -1);   /* the original's hidden IDs it may not hold */
-        for (size_t i = 0; top >= CLI_NAMED_ID_MAX && i < O.n * O.len; i++)
-            if (O.data[i] >= CLI_NAMED_ID_MAX) {   /* names are kept by ID: not a vocabulary's */
+        for (size_t i = 0; top >= TS_NAMED_ID_MAX && i < O.n * O.len; i++)
+            if (O.data[i] >= TS_NAMED_ID_MAX) {   /* names are kept by ID: not a vocabulary's */
                 ts_fail("%s: window %zu, position %zu: ID %d, beyond the %d IDs %s can name: not its numbering",
-                        a->original, i / O.len, i % O.len, (int)O.data[i], CLI_NAMED_ID_MAX, vocab_path);
+                        a->original, i / O.len, i % O.len, (int)O.data[i], TS_NAMED_ID_MAX, vocab_path);
                 goto done;
             }
         names_reach(&vocab, top + 1);
@@ -473,7 +473,7 @@ static int eval_impute(const eval_args *a)
             printf("  %-15s %7s   no hidden event is a system call of %s (from %s)\n", "type accuracy", "-",
                    ts_arch_name(arch), arch_from);
         } else {
-            char *np = cli_names_path(a->original), *ip = cli_names_path(a->imputed);
+            char *np = ts_windows_names_path(a->original), *ip = ts_windows_names_path(a->imputed);
             printf("  %-15s %7s   no event names (no --vocab, no %s or %s, no vocab.tsv beside %s)\n",
                    "type accuracy", "-", np, ip, a->original);
             free(np);
@@ -522,7 +522,7 @@ static int input_vocab(const char *path, ts_vocab *v, char **from)
             p = NULL;
         }
     } else {
-        char *np = cli_names_path(path);
+        char *np = ts_windows_names_path(path);
         if (!ts_file_exists(np)) p = ts_vocab_beside(path);
         free(np);
     }
@@ -586,7 +586,7 @@ static int file_names(const char *path, const ts_windows *w, ts_vocab *v)
     if (v->n > 0) return 0;
     char *at;
     size_t *line;
-    int rc = cli_window_names(path, w, &at, v, &line);
+    int rc = ts_windows_read_names(path, w, &at, v, &line);
     if (rc <= 0) return rc;
     free(at);
     free(line);
@@ -611,7 +611,7 @@ static void mixed_names_note(const eval_args *a, const ts_vocab *vr, const char 
         if (l >= sizeof buf) l = sizeof buf - 1;
         for (int i = 0; i < sides; i++) {
             if ((v[i]->n > 0) == pass) continue;
-            if (!pass && !vp[i]) np[i] = cli_names_path(path[i]);
+            if (!pass && !vp[i]) np[i] = ts_windows_names_path(path[i]);
             l += (size_t)snprintf(buf + l, sizeof buf - l, pass ? "%s%s" : "%s%s (%s)", shown++ ? ", " : "", path[i],
                                   vp[i] ? vp[i] : np[i]);
             if (l >= sizeof buf) l = sizeof buf - 1;
@@ -643,8 +643,8 @@ static int eval_generate(const eval_args *a)
     /* a synthetic file with its names beside it (impute -o's imputation0.names.txt) is in
      * their numbering: its reals are clamped to the IDs a names file can name, not to the
      * real trace's (which merged events of different names) */
-    char *np = cli_names_path(a->synthetic);
-    if (ts_file_exists(np)) max_id = CLI_NAMED_ID_MAX - 1;
+    char *np = ts_windows_names_path(a->synthetic);
+    if (ts_file_exists(np)) max_id = TS_NAMED_ID_MAX - 1;
     free(np);
     if (input_vocab(a->synthetic, &vs, &vps)) goto done;
     if (vps && vs.n > 0) max_id = vs.n - 1;   /* the vocab.tsv beside it: its last ID */

@@ -304,7 +304,7 @@ int cmd_generate(int argc, char **argv)
     /* written in place (a FIFO, a device), OUT has no files of other formats; names an
      * earlier run left beside it (OUT.names.txt for OUT.txt) would be read as the new
      * windows' (any in the form of a names file: the old windows are gone) */
-    stale = stream && !to_stdout ? cli_names_path(out) : NULL;
+    stale = stream && !to_stdout ? ts_windows_names_path(out) : NULL;
     for (int i = 0; i < 3; i++) {
         struct stat st;
         if (stream && (i != 2 || !stale)) continue;

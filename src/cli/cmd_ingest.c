@@ -168,7 +168,7 @@ static int from_names(char **names, size_t n, ts_dataset *ds)
 static int names_beside(const char *input, size_t lines, size_t width, ts_dataset *ds)
 {
     if (!strcmp(input, "-")) return 0;
-    char *p = cli_names_path(input);
+    char *p = ts_windows_names_path(input);
     if (!ts_file_exists(p)) {
         free(p);
         return 0;
@@ -183,14 +183,14 @@ static int names_beside(const char *input, size_t lines, size_t width, ts_datase
     ts_vocab v;
     char *at = NULL;
     size_t *line = NULL;
-    int rc = cli_window_names(input, &w, &at, &v, &line);
+    int rc = ts_windows_read_names(input, &w, &at, &v, &line);
     free(at);
     free(line);
     if (rc <= 0) return rc;
     const size_t n = ds->stream.n;
     for (size_t i = 0; i < n; i++)   /* ts_dataset_from_names refuses it, naming no file */
         if (!strcmp(v.names[ds->stream.ids[i]], "?")) {
-            p = cli_names_path(input);
+            p = ts_windows_names_path(input);
             ts_fail("%s:%zu: position %zu: '?' names no event (an event its model does not name): a dataset's events "
                     "are named", p, i / width + 1, i % width);
             free(p);

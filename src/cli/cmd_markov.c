@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* W's IDs, in the numbering of the model that wrote them, -> v's IDs by the names of the
- * file generate writes beside W (cli_window_names): each must be one of v's. 1 when W has
+ * file generate writes beside W (ts_windows_read_names): each must be one of v's. 1 when W has
  * such a file (*path_out: it, malloc'd), 0 when not, -1 naming the file's line */
 static int events_by_name(const char *events, const char *dataset, const ts_vocab *v, ts_windows *w,
                           char **path_out)
@@ -15,7 +15,7 @@ static int events_by_name(const char *events, const char *dataset, const ts_voca
     ts_vocab named;
     size_t *line;
     char *path;
-    int rc = cli_window_names(events, w, &path, &named, &line);
+    int rc = ts_windows_read_names(events, w, &path, &named, &line);
     if (rc <= 0) return rc;
     if (v->n <= 0) {
         rc = ts_fail("%s: names the events of %s, but %s has no event names (vocab.tsv) to match them", path, events,

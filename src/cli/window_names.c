@@ -1,5 +1,6 @@
 /* the names file generate writes beside its windows (OUT.names.txt for OUT.txt or OUT.npy:
- * one window per line, its events' names separated by blanks), read back for the windows. */
+ * one window per line, its events' names separated by blanks; ts_windows_read_names reads
+ * it): checked against --vocab, and read for the input of impute and score. */
 #include "cli.h"
 
 #include <errno.h>
@@ -8,110 +9,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-char *cli_names_path(const char *windows)
-{
-    size_t l = strlen(windows);
-    char *p = ts_malloc(l + 16);
-    memcpy(p, windows, l + 1);
-    if (l > 4 && (!strcmp(windows + l - 4, ".txt") || !strcmp(windows + l - 4, ".npy"))) p[l - 4] = 0;
-    strcat(p, ".names.txt");
-    return p;
-}
-
-int cli_window_names(const char *windows, const ts_windows *w, char **path_out, ts_vocab *v, size_t **line_of)
-{
-    memset(v, 0, sizeof *v);
-    v->unk = -1;
-    *path_out = NULL;
-    *line_of = NULL;
-    struct stat st;
-    if (stat(windows, &st) == 0 && S_ISDIR(st.st_mode)) return 0;   /* a dataset: its vocab.tsv */
-    char *path = cli_names_path(windows);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        const int e = errno;
-        if (e == ENOENT) {
-            free(path);
-            return 0;
-        }
-        ts_fail("%s: cannot open: %s", path, strerror(e));
-        free(path);
-        return -1;
-    }
-    const size_t n = w->n * w->len;
-    int32_t top = -1;   /* w's IDs: [0, top] */
-    for (size_t k = 0; k < n; k++)
-        if (w->data[k] > top) top = w->data[k];
-    /* names are kept by ID, [0, top]: the IDs of named windows are a vocabulary's (generate
-     * writes its model's), never sparse ones in the billions */
-    if (top >= CLI_NAMED_ID_MAX) {
-        ts_fail("%s: names windows whose IDs reach %d, beyond the %d of any vocabulary (%s's IDs are not a "
-                "vocabulary's: move the names file away to read them as IDs)", path, (int)top, CLI_NAMED_ID_MAX, windows);
-        fclose(f);
-        free(path);
-        return -1;
-    }
-    v->n = top + 1;
-    v->names = ts_calloc((size_t)(top + 1 > 0 ? top + 1 : 1), sizeof *v->names);
-    size_t *at = ts_calloc((size_t)(top + 1 > 0 ? top + 1 : 1), sizeof *at);
-    char *line = NULL;
-    size_t cap = 0, lines = 0;
-    int rc = 0;
-    while (rc == 0 && getline(&line, &cap, f) >= 0) {
-        if (++lines > w->n) continue;   /* counted, then refused below */
-        size_t t = 0;
-        for (char *s = strtok(line, " \t\r\n"); s && rc == 0; s = strtok(NULL, " \t\r\n"), t++) {
-            if (t >= w->len) continue;
-            const int32_t id = w->data[(lines - 1) * w->len + t];
-            if (id < 0) continue;
-            if (!v->names[id]) {
-                v->names[id] = ts_strdup(s);
-                at[id] = lines;
-            } else if (strcmp(v->names[id], s)) {   /* a names file of other windows (an earlier run's) */
-                rc = ts_fail("%s:%zu: '%s' for ID %d, which line %zu names '%s': not the names of %s's events", path,
-                             lines, s, (int)id, at[id], v->names[id], windows);
-            }
-        }
-        if (rc == 0 && t != w->len)
-            rc = ts_fail("%s:%zu: %zu name%s, where the windows of %s have %zu event%s: not their names", path, lines, t,
-                         ts_plural(t), windows, w->len, ts_plural(w->len));
-    }
-    if (rc == 0 && ferror(f)) rc = ts_fail("%s: cannot read it: %s", path, strerror(errno));
-    if (rc == 0 && lines != w->n)
-        rc = ts_fail("%s: %zu line%s, where %s has %zu window%s: not its names", path, lines, ts_plural(lines), windows,
-                     w->n, ts_plural(w->n));
-    if (rc == 0) {   /* one name for two IDs: other windows' names ('?', a model's unnamed event, aside) */
-        int32_t *first = ts_malloc((size_t)(v->n > 0 ? v->n : 1) * sizeof *first), late = -1, early = -1;
-        ts_vocab_map(v, v, first);   /* the lowest ID of each name */
-        for (int32_t i = 0; i < v->n; i++) {
-            if (!v->names[i] || first[i] == i || !strcmp(v->names[i], "?")) continue;
-            const int32_t a = at[i] >= at[first[i]] ? i : first[i], b = a == i ? first[i] : i;
-            if (late < 0 || at[a] < at[late]) late = a, early = b;
-        }
-        if (late >= 0)
-            rc = ts_fail("%s:%zu: '%s' for ID %d, which line %zu gives ID %d: not the names of %s's events", path,
-                         at[late], v->names[late], (int)late, at[early], (int)early, windows);
-        free(first);
-    }
-    free(line);
-    fclose(f);
-    if (rc) {
-        ts_vocab_free(v);
-        free(at);
-        free(path);
-        return -1;
-    }
-    *path_out = path;
-    *line_of = at;
-    return 1;
-}
-
 int cli_vocab_agrees(const char *windows, const ts_windows *w, const char *vocab_path, const ts_vocab *v)
 {
     struct stat st;
     /* a pipe or FIFO is not read twice: its windows are read once, by --vocab */
     if (!windows || stat(windows, &st) != 0 || (!w && !S_ISREG(st.st_mode)) || S_ISDIR(st.st_mode)) return 0;
-    char *p = cli_names_path(windows);
+    char *p = ts_windows_names_path(windows);
     const int there = ts_file_exists(p);
     free(p);
     if (!there) return 0;
@@ -127,7 +30,7 @@ int cli_vocab_agrees(const char *windows, const ts_windows *w, const char *vocab
     char *np = NULL;
     size_t *nl = NULL;
     const ts_vocab *V = v ? v : &vv;
-    int has = cli_window_names(windows, w ? w : &own, &np, &nb, &nl), rc = has < 0 ? -1 : 0;
+    int has = ts_windows_read_names(windows, w ? w : &own, &np, &nb, &nl), rc = has < 0 ? -1 : 0;
     for (int32_t i = 0; has > 0 && rc == 0 && i < nb.n && i < V->n; i++)
         if (nb.names[i] && strcmp(nb.names[i], "?") && strcmp(nb.names[i], V->names[i]))
             rc = ts_fail("%s: '%s' for ID %d, which %s:%zu names '%s': names in another numbering (leave out --vocab "
@@ -150,7 +53,7 @@ int cli_input_names(const char *input, const char *vocab_path, const ts_model *m
     if (!input || vocab_path) return 0;
     struct stat st;
     if (stat(input, &st) != 0 || S_ISDIR(st.st_mode)) return 0;   /* ts_impute_input_load says why */
-    char *p = cli_names_path(input);
+    char *p = ts_windows_names_path(input);
     const int has = ts_file_exists(p);
     free(p);
     if (!has) return 0;
@@ -165,7 +68,7 @@ int cli_input_names(const char *input, const char *vocab_path, const ts_model *m
             char *at = NULL;
             size_t *line = NULL;
             ts_vocab unused;
-            if (cli_window_names(input, x, &at, &unused, &line) < 0) rc = -1;
+            if (ts_windows_read_names(input, x, &at, &unused, &line) < 0) rc = -1;
             else ts_vocab_free(&unused);
             free(at);
             free(line);
@@ -177,11 +80,11 @@ int cli_input_names(const char *input, const char *vocab_path, const ts_model *m
     if (ts_windows_load(input, -1, 0, x)) return -1;
     char *at = NULL;
     size_t *line = NULL;
-    int rc = ts_windows_as_set(input, x) ? -1 : cli_window_names(input, x, &at, names, &line);
+    int rc = ts_windows_as_set(input, x) ? -1 : ts_windows_read_names(input, x, &at, names, &line);
     free(at);
     free(line);
     if (rc == 0) {   /* gone since it was seen */
-        p = cli_names_path(input);
+        p = ts_windows_names_path(input);
         rc = ts_fail("%s: cannot open: %s", p, strerror(ENOENT));
         free(p);
     }
@@ -212,7 +115,7 @@ void cli_input_error_place(const char *input, int named, const char *vocab_path)
     const int dir = stat(input, &st) == 0 && S_ISDIR(st.st_mode);
     static const char gen[] = "the input's vocabulary";
     const char *g = strstr(ts_error(), gen);
-    char *v = !g ? NULL : named ? cli_names_path(input) : vocab_path ? ts_strdup(vocab_path)
+    char *v = !g ? NULL : named ? ts_windows_names_path(input) : vocab_path ? ts_strdup(vocab_path)
             : dir ? ts_path_join(input, "vocab.tsv") : ts_vocab_beside(input);
     char *msg = ts_strdup(ts_error());
     if (v) {   /* the file that names the input's events */
@@ -222,7 +125,7 @@ void cli_input_error_place(const char *input, int named, const char *vocab_path)
         memcpy(q, v, strlen(v));
     }
     if (named) {   /* one line a window: the line of the names file, the position in it */
-        char *p = cli_names_path(input);
+        char *p = ts_windows_names_path(input);
         ts_fail("%s:%zu: position %zu: %s", p, w + 1, pos, msg + at);
         free(p);
     } else {
@@ -244,7 +147,7 @@ void cli_input_names_unused(const char *cmd, const char *input, const char *voca
     } else if (dir) {   /* a dataset's vocab.tsv, when it was read */
         if (names->n > 0) p = ts_path_join(input, "vocab.tsv");
     } else {
-        p = cli_names_path(input);
+        p = ts_windows_names_path(input);
         if (!ts_file_exists(p) && names->n > 0) {   /* else the vocab.tsv beside it was read */
             free(p);
             p = ts_vocab_beside(input);

@@ -396,6 +396,109 @@ int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab
     return ts_out_commit(&o);
 }
 
+char *ts_windows_names_path(const char *windows)
+{
+    size_t l = strlen(windows);
+    char *p = ts_malloc(l + 16);
+    memcpy(p, windows, l + 1);
+    if (l > 4 && (!strcmp(windows + l - 4, ".txt") || !strcmp(windows + l - 4, ".npy"))) p[l - 4] = 0;
+    strcat(p, ".names.txt");
+    return p;
+}
+
+int ts_windows_read_names(const char *windows, const ts_windows *w, char **path_out, ts_vocab *v, size_t **line_of)
+{
+    if (!v) return ts_fail_null(__func__, "v");
+    if (!path_out) return ts_fail_null(__func__, "path_out");
+    if (!line_of) return ts_fail_null(__func__, "line_of");
+    memset(v, 0, sizeof *v);
+    v->unk = -1;
+    *path_out = NULL;
+    *line_of = NULL;
+    if (!windows) return ts_fail_null(__func__, "windows");
+    if (!w) return ts_fail_null(__func__, "w");
+    struct stat st;
+    if (stat(windows, &st) == 0 && S_ISDIR(st.st_mode)) return 0;   /* a dataset: its vocab.tsv */
+    char *path = ts_windows_names_path(windows);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        const int e = errno;
+        if (e == ENOENT) {
+            free(path);
+            return 0;
+        }
+        ts_fail("%s: cannot open: %s", path, strerror(e));
+        free(path);
+        return -1;
+    }
+    const size_t n = w->n * w->len;
+    int32_t top = -1;   /* w's IDs: [0, top] */
+    for (size_t k = 0; k < n; k++)
+        if (w->data[k] > top) top = w->data[k];
+    /* names are kept by ID, [0, top]: the IDs of named windows are a vocabulary's (generate
+     * writes its model's), never sparse ones in the billions */
+    if (top >= TS_NAMED_ID_MAX) {
+        ts_fail("%s: names windows whose IDs reach %d, beyond the %d of any vocabulary (%s's IDs are not a "
+                "vocabulary's: move the names file away to read them as IDs)", path, (int)top, TS_NAMED_ID_MAX, windows);
+        fclose(f);
+        free(path);
+        return -1;
+    }
+    v->n = top + 1;
+    v->names = ts_calloc((size_t)(top + 1 > 0 ? top + 1 : 1), sizeof *v->names);
+    size_t *at = ts_calloc((size_t)(top + 1 > 0 ? top + 1 : 1), sizeof *at);
+    char *line = NULL;
+    size_t cap = 0, lines = 0;
+    int rc = 0;
+    while (rc == 0 && getline(&line, &cap, f) >= 0) {
+        if (++lines > w->n) continue;   /* counted, then refused below */
+        size_t t = 0;
+        for (char *s = strtok(line, " \t\r\n"); s && rc == 0; s = strtok(NULL, " \t\r\n"), t++) {
+            if (t >= w->len) continue;
+            const int32_t id = w->data[(lines - 1) * w->len + t];
+            if (id < 0) continue;
+            if (!v->names[id]) {
+                v->names[id] = ts_strdup(s);
+                at[id] = lines;
+            } else if (strcmp(v->names[id], s)) {   /* a names file of other windows (an earlier run's) */
+                rc = ts_fail("%s:%zu: '%s' for ID %d, which line %zu names '%s': not the names of %s's events", path,
+                             lines, s, (int)id, at[id], v->names[id], windows);
+            }
+        }
+        if (rc == 0 && t != w->len)
+            rc = ts_fail("%s:%zu: %zu name%s, where the windows of %s have %zu event%s: not their names", path, lines, t,
+                         ts_plural(t), windows, w->len, ts_plural(w->len));
+    }
+    if (rc == 0 && ferror(f)) rc = ts_fail("%s: cannot read it: %s", path, strerror(errno));
+    if (rc == 0 && lines != w->n)
+        rc = ts_fail("%s: %zu line%s, where %s has %zu window%s: not its names", path, lines, ts_plural(lines), windows,
+                     w->n, ts_plural(w->n));
+    if (rc == 0) {   /* one name for two IDs: other windows' names ('?', a model's unnamed event, aside) */
+        int32_t *first = ts_malloc((size_t)(v->n > 0 ? v->n : 1) * sizeof *first), late = -1, early = -1;
+        ts_vocab_map(v, v, first);   /* the lowest ID of each name */
+        for (int32_t i = 0; i < v->n; i++) {
+            if (!v->names[i] || first[i] == i || !strcmp(v->names[i], "?")) continue;
+            const int32_t a = at[i] >= at[first[i]] ? i : first[i], b = a == i ? first[i] : i;
+            if (late < 0 || at[a] < at[late]) late = a, early = b;
+        }
+        if (late >= 0)
+            rc = ts_fail("%s:%zu: '%s' for ID %d, which line %zu gives ID %d: not the names of %s's events", path,
+                         at[late], v->names[late], (int)late, at[early], (int)early, windows);
+        free(first);
+    }
+    free(line);
+    fclose(f);
+    if (rc) {
+        ts_vocab_free(v);
+        free(at);
+        free(path);
+        return -1;
+    }
+    *path_out = path;
+    *line_of = at;
+    return 1;
+}
+
 /* ---- vocab.tsv ---- */
 
 void ts_vocab_free(ts_vocab *v)
