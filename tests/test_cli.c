@@ -1596,6 +1596,40 @@ static void markov_keeps_its_dataset(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "mkfile/sub: ") && !strstr(err, "none"), "%s", err);
 }
 
+/* a dataset of one event: its training part, [0, 0), is empty. train refuses it naming the
+ * part; constraints and markov learn from its first event, and say that the part is empty
+ * (they said "first 1 of 1 event" alone, as if the part held it); with 3 events the part
+ * [0, 2) holds the 2 they learn from, and no such word */
+static void one_event_training_part(void)
+{
+    char args[2048], out[2048], p[512];
+    for (int n = 1; n <= 3; n += 2) {
+        snprintf(p, sizeof p, "%s/few%d.log", dir, n);
+        write_text(p, n == 1 ? "123 1700000000.000001 read(3, \"\", 1) = 0 <0.000010>\n"
+                             : "123 1700000000.000001 read(3, \"\", 1) = 0 <0.000010>\n"
+                               "123 1700000000.000101 write(1, \"x\", 1) = 1 <0.000010>\n"
+                               "123 1700000000.000201 read(3, \"\", 1) = 0 <0.000010>\n");
+        snprintf(args, sizeof args, "ingest --from strace %s -o %s/few%d", p, dir, n);
+        REQUIRE(run_cli(args, out, sizeof out) == 0);
+        snprintf(args, sizeof args, "train %s/few%d --model ngram --length 1 --threads 1 -o %s/few%d.tsm", dir, n, dir,
+                 n);
+        CHECK_MSG(run_cli(args, out, sizeof out) == 1 &&
+                  strstr(out, n == 1 ? "the training part [0, 0) has 0 events" : "the validation part [2, 2) has 0 events"),
+                  "%s", out);
+        snprintf(args, sizeof args, "constraints %s/few%d -o %s/few%d.tsc", dir, n, dir, n);
+        CHECK_MSG(run_stdout(args, out, sizeof out) == 0 &&
+                  strstr(out, n == 1 ? "(first 1 of 1 event; the training part [0, 0) of parts 0.7/0.1/0.2 is empty, "
+                                       "its first event taken)"
+                                     : "(first 2 of 3 events): "), "%s", out);
+        snprintf(args, sizeof args, "markov %s/few%d -n 4 -o %s/few%d.mk", dir, n, dir, n);
+        char want[600];
+        snprintf(want, sizeof want, n == 1 ? "on the first 1 event of %s/few1 (the training part [0, 0) of parts "
+                                             "0.7/0.1/0.2 is empty, its first event taken): 4 events"
+                                           : "on the first 2 events of %s/few3: 4 events", dir);
+        CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, want), "%s", out);
+    }
+}
+
 /* bench impute --json over a file the dataset is read from would replace its data */
 static void bench_json_keeps_its_dataset(void)
 {
@@ -2919,6 +2953,7 @@ TEST_MAIN("cli", {
     RUN(inputs_from_pipes);
     RUN(model_keys_in_help);
     RUN(markov_keeps_its_dataset);
+    RUN(one_event_training_part);
     RUN(bench_json_keeps_its_dataset);
     RUN(train_keeps_its_datasets);
     RUN(export_constraints_keep_their_dataset);

@@ -167,6 +167,10 @@ int cli_dataset_arch(const char *dir, const char **arch);
  * given), else 0 (one sequence); a --length given that is not the recorded one is refused,
  * naming both. 0, or -1 with the error set */
 int cli_mc_window_length(const char *dir, size_t n, int given, size_t len, size_t *out);
+/* the events of n that constraints and markov learn from: the time split's training part
+ * (permille NULL: the default), at least one event; where it is empty, *why (cap bytes)
+ * says so, as train names the part, else "" */
+size_t cli_train_events(size_t n, const int permille[3], char *why, size_t cap);
 /* the note of gaps, fill and ingest (cmd) on perf script's text without a PERF_RECORD_LOST
  * line (ts_gap_list's, ts_fill_result's and ts_ctf_trace's perf_no_lost_lines): such text
  * does not show whether events were lost */

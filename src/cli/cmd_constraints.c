@@ -25,7 +25,8 @@ int cmd_constraints(int argc, char **argv)
     };
     const ts_opt_spec spec = {
         "constraints", "tracesynth constraints DATASET -o FILE [--fractions A,B,C] [--length L]",
-        "Learn from the training part of a multi-channel dataset (ingest --channels) what\n"
+        "Learn from the training part of a multi-channel dataset (ingest --channels; its\n"
+        "first event where the part is empty, as the summary says) what\n"
         "real traces never break: the event-transition graph, the dt bounds of each event\n"
         "type, the CPUs of each type, and the thread buckets, process names and return\n"
         "values of each type. 'tracesynth repair' and 'tracesynth eval' use the file.\n"
@@ -56,9 +57,8 @@ int cmd_constraints(int argc, char **argv)
         ts_mc_free(&m);
     }
     if (rc == 0) {
-        size_t ntrain, b;
-        ts_split_bounds(m.n, permille, &ntrain, &b);
-        if (!ntrain) ntrain = 1;   /* at least one event, as said below */
+        char empty[128];
+        const size_t ntrain = cli_train_events(m.n, permille, empty, sizeof empty);
         int learned = ts_constraints_learn_windows(&m, ntrain, len, &k) == 0;
         if (!learned) ts_fail("%s: %s", args.pos[0], ts_error());
         rc = learned ? ts_constraints_save(&k, out) : -1;
@@ -73,8 +73,9 @@ int cmd_constraints(int argc, char **argv)
                              chans[0] ? "" : "; per event type:", ts_ch_names[c]);
             char win[64] = "";   /* transitions within windows only */
             if (len) snprintf(win, sizeof win, ", windows of %zu", len);
-            cli_say(cli_msg_stream(out), "constraints of %s (first %zu of %zu event%s%s): %zu event type%s, %zu "
-                    "allowed transition%s of %zu%s -> %s\n", args.pos[0], ntrain, m.n, ts_plural(m.n), win, types,
+            cli_say(cli_msg_stream(out), "constraints of %s (first %zu of %zu event%s%s%s%s): %zu event type%s, %zu "
+                    "allowed transition%s of %zu%s -> %s\n", args.pos[0], ntrain, m.n, ts_plural(m.n), win,
+                    empty[0] ? "; " : "", empty, types,
                     ts_plural(types), edges, ts_plural(edges), types * types, chans, out);
             /* a dataset of channels is ingested with its event names: without them the
              * constraints are of bare IDs, which a trace's own numbering must then match

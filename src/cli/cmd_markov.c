@@ -135,7 +135,8 @@ int cmd_markov(int argc, char **argv)
         "       (-n N [--length L] [--order K] [--draw type|pair] | --from-events W)\n"
         "       -o DIR [--fractions A,B,C] [--seed S]",
         "The multi-channel baseline: N events whose types follow an order-K Markov chain\n"
-        "of the training part of DATASET (ingest --channels), each other channel (dt,\n"
+        "of the training part of DATASET (ingest --channels; its first event where the\n"
+        "part is empty, as the summary says), each other channel (dt,\n"
         "comm, ret, tid, cpu) drawn per event type from the training counts (a type the\n"
         "training part lacks: from all its events; --draw pair: given the previous event\n"
         "too). A set of windows (DATASET/length) is learned within its windows: a\n"
@@ -184,9 +185,8 @@ int cmd_markov(int argc, char **argv)
     int named = 0;
     rc = ts_mc_load(args.pos[0], &m);
     if (rc == 0) {
-        size_t nt, b;
-        ts_split_bounds(m.n, permille, &nt, &b);
-        if (!nt) nt = 1;   /* at least one event, as printed below */
+        char empty[128];
+        const size_t nt = cli_train_events(m.n, permille, empty, sizeof empty);
         if (events) {
             /* a set of windows' stream.txt (its length recorded beside it): its windows,
              * not one of all its events */
@@ -218,12 +218,14 @@ int cmd_markov(int argc, char **argv)
             if (rc == 0) rc = ts_mc_save_windows(out, &g, arch, len);   /* 0: one chain */
             if (rc == 0 && events)
                 cli_say(stdout, "the events of %s (%zu window%s of %zu%s%s), other channels from the first %zu "
-                        "event%s of %s -> %s\n", events, w.n, ts_plural(w.n), w.len, named ? "; named by " : "",
-                        named ? names : "", nt, ts_plural(nt), args.pos[0], out);
+                        "event%s of %s%s%s%s -> %s\n", events, w.n, ts_plural(w.n), w.len, named ? "; named by " : "",
+                        named ? names : "", nt, ts_plural(nt), args.pos[0], empty[0] ? " (" : "", empty,
+                        empty[0] ? ")" : "", out);
             else if (rc == 0)
-                cli_say(stdout, "markov (order %ld) on the first %zu event%s of %s: %zu event%s (%zu window%s of %zu) "
-                        "-> %s\n", order, nt, ts_plural(nt), args.pos[0], n, ts_plural(n), len ? n / len : 1,
-                        ts_plural(len ? n / len : 1), len ? len : n, out);
+                cli_say(stdout, "markov (order %ld) on the first %zu event%s of %s%s%s%s: %zu event%s (%zu window%s of "
+                        "%zu) -> %s\n", order, nt, ts_plural(nt), args.pos[0], empty[0] ? " (" : "", empty,
+                        empty[0] ? ")" : "", n, ts_plural(n), len ? n / len : 1, ts_plural(len ? n / len : 1),
+                        len ? len : n, out);
             ts_mc_free(&g);
         }
         ts_windows_free(&w);

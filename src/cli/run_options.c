@@ -73,6 +73,18 @@ int cli_dataset_arch(const char *dir, const char **arch)
     return 0;
 }
 
+size_t cli_train_events(size_t n, const int permille[3], char *why, size_t cap)
+{
+    const int *pm = permille ? permille : ts_split_default_permille;
+    size_t a, b;
+    ts_split_bounds(n, pm, &a, &b);
+    if (cap) why[0] = 0;
+    if (a || !n) return a;
+    snprintf(why, cap, "the training part [0, 0) of parts %g/%g/%g is empty, its first event taken", pm[0] / 1000.0,
+             pm[1] / 1000.0, pm[2] / 1000.0);
+    return 1;
+}
+
 int cli_mc_window_length(const char *dir, size_t n, int given, size_t len, size_t *out)
 {
     size_t rec;
