@@ -718,8 +718,11 @@ int cmd_ingest(int argc, char **argv)
         if (ds->vocab.n > 0) {
             size_t unk = 0;
             for (size_t i = 0; i < ds->stream.n; i++) unk += ds->stream.ids[i] == ds->vocab.unk;
-            printf(", %d name%s + <unk> (%zu later %s unseen in the first 70%%)", ds->vocab.n - 1,
-                   ts_plural((size_t)(ds->vocab.n - 1)), unk, unk == 1 ? "event has a name" : "events have names");
+            char empty[128];   /* names are learned from one event at least, as constraints' */
+            cli_train_events(ds->stream.n, NULL, empty, sizeof empty);
+            printf(", %d name%s + <unk> (%zu later %s unseen in the first 70%%%s%s)", ds->vocab.n - 1,
+                   ts_plural((size_t)(ds->vocab.n - 1)), unk, unk == 1 ? "event has a name" : "events have names",
+                   empty[0] ? "; " : "", empty);
         } else {
             printf(", IDs 0..%d", ts_ids_span(ds->stream.ids, ds->stream.n) - 1);
         }
