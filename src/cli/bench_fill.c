@@ -233,8 +233,8 @@ int bench_fill(int argc, char **argv)
     };
     const ts_opt_spec spec = {
         C, "tracesynth bench fill TRACE [--model M] [--rates 0.01,0.1] [OPTIONS]",
-        "On a complete LTTng trace, or ftrace text (a regular file), with no lost events:\n"
-        "drop events in bursts (tracesynth drop), fill the gaps\n"
+        "On a complete LTTng trace, or ftrace or perf script text (a regular file), with\n"
+        "no lost events: drop events in bursts (tracesynth drop), fill the gaps\n"
         "(tracesynth fill) and score against what was dropped: event accuracy, gaps\n"
         "filled perfectly, accuracy per event class, and a system call analysis\n"
         "(per-thread counts, entries without exit, exits closing no call) on the true,\n"

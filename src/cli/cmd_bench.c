@@ -13,7 +13,8 @@ int cmd_bench(int argc, char **argv)
                "           transformer's\n"
                "  model    training- and denoising-step time of a diffusion model\n"
                "  data     reading a window file; the generation metrics\n"
-               "  fill     drop -> fill -> score on a complete LTTng trace or ftrace text\n\n"
+               "  fill     drop -> fill -> score on a complete LTTng trace, ftrace or perf\n"
+               "           script text\n\n"
                "'tracesynth bench SUB --help' for options.\n");
         return argc < 2 ? 2 : 0;
     }
