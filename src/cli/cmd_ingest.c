@@ -479,8 +479,8 @@ int cmd_ingest(int argc, char **argv)
                        "see above)"),
         TS_OPT_STR_F_('o', "output", &out, "DIR", TS_OPT_REQUIRED,
                       "output dataset directory (created; stream.txt,\n"
-                      "vocab.tsv and, for named events, arch (one word: the\n"
-                      "architecture) are replaced)"),
+                      "vocab.tsv and, for a trace's named events (not ids or\n"
+                      "npy), arch (one word: the architecture) are replaced)"),
         TS_OPT_FLAG_(0, "concat", &concat, "npy: join the rows of a (N, L) array into one stream"),
         TS_OPT_STR_(0, "comm", &comm, "NAME", "ctf, ftrace: keep the events of threads named NAME"),
         TS_OPT_FLAG_(0, "exits", &exits, "ctf, ftrace: record system call exits too"),
