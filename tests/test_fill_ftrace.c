@@ -2096,6 +2096,90 @@ static void perf_event_alone_read(void)
     free(notes);
 }
 
+/* samples of events that are no tracepoints, as perf script prints them (perf 6.1's text of
+ * record -a -e page-faults,cpu-clock,cpu-clock:u, the last with -F comm,tid,cpu,time,event;
+ * made-up ones of other names between): read, each named as perf names it, its modifier
+ * kept (cycles:u is no event "u"), a probe's "GROUP:EVENT" read as a tracepoint's */
+static void perf_sample_names_read(void)
+{
+    write_file(at("samples.txt"),
+               "       perf-exec  4421 [001] 65602.346351:          1 page-faults:      7f4ca9a44270 @plt+0x0 "
+               "(/usr/lib/x86_64-linux-gnu/libc.so.6)\n"
+               "             cc1  4411 [000] 65602.346420:     250000   cpu-clock:            e77506 "
+               "relation_oracle::register_stmt+0x76 (/usr/lib/gcc/x86_64-linux-gnu/12/cc1)\n"
+               "             cc1  4411 [000] 65602.346436:     250000 cpu-clock:u:            e77506 "
+               "relation_oracle::register_stmt+0x76 (/usr/lib/gcc/x86_64-linux-gnu/12/cc1)\n"
+               "             cat   123 [001] 65602.400001:  cycles:u:  ffffffff8100 foo ([kernel.kallsyms])\n"
+               "             cat   123 [001] 65602.400002:  cycles:ppp:  ffffffff8100 foo ([kernel.kallsyms])\n"
+               "             cat   123 [001] 65602.400003:  instructions:k:  ffffffff8100 foo ([kernel.kallsyms])\n"
+               "             cat   123 [001] 65602.400004:  L1-dcache-load-misses:  ffffffff8100 foo ([kernel.kallsyms])\n"
+               "             cat   123 [001] 65602.400005:  cpu/event=0x3c,umask=0x00/:  ffffffff8100 foo ([kernel.kallsyms])\n"
+               "             cat   123 [001] 65602.400006:  cpu_core/cycles/u:  ffffffff8100 foo ([kernel.kallsyms])\n"
+               "             cat   123 [001] 65602.400007:  probe:do_sys_open: (ffffffff81234560)\n"
+               "             cat   123 [001] 65602.400008:  probe_libc:malloc: (7f4ca9a44270)\n"
+               "             cat   123 [001] 65602.400009:  cycles: \n"
+               "             cc1  4411 [001] 65602.400010: cpu-clock:u: \n");
+    static const char *const want[] = {"page-faults", "cpu-clock", "cpu-clock:u", "cycles:u", "cycles:ppp",
+                                       "instructions:k", "L1-dcache-load-misses", "cpu/event=0x3c,umask=0x00/",
+                                       "cpu_core/cycles/u", "do_sys_open", "malloc", "cycles", "cpu-clock:u"};
+    const char *one[] = {at("samples.txt")};
+    ts_ctf_opts co = {NULL, 0, TS_CTF_ALL, -1, 0, 0};
+    ts_ctf_trace tr;
+    char *notes = NULL;
+    const int rc = ts_ftrace_load(one, 1, &co, "x86_64", &tr, &notes);
+    CHECK_MSG(rc == 0, "%s", ts_error());
+    if (rc == 0) {
+        CHECK_MSG(tr.n == 13, "%zu events", tr.n);
+        for (size_t i = 0; i < tr.n && i < 13; i++)
+            CHECK_MSG(!strcmp(tr.names[i], want[i]) && tr.exit[i] == TS_EVENT_OTHER, "%zu: %s", i, tr.names[i]);
+        ts_ctf_trace_free(&tr);
+    }
+    free(notes);
+}
+
+/* a loss in perf script's text of samples whose names are no identifiers: fill writes the
+ * reconstructed events named as perf names them (cycles:u, not u), read back as written */
+static void perf_sample_names_filled(void)
+{
+    static const char *const ev[3] = {"    cycles:u", "   cpu-clock", "cpu/cycles/u"};
+    size_t cap = 600 * 120 + 256, n = 0;
+    char *t = malloc(cap);
+    for (int i = 0; i < 300; i++)
+        for (int c = 0; c < 2; c++) {
+            long us = 1000000L + 10L * i + c;
+            if (c == 0 && i == 100)
+                n += (size_t)snprintf(t + n, cap - n, "%16s %5d [%03d] %5ld.%06ld: PERF_RECORD_LOST lost 6\n", "dd",
+                                      10, 0, us / 1000000, us % 1000000);
+            n += (size_t)snprintf(t + n, cap - n, "%16s %5d [%03d] %5ld.%06ld: %s:  ffffffff8100 foo ([kernel.kallsyms])\n",
+                                  c ? "cat" : "dd", c ? 20 : 10, c, us / 1000000, us % 1000000, ev[i % 3]);
+        }
+    write_file(at("slost.txt"), t);
+    free(t);
+    ts_fill_opts o;
+    fill_opts(&o);
+    ts_fill_result r;
+    const int rc = ts_ctf_fill(at("slost.txt"), at("sfilled.txt"), &o, &r);
+    CHECK_MSG(rc == 0, "%s", ts_error());
+    if (rc != 0) return;
+    CHECK(r.n == 1 && r.reconstructed == 6);
+    ts_fill_result_free(&r);
+    const char *one[] = {at("sfilled.txt")};
+    ts_ctf_opts co = {NULL, 0, TS_CTF_ALL, -1, 0, 0};
+    ts_ctf_trace tr;
+    char *notes = NULL;
+    const int lr = ts_ftrace_load(one, 1, &co, "x86_64", &tr, &notes);
+    CHECK_MSG(lr == 0, "%s", ts_error());
+    if (lr == 0) {
+        size_t named = 0;
+        for (size_t i = 0; i < tr.n; i++)
+            named += !strcmp(tr.names[i], "cycles:u") || !strcmp(tr.names[i], "cpu-clock") ||
+                     !strcmp(tr.names[i], "cpu/cycles/u");
+        CHECK_MSG(tr.n == 606 && named == tr.n, "%zu events, %zu of the recording's names", tr.n, named);
+        ts_ctf_trace_free(&tr);
+    }
+    free(notes);
+}
+
 /* perf script's text without its TID column, and with --deltatime (each time the gap to the
  * line before): refused, the option named; --reltime's times are read */
 static void perf_columns_refused(void)
@@ -3086,6 +3170,8 @@ TEST_MAIN("fill_ftrace", {
     RUN(perf_ip_refused);
     RUN(perf_other_lines_refused);
     RUN(perf_group_alone_refused);
+    RUN(perf_sample_names_read);
+    RUN(perf_sample_names_filled);
     RUN(perf_event_alone_read);
     RUN(perf_columns_refused);
     RUN(lost_then_back);

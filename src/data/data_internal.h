@@ -186,6 +186,12 @@ static inline int ts__is_ident(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
+/* the EVENT of a tracepoint's name [s, e) as perf prints it ("GROUP:EVENT", tracefs's names),
+ * else NULL: perf prints evsel__name(), the name the event was recorded by with its modifier
+ * after a ':' ("cycles:u", "cpu-clock:uk", "cpu/cycles/u"), so "NAME:LETTERS" of perf's
+ * modifier letters alone is a name and its modifier, not a tracepoint (no tracepoint's event
+ * is named so) */
+const char *ts__perf_tracepoint(const char *s, const char *e);
 /* the decimal digits at p (before e) as a number, saturating at INT64_MAX: their end, or NULL
  * when there are none */
 const char *ts__digits(const char *p, const char *e, int64_t *v);

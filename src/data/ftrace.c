@@ -33,7 +33,9 @@
  *               ls  6466 [000] 51027.066180: raw_syscalls:sys_enter: NR 12 (0, ...)
  *   COMM right-aligned, the TID ("PID/TID" with -F +pid), [CPU], the time, then the event
  *   with its group ("syscalls:sys_enter_brk: brk: 0x0"), its text as libtraceevent prints
- *   it (trace-cmd report's); with --show-lost-events, "... TIME: PERF_RECORD_LOST lost 37"
+ *   it (trace-cmd report's); a sample of an event that is no tracepoint is named as perf
+ *   names it, its modifier kept ("cpu-clock: ", "cycles:u: ", "cpu/event=0x3c/: "), its text
+ *   (the sample's address) not read; with --show-lost-events, "... TIME: PERF_RECORD_LOST lost 37"
  *   is a marker of the events the CPU's buffer lost; ":-1    -1 [000]" a sample of a thread
  *   perf does not know (thread -1). Refused, each named: text without the CPU or the TID
  *   column, the sample's address after an exit's value (-F +ip), callchain lines (record -g),
@@ -583,7 +585,8 @@ static int parse_recon(const char *path, size_t line, const char *b, const char 
     if (e - s < 7 || memcmp(s, "event=", 6) || ts__ftrace_arg_int(s, e, "tid", &tid))
         return bad_line(path, line, b, e, "malformed " TS_FTRACE_RECON " event (no 'event=NAME ... tid=N')");
     s += 6;
-    for (ne = s; ne < e && ts__is_ident(*ne); ne++) {}
+    /* (as perf names the event: "cycles:u", "cpu/cycles/u"; no name holds a blank) */
+    for (ne = s; ne < e && *ne != ' ' && *ne != '\t'; ne++) {}
     if (ne == s || ne - s > 63 || (ne < e && *ne != ' '))
         return bad_line(path, line, b, e, "malformed " TS_FTRACE_RECON " event (no 'event=NAME ... tid=N')");
     if (tid < -1 || tid > PID_MAX)   /* (past 2^63 the digits saturate: two threads would be one) */
@@ -699,6 +702,16 @@ static int parse_event(const char *path, size_t line, const char *b, const char 
     x->name_end = ne;
     if (len == sizeof TS_FTRACE_RECON - 1 && !memcmp(s, TS_FTRACE_RECON, len)) return parse_recon(path, line, b, e, x);
     return 0;
+}
+
+const char *ts__perf_tracepoint(const char *s, const char *e)
+{
+    const char *g = s, *v;
+    while (g < e && ts__is_ident(*g)) g++;
+    if (g == s || g == e || *g != ':' || g + 1 == e) return NULL;
+    int mods = 1;
+    for (v = g + 1; v < e && ts__is_ident(*v); v++) mods &= strchr("ukhpPGHSDIWebRx", *v) != NULL;
+    return v == e && !mods ? g + 1 : NULL;
 }
 
 /* the CPU of a file's line: hdr's one CPU, or -2 (several) */
@@ -884,6 +897,7 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         }
         fmt = 1 + h.perf;
         x.perf = h.perf;
+        const char *pname = NULL;   /* perf: the ':' after an event's name that is no identifier */
         if (h.perf) {
             x.has_proc = h.has_proc;
             x.proc = h.proc;
@@ -900,27 +914,31 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                 field = pe + 1;
                 h.event = blanks(pe, e);
             }
-            /* "SUBSYSTEM:EVENT: ..." as ftrace prints "EVENT: ..." */
-            const char *sub = h.event;
-            while (sub < e && ts__is_ident(*sub)) sub++;
-            const char *ne = sub;
-            if (sub > h.event && sub + 1 < e && *sub == ':' && ts__is_ident(sub[1])) {
-                h.event = sub + 1;
-                for (ne = sub + 1; ne < e && ts__is_ident(*ne); ne++) {}
+            /* the event's name: perf prints it as "%*s: " (a blank after its ':'), a
+             * tracepoint's "GROUP:EVENT" (read as ftrace prints "EVENT: ..."), any other's
+             * as it was recorded ("cpu-clock", "cycles:u", "cpu/event=0x3c,umask=0x00/") */
+            const char *ne = h.event;
+            while (ne < e && *ne != ' ' && *ne != '\t') ne++;
+            if (ne - h.event > 1 && ne[-1] == ':') {
+                const char *colon = ne - 1, *ev = ts__perf_tracepoint(h.event, colon), *id = h.event;
+                /* "NAME:" at the line's end: as perf prints it a blank follows (where nothing
+                 * else does, "cycles: " of -F ...,event), so this is a tracepoint's group cut
+                 * from its event (a last line so was cut: left out) */
+                if (ne == e) {
+                    char why[200];
+                    snprintf(why, sizeof why, "perf script's event '%.*s:' without its name ('GROUP:EVENT: ', or "
+                             "'NAME: ' of an event that is no tracepoint)",
+                             (int)(colon - h.event > 63 ? 63 : colon - h.event), h.event);
+                    rc = bad_line(path, line, b, e, why);
+                    break;
+                }
+                if (field <= h.event) x.w_name = (int)(colon - field);
+                while (id < colon && ts__is_ident(*id)) id++;
+                if (ev) h.event = ev;
+                else if (id < colon) pname = colon;   /* a name no identifier: no text is read */
+            } else if ((ne = ts__perf_tracepoint(h.event, ne))) {
+                h.event = ne;   /* ("GROUP:EVENT" without its ': ': the line is not read) */
             }
-            /* "NAME:" at the line's end: perf prints the event's name as "%*s: ", a blank
-             * after its ':' (where nothing follows, "cycles: " of -F ...,event: that event),
-             * so this is a tracepoint's group cut from its event (a last line so was cut:
-             * left out) */
-            else if (sub > h.event && sub + 1 == e && *sub == ':') {
-                char why[200];
-                snprintf(why, sizeof why, "perf script's event '%.*s:' without its name ('GROUP:EVENT: ', or "
-                         "'NAME: ' of an event that is no tracepoint)",
-                         (int)(sub - h.event > 63 ? 63 : sub - h.event), h.event);
-                rc = bad_line(path, line, b, e, why);
-                break;
-            }
-            if (ne > h.event && ne < e && *ne == ':' && field <= h.event) x.w_name = (int)(ne - field);
             /* perf script --show-lost-events: the events its CPU's buffer lost just before */
             static const char lost[] = "PERF_RECORD_LOST";
             const size_t ll = sizeof lost - 1;
@@ -1016,7 +1034,9 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         const char *c = blanks(h.comm, h.comm_end);
         if (!(h.comm_end - c == 5 && !memcmp(c, "<...>", 5))) x.comm = c, x.comm_end = h.comm_end;
         whole = 0;   /* (the event and its arguments may be cut) */
-        rc = parse_event(path, line, b, h.event, e, &x);
+        if (pname && pname - h.event > 63) rc = bad_line(path, line, b, e, "event name longer than 63 bytes");
+        else if (pname) x.kind = K_OTHER, x.name = h.event, x.name_end = pname, x.args = blanks(pname + 1, e);
+        else rc = parse_event(path, line, b, h.event, e, &x);
         if (rc == 0) {
             *clock = h.clock;
             if (h.cpu + 1 > *ncpus) *ncpus = h.cpu + 1;

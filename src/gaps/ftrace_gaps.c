@@ -475,13 +475,13 @@ static const char *line_end(const ft_trace *t, const ft_ev *x)
 }
 
 /* the tracefs name of an event by its name here: sys_enter_NAME, sys_exit_NAME, else the
- * name without its group */
+ * name without a tracepoint's group (perf's other names as they are) */
 static void tracefs_name(const char *name, char *buf, size_t n)
 {
-    const char *call, *colon = strrchr(name, ':');
+    const char *call, *ev = ts__perf_tracepoint(name, name + strlen(name));
     ts_ev_kind k = ts_gap_classify(name, &call);
     if (k == TS_EV_ENTRY || k == TS_EV_EXIT) snprintf(buf, n, "sys_%s_%s", k == TS_EV_ENTRY ? "enter" : "exit", call);
-    else snprintf(buf, n, "%s", colon ? colon + 1 : name);
+    else snprintf(buf, n, "%s", ev ? ev : name);   /* (a modifier kept: cycles:u is no event u) */
 }
 
 /* the thread -> its name for the lines tracesynth writes (a reconstructed event's COMM-PID):
