@@ -1975,6 +1975,14 @@ static void perf_script_text(void)
     write_file(at("nocpu.txt"), "              dd    10     1.000001: syscalls:sys_enter_read: fd: 0x3\n");
     CHECK(ts_gaps_find(at("nocpu.txt"), 0, &gl) == -1);
     CHECK_MSG(strstr(ts_error(), "nocpu.txt:1: perf script's text without the CPU column"), "%s", ts_error());
+    /* a recording of one command's samples (perf record -e page-faults -- ls) has no CPU to
+     * print (perf script -F +cpu: "do not have CPU attribute set"): the message says how to
+     * record one */
+    write_file(at("nocpu.txt"), "              ls  4148 65592.800409:          1  page-faults:  ffffffff8177879a "
+                                "elf_load+0x28a ([kernel.kallsyms])\n");
+    CHECK(ts_gaps_find(at("nocpu.txt"), 0, &gl) == -1);
+    CHECK_MSG(strstr(ts_error(), "nocpu.txt:1: perf script's text without the CPU column") &&
+                  strstr(ts_error(), "perf record --sample-cpu"), "%s", ts_error());
     write_file(at("badlost.txt"), "              dd    10 [000]     1.000001: PERF_RECORD_LOST lost\n");
     CHECK(ts_gaps_find(at("badlost.txt"), 0, &gl) == -1);
     CHECK_MSG(strstr(ts_error(), "badlost.txt:1: malformed PERF_RECORD_LOST"), "%s", ts_error());

@@ -880,7 +880,9 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                              : perf_without_tid(s, e) ? "perf script's text without the TID column: not read (perf "
                                                         "script -F +tid)"
                              : perf_without_cpu(s, e) ? "perf script's text without the CPU column, whose losses are "
-                                                       "per CPU: not read (perf script -F +cpu)" : raw_or_hex(s, e);
+                                                       "per CPU: not read (perf script -F +cpu; samples recorded without "
+                                                       "their CPU, one command's without -a, have none to print: perf "
+                                                       "record --sample-cpu)" : raw_or_hex(s, e);
             ts__ft_line ev;   /* a system call event's own text: printed with context-info off */
             memset(&ev, 0, sizeof ev);
             if (!why && parse_event(path, line, b, s, e, &ev) == 0 && (ev.kind == K_ENTRY || ev.kind == K_EXIT))
