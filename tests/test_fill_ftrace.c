@@ -2107,7 +2107,9 @@ static void perf_event_alone_read(void)
 /* samples of events that are no tracepoints, as perf script prints them (perf 6.1's text of
  * record -a -e page-faults,cpu-clock,cpu-clock:u, the last with -F comm,tid,cpu,time,event;
  * made-up ones of other names between): read, each named as perf names it, its modifier
- * kept (cycles:u is no event "u"), a probe's "GROUP:EVENT" read as a tracepoint's */
+ * kept (cycles:u is no event "u"), a probe's "GROUP:EVENT" read as a tracepoint's; the blank
+ * after a name's ':' gone (a text whose lines' ends were trimmed), a name that is no
+ * identifier is read alike, and a tracepoint's (a group alone is refused) */
 static void perf_sample_names_read(void)
 {
     write_file(at("samples.txt"),
@@ -2126,10 +2128,13 @@ static void perf_sample_names_read(void)
                "             cat   123 [001] 65602.400007:  probe:do_sys_open: (ffffffff81234560)\n"
                "             cat   123 [001] 65602.400008:  probe_libc:malloc: (7f4ca9a44270)\n"
                "             cat   123 [001] 65602.400009:  cycles: \n"
-               "             cc1  4411 [001] 65602.400010: cpu-clock:u: \n");
+               "             cc1  4411 [001] 65602.400010: cpu-clock:u: \n"
+               "             cat   123 [001] 65602.400011:  cycles:u:\n"
+               "             cat   123 [001] 65602.400012:  probe_libc:malloc:\n");
     static const char *const want[] = {"page-faults", "cpu-clock", "cpu-clock:u", "cycles:u", "cycles:ppp",
                                        "instructions:k", "L1-dcache-load-misses", "cpu/event=0x3c,umask=0x00/",
-                                       "cpu_core/cycles/u", "do_sys_open", "malloc", "cycles", "cpu-clock:u"};
+                                       "cpu_core/cycles/u", "do_sys_open", "malloc", "cycles", "cpu-clock:u",
+                                       "cycles:u", "malloc"};
     const char *one[] = {at("samples.txt")};
     ts_ctf_opts co = {NULL, 0, TS_CTF_ALL, -1, 0, 0};
     ts_ctf_trace tr;
@@ -2137,8 +2142,8 @@ static void perf_sample_names_read(void)
     const int rc = ts_ftrace_load(one, 1, &co, "x86_64", &tr, &notes);
     CHECK_MSG(rc == 0, "%s", ts_error());
     if (rc == 0) {
-        CHECK_MSG(tr.n == 13, "%zu events", tr.n);
-        for (size_t i = 0; i < tr.n && i < 13; i++)
+        CHECK_MSG(tr.n == 15, "%zu events", tr.n);
+        for (size_t i = 0; i < tr.n && i < 15; i++)
             CHECK_MSG(!strcmp(tr.names[i], want[i]) && tr.exit[i] == TS_EVENT_OTHER, "%zu: %s", i, tr.names[i]);
         ts_ctf_trace_free(&tr);
     }

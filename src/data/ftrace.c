@@ -923,10 +923,12 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             while (ne < e && *ne != ' ' && *ne != '\t') ne++;
             if (ne - h.event > 1 && ne[-1] == ':') {
                 const char *colon = ne - 1, *ev = ts__perf_tracepoint(h.event, colon), *id = h.event;
+                while (id < colon && ts__is_ident(*id)) id++;
                 /* "NAME:" at the line's end: as perf prints it a blank follows (where nothing
-                 * else does, "cycles: " of -F ...,event), so this is a tracepoint's group cut
-                 * from its event (a last line so was cut: left out) */
-                if (ne == e) {
+                 * else does, "cycles: " of -F ...,event), so an identifier alone is a
+                 * tracepoint's group cut from its event (a last line so was cut: left out);
+                 * a tracepoint's name or one no group is read so (trimmed lines' ends) */
+                if (ne == e && !ev && id == colon) {
                     char why[200];
                     snprintf(why, sizeof why, "perf script's event '%.*s:' without its name ('GROUP:EVENT: ', or "
                              "'NAME: ' of an event that is no tracepoint)",
@@ -935,7 +937,6 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
                     break;
                 }
                 if (field <= h.event) x.w_name = (int)(colon - field);
-                while (id < colon && ts__is_ident(*id)) id++;
                 if (ev) h.event = ev;
                 else if (id < colon) pname = colon;   /* a name no identifier: no text is read */
             } else if ((ne = ts__perf_tracepoint(h.event, ne))) {
