@@ -146,11 +146,11 @@ typedef struct {
     TS_OPT_FLAG_('q', "quiet", p, help), \
     TS_OPT_FLAG_(0, "no-progress", p, "the same (as the other commands spell it)")
 /* --arch ARCH of the commands that read a trace of either kind (gaps, drop, fill, bench
- * fill), as ingest's: the table that names ftrace text's raw_syscalls numbers */
+ * fill), as ingest's: the table that names ftrace's and perf script's raw_syscalls numbers */
 #define CLI_TRACE_ARCH_OPTION(p) \
-    TS_OPT_STR_(0, "arch", p, "ARCH", "ftrace text: raw_syscalls numbers named through the\n" \
-                "table of x86_64 or aarch64 (default the host's; i386\n" \
-                "and arm have none: each call is nr_NUMBER)")
+    TS_OPT_STR_(0, "arch", p, "ARCH", "ftrace, perf script text: raw_syscalls numbers named\n" \
+                "through the table of x86_64 or aarch64 (default the\n" \
+                "host's; i386 and arm have none: each call is nr_NUMBER)")
 /* drop's and bench fill's bursts: the default *bmax (given: its option given) follows a larger
  * bmin; 0, or a usage error (2) for a --burst-max below --burst-min or a rate of rates[0, n)
  * (named by label: "--rate", "--rates:") that bursts of these sizes cannot reach */

@@ -484,19 +484,22 @@ int cmd_ingest(int argc, char **argv)
                       "vocab.tsv and, for a trace's named events (not ids or\n"
                       "npy), arch (one word: the architecture) are replaced)"),
         TS_OPT_FLAG_(0, "concat", &concat, "npy: join the rows of a (N, L) array into one stream"),
-        TS_OPT_STR_(0, "comm", &comm, "NAME", "ctf, ftrace: keep the events of threads named NAME"),
-        TS_OPT_FLAG_(0, "exits", &exits, "ctf, ftrace: record system call exits too"),
-        TS_OPT_CHOICE_(0, "events", &events_i, "syscalls|all", kinds, "ctf, ftrace: system calls (default) or every event"),
-        TS_OPT_LONG_(0, "cpu", &cpu, "N", 0, 65535, "ctf, ftrace: keep the events of CPU N"),
+        TS_OPT_STR_(0, "comm", &comm, "NAME", "ctf, ftrace, perf: keep the events of threads named\n"
+                    "NAME"),
+        TS_OPT_FLAG_(0, "exits", &exits, "ctf, ftrace, perf: record system call exits too"),
+        TS_OPT_CHOICE_(0, "events", &events_i, "syscalls|all", kinds, "ctf, ftrace, perf: system calls (default) or every\n"
+                       "event"),
+        TS_OPT_LONG_(0, "cpu", &cpu, "N", 0, 65535, "ctf, ftrace, perf: keep the events of CPU N"),
         TS_OPT_FLAG_(0, "strict", &strict, "ctf: a truncated stream file is an error"),
-        TS_OPT_FLAG_(0, "no-reconstructed", &no_recon, "ctf, ftrace: leave out the events tracesynth fill\n"
-                     "reconstructed (by default each is read as the event it\n"
-                     "stands for)"),
-        TS_OPT_STR_(0, "arch", &arch_s, "ARCH", "strace, ctf, ftrace: x86_64, i386, arm or aarch64"),
-        TS_OPT_FLAG_(0, "channels", &channels, "strace, ctf, ftrace: also each event's channels,\n"
-                     "one .npy each beside stream.txt: dt, comm, ret, tid,\n"
-                     "cpu (see README); ctf, ftrace, strace -ttt: time_ns.npy\n"
-                     "too"),
+        TS_OPT_FLAG_(0, "no-reconstructed", &no_recon, "ctf, ftrace, perf: leave out the events tracesynth\n"
+                     "fill reconstructed (by default each is read as the\n"
+                     "event it stands for)"),
+        TS_OPT_STR_(0, "arch", &arch_s, "ARCH", "strace, ctf, ftrace, perf: x86_64, i386, arm or\n"
+                    "aarch64"),
+        TS_OPT_FLAG_(0, "channels", &channels, "strace, ctf, ftrace, perf: also each event's\n"
+                     "channels, one .npy each beside stream.txt: dt, comm,\n"
+                     "ret, tid, cpu (see README); ctf, ftrace, perf, strace\n"
+                     "-ttt: time_ns.npy too"),
         CLI_QUIET_OPTIONS(&quiet, "ctf: no progress (the events read, once a second\n"
                           "after the first; in a log, not a terminal, every 30 s)"),
         TS_OPT_END_,
