@@ -1634,6 +1634,56 @@ static void one_event_training_part(void)
     }
 }
 
+/* impute and score read a dataset's test part alone: 10 events, whose validation part
+ * [7, 8) is shorter than a window of 2, have their test part [8, 10) imputed (they were
+ * refused for the validation part); one event's test part [0, 1) holds no window of 2,
+ * and is named (the training part [0, 0) was); train still needs its validation part */
+static void test_part_alone_read(void)
+{
+    char args[2048], out[2048], p[512], big[512];
+    static const char *const calls[3] = {"read", "write", "close"};
+    snprintf(p, sizeof p, "%s/tp10.log", dir);
+    snprintf(big, sizeof big, "%s/tp300.log", dir);
+    FILE *f = fopen(p, "w"), *g = fopen(big, "w");
+    REQUIRE(f && g);
+    for (int i = 0; i < 300; i++) {
+        const char *c = calls[i % 7 == 3 ? 1 : i % 7 == 6 ? 2 : 0];
+        if (i < 10) fprintf(f, "1 1700000000.%06d %s(3, \"\", 1) = 0\n", i + 1, c);
+        fprintf(g, "1 1700000000.%06d %s(3, \"\", 1) = 0\n", i + 1, c);
+    }
+    fclose(f);
+    fclose(g);
+    snprintf(args, sizeof args, "ingest --from strace %s -o %s/tp10", p, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(args, sizeof args, "ingest --from strace %s -o %s/tp300", big, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(p, sizeof p, "%s/tp1.log", dir);
+    write_text(p, "1 1700000000.000001 read(3, \"\", 1) = 0\n");
+    snprintf(args, sizeof args, "ingest --from strace %s -o %s/tp1", p, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(args, sizeof args, "train --model ngram %s/tp300 --length 2 --threads 1 -o %s/tp.tsm", dir, dir);
+    REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    snprintf(args, sizeof args, "impute %s/tp.tsm --input %s/tp10 --blackout 1 --threads 1 -o %s/tp10.imp", dir, dir,
+             dir);
+    CHECK_MSG(run_cli(args, out, sizeof out) == 0, "%s", out);
+    snprintf(p, sizeof p, "%s/tp10.imp/original0.npy", dir);
+    ts_windows w;
+    CHECK(ts_windows_load(p, -1, 0, &w) == 0 && w.n == 500 && w.len == 2);
+    ts_windows_free(&w);
+    snprintf(args, sizeof args, "score %s/tp.tsm --input %s/tp10 --threads 1", dir, dir);
+    CHECK_MSG(run_cli(args, out, sizeof out) == 0, "%s", out);
+    for (int k = 0; k < 2; k++) {
+        snprintf(args, sizeof args, k ? "score %s/tp.tsm --input %s/tp1 --threads 1"
+                                      : "impute %s/tp.tsm --input %s/tp1 --blackout 1 --threads 1 -o %s/tp1.imp",
+                 dir, dir, dir);
+        CHECK_MSG(run_cli(args, out, sizeof out) == 1 &&
+                  strstr(out, "tp1: the test part [0, 1) has 1 event, fewer than the window length 2") &&
+                  !strstr(out, "training"), "%s", out);
+    }
+    snprintf(args, sizeof args, "train --model ngram %s/tp10 --length 2 --threads 1 -o %s/tp10.tsm", dir, dir);
+    CHECK_MSG(run_cli(args, out, sizeof out) == 1 && strstr(out, "the validation part [7, 8) has 1 event"), "%s", out);
+}
+
 /* bench impute --json over a file the dataset is read from would replace its data */
 static void bench_json_keeps_its_dataset(void)
 {
@@ -2958,6 +3008,7 @@ TEST_MAIN("cli", {
     RUN(model_keys_in_help);
     RUN(markov_keeps_its_dataset);
     RUN(one_event_training_part);
+    RUN(test_part_alone_read);
     RUN(bench_json_keeps_its_dataset);
     RUN(train_keeps_its_datasets);
     RUN(export_constraints_keep_their_dataset);

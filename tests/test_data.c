@@ -982,6 +982,62 @@ static void time_split_positions(void)
     ts_dataset_free(&d);
 }
 
+/* a split of the parts a caller reads: a part it does not read may be shorter than a window
+ * (it is then empty), one it reads is refused naming it; the windows of every part are
+ * those of the whole split (impute read a 10-event stream's test part [8, 10) but was
+ * refused for its validation part [7, 8), a one-event stream for its training part) */
+static void time_split_parts_read(void)
+{
+    ts_dataset d = counting_dataset(1000);
+    ts_split all, s;
+    REQUIRE(ts_split_make(&d, TS_SPLIT_TIME, 20, 5, 5, &all) == 0);
+    for (unsigned parts = 1; parts <= TS_PART_ALL; parts++) {
+        REQUIRE(ts_split_make_read(&d, TS_SPLIT_TIME, 20, 5, 5, NULL, parts, &s) == 0);
+        const ts_windows *a[3] = {&all.train, &all.valid, &all.test}, *b[3] = {&s.train, &s.valid, &s.test};
+        for (int i = 0; i < 3; i++)
+            CHECK_MSG(a[i]->n == b[i]->n && a[i]->len == b[i]->len &&
+                      !memcmp(a[i]->data, b[i]->data, a[i]->n * a[i]->len * sizeof *a[i]->data), "parts %u, %d",
+                      parts, i);
+        CHECK(s.train_stream.n == 700 && s.valid_distinct == all.valid_distinct && s.test_distinct == all.test_distinct);
+        ts_split_free(&s);
+    }
+    ts_split_free(&all);
+    /* 10 events: [0, 7), [7, 8), [8, 10) */
+    ts_dataset d10 = counting_dataset(10);
+    CHECK(ts_split_make(&d10, TS_SPLIT_TIME, 2, 5, 3, &s) == -1 && strstr(ts_error(), "the validation part [7, 8)"));
+    REQUIRE(ts_split_make_read(&d10, TS_SPLIT_TIME, 2, 5, 3, NULL, TS_PART_TEST, &s) == 0);
+    CHECK(s.valid.n == 0 && s.test.n == 3 && s.test.data[0] == 8 && s.test.data[5] == 9 && s.test_distinct == 1);
+    CHECK(s.train.n == 2 && s.train.data[2] == 5 && s.train_stream.n == 7);
+    ts_split_free(&s);
+    CHECK(ts_split_make_read(&d10, TS_SPLIT_TIME, 2, 5, 3, NULL, TS_PART_TRAIN | TS_PART_VALID, &s) == -1 &&
+          strstr(ts_error(), "the validation part [7, 8) has 1 event, fewer than the window length 2"));
+    /* the part read named, and the longest window it holds */
+    CHECK_MSG(ts_split_make_read(&d10, TS_SPLIT_TIME, 3, 5, 3, NULL, TS_PART_TEST, &s) == -1 &&
+              strstr(ts_error(), "the test part [8, 10) has 2 events, fewer than the window length 3") &&
+              strstr(ts_error(), "the longest window that fits is 2"), "%s", ts_error());
+    /* one event: its test part [0, 1) */
+    ts_dataset d1 = counting_dataset(1);
+    REQUIRE(ts_split_make_read(&d1, TS_SPLIT_TIME, 1, 5, 3, NULL, TS_PART_TEST, &s) == 0);
+    CHECK(s.train.n == 0 && s.valid.n == 0 && s.test.n == 3 && s.test.data[2] == 0 && s.train_stream.n == 0);
+    ts_split_free(&s);
+    CHECK_MSG(ts_split_make_read(&d1, TS_SPLIT_TIME, 2, 5, 3, NULL, TS_PART_TEST, &s) == -1 &&
+              strstr(ts_error(), "the test part [0, 1) has 1 event") && !strstr(ts_error(), "training"), "%s",
+              ts_error());
+    CHECK(ts_split_make_read(&d1, TS_SPLIT_TIME, 1, 5, 3, NULL, TS_PART_VALID, &s) == -1 &&
+          strstr(ts_error(), "the validation part [0, 0) has 0 events"));
+    /* more windows than a part not read holds at distinct starts: cut, repeating */
+    const int pm[3] = {300, 100, 600};
+    CHECK(ts_split_make_parts(&d, TS_SPLIT_TIME, 20, 5, 550, pm, &s) == -1 && strstr(ts_error(), "validation"));
+    REQUIRE(ts_split_make_read(&d, TS_SPLIT_TIME, 20, 5, 550, pm, TS_PART_TEST, &s) == 0);
+    CHECK(s.valid.n == 550 && s.valid_distinct == 81 && s.test.n == 550 && s.test_distinct == 550);
+    ts_split_free(&s);
+    CHECK(ts_split_make_read(&d, TS_SPLIT_TIME, 20, 5, 5, NULL, 8, &s) == -1 &&
+          strstr(ts_error(), "ts_split_make_read: parts 0x8"));
+    ts_dataset_free(&d1);
+    ts_dataset_free(&d10);
+    ts_dataset_free(&d);
+}
+
 static void audit_counts(void)
 {
     int32_t tr[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3};
@@ -1094,6 +1150,17 @@ static void published_ids_named(void)
     write_text(in(sub, "training"), "0,1,2\n2,1,0\n");
     REQUIRE(ts_split_make(&ds, TS_SPLIT_PAPER, 3, 1, 2, &s) == 0);
     CHECK(s.train.n == 2 && s.test.n == 2 && ts_split_n_ids(&ds, &s) == 3);
+    ts_split_free(&s);
+    ts_dataset_free(&ds);
+    /* no published training windows and a stream shorter than a window: refused where the
+     * training or validation windows are read, else the test windows alone */
+    remove(in(sub, "training"));
+    write_text(in(d, "stream.txt"), "0,1\n");
+    REQUIRE(ts_dataset_load(d, &ds) == 0);
+    CHECK(ts_split_make(&ds, TS_SPLIT_PAPER, 3, 1, 2, &s) == -1 && strstr(ts_error(), "fewer than the window length 3"));
+    CHECK(ts_split_make_read(&ds, TS_SPLIT_PAPER, 3, 1, 2, NULL, TS_PART_VALID, &s) == -1);
+    REQUIRE(ts_split_make_read(&ds, TS_SPLIT_PAPER, 3, 1, 2, NULL, TS_PART_TEST, &s) == 0);
+    CHECK(s.train.n == 0 && s.valid.n == 0 && s.test.n == 2 && s.test.data[5] == 0);
     ts_split_free(&s);
     ts_dataset_free(&ds);
 }
@@ -1298,6 +1365,7 @@ TEST_MAIN("data", {
     RUN(vocab_of_unk_only);
     RUN(vocab_rank_and_unk);
     RUN(time_split_positions);
+    RUN(time_split_parts_read);
     RUN(audit_counts);
     RUN(audit_bad_arguments_nan);
     RUN(paper_split_on_pts);

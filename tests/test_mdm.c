@@ -2106,6 +2106,15 @@ static void cli_tune_prior(void)
     snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t3.tsm --valid-windows 4 --seed 3", dir, dir,
              common, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--seed"), "%s", err);
+    /* the validation part alone is read: a test part [2985, 3000) shorter than a window is
+     * not refused (it was), a validation part that short is, by name */
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t5.tsm --valid-windows 4 --fractions "
+             "0.6,0.395,0.005", dir, dir, common, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/t5.tsm --valid-windows 4 --fractions "
+             "0.6,0.005,0.395", dir, dir, common, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "the validation part [1800, 1815) has 15 events"),
+              "%s", err);
     /* -o over the file DATASET is read from would replace its data with a model */
     snprintf(cmd, sizeof cmd, "tune-prior %s/t.tsm %s/tds %s -o %s/tds/./stream.txt --valid-windows 4", dir, dir,
              common, dir);

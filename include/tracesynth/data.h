@@ -372,6 +372,15 @@ int  ts_split_make(const ts_dataset *d, ts_split_kind kind, size_t L, size_t str
  * summing to 1000, else an error */
 int  ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
                          size_t nwin, const int permille[3], ts_split *out);
+/* the parts of a split that a caller reads */
+enum { TS_PART_TRAIN = 1, TS_PART_VALID = 2, TS_PART_TEST = 4, TS_PART_ALL = 7 };
+/* ts_split_make_parts refusing only the parts in parts (TS_PART_*: the ones the caller reads)
+ * that are shorter than a window or hold too few windows for nwin, naming the part read; a
+ * part not read that is shorter than a window is empty (its windows' n 0; the paper split's
+ * training and validation windows too, when neither is read and there are none), and every
+ * other part has the windows ts_split_make_parts cuts */
+int  ts_split_make_read(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride, size_t nwin,
+                        const int permille[3], unsigned parts, ts_split *out);
 void ts_split_free(ts_split *s);
 /* another training stream: ids[0, n) (IDs in the split's numbering) kept in sp->also, and
  * its windows of sp->len at the given stride (0: 1) appended to sp->train; none crosses from

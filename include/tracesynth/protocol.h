@@ -49,10 +49,9 @@ void ts_split_data_free(ts_split_data *d);
  * ts_split_train_events keeps the training stream's windows apart. Without one, s->length 0
  * is len0: ts_split_data_load (both 0: refused, naming the function). 0, or -1 with d empty */
 int  ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0, ts_split_data *d, size_t *rec);
-/* the parts of a split that a caller reads (ts_split_data_load_set_parts) */
-enum { TS_PART_TRAIN = 1, TS_PART_VALID = 2, TS_PART_TEST = 4 };
 /* ts_split_data_load_set refusing, of a set's parts without a whole window, only those in
- * parts (TS_PART_*: the ones the caller reads); another is empty (its windows' n 0) */
+ * parts (TS_PART_* in data.h: the ones the caller reads); another is empty (its windows' n 0).
+ * A dataset that is not a set is cut by ts_split_make_read with those parts */
 int  ts_split_data_load_set_parts(const char *dir, const ts_split_spec *s, size_t len0, unsigned parts,
                                   ts_split_data *d, size_t *rec);
 
@@ -133,10 +132,10 @@ int  ts_train_on(const char *name, const ts_split_data *d, const ts_train_opts *
  * vocab_path, else by the vocab.tsv beside it (IDs at most the names' last, else at most
  * max_id), or a dataset directory: the test windows of its split s, named by vocab_path
  * or the dataset's names (s NULL: the default split); s->length 0 (or s NULL): len0, or
- * 200 where len0 is 0. A set of windows that records their length (DIR/length) gives its
- * own windows whole in the test part (ts_split_data_load_set_parts, TS_PART_TEST: s->length
- * 0 takes their length, another is refused naming both; the other parts are not read, and
- * are not refused). names->n == 0: unnamed. distinct (may be NULL): how many of the windows
+ * 200 where len0 is 0; its other parts are not read, and not refused when shorter than a
+ * window (ts_split_data_load_set_parts, TS_PART_TEST). A set of windows that records their
+ * length (DIR/length) gives its own windows whole in the test part (s->length 0 takes their
+ * length, another is refused naming both). names->n == 0: unnamed. distinct (may be NULL): how many of the windows
  * differ (a short test part repeats windows; for a file or a set, the number of windows) */
 int  ts_impute_input_load(const char *path, const ts_split_spec *s, size_t len0, const char *vocab_path,
                           int32_t max_id, ts_windows *x, ts_vocab *names, size_t *distinct);

@@ -170,8 +170,21 @@ static int check_windows(const char *where, const char *part, size_t lo, size_t 
                    distinct, L, cap);
 }
 
+/* the longest window every part in parts holds */
+static size_t parts_max_length(size_t n, const int pm[3], unsigned parts)
+{
+    size_t a, b;
+    ts_split_bounds(n, pm, &a, &b);
+    const size_t len[3] = {a, b - a, n - b};
+    size_t m = SIZE_MAX;
+    for (int p = 0; p < 3; p++)
+        if ((parts >> p & 1) && len[p] < m) m = len[p];
+    return m == SIZE_MAX ? 0 : m;
+}
+
+/* a part not read (parts) shorter than L is left empty; every other is cut as always */
 static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin, const int pm[3],
-                      ts_split *out)
+                      unsigned parts, ts_split *out)
 {
     const int32_t *ids = d->stream.ids;
     size_t n = d->stream.n;
@@ -180,8 +193,8 @@ static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin,
     const char *name[3] = {"training", "validation", "test"};
     size_t lo[3] = {0, a, b}, hi[3] = {a, b, n};
     for (int p = 0; p < 3; p++)
-        if (hi[p] - lo[p] < L) {
-            size_t fit = ts_split_max_length(n, pm);
+        if ((parts >> p & 1) && hi[p] - lo[p] < L) {
+            size_t fit = parts_max_length(n, pm, parts);
             char hint[96];
             if (fit) snprintf(hint, sizeof hint, "the longest window that fits is %zu, or other fractions", fit);
             else snprintf(hint, sizeof hint, "the stream is too short for any window with these fractions");
@@ -192,21 +205,26 @@ static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin,
                            pm[0] / 1000.0, pm[1] / 1000.0, pm[2] / 1000.0, hint);
         }
     const char *where = d->dir ? d->dir : "stream";
-    if (check_windows(where, "validation", a, b, b - a - L + 1, L, nwin) ||
-        check_windows(where, "test", b, n, n - b - L + 1, L, nwin))
+    if (((parts & TS_PART_VALID) && check_windows(where, "validation", a, b, b - a - L + 1, L, nwin)) ||
+        ((parts & TS_PART_TEST) && check_windows(where, "test", b, n, n - b - L + 1, L, nwin)))
         return -1;
     stride_windows(ids, a, L, stride, &out->train);
-    spaced_windows(ids, a, b, L, nwin, &out->valid);
-    spaced_windows(ids, b, n, L, nwin, &out->test);
-    out->valid_distinct = distinct_starts(b - a, L, nwin);
-    out->test_distinct = distinct_starts(n - b, L, nwin);
+    ts_windows *w[2] = {&out->valid, &out->test};
+    size_t *distinct[2] = {&out->valid_distinct, &out->test_distinct};
+    for (int p = 1; p < 3; p++)
+        if (hi[p] - lo[p] >= L) {
+            spaced_windows(ids, lo[p], hi[p], L, nwin, w[p - 1]);
+            *distinct[p - 1] = distinct_starts(hi[p] - lo[p], L, nwin);
+        } else {
+            w[p - 1]->len = L;
+        }
     out->train_stream.n = a;
     out->train_stream.ids = ts_malloc(a * sizeof *ids);
     memcpy(out->train_stream.ids, ids, a * sizeof *ids);
     return 0;
 }
 
-static int split_paper(const ts_dataset *d, size_t L, size_t stride, size_t nwin, ts_split *out)
+static int split_paper(const ts_dataset *d, size_t L, size_t stride, size_t nwin, unsigned parts, ts_split *out)
 {
     int got = ts_dataset_published(d, L, "testing", &out->test);
     if (got < 0) return -1;
@@ -217,18 +235,19 @@ static int split_paper(const ts_dataset *d, size_t L, size_t stride, size_t nwin
     if (got < 0) return -1;
     if (got == 0) {
         /* the published training files are stride-5 windows over stream.txt */
-        if (d->stream.n < L)
+        if (d->stream.n < L && (parts & (TS_PART_TRAIN | TS_PART_VALID)))
             return ts_fail("%s: stream.txt has %zu event%s, fewer than the window length %zu",
                            d->dir ? d->dir : "dataset", d->stream.n, ts_plural(d->stream.n), L);
         stride_windows(d->stream.ids, d->stream.n, L, stride, &out->train);
     }
     /* validation: nwin evenly spaced training windows (the paper has no validation part) */
     size_t N = out->train.n;
-    if (check_windows(d->dir ? d->dir : "dataset", "training windows", 0, 0, N, L, nwin)) return -1;
-    out->valid.n = nwin;
+    if ((parts & TS_PART_VALID) && check_windows(d->dir ? d->dir : "dataset", "training windows", 0, 0, N, L, nwin))
+        return -1;
+    out->valid.n = N ? nwin : 0;   /* none: neither part read */
     out->valid.len = L;
-    out->valid.data = ts_malloc(nwin * L * sizeof *out->valid.data);
-    for (size_t i = 0; i < nwin; i++) {
+    out->valid.data = ts_malloc(out->valid.n * L * sizeof *out->valid.data);
+    for (size_t i = 0; i < out->valid.n; i++) {
         size_t k = nwin > 1 ? i * (N - 1) / (nwin - 1) : 0;
         memcpy(out->valid.data + i * L, out->train.data + k * L, L * sizeof *out->valid.data);
     }
@@ -246,8 +265,9 @@ int ts_split_make(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stri
     return ts_split_make_parts(d, kind, L, stride, nwin, NULL, out);
 }
 
-int ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
-                        size_t nwin, const int permille[3], ts_split *out)
+/* ts_split_make_read, its errors naming who */
+static int split_make(const char *who, const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
+                      size_t nwin, const int permille[3], unsigned parts, ts_split *out)
 {
     memset(out, 0, sizeof *out);
     out->kind = kind;
@@ -257,12 +277,13 @@ int ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_
     if (L == 0) return ts_fail("window length must be positive");
     if (stride == 0) return ts_fail("stride must be positive");
     if (nwin == 0) return ts_fail("the number of validation/test windows must be positive");
-    if (!d->stream.ids && d->stream.n) return ts_fail_null(__func__, "d->stream.ids");
+    if (parts & ~(unsigned)TS_PART_ALL) return ts_fail("%s: parts %#x: expected TS_PART_* bits", who, parts);
+    if (!d->stream.ids && d->stream.n) return ts_fail_null(who, "d->stream.ids");
     /* as ts_split_parse_fractions gives them */
     if (kind == TS_SPLIT_TIME && permille && ts__split_parts_check(permille, NULL)) return -1;
     int rc = kind == TS_SPLIT_TIME ? split_time(d, L, stride, nwin,
-                                                permille ? permille : ts_split_default_permille, out)
-                                   : split_paper(d, L, stride, nwin, out);
+                                                permille ? permille : ts_split_default_permille, parts, out)
+                                   : split_paper(d, L, stride, nwin, parts, out);
     if (rc) {
         ts_split_free(out);
         out->kind = kind;
@@ -271,6 +292,18 @@ int ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_
         memcpy(out->permille, permille ? permille : ts_split_default_permille, sizeof out->permille);
     }
     return rc;
+}
+
+int ts_split_make_parts(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride,
+                        size_t nwin, const int permille[3], ts_split *out)
+{
+    return split_make(__func__, d, kind, L, stride, nwin, permille, TS_PART_ALL, out);
+}
+
+int ts_split_make_read(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride, size_t nwin,
+                       const int permille[3], unsigned parts, ts_split *out)
+{
+    return split_make(__func__, d, kind, L, stride, nwin, permille, parts, out);
 }
 
 /* ---- what a split's windows were cut from ---- */

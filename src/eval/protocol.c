@@ -22,17 +22,23 @@ void ts_split_spec_default(ts_split_spec *s)
 
 /* ---- a dataset and its split ---- */
 
+/* ts_split_data_resplit, of the parts read alone (TS_PART_*) */
+static int resplit(ts_split_data *d, const ts_split_spec *s, unsigned parts)
+{
+    ts_split_free(&d->split);
+    memset(&d->split, 0, sizeof d->split);
+    d->n_ids = 0;
+    if (ts_split_make_read(&d->data, s->kind, s->length, s->stride, s->windows, s->permille, parts, &d->split))
+        return -1;
+    d->n_ids = ts_split_n_ids(&d->data, &d->split);
+    return 0;
+}
+
 int ts_split_data_resplit(ts_split_data *d, const ts_split_spec *s)
 {
     if (!d) return ts_fail_null(__func__, "d");
     if (!s) return ts_fail_null(__func__, "s");
-    ts_split_free(&d->split);
-    memset(&d->split, 0, sizeof d->split);
-    d->n_ids = 0;
-    if (ts_split_make_parts(&d->data, s->kind, s->length, s->stride, s->windows, s->permille, &d->split))
-        return -1;
-    d->n_ids = ts_split_n_ids(&d->data, &d->split);
-    return 0;
+    return resplit(d, s, TS_PART_ALL);
 }
 
 int ts_split_data_load(const char *dir, const ts_split_spec *s, ts_split_data *d)
@@ -86,7 +92,7 @@ static int load_set(const char *who, const char *dir, const ts_split_spec *s, si
         goto fail;
     }
     if (!(r && t.kind == TS_SPLIT_TIME)) {
-        if (ts_split_data_resplit(d, &t)) goto fail;
+        if (resplit(d, &t, parts)) goto fail;
         if (rec) *rec = r;
         return 0;
     }
@@ -138,7 +144,7 @@ int ts_split_data_load_set_parts(const char *dir, const ts_split_spec *s, size_t
 
 int ts_split_data_load_set(const char *dir, const ts_split_spec *s, size_t len0, ts_split_data *d, size_t *rec)
 {
-    return load_set(__func__, dir, s, len0, TS_PART_TRAIN | TS_PART_VALID | TS_PART_TEST, d, rec);
+    return load_set(__func__, dir, s, len0, TS_PART_ALL, d, rec);
 }
 
 void ts_split_data_free(ts_split_data *d)
