@@ -1827,6 +1827,37 @@ static void fill_seed_refused_when_unread(void)
     /* without it, the file fills */
     snprintf(cmd, sizeof cmd, "fill %s --model %s -q -o %s", at("seed.trace"), at("seed.tsm"), at("seed_out2.trace"));
     CHECK(run_cli(cmd, err, sizeof err) == 0);
+    /* a gap with no event on either side (a CPU that lost every event) is drawn from the
+     * n-gram's chain by the seed: taken, by the model name and the model file, and read */
+    t = make_text(300, 100, 4, 0);
+    char *w = malloc(strlen(t) + 64);
+    sprintf(w, "%sCPU:2 [LOST 40 EVENTS]\n", t);
+    free(t);
+    write_file(at("seed_all.trace"), w);
+    free(w);
+    char tsm[512];
+    snprintf(tsm, sizeof tsm, "%s", at("seed.tsm"));
+    const char *given[] = {"ngram", tsm};
+    for (int i = 0; i < 2; i++) {
+        char *fills[6] = {NULL};
+        int distinct = 0;
+        for (int sd = 0; sd < 6; sd++) {
+            snprintf(cmd, sizeof cmd, "fill %s --model %s --seed %d -q -o %s", at("seed_all.trace"), given[i], sd + 1,
+                     at("seed_out3.trace"));
+            rc = run_cli(cmd, err, sizeof err);
+            CHECK_MSG(rc == 0, "%s: exit %d: %s", cmd, rc, err);
+            char *o = rc == 0 ? slurp(at("seed_out3.trace")) : NULL;
+            if (!o) continue;
+            char *cpu2 = strstr(o, "CPU:2 [LOST 40 EVENTS]");   /* the lines after the marker */
+            fills[sd] = strdup(cpu2 ? cpu2 : "");
+            free(o);
+            int seen = 0;
+            for (int q = 0; q < sd; q++) seen |= fills[q] && !strcmp(fills[q], fills[sd]);
+            distinct += !seen;
+        }
+        CHECK_MSG(distinct > 1, "%s: %d distinct fills over 6 seeds", given[i], distinct);
+        for (int sd = 0; sd < 6; sd++) free(fills[sd]);
+    }
 }
 
 /* --burst-min above the default --burst-max (64) without --burst-max: bursts of

@@ -241,6 +241,11 @@ typedef struct {
     const char *text;
     int         record;      /* keep each gap's reconstructed events in the result (ts_fill_gap's
                               * names and conf, for scoring); 0: their count alone */
+    /* the seed was chosen: an error (the result's seed_unread) where nothing the fill does
+     * draws by it, found once the gaps are read and before anything is written: the model's
+     * training and imputation draw nothing, or (the n-gram) it draws only a gap with no
+     * event on either side (as where a CPU lost every event) and no gap is one */
+    int         seed_set;
 } ts_fill_opts;
 /* one gap's reconstruction */
 typedef struct {
@@ -268,6 +273,7 @@ typedef struct {
                                         * PERF_RECORD_LOST line (none shown, maybe none lost) */
     char        *notes;      /* ftrace text: its reader's notes, as ts_gap_list's; NULL none */
     double       train_s, impute_s, write_s;
+    int          seed_unread;   /* failed as seed_set asks: nothing read the seed */
 } ts_fill_result;
 #define TS_FILL_OUTSIZED 10
 /* the most events ts_ctf_fill reconstructs in one trace, over the gaps it fills (each held

@@ -143,7 +143,8 @@ int cmd_fill(int argc, char **argv)
         TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events\n"
                     "(for --model FILE)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0), for a model that draws (mdm,\n"
-                     "sssd-s4); refused for one that does not"),
+                     "sssd-s4; ngram a gap with no event on either side, as\n"
+                     "where a CPU lost every event); refused where none is"),
         CLI_TRACE_ARCH_OPTION(&arch),
         CLI_THREADS_OPTION(&threads),
         CLI_QUIET_OPTIONS(&quiet, "no progress"),
@@ -173,15 +174,18 @@ int cmd_fill(int argc, char **argv)
     }
     ts_clear_error();
     /* a --seed the model does not read: refused, as train and impute refuse it, not
-     * ignored. A model name is trained and then imputes; a file only imputes */
+     * ignored. A model name is trained and then imputes; a file only imputes. One that
+     * draws only a gap with no event on either side: the fill refuses it once the gaps
+     * are read, before it writes anything, where none is */
     if (ts_opt_given(&args, &seed)) {
         const ts_model_ops *ops = ts_model_find(model);
-        unsigned reads = ops ? ((ops->train_reads & TS_TRAIN_READS_SEED) | (ops->impute_reads & TS_IMPUTE_READS_SEED)) : 0;
+        const unsigned seed_bits = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_SEED_WHOLE;
+        int reads = ops && ((ops->train_reads & TS_TRAIN_READS_SEED) || (ops->impute_reads & seed_bits));
         ts_model *m = NULL;
         const int file = !ops && ts_file_exists(model) && ts_model_load(model, &m) == 0;
         if (file) {
             ops = m->ops;
-            reads = ops->impute_reads & TS_IMPUTE_READS_SEED;
+            reads = (ops->impute_reads & seed_bits) != 0;
         }
         ts_model_free(m);   /* ops is the registry's, not the model's */
         ts_clear_error();   /* a model that cannot be read: the fill says why */
@@ -250,6 +254,7 @@ int cmd_fill(int argc, char **argv)
     o.save_model = save;
     o.one_model = one;
     o.seed = (uint64_t)seed;
+    o.seed_set = ts_opt_given(&args, &seed);
     o.progress = !quiet;
     o.arch = arch;
     /* a file: written from the new trace before either is in place, and put in place with
@@ -259,6 +264,11 @@ int cmd_fill(int argc, char **argv)
     if (text && !text_later) o.text = text;
     ts_fill_result res;
     rc = ts_ctf_fill(args.pos[0], out, &o, &res);
+    if (rc && res.seed_unread) {   /* an option refused, found once the gaps are read */
+        rc = cli_usage_error(C, "%s", ts_error());
+        ts_opt_free(&args);
+        return rc;
+    }
     if (rc == 0) cli_say_notes(res.notes);   /* what the reader left out (a last line cut) */
     /* no gap to fill may mean none shown: perf script shows its losses only when asked */
     if (rc == 0 && res.perf_no_lost_lines) cli_note_perf_no_lost(C, args.pos[0]);

@@ -916,6 +916,29 @@ void ts_fill_result_free(ts_fill_result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* gap r may be filled with no event on either side, which the n-gram draws by the seed:
+ * none after it (until the next gap) and none before, not even across an earlier gap with
+ * none between (whose fill is its left context: then the earlier gap is alone itself, or
+ * the context is its events but for names no model knows, found while filling) */
+static int maybe_alone(const fill_state *f, const gap_rec *r)
+{
+    if (!r->count || r->filled || r->count > (1u << 24) || r->nr) return 0;
+    if (!r->prev) return r->nl == 0;
+    const gap_rec *p = &f->gaps[r->prev - 1];
+    return p->nr == 0 && !p->filled;
+}
+
+/* a chosen seed nothing reads: refused (whole: the model draws only a gap alone) */
+static int seed_unread(const char *dir, const char *model, int from_file, int whole, ts_fill_result *res)
+{
+    res->seed_unread = 1;
+    if (whole)
+        return ts_fail("--seed: the model %s does not read it (it draws only a gap with no event on either side, "
+                       "as where a CPU lost every event, and %s has none)", model, dir);
+    return ts_fail("--seed: the model %s does not read it (%s draw%s nothing)", model,
+                   from_file ? "its imputation" : "its training and imputation", from_file ? "s" : "");
+}
+
 /* a progress line naming a path as given: its control bytes shown as \xNN */
 static void say_path(const char *what, const char *path)
 {
@@ -1028,6 +1051,20 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     free(after_prev);
     res->events = f.events;
 
+    /* a chosen seed nothing would read: refused before the training, as train and impute
+     * refuse it; a model that draws only a gap alone (the n-gram) reads it where one is,
+     * found for certain as the gaps are filled */
+    const ts_model_ops *mops = from_file ? file_model->ops : ts_model_find(o->model);
+    unsigned seed_reads = mops->impute_reads;
+    if (!from_file && (mops->train_reads & TS_TRAIN_READS_SEED)) seed_reads |= TS_IMPUTE_READS_SEED;
+    const int seed_whole = o->seed_set && !(seed_reads & TS_IMPUTE_READS_SEED);
+    int seed_read = 0;
+    for (size_t i = 0; seed_whole && (seed_reads & TS_IMPUTE_READS_SEED_WHOLE) && i < f.ngap && !seed_read; i++)
+        seed_read = maybe_alone(&f, &f.gaps[i]);
+    if (rc == 0 && seed_whole && !seed_read)
+        rc = seed_unread(dir, mops->name, from_file, (seed_reads & TS_IMPUTE_READS_SEED_WHOLE) != 0, res);
+    seed_read = 0;
+
     /* the gap sizes (for the confidence's simulated gaps) */
     uint64_t kmed = 8;
     if (rc == 0 && f.ngap) {
@@ -1080,10 +1117,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         if (!pooled) rc = train_pooled(&f, L, &pooled);
         if (rc == 0) calibrate_stream(&f, s, pooled, NULL, pooled->len ? pooled->len : Lc, (size_t)kmed);
     }
-    if (rc == 0 && o->save_model && !from_file) {
-        if (!pooled) rc = train_pooled(&f, L, &pooled);
-        if (rc == 0) rc = ts_model_save(pooled, o->save_model);
-    }
+    if (rc == 0 && o->save_model && !from_file && !pooled) rc = train_pooled(&f, L, &pooled);
     res->train_s = ts_now() - t1;
     free(todo);
 
@@ -1122,6 +1156,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         int32_t *lx = ts_malloc((lnl + rnr + 1) * sizeof *lx), *dst = ts_malloc(k * sizeof *dst);
         for (size_t j = 0; j < lnl; j++) lx[j] = from_file ? im.to_model[r->left[j]] : r->left[j];
         for (size_t j = 0; j < rnr; j++) lx[lnl + j] = from_file ? im.to_model[r->right[j]] : r->right[j];
+        if (!lnl && !rnr && (m->ops->impute_reads & TS_IMPUTE_READS_SEED_WHOLE)) seed_read = 1;
         rc = ts__fill_impute(m, lx, lnl, lx + lnl, rnr, k, ctx, o->seed + i, &o->kv, dst);
         if (rc == 0) {
             const char **nm = ts_malloc(k * sizeof *nm);
@@ -1207,6 +1242,9 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     else if (tty && drawn)
         fputc('\n', stderr);
     res->impute_s = ts_now() - t2;
+    if (rc == 0 && seed_whole && !seed_read) rc = seed_unread(dir, mops->name, from_file, 1, res);
+    /* saved once nothing refuses the run */
+    if (rc == 0 && o->save_model && !from_file) rc = ts_model_save(pooled, o->save_model);
 
     /* pass 2 */
     double t3 = ts_now();
