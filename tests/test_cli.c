@@ -2183,6 +2183,23 @@ static void impute_refuses_unread_options(void)
     }
     snprintf(args, sizeof args, "cmp -s %s/unread-w1/imputation0.npy %s/unread-w2/imputation0.npy", dir, dir);
     CHECK(system(args) != 0);
+    /* but for the kgram fallback, which fills it with its most frequent sequence: the seed
+     * read nowhere, but at random positions */
+    snprintf(args, sizeof args, "train --model ngram --fallback kgram %s/ds --length 40 --windows 10 -o %s/unread-kg.tsm",
+             dir, dir);
+    REQUIRE(run_cli(args, err, sizeof err) == 0);
+    static const char *const kg[] = {"--position all", "--blackout 40 --position end", "--blackout 4"};
+    for (size_t i = 0; i < sizeof kg / sizeof kg[0]; i++) {
+        snprintf(args, sizeof args, "impute %s/unread-kg.tsm --input %s/ds --length 40 --windows 10 %s --seed 3 "
+                 "-o %s/unread-imp", dir, dir, kg[i], dir);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "impute: error: --seed: the model ngram does not read it") &&
+                  strstr(err, "trained with"), "%s: %s", args, err);
+        snprintf(args, sizeof args, "%s/unread-imp", dir);
+        CHECK(!ts_file_exists(args));
+    }
+    snprintf(args, sizeof args, "impute %s/unread-kg.tsm --input %s/ds --length 40 --windows 10 --blackout 4 "
+             "--position random --seed 3 -o %s/unread-kr", dir, dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
     /* bench impute: the training reads neither either */
     static const struct { const char *opt, *flag; } bno[] = {
         {"--seed 5", "--seed"},

@@ -1858,6 +1858,23 @@ static void fill_seed_refused_when_unread(void)
         CHECK_MSG(distinct > 1, "%s: %d distinct fills over 6 seeds", given[i], distinct);
         for (int sd = 0; sd < 6; sd++) free(fills[sd]);
     }
+    /* but for the kgram fallback, which fills such a gap with its most frequent sequence:
+     * refused, trained or from a file, before anything is written (the model too) */
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram --fallback kgram -q -o %s --save-model %s", at("seed.trace"),
+             at("seed_out4.trace"), at("seed_kg.tsm"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram --fallback kgram --seed 3 -q -o %s --save-model %s",
+             at("seed_all.trace"), at("seed_out5.trace"), at("seed_kg2.tsm"));
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--seed: the model ngram does not read it") && strstr(err, "trained with"), "exit %d: %s",
+              rc, err);
+    CHECK(access(at("seed_out5.trace"), F_OK) != 0 && access(at("seed_kg2.tsm"), F_OK) != 0);
+    snprintf(cmd, sizeof cmd, "fill %s --model %s --seed 3 -q -o %s", at("seed_all.trace"), at("seed_kg.tsm"),
+             at("seed_out5.trace"));
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--seed: the model ngram does not read it") && strstr(err, "trained with"), "exit %d: %s",
+              rc, err);
+    CHECK(access(at("seed_out5.trace"), F_OK) != 0);
 }
 
 /* --burst-min above the default --burst-max (64) without --burst-max: bursts of

@@ -138,9 +138,14 @@ struct ts_model {
                                 * parts it is run on (0: the paper split, or older files) */
     int      paper_split;      /* 1: trained on the paper split, the default split it is run
                                 * on; 0: the time split of permille, or not recorded */
+    unsigned impute_unread;    /* of ops->impute_reads, what this model's configuration leaves
+                                * unread (set by its train and load; 0: none) */
 };
 
 const ts_model_ops *ts_model_find(const char *name);   /* NULL + error listing the models */
+/* what m's imputation reads of a run's shared options (TS_IMPUTE_READS_*): its kind's, but
+ * for what its configuration leaves unread */
+unsigned ts_model_impute_reads(const ts_model *m);
 const ts_model_ops *const *ts_model_list(void);        /* NULL-terminated */
 
 /* append one JSON object (fmt gives its members, without braces) as a line to

@@ -185,13 +185,17 @@ int cmd_fill(int argc, char **argv)
         const int file = !ops && ts_file_exists(model) && ts_model_load(model, &m) == 0;
         if (file) {
             ops = m->ops;
-            reads = (ops->impute_reads & seed_bits) != 0;
+            reads = (ts_model_impute_reads(m) & seed_bits) != 0;
         }
         ts_model_free(m);   /* ops is the registry's, not the model's */
         ts_clear_error();   /* a model that cannot be read: the fill says why */
         if (ops && !reads) {
             rc = cli_usage_error(C, "--seed: the model %s does not read it (%s)", ops->name,
-                                 file ? "its imputation draws nothing" : "its training and imputation draw nothing");
+                                 !file ? "its training and imputation draw nothing"
+                                 : (ops->impute_reads & seed_bits) ? "its imputation draws nothing, not even a gap with "
+                                                                     "no event on either side, by the options it was "
+                                                                     "trained with"
+                                 : "its imputation draws nothing");
             ts_opt_free(&args);
             return rc;
         }

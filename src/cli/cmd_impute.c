@@ -203,7 +203,7 @@ int cmd_impute(int argc, char **argv)
     cli_split_model_parts(&ss, &args, m);
     /* the shared options the model's imputation does not read: refused, not ignored
      * (random positions take theirs from the seed; a model may draw a window hidden whole) */
-    const unsigned reads = m->ops->impute_reads;
+    const unsigned reads = ts_model_impute_reads(m);
     /* (one that draws only a window hidden whole reads it where the blackout is the window:
      * --position all, or a --blackout of the windows' length, known once they are read) */
     const int seed_unread = !(reads & TS_IMPUTE_READS_SEED) && is.pos != TS_MASK_RANDOM && ts_opt_given(&args, &run.seed);
@@ -212,9 +212,11 @@ int cmd_impute(int argc, char **argv)
                        : NULL;
     if (unread) {
         rc = cli_usage_error(C, "%s: the model %s does not read it (%s)", unread, m->ops->name,
-                             !strcmp(unread, "--seed") ? "its imputation draws nothing, and the blackout is "
-                                                         "not at --position random"
-                                                       : "its imputation has no matrix products");
+                             strcmp(unread, "--seed") ? "its imputation has no matrix products"
+                             : (m->ops->impute_reads & TS_IMPUTE_READS_SEED_WHOLE)
+                                 ? "its imputation draws nothing, not even a window hidden whole, by the options it "
+                                   "was trained with, and the blackout is not at --position random"
+                                 : "its imputation draws nothing, and the blackout is not at --position random");
         goto done;
     }
     /* a set of windows (DIR/length): theirs, else the model's */

@@ -928,13 +928,17 @@ static int maybe_alone(const fill_state *f, const gap_rec *r)
     return p->nr == 0 && !p->filled;
 }
 
-/* a chosen seed nothing reads: refused (whole: the model draws only a gap alone) */
-static int seed_unread(const char *dir, const char *model, int from_file, int whole, ts_fill_result *res)
+/* a chosen seed nothing reads: refused. how: 0 the model draws nothing; 1 it draws only a
+ * gap alone, and none is; 2 it would, but for the options it was trained with */
+static int seed_unread(const char *dir, const char *model, int from_file, int how, ts_fill_result *res)
 {
     res->seed_unread = 1;
-    if (whole)
+    if (how == 1)
         return ts_fail("--seed: the model %s does not read it (it draws only a gap with no event on either side, "
                        "as where a CPU lost every event, and %s has none)", model, dir);
+    if (how == 2)
+        return ts_fail("--seed: the model %s does not read it (it draws nothing, not even a gap with no event on "
+                       "either side, by the options it was trained with)", model);
     return ts_fail("--seed: the model %s does not read it (%s draw%s nothing)", model,
                    from_file ? "its imputation" : "its training and imputation", from_file ? "s" : "");
 }
@@ -1055,15 +1059,17 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
      * refuse it; a model that draws only a gap alone (the n-gram) reads it where one is,
      * found for certain as the gaps are filled */
     const ts_model_ops *mops = from_file ? file_model->ops : ts_model_find(o->model);
-    unsigned seed_reads = mops->impute_reads;
+    unsigned seed_reads = from_file ? ts_model_impute_reads(file_model) : mops->impute_reads;
     if (!from_file && (mops->train_reads & TS_TRAIN_READS_SEED)) seed_reads |= TS_IMPUTE_READS_SEED;
     const int seed_whole = o->seed_set && !(seed_reads & TS_IMPUTE_READS_SEED);
     int seed_read = 0;
     for (size_t i = 0; seed_whole && (seed_reads & TS_IMPUTE_READS_SEED_WHOLE) && i < f.ngap && !seed_read; i++)
         seed_read = maybe_alone(&f, &f.gaps[i]);
     if (rc == 0 && seed_whole && !seed_read)
-        rc = seed_unread(dir, mops->name, from_file, (seed_reads & TS_IMPUTE_READS_SEED_WHOLE) != 0, res);
+        rc = seed_unread(dir, mops->name, from_file, (seed_reads & TS_IMPUTE_READS_SEED_WHOLE) ? 1
+                         : (mops->impute_reads & TS_IMPUTE_READS_SEED_WHOLE) ? 2 : 0, res);
     seed_read = 0;
+    int alone = 0;   /* a gap was filled with no event on either side */
 
     /* the gap sizes (for the confidence's simulated gaps) */
     uint64_t kmed = 8;
@@ -1156,7 +1162,10 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         int32_t *lx = ts_malloc((lnl + rnr + 1) * sizeof *lx), *dst = ts_malloc(k * sizeof *dst);
         for (size_t j = 0; j < lnl; j++) lx[j] = from_file ? im.to_model[r->left[j]] : r->left[j];
         for (size_t j = 0; j < rnr; j++) lx[lnl + j] = from_file ? im.to_model[r->right[j]] : r->right[j];
-        if (!lnl && !rnr && (m->ops->impute_reads & TS_IMPUTE_READS_SEED_WHOLE)) seed_read = 1;
+        if (!lnl && !rnr) {
+            alone = 1;
+            seed_read |= (ts_model_impute_reads(m) & TS_IMPUTE_READS_SEED_WHOLE) != 0;
+        }
         rc = ts__fill_impute(m, lx, lnl, lx + lnl, rnr, k, ctx, o->seed + i, &o->kv, dst);
         if (rc == 0) {
             const char **nm = ts_malloc(k * sizeof *nm);
@@ -1242,7 +1251,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     else if (tty && drawn)
         fputc('\n', stderr);
     res->impute_s = ts_now() - t2;
-    if (rc == 0 && seed_whole && !seed_read) rc = seed_unread(dir, mops->name, from_file, 1, res);
+    if (rc == 0 && seed_whole && !seed_read) rc = seed_unread(dir, mops->name, from_file, alone ? 2 : 1, res);
     /* saved once nothing refuses the run */
     if (rc == 0 && o->save_model && !from_file) rc = ts_model_save(pooled, o->save_model);
 

@@ -50,6 +50,11 @@ const ts_model_ops *ts_model_find(const char *name)
     return NULL;
 }
 
+unsigned ts_model_impute_reads(const ts_model *m)
+{
+    return m ? m->ops->impute_reads & ~m->impute_unread : 0;
+}
+
 /* ---- model options ---- */
 
 ts_kv ts_kv_part(const ts_kv *all, const char *const *keys, int inside)

@@ -144,6 +144,8 @@ static ngram *ngram_index(int32_t *s, size_t N, int order, int kgram)
     ngram *g = ts_calloc(1, sizeof *g);
     g->order = order;
     g->kgram = kgram;
+    /* kgram fills a window hidden whole with its most frequent sequence: drawn by no seed */
+    g->base.impute_unread = kgram ? TS_IMPUTE_READS_SEED_WHOLE : 0;
     g->kn_order = KN_DEFAULT_ORDER;
     g->N = N;
     g->s = s;
