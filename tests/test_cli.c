@@ -2220,6 +2220,14 @@ static void impute_refuses_unread_options(void)
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds --lengths 40 --blackouts 5,40 --windows 20 "
              "--no-progress --seed 5", dir);
     CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "L=40"), "%s", out);
+    /* but for the kgram fallback: refused once the model is trained, before any result */
+    snprintf(args, sizeof args, "bench impute --model ngram --fallback kgram %s/ds --lengths 40 --blackouts 5,40 "
+             "--windows 20 --no-progress --seed 5", dir);
+    out[0] = 0;
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 2 && !strstr(out, "L=40"), "%s", out);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 &&
+              strstr(err, "bench impute: error: --seed: the model ngram does not read it") && strstr(err, "trained with"),
+              "%s", err);
 }
 
 /* an OUTDIR that cannot be made is refused before the input is read and imputed: the

@@ -27,6 +27,7 @@ typedef struct {
     size_t train_k;
     cli_run run;
     ts_opt_result args;        /* the datasets and the model's training options */
+    int seed_whole;            /* --seed given, read only where a window is hidden whole */
 } bench_args;
 
 typedef struct {
@@ -233,6 +234,16 @@ static void run_dataset(const bench_args *a, const char *path, const ts_run_opts
         ts_model *m = NULL;
         if (ts_train_on(a->model, &d, &o, &m, &R->train_s[li])) {
             dataset_failed(R, a->model);
+            break;
+        }
+        /* the trained model may not draw such a window (by its training options): the
+         * seed then read nowhere, refused before any result, as it is for the model kind */
+        if (a->seed_whole && !(ts_model_impute_reads(m) & TS_IMPUTE_READS_SEED_WHOLE)) {
+            ts_fail("--seed: the model %s does not read it (its training draws nothing, its imputation not even a "
+                    "window hidden whole by the options it was trained with, and no --positions is random)", a->model);
+            R->error = ts_strdup(ts_error());
+            R->option = 1;
+            ts_model_free(m);
             break;
         }
         R->stream_n[li] = d.split.train_stream.n;
@@ -442,6 +453,8 @@ int bench_impute(int argc, char **argv)
                                  !(ops->impute_reads & TS_IMPUTE_READS_PRECISION) &&
                                  ts_opt_given(&a.args, &a.run.precision) ? "--precision"
                        : NULL;
+    a.seed_whole = whole && !random && !(ops->train_reads & TS_TRAIN_READS_SEED) &&
+                   !(ops->impute_reads & TS_IMPUTE_READS_SEED) && ts_opt_given(&a.args, &a.run.seed);
     if (unread) {
         rc = cli_usage_error("bench impute", "%s: the model %s does not read it (%s)", unread, a.model,
                              !strcmp(unread, "--seed") ? (ops->impute_reads & TS_IMPUTE_READS_SEED_WHOLE)
