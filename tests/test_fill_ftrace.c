@@ -1901,6 +1901,22 @@ static void burst_max_follows_burst_min(void)
     CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
 }
 
+/* --rate 0 drops nothing and draws nothing: a --seed is refused, not ignored */
+static void drop_seed_refused_at_rate_zero(void)
+{
+    char *t = make_text(300, 0, 0, 0);
+    write_file(at("rate0.trace"), t);
+    free(t);
+    char cmd[2000], err[512];
+    snprintf(cmd, sizeof cmd, "drop %s --rate 0 --seed 3 -q -o %s", at("rate0.trace"), at("rate0_out.trace"));
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--seed") && strstr(err, "--rate 0"), "exit %d: %s", rc, err);
+    CHECK(access(at("rate0_out.trace"), F_OK) != 0);
+    snprintf(cmd, sizeof cmd, "drop %s --rate 0 -q -o %s", at("rate0.trace"), at("rate0_out.trace"));
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
+}
+
 /* perf script's text of the loop make_text writes: syscalls:* events of threads 10 (CPU 0)
  * and 20 (CPU 1), the event names padded as perf pads them; lost: a PERF_RECORD_LOST of CPU
  * 0 after its first `at_ev` events (0: none); entries_only: no exits */
@@ -3224,6 +3240,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(drop_output_checked_first);
     RUN(fill_full_disk_names_output);
     RUN(fill_seed_refused_when_unread);
+    RUN(drop_seed_refused_at_rate_zero);
     RUN(burst_max_follows_burst_min);
     RUN(perf_script_text);
     RUN(entries_only_fill);

@@ -19,7 +19,8 @@ int cmd_drop(int argc, char **argv)
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
         TS_OPT_LONG_(0, "burst-max", &bmax, "N", 1, 1L << 30, "most events per burst (default 64, or --burst-min\n"
                      "when that is larger)"),
-        TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0): the same seed, the same drops"),
+        TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0): the same seed, the same drops\n"
+                     "(refused with --rate 0, which draws nothing)"),
         CLI_QUIET_OPTIONS(&quiet, "no progress"),
         TS_OPT_END_,
     };
@@ -46,6 +47,11 @@ int cmd_drop(int argc, char **argv)
     if ((rc = cli_drop_bursts(C, bmin, &bmax, ts_opt_given(&args, &bmax), "--rate", &rate, 1))) {
         ts_opt_free(&args);
         return rc;
+    }
+    /* no burst is drawn: a seed would go unread */
+    if (rate == 0 && ts_opt_given(&args, &seed)) {
+        ts_opt_free(&args);
+        return cli_usage_error(C, "--seed: --rate 0 drops nothing, so nothing is drawn by it");
     }
     /* '-' is standard output, as for fill and export: ftrace text goes there; a CTF trace
      * is a directory */
