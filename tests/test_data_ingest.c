@@ -199,6 +199,23 @@ static void perf_trace_output(void)
     REQUIRE(ts_strace_read(in(d, "nc.txt"), &names, &n) == 0);
     CHECK(names_are(names, n, "brk close"));
     free_names(names, n);
+    /* a call that started before the first line written (perf trace without -T prints the
+     * time since that line unsigned: 2^64 ns less 0.5 ms, 18446744073709.051 ms, and a
+     * duration so too): before it, the times counting from the earliest call */
+    write_text(in(d, "wrap.txt"), "     0.000 ( 0.016 ms): sh/7 brk()                    = 0x5621\n"
+                                  "18446744073709.051 ( 0.015 ms): ls/8 getpid()         = 8\n"
+                                  "     0.100 (18446744073701.098 ms): sh/7 wait4(upid: -1) = 8 (ls)\n");
+    REQUIRE(ts__strace_read_fields(in(d, "wrap.txt"), &names, &times, &n, &timed, &x) == 0);
+    CHECK(names_are(names, n, "getpid brk wait4"));
+    CHECK(timed == 5);
+    static const int64_t wrap_ns[] = {0, 500616, 600616};
+    for (size_t i = 0; i < n && i < 3; i++)
+        CHECK_MSG(x.ns[i] == wrap_ns[i] && fabs(times[i] - wrap_ns[i] * 1e-9) < 1e-12, "call %zu: %lld ns, %.9f s", i,
+                  (long long)x.ns[i], times[i]);
+    for (size_t i = 0; i < n; i++) free(x.exec[i]), free(x.comm[i]);
+    ts__strace_fields_free(&x);
+    free(times);
+    free_names(names, n);
     /* ":TID" is perf's name for a thread it has no name for yet (a fork's child before it
      * runs an exec): no name, inferred from its parent's fork as in a strace log; it was a
      * process name of its own, one per child */

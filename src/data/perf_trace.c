@@ -23,7 +23,9 @@
  * log's (one that reads is read as with its newline). Each call's fields are
  * strace's (data_internal.h): the time, the thread, the return value, the thread's name
  * (perf trace gives it on every line, as strace -Y does) and execve's path where perf
- * printed the string. */
+ * printed the string. A call before the first line written (perf prints the time since
+ * that line unsigned: 18446744073704.984 ms) is before it, the times then counting from
+ * the earliest. */
 #include "tracesynth/common.h"
 #include "data_internal.h"
 #include "common/idmap.h"
@@ -43,37 +45,43 @@ static const char *blanks(const char *p, const char *e)
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
 
 /* milliseconds "12.345678" -> nanoseconds, exactly (digits past the nanosecond dropped);
- * -1 past 2^63 - 1 ns */
-static int64_t ms_to_ns(const char *s, const char *e)
+ * -1 past 2^63 - 1 ns. Where wrap is set, a time of 2^63 ns to 2^64 ns is read as its
+ * difference from 2^64 ns (negative): perf trace prints a call before the first line
+ * written so, its time since that line as an unsigned number of nanoseconds */
+static int64_t ms_to_ns(const char *s, const char *e, int wrap)
 {
-    int64_t whole = 0, frac = 0;
+    uint64_t whole = 0, frac = 0;
     int digits = 0, infrac = 0;
     for (const char *q = s; q < e; q++) {
         if (*q == '.') infrac = 1;
-        else if (infrac) { if (digits < 6) frac = frac * 10 + (*q - '0'), digits++; }
-        else if (__builtin_mul_overflow(whole, 10, &whole) || __builtin_add_overflow(whole, *q - '0', &whole))
+        else if (infrac) { if (digits < 6) frac = frac * 10 + (uint64_t)(*q - '0'), digits++; }
+        else if (__builtin_mul_overflow(whole, 10, &whole) || __builtin_add_overflow(whole, (uint64_t)(*q - '0'), &whole))
             return -1;
     }
     while (digits++ < 6) frac *= 10;
-    int64_t ns;
+    uint64_t ns;
     if (__builtin_mul_overflow(whole, 1000000, &ns) || __builtin_add_overflow(ns, frac, &ns)) return -1;
-    return ns;
+    if (ns <= INT64_MAX) return (int64_t)ns;
+    return wrap && ns != (uint64_t)INT64_MIN ? (int64_t)(ns - (uint64_t)INT64_MIN) + INT64_MIN : -1;
 }
 
 /* "TIME (DURATION): " at the start of [b, e): where the thread begins, else NULL;
- * *t_ns: the time (-1: '?'), *dur_ns: the duration (-1: none) */
+ * *t_ns: the time (NO_TIME: '?'; negative: before the first line, as ms_to_ns reads it),
+ * *dur_ns: the duration (-1: none, or past 2^63 ns) */
+#define NO_TIME INT64_MIN
 static const char *lead(const char *b, const char *e, int64_t *t_ns, int64_t *dur_ns)
 {
     const char *p = blanks(b, e);
-    *t_ns = *dur_ns = -1;
+    *t_ns = NO_TIME;
+    *dur_ns = -1;
     if (p < e && *p == '?') {
         p++;
     } else {
         const char *s = p;
         while (p < e && (is_digit(*p) || *p == '.')) p++;
         if (p == s || !is_digit(*s)) return NULL;
-        *t_ns = ms_to_ns(s, p);
-        if (*t_ns < 0) return NULL;
+        *t_ns = ms_to_ns(s, p, 1);
+        if (*t_ns == -1) return NULL;
     }
     p = blanks(p, e);
     if (p >= e || *p != '(') return NULL;
@@ -81,7 +89,7 @@ static const char *lead(const char *b, const char *e, int64_t *t_ns, int64_t *du
     if (p < e && is_digit(*p)) {
         const char *s = p;
         while (p < e && (is_digit(*p) || *p == '.')) p++;
-        *dur_ns = ms_to_ns(s, p);
+        *dur_ns = ms_to_ns(s, p, 0);
         p = blanks(p, e);
         if (e - p < 2 || memcmp(p, "ms", 2)) return NULL;
         p = blanks(p + 2, e);
@@ -207,6 +215,7 @@ int ts__perf_trace_shape(const char *buf, size_t size)
 typedef struct {
     char **names;
     double *times;
+    int64_t *ns;   /* each call's time (times[] from it, once the earliest is known) */
     size_t n, cap;
     ts__strace_fields *x;
 } calls;
@@ -218,17 +227,17 @@ static void push(calls *c, const char *name, size_t len, int64_t t_ns, long tid,
         c->cap = c->cap ? 2 * c->cap : 1024;
         c->names = ts_realloc(c->names, c->cap * sizeof *c->names);
         c->times = ts_realloc(c->times, c->cap * sizeof *c->times);
+        c->ns = ts_realloc(c->ns, c->cap * sizeof *c->ns);
         if (c->x) ts__strace_fields_grow(c->x, c->cap);
     }
     char *nm = ts_malloc(len + 1);
     memcpy(nm, name, len);
     nm[len] = 0;
     c->names[c->n] = nm;
-    c->times[c->n] = (double)(t_ns / 1000000000) + (double)(t_ns % 1000000000) * 1e-9;
+    c->ns[c->n] = t_ns;
     if (c->x) {
         ts__strace_fields *x = c->x;
         x->pid[c->n] = tid;
-        x->ns[c->n] = t_ns;
         x->ret[c->n] = has_ret ? ret : 0;
         x->has_ret[c->n] = (uint8_t)has_ret;
         x->exec[c->n] = exec;
@@ -260,8 +269,8 @@ static int no_call(const char *path, size_t line, const char *b, const char *e, 
 int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***names_out, double **times_out,
                         size_t *n_out, ts__strace_fields *x, int empty_ok, int *relative, ts__notes *notes)
 {
-    calls c = {NULL, NULL, 0, 0, x};
-    int64_t first_ns = -1;   /* the earliest time read (-1: none) */
+    calls c = {NULL, NULL, NULL, 0, 0, x};
+    int64_t first_ns = NO_TIME;   /* the earliest time read (NO_TIME: none) */
     *relative = 1;
     if (x) memset(x, 0, sizeof *x);
     ts__idmap open;   /* tid -> its call waiting for "[continued]" (wait[]: SIZE_MAX none) */
@@ -305,8 +314,8 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
             rc = no_call(path, line, b, e, cut);
             break;
         }
-        if (t_ns >= 0) last_ns = t_ns;
-        if (t_ns >= 0 && (first_ns < 0 || t_ns < first_ns)) first_ns = t_ns;
+        if (t_ns != NO_TIME) last_ns = t_ns;
+        if (t_ns != NO_TIME && (first_ns == NO_TIME || t_ns < first_ns)) first_ns = t_ns;
         const int continued = e - s >= 16 && !memcmp(s, "... [continued]:", 16);
         const char *nm = continued ? blanks(s + 16, e) : s, *ne = nm;
         while (ne < e && ts__is_ident(*ne)) ne++;
@@ -345,7 +354,7 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         }
         /* a new call (or one continued whose start is not in the trace: counted here) */
         char *exec = x && !continued && ne - nm == 6 && !memcmp(nm, "execve", 6) ? exec_path_of(ne, e) : NULL;
-        push(&c, nm, (size_t)(ne - nm), t_ns >= 0 ? t_ns : last_ns, tid, comm, has_ret, ret, exec);
+        push(&c, nm, (size_t)(ne - nm), t_ns != NO_TIME ? t_ns : last_ns, tid, comm, has_ret, ret, exec);
         wait[k] = unfinished ? c.n - 1 : SIZE_MAX;
         p = next;
     }
@@ -366,15 +375,26 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         }
         free(c.names);
         free(c.times);
+        free(c.ns);
         if (x) ts__strace_fields_free(x);
         return -1;
     }
+    /* a call before the first line written (a negative time, only without -T): the times
+     * count from the earliest call instead */
+    const int64_t shift = first_ns != NO_TIME && first_ns < 0 ? first_ns : 0;
+    for (size_t i = 0; i < c.n; i++) {
+        const int64_t t = c.ns[i] - shift;
+        c.times[i] = (double)(t / 1000000000) + (double)(t % 1000000000) * 1e-9;
+        if (x) x->ns[i] = t;
+    }
+    free(c.ns);
+    if (shift) first_ns = 0;
     *names_out = c.names;
     *times_out = c.times;
     *n_out = c.n;
     /* without -T the times count from the trace's first event, the first call's at about 0;
      * perf's clock (-T) counts from boot, which is seconds before any trace starts */
-    *relative = first_ns < 0 || first_ns < (int64_t)TS__PERF_REL_MS * 1000000;
+    *relative = first_ns == NO_TIME || first_ns < (int64_t)TS__PERF_REL_MS * 1000000;
     return 0;
 }
 
