@@ -216,6 +216,23 @@ static void perf_trace_output(void)
     ts__strace_fields_free(&x);
     free(times);
     free_names(names, n);
+    /* a call continued whose start is not in the trace ('?') is at the time before it, or at
+     * its thread's next call where that is earlier (perf printed another thread's calls
+     * first): the exec'd shell's calls before the other thread's, not after */
+    write_text(in(d, "wrap2.txt"), "     0.000 ( 0.016 ms): 9 brk()                    = 0x5621\n"
+                                   "     6.211 ( 0.016 ms): 9 close(fd: 4)             = 0\n"
+                                   "         ? (         ): 7  ... [continued]: execve()) = 0\n"
+                                   "18446744073704.984 ( 0.015 ms): 7 brk()            = 0x5635\n"
+                                   "18446744073705.520 ( 0.018 ms): 7 getpid()         = 7\n");
+    REQUIRE(ts__strace_read_fields(in(d, "wrap2.txt"), &names, &times, &n, &timed, &x) == 0);
+    CHECK(names_are(names, n, "execve brk getpid brk close"));
+    static const int64_t wrap2_ns[] = {0, 0, 536000, 4567616, 10778616};
+    for (size_t i = 0; i < n && i < 5; i++)
+        CHECK_MSG(x.ns[i] == wrap2_ns[i], "call %zu: %lld ns", i, (long long)x.ns[i]);
+    for (size_t i = 0; i < n; i++) free(x.exec[i]), free(x.comm[i]);
+    ts__strace_fields_free(&x);
+    free(times);
+    free_names(names, n);
     /* ":TID" is perf's name for a thread it has no name for yet (a fork's child before it
      * runs an exec): no name, inferred from its parent's fork as in a strace log; it was a
      * process name of its own, one per child */

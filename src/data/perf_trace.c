@@ -216,11 +216,12 @@ typedef struct {
     char **names;
     double *times;
     int64_t *ns;   /* each call's time (times[] from it, once the earliest is known) */
+    uint8_t *untimed;   /* its line's time was '?' */
     size_t n, cap;
     ts__strace_fields *x;
 } calls;
 
-static void push(calls *c, const char *name, size_t len, int64_t t_ns, long tid, const char *comm, int has_ret,
+static void push(calls *c, const char *name, size_t len, int64_t t_ns, int untimed, long tid, const char *comm, int has_ret,
                  int64_t ret, char *exec)
 {
     if (c->n == c->cap) {
@@ -228,6 +229,7 @@ static void push(calls *c, const char *name, size_t len, int64_t t_ns, long tid,
         c->names = ts_realloc(c->names, c->cap * sizeof *c->names);
         c->times = ts_realloc(c->times, c->cap * sizeof *c->times);
         c->ns = ts_realloc(c->ns, c->cap * sizeof *c->ns);
+        c->untimed = ts_realloc(c->untimed, c->cap * sizeof *c->untimed);
         if (c->x) ts__strace_fields_grow(c->x, c->cap);
     }
     char *nm = ts_malloc(len + 1);
@@ -235,6 +237,7 @@ static void push(calls *c, const char *name, size_t len, int64_t t_ns, long tid,
     nm[len] = 0;
     c->names[c->n] = nm;
     c->ns[c->n] = t_ns;
+    c->untimed[c->n] = (uint8_t)untimed;
     if (c->x) {
         ts__strace_fields *x = c->x;
         x->pid[c->n] = tid;
@@ -269,7 +272,7 @@ static int no_call(const char *path, size_t line, const char *b, const char *e, 
 int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***names_out, double **times_out,
                         size_t *n_out, ts__strace_fields *x, int empty_ok, int *relative, ts__notes *notes)
 {
-    calls c = {NULL, NULL, NULL, 0, 0, x};
+    calls c = {NULL, NULL, NULL, NULL, 0, 0, x};
     int64_t first_ns = NO_TIME;   /* the earliest time read (NO_TIME: none) */
     *relative = 1;
     if (x) memset(x, 0, sizeof *x);
@@ -354,7 +357,7 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         }
         /* a new call (or one continued whose start is not in the trace: counted here) */
         char *exec = x && !continued && ne - nm == 6 && !memcmp(nm, "execve", 6) ? exec_path_of(ne, e) : NULL;
-        push(&c, nm, (size_t)(ne - nm), t_ns != NO_TIME ? t_ns : last_ns, tid, comm, has_ret, ret, exec);
+        push(&c, nm, (size_t)(ne - nm), t_ns != NO_TIME ? t_ns : last_ns, t_ns == NO_TIME, tid, comm, has_ret, ret, exec);
         wait[k] = unfinished ? c.n - 1 : SIZE_MAX;
         p = next;
     }
@@ -376,9 +379,32 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         free(c.names);
         free(c.times);
         free(c.ns);
+        free(c.untimed);
         if (x) ts__strace_fields_free(x);
         return -1;
     }
+    /* a '?' call (its start not in the trace) is at the time of the line before it, or at
+     * its thread's next call where that is earlier: perf may print another thread's later
+     * calls before a thread's first (the next ones then before the first line written) */
+    ts__idmap next;   /* tid -> the time of its next call read (nx[]) */
+    memset(&next, 0, sizeof next);
+    int64_t *nx = NULL;
+    size_t ncap = 0;
+    for (size_t i = c.n; i-- > 0;) {
+        const size_t k = ts__idmap_get(&next, x ? x->pid[i] : 0, 1);
+        if (ts__idmap_cap(&next) > ncap) {
+            size_t nc = ts__idmap_cap(&next);
+            nx = ts_realloc(nx, nc * sizeof *nx);
+            for (size_t j = ncap; j < nc; j++) nx[j] = NO_TIME;
+            ncap = nc;
+        }
+        if (c.untimed[i] && nx[k] != NO_TIME && nx[k] < c.ns[i]) c.ns[i] = nx[k];
+        nx[k] = c.ns[i];
+        if (c.ns[i] < first_ns) first_ns = c.ns[i];
+    }
+    ts__idmap_free(&next);
+    free(nx);
+    free(c.untimed);
     /* a call before the first line written (a negative time, only without -T): the times
      * count from the earliest call instead */
     const int64_t shift = first_ns != NO_TIME && first_ns < 0 ? first_ns : 0;
