@@ -233,6 +233,19 @@ static void perf_trace_output(void)
     ts__strace_fields_free(&x);
     free(times);
     free_names(names, n);
+    /* with -T (perf's clock) a '?' before any time is at the first time, not at 0 */
+    write_text(in(d, "clk.txt"), "         ? (         ): sh/7  ... [continued]: execve()) = 0\n"
+                                 "66107668.655 ( 0.015 ms): sh/7 brk()                 = 0x5635\n");
+    REQUIRE(ts__strace_read_fields(in(d, "clk.txt"), &names, &times, &n, &timed, &x) == 0);
+    CHECK(names_are(names, n, "execve brk"));
+    CHECK(timed == 4);
+    for (size_t i = 0; i < n; i++) {
+        CHECK_MSG(x.ns[i] == 66107668655000LL, "call %zu: %lld ns", i, (long long)x.ns[i]);
+        free(x.exec[i]), free(x.comm[i]);
+    }
+    ts__strace_fields_free(&x);
+    free(times);
+    free_names(names, n);
     /* ":TID" is perf's name for a thread it has no name for yet (a fork's child before it
      * runs an exec): no name, inferred from its parent's fork as in a strace log; it was a
      * process name of its own, one per child */

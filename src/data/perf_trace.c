@@ -280,6 +280,7 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
     memset(&open, 0, sizeof open);
     size_t *wait = NULL, wcap = 0;
     int64_t last_ns = 0;
+    int have_last = 0;   /* a time read yet */
     int rc = 0, summary = 0;
     size_t line = 0;
     for (const char *p = buf, *end = buf + size; p < end && rc == 0;) {
@@ -317,7 +318,7 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
             rc = no_call(path, line, b, e, cut);
             break;
         }
-        if (t_ns != NO_TIME) last_ns = t_ns;
+        if (t_ns != NO_TIME) last_ns = t_ns, have_last = 1;
         if (t_ns != NO_TIME && (first_ns == NO_TIME || t_ns < first_ns)) first_ns = t_ns;
         const int continued = e - s >= 16 && !memcmp(s, "... [continued]:", 16);
         const char *nm = continued ? blanks(s + 16, e) : s, *ne = nm;
@@ -357,7 +358,7 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         }
         /* a new call (or one continued whose start is not in the trace: counted here) */
         char *exec = x && !continued && ne - nm == 6 && !memcmp(nm, "execve", 6) ? exec_path_of(ne, e) : NULL;
-        push(&c, nm, (size_t)(ne - nm), t_ns != NO_TIME ? t_ns : last_ns, t_ns == NO_TIME, tid, comm, has_ret, ret, exec);
+        push(&c, nm, (size_t)(ne - nm), t_ns != NO_TIME ? t_ns : have_last ? last_ns : NO_TIME, t_ns == NO_TIME, tid, comm, has_ret, ret, exec);
         wait[k] = unfinished ? c.n - 1 : SIZE_MAX;
         p = next;
     }
@@ -385,7 +386,9 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
     }
     /* a '?' call (its start not in the trace) is at the time of the line before it, or at
      * its thread's next call where that is earlier: perf may print another thread's later
-     * calls before a thread's first (the next ones then before the first line written) */
+     * calls before a thread's first (the next ones then before the first line written).
+     * One before any time is at the trace's start: 0 without -T, the earliest time with it */
+    const int64_t start = first_ns != NO_TIME && first_ns >= (int64_t)TS__PERF_REL_MS * 1000000 ? first_ns : 0;
     ts__idmap next;   /* tid -> the time of its next call read (nx[]) */
     memset(&next, 0, sizeof next);
     int64_t *nx = NULL;
@@ -398,9 +401,9 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
             for (size_t j = ncap; j < nc; j++) nx[j] = NO_TIME;
             ncap = nc;
         }
+        if (c.ns[i] == NO_TIME) c.ns[i] = start;
         if (c.untimed[i] && nx[k] != NO_TIME && nx[k] < c.ns[i]) c.ns[i] = nx[k];
         nx[k] = c.ns[i];
-        if (c.ns[i] < first_ns) first_ns = c.ns[i];
     }
     ts__idmap_free(&next);
     free(nx);
