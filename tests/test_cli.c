@@ -1534,6 +1534,43 @@ static void inputs_from_pipes(void)
                                   "and constraints files are read from files\n"), "%s", out[1]);
 }
 
+/* --input - (score, impute) and --vocab - are standard input, read once as ingest reads
+ * its INPUT of -: what the file gives, its errors naming standard input; one stream is
+ * not two inputs */
+static void inputs_dash_stdin(void)
+{
+    char cmd[4096], want[2048], got[2048], err[512];
+    snprintf(cmd, sizeof cmd, "generate %s/eq.tsm -n 3 --length 20 -o %s/eqd --no-progress", dir, dir);
+    REQUIRE(run_cli(cmd, NULL, 0) == 0);
+    const char *uses[2] = {"score %s/eq.tsm --input %s --no-progress",
+                           "impute %s/eq.tsm --input %s --blackout 4 --threads 1 --no-progress"};
+    for (int u = 0; u < 2; u++) {
+        char file[600], use[1024];
+        snprintf(file, sizeof file, "%s/eqd.txt", dir);
+        snprintf(use, sizeof use, uses[u], dir, file);
+        REQUIRE(run_stdout(use, want, sizeof want) == 0);
+        char *t = strstr(want, " (");   /* score's time differs */
+        if (t && !u) *t = 0;
+        snprintf(use, sizeof use, uses[u], dir, "-");
+        snprintf(cmd, sizeof cmd, "%s < %s", use, file);
+        CHECK_MSG(run_stdout(cmd, got, sizeof got) == 0 && strstr(got, want), "%s: %s (the file: %s)", use, got, want);
+        char note[512];   /* its notes name it too */
+        snprintf(cmd, sizeof cmd, "%s --input - --threads 1 < tests/fixtures/models/input.txt",
+                 u ? "impute tests/fixtures/models/ngram.tsm" : "score tests/fixtures/models/ngram.tsm");
+        CHECK_MSG(run_cli(cmd, note, sizeof note) == 0 && strstr(note, "standard input has no vocab.tsv") &&
+                      !strstr(note, "/dev/stdin"), "%s: %s", cmd, note);
+        snprintf(file, sizeof file, "%s/bad.txt", dir);
+        write_text(file, "1 x\n");
+        snprintf(cmd, sizeof cmd, "%s < %s/bad.txt", use, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input:1: ") &&
+                      !strstr(err, "/dev/stdin") && !strstr(err, "-:"), "%s: %s", use, err);
+    }
+    snprintf(cmd, sizeof cmd, "score %s/eq.tsm --input - --vocab - < %s/eqd.txt", dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--vocab -: standard input is read once"), "%s", err);
+    snprintf(cmd, sizeof cmd, "score %s/eq.tsm --input %s/eqd.txt --vocab - < %s/bad.txt", dir, dir, dir);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input:1: "), "%s", err);
+}
+
 /* 1 when help names --key as a whole word ("--key N", "--key, --other") */
 static int names_option(const char *help, const char *key)
 {
@@ -3030,6 +3067,7 @@ TEST_MAIN("cli", {
     RUN(split_stale_names);
     RUN(option_forms);
     RUN(inputs_from_pipes);
+    RUN(inputs_dash_stdin);
     RUN(model_keys_in_help);
     RUN(markov_keeps_its_dataset);
     RUN(one_event_training_part);

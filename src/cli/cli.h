@@ -189,6 +189,13 @@ int cli_stdout_taken(void);
  * 0 when *in is no '-'; -1 (the error set) when standard input is closed. Its messages
  * then name it cli_input_name's "standard input" */
 int cli_input_stdin(const char **in);
+/* an input OPT ("--input", "TRACE") of a command that reads it once, front to back: '-'
+ * taken by cli_input_stdin; 0, else the exit status: 1 (said) where standard input is
+ * closed, 2 (a usage error) where another input of the command took it already */
+int cli_stdin_input(const char *cmd, const char *opt, const char **in);
+/* OPT - of an input that cannot be standard input (what: "a dataset is a directory"): a
+ * usage error (2) "OPT -: what, not standard input; name one", not "-: no such file"; else 0 */
+int cli_input_no_stdin(const char *cmd, const char *opt, const char *in, const char *what);
 /* in as messages name it: "standard input" for what cli_input_stdin made of '-' */
 const char *cli_input_name(const char *in);
 /* msg (malloc'd) with each path '-' was read or written through (/dev/stdin as

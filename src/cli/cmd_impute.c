@@ -81,17 +81,17 @@ int cmd_impute(int argc, char **argv)
                     "the model's IDs is an error, as in a window file,\n"
                     "unless names beside it (W.names.txt) match them by\n"
                     "name; NaN and infinities (-inf too) are; either may\n"
-                    "be a pipe, /dev/stdin, or FIFO),\n"
+                    "be a pipe or FIFO; '-': standard input),\n"
                     "or a dataset directory (its test windows);\n"
                     "required but with --channels-from (default: DATASET)"),
         TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (default: the dataset's\n"
                     "vocab.tsv; for a window file W.txt or W.npy the names\n"
                     "generate writes beside it, W.names.txt, else the\n"
                     "vocab.tsv beside it; one that names an ID otherwise\n"
-                    "than W.names.txt is refused); when model and input\n"
-                    "both name their events, IDs are matched by name (a\n"
-                    "model without names reads them in its numbering, with\n"
-                    "a note)"),
+                    "than W.names.txt is refused; '-': standard input);\n"
+                    "when model and input both name their events, IDs are\n"
+                    "matched by name (a model without names reads them in\n"
+                    "its numbering, with a note)"),
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's training windows,\n"
@@ -147,6 +147,7 @@ int cmd_impute(int argc, char **argv)
     ts_windows x = {0};
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_output_no_stdout(C, "-o", is.outdir, "the output is a directory"))) goto done;
+    if ((rc = cli_stdin_input(C, "--input", &input)) || (rc = cli_stdin_input(C, "--vocab", &vocab_path))) goto done;
     const char *model_path = args.pos[0];
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
@@ -238,7 +239,7 @@ int cmd_impute(int argc, char **argv)
     if (is.pos == TS_MASK_ALL) is.blackout = x.len;
     if (is.blackout > x.len) {   /* refused before the note below: the error is the one line */
         rc = cli_usage_error(C, "--blackout %zu is longer than the windows of %s (%zu event%s)", is.blackout,
-                             input, x.len, ts_plural(x.len));
+                             cli_input_name(input), x.len, ts_plural(x.len));
         goto done;
     }
     if (seed_unread && (reads & TS_IMPUTE_READS_SEED_WHOLE) && is.blackout < x.len) {

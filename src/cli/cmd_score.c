@@ -37,8 +37,9 @@ int cmd_score(int argc, char **argv)
                       "window file, unless names beside it (W.names.txt) match\n"
                       "them by name; NaN and infinities (-inf too) are),\n"
                       "or a dataset directory (its test windows); a file may\n"
-                      "be a pipe (/dev/stdin) or FIFO"),
-        TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (as impute)"),
+                      "be a pipe or FIFO ('-': standard input)"),
+        TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (as impute; '-':\n"
+                     "standard input)"),
         TS_OPT_GROUP_("a dataset input is split as train splits it (give the same values):"),
         CLI_SPLIT_OPTIONS(&ss),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24, "window length (default: the model's training windows,\n"
@@ -73,6 +74,8 @@ int cmd_score(int argc, char **argv)
     names.unk = -1;
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_split_check("score", &ss, &args))) goto done;
+    if ((rc = cli_stdin_input("score", "--input", &input)) || (rc = cli_stdin_input("score", "--vocab", &vocab_path)))
+        goto done;
     for (int i = 0; i < args.nkv; i++)
         if (!strcmp(args.keys[i], "seed") || !strcmp(args.keys[i], "steps")) {
             rc = cli_usage_error("score", "--%s: a likelihood draws nothing and takes no sampling steps (the same "

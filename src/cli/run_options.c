@@ -134,6 +134,20 @@ int cli_input_stdin(const char **in)
     return 1;
 }
 
+int cli_stdin_input(const char *cmd, const char *opt, const char **in)
+{
+    if (!*in || strcmp(*in, "-")) return 0;
+    /* one stream: what an earlier input read of it would be gone for this one */
+    if (stdin_taken) return cli_usage_error(cmd, "%s -: standard input is read once, and another input reads it", opt);
+    return cli_input_stdin(in) < 0 ? cli_fail() : 0;
+}
+
+int cli_input_no_stdin(const char *cmd, const char *opt, const char *in, const char *what)
+{
+    if (!in || strcmp(in, "-")) return 0;
+    return cli_usage_error(cmd, "%s -: %s, not standard input; name one", opt, what);
+}
+
 const char *cli_input_name(const char *in)
 {
     return stdin_taken && !strcmp(in, "/dev/stdin") ? "standard input" : in;

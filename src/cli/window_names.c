@@ -155,7 +155,7 @@ void cli_input_names_unused(const char *cmd, const char *input, const char *voca
     }
     if (p && ts_file_exists(p))
         cli_say(stderr, "tracesynth: note: %s: %s names the events of %s, but %s has no event names: its IDs are "
-                "read in the model's numbering\n", cmd, p, input, model_path);
+                "read in the model's numbering\n", cmd, cli_input_name(p), cli_input_name(input), model_path);
     free(p);
 }
 
@@ -163,5 +163,5 @@ void cli_input_unnamed(const char *cmd, const char *input, const ts_vocab *names
 {
     if (m->vocab.n > 0 && names->n == 0)
         cli_say(stderr, "tracesynth: note: %s: %s has no vocab.tsv; its IDs are read in the model's numbering (--vocab "
-                "FILE matches them by name)\n", cmd, input);
+                "FILE matches them by name)\n", cmd, cli_input_name(input));
 }
