@@ -109,6 +109,42 @@ static void impute_text(void)
     CHECK(strstr(out, "accuracy") && strstr(out, "66.67"));
 }
 
+/* an input of '-' is standard input, read once as ingest reads its INPUT of -: each of
+ * eval's file inputs gives what the file gives; two of them cannot both be it, and the
+ * constraints file (read as a model's) is refused */
+static void inputs_dash_stdin(void)
+{
+    char args[2048], want[4096], got[4096], err[512];
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json", at("o.txt"), at("m.txt"),
+             at("i.txt"));
+    REQUIRE(run_stdout(args, want, sizeof want) == 0);
+    const char *opts[3] = {"original", "mask", "imputed"}, *files[3] = {"o.txt", "m.txt", "i.txt"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --json < %s", k == 0 ? "-" : at("o.txt"),
+                 k == 1 ? "-" : at("m.txt"), k == 2 ? "-" : at("i.txt"), at(files[k]));
+        CHECK_MSG(run_stdout(args, got, sizeof got) == 0 && !strcmp(got, want), "--%s -: %s", opts[k], got);
+    }
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json", at("real.txt"), at("synth.txt"),
+             at("real.txt"));
+    if (run_stdout(args, want, sizeof want) != 0) want[0] = 0;
+    const char *gopts[3] = {"real", "synthetic", "train"}, *gfiles[3] = {"real.txt", "synth.txt", "real.txt"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(args, sizeof args, "eval --real %s --synthetic %s --train %s --json < %s", k == 0 ? "-" : at("real.txt"),
+                 k == 1 ? "-" : at("synth.txt"), k == 2 ? "-" : at("real.txt"), at(gfiles[k]));
+        CHECK_MSG(run_stdout(args, got, sizeof got) == 0 && !strcmp(got, want), "--%s -: %s", gopts[k], got);
+    }
+    write_text(at("bad.txt"), "1,x\n");
+    snprintf(args, sizeof args, "eval --real - --synthetic %s < %s", at("synth.txt"), at("bad.txt"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "error: standard input:1: ") && !strstr(err, "/dev/stdin"),
+              "%s", err);
+    snprintf(args, sizeof args, "eval --real - --synthetic - < %s", at("real.txt"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--synthetic -: standard input is read once"), "%s", err);
+    snprintf(args, sizeof args, "eval --real %s --synthetic %s --constraints - < %s", at("real.txt"), at("synth.txt"),
+             at("real.txt"));
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, "--constraints -: ") &&
+                  strstr(err, "not standard input"), "%s", err);
+}
+
 static void impute_vocab_found(void)
 {
     /* hidden read/write -> pread64/futex: exact 0 of 2, types fs=fs, fs!=kernel */
@@ -727,6 +763,7 @@ TEST_MAIN("eval_cli", {
     RUN(help_and_usage);
     RUN(options_of_the_other_mode);
     RUN(impute_text);
+    RUN(inputs_dash_stdin);
     RUN(impute_vocab_found);
     RUN(impute_names_beside);
     RUN(impute_names_of_imputation_only);

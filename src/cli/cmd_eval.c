@@ -44,6 +44,7 @@ static const char about_text[] =
     "infinities are errors naming the window and position. O holds IDs as they are,\n"
     "whatever its type: a float32 value that is not a whole number, or a negative\n"
     "one, is an error too.\n"
+    "One file input (O, M, I, V, R, S or T) may be '-': standard input.\n"
     "\n"
     "Generation (section 3): synthetic windows S against real windows R:\n"
     "  JS unigram/bigram  Jensen-Shannon divergence of event / adjacent-pair\n"
@@ -475,7 +476,7 @@ static int eval_impute(const eval_args *a)
         } else {
             char *np = ts_windows_names_path(a->original), *ip = ts_windows_names_path(a->imputed);
             printf("  %-15s %7s   no event names (no --vocab, no %s or %s, no vocab.tsv beside %s)\n",
-                   "type accuracy", "-", np, ip, a->original);
+                   "type accuracy", "-", np, ip, cli_input_name(a->original));
             free(np);
             free(ip);
         }
@@ -612,7 +613,8 @@ static void mixed_names_note(const eval_args *a, const ts_vocab *vr, const char 
         for (int i = 0; i < sides; i++) {
             if ((v[i]->n > 0) == pass) continue;
             if (!pass && !vp[i]) np[i] = ts_windows_names_path(path[i]);
-            l += (size_t)snprintf(buf + l, sizeof buf - l, pass ? "%s%s" : "%s%s (%s)", shown++ ? ", " : "", path[i],
+            l += (size_t)snprintf(buf + l, sizeof buf - l, pass ? "%s%s" : "%s%s (%s)", shown++ ? ", " : "",
+                                  cli_input_name(path[i]),
                                   vp[i] ? vp[i] : np[i]);
             if (l >= sizeof buf) l = sizeof buf - 1;
         }
@@ -739,6 +741,14 @@ int cmd_eval(int argc, char **argv)
     eval_args a;
     int rc = parse_args(argc, argv, &a);
     if (rc) return rc == 1 ? 0 : 2;
+    /* '-': standard input, for one input (each is read once); the constraints file is
+     * read as a model's, from a file */
+    const char **in[7] = {&a.original, &a.mask, &a.imputed, &a.vocab, &a.real, &a.synthetic, &a.train};
+    const char *in_opt[7] = {"--original", "--mask", "--imputed", "--vocab", "--real", "--synthetic", "--train"};
+    for (int i = 0; i < 7; i++)
+        if ((rc = cli_stdin_input("eval", in_opt[i], in[i]))) return rc;
+    if ((rc = cli_input_no_stdin("eval", "--constraints", a.constraints, "the constraints file is read from a file")))
+        return rc;
     /* a window file or .npy beside a multi-channel real trace (generate's output of a
      * single-channel model) is compared with its events, as beside any dataset; the
      * multi-channel comparison, or one of its options, takes a dataset */
@@ -756,7 +766,8 @@ int cmd_eval(int argc, char **argv)
         if (a.synthetic && stat(a.synthetic, &sst) == 0 && !synth_dir) {
             const char *o = a.constraints ? "--constraints" : a.length_given ? "--length" : "--real-part";
             return cli_usage_error("eval", "%s: the synthetic input must be a multi-channel dataset directory "
-                                   "(ingest --channels, generate or markov of one), not the file %s", o, a.synthetic);
+                                   "(ingest --channels, generate or markov of one), not the file %s", o,
+                                   cli_input_name(a.synthetic));
         }
         return eval_channels(a.real, a.synthetic, a.constraints, a.real_part, a.length, a.length_given,
                              (int)a.downstream, a.json);
