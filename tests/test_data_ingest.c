@@ -1755,6 +1755,27 @@ static void cli_ingest_stdin_named(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: /dev/stdin:1: "), "%s", err);
 }
 
+/* audit's --train - or --test - is standard input too, named so in what it prints */
+static void cli_audit_stdin(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[1024], out[1024], err[512];
+    write_text(in(d, "a.txt"), "1,2,3,4\n5,6,7,8\n");
+    write_text(in(d, "b.txt"), "2,3\n9,9\n");
+    snprintf(cmd, sizeof cmd, "audit --train - --test %s < %s", in(d, "b.txt"), in(d, "a.txt"));
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "train: standard input, 2 windows of 4 events") &&
+                  strstr(out, "found verbatim in train: 1 of 2"), "%s", out);
+    snprintf(cmd, sizeof cmd, "audit --train %s --test - < %s", in(d, "a.txt"), in(d, "b.txt"));
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "test:  standard input, 2 windows of 2 events") &&
+                  strstr(out, "found verbatim in train: 1 of 2"), "%s", out);
+    snprintf(cmd, sizeof cmd, "audit --train - --test %s < %s", in(d, "a.txt"), in(d, "b.txt"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input: rows of 2 events are shorter"),
+              "%s", err);
+    snprintf(cmd, sizeof cmd, "audit --train - --test - < %s", in(d, "a.txt"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--test -: standard input is read once"), "%s", err);
+}
+
 static void cli_split_and_audit(void)
 {
     const char *d = scratch_dir();
@@ -4179,6 +4200,7 @@ TEST_MAIN("data_ingest", {
     RUN(cli_errors_name_file_and_line);
     RUN(cli_ingest_stdin_named);
     RUN(cli_split_and_audit);
+    RUN(cli_audit_stdin);
     RUN(cli_audit_set_windows);
     RUN(cli_paper_split_pts);
     RUN(ctf_handmade_trace);

@@ -38,11 +38,11 @@ int cmd_audit(int argc, char **argv)
                     "one-line stream file, or a .npy array. Windows of A as\n"
                     "long as B's match whole; a longer row (a stream, a\n"
                     "window) matches B's window anywhere inside it, as a\n"
-                    "contiguous substring"),
+                    "contiguous substring; '-': standard input"),
         TS_OPT_STR_F_(0, "test", &test_p, "B", TS_OPT_REQUIRED, "test windows: a window file or a .npy array (N, L),\n"
                     "(N, 1, L), (N, L, 1); a float32 array's values are\n"
                     "rounded to the nearest ID, negatives to 0, as the study\n"
-                    "scored real-valued outputs"),
+                    "scored real-valued outputs; '-': standard input"),
         TS_OPT_END_,
     };
     const ts_opt_spec spec = {
@@ -53,6 +53,8 @@ int cmd_audit(int argc, char **argv)
     };
     int prc = cli_parse_options(&spec, argc, argv);
     if (prc >= 0) return prc;
+    int rc = cli_stdin_input("audit", "--train", &train_p);
+    if (rc || (rc = cli_stdin_input("audit", "--test", &test_p))) return rc;
     ts_windows train, test;
     const char *train_what, *test_what;
     if (load_rows(train_p, 1, &train, &train_what) != 0) return cli_fail();
@@ -60,7 +62,6 @@ int cmd_audit(int argc, char **argv)
         ts_windows_free(&train);
         return cli_fail();
     }
-    int rc = 0;
     double share = train.len < test.len ? 0 : ts_audit_overlap(&train, &test);
     if (isnan(share)) {
         rc = -1;
@@ -69,10 +70,10 @@ int cmd_audit(int argc, char **argv)
                      train_p, train.len, ts_plural(train.len), test.len, test_p);
     } else {
         size_t found = (size_t)(share * (double)test.n + 0.5);
-        if (train.n == 1)
-            printf("train: %s, %s of %zu event%s\n", train_p, train_what, train.len, ts_plural(train.len));
-        else printf("train: %s, %zu windows of %zu event%s\n", train_p, train.n, train.len, ts_plural(train.len));
-        printf("test:  %s, %zu window%s of %zu event%s\n", test_p, test.n, ts_plural(test.n), test.len,
+        const char *tn = cli_input_name(train_p);   /* '-': standard input */
+        if (train.n == 1) printf("train: %s, %s of %zu event%s\n", tn, train_what, train.len, ts_plural(train.len));
+        else printf("train: %s, %zu windows of %zu event%s\n", tn, train.n, train.len, ts_plural(train.len));
+        printf("test:  %s, %zu window%s of %zu event%s\n", cli_input_name(test_p), test.n, ts_plural(test.n), test.len,
                ts_plural(test.len));
         printf("found verbatim in train: %zu of %zu (%.1f%%)\n", found, test.n, 100 * share);
     }
