@@ -1788,6 +1788,47 @@ static void drop_output_dash_is_stdout(void)
     free(e);
 }
 
+/* TRACE - is standard input, as ingest's INPUT of - is: gaps, fill and drop read text
+ * redirected from a file as they read the file; a pipe's text, read more than once, is
+ * refused in one line naming standard input */
+static void trace_dash_is_stdin(void)
+{
+    const char *b = getenv("TRACESYNTH");
+    char bin[4096], cmd[8192], err[512], want[4096], got[4096];
+    REQUIRE(realpath(b ? b : "build/tracesynth", bin));
+    char *t = make_text(1500, 0, 0, 0);
+    write_file(at("sdash.trace"), t);
+    free(t);
+    snprintf(cmd, sizeof cmd, "drop %s -q --rate 0.1 --burst-min 2 --burst-max 4 --seed 3 -o %s", at("sdash.trace"),
+             at("sdash_file.trace"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "drop - -q --rate 0.1 --burst-min 2 --burst-max 4 --seed 3 -o %s < %s",
+             at("sdash_stdin.trace"), at("sdash.trace"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && files_equal(at("sdash_file.trace"), at("sdash_stdin.trace")),
+              "drop -: %s", err);
+    snprintf(cmd, sizeof cmd, "gaps %s", at("sdash_file.trace"));
+    REQUIRE(run_stdout(cmd, want, sizeof want) == 0);
+    snprintf(cmd, sizeof cmd, "gaps - < %s", at("sdash_file.trace"));
+    CHECK_MSG(run_stdout(cmd, got, sizeof got) == 0 && !strcmp(got, want), "gaps -: %s", got);
+    snprintf(cmd, sizeof cmd, "fill %s -q --threads 1 --model ngram -o %s", at("sdash_file.trace"), at("sdash_f1.trace"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "fill - -q --threads 1 --model ngram -o %s < %s", at("sdash_f2.trace"),
+             at("sdash_file.trace"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && files_equal(at("sdash_f1.trace"), at("sdash_f2.trace")),
+              "fill -: %s", err);
+    const char *uses[3] = {"gaps -", "fill - -q --threads 1 -o sdash_f3.trace", "drop - -q -o sdash_d3.trace"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "cd '%s' && cat sdash_file.trace | '%s' %s >/dev/null 2>sdash.err", dir, bin,
+                 uses[i]);
+        int st = system(cmd);
+        char *e = slurp(at("sdash.err"));
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1 && e &&
+                      !strncmp(e, "tracesynth: error: standard input: ", 35) && strstr(e, "read more than once") &&
+                      !strchr(e, '\n')[1], "%s: %s", uses[i], e ? e : "(none)");
+        free(e);
+    }
+}
+
 /* a text output that fills its disk is an error naming the output, not the input trace */
 static void fill_full_disk_names_output(void)
 {
@@ -3234,6 +3275,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_output_refused_before_training);
     RUN(fill_output_dash_is_stdout);
     RUN(drop_output_dash_is_stdout);
+    RUN(trace_dash_is_stdin);
     RUN(bench_wants_a_complete_trace);
     RUN(one_burst_reads_as_one);
     RUN(bench_keep_checked_first);

@@ -37,13 +37,17 @@ int cmd_drop(int argc, char **argv)
         "the dropped events' lines are left out and a marker, CPU:N [LOST C EVENTS] as\n"
         "trace_pipe writes it, comes before the CPU's next event (in perf script's text\n"
         "its PERF_RECORD_LOST line); every other line is written as it was. A trace\n"
-        "tracesynth fill wrote is refused: its reconstructed events are no recording.\n",
+        "tracesynth fill wrote is refused: its reconstructed events are no recording.\n"
+        "TRACE - is standard input: text redirected from a file (< FILE), not a pipe's,\n"
+        "which could not be read more than once.\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
     if (!out) { ts_opt_free(&args); return cli_usage_error(C, "-o OUT is required"); }
+    /* '-': standard input, as ingest's INPUT (text read more than once: a file, not a pipe) */
+    if ((rc = cli_stdin_input(C, "TRACE", &args.pos[0]))) { ts_opt_free(&args); return rc; }
     if ((rc = cli_drop_bursts(C, bmin, &bmax, ts_opt_given(&args, &bmax), "--rate", &rate, 1))) {
         ts_opt_free(&args);
         return rc;

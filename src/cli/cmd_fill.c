@@ -157,7 +157,8 @@ int cmd_fill(int argc, char **argv)
         "libbabeltrace2: every original event unchanged, plus the reconstructed ones,\n"
         "marked.\n"
         "TRACE that is a regular file is ftrace text or perf script's, filled the same\n"
-        "way (see below).\n",
+        "way (see below). TRACE - is standard input: text redirected from a file\n"
+        "(< FILE), not a pipe's, which could not be read more than once.\n",
         opts, 1, 1, "TRACE", 1, fill_more_help,
     };
     ts_opt_result args;
@@ -200,7 +201,11 @@ int cmd_fill(int argc, char **argv)
             return rc;
         }
     }
-    if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
+    /* '-': standard input, as ingest's INPUT (text read more than once: a file, not a pipe) */
+    if ((rc = cli_stdin_input(C, "TRACE", &args.pos[0])) || (rc = cli_trace_arch(C, args.pos[0], &arch))) {
+        ts_opt_free(&args);
+        return rc;
+    }
     if ((rc = cli_output_no_stdout(C, "--save-model", save, "the model goes to a file"))) {
         ts_opt_free(&args);
         return rc;

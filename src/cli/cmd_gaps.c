@@ -63,13 +63,19 @@ int cmd_gaps(int argc, char **argv)
         "totals' line (overwritten in JSON): they lie in no gap, before each CPU's first\n"
         "event. A per-CPU file (per_cpu/cpuN/trace) repeats the whole trace's header:\n"
         "its count is then said to be every CPU's, that CPU's share not known\n"
-        "(overwritten_whole_trace true in JSON; per_cpu/cpuN/stats' overrun gives it).\n",
+        "(overwritten_whole_trace true in JSON; per_cpu/cpuN/stats' overrun gives it).\n"
+        "TRACE - is standard input: text redirected from a file (< FILE), not a pipe's,\n"
+        "which could not be read more than once.\n",
         opts, 1, 1, "TRACE", 0, NULL,
     };
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
-    if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
+    /* '-': standard input, as ingest's INPUT (text read more than once: a file, not a pipe) */
+    if ((rc = cli_stdin_input(C, "TRACE", &args.pos[0])) || (rc = cli_trace_arch(C, args.pos[0], &arch))) {
+        ts_opt_free(&args);
+        return rc;
+    }
     ts_gap_list l;
     if (ts_gaps_find_arch(args.pos[0], arch, !quiet && !json, &l)) { ts_opt_free(&args); return cli_fail(); }
     cli_say_notes(l.notes);   /* what the reader left out (a last line cut while written) */
@@ -103,7 +109,7 @@ int cmd_gaps(int argc, char **argv)
     char b1[32], b2[32];
     if (json) {
         printf("{\"trace\": ");
-        ts_json_put(stdout, args.pos[0]);
+        ts_json_put(stdout, cli_input_name(args.pos[0]));
         printf(", \"events\": %llu, \"reconstructed\": %llu, \"discarded\": %llu, \"overwritten\": %llu, "
                "\"overwritten_whole_trace\": %s, \"gaps\": [",
                (unsigned long long)l.events, (unsigned long long)l.recon, (unsigned long long)total,

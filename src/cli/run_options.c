@@ -105,7 +105,7 @@ void cli_note_perf_no_lost(const char *cmd, const char *trace)
      * none was lost: text of a complete recording reads the same with it and without */
     cli_say(stderr, "tracesynth: note: %s: %s: perf script's text has no PERF_RECORD_LOST line: no event was lost, or "
             "the text was made without perf script --show-lost-events, which prints them (the text cannot tell "
-            "which); perf report --stats tells whether any were lost\n", cmd, trace);
+            "which); perf report --stats tells whether any were lost\n", cmd, cli_input_name(trace));
 }
 
 static int stdout_taken;   /* -o - became /dev/stdout: cli_fail names it standard output */
