@@ -1438,6 +1438,32 @@ static void dash_output_refused(void)
     }
 }
 
+/* a dataset given as '-' is refused in one line that says why (a dataset is a directory:
+ * standard input cannot be one), not looked for as a directory named '-' */
+static void dash_dataset_refused(void)
+{
+    char mdir[4096], cmd[9000], err[512];
+    REQUIRE(realpath("tests/fixtures/models", mdir));
+    /* (MODELS' folder, then the scratch folder: an output that was written would go there) */
+    const char *uses[] = {"constraints -%.0s -o %s/dd.tsc", "export -%.0s -o %s/dd.txt",
+                          "split -%.0s --length 20 -o %s/dd", "tune-prior %s/mdm.tsm - -o %s/dd.tsm",
+                          "train --model ngram -%.0s -o %s/dd.tsm", "markov -%.0s -n 40 -o %s/dd",
+                          "repair -%.0s --constraints none.tsc -o %s/dd",
+                          "generate %s/ngram.tsm -n 1 --length 5 --channels-from - -o %s/dd",
+                          "impute %s/ngram.tsm --channels-from - -o %s/dd",
+                          "bench impute --model unigram -%.0s --lengths 20 --blackouts 2 --json %s/dd.json"};
+    const char *opt[] = {"DATASET", "DATASET", "DATASET", "DATASET", "DATASET", "DATASET", "SYNTHETIC",
+                         "--channels-from", "--channels-from", "DATASET"};
+    for (size_t i = 0; i < sizeof uses / sizeof *uses; i++) {
+        char use[1024], want[64];
+        snprintf(use, sizeof use, uses[i], mdir, dir);
+        snprintf(cmd, sizeof cmd, "%s < tests/fixtures/models/input.txt", use);
+        snprintf(want, sizeof want, "error: %s -: ", opt[i]);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, want) && strstr(err, "directory") &&
+                      strstr(err, "not standard input"), "%s: %s", use, err);
+    }
+}
+
 /* a model (or checkpoint, or constraints) file given where a text input is read (a
  * trace, a window file, a vocabulary) is named as such, not only by its first byte
  * that text cannot hold ("byte 0x01 (a control character) at line 1, column 5") */
@@ -3079,6 +3105,7 @@ TEST_MAIN("cli", {
     RUN(errors_are_one_line);
     RUN(model_file_where_text_is_read);
     RUN(dash_output_refused);
+    RUN(dash_dataset_refused);
     RUN(train_refuses_unread_options);
     RUN(impute_refuses_unread_options);
     RUN(score_chain_names_mixture);

@@ -125,6 +125,8 @@ static int parse(int argc, char **argv, bench_args *a)
     int rc = ts_opt_parse(&spec, argc, argv, &a->args);
     if (rc) return rc;
     int ndata = a->args.npos;
+    for (int i = 0; i < ndata; i++)
+        if ((rc = cli_input_no_stdin(C, "DATASET", a->args.pos[i], "a dataset is a directory"))) return rc;
     if (!ndata && !a->root) return cli_usage_error(C, "no DATASET (or --datasets-root DIR) given");
     if (ndata && a->root) return cli_usage_error(C, "give DATASET arguments or --datasets-root, not both");
     if ((rc = cli_split_check(C, &a->ss, &a->args))) return rc;

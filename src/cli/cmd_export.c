@@ -68,6 +68,10 @@ int cmd_export(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
+    if ((rc = cli_input_no_stdin("export", "DATASET", args.pos[0], "a dataset is a directory"))) {
+        ts_opt_free(&args);
+        return rc;
+    }
     /* '-' is standard output, which takes the text; a trace is a directory */
     const int to_stdout = cli_output_stdout("export", &out, format,
                                             "--format ctf writes a trace directory, not standard output; name a "

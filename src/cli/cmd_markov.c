@@ -147,7 +147,11 @@ int cmd_markov(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
-    if (cli_output_no_stdout("markov", "-o", out, "the dataset is a directory")) { ts_opt_free(&args); return 2; }
+    if (cli_output_no_stdout("markov", "-o", out, "the dataset is a directory") ||
+        cli_input_no_stdin("markov", "DATASET", args.pos[0], "a dataset is a directory")) {
+        ts_opt_free(&args);
+        return 2;
+    }
     if (!events == !n) {
         ts_opt_free(&args);
         return cli_usage_error("markov", "give -n N or --from-events W (one of them)");

@@ -62,7 +62,11 @@ int cmd_repair(int argc, char **argv)
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     if (rc) { ts_opt_free(&args); return rc == 1 ? 0 : rc; }
-    if (cli_output_no_stdout("repair", "-o", out, "the dataset is a directory")) { ts_opt_free(&args); return 2; }
+    if (cli_output_no_stdout("repair", "-o", out, "the dataset is a directory") ||
+        cli_input_no_stdin("repair", "SYNTHETIC", args.pos[0], "a multi-channel dataset is a directory")) {
+        ts_opt_free(&args);
+        return 2;
+    }
     /* the output replaces its directory's files: the trace repaired would be lost (with
      * --part, all of it but that part) */
     if (ts_same_file(args.pos[0], out) == 1) {
