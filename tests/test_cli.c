@@ -1464,6 +1464,29 @@ static void dash_dataset_refused(void)
     }
 }
 
+/* a model, checkpoint or constraints file given as '-' is refused in one line that says
+ * why (they are read from files, not from a stream), not looked for as a file named '-' */
+static void dash_model_refused(void)
+{
+    char mdir[4096], cmd[9000], err[512];
+    REQUIRE(realpath("tests/fixtures/models", mdir));
+    /* (MODELS' folder, then the scratch folder: an output that was written would go there) */
+    const char *uses[] = {"score - --input %s/input.txt%.0s", "impute - --input %s/input.txt -o %s/dd",
+                          "generate -%.0s -n 1 --length 5 -o %s/dd", "tune-prior - %s/ds -o %s/dd.tsm",
+                          "train --model mdm %s/ds --resume - -o %s/dd.tsm",
+                          "repair %s/mcds --constraints - -o %s/dd",
+                          "fill tests/data/ftrace_pipe.trace.gz --model - -o %s/dd.txt%.0s"};
+    const char *opt[] = {"MODEL", "MODEL", "MODEL", "MODEL", "--resume", "--constraints", "--model"};
+    for (size_t i = 0; i < sizeof uses / sizeof *uses; i++) {
+        char use[1024], want[64];
+        snprintf(use, sizeof use, uses[i], i == 6 ? dir : mdir, dir);
+        snprintf(cmd, sizeof cmd, "%s < tests/fixtures/models/ngram.tsm", use);
+        snprintf(want, sizeof want, "error: %s -: ", opt[i]);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, want) && strstr(err, "read from a file") &&
+                      strstr(err, "not standard input"), "%s: %s", use, err);
+    }
+}
+
 /* a model (or checkpoint, or constraints) file given where a text input is read (a
  * trace, a window file, a vocabulary) is named as such, not only by its first byte
  * that text cannot hold ("byte 0x01 (a control character) at line 1, column 5") */
@@ -3106,6 +3129,7 @@ TEST_MAIN("cli", {
     RUN(model_file_where_text_is_read);
     RUN(dash_output_refused);
     RUN(dash_dataset_refused);
+    RUN(dash_model_refused);
     RUN(train_refuses_unread_options);
     RUN(impute_refuses_unread_options);
     RUN(score_chain_names_mixture);

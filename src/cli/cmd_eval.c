@@ -747,7 +747,7 @@ int cmd_eval(int argc, char **argv)
     const char *in_opt[7] = {"--original", "--mask", "--imputed", "--vocab", "--real", "--synthetic", "--train"};
     for (int i = 0; i < 7; i++)
         if ((rc = cli_stdin_input("eval", in_opt[i], in[i]))) return rc;
-    if ((rc = cli_input_no_stdin("eval", "--constraints", a.constraints, "the constraints file is read from a file")))
+    if ((rc = cli_input_no_stdin("eval", "--constraints", a.constraints, "constraints are read from a file")))
         return rc;
     /* a window file or .npy beside a multi-channel real trace (generate's output of a
      * single-channel model) is compared with its events, as beside any dataset; the

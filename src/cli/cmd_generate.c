@@ -190,7 +190,9 @@ int cmd_generate(int argc, char **argv)
     ts_windows w = {0};
     char *base = NULL, *path = NULL, *stale = NULL;
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
-    if ((rc = cli_input_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory"))) goto done;
+    if ((rc = cli_input_no_stdin(C, "MODEL", args.pos[0], "a model is read from a file")) ||
+        (rc = cli_input_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")))
+        goto done;
     rc = 2;
     const char *model_path = args.pos[0];
     /* '-' is standard output, as for export, drop and fill; a dataset directory cannot go there */

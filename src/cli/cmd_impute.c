@@ -147,7 +147,8 @@ int cmd_impute(int argc, char **argv)
     ts_windows x = {0};
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_output_no_stdout(C, "-o", is.outdir, "the output is a directory"))) goto done;
-    if ((rc = cli_input_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")) ||
+    if ((rc = cli_input_no_stdin(C, "MODEL", args.pos[0], "a model is read from a file")) ||
+        (rc = cli_input_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")) ||
         (rc = cli_stdin_input(C, "--input", &input)) || (rc = cli_stdin_input(C, "--vocab", &vocab_path)))
         goto done;
     const char *model_path = args.pos[0];

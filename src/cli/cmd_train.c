@@ -238,7 +238,8 @@ int cmd_train(int argc, char **argv)
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_output_no_stdout(C, "-o", out, "the model goes to a file")) ||
         (rc = cli_output_no_stdout(C, "--log", log, "the log is a file it appends to")) ||
-        (rc = cli_input_no_stdin(C, "DATASET", args.pos[0], "a dataset is a directory")))
+        (rc = cli_input_no_stdin(C, "DATASET", args.pos[0], "a dataset is a directory")) ||
+        (rc = cli_input_no_stdin(C, "--resume", resume, "a checkpoint is read from a file")))
         goto done;
     const char *dataset = args.pos[0];
     if ((rc = cli_split_check(C, &ss, &args))) goto done;
