@@ -1682,6 +1682,18 @@ static void markov_keeps_its_dataset(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "mkfile/sub: ") && !strstr(err, "none"), "%s", err);
 }
 
+/* markov --from-events - reads the windows from standard input, as the file gives them,
+ * and says it took them from there */
+static void markov_events_from_stdin(void)
+{
+    char args[2048], out[1024], p[512];
+    snprintf(p, sizeof p, "%s/mkw.txt", dir);
+    write_text(p, "17,8,4,12,1,0\n4,2,1,3,11,0\n");
+    snprintf(args, sizeof args, "markov tests/fixtures/models/mcds --from-events - -o %s/mkw < %s", dir, p);
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "the events of standard input (2 windows of 6)"),
+              "%s", out);
+}
+
 /* a dataset of one event: its training part, [0, 0), is empty. train refuses it naming the
  * part; ingest (its names), constraints and markov learn from its first event, and say that
  * the part is empty
@@ -3119,6 +3131,7 @@ TEST_MAIN("cli", {
     RUN(inputs_dash_stdin);
     RUN(model_keys_in_help);
     RUN(markov_keeps_its_dataset);
+    RUN(markov_events_from_stdin);
     RUN(one_event_training_part);
     RUN(test_part_alone_read);
     RUN(bench_json_keeps_its_dataset);

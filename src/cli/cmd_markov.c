@@ -111,14 +111,14 @@ int cmd_markov(int argc, char **argv)
         TS_OPT_STR_(0, "from-events", &events, "W",
                     "instead of the chain, take the events from the windows\n"
                     "W (a window file or .npy, e.g. from 'tracesynth\n"
-                    "generate'), one after the other, and draw only the\n"
-                    "other channels; the events are DATASET's of the names\n"
-                    "in the names file generate writes beside W\n"
-                    "(OUT.names.txt for OUT.txt or OUT.npy), or of a\n"
-                    "dataset's stream.txt, of the names its vocab.tsv gives;\n"
-                    "without them, W's IDs are DATASET's (a model trained on\n"
-                    "it); a set of windows' stream.txt (its length\n"
-                    "recorded): its windows"),
+                    "generate'; '-': standard input), one after the other,\n"
+                    "and draw only the other channels; the events are\n"
+                    "DATASET's of the names in the names file generate\n"
+                    "writes beside W (OUT.names.txt for OUT.txt or OUT.npy),\n"
+                    "or of a dataset's stream.txt, of the names its\n"
+                    "vocab.tsv gives; without them, W's IDs are DATASET's (a\n"
+                    "model trained on it); a set of windows' stream.txt\n"
+                    "(its length recorded): its windows"),
         TS_OPT_CHOICE_(0, "draw", &draw, "type|pair", draws,
                        "with -n: type (default): each other channel on its own\n"
                        "from the event type's counts; pair: every channel\n"
@@ -151,6 +151,11 @@ int cmd_markov(int argc, char **argv)
         cli_input_no_stdin("markov", "DATASET", args.pos[0], "a dataset is a directory")) {
         ts_opt_free(&args);
         return 2;
+    }
+    /* '-': read once, as ingest's INPUT */
+    if ((rc = cli_stdin_input("markov", "--from-events", &events))) {
+        ts_opt_free(&args);
+        return rc;
     }
     if (!events == !n) {
         ts_opt_free(&args);
@@ -222,7 +227,7 @@ int cmd_markov(int argc, char **argv)
             if (rc == 0) rc = ts_mc_save_windows(out, &g, arch, len);   /* 0: one chain */
             if (rc == 0 && events)
                 cli_say(stdout, "the events of %s (%zu window%s of %zu%s%s), other channels from the first %zu "
-                        "event%s of %s%s%s%s -> %s\n", events, w.n, ts_plural(w.n), w.len, named ? "; named by " : "",
+                        "event%s of %s%s%s%s -> %s\n", cli_input_name(events), w.n, ts_plural(w.n), w.len, named ? "; named by " : "",
                         named ? names : "", nt, ts_plural(nt), args.pos[0], empty[0] ? " (" : "", empty,
                         empty[0] ? ")" : "", out);
             else if (rc == 0)
