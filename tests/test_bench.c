@@ -184,6 +184,21 @@ static void fill_error_leaves_nothing(void)
     CHECK_MSG(rc == 2 && strstr(err, "--rates: '0.05,0.1,0.05': 0.05 twice"), "exit %d: %s", rc, err);
 }
 
+/* bench fill's TRACE - is standard input, as fill's is (text redirected from a file; a
+ * pipe's, read more than once, refused naming standard input); a model file and the
+ * window file bench data reads once per run cannot be standard input */
+static void dash_inputs(void)
+{
+    char err[1024];
+    int rc = run_cli("bench fill - -q < /dev/null", err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "error: standard input: ") && !strstr(err, "/dev/stdin"), "exit %d: %s", rc, err);
+    rc = run_cli("bench fill tests/data/strace_f.log -q --model -", err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--model -: a model is read from a file, not standard input"), "exit %d: %s", rc,
+              err);
+    rc = run_cli("bench data --windows - < /dev/null", err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--windows -: ") && strstr(err, "not standard input"), "exit %d: %s", rc, err);
+}
+
 static void cleanup(void)
 {
     char cmd[512];
@@ -199,5 +214,6 @@ TEST_MAIN("bench", {
     RUN(sssd_small_T);
     RUN(threads_from_environment);
     RUN(fill_error_leaves_nothing);
+    RUN(dash_inputs);
     RUN(cleanup);
 })

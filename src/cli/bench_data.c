@@ -40,6 +40,7 @@ int bench_data(int argc, char **argv)
     int rc = ts_opt_parse(&spec, argc, argv, &args);
     ts_opt_free(&args);
     if (rc) return rc == 1 ? 0 : rc;
+    if ((rc = cli_input_no_stdin("bench data", "--windows", win, "the file is read once per run"))) return rc;
     ts_set_threads((int)threads);
 
     /* only the default file is skipped when absent: a file named with --windows must be read */

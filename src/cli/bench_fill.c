@@ -239,7 +239,9 @@ int bench_fill(int argc, char **argv)
         "filled perfectly, accuracy per event class, and a system call analysis\n"
         "(per-thread counts, entries without exit, exits closing no call) on the true,\n"
         "the damaged and the filled trace. ftrace text's raw_syscalls numbers are named\n"
-        "through the table of --arch ARCH, else of the host.\n",
+        "through the table of --arch ARCH, else of the host. TRACE - is standard input:\n"
+        "text redirected from a file (< FILE), not a pipe's, which could not be read\n"
+        "more than once.\n",
         opts, 1, 1, "TRACE", 1, NULL,
     };
     ts_opt_result args;
@@ -250,7 +252,13 @@ int bench_fill(int argc, char **argv)
         ts_opt_free(&args);
         return rc;
     }
-    if ((rc = cli_trace_arch(C, args.pos[0], &arch))) { ts_opt_free(&args); return rc; }
+    /* '-': standard input, as fill's TRACE (text read more than once: a file, not a pipe) */
+    if ((rc = cli_stdin_input(C, "TRACE", &args.pos[0])) ||
+        (rc = cli_input_no_stdin(C, "--model", model, "a model is read from a file")) ||
+        (rc = cli_trace_arch(C, args.pos[0], &arch))) {
+        ts_opt_free(&args);
+        return rc;
+    }
     /* a model file is used as it is (a name that is neither is the library's error) */
     if (ts_opt_given(&args, &one) && !ts_model_find(model) && ts_file_exists(model)) {
         ts_opt_free(&args);
