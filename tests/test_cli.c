@@ -1487,6 +1487,23 @@ static void dash_model_refused(void)
     }
 }
 
+/* --ensemble's networks are model files: '-' among them is refused as MODEL - is, in one
+ * line, by tune-prior's option and by the model key of impute and generate */
+static void dash_ensemble_refused(void)
+{
+    char cmd[4096], err[512];
+    const char *uses[] = {"tune-prior %s/mdm.tsm %s/ds --ensemble %s/mdm.tsm,- -o %s/dd.tsm",
+                          "impute %s/mdm.tsm --input %s/ds --ensemble - --threads 1 -o %s/dd%.0s",
+                          "generate %s/mdm.tsm -n 1 --length 5 --ensemble -%.0s -o %s/dd%.0s"};
+    const char *m = "tests/fixtures/models";
+    for (size_t i = 0; i < sizeof uses / sizeof *uses; i++) {
+        snprintf(cmd, sizeof cmd, uses[i], m, m, i ? dir : m, dir);
+        if (i == 2) snprintf(cmd, sizeof cmd, uses[i], m, m, dir, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--ensemble -: ") && strstr(err, "read from a file") &&
+                      strstr(err, "not standard input"), "%s: %s", cmd, err);
+    }
+}
+
 /* a model (or checkpoint, or constraints) file given where a text input is read (a
  * trace, a window file, a vocabulary) is named as such, not only by its first byte
  * that text cannot hold ("byte 0x01 (a control character) at line 1, column 5") */
@@ -3143,6 +3160,7 @@ TEST_MAIN("cli", {
     RUN(dash_output_refused);
     RUN(dash_dataset_refused);
     RUN(dash_model_refused);
+    RUN(dash_ensemble_refused);
     RUN(train_refuses_unread_options);
     RUN(impute_refuses_unread_options);
     RUN(score_chain_names_mixture);

@@ -196,6 +196,8 @@ int cli_stdin_input(const char *cmd, const char *opt, const char **in);
 /* OPT - of an input that cannot be standard input (what: "a dataset is a directory"): a
  * usage error (2) "OPT -: what, not standard input; name one", not "-: no such file"; else 0 */
 int cli_input_no_stdin(const char *cmd, const char *opt, const char *in, const char *what);
+/* cli_input_no_stdin for each model file of an --ensemble list (NULL: none) */
+int cli_ensemble_no_stdin(const char *cmd, const char *list);
 /* in as messages name it: "standard input" for what cli_input_stdin made of '-' */
 const char *cli_input_name(const char *in);
 /* msg (malloc'd) with each path '-' was read or written through (/dev/stdin as

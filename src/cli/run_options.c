@@ -148,6 +148,17 @@ int cli_input_no_stdin(const char *cmd, const char *opt, const char *in, const c
     return cli_usage_error(cmd, "%s -: %s, not standard input; name one", opt, what);
 }
 
+int cli_ensemble_no_stdin(const char *cmd, const char *list)
+{
+    for (const char *p = list; p && *p;) {
+        const char *e = strchr(p, ',');
+        const size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == 1 && *p == '-') return cli_input_no_stdin(cmd, "--ensemble", "-", "each network is read from a file");
+        p += n + (e != NULL);
+    }
+    return 0;
+}
+
 const char *cli_input_name(const char *in)
 {
     return stdin_taken && !strcmp(in, "/dev/stdin") ? "standard input" : in;
