@@ -145,6 +145,20 @@ static void inputs_dash_stdin(void)
                   strstr(err, "not standard input"), "%s", err);
 }
 
+/* the names looked for beside O and I, where O or I is standard input: none is beside it,
+ * and no /dev/stdin.names.txt is named */
+static void impute_stdin_no_names_said(void)
+{
+    char args[2048], out[4096];
+    snprintf(args, sizeof args, "eval --original - --mask %s --imputed %s < %s", at("m.txt"), at("i.txt"), at("o.txt"));
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "no event names (no --vocab, no ") &&
+                  strstr(out, "/i.names.txt)") && !strstr(out, "/dev/stdin") && !strstr(out, "beside standard input"),
+              "%s", out);
+    snprintf(args, sizeof args, "eval --original %s --mask %s --imputed - < %s", at("o.txt"), at("m.txt"), at("i.txt"));
+    CHECK_MSG(run_stdout(args, out, sizeof out) == 0 && strstr(out, "/o.names.txt, no vocab.tsv beside ") &&
+                  !strstr(out, "/dev/stdin"), "%s", out);
+}
+
 static void impute_vocab_found(void)
 {
     /* hidden read/write -> pread64/futex: exact 0 of 2, types fs=fs, fs!=kernel */
@@ -764,6 +778,7 @@ TEST_MAIN("eval_cli", {
     RUN(options_of_the_other_mode);
     RUN(impute_text);
     RUN(inputs_dash_stdin);
+    RUN(impute_stdin_no_names_said);
     RUN(impute_vocab_found);
     RUN(impute_names_beside);
     RUN(impute_names_of_imputation_only);

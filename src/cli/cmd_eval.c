@@ -474,9 +474,11 @@ static int eval_impute(const eval_args *a)
             printf("  %-15s %7s   no hidden event is a system call of %s (from %s)\n", "type accuracy", "-",
                    ts_arch_name(arch), arch_from);
         } else {
-            char *np = ts_windows_names_path(a->original), *ip = ts_windows_names_path(a->imputed);
-            printf("  %-15s %7s   no event names (no --vocab, no %s or %s, no vocab.tsv beside %s)\n",
-                   "type accuracy", "-", np, ip, cli_input_name(a->original));
+            /* standard input has no file beside it */
+            const int os = cli_input_name(a->original) != a->original, is = cli_input_name(a->imputed) != a->imputed;
+            char *np = os ? NULL : ts_windows_names_path(a->original), *ip = is ? NULL : ts_windows_names_path(a->imputed);
+            printf("  %-15s %7s   no event names (no --vocab, no %s%s%s%s%s)\n", "type accuracy", "-", np ? np : "",
+                   np && ip ? " or " : "", ip ? ip : "", os ? "" : ", no vocab.tsv beside ", os ? "" : a->original);
             free(np);
             free(ip);
         }
