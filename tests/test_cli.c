@@ -1502,6 +1502,15 @@ static void dash_ensemble_refused(void)
         CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--ensemble -: ") && strstr(err, "read from a file") &&
                       strstr(err, "not standard input"), "%s: %s", cmd, err);
     }
+    /* the model key of fill, bench fill and bench impute too, before any work */
+    const char *more[] = {"fill tests/data/ftrace_pipe.trace.gz --model %s/mdm.tsm --ensemble - -q -o %s/dd.trace",
+                          "bench fill tests/data/ftrace_pipe.trace.gz --model %s/mdm.tsm --ensemble -%.0s",
+                          "bench impute --model mdm %.0s%s/ds --ensemble -"};
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
+        snprintf(cmd, sizeof cmd, more[i], m, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--ensemble -: ") && strstr(err, "read from a file") &&
+                      strstr(err, "not standard input"), "%s: %s", cmd, err);
+    }
 }
 
 /* a model (or checkpoint, or constraints) file given where a text input is read (a

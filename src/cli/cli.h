@@ -198,6 +198,8 @@ int cli_stdin_input(const char *cmd, const char *opt, const char **in);
 int cli_input_no_stdin(const char *cmd, const char *opt, const char *in, const char *what);
 /* cli_input_no_stdin for each model file of an --ensemble list (NULL: none) */
 int cli_ensemble_no_stdin(const char *cmd, const char *list);
+/* the same for the --ensemble among a command's model keys (--KEY VALUE) */
+int cli_model_keys_no_stdin(const char *cmd, const ts_opt_result *args);
 /* in as messages name it: "standard input" for what cli_input_stdin made of '-' */
 const char *cli_input_name(const char *in);
 /* msg (malloc'd) with each path '-' was read or written through (/dev/stdin as

@@ -148,7 +148,7 @@ int cmd_impute(int argc, char **argv)
     if (rc) { rc = rc == 1 ? 0 : rc; goto done; }
     if ((rc = cli_output_no_stdout(C, "-o", is.outdir, "the output is a directory"))) goto done;
     if ((rc = cli_input_no_stdin(C, "MODEL", args.pos[0], "a model is read from a file")) ||
-        (rc = cli_ensemble_no_stdin(C, ts_kv_get(&(ts_kv){args.nkv, args.keys, args.values}, "ensemble"))) ||
+        (rc = cli_model_keys_no_stdin(C, &args)) ||
         (rc = cli_input_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")) ||
         (rc = cli_stdin_input(C, "--input", &input)) || (rc = cli_stdin_input(C, "--vocab", &vocab_path)))
         goto done;

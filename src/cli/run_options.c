@@ -159,6 +159,11 @@ int cli_ensemble_no_stdin(const char *cmd, const char *list)
     return 0;
 }
 
+int cli_model_keys_no_stdin(const char *cmd, const ts_opt_result *args)
+{
+    return cli_ensemble_no_stdin(cmd, ts_kv_get(&(ts_kv){args->nkv, args->keys, args->values}, "ensemble"));
+}
+
 const char *cli_input_name(const char *in)
 {
     return stdin_taken && !strcmp(in, "/dev/stdin") ? "standard input" : in;
