@@ -1513,6 +1513,33 @@ static void dash_ensemble_refused(void)
     }
 }
 
+/* mdm's greedy decoding (--temperature 0, its imputation's default, and --order confident)
+ * draws nothing: a --seed given to it is refused as other unread options are, not taken
+ * and ignored; sampling (a temperature above 0, generate's default, or --order random)
+ * reads it, and a blackout at random positions draws them by it */
+static void mdm_greedy_seed_refused(void)
+{
+    char cmd[4096], err[512];
+    const char *m = "tests/fixtures/models";
+    const char *refused[] = {"impute %s/mdm.tsm --input %s/ds --seed 3 --threads 1 -o %s/gs",
+                             "generate %s/mdm.tsm -n 2 --length 5 --temperature 0 --seed 3%.0s -o %s/gs.txt",
+                             "generate %s/mdm.tsm -n 2 --length 5 --temperature 0 --sampler chain --seed 3%.0s -o "
+                             "%s/gs.txt"};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        snprintf(cmd, sizeof cmd, refused[i], m, m, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "mdm: option --seed: ") &&
+                      strstr(err, "draws nothing") && strchr(err, '\n') == strrchr(err, '\n'), "%s: %s", cmd, err);
+    }
+    const char *taken[] = {"impute %s/mdm.tsm --input %s/ds --seed 3 --temperature 0.5 --threads 1 -o %s/gs",
+                           "impute %s/mdm.tsm --input %s/ds --seed 3 --order random --threads 1 -o %s/gs",
+                           "impute %s/mdm.tsm --input %s/ds --seed 3 --position random --threads 1 -o %s/gs",
+                           "generate %s/mdm.tsm -n 2 --length 5 --seed 3%.0s -o %s/gs.txt"};
+    for (size_t i = 0; i < sizeof taken / sizeof *taken; i++) {
+        snprintf(cmd, sizeof cmd, taken[i], m, m, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+    }
+}
+
 /* a model (or checkpoint, or constraints) file given where a text input is read (a
  * trace, a window file, a vocabulary) is named as such, not only by its first byte
  * that text cannot hold ("byte 0x01 (a control character) at line 1, column 5") */
@@ -3170,6 +3197,7 @@ TEST_MAIN("cli", {
     RUN(dash_dataset_refused);
     RUN(dash_model_refused);
     RUN(dash_ensemble_refused);
+    RUN(mdm_greedy_seed_refused);
     RUN(train_refuses_unread_options);
     RUN(impute_refuses_unread_options);
     RUN(score_chain_names_mixture);

@@ -73,6 +73,9 @@ typedef struct {
     int      steps;            /* sampling steps (0: model default) */
     int      progress;
     ts_kv    kv;
+    int      seed_given;       /* the seed was asked for (a command's --seed, where the model
+                                * alone would read it): a model whose run draws nothing by
+                                * its options refuses it rather than ignore it */
 } ts_run_opts;
 
 typedef struct ts_model ts_model;

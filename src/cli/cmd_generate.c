@@ -350,6 +350,7 @@ int cmd_generate(int argc, char **argv)
     if (open_rc) { cli_fail(); goto done; }
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
+    ro.seed_given = ts_opt_given(&args, &run.seed);
     double t0 = ts_now();
     if (ts_model_generate(m, (size_t)n, (size_t)L, &ro, &w)) { ts_out_set_abort(&set); cli_fail(); goto done; }
     double dt = ts_now() - t0;

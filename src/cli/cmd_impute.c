@@ -206,6 +206,9 @@ int cmd_impute(int argc, char **argv)
     if (prefix) { rc = cli_usage_error(C, "--prefix is for multi-channel models and --channels-from"); goto done; }
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
     cli_split_model_parts(&ss, &args, m);
+    /* a seed the model alone would read: random positions are drawn by it whatever the model
+     * (and --channels-from's other channels, above) */
+    ro.seed_given = ts_opt_given(&args, &run.seed) && is.pos != TS_MASK_RANDOM;
     /* the shared options the model's imputation does not read: refused, not ignored
      * (random positions take theirs from the seed; a model may draw a window hidden whole) */
     const unsigned reads = ts_model_impute_reads(m);

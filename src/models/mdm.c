@@ -1154,6 +1154,11 @@ int refuse_keys(const ts_run_opts *o, const char *what, const char *const *not)
     return 0;
 }
 
+/* a seed given to a run that draws nothing: unmasking draws only at a temperature above 0
+ * or in random order */
+#define GREEDY_UNSEEDED "greedy decoding (--temperature 0, --order confident) draws nothing: sample with " \
+                        "--temperature T above 0 or --order random, or leave --seed out"
+
 static int run_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, long *samples)
 {
     if (ts_run_samples(o, "mdm", samples) != 0) return -1;
@@ -1279,6 +1284,8 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     long samples;
     if (refuse_keys(o, "impute", (const char *const[]){"likelihood", "sampler", NULL}) != 0) return -1;
     if (run_opts(m, o, &io, &samples) != 0) return -1;
+    if (o->seed_given && io.temperature == 0 && !io.random_order)
+        return ts_opt_fail("mdm", "seed", GREEDY_UNSEEDED);
     const char *select = ts_kv_get(&o->kv, "select"), *mix = ts_kv_get(&o->kv, "ngram-mix");
     if (select && strcmp(select, "vote") && strcmp(select, "likelihood"))
         return ts_opt_fail("mdm", "select", "'%s': expected vote or likelihood", select);
@@ -1335,6 +1342,9 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         if (chain_mix_opt(m, mix, &kind, &a) != 0) return -1;
         if (ts_kv_get(&o->kv, "temperature")) temp = io.temperature;
         if (!(temp >= 0)) return ts_opt_fail("mdm", "temperature", "%g: expected 0 (greedy) or above", temp);
+        if (o->seed_given && temp == 0)
+            return ts_opt_fail("mdm", "seed", "greedy decoding (--temperature 0) draws nothing: sample with "
+                               "--temperature T above 0, or leave --seed out");
         if ((kind == CHAIN_SWITCH || a > 0) && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
             return -1;
         if (ensemble_opt(base, o) != 0) return -1;
@@ -1350,6 +1360,8 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         return -1;
     if (ensemble_opt(base, o) != 0) return -1;
     if (!ts_kv_get(&o->kv, "temperature")) io.temperature = 1.0;   /* a generator samples */
+    if (o->seed_given && io.temperature == 0 && !io.random_order)
+        return ts_opt_fail("mdm", "seed", GREEDY_UNSEEDED);
     io.weight = 0;
     io.kw = NULL;
     io.gate = NULL;
@@ -1487,11 +1499,13 @@ const ts_model_ops ts_model_mdm = {
         "                 --temperature T (0: greedy; generate 1), --order O (which\n"
         "                 hidden events each evaluation reveals: confident, the\n"
         "                 most confident first (default), or random, uniformly as in\n"
-        "                 the reverse of training's masking; each drawn at T),\n"
-        "                 --samples N (a vote per event), --prior-weight W (one\n"
-        "                 weight for all; default the trained choices; 0: the network\n"
-        "                 alone), --prior-gate 0|1 (0: the chosen weight per blackout\n"
-        "                 size only, no gate; default 1), --context N (impute: the\n"
+        "                 the reverse of training's masking; each drawn at T;\n"
+        "                 --seed draws only then, or at T above 0: greedy and\n"
+        "                 confident refuses it), --samples N (a vote per event),\n"
+        "                 --prior-weight W (one weight for all; default the\n"
+        "                 trained choices; 0: the network alone), --prior-gate\n"
+        "                 0|1 (0: the chosen weight per blackout size only, no\n"
+        "                 gate; default 1), --context N (impute: the\n"
         "                 events around a blackout the network sees; default S4 twice\n"
         "                 the training context, transformer the training context),\n"
         "                 --ensemble FILE[,FILE...] (average the log-probabilities of\n"
