@@ -344,6 +344,26 @@ static void window_names_vocab_checked(void)
         snprintf(args, sizeof args, cmds[c], dir, dir, dir, "same");
         rc = run_cli(args, err, sizeof err);   /* (impute may fill an event this --vocab lacks) */
         CHECK_MSG(c ? rc == 0 : !strstr(err, "another numbering"), "exit %d: %s", rc, err);
+        /* --vocab - from a pipe is read once: checked against the names and then naming
+         * the windows; the second read found it empty ('standard input: no entries'), or
+         * from a FIFO waited for another writer */
+        const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
+        char *dash = strstr(args, "--vocab ");
+        REQUIRE(dash);
+        snprintf(dash, sizeof args - (size_t)(dash - args), "--vocab -");
+        for (int v = 0; v < 2; v++) {   /* the names in another numbering are refused still */
+            char cmd[4096];
+            snprintf(cmd, sizeof cmd, "cat %s/vw-%s.tsv | timeout 60 %s %s >/dev/null 2>%s/vw.err", dir,
+                     v ? "same" : "other", bin, args, dir);
+            const int st = system(cmd);
+            snprintf(p, sizeof p, "%s/vw.err", dir);
+            FILE *f = fopen(p, "r");
+            char err2[2048] = "";
+            if (f) err2[fread(err2, 1, sizeof err2 - 1, f)] = 0, fclose(f);
+            CHECK_MSG(WIFEXITED(st) && (v ? WEXITSTATUS(st) == rc && !strstr(err2, "no entries")
+                                          : WEXITSTATUS(st) == 1 && strstr(err2, "standard input: 'write' for ID 0")),
+                      "%s (%s): %s (the file: exit %d)", args, v ? "same" : "other", err2, rc);
+        }
     }
 }
 

@@ -69,8 +69,12 @@ int  impute_channels(const char *path, const char *chfrom, int given, const char
 
 /* --vocab vocab_path (v: read already, else NULL) for the windows in file `windows` (w:
  * loaded already, else NULL): where names are beside them (W.names.txt), it must name each
- * of their IDs as they do. 0 (no such file too), or -1 naming both files */
+ * of their IDs as they do. 0 (no such file too; v NULL and vocab_path a pipe or FIFO: not
+ * read), or -1 naming both files */
 int cli_vocab_agrees(const char *windows, const ts_windows *w, const char *vocab_path, const ts_vocab *v);
+/* cli_vocab_agrees once ts_impute_input_load has read input's windows x and --vocab's
+ * names: for a --vocab from a pipe or FIFO, which cli_input_names leaves to it (read once) */
+int cli_vocab_agrees_read(const char *input, const ts_windows *x, const char *vocab_path, const ts_vocab *names);
 /* impute's and score's --input read as eval reads windows: a window file (not a dataset)
  * with that names file beside it, no --vocab and a named model m: *x its windows, *names
  * their IDs' names (an ID they lack named "?", m's names they lack appended) and 1; m

@@ -107,7 +107,8 @@ int cmd_score(int argc, char **argv)
     }
     const int named = cli_input_names(input, vocab_path, m, &x, &names);
     if (named < 0 ||
-        (!named && ts_impute_input_load(input, &ss, len0, vocab_path, m->n_ids - 1, &x, &names, NULL))) {
+        (!named && ts_impute_input_load(input, &ss, len0, vocab_path, m->n_ids - 1, &x, &names, NULL)) ||
+        (!named && cli_vocab_agrees_read(input, &x, vocab_path, &names))) {
         cli_fail();
         goto done;
     }

@@ -18,6 +18,8 @@ int cli_vocab_agrees(const char *windows, const ts_windows *w, const char *vocab
     const int there = ts_file_exists(p);
     free(p);
     if (!there) return 0;
+    /* a --vocab from a pipe or FIFO is read once, by the windows' load: checked then (v) */
+    if (!v && stat(vocab_path, &st) == 0 && !S_ISREG(st.st_mode)) return 0;
     ts_windows own = {0};
     ts_vocab vv = {0}, nb;
     vv.unk = -1;
@@ -41,6 +43,13 @@ int cli_vocab_agrees(const char *windows, const ts_windows *w, const char *vocab
     ts_vocab_free(&vv);
     ts_windows_free(&own);
     return rc;
+}
+
+int cli_vocab_agrees_read(const char *input, const ts_windows *x, const char *vocab_path, const ts_vocab *names)
+{
+    struct stat st;
+    if (!input || !vocab_path || stat(vocab_path, &st) != 0 || S_ISREG(st.st_mode)) return 0;   /* checked before */
+    return cli_vocab_agrees(input, x, vocab_path, names);
 }
 
 int cli_input_names(const char *input, const char *vocab_path, const ts_model *m, ts_windows *x, ts_vocab *names)
