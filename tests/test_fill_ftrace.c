@@ -1816,6 +1816,15 @@ static void trace_dash_is_stdin(void)
              at("sdash_file.trace"));
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0 && files_equal(at("sdash_f1.trace"), at("sdash_f2.trace")),
               "fill -: %s", err);
+    /* its progress lines name standard input and output, as its errors do, not the paths
+     * read and written through */
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' fill - --threads 1 --model ngram -o - <sdash_file.trace >/dev/null "
+             "2>sdash.err", dir, bin);
+    int fst = system(cmd);
+    char *fe = slurp(at("sdash.err"));
+    CHECK_MSG(WIFEXITED(fst) && WEXITSTATUS(fst) == 0 && fe && strstr(fe, "fill: reading standard input\n") &&
+                  strstr(fe, "fill: writing standard output\n") && !strstr(fe, "/dev/std"), "%s", fe ? fe : "(none)");
+    free(fe);
     const char *uses[3] = {"gaps -", "fill - -q --threads 1 -o sdash_f3.trace", "drop - -q -o sdash_d3.trace"};
     for (int i = 0; i < 3; i++) {
         snprintf(cmd, sizeof cmd, "cd '%s' && cat sdash_file.trace | '%s' %s >/dev/null 2>sdash.err", dir, bin,

@@ -246,6 +246,9 @@ typedef struct {
      * training and imputation draw nothing, or (the n-gram) it draws only a gap with no
      * event on either side (as where a CPU lost every event) and no gap is one */
     int         seed_set;
+    /* the trace and out as the progress lines name them (NULL: as given; the CLI's
+     * "standard input" for the /dev/stdin it reads '-' through) */
+    const char *dir_shown, *out_shown;
 } ts_fill_opts;
 /* one gap's reconstruction */
 typedef struct {

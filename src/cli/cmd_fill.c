@@ -268,6 +268,8 @@ int cmd_fill(int argc, char **argv)
     o.seed = (uint64_t)seed;
     o.seed_set = ts_opt_given(&args, &seed);
     o.progress = !quiet;
+    o.dir_shown = cli_input_name(args.pos[0]);
+    o.out_shown = to_stdout ? "standard output" : NULL;
     o.arch = arch;
     /* a file: written from the new trace before either is in place, and put in place with
      * it (a signal leaves both old or both new); standard output, a device or FIFO: written

@@ -1013,7 +1013,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
 
     /* pass 1 */
     ts_scan_hooks h = {&f, NULL, f_event_tid, f_gap, o->progress, o->arch};
-    if (o->progress) say_path("fill: reading ", dir);
+    if (o->progress) say_path("fill: reading ", o->dir_shown ? o->dir_shown : dir);
     /* perf script's text: whether it can show a loss (its PERF_RECORD_LOST lines) */
     f.line_threads = ts_trace_is_ftrace(dir);
     rc = f.line_threads ? ts__ftrace_scan_counted(dir, &h, NULL, NULL, &res->perf_no_lost_lines, &res->notes)
@@ -1258,7 +1258,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     /* pass 2 */
     double t3 = ts_now();
     if (rc == 0) {
-        if (o->progress) say_path("fill: writing ", out);
+        if (o->progress) say_path("fill: writing ", o->out_shown ? o->out_shown : out);
         ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress, NULL, NULL, o->arch};
         rc = ts__trace_rewrite_text(dir, out, &wh, o->text, NULL);   /* (its notes: the scan's) */
     }
