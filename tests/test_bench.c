@@ -197,6 +197,15 @@ static void dash_inputs(void)
               err);
     rc = run_cli("bench data --windows - < /dev/null", err, sizeof err);
     CHECK_MSG(rc == 2 && strstr(err, "--windows -: ") && strstr(err, "not standard input"), "exit %d: %s", rc, err);
+    /* its report names standard input, not the path it is read through */
+    char cmd[1024], out[4096];
+    snprintf(cmd, sizeof cmd, "zcat tests/data/perf_lost.txt.gz | grep -v PERF_RECORD_LOST | head -2000 > %s/whole.txt",
+             dir);
+    REQUIRE(system(cmd) == 0);
+    snprintf(cmd, sizeof cmd, "bench fill - -q --rates 0.05 --threads 1 < %s/whole.txt", dir);
+    rc = run_stdout(cmd, out, sizeof out);
+    CHECK_MSG(rc == 0 && strstr(out, "bench fill: standard input, model ngram") && !strstr(out, "/dev/stdin"),
+              "exit %d: %s", rc, out);
 }
 
 static void cleanup(void)

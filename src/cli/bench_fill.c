@@ -310,7 +310,7 @@ int bench_fill(int argc, char **argv)
         ts_opt_free(&args);
         return cli_fail();
     }
-    printf("bench fill: %s, model %s, bursts of %ld-%ld event%s, seed %ld\n", trace, model, bmin, bmax,
+    printf("bench fill: %s, model %s, bursts of %ld-%ld event%s, seed %ld\n", cli_input_name(trace), model, bmin, bmax,
            ts_plural((size_t)bmax), seed);
     printf("truth: %llu system call entr%s in %zu thread%s, %.2f %% without exit\n", (unsigned long long)truth.total,
            truth.total == 1 ? "y" : "ies",
