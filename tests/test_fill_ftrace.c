@@ -1825,6 +1825,11 @@ static void trace_dash_is_stdin(void)
     CHECK_MSG(WIFEXITED(fst) && WEXITSTATUS(fst) == 0 && fe && strstr(fe, "fill: reading standard input\n") &&
                   strstr(fe, "fill: writing standard output\n") && !strstr(fe, "/dev/std"), "%s", fe ? fe : "(none)");
     free(fe);
+    /* so does the refusal of a seed no gap reads, made once the gaps are read */
+    snprintf(cmd, sizeof cmd, "fill - -q --threads 1 --model ngram --seed 3 -o %s < %s", at("sdash_f5.trace"),
+             at("sdash_file.trace"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--seed: ") && strstr(err, "standard input has none") &&
+                  !strstr(err, "/dev/stdin"), "%s", err);
     const char *uses[3] = {"gaps -", "fill - -q --threads 1 -o sdash_f3.trace", "drop - -q -o sdash_d3.trace"};
     for (int i = 0; i < 3; i++) {
         snprintf(cmd, sizeof cmd, "cd '%s' && cat sdash_file.trace | '%s' %s >/dev/null 2>sdash.err", dir, bin,
