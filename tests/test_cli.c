@@ -1686,6 +1686,10 @@ static void inputs_dash_stdin(void)
         snprintf(cmd, sizeof cmd, "%s < %s/bad.txt", use, dir);
         CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input:1: ") &&
                       !strstr(err, "/dev/stdin") && !strstr(err, "-:"), "%s: %s", use, err);
+        /* a usage line names it so too */
+        snprintf(cmd, sizeof cmd, "%s --length 30 < %s/eqd.txt", use, dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "the windows of standard input have 20 events") &&
+                      !strstr(err, "/dev/stdin"), "%s: %s", use, err);
     }
     snprintf(cmd, sizeof cmd, "score %s/eq.tsm --input - --vocab - < %s/eqd.txt", dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--vocab -: standard input is read once"), "%s", err);

@@ -279,9 +279,7 @@ int cmd_fill(int argc, char **argv)
     ts_fill_result res;
     rc = ts_ctf_fill(args.pos[0], out, &o, &res);
     if (rc && res.seed_unread) {   /* an option refused, found once the gaps are read */
-        char *w = cli_dash_words(ts_error());   /* the trace named as cli_fail names it */
-        rc = cli_usage_error(C, "%s", w);
-        free(w);
+        rc = cli_usage_error(C, "%s", ts_error());
         ts_opt_free(&args);
         return rc;
     }

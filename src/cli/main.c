@@ -228,11 +228,35 @@ void cli_help_item(FILE *f, int pad, const char *name, const char *summary)
     fputc('\n', f);
 }
 
-int cli_usage_error(const char *cmd, const char *fmt, ...)
+/* ts_usage_line of its arguments */
+static void usage_line(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     ts_usage_line(cmd, fmt, ap);
     va_end(ap);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap, copy;
+    va_start(ap, fmt);
+    va_copy(copy, ap);
+    const int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0) {
+        ts_usage_line(cmd, fmt, ap);
+        va_end(ap);
+        return 2;
+    }
+    char *msg = ts_malloc((size_t)n + 1);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    /* an INPUT of - and -o -, read and written through /dev/stdin and /dev/stdout, named
+     * as cli_fail names them */
+    char *w = cli_dash_words(msg);
+    usage_line(cmd, "%s", w);
+    free(w);
+    free(msg);
     return 2;
 }
