@@ -445,6 +445,14 @@ static void command_line(void)
     CHECK(run_stdout(args, out, sizeof out) == 0);
     CHECK_MSG(strstr(out, "210 training events (its first 0.7 of the stream), 39 windows, 70 events renamed <unk>") &&
               strstr(out, "training windows"), "%s", out);
+    /* a test part shorter than a window: train alone reads no test window, but --also's
+     * check that the test windows are none of the added stream's does, and refuses it */
+    snprintf(args, sizeof args, "train --model ngram %s --length 30 --fractions 0.7,0.25,0.05 -o %s/m.tsm "
+             "--no-progress", mp, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 0, "%s", err);
+    snprintf(args, sizeof args, "train --model ngram %s --length 30 --fractions 0.7,0.25,0.05 --also %s -o %s/m.tsm "
+             "--no-progress", mp, ep, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, "the test part [380, 400) has 20 events"), "%s", err);
     snprintf(args, sizeof args, "train --model mdm-mc %s --also %s -o %s/m.tsm --no-progress", mp, ep, dir);
     CHECK(run_cli(args, err, sizeof err) != 0);
     CHECK_MSG(strstr(err, "--also: not for the multi-channel model mdm-mc"), "%s", err);

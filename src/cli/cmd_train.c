@@ -337,9 +337,10 @@ int cmd_train(int argc, char **argv)
     ts_split_spec ls = ss;
     size_t rec = 0;
     if (!ts_opt_given(&args, &ss.length)) ls.length = 0;
-    /* the training part is learned, the validation part chooses; the test part is needed by none */
-    if (ss.kind == TS_SPLIT_TIME ? ts_split_data_load_set_parts(dataset, &ls, ss.length, TS_PART_TRAIN | TS_PART_VALID,
-                                                                &d, &rec)
+    /* the training part is learned, the validation part chooses; the test part is read only
+     * by --also's check that no test window is in an added stream */
+    const unsigned read_parts = TS_PART_TRAIN | TS_PART_VALID | (also.n ? TS_PART_TEST : 0);
+    if (ss.kind == TS_SPLIT_TIME ? ts_split_data_load_set_parts(dataset, &ls, ss.length, read_parts, &d, &rec)
                                  : ts_split_data_load(dataset, &ss, &d)) { cli_fail(); goto done; }
     if (rec) ss.length = rec;
     if (rec && (reads & TS_TRAIN_READS_MASKS) && pos != TS_MASK_ALL && k > rec) {
