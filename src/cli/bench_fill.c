@@ -252,11 +252,7 @@ int bench_fill(int argc, char **argv)
         ts_opt_free(&args);
         return rc;
     }
-    /* '-': standard input, as fill's TRACE (text read more than once: a file, not a pipe) */
-    if ((rc = cli_stdin_input(C, "TRACE", &args.pos[0])) ||
-        (rc = cli_input_no_stdin(C, "--model", model, "a model is read from a file")) ||
-        (rc = cli_model_keys_no_stdin(C, &args)) ||
-        (rc = cli_trace_arch(C, args.pos[0], &arch))) {
+    if ((rc = cli_fill_inputs(C, &args, model, &arch))) {
         ts_opt_free(&args);
         return rc;
     }

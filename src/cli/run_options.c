@@ -51,6 +51,16 @@ int cli_drop_bursts(const char *cmd, long bmin, long *bmax, int given, const cha
     return 0;
 }
 
+int cli_fill_inputs(const char *cmd, ts_opt_result *args, const char *model, const char **arch)
+{
+    int rc;
+    if ((rc = cli_stdin_input(cmd, "TRACE", &args->pos[0])) ||
+        (rc = cli_input_no_stdin(cmd, "--model", model, "a model is read from a file")) ||
+        (rc = cli_model_keys_no_stdin(cmd, args)))
+        return rc;
+    return cli_trace_arch(cmd, args->pos[0], arch);
+}
+
 int cli_trace_arch(const char *cmd, const char *trace, const char **arch)
 {
     if (!*arch) return 0;
