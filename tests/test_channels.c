@@ -1557,6 +1557,31 @@ static void strace_ff_thread_execve(void)
     ts_mc_raw_free(&rp);
 }
 
+/* several logs without a shared clock are refused naming the timestamps that merge, and
+ * strace -r's at the log's first time */
+static void strace_ff_no_clock_line(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s/nc.101", dir);
+    snprintf(b, sizeof b, "%s/nc.102", dir);
+    write_text(b, "1700000000.000100 getpid() = 102\n");
+    static const char *const logs[] = {"read(3, \"\", 1) = 0\nclose(3) = 0\n+++ exited with 0 +++\n",
+                                       "     0.000000 read(3, \"\", 1) = 0\n     0.000123 close(3) = 0\n"
+                                       "     0.000051 +++ exited with 0 +++\n"};
+    for (int k = 0; k < 2; k++) {
+        write_text(a, logs[k]);
+        const char *paths[2] = {a, b};
+        char **names;
+        size_t n;
+        char want[600];
+        snprintf(want, sizeof want, k ? "%s:1: relative timestamps" : "%s: lines without timestamps", a);
+        CHECK_MSG(ts_strace_read_logs(paths, 2, &names, &n, NULL) == -1 && strstr(ts_error(), want) &&
+                      strstr(ts_error(), "strace -ttt (or -tt)"), "case %d: %s", k, ts_error());
+    }
+}
+
 /* -ff files with times in milliseconds (--timestamps=unix,ms, or -tt's cut to them): calls of
  * different files in the same millisecond tie and go in the files' order, which need not be
  * the order they ran in; the reader says how many in a note, the CLI warns with it (with
@@ -2279,6 +2304,7 @@ TEST_MAIN("channels", {
     RUN(strace_ff_ingest);
     RUN(strace_ff_thread_execve);
     RUN(strace_ff_millisecond_ties);
+    RUN(strace_ff_no_clock_line);
     RUN(ingest_cli);
     RUN(ctf_channels);
     RUN(ftrace_fields);

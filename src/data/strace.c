@@ -1581,13 +1581,15 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         if (timed && places && places < coarse) coarse = places, coarse_path = paths[f], coarse_line = first;
         logs++;
         of_day &= timed == 3;
-        if (!timed) rc = ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt", paths[f]);
+        if (!timed)
+            rc = ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt (or -tt)", paths[f]);
+        /* (at the log's first time, as the refusal of whole seconds below) */
         if (rc == 0 && timed == 2)
-            rc = ts_fail("%s: relative timestamps (strace -r) give no common clock: merging several logs "
-                         "needs strace -ttt", paths[f]);
+            rc = ts_fail("%s:%zu: relative timestamps (strace -r) give no common clock: merging several logs "
+                         "needs strace -ttt (or -tt)", paths[f], first);
         if (rc == 0 && timed == 5)
-            rc = ts_fail("%s: perf trace's times since its own start (recorded without -T) give no common clock: "
-                         "merging several files needs perf trace -T (or give one file)", paths[f]);
+            rc = ts_fail("%s:%zu: perf trace's times since its own start (recorded without -T) give no common "
+                         "clock: merging several files needs perf trace -T (or give one file)", paths[f], first);
         /* one clock for all: times of day (-t, -tt), the epoch's seconds (-ttt) and perf's
          * clock (since boot) cannot be compared (every time of day is earlier than any -ttt
          * time) */
