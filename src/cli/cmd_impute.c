@@ -214,7 +214,7 @@ int cmd_impute(int argc, char **argv)
     const unsigned reads = ts_model_impute_reads(m);
     /* (one that draws only a window hidden whole reads it where the blackout is the window:
      * --position all, or a --blackout of the windows' length, known once they are read) */
-    const int seed_unread = !(reads & TS_IMPUTE_READS_SEED) && is.pos != TS_MASK_RANDOM && ts_opt_given(&args, &run.seed);
+    const int seed_unread = !(reads & TS_IMPUTE_READS_SEED) && ro.seed_given;
     const char *unread = seed_unread && !(reads & TS_IMPUTE_READS_SEED_WHOLE) ? "--seed"
                        : !(reads & TS_IMPUTE_READS_PRECISION) && ts_opt_given(&args, &run.precision) ? "--precision"
                        : NULL;

@@ -1,10 +1,11 @@
 /* The options commands share: those of every model run (--seed, --batch, --steps,
  * --threads, --no-progress) turned into the library's run options, the option
- * callbacks for the library's names, --arch of the commands on traces, and a JSON
- * string writer. */
-#include <ctype.h>
+ * callbacks for the library's names, --arch of the commands on traces, '-' as standard
+ * input and output (taken, refused, and named so in messages), and a JSON string
+ * writer. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
