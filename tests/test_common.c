@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -555,6 +557,95 @@ static void stale_temporaries_removed(void)
     rmdir(dir);
 }
 
+/* a process that is gone here, for the names of temporaries */
+static pid_t gone_pid(void)
+{
+    fflush(NULL);
+    pid_t dead = fork();
+    if (dead == 0) _exit(0);
+    if (dead > 0) waitpid(dead, NULL, 0);
+    return dead;
+}
+
+/* is path locked by some descriptor (not ours) */
+static int is_locked(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    int held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    close(fd);
+    return held;
+}
+
+/* a temporary whose pid is no process here but which its owner holds locked (a process of
+ * another PID namespace sharing the folder or TMPDIR) stays; unlocked, it goes. The
+ * stages and temporary directories made here are held locked while they are there. */
+static void locked_temporaries_stay(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    pid_t dead = gone_pid();
+    REQUIRE(dead > 0);
+    /* a file's named temporary */
+    char path[512], tmp[600];
+    snprintf(path, sizeof path, "%s/out.npy", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld.abc123", path, (long)dead);
+    write_text(tmp, "x");
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0 && flock(fd, LOCK_EX) == 0);
+    ts_outfile o;
+    REQUIRE(ts_out_open(&o, path) == 0);
+    CHECK(access(tmp, F_OK) == 0);
+    ts_out_abort(&o);
+    close(fd);
+    REQUIRE(ts_out_open(&o, path) == 0);
+    CHECK(access(tmp, F_OK) != 0);
+    ts_out_abort(&o);
+    /* a stage */
+    char stage[600];
+    snprintf(stage, sizeof stage, "%s/.stage.%ld.abc123", dir, (long)dead);
+    REQUIRE(mkdir(stage, 0700) == 0);
+    fd = open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    REQUIRE(fd >= 0 && flock(fd, LOCK_EX) == 0);
+    ts_stage st;
+    REQUIRE(ts_stage_open(&st, dir) == 0);
+    CHECK(access(stage, F_OK) == 0);
+    CHECK(is_locked(st.stage));
+    char *own = ts_strdup(st.stage);
+    ts_stage_abort(&st);
+    CHECK(access(own, F_OK) != 0);
+    free(own);
+    close(fd);
+    REQUIRE(ts_stage_open(&st, dir) == 0);
+    CHECK(access(stage, F_OK) != 0);
+    ts_stage_abort(&st);
+    /* a temporary directory in TMPDIR */
+    const char *was = getenv("TMPDIR");
+    char *keep = was ? ts_strdup(was) : NULL;
+    setenv("TMPDIR", dir, 1);
+    char td[600];
+    snprintf(td, sizeof td, "%s/tracesynth-lock-%ld.1-abc123", dir, (long)dead);
+    REQUIRE(mkdir(td, 0700) == 0);
+    fd = open(td, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    REQUIRE(fd >= 0 && flock(fd, LOCK_EX) == 0);
+    char *t = NULL;
+    REQUIRE(ts_temp_dir("tracesynth-lock", &t) == 0);
+    CHECK(access(td, F_OK) == 0);
+    CHECK(is_locked(t));
+    ts_temp_dir_remove(t);
+    free(t);
+    close(fd);
+    REQUIRE(ts_temp_dir("tracesynth-lock", &t) == 0);
+    CHECK(access(td, F_OK) != 0);
+    ts_temp_dir_remove(t);
+    free(t);
+    if (keep) setenv("TMPDIR", keep, 1);
+    else unsetenv("TMPDIR");
+    free(keep);
+    CHECK(count_dir(dir) == 0);
+    rmdir(dir);
+}
+
 /* an output whose name is as long as a folder holds is written (its temporary's name is
  * kept within that length); a longer one is refused when checked, before any work */
 static void long_output_names(void)
@@ -1024,6 +1115,7 @@ TEST_MAIN("common", {
     RUN(log_check_refuses_a_model);
     RUN(killed_writer_leaves_no_temporary);
     RUN(stale_temporaries_removed);
+    RUN(locked_temporaries_stay);
     RUN(long_output_names);
     RUN(failed_stage_leaves_no_folders);
     RUN(gone_directory_refused_first);

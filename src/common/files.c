@@ -14,6 +14,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -25,7 +26,8 @@
  * O_TMPFILE inode in the target's directory, given a name (linkat) only when
  * it is complete, then renamed over the target. Elsewhere the temporary is
  * PATH.tmp.<pid>.XXXXXX, and a later ts_out_open of PATH removes those whose
- * process no longer exists (kill -9, power loss). */
+ * process no longer exists (kill -9, power loss) and that no process holds locked
+ * (locked_elsewhere: a pid says nothing across PID namespaces). */
 
 /* Ctrl-C (or kill) between naming a temporary and renaming it over the target would
  * leave the temporary behind and the target old (for a set of files: some replaced,
@@ -299,6 +301,51 @@ static int pid_alive(long pid)
     return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
+/* The pid in a temporary's name tells whether its process is gone only within one PID
+ * namespace: containers that share an output folder or TMPDIR see each other's pids as no
+ * process (or as another one). So the owner of a temporary holds a flock on it while it
+ * lives (the kernel drops it when the process ends, kill -9 included), and a sweep leaves
+ * one that is locked. Where a filesystem has no flock the sweep goes by the pid alone. */
+static int locked_elsewhere(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) return 0;
+    int held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    close(fd);   /* our own lock, if taken, goes with it */
+    return held;
+}
+
+/* the directories (stages, ts_temp_dir's) this process holds a flock on, by path */
+static pthread_mutex_t dir_locks_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct { char *path; int fd; } dir_locks[MAX_LIVE];
+
+static void dir_lock(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) { close(fd); return; }
+    pthread_mutex_lock(&dir_locks_mu);
+    int i = 0;
+    while (i < MAX_LIVE && dir_locks[i].path) i++;
+    if (i < MAX_LIVE) dir_locks[i].path = ts_strdup(path), dir_locks[i].fd = fd;
+    pthread_mutex_unlock(&dir_locks_mu);
+    if (i == MAX_LIVE) close(fd);   /* more at once than the table holds: by the pid alone */
+}
+
+static void dir_unlock(const char *path)
+{
+    if (!path) return;
+    pthread_mutex_lock(&dir_locks_mu);
+    for (int i = 0; i < MAX_LIVE; i++)
+        if (dir_locks[i].path && !strcmp(dir_locks[i].path, path)) {
+            close(dir_locks[i].fd);
+            free(dir_locks[i].path);
+            dir_locks[i].path = NULL;
+            break;
+        }
+    pthread_mutex_unlock(&dir_locks_mu);
+}
+
 /* how much of a name its temporaries' names begin with: all of it, unless
  * ".tmp.<pid>.XXXXXX" after it would make a name longer than a folder holds */
 static size_t tmp_stem(const char *base)
@@ -326,7 +373,7 @@ static void remove_stale(const char *path)
             if (errno || end == s + nb + 5 || *end != '.' || strlen(end + 1) != 6) continue;
             if (pid == (long)getpid() || pid_alive(pid)) continue;
             char *p = ts_path_join(dir, s);
-            unlink(p);
+            if (!locked_elsewhere(p)) unlink(p);
             free(p);
         }
         closedir(d);
@@ -363,6 +410,7 @@ static int make_named(const char *path, int fd, char **name_out, int *fd_out)
         } else {
             int nfd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
             if (nfd >= 0) {
+                flock(nfd, LOCK_EX | LOCK_NB);   /* held while it is written (locked_elsewhere) */
                 *fd_out = nfd;
                 *name_out = name;
                 return 0;
@@ -510,6 +558,7 @@ int ts_out_open(ts_outfile *o, const char *path)
     if (access("/proc/self/fd", X_OK) == 0) {
         fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
         e = errno;
+        if (fd >= 0) flock(fd, LOCK_EX | LOCK_NB);   /* held once it is named, at the commit */
     }
     free(dir);
     if (fd < 0 && e != ENOENT && e != ENOTDIR && e != EACCES && e != EROFS && e != ENOSPC &&
@@ -570,6 +619,8 @@ int ts_out_commit(ts_outfile *o)
         bad = 1;
         e = errno;
     }
+    /* the lock (locked_elsewhere) kept through the rename by a second descriptor */
+    const int hold = fcntl(fileno(o->f), F_DUPFD_CLOEXEC, 3);
     if (fclose(o->f) != 0 && !bad) { bad = 1; e = errno; }
     o->f = NULL;
     if (!bad && rename(o->tmp, o->path) != 0) { bad = 1; e = errno; }
@@ -577,6 +628,7 @@ int ts_out_commit(ts_outfile *o)
         if (o->tmp) unlink(o->tmp);
         write_failed(o->path, e);
     }
+    if (hold >= 0) close(hold);
     ts_signals_release();
     free(o->path); free(o->tmp);
     o->path = o->tmp = NULL;
@@ -670,7 +722,7 @@ int ts_stage_open(ts_stage *s, const char *dir)
             if (errno || end == e->d_name + 7 || *end != '.' || strlen(end + 1) != 6) continue;
             if (pid == (long)getpid() || pid_alive(pid)) continue;
             char *p = ts_path_join(dir, e->d_name);
-            ts_remove_tree(p);
+            if (!locked_elsewhere(p)) ts_remove_tree(p);
             free(p);
         }
         closedir(d);
@@ -693,6 +745,7 @@ int ts_stage_open(ts_stage *s, const char *dir)
         s->dir = NULL;
         return ts_fail("%s: cannot create a directory: %s", dir, strerror(e));
     }
+    dir_lock(s->stage);
     s->made = made;
     return 0;
 }
@@ -718,6 +771,7 @@ void ts_stage_abort(ts_stage *s)
 {
     if (!s) return;
     if (s->stage) ts_remove_tree(s->stage);
+    dir_unlock(s->stage);
     live_remove(s->stage);
     if (s->made && s->dir) rmdir_chain(s->dir, s->made);
     if (s->made) live_remove(s->made);
@@ -1105,7 +1159,8 @@ static void remove_stale_temps(const char *tmp, const char *name)
         if (!ok || pid == (long)getpid() || pid_alive(pid)) continue;
         struct stat st;
         char *p = ts_path_join(tmp, s);
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid()) ts_remove_tree(p);
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() && !locked_elsewhere(p))
+            ts_remove_tree(p);
         free(p);
     }
     closedir(d);
@@ -1148,6 +1203,7 @@ int ts_temp_dir(const char *name, char **path)
         }
     }
     if (slot < 0 || rc) free(tname);
+    if (!rc) dir_lock(*path);
     errno = e;
     return rc;
 }
@@ -1155,6 +1211,7 @@ int ts_temp_dir(const char *name, char **path)
 void ts_temp_dir_remove(const char *path)
 {
     ts_remove_tree(path);   /* then forgotten: a signal meanwhile removes what is left */
+    dir_unlock(path);
     char *gone = NULL;
     sigset_t was;
     book_enter(&was);
