@@ -1471,9 +1471,16 @@ static void dash_dataset_refused(void)
                           "repair -%.0s --constraints none.tsc -o %s/dd",
                           "generate %s/ngram.tsm -n 1 --length 5 --channels-from - -o %s/dd",
                           "impute %s/ngram.tsm --channels-from - -o %s/dd",
-                          "bench impute --model unigram -%.0s --lengths 20 --blackouts 2 --json %s/dd.json"};
+                          "bench impute --model unigram -%.0s --lengths 20 --blackouts 2 --json %s/dd.json",
+                          /* the datasets read beside DATASET, and the folder of datasets */
+                          "train --model ngram %s/ds --also - -o %s/dd.tsm",
+                          "train --model ngram %s/ds --also-whole - -o %s/dd.tsm",
+                          "train --model ngram %s/ds --also-whole-other-clock - -o %s/dd.tsm",
+                          "bench impute --model unigram --datasets-root -%.0s --lengths 20 --blackouts 2 --json "
+                          "%s/dd.json"};
     const char *opt[] = {"DATASET", "DATASET", "DATASET", "DATASET", "DATASET", "DATASET", "SYNTHETIC",
-                         "--channels-from", "--channels-from", "DATASET"};
+                         "--channels-from", "--channels-from", "DATASET", "--also", "--also-whole",
+                         "--also-whole-other-clock", "--datasets-root"};
     for (size_t i = 0; i < sizeof uses / sizeof *uses; i++) {
         char use[1024], want[64];
         snprintf(use, sizeof use, uses[i], mdir, dir);
