@@ -1580,6 +1580,16 @@ static void strace_ff_no_clock_line(void)
         CHECK_MSG(ts_strace_read_logs(paths, 2, &names, &n, NULL) == -1 && strstr(ts_error(), want) &&
                       strstr(ts_error(), "strace -ttt (or -tt)"), "case %d: %s", k, ts_error());
     }
+    /* perf trace's output without -T: at its first time too, after a blank line and a call
+     * without one ('?') */
+    write_text(a, "\n         ? (         ): sh/7  ... [continued]: execve())          = 0\n"
+                  "     0.073 ( 0.016 ms): sh/7 brk()                                = 0x5649\n");
+    const char *paths[2] = {a, b};
+    char **names;
+    size_t n;
+    char want[600];
+    snprintf(want, sizeof want, "%s:3: perf trace's times since its own start", a);
+    CHECK_MSG(ts_strace_read_logs(paths, 2, &names, &n, NULL) == -1 && strstr(ts_error(), want), "%s", ts_error());
 }
 
 /* -ff files with times in milliseconds (--timestamps=unix,ms, or -tt's cut to them): calls of

@@ -174,13 +174,13 @@ typedef struct {
 /* perf_trace.c: perf trace's output, read where a strace log is: 1 when buf's first line
  * has its shape; its calls as read_log gives a log's (times in seconds: perf's clock with
  * -T, else since the trace began); *relative: 1 when its times count from the trace's start
- * (perf trace without -T: the earliest under TS__PERF_REL_MS, or none), 0 for perf's clock.
- * A last line without its newline that reads no call was cut: left out, with a note into
+ * (perf trace without -T: the earliest under TS__PERF_REL_MS, or none), 0 for perf's clock;
+ * *time_at: the line of its first time (0: none, every call '?'). A last line without its newline that reads no call was cut: left out, with a note into
  * notes (may be NULL) */
 #define TS__PERF_REL_MS 1000
 int  ts__perf_trace_shape(const char *buf, size_t size);
 int  ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***names, double **times, size_t *n,
-                         ts__strace_fields *x, int empty_ok, int *relative, ts__notes *notes);
+                         ts__strace_fields *x, int empty_ok, int *relative, size_t *time_at, ts__notes *notes);
 /* a character of a C identifier (system call and event names) */
 static inline int ts__is_ident(char c)
 {

@@ -270,11 +270,13 @@ static int no_call(const char *path, size_t line, const char *b, const char *e, 
 }
 
 int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***names_out, double **times_out,
-                        size_t *n_out, ts__strace_fields *x, int empty_ok, int *relative, ts__notes *notes)
+                        size_t *n_out, ts__strace_fields *x, int empty_ok, int *relative, size_t *time_at,
+                        ts__notes *notes)
 {
     calls c = {NULL, NULL, NULL, NULL, 0, 0, x};
     int64_t first_ns = NO_TIME;   /* the earliest time read (NO_TIME: none) */
     *relative = 1;
+    *time_at = 0;
     if (x) memset(x, 0, sizeof *x);
     ts__idmap open;   /* tid -> its call waiting for "[continued]" (wait[]: SIZE_MAX none) */
     memset(&open, 0, sizeof open);
@@ -318,6 +320,7 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
             rc = no_call(path, line, b, e, cut);
             break;
         }
+        if (t_ns != NO_TIME && !have_last) *time_at = line;
         if (t_ns != NO_TIME) last_ns = t_ns, have_last = 1;
         if (t_ns != NO_TIME && (first_ns == NO_TIME || t_ns < first_ns)) first_ns = t_ns;
         const int continued = e - s >= 16 && !memcmp(s, "... [continued]:", 16);

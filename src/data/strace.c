@@ -890,7 +890,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     if (ts__read_text(path, &buf, &size) != 0) return -1;
     if (ts__perf_trace_shape(buf, size)) {   /* perf trace's output: strace's lines in its own shape */
         int rel;
-        int rc = ts__perf_trace_read(path, buf, size, names_out, times_out, n_out, x, empty_ok, &rel, notes);
+        size_t at;   /* the line of its first time */
+        int rc = ts__perf_trace_read(path, buf, size, names_out, times_out, n_out, x, empty_ok, &rel, &at, notes);
         free(buf);
         if (rc) return rc;
         *timed = rel ? 5 : 4;
@@ -901,7 +902,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             for (size_t i = 0; i < *n_out; i++) free(x->exec[i]), free(x->comm[i]);
             ts__strace_fields_free(x);
         }
-        if (time_at) *time_at = *n_out ? 1 : 0;
+        if (time_at) *time_at = !*n_out ? 0 : at ? at : 1;   /* (every call '?': its first line) */
         if (places) *places = 6;   /* (milliseconds with 3 decimals) */
         return 0;
     }
