@@ -27,8 +27,9 @@ static inline double dot(const float *a, const float *b, size_t n)
 
 /* g (analytic) against central differences of f, each element of p moved by +-h in
  * turn: the worst |num - ana| / (1 + |ana|). The step is the one float actually moved
- * (up - dn), not 2h. With nonzero, the count of g's nonzero elements (a check over a
- * gradient of zeros would prove nothing). */
+ * (up - dn), not 2h; infinite where either side is NaN, which no tolerance takes. With
+ * nonzero, the count of g's nonzero elements (a check over a gradient of zeros would prove
+ * nothing). */
 typedef double (*loss_fn)(void);
 static inline double fd_worst(loss_fn f, float *p, const float *g, size_t n, float h, size_t *nonzero)
 {
@@ -44,7 +45,8 @@ static inline double fd_worst(loss_fn f, float *p, const float *g, size_t n, flo
         p[i] = old;
         double num = (lp - lm) / ((double)up - dn);
         double err = fabs(num - g[i]) / (1.0 + fabs(g[i]));
-        if (err > worst) worst = err;
+        if (isnan(err)) worst = INFINITY;
+        else if (err > worst) worst = err;
         nz += g[i] != 0;
     }
     if (nonzero) *nonzero = nz;

@@ -289,6 +289,23 @@ static void block_threads(void)
     for (int t = 0; t < 2; t++) { free(out[t]); free(dx[t]); free(dp[t]); }
 }
 
+/* the checks themselves fail on a NaN: an output, a loss or a gradient that is NaN must not
+ * read as within any tolerance */
+static float nan_at;   /* the parameter whose loss is NaN (nan_loss) */
+static double nan_loss(void) { return nan_at == 0 ? 1.0 : NAN; }
+static void checks_fail_on_nan(void)
+{
+    const float ref[3] = {1, 2, 3}, ours[3] = {1, NAN, 3};
+    CHECK_MSG(!(relerr(ours, ref, 3) <= 1e-5), "a NaN output: relative error %g", relerr(ours, ref, 3));
+    CHECK_MSG(!(relerr(ref, ours, 3) <= 1e-5), "a NaN reference: relative error %g", relerr(ref, ours, 3));
+    float g[1] = {NAN};
+    nan_at = 0;
+    CHECK_MSG(!(fd_worst(nan_loss, &nan_at, g, 1, H, NULL) <= 1e-3), "a NaN gradient passed");
+    g[0] = 0;
+    nan_at = 1;   /* the loss NaN on either side */
+    CHECK_MSG(!(fd_worst(nan_loss, &nan_at, g, 1, H, NULL) <= 1e-3), "a NaN loss passed");
+}
+
 static void block_config_errors(void)
 {
     ts_tblock_config ok = {8, 2, 16, 1}, bad1 = {10, 3, 16, 0}, bad2 = {6, 2, 16, 1},
@@ -448,6 +465,7 @@ TEST_MAIN("test_nn_attention", {
     RUN(grad_block);
     RUN(block_threads);
     RUN(block_config_errors);
+    RUN(checks_fail_on_nan);
     const char *path = getenv("TS_ATTENTION_FIXTURE") ? getenv("TS_ATTENTION_FIXTURE") : FIXTURE;
     fx_load(path);
     RUN(torch_layernorm_rows);

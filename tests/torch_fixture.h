@@ -56,13 +56,16 @@ static inline const fx_array *fx_find(const char *name)
 static inline float *fx_get(const char *name) { const fx_array *a = fx_find(name); return a ? a->data : NULL; }
 static inline size_t fx_len(const char *name) { const fx_array *a = fx_find(name); return a ? a->n : 0; }
 
-/* max |a - b| / max |b| (max |a - b| where b is all zeros) */
+/* max |a - b| / max |b| (max |a - b| where b is all zeros); infinite where a difference is
+ * NaN (a NaN on either side), which no tolerance takes */
 static inline double relerr(const float *a, const float *b, size_t n)
 {
     double mx = 0, md = 0;
     for (size_t i = 0; i < n; i++) {
+        const double d = fabs((double)a[i] - b[i]);
         if (fabs(b[i]) > mx) mx = fabs(b[i]);
-        if (fabs((double)a[i] - b[i]) > md) md = fabs((double)a[i] - b[i]);
+        if (isnan(d)) md = INFINITY;
+        else if (d > md) md = d;
     }
     return mx > 0 ? md / mx : md;
 }
