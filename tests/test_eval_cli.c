@@ -159,6 +159,20 @@ static void impute_stdin_no_names_said(void)
                   !strstr(out, "/dev/stdin"), "%s", out);
 }
 
+/* --vocab - names the events from standard input: the type accuracy line and --json name
+ * it so, not /dev/stdin */
+static void impute_vocab_stdin_named(void)
+{
+    char args[2048], out[4096];
+    for (int json = 0; json < 2; json++) {
+        snprintf(args, sizeof args, "eval --original %s --mask %s --imputed %s --vocab -%s < %s", at("named/o.txt"),
+                 at("named/m.txt"), at("named/i.txt"), json ? " --json" : "", at("named/vocab.tsv"));
+        CHECK_MSG(run_stdout(args, out, sizeof out) == 0 &&
+                      strstr(out, json ? "\"vocab\": \"standard input\"" : "names from standard input") &&
+                      !strstr(out, "/dev/stdin"), "%s", out);
+    }
+}
+
 static void impute_vocab_found(void)
 {
     /* hidden read/write -> pread64/futex: exact 0 of 2, types fs=fs, fs!=kernel */
@@ -780,6 +794,7 @@ TEST_MAIN("eval_cli", {
     RUN(inputs_dash_stdin);
     RUN(impute_stdin_no_names_said);
     RUN(impute_vocab_found);
+    RUN(impute_vocab_stdin_named);
     RUN(impute_names_beside);
     RUN(impute_names_of_imputation_only);
     RUN(impute_unknown_names_hidden);

@@ -443,7 +443,7 @@ static int eval_impute(const eval_args *a)
         printf("\"reordered\": %zu, ", m.reordered);
         json_num("accuracy_in_order", 1, m.accuracy_in_order, 0);
         fputs("\"rouge_l_definition\": \"token LCS / k\", \"vocab\": ", stdout);
-        ts_json_put(stdout, vocab.n > 0 ? vocab_path : NULL);
+        ts_json_put(stdout, vocab.n > 0 ? cli_input_name(vocab_path) : NULL);   /* '-': standard input */
         fputs(", \"arch\": ", stdout);
         ts_json_put(stdout, vocab.n > 0 ? ts_arch_name(arch) : NULL);
         printf(", \"type_scored\": %zu, \"type_unknown\": %zu, ", m.type_scored, m.type_unknown);
@@ -462,7 +462,7 @@ static int eval_impute(const eval_args *a)
                "  %-15s %7s   were they in order: %.2f)\n", "reordered", m.reordered, "", "", m.accuracy_in_order);
         if (m.has_type) {
             printf("  %-15s %7.2f   kernel subsystem, %s table (from %s), names from %s\n",
-                   "type accuracy", m.type_accuracy, ts_arch_name(arch), arch_from, vocab_path);
+                   "type accuracy", m.type_accuracy, ts_arch_name(arch), arch_from, cli_input_name(vocab_path));
             if (m.type_floor >= 100.0 - 1e-9)
                 printf("  %-15s %7.2f   uninformative: every scored hidden event is in %s, so always\n"
                        "  %-15s %7s   guessing %s scores 100 too\n", "type floor", m.type_floor,
