@@ -2939,6 +2939,57 @@ static void help_options_accepted(void)
           !model_key("ngram", "layers") && model_key(NULL, "layers"));
 }
 
+/* train --model NAME --help: the common options and NAME's part alone, as --help writes it,
+ * then where every model is listed; --help alone lists them all; an unknown NAME is the
+ * one-line error, with no help */
+static void train_help_one_model(void)
+{
+    static char all[1 << 17], one[1 << 17];
+    char args[256], err[1024];
+    const char *tail = "\n\n'tracesynth train --help' lists every model.\n";
+    const char *models[16];
+    int nm = 0;
+    for (const ts_model_ops *const *m = ts_model_list(); *m && nm < 16; m++) models[nm++] = (*m)->name;
+    for (const ts_mc_model_ops *const *m = ts_mc_model_list(); *m && nm < 16; m++) models[nm++] = (*m)->name;
+    REQUIRE(nm >= 6);
+    REQUIRE(run_stdout("train --help", all, sizeof all) == 0);
+    CHECK(strstr(all, "\n  ngram ") && strstr(all, "\n  mdm ") && strstr(all, "\n  ddpm-mc ") && !strstr(all, tail));
+    const char *cases[][4] = {   /* the model, one of its options, another model's, its list's heading */
+        {"--model mdm", "--backbone B", "--fallback F", "models:"},
+        {"--model=ngram", "--fallback F", "--backbone B", "models:"},
+        {"--model sssd-s4", "--preset small|paper", "--backbone B", "models:"},
+        {"--model unigram", "(no options)", "--order N", "models:"},
+        {"--model mdm-mc", "--dt-bins N", "--preset small|paper", "multi-channel models"},
+        {"--model ddpm-mc", "--prefix-share X", "--dt-bins N", "multi-channel models"},
+    };
+    for (int i = 0; i < 6; i++)
+        for (int before = 0; before < 2; before++) {
+            snprintf(args, sizeof args, before ? "train --help %s" : "train %s --help", cases[i][0]);
+            help_fits(args, one, sizeof one);
+            const char *name = strpbrk(cases[i][0], " =") + 1;
+            char item[64];
+            CHECK_MSG(strstr(one, "--resume CKPT") && strstr(one, cases[i][1]) && !strstr(one, cases[i][2]) &&
+                          strstr(one, cases[i][3]), "%s:\n%s", args, one);
+            /* the only model listed (an item: the name padded to 10 columns) */
+            for (int k = 0; k < nm; k++) {
+                snprintf(item, sizeof item, "\n  %-10s ", models[k]);
+                CHECK_MSG(!strstr(one, item) == !!strcmp(models[k], name), "%s: %s", args, models[k]);
+            }
+            snprintf(item, sizeof item, "\n  %-10s ", name);
+            const char *part = strstr(one, item), *end = strstr(one, tail);
+            CHECK_MSG(part && end && !end[strlen(tail)], "%s:\n%s", args, one);
+            if (!part || !end) continue;
+            /* its part is the one the full help holds */
+            size_t n = (size_t)(end - part);
+            CHECK_MSG(memmem(all, strlen(all), part, n) != NULL, "%s: a part not --help's:\n%.*s", args, (int)n, part);
+        }
+    /* not a model: the error --model gives, one line, and no help */
+    CHECK(run_stdout("train --model nosuch --help", one, sizeof one) == 2 && !one[0]);
+    CHECK_MSG(run_cli("train --help --model nosuch", err, sizeof err) == 2 &&
+                  strstr(err, "tracesynth train: error: --model: unknown model 'nosuch' (models: ngram, ") &&
+                  strstr(err, "ddpm-mc (multi-channel))"), "%s", err);
+}
+
 /* a path or a command name with a terminal's escape sequence, a bell or a newline is
  * shown in the error with those bytes as \xNN, and the error stays one line */
 static void errors_show_bytes(void)
@@ -3238,6 +3289,7 @@ TEST_MAIN("cli", {
     RUN(top_level);
     RUN(help_fits_80_columns);
     RUN(help_options_accepted);
+    RUN(train_help_one_model);
     RUN(errors_show_bytes);
     RUN(messages_show_bytes);
     RUN(model_option_long_value);

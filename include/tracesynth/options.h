@@ -28,7 +28,9 @@ typedef enum {
     TS_OPT_GROUP,     /* a heading in the help; no option */
 } ts_opt_type;
 
-enum { TS_OPT_REQUIRED = 1 };   /* ts_option.flags: an error when not given */
+/* ts_option.flags: TS_OPT_REQUIRED: an error when not given; TS_OPT_HELP_KEY (a string
+ * option): given with --help, its value narrows the help (ts_opt_spec.more_help) */
+enum { TS_OPT_REQUIRED = 1, TS_OPT_HELP_KEY = 2 };
 
 typedef struct {
     ts_opt_type type;
@@ -40,7 +42,7 @@ typedef struct {
     long        lo, hi;       /* TS_OPT_LONG, TS_OPT_SIZE */
     double      dlo, dhi;     /* TS_OPT_DOUBLE */
     const char *alias;        /* an old long name that means the same: still read, with a note */
-    int         flags;        /* TS_OPT_REQUIRED */
+    int         flags;        /* TS_OPT_REQUIRED, TS_OPT_HELP_KEY */
     const char *const *choices;                /* TS_OPT_CHOICE */
     int (*cb)(const char *value, void *dst);   /* TS_OPT_CALLBACK */
 } ts_option;
@@ -68,7 +70,10 @@ typedef struct {
     int          min_pos, max_pos;   /* positional arguments accepted */
     const char  *pos_name;    /* "DATASET": in messages about positional arguments */
     int          extra_kv;    /* 1: unknown --key VALUE pairs go to kv; 0: an error */
-    void       (*more_help)(FILE *f);  /* printed after the options (e.g. the models) */
+    /* printed after the options (e.g. the models): key is the value of the TS_OPT_HELP_KEY
+     * option given with --help (e.g. a model's name: that model's part alone), else NULL;
+     * with f NULL it only checks key: 0, or -1 + ts_fail (--help then is a usage error) */
+    int        (*more_help)(FILE *f, const char *key);
 } ts_opt_spec;
 
 typedef struct {
@@ -84,7 +89,8 @@ typedef struct {
  * its default included), else 0: for options that only some cases read */
 int  ts_opt_given(const ts_opt_result *r, const void *value);
 
-/* 0: parsed; 1: help was asked for and printed to stdout; 2: a usage error was printed
+/* 0: parsed; 1: help was asked for and printed to stdout (narrowed by the TS_OPT_HELP_KEY
+ * option's value when given, anywhere before "--"); 2: a usage error was printed
  * to stderr (a value out of range or not a choice, a callback's ts_error, a TS_OPT_REQUIRED
  * option not given, an empty value of an option of the table: "--name=" or "--name ''")
  * ("tracesynth CMD: error: ... (see 'tracesynth CMD --help')"). Options not in the table
@@ -92,6 +98,7 @@ int  ts_opt_given(const ts_opt_result *r, const void *value);
  * ts_opt_free in every case. */
 int  ts_opt_parse(const ts_opt_spec *spec, int argc, char **argv, ts_opt_result *out);
 void ts_opt_free(ts_opt_result *r);
+/* the whole help: more_help's with no key */
 void ts_opt_usage(const ts_opt_spec *spec, FILE *f);
 /* "tracesynth CMD: error: MESSAGE (see 'tracesynth CMD --help')" on stderr, written by one
  * call, the message made by fmt and shown as ts_put_shown shows it */

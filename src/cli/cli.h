@@ -54,7 +54,8 @@ int bench_fill(int argc, char **argv);
  * train_channels on a set of windows (its length recorded) crops within them: of their
  * length where --length (len_given: given at all) is not given and its default is longer,
  * a --length given that is longer refused */
-void mc_models_help(FILE *f);
+/* train's help: the multi-channel models and their options (only: that one alone; NULL: all) */
+void mc_models_help(FILE *f, const ts_mc_model_ops *only);
 int  train_channels(const char *model, const char *dataset, const ts_split_spec *ss, int len_given, const char *out,
                     const char *resume, const char *log, const ts_run_opts *ro);
 int  generate_channels(const char *path, size_t n, size_t L, const char *out, const ts_run_opts *ro);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void fill_more_help(FILE *f)
+static int fill_more_help(FILE *f, const char *key)
 {
     fprintf(f, "\nReconstructed events are events of their own class, " TS_RECON_CLASS ", in\n"
                "the stream of the CPU that lost them, at the start of the packet after the gap,\n"
@@ -64,6 +64,7 @@ static void fill_more_help(FILE *f)
                "A trace that records system call entries alone gets no exits.\n"
                "raw_syscalls' numbers are named through the table of --arch ARCH, else of the\n"
                "host (as ingest names them): the model learns, and writes, those names.\n");
+    return 0;
 }
 
 /* where a file of fill's own (--text, --save-model), written after the trace is read, or

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void steps_help(FILE *f)
+static int steps_help(FILE *f, const char *key)
 {
     fprintf(f, "\n--steps S with sssd-s4: fewer than its T (default 200) samples with DDIM, faster\n"
                "but less accurate: DDIM 50 ran 3.4-3.8x faster than DDPM 200 and lost 3.2\n"
@@ -19,6 +19,7 @@ static void steps_help(FILE *f)
                "channel's share of hidden values drawn equal to the truth (dt: the same bin of\n"
                "0.5 in log(1 + ns)). The same --length, --blackout, --position,\n"
                "--fractions and --seed hide the same events for every such model.\n");
+    return 0;
 }
 
 static void print_json(const ts_model *m, const ts_windows *x, const ts_impute_spec *is, uint64_t seed,

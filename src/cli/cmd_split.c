@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void split_help(FILE *f)
+static int split_help(FILE *f, const char *key)
 {
     fprintf(f,
         "\n"
@@ -28,6 +28,7 @@ static void split_help(FILE *f)
         "A set of windows (DATASET/length: markov --length, generate) is refused: split\n"
         "cuts one stream, across its windows, and train_stream.txt cannot mark where\n"
         "one ends; train and impute read the set's own windows.\n");
+    return 0;
 }
 
 static void print_summary(const char *dataset, const char *out, const ts_split_data *d,

@@ -6,14 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void models_help(FILE *f)
+/* -1 + ts_fail naming both registries' models: train takes either kind */
+static int unknown_model(const char *model)
 {
-    fprintf(f, "\nmodels:\n");
-    for (const ts_model_ops *const *m = ts_model_list(); *m; m++) {
-        cli_help_item(f, 10, (*m)->name, (*m)->summary);
-        fputs((*m)->help ? (*m)->help : "", f);
+    char names[512] = "";
+    for (const ts_model_ops *const *p = ts_model_list(); *p; p++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "", (*p)->name);
+    for (const ts_mc_model_ops *const *p = ts_mc_model_list(); *p; p++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s (multi-channel)", names[0] ? ", " : "",
+                 (*p)->name);
+    return ts_fail("unknown model '%s' (models: %s)", model, names);
+}
+
+/* every model and its options; key (--model's value): that model's alone, and where the
+ * others are (f NULL: key checked only) */
+static int models_help(FILE *f, const char *key)
+{
+    const ts_model_ops *one = key ? ts_model_find(key) : NULL;
+    const ts_mc_model_ops *mc = key && !one ? ts_mc_model_find(key, 1) : NULL;
+    if (key && !one && !mc) return unknown_model(key);
+    if (!f) return 0;
+    if (!mc) {
+        fprintf(f, "\nmodels:\n");
+        for (const ts_model_ops *const *m = ts_model_list(); *m; m++) {
+            if (one && *m != one) continue;
+            cli_help_item(f, 10, (*m)->name, (*m)->summary);
+            fputs((*m)->help ? (*m)->help : "", f);
+        }
     }
-    mc_models_help(f);
+    if (!one) mc_models_help(f, mc);
+    if (key) fprintf(f, "\n'tracesynth train --help' lists every model.\n");
+    return 0;
 }
 
 /* DATASET-NAME.MODEL.tsm in the current directory */
@@ -147,7 +170,9 @@ int cmd_train(int argc, char **argv)
      * trainer holds them too, for its own part; mdm writes its bound and prior after it) */
     ts_path_hold hold[2] = {{-1}, {-1}};
     const ts_option opts[] = {
-        TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_REQUIRED, "model to train (see below)"),
+        TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_REQUIRED | TS_OPT_HELP_KEY,
+                      "model to train (see below; with --help: its options\n"
+                      "alone)"),
         TS_OPT_SIZE_(0, "length", &ss.length, "L", 1, 1 << 24,
                      "window length (default 200; a multi-channel set of\n"
                      "windows, its length recorded: crops within them, of\n"
@@ -282,14 +307,8 @@ int cmd_train(int argc, char **argv)
         goto done;
     }
     const ts_model_ops *ops = ts_model_find(model);
-    if (!ops) {   /* both registries' names: train takes either kind */
-        char names[512] = "";
-        for (const ts_model_ops *const *p = ts_model_list(); *p; p++)
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "", (*p)->name);
-        for (const ts_mc_model_ops *const *p = ts_mc_model_list(); *p; p++)
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s (multi-channel)",
-                     names[0] ? ", " : "", (*p)->name);
-        ts_fail("unknown model '%s' (models: %s)", model, names);
+    if (!ops) {
+        unknown_model(model);
         cli_fail();
         goto done;
     }

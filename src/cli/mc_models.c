@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void mc_models_help(FILE *f)
+void mc_models_help(FILE *f, const ts_mc_model_ops *only)
 {
     fprintf(f, "\nmulti-channel models (a dataset of ingest --channels; generate and impute\n"
                "write multi-channel datasets):\n");
     for (const ts_mc_model_ops *const *m = ts_mc_model_list(); *m; m++) {
+        if (only && *m != only) continue;
         cli_help_item(f, 10, (*m)->name, (*m)->summary);
         fputs((*m)->help ? (*m)->help : "", f);
     }

@@ -112,6 +112,8 @@ static void opt_synopsis(const ts_option *o, char *buf, size_t n)
     }
 }
 
+static void usage(const ts_opt_spec *sp, FILE *f, const char *key);
+
 static int is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
 
 int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *out)
@@ -123,22 +125,34 @@ int ts_opt_parse(const ts_opt_spec *sp, int argc, char **argv, ts_opt_result *ou
     out->values = ts_calloc(cap, sizeof *out->values);
     out->given = ts_calloc(cap, sizeof *out->given);
     /* help wins wherever it is asked for, but past "--", or as an option's value
-     * ("-o -h"), it is an argument like any other */
+     * ("-o -h"), it is an argument like any other; the help key's last value (before or
+     * after it) narrows it */
+    int help = 0;
+    const ts_option *ko = NULL;
+    const char *help_key = NULL;
     for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
         const char *a = argv[i];
-        if (is_help(a)) {
-            ts_opt_usage(sp, stdout);
-            return 1;
-        }
+        if (is_help(a)) { help = 1; continue; }
         if (a[0] != '-' || !a[1]) continue;
         const ts_option *o = NULL;
+        const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
         if (a[1] != '-') o = a[2] ? NULL : find_short(sp->opts, a[1]);
-        else if (!strchr(a, '=')) o = find_long(sp->opts, a + 2, strlen(a + 2));
-        else continue;
+        else o = find_long(sp->opts, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+        if (o && (o->flags & TS_OPT_HELP_KEY) && (eq || i + 1 < argc)) {
+            ko = o;
+            help_key = eq ? eq + 1 : argv[i + 1];
+        }
+        if (eq) continue;
         /* its value follows; a model's own option never takes "--help" or "-h" as its value
          * ("train --bogus --help" asks for the help, where "-o -h" names a file) */
         if (o ? o->type != TS_OPT_FLAG : (a[1] == '-' && sp->extra_kv && !(i + 1 < argc && is_help(argv[i + 1]))))
             i++;
+    }
+    if (help) {
+        if (help_key && sp->more_help && sp->more_help(NULL, help_key))   /* checked before a line is printed */
+            return usage_error(sp, "--%s: %s", ko->long_name, ts_error());
+        usage(sp, stdout, help_key);
+        return 1;
     }
     size_t nopt = 0;
     while (sp->opts[nopt].type != TS_OPT_END) nopt++;
@@ -236,7 +250,7 @@ int ts_opt_given(const ts_opt_result *r, const void *value)
     return 0;
 }
 
-void ts_opt_usage(const ts_opt_spec *sp, FILE *f)
+static void usage(const ts_opt_spec *sp, FILE *f, const char *key)
 {
     fprintf(f, "usage: %s\n", sp->usage);
     if (sp->about) fprintf(f, "\n%s", sp->about);
@@ -264,5 +278,7 @@ void ts_opt_usage(const ts_opt_spec *sp, FILE *f)
         if (o->alias) fprintf(f, "%-24s (also --%s)\n", "", o->alias);
     }
     if (sp->extra_kv) fprintf(f, "\nOther --KEY VALUE pairs are options of the model.\n");
-    if (sp->more_help) sp->more_help(f);
+    if (sp->more_help) sp->more_help(f, key);
 }
+
+void ts_opt_usage(const ts_opt_spec *sp, FILE *f) { usage(sp, f, NULL); }
