@@ -5,6 +5,7 @@
 #include "tracesynth.h"
 #include "tracesynth/channels.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 /* a raw trace: calls over 3 CPUs and 5 threads, strictly increasing times, a comm per
@@ -296,6 +297,73 @@ static void own_times(void)
         ts_mc_free(&b);
     }
     ts_mc_free(&m);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
+/* a dataset of a strace -ttt log (its dts and its events' times, time_ns.npy): both formats
+ * place the events at those times, to the nanosecond, as ingest reads them back; they were
+ * summed from the float dts (log(1 + ns)), which missed by up to microseconds */
+static void ingested_times_exact(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    enum { N = 300 };
+    static int64_t us[N];   /* the log's times, microseconds of the epoch */
+    char path[600], cmd[2048], err[1024];
+    snprintf(path, sizeof path, "%s/ttt.strace", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    us[0] = INT64_C(1796044437052539);
+    for (int i = 0; i < N; i++) {
+        /* gaps of a microsecond to seconds, where a float's log is off by far more than 1 ns */
+        if (i) us[i] = us[i - 1] + 1 + (int64_t)((i * 2654435761u) % (i % 3 ? 997 : 3000000));
+        fprintf(f, "%d  %" PRId64 ".%06" PRId64 " %s(3) = %d <0.000002>\n", 100 + i % 3, us[i] / 1000000,
+                us[i] % 1000000, i % 2 ? "read" : "write", i % 5);
+    }
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s --channels -o %s/ttt", path, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(path, sizeof path, "%s/ttt", dir);
+    ts_mc m;
+    REQUIRE(ts_mc_load(path, &m) == 0);
+    CHECK(m.n == N && m.dt && m.events.time_ns && m.events.time_ns[N - 1] == 1000 * us[N - 1]);
+    ts_mc_free(&m);
+    /* the text's times: each the log's, less the first's */
+    snprintf(cmd, sizeof cmd, "export %s/ttt -o %s/back.strace", dir, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(path, sizeof path, "%s/back.strace", dir);
+    f = fopen(path, "r");
+    REQUIRE(f);
+    char line[512];
+    size_t n = 0, off = 0;
+    while (fgets(line, sizeof line, f) && n < N) {
+        long long s = 0, ns = 0;
+        const char *sp = strchr(line, ' ');
+        if (!sp || sscanf(sp, " %lld.%9lld", &s, &ns) != 2 || s * 1000000000 + ns != 1000 * (us[n] - us[0])) {
+            if (!off++) CHECK_MSG(0, "line %zu: %s, want %" PRId64 " ns", n + 1, line, 1000 * (us[n] - us[0]));
+        }
+        n++;
+    }
+    fclose(f);
+    CHECK_MSG(n == N && off == 0, "%zu lines, %zu times off", n, off);
+    /* read back from either format: the same times apart */
+    for (int ctf = 0; ctf < 2; ctf++) {
+        const char *tag = ctf ? "ctf" : "strace";
+        if (ctf) {
+            snprintf(cmd, sizeof cmd, "export %s/ttt --format ctf -o %s/back.ctf", dir, dir);
+            CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+        }
+        snprintf(cmd, sizeof cmd, "ingest --from %s %s/back.%s --channels -o %s/again.%s", tag, dir, tag, dir, tag);
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 0, "%s: %s", tag, err);
+        snprintf(path, sizeof path, "%s/again.%s", dir, tag);
+        if (rc || ts_mc_load(path, &m) != 0) continue;
+        size_t d = m.n != N || !m.events.time_ns;
+        for (size_t i = 0; !d && i < N; i++) d += m.events.time_ns[i] - m.events.time_ns[0] != 1000 * (us[i] - us[0]);
+        CHECK_MSG(d == 0, "%s: %zu times differ", tag, d);
+        ts_mc_free(&m);
+    }
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0);
 }
@@ -1315,6 +1383,7 @@ TEST_MAIN("ctf_export", {
     RUN(first_dt);
     RUN(strace_comm_kept);
     RUN(own_times);
+    RUN(ingested_times_exact);
     RUN(keeps_arch);
     RUN(derived_keep_arch);
     RUN(channels_keep_times);

@@ -101,21 +101,22 @@ int  ts_mc_slice(const ts_mc *m, size_t from, size_t to, ts_mc *out);
 /* whether dt is a log(1 + ns) time a trace can hold: 0 to TS_MC_DT_MAX (NaN is not); the
  * one rule for loading, imputation, constraints and eval */
 int  ts_mc_dt_ok(float dt);
-/* each event's time, ns from the first, as the writers below place them: the sum of the
- * dts (the first event at 0: its dt, with no event before it, is not a time), else the
- * events' own times (time_ns.npy), else 1 ns apart; *t (m->n, to free) is NULL and a time
- * past TS_MC_MAX_NS refused, naming out and the event */
+/* each event's time, ns from the first, as the writers below place them: the events' own
+ * times (time_ns.npy: exact), else the sum of the dts (floats of log(1 + ns): each gap
+ * within about a millionth; the first event at 0: its dt, with no event before it, is not
+ * a time), else 1 ns apart; *t (m->n, to free) is NULL and a time past TS_MC_MAX_NS
+ * refused, naming out and the event */
 int  ts_mc_event_times(const ts_mc *m, const char *out, int64_t **t);
 /* strace-like text, one line per event: "TID SECONDS NAME() = RET <DT>" with the time
- * summed from dt (the first event at 0 with a DT of 0, as in CTF: its dt, with no event
- * before it, is not written), TID the thread bucket (0 without one), RET the value's
+ * of ts_mc_event_times (the first event at 0 with a DT of 0, as in CTF: its dt, with no
+ * event before it, is not written), TID the thread bucket (0 without one), RET the value's
  * name ("?" for none or an unknown value); names strace could not print have their
  * other bytes as '_', and two names that would read alike are refused, as is a trace
  * whose events.exit marks exits (a line is a call: no line is an exit alone) */
 int  ts_mc_write_strace(const char *path, const ts_mc *m);
 /* a CTF trace at dir (which must not exist), written by babeltrace2's sink.ctf.fs: one
  * stream per CPU (packet context cpu_id; one stream, no context, without a cpu channel), one event class
- * per event name, times (ns from 0) summed from dt (the first event's dt not written),
+ * per event name, times (ns from 0) of ts_mc_event_times (the first event's dt not written),
  * payload tid (the bucket; -1 none),
  * comm and ret (names; "" none, "?" unknown); an event events.exit marks is an exit
  * alone (syscall_exit_NAME), and where it marks any, no entry has an exit after it; an

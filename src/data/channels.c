@@ -628,10 +628,12 @@ int ts_mc_event_times(const ts_mc *m, const char *out, int64_t **t_out)
     if (!out) return ts_fail_null(__func__, "out");
     int64_t *t = ts_malloc((m->n ? m->n : 1) * sizeof *t);
     double acc = 0;
-    const int64_t *own = m->dt ? NULL : m->events.time_ns;
+    /* the events' own times where known: exact, where a float dt (log(1 + ns)) is off by
+     * up to microseconds (whoever changes an event or a dt drops them, as repair does) */
+    const int64_t *own = m->events.time_ns;
     for (size_t i = 0; i < m->n; i++) {
-        if (m->dt && i > 0) acc += expm1((double)m->dt[i]);
-        else if (own) acc = (double)(own[i] - own[0]);
+        if (own) acc = (double)(own[i] - own[0]);
+        else if (m->dt && i > 0) acc += expm1((double)m->dt[i]);
         else if (!m->dt) acc = (double)i;
         if (!(acc < TS_MC_MAX_NS)) {   /* a CTF clock (with its offset) holds no more */
             free(t);
@@ -639,7 +641,7 @@ int ts_mc_event_times(const ts_mc *m, const char *out, int64_t **t_out)
             return ts_fail("%s: event %zu comes %.3g ns after the first: past what a trace's clock holds "
                            "(%.3g ns)", out, i, acc, TS_MC_MAX_NS);
         }
-        t[i] = (int64_t)llround(acc);
+        t[i] = own ? own[i] - own[0] : (int64_t)llround(acc);
     }
     *t_out = t;
     return 0;
