@@ -2687,6 +2687,13 @@ static void top_level(void)
     CHECK_MSG(rc == 2 && strstr(err, "'nosuch' is not a command"), "exit %d: %s", rc, err);
     CHECK(run_stdout("help drop", out, sizeof out) == 0 && strstr(out, "usage: tracesynth drop"));
     CHECK(run_stdout("help", out, sizeof out) == 0 && strstr(out, "commands:"));
+    /* the words after the command go with it: a benchmark's own help, one model's */
+    CHECK_MSG(run_stdout("help bench impute", out, sizeof out) == 0 && strstr(out, "usage: tracesynth bench impute --model"),
+              "%s", out);
+    static char direct[65536], via[65536];
+    CHECK(run_stdout("train --model ngram --help", direct, sizeof direct) == 0);
+    CHECK(run_stdout("help train --model ngram", via, sizeof via) == 0);
+    CHECK_MSG(!strcmp(direct, via) && !strstr(via, "--backbone"), "%s", via);
 }
 
 /* the columns a terminal gives a line of n bytes: its UTF-8 characters (µ, ×, → one each) */

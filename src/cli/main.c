@@ -155,9 +155,14 @@ static int run(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         if (argc > 2 && strcmp(argv[1], "help") == 0) {
-            char *sub[] = {argv[2], "--help", NULL};
+            /* the words after the command go with it (help bench impute, help train
+             * --model mdm), then --help */
+            char *sub[argc];
+            for (int i = 2; i < argc; i++) sub[i - 2] = argv[i];
+            sub[argc - 2] = "--help";
+            sub[argc - 1] = NULL;
             for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-                if (!strcmp(argv[2], commands[i].name)) return commands[i].fn(2, sub);
+                if (!strcmp(argv[2], commands[i].name)) return commands[i].fn(argc - 1, sub);
             /* help on a command that does not exist is a usage error, as running it is */
             return not_a_command(argv[2]);
         }
