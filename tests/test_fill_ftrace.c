@@ -1932,6 +1932,37 @@ static void fill_seed_refused_when_unread(void)
     CHECK(access(at("seed_out5.trace"), F_OK) != 0);
 }
 
+/* an mdm model file under greedy decoding (its imputation's default, --temperature 0 and
+ * --order confident) draws nothing: a --seed is refused, as impute refuses it, before the
+ * trace is read (no progress line before the error, which would make it two) and with
+ * nothing written; sampling reads it */
+static void fill_mdm_greedy_seed_refused(void)
+{
+    char *t = make_text(300, 100, 4, 0);
+    write_file(at("sw.trace"), t);
+    free(t);
+    char cmd[2000], err[1024];
+    snprintf(cmd, sizeof cmd, "fill %s --model mdm --one-model --threads 1 -q --iters 4 --layers 1 --channels 8 "
+             "--prior 0 -o %s --save-model %s", at("sw.trace"), at("sw_out0.trace"), at("sw_mdm.tsm"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    const char *refused[] = {"", "--temperature 0 --order confident"};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model %s --seed 3 %s --threads 1 -o %s", at("sw.trace"),
+                 at("sw_mdm.tsm"), refused[i], at("sw_out.trace"));
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, "fill: error: ") && strstr(err, "--seed") && strstr(err, "draws nothing"),
+                  "%s: exit %d: %s", cmd, rc, err);
+        CHECK(access(at("sw_out.trace"), F_OK) != 0);
+    }
+    const char *taken[] = {"--temperature 0.5", "--order random"};
+    for (size_t i = 0; i < sizeof taken / sizeof *taken; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model %s --seed 3 %s --threads 1 -q -o %s", at("sw.trace"),
+                 at("sw_mdm.tsm"), taken[i], at("sw_out1.trace"));
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 0, "%s: exit %d: %s", cmd, rc, err);
+    }
+}
+
 /* --burst-min above the default --burst-max (64) without --burst-max: bursts of
  * --burst-min events, not an error about a --burst-max never given; one given below
  * --burst-min is still refused, named */
@@ -3296,6 +3327,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(drop_output_checked_first);
     RUN(fill_full_disk_names_output);
     RUN(fill_seed_refused_when_unread);
+    RUN(fill_mdm_greedy_seed_refused);
     RUN(drop_seed_refused_at_rate_zero);
     RUN(burst_max_follows_burst_min);
     RUN(perf_script_text);

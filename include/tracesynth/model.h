@@ -110,6 +110,9 @@ typedef struct {
      * shared options (a blackout at random positions draws them from the seed, whatever
      * the model) */
     unsigned impute_reads;
+    /* optional: its impute's checks of a run's options (kv, steps, seed_given), made before
+     * any window is read; 0 / -1 + error; NULL: none beyond the run keys */
+    int  (*run_check)(const ts_model *m, const ts_run_opts *o);
 } ts_model_ops;
 
 enum {
@@ -149,6 +152,10 @@ const ts_model_ops *ts_model_find(const char *name);   /* NULL + error listing t
 /* what m's imputation reads of a run's shared options (TS_IMPUTE_READS_*): its kind's, but
  * for what its configuration leaves unread */
 unsigned ts_model_impute_reads(const ts_model *m);
+/* the run options o (its run keys, and what the model's impute checks of them, as a
+ * --seed a decoding that draws nothing refuses) checked as ts_model_impute checks them,
+ * without a window: 0 / -1 + error */
+int ts_model_run_check(const ts_model *m, const ts_run_opts *o);
 const ts_model_ops *const *ts_model_list(void);        /* NULL-terminated */
 
 /* append one JSON object (fmt gives its members, without braces) as a line to

@@ -144,8 +144,10 @@ int cmd_fill(int argc, char **argv)
         TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events\n"
                     "(for --model FILE)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0), for a model that draws (mdm,\n"
-                     "sssd-s4; ngram a gap with no event on either side, as\n"
-                     "where a CPU lost every event); refused where none is"),
+                     "sssd-s4; an mdm file only as it samples, --temperature\n"
+                     "above 0 or --order random; ngram a gap with no event\n"
+                     "on either side, as where a CPU lost every event);\n"
+                     "refused where none is"),
         CLI_TRACE_ARCH_OPTION(&arch),
         CLI_THREADS_OPTION(&threads),
         CLI_QUIET_OPTIONS(&quiet, "no progress"),

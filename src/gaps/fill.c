@@ -1001,6 +1001,22 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
             ts_model_free(file_model);
             return -1;
         }
+        /* its run options as its imputation checks them, before the trace is read: a chosen
+         * seed its decoding would not draw by (mdm's greedy one) refused now, as impute
+         * refuses it */
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.kv = o->kv;
+        ro.seed_given = o->seed_set;
+        if (ts_model_run_check(file_model, &ro) != 0) {
+            ro.seed_given = 0;
+            char *why = ts_strdup(ts_error());
+            res->seed_unread = o->seed_set && ts_model_run_check(file_model, &ro) == 0;
+            ts_fail("%s", why);
+            free(why);
+            ts_model_free(file_model);
+            return -1;
+        }
     }
 
     size_t L = o->length ? o->length : 200;

@@ -1276,16 +1276,30 @@ static int ensemble_opt(ts_model *base, const ts_run_opts *o)
     return 0;
 }
 
+/* impute's run options, read and checked before any window (ts_model_run_check too) */
+static int impute_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, long *samples)
+{
+    if (refuse_keys(o, "impute", (const char *const[]){"likelihood", "sampler", NULL}) != 0) return -1;
+    if (run_opts(m, o, io, samples) != 0) return -1;
+    if (o->seed_given && io->temperature == 0 && !io->random_order)
+        return ts_opt_fail("mdm", "seed", GREEDY_UNSEEDED);
+    return 0;
+}
+
+static int model_run_check(const ts_model *base, const ts_run_opts *o)
+{
+    infill_opts io;
+    long samples;
+    return impute_opts((const mdm_model *)base, o, &io, &samples);
+}
+
 static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                         const ts_run_opts *o, int32_t *out)
 {
     mdm_model *m = (mdm_model *)base;
     infill_opts io;
     long samples;
-    if (refuse_keys(o, "impute", (const char *const[]){"likelihood", "sampler", NULL}) != 0) return -1;
-    if (run_opts(m, o, &io, &samples) != 0) return -1;
-    if (o->seed_given && io.temperature == 0 && !io.random_order)
-        return ts_opt_fail("mdm", "seed", GREEDY_UNSEEDED);
+    if (impute_opts(m, o, &io, &samples) != 0) return -1;
     const char *select = ts_kv_get(&o->kv, "select"), *mix = ts_kv_get(&o->kv, "ngram-mix");
     if (select && strcmp(select, "vote") && strcmp(select, "likelihood"))
         return ts_opt_fail("mdm", "select", "'%s': expected vote or likelihood", select);
@@ -1566,6 +1580,7 @@ const ts_model_ops ts_model_mdm = {
     .train_reads = TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
     /* the seed when it samples (--temperature above 0, --order random) */
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
+    .run_check = model_run_check,
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */
