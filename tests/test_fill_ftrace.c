@@ -1963,6 +1963,32 @@ static void fill_mdm_greedy_seed_refused(void)
     }
 }
 
+/* the kgram fallback of an n-gram trained on the fly draws nothing, not even a gap with no
+ * event on either side: a --seed is refused from the training options, before the trace
+ * is read and the model trained (no progress line before the error, which would make it
+ * two), nothing written */
+static void fill_kgram_seed_refused_before_training(void)
+{
+    char *t = make_text(300, 100, 4, 0);
+    char *w = malloc(strlen(t) + 64);
+    sprintf(w, "%sCPU:2 [LOST 40 EVENTS]\n", t);   /* a gap alone: the markov fallback draws it */
+    free(t);
+    write_file(at("kgb.trace"), w);
+    free(w);
+    char cmd[2000], err[1024];
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram --fallback kgram --seed 3 --threads 1 -o %s --save-model %s",
+             at("kgb.trace"), at("kgb_out.trace"), at("kgb.tsm"));
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "fill: error: --seed: the model ngram does not read it") &&
+                  strstr(err, "trained with"), "exit %d: %s", rc, err);
+    CHECK(access(at("kgb_out.trace"), F_OK) != 0 && access(at("kgb.tsm"), F_OK) != 0);
+    /* the markov fallback draws that gap: taken */
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram --fallback markov --seed 3 --threads 1 -q -o %s", at("kgb.trace"),
+             at("kgb_out.trace"));
+    rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
+}
+
 /* --burst-min above the default --burst-max (64) without --burst-max: bursts of
  * --burst-min events, not an error about a --burst-max never given; one given below
  * --burst-min is still refused, named */
@@ -3328,6 +3354,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_full_disk_names_output);
     RUN(fill_seed_refused_when_unread);
     RUN(fill_mdm_greedy_seed_refused);
+    RUN(fill_kgram_seed_refused_before_training);
     RUN(drop_seed_refused_at_rate_zero);
     RUN(burst_max_follows_burst_min);
     RUN(perf_script_text);

@@ -110,6 +110,9 @@ typedef struct {
      * shared options (a blackout at random positions draws them from the seed, whatever
      * the model) */
     unsigned impute_reads;
+    /* optional: of impute_reads, what a model trained with these training options leaves
+     * unread (the impute_unread its train will set), known before it is trained; NULL: none */
+    unsigned (*impute_unread_by)(const ts_kv *train_kv);
     /* optional: its impute's checks of a run's options (kv, steps, seed_given), made before
      * any window is read; 0 / -1 + error; NULL: none beyond the run keys */
     int  (*run_check)(const ts_model *m, const ts_run_opts *o);
@@ -152,6 +155,9 @@ const ts_model_ops *ts_model_find(const char *name);   /* NULL + error listing t
 /* what m's imputation reads of a run's shared options (TS_IMPUTE_READS_*): its kind's, but
  * for what its configuration leaves unread */
 unsigned ts_model_impute_reads(const ts_model *m);
+/* the same for a model of kind ops not yet trained, by the training options it will be
+ * trained with (a command's refusal of an unread option then comes before the training) */
+unsigned ts_model_ops_impute_reads(const ts_model_ops *ops, const ts_kv *train_kv);
 /* the run options o (its run keys, and what the model's impute checks of them, as a
  * --seed a decoding that draws nothing refuses) checked as ts_model_impute checks them,
  * without a window: 0 / -1 + error */

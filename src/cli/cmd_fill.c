@@ -178,13 +178,16 @@ int cmd_fill(int argc, char **argv)
     }
     ts_clear_error();
     /* a --seed the model does not read: refused, as train and impute refuse it, not
-     * ignored. A model name is trained and then imputes; a file only imputes. One that
-     * draws only a gap with no event on either side: the fill refuses it once the gaps
-     * are read, before it writes anything, where none is */
+     * ignored. A model name is trained and then imputes (what it reads known from the
+     * options it is trained with); a file only imputes. One that draws only a gap with no
+     * event on either side: the fill refuses it once the gaps are read, before it trains
+     * or writes anything, where none is; one whose decoding draws by its run options
+     * (mdm's): the fill refuses it before its work */
     if (ts_opt_given(&args, &seed)) {
         const ts_model_ops *ops = ts_model_find(model);
         const unsigned seed_bits = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_SEED_WHOLE;
-        int reads = ops && ((ops->train_reads & TS_TRAIN_READS_SEED) || (ops->impute_reads & seed_bits));
+        const ts_kv kv = {args.nkv, args.keys, args.values};   /* those it is trained with */
+        int reads = ops && ((ops->train_reads & TS_TRAIN_READS_SEED) || (ts_model_ops_impute_reads(ops, &kv) & seed_bits));
         ts_model *m = NULL;
         const int file = !ops && ts_file_exists(model) && ts_model_load(model, &m) == 0;
         if (file) {
@@ -194,12 +197,14 @@ int cmd_fill(int argc, char **argv)
         ts_model_free(m);   /* ops is the registry's, not the model's */
         ts_clear_error();   /* a model that cannot be read: the fill says why */
         if (ops && !reads) {
-            rc = cli_usage_error(C, "--seed: the model %s does not read it (%s)", ops->name,
-                                 !file ? "its training and imputation draw nothing"
-                                 : (ops->impute_reads & seed_bits) ? "its imputation draws nothing, not even a gap with "
-                                                                     "no event on either side, by the options it was "
-                                                                     "trained with"
-                                 : "its imputation draws nothing");
+            /* the kind draws a gap alone, unless by the options it is (or was) trained with */
+            const char *why = !(ops->impute_reads & seed_bits)
+                                  ? file ? "its imputation draws nothing" : "its training and imputation draw nothing"
+                              : file ? "its imputation draws nothing, not even a gap with no event on either side, by "
+                                       "the options it was trained with"
+                                     : "its training draws nothing, its imputation not even a gap with no event on "
+                                       "either side, by the options it is trained with";
+            rc = cli_usage_error(C, "--seed: the model %s does not read it (%s)", ops->name, why);
             ts_opt_free(&args);
             return rc;
         }

@@ -1019,6 +1019,19 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         }
     }
 
+    /* a chosen seed nothing would read: refused before the trace is read and the models
+     * trained, as train and impute refuse it; a model that draws only a gap alone (the
+     * n-gram's markov fallback) reads it where one is, found for certain as the gaps are
+     * filled. What a model trained here reads is known from its training options */
+    const ts_model_ops *mops = from_file ? file_model->ops : ts_model_find(o->model);
+    unsigned seed_reads = from_file ? ts_model_impute_reads(file_model) : ts_model_ops_impute_reads(mops, &o->kv);
+    if (!from_file && (mops->train_reads & TS_TRAIN_READS_SEED)) seed_reads |= TS_IMPUTE_READS_SEED;
+    const int seed_whole = o->seed_set && !(seed_reads & TS_IMPUTE_READS_SEED);
+    if (seed_whole && !(seed_reads & TS_IMPUTE_READS_SEED_WHOLE)) {
+        ts_model_free(file_model);
+        return seed_unread(dir, mops->name, from_file, (mops->impute_reads & TS_IMPUTE_READS_SEED_WHOLE) ? 2 : 0, res);
+    }
+
     size_t L = o->length ? o->length : 200;
     size_t ctx = o->context ? o->context : 32;
     f.ctx = ctx;
@@ -1071,19 +1084,10 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     free(after_prev);
     res->events = f.events;
 
-    /* a chosen seed nothing would read: refused before the training, as train and impute
-     * refuse it; a model that draws only a gap alone (the n-gram) reads it where one is,
-     * found for certain as the gaps are filled */
-    const ts_model_ops *mops = from_file ? file_model->ops : ts_model_find(o->model);
-    unsigned seed_reads = from_file ? ts_model_impute_reads(file_model) : mops->impute_reads;
-    if (!from_file && (mops->train_reads & TS_TRAIN_READS_SEED)) seed_reads |= TS_IMPUTE_READS_SEED;
-    const int seed_whole = o->seed_set && !(seed_reads & TS_IMPUTE_READS_SEED);
+    /* a seed read only by a gap alone: refused before the training where none may be */
     int seed_read = 0;
-    for (size_t i = 0; seed_whole && (seed_reads & TS_IMPUTE_READS_SEED_WHOLE) && i < f.ngap && !seed_read; i++)
-        seed_read = maybe_alone(&f, &f.gaps[i]);
-    if (rc == 0 && seed_whole && !seed_read)
-        rc = seed_unread(dir, mops->name, from_file, (seed_reads & TS_IMPUTE_READS_SEED_WHOLE) ? 1
-                         : (mops->impute_reads & TS_IMPUTE_READS_SEED_WHOLE) ? 2 : 0, res);
+    for (size_t i = 0; seed_whole && i < f.ngap && !seed_read; i++) seed_read = maybe_alone(&f, &f.gaps[i]);
+    if (rc == 0 && seed_whole && !seed_read) rc = seed_unread(dir, mops->name, from_file, 1, res);
     seed_read = 0;
     int alone = 0;   /* a gap was filled with no event on either side */
 

@@ -55,6 +55,12 @@ unsigned ts_model_impute_reads(const ts_model *m)
     return m ? m->ops->impute_reads & ~m->impute_unread : 0;
 }
 
+unsigned ts_model_ops_impute_reads(const ts_model_ops *ops, const ts_kv *train_kv)
+{
+    if (!ops) return 0;
+    return ops->impute_reads & ~(ops->impute_unread_by && train_kv ? ops->impute_unread_by(train_kv) : 0u);
+}
+
 /* ---- model options ---- */
 
 ts_kv ts_kv_part(const ts_kv *all, const char *const *keys, int inside)

@@ -189,6 +189,15 @@ static int parse_fallback(const char *v, int *kgram)
     return 0;
 }
 
+/* kgram fills a window hidden whole with its most frequent sequence (as ngram_index sets);
+ * a value that is neither: the training's error */
+static unsigned ngram_impute_unread_by(const ts_kv *train_kv)
+{
+    const char *fb = ts_kv_get(train_kv, "fallback");
+    int kgram = 0;
+    return fb && parse_fallback(fb, &kgram) == 0 && kgram ? TS_IMPUTE_READS_SEED_WHOLE : 0;
+}
+
 static int kn_make(ngram *g)
 {
     if (g->kn) return 0;
@@ -687,6 +696,7 @@ const ts_model_ops ts_model_ngram = {
     .run_keys = (const char *const[]){"in-window", NULL},
     .bits = ngram_bits,
     .impute_reads = TS_IMPUTE_READS_SEED_WHOLE,
+    .impute_unread_by = ngram_impute_unread_by,
 };
 
 /* ---- the n-gram's evidence for other models (see tracesynth/ngram.h) ---- */
