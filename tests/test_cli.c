@@ -2410,6 +2410,17 @@ static void impute_refuses_unread_options(void)
     CHECK_MSG(run_cli(args, err, sizeof err) == 2 &&
               strstr(err, "bench impute: error: --seed: the model ngram does not read it") && strstr(err, "trained with"),
               "%s", err);
+    /* from the training options, before any dataset is read: a first one that fails is
+     * not said first (the error is the one line) */
+    snprintf(args, sizeof args, "%s/kg-short", dir);
+    REQUIRE(mkdir(args, 0755) == 0);
+    snprintf(args, sizeof args, "%s/kg-short/stream.txt", dir);
+    write_text(args, "1,2,3,1,2,3\n");
+    snprintf(args, sizeof args, "bench impute --model ngram --fallback kgram %s/kg-short %s/ds --lengths 40 "
+             "--blackouts 5,40 --windows 20 --no-progress --seed 5", dir, dir);
+    CHECK_MSG(run_cli(args, err, sizeof err) == 2 &&
+              strstr(err, "bench impute: error: --seed: the model ngram does not read it") && strstr(err, "trained with"),
+              "%s", err);
 }
 
 /* an OUTDIR that cannot be made is refused before the input is read and imputed: the

@@ -27,7 +27,6 @@ typedef struct {
     size_t train_k;
     cli_run run;
     ts_opt_result args;        /* the datasets and the model's training options */
-    int seed_whole;            /* --seed given, read only where a window is hidden whole */
 } bench_args;
 
 typedef struct {
@@ -240,16 +239,6 @@ static void run_dataset(const bench_args *a, const char *path, const ts_run_opts
             dataset_failed(R, a->model);
             break;
         }
-        /* the trained model may not draw such a window (by its training options): the
-         * seed then read nowhere, refused before any result, as it is for the model kind */
-        if (a->seed_whole && !(ts_model_impute_reads(m) & TS_IMPUTE_READS_SEED_WHOLE)) {
-            ts_fail("--seed: the model %s does not read it (its training draws nothing, its imputation not even a "
-                    "window hidden whole by the options it was trained with, and no --positions is random)", a->model);
-            R->error = ts_strdup(ts_error());
-            R->option = 1;
-            ts_model_free(m);
-            break;
-        }
         R->stream_n[li] = d.split.train_stream.n;
         R->test_n[li] = d.split.test.n;
         for (int pi = 0; pi < np && !R->error; pi++)
@@ -448,26 +437,28 @@ int bench_impute(int argc, char **argv)
      * reads them (random positions take theirs from the seed) */
     int random = 0, whole = 0;
     for (int pi = 0; pi < a.pos.n; pi++) random |= a.pos.v[pi] == TS_MASK_RANDOM;
-    /* a blackout of a window's length hides it whole, which a model may draw */
-    for (int li = 0; li < a.lens.n && (ops->impute_reads & TS_IMPUTE_READS_SEED_WHOLE); li++)
+    /* a blackout of a window's length hides it whole, which a model may draw (unless by
+     * the options it is trained with: known before any dataset is read) */
+    const ts_kv train_opts = {a.args.nkv, a.args.keys, a.args.values};
+    const unsigned impute_reads = ts_model_ops_impute_reads(ops, &train_opts);
+    for (int li = 0; li < a.lens.n && (impute_reads & TS_IMPUTE_READS_SEED_WHOLE); li++)
         for (int ki = 0; ki < a.ks.n; ki++) whole |= a.ks.v[ki] == a.lens.v[li];
-    const char *unread = !(ops->train_reads & TS_TRAIN_READS_SEED) && !(ops->impute_reads & TS_IMPUTE_READS_SEED) &&
+    const char *unread = !(ops->train_reads & TS_TRAIN_READS_SEED) && !(impute_reads & TS_IMPUTE_READS_SEED) &&
                                  !random && !whole && ts_opt_given(&a.args, &a.run.seed) ? "--seed"
                        : !(ops->train_reads & TS_TRAIN_READS_PRECISION) &&
                                  !(ops->impute_reads & TS_IMPUTE_READS_PRECISION) &&
                                  ts_opt_given(&a.args, &a.run.precision) ? "--precision"
                        : NULL;
-    a.seed_whole = whole && !random && !(ops->train_reads & TS_TRAIN_READS_SEED) &&
-                   !(ops->impute_reads & TS_IMPUTE_READS_SEED) && ts_opt_given(&a.args, &a.run.seed);
     if (unread) {
         rc = cli_usage_error("bench impute", "%s: the model %s does not read it (%s)", unread, a.model,
-                             !strcmp(unread, "--seed") ? (ops->impute_reads & TS_IMPUTE_READS_SEED_WHOLE)
-                                                         ? "its training draws nothing, its imputation only a window "
-                                                           "hidden whole (a --blackouts of a --lengths), and no "
-                                                           "--positions is random"
-                                                         : "its training and imputation draw nothing, and no "
-                                                           "--positions is random"
-                                                       : "its training and imputation have no matrix products");
+                             strcmp(unread, "--seed") ? "its training and imputation have no matrix products"
+                             : (impute_reads & TS_IMPUTE_READS_SEED_WHOLE)
+                                 ? "its training draws nothing, its imputation only a window hidden whole (a "
+                                   "--blackouts of a --lengths), and no --positions is random"
+                             : (ops->impute_reads & TS_IMPUTE_READS_SEED_WHOLE)
+                                 ? "its training draws nothing, its imputation not even a window hidden whole by the "
+                                   "options it is trained with, and no --positions is random"
+                                 : "its training and imputation draw nothing, and no --positions is random");
         goto done;
     }
     if (a.root) {
