@@ -1702,6 +1702,16 @@ static void inputs_dash_stdin(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--vocab -: standard input is read once"), "%s", err);
     snprintf(cmd, sizeof cmd, "score %s/eq.tsm --input %s/eqd.txt --vocab - < %s/bad.txt", dir, dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "error: standard input:1: "), "%s", err);
+    /* a multi-channel model or --channels-from reads a dataset, a directory: '-' refused as
+     * other inputs that cannot be standard input are, a usage error, before anything is read */
+    const char *mc[2] = {"impute tests/fixtures/models/mdm-mc.tsm --input - --threads 1",
+                         "impute tests/fixtures/models/ngram.tsm --channels-from tests/fixtures/models/mcds --input - "
+                         "--threads 1"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "%s < %s/eqd.txt", mc[i], dir);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "impute: error: --input -: ") &&
+                      strstr(err, "not standard input"), "%s: %s", mc[i], err);
+    }
 }
 
 /* 1 when help names --key as a whole word ("--key N", "--key, --other") */

@@ -83,7 +83,8 @@ int cmd_impute(int argc, char **argv)
                     "unless names beside it (W.names.txt) match them by\n"
                     "name; NaN and infinities (-inf too) are; either may\n"
                     "be a pipe or FIFO; '-': standard input),\n"
-                    "or a dataset directory (its test windows);\n"
+                    "or a dataset directory (its test windows; a\n"
+                    "multi-channel model's and --channels-from's input);\n"
                     "required but with --channels-from (default: DATASET)"),
         TS_OPT_STR_(0, "vocab", &vocab_path, "FILE", "names of the input's IDs (default: the dataset's\n"
                     "vocab.tsv; for a window file W.txt or W.npy the names\n"
@@ -150,18 +151,24 @@ int cmd_impute(int argc, char **argv)
     if ((rc = cli_output_no_stdout(C, "-o", is.outdir, "the output is a directory"))) goto done;
     if ((rc = cli_input_no_stdin(C, "MODEL", args.pos[0], "a model is read from a file")) ||
         (rc = cli_model_keys_no_stdin(C, &args)) ||
-        (rc = cli_input_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")) ||
-        (rc = cli_stdin_input(C, "--input", &input)) || (rc = cli_stdin_input(C, "--vocab", &vocab_path)))
+        (rc = cli_input_no_stdin(C, "--channels-from", chfrom, "a dataset is a directory")))
         goto done;
     const char *model_path = args.pos[0];
+    rc = 1;
+    int mc = ts_mc_model_is(model_path);
+    if (mc < 0) { cli_fail(); goto done; }
+    /* the multi-channel path reads a dataset, a directory, as --channels-from does */
+    if ((rc = cli_input_no_stdin(C, "--input", mc || chfrom ? input : NULL,
+                                 mc ? "a multi-channel model imputes a dataset, a directory"
+                                    : "with --channels-from the input is a dataset, a directory")) ||
+        (rc = cli_stdin_input(C, "--input", &input)) || (rc = cli_stdin_input(C, "--vocab", &vocab_path)))
+        goto done;
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     rc = 1;
     if (!input && !chfrom) { rc = cli_usage_error(C, "--input PATH is required"); goto done; }
     if (!chfrom && ts_opt_given(&args, &draw)) { rc = cli_usage_error(C, "--draw goes with --channels-from"); goto done; }
     if (chfrom && vocab_path) { rc = cli_usage_error(C, "--vocab is for single-channel input, not --channels-from"); goto done; }
-    int mc = ts_mc_model_is(model_path);
-    if (mc < 0) { cli_fail(); goto done; }
     if (mc && chfrom) { rc = cli_usage_error(C, "--channels-from is for a single-channel model; %s has channels", model_path); goto done; }
     /* the multi-channel path reads neither (its names are the dataset's, its split in time) */
     if (mc && vocab_path) { rc = cli_usage_error(C, "--vocab is for single-channel input; %s has channels", model_path); goto done; }
