@@ -1714,6 +1714,31 @@ static void inputs_dash_stdin(void)
     }
 }
 
+/* an input read from standard input has no file beside it: no command looks for
+ * /dev/stdin.names.txt (the names generate writes beside W.txt as W.names.txt), which
+ * would be read as the input's names where it existed */
+static void no_names_beside_stdin(void)
+{
+    if (system("strace -V >/dev/null 2>&1") != 0) SKIP("strace is not installed");
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    const char *m = "tests/fixtures/models";
+    char cmd[4096], log[600];
+    snprintf(log, sizeof log, "%s/stdin-files.log", dir);
+    const char *uses[] = {"impute %s/ngram.tsm --input - --threads 1", "score %s/ngram.tsm --input - --no-progress",
+                          "eval --real %s/input.txt --synthetic -", "ingest --from ids - -o %s/stdin-ds"};
+    for (size_t i = 0; i < sizeof uses / sizeof *uses; i++) {
+        char use[1024];
+        snprintf(use, sizeof use, uses[i], i == 3 ? dir : m);
+        snprintf(cmd, sizeof cmd, "strace -f -e trace=%%file -o '%s' %s %s < %s/input.txt >/dev/null 2>&1", log, bin,
+                 use, m);
+        const int st = system(cmd);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: exit %d", use, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        snprintf(cmd, sizeof cmd, "grep -q 'stdin\\.names\\.txt' '%s'", log);
+        CHECK_MSG(system(cmd) != 0, "%s: looked for /dev/stdin.names.txt", use);
+    }
+}
+
 /* 1 when help names --key as a whole word ("--key N", "--key, --other") */
 static int names_option(const char *help, const char *key)
 {
@@ -3292,6 +3317,7 @@ TEST_MAIN("cli", {
     RUN(option_forms);
     RUN(inputs_from_pipes);
     RUN(inputs_dash_stdin);
+    RUN(no_names_beside_stdin);
     RUN(model_keys_in_help);
     RUN(markov_keeps_its_dataset);
     RUN(markov_events_from_stdin);

@@ -451,6 +451,26 @@ static void window_names_read(void)
     CHECK(ts_windows_read_names(wp, NULL, &at, &v, &line) == -1 && !strcmp(ts_error(), "ts_windows_read_names: w is NULL"));
     CHECK(ts_windows_read_names(wp, &w, &at, NULL, &line) == -1 && !strcmp(ts_error(), "ts_windows_read_names: v is NULL"));
     free(np);
+    /* standard input ('-', /dev/stdin) has no file beside it: a -.names.txt in the working
+     * directory is not its names */
+    const char *const std[] = {"-", "/dev/stdin", "/dev/fd/0"};
+    for (size_t i = 0; i < sizeof std / sizeof *std; i++) {
+        np = ts_windows_names_path(std[i]);
+        CHECK_MSG(np == NULL, "%s: %s", std[i], np);
+        free(np);
+    }
+    char cwd[4096];
+    REQUIRE(getcwd(cwd, sizeof cwd));
+    REQUIRE(chdir(d) == 0);
+    write_text("-.names.txt", "read close read\nwrite read close\n");
+    const int got = ts_windows_read_names("-", &w, &at, &v, &line);
+    CHECK_MSG(got == 0 && at == NULL && v.n == 0, "%d: %s", got, at ? at : "");
+    if (got == 1) {
+        ts_vocab_free(&v);
+        free(at);
+        free(line);
+    }
+    REQUIRE(chdir(cwd) == 0);
 }
 
 /* ---- .npy ---- */

@@ -95,7 +95,8 @@ int ts_windows_write(const char *path, const ts_windows *w);
 /* their names: one window per line, event names separated by spaces ("?" for an ID
  * without a name); a name of v holding a blank is refused before path is touched */
 int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab *v);
-/* the names file beside windows W (W.names.txt for W.txt or W.npy), malloc'd */
+/* the names file beside windows W (W.names.txt for W.txt or W.npy), malloc'd; NULL for
+ * standard input ('-', /dev/stdin, /dev/fd/0), beside which no file lies */
 char *ts_windows_names_path(const char *windows);
 /* the IDs a names file beside windows can name: [0, TS_NAMED_ID_MAX) (2^22: a vocabulary
  * of 4 million names) */

@@ -313,7 +313,7 @@ static void names_reach(ts_vocab *v, int32_t n)
 static int imputed_names(const char *imputed, ts_windows *I, ts_vocab *v, const char *at, const size_t *line)
 {
     char *p = ts_windows_names_path(imputed);
-    const int has = ts_file_exists(p);
+    const int has = p && ts_file_exists(p);
     ts_vocab vi;
     char *iat;
     size_t *iline;
@@ -526,7 +526,7 @@ static int input_vocab(const char *path, ts_vocab *v, char **from)
         }
     } else {
         char *np = ts_windows_names_path(path);
-        if (!ts_file_exists(np)) p = ts_vocab_beside(path);
+        if (!np || !ts_file_exists(np)) p = ts_vocab_beside(path);
         free(np);
     }
     if (p && ts_vocab_read(p, v)) {
@@ -648,7 +648,7 @@ static int eval_generate(const eval_args *a)
      * their numbering: its reals are clamped to the IDs a names file can name, not to the
      * real trace's (which merged events of different names) */
     char *np = ts_windows_names_path(a->synthetic);
-    if (ts_file_exists(np)) max_id = TS_NAMED_ID_MAX - 1;
+    if (np && ts_file_exists(np)) max_id = TS_NAMED_ID_MAX - 1;
     free(np);
     if (input_vocab(a->synthetic, &vs, &vps)) goto done;
     if (vps && vs.n > 0) max_id = vs.n - 1;   /* the vocab.tsv beside it: its last ID */

@@ -171,9 +171,8 @@ static int from_names(char **names, size_t n, ts_dataset *ds)
  * names file */
 static int names_beside(const char *input, size_t lines, size_t width, ts_dataset *ds)
 {
-    if (!strcmp(input, "-")) return 0;
-    char *p = ts_windows_names_path(input);
-    if (!ts_file_exists(p)) {
+    char *p = ts_windows_names_path(input);   /* NULL: standard input, nothing beside it */
+    if (!p || !ts_file_exists(p)) {
         free(p);
         return 0;
     }

@@ -15,7 +15,7 @@ int cli_vocab_agrees(const char *windows, const ts_windows *w, const char *vocab
     /* a pipe or FIFO is not read twice: its windows are read once, by --vocab */
     if (!windows || stat(windows, &st) != 0 || (!w && !S_ISREG(st.st_mode)) || S_ISDIR(st.st_mode)) return 0;
     char *p = ts_windows_names_path(windows);
-    const int there = ts_file_exists(p);
+    const int there = p && ts_file_exists(p);
     free(p);
     if (!there) return 0;
     /* a --vocab from a pipe or FIFO is read once, by the windows' load: checked then (v) */
@@ -63,7 +63,7 @@ int cli_input_names(const char *input, const char *vocab_path, const ts_model *m
     struct stat st;
     if (stat(input, &st) != 0 || S_ISDIR(st.st_mode)) return 0;   /* ts_impute_input_load says why */
     char *p = ts_windows_names_path(input);
-    const int has = ts_file_exists(p);
+    const int has = p && ts_file_exists(p);
     free(p);
     if (!has) return 0;
     if (m->vocab.n <= 0) {   /* matches none: the model's IDs, never named by the vocab.tsv beside */
@@ -157,7 +157,7 @@ void cli_input_names_unused(const char *cmd, const char *input, const char *voca
         if (names->n > 0) p = ts_path_join(input, "vocab.tsv");
     } else {
         p = ts_windows_names_path(input);
-        if (!ts_file_exists(p) && names->n > 0) {   /* else the vocab.tsv beside it was read */
+        if ((!p || !ts_file_exists(p)) && names->n > 0) {   /* else the vocab.tsv beside it was read */
             free(p);
             p = ts_vocab_beside(input);
         }

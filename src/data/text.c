@@ -398,6 +398,9 @@ int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab
 
 char *ts_windows_names_path(const char *windows)
 {
+    static const char *const std[] = {"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"};
+    for (size_t i = 0; i < sizeof std / sizeof *std; i++)
+        if (!strcmp(windows, std[i])) return NULL;
     size_t l = strlen(windows);
     char *p = ts_malloc(l + 16);
     memcpy(p, windows, l + 1);
@@ -420,6 +423,7 @@ int ts_windows_read_names(const char *windows, const ts_windows *w, char **path_
     struct stat st;
     if (stat(windows, &st) == 0 && S_ISDIR(st.st_mode)) return 0;   /* a dataset: its vocab.tsv */
     char *path = ts_windows_names_path(windows);
+    if (!path) return 0;   /* standard input */
     FILE *f = fopen(path, "r");
     if (!f) {
         const int e = errno;
