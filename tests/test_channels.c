@@ -1558,7 +1558,7 @@ static void strace_ff_thread_execve(void)
 }
 
 /* several logs without a shared clock are refused naming the timestamps that merge, and
- * strace -r's at the log's first time */
+ * strace -r's at the log's first time; a log without them at its first line without one */
 static void strace_ff_no_clock_line(void)
 {
     const char *dir = scratch_dir();
@@ -1569,14 +1569,16 @@ static void strace_ff_no_clock_line(void)
     write_text(b, "1700000000.000100 getpid() = 102\n");
     static const char *const logs[] = {"read(3, \"\", 1) = 0\nclose(3) = 0\n+++ exited with 0 +++\n",
                                        "     0.000000 read(3, \"\", 1) = 0\n     0.000123 close(3) = 0\n"
-                                       "     0.000051 +++ exited with 0 +++\n"};
-    for (int k = 0; k < 2; k++) {
+                                       "     0.000051 +++ exited with 0 +++\n",
+                                       "1700000000.000100 getpid() = 101\nread(3, \"\", 1) = 0\n"};
+    for (int k = 0; k < 3; k++) {
         write_text(a, logs[k]);
         const char *paths[2] = {a, b};
         char **names;
         size_t n;
         char want[600];
-        snprintf(want, sizeof want, k ? "%s:1: relative timestamps" : "%s: lines without timestamps", a);
+        snprintf(want, sizeof want, k == 1 ? "%s:1: relative timestamps" : "%s:%d: lines without timestamps", a,
+                 k ? 2 : 1);
         CHECK_MSG(ts_strace_read_logs(paths, 2, &names, &n, NULL) == -1 && strstr(ts_error(), want) &&
                       strstr(ts_error(), "strace -ttt (or -tt)"), "case %d: %s", k, ts_error());
     }

@@ -872,8 +872,8 @@ static void start_order(char **names, double *times, size_t n, ts__strace_fields
  * or -tt, from its first day's midnight, 4 perf trace -T's, perf's clock, 5 perf trace's
  * without -T, from the trace's start); x (may
  * be NULL): also per call the pid, the return value and execve's path; time_at and places
- * (may be NULL): the line of the log's first time (0: none) and the most decimal places of a
- * second its times have (0: whole seconds, -t; 3: milliseconds; 6: -tt's and -ttt's
+ * (may be NULL): the line of the log's first time (*timed 0: its first line without one) and
+ * the most decimal places of a second its times have (0: whole seconds, -t; 3: milliseconds; 6: -tt's and -ttt's
  * microseconds) */
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
                     int *timed, ts__strace_fields *x, int empty_ok, size_t *time_at, int *places, ts__notes *notes)
@@ -933,6 +933,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     int durations = 0;         /* a whole line ended in -T's duration */
     int of_day = 0;            /* a time of day was read (-t, -tt) */
     size_t first_time = 0;     /* the line of the first time read */
+    size_t untimed_at = 0;     /* the first line without one that left the log without a clock */
     int decimals = 0;          /* the most decimal places of a second a time had */
     int64_t rel_ns = 0;        /* with -r: their sum so far */
     int rc = 0;
@@ -1188,6 +1189,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             }
         } else {
             *timed = 0;
+            if (!untimed_at) untimed_at = line;
         }
         /* strace -n, then -i: after the pid and the time (and -r's "(+ ...)") */
         const char *nr = nr_token(s);
@@ -1226,6 +1228,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             if (ne == s || *ne != '(' || (*s >= '0' && *s <= '9')) {
                 if (summary_at_end(orig, orig + strlen(orig), p < end ? p : end, end)) {
                     *timed = timed_before;   /* the table is no line without a time */
+                    if (*timed) untimed_at = 0;
                     summary = 1;
                     break;
                 }
@@ -1235,6 +1238,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
                 size_t w = rest_may_follow && !when_ns ? pend_of_pid(&pend, last_pid) : SIZE_MAX;
                 if (w != SIZE_MAX) {
                     *timed = timed_before;
+                    if (*timed) untimed_at = 0;
                     int64_t v = 0;
                     const int r = parse_ret(orig, cut && durations, &v);
                     if (r < 0) { rc = bad_line(path, line, orig, 0, RET_RANGE); break; }
@@ -1324,6 +1328,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         ts_clear_error();
         rc = 0;
         *timed = timed_line;   /* a time cut short is none, but the other lines' clock stays */
+        if (*timed) untimed_at = 0;
     }
     pend_free(&pend);
     free(rel_at);
@@ -1363,7 +1368,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     *names_out = names;
     *times_out = times;
     *n_out = n;
-    if (time_at) *time_at = *timed ? first_time : 0;
+    if (time_at) *time_at = *timed ? first_time : untimed_at;
     if (places) *places = decimals;
     if (*timed && relative == 1) *timed = 2;
     else if (*timed && of_day) *timed = 3;
@@ -1582,8 +1587,10 @@ int ts__strace_read_logs(const char *const *paths, int npaths, char ***names_out
         if (timed && places && places < coarse) coarse = places, coarse_path = paths[f], coarse_line = first;
         logs++;
         of_day &= timed == 3;
+        /* (at its first line without one) */
         if (!timed)
-            rc = ts_fail("%s: lines without timestamps: merging several logs needs strace -ttt (or -tt)", paths[f]);
+            rc = ts_fail("%s:%zu: lines without timestamps: merging several logs needs strace -ttt (or -tt)", paths[f],
+                         first);
         /* (at the log's first time, as the refusal of whole seconds below) */
         if (rc == 0 && timed == 2)
             rc = ts_fail("%s:%zu: relative timestamps (strace -r) give no common clock: merging several logs "
