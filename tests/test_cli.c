@@ -1715,8 +1715,8 @@ static void inputs_dash_stdin(void)
 }
 
 /* an input read from standard input has no file beside it: no command looks for
- * /dev/stdin.names.txt (the names generate writes beside W.txt as W.names.txt), which
- * would be read as the input's names where it existed */
+ * /dev/stdin.names.txt (the names generate writes beside W.txt as W.names.txt) or
+ * /dev/vocab.tsv, which would be read as the input's names where they existed */
 static void no_names_beside_stdin(void)
 {
     if (system("strace -V >/dev/null 2>&1") != 0) SKIP("strace is not installed");
@@ -1736,6 +1736,8 @@ static void no_names_beside_stdin(void)
         CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: exit %d", use, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
         snprintf(cmd, sizeof cmd, "grep -q 'stdin\\.names\\.txt' '%s'", log);
         CHECK_MSG(system(cmd) != 0, "%s: looked for /dev/stdin.names.txt", use);
+        snprintf(cmd, sizeof cmd, "grep -q '\"/dev/vocab\\.tsv\"' '%s'", log);
+        CHECK_MSG(system(cmd) != 0, "%s: looked for /dev/vocab.tsv", use);
     }
 }
 

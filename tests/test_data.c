@@ -473,6 +473,29 @@ static void window_names_read(void)
     REQUIRE(chdir(cwd) == 0);
 }
 
+/* the vocab.tsv beside a file is in its folder; standard input ('-', /dev/stdin) has none
+ * beside it: not the working directory's, nor /dev/vocab.tsv */
+static void vocab_beside_stdin(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    const char *v = in(d, "vocab.tsv");
+    write_text(v, "0\tread\t3\n");
+    char *p = ts_vocab_beside(in(d, "w.txt"));
+    CHECK_MSG(p && !strcmp(p, v), "%s", p ? p : "(none)");
+    free(p);
+    char cwd[4096];
+    REQUIRE(getcwd(cwd, sizeof cwd));
+    REQUIRE(chdir(d) == 0);
+    const char *const std[] = {"-", "/dev/stdin", "/dev/fd/0"};
+    for (size_t i = 0; i < sizeof std / sizeof *std; i++) {
+        p = ts_vocab_beside(std[i]);
+        CHECK_MSG(p == NULL, "%s: %s", std[i], p);
+        free(p);
+    }
+    REQUIRE(chdir(cwd) == 0);
+}
+
 /* ---- .npy ---- */
 
 static void npy_roundtrip_all_dtypes_and_shapes(void)
@@ -1371,6 +1394,7 @@ TEST_MAIN("data", {
     RUN(bad_bytes_named);
     RUN(vocab_roundtrip);
     RUN(window_names_read);
+    RUN(vocab_beside_stdin);
     RUN(vocab_unwritable_names);
     RUN(vocab_without_names);
     RUN(caller_built_data_checked);

@@ -111,7 +111,8 @@ int ts_windows_read_names(const char *windows, const ts_windows *w, char **path_
  * names file could not hold it), is refused at its line */
 int ts_vocab_read(const char *path, ts_vocab *out);
 /* the vocab.tsv in the folder of the file path (a dataset's stream.txt, a split's files,
- * a window file beside a dataset's names), malloc'd, or NULL when there is none */
+ * a window file beside a dataset's names), malloc'd, or NULL when there is none (and for
+ * standard input, '-' or /dev/stdin, beside which no file lies) */
 char *ts_vocab_beside(const char *path);
 int ts_vocab_write(const char *path, const ts_vocab *v);
 /* ID of a name, or v->unk */
