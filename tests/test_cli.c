@@ -1557,6 +1557,15 @@ static void mdm_greedy_seed_refused(void)
         CHECK_MSG(run_cli(cmd, err, sizeof err) != 0 && strstr(err, "mdm: option --seed: ") &&
                       strstr(err, "draws nothing") && strchr(err, '\n') == strrchr(err, '\n'), "%s: %s", cmd, err);
     }
+    /* impute's is a usage error, as its refusal of a seed other models do not read, made
+     * before the input is read (a window file whose IDs the model lacks would be an error) */
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s/gs-bad.txt", dir);
+    write_text(bad, "1,2,3,99999\n");
+    snprintf(cmd, sizeof cmd, "impute %s/mdm.tsm --input %s --seed 3 --threads 1", m, bad);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "impute: error: mdm: option --seed: ") && strstr(err, "draws nothing"),
+              "exit %d: %s", rc, err);
     const char *taken[] = {"impute %s/mdm.tsm --input %s/ds --seed 3 --temperature 0.5 --threads 1 -o %s/gs",
                            "impute %s/mdm.tsm --input %s/ds --seed 3 --order random --threads 1 -o %s/gs",
                            "impute %s/mdm.tsm --input %s/ds --seed 3 --position random --threads 1 -o %s/gs",
