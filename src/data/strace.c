@@ -873,8 +873,8 @@ static void start_order(char **names, double *times, size_t n, ts__strace_fields
  * without -T, from the trace's start); x (may
  * be NULL): also per call the pid, the return value and execve's path; time_at and places
  * (may be NULL): the line of the log's first time (*timed 0: its first line without one) and
- * the most decimal places of a second its times have (0: whole seconds, -t; 3: milliseconds; 6: -tt's and -ttt's
- * microseconds) */
+ * the most decimal places of a second its times have (0: whole seconds, -t; 3: milliseconds;
+ * 6: -tt's and -ttt's microseconds) */
 static int read_log(const char *path, char ***names_out, double **times_out, size_t *n_out,
                     int *timed, ts__strace_fields *x, int empty_ok, size_t *time_at, int *places, ts__notes *notes)
 {
