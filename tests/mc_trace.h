@@ -69,6 +69,39 @@ static inline int mc_resume_other_events(const char *model, ts_mc *d, ts_mc_trai
     return bad;
 }
 
+/* a checkpoint of a run on another split (o->permille) is refused at a resume, naming
+ * it; on its own split it resumes. o->resume and o->permille are left as they were */
+static inline int mc_resume_other_split(const char *model, ts_mc_train_opts *o, const char *ckpt)
+{
+    int was[3], bad = 0;
+    memcpy(was, o->permille, sizeof was);
+    const int first[3] = {700, 100, 200}, other[3] = {500, 100, 400};
+    ts_mc_model *m = NULL;
+    memcpy(o->permille, first, sizeof first);
+    o->resume = NULL;
+    if (ts_mc_model_train(model, o, &m) != 0) fprintf(stderr, "  %s: %s\n", model, ts_error()), bad++;
+    ts_mc_model_free(m);
+    m = NULL;
+    memcpy(o->permille, other, sizeof other);
+    o->resume = ckpt;
+    if (!bad && ts_mc_model_train(model, o, &m) == 0) {
+        fprintf(stderr, "  %s: a checkpoint of another split resumed\n", model);
+        ts_mc_model_free(m);
+        m = NULL;
+        bad++;
+    } else if (!bad && (!strstr(ts_error(), ckpt) || !strstr(ts_error(), "another split (time 0.7,0.1,0.2; the "
+                                                                           "options give time 0.5,0.1,0.4)"))) {
+        fprintf(stderr, "  %s: %s\n", model, ts_error());
+        bad++;
+    }
+    memcpy(o->permille, first, sizeof first);
+    if (!bad && ts_mc_model_train(model, o, &m) != 0) fprintf(stderr, "  %s: %s\n", model, ts_error()), bad++;
+    ts_mc_model_free(m);
+    memcpy(o->permille, was, sizeof was);
+    o->resume = NULL;
+    return bad;
+}
+
 /* a vocabulary of n names */
 static inline void mc_names(ts_vocab *v, const char *const *names, int n)
 {

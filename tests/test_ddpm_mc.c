@@ -314,7 +314,7 @@ static void bad_files(void)
     ts_mc_model_free(x);
 }
 
-/* a checkpoint of other events is refused at a resume */
+/* a checkpoint of other events, or of another split, is refused at a resume */
 static void resume_other_events(void)
 {
     const char *dir = scratch_dir();
@@ -337,6 +337,7 @@ static void resume_other_events(void)
     o.kv = (ts_kv){8, keys, vals};
     CHECK(mc_resume_other_events("ddpm-mc", &d, &o, ck) == 0);
     CHECK(mc_resume_other_names("ddpm-mc", &d, &o, ck) == 0);
+    CHECK(mc_resume_other_split("ddpm-mc", &o, ck) == 0);
     ts_mc_free(&d);
 }
 

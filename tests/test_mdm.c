@@ -980,6 +980,13 @@ static void cli_round_trip(void)
              "--layers 1 --channels 8 --state 4 --context 16 --iters 6 --valid-every 2 --batch 4", dir, common,
              dir, dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    /* on another split: refused */
+    snprintf(cmd, sizeof cmd, "train --model mdm %s/ds %s -o %s/m.tsm --resume %s/m.tsm.ckpt --fractions 0.6,0.2,0.2 "
+             "--layers 1 --channels 8 --state 4 --context 16 --iters 8 --valid-every 2 --batch 4", dir, common, dir,
+             dir);
+    CHECK(run_cli(cmd, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "m.tsm.ckpt: checkpoint of a run on another split (time 0.7,0.1,0.2; the options give time "
+                          "0.6,0.2,0.2)"), "%s", err);
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s/ds %s --blackout 3 -o %s/imp --samples 2 --temperature 0.5",
              dir, dir, common, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);

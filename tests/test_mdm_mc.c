@@ -624,11 +624,12 @@ static void valid_channels_cut_on_resume(void)
     CHECK_MSG(lines_with(logp, "\"event\":\"valid_channels\"") == 3, "%ld records",
               lines_with(logp, "\"event\":\"valid_channels\""));
     CHECK(lines_with(logp, "\"valid_channels\",\"iter\":6,") == 1);
-    /* a checkpoint of other events is refused */
+    /* a checkpoint of other events, or of another split, is refused */
     vals[4] = "4";
     o.log_path = NULL;
     CHECK(mc_resume_other_events("mdm-mc", &d, &o, ck) == 0);
     CHECK(mc_resume_other_names("mdm-mc", &d, &o, ck) == 0);
+    CHECK(mc_resume_other_split("mdm-mc", &o, ck) == 0);
     ts_mc_free(&d);
 }
 

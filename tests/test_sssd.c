@@ -858,6 +858,13 @@ static void cli_round_trip(void)
              "--layers 1 --channels 8 --state 4 --T 20 --iters 6 --valid-every 2 --batch 4", dir, common,
              dir, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    /* on another split: refused, the model and its checkpoint left as they are */
+    snprintf(cmd, sizeof cmd, "train --model sssd-s4 %s/ds %s -o %s/m.tsm --resume %s/m.tsm.ckpt --fractions "
+             "0.5,0.1,0.4 --layers 1 --channels 8 --state 4 --T 20 --iters 8 --valid-every 2 --batch 4", dir, common,
+             dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "m.tsm.ckpt: checkpoint of a run on another split (time 0.7,0.1,0.2; the options give time "
+                          "0.5,0.1,0.4)"), "%s", err);
     snprintf(cmd, sizeof cmd, "impute %s/m.tsm --input %s/ds --split time %s --steps 5", dir, dir, common);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 3 -o %s/gen --threads 1 --no-progress --steps 5", dir, dir);

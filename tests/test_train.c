@@ -454,6 +454,48 @@ static void resume_past_iters_refused(void)
     CHECK(count_lines_with(logp, "\"event\":\"end\",\"iter\":20,") == 1);
 }
 
+/* a resume on another split (a run's held-out parts cut elsewhere) is refused, naming the
+ * checkpoint and both splits: the new held-out parts would hold events the checkpoint's
+ * run trained on, and the model would record the new split as the one it was trained on.
+ * The same split resumes; a checkpoint that names none (written before it) too */
+static void resume_other_split_refused(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], ck[600], logp[600], old[600];
+    snprintf(out, sizeof out, "%s/sp.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    snprintf(logp, sizeof logp, "%s/sp.jsonl", dir);
+    snprintf(old, sizeof old, "%s/sp-old.ckpt", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    n.split = "time 0.7,0.1,0.2";
+    ts_train_cfg c = lsq_cfg(20);
+    c.out_path = out;
+    c.log_path = logp;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    long lines = count_lines_with(logp, "{");
+    c.iters = 30;
+    c.resume = ck;
+    const char *other[2] = {"time 0.5,0.1,0.4", "paper"};
+    for (int i = 0; i < 2; i++) {
+        n.split = other[i];
+        CHECK(ts_train_run(&n, &c) == -1);
+        CHECK_MSG(strstr(ts_error(), ck) && strstr(ts_error(), "another split (time 0.7,0.1,0.2; the options give ") &&
+                      strstr(ts_error(), other[i]) && !strchr(ts_error(), '\n'), "%s", ts_error());
+    }
+    CHECK(count_lines_with(logp, "{") == lines);   /* refused before the log is cut */
+    n.split = "time 0.7,0.1,0.2";
+    CHECK_MSG(ts_train_run(&n, &c) == 0, "%s", ts_error());
+    /* a checkpoint without the section: taken as it is */
+    REQUIRE(rewrite_chunk(ck, old, "SPLIT", NULL) == 0);
+    c.iters = 40;
+    c.resume = old;
+    n.split = "time 0.5,0.1,0.4";
+    CHECK_MSG(ts_train_run(&n, &c) == 0, "%s", ts_error());
+}
+
 /* a resume without --iters goes on to the iterations of the checkpoint's run (section
  * ITERS), as it takes the run's rate and schedule: the same bits as the run uninterrupted;
  * --iters given wins; a count below the checkpoint's iteration is refused as corrupt */
@@ -2271,6 +2313,7 @@ TEST_MAIN("train", {
     RUN(learns);
     RUN(resume_exact_and_log_once);
     RUN(resume_past_iters_refused);
+    RUN(resume_other_split_refused);
     RUN(resume_takes_run_iters);
     RUN(resume_without_iters_section);
     RUN(unwritable_output_fails_first);

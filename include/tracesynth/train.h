@@ -99,6 +99,12 @@ typedef struct {
      * multi-channel model's comm and ret), each kept in its section and compared alike
      * on a resume; a checkpoint without a channel's section (before it) is taken */
     ts_train_ids more_ids[2];
+    /* optional: the split the run's held-out parts are cut by, as ts_train_split_text
+     * writes it (NULL: not said). Checkpoints keep it (section SPLIT); a resume on another
+     * split is refused: its held-out parts would hold events the checkpoint's run trained
+     * on, and the model would record that split as its own. A checkpoint without the
+     * section (before it) is taken as it is */
+    const char *split;
 } ts_train_net;
 
 typedef struct {
@@ -217,6 +223,11 @@ int ts_train_note(char *buf, size_t n);
  * went on to (the model's default) and the --iters that gives another, and 1; else 0 (and
  * buf ""). Set once the count is taken, whether the run then succeeds or not */
 int ts_train_resume_note(char *buf, size_t n);
+
+/* a split as ts_train_net's split names it, into buf (n bytes): "paper", or "time A,B,C"
+ * with the time split's parts as --fractions gives them (permille: thousandths). NULL (buf
+ * untouched) where neither is known (paper 0, permille[0] 0) */
+const char *ts_train_split_text(char *buf, size_t n, int paper, const int permille[3]);
 
 /* a model loader's check of the MODEL section `tag` of path: a training checkpoint's
  * is -1 with an error saying so (and what takes it), anything else 0 */

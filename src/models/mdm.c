@@ -1104,6 +1104,8 @@ static int model_train(ts_model **out, const ts_train_opts *o)
         .chance = log2((double)m->c.V),   /* the bound of a uniform guess, bits per event */
         .n_events = o->n_ids, .vocab = o->vocab,
     };
+    char split[64];   /* the held-out parts a resume keeps */
+    net.split = ts_train_split_text(split, sizeof split, o->split->kind == TS_SPLIT_PAPER, o->split->permille);
     ts_train_cfg tc = so.tc;
     tc.seed = o->seed;
     tc.out_path = o->out_path;

@@ -521,6 +521,8 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
         .config = cfg, .step = train_step, .validate = train_validate, .save = train_save,
     };
     ts_mc_train_ids(&net, m->base.has, o);
+    char split[64];   /* the held-out parts a resume keeps */
+    net.split = ts_train_split_text(split, sizeof split, 0, o->permille);
     ts_train_cfg tc = so.tc;
     ts_mc_train_cfg(&tc, o, start);
     rc = ts_train_run(&net, &tc);

@@ -247,6 +247,15 @@ static void ckpt_tag(const ts_train_net *net, char *buf, size_t n)
     snprintf(buf, n, "%s%s", net->name, CKPT_SUFFIX);
 }
 
+const char *ts_train_split_text(char *buf, size_t n, int paper, const int permille[3])
+{
+    if (paper) snprintf(buf, n, "paper");
+    else if (permille && permille[0] > 0)
+        snprintf(buf, n, "time %g,%g,%g", permille[0] / 1000.0, permille[1] / 1000.0, permille[2] / 1000.0);
+    else return NULL;
+    return buf;
+}
+
 int ts_train_ckpt_refuse(const char *path, const char *tag)
 {
     size_t n = strlen(tag), k = strlen(CKPT_SUFFIX);
@@ -351,6 +360,7 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_
     ckpt_tag(net, tag, sizeof tag);
     ts_writer_text(&w, "MODEL", tag);
     ts_writer_text(&w, "CONFIG", net->config);
+    if (net->split) ts_writer_text(&w, "SPLIT", net->split);
     char *ev = ids_text(net->n_events, net->vocab);
     if (ev) ts_writer_text(&w, "EVENTS", ev);
     free(ev);
@@ -447,6 +457,17 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         flat(net->config, want, sizeof want);
         free(h);
         ts_fail("%s: checkpoint of a different model (%s; the options give %s)", path, have, want);
+        goto done;
+    }
+    /* checkpoints before it have none */
+    c = net->split && ts_reader_has(&r, "SPLIT", NULL) ? ts_reader_get(&r, "SPLIT") : NULL;
+    if (c && (c->size != strlen(net->split) || memcmp(c->data, net->split, c->size))) {
+        char have[64];
+        snprintf(have, sizeof have, "%.*s", c->size < sizeof have ? (int)c->size : (int)sizeof have - 1,
+                 (const char *)c->data);
+        ts_fail("%s: checkpoint of a run on another split (%s; the options give %s): its held-out parts would "
+                "hold events it was trained on; resume with the split it was trained on (--split, --fractions)",
+                path, have, net->split);
         goto done;
     }
     unsigned char sb[STATE_BYTES];
