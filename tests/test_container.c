@@ -143,6 +143,61 @@ static void bytes_after_last_chunk(void)
     rmdir(d);
 }
 
+/* a file cut short says where it ends: in which section (its tag, its place among the
+ * chunks, the bytes of it there), in a chunk's header, or in the checksum; one whose
+ * sections are whole but fails its checksum has a byte changed. One line naming the file,
+ * "truncated or corrupt" in each */
+static void cut_named(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    snprintf(path_a, sizeof path_a, "%s/whole.tsm", d);
+    snprintf(path_b, sizeof path_b, "%s/cut.tsm", d);
+    ts_writer w;
+    ts_writer_init(&w, path_a);
+    ts_writer_text(&w, "CONFIG", "a=1\n");        /* bytes 12-31: header 12-27, data 28-31 */
+    ts_writer_chunk(&w, "ADAM_M", "0123456789", 10);   /* 32-57: header 32-47, data 48-57 */
+    ts_writer_chunk(&w, "STATE", "xy", 2);           /* 58-75, then the checksum 76-79 */
+    REQUIRE(ts_writer_commit(&w) == 0);
+    FILE *f = fopen(path_a, "rb");
+    REQUIRE(f);
+    unsigned char buf[256];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    REQUIRE(n == 80);
+    const struct { size_t at; int flip; const char *says; } cases[] = {
+        {52, 0, "it ends in section 'ADAM_M' (chunk 2 of 3: 4 of its 10 bytes)"},
+        {48, 0, "it ends in section 'ADAM_M' (chunk 2 of 3: 0 of its 10 bytes)"},
+        {36, 0, "it ends in the header of chunk 2 of 3, after section 'CONFIG'"},
+        {20, 0, "it ends in the header of chunk 1 of 3"},
+        {78, 0, "it ends in its checksum, after its last section 'STATE'"},
+        {76, 0, "it ends in its checksum, after its last section 'STATE'"},
+        {52, 1, "its sections are whole: a byte in it is changed"},
+        {8, 1, "its sections are whole: its header's count of them is changed (35, where it holds 3)"},
+        {9, 1, "its sections are whole: its header's count of them is changed (8195, where it holds 3)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unsigned char b[256];
+        memcpy(b, buf, n);
+        if (cases[i].flip) b[cases[i].at] ^= 0x20;
+        f = fopen(path_b, "wb");
+        if (!f) {   /* (REQUIRE would stop at the first case that failed before) */
+            CHECK(f != NULL);
+            break;
+        }
+        fwrite(b, 1, cases[i].flip ? n : cases[i].at, f);
+        fclose(f);
+        ts_reader r;
+        CHECK(ts_reader_open(&r, path_b) == -1);
+        CHECK_MSG(strstr(ts_error(), path_b) && strstr(ts_error(), "truncated or corrupt") &&
+                      strstr(ts_error(), cases[i].says) && !strchr(ts_error(), '\n'),
+                  "%s %zu: %s", cases[i].flip ? "flipped at" : "cut at", cases[i].at, ts_error());
+    }
+    unlink(path_a);
+    unlink(path_b);
+    rmdir(d);
+}
+
 /* a library caller's misuse of the writer and reader: NULL arguments, tags past the format's
  * 8 bytes (written cut and read by their first 8: "EMA_DECAY" and "EMA_DECAX" were one
  * section), a second commit (it wrote through the freed buffer) are errors naming the
@@ -246,5 +301,6 @@ TEST_MAIN("container", {
     RUN(optional_key_leaves_no_stale_error);
     RUN(directory_named);
     RUN(bytes_after_last_chunk);
+    RUN(cut_named);
     RUN(crc_is_zlibs);
 })

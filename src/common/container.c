@@ -212,6 +212,60 @@ int ts_writer_commit(ts_writer *w)
     return rc;
 }
 
+/* what a file of n bytes that fails its checksum holds, walking its chunks as written
+ * (the file's last 4 bytes taken for data: a file cut short has lost its checksum): where
+ * it ends, in which section or chunk header, or that its sections are whole (a byte in
+ * it changed), into why (m bytes). A cut is what a run stopped while writing leaves; a
+ * size field changed reads as one too, so the error says "truncated or corrupt" still */
+static void cut_where(const unsigned char *buf, size_t n, char *why, size_t m)
+{
+    const uint32_t count = ts_le_get32(buf + 8);
+    size_t off = 12;
+    /* whole chunks up to a checksum that the file's bytes match with their count in the
+     * header: the count is what changed (else a cut, or another byte changed) */
+    uint32_t k = 0;
+    while (n - off >= 16 + 4 && ts_le_get64(buf + off + 8) <= n - off - 16 - 4)
+        off += 16 + ts_le_get64(buf + off + 8), k++;
+    if (off + 4 == n && k != count) {
+        unsigned char h[12];
+        memcpy(h, buf, 12);
+        ts_le_put32(h + 8, k);
+        if (ts_crc32(ts_crc32(0, h, 12), buf + 12, n - 16) == ts_le_get32(buf + n - 4)) {
+            snprintf(why, m, "; its sections are whole: its header's count of them is changed (%u, where it holds "
+                     "%u)", count, k);
+            return;
+        }
+    }
+    off = 12;
+    char last[TS_TAG_MAX + 1] = "";
+    for (uint32_t i = 0; i < count; i++) {   /* each one is 16 bytes at least: ends by n */
+        if (n - off < 16) {
+            snprintf(why, m, "; it ends in the header of chunk %u of %u%s%s%s", i + 1, count,
+                     *last ? ", after section '" : "", last, *last ? "'" : "");
+            return;
+        }
+        char tag[TS_TAG_MAX + 1];
+        memcpy(tag, buf + off, TS_TAG_MAX);
+        tag[TS_TAG_MAX] = 0;
+        for (char *t = tag; *t; t++)   /* a damaged one: the error stays one printable line */
+            if (*t < 0x20 || *t > 0x7e || *t == '\'') *t = '?';
+        const uint64_t size = ts_le_get64(buf + off + 8);
+        off += 16;
+        if (size > n - off) {
+            snprintf(why, m, "; it ends in section '%s' (chunk %u of %u: %zu of its %llu bytes)", tag, i + 1, count,
+                     n - off, (unsigned long long)size);
+            return;
+        }
+        off += size;
+        memcpy(last, tag, sizeof last);
+    }
+    if (n - off < 4)   /* (off <= n: every chunk fits) */
+        snprintf(why, m, "; it ends in its checksum, after its last section '%s'", last);
+    else if (off + 4 == n)
+        snprintf(why, m, "; its sections are whole: a byte in it is changed");
+    else why[0] = 0;
+}
+
 int ts_reader_open(ts_reader *r, const char *path)
 {
     if (!r) return ts_fail_null(__func__, "r");
@@ -266,8 +320,10 @@ int ts_reader_open_as(ts_reader *r, const char *path, const char *not_one)
     }
     uint32_t stored = ts_le_get32(buf + n - 4);
     if (ts_crc32(0, buf, n - 4) != stored) {
+        char why[160];
+        cut_where(buf, n, why, sizeof why);
         ts_reader_close(r);
-        return ts_fail("%s: checksum mismatch: the file is truncated or corrupt", path);
+        return ts_fail("%s: checksum mismatch: the file is truncated or corrupt%s", path, why);
     }
     r->version = ts_le_get32(buf + 4);
     if (r->version != TS_CONTAINER_VERSION) {
