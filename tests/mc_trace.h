@@ -69,11 +69,13 @@ static inline int mc_resume_other_events(const char *model, ts_mc *d, ts_mc_trai
     return bad;
 }
 
-/* a checkpoint of a run on another split (o->permille) is refused at a resume, naming
- * it; on its own split it resumes. o->resume and o->permille are left as they were */
+/* a checkpoint of a run on another split (o->permille, and the training part it cuts) is
+ * refused at a resume, naming it and the split (not the config, which the training part's
+ * dt values change); on its own split it resumes. o is left as it was */
 static inline int mc_resume_other_split(const char *model, ts_mc_train_opts *o, const char *ckpt)
 {
     int was[3], bad = 0;
+    const size_t n_train = o->n_train;
     memcpy(was, o->permille, sizeof was);
     const int first[3] = {700, 100, 200}, other[3] = {500, 100, 400};
     ts_mc_model *m = NULL;
@@ -83,6 +85,7 @@ static inline int mc_resume_other_split(const char *model, ts_mc_train_opts *o, 
     ts_mc_model_free(m);
     m = NULL;
     memcpy(o->permille, other, sizeof other);
+    o->n_train = o->data->n * 5 / 10;
     o->resume = ckpt;
     if (!bad && ts_mc_model_train(model, o, &m) == 0) {
         fprintf(stderr, "  %s: a checkpoint of another split resumed\n", model);
@@ -95,6 +98,7 @@ static inline int mc_resume_other_split(const char *model, ts_mc_train_opts *o, 
         bad++;
     }
     memcpy(o->permille, first, sizeof first);
+    o->n_train = n_train;
     if (!bad && ts_mc_model_train(model, o, &m) != 0) fprintf(stderr, "  %s: %s\n", model, ts_error()), bad++;
     ts_mc_model_free(m);
     memcpy(o->permille, was, sizeof was);

@@ -447,6 +447,20 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         c = x->channel && ts_reader_has(&r, x->tag, NULL) ? ts_reader_get(&r, x->tag) : NULL;   /* checkpoints before them have none */
         if (c && ids_check(path, x->channel, x->tag, x->n, x->vocab, (const char *)c->data, c->size)) goto done;
     }
+    /* the split before the config too, which its training part changes (ddpm-mc's dt
+     * scaling); checkpoints before it have none */
+    c = net->split && ts_reader_has(&r, "SPLIT", NULL) ? ts_reader_get(&r, "SPLIT") : NULL;
+    if (c && (c->size != strlen(net->split) || memcmp(c->data, net->split, c->size))) {
+        char have[64];
+        snprintf(have, sizeof have, "%.*s", c->size < sizeof have ? (int)c->size : (int)sizeof have - 1,
+                 (const char *)c->data);
+        for (char *h = have; *h; h++)   /* the error stays one line */
+            if (*h < 0x20) *h = ' ';
+        ts_fail("%s: checkpoint of a run on another split (%s; the options give %s): its held-out parts would "
+                "hold events it was trained on; resume with the split it was trained on (--split, --fractions)",
+                path, have, net->split);
+        goto done;
+    }
     c = ts_reader_get(&r, "CONFIG");
     if (!c) { ts_fail("%s: no section 'CONFIG'", path); goto done; }
     if (c->size != strlen(net->config) || memcmp(c->data, net->config, c->size)) {
@@ -457,17 +471,6 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
         flat(net->config, want, sizeof want);
         free(h);
         ts_fail("%s: checkpoint of a different model (%s; the options give %s)", path, have, want);
-        goto done;
-    }
-    /* checkpoints before it have none */
-    c = net->split && ts_reader_has(&r, "SPLIT", NULL) ? ts_reader_get(&r, "SPLIT") : NULL;
-    if (c && (c->size != strlen(net->split) || memcmp(c->data, net->split, c->size))) {
-        char have[64];
-        snprintf(have, sizeof have, "%.*s", c->size < sizeof have ? (int)c->size : (int)sizeof have - 1,
-                 (const char *)c->data);
-        ts_fail("%s: checkpoint of a run on another split (%s; the options give %s): its held-out parts would "
-                "hold events it was trained on; resume with the split it was trained on (--split, --fractions)",
-                path, have, net->split);
         goto done;
     }
     unsigned char sb[STATE_BYTES];
