@@ -93,13 +93,15 @@ static void gradient_check(void)
 
 /* ---- a trace whose channels follow its events ---- */
 
-static ts_mc_model *train_weighted(const ts_mc *d, const char *out, long iters, const char *weights)
+/* with --weight-decay wd where given (NULL: none) */
+static ts_mc_model *train_weighted_wd(const ts_mc *d, const char *out, long iters, const char *weights, const char *wd)
 {
     const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins", "lr",
-                          "channel-weights"};
+                          "channel-weights", "weight-decay"};
     char it[32];
     snprintf(it, sizeof it, "%ld", iters);
-    const char *vals[] = {"1", "16", "8", "16", it, "1000", "8", "16", "1e-2", weights};
+    const char *vals[] = {"1", "16", "8", "16", it, "1000", "8", "16", "1e-2", weights, wd};
+    if (!weights) keys[9] = "weight-decay", vals[9] = wd;
     ts_mc_train_opts o;
     memset(&o, 0, sizeof o);
     o.data = d;
@@ -108,10 +110,15 @@ static ts_mc_model *train_weighted(const ts_mc *d, const char *out, long iters, 
     o.len = 32;
     o.seed = 1;
     o.out_path = out;
-    o.kv = (ts_kv){weights ? 10 : 9, keys, vals};
+    o.kv = (ts_kv){9 + (weights != NULL) + (wd != NULL), keys, vals};
     ts_mc_model *m = NULL;
     ts_mc_model_train("mdm-mc", &o, &m);
     return m;
+}
+
+static ts_mc_model *train_weighted(const ts_mc *d, const char *out, long iters, const char *weights)
+{
+    return train_weighted_wd(d, out, iters, weights, NULL);
 }
 
 static ts_mc_model *train_small(const ts_mc *d, const char *out, long iters)
@@ -300,6 +307,13 @@ static void channel_weights(void)
     CHECK(ts_mdm_mc_head(r, TS_CH_COMM, &w, &b, &K, &C, &y) != 0 && strstr(ts_error(), "no channel"));
     ts_mc_model_free(r);
     ts_mc_model_free(z3); ts_mc_model_free(z9); ts_mc_model_free(d3); ts_mc_model_free(d9); ts_mc_model_free(o9);
+    /* nor does a weight decay shrink it: it is not trained */
+    z3 = train_weighted_wd(&d, path, 3, "tid=0", "0.5");
+    z9 = train_weighted_wd(&d, path, 9, "tid=0", "0.5");
+    REQUIRE(z3 && z9);
+    CHECK(same_head(z3, z9, TS_CH_TID) == 1);
+    CHECK(same_head(z3, z9, TS_CH_EVENT) == 0);
+    ts_mc_model_free(z3); ts_mc_model_free(z9);
     /* malformed lists: one line naming the option and the item */
     static const struct { const char *list, *want; } bad[] = {
         {"tid", "'tid' is not CHANNEL=WEIGHT"},

@@ -306,6 +306,19 @@ static void crop_values(const mdm_mc *m, const ts_mc *d, size_t s, int Lc, int32
     }
 }
 
+/* the heads of channels weighted 0 are not trained: their gradients (0 already) zeroed
+ * here mark them so, and a weight decay leaves them as they are too */
+static void train_mask_grads(void *ctx, float *grads)
+{
+    const mdm_mc *m = ((train_ctx *)ctx)->m;
+    const size_t C = (size_t)m->net->c.C;
+    for (int j = 0; j < m->nch; j++) {
+        if (m->cw[j] != 0) continue;
+        memset(grads + m->net->p.hw + (size_t)m->off[j] * C, 0, (size_t)m->K[j] * C * sizeof *grads);
+        memset(grads + m->net->p.hb + m->off[j], 0, (size_t)m->K[j] * sizeof *grads);
+    }
+}
+
 static int train_step(void *ctx, ts_rng *rng, float *loss)
 {
     train_ctx *c = ctx;
@@ -520,6 +533,8 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
         .name = "mdm-mc", .ctx = &c, .params = m->net->params, .grads = m->net->grads, .n = m->net->p.total,
         .config = cfg, .step = train_step, .validate = train_validate, .save = train_save,
     };
+    for (int j = 0; j < m->nch; j++)
+        if (m->cw[j] == 0) net.mask_grads = train_mask_grads;
     ts_mc_train_ids(&net, m->base.has, o);
     char split[64];   /* the held-out parts a resume keeps */
     net.split = ts_train_split_text(split, sizeof split, 0, o->permille);
@@ -819,7 +834,8 @@ const ts_mc_model_ops ts_mc_model_mdm = {
         "                        (64); a drawn bin becomes a training dt of that bin\n"
         "  --channel-weights CH=W,...  the training loss of channel CH (event, dt, comm,\n"
         "                        ret, tid, cpu) weighted by W >= 0 (default 1 each; 0:\n"
-        "                        its head does not learn); the bound stays unweighted\n"
+        "                        its head does not learn, nor does --weight-decay\n"
+        "                        shrink it); the bound stays unweighted\n"
         "  --backbone, --heads, --layers, --channels, --state, --ff, --kernel, --context,\n"
         "  --batch, --valid-n    as for mdm (defaults 4 layers, 128 channels, context\n"
         "                        128; the context at most the validation part's events)\n"
