@@ -270,6 +270,28 @@ static void nan_stops(void)
     CHECK(ts_train_run(&n, &c) == -1);
     CHECK_MSG(strstr(ts_error(), "diverged at iteration 12") && !strstr(ts_error(), b) && strstr(ts_error(), ck) &&
               !ts_file_exists(b), "%s", ts_error());
+    /* the same run stopped at iteration 20, its checkpoint beside that file written (no
+     * validation improved on the best: the file never was), then resumed from there and
+     * diverging: the file is not there to be intact; the checkpoint is */
+    char bck[600];
+    snprintf(bck, sizeof bck, "%s.ckpt", b);
+    lsq_make(&q);
+    q.valid_from = 1;
+    q.valid_scale = 10;
+    c = lsq_cfg(20);
+    c.out_path = b;
+    c.resume = ck;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    REQUIRE(ts_file_exists(bck) && !ts_file_exists(b));
+    lsq_make(&q);
+    q.poison = 2;
+    c = lsq_cfg(40);
+    c.out_path = b;
+    c.resume = bck;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), "diverged at iteration 22") && !strstr(ts_error(), "best validated model") &&
+              strstr(ts_error(), bck) && strstr(ts_error(), "intact"), "%s", ts_error());
+    c.resume = ck;
     /* a checkpoint that is not there: refused, and no empty log is left */
     char lg[600];
     snprintf(lg, sizeof lg, "%s/none.jsonl", dir);

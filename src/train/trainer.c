@@ -1522,8 +1522,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     double last_vl = NAN;   /* this run's last validation loss, and its iteration (-1: none yet) */
     long last_vi = -1;
     /* the model file holds the best so far: this run saved it, or it is the resumed run's
-     * own (a resume from another file's checkpoint has written nothing under -o yet) */
-    int written = ckpt && c->resume && st.best_iter >= 0 && ts_same_file(c->resume, ckpt) == 1;
+     * own (a resume from another file's checkpoint has written nothing under -o yet, nor
+     * has a run stopped before its first validation that improved on its checkpoint's) */
+    int written = ckpt && c->resume && st.best_iter >= 0 && ts_same_file(c->resume, ckpt) == 1 &&
+                  ts_file_exists(c->out_path);
     for (long it = (long)st.iter; it < c->iters; it++) {
         kept = written ? c->out_path : NULL;
         float loss = 0;
