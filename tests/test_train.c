@@ -1081,6 +1081,7 @@ static void resume_keeps_schedule(void)
     lsq_make(&q);
     run.iters = 20;   /* stopped half-way: its schedule still the 40 iterations' */
     run.out_path = b;
+    run.log_path = lg;
     REQUIRE(ts_train_run(&n, &run) == 0);
     REQUIRE(rewrite_chunk_bytes(ck, old, "OPTIM", NULL, 0) == 0);
     REQUIRE(rewrite_chunk_bytes(ck, ck20, "(none)", NULL, 0) == 0);   /* a copy */
@@ -1098,6 +1099,10 @@ static void resume_keeps_schedule(void)
               (double)whole[0], (double)whole[1]);
     CHECK_MSG(count_lines_with(lg, "\"lr\":0.08,\"schedule\":\"cosine\",\"warmup\":6,") == 1, "%ld",
               count_lines_with(lg, "\"schedule\":\"cosine\""));
+    /* its start and resume records name the decay and the clip in effect (the resume's: the
+     * checkpoint's), as they name the rest */
+    CHECK_MSG(count_lines_with(lg, "\"warmup\":6,\"weight_decay\":0.01,\"clip\":0.5") == 2, "%ld",
+              count_lines_with(lg, "\"weight_decay\""));
     /* a rate given again wins (a lower one after a divergence, say) */
     later.defaulted &= ~(unsigned)TS_TRAIN_DEFAULT_LR;
     later.resume = ck20;

@@ -1481,12 +1481,18 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     /* the average's decay in effect (given, or a resumed checkpoint's): start and resume records name it */
     char ema_json[48] = "";
     if (c->ema > 0) snprintf(ema_json, sizeof ema_json, ",\"ema\":%g", c->ema);
+    /* and the weight decay and clip in effect, where on (a resume's: given, or its checkpoint's) */
+    char optim_json[96] = "";
+    if (c->weight_decay > 0) snprintf(optim_json, sizeof optim_json, ",\"weight_decay\":%g", c->weight_decay);
+    if (c->clip > 0)
+        snprintf(optim_json + strlen(optim_json), sizeof optim_json - strlen(optim_json), ",\"clip\":%g", c->clip);
     /* a record that cannot be written (disk full) stops the run: the log would be
      * missing lines, or hold a broken one */
     if (ok && c->log_path && !c->resume &&
         ts_train_log(c->log_path, "\"event\":\"start\",\"model\":\"%s\",\"run\":\"%016" PRIx64 "\",\"schedule\":\"%s\","
-                     "\"warmup\":%ld,\"iters\":%ld%s%s%s%s", net->name, st.run, ts_lr_name(c->lr.kind), c->lr.warmup,
-                     c->iters, budget, ema_json, c->start_log ? "," : "", c->start_log ? c->start_log : "") != 0)
+                     "\"warmup\":%ld%s,\"iters\":%ld%s%s%s%s", net->name, st.run, ts_lr_name(c->lr.kind),
+                     c->lr.warmup, optim_json, c->iters, budget, ema_json, c->start_log ? "," : "",
+                     c->start_log ? c->start_log : "") != 0)
         ok = 0;
     if (ok && c->log_path && c->resume) {
         char *from = ts_json_escape(c->resume);   /* a path may hold quotes */
@@ -1498,9 +1504,9 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             snprintf(rp_json, sizeof rp_json, ",\"replan_iter\":%lld,\"replan_iters\":%ld", (long long)rp.at,
                      rp_iters);
         ok = ts_train_log(c->log_path, "\"event\":\"resume\",\"run\":\"%016" PRIx64 "\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
-                          "\"lr\":%g,\"schedule\":\"%s\",\"warmup\":%ld%s%s%s,\"best_valid_loss\":%.6g", st.run, from,
-                          (long long)st.iter, c->iters, c->lr.lr, ts_lr_name(c->lr.kind), c->lr.warmup, ema_json,
-                          drop_json, rp_json, st.best) == 0;
+                          "\"lr\":%g,\"schedule\":\"%s\",\"warmup\":%ld%s%s%s%s,\"best_valid_loss\":%.6g", st.run,
+                          from, (long long)st.iter, c->iters, c->lr.lr, ts_lr_name(c->lr.kind), c->lr.warmup, optim_json,
+                          ema_json, drop_json, rp_json, st.best) == 0;
         free(from);
     }
     if (!all_ok(ok, nranks, net->name)) goto done;
