@@ -1505,8 +1505,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                      rp_iters);
         ok = ts_train_log(c->log_path, "\"event\":\"resume\",\"run\":\"%016" PRIx64 "\",\"from\":\"%s\",\"iter\":%lld,\"iters\":%ld,"
                           "\"lr\":%g,\"schedule\":\"%s\",\"warmup\":%ld%s%s%s%s,\"best_valid_loss\":%.6g", st.run,
-                          from, (long long)st.iter, c->iters, c->lr.lr, ts_lr_name(c->lr.kind), c->lr.warmup, optim_json,
-                          ema_json, drop_json, rp_json, st.best) == 0;
+                          from, (long long)st.iter, c->iters, c->lr.lr, ts_lr_name(c->lr.kind), c->lr.warmup,
+                          optim_json, ema_json, drop_json, rp_json, st.best) == 0;
         free(from);
     }
     if (!all_ok(ok, nranks, net->name)) goto done;
