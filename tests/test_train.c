@@ -1976,7 +1976,8 @@ static void ckpt_best_must_be_finite(void)
 }
 
 /* a checkpoint whose Adam second moments are negative is refused as corrupt: resumed, the
- * square root of one made the run "diverge" (NaN) and blamed the learning rate */
+ * square root of one made the run "diverge" (NaN) and blamed the learning rate. The error
+ * names the section, as for a value that is not finite in any of the four */
 static void ckpt_adam_v_must_be_nonnegative(void)
 {
     const char *dir = scratch_dir();
@@ -2010,8 +2011,22 @@ static void ckpt_adam_v_must_be_nonnegative(void)
     c.iters = 20;
     c.resume = bad;
     CHECK(ts_train_run(&n, &c) == -1);
-    CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "optimizer state 0") && !strstr(ts_error(), "diverged"),
-              "%s", ts_error());
+    CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), "section 'ADAM_V': optimizer state 0 is negative") &&
+              !strstr(ts_error(), "diverged"), "%s", ts_error());
+    /* a value that is not finite: the error names its section too */
+    const char *secs[] = {"PARAMS", "BEST", "ADAM_M", "ADAM_V"};
+    const float nan = NAN;
+    memcpy(&u, &nan, 4);
+    unsigned char nb4[16];
+    for (int i = 0; i < 4; i++) ts_le_put32(nb4 + 4 * i, i == 2 ? u : 0);
+    for (int s = 0; s < 4; s++) {
+        CHECK(rewrite_chunk_bytes(ck, bad, secs[s], nb4, sizeof nb4) == 0);
+        CHECK(ts_train_run(&n, &c) == -1);
+        char want[64];
+        snprintf(want, sizeof want, "section '%s': ", secs[s]);
+        CHECK_MSG(strstr(ts_error(), bad) && strstr(ts_error(), want) && strstr(ts_error(), " 2 is not finite"), "%s",
+                  ts_error());
+    }
     c.resume = ck;
     CHECK(ts_train_run(&n, &c) == 0);
 }

@@ -520,7 +520,8 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
             if (ts_reader_f32(&r, "EMA", ema, net->n)) goto done;
             for (size_t i = 0; i < net->n; i++)
                 if (!isfinite(ema[i])) {
-                    ts_fail("%s: the weights' average %zu is not finite (corrupt checkpoint)", path, i);
+                    ts_fail("%s: section 'EMA': the weights' average %zu is not finite (corrupt checkpoint)", path,
+                            i);
                     goto done;
                 }
             *has_ema = 1;
@@ -546,13 +547,17 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
     }
     /* Adam's second moments are averages of squares: a negative one (damage) would make
      * the step's square root NaN, reported as a divergence of the run */
-    for (size_t i = 0; i < net->n; i++)
-        if (!isfinite(net->params[i]) || !isfinite(best[i]) || !isfinite(a->m[i]) || !isfinite(a->v[i]) ||
-            a->v[i] < 0) {
-            ts_fail("%s: parameter or optimizer state %zu is %s (corrupt checkpoint)", path, i,
-                    isfinite(a->v[i]) && a->v[i] < 0 ? "negative" : "not finite");
-            goto done;
-        }
+    const struct { const char *tag, *what; const float *x; } arr[4] = {
+        {"PARAMS", "parameter", net->params}, {"BEST", "parameter", best},
+        {"ADAM_M", "optimizer state", a->m}, {"ADAM_V", "optimizer state", a->v},
+    };
+    for (int k = 0; k < 4; k++)
+        for (size_t i = 0; i < net->n; i++)
+            if (!isfinite(arr[k].x[i]) || (k == 3 && arr[k].x[i] < 0)) {
+                ts_fail("%s: section '%s': %s %zu is %s (corrupt checkpoint)", path, arr[k].tag, arr[k].what, i,
+                        isfinite(arr[k].x[i]) ? "negative" : "not finite");
+                goto done;
+            }
     if (ts_reader_has(&r, "ITERS", NULL)) {   /* checkpoints before it have none */
         unsigned char ib[8];
         if (ts_reader_copy(&r, "ITERS", ib, sizeof ib)) goto done;
