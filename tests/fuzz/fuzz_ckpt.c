@@ -4,7 +4,8 @@
  * iterations, validating every 10. The input is a checkpoint container, framed and
  * mutated as fuzz_model's (fuzz_container.h); its section FUZZLOG, when there, is taken
  * out and written as the run's log. Every optimizer option is at its default, so that the
- * resume takes the checkpoint's (OPTIM, EMA_DECAY, DROPOUT).
+ * resume takes the checkpoint's (OPTIM, EMA_DECAY, DROPOUT); its split is compared with
+ * the checkpoint's SPLIT.
  *
  * A run that resumed must leave finite parameters, and the checkpoint it wrote (when it
  * validated) must be read back by a resume (to its own iteration, 30: none run, which a
@@ -70,7 +71,7 @@ static int run(lsq *q, const char *resume, const char *out, const char *log, lon
     q->dropout = 0;
     ts_train_net n = {.name = "lsq", .ctx = q, .params = q->p, .grads = q->g, .n = 4, .config = "inputs=3\n",
                       .step = lsq_step, .validate = lsq_valid, .save = lsq_save, .dropout = &q->dropout,
-                      .dropout_max = 0.5, .n_events = 3, .vocab = &events};
+                      .dropout_max = 0.5, .n_events = 3, .vocab = &events, .split = "time 0.7,0.1,0.2"};
     ts_train_cfg c;
     memset(&c, 0, sizeof c);
     c.lr.lr = 0.05;
