@@ -3055,6 +3055,33 @@ static void train_help_one_model(void)
                   strstr(err, "ddpm-mc (multi-channel))"), "%s", err);
 }
 
+/* the other commands that hand a model its options: --model NAME --help adds that
+ * model's, a model file (fill's) none, without --model a line says how; a name the
+ * command does not take is its one-line error */
+static void model_help_elsewhere(void)
+{
+    static char out[1 << 17];
+    char args[256], err[1024];
+    const char *cmds[] = {"bench impute", "bench model", "fill", "bench fill"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(args, sizeof args, "%s --model mdm --help", cmds[i]);
+        help_fits(args, out, sizeof out);
+        CHECK_MSG(strstr(out, "the model's options (--KEY VALUE):\n  mdm ") && strstr(out, "--backbone B") &&
+                      !strstr(out, "--fallback F"), "%s:\n%s", args, out);
+        snprintf(args, sizeof args, "%s --help", cmds[i]);
+        help_fits(args, out, sizeof out);
+        char line[128];
+        snprintf(line, sizeof line, "'tracesynth %s --model NAME --help' adds the model's options.", cmds[i]);
+        CHECK_MSG(strstr(out, line) && !strstr(out, "--backbone B"), "%s:\n%s", args, out);
+    }
+    CHECK(run_stdout("fill --model tests/fixtures/models/mdm.tsm --help", out, sizeof out) == 0 &&
+          !strstr(out, "--backbone B"));
+    CHECK_MSG(run_cli("bench model --model ngram --help", err, sizeof err) == 2 &&
+                  strstr(err, "--model: takes sssd-s4, mdm, not 'ngram'"), "%s", err);
+    CHECK_MSG(run_cli("bench impute --help --model nosuch", err, sizeof err) == 2 &&
+                  strstr(err, "unknown model 'nosuch'"), "%s", err);
+}
+
 /* a path or a command name with a terminal's escape sequence, a bell or a newline is
  * shown in the error with those bytes as \xNN, and the error stays one line */
 static void errors_show_bytes(void)
@@ -3356,6 +3383,7 @@ TEST_MAIN("cli", {
     RUN(help_fits_80_columns);
     RUN(help_options_accepted);
     RUN(train_help_one_model);
+    RUN(model_help_elsewhere);
     RUN(errors_show_bytes);
     RUN(messages_show_bytes);
     RUN(model_option_long_value);

@@ -203,6 +203,12 @@ static int parse_rates(const char *s, void *dst)
     return 0;
 }
 
+static int more_help(FILE *f, const char *key)
+{
+    if (key && ts_file_exists(key)) key = NULL;   /* a model file: its options are its name's */
+    return cli_model_more_help(f, key, "bench fill", NULL);
+}
+
 int bench_fill(int argc, char **argv)
 {
     const char *C = "bench fill";
@@ -211,8 +217,8 @@ int bench_fill(int argc, char **argv)
     long bmin = 8, bmax = 64, seed = 0, context = 32, top = 12, threads = 0;
     int quiet = 0, one = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_(0, "model", &model, "M", "model file or name (default ngram: trained on the\n"
-                    "damaged trace)"),
+        TS_OPT_STR_F_(0, "model", &model, "M", TS_OPT_HELP_KEY, "model file or name (default ngram: trained on the\n"
+                      "damaged trace; a name with --help: its options)"),
         TS_OPT_CB_(0, "rates", &rates, "R,R", parse_rates, "loss rates, each in (0, 0.99] (default 0.01,0.1):\n"
                     "drop's --rate but 0, which drops nothing to score"),
         TS_OPT_LONG_(0, "burst-min", &bmin, "N", 1, 1L << 30, "fewest events per burst (default 8)"),
@@ -242,7 +248,7 @@ int bench_fill(int argc, char **argv)
         "through the table of --arch ARCH, else of the host. TRACE - is standard input:\n"
         "text redirected from a file (< FILE), not a pipe's, which could not be read\n"
         "more than once.\n",
-        opts, 1, 1, "TRACE", 1, NULL,
+        opts, 1, 1, "TRACE", 1, more_help,
     };
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);

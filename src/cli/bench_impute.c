@@ -87,6 +87,8 @@ static int parse_positions(const char *v, void *dst)
 }
 
 /* 0: parsed; 1: help printed; 2: usage error printed */
+static int more_help(FILE *f, const char *key) { return cli_model_more_help(f, key, "bench impute", NULL); }
+
 static int parse(int argc, char **argv, bench_args *a)
 {
     const char *C = "bench impute";
@@ -97,7 +99,8 @@ static int parse(int argc, char **argv, bench_args *a)
     a->pos = (pos_list){{TS_MASK_CENTER, TS_MASK_END}, 2};
     a->train_k = 10;
     const ts_option opts[] = {
-        TS_OPT_STR_F_(0, "model", &a->model, "NAME", TS_OPT_REQUIRED, "model (ngram, unigram, ...)"),
+        TS_OPT_STR_F_(0, "model", &a->model, "NAME", TS_OPT_REQUIRED | TS_OPT_HELP_KEY,
+                      "model (ngram, unigram, ...; with --help: its options)"),
         TS_OPT_STR_(0, "datasets-root", &a->root, "DIR", "every dataset directory under DIR (with stream.txt)"),
         CLI_SPLIT_OPTIONS(&a->ss),
         TS_OPT_SIZE_(0, "stride", &a->ss.stride, "S", 1, 1 << 24, "stride of the training windows (default 5)"),
@@ -119,7 +122,7 @@ static int parse(int argc, char **argv, bench_args *a)
         "position in the test windows; print accuracy / perfect rate per cell. --batch\n"
         "and --steps apply to the imputation; other --KEY VALUE pairs are options of\n"
         "the model's training.\n",
-        opts, 0, argc, "DATASET", 1, NULL,
+        opts, 0, argc, "DATASET", 1, more_help,
     };
     int rc = ts_opt_parse(&spec, argc, argv, &a->args);
     if (rc) return rc;

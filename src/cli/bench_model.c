@@ -633,14 +633,19 @@ static int parse_sizes(const char *s, size3 *out, int *n, char *why, size_t nwhy
     }
 }
 
+static int more_help(FILE *f, const char *key)
+{
+    return cli_model_more_help(f, key, "bench model", (const char *const[]){"sssd-s4", "mdm", NULL});
+}
+
 int bench_model(int argc, char **argv)
 {
     const char *model = "sssd-s4", *sizes = NULL;
     long layers = 0, ch = 0, batch = 0, L = 200, runs = 5, threads = 0, ids = 40;
     int vs_torch = 0, profile_on = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_(0, "model", &model, "NAME", "the model: sssd-s4 (default) or mdm\n"
-                    "(--backbone s4|transformer)"),
+        TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_HELP_KEY, "the model: sssd-s4 (default) or mdm\n"
+                      "(--backbone s4|transformer; with --help: its options)"),
         TS_OPT_STR_(0, "sizes", &sizes, "LxCxB,...", "layers x channels x batch, comma-separated\n"
                     "(default 4x64x16,4x128x32; the paper's size is\n"
                     "36x256x16)"),
@@ -677,6 +682,7 @@ int bench_model(int argc, char **argv)
         .opts = opts,
         .min_pos = 0, .max_pos = 0,
         .extra_kv = 1,
+        .more_help = more_help,
     };
     ts_opt_result args;
     int rc = ts_opt_parse(&spec, argc, argv, &args);

@@ -113,6 +113,11 @@ void cli_say(FILE *f, const char *fmt, ...) TS_PRINTF(2, 3);
 /* a line of a help's list, "  NAME SUMMARY", the name padded to pad columns; a summary that
  * would pass CLI_HELP_WIDTH goes on under its first line, broken between words */
 void cli_help_item(FILE *f, int pad, const char *name, const char *summary);
+/* a help's more_help for --model NAME (TS_OPT_HELP_KEY) of a command that hands a
+ * single-channel model its options: with a key, that model's options (an unknown name:
+ * -1, the error listing the models; only: a list of names the command takes, NULL
+ * for any, ending in NULL), f NULL: the key checked only; without, where they are */
+int cli_model_more_help(FILE *f, const char *key, const char *cmd, const char *const *only);
 /* the options of every model run, as one group of an option table:
  * --seed, --batch, --steps, --threads, --no-progress */
 typedef struct {

@@ -10,6 +10,8 @@
 
 static int fill_more_help(FILE *f, const char *key)
 {
+    if (key && ts_file_exists(key)) key = NULL;   /* a model file: its options are its name's */
+    if (!f) return cli_model_more_help(NULL, key, "fill", NULL);
     fprintf(f, "\nReconstructed events are events of their own class, " TS_RECON_CLASS ", in\n"
                "the stream of the CPU that lost them, at the start of the packet after the gap,\n"
                "their times spread evenly over the gap. Payload: event (the event class it\n"
@@ -64,7 +66,7 @@ static int fill_more_help(FILE *f, const char *key)
                "A trace that records system call entries alone gets no exits.\n"
                "raw_syscalls' numbers are named through the table of --arch ARCH, else of the\n"
                "host (as ingest names them): the model learns, and writes, those names.\n");
-    return 0;
+    return cli_model_more_help(f, key, "fill", NULL);
 }
 
 /* where a file of fill's own (--text, --save-model), written after the trace is read, or
@@ -124,9 +126,11 @@ int cmd_fill(int argc, char **argv)
     long context = 32, seed = 0, length = 200, max_train = 500000, threads = 0;
     int quiet = 0, one = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_(0, "model", &model, "M", "a trained model file, or a model name (ngram, unigram,\n"
-                    "mdm, sssd-s4): then trained per CPU on the trace's own\n"
-                    "surviving events (default ngram)"),
+        TS_OPT_STR_F_(0, "model", &model, "M", TS_OPT_HELP_KEY,
+                      "a trained model file, or a model name (ngram, unigram,\n"
+                      "mdm, sssd-s4): then trained per CPU on the trace's own\n"
+                      "surviving events (default ngram; a name with --help:\n"
+                      "its options)"),
         TS_OPT_STR_('o', "output", &out, "OUT", "the new CTF trace (a directory; a trace there is\n"
                     "replaced), or for ftrace text the new text file ('-':\n"
                     "standard output, the summary then on stderr)"),

@@ -233,6 +233,30 @@ void cli_help_item(FILE *f, int pad, const char *name, const char *summary)
     fputc('\n', f);
 }
 
+int cli_model_more_help(FILE *f, const char *key, const char *cmd, const char *const *only)
+{
+    if (!key) {
+        if (f) fprintf(f, "\n'tracesynth %s --model NAME --help' adds the model's options.\n", cmd);
+        return 0;
+    }
+    const ts_model_ops *m = ts_model_find(key);
+    int taken = m && !only;
+    for (const char *const *o = only; m && o && *o && !taken; o++) taken = !strcmp(*o, key);
+    if (m && !taken) {
+        char names[256] = "";
+        for (const char *const *o = only; *o; o++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "", *o);
+        return ts_fail("takes %s, not '%s'", names, key);
+    }
+    if (!m) return -1;
+    if (!f) return 0;
+    fprintf(f, "\nthe model's options (--KEY VALUE):\n");
+    cli_help_item(f, 10, m->name, m->summary);
+    fputs(m->help ? m->help : "", f);
+    fprintf(f, "\n'tracesynth train --help' lists every model.\n");
+    return 0;
+}
+
 /* ts_usage_line of its arguments */
 static void usage_line(const char *cmd, const char *fmt, ...)
 {
