@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 
 static char dir[256];
@@ -1751,6 +1752,49 @@ static void no_names_beside_stdin(void)
     }
 }
 
+/* after the rename that puts an output in place (a model: its file; a dataset: its stage's
+ * files), the folder is synced, so that a power loss cannot bring back the old entry */
+static void outputs_folder_synced(void)
+{
+    if (system("strace -V >/dev/null 2>&1") != 0) SKIP("strace is not installed");
+    const char *bin = getenv("TRACESYNTH");
+    if (!bin) bin = "build/tracesynth";
+    char cmd[4096], log[600], sub[600];
+    snprintf(log, sizeof log, "%s/sync.log", dir);
+    snprintf(sub, sizeof sub, "%s/synced", dir);
+    REQUIRE(mkdir(sub, 0700) == 0 || errno == EEXIST);
+    const char *uses[] = {"ingest --from ids tests/fixtures/models/input.txt -o %s/ds",
+                          "train --model unigram tests/fixtures/models/ds -o %s/m.tsm --no-progress"};
+    for (int i = 0; i < 2; i++) {
+        char use[1024], folder[700];
+        snprintf(use, sizeof use, uses[i], sub);
+        /* a dataset's files are renamed into it, a model into the folder that holds it */
+        snprintf(folder, sizeof folder, i == 0 ? "%s/ds" : "%s", sub);
+        snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" strace -f -e "
+                 "trace=rename,openat,fsync -o '%s' %s %s >/dev/null 2>&1", log, bin, use);
+        const int st = system(cmd);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: exit %d", use, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        /* the last rename into the folder, then the folder opened and synced */
+        FILE *f = fopen(log, "r");
+        REQUIRE(f);
+        char line[2048], into[700], opened[800];
+        snprintf(into, sizeof into, "\"%s/", sub);
+        snprintf(opened, sizeof opened, "\"%s\", O_RDONLY|O_CLOEXEC|O_DIRECTORY) = ", folder);
+        int renamed = 0, fd = -1, synced = 0;
+        while (fgets(line, sizeof line, f)) {
+            const char *r = strstr(line, "rename(");
+            if (r && strstr(r, into) && strstr(line, ") = 0")) renamed = 1, fd = -1, synced = 0;
+            const char *o = strstr(line, opened);
+            if (renamed && o) fd = atoi(o + strlen(opened));
+            char want[32];
+            snprintf(want, sizeof want, "fsync(%d)", fd);
+            if (renamed && fd >= 0 && strstr(line, want)) synced = 1;
+        }
+        fclose(f);
+        CHECK_MSG(renamed && synced, "%s: renamed %d, the folder synced after %d", use, renamed, synced);
+    }
+}
+
 /* 1 when help names --key as a whole word ("--key N", "--key, --other") */
 static int names_option(const char *help, const char *key)
 {
@@ -3357,6 +3401,7 @@ TEST_MAIN("cli", {
     RUN(inputs_from_pipes);
     RUN(inputs_dash_stdin);
     RUN(no_names_beside_stdin);
+    RUN(outputs_folder_synced);
     RUN(model_keys_in_help);
     RUN(markov_keeps_its_dataset);
     RUN(markov_events_from_stdin);

@@ -587,6 +587,17 @@ int ts_out_open(ts_outfile *o, const char *path)
     return 0;
 }
 
+/* the folder's entries made durable after a rename into it: without, a power loss soon
+ * after could bring back the old file (whole, but not the new one the command reported).
+ * A filesystem that cannot sync a folder (EINVAL) has nothing to do here */
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    fsync(fd);
+    close(fd);
+}
+
 /* "PATH: write failed: REASON", or without a reason where none is known (e == 0) */
 static void write_failed(const char *path, int e)
 {
@@ -629,6 +640,11 @@ int ts_out_commit(ts_outfile *o)
         write_failed(o->path, e);
     }
     if (hold >= 0) close(hold);
+    if (!bad) {
+        char *dir = ts__path_dir(o->path);
+        sync_dir(dir);
+        free(dir);
+    }
     ts_signals_release();
     free(o->path); free(o->tmp);
     o->path = o->tmp = NULL;
@@ -874,6 +890,7 @@ int ts_stage_commit_removing(ts_stage *s, const char *const *names, int n, const
     for (int i = 0; i < ngone; i++) { free(gsrc[i]); free(gold[i]); }
     free(src); free(dst); free(old); free(isdir); free(gsrc); free(gold);
     if (rc == 0) {   /* the folders made now hold the set */
+        sync_dir(s->dir);
         if (s->made) live_remove(s->made);
         free(s->made);
         s->made = NULL;
