@@ -96,6 +96,10 @@ static void windows_malformed(void)
     expect_bad_windows(d, "1,,3\n", "1:", "empty field");
     expect_bad_windows(d, "1,2,\n", "1:", "trailing comma");
     expect_bad_windows(d, "1 2 3\n", "1:", "expected ','");
+    /* a trace log given as windows: what was found, and where a trace goes */
+    expect_bad_windows(d, "9106  1796396256.451969 execve(\"/bin/true\", [\"true\"]) = 0\n", "1:",
+                       "expected ',' after ID 1 ('9106'), found '1796396256.451969'");
+    expect_bad_windows(d, "9106  1796396256.451969 execve(\"/bin/true\", [\"true\"]) = 0\n", "1:", "ingest");
     expect_bad_windows(d, "1,99999999999,3\n", "1:", "out of range");
     ts_windows w;
     write_text(in(d, "empty"), "");

@@ -176,9 +176,11 @@ static long parse_line(const char *p, const char *eol, const char *path, const c
     if (p == eol) return 0;
     for (;;) {
         int32_t v = 0;
+        const char *id = p;
         if (scan_id(&p, eol, path, file, bol, line, &v) != 0) return -1;
         if (dst && n < cap) dst[n] = v;   /* past cap: count only, the caller reports */
         n++;
+        const char *id_end = p;
         int blank = 0;
         while (p < eol && is_blank(*p)) { p++; blank = 1; }
         if (p == eol) break;
@@ -187,7 +189,17 @@ static long parse_line(const char *p, const char *eol, const char *path, const c
             while (p < eol && is_blank(*p)) p++;
             if (p == eol) return ts_fail("%s:%zu: trailing comma (empty last field)", path, line);
         } else if (!(blank && blanks_separate)) {
-            return ts_fail("%s:%zu: expected ',' after ID %zu", path, line, n);
+            /* the ID and what follows it: a trace log given as windows ("PID  TIME call(...)")
+             * reads here first */
+            const char *t = p;
+            while (t < eol && *t != ',' && !is_blank(*t)) t++;
+            char *found = ts__excerpt(p, (size_t)(t - p), 24);
+            int il = (int)(id_end - id > 24 ? 24 : id_end - id);
+            ts_fail("%s:%zu: expected ',' after ID %zu ('%.*s'), found '%s' (a window file holds IDs "
+                    "separated by commas, one window a line; a trace log is read by ingest)",
+                    path, line, n, il, id, found);
+            free(found);
+            return -1;
         }
     }
     return (long)n;
