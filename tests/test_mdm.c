@@ -1855,6 +1855,11 @@ static void cli_budget_fewer_windows(void)
                       "%s: %ld windows for the weights, %ld per position for the decoding, %ld for the chain",
                       budgets[r], gate, dec, chain);
         CHECK(log_count(lg, "\"after_s\":", NULL, NULL) == r);
+        /* the start record counts the bound's validation crops (--valid-n) as such: named
+         * valid_windows, they read as the --valid-windows its resume_with names */
+        long crops = -1;
+        CHECK_MSG(log_count(lg, "\"event\":\"start\"", "\"valid_crops\":", &crops) == 1 && crops >= 1 &&
+                  crops <= 128 && log_count(lg, "\"valid_windows\":", NULL, NULL) == 0, "%ld crops", crops);
     }
     /* the budget's model is the model of the --iters it chose with --valid-windows the
      * windows its records name: byte for byte */

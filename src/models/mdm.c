@@ -1093,7 +1093,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     char cfg[512], start[512];
     config_text(m, cfg, sizeof cfg);
     snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,\"state\":%d,\"ff\":%d,\"context\":%d,"
-             "\"params\":%zu,\"batch\":%d,\"lr\":%g,\"train_windows\":%zu,\"valid_windows\":%zu,"
+             "\"params\":%zu,\"batch\":%d,\"lr\":%g,\"train_windows\":%zu,\"valid_crops\":%zu,"
              "\"prior_order\":%d,\"dropout\":%g", m->c.layers, m->c.C, m->c.N, m->c.F, Lc, m->p.total, B,
              so.tc.lr.lr, tw->n, c.vn, m->prior_order, so.dropout);
     ts_train_net net = {
