@@ -2308,6 +2308,48 @@ static void library_text_with_the_trace(void)
     }
 }
 
+/* ts_fill_opts.save_model is put in place with the new trace: a trace that cannot be put in
+ * place leaves no new model file (nor a stage), and a model there before as it was */
+static void library_model_with_the_trace(void)
+{
+    if (!have_babeltrace()) SKIP("babeltrace2 not installed");
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    ts_drop_opts dop = {.rate = 0.03, .burst_min = 2, .burst_max = 6, .seed = 3};
+    ts_drop_stats ds;
+    REQUIRE(ts_ctf_drop(in(d, "t"), in(d, "dr"), &dop, &ds) == 0);
+    ts_drop_stats_free(&ds);
+    char out[700], model[700], text[700];
+    snprintf(out, sizeof out, "%s", in(d, "f"));
+    snprintf(model, sizeof model, "%s", in(d, "m.tsm"));
+    snprintf(text, sizeof text, "%s", in(d, "f.txt"));
+    for (int k = 0; k < 4; k++) {   /* no model there, one there; without --text, with it */
+        if (k == 2) write_text(model, "old\n");
+        ts_fill_opts fo = {.model = "unigram", .save_model = model, .text = k & 1 ? text : NULL};
+        ts_fill_result fr;
+        fail_rename_to = out;
+        CHECK_MSG(ts_ctf_fill(in(d, "dr"), out, &fo, &fr) == -1, "%d: the fill passed", k);
+        fail_rename_to = NULL;
+        if (k < 2) {
+            CHECK_MSG(!ts_file_exists(model), "%d: the model written without the trace", k);
+        } else {
+            char m[16] = "";
+            FILE *f = fopen(model, "r");
+            CHECK_MSG(f && fgets(m, sizeof m, f) && !strcmp(m, "old\n"), "%d: the model there replaced", k);
+            if (f) fclose(f);
+        }
+        CHECK_MSG(count_dir(d) == 2 + (k >= 2), "%d: %d entries in %s", k, count_dir(d), d);
+    }
+    ts_fill_opts fo = {.model = "unigram", .save_model = model};
+    ts_fill_result fr;
+    REQUIRE(ts_ctf_fill(in(d, "dr"), out, &fo, &fr) == 0);
+    ts_fill_result_free(&fr);
+    ts_model *m = NULL;
+    CHECK_MSG(ts_model_load(model, &m) == 0 && ts_file_exists(in(out, "metadata")), "%s", ts_error());
+    ts_model_free(m);
+}
+
 /* ts_fill_opts.text and .save_model inside the input trace's folder or the output's, at
  * any depth (a file among the input's streams, one the replaced output takes with it):
  * refused in one line naming the path before anything is trained or written; through
@@ -2424,6 +2466,7 @@ static void null_values_refused(void)
 
 TEST_MAIN("fill", {
     RUN(null_values_refused);
+    RUN(library_model_with_the_trace);
     RUN(count_error_no_truth);
     RUN(library_arguments_checked);
     RUN(library_text_with_the_trace);

@@ -1856,6 +1856,32 @@ static void fill_full_disk_names_output(void)
                   !strstr(out, "error: /tmp"), "%s", out);
 }
 
+/* --save-model is put in place with the trace: a trace that cannot be written leaves no new
+ * model file, and a model there before as it was */
+static void fill_model_saved_with_the_trace(void)
+{
+    if (access("/dev/full", W_OK) != 0) SKIP("no /dev/full");
+    char *t = make_text(3000, 1200, 20, 0);
+    write_file(at("sm_in.trace"), t);
+    free(t);
+    char cmd[2000], err[512];
+    snprintf(cmd, sizeof cmd, "fill %s -q --threads 1 -o /dev/full --save-model %s", at("sm_in.trace"), at("sm.tsm"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "/dev/full: write failed"), "%s", err);
+    CHECK_MSG(access(at("sm.tsm"), F_OK) != 0, "the model saved without the trace");
+    write_file(at("sm.tsm"), "old\n");
+    CHECK(run_cli(cmd, err, sizeof err) == 1);
+    char *m = slurp(at("sm.tsm"));
+    CHECK_MSG(m && !strcmp(m, "old\n"), "the model there before replaced without the trace");
+    free(m);
+    /* written: both */
+    snprintf(cmd, sizeof cmd, "fill %s -q --threads 1 -o %s --save-model %s", at("sm_in.trace"), at("sm_out.trace"),
+             at("sm.tsm"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    ts_model *mo = NULL;
+    CHECK_MSG(ts_model_load(at("sm.tsm"), &mo) == 0 && access(at("sm_out.trace"), F_OK) == 0, "%s", ts_error());
+    ts_model_free(mo);
+}
+
 /* --seed with a model that draws nothing (the n-gram, the unigram: neither their training
  * nor their imputation reads it) is refused, as train and impute refuse it, not ignored */
 static void fill_seed_refused_when_unread(void)
@@ -3352,6 +3378,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(bench_keep_checked_first);
     RUN(drop_output_checked_first);
     RUN(fill_full_disk_names_output);
+    RUN(fill_model_saved_with_the_trace);
     RUN(fill_seed_refused_when_unread);
     RUN(fill_mdm_greedy_seed_refused);
     RUN(fill_kgram_seed_refused_before_training);

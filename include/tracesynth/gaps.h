@@ -228,7 +228,8 @@ typedef struct {
     size_t      context;     /* events of context on each side of a gap (0: 32) */
     size_t      length;      /* window length when training a model of fixed length (0: 200) */
     size_t      max_train;   /* events per CPU kept for training (0: 500,000): bounds memory */
-    const char *save_model;  /* also save a model trained on every CPU's events here */
+    const char *save_model;  /* also save a model trained on every CPU's events here, put in
+                              * place right after the new trace: none where it fails */
     int         one_model;   /* train one model on every CPU's events, not one per CPU */
     uint64_t    seed;
     int         progress;    /* progress lines on stderr (nothing is printed otherwise) */

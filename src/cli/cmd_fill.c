@@ -146,7 +146,8 @@ int cmd_fill(int argc, char **argv)
                      "bounds the memory on long traces"),
         TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),
         TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events\n"
-                    "(for --model FILE)"),
+                    "(for --model FILE), put in place with the trace: a\n"
+                    "trace that cannot be written leaves none"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0), for a model that draws (mdm,\n"
                      "sssd-s4; an mdm file only as it samples, --temperature\n"
                      "above 0 or --order random; ngram a gap with no event\n"

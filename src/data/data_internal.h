@@ -262,10 +262,12 @@ int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *
  * when the file is in the trace's folder, else renamed right after the trace with the
  * signals held across both (a device or FIFO: written once the trace is in place); a CTF
  * trace only (gaps). ts__trace_rewrite_text's *notes (when not NULL): ftrace text's
- * reader's, as ts__ftrace_scan_counted's */
-int ts__ctf_rewrite_text(const char *dir, const char *out, const ts_rw_hooks *h, const char *text);
+ * reader's, as ts__ftrace_scan_counted's. with (NULL: none): files written beside, put in
+ * place right after the trace (and its text), the signals held across all, or discarded
+ * when the trace fails (fill's saved model): taken either way */
+int ts__ctf_rewrite_text(const char *dir, const char *out, const ts_rw_hooks *h, const char *text, ts_out_set *with);
 int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks *h, const char *text,
-                           char **notes);
+                           char **notes, ts_out_set *with);
 /* a file written beside the rewrite of path into out (fill's text, its saved model; what:
  * its name in the error) refused where it would go among the input trace's files or the
  * output's, at any depth (a CTF trace's folder), or be either (ftrace text): 0 / -1 naming

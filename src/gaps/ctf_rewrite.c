@@ -1680,16 +1680,31 @@ static int text_into(ts_outfile *o, const char *trace, const char *staged, const
     return rc;
 }
 
+/* the stage's names put in place, and the files of with (written, taken either way; NULL:
+ * none) right after them, the signals held across both: a signal leaves all old or all
+ * new; the stage's commit failed, with's files are discarded */
+static int commit_with(ts_stage *st, const char *const *names, int n, ts_out_set *with)
+{
+    if (!with) return ts_stage_commit(st, names, n);
+    ts_signals_hold();
+    int rc = ts_stage_commit(st, names, n);
+    if (rc == 0) rc = ts_out_set_commit(with);
+    else ts_out_set_abort(with);
+    ts_signals_release();
+    return rc;
+}
+
 /* the new trace (tmp, BASE in stage st) put in place with its text at TEXT: in the trace's
  * folder, one set (the text written into the same stage, one commit); in another folder,
  * the text written aside there and renamed right after the trace is moved into place,
  * the signals held across both, so that a signal leaves both old or both new. A device
  * or FIFO (written in place, nothing replaced) gets the text once the trace is in place */
-static int commit_with_text(ts_stage *st, const char *base, const char *tmp, const char *out, const char *text)
+static int commit_with_text(ts_stage *st, const char *base, const char *tmp, const char *out, const char *text,
+                            ts_out_set *with)
 {
     ts_outfile o;
     if (ts_out_is_stream(text)) {
-        int rc = ts_stage_commit(st, &base, 1);
+        int rc = commit_with(st, &base, 1, with);
         if (rc == 0 && (rc = ts_out_open(&o, text)) == 0 && (rc = text_into(&o, out, NULL, out, text)) == 0)
             rc = ts_out_commit(&o);
         return rc;
@@ -1713,7 +1728,7 @@ static int commit_with_text(ts_stage *st, const char *base, const char *tmp, con
             if (rc == 0) {
                 free(folder);
                 free(end);
-                return ts_stage_commit(st, names, 2);
+                return commit_with(st, names, 2, with);
             }
         }
     } else if ((rc = ts_out_open(&o, text)) == 0 && (rc = text_into(&o, tmp, tmp, out, text)) == 0) {
@@ -1727,12 +1742,15 @@ static int commit_with_text(ts_stage *st, const char *base, const char *tmp, con
             free(folder);
             free(end);
             ts_stage_abort(st);
+            if (with) ts_out_set_abort(with);
             return -1;
         }
-        ts_signals_hold();   /* nothing between the two renames: a signal waits for both */
+        ts_signals_hold();   /* nothing between the renames: a signal waits for them all */
         rc = ts_stage_commit(st, &base, 1);
         if (rc == 0) rc = ts_out_commit(&o);
         else ts_out_abort(&o);
+        if (with && rc == 0) rc = ts_out_set_commit(with);
+        else if (with) ts_out_set_abort(with);
         ts_signals_release();
         free(folder);
         free(end);
@@ -1741,13 +1759,17 @@ static int commit_with_text(ts_stage *st, const char *base, const char *tmp, con
     free(folder);
     free(end);
     ts_stage_abort(st);
+    if (with) ts_out_set_abort(with);
     return -1;
 }
 
-static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h, const char *text)
+static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h, const char *text, ts_out_set *with)
 {
     char *tdir;
-    if (out_refused(dir, out, &tdir)) return -1;
+    if (out_refused(dir, out, &tdir)) {
+        if (with) ts_out_set_abort(with);
+        return -1;
+    }
     /* written into a stage beside out (the same file system), then moved into place: the
      * previous trace there stays when anything fails, the move included */
     const char *base;
@@ -1755,14 +1777,20 @@ static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h, co
     int rc = ts_stage_open_beside(&st, out, &base);
     if (rc) {
         free(tdir);
+        if (with) ts_out_set_abort(with);
         return -1;
     }
     char *tmp = ts_path_join(st.stage, base);   /* sink.ctf.fs creates it */
     rc = rewrite_isolated(tdir, dir, out, tmp, h);
     free(tdir);
-    if (rc == 0 && text) rc = commit_with_text(&st, base, tmp, out, text);
-    else if (rc == 0) rc = ts_stage_commit(&st, &base, 1);
-    else ts_stage_abort(&st);
+    if (rc == 0 && text) {
+        rc = commit_with_text(&st, base, tmp, out, text, with);
+    } else if (rc == 0) {
+        rc = commit_with(&st, &base, 1, with);
+    } else {
+        ts_stage_abort(&st);
+        if (with) ts_out_set_abort(with);
+    }
     free(tmp);
     return rc;
 }
@@ -1777,17 +1805,17 @@ static char *out_dir(const char *out)
     return end;
 }
 
-int ts__ctf_rewrite_text(const char *dir, const char *out, const ts_rw_hooks *h, const char *text)
+int ts__ctf_rewrite_text(const char *dir, const char *out, const ts_rw_hooks *h, const char *text, ts_out_set *with)
 {
     char *o = out_dir(out);
-    int rc = rewrite_to(dir, o, h, text);
+    int rc = rewrite_to(dir, o, h, text, with);
     free(o);
     return rc;
 }
 
 int ts_ctf_rewrite(const char *dir, const char *out, const ts_rw_hooks *h)
 {
-    return ts__ctf_rewrite_text(dir, out, h, NULL);
+    return ts__ctf_rewrite_text(dir, out, h, NULL, NULL);
 }
 
 int ts_ctf_rewrite_check(const char *dir, const char *out)

@@ -1272,15 +1272,20 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         fputc('\n', stderr);
     res->impute_s = ts_now() - t2;
     if (rc == 0 && seed_whole && !seed_read) rc = seed_unread(dir, mops->name, from_file, alone ? 2 : 1, res);
-    /* saved once nothing refuses the run */
-    if (rc == 0 && o->save_model && !from_file) rc = ts_model_save(pooled, o->save_model);
+    /* saved once nothing refuses the run, aside: put in place with the new trace, or left
+     * out with it (a trace that cannot be written leaves no model, an earlier one as it was) */
+    ts_out_set ms, *with = NULL;
+    if (rc == 0 && o->save_model && !from_file && (rc = ts_out_set_open(&ms, &o->save_model, 1)) == 0) {
+        with = &ms;
+        if ((rc = ts_model_save(pooled, ts_out_set_path(&ms, 0))) != 0) ts_out_set_abort(&ms);
+    }
 
     /* pass 2 */
     double t3 = ts_now();
     if (rc == 0) {
         if (o->progress) say_path("fill: writing ", o->out_shown ? o->out_shown : out);
         ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress, NULL, NULL, o->arch};
-        rc = ts__trace_rewrite_text(dir, out, &wh, o->text, NULL);   /* (its notes: the scan's) */
+        rc = ts__trace_rewrite_text(dir, out, &wh, o->text, NULL, with);   /* (its notes: the scan's) */
     }
     res->write_s = ts_now() - t3;
 

@@ -780,12 +780,16 @@ static int ftrace_out_refused(const char *path, const char *out)
     return 0;
 }
 
-/* ts_ftrace_rewrite, and *notes (when not NULL) the reader's, as ts__ftrace_scan_counted's */
-static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, char **notes)
+/* ts_ftrace_rewrite, and *notes (when not NULL) the reader's, as ts__ftrace_scan_counted's;
+ * with's files put in place right after OUT (ts__trace_rewrite_text) */
+static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, char **notes, ts_out_set *with)
 {
     if (notes) *notes = NULL;
     /* OUT's place too, before the text is read whole (a FIFO is opened only to write) */
-    if (ftrace_out_refused(path, out) || ts_out_check(out)) return -1;
+    if (ftrace_out_refused(path, out) || ts_out_check(out)) {
+        if (with) ts_out_set_abort(with);
+        return -1;
+    }
     ft_trace t;
     int rc = ft_read(path, h->arch, &t);
     uint8_t *keep = NULL;
@@ -804,8 +808,18 @@ static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, c
             char *vbuf = ts_malloc(1 << 20);
             setvbuf(of.f, vbuf, _IOFBF, 1 << 20);
             rc = write_text(&t, of.f, out, keep, h, gidx);
-            if (rc == 0) rc = ts_out_commit(&of);
-            else ts_out_abort(&of);
+            if (rc == 0 && with) {
+                ts_signals_hold();   /* nothing between the renames: a signal waits for them all */
+                rc = ts_out_commit(&of);
+                if (rc == 0) rc = ts_out_set_commit(with);
+                else ts_out_set_abort(with);
+                with = NULL;
+                ts_signals_release();
+            } else if (rc == 0) {
+                rc = ts_out_commit(&of);
+            } else {
+                ts_out_abort(&of);
+            }
             free(vbuf);
         }
     }
@@ -813,6 +827,7 @@ static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, c
         *notes = t.notes;
         t.notes = NULL;
     }
+    if (with) ts_out_set_abort(with);
     free(keep);
     free(gidx);
     ft_free(&t);
@@ -821,7 +836,7 @@ static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, c
 
 int ts_ftrace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
 {
-    return ft_rewrite(path, out, h, NULL);
+    return ft_rewrite(path, out, h, NULL, NULL);
 }
 
 /* ---- either kind ---- */
@@ -858,15 +873,19 @@ int ts_trace_scan(const char *path, const ts_scan_hooks *h)
     return ctf_arch(path, h->arch) ? -1 : ts_ctf_scan(path, h);
 }
 
-int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks *h, const char *text, char **notes)
+int ts__trace_rewrite_text(const char *path, const char *out, const ts_rw_hooks *h, const char *text, char **notes,
+                           ts_out_set *with)
 {
     if (notes) *notes = NULL;
-    if (neither_kind(path)) return -1;
-    if (ts_trace_is_ftrace(path)) {
-        if (text) return ts_fail("%s: the text output is for a CTF trace; this is ftrace or perf script text", path);
-        return ft_rewrite(path, out, h, notes);
+    int rc = neither_kind(path);
+    if (rc == 0 && ts_trace_is_ftrace(path)) {
+        if (!text) return ft_rewrite(path, out, h, notes, with);
+        rc = ts_fail("%s: the text output is for a CTF trace; this is ftrace or perf script text", path);
     }
-    return ctf_arch(path, h->arch) ? -1 : ts__ctf_rewrite_text(path, out, h, text);
+    if (rc == 0 && ctf_arch(path, h->arch)) rc = -1;
+    if (rc == 0) return ts__ctf_rewrite_text(path, out, h, text, with);
+    if (with) ts_out_set_abort(with);
+    return -1;
 }
 
 int ts_trace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
@@ -874,7 +893,7 @@ int ts_trace_rewrite(const char *path, const char *out, const ts_rw_hooks *h)
     if (!path) return ts_fail_null(__func__, "path");
     if (!out) return ts_fail_null(__func__, "out");
     if (!h) return ts_fail_null(__func__, "h");
-    return ts__trace_rewrite_text(path, out, h, NULL, NULL);
+    return ts__trace_rewrite_text(path, out, h, NULL, NULL, NULL);
 }
 
 int ts_trace_rewrite_check(const char *path, const char *out)
