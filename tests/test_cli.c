@@ -1795,6 +1795,102 @@ static void outputs_folder_synced(void)
     }
 }
 
+/* the paths the traced command looked up in strace's log (each line's first path: the one
+ * a call was made on) that lie in src (a folder's path and '/'), but for own (standard
+ * input's file, resolved as a path), or in /dev beside /dev/stdin: appended to bad (cap
+ * bytes), 1 when any */
+static int looked_beside(const char *log, const char *src, const char *own, char *bad, size_t cap)
+{
+    static const char *const ok[] = {"/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/null", "/dev/urandom",
+                                     "/dev/tty"};
+    FILE *f = fopen(log, "r");
+    if (!f) return 1;
+    char line[8192];
+    int any = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *q = strchr(line, '"'), *e = q ? strchr(q + 1, '"') : NULL;
+        if (!e) continue;
+        *e = 0;
+        const char *p = q + 1;
+        int hit = !strncmp(p, src, strlen(src)) && strcmp(p, own);
+        if (!hit && !strncmp(p, "/dev/", 5) && strncmp(p, "/dev/shm/", 9) && strncmp(p, "/dev/pts/", 9)) {
+            hit = 1;
+            for (size_t k = 0; k < sizeof ok / sizeof *ok; k++) hit &= strcmp(p, ok[k]) != 0;
+        }
+        if (hit && strlen(bad) + strlen(p) + 3 < cap) {
+            strcat(bad, " ");
+            strcat(bad, p);
+        }
+        any |= hit;
+    }
+    fclose(f);
+    return any;
+}
+
+/* standard input has no file beside it: no names (W.names.txt), vocab.tsv, arch or
+ * split.txt is looked for at /dev/stdin's place (/dev/stdin.names.txt, /dev/arch), nor
+ * beside the file it was redirected from (a split's split.txt, through realpath) */
+static void stdin_has_no_neighbours(void)
+{
+    if (system("strace -V >/dev/null 2>&1") != 0) SKIP("strace not installed");
+    const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
+    char src[700], o[700], nb[300], cmd[8192], log[700], err[512];
+    snprintf(nb, sizeof nb, "%s/nb", dir);
+    snprintf(src, sizeof src, "%s/src/", nb);
+    snprintf(o, sizeof o, "%s/o", nb);
+    REQUIRE(ts_mkdir_p(src) == 0 && ts_mkdir_p(o) == 0);
+    static const char *const files[][2] = {
+        {"w.txt", "0,1,2,3\n1,2,3,0\n"}, {"m.txt", "1,0,0,1\n1,0,0,1\n"},
+        {"vocab.tsv", "0\tread\t9\n1\twrite\t8\n2\tmmap\t7\n3\tfutex\t6\n"}, {"arch", "x86_64\n"},
+        {"w.names.txt", "read write mmap futex\nwrite mmap futex read\n"}, {"testing", "0,1,2,3\n1,2,3,0\n"},
+        {"split.txt", "dataset_dir=/nonexistent\nstream_crc=0000000000000001\nlength=4\n"},
+    };
+    char path[800];
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+        snprintf(path, sizeof path, "%s%s", src, files[k][0]);
+        write_text(path, files[k][1]);
+        if (k < 3) {
+            snprintf(path, sizeof path, "%s/%s", o, files[k][0]);
+            write_text(path, files[k][1]);
+        }
+    }
+    char *stream = malloc(4 * 300 * 2 + 2), *s = stream;
+    for (int i = 0; i < 4 * 300; i++) s += sprintf(s, "%d\n", i % 4);
+    snprintf(path, sizeof path, "%s/stream.txt", o);
+    write_text(path, stream);
+    free(stream);
+    snprintf(cmd, sizeof cmd, "ingest --from ids %s/stream.txt -o %s/ds && %s train --model ngram %s/ds --length 4 "
+             "-o %s/m.tsm --no-progress", o, nb, bin, nb, nb);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    /* %1$s: o, %2$s: src, %3$s: nb */
+    static const char *const uses[] = {
+        "eval --original - --mask %1$s/m.txt --imputed %1$s/w.txt < %2$sw.txt",
+        "eval --original %1$s/w.txt --mask %1$s/m.txt --imputed - < %2$sw.txt",
+        "eval --original %1$s/w.txt --mask - --imputed %1$s/w.txt < %2$sm.txt",
+        "eval --original %1$s/w.txt --mask %1$s/m.txt --imputed %1$s/w.txt --vocab - < %2$svocab.tsv",
+        "eval --real - --synthetic %1$s/w.txt < %2$sw.txt",
+        "eval --real %1$s/w.txt --synthetic - < %2$sw.txt",
+        "score %3$s/m.tsm --input - --no-progress < %2$sw.txt",
+        "score %3$s/m.tsm --input - --no-progress < %2$stesting",
+        "score %3$s/m.tsm --input %1$s/w.txt --vocab - --no-progress < %2$svocab.tsv",
+        "impute %3$s/m.tsm --input - --blackout 2 --threads 1 -o %3$s/imp --no-progress < %2$sw.txt",
+        "ingest --from ids - -o %3$s/ds2 < %2$sw.txt",
+        "markov %3$s/ds --from-events - -o %3$s/mk < %2$sw.txt",
+        "audit --train - --test %1$s/w.txt < %2$sw.txt",
+    };
+    snprintf(log, sizeof log, "%s/strace.log", nb);
+    for (size_t u = 0; u < sizeof uses / sizeof *uses; u++) {
+        char use[2048], bad[2048] = "";
+        snprintf(use, sizeof use, uses[u], o, src, nb);
+        snprintf(cmd, sizeof cmd, "strace -f -qq -e trace=%%file -o %s %s %s >/dev/null 2>&1", log, bin, use);
+        const int st = system(cmd);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: exit %d", use, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        const char *lt = strrchr(use, '<');
+        snprintf(path, sizeof path, "%s", lt ? lt + 2 : "");
+        CHECK_MSG(!looked_beside(log, src, path, bad, sizeof bad), "%s: looked up%s", use, bad);
+    }
+}
+
 /* 1 when help names --key as a whole word ("--key N", "--key, --other") */
 static int names_option(const char *help, const char *key)
 {
@@ -3402,6 +3498,7 @@ TEST_MAIN("cli", {
     RUN(inputs_dash_stdin);
     RUN(no_names_beside_stdin);
     RUN(outputs_folder_synced);
+    RUN(stdin_has_no_neighbours);
     RUN(model_keys_in_help);
     RUN(markov_keeps_its_dataset);
     RUN(markov_events_from_stdin);

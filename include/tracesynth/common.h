@@ -209,6 +209,10 @@ char *ts_path_trim(const char *p);                   /* malloc'd p without trail
  * "data"), or where that is "." or ".." the real directory's ("." inside data: "data") */
 char *ts_path_name(const char *path);
 int  ts_file_exists(const char *path);
+/* 1 when path names standard input ('-', /dev/stdin, /dev/fd/0, /proc/self/fd/0): no file
+ * is beside it (no names, vocab.tsv, arch or split.txt is looked for at its place), the
+ * file it was redirected from included */
+int  ts_path_is_stdin(const char *path);
 /* malloc'd absolute path of what path names, read one name at a time from the current
  * directory (or "/"): a name that is there is resolved with what it leads to (links
  * followed), "." stays, ".." goes up from the path found so far ("out/../x" is "x" beside

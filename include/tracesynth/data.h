@@ -104,15 +104,15 @@ char *ts_windows_names_path(const char *windows);
 /* that file read for w, the windows loaded from `windows`: v->names[id] each ID's name
  * (NULL: an ID w lacks; "?" one its model does not name), (*line_of)[id] the line that
  * first names it, *path_out the file (both malloc'd). 1: read; 0: no such file (or
- * `windows` a directory), nothing set; -1 naming the file's line: another shape than w's,
+ * `windows` a directory or standard input, ts_path_is_stdin), nothing set; -1 naming the file's line: another shape than w's,
  * one ID given two names, or one name (but "?") given to two IDs */
 int ts_windows_read_names(const char *windows, const ts_windows *w, char **path_out, ts_vocab *v, size_t **line_of);
 /* vocab.tsv: "ID\tname\tcount" per line; an event name holding a blank, or "?" alone (a
  * names file could not hold it), is refused at its line */
 int ts_vocab_read(const char *path, ts_vocab *out);
 /* the vocab.tsv in the folder of the file path (a dataset's stream.txt, a split's files,
- * a window file beside a dataset's names), malloc'd, or NULL when there is none (and for
- * standard input, '-' or /dev/stdin, beside which no file lies) */
+ * a window file beside a dataset's names), malloc'd, or NULL when there is none (standard
+ * input, ts_path_is_stdin, has none) */
 char *ts_vocab_beside(const char *path);
 int ts_vocab_write(const char *path, const ts_vocab *v);
 /* ID of a name, or v->unk */
@@ -408,8 +408,8 @@ uint64_t ts_dataset_events_crc(const char *dir);
  * to make the split again; else 0 (a split that records nothing, or whose dataset is no
  * longer there, is not checked; one made inside its dataset's folder, moved or copied with
  * it, is the dataset's that holds it at the same place (dataset_subdir), and is checked
- * against its events; one inside another dataset's folder is not that dataset's).
- * ts_seq_read, ts_windows_read and ts_input_read, and so ts_windows_load, ts_mask_load and
+ * against its events; one inside another dataset's folder is not that dataset's; standard
+ * input, ts_path_is_stdin, is no split's file). ts_seq_read, ts_windows_read and ts_input_read, and so ts_windows_load, ts_mask_load and
  * ts_impute_input_load, check every file they read */
 int  ts_split_file_check(const char *path);
 /* share (0..1) of test windows found verbatim among the train windows; train rows longer

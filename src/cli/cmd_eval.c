@@ -236,9 +236,9 @@ static int ids_load(const char *path, int allow_dir, ts_windows *out)
     return rc;
 }
 
-/* the architecture of the names: --arch, else DIR/arch beside the vocabulary, else the one
- * whose calls the names are, else the host's; *from says which (NULL: DIR/arch could not
- * be read, the error names it) */
+/* the architecture of the names: --arch, else DIR/arch beside the vocabulary (none beside
+ * standard input), else the one whose calls the names are, else the host's; *from says
+ * which (NULL: DIR/arch could not be read, the error names it) */
 static ts_arch resolve_arch(const eval_args *a, const char *vocab_path, const ts_vocab *v, const char **from)
 {
     ts_arch arch = TS_ARCH_UNKNOWN;
@@ -246,7 +246,7 @@ static ts_arch resolve_arch(const eval_args *a, const char *vocab_path, const ts
         *from = "--arch";
         return arch;
     }
-    if (vocab_path) {
+    if (vocab_path && !ts_path_is_stdin(vocab_path)) {
         char *tmp = ts_strdup(vocab_path);
         int bad = ts_dataset_arch(dirname(tmp), &arch);
         free(tmp);
@@ -524,7 +524,7 @@ static int input_vocab(const char *path, ts_vocab *v, char **from)
             free(p);
             p = NULL;
         }
-    } else {
+    } else if (!ts_path_is_stdin(path)) {   /* nothing is beside standard input */
         char *np = ts_windows_names_path(path);
         if (!np || !ts_file_exists(np)) p = ts_vocab_beside(path);
         free(np);

@@ -9,7 +9,7 @@
 
 int eval_is_channels(const char *path)
 {
-    if (!path) return 0;
+    if (!path || ts_path_is_stdin(path)) return 0;   /* a file, not a dataset's folder */
     /* the files only ingest --channels writes (a log without times has no dt.npy, one
      * without pids no tid.npy); cpu.npy alone is a plain LTTng or ftrace dataset's */
     static const char *const files[] = {"dt.npy", "comm.npy", "ret.npy", "tid.npy"};

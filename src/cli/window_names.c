@@ -13,7 +13,9 @@ int cli_vocab_agrees(const char *windows, const ts_windows *w, const char *vocab
 {
     struct stat st;
     /* a pipe or FIFO is not read twice: its windows are read once, by --vocab */
-    if (!windows || stat(windows, &st) != 0 || (!w && !S_ISREG(st.st_mode)) || S_ISDIR(st.st_mode)) return 0;
+    if (!windows || ts_path_is_stdin(windows) || stat(windows, &st) != 0 || (!w && !S_ISREG(st.st_mode)) ||
+        S_ISDIR(st.st_mode))
+        return 0;   /* (nothing is beside standard input) */
     char *p = ts_windows_names_path(windows);
     const int there = p && ts_file_exists(p);
     free(p);
@@ -61,6 +63,7 @@ int cli_input_names(const char *input, const char *vocab_path, const ts_model *m
     if (input && vocab_path && cli_vocab_agrees(input, NULL, vocab_path, NULL)) return -1;
     if (!input || vocab_path) return 0;
     struct stat st;
+    if (ts_path_is_stdin(input)) return 0;   /* nothing is beside it */
     if (stat(input, &st) != 0 || S_ISDIR(st.st_mode)) return 0;   /* ts_impute_input_load says why */
     char *p = ts_windows_names_path(input);
     const int has = p && ts_file_exists(p);
@@ -155,7 +158,7 @@ void cli_input_names_unused(const char *cmd, const char *input, const char *voca
         p = ts_strdup(vocab_path);
     } else if (dir) {   /* a dataset's vocab.tsv, when it was read */
         if (names->n > 0) p = ts_path_join(input, "vocab.tsv");
-    } else {
+    } else if (!ts_path_is_stdin(input)) {   /* nothing is beside standard input */
         p = ts_windows_names_path(input);
         if ((!p || !ts_file_exists(p)) && names->n > 0) {   /* else the vocab.tsv beside it was read */
             free(p);

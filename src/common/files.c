@@ -1347,6 +1347,14 @@ int ts_file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+int ts_path_is_stdin(const char *path)
+{
+    static const char *const names[] = {"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"};
+    for (size_t i = 0; path && i < sizeof names / sizeof *names; i++)
+        if (!strcmp(path, names[i])) return 1;
+    return 0;
+}
+
 int ts_same_file(const char *a, const char *b)
 {
     struct stat sa, sb;

@@ -375,6 +375,8 @@ static int in_place(const char *folder, const char *holder, const char *sub)
 int ts_split_file_check(const char *path)
 {
     if (!path) return ts_fail_null(__func__, "path");
+    /* standard input's file (realpath finds it) has no split.txt of its own beside it */
+    if (ts_path_is_stdin(path)) return 0;
     static const char *const files[] = {"training", "validation", "testing", "train_stream.txt"};
     char *real = realpath(path, NULL);   /* a link: the split its file is in */
     const char *p = real ? real : path, *sl = strrchr(p, '/'), *base = sl ? sl + 1 : p;

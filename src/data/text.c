@@ -408,19 +408,9 @@ int ts_windows_write_names(const char *path, const ts_windows *w, const ts_vocab
     return ts_out_commit(&o);
 }
 
-/* standard input as a path ('-' as the commands name it, or a device they read it through):
- * no file lies beside it */
-static int stdin_path(const char *path)
-{
-    static const char *const std[] = {"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"};
-    for (size_t i = 0; i < sizeof std / sizeof *std; i++)
-        if (!strcmp(path, std[i])) return 1;
-    return 0;
-}
-
 char *ts_windows_names_path(const char *windows)
 {
-    if (stdin_path(windows)) return NULL;
+    if (ts_path_is_stdin(windows)) return NULL;   /* no file lies beside standard input */
     size_t l = strlen(windows);
     char *p = ts_malloc(l + 16);
     memcpy(p, windows, l + 1);
@@ -572,7 +562,7 @@ int32_t ts_vocab_lookup(const ts_vocab *v, const char *name)
 
 char *ts_vocab_beside(const char *path)
 {
-    if (!path || stdin_path(path)) return NULL;
+    if (!path || ts_path_is_stdin(path)) return NULL;
     const char *slash = strrchr(path, '/');
     char *dir = ts_strdup(path);
     dir[slash ? (size_t)(slash - path) : 0] = 0;
