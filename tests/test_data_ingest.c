@@ -332,6 +332,80 @@ static void perf_trace_output(void)
     close(fds[0]);
 }
 
+/* perf trace's numbers as it prints them: the time and the duration in milliseconds
+ * ("12.345", "( 0.012 ms)"), the return value a decimal or 0x number or '?'; another
+ * ("1.2.3", "( 0.0.12 ms)", "= 12abc", one past 64 bits) is refused in one line naming the
+ * file and the line, not read as the number it begins with. A real recording
+ * (perf trace -o FILE -- ls) reads whole */
+static void perf_trace_numbers_checked(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char **names;
+    size_t n;
+    REQUIRE(ts_strace_read("tests/data/perf_trace_ls.txt", &names, &n) == 0);
+    CHECK_MSG(n == 145 && !strcmp(names[0], "execve") && !strcmp(names[n - 1], "exit_group"), "%zu calls", n);
+    free_names(names, n);
+    static const char first[] = "     0.073 ( 0.016 ms): sh/7 brk()       = 0x5649\n";
+    static const struct { const char *line, *why; } bad[] = {
+        {"     1.2.3 ( 0.016 ms): sh/7 brk() = 0", "a time that is no number"},
+        {"     1. ( 0.016 ms): sh/7 brk() = 0", "a time that is no number"},
+        {"     1..2 ( 0.016 ms): sh/7 brk() = 0", "a time that is no number"},
+        {"     99999999999999999999.000 ( 0.016 ms): sh/7 brk() = 0", "a time past 2^64 ns"},
+        {"     0.614 ( 0.0.16 ms): sh/7 brk() = 0", "a duration that is no number"},
+        {"     0.614 ( 0.016. ms): sh/7 brk() = 0", "a duration that is no number"},
+        {"     0.614 ( 99999999999999999 ms): sh/7 brk() = 0", "a duration past 2^64 ns"},
+        {"     0.614 ( 0.016 ms): sh/7 brk() = 12abc", "a return value that is no number"},
+        {"     0.614 ( 0.016 ms): sh/7 brk() = 0x", "a return value that is no number"},
+        {"     0.614 ( 0.016 ms): sh/7 brk() = 0x12g4", "a return value that is no number"},
+        {"     0.614 ( 0.016 ms): sh/7 brk() = 1.5", "a return value that is no number"},
+        {"     0.614 ( 0.016 ms): sh/7 brk() = -", "a return value that is no number"},
+        {"     0.614 ( 0.016 ms): sh/7 brk() = abc", "a return value that is no number"},
+        {"     0.614 ( 0.016 ms): sh/7 brk() = 18446744073709551616", "a return value outside 64 bits"},
+        {"     0.614 ( 0.016 ms): sh/7 brk() = 0x10000000000000000", "a return value outside 64 bits"},
+        {"     0.614 ( 0.016 ms): sh/7 brk() = -9223372036854775809", "a return value outside 64 bits"},
+    };
+    char text[512], want[128];
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(text, sizeof text, "%s%s\n", first, bad[i].line);
+        write_text(in(d, "num.txt"), text);
+        snprintf(want, sizeof want, "num.txt:2: %s", bad[i].why);
+        names = NULL;
+        CHECK_MSG(ts_strace_read(in(d, "num.txt"), &names, &n) == -1 && strstr(ts_error(), want) &&
+                      !strchr(ts_error(), '\n'),
+                  "%s: %s", bad[i].line, names ? "read" : ts_error());
+        if (names && n) free_names(names, n);
+    }
+    /* the numbers perf trace writes, at their bounds */
+    static const struct { const char *ret; int64_t v; int has; } good[] = {
+        {"= -1 ENOENT (No such file or directory)", -1, 1}, {"= 8 (ls)", 8, 1}, {"= ?", 0, 0},
+        {"= 0x7fb27b4ea000", 0x7fb27b4ea000, 1}, {"= 18446744073709551615", -1, 1},
+        {"= -9223372036854775808", INT64_MIN, 1}, {"= 0xffffffffffffffff", -1, 1},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        snprintf(text, sizeof text, "%s     1 ( 2 ms): sh/7 close(fd: 3) %s\n", first, good[i].ret);
+        write_text(in(d, "num.txt"), text);
+        char **nm;
+        double *times;
+        int timed;
+        ts__strace_fields x;
+        REQUIRE(ts__strace_read_fields(in(d, "num.txt"), &nm, &times, &n, &timed, &x) == 0);
+        CHECK_MSG(n == 2 && x.has_ret[1] == good[i].has && (!good[i].has || x.ret[1] == good[i].v) &&
+                      x.ns[1] == 1000000,
+                  "%s: %zu calls, ret %lld (%d)", good[i].ret, n, (long long)x.ret[1], x.has_ret[1]);
+        for (size_t k = 0; k < n; k++) free(x.exec[k]), free(x.comm[k]);
+        ts__strace_fields_free(&x);
+        free(times);
+        free_names(nm, n);
+    }
+    /* the last line without its newline, cut in its return value: the call without one */
+    snprintf(text, sizeof text, "%s     0.614 ( 0.016 ms): sh/7 brk() = 0x", first);
+    write_text(in(d, "num.txt"), text);
+    REQUIRE(ts_strace_read(in(d, "num.txt"), &names, &n) == 0);
+    CHECK(names_are(names, n, "brk brk"));
+    free_names(names, n);
+}
+
 /* several files of perf trace's output merged by time: without -T each counts from its own
  * start (no common clock, refused naming the file, as strace -r's logs are); with -T they
  * share perf's clock (since boot), which is neither strace -ttt's epoch nor -tt's time of
@@ -4160,6 +4234,7 @@ static void strace_many_waiting_calls(void)
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(perf_trace_output);
+    RUN(perf_trace_numbers_checked);
     RUN(strace_cut_line_notes);
     RUN(perf_trace_several);
     RUN(strace_merge_mixed_clocks);

@@ -18,7 +18,9 @@
  * The table -s/--summary prints after the calls ends the log. Lines perf trace writes for
  * what is not a system call are refused in one line naming the option that made them:
  * page faults (-F/--pf), tracepoint events (-e GROUP:EVENT); a "LOST N events!" line too,
- * since the calls on its two sides would be read as neighbours. A last line without its
+ * since the calls on its two sides would be read as neighbours; so is a time, a duration
+ * or a return value that is no number as perf prints one ("1.2.3", "= 12abc"), not read as
+ * the number it begins with. A last line without its
  * newline that reads no call was cut while written: left out with a note, as a strace
  * log's (one that reads is read as with its newline). Each call's fields are
  * strace's (data_internal.h): the time, the thread, the return value, the thread's name
@@ -65,15 +67,26 @@ static int64_t ms_to_ns(const char *s, const char *e, int wrap)
     return wrap && ns != (uint64_t)INT64_MIN ? (int64_t)(ns - (uint64_t)INT64_MIN) + INT64_MIN : -1;
 }
 
+/* 1 when the digits and dots of [s, e) are a number of milliseconds as perf trace prints
+ * one: digits, or digits, a dot and digits ("12.345"; not "1.2.3", "1.") */
+static int ms_shape(const char *s, const char *e)
+{
+    int dots = 0;
+    for (const char *q = s; q < e; q++) dots += *q == '.';
+    return e > s && is_digit(*s) && is_digit(e[-1]) && dots <= 1;
+}
+
 /* "TIME (DURATION): " at the start of [b, e): where the thread begins, else NULL;
  * *t_ns: the time (NO_TIME: '?'; negative: before the first line, as ms_to_ns reads it),
- * *dur_ns: the duration (-1: none, or past 2^63 ns) */
+ * *dur_ns: the duration (-1: none; negative, as the time). *bad: why the time or the duration is no number (a
+ * line of that shape, refused by the reader), else NULL */
 #define NO_TIME INT64_MIN
-static const char *lead(const char *b, const char *e, int64_t *t_ns, int64_t *dur_ns)
+static const char *lead(const char *b, const char *e, int64_t *t_ns, int64_t *dur_ns, const char **bad)
 {
     const char *p = blanks(b, e);
     *t_ns = NO_TIME;
     *dur_ns = -1;
+    *bad = NULL;
     if (p < e && *p == '?') {
         p++;
     } else {
@@ -81,7 +94,8 @@ static const char *lead(const char *b, const char *e, int64_t *t_ns, int64_t *du
         while (p < e && (is_digit(*p) || *p == '.')) p++;
         if (p == s || !is_digit(*s)) return NULL;
         *t_ns = ms_to_ns(s, p, 1);
-        if (*t_ns == -1) return NULL;
+        if (!ms_shape(s, p)) *bad = "a time that is no number of milliseconds (perf trace writes '12.345')";
+        else if (*t_ns == -1) *bad = "a time past 2^64 ns";
     }
     p = blanks(p, e);
     if (p >= e || *p != '(') return NULL;
@@ -89,7 +103,12 @@ static const char *lead(const char *b, const char *e, int64_t *t_ns, int64_t *du
     if (p < e && is_digit(*p)) {
         const char *s = p;
         while (p < e && (is_digit(*p) || *p == '.')) p++;
-        *dur_ns = ms_to_ns(s, p, 0);
+        /* (perf prints a call's that began before the first line written unsigned, as its time) */
+        *dur_ns = ms_to_ns(s, p, 1);
+        if (!*bad && !ms_shape(s, p))
+            *bad = "a duration that is no number of milliseconds (perf trace writes '( 0.012 ms)')";
+        else if (!*bad && *dur_ns == -1)
+            *bad = "a duration past 2^64 ns";
         p = blanks(p, e);
         if (e - p < 2 || memcmp(p, "ms", 2)) return NULL;
         p = blanks(p + 2, e);
@@ -128,29 +147,45 @@ static const char *thread(const char *p, const char *e, long *tid, char *comm, s
     return NULL;
 }
 
-/* the return value after the call's closing ") ... = ": 1 with *v, 0 for "?" or none */
-static int ret_of(const char *p, const char *e, int64_t *v)
+/* the return value after the call's closing ") ... = ": 1 with *v, 0 for "?" or none. A
+ * value that is no number ("= 12abc", "= 0x", "= 1.5") or one past 64 bits: 0 with *bad
+ * saying why, but on the last line without its newline (cut), where the number may be cut
+ * (none then) */
+static int ret_of(const char *p, const char *e, int cut, int64_t *v, const char **bad)
 {
+    *bad = NULL;
     const char *eq = NULL;
     for (const char *q = p; q + 2 < e; q++)
         if (q[0] == '=' && q[1] == ' ' && q > p && q[-1] == ' ') eq = q;
     if (!eq) return 0;
     const char *s = blanks(eq + 1, e);
-    int neg = s < e && *s == '-';
+    if (s < e && *s == '?' && (s + 1 == e || s[1] == ' ')) return 0;
+    int neg = s < e && *s == '-', range = 0;
     if (neg) s++;
     uint64_t u = 0;
+    const char *d = s;
     if (e - s > 2 && s[0] == '0' && s[1] == 'x') {
-        const char *h = s + 2;
-        for (; h < e; h++) {
-            int d = is_digit(*h) ? *h - '0' : (*h >= 'a' && *h <= 'f') ? *h - 'a' + 10 : -1;
-            if (d < 0) break;
-            u = u * 16 + (uint64_t)d;
+        for (d = s + 2; d < e; d++) {
+            int h = is_digit(*d) ? *d - '0' : (*d >= 'a' && *d <= 'f') ? *d - 'a' + 10 : -1;
+            if (h < 0) break;
+            range |= u >> 60 != 0;
+            u = u * 16 + (uint64_t)h;
         }
-        if (h == s + 2) return 0;
+        if (d == s + 2) d = s;
     } else {
-        const char *d = s;
-        for (; d < e && is_digit(*d); d++) u = u * 10 + (uint64_t)(*d - '0');
-        if (d == s) return 0;
+        for (; d < e && is_digit(*d); d++)
+            range |= __builtin_mul_overflow(u, 10, &u) || __builtin_add_overflow(u, (uint64_t)(*d - '0'), &u);
+    }
+    range |= neg && u > (uint64_t)INT64_MAX + 1;
+    /* the number ends the line, or a blank (-1 ENOENT (...), 8 (ls)) or a path follows it */
+    if (d == s || (d < e && *d != ' ' && *d != '<')) {
+        if (!cut) *bad = "a return value that is no number (perf trace writes '= 0', '= -1 ENOENT ...', '= 0x7f12' "
+                         "or '= ?')";
+        return 0;
+    }
+    if (range) {
+        *bad = "a return value outside 64 bits";
+        return 0;
     }
     *v = (int64_t)(neg ? 0 - u : u);   /* the bits, as strace's reader keeps them (no overflow) */
     return 1;
@@ -203,7 +238,8 @@ int ts__perf_trace_shape(const char *buf, size_t size)
             int64_t t, d;
             long tid;
             char comm[64];
-            const char *q = lead(p, e, &t, &d);
+            const char *bad;   /* (its line refused by the reader, which names it) */
+            const char *q = lead(p, e, &t, &d, &bad);
             return (q && thread(q, e, &tid, comm, sizeof comm) != NULL) || tracepoint_line(p, e) ||
                    summary_line(b, e);
         }
@@ -303,7 +339,8 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
             break;
         }
         int64_t t_ns, dur_ns;
-        const char *q = lead(p, e, &t_ns, &dur_ns);
+        const char *bad;
+        const char *q = lead(p, e, &t_ns, &dur_ns, &bad);
         if (!q && tracepoint_line(b, e)) {
             rc = refuse(path, line, b, e, "a tracepoint event (perf trace -e GROUP:EVENT): system calls alone are read");
             break;
@@ -318,6 +355,10 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         const char *s = thread(q, e, &tid, comm, sizeof comm);
         if (!s) {
             rc = no_call(path, line, b, e, cut);
+            break;
+        }
+        if (bad) {   /* (not cut: the thread follows them) */
+            rc = refuse(path, line, b, e, bad);
             break;
         }
         if (t_ns != NO_TIME && !have_last) *time_at = line;
@@ -350,7 +391,11 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         while (tail > ne && tail[-1] == ' ') tail--;
         const int unfinished = tail - ne >= 3 && !memcmp(tail - 3, "...", 3);
         int64_t ret = 0;
-        const int has_ret = unfinished ? 0 : ret_of(ne, e, &ret);
+        const int has_ret = unfinished ? 0 : ret_of(ne, e, cut, &ret, &bad);
+        if (bad) {
+            rc = refuse(path, line, b, e, bad);
+            break;
+        }
         const size_t at = wait[k];
         if (continued && at != SIZE_MAX && !strncmp(c.names[at], nm, (size_t)(ne - nm)) &&
             c.names[at][ne - nm] == 0) {
