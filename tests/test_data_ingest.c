@@ -406,6 +406,98 @@ static void perf_trace_numbers_checked(void)
     free_names(names, n);
 }
 
+/* the text readers (strace, perf trace's output, ftrace, perf script's text, IDs) given
+ * their input with CRLF line ends or without the last newline read what they read of it
+ * as it is; with a UTF-8 byte-order mark before it, or a NUL inside its third line, they refuse
+ * it in one line naming the file and the place (ingest, and gaps for ftrace and perf
+ * script's text), reading no line of it as what it is not */
+static const struct { const char *from, *src; int gaps; } text_kinds[] = {
+    {"strace", "tests/data/strace_f.log", 0}, {"perf", "tests/data/perf_trace_ls.txt", 0},
+    {"ftrace", "tests/data/ftrace_pipe.trace.gz", 1}, {"perf", "tests/data/perf_lost.txt.gz", 1}, {"ids", NULL, 0},
+};
+enum { V_AS_IS, V_CRLF, V_NO_LAST_NL, V_BOM, V_NUL, V_N };
+
+/* kind k's input, damaged by v, written at d/kK.V; its path */
+static const char *text_variant(const char *d, int k, int v)
+{
+    size_t n = 0, cap = 1 << 16;
+    char *b = malloc(cap);
+    if (text_kinds[k].src) {
+        gzFile f = gzopen(text_kinds[k].src, "rb");
+        int got;
+        while (f && (got = gzread(f, b + n, (unsigned)(cap - n))) > 0)
+            if ((n += (size_t)got) == cap) b = realloc(b, cap *= 2);
+        if (f) gzclose(f);
+    } else {
+        n = (size_t)snprintf(b, cap, "1,2,3\n4,5,6\n7,8,9\n");
+    }
+    char *o = malloc(2 * n + 8);
+    size_t m = 0, mid = SIZE_MAX;   /* the middle of line 3 (in an argument of a call) */
+    for (size_t i = 0, line = 1, at = 0; i < n; i++) {
+        if (b[i] != '\n') continue;
+        if (++line == 3) at = i + 1;
+        else if (line == 4) mid = (at + i) / 2;
+    }
+    if (v == V_BOM) m += (size_t)sprintf(o, "\xef\xbb\xbf");
+    for (size_t i = 0; i < n; i++) {
+        if (v == V_NUL && i == mid) o[m++] = 0;
+        if (v == V_CRLF && b[i] == '\n') o[m++] = '\r';
+        o[m++] = b[i];
+    }
+    while (v == V_NO_LAST_NL && m > 0 && o[m - 1] == '\n') m--;
+    static char path[8][700];
+    static int slot;
+    slot = (slot + 1) & 7;
+    snprintf(path[slot], sizeof path[slot], "%s/k%d.%d", d, k, v);
+    FILE *f = fopen(path[slot], "wb");
+    if (f) fwrite(o, 1, m, f), fclose(f);
+    free(o);
+    free(b);
+    return path[slot];
+}
+
+/* kinds at or past from (V_N: none) whose damaged inputs v0..v1 are checked */
+static void text_damage(int v0, int v1)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    char cmd[2048], err[1024], want[1024], gaps0[4096], gapsv[4096];
+    for (int k = 0; k < (int)(sizeof text_kinds / sizeof *text_kinds); k++) {
+        const char *f0 = text_variant(d, k, V_AS_IS);
+        snprintf(cmd, sizeof cmd, "ingest --from %s %s -o %s/ds%d.0", text_kinds[k].from, f0, d, k);
+        REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+        if (text_kinds[k].gaps) {
+            snprintf(cmd, sizeof cmd, "gaps %s", f0);
+            REQUIRE(run_stdout(cmd, gaps0, sizeof gaps0) == 0);
+        }
+        for (int v = v0; v <= v1; v++) {
+            const char *f = text_variant(d, k, v);
+            char ds0[700], ds[700];
+            snprintf(ds0, sizeof ds0, "%s/ds%d.0/stream.txt", d, k);
+            snprintf(ds, sizeof ds, "%s/ds%d.%d/stream.txt", d, k, v);
+            snprintf(cmd, sizeof cmd, "ingest --from %s %s -o %s/ds%d.%d", text_kinds[k].from, f, d, k, v);
+            const int rc = run_cli(cmd, err, sizeof err);
+            if (v == V_BOM || v == V_NUL)
+                snprintf(want, sizeof want, v == V_BOM ? "%s: byte 0xEF (UTF-8 byte-order mark; save the file without "
+                                                         "it) at line 1, column 1" : "%s: byte 0x00 (NUL) at line 3, column ",
+                         f);
+            if (v == V_BOM || v == V_NUL)
+                CHECK_MSG(rc == 1 && strstr(err, want), "%s: exit %d: %s", cmd, rc, err);
+            else
+                CHECK_MSG(rc == 0 && files_equal(ds0, ds), "%s: exit %d, not the events as they are: %s", cmd, rc, err);
+            if (!text_kinds[k].gaps) continue;
+            snprintf(cmd, sizeof cmd, "gaps %s", f);
+            if (v == V_BOM || v == V_NUL)
+                CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, want), "%s: %s", cmd, err);
+            else
+                CHECK_MSG(run_stdout(cmd, gapsv, sizeof gapsv) == 0 && !strcmp(gaps0, gapsv), "%s: %s", cmd, gapsv);
+        }
+    }
+}
+
+static void text_line_ends_read(void) { text_damage(V_CRLF, V_NO_LAST_NL); }
+static void text_nul_refused(void) { text_damage(V_NUL, V_NUL); }
+
 /* several files of perf trace's output merged by time: without -T each counts from its own
  * start (no common clock, refused naming the file, as strace -r's logs are); with -T they
  * share perf's clock (since boot), which is neither strace -ttt's epoch nor -tt's time of
@@ -4235,6 +4327,8 @@ TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(perf_trace_output);
     RUN(perf_trace_numbers_checked);
+    RUN(text_line_ends_read);
+    RUN(text_nul_refused);
     RUN(strace_cut_line_notes);
     RUN(perf_trace_several);
     RUN(strace_merge_mixed_clocks);

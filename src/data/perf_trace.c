@@ -327,6 +327,13 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         if (!e) e = end;
         if (e > p && e[-1] == '\r') e--;
         line++;
+        /* perf prints no NUL: one is damage (a block of zeros left by a crash), not a byte of
+         * an argument to read past */
+        const char *nul = e > p ? memchr(p, 0, (size_t)(e - p)) : NULL;
+        if (nul) {
+            rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu", path, line, (size_t)(nul - p) + 1);
+            break;
+        }
         const char *b = blanks(p, e);
         if (b == e) { p = next; continue; }
         if (summary_line(b, e)) {   /* -s's or -S's table: the end */
