@@ -44,6 +44,11 @@ int ts__read_text(const char *path, char **buf, size_t *size);
 int ts__windows_parse(const char *path, char *buf, size_t size, ts_windows *out);
 int ts__npy_parse(const char *path, char *buf, size_t size, ts_npy *out);
 
+/* a UTF-8 byte-order mark at the start of a text of size bytes: -1 with the error
+ * ts__bad_byte gives it ("path: byte 0xEF (UTF-8 byte-order mark; save the file without
+ * it) at line 1, column 1"), else 0. The log and trace readers refuse one, as the ID
+ * readers do, rather than read it into their first line (a thread's name) */
+int ts__bom_refused(const char *path, const char *buf, size_t size);
 /* the first NUL, control or non-ASCII byte in [s, t) of a text file, named with its line
  * and column ("byte 0xEF (UTF-8 byte-order mark) at line 1, column 1"): -1 + error, else 0.
  * file: the buffer's start, bol: the line's start */

@@ -771,6 +771,9 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu: %snot ftrace text", path, at, (size_t)(z - bol) + 1,
                          ts__container_file(buf, size) ? TS__CONTAINER_FILE ", " : "");
         p = end;
+    } else if (ts__bom_refused(path, buf, size)) {   /* not read into the first line's thread name */
+        rc = -1;
+        p = end;
     }
     while (p < end && rc == 0) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));

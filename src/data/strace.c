@@ -888,6 +888,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
     char *buf;
     size_t size;
     if (ts__read_text(path, &buf, &size) != 0) return -1;
+    if (ts__bom_refused(path, buf, size)) {
+        free(buf);
+        return -1;
+    }
     if (ts__perf_trace_shape(buf, size)) {   /* perf trace's output: strace's lines in its own shape */
         int rel;
         size_t at;   /* the line of its first time */

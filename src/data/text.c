@@ -115,6 +115,12 @@ int ts__bad_byte(const char *path, const char *file, const char *bol, const char
     return 0;
 }
 
+int ts__bom_refused(const char *path, const char *buf, size_t size)
+{
+    if (size < 3 || memcmp(buf, "\xef\xbb\xbf", 3)) return 0;
+    return ts__bad_byte(path, buf, buf, buf, buf + 3, 1);
+}
+
 int ts__container_file(const char *file, size_t n) { return n >= 4 && !memcmp(file, "TSYN", 4); }
 
 char *ts__excerpt(const char *s, size_t n, size_t max)
