@@ -1,21 +1,22 @@
 #!/bin/sh
-# Records strace logs of twelve real workloads (Debian 12, offline, loopback only):
+# Records strace logs of thirteen real workloads (Debian 12, offline, loopback only):
 #
 #   sh data/workloads/record.sh [OUTDIR] [NAME...]
 #
 # Each workload runs under `strace -f -ttt -T -o NAME.strace` in a scratch directory (the
-# web server, the JVM and the database server alone: not their clients, not javac) and its
+# web server, the JVM and the database servers alone: not their clients, not javac) and its
 # log is written to OUTDIR/NAME.strace.gz (default OUTDIR: the directory of this script).
 # NAMEs pick workloads (default: all). Needs strace, gcc, make, tar, xz, zstd, sqlite3,
 # python3, curl and git, node (Debian's nodejs) for node-async, java and javac (Debian's
 # default-jdk) for java-pool, PostgreSQL's server and pgbench (Debian's postgresql) for
-# postgres, perl and md5sum for text-pipeline, dpkg and apt-cache for pkg-query. The inputs are generated from fixed seeds, so a rerun records the same
+# postgres, perl and md5sum for text-pipeline, dpkg and apt-cache for pkg-query,
+# redis-server, redis-benchmark and redis-cli (Debian's redis) for redis. The inputs are generated from fixed seeds, so a rerun records the same
 # work (timing, PIDs and addresses differ). A failing step or client fails the script with
 # a message naming the workload; the servers it started are stopped on every exit
 # (failure, Ctrl-C, TERM) and nothing is written for that workload.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query"
+ALL="cc-make archive-xz-zstd sqlite http-server python-etl git phases node-async java-pool postgres text-pipeline pkg-query redis"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # not a wrapper (pyenv) in the trace
 
@@ -515,6 +516,52 @@ run_pkg_query() {
     done < "$d/pkgs.lst"
 }
 
+# Redis 7 (the server traced, not its clients): append-only file on (fsync every second),
+# no snapshots but those asked for, over a Unix socket: redis-benchmark with 4 clients over
+# seven commands, a BGSAVE, 8 clients over LPUSH, LRANGE and MSET, a BGREWRITEAOF, then 2
+# clients pipelining 4 SET and GET at a time (which alone fills the held-out part), a
+# BGSAVE, and a shutdown
+run_redis() {
+    d=$1
+    strace -f -ttt -T -o "$d/server.strace" redis-server --port 0 --unixsocket "$d/r.sock" --dir "$d" \
+        --save "" --appendonly yes --appendfsync everysec --daemonize no --logfile "$d/log" &
+    pid=$!
+    client=""
+    stop_on_exit stop_redis
+    i=0
+    until [ -S "$d/r.sock" ]; do
+        i=$((i + 1))
+        [ $i -lt 300 ] || fail "redis: the server did not start: $(tail -n 1 "$d/log" 2> /dev/null)"
+        sleep 0.1
+    done
+    S="-s $d/r.sock"
+    # the clients in the background, so that TERM stops them at once
+    for step in "redis-benchmark $S -q -c 4 -n 3000 -t set,get,incr,lpush,rpop,sadd,hset -r 1000 -d 64" \
+                "redis-cli $S bgsave" \
+                "redis-benchmark $S -q -c 8 -n 2000 -t lpush,lrange_100,mset -r 500 -d 256" \
+                "redis-cli $S bgrewriteaof" \
+                "redis-benchmark $S -q -c 2 -n 2000 -P 4 -t set,get -r 5000 -d 1024" \
+                "redis-cli $S bgsave"; do
+        $step > "$d/client.log" 2>&1 &
+        client=$!
+        wait $client || fail "redis: '$step' failed: $(tail -n 1 "$d/client.log")"
+        case $step in *cli*) sleep 1 ;; esac   # the child's save or rewrite
+    done
+    client=""
+    redis-cli $S shutdown nosave > /dev/null 2>&1 || true
+    wait $pid || fail "redis: the server failed (exit $?): $(tail -n 1 "$d/log")"
+    on_exit=""
+    cp "$d/server.strace" "$2"
+}
+
+# the server is asked to shut down, then strace exits (strace ignores TERM, and a strace
+# that is killed leaves what it traces running)
+stop_redis() {
+    [ -z "$client" ] || { kill $client 2> /dev/null || true; wait $client 2> /dev/null || true; }
+    redis-cli -s "$d/r.sock" shutdown nosave > /dev/null 2>&1 || kill $pid 2> /dev/null || true
+    wait $pid 2> /dev/null || true
+}
+
 # ---- driver ----
 if [ "${1:-}" = "--run" ]; then
     "run_$(echo "$2" | tr - _)" "$3" "${4:-}"
@@ -545,6 +592,11 @@ case " $names " in *" pkg-query "*)
         command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (pkg-query)" >&2; exit 1; }
     done ;;
 esac
+case " $names " in *" redis "*)
+    for t in redis-server redis-benchmark redis-cli; do
+        command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (redis: Debian's redis)" >&2; exit 1; }
+    done ;;
+esac
 case " $names " in *" java-pool "*)
     for t in java javac; do
         command -v $t > /dev/null || { echo "record.sh: '$t' is not installed (java-pool)" >&2; exit 1; }
@@ -562,7 +614,7 @@ for name in $names; do
     mkdir "$W/work"
     st=0
     case $name in
-        http-server | java-pool | postgres) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null || st=$? ;;
+        http-server | java-pool | postgres | redis) sh "$self" --run "$name" "$W/work" "$W/$name.strace" > /dev/null || st=$? ;;
         *) strace -f -ttt -T -o "$W/$name.strace" sh "$self" --run "$name" "$W/work" > /dev/null || st=$? ;;
     esac
     [ $st -eq 0 ] || fail "$name failed (exit $st): $out/$name.strace.gz not written"
