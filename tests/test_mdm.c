@@ -1924,7 +1924,11 @@ static void cli_budget_resume_with(void)
     const char *common = "--threads 1 --no-progress --length 48 --layers 1 --channels 8 --state 4 --batch 4 "
                          "--valid-every 50";
     snprintf(cmd, sizeof cmd, "train --model mdm %s/rws %s -o %s/r.tsm --log %s --budget 1.5s", dir, common, dir, lg);
-    REQUIRE(run_output(cmd, out, sizeof out) == 0);
+    const int trc = run_output(cmd, out, sizeof out);
+    /* a machine so busy (or a sanitizer build) that the timing alone takes the budget */
+    if (trc != 0 && strstr(out, "leaves no time for one iteration")) SKIP("a busy machine: %s", out);
+    CHECK_MSG(trc == 0, "%s", out);
+    if (trc != 0) return;
     /* the last record naming them: the start record's, or where a busier machine made the
      * run re-plan, its last "replan" record's */
     FILE *f = fopen(lg, "r");
