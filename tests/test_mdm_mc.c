@@ -647,6 +647,61 @@ static void valid_channels_cut_on_resume(void)
     ts_mc_free(&d);
 }
 
+/* the same weights, given or defaulted, are the same model: a run started without
+ * --channel-weights resumes with the default weights given, and the other way round;
+ * other weights are another model */
+static void channel_weights_resume_alike(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], ck[600];
+    snprintf(out, sizeof out, "%s/w.tsm", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    ts_mc d;
+    mc_cycle_trace(600, 1, &d);
+    const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins",
+                          "channel-weights"};
+    const char *vals[] = {"1", "8", "4", "8", "2", "2", "2", "8", "event=1"};
+    ts_mc_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.data = &d;
+    o.n_train = d.n * 7 / 10;
+    o.n_valid = d.n / 10;
+    o.len = 16;
+    o.seed = 1;
+    o.out_path = out;
+    o.kv = (ts_kv){8, keys, vals};   /* no weights given */
+    ts_mc_model *m = NULL;
+    REQUIRE(ts_mc_model_train("mdm-mc", &o, &m) == 0);
+    ts_mc_model_free(m);
+    m = NULL;
+    vals[4] = "4";
+    o.resume = ck;
+    o.kv.n = 9;   /* the default weights given */
+    CHECK_MSG(ts_mc_model_train("mdm-mc", &o, &m) == 0, "%s", ts_error());
+    ts_mc_model_free(m);
+    m = NULL;
+    vals[8] = "dt=1,event=1";   /* given for the whole of a run, none given on its resume */
+    vals[4] = "2";
+    o.resume = NULL;
+    REQUIRE(ts_mc_model_train("mdm-mc", &o, &m) == 0);
+    ts_mc_model_free(m);
+    m = NULL;
+    vals[4] = "4";
+    o.resume = ck;
+    o.kv.n = 8;
+    CHECK_MSG(ts_mc_model_train("mdm-mc", &o, &m) == 0, "%s", ts_error());
+    ts_mc_model_free(m);
+    m = NULL;
+    vals[8] = "event=2";   /* other weights: another model */
+    vals[4] = "6";
+    o.kv.n = 9;
+    CHECK(ts_mc_model_train("mdm-mc", &o, &m) != 0 && strstr(ts_error(), "different model") &&
+          strstr(ts_error(), "weight_event=2"));
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
+}
+
 TEST_MAIN("mdm_mc", {
     RUN(gradient_check);
     RUN(learns_and_generates);
@@ -655,4 +710,5 @@ TEST_MAIN("mdm_mc", {
     RUN(bad_files);
     RUN(cli);
     RUN(valid_channels_cut_on_resume);
+    RUN(channel_weights_resume_alike);
 })

@@ -516,9 +516,12 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     config_text(m->net, cfg, sizeof cfg);
     size_t k = strlen(cfg);
     k += (size_t)snprintf(cfg + k, sizeof cfg - k, "mc_channels=%u\ndt_bins=%d\n", m->base.has, m->nbins);
-    char wtxt[256];
-    weights_text(m, wtxt, sizeof wtxt);
-    if (ts_kv_get(&o->kv, "channel-weights")) snprintf(cfg + k, sizeof cfg - k, "%s", wtxt);   /* resumed alike */
+    /* the weights in effect, where any is not the default 1: the same weights given or
+     * defaulted are the same model, and a run's checkpoint from before the weights keeps
+     * resuming */
+    int weighted = 0;
+    for (int j = 0; j < m->nch; j++) weighted |= m->cw[j] != 1.0;
+    if (weighted) weights_text(m, cfg + k, sizeof cfg - k);
     k = (size_t)snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,\"state\":%d,\"ff\":%d,\"context\":%d,"
                          "\"params\":%zu,\"batch\":%d,\"lr\":%g,\"train_events\":%zu,\"valid_crops\":%zu,"
                          "\"dt_bins\":%d,\"modelled\":\"", m->net->c.layers, m->net->c.C, m->net->c.N, m->net->c.F, Lc,
