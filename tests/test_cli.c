@@ -1567,6 +1567,17 @@ static void mdm_greedy_seed_refused(void)
     int rc = run_cli(cmd, err, sizeof err);
     CHECK_MSG(rc == 2 && strstr(err, "impute: error: mdm: option --seed: ") && strstr(err, "draws nothing"),
               "exit %d: %s", rc, err);
+    /* so is generate's, with either sampler, made before any work: an output that cannot
+     * be written (a missing directory) would be an error */
+    const char *gen[] = {"generate %s/mdm.tsm -n 2 --length 5 --temperature 0 --seed 3 -o %s/none/gs.txt",
+                         "generate %s/mdm.tsm -n 2 --length 5 --temperature 0 --sampler chain --seed 3 -o "
+                         "%s/none/gs.txt"};
+    for (size_t i = 0; i < sizeof gen / sizeof *gen; i++) {
+        snprintf(cmd, sizeof cmd, gen[i], m, dir);
+        rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, "generate: error: mdm: option --seed: ") && strstr(err, "draws nothing"),
+                  "%s: exit %d: %s", cmd, rc, err);
+    }
     const char *taken[] = {"impute %s/mdm.tsm --input %s/ds --seed 3 --temperature 0.5 --threads 1 -o %s/gs",
                            "impute %s/mdm.tsm --input %s/ds --seed 3 --order random --threads 1 -o %s/gs",
                            "impute %s/mdm.tsm --input %s/ds --seed 3 --position random --threads 1 -o %s/gs",

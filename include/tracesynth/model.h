@@ -116,6 +116,9 @@ typedef struct {
     /* optional: its impute's checks of a run's options (kv, steps, seed_given), made before
      * any window is read; 0 / -1 + error; NULL: none beyond the run keys */
     int  (*run_check)(const ts_model *m, const ts_run_opts *o);
+    /* optional: the same for its generate (as a --seed its decoding draws nothing by, by
+     * the run's options, refused), made before any work; NULL: none beyond the run keys */
+    int  (*generate_check)(const ts_model *m, const ts_run_opts *o);
 } ts_model_ops;
 
 enum {
@@ -162,6 +165,8 @@ unsigned ts_model_ops_impute_reads(const ts_model_ops *ops, const ts_kv *train_k
  * --seed a decoding that draws nothing refuses) checked as ts_model_impute checks them,
  * without a window: 0 / -1 + error */
 int ts_model_run_check(const ts_model *m, const ts_run_opts *o);
+/* the same for ts_model_generate's checks, without generating: 0 / -1 + error */
+int ts_model_generate_check(const ts_model *m, const ts_run_opts *o);
 const ts_model_ops *const *ts_model_list(void);        /* NULL-terminated */
 
 /* append one JSON object (fmt gives its members, without braces) as a line to

@@ -243,6 +243,12 @@ int cli_model_output_check(const char *out);
 int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv);
 /* sets the thread count and fills ro (the model's own options from args) */
 void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro);
+/* a --seed given (ro->seed_given) to a model whose run draws nothing by its options, as
+ * check (ts_model_run_check, ts_model_generate_check) refuses it: a usage error (2), as
+ * the refusal of a seed a model never reads, made before the work; else 0, the check's
+ * other refusals left to the run, which says them where it makes them */
+int cli_seed_check(const char *cmd, const ts_model *m, ts_run_opts *ro,
+                   int (*check)(const ts_model *m, const ts_run_opts *o));
 /* option callbacks (TS_OPT_CB_) for the library's names: a ts_split_kind, a
  * ts_mask_pos, the time split's parts (int[3], thousandths) */
 int cli_opt_split(const char *v, void *dst);

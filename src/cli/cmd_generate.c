@@ -262,6 +262,12 @@ int cmd_generate(int argc, char **argv)
         goto done;
     }
     if (ts_model_load(model_path, &m)) { cli_fail(); goto done; }
+    ts_run_opts ro;
+    cli_run_apply(&run, &args, &ro);
+    ro.seed_given = ts_opt_given(&args, &run.seed);
+    /* a seed its decoding draws nothing by (mdm's greedy one): a usage error, as impute's,
+     * made before any output is checked or written; its other refusals come with the run */
+    if (cli_seed_check(C, m, &ro, ts_model_generate_check)) { rc = 2; goto done; }
     if (!L) {
         if (!m->len) { rc = cli_usage_error(C, "--length is required: the model takes any window length"); goto done; }
         L = (long)m->len;
@@ -348,9 +354,6 @@ int cmd_generate(int argc, char **argv)
     int open_rc = ts_out_set_open(&set, (const char *const *)paths, np);
     for (int k = 0; k < np; k++) free(paths[k]);
     if (open_rc) { cli_fail(); goto done; }
-    ts_run_opts ro;
-    cli_run_apply(&run, &args, &ro);
-    ro.seed_given = ts_opt_given(&args, &run.seed);
     double t0 = ts_now();
     if (ts_model_generate(m, (size_t)n, (size_t)L, &ro, &w)) { ts_out_set_abort(&set); cli_fail(); goto done; }
     double dt = ts_now() - t0;

@@ -238,16 +238,7 @@ int cmd_impute(int argc, char **argv)
     /* one whose decoding draws by its run options (mdm's greedy one draws nothing): its
      * refusal of the seed is a usage error too, made before the input is read; its other
      * refusals are said where the imputation makes them */
-    if (ro.seed_given && ts_model_run_check(m, &ro) != 0) {
-        char *why = ts_strdup(ts_error());
-        ro.seed_given = 0;
-        const int seed = ts_model_run_check(m, &ro) == 0;
-        ro.seed_given = 1;
-        if (seed) rc = cli_usage_error(C, "%s", why);
-        free(why);
-        ts_clear_error();
-        if (seed) goto done;
-    }
+    if (cli_seed_check(C, m, &ro, ts_model_run_check)) { rc = 2; goto done; }
     /* a set of windows (DIR/length): theirs, else the model's */
     const size_t len0 = m->len ? m->len : m->window ? m->window : 200;
     size_t distinct;

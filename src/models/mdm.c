@@ -1331,41 +1331,38 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
 int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind, double a, double temp,
                    uint64_t seed, size_t batch, int progress, int32_t *out);
 
-static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
+/* generate's sampler: --sampler chain's mixture (kind, a) and temperature */
+typedef struct { int chain, kind; double a, temp; } gen_sampler;
+
+/* generate's run options, read and checked before any work (ts_model_generate_check too) */
+static int generate_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, long *samples, gen_sampler *g)
 {
-    mdm_model *m = (mdm_model *)base;
-    infill_opts io;
-    long samples;
+    memset(g, 0, sizeof *g);
     if (refuse_keys(o, "generate", (const char *const[]){"likelihood", "select", NULL}) != 0) return -1;
     /* every event is hidden: no blackout to fill from the window, no context for the
      * n-gram's fillers (the prior weighs nothing) */
     if (refuse_keys(o, "generate (nothing is observed)", (const char *const[]){"in-window", NULL}) != 0) return -1;
-    if (run_opts(m, o, &io, &samples) != 0) return -1;
-    if (L > 4096) return ts_fail("mdm: generation length %zu: at most 4096", L);
+    if (run_opts(m, o, io, samples) != 0) return -1;
     const char *sampler = ts_kv_get(&o->kv, "sampler"), *mix = ts_kv_get(&o->kv, "ngram-mix");
     if (sampler && strcmp(sampler, "chain") && strcmp(sampler, "unmask"))
         return ts_opt_fail("mdm", "sampler", "'%s': expected unmask or chain", sampler);
     if (sampler && !strcmp(sampler, "chain")) {
-        const char *no = samples != 1 ? "samples" : o->steps ? "steps" : ts_kv_get(&o->kv, "order") ? "order" : NULL;
+        const char *no = *samples != 1 ? "samples" : o->steps ? "steps" : ts_kv_get(&o->kv, "order") ? "order" : NULL;
         if (no)
             return ts_opt_fail("mdm", no, "generate --sampler chain does not take it (one event per network "
                                "evaluation)");
         if (refuse_keys(o, "generate --sampler chain (its n-gram share is --ngram-mix)",
                         (const char *const[]){"prior-weight", "prior-gate", NULL}) != 0)
             return -1;
-        int kind;
-        double a, temp = 1.0;
-        if (chain_mix_opt(m, mix, &kind, &a) != 0) return -1;
-        if (ts_kv_get(&o->kv, "temperature")) temp = io.temperature;
-        if (!(temp >= 0)) return ts_opt_fail("mdm", "temperature", "%g: expected 0 (greedy) or above", temp);
-        if (o->seed_given && temp == 0)
+        g->chain = 1;
+        g->temp = 1.0;
+        if (chain_mix_opt(m, mix, &g->kind, &g->a) != 0) return -1;
+        if (ts_kv_get(&o->kv, "temperature")) g->temp = io->temperature;
+        if (!(g->temp >= 0)) return ts_opt_fail("mdm", "temperature", "%g: expected 0 (greedy) or above", g->temp);
+        if (o->seed_given && g->temp == 0)
             return ts_opt_fail("mdm", "seed", "greedy decoding (--temperature 0) draws nothing: sample with "
                                "--temperature T above 0, or leave --seed out");
-        if ((kind == CHAIN_SWITCH || a > 0) && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
-            return -1;
-        if (ensemble_opt(base, o) != 0) return -1;
-        return chain_generate(m, n, L, io.ctx, kind, a, temp, o->seed, o->batch ? o->batch : CHAIN_BATCH,
-                              o->progress, out);
+        return 0;
     }
     if (mix) return ts_opt_fail("mdm", "ngram-mix", "goes with --sampler chain (or score --likelihood chain)");
     if (refuse_keys(o, "generate (nothing is observed)", (const char *const[]){"prior-weight", "prior-gate", NULL}) != 0)
@@ -1374,10 +1371,36 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     if (refuse_keys(o, "generate --sampler unmask (it reads the whole window; --sampler chain reads N events)",
                     (const char *const[]){"context", NULL}) != 0)
         return -1;
-    if (ensemble_opt(base, o) != 0) return -1;
-    if (!ts_kv_get(&o->kv, "temperature")) io.temperature = 1.0;   /* a generator samples */
-    if (o->seed_given && io.temperature == 0 && !io.random_order)
+    if (!ts_kv_get(&o->kv, "temperature")) io->temperature = 1.0;   /* a generator samples */
+    if (o->seed_given && io->temperature == 0 && !io->random_order)
         return ts_opt_fail("mdm", "seed", GREEDY_UNSEEDED);
+    return 0;
+}
+
+static int model_generate_check(const ts_model *base, const ts_run_opts *o)
+{
+    infill_opts io;
+    long samples;
+    gen_sampler g;
+    return generate_opts((const mdm_model *)base, o, &io, &samples, &g);
+}
+
+static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
+{
+    mdm_model *m = (mdm_model *)base;
+    infill_opts io;
+    long samples;
+    gen_sampler g;
+    if (generate_opts(m, o, &io, &samples, &g) != 0) return -1;
+    if (L > 4096) return ts_fail("mdm: generation length %zu: at most 4096", L);
+    if (g.chain) {
+        if ((g.kind == CHAIN_SWITCH || g.a > 0) && chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
+            return -1;
+        if (ensemble_opt(base, o) != 0) return -1;
+        return chain_generate(m, n, L, io.ctx, g.kind, g.a, g.temp, o->seed, o->batch ? o->batch : CHAIN_BATCH,
+                              o->progress, out);
+    }
+    if (ensemble_opt(base, o) != 0) return -1;
     io.weight = 0;
     io.kw = NULL;
     io.gate = NULL;
@@ -1583,6 +1606,7 @@ const ts_model_ops ts_model_mdm = {
     /* the seed when it samples (--temperature above 0, --order random) */
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
     .run_check = model_run_check,
+    .generate_check = model_generate_check,
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */

@@ -310,6 +310,15 @@ int ts_model_run_check(const ts_model *m, const ts_run_opts *o)
     return 0;
 }
 
+int ts_model_generate_check(const ts_model *m, const ts_run_opts *o)
+{
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!o) return ts_fail_null(__func__, "o");
+    if (check_keys(&o->kv, m->ops, "run", m->ops->run_keys)) return -1;
+    if (m->ops->generate_check && m->ops->generate_check(m, o) != 0) return ts_opt_name(m->ops->name);
+    return 0;
+}
+
 /* the data a caller hands to training: every ID a model reads in [0, n_ids) (the models index
  * their tables with them; in a training stream also -1, a separator the n-gram counts do not
  * match across), and with named events n_ids the vocabulary's size and its <unk>
