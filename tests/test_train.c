@@ -300,6 +300,66 @@ static void nan_stops(void)
     CHECK(ts_train_run(&n, &c) == -1 && strstr(ts_error(), ck) && !ts_file_exists(lg));
 }
 
+/* a run stopped between writing its model file (a better validation, iteration 30) and
+ * its checkpoint, resumed from the checkpoint before (iteration 20) and diverging: the
+ * model file holds a later validation's weights than the checkpoint's best, and the
+ * message does not say it holds iteration 20's */
+static void diverged_after_model_written(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], ck[600], ck20[600], cmd[1400];
+    snprintf(a, sizeof a, "%s/later.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", a);
+    snprintf(ck20, sizeof ck20, "%s/later20.ckpt", dir);
+    lsq q;
+    lsq_make(&q);
+    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c = lsq_cfg(20);
+    c.out_path = a;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", ck, ck20);
+    REQUIRE(system(cmd) == 0);
+    c.iters = 30;
+    c.resume = ck;
+    REQUIRE(ts_train_run(&n, &c) == 0);   /* 30 validates better: the model file is 30's */
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", ck20, ck);
+    REQUIRE(system(cmd) == 0);            /* the checkpoint of 30 never written */
+    lsq_make(&q);
+    q.poison = 3;
+    c = lsq_cfg(40);
+    c.out_path = a;
+    c.resume = ck;
+    CHECK(ts_train_run(&n, &c) == -1);
+    char held[700];
+    snprintf(held, sizeof held, "%s (iteration 20", a);
+    CHECK_MSG(strstr(ts_error(), "diverged at iteration 23") && !strstr(ts_error(), held) && strstr(ts_error(), a) &&
+              strstr(ts_error(), "(written after its .ckpt's best, iteration 20, validation loss ") &&
+              strstr(ts_error(), "intact") && !strchr(ts_error(), '\n'), "%s", ts_error());
+    /* the model file of the checkpoint's best is named with its iteration, as before */
+    lsq_make(&q);
+    c = lsq_cfg(20);
+    c.out_path = a;
+    REQUIRE(ts_train_run(&n, &c) == 0);
+    lsq_make(&q);
+    q.poison = 3;
+    c = lsq_cfg(40);
+    c.out_path = a;
+    c.resume = ck;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), "diverged at iteration 23") && strstr(ts_error(), held) &&
+              strstr(ts_error(), "intact"), "%s", ts_error());
+    /* a checkpoint from before it recorded its model file's checksum does not say which
+     * validation the file holds */
+    REQUIRE(rewrite_chunk_bytes(ck, ck, "OUTSUM", NULL, 0) == 0);
+    lsq_make(&q);
+    q.poison = 3;
+    CHECK(ts_train_run(&n, &c) == -1);
+    CHECK_MSG(strstr(ts_error(), "diverged at iteration 23") && !strstr(ts_error(), held) &&
+              strstr(ts_error(), "(its .ckpt's best, iteration 20, validation loss ") &&
+              strstr(ts_error(), "or a later validation's the .ckpt does not record)"), "%s", ts_error());
+}
+
 /* a run whose last validation loss is far above its best (the weights went astray after
  * the best, which is what is kept) ends with a note naming both and a lower --lr; a run
  * that diverges after such validations points to the best validated model */
@@ -2360,6 +2420,7 @@ TEST_MAIN("train", {
     RUN(resume_without_iters_section);
     RUN(unwritable_output_fails_first);
     RUN(nan_stops);
+    RUN(diverged_after_model_written);
     RUN(diverged_hint_follows_options);
     RUN(diverged_names_nan);
     RUN(astray_noted);

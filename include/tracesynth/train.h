@@ -11,7 +11,9 @@
  *  - a resumable checkpoint OUT.ckpt at every validation (PARAMS, BEST, ADAM_M,
  *    ADAM_V, STATE, LOGACC, RUN, EVENTS: the IDs' count and names, ITERS: the run's
  *    iterations, OPTIM: the rate, schedule, warm-up, weight decay and clip, and EMA_DECAY
- *    and DROPOUT where the run has them, which a resume takes unless given again; and the network's CONFIG so that a resume with another
+ *    and DROPOUT where the run has them, which a resume takes unless given again; OUTSUM:
+ *    the checksum of the model file that holds its best, which a divergence's message
+ *    names as the best only when the file still has it; and the network's CONFIG so that a resume with another
  *    architecture is refused); a resumed run gives the same bits as an uninterrupted one;
  *  - the progress bar and the JSON-lines log (on resume the log is cut back to
  *    the checkpoint's iteration, so no iteration appears twice);

@@ -350,9 +350,23 @@ static int ids_check(const char *path, const char *what, const char *tag, int32_
 
 static const int n_more_ids = (int)(sizeof ((ts_train_net *)0)->more_ids / sizeof ((ts_train_net *)0)->more_ids[0]);
 
-/* PARAMS, BEST, ADAM_M, ADAM_V (and EMA) as little-endian floats */
+/* 1 when the file at path ends in a container's CRC-32 (every model file does), into
+ * *sum: what tells the model file of a checkpoint's best from one written after it */
+static int file_sum(const char *path, uint32_t *sum)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char b[4];
+    int got = f && fseek(f, -4, SEEK_END) == 0 && fread(b, 1, 4, f) == 4;
+    if (f) fclose(f);
+    if (got) *sum = ts_le_get32(b);
+    return got;
+}
+
+/* PARAMS, BEST, ADAM_M, ADAM_V (and EMA) as little-endian floats; out_sum (NULL: not
+ * known) the model file's checksum when it held the best weights */
 static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_cfg *c, const ts_adam *a,
-                      const float *best, const float *ema, const train_state *st, const replan_state *rp)
+                      const float *best, const float *ema, const train_state *st, const replan_state *rp,
+                      const uint32_t *out_sum)
 {
     ts_writer w;
     ts_writer_init(&w, path);
@@ -409,6 +423,13 @@ static int ckpt_write(const char *path, const ts_train_net *net, const ts_train_
     }
     /* the model's dropout, which a resume takes unless given */
     if (net->dropout && *net->dropout > 0) put_double(&w, "DROPOUT", *net->dropout);
+    /* which model file holds its best: a run stopped after writing a better one, before
+     * its checkpoint, leaves one this checkpoint's best is not */
+    if (out_sum) {
+        ts_writer_begin(&w, "OUTSUM");
+        ts_writer_put32(&w, *out_sum);
+        ts_writer_end(&w);
+    }
     return ts_writer_commit(&w);
 }
 
@@ -847,24 +868,32 @@ static int far_above(double v, double best)
     return isfinite(v) && best > 0 && v > 100 * best;
 }
 
-/* kept: the model file, which holds the best validated weights (iteration best_iter,
- * validation loss best); its .ckpt is the run at its last validation, iteration ck_iter,
- * whose weights validated at ck_loss (NaN: not known). A .ckpt whose weights went astray
- * (far above the best) diverges again when resumed, even at a lower rate: the run is
- * better made again */
+/* kept: the model file; its .ckpt is the run at its last validation, iteration ck_iter,
+ * whose weights validated at ck_loss (NaN: not known) and whose best validated weights
+ * are iteration best_iter's, validation loss best. kept_is: 1 when the file holds those,
+ * 0 when it holds others (written after them by a validation the .ckpt does not record:
+ * a run stopped between the two), -1 when the .ckpt does not say. A .ckpt whose weights
+ * went astray (far above the best) diverges again when resumed, even at a lower rate:
+ * the run is better made again */
 static void diverged(const ts_train_cfg *c, const ts_train_net *net, long it, const char *what, double v,
-                     double gn, const char *kept, long long best_iter, double best, long long ck_iter,
+                     double gn, const char *kept, int kept_is, long long best_iter, double best, long long ck_iter,
                      double ck_loss)
 {
-    char tail[1024] = "";
+    char tail[1536] = "", model[1024] = "";
+    if (kept && kept_is > 0)
+        snprintf(model, sizeof model, "the best validated model %s (iteration %lld, validation loss %g)", kept,
+                 best_iter, best);
+    else if (kept)
+        snprintf(model, sizeof model, "the model %s (%s .ckpt's best, iteration %lld, validation loss %g, %s the "
+                 ".ckpt does not record)", kept, kept_is == 0 ? "written after its" : "its", best_iter, best,
+                 kept_is == 0 ? "by a validation" : "or a later validation's");
     int astray = kept && ck_iter != best_iter && far_above(ck_loss, best);
     if (astray)
-        snprintf(tail, sizeof tail, "; the best validated model %s (iteration %lld, validation loss %g) is intact, "
-                 "its .ckpt (iteration %lld) validated %.3g times worse, so a resume from it would diverge again: "
-                 "train again from the start (without --resume) and", kept, best_iter, best, ck_iter, ck_loss / best);
+        snprintf(tail, sizeof tail, "; %s is intact, its .ckpt (iteration %lld) validated %.3g times worse, so a "
+                 "resume from it would diverge again: train again from the start (without --resume) and", model,
+                 ck_iter, ck_loss / best);
     else if (kept)
-        snprintf(tail, sizeof tail, "; the best validated model %s (iteration %lld, validation loss %g) and its "
-                 ".ckpt (iteration %lld) are intact", kept, best_iter, best, ck_iter);
+        snprintf(tail, sizeof tail, "; %s and its .ckpt (iteration %lld) are intact", model, ck_iter);
     else if (c->resume) snprintf(tail, sizeof tail, "; the checkpoint %s is intact", c->resume);
     char vs[32], gs[32], gpart[64] = "";
     shown_value(v, vs, sizeof vs);
@@ -1537,6 +1566,13 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
      * has a run stopped before its first validation that improved on its checkpoint's) */
     int written = ckpt && c->resume && st.best_iter >= 0 && ts_same_file(c->resume, ckpt) == 1 &&
                   ts_file_exists(c->out_path);
+    /* whether that file holds the checkpoint's best (kept_is of diverged), by the checksum
+     * the checkpoint recorded of it, which later checkpoints keep until the file is written */
+    uint32_t out_sum = 0, now_sum;
+    unsigned char sb4[4];
+    int has_sum = written && ckpt_peek(c->resume, "OUTSUM", sb4, sizeof sb4);
+    if (has_sum) out_sum = ts_le_get32(sb4);
+    int kept_is = !has_sum ? -1 : file_sum(c->out_path, &now_sum) && now_sum == out_sum;
     for (long it = (long)st.iter; it < c->iters; it++) {
         kept = written ? c->out_path : NULL;
         float loss = 0;
@@ -1545,7 +1581,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
         if (!isfinite(loss) || !isfinite(gn)) {   /* (no update was made) */
             ts_progress_end(&prog);
             ts_train_log(c->log_path, "\"event\":\"diverged\",\"iter\":%ld", it + 1);   /* the error is this: */
-            diverged(c, net, it + 1, "loss", (double)loss, gn, kept, (long long)st.best_iter, st.best,
+            diverged(c, net, it + 1, "loss", (double)loss, gn, kept, kept_is, (long long)st.best_iter, st.best,
                      (long long)st.iter, last_vi == (long)st.iter ? last_vl : NAN);
             goto done;
         }
@@ -1625,8 +1661,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
             if (!isfinite(vl)) {
                 ts_progress_end(&prog);
                 ts_train_log(c->log_path, "\"event\":\"diverged\",\"iter\":%ld", done_it);
-                diverged(c, net, done_it, "validation loss", vl, -1, kept, (long long)st.best_iter, st.best,
-                         (long long)st.iter, last_vi == (long)st.iter ? last_vl : NAN);
+                diverged(c, net, done_it, "validation loss", vl, -1, kept, kept_is, (long long)st.best_iter,
+                         st.best, (long long)st.iter, last_vi == (long)st.iter ? last_vl : NAN);
                 goto done;
             }
             last_vl = vl;
@@ -1638,7 +1674,10 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                 st.best_iter = done_it;
                 memcpy(best, net->params, np * sizeof(float));
                 if (c->out_path && net->save(net->ctx, c->out_path) != 0) ok = 0;
-                else if (c->out_path) written = 1;
+                else if (c->out_path) {
+                    written = kept_is = 1;
+                    has_sum = file_sum(c->out_path, &out_sum);
+                }
             }
             if (live) memcpy(net->params, live, np * sizeof(float));   /* training goes on from them */
             st.iter = done_it;
@@ -1654,7 +1693,8 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
                                    "\"best_iter\":%lld,\"saved\":%s", done_it, vl, st.best, (long long)st.best_iter,
                                    improved && c->out_path ? "true" : "false") != 0)
                 ok = 0;
-            if (ok && ckpt && ckpt_write(ckpt, net, c, &adam, best, ema, &st, &rp) != 0) ok = 0;
+            if (ok && ckpt && ckpt_write(ckpt, net, c, &adam, best, ema, &st, &rp, has_sum ? &out_sum : NULL) != 0)
+                ok = 0;
             if (!all_ok(ok, nranks, net->name)) { ts_progress_end(&prog); goto done; }
         }
     }
