@@ -3230,6 +3230,62 @@ static void nonfinite_output_refused(void)
     toy_free(&t);
 }
 
+/* an event the training part never holds is never drawn: IDs 5 and 6 are in the
+ * vocabulary (n_ids 7) but not in the toy's stream; a network of 2 iterations
+ * still gives them weight, a temperature of 20 nearly as much as the rest. With
+ * the n-gram prior (its stream says which IDs were seen) and without it, before
+ * and after save / load; generate by either sampler, impute */
+static void unseen_never_drawn(void)
+{
+    const char *dir = scratch_dir();
+    for (int prior = 0; prior < 2; prior++) {
+        toy t;
+        toy_make(&t, 40, 16);
+        kvbuf kv;
+        tiny_kv(&kv, "2");
+        kv_add(&kv, "prior", prior ? "1" : "0");
+        ts_train_opts o = toy_opts(&t, &kv);
+        o.n_ids = 7;
+        ts_model *m = NULL;
+        REQUIRE(ts_model_train("mdm", &o, &m) == 0);
+        char path[700];
+        snprintf(path, sizeof path, "%s/unseen%d.tsm", dir, prior);
+        REQUIRE(ts_model_save(m, path) == 0);
+        ts_model *ml = NULL;
+        REQUIRE(ts_model_load(path, &ml) == 0);
+        uint8_t *mask = ts_malloc(t.split.test.n * t.split.test.len);
+        ts_mask_fill(mask, t.split.test.n, t.split.test.len, 8, TS_MASK_CENTER, 0);
+        for (int loaded = 0; loaded < 2; loaded++) {
+            ts_model *mm = loaded ? ml : m;
+            for (int i = 0; i < 3; i++) {
+                const char *k[] = {"temperature", "sampler", "ngram-mix"}, *v[] = {"20", i ? "unmask" : "chain", "none"};
+                ts_run_opts ro;
+                memset(&ro, 0, sizeof ro);
+                ro.kv = (ts_kv){i == 0 ? 3 : 2, k, v};
+                ro.seed = 5;
+                ts_windows g = {0};
+                if (i < 2) {
+                    REQUIRE(ts_model_generate(mm, 200, 16, &ro, &g) == 0);
+                } else {
+                    const char *ik[] = {"temperature", "prior-weight"}, *iv[] = {"20", "0"};
+                    ro.kv = (ts_kv){prior ? 2 : 1, ik, iv};
+                    REQUIRE(ts_model_impute(mm, &t.split.test, mask, &ro, &g) == 0);
+                }
+                size_t bad = 0;
+                for (size_t j = 0; j < g.n * g.len; j++) bad += g.data[j] >= 5;
+                const char *what[] = {"generate --sampler chain", "generate --sampler unmask", "impute"};
+                CHECK_MSG(bad == 0, "%s (prior %d, %s): %zu of %zu events never in the training part", what[i], prior,
+                          loaded ? "loaded" : "trained", bad, g.n * g.len);
+                ts_windows_free(&g);
+            }
+        }
+        free(mask);
+        ts_model_free(ml);
+        ts_model_free(m);
+        toy_free(&t);
+    }
+}
+
 TEST_MAIN("mdm", {
     ts_set_threads(1);
     RUN(gradient_check);
@@ -3275,4 +3331,5 @@ TEST_MAIN("mdm", {
     RUN(ignored_fill_options);
     RUN(bound_on_short_windows);
     RUN(nonfinite_output_refused);
+    RUN(unseen_never_drawn);
 })

@@ -598,6 +598,7 @@ void model_free(ts_model *base)
     ts_free_aligned(m->params);
     ts_free_aligned(m->grads);
     if (m->prior) ts_model_free(m->prior);
+    free(m->seen);
     ens_drop_from(m, 0);
     free(m->ens_list);
     ts_kn_free(m->kn);
@@ -648,8 +649,23 @@ int model_save(const ts_model *base, ts_writer *w)
         size_t N;
         const int32_t *s = ts_ngram_stream(m->prior, &N, NULL);
         ts_writer_i32(w, "PRIOR", s, N);
+    } else if (m->seen) {   /* without a prior: the IDs the training part held */
+        int32_t *ids = ts_malloc((size_t)m->c.V * sizeof *ids);
+        size_t n = 0;
+        for (int v = 0; v < m->c.V; v++)
+            if (m->seen[v]) ids[n++] = v;
+        ts_writer_i32(w, "SEEN", ids, n);
+        free(ids);
     }
     return 0;
+}
+
+void seen_set(mdm_model *m, const int32_t *s, size_t N)
+{
+    free(m->seen);
+    m->seen = ts_calloc((size_t)m->c.V, 1);
+    for (size_t i = 0; i < N; i++)
+        if (s[i] >= 0 && s[i] < m->c.V) m->seen[s[i]] = 1;
 }
 
 /* the optional CONFIG key `key`: n comma-separated weights in [0, 1e6) into out,
@@ -802,9 +818,26 @@ int model_load(ts_model **out, const ts_reader *r)
                 return ts_fail("%s: section 'PRIOR': event %zu has ID outside [-1, %d)", r->path, i, V);
             }
         }
+        seen_set(m, st, N);
         m->prior = ts_ngram_new(st, N, m->prior_order);
         free(st);
         if (!m->prior) { model_free(&m->base); return ts_fail("%s: section 'PRIOR' is too long", r->path); }
+    } else if (ts_reader_get(r, "SEEN")) {   /* optional: files from before it draw any ID */
+        const ts_chunk *c = ts_reader_get(r, "SEEN");
+        if (c->size == 0 || c->size % 4) {
+            model_free(&m->base);
+            return ts_fail("%s: section 'SEEN' is empty or not a list of 32-bit IDs", r->path);
+        }
+        m->seen = ts_calloc((size_t)m->c.V, 1);
+        for (size_t i = 0; i < c->size / 4; i++) {
+            const int32_t id = ts_chunk_i32(c, i);
+            if (id < 0 || id >= m->c.V) {
+                const int V = m->c.V;
+                model_free(&m->base);
+                return ts_fail("%s: section 'SEEN': entry %zu is ID %d, outside [0, %d)", r->path, i, id, V);
+            }
+            m->seen[id] = 1;
+        }
     }
     *out = &m->base;
     return 0;
@@ -1062,6 +1095,13 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     c.tune_n = (size_t)so.valid_windows;
     int rc = -1;
     if (init_params(m, o->seed) != 0) goto done;
+    {   /* the IDs the training part holds (its stream with --also's, else its windows) */
+        size_t N;
+        int32_t *s = o->split->train_stream.n > 0 ? ts_split_train_events(o->split, -1, &N) : NULL;
+        if (s) seen_set(m, s, N);
+        else seen_set(m, tw->data, tw->n * tw->len);
+        free(s);
+    }
     if (so.prior) {
         const ts_seq *st = &o->split->train_stream;
         if (st->n > 0) {   /* further streams (--also) after a separator no match spans */
@@ -1591,7 +1631,10 @@ const ts_model_ops ts_model_mdm = {
         "                 default the training context)\n"
         "  chain likelihood and sampler: --batch B crops (score, and impute's ranking\n"
         "                 by --select likelihood) or windows (generate) per network\n"
-        "                 evaluation (32, rounded up to even); the same bits for any B\n",
+        "                 evaluation (32, rounded up to even); the same bits for any B\n"
+        "  impute and generate (either sampler) never draw an event the training\n"
+        "                 part does not hold (such as <unk>): the network's\n"
+        "                 distribution is taken over the events it held\n",
     .train = model_train,
     .save = model_save,
     .load = load_single,

@@ -351,7 +351,8 @@ int chain_select(mdm_model *m, const int32_t *cand, long N, const uint8_t *hid, 
  * x_j drawn from the same distribution the chain likelihood scores it with
  * (the network on the crop ending at j, j and after hidden, mixed with the
  * Kneser-Ney model as --ngram-mix says), so the windows are exact samples of
- * the model that score --likelihood chain measures. One network evaluation per
+ * the model that score --likelihood chain measures, but that no event the training
+ * part never held is drawn (its share goes to the rest). One network evaluation per
  * event; window i draws from its own stream (seed, i): the same windows for any
  * batch and thread count. */
 int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind, double a, double temp,
@@ -390,12 +391,21 @@ int chain_generate(mdm_model *m, size_t n, size_t L, size_t ctx, int kind, doubl
                     rc = output_not_finite("generate: ", s + (size_t)b, j);
                     break;
                 }
-                float mx = lg[0];
-                for (int v = 1; v < V; v++) mx = lg[v] > mx ? lg[v] : mx;
+                /* the network's softmax over the IDs the training part held: one it
+                 * never held is never drawn (the mixture below is restricted the same) */
+                const uint8_t *seen = m->seen;
+                float mx = -INFINITY;
+                for (int v = 0; v < V; v++)
+                    if (!seen || seen[v]) mx = lg[v] > mx ? lg[v] : mx;
                 double z = 0;
-                for (int v = 0; v < V; v++) z += pn[v] = exp((double)lg[v] - mx);
+                for (int v = 0; v < V; v++) z += pn[v] = !seen || seen[v] ? exp((double)lg[v] - mx) : 0;
                 for (int v = 0; v < V; v++) pn[v] /= z;
                 if (kn) ts_kn_dist(m->kn, xw, j, pk);
+                if (kn && seen) {   /* the Kneser-Ney model's too, renormalised */
+                    double zk = 0;
+                    for (int v = 0; v < V; v++) zk += pk[v] = seen[v] ? pk[v] : 0;
+                    for (int v = 0; v < V && zk > 0; v++) pk[v] /= zk;
+                }
                 const double wn = kind == CHAIN_SWITCH ? q[b] : 1 - a;
                 double tot = 0, top = 0;
                 for (int v = 0; v < V; v++) {   /* pk reused: the draw's weights */

@@ -94,8 +94,9 @@ static void crop_of(const uint8_t *hid, size_t L, size_t ctx, size_t *cs, size_t
     *cl = Lc;
 }
 
-/* position l's scores: z (V) = the network's logits plus the prior's share,
- * conf[l] its largest probability, pick[l] the argmax */
+/* position l's scores: z (V) = the network's logits plus the prior's share
+ * (-inf at IDs the training part never held: never drawn), conf[l] its largest
+ * probability, pick[l] the argmax */
 static void score_pos(const mdm_model *m, const float *logits, int l, const run_t *runs, const int *runid,
                       const infill_opts *io, float *z, float *conf, int32_t *pick)
 {
@@ -111,6 +112,9 @@ static void score_pos(const mdm_model *m, const float *logits, int l, const run_
         if (w > 0)
             for (int v = 0; v < V; v++) zl[v] += (float)(w * log((cnt[v] + PRIOR_SMOOTH) / den));
     }
+    if (m->seen)
+        for (int v = 0; v < V; v++)
+            if (!m->seen[v]) zl[v] = -INFINITY;
     float mx = zl[0];
     int arg = 0;
     for (int v = 1; v < V; v++) if (zl[v] > mx) mx = zl[v], arg = v;

@@ -30,6 +30,7 @@
 #define model_load   ts__mdm_model_load
 #define chain_chunk_rows ts__mdm_chain_chunk_rows
 #define check_size   ts__mdm_check_size
+#define seen_set     ts__mdm_seen_set
 
 typedef struct {
     int layers, C, N, F;      /* blocks, channels, S4 state, feed-forward width */
@@ -57,6 +58,10 @@ typedef struct {
     mdm_layout p;
     float *params, *grads;
     ts_model *prior;          /* n-gram index over the training stream, or NULL */
+    /* seen[v] (V): 1 = ID v occurs in the training part; no run draws an ID it never
+     * held (a network still gives such IDs weight). From the prior's stream, else the
+     * file's SEEN section; NULL (files from before it without a prior): all drawn */
+    uint8_t *seen;
     double prior_weight;
     int prior_order;
     int has_kw;               /* prior weights per blackout size (kw_keys) chosen */
@@ -157,6 +162,8 @@ extern size_t chain_chunk_rows;
 
 /* the parameter blocks for m->c (layout in m->p); drawn from seed. 0 / -1 */
 void alloc_params(mdm_model *m);
+/* m->seen from the N IDs of s (-1: a separator, skipped) */
+void seen_set(mdm_model *m, const int32_t *s, size_t N);
 /* before alloc_params at training: a vocabulary of V values (IDs, or the channels'
  * values) the loader takes (at most MDM_MAX_VOCAB) and a network whose checkpoint
  * (4 float copies of the parameters) fits a container file. 0, or -1 + one line naming
