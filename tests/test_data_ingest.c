@@ -4326,6 +4326,25 @@ static void strace_many_waiting_calls(void)
     remove(p);
 }
 
+/* ingest's count of later events with names unseen in the first 70 %: an event the
+ * log names <unk> (export's _unk_) inside the first 70 % is not one of them, nor is
+ * one after it whose name occurs there; brk, first seen in the last 30 %, is */
+static void unseen_later_counted(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    FILE *f = fopen(in(d, "unk.log"), "w");
+    REQUIRE(f);
+    const char *calls[10] = {"_unk_", "getpid", "_unk_", "getpid", "getpid", "getpid", "getpid",
+                             "getpid", "brk", "getpid"};
+    for (int i = 0; i < 10; i++) fprintf(f, "1700000001.%06d %s() = 0 <0.000002>\n", i + 1, calls[i]);
+    fclose(f);
+    char cmd[1024], out[1024];
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s -o %s/unk", in(d, "unk.log"), d);
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, "(1 later event has a name unseen in the first 70%)"),
+              "%s", out);
+}
+
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
     RUN(perf_trace_output);
@@ -4413,4 +4432,5 @@ TEST_MAIN("data_ingest", {
     RUN(split_in_other_dataset);
     RUN(split_txt_fifo_not_read);
     RUN(cpu_warning_of_its_cpu);
+    RUN(unseen_later_counted);
 })

@@ -722,8 +722,11 @@ int cmd_ingest(int argc, char **argv)
     if (rc == 0) {
         printf("%zu event%s", ds->stream.n, ts_plural(ds->stream.n));
         if (ds->vocab.n > 0) {
+            /* after the part the names were learned from: an event named <unk> inside it
+             * is not a later one (every other name there has an ID of its own) */
             size_t unk = 0;
-            for (size_t i = 0; i < ds->stream.n; i++) unk += ds->stream.ids[i] == ds->vocab.unk;
+            for (size_t i = ts_train_count(ds->stream.n, ts_split_default_permille[0] / 1000.0); i < ds->stream.n; i++)
+                unk += ds->stream.ids[i] == ds->vocab.unk;
             char empty[128];   /* names are learned from one event at least, as constraints' */
             cli_train_events(ds->stream.n, NULL, empty, sizeof empty);
             printf(", %d name%s + <unk> (%zu later %s unseen in the first 70%%%s%s)", ds->vocab.n - 1,
