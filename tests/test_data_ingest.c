@@ -501,6 +501,25 @@ static void text_line_ends_read(void) { text_damage(V_CRLF, V_NO_LAST_NL); }
 static void text_nul_refused(void) { text_damage(V_NUL, V_NUL); }
 static void text_bom_refused(void) { text_damage(V_BOM, V_BOM); }
 
+/* --from perf given an empty file, or one with a NUL in its first line (which perf
+ * trace's output is then not taken for): the error says what perf's text was expected
+ * (perf script's or perf trace's), not ftrace's */
+static void perf_empty_or_nul_named(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    write_bytes(in(d, "e.txt"), "", 0);
+    static const char nul[] = "   \0      ? (         ): ls/1 brk() = 0\n";
+    write_bytes(in(d, "x.txt"), nul, sizeof nul - 1);
+    const char *files[] = {"e.txt", "x.txt"}, *wants[] = {": no event lines of perf script's text", ": byte 0x00 (NUL) at line 1, column 4: not perf script's text nor perf trace's output"};
+    for (int i = 0; i < 2; i++) {
+        char cmd[1024], err[1024];
+        snprintf(cmd, sizeof cmd, "ingest --from perf %s -o %s/pd", in(d, files[i]), d);
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, wants[i]) && strstr(err, "perf trace") &&
+                      !strstr(err, "ftrace"), "%s: %s", cmd, err);
+    }
+}
+
 /* several files of perf trace's output merged by time: without -T each counts from its own
  * start (no common clock, refused naming the file, as strace -r's logs are); with -T they
  * share perf's clock (since boot), which is neither strace -ttt's epoch nor -tt's time of
@@ -4433,4 +4452,5 @@ TEST_MAIN("data_ingest", {
     RUN(split_txt_fifo_not_read);
     RUN(cpu_warning_of_its_cpu);
     RUN(unseen_later_counted);
+    RUN(perf_empty_or_nul_named);
 })

@@ -317,6 +317,11 @@ void ts_ctf_trace_free(ts_ctf_trace *t);
 #define TS_FTRACE_RECON "tracesynth_reconstructed"
 int  ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch,
                     ts_ctf_trace *out, char **notes);
+/* the same, the files asked for as perf's text (ingest --from perf): where they hold no
+ * event line, or a NUL byte, the error says perf script's text or perf trace's output was
+ * expected, not ftrace's */
+int  ts_perf_load(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch,
+                  ts_ctf_trace *out, char **notes);
 /* names -> dataset: vocabulary by frequency rank over the first train_frac of the events
  * (ties by name), with an UNK ID (the last, named "<unk>") for names unseen there and for
  * the name "<unk>" itself.

@@ -666,7 +666,9 @@ int cmd_ingest(int argc, char **argv)
         ts_ctf_opts o = {comm, exits, events && !strcmp(events, "all") ? TS_CTF_ALL : TS_CTF_SYSCALLS, cpu, no_recon, 0};
         ts_ctf_trace t;
         char *notes;
-        rc = ts_ftrace_load(inputs, ninputs, &o, arch == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(arch), &t, &notes);
+        /* (--from perf: its errors name perf's text) */
+        rc = (strcmp(froms[from_i], "perf") ? ts_ftrace_load : ts_perf_load)(
+            inputs, ninputs, &o, arch == TS_ARCH_UNKNOWN ? NULL : ts_arch_name(arch), &t, &notes);
         if (rc == 0) {
             say_notes(notes);
             char who[512];

@@ -740,7 +740,8 @@ static void cpu_times_room(cpu_times *t, int64_t cpu)
 }
 
 int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(void *u, const ts__ft_line *l),
-                     void *u, ts__notes *notes, int *clock, int64_t *ncpus, int64_t *lost_in, ts__ft_header *hdr)
+                     void *u, ts__notes *notes, int *clock, int64_t *ncpus, int64_t *lost_in, ts__ft_header *hdr,
+                     int as_perf)
 {
     hdr->kept = hdr->written = -1;
     hdr->ncpus = 0;
@@ -768,8 +769,9 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             rc = ts_fail("%s:%zu: looks like ftrace's bin output (options/bin set), binary records: not read "
                          "(echo nobin > trace_options)", path, at);
         else
-            rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu: %snot ftrace text", path, at, (size_t)(z - bol) + 1,
-                         ts__container_file(buf, size) ? TS__CONTAINER_FILE ", " : "");
+            rc = ts_fail("%s: byte 0x00 (NUL) at line %zu, column %zu: %snot %s", path, at, (size_t)(z - bol) + 1,
+                         ts__container_file(buf, size) ? TS__CONTAINER_FILE ", " : "",
+                         as_perf ? "perf script's text nor perf trace's output" : "ftrace text");
         p = end;
     } else if (ts__bom_refused(path, buf, size)) {   /* not read into the first line's thread name */
         rc = -1;
@@ -1114,8 +1116,8 @@ static int add_line(void *u, const ts__ft_line *l)
 }
 
 /* one file's lines into rd; alone: the only file (else one of a CPU that recorded
- * nothing, per_cpu/cpuN/trace, may have no event lines) */
-static int read_one(reader *rd, const char *path, int alone, ts__ft_header *hdr)
+ * nothing, per_cpu/cpuN/trace, may have no event lines); perf: asked for as perf's text */
+static int read_one(reader *rd, const char *path, int alone, ts__ft_header *hdr, int perf)
 {
     char *buf;
     size_t size;
@@ -1123,7 +1125,7 @@ static int read_one(reader *rd, const char *path, int alone, ts__ft_header *hdr)
     size_t first = rd->n;
     int clock = 0;
     one_file of = {rd, 0, 0, INT64_MAX};
-    int rc = ts__ftrace_lines(path, buf, size, add_line, &of, &rd->notes, &clock, &rd->ncpus, &rd->lost, hdr);
+    int rc = ts__ftrace_lines(path, buf, size, add_line, &of, &rd->notes, &clock, &rd->ncpus, &rd->lost, hdr, perf);
     /* a marker takes the time of the line after it (ftrace prints it just before the first
      * event after the loss, of its CPU), or of the one before at the end */
     int64_t t = INT64_MIN;
@@ -1138,8 +1140,12 @@ static int read_one(reader *rd, const char *path, int alone, ts__ft_header *hdr)
     }
     free(buf);
     if (rc == 0 && !of.events && rd->n == first) {
-        if (alone) rc = ts_fail("%s: no ftrace event lines", path);
-        else ts__note(&rd->notes, "%s: no ftrace event lines (a CPU that recorded nothing?): the other files are read", path);
+        if (alone && perf)
+            rc = ts_fail("%s: no event lines of perf script's text ('COMM TID [CPU] TIME: EVENT') nor system calls of "
+                         "perf trace's output ('TIME ( DURATION ms): COMM/TID CALL(ARGS) = RET')", path);
+        else if (alone) rc = ts_fail("%s: no ftrace event lines", path);
+        else ts__note(&rd->notes, "%s: no %s event lines (a CPU that recorded nothing?): the other files are read", path,
+                      perf ? "perf script" : "ftrace");
     }
     if (rc == 0 && rd->clock && clock && clock != rd->clock)
         rc = ts_fail("%s: its times are %s, those of the files before are %s: two trace clocks cannot be merged",
@@ -1294,8 +1300,8 @@ void ts__ftrace_overwritten(ts__notes *notes, const char *const *paths, const ts
     free(done);
 }
 
-int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch_name,
-                   ts_ctf_trace *out, char **notes)
+static int load_text(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch_name,
+                     ts_ctf_trace *out, char **notes, int perf)
 {
     memset(out, 0, sizeof *out);
     *notes = NULL;
@@ -1308,7 +1314,7 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
     ts__interner_init(&rd.strs);
     int rc = 0;
     ts__ft_header *hdr = ts_calloc((size_t)npaths, sizeof *hdr);
-    for (int f = 0; f < npaths && rc == 0; f++) rc = read_one(&rd, paths[f], npaths == 1, &hdr[f]);
+    for (int f = 0; f < npaths && rc == 0; f++) rc = read_one(&rd, paths[f], npaths == 1, &hdr[f], perf);
     if (rc == 0) ts__ftrace_overwritten(&rd.notes, paths, hdr, npaths);
     free(hdr);
     char label[512];
@@ -1427,4 +1433,16 @@ int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts
     }
     *notes = rd.notes.text;
     return 0;
+}
+
+int ts_ftrace_load(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch_name,
+                   ts_ctf_trace *out, char **notes)
+{
+    return load_text(paths, npaths, opts, arch_name, out, notes, 0);
+}
+
+int ts_perf_load(const char *const *paths, int npaths, const ts_ctf_opts *opts, const char *arch_name,
+                 ts_ctf_trace *out, char **notes)
+{
+    return load_text(paths, npaths, opts, arch_name, out, notes, 1);
 }

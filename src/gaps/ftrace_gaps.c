@@ -325,7 +325,7 @@ static int ft_read(const char *path, const char *arch_name, ft_trace *t)
     int clock = 0;
     int64_t ncpus = 0, lost = 0;
     ts__ft_header hdr;
-    int rc = ts__ftrace_lines(path, t->buf, t->size, collect, t, &notes, &clock, &ncpus, &lost, &hdr);
+    int rc = ts__ftrace_lines(path, t->buf, t->size, collect, t, &notes, &clock, &ncpus, &lost, &hdr, 0);
     t->notes = notes.text;   /* the lines' (a last one cut), for the caller to warn about */
     /* the overwritten events: counted, each caller telling them in its own words */
     if (rc == 0) ts__ftrace_overwritten(&counted, &path, &hdr, 1);
