@@ -3,7 +3,7 @@
 #
 #   sh data/workloads/evaluate.sh [NAME...]
 #
-# For each NAME.strace.gz beside this script: ingest (--from strace, through zcat), the
+# For each NAME.strace.gz beside this script: ingest (--from strace reads the gzip), the
 # leak-free time split at L = 200, train the n-gram, reconstruct 500 centre blackouts of
 # k = 10 and print the metrics. Work goes to out/workloads/NAME/. TRACESYNTH names the
 # binary (default build/tracesynth).
@@ -17,10 +17,8 @@ for name in $names; do
     O=out/workloads/$name
     rm -rf "$O"
     mkdir -p "$O"
-    zcat "$here/$name.strace.gz" > "$O/$name.strace"
     echo "== $name"
-    $B ingest --from strace "$O/$name.strace" -o "$O/ds"
-    rm -f "$O/$name.strace"
+    $B ingest --from strace "$here/$name.strace.gz" -o "$O/ds"
     $B split "$O/ds" --split time --length "$L" -o "$O/split" | grep verbatim || true
     $B train --model ngram "$O/ds" --split time --length "$L" -o "$O/ngram.tsm" --no-progress
     $B impute "$O/ngram.tsm" --input "$O/ds" --blackout "$K" --position center -o "$O/impute" --no-progress
