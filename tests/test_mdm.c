@@ -3253,6 +3253,20 @@ static void unseen_never_drawn(void)
         REQUIRE(ts_model_save(m, path) == 0);
         ts_model *ml = NULL;
         REQUIRE(ts_model_load(path, &ml) == 0);
+        if (!prior) {   /* a file from before SEEN loads (drawing any ID); an ID past the vocabulary is refused */
+            char old[760];
+            snprintf(old, sizeof old, "%s.old", path);
+            REQUIRE(rewrite_chunk_bytes(path, old, "SEEN", NULL, 0) == 0);
+            ts_model *mo = NULL;
+            CHECK_MSG(ts_model_load(old, &mo) == 0 && !((mdm_model *)mo)->seen, "%s", ts_error());
+            ts_model_free(mo);
+            unsigned char bad[8];
+            ts_le_put32(bad, 0), ts_le_put32(bad + 4, 9);
+            REQUIRE(rewrite_chunk_bytes(path, old, "SEEN", bad, 8) == 0);
+            mo = NULL;
+            CHECK_MSG(ts_model_load(old, &mo) == -1 && mo == NULL &&
+                          strstr(ts_error(), "section 'SEEN': entry 1 is ID 9, outside [0, 7)"), "%s", ts_error());
+        }
         uint8_t *mask = ts_malloc(t.split.test.n * t.split.test.len);
         ts_mask_fill(mask, t.split.test.n, t.split.test.len, 8, TS_MASK_CENTER, 0);
         for (int loaded = 0; loaded < 2; loaded++) {
