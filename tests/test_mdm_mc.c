@@ -139,6 +139,48 @@ static int refused(ts_mc_model *m, const char *key, const char *value, const cha
     return ts_mc_model_generate(m, 1, 8, &ro, &z) != 0 && strstr(ts_error(), want);
 }
 
+/* a value its training part never held is never drawn, whatever the temperature: the
+ * trace's threads are 10, 13, 16 and 19 of a channel of more values, and its dt bins hold
+ * four clusters of many bins; the saved and loaded model draws alike */
+static void unseen_values_never_drawn(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/u.tsm", dir);
+    ts_mc d;
+    mc_cycle_trace(2000, 1, &d);
+    ts_mc_model *m = train_small(&d, path, 20);
+    REQUIRE(m);
+    REQUIRE(m->card[TS_CH_TID] > 20);
+    REQUIRE(ts_mc_model_save(m, path) == 0);
+    ts_mc_model *l = NULL;
+    REQUIRE(ts_mc_model_load(path, &l) == 0);
+    for (int k = 0; k < 2; k++) {
+        ts_run_opts ro;
+        memset(&ro, 0, sizeof ro);
+        ro.seed = 5;
+        const char *kk[] = {"temperature"}, *vv[] = {"50"};
+        ro.kv = (ts_kv){1, kk, vv};
+        ts_mc g;
+        REQUIRE(ts_mc_model_generate(k ? l : m, 8, 32, &ro, &g) == 0);
+        size_t bad_tid = 0, bad_dt = 0;
+        for (size_t i = 0; i < g.n; i++) {
+            const int32_t t = g.ch[TS_CH_TID][i];
+            bad_tid += !(t == 10 || t == 13 || t == 16 || t == 19);
+            int near = 0;   /* a training dt: log(1 + 1000 (e + 1)) + [0, 0.01) */
+            for (int e = 0; e < 4; e++) near |= fabs(g.dt[i] - log(1.0 + 1000.0 * (e + 1)) - 0.005) < 0.05;
+            bad_dt += !near;
+        }
+        CHECK_MSG(!bad_tid && !bad_dt, "%s: %zu of %zu threads and %zu dts never in the training part",
+                  k ? "loaded" : "trained", bad_tid, g.n, bad_dt);
+        ts_mc_free(&g);
+    }
+    ts_mc_model_free(l);
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
+}
+
 static void learns_and_generates(void)
 {
     const char *dir = scratch_dir();
@@ -705,6 +747,7 @@ static void channel_weights_resume_alike(void)
 TEST_MAIN("mdm_mc", {
     RUN(gradient_check);
     RUN(learns_and_generates);
+    RUN(unseen_values_never_drawn);
     RUN(channel_weights);
     RUN(nonfinite_output_refused);
     RUN(bad_files);

@@ -54,6 +54,11 @@ typedef struct {
     int dtj;                   /* TS_DT_REAL: the value index of dt, else -1 */
     double dt_mean, dt_std;    /* TS_DT_REAL: dt standardized by the training part's */
     double cw[TS_NCH];         /* training loss weight of value j (--channel-weights; 1 each) */
+    /* seen[off[j] + v]: 1 = the training part holds value v of j (a dt bin: a training dt
+     * in it); a run never draws another (the heads still give them weight). NULL (files
+     * from before it): every value drawn */
+    uint8_t *seen;
+    size_t nseen;
 } mdm_mc;
 
 /* ---- channels as values ---- */
@@ -386,6 +391,7 @@ static void mc_free(ts_mc_model *base)
     if (m->net) model_free(&m->net->base);
     free(m->dtv);
     free(m->bstart);
+    free(m->seen);
     free(m);
 }
 
@@ -487,6 +493,13 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     }
     long V1 = groups_of(m, m->base.has, m->base.card, m->nbins, real);
     if (parse_weights(m, ts_kv_get(&o->kv, "channel-weights")) != 0) return -1;
+    if (V1 > 0 && V1 <= MDM_MAX_VOCAB + 1) {   /* a larger one is refused just below */
+        m->nseen = (size_t)V1;
+        m->seen = ts_calloc(m->nseen, 1);
+        for (size_t i = 0; i < o->n_train; i++)
+            for (int j = 0; j < m->nch; j++)
+                if (j != m->dtj) m->seen[m->off[j] + value_of(m, d, j, i)] = 1;
+    }
     if (check_size("mdm-mc", &so.c, V1 - 1) != 0) return -1;
     m->net = ts_calloc(1, sizeof *m->net);
     m->net->c = so.c;
@@ -562,6 +575,7 @@ static int mc_save(const ts_mc_model *base, ts_writer *w)
     weights_text(m, txt + k, sizeof txt - (size_t)k);
     ts_writer_text(w, "MDMMC", txt);
     if (m->dtv) ts_writer_f32(w, "DTVALS", m->dtv, m->ndtv);
+    if (m->seen) ts_writer_chunk(w, "MCSEEN", m->seen, m->nseen);
     return model_save(&m->net->base, w);   /* CONFIG, PARAMS */
 }
 
@@ -617,6 +631,25 @@ static int mc_load(ts_mc_model **out, const ts_reader *r, const ts_mc_model *bas
     if (m->net->c.V != V1 - 1 || m->net->prior) {
         ts_fail("%s: section 'CONFIG': 'vocab' = %d, the channels need %d (and no prior)", r->path, m->net->c.V, V1 - 1);
         goto fail;
+    }
+    const ts_chunk *sc = ts_reader_get(r, "MCSEEN");
+    if (sc) {
+        int any[TS_NCH] = {0};
+        int ok = sc->size == (size_t)V1;
+        for (int j = 0; ok && j < m->nch; j++)
+            for (int v = 0; v <= m->K[j]; v++) {
+                const unsigned char b = ((const unsigned char *)sc->data)[(size_t)m->off[j] + (size_t)v];
+                ok &= b <= 1 && (v < m->K[j] || !b);   /* the group's last slot is its MASK */
+                any[j] |= b;
+            }
+        for (int j = 0; ok && j < m->nch; j++) ok &= any[j] || j == m->dtj;
+        if (!ok) {
+            ts_fail("%s: section 'MCSEEN' is not %d flags of 0 or 1, one at least per channel", r->path, V1);
+            goto fail;
+        }
+        m->nseen = (size_t)V1;
+        m->seen = ts_malloc(m->nseen);
+        for (size_t i = 0; i < m->nseen; i++) m->seen[i] = ((const unsigned char *)sc->data)[i];
     }
     *out = &m->base;
     return 0;
@@ -707,6 +740,9 @@ static int reveal(const mdm_mc *m, const float *h, int lc, int j, size_t i, ts_m
         *id = m->off[j];
         return 0;
     }
+    if (m->seen)   /* a value the training part never held is never drawn */
+        for (int v = 0; v < m->K[j]; v++)
+            if (!m->seen[m->off[j] + v]) z[v] = -INFINITY;
     int32_t v = draw_value(z, m->K[j], d->T, d->minp, r);
     *id = m->off[j] + v;
     if (m->chan[j] == TS_CH_DT) y->dt[i] = dt_draw(m, v, r);
@@ -855,7 +891,8 @@ const ts_mc_model_ops ts_mc_model_mdm = {
         "                 (the values whose heads are most certain first; a real dt\n"
         "                 last), each drawn at --temperature T (1; 0: the most\n"
         "                 likely) among the values of at least --min-p X times the\n"
-        "                 largest probability at T (0: all); --batch B windows (16)\n",
+        "                 largest probability at T (0: all), never a value (or dt\n"
+        "                 bin) the training part never held; --batch B windows (16)\n",
     .channels = (1u << TS_NCH) - 1,
     .train = mc_train,
     .save = mc_save,
