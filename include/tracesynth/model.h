@@ -167,6 +167,12 @@ unsigned ts_model_ops_impute_reads(const ts_model_ops *ops, const ts_kv *train_k
 int ts_model_run_check(const ts_model *m, const ts_run_opts *o);
 /* the same for ts_model_generate's checks, without generating: 0 / -1 + error */
 int ts_model_generate_check(const ts_model *m, const ts_run_opts *o);
+/* 1 when check (ts_model_run_check, ts_model_generate_check) refuses o for its seed alone
+ * (o->seed_given, and o without it passes): a seed the decoding draws nothing by; the
+ * error is the refusal of o. 0 when o passes or is refused for other options (their error
+ * left) */
+int ts_model_seed_refused(const ts_model *m, const ts_run_opts *o,
+                          int (*check)(const ts_model *m, const ts_run_opts *o));
 const ts_model_ops *const *ts_model_list(void);        /* NULL-terminated */
 
 /* append one JSON object (fmt gives its members, without braces) as a line to

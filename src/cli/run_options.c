@@ -30,12 +30,9 @@ void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro)
 int cli_seed_check(const char *cmd, const ts_model *m, ts_run_opts *ro,
                    int (*check)(const ts_model *m, const ts_run_opts *o))
 {
-    if (!ro->seed_given || check(m, ro) == 0) return 0;
     /* the seed's refusal only: the run's options refused without it are said by the run */
-    char *why = ts_strdup(ts_error());
-    ro->seed_given = 0;
-    const int seed = check(m, ro) == 0;
-    ro->seed_given = 1;
+    const int seed = ts_model_seed_refused(m, ro, check);
+    char *why = seed ? ts_strdup(ts_error()) : NULL;
     int rc = seed ? cli_usage_error(cmd, "%s", why) : 0;
     free(why);
     ts_clear_error();

@@ -1009,11 +1009,7 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
         ro.kv = o->kv;
         ro.seed_given = o->seed_set;
         if (ts_model_run_check(file_model, &ro) != 0) {
-            ro.seed_given = 0;
-            char *why = ts_strdup(ts_error());
-            res->seed_unread = o->seed_set && ts_model_run_check(file_model, &ro) == 0;
-            ts_fail("%s", why);
-            free(why);
+            res->seed_unread = ts_model_seed_refused(file_model, &ro, ts_model_run_check);
             ts_model_free(file_model);
             return -1;
         }

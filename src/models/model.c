@@ -319,6 +319,19 @@ int ts_model_generate_check(const ts_model *m, const ts_run_opts *o)
     return 0;
 }
 
+int ts_model_seed_refused(const ts_model *m, const ts_run_opts *o,
+                          int (*check)(const ts_model *m, const ts_run_opts *o))
+{
+    if (!o || !o->seed_given || check(m, o) == 0) return 0;
+    char *why = ts_strdup(ts_error());
+    ts_run_opts unseeded = *o;
+    unseeded.seed_given = 0;
+    const int seed = check(m, &unseeded) == 0;
+    ts_fail("%s", why);   /* o's refusal, not the unseeded check's */
+    free(why);
+    return seed;
+}
+
 /* the data a caller hands to training: every ID a model reads in [0, n_ids) (the models index
  * their tables with them; in a training stream also -1, a separator the n-gram counts do not
  * match across), and with named events n_ids the vocabulary's size and its <unk>
