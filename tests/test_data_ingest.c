@@ -4364,8 +4364,49 @@ static void unseen_later_counted(void)
               "%s", out);
 }
 
+/* a later event the log names <unk> has a name the first 70 % has when one there is so
+ * named (its name is seen, as any other's), with --channels too; without one there it is
+ * unseen. Also for names beside an ID stream (W.names.txt) */
+static void unseen_later_unk_seen(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    /* the training part: the first 7 of 10; brk and (in the second log) _unk_ come after it */
+    const char *calls[2][10] = {{"_unk_", "getpid", "getpid", "getpid", "getpid", "getpid", "getpid",
+                                 "brk", "_unk_", "getpid"},
+                                {"getpid", "getpid", "getpid", "getpid", "getpid", "getpid", "getpid",
+                                 "brk", "_unk_", "getpid"}};
+    const char *want[2] = {"(1 later event has a name unseen in the first 70%)",
+                           "(2 later events have names unseen in the first 70%)"};
+    char path[2][3][512];   /* each: the log, the IDs, their names */
+    for (int k = 0; k < 2; k++) {
+        snprintf(path[k][0], sizeof path[k][0], "%s/unk%d.log", d, k);
+        snprintf(path[k][1], sizeof path[k][1], "%s/ids%d.txt", d, k);
+        snprintf(path[k][2], sizeof path[k][2], "%s/ids%d.names.txt", d, k);
+        FILE *f = fopen(path[k][0], "w"), *g = fopen(path[k][1], "w"), *h = fopen(path[k][2], "w");
+        REQUIRE(f && g && h);
+        for (int i = 0; i < 10; i++) {   /* an ID a name: getpid 0, <unk> 1, brk 2 */
+            const int unk = !strcmp(calls[k][i], "_unk_");
+            fprintf(f, "1700000001.%06d %s() = 0 <0.000002>\n", i + 1, calls[k][i]);
+            fprintf(g, "%d\n", unk ? 1 : !strcmp(calls[k][i], "brk") ? 2 : 0);
+            fprintf(h, "%s\n", unk ? "<unk>" : calls[k][i]);
+        }
+        fclose(f);
+        fclose(g);
+        fclose(h);
+    }
+    for (int k = 0; k < 2; k++)
+        for (int how = 0; how < 3; how++) {
+            char cmd[2048], out[2048];
+            snprintf(cmd, sizeof cmd, "ingest --from %s %s%s -o %s/out%d%d", how == 2 ? "ids" : "strace",
+                     how == 1 ? "--channels " : "", path[k][how == 2], d, k, how);
+            CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0 && strstr(out, want[k]), "%s: %s", cmd, out);
+        }
+}
+
 TEST_MAIN("data_ingest", {
     RUN(strace_multi_process);
+    RUN(unseen_later_unk_seen);
     RUN(perf_trace_output);
     RUN(perf_trace_numbers_checked);
     RUN(text_line_ends_read);

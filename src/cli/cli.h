@@ -31,9 +31,13 @@ int bench_layers(int argc, char **argv);
 int bench_model(int argc, char **argv);
 int bench_data(int argc, char **argv);
 
+/* of ds's events after the default training share, how many have a name (names[i], ds's
+ * n of them) none there has: an ID of <unk>, but for one named "<unk>" when one there is
+ * so named too (inside the share, only those are <unk>) */
+size_t ingest_unseen(char *const *names, const ts_dataset *ds);
 /* ingest --channels: encode raw into m (the default training share) and print what its
- * channels hold (m is saved by the caller). Frees raw. */
-int ingest_channels(ts_mc_raw *raw, ts_mc *m);
+ * channels hold (m is saved by the caller); *unseen: ingest_unseen of its events. Frees raw. */
+int ingest_channels(ts_mc_raw *raw, ts_mc *m, size_t *unseen);
 
 /* eval of multi-channel datasets: per-channel fidelity, and with constraints (a file
  * from 'tracesynth constraints', may be NULL) the validity distances */

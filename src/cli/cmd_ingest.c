@@ -157,9 +157,11 @@ static const char about[] =
         "training part of the default time split; 0 = most frequent, ties by name); names\n"
         "never seen there map to the reserved ID of '<unk>', the last ID.\n";
 
-static int from_names(char **names, size_t n, ts_dataset *ds)
+/* ds from names (freed); *unseen: ingest_unseen of them */
+static int from_names(char **names, size_t n, ts_dataset *ds, size_t *unseen)
 {
     int rc = ts_dataset_from_names(names, n, ts_split_default_permille[0] / 1000.0, ds);
+    if (rc == 0) *unseen = ingest_unseen(names, ds);
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
     return rc;
@@ -169,7 +171,7 @@ static int from_names(char **names, size_t n, ts_dataset *ds)
  * them; lines windows of width IDs each, width 0: lines of several lengths) name ds's
  * events: a dataset by name, as a trace's. 0 (none there: ds as it was), or -1 naming the
  * names file */
-static int names_beside(const char *input, size_t lines, size_t width, ts_dataset *ds)
+static int names_beside(const char *input, size_t lines, size_t width, ts_dataset *ds, size_t *unseen)
 {
     char *p = ts_windows_names_path(input);   /* NULL: standard input, nothing beside it */
     if (!p || !ts_file_exists(p)) {
@@ -206,7 +208,7 @@ static int names_beside(const char *input, size_t lines, size_t width, ts_datase
     free(ds->stream.ids);
     ds->stream.ids = NULL;
     ds->stream.n = 0;
-    return from_names(names, n, ds);
+    return from_names(names, n, ds, unseen);
 }
 
 /* notes a reader gave (lines, each ending in a newline; NULL: none) as warnings, freed */
@@ -307,7 +309,7 @@ static uint8_t *trace_exits(const ts_ctf_trace *t)
 /* a trace's events (ctf, ftrace) into m: their names, times (time_ns.npy), exits (exit.npy)
  * and CPUs (cpu.npy); with channels, every field the trace has (what names it in errors),
  * the times as well (dt is the gaps between them) */
-static int from_trace(ts_ctf_trace *t, int channels, const char *what, ts_mc *m)
+static int from_trace(ts_ctf_trace *t, int channels, const char *what, ts_mc *m, size_t *unseen)
 {
     if (channels) {
         int64_t *ns = trace_times(t);
@@ -315,7 +317,7 @@ static int from_trace(ts_ctf_trace *t, int channels, const char *what, ts_mc *m)
         const size_t n = t->n;
         ts_mc_raw raw;
         int rc = ts_mc_from_trace(t, what, &raw);
-        if (rc == 0) rc = ingest_channels(&raw, m);
+        if (rc == 0) rc = ingest_channels(&raw, m, unseen);
         if (rc == 0 && ns && m->events.stream.n == m->n) m->events.time_ns = ns, ns = NULL;
         if (rc == 0 && ex && m->events.stream.n == m->n && m->n == n) m->events.exit = ex, ex = NULL;
         free(ns);
@@ -324,6 +326,7 @@ static int from_trace(ts_ctf_trace *t, int channels, const char *what, ts_mc *m)
     }
     ts_dataset *ds = &m->events;
     int rc = ts_dataset_from_names(t->names, t->n, ts_split_default_permille[0] / 1000.0, ds);
+    if (rc == 0) *unseen = ingest_unseen(t->names, ds);
     if (rc == 0 && t->n == ds->stream.n) ds->time_ns = trace_times(t), ds->exit = trace_exits(t);
     size_t known = 0;
     while (t->cpu && known < t->n && t->n == ds->stream.n && t->cpu[known] >= 0) known++;
@@ -604,10 +607,11 @@ int cmd_ingest(int argc, char **argv)
     ts_dataset *ds = &m.events;
     ds->vocab.unk = -1;
     int rc = 0;
+    size_t unseen = 0;   /* later events with names the training part lacks */
     if (!strcmp(from, "ids")) {
         size_t lines, width;
         rc = ts_seq_read_lines(inputs[0], &ds->stream, &lines, &width);
-        if (rc == 0) rc = names_beside(inputs[0], lines, width, ds);   /* its error alone, no note before */
+        if (rc == 0) rc = names_beside(inputs[0], lines, width, ds, &unseen);   /* its error alone, no note before */
         /* lines of one length are a window file's shape (the study's training and testing
          * files): joined as the help says, the windows overlap in the stream; one ID a line
          * is a stream written a line an ID (newlines separate), no window file's */
@@ -633,7 +637,7 @@ int cmd_ingest(int argc, char **argv)
         if (rc == 0) {
             ds->stream.ids = w.data;
             ds->stream.n = w.n * w.len;
-            rc = names_beside(inputs[0], w.n, w.len, ds);
+            rc = names_beside(inputs[0], w.n, w.len, ds, &unseen);
         }
     } else if (!strcmp(from, "strace") && channels) {
         ts_mc_raw raw;
@@ -647,7 +651,7 @@ int cmd_ingest(int argc, char **argv)
             ns = ts_malloc((n ? n : 1) * sizeof *ns);
             memcpy(ns, raw.time_ns, n * sizeof *ns);
         }
-        if (rc == 0) rc = ingest_channels(&raw, &m);
+        if (rc == 0) rc = ingest_channels(&raw, &m, &unseen);
         if (rc == 0 && ns && ds->stream.n == n) ds->time_ns = ns, ns = NULL;
         free(ns);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
@@ -658,7 +662,7 @@ int cmd_ingest(int argc, char **argv)
         int64_t *ns;
         rc = ts_strace_read_times(inputs, ninputs, &names, &ns, &n, &notes);
         say_notes(notes);
-        if (rc == 0) rc = from_names(names, n, ds);
+        if (rc == 0) rc = from_names(names, n, ds, &unseen);
         if (rc == 0 && ns && ds->stream.n == n) ds->time_ns = ns, ns = NULL;
         free(ns);
         if (arch == TS_ARCH_UNKNOWN) arch = ts_arch_host();
@@ -677,7 +681,7 @@ int cmd_ingest(int argc, char **argv)
             /* no loss reported may mean none shown: perf script shows its losses only when asked */
             if (t.perf_no_lost_lines) cli_note_perf_no_lost("ingest", who);
             ts_arch_parse(t.arch, &arch);
-            rc = from_trace(&t, channels, who, &m);
+            rc = from_trace(&t, channels, who, &m, &unseen);
             ts_ctf_trace_free(&t);
         }
     } else {
@@ -707,7 +711,7 @@ int cmd_ingest(int argc, char **argv)
                 cli_say(stderr, "tracesynth: warning: %s: the trace does not tell its architecture; "
                                 "assuming the host's (%s); --arch sets it\n", in0, ts_arch_name(arch));
             }
-            rc = from_trace(&t, channels, in0, &m);
+            rc = from_trace(&t, channels, in0, &m, &unseen);
         }
         if (loaded) ts_ctf_trace_free(&t);
     }
@@ -724,15 +728,10 @@ int cmd_ingest(int argc, char **argv)
     if (rc == 0) {
         printf("%zu event%s", ds->stream.n, ts_plural(ds->stream.n));
         if (ds->vocab.n > 0) {
-            /* after the part the names were learned from: an event named <unk> inside it
-             * is not a later one (every other name there has an ID of its own) */
-            size_t unk = 0;
-            for (size_t i = ts_train_count(ds->stream.n, ts_split_default_permille[0] / 1000.0); i < ds->stream.n; i++)
-                unk += ds->stream.ids[i] == ds->vocab.unk;
             char empty[128];   /* names are learned from one event at least, as constraints' */
             cli_train_events(ds->stream.n, NULL, empty, sizeof empty);
             printf(", %d name%s + <unk> (%zu later %s unseen in the first 70%%%s%s)", ds->vocab.n - 1,
-                   ts_plural((size_t)(ds->vocab.n - 1)), unk, unk == 1 ? "event has a name" : "events have names",
+                   ts_plural((size_t)(ds->vocab.n - 1)), unseen, unseen == 1 ? "event has a name" : "events have names",
                    empty[0] ? "; " : "", empty);
         } else {
             printf(", IDs 0..%d", ts_ids_span(ds->stream.ids, ds->stream.n) - 1);

@@ -65,12 +65,24 @@ static size_t ret_unseen(const ts_mc_raw *raw, const ts_mc *m, size_t ntrain, si
     return unseen;
 }
 
-int ingest_channels(ts_mc_raw *raw, ts_mc *m)
+size_t ingest_unseen(char *const *names, const ts_dataset *ds)
+{
+    const size_t n = ds->stream.n, ntrain = ts_train_count(n, ts_split_default_permille[0] / 1000.0);
+    int unk_seen = 0;
+    for (size_t i = 0; i < ntrain && !unk_seen; i++) unk_seen = ds->stream.ids[i] == ds->vocab.unk;
+    size_t unseen = 0;
+    for (size_t i = ntrain; i < n; i++)
+        unseen += ds->stream.ids[i] == ds->vocab.unk && !(unk_seen && !strcmp(names[i], ds->vocab.names[ds->vocab.unk]));
+    return unseen;
+}
+
+int ingest_channels(ts_mc_raw *raw, ts_mc *m, size_t *unseen)
 {
     const double frac = ts_split_default_permille[0] / 1000.0;
     int rc = ts_mc_encode(raw, frac, m);
+    *unseen = rc == 0 && m->events.stream.n == raw->n ? ingest_unseen(raw->names, &m->events) : 0;
     size_t unknown = 0;
-    const size_t unseen = rc == 0 ? ret_unseen(raw, m, ts_train_count(raw->n, frac), &unknown) : 0;
+    const size_t ret_new = rc == 0 ? ret_unseen(raw, m, ts_train_count(raw->n, frac), &unknown) : 0;
     ts_mc_raw_free(raw);
     if (rc) return rc;
     printf("channels:");
@@ -97,9 +109,9 @@ int ingest_channels(ts_mc_raw *raw, ts_mc *m)
         /* the vocabulary is the training part's most frequent values: a value it never has, or
          * (past TS_RET_TOP values) a rare one, is <unk> */
         printf("; %zu event%s without a return value, %zu with one never seen in the training part", none,
-               ts_plural(none), unseen);
-        if (unk > unseen + unknown)
-            printf(", %zu with one seen there but not among its %d most frequent", unk - unseen - unknown, TS_RET_TOP);
+               ts_plural(none), ret_new);
+        if (unk > ret_new + unknown)
+            printf(", %zu with one seen there but not among its %d most frequent", unk - ret_new - unknown, TS_RET_TOP);
         if (unknown) printf(", %zu with one not known", unknown);
         printf(" (<unk>)");
     }
