@@ -929,6 +929,55 @@ static void unknown_round_trip(void)
     CHECK(system(cmd) == 0);
 }
 
+/* strace's text keeps a process name and a return value outside their vocabularies
+ * (<unk>), apart from none: a thread named <unk> (TID<\074unk\076>, as strace -Y escapes
+ * it) and a value <unk> ('= <unk>'), which ingest reads back as <unk>; both were written
+ * as none (no name, '= ?': a call without a value), and came back so */
+static void strace_unknown_round_trip(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char ds[512], cmd[2048], err[1024], path[600];
+    snprintf(ds, sizeof ds, "%s/known", dir);
+    REQUIRE(make_trace(ds, 600, 0) == 0);
+    ts_mc m;
+    REQUIRE(ts_mc_load(ds, &m) == 0);
+    size_t unk_comm = 0, unk_ret = 0, pad_comm = 0, pad_ret = 0;
+    for (size_t i = 0; i < m.n; i++) {
+        if (m.ch[TS_CH_TID][i] == 100 + 17 * 3) m.ch[TS_CH_COMM][i] = TS_CH_UNK, unk_comm++;   /* bash's thread */
+        if (i % 11 == 5 && m.ch[TS_CH_RET][i] != TS_CH_PAD) m.ch[TS_CH_RET][i] = TS_CH_UNK, unk_ret++;
+        pad_comm += m.ch[TS_CH_COMM][i] == TS_CH_PAD;
+        pad_ret += m.ch[TS_CH_RET][i] == TS_CH_PAD;
+    }
+    REQUIRE(unk_comm > 0 && unk_ret > 0 && pad_comm > 0 && pad_ret > 0);
+    snprintf(ds, sizeof ds, "%s/unk", dir);
+    REQUIRE(ts_mc_save(ds, &m) == 0);
+    snprintf(cmd, sizeof cmd, "export %s -o %s/unk.strace", ds, dir);
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    /* the text: '?' for the calls without a value alone, <unk> written as such */
+    snprintf(cmd, sizeof cmd, "test $(grep -c ' = ? <' %s/unk.strace) = %zu && test $(grep -c ' = <unk> <' %s/unk.strace) = %zu "
+             "&& test $(grep -c '^151<\\\\074unk\\\\076> ' %s/unk.strace) = %zu", dir, pad_ret, dir, unk_ret, dir, unk_comm);
+    CHECK_MSG(system(cmd) == 0, "%s", cmd);
+    snprintf(cmd, sizeof cmd, "ingest --from strace %s/unk.strace --channels -o %s/unk.back", dir, dir);
+    char out[4096];
+    CHECK_MSG(run_stdout(cmd, out, sizeof out) == 0, "%s", out);
+    char want[128];
+    snprintf(want, sizeof want, "%zu with one not known (<unk>)", unk_ret);
+    CHECK_MSG(strstr(out, want), "%s", out);
+    snprintf(path, sizeof path, "%s/unk.back", dir);
+    ts_mc b;
+    REQUIRE(ts_mc_load(path, &b) == 0);
+    size_t d = b.n != m.n || !b.ch[TS_CH_TID] || !b.ch[TS_CH_COMM] || !b.ch[TS_CH_RET];
+    for (size_t i = 0; !d && i < m.n; i++)
+        d += strcmp(name_of(&m.events.vocab, m.ch[TS_CH_EVENT][i]), name_of(&b.events.vocab, b.ch[TS_CH_EVENT][i])) ||
+             m.ch[TS_CH_TID][i] != b.ch[TS_CH_TID][i] ||
+             strcmp(name_of(&m.comm_vocab, m.ch[TS_CH_COMM][i]), name_of(&b.comm_vocab, b.ch[TS_CH_COMM][i])) ||
+             strcmp(name_of(&m.ret_vocab, m.ch[TS_CH_RET][i]), name_of(&b.ret_vocab, b.ch[TS_CH_RET][i]));
+    CHECK_MSG(d == 0, "%zu of %zu events differ", d, m.n);
+    ts_mc_free(&b);
+    ts_mc_free(&m);
+}
+
 /* ingest counts the return values export wrote as not known ('?') as such: they were counted
  * as values seen in the training part but not among its most frequent, of a training part
  * that holds a few values */
@@ -1398,6 +1447,7 @@ TEST_MAIN("ctf_export", {
     RUN(kernel_events_real_trace);
     RUN(exec_comm_round_trip);
     RUN(unknown_round_trip);
+    RUN(strace_unknown_round_trip);
     RUN(unknown_values_said);
     RUN(unknown_event_round_trip);
     RUN(drawn_kinds);

@@ -712,19 +712,24 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
         int32_t e = m->ch[TS_CH_EVENT][i];
         const char *name = e >= 0 && e < V ? nm[e] : NULL;
         if (!name) snprintf(idbuf, sizeof idbuf, "event%d", e), name = idbuf;
+        /* none: strace's '?' (a call without a value); outside the vocabulary: "<unk>",
+         * which strace never writes and ingest reads back as <unk>, not as none */
         const char *ret = "?";
         if (m->ch[TS_CH_RET]) {
             int32_t r = m->ch[TS_CH_RET][i];
             if (r >= 2 && r < m->ret_vocab.n) ret = m->ret_vocab.names[r];
+            else if (r == TS_CH_UNK) ret = TS_UNK_NAME;
         }
         if (m->ch[TS_CH_TID]) {   /* none: as strace without -f */
             fprintf(o.f, "%d", m->ch[TS_CH_TID][i]);
-            /* the process name as strace -Y writes it, which ingest reads back (none and
-             * unknown: no name, as strace prints none for a thread it knows none of) */
+            /* the process name as strace -Y writes it, which ingest reads back (none: no
+             * name, as strace prints none for a thread it knows none of; unknown: the
+             * reserved name <unk>, escaped as any name's '<' and '>', read back as unknown) */
             int32_t c = m->ch[TS_CH_COMM] ? m->ch[TS_CH_COMM][i] : 0;
-            if (c >= 2 && c < m->comm_vocab.n) {
+            const char *cn = c >= 2 && c < m->comm_vocab.n ? m->comm_vocab.names[c] : c == TS_CH_UNK ? TS_UNK_NAME : NULL;
+            if (cn) {
                 fputc('<', o.f);
-                for (const unsigned char *q = (const unsigned char *)m->comm_vocab.names[c]; *q; q++) {
+                for (const unsigned char *q = (const unsigned char *)cn; *q; q++) {
                     if (*q < 0x20 || *q > 0x7e || *q == '<' || *q == '>' || *q == '"' || *q == '\\')
                         fprintf(o.f, "\\%03o", *q);
                     else
@@ -827,7 +832,7 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
     for (size_t i = 0; i < n; i++) {
         const char *pc = pid_comm_of(&tab, x.pid[i]);
         const char *nm = names[i];
-        const int exec = x.exec[i] && x.has_ret[i] && x.ret[i] == 0;
+        const int exec = x.exec[i] && x.has_ret[i] == 1 && x.ret[i] == 0;
         /* the line's name, read before an execve renames: that call runs the program before
          * it, whose stale name the line may show too (a second execve) */
         if (x.comm[i]) {
@@ -853,7 +858,7 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
         }
         if (!x.comm[i] && pc) out->comm[i] = ts_strdup(pc);
         /* a child takes the name of the thread that made it (the line's, else inferred) */
-        if (!exec && out->comm[i] && x.has_ret[i] && x.ret[i] > 0 &&
+        if (!exec && out->comm[i] && x.has_ret[i] == 1 && x.ret[i] > 0 &&
             (!strcmp(nm, "clone") || !strcmp(nm, "clone3") || !strcmp(nm, "fork") || !strcmp(nm, "vfork"))) {
             const char *st = pid_comm_of(&stale, x.pid[i]);
             pid_comm_set(&stale, (long)x.ret[i], st ? ts_strdup(st) : NULL);

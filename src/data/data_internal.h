@@ -108,7 +108,8 @@ static inline void ts__nr_name(char *buf, size_t n, long nr)
  * none, 2 when they are strace -r's, summed from 0, 3 when they are times of day, 4 perf
  * trace -T's (perf's clock, since boot), 5 perf trace's without -T (from its start)): the time
  * in ns, the pid (0: none in the
- * log), the return value (has_ret 0: none, or not yet known), execve's path and the
+ * log), the return value (has_ret 0: none, or not yet known; TS_RET_UNKNOWN: export's
+ * "= <unk>"), execve's path and the
  * thread's name that strace -Y gives (each malloc'd, else NULL), and for an execve the pid
  * the process goes on under (where it resumed: a thread's execve resumes under its
  * process's id, the thread-group leader's) */

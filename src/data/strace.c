@@ -7,6 +7,8 @@
  *                                                               is traced, no pid: that task's)
  *   1234<sh> 1700000000.1 read(0, "", 1) = 0                  -Y: the thread's name
  *   [pid  1234<sh>] 1700000000.1 read(0, "", 1) = 0           (kept for the comm channel)
+ *   12<\074unk\076> 0.000001000 read() = <unk> <0.000001000>    export's name and value outside
+ *                                                               its vocabularies: read as <unk>
  *   1.1 clone(..., flags=SIGCHLDstrace: Process 5 attached      -f to a terminal: a notice cut in,
  *   , child_tidptr=0x7f..) = 5                                the call's rest after it: joined
  *                            (strace started by its path names itself so: "/usr/bin/strace: ...")
@@ -95,7 +97,8 @@ static const char *angle_end(const char *q)
 }
 
 /* " = VALUE" at the end of a call's line (before " <duration>"): the return value;
- * 0 when there is none ("= ?", or no " = "), or when the line is cut (the log's last,
+ * TS_RET_UNKNOWN for "= <unk>" (export's value outside its vocabulary: one there, not
+ * known; strace writes no such value); 0 when there is none ("= ?", or no " = "), or when the line is cut (the log's last,
  * without its newline, where a duration would follow) right after the number, which may
  * have been cut too. The value is the kernel's long, which strace prints unsigned for some
  * calls ("= 18446744073709551615", an address "= 0xffffffffff600000"): up to 2^64 - 1 it
@@ -132,6 +135,7 @@ static int parse_ret(const char *s, int cut, int64_t *ret)
     }
     if (!eq) return 0;
     const char *v = eq + 3;
+    if (!strncmp(v, "<unk>", 5) && (!v[5] || v[5] == ' ')) return TS_RET_UNKNOWN;
     char *e;
     errno = 0;
     const char *w = v;
@@ -757,7 +761,7 @@ static void alone_pids(char **names, size_t n, ts__strace_fields *x, const task_
     ts__idmap made;   /* the pids the first task's calls before made */
     memset(&made, 0, sizeof made);
     for (size_t k = 0; k < first; k++)
-        if (x->has_ret[k] && (!strcmp(names[k], "clone") || !strcmp(names[k], "clone3") ||
+        if (x->has_ret[k] == 1 && (!strcmp(names[k], "clone") || !strcmp(names[k], "clone3") ||
                               !strcmp(names[k], "fork") || !strcmp(names[k], "vfork")))
             ts__idmap_get(&made, x->ret[k], 1);
     long first_pid = 0;
