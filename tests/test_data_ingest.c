@@ -351,10 +351,10 @@ static void perf_trace_numbers_checked(void)
         {"     1.2.3 ( 0.016 ms): sh/7 brk() = 0", "a time that is no number"},
         {"     1. ( 0.016 ms): sh/7 brk() = 0", "a time that is no number"},
         {"     1..2 ( 0.016 ms): sh/7 brk() = 0", "a time that is no number"},
-        {"     99999999999999999999.000 ( 0.016 ms): sh/7 brk() = 0", "a time past 2^64 ns"},
+        {"     99999999999999999999.000 ( 0.016 ms): sh/7 brk() = 0", "a time of 2^64 ns or more"},
         {"     0.614 ( 0.0.16 ms): sh/7 brk() = 0", "a duration that is no number"},
         {"     0.614 ( 0.016. ms): sh/7 brk() = 0", "a duration that is no number"},
-        {"     0.614 ( 99999999999999999 ms): sh/7 brk() = 0", "a duration past 2^64 ns"},
+        {"     0.614 ( 99999999999999999 ms): sh/7 brk() = 0", "a duration of 2^64 ns or more"},
         {"     0.614 ( 0.016 ms): sh/7 brk() = 12abc", "a return value that is no number"},
         {"     0.614 ( 0.016 ms): sh/7 brk() = 0x", "a return value that is no number"},
         {"     0.614 ( 0.016 ms): sh/7 brk() = 0x12g4", "a return value that is no number"},
@@ -404,6 +404,69 @@ static void perf_trace_numbers_checked(void)
     REQUIRE(ts_strace_read(in(d, "num.txt"), &names, &n) == 0);
     CHECK(names_are(names, n, "brk brk"));
     free_names(names, n);
+}
+
+/* perf trace's times at the bounds of 64 bits: a time up to 2^64 - 1 ns (in ms, its digits
+ * past the nanosecond dropped) is read, the largest as 1 ns before the first line written,
+ * which was refused as past 2^64 ns; 2^64 ns and more is refused, and so is 2^63 ns (2^63 ns
+ * before the first line) and a trace whose calls span more than 2^63 - 1 ns, which would
+ * wrap; each in one line naming the file and the line */
+static void perf_trace_time_bounds(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    static const char first[] = "     0.000 ( 0.016 ms): sh/7 brk() = 0\n";
+    /* (line 2, and its time in ns from the earliest call; the first line's then) */
+    static const struct { const char *line; int64_t ns, first_ns; } good[] = {
+        {"18446744073709.551615 ( 0.015 ms): ls/8 getpid() = 8", 0, 1},
+        {"18446744073709.5516159 ( 0.015 ms): ls/8 getpid() = 8", 0, 1},
+        {"18446744073709.551614 ( 0.015 ms): ls/8 getpid() = 8", 0, 2},
+        {"9223372036854.775809 ( 0.015 ms): ls/8 getpid() = 8", 0, INT64_MAX},
+        {"9223372036854.775807 ( 0.015 ms): ls/8 getpid() = 8", INT64_MAX, 0},
+        {"0.001 (18446744073709.551615 ms): ls/8 getpid() = 8", 1000, 0},
+    };
+    char text[512];
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        snprintf(text, sizeof text, "%s%s\n", first, good[i].line);
+        write_text(in(d, "t.txt"), text);
+        char **nm;
+        double *times;
+        int timed;
+        size_t n = 0;
+        ts__strace_fields x;
+        if (ts__strace_read_fields(in(d, "t.txt"), &nm, &times, &n, &timed, &x) != 0) {
+            CHECK_MSG(0, "%s: %s", good[i].line, ts_error());
+            continue;
+        }
+        /* (in the order they started: the earlier first) */
+        const int late = good[i].ns >= good[i].first_ns;
+        CHECK_MSG(n == 2 && x.ns[late] == good[i].ns && x.ns[!late] == good[i].first_ns &&
+                      !strcmp(nm[late], "getpid"),
+                  "%s: %zu calls, %lld and %lld ns", good[i].line, n, (long long)x.ns[0], (long long)x.ns[1]);
+        for (size_t k = 0; k < n; k++) free(x.exec[k]), free(x.comm[k]);
+        ts__strace_fields_free(&x);
+        free(times);
+        free_names(nm, n);
+    }
+    static const struct { const char *lines, *want; } bad[] = {
+        {"18446744073709.551616 ( 0.015 ms): ls/8 getpid() = 8\n", "t.txt:2: a time of 2^64 ns or more"},
+        {"18446744073710 ( 0.015 ms): ls/8 getpid() = 8\n", "t.txt:2: a time of 2^64 ns or more"},
+        {"0.001 (18446744073709.551616 ms): ls/8 getpid() = 8\n", "t.txt:2: a duration of 2^64 ns or more"},
+        {"9223372036854.775808 ( 0.015 ms): ls/8 getpid() = 8\n", "t.txt:2: a time of 2^63 ns"},
+        /* INT64_MAX ns after the first line and one 1 ns before it: 2^63 ns apart */
+        {"9223372036854.775807 ( 0.015 ms): ls/8 getpid() = 8\n18446744073709.551615 ( 0.015 ms): ls/8 getpid() = 8\n",
+         "t.txt:2: a time 2^63 ns or more after the earliest call's (line 3"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(text, sizeof text, "%s%s", first, bad[i].lines);
+        write_text(in(d, "t.txt"), text);
+        char **names = NULL;
+        size_t n = 0;
+        CHECK_MSG(ts_strace_read(in(d, "t.txt"), &names, &n) == -1 && strstr(ts_error(), bad[i].want) &&
+                      !strchr(ts_error(), '\n'),
+                  "%s: %s", bad[i].lines, names ? "read" : ts_error());
+        if (names && n) free_names(names, n);
+    }
 }
 
 /* the text readers (strace, perf trace's output, ftrace, perf script's text, IDs) given
@@ -4409,6 +4472,7 @@ TEST_MAIN("data_ingest", {
     RUN(unseen_later_unk_seen);
     RUN(perf_trace_output);
     RUN(perf_trace_numbers_checked);
+    RUN(perf_trace_time_bounds);
     RUN(text_line_ends_read);
     RUN(text_nul_refused);
     RUN(text_bom_refused);

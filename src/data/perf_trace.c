@@ -26,8 +26,9 @@
  * strace's (data_internal.h): the time, the thread, the return value, the thread's name
  * (perf trace gives it on every line, as strace -Y does) and execve's path where perf
  * printed the string. A call before the first line written (perf prints the time since
- * that line unsigned: 18446744073704.984 ms) is before it, the times then counting from
- * the earliest. */
+ * that line unsigned: 18446744073704.984 ms, up to 18446744073709.551615 for 1 ns) is
+ * before it, the times then counting from the earliest; a time of 2^64 ns or more, or one
+ * 2^63 ns or more after the earliest, is refused naming its line. */
 #include "tracesynth/common.h"
 #include "data_internal.h"
 #include "common/idmap.h"
@@ -46,14 +47,16 @@ static const char *blanks(const char *p, const char *e)
 
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
 
-/* milliseconds "12.345678" -> nanoseconds, exactly (digits past the nanosecond dropped);
- * -1 past 2^63 - 1 ns. Where wrap is set, a time of 2^63 ns to 2^64 ns is read as its
- * difference from 2^64 ns (negative): perf trace prints a call before the first line
- * written so, its time since that line as an unsigned number of nanoseconds */
-static int64_t ms_to_ns(const char *s, const char *e, int wrap)
+/* milliseconds "12.345678" -> *ns, exactly (digits past the nanosecond dropped): 0, or
+ * -1 for 2^64 ns or more. A time of 2^63 + 1 ns to 2^64 - 1 ns is read as its difference
+ * from 2^64 ns (negative, -(2^63 - 1) to -1): perf trace prints a call before the first
+ * line written so, its time since that line as an unsigned number of nanoseconds; 2^63 ns
+ * itself, 2^63 ns before it, is -2 (no trace spans so much: its first line is at 0) */
+static int ms_to_ns(const char *s, const char *e, int64_t *ns)
 {
-    uint64_t whole = 0, frac = 0;
+    uint64_t whole = 0, frac = 0, u;
     int digits = 0, infrac = 0;
+    *ns = 0;
     for (const char *q = s; q < e; q++) {
         if (*q == '.') infrac = 1;
         else if (infrac) { if (digits < 6) frac = frac * 10 + (uint64_t)(*q - '0'), digits++; }
@@ -61,10 +64,10 @@ static int64_t ms_to_ns(const char *s, const char *e, int wrap)
             return -1;
     }
     while (digits++ < 6) frac *= 10;
-    uint64_t ns;
-    if (__builtin_mul_overflow(whole, 1000000, &ns) || __builtin_add_overflow(ns, frac, &ns)) return -1;
-    if (ns <= INT64_MAX) return (int64_t)ns;
-    return wrap && ns != (uint64_t)INT64_MIN ? (int64_t)(ns - (uint64_t)INT64_MIN) + INT64_MIN : -1;
+    if (__builtin_mul_overflow(whole, 1000000, &u) || __builtin_add_overflow(u, frac, &u)) return -1;
+    if (u == (uint64_t)INT64_MAX + 1) return -2;
+    *ns = u <= INT64_MAX ? (int64_t)u : -(int64_t)(0 - u);   /* (0 - u: 2^64 - u, under 2^63) */
+    return 0;
 }
 
 /* 1 when the digits and dots of [s, e) are a number of milliseconds as perf trace prints
@@ -93,9 +96,10 @@ static const char *lead(const char *b, const char *e, int64_t *t_ns, int64_t *du
         const char *s = p;
         while (p < e && (is_digit(*p) || *p == '.')) p++;
         if (p == s || !is_digit(*s)) return NULL;
-        *t_ns = ms_to_ns(s, p, 1);
+        const int r = ms_to_ns(s, p, t_ns);
         if (!ms_shape(s, p)) *bad = "a time that is no number of milliseconds (perf trace writes '12.345')";
-        else if (*t_ns == -1) *bad = "a time past 2^64 ns";
+        else if (r == -1) *bad = "a time of 2^64 ns or more";
+        else if (r == -2) *bad = "a time of 2^63 ns (2^63 ns before the first line written): more than a trace spans";
     }
     p = blanks(p, e);
     if (p >= e || *p != '(') return NULL;
@@ -104,11 +108,11 @@ static const char *lead(const char *b, const char *e, int64_t *t_ns, int64_t *du
         const char *s = p;
         while (p < e && (is_digit(*p) || *p == '.')) p++;
         /* (perf prints a call's that began before the first line written unsigned, as its time) */
-        *dur_ns = ms_to_ns(s, p, 1);
+        const int r = ms_to_ns(s, p, dur_ns);
         if (!*bad && !ms_shape(s, p))
             *bad = "a duration that is no number of milliseconds (perf trace writes '( 0.012 ms)')";
-        else if (!*bad && *dur_ns == -1)
-            *bad = "a duration past 2^64 ns";
+        else if (!*bad && r == -1)
+            *bad = "a duration of 2^64 ns or more";
         p = blanks(p, e);
         if (e - p < 2 || memcmp(p, "ms", 2)) return NULL;
         p = blanks(p + 2, e);
@@ -310,7 +314,8 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
                         ts__notes *notes)
 {
     calls c = {NULL, NULL, NULL, NULL, 0, 0, x};
-    int64_t first_ns = NO_TIME;   /* the earliest time read (NO_TIME: none) */
+    int64_t first_ns = NO_TIME, max_ns = NO_TIME;   /* the earliest and the latest time read (NO_TIME: none) */
+    size_t first_line = 0, max_line = 0;   /* their lines */
     *relative = 1;
     *time_at = 0;
     if (x) memset(x, 0, sizeof *x);
@@ -370,7 +375,8 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         }
         if (t_ns != NO_TIME && !have_last) *time_at = line;
         if (t_ns != NO_TIME) last_ns = t_ns, have_last = 1;
-        if (t_ns != NO_TIME && (first_ns == NO_TIME || t_ns < first_ns)) first_ns = t_ns;
+        if (t_ns != NO_TIME && (first_ns == NO_TIME || t_ns < first_ns)) first_ns = t_ns, first_line = line;
+        if (t_ns != NO_TIME && (max_ns == NO_TIME || t_ns > max_ns)) max_ns = t_ns, max_line = line;
         const int continued = e - s >= 16 && !memcmp(s, "... [continued]:", 16);
         const char *nm = continued ? blanks(s + 16, e) : s, *ne = nm;
         while (ne < e && ts__is_ident(*ne)) ne++;
@@ -423,6 +429,11 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         if (notes) ts__note_cut(notes, path, line, "log");
         rc = 0;
     }
+    /* the times count from the earliest call: one before the first line written (negative)
+     * and one 2^63 - 1 ns or more after it would be past what a time holds */
+    if (rc == 0 && first_ns != NO_TIME && first_ns < 0 && max_ns > INT64_MAX + first_ns)
+        rc = ts_fail("%s:%zu: a time 2^63 ns or more after the earliest call's (line %zu, before the first line "
+                     "written): past what a trace's clock holds", path, max_line, first_line);
     if (rc == 0 && c.n == 0 && !empty_ok)
         rc = summary ? ts_fail("%s: no system calls in perf trace's output, only the summary table of perf trace -s "
                                "(-S writes the calls and the table)", path)
