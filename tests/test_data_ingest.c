@@ -3565,9 +3565,9 @@ static void ftrace_errors(void)
         {"  a-1 [000] ..... 1.0: sched_switch: x\n", ": no system call entry events"},
         /* times past 2^63 ns (or counts) were clamped, two times made one, a CPU's going back unseen */
         {"  a-1 [000] ..... 1.0: sys_read(fd: 0)\n  a-1 [000] ..... 99999999999.000001: sys_read(fd: 0)\n",
-         ":2: a time too large to read (2^63 - 1 ns or more)"},
+         ":2: a time too large to read (2^63 ns or more)"},
         {"  a-1 [000] ..... 99999999999999999999: sys_read(fd: 0)\n  a-1 [000] ..... 99999999999999999998: sys_read(fd: 0)\n",
-         ":1: a time too large to read (2^63 - 1 ns or more)"},
+         ":1: a time too large to read (2^63 ns or more)"},
         /* a count of lost events past 2^63 was clamped to 2^63 - 1 and taken */
         {"  a-1 [000] ..... 1.0: sys_read(fd: 0)\nCPU:0 [LOST 99999999999999999999 EVENTS]\n  a-1 [000] ..... 2.0: sys_read(fd: 0)\n",
          ":2: a count of lost events too large to read (2^63 - 1 or more)"},
@@ -3620,6 +3620,58 @@ static void ftrace_errors(void)
     CHECK_MSG(notes && strstr(notes, ":2: the trace ends in the middle of this line: left out"), "%s", notes);
     free(notes);
     ts_ctf_trace_free(&t);
+}
+
+/* ftrace's and perf script's times (one reader) at the bound of 64 bits: up to 2^63 - 1 ns (seconds with
+ * their digits past the nanosecond dropped, or a bare count) is read, 2^63 ns and more is
+ * refused in one line naming the file and the line, however large the seconds (none wraps);
+ * 2^63 - 1 itself was refused as the value that stood for one too large */
+static void ftrace_time_bounds(void)
+{
+    static const char *const good[] = {"9223372036.854775807", "9223372036.8547758079999", "9223372036854775807"};
+    static const char *const bad[] = {"9223372036.854775808", "9223372037.000000", "9223372036854775808",
+                                      "18446744073.709551616", "18446744082.709551616",
+                                      "18446744073709551616.000000", "99999999999999999999999"};
+    for (int perf = 0; perf < 2; perf++) {
+        char text[1024];
+        for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+            const char *first = strchr(good[i], '.') ? "1.000000" : "1";
+            if (perf)
+                snprintf(text, sizeof text, "  ls  7 [000] %s: raw_syscalls:sys_enter: NR 39 (0)\n"
+                         "  ls  7 [000] %s: raw_syscalls:sys_enter: NR 39 (0)\n", first, good[i]);
+            else
+                snprintf(text, sizeof text, "  a-1 [000] ..... %s: sys_getpid()\n  a-1 [000] ..... %s: sys_getpid()\n",
+                         first, good[i]);
+            ts_ctf_trace t;
+            const char *path;
+            char *notes = NULL;
+            const int rc = ftrace_text(text, NULL, "x86_64", &t, &notes, &path);
+            free(notes);
+            CHECK_MSG(rc == 0, "%s: %s", good[i], ts_error());
+            if (rc) continue;
+            CHECK_MSG(t.n == 2 && t.time_ns && t.time_ns[1] == INT64_MAX, "%s: %zu events, %lld", good[i], t.n,
+                      t.time_ns ? (long long)t.time_ns[t.n - 1] : 0LL);
+            ts_ctf_trace_free(&t);
+        }
+        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+            const char *first = strchr(bad[i], '.') ? "1.000000" : "1";
+            if (perf)
+                snprintf(text, sizeof text, "  ls  7 [000] %s: raw_syscalls:sys_enter: NR 39 (0)\n"
+                         "  ls  7 [000] %s: raw_syscalls:sys_enter: NR 39 (0)\n", first, bad[i]);
+            else
+                snprintf(text, sizeof text, "  a-1 [000] ..... %s: sys_getpid()\n  a-1 [000] ..... %s: sys_getpid()\n",
+                         first, bad[i]);
+            ts_ctf_trace t;
+            const char *path;
+            char *notes = NULL;
+            const int rc = ftrace_text(text, NULL, "x86_64", &t, &notes, &path);
+            free(notes);
+            CHECK_MSG(rc == -1 && strstr(ts_error(), ":2: a time too large to read (2^63 ns or more)") &&
+                          !strchr(ts_error(), '\n'),
+                      "%s (%s): %s", bad[i], perf ? "perf" : "ftrace", rc ? ts_error() : "read");
+            if (rc == 0) ts_ctf_trace_free(&t);
+        }
+    }
 }
 
 /* a real recording: trace_pipe read by a slow reader from a small buffer (syscalls:*,
@@ -4543,6 +4595,7 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_time_order);
     RUN(ftrace_errors);
     RUN(ftrace_cr_line_ends);
+    RUN(ftrace_time_bounds);
     RUN(ftrace_real_trace);
     RUN(ftrace_per_cpu_overwritten);
     RUN(ftrace_cli);

@@ -144,13 +144,17 @@ const char *ts__digits(const char *p, const char *e, int64_t *v)
     return p > s ? p : NULL;
 }
 
-/* "SECONDS[.FRACTION]:" at p: the time in ns (a bare count as it is; INT64_MAX from there
- * on), *clock 1 or 2 as above, *ndig the fraction's digits; the end after the ':', or NULL */
+/* "SECONDS[.FRACTION]:" at p: the time in ns (a bare count as it is; digits past the ns
+ * dropped), -1 from 2^63 on (2^63 - 1 itself is a time); *clock 1 or 2 as above, *ndig the
+ * fraction's digits; the end after the ':', or NULL */
 static const char *timestamp(const char *p, const char *e, int64_t *ns, int *clock, int *ndig)
 {
-    int64_t sec, frac = 0;
-    const char *q = ts__digits(p, e, &sec);
-    if (!q) return NULL;
+    int64_t sec = 0, frac = 0;
+    int over = 0;
+    const char *q = p;
+    for (; q < e && *q >= '0' && *q <= '9'; q++)
+        over |= __builtin_mul_overflow(sec, 10, &sec) || __builtin_add_overflow(sec, *q - '0', &sec);
+    if (q == p) return NULL;
     *clock = 2;
     *ndig = 0;
     if (q < e && *q == '.') {
@@ -161,9 +165,9 @@ static const char *timestamp(const char *p, const char *e, int64_t *ns, int *clo
         *ndig = digits;
         while (digits++ < 9) frac *= 10;
         *clock = 1;
-        if (__builtin_mul_overflow(sec, 1000000000, &sec) || __builtin_add_overflow(sec, frac, &sec)) sec = INT64_MAX;
+        over |= __builtin_mul_overflow(sec, 1000000000, &sec) || __builtin_add_overflow(sec, frac, &sec);
     }
-    *ns = sec;
+    *ns = over ? -1 : sec;
     return q < e && *q == ':' ? q + 1 : NULL;
 }
 
@@ -992,8 +996,8 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
             }
         }
         whole = 1;   /* the header is read to its time's ':': its checks' errors are the line's */
-        if (h.ns == INT64_MAX) {   /* (timestamp's saturated value: two times would be one) */
-            rc = bad_line(path, line, b, e, "a time too large to read (2^63 - 1 ns or more)");
+        if (h.ns < 0) {   /* (timestamp's for one past 63 bits: two times would be one, or wrap) */
+            rc = bad_line(path, line, b, e, "a time too large to read (2^63 ns or more)");
             break;
         }
         if (h.pid > PID_MAX) {   /* (past 2^63 the digits saturate: two threads would be one) */
