@@ -3622,6 +3622,47 @@ static void ftrace_errors(void)
     ts_ctf_trace_free(&t);
 }
 
+/* perf script's one thread column is the TID (-F tid, the default) or the PID (-F pid),
+ * printed alike: a sched_switch whose thread switched out (prev_pid, a TID) is not the
+ * line's shows the column is the PID, and the text is refused in one line naming the file,
+ * the line and the field to print (it was read as threads, the process's threads made one);
+ * the TID's column and PID/TID are read, as is a PID column where every thread is its
+ * process's leader (each PID its TID: right, and no line can tell) */
+static void perf_pid_column(void)
+{
+    static const char *const sw[2] = {
+        "prev_comm=java prev_pid=%d prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120",
+        "java:%d [120] S ==> swapper/0:0 [120]"};
+    for (int form = 0; form < 2; form++)
+        for (int col = 0; col < 4; col++) {
+            /* col 0: the PID (100) of thread 101; 1: the TID; 2: PID/TID; 3: the PID of a leader */
+            const int thread = col == 3 ? 100 : 101;
+            char who[32], ev[256], text[1024];
+            if (col == 2) snprintf(who, sizeof who, "100/%d", thread);
+            else snprintf(who, sizeof who, "%d", col == 1 ? thread : 100);
+            snprintf(ev, sizeof ev, sw[form], thread);
+            snprintf(text, sizeof text, "            java %s [000] 1.000001: raw_syscalls:sys_enter: NR 39 (0)\n"
+                     "            java %s [000] 1.000002: sched:sched_switch: %s\n"
+                     "         swapper     0 [000] 1.000003: sched:sched_switch: prev_comm=swapper/0 prev_pid=0 "
+                     "prev_prio=120 prev_state=R ==> next_comm=java next_pid=%d next_prio=120\n"
+                     "            java %s [000] 1.000004: raw_syscalls:sys_enter: NR 39 (0)\n", who, who, ev, thread, who);
+            ts_ctf_opts o = {NULL, 0, TS_CTF_ALL, -1, 0, 0};
+            ts_ctf_trace t;
+            const char *path;
+            char *notes = NULL;
+            const int rc = ftrace_text(text, &o, "x86_64", &t, &notes, &path);
+            free(notes);
+            if (col == 0) {
+                CHECK_MSG(rc == -1 && strstr(ts_error(), "t.trace:2: ") && strstr(ts_error(), "prev_pid") &&
+                              strstr(ts_error(), "perf script -F tid") && !strchr(ts_error(), '\n'),
+                          "form %d: %s", form, rc ? ts_error() : "read");
+            } else {
+                CHECK_MSG(rc == 0, "form %d, column %d: %s", form, col, ts_error());
+            }
+            if (rc == 0) ts_ctf_trace_free(&t);
+        }
+}
+
 /* ftrace's and perf script's times (one reader) at the bound of 64 bits: up to 2^63 - 1 ns (seconds with
  * their digits past the nanosecond dropped, or a bare count) is read, 2^63 ns and more is
  * refused in one line naming the file and the line, however large the seconds (none wraps);
@@ -4596,6 +4637,7 @@ TEST_MAIN("data_ingest", {
     RUN(ftrace_errors);
     RUN(ftrace_cr_line_ends);
     RUN(ftrace_time_bounds);
+    RUN(perf_pid_column);
     RUN(ftrace_real_trace);
     RUN(ftrace_per_cpu_overwritten);
     RUN(ftrace_cli);

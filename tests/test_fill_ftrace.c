@@ -2428,6 +2428,12 @@ static void perf_columns_refused(void)
                        "bigpid.txt:1: a PID outside Linux's 0 to 4194304 (-1: not known) in 'COMM PID/TID'"));
     CHECK(perf_refused("bigcpu.txt", "              sh  2512 [70000]     1.000001:  raw_syscalls:sys_exit: NR 59 = 0\n",
                        "bigcpu.txt:1: a CPU number above 65535 (the most CPUs read)"));
+    /* the PID column alone (-F pid), told from the TID's by a sched_switch of thread 2513 */
+    CHECK(perf_refused("pid.txt", "              sh  2512 [001]     1.000001:  raw_syscalls:sys_exit: NR 59 = 0\n"
+                                  "              sh  2512 [001]     1.000002:  sched:sched_switch: prev_comm=sh "
+                                  "prev_pid=2513 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 "
+                                  "next_prio=120\n",
+                       "pid.txt:2: "));
     /* ftrace's text keeps its message */
     CHECK(perf_refused("back.trace", "              sh-2512    [001] .....     2.000000: sys_read -> 0x10\n"
                                      "              sh-2512    [001] .....     1.000000: sys_read -> 0x10\n",

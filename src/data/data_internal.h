@@ -222,6 +222,10 @@ static inline int ts__lost_add(int64_t *sum, uint64_t count)
 /* the signed number after "KEY=" at the start of [s, e) or after a blank in it (also
  * "KEY=0x1a (26)", as options/fields prints it): 0, or -1 when absent or not a number */
 int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v);
+/* a sched_switch's text [s, e): the thread it switches out (*prev) and in (*next), from
+ * "prev_pid=A ... next_pid=B" or trace-cmd report's "PREV:A [PRIO] S ==> NEXT:B [PRIO]": 0, or
+ * -1 (both -1) when it says neither so */
+int ts__ftrace_switch(const char *s, const char *e, int64_t *prev, int64_t *next);
 void ts__note(ts__notes *n, const char *fmt, ...) TS_PRINTF(2, 3);
 /* a text trace's last line, without its newline, that does not read (the file was cut short
  * while written): left out, with this note (what: "trace", "log") */

@@ -38,7 +38,8 @@
  *   (the sample's address) not read; with --show-lost-events, "... TIME: PERF_RECORD_LOST lost 37"
  *   is a marker of the events the CPU's buffer lost; ":-1    -1 [000]" a sample of a thread
  *   perf does not know (thread -1). Refused, each named: text without the CPU or the TID
- *   column, the sample's address after an exit's value (-F +ip), callchain lines (record -g),
+ *   column, a PID column alone (-F pid: printed as the TID's, told from it where a
+ *   sched_switch's prev_pid is not its line's thread), the sample's address after an exit's value (-F +ip), callchain lines (record -g),
  *   --deltatime's times and the side-band records (PERF_RECORD_MMAP, ...). Each CPU's times
  * must not go back (an error, across a loss marker too: perf's marker's own time, when the
  * record was written, is not read, as ftrace's markers have none); CPUs may interleave out of order (trace_pipe reads each
@@ -536,6 +537,31 @@ static const char *signed_digits(const char *q, const char *e, int64_t *v)
     q = ts__digits(q + neg, e, v);
     if (q && neg) *v = -*v;
     return q;
+}
+
+/* "PREV:PID [PRIO] S ==> NEXT:PID [PRIO]" (trace-cmd report's sched_switch): the PID before
+ * the first '[' of [s, e) */
+static int report_pid(const char *s, const char *e, int64_t *v)
+{
+    const char *br = memchr(s, '[', (size_t)(e - s));
+    if (!br) return -1;
+    const char *c = br;
+    while (c > s && c[-1] != ':') c--;
+    if (c == s) return -1;
+    int64_t x;
+    const char *q = ts__digits(c, br, &x);
+    if (!q || (q < br && *q != ' ')) return -1;
+    *v = x;
+    return 0;
+}
+
+int ts__ftrace_switch(const char *s, const char *e, int64_t *prev, int64_t *next)
+{
+    if (!ts__ftrace_arg_int(s, e, "prev_pid", prev) && !ts__ftrace_arg_int(s, e, "next_pid", next)) return 0;
+    const char *arrow = memmem(s, (size_t)(e - s), "==>", 3);
+    if (arrow && !report_pid(s, arrow, prev) && !report_pid(arrow, e, next)) return 0;
+    *prev = *next = -1;
+    return -1;
 }
 
 int ts__ftrace_arg_int(const char *s, const char *e, const char *key, int64_t *v)
@@ -1049,6 +1075,19 @@ int ts__ftrace_lines(const char *path, const char *buf, size_t size, int (*fn)(v
         if (pname && pname - h.event > 63) rc = bad_line(path, line, b, e, "event name longer than 63 bytes");
         else if (pname) x.kind = K_OTHER, x.name = h.event, x.name_end = pname, x.args = blanks(pname + 1, e);
         else rc = parse_event(path, line, b, h.event, e, &x);
+        /* perf script prints the TID (-F tid, its default) or the PID (-F pid) in one column,
+         * alike: a sched_switch whose thread switched out (a TID) is not the line's shows it
+         * is the PID, which would make a process's threads one */
+        int64_t prev, next;
+        if (rc == 0 && h.perf && !h.has_proc && x.kind == K_OTHER && !x.recon && x.tid >= 0 &&
+            x.name_end - x.name == 12 && !memcmp(x.name, "sched_switch", 12) && !ts__ftrace_switch(x.args, e, &prev, &next) &&
+            prev != x.tid) {
+            char why[256];
+            snprintf(why, sizeof why, "perf script's thread column says %lld where the sched_switch's thread switched "
+                     "out is %lld (prev_pid): a PID column (-F pid), not the TID's; not read (perf script -F tid, or "
+                     "-F pid,tid)", (long long)x.tid, (long long)prev);
+            rc = bad_line(path, line, b, e, why);
+        }
         if (rc == 0) {
             *clock = h.clock;
             if (h.cpu + 1 > *ncpus) *ncpus = h.cpu + 1;

@@ -93,22 +93,6 @@ static int32_t name_id(ft_trace *t, const char *s)
     return ts__intern(&t->names, s, s + strlen(s));
 }
 
-/* "PREV:PID [PRIO] S ==> NEXT:PID [PRIO]" (trace-cmd report's sched_switch): the PID before
- * the first '[' of [s, e) */
-static int report_pid(const char *s, const char *e, int64_t *v)
-{
-    const char *br = memchr(s, '[', (size_t)(e - s));
-    if (!br) return -1;
-    const char *c = br;
-    while (c > s && c[-1] != ':') c--;
-    if (c == s) return -1;
-    int64_t x;
-    const char *q = ts__digits(c, br, &x);
-    if (!q || (q < br && *q != ' ')) return -1;
-    *v = x;
-    return 0;
-}
-
 /* x's name and kind, and a switch's or an exec's threads, from its line (a raw_syscalls
  * event is named through the table: renamed at the end when the text holds syscalls:*
  * events) */
@@ -143,11 +127,8 @@ static void name_event(ft_trace *t, ft_ev *x, const ts__ft_line *l)
         if (l->recon) {
             prev = x->tid;
             if (ts__ftrace_arg_int(l->args, l->e, "next_tid", &next)) next = -1;
-        } else if (ts__ftrace_arg_int(l->args, l->e, "prev_pid", &prev) ||
-                   ts__ftrace_arg_int(l->args, l->e, "next_pid", &next)) {
-            const char *arrow = memmem(l->args, (size_t)(l->e - l->args), "==>", 3);
-            prev = next = -1;
-            if (arrow && (report_pid(l->args, arrow, &prev) || report_pid(arrow, l->e, &next))) prev = next = -1;
+        } else {
+            ts__ftrace_switch(l->args, l->e, &prev, &next);
         }
     } else if (!l->recon && len == 18 && !memcmp(nb, "sched_process_exec", 18)) {
         /* the thread it ran in (old_pid), and the tid it goes on under (pid) */
