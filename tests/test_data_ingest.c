@@ -1623,6 +1623,58 @@ static void cli_ingest_strace_cut_line(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "/bad.log:1: "), "%s", err);
 }
 
+/* strace's times at the bound of 64 bits: a clock's time (-ttt, its digits past the
+ * nanosecond dropped) and -r's sum up to 2^63 - 1 ns are read, 2^63 ns and more refused in
+ * one line naming the file and the line; 2^63 - 1 itself was refused as the value that stood
+ * for one too large */
+static void strace_time_bounds(void)
+{
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    /* -r: 1 us, nine gaps of 10^9 s less 1 ns, and what brings the sum to 2^63 - 1 ns (or past) */
+    char rel[2][1024];
+    for (int past = 0; past < 2; past++) {
+        size_t k = (size_t)snprintf(rel[past], sizeof rel[past], "1          0.000001 getpid() = 1\n");
+        for (int i = 0; i < 9; i++)
+            k += (size_t)snprintf(rel[past] + k, sizeof rel[past] - k, "1     999999999.999999999 getpid() = 1\n");
+        snprintf(rel[past] + k, sizeof rel[past] - k, "1     223372036.85477481%d getpid() = 1\n", 6 + past);
+    }
+    static const char *const good[] = {"1 1.000000 getpid() = 1\n1 9223372036.854775807 getpid() = 1\n",
+                                       "1 1.000000 getpid() = 1\n1 9223372036.8547758079 getpid() = 1\n"};
+    for (int i = 0; i < 3; i++) {
+        write_text(in(d, "t.log"), i < 2 ? good[i] : rel[0]);
+        char **nm;
+        double *times;
+        int timed;
+        size_t n = 0;
+        ts__strace_fields x;
+        if (ts__strace_read_fields(in(d, "t.log"), &nm, &times, &n, &timed, &x) != 0) {
+            CHECK_MSG(0, "case %d: %s", i, ts_error());
+            continue;
+        }
+        CHECK_MSG(n >= 2 && x.ns[n - 1] == INT64_MAX, "case %d: %zu calls, %lld ns", i, n, n ? (long long)x.ns[n - 1] : 0LL);
+        for (size_t k = 0; k < n; k++) free(x.exec[k]), free(x.comm[k]);
+        ts__strace_fields_free(&x);
+        free(times);
+        free_names(nm, n);
+    }
+    static const struct { const char *text, *want; } bad[] = {
+        {"1 1.000000 getpid() = 1\n1 9223372036.854775808 getpid() = 1\n", "t.log:2: a time too large to read (2^63 ns or more)"},
+        {"1 1.000000 getpid() = 1\n1 18446744073.709551617 getpid() = 1\n", "t.log:2: a time too large to read (2^63 ns or more)"},
+        {"1 1.000000 getpid() = 1\n1 99999999999999999999999.5 getpid() = 1\n", "t.log:2: a time too large to read (2^63 ns or more)"},
+        {NULL, "t.log:11: -r's times summed to a time too large to read (2^63 ns or more)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_text(in(d, "t.log"), bad[i].text ? bad[i].text : rel[1]);
+        char **names = NULL;
+        size_t n = 0;
+        CHECK_MSG(ts_strace_read(in(d, "t.log"), &names, &n) == -1 && strstr(ts_error(), bad[i].want) &&
+                      !strchr(ts_error(), '\n'),
+                  "case %zu: %s", i, names ? "read" : ts_error());
+        if (names && n) free_names(names, n);
+    }
+}
+
 /* the library's readers of a log cut in its last line: those with notes say so (one line
  * naming the log and the line), as the CLI warns; those without read the same calls */
 static void strace_cut_line_notes(void)
@@ -4570,6 +4622,7 @@ TEST_MAIN("data_ingest", {
     RUN(text_nul_refused);
     RUN(text_bom_refused);
     RUN(strace_cut_line_notes);
+    RUN(strace_time_bounds);
     RUN(perf_trace_several);
     RUN(strace_merge_mixed_clocks);
     RUN(cli_ingest_perf_trace);

@@ -430,7 +430,7 @@ int ts__perf_trace_read(const char *path, const char *buf, size_t size, char ***
         rc = 0;
     }
     /* the times count from the earliest call: one before the first line written (negative)
-     * and one 2^63 - 1 ns or more after it would be past what a time holds */
+     * and one 2^63 ns or more after it would be past what a time holds */
     if (rc == 0 && first_ns != NO_TIME && first_ns < 0 && max_ns > INT64_MAX + first_ns)
         rc = ts_fail("%s:%zu: a time 2^63 ns or more after the earliest call's (line %zu, before the first line "
                      "written): past what a trace's clock holds", path, max_line, first_line);

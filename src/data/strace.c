@@ -422,9 +422,10 @@ static const char *own_output_hint(const char *s)
 }
 
 /* timestamp token -> nanoseconds, exactly: -ttt "1700000000.123456", -tt/-t "HH:MM:SS[.us]"
- * (a double of seconds since 1970 keeps only ~0.24 us); saturates at INT64_MAX (a time past
- * the year 2262, or digits without end: read_log refuses it) */
-#define TIME_RANGE "a time too large to read (2^63 - 1 ns or more)"
+ * (a double of seconds since 1970 keeps only ~0.24 us; digits past the ns dropped); -1 from
+ * 2^63 ns on (a time past the year 2262, or digits without end: read_log refuses it), 2^63 - 1
+ * itself being a time */
+#define TIME_RANGE "a time too large to read (2^63 ns or more)"
 static int64_t parse_time_ns(const char *s, const char *e)
 {
     int64_t v = 0, part = 0, frac = 0;
@@ -442,7 +443,7 @@ static int64_t parse_time_ns(const char *s, const char *e)
     int64_t ns;
     if (over || __builtin_add_overflow(v, part, &v) || __builtin_mul_overflow(v, 1000000000, &ns) ||
         __builtin_add_overflow(ns, frac, &ns))
-        return INT64_MAX;
+        return -1;
     return ns;
 }
 
@@ -1126,7 +1127,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             rc = bad_line(path, line, orig, cut, "malformed time (strace prints SECONDS or HH:MM:SS, each with a fraction or not)");
             break;
         }
-        if (clock && parse_time_ns(s, t) == INT64_MAX) {   /* (saturated: two times would be one) */
+        if (clock && parse_time_ns(s, t) < 0) {   /* (past 63 bits: two times would be one, or wrap) */
             rc = bad_line(path, line, orig, 0, TIME_RANGE);
             break;
         }
@@ -1166,9 +1167,10 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             if (t - point - 1 > decimals) decimals = (int)(t - point - 1);
         }
         if (clock && relative) {   /* -r's, or maybe: their sum */
+            /* (-1 once past 63 bits, and from there on: while not known, a clock's may sum past it) */
             int64_t d = parse_time_ns(s, t);
-            if (__builtin_add_overflow(rel_ns, d, &rel_ns)) rel_ns = INT64_MAX;
-            if (relative == 1 && rel_ns == INT64_MAX) {   /* (while not known, a clock's may sum past it) */
+            if (rel_ns >= 0 && __builtin_add_overflow(rel_ns, d, &rel_ns)) rel_ns = -1;
+            if (relative == 1 && rel_ns < 0) {
                 rc = bad_line(path, line, orig, 0, "-r's times summed to " TIME_RANGE);
                 break;
             }
