@@ -35,8 +35,8 @@ typedef struct {
     float (*traj)[4];    /* when set: the parameters each step starts from */
     long ntraj;
     double clock;        /* the budget's clock (ts_train_set_clock): each step moves it on */
-    double dt, dt_slow;  /* by dt, and by dt_slow from step slow_from on */
-    long slow_from;
+    double dt, dt_slow;  /* by dt, and by dt_slow from step slow_from on (until slow_to, where set) */
+    long slow_from, slow_to;
     const char *copy_from, *copy_to;   /* the validation of iteration copy_at copies this file */
     long copy_at;
 } lsq;
@@ -58,7 +58,8 @@ static int lsq_step(void *ctx, ts_rng *rng, float *loss)
     if (q->traj) memcpy(q->traj[q->ntraj++], q->p, sizeof q->p);
     q->steps++;
     if (q->sleep_us) usleep((useconds_t)q->sleep_us);
-    q->clock += q->slow_from && q->steps >= q->slow_from ? q->dt_slow : q->dt;
+    int slow = q->slow_from && q->steps >= q->slow_from && (!q->slow_to || q->steps < q->slow_to);
+    q->clock += slow ? q->dt_slow : q->dt;
     double l = 0;
     float z = q->normal ? 0.01f * ts_rng_normal(rng) : 0.0f;
     for (int b = 0; b < 4; b++) {
@@ -1643,6 +1644,89 @@ static void budget_replans_when_slower(void)
 }
 
 
+/* a load spike early in a --budget run (a clock the test moves: 1 ms an iteration, 4 ms
+ * for 300 iterations after the first 200 planned, then 1 ms again; the work after the loop
+ * 0.5 s): the run re-plans to fewer iterations in the spike, and once it is over to more
+ * again, with the work after the loop as timed (the machine is no slower at the end), so
+ * that the iterations and that work end within the budget but short of it by little;
+ * the rate never rises. With --iters given it lengthens to those at most. A resume of a
+ * checkpoint after the lengthening with the --iters its record names ends with the same
+ * bits */
+static void budget_lengthens_after_spike(void)
+{
+    const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char a[512], b[512], ck[600], mid[600], lg[600], lg2[600];
+    snprintf(a, sizeof a, "%s/sp.m", dir);
+    snprintf(b, sizeof b, "%s/sp2.m", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", a);
+    snprintf(mid, sizeof mid, "%s/sp-mid.ckpt", dir);
+    snprintf(lg, sizeof lg, "%s/sp.jsonl", dir);
+    snprintf(lg2, sizeof lg2, "%s/sp2.jsonl", dir);
+    for (int capped = 0; capped < 2; capped++) {
+        const char *k[] = {"budget", "schedule", "lr", "iters"}, *v[] = {"4s", "cosine", "0.05", "2000"};
+        ts_kv kv = {capped ? 4 : 3, k, v};
+        lsq q;
+        lsq_make(&q);
+        q.dt = 0.001;
+        q.slow_from = 502 + 201, q.slow_to = 502 + 401, q.dt_slow = 0.003;
+        q.after_ret = 0.5;
+        q.copy_from = ck;
+        q.copy_to = mid;
+        q.copy_at = 1600;   /* the checkpoint of 1,550, after the run lengthened */
+        ts_train_net n = lsq_net(&q);
+        remove(mid);
+        REQUIRE(lsq_budget_run(&q, &n, &kv, &def, 50, 1, a, lg) == 0);
+        float got[4];
+        memcpy(got, q.p, sizeof got);
+        long planned = (long)num_in_line(lg, "\"event\":\"start\"", "\"iters\":", 0);
+        long ended = (long)num_in_line(lg, "\"event\":\"end\"", "\"iter\":", 0);
+        long replans = count_lines_with(lg, "\"event\":\"replan\"");
+        long last_was = (long)num_in_line(lg, "\"event\":\"replan\"", "\"was\":", 1);
+        long last_to = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iters\":", 1);
+        long least = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iters\":", 0);
+        CHECK_MSG(replans >= 2 && least < planned && last_to > last_was && ended == last_to,
+                  "%s: %ld re-plans, the first to %ld, the last %ld -> %ld, %ld of %ld planned",
+                  capped ? "--iters 2000" : "no --iters", replans, least, last_was, last_to, ended, planned);
+        if (capped) CHECK_MSG(planned == 2000 && ended == 2000, "--iters 2000: %ld planned, %ld ended", planned, ended);
+        /* the iterations and the work after them (0.5 s, as timed) end within the budget,
+         * most of it used */
+        else CHECK_MSG(q.clock + 0.5 <= 4.0 && q.clock + 0.5 > 3.6, "the iterations ended at %.3f s", q.clock);
+        FILE *f = fopen(lg, "r");
+        REQUIRE(f);
+        char line[2048];
+        double prev = INFINITY, last = -1;
+        long rises = 0, rates = 0;
+        while (fgets(line, sizeof line, f)) {
+            const char *p = strstr(line, "\"lr\":");
+            if (!p || !strstr(line, "\"loss\":")) continue;
+            double lr = atof(p + 5);
+            rises += lr > prev;
+            prev = last = lr;
+            rates++;
+        }
+        fclose(f);
+        CHECK_MSG(rates == ended && rises == 0 && last < 0.05 * 1e-3, "%ld rates, %ld rises, the last %g", rates,
+                  rises, last);
+        /* resumed after the lengthening with what its record names: the same model */
+        REQUIRE(access(mid, F_OK) == 0);
+        lsq_make(&q);
+        ts_train_cfg d = lsq_cfg(last_to);
+        d.lr.kind = TS_LR_COSINE;
+        d.lr.total = last_to;
+        d.valid_every = 50;
+        d.out_path = b;
+        d.log_path = lg2;
+        d.resume = mid;
+        remove(lg2);
+        REQUIRE(ts_train_run(&n, &d) == 0);
+        CHECK_MSG(memcmp(got, q.p, sizeof got) == 0 && q.steps == ended - 1550, "budget %g %g, resumed %g %g",
+                  (double)got[0], (double)got[1], (double)q.p[0], (double)q.p[1]);
+    }
+}
+
+
 /* a --budget run whose validations come only at its end (--valid-every more than the
  * iterations planned) sees a machine that gets slower at its log records: it re-plans
  * and ends within its budget */
@@ -2433,6 +2517,7 @@ TEST_MAIN("train", {
     RUN(budget_sets_iters);
     RUN(budget_replans_when_slower);
     RUN(budget_replans_without_validations);
+    RUN(budget_lengthens_after_spike);
     RUN(budget_replan_resume_with_told);
     RUN(budget_replan_resume_iters);
     RUN(budget_keeps_after);

@@ -136,7 +136,9 @@ typedef struct {
      * is given ("resume_with"). At its log records and validations the run looks at its
      * pace, and where the iterations left would end it past the budget it re-plans: fewer
      * iterations, the rest of the schedule laid over them, a "replan" record in the log
-     * naming the new resume_with (the checkpoints keep the re-planned schedule). A budget
+     * naming the new resume_with (the checkpoints keep the re-planned schedule); where
+     * they would end it well short of it (a busy while over), it re-plans to more, at most
+     * iters and within the budget. A budget
      * that leaves no time for one iteration is an error before any */
     double budget_s;
     long warmup_default;       /* the default warm-up, cut to 5 % of the iterations chosen
@@ -197,10 +199,12 @@ extern const char *const ts_train_keys[];
     "                        run takes instead (--iters N; mdm: --valid-windows W\n" \
     "                        where fewer); one that leaves no time for one iteration\n" \
     "                        is refused. A run that gets slower re-plans at its\n" \
-    "                        validations: fewer iterations, the rest of the\n" \
-    "                        schedule laid over them, and a \"replan\" record in the\n" \
-    "                        log with the new resume_with (a --resume of it takes\n" \
-    "                        those iterations without --iters, and refuses others)\n" \
+    "                        log records and validations: fewer iterations, the\n" \
+    "                        rest of the schedule laid over them, and a \"replan\"\n" \
+    "                        record in the log with the new resume_with (a --resume\n" \
+    "                        of it takes those iterations without --iters, and\n" \
+    "                        refuses others); one that gets faster again re-plans\n" \
+    "                        to more, within T and --iters\n" \
     "  --valid-every N       validation every N iterations; the best model goes to\n" \
     "                        the output file, a resumable checkpoint to OUTPUT.ckpt\n" \
     "                        (use with --resume)\n" \

@@ -423,14 +423,14 @@ int cmd_train(int argc, char **argv)
     char note[512];
     if (rank == 0 && ts_train_note(note, sizeof note)) cli_say(stderr, "tracesynth: note: train: %s\n", note);
     /* the budget plans the iterations and the work after the loop on a few timed ones, and
-     * re-plans the iterations where the run's pace drops: each re-plan is in the log, the
+     * re-plans the iterations where the run's pace changes: each re-plan is in the log, the
      * run's are summed up here. A run that still took longer (the machine got busier near
      * the end, or that work's estimate was short) says by how much */
     const char *bud = ts_kv_get(&ro.kv, "budget");
     long planned, replanned;
     int nrp = ts_train_replans(&planned, &replanned);
     if (rank == 0 && bud && nrp > 0)
-        cli_say(stderr, "tracesynth: note: train: the run got slower, and --budget %s re-planned it %d time%s: %ld "
+        cli_say(stderr, "tracesynth: note: train: the run's pace changed, and --budget %s re-planned it %d time%s: %ld "
                 "iterations in all, of %ld planned (a --resume takes %s%s)\n", bud, nrp, nrp == 1 ? "" : "s",
                 replanned, planned, ts_train_replan_with(), log ? ", as the log's last \"replan\" record says" : "");
     double bs;

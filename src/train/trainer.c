@@ -1132,19 +1132,24 @@ typedef struct {
     double last;       /* the last look that measured a pace, and its iteration */
     long last_it;
     double per;        /* the last pace measured: seconds an iteration, validations included */
+    long cap;          /* the most iterations a re-plan may lengthen the run to: the --iters
+                        * given (the budget alone: the parse's bound) */
 } budget_pace;
 
 /* the run's iterations in all after a look at its pace at iteration done (a log record
- * or a validation before its last iteration, where every rank looks): where at least p->min_s has passed since the
- * last look, the pace since then (the iterations, and the validations among them) is
- * taken for the rest of the run; where the iterations left at that pace, the last
- * validation and the work after the loop would end the run past the budget, the
- * iterations left are cut to those that fit in 97 % of it, as the plan before the run
- * was made (none: the run ends at this validation). The last validation and the work
- * after the loop were timed with the plan: on a machine that has got slower they take
- * longer by as much as the iterations do, and are counted so. The 3 % between the two
- * keeps a pace that varies a little from re-planning. Never more iterations than
- * planned. Rank 0 decides for all */
+ * or a validation before its last iteration, where every rank looks): where at least
+ * p->min_s has passed since the last look, the pace since then (the iterations, and the
+ * validations among them) is taken for the rest of the run. Where the iterations left at
+ * that pace, the last validation and the work after the loop would end the run past the
+ * budget, the iterations left are cut to those that fit in 97 % of it, as the plan
+ * before the run was made (none: the run ends at this validation); where they would end
+ * it more than 6 % short of the budget (the machine got faster again after a busy
+ * while), they are lengthened to those that fit in 97 % of it, at most p->cap. The 3 %
+ * on either side keeps a pace that varies a little from re-planning. The last
+ * validation and the work after the loop were timed with the plan: they come after the
+ * iterations, at the pace of now, so on a machine that is slower now than then they
+ * take longer by as much as the iterations do, and are counted so; one that was slower
+ * a while and is no longer counts them as timed (never less). Rank 0 decides for all */
 static long budget_look(const ts_train_cfg *c, budget_pace *p, long done, int rank, int nranks)
 {
     long iters = c->iters;
@@ -1155,10 +1160,14 @@ static long budget_look(const ts_train_cfg *c, budget_pace *p, long done, int ra
         p->last_it = done;
         const double slower = p->per0 > 0 && p->per > p->per0 ? p->per / p->per0 : 1;
         const double el = now - p->t_start, after = (p->val_s + p->after_s) * slower;
-        if (el + p->per * (double)(iters - done) + after > c->budget_s) {
+        const double end = el + p->per * (double)(iters - done) + after;
+        if (end > c->budget_s || end < 0.94 * c->budget_s) {
             double left = 0.97 * c->budget_s - el - after;
             double m = left > 0 ? floor(left / p->per) : 0;
-            if (m < (double)(iters - done)) iters = done + (long)m;
+            if (m > (double)(p->cap - done)) m = (double)(p->cap - done);
+            /* a cut where past the budget, a lengthening where short of it: never the other */
+            if (end > c->budget_s ? m < (double)(iters - done) : m > (double)(iters - done))
+                iters = done + (long)m;
         }
     }
 #ifdef TS_MPI
@@ -1555,7 +1564,7 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
      * budget (0.5 s to a minute): a pace measured over less says little on a shared machine */
     const double look_s = c->budget_s / 50;
     const double min_s = look_s < 0.5 ? 0.5 : look_s > 60 ? 60 : look_s;
-    budget_pace pace = {t_start, val_s, after_s, per_s, min_s, budget_now(), it0, 0};
+    budget_pace pace = {t_start, val_s, after_s, per_s, min_s, budget_now(), it0, 0, c0->iters};
     double loss_sum = st.loss_sum;
     long loss_n = (long)st.loss_n;
     const char *kept = NULL;
