@@ -744,6 +744,67 @@ static void channel_weights_resume_alike(void)
     ts_mc_free(&d);
 }
 
+/* a checkpoint of an older build of a run given the default weights (--channel-weights
+ * event=1): its config names every channel's weight, 1 each (built here from one of
+ * event=2). It resumes with the same option, and without it (the same weights); other
+ * weights are refused as another model */
+static void channel_weights_older_ckpt_resumes(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char out[512], ck[600];
+    snprintf(out, sizeof out, "%s/ow.tsm", dir);
+    snprintf(ck, sizeof ck, "%s.ckpt", out);
+    ts_mc d;
+    mc_cycle_trace(600, 1, &d);
+    const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins",
+                          "channel-weights"};
+    const char *vals[] = {"1", "8", "4", "8", "2", "2", "2", "8", "event=2"};
+    ts_mc_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.data = &d;
+    o.n_train = d.n * 7 / 10;
+    o.n_valid = d.n / 10;
+    o.len = 16;
+    o.seed = 1;
+    o.out_path = out;
+    o.kv = (ts_kv){9, keys, vals};
+    ts_mc_model *m = NULL;
+    REQUIRE(ts_mc_model_train("mdm-mc", &o, &m) == 0);
+    ts_mc_model_free(m);
+    m = NULL;
+    /* the older build's config: every weight named, as given */
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, ck) == 0);
+    const ts_chunk *c = ts_reader_get(&r, "CONFIG");
+    char cfg[1024] = "";
+    if (c && c->size < sizeof cfg) memcpy(cfg, c->data, c->size), cfg[c->size] = 0;
+    ts_reader_close(&r);
+    char *w = strstr(cfg, "weight_event=2\n");
+    REQUIRE(w && strstr(cfg, "weight_dt=1\n"));
+    w[strlen("weight_event=")] = '1';
+    char older[600], out2[600];   /* the resumes write their model and checkpoint beside it */
+    snprintf(older, sizeof older, "%s/ow-older.ckpt", dir);
+    snprintf(out2, sizeof out2, "%s/ow2.tsm", dir);
+    REQUIRE(rewrite_chunk(ck, older, "CONFIG", cfg) == 0);
+    o.resume = older;
+    o.out_path = out2;
+    vals[4] = "4";
+    vals[8] = "event=1";
+    for (int given = 1; given >= 0; given--) {   /* event=1 given, then no weights given */
+        o.kv.n = given ? 9 : 8;
+        CHECK_MSG(ts_mc_model_train("mdm-mc", &o, &m) == 0, "%s: %s", given ? "event=1" : "no weights", ts_error());
+        ts_mc_model_free(m);
+        m = NULL;
+    }
+    vals[8] = "event=2";   /* other weights than its: another model */
+    o.kv.n = 9;
+    CHECK_MSG(ts_mc_model_train("mdm-mc", &o, &m) != 0 && strstr(ts_error(), "different model") &&
+              strstr(ts_error(), "weight_event=2"), "%s", ts_error());
+    ts_mc_model_free(m);
+    ts_mc_free(&d);
+}
+
 TEST_MAIN("mdm_mc", {
     RUN(gradient_check);
     RUN(learns_and_generates);
@@ -754,4 +815,5 @@ TEST_MAIN("mdm_mc", {
     RUN(cli);
     RUN(valid_channels_cut_on_resume);
     RUN(channel_weights_resume_alike);
+    RUN(channel_weights_older_ckpt_resumes);
 })

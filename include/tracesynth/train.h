@@ -52,6 +52,9 @@ typedef struct {
     /* the network's architecture as "key=value" lines: written to the checkpoint,
      * which a resume must match exactly */
     const char *config;
+    /* optional: the config an older build wrote for the same model and options, which a
+     * resume takes in config's place (the checkpoints it writes hold config) */
+    const char *config_older;
     /* gradients of one batch drawn from rng into grads (zeroed by the trainer
      * before the call); *loss = the batch's loss. 0 / -1 + error */
     int  (*step)(void *ctx, ts_rng *rng, float *loss);

@@ -531,10 +531,14 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     k += (size_t)snprintf(cfg + k, sizeof cfg - k, "mc_channels=%u\ndt_bins=%d\n", m->base.has, m->nbins);
     /* the weights in effect, where any is not the default 1: the same weights given or
      * defaulted are the same model, and a run's checkpoint from before the weights keeps
-     * resuming */
+     * resuming. Older builds named them wherever --channel-weights was given: the
+     * default weights named, 1 each, are the same model too */
     int weighted = 0;
     for (int j = 0; j < m->nch; j++) weighted |= m->cw[j] != 1.0;
-    if (weighted) weights_text(m, cfg + k, sizeof cfg - k);
+    char older[1024 + 256];
+    snprintf(older, sizeof older, "%s", cfg);
+    weights_text(m, older + strlen(older), sizeof older - strlen(older));
+    if (weighted) snprintf(cfg + k, sizeof cfg - k, "%s", older + k);
     k = (size_t)snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,\"state\":%d,\"ff\":%d,\"context\":%d,"
                          "\"params\":%zu,\"batch\":%d,\"lr\":%g,\"train_events\":%zu,\"valid_crops\":%zu,"
                          "\"dt_bins\":%d,\"modelled\":\"", m->net->c.layers, m->net->c.C, m->net->c.N, m->net->c.F, Lc,
@@ -547,7 +551,8 @@ static int mc_train(ts_mc_model **out, const ts_mc_train_opts *o)
     snprintf(start + k, sizeof start - k, "}");
     ts_train_net net = {
         .name = "mdm-mc", .ctx = &c, .params = m->net->params, .grads = m->net->grads, .n = m->net->p.total,
-        .config = cfg, .step = train_step, .validate = train_validate, .save = train_save,
+        .config = cfg, .config_older = weighted ? NULL : older, .step = train_step, .validate = train_validate,
+        .save = train_save,
     };
     for (int j = 0; j < m->nch; j++)
         if (m->cw[j] == 0) net.mask_grads = train_mask_grads;

@@ -484,7 +484,9 @@ static int ckpt_read(const char *path, const ts_train_net *net, ts_train_cfg *cf
     }
     c = ts_reader_get(&r, "CONFIG");
     if (!c) { ts_fail("%s: no section 'CONFIG'", path); goto done; }
-    if (c->size != strlen(net->config) || memcmp(c->data, net->config, c->size)) {
+    const char *older = net->config_older;
+    if ((c->size != strlen(net->config) || memcmp(c->data, net->config, c->size)) &&
+        (!older || c->size != strlen(older) || memcmp(c->data, older, c->size))) {
         char have[512], want[512], *h = ts_malloc(c->size + 1);
         memcpy(h, c->data, c->size);
         h[c->size] = 0;
