@@ -140,12 +140,24 @@ static ts_train_cfg lsq_cfg(long iters)
     return c;
 }
 
+/* a fresh model in q and its net; with c, a run of it of iters iterations (lsq_cfg) there,
+ * writing the model to out and the log to log (NULL: none) */
+static ts_train_net lsq_start(lsq *q, ts_train_cfg *c, long iters, const char *out, const char *log)
+{
+    lsq_make(q);
+    if (c) {
+        *c = lsq_cfg(iters);
+        c->out_path = out;
+        c->log_path = log;
+    }
+    return lsq_net(q);
+}
+
 static void learns(void)
 {
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(400);
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 400, NULL, NULL);
     double before;
     lsq_valid(&q, &before);
     REQUIRE(ts_train_run(&n, &c) == 0);
@@ -177,10 +189,8 @@ static void resume_exact_and_log_once(void)
     snprintf(ck20, sizeof ck20, "%s/b20.ckpt", dir);
     snprintf(logp, sizeof logp, "%s/log.jsonl", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(40);
-    c.out_path = a;
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 40, a, NULL);
     REQUIRE(ts_train_run(&n, &c) == 0);
     float pa[4];
     memcpy(pa, q.p, sizeof pa);
@@ -229,10 +239,8 @@ static void unwritable_output_fails_first(void)
     char bad[600];
     snprintf(bad, sizeof bad, "%s/no/such/dir/m.tsm", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(40);
-    c.out_path = bad;
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 40, bad, NULL);
     CHECK(ts_train_run(&n, &c) == -1 && strstr(ts_error(), bad));
     CHECK(q.steps == 0);
     c.out_path = NULL;
@@ -248,11 +256,9 @@ static void nan_stops(void)
     char a[512];
     snprintf(a, sizeof a, "%s/n.m", dir);
     lsq q;
-    lsq_make(&q);
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 40, a, NULL);
     q.poison = 15;
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(40);
-    c.out_path = a;
     CHECK(ts_train_run(&n, &c) == -1);
     CHECK_MSG(strstr(ts_error(), "diverged at iteration 15") && strstr(ts_error(), "intact"), "%s", ts_error());
     /* its .ckpt holds the best weights: a resume with a lower rate is the way on */
@@ -314,10 +320,8 @@ static void diverged_after_model_written(void)
     snprintf(ck, sizeof ck, "%s.ckpt", a);
     snprintf(ck20, sizeof ck20, "%s/later20.ckpt", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(20);
-    c.out_path = a;
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 20, a, NULL);
     REQUIRE(ts_train_run(&n, &c) == 0);
     snprintf(cmd, sizeof cmd, "cp '%s' '%s'", ck, ck20);
     REQUIRE(system(cmd) == 0);
@@ -371,9 +375,8 @@ static void astray_noted(void)
     char a[512], note[512];
     snprintf(a, sizeof a, "%s/astray.m", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(40);
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 40, NULL, NULL);
     REQUIRE(ts_train_run(&n, &c) == 0);
     CHECK_MSG(ts_train_note(note, sizeof note) == 0, "%s", note);
     /* from step 21 on, validation sees 1e6 times the loss: the best is iteration 20's */
@@ -433,10 +436,9 @@ static void astray_noted(void)
 static void diverged_names_nan(void)
 {
     lsq q;
-    lsq_make(&q);
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 40, NULL, NULL);
     q.valid_nan = 15;
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(40);
     CHECK(ts_train_run(&n, &c) == -1);
     CHECK_MSG(strstr(ts_error(), "diverged at iteration 20 (validation loss NaN)") && !strstr(ts_error(), "nan"),
               "%s", ts_error());
@@ -466,10 +468,9 @@ static void diverged_hint_follows_options(void)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         lsq q;
-        lsq_make(&q);
+        ts_train_cfg c;
+        ts_train_net n = lsq_start(&q, &c, 40, NULL, NULL);
         q.poison = 5;
-        ts_train_net n = lsq_net(&q);
-        ts_train_cfg c = lsq_cfg(40);
         c.clip = cases[i].clip;
         c.weight_decay = cases[i].wd;
         CHECK(ts_train_run(&n, &c) == -1);
@@ -483,10 +484,9 @@ static void diverged_hint_follows_options(void)
     /* a decay that alone makes the run diverge (each step multiplies the weights by -4):
      * the hint names it, not the clipping the user already has */
     lsq q;
-    lsq_make(&q);
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 400, NULL, NULL);
     q.p[0] = 1;
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(400);
     c.lr.lr = 0.5;
     c.clip = 1;
     c.weight_decay = 10;
@@ -519,11 +519,8 @@ static void resume_past_iters_refused(void)
     snprintf(ck, sizeof ck, "%s.ckpt", out);
     snprintf(logp, sizeof logp, "%s/p.jsonl", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(20);
-    c.out_path = out;
-    c.log_path = logp;
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 20, out, logp);
     REQUIRE(ts_train_run(&n, &c) == 0);
     long lines = count_lines_with(logp, "{");
     c.iters = 10;
@@ -551,12 +548,9 @@ static void resume_other_split_refused(void)
     snprintf(logp, sizeof logp, "%s/sp.jsonl", dir);
     snprintf(old, sizeof old, "%s/sp-old.ckpt", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 20, out, logp);
     n.split = "time 0.7,0.1,0.2";
-    ts_train_cfg c = lsq_cfg(20);
-    c.out_path = out;
-    c.log_path = logp;
     REQUIRE(ts_train_run(&n, &c) == 0);
     long lines = count_lines_with(logp, "{");
     c.iters = 30;
@@ -595,10 +589,8 @@ static void resume_takes_run_iters(void)
     snprintf(lg, sizeof lg, "%s/i.jsonl", dir);
     snprintf(lg2, sizeof lg2, "%s/i2.jsonl", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(40);
-    c.out_path = a;
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 40, a, NULL);
     REQUIRE(ts_train_run(&n, &c) == 0);
     float pa[4];
     memcpy(pa, q.p, sizeof pa);
@@ -654,10 +646,8 @@ static void resume_without_iters_section(void)
     snprintf(old, sizeof old, "%s/old.ckpt", dir);
     snprintf(lg, sizeof lg, "%s/o.jsonl", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(40);
-    c.out_path = a;
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 40, a, NULL);
     REQUIRE(ts_train_run(&n, &c) == 0);
     float pa[4];
     memcpy(pa, q.p, sizeof pa);
@@ -741,11 +731,10 @@ static void ema_validated_and_resumed(void)
     snprintf(ck20, sizeof ck20, "%s/ema20.ckpt", dir);
     static float plain[64][4], with[64][4];
     lsq q;
-    lsq_make(&q);
-    q.traj = plain;
-    ts_train_net n = lsq_net(&q);
     /* 41 steps (a constant rate): the 41st starts from the weights after the 40th */
-    ts_train_cfg c = lsq_cfg(41);
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 41, NULL, NULL);
+    q.traj = plain;
     REQUIRE(ts_train_run(&n, &c) == 0);
     REQUIRE(q.ntraj == 41);
     const float *live_end = plain[40];
@@ -866,8 +855,7 @@ static void bad_options_refused(void)
     ts_kv wkv1 = {1, ck + 1, cv + 1};
     REQUIRE(ts_train_parse(&cc, &wkv1, &def) == 0);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
+    ts_train_net n = lsq_start(&q, NULL, 0, NULL, NULL);
     cc.seed = 3;
     CHECK_MSG(ts_train_run(&n, &cc) == -1 && strstr(ts_error(), "--warmup") && q.steps == 0, "%s", ts_error());
 
@@ -1038,11 +1026,8 @@ static void resume_keeps_other_runs_records(void)
     snprintf(ck, sizeof ck, "%s.ckpt", a);
     snprintf(lg, sizeof lg, "%s/shared.jsonl", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(20);
-    c.out_path = a;
-    c.log_path = lg;
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 20, a, lg);
     q.poison = 15;
     REQUIRE(ts_train_run(&n, &c) == -1);
     lsq_make(&q);
@@ -1091,11 +1076,9 @@ static void resume_keeps_rng_normal(void)
     snprintf(b, sizeof b, "%s/b.m", dir);
     snprintf(ck, sizeof ck, "%s.ckpt", b);
     lsq q;
-    lsq_make(&q);
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 31, a, NULL);
     q.normal = 1;
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(31);
-    c.out_path = a;
     REQUIRE(ts_train_run(&n, &c) == 0);
     float pa[4];
     memcpy(pa, q.p, sizeof pa);
@@ -1125,9 +1108,8 @@ static void resume_keeps_schedule(void)
     snprintf(old, sizeof old, "%s/sold.ckpt", dir);
     snprintf(lg, sizeof lg, "%s/s.jsonl", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg run = lsq_cfg(40);
+    ts_train_cfg run;
+    ts_train_net n = lsq_start(&q, &run, 40, NULL, NULL);
     run.lr.kind = TS_LR_COSINE;
     run.lr.warmup = 6;
     run.lr.total = 40;
@@ -1273,11 +1255,8 @@ static void one_writer_per_file(void)
     snprintf(lg, sizeof lg, "%s/l.jsonl", dir);
     snprintf(link, sizeof link, "%s/link.jsonl", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(20);
-    c.out_path = a;
-    c.log_path = lg;
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 20, a, lg);
     pid_t pid;
     int wfd;
     if (!hold_in_child(a2, &pid, &wfd)) {
@@ -1993,8 +1972,7 @@ static void budget_after_share_of_capped_iters(void)
     const char *k[] = {"budget", "iters"}, *v[] = {"8s", "5"};
     ts_kv kv = {2, k, v};
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
+    ts_train_net n = lsq_start(&q, NULL, 0, NULL, NULL);
     ts_train_cfg c;
     memset(&c, 0, sizeof c);
     REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
@@ -2016,10 +1994,8 @@ static void log_non_finite_is_null(void)
     char p[600];
     snprintf(p, sizeof p, "%s/nf.jsonl", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(0);
-    c.log_path = p;
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 0, NULL, p);
     REQUIRE(ts_train_run(&n, &c) == 0);
     CHECK(count_lines_with(p, "\"event\":\"end\"") == 1);
     CHECK_MSG(count_lines_with(p, "\"best_valid_loss\":null,") == 1, "%ld", count_lines_with(p, "null"));
@@ -2068,10 +2044,8 @@ static void resume_path_escaped_in_log(void)
     snprintf(odd, sizeof odd, "%s/a\"b\\c.ckpt", dir);
     snprintf(logp, sizeof logp, "%s/r.jsonl", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(10);
-    c.out_path = out;
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 10, out, NULL);
     REQUIRE(ts_train_run(&n, &c) == 0);
     snprintf(cmd, sizeof cmd, "cp '%s' '%s'", ck, odd);
     REQUIRE(system(cmd) == 0);
@@ -2094,10 +2068,8 @@ static void ckpt_best_must_be_finite(void)
     snprintf(ck, sizeof ck, "%s.ckpt", out);
     snprintf(bad, sizeof bad, "%s/bad.ckpt", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(10);
-    c.out_path = out;
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 10, out, NULL);
     REQUIRE(ts_train_run(&n, &c) == 0);
     ts_reader r;
     REQUIRE(ts_reader_open(&r, ck) == 0);
@@ -2131,10 +2103,8 @@ static void ckpt_adam_v_must_be_nonnegative(void)
     snprintf(ck, sizeof ck, "%s.ckpt", out);
     snprintf(bad, sizeof bad, "%s/bad.ckpt", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(10);
-    c.out_path = out;
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 10, out, NULL);
     REQUIRE(ts_train_run(&n, &c) == 0);
     ts_reader r;
     REQUIRE(ts_reader_open(&r, ck) == 0);
@@ -2185,10 +2155,7 @@ static int ckpt_edit(lsq *q, ts_train_net *n, ts_train_cfg *c, const char *dir, 
     snprintf(out, sizeof out, "%s/s.m", dir);
     snprintf(ck, sizeof ck, "%s.ckpt", out);
     snprintf(bad, nbad, "%s/bad.ckpt", dir);
-    lsq_make(q);
-    *n = lsq_net(q);
-    *c = lsq_cfg(10);
-    c->out_path = out;
+    *n = lsq_start(q, c, 10, out, NULL);
     c->log_every = 4;   /* the checkpoint at 10 holds the losses of 9 and 10 */
     if (ts_train_run(n, c) != 0) return -1;
     ts_reader r;
@@ -2311,10 +2278,8 @@ static void log_write_failure_stops(void)
 {
     if (access("/dev/full", W_OK) != 0) SKIP("no /dev/full");
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(40);
-    c.log_path = "/dev/full";
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 40, NULL, "/dev/full");
     CHECK(ts_train_run(&n, &c) == -1);
     CHECK_MSG(strstr(ts_error(), "/dev/full") != NULL, "%s", ts_error());
     CHECK_MSG(q.steps == 0, "%ld steps", q.steps);
@@ -2350,12 +2315,9 @@ static void resume_log_mean_exact(void)
     snprintf(la, sizeof la, "%s/a.jsonl", dir);
     snprintf(lb, sizeof lb, "%s/b.jsonl", dir);
     lsq q;
-    lsq_make(&q);
-    ts_train_net n = lsq_net(&q);
-    ts_train_cfg c = lsq_cfg(20);
+    ts_train_cfg c;
+    ts_train_net n = lsq_start(&q, &c, 20, a, la);
     c.log_every = 4;
-    c.out_path = a;
-    c.log_path = la;
     REQUIRE(ts_train_run(&n, &c) == 0);
     lsq_make(&q);
     q.poison = 15;   /* stops at 15: the checkpoint of 10 stays */
@@ -2399,11 +2361,8 @@ static void resume_progress_rate(void)
     snprintf(out, sizeof out, "%s/p.m", dir);
     snprintf(ck, sizeof ck, "%s.ckpt", out);
     lsq q;
-    lsq_make(&q);
     run_args a;
-    a.n = lsq_net(&q);
-    a.c = lsq_cfg(10);
-    a.c.out_path = out;
+    a.n = lsq_start(&q, &a.c, 10, out, NULL);
     REQUIRE(ts_train_run(&a.n, &a.c) == 0);
     q.sleep_us = 20000;
     a.c.iters = 20;
