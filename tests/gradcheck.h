@@ -1,11 +1,13 @@
 /* What the layer tests share: random and zero arrays, a double dot product, and the
- * gradient check against central finite differences. */
+ * gradient check against central finite differences; and the loss of the training loop's
+ * tests (test_train, fuzz_ckpt), a least-squares network with its gradients. */
 #ifndef TS_TEST_GRADCHECK_H
 #define TS_TEST_GRADCHECK_H
 
 #include "tracesynth/common.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +53,34 @@ static inline double fd_worst(loss_fn f, float *p, const float *g, size_t n, flo
     }
     if (nonzero) *nonzero = nz;
     return worst;
+}
+
+/* the training loop's tests' network, y = p[0..2] . x + p[3] on n rows of x and y: the
+ * mean squared error of 4 rows drawn from rng, each target moved by z, its gradients
+ * added into g (4) */
+static inline double lsq_batch_loss(const float *p, float *g, float (*x)[3], const float *y, int n, float z,
+                                    ts_rng *rng)
+{
+    double l = 0;
+    for (int b = 0; b < 4; b++) {
+        int i = (int)ts_rng_below(rng, (uint64_t)n);
+        float e = p[0] * x[i][0] + p[1] * x[i][1] + p[2] * x[i][2] + p[3] - y[i] + z;
+        l += e * e / 4;
+        for (int j = 0; j < 3; j++) g[j] += e * x[i][j] / 2;
+        g[3] += e / 2;
+    }
+    return l;
+}
+
+/* and its mean squared error over all n rows */
+static inline double lsq_mse(const float *p, float (*x)[3], const float *y, int n)
+{
+    double l = 0;
+    for (int i = 0; i < n; i++) {
+        double e = p[0] * x[i][0] + p[1] * x[i][1] + p[2] * x[i][2] + p[3] - y[i];
+        l += e * e / n;
+    }
+    return l;
 }
 
 /* the check at the includer's step H */

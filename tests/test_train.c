@@ -5,6 +5,7 @@
 #include "tracesynth/train.h"
 #include "tracesynth/container.h"
 #include "container_edit.h"
+#include "gradcheck.h"
 #include "mc_trace.h"
 
 #include <math.h>
@@ -60,15 +61,8 @@ static int lsq_step(void *ctx, ts_rng *rng, float *loss)
     if (q->sleep_us) usleep((useconds_t)q->sleep_us);
     int slow = q->slow_from && q->steps >= q->slow_from && (!q->slow_to || q->steps < q->slow_to);
     q->clock += slow ? q->dt_slow : q->dt;
-    double l = 0;
     float z = q->normal ? 0.01f * ts_rng_normal(rng) : 0.0f;
-    for (int b = 0; b < 4; b++) {
-        int i = (int)ts_rng_below(rng, 32);
-        float e = q->p[0] * q->x[i][0] + q->p[1] * q->x[i][1] + q->p[2] * q->x[i][2] + q->p[3] - q->y[i] + z;
-        l += e * e / 4;
-        for (int j = 0; j < 3; j++) q->g[j] += e * q->x[i][j] / 2;
-        q->g[3] += e / 2;
-    }
+    double l = lsq_batch_loss(q->p, q->g, q->x, q->y, 32, z, rng);
     *loss = q->poison && q->steps >= q->poison ? NAN : (float)l;
     return 0;
 }
@@ -91,11 +85,7 @@ static int lsq_valid(void *ctx, double *loss)
         snprintf(aside, sizeof aside, "%s.aside", q->break_log);
         if (rename(q->break_log, aside) != 0 || mkdir(q->break_log, 0755) != 0) return -1;
     }
-    double l = 0;
-    for (int i = 0; i < 32; i++) {
-        double e = q->p[0] * q->x[i][0] + q->p[1] * q->x[i][1] + q->p[2] * q->x[i][2] + q->p[3] - q->y[i];
-        l += e * e / 32;
-    }
+    double l = lsq_mse(q->p, q->x, q->y, 32);
     if (q->valid_from && q->steps >= q->valid_from) l *= q->valid_scale;
     *loss = q->valid_nan && q->steps >= q->valid_nan ? -NAN : l;
     return 0;

@@ -11,6 +11,7 @@
  * validated) must be read back by a resume (to its own iteration, 30: none run, which a
  * fuzzed optimizer state could make diverge; without the log). */
 #include "fuzz_container.h"
+#include "../gradcheck.h"
 #include "tracesynth/train.h"
 
 #include <math.h>
@@ -24,27 +25,14 @@ typedef struct {
 static int lsq_step(void *ctx, ts_rng *rng, float *loss)
 {
     lsq *q = ctx;
-    double l = 0;
-    for (int b = 0; b < 4; b++) {
-        int i = (int)ts_rng_below(rng, 16);
-        float e = q->p[0] * q->x[i][0] + q->p[1] * q->x[i][1] + q->p[2] * q->x[i][2] + q->p[3] - q->y[i];
-        l += e * e / 4;
-        for (int j = 0; j < 3; j++) q->g[j] += e * q->x[i][j] / 2;
-        q->g[3] += e / 2;
-    }
-    *loss = (float)l;
+    *loss = (float)lsq_batch_loss(q->p, q->g, q->x, q->y, 16, 0.0f, rng);
     return 0;
 }
 
 static int lsq_valid(void *ctx, double *loss)
 {
     lsq *q = ctx;
-    double l = 0;
-    for (int i = 0; i < 16; i++) {
-        double e = q->p[0] * q->x[i][0] + q->p[1] * q->x[i][1] + q->p[2] * q->x[i][2] + q->p[3] - q->y[i];
-        l += e * e / 16;
-    }
-    *loss = l;
+    *loss = lsq_mse(q->p, q->x, q->y, 16);
     return 0;
 }
 
