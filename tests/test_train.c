@@ -1473,6 +1473,85 @@ static void iter_record(const char *path, long it, char *buf, size_t n)
     fclose(f);
 }
 
+/* the files of a --budget re-plan test, named after tag in dir: the run's model (a) and
+ * its checkpoint (ck), a checkpoint of it copied mid-run (mid), its log (lg), and a resume's
+ * model and log (b, lg2) */
+typedef struct {
+    char a[512], b[512], ck[600], mid[600], lg[600], lg2[600];
+} replan_files;
+
+static void replan_files_in(replan_files *f, const char *dir, const char *tag)
+{
+    snprintf(f->a, sizeof f->a, "%s/%s.m", dir, tag);
+    snprintf(f->b, sizeof f->b, "%s/%s2.m", dir, tag);
+    snprintf(f->ck, sizeof f->ck, "%s.ckpt", f->a);
+    snprintf(f->mid, sizeof f->mid, "%s/%s-mid.ckpt", dir, tag);
+    snprintf(f->lg, sizeof f->lg, "%s/%s.jsonl", dir, tag);
+    snprintf(f->lg2, sizeof f->lg2, "%s/%s2.jsonl", dir, tag);
+}
+
+/* a run of iters iterations on the cosine schedule with a validation every 50, as the
+ * --iters that a --budget run of the re-plan tests planned or re-planned to give it: the
+ * model to out, the log to log, resumed from resume (NULL: none) */
+static ts_train_cfg cosine_cfg(long iters, const char *out, const char *log, const char *resume)
+{
+    ts_train_cfg d = lsq_cfg(iters);
+    d.lr.kind = TS_LR_COSINE;
+    d.lr.total = iters;
+    d.valid_every = 50;
+    d.out_path = out;
+    d.log_path = log;
+    d.resume = resume;
+    return d;
+}
+
+/* a --budget run of kv's options on q's clock (lsq_budget_run: a validation every 50, a
+ * log record every iteration) into f's model and log, the checkpoint the validation of
+ * iteration copy_at finds copied to f->mid. 0 / -1 */
+static int replan_run(lsq *q, ts_train_net *n, const ts_kv *kv, const ts_train_defaults *def,
+                      const replan_files *f, long copy_at)
+{
+    q->copy_from = f->ck;
+    q->copy_to = f->mid;
+    q->copy_at = copy_at;
+    remove(f->mid);
+    return lsq_budget_run(q, n, kv, def, 50, 1, f->a, f->lg);
+}
+
+/* the resume of that copy (a fresh model) with what a re-plan's record names, --iters
+ * iters (cosine_cfg into *d), into f's second model and log. 0 / -1 */
+static int replan_resume(lsq *q, const ts_train_net *n, const replan_files *f, long iters, ts_train_cfg *d)
+{
+    if (access(f->mid, F_OK) != 0) return -1;
+    lsq_make(q);
+    *d = cosine_cfg(iters, f->b, f->lg2, f->mid);
+    remove(f->lg2);
+    return ts_train_run(n, d);
+}
+
+/* the rates of the training records in log: one an iteration (ended), none above the one
+ * before, the last (nearly) 0: cosine from the peak down to the run's end, where a re-plan
+ * laid the rest of it over other iterations too */
+static void rates_fall(const char *log, long ended)
+{
+    FILE *f = fopen(log, "r");
+    REQUIRE(f);
+    char line[2048];
+    double prev = INFINITY, last = -1;
+    long rises = 0, rates = 0;
+    while (fgets(line, sizeof line, f)) {
+        const char *p = strstr(line, "\"lr\":");
+        if (!p || !strstr(line, "\"loss\":")) continue;
+        double lr = atof(p + 5);
+        rises += lr > prev;
+        prev = last = lr;
+        rates++;
+    }
+    fclose(f);
+    CHECK_MSG(rates == ended && rises == 0 && last < 0.05 * 1e-3, "%ld rates, %ld rises, the last %g", rates, rises,
+              last);
+}
+
 /* a machine that gets slower during a --budget run (a clock the test moves: 1 ms an
  * iteration, then 2 ms): at a log record the run sees it, re-plans to fewer iterations
  * that end within the budget with the work after the loop (twice as long too), logs it,
@@ -1485,13 +1564,8 @@ static void budget_replans_when_slower(void)
     const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char a[512], b[512], ck[600], mid[600], lg[600], lg2[600];
-    snprintf(a, sizeof a, "%s/rp.m", dir);
-    snprintf(b, sizeof b, "%s/rp2.m", dir);
-    snprintf(ck, sizeof ck, "%s.ckpt", a);
-    snprintf(mid, sizeof mid, "%s/rp-mid.ckpt", dir);
-    snprintf(lg, sizeof lg, "%s/rp.jsonl", dir);
-    snprintf(lg2, sizeof lg2, "%s/rp2.jsonl", dir);
+    replan_files f;
+    replan_files_in(&f, dir, "rp");
     const char *k[] = {"budget", "schedule", "lr"}, *v[] = {"4s", "cosine", "0.05"};
     ts_kv kv = {3, k, v};
     for (int slow = 0; slow < 2; slow++) {
@@ -1499,17 +1573,14 @@ static void budget_replans_when_slower(void)
         /* the timing makes 502 steps (0.5 s), then 2,878 iterations are planned; the
          * machine slows down after 1,000 of them */
         lsq_slowing(&q, slow);
-        q.copy_from = ck;
-        q.copy_to = mid;
-        q.copy_at = 1400;   /* the checkpoint of 1,350, after the re-plan */
         ts_train_net n = lsq_net(&q);
-        remove(mid);
-        REQUIRE(lsq_budget_run(&q, &n, &kv, &def, 50, 1, a, lg) == 0);
+        /* the checkpoint of 1,350, after the re-plan */
+        REQUIRE(replan_run(&q, &n, &kv, &def, &f, 1400) == 0);
         float got[4];
         memcpy(got, q.p, sizeof got);
-        long planned = (long)num_in_line(lg, "\"event\":\"start\"", "\"iters\":", 0);
-        long ended = (long)num_in_line(lg, "\"event\":\"end\"", "\"iter\":", 0);
-        long replans = count_lines_with(lg, "\"event\":\"replan\"");
+        long planned = (long)num_in_line(f.lg, "\"event\":\"start\"", "\"iters\":", 0);
+        long ended = (long)num_in_line(f.lg, "\"event\":\"end\"", "\"iter\":", 0);
+        long replans = count_lines_with(f.lg, "\"event\":\"replan\"");
         long before, after;
         int nrp = ts_train_replans(&before, &after);
         if (!slow) {
@@ -1517,17 +1588,13 @@ static void budget_replans_when_slower(void)
                       replans, ended, planned);
             /* the run of the --iters planned */
             lsq_make(&q);
-            ts_train_cfg d = lsq_cfg(planned);
-            d.lr.kind = TS_LR_COSINE;
-            d.lr.total = planned;
-            d.valid_every = 50;
-            d.out_path = b;
+            ts_train_cfg d = cosine_cfg(planned, f.b, NULL, NULL);
             REQUIRE(ts_train_run(&n, &d) == 0);
             CHECK(memcmp(got, q.p, sizeof got) == 0);
             continue;
         }
-        long new_iters = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iters\":", 1);
-        long at = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iter\":", 0);
+        long new_iters = (long)num_in_line(f.lg, "\"event\":\"replan\"", "\"iters\":", 1);
+        long at = (long)num_in_line(f.lg, "\"event\":\"replan\"", "\"iter\":", 0);
         CHECK_MSG(replans >= 1 && nrp == replans && before == planned && after == new_iters && ended == new_iters &&
                   new_iters < planned && at > 1000 && at < new_iters, "%ld re-plans at %ld: %ld of %ld planned",
                   replans, at, ended, planned);
@@ -1535,36 +1602,11 @@ static void budget_replans_when_slower(void)
         /* the iterations end within the budget, with the work after them: 0.5 s as timed
          * before the run, 1 s on a machine that got twice as slow */
         CHECK_MSG(q.clock + 1.0 <= 4.0 && q.clock + 1.0 > 3.5, "the iterations ended at %.3f s", q.clock);
-        CHECK(count_lines_with(lg, "\"resume_with\":\"--iters ") == 1 + replans);
-        /* the rate never goes up: cosine, from the peak down to (nearly) 0 at the new end */
-        FILE *f = fopen(lg, "r");
-        REQUIRE(f);
-        char line[2048];
-        double prev = INFINITY, last = -1;
-        long rises = 0, rates = 0;
-        while (fgets(line, sizeof line, f)) {
-            const char *p = strstr(line, "\"lr\":");
-            if (!p || !strstr(line, "\"loss\":")) continue;
-            double lr = atof(p + 5);
-            rises += lr > prev;
-            prev = last = lr;
-            rates++;
-        }
-        fclose(f);
-        CHECK_MSG(rates == ended && rises == 0 && last < 0.05 * 1e-3, "%ld rates, %ld rises, the last %g", rates,
-                  rises, last);
+        CHECK(count_lines_with(f.lg, "\"resume_with\":\"--iters ") == 1 + replans);
+        rates_fall(f.lg, ended);
         /* resumed after the re-plan with what its record names: the same model */
-        REQUIRE(access(mid, F_OK) == 0);
-        lsq_make(&q);
-        ts_train_cfg d = lsq_cfg(new_iters);
-        d.lr.kind = TS_LR_COSINE;
-        d.lr.total = new_iters;
-        d.valid_every = 50;
-        d.out_path = b;
-        d.log_path = lg2;
-        d.resume = mid;
-        remove(lg2);
-        REQUIRE(ts_train_run(&n, &d) == 0);
+        ts_train_cfg d;
+        REQUIRE(replan_resume(&q, &n, &f, new_iters, &d) == 0);
         CHECK_MSG(memcmp(got, q.p, sizeof got) == 0, "budget %g %g, resumed %g %g", (double)got[0], (double)got[1],
                   (double)q.p[0], (double)q.p[1]);
         CHECK(q.steps == ended - 1350);
@@ -1572,20 +1614,20 @@ static void budget_replans_when_slower(void)
         long differ = 0;
         for (long it = 1351; it <= ended; it++) {
             char r1[2048], r2[2048];
-            iter_record(lg, it, r1, sizeof r1);
-            iter_record(lg2, it, r2, sizeof r2);
+            iter_record(f.lg, it, r1, sizeof r1);
+            iter_record(f.lg2, it, r2, sizeof r2);
             if (!r1[0] || strcmp(r1, r2)) {
                 if (!differ++) CHECK_MSG(0, "iteration %ld: %s, resumed: %s", it, r1, r2);
             }
         }
-        CHECK_MSG(count_lines_with(lg2, "\"replan_iters\":") == 1, "no re-plan in the resume record");
+        CHECK_MSG(count_lines_with(f.lg2, "\"replan_iters\":") == 1, "no re-plan in the resume record");
         /* a corrupt re-plan section is refused, naming the file and the section: the
          * re-plan after the checkpoint's iteration, its position past the schedule's end,
          * NaN there, and a section cut short */
         char bad_ck[600];
         snprintf(bad_ck, sizeof bad_ck, "%s/rp-bad.ckpt", dir);
         ts_reader r;
-        REQUIRE(ts_reader_open(&r, mid) == 0);
+        REQUIRE(ts_reader_open(&r, f.mid) == 0);
         unsigned char rb[32];
         int have = ts_reader_copy(&r, "REPLAN", rb, sizeof rb) == 0;
         ts_reader_close(&r);
@@ -1602,19 +1644,18 @@ static void budget_replans_when_slower(void)
                 memcpy(&bits, &pv, 8);
                 ts_le_put64(e + 8, bits);
             }
-            REQUIRE(rewrite_chunk_bytes(mid, bad_ck, "REPLAN", e, kc == 3 ? 24 : sizeof e) == 0);
+            REQUIRE(rewrite_chunk_bytes(f.mid, bad_ck, "REPLAN", e, kc == 3 ? 24 : sizeof e) == 0);
             lsq_make(&q);
             d.resume = bad_ck;
-            remove(lg2);
+            remove(f.lg2);
             CHECK_MSG(ts_train_run(&n, &d) == -1 && strstr(ts_error(), bad_ck) && strstr(ts_error(), "REPLAN"),
                       "case %d: %s", kc, ts_error());
         }
     }
 }
 
-
-/* a load spike early in a --budget run (a clock the test moves: 1 ms an iteration, 4 ms
- * for 300 iterations after the first 200 planned, then 1 ms again; the work after the loop
+/* a load spike early in a --budget run (a clock the test moves: 1 ms an iteration, 3 ms
+ * for 200 iterations after the first 200 planned, then 1 ms again; the work after the loop
  * 0.5 s): the run re-plans to fewer iterations in the spike, and once it is over to more
  * again, with the work after the loop as timed (the machine is no slower at the end), so
  * that the iterations and that work end within the budget but short of it by little;
@@ -1626,13 +1667,8 @@ static void budget_lengthens_after_spike(void)
     const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char a[512], b[512], ck[600], mid[600], lg[600], lg2[600];
-    snprintf(a, sizeof a, "%s/sp.m", dir);
-    snprintf(b, sizeof b, "%s/sp2.m", dir);
-    snprintf(ck, sizeof ck, "%s.ckpt", a);
-    snprintf(mid, sizeof mid, "%s/sp-mid.ckpt", dir);
-    snprintf(lg, sizeof lg, "%s/sp.jsonl", dir);
-    snprintf(lg2, sizeof lg2, "%s/sp2.jsonl", dir);
+    replan_files f;
+    replan_files_in(&f, dir, "sp");
     for (int capped = 0; capped < 2; capped++) {
         const char *k[] = {"budget", "schedule", "lr", "iters"}, *v[] = {"4s", "cosine", "0.05", "2000"};
         ts_kv kv = {capped ? 4 : 3, k, v};
@@ -1641,55 +1677,28 @@ static void budget_lengthens_after_spike(void)
         q.dt = 0.001;
         q.slow_from = 502 + 201, q.slow_to = 502 + 401, q.dt_slow = 0.003;
         q.after_ret = 0.5;
-        q.copy_from = ck;
-        q.copy_to = mid;
-        q.copy_at = 1600;   /* the checkpoint of 1,550, after the run lengthened */
         ts_train_net n = lsq_net(&q);
-        remove(mid);
-        REQUIRE(lsq_budget_run(&q, &n, &kv, &def, 50, 1, a, lg) == 0);
+        /* the checkpoint of 1,550, after the run lengthened */
+        REQUIRE(replan_run(&q, &n, &kv, &def, &f, 1600) == 0);
         float got[4];
         memcpy(got, q.p, sizeof got);
-        long planned = (long)num_in_line(lg, "\"event\":\"start\"", "\"iters\":", 0);
-        long ended = (long)num_in_line(lg, "\"event\":\"end\"", "\"iter\":", 0);
-        long replans = count_lines_with(lg, "\"event\":\"replan\"");
-        long last_was = (long)num_in_line(lg, "\"event\":\"replan\"", "\"was\":", 1);
-        long last_to = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iters\":", 1);
-        long least = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iters\":", 0);
-        CHECK_MSG(replans >= 2 && least < planned && last_to > last_was && ended == last_to,
+        long planned = (long)num_in_line(f.lg, "\"event\":\"start\"", "\"iters\":", 0);
+        long ended = (long)num_in_line(f.lg, "\"event\":\"end\"", "\"iter\":", 0);
+        long replans = count_lines_with(f.lg, "\"event\":\"replan\"");
+        long last_was = (long)num_in_line(f.lg, "\"event\":\"replan\"", "\"was\":", 1);
+        long last_to = (long)num_in_line(f.lg, "\"event\":\"replan\"", "\"iters\":", 1);
+        long first_to = (long)num_in_line(f.lg, "\"event\":\"replan\"", "\"iters\":", 0);
+        CHECK_MSG(replans >= 2 && first_to < planned && last_to > last_was && ended == last_to,
                   "%s: %ld re-plans, the first to %ld, the last %ld -> %ld, %ld of %ld planned",
-                  capped ? "--iters 2000" : "no --iters", replans, least, last_was, last_to, ended, planned);
+                  capped ? "--iters 2000" : "no --iters", replans, first_to, last_was, last_to, ended, planned);
         if (capped) CHECK_MSG(planned == 2000 && ended == 2000, "--iters 2000: %ld planned, %ld ended", planned, ended);
         /* the iterations and the work after them (0.5 s, as timed) end within the budget,
          * most of it used */
         else CHECK_MSG(q.clock + 0.5 <= 4.0 && q.clock + 0.5 > 3.6, "the iterations ended at %.3f s", q.clock);
-        FILE *f = fopen(lg, "r");
-        REQUIRE(f);
-        char line[2048];
-        double prev = INFINITY, last = -1;
-        long rises = 0, rates = 0;
-        while (fgets(line, sizeof line, f)) {
-            const char *p = strstr(line, "\"lr\":");
-            if (!p || !strstr(line, "\"loss\":")) continue;
-            double lr = atof(p + 5);
-            rises += lr > prev;
-            prev = last = lr;
-            rates++;
-        }
-        fclose(f);
-        CHECK_MSG(rates == ended && rises == 0 && last < 0.05 * 1e-3, "%ld rates, %ld rises, the last %g", rates,
-                  rises, last);
+        rates_fall(f.lg, ended);
         /* resumed after the lengthening with what its record names: the same model */
-        REQUIRE(access(mid, F_OK) == 0);
-        lsq_make(&q);
-        ts_train_cfg d = lsq_cfg(last_to);
-        d.lr.kind = TS_LR_COSINE;
-        d.lr.total = last_to;
-        d.valid_every = 50;
-        d.out_path = b;
-        d.log_path = lg2;
-        d.resume = mid;
-        remove(lg2);
-        REQUIRE(ts_train_run(&n, &d) == 0);
+        ts_train_cfg d;
+        REQUIRE(replan_resume(&q, &n, &f, last_to, &d) == 0);
         CHECK_MSG(memcmp(got, q.p, sizeof got) == 0 && q.steps == ended - 1550, "budget %g %g, resumed %g %g",
                   (double)got[0], (double)got[1], (double)q.p[0], (double)q.p[1]);
     }
@@ -1733,45 +1742,37 @@ static void budget_replan_resume_iters(void)
     const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
     const char *dir = scratch_dir();
     REQUIRE(dir);
-    char a[512], b[512], ck[600], mid[600], lg[600], lg2[600];
-    snprintf(a, sizeof a, "%s/rr.m", dir);
-    snprintf(b, sizeof b, "%s/rr2.m", dir);
-    snprintf(ck, sizeof ck, "%s.ckpt", a);
-    snprintf(mid, sizeof mid, "%s/rr-mid.ckpt", dir);
-    snprintf(lg, sizeof lg, "%s/rr.jsonl", dir);
-    snprintf(lg2, sizeof lg2, "%s/rr2.jsonl", dir);
+    replan_files f;
+    replan_files_in(&f, dir, "rr");
     const char *k[] = {"budget", "schedule", "lr"}, *v[] = {"4s", "cosine", "0.05"};
     ts_kv kv = {3, k, v};
     lsq q;
     lsq_slowing(&q, 1);   /* as budget_replans_when_slower's: a re-plan after 1,000 */
-    q.copy_from = ck;
-    q.copy_to = mid;
-    q.copy_at = 1400;   /* the checkpoint of 1,350, after the re-plan */
     ts_train_net n = lsq_net(&q);
-    remove(mid);
-    REQUIRE(lsq_budget_run(&q, &n, &kv, &def, 50, 1, a, lg) == 0);
+    /* the checkpoint of 1,350, after the re-plan */
+    REQUIRE(replan_run(&q, &n, &kv, &def, &f, 1400) == 0);
     float got[4];
     memcpy(got, q.p, sizeof got);
-    long ended = (long)num_in_line(lg, "\"event\":\"end\"", "\"iter\":", 0);
-    long new_iters = (long)num_in_line(lg, "\"event\":\"replan\"", "\"iters\":", 1);
-    REQUIRE(count_lines_with(lg, "\"event\":\"replan\"") >= 1 && new_iters == ended && access(mid, F_OK) == 0);
+    long ended = (long)num_in_line(f.lg, "\"event\":\"end\"", "\"iter\":", 0);
+    long new_iters = (long)num_in_line(f.lg, "\"event\":\"replan\"", "\"iters\":", 1);
+    REQUIRE(count_lines_with(f.lg, "\"event\":\"replan\"") >= 1 && new_iters == ended && access(f.mid, F_OK) == 0);
     char want[64];
     snprintf(want, sizeof want, "--iters %ld", new_iters);
     /* the command again with --resume: its --budget is refused, naming the --iters */
-    remove(lg2);
-    REQUIRE(ts_train_log(lg2, "\"event\":\"mark\"") == 0);
+    remove(f.lg2);
+    REQUIRE(ts_train_log(f.lg2, "\"event\":\"mark\"") == 0);
     lsq_make(&q);
     ts_train_cfg c;
     memset(&c, 0, sizeof c);
     REQUIRE(ts_train_parse(&c, &kv, &def) == 0);
     c.valid_every = 50;
     c.seed = 3;
-    c.out_path = b;
-    c.log_path = lg2;
-    c.resume = mid;
-    CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), mid) && strstr(ts_error(), want) &&
+    c.out_path = f.b;
+    c.log_path = f.lg2;
+    c.resume = f.mid;
+    CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), f.mid) && strstr(ts_error(), want) &&
                   strstr(ts_error(), "--budget") && !strchr(ts_error(), '\n'), "%s", ts_error());
-    CHECK(q.steps == 0 && count_lines_with(lg2, "") == 1);
+    CHECK(q.steps == 0 && count_lines_with(f.lg2, "") == 1);
     /* another --iters: refused alike, before the log is cut */
     for (int more = 0; more < 2; more++) {
         char other[32];
@@ -1782,12 +1783,12 @@ static void budget_replan_resume_iters(void)
         REQUIRE(ts_train_parse(&c, &kv2, &def) == 0);
         c.valid_every = 50;
         c.seed = 3;
-        c.out_path = b;
-        c.log_path = lg2;
-        c.resume = mid;
-        CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), mid) && strstr(ts_error(), want) &&
+        c.out_path = f.b;
+        c.log_path = f.lg2;
+        c.resume = f.mid;
+        CHECK_MSG(ts_train_run(&n, &c) == -1 && strstr(ts_error(), f.mid) && strstr(ts_error(), want) &&
                       strstr(ts_error(), other) && !strchr(ts_error(), '\n'), "--iters %s: %s", other, ts_error());
-        CHECK(q.steps == 0 && count_lines_with(lg2, "") == 1);
+        CHECK(q.steps == 0 && count_lines_with(f.lg2, "") == 1);
     }
     /* the --iters it re-planned to, and none: the run's model */
     for (int given = 0; given < 2; given++) {
@@ -1799,15 +1800,15 @@ static void budget_replan_resume_iters(void)
         REQUIRE(ts_train_parse(&c, &kv2, &def) == 0);
         c.valid_every = 50;
         c.seed = 3;
-        c.out_path = b;
-        c.log_path = lg2;
-        c.resume = mid;
+        c.out_path = f.b;
+        c.log_path = f.lg2;
+        c.resume = f.mid;
         lsq_make(&q);
-        remove(lg2);
+        remove(f.lg2);
         CHECK_MSG(ts_train_run(&n, &c) == 0, "--iters %s: %s", given ? same : "not given", ts_error());
         CHECK_MSG(memcmp(got, q.p, sizeof got) == 0 && q.steps == ended - 1350, "--iters %s: %ld steps",
                   given ? same : "not given", q.steps);
-        CHECK((long)num_in_line(lg2, "\"event\":\"resume\"", "\"iters\":", 0) == new_iters);
+        CHECK((long)num_in_line(f.lg2, "\"event\":\"resume\"", "\"iters\":", 0) == new_iters);
     }
 }
 
