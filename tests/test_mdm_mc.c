@@ -689,6 +689,24 @@ static void valid_channels_cut_on_resume(void)
     ts_mc_free(&d);
 }
 
+/* the options of a small mdm-mc run on d (mc_cycle_trace's 600 events, made here) into
+ * out, kv the first n of these keys with vals: layers, channels, state, context, iters,
+ * valid-every, batch, dt-bins, channel-weights */
+static void weights_run(ts_mc_train_opts *o, ts_mc *d, const char *out, const char **vals, int n)
+{
+    static const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins",
+                                 "channel-weights"};
+    mc_cycle_trace(600, 1, d);
+    memset(o, 0, sizeof *o);
+    o->data = d;
+    o->n_train = d->n * 7 / 10;
+    o->n_valid = d->n / 10;
+    o->len = 16;
+    o->seed = 1;
+    o->out_path = out;
+    o->kv = (ts_kv){n, keys, vals};
+}
+
 /* the same weights, given or defaulted, are the same model: a run started without
  * --channel-weights resumes with the default weights given, and the other way round;
  * other weights are another model */
@@ -700,19 +718,9 @@ static void channel_weights_resume_alike(void)
     snprintf(out, sizeof out, "%s/w.tsm", dir);
     snprintf(ck, sizeof ck, "%s.ckpt", out);
     ts_mc d;
-    mc_cycle_trace(600, 1, &d);
-    const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins",
-                          "channel-weights"};
     const char *vals[] = {"1", "8", "4", "8", "2", "2", "2", "8", "event=1"};
     ts_mc_train_opts o;
-    memset(&o, 0, sizeof o);
-    o.data = &d;
-    o.n_train = d.n * 7 / 10;
-    o.n_valid = d.n / 10;
-    o.len = 16;
-    o.seed = 1;
-    o.out_path = out;
-    o.kv = (ts_kv){8, keys, vals};   /* no weights given */
+    weights_run(&o, &d, out, vals, 8);   /* no weights given */
     ts_mc_model *m = NULL;
     REQUIRE(ts_mc_model_train("mdm-mc", &o, &m) == 0);
     ts_mc_model_free(m);
@@ -756,19 +764,9 @@ static void channel_weights_older_ckpt_resumes(void)
     snprintf(out, sizeof out, "%s/ow.tsm", dir);
     snprintf(ck, sizeof ck, "%s.ckpt", out);
     ts_mc d;
-    mc_cycle_trace(600, 1, &d);
-    const char *keys[] = {"layers", "channels", "state", "context", "iters", "valid-every", "batch", "dt-bins",
-                          "channel-weights"};
     const char *vals[] = {"1", "8", "4", "8", "2", "2", "2", "8", "event=2"};
     ts_mc_train_opts o;
-    memset(&o, 0, sizeof o);
-    o.data = &d;
-    o.n_train = d.n * 7 / 10;
-    o.n_valid = d.n / 10;
-    o.len = 16;
-    o.seed = 1;
-    o.out_path = out;
-    o.kv = (ts_kv){9, keys, vals};
+    weights_run(&o, &d, out, vals, 9);
     ts_mc_model *m = NULL;
     REQUIRE(ts_mc_model_train("mdm-mc", &o, &m) == 0);
     ts_mc_model_free(m);
