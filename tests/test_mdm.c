@@ -1902,9 +1902,12 @@ static void cli_budget_overrun_warned(void)
     if (p) took = atof(p);
     CHECK_MSG(took > 0, "%s", out);
     const char *w = strstr(out, "warning: train: the run took");
-    if (took > 2.2) CHECK_MSG(w && strstr(w, "s past --budget 2s"), "%.2f s: %s", took, out);
-    else CHECK_MSG(!w, "%.2f s: %s", took, out);
-    if (took <= 2.2) SKIP("the run fitted its budget here (%.2f s)", took);
+    /* train warns on the time it measured, printed here rounded to 0.01 s: within that
+     * of the 2.2 s bound either answer is right */
+    if (took > 2.21) CHECK_MSG(w && strstr(w, "s past --budget 2s"), "%.2f s: %s", took, out);
+    else if (took < 2.19) CHECK_MSG(!w, "%.2f s: %s", took, out);
+    else CHECK_MSG(!w || strstr(w, "s past --budget 2s"), "%.2f s: %s", took, out);
+    if (took <= 2.21) SKIP("the run fitted its budget here, or about (%.2f s)", took);
 }
 
 /* a budgeted run whose choices after the loop were planned on fewer validation windows,
