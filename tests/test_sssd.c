@@ -31,6 +31,24 @@ static void param_count_matches_reference(void)
     REQUIRE(ts_sssd_net_init(&n, &c, 1) == 0);
     CHECK_MSG(ts_sssd_num_trainable(&n) == 1935617, "4x128: %zu trainable", ts_sssd_num_trainable(&n));
     ts_sssd_net_free(&n);
+    /* SSSD's DiffWaveImputer (in 1, out 1, 128 -> 512 -> 512, cycle 12), counted in
+     * PyTorch: 4 x 64 599,681; 4 x 128 1,140,993; 36 x 256 24,145,409 */
+    const struct { int layers, C; size_t n; } dw[] = {{4, 64, 599681}, {4, 128, 1140993}, {36, 256, 24145409}};
+    for (int i = 0; i < 3; i++) {
+        ts_sssd_config_diffwave(&c);
+        c.layers = dw[i].layers;
+        c.C = dw[i].C;
+        REQUIRE(ts_sssd_net_init(&n, &c, 1) == 0);
+        CHECK_MSG(ts_sssd_num_trainable(&n) == dw[i].n && n.p.total == dw[i].n, "diffwave %dx%d: %zu trainable",
+                  c.layers, c.C, ts_sssd_num_trainable(&n));
+        ts_sssd_net_free(&n);
+    }
+    /* block n's dilation: 2^(n mod cycle) */
+    ts_sssd_config_diffwave(&c);
+    CHECK(ts_sssd_dilation(&c, 0) == 1 && ts_sssd_dilation(&c, 11) == 2048 && ts_sssd_dilation(&c, 12) == 1 &&
+          ts_sssd_dilation(&c, 13) == 2);
+    ts_sssd_config_paper(&c);
+    CHECK(ts_sssd_dilation(&c, 5) == 1);
 }
 
 /* loss = sum(out * r); returns it in double */
@@ -43,14 +61,11 @@ static double probe_loss(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, cons
     return s;
 }
 
-static void gradient_check(void)
+/* central differences on every parameter of a small network of config c */
+static void gradient_check_of(ts_sssd_config c)
 {
     enum { B = 2, L = 16 };
-    ts_sssd_config c;
-    ts_sssd_config_paper(&c);
-    c.layers = 2;
     c.C = 4;
-    c.N = 4;
     c.emb_in = 8;
     c.emb_mid = 6;
     c.emb_out = 5;
@@ -114,11 +129,30 @@ static void gradient_check(void)
             fprintf(stderr, "    param %zu: analytic %g, numeric %g\n", i, an, fd);
         }
     }
-    CHECK_MSG(bad == 0, "%zu of %zu parameters off; worst relative error %g at %zu (grad %g)", bad,
-              checked, worst, worst_i, n.grads[worst_i]);
+    CHECK_MSG(bad == 0, "%s: %zu of %zu parameters off; worst relative error %g at %zu (grad %g)",
+              c.residual ? "dilated" : "s4", bad, checked, worst, worst_i, n.grads[worst_i]);
     CHECK(gmax > 0);
     ts_sssd_plan_free(&pl);
     ts_sssd_net_free(&n);
+}
+
+static void gradient_check(void)
+{
+    ts_sssd_config c;
+    ts_sssd_config_paper(&c);
+    c.layers = 2;
+    c.N = 4;
+    gradient_check_of(c);
+}
+
+/* DiffWave's blocks: dilations 1, 2, 4, 8 and 16 (wider than the window of 16) */
+static void gradient_check_dilated(void)
+{
+    ts_sssd_config c;
+    ts_sssd_config_diffwave(&c);
+    c.layers = 5;
+    c.dilation_cycle = 6;
+    gradient_check_of(c);
 }
 
 /* ---- parity with PyTorch (tests/torch/sssd_fixtures.py) ---- */
@@ -972,7 +1006,7 @@ static void model_file_len_zero(void)
     REQUIRE(dir);
     char path[600];
     snprintf(path, sizeof path, "%s/len0.tsm", dir);
-    ts_sssd_config c = {1, 4, 4, 8, 8, 8, 1, 0, 1};
+    ts_sssd_config c = {1, 4, 4, 8, 8, 8, 1, 0, 1, TS_SSSD_RES_S4, 0};
     ts_sssd_layout lay;
     ts_sssd_layout_of(&c, &lay, NULL);
     for (int len = 0; len < 2; len++) {
@@ -1033,6 +1067,7 @@ TEST_MAIN("sssd", {
     ts_set_threads(1);   /* tiny shapes: threads cost more than they give */
     RUN(param_count_matches_reference);
     RUN(gradient_check);
+    RUN(gradient_check_dilated);
     RUN(torch_parity);
     RUN(inference_plan_matches);
     RUN(worker_sampling_same_bits);

@@ -14,6 +14,13 @@
  * WN = weight-normalised (nn.utils.weight_norm); S4 = ts_s4 (bidirectional,
  * GELU, output linear, residual, LayerNorm). The output conv starts at zero.
  *
+ * residual = TS_SSSD_RES_DILATED is DiffWave as SSSD's DiffWaveImputer has it
+ * (the study's DiffWave baseline): each block's WNConv3 and both S4 layers give
+ * way to one dilated convolution,
+ *     u    = WNConv3_dil(a) + WNConv1x1(cond),  dil = 2^(n mod dilation_cycle)
+ *     g    = tanh(u[:C]) · sigmoid(u[C:])
+ * the rest as above.
+ *
  * All parameters live in one float block (and their gradients in another of
  * the same size); all activations for a (batch, length) are planned up front
  * by ts_sssd_plan_init; forward and backward allocate nothing. */
@@ -42,7 +49,14 @@ typedef struct {
     int train_ssm;     /* 0: S4 log_dt and A stay at their init (the reference
                           registers them as buffers); 1: train them too */
     int in_ch;         /* K: input = output channels; 0 counts as 1 (event IDs alone) */
+    int residual;      /* TS_SSSD_RES_S4 (0) or TS_SSSD_RES_DILATED (DiffWave: N,
+                          bidirectional and train_ssm unused) */
+    int dilation_cycle;/* dilated: block n's dilation is 2^(n mod dilation_cycle) */
 } ts_sssd_config;
+
+enum { TS_SSSD_RES_S4 = 0, TS_SSSD_RES_DILATED = 1 };
+/* SSSD's DiffWave configuration (config_DiffWave.json): dilation_cycle 12 */
+#define TS_DIFFWAVE_DEFAULT_CYCLE 12
 
 /* offsets (floats) into the parameter block; block parameters at
  * blk0 + n * blk_size + the relative offsets */
@@ -51,10 +65,10 @@ typedef struct {
     size_t t1_w, t1_b, t2_w, t2_b;          /* step MLP */
     size_t blk0, blk_size;
     size_t fc_w, fc_b;                      /* Linear emb_out -> C */
-    size_t c3_v, c3_g, c3_b;                /* WNConv C -> 2C, k 3 */
-    size_t s4a;                             /* S4 (2C) */
+    size_t c3_v, c3_g, c3_b;                /* WNConv C -> 2C, k 3 (dilated: dilation of the block) */
+    size_t s4a;                             /* S4 (2C); dilated: none (0 floats) */
     size_t cond_v, cond_g, cond_b;          /* WNConv 2K -> 2C, k 1 */
-    size_t s4b;                             /* S4 (2C) */
+    size_t s4b;                             /* S4 (2C); dilated: none */
     size_t rs_v, rs_g, rs_b;                /* WNConv C -> 2C, k 1: rows [0,C) res, [C,2C) skip */
     size_t fin_v, fin_g, fin_b;             /* WNConv C -> C, k 1 */
     size_t out_w, out_b;                    /* Conv C -> K, k 1, zero init */
@@ -71,6 +85,10 @@ typedef struct {
 
 /* the paper's configuration (36 x 256, N 64, one input channel) */
 void ts_sssd_config_paper(ts_sssd_config *c);
+/* the study's DiffWave (SSSD's config_DiffWave.json): 36 x 256, dilation cycle 12 */
+void ts_sssd_config_diffwave(ts_sssd_config *c);
+/* block i's dilation: 2^(i mod dilation_cycle) when dilated, else 1 */
+int  ts_sssd_dilation(const ts_sssd_config *c, int i);
 /* K: c->in_ch, or 1 when 0 */
 int  ts_sssd_in_ch(const ts_sssd_config *c);
 /* shape checks; 0 / -1 + error */
@@ -78,11 +96,13 @@ int  ts_sssd_config_check(const ts_sssd_config *c);
 void ts_sssd_layout_of(const ts_sssd_config *c, ts_sssd_layout *p, size_t *s4_size);
 
 /* the sizes as "key=value" lines (layers, channels, state, emb_in, emb_mid, emb_out,
- * bidirectional, train_ssm; the start of a model file's config section); returns the
- * characters written */
+ * bidirectional, train_ssm; the start of a model file's config section); dilated:
+ * layers, channels, emb_in, emb_mid, emb_out, residual=dilated, dilation_cycle.
+ * Returns the characters written */
 size_t ts_sssd_config_text(const ts_sssd_config *c, char *buf, size_t n);
-/* reads those keys from section tag of a model file into c (in_ch left as it is); not
- * checked: call ts_sssd_config_check. 0 / -1 + error naming the file, section and key */
+/* reads those keys from section tag of a model file into c (in_ch left as it is); a
+ * section without 'residual' (every file from before it) is S4. Not checked: call
+ * ts_sssd_config_check. 0 / -1 + error naming the file, section and key */
 int  ts_sssd_config_read(const ts_reader *r, const char *tag, ts_sssd_config *c);
 /* reads section PARAMS into n's allocated parameters; every one must be finite.
  * 0 / -1 + error */
@@ -112,7 +132,8 @@ typedef struct {
     float *h0pre;             /* (B, C, L) init conv output */
     float *h;                 /* (B, C, L) residual stream */
     float *skip;              /* (B, C, L) skip sum, then scaled */
-    float *a, *c3, *u, *s2, *g, *s4a_act, *s4b_act;   /* per block (or one set) */
+    float *a, *c3, *u, *s2, *g, *s4a_act, *s4b_act;   /* per block (or one set); dilated:
+                                 u and g alone (c3, s2 and the S4 sets empty) */
     size_t s4_act;            /* floats of one S4 activation set */
     float *fpre, *f;          /* (B, C, L) final conv output, after relu */
     float *out;               /* (B, K, L) predicted noise */

@@ -1,4 +1,5 @@
-/* The SSSD-S4 denoising network: parameter layout, initialisation, activation
+/* The SSSD-S4 denoising network (and DiffWave, its blocks with a dilated
+ * convolution instead of S4): parameter layout, initialisation, activation
  * plan, forward and backward (see sssd.h for the equations). */
 #if defined(__GNUC__) && !defined(__clang__)
 /* lets GCC if-convert the float clamps in vmath.h and vectorise the loops that
@@ -30,14 +31,36 @@ void ts_sssd_config_paper(ts_sssd_config *c)
     c->in_ch = 1;
 }
 
+void ts_sssd_config_diffwave(ts_sssd_config *c)
+{
+    ts_sssd_config_paper(c);
+    c->N = 0;
+    c->bidirectional = 0;
+    c->residual = TS_SSSD_RES_DILATED;
+    c->dilation_cycle = TS_DIFFWAVE_DEFAULT_CYCLE;
+}
+
 int ts_sssd_in_ch(const ts_sssd_config *c) { return c->in_ch > 0 ? c->in_ch : 1; }
+
+int ts_sssd_dilation(const ts_sssd_config *c, int i)
+{
+    return c->residual == TS_SSSD_RES_DILATED ? 1 << (i % c->dilation_cycle) : 1;
+}
 
 int ts_sssd_config_check(const ts_sssd_config *c)
 {
     if (c->layers < 1 || c->layers > 1024) return ts_fail("sssd: layers = %d out of range [1, 1024]", c->layers);
     if (c->C < 1 || c->C > 4096) return ts_fail("sssd: channels = %d out of range [1, 4096]", c->C);
     if (c->in_ch < 0 || c->in_ch > 64) return ts_fail("sssd: input channels = %d out of range [1, 64]", c->in_ch);
-    if (c->N < 2 || c->N > 1024 || c->N % 2) return ts_fail("sssd: state = %d must be even, in [2, 1024]", c->N);
+    if (c->residual == TS_SSSD_RES_DILATED) {
+        /* 2^23 is past any window a model file allows (len <= 2^24 positions) */
+        if (c->dilation_cycle < 1 || c->dilation_cycle > 24)
+            return ts_fail("diffwave: dilation cycle = %d out of range [1, 24]", c->dilation_cycle);
+    } else if (c->residual != TS_SSSD_RES_S4) {
+        return ts_fail("sssd: residual kind %d unknown", c->residual);
+    } else if (c->N < 2 || c->N > 1024 || c->N % 2) {
+        return ts_fail("sssd: state = %d must be even, in [2, 1024]", c->N);
+    }
     if (c->emb_in < 4 || c->emb_in % 2 || c->emb_mid < 1 || c->emb_out < 1)
         return ts_fail("sssd: step embedding %d -> %d -> %d: the first must be even and >= 4",
                        c->emb_in, c->emb_mid, c->emb_out);
@@ -46,7 +69,12 @@ int ts_sssd_config_check(const ts_sssd_config *c)
 
 size_t ts_sssd_config_text(const ts_sssd_config *c, char *buf, size_t n)
 {
-    int k = snprintf(buf, n, "layers=%d\nchannels=%d\nstate=%d\nemb_in=%d\nemb_mid=%d\nemb_out=%d\nbidirectional=%d\n"
+    int k;
+    if (c->residual == TS_SSSD_RES_DILATED)
+        k = snprintf(buf, n, "layers=%d\nchannels=%d\nemb_in=%d\nemb_mid=%d\nemb_out=%d\nresidual=dilated\n"
+                     "dilation_cycle=%d\n", c->layers, c->C, c->emb_in, c->emb_mid, c->emb_out, c->dilation_cycle);
+    else   /* no 'residual' key: the S4 files of before it, byte for byte */
+        k = snprintf(buf, n, "layers=%d\nchannels=%d\nstate=%d\nemb_in=%d\nemb_mid=%d\nemb_out=%d\nbidirectional=%d\n"
                      "train_ssm=%d\n", c->layers, c->C, c->N, c->emb_in, c->emb_mid, c->emb_out, c->bidirectional,
                      c->train_ssm);
     return k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
@@ -54,17 +82,26 @@ size_t ts_sssd_config_text(const ts_sssd_config *c, char *buf, size_t n)
 
 int ts_sssd_config_read(const ts_reader *r, const char *tag, ts_sssd_config *c)
 {
-    const struct { const char *key; long lo, hi; int *dst; } ints[] = {
-        {"layers", 1, 1024, &c->layers},       {"channels", 1, 4096, &c->C},
-        {"state", 2, 1024, &c->N},             {"emb_in", 4, 65536, &c->emb_in},
-        {"emb_mid", 1, 65536, &c->emb_mid},    {"emb_out", 1, 65536, &c->emb_out},
-        {"bidirectional", 0, 1, &c->bidirectional}, {"train_ssm", 0, 1, &c->train_ssm},
+    static const char *const kinds[] = {"s4", "dilated", NULL};
+    c->residual = TS_SSSD_RES_S4;
+    c->dilation_cycle = 0;
+    /* files from before the key are S4 */
+    if (ts_reader_has(r, tag, "residual") && ts_reader_choice(r, tag, "residual", kinds, &c->residual) != 0) return -1;
+    const int dil = c->residual == TS_SSSD_RES_DILATED;
+    const struct { const char *key; long lo, hi; int *dst; int s4; } ints[] = {
+        {"layers", 1, 1024, &c->layers, 0},       {"channels", 1, 4096, &c->C, 0},
+        {"state", 2, 1024, &c->N, 1},             {"emb_in", 4, 65536, &c->emb_in, 0},
+        {"emb_mid", 1, 65536, &c->emb_mid, 0},    {"emb_out", 1, 65536, &c->emb_out, 0},
+        {"bidirectional", 0, 1, &c->bidirectional, 1}, {"train_ssm", 0, 1, &c->train_ssm, 1},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
-        long v;
-        if (ts_reader_long(r, tag, ints[i].key, ints[i].lo, ints[i].hi, &v) != 0) return -1;
+        long v = 0;
+        if (!(dil && ints[i].s4) && ts_reader_long(r, tag, ints[i].key, ints[i].lo, ints[i].hi, &v) != 0) return -1;
         *ints[i].dst = (int)v;
     }
+    long cyc;
+    if (dil && ts_reader_long(r, tag, "dilation_cycle", 1, 24, &cyc) != 0) return -1;
+    if (dil) c->dilation_cycle = (int)cyc;
     return 0;
 }
 
@@ -80,7 +117,7 @@ void ts_sssd_layout_of(const ts_sssd_config *c, ts_sssd_layout *p, size_t *s4_si
 {
     const size_t C = (size_t)c->C, C2 = 2 * C, K = (size_t)ts_sssd_in_ch(c);
     ts_s4_config sc = {(int)C2, c->N, 1, c->bidirectional, TS_S4_CONV_AUTO};
-    size_t s4 = ts_s4_num_params(&sc);
+    size_t s4 = c->residual == TS_SSSD_RES_DILATED ? 0 : ts_s4_num_params(&sc);
     size_t o = 0;
     memset(p, 0, sizeof *p);
 #define TAKE(field, n) do { p->field = o; o += (n); } while (0)
@@ -110,7 +147,7 @@ void ts_sssd_net_alloc(ts_sssd_net *n, const ts_sssd_config *c)
     n->c = *c;
     ts_sssd_layout_of(c, &n->p, &n->s4_size);
     ts_s4_config sc = {2 * c->C, c->N, 1, c->bidirectional, TS_S4_CONV_AUTO};
-    ts_s4_layout_of(&sc, &n->s4p);
+    if (c->residual == TS_SSSD_RES_S4) ts_s4_layout_of(&sc, &n->s4p);
     n->params = ts_alloc_aligned(n->p.total * sizeof(float));
     n->grads = ts_alloc_aligned(n->p.total * sizeof(float));
 }
@@ -131,9 +168,11 @@ int ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed)
     const int C = c->C, C2 = 2 * C, K = ts_sssd_in_ch(c);
     float *P = n->params;
     const ts_sssd_layout *p = &n->p;
+    const int s4blk = c->residual == TS_SSSD_RES_S4;
     ts_s4 s4;
+    memset(&s4, 0, sizeof s4);
     ts_s4_config sc = {C2, c->N, 1, c->bidirectional, TS_S4_CONV_AUTO};
-    if (ts_s4_init(&s4, &sc) != 0) { ts_sssd_net_free(n); return -1; }
+    if (s4blk && ts_s4_init(&s4, &sc) != 0) { ts_sssd_net_free(n); return -1; }
     ts_rng r;
     ts_rng_seed(&r, seed);
     /* Conv = weight-normalised conv as PyTorch really starts it (see nn.h) */
@@ -145,9 +184,9 @@ int ts_sssd_net_init(ts_sssd_net *n, const ts_sssd_config *c, uint64_t seed)
         float *b = blk(n, P, i);
         ts_linear_init(b + p->fc_w, b + p->fc_b, c->emb_out, C, &r);
         ts_conv1d_wn_init(b + p->c3_v, b + p->c3_g, b + p->c3_b, C, C2, 3, TS_WN_TORCH_EFFECTIVE, &r);
-        rc = ts_s4_init_params(&s4, b + p->s4a, ts_rng_u64(&r));
+        if (s4blk) rc = ts_s4_init_params(&s4, b + p->s4a, ts_rng_u64(&r));
         ts_conv1d_wn_init(b + p->cond_v, b + p->cond_g, b + p->cond_b, 2 * K, C2, 1, TS_WN_TORCH_EFFECTIVE, &r);
-        if (rc == 0) rc = ts_s4_init_params(&s4, b + p->s4b, ts_rng_u64(&r));
+        if (s4blk && rc == 0) rc = ts_s4_init_params(&s4, b + p->s4b, ts_rng_u64(&r));
         /* res and skip: two separate convs of the reference, stacked row-wise */
         ts_conv1d_wn_init(b + p->rs_v, b + p->rs_g, b + p->rs_b, C, C, 1, TS_WN_TORCH_EFFECTIVE, &r);
         ts_conv1d_wn_init(b + p->rs_v + (size_t)C * C, b + p->rs_g + C, b + p->rs_b + C, C, C, 1,
@@ -169,7 +208,7 @@ static void ssm_range(const ts_sssd_net *n, size_t *lo, size_t *hi)
 
 size_t ts_sssd_num_trainable(const ts_sssd_net *n)
 {
-    if (n->c.train_ssm) return n->p.total;
+    if (n->c.train_ssm || n->c.residual != TS_SSSD_RES_S4) return n->p.total;
     size_t lo, hi;
     ssm_range(n, &lo, &hi);
     return n->p.total - 2 * (size_t)n->c.layers * (hi - lo);
@@ -177,7 +216,7 @@ size_t ts_sssd_num_trainable(const ts_sssd_net *n)
 
 void ts_sssd_mask_grads(const ts_sssd_net *n, float *grads)
 {
-    if (n->c.train_ssm) return;
+    if (n->c.train_ssm || n->c.residual != TS_SSSD_RES_S4) return;
     size_t lo, hi;
     ssm_range(n, &lo, &hi);
     for (int i = 0; i < n->c.layers; i++) {
@@ -197,17 +236,19 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
     memset(pl, 0, sizeof *pl);
     if (B < 1 || L < 1) return ts_fail("sssd: batch %d x length %d: both must be >= 1", B, L);
     const ts_sssd_config *c = &n->c;
-    const int C = c->C, C2 = 2 * C, K = ts_sssd_in_ch(c);
+    const int C = c->C, C2 = 2 * C, K = ts_sssd_in_ch(c), s4blk = c->residual == TS_SSSD_RES_S4;
     ts_s4_config sc = {C2, c->N, L, c->bidirectional, TS_S4_CONV_AUTO};
-    if (ts_s4_init(&pl->s4, &sc) != 0) return -1;
+    if (s4blk && ts_s4_init(&pl->s4, &sc) != 0) return -1;
     pl->B = B;
     pl->L = L;
     pl->train = train;
     const size_t BL = (size_t)B * L, nC = ts_round_up(BL * C, 16), n2C = ts_round_up(BL * C2, 16);
     const int sets = train ? c->layers : 1;
-    pl->s4_act = ts_round_up(ts_s4_act_size(&pl->s4, B), 16);
+    /* dilated blocks keep u and g alone: no c3, s2 or S4 activations */
+    const size_t n2Cs4 = s4blk ? n2C : 0;
+    pl->s4_act = s4blk ? ts_round_up(ts_s4_act_size(&pl->s4, B), 16) : 0;
 
-    size_t sc_f = ts_s4_scratch_size(&pl->s4, B);
+    size_t sc_f = s4blk ? ts_s4_scratch_size(&pl->s4, B) : 0;
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(K, C, L, 1));
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(C, C2, L, 3));
     sc_f = max_sz(sc_f, ts_conv1d_wn_scratch_size(2 * K, C2, L, 1));
@@ -220,10 +261,10 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
     size_t total = ts_round_up(BL * 2 * K, 16) + ts_round_up((size_t)B, 16) /* steps */ + ts_round_up((size_t)B * c->emb_out, 16) +
                    ts_round_up(ts_stepmlp_act_size(B, c->emb_in, c->emb_mid, c->emb_out), 16) +
                    ts_round_up((size_t)B * c->layers * C, 16) + 3 * nC /* h0pre h skip */ +
-                   (size_t)sets * (2 * nC + 3 * n2C + 2 * pl->s4_act) + 2 * nC /* fpre f */ +
+                   (size_t)sets * (2 * nC + n2C + 2 * n2Cs4 + 2 * pl->s4_act) + 2 * nC /* fpre f */ +
                    ts_round_up(BL * K, 16) /* out */ + n2C /* t2c */;
     if (train) total += 2 * n2C + 2 * nC + ts_round_up((size_t)B * c->emb_out, 16) + ts_round_up((size_t)B * C, 16);
-    else {
+    else if (s4blk) {
         pl->kcache_floats = ts_round_up(ts_s4_kernel_cache_size(&pl->s4), 16);
         total += 2 * (size_t)c->layers * pl->kcache_floats;
     }
@@ -247,9 +288,9 @@ int ts_sssd_plan_init(ts_sssd_plan *pl, const ts_sssd_net *n, int B, int L, int 
     GET(pl->skip, BL * C);
     GET(pl->a, (size_t)sets * nC);
     GET(pl->g, (size_t)sets * nC);
-    GET(pl->c3, (size_t)sets * n2C);
+    GET(pl->c3, (size_t)sets * n2Cs4);
     GET(pl->u, (size_t)sets * n2C);
-    GET(pl->s2, (size_t)sets * n2C);
+    GET(pl->s2, (size_t)sets * n2Cs4);
     GET(pl->s4a_act, (size_t)sets * pl->s4_act);
     GET(pl->s4b_act, (size_t)sets * pl->s4_act);
     GET(pl->fpre, BL * C);
@@ -280,7 +321,7 @@ void ts_sssd_plan_free(ts_sssd_plan *pl)
 
 void ts_sssd_plan_cache_kernels(const ts_sssd_net *n, ts_sssd_plan *pl)
 {
-    if (pl->train) return;
+    if (pl->train || n->c.residual != TS_SSSD_RES_S4) return;   /* dilated: no kernels to make */
     for (int i = 0; i < n->c.layers; i++) {
         const float *bp = n->params + n->p.blk0 + (size_t)i * n->p.blk_size;
         ts_s4_kernel_cache(&pl->s4, bp + n->p.s4a, pl->kcache + (size_t)(2 * i) * pl->kcache_floats, pl->scratch);
@@ -513,29 +554,40 @@ void ts_sssd_forward(const ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, co
     memset(pl->skip, 0, BL * C * sizeof(float));
 
     const float sqrt_half = (float)sqrt(0.5);
+    const int s4blk = c->residual == TS_SSSD_RES_S4;
     for (int i = 0; i < c->layers; i++) {
         const float *bp = P + p->blk0 + (size_t)i * p->blk_size;
         const size_t s = slot(pl, i);
-        float *a = pl->a + s * nC, *g = pl->g + s * nC;
-        float *c3 = pl->c3 + s * n2C, *u = pl->u + s * n2C, *s2 = pl->s2 + s * n2C;
-        float *acta = pl->s4a_act + s * pl->s4_act, *actb = pl->s4b_act + s * pl->s4_act;
+        float *a = pl->a + s * nC, *g = pl->g + s * nC, *u = pl->u + s * n2C;
         float *pt = pl->pt + (size_t)i * B * C;   /* (B, C) */
+        const int tail = cols && i + 1 == c->layers;
+        float *gin = u;   /* the gate's input (B, 2C, L) */
 
         ts_linear_forward(pt, pl->emb, bp + p->fc_w, bp + p->fc_b, B, c->emb_out, C);
         ts_add_bcast_forward(a, pl->h, pt, B, C, L);
-        ts_conv1d_wn_forward(c3, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3, 1, S);
-        s4_fwd(pl, bp + p->s4a, 2 * i, c3, u, acta, 0, L);
-        /* u += cond_conv(cond): a 2K-input 1x1 convolution, added in one pass */
-        ts_weightnorm_forward(S, S + 2 * (size_t)K * C2, bp + p->cond_v, bp + p->cond_g, C2, 2 * K);
-        add_cond(u, pl->cond, S, bp + p->cond_b, B, C2, 2 * K, L);
-        /* after the last block only the skip rows over [lo, hi) are read: there
-         * the second S4 layer's output linear and LayerNorm, and the gate, run
-         * over that span alone */
-        const int tail = cols && i + 1 == c->layers;
-        s4_fwd(pl, bp + p->s4b, 2 * i + 1, u, s2, actb, tail ? lo : 0, tail ? hi : L);
-        if (tail) gate_span(g, s2, B, C, L, lo, hi);
-        else if (pl->train) ts_gate_forward_keep(g, s2, B, C, L);   /* s2: [tanh; sigmoid] */
-        else ts_gate_forward(g, s2, B, C, L);
+        if (s4blk) {
+            float *c3 = pl->c3 + s * n2C, *s2 = pl->s2 + s * n2C;
+            float *acta = pl->s4a_act + s * pl->s4_act, *actb = pl->s4b_act + s * pl->s4_act;
+            ts_conv1d_wn_forward(c3, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3, 1, S);
+            s4_fwd(pl, bp + p->s4a, 2 * i, c3, u, acta, 0, L);
+            /* u += cond_conv(cond): a 2K-input 1x1 convolution, added in one pass */
+            ts_weightnorm_forward(S, S + 2 * (size_t)K * C2, bp + p->cond_v, bp + p->cond_g, C2, 2 * K);
+            add_cond(u, pl->cond, S, bp + p->cond_b, B, C2, 2 * K, L);
+            /* after the last block only the skip rows over [lo, hi) are read: there
+             * the second S4 layer's output linear and LayerNorm, and the gate, run
+             * over that span alone */
+            s4_fwd(pl, bp + p->s4b, 2 * i + 1, u, s2, actb, tail ? lo : 0, tail ? hi : L);
+            gin = s2;
+        } else {
+            /* DiffWave: u = dilated conv(a) + cond_conv(cond) */
+            ts_conv1d_wn_forward(u, a, bp + p->c3_v, bp + p->c3_g, bp + p->c3_b, B, C, C2, L, 3,
+                                 ts_sssd_dilation(c, i), S);
+            ts_weightnorm_forward(S, S + 2 * (size_t)K * C2, bp + p->cond_v, bp + p->cond_g, C2, 2 * K);
+            add_cond(u, pl->cond, S, bp + p->cond_b, B, C2, 2 * K, L);
+        }
+        if (tail) gate_span(g, gin, B, C, L, lo, hi);
+        else if (pl->train) ts_gate_forward_keep(g, gin, B, C, L);   /* gin: [tanh; sigmoid] */
+        else ts_gate_forward(g, gin, B, C, L);
         if (cols) {
             /* the res rows over every position (not after the last block, whose h
              * is never read), the skip rows over [lo, hi) alone */
@@ -625,9 +677,7 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
         const float *bp = P + p->blk0 + (size_t)i * p->blk_size;
         float *bg = G + p->blk0 + (size_t)i * p->blk_size;
         const size_t s = slot(pl, i);
-        const float *a = pl->a + s * nC, *g = pl->g + s * nC;
-        const float *c3 = pl->c3 + s * n2C, *u = pl->u + s * n2C, *s2 = pl->s2 + s * n2C;
-        const float *acta = pl->s4a_act + s * pl->s4_act, *actb = pl->s4b_act + s * pl->s4_act;
+        const float *a = pl->a + s * nC, *g = pl->g + s * nC, *u = pl->u + s * n2C;
         float *drs = pl->d_a, *dA = pl->d_b;
 
         /* and the residual path: dh_in = √½ dh_out (+ da below) */
@@ -638,14 +688,23 @@ void ts_sssd_backward(ts_sssd_net *n, ts_sssd_plan *pl, const float *xt, const f
         float *dg = pl->t2c;   /* (B, C, L) */
         ts_conv1d_wn_backward_set(dg, bg + p->rs_v, bg + p->rs_g, bg + p->rs_b, drs, g, bp + p->rs_v,
                               bp + p->rs_g, B, C, C2, L, 1, 1, S);
-        ts_gate_backward_kept_set(dA, dg, s2, B, C, L);         /* ds2 */
-        ts_s4_backward_set(&pl->s4, bp + p->s4b, u, B, actb, dA, bg + p->s4b, drs, S);   /* du */
-        ts_conv1d_wn_backward(NULL, bg + p->cond_v, bg + p->cond_g, bg + p->cond_b, drs, pl->cond,
-                              bp + p->cond_v, bp + p->cond_g, B, 2 * K, C2, L, 1, 1, S);
-        ts_s4_backward_set(&pl->s4, bp + p->s4a, c3, B, acta, drs, bg + p->s4a, dA, S);  /* dc3 */
+        if (c->residual == TS_SSSD_RES_S4) {
+            const float *c3 = pl->c3 + s * n2C, *s2 = pl->s2 + s * n2C;
+            const float *acta = pl->s4a_act + s * pl->s4_act, *actb = pl->s4b_act + s * pl->s4_act;
+            ts_gate_backward_kept_set(dA, dg, s2, B, C, L);         /* ds2 */
+            ts_s4_backward_set(&pl->s4, bp + p->s4b, u, B, actb, dA, bg + p->s4b, drs, S);   /* du */
+            ts_conv1d_wn_backward(NULL, bg + p->cond_v, bg + p->cond_g, bg + p->cond_b, drs, pl->cond,
+                                  bp + p->cond_v, bp + p->cond_g, B, 2 * K, C2, L, 1, 1, S);
+            ts_s4_backward_set(&pl->s4, bp + p->s4a, c3, B, acta, drs, bg + p->s4a, dA, S);  /* dc3 */
+        } else {
+            /* DiffWave: u kept as [tanh; sigmoid]; du feeds the cond and dilated convs */
+            ts_gate_backward_kept_set(dA, dg, u, B, C, L);          /* du */
+            ts_conv1d_wn_backward(NULL, bg + p->cond_v, bg + p->cond_g, bg + p->cond_b, dA, pl->cond,
+                                  bp + p->cond_v, bp + p->cond_g, B, 2 * K, C2, L, 1, 1, S);
+        }
         float *da = pl->t2c;
         ts_conv1d_wn_backward_set(da, bg + p->c3_v, bg + p->c3_g, bg + p->c3_b, dA, a, bp + p->c3_v,
-                              bp + p->c3_g, B, C, C2, L, 3, 1, S);
+                              bp + p->c3_g, B, C, C2, L, 3, ts_sssd_dilation(c, i), S);
         /* a = h + pt: dh += da, dpt = sum over l of da */
         memset(pl->d_pt, 0, (size_t)B * C * sizeof(float));
         ts_add_bcast_backward(dh, pl->d_pt, da, B, C, L);
