@@ -487,7 +487,7 @@ int bench_impute(int argc, char **argv)
     /* what the model checks only when it imputes, after each dataset's training (which
      * then failed, dataset after dataset): checked before any */
     long T, samples;
-    if (!strcmp(a.model, "sssd-s4") && ts_kv_long(&train_kv, "T", TS_SSSD_DEFAULT_T, &T) == 0 && ro.steps > T) {
+    if ((!strcmp(a.model, "sssd-s4") || !strcmp(a.model, "diffwave")) && ts_kv_long(&train_kv, "T", TS_SSSD_DEFAULT_T, &T) == 0 && ro.steps > T) {
         rc = cli_usage_error("bench impute", "--steps %d is more than the model's T = %ld (--T)", ro.steps, T);
         goto done;
     }

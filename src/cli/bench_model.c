@@ -279,13 +279,16 @@ typedef struct {
     char err[512];             /* the child's error, for the parent to print (one line) */
 } size_result;
 
+/* the diffusion models over real values, which take --T: sssd-s4 and diffwave */
+static int takes_T(const char *model) { return !strcmp(model, "sssd-s4") || !strcmp(model, "diffwave"); }
+
 /* the most extra sampling steps k the model takes after DENOISE_FROM: sssd-s4's
- * DENOISE_FROM + k stay below its T (T steps would run DDPM, not DDIM, and more are
+ * (diffwave's) DENOISE_FROM + k stay below its T (T steps would run DDPM, not DDIM, and more are
  * refused); mdm makes at most one step per event, within the window. 0 or less: none */
 static int denoise_kmax(const bench_cfg *bc)
 {
     long lim = bc->L - DENOISE_FROM;
-    if (!strcmp(bc->model, "sssd-s4")) {
+    if (takes_T(bc->model)) {
         long T;
         if (ts_kv_long(bc->kv, "T", TS_SSSD_DEFAULT_T, &T) != 0) T = TS_SSSD_DEFAULT_T;   /* checked by the model */
         lim = T - 1 - DENOISE_FROM;
@@ -446,7 +449,7 @@ static int check_options(const bench_cfg *bc, size3 s)
         free(sp.train.data);
         if (!reached) {
             fprintf(stderr, "tracesynth bench model: error: %s (bench model times the neural models, "
-                    "trained through the trainer: sssd-s4, mdm)\n",
+                    "trained through the trainer: sssd-s4, diffwave, mdm)\n",
                     rc ? ts_error() : "the model has no network trained through the trainer");
             _exit(2);
         }
@@ -635,7 +638,7 @@ static int parse_sizes(const char *s, size3 *out, int *n, char *why, size_t nwhy
 
 static int more_help(FILE *f, const char *key)
 {
-    return cli_model_more_help(f, key, "bench model", (const char *const[]){"sssd-s4", "mdm", NULL});
+    return cli_model_more_help(f, key, "bench model", (const char *const[]){"sssd-s4", "diffwave", "mdm", NULL});
 }
 
 int bench_model(int argc, char **argv)
@@ -644,7 +647,7 @@ int bench_model(int argc, char **argv)
     long layers = 0, ch = 0, batch = 0, L = 200, runs = 5, threads = 0, ids = 40;
     int vs_torch = 0, profile_on = 0;
     const ts_option opts[] = {
-        TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_HELP_KEY, "the model: sssd-s4 (default) or mdm\n"
+        TS_OPT_STR_F_(0, "model", &model, "NAME", TS_OPT_HELP_KEY, "the model: sssd-s4 (default), diffwave or mdm\n"
                       "(--backbone s4|transformer; with --help: its options)"),
         TS_OPT_STR_(0, "sizes", &sizes, "LxCxB,...", "layers x channels x batch, comma-separated\n"
                     "(default 4x64x16,4x128x32; the paper's size is\n"
@@ -659,7 +662,7 @@ int bench_model(int argc, char **argv)
         CLI_PRECISION_OPTION,
         TS_OPT_FLAG_(0, "vs-torch", &vs_torch, "also run the project's PyTorch definition (tests/torch,\n"
                      "float32) with the same sizes, threads and environment;\n"
-                     "print ratios"),
+                     "print ratios (sssd-s4, mdm)"),
         TS_OPT_FLAG_(0, "profile", &profile_on, "split both steps into GEMM, S4 kernel, FFT, step MLP,\n"
                      "attention, optimizer and the rest; GFLOP/s against the\n"
                      "GEMM peak"),
@@ -672,10 +675,10 @@ int bench_model(int argc, char **argv)
         .about = "Times one training step (the step `train` runs: the model's batch, forward,\n"
                  "backward, clipping and Adam, through the trainer) and one denoising step (the\n"
                  "sampler's cost per step: generating B windows with 2 + k steps minus with 2,\n"
-                 "over k; k of 4 to 64, for about 0.1 s, fewer where the window or sssd-s4's T\n"
-                 "allows no more) on synthetic data. Reports the\n"
-                 "median and the min-max over the runs, the peak resident memory of each size (a\n"
-                 "child process each) and the machine's load average. --vs-torch runs\n"
+                 "over k; k of 4 to 64, for about 0.1 s, fewer where the window or the T of\n"
+                 "sssd-s4 or diffwave allows no more) on synthetic data. Reports the median and\n"
+                 "the min-max over the runs, the peak resident memory of each size (a child\n"
+                 "process each) and the machine's load average. --vs-torch runs\n"
                  "tests/torch/bench_sssd.py or bench_mdm.py with /usr/bin/python3 in the same\n"
                  "environment (threads, OPENBLAS_CORETYPE). Other --KEY VALUE pairs go to the\n"
                  "model (e.g. --backbone transformer, --state 64).",
@@ -708,9 +711,15 @@ int bench_model(int argc, char **argv)
     if (!ops) { ts_opt_free(&args); return cli_fail(); }
     /* a model without a network has no step to time: said so, not through the first of
      * the sizes' options (--layers) it does not take */
-    if (strcmp(model, "sssd-s4") && strcmp(model, "mdm")) {
+    if (!takes_T(model) && strcmp(model, "mdm")) {
         rc = cli_usage_error("bench model", "--model %s: bench model times the neural models, trained through the "
-                             "trainer: sssd-s4, mdm", model);
+                             "trainer: sssd-s4, diffwave, mdm", model);
+        ts_opt_free(&args);
+        return rc;
+    }
+    if (vs_torch && !strcmp(model, "diffwave")) {
+        rc = cli_usage_error("bench model", "--vs-torch: tests/torch has a timing definition of sssd-s4 and mdm, "
+                             "none of diffwave");
         ts_opt_free(&args);
         return rc;
     }
@@ -719,7 +728,7 @@ int bench_model(int argc, char **argv)
     /* every size: one the model refuses is named before anything is timed */
     for (int i = 0; i < nsz; i++)
         if (check_options(&bc, sz[i]) != 0) { ts_opt_free(&args); return 2; }
-    if (!strcmp(model, "sssd-s4") && denoise_kmax(&bc) < 1) {
+    if (takes_T(model) && denoise_kmax(&bc) < 1) {
         rc = cli_usage_error("bench model", "--T %s: the denoising step is timed by DDIM runs of %d steps and "
                              "more, fewer than T: give --T %d or more", ts_kv_get(&kv, "T"), DENOISE_FROM,
                              DENOISE_FROM + 2);

@@ -22,12 +22,14 @@
 extern const ts_model_ops ts_model_ngram;
 extern const ts_model_ops ts_model_unigram;
 extern const ts_model_ops ts_model_sssd_s4;
+extern const ts_model_ops ts_model_diffwave;
 extern const ts_model_ops ts_model_mdm;
 
 static const ts_model_ops *const registry[] = {
     &ts_model_ngram,
     &ts_model_unigram,
     &ts_model_sssd_s4,
+    &ts_model_diffwave,
     &ts_model_mdm,
     NULL,
 };

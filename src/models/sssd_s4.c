@@ -11,7 +11,11 @@
  * while sampling), and the loss is the MSE of the predicted noise over the
  * missing positions. The best model by validation MSE is written to the output
  * path whenever it improves; a resumable checkpoint (parameters, Adam state,
- * step, RNG) goes to OUT.ckpt at every validation. */
+ * step, RNG) goes to OUT.ckpt at every validation.
+ *
+ * The "diffwave" model is the same with the network's dilated residual blocks
+ * (DiffWave, the study's baseline; sssd.h): the same representation, diffusion,
+ * training, files and sampling, its config section naming the residual kind. */
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
 #include "tracesynth/diffusion.h"
@@ -28,6 +32,14 @@
 #include <string.h>
 
 extern const ts_model_ops ts_model_sssd_s4;
+extern const ts_model_ops ts_model_diffwave;
+
+/* the model's name, for errors: its kind of residual block decides it */
+static const char *kind_name(int residual) { return residual == TS_SSSD_RES_DILATED ? "diffwave" : "sssd-s4"; }
+static const ts_model_ops *kind_ops(int residual)
+{
+    return residual == TS_SSSD_RES_DILATED ? &ts_model_diffwave : &ts_model_sssd_s4;
+}
 
 enum { SCALE_RAW = 0, SCALE_UNIT = 1 };
 
@@ -65,6 +77,12 @@ static const char *const known_opts[] = {
     "warmup", "weight-decay", "clip", "ema", "iters", "batch", "valid-every", "valid-n", "train-ssm",
     "log-every", "budget", NULL,
 };
+/* diffwave: no S4, a dilation cycle */
+static const char *const diffwave_opts[] = {
+    "preset", "layers", "channels", "dilation-cycle", "T", "beta0", "betaT", "scale", "lr", "schedule",
+    "warmup", "weight-decay", "clip", "ema", "iters", "batch", "valid-every", "valid-n", "log-every",
+    "budget", NULL,
+};
 
 typedef struct {
     ts_sssd_config net;
@@ -75,50 +93,57 @@ typedef struct {
     long batch, valid_n;
 } sssd_opts;
 
-static int get_int(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
+static int get_int(const ts_kv *kv, const char *name, const char *key, long def, long lo, long hi, long *out)
 {
     if (ts_kv_long(kv, key, def, out) != 0) return -1;
-    if (*out < lo || *out > hi) return ts_opt_fail("sssd-s4", key, "%ld out of range [%ld, %ld]", *out, lo, hi);
+    if (*out < lo || *out > hi) return ts_opt_fail(name, key, "%ld out of range [%ld, %ld]", *out, lo, hi);
     return 0;
 }
 
-static int parse_opts(const ts_kv *kv, sssd_opts *so)
+/* the options of the model of residual kind `residual` */
+static int parse_opts(const ts_kv *kv, int residual, sssd_opts *so)
 {
     memset(so, 0, sizeof *so);
-    const char *preset = ts_kv_get(kv, "preset");
+    const char *name = kind_name(residual), *preset = ts_kv_get(kv, "preset");
     int paper = 0;
     if (preset && !strcmp(preset, "paper")) paper = 1;
     else if (preset && strcmp(preset, "small"))
-        return ts_opt_fail("sssd-s4", "preset", "unknown preset '%s' (paper, small)", preset);
-    ts_sssd_config_paper(&so->net);
+        return ts_opt_fail(name, "preset", "unknown preset '%s' (paper, small)", preset);
     long v;
-    if (get_int(kv, "layers", paper ? 36 : 4, 1, 1024, &v)) return -1;
+    if (residual == TS_SSSD_RES_DILATED) {
+        ts_sssd_config_diffwave(&so->net);
+        if (get_int(kv, name, "dilation-cycle", TS_DIFFWAVE_DEFAULT_CYCLE, 1, 24, &v)) return -1;
+        so->net.dilation_cycle = (int)v;
+    } else {
+        ts_sssd_config_paper(&so->net);
+        if (get_int(kv, name, "state", 64, 2, 1024, &v)) return -1;
+        if (v % 2) return ts_opt_fail(name, "state", "%ld must be even", v);
+        so->net.N = (int)v;
+        if (get_int(kv, name, "train-ssm", 0, 0, 1, &v)) return -1;
+        so->net.train_ssm = (int)v;
+    }
+    if (get_int(kv, name, "layers", paper ? 36 : 4, 1, 1024, &v)) return -1;
     so->net.layers = (int)v;
-    if (get_int(kv, "channels", paper ? 256 : 64, 1, 4096, &v)) return -1;
+    if (get_int(kv, name, "channels", paper ? 256 : 64, 1, 4096, &v)) return -1;
     so->net.C = (int)v;
-    if (get_int(kv, "state", 64, 2, 1024, &v)) return -1;
-    if (v % 2) return ts_opt_fail("sssd-s4", "state", "%ld must be even", v);
-    so->net.N = (int)v;
-    if (get_int(kv, "train-ssm", 0, 0, 1, &v)) return -1;
-    so->net.train_ssm = (int)v;
-    if (get_int(kv, "T", TS_SSSD_DEFAULT_T, 1, 100000, &v)) return -1;
+    if (get_int(kv, name, "T", TS_SSSD_DEFAULT_T, 1, 100000, &v)) return -1;
     so->T = (int)v;
     if (ts_kv_double(kv, "beta0", 1e-4, &so->beta0) || ts_kv_double(kv, "betaT", 0.02, &so->betaT)) return -1;
     /* the schedule's own check (ts_diffusion_init) names neither option */
     if (!(so->beta0 > 0 && so->beta0 < 1))
-        return ts_opt_fail("sssd-s4", "beta0", "%g: need 0 < beta0 <= betaT < 1", so->beta0);
+        return ts_opt_fail(name, "beta0", "%g: need 0 < beta0 <= betaT < 1", so->beta0);
     if (!(so->betaT >= so->beta0 && so->betaT < 1))
-        return ts_opt_fail("sssd-s4", "betaT", "%g: need 0 < beta0 (%g) <= betaT < 1", so->betaT, so->beta0);
+        return ts_opt_fail(name, "betaT", "%g: need 0 < beta0 (%g) <= betaT < 1", so->betaT, so->beta0);
     const char *sc = ts_kv_get(kv, "scale");
     if (!sc || !strcmp(sc, "raw")) so->scale = SCALE_RAW;
     else if (!strcmp(sc, "unit")) so->scale = SCALE_UNIT;
-    else return ts_opt_fail("sssd-s4", "scale", "unknown scale '%s' (raw, unit)", sc);
+    else return ts_opt_fail(name, "scale", "unknown scale '%s' (raw, unit)", sc);
     /* the study's constant rate */
     const ts_train_defaults def = {paper ? 2e-4 : 1e-3, paper ? 10000 : 2000, paper ? 500 : 100, TS_LR_CONSTANT, 0, 0};
     if (ts_train_parse(&so->tc, kv, &def) != 0)
         return -1;
-    if (get_int(kv, "batch", 16, 1, 65536, &so->batch)) return -1;
-    if (get_int(kv, "valid-n", 64, 1, 1000000, &so->valid_n)) return -1;
+    if (get_int(kv, name, "batch", 16, 1, 65536, &so->batch)) return -1;
+    if (get_int(kv, name, "valid-n", 64, 1, 1000000, &so->valid_n)) return -1;
     return ts_sssd_config_check(&so->net);
 }
 
@@ -143,6 +168,11 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
     ts_sssd_config c;
     memset(&c, 0, sizeof c);
     long len, T;
+    /* the residual kind is the model's: a diffwave config under sssd-s4, or one
+     * without it (read as S4) under diffwave, is a file edited or written wrong */
+    const int want = m->base.ops == &ts_model_diffwave ? TS_SSSD_RES_DILATED : TS_SSSD_RES_S4;
+    if (want == TS_SSSD_RES_DILATED && !ts_reader_has(r, "CONFIG", "residual"))
+        return ts_fail("%s: section 'CONFIG': no 'residual' (a diffwave file has residual=dilated)", r->path);
     if (ts_sssd_config_read(r, "CONFIG", &c) != 0 || ts_reader_long(r, "CONFIG", "T", 1, 100000, &T) != 0) return -1;
     m->T = (int)T;
     /* at least 1: a model's len 0 means "any window length", which would lift the cap below */
@@ -155,6 +185,10 @@ static int read_config(const ts_reader *r, sssd_model *m, int alloc)
     int sc;
     if (ts_reader_choice(r, "CONFIG", "scale", scales, &sc) != 0) return -1;
     m->scale = sc == 0 ? SCALE_RAW : SCALE_UNIT;
+    if (c.residual != want)
+        return ts_fail("%s: section 'CONFIG': 'residual' is %s, but model %s has %s blocks", r->path,
+                       c.residual == TS_SSSD_RES_DILATED ? "dilated" : "s4", m->base.ops->name,
+                       want == TS_SSSD_RES_DILATED ? "dilated" : "s4");
     if (ts_sssd_config_check(&c) != 0) {
         char why[256];
         snprintf(why, sizeof why, "%s", ts_error());
@@ -198,10 +232,10 @@ static int model_save(const ts_model *base, ts_writer *w)
     return 0;
 }
 
-static int model_load(ts_model **out, const ts_reader *r)
+static int load_kind(ts_model **out, const ts_reader *r, int residual)
 {
     sssd_model *m = ts_calloc(1, sizeof *m);
-    m->base.ops = &ts_model_sssd_s4;
+    m->base.ops = kind_ops(residual);
     if (read_config(r, m, 1) != 0 || ts_sssd_params_read(r, &m->net) != 0) {
         model_free(&m->base);
         return -1;
@@ -209,6 +243,9 @@ static int model_load(ts_model **out, const ts_reader *r)
     *out = &m->base;
     return 0;
 }
+
+static int model_load(ts_model **out, const ts_reader *r) { return load_kind(out, r, TS_SSSD_RES_S4); }
+static int diffwave_load(ts_model **out, const ts_reader *r) { return load_kind(out, r, TS_SSSD_RES_DILATED); }
 
 /* ---- batches ---- */
 
@@ -330,7 +367,8 @@ static int train_step_part(void *ctx, ts_rng *rng, int part, int nparts, float *
     sssd_model *m = c->m;
     batch_buf *bb = &c->bb;
     const int B = c->B, Bp = c->pl.B;
-    if (Bp * nparts != B) return ts_fail("sssd-s4: batch %d split into %d shares of %d", B, nparts, Bp);
+    if (Bp * nparts != B)
+        return ts_fail("%s: batch %d split into %d shares of %d", m->base.ops->name, B, nparts, Bp);
     const size_t L = (size_t)c->pl.L, BL = (size_t)B * L, BpL = (size_t)Bp * L;
     for (int b = 0; b < B; b++) bb->idx[b] = (size_t)ts_rng_below(rng, c->tw->n);
     draw_masks(bb->mask8, B, L, c->o->blackout, c->o->mask_pos, rng);
@@ -378,25 +416,26 @@ static int train_save(void *ctx, const char *path)
     return ts_model_save(&c->m->base, path);
 }
 
-static int model_train(ts_model **out, const ts_train_opts *o)
+static int train_kind(ts_model **out, const ts_train_opts *o, int residual)
 {
     *out = NULL;
     sssd_opts so;
-    if (parse_opts(&o->kv, &so) != 0) return -1;
+    const char *name = kind_name(residual);
+    if (parse_opts(&o->kv, residual, &so) != 0) return -1;
     const ts_windows *tw = &o->split->train;
-    if (tw->n == 0 || tw->len == 0) return ts_fail("sssd-s4: no training windows");
+    if (tw->n == 0 || tw->len == 0) return ts_fail("%s: no training windows", name);
     const size_t L = tw->len;
     if (o->mask_pos != TS_MASK_ALL && (o->blackout < 1 || o->blackout > L))
-        return ts_fail("sssd-s4: blackout %zu must be in [1, %zu]", o->blackout, L);
+        return ts_fail("%s: blackout %zu must be in [1, %zu]", name, o->blackout, L);
     /* a model a file could not load (the loader's cap on sampling one window) is refused now */
     if ((uint64_t)so.net.layers * (uint64_t)so.net.C * (uint64_t)L > MAX_WINDOW_STATE)
-        return ts_fail("sssd-s4: %d layers x %d channels x windows of %zu events is over the limit of %llu that "
+        return ts_fail("%s: %d layers x %d channels x windows of %zu events is over the limit of %llu that "
                        "sampling one window may hold: fewer layers or channels, or shorter windows",
-                       so.net.layers, so.net.C, L, (unsigned long long)MAX_WINDOW_STATE);
+                       name, so.net.layers, so.net.C, L, (unsigned long long)MAX_WINDOW_STATE);
 
     sssd_model *m = ts_calloc(1, sizeof *m);
     m->base.len = L;
-    if (ts_model_base_init(&m->base, &ts_model_sssd_s4, o) != 0) {
+    if (ts_model_base_init(&m->base, kind_ops(residual), o) != 0) {
         free(m);
         return -1;
     }
@@ -423,7 +462,7 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     int rc = -1, rank, nranks;
     ts_train_world(&rank, &nranks);
     if (B % nranks) {
-        ts_opt_fail("sssd-s4", "batch", "%d cannot be split evenly across %d processes", B, nranks);
+        ts_opt_fail(name, "batch", "%d cannot be split evenly across %d processes", B, nranks);
         goto done;
     }
     c.B = B;
@@ -444,12 +483,13 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     char cfg[512], start[512];
     config_text(m, cfg, sizeof cfg);
     snprintf(start, sizeof start, "\"layers\":%d,\"channels\":%d,"
-             "\"state\":%d,\"params\":%zu,\"trainable\":%zu,\"T\":%d,\"batch\":%d,\"L\":%zu,"
+             "\"%s\":%d,\"params\":%zu,\"trainable\":%zu,\"T\":%d,\"batch\":%d,\"L\":%zu,"
              "\"lr\":%g,\"train_windows\":%zu,\"valid_windows\":%zu",
-             so.net.layers, so.net.C, so.net.N, np, ts_sssd_num_trainable(&m->net), m->T, B, L,
-             so.tc.lr.lr, tw->n, c.vs.n);
+             so.net.layers, so.net.C, residual == TS_SSSD_RES_DILATED ? "dilation_cycle" : "state",
+             residual == TS_SSSD_RES_DILATED ? so.net.dilation_cycle : so.net.N, np,
+             ts_sssd_num_trainable(&m->net), m->T, B, L, so.tc.lr.lr, tw->n, c.vs.n);
     ts_train_net net = {
-        .name = "sssd-s4", .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = np,
+        .name = name, .ctx = &c, .params = m->net.params, .grads = m->net.grads, .n = np,
         .config = cfg, .step = train_step, .step_part = train_step_part, .mask_grads = train_mask_grads, .validate = train_validate,
         .chance = 1,   /* the noise's mean square, predicting none */
         .save = train_save, .n_events = o->n_ids, .vocab = o->vocab,
@@ -477,6 +517,9 @@ done:
     *out = &m->base;
     return 0;
 }
+
+static int model_train(ts_model **out, const ts_train_opts *o) { return train_kind(out, o, TS_SSSD_RES_S4); }
+static int diffwave_train(ts_model **out, const ts_train_opts *o) { return train_kind(out, o, TS_SSSD_RES_DILATED); }
 
 /* ---- sampling ---- */
 
@@ -562,11 +605,12 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
 {
     size_t want = o->batch ? o->batch : 32;
     int B = (int)(n < want ? n : want);   /* no batch larger than the work */
-    if (o->steps < 0) return ts_opt_fail("sssd-s4", "steps", "%d: expected 1 or more", o->steps);
+    const char *name = m->base.ops->name;
+    if (o->steps < 0) return ts_opt_fail(name, "steps", "%d: expected 1 or more", o->steps);
     int S = o->steps > 0 ? o->steps : m->T;
-    if (S > m->T) return ts_opt_fail("sssd-s4", "steps", "%d is more than the model's T = %d", S, m->T);
+    if (S > m->T) return ts_opt_fail(name, "steps", "%d is more than the model's T = %d", S, m->T);
     long nsamp = 1;
-    if (ts_run_samples(o, "sssd-s4", &nsamp) != 0) return -1;
+    if (ts_run_samples(o, name, &nsamp) != 0) return -1;
     const size_t nbatch = (n + (size_t)B - 1) / (size_t)B, BL = (size_t)B * L;
     if (nsamp > 1) {   /* a batch's decodings, kept to vote on */
         char what[160];
@@ -600,7 +644,7 @@ static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, siz
         w->steps = ts_malloc((size_t)B * sizeof(int32_t));
         w->votes = nsamp > 1 ? ts_malloc((size_t)nsamp * BL * sizeof(int32_t)) : NULL;
         w->rngs = ts_malloc((size_t)B * sizeof(ts_rng));
-        w->eps = (ts_sssd_eps){&m->net, &w->pl, w->obs, w->maskf, w->steps, "sssd-s4", NULL, 0};
+        w->eps = (ts_sssd_eps){&m->net, &w->pl, w->obs, w->maskf, w->steps, name, NULL, 0};
         w->done = &done;
         w->prog = i == 0 ? &prog : NULL;
     }
@@ -652,6 +696,41 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     return run_sampler((sssd_model *)base, NULL, NULL, n, L, o, out, "generate");
 }
 
+/* the help both models share: diffusion and training, then sampling */
+#define SSSD_HELP_TRAIN \
+        "  --T N                 diffusion steps (200); beta linear --beta0 1e-4 to\n" \
+        "                        --betaT 0.02\n" \
+        "  --scale raw|unit      the event ID as one real value: the raw ID (as the\n" \
+        "                        study, default) or mapped linearly to [-1, 1]\n" \
+        "  --lr X                Adam learning rate (small 1e-3, paper 2e-4)\n" \
+        "  --schedule S          constant (default), warmup or cosine; --warmup N steps\n" \
+        "  --weight-decay X      AdamW decoupled weight decay (0)\n" \
+        "  --clip X              clip the gradient norm at X (0: off)\n" \
+        TS_TRAIN_HELP_EMA \
+        "  --iters N             training iterations (small 2000, paper 10000)\n" \
+        "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes; at\n" \
+        "                        most 366 days): the iterations that fit, timed before\n" \
+        "                        the run, at most --iters when given; the log's start\n" \
+        "                        record names them (resume_with: a --resume takes\n" \
+        "                        --iters N instead); one that leaves no time for one\n" \
+        "                        iteration is refused. A run that gets slower re-plans\n" \
+        "                        at its log records and validations: fewer iterations,\n" \
+        "                        the rest of the schedule laid over them, and a\n" \
+        "                        \"replan\" record in the log with the new resume_with\n" \
+        "                        (a --resume of it takes those iterations without\n" \
+        "                        --iters, and refuses others); one that gets faster\n" \
+        "                        again re-plans to more, within T and --iters\n" \
+        "  --batch N             windows per training batch (16)\n" \
+        "  --valid-every N       validation MSE every N iterations (small 100, paper\n" \
+        "                        500); the best model goes to the output file, a\n" \
+        "                        resumable checkpoint to OUTPUT.ckpt (use with --resume)\n" \
+        "  --valid-n N           validation windows used (64)\n"
+#define SSSD_HELP_RUN \
+        "  --log-every N         a training-log line every N iterations (10)\n" \
+        "  impute/generate: --steps S (T: DDPM; fewer: DDIM), --batch B (32),\n" \
+        "                 --samples N: N samples per window, each event the most\n" \
+        "                 frequent of them (1)\n"
+
 const ts_model_ops ts_model_sssd_s4 = {
     .name = "sssd-s4",
     .summary = "SSSD-S4 diffusion imputer (the study's model): S4 residual network, DDPM/DDIM",
@@ -661,39 +740,10 @@ const ts_model_ops ts_model_sssd_s4 = {
         "  --layers N            residual blocks\n"
         "  --channels C          residual and skip channels\n"
         "  --state N             S4 state size (64)\n"
-        "  --T N                 diffusion steps (200); beta linear --beta0 1e-4 to\n"
-        "                        --betaT 0.02\n"
-        "  --scale raw|unit      the event ID as one real value: the raw ID (as the\n"
-        "                        study, default) or mapped linearly to [-1, 1]\n"
-        "  --lr X                Adam learning rate (small 1e-3, paper 2e-4)\n"
-        "  --schedule S          constant (default), warmup or cosine; --warmup N steps\n"
-        "  --weight-decay X      AdamW decoupled weight decay (0)\n"
-        "  --clip X              clip the gradient norm at X (0: off)\n"
-        TS_TRAIN_HELP_EMA
-        "  --iters N             training iterations (small 2000, paper 10000)\n"
-        "  --budget T            train for about T (90s, 45m, 1.5h; plain: minutes; at\n"
-        "                        most 366 days): the iterations that fit, timed before\n"
-        "                        the run, at most --iters when given; the log's start\n"
-        "                        record names them (resume_with: a --resume takes\n"
-        "                        --iters N instead); one that leaves no time for one\n"
-        "                        iteration is refused. A run that gets slower re-plans\n"
-        "                        at its log records and validations: fewer iterations,\n"
-        "                        the rest of the schedule laid over them, and a\n"
-        "                        \"replan\" record in the log with the new resume_with\n"
-        "                        (a --resume of it takes those iterations without\n"
-        "                        --iters, and refuses others); one that gets faster\n"
-        "                        again re-plans to more, within T and --iters\n"
-        "  --batch N             windows per training batch (16)\n"
-        "  --valid-every N       validation MSE every N iterations (small 100, paper\n"
-        "                        500); the best model goes to the output file, a\n"
-        "                        resumable checkpoint to OUTPUT.ckpt (use with --resume)\n"
-        "  --valid-n N           validation windows used (64)\n"
+        SSSD_HELP_TRAIN
         "  --train-ssm 0|1       also train S4's step sizes and state matrix (0: fixed,\n"
         "                        as the reference)\n"
-        "  --log-every N         a training-log line every N iterations (10)\n"
-        "  impute/generate: --steps S (T: DDPM; fewer: DDIM), --batch B (32),\n"
-        "                 --samples N: N samples per window, each event the most\n"
-        "                 frequent of them (1)\n",
+        SSSD_HELP_RUN,
     .train = model_train,
     .save = model_save,
     .load = model_load,
@@ -701,6 +751,29 @@ const ts_model_ops ts_model_sssd_s4 = {
     .generate = model_generate,
     .free = model_free,
     .train_keys = known_opts,
+    .run_keys = (const char *const[]){"samples", NULL},
+    .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
+    .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
+};
+
+const ts_model_ops ts_model_diffwave = {
+    .name = "diffwave",
+    .summary = "DiffWave diffusion imputer (the study's baseline): dilated-conv residual network, DDPM/DDIM",
+    .help =
+        "  --preset small|paper  sizes: small = 4 x 64 (default), paper = 36 x 256\n"
+        "  --layers N            residual blocks\n"
+        "  --channels C          residual and skip channels\n"
+        "  --dilation-cycle N    block n's convolution has dilation 2^(n mod N) (12, as\n"
+        "                        SSSD's DiffWave configuration)\n"
+        SSSD_HELP_TRAIN
+        SSSD_HELP_RUN,
+    .train = diffwave_train,
+    .save = model_save,
+    .load = diffwave_load,
+    .impute = model_impute,
+    .generate = model_generate,
+    .free = model_free,
+    .train_keys = diffwave_opts,
     .run_keys = (const char *const[]){"samples", NULL},
     .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
