@@ -1,7 +1,7 @@
 /* `tracesynth bench model` on tiny networks: both steps are measured through the
- * model interface for every neural model (sssd-s4, mdm with both backbones), the
- * profile splits them into sections, no ratio is printed without --vs-torch, and
- * bad usage is refused by name. (No timing is asserted.) */
+ * model interface for every neural model (sssd-s4, diffwave, mdm with both
+ * backbones), the profile splits them into sections, no ratio is printed without
+ * --vs-torch, and bad usage is refused by name. (No timing is asserted.) */
 #include "check.h"
 #include "tracesynth.h"
 
@@ -18,11 +18,12 @@ static void each_model_both_steps(void)
 {
     static const char *const models[] = {
         "--model sssd-s4 --state 8",
+        "--model diffwave",
         "--model mdm --state 8",
         "--model mdm --backbone transformer --heads 2",
     };
     char args[512], out[16384];
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         snprintf(args, sizeof args, "bench model %s --sizes 1x8x2,2x8x2 --length 24 --runs 2 --threads 1", models[i]);
         int rc = run_output(args, out, sizeof out);
         CHECK_MSG(rc == 0, "%s: exit %d\n%s", models[i], rc, out);
@@ -118,6 +119,13 @@ static void sssd_small_T(void)
     CHECK_MSG(rc == 2 && strstr(err, "--T 3: ") && strstr(err, "--T 4 or more"), "exit %d: %s", rc, err);
     CHECK(run_stdout("bench model --state 8 --sizes 1x8x2 --length 24 --runs 1 --threads 1 --T 3", out,
                      sizeof out) == 2 && !strstr(out, "batch 2"));
+    /* diffwave's too */
+    rc = run_cli("bench model --model diffwave --sizes 1x8x2 --length 24 --runs 1 --threads 1 --T 3", err, sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--T 3: ") && strstr(err, "--T 4 or more"), "exit %d: %s", rc, err);
+    /* it has no PyTorch timing definition: --vs-torch is refused, saying so */
+    rc = run_cli("bench model --model diffwave --sizes 1x8x2 --length 24 --runs 1 --threads 1 --vs-torch", err,
+                 sizeof err);
+    CHECK_MSG(rc == 2 && strstr(err, "--vs-torch") && strstr(err, "diffwave"), "exit %d: %s", rc, err);
 }
 
 /* --threads 0 (the default) is all cores unless the user's OMP_NUM_THREADS says otherwise */

@@ -1025,6 +1025,207 @@ static void model_file_len_zero(void)
     }
 }
 
+/* diffwave: the same model with dilated blocks, through the model interface: it learns
+ * the toy sequence, its file loads as diffwave and imputes the same bits, and its
+ * residual kind is the model's (a file that says otherwise is refused by name) */
+static void diffwave_model(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char logp[512], outp[512], edited[512];
+    snprintf(logp, sizeof logp, "%s/dw.jsonl", dir);
+    snprintf(outp, sizeof outp, "%s/dw.tsm", dir);
+    snprintf(edited, sizeof edited, "%s/dw-edited.tsm", dir);
+    toy t;
+    toy_make(&t, 200, 24);
+    kvbuf kv;
+    memset(&kv, 0, sizeof kv);
+    kv_add(&kv, "layers", "3");
+    kv_add(&kv, "channels", "16");
+    kv_add(&kv, "dilation-cycle", "2");
+    kv_add(&kv, "batch", "8");
+    kv_add(&kv, "iters", "300");
+    kv_add(&kv, "lr", "3e-3");
+    kv_add(&kv, "scale", "unit");
+    kv_add(&kv, "valid-every", "100");
+    ts_train_opts o = toy_opts(&t, &kv);
+    o.log_path = logp;
+    o.out_path = outp;
+    ts_model *m = NULL;
+    REQUIRE(ts_model_train("diffwave", &o, &m) == 0);
+    CHECK(!strcmp(m->ops->name, "diffwave"));
+    double first, last;
+    REQUIRE(log_losses(logp, &first, &last) == 0);
+    CHECK_MSG(last < 0.5 * first, "loss %g -> %g", first, last);
+    /* the start record names the dilation cycle, not an S4 state */
+    FILE *f = fopen(logp, "r");
+    REQUIRE(f);
+    char line[1024] = "";
+    CHECK(fgets(line, sizeof line, f) && strstr(line, "\"model\":\"diffwave\"") &&
+          strstr(line, "\"dilation_cycle\":2") && !strstr(line, "\"state\""));
+    fclose(f);
+
+    size_t L = 24, nw = 5;
+    ts_windows x = {t.split.test.data, nw, L}, y, y2;
+    uint8_t *mask = ts_malloc(nw * L);
+    ts_mask_fill(mask, nw, L, 4, TS_MASK_CENTER, 0);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.seed = 9;
+    ro.steps = 10;
+    REQUIRE(ts_model_impute(m, &x, mask, &ro, &y) == 0);
+    for (size_t i = 0; i < nw * L; i++) {
+        if (mask[i]) CHECK(y.data[i] == x.data[i]);
+        CHECK(y.data[i] >= 0 && y.data[i] < 5);
+    }
+    ts_model *m2 = NULL;
+    CHECK_MSG(ts_model_load(outp, &m2) == 0, "%s", ts_error());
+    REQUIRE(m2);
+    CHECK(!strcmp(m2->ops->name, "diffwave"));
+    REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
+    CHECK(memcmp(y.data, y2.data, nw * L * sizeof(int32_t)) == 0);
+    ts_windows_free(&y2);
+    ts_windows g;
+    REQUIRE(ts_model_generate(m2, 3, L, &ro, &g) == 0);
+    for (size_t i = 0; i < 3 * L; i++) CHECK(g.data[i] >= 0 && g.data[i] < 5);
+    ts_windows_free(&g);
+    ts_model_free(m2);
+
+    /* its config: the residual kind and the cycle, no S4 keys */
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, outp) == 0);
+    const ts_chunk *cc = ts_reader_get(&r, "CONFIG");
+    REQUIRE(cc);
+    char cfg[1024];
+    snprintf(cfg, sizeof cfg, "%.*s", (int)cc->size, (const char *)cc->data);
+    ts_reader_close(&r);
+    CHECK_MSG(strstr(cfg, "residual=dilated\ndilation_cycle=2\n") && !strstr(cfg, "state=") &&
+              !strstr(cfg, "train_ssm="), "%s", cfg);
+    /* without its residual key it would read as S4: refused, naming the key */
+    char cut[1024];
+    snprintf(cut, sizeof cut, "%s", cfg);
+    char *p = strstr(cut, "residual=dilated\n");
+    REQUIRE(p);
+    memmove(p, p + strlen("residual=dilated\n"), strlen(p + strlen("residual=dilated\n")) + 1);
+    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
+    m2 = NULL;
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "'residual'"), "%s", ts_error());
+    /* an unknown kind, and a cycle out of range */
+    snprintf(cut, sizeof cut, "%s", cfg);
+    p = strstr(cut, "residual=dilated");
+    REQUIRE(p);
+    memcpy(p, "residual=dilatex", 16);
+    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "residual"), "%s", ts_error());
+    snprintf(cut, sizeof cut, "%s", cfg);
+    p = strstr(cut, "dilation_cycle=2");
+    REQUIRE(p);
+    memcpy(p, "dilation_cycle=0", 16);
+    REQUIRE(rewrite_chunk(outp, edited, "CONFIG", cut) == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "dilation_cycle"), "%s", ts_error());
+    /* a dilated config in an sssd-s4 file: refused, not run as the other network */
+    ts_sssd_config c;
+    ts_sssd_config_diffwave(&c);
+    c.layers = 1;
+    c.C = 4;
+    c.emb_in = c.emb_mid = c.emb_out = 8;
+    ts_sssd_layout lay;
+    ts_sssd_layout_of(&c, &lay, NULL);
+    REQUIRE(write_sssd(edited, "layers=1\nchannels=4\nemb_in=8\nemb_mid=8\nemb_out=8\nresidual=dilated\n"
+                       "dilation_cycle=12\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=8\n", lay.total) == 0);
+    CHECK(ts_model_load(edited, &m2) == -1 && !m2);
+    CHECK_MSG(strstr(ts_error(), edited) && strstr(ts_error(), "'residual' is dilated, but model sssd-s4 has s4 blocks"),
+              "%s", ts_error());
+    /* and residual=s4 said aloud in an sssd-s4 file is what a file without it is */
+    ts_sssd_config_paper(&c);
+    c.layers = 1;
+    c.C = 4;
+    c.N = 4;
+    c.emb_in = c.emb_mid = c.emb_out = 8;
+    ts_sssd_layout_of(&c, &lay, NULL);
+    REQUIRE(write_sssd(edited, "layers=1\nchannels=4\nstate=4\nemb_in=8\nemb_mid=8\nemb_out=8\nbidirectional=1\n"
+                       "train_ssm=0\nresidual=s4\nT=10\nbeta0=0.0001\nbetaT=0.02\nscale=raw\nlen=8\n", lay.total) == 0);
+    CHECK_MSG(ts_model_load(edited, &m2) == 0 && m2 && !strcmp(m2->ops->name, "sssd-s4"), "%s", ts_error());
+    ts_model_free(m2);
+    /* S4 options are not diffwave's */
+    kv_add(&kv, "state", "8");
+    o = toy_opts(&t, &kv);
+    ts_model *m3 = NULL;
+    CHECK(ts_model_train("diffwave", &o, &m3) == -1 && !m3);
+    CHECK_MSG(strstr(ts_error(), "state"), "%s", ts_error());
+    ts_windows_free(&y);
+    free(mask);
+    ts_model_free(m);
+    toy_free(&t);
+}
+
+/* sssd-s4 files from before the residual kind (commit 055d836's, and the committed
+ * fixture) load as sssd-s4 with S4 blocks; an sssd-s4 file written now has no
+ * 'residual' key, so that it is the same bytes as before */
+static void old_files_are_s4(void)
+{
+    const char *files[] = {"tests/fixtures/models/055d836/sssd-s4.tsm", "tests/fixtures/models/sssd-s4.tsm"};
+    for (int i = 0; i < 2; i++) {
+        if (access(files[i], R_OK) != 0) SKIP("%s not found (run from the repository root)", files[i]);
+        ts_reader r;
+        REQUIRE(ts_reader_open(&r, files[i]) == 0);
+        CHECK(ts_reader_has(&r, "CONFIG", "state") && !ts_reader_has(&r, "CONFIG", "residual"));
+        ts_reader_close(&r);
+        ts_model *m = NULL;
+        CHECK_MSG(ts_model_load(files[i], &m) == 0 && m, "%s: %s", files[i], ts_error());
+        if (!m) continue;
+        CHECK(!strcmp(m->ops->name, "sssd-s4"));
+        const char *dir = scratch_dir();
+        char out[600];
+        snprintf(out, sizeof out, "%s/resaved.tsm", dir);
+        REQUIRE(ts_model_save(m, out) == 0);
+        REQUIRE(ts_reader_open(&r, out) == 0);
+        CHECK(!ts_reader_has(&r, "CONFIG", "residual"));
+        ts_reader_close(&r);
+        CHECK(chunk_equal(out, files[i], "CONFIG"));
+        ts_model_free(m);
+    }
+}
+
+/* diffwave on the command line: train, resume, impute; its help is its own */
+static void diffwave_cli(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[600], cmd[4096], err[1024], out[16384];
+    snprintf(path, sizeof path, "%s/dwds", dir);
+    REQUIRE(ts_mkdir_p(path) == 0);
+    snprintf(path, sizeof path, "%s/dwds/stream.txt", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    for (int i = 0; i < 3000; i++) fprintf(f, "%s%d", i ? "," : "", (i * 7 / 3) % 6);
+    fputc('\n', f);
+    fclose(f);
+    const char *common = "--threads 1 --no-progress --length 24 --windows 8 --blackout 3";
+    const char *net = "--layers 2 --channels 8 --dilation-cycle 2 --T 20 --valid-every 2 --batch 4";
+    snprintf(cmd, sizeof cmd, "train --model diffwave %s/dwds %s -o %s/dw.tsm %s --iters 4", dir, common, dir, net);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    snprintf(cmd, sizeof cmd, "train --model diffwave %s/dwds %s -o %s/dw.tsm --resume %s/dw.tsm.ckpt %s --iters 6",
+             dir, common, dir, dir, net);
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
+    /* another cycle is another network: the checkpoint refuses it */
+    snprintf(cmd, sizeof cmd, "train --model diffwave %s/dwds %s -o %s/dw.tsm --resume %s/dw.tsm.ckpt --layers 2 "
+             "--channels 8 --dilation-cycle 3 --T 20 --valid-every 2 --batch 4 --iters 8", dir, common, dir, dir);
+    CHECK(run_cli(cmd, err, sizeof err) != 0);
+    snprintf(cmd, sizeof cmd, "impute %s/dw.tsm --input %s/dwds --split time %s --steps 5", dir, dir, common);
+    CHECK_MSG(run_output(cmd, out, sizeof out) == 0 && strstr(out, "diffwave: "), "%s", out);
+    /* S4's options are not its own: refused by name */
+    snprintf(cmd, sizeof cmd, "train --model diffwave %s/dwds %s -o %s/x.tsm --state 8", dir, common, dir);
+    CHECK(run_cli(cmd, err, sizeof err) != 0);
+    CHECK_MSG(strstr(err, "--state") != NULL, "%s", err);
+    CHECK(run_stdout("train --model diffwave --help", out, sizeof out) == 0);
+    CHECK_MSG(strstr(out, "--dilation-cycle N") && strstr(out, "--T N") && strstr(out, "--samples N") &&
+              !strstr(out, "--state") && !strstr(out, "--train-ssm"), "%s", out);
+}
+
 static void bad_options(void)
 {
     toy t;
@@ -1082,4 +1283,7 @@ TEST_MAIN("sssd", {
     RUN(bench_impute_checks_first);
     RUN(bad_options);
     RUN(model_file_len_zero);
+    RUN(diffwave_model);
+    RUN(old_files_are_s4);
+    RUN(diffwave_cli);
 })
