@@ -185,9 +185,10 @@ static const rec *find_rec(const rec *rs, int n, const char *name)
     return NULL;
 }
 
-static void torch_parity(void)
+/* path: a fixture of the network of residual kind `residual` (the config's third
+ * value is the S4 state size, or the dilation cycle) */
+static void torch_parity_of(const char *path, int residual)
 {
-    const char *path = "tests/fixtures/sssd_net.bin";
     rec rs[16];
     int nr = load_recs(path, rs, 16);
     if (nr <= 0) SKIP("%s not found (run from the repository root)", path);
@@ -197,10 +198,12 @@ static void torch_parity(void)
     const rec *out = find_rec(rs, nr, "out"), *dp = find_rec(rs, nr, "dparams");
     REQUIRE(cf && pr && xt && obs && mk && tt && dout && out && dp && cf->n == 8);
     ts_sssd_config c;
-    ts_sssd_config_paper(&c);
+    if (residual == TS_SSSD_RES_DILATED) ts_sssd_config_diffwave(&c);
+    else ts_sssd_config_paper(&c);
     c.layers = (int)cf->v[0];
     c.C = (int)cf->v[1];
-    c.N = (int)cf->v[2];
+    if (residual == TS_SSSD_RES_DILATED) c.dilation_cycle = (int)cf->v[2];
+    else c.N = (int)cf->v[2];
     int L = (int)cf->v[3], B = (int)cf->v[4];
     c.emb_in = (int)cf->v[5];
     c.emb_mid = (int)cf->v[6];
@@ -220,7 +223,7 @@ static void torch_parity(void)
         oerr = fmax(oerr, fabs(pl.out[i] - out->v[i]));
         omax = fmax(omax, fabs(out->v[i]));
     }
-    CHECK_MSG(oerr <= 1e-4 * (1 + omax), "output: max error %g (max |out| %g)", oerr, omax);
+    CHECK_MSG(oerr <= 1e-4 * (1 + omax), "%s: output: max error %g (max |out| %g)", path, oerr, omax);
     memset(n.grads, 0, n.p.total * sizeof(float));
     ts_sssd_backward(&n, &pl, xt->v, dout->v);
     double gmax = 0, gerr = 0;
@@ -230,12 +233,17 @@ static void torch_parity(void)
         double e = fabs(n.grads[i] - dp->v[i]) / (fabs(dp->v[i]) + 1e-3 * gmax);
         if (e > gerr) { gerr = e; gi = i; }
     }
-    CHECK_MSG(gerr < 1e-2, "gradients: worst relative error %g at %zu (C %g, torch %g)", gerr, gi,
+    CHECK_MSG(gerr < 1e-2, "%s: gradients: worst relative error %g at %zu (C %g, torch %g)", path, gerr, gi,
               n.grads[gi], dp->v[gi]);
     ts_sssd_plan_free(&pl);
     ts_sssd_net_free(&n);
     for (int i = 0; i < nr; i++) free(rs[i].v);
 }
+
+static void torch_parity(void) { torch_parity_of("tests/fixtures/sssd_net.bin", TS_SSSD_RES_S4); }
+
+/* DiffWave against SSSD's DiffWaveImputer as the fixture computes it (dilations 1, 2, 4, 1) */
+static void torch_parity_diffwave(void) { torch_parity_of("tests/fixtures/diffwave_net.bin", TS_SSSD_RES_DILATED); }
 
 /* a 3-layer network of C channels (state 8) drawn from seed, its zero-started
  * output conv drawn too (from rg, seeded seed - 7) so that outputs are not 0 */
@@ -1270,6 +1278,7 @@ TEST_MAIN("sssd", {
     RUN(gradient_check);
     RUN(gradient_check_dilated);
     RUN(torch_parity);
+    RUN(torch_parity_diffwave);
     RUN(inference_plan_matches);
     RUN(worker_sampling_same_bits);
     RUN(training_loss_drops);

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Reference values for the whole SSSD-S4 network (tests/test_sssd.c), computed
-with PyTorch in float64 from float32-rounded parameters and inputs.
+"""Reference values for the whole SSSD-S4 network and for DiffWave, its blocks
+with a dilated convolution (tests/test_sssd.c), computed with PyTorch in float64
+from float32-rounded parameters and inputs.
 
 The network follows SSSD's SSSDS4Imputer (imputers/SSSDS4Imputer.py): weight-
 normed Conv (k=1) + ReLU in; step embedding sin/cos(128-style) -> Linear ->
@@ -11,7 +12,11 @@ Conv k=1 + ReLU, then the plain output Conv k=1. The S4 layer is the one of
 tests/torch/s4_fixtures.py. Parameters are drawn here in the C layout
 (include/tracesynth/sssd.h, ts_sssd_layout_of) so C can load them as a block.
 
-Writes tests/fixtures/sssd_net.bin: records of
+DiffWave follows SSSD's DiffWaveImputer (imputers/DiffWaveImputer.py): the same
+network, each block's Conv k=3, S4, S4 replaced by one weight-normed Conv k=3 of
+dilation 2^(n mod dilation_cycle) (padding = dilation), + cond_conv, then the gate.
+
+Writes tests/fixtures/sssd_net.bin and tests/fixtures/diffwave_net.bin: records of
   u32 name length, name (ASCII), u32 count, count float32 (little-endian).
 Run: /usr/bin/python3 tests/torch/sssd_fixtures.py
 """
@@ -73,24 +78,56 @@ def network(p, xt, obs, mask, t, cfg):
     return F.conv1d(y, p["out_w"], p["out_b"])
 
 
+def diffwave(p, xt, obs, mask, t, cfg):
+    layers, C, cycle = cfg["layers"], cfg["C"], cfg["cycle"]
+    cond = torch.cat([obs * mask, mask], 1)                               # (B, 2, L)
+    h = F.relu(F.conv1d(xt, wn(p["init_v"], p["init_g"]), p["init_b"]))
+    e = step_embed(t, cfg["emb_in"])
+    e = swish(F.linear(e, p["t1_w"], p["t1_b"]))
+    e = swish(F.linear(e, p["t2_w"], p["t2_b"]))
+    skip = 0
+    for i in range(layers):
+        q = p["blocks"][i]
+        d = 2 ** (i % cycle)
+        x = h
+        a = x + F.linear(e, q["fc_w"], q["fc_b"])[:, :, None]
+        u = F.conv1d(a, wn(q["c3_v"], q["c3_g"]), q["c3_b"], padding=d, dilation=d)
+        u = u + F.conv1d(cond, wn(q["cond_v"], q["cond_g"]), q["cond_b"])
+        g = torch.tanh(u[:, :C]) * torch.sigmoid(u[:, C:])
+        res = F.conv1d(g, wn(q["res_v"], q["res_g"]), q["res_b"])
+        sk = F.conv1d(g, wn(q["skip_v"], q["skip_g"]), q["skip_b"])
+        h = (x + res) * math.sqrt(0.5)
+        skip = skip + sk
+    y = skip * math.sqrt(1.0 / layers)
+    y = F.relu(F.conv1d(y, wn(p["fin_v"], p["fin_g"]), p["fin_b"]))
+    return F.conv1d(y, p["out_w"], p["out_b"])
+
+
 def flat_order(p, layers):
     """parameter tensors in the order of ts_sssd_layout_of"""
     out = [p[k] for k in ["init_v", "init_g", "init_b", "t1_w", "t1_b", "t2_w", "t2_b"]]
     for i in range(layers):
         q = p["blocks"][i]
         out += [q["fc_w"], q["fc_b"], q["c3_v"], q["c3_g"], q["c3_b"]]
-        out += [q["s4a"][k] for k in S4_ORDER]
+        if "s4a" in q:   # DiffWave's blocks have none
+            out += [q["s4a"][k] for k in S4_ORDER]
         out += [q["cond_v"], q["cond_g"], q["cond_b"]]
-        out += [q["s4b"][k] for k in S4_ORDER]
+        if "s4b" in q:
+            out += [q["s4b"][k] for k in S4_ORDER]
         # res and skip stacked row-wise: v (2C, C, 1), g (2C), b (2C)
         out += [q["res_v"], q["skip_v"], q["res_g"], q["skip_g"], q["res_b"], q["skip_b"]]
     out += [p[k] for k in ["fin_v", "fin_g", "fin_b", "out_w", "out_b"]]
     return out
 
 
-def main():
-    rng = np.random.default_rng(20250302)
-    cfg = dict(layers=2, C=4, N=8, L=40, B=2, emb_in=16, emb_mid=12, emb_out=10)
+def fixture(kind):
+    """kind "s4": SSSD-S4 (sssd_net.bin); "dilated": DiffWave (diffwave_net.bin)"""
+    dil = kind == "dilated"
+    rng = np.random.default_rng(20250411 if dil else 20250302)
+    if dil:   # dilations 1, 2, 4, 1: one wider than a quarter of the window, and a cycle
+        cfg = dict(layers=4, C=4, cycle=3, N=8, L=40, B=2, emb_in=16, emb_mid=12, emb_out=10)
+    else:
+        cfg = dict(layers=2, C=4, N=8, L=40, B=2, emb_in=16, emb_mid=12, emb_out=10)
     layers, C, N, L, B = cfg["layers"], cfg["C"], cfg["N"], cfg["L"], cfg["B"]
     H, Nh = 2 * C, N // 2
     f32 = lambda a: torch.tensor(np.asarray(a, dtype=np.float32), dtype=torch.float64)
@@ -123,9 +160,11 @@ def main():
         q = {}
         q["fc_w"], q["fc_b"] = U((C, cfg["emb_out"]), cfg["emb_out"]), U(C, cfg["emb_out"])
         q["c3_v"], q["c3_g"], q["c3_b"] = wnp(H, C, 3)
-        q["s4a"] = s4p()
+        if not dil:
+            q["s4a"] = s4p()
         q["cond_v"], q["cond_g"], q["cond_b"] = wnp(H, 2, 1)
-        q["s4b"] = s4p()
+        if not dil:
+            q["s4b"] = s4p()
         q["res_v"], q["res_g"], q["res_b"] = wnp(C, C, 1)
         q["skip_v"], q["skip_g"], q["skip_b"] = wnp(C, C, 1)
         p["blocks"].append(q)
@@ -141,12 +180,13 @@ def main():
     mask = f32((np.arange(L)[None, None, :] < L // 2) | (np.arange(L)[None, None, :] >= L // 2 + 6)) * torch.ones(B, 1, L)
     t = torch.tensor([3.0, 170.0])
     dout = f32(rng.standard_normal((B, 1, L)))
-    out = network(p, xt, obs, mask, t, cfg)
+    out = (diffwave if dil else network)(p, xt, obs, mask, t, cfg)
     (out * dout).sum().backward()
 
     records = []
     put = lambda name, a: records.append((name, np.asarray(a, dtype=np.float64).ravel()))
-    put("config", [layers, C, N, L, B, cfg["emb_in"], cfg["emb_mid"], cfg["emb_out"]])
+    # the third: the S4 state size, or DiffWave's dilation cycle
+    put("config", [layers, C, cfg["cycle"] if dil else N, L, B, cfg["emb_in"], cfg["emb_mid"], cfg["emb_out"]])
     put("params", np.concatenate([v.detach().numpy().ravel() for v in params]))
     put("xt", xt.numpy())
     put("obs", obs.numpy())
@@ -159,13 +199,18 @@ def main():
                                    for v in params]))
 
     here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.join(here, "..", "fixtures", "sssd_net.bin")
+    path = os.path.join(here, "..", "fixtures", "diffwave_net.bin" if dil else "sssd_net.bin")
     with open(path + ".tmp", "wb") as f:
         for name, a in records:
             f.write(struct.pack("<I", len(name)) + name.encode("ascii"))
             f.write(struct.pack("<I", a.size) + a.astype("<f4").tobytes())
     os.replace(path + ".tmp", path)
     print(f"wrote {os.path.normpath(path)} ({os.path.getsize(path)} bytes)")
+
+
+def main():
+    fixture("s4")
+    fixture("dilated")
 
 
 if __name__ == "__main__":
