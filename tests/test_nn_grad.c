@@ -375,6 +375,65 @@ static void grad_losses(void)
     free(ls.pred); free(ls.probs); free(d); free(d4);
 }
 
+/* ---- LSTM (BPTT) ---- */
+static struct { int B, T, I, U; float *x, *h0, *c0, *wi, *wh, *b, *out, *act, *R; } lst;
+
+static double lstm_loss(void)
+{
+    ts_lstm_forward(lst.out, lst.act, lst.x, lst.h0, lst.c0, lst.wi, lst.wh, lst.b, lst.B, lst.T, lst.I, lst.U);
+    return dot(lst.out, lst.R, (size_t)lst.B * lst.T * lst.U);
+}
+
+static void lstm_case(int with_state)
+{
+    lst.B = 2; lst.T = 5; lst.I = 3; lst.U = 4;
+    const int B = lst.B, T = lst.T, I = lst.I, U = lst.U;
+    size_t nx = (size_t)B * T * I, no = (size_t)B * T * U, nwi = 4 * (size_t)U * I, nwh = 4 * (size_t)U * U;
+    lst.x = randv(nx, 1); lst.wi = randv(nwi, 0.5f); lst.wh = randv(nwh, 0.5f); lst.b = randv(4 * U, 0.5f);
+    lst.h0 = with_state ? randv((size_t)B * U, 0.5f) : NULL;
+    lst.c0 = with_state ? randv((size_t)B * U, 0.5f) : NULL;
+    lst.out = zeros(no); lst.act = zeros(ts_lstm_act_size(B, T, U)); lst.R = randv(no, 1);
+    float *dx = zeros(nx), *dwi = zeros(nwi), *dwh = zeros(nwh), *db = zeros(4 * U);
+    float *scr = zeros(ts_lstm_scratch_size(B, T, U));
+    lstm_loss();
+    ts_lstm_backward(dx, dwi, dwh, db, lst.R, lst.x, lst.h0, lst.c0, lst.out, lst.act, lst.wi, lst.wh, B, T, I, U,
+                     scr);
+    GRAD_OK("lstm x", lstm_loss, lst.x, dx, nx, 2e-3);
+    GRAD_OK("lstm w_ih", lstm_loss, lst.wi, dwi, nwi, 2e-3);
+    GRAD_OK("lstm w_hh", lstm_loss, lst.wh, dwh, nwh, 2e-3);
+    GRAD_OK("lstm b", lstm_loss, lst.b, db, 4 * (size_t)U, 2e-3);
+    /* the same sequence in two calls, the second from the first's state: the same h */
+    lstm_loss();
+    const int T1 = 2, T2 = T - T1;
+    float *x1 = zeros((size_t)B * T1 * I), *x2 = zeros((size_t)B * T2 * I);
+    for (int bb = 0; bb < B; bb++) {
+        memcpy(x1 + (size_t)bb * T1 * I, lst.x + (size_t)bb * T * I, (size_t)T1 * I * sizeof(float));
+        memcpy(x2 + (size_t)bb * T2 * I, lst.x + ((size_t)bb * T + T1) * I, (size_t)T2 * I * sizeof(float));
+    }
+    float *o1 = zeros((size_t)B * T1 * U), *a1 = zeros(ts_lstm_act_size(B, T1, U));
+    float *o2 = zeros((size_t)B * T2 * U), *a2 = zeros(ts_lstm_act_size(B, T2, U));
+    float *hn = zeros((size_t)B * U), *cn = zeros((size_t)B * U);
+    ts_lstm_forward(o1, a1, x1, lst.h0, lst.c0, lst.wi, lst.wh, lst.b, B, T1, I, U);
+    ts_lstm_state(hn, cn, o1, a1, B, T1, U);
+    ts_lstm_forward(o2, a2, x2, hn, cn, lst.wi, lst.wh, lst.b, B, T2, I, U);
+    for (int bb = 0; bb < B; bb++)
+        for (int t = 0; t < T2; t++)
+            for (int j = 0; j < U; j++) {
+                const float a = o2[((size_t)bb * T2 + t) * U + j], e = lst.out[((size_t)bb * T + T1 + t) * U + j];
+                CHECK_MSG(fabsf(a - e) <= 1e-6f * (1 + fabsf(e)), "lstm continued: item %d step %d unit %d: %g, "
+                          "whole %g", bb, T1 + t, j, a, e);
+            }
+    free(x1); free(x2); free(o1); free(a1); free(o2); free(a2); free(hn); free(cn);
+    free(lst.x); free(lst.wi); free(lst.wh); free(lst.b); free(lst.h0); free(lst.c0); free(lst.out); free(lst.act);
+    free(lst.R); free(dx); free(dwi); free(dwh); free(db); free(scr);
+}
+
+static void grad_lstm(void)
+{
+    lstm_case(0);
+    lstm_case(1);
+}
+
 TEST_MAIN("test_nn_grad", {
     ts_rng_seed(&rng, 20251126);
     ts_set_threads(1);
@@ -387,4 +446,5 @@ TEST_MAIN("test_nn_grad", {
     RUN(grad_stepmlp);
     RUN(grad_losses);
     RUN(grad_layernorm_constant);
+    RUN(grad_lstm);
 })
