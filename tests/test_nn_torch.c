@@ -211,6 +211,39 @@ static void torch_embedding_and_losses(void)
     free(probs); free(dl);
 }
 
+/* nn.LSTM with and without an initial state: every h, the last state, and the gradients */
+static void torch_lstm(void)
+{
+    const char *tags[2] = {"lstm", "lstm0"};
+    for (int t = 0; t < 2; t++) {
+        char k[64];
+#define K(s) (snprintf(k, sizeof k, "%s.%s", tags[t], s), k)
+        const int B = 2, T = 5, I = 3, Hd = 4;
+        const float *x = fx_get(K("x")), *wi = fx_get(K("w_ih")), *wh = fx_get(K("w_hh")), *b = fx_get(K("b"));
+        const float *gy = fx_get(K("gy"));
+        const float *h0 = t ? NULL : fx_get(K("h0")), *c0 = t ? NULL : fx_get(K("c0"));
+        REQUIRE(x && wi && wh && b && gy && (t || (h0 && c0)));
+        REQUIRE(fx_len(K("x")) == (size_t)B * T * I && fx_len(K("w_hh")) == 4 * (size_t)Hd * Hd);
+        float *y = zeros((size_t)B * T * Hd), *act = zeros(ts_lstm_act_size(B, T, Hd));
+        float *hn = zeros((size_t)B * Hd), *cn = zeros((size_t)B * Hd), *dx = zeros((size_t)B * T * I);
+        float *dwi = zeros(4 * (size_t)Hd * I), *dwh = zeros(4 * (size_t)Hd * Hd), *db = zeros(4 * (size_t)Hd);
+        float *scr = zeros(ts_lstm_scratch_size(B, T, Hd));
+        ts_lstm_forward(y, act, x, h0, c0, wi, wh, b, B, T, I, Hd);
+        ts_lstm_state(hn, cn, y, act, B, T, Hd);
+        ts_lstm_backward(dx, dwi, dwh, db, gy, x, h0, c0, y, act, wi, wh, B, T, I, Hd, scr);
+        char ref[64];
+        snprintf(ref, sizeof ref, "%s", K("y")); SAME(ref, y, ref);
+        snprintf(ref, sizeof ref, "%s", K("hn")); SAME(ref, hn, ref);
+        snprintf(ref, sizeof ref, "%s", K("cn")); SAME(ref, cn, ref);
+        snprintf(ref, sizeof ref, "%s", K("dx")); SAME(ref, dx, ref);
+        snprintf(ref, sizeof ref, "%s", K("dw_ih")); SAME(ref, dwi, ref);
+        snprintf(ref, sizeof ref, "%s", K("dw_hh")); SAME(ref, dwh, ref);
+        snprintf(ref, sizeof ref, "%s", K("db")); SAME(ref, db, ref);
+#undef K
+        free(y); free(act); free(hn); free(cn); free(dx); free(dwi); free(dwh); free(db); free(scr);
+    }
+}
+
 TEST_MAIN("test_nn_torch", {
     const char *path = getenv("TS_LAYERS_FIXTURE") ? getenv("TS_LAYERS_FIXTURE") : FIXTURE;
     if (fx_load(path) != 0) {
@@ -226,5 +259,6 @@ TEST_MAIN("test_nn_torch", {
     RUN(torch_linear);
     RUN(torch_step_embedding);
     RUN(torch_embedding_and_losses);
+    RUN(torch_lstm);
     for (int i = 0; i < nfx; i++) free(fx[i].data);
 })

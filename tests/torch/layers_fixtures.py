@@ -2,7 +2,7 @@
 """PyTorch reference values for the layers of include/tracesynth/nn.h.
 
 Builds each layer with PyTorch modules (nn.utils.weight_norm(nn.Conv1d), nn.LayerNorm
-after a transpose, nn.GELU, nn.Linear, SSSD's step embedding + MLP, ...), runs forward
+after a transpose, nn.GELU, nn.Linear, SSSD's step embedding + MLP, nn.LSTM, ...), runs forward
 and backward with a fixed upstream gradient, and writes inputs, parameters, outputs and
 gradients to tests/fixtures/layers_torch.bin, which tests/test_nn_torch.c reads (no
 Python needed there).
@@ -194,6 +194,29 @@ def main():
     for k, v in (("logits", logits), ("targets", targets.float()), ("loss", loss.reshape(1)),
                  ("dlogits", logits.grad)):
         put("xent." + k, v)
+
+    # LSTM (nn.LSTM, batch_first, one layer), with and without an initial state;
+    # ours keeps one bias: PyTorch's bias_ih + bias_hh
+    B, T, I, H = 2, 5, 3, 4
+    for tag, with_state in (("lstm", True), ("lstm0", False)):
+        lstm = nn.LSTM(I, H, batch_first=True).double()
+        with torch.no_grad():
+            lstm.weight_ih_l0.copy_(randn(4 * H, I, scale=0.5))
+            lstm.weight_hh_l0.copy_(randn(4 * H, H, scale=0.5))
+            lstm.bias_ih_l0.copy_(randn(4 * H, scale=0.5))
+            lstm.bias_hh_l0.copy_(randn(4 * H, scale=0.5))
+        x = randn(B, T, I).requires_grad_()
+        h0, c0 = randn(1, B, H, scale=0.5), randn(1, B, H, scale=0.5)
+        y, (hn, cn) = lstm(x, (h0, c0)) if with_state else lstm(x)
+        gy = randn(B, T, H)
+        y.backward(gy)
+        for k, v in (("x", x), ("w_ih", lstm.weight_ih_l0), ("w_hh", lstm.weight_hh_l0),
+                     ("b", lstm.bias_ih_l0 + lstm.bias_hh_l0), ("h0", h0.reshape(B, H)),
+                     ("c0", c0.reshape(B, H)), ("gy", gy), ("y", y), ("hn", hn.reshape(B, H)),
+                     ("cn", cn.reshape(B, H)), ("dx", x.grad), ("dw_ih", lstm.weight_ih_l0.grad),
+                     ("dw_hh", lstm.weight_hh_l0.grad), ("db", lstm.bias_ih_l0.grad)):
+            if with_state or k not in ("h0", "c0"):
+                put(tag + "." + k, v)
 
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "wb") as f:
