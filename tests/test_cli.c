@@ -2168,9 +2168,9 @@ static void train_keeps_its_datasets(void)
 static void bad_usage(void)
 {
     char args[2048], err[512];
-    snprintf(args, sizeof args, "train --model lstm %s/ds", dir);
+    snprintf(args, sizeof args, "train --model gru %s/ds", dir);
     CHECK(run_cli(args, err, sizeof err) == 1);
-    CHECK_MSG(strstr(err, "unknown model 'lstm'") && strstr(err, "ngram") && strstr(err, "mdm-mc") && strstr(err, "ddpm-mc"), "%s", err);
+    CHECK_MSG(strstr(err, "unknown model 'gru'") && strstr(err, "ngram") && strstr(err, "mdm-mc") && strstr(err, "ddpm-mc"), "%s", err);
     snprintf(args, sizeof args, "train --model ngram %s/ds --depth 3", dir);
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK(strstr(err, "--depth") != NULL);

@@ -59,8 +59,8 @@ static void check_file(const char *path, const char *name, const char *resaved)
     }
     uint8_t *mask = malloc(x.n * x.len);
     ts_mask_fill(mask, x.n, x.len, K, TS_MASK_CENTER, 1);
-    /* sampling steps for the models that sample (the others refuse them) */
-    ts_run_opts ro = {.seed = 1, .steps = slack(name) ? STEPS : 0};
+    /* sampling steps for the models that sample (the others refuse them; lstm is greedy) */
+    ts_run_opts ro = {.seed = 1, .steps = slack(name) && strcmp(name, "lstm") ? STEPS : 0};
     CHECK_MSG(ts_model_impute(m, &x, mask, &ro, &got) == 0, "%s: %s", path, ts_error());
     CHECK(!got.data || (got.n == want.n && got.len == want.len));
     if (got.data && got.n == want.n && got.len == want.len) {

@@ -1,0 +1,731 @@
+/* The "lstm" model: the study's LSTM baseline, a next-event predictor fed its own
+ * output (a causal language model over events).
+ *
+ * Network: ids (B, T) in [0, V] (V = START, the state before a window's first event)
+ * -> embedding (V+1, H) -> `layers` x LSTM (H -> H, nn.h's ts_lstm_*) -> linear head
+ * (V, H) -> logits (B, T, V). Position t reads START, x_0 .. x_{t-1} and predicts x_t.
+ *
+ * Training: crops of `context` events at random offsets of random training windows,
+ * each read from START (the crop's first event is predicted from the start state);
+ * the loss is the cross-entropy of every next event (mean). Validation: the same
+ * in bits per event on the first `context` events of fixed validation windows.
+ *
+ * Impute (the study's protocol): left to right from START over the window, observed
+ * events fed as they are, each hidden event the most likely one given what came
+ * before (greedy) and fed back as if observed. Only the left context is read: the
+ * events after a blackout never matter. A blackout at the window's start is filled
+ * from the start state alone (the network's first-event distribution, which training
+ * makes about the training events' frequencies).
+ *
+ * bits: the exact likelihood by the chain rule, every event of the window (the
+ * first one from the start state), in bits per event. */
+#include "tracesynth/common.h"
+#include "tracesynth/container.h"
+#include "tracesynth/model.h"
+#include "tracesynth/nn.h"
+#include "tracesynth/train.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const ts_model_ops ts_model_lstm;
+
+/* the options' and a model file's ranges */
+#define MAX_LAYERS 16
+#define MAX_HIDDEN 2048
+#define MAX_VOCAB (1 << 24)
+#define MAX_CONTEXT 4096
+
+typedef struct {
+    int layers, H, V, ctx;
+} lstm_config;
+
+/* offsets into the parameter block (floats) */
+typedef struct {
+    size_t emb;              /* (V+1, H) */
+    size_t blk0, blk;        /* layer l at blk0 + l blk: */
+    size_t wi, wh, b;        /*   w_ih (4H, H), w_hh (4H, H), b (4H) */
+    size_t hw, hb;           /* head (V, H), (V) */
+    size_t total;
+} lstm_layout;
+
+typedef struct {
+    ts_model base;
+    lstm_config c;
+    lstm_layout p;
+    float *params, *grads;
+} lstm_model;
+
+static void layout_of(const lstm_config *c, lstm_layout *p)
+{
+    const size_t H = (size_t)c->H, V = (size_t)c->V;
+    size_t o = 0;
+    p->emb = o; o += (V + 1) * H;
+    p->wi = 0; p->wh = 4 * H * H; p->b = 8 * H * H; p->blk = 8 * H * H + 4 * H;
+    p->blk0 = o; o += (size_t)c->layers * p->blk;
+    p->hw = o; o += V * H;
+    p->hb = o; o += V;
+    p->total = o;
+}
+
+/* parameters a model file may hold (four copies of them in a checkpoint) */
+static int check_size(const char *who, const lstm_config *c)
+{
+    lstm_layout p;
+    layout_of(c, &p);
+    if ((uint64_t)p.total > TS_CONTAINER_MAX_BYTES / (4 * sizeof(float)))
+        return ts_fail("%s: %zu parameters (%d events, %d layers of %d): their checkpoint would be over the %llu "
+                       "bytes a model file may take", who, p.total, c->V, c->layers, c->H,
+                       (unsigned long long)TS_CONTAINER_MAX_BYTES);
+    return 0;
+}
+
+static void alloc_params(lstm_model *m)
+{
+    layout_of(&m->c, &m->p);
+    m->params = ts_alloc_aligned(m->p.total * sizeof(float));
+    m->grads = ts_alloc_aligned(m->p.total * sizeof(float));
+}
+
+/* PyTorch's defaults: nn.Embedding N(0, 1); nn.LSTM and nn.Linear U(+-1/sqrt(H)) */
+static void init_params(lstm_model *m, uint64_t seed)
+{
+    ts_rng r;
+    ts_rng_seed(&r, seed ^ 0x6c73746dull);
+    const int H = m->c.H, V = m->c.V;
+    float *P = m->params;
+    ts_init_normal(P + m->p.emb, (size_t)(V + 1) * H, 0, 1, &r);
+    for (int l = 0; l < m->c.layers; l++)
+        ts_init_torch_default(P + m->p.blk0 + (size_t)l * m->p.blk, m->p.blk, H, &r);
+    ts_linear_init(P + m->p.hw, P + m->p.hb, H, V, &r);
+}
+
+/* ---- activations for (B, T) ---- */
+
+typedef struct {
+    int B, T;                /* capacity: a forward may run fewer steps */
+    int32_t *ids;            /* (B T) */
+    float *x0;               /* (B, T, H) embedded */
+    float *h;                /* layers x (B, T, H) outputs */
+    float *act;              /* layers x ts_lstm_act_size */
+    size_t actn;
+    float *logits;           /* (B T, V); training only (inference: per row, see head_rows) */
+    float *dlogits, *dh, *dx, *scratch;   /* training only */
+    float *mem;
+} plan;
+
+static void plan_free(plan *pl)
+{
+    ts_free_aligned(pl->mem);
+    free(pl->ids);
+    memset(pl, 0, sizeof *pl);
+}
+
+static int plan_init(plan *pl, const lstm_model *m, int B, int T, int train)
+{
+    memset(pl, 0, sizeof *pl);
+    const size_t BT = (size_t)B * T, H = (size_t)m->c.H, nl = (size_t)m->c.layers, V = (size_t)m->c.V;
+    pl->B = B;
+    pl->T = T;
+    pl->actn = ts_round_up(ts_lstm_act_size(B, T, m->c.H), 16);
+    size_t sz[] = {BT * H, nl * BT * H, nl * pl->actn, train ? BT * V : 0, train ? BT * V : 0, train ? BT * H : 0,
+                   train ? BT * H : 0, train ? ts_lstm_scratch_size(B, T, m->c.H) : 0};
+    float **dst[] = {&pl->x0, &pl->h, &pl->act, &pl->logits, &pl->dlogits, &pl->dh, &pl->dx, &pl->scratch};
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) total += ts_round_up(sz[i], 16);
+    if (ts_batch_fits(total * sizeof(float), B, T) != 0) return -1;
+    pl->mem = ts_alloc_aligned(total * sizeof(float));
+    float *q = pl->mem;
+    for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++) {
+        *dst[i] = sz[i] ? q : NULL;
+        q += ts_round_up(sz[i], 16);
+    }
+    pl->ids = ts_malloc(BT * sizeof(int32_t));
+    return 0;
+}
+
+/* layer l's outputs (B, T, H) of a forward over B items of T steps */
+static float *layer_out(const lstm_model *m, const plan *pl, int l)
+{
+    return pl->h + (size_t)l * pl->B * pl->T * m->c.H;
+}
+
+/* the layers over pl->ids (B, T), B and T at most the plan's; h0, c0 (layers, B, H) the
+ * state before step 0, or NULL for zeros */
+static void net_forward(const lstm_model *m, plan *pl, int B, int T, const float *h0, const float *c0)
+{
+    const int H = m->c.H;
+    const size_t BH = (size_t)B * H;
+    const float *P = m->params;
+    ts_embedding_forward(pl->x0, pl->ids, P + m->p.emb, B * T, H);
+    for (int l = 0; l < m->c.layers; l++) {
+        const float *w = P + m->p.blk0 + (size_t)l * m->p.blk;
+        ts_lstm_forward(layer_out(m, pl, l), pl->act + (size_t)l * pl->actn, l ? layer_out(m, pl, l - 1) : pl->x0,
+                        h0 ? h0 + l * BH : NULL, c0 ? c0 + l * BH : NULL, w + m->p.wi, w + m->p.wh, w + m->p.b, B, T,
+                        H, H);
+    }
+}
+
+/* the state after the last step of a forward over (B, T) into h, c (layers, B, H) */
+static void net_state(const lstm_model *m, const plan *pl, int B, int T, float *h, float *c)
+{
+    const size_t BH = (size_t)B * m->c.H;
+    for (int l = 0; l < m->c.layers; l++)
+        ts_lstm_state(h + l * BH, c + l * BH, layer_out(m, pl, l), pl->act + (size_t)l * pl->actn, B, T, m->c.H);
+}
+
+/* logits (n, V) of n rows of the top layer's h (n, H) */
+static void head_rows(const lstm_model *m, const float *h, int n, float *logits)
+{
+    ts_linear_forward(logits, h, m->params + m->p.hw, m->params + m->p.hb, n, m->c.H, m->c.V);
+}
+
+/* training's backward from pl->dlogits over the whole plan (B, T) */
+static void net_backward(const lstm_model *m, plan *pl)
+{
+    const int B = pl->B, T = pl->T, H = m->c.H, nl = m->c.layers;
+    const size_t BTH = (size_t)B * T * H;
+    const float *P = m->params;
+    float *G = m->grads;
+    memset(pl->dh, 0, BTH * sizeof(float));
+    ts_linear_backward(pl->dh, G + m->p.hw, G + m->p.hb, pl->dlogits, layer_out(m, pl, nl - 1), P + m->p.hw, B * T,
+                       H, m->c.V);
+    for (int l = nl - 1; l >= 0; l--) {
+        const size_t o = m->p.blk0 + (size_t)l * m->p.blk;
+        memset(pl->dx, 0, BTH * sizeof(float));
+        ts_lstm_backward(pl->dx, G + o + m->p.wi, G + o + m->p.wh, G + o + m->p.b, pl->dh,
+                         l ? layer_out(m, pl, l - 1) : pl->x0, NULL, NULL, layer_out(m, pl, l),
+                         pl->act + (size_t)l * pl->actn, P + o + m->p.wi, P + o + m->p.wh, B, T, H, H, pl->scratch);
+        float *t = pl->dh; pl->dh = pl->dx; pl->dx = t;   /* the layer's input gradient feeds the one below */
+    }
+    ts_embedding_backward(G + m->p.emb, pl->dh, pl->ids, B * T, H);
+}
+
+/* ---- options ---- */
+
+static const char *const lstm_keys[] = {
+    "layers", "hidden", "context", "batch", "valid-n", "lr", "schedule", "warmup", "weight-decay", "clip", "ema",
+    "iters", "valid-every", "log-every", "budget", NULL,
+};
+
+typedef struct {
+    lstm_config c;
+    long batch, valid_n;
+    ts_train_cfg tc;
+} lstm_opts;
+
+static int opt_long(const ts_kv *kv, const char *key, long def, long lo, long hi, long *out)
+{
+    if (ts_kv_long(kv, key, def, out) != 0) return ts_opt_name("lstm");
+    if (*out < lo || *out > hi) return ts_opt_fail("lstm", key, "%ld out of range [%ld, %ld]", *out, lo, hi);
+    return 0;
+}
+
+static int parse_opts(const ts_kv *kv, size_t L, lstm_opts *so)
+{
+    memset(so, 0, sizeof *so);
+    long v;
+    if (opt_long(kv, "layers", 2, 1, MAX_LAYERS, &v)) return -1;
+    so->c.layers = (int)v;
+    if (opt_long(kv, "hidden", 128, 2, MAX_HIDDEN, &v)) return -1;
+    so->c.H = (int)v;
+    if (L < 2) return ts_opt_fail("lstm", "length", "%zu: the windows must hold at least 2 events", L);
+    if (opt_long(kv, "context", L < MAX_CONTEXT ? (long)L : MAX_CONTEXT, 2, MAX_CONTEXT, &v)) return -1;
+    if ((size_t)v > L) return ts_opt_fail("lstm", "context", "%ld is longer than the windows (%zu)", v, L);
+    so->c.ctx = (int)v;
+    if (opt_long(kv, "batch", 32, 1, 65536, &so->batch)) return -1;
+    if (opt_long(kv, "valid-n", 64, 1, 1000000, &so->valid_n)) return -1;
+    const ts_train_defaults def = {2e-3, 2000, 200, TS_LR_COSINE, 100, 0};
+    if (ts_train_parse(&so->tc, kv, &def) != 0) return ts_opt_name("lstm");
+    return 0;
+}
+
+static void config_text(const lstm_model *m, char *buf, size_t n)
+{
+    snprintf(buf, n, "layers=%d\nhidden=%d\nvocab=%d\ncontext=%d\n", m->c.layers, m->c.H, m->c.V, m->c.ctx);
+}
+
+/* ---- save / load ---- */
+
+static void model_free(ts_model *base)
+{
+    lstm_model *m = (lstm_model *)base;
+    ts_free_aligned(m->params);
+    ts_free_aligned(m->grads);
+    free(m);
+}
+
+static int model_save(const ts_model *base, ts_writer *w)
+{
+    const lstm_model *m = (const lstm_model *)base;
+    char cfg[256];
+    config_text(m, cfg, sizeof cfg);
+    ts_writer_text(w, "CONFIG", cfg);
+    ts_writer_f32(w, "PARAMS", m->params, m->p.total);
+    return 0;
+}
+
+static int model_load(ts_model **out, const ts_reader *r)
+{
+    long v[4];
+    const struct { const char *k; long lo, hi; } keys[] = {
+        {"layers", 1, MAX_LAYERS}, {"hidden", 2, MAX_HIDDEN}, {"vocab", 1, MAX_VOCAB}, {"context", 2, MAX_CONTEXT},
+    };
+    for (int i = 0; i < 4; i++)
+        if (ts_reader_long(r, "CONFIG", keys[i].k, keys[i].lo, keys[i].hi, &v[i]) != 0) return -1;
+    /* the network's vocabulary is the range every input ID is checked against (NIDS) */
+    unsigned char nb[4];
+    if (ts_reader_copy(r, "NIDS", nb, 4) != 0) return -1;
+    const int32_t n_ids = (int32_t)ts_le_get32(nb);
+    if (v[2] != n_ids)
+        return ts_fail("%s: section 'CONFIG': 'vocab' = %ld, section 'NIDS' = %d (corrupt file)", r->path, v[2], n_ids);
+    lstm_model *m = ts_calloc(1, sizeof *m);
+    m->base.ops = &ts_model_lstm;
+    m->c = (lstm_config){(int)v[0], (int)v[1], (int)v[2], (int)v[3]};
+    if (check_size("lstm", &m->c) != 0) {
+        char why[TS_ERROR_MAX];
+        snprintf(why, sizeof why, "%s", ts_error());
+        free(m);
+        return ts_fail("%s: section 'CONFIG': %s", r->path, why);
+    }
+    layout_of(&m->c, &m->p);
+    if (ts_reader_expect_size(r, "PARAMS", m->p.total, sizeof(float)) != 0) { free(m); return -1; }
+    alloc_params(m);
+    if (ts_reader_f32(r, "PARAMS", m->params, m->p.total) != 0) { model_free(&m->base); return -1; }
+    for (size_t i = 0; i < m->p.total; i++)
+        if (!isfinite(m->params[i])) {
+            model_free(&m->base);
+            return ts_fail("%s: section 'PARAMS': parameter %zu is not finite", r->path, i);
+        }
+    *out = &m->base;
+    return 0;
+}
+
+/* ---- training ---- */
+
+typedef struct {
+    lstm_model *m;
+    const ts_windows *tw;
+    plan pl;
+    int32_t *tgt;            /* (B T) */
+    const ts_windows *vw;    /* validation windows */
+    size_t vn;               /* how many of them, spread evenly */
+} train_ctx;
+
+/* the crop of T events at x into row b: START, x_0 .. x_{T-2} read, x_0 .. x_{T-1} the targets */
+static void put_crop(train_ctx *c, int b, const int32_t *x)
+{
+    const int T = c->pl.T;
+    int32_t *ids = c->pl.ids + (size_t)b * T, *tg = c->tgt + (size_t)b * T;
+    ids[0] = c->m->c.V;
+    memcpy(ids + 1, x, (size_t)(T - 1) * sizeof *ids);
+    memcpy(tg, x, (size_t)T * sizeof *tg);
+}
+
+static int train_step(void *ctx, ts_rng *rng, float *loss)
+{
+    train_ctx *c = ctx;
+    lstm_model *m = c->m;
+    const int B = c->pl.B, T = c->pl.T, V = m->c.V;
+    const size_t L = c->tw->len, BT = (size_t)B * T;
+    for (int b = 0; b < B; b++) {
+        const int32_t *x = c->tw->data + ts_rng_below(rng, c->tw->n) * L;
+        put_crop(c, b, x + ts_rng_below(rng, L - (size_t)T + 1));
+    }
+    net_forward(m, &c->pl, B, T, NULL, NULL);
+    head_rows(m, layer_out(m, &c->pl, m->c.layers - 1), (int)BT, c->pl.logits);
+    *loss = ts_xent_forward(c->pl.logits, c->pl.logits, c->tgt, (int)BT, V);
+    memset(c->pl.dlogits, 0, BT * V * sizeof(float));
+    ts_xent_backward(c->pl.dlogits, c->pl.logits, c->tgt, (int)BT, V, 1.0f);
+    net_backward(m, &c->pl);
+    return 0;
+}
+
+/* bits per event of the first T events of the validation windows */
+static int train_validate(void *ctx, double *loss)
+{
+    train_ctx *c = ctx;
+    lstm_model *m = c->m;
+    const int B = c->pl.B, T = c->pl.T, V = m->c.V;
+    const size_t BT = (size_t)B * T;
+    double sum = 0;
+    for (size_t s = 0; s < c->vn; s += (size_t)B) {
+        const int nb = (int)(c->vn - s < (size_t)B ? c->vn - s : (size_t)B);
+        for (int b = 0; b < B; b++) {   /* a short last batch repeats its first window, not counted */
+            const size_t j = s + (size_t)(b < nb ? b : 0), src = c->vn > 1 ? j * (c->vw->n - 1) / (c->vn - 1) : 0;
+            put_crop(c, b, c->vw->data + src * c->vw->len);
+            if (b >= nb)
+                for (int t = 0; t < T; t++) c->tgt[(size_t)b * T + t] = -1;
+        }
+        net_forward(m, &c->pl, B, T, NULL, NULL);
+        head_rows(m, layer_out(m, &c->pl, m->c.layers - 1), (int)BT, c->pl.logits);
+        sum += (double)ts_xent_forward(c->pl.logits, c->pl.logits, c->tgt, (int)BT, V) * nb * T;
+    }
+    *loss = sum / ((double)c->vn * T) / log(2.0);
+    return 0;
+}
+
+static int train_save(void *ctx, const char *path)
+{
+    train_ctx *c = ctx;
+    return ts_model_save(&c->m->base, path);
+}
+
+static int model_train(ts_model **out, const ts_train_opts *o)
+{
+    *out = NULL;
+    const ts_windows *tw = &o->split->train;
+    if (tw->n == 0) return ts_fail("lstm: no training windows");
+    lstm_opts so;
+    if (parse_opts(&o->kv, tw->len, &so) != 0) return -1;
+    so.c.V = o->n_ids;
+    if (so.c.V > MAX_VOCAB)
+        return ts_fail("lstm: the training data has %d distinct values to embed, over the %d a model file may hold",
+                       so.c.V, MAX_VOCAB);
+    if (check_size("lstm", &so.c) != 0) return -1;
+    lstm_model *m = ts_calloc(1, sizeof *m);
+    m->base.len = 0;   /* any window length */
+    if (ts_model_base_init(&m->base, &ts_model_lstm, o) != 0) {
+        free(m);
+        return -1;
+    }
+    m->c = so.c;
+    alloc_params(m);
+    init_params(m, o->seed);
+    train_ctx c;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    c.tw = tw;
+    c.vw = o->split->valid.n && o->split->valid.len >= (size_t)m->c.ctx ? &o->split->valid : tw;
+    c.vn = c.vw->n < (size_t)so.valid_n ? c.vw->n : (size_t)so.valid_n;
+    int rc = -1;
+    const int B = (int)so.batch, T = m->c.ctx;
+    if (plan_init(&c.pl, m, B, T, 1) != 0) goto done;
+    c.tgt = ts_malloc((size_t)B * T * sizeof(int32_t));
+    char cfg[256], start[512];
+    config_text(m, cfg, sizeof cfg);
+    snprintf(start, sizeof start, "\"layers\":%d,\"hidden\":%d,\"context\":%d,\"params\":%zu,\"batch\":%d,\"lr\":%g,"
+             "\"train_windows\":%zu,\"valid_windows\":%zu", m->c.layers, m->c.H, T, m->p.total, B, so.tc.lr.lr,
+             tw->n, c.vn);
+    ts_train_net net = {
+        .name = "lstm", .ctx = &c, .params = m->params, .grads = m->grads, .n = m->p.total, .config = cfg,
+        .step = train_step, .validate = train_validate, .save = train_save,
+        .chance = log2((double)m->c.V),   /* a uniform guess, bits per event */
+        .n_events = o->n_ids, .vocab = o->vocab,
+    };
+    char split[64];   /* the held-out parts a resume keeps */
+    net.split = ts_train_split_text(split, sizeof split, o->split->kind == TS_SPLIT_PAPER, o->split->permille);
+    ts_train_cfg tc = so.tc;
+    tc.seed = o->seed;
+    tc.out_path = o->out_path;
+    tc.resume = o->resume;
+    tc.log_path = o->log_path;
+    tc.progress = o->progress;
+    tc.start_log = start;
+    if (ts_train_run(&net, &tc) != 0) goto done;
+    rc = 0;
+done:
+    plan_free(&c.pl);
+    free(c.tgt);
+    if (rc != 0) {
+        ts_vocab_free(&m->base.vocab);
+        model_free(&m->base);
+        return -1;
+    }
+    *out = &m->base;
+    return 0;
+}
+
+/* ---- runs ---- */
+
+#define RUN_BATCH 64
+
+/* a run's options: what impute, generate and bits take (no sampling steps; --temperature
+ * is generate's); *temp = generate's temperature (1 unless given) */
+static int run_opts(const ts_run_opts *o, const char *what, int sampling, double *temp)
+{
+    *temp = sampling ? 1.0 : 0.0;
+    if (!o) return 0;
+    if (o->steps) return ts_opt_fail("lstm", "steps", "%s takes one network step per event (no sampling steps)", what);
+    if (!sampling && ts_kv_get(&o->kv, "temperature"))
+        return ts_opt_fail("lstm", "temperature", "%s is greedy (the most likely event); generate samples", what);
+    if (ts_kv_double(&o->kv, "temperature", *temp, temp) != 0) return ts_opt_name("lstm");
+    if (!(*temp >= 0 && *temp <= 100))
+        return ts_opt_fail("lstm", "temperature", "%g: expected 0 (greedy) to 100", *temp);
+    if (o->seed_given && *temp == 0)
+        return ts_opt_fail("lstm", "seed", "%s draws nothing: sample with generate --temperature T above 0, or "
+                           "leave --seed out", sampling ? "greedy decoding (--temperature 0)" : what);
+    return 0;
+}
+
+static int model_run_check(const ts_model *base, const ts_run_opts *o)
+{
+    double t;
+    return run_opts(o, "impute", 0, &t);
+}
+
+static int model_generate_check(const ts_model *base, const ts_run_opts *o)
+{
+    double t;
+    return run_opts(o, "generate", 1, &t);
+}
+
+/* the run's state: a plan over (B, 1) for single steps, the layers' h and c (layers, B, H)
+ * and the logits (B, V) of the next event */
+typedef struct {
+    plan one;
+    float *h, *c, *logits;
+} stepper;
+
+static int stepper_init(stepper *s, const lstm_model *m, int B)
+{
+    memset(s, 0, sizeof *s);
+    if (plan_init(&s->one, m, B, 1, 0) != 0) return -1;
+    const size_t n = (size_t)m->c.layers * B * m->c.H;
+    s->h = ts_malloc(2 * n * sizeof(float));
+    s->c = s->h + n;
+    s->logits = ts_malloc((size_t)B * m->c.V * sizeof(float));
+    return 0;
+}
+
+static void stepper_free(stepper *s)
+{
+    plan_free(&s->one);
+    free(s->h);
+    free(s->logits);
+    memset(s, 0, sizeof *s);
+}
+
+/* feed ids (B) one step from the state (zeros with fresh), leaving the new state and the
+ * next event's logits */
+static void stepper_feed(const lstm_model *m, stepper *s, int B, const int32_t *ids, int fresh)
+{
+    memcpy(s->one.ids, ids, (size_t)B * sizeof *ids);
+    net_forward(m, &s->one, B, 1, fresh ? NULL : s->h, fresh ? NULL : s->c);
+    net_state(m, &s->one, B, 1, s->h, s->c);
+    head_rows(m, layer_out(m, &s->one, m->c.layers - 1), B, s->logits);
+}
+
+static int32_t argmax(const float *z, int V)
+{
+    int32_t best = 0;
+    for (int v = 1; v < V; v++)
+        if (z[v] > z[best]) best = v;
+    return best;
+}
+
+/* a draw from softmax(z / temp) */
+static int32_t draw(const float *z, int V, double temp, ts_rng *r)
+{
+    if (temp == 0) return argmax(z, V);
+    const float mx = z[argmax(z, V)];
+    double s = 0;
+    for (int v = 0; v < V; v++) s += exp(((double)z[v] - mx) / temp);
+    double u = ts_rng_uniform(r) * s;
+    for (int v = 0; v < V; v++) {
+        u -= exp(((double)z[v] - mx) / temp);
+        if (u < 0) return v;
+    }
+    return argmax(z, V);   /* rounding left u at the end */
+}
+
+typedef struct { size_t w, first, last; } hidden_span;
+
+static int cmp_span(const void *a, const void *b)
+{
+    const hidden_span *x = a, *y = b;
+    if (x->first != y->first) return x->first < y->first ? -1 : 1;
+    return x->w < y->w ? -1 : x->w > y->w;
+}
+
+static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
+                        const ts_run_opts *o, int32_t *out)
+{
+    lstm_model *m = (lstm_model *)base;
+    double temp;
+    if (run_opts(o, "impute", 0, &temp) != 0) return -1;
+    memcpy(out, x, n * L * sizeof *out);
+    /* windows with a hidden event, by the position of the first: a batch shares it, so
+     * that the left context up to it runs in one multi-step pass */
+    hidden_span *sp = ts_malloc((n ? n : 1) * sizeof *sp);
+    size_t ns = 0;
+    for (size_t w = 0; w < n; w++) {
+        size_t f = L, l = 0;
+        for (size_t t = 0; t < L; t++)
+            if (!mask[w * L + t]) { if (f == L) f = t; l = t; }
+        if (f < L) sp[ns++] = (hidden_span){w, f, l};
+    }
+    qsort(sp, ns, sizeof *sp, cmp_span);
+    const size_t want = o && o->batch ? o->batch : RUN_BATCH;
+    const int Bm = (int)(ns < want ? (ns ? ns : 1) : want);
+    size_t maxf = 0;
+    for (size_t i = 0; i < ns; i++) if (sp[i].first > maxf) maxf = sp[i].first;
+    plan pre;
+    stepper st;
+    memset(&pre, 0, sizeof pre);
+    if (stepper_init(&st, m, Bm) != 0) { free(sp); return -1; }
+    if (maxf > 0 && plan_init(&pre, m, Bm, (int)maxf + 1, 0) != 0) { stepper_free(&st); free(sp); return -1; }
+    const int V = m->c.V, H = m->c.H;
+    int32_t *ids = ts_malloc((size_t)Bm * sizeof *ids);
+    ts_progress prog;
+    ts_progress_start(&prog, "impute", (long)ns);
+    prog.enabled = o ? o->progress : 0;
+    for (size_t i = 0; i < ns;) {
+        const size_t p = sp[i].first;
+        int B = 0;
+        size_t e = 0;
+        while (i + (size_t)B < ns && B < Bm && sp[i + (size_t)B].first == p) {
+            if (sp[i + (size_t)B].last > e) e = sp[i + (size_t)B].last;
+            B++;
+        }
+        const hidden_span *g = sp + i;
+        if (p == 0) {   /* nothing before it: the start state */
+            for (int b = 0; b < B; b++) ids[b] = V;
+            stepper_feed(m, &st, B, ids, 1);
+        } else {        /* START, x_0 .. x_{p-1} in one pass */
+            const int T = (int)p + 1;
+            for (int b = 0; b < B; b++) {
+                pre.ids[(size_t)b * T] = V;
+                memcpy(pre.ids + (size_t)b * T + 1, x + g[b].w * L, p * sizeof *ids);
+            }
+            net_forward(m, &pre, B, T, NULL, NULL);
+            net_state(m, &pre, B, T, st.h, st.c);
+            head_rows(m, st.h + (size_t)(m->c.layers - 1) * B * H, B, st.logits);   /* the top layer's last h */
+        }
+        for (size_t t = p;; t++) {   /* the logits predict event t */
+            for (int b = 0; b < B; b++) {
+                int32_t *y = out + g[b].w * L + t;
+                if (!mask[g[b].w * L + t]) *y = argmax(st.logits + (size_t)b * V, V);
+                ids[b] = *y;
+            }
+            if (t == e) break;
+            stepper_feed(m, &st, B, ids, 0);
+        }
+        i += (size_t)B;
+        ts_progress_update(&prog, (long)i, NULL);
+    }
+    ts_progress_end(&prog);
+    free(ids);
+    plan_free(&pre);
+    stepper_free(&st);
+    free(sp);
+    return 0;
+}
+
+static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts *o, int32_t *out)
+{
+    lstm_model *m = (lstm_model *)base;
+    double temp;
+    if (run_opts(o, "generate", 1, &temp) != 0) return -1;
+    const size_t want = o && o->batch ? o->batch : RUN_BATCH;
+    const int Bm = (int)(n < want ? (n ? n : 1) : want), V = m->c.V;
+    stepper st;
+    if (stepper_init(&st, m, Bm) != 0) return -1;
+    int32_t *ids = ts_malloc((size_t)Bm * sizeof *ids);
+    ts_rng *rng = ts_malloc((size_t)Bm * sizeof *rng);
+    ts_progress prog;
+    ts_progress_start(&prog, "generate", (long)n);
+    prog.enabled = o ? o->progress : 0;
+    for (size_t s = 0; s < n; s += (size_t)Bm) {
+        const int B = (int)(n - s < (size_t)Bm ? n - s : (size_t)Bm);
+        for (int b = 0; b < B; b++) {
+            ts_rng_fork(&rng[b], o ? o->seed : 0, s + (size_t)b);   /* window w draws the same however batched */
+            ids[b] = V;
+        }
+        for (size_t t = 0; t < L; t++) {
+            stepper_feed(m, &st, B, ids, t == 0);
+            for (int b = 0; b < B; b++) out[(s + (size_t)b) * L + t] = ids[b] = draw(st.logits + (size_t)b * V, V, temp, &rng[b]);
+        }
+        ts_progress_update(&prog, (long)(s + (size_t)B), NULL);
+    }
+    ts_progress_end(&prog);
+    free(ids);
+    free(rng);
+    stepper_free(&st);
+    return 0;
+}
+
+static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
+{
+    lstm_model *m = (lstm_model *)base;
+    double temp;
+    if (run_opts(o, "score", 0, &temp) != 0) return -1;
+    if (n == 0 || L == 0) return ts_fail("lstm: no events to score");
+    const size_t want = o && o->batch ? o->batch : RUN_BATCH;
+    const int Bm = (int)(n < want ? n : want), T = (int)L, V = m->c.V, H = m->c.H;
+    plan pl;
+    if (plan_init(&pl, m, Bm, T, 0) != 0) return -1;
+    float *logits = ts_malloc((size_t)T * V * sizeof(float));
+    double sum = 0;
+    for (size_t s = 0; s < n; s += (size_t)Bm) {
+        const int B = (int)(n - s < (size_t)Bm ? n - s : (size_t)Bm);
+        for (int b = 0; b < B; b++) {
+            pl.ids[(size_t)b * T] = V;
+            memcpy(pl.ids + (size_t)b * T + 1, x + (s + (size_t)b) * L, (L - 1) * sizeof *x);
+        }
+        net_forward(m, &pl, B, T, NULL, NULL);
+        const float *top = layer_out(m, &pl, m->c.layers - 1);
+        for (int b = 0; b < B; b++) {   /* one window's logits at a time: T x V floats */
+            head_rows(m, top + (size_t)b * T * H, T, logits);
+            const int32_t *y = x + (s + (size_t)b) * L;
+            for (int t = 0; t < T; t++) {
+                const float *z = logits + (size_t)t * V;
+                const float mx = z[argmax(z, V)];
+                double e = 0;
+                for (int v = 0; v < V; v++) e += exp((double)z[v] - mx);
+                sum += mx + log(e) - z[y[t]];
+            }
+        }
+    }
+    free(logits);
+    plan_free(&pl);
+    *bits = sum / ((double)n * L) / log(2.0);
+    return 0;
+}
+
+const ts_model_ops ts_model_lstm = {
+    .name = "lstm",
+    .summary = "the study's LSTM baseline: a next-event predictor fed its own output (left context only)",
+    .help =
+        "  --layers N            stacked LSTM layers (2, at most 16)\n"
+        "  --hidden H            hidden units of each layer, also the embedding's width\n"
+        "                        (128, at most 2048)\n"
+        "  --context N           training crop length (the window length L, at most\n"
+        "                        4096); each crop is read from a start state, as a\n"
+        "                        window is\n"
+        "  --batch N             crops per training batch (32)\n"
+        "  --valid-n N           validation windows for the loss in bits per event (64;\n"
+        "                        their first --context events)\n"
+        TS_TRAIN_HELP
+        "                        (defaults: --lr 2e-3, --schedule cosine with\n"
+        "                        --warmup 100 or 5 % of --iters if fewer, --iters 2000,\n"
+        "                        --valid-every 200)\n"
+        "  impute: the study's protocol: the window read left to right from a start\n"
+        "                 state, each hidden event the most likely one given the\n"
+        "                 events before it (greedy), then fed back as if observed.\n"
+        "                 It uses only the left context: the events after a blackout\n"
+        "                 are never read. A blackout at the window's start is filled\n"
+        "                 from the start state alone (the network's first-event\n"
+        "                 distribution, near the training events' frequencies).\n"
+        "                 --batch B windows per pass (64); no --seed (nothing is drawn)\n"
+        "  generate: each event drawn from the next-event distribution after the ones\n"
+        "                 drawn before it, from the start state; --temperature T (1;\n"
+        "                 0: the most likely event, which takes no --seed), --seed,\n"
+        "                 --batch B (64)\n"
+        "  score: bits per event by the exact likelihood (chain rule), every event of\n"
+        "                 the window, the first one from the start state\n",
+    .train = model_train,
+    .save = model_save,
+    .load = model_load,
+    .impute = model_impute,
+    .generate = model_generate,
+    .free = model_free,
+    .bits = model_bits,
+    .train_keys = lstm_keys,
+    .run_keys = (const char *const[]){"temperature", NULL},
+    .train_reads = TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
+    .impute_reads = TS_IMPUTE_READS_PRECISION,
+    .run_check = model_run_check,
+    .generate_check = model_generate_check,
+};
