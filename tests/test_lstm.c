@@ -1,0 +1,252 @@
+/* The "lstm" model (the study's next-event baseline): it learns a periodic stream whose
+ * next event needs two events of memory, imputes by the left context alone, gives the
+ * same output after a save/load round trip, scores by the exact chain rule (per window,
+ * whatever the batch), and refuses bad options and bad model files in one line. */
+#include "check.h"
+#include "container_edit.h"
+#include "tracesynth.h"
+
+#include <math.h>
+
+/* period 9: after 1 comes 2 or 4, after 2 comes 3 or 6, which the event before decides */
+static const int32_t pat[9] = {0, 1, 2, 3, 1, 4, 5, 2, 6};
+enum { V = 7, L = 24, NS = 2000, NT = 60, NX = 40 };
+
+static int32_t stream[NS], twd[NT * L], xd[NX * L];
+static int quiet;   /* a training expected to fail says nothing */
+
+static ts_model *train(const char *const *kv, int n)
+{
+    for (int i = 0; i < NS; i++) stream[i] = pat[i % 9];
+    for (int w = 0; w < NT; w++) memcpy(twd + w * L, stream + w * 29, L * sizeof *twd);
+    for (int w = 0; w < NX; w++) memcpy(xd + w * L, stream + 1900 - w * 13, L * sizeof *xd);
+    static ts_split sp;
+    memset(&sp, 0, sizeof sp);
+    sp.kind = TS_SPLIT_TIME;
+    sp.len = L;
+    sp.train = (ts_windows){twd, NT, L};
+    sp.valid = (ts_windows){xd, NX, L};
+    sp.train_stream = (ts_seq){stream, NS};
+    const char *keys[16], *vals[16];
+    for (int i = 0; i < n; i++) keys[i] = kv[2 * i], vals[i] = kv[2 * i + 1];
+    ts_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.split = &sp;
+    o.n_ids = V;
+    o.seed = 7;
+    o.kv = (ts_kv){n, keys, vals};
+    ts_model *m = NULL;
+    if (ts_model_train("lstm", &o, &m) != 0 && !quiet) fprintf(stderr, "  lstm: %s\n", ts_error());
+    return m;
+}
+
+static const char *const small[] = {"layers", "1", "hidden", "24", "iters", "60", "batch", "16", "lr", "2e-2",
+                                    "valid-every", "30", "valid-n", "8"};
+
+static double accuracy(const ts_windows *y, const uint8_t *mask)
+{
+    size_t hit = 0, hid = 0;
+    for (size_t i = 0; i < (size_t)NX * L; i++)
+        if (!mask[i]) hid++, hit += y->data[i] == xd[i];
+    return hid ? (double)hit / hid : 0;
+}
+
+static void learns_pattern(void)
+{
+    ts_set_threads(1);
+    ts_model *m = train(small, 7);
+    REQUIRE(m);
+    const ts_windows x = {xd, NX, L};
+    uint8_t mask[NX * L];
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    static const ts_mask_pos where[] = {TS_MASK_CENTER, TS_MASK_END};
+    for (int p = 0; p < 2; p++) {
+        ts_mask_fill(mask, NX, L, 5, where[p], 3);
+        ts_windows y;
+        REQUIRE(ts_model_impute(m, &x, mask, &ro, &y) == 0);
+        double a = accuracy(&y, mask);
+        CHECK_MSG(a >= 0.99, "blackout of 5 at %s: accuracy %.3f after 60 iterations", ts_mask_name(where[p]), a);
+        ts_windows_free(&y);
+    }
+    /* the left context alone: events after the blackout changed, the same fill */
+    ts_mask_fill(mask, NX, L, 5, TS_MASK_CENTER, 3);
+    ts_windows y1, y2;
+    REQUIRE(ts_model_impute(m, &x, mask, &ro, &y1) == 0);
+    int32_t zd[NX * L];
+    memcpy(zd, xd, sizeof zd);
+    for (int w = 0; w < NX; w++)
+        for (int t = L - 3; t < L; t++) zd[w * L + t] = (zd[w * L + t] + 1) % V;
+    const ts_windows z = {zd, NX, L};
+    REQUIRE(ts_model_impute(m, &z, mask, &ro, &y2) == 0);
+    int same = 1;
+    for (size_t i = 0; i < (size_t)NX * L; i++)
+        if (!mask[i] && y1.data[i] != y2.data[i]) same = 0;
+    CHECK_MSG(same, "the events after the blackout changed its fill");
+    ts_windows_free(&y1);
+    ts_windows_free(&y2);
+    /* a blackout at the start: filled from the start state, in range, the rest left */
+    memset(mask, 1, sizeof mask);
+    for (int w = 0; w < NX; w++) memset(mask + w * L, 0, 3);
+    REQUIRE(ts_model_impute(m, &x, mask, &ro, &y1) == 0);
+    int ok = 1;
+    for (size_t i = 0; i < (size_t)NX * L; i++)
+        if ((mask[i] && y1.data[i] != xd[i]) || y1.data[i] < 0 || y1.data[i] >= V) ok = 0;
+    CHECK(ok);
+    ts_windows_free(&y1);
+    /* the likelihood: low on the pattern, far below a uniform guess */
+    double bits = NAN;
+    REQUIRE(ts_model_bits(m, &x, NULL, &ro, &bits, NULL) == 0);
+    CHECK_MSG(bits < 0.5, "%.3f bits per event (a uniform guess: %.3f)", bits, log2(V));
+    /* generated at temperature 0 from the start state: the pattern, once under way */
+    ro.kv = (ts_kv){1, (const char *[]){"temperature"}, (const char *[]){"0"}};
+    ts_windows g;
+    REQUIRE(ts_model_generate(m, 2, 30, &ro, &g) == 0);
+    int follows = 1;
+    for (int w = 0; w < 2; w++)
+        for (int t = 12; t < 30; t++) {
+            int32_t e = g.data[w * 30 + t], prev2 = g.data[w * 30 + t - 2], prev1 = g.data[w * 30 + t - 1];
+            int found = 0;
+            for (int k = 0; k < 9; k++) found |= pat[k] == prev2 && pat[(k + 1) % 9] == prev1 && pat[(k + 2) % 9] == e;
+            follows &= found;
+        }
+    CHECK_MSG(follows, "greedy generation does not follow the pattern");
+    ts_windows_free(&g);
+    ts_model_free(m);
+    ts_set_threads(0);
+}
+
+/* the same bits whatever the batch: the chain rule per window */
+static void bits_per_window(void)
+{
+    const char *kv[] = {"layers", "2", "hidden", "8", "iters", "4", "batch", "4", "valid-every", "4", "valid-n", "4"};
+    ts_model *m = train(kv, 6);
+    REQUIRE(m);
+    const ts_windows x = {xd, 6, L};
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    double all = 0, sum = 0;
+    REQUIRE(ts_model_bits(m, &x, NULL, &ro, &all, NULL) == 0);
+    ro.batch = 1;
+    for (int w = 0; w < 6; w++) {
+        const ts_windows one = {xd + w * L, 1, L};
+        double b = 0;
+        REQUIRE(ts_model_bits(m, &one, NULL, &ro, &b, NULL) == 0);
+        sum += b / 6;
+    }
+    CHECK_MSG(fabs(all - sum) < 1e-5, "all windows %.7f bits per event, one at a time %.7f", all, sum);
+    ts_model_free(m);
+}
+
+static void round_trip_and_bad_files(void)
+{
+    const char *kv[] = {"layers", "2", "hidden", "8", "iters", "6", "batch", "4", "valid-every", "3", "valid-n", "4"};
+    ts_model *m = train(kv, 6);
+    REQUIRE(m);
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512], bad[512];
+    snprintf(path, sizeof path, "%s/lstm.tsm", dir);
+    snprintf(bad, sizeof bad, "%s/bad.tsm", dir);
+    REQUIRE(ts_model_save(m, path) == 0);
+    ts_model *m2 = NULL;
+    REQUIRE(ts_model_load(path, &m2) == 0);
+    CHECK(!strcmp(m2->ops->name, "lstm") && m2->n_ids == V);
+    const ts_windows x = {xd, NX, L};
+    uint8_t mask[NX * L];
+    ts_mask_fill(mask, NX, L, 4, TS_MASK_RANDOM, 5);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ts_windows y1, y2, g1, g2;
+    REQUIRE(ts_model_impute(m, &x, mask, &ro, &y1) == 0);
+    REQUIRE(ts_model_impute(m2, &x, mask, &ro, &y2) == 0);
+    CHECK(!memcmp(y1.data, y2.data, sizeof xd));
+    ro.seed = 4;
+    REQUIRE(ts_model_generate(m, 3, L, &ro, &g1) == 0);
+    REQUIRE(ts_model_generate(m2, 3, L, &ro, &g2) == 0);
+    CHECK(!memcmp(g1.data, g2.data, 3 * L * sizeof *g1.data));
+    double b1 = 0, b2 = 1;
+    REQUIRE(ts_model_bits(m, &x, NULL, &ro, &b1, NULL) == 0);
+    REQUIRE(ts_model_bits(m2, &x, NULL, &ro, &b2, NULL) == 0);
+    CHECK(b1 == b2);
+    ts_windows_free(&y1); ts_windows_free(&y2); ts_windows_free(&g1); ts_windows_free(&g2);
+    ts_model_free(m2);
+    ts_model_free(m);
+    /* bad configurations: refused in one line naming the file and the key */
+    static const struct { const char *cfg, *want; } cases[] = {
+        {"layers=99\nhidden=8\nvocab=7\ncontext=24\n", "layers"},
+        {"layers=2\nhidden=1\nvocab=7\ncontext=24\n", "hidden"},
+        {"layers=2\nhidden=100000\nvocab=7\ncontext=24\n", "hidden"},
+        {"layers=2\nhidden=8\nvocab=9\ncontext=24\n", "vocab"},
+        {"layers=2\nhidden=8\nvocab=7\ncontext=0\n", "context"},
+        {"layers=2\nhidden=8\nvocab=7\n", "context"},
+        {"layers=2\nhidden=16\nvocab=7\ncontext=24\n", "PARAMS"},   /* more parameters than the file holds */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        REQUIRE(rewrite_chunk_bytes(path, bad, "CONFIG", cases[i].cfg, strlen(cases[i].cfg)) == 0);
+        ts_model *b = NULL;
+        CHECK(ts_model_load(bad, &b) == -1 && b == NULL);
+        const char *e = ts_error();
+        CHECK_MSG(strstr(e, "bad.tsm") && strstr(e, cases[i].want) && !strchr(e, '\n'), "case %zu: %s", i, e);
+    }
+    /* a parameter that is no number */
+    ts_reader r;
+    REQUIRE(ts_reader_open(&r, path) == 0);
+    const ts_chunk *c = ts_reader_get(&r, "PARAMS");
+    REQUIRE(c);
+    float *p = malloc(c->size);
+    memcpy(p, c->data, c->size);
+    size_t np = c->size / 4;
+    ts_reader_close(&r);
+    p[np / 2] = NAN;
+    REQUIRE(rewrite_chunk_bytes(path, bad, "PARAMS", p, np * 4) == 0);
+    free(p);
+    ts_model *b = NULL;
+    CHECK(ts_model_load(bad, &b) == -1 && strstr(ts_error(), "not finite"));
+}
+
+static void option_errors(void)
+{
+    const char *bad[][2] = {{"hidden", "1"}, {"layers", "0"}, {"layers", "17"}, {"context", "25"}, {"lr", "x"},
+                            {"depth", "3"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *kv[] = {bad[i][0], bad[i][1], "iters", "1"};
+        quiet = 1;
+        ts_model *m = train(kv, 2);
+        quiet = 0;
+        CHECK_MSG(m == NULL && strstr(ts_error(), bad[i][0]) && strstr(ts_error(), "lstm"), "--%s %s: %s",
+                  bad[i][0], bad[i][1], m ? "accepted" : ts_error());
+        ts_model_free(m);
+    }
+    const char *kv[] = {"layers", "1", "hidden", "4", "iters", "1", "valid-n", "2"};
+    ts_model *m = train(kv, 4);
+    REQUIRE(m);
+    const ts_windows x = {xd, 2, L};
+    uint8_t mask[2 * L];
+    ts_mask_fill(mask, 2, L, 3, TS_MASK_CENTER, 1);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ts_windows y;
+    ro.kv = (ts_kv){1, (const char *[]){"temperature"}, (const char *[]){"1"}};
+    CHECK(ts_model_impute(m, &x, mask, &ro, &y) == -1 && strstr(ts_error(), "temperature"));
+    ro.kv = (ts_kv){0, NULL, NULL};
+    ro.steps = 3;
+    CHECK(ts_model_impute(m, &x, mask, &ro, &y) == -1 && strstr(ts_error(), "steps"));
+    ro.steps = 0;
+    ro.seed_given = 1;
+    CHECK(ts_model_run_check(m, &ro) == -1 && strstr(ts_error(), "seed"));
+    CHECK(ts_model_generate_check(m, &ro) == 0);   /* generate samples at temperature 1 */
+    ro.kv = (ts_kv){1, (const char *[]){"temperature"}, (const char *[]){"0"}};
+    CHECK(ts_model_generate_check(m, &ro) == -1 && strstr(ts_error(), "seed"));
+    ro.kv = (ts_kv){1, (const char *[]){"temperature"}, (const char *[]){"-1"}};
+    ro.seed_given = 0;
+    CHECK(ts_model_generate_check(m, &ro) == -1 && strstr(ts_error(), "temperature"));
+    ts_model_free(m);
+}
+
+TEST_MAIN("test_lstm", {
+    RUN(learns_pattern);
+    RUN(bits_per_window);
+    RUN(round_trip_and_bad_files);
+    RUN(option_errors);
+})
