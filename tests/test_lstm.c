@@ -15,6 +15,8 @@ enum { V = 7, L = 24, NS = 2000, NT = 60, NX = 40 };
 static int32_t stream[NS], twd[NT * L], xd[NX * L];
 static int quiet;   /* a training expected to fail says nothing */
 
+static int32_t n_ids = V;   /* the IDs the models are trained on (V: those the stream holds) */
+
 static ts_model *train(const char *const *kv, int n)
 {
     for (int i = 0; i < NS; i++) stream[i] = pat[i % 9];
@@ -32,7 +34,7 @@ static ts_model *train(const char *const *kv, int n)
     ts_train_opts o;
     memset(&o, 0, sizeof o);
     o.split = &sp;
-    o.n_ids = V;
+    o.n_ids = n_ids;
     o.seed = 7;
     o.kv = (ts_kv){n, keys, vals};
     ts_model *m = NULL;
@@ -205,6 +207,49 @@ static void round_trip_and_bad_files(void)
     CHECK(ts_model_load(bad, &b) == -1 && strstr(ts_error(), "not finite"));
 }
 
+/* IDs the training part never held (V and V + 1 of a vocabulary of V + 2) are never given:
+ * not by impute, not by generate at a high temperature; and a file whose SEEN section is
+ * missing or wrong is refused */
+static void unseen_never_given(void)
+{
+    const char *kv[] = {"layers", "1", "hidden", "8", "iters", "3", "batch", "4", "valid-every", "3", "valid-n", "4"};
+    n_ids = V + 2;
+    ts_model *m = train(kv, 6);
+    n_ids = V;
+    REQUIRE(m);
+    const ts_windows x = {xd, NX, L};
+    uint8_t mask[NX * L];
+    ts_mask_fill(mask, NX, L, 8, TS_MASK_RANDOM, 2);
+    ts_run_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ts_windows y, g;
+    REQUIRE(ts_model_impute(m, &x, mask, &ro, &y) == 0);
+    ro.kv = (ts_kv){1, (const char *[]){"temperature"}, (const char *[]){"100"}};
+    REQUIRE(ts_model_generate(m, 20, L, &ro, &g) == 0);
+    int ok = 1;
+    for (size_t i = 0; i < (size_t)NX * L; i++) ok &= y.data[i] >= 0 && y.data[i] < V;
+    for (size_t i = 0; i < (size_t)20 * L; i++) ok &= g.data[i] >= 0 && g.data[i] < V;
+    CHECK_MSG(ok, "an event the training part never held was given");
+    ts_windows_free(&y);
+    ts_windows_free(&g);
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char path[512], bad[512];
+    snprintf(path, sizeof path, "%s/seen.tsm", dir);
+    snprintf(bad, sizeof bad, "%s/badseen.tsm", dir);
+    REQUIRE(ts_model_save(m, path) == 0);
+    ts_model_free(m);
+    const int32_t out_of_range[2] = {0, V + 2}, twice[2] = {3, 3};
+    const struct { const void *data; size_t n; } cases[] = {{NULL, 0}, {out_of_range, 8}, {twice, 8}, {twice, 3}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        REQUIRE(rewrite_chunk_bytes(path, bad, "SEEN", cases[i].data, cases[i].n) == 0);
+        ts_model *b = NULL;
+        CHECK(ts_model_load(bad, &b) == -1 && b == NULL);
+        const char *e = ts_error();
+        CHECK_MSG(strstr(e, "badseen.tsm") && strstr(e, "SEEN") && !strchr(e, '\n'), "case %zu: %s", i, e);
+    }
+}
+
 static void option_errors(void)
 {
     const char *bad[][2] = {{"hidden", "1"}, {"layers", "0"}, {"layers", "17"}, {"context", "25"}, {"lr", "x"},
@@ -248,5 +293,6 @@ TEST_MAIN("test_lstm", {
     RUN(learns_pattern);
     RUN(bits_per_window);
     RUN(round_trip_and_bad_files);
+    RUN(unseen_never_given);
     RUN(option_errors);
 })

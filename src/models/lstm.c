@@ -17,8 +17,12 @@
  * from the start state alone (the network's first-event distribution, which training
  * makes about the training events' frequencies).
  *
+ * Impute and generate never give an event the training part does not hold (such as
+ * <unk>): the network's distribution is taken over the events it held (section SEEN).
+ *
  * bits: the exact likelihood by the chain rule, every event of the window (the
- * first one from the start state), in bits per event. */
+ * first one from the start state), in bits per event: the network's own, over all
+ * of its events. */
 #include "tracesynth/common.h"
 #include "tracesynth/container.h"
 #include "tracesynth/model.h"
@@ -55,6 +59,7 @@ typedef struct {
     lstm_config c;
     lstm_layout p;
     float *params, *grads;
+    uint8_t *seen;           /* (V) 1: the training part holds the event */
 } lstm_model;
 
 static void layout_of(const lstm_config *c, lstm_layout *p)
@@ -253,6 +258,7 @@ static void model_free(ts_model *base)
     lstm_model *m = (lstm_model *)base;
     ts_free_aligned(m->params);
     ts_free_aligned(m->grads);
+    free(m->seen);
     free(m);
 }
 
@@ -263,6 +269,13 @@ static int model_save(const ts_model *base, ts_writer *w)
     config_text(m, cfg, sizeof cfg);
     ts_writer_text(w, "CONFIG", cfg);
     ts_writer_f32(w, "PARAMS", m->params, m->p.total);
+    /* SEEN: the IDs the training part held, ascending */
+    int32_t *ids = ts_malloc((size_t)m->c.V * sizeof *ids);
+    size_t n = 0;
+    for (int v = 0; v < m->c.V; v++)
+        if (m->seen[v]) ids[n++] = v;
+    ts_writer_i32(w, "SEEN", ids, n);
+    free(ids);
     return 0;
 }
 
@@ -298,6 +311,23 @@ static int model_load(ts_model **out, const ts_reader *r)
             model_free(&m->base);
             return ts_fail("%s: section 'PARAMS': parameter %zu is not finite", r->path, i);
         }
+    const ts_chunk *c = ts_reader_get(r, "SEEN");
+    if (!c || c->size == 0 || c->size % 4 || c->size / 4 > (uint64_t)m->c.V) {
+        const int V = m->c.V;
+        model_free(&m->base);
+        return ts_fail("%s: section 'SEEN' is missing or not a list of 1 to %d 32-bit IDs", r->path, V);
+    }
+    m->seen = ts_calloc((size_t)m->c.V, 1);
+    for (size_t i = 0; i < c->size / 4; i++) {
+        const int32_t id = ts_chunk_i32(c, i);
+        if (id < 0 || id >= m->c.V || m->seen[id]) {
+            const int V = m->c.V;
+            model_free(&m->base);
+            return ts_fail("%s: section 'SEEN': entry %zu is ID %d, outside [0, %d) or given twice", r->path, i, id,
+                           V);
+        }
+        m->seen[id] = 1;
+    }
     *out = &m->base;
     return 0;
 }
@@ -393,6 +423,15 @@ static int model_train(ts_model **out, const ts_train_opts *o)
     m->c = so.c;
     alloc_params(m);
     init_params(m, o->seed);
+    {   /* the IDs the training part holds (its stream with --also's, else its windows) */
+        size_t N = tw->n * tw->len;
+        int32_t *s = o->split->train_stream.n > 0 ? ts_split_train_events(o->split, -1, &N) : NULL;
+        const int32_t *e = s ? s : tw->data;
+        m->seen = ts_calloc((size_t)m->c.V, 1);
+        for (size_t i = 0; i < N; i++)
+            if (e[i] >= 0 && e[i] < m->c.V) m->seen[e[i]] = 1;
+        free(s);
+    }
     train_ctx c;
     memset(&c, 0, sizeof c);
     c.m = m;
@@ -507,27 +546,28 @@ static void stepper_feed(const lstm_model *m, stepper *s, int B, const int32_t *
     head_rows(m, layer_out(m, &s->one, m->c.layers - 1), B, s->logits);
 }
 
-static int32_t argmax(const float *z, int V)
+/* the most likely event of z (V) among those with seen[v] (NULL: all); ties: the lowest */
+static int32_t argmax(const float *z, int V, const uint8_t *seen)
 {
-    int32_t best = 0;
-    for (int v = 1; v < V; v++)
-        if (z[v] > z[best]) best = v;
+    int32_t best = -1;
+    for (int v = 0; v < V; v++)
+        if ((!seen || seen[v]) && (best < 0 || z[v] > z[best])) best = v;
     return best;
 }
 
-/* a draw from softmax(z / temp) */
-static int32_t draw(const float *z, int V, double temp, ts_rng *r)
+/* a draw from softmax(z / temp) over the seen events */
+static int32_t draw(const float *z, int V, const uint8_t *seen, double temp, ts_rng *r)
 {
-    if (temp == 0) return argmax(z, V);
-    const float mx = z[argmax(z, V)];
+    const int32_t top = argmax(z, V, seen);
+    if (temp == 0) return top;
+    const float mx = z[top];
     double s = 0;
-    for (int v = 0; v < V; v++) s += exp(((double)z[v] - mx) / temp);
+    for (int v = 0; v < V; v++)
+        if (seen[v]) s += exp(((double)z[v] - mx) / temp);
     double u = ts_rng_uniform(r) * s;
-    for (int v = 0; v < V; v++) {
-        u -= exp(((double)z[v] - mx) / temp);
-        if (u < 0) return v;
-    }
-    return argmax(z, V);   /* rounding left u at the end */
+    for (int v = 0; v < V; v++)
+        if (seen[v] && (u -= exp(((double)z[v] - mx) / temp)) < 0) return v;
+    return top;   /* rounding left u at the end */
 }
 
 typedef struct { size_t w, first, last; } hidden_span;
@@ -596,7 +636,7 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
         for (size_t t = p;; t++) {   /* the logits predict event t */
             for (int b = 0; b < B; b++) {
                 int32_t *y = out + g[b].w * L + t;
-                if (!mask[g[b].w * L + t]) *y = argmax(st.logits + (size_t)b * V, V);
+                if (!mask[g[b].w * L + t]) *y = argmax(st.logits + (size_t)b * V, V, m->seen);
                 ids[b] = *y;
             }
             if (t == e) break;
@@ -635,7 +675,7 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
         }
         for (size_t t = 0; t < L; t++) {
             stepper_feed(m, &st, B, ids, t == 0);
-            for (int b = 0; b < B; b++) out[(s + (size_t)b) * L + t] = ids[b] = draw(st.logits + (size_t)b * V, V, temp, &rng[b]);
+            for (int b = 0; b < B; b++) out[(s + (size_t)b) * L + t] = ids[b] = draw(st.logits + (size_t)b * V, V, m->seen, temp, &rng[b]);
         }
         ts_progress_update(&prog, (long)(s + (size_t)B), NULL);
     }
@@ -671,7 +711,7 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
             const int32_t *y = x + (s + (size_t)b) * L;
             for (int t = 0; t < T; t++) {
                 const float *z = logits + (size_t)t * V;
-                const float mx = z[argmax(z, V)];
+                const float mx = z[argmax(z, V, NULL)];
                 double e = 0;
                 for (int v = 0; v < V; v++) e += exp((double)z[v] - mx);
                 sum += mx + log(e) - z[y[t]];
@@ -714,7 +754,10 @@ const ts_model_ops ts_model_lstm = {
         "                 0: the most likely event, which takes no --seed), --seed,\n"
         "                 --batch B (64)\n"
         "  score: bits per event by the exact likelihood (chain rule), every event of\n"
-        "                 the window, the first one from the start state\n",
+        "                 the window, the first one from the start state\n"
+        "  impute and generate never give an event the training part does not hold\n"
+        "                 (such as <unk>): the network's distribution is taken over\n"
+        "                 the events it held\n",
     .train = model_train,
     .save = model_save,
     .load = model_load,
