@@ -1,5 +1,6 @@
 /* The "lstm" model (the study's next-event baseline): it learns a periodic stream whose
- * next event needs two events of memory, imputes by the left context alone, gives the
+ * next event needs two events of memory, imputes by the left context alone (windows longer
+ * than one pass too), gives the
  * same output after a save/load round trip, scores by the exact chain rule (per window,
  * whatever the batch), and refuses bad options and bad model files in one line. */
 #include "check.h"
@@ -114,6 +115,22 @@ static void learns_pattern(void)
         }
     CHECK_MSG(follows, "greedy generation does not follow the pattern");
     ts_windows_free(&g);
+    /* windows longer than one multi-step pass (256 steps), one per phase of the pattern:
+     * hidden from event 256 on (the left context's second pass reads one event), they come
+     * back whole and score near 0 bits past the start */
+    enum { LL = 600, NP = 9 };
+    static int32_t ld[NP * LL];
+    for (int w = 0; w < NP; w++) memcpy(ld + w * LL, stream + w, LL * sizeof *ld);
+    const ts_windows lw = {ld, NP, LL};
+    static uint8_t lm[NP * LL];
+    memset(lm, 1, sizeof lm);
+    for (int w = 0; w < NP; w++) memset(lm + w * LL + 256, 0, LL - 256);
+    memset(&ro, 0, sizeof ro);
+    REQUIRE(ts_model_impute(m, &lw, lm, &ro, &y1) == 0);
+    CHECK_MSG(!memcmp(y1.data, ld, sizeof ld), "the continuation of 344 events differs");
+    REQUIRE(ts_model_bits(m, &lw, NULL, &ro, &bits, NULL) == 0);
+    CHECK_MSG(bits < 0.05, "windows of %d: %.4f bits per event", LL, bits);
+    ts_windows_free(&y1);
     ts_model_free(m);
     ts_set_threads(0);
 }

@@ -180,6 +180,28 @@ static void net_state(const lstm_model *m, const plan *pl, int B, int T, float *
         ts_lstm_state(h + l * BH, c + l * BH, layer_out(m, pl, l), pl->act + (size_t)l * pl->actn, B, T, m->c.H);
 }
 
+/* steps per multi-step pass at inference: what a run holds does not grow with the windows */
+#define RUN_CHUNK 256
+
+typedef void (*chunk_fn)(void *ctx, const float *top, int B, size_t t0, int T);
+
+/* the layers over ids (B, n) from the state h, c (layers, B, H; zeros when fresh) in passes
+ * of at most the plan's T steps, each from the state the one before left; h, c end as the
+ * state after the last step; each pass's top-layer outputs (B, T, H), steps t0 .. t0+T-1,
+ * go to each (NULL: none) */
+static void net_run(const lstm_model *m, plan *pl, int B, const int32_t *ids, size_t n, float *h, float *c,
+                    int fresh, chunk_fn each, void *ctx)
+{
+    for (size_t t0 = 0; t0 < n; t0 += (size_t)pl->T) {
+        const int T = (int)(n - t0 < (size_t)pl->T ? n - t0 : (size_t)pl->T), zero = fresh && t0 == 0;
+        for (int b = 0; b < B; b++)
+            memcpy(pl->ids + (size_t)b * T, ids + (size_t)b * n + t0, (size_t)T * sizeof *ids);
+        net_forward(m, pl, B, T, zero ? NULL : h, zero ? NULL : c);
+        net_state(m, pl, B, T, h, c);
+        if (each) each(ctx, layer_out(m, pl, m->c.layers - 1), B, t0, T);
+    }
+}
+
 /* logits (n, V) of n rows of the top layer's h (n, H) */
 static void head_rows(const lstm_model *m, const float *h, int n, float *logits)
 {
@@ -605,9 +627,14 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     stepper st;
     memset(&pre, 0, sizeof pre);
     if (stepper_init(&st, m, Bm) != 0) { free(sp); return -1; }
-    if (maxf > 0 && plan_init(&pre, m, Bm, (int)maxf + 1, 0) != 0) { stepper_free(&st); free(sp); return -1; }
+    if (maxf > 0 && plan_init(&pre, m, Bm, maxf + 1 < RUN_CHUNK ? (int)maxf + 1 : RUN_CHUNK, 0) != 0) {
+        stepper_free(&st);
+        free(sp);
+        return -1;
+    }
     const int V = m->c.V, H = m->c.H;
     int32_t *ids = ts_malloc((size_t)Bm * sizeof *ids);
+    int32_t *left = ts_malloc((size_t)Bm * (maxf + 1) * sizeof *left);   /* (B, p + 1) */
     ts_progress prog;
     ts_progress_start(&prog, "impute", (long)ns);
     prog.enabled = o ? o->progress : 0;
@@ -623,14 +650,12 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
         if (p == 0) {   /* nothing before it: the start state */
             for (int b = 0; b < B; b++) ids[b] = V;
             stepper_feed(m, &st, B, ids, 1);
-        } else {        /* START, x_0 .. x_{p-1} in one pass */
-            const int T = (int)p + 1;
+        } else {        /* START, x_0 .. x_{p-1} in multi-step passes */
             for (int b = 0; b < B; b++) {
-                pre.ids[(size_t)b * T] = V;
-                memcpy(pre.ids + (size_t)b * T + 1, x + g[b].w * L, p * sizeof *ids);
+                left[(size_t)b * (p + 1)] = V;
+                memcpy(left + (size_t)b * (p + 1) + 1, x + g[b].w * L, p * sizeof *ids);
             }
-            net_forward(m, &pre, B, T, NULL, NULL);
-            net_state(m, &pre, B, T, st.h, st.c);
+            net_run(m, &pre, B, left, p + 1, st.h, st.c, 1, NULL, NULL);
             head_rows(m, st.h + (size_t)(m->c.layers - 1) * B * H, B, st.logits);   /* the top layer's last h */
         }
         for (size_t t = p;; t++) {   /* the logits predict event t */
@@ -647,6 +672,7 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     }
     ts_progress_end(&prog);
     free(ids);
+    free(left);
     plan_free(&pre);
     stepper_free(&st);
     free(sp);
@@ -686,6 +712,32 @@ static int model_generate(ts_model *base, size_t n, size_t L, const ts_run_opts 
     return 0;
 }
 
+/* score's sum of -ln p over one pass's steps of each window */
+typedef struct {
+    const lstm_model *m;
+    const int32_t *x;        /* the batch's windows (B, L) */
+    size_t L;
+    float *logits;           /* (T, V): one window's pass at a time */
+    double sum;
+} bits_ctx;
+
+static void bits_chunk(void *ctx, const float *top, int B, size_t t0, int T)
+{
+    bits_ctx *c = ctx;
+    const int V = c->m->c.V, H = c->m->c.H;
+    for (int b = 0; b < B; b++) {
+        head_rows(c->m, top + (size_t)b * T * H, T, c->logits);
+        const int32_t *y = c->x + (size_t)b * c->L + t0;
+        for (int t = 0; t < T; t++) {
+            const float *z = c->logits + (size_t)t * V;
+            const float mx = z[argmax(z, V, NULL)];
+            double e = 0;
+            for (int v = 0; v < V; v++) e += exp((double)z[v] - mx);
+            c->sum += mx + log(e) - z[y[t]];
+        }
+    }
+}
+
 static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, const ts_run_opts *o, double *bits)
 {
     lstm_model *m = (lstm_model *)base;
@@ -693,34 +745,27 @@ static int model_bits(ts_model *base, const int32_t *x, size_t n, size_t L, cons
     if (run_opts(o, "score", 0, &temp) != 0) return -1;
     if (n == 0 || L == 0) return ts_fail("lstm: no events to score");
     const size_t want = o && o->batch ? o->batch : RUN_BATCH;
-    const int Bm = (int)(n < want ? n : want), T = (int)L, V = m->c.V, H = m->c.H;
+    const int Bm = (int)(n < want ? n : want), V = m->c.V, T = L < RUN_CHUNK ? (int)L : RUN_CHUNK;
     plan pl;
     if (plan_init(&pl, m, Bm, T, 0) != 0) return -1;
-    float *logits = ts_malloc((size_t)T * V * sizeof(float));
-    double sum = 0;
+    const size_t ns = (size_t)m->c.layers * Bm * m->c.H;
+    float *h = ts_malloc(2 * ns * sizeof(float)), *c = h + ns;
+    int32_t *ids = ts_malloc((size_t)Bm * L * sizeof *ids);   /* (B, L): START, x_0 .. x_{L-2} */
+    bits_ctx bc = {m, NULL, L, ts_malloc((size_t)T * V * sizeof(float)), 0};
     for (size_t s = 0; s < n; s += (size_t)Bm) {
         const int B = (int)(n - s < (size_t)Bm ? n - s : (size_t)Bm);
         for (int b = 0; b < B; b++) {
-            pl.ids[(size_t)b * T] = V;
-            memcpy(pl.ids + (size_t)b * T + 1, x + (s + (size_t)b) * L, (L - 1) * sizeof *x);
+            ids[(size_t)b * L] = V;
+            memcpy(ids + (size_t)b * L + 1, x + (s + (size_t)b) * L, (L - 1) * sizeof *x);
         }
-        net_forward(m, &pl, B, T, NULL, NULL);
-        const float *top = layer_out(m, &pl, m->c.layers - 1);
-        for (int b = 0; b < B; b++) {   /* one window's logits at a time: T x V floats */
-            head_rows(m, top + (size_t)b * T * H, T, logits);
-            const int32_t *y = x + (s + (size_t)b) * L;
-            for (int t = 0; t < T; t++) {
-                const float *z = logits + (size_t)t * V;
-                const float mx = z[argmax(z, V, NULL)];
-                double e = 0;
-                for (int v = 0; v < V; v++) e += exp((double)z[v] - mx);
-                sum += mx + log(e) - z[y[t]];
-            }
-        }
+        bc.x = x + s * L;
+        net_run(m, &pl, B, ids, L, h, c, 1, bits_chunk, &bc);
     }
-    free(logits);
+    free(bc.logits);
+    free(ids);
+    free(h);
     plan_free(&pl);
-    *bits = sum / ((double)n * L) / log(2.0);
+    *bits = bc.sum / ((double)n * L) / log(2.0);
     return 0;
 }
 
