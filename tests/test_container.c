@@ -175,6 +175,10 @@ static void cut_named(void)
         {52, 1, "its sections are whole: a byte in it is changed"},
         {8, 1, "its sections are whole: its header's count of them is changed (35, where it holds 3)"},
         {9, 1, "its sections are whole: its header's count of them is changed (8195, where it holds 3)"},
+        {14, 0, "it ends in the header of chunk 1 of 3"},   /* (no checksum to compare) */
+        {12, 0, "it ends in the header of chunk 1 of 3"},
+        {10, 0, "it ends in its header (10 of its 12 bytes)"},
+        {4, 0, "it ends in its header (4 of its 12 bytes)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         unsigned char b[256];

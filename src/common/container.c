@@ -212,10 +212,10 @@ int ts_writer_commit(ts_writer *w)
     return rc;
 }
 
-/* what a file of n bytes that fails its checksum holds, walking its chunks as written
- * (the file's last 4 bytes taken for data: a file cut short has lost its checksum): where
- * it ends, in which section or chunk header, or that its sections are whole (a byte in
- * it changed), into why (m bytes). A cut is what a run stopped while writing leaves; a
+/* what a file of n bytes (12 at least) that fails its checksum, or is too short to hold
+ * one, holds, walking its chunks as written (the file's last 4 bytes taken for data: a
+ * file cut short has lost its checksum): where it ends, in which section or chunk header,
+ * or that its sections are whole (a byte in it changed), into why (m bytes). A cut is what a run stopped while writing leaves; a
  * size field changed reads as one too, so the error says "truncated or corrupt" still */
 static void cut_where(const unsigned char *buf, size_t n, char *why, size_t m)
 {
@@ -260,7 +260,8 @@ static void cut_where(const unsigned char *buf, size_t n, char *why, size_t m)
         memcpy(last, tag, sizeof last);
     }
     if (n - off < 4)   /* (off <= n: every chunk fits) */
-        snprintf(why, m, "; it ends in its checksum, after its last section '%s'", last);
+        snprintf(why, m, "; it ends in its checksum%s%s%s", *last ? ", after its last section '" : "", last,
+                 *last ? "'" : "");
     else if (off + 4 == n)
         snprintf(why, m, "; its sections are whole: a byte in it is changed");
     else why[0] = 0;
@@ -314,9 +315,16 @@ int ts_reader_open_as(ts_reader *r, const char *path, const char *not_one)
     r->path = ts_strdup(path);
     r->buf = buf;
     r->size = n;
-    if (n < 16 || memcmp(buf, MAGIC, 4) != 0) {
+    if (n < 4 || memcmp(buf, MAGIC, 4) != 0) {
         ts_reader_close(r);
         return ts_fail("%s: %s", path, not_one);
+    }
+    if (n < 16) {   /* one cut before its first chunk: no checksum to compare */
+        char why[160];
+        if (n < 12) snprintf(why, sizeof why, "; it ends in its header (%zu of its 12 bytes)", n);
+        else cut_where(buf, n, why, sizeof why);
+        ts_reader_close(r);
+        return ts_fail("%s: the file is truncated or corrupt%s", path, why);
     }
     uint32_t stored = ts_le_get32(buf + n - 4);
     if (ts_crc32(0, buf, n - 4) != stored) {
