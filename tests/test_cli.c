@@ -2884,6 +2884,15 @@ static void top_level(void)
     CHECK(run_stdout("train --model ngram --help", direct, sizeof direct) == 0);
     CHECK(run_stdout("help train --model ngram", via, sizeof via) == 0);
     CHECK_MSG(!strcmp(direct, via) && !strstr(via, "--backbone"), "%s", via);
+    /* an option asked about without its value does not take --help for it: the help */
+    CHECK_MSG(run_stdout("help train --model", out, sizeof out) == 0 && strstr(out, "usage: tracesynth train"), "%s",
+              out);
+    CHECK_MSG(run_stdout("help ingest --from", out, sizeof out) == 0 && strstr(out, "usage: tracesynth ingest"), "%s",
+              out);
+    CHECK(run_stdout("help train --model ngram", via, sizeof via) == 0 && !strcmp(direct, via));
+    CHECK_MSG(run_stdout("help bench impute --model mdm", out, sizeof out) == 0 &&
+                  strstr(out, "usage: tracesynth bench impute --model") && strstr(out, "--backbone"),
+              "%s", out);
 }
 
 /* the columns a terminal gives a line of n bytes: its UTF-8 characters (µ, ×, → one each) */

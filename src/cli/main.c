@@ -156,10 +156,16 @@ static int run(int argc, char **argv)
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         if (argc > 2 && strcmp(argv[1], "help") == 0) {
             /* the words after the command go with it (help bench impute, help train
-             * --model mdm), then --help */
+             * --model mdm), --help before its first option: an option at the end without
+             * its value (help train --model) would take --help for one */
             char *sub[argc];
-            for (int i = 2; i < argc; i++) sub[i - 2] = argv[i];
-            sub[argc - 2] = "--help";
+            int at = 3;   /* after the command and the words that name a part of it */
+            while (at < argc && argv[at][0] != '-') at++;
+            for (int i = 2, k = 0; i < argc; i++) {
+                if (i == at) sub[k++] = "--help";
+                sub[k++] = argv[i];
+            }
+            if (at == argc) sub[argc - 2] = "--help";
             sub[argc - 1] = NULL;
             for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
                 if (!strcmp(argv[2], commands[i].name)) return commands[i].fn(argc - 1, sub);
