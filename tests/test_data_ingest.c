@@ -404,6 +404,26 @@ static void perf_trace_numbers_checked(void)
     REQUIRE(ts_strace_read(in(d, "num.txt"), &names, &n) == 0);
     CHECK(names_are(names, n, "brk brk"));
     free_names(names, n);
+    static const char *const cut_ok[] = {"= -", "= ", "="};
+    for (size_t i = 0; i < sizeof cut_ok / sizeof *cut_ok; i++) {
+        snprintf(text, sizeof text, "%s     0.614 ( 0.016 ms): sh/7 brk() %s", first, cut_ok[i]);
+        write_text(in(d, "num.txt"), text);
+        names = NULL;
+        CHECK_MSG(ts_strace_read(in(d, "num.txt"), &names, &n) == 0 && names_are(names, n, "brk brk"), "'%s': %s",
+                  cut_ok[i], names ? "" : ts_error());
+        if (names) free_names(names, n);
+    }
+    /* what no cut leaves (a number followed by what none has) is refused there too */
+    static const char *const never[] = {"= 12abc", "= 0x12g4", "= 1.5", "= abc", "= -x"};
+    for (size_t i = 0; i < sizeof never / sizeof *never; i++) {
+        snprintf(text, sizeof text, "%s     0.614 ( 0.016 ms): sh/7 brk() %s", first, never[i]);
+        write_text(in(d, "num.txt"), text);
+        names = NULL;
+        CHECK_MSG(ts_strace_read(in(d, "num.txt"), &names, &n) == -1 &&
+                      strstr(ts_error(), "num.txt:2: a return value that is no number"),
+                  "'%s' without its newline: %s", never[i], names ? "read" : ts_error());
+        if (names && n) free_names(names, n);
+    }
 }
 
 /* perf trace's times at the bounds of 64 bits: a time up to 2^64 - 1 ns (in ms, its digits

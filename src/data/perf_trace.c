@@ -153,8 +153,8 @@ static const char *thread(const char *p, const char *e, long *tid, char *comm, s
 
 /* the return value after the call's closing ") ... = ": 1 with *v, 0 for "?" or none. A
  * value that is no number ("= 12abc", "= 0x", "= 1.5") or one past 64 bits: 0 with *bad
- * saying why, but on the last line without its newline (cut), where the number may be cut
- * (none then) */
+ * saying why, but on the last line without its newline (cut) where it ends as a number cut
+ * short would ("= -", "= 0x": none then) */
 static int ret_of(const char *p, const char *e, int cut, int64_t *v, const char **bad)
 {
     *bad = NULL;
@@ -183,8 +183,11 @@ static int ret_of(const char *p, const char *e, int cut, int64_t *v, const char 
     range |= neg && u > (uint64_t)INT64_MAX + 1;
     /* the number ends the line, or a blank (-1 ENOENT (...), 8 (ls)) or a path follows it */
     if (d == s || (d < e && *d != ' ' && *d != '<')) {
-        if (!cut) *bad = "a return value that is no number (perf trace writes '= 0', '= -1 ENOENT ...', '= 0x7f12' "
-                         "or '= ?')";
+        /* a cut ends the line where a number may still have followed ("= -", "= 0x"); what
+         * follows digits there ("= 12abc") no cut leaves */
+        const int cut_short = cut && (d == e || (e - s == 2 && !memcmp(s, "0x", 2)));
+        if (!cut_short) *bad = "a return value that is no number (perf trace writes '= 0', '= -1 ENOENT ...', "
+                               "'= 0x7f12' or '= ?')";
         return 0;
     }
     if (range) {
