@@ -2031,6 +2031,37 @@ static void fill_kgram_seed_refused_before_training(void)
     CHECK_MSG(rc == 0, "exit %d: %s", rc, err);
 }
 
+/* an mdm model file's imputation options are all checked before the trace is read (no
+ * progress line before the error), --select and --ngram-mix as --temperature is, and
+ * nothing is written */
+static void fill_mdm_run_options_checked_first(void)
+{
+    char *t = make_text(300, 100, 4, 0);
+    write_file(at("so.trace"), t);
+    free(t);
+    char cmd[2000], err[1024];
+    snprintf(cmd, sizeof cmd, "fill %s --model mdm --one-model --threads 1 -q --iters 4 --layers 1 --channels 8 "
+             "--prior 0 -o %s --save-model %s", at("so.trace"), at("so_out0.trace"), at("so_mdm.tsm"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    static const struct { const char *opts, *says; } bad[] = {
+        {"--temperature abc", "--temperature"},
+        {"--select bogus", "--select: 'bogus'"},
+        {"--ngram-mix switch:0.5", "--ngram-mix: impute takes it with --select likelihood only"},
+        {"--select likelihood --ngram-mix bogus", "--ngram-mix: 'bogus'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model %s %s --threads 1 -o %s", at("so.trace"), at("so_mdm.tsm"),
+                 bad[i].opts, at("so_out.trace"));
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc != 0 && strstr(err, bad[i].says) && !strstr(err, "fill: reading"), "%s: exit %d: %s", cmd, rc,
+                  err);
+        CHECK(access(at("so_out.trace"), F_OK) != 0);
+    }
+    snprintf(cmd, sizeof cmd, "fill %s --model %s --select likelihood --ngram-mix none --threads 1 -q -o %s",
+             at("so.trace"), at("so_mdm.tsm"), at("so_out1.trace"));
+    CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+}
+
 /* --burst-min above the default --burst-max (64) without --burst-max: bursts of
  * --burst-min events, not an error about a --burst-max never given; one given below
  * --burst-min is still refused, named */
@@ -3403,6 +3434,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_model_saved_with_the_trace);
     RUN(fill_seed_refused_when_unread);
     RUN(fill_mdm_greedy_seed_refused);
+    RUN(fill_mdm_run_options_checked_first);
     RUN(fill_kgram_seed_refused_before_training);
     RUN(drop_seed_refused_at_rate_zero);
     RUN(burst_max_follows_burst_min);

@@ -1318,13 +1318,26 @@ static int ensemble_opt(ts_model *base, const ts_run_opts *o)
     return 0;
 }
 
-/* impute's run options, read and checked before any window (ts_model_run_check too) */
-static int impute_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, long *samples)
+/* impute's run options, read and checked before any window (ts_model_run_check too);
+ * *likely: 1 with --select likelihood, its mixture in (sel->kind, sel->a) */
+static int impute_opts(const mdm_model *m, const ts_run_opts *o, infill_opts *io, long *samples, int *likely,
+                       chain_choice *sel)
 {
     if (refuse_keys(o, "impute", (const char *const[]){"likelihood", "sampler", NULL}) != 0) return -1;
     if (run_opts(m, o, io, samples) != 0) return -1;
     if (o->seed_given && io->temperature == 0 && !io->random_order)
         return ts_opt_fail("mdm", "seed", GREEDY_UNSEEDED);
+    const char *select = ts_kv_get(&o->kv, "select"), *mix = ts_kv_get(&o->kv, "ngram-mix");
+    if (select && strcmp(select, "vote") && strcmp(select, "likelihood"))
+        return ts_opt_fail("mdm", "select", "'%s': expected vote or likelihood", select);
+    *likely = select && !strcmp(select, "likelihood");
+    if (!*likely && mix) return ts_opt_fail("mdm", "ngram-mix", "impute takes it with --select likelihood only");
+    /* ranked by the network alone unless --ngram-mix says: mixed with the n-gram, the
+     * ranking favours fills the n-gram has memorised (many-threads, 100 validation
+     * windows, k = 10, 4 decodings at temperature 1: 91.10 % alone, 90.70 with the
+     * chosen switching mixture; at 0.5: 90.60, 90.30) */
+    if (*likely && chain_mix_opt(m, mix ? mix : "none", &sel->kind, &sel->a) != 0) return -1;
+    sel->batch = o->batch ? o->batch : CHAIN_BATCH;
     return 0;
 }
 
@@ -1332,7 +1345,9 @@ static int model_run_check(const ts_model *base, const ts_run_opts *o)
 {
     infill_opts io;
     long samples;
-    return impute_opts((const mdm_model *)base, o, &io, &samples);
+    int likely;
+    chain_choice sel;
+    return impute_opts((const mdm_model *)base, o, &io, &samples, &likely, &sel);
 }
 
 static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
@@ -1341,24 +1356,14 @@ static int model_impute(ts_model *base, const int32_t *x, const uint8_t *mask, s
     mdm_model *m = (mdm_model *)base;
     infill_opts io;
     long samples;
-    if (impute_opts(m, o, &io, &samples) != 0) return -1;
-    const char *select = ts_kv_get(&o->kv, "select"), *mix = ts_kv_get(&o->kv, "ngram-mix");
-    if (select && strcmp(select, "vote") && strcmp(select, "likelihood"))
-        return ts_opt_fail("mdm", "select", "'%s': expected vote or likelihood", select);
+    int likely;
     chain_choice sel, *psel = NULL;
-    if (select && !strcmp(select, "likelihood")) {
-        /* ranked by the network alone unless --ngram-mix says: mixed with the
-         * n-gram, the ranking favours fills the n-gram has memorised (many-threads,
-         * 100 validation windows, k = 10, 4 decodings at temperature 1: 91.10 %
-         * alone, 90.70 with the chosen switching mixture; at 0.5: 90.60, 90.30) */
-        if (chain_mix_opt(m, mix ? mix : "none", &sel.kind, &sel.a) != 0) return -1;
-        sel.batch = o->batch ? o->batch : CHAIN_BATCH;
+    if (impute_opts(m, o, &io, &samples, &likely, &sel) != 0) return -1;
+    if (likely) {
         if ((sel.kind == CHAIN_SWITCH || sel.a > 0) &&
             chain_kn(m, m->has_chain ? m->chain_order : CHAIN_KN_DEFAULT) != 0)
             return -1;
         psel = &sel;
-    } else if (mix) {
-        return ts_opt_fail("mdm", "ngram-mix", "impute takes it with --select likelihood only");
     }
     if (ensemble_opt(base, o) != 0) return -1;
     uint8_t *hid = ts_malloc(n * L);
