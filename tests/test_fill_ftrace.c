@@ -2062,6 +2062,44 @@ static void fill_mdm_run_options_checked_first(void)
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
 }
 
+/* the same for an n-gram's and an sssd-s4's model file: --in-window, --samples */
+static void fill_model_run_options_checked_first(void)
+{
+    char *t = make_text(300, 100, 4, 0);
+    write_file(at("sr.trace"), t);
+    free(t);
+    char cmd[2000], err[1024];
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram --one-model --threads 1 -q -o %s --save-model %s", at("sr.trace"),
+             at("sr_out0.trace"), at("sr_ngram.tsm"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    snprintf(cmd, sizeof cmd, "fill %s --model sssd-s4 --one-model --threads 1 -q --iters 2 --layers 1 --channels 8 "
+             "--state 4 --T 10 -o %s --save-model %s", at("sr.trace"), at("sr_out0.trace"), at("sr_sssd.tsm"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    static const struct { const char *model, *opts, *says; } bad[] = {
+        {"sr_ngram.tsm", "--in-window abc", "--in-window: 'abc'"},
+        {"sr_ngram.tsm", "--in-window 99", "--in-window: 99 out of range"},
+        {"sr_ngram.tsm", "--steps 3", "--steps"},
+        {"sr_sssd.tsm", "--samples 0", "--samples"},
+        {"sr_sssd.tsm", "--samples abc", "--samples: 'abc'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model %s %s --threads 1 -o %s", at("sr.trace"), at(bad[i].model),
+                 bad[i].opts, at("sr_out.trace"));
+        int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc != 0 && strstr(err, bad[i].says) && !strstr(err, "fill: reading"), "%s: exit %d: %s", cmd, rc,
+                  err);
+        CHECK(access(at("sr_out.trace"), F_OK) != 0);
+    }
+    static const struct { const char *model, *opts; } good[] = {
+        {"sr_ngram.tsm", "--in-window 2"}, {"sr_sssd.tsm", "--samples 2"},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        snprintf(cmd, sizeof cmd, "fill %s --model %s %s --threads 1 -q -o %s", at("sr.trace"), at(good[i].model),
+                 good[i].opts, at("sr_out1.trace"));
+        CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+    }
+}
+
 /* --burst-min above the default --burst-max (64) without --burst-max: bursts of
  * --burst-min events, not an error about a --burst-max never given; one given below
  * --burst-min is still refused, named */
@@ -3435,6 +3473,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(fill_seed_refused_when_unread);
     RUN(fill_mdm_greedy_seed_refused);
     RUN(fill_mdm_run_options_checked_first);
+    RUN(fill_model_run_options_checked_first);
     RUN(fill_kgram_seed_refused_before_training);
     RUN(drop_seed_refused_at_rate_zero);
     RUN(burst_max_follows_burst_min);

@@ -581,17 +581,33 @@ static int hidden_whole(const uint8_t *mask, size_t L)
     return 1;
 }
 
+/* impute's run options, checked before any window (ts_model_run_check too): *win, the
+ * --in-window context */
+static int impute_opts(const ngram *g, const ts_run_opts *o, long *win)
+{
+    *win = 0;
+    if (!o) return 0;
+    if (o->steps || o->batch)   /* they would be ignored */
+        return ts_opt_fail("ngram", o->steps ? "steps" : "batch", "it fills each window in one pass (no sampling "
+                           "steps, no batches)");
+    if (ts_kv_long(&o->kv, "in-window", 0, win) != 0) return -1;
+    if (*win < 0 || *win > g->order)
+        return ts_opt_fail("ngram", "in-window", "%ld out of range [0, %d] (the model's order)", *win, g->order);
+    return 0;
+}
+
+static int ngram_run_check(const ts_model *m, const ts_run_opts *o)
+{
+    long win;
+    return impute_opts((const ngram *)m, o, &win);
+}
+
 static int ngram_impute(ts_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                         const ts_run_opts *o, int32_t *out)
 {
     const ngram *g = (const ngram *)m;
-    long win = 0;
-    if (o && (o->steps || o->batch))   /* they would be ignored */
-        return ts_opt_fail("ngram", o->steps ? "steps" : "batch", "it fills each window in one pass (no sampling "
-                           "steps, no batches)");
-    if (o && ts_kv_long(&o->kv, "in-window", 0, &win) != 0) return -1;
-    if (win < 0 || win > g->order)
-        return ts_opt_fail("ngram", "in-window", "%ld out of range [0, %d] (the model's order)", win, g->order);
+    long win;
+    if (impute_opts(g, o, &win) != 0) return -1;
     memcpy(out, x, n * L * sizeof *out);
     /* a window hidden whole has no context to match: drawn from the chain as generation
      * draws a window (the most frequent event throughout was no trace at all); the kgram
@@ -694,6 +710,7 @@ const ts_model_ops ts_model_ngram = {
     .free = ngram_free,
     .train_keys = ngram_keys,
     .run_keys = (const char *const[]){"in-window", NULL},
+    .run_check = ngram_run_check,
     .bits = ngram_bits,
     .impute_reads = TS_IMPUTE_READS_SEED_WHOLE,
     .impute_unread_by = ngram_impute_unread_by,

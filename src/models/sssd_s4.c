@@ -600,17 +600,34 @@ static int sample_batch(sssd_model *m, sampler *w, size_t j, const int32_t *x, c
  * one after another with the network split over the threads. The network's
  * results do not depend on the threads, and each window draws its own noise, so the
  * samples are the same bits either way. */
+/* a run's options, checked before any window (ts_model_run_check too): *S sampling steps,
+ * *nsamp decodings */
+static int sampler_opts(const sssd_model *m, const ts_run_opts *o, int *S, long *nsamp)
+{
+    const char *name = m->base.ops->name;
+    if (o->steps < 0) return ts_opt_fail(name, "steps", "%d: expected 1 or more", o->steps);
+    *S = o->steps > 0 ? o->steps : m->T;
+    if (*S > m->T) return ts_opt_fail(name, "steps", "%d is more than the model's T = %d", *S, m->T);
+    *nsamp = 1;
+    return ts_run_samples(o, name, nsamp);
+}
+
+static int model_run_check(const ts_model *base, const ts_run_opts *o)
+{
+    int S;
+    long nsamp;
+    return sampler_opts((const sssd_model *)base, o, &S, &nsamp);
+}
+
 static int run_sampler(sssd_model *m, const int32_t *x, const uint8_t *mask, size_t n, size_t L,
                        const ts_run_opts *o, int32_t *out, const char *label)
 {
     size_t want = o->batch ? o->batch : 32;
     int B = (int)(n < want ? n : want);   /* no batch larger than the work */
+    int S;
+    long nsamp;
+    if (sampler_opts(m, o, &S, &nsamp) != 0) return -1;
     const char *name = m->base.ops->name;
-    if (o->steps < 0) return ts_opt_fail(name, "steps", "%d: expected 1 or more", o->steps);
-    int S = o->steps > 0 ? o->steps : m->T;
-    if (S > m->T) return ts_opt_fail(name, "steps", "%d is more than the model's T = %d", S, m->T);
-    long nsamp = 1;
-    if (ts_run_samples(o, name, &nsamp) != 0) return -1;
     const size_t nbatch = (n + (size_t)B - 1) / (size_t)B, BL = (size_t)B * L;
     if (nsamp > 1) {   /* a batch's decodings, kept to vote on */
         char what[160];
@@ -752,6 +769,7 @@ const ts_model_ops ts_model_sssd_s4 = {
     .free = model_free,
     .train_keys = known_opts,
     .run_keys = (const char *const[]){"samples", NULL},
+    .run_check = model_run_check,
     .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
 };
@@ -775,6 +793,7 @@ const ts_model_ops ts_model_diffwave = {
     .free = model_free,
     .train_keys = diffwave_opts,
     .run_keys = (const char *const[]){"samples", NULL},
+    .run_check = model_run_check,
     .train_reads = TS_TRAIN_READS_MASKS | TS_TRAIN_READS_SEED | TS_TRAIN_READS_PRECISION,
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
 };
