@@ -150,6 +150,87 @@ static void train_impute_eval(void)
     ts_windows_free(&imp);
 }
 
+/* impute of windows that occur verbatim in the training events the model keeps (the
+ * n-gram's stream, mdm's n-gram prior's) warns in one line, how many of how many, and
+ * scores them as it would without; a model that keeps none (unigram, mdm --prior 0), or
+ * windows not among them, say nothing */
+static void impute_warns_trained_windows(void)
+{
+    char args[2048], out[8192], p[512];
+    snprintf(p, sizeof p, "%s/ng.tsm", dir);
+    ts_model *m = NULL;
+    REQUIRE(ts_model_load(p, &m) == 0);
+    size_t N;
+    const int32_t *s = ts_model_train_events(m, &N);
+    REQUIRE(s && N > 2000);
+    /* windows 0 and 2 from the training stream; 1 and 3 the motif backwards, in none of it */
+    ts_windows w = {ts_malloc(4 * 60 * sizeof(int32_t)), 4, 60};
+    for (size_t i = 0; i < 4; i++)
+        for (size_t j = 0; j < 60; j++) w.data[i * 60 + j] = i % 2 ? s[1000 * i + 59 - j] : s[1000 * i + j];
+    snprintf(p, sizeof p, "%s/tw.txt", dir);
+    REQUIRE(ts_windows_write(p, &w) == 0);
+    /* the same windows numbered otherwise, their names beside them: matched by name */
+    ts_windows r = {ts_malloc(w.n * w.len * sizeof *r.data), w.n, w.len};
+    for (size_t i = 0; i < w.n * w.len; i++) r.data[i] = m->vocab.n - 1 - w.data[i];
+    snprintf(p, sizeof p, "%s/twr.txt", dir);
+    REQUIRE(ts_windows_write(p, &r) == 0);
+    snprintf(p, sizeof p, "%s/twr.names.txt", dir);
+    REQUIRE(ts_windows_write_names(p, &w, &m->vocab) == 0);
+    /* the two unseen ones alone */
+    ts_windows u = {ts_malloc(2 * 60 * sizeof(int32_t)), 2, 60};
+    memcpy(u.data, w.data + 60, 60 * sizeof(int32_t));
+    memcpy(u.data + 60, w.data + 180, 60 * sizeof(int32_t));
+    snprintf(p, sizeof p, "%s/tu.txt", dir);
+    REQUIRE(ts_windows_write(p, &u) == 0);
+    size_t found = 9;
+    CHECK(ts_model_windows_trained(m, &w, NULL, &found) == 0 && found == 2);
+    CHECK(ts_model_windows_trained(m, &u, NULL, &found) == 0 && found == 0);
+
+    const char *tiny = "--layers 1 --channels 4 --state 4 --iters 1 --valid-n 2 --no-progress --threads 1";
+    for (int prior = 0; prior < 2; prior++) {
+        snprintf(args, sizeof args, "train --model mdm %s/ds --length 60 --windows 10 --prior %d %s -o %s/tw%d.tsm", dir,
+                 prior, tiny, dir, prior);
+        CHECK_MSG(run_output(args, out, sizeof out) == 0, "%s", out);
+    }
+    const struct { const char *model, *input; int warns; } runs[] = {
+        {"ng.tsm", "tw.txt", 1}, {"ng.tsm", "twr.txt", 1}, {"tw1.tsm", "tw.txt", 1},
+        {"ng.tsm", "tu.txt", 0}, {"uni.tsm", "tw.txt", 0}, {"tw0.tsm", "tw.txt", 0},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        snprintf(args, sizeof args, "impute %s/%s --input %s/%s --blackout 6 --json", dir, runs[i].model, dir,
+                 runs[i].input);
+        CHECK_MSG(run_output(args, out, sizeof out) == 0, "%s: %s", args, out);
+        const char *at = strstr(out, "tracesynth: warning: impute: ");
+        CHECK_MSG(runs[i].warns ? at && strstr(at, "2 of 4 windows occur verbatim in the model's training data: the "
+                                                   "scores overstate its accuracy on behaviour it has not seen\n")
+                               : !strstr(out, "verbatim"),
+                  "%s: %s", args, out);
+        /* one line */
+        if (at) CHECK_MSG(!strstr(at + 1, "tracesynth: warning"), "%s", out);
+        char json[8192];
+        CHECK_MSG(run_stdout(args, json, sizeof json) == 0 && !strncmp(json, "{\"model\": ", 10), "%s: %s", args,
+                  json);
+    }
+    /* --channels-from's events alike: a test part the event model trained on (its training
+     * part 0.98 of the dataset's) warns, its own held-out part does not */
+    const char *mc = "tests/fixtures/models/mcds";
+    for (int own = 0; own < 2; own++) {
+        snprintf(args, sizeof args, "train --model ngram %s --length 10%s -o %s/twc.tsm", mc,
+                 own ? "" : " --fractions 0.98,0.01,0.01", dir);
+        CHECK_MSG(run_output(args, out, sizeof out) == 0, "%s", out);
+        snprintf(args, sizeof args, "impute %s/twc.tsm --channels-from %s --length 40 --blackout 5 --fractions "
+                 "0.7,0.1,0.2", dir, mc);
+        CHECK_MSG(run_output(args, out, sizeof out) == 0, "%s: %s", args, out);
+        CHECK_MSG(own ? !strstr(out, "verbatim")
+                      : strstr(out, "tracesynth: warning: impute: 4 of 4 windows occur verbatim") != NULL,
+                  "%s: %s", args, out);
+    }
+    free(w.data);
+    free(r.data);
+    free(u.data);
+    ts_model_free(m);
+}
+
 /* a model runs on windows of the length it was trained on unless told otherwise */
 /* 1 when line is one compact JSON object of the training log: braces around it, an "event"
  * or "iter" member, no blank after a colon or comma outside strings */
@@ -1041,6 +1122,21 @@ static void bench_grid(void)
     snprintf(args, sizeof args, "bench impute --model ngram %s/ds %s/ds --lengths 40,60 --blackouts 1,5 "
              "--windows 30 --json %s/b.json", dir, dir, dir);
     REQUIRE(run_stdout(args, out, sizeof out) == 0);
+    /* the motif's test windows without noise are in the training stream: said once per
+     * dataset and length, on stderr (the unigram keeps no stream: nothing) */
+    for (int uni = 0; uni < 2; uni++) {
+        char both[16384];
+        snprintf(args, sizeof args, "bench impute --model %s %s/ds --lengths 40,60 --blackouts 1,5 --windows 30",
+                 uni ? "unigram" : "ngram", dir);
+        REQUIRE(run_output(args, both, sizeof both) == 0);
+        int warned = 0;
+        for (const char *w = both; (w = strstr(w, "tracesynth: warning: bench impute: ")); w++) warned++;
+        char want[600];
+        snprintf(want, sizeof want, "bench impute: ds, L=60, test part: ");
+        const char *at = strstr(both, want);
+        CHECK_MSG(uni ? warned == 0 : warned == 2 && at && strstr(at, " of 30 windows occur verbatim in the model's "
+                                                                      "training data"), "%s", both);
+    }
     CHECK(strstr(out, "L=40 center") && strstr(out, "L=60 end"));
     CHECK(strstr(out, "train ") && strstr(out, "impute 30 windows"));
     CHECK(strstr(out, "summary") && strstr(out, "average"));
@@ -1055,6 +1151,7 @@ static void bench_grid(void)
     int cells = 0;
     for (const char *s = js; (s = strstr(s, "\"accuracy\"")); s++) cells++;
     CHECK(cells == 2 * 2 * 2 * 2);   /* datasets x L x positions x k */
+    CHECK(strstr(js, "\"test_windows\": 30, \"test_in_train\": ") != NULL);   /* the count the warning gives */
     /* a set of windows (DIR/length): its windows of 12 would be cut as one stream into windows
      * of 8; refused, naming its length file */
     char err[1024];
@@ -3466,6 +3563,7 @@ static void setup(void)
 TEST_MAIN("cli", {
     RUN(setup);
     RUN(train_impute_eval);
+    RUN(impute_warns_trained_windows);
     RUN(fractions_from_the_model);
     RUN(one_pass_logs);
     RUN(window_length_from_the_model);

@@ -119,6 +119,8 @@ typedef struct {
     /* optional: the same for its generate (as a --seed its decoding draws nothing by, by
      * the run's options, refused), made before any work; NULL: none beyond the run keys */
     int  (*generate_check)(const ts_model *m, const ts_run_opts *o);
+    /* optional: the training events the model keeps (ts_model_train_events); NULL: none */
+    const int32_t *(*train_events)(const ts_model *m, size_t *N);
 } ts_model_ops;
 
 enum {
@@ -174,6 +176,16 @@ int ts_model_generate_check(const ts_model *m, const ts_run_opts *o);
 int ts_model_seed_refused(const ts_model *m, const ts_run_opts *o,
                           int (*check)(const ts_model *m, const ts_run_opts *o));
 const ts_model_ops *const *ts_model_list(void);        /* NULL-terminated */
+/* the training events m keeps in its file, in its numbering (the n-gram's stream; mdm's
+ * n-gram prior's; -1 separates pieces that no window spans): *N of them; NULL with *N 0
+ * where it keeps none (unigram, sssd-s4, mdm trained with --prior 0) */
+const int32_t *ts_model_train_events(const ts_model *m, size_t *N);
+/* how many of the windows x (numbered by `names` as for ts_model_impute_named; an event
+ * the model cannot name matches none of its events) occur verbatim, as a contiguous run,
+ * in the training events m keeps (ts_audit_overlap): *found. 1 where m keeps none (*found
+ * 0: nothing to tell), 0, or -1 + error. A score of such windows measures recall of the
+ * training data, not imputation of behaviour the model has not seen */
+int  ts_model_windows_trained(const ts_model *m, const ts_windows *x, const ts_vocab *names, size_t *found);
 
 /* append one JSON object (fmt gives its members, without braces) as a line to
  * the training log (after a last line cut short, on a line of its own); no-op when path

@@ -38,6 +38,7 @@ typedef struct {
     char  *name;
     double train_s[MAXN];
     size_t stream_n[MAXN], test_n[MAXN];
+    long   trained[MAXN];  /* test windows verbatim in the model's training events (-1: it keeps none) */
     cell  *cells;      /* [L][position][k] */
     char  *error;      /* why this dataset has no results; NULL: it has them */
     int    option;     /* error is a model option's: every dataset would fail so */
@@ -121,7 +122,8 @@ static int parse(int argc, char **argv, bench_args *a)
         "Train once per window length, then reconstruct blackouts of every size and\n"
         "position in the test windows; print accuracy / perfect rate per cell. --batch\n"
         "and --steps apply to the imputation; other --KEY VALUE pairs are options of\n"
-        "the model's training.\n",
+        "the model's training. Test windows verbatim in the training events the model\n"
+        "keeps are counted (a warning per dataset and length; JSON: test_in_train).\n",
         opts, 0, argc, "DATASET", 1, more_help,
     };
     int rc = ts_opt_parse(&spec, argc, argv, &a->args);
@@ -244,6 +246,9 @@ static void run_dataset(const bench_args *a, const char *path, const ts_run_opts
         }
         R->stream_n[li] = d.split.train_stream.n;
         R->test_n[li] = d.split.test.n;
+        /* test windows the model was trained on (the paper split's, a repetitive trace's)
+         * score its recall: counted once per length, as every cell imputes them */
+        R->trained[li] = cli_trained_count(m, &d.split.test, NULL);
         for (int pi = 0; pi < np && !R->error; pi++)
             for (int ki = 0; ki < nk && !R->error; ki++) {
                 cell *c = &R->cells[((size_t)li * np + pi) * nk + ki];
@@ -397,7 +402,10 @@ static int write_json(const bench_args *a, const dset_result *res, int ndata)
         fputs(", \"lengths\": [\n", o.f);
         for (int li = 0; li < nl; li++) {
             fprintf(o.f, "    {\"L\": %ld, \"train_s\": %.4f, \"stream_events\": %zu, \"test_windows\": %zu, "
-                         "\"results\": [\n", a->lens.v[li], R->train_s[li], R->stream_n[li], R->test_n[li]);
+                         "\"test_in_train\": ", a->lens.v[li], R->train_s[li], R->stream_n[li], R->test_n[li]);
+            if (R->trained[li] >= 0) fprintf(o.f, "%ld", R->trained[li]);
+            else fputs("null", o.f);
+            fputs(", \"results\": [\n", o.f);
             for (int pi = 0; pi < np; pi++)
                 for (int ki = 0; ki < nk; ki++) {
                     const cell *c = &R->cells[((size_t)li * np + pi) * nk + ki];
@@ -514,6 +522,13 @@ int bench_impute(int argc, char **argv)
     print_summary(&a, res, ndata, nok);
     if (a.json && write_json(&a, res, ndata)) { cli_fail(); goto done; }
     rc = nok < ndata ? 1 : 0;
+    /* after the tables, once nothing failed (a failure's message is its one line) */
+    for (int di = 0; di < ndata && rc == 0; di++)
+        for (int li = 0; li < a.lens.n; li++) {
+            char where[600];
+            snprintf(where, sizeof where, "%s, L=%ld, test part", res[di].name, a.lens.v[li]);
+            cli_warn_trained("bench impute", where, res[di].trained[li], res[di].test_n[li]);
+        }
 done:
     if (res)
         for (int di = 0; di < ndata; di++) { free(res[di].name); free(res[di].cells); free(res[di].error); }

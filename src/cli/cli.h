@@ -193,6 +193,15 @@ size_t cli_train_events(size_t n, const int permille[3], char *why, size_t cap);
  * line (ts_gap_list's, ts_fill_result's and ts_ctf_trace's perf_no_lost_lines): such text
  * does not show whether events were lost */
 void cli_note_perf_no_lost(const char *cmd, const char *trace);
+/* how many of the windows x (numbered by names, as for ts_model_impute_named) occur
+ * verbatim in the training events m keeps (ts_model_windows_trained); -1 where it keeps
+ * none (or the count failed: it changes nothing the run says) */
+long cli_trained_count(const ts_model *m, const ts_windows *x, const ts_vocab *names);
+/* the warning line of cmd (where: what the windows are, may be NULL) that found of the n
+ * windows scored occur verbatim in the model's training data; nothing where none do (found
+ * 0 or -1), or where standard output failed (the run's error is then its one line). Said
+ * after the run's output */
+void cli_warn_trained(const char *cmd, const char *where, long found, size_t n);
 /* the notes a trace's reader gave (lines, each ending in a newline; NULL none: ts_ftrace_load's,
  * ts_gap_list's, ...) as warnings on stderr, one line each */
 void cli_say_notes(const char *notes);

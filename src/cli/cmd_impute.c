@@ -140,7 +140,9 @@ int cmd_impute(int argc, char **argv)
         C, "tracesynth impute MODEL --input WINDOWS|NPY|DATASET [OPTIONS] [-o OUTDIR]\n"
        "       tracesynth impute MODEL --channels-from DATASET [OPTIONS] [-o OUTDIR]",
         "Hide K consecutive events in every window, reconstruct them with MODEL and\n"
-        "report accuracy, perfect rate and ROUGE-L over the hidden events.\n",
+        "report accuracy, perfect rate and ROUGE-L over the hidden events. A warning\n"
+        "says how many windows occur verbatim in the training events MODEL keeps (the\n"
+        "n-gram's, mdm's n-gram prior's): their scores overstate its accuracy.\n",
         opts, 1, 1, "MODEL", 1, steps_help,
     };
     ts_opt_result args;
@@ -305,6 +307,9 @@ int cmd_impute(int argc, char **argv)
             free(files);
         }
     }
+    /* windows the model was trained on (a dataset that overlaps its own, the paper split's
+     * test windows) score its recall, not its imputation */
+    cli_warn_trained(C, NULL, cli_trained_count(m, &x, &names), x.n);
     rc = 0;
 done:
     ts_vocab_free(&names);

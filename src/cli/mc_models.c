@@ -292,6 +292,11 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     if (unknown)   /* after the last error it could be followed by: an error is one line */
         cli_say(stderr, "tracesynth: note: impute: %zu observed %s the model never saw; it reads %s as <unk>\n", unknown,
                 unknown == 1 ? "event has a name" : "events have names", unknown == 1 ? "it" : "them");
+    long trained = -1;
+    if (ev) {   /* the event model's training events, as plain impute says of them */
+        const ts_windows ew = {w.ch[TS_CH_EVENT], nw, L};
+        trained = cli_trained_count(ev, &ew, &w.events.vocab);
+    }
     /* the share of hidden values drawn equal to the truth, per channel (dt: equal bins of 0.5) */
     ts_mc truth;
     if (ts_mc_slice(&w, 0, w.n, &truth) != 0) {
@@ -336,6 +341,7 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
             if (m->has & 1u << c) printf(" %s %.2f", ts_ch_names[c], hidden ? 100 * acc[c] / hidden : 0);
         printf(" (%.2f s)%s%s\n", secs, out ? " -> " : "", out ? out : "");
     }
+    cli_warn_trained("impute", NULL, trained, nw);
     rc = 0;
 done:
     free(mask);

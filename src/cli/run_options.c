@@ -131,6 +131,25 @@ void cli_note_perf_no_lost(const char *cmd, const char *trace)
             "which); perf report --stats tells whether any were lost\n", cmd, cli_input_name(trace));
 }
 
+long cli_trained_count(const ts_model *m, const ts_windows *x, const ts_vocab *names)
+{
+    size_t found;
+    const int rc = ts_model_windows_trained(m, x, names, &found);
+    /* a count beside the scores: its failure (memory) changes nothing the run says */
+    if (rc) ts_clear_error();
+    return rc ? -1 : (long)found;
+}
+
+void cli_warn_trained(const char *cmd, const char *where, long found, size_t n)
+{
+    /* after the run's output, and only where it reached standard output: a failure's
+     * message is its one line */
+    if (found <= 0 || fflush(stdout) != 0 || ferror(stdout)) return;
+    cli_say(stderr, "tracesynth: warning: %s: %s%s%ld of %zu window%s occur%s verbatim in the model's training data: "
+            "the scores overstate its accuracy on behaviour it has not seen\n", cmd, where ? where : "",
+            where ? ": " : "", found, n, ts_plural(n), found == 1 ? "s" : "");
+}
+
 static int stdout_taken;   /* -o - became /dev/stdout: cli_fail names it standard output */
 
 int cli_output_stdout(const char *cmd, const char **out, int dir, const char *why)

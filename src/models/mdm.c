@@ -1527,6 +1527,14 @@ int bound_bits(mdm_model *m, const int32_t *x, size_t n, size_t L, int progress,
     return rc;
 }
 
+/* the prior's stream: the training events, kept in the file (section PRIOR) */
+static const int32_t *model_train_events(const ts_model *base, size_t *N)
+{
+    const mdm_model *m = (const mdm_model *)base;
+    if (!m->prior) return NULL;
+    return ts_ngram_stream(m->prior, N, NULL);
+}
+
 const ts_model_ops ts_model_mdm = {
     .name = "mdm",
     .summary = "masked (absorbing-state) diffusion over event categories (S4 or transformer), n-gram prior",
@@ -1657,6 +1665,7 @@ const ts_model_ops ts_model_mdm = {
     .impute_reads = TS_IMPUTE_READS_SEED | TS_IMPUTE_READS_PRECISION,
     .run_check = model_run_check,
     .generate_check = model_generate_check,
+    .train_events = model_train_events,
 };
 
 /* ---- the network alone (tracesynth/mdm.h) ---- */

@@ -336,6 +336,48 @@ int ts_model_seed_refused(const ts_model *m, const ts_run_opts *o,
     return seed;
 }
 
+const int32_t *ts_model_train_events(const ts_model *m, size_t *N)
+{
+    if (!N) return ts_fail_null(__func__, "N"), NULL;
+    *N = 0;
+    if (!m) return ts_fail_null(__func__, "m"), NULL;
+    return m->ops->train_events ? m->ops->train_events(m, N) : NULL;
+}
+
+int ts_model_windows_trained(const ts_model *m, const ts_windows *x, const ts_vocab *names, size_t *found)
+{
+    if (!found) return ts_fail_null(__func__, "found");
+    *found = 0;
+    if (!m) return ts_fail_null(__func__, "m");
+    if (!x) return ts_fail_null(__func__, "x");
+    if (!x->data && x->n && x->len) return ts_fail_null(__func__, "x->data");
+    size_t N;
+    const int32_t *s = ts_model_train_events(m, &N);
+    if (!s || !N) return 1;
+    ts_windows w = *x;
+    int32_t *own = NULL;
+    if (names && names->n > 0 && m->vocab.n > 0) {   /* the model's IDs, by name */
+        const ts_vocab *mv = &m->vocab;
+        int32_t *map = ts_malloc((size_t)names->n * sizeof *map);
+        ts_vocab_map(names, mv, map);
+        /* a name the model never saw (read as its <unk>): in none of its events */
+        for (int32_t i = 0; i < names->n; i++)
+            if (map[i] < 0 || (map[i] == mv->unk && strcmp(names->names[i], mv->names[mv->unk]))) map[i] = -2;
+        const size_t nl = x->n * x->len;
+        own = ts_malloc((nl ? nl : 1) * sizeof *own);
+        for (size_t i = 0; i < nl; i++)
+            own[i] = x->data[i] >= 0 && x->data[i] < names->n ? map[x->data[i]] : -2;
+        free(map);
+        w.data = own;
+    }
+    const ts_windows row = {(int32_t *)s, 1, N};
+    const double share = ts_audit_overlap(&row, &w);
+    free(own);
+    if (isnan(share)) return -1;
+    *found = (size_t)(share * (double)x->n + 0.5);
+    return 0;
+}
+
 /* the data a caller hands to training: every ID a model reads in [0, n_ids) (the models index
  * their tables with them; in a training stream also -1, a separator the n-gram counts do not
  * match across), and with named events n_ids the vocabulary's size and its <unk>

@@ -684,6 +684,8 @@ static int ngram_generate(ts_model *m, size_t n, size_t L, const ts_run_opts *o,
     return 0;
 }
 
+static const int32_t *ngram_train_events(const ts_model *m, size_t *N) { return ts_ngram_stream(m, N, NULL); }
+
 const ts_model_ops ts_model_ngram = {
     .name = "ngram",
     .summary = "bidirectional n-gram infill over the training stream (fast, strong baseline)",
@@ -714,6 +716,7 @@ const ts_model_ops ts_model_ngram = {
     .bits = ngram_bits,
     .impute_reads = TS_IMPUTE_READS_SEED_WHOLE,
     .impute_unread_by = ngram_impute_unread_by,
+    .train_events = ngram_train_events,
 };
 
 /* ---- the n-gram's evidence for other models (see tracesynth/ngram.h) ---- */
