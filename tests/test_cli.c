@@ -142,8 +142,8 @@ static void train_impute_eval(void)
         else
             snprintf(args, sizeof args, "generate %s/%s.tsm -n 2 --length 20 -o %s/op %s", dir, one_pass[i][0], dir,
                      one_pass[i][2]);
-        snprintf(needle, sizeof needle, "option %.7s: it ", one_pass[i][2]);
-        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, needle), "%s: %s", args, err);
+        snprintf(needle, sizeof needle, "option %.7s: it ", one_pass[i][2]);   /* a usage error */
+        CHECK_MSG(run_cli(args, err, sizeof err) == 2 && strstr(err, needle), "%s: %s", args, err);
     }
     free(mask);
     ts_windows_free(&orig);
@@ -1509,13 +1509,13 @@ static void option_forms(void)
     CHECK(strstr(err, "--input needs a value") != NULL);
     snprintf(args, sizeof args, "impute %s/eq.tsm --input %s/ds --json=1", dir, dir);
     CHECK(run_cli(args, err, sizeof err) == 2);
-    /* a model's run options are its own: a training option is refused at run time */
+    /* a model's run options are its own: a training option is refused, a usage error */
     snprintf(args, sizeof args, "generate %s/eq.tsm -n 2 --length 10 -o %s/x --order 3", dir, dir);
-    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK_MSG(strstr(err, "ngram: option --order: not one of its run options (--in-window)"),
               "%s", err);
     snprintf(args, sizeof args, "generate %s/eq.tsm -n 2 --length 10 -o %s/x --in-window 3", dir, dir);
-    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(run_cli(args, err, sizeof err) == 2);
     CHECK_MSG(strstr(err, "ngram: option --in-window: generation does not take it"), "%s", err);
     /* required options are named */
     snprintf(args, sizeof args, "split %s/ds --length 50", dir);
@@ -1683,6 +1683,61 @@ static void mdm_greedy_seed_refused(void)
         snprintf(cmd, sizeof cmd, taken[i], m, m, dir);
         CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
     }
+}
+
+/* a model's own option (--KEY VALUE) that generate or impute refuses, or a shared one the
+ * model does not take (--steps, --batch), is a usage error as the others: exit 2, "tracesynth
+ * CMD: error: MODEL: option --KEY: ..." with the pointer to the help, nothing written; a
+ * file an option names that cannot be read is the run's error (1) */
+static void run_option_errors_are_usage(void)
+{
+    char cmd[4096], err[1024], out[700];
+    const char *m = "tests/fixtures/models";
+    snprintf(out, sizeof out, "%s/oe", dir);
+    const struct { const char *cmd, *key; } refused[] = {
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --temperature -1", "temperature"},
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --temperature abc", "temperature"},
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --sampler foo", "sampler"},
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --in-window 3", "in-window"},
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --select vote", "select"},
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --bogus 1", "bogus"},
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --samples 0", "samples"},
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --context 5", "context"},
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --ngram-mix 0.5", "ngram-mix"},
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --sampler chain --samples 2", "samples"},
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --prior-weight 2", "prior-weight"},
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --order foo", "order"},
+        {"generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --temperature 0 --seed 3", "seed"},
+        {"generate %s/ngram.tsm -n 2 --length 8 -o %s.txt --batch 4", "batch"},
+        {"generate %s/ngram.tsm -n 2 --length 8 -o %s.txt --order 3", "order"},
+        {"generate %s/mdm-mc.tsm -n 2 --length 8 -o %s --temperature abc", "temperature"},
+        {"impute %s/mdm.tsm --input %s/ds --temperature -1 -o %s", "temperature"},
+        {"impute %s/mdm.tsm --input %s/ds --bogus 1 -o %s", "bogus"},
+        {"impute %s/mdm.tsm --input %s/ds --sampler chain -o %s", "sampler"},
+        {"impute %s/mdm.tsm --input %s/ds --select foo -o %s", "select"},
+        {"impute %s/mdm.tsm --input %s/ds --ngram-mix 0.5 -o %s", "ngram-mix"},
+        {"impute %s/mdm.tsm --input %s/ds --seed 3 -o %s", "seed"},
+        {"impute %s/ngram.tsm --input %s/ds --steps 3 -o %s", "steps"},
+        {"impute %s/mdm-mc.tsm --input %s/mcds --length 40 --order best -o %s", "order"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        const int imp = !strncmp(refused[i].cmd, "impute", 6);
+        if (imp) snprintf(cmd, sizeof cmd, refused[i].cmd, m, m, out);
+        else snprintf(cmd, sizeof cmd, refused[i].cmd, m, out);
+        char want[128], help[64];
+        snprintf(want, sizeof want, "tracesynth %s: error: ", imp ? "impute" : "generate");
+        snprintf(help, sizeof help, "option --%s: ", refused[i].key);
+        const int rc = run_cli(cmd, err, sizeof err);
+        CHECK_MSG(rc == 2 && strstr(err, want) == err && strstr(err, help) && strstr(err, "(see 'tracesynth "),
+                  "%s: exit %d: %s", cmd, rc, err);
+        char txt[720];
+        snprintf(txt, sizeof txt, "%s.txt", out);
+        CHECK_MSG(!ts_file_exists(out) && !ts_file_exists(txt), "%s: an output written", cmd);
+    }
+    /* a model file an option names, not there: the run's error */
+    snprintf(cmd, sizeof cmd, "generate %s/mdm.tsm -n 2 --length 8 -o %s.txt --ensemble %s/none.tsm", m, out, dir);
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "tracesynth: error: ") == err && strstr(err, "none.tsm"), "exit %d: %s", rc, err);
 }
 
 /* a model (or checkpoint, or constraints) file given where a text input is read (a
@@ -2306,7 +2361,7 @@ static void bad_usage(void)
     CHECK(run_cli(args, err, sizeof err) == 1);
     CHECK(strstr(err, "missing.txt") != NULL);
     snprintf(args, sizeof args, "impute %s/ng.tsm --input %s/ds --length 60 --windows 40 --temperature 2", dir, dir);
-    CHECK(run_cli(args, err, sizeof err) == 1);
+    CHECK(run_cli(args, err, sizeof err) == 2);   /* the model's refusal of a run option: a usage error */
     CHECK(strstr(err, "--temperature") != NULL);
 
     char wf[512];
@@ -3614,6 +3669,7 @@ TEST_MAIN("cli", {
     RUN(dash_model_refused);
     RUN(dash_ensemble_refused);
     RUN(mdm_greedy_seed_refused);
+    RUN(run_option_errors_are_usage);
     RUN(train_refuses_unread_options);
     RUN(impute_refuses_unread_options);
     RUN(score_chain_names_mixture);

@@ -420,7 +420,7 @@ static void cli(void)
              "--iters 2 --threads 1 --no-progress -o %s/m4.tsm", ds, dir);
     CHECK_MSG(run_cli(cmd, err, sizeof err) == 0, "%s", err);
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --length 16 --temperature 1 -o %s/x", dir, dir);
-    CHECK(run_cli(cmd, err, sizeof err) == 1 && strstr(err, "ddpm-mc: option --temperature: not one of its run options"));
+    CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "ddpm-mc: option --temperature: not one of its run options"));
     snprintf(cmd, sizeof cmd, "generate %s/m.tsm -n 1 --threads 1 -o %s/gen2", dir, dir);
     CHECK(run_cli(cmd, err, sizeof err) == 2 && strstr(err, "--length is required"));
 }

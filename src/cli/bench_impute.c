@@ -181,21 +181,12 @@ static int list_datasets(const char *root, char ***out, int *n)
 
 /* ---- run ---- */
 
-/* the error recorded is one of the model's options (training's or imputation's):
- * "MODEL: option --KEY: ...", the same for every dataset */
-static int option_error(const char *model)
-{
-    const char *e = ts_error();
-    const size_t n = strlen(model);
-    return !strncmp(e, model, n) && !strncmp(e + n, ": option --", 11);
-}
-
 /* one dataset failed: say so now, keep the reason for the JSON, go on with the next; an
  * option's error is kept to be said once (by the caller, which stops) */
 static void dataset_failed(dset_result *R, const char *model)
 {
     R->error = ts_strdup(ts_error());
-    if ((R->option = option_error(model))) return;
+    if ((R->option = cli_error_is_option())) return;
     /* the reason names the dataset already when it is about its files */
     const size_t nl = strlen(R->name);
     const int named = !strncmp(R->error, R->name, nl) && R->error[nl] == ':';

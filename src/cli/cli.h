@@ -256,12 +256,20 @@ int cli_model_output_check(const char *out);
 int cli_parse_options(const ts_opt_spec *spec, int argc, char **argv);
 /* sets the thread count and fills ro (the model's own options from args) */
 void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro);
-/* a --seed given (ro->seed_given) to a model whose run draws nothing by its options, as
- * check (ts_model_run_check, ts_model_generate_check) refuses it: a usage error (2), as
- * the refusal of a seed a model never reads, made before the work; else 0, the check's
- * other refusals left to the run, which says them where it makes them */
-int cli_seed_check(const char *cmd, const ts_model *m, ts_run_opts *ro,
-                   int (*check)(const ts_model *m, const ts_run_opts *o));
+/* 1 when the error recorded is a model's refusal of an option of the run (ts_opt_fail's
+ * "MODEL: option --KEY: ...": one of its own --KEY VALUE, or --seed, --steps, --batch it
+ * does not take): a usage error of the command line, not of its files or data */
+int cli_error_is_option(void);
+/* a run (impute, generate) that failed: such a refusal a usage error (2), as the command's
+ * own (cmd's "tracesynth CMD: error: ..."), anything else cli_fail's (1) */
+int cli_run_failed(const char *cmd);
+/* the run options ro as check (ts_model_run_check, ts_model_generate_check) checks them,
+ * before the input is read or any output written: a refusal of one of them (a value out
+ * of range, a key the model does not take, a --seed its decoding draws nothing by) is a
+ * usage error (2); else 0, anything else the check refuses left to the run, which says it
+ * where it makes it */
+int cli_run_check(const char *cmd, const ts_model *m, const ts_run_opts *ro,
+                  int (*check)(const ts_model *m, const ts_run_opts *o));
 /* option callbacks (TS_OPT_CB_) for the library's names: a ts_split_kind, a
  * ts_mask_pos, the time split's parts (int[3], thousandths) */
 int cli_opt_split(const char *v, void *dst);

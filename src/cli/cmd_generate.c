@@ -266,9 +266,10 @@ int cmd_generate(int argc, char **argv)
     ts_run_opts ro;
     cli_run_apply(&run, &args, &ro);
     ro.seed_given = ts_opt_given(&args, &run.seed);
-    /* a seed its decoding draws nothing by (mdm's greedy one): a usage error, as impute's,
-     * made before any output is checked or written; its other refusals come with the run */
-    if (cli_seed_check(C, m, &ro, ts_model_generate_check)) { rc = 2; goto done; }
+    /* the model's run options (its own --KEY VALUE, a seed its decoding draws nothing by):
+     * refused as usage errors, as impute's, before any output is checked or written */
+    if ((rc = cli_run_check(C, m, &ro, ts_model_generate_check))) goto done;
+    rc = 1;
     if (!L) {
         if (!m->len) { rc = cli_usage_error(C, "--length is required: the model takes any window length"); goto done; }
         L = (long)m->len;
@@ -356,7 +357,11 @@ int cmd_generate(int argc, char **argv)
     for (int k = 0; k < np; k++) free(paths[k]);
     if (open_rc) { cli_fail(); goto done; }
     double t0 = ts_now();
-    if (ts_model_generate(m, (size_t)n, (size_t)L, &ro, &w)) { ts_out_set_abort(&set); cli_fail(); goto done; }
+    if (ts_model_generate(m, (size_t)n, (size_t)L, &ro, &w)) {
+        ts_out_set_abort(&set);
+        rc = cli_run_failed(C);   /* an option the model refused as it ran: a usage error */
+        goto done;
+    }
     double dt = ts_now() - t0;
 
     for (int k = 0; k < np; k++) {

@@ -237,10 +237,10 @@ int cmd_impute(int argc, char **argv)
                                  : "its imputation draws nothing, and the blackout is not at --position random");
         goto done;
     }
-    /* one whose decoding draws by its run options (mdm's greedy one draws nothing): its
-     * refusal of the seed is a usage error too, made before the input is read; its other
-     * refusals are said where the imputation makes them */
-    if (cli_seed_check(C, m, &ro, ts_model_run_check)) { rc = 2; goto done; }
+    /* the model's run options (its own --KEY VALUE, a seed its decoding draws nothing by):
+     * refused as usage errors, before the input is read */
+    if ((rc = cli_run_check(C, m, &ro, ts_model_run_check))) goto done;
+    rc = 1;
     /* a set of windows (DIR/length): theirs, else the model's */
     const size_t len0 = m->len ? m->len : m->window ? m->window : 200;
     size_t distinct;
@@ -279,7 +279,7 @@ int cmd_impute(int argc, char **argv)
     ts_impute_result r;
     if (ts_impute_eval(m, &x, &is, &ro, &r)) {
         cli_input_error_place(input, named == 1, vocab_path);
-        cli_fail();
+        rc = cli_run_failed(C);   /* an option the imputation refused: a usage error */
         goto done;
     }
     cli_input_names_unused(C, input, vocab_path, &names, m, model_path);

@@ -111,7 +111,7 @@ int generate_channels(const char *path, size_t n, size_t L, const char *out, con
     }
     int rc = generate_save(m, n, L, out, NULL, ro, "");   /* a model keeps no architecture */
     ts_mc_model_free(m);
-    return rc ? cli_fail() : 0;
+    return rc ? cli_run_failed("generate") : 0;   /* an option refused: a usage error */
 }
 
 /* the single-channel model at path as the event channel of the channels of d (loaded from
@@ -172,7 +172,7 @@ int generate_events_channels(const char *path, const char *dataset, const int *p
     if (rc == 0) rc = generate_save(m, n, L, out, arch, ro, what);
     ts_mc_model_free(m);
     ts_mc_free(&d);
-    return rc ? cli_fail() : 0;
+    return rc ? cli_run_failed("generate") : 0;   /* an option refused: a usage error */
 }
 
 /* the true values v (n) of a named channel, named by `from`, in the model's numbering `to`
@@ -282,7 +282,7 @@ int impute_channels(const char *path, const char *chfrom, int given, const char 
     double t0 = ts_now();
     if (ts_mc_model_impute(m, &w, L, masks, &rp, &y, &unknown_mc) != 0) {   /* the place in the input's test part */
         if (!strncmp(ts_error(), "window ", 7)) ts_fail("%s: test part: %s", input, ts_error());
-        cli_fail();
+        rc = cli_run_failed("impute");   /* an option refused: a usage error */
         goto done;
     }
     unknown += unknown_mc;

@@ -4,6 +4,7 @@
  * input and output (taken, refused, and named so in messages), and a JSON string
  * writer. */
 #include "cli.h"
+#include "tracesynth/mc_model.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -27,16 +28,42 @@ void cli_run_apply(const cli_run *r, const ts_opt_result *args, ts_run_opts *ro)
     ro->kv = (ts_kv){args->nkv, args->keys, args->values};
 }
 
-int cli_seed_check(const char *cmd, const ts_model *m, ts_run_opts *ro,
-                   int (*check)(const ts_model *m, const ts_run_opts *o))
+int cli_error_is_option(void)
 {
-    /* the seed's refusal only: the run's options refused without it are said by the run */
-    const int seed = ts_model_seed_refused(m, ro, check);
-    char *why = seed ? ts_strdup(ts_error()) : NULL;
-    int rc = seed ? cli_usage_error(cmd, "%s", why) : 0;
+    /* ts_opt_fail's wording: "MODEL: option --KEY: ...", or "option --KEY: ..." where no
+     * model is named */
+    const char *e = ts_error();
+    if (!strncmp(e, "option --", 9)) return 1;
+    const char *at = strstr(e, ": option --");
+    if (!at) return 0;
+    char name[64];
+    const size_t n = (size_t)(at - e);
+    if (n >= sizeof name) return 0;
+    memcpy(name, e, n);
+    name[n] = 0;
+    for (const ts_model_ops *const *p = ts_model_list(); *p; p++)
+        if (!strcmp((*p)->name, name)) return 1;
+    for (const ts_mc_model_ops *const *p = ts_mc_model_list(); *p; p++)
+        if (!strcmp((*p)->name, name)) return 1;
+    return 0;
+}
+
+int cli_run_failed(const char *cmd)
+{
+    if (!cli_error_is_option()) return cli_fail();
+    char *why = ts_strdup(ts_error());
+    const int rc = cli_usage_error(cmd, "%s", why);
     free(why);
-    ts_clear_error();
     return rc;
+}
+
+int cli_run_check(const char *cmd, const ts_model *m, const ts_run_opts *ro,
+                  int (*check)(const ts_model *m, const ts_run_opts *o))
+{
+    if (check(m, ro) == 0) return 0;
+    if (cli_error_is_option()) return cli_run_failed(cmd);
+    ts_clear_error();   /* none of the options': the run says it where it makes it */
+    return 0;
 }
 
 int cli_opt_split(const char *v, void *dst) { return ts_split_parse(v, dst); }
