@@ -271,7 +271,7 @@ static void scan_pending_error_is_a_failure(void)
     CHECK(bt_current_thread_take_error() == NULL);
     n = 0;
     CHECK(ts_ctf_scan(good, &sh) == 0 && n == 9);
-    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL};
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL};
     CHECK(ts_ctf_rewrite(good, out, &h) == 0 && ts_file_exists(out));
     remove_tree(d);
 }
@@ -290,7 +290,7 @@ static void rewriter_crash_is_an_error(void)
     snprintf(keep, sizeof keep, "%s/out/metadata", d);
     REQUIRE(mkdir(dir, 0755) == 0 && mkdir(good, 0755) == 0);
     REQUIRE(make_trace(good, "tests/fuzz/corpus/ctf/metadata-0.tsdl") == 0);
-    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL};
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL};
     REQUIRE(ts_ctf_rewrite(good, out, &h) == 0);
     struct stat before;
     REQUIRE(stat(keep, &before) == 0);
@@ -378,7 +378,7 @@ static void hung_child_is_stopped(void)
     const char *e = ts_error();
     CHECK_MSG(!strncmp(e, dir, strlen(dir)) && strstr(e, "could not read the trace in 1 s: its process was stopped") &&
               strstr(e, "TRACESYNTH_CTF_TIMEOUT") && one_line(e), "%s", e);
-    ts_rw_hooks h = {NULL, hang_keep, NULL, 0, NULL, NULL, NULL};
+    ts_rw_hooks h = {NULL, hang_keep, NULL, 0, NULL, NULL, NULL, NULL, NULL};
     CHECK(ts_ctf_rewrite(dir, out, &h) == -1);
     CHECK_MSG(strstr(ts_error(), "could not rewrite the trace in 1 s: its process was stopped"), "%s", ts_error());
     CHECK(!ts_file_exists(out) && count_dir(d) == 1);
@@ -758,7 +758,7 @@ static void memory_limit_stops_the_child(void)
                                                         "its memory limit of 200 MB") &&
               strstr(e, "TRACESYNTH_CTF_MEMORY") && one_line(e), "%s", e);
     CHECK(bt_current_thread_take_error() == NULL);
-    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL};
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL};
     CHECK(ts_ctf_rewrite(dir, out, &h) == -1);
     e = ts_error();
     CHECK_MSG(!strncmp(e, dir, strlen(dir)) && strstr(e, "could not rewrite the trace: its process exceeded its memory "

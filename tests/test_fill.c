@@ -299,7 +299,7 @@ static void copy_is_exact(void)
     const char *d = scratch_dir();
     REQUIRE(d);
     fx_trace(in(d, "t"), 0, 400, 0);
-    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL};
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL};
     REQUIRE(ts_ctf_rewrite(in(d, "t"), in(d, "copy"), &h) == 0);
     if (!have_babeltrace()) { SKIP("babeltrace2 is not installed"); return; }
     int la, lb;
@@ -546,7 +546,7 @@ static void unknown_switch_thread(void)
     REQUIRE(d);
     char t[600], fl[600];
     lost_five(d, t, fl);
-    ts_rw_hooks h = {NULL, NULL, one_unknown_switch, 0, NULL, NULL, NULL};
+    ts_rw_hooks h = {NULL, NULL, one_unknown_switch, 0, NULL, NULL, NULL, NULL, NULL};
     REQUIRE(ts_ctf_rewrite(t, fl, &h) == 0);
     after_tids a = {0, 0, 0};
     ts_scan_hooks sh = {&a, NULL, after_tid_event, NULL, 0, NULL};
@@ -1552,7 +1552,7 @@ static void output_replaced_whole(void)
     snprintf(out, sizeof out, "%s/out", d);
     snprintf(keep, sizeof keep, "%s/out/keep.txt", d);
     fx_trace(t, 0, 400, 0);
-    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL};
+    ts_rw_hooks h = {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL};
     REQUIRE(ts_ctf_rewrite(t, out, &h) == 0);
     write_text(keep, "old\n");
     ts_drop_opts dop = {0.05, 3, 8, 7, 0, 0, NULL};
@@ -2158,6 +2158,56 @@ static void text_fifo_after_the_work(void)
     CHECK_MSG(recon > 0, "no reconstructed event in the text");
 }
 
+/* outputs to streams (a device, a FIFO: written in place, never taken back) are written
+ * last, once the new trace is written and before anything is put in place: a --text stream
+ * that fails leaves neither the new trace nor the model (a file or a stream), and a model to
+ * a FIFO is written only once the trace is, and taken by its reader as a model file */
+static void streams_written_last(void)
+{
+    if (access("/dev/full", W_OK) != 0) SKIP("no /dev/full");
+    const char *d = scratch_dir();
+    REQUIRE(d);
+    fx_trace(in(d, "t"), 0, 2500, 0);
+    char cmd[8192], err[512];
+    snprintf(cmd, sizeof cmd, "drop %s -o %s --rate 0.03 --burst-min 2 --burst-max 6 --seed 3 -q", in(d, "t"), in(d, "dr"));
+    REQUIRE(run_cli(cmd, err, sizeof err) == 0);
+    /* a text to a full device: the command fails, nothing new is left */
+    snprintf(cmd, sizeof cmd, "fill %s --model ngram -o %s --text /dev/full --save-model %s -q", in(d, "dr"), in(d, "f"),
+             in(d, "m.tsm"));
+    int rc = run_cli(cmd, err, sizeof err);
+    CHECK_MSG(rc == 1 && strstr(err, "/dev/full") && strstr(err, "write failed"), "exit %d: %s", rc, err);
+    CHECK_MSG(!ts_file_exists(in(d, "f")) && !ts_file_exists(in(d, "m.tsm")), "outputs left by a failed fill");
+    /* standard output full: the same */
+    const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
+    snprintf(cmd, sizeof cmd, "%s fill %s --model ngram -o %s --text - --save-model %s -q >/dev/full 2>/dev/null", bin,
+             in(d, "dr"), in(d, "f"), in(d, "m.tsm"));
+    int st = system(cmd);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d", st);
+    CHECK_MSG(!ts_file_exists(in(d, "f")) && !ts_file_exists(in(d, "m.tsm")), "outputs left by a failed fill");
+    /* a model to a FIFO: nothing through it when the text fails (its reader sees the end
+     * the test gives it), the model when all goes well */
+    char fifo[1200], copy[1200], dr[1200], f[1200];   /* (in's buffers are four) */
+    snprintf(fifo, sizeof fifo, "%s", in(d, "m.fifo"));
+    snprintf(copy, sizeof copy, "%s", in(d, "copy.tsm"));
+    snprintf(dr, sizeof dr, "%s", in(d, "dr"));
+    snprintf(f, sizeof f, "%s", in(d, "f"));
+    REQUIRE(mkfifo(fifo, 0600) == 0);
+    for (int ok = 0; ok < 2; ok++) {
+        snprintf(cmd, sizeof cmd, "cat %s > %s & timeout 60 %s fill %s --model ngram -o %s --text %s --save-model %s -q "
+                 ">/dev/null 2>&1; rc=$?; [ $rc = 0 ] || timeout 5 sh -c ': > %s'; wait; exit $rc", fifo, copy, bin, dr, f,
+                 ok ? "/dev/null" : "/dev/full", fifo, fifo);
+        st = system(cmd);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == (ok ? 0 : 1), "%s: status %d", ok ? "/dev/null" : "/dev/full", st);
+        struct stat sb;
+        CHECK_MSG(stat(in(d, "copy.tsm"), &sb) == 0 && (ok ? sb.st_size > 0 : sb.st_size == 0), "%s: %lld bytes",
+                  ok ? "/dev/null" : "/dev/full", (long long)sb.st_size);
+        CHECK(ts_file_exists(in(d, "f")) == ok);
+    }
+    ts_model *m = NULL;
+    CHECK_MSG(ts_model_load(in(d, "copy.tsm"), &m) == 0 && !strcmp(m->ops->name, "ngram"), "%s", ts_error());
+    ts_model_free(m);
+}
+
 /* drop ended by SIGTERM while babeltrace2's process writes the new trace: neither the
  * stage beside OUT (a part of the trace in it) nor the writing process outlives it */
 static void drop_terminated(void)
@@ -2512,5 +2562,6 @@ TEST_MAIN("fill", {
     RUN(text_on_stdout_alone);
     RUN(text_output_checked_once);
     RUN(text_fifo_after_the_work);
+    RUN(streams_written_last);
     RUN(drop_terminated);
 })

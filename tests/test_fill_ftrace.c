@@ -1872,6 +1872,33 @@ static void fill_full_disk_names_output(void)
                   !strstr(out, "error: /tmp"), "%s", out);
 }
 
+/* --save-model to a FIFO is written last, once the new trace is: a trace that cannot be
+ * written sends nothing through it (its reader sees the end the test gives it) */
+static void fill_model_stream_after_the_trace(void)
+{
+    if (access("/dev/full", W_OK) != 0) SKIP("no /dev/full");
+    char *t = make_text(3000, 1200, 20, 0);
+    write_file(at("ms_in.trace"), t);
+    free(t);
+    unlink(at("ms.fifo"));
+    REQUIRE(mkfifo(at("ms.fifo"), 0600) == 0);
+    const char *bin = getenv("TRACESYNTH") ? getenv("TRACESYNTH") : "build/tracesynth";
+    char cmd[8192];
+    for (int ok = 0; ok < 2; ok++) {
+        snprintf(cmd, sizeof cmd, "cat %s > %s & timeout 60 %s fill %s -q --threads 1 -o %s --save-model %s >/dev/null "
+                 "2>&1; rc=$?; [ $rc = 0 ] || timeout 5 sh -c ': > %s'; wait; exit $rc", at("ms.fifo"), at("ms_copy.tsm"),
+                 bin, at("ms_in.trace"), ok ? at("ms_out.trace") : "/dev/full", at("ms.fifo"), at("ms.fifo"));
+        int st = system(cmd);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == (ok ? 0 : 1), "status %d", st);
+        struct stat sb;
+        CHECK_MSG(stat(at("ms_copy.tsm"), &sb) == 0 && (ok ? sb.st_size > 0 : sb.st_size == 0), "%s: %lld bytes",
+                  ok ? "written" : "/dev/full", (long long)sb.st_size);
+    }
+    ts_model *m = NULL;
+    CHECK_MSG(ts_model_load(at("ms_copy.tsm"), &m) == 0, "%s", ts_error());
+    ts_model_free(m);
+}
+
 /* --save-model is put in place with the trace: a trace that cannot be written leaves no new
  * model file, and a model there before as it was */
 static void fill_model_saved_with_the_trace(void)
@@ -3470,6 +3497,7 @@ TEST_MAIN("fill_ftrace", {
     RUN(drop_output_checked_first);
     RUN(fill_full_disk_names_output);
     RUN(fill_model_saved_with_the_trace);
+    RUN(fill_model_stream_after_the_trace);
     RUN(fill_seed_refused_when_unread);
     RUN(fill_mdm_greedy_seed_refused);
     RUN(fill_mdm_run_options_checked_first);

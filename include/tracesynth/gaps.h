@@ -105,6 +105,12 @@ typedef struct {
     int (*save)(void *user, FILE *out);
     int (*load)(void *user, FILE *in);
     const char *arch;        /* as ts_scan_hooks' */
+    /* optional, in this process: the writes to streams (a device, a FIFO: written in place,
+     * never taken back; fill's model to one), made last, once the new trace (and any file
+     * put in place with it) is written, right before it is put in place: 0, or -1 with
+     * the error, and nothing new is put in place */
+    int (*last)(void *last_user);
+    void *last_user;
 } ts_rw_hooks;
 
 /* writes a new CTF trace at OUT (replacing a previous trace there; refuses anything
@@ -229,7 +235,9 @@ typedef struct {
     size_t      length;      /* window length when training a model of fixed length (0: 200) */
     size_t      max_train;   /* events per CPU kept for training (0: 500,000): bounds memory */
     const char *save_model;  /* also save a model trained on every CPU's events here, put in
-                              * place right after the new trace: none where it fails */
+                              * place right after the new trace: none where it fails (a
+                              * device or FIFO: written last, once the trace and its text
+                              * are, before they are put in place) */
     int         one_model;   /* train one model on every CPU's events, not one per CPU */
     uint64_t    seed;
     int         progress;    /* progress lines on stderr (nothing is printed otherwise) */
@@ -238,7 +246,10 @@ typedef struct {
      * file, put in place with the trace: one commit when it is in the trace's folder, else
      * renamed right after the trace with the signals that end the process held across
      * both (ts_signals_hold), so that a signal leaves both old or both new; a device or
-     * FIFO gets the text once the trace is in place. NULL: none */
+     * FIFO (standard output: /dev/stdout) gets it last, from the new trace written aside,
+     * right before it is put in place: one that fails leaves neither the trace nor the
+     * model; one whose reader went away (EPIPE) leaves both, the result's text_cut set.
+     * NULL: none */
     const char *text;
     int         record;      /* keep each gap's reconstructed events in the result (ts_fill_gap's
                               * names and conf, for scoring); 0: their count alone */
@@ -278,6 +289,8 @@ typedef struct {
     char        *notes;      /* ftrace text: its reader's notes, as ts_gap_list's; NULL none */
     double       train_s, impute_s, write_s;
     int          seed_unread;   /* failed as seed_set asks: nothing read the seed */
+    int          text_cut;      /* the text's stream (ts_fill_opts' text) lost its reader
+                                 * before the end (EPIPE): cut there, the trace put in place */
 } ts_fill_result;
 #define TS_FILL_OUTSIZED 10
 /* the most events ts_ctf_fill reconstructs in one trace, over the gaps it fills (each held

@@ -136,9 +136,12 @@ int cmd_fill(int argc, char **argv)
                     "standard output, the summary then on stderr)"),
         TS_OPT_STR_(0, "text", &text, "FILE", "CTF: also the new trace in babeltrace2's text format,\n"
                     "put in place with it: a signal leaves both old or both\n"
-                    "new ('-': stdout, the summary then on stderr; a reader\n"
-                    "that goes away, as head does, ends fill on SIGPIPE,\n"
-                    "without a message, the new trace written)"),
+                    "new ('-': stdout, the summary then on stderr; '-', a\n"
+                    "device or FIFO is written last, before the trace and\n"
+                    "the model are put in place: one that fails leaves\n"
+                    "neither; a reader that goes away, as head does, ends\n"
+                    "fill on SIGPIPE, without a message, the new trace\n"
+                    "written)"),
         TS_OPT_LONG_(0, "context", &context, "N", 1, 4096, "events of context on each side of a gap (default 32)"),
         TS_OPT_LONG_(0, "length", &length, "L", 8, 1 << 20, "window length for training a model of fixed length\n"
                      "(default 200)"),
@@ -147,7 +150,8 @@ int cmd_fill(int argc, char **argv)
         TS_OPT_FLAG_(0, "one-model", &one, "train one model on every CPU's events (not one per CPU)"),
         TS_OPT_STR_(0, "save-model", &save, "FILE", "also save a model trained on every CPU's events\n"
                     "(for --model FILE), put in place with the trace: a\n"
-                    "trace that cannot be written leaves none"),
+                    "trace that cannot be written leaves none (a device or\n"
+                    "FIFO: written last, once the trace and its text are)"),
         TS_OPT_LONG_(0, "seed", &seed, "S", 0, 0x7fffffffffffffffL, "seed (default 0), for a model that draws (mdm,\n"
                      "sssd-s4, diffwave; an mdm file only as it samples,\n"
                      "--temperature above 0 or --order random; ngram a gap\n"
@@ -254,14 +258,16 @@ int cmd_fill(int argc, char **argv)
         return rc;
     }
     /* the text file's place checked before the work (the new trace's is, by the fill): found
-     * after the new trace, the exit status would say the fill failed with it there. It is
-     * opened once the trace is written: a FIFO's reader is not waited for before then */
-    ts_outfile tf;
+     * after the new trace, the exit status would say the fill failed with it there. A
+     * stream is opened once the trace is written: a FIFO's reader is not waited for before
+     * then */
+    const char *text_arg = text;   /* as given: '-' is written through /dev/stdout */
     const int text_file = text && strcmp(text, "-");
     if (text_file && ts_out_check(text) != 0) {
         ts_opt_free(&args);
         return cli_fail();
     }
+    if (text && !text_file) cli_output_stdout(C, &text, 0, NULL);
     ts_set_threads((int)threads);
     ts_fill_opts o;
     memset(&o, 0, sizeof o);
@@ -282,9 +288,9 @@ int cmd_fill(int argc, char **argv)
     o.arch = arch;
     /* a file: written from the new trace before either is in place, and put in place with
      * it (a signal leaves both old or both new); standard output, a device or FIFO: written
-     * in place once the trace is */
-    const int text_later = text && (!text_file || ts_out_is_stream(text));
-    if (text && !text_later) o.text = text;
+     * in place, last, from the new trace before it (and the model) is put in place: one
+     * that fails leaves neither */
+    o.text = text;
     ts_fill_result res;
     rc = ts_ctf_fill(args.pos[0], out, &o, &res);
     if (rc && res.seed_unread) {   /* an option refused, found once the gaps are read */
@@ -315,22 +321,15 @@ int cmd_fill(int argc, char **argv)
     }
     if (rc == 0) {
         /* standard output that is the text's is the text alone */
-        FILE *msg = text && (!strcmp(text, "-") || cli_msg_stream(text) == stderr) ? stderr : cli_msg_stream(out);
+        FILE *msg = text && (!text_file || cli_msg_stream(text) == stderr) ? stderr : cli_msg_stream(out);
         cli_say(msg, "fill: %zu gap%s, %llu event%s reconstructed among %llu recorded (train %.1f s, "
                 "impute %.1f s, write %.1f s) -> %s\n", res.n, res.n == 1 ? "" : "s", (unsigned long long)res.reconstructed,
                 ts_plural((size_t)res.reconstructed),
                (unsigned long long)res.events, res.train_s, res.impute_s, res.write_s, cli_output_name(out, to_stdout));
-        if (text && !strcmp(text, "-")) {
-            fflush(stdout);
-            rc = ts_ctf_print_text(out, stdout);
-        } else if (text_later && (rc = ts_out_open(&tf, text)) == 0) {
-            rc = ts_ctf_print_text(out, tf.f);
-            if (rc == 0) rc = ts_out_commit(&tf);
-            else ts_out_abort(&tf);
-        }
+        if (res.text_cut) rc = 1;   /* the text's reader went away: the trace is in place */
         ts_fill_result_free(&res);
     }
     ts_opt_free(&args);
-    if (rc == 1) return text_reader_gone(text);
+    if (rc == 1) return text_reader_gone(text_arg);
     return rc ? cli_fail() : 0;
 }

@@ -272,8 +272,9 @@ int ts__ftrace_scan_counted(const char *path, const ts_scan_hooks *h, uint64_t *
 /* ts_ctf_rewrite / ts_trace_rewrite, and with text not NULL the new trace's text
  * (ts_ctf_print_text) written at that file and put in place with the trace: one commit
  * when the file is in the trace's folder, else renamed right after the trace with the
- * signals held across both (a device or FIFO: written once the trace is in place); a CTF
- * trace only (gaps). ts__trace_rewrite_text's *notes (when not NULL): ftrace text's
+ * signals held across both (a device or FIFO: written last, from the trace written aside,
+ * before it is put in place; its reader gone, EPIPE, the trace is put in place and 1
+ * returned); a CTF trace only (gaps). ts__trace_rewrite_text's *notes (when not NULL): ftrace text's
  * reader's, as ts__ftrace_scan_counted's. with (NULL: none): files written beside, put in
  * place right after the trace (and its text), the signals held across all, or discarded
  * when the trace fails (fill's saved model): taken either way */

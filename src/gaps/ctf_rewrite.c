@@ -1609,6 +1609,13 @@ static void text_put(text_copy *c, const char *p, size_t n)
 static void *text_copy_run(void *arg)
 {
     text_copy *c = arg;
+    /* a reader gone (a pipe or FIFO closed) is EPIPE here, said by the caller, not SIGPIPE
+     * ending the process before the trace is put in place (the signal, raised for this
+     * thread while blocked, goes with it) */
+    sigset_t pipe_sig;
+    sigemptyset(&pipe_sig);
+    sigaddset(&pipe_sig, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
     const size_t nf = strlen(c->from), cap = 1 << 16;
     char *buf = ts_malloc(cap + nf);
     size_t len = 0;   /* bytes held: fewer than nf between reads (the start of a match, maybe) */
@@ -1630,13 +1637,18 @@ static void *text_copy_run(void *arg)
         len = keep;
         if (end) break;
     }
+    /* what is buffered written here too, where SIGPIPE is blocked */
+    errno = 0;
+    if (!c->err && (fflush(c->out) != 0 || ferror(c->out))) c->err = errno ? errno : EIO;
     free(buf);
     return NULL;
 }
 
 /* the new trace's text (sink.text.pretty) into o, open: 0 / -1 naming text (o aborted).
- * trace in a stage (staged): the stage's path in it made final's */
-static int text_into(ts_outfile *o, const char *trace, const char *staged, const char *final, const char *text)
+ * trace in a stage (staged): the stage's path in it made final's. gone_ok: a reader that
+ * went away (EPIPE) is 1, without an error (o aborted) */
+static int text_into(ts_outfile *o, const char *trace, const char *staged, const char *final, const char *text,
+                     int gone_ok)
 {
     int rc;
     char *from = staged ? realpath(staged, NULL) : NULL, *to = NULL;
@@ -1665,15 +1677,16 @@ static int text_into(ts_outfile *o, const char *trace, const char *staged, const
             fclose(w);   /* the copy sees the end */
             pthread_join(t, NULL);
             close(fds[0]);
-            if (rc == 0 && c.err) rc = ts_fail("%s: write failed: %s", text, strerror(c.err));
+            if (rc == 0 && c.err == EPIPE && gone_ok) rc = 1;
+            else if (rc == 0 && c.err) rc = ts_fail("%s: write failed: %s", text, strerror(c.err));
         }
     } else if (from && to) {
         rc = ts_fail("%s: cannot write the text output: %s", text, strerror(errno));
     } else {
         rc = ts_ctf_print_text(trace, o->f);
     }
-    if (rc == 1) rc = ts_fail("%s: cannot write the text output: %s", text, strerror(EPIPE));
-    else if (rc && staged) ts__error_path(staged, final);
+    if (rc == 1 && !gone_ok) rc = ts_fail("%s: cannot write the text output: %s", text, strerror(EPIPE));
+    else if (rc < 0 && staged) ts__error_path(staged, final);
     if (rc) ts_out_abort(o);
     free(from);
     free(to);
@@ -1682,9 +1695,15 @@ static int text_into(ts_outfile *o, const char *trace, const char *staged, const
 
 /* the stage's names put in place, and the files of with (written, taken either way; NULL:
  * none) right after them, the signals held across both: a signal leaves all old or all
- * new; the stage's commit failed, with's files are discarded */
-static int commit_with(ts_stage *st, const char *const *names, int n, ts_out_set *with)
+ * new; the stage's commit failed, with's files are discarded. First the hooks' writes to
+ * streams (h->last), which cannot be taken back: one that fails leaves nothing new */
+static int commit_with(ts_stage *st, const char *const *names, int n, ts_out_set *with, const ts_rw_hooks *h)
 {
+    if (h && h->last && h->last(h->last_user) != 0) {
+        ts_stage_abort(st);
+        if (with) ts_out_set_abort(with);
+        return -1;
+    }
     if (!with) return ts_stage_commit(st, names, n);
     ts_signals_hold();
     int rc = ts_stage_commit(st, names, n);
@@ -1698,16 +1717,24 @@ static int commit_with(ts_stage *st, const char *const *names, int n, ts_out_set
  * folder, one set (the text written into the same stage, one commit); in another folder,
  * the text written aside there and renamed right after the trace is moved into place,
  * the signals held across both, so that a signal leaves both old or both new. A device
- * or FIFO (written in place, nothing replaced) gets the text once the trace is in place */
+ * or FIFO (written in place, never taken back) gets the text last, from the staged trace
+ * (its path made the trace's), right before the trace is put in place: one that fails
+ * leaves nothing new; a reader that went away (EPIPE: fill --text - | head) took what it
+ * took, the trace is put in place all the same, and 1 says so */
 static int commit_with_text(ts_stage *st, const char *base, const char *tmp, const char *out, const char *text,
-                            ts_out_set *with)
+                            ts_out_set *with, const ts_rw_hooks *h)
 {
     ts_outfile o;
     if (ts_out_is_stream(text)) {
-        int rc = commit_with(st, &base, 1, with);
-        if (rc == 0 && (rc = ts_out_open(&o, text)) == 0 && (rc = text_into(&o, out, NULL, out, text)) == 0)
-            rc = ts_out_commit(&o);
-        return rc;
+        int rc = ts_out_open(&o, text);
+        if (rc == 0 && (rc = text_into(&o, tmp, tmp, out, text, 1)) == 0) rc = ts_out_commit(&o);
+        if (rc < 0) {
+            ts_stage_abort(st);
+            if (with) ts_out_set_abort(with);
+            return -1;
+        }
+        const int put = commit_with(st, &base, 1, with, h);
+        return put ? put : rc;
     }
     char *end = ts_link_end(text);   /* a link: the file it leads to is replaced, the link kept */
     const char *file = end ? end : text, *sl = strrchr(file, '/');
@@ -1720,7 +1747,7 @@ static int commit_with_text(ts_stage *st, const char *base, const char *tmp, con
             rc = ts_fail("%s: the same name as the new trace %s; name another file", text, out);
         } else {
             char *at = ts_path_join(st->stage, name);   /* a file replaced keeps its mode (the commit's rule) */
-            if ((rc = ts_out_open(&o, at)) == 0 && (rc = text_into(&o, tmp, tmp, out, text)) == 0 &&
+            if ((rc = ts_out_open(&o, at)) == 0 && (rc = text_into(&o, tmp, tmp, out, text, 0)) == 0 &&
                 (rc = ts_out_commit(&o)) != 0)
                 ts__error_path(at, text);
             free(at);
@@ -1728,17 +1755,22 @@ static int commit_with_text(ts_stage *st, const char *base, const char *tmp, con
             if (rc == 0) {
                 free(folder);
                 free(end);
-                return commit_with(st, names, 2, with);
+                return commit_with(st, names, 2, with, h);
             }
         }
-    } else if ((rc = ts_out_open(&o, text)) == 0 && (rc = text_into(&o, tmp, tmp, out, text)) == 0) {
-        /* on disk before the trace moves: what is left to fail after it is the rename */
+    } else if ((rc = ts_out_open(&o, text)) == 0 && (rc = text_into(&o, tmp, tmp, out, text, 0)) == 0) {
+        /* on disk before the trace moves: what is left to fail after it is the rename (and
+         * the streams' writes, last) */
         errno = 0;
-        if (fflush(o.f) != 0 || ferror(o.f) || fsync(fileno(o.f)) != 0) {
-            const int e = errno;
-            ts_out_abort(&o);
+        int bad = fflush(o.f) != 0 || ferror(o.f) || fsync(fileno(o.f)) != 0;
+        const int e = errno;
+        if (bad) {
             if (e) ts_fail("%s: write failed: %s", text, strerror(e));
             else ts_fail("%s: write failed", text);
+        }
+        if (!bad && h && h->last && h->last(h->last_user) != 0) bad = 1;
+        if (bad) {
+            ts_out_abort(&o);
             free(folder);
             free(end);
             ts_stage_abort(st);
@@ -1784,9 +1816,9 @@ static int rewrite_to(const char *dir, const char *out, const ts_rw_hooks *h, co
     rc = rewrite_isolated(tdir, dir, out, tmp, h);
     free(tdir);
     if (rc == 0 && text) {
-        rc = commit_with_text(&st, base, tmp, out, text, with);
+        rc = commit_with_text(&st, base, tmp, out, text, with, h);
     } else if (rc == 0) {
-        rc = commit_with(&st, &base, 1, with);
+        rc = commit_with(&st, &base, 1, with, h);
     } else {
         ts_stage_abort(&st);
         if (with) ts_out_set_abort(with);
@@ -1860,7 +1892,11 @@ static int text_child(void *arg, ts__wr *w)
     if (rc == 0) rc = ts__bt_pipeline_sink(&p, snk, j->dir);
     if (rc == 0) rc = ts__bt_pipeline_run(&p, j->dir, "cannot read the trace");
     ts__bt_pipeline_free(&p);
-    if (fflush(stdout) && rc == 0) rc = ts_fail("%s: cannot write the text output: %s", j->dir, strerror(errno));
+    errno = 0;
+    /* line-buffered: a write that failed (a full device) left nothing to flush, only its mark */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0)
+        rc = errno ? ts_fail("%s: cannot write the text output: %s", j->dir, strerror(errno))
+                   : ts_fail("%s: cannot write the text output", j->dir);
     ts__put_u32(w, TEXT_MAGIC);
     ts__put_u32(w, rc ? 1 : 0);
     if (rc) ts__put_str(w, ts_error());

@@ -949,6 +949,14 @@ static void say_path(const char *what, const char *path)
     ts_put_line(stderr, what, path, "\n");
 }
 
+/* --save-model to a device or FIFO: the rewrite's last write (ts_rw_hooks' last) */
+typedef struct { const ts_model *m; const char *path; } model_out;
+static int model_out_save(void *u)
+{
+    const model_out *mo = u;
+    return ts_model_save(mo->m, mo->path);
+}
+
 int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill_result *res)
 {
     if (!res) return ts_fail_null(__func__, "res");
@@ -1269,9 +1277,13 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     res->impute_s = ts_now() - t2;
     if (rc == 0 && seed_whole && !seed_read) rc = seed_unread(dir, mops->name, from_file, alone ? 2 : 1, res);
     /* saved once nothing refuses the run, aside: put in place with the new trace, or left
-     * out with it (a trace that cannot be written leaves no model, an earlier one as it was) */
+     * out with it (a trace that cannot be written leaves no model, an earlier one as it was);
+     * to a device or FIFO, which cannot be taken back: last, once the trace is written */
     ts_out_set ms, *with = NULL;
-    if (rc == 0 && o->save_model && !from_file && (rc = ts_out_set_open(&ms, &o->save_model, 1)) == 0) {
+    const int model_stream = o->save_model && !from_file && ts_out_is_stream(o->save_model);
+    model_out mo = {pooled, o->save_model};
+    if (rc == 0 && o->save_model && !from_file && !model_stream &&
+        (rc = ts_out_set_open(&ms, &o->save_model, 1)) == 0) {
         with = &ms;
         if ((rc = ts_model_save(pooled, ts_out_set_path(&ms, 0))) != 0) ts_out_set_abort(&ms);
     }
@@ -1280,8 +1292,13 @@ int ts_ctf_fill(const char *dir, const char *out, const ts_fill_opts *o, ts_fill
     double t3 = ts_now();
     if (rc == 0) {
         if (o->progress) say_path("fill: writing ", o->out_shown ? o->out_shown : out);
-        ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress, NULL, NULL, o->arch};
+        ts_rw_hooks wh = {&f, NULL, fill_hook, o->progress, NULL, NULL, o->arch,
+                          model_stream ? model_out_save : NULL, &mo};
         rc = ts__trace_rewrite_text(dir, out, &wh, o->text, NULL, with);   /* (its notes: the scan's) */
+        if (rc == 1) {   /* the text's reader went away: the trace is in place, the text cut */
+            res->text_cut = 1;
+            rc = 0;
+        }
     }
     res->write_s = ts_now() - t3;
 

@@ -789,7 +789,19 @@ static int ft_rewrite(const char *path, const char *out, const ts_rw_hooks *h, c
             char *vbuf = ts_malloc(1 << 20);
             setvbuf(of.f, vbuf, _IOFBF, 1 << 20);
             rc = write_text(&t, of.f, out, keep, h, gidx);
-            if (rc == 0 && with) {
+            /* the streams last (h->last: a model to a FIFO), once the trace is written: where
+             * it is itself a stream (-o -), all of it first */
+            if (rc == 0 && of.direct) {
+                rc = ts_out_commit(&of);
+                if (rc == 0 && h->last) rc = h->last(h->last_user);
+                if (rc == 0 && with) {
+                    rc = ts_out_set_commit(with);
+                    with = NULL;
+                }
+            } else if (rc == 0 && h->last && h->last(h->last_user) != 0) {
+                rc = -1;
+                ts_out_abort(&of);
+            } else if (rc == 0 && with) {
                 ts_signals_hold();   /* nothing between the renames: a signal waits for them all */
                 rc = ts_out_commit(&of);
                 if (rc == 0) rc = ts_out_set_commit(with);

@@ -323,7 +323,7 @@ int ts_ctf_drop(const char *dir, const char *out, const ts_drop_opts *o, ts_drop
     /* a burst of mean B after a kept event with chance p drops p B / (1 + p B) of the events */
     double B = 0.5 * (double)(o->burst_min + o->burst_max);
     d.p_start = o->rate / (B * (1 - o->rate));
-    ts_rw_hooks h = {&d, drop_keep, NULL, o->progress, drop_save, drop_load, o->arch};
+    ts_rw_hooks h = {&d, drop_keep, NULL, o->progress, drop_save, drop_load, o->arch, NULL, NULL};
     int rc = ts__trace_rewrite_text(dir, out, &h, NULL, &st->notes, NULL);
     if (rc && d.refused) {
         char *why = ts_strdup(ts_error());
