@@ -1704,6 +1704,61 @@ static void budget_lengthens_after_spike(void)
     }
 }
 
+/* a severe load spike (4 ms an iteration for 240 iterations after the first 200 planned):
+ * the run cuts its iterations to what fits at that pace, so few that they take less than
+ * a look's 0.5 s; it still looks again before their end, sees that the spike is over and
+ * lengthens, ending within the budget with most of it used. Where the spike outlasts the
+ * cut run (300 iterations), that run ends as cut: the work after the loop, 4 times as
+ * long at that pace, takes the rest. A resume of a checkpoint after the lengthening with
+ * the --iters the last record names ends with the same bits */
+static void budget_looks_after_cut(void)
+{
+    const ts_train_defaults def = {0.05, 100, 50, TS_LR_COSINE, 30, 0};
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    replan_files f;
+    replan_files_in(&f, dir, "cut");
+    const char *k[] = {"budget", "schedule", "lr"}, *v[] = {"4s", "cosine", "0.05"};
+    ts_kv kv = {3, k, v};
+    for (int outlasts = 0; outlasts < 2; outlasts++) {
+        lsq q;
+        lsq_make(&q);
+        q.dt = 0.001;
+        q.slow_from = 502 + 201, q.slow_to = 502 + (outlasts ? 501 : 441), q.dt_slow = 0.004;
+        q.after_ret = 0.5;
+        ts_train_net n = lsq_net(&q);
+        REQUIRE(replan_run(&q, &n, &kv, &def, &f, 1000) == 0);
+        float got[4];
+        memcpy(got, q.p, sizeof got);
+        long ended = (long)num_in_line(f.lg, "\"event\":\"end\"", "\"iter\":", 0);
+        long replans = count_lines_with(f.lg, "\"event\":\"replan\"");
+        long last_was = (long)num_in_line(f.lg, "\"event\":\"replan\"", "\"was\":", 1);
+        long last_to = (long)num_in_line(f.lg, "\"event\":\"replan\"", "\"iters\":", 1);
+        long last_at = (long)num_in_line(f.lg, "\"event\":\"replan\"", "\"iter\":", 1);
+        double last_el = num_in_line(f.lg, "\"event\":\"replan\"", "\"elapsed_s\":", 1);
+        /* the record's time is that of its look: the run's 0.5 s of timing, 200 iterations
+         * at 1 ms, those of the spike at 4 ms and the rest at 1 ms */
+        const long spike = outlasts ? 300 : 240, slow = last_at < 200 ? 0 : last_at < 200 + spike ? last_at - 200 : spike;
+        CHECK_MSG(fabs(last_el - (0.502 + 0.001 * (double)(last_at - slow) + 0.004 * (double)slow)) < 0.051,
+                  "the last re-plan at %ld at %.1f s", last_at, last_el);
+        CHECK_MSG(q.clock + 0.5 * (outlasts ? 4 : 1) <= 4.0, "the iterations ended at %.3f s", q.clock);
+        rates_fall(f.lg, ended);
+        if (outlasts) {
+            CHECK_MSG(last_to < last_was && ended == last_to && ended < 200 + spike && q.clock + 2.0 > 3.6,
+                      "outlasted: the last re-plan %ld -> %ld, %ld ended at %.3f s", last_was, last_to, ended, q.clock);
+            continue;
+        }
+        CHECK_MSG(replans >= 3 && last_to > last_was && ended == last_to && last_at > 440 && q.clock + 0.5 > 3.6,
+                  "%ld re-plans, the last at %ld %ld -> %ld, %ld ended at %.3f s", replans, last_at, last_was, last_to,
+                  ended, q.clock);
+        /* resumed after the lengthening with what the last record names: the same model */
+        ts_train_cfg d;
+        REQUIRE(last_at < 950 && replan_resume(&q, &n, &f, last_to, &d) == 0);
+        CHECK_MSG(memcmp(got, q.p, sizeof got) == 0 && q.steps == ended - 950, "budget %g %g, resumed %g %g",
+                  (double)got[0], (double)got[1], (double)q.p[0], (double)q.p[1]);
+    }
+}
+
 
 /* a --budget run whose validations come only at its end (--valid-every more than the
  * iterations planned) sees a machine that gets slower at its log records: it re-plans
@@ -2468,6 +2523,7 @@ TEST_MAIN("train", {
     RUN(budget_replans_when_slower);
     RUN(budget_replans_without_validations);
     RUN(budget_lengthens_after_spike);
+    RUN(budget_looks_after_cut);
     RUN(budget_replan_resume_with_told);
     RUN(budget_replan_resume_iters);
     RUN(budget_keeps_after);

@@ -1136,6 +1136,7 @@ typedef struct {
     double per;        /* the last pace measured: seconds an iteration, validations included */
     long cap;          /* the most iterations a re-plan may lengthen the run to: the --iters
                         * given (the budget alone: the parse's bound) */
+    int replanned;     /* whether a look has re-planned the run */
 } budget_pace;
 
 /* the run's iterations in all after a look at its pace at iteration done (a log record
@@ -1151,12 +1152,17 @@ typedef struct {
  * validation and the work after the loop were timed with the plan: they come after the
  * iterations, at the pace of now, so on a machine that is slower now than then they
  * take longer by as much as the iterations do, and are counted so; one that was slower
- * a while and is no longer counts them as timed (never less). Rank 0 decides for all */
+ * a while and is no longer counts them as timed (never less). Once the run has re-planned,
+ * a look comes too halfway from the last one to the run's end, however little time has
+ * passed: a run cut at a slow pace to iterations that take less than p->min_s would
+ * otherwise end before it looks again, never seeing the machine get faster (the
+ * iterations left then take less time still). Rank 0 decides for all */
 static long budget_look(const ts_train_cfg *c, budget_pace *p, long done, int rank, int nranks)
 {
     long iters = c->iters;
     double now = budget_now();
-    if (rank == 0 && done > p->last_it && now - p->last >= p->min_s) {
+    const int halfway = p->replanned && 2 * (done - p->last_it) >= iters - p->last_it;
+    if (rank == 0 && done > p->last_it && (now - p->last >= p->min_s || halfway)) {
         p->per = (now - p->last) / (double)(done - p->last_it);
         p->last = now;
         p->last_it = done;
@@ -1168,8 +1174,10 @@ static long budget_look(const ts_train_cfg *c, budget_pace *p, long done, int ra
             double m = left > 0 ? floor(left / p->per) : 0;
             if (m > (double)(p->cap - done)) m = (double)(p->cap - done);
             /* a cut where past the budget, a lengthening where short of it: never the other */
-            if (end > c->budget_s ? m < (double)(iters - done) : m > (double)(iters - done))
+            if (end > c->budget_s ? m < (double)(iters - done) : m > (double)(iters - done)) {
                 iters = done + (long)m;
+                p->replanned = 1;
+            }
         }
     }
 #ifdef TS_MPI
@@ -1563,10 +1571,11 @@ int ts_train_run(const ts_train_net *net, const ts_train_cfg *c0)
     double t0 = ts_now();
     long it0 = (long)st.iter;
     /* a --budget's looks at the pace start from here, each over at least a fiftieth of the
-     * budget (0.5 s to a minute): a pace measured over less says little on a shared machine */
+     * budget (0.5 s to a minute): a pace measured over less says little on a shared machine
+     * (after a re-plan, less at the halfway looks budget_look adds near the run's end) */
     const double look_s = c->budget_s / 50;
     const double min_s = look_s < 0.5 ? 0.5 : look_s > 60 ? 60 : look_s;
-    budget_pace pace = {t_start, val_s, after_s, per_s, min_s, budget_now(), it0, 0, c0->iters};
+    budget_pace pace = {t_start, val_s, after_s, per_s, min_s, budget_now(), it0, 0, c0->iters, 0};
     double loss_sum = st.loss_sum;
     long loss_n = (long)st.loss_n;
     const char *kept = NULL;
