@@ -709,8 +709,9 @@ static void strace_pid_names(void)
     CHECK(r.n == 3 && r.time_ns && r.time_ns[1] == 285000 && r.time_ns[2] == 388000 && r.tid && r.tid[2] == 5 &&
           r.comm[0] && !strcmp(r.comm[0], "strace") && r.comm[2] && !strcmp(r.comm[2], "sh"));
     ts_mc_raw_free(&r);
-    /* a name not closed, empty, or not followed by a blank: an error naming the line */
-    const char *bad[] = {"12<sh read(0) = 0\n", "[pid 12<sh] read(0) = 0\n", "12<> read(0) = 0\n",
+    /* a name not closed, or not followed by a blank: an error naming the line (an empty
+     * one, which strace never writes, is export's for a thread of no name) */
+    const char *bad[] = {"12<sh read(0) = 0\n", "[pid 12<sh] read(0) = 0\n", "12<>read(0) = 0\n",
                          "12<sh>read(0) = 0\n", "12<s\\0h> read(0) = 0\n"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char text[128];
@@ -2011,6 +2012,64 @@ static void fidelity_wide_tables(void)
     ts_mc_free(&b);
 }
 
+/* a thread of no name in strace-like text: export writes it 'TID<>', which the reader keeps
+ * as none. A thread a clone() made reads with its maker's name where its line names none
+ * (strace's, as a real log's child inherits it): export's thread of no name, written so
+ * too, came back with the name of the thread whose clone() returned its bucket */
+static void strace_export_no_name(void)
+{
+    static const char *names[] = {"clone", "getpid"}, *comm[] = {"bash", NULL};
+    static const int64_t t[] = {1000, 2000}, ret[] = {101, 101}, tid[] = {100, 101};
+    static const uint8_t has[] = {1, 1};
+    ts_mc_raw r;
+    memset(&r, 0, sizeof r);
+    r.n = 2;
+    r.names = ts_malloc(2 * sizeof *r.names);
+    r.comm = ts_malloc(2 * sizeof *r.comm);
+    for (int i = 0; i < 2; i++) r.names[i] = dup_s(names[i]), r.comm[i] = dup_s(comm[i]);
+    r.time_ns = ts_malloc(sizeof t);
+    r.ret = ts_malloc(sizeof ret);
+    r.has_ret = ts_malloc(sizeof has);
+    r.tid = ts_malloc(sizeof tid);
+    memcpy(r.time_ns, t, sizeof t);
+    memcpy(r.ret, ret, sizeof ret);
+    memcpy(r.has_ret, has, sizeof has);
+    memcpy(r.tid, tid, sizeof tid);
+    ts_mc m;
+    REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
+    ts_mc_raw_free(&r);
+    REQUIRE(m.ch[TS_CH_COMM] && m.ch[TS_CH_COMM][1] == TS_CH_PAD);
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/none.strace", dir);
+    REQUIRE(ts_mc_write_strace(p, &m) == 0);
+    ts_mc_free(&m);
+    char *text = NULL;
+    size_t tn = 0;
+    REQUIRE(ts__read_text(p, &text, &tn) == 0);
+    CHECK_MSG(strstr(text, "100<bash> ") && strstr(text, "\n101<> "), "%s", text);
+    free(text);
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    CHECK_MSG(r.n == 2 && r.comm[0] && !strcmp(r.comm[0], "bash") && !r.comm[1], "read back: %s, %s",
+              r.n > 0 && r.comm[0] ? r.comm[0] : "(none)", r.n > 1 && r.comm[1] ? r.comm[1] : "(none)");
+    ts_mc_raw_free(&r);
+    /* strace's own lines: a child named by its maker; '[pid N<>]' is none as 'N<>' is */
+    const char *logs[] = {"100<bash> 0.000001000 clone() = 101 <0.000001000>\n"
+                          "101 0.000002000 getpid() = 101 <0.000001000>\n",
+                          "[pid 100<bash>] 0.000001000 clone() = 101 <0.000001000>\n"
+                          "[pid 101<>] 0.000002000 getpid() = 101 <0.000001000>\n"};
+    for (int k = 0; k < 2; k++) {
+        write_text(p, logs[k]);
+        REQUIRE(ts_mc_from_strace(p, &r) == 0);
+        const int want = k ? !r.comm[1] : r.comm[1] && !strcmp(r.comm[1], "bash");
+        CHECK_MSG(r.n == 2 && r.comm[0] && !strcmp(r.comm[0], "bash") && want, "log %d: %s", k,
+                  r.n > 1 && r.comm[1] ? r.comm[1] : "(none)");
+        ts_mc_raw_free(&r);
+    }
+    remove(p);
+}
+
 /* renumbering by name, slices, and the strace-like text read back */
 static void renumber_slice_export(void)
 {
@@ -2289,6 +2348,7 @@ TEST_MAIN("channels", {
     RUN(ingest_summary_counts);
     RUN(channel_number_outside_absent);
     RUN(renumber_slice_export);
+    RUN(strace_export_no_name);
     RUN(fidelity);
     RUN(fidelity_matches_naive);
     RUN(fidelity_wide_tables);

@@ -722,11 +722,13 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
         }
         if (m->ch[TS_CH_TID]) {   /* none: as strace without -f */
             fprintf(o.f, "%d", m->ch[TS_CH_TID][i]);
-            /* the process name as strace -Y writes it, which ingest reads back (none: no
-             * name, as strace prints none for a thread it knows none of; unknown: the
-             * reserved name <unk>, escaped as any name's '<' and '>', read back as unknown) */
+            /* the process name as strace -Y writes it, which ingest reads back (unknown: the
+             * reserved name <unk>, escaped as any name's '<' and '>', read back as unknown;
+             * none: "<>", which strace never writes and ingest reads back as none, where a
+             * line without a name would take the one a clone() returning its thread gave it) */
             int32_t c = m->ch[TS_CH_COMM] ? m->ch[TS_CH_COMM][i] : 0;
             const char *cn = c >= 2 && c < m->comm_vocab.n ? m->comm_vocab.names[c] : c == TS_CH_UNK ? TS_UNK_NAME : NULL;
+            if (!cn && m->ch[TS_CH_COMM]) fputs("<>", o.f);
             if (cn) {
                 fputc('<', o.f);
                 for (const unsigned char *q = (const unsigned char *)cn; *q; q++) {
@@ -820,7 +822,8 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
      * (the execve itself still under the old name), and it also has what the inference
      * cannot see: names set by prctl(PR_SET_NAME) or per thread (pthread_setname_np), those
      * of processes whose execve precedes the log (strace -p) or is an execveat. Lines
-     * without one (a pid-less line, a thread with an empty name) keep the inferred name.
+     * without one (a pid-less line, a thread with an empty name) keep the inferred name;
+     * export's "<>" (a thread of no name in its dataset) is none, never inferred.
      * strace 6.1's -Y often goes on writing the name from before a successful execve on
      * the process's later lines (xargs' children running gzip): that name (stale, kept per
      * pid and passed to children) gives way to the exec'd program's until a line shows
@@ -835,7 +838,7 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
         const int exec = x.exec[i] && x.has_ret[i] == 1 && x.ret[i] == 0;
         /* the line's name, read before an execve renames: that call runs the program before
          * it, whose stale name the line may show too (a second execve) */
-        if (x.comm[i]) {
+        if (x.comm[i] && x.comm[i][0]) {
             out->comm[i] = comm_of(x.comm[i]);
             const char *st = pid_comm_of(&stale, x.pid[i]);
             if (st && pc && !strcmp(out->comm[i], st)) {
@@ -852,7 +855,7 @@ static int from_strace(const char *const *paths, int npaths, ts_mc_raw *out, cha
              * the leader's pid (strace shows the call resume there), which is named */
             pid_comm_set(&tab, x.exec_pid[i], comm_of(b));
             pc = pid_comm_of(&tab, x.exec_pid[i]);
-            char *before = x.comm[i] ? comm_of(x.comm[i]) : NULL;
+            char *before = x.comm[i] && x.comm[i][0] ? comm_of(x.comm[i]) : NULL;
             if (before && !strcmp(before, pc)) free(before), before = NULL;
             pid_comm_set(&stale, x.exec_pid[i], before);
         }

@@ -110,7 +110,8 @@ static inline void ts__nr_name(char *buf, size_t n, long nr)
  * in ns, the pid (0: none in the
  * log), the return value (has_ret 0: none, or not yet known; TS_RET_UNKNOWN: export's
  * "= <unk>"), execve's path and the
- * thread's name that strace -Y gives (each malloc'd, else NULL), and for an execve the pid
+ * thread's name that strace -Y gives (each malloc'd, else NULL; "" for export's "<>", a
+ * thread of no name), and for an execve the pid
  * the process goes on under (where it resumed: a thread's execve resumes under its
  * process's id, the thread-group leader's) */
 typedef struct {

@@ -9,6 +9,8 @@
  *   [pid  1234<sh>] 1700000000.1 read(0, "", 1) = 0           (kept for the comm channel)
  *   12<\074unk\076> 0.000001000 read() = <unk> <0.000001000>    export's name and value outside
  *                                                               its vocabularies: read as <unk>
+ *   12<> 0.000001000 read() = ? <0.000001000>                export's thread of no name: none,
+ *                                                               not one a clone() would give it
  *   1.1 clone(..., flags=SIGCHLDstrace: Process 5 attached      -f to a terminal: a notice cut in,
  *   , child_tidptr=0x7f..) = 5                                the call's rest after it: joined
  *                            (strace started by its path names itself so: "/usr/bin/strace: ...")
@@ -235,8 +237,8 @@ static int time_shape(const char *s, const char *e)
 
 /* -Y's "<NAME>" after a pid: the thread's name (comm) as strace quotes it ('<', '>', '"',
  * '\\' and bytes outside printable ASCII escaped: "\76", "\303", "\\"; with -x "\xc3", with
- * -xx every byte so), decoded into comm (cap bytes); its end after the '>', else NULL
- * (strace prints no empty one) */
+ * -xx every byte so), decoded into comm (cap bytes); its end after the '>', else NULL.
+ * strace prints no empty one: "<>" is export's for a thread of no name (comm "") */
 static const char *comm_token(const char *p, char *comm, size_t cap)
 {
     if (*p != '<') return NULL;
@@ -248,7 +250,7 @@ static const char *comm_token(const char *p, char *comm, size_t cap)
         comm[n] = (char)c;
     }
     comm[n] = 0;
-    return n ? p + 1 : NULL;
+    return p + 1;
 }
 
 /* -n's system call number, "[  59]" ("[????]" where strace has none), followed by a
@@ -1084,7 +1086,8 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
          * optional timestamp */
         long pid = 0;
         int dot, dot_after;
-        char comm[64] = "";       /* -Y's, where given */
+        char comm[64] = "";       /* -Y's, where given (named; "": export's "<>", no name) */
+        int named = 0;
         const char *gap = orig;   /* where the blanks before the timestamp begin */
         size_t pad = 1;           /* of them, what strace puts there without -r: pid padding, separator */
         if (!strncmp(s, "[pid", 4)) {
@@ -1092,6 +1095,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
             pid = strtol(s + 4, &e, 10);
             const char *f = *e == '<' ? comm_token(e, comm, sizeof comm) : e;
             if (!f || *f != ']') { rc = bad_line(path, line, orig, cut, "malformed '[pid N]'"); break; }
+            named = *e == '<';
             if (pid < 0 || pid > PID_MAX) {   /* (past 2^63 strtol clamps: two processes would be one) */
                 rc = bad_line(path, line, orig, 0, "a pid outside Linux's 0 to 4194304 in '[pid N]'");
                 break;
@@ -1104,6 +1108,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         if (!t && gap == orig && pid_end > s && *pid_end == '<') {   /* -Y: "1234<sh> ", never padded */
             const char *e = comm_token(pid_end, comm, sizeof comm);
             if (!e || (*e != ' ' && *e != '\t')) { rc = bad_line(path, line, orig, cut, "malformed 'PID<NAME>'"); break; }
+            named = 1;
             pid = strtol(s, NULL, 10);
             if (pid > PID_MAX) { rc = bad_line(path, line, orig, 0, "a pid past Linux's 4194304 in 'PID<NAME>'"); break; }
             gap = e;
@@ -1320,7 +1325,7 @@ static int read_log(const char *path, char ***names_out, double **times_out, siz
         x->ret[n] = ret;
         x->has_ret[n] = (uint8_t)has_ret;
         x->exec[n] = resumed ? NULL : exec_path(s);
-        x->comm[n] = comm[0] ? ts_strdup(comm) : NULL;
+        x->comm[n] = named ? ts_strdup(comm) : NULL;
         x->exec_pid[n] = moved ? moved : pid;
         x->link[n] = moved ? TS__SF_MOVED : resumed ? TS__SF_RESUMED : 0;
         if (relative < 0) {
