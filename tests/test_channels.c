@@ -2070,6 +2070,39 @@ static void strace_export_no_name(void)
     remove(p);
 }
 
+/* a dataset with process names but no threads in strace-like text: each line's name after
+ * a TID of 0 ('0<a>', '0<>' none, '0<\074unk\076>' unknown), which ingest reads as no
+ * thread, so that the names come back and no thread channel does; they were left out */
+static void strace_export_names_without_threads(void)
+{
+    ts_mc_raw r;
+    small_raw(&r);
+    ts_mc m;
+    REQUIRE(ts_mc_encode(&r, 5.0 / 6.0, &m) == 0);   /* "zz", after the first 5 events: <unk> */
+    ts_mc_raw_free(&r);
+    free(m.ch[TS_CH_TID]);
+    m.ch[TS_CH_TID] = NULL;
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/names.strace", dir);
+    REQUIRE(ts_mc_write_strace(p, &m) == 0);
+    ts_mc_free(&m);
+    char *text = NULL;
+    size_t tn = 0;
+    REQUIRE(ts__read_text(p, &text, &tn) == 0);
+    CHECK_MSG(!strncmp(text, "0<a> ", 5) && strstr(text, "\n0<> ") && strstr(text, "\n0<\\074unk\\076> "), "%s", text);
+    free(text);
+    REQUIRE(ts_mc_from_strace(p, &r) == 0);
+    const char *want[] = {"a", "a", "b", NULL, "a", "<unk>"};
+    CHECK(r.n == 6 && !r.tid);
+    for (size_t i = 0; i < 6 && i < r.n; i++)
+        CHECK_MSG(want[i] ? r.comm[i] && !strcmp(r.comm[i], want[i]) : !r.comm[i], "event %zu: %s, not %s", i,
+                  r.comm[i] ? r.comm[i] : "(none)", want[i] ? want[i] : "(none)");
+    ts_mc_raw_free(&r);
+    remove(p);
+}
+
 /* renumbering by name, slices, and the strace-like text read back */
 static void renumber_slice_export(void)
 {
@@ -2134,9 +2167,10 @@ static void renumber_slice_export(void)
     CHECK(r.tid && r.tid[2] == 101);
     ts_mc_raw_free(&r);
     remove(p);
-    /* without threads: strace's lines without a pid (as without -f), not a pid 0 for all */
-    int32_t *tids = a.ch[TS_CH_TID];
-    a.ch[TS_CH_TID] = NULL;
+    /* without threads or names: strace's lines without a pid (as without -f), not a pid 0
+     * for all */
+    int32_t *tids = a.ch[TS_CH_TID], *comms = a.ch[TS_CH_COMM];
+    a.ch[TS_CH_TID] = a.ch[TS_CH_COMM] = NULL;
     REQUIRE(ts_mc_write_strace(p, &a) == 0);
     char *text = NULL;
     size_t tn = 0;
@@ -2147,6 +2181,7 @@ static void renumber_slice_export(void)
     CHECK(r.n == 6);
     ts_mc_raw_free(&r);
     a.ch[TS_CH_TID] = tids;
+    a.ch[TS_CH_COMM] = comms;
     remove(p);
     /* a time past what a trace's clock holds is refused by both writers, naming the event,
      * and leaves no file; a CTF output named "dir/" is dir */
@@ -2349,6 +2384,7 @@ TEST_MAIN("channels", {
     RUN(channel_number_outside_absent);
     RUN(renumber_slice_export);
     RUN(strace_export_no_name);
+    RUN(strace_export_names_without_threads);
     RUN(fidelity);
     RUN(fidelity_matches_naive);
     RUN(fidelity_wide_tables);

@@ -720,8 +720,11 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
             if (r >= 2 && r < m->ret_vocab.n) ret = m->ret_vocab.names[r];
             else if (r == TS_CH_UNK) ret = TS_UNK_NAME;
         }
-        if (m->ch[TS_CH_TID]) {   /* none: as strace without -f */
-            fprintf(o.f, "%d", m->ch[TS_CH_TID][i]);
+        /* no thread channel: no TID, as strace without -f; where the dataset names the
+         * processes all the same, TID 0 before each name (no task strace traces: ingest
+         * reads it as no thread, and gives back the names without a thread channel) */
+        if (m->ch[TS_CH_TID] || m->ch[TS_CH_COMM]) {
+            fprintf(o.f, "%d", m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : 0);
             /* the process name as strace -Y writes it, which ingest reads back (unknown: the
              * reserved name <unk>, escaped as any name's '<' and '>', read back as unknown;
              * none: "<>", which strace never writes and ingest reads back as none, where a
