@@ -299,12 +299,12 @@ void  ts_xent_backward(float *dlogits, const float *probs, const int32_t *target
                        float dloss);
 
 /* ---------------------------------------------------------------------------
- * LSTM, one layer over a whole sequence batch (nn.LSTM(I, H, batch_first=True)
+ * LSTM, one layer over a whole sequence batch (nn.LSTM(D, H, batch_first=True)
  * with its two biases summed into one): ROW-MAJOR (B, T, .) like the transformer
  * layers below. Gates in PyTorch's order i, f, g, o:
  *   pre_t = x_t w_ih^T + h_{t-1} w_hh^T + b          (B, 4H)
  *   c_t = sigmoid(f) c_{t-1} + sigmoid(i) tanh(g),  h_t = sigmoid(o) tanh(c_t)
- * x (B, T, I) -> out (B, T, H) (every h_t); w_ih (4H, I), w_hh (4H, H), b (4H)
+ * x (B, T, D) -> out (B, T, H) (every h_t); w_ih (4H, D), w_hh (4H, H), b (4H)
  * or NULL. h0, c0 (B, H): the state before step 0, or NULL for zeros (a
  * continuation passes the state ts_lstm_state read after the previous call).
  * The input projection of all T steps is one GEMM, the recurrent product one
@@ -313,16 +313,16 @@ void  ts_xent_backward(float *dlogits, const float *probs, const int32_t *target
 size_t ts_lstm_act_size(int B, int T, int H);
 size_t ts_lstm_scratch_size(int B, int T, int H);
 void ts_lstm_forward(float *out, float *act, const float *x, const float *h0, const float *c0, const float *w_ih,
-                     const float *w_hh, const float *b, int B, int T, int I, int H);
+                     const float *w_hh, const float *b, int B, int T, int D, int H);
 /* the last step's state: hn, cn (B, H) (either may be NULL) from out and act */
 void ts_lstm_state(float *hn, float *cn, const float *out, const float *act, int B, int T, int H);
 /* backpropagation through time from dout (B, T, H): dw_ih, dw_hh, db (or NULL) and
- * dx (B, T, I) (or NULL) accumulated; h0, c0, x, out and act as forward had them;
+ * dx (B, T, D) (or NULL) accumulated; h0, c0, x, out and act as forward had them;
  * the initial state's gradient is not kept (it is not trained). scratch:
  * ts_lstm_scratch_size floats. */
 void ts_lstm_backward(float *dx, float *dw_ih, float *dw_hh, float *db, const float *dout, const float *x,
                       const float *h0, const float *c0, const float *out, const float *act, const float *w_ih,
-                      const float *w_hh, int B, int T, int I, int H, float *scratch);
+                      const float *w_hh, int B, int T, int D, int H, float *scratch);
 
 /* ===========================================================================
  * Transformer layers (bidirectional encoder). Layout: ROW-MAJOR (B, L, C),

@@ -38,14 +38,14 @@ static void step_cells(float *out, float *act, const float *c0, int B, int T, in
 }
 
 void ts_lstm_forward(float *out, float *act, const float *x, const float *h0, const float *c0, const float *w_ih,
-                     const float *w_hh, const float *b, int B, int T, int I, int H)
+                     const float *w_hh, const float *b, int B, int T, int D, int H)
 {
     const int G = 4 * H;
     const size_t BT = (size_t)B * T;
     /* pre (B T, 4H) = x w_ih^T + b: every step's input projection at once */
     if (b)
         for (size_t n = 0; n < BT; n++) memcpy(act + n * G, b, (size_t)G * sizeof(float));
-    ts_sgemm(0, 1, (int)BT, G, I, 1.0f, x, I, w_ih, I, b ? 1.0f : 0.0f, act, G);
+    ts_sgemm(0, 1, (int)BT, G, D, 1.0f, x, D, w_ih, D, b ? 1.0f : 0.0f, act, G);
     for (int t = 0; t < T; t++) {
         /* pre_t (B, 4H) += h_{t-1} w_hh^T; h_{t-1} rows are out's step t-1 (ld T H) or h0 */
         const float *hp = t ? out + (size_t)(t - 1) * H : h0;
@@ -66,7 +66,7 @@ void ts_lstm_state(float *hn, float *cn, const float *out, const float *act, int
 
 void ts_lstm_backward(float *dx, float *dw_ih, float *dw_hh, float *db, const float *dout, const float *x,
                       const float *h0, const float *c0, const float *out, const float *act, const float *w_ih,
-                      const float *w_hh, int B, int T, int I, int H, float *scratch)
+                      const float *w_hh, int B, int T, int D, int H, float *scratch)
 {
     const int G = 4 * H;
     const size_t BT = (size_t)B * T;
@@ -107,8 +107,8 @@ void ts_lstm_backward(float *dx, float *dw_ih, float *dw_hh, float *db, const fl
             const float *d = dpre + n * G;
             for (int k = 0; k < G; k++) db[k] += d[k];
         }
-    /* dw_ih (4H, I) += dpre^T x; dw_hh (4H, H) += dpre^T hprev; dx (B T, I) += dpre w_ih */
-    ts_sgemm(1, 0, G, I, (int)BT, 1.0f, dpre, G, x, I, 1.0f, dw_ih, I);
+    /* dw_ih (4H, D) += dpre^T x; dw_hh (4H, H) += dpre^T hprev; dx (B T, D) += dpre w_ih */
+    ts_sgemm(1, 0, G, D, (int)BT, 1.0f, dpre, G, x, D, 1.0f, dw_ih, D);
     ts_sgemm(1, 0, G, H, (int)BT, 1.0f, dpre, G, hprev, H, 1.0f, dw_hh, H);
-    if (dx) ts_sgemm(0, 0, (int)BT, I, G, 1.0f, dpre, G, w_ih, I, 1.0f, dx, I);
+    if (dx) ts_sgemm(0, 0, (int)BT, D, G, 1.0f, dpre, G, w_ih, D, 1.0f, dx, D);
 }
