@@ -806,8 +806,15 @@ static void clone_children_found_in_linear_time(void)
 {
     enum { N = 300000 };   /* rows per CPU */
     size_t g1 = 0, g4 = 0;
-    double t1 = clone_gaps_time(N / 4, &g1), t4 = clone_gaps_time(N, &g4);
-    REQUIRE(t1 >= 0 && t4 >= 0);
+    /* the least of three runs each, taken in turn: a busy spell on a shared machine slows
+     * one run, not all three */
+    double t1 = -1, t4 = -1;
+    for (int rep = 0; rep < 3; rep++) {
+        const double a = clone_gaps_time(N / 4, &g1), b = clone_gaps_time(N, &g4);
+        REQUIRE(a >= 0 && b >= 0);
+        if (t1 < 0 || a < t1) t1 = a;
+        if (t4 < 0 || b < t4) t4 = b;
+    }
     CHECK(g1 == N / 8 && g4 == N / 2);
     /* a floor for the quarter's time: a few milliseconds are all timer noise */
     const double base = t1 > 0.05 ? t1 : 0.05;
