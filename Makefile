@@ -84,6 +84,9 @@ $(BUILD)/headers/%.ok: include/%.h $(HDR) Makefile
 	  grep -q '^#include "$*.h"' include/tracesynth.h || { echo "include/tracesynth.h: $< is missing"; exit 1; };; esac
 	@$(CC) -std=c99 -pedantic $(WARN) -Iinclude -fsyntax-only $(@:.ok=.c)
 	@$(CC) -std=c11 -pedantic $(WARN) -Iinclude -fsyntax-only $(@:.ok=.c)
+	@# after <complex.h>, whose macro I (and complex) a parameter name must not be
+	@printf '#include <complex.h>\n#include <%s.h>\n' $* > $(@:.ok=-complex.c)
+	@$(CC) -std=c11 -pedantic $(WARN) -Iinclude -fsyntax-only $(@:.ok=-complex.c)
 	@if command -v $(CXX) >/dev/null 2>&1; then \
 	  $(CXX) -x c++ -pedantic -Wall -Wextra -Werror -Iinclude -fsyntax-only $(@:.ok=.c); \
 	else echo "headers: $(CXX) not found, $< not checked as C++"; fi
