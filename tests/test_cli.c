@@ -2938,6 +2938,8 @@ static void impute_outputs_as_a_unit(void)
     REQUIRE(mkdir(q, 0755) == 0);
     snprintf(q, sizeof q, "%s/unit/.stage.999999999.abcdef/original0.npy", dir);
     write_text(q, "x");
+    snprintf(q, sizeof q, "%s/unit/.stage.999999999.abcdef", dir);
+    REQUIRE(age_path(q) == 0);   /* not one made a moment ago */
     CHECK(run_cli(args, err, sizeof err) == 0);
     CHECK(count_dir(p) == 5);
     snprintf(p, sizeof p, "%s/unit/imputation0.npy", dir);

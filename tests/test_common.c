@@ -544,6 +544,8 @@ static void stale_temporaries_removed(void)
     write_text(live, "x");
     write_text(other, "x");
     write_text(odd, "x");
+    const char *const made[] = {stale, live, other, odd};
+    for (int i = 0; i < 4; i++) REQUIRE(age_path(made[i]) == 0);   /* left by runs before */
     ts_outfile o;
     REQUIRE(ts_out_open(&o, path) == 0);
     CHECK(access(stale, F_OK) != 0);
@@ -591,6 +593,7 @@ static void locked_temporaries_stay(void)
     snprintf(path, sizeof path, "%s/out.npy", dir);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld.abc123", path, (long)dead);
     write_text(tmp, "x");
+    REQUIRE(age_path(tmp) == 0);   /* older than a moment: it stays for its lock alone */
     int fd = open(tmp, O_RDONLY | O_CLOEXEC);
     REQUIRE(fd >= 0 && flock(fd, LOCK_EX) == 0);
     ts_outfile o;
@@ -604,7 +607,7 @@ static void locked_temporaries_stay(void)
     /* a stage */
     char stage[600];
     snprintf(stage, sizeof stage, "%s/.stage.%ld.abc123", dir, (long)dead);
-    REQUIRE(mkdir(stage, 0700) == 0);
+    REQUIRE(mkdir(stage, 0700) == 0 && age_path(stage) == 0);
     fd = open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     REQUIRE(fd >= 0 && flock(fd, LOCK_EX) == 0);
     ts_stage st;
@@ -625,7 +628,7 @@ static void locked_temporaries_stay(void)
     setenv("TMPDIR", dir, 1);
     char td[600];
     snprintf(td, sizeof td, "%s/tracesynth-lock-%ld.1-abc123", dir, (long)dead);
-    REQUIRE(mkdir(td, 0700) == 0);
+    REQUIRE(mkdir(td, 0700) == 0 && age_path(td) == 0);
     fd = open(td, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     REQUIRE(fd >= 0 && flock(fd, LOCK_EX) == 0);
     char *t = NULL;
@@ -639,6 +642,90 @@ static void locked_temporaries_stay(void)
     CHECK(access(td, F_OK) != 0);
     ts_temp_dir_remove(t);
     free(t);
+    if (keep) setenv("TMPDIR", keep, 1);
+    else unsetenv("TMPDIR");
+    free(keep);
+    CHECK(count_dir(dir) == 0);
+    rmdir(dir);
+}
+
+/* a temporary of a pid that is no process here, not locked, but made a moment ago stays:
+ * its owner (of another PID namespace) may not have locked it yet (between creating a
+ * file or directory and its flock). Once old, it goes; one that cannot be opened to see
+ * its lock (its mode taken from an unreadable output) stays, old or not. */
+static void young_temporaries_stay(void)
+{
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    pid_t dead = gone_pid();
+    REQUIRE(dead > 0);
+    /* a file's named temporary */
+    char path[512], tmp[600];
+    snprintf(path, sizeof path, "%s/out.npy", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld.abc123", path, (long)dead);
+    write_text(tmp, "x");
+    ts_outfile o;
+    REQUIRE(ts_out_open(&o, path) == 0);
+    CHECK_MSG(access(tmp, F_OK) == 0, "a fresh temporary was removed");
+    ts_out_abort(&o);
+    REQUIRE(age_path(tmp) == 0);
+    REQUIRE(ts_out_open(&o, path) == 0);
+    CHECK(access(tmp, F_OK) != 0);
+    ts_out_abort(&o);
+    /* one it cannot read: looked at by a user that is not root (who reads it anyway) */
+    char sub[600], upath[700], utmp[800];
+    snprintf(sub, sizeof sub, "%s/u", dir);
+    snprintf(upath, sizeof upath, "%s/out.npy", sub);
+    snprintf(utmp, sizeof utmp, "%s.tmp.%ld.abc123", upath, (long)dead);
+    REQUIRE(mkdir(sub, 0700) == 0 && chmod(sub, 0777) == 0 && chmod(dir, 0711) == 0 && chmod(t_scratch_root, 0711) == 0);
+    fflush(NULL);
+    pid_t user = fork();
+    REQUIRE(user >= 0);
+    if (user == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(3);
+        write_text(utmp, "x");
+        if (chmod(utmp, 0200) != 0 || age_path(utmp) != 0 || ts_out_open(&o, upath) != 0) _exit(3);
+        ts_out_abort(&o);
+        _exit(access(utmp, F_OK) == 0 ? 0 : 1);
+    }
+    int ust = 0;
+    REQUIRE(waitpid(user, &ust, 0) == user);
+    CHECK_MSG(WIFEXITED(ust) && WEXITSTATUS(ust) == 0, "an unreadable temporary: status 0x%x", ust);
+    unlink(utmp);
+    rmdir(sub);
+    chmod(dir, 0700);
+    chmod(t_scratch_root, 0700);
+    /* a stage */
+    char stage[600];
+    snprintf(stage, sizeof stage, "%s/.stage.%ld.abc123", dir, (long)dead);
+    REQUIRE(mkdir(stage, 0700) == 0);
+    ts_stage st;
+    REQUIRE(ts_stage_open(&st, dir) == 0);
+    CHECK_MSG(access(stage, F_OK) == 0, "a fresh stage was removed");
+    ts_stage_abort(&st);
+    REQUIRE(age_path(stage) == 0);
+    REQUIRE(ts_stage_open(&st, dir) == 0);
+    CHECK(access(stage, F_OK) != 0);
+    ts_stage_abort(&st);
+    rmdir(stage);
+    /* a temporary directory in TMPDIR */
+    const char *was = getenv("TMPDIR");
+    char *keep = was ? ts_strdup(was) : NULL;
+    setenv("TMPDIR", dir, 1);
+    char td[600];
+    snprintf(td, sizeof td, "%s/tracesynth-young-%ld.1-abc123", dir, (long)dead);
+    REQUIRE(mkdir(td, 0700) == 0);
+    char *t = NULL;
+    REQUIRE(ts_temp_dir("tracesynth-young", &t) == 0);
+    CHECK_MSG(access(td, F_OK) == 0, "a fresh temporary directory was removed");
+    ts_temp_dir_remove(t);
+    free(t);
+    REQUIRE(age_path(td) == 0);
+    REQUIRE(ts_temp_dir("tracesynth-young", &t) == 0);
+    CHECK(access(td, F_OK) != 0);
+    ts_temp_dir_remove(t);
+    free(t);
+    rmdir(td);
     if (keep) setenv("TMPDIR", keep, 1);
     else unsetenv("TMPDIR");
     free(keep);
@@ -670,6 +757,7 @@ static void long_output_names(void)
     char stale[1024];
     snprintf(stale, sizeof stale, "%s/%.*s.tmp.%ld.abc123", dir, 255 - 32, name, (long)dead);   /* the name cut */
     write_text(stale, "x");
+    REQUIRE(age_path(stale) == 0);
     REQUIRE(ts_out_open(&o, path) == 0);
     CHECK(access(stale, F_OK) != 0);
     ts_out_abort(&o);
@@ -1116,6 +1204,7 @@ TEST_MAIN("common", {
     RUN(killed_writer_leaves_no_temporary);
     RUN(stale_temporaries_removed);
     RUN(locked_temporaries_stay);
+    RUN(young_temporaries_stay);
     RUN(long_output_names);
     RUN(failed_stage_leaves_no_folders);
     RUN(gone_directory_refused_first);

@@ -565,6 +565,11 @@ static void parent_killed_ends_the_child(void)
     /* the killed reader's copy is there; a directory of a process that runs (pid 1), one
      * without a pid and one of another name stay */
     CHECK_MSG(count_dir(tmp) == 1, "%d entries in %s after the kill", count_dir(tmp), tmp);
+    DIR *dd = opendir(tmp);
+    struct dirent *e;
+    while (dd && (e = readdir(dd)))   /* not one made a moment ago */
+        if (e->d_name[0] != '.') CHECK(age_path(in(tmp, e->d_name)) == 0);
+    if (dd) closedir(dd);
     static const char *const stay[] = {"tracesynth-ctf-1-abc123", "tracesynth-ctf-abc123", "other-999999999-abc123"};
     for (int i = 0; i < 3; i++) CHECK(mkdir(in(tmp, stay[i]), 0700) == 0);
     setenv("TMPDIR", tmp, 1);

@@ -20,14 +20,15 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Temporaries vanish with the process where the filesystem allows: an unnamed
  * O_TMPFILE inode in the target's directory, given a name (linkat) only when
  * it is complete, then renamed over the target. Elsewhere the temporary is
  * PATH.tmp.<pid>.XXXXXX, and a later ts_out_open of PATH removes those whose
- * process no longer exists (kill -9, power loss) and that no process holds locked
- * (locked_elsewhere: a pid says nothing across PID namespaces). */
+ * process no longer exists (kill -9, power loss), that no process holds locked and
+ * that were not made a moment ago (in_use: a pid says nothing across PID namespaces). */
 
 /* Ctrl-C (or kill) between naming a temporary and renaming it over the target would
  * leave the temporary behind and the target old (for a set of files: some replaced,
@@ -305,14 +306,40 @@ static int pid_alive(long pid)
  * namespace: containers that share an output folder or TMPDIR see each other's pids as no
  * process (or as another one). So the owner of a temporary holds a flock on it while it
  * lives (the kernel drops it when the process ends, kill -9 included), and a sweep leaves
- * one that is locked. Where a filesystem has no flock the sweep goes by the pid alone. */
-static int locked_elsewhere(const char *path)
+ * one that is locked. Where a filesystem has no flock the sweep goes by the pid and the
+ * age alone. */
+
+/* a temporary is made, then locked: one younger than this (by its mtime, which its making
+ * sets; a ctime cannot be set back, so the tests could not age one) may be in that moment,
+ * and a sweep leaves it whatever its lock */
+#define TEMP_GRACE_S 60
+
+/* 1 when a sweep must leave path: locked by its owner, too young to tell, or not to be
+ * opened to see its lock (a mode taken from an output that no one may read) */
+static int in_use(const char *path)
 {
+    struct stat st;
+    if (lstat(path, &st) != 0) return 1;   /* gone meanwhile: nothing to remove */
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (now.tv_sec - st.st_mtim.tv_sec < TEMP_GRACE_S) return 1;   /* (a future time too) */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0) return 0;
+    if (fd < 0) return 1;
     int held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
     close(fd);   /* our own lock, if taken, goes with it */
     return held;
+}
+
+/* the lock on a temporary of this process's own: a sweep's test holds it for a moment, which
+ * is waited out. -1 where it cannot be held (a filesystem without flock): the temporary is
+ * then kept by its age and pid alone */
+static int hold_lock(int fd)
+{
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK && flock(fd, LOCK_EX) == 0) return 0;
+        if (errno != EINTR && errno != EWOULDBLOCK) return -1;
+    }
+    return 0;
 }
 
 /* the directories (stages, ts_temp_dir's) this process holds a flock on, by path */
@@ -323,7 +350,7 @@ static void dir_lock(const char *path)
 {
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return;
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) { close(fd); return; }
+    if (hold_lock(fd) != 0) { close(fd); return; }
     pthread_mutex_lock(&dir_locks_mu);
     int i = 0;
     while (i < MAX_LIVE && dir_locks[i].path) i++;
@@ -373,7 +400,7 @@ static void remove_stale(const char *path)
             if (errno || end == s + nb + 5 || *end != '.' || strlen(end + 1) != 6) continue;
             if (pid == (long)getpid() || pid_alive(pid)) continue;
             char *p = ts_path_join(dir, s);
-            if (!locked_elsewhere(p)) unlink(p);
+            if (!in_use(p)) unlink(p);
             free(p);
         }
         closedir(d);
@@ -410,10 +437,17 @@ static int make_named(const char *path, int fd, char **name_out, int *fd_out)
         } else {
             int nfd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
             if (nfd >= 0) {
-                flock(nfd, LOCK_EX | LOCK_NB);   /* held while it is written (locked_elsewhere) */
-                *fd_out = nfd;
-                *name_out = name;
-                return 0;
+                /* held while it is written (in_use); and still the file of that name once
+                 * held: a sweep that took it as unlocked meanwhile has removed it */
+                struct stat a, b;
+                if (hold_lock(nfd) != 0 ||
+                    (fstat(nfd, &a) == 0 && stat(name, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
+                    *fd_out = nfd;
+                    *name_out = name;
+                    return 0;
+                }
+                close(nfd);
+                errno = EEXIST;   /* another name */
             }
         }
         e = errno;
@@ -558,7 +592,7 @@ int ts_out_open(ts_outfile *o, const char *path)
     if (access("/proc/self/fd", X_OK) == 0) {
         fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
         e = errno;
-        if (fd >= 0) flock(fd, LOCK_EX | LOCK_NB);   /* held once it is named, at the commit */
+        if (fd >= 0) hold_lock(fd);   /* held once it is named, at the commit */
     }
     free(dir);
     if (fd < 0 && e != ENOENT && e != ENOTDIR && e != EACCES && e != EROFS && e != ENOSPC &&
@@ -630,7 +664,7 @@ int ts_out_commit(ts_outfile *o)
         bad = 1;
         e = errno;
     }
-    /* the lock (locked_elsewhere) kept through the rename by a second descriptor */
+    /* the lock (in_use) kept through the rename by a second descriptor */
     const int hold = fcntl(fileno(o->f), F_DUPFD_CLOEXEC, 3);
     if (fclose(o->f) != 0 && !bad) { bad = 1; e = errno; }
     o->f = NULL;
@@ -738,7 +772,7 @@ int ts_stage_open(ts_stage *s, const char *dir)
             if (errno || end == e->d_name + 7 || *end != '.' || strlen(end + 1) != 6) continue;
             if (pid == (long)getpid() || pid_alive(pid)) continue;
             char *p = ts_path_join(dir, e->d_name);
-            if (!locked_elsewhere(p)) ts_remove_tree(p);
+            if (!in_use(p)) ts_remove_tree(p);
             free(p);
         }
         closedir(d);
@@ -1176,7 +1210,7 @@ static void remove_stale_temps(const char *tmp, const char *name)
         if (!ok || pid == (long)getpid() || pid_alive(pid)) continue;
         struct stat st;
         char *p = ts_path_join(tmp, s);
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() && !locked_elsewhere(p))
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() && !in_use(p))
             ts_remove_tree(p);
         free(p);
     }
