@@ -2103,6 +2103,56 @@ static void strace_export_names_without_threads(void)
     remove(p);
 }
 
+/* thread bucket 0 (a thread ID of 256, 512, ... or unknown) in strace-like text: export
+ * writes it as 256, which reads back as bucket 0; written as TID 0 it read back as no
+ * thread, which the reader then gave the one task it traced (bucket 100 here) */
+static void strace_export_bucket_zero(void)
+{
+    static const char *names[] = {"read", "read", "read"}, *comm[] = {"a", "b", "c"};
+    static const int64_t t[] = {1000, 2000, 3000}, tid[] = {100, 512, -1};
+    ts_mc_raw r;
+    memset(&r, 0, sizeof r);
+    r.n = 3;
+    r.names = ts_malloc(3 * sizeof *r.names);
+    r.comm = ts_malloc(3 * sizeof *r.comm);
+    for (int i = 0; i < 3; i++) r.names[i] = dup_s(names[i]), r.comm[i] = dup_s(comm[i]);
+    r.time_ns = ts_malloc(sizeof t);
+    r.tid = ts_malloc(sizeof tid);
+    memcpy(r.time_ns, t, sizeof t);
+    memcpy(r.tid, tid, sizeof tid);
+    ts_mc m;
+    REQUIRE(ts_mc_encode(&r, 1.0, &m) == 0);
+    ts_mc_raw_free(&r);
+    REQUIRE(m.ch[TS_CH_TID] && m.ch[TS_CH_TID][0] == 100 && m.ch[TS_CH_TID][1] == 0 && m.ch[TS_CH_TID][2] == 0);
+    const char *dir = scratch_dir();
+    REQUIRE(dir);
+    char p[512];
+    snprintf(p, sizeof p, "%s/zero.strace", dir);
+    /* with process names, then without */
+    for (int k = 0; k < 2; k++) {
+        if (k) {
+            free(m.ch[TS_CH_COMM]);
+            m.ch[TS_CH_COMM] = NULL;
+        }
+        REQUIRE(ts_mc_write_strace(p, &m) == 0);
+        REQUIRE(ts_mc_from_strace(p, &r) == 0);
+        CHECK_MSG(r.n == 3 && r.tid, "%zu events read back, %s threads", r.n, r.tid ? "with" : "without");
+        const int64_t want[] = {100, 0, 0};
+        for (size_t i = 0; i < 3 && i < r.n && r.tid; i++)
+            CHECK_MSG(r.tid[i] >= 0 && r.tid[i] % TS_TID_MOD == want[i], "names %d, event %zu: thread %lld read back",
+                      !k, i, (long long)r.tid[i]);
+        ts_mc_raw_free(&r);
+        char *text = NULL;
+        size_t tn = 0;
+        if (ts__read_text(p, &text, &tn) == 0)
+            CHECK_MSG(k ? strstr(text, "\n256 ") != NULL : strstr(text, "\n256<b> ") && strstr(text, "\n256<c> "),
+                      "%s", text);
+        free(text);
+    }
+    ts_mc_free(&m);
+    remove(p);
+}
+
 /* renumbering by name, slices, and the strace-like text read back */
 static void renumber_slice_export(void)
 {
@@ -2385,6 +2435,7 @@ TEST_MAIN("channels", {
     RUN(renumber_slice_export);
     RUN(strace_export_no_name);
     RUN(strace_export_names_without_threads);
+    RUN(strace_export_bucket_zero);
     RUN(fidelity);
     RUN(fidelity_matches_naive);
     RUN(fidelity_wide_tables);

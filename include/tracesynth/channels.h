@@ -109,7 +109,9 @@ int  ts_mc_dt_ok(float dt);
 int  ts_mc_event_times(const ts_mc *m, const char *out, int64_t **t);
 /* strace-like text, one line per event: "TID SECONDS NAME() = RET <DT>" with the time
  * of ts_mc_event_times (the first event at 0 with a DT of 0, as in CTF: its dt, with no
- * event before it, is not written), TID the thread bucket (0 without one), RET the value's
+ * event before it, is not written), TID the thread bucket (bucket 0 as 256, which reads
+ * back as bucket 0 where a TID of 0 would read as no thread; 0 where there are process
+ * names but no thread channel, none with neither), RET the value's
  * name ("?" for none or an unknown value); names strace could not print have their
  * other bytes as '_', and two names that would read alike are refused, as is a trace
  * whose events.exit marks exits (a line is a call: no line is an exit alone) */

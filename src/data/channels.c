@@ -722,9 +722,12 @@ int ts_mc_write_strace(const char *path, const ts_mc *m)
         }
         /* no thread channel: no TID, as strace without -f; where the dataset names the
          * processes all the same, TID 0 before each name (no task strace traces: ingest
-         * reads it as no thread, and gives back the names without a thread channel) */
+         * reads it as no thread, and gives back the names without a thread channel).
+         * Bucket 0 is 256, the same bucket: as 0 it would read back as no thread, which
+         * the reader gives the one task it traces there */
         if (m->ch[TS_CH_TID] || m->ch[TS_CH_COMM]) {
-            fprintf(o.f, "%d", m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : 0);
+            const int32_t tid = m->ch[TS_CH_TID] ? m->ch[TS_CH_TID][i] : 0;
+            fprintf(o.f, "%d", m->ch[TS_CH_TID] && tid == 0 ? TS_TID_MOD : tid);
             /* the process name as strace -Y writes it, which ingest reads back (unknown: the
              * reserved name <unk>, escaped as any name's '<' and '>', read back as unknown;
              * none: "<>", which strace never writes and ingest reads back as none, where a
