@@ -385,7 +385,9 @@ enum { TS_PART_TRAIN = 1, TS_PART_VALID = 2, TS_PART_TEST = 4, TS_PART_ALL = 7 }
  * that are shorter than a window or hold too few windows for nwin, naming the part read; a
  * part not read that is shorter than a window is empty (its windows' n 0; the paper split's
  * training and validation windows too, when neither is read and there are none), and every
- * other part has the windows ts_split_make_parts cuts */
+ * other part has the windows ts_split_make_parts cuts, but for the training windows, cut
+ * only where the training part is read (the paper split's: or the validation part, drawn
+ * from them; its published training file is read either way) */
 int  ts_split_make_read(const ts_dataset *d, ts_split_kind kind, size_t L, size_t stride, size_t nwin,
                         const int permille[3], unsigned parts, ts_split *out);
 void ts_split_free(ts_split *s);

@@ -208,7 +208,9 @@ static int split_time(const ts_dataset *d, size_t L, size_t stride, size_t nwin,
     if (((parts & TS_PART_VALID) && check_windows(where, "validation", a, b, b - a - L + 1, L, nwin)) ||
         ((parts & TS_PART_TEST) && check_windows(where, "test", b, n, n - b - L + 1, L, nwin)))
         return -1;
-    stride_windows(ids, a, L, stride, &out->train);
+    /* the training windows only where read: at stride 5 they hold L/5 copies of the part */
+    if (parts & TS_PART_TRAIN) stride_windows(ids, a, L, stride, &out->train);
+    else out->train.len = L;
     ts_windows *w[2] = {&out->valid, &out->test};
     size_t *distinct[2] = {&out->valid_distinct, &out->test_distinct};
     for (int p = 1; p < 3; p++)
@@ -238,7 +240,9 @@ static int split_paper(const ts_dataset *d, size_t L, size_t stride, size_t nwin
         if (d->stream.n < L && (parts & (TS_PART_TRAIN | TS_PART_VALID)))
             return ts_fail("%s: stream.txt has %zu event%s, fewer than the window length %zu",
                            d->dir ? d->dir : "dataset", d->stream.n, ts_plural(d->stream.n), L);
-        stride_windows(d->stream.ids, d->stream.n, L, stride, &out->train);
+        /* only where they or the validation windows drawn from them are read */
+        if (parts & (TS_PART_TRAIN | TS_PART_VALID)) stride_windows(d->stream.ids, d->stream.n, L, stride, &out->train);
+        else out->train.len = L;
     }
     /* validation: nwin evenly spaced training windows (the paper has no validation part) */
     size_t N = out->train.n;
