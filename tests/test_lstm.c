@@ -306,10 +306,27 @@ static void option_errors(void)
     ts_model_free(m);
 }
 
+/* generate's line says the seed it drew by, and nothing of a seed where greedy decoding
+ * (--temperature 0) draws nothing */
+static void generate_says_seed(void)
+{
+    const char *dir = scratch_dir();
+    char args[4096], out[4096];
+    snprintf(args, sizeof args, "generate tests/fixtures/models/lstm.tsm -n 2 --length 10 --temperature 0 -o %s/g0",
+             dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && strstr(out, "generated 2 windows") && !strstr(out, "seed") &&
+              strstr(out, "(nothing drawn)"), "%s", out);
+    snprintf(args, sizeof args, "generate tests/fixtures/models/lstm.tsm -n 2 --length 10 --seed 4 -o %s/g1", dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && strstr(out, "(seed 4)"), "%s", out);
+    snprintf(args, sizeof args, "generate tests/fixtures/models/lstm.tsm -n 2 --length 10 -o %s/g2", dir);
+    CHECK_MSG(run_output(args, out, sizeof out) == 0 && strstr(out, "(seed 0)"), "%s", out);
+}
+
 TEST_MAIN("test_lstm", {
     RUN(learns_pattern);
     RUN(bits_per_window);
     RUN(round_trip_and_bad_files);
     RUN(unseen_never_given);
     RUN(option_errors);
+    RUN(generate_says_seed);
 })

@@ -269,6 +269,12 @@ int cmd_generate(int argc, char **argv)
     /* the model's run options (its own --KEY VALUE, a seed its decoding draws nothing by):
      * refused as usage errors, as impute's, before any output is checked or written */
     if ((rc = cli_run_check(C, m, &ro, ts_model_generate_check))) goto done;
+    /* a decoding that would refuse a seed (lstm's and mdm's --temperature 0) draws nothing:
+     * its line names no seed */
+    ts_run_opts seeded = ro;
+    seeded.seed_given = 1;
+    const int drawn = !ts_model_seed_refused(m, &seeded, ts_model_generate_check);
+    ts_clear_error();
     rc = 1;
     if (!L) {
         if (!m->len) { rc = cli_usage_error(C, "--length is required: the model takes any window length"); goto done; }
@@ -404,8 +410,10 @@ int cmd_generate(int argc, char **argv)
     }
     FILE *msg = cli_msg_stream(out);   /* not into the windows on standard output */
     if (commit_rc == 0) {
-        fprintf(msg, "%s: generated %ld window%s of %ld event%s in %.2f s (seed %ld) ->", m->ops->name, n,
-                ts_plural((size_t)n), L, ts_plural((size_t)L), dt, run.seed);
+        fprintf(msg, "%s: generated %ld window%s of %ld event%s in %.2f s ", m->ops->name, n, ts_plural((size_t)n), L,
+                ts_plural((size_t)L), dt);
+        if (drawn) fprintf(msg, "(seed %ld) ->", run.seed);
+        else fprintf(msg, "(nothing drawn) ->");
         for (int i = 0; i < 3; i++)
             if (want[i]) fprintf(msg, " %s%s", cli_output_name(base, to_stdout), sfx[i]);
         for (int k = 0; k < ngone; k++)
