@@ -294,6 +294,8 @@ static void bad_files(void)
         {"DDPMMC", "dt_std", "0", "'dt_std'"},
         {"DDPMMC", "dt_hi", "1", "'dt_hi'"},                  /* below dt_lo */
         {"DDPMMC", "channels", "5", "'PARAMS'"},              /* the parameters no longer fit */
+        /* DiffWave's blocks, which ddpm-mc never writes (its network is S4's) */
+        {"DDPMMC", "bidirectional", "1\nresidual=dilated\ndilation_cycle=2", "'residual' is dilated"},
         {"PARAMS", NULL, NULL, "'PARAMS'"},
         {"PARAMS", "short", NULL, "'PARAMS'"},
         {"PARAMS", "nan", NULL, "parameter 0 is not finite"},
