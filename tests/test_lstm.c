@@ -322,6 +322,25 @@ static void generate_says_seed(void)
     CHECK_MSG(run_output(args, out, sizeof out) == 0 && strstr(out, "(seed 0)"), "%s", out);
 }
 
+/* fill takes every model by name: its --help names each */
+static void fill_help_names_models(void)
+{
+    static char out[16384];
+    REQUIRE(run_stdout("fill --help", out, sizeof out) == 0);
+    for (const ts_model_ops *const *p = ts_model_list(); *p; p++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s", (*p)->name);
+        const char *at = out;
+        size_t n = strlen(name);
+        int found = 0;
+        while (!found && (at = strstr(at, name)))   /* a whole word: not sssd-s4's s4 */
+            found = (at == out || !strchr("abcdefghijklmnopqrstuvwxyz0123456789-", at[-1])) &&
+                    !strchr("abcdefghijklmnopqrstuvwxyz0123456789-", at[n] ? at[n] : ' '),
+            at += n;
+        CHECK_MSG(found, "fill --help does not name %s", name);
+    }
+}
+
 TEST_MAIN("test_lstm", {
     RUN(learns_pattern);
     RUN(bits_per_window);
@@ -329,4 +348,5 @@ TEST_MAIN("test_lstm", {
     RUN(unseen_never_given);
     RUN(option_errors);
     RUN(generate_says_seed);
+    RUN(fill_help_names_models);
 })
