@@ -437,7 +437,7 @@ static void ngram_model_bits(void)
     snprintf(args, sizeof args, "score %s --input %s", upath, wpath);
     CHECK(run_cli(args, err, sizeof err) == 1);
     char want_u[700];
-    snprintf(want_u, sizeof want_u, "%s: a unigram model gives no likelihood (score reads ngram and mdm models)", upath);
+    snprintf(want_u, sizeof want_u, "%s: a unigram model gives no likelihood (score reads ngram, mdm, lstm models)", upath);
     CHECK_MSG(strstr(err, want_u) != NULL, "%s", err);
     ts_model_free(m);
     ts_model_free(m2);

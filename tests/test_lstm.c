@@ -341,6 +341,19 @@ static void fill_help_names_models(void)
     }
 }
 
+/* score refuses a model without a likelihood, naming those with one (lstm's among them) */
+static void score_names_likelihoods(void)
+{
+    char args[4096], err[4096];
+    for (int i = 0; i < 2; i++) {
+        const char *model = i ? "tests/fixtures/models/sssd-s4.tsm" : "tests/fixtures/models/diffwave.tsm";
+        snprintf(args, sizeof args, "score %s --input tests/fixtures/models/no-such-input", model);
+        CHECK_MSG(run_cli(args, err, sizeof err) == 1 && strstr(err, model) && strstr(err, "no likelihood") &&
+                  strstr(err, "ngram") && strstr(err, "mdm") && strstr(err, "lstm") && !strstr(err, "unigram"),
+                  "%s", err);
+    }
+}
+
 TEST_MAIN("test_lstm", {
     RUN(learns_pattern);
     RUN(bits_per_window);
@@ -349,4 +362,5 @@ TEST_MAIN("test_lstm", {
     RUN(option_errors);
     RUN(generate_says_seed);
     RUN(fill_help_names_models);
+    RUN(score_names_likelihoods);
 })

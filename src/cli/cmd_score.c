@@ -56,7 +56,8 @@ int cmd_score(int argc, char **argv)
     const ts_opt_spec spec = {
         "score", "tracesynth score MODEL --input WINDOWS|NPY|DATASET [OPTIONS]",
         "Print the mean bits per event of the windows under MODEL: the n-gram's\n"
-        "interpolated Kneser-Ney likelihood (left to right), mdm's masked-diffusion bound\n"
+        "interpolated Kneser-Ney likelihood (left to right), lstm's exact likelihood\n"
+        "(chain rule, from a start state), mdm's masked-diffusion bound\n"
         "(an upper bound on the bits of its unmasking process) or, with --likelihood\n"
         "chain, the exact likelihood of the left-to-right model its network defines\n"
         "(neither bounds the other; --ngram-mix: alone or mixed with the n-gram; see\n"
@@ -91,7 +92,12 @@ int cmd_score(int argc, char **argv)
     rc = 1;
     if (ts_model_load(args.pos[0], &m)) { cli_fail(); goto done; }
     if (!m->ops->bits) {   /* before the input is read: the model's file is what is wrong */
-        ts_fail("%s: a %s model gives no likelihood (score reads ngram and mdm models)", args.pos[0], m->ops->name);
+        char with[256] = "";   /* the models that give one */
+        for (const ts_model_ops *const *p = ts_model_list(); *p; p++) {
+            const size_t l = strlen(with);
+            if ((*p)->bits) snprintf(with + l, sizeof with - l, "%s%s", l ? ", " : "", (*p)->name);
+        }
+        ts_fail("%s: a %s model gives no likelihood (score reads %s models)", args.pos[0], m->ops->name, with);
         cli_fail();
         goto done;
     }
